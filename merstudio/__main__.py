@@ -1,0 +1,3 @@
+from merstudio.cli.main import main
+
+raise SystemExit(main())

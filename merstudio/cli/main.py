@@ -1,0 +1,56 @@
+"""`merstudio` command line. Each subcommand lives in its own module with `register(subparsers)`."""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+from collections.abc import Sequence
+
+from merstudio import __version__
+from merstudio.errors import MerstudioError
+
+# Module names under merstudio.cli; each defines register(subparsers) and sets `func` on its parser.
+SUBCOMMANDS = ("analyze", "doctor", "bench", "demo", "gui", "train", "evaluate", "ablate", "datasets",
+               "finetune", "agreement", "convert")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="merstudio",
+        description="Micro-expression research studio. With no command, opens the desktop app.",
+    )
+    parser.add_argument("--version", action="version", version=f"merstudio {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for name in SUBCOMMANDS:
+        try:
+            module = importlib.import_module(f"merstudio.cli.{name}")
+        except ModuleNotFoundError as exc:
+            if exc.name == f"merstudio.cli.{name}":
+                continue  # command not built (yet)
+            raise
+        module.register(sub)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.command is None:
+        if "gui" in parser._subparsers._group_actions[0].choices:  # type: ignore[union-attr]
+            args = parser.parse_args(["gui", *(argv or sys.argv[1:])])
+        else:
+            parser.print_help()
+            return 0
+    try:
+        return int(args.func(args) or 0)
+    except MerstudioError as exc:
+        print(f"merstudio: error: {exc}", file=sys.stderr)
+        return exc.exit_code
+    except KeyboardInterrupt:
+        print("merstudio: interrupted", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,173 @@
+"""Benchmarks behind `merstudio bench`: decode ceiling, end-to-end pipeline speed, memory on a long clip.
+
+Figures, not tests: nothing here asserts a time. Each function returns a dict of measurements.
+"""
+
+from __future__ import annotations
+
+import os
+import resource
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from merstudio.analysis.files import analyze_file, output_paths, prepare_output_dir
+from merstudio.analysis.pipeline import Analysis, AnalysisSettings
+from merstudio.io import open_source
+
+
+def rss_mb() -> float:
+    """Current resident set size of this process in MB (Linux /proc)."""
+    with open("/proc/self/status", encoding="ascii") as fh:
+        for line in fh:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024.0
+    return float("nan")
+
+
+def peak_rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
+
+
+def limit_cores(n: int) -> list[int]:
+    """Pin this process (and its threads) to n cores, like the 2-core machines the figures are quoted for."""
+    cores = sorted(os.sched_getaffinity(0))[:n]
+    os.sched_setaffinity(0, cores)
+    try:
+        import cv2
+
+        cv2.setNumThreads(n)
+        import torch
+
+        torch.set_num_threads(n)
+    except ImportError:
+        pass
+    return cores
+
+
+def bench_decode(video: Path) -> dict:
+    with open_source(video) as src:
+        t0 = time.perf_counter()
+        n = sum(1 for _ in src.iter_frames())
+        dt = time.perf_counter() - t0
+        w, h = src.size
+    return {"frames": n, "seconds": round(dt, 3), "fps": round(n / dt, 1), "size": f"{w}x{h}"}
+
+
+def bench_pipeline(video: Path, settings: AnalysisSettings | None = None) -> dict:
+    """End to end: decode -> faces -> alignment -> flow -> AUs -> CSV, on one file."""
+    with tempfile.TemporaryDirectory() as tmp:
+        out = Path(tmp)
+        prepare_output_dir(out, [output_paths(out, "bench")], overwrite=True)
+        r = analyze_file(video, out, "bench", settings or AnalysisSettings())
+    return {"frames": r.frames, "seconds": round(r.seconds, 3), "fps": round(r.frames_per_second, 1),
+            "device": r.device}
+
+
+def bench_stages(video: Path, frames: int = 300) -> dict:
+    """Milliseconds per frame for each stage, to see where the time goes."""
+    from merstudio.face.align import FaceAligner
+    from merstudio.face.tracker import FaceTracker
+    from merstudio.features.aus import AUEstimator
+
+    tracker, aligner, est = FaceTracker(max_faces=4), FaceAligner(), AUEstimator()
+    acc = {"decode": 0.0, "faces": 0.0, "align": 0.0, "aus": 0.0}
+    n = 0
+    with open_source(video) as src:
+        it = src.iter_frames(0, min(frames, src.frame_count))
+        while True:
+            t0 = time.perf_counter()
+            try:
+                i, rgb = next(it)
+            except StopIteration:
+                break
+            t1 = time.perf_counter()
+            faces = tracker.update(i, rgb)
+            t2 = time.perf_counter()
+            aligned = [(f.track_id, aligner.align(f.track_id, f.obs.landmarks, rgb)) for f in faces]
+            t3 = time.perf_counter()
+            for tid, af in aligned:
+                est.update(tid, af)
+            t4 = time.perf_counter()
+            acc["decode"] += t1 - t0
+            acc["faces"] += t2 - t1
+            acc["align"] += t3 - t2
+            acc["aus"] += t4 - t3
+            n += 1
+    return {k: round(v / max(n, 1) * 1000, 3) for k, v in acc.items()}
+
+
+def make_long_clip(src_video: Path, dst: Path, minutes: float, progress: Callable[[int, int], None] | None = None
+                   ) -> Path:
+    """A long clip made by looping (forwards, then backwards, so there is no jump) a short one; streamed."""
+    import cv2
+
+    with open_source(src_video) as src:
+        w, h = src.size
+        fps = src.fps
+        total = int(round(minutes * 60 * fps))
+        writer = cv2.VideoWriter(str(dst), cv2.VideoWriter_fourcc(*"mp4v"), fps, (w, h))
+        if not writer.isOpened():
+            raise RuntimeError(f"{dst}: cannot write an mp4v video here")
+        order = list(range(src.frame_count)) + list(range(src.frame_count - 2, 0, -1))
+        written = 0
+        try:
+            while written < total:
+                for i in order:
+                    if written >= total:
+                        break
+                    writer.write(cv2.cvtColor(src.frame(i), cv2.COLOR_RGB2BGR))
+                    written += 1
+                    if progress is not None and written % 300 == 0:
+                        progress(written, total)
+        finally:
+            writer.release()
+    return dst
+
+
+def bench_memory(video: Path, first_minute_frames: int | None = None,
+                 progress: Callable[[int, int], None] | None = None) -> dict:
+    """Peak RSS over a whole analysis vs. RSS once its first minute is done (streaming => small growth)."""
+    samples: dict[str, float] = {}
+    with open_source(video) as src:
+        mark = first_minute_frames or int(round(60 * src.fps))
+        total = src.frame_count
+    peak_during = 0.0
+
+    def on_progress(done: int, tot: int) -> None:
+        nonlocal peak_during
+        if done % 30 == 0 or done == tot:
+            cur = rss_mb()
+            peak_during = max(peak_during, cur)
+            if done >= mark and "after_first_minute" not in samples:
+                samples["after_first_minute"] = cur
+        if progress is not None:
+            progress(done, tot)
+
+    with tempfile.TemporaryDirectory() as tmp:
+        out = Path(tmp)
+        r = analyze_file(video, out, "mem", AnalysisSettings(), progress=on_progress)
+    first = samples.get("after_first_minute", float("nan"))
+    return {
+        "frames": r.frames, "frame_count": total, "fps": round(r.frames_per_second, 1),
+        "rss_after_first_minute_mb": round(first, 1),
+        "peak_rss_during_mb": round(peak_during, 1),
+        "growth_after_first_minute_mb": round(peak_during - first, 1),
+        "ru_maxrss_mb": round(peak_rss_mb(), 1),
+    }
+
+
+def model_throughput(video: Path, checkpoint: Path, frames: int = 300) -> dict:
+    """Analysis speed with a learned model loaded (p_<class>, AUxx_p columns)."""
+    with open_source(video) as src:
+        a = Analysis(src, AnalysisSettings(checkpoint=checkpoint))
+        t0 = time.perf_counter()
+        n = 0
+        for row in a.rows():
+            n += 1
+            if row["frame"] >= frames:
+                break
+        dt = time.perf_counter() - t0
+    return {"frames": min(frames, a.frames_done), "seconds": round(dt, 3),
+            "fps": round(min(frames, a.frames_done) / dt, 1), "device": a.device}

@@ -1,0 +1,178 @@
+"""Running the pipeline into files: `<name>.csv` (per frame), `<name>.spots.csv`, `<name>.meta.json`.
+
+Crash safety: rows go to `<name>.partial.csv`, written in whole lines and flushed as they come; only a finished run
+renames it to `<name>.csv`. Ctrl-C, an error or a kill therefore leaves a valid CSV whose name says it is partial
+(and, except after kill -9, a meta file saying where it stopped).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import time
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+from merstudio import __version__
+from merstudio.analysis.pipeline import Analysis, AnalysisSettings, CancelFn, ProgressFn, SpotRow
+from merstudio.errors import OutputError
+from merstudio.io import open_source
+
+SPOT_COLUMNS = ("face_id", "onset", "apex", "offset", "score", "onset_time", "apex_time", "offset_time")
+
+
+@dataclass
+class OutputPaths:
+    csv: Path
+    partial: Path
+    spots: Path
+    meta: Path
+
+    def all(self) -> list[Path]:
+        return [self.csv, self.partial, self.spots, self.meta]
+
+
+@dataclass
+class AnalysisOutput:
+    input: Path
+    paths: OutputPaths
+    frames: int
+    frame_count: int
+    fps: float
+    complete: bool
+    seconds: float
+    face_ids: list[int] = field(default_factory=list)
+    spots: list[SpotRow] = field(default_factory=list)
+    rows: int = 0
+    device: str = "cpu"
+
+    @property
+    def csv(self) -> Path:
+        return self.paths.csv if self.complete else self.paths.partial
+
+    @property
+    def frames_per_second(self) -> float:
+        return self.frames / self.seconds if self.seconds > 0 else 0.0
+
+
+def output_names(inputs: Sequence[Path]) -> list[str]:
+    """A unique, readable output name per input (`clip`, or `parent_clip` where stems collide)."""
+    stems = [Path(p).stem if Path(p).suffix else Path(p).name for p in inputs]
+    names = []
+    for p, s in zip(inputs, stems, strict=True):
+        if stems.count(s) > 1:
+            s = f"{Path(p).resolve().parent.name}_{s}"
+        names.append(s)
+    # still colliding (same parent name too): number them
+    seen: dict[str, int] = {}
+    out = []
+    for n in names:
+        seen[n] = seen.get(n, 0) + 1
+        out.append(n if names.count(n) == 1 else f"{n}_{seen[n]}")
+    return out
+
+
+def output_paths(out_dir: Path, name: str) -> OutputPaths:
+    return OutputPaths(out_dir / f"{name}.csv", out_dir / f"{name}.partial.csv", out_dir / f"{name}.spots.csv",
+                       out_dir / f"{name}.meta.json")
+
+
+def prepare_output_dir(out_dir: Path, paths: Sequence[OutputPaths], overwrite: bool) -> None:
+    """Create the output folder and refuse to clobber earlier results unless `overwrite`."""
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise OutputError(f"{out_dir}: cannot create output folder ({exc.strerror or exc})") from exc
+    if not os.access(out_dir, os.W_OK):
+        raise OutputError(f"{out_dir}: output folder is not writable")
+    for p in paths:
+        existing = [q for q in (p.csv, p.spots) if q.exists()]
+        if existing and not overwrite:
+            raise OutputError(f"{existing[0]}: already exists (use --overwrite to replace it)")
+
+
+def analyze_file(
+    input_path: Path,
+    out_dir: Path,
+    name: str,
+    settings: AnalysisSettings | None = None,
+    progress: ProgressFn | None = None,
+    cancel: CancelFn | None = None,
+    fps: float | None = None,
+) -> AnalysisOutput:
+    """Analyse one video or frame folder into files in `out_dir` (which `prepare_output_dir` checked)."""
+    settings = settings or AnalysisSettings()
+    paths = output_paths(out_dir, name)
+    started = time.perf_counter()
+    with open_source(input_path, fps=fps) as source:
+        analysis = Analysis(source, settings)
+        columns = analysis.columns()
+        for stale in (paths.csv, paths.spots):
+            stale.unlink(missing_ok=True)
+        n_rows = 0
+        complete = False
+        try:
+            with open(paths.partial, "w", newline="", encoding="utf-8") as fh:
+                fh.write(",".join(columns) + "\n")
+                buf = io.StringIO()
+                writer = csv.DictWriter(buf, fieldnames=columns, restval="", extrasaction="ignore",
+                                        lineterminator="\n")
+                last_flush = time.monotonic()
+                for row in analysis.rows(progress=progress, cancel=cancel):
+                    writer.writerow(row)
+                    n_rows += 1
+                    now = time.monotonic()
+                    if now - last_flush > 0.5:
+                        # whole lines in one write, then flush: a kill leaves complete rows only
+                        fh.write(buf.getvalue())
+                        fh.flush()
+                        buf.seek(0)
+                        buf.truncate()
+                        last_flush = now
+                fh.write(buf.getvalue())
+            complete = not analysis.cancelled
+        finally:
+            seconds = time.perf_counter() - started
+            spots = analysis.spots()
+            _write_spots(paths.spots if complete else paths.spots.with_suffix(".partial.csv"), spots)
+            if complete:
+                os.replace(paths.partial, paths.csv)
+            result = AnalysisOutput(Path(input_path), paths, analysis.frames_done, source.frame_count,
+                                    source.fps, complete, seconds, analysis.face_ids(), spots, n_rows,
+                                    analysis.device)
+            _write_meta(result, settings, source.is_vfr)
+    return result
+
+
+def _write_spots(path: Path, spots: list[SpotRow]) -> None:
+    tmp = path.with_name(path.name + ".tmp")
+    with open(tmp, "w", newline="", encoding="utf-8") as fh:
+        w = csv.writer(fh, lineterminator="\n")
+        w.writerow(SPOT_COLUMNS)
+        for s in spots:
+            w.writerow([getattr(s, c) for c in SPOT_COLUMNS])
+    os.replace(tmp, path)
+
+
+def _write_meta(result: AnalysisOutput, settings: AnalysisSettings, vfr: bool) -> None:
+    meta = {
+        "merstudio": __version__,
+        "input": str(result.input),
+        "status": "complete" if result.complete else "partial",
+        "frames_processed": result.frames,
+        "frame_count": result.frame_count,
+        "fps": result.fps,
+        "variable_frame_rate": bool(vfr),
+        "csv": result.csv.name,
+        "faces": result.face_ids,
+        "spots": len(result.spots),
+        "seconds": round(result.seconds, 3),
+        "device": result.device,
+        "settings": {k: (str(v) if isinstance(v, Path) else v) for k, v in asdict(settings).items()},
+    }
+    tmp = result.paths.meta.with_name(result.paths.meta.name + ".tmp")
+    tmp.write_text(json.dumps(meta, indent=2), encoding="utf-8")
+    os.replace(tmp, result.paths.meta)

@@ -1,0 +1,189 @@
+"""`merstudio analyze`: videos or frame folders -> OpenFace-style per-frame CSV + spotting file."""
+
+from __future__ import annotations
+
+import argparse
+import multiprocessing as mp
+import os
+import sys
+import threading
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from pathlib import Path
+
+from merstudio.analysis.files import (
+    AnalysisOutput,
+    analyze_file,
+    output_names,
+    output_paths,
+    prepare_output_dir,
+)
+from merstudio.analysis.pipeline import AnalysisSettings
+from merstudio.errors import InputError, MerstudioError
+
+FLOW_METHODS = ("dis", "farneback", "tvl1")
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser(
+        "analyze",
+        help="per-frame AU activations and spotting for videos or frame folders",
+        description="Find and track faces, align them, and write per-frame AU activations (OpenFace 2 style "
+        "CSV: frame, face_id, timestamp, confidence, success, AUxx_r, AUxx_c) plus spotted micro-expression "
+        "candidates (<name>.spots.csv) for each input.",
+    )
+    p.add_argument("inputs", nargs="+", type=Path, metavar="VIDEO_OR_FOLDER",
+                   help="video files (mp4, avi, mov, mkv) or folders of frame images")
+    p.add_argument("-o", "--out", type=Path, required=True, help="output folder")
+    p.add_argument("--overwrite", action="store_true", help="replace existing results in the output folder")
+    p.add_argument("-j", "--jobs", type=int, default=1, help="inputs analysed in parallel processes (default 1)")
+    p.add_argument("--flow", choices=FLOW_METHODS, default="dis",
+                   help="optical flow: dis (fast, default), farneback, tvl1 (slow, most accurate)")
+    p.add_argument("--max-faces", type=int, default=4, help="faces tracked per frame (default 4)")
+    p.add_argument("--landmarks", action="store_true", help="also write the 468 landmarks (x_k, y_k)")
+    p.add_argument("--fps", type=float, default=None, help="frame rate of frame folders (default 30)")
+    p.add_argument("--checkpoint", type=Path, default=None,
+                   help="learned model: adds p_<class> and AUxx_p columns (default: none, AU activations only)")
+    p.add_argument("--device", choices=("cpu", "cuda"), default=None,
+                   help="device for the learned model (default: CUDA when available)")
+    p.add_argument("-q", "--quiet", action="store_true", help="no progress bars")
+    p.set_defaults(func=run)
+
+
+def _settings(args: argparse.Namespace) -> AnalysisSettings:
+    if args.checkpoint is not None and not args.checkpoint.is_file():
+        raise InputError(f"{args.checkpoint}: checkpoint not found")
+    return AnalysisSettings(flow=args.flow, max_faces=args.max_faces, landmarks=args.landmarks,
+                            checkpoint=args.checkpoint, device=args.device)
+
+
+def run(args: argparse.Namespace) -> int:
+    if args.jobs < 1:
+        raise InputError(f"--jobs must be at least 1 (got {args.jobs})")
+    for p in args.inputs:
+        if not p.exists():
+            raise InputError(f"{p}: no such file or folder")
+    settings = _settings(args)
+    names = output_names(args.inputs)
+    prepare_output_dir(args.out, [output_paths(args.out, n) for n in names], args.overwrite)
+
+    results: list[AnalysisOutput] = []
+    failures: list[str] = []
+    jobs = min(args.jobs, len(args.inputs))
+    if jobs == 1:
+        for path, name in zip(args.inputs, names, strict=True):
+            try:
+                results.append(_run_one(path, args.out, name, settings, args.fps, not args.quiet, 0))
+            except MerstudioError as exc:
+                failures.append(str(exc))
+                print(f"merstudio: error: {exc}", file=sys.stderr)
+            except KeyboardInterrupt:
+                print(f"merstudio: interrupted; rows so far are in {output_paths(args.out, name).partial}",
+                      file=sys.stderr)
+                return 130
+    else:
+        results, failures = _run_parallel(args, names, settings, jobs)
+
+    for r in results:
+        _print_summary(r)
+    if failures:
+        print(f"merstudio: {len(failures)} of {len(args.inputs)} inputs failed", file=sys.stderr)
+        return 2
+    return 0
+
+
+def _run_one(path: Path, out: Path, name: str, settings: AnalysisSettings, fps: float | None,
+             bar: bool, position: int, queue=None) -> AnalysisOutput:
+    """Analyse one input, drawing a tqdm bar here (bar=True) or reporting progress through a queue."""
+    if queue is not None:
+        def progress(done: int, total: int) -> None:
+            if done % 15 == 0 or done == total:
+                queue.put((name, done, total))
+        return analyze_file(path, out, name, settings, progress=progress, fps=fps)
+    if not bar:
+        return analyze_file(path, out, name, settings, fps=fps)
+    from tqdm import tqdm
+
+    with tqdm(desc=name, unit="frame", position=position, dynamic_ncols=True, leave=True) as t:
+        def progress(done: int, total: int) -> None:
+            if t.total != total:
+                t.total = total
+            t.update(done - t.n)
+        return analyze_file(path, out, name, settings, progress=progress, fps=fps)
+
+
+def _init_worker() -> None:
+    # Parallel jobs each get one thread: the jobs are the parallelism.
+    os.environ["OMP_NUM_THREADS"] = "1"
+    try:
+        import cv2
+
+        cv2.setNumThreads(1)
+        import torch
+
+        torch.set_num_threads(1)
+    except ImportError:
+        pass
+
+
+def _run_parallel(args: argparse.Namespace, names: list[str], settings: AnalysisSettings,
+                  jobs: int) -> tuple[list[AnalysisOutput], list[str]]:
+    from tqdm import tqdm
+
+    ctx = mp.get_context("spawn")  # no fork: mediapipe/torch threads do not survive it
+    manager = ctx.Manager()
+    queue = manager.Queue()
+    bars: dict[str, tqdm] = {}
+    stop = threading.Event()
+
+    def pump() -> None:
+        while not stop.is_set():
+            try:
+                name, done, total = queue.get(timeout=0.2)
+            except Exception:
+                continue
+            if args.quiet:
+                continue
+            bar = bars.get(name)
+            if bar is None:
+                bar = bars[name] = tqdm(desc=name, total=total, unit="frame", position=len(bars),
+                                        dynamic_ncols=True)
+            bar.update(done - bar.n)
+
+    pumper = threading.Thread(target=pump, daemon=True)
+    pumper.start()
+    results: list[AnalysisOutput] = []
+    failures: list[str] = []
+    try:
+        with ProcessPoolExecutor(jobs, mp_context=ctx, initializer=_init_worker) as pool:
+            futures = {pool.submit(_run_one, p, args.out, n, settings, args.fps, False, 0, queue): p
+                       for p, n in zip(args.inputs, names, strict=True)}
+            for fut in as_completed(futures):
+                try:
+                    results.append(fut.result())
+                except MerstudioError as exc:
+                    failures.append(str(exc))
+                    print(f"merstudio: error: {exc}", file=sys.stderr)
+    finally:
+        stop.set()
+        pumper.join(timeout=2)
+        for b in bars.values():
+            b.close()
+        manager.shutdown()
+    order = {p: k for k, p in enumerate(args.inputs)}
+    results.sort(key=lambda r: order.get(r.input, 0))
+    return results, failures
+
+
+def _print_summary(r: AnalysisOutput) -> None:
+    status = "complete" if r.complete else f"PARTIAL (stopped after {r.frames} of {r.frame_count} frames)"
+    print(f"{r.input}: {status}")
+    print(f"  per-frame CSV : {r.csv}  ({r.rows} rows, {len(r.face_ids)} face track(s): "
+          f"{', '.join(map(str, r.face_ids)) or 'none'})")
+    print(f"  spotting      : {r.paths.spots if r.complete else r.paths.spots.with_suffix('.partial.csv')}"
+          f"  ({len(r.spots)} candidate interval(s))")
+    for s in r.spots[:8]:
+        print(f"    face {s.face_id}: frames {s.onset}-{s.offset} (apex {s.apex}, "
+              f"{s.onset_time:.2f}-{s.offset_time:.2f} s, score {s.score:.2f})")
+    if len(r.spots) > 8:
+        print(f"    ... {len(r.spots) - 8} more")
+    print(f"  speed         : {r.frames_per_second:.1f} frames/s over {r.seconds:.1f} s ({r.device})")

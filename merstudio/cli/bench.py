@@ -1,0 +1,89 @@
+"""`merstudio bench`: the speed and memory figures quoted in the README."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import platform
+import tempfile
+from pathlib import Path
+
+from merstudio import __version__
+from merstudio.errors import InputError
+
+ALL = ("decode", "pipeline", "stages", "model", "memory", "loso")
+DEFAULT = ("decode", "pipeline", "stages", "model")
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser(
+        "bench",
+        help="measure speed and memory (decode, end-to-end analysis, model, long-clip memory, LOSO)",
+        description="Benchmarks. By default: decode-only fps (the ceiling), end-to-end analysis fps, per-stage "
+        "ms/frame and analysis fps with the starter model, on the bundled demo (640x480, 30 fps). "
+        "'memory' builds a long clip (--minutes, default 20) and reports peak RSS against the RSS after its "
+        "first minute; 'loso' runs the 442-sample / 68-subject synthetic LOSO benchmark.",
+    )
+    p.add_argument("what", nargs="*", default=None, metavar="WHAT",
+                   help=f"any of {', '.join(ALL)} (default: {' '.join(DEFAULT)})")
+    p.add_argument("--video", type=Path, default=None, help="video to use (default: the bundled demo)")
+    p.add_argument("--cores", type=int, default=2, help="pin to this many CPU cores (default 2)")
+    p.add_argument("--minutes", type=float, default=20.0, help="length of the clip for 'memory' (default 20)")
+    p.add_argument("--checkpoint", type=Path, default=None, help="model for 'model' (default: starter)")
+    p.add_argument("--json", type=Path, default=None, help="also write the figures to this JSON file")
+    p.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    from merstudio.analysis import bench
+    from merstudio.resources import demo_video, starter_checkpoint
+
+    what = tuple(args.what) if args.what else DEFAULT
+    unknown = [w for w in what if w not in ALL]
+    if unknown:
+        raise InputError(f"unknown benchmark {unknown[0]!r} (choose from {', '.join(ALL)})")
+    video = args.video or demo_video()
+    cores = bench.limit_cores(args.cores)
+    report: dict = {"merstudio": __version__, "cpu": platform.processor() or platform.machine(),
+                    "cores": len(cores), "video": str(video)}
+    print(f"merstudio bench on {len(cores)} core(s), video {video}")
+
+    if "decode" in what:
+        report["decode"] = r = bench.bench_decode(video)
+        print(f"decode only (OpenCV)          : {r['fps']:8.1f} frames/s  ({r['frames']} frames {r['size']})")
+    if "pipeline" in what:
+        report["pipeline"] = r = bench.bench_pipeline(video)
+        print(f"end to end (faces..AUs..CSV)  : {r['fps']:8.1f} frames/s  ({r['frames']} frames)")
+    if "stages" in what:
+        report["stages_ms_per_frame"] = r = bench.bench_stages(video)
+        print("per stage, ms/frame           : " + ", ".join(f"{k} {v:.2f}" for k, v in r.items()))
+    if "model" in what:
+        ckpt = args.checkpoint or starter_checkpoint()
+        if ckpt is None:
+            print("with learned model            : skipped (no checkpoint; pass --checkpoint)")
+        else:
+            report["model"] = r = bench.model_throughput(video, ckpt)
+            print(f"end to end + learned model    : {r['fps']:8.1f} frames/s  ({r['device']}, {ckpt.name})")
+    if "memory" in what:
+        from tqdm import tqdm
+
+        with tempfile.TemporaryDirectory() as tmp:
+            long_clip = Path(tmp) / "long.mp4"
+            with tqdm(desc=f"making a {args.minutes:g}-minute clip", unit="frame") as t:
+                bench.make_long_clip(video, long_clip, args.minutes,
+                                     progress=lambda d, n: (setattr(t, "total", n), t.update(d - t.n)))
+            with tqdm(desc="analysing it", unit="frame") as t:
+                report["memory"] = r = bench.bench_memory(
+                    long_clip, progress=lambda d, n: (setattr(t, "total", n), t.update(d - t.n)))
+        print(f"memory on a {args.minutes:g}-minute clip  : RSS after 1st minute {r['rss_after_first_minute_mb']} MB, "
+              f"peak {r['peak_rss_during_mb']} MB, growth {r['growth_after_first_minute_mb']} MB "
+              f"({r['fps']} frames/s)")
+    if "loso" in what:
+        from merstudio.training.bench import bench_loso
+
+        report["loso"] = r = bench_loso()
+        print(f"LOSO synthetic 442/68/3       : {r}")
+    if args.json:
+        args.json.write_text(json.dumps(report, indent=2), encoding="utf-8")
+        print(f"figures written to {args.json}")
+    return 0

@@ -1,0 +1,147 @@
+"""Classification metrics for micro-expression recognition, MEGC style.
+
+Predictions are pooled over all folds first and the metrics computed once (not averaged per fold).
+
+- accuracy = correct / all
+- UF1 = mean over classes of 2TP / (2TP + FP + FN)
+- UAR = mean over classes of TP / N_class
+
+A class absent from the truth is left out of UAR (its recall is 0/0); it is left out of UF1 too unless it was
+predicted (then its F1 is 0, since every such prediction is a false positive). This matters for the per-dataset
+breakdown of a composite, where a part may lack a class.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+
+def confusion_matrix(y_true: Sequence[int], y_pred: Sequence[int], n_classes: int) -> np.ndarray:
+    """Rows = true class, columns = predicted class."""
+    t = np.asarray(y_true, dtype=np.int64).ravel()
+    p = np.asarray(y_pred, dtype=np.int64).ravel()
+    if t.shape != p.shape:
+        raise ValueError(f"y_true has {t.size} items, y_pred {p.size}")
+    if t.size and (t.min() < 0 or p.min() < 0 or t.max() >= n_classes or p.max() >= n_classes):
+        raise ValueError(f"class index outside 0..{n_classes - 1}")
+    cm = np.zeros((n_classes, n_classes), dtype=np.int64)
+    np.add.at(cm, (t, p), 1)
+    return cm
+
+
+def per_class(cm: np.ndarray) -> list[dict[str, float]]:
+    """Per-class support, TP/FP/FN, precision, recall, F1 (nan where undefined)."""
+    rows = []
+    for c in range(cm.shape[0]):
+        tp = float(cm[c, c])
+        fn = float(cm[c].sum() - tp)
+        fp = float(cm[:, c].sum() - tp)
+        support = tp + fn
+        precision = tp / (tp + fp) if tp + fp else float("nan")
+        recall = tp / support if support else float("nan")
+        f1 = 2 * tp / (2 * tp + fp + fn) if (2 * tp + fp + fn) else float("nan")
+        rows.append({"support": int(support), "tp": int(tp), "fp": int(fp), "fn": int(fn),
+                     "precision": precision, "recall": recall, "f1": f1})
+    return rows
+
+
+def _nanmean(values: list[float]) -> float:
+    v = [x for x in values if not np.isnan(x)]
+    return float(np.mean(v)) if v else float("nan")
+
+
+def scores_from_confusion(cm: np.ndarray) -> dict[str, float]:
+    rows = per_class(cm)
+    n = int(cm.sum())
+    return {
+        "n": n,
+        "accuracy": float(np.trace(cm) / n) if n else float("nan"),
+        "uf1": _nanmean([r["f1"] for r in rows]),
+        "uar": _nanmean([r["recall"] for r in rows]),
+    }
+
+
+def compute_metrics(y_true: Sequence[int], y_pred: Sequence[int], class_names: Sequence[str],
+                    datasets: Sequence[str] | None = None) -> dict[str, Any]:
+    """All metrics as a JSON-ready dict: accuracy, uf1, uar, n, per_class, confusion, per_dataset."""
+    names = list(class_names)
+    cm = confusion_matrix(y_true, y_pred, len(names))
+    out: dict[str, Any] = scores_from_confusion(cm)
+    out["class_names"] = names
+    out["per_class"] = {name: row for name, row in zip(names, per_class(cm), strict=True)}
+    out["confusion"] = cm.tolist()
+    out["per_dataset"] = {}
+    if datasets is not None:
+        ds = np.asarray(list(datasets), dtype=object)
+        t = np.asarray(y_true)
+        p = np.asarray(y_pred)
+        uniq = sorted({str(d) for d in ds})
+        if len(uniq) > 1:
+            for d in uniq:
+                m = ds == d
+                dcm = confusion_matrix(t[m], p[m], len(names))
+                entry: dict[str, Any] = scores_from_confusion(dcm)
+                entry["confusion"] = dcm.tolist()
+                out["per_dataset"][d] = entry
+    return out
+
+
+def format_per_class_table(metrics: dict[str, Any]) -> str:
+    """Markdown table: class, support, precision, recall, F1."""
+    lines = ["| class | support | precision | recall | F1 |", "|---|---:|---:|---:|---:|"]
+    for name, r in metrics["per_class"].items():
+        lines.append(f"| {name} | {r['support']} | {_fmt(r['precision'])} | {_fmt(r['recall'])} | {_fmt(r['f1'])} |")
+    return "\n".join(lines)
+
+
+def format_per_dataset_table(metrics: dict[str, Any]) -> str:
+    lines = ["| dataset | n | accuracy | UF1 | UAR |", "|---|---:|---:|---:|---:|"]
+    for name, r in metrics.get("per_dataset", {}).items():
+        lines.append(f"| {name} | {r['n']} | {_fmt(r['accuracy'])} | {_fmt(r['uf1'])} | {_fmt(r['uar'])} |")
+    return "\n".join(lines)
+
+
+def format_confusion_table(metrics: dict[str, Any]) -> str:
+    names = metrics["class_names"]
+    lines = ["| true \\ predicted | " + " | ".join(names) + " |", "|---|" + "---:|" * len(names)]
+    for name, row in zip(names, metrics["confusion"], strict=True):
+        lines.append(f"| {name} | " + " | ".join(str(v) for v in row) + " |")
+    return "\n".join(lines)
+
+
+def _fmt(x: float) -> str:
+    return "—" if x is None or np.isnan(x) else f"{x:.3f}"
+
+
+def save_confusion_png(cm: np.ndarray | list, class_names: Sequence[str], path: str | Path,
+                       title: str = "") -> Path:
+    """Write the confusion matrix (counts, row-normalised colour) as a PNG with the Agg backend."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
+    cm = np.asarray(cm, dtype=np.int64)
+    rows = cm.sum(axis=1, keepdims=True)
+    norm = np.divide(cm, rows, out=np.zeros(cm.shape, dtype=float), where=rows > 0)
+    n = len(class_names)
+    fig = Figure(figsize=(1.2 + 0.9 * n, 1.0 + 0.8 * n), dpi=120)
+    FigureCanvasAgg(fig)
+    ax = fig.add_subplot(1, 1, 1)
+    ax.imshow(norm, cmap="Blues", vmin=0, vmax=1)
+    ax.set_xticks(range(n), labels=list(class_names), rotation=45, ha="right")
+    ax.set_yticks(range(n), labels=list(class_names))
+    ax.set_xlabel("predicted")
+    ax.set_ylabel("true")
+    for i in range(n):
+        for j in range(n):
+            ax.text(j, i, str(cm[i, j]), ha="center", va="center",
+                    color="white" if norm[i, j] > 0.5 else "black", fontsize=9)
+    if title:
+        ax.set_title(title, fontsize=9)
+    fig.tight_layout()
+    path = Path(path)
+    fig.savefig(path)
+    return path

@@ -1,0 +1,130 @@
+"""Evaluation protocols by subject: leave-one-subject-out and k-fold, plus the data view a trainer receives.
+
+The held-out fold is structurally invisible to training: `split_fold` copies the training rows out into a new
+`SampleSet` and the trainer only ever gets that object (and optionally an inner validation split of it drawn from
+training subjects). The test rows stay with the caller, which predicts on them after training has returned.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from merstudio.errors import InputError
+
+
+def _natural_key(s: str) -> list:
+    return [int(t) if t.isdigit() else t.lower() for t in re.split(r"(\d+)", s)]
+
+
+@dataclass
+class SampleSet:
+    """Arrays for a set of samples. X: (N, T, C, H, W) float32; y: (N,) int64 class index;
+    au: (N, n_aus) float32 0/1; au_mask: (N,) bool (False = no AU labels, loss masked)."""
+
+    X: np.ndarray
+    y: np.ndarray
+    subjects: np.ndarray
+    samples: np.ndarray
+    datasets: np.ndarray
+    au: np.ndarray
+    au_mask: np.ndarray
+
+    def __post_init__(self) -> None:
+        n = len(self.X)
+        for name in ("y", "subjects", "samples", "datasets", "au", "au_mask"):
+            if len(getattr(self, name)) != n:
+                raise ValueError(f"SampleSet.{name} has {len(getattr(self, name))} rows, X has {n}")
+
+    def __len__(self) -> int:
+        return len(self.X)
+
+    def subset(self, idx: np.ndarray) -> SampleSet:
+        """A copy (fancy indexing copies), so the result holds no reference to rows outside idx."""
+        idx = np.asarray(idx, dtype=np.int64)
+        return SampleSet(X=np.ascontiguousarray(self.X[idx]), y=self.y[idx].copy(),
+                         subjects=self.subjects[idx].copy(), samples=self.samples[idx].copy(),
+                         datasets=self.datasets[idx].copy(), au=self.au[idx].copy(),
+                         au_mask=self.au_mask[idx].copy())
+
+    @property
+    def subject_list(self) -> list[str]:
+        return sorted({str(s) for s in self.subjects}, key=_natural_key)
+
+
+@dataclass(frozen=True)
+class Fold:
+    index: int
+    name: str
+    test_subjects: tuple[str, ...]
+    train_idx: np.ndarray = field(repr=False, compare=False)
+    test_idx: np.ndarray = field(repr=False, compare=False)
+
+
+def parse_protocol(spec: str) -> tuple[str, int]:
+    """'loso' -> ('loso', 0); 'kfold:5' -> ('kfold', 5)."""
+    s = spec.strip().lower()
+    if s == "loso":
+        return "loso", 0
+    m = re.fullmatch(r"kfold:(\d+)", s)
+    if m and int(m.group(1)) >= 2:
+        return "kfold", int(m.group(1))
+    raise InputError(f"--protocol {spec}: expected 'loso' or 'kfold:K' with K >= 2")
+
+
+def make_folds(subjects: np.ndarray | list[str], protocol: str = "loso", seed: int = 0) -> list[Fold]:
+    """Deterministic folds by subject. LOSO: one fold per subject in natural order.
+    k-fold: subjects assigned greedily (largest first, ties broken by a seeded shuffle) to the fold with the
+    fewest samples, so folds are balanced in size and identical for the same subjects and seed."""
+    kind, k = parse_protocol(protocol)
+    subj = np.asarray([str(s) for s in subjects], dtype=object)
+    uniq = sorted(set(subj.tolist()), key=_natural_key)
+    if len(uniq) < 2:
+        raise InputError(f"{protocol}: needs at least 2 subjects, the data has {len(uniq)}")
+    if kind == "loso":
+        groups = [[s] for s in uniq]
+    else:
+        if k > len(uniq):
+            raise InputError(f"{protocol}: {k} folds but only {len(uniq)} subjects")
+        counts = {s: int((subj == s).sum()) for s in uniq}
+        order = list(uniq)
+        np.random.default_rng(seed).shuffle(order)
+        order.sort(key=lambda s: -counts[s])  # stable: shuffled order breaks ties
+        groups = [[] for _ in range(k)]
+        sizes = [0] * k
+        for s in order:
+            f = min(range(k), key=lambda i: (sizes[i], i))
+            groups[f].append(s)
+            sizes[f] += counts[s]
+        groups = [sorted(g, key=_natural_key) for g in groups]
+    folds = []
+    for i, g in enumerate(groups):
+        test = np.isin(subj, g)
+        name = g[0] if kind == "loso" else f"fold{i + 1:02d}"
+        folds.append(Fold(index=i, name=name, test_subjects=tuple(g),
+                          train_idx=np.flatnonzero(~test), test_idx=np.flatnonzero(test)))
+    return folds
+
+
+def split_fold(data: SampleSet, fold: Fold) -> tuple[SampleSet, SampleSet]:
+    """(train, test) copies. Only `train` may be handed to a trainer."""
+    train, test = data.subset(fold.train_idx), data.subset(fold.test_idx)
+    leaked = set(train.subject_list) & set(fold.test_subjects)
+    if leaked:  # cannot happen by construction; a guard against future edits
+        raise RuntimeError(f"fold {fold.name}: test subjects in training data: {sorted(leaked)}")
+    return train, test
+
+
+def inner_validation_split(train: SampleSet, fraction: float, seed: int) -> tuple[SampleSet, SampleSet]:
+    """Split training data by SUBJECT into (fit, validation); validation subjects are drawn from the
+    training subjects only (about `fraction` of them, at least one, and at least one left to fit)."""
+    uniq = train.subject_list
+    if len(uniq) < 2:
+        raise InputError("inner validation needs at least 2 training subjects")
+    n_val = min(len(uniq) - 1, max(1, round(fraction * len(uniq))))
+    rng = np.random.default_rng(seed)
+    val_subj = set(rng.choice(np.asarray(uniq, dtype=object), size=n_val, replace=False).tolist())
+    is_val = np.isin(train.subjects, list(val_subj))
+    return train.subset(np.flatnonzero(~is_val)), train.subset(np.flatnonzero(is_val))

@@ -1,0 +1,334 @@
+"""Train one fold of MENet: AdamW, cosine or step LR, flow-aware augmentation, optional inner validation.
+
+`train_fold` only ever receives the training subset (a `SampleSet` built by `protocols.split_fold`); model
+selection is either "the last of a fixed number of epochs" or "the best epoch on an inner validation split drawn
+from the training subjects". Works on CPU or CUDA, and under `torchrun` (DDP: each rank takes its share of every
+batch; gloo on CPU, nccl on CUDA).
+"""
+
+from __future__ import annotations
+
+import math
+import os
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, fields
+from typing import Any
+
+import numpy as np
+import torch
+import torch.nn.functional as F
+from torch import nn
+
+from merstudio.errors import InputError, MerstudioError
+from merstudio.training.metrics import compute_metrics
+from merstudio.training.protocols import SampleSet, inner_validation_split
+
+
+class TrainingCancelled(MerstudioError):
+    """Raised when the cancel callback asks training to stop."""
+
+    exit_code = 130
+
+
+@dataclass
+class TrainSettings:
+    epochs: int = 60
+    batch_size: int = 32
+    lr: float = 2e-3
+    weight_decay: float = 5e-2
+    schedule: str = "cosine"          # "cosine" (with warm-up) or "step"
+    warmup_epochs: int = 3
+    step_every: int = 20              # step schedule: multiply lr by step_gamma every step_every epochs
+    step_gamma: float = 0.3
+    balance: bool = True              # class-balanced sampling (UF1/UAR weigh classes equally)
+    # augmentation, suited to flow images (applied identically to every time step of a sample)
+    rotate_deg: float = 8.0
+    scale: float = 0.08
+    translate: float = 0.06           # fraction of the image size
+    flip: bool = True                 # horizontal flip; the flip_channels (u) are reflected too
+    flip_channels: tuple[int, ...] = (0,)
+    flip_reflect: str = "auto"        # "zero": u -> -u; "range": u -> (min+max) - u per sample; "auto": by data
+    noise: float = 0.03               # gaussian noise, times the training data's std
+    mixup: float = 0.0                # mixup Beta(alpha, alpha); 0 = off
+    val_fraction: float = 0.0         # > 0: inner validation split of training subjects, best epoch by UF1
+    seed: int = 0
+    device: str = "auto"              # "auto" | "cpu" | "cuda" | "cuda:N"
+    num_threads: int = 0              # torch CPU threads; 0 = leave as is
+
+    def to_dict(self) -> dict[str, Any]:
+        d = asdict(self)
+        d["flip_channels"] = list(self.flip_channels)
+        return d
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> TrainSettings:
+        known = {f.name for f in fields(cls)}
+        kw = {k: v for k, v in d.items() if k in known}
+        if "flip_channels" in kw:
+            kw["flip_channels"] = tuple(kw["flip_channels"])
+        return cls(**kw)
+
+
+@dataclass
+class TrainProgress:
+    fold: str
+    epoch: int          # 1-based, finished epochs
+    epochs: int
+    loss: float
+    val_uf1: float | None = None
+
+
+ProgressFn = Callable[[TrainProgress], None]
+
+
+def resolve_device(spec: str = "auto") -> torch.device:
+    if spec == "auto":
+        return torch.device("cuda" if torch.cuda.is_available() else "cpu")
+    if spec.startswith("cuda") and not torch.cuda.is_available():
+        raise InputError(f"--device {spec}: CUDA is not available on this machine (torch {torch.__version__})")
+    if spec != "cpu" and not spec.startswith("cuda"):
+        raise InputError(f"--device {spec}: expected cpu, cuda or cuda:N")
+    return torch.device(spec)
+
+
+def dist_info() -> tuple[int, int]:
+    """(rank, world_size); (0, 1) unless torch.distributed is initialised (torchrun)."""
+    if torch.distributed.is_available() and torch.distributed.is_initialized():
+        return torch.distributed.get_rank(), torch.distributed.get_world_size()
+    return 0, 1
+
+
+def init_distributed_from_env(device: str = "auto") -> bool:
+    """Initialise the process group when launched by torchrun (WORLD_SIZE > 1). Returns True when distributed."""
+    if int(os.environ.get("WORLD_SIZE", "1")) <= 1:
+        return False
+    if not torch.distributed.is_initialized():
+        dev = resolve_device(device)
+        backend = "nccl" if dev.type == "cuda" else "gloo"
+        torch.distributed.init_process_group(backend=backend)
+        if dev.type == "cuda":
+            torch.cuda.set_device(int(os.environ.get("LOCAL_RANK", "0")))
+    return True
+
+
+def seed_everything(seed: int) -> None:
+    import random
+
+    random.seed(seed)
+    np.random.seed(seed % (2**32))
+    torch.manual_seed(seed)
+
+
+# ----------------------------------------------------------------------------------------------- augmentation
+
+
+class FlowAugment:
+    """Random affine (rotation, scale, translation), horizontal flip with u reflection, noise.
+
+    The affine warps the images only; the (u, v) vectors are not rotated with them (the rotations are small, and
+    precomputed flow images are often min-max normalised per image, where the zero of u/v is unknown)."""
+
+    def __init__(self, s: TrainSettings, data_std: float, reflect: str, generator: torch.Generator) -> None:
+        self.s = s
+        self.noise_std = s.noise * data_std
+        self.reflect = reflect
+        self.g = generator
+
+    def _rand(self, n: int, lo: float, hi: float) -> torch.Tensor:
+        return torch.rand(n, generator=self.g) * (hi - lo) + lo
+
+    def __call__(self, x: torch.Tensor) -> torch.Tensor:
+        s = self.s
+        b, t, c, h, w = x.shape
+        dev = x.device
+        if s.flip and b:
+            flip = torch.rand(b, generator=self.g) < 0.5
+            if flip.any():
+                idx = flip.nonzero().ravel().to(dev)
+                xf = x[idx].flip(-1)
+                for ch in s.flip_channels:
+                    if ch >= c:
+                        continue
+                    u = xf[:, :, ch]
+                    if self.reflect == "range":
+                        lo = u.amin(dim=(1, 2, 3), keepdim=True)
+                        hi = u.amax(dim=(1, 2, 3), keepdim=True)
+                        xf[:, :, ch] = lo + hi - u
+                    else:
+                        xf[:, :, ch] = -u
+                x = x.clone()
+                x[idx] = xf
+        if s.rotate_deg or s.scale or s.translate:
+            ang = self._rand(b, -s.rotate_deg, s.rotate_deg) * math.pi / 180
+            sc = 1.0 + self._rand(b, -s.scale, s.scale)
+            tx = self._rand(b, -s.translate, s.translate) * 2
+            ty = self._rand(b, -s.translate, s.translate) * 2
+            cos, sin = torch.cos(ang) / sc, torch.sin(ang) / sc
+            theta = torch.stack([torch.stack([cos, -sin, tx], 1), torch.stack([sin, cos, ty], 1)], 1).to(dev, x.dtype)
+            flat = x.reshape(b, t * c, h, w)
+            grid = F.affine_grid(theta, list(flat.shape), align_corners=False)
+            x = F.grid_sample(flat, grid, mode="bilinear", padding_mode="border", align_corners=False)
+            x = x.reshape(b, t, c, h, w)
+        if self.noise_std > 0:
+            x = x + torch.randn(x.shape, generator=self.g).to(dev, x.dtype) * self.noise_std
+        return x
+
+
+def pick_reflect(setting: str, X: np.ndarray) -> str:
+    if setting in ("zero", "range"):
+        return setting
+    if setting != "auto":
+        raise InputError(f"flip_reflect {setting}: expected auto, zero or range")
+    # Non-negative flow channels mean per-image min-max normalised images (as shared MEGC flow sets are):
+    # then -u maps to (min + max) - u. Signed data: plain negation.
+    return "range" if float(X.min()) >= 0.0 else "zero"
+
+
+# ----------------------------------------------------------------------------------------------- training
+
+
+def au_prior(train: SampleSet, n_classes: int, model_cfg: Any) -> torch.Tensor | None:
+    """AU -> class prior for the correlation constraint, from the training labels only (via merstudio.model)."""
+    try:
+        from merstudio.model import estimate_prior  # type: ignore[attr-defined]
+    except ImportError:
+        estimate_prior = None
+    if estimate_prior is None or not getattr(model_cfg, "use_au", False) or train.au.shape[1] == 0:
+        return None
+    return estimate_prior(train.au, train.y, train.au_mask, model_cfg)
+
+
+def _lr_factor(s: TrainSettings, epoch_float: float) -> float:
+    if s.schedule == "cosine":
+        if s.warmup_epochs and epoch_float < s.warmup_epochs:
+            return (epoch_float + 1e-3) / s.warmup_epochs
+        span = max(1e-9, s.epochs - s.warmup_epochs)
+        return 0.5 * (1 + math.cos(math.pi * min(1.0, (epoch_float - s.warmup_epochs) / span)))
+    if s.schedule == "step":
+        return s.step_gamma ** int(epoch_float // max(1, s.step_every))
+    raise InputError(f"schedule {s.schedule}: expected cosine or step")
+
+
+def _epoch_order(y: np.ndarray, balance: bool, rng: np.random.Generator) -> np.ndarray:
+    n = len(y)
+    if not balance:
+        return rng.permutation(n)
+    counts = np.bincount(y)
+    w = 1.0 / counts[y]
+    return rng.choice(n, size=n, replace=True, p=w / w.sum())
+
+
+def train_fold(train: SampleSet, model_cfg: Any, settings: TrainSettings, *, fold: str = "",
+               progress: ProgressFn | None = None, cancel: Callable[[], bool] | None = None,
+               ) -> tuple[nn.Module, list[dict[str, Any]]]:
+    """Train a fresh MENet on `train` only. Returns (model in eval mode on its device, per-epoch history)."""
+    from merstudio.model import MENet, compute_losses
+
+    s = settings
+    if len(train) == 0:
+        raise InputError(f"fold {fold}: no training samples")
+    if s.num_threads > 0:
+        torch.set_num_threads(s.num_threads)
+    rank, world = dist_info()
+    device = resolve_device(s.device)
+    if world > 1 and device.type == "cuda":
+        device = torch.device("cuda", torch.cuda.current_device())
+    seed_everything(s.seed)
+
+    fit, val = train, None
+    if s.val_fraction > 0:
+        fit, val = inner_validation_split(train, s.val_fraction, s.seed)
+
+    model = MENet(model_cfg).to(device)
+    prior = au_prior(fit, model_cfg.n_classes, model_cfg)
+    if prior is not None:
+        prior = prior.to(device)
+    net: nn.Module = model
+    if world > 1:
+        net = nn.parallel.DistributedDataParallel(
+            model, device_ids=[device.index] if device.type == "cuda" else None, find_unused_parameters=True)
+    opt = torch.optim.AdamW(model.parameters(), lr=s.lr, weight_decay=s.weight_decay)
+
+    X = torch.from_numpy(np.ascontiguousarray(fit.X, dtype=np.float32))
+    y = torch.from_numpy(fit.y.astype(np.int64))
+    au = torch.from_numpy(fit.au.astype(np.float32))
+    au_mask = torch.from_numpy(fit.au_mask.astype(bool))
+    if device.type == "cuda":
+        X, y, au, au_mask = X.to(device), y.to(device), au.to(device), au_mask.to(device)
+    gen = torch.Generator().manual_seed(s.seed * 1000 + 17 + rank)
+    augment = FlowAugment(s, float(fit.X.std()) or 1.0, pick_reflect(s.flip_reflect, fit.X), gen)
+    order_rng = np.random.default_rng(s.seed)  # same on every rank: ranks split each batch
+    mix_rng = np.random.default_rng(s.seed + 1)
+
+    n = len(fit)
+    bs = min(s.batch_size, n)
+    steps = max(1, n // bs) if n >= 2 * bs else max(1, math.ceil(n / bs))
+    history: list[dict[str, Any]] = []
+    best: tuple[float, int, dict[str, torch.Tensor]] | None = None
+    for epoch in range(s.epochs):
+        net.train()
+        order = torch.from_numpy(_epoch_order(fit.y, s.balance, order_rng))
+        tot, cnt = 0.0, 0
+        for step in range(steps):
+            if cancel is not None and cancel():
+                raise TrainingCancelled("training cancelled")
+            for gparam in opt.param_groups:
+                gparam["lr"] = s.lr * _lr_factor(s, epoch + step / steps)
+            idx = order[step * bs:(step + 1) * bs]
+            if world > 1:
+                idx = idx[rank::world]
+                if len(idx) == 0:
+                    idx = order[:1]
+            idx = idx.to(X.device)
+            xb = augment(X[idx].to(device))
+            yb, aub, mb = y[idx].to(device), au[idx].to(device), au_mask[idx].to(device)
+            lam = float(mix_rng.beta(s.mixup, s.mixup)) if s.mixup > 0 else 1.0
+            if lam < 1.0:
+                perm = torch.from_numpy(mix_rng.permutation(len(idx))).to(device)
+                xb = lam * xb + (1 - lam) * xb[perm]
+            out = net(xb)
+            loss, _parts = compute_losses(out, yb, aub, mb, prior, model_cfg)
+            if lam < 1.0:
+                loss_b, _ = compute_losses(out, yb[perm], aub[perm], mb[perm], prior, model_cfg)
+                loss = lam * loss + (1 - lam) * loss_b
+            opt.zero_grad(set_to_none=True)
+            loss.backward()
+            nn.utils.clip_grad_norm_(model.parameters(), 5.0)
+            opt.step()
+            tot += float(loss.detach()) * len(idx)
+            cnt += len(idx)
+        rec: dict[str, Any] = {"epoch": epoch + 1, "loss": tot / max(1, cnt), "lr": opt.param_groups[0]["lr"]}
+        if val is not None:
+            probs, _ = predict(model, val.X, device=device)
+            rec["val_uf1"] = float(compute_metrics(val.y, probs.argmax(1), list(range(model_cfg.n_classes)))["uf1"])
+            score = rec["val_uf1"] if not math.isnan(rec["val_uf1"]) else -1.0
+            if best is None or score >= best[0]:  # ties: the later epoch (more training)
+                best = (score, epoch + 1, {k: v.detach().clone() for k, v in model.state_dict().items()})
+        history.append(rec)
+        if progress is not None:
+            progress(TrainProgress(fold=fold, epoch=epoch + 1, epochs=s.epochs, loss=rec["loss"],
+                                   val_uf1=rec.get("val_uf1")))
+    if best is not None:
+        model.load_state_dict(best[2])
+        history.append({"selected_epoch": best[1], "val_uf1": best[0]})
+    model.eval()
+    return model, history
+
+
+@torch.no_grad()
+def predict(model: nn.Module, X: np.ndarray, *, batch_size: int = 256,
+            device: torch.device | str | None = None) -> tuple[np.ndarray, np.ndarray | None]:
+    """(class probabilities (N, K), AU probabilities (N, A) or None)."""
+    model.eval()
+    if device is None:
+        device = next(model.parameters()).device
+    probs, aus = [], []
+    for i in range(0, len(X), batch_size):
+        xb = torch.from_numpy(np.ascontiguousarray(X[i:i + batch_size], dtype=np.float32)).to(device)
+        out = model(xb)
+        probs.append(torch.softmax(out["logits"].float(), 1).cpu().numpy())
+        if out.get("au_logits") is not None:
+            aus.append(torch.sigmoid(out["au_logits"].float()).cpu().numpy())
+    P = np.concatenate(probs) if probs else np.zeros((0, 0), np.float32)
+    A = np.concatenate(aus) if aus else None
+    return P, A

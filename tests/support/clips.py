@@ -1,0 +1,48 @@
+"""Small synthetic clips for pipeline and CLI tests (public-domain astronaut face, known AU12 movement)."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+import cv2
+import numpy as np
+
+W, H, FPS = 320, 240, 30
+AU12_FRAMES = range(30, 38)  # onset..offset of the smile
+
+
+@lru_cache(maxsize=1)
+def _face() -> tuple[np.ndarray, np.ndarray]:
+    from skimage import data
+
+    from merstudio.face.detector import FaceMeshDetector
+
+    img = data.astronaut()[20:260, 120:360]  # the face, 240x240
+    img = cv2.resize(img, (200, 200))
+    canvas = np.full((H, W, 3), 90, np.uint8)
+    canvas[20:220, 60:260] = img
+    with FaceMeshDetector(max_faces=1, video_mode=False) as det:
+        faces = det.detect(canvas)
+    assert faces, "test face not found"
+    return canvas, faces[0].landmarks
+
+
+def write_clip(path: Path, n: int = 60, blank: range = range(0), au12: float = 3.0) -> Path:
+    """A clip of one still face with an AU12 ramp in AU12_FRAMES and blank (no face) frames in `blank`."""
+    from merstudio.synth.warps import au_displacement, warp
+
+    canvas, lm = _face()
+    writer = cv2.VideoWriter(str(path), cv2.VideoWriter_fourcc(*"MJPG"), FPS, (W, H))
+    first, last = AU12_FRAMES.start, AU12_FRAMES.stop - 1
+    apex = (first + last) // 2
+    for i in range(n):
+        img = canvas
+        if i in blank:
+            img = np.full_like(canvas, 90)
+        elif first <= i <= last:
+            amp = au12 * (1 - abs(i - apex) / (apex - first + 1))
+            img = warp(canvas, au_displacement(lm, canvas.shape[:2], {12: amp}))
+        writer.write(cv2.cvtColor(img, cv2.COLOR_RGB2BGR))
+    writer.release()
+    return path

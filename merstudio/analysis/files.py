@@ -121,18 +121,20 @@ def analyze_file(
                 writer = csv.DictWriter(buf, fieldnames=columns, restval="", extrasaction="ignore",
                                         lineterminator="\n")
                 last_flush = time.monotonic()
-                for row in analysis.rows(progress=progress, cancel=cancel):
-                    writer.writerow(row)
-                    n_rows += 1
-                    now = time.monotonic()
-                    if now - last_flush > 0.5:
-                        # whole lines in one write, then flush: a kill leaves complete rows only
-                        fh.write(buf.getvalue())
-                        fh.flush()
-                        buf.seek(0)
-                        buf.truncate()
-                        last_flush = now
-                fh.write(buf.getvalue())
+                try:
+                    for row in analysis.rows(progress=progress, cancel=cancel):
+                        writer.writerow(row)
+                        n_rows += 1
+                        now = time.monotonic()
+                        if now - last_flush > 0.5:
+                            # whole lines in one write, then flush: a kill leaves complete rows only
+                            fh.write(buf.getvalue())
+                            fh.flush()
+                            buf.seek(0)
+                            buf.truncate()
+                            last_flush = now
+                finally:
+                    fh.write(buf.getvalue())  # rows already computed survive Ctrl-C and errors
             complete = not analysis.cancelled
         finally:
             seconds = time.perf_counter() - started

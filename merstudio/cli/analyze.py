@@ -86,7 +86,8 @@ def run(args: argparse.Namespace) -> int:
     for r in results:
         _print_summary(r)
     if failures:
-        print(f"merstudio: {len(failures)} of {len(args.inputs)} inputs failed", file=sys.stderr)
+        if len(args.inputs) > 1:
+            print(f"merstudio: {len(failures)} of {len(args.inputs)} inputs failed", file=sys.stderr)
         return 2
     return 0
 
@@ -103,12 +104,18 @@ def _run_one(path: Path, out: Path, name: str, settings: AnalysisSettings, fps: 
         return analyze_file(path, out, name, settings, fps=fps)
     from tqdm import tqdm
 
-    with tqdm(desc=name, unit="frame", position=position, dynamic_ncols=True, leave=True) as t:
-        def progress(done: int, total: int) -> None:
-            if t.total != total:
-                t.total = total
-            t.update(done - t.n)
+    bar: list[tqdm] = []  # created on the first frame, so a bad input prints its error line only
+
+    def progress(done: int, total: int) -> None:
+        if not bar:
+            bar.append(tqdm(desc=name, total=total, unit="frame", position=position, dynamic_ncols=True))
+        bar[0].update(done - bar[0].n)
+
+    try:
         return analyze_file(path, out, name, settings, progress=progress, fps=fps)
+    finally:
+        if bar:
+            bar[0].close()
 
 
 def _init_worker() -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import warnings
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -33,7 +33,8 @@ class Sample:
     label: str  # class name after the class map
     raw_label: str  # the label as written in the sheet / folder / table
     path: Path  # frame folder, video file, or one image file (precomputed input)
-    frames: list[Path] | None = None  # frame files onset..offset, when the sample is a frame folder
+    # frame files onset..offset, when the sample is a frame folder (not hashed: Sample stays hashable)
+    frames: list[Path] | None = field(default=None, hash=False)
     onset: int | None = None
     apex: int | None = None
     offset: int | None = None
@@ -95,7 +96,14 @@ class SampleSet:
         return len(self.samples)
 
     def __getitem__(self, i: int) -> Sample:
-        return self.samples[i]
+        return self.samples[i]  # a slice gives a list of Sample
+
+    def au_targets(self, aus: Sequence[int]) -> tuple[np.ndarray, np.ndarray]:
+        """Multi-label AU targets (N, len(aus)) float32 and a mask (N,) bool of samples that have AU codes at
+        all (SMIC, a table without `aus`, or an empty/NULL cell: False, so the AU loss can skip them)."""
+        y = np.array([[1.0 if a in s.aus else 0.0 for a in aus] for s in self.samples], dtype=np.float32)
+        mask = np.array([bool(s.aus) for s in self.samples], dtype=bool)
+        return y.reshape(len(self.samples), len(aus)), mask
 
     @property
     def classes(self) -> tuple[str, ...]:

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from merstudio.errors import InputError
 from merstudio.face.landmarks import N_LANDMARKS
 
 
@@ -17,6 +18,8 @@ class FaceObservation:
     landmarks: np.ndarray  # (468, 2) float32, x/y pixels
     bbox: tuple[float, float, float, float]  # x0, y0, x1, y1 (landmark extent)
     confidence: float  # 0..1
+    # (468,) float32 relative depth in pixels (MediaPipe z x width; smaller = nearer), None if the detector has none.
+    z: np.ndarray | None = None
 
 
 def _quiet_mediapipe() -> None:
@@ -25,40 +28,104 @@ def _quiet_mediapipe() -> None:
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
 
+def check_rgb(rgb: np.ndarray, what: str = "frame") -> np.ndarray:
+    """An RGB uint8 (H, W, 3) array (grey (H, W) is expanded); InputError otherwise."""
+    if not isinstance(rgb, np.ndarray) or rgb.dtype != np.uint8 or rgb.ndim not in (2, 3) or rgb.size == 0:
+        raise InputError(f"{what}: expected an RGB uint8 image (H, W, 3), got "
+                         f"{getattr(rgb, 'dtype', type(rgb).__name__)} {getattr(rgb, 'shape', '')}")
+    if rgb.ndim == 2:
+        return np.repeat(rgb[:, :, None], 3, axis=2)
+    if rgb.shape[2] != 3:
+        raise InputError(f"{what}: expected 3 colour channels, got shape {rgb.shape}")
+    return rgb
+
+
 class FaceMeshDetector:
-    """Wraps mediapipe's Face Mesh. In video mode it tracks between frames, so full detection is not run on
-    every frame (MediaPipe re-detects only when tracking confidence drops)."""
+    """Wraps mediapipe's Face Mesh.
+
+    In video mode MediaPipe tracks: each face's region comes from the previous frame's landmarks and the face
+    detector runs only while fewer than `capacity` faces are tracked. So `capacity` (the graph's max_num_faces) is
+    what decides whether detection runs on every frame; FaceTracker lowers it to the number of faces present and
+    looks for newcomers with `find_faces` every few frames instead.
+    """
 
     def __init__(self, max_faces: int = 4, video_mode: bool = True, min_confidence: float = 0.5) -> None:
+        if max_faces < 1:
+            raise InputError(f"max_faces: must be at least 1, got {max_faces}")
         _quiet_mediapipe()
+        self.max_faces = int(max_faces)
+        self.video_mode = bool(video_mode)
+        self.min_confidence = float(min_confidence)
+        self._capacity = self.max_faces
+        self._mesh = self._make_mesh()
+        self._finder = None  # lazily created short-range face detector (find_faces)
+
+    def _make_mesh(self):  # noqa: ANN202 - mediapipe type
         import mediapipe as mp
 
-        self._mesh = mp.solutions.face_mesh.FaceMesh(
-            static_image_mode=not video_mode,
-            max_num_faces=max_faces,
+        return mp.solutions.face_mesh.FaceMesh(
+            static_image_mode=not self.video_mode,
+            max_num_faces=self._capacity,
             refine_landmarks=False,
-            min_detection_confidence=min_confidence,
+            min_detection_confidence=self.min_confidence,
             min_tracking_confidence=0.5,
         )
 
+    @property
+    def capacity(self) -> int:
+        """How many faces the mesh graph tracks (MediaPipe's max_num_faces)."""
+        return self._capacity
+
+    def set_capacity(self, n: int) -> None:
+        """Track at most n faces (1..max_faces). Rebuilds the graph (about 12 ms), which forgets the tracking."""
+        n = max(1, min(int(n), self.max_faces))
+        if n != self._capacity:
+            self._capacity = n
+            self.reset()
+
+    def reset(self) -> None:
+        """Forget the video-mode tracking state (after a seek), keeping the settings."""
+        self._mesh.close()
+        self._mesh = self._make_mesh()
+
     def detect(self, rgb: np.ndarray) -> list[FaceObservation]:
         """Faces in an RGB uint8 image (H, W, 3)."""
-        if rgb.ndim == 2:
-            rgb = np.repeat(rgb[:, :, None], 3, axis=2)
+        rgb = check_rgb(rgb)
         h, w = rgb.shape[:2]
         result = self._mesh.process(np.ascontiguousarray(rgb))
         faces: list[FaceObservation] = []
         for lm in result.multi_face_landmarks or []:
-            pts = np.array([(p.x * w, p.y * h) for p in lm.landmark[:N_LANDMARKS]], dtype=np.float32)
+            xyz = np.array([(p.x, p.y, p.z) for p in lm.landmark[:N_LANDMARKS]], dtype=np.float32)
+            pts = xyz[:, :2] * np.array([w, h], dtype=np.float32)
             x0, y0 = pts.min(axis=0)
             x1, y1 = pts.max(axis=0)
             # Face Mesh exposes no per-face score; report the fraction of landmarks inside the image.
             inside = np.mean((pts[:, 0] >= 0) & (pts[:, 0] < w) & (pts[:, 1] >= 0) & (pts[:, 1] < h))
-            faces.append(FaceObservation(pts, (float(x0), float(y0), float(x1), float(y1)), float(inside)))
+            faces.append(FaceObservation(pts, (float(x0), float(y0), float(x1), float(y1)), float(inside),
+                                         xyz[:, 2] * np.float32(w)))
         return faces
+
+    def find_faces(self, rgb: np.ndarray) -> list[tuple[float, float, float, float]]:
+        """Boxes (x0, y0, x1, y1) from MediaPipe's short-range face detector alone (about 1 ms at 640x480): a cheap
+        check for faces that the mesh is not tracking."""
+        rgb = check_rgb(rgb)
+        if self._finder is None:
+            import mediapipe as mp
+
+            self._finder = mp.solutions.face_detection.FaceDetection(
+                model_selection=0, min_detection_confidence=self.min_confidence)
+        h, w = rgb.shape[:2]
+        boxes = []
+        for d in self._finder.process(np.ascontiguousarray(rgb)).detections or []:
+            b = d.location_data.relative_bounding_box
+            boxes.append((b.xmin * w, b.ymin * h, (b.xmin + b.width) * w, (b.ymin + b.height) * h))
+        return boxes
 
     def close(self) -> None:
         self._mesh.close()
+        if self._finder is not None:
+            self._finder.close()
+            self._finder = None
 
     def __enter__(self) -> FaceMeshDetector:
         return self

@@ -1,1 +1,27 @@
+"""Frame sources: video files and image-sequence folders behind one FrameSource interface (see frames.py)."""
 
+from merstudio.io.frames import (
+    DEFAULT_FOLDER_FPS,
+    IMAGE_EXTENSIONS,
+    VIDEO_EXTENSIONS,
+    FrameSource,
+    ImageSequenceSource,
+    VideoSource,
+    dataset_fps_hint,
+    detect_vfr,
+    natural_sort_key,
+    open_source,
+)
+
+__all__ = [
+    "DEFAULT_FOLDER_FPS",
+    "IMAGE_EXTENSIONS",
+    "VIDEO_EXTENSIONS",
+    "FrameSource",
+    "ImageSequenceSource",
+    "VideoSource",
+    "dataset_fps_hint",
+    "detect_vfr",
+    "natural_sort_key",
+    "open_source",
+]

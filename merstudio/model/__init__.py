@@ -1,1 +1,38 @@
+"""The micro-expression network (MENet), its losses, checkpoints and streaming per-frame inference.
 
+Stable API (docs/model.md):
+    ModelConfig, MENet, compute_losses, estimate_prior, facs_prior, estimate_au_prior, au_targets_from_sets,
+    save_checkpoint, load_checkpoint, describe_checkpoint, InputSettings, make_input, step_indices,
+    FramePredictor, FramePrediction, class_column, au_column, prediction_columns
+"""
+
+from merstudio.model.checkpoint import (
+    describe_checkpoint,
+    load_checkpoint,
+    read_checkpoint_meta,
+    save_checkpoint,
+    transfer_weights,
+)
+from merstudio.model.config import ABLATIONS, DEFAULT_AUS, DEFAULT_CLASSES, ModelConfig
+from merstudio.model.inference import (
+    FramePrediction,
+    FramePredictor,
+    au_column,
+    class_column,
+    pick_device,
+    prediction_columns,
+)
+from merstudio.model.inputs import MODALITY_CHANNELS, InputSettings, make_input, step_indices
+from merstudio.model.losses import LOSS_PARTS, compute_losses
+from merstudio.model.network import MENet, count_parameters
+from merstudio.model.priors import au_targets_from_sets, estimate_au_prior, estimate_prior, facs_prior
+from merstudio.model.regions import AU_REGION_MAP, AU_REGIONS
+
+__all__ = [
+    "ABLATIONS", "AU_REGIONS", "AU_REGION_MAP", "DEFAULT_AUS", "DEFAULT_CLASSES", "LOSS_PARTS", "MODALITY_CHANNELS",
+    "FramePrediction", "FramePredictor", "InputSettings", "MENet", "ModelConfig",
+    "au_column", "au_targets_from_sets", "class_column", "compute_losses", "count_parameters",
+    "describe_checkpoint", "estimate_au_prior", "estimate_prior", "facs_prior", "load_checkpoint", "make_input",
+    "pick_device", "prediction_columns", "read_checkpoint_meta", "save_checkpoint", "step_indices",
+    "transfer_weights",
+]

@@ -39,7 +39,7 @@ class ModelConfig:
     stem_stride: int = 0  # 0 = automatic: keeps the first stage at ~28-55 px whatever input_size is
     # Multi-scale weighted module
     use_mswm: bool = True
-    mswm_width: int = 32  # common width of the projected stages (also the global map width without MSWM)
+    mswm_width: int = 24  # common width of the projected stages (also the global map width without MSWM)
     mswm_spatial: bool = True  # per-pixel attention over scales on top of the per-scale softmax weights
     # Facial action module
     use_au: bool = True
@@ -51,7 +51,7 @@ class ModelConfig:
     center_momentum: float = 0.1
     # Temporal model
     use_convlstm: bool = True
-    lstm_hidden: int = 32
+    lstm_hidden: int = 24
     lstm_kernel: int = 3
     # Regularisation
     dropout: float = 0.3

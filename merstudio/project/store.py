@@ -43,7 +43,7 @@ CREATE TABLE videos (
     fps REAL NOT NULL, frame_count INTEGER NOT NULL, width INTEGER NOT NULL, height INTEGER NOT NULL,
     added REAL NOT NULL);
 CREATE TABLE analyses (
-    id INTEGER PRIMARY KEY, video_id INTEGER NOT NULL REFERENCES videos(id) ON DELETE CASCADE,
+    id INTEGER PRIMARY KEY AUTOINCREMENT, video_id INTEGER NOT NULL REFERENCES videos(id) ON DELETE CASCADE,
     created REAL NOT NULL, status TEXT NOT NULL, columns TEXT NOT NULL, settings TEXT NOT NULL,
     device TEXT NOT NULL DEFAULT '', model TEXT NOT NULL DEFAULT '');
 CREATE TABLE frames (
@@ -378,10 +378,12 @@ class Project:
                  device, model))
             return int(cur.lastrowid)
 
-    def append_frames(self, analysis_id: int, rows: Sequence[Mapping[str, Any]]) -> None:
+    def append_frames(self, analysis_id: int, rows: Sequence[Mapping[str, Any]],
+                      landmark_subset: Sequence[int] | None = None) -> None:
         """Append one batch of per-frame rows (OpenFace-style dicts) in one transaction. Value columns are stored
         generically; a column first seen in a later batch is appended to the column list. Landmark columns
-        (x_0.., y_0..) are packed separately as float32."""
+        (x_0.., y_0..) are packed separately as float32, all of them or only the mesh indices in
+        ``landmark_subset`` (in that order)."""
         if not rows:
             return
         with self._tx() as con:
@@ -403,8 +405,9 @@ class Project:
                 vals = np.array([_num(r.get(c)) for c in cols], dtype=np.float32).tobytes()
                 lm = None
                 if "x_0" in r:
-                    n = sum(1 for k in r if k.startswith("x_"))
-                    xy = np.array([[_num(r.get(f"x_{i}")), _num(r.get(f"y_{i}"))] for i in range(n)],
+                    idx = landmark_subset if landmark_subset is not None else range(
+                        sum(1 for k in r if _is_landmark(k) and k[0] == "x"))
+                    xy = np.array([[_num(r.get(f"x_{i}")), _num(r.get(f"y_{i}"))] for i in idx],
                                   dtype=np.float32)
                     lm = xy.tobytes()
                 data.append((analysis_id, int(r["frame"]), int(r.get("face_id", 0)), _num(r.get("timestamp")),

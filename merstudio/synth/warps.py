@@ -24,7 +24,7 @@ AU2  outer brow raiser   outer brow points up 1.0 (middle 0.6)
 AU4  brow lowerer        whole brow down 0.7; inner brow additionally in 0.8 (brows down and together)
 AU5  upper lid raiser    upper lid up 1.0
 AU6  cheek raiser        infraorbital cheek up 1.0, lower lid up 0.6
-AU7  lid tightener       lower lid up 1.0, upper lid down 0.4 (aperture narrows)
+AU7  lid tightener       lower lid up 1.0, upper lid down 0.5 (aperture narrows)
 AU9  nose wrinkler       nose wings up 1.0, upper lip up 0.4, inner brow down 0.3
 AU10 upper lip raiser    upper lip (philtrum and lip peaks) up 1.0, nose wings up 0.3
 AU12 lip corner puller   mouth corners up 0.6 and out 0.8 (oblique, magnitude 1.0), cheek up 0.3
@@ -33,8 +33,11 @@ AU15 lip corner depressor mouth corners down 1.0, out 0.2
 AU17 chin raiser         chin boss up 1.0, lower lip up 0.5
 
 Each handle is an isotropic Gaussian (sigma a fraction of D) around a landmark; within one AU the handles
-are blended (normalised where they overlap) so a handle's centre moves by exactly its vector, and the AUs add.
-Eye corners and the nose bridge (the alignment points, `STABLE_POINTS`) move by well under 0.1 px per unit.
+are blended (normalised where they overlap) so a handle's centre moves by about its vector (close opposing
+handles, AU7's lids, share: the upper lid moves ~0.25 down), and the AUs add.
+The eye corners and the nose bridge (`STABLE_POINTS`, used for alignment) are pinned: the field is
+multiplied by a mask that is 0 exactly there and ~1 beyond 15 % of D, as these points barely move in real AUs.
+Fields stay fold-free (a one-to-one warp) up to amplitude 1.5 per AU (tested); 2 folds AU5 near the eye corners.
 """
 
 from __future__ import annotations
@@ -130,9 +133,9 @@ _HANDLES: dict[int, list[tuple[int, float, float, float]]] = {
     1: _sym((L.R_BROW_INNER, 66), 0.0, 1.0, 0.12) + _sym((L.R_BROW_OUTER,), 0.0, 0.3, 0.12),
     2: _sym((63, L.R_BROW_OUTER), 0.0, 1.0, 0.12) + _sym((105,), 0.0, 0.6, 0.12),
     4: _sym((L.R_BROW_INNER, 66), -0.8, -0.7, 0.12) + _sym((105, 63, L.R_BROW_OUTER), 0.0, -0.7, 0.12),
-    5: _sym(_R_UPPER_LID, 0.0, 1.0, 0.07),
+    5: _sym(_R_UPPER_LID, 0.0, 1.0, 0.09),
     6: _sym(_R_CHEEK_HIGH, 0.0, 1.0, 0.14) + _sym(_R_LOWER_LID, 0.0, 0.6, 0.07),
-    7: _sym(_R_LOWER_LID, 0.0, 1.0, 0.07) + _sym(_R_UPPER_LID, 0.0, -0.4, 0.07),
+    7: _sym(_R_LOWER_LID, 0.0, 1.0, 0.08) + _sym(_R_UPPER_LID, 0.0, -0.5, 0.08),
     9: _sym((L.R_NOSE_WING,), 0.0, 1.0, 0.12) + _mid(_UPPER_LIP, 0.4, 0.10) + _sym((L.R_BROW_INNER,), 0.0, -0.3, 0.1),
     10: _mid(_UPPER_LIP, 1.0, 0.10) + _sym((L.R_NOSE_WING,), 0.0, 0.3, 0.10),
     12: _sym((L.R_MOUTH_CORNER,), 0.8, 0.6, 0.12) + _sym((L.R_CHEEK,), 0.0, 0.3, 0.14),
@@ -181,9 +184,45 @@ def au_displacement(landmarks: np.ndarray, shape: tuple[int, int], aus: Mapping[
     if h <= 0 or w <= 0:
         raise InputError(f"shape: expected a positive (H, W), got {tuple(shape)}")
     field = np.zeros((h, w, 2), dtype=np.float32)
-    for group in _au_groups(landmarks, aus):
+    groups = _au_groups(landmarks, aus)
+    for group in groups:
         field += _blend_group(group, h, w)
+    if groups:
+        _pin(field, _check_landmarks(landmarks))
     return field
+
+
+def _pin(field: np.ndarray, lm: np.ndarray) -> None:
+    """Hold the alignment points (eye corners, nose bridge) still: multiply the field by
+    prod_k (1 - exp(-r_k^2 / 2 s^2)), s = 6 % of D, which is 0 at each point and ~1 beyond 2.5 s."""
+    ff = face_frame(lm)
+    s = 0.06 * ff.iod
+    r = int(np.ceil(4 * s))
+    h, w = field.shape[:2]
+    for p in lm[list(L.STABLE_POINTS)]:
+        x0, x1 = max(int(p[0]) - r, 0), min(int(p[0]) + r + 1, w)
+        y0, y1 = max(int(p[1]) - r, 0), min(int(p[1]) + r + 1, h)
+        if x0 >= x1 or y0 >= y1:
+            continue
+        xs = np.arange(x0, x1, dtype=np.float32) - np.float32(p[0])
+        ys = np.arange(y0, y1, dtype=np.float32) - np.float32(p[1])
+        g = np.exp(-(ys[:, None] ** 2 + xs[None, :] ** 2) / np.float32(2 * s * s))
+        field[y0:y1, x0:x1] *= (1.0 - g)[..., None]
+
+
+def handles_displacement(
+    handles: list[tuple[np.ndarray, np.ndarray, float]], shape: tuple[int, int]
+) -> np.ndarray:
+    """Displacement field (H, W, 2) of custom Gaussian handles [(point (2,), vector (2,) px, sigma px)], blended
+    like one AU's handles (normalised where they overlap). Used e.g. for identity (face shape) warps."""
+    return _blend_group(handles, int(shape[0]), int(shape[1]))
+
+
+def sample_field(field: np.ndarray, points: np.ndarray) -> np.ndarray:
+    """The displacement (N, 2) at sub-pixel points (N, 2), bilinear (0 outside the image)."""
+    p = np.asarray(points, dtype=np.float32).reshape(1, -1, 2)
+    out = cv2.remap(field, p[..., 0], p[..., 1], cv2.INTER_LINEAR, borderMode=cv2.BORDER_CONSTANT)
+    return out.reshape(-1, 2).astype(np.float64)
 
 
 def _blend_group(group: list[tuple[np.ndarray, np.ndarray, float]], h: int, w: int) -> np.ndarray:
@@ -262,30 +301,92 @@ def transform_points(points: np.ndarray, matrix: np.ndarray) -> np.ndarray:
     return p @ matrix[:, :2].T + matrix[:, 2]
 
 
-def blink_displacement(landmarks: np.ndarray, shape: tuple[int, int], closure: float) -> np.ndarray:
-    """Eyelid closing as a displacement field: `closure` 0 = open, 1 = closed. The upper lid comes down 80 %
-    of the eye opening and the lower lid up 20 %, so at 1.0 they meet (covering the iris with lid skin)."""
-    lm = _check_landmarks(landmarks)
-    c = float(np.clip(closure, 0.0, 1.0))
+def _eye_geometry(lm: np.ndarray, outer: int, inner: int, upper: int, lower: int):
+    """Eye centre, unit axis along the eye, unit 'up' normal, half width, upper/lower lid heights."""
+    c = (lm[outer] + lm[inner]) / 2.0
+    axis = lm[inner] - lm[outer]
+    a = float(np.hypot(*axis)) / 2.0
+    axis = axis / max(2 * a, 1e-6)
+    up = np.array([axis[1], -axis[0]])
+    if (lm[upper] - lm[lower]) @ up < 0:  # eye axis direction depends on the side; 'up' must face the brow
+        up = -up
+    h_u = max(float((lm[upper] - c) @ up), 0.5)
+    h_l = max(float((c - lm[lower]) @ up), 0.5)
+    return c, axis, up, a, h_u, h_l
+
+
+_EYES = (
+    (L.R_EYE_OUTER, L.R_EYE_INNER, L.R_EYE_UPPER, L.R_EYE_LOWER),
+    (L.L_EYE_OUTER, L.L_EYE_INNER, L.L_EYE_UPPER, L.L_EYE_LOWER),
+)
+
+
+def _blink_knots(t_rel: np.ndarray, p: np.ndarray, h_u: float, h_l: float, c: float):
+    """Per-pixel knots of the lid map along the eye's 'up' axis: the aperture [t_l, t_u] (lid curve
+    p = 1 - (u/a)^2) is squeezed towards the meeting line 20 % above the lower lid; skin within a margin m
+    outside it follows linearly. Returns (src knots, dst knots), each a list of 4 arrays."""
+    t_u, t_l = h_u * p, -h_l * p
+    o = t_u - t_l
+    m = 0.6 * (h_u + h_l) + 1.0
+    src = [t_l - m, t_l, t_u, t_u + m]
+    dst = [t_l - m, t_l + 0.2 * c * o, t_u - 0.8 * c * o, t_u + m]
+    return src, dst
+
+
+def _pwl(x: np.ndarray, xs: list[np.ndarray], ys: list[np.ndarray]) -> np.ndarray:
+    """Piecewise-linear map through per-pixel knots (xs increasing), identity outside [xs[0], xs[-1]]."""
+    out = x.copy()
+    for k in range(len(xs) - 1):
+        x0, x1, y0, y1 = xs[k], xs[k + 1], ys[k], ys[k + 1]
+        sel = (x >= x0) & (x < x1) & (x1 > x0)
+        f = np.where(sel, (x - x0) / np.where(x1 > x0, x1 - x0, 1.0), 0.0)
+        out = np.where(sel, y0 + f * (y1 - y0), out)
+    return out
+
+
+def _blink_field(lm: np.ndarray, shape: tuple[int, int], closure: float, inverse: bool) -> np.ndarray:
+    """Forward displacement (inverse=False) or backward sampling offset (inverse=True, source = out + offset)."""
     h, w = int(shape[0]), int(shape[1])
     field = np.zeros((h, w, 2), dtype=np.float32)
+    # 0.97 at most: a fully degenerate squeeze has no inverse; 3 % of the aperture is invisible anyway.
+    c = float(np.clip(closure, 0.0, 1.0)) * 0.97
     if c == 0.0:
         return field
-    ff = face_frame(lm)
-    for upper, lower in ((_R_UPPER_LID, _R_LOWER_LID), (_L_UPPER_LID, _L_LOWER_LID)):
-        opening = float(np.mean([np.dot(lm[u] - lm[lo], ff.up) for u, lo in zip(upper, lower, strict=True)]))
-        opening = max(opening, 0.0)
-        # Sigma wider than the travel keeps the warp fold-free (|grad d| < 1).
-        sigma = max(0.07 * ff.iod, 0.9 * opening)
-        group = [(lm[i].copy(), -0.8 * c * opening * ff.up, sigma) for i in upper]
-        group += [(lm[i].copy(), 0.2 * c * opening * ff.up, 0.6 * sigma) for i in lower]
-        field += _blend_group(group, h, w)
+    for outer, inner, upper, lower in _EYES:
+        centre, axis, up, a, h_u, h_l = _eye_geometry(lm, outer, inner, upper, lower)
+        r = int(np.ceil(a + 2 * (h_u + h_l) + 3))
+        x0, x1 = max(int(centre[0]) - r, 0), min(int(centre[0]) + r + 1, w)
+        y0, y1 = max(int(centre[1]) - r, 0), min(int(centre[1]) + r + 1, h)
+        if x0 >= x1 or y0 >= y1:
+            continue
+        ys, xs = np.mgrid[y0:y1, x0:x1].astype(np.float64)
+        rel = np.stack([xs - centre[0], ys - centre[1]], axis=-1)
+        u, t = rel @ axis, rel @ up
+        p = np.clip(1.0 - (u / a) ** 2, 0.0, None)
+        src, dst = _blink_knots(t, p, h_u, h_l, c)
+        t_new = _pwl(t, dst, src) if inverse else _pwl(t, src, dst)
+        dt = (t_new - t)[..., None] * up
+        field[y0:y1, x0:x1] += dt.astype(np.float32)
     return field
 
 
+def blink_displacement(landmarks: np.ndarray, shape: tuple[int, int], closure: float) -> np.ndarray:
+    """Eyelid closing as a forward displacement field: `closure` 0 = open, 1 = closed. Along each eye's
+    normal, the upper lid comes down 80 % of the opening and the lower lid up 20 % (meeting at 1.0); the eye
+    between them is squeezed, skin just outside follows. This strongly compressive field is not inverted
+    well by `warp`'s fixed-point step near full closure: use `blink` to render it."""
+    return _blink_field(_check_landmarks(landmarks), shape, closure, inverse=False)
+
+
 def blink(image: np.ndarray, landmarks: np.ndarray, closure: float) -> np.ndarray:
-    """The image with the eyes `closure` (0..1) closed."""
-    return warp(image, blink_displacement(landmarks, image.shape[:2], closure))
+    """The image with the eyes `closure` (0..1) closed (exact inverse of `blink_displacement`)."""
+    img = np.asarray(image)
+    off = _blink_field(_check_landmarks(landmarks), img.shape[:2], closure, inverse=True)
+    if not np.any(off):
+        return img.copy()
+    h, w = img.shape[:2]
+    gx, gy = np.meshgrid(np.arange(w, dtype=np.float32), np.arange(h, dtype=np.float32))
+    return cv2.remap(img, gx + off[..., 0], gy + off[..., 1], cv2.INTER_LINEAR, borderMode=cv2.BORDER_REFLECT101)
 
 
 def lighting(image: np.ndarray, gain: float = 1.0, bias: float = 0.0, gradient: float = 0.0) -> np.ndarray:

@@ -1,7 +1,7 @@
 """Evaluation protocols by subject: leave-one-subject-out and k-fold, plus the data view a trainer receives.
 
 The held-out fold is structurally invisible to training: `split_fold` copies the training rows out into a new
-`SampleSet` and the trainer only ever gets that object (and optionally an inner validation split of it drawn from
+`DataArrays` and the trainer only ever gets that object (and optionally an inner validation split of it drawn from
 training subjects). The test rows stay with the caller, which predicts on them after training has returned.
 """
 
@@ -20,7 +20,7 @@ def _natural_key(s: str) -> list:
 
 
 @dataclass
-class SampleSet:
+class DataArrays:
     """Arrays for a set of samples. X: (N, T, C, H, W) float32; y: (N,) int64 class index;
     au: (N, n_aus) float32 0/1; au_mask: (N,) bool (False = no AU labels, loss masked)."""
 
@@ -36,15 +36,15 @@ class SampleSet:
         n = len(self.X)
         for name in ("y", "subjects", "samples", "datasets", "au", "au_mask"):
             if len(getattr(self, name)) != n:
-                raise ValueError(f"SampleSet.{name} has {len(getattr(self, name))} rows, X has {n}")
+                raise ValueError(f"DataArrays.{name} has {len(getattr(self, name))} rows, X has {n}")
 
     def __len__(self) -> int:
         return len(self.X)
 
-    def subset(self, idx: np.ndarray) -> SampleSet:
+    def subset(self, idx: np.ndarray) -> DataArrays:
         """A copy (fancy indexing copies), so the result holds no reference to rows outside idx."""
         idx = np.asarray(idx, dtype=np.int64)
-        return SampleSet(X=np.ascontiguousarray(self.X[idx]), y=self.y[idx].copy(),
+        return DataArrays(X=np.ascontiguousarray(self.X[idx]), y=self.y[idx].copy(),
                          subjects=self.subjects[idx].copy(), samples=self.samples[idx].copy(),
                          datasets=self.datasets[idx].copy(), au=self.au[idx].copy(),
                          au_mask=self.au_mask[idx].copy())
@@ -108,7 +108,7 @@ def make_folds(subjects: np.ndarray | list[str], protocol: str = "loso", seed: i
     return folds
 
 
-def split_fold(data: SampleSet, fold: Fold) -> tuple[SampleSet, SampleSet]:
+def split_fold(data: DataArrays, fold: Fold) -> tuple[DataArrays, DataArrays]:
     """(train, test) copies. Only `train` may be handed to a trainer."""
     train, test = data.subset(fold.train_idx), data.subset(fold.test_idx)
     leaked = set(train.subject_list) & set(fold.test_subjects)
@@ -117,7 +117,7 @@ def split_fold(data: SampleSet, fold: Fold) -> tuple[SampleSet, SampleSet]:
     return train, test
 
 
-def inner_validation_split(train: SampleSet, fraction: float, seed: int) -> tuple[SampleSet, SampleSet]:
+def inner_validation_split(train: DataArrays, fraction: float, seed: int) -> tuple[DataArrays, DataArrays]:
     """Split training data by SUBJECT into (fit, validation); validation subjects are drawn from the
     training subjects only (about `fraction` of them, at least one, and at least one left to fit)."""
     uniq = train.subject_list

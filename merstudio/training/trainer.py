@@ -1,6 +1,6 @@
 """Train one fold of MENet: AdamW, cosine or step LR, flow-aware augmentation, optional inner validation.
 
-`train_fold` only ever receives the training subset (a `SampleSet` built by `protocols.split_fold`); model
+`train_fold` only ever receives the training subset (a `DataArrays` built by `protocols.split_fold`); model
 selection is either "the last of a fixed number of epochs" or "the best epoch on an inner validation split drawn
 from the training subjects". Works on CPU or CUDA, and under `torchrun` (DDP: each rank takes its share of every
 batch; gloo on CPU, nccl on CUDA).
@@ -21,7 +21,7 @@ from torch import nn
 
 from merstudio.errors import InputError, MerstudioError
 from merstudio.training.metrics import compute_metrics
-from merstudio.training.protocols import SampleSet, inner_validation_split
+from merstudio.training.protocols import DataArrays, inner_validation_split
 
 
 class TrainingCancelled(MerstudioError):
@@ -187,14 +187,13 @@ def pick_reflect(setting: str, X: np.ndarray) -> str:
 # ----------------------------------------------------------------------------------------------- training
 
 
-def au_prior(train: SampleSet, n_classes: int, model_cfg: Any) -> torch.Tensor | None:
+def au_prior(train: DataArrays, n_classes: int, model_cfg: Any) -> torch.Tensor | None:
     """AU -> class prior for the correlation constraint, from the training labels only (via merstudio.model)."""
-    try:
-        from merstudio.model import estimate_prior  # type: ignore[attr-defined]
-    except ImportError:
-        estimate_prior = None
-    if estimate_prior is None or not getattr(model_cfg, "use_au", False) or train.au.shape[1] == 0:
+    from merstudio.model.priors import estimate_prior
+
+    if not model_cfg.use_au or model_cfg.w_consistency <= 0:
         return None
+    # Estimated from the training rows when enough are AU-coded, else the FACS objective-class table.
     return estimate_prior(train.au, train.y, train.au_mask, model_cfg)
 
 
@@ -218,11 +217,12 @@ def _epoch_order(y: np.ndarray, balance: bool, rng: np.random.Generator) -> np.n
     return rng.choice(n, size=n, replace=True, p=w / w.sum())
 
 
-def train_fold(train: SampleSet, model_cfg: Any, settings: TrainSettings, *, fold: str = "",
+def train_fold(train: DataArrays, model_cfg: Any, settings: TrainSettings, *, fold: str = "",
                progress: ProgressFn | None = None, cancel: Callable[[], bool] | None = None,
                ) -> tuple[nn.Module, list[dict[str, Any]]]:
     """Train a fresh MENet on `train` only. Returns (model in eval mode on its device, per-epoch history)."""
-    from merstudio.model import MENet, compute_losses
+    from merstudio.model.losses import compute_losses
+    from merstudio.model.network import MENet
 
     s = settings
     if len(train) == 0:

@@ -1,0 +1,46 @@
+"""`merstudio ablate`: the ablation table (full model, then each part switched off) on the same folds."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    from merstudio.cli.train import add_data_args, add_train_args
+
+    p = sub.add_parser("ablate", help="ablation table: the full model and each part switched off, same folds",
+                       description="Runs the protocol for the full model and for the model with each of --parts "
+                                   "switched off (same folds, seeds and settings); writes ablation.md and "
+                                   "ablation.csv in --out, each variant a resumable run in its own subfolder.")
+    add_data_args(p)
+    p.add_argument("--out", required=True, type=Path, metavar="DIR", help="folder for the variants and the table")
+    p.add_argument("--parts", default="mswm,au,cluster,convlstm", help="parts to switch off one at a time")
+    add_train_args(p)
+    p.add_argument("--no-progress", action="store_true")
+    p.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    from merstudio.cli.train import Bars, build_settings
+    from merstudio.training.data import load_arrays
+    from merstudio.training.run import parse_ablate, run_ablation
+    from merstudio.training.trainer import dist_info, init_distributed_from_env
+
+    init_distributed_from_env(args.device)
+    rank, _ = dist_info()
+    say = print if rank == 0 else (lambda *a, **k: None)
+    data, info = load_arrays(args.data, classes=args.classes, allow_missing=args.allow_missing,
+                             input_kind=args.input, size=args.size, steps=args.steps, log=say)
+    model_cfg, settings = build_settings(args, info)
+    bars = Bars(enabled=(rank == 0 and not args.no_progress))
+    try:
+        run_ablation(data, info["class_names"], model_cfg, settings, args.out,
+                            parts=parse_ablate(args.parts), protocol=args.protocol, jobs=args.jobs,
+                            data_desc=info["description"], input_settings=info["input"], progress=bars.progress,
+                            fold_done=bars.fold_done)
+    finally:
+        bars.close()
+    if rank == 0:
+        print((args.out / "ablation.md").read_text(encoding="utf-8"))
+    return 0

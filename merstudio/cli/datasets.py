@@ -1,0 +1,128 @@
+"""`merstudio datasets`: inspect a dataset as the loaders read it, list class maps, precompute inputs."""
+
+from __future__ import annotations
+
+import argparse
+import warnings
+from pathlib import Path
+
+KIND_HELP = ("casme2 | casme | smic | samm | casme_sq (CAS(ME)^2) | casme3a (CAS(ME)^3 part A) | "
+             "megc2019 (composite) | table (generic CSV: subject,sample,label,path[,onset,apex,offset,aus,dataset])")
+
+
+def _load_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument("kind", metavar="KIND", help=KIND_HELP)
+    p.add_argument("root", metavar="ROOT", type=Path,
+                   help="the dataset folder as distributed (for table: the CSV or its folder)")
+    p.add_argument("--sheet", help="the annotation file, or a sheet name in the one found under ROOT")
+    p.add_argument("--classes", help="class map: a built-in name (see `merstudio datasets classes`) or a JSON "
+                                     "file; default: the dataset's usual map")
+    p.add_argument("--sadness-fear", choices=("drop", "others"),
+                   help="CASME II: drop sadness/fear (usual) or merge them into others")
+    p.add_argument("--variant", choices=("selected", "raw", "cropped"),
+                   help="which frame tree when several exist (default: selected/raw before cropped)")
+    p.add_argument("--modality", default="HS", choices=("HS", "VIS", "NIR"), help="SMIC camera (default HS)")
+    p.add_argument("--expression", default="micro", choices=("micro", "macro", "all"),
+                   help="CAS(ME)^2 rows to use (default micro)")
+    p.add_argument("--gt", type=Path, help="MEGC2019: the official ground-truth CSV (found under ROOT otherwise)")
+    p.add_argument("--allow-missing", action="store_true",
+                   help="skip missing or bad clips/rows and list them, instead of stopping at the first")
+    p.add_argument("--no-check-images", action="store_true",
+                   help="do not decode the onset/apex/offset frames while loading")
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("datasets", help="inspect micro-expression datasets and class maps",
+                       description="Read a dataset the way training will, and report what was found.")
+    dsub = p.add_subparsers(dest="datasets_command", metavar="ACTION")
+    p.set_defaults(func=lambda args: (p.print_help(), 0)[1])
+
+    ins = dsub.add_parser("inspect", help="counts per subject and class, the class map, dropped and skipped rows",
+                          description="Load a dataset and print counts per subject and class, the class map "
+                                      "used, samples dropped by it and (with --allow-missing) what was skipped.")
+    _load_args(ins)
+    ins.add_argument("--list", action="store_true", help="also list every sample")
+    ins.set_defaults(func=run_inspect)
+
+    cls = dsub.add_parser("classes", help="print the built-in class maps (or one of them)",
+                          description="Print class maps: classes in index order and raw label -> class.")
+    cls.add_argument("name", nargs="?", help="a class map name or JSON file (default: all built-in maps)")
+    cls.set_defaults(func=run_classes)
+
+    pre = dsub.add_parser("prepare", help="compute and cache the network inputs of a dataset",
+                          description="Compute the preprocessed inputs (face alignment, optical flow) of every "
+                                      "sample once and store them in the cache, keyed by the settings.")
+    _load_args(pre)
+    pre.add_argument("--input", dest="input_modality", default="flow", choices=("flow", "grey", "both"),
+                     help="network input: flow (u, v, strain), grey aligned frames, or both (default flow)")
+    pre.add_argument("--size", type=int, default=28, help="input size in pixels (default 28)")
+    pre.add_argument("--T", type=int, default=1, help="time steps (default 1: one onset->apex flow)")
+    pre.add_argument("--flow", default="dis", choices=("dis", "tvl1", "farneback"), help="optical flow method")
+    pre.add_argument("--no-align", action="store_true", help="centre-crop instead of detecting and aligning faces")
+    pre.add_argument("--cache", type=Path, help="cache folder (default $MERSTUDIO_CACHE or ~/.cache/merstudio)")
+    pre.set_defaults(func=run_prepare)
+
+
+def _load(args: argparse.Namespace):  # -> SampleSet
+    from merstudio.datasets import load_samples
+
+    return load_samples(args.kind, args.root, classes=args.classes, sheet=args.sheet,
+                        allow_missing=args.allow_missing, variant=args.variant, modality=args.modality,
+                        expression=args.expression, gt=args.gt, sadness_fear=args.sadness_fear,
+                        check_images=not args.no_check_images, verbose=False)
+
+
+def run_inspect(args: argparse.Namespace) -> int:
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # the notes are printed in the summary
+        ds = _load(args)
+    print(ds.summary())
+    if args.list:
+        print("")
+        for s in ds:
+            frames = f"{len(s.frames)} frames" if s.frames is not None else s.kind
+            print(f"  {s.key}  {s.label} ({s.raw_label})  onset={s.onset} apex={s.apex} offset={s.offset}  "
+                  f"AUs={s.aus_raw or '-'}  {frames}")
+    return 0
+
+
+def run_classes(args: argparse.Namespace) -> int:
+    from merstudio.datasets import class_map, class_map_names
+
+    names = [args.name] if args.name else class_map_names()
+    for i, name in enumerate(names):
+        if i:
+            print("")
+        print(class_map(name).describe())
+    return 0
+
+
+def run_prepare(args: argparse.Namespace) -> int:
+    from tqdm import tqdm
+
+    from merstudio.datasets import PreprocessSettings, prepare
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        ds = _load(args)
+    settings = PreprocessSettings(modality=args.input_modality, size=args.size, T=args.T, flow=args.flow,
+                                  align=not args.no_align)
+    if ds.skipped:
+        print(f"skipped {len(ds.skipped)}:")
+        for s in ds.skipped:
+            print(f"  {s}")
+    tqdm.monitor_interval = 0  # no monitor thread: it outlives the bar by up to 10 s
+    with tqdm(total=len(ds), desc="preprocess", unit="sample") as bar:
+        def progress(done: int, total: int) -> None:
+            bar.update(done - bar.n)
+
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            X, info = prepare(ds, settings, progress=progress, cache_dir=args.cache)
+    print(f"{len(ds)} samples -> {tuple(X.shape)} float32; computed {info['computed']}, from cache "
+          f"{info['cached']}; cache {info['cache_dir']}/prep-{info['settings_hash']}")
+    if info["centre_cropped"]:
+        print(f"centre-cropped (no face / alignment off): {len(info['centre_cropped'])}")
+        for key, why in info["centre_cropped"][:20]:
+            print(f"  {key}: {why}")
+    return 0

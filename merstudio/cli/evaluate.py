@@ -1,0 +1,86 @@
+"""`merstudio evaluate`: score a checkpoint on a labelled dataset (no training)."""
+
+from __future__ import annotations
+
+import argparse
+import json
+from pathlib import Path
+
+import numpy as np
+
+from merstudio.errors import InputError
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    from merstudio.cli.train import add_data_args
+
+    p = sub.add_parser("evaluate", help="score a trained checkpoint on a labelled dataset",
+                       description="Predicts every sample of --data with the checkpoint (inputs prepared with the "
+                                   "checkpoint's own input settings) and reports accuracy, UF1, UAR, per class, "
+                                   "per dataset and the confusion matrix.")
+    p.add_argument("--checkpoint", required=True, type=Path, help="a .pt checkpoint written by merstudio train")
+    add_data_args(p)
+    p.add_argument("--out", type=Path, default=None,
+                   help="folder for predictions.csv, metrics.json, summary.md, confusion.png")
+    p.add_argument("--device", default="auto", help="cpu, cuda, cuda:N or auto")
+    p.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    from merstudio.model.checkpoint import load_checkpoint
+    from merstudio.training.data import load_arrays
+    from merstudio.training.metrics import compute_metrics
+    from merstudio.training.trainer import resolve_device
+
+    device = resolve_device(args.device)
+    model, meta = load_checkpoint(args.checkpoint, map_location=device)
+    inp = meta.get("input") or {}
+    names = list(meta["class_names"])
+    data, info = load_arrays(args.data, classes=args.classes, allow_missing=args.allow_missing,
+                             input_kind=inp.get("modality", "flow"), size=inp.get("size"), steps=inp.get("T"),
+                             flow=inp.get("flow_method", "dis"), aus=list(meta["aus"]))
+    unknown = [c for c in info["class_names"] if c not in names]
+    if unknown:
+        raise InputError(f"{args.data}: class {', '.join(unknown)} is not one the checkpoint knows "
+                         f"({', '.join(names)}); pass --classes to map the labels")
+    remap = np.array([names.index(c) for c in info["class_names"]], dtype=np.int64)
+    data.y = remap[data.y]
+    if args.out is None:
+        from merstudio.training.trainer import predict
+
+        probs, _ = predict(model, data.X, device=device)
+        m = compute_metrics(data.y, probs.argmax(1), names, data.datasets.tolist())
+    else:
+        m = write_evaluation(model, data, names, args.out, spec={"checkpoint": str(args.checkpoint),
+                                                                  "data": args.data, "protocol": "evaluate"})
+    print(f"{args.checkpoint.name} on {info['description']} ({m['n']} samples): accuracy {m['accuracy']:.3f}  "
+          f"UF1 {m['uf1']:.3f}  UAR {m['uar']:.3f}")
+    for name, r in m["per_class"].items():
+        print(f"  {name:>12}: support {r['support']:4d}  recall {r['recall']:.3f}  F1 {r['f1']:.3f}")
+    for name, r in m.get("per_dataset", {}).items():
+        print(f"  [{name}] n {r['n']}  UF1 {r['uf1']:.3f}  UAR {r['uar']:.3f}")
+    return 0
+
+
+def write_evaluation(model, data, names, out: Path, spec: dict) -> dict:
+    """Predict all of `data` as one pseudo-fold and write the same files as a training run."""
+    from merstudio.errors import OutputError
+    from merstudio.training.protocols import Fold
+    from merstudio.training.run import _fold_frame, _fold_stem, summarise
+    from merstudio.training.trainer import predict
+
+    try:
+        (out / "folds").mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise OutputError(f"{out}: cannot create the folder ({exc.strerror})") from None
+    for old in (out / "folds").glob("*.csv"):
+        old.unlink()
+    fold = Fold(index=0, name="all", test_subjects=tuple(data.subject_list),
+                train_idx=np.zeros(0, dtype=np.int64), test_idx=np.arange(len(data)))
+    probs, au_probs = predict(model, data.X)
+    aus = list(model.cfg.aus) if model.cfg.use_au else []
+    df = _fold_frame(fold, data, probs, au_probs, names, aus)
+    df.to_csv(out / "folds" / f"{_fold_stem(fold)}.csv", index=False)
+    (out / "run.json").write_text(json.dumps({**spec, "n_samples": len(data),
+                                              "n_subjects": len(data.subject_list)}, indent=2), encoding="utf-8")
+    return summarise(out, [fold], names)

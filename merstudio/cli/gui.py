@@ -1,0 +1,27 @@
+"""`merstudio gui [VIDEO|PROJECT]`: the desktop app (also what `merstudio` with no command opens)."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser(
+        "gui",
+        help="open the desktop app (optionally on a video, image folder or .merproj project)",
+        description="Opens the merstudio desktop app. With a video or image folder, it is added to a project "
+        "beside it (created when missing); with a .merproj file, that project opens.",
+    )
+    p.add_argument("path", nargs="?", type=Path, metavar="VIDEO|PROJECT", help="video, image folder or project")
+    p.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    from merstudio.errors import InputError
+
+    if args.path is not None and not args.path.exists():
+        raise InputError(f"{args.path}: no such file or folder")
+    from merstudio.gui.app import run_app
+
+    return run_app([str(args.path)] if args.path is not None else [])

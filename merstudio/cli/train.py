@@ -1,0 +1,189 @@
+"""`merstudio train`: evaluate a configuration under LOSO / k-fold by subject, optionally train a final model."""
+
+from __future__ import annotations
+
+import argparse
+import json
+from pathlib import Path
+from typing import Any
+
+from merstudio.errors import InputError
+
+
+def add_data_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--data", required=True, metavar="KIND:ROOT|TABLE.csv",
+                   help="a dataset (e.g. casme2:/data/CASME2, megc2019:/data/megc) or a generic sample table CSV")
+    p.add_argument("--classes", default=None, metavar="MAP",
+                   help="class map: a preset name (see `merstudio datasets`), a JSON file, or a comma list of class "
+                        "names (default: the dataset's standard map)")
+    p.add_argument("--allow-missing", action="store_true",
+                   help="skip missing/unreadable samples (the skipped ones are listed) instead of stopping")
+
+
+def add_train_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--protocol", default="loso", help="loso (default) or kfold:K (k-fold by subject)")
+    p.add_argument("--epochs", type=int, default=None, help="training epochs per fold (default from settings)")
+    p.add_argument("--batch-size", type=int, default=None)
+    p.add_argument("--lr", type=float, default=None)
+    p.add_argument("--width", type=int, default=None, help="backbone width (model)")
+    p.add_argument("--val-fraction", type=float, default=None,
+                   help="choose the epoch on an inner validation split of this fraction of TRAINING subjects "
+                        "(default 0: fixed epochs, last epoch)")
+    p.add_argument("--mixup", type=float, default=None, help="mixup alpha (0 = off)")
+    p.add_argument("--ablate", default="", metavar="PARTS", help="switch parts off: any of mswm,au,cluster,convlstm")
+    p.add_argument("--config", type=Path, default=None,
+                   help='JSON file {"model": {...ModelConfig...}, "train": {...TrainSettings...}} to override defaults')
+    p.add_argument("--input", default=None, metavar="KIND",
+                   help="network input for clips: flow (default), grey or flow+grey (ignored for image tables)")
+    p.add_argument("--size", type=int, default=None, help="input size in pixels (>= 28)")
+    p.add_argument("--steps", type=int, default=None, metavar="T", help="time steps per clip (default 1)")
+    p.add_argument("--device", default="auto", help="cpu, cuda, cuda:N or auto (default: CUDA when present)")
+    p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--jobs", type=int, default=1, help="folds trained in parallel processes (default 1)")
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser(
+        "train",
+        help="train and evaluate under leave-one-subject-out (or k-fold by subject)",
+        description="Runs the protocol into the run folder (per-fold CSVs, metrics.json, summary.md, confusion.png). "
+                    "Rerunning with the same arguments resumes: finished folds are kept. No model selection looks "
+                    "at the held-out subject. Scales out with torchrun (DDP) unchanged.",
+    )
+    add_data_args(p)
+    p.add_argument("--out", required=True, type=Path, metavar="RUN", help="run folder")
+    add_train_args(p)
+    p.add_argument("--final", type=Path, default=None, metavar="OUT.pt",
+                   help="afterwards, train on all subjects and save this checkpoint (with the protocol's metrics)")
+    p.add_argument("--no-progress", action="store_true", help="no progress bars")
+    p.set_defaults(func=run)
+
+
+def build_settings(args: argparse.Namespace, data_info: dict[str, Any]) -> tuple[Any, Any]:
+    """(ModelConfig, TrainSettings) from defaults, --config, then flags; input fields from the data."""
+    from merstudio.model.config import ModelConfig
+    from merstudio.training.run import parse_ablate
+    from merstudio.training.trainer import TrainSettings
+
+    model_d: dict[str, Any] = {}
+    train_d: dict[str, Any] = {}
+    if args.config is not None:
+        try:
+            cfg = json.loads(Path(args.config).read_text(encoding="utf-8"))
+        except (OSError, ValueError) as exc:
+            raise InputError(f"{args.config}: cannot read the JSON config ({exc})") from None
+        if not isinstance(cfg, dict) or set(cfg) - {"model", "train"}:
+            raise InputError(f"{args.config}: expected an object with 'model' and/or 'train'")
+        model_d.update(cfg.get("model", {}))
+        train_d.update(cfg.get("train", {}))
+    model_d.update(in_channels=data_info["in_channels"], input_size=data_info["input_size"], T=data_info["T"],
+                   n_classes=len(data_info["class_names"]), class_names=list(data_info["class_names"]))
+    if args.width is not None:
+        model_d["width"] = args.width
+    base = ModelConfig().to_dict()
+    base.update(model_d)
+    model_cfg = ModelConfig.from_dict(base)
+    parts = parse_ablate(args.ablate)
+    if parts:
+        model_cfg = model_cfg.ablate(parts)
+    for flag, key in (("epochs", "epochs"), ("batch_size", "batch_size"), ("lr", "lr"),
+                      ("val_fraction", "val_fraction"), ("mixup", "mixup")):
+        if getattr(args, flag, None) is not None:
+            train_d[key] = getattr(args, flag)
+    train_d["seed"] = args.seed
+    train_d["device"] = args.device
+    if "flip_channels" not in train_d:
+        train_d["flip_channels"] = data_info.get("flip_channels", [0])
+    settings = TrainSettings.from_dict({**TrainSettings().to_dict(), **train_d})
+    if settings.epochs < 1 or settings.batch_size < 1 or settings.lr <= 0:
+        raise InputError("--epochs and --batch-size must be >= 1 and --lr > 0")
+    if not 0 <= settings.val_fraction < 1:
+        raise InputError("--val-fraction must be in [0, 1)")
+    return model_cfg, settings
+
+
+class Bars:
+    """tqdm bars: folds (outer) and epochs of the current fold (inner, with the loss)."""
+
+    def __init__(self, enabled: bool) -> None:
+        self.enabled = enabled
+        self.folds = None
+        self.epochs = None
+        self.current = None
+
+    def fold_done(self, done: int, total: int) -> None:
+        if not self.enabled:
+            return
+        from tqdm import tqdm
+
+        if self.folds is None:
+            self.folds = tqdm(total=total, desc="folds", unit="fold", position=0)
+        self.folds.update(done - self.folds.n)
+
+    def progress(self, p: Any) -> None:
+        if not self.enabled:
+            return
+        from tqdm import tqdm
+
+        if self.epochs is None or self.current != p.fold:
+            if self.epochs is not None:
+                self.epochs.close()
+            self.current = p.fold
+            self.epochs = tqdm(total=p.epochs, desc=f"fold {p.fold}", unit="epoch", position=1, leave=False)
+        self.epochs.update(p.epoch - self.epochs.n)
+        post = {"loss": f"{p.loss:.3f}"}
+        if p.val_uf1 is not None:
+            post["val_uf1"] = f"{p.val_uf1:.3f}"
+        self.epochs.set_postfix(post)
+
+    def close(self) -> None:
+        for b in (self.epochs, self.folds):
+            if b is not None:
+                b.close()
+        self.epochs = self.folds = None
+
+
+def run(args: argparse.Namespace) -> int:
+    from merstudio.training.data import load_arrays
+    from merstudio.training.run import parse_ablate, run_protocol, train_final
+    from merstudio.training.trainer import dist_info, init_distributed_from_env
+
+    init_distributed_from_env(args.device)
+    rank, world = dist_info()
+    say = print if rank == 0 else (lambda *a, **k: None)
+    data, info = load_arrays(args.data, classes=args.classes, allow_missing=args.allow_missing,
+                             input_kind=args.input, size=args.size, steps=args.steps, log=say)
+    model_cfg, settings = build_settings(args, info)
+    say(f"{info['description']}: {len(data)} samples, {len(data.subject_list)} subjects; "
+        f"protocol {args.protocol}; {settings.epochs} epochs; device {settings.device}"
+        + (f"; DDP world size {world}" if world > 1 else ""))
+    bars = Bars(enabled=(rank == 0 and not args.no_progress))
+    try:
+        metrics = run_protocol(data, info["class_names"], model_cfg, settings, args.out, protocol=args.protocol,
+                               jobs=args.jobs, data_desc=info["description"], input_settings=info["input"],
+                               ablate=parse_ablate(args.ablate), progress=bars.progress, fold_done=bars.fold_done)
+    finally:
+        bars.close()
+    if rank == 0:
+        print(f"pooled over {metrics['n_folds']} folds: accuracy {metrics['accuracy']:.3f}  "
+              f"UF1 {metrics['uf1']:.3f}  UAR {metrics['uar']:.3f}   ({args.out / 'summary.md'})")
+    if args.final is not None:
+        meta = {
+            "input": info["input"],
+            "class_names": list(info["class_names"]),
+            "aus": list(model_cfg.aus),
+            "training_data": {"description": info["description"], "spec": args.data, "n_samples": len(data),
+                              "n_subjects": len(data.subject_list), "class_map": info.get("class_map", "")},
+            "training": settings.to_dict(),
+            "metrics": {"protocol": args.protocol,
+                        **{k: metrics.get(k) for k in ("accuracy", "uf1", "uar", "n", "n_folds", "per_class",
+                                                       "per_dataset", "au")}},
+            "run_folder": str(args.out),
+        }
+        bars = Bars(enabled=(rank == 0 and not args.no_progress))
+        try:
+            train_final(data, model_cfg, settings, args.final, meta, progress=bars.progress)
+        finally:
+            bars.close()
+        say(f"final model (all {len(data.subject_list)} subjects) saved to {args.final}")
+    return 0

@@ -1,0 +1,195 @@
+"""Explicit class maps: raw dataset labels -> class names (or None = drop), printable.
+
+A map is looked up per dataset first ("casme2", "samm", ...) and then under "*" (any dataset). A label that is
+already one of the map's class names maps to itself, so a table whose labels are already mapped loads under the
+same map. A label found nowhere is *unknown* (an input error); a label mapped to None is *dropped* (counted).
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from merstudio.errors import InputError
+
+_UNKNOWN = object()
+
+
+def _norm(label: str) -> str:
+    return " ".join(str(label).strip().lower().split())
+
+
+@dataclass(frozen=True)
+class ClassMap:
+    name: str
+    classes: tuple[str, ...]  # class index = position
+    mapping: dict[str, dict[str, str | None]] = field(default_factory=dict)  # dataset|"*" -> raw -> class
+    identity: bool = False  # unknown labels become their own class (the table's labels as they are)
+
+    def lookup(self, dataset: str, raw: str) -> Any:
+        """The class for a raw label, None when it is dropped, or _UNKNOWN."""
+        key = _norm(raw)
+        for scope in (dataset.lower(), "*"):
+            table = self.mapping.get(scope)
+            if table is not None and key in table:
+                return table[key]
+        for c in self.classes:
+            if _norm(c) == key:
+                return c
+        if self.identity and key:
+            return key
+        return _UNKNOWN
+
+    def describe(self) -> str:
+        """The map as text: classes in index order, then raw -> class per dataset."""
+        lines = [f"class map {self.name}: " + ", ".join(f"{i} {c}" for i, c in enumerate(self.classes))]
+        if self.identity:
+            lines.append("  labels used as they are (lower-cased)")
+        for scope, table in self.mapping.items():
+            where = "any dataset" if scope == "*" else scope
+            parts = [f"{raw} -> {cls if cls is not None else '(dropped)'}" for raw, cls in table.items()]
+            lines.append(f"  {where}: " + "; ".join(parts))
+        return "\n".join(lines)
+
+    def with_classes(self, classes: tuple[str, ...]) -> ClassMap:
+        return ClassMap(self.name, classes, self.mapping, self.identity)
+
+
+def _m(**kw: str | None) -> dict[str, str | None]:
+    return {k.replace("_", " "): v for k, v in kw.items()}
+
+
+def _casme2_5(sadness_fear: str) -> ClassMap:
+    rare = "others" if sadness_fear == "others" else None
+    return ClassMap(
+        "casme2-5" if rare is None else "casme2-5-merge",
+        ("happiness", "disgust", "repression", "surprise", "others"),
+        {"*": _m(happiness="happiness", disgust="disgust", repression="repression", surprise="surprise",
+                 others="others", sadness=rare, fear=rare)},
+    )
+
+
+_MEGC2019 = ClassMap(
+    "megc2019",
+    ("negative", "positive", "surprise"),
+    {
+        "casme2": _m(disgust="negative", repression="negative", happiness="positive", surprise="surprise",
+                     others=None, sadness=None, fear=None),
+        "samm": _m(anger="negative", contempt="negative", disgust="negative", fear="negative",
+                   sadness="negative", happiness="positive", surprise="surprise", other=None, others=None),
+        "smic": _m(negative="negative", positive="positive", surprise="surprise"),
+        # The official GT CSV writes the class index.
+        "*": {"0": "negative", "1": "positive", "2": "surprise"},
+    },
+)
+
+_BUILTIN: dict[str, ClassMap] = {
+    "casme2-5": _casme2_5("drop"),
+    "casme2-5-merge": _casme2_5("others"),
+    "casme-4": ClassMap(
+        "casme-4", ("tense", "disgust", "repression", "surprise"),
+        {"*": _m(tense="tense", disgust="disgust", repression="repression", surprise="surprise",
+                 happiness=None, fear=None, sadness=None, contempt=None, comtempt=None)},
+    ),
+    "smic-3": ClassMap("smic-3", ("negative", "positive", "surprise"),
+                       {"*": _m(negative="negative", positive="positive", surprise="surprise")}),
+    "samm-5": ClassMap(
+        "samm-5", ("anger", "contempt", "happiness", "surprise", "other"),
+        {"*": _m(anger="anger", contempt="contempt", happiness="happiness", surprise="surprise", other="other",
+                 disgust=None, fear=None, sadness=None)},
+    ),
+    "casme_sq-4": ClassMap("casme_sq-4", ("negative", "positive", "surprise", "others"),
+                           {"*": _m(negative="negative", positive="positive", surprise="surprise",
+                                    others="others", other="others")}),
+    "casme3-4": ClassMap(
+        "casme3-4", ("negative", "positive", "surprise", "others"),
+        {"*": _m(anger="negative", disgust="negative", fear="negative", sad="negative", sadness="negative",
+                 happy="positive", happiness="positive", surprise="surprise", others="others", other="others")},
+    ),
+    "casme3-7": ClassMap(
+        "casme3-7", ("anger", "disgust", "fear", "happy", "sad", "surprise", "others"),
+        {"*": _m(happiness="happy", sadness="sad", other="others")},
+    ),
+    "megc2019": _MEGC2019,
+    "raw": ClassMap("raw", (), {}, identity=True),
+}
+
+# The map each loader uses when none is asked for.
+DEFAULT_MAP = {"casme2": "casme2-5", "casme": "casme-4", "smic": "smic-3", "samm": "samm-5",
+               "casme_sq": "casme_sq-4", "casme3a": "casme3-4", "megc2019": "megc2019", "table": "raw"}
+
+
+def class_map_names() -> list[str]:
+    return sorted(_BUILTIN)
+
+
+def class_map(spec: str | Path | dict | ClassMap | None, kind: str = "table",
+              sadness_fear: str | None = None) -> ClassMap:
+    """Resolve a class map: a built-in name (see class_map_names()), a JSON file, a dict, or None (the
+    loader's default). `sadness_fear="others"|"drop"` overrides how CASME II's rare classes are handled.
+
+    Custom dict / JSON forms: {"raw": "class" | null, ...}, or {"name": ..., "classes": [...],
+    "map": {"raw": "class" | null} or {"<dataset>": {"raw": ...}, "*": {...}}}.
+    """
+    if isinstance(spec, ClassMap):
+        return spec
+    if spec is None:
+        spec = DEFAULT_MAP.get(kind, "raw")
+    if isinstance(spec, str) and not spec.lower().endswith(".json"):
+        name = spec.lower()
+        if name.startswith("casme2-5") and sadness_fear is not None:
+            return _casme2_5(sadness_fear)
+        if name not in _BUILTIN:
+            raise InputError(f"{spec}: unknown class map (choose from {', '.join(class_map_names())}, "
+                             "or give a JSON file)")
+        return _BUILTIN[name]
+    if isinstance(spec, (str, Path)):
+        path = Path(spec)
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError) as exc:
+            raise InputError(f"{path}: cannot read class map JSON ({exc})") from None
+        return _from_dict(data, str(path), path.stem)
+    return _from_dict(spec, "class map", "custom")
+
+
+def _from_dict(data: Any, where: str, default_name: str) -> ClassMap:
+    if not isinstance(data, dict) or not data:
+        raise InputError(f"{where}: a class map must be a non-empty JSON object")
+    if "map" in data or "classes" in data:
+        raw_map = data.get("map", {})
+        name = str(data.get("name", default_name))
+        classes = data.get("classes")
+    else:
+        raw_map, name, classes = data, default_name, None
+    if not isinstance(raw_map, dict):
+        raise InputError(f"{where}: 'map' must be an object")
+    nested = bool(raw_map) and all(isinstance(v, dict) for v in raw_map.values())
+    scopes = raw_map if nested else {"*": raw_map}
+    mapping: dict[str, dict[str, str | None]] = {}
+    seen: list[str] = []
+    for scope, table in scopes.items():
+        if not isinstance(table, dict):
+            raise InputError(f"{where}: '{scope}' must map labels to class names")
+        out: dict[str, str | None] = {}
+        for raw, cls in table.items():
+            if cls is not None and not isinstance(cls, str):
+                raise InputError(f"{where}: label '{raw}' maps to {cls!r}; expected a class name or null")
+            out[_norm(raw)] = cls
+            if cls is not None and cls not in seen:
+                seen.append(cls)
+        mapping[str(scope).lower()] = out
+    if classes is None:
+        classes = seen
+    if not isinstance(classes, list) or not all(isinstance(c, str) for c in classes) or not classes:
+        raise InputError(f"{where}: 'classes' must be a non-empty list of names")
+    missing = [c for c in seen if c not in classes]
+    if missing:
+        raise InputError(f"{where}: labels map to {', '.join(missing)}, which are not in 'classes'")
+    return ClassMap(name, tuple(classes), mapping)
+
+
+def is_unknown(value: Any) -> bool:
+    return value is _UNKNOWN

@@ -1,0 +1,752 @@
+"""Loaders for the micro-expression datasets as distributed (see ../shared/reference/datasets.md).
+
+One entry point, `load_samples(kind, root, ...)`, dispatches to a loader per dataset. Every loader maps the
+label first (a row whose label maps to no class is dropped and counted, and its files are never checked),
+then resolves the clip on disk. Bad input raises InputError("<file>: row N: <what>") unless
+allow_missing=True, which records it in `SampleSet.skipped` and goes on.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+import sys
+from collections import Counter
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from merstudio.datasets.classes import ClassMap, class_map, is_unknown
+from merstudio.datasets.parse import (
+    IMAGE_EXTS,
+    VIDEO_EXTS,
+    SheetRow,
+    cell_text,
+    find_child,
+    find_dir,
+    find_file,
+    frame_number,
+    list_images,
+    norm_col,
+    numbered_dirs,
+    numbered_frames,
+    parse_aus,
+    read_table,
+    read_workbook_rows,
+    sheet_names,
+    subject_number,
+)
+from merstudio.datasets.sample import Sample, SampleSet, Skipped, note
+from merstudio.errors import InputError
+
+KINDS = ("casme2", "casme", "smic", "samm", "casme_sq", "casme3a", "megc2019", "table")
+_ALIASES = {
+    "casmeii": "casme2", "casme-ii": "casme2", "casme_ii": "casme2", "casme1": "casme", "casmei": "casme",
+    "casme-i": "casme", "smic-hs": "smic", "smic_hs": "smic", "cas(me)2": "casme_sq", "cas(me)^2": "casme_sq",
+    "casme^2": "casme_sq", "casmesq": "casme_sq", "casme-sq": "casme_sq", "cas(me)3": "casme3a",
+    "cas(me)^3": "casme3a", "casme3": "casme3a", "casme3-a": "casme3a", "casme^3": "casme3a", "megc": "megc2019",
+    "composite": "megc2019", "generic": "table", "csv": "table",
+}
+FPS = {"casme2": 200.0, "casme": 60.0, "samm": 200.0, "casme_sq": 30.0, "casme3a": 30.0}
+SMIC_FPS = {"HS": 100.0, "VIS": 25.0, "NIR": 25.0}
+
+
+def canonical_kind(kind: str) -> str:
+    k = kind.strip().lower()
+    k = _ALIASES.get(k, k)
+    if k not in KINDS:
+        raise InputError(f"{kind}: unknown dataset kind (choose from {', '.join(KINDS)})")
+    return k
+
+
+class _Ctx:
+    """Collects samples, drops, skips and notes for one load."""
+
+    def __init__(self, cmap: ClassMap, allow_missing: bool, check_images: bool) -> None:
+        self.cmap = cmap
+        self.allow_missing = allow_missing
+        self.check_images = check_images
+        self.samples: list[Sample] = []
+        self.skipped: list[Skipped] = []
+        self.notes: list[str] = []
+        self.dropped: Counter[str] = Counter()
+        self.keys: set[tuple[str, str, str]] = set()
+        # Composite with an official GT file: (dataset, subject no., canonical name) -> label; others ignored.
+        self.select: Callable[[str, int, str], str | None] | None = None
+
+    def problem(self, file: Path | str, row: int | None, reason: str) -> None:
+        if not self.allow_missing:
+            where = f"{file}: row {row}" if row is not None else f"{file}"
+            raise InputError(f"{where}: {reason}")
+        self.skipped.append(Skipped(str(file), row, reason))
+
+    def label(self, dataset: str, raw: Any, file: Path, row: int | None,
+              subject_no: int | None = None, name: str = "") -> tuple[str, str] | None:
+        """(class, raw label) for a row, or None when the row is left out (dropped, unselected, or bad)."""
+        raw_text = cell_text(raw)
+        if self.select is not None:
+            if subject_no is None:
+                return None
+            chosen = self.select(dataset, subject_no, name)
+            if chosen is None:
+                return None
+            raw_text, source = chosen, raw_text
+            mapped = self.cmap.lookup(dataset, raw_text)
+            if is_unknown(mapped) or mapped is None:
+                self.problem(file, row, f"ground-truth label '{raw_text}' is not a {self.cmap.name} class")
+                return None
+            return str(mapped), source or raw_text
+        if not raw_text:
+            self.problem(file, row, "empty label")
+            return None
+        mapped = self.cmap.lookup(dataset, raw_text)
+        if is_unknown(mapped):
+            self.problem(file, row, f"unknown label '{raw_text}' for class map {self.cmap.name}")
+            return None
+        if mapped is None:
+            self.dropped[f"{dataset}:{raw_text.lower()}"] += 1
+            return None
+        return str(mapped), raw_text
+
+    def add(self, sample: Sample, file: Path, row: int | None) -> None:
+        key = (sample.dataset, sample.subject, sample.sample)
+        if key in self.keys and sample.onset is not None:
+            sample = _replace(sample, sample=f"{sample.sample}_{sample.onset}")
+            key = (sample.dataset, sample.subject, sample.sample)
+        if key in self.keys:
+            self.problem(file, row, f"duplicate sample {sample.subject}/{sample.sample}")
+            return
+        self.keys.add(key)
+        self.samples.append(sample)
+
+
+def _replace(s: Sample, **kw: Any) -> Sample:
+    from dataclasses import replace
+
+    return replace(s, **kw)
+
+
+def _readable(path: Path) -> bool:
+    import cv2
+
+    try:
+        img = cv2.imread(str(path), cv2.IMREAD_UNCHANGED)
+    except cv2.error:
+        return False
+    return img is not None and img.size > 0
+
+
+def _clip_sample(ctx: _Ctx, file: Path, row: int | None, *, dataset: str, subject: str, name: str,
+                 label: tuple[str, str], folder: Path | None, onset: int | None, apex: int | None,
+                 offset: int | None, aus: tuple[frozenset[int], str], fps: float | None,
+                 meta: dict[str, Any] | None = None, frames_by_number: dict[int, Path] | None = None) -> None:
+    """Resolve a clip folder to frames onset..offset and add the sample (or report what is missing)."""
+    if folder is None or not folder.is_dir():
+        ctx.problem(file, row, f"clip folder not found: {folder}")
+        return
+    by_num = frames_by_number if frames_by_number is not None else numbered_frames(folder)
+    if not by_num:
+        ctx.problem(file, row, f"no frames in {folder}")
+        return
+    nums = sorted(by_num)
+    onset = nums[0] if onset is None else onset
+    if offset is None and apex is None:
+        offset = nums[-1]  # no annotation (SMIC, a plain table folder): the clip runs onset..last frame
+    end = offset if offset is not None else (apex if apex is not None else nums[-1])
+    for what, n in (("onset", onset), ("offset", offset), ("apex", apex)):
+        if n is not None and n not in by_num:
+            ctx.problem(file, row, f"{what} frame {n} not found in {folder} (frames {nums[0]}..{nums[-1]})")
+            return
+    if end < onset:
+        ctx.problem(file, row, f"offset {end} is before onset {onset}")
+        return
+    span = [n for n in nums if onset <= n <= end]
+    frames = [by_num[n] for n in span]
+    if apex is None or not onset <= apex <= end:
+        mid = span[len(span) // 2]
+        if meta is None or not meta.get("apex_is_middle"):
+            note(ctx.notes, f"{file}: row {row}: {subject}/{name} has no usable apex "
+                            f"({'blank or /' if apex is None else apex}); using the middle frame {mid}")
+        apex = mid
+    if ctx.check_images:
+        for n in dict.fromkeys((onset, apex, span[-1])):
+            if not _readable(by_num[n]):
+                ctx.problem(file, row, f"unreadable image {by_num[n]}")
+                return
+    ctx.add(Sample(
+        dataset=dataset, subject=subject, sample=name, label=label[0], raw_label=label[1], path=folder,
+        frames=frames, onset=onset, apex=apex, offset=offset if offset is not None else None,
+        onset_pos=0, apex_pos=span.index(apex), offset_pos=len(span) - 1 if offset is not None else None,
+        aus=aus[0], aus_raw=aus[1], fps=fps,
+        meta={"kind": "frames", "source": f"{file}: row {row}" if row is not None else str(file), **(meta or {})},
+    ), file, row)
+
+
+def _annotation(root: Path, sheet: str | Path | None, patterns: list[str]) -> tuple[Path, str | None]:
+    """The annotation file (given, or found in root or its parent) and the sheet name to read, if any."""
+    if sheet is not None and Path(sheet).is_file():
+        return Path(sheet), None
+    found = root if root.is_file() else find_file([root, root.parent], patterns)
+    if found is None:
+        raise InputError(f"{root}: no annotation file found (looked for {', '.join(patterns)}; "
+                         "give it with sheet=/--sheet)")
+    return found, None if sheet is None else str(sheet)
+
+
+def _tree(root: Path, patterns: list[str], subject_rx: str) -> Path:
+    """The folder holding the subject folders: root itself, or a child matching `patterns` (descending
+    one level more where the archive nests e.g. CASME2-RAW/CASME2-RAW/sub01)."""
+    rx = re.compile(subject_rx, re.IGNORECASE)
+
+    def has_subjects(d: Path) -> bool:
+        try:
+            return any(p.is_dir() and rx.fullmatch(p.name) for p in d.iterdir())
+        except OSError:
+            return False
+
+    base = root if root.is_dir() else root.parent
+    if has_subjects(base):
+        return base
+    child = find_dir(base, patterns)
+    for cand in [child] + ([c for c in child.iterdir() if c.is_dir()] if child else []):
+        if cand is not None and has_subjects(cand):
+            return cand
+    raise InputError(f"{base}: no frame tree with subject folders found (looked for {', '.join(patterns)})")
+
+
+def _order(variant: str | None, default: list[str], by_variant: dict[str, list[str]]) -> list[str]:
+    if variant is None:
+        return default
+    key = variant.lower()
+    if key not in by_variant:
+        raise InputError(f"{variant}: unknown variant (choose from {', '.join(by_variant)})")
+    return by_variant[key] + [p for p in default if p not in by_variant[key]]
+
+
+# --------------------------------------------------------------------------------------------- CASME II / I
+
+
+def _load_casme2(ctx: _Ctx, root: Path, sheet: str | Path | None, variant: str | None) -> None:
+    ann, sheet_name = _annotation(root, sheet, ["CASME2-coding*.xlsx", "CASME2*.xlsx", "*coding*.xlsx"])
+    rows = read_table(ann, ["Subject", "Filename", "OnsetFrame", "ApexFrame", "OffsetFrame", "Action Units",
+                            "Estimated Emotion"], sheet=sheet_name)
+    tree = _tree(root, _order(variant, ["CASME2_RAW_selected", "*RAW_selected*", "CASME2-RAW*", "*RAW*",
+                                        "Cropped*", "*crop*"],
+                              {"selected": ["*RAW_selected*"], "raw": ["CASME2-RAW*", "*RAW"],
+                               "cropped": ["Cropped*", "*crop*"]}), r"sub\d+")
+    _casme_rows(ctx, "casme2", ann, rows, tree, ("onsetframe", "apexframe", "offsetframe", "actionunits",
+                                                  "estimatedemotion"))
+
+
+def _load_casme(ctx: _Ctx, root: Path, sheet: str | Path | None, variant: str | None) -> None:
+    ann, sheet_name = _annotation(root, sheet, ["casme.xlsx", "CASME*.xlsx", "*.xlsx"])
+    rows = read_table(ann, ["Subject", "Filename", "OnsetF", "ApexF1", "OffsetF", "AU", "Emotion"],
+                      sheet=sheet_name, optional=["ApexF2"])
+    tree = _tree(root, _order(variant, ["CASME_raw_selected*", "*raw*", "Cropped*", "*crop*"],
+                              {"selected": ["*raw_selected*"], "raw": ["*raw*"], "cropped": ["Cropped*", "*crop*"]}),
+                 r"sub\d+")
+    _casme_rows(ctx, "casme", ann, rows, tree, ("onsetf", "apexf1", "offsetf", "au", "emotion"))
+
+
+def _casme_rows(ctx: _Ctx, dataset: str, ann: Path, rows: list[SheetRow], tree: Path,
+                cols: tuple[str, str, str, str, str]) -> None:
+    c_on, c_apex, c_off, c_au, c_emo = cols
+    subjects = numbered_dirs(tree)
+    for r in rows:
+        v = r.values
+        name = cell_text(v["filename"])
+        try:
+            subj = subject_number(v["subject"])
+        except InputError as exc:
+            ctx.problem(ann, r.row, str(exc))
+            continue
+        label = ctx.label(dataset, v[c_emo], ann, r.row, subj, _canon(dataset, name))
+        if label is None:
+            continue
+        apex = frame_number(v[c_apex])
+        if apex is None and dataset == "casme":
+            apex = frame_number(v.get("apexf2"))
+        sdir = subjects.get(subj)
+        folder = find_child(sdir, name) if sdir is not None and name else None
+        if folder is None:
+            ctx.problem(ann, r.row, f"clip folder not found: {tree / f'sub{subj:02d}' / name}")
+            continue
+        _clip_sample(ctx, ann, r.row, dataset=dataset, subject=f"{dataset}_sub{subj:02d}", name=name,
+                     label=label, folder=folder, onset=frame_number(v[c_on]), apex=apex,
+                     offset=frame_number(v[c_off]), aus=parse_aus(v[c_au]), fps=FPS[dataset])
+
+
+# -------------------------------------------------------------------------------------------------- SAMM
+
+
+def _load_samm(ctx: _Ctx, root: Path, sheet: str | Path | None, variant: str | None) -> None:
+    ann, sheet_name = _annotation(root, sheet, ["SAMM_Micro_FACS_Codes*.xlsx", "SAMM*.xlsx", "*FACS*.xlsx"])
+    rows = read_table(ann, ["Subject", "Filename", "Onset Frame", "Apex Frame", "Offset Frame", "Action Units",
+                            "Estimated Emotion"], sheet=sheet_name,
+                      optional=["Objective Classes", "Micro", "Inducement Code", "Notes"])
+    tree = _tree(root, _order(variant, ["SAMM", "SAMM_*", "*crop*"], {"raw": ["SAMM"], "cropped": ["*crop*"]}),
+                 r"\d{3}")
+    subjects = numbered_dirs(tree)
+    for r in rows:
+        v = r.values
+        name = cell_text(v["filename"])
+        try:
+            subj = subject_number(v["subject"])
+        except InputError as exc:
+            ctx.problem(ann, r.row, str(exc))
+            continue
+        label = ctx.label("samm", v["estimatedemotion"], ann, r.row, subj, _canon("samm", name))
+        if label is None:
+            continue
+        sdir = subjects.get(subj)
+        folder = find_child(sdir, name) if sdir is not None and name else None
+        if folder is None:
+            ctx.problem(ann, r.row, f"clip folder not found: {tree / f'{subj:03d}' / name}")
+            continue
+        meta = {"objective_class": cell_text(v.get("objectiveclasses"))}
+        _clip_sample(ctx, ann, r.row, dataset="samm", subject=f"samm_{subj:03d}", name=folder.name, label=label,
+                     folder=folder, onset=frame_number(v["onsetframe"]), apex=frame_number(v["apexframe"]),
+                     offset=frame_number(v["offsetframe"]), aus=parse_aus(v["actionunits"]), fps=FPS["samm"],
+                     meta=meta)
+
+
+# -------------------------------------------------------------------------------------------------- SMIC
+
+
+def _load_smic(ctx: _Ctx, root: Path, modality: str) -> None:
+    mod = modality.upper()
+    if mod not in SMIC_FPS:
+        raise InputError(f"{modality}: SMIC modality must be HS, VIS or NIR")
+    rx = re.compile(r"s\d+", re.IGNORECASE)
+    base = None
+    for cand in (root / mod, root / "SMIC_all_raw" / mod, root / "SMIC_all_cropped" / mod, root):
+        if cand.is_dir() and any(p.is_dir() and rx.fullmatch(p.name) and (p / "micro").is_dir()
+                                 for p in cand.iterdir()):
+            base = cand
+            break
+    if base is None:
+        raise InputError(f"{root}: no SMIC {mod} tree found (expected {mod}/s1/micro/<label>/<clip>/)")
+    for sdir in sorted(base.iterdir(), key=lambda p: int(re.sub(r"\D", "", p.name) or 0)):
+        if not (sdir.is_dir() and rx.fullmatch(sdir.name)):
+            continue
+        subj = subject_number(sdir.name)
+        micro = sdir / "micro"
+        if not micro.is_dir():
+            ctx.problem(sdir, None, "no micro/ folder")
+            continue
+        for ldir in sorted(p for p in micro.iterdir() if p.is_dir()):
+            for clip in sorted(p for p in ldir.iterdir() if p.is_dir()):
+                # SMIC has no sheet: the label is the folder name, the clip runs onset..offset, no apex.
+                label = ctx.label("smic", ldir.name, clip, None, subj, _canon("smic", clip.name))
+                if label is None:
+                    continue
+                _clip_sample(ctx, clip, None, dataset="smic", subject=f"smic_s{subj:02d}", name=clip.name,
+                             label=label, folder=clip, onset=None, apex=None, offset=None,
+                             aus=(frozenset(), ""), fps=SMIC_FPS[mod],
+                             meta={"modality": mod, "apex_is_middle": True})
+
+
+# ------------------------------------------------------------------------------------------------ CAS(ME)^2
+
+
+def _casme_sq_naming(ann: Path) -> tuple[dict[int, int], dict[str, str]]:
+    """The naming-rule sheets of CAS(ME)^2code_final.xlsx: participant -> folder number (sheet 2: folder no.,
+    ..., participant) and expression name -> video code (sheet 3: '0101', 'disgust1')."""
+    subjects: dict[int, int] = {}
+    videos: dict[str, str] = {}
+    if ann.suffix.lower() != ".xlsx":
+        return subjects, videos
+    names = sheet_names(ann)
+    if len(names) > 1:
+        for row in read_workbook_rows(ann, 1)[1]:
+            cells = [cell_text(c) for c in row if cell_text(c)]
+            nums = [c for c in cells if re.fullmatch(r"s?\d+", c, re.IGNORECASE)]
+            if len(nums) >= 2:
+                subjects[int(re.sub(r"\D", "", nums[-1]))] = int(re.sub(r"\D", "", nums[0]))
+    if len(names) > 2:
+        for row in read_workbook_rows(ann, 2)[1]:
+            cells = [cell_text(c) for c in row if cell_text(c)]
+            code = next((c for c in cells if re.fullmatch(r"\d{3,4}", c)), None)
+            word = next((c for c in cells if re.fullmatch(r"[A-Za-z]+\d*", c)), None)
+            if code and word:
+                videos[word.lower()] = code.zfill(4)
+    return subjects, videos
+
+
+def _load_casme_sq(ctx: _Ctx, root: Path, sheet: str | Path | None, variant: str | None,
+                   expression: str) -> None:
+    ann, sheet_name = _annotation(root, sheet, ["CAS(ME)*code*.xlsx", "*code_final*.xlsx", "*code*.xlsx"])
+    _, rows = read_workbook_rows(ann, sheet_name)
+    tree = _tree(root, _order(variant, ["rawpic", "selectedpic", "cropped"],
+                              {"raw": ["rawpic"], "selected": ["selectedpic"], "cropped": ["cropped"]}), r"s\d+")
+    subj_map, video_map = _casme_sq_naming(ann)
+    subjects = numbered_dirs(tree)
+    want = expression.lower()
+    if want not in ("micro", "macro", "all"):
+        raise InputError(f"{expression}: expression must be micro, macro or all")
+    seen_type = False
+    for i, row in enumerate(rows, start=1):
+        cells = list(row) + [None] * (9 - len(row))
+        if not re.fullmatch(r"\d+(\.0+)?", cell_text(cells[0])):
+            continue  # a title or header row some copies add
+        kind = cell_text(cells[7]).lower()
+        if "micro" not in kind and "macro" not in kind:
+            ctx.problem(ann, i, f"column 8 should be the expression type (micro-/macro-expression), "
+                                f"found '{cell_text(cells[7])}'")
+            continue
+        seen_type = True
+        if want != "all" and want not in kind:
+            continue
+        participant = int(float(cell_text(cells[0])))
+        folder_no = subj_map.get(participant, participant)
+        expr = cell_text(cells[1])
+        label = ctx.label("casme_sq", cells[6], ann, i, folder_no, expr.lower())
+        if label is None:
+            continue
+        sdir = subjects.get(folder_no)
+        if sdir is None:
+            hint = "" if subj_map else " (the workbook has no naming-rule sheet mapping participants to folders)"
+            ctx.problem(ann, i, f"no subject folder for participant {participant} in {tree}{hint}")
+            continue
+        video = expr.split("_")[0].lower()
+        code = video_map.get(video)
+        clip = None
+        for d in sorted(p for p in sdir.iterdir() if p.is_dir()):
+            low = d.name.lower()
+            if (code and re.match(rf"0*{folder_no}_{code}", low)) or (not code and video in low):
+                clip = d
+                break
+        if clip is None:
+            ctx.problem(ann, i, f"no clip folder for '{expr}' (video code {code or '?'}) in {sdir}")
+            continue
+        onset, apex, offset = (frame_number(cells[k]) for k in (2, 3, 4))
+        if onset is None or (apex is None and offset is None):
+            ctx.problem(ann, i, "onset, or both apex and offset, not coded (0)")
+            continue
+        _clip_sample(ctx, ann, i, dataset="casme_sq", subject=f"casme_sq_s{folder_no:02d}", name=expr,
+                     label=label, folder=clip, onset=onset, apex=apex, offset=offset, aus=parse_aus(cells[5]),
+                     fps=FPS["casme_sq"], meta={"type": kind, "self_report": cell_text(cells[8]),
+                                                "clip": clip.name})
+    if rows and not seen_type:
+        raise InputError(f"{ann}: not a CAS(ME)^2 code sheet (no row has micro-/macro-expression in column 8)")
+
+
+# ------------------------------------------------------------------------------------------------ CAS(ME)^3
+
+
+def _load_casme3a(ctx: _Ctx, root: Path, sheet: str | Path | None) -> None:
+    ann, sheet_name = _annotation(root, sheet, ["cas(me)3_part_A*label*.xlsx", "*part_A*.xlsx", "*label*.xlsx"])
+    if sheet_name is None and ann.suffix.lower() == ".xlsx" and "label" in [n.lower() for n in sheet_names(ann)]:
+        sheet_name = "label"
+    rows = read_table(ann, ["Subject", "Filename", "Onset", "Apex", "Offset", "AU", "emotion"], sheet=sheet_name,
+                      optional=["Objective class"])
+    tree = None
+    base = root if root.is_dir() else root.parent
+    for cand in [base, base / "part_A", *sorted(base.glob("*/part_A")), *sorted(base.glob("*/*/part_A"))]:
+        if cand.is_dir() and any(p.is_dir() and p.name.lower().startswith("spno") for p in cand.iterdir()):
+            tree = cand
+            break
+    if tree is None:
+        raise InputError(f"{base}: no part_A tree with spNO.* subject folders found")
+    subjects = numbered_dirs(tree)
+    frame_cache: dict[Path, dict[int, Path]] = {}
+    for r in rows:
+        v = r.values
+        name = cell_text(v["filename"])
+        try:
+            subj = subject_number(v["subject"])
+        except InputError as exc:
+            ctx.problem(ann, r.row, str(exc))
+            continue
+        label = ctx.label("casme3a", v["emotion"], ann, r.row, subj, name.lower())
+        if label is None:
+            continue
+        sdir = subjects.get(subj)
+        clip = find_child(sdir, name) if sdir is not None and name else None
+        folder = None
+        if clip is not None:
+            folder = clip / "color" if (clip / "color").is_dir() else clip
+        onset = frame_number(v["onset"])
+        if folder is not None and folder not in frame_cache:
+            frame_cache[folder] = numbered_frames(folder)
+        # Filenames repeat within a subject (several expressions in one task video): the onset keys them.
+        _clip_sample(ctx, ann, r.row, dataset="casme3a", subject=f"casme3a_sp{subj:03d}", name=f"{name}_{onset}",
+                     label=label, folder=folder, onset=onset, apex=frame_number(v["apex"]),
+                     offset=frame_number(v["offset"]), aus=parse_aus(v["au"]), fps=FPS["casme3a"],
+                     meta={"objective_class": cell_text(v.get("objectiveclass")), "clip": name},
+                     frames_by_number=frame_cache.get(folder) if folder is not None else None)
+
+
+# ------------------------------------------------------------------------------------------ MEGC2019 composite
+
+
+def _canon(dataset: str, name: str) -> str:
+    """A clip name as the composite GT and the trees agree on it (SMIC s01_ne_01 == s1_ne_01)."""
+    n = name.strip().lower()
+    if dataset == "smic":
+        n = re.sub(r"^s0*(\d+)_", r"s\1_", n)
+    if dataset == "casme2":
+        n = n.rstrip("f")
+    return n
+
+
+def _gt_dataset(text: str) -> str | None:
+    t = re.sub(r"[^a-z0-9]", "", text.lower())
+    if t.startswith(("casme2", "casmeii")):
+        return "casme2"
+    if t.startswith("samm"):
+        return "samm"
+    if t.startswith("smic"):
+        return "smic"
+    return None
+
+
+def _load_megc2019(ctx: _Ctx, root: Path, gt: str | Path | None, roots: dict[str, str | Path] | None,
+                   variant: str | None) -> None:
+    base = root if root.is_dir() else root.parent
+    given = {k.lower(): Path(v) for k, v in (roots or {}).items()}
+    found: dict[str, Path] = {}
+    for name, pats in (("casme2", ["CASME2", "CASME_2", "CASME II", "CASMEII", "CASME2*", "CASME_II*"]),
+                       ("samm", ["SAMM", "SAMM*"]), ("smic", ["SMIC", "SMIC*"])):
+        d = given.get(name) or find_dir(base, pats)
+        if d is None or not d.is_dir():
+            raise InputError(f"{base}: no {name} folder for the MEGC2019 composite (give roots={{'{name}': ...}})")
+        found[name] = d
+    gt_path = Path(gt) if gt is not None else (root if root.is_file() and root.suffix.lower() == ".csv"
+                                                else find_file([base], ["*3class*gt*.csv", "*gt*.csv", "*3class*.csv",
+                                                                      "*composite*.csv", "*megc*.csv"]))
+    if gt_path is not None:
+        wanted = _read_gt(gt_path)
+        hits: set[tuple[str, int, str]] = set()
+
+        def select(dataset: str, subj: int, name: str) -> str | None:
+            key = (dataset, subj, _canon(dataset, name))
+            if key in wanted:
+                hits.add(key)
+                return wanted[key][1]
+            return None
+
+        ctx.select = select
+    _load_casme2(ctx, found["casme2"], None, variant)
+    _load_samm(ctx, found["samm"], None, variant)
+    _load_smic(ctx, found["smic"], "HS")
+    ctx.select = None
+    if gt_path is not None:
+        for key, (row, _) in sorted(wanted.items(), key=lambda kv: kv[1][0]):
+            if key not in hits:
+                ctx.problem(gt_path, row, f"{key[0]} sample {key[2]} of subject {key[1]} is not in the "
+                                          f"{key[0]} sheet/tree ({found[key[0]]})")
+
+
+def _read_gt(path: Path) -> dict[tuple[str, int, str], tuple[int, str]]:
+    """The official composite GT: no header, CRLF, rows dataset,subject,filename,label."""
+    if not path.is_file():
+        raise InputError(f"{path}: ground-truth file not found")
+    out: dict[tuple[str, int, str], tuple[int, str]] = {}
+    with path.open(newline="", encoding="utf-8-sig") as fh:
+        for i, row in enumerate(csv.reader(fh), start=1):
+            cells = [c.strip() for c in row]
+            if not any(cells):
+                continue
+            if len(cells) < 4:
+                raise InputError(f"{path}: row {i}: expected dataset,subject,filename,label, got {','.join(row)}")
+            dataset = _gt_dataset(cells[0])
+            if dataset is None:
+                if i == 1 and cells[3].lower() in ("label", "emotion", "class"):
+                    continue  # tolerate a header someone added
+                raise InputError(f"{path}: row {i}: unknown dataset '{cells[0]}' (casme2, samm or smic)")
+            try:
+                subj = subject_number(cells[1])
+            except InputError:
+                raise InputError(f"{path}: row {i}: subject '{cells[1]}' has no number") from None
+            out[(dataset, subj, _canon(dataset, cells[2]))] = (i, cells[3])
+    if not out:
+        raise InputError(f"{path}: no rows")
+    return out
+
+
+# ------------------------------------------------------------------------------------------ generic table
+
+TABLE_REQUIRED = ("subject", "sample", "label", "path")
+TABLE_OPTIONAL = ("onset", "apex", "offset", "aus", "dataset")
+
+
+def _int_cell(value: str, what: str, ctx: _Ctx, file: Path, row: int) -> tuple[bool, int | None]:
+    text = value.strip()
+    if text == "":
+        return True, None
+    try:
+        f = float(text)
+    except ValueError:
+        f = float("nan")
+    if not f.is_integer() or f < 0:
+        ctx.problem(file, row, f"{what} '{text}' is not a frame number")
+        return False, None
+    return True, int(f)
+
+
+def _load_table(ctx: _Ctx, root: Path) -> None:
+    path = root
+    if root.is_dir():
+        cands = [root / "samples.csv"] + sorted(root.glob("*.csv"))
+        path = next((p for p in cands if p.is_file()), root / "samples.csv")
+    if not path.is_file():
+        raise InputError(f"{path}: sample table not found")
+    with path.open(newline="", encoding="utf-8-sig") as fh:
+        reader = csv.reader(fh)
+        header = next(reader, None)
+        if header is None:
+            raise InputError(f"{path}: empty sample table")
+        cols = [norm_col(h) for h in header]
+        missing = [c for c in TABLE_REQUIRED if c not in cols]
+        if missing:
+            raise InputError(f"{path}: missing column(s) {', '.join(missing)} (need subject,sample,label,path; "
+                             f"optional onset,apex,offset,aus,dataset; found {','.join(header)})")
+        idx = {c: cols.index(c) for c in (*TABLE_REQUIRED, *TABLE_OPTIONAL) if c in cols}
+        rows = list(enumerate(reader, start=2))
+    base = path.parent
+    for rowno, row in rows:
+        if not any(c.strip() for c in row):
+            continue
+        get = {c: (row[i].strip() if i < len(row) else "") for c, i in idx.items()}
+        dataset = get.get("dataset") or "table"
+        subject, name, rel = get["subject"], get["sample"], get["path"]
+        if not subject or not name or not rel:
+            ctx.problem(path, rowno, "subject, sample and path must not be empty")
+            continue
+        label = ctx.label(dataset, get["label"], path, rowno)
+        if label is None:
+            continue
+        ok = True
+        nums: dict[str, int | None] = {}
+        for c in ("onset", "apex", "offset"):
+            good, nums[c] = _int_cell(get.get(c, ""), c, ctx, path, rowno)
+            ok = ok and good
+        if not ok:
+            continue
+        target = (base / rel).resolve() if not Path(rel).is_absolute() else Path(rel)
+        aus = parse_aus(get.get("aus", ""))
+        common = {"dataset": dataset, "subject": subject, "name": name, "label": label, "aus": aus}
+        if target.is_dir():
+            _table_folder(ctx, path, rowno, target, nums, common)
+        elif target.is_file() and target.suffix.lower() in IMAGE_EXTS:
+            if ctx.check_images and not _readable(target):
+                ctx.problem(path, rowno, f"unreadable image {target}")
+                continue
+            ctx.add(Sample(dataset=dataset, subject=subject, sample=name, label=label[0], raw_label=label[1],
+                           path=target, aus=aus[0], aus_raw=aus[1],
+                           meta={"kind": "image", "source": f"{path}: row {rowno}"}), path, rowno)
+        elif target.is_file() and target.suffix.lower() in VIDEO_EXTS:
+            _table_video(ctx, path, rowno, target, nums, common)
+        elif target.exists():
+            ctx.problem(path, rowno, f"{target} is not a frame folder, image or video")
+        else:
+            ctx.problem(path, rowno, f"path not found: {target}")
+
+
+def _table_folder(ctx: _Ctx, path: Path, rowno: int, folder: Path, nums: dict[str, int | None],
+                  common: dict[str, Any]) -> None:
+    """A frame folder: onset/apex/offset are the numbers in the frame file names, or 0-based positions when
+    the names carry no numbers."""
+    files = list_images(folder)
+    by_num = numbered_frames(folder)
+    if len(by_num) != len(files):
+        by_num = dict(enumerate(files))
+    _clip_sample(ctx, path, rowno, dataset=common["dataset"], subject=common["subject"], name=common["name"],
+                 label=common["label"], folder=folder, onset=nums["onset"], apex=nums["apex"],
+                 offset=nums["offset"], aus=common["aus"], fps=None,
+                 meta={"apex_is_middle": nums["apex"] is None}, frames_by_number=by_num)
+
+
+def _table_video(ctx: _Ctx, path: Path, rowno: int, video: Path, nums: dict[str, int | None],
+                 common: dict[str, Any]) -> None:
+    """A video: onset/apex/offset are 0-based frame indices; onset and offset are required."""
+    onset, apex, offset = nums["onset"], nums["apex"], nums["offset"]
+    if onset is None or offset is None:
+        ctx.problem(path, rowno, f"video {video.name} needs onset and offset (0-based frame indices)")
+        return
+    if offset < onset:
+        ctx.problem(path, rowno, f"offset {offset} is before onset {onset}")
+        return
+    import cv2
+
+    cap = cv2.VideoCapture(str(video))
+    try:
+        if not cap.isOpened():
+            ctx.problem(path, rowno, f"cannot open video {video}")
+            return
+        count = int(cap.get(cv2.CAP_PROP_FRAME_COUNT) or 0)
+        fps = float(cap.get(cv2.CAP_PROP_FPS) or 0) or None
+    finally:
+        cap.release()
+    if count and offset >= count:
+        ctx.problem(path, rowno, f"offset {offset} is past the end of {video.name} ({count} frames)")
+        return
+    if apex is None or not onset <= apex <= offset:
+        apex = (onset + offset + 1) // 2
+    ctx.add(Sample(dataset=common["dataset"], subject=common["subject"], sample=common["name"],
+                   label=common["label"][0], raw_label=common["label"][1], path=video, onset=onset, apex=apex,
+                   offset=offset, aus=common["aus"][0], aus_raw=common["aus"][1], fps=fps,
+                   meta={"kind": "video", "source": f"{path}: row {rowno}"}), path, rowno)
+
+
+# ------------------------------------------------------------------------------------------------ entry point
+
+
+def load_samples(kind: str, root: str | Path, *, classes: str | Path | dict | ClassMap | None = None,
+                 sheet: str | Path | None = None, allow_missing: bool = False, variant: str | None = None,
+                 modality: str = "HS", expression: str = "micro", gt: str | Path | None = None,
+                 roots: dict[str, str | Path] | None = None, sadness_fear: str | None = None,
+                 check_images: bool = True, verbose: bool = True) -> SampleSet:
+    """Load a dataset as a SampleSet (a sequence of Sample plus class map, skipped, dropped and notes).
+
+    kind: casme2 | casme | smic | samm | casme_sq (CAS(ME)^2) | casme3a (CAS(ME)^3 part A) | megc2019 | table.
+    root: the dataset folder as distributed (or the table CSV / its folder).
+    classes: a class map name (class_map_names()), a JSON file, a dict, or None for the dataset's usual map.
+    sheet: the annotation file, or a sheet name in the one found under root.
+    variant: which frame tree when several exist: "selected", "raw" or "cropped".
+    modality: SMIC HS / VIS / NIR.  expression: CAS(ME)^2 micro / macro / all.
+    gt, roots: MEGC2019 official GT CSV and {"casme2"|"samm"|"smic": folder} (found under root otherwise).
+    sadness_fear: CASME II "drop" (usual) or "others".  check_images: decode onset/apex/offset frames now.
+    """
+    k = canonical_kind(kind)
+    path = Path(root).expanduser()
+    if not path.exists():
+        raise InputError(f"{path}: not found")
+    cmap = class_map(classes, k, sadness_fear)
+    ctx = _Ctx(cmap, allow_missing, check_images)
+    if k == "casme2":
+        _load_casme2(ctx, path, sheet, variant)
+    elif k == "casme":
+        _load_casme(ctx, path, sheet, variant)
+    elif k == "samm":
+        _load_samm(ctx, path, sheet, variant)
+    elif k == "smic":
+        _load_smic(ctx, path, modality)
+    elif k == "casme_sq":
+        _load_casme_sq(ctx, path, sheet, variant, expression)
+    elif k == "casme3a":
+        _load_casme3a(ctx, path, sheet)
+    elif k == "megc2019":
+        _load_megc2019(ctx, path, gt, roots, variant)
+    else:
+        _load_table(ctx, path)
+    if cmap.identity:
+        cmap = cmap.with_classes(tuple(sorted({s.label for s in ctx.samples})))
+    if not ctx.samples:
+        raise InputError(f"{path}: no samples loaded" + (f" ({len(ctx.skipped)} skipped, first: {ctx.skipped[0]})"
+                                                         if ctx.skipped else ""))
+    present = {s.label for s in ctx.samples}
+    for c in cmap.classes:
+        if c not in present:
+            ctx.problem(path, None, f"class '{c}' of class map {cmap.name} has no samples")
+    result = SampleSet(kind=k, root=path, samples=ctx.samples, class_map=cmap, skipped=ctx.skipped,
+                       dropped=dict(ctx.dropped), notes=ctx.notes)
+    if verbose and ctx.dropped:
+        parts = ", ".join(f"{k} {v}" for k, v in sorted(ctx.dropped.items()))
+        print(f"merstudio: dropped {sum(ctx.dropped.values())} samples whose label maps to no class "
+              f"under {cmap.name} ({parts})", file=sys.stderr)
+    if verbose and ctx.skipped:
+        print(f"merstudio: skipped {len(ctx.skipped)} samples (bad or missing input); see SampleSet.skipped",
+              file=sys.stderr)
+    return result

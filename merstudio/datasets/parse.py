@@ -1,0 +1,252 @@
+"""Parsing helpers shared by the loaders: AU cells, subject spellings, frame numbers, sheets, frame folders."""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from merstudio.errors import InputError
+
+IMAGE_EXTS = {".jpg", ".jpeg", ".png", ".bmp", ".tif", ".tiff", ".webp"}
+VIDEO_EXTS = {".avi", ".mp4", ".mov", ".mkv", ".m4v", ".mpg", ".mpeg", ".wmv", ".webm"}
+_EMPTY = {"", "null", "none", "nan", "n/a", "na", "/", "-", "?"}
+
+
+def natural_key(name: str) -> list[Any]:
+    """Sort key that orders img2 before img10."""
+    return [int(t) if t.isdigit() else t.lower() for t in re.split(r"(\d+)", name)]
+
+
+def cell_text(value: Any) -> str:
+    """A sheet cell as text: None/NaN -> "", integral floats without ".0" (Excel stores 12 as 12.0)."""
+    if value is None:
+        return ""
+    if isinstance(value, float):
+        if math.isnan(value):
+            return ""
+        if value.is_integer():
+            return str(int(value))
+    return str(value).strip()
+
+
+def parse_aus(value: Any) -> tuple[frozenset[int], str]:
+    """AU numbers in a FACS cell and the raw text.
+
+    Handles `4+7`, `L12`/`R6` (sides), `A/L12`, `10A/B` (intensity letters), `(R6 or R12)+R15`,
+    `ref(7B)+43`, `4,24`, `NULL`, and numbers Excel stored as floats (`12.0`)."""
+    raw = cell_text(value)
+    if raw.lower() in _EMPTY:
+        return frozenset(), raw
+    # "12.0" and "4.0+7.0": drop a float's zero fraction before reading integers.
+    text = re.sub(r"(\d)\.0+\b", r"\1", raw)
+    aus = {int(n) for n in re.findall(r"\d+", text)}
+    return frozenset(a for a in aus if 0 < a < 100), raw
+
+
+def subject_number(value: Any, where: str = "") -> int:
+    """The subject number in any of `sub01`, `01`, `1`, `1.0`, `s1`, `s01`, `006`, `6`, `spNO.1`."""
+    text = cell_text(value)
+    nums = re.findall(r"\d+", re.sub(r"(\d)\.0+$", r"\1", text))
+    if not nums:
+        raise InputError(f"{where}: subject '{text}' has no number" if where else f"subject '{text}' has no number")
+    return int(nums[-1])
+
+
+def frame_number(value: Any) -> int | None:
+    """An onset/apex/offset cell as an int; None for `/`, blank, NULL, 0 or negative (= not coded)."""
+    if value is None:
+        return None
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        if isinstance(value, float) and (math.isnan(value) or not value.is_integer()):
+            return None
+        n = int(value)
+        return n if n > 0 else None
+    text = str(value).strip()
+    if re.fullmatch(r"\d+(\.0+)?", text):
+        n = int(float(text))
+        return n if n > 0 else None
+    return None
+
+
+def file_frame_number(path: Path) -> int | None:
+    """The frame number a file name carries: the last integer of its stem (img46, 006_05562, reg_EP01-012)."""
+    nums = re.findall(r"\d+", path.stem)
+    return int(nums[-1]) if nums else None
+
+
+def list_images(folder: Path) -> list[Path]:
+    """Image files of a folder in natural order."""
+    try:
+        files = [p for p in folder.iterdir() if p.suffix.lower() in IMAGE_EXTS and p.is_file()]
+    except OSError:
+        return []
+    return sorted(files, key=lambda p: natural_key(p.name))
+
+
+def numbered_frames(folder: Path) -> dict[int, Path]:
+    """frame number -> file, from the numbers in the file names of a frame folder."""
+    out: dict[int, Path] = {}
+    for p in list_images(folder):
+        n = file_frame_number(p)
+        if n is not None and n not in out:
+            out[n] = p
+    return out
+
+
+def numbered_dirs(parent: Path) -> dict[int, Path]:
+    """Subfolders by the number in their name (sub01 -> 1, 006 -> 6, s15 -> 15, spNO.1 -> 1)."""
+    out: dict[int, Path] = {}
+    try:
+        children = sorted((p for p in parent.iterdir() if p.is_dir()), key=lambda p: natural_key(p.name))
+    except OSError:
+        return out
+    for p in children:
+        nums = re.findall(r"\d+", p.name)
+        if nums:
+            out.setdefault(int(nums[-1]), p)
+    return out
+
+
+def find_child(parent: Path, name: str) -> Path | None:
+    """A subfolder named `name`, matched exactly, then case-insensitively, then ignoring a trailing `f`
+    (CASME II sheets and trees disagree on e.g. EP15_01f vs EP15_01)."""
+    exact = parent / name
+    if exact.is_dir():
+        return exact
+    want = name.strip().lower()
+    try:
+        dirs = [p for p in parent.iterdir() if p.is_dir()]
+    except OSError:
+        return None
+    for p in dirs:
+        if p.name.lower() == want:
+            return p
+    for p in dirs:
+        if p.name.lower().rstrip("f") == want.rstrip("f"):
+            return p
+    return None
+
+
+@dataclass
+class SheetRow:
+    row: int  # 1-based row number as Excel shows it
+    values: dict[str, Any]  # normalised column name -> cell value
+    cells: tuple[Any, ...]  # the row as read
+
+
+def norm_col(name: Any) -> str:
+    return re.sub(r"[^a-z0-9]", "", cell_text(name).lower())
+
+
+def read_workbook_rows(path: Path, sheet: str | int | None = None) -> tuple[str, list[tuple[Any, ...]]]:
+    """All rows of one sheet (by name, index, or the first) of an .xlsx file, or of a .csv file."""
+    if not path.is_file():
+        raise InputError(f"{path}: annotation file not found")
+    if path.suffix.lower() == ".csv":
+        import csv
+
+        with path.open(newline="", encoding="utf-8-sig") as fh:
+            return path.name, [tuple(r) for r in csv.reader(fh)]
+    try:
+        import openpyxl
+
+        wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    except Exception as exc:  # openpyxl raises several unrelated types for a bad file
+        raise InputError(f"{path}: cannot read the workbook ({type(exc).__name__}: {exc})") from None
+    try:
+        names = wb.sheetnames
+        if sheet is None:
+            name = names[0]
+        elif isinstance(sheet, int):
+            if not 0 <= sheet < len(names):
+                raise InputError(f"{path}: no sheet number {sheet} (it has {len(names)})")
+            name = names[sheet]
+        else:
+            match = [n for n in names if n.strip().lower() == str(sheet).strip().lower()]
+            if not match:
+                raise InputError(f"{path}: no sheet '{sheet}' (sheets: {', '.join(names)})")
+            name = match[0]
+        rows = [tuple(r) for r in wb[name].iter_rows(values_only=True)]
+    finally:
+        wb.close()
+    return name, rows
+
+
+def sheet_names(path: Path) -> list[str]:
+    import openpyxl
+
+    try:
+        wb = openpyxl.load_workbook(path, read_only=True)
+    except Exception as exc:
+        raise InputError(f"{path}: cannot read the workbook ({type(exc).__name__}: {exc})") from None
+    try:
+        return list(wb.sheetnames)
+    finally:
+        wb.close()
+
+
+def read_table(path: Path, required: Sequence[str], sheet: str | int | None = None,
+               optional: Iterable[str] = (), scan: int = 30) -> list[SheetRow]:
+    """Rows of a sheet with a header row, found by scanning the first `scan` rows for one holding all
+    `required` columns (SAMM has 13 preamble rows; CASME II has its header on row 1). Column names compare
+    case-, space- and punctuation-insensitively. Blank rows are skipped."""
+    name, rows = read_workbook_rows(path, sheet)
+    want = [norm_col(c) for c in required]
+    for i, row in enumerate(rows[:scan]):
+        cols = [norm_col(c) for c in row]
+        if all(w in cols for w in want):
+            header_at = i
+            break
+    else:
+        found = [cell_text(c) for c in (rows[0] if rows else ()) if cell_text(c)]
+        raise InputError(f"{path}: sheet '{name}' has no header row with columns {', '.join(required)}"
+                         f" (first row: {', '.join(found) or 'empty'})")
+    header = [norm_col(c) for c in rows[header_at]]
+    keep = set(want) | {norm_col(c) for c in optional}
+    out: list[SheetRow] = []
+    for j, row in enumerate(rows[header_at + 1:], start=header_at + 2):
+        if all(cell_text(c) == "" for c in row):
+            continue
+        values: dict[str, Any] = {}
+        for col, cell in zip(header, row, strict=False):
+            if col in keep and col not in values:
+                values[col] = cell
+        out.append(SheetRow(j, values, row))
+    return out
+
+
+def find_file(roots: Iterable[Path], patterns: Sequence[str]) -> Path | None:
+    """The first file matching a glob pattern (case-insensitive) directly in one of `roots`; latest name wins."""
+    for root in roots:
+        if not root.is_dir():
+            continue
+        files = [p for p in root.iterdir() if p.is_file()]
+        for pat in patterns:
+            rx = re.compile(_glob_to_re(pat), re.IGNORECASE)
+            hits = sorted((p for p in files if rx.fullmatch(p.name) and not p.name.startswith("~$")),
+                          key=lambda p: natural_key(p.name))
+            if hits:
+                return hits[-1]
+    return None
+
+
+def find_dir(root: Path, patterns: Sequence[str]) -> Path | None:
+    """The first subfolder of `root` whose name matches one of the glob patterns, in pattern order."""
+    try:
+        dirs = sorted((p for p in root.iterdir() if p.is_dir()), key=lambda p: natural_key(p.name))
+    except OSError:
+        return None
+    for pat in patterns:
+        rx = re.compile(_glob_to_re(pat), re.IGNORECASE)
+        for p in dirs:
+            if rx.fullmatch(p.name):
+                return p
+    return None
+
+
+def _glob_to_re(pat: str) -> str:
+    return "".join(".*" if ch == "*" else "." if ch == "?" else re.escape(ch) for ch in pat)

@@ -1,0 +1,310 @@
+"""Turn a Sample into the network input (T, C, size, size) float32, computed once and cached on disk.
+
+Frame folders / videos: read the onset frame and T target frames, align the face once on the onset frame
+(FaceMeshDetector + FaceAligner; the same transform is applied to every frame of the sample, so the
+alignment itself adds no motion), compute optical flow onset -> target and its optical strain at the aligned
+size (128), resize to `size`, and min-max normalise each channel to 0..1 over the whole sample, as the
+published 0-255 flow images are. Without alignment, or when no face is found, the largest centred square is
+used instead (reported in `info`). An image-file sample is a precomputed input: its RGB channels are read as
+(u, v, strain), 0-255 -> 0..1.
+
+Channels: flow = (u, v, strain); grey = (aligned grey of the target frame); both = (u, v, strain, grey).
+Cache: one .npz per sample in <cache>/prep-<settings hash>/, cache = `cache_dir`, $MERSTUDIO_CACHE, or
+~/.cache/merstudio.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import tempfile
+import warnings
+from collections.abc import Callable, Sequence
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any
+
+import cv2
+import numpy as np
+
+from merstudio.datasets.sample import DatasetWarning, Sample
+from merstudio.errors import InputError, MerstudioError
+
+PREPROCESS_VERSION = 1  # bump when the computation changes: old cache entries then stop matching
+WORK_SIZE = 128  # aligned face size flow is computed at (merstudio.face.align.ALIGNED_SIZE)
+MODALITIES = ("flow", "grey", "both")
+FLOWS = ("dis", "tvl1", "farneback")
+
+
+class PreprocessCancelled(MerstudioError):
+    """prepare() was cancelled."""
+
+
+@dataclass(frozen=True)
+class PreprocessSettings:
+    modality: str = "flow"  # flow | grey | both
+    size: int = 28  # output height = width (>= 28 for the network)
+    T: int = 1  # time steps: T=1 is the single onset -> apex flow image
+    flow: str = "dis"  # dis | tvl1 | farneback
+    align: bool = True  # detect + align the face; off = centre square
+    span: str = "apex"  # T targets evenly spaced over (onset, apex] or (onset, offset]
+
+    def __post_init__(self) -> None:
+        if self.modality not in MODALITIES:
+            raise InputError(f"modality: '{self.modality}' is not one of {', '.join(MODALITIES)}")
+        if self.flow not in FLOWS:
+            raise InputError(f"flow: '{self.flow}' is not one of {', '.join(FLOWS)}")
+        if not isinstance(self.size, int) or self.size < 8:
+            raise InputError(f"size: must be an integer >= 8, got {self.size!r}")
+        if not isinstance(self.T, int) or self.T < 1:
+            raise InputError(f"T: must be an integer >= 1, got {self.T!r}")
+        if self.span not in ("apex", "offset"):
+            raise InputError(f"span: must be apex or offset, got {self.span!r}")
+
+    @property
+    def channels(self) -> int:
+        return {"flow": 3, "grey": 1, "both": 4}[self.modality]
+
+    def key(self) -> str:
+        """Hash of everything that changes the output (and the code version)."""
+        blob = json.dumps({**asdict(self), "version": PREPROCESS_VERSION, "work": WORK_SIZE}, sort_keys=True)
+        return hashlib.sha1(blob.encode()).hexdigest()[:16]
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def default_cache_dir() -> Path:
+    env = os.environ.get("MERSTUDIO_CACHE")
+    return Path(env).expanduser() if env else Path.home() / ".cache" / "merstudio"
+
+
+def _sample_id(s: Sample) -> str:
+    """Identity of a sample's inputs: key, files, frame numbers and the source's modification time."""
+    parts: list[Any] = [s.key, str(s.path), s.onset, s.apex, s.offset, s.onset_pos, s.apex_pos, s.offset_pos]
+    if s.frames:
+        parts += [str(s.frames[0]), str(s.frames[-1]), len(s.frames)]
+    try:
+        st = s.path.stat()
+        parts += [st.st_mtime_ns, st.st_size if s.path.is_file() else 0]
+    except OSError:
+        pass
+    return hashlib.sha1(json.dumps(parts, default=str).encode()).hexdigest()[:24]
+
+
+def _read_rgb(path: Path) -> np.ndarray:
+    img = cv2.imread(str(path), cv2.IMREAD_COLOR)
+    if img is None:
+        raise InputError(f"{path}: unreadable image")
+    return cv2.cvtColor(img, cv2.COLOR_BGR2RGB)
+
+
+class _FrameReader:
+    """Frames of a sample by 0-based position into its clip (frame list) or video index."""
+
+    def __init__(self, s: Sample) -> None:
+        self.s = s
+        self._src: Any = None
+
+    def get(self, pos: int) -> np.ndarray:
+        if self.s.frames is not None:
+            return _read_rgb(self.s.frames[pos])
+        if self._src is None:
+            from merstudio.io import open_source
+
+            self._src = open_source(self.s.path)
+        return np.asarray(self._src.frame(pos))
+
+    def close(self) -> None:
+        if self._src is not None:
+            self._src.close()
+
+
+def _positions(s: Sample, settings: PreprocessSettings) -> tuple[int, list[int]]:
+    """Onset position and the T target positions (into frames, or video indices)."""
+    if s.frames is not None:
+        onset = s.onset_pos or 0
+        apex = s.apex_pos if s.apex_pos is not None else len(s.frames) // 2
+        end = s.offset_pos if settings.span == "offset" and s.offset_pos is not None else apex
+    else:
+        if s.onset is None or s.offset is None:
+            raise InputError(f"{s.source}: video sample {s.sample} needs onset and offset")
+        onset = s.onset
+        apex = s.apex if s.apex is not None else (s.onset + s.offset + 1) // 2
+        end = s.offset if settings.span == "offset" else apex
+    if end <= onset:
+        # A one-frame clip (or apex == onset): the flow is zero; keep the shape honest rather than fail.
+        return onset, [onset] * settings.T
+    targets = np.linspace(onset, end, settings.T + 1)[1:]
+    return onset, [int(round(t)) for t in targets]
+
+
+def _centre_square(rgb: np.ndarray) -> np.ndarray:
+    h, w = rgb.shape[:2]
+    side = min(h, w)
+    y0, x0 = (h - side) // 2, (w - side) // 2
+    return np.array([[WORK_SIZE / side, 0, -x0 * WORK_SIZE / side], [0, WORK_SIZE / side, -y0 * WORK_SIZE / side]])
+
+
+class _Aligner:
+    """Face detector + aligner shared over a prepare() run (MediaPipe start-up is slow)."""
+
+    def __init__(self) -> None:
+        self._det: Any = None
+        self._al: Any = None
+
+    def matrix(self, rgb: np.ndarray) -> np.ndarray | None:
+        if self._det is None:
+            from merstudio.face.align import FaceAligner
+            from merstudio.face.detector import FaceMeshDetector
+
+            self._det = FaceMeshDetector(max_faces=1, video_mode=False)
+            self._al = FaceAligner(size=WORK_SIZE, smoothing=0.0)
+        faces = self._det.detect(rgb)
+        if not faces:
+            return None
+        face = max(faces, key=lambda f: (f.bbox[2] - f.bbox[0]) * (f.bbox[3] - f.bbox[1]))
+        try:
+            return np.asarray(self._al.raw_matrix(face.landmarks), dtype=np.float64)
+        except InputError:
+            return None
+
+    def close(self) -> None:
+        if self._det is not None:
+            self._det.close()
+
+
+def _warp_grey(rgb: np.ndarray, matrix: np.ndarray) -> np.ndarray:
+    grey = cv2.cvtColor(rgb, cv2.COLOR_RGB2GRAY)
+    # Replicated borders: a black edge would look like motion to optical flow.
+    return cv2.warpAffine(grey, matrix, (WORK_SIZE, WORK_SIZE), flags=cv2.INTER_LINEAR,
+                          borderMode=cv2.BORDER_REPLICATE)
+
+
+def _minmax(x: np.ndarray) -> np.ndarray:
+    """Per-channel min-max to 0..1 over (T, H, W): x is (T, C, H, W)."""
+    lo = x.min(axis=(0, 2, 3), keepdims=True)
+    hi = x.max(axis=(0, 2, 3), keepdims=True)
+    return ((x - lo) / np.maximum(hi - lo, 1e-8)).astype(np.float32)
+
+
+def _from_image(s: Sample, settings: PreprocessSettings) -> np.ndarray:
+    if settings.modality != "flow":
+        raise InputError(f"{s.path}: a precomputed image sample gives a flow input only, not modality "
+                         f"'{settings.modality}'")
+    rgb = _read_rgb(s.path)
+    if rgb.shape[:2] != (settings.size, settings.size):
+        interp = cv2.INTER_AREA if rgb.shape[0] > settings.size else cv2.INTER_LINEAR
+        rgb = cv2.resize(rgb, (settings.size, settings.size), interpolation=interp)
+    x = rgb.astype(np.float32).transpose(2, 0, 1) / 255.0  # R, G, B = u, v, strain
+    return np.repeat(x[None], settings.T, axis=0)  # T > 1: the one image at every step
+
+
+def compute_input(s: Sample, settings: PreprocessSettings, aligner: Any = None) -> tuple[np.ndarray, dict]:
+    """The input for one sample, uncached: ((T, C, size, size) float32, {"aligned": bool, "note": str})."""
+    if s.kind == "image":
+        return _from_image(s, settings), {"aligned": False, "note": "precomputed image"}
+    from merstudio.features.flow import compute_flow, optical_strain
+
+    onset_pos, targets = _positions(s, settings)
+    reader = _FrameReader(s)
+    own = aligner is None and settings.align
+    al = _Aligner() if own else aligner
+    try:
+        first = reader.get(onset_pos)
+        matrix = al.matrix(first) if settings.align else None
+        info = {"aligned": matrix is not None, "note": ""}
+        if matrix is None:
+            info["note"] = "alignment off" if not settings.align else "no face found on the onset frame"
+            matrix = _centre_square(first)
+        g0 = _warp_grey(first, matrix)
+        steps: list[np.ndarray] = []
+        cache: dict[int, np.ndarray] = {onset_pos: g0}
+        for t in targets:
+            if t not in cache:
+                cache[t] = _warp_grey(reader.get(t), matrix)
+            g1 = cache[t]
+            chans: list[np.ndarray] = []
+            if settings.modality in ("flow", "both"):
+                flow = compute_flow(g0, g1, settings.flow)
+                strain = optical_strain(flow)
+                chans += [flow[..., 0], flow[..., 1], strain]
+            if settings.modality in ("grey", "both"):
+                chans.append(g1.astype(np.float32))
+            small = [cv2.resize(np.ascontiguousarray(c, dtype=np.float32), (settings.size, settings.size),
+                                interpolation=cv2.INTER_AREA) for c in chans]
+            steps.append(np.stack(small))
+    finally:
+        reader.close()
+        if own and al is not None:
+            al.close()
+    x = np.stack(steps).astype(np.float32)  # (T, C, size, size)
+    if settings.modality in ("flow", "both"):
+        x[:, :3] = _minmax(x[:, :3])
+    if settings.modality in ("grey", "both"):
+        x[:, -1:] /= 255.0
+    return x, info
+
+
+def preprocess(s: Sample, settings: PreprocessSettings, cache_dir: str | Path | None = None,
+               aligner: Any = None) -> tuple[np.ndarray, dict]:
+    """The cached input of one sample: ((T, C, size, size) float32, info with "aligned", "note", "cached")."""
+    folder = Path(cache_dir).expanduser() if cache_dir is not None else default_cache_dir()
+    folder = folder / f"prep-{settings.key()}"
+    path = folder / f"{_sample_id(s)}.npz"
+    if path.is_file():
+        try:
+            with np.load(path, allow_pickle=False) as z:
+                x = z["x"]
+                meta = json.loads(str(z["meta"]))
+            if x.shape == (settings.T, settings.channels, settings.size, settings.size):
+                return x.astype(np.float32, copy=False), {**meta, "cached": True}
+        except (OSError, ValueError, KeyError):
+            pass  # a torn or foreign file: recompute and overwrite
+    x, meta = compute_input(s, settings, aligner)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        # Write to a temporary file and rename, so parallel workers never read half a file.
+        fd, tmp = tempfile.mkstemp(dir=folder, suffix=".tmp.npz")
+        with os.fdopen(fd, "wb") as fh:
+            np.savez_compressed(fh, x=x, meta=np.array(json.dumps(meta)))
+        os.replace(tmp, path)
+    except OSError as exc:
+        warnings.warn(f"{folder}: cannot write the preprocessing cache ({exc})", DatasetWarning, stacklevel=2)
+    return x, {**meta, "cached": False}
+
+
+def prepare(samples: Sequence[Sample], settings: PreprocessSettings | None = None, *,
+            progress: Callable[[int, int], None] | None = None, cancel: Callable[[], bool] | None = None,
+            cache_dir: str | Path | None = None) -> tuple[np.ndarray, dict[str, Any]]:
+    """Inputs for many samples: X (N, T, C, size, size) float32 and info:
+    {"settings", "settings_hash", "cache_dir", "computed", "cached", "aligned" (list of bool),
+    "centre_cropped" (list of (sample key, why))}."""
+    settings = settings or PreprocessSettings()
+    samples = list(samples)
+    n = len(samples)
+    X = np.zeros((n, settings.T, settings.channels, settings.size, settings.size), dtype=np.float32)
+    info: dict[str, Any] = {"settings": settings.to_dict(), "settings_hash": settings.key(),
+                            "cache_dir": str(Path(cache_dir).expanduser() if cache_dir else default_cache_dir()),
+                            "computed": 0, "cached": 0, "aligned": [], "centre_cropped": []}
+    aligner = _Aligner() if settings.align else None
+    try:
+        for i, s in enumerate(samples):
+            if cancel is not None and cancel():
+                raise PreprocessCancelled("preprocessing cancelled")
+            x, meta = preprocess(s, settings, cache_dir, aligner)
+            X[i] = x
+            info["cached" if meta.get("cached") else "computed"] += 1
+            info["aligned"].append(bool(meta.get("aligned")))
+            if s.kind != "image" and not meta.get("aligned"):
+                info["centre_cropped"].append((s.key, meta.get("note", "")))
+            if progress is not None:
+                progress(i + 1, n)
+    finally:
+        if aligner is not None:
+            aligner.close()
+    if info["centre_cropped"] and settings.align:
+        warnings.warn(f"{len(info['centre_cropped'])} of {n} samples had no face found and were centre-cropped "
+                      f"(first: {info['centre_cropped'][0][0]})", DatasetWarning, stacklevel=2)
+    return X, info

@@ -1,0 +1,334 @@
+"""Stable face track ids across frames.
+
+Each frame: (1) detections are matched to the tracks seen in the last few frames by box overlap and landmark
+distance (greedy on a combined cost, which is exact for the few faces a frame holds); (2) a detection left over
+is given the id of a lost track only when it is clearly the same person: geometry signature and appearance both
+agree, the gap is short and the position plausible; (3) anything else gets a new id. Ids are never reused.
+docs/face.md states the rule and its thresholds.
+"""
+
+from __future__ import annotations
+
+import itertools
+from dataclasses import dataclass, field
+
+import cv2
+import numpy as np
+
+from merstudio.errors import InputError
+from merstudio.face.align import canonical_stable_points, estimate_similarity
+from merstudio.face.detector import FaceMeshDetector, FaceObservation, check_rgb
+from merstudio.face.landmarks import STABLE_POINTS
+
+# Rigid mesh points (eye corners, nose, face outline, forehead): facial action barely moves them, so the ratios of
+# their 3-D distances describe the face's build, not its expression or pose.
+SIGNATURE_POINTS = (33, 133, 362, 263, 168, 6, 195, 4, 1, 129, 358, 234, 454, 127, 356, 162, 389, 10, 151)
+_PAIRS = np.array(list(itertools.combinations(range(len(SIGNATURE_POINTS)), 2)))
+_SIG_IDX = list(SIGNATURE_POINTS)
+_APPEARANCE_SIZE = 32
+
+
+@dataclass(frozen=True)
+class TrackedFace:
+    track_id: int
+    obs: FaceObservation
+
+
+def _visible(obs: FaceObservation, shape: tuple[int, ...], idx: list[int]) -> np.ndarray:
+    h, w = shape[:2]
+    p = obs.landmarks[idx]
+    return (p[:, 0] >= 0) & (p[:, 0] < w) & (p[:, 1] >= 0) & (p[:, 1] < h)
+
+
+def geometry_signature(obs: FaceObservation) -> np.ndarray:
+    """Distances between SIGNATURE_POINTS (3-D where the detector gives depth), divided by their mean."""
+    pts = obs.landmarks[_SIG_IDX].astype(np.float64)
+    if obs.z is not None:
+        pts = np.column_stack([pts, obs.z[_SIG_IDX]])
+    d = np.linalg.norm(pts[_PAIRS[:, 0]] - pts[_PAIRS[:, 1]], axis=1)
+    return d / max(float(d.mean()), 1e-9)
+
+
+def signature_distance(a: np.ndarray, b: np.ndarray, pairs: np.ndarray | None = None) -> float:
+    """Mean absolute log-ratio of two geometry signatures (0.02 = distances differ by 2 % on average), over the
+    point pairs selected by the boolean mask `pairs` (all by default), each renormalised over that subset."""
+    if pairs is not None:
+        a, b = a[pairs], b[pairs]
+    a = np.maximum(a / max(float(a.mean()), 1e-9), 1e-9)
+    b = np.maximum(b / max(float(b.mean()), 1e-9), 1e-9)
+    return float(np.mean(np.abs(np.log(a / b))))
+
+
+def appearance_patch(obs: FaceObservation, rgb: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The face aligned to a 32x32 canonical crop (grey float32) and the mask of its pixels that come from inside
+    the frame."""
+    m = estimate_similarity(obs.landmarks[list(STABLE_POINTS)].astype(np.float64),
+                            canonical_stable_points(_APPEARANCE_SIZE))
+    size = (_APPEARANCE_SIZE, _APPEARANCE_SIZE)
+    grey = cv2.cvtColor(cv2.warpAffine(rgb, m, size, flags=cv2.INTER_AREA, borderMode=cv2.BORDER_REPLICATE),
+                        cv2.COLOR_RGB2GRAY)
+    h, w = rgb.shape[:2]
+    corners = np.array([[0, 0], [w - 1, 0], [w - 1, h - 1], [0, h - 1]], dtype=np.float64)
+    inside = np.zeros(size, np.uint8)
+    quad = corners @ m[:, :2].T + m[:, 2]
+    cv2.fillConvexPoly(inside, np.round(quad).astype(np.int32), 1)
+    return grey.astype(np.float32), inside.astype(bool)
+
+
+def appearance_similarity(patch: np.ndarray, valid: np.ndarray, ref: np.ndarray) -> float:
+    """Normalised correlation of a patch with a reference patch over the valid pixels (-1 when under 40 % are)."""
+    if valid.mean() < 0.4:
+        return -1.0
+    a = patch[valid].astype(np.float64)
+    b = ref[valid].astype(np.float64)
+    a -= a.mean()
+    b -= b.mean()
+    den = float(np.linalg.norm(a) * np.linalg.norm(b))
+    return float(np.dot(a, b) / den) if den > 1e-9 else -1.0
+
+
+def box_iou(a: tuple[float, ...], b: tuple[float, ...]) -> float:
+    ix = max(0.0, min(a[2], b[2]) - max(a[0], b[0]))
+    iy = max(0.0, min(a[3], b[3]) - max(a[1], b[1]))
+    inter = ix * iy
+    union = (a[2] - a[0]) * (a[3] - a[1]) + (b[2] - b[0]) * (b[3] - b[1]) - inter
+    return inter / union if union > 0 else 0.0
+
+
+def _centre(b: tuple[float, ...]) -> np.ndarray:
+    return np.array([(b[0] + b[2]) / 2, (b[1] + b[3]) / 2])
+
+
+def _size(b: tuple[float, ...]) -> float:
+    return max(b[2] - b[0], b[3] - b[1], 1.0)
+
+
+@dataclass
+class _Track:
+    track_id: int
+    obs: FaceObservation
+    last_frame: int
+    continuous: bool = True  # False after a seek: only re-identification may pick it up again
+    geometry: np.ndarray | None = None  # running mean geometry signature
+    appearance: np.ndarray | None = None  # running mean aligned 32x32 grey patch
+    n_sig: int = 0
+    hits: int = 1
+    # Frames in which it was matched (for tests and debugging: how often the re-id rule fired).
+    reidentified: list[int] = field(default_factory=list)
+
+
+class FaceTracker:
+    """Detects faces (MediaPipe Face Mesh in video mode by default) and gives each a track id that stays the
+    same across frames.
+
+    max_faces: at most this many faces per frame. detector: anything with `detect(rgb) -> list[FaceObservation]`;
+    when it also has `set_capacity`, `find_faces` and `reset` (FaceMeshDetector does), the tracker keeps MediaPipe's
+    capacity at the number of faces present, so its face detector does not run on every frame, and looks for
+    newcomers with the cheap detector every `search_every` frames. See docs/face.md for the other thresholds.
+    """
+
+    def __init__(self, max_faces: int = 4, detector: object | None = None, *, iou_min: float = 0.3,
+                 coast_frames: int = 5, max_gap: int = 150, geometry_max: float = 0.05,
+                 appearance_min: float = 0.75, search_every: int = 15) -> None:
+        if max_faces < 1:
+            raise InputError(f"max_faces: must be at least 1, got {max_faces}")
+        self.max_faces = int(max_faces)
+        self._own_detector = detector is None
+        self.detector = FaceMeshDetector(max_faces=self.max_faces, video_mode=True) if detector is None else detector
+        self.iou_min, self.coast_frames, self.max_gap = iou_min, int(coast_frames), int(max_gap)
+        self.geometry_max, self.appearance_min = geometry_max, appearance_min
+        self.search_every = int(search_every)
+        self._adaptive = all(hasattr(self.detector, a) for a in ("set_capacity", "find_faces", "capacity"))
+        self._tracks: dict[int, _Track] = {}
+        self._next_id = 0
+        self._last_index: int | None = None
+        self._since_search = 0
+        self._search_interval = self.search_every
+        self._short_frames = 0  # consecutive frames with fewer faces than the detector's capacity
+        self.stats = {"frames": 0, "mesh_calls": 0, "searches": 0, "rebuilds": 0, "seeks": 0}
+
+    # -- public ------------------------------------------------------------------------------------------------
+    def reset(self) -> None:
+        """Start afresh, as a new tracker would (ids restart at 0, the detector forgets its tracking)."""
+        self._tracks.clear()
+        self._next_id = 0
+        self._last_index = None
+        self._since_search = 0
+        self._search_interval = self.search_every
+        self._short_frames = 0
+        self._detector_reset()
+
+    def close(self) -> None:
+        if self._own_detector and hasattr(self.detector, "close"):
+            self.detector.close()
+
+    def __enter__(self) -> FaceTracker:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def update(self, frame_index: int, rgb: np.ndarray) -> list[TrackedFace]:
+        """The faces in this frame with their track ids, sorted by id.
+
+        Frames normally come in order. A jump back, or forward by more than coast_frames, is taken as a seek: the
+        detector's tracking state is dropped and earlier tracks can only come back through re-identification
+        (gap = |jump|)."""
+        if isinstance(frame_index, bool) or not isinstance(frame_index, int | np.integer) or frame_index < 0:
+            raise InputError(f"frame_index: expected an integer >= 0, got {frame_index!r}")
+        frame_index = int(frame_index)
+        rgb = check_rgb(rgb)
+        if self._last_index is not None:
+            step = frame_index - self._last_index
+            if step <= 0 or step > self.coast_frames:
+                self._seek()
+        self._last_index = frame_index
+        self.stats["frames"] += 1
+        observations = self._detect(rgb)[: self.max_faces]
+        return self._associate(frame_index, rgb, observations)
+
+    @property
+    def track_ids(self) -> list[int]:
+        """Ids of all tracks still remembered (seen within max_gap frames)."""
+        return sorted(self._tracks)
+
+    # -- detection with the capacity kept at the number of faces present ---------------------------------------
+    def _detector_reset(self) -> None:
+        if hasattr(self.detector, "reset"):
+            self.detector.reset()
+
+    def _seek(self) -> None:
+        self.stats["seeks"] += 1
+        for t in self._tracks.values():
+            t.continuous = False
+        self._detector_reset()
+
+    def _detect(self, rgb: np.ndarray) -> list[FaceObservation]:
+        faces = self.detector.detect(rgb)
+        self.stats["mesh_calls"] += 1
+        if not self._adaptive:
+            return faces
+        det = self.detector
+        n, cap = len(faces), det.capacity
+        if n < cap:
+            # MediaPipe runs its face detector on every frame while it tracks fewer faces than its capacity.
+            # Accept that for a short while (a face may be coming back), then lower the capacity.
+            self._short_frames += 1
+            if n >= 1 and self._short_frames >= self.search_every:
+                det.set_capacity(n)
+                self.stats["rebuilds"] += 1
+                self._short_frames = 0
+            return faces
+        self._short_frames = 0
+        if cap >= self.max_faces:
+            return faces
+        self._since_search += 1
+        if self._since_search < self._search_interval:
+            return faces
+        self._since_search = 0
+        self.stats["searches"] += 1
+        new = [b for b in det.find_faces(rgb) if not any(self._covers(f.bbox, b) for f in faces)]
+        if not new:
+            return faces
+        det.set_capacity(n + len(new))
+        self.stats["rebuilds"] += 1
+        more = det.detect(rgb)  # the rebuilt graph detects afresh, newcomers included
+        self.stats["mesh_calls"] += 1
+        # A finder box the mesh cannot confirm (profile, occlusion): search less often to avoid rebuild churn.
+        self._search_interval = (self.search_every if len(more) > n
+                                 else min(self._search_interval * 2, 8 * self.search_every))
+        return more
+
+    @staticmethod
+    def _covers(face_box: tuple[float, ...], box: tuple[float, ...]) -> bool:
+        c = _centre(box)
+        return bool(face_box[0] <= c[0] <= face_box[2] and face_box[1] <= c[1] <= face_box[3])
+
+    # -- association -------------------------------------------------------------------------------------------
+    def _associate(self, frame_index: int, rgb: np.ndarray, observations: list[FaceObservation]) -> list[TrackedFace]:
+        matched: dict[int, int] = {}  # observation index -> track id
+        free_obs = set(range(len(observations)))
+
+        # (1) continuity: tracks seen within coast_frames, by overlap and landmark distance.
+        pairs = []
+        for tid, t in self._tracks.items():
+            gap = frame_index - t.last_frame
+            if not t.continuous or not 0 < gap <= self.coast_frames:
+                continue
+            size = _size(t.obs.bbox)
+            for j, o in enumerate(observations):
+                iou = box_iou(t.obs.bbox, o.bbox)
+                dist = float(np.mean(np.linalg.norm(o.landmarks - t.obs.landmarks, axis=1))) / size
+                if iou >= self.iou_min or dist <= 0.25:
+                    pairs.append(((1.0 - iou) + dist, tid, j))
+        for _, tid, j in sorted(pairs):
+            if j in free_obs and tid not in matched.values():
+                matched[j] = tid
+                free_obs.discard(j)
+
+        # (2) re-identification of lost tracks, only where it is clearly the same person.
+        if free_obs:
+            taken = set(matched.values())
+            appearance = {j: appearance_patch(observations[j], rgb) for j in free_obs}
+            sig_visible = {j: _visible(observations[j], rgb.shape, _SIG_IDX) for j in free_obs}
+            cands = []
+            for tid, t in self._tracks.items():
+                if tid in taken or t.geometry is None or t.appearance is None:
+                    continue
+                gap = abs(frame_index - t.last_frame)
+                if gap == 0 or gap > self.max_gap:
+                    continue
+                radius = _size(t.obs.bbox) * (1.0 + 0.05 * gap)
+                for j in free_obs:
+                    o = observations[j]
+                    if np.linalg.norm(_centre(o.bbox) - _centre(t.obs.bbox)) > radius:
+                        continue
+                    # A face coming back over the frame edge: compare the parts inside the frame only.
+                    vis = sig_visible[j]
+                    pair_ok = vis[_PAIRS[:, 0]] & vis[_PAIRS[:, 1]]
+                    if pair_ok.mean() < 0.3:
+                        continue
+                    g = signature_distance(geometry_signature(o), t.geometry, pair_ok)
+                    a = appearance_similarity(*appearance[j], t.appearance)
+                    if g <= self.geometry_max and a >= self.appearance_min:
+                        cands.append((g / self.geometry_max + (1.0 - a), tid, j))
+            for _, tid, j in sorted(cands):
+                if j in free_obs and tid not in matched.values():
+                    matched[j] = tid
+                    free_obs.discard(j)
+                    self._tracks[tid].reidentified.append(frame_index)
+
+        # (3) new tracks.
+        for j in sorted(free_obs):
+            tid = self._next_id
+            self._next_id += 1
+            self._tracks[tid] = _Track(tid, observations[j], frame_index, hits=0)
+            matched[j] = tid
+
+        out = []
+        for j, tid in matched.items():
+            t = self._tracks[tid]
+            o = observations[j]
+            t.obs, t.last_frame, t.continuous = o, frame_index, True
+            t.hits += 1
+            self._update_signature(t, o, rgb)
+            out.append(TrackedFace(tid, o))
+        # Forget tracks too old to be re-identified (keeps memory flat over long videos).
+        for tid in [tid for tid, t in self._tracks.items() if abs(frame_index - t.last_frame) > self.max_gap]:
+            del self._tracks[tid]
+        return sorted(out, key=lambda f: f.track_id)
+
+    @staticmethod
+    def _update_signature(t: _Track, o: FaceObservation, rgb: np.ndarray) -> None:
+        # Only faces wholly inside the frame: MediaPipe guesses the landmarks of a cut-off face.
+        if o.confidence < 0.99:
+            return
+        g, (a, _) = geometry_signature(o), appearance_patch(o, rgb)
+        t.n_sig += 1
+        w = 1.0 / min(t.n_sig, 30)  # running mean over the first 30 frames, then a slow moving average
+        t.geometry = g if t.geometry is None else (1 - w) * t.geometry + w * g
+        t.appearance = a if t.appearance is None else (1 - w) * t.appearance + w * a
+
+
+__all__ = ["FaceTracker", "TrackedFace", "geometry_signature", "signature_distance", "appearance_patch",
+           "appearance_similarity", "box_iou"]

@@ -1,0 +1,63 @@
+"""Creating the QApplication and running the main window."""
+
+from __future__ import annotations
+
+import logging
+import os
+import sys
+import traceback
+from collections.abc import Sequence
+from pathlib import Path
+from types import TracebackType
+from typing import Any
+
+log = logging.getLogger(__name__)
+
+
+def make_app(argv: Sequence[str] | None = None) -> Any:
+    """The QApplication (created once). cv2's import points QT_QPA_PLATFORM_PLUGIN_PATH at its own Qt5 plugins,
+    which would make Qt6 load the wrong platform plugin: clear it first."""
+    os.environ.pop("QT_QPA_PLATFORM_PLUGIN_PATH", None)
+    from PySide6.QtWidgets import QApplication
+
+    app = QApplication.instance()
+    if app is None:
+        app = QApplication(list(argv or ["merstudio"]))
+    app.setOrganizationName("merstudio")
+    app.setApplicationName("merstudio")
+    import pyqtgraph as pg
+
+    pg.setConfigOptions(antialias=False, foreground="k")
+    return app
+
+
+def open_path(window: Any, path: str | os.PathLike[str]) -> bool:
+    """Open a project file or a video (file or image folder) in the window; errors become a dialog."""
+    from merstudio.gui import commands as C
+    from merstudio.project import PROJECT_SUFFIX
+
+    p = Path(path)
+    if p.suffix == PROJECT_SUFFIX:
+        return window.ctx.execute(C.OpenProject, path=str(p))
+    return window.ctx.execute(C.OpenVideo, path=str(p))
+
+
+def run_app(argv: Sequence[str] = ()) -> int:
+    """Open the main window (on ``argv[0]``, a video or project, when given) and run the event loop."""
+    app = make_app([sys.argv[0] if sys.argv else "merstudio"])
+    from merstudio.gui.main_window import MainWindow
+
+    win = MainWindow()
+
+    def excepthook(kind: type[BaseException], exc: BaseException, tb: TracebackType | None) -> None:
+        # an exception escaping a slot would abort the app; show it and keep running instead
+        log.error("unhandled:\n%s", "".join(traceback.format_exception(kind, exc, tb)))
+        win.show_error(f"unexpected error: {kind.__name__}: {exc}")
+
+    sys.excepthook = excepthook
+    win.show()
+    if argv:
+        open_path(win, argv[0])
+    code = app.exec()
+    win.shutdown()
+    return int(code)

@@ -1,0 +1,383 @@
+"""Application commands, split as in SLEAP: ``ask`` fills missing parameters with dialogs (returns False to
+cancel), ``do`` does the work from parameters alone, so tests call ``do`` (or ``execute`` with every parameter
+given) without any dialog. Bad input raises MerstudioError; ``CommandContext.execute`` turns it into a dialog."""
+
+from __future__ import annotations
+
+import logging
+import traceback
+from dataclasses import replace
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtWidgets import QDialog, QFileDialog, QInputDialog
+
+from merstudio.errors import InputError, MerstudioError
+from merstudio.project import PROJECT_SUFFIX, Event
+from merstudio.project import export as ex
+
+if TYPE_CHECKING:
+    from merstudio.gui.main_window import MainWindow
+
+log = logging.getLogger(__name__)
+Params = dict[str, Any]
+
+VIDEO_FILTER = "Videos (*.mp4 *.avi *.mov *.mkv *.m4v *.webm *.mpg);;All files (*)"
+PROJECT_FILTER = f"merstudio projects (*{PROJECT_SUFFIX});;All files (*)"
+
+
+class AppCommand:
+    @staticmethod
+    def ask(ctx: CommandContext, params: Params) -> bool:
+        return True
+
+    @staticmethod
+    def do(ctx: CommandContext, params: Params) -> None:
+        raise NotImplementedError
+
+
+class CommandContext:
+    def __init__(self, window: MainWindow) -> None:
+        self.win = window
+
+    def execute(self, command: type[AppCommand], **params: Any) -> bool:
+        """Run a command; True when it ran to the end. Errors become a dialog; the app keeps running."""
+        try:
+            if not command.ask(self, params):
+                return False
+            command.do(self, params)
+            return True
+        except MerstudioError as exc:
+            self.win.show_error(str(exc))
+        except Exception as exc:  # a bug must not take the coder's session down; say what happened
+            log.error("%s failed:\n%s", command.__name__, traceback.format_exc())
+            self.win.show_error(f"{command.__name__} failed: {type(exc).__name__}: {exc}")
+        return False
+
+
+def _ask_path(ctx: CommandContext, params: Params, key: str, title: str, filt: str, save: bool = False,
+              default: str = "") -> bool:
+    if params.get(key):
+        return True
+    fn = QFileDialog.getSaveFileName if save else QFileDialog.getOpenFileName
+    path, _ = fn(ctx.win, title, default, filt)
+    if not path:
+        return False
+    params[key] = path
+    return True
+
+
+# ---------------------------------------------------------------------------------------------------- projects
+class NewProject(AppCommand):
+    @staticmethod
+    def ask(ctx: CommandContext, params: Params) -> bool:
+        return _ask_path(ctx, params, "path", "New project", PROJECT_FILTER, save=True)
+
+    @staticmethod
+    def do(ctx: CommandContext, params: Params) -> None:
+        path = Path(params["path"])
+        if path.suffix != PROJECT_SUFFIX:
+            path = path.with_name(path.name + PROJECT_SUFFIX)
+        ctx.win.create_project(path)
+
+
+class OpenProject(AppCommand):
+    @staticmethod
+    def ask(ctx: CommandContext, params: Params) -> bool:
+        return _ask_path(ctx, params, "path", "Open project", PROJECT_FILTER)
+
+    @staticmethod
+    def do(ctx: CommandContext, params: Params) -> None:
+        ctx.win.open_project(Path(params["path"]))
+
+
+class OpenVideo(AppCommand):
+    """Add a video to the current project (a project beside the video is created when none is open)."""
+
+    @staticmethod
+    def ask(ctx: CommandContext, params: Params) -> bool:
+        return _ask_path(ctx, params, "path", "Open video", VIDEO_FILTER)
+
+    @staticmethod
+    def do(ctx: CommandContext, params: Params) -> None:
+        ctx.win.open_video(Path(params["path"]))
+
+
+class SaveProject(AppCommand):
+    @staticmethod
+    def do(ctx: CommandContext, params: Params) -> None:
+        if ctx.win.project is None:
+            raise InputError("save: no project is open")
+        bak = ctx.win.project.save()
+        ctx.win.undo_stack.setClean()
+        ctx.win.statusBar().showMessage(f"Saved {ctx.win.project.path.name} (backup {bak.name if bak else '-'})",
+                                        4000)
+
+
+class LocateVideo(AppCommand):
+    """A video that moved and could not be found by its content hash: ask the user where it is."""
+
+    @staticmethod
+    def ask(ctx: CommandContext, params: Params) -> bool:
+        return _ask_path(ctx, params, "path", f"Where is {params.get('name', 'the video')}?", VIDEO_FILTER)
+
+    @staticmethod
+    def do(ctx: CommandContext, params: Params) -> None:
+        assert ctx.win.project is not None
+        ctx.win.project.relocate(params["video_id"], params["path"])
+        ctx.win.select_video(params["video_id"])
+
+
+# ---------------------------------------------------------------------------------------------------- analysis
+class RunAnalysis(AppCommand):
+    @staticmethod
+    def do(ctx: CommandContext, params: Params) -> None:
+        ctx.win.start_analysis(params.get("settings"))
+
+
+class CancelAnalysis(AppCommand):
+    @staticmethod
+    def do(ctx: CommandContext, params: Params) -> None:
+        ctx.win.cancel_analysis()
+
+
+class LoadCheckpoint(AppCommand):
+    @staticmethod
+    def ask(ctx: CommandContext, params: Params) -> bool:
+        if not _ask_path(ctx, params, "path", "Load checkpoint", "Checkpoints (*.pt *.pth);;All files (*)"):
+            return False
+        params["meta"] = _describe_checkpoint(params["path"])
+        if params.get("confirmed"):
+            return True
+        from merstudio.gui.dialogs import CheckpointDialog
+
+        return CheckpointDialog(str(params["path"]), params["meta"], ctx.win).exec() == QDialog.DialogCode.Accepted
+
+    @staticmethod
+    def do(ctx: CommandContext, params: Params) -> None:
+        meta = params.get("meta") or _describe_checkpoint(params["path"])
+        ctx.win.set_checkpoint(Path(params["path"]), meta)
+
+
+def _describe_checkpoint(path: str | Path) -> Any:
+    """Metadata of a checkpoint, loading it fully so an incompatible one is refused now, not mid-analysis."""
+    from merstudio.errors import CheckpointError
+
+    try:
+        from merstudio.model.checkpoint import load_checkpoint
+    except ImportError:
+        raise CheckpointError(f"{path}: checkpoints cannot be read (merstudio.model.checkpoint is missing)") from None
+    try:
+        from merstudio.model.checkpoint import describe_checkpoint
+    except ImportError:
+        describe_checkpoint = None
+    _, meta = load_checkpoint(path)
+    return describe_checkpoint(path) if describe_checkpoint is not None else meta
+
+
+# ---------------------------------------------------------------------------------------------------- events
+class NewEvent(AppCommand):
+    """Create an event from params onset/offset (and optional apex and fields), else from the timeline
+    selection, else from the I/A/O marks."""
+
+    @staticmethod
+    def ask(ctx: CommandContext, params: Params) -> bool:
+        win = ctx.win
+        if "onset" in params and "offset" in params:
+            return True
+        if win.timeline.selection is not None:
+            params["onset"], params["offset"] = win.timeline.selection
+        elif win.marks.ready():
+            params["onset"], params["apex"], params["offset"] = win.marks.interval(win.activity())
+        else:
+            win.statusBar().showMessage("Select an interval on the events track, or mark onset (I) and offset (O)",
+                                        5000)
+            return False
+        return True
+
+    @staticmethod
+    def do(ctx: CommandContext, params: Params) -> None:
+        win = ctx.win
+        video = win.require_video()
+        on, off = sorted((int(params["onset"]), int(params["offset"])))
+        apex = params.get("apex")
+        if apex is None or not on <= apex <= off:
+            from merstudio.gui.state import peak
+
+            apex = peak(win.activity(), on, off)
+        fields = {k: params[k] for k in ("emotion", "aus", "confidence", "note", "face_id") if k in params}
+        ev = Event(video.id, on, int(apex), off, coder=win.require_coder(), source="manual", status="accepted",
+                   face_id=fields.pop("face_id", win.timeline.face or 0), **fields)
+        cmd = win.push_add(ev)
+        win.marks.clear()
+        win.timeline.clear_selection()
+        win.select_event(cmd.event.id)
+
+
+class EditEvent(AppCommand):
+    """params: event_id plus the fields to change; without fields, the event dialog asks."""
+
+    @staticmethod
+    def ask(ctx: CommandContext, params: Params) -> bool:
+        win = ctx.win
+        params.setdefault("event_id", win.selected_event_id)
+        if params["event_id"] is None or win.project is None:
+            return False
+        if "changes" in params:
+            return True
+        from merstudio.gui.dialogs import EventDialog
+
+        ev = win.project.event(params["event_id"])
+        if ev is None:
+            return False
+        dlg = EventDialog(ev, win.frame_count, emotions=win.emotion_names(), parent=win)
+        if dlg.exec() != QDialog.DialogCode.Accepted:
+            return False
+        params["changes"] = {k: v for k, v in dlg.result_event().to_dict().items() if k != "id"}
+        return True
+
+    @staticmethod
+    def do(ctx: CommandContext, params: Params) -> None:
+        win = ctx.win
+        assert win.project is not None
+        before = win.project.event(params["event_id"])
+        if before is None:
+            raise InputError(f"event {params['event_id']}: no longer exists")
+        after = replace(before, **params["changes"])
+        if after != before:
+            win.push_edit(before, after)
+
+
+class DeleteEvent(AppCommand):
+    @staticmethod
+    def ask(ctx: CommandContext, params: Params) -> bool:
+        params.setdefault("event_id", ctx.win.selected_event_id)
+        return params["event_id"] is not None
+
+    @staticmethod
+    def do(ctx: CommandContext, params: Params) -> None:
+        win = ctx.win
+        assert win.project is not None
+        ev = win.project.event(params["event_id"])
+        if ev is not None:
+            win.push_delete(ev)
+
+
+class SetProposalStatus(AppCommand):
+    """Accept or reject the selected proposal (or the one under the play head), then step to the next one."""
+
+    @staticmethod
+    def ask(ctx: CommandContext, params: Params) -> bool:
+        win = ctx.win
+        if params.get("event_id") is None:
+            params["event_id"] = win.current_proposal_id()
+        return params["event_id"] is not None
+
+    @staticmethod
+    def do(ctx: CommandContext, params: Params) -> None:
+        win = ctx.win
+        assert win.project is not None
+        ev = win.project.event(params["event_id"])
+        if ev is None:
+            return
+        win.push_status(ev, params["status"])
+        if params.get("advance", True):
+            win.goto_next_proposal()
+
+
+class NextProposal(AppCommand):
+    @staticmethod
+    def do(ctx: CommandContext, params: Params) -> None:
+        ctx.win.goto_next_proposal()
+
+
+class MarkPoint(AppCommand):
+    """I / A / O: mark onset, apex or offset at the play head; with onset and offset marked, make the event."""
+
+    @staticmethod
+    def do(ctx: CommandContext, params: Params) -> None:
+        win = ctx.win
+        win.require_video()
+        win.marks.set(params["which"], params.get("frame", win.current_frame))
+        win.show_marks()
+        if params["which"] == "offset" and win.marks.ready():
+            ctx.execute(NewEvent)
+
+
+# ---------------------------------------------------------------------------------------------------- misc
+class SetCoder(AppCommand):
+    @staticmethod
+    def ask(ctx: CommandContext, params: Params) -> bool:
+        if params.get("name"):
+            return True
+        name, ok = QInputDialog.getText(ctx.win, "Coder", "Your coder name (stored with every event you code):",
+                                        text=ctx.win.coder)
+        if not ok or not name.strip():
+            return False
+        params["name"] = name.strip()
+        return True
+
+    @staticmethod
+    def do(ctx: CommandContext, params: Params) -> None:
+        ctx.win.set_coder(params["name"])
+
+
+class GoToFrame(AppCommand):
+    @staticmethod
+    def ask(ctx: CommandContext, params: Params) -> bool:
+        if "frame" in params:
+            return True
+        win = ctx.win
+        f, ok = QInputDialog.getInt(win, "Go to frame", f"Frame (0-{win.frame_count - 1}):", win.current_frame, 0,
+                                    max(0, win.frame_count - 1))
+        params["frame"] = f
+        return ok
+
+    @staticmethod
+    def do(ctx: CommandContext, params: Params) -> None:
+        ctx.win.seek(int(params["frame"]))
+
+
+EXPORTS = {
+    "frames": ("Per-frame CSV", "CSV (*.csv)", "{stem}_frames.csv"),
+    "events_csv": ("Events CSV", "CSV (*.csv)", "{stem}_events.csv"),
+    "events_xlsx": ("Events XLSX", "Excel (*.xlsx)", "{stem}_events.xlsx"),
+    "summary": ("Summary CSV + timeline PNG", "CSV (*.csv)", "{stem}_summary.csv"),
+    "labelled": ("Labelled set for fine-tuning", "CSV (*.csv)", "{project}_labels.csv"),
+}
+
+
+class Export(AppCommand):
+    """params: kind (a key of EXPORTS), path. Progress goes to the window's progress bar."""
+
+    @staticmethod
+    def ask(ctx: CommandContext, params: Params) -> bool:
+        win = ctx.win
+        video = win.require_video()
+        title, filt, default = EXPORTS[params["kind"]]
+        assert win.project is not None
+        name = default.format(stem=Path(video.path).stem, project=win.project.path.stem)
+        return _ask_path(ctx, params, "path", f"Export {title}", filt, save=True,
+                         default=str(win.project.path.parent / name))
+
+    @staticmethod
+    def do(ctx: CommandContext, params: Params) -> None:
+        win = ctx.win
+        video = win.require_video()
+        proj = win.project
+        assert proj is not None
+        kind, path = params["kind"], Path(params["path"])
+        progress = win.export_progress
+        if kind == "frames":
+            out = [ex.export_frames_csv(proj, video.id, path, progress=progress)]
+        elif kind == "events_csv":
+            out = [ex.export_events_csv(proj, path, video_id=video.id, progress=progress)]
+        elif kind == "events_xlsx":
+            out = [ex.export_events_xlsx(proj, path, video_id=video.id, progress=progress)]
+        elif kind == "summary":
+            out = ex.export_summary(proj, video.id, path, path.with_suffix(".png"), progress=progress)
+        elif kind == "labelled":
+            out = [ex.export_labelled_set(proj, path, progress=progress)]
+        else:
+            raise InputError(f"export: unknown kind {kind!r}")
+        win.export_done(out)

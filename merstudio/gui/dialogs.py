@@ -1,0 +1,147 @@
+"""Dialogs: event editor (AU string validated as typed), checkpoint metadata, go-to-frame, coder identity."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import Any
+
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QDoubleSpinBox,
+    QFormLayout,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QSpinBox,
+    QVBoxLayout,
+)
+
+from merstudio.project.events import SOURCES, STATUSES, Event, normalize_aus
+
+DEFAULT_EMOTIONS = ("positive", "negative", "surprise", "happiness", "disgust", "repression", "others", "tense",
+                    "fear", "sadness", "anger", "contempt")
+
+
+class EventDialog(QDialog):
+    """Edit every field of an event. ``result_event()`` is the edited copy (AU string canonical)."""
+
+    def __init__(self, event: Event, frame_count: int, emotions: tuple[str, ...] = DEFAULT_EMOTIONS,
+                 parent: Any = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Event" if event.id is None else f"Event {event.id}")
+        self._event = event
+        form = QFormLayout()
+        self.onset, self.apex, self.offset = (QSpinBox(self) for _ in range(3))
+        for box, v in ((self.onset, event.onset), (self.apex, event.apex), (self.offset, event.offset)):
+            box.setRange(0, max(0, frame_count - 1))
+            box.setValue(v)
+        self.emotion = QComboBox(self)
+        self.emotion.setEditable(True)
+        self.emotion.addItems(["", *emotions])
+        self.emotion.setCurrentText(event.emotion)
+        self.aus = QLineEdit(event.aus, self)
+        self.aus.setPlaceholderText("e.g. 4+7, L12, 1+2+R6")
+        self.coder = QLineEdit(event.coder, self)
+        self.confidence = QDoubleSpinBox(self)
+        self.confidence.setRange(-0.01, 1.0)
+        self.confidence.setSingleStep(0.05)
+        self.confidence.setSpecialValueText("none")
+        self.confidence.setValue(-0.01 if event.confidence is None else event.confidence)
+        self.source = QComboBox(self)
+        self.source.addItems(SOURCES)
+        self.source.setCurrentText(event.source)
+        self.status = QComboBox(self)
+        self.status.addItems(STATUSES)
+        self.status.setCurrentText(event.status)
+        self.note = QPlainTextEdit(event.note, self)
+        self.note.setMaximumHeight(70)
+        self.problem = QLabel("", self)
+        self.problem.setStyleSheet("color: #c62828")
+        for label, w in (("Onset", self.onset), ("Apex", self.apex), ("Offset", self.offset),
+                         ("Emotion", self.emotion), ("AUs", self.aus), ("Coder", self.coder),
+                         ("Confidence", self.confidence), ("Source", self.source), ("Status", self.status),
+                         ("Note", self.note)):
+            form.addRow(label, w)
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel,
+                                        parent=self)
+        self.buttons.accepted.connect(self.accept)
+        self.buttons.rejected.connect(self.reject)
+        lay = QVBoxLayout(self)
+        lay.addLayout(form)
+        lay.addWidget(self.problem)
+        lay.addWidget(self.buttons)
+        for box in (self.onset, self.apex, self.offset):
+            box.valueChanged.connect(self.validate)
+        self.aus.textChanged.connect(self.validate)
+        self.validate()
+
+    def validate(self) -> str:
+        """'' when the fields make a valid event, else the reason (shown, and OK is disabled)."""
+        msg = ""
+        try:
+            normalize_aus(self.aus.text())
+        except ValueError as exc:
+            msg = str(exc)
+        if not msg and not self.onset.value() <= self.apex.value() <= self.offset.value():
+            msg = "need onset <= apex <= offset"
+        self.problem.setText(msg)
+        self.aus.setStyleSheet("border: 1px solid #c62828" if "AU" in msg else "")
+        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setEnabled(not msg)
+        return msg
+
+    def result_event(self) -> Event:
+        conf = self.confidence.value()
+        return replace(self._event, onset=self.onset.value(), apex=self.apex.value(), offset=self.offset.value(),
+                       emotion=self.emotion.currentText().strip(), aus=normalize_aus(self.aus.text()),
+                       coder=self.coder.text().strip(), confidence=None if conf < 0 else round(conf, 3),
+                       source=self.source.currentText(), status=self.status.currentText(),
+                       note=self.note.toPlainText().strip())
+
+
+def describe_meta(meta: Any) -> list[tuple[str, str]]:
+    """Checkpoint metadata as (label, text) rows for display."""
+    if hasattr(meta, "__dataclass_fields__"):
+        meta = {k: getattr(meta, k) for k in meta.__dataclass_fields__}
+    elif not isinstance(meta, dict):
+        meta = dict(vars(meta)) if hasattr(meta, "__dict__") else {"metadata": meta}
+    rows = []
+    for k, v in meta.items():
+        if isinstance(v, dict):
+            text = ", ".join(f"{a}: {_short(b)}" for a, b in v.items())
+        elif isinstance(v, list | tuple):
+            text = ", ".join(map(_short, v))
+        else:
+            text = _short(v)
+        rows.append((str(k).replace("_", " "), text))
+    return rows
+
+
+def _short(v: Any) -> str:
+    if isinstance(v, float):
+        return f"{v:.4g}"
+    s = str(v)
+    return s if len(s) < 200 else s[:197] + "..."
+
+
+class CheckpointDialog(QDialog):
+    """Shows a checkpoint's metadata before it is used (classes, AUs, training data, metrics)."""
+
+    def __init__(self, path: str, meta: Any, parent: Any = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Load checkpoint")
+        form = QFormLayout()
+        form.addRow("File", QLabel(path))
+        for k, v in describe_meta(meta):
+            lab = QLabel(v)
+            lab.setWordWrap(True)
+            form.addRow(k, lab)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel,
+                                   parent=self)
+        buttons.button(QDialogButtonBox.StandardButton.Ok).setText("Use this model")
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        lay = QVBoxLayout(self)
+        lay.addLayout(form)
+        lay.addWidget(buttons)

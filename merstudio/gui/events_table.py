@@ -1,0 +1,97 @@
+"""The events table beside the timeline: one row per event of the current video (a few hundred at most)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtGui import QBrush, QColor
+from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView
+
+from merstudio.gui.state import timecode
+from merstudio.project.events import Event
+
+COLUMNS = ("id", "onset", "apex", "offset", "time", "emotion", "AUs", "coder", "conf", "source", "status", "note")
+_STATUS_BG = {"proposal": QColor("#fff8e1"), "rejected": QColor("#eeeeee")}
+
+Index = QModelIndex | QPersistentModelIndex
+
+
+class EventsModel(QAbstractTableModel):
+    def __init__(self, parent: Any = None) -> None:
+        super().__init__(parent)
+        self.events: list[Event] = []
+        self.fps = 30.0
+
+    def set_events(self, events: list[Event], fps: float) -> None:
+        self.beginResetModel()
+        self.events = list(events)
+        self.fps = fps
+        self.endResetModel()
+
+    def row_of(self, event_id: int) -> int | None:
+        for i, e in enumerate(self.events):
+            if e.id == event_id:
+                return i
+        return None
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: N802 - Qt override
+        return 0 if parent.isValid() else len(self.events)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: N802
+        return 0 if parent.isValid() else len(COLUMNS)
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:  # noqa: N802
+        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
+            return COLUMNS[section]
+        return None
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid():
+            return None
+        e = self.events[index.row()]
+        col = COLUMNS[index.column()]
+        if role == Qt.ItemDataRole.DisplayRole:
+            return {
+                "id": e.id, "onset": e.onset, "apex": e.apex, "offset": e.offset,
+                "time": timecode(e.onset, self.fps), "emotion": e.emotion, "AUs": e.aus, "coder": e.coder,
+                "conf": "" if e.confidence is None else f"{e.confidence:.2f}", "source": e.source,
+                "status": e.status, "note": e.note,
+            }[col]
+        if role == Qt.ItemDataRole.BackgroundRole and e.status in _STATUS_BG:
+            return QBrush(_STATUS_BG[e.status])
+        if role == Qt.ItemDataRole.ForegroundRole and e.status == "rejected":
+            return QBrush(QColor("#9e9e9e"))
+        return None
+
+
+class EventsTable(QTableView):
+    def __init__(self, parent: Any = None) -> None:
+        super().__init__(parent)
+        self.model_ = EventsModel(self)
+        self.setModel(self.model_)
+        self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.setAlternatingRowColors(True)
+        self.verticalHeader().hide()
+        self.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        self.horizontalHeader().setStretchLastSection(True)
+        self.setFocusPolicy(Qt.FocusPolicy.ClickFocus)
+
+    def select_event(self, event_id: int | None) -> None:
+        row = self.model_.row_of(event_id) if event_id is not None else None
+        self.blockSignals(True)
+        sm = self.selectionModel()
+        sm.blockSignals(True)
+        if row is None:
+            self.clearSelection()
+        else:
+            self.selectRow(row)
+            self.scrollTo(self.model_.index(row, 0))
+        sm.blockSignals(False)
+        self.blockSignals(False)
+
+    def selected_event(self) -> Event | None:
+        rows = self.selectionModel().selectedRows()
+        return self.model_.events[rows[0].row()] if rows else None

@@ -1,0 +1,789 @@
+"""The main window: video view + transport on top, timeline below, events table and undo history docked."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QSettings, QStandardPaths, Qt, QTimer
+from PySide6.QtGui import QAction, QKeySequence, QUndoStack
+from PySide6.QtWidgets import (
+    QApplication,
+    QComboBox,
+    QDockWidget,
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QMainWindow,
+    QMenu,
+    QMessageBox,
+    QProgressBar,
+    QPushButton,
+    QSlider,
+    QSplitter,
+    QToolButton,
+    QUndoView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from merstudio.errors import InputError
+from merstudio.gui import commands as C
+from merstudio.gui.dialogs import DEFAULT_EMOTIONS
+from merstudio.gui.events_table import EventsTable
+from merstudio.gui.state import CurveBuffer, Marks, next_proposal, next_speed, timecode
+from merstudio.gui.timeline import Timeline
+from merstudio.gui.undo import AddEventCommand, DeleteEventCommand, EditEventCommand, set_status
+from merstudio.gui.video_view import VideoView
+from merstudio.gui.workers import AnalysisWorker, FrameLoader, _default_analysis, _default_open
+from merstudio.project import PROJECT_SUFFIX, Event, Project, Video
+
+log = logging.getLogger(__name__)
+MAX_RECENT = 8
+
+
+class MainWindow(QMainWindow):
+    def __init__(self, qsettings: QSettings | None = None, open_source: Callable[[str], Any] = _default_open,
+                 make_analysis: Callable[[Any, Any], Any] = _default_analysis) -> None:
+        super().__init__()
+        self.setWindowTitle("merstudio")
+        self.qsettings = qsettings or QSettings()
+        self._open_source = open_source
+        self._make_analysis = make_analysis
+        self.ctx = C.CommandContext(self)
+        self.project: Project | None = None
+        self.video: Video | None = None
+        self.source: Any = None
+        self.loader: FrameLoader | None = None
+        self.worker: AnalysisWorker | None = None
+        self.buffer: CurveBuffer | None = None
+        self.events: list[Event] = []
+        self.selected_event_id: int | None = None
+        self.current_frame = 0
+        self.frame_count = 1
+        self.fps = 30.0
+        self.speed = 1.0
+        self.marks = Marks()
+        self.coder = str(self.qsettings.value("coder", "") or "")
+        self.checkpoint: Path | None = None
+        self.checkpoint_meta: Any = None
+        self.device = "CPU"
+        self.errors: list[str] = []  # every message shown in an error dialog (tests read it)
+        self.last_exports: list[Path] = []
+        self._error_box: QMessageBox | None = None
+
+        self.undo_stack = QUndoStack(self)
+        self._build_ui()
+        self._build_actions()
+        self._play_timer = QTimer(self)
+        self._play_timer.timeout.connect(self._tick)
+        self._refresh_timer = QTimer(self)
+        self._refresh_timer.setInterval(200)  # redraw streamed curves at 5 Hz, not per batch
+        self._refresh_timer.timeout.connect(self.timeline.refresh)
+        geo = self.qsettings.value("geometry")
+        if geo is not None:
+            self.restoreGeometry(geo)
+        else:
+            self.resize(1400, 900)
+        state = self.qsettings.value("windowState")
+        if state is not None:
+            self.restoreState(state)
+        self._update_labels()
+
+    # ================================================================== UI
+    def _build_ui(self) -> None:
+        self.video_view = VideoView(self)
+        self.timeline = Timeline(self)
+        self.timeline.seekRequested.connect(self.seek)
+        self.timeline.eventClicked.connect(self._event_clicked)
+        self.timeline.eventRangeEdited.connect(self._region_edited)
+        self.timeline.selectionChanged.connect(self._selection_changed)
+
+        transport = QWidget(self)
+        row = QHBoxLayout(transport)
+        row.setContentsMargins(4, 2, 4, 2)
+        self.play_button = QPushButton("▶", transport)
+        self.play_button.setFixedWidth(36)
+        self.play_button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.play_button.clicked.connect(self.toggle_play)
+        self.slider = QSlider(Qt.Orientation.Horizontal, transport)
+        self.slider.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.slider.valueChanged.connect(self._slider_moved)
+        self.frame_label = QLabel(transport)
+        self.frame_label.setMinimumWidth(330)
+        self.face_combo = QComboBox(transport)
+        self.face_combo.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.face_combo.currentIndexChanged.connect(self._face_changed)
+        self.au_button = QToolButton(transport)
+        self.au_button.setText("AUs")
+        self.au_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        self.au_menu = QMenu(self.au_button)
+        self.au_button.setMenu(self.au_menu)
+        self.au_menu.aboutToShow.connect(self._build_au_menu)
+        for w in (self.play_button, self.slider, self.frame_label, QLabel("face"), self.face_combo, self.au_button):
+            row.addWidget(w)
+        row.setStretch(1, 1)
+
+        top = QWidget(self)
+        col = QVBoxLayout(top)
+        col.setContentsMargins(0, 0, 0, 0)
+        col.addWidget(self.video_view, 1)
+        col.addWidget(transport)
+        self.splitter = QSplitter(Qt.Orientation.Vertical, self)
+        self.splitter.addWidget(top)
+        self.splitter.addWidget(self.timeline)
+        self.splitter.setSizes([520, 380])
+        self.setCentralWidget(self.splitter)
+
+        self.table = EventsTable(self)
+        self.table.clicked.connect(self._row_clicked)
+        self.table.doubleClicked.connect(lambda _i: self.ctx.execute(C.EditEvent))
+        self.events_dock = self._dock("Events", self.table, Qt.DockWidgetArea.RightDockWidgetArea)
+        self.undo_view = QUndoView(self.undo_stack, self)
+        self.undo_view.setEmptyLabel("<opened>")
+        self.history_dock = self._dock("Undo history", self.undo_view, Qt.DockWidgetArea.RightDockWidgetArea)
+        self.video_list = QListWidget(self)
+        self.video_list.itemActivated.connect(lambda it: self.select_video(it.data(Qt.ItemDataRole.UserRole)))
+        self.videos_dock = self._dock("Videos", self.video_list, Qt.DockWidgetArea.RightDockWidgetArea)
+        self.tabifyDockWidget(self.history_dock, self.videos_dock)
+        self.history_dock.raise_()
+
+        sb = self.statusBar()
+        self.progress_bar = QProgressBar(self)
+        self.progress_bar.setMaximumWidth(220)
+        self.progress_bar.hide()
+        self.device_label = QLabel(self)
+        self.coder_label = QLabel(self)
+        sb.addPermanentWidget(self.progress_bar)
+        sb.addPermanentWidget(self.coder_label)
+        sb.addPermanentWidget(self.device_label)
+
+    def _dock(self, title: str, widget: QWidget, area: Qt.DockWidgetArea) -> QDockWidget:
+        dock = QDockWidget(title, self)
+        dock.setObjectName(title.replace(" ", "_"))  # saveState needs names
+        dock.setWidget(widget)
+        self.addDockWidget(area, dock)
+        return dock
+
+    def _action(self, menu: QMenu, text: str, slot: Callable[[], Any], keys: str | QKeySequence | list | None = None,
+                checkable: bool = False) -> QAction:
+        act = QAction(text, self)
+        if keys is not None:
+            if isinstance(keys, list):
+                act.setShortcuts([QKeySequence(k) for k in keys])
+            else:
+                act.setShortcut(QKeySequence(keys))
+            act.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+        act.setCheckable(checkable)
+        act.triggered.connect(lambda *_: slot())
+        menu.addAction(act)
+        self.addAction(act)  # shortcuts work while the menu bar is hidden too
+        return act
+
+    def _build_actions(self) -> None:
+        mb = self.menuBar()
+        x = self.ctx.execute
+        f = mb.addMenu("&File")
+        self._action(f, "&New project…", lambda: x(C.NewProject), QKeySequence.StandardKey.New)
+        self._action(f, "&Open project…", lambda: x(C.OpenProject), QKeySequence.StandardKey.Open)
+        self._action(f, "Open &video…", lambda: x(C.OpenVideo), "Ctrl+Shift+O")
+        self.recent_menu = f.addMenu("Recent projects")
+        self.recent_menu.aboutToShow.connect(self._build_recent_menu)
+        self._action(f, "&Save (and back up)", lambda: x(C.SaveProject), QKeySequence.StandardKey.Save)
+        exp = f.addMenu("&Export")
+        for kind, (title, _f, _d) in C.EXPORTS.items():
+            self._action(exp, f"{title}…", lambda k=kind: x(C.Export, kind=k))
+        f.addSeparator()
+        self._action(f, "&Quit", self.close, QKeySequence.StandardKey.Quit)
+
+        e = mb.addMenu("&Edit")
+        undo = self.undo_stack.createUndoAction(self, "&Undo")
+        undo.setShortcut(QKeySequence("Ctrl+Z"))
+        redo = self.undo_stack.createRedoAction(self, "&Redo")
+        redo.setShortcuts([QKeySequence("Ctrl+Shift+Z"), QKeySequence("Ctrl+Y")])
+        for a in (undo, redo):
+            e.addAction(a)
+            self.addAction(a)
+        e.addSeparator()
+        self._action(e, "New event from selection / marks", lambda: x(C.NewEvent), "C")
+        self._action(e, "Edit event…", lambda: x(C.EditEvent), ["Return", "E"])
+        self._action(e, "Delete event", lambda: x(C.DeleteEvent), ["Delete", "Backspace"])
+        self._action(e, "Clear marks and selection", self.clear_marks, "Esc")
+        e.addSeparator()
+        self._action(e, "Set coder…", lambda: x(C.SetCoder))
+
+        c = mb.addMenu("&Coding")
+        self._action(c, "Mark onset", lambda: x(C.MarkPoint, which="onset"), "I")
+        self._action(c, "Mark apex", lambda: x(C.MarkPoint, which="apex"), "A")
+        self._action(c, "Mark offset (makes the event)", lambda: x(C.MarkPoint, which="offset"), "O")
+        c.addSeparator()
+        self._action(c, "Accept proposal", lambda: x(C.SetProposalStatus, status="accepted"), "Y")
+        self._action(c, "Reject proposal", lambda: x(C.SetProposalStatus, status="rejected"), "X")
+        self._action(c, "Next proposal", lambda: x(C.NextProposal), "N")
+
+        p = mb.addMenu("&Playback")
+        self._action(p, "Play / pause", self.toggle_play, "Space")
+        self._action(p, "Next frame", lambda: self.step(1), "Right")
+        self._action(p, "Previous frame", lambda: self.step(-1), "Left")
+        self._action(p, "Forward 10 frames", lambda: self.step(10), "Shift+Right")
+        self._action(p, "Back 10 frames", lambda: self.step(-10), "Shift+Left")
+        self._action(p, "Slower (J)", lambda: self.set_speed(next_speed(self.speed, -1)), "J")
+        self._action(p, "Pause (K)", self.pause, "K")
+        self._action(p, "Faster / play (L)", self.faster, "L")
+        self._action(p, "Go to frame…", lambda: x(C.GoToFrame), "Ctrl+G")
+
+        a = mb.addMenu("&Analysis")
+        self._action(a, "&Run analysis", lambda: x(C.RunAnalysis), "Ctrl+R")
+        self._action(a, "&Cancel analysis", lambda: x(C.CancelAnalysis), "Ctrl+.")
+        self._action(a, "Load &checkpoint…", lambda: x(C.LoadCheckpoint))
+
+        v = mb.addMenu("&View")
+        self.overlay_action = self._action(v, "Face overlay", self._toggle_overlay, "F", checkable=True)
+        self.overlay_action.setChecked(True)
+        self.heatmap_action = self._action(v, "AU heat map", lambda: self.timeline.set_heatmap_visible(
+            self.heatmap_action.isChecked()), "H", checkable=True)
+        self.heatmap_action.setChecked(True)
+        self._action(v, "Fit video", self.video_view.fit, "Ctrl+0")
+        self._action(v, "Zoom video in", lambda: self.video_view.zoom(1.25), "Ctrl+=")
+        self._action(v, "Zoom video out", lambda: self.video_view.zoom(0.8), "Ctrl+-")
+        self._action(v, "Zoom timeline in", lambda: self.timeline.zoom_x(0.5, self.current_frame), ["=", "+"])
+        self._action(v, "Zoom timeline out", lambda: self.timeline.zoom_x(2.0, self.current_frame), "-")
+        self._action(v, "Pan timeline left", lambda: self.timeline.pan_x(-0.25), "Ctrl+Left")
+        self._action(v, "Pan timeline right", lambda: self.timeline.pan_x(0.25), "Ctrl+Right")
+        v.addSeparator()
+        for d in (self.events_dock, self.history_dock, self.videos_dock):
+            v.addAction(d.toggleViewAction())
+
+    # ================================================================== errors and status
+    def show_error(self, message: str) -> None:
+        """A window-modal message box that does not block the caller (the app keeps running)."""
+        log.warning("%s", message)
+        self.errors.append(message)
+        if self._error_box is not None:
+            self._error_box.close()
+        box = QMessageBox(QMessageBox.Icon.Warning, "merstudio", message, QMessageBox.StandardButton.Ok, self)
+        box.setWindowModality(Qt.WindowModality.WindowModal)
+        box.open()
+        self._error_box = box
+
+    def _update_labels(self) -> None:
+        n = self.frame_count
+        speed = f"{self.speed:g}×"
+        self.frame_label.setText(f"frame {self.current_frame} / {max(0, n - 1)}   {timecode(self.current_frame, self.fps)}"
+                                 f"   {speed}{'  ▶' if self._play_timer.isActive() else ''}")
+        self.coder_label.setText(f"coder: {self.coder or '(not set)'}")
+        self.device_label.setText(f"analysis on {self.device}")
+        title = "merstudio"
+        if self.project is not None:
+            title = f"{self.project.path.name} — {title}"
+        if self.video is not None:
+            title = f"{self.video.name} — {title}"
+        self.setWindowTitle(title)
+
+    # ================================================================== projects and videos
+    def require_video(self) -> Video:
+        if self.video is None or self.project is None:
+            raise InputError("no video is open: open a video or a project first")
+        return self.video
+
+    def create_project(self, path: Path) -> None:
+        proj = Project.create(path, overwrite=True)
+        self._set_project(proj)
+
+    def open_project(self, path: Path) -> None:
+        proj = Project.open(path)  # InputError (missing, corrupt, newer) -> dialog, current project untouched
+        self._set_project(proj)
+        vids = proj.videos()
+        if vids:
+            self.select_video(vids[0].id)
+
+    def _set_project(self, proj: Project) -> None:
+        self._close_project()
+        self.project = proj
+        if self.coder:
+            proj.coder = self.coder
+            proj.add_coder(self.coder)
+        self._add_recent(proj.path)
+        self._refresh_video_list()
+        self._update_labels()
+
+    def _close_project(self) -> None:
+        self.pause()
+        self._stop_worker()
+        self._stop_loader()
+        self.undo_stack.clear()
+        if self.project is not None:
+            self.project.close()
+        self.project, self.video, self.buffer, self.events = None, None, None, []
+        self.timeline.set_buffer(None)
+        self.timeline.set_events([])
+        self.table.model_.set_events([], self.fps)
+
+    def default_project_path(self, video_path: Path) -> Path:
+        """A project beside the video; in the app's data folder when that is not writable or is the bundled demo."""
+        beside = video_path.with_suffix(PROJECT_SUFFIX)
+        from merstudio.resources import resources_dir
+
+        in_resources = resources_dir().resolve() in video_path.resolve().parents
+        import os
+
+        if not in_resources and os.access(video_path.parent, os.W_OK):
+            return beside
+        data = Path(QStandardPaths.writableLocation(QStandardPaths.StandardLocation.AppDataLocation))
+        return data / "projects" / beside.name
+
+    def open_video(self, path: Path) -> None:
+        source = self._open_source(str(path))  # InputError -> dialog before anything changes
+        try:
+            if self.project is None:
+                proj_path = self.default_project_path(Path(path))
+                if proj_path.exists():
+                    self.open_project(proj_path)
+                else:
+                    self.create_project(proj_path)
+            assert self.project is not None
+            video = self.project.add_source(source)
+        except BaseException:
+            _close(source)
+            raise
+        self._refresh_video_list()
+        self.select_video(video.id, source=source)
+
+    def select_video(self, video_id: int, source: Any = None) -> None:
+        assert self.project is not None
+        video = self.project.video(video_id)
+        if source is None:
+            where = self.project.locate_video(video_id)
+            if where is None:
+                self.show_error(f"{video.path}: video not found (moved or deleted); please locate it")
+                self.ctx.execute(C.LocateVideo, video_id=video_id, name=video.name)
+                return
+            source = self._open_source(str(where))
+            video = self.project.video(video_id)
+        self.pause()
+        self._stop_loader()
+        self.video, self.source = video, source
+        self.frame_count, self.fps = max(1, int(source.frame_count)), float(source.fps or 30.0)
+        self.loader = FrameLoader(source, self)
+        self.loader.frameReady.connect(self._frame_ready)
+        self.loader.failed.connect(lambda i, msg: self.statusBar().showMessage(msg, 5000))
+        self.loader.start()
+        self.slider.blockSignals(True)
+        self.slider.setRange(0, self.frame_count - 1)
+        self.slider.blockSignals(False)
+        self.timeline.set_video(self.frame_count, self.fps)
+        running = self.worker is not None and self.worker.video_id == video_id
+        if not running:
+            self.buffer = CurveBuffer.from_frame(self.project.load_frames(video_id), self.frame_count)
+        self._buffer_changed()
+        self.reload_events()
+        for i in range(self.video_list.count()):
+            it = self.video_list.item(i)
+            it.setSelected(it.data(Qt.ItemDataRole.UserRole) == video_id)
+        self.current_frame = -1
+        self.seek(0)
+        a = self.project.analysis(video_id)
+        if a is not None:
+            self.statusBar().showMessage(f"{video.name}: stored analysis ({a.status}, {a.device or 'cpu'})", 5000)
+        self._update_labels()
+
+    def _refresh_video_list(self) -> None:
+        self.video_list.clear()
+        if self.project is None:
+            return
+        for v in self.project.videos():
+            it = QListWidgetItem(f"{v.name}  ({v.frame_count} frames, {v.fps:g} fps)")
+            it.setData(Qt.ItemDataRole.UserRole, v.id)
+            it.setToolTip(v.path)
+            self.video_list.addItem(it)
+
+    def _add_recent(self, path: Path) -> None:
+        recent = [str(path.resolve())] + [p for p in self.recent_projects() if p != str(path.resolve())]
+        self.qsettings.setValue("recentProjects", recent[:MAX_RECENT])
+
+    def recent_projects(self) -> list[str]:
+        v = self.qsettings.value("recentProjects", [])
+        return [v] if isinstance(v, str) else list(v or [])
+
+    def _build_recent_menu(self) -> None:
+        self.recent_menu.clear()
+        for p in self.recent_projects():
+            act = self.recent_menu.addAction(p)
+            act.triggered.connect(lambda *_, p=p: self.ctx.execute(C.OpenProject, path=p))
+        if not self.recent_projects():
+            self.recent_menu.addAction("(none)").setEnabled(False)
+
+    # ================================================================== frames and transport
+    def seek(self, frame: int) -> None:
+        frame = int(min(max(frame, 0), self.frame_count - 1))
+        if frame == self.current_frame:
+            return
+        self.current_frame = frame
+        if self.loader is not None:
+            self.loader.request(frame)
+        self.timeline.set_playhead(frame)
+        self.slider.blockSignals(True)
+        self.slider.setValue(frame)
+        self.slider.blockSignals(False)
+        self._update_labels()
+
+    def step(self, n: int) -> None:
+        self.pause()
+        self.seek(self.current_frame + n)
+
+    def _slider_moved(self, value: int) -> None:
+        self.seek(value)
+
+    def _frame_ready(self, index: int, rgb: Any) -> None:
+        self.video_view.set_frame(index, rgb)
+        if self.overlay_action.isChecked() and self.project is not None and self.video is not None:
+            self.video_view.set_faces(self.project.landmarks(self.video.id, index))
+
+    def _toggle_overlay(self) -> None:
+        self.video_view.set_overlay_visible(self.overlay_action.isChecked())
+        if self.overlay_action.isChecked() and self.loader is not None:
+            self.loader.request(self.current_frame)
+
+    def toggle_play(self) -> None:
+        if self._play_timer.isActive():
+            self.pause()
+        else:
+            self.play()
+
+    def play(self) -> None:
+        if self.video is None:
+            return
+        if self.current_frame >= self.frame_count - 1:
+            self.seek(0)
+        self._play_timer.start(self._interval_ms())
+        self.play_button.setText("⏸")
+        self._update_labels()
+
+    def pause(self) -> None:
+        if hasattr(self, "_play_timer") and self._play_timer.isActive():
+            self._play_timer.stop()
+            self.play_button.setText("▶")
+            self._update_labels()
+
+    def faster(self) -> None:
+        if self._play_timer.isActive():
+            self.set_speed(next_speed(self.speed, +1))
+        else:
+            self.play()
+
+    def set_speed(self, speed: float) -> None:
+        self.speed = speed
+        if self._play_timer.isActive():
+            self._play_timer.setInterval(self._interval_ms())
+        self._update_labels()
+
+    def _interval_ms(self) -> int:
+        # at least ~60 Hz ticks; faster playback advances several frames per tick (see _tick)
+        return max(16, int(round(1000.0 / (self.fps * self.speed))))
+
+    def _tick(self) -> None:
+        per_tick = max(1, int(round(self.fps * self.speed * self._play_timer.interval() / 1000.0)))
+        nxt = self.current_frame + per_tick
+        if nxt >= self.frame_count:
+            self.seek(self.frame_count - 1)
+            self.pause()
+        else:
+            self.seek(nxt)
+
+    # ================================================================== analysis
+    def start_analysis(self, settings: Any = None) -> None:
+        video = self.require_video()
+        assert self.project is not None
+        if self.worker is not None:
+            raise InputError("analysis: already running (cancel it first)")
+        if settings is None:
+            from merstudio.analysis.pipeline import AnalysisSettings
+
+            settings = AnalysisSettings(landmarks=True, checkpoint=self.checkpoint)
+        path = self.project.locate_video(video.id)
+        if path is None:
+            raise InputError(f"{video.path}: video not found (moved or deleted)")
+        self.buffer = CurveBuffer(self.frame_count)
+        self._buffer_changed()
+        w = AnalysisWorker(self.project, video.id, str(path), settings, make_analysis=self._make_analysis,
+                           open_source=self._open_source, parent=self)
+        w.started_on.connect(self._analysis_device)
+        w.progress.connect(self._analysis_progress)
+        w.rows.connect(self._analysis_rows)
+        w.finished_ok.connect(self._analysis_done)
+        w.errored.connect(self._analysis_failed)
+        self.worker = w
+        self.progress_bar.setRange(0, self.frame_count)
+        self.progress_bar.setValue(0)
+        self.progress_bar.setFormat("analysis %p%")
+        self.progress_bar.show()
+        self._refresh_timer.start()
+        w.start()
+
+    def cancel_analysis(self) -> None:
+        if self.worker is not None:
+            self.worker.cancel()
+
+    def _analysis_device(self, device: str) -> None:
+        self.device = "CUDA" if device.startswith("cuda") else "CPU"
+        self._update_labels()
+
+    def _analysis_progress(self, done: int, total: int) -> None:
+        self.progress_bar.setRange(0, max(1, total))
+        self.progress_bar.setValue(done)
+
+    def _analysis_rows(self, rows: list) -> None:
+        w = self.worker
+        if w is not None and self.video is not None and w.video_id == self.video.id and self.buffer is not None:
+            self.buffer.add_rows(rows)
+            if self.face_combo.count() != len(self.buffer.faces):
+                self._fill_faces()
+
+    def _analysis_done(self, status: str) -> None:
+        vid = self.worker.video_id if self.worker else None
+        self._stop_worker()
+        if self.video is not None and vid == self.video.id and self.project is not None:
+            self.buffer = CurveBuffer.from_frame(self.project.load_frames(vid), self.frame_count)
+            self._buffer_changed()
+            self.reload_events()
+            if self.loader is not None:
+                self.loader.request(self.current_frame)  # the overlay for this frame exists now
+        n = len([e for e in self.events if e.status == "proposal"])
+        self.statusBar().showMessage(f"Analysis {status}: {n} proposals to review (N next, Y accept, X reject)",
+                                     8000)
+
+    def _analysis_failed(self, message: str) -> None:
+        self._stop_worker()
+        self.show_error(message)
+
+    def _stop_worker(self) -> None:
+        if not hasattr(self, "_refresh_timer"):
+            return
+        self._refresh_timer.stop()
+        w, self.worker = self.worker, None
+        if w is not None:
+            w.cancel()
+            w.wait()
+            w.deleteLater()
+        self.progress_bar.hide()
+        self.timeline.refresh()
+
+    def _stop_loader(self) -> None:
+        if self.loader is not None:
+            self.loader.stop()
+            self.loader.deleteLater()
+            self.loader = None
+            self.source = None
+
+    def set_checkpoint(self, path: Path, meta: Any) -> None:
+        self.checkpoint, self.checkpoint_meta = path, meta
+        self.statusBar().showMessage(f"Checkpoint {path.name} loaded: run the analysis to use it", 6000)
+
+    def emotion_names(self) -> tuple[str, ...]:
+        names: list[str] = []
+        meta = self.checkpoint_meta
+        classes = (meta.get("class_names") or meta.get("classes")) if isinstance(meta, dict) else \
+            getattr(meta, "class_names", None)
+        if classes:
+            names += list(classes)
+        if self.buffer is not None:
+            names += [c[2:] for c in self.buffer.class_columns()]
+        return tuple(dict.fromkeys(names + list(DEFAULT_EMOTIONS)))
+
+    # ================================================================== curves
+    def _buffer_changed(self) -> None:
+        self._fill_faces()
+        vis = self.project.get_setting("visible_aus") if self.project is not None else None
+        self.timeline.visible_aus = vis
+        self.timeline.set_buffer(self.buffer, self._selected_face())
+
+    def _fill_faces(self) -> None:
+        self.face_combo.blockSignals(True)
+        cur = self.face_combo.currentData()
+        self.face_combo.clear()
+        faces = self.buffer.face_ids() if self.buffer is not None else []
+        for f in faces:
+            self.face_combo.addItem(str(f), f)
+        main = self.buffer.main_face() if self.buffer is not None else None
+        pick = cur if cur in faces else main
+        if pick is not None:
+            self.face_combo.setCurrentIndex(faces.index(pick))
+        self.face_combo.blockSignals(False)
+        if self.buffer is not None and self.timeline.face is None and pick is not None:
+            self.timeline.face = pick
+
+    def _selected_face(self) -> int | None:
+        return self.face_combo.currentData()
+
+    def _face_changed(self, _i: int) -> None:
+        self.timeline.set_buffer(self.buffer, self._selected_face())
+
+    def _build_au_menu(self) -> None:
+        self.au_menu.clear()
+        cols = self.buffer.au_columns("_r") if self.buffer is not None else []
+        shown = set(cols if self.timeline.visible_aus is None else self.timeline.visible_aus)
+        for c in cols:
+            act = self.au_menu.addAction(c[:-2])
+            act.setCheckable(True)
+            act.setChecked(c in shown)
+            act.toggled.connect(lambda on, c=c: self.set_au_visible(c, on))
+        if not cols:
+            self.au_menu.addAction("(run the analysis first)").setEnabled(False)
+
+    def set_au_visible(self, col: str, on: bool) -> None:
+        cols = self.buffer.au_columns("_r") if self.buffer is not None else []
+        shown = list(cols if self.timeline.visible_aus is None else self.timeline.visible_aus)
+        shown = [c for c in cols if (c in shown and c != col) or (c == col and on)]
+        self.timeline.set_visible_aus(shown)
+        if self.project is not None:
+            self.project.set_setting("visible_aus", shown)
+
+    def activity(self) -> Any:
+        if self.buffer is None or self.timeline.face is None:
+            return None
+        return self.buffer.activity(self.timeline.face)
+
+    # ================================================================== events
+    def reload_events(self) -> None:
+        self.events = self.project.events(self.video.id) if self.project and self.video else []
+        ids = {e.id for e in self.events}
+        if self.selected_event_id not in ids:
+            self.selected_event_id = None
+        self.timeline.set_events(self.events, self.selected_event_id)
+        self.table.model_.set_events(self.events, self.fps)
+        self.table.select_event(self.selected_event_id)
+
+    def select_event(self, event_id: int | None, seek: bool = False) -> None:
+        self.selected_event_id = event_id
+        self.timeline.set_events(self.events, event_id)
+        self.table.select_event(event_id)
+        if seek and event_id is not None:
+            ev = next((e for e in self.events if e.id == event_id), None)
+            if ev is not None:
+                self.pause()
+                self.seek(ev.onset)
+
+    def _event_clicked(self, event_id: int) -> None:
+        self.select_event(event_id)
+
+    def _row_clicked(self, index: Any) -> None:
+        ev = self.table.model_.events[index.row()]
+        self.select_event(ev.id, seek=True)
+
+    def _region_edited(self, event_id: int, onset: int, offset: int) -> None:
+        # deferred: the region that emitted this is rebuilt by the edit, so do not remove it inside its own signal
+        QTimer.singleShot(0, lambda: self._apply_region(event_id, onset, offset))
+
+    def _apply_region(self, event_id: int, onset: int, offset: int) -> None:
+        if self.project is None:
+            return
+        before = self.project.event(event_id)
+        if before is None or (before.onset, before.offset) == (onset, offset):
+            self.reload_events()
+            return
+        onset = max(0, onset)
+        offset = min(self.frame_count - 1, max(onset, offset))
+        apex = min(max(before.apex, onset), offset)
+        self.selected_event_id = event_id
+        self.ctx.execute(C.EditEvent, event_id=event_id, changes={"onset": onset, "apex": apex, "offset": offset})
+
+    def _selection_changed(self, sel: Any) -> None:
+        if sel is not None:
+            self.statusBar().showMessage(f"Selected frames {sel[0]}-{sel[1]}: press C to make an event", 4000)
+
+    def current_proposal_id(self) -> int | None:
+        sel = next((e for e in self.events if e.id == self.selected_event_id), None)
+        if sel is not None and sel.status == "proposal":
+            return sel.id
+        here = [e for e in self.events if e.status == "proposal" and e.onset <= self.current_frame <= e.offset]
+        return here[0].id if here else None
+
+    def goto_next_proposal(self) -> None:
+        ev = next_proposal(self.events, self.current_frame if self.selected_event_id is None else
+                           next((e.onset for e in self.events if e.id == self.selected_event_id),
+                                self.current_frame))
+        if ev is None:
+            self.statusBar().showMessage("No open proposals", 3000)
+            return
+        self.select_event(ev.id, seek=True)
+
+    def clear_marks(self) -> None:
+        self.marks.clear()
+        self.timeline.clear_selection()
+        self.show_marks()
+
+    def show_marks(self) -> None:
+        m = self.marks
+        parts = [f"{k} {v}" for k, v in (("onset", m.onset), ("apex", m.apex), ("offset", m.offset)) if v is not None]
+        self.statusBar().showMessage("marks: " + (", ".join(parts) or "none"), 5000)
+
+    def require_coder(self) -> str:
+        if not self.coder:
+            self.ctx.execute(C.SetCoder)
+        if not self.coder:
+            raise InputError("coder: set your coder name first (Edit > Set coder)")
+        return self.coder
+
+    def set_coder(self, name: str) -> None:
+        self.coder = name
+        self.qsettings.setValue("coder", name)
+        if self.project is not None:
+            self.project.coder = name
+            self.project.add_coder(name)
+        self._update_labels()
+
+    def push_add(self, event: Event) -> AddEventCommand:
+        assert self.project is not None
+        cmd = AddEventCommand(self.project, event, self.reload_events)
+        self.undo_stack.push(cmd)
+        return cmd
+
+    def push_edit(self, before: Event, after: Event) -> None:
+        assert self.project is not None
+        self.undo_stack.push(EditEventCommand(self.project, before, after, self.reload_events))
+
+    def push_delete(self, event: Event) -> None:
+        assert self.project is not None
+        self.undo_stack.push(DeleteEventCommand(self.project, event, self.reload_events))
+
+    def push_status(self, event: Event, status: str) -> None:
+        assert self.project is not None
+        self.undo_stack.push(set_status(self.project, event, status, self.require_coder(), self.reload_events))
+
+    # ================================================================== exports
+    def export_progress(self, done: int, total: int) -> None:
+        self.progress_bar.setFormat("export %p%")
+        self.progress_bar.setRange(0, max(1, total))
+        self.progress_bar.setValue(done)
+        self.progress_bar.show()
+        QApplication.processEvents()  # exports run on the GUI thread; keep the bar painting
+
+    def export_done(self, paths: list[Path]) -> None:
+        self.last_exports = list(paths)
+        self.progress_bar.hide()
+        self.statusBar().showMessage("Exported " + ", ".join(str(p) for p in paths), 8000)
+
+    # ================================================================== closing
+    def closeEvent(self, event: Any) -> None:  # noqa: N802 - Qt override
+        self.qsettings.setValue("geometry", self.saveGeometry())
+        self.qsettings.setValue("windowState", self.saveState())
+        self.shutdown()
+        super().closeEvent(event)
+
+    def shutdown(self) -> None:
+        """Stop every thread and close the project (idempotent)."""
+        self.pause()
+        self._close_project()
+        if self._error_box is not None:
+            self._error_box.close()
+            self._error_box = None
+
+
+def _close(source: Any) -> None:
+    close = getattr(source, "close", None)
+    if close is not None:
+        close()
+

@@ -1,0 +1,175 @@
+"""Plain-Python state behind the views (no Qt here, so it is tested without a QApplication)."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from merstudio.project.events import Event
+
+SPEEDS = (0.1, 0.25, 0.5, 1.0, 1.5, 2.0)
+
+# A sparse set of face-mesh points stored per frame for the overlay (face oval, brows, eyes, nose, lips):
+# about 110 of the 468 points, so an hour of video costs tens of MB in the project rather than hundreds.
+FACE_OVAL = (10, 338, 297, 332, 284, 251, 389, 356, 454, 323, 361, 288, 397, 365, 379, 378, 400, 377, 152, 148,
+             176, 149, 150, 136, 172, 58, 132, 93, 234, 127, 162, 21, 54, 103, 67, 109)
+BROWS = (107, 66, 105, 63, 70, 336, 296, 334, 293, 300)
+EYES = (33, 7, 163, 144, 145, 153, 154, 155, 133, 173, 157, 158, 159, 160, 161, 246,
+        362, 382, 381, 380, 374, 373, 390, 249, 263, 466, 388, 387, 386, 385, 384, 398)
+NOSE = (168, 6, 197, 195, 5, 4, 1, 129, 358)
+LIPS = (61, 146, 91, 181, 84, 17, 314, 405, 321, 375, 291, 409, 270, 269, 267, 0, 37, 39, 40, 185)
+OVERLAY_LANDMARKS = FACE_OVAL + BROWS + EYES + NOSE + LIPS
+
+
+def timecode(frame: int, fps: float) -> str:
+    """HH:MM:SS.mmm of a frame index."""
+    t = frame / fps if fps > 0 else 0.0
+    h, rem = divmod(t, 3600)
+    m, s = divmod(rem, 60)
+    return f"{int(h):02d}:{int(m):02d}:{s:06.3f}"
+
+
+def next_speed(speed: float, step: int) -> float:
+    """The neighbouring playback speed in SPEEDS (J slower, L faster), clamped to 0.1x..2x."""
+    i = min(range(len(SPEEDS)), key=lambda k: abs(SPEEDS[k] - speed))
+    return SPEEDS[max(0, min(len(SPEEDS) - 1, i + step))]
+
+
+@dataclass
+class Marks:
+    """Onset/apex/offset marks set with the I/A/O keys; an event is made once onset and offset are set."""
+
+    onset: int | None = None
+    apex: int | None = None
+    offset: int | None = None
+
+    def set(self, which: str, frame: int) -> None:
+        setattr(self, which, int(frame))
+
+    def clear(self) -> None:
+        self.onset = self.apex = self.offset = None
+
+    def ready(self) -> bool:
+        return self.onset is not None and self.offset is not None
+
+    def interval(self, signal: np.ndarray | None = None) -> tuple[int, int, int]:
+        """(onset, apex, offset), ordered; apex defaults to the signal's peak inside the interval (or the middle)."""
+        assert self.onset is not None and self.offset is not None
+        on, off = sorted((self.onset, self.offset))
+        apex = self.apex if self.apex is not None and on <= self.apex <= off else peak(signal, on, off)
+        return on, apex, off
+
+
+def peak(signal: np.ndarray | None, onset: int, offset: int) -> int:
+    """Frame of the largest finite value of ``signal`` within [onset, offset]; the middle when there is none."""
+    if signal is not None and len(signal) > onset:
+        seg = np.asarray(signal[onset: offset + 1], dtype=float)
+        if np.isfinite(seg).any():
+            return onset + int(np.nanargmax(np.where(np.isfinite(seg), seg, -np.inf)))
+    return (onset + offset) // 2
+
+
+@dataclass
+class CurveBuffer:
+    """Per-face, per-column arrays indexed by frame, filled as analysis rows stream in (NaN = not yet known).
+
+    The timeline redraws from these on a timer, so a batch of rows costs an array write, not a redraw.
+    """
+
+    frame_count: int
+    columns: list[str] = field(default_factory=list)
+    faces: dict[int, dict[str, np.ndarray]] = field(default_factory=dict)
+    frames_done: int = 0
+    version: int = 0  # bumped on every change; views redraw when it moved
+
+    def _array(self, face: int, col: str) -> np.ndarray:
+        cols = self.faces.setdefault(face, {})
+        if col not in cols:
+            cols[col] = np.full(self.frame_count, np.nan, dtype=np.float32)
+            if col not in self.columns:
+                self.columns.append(col)
+        return cols[col]
+
+    def add_rows(self, rows: Iterable[Mapping[str, object]]) -> None:
+        for r in rows:
+            face = int(r.get("face_id", 0))  # type: ignore[arg-type]
+            i = int(r["frame"])  # type: ignore[arg-type]
+            if not 0 <= i < self.frame_count:
+                continue
+            self.frames_done = max(self.frames_done, i + 1)
+            if face < 0:
+                continue
+            for k, v in r.items():
+                if _is_curve(k) and isinstance(v, int | float) and not isinstance(v, bool):
+                    self._array(face, k)[i] = v
+        self.version += 1
+
+    @classmethod
+    def from_frame(cls, df: pd.DataFrame, frame_count: int) -> CurveBuffer:
+        buf = cls(frame_count)
+        if not len(df):
+            return buf
+        buf.frames_done = int(df["frame"].max()) + 1
+        idx = df["frame"].to_numpy()
+        ok = (idx >= 0) & (idx < frame_count)
+        for face, sub in df[ok & (df["face_id"].to_numpy() >= 0)].groupby("face_id"):
+            fi = sub["frame"].to_numpy()
+            for c in sub.columns:
+                if _is_curve(c):
+                    buf._array(int(face), c)[fi] = sub[c].to_numpy(dtype=np.float32)
+        buf.version += 1
+        return buf
+
+    def face_ids(self) -> list[int]:
+        return sorted(self.faces)
+
+    def main_face(self) -> int | None:
+        """The face seen in most frames: the default track to show."""
+        if not self.faces:
+            return None
+        return max(self.faces, key=lambda f: max((np.isfinite(a).sum() for a in self.faces[f].values()), default=0))
+
+    def get(self, face: int, col: str) -> np.ndarray | None:
+        return self.faces.get(face, {}).get(col)
+
+    def au_columns(self, suffix: str = "_r") -> list[str]:
+        return sorted(c for c in self.columns if c.startswith("AU") and c.endswith(suffix))
+
+    def class_columns(self) -> list[str]:
+        return [c for c in self.columns if c.startswith("p_")]
+
+    def activity(self, face: int) -> np.ndarray | None:
+        """Sum of AU intensities per frame: the signal an apex defaults to when coding by hand."""
+        arrs = [self.faces[face][c] for c in self.au_columns() if c in self.faces.get(face, {})]
+        if not arrs:
+            return None
+        return np.nansum(np.vstack(arrs), axis=0)
+
+
+def _is_curve(col: str) -> bool:
+    return (col.startswith("AU") and col[-2:] in ("_r", "_c", "_p")) or col.startswith("p_")
+
+
+def next_proposal(events: Sequence[Event], frame: int) -> Event | None:
+    """The first open proposal starting after ``frame`` (wrapping to the first one)."""
+    props = sorted((e for e in events if e.status == "proposal"), key=lambda e: (e.onset, e.id or 0))
+    for e in props:
+        if e.onset > frame:
+            return e
+    return props[0] if props else None
+
+
+def events_at(events: Sequence[Event], frame: int) -> list[Event]:
+    return [e for e in events if e.onset <= frame <= e.offset]
+
+
+def clamp(v: float, lo: float, hi: float) -> float:
+    return lo if v < lo else hi if v > hi else v
+
+
+def is_finite(v: float | None) -> bool:
+    return v is not None and math.isfinite(v)

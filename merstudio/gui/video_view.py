@@ -1,0 +1,119 @@
+"""The video view: the current frame with an optional overlay (face boxes, landmarks, track ids); wheel zooms
+around the cursor, dragging pans, double-click fits."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+from PySide6.QtCore import QPointF, QRectF, Qt
+from PySide6.QtGui import QBrush, QColor, QFont, QImage, QPainter, QPainterPath, QPen, QPixmap
+from PySide6.QtWidgets import (
+    QGraphicsItemGroup,
+    QGraphicsPathItem,
+    QGraphicsPixmapItem,
+    QGraphicsRectItem,
+    QGraphicsScene,
+    QGraphicsSimpleTextItem,
+    QGraphicsView,
+)
+
+TRACK_COLOURS = ("#00e5ff", "#ffb300", "#76ff03", "#ff4081", "#b388ff", "#ff6e40")
+
+
+def rgb_to_qimage(rgb: np.ndarray) -> QImage:
+    rgb = np.ascontiguousarray(rgb)
+    h, w = rgb.shape[:2]
+    # copy(): the QImage must own its pixels, the array is released after this call
+    return QImage(rgb.data, w, h, 3 * w, QImage.Format.Format_RGB888).copy()
+
+
+class VideoView(QGraphicsView):
+    def __init__(self, parent: Any = None) -> None:
+        super().__init__(parent)
+        self.setScene(QGraphicsScene(self))
+        self.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform, True)
+        self.setDragMode(QGraphicsView.DragMode.ScrollHandDrag)
+        self.setTransformationAnchor(QGraphicsView.ViewportAnchor.AnchorUnderMouse)
+        self.setBackgroundBrush(QBrush(QColor("#202124")))
+        self.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # keys belong to the window's transport shortcuts
+        self._pixmap = QGraphicsPixmapItem()
+        self._pixmap.setTransformationMode(Qt.TransformationMode.SmoothTransformation)
+        self.scene().addItem(self._pixmap)
+        self._overlay = QGraphicsItemGroup()
+        self._overlay.setZValue(1)
+        self.scene().addItem(self._overlay)
+        self.overlay_visible = True
+        self._fitted = False
+        self.frame_index = -1
+        self.message = ""
+
+    def set_frame(self, index: int, rgb: np.ndarray) -> None:
+        self.frame_index = index
+        self._pixmap.setPixmap(QPixmap.fromImage(rgb_to_qimage(rgb)))
+        rect = QRectF(0, 0, rgb.shape[1], rgb.shape[0])
+        if self.scene().sceneRect() != rect:
+            self.scene().setSceneRect(rect)
+            self._fitted = False
+        if not self._fitted:
+            self.fit()
+
+    def fit(self) -> None:
+        self.fitInView(self.scene().sceneRect(), Qt.AspectRatioMode.KeepAspectRatio)
+        self._fitted = True
+
+    def zoom(self, factor: float) -> None:
+        self.scale(factor, factor)
+
+    @property
+    def zoom_level(self) -> float:
+        return float(self.transform().m11())
+
+    def wheelEvent(self, event: Any) -> None:  # noqa: N802 - Qt override
+        self.zoom(1.25 if event.angleDelta().y() > 0 else 0.8)
+        event.accept()
+
+    def mouseDoubleClickEvent(self, event: Any) -> None:  # noqa: N802
+        self.fit()
+
+    def resizeEvent(self, event: Any) -> None:  # noqa: N802
+        super().resizeEvent(event)
+        if self._fitted:
+            self.fit()
+
+    def set_overlay_visible(self, on: bool) -> None:
+        self.overlay_visible = on
+        self._overlay.setVisible(on)
+
+    def set_faces(self, faces: dict[int, np.ndarray]) -> None:
+        """Draw each face's box, landmark points and track id. ``faces``: {track id: (N, 2) pixel points}."""
+        for item in self._overlay.childItems():
+            self._overlay.removeFromGroup(item)
+            self.scene().removeItem(item)
+        for tid, pts in faces.items():
+            pts = pts[np.isfinite(pts).all(axis=1)]
+            if not len(pts):
+                continue
+            col = QColor(TRACK_COLOURS[tid % len(TRACK_COLOURS)])
+            (x0, y0), (x1, y1) = pts.min(axis=0), pts.max(axis=0)
+            pad = 0.08 * max(x1 - x0, y1 - y0)
+            box = QGraphicsRectItem(QRectF(x0 - pad, y0 - pad, x1 - x0 + 2 * pad, y1 - y0 + 2 * pad))
+            pen = QPen(col, 2)
+            pen.setCosmetic(True)
+            box.setPen(pen)
+            path = QPainterPath()
+            r = max(0.6, 0.006 * (x1 - x0))
+            for x, y in pts:
+                path.addEllipse(QPointF(float(x), float(y)), r, r)
+            dots = QGraphicsPathItem(path)
+            dots.setPen(QPen(Qt.PenStyle.NoPen))
+            dots.setBrush(QBrush(col))
+            label = QGraphicsSimpleTextItem(f"face {tid}")
+            label.setBrush(QBrush(col))
+            f = QFont()
+            f.setPixelSize(max(10, int(0.08 * (x1 - x0))))
+            f.setBold(True)
+            label.setFont(f)
+            label.setPos(x0 - pad, y0 - pad - label.boundingRect().height())
+            for item in (box, dots, label):
+                self._overlay.addToGroup(item)

@@ -1,0 +1,180 @@
+"""Background threads: the frame loader (serves only the latest request) and the analysis worker."""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+import traceback
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from PySide6.QtCore import QThread, Signal
+
+from merstudio.errors import MerstudioError
+from merstudio.gui.state import OVERLAY_LANDMARKS
+from merstudio.project import Event, Project
+
+log = logging.getLogger(__name__)
+
+
+class FrameLoader(QThread):
+    """Decodes frames off the GUI thread. ``request(i)`` replaces any request not yet started, so scrubbing
+    never builds a backlog: at most one decode runs and one waits."""
+
+    frameReady = Signal(int, object)  # frame index, RGB uint8 array
+    failed = Signal(int, str)
+
+    def __init__(self, source: Any, parent: Any = None) -> None:
+        super().__init__(parent)
+        self._source = source
+        self._cond = threading.Condition()
+        self._wanted: int | None = None
+        self._stop = False
+        self.decoded = 0  # frames actually decoded (tests check that skipped requests were never decoded)
+
+    def request(self, index: int) -> None:
+        with self._cond:
+            self._wanted = int(index)
+            self._cond.notify()
+
+    def stop(self) -> None:
+        with self._cond:
+            self._stop = True
+            self._cond.notify()
+        self.wait()
+        close = getattr(self._source, "close", None)
+        if close is not None:
+            close()
+
+    def run(self) -> None:
+        while True:
+            with self._cond:
+                while self._wanted is None and not self._stop:
+                    self._cond.wait()
+                if self._stop:
+                    return
+                i, self._wanted = self._wanted, None
+            try:
+                rgb = self._source.frame(i)
+                self.decoded += 1
+            except Exception as exc:  # a damaged frame must not kill the loader; the view says so
+                self.failed.emit(i, f"frame {i}: {exc}")
+                continue
+            self.frameReady.emit(i, rgb)
+
+
+def _default_analysis(source: Any, settings: Any) -> Any:
+    from merstudio.analysis.pipeline import Analysis
+
+    return Analysis(source, settings)
+
+
+def _default_open(path: str) -> Any:
+    from merstudio.io import open_source
+
+    return open_source(path)
+
+
+class AnalysisWorker(QThread):
+    """Runs the streaming pipeline over one video of a project.
+
+    Rows are stored in the project batch by batch (one transaction each) and sent to the GUI with ``rows`` so the
+    curves grow live. Spotting results become proposals at the end. Cancel with :meth:`cancel`.
+    """
+
+    started_on = Signal(str)  # device: "cpu" / "cuda:0"
+    progress = Signal(int, int)
+    rows = Signal(list)
+    finished_ok = Signal(str)  # "complete" | "cancelled"
+    errored = Signal(str)
+
+    def __init__(self, project: Project, video_id: int, video_path: str, settings: Any = None,
+                 make_analysis: Callable[[Any, Any], Any] = _default_analysis,
+                 open_source: Callable[[str], Any] = _default_open, batch_seconds: float = 0.2,
+                 parent: Any = None) -> None:
+        super().__init__(parent)
+        self.project = project
+        self.video_id = video_id
+        self.video_path = video_path
+        self.settings = settings
+        self._make = make_analysis
+        self._open = open_source
+        self._cancel = threading.Event()
+        self._batch_seconds = batch_seconds
+        self.status = ""
+        self.error = ""
+
+    def cancel(self) -> None:
+        self._cancel.set()
+
+    def run(self) -> None:
+        source = None
+        aid = None
+        try:
+            source = self._open(self.video_path)  # its own decoder: the frame loader keeps the GUI's
+            settings = self.settings
+            if settings is None:
+                from merstudio.analysis.pipeline import AnalysisSettings
+
+                settings = AnalysisSettings(landmarks=True)
+            analysis = self._make(source, settings)
+            device = str(getattr(analysis, "device", "cpu"))
+            self.started_on.emit(device)
+            aid = self.project.begin_analysis(self.video_id, _settings_dict(settings), device=device,
+                                              model=str(getattr(settings, "checkpoint", "") or ""))
+            batch: list[dict] = []
+            last = time.monotonic()
+            for row in analysis.rows(progress=self._progress, cancel=self._cancel.is_set):
+                batch.append(row)
+                now = time.monotonic()
+                if now - last >= self._batch_seconds or len(batch) >= 500:
+                    self._flush(aid, batch)
+                    batch, last = [], now
+            self._flush(aid, batch)
+            cancelled = bool(getattr(analysis, "cancelled", False)) or self._cancel.is_set()
+            if not cancelled:
+                props = [Event(self.video_id, s.onset, s.apex, s.offset, face_id=max(0, s.face_id),
+                               confidence=float(np.clip(s.score, 0.0, 1.0)), source="model", status="proposal",
+                               coder="model") for s in analysis.spots()]
+                self.project.replace_proposals(self.video_id, props)
+            self.status = "cancelled" if cancelled else "complete"
+            self.project.finish_analysis(aid, self.status)
+            self.finished_ok.emit(self.status)
+        except MerstudioError as exc:
+            self._fail(aid, str(exc))
+        except Exception as exc:
+            log.error("analysis failed:\n%s", traceback.format_exc())
+            self._fail(aid, f"{Path(self.video_path).name}: analysis failed ({type(exc).__name__}: {exc})")
+        finally:
+            close = getattr(source, "close", None)
+            if close is not None:
+                close()
+
+    def _fail(self, aid: int | None, msg: str) -> None:
+        self.status, self.error = "failed", msg
+        if aid is not None:
+            try:
+                self.project.finish_analysis(aid, "failed")
+            except Exception:  # the project may be the thing that failed; the message says what happened
+                log.exception("could not mark the analysis failed")
+        self.errored.emit(msg)
+
+    def _progress(self, done: int, total: int) -> None:
+        self.progress.emit(done, total)
+
+    def _flush(self, aid: int, batch: list[dict]) -> None:
+        if not batch:
+            return
+        self.project.append_frames(aid, batch, landmark_subset=OVERLAY_LANDMARKS)
+        # the GUI needs no landmarks from the stream (the overlay reads them back from the project)
+        self.rows.emit([{k: v for k, v in r.items() if not (k[:2] in ("x_", "y_") and k[2:].isdigit())}
+                        for r in batch])
+
+
+def _settings_dict(settings: Any) -> dict[str, Any]:
+    if hasattr(settings, "__dataclass_fields__"):
+        return {k: getattr(settings, k) for k in settings.__dataclass_fields__}
+    return dict(settings) if isinstance(settings, dict) else {"settings": repr(settings)}

@@ -1,0 +1,650 @@
+"""Frame sources: video files (OpenCV's FFmpeg backend) and image-sequence folders behind one interface.
+
+Frame index (0-based, in sequential decode order) is the key. Random access is frame-accurate: `frame(i)` equals
+the i-th frame of a sequential decode. OpenCV's own CAP_PROP_POS_FRAMES seek maps frame numbers to timestamps
+assuming a constant rate and is off by a frame or more for some files, so we never trust the position it reports:
+after a seek we read the presentation time of the frame actually decoded, map it to an index ourselves, and grab
+forward (or seek further back and retry). See docs/io.md ("Frame sources").
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import re
+import warnings
+from abc import ABC, abstractmethod
+from collections import OrderedDict
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import cv2
+import numpy as np
+
+from merstudio.errors import InputError
+
+IMAGE_EXTENSIONS = frozenset({".jpg", ".jpeg", ".png", ".bmp", ".tif", ".tiff"})
+VIDEO_EXTENSIONS = frozenset({".mp4", ".avi", ".mov", ".mkv", ".m4v", ".webm", ".mpg", ".mpeg", ".wmv", ".flv",
+                              ".ts", ".mts", ".m2ts", ".3gp"})
+# Containers that store no frame count: OpenCV estimates it from duration x fps.
+_NO_COUNT_CONTAINERS = frozenset({".mkv", ".webm", ".ts", ".mts", ".m2ts", ".flv", ".mpg", ".mpeg"})
+
+DEFAULT_FOLDER_FPS = 30.0
+HEAD_SAMPLE = 32  # frames timed at open to detect variable frame rate
+FORWARD_LIMIT = 96  # decode forward instead of seeking when the target is at most this far ahead
+CACHE_BYTES = 64 * 1024 * 1024  # LRU of decoded frames (at least 2, at most 32 frames)
+_SEEK_MARGINS = (2, 18, 66, 258)  # seek this many frames before the target, growing after an overshoot
+_TAIL = 2  # frames checked at the end of a video at open
+
+_DIGITS = re.compile(r"([0-9]+)")
+
+
+def natural_sort_key(name: str) -> tuple[Any, ...]:
+    """Sort key that orders embedded numbers by value: img2 < img10, 006_1_2_0009 < 006_1_2_0010."""
+    parts = _DIGITS.split(name)
+    # re.split with a group alternates text (even positions) and digits (odd), so positions compare like with like.
+    key = tuple(int(p) if k % 2 else p.casefold() for k, p in enumerate(parts))
+    return (key, name)  # the raw name breaks ties (img1 vs img01) deterministically
+
+
+# (pattern on one path component, fps). CAS(ME)^n must come before CASME II, which must come before CASME (I).
+_DATASET_FPS: tuple[tuple[re.Pattern[str], float], ...] = (
+    (re.compile(r"^cas\(me\)\^?[23]|^casme\^[23]|^cas\(me\)[23]", re.I), 30.0),
+    (re.compile(r"^casme[ _-]?(2|ii)([ _-]|$)", re.I), 200.0),
+    (re.compile(r"^casme([ _-]|$)", re.I), 60.0),
+    (re.compile(r"^samm([ _-]|$)", re.I), 200.0),
+)
+
+
+def dataset_fps_hint(path: str | os.PathLike[str]) -> float | None:
+    """The recording rate of a known dataset's frame folders, from the dataset's folder names (see
+    ../shared/reference/datasets.md), or None. Image folders carry no rate, so this beats a blind default."""
+    parts = Path(path).resolve().parts if Path(path).exists() else Path(path).parts
+    for part in parts:
+        for pattern, fps in _DATASET_FPS:
+            if pattern.search(part):
+                return fps
+    lowered = [p.lower() for p in parts]
+    if any(p.startswith("smic") for p in lowered):
+        if "hs" in lowered:
+            return 100.0
+        if "vis" in lowered or "nir" in lowered:
+            return 25.0
+    return None
+
+
+def detect_vfr(times_s: np.ndarray, fps: float) -> bool:
+    """True when consecutive presentation times (seconds) stray from 1/fps by more than a quarter frame plus the
+    1 ms rounding of millisecond-timebase containers (mkv stores 33, 34, 33 ms for 30 fps)."""
+    times = np.asarray(times_s, dtype=np.float64)
+    if times.size < 2 or not fps > 0:
+        return False
+    dt = 1.0 / fps
+    return bool(np.any(np.abs(np.diff(times) - dt) > 0.25 * dt + 0.0011))
+
+
+class _LRU:
+    """Small cache of decoded frames keyed by index; callers get copies so they may write to them."""
+
+    def __init__(self, frame_bytes: int) -> None:
+        self.capacity = int(min(32, max(2, CACHE_BYTES // max(1, frame_bytes))))
+        self._items: OrderedDict[int, np.ndarray] = OrderedDict()
+
+    def get(self, i: int) -> np.ndarray | None:
+        img = self._items.get(i)
+        if img is None:
+            return None
+        self._items.move_to_end(i)
+        return img.copy()
+
+    def put(self, i: int, img: np.ndarray) -> None:
+        self._items[i] = img.copy()
+        self._items.move_to_end(i)
+        while len(self._items) > self.capacity:
+            self._items.popitem(last=False)
+
+    def clear(self) -> None:
+        self._items.clear()
+
+
+class FrameSource(ABC):
+    """A sequence of RGB uint8 frames with timestamps. Not thread-safe: use one source per thread
+    (iter_frames has its own decoder, so a running iteration and frame() calls do not disturb each other)."""
+
+    path: Path
+    fps: float
+    size: tuple[int, int]  # (width, height)
+
+    @property
+    @abstractmethod
+    def frame_count(self) -> int: ...
+
+    @property
+    @abstractmethod
+    def timestamps(self) -> np.ndarray:
+        """Seconds from the first frame, one per frame (float64)."""
+
+    @property
+    def is_vfr(self) -> bool:
+        return False
+
+    def timestamp(self, i: int) -> float:
+        """Seconds of frame i from the first frame."""
+        return float(self.timestamps[self._check_index(i)])
+
+    @abstractmethod
+    def frame(self, i: int) -> np.ndarray:
+        """Frame i as RGB uint8 (H, W, 3)."""
+
+    @abstractmethod
+    def iter_frames(self, start: int = 0, stop: int | None = None) -> Iterator[tuple[int, np.ndarray]]:
+        """Yield (index, RGB frame) for start <= index < stop by sequential decode."""
+
+    def close(self) -> None:  # noqa: B027 - optional hook
+        pass
+
+    def __len__(self) -> int:
+        return self.frame_count
+
+    def __enter__(self) -> FrameSource:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def _check_index(self, i: int) -> int:
+        i = int(i)
+        n = self.frame_count
+        if not 0 <= i < n:
+            raise IndexError(f"{self.path}: frame {i} out of range (0..{n - 1})")
+        return i
+
+    def _range(self, start: int, stop: int | None) -> tuple[int, int]:
+        n = self.frame_count
+        stop = n if stop is None else min(int(stop), n)
+        start = max(0, int(start))
+        return start, stop
+
+    def __repr__(self) -> str:
+        w, h = self.size
+        vfr = ", VFR" if self.is_vfr else ""
+        return f"{type(self).__name__}({str(self.path)!r}, {self.frame_count} frames, {self.fps:g} fps, {w}x{h}{vfr})"
+
+
+# ----------------------------------------------------------------------------------------------- image folders
+
+
+class ImageSequenceSource(FrameSource):
+    """Frames from image files (one folder of a dataset clip, or a single image), in natural order."""
+
+    def __init__(self, path: Path, files: list[Path], fps: float) -> None:
+        if not files:
+            raise InputError(f"{path}: no images")
+        if not fps > 0 or not math.isfinite(fps):
+            raise InputError(f"{path}: fps must be a positive number, got {fps}")
+        self.path = path
+        self.files = files
+        self.fps = float(fps)
+        first = self._read(0)
+        self.size = (first.shape[1], first.shape[0])
+        self._cache = _LRU(first.nbytes)
+        self._cache.put(0, first)
+
+    @property
+    def frame_count(self) -> int:
+        return len(self.files)
+
+    @property
+    def timestamps(self) -> np.ndarray:
+        return np.arange(len(self.files), dtype=np.float64) / self.fps
+
+    def timestamp(self, i: int) -> float:
+        return self._check_index(i) / self.fps
+
+    def _read(self, i: int) -> np.ndarray:
+        file = self.files[i]
+        # IMREAD_COLOR gives 3 channels for grey and 16-bit images too (converted to 8-bit).
+        bgr = cv2.imread(str(file), cv2.IMREAD_COLOR)
+        if bgr is None:
+            reason = "file is missing" if not file.exists() else "not a readable image (damaged or wrong format?)"
+            raise InputError(f"{file}: {reason}")
+        if hasattr(self, "size") and (bgr.shape[1], bgr.shape[0]) != self.size:
+            raise InputError(f"{file}: image is {bgr.shape[1]}x{bgr.shape[0]}, the first image of "
+                             f"{self.path} is {self.size[0]}x{self.size[1]}")
+        return cv2.cvtColor(bgr, cv2.COLOR_BGR2RGB)
+
+    def frame(self, i: int) -> np.ndarray:
+        i = self._check_index(i)
+        img = self._cache.get(i)
+        if img is None:
+            img = self._read(i)
+            self._cache.put(i, img)
+        return img
+
+    def iter_frames(self, start: int = 0, stop: int | None = None) -> Iterator[tuple[int, np.ndarray]]:
+        start, stop = self._range(start, stop)
+        for i in range(start, stop):
+            yield i, self._read(i)
+
+
+def _folder_images(folder: Path) -> list[Path]:
+    files = [p for p in folder.iterdir()
+             if p.suffix.lower() in IMAGE_EXTENSIONS and not p.name.startswith(".") and p.is_file()]
+    files.sort(key=lambda p: natural_sort_key(p.name))
+    return files
+
+
+def _no_images_message(folder: Path) -> str:
+    try:
+        entries = list(folder.iterdir())
+    except OSError as exc:
+        return f"{folder}: cannot list folder ({exc.strerror})"
+    subdirs = sum(1 for p in entries if p.is_dir())
+    videos = sum(1 for p in entries if p.suffix.lower() in VIDEO_EXTENSIONS)
+    hint = ""
+    if videos:
+        hint = f"; it holds {videos} video file(s): open one of them"
+    elif subdirs:
+        hint = f"; it holds {subdirs} subfolder(s): open one clip folder"
+    return f"{folder}: no images ({', '.join(sorted(IMAGE_EXTENSIONS))}) in folder{hint}"
+
+
+# ------------------------------------------------------------------------------------------------------- video
+
+
+class _Decoder:
+    """One cv2.VideoCapture plus the index of the frame it holds. Positions come from presentation times read
+    back after each seek (`locate`), never from OpenCV's CAP_PROP_POS_FRAMES."""
+
+    def __init__(self, src: VideoSource) -> None:
+        self.src = src
+        self.cap = src._open_capture()
+        self.cur = -1  # index of the frame last grabbed (-1: before the first frame)
+
+    def grab(self) -> bool:
+        if not self.cap.grab():
+            return False
+        self.cur += 1
+        return True
+
+    def time_ms(self) -> float:
+        return float(self.cap.get(cv2.CAP_PROP_POS_MSEC))
+
+    def retrieve(self) -> np.ndarray:
+        ok, bgr = self.cap.retrieve()
+        if not ok or bgr is None:
+            raise InputError(f"{self.src.path}: frame {self.cur} cannot be decoded (damaged file?)")
+        if bgr.ndim == 2:
+            return cv2.cvtColor(bgr, cv2.COLOR_GRAY2RGB)
+        return cv2.cvtColor(bgr, cv2.COLOR_BGR2RGB)
+
+    def rewind(self) -> None:
+        # Reopening is cheap and, unlike a seek to 0, also works on files whose index is damaged.
+        self.cap.release()
+        self.cap = self.src._open_capture()
+        self.cur = -1
+
+    def forward_to(self, i: int) -> None:
+        while self.cur < i:
+            if not self.grab():
+                raise InputError(f"{self.src.path}: frame {self.cur + 1} cannot be decoded "
+                                 f"(file truncated or damaged?)")
+
+    def seek(self, i: int) -> None:
+        """Leave the decoder holding frame i (grabbed, not yet retrieved)."""
+        src = self.src
+        if src._seekable:
+            for margin in _SEEK_MARGINS:
+                j = i - margin
+                if j <= 0:
+                    break
+                src._request_seek(self.cap, j)
+                if not self.cap.grab():
+                    continue
+                k = src._locate(self.time_ms())
+                if k is None or k > i or k < 0:
+                    continue  # overshoot or unknown position: seek further back
+                self.cur = k
+                self.forward_to(i)
+                return
+        self.rewind()
+        self.forward_to(i)
+
+    def close(self) -> None:
+        self.cap.release()
+
+
+class VideoSource(FrameSource):
+    """A video file decoded with OpenCV's FFmpeg backend. Opening reads about 35 frames (the first 32 and the last
+    few), never the whole file. See the module docstring and docs/io.md for how seeking and VFR work."""
+
+    def __init__(self, path: Path, fps: float | None = None) -> None:
+        self.path = path
+        self._vfr = False
+        self._seekable = True
+        self._times_ms: np.ndarray | None = None  # VFR: presentation time of every frame, once scanned
+        self._scanned = False
+        self._seen_ms = np.empty(0)  # VFR: times met during sequential decode before a scan (NaN: not yet)
+        cap = self._open_capture()
+        try:
+            self._probe(cap)
+        finally:
+            cap.release()
+        if fps is not None:
+            if not fps > 0 or not math.isfinite(fps):
+                raise InputError(f"{path}: fps must be a positive number, got {fps}")
+            # A given rate overrides the container's for timestamps (high-speed cameras often store a nominal
+            # rate); frame positions still come from the container's own timing.
+            self.fps = float(fps)
+            self._fps_override = True
+        self._decoder = _Decoder(self)
+        self._cache = _LRU(self.size[0] * self.size[1] * 3)
+        self._cache.put(0, self._first)
+        del self._first
+
+    # -- opening ------------------------------------------------------------------------------------------------
+
+    def _open_capture(self) -> cv2.VideoCapture:
+        cap = cv2.VideoCapture(str(self.path), cv2.CAP_FFMPEG)
+        if not cap.isOpened():
+            cap.release()
+            raise InputError(f"{self.path}: not a readable video (no video frames, an unknown format, or a "
+                             f"damaged or truncated file)")
+        return cap
+
+    def _probe(self, cap: cv2.VideoCapture) -> None:
+        path = self.path
+        self._fps_override = False
+        fps = float(cap.get(cv2.CAP_PROP_FPS))
+        reported = int(round(cap.get(cv2.CAP_PROP_FRAME_COUNT)))
+        if not (fps > 0 and math.isfinite(fps) and fps < 10000):
+            warnings.warn(f"{path}: no valid frame rate in the file; assuming {DEFAULT_FOLDER_FPS:g} fps",
+                          stacklevel=4)
+            fps = DEFAULT_FOLDER_FPS
+        self.fps = self._container_fps = fps
+        self._dt_ms = 1000.0 / fps
+
+        head: list[float] = []
+        want = HEAD_SAMPLE if reported <= 0 else min(HEAD_SAMPLE, reported)
+        while len(head) < want and cap.grab():
+            head.append(float(cap.get(cv2.CAP_PROP_POS_MSEC)))
+            if len(head) == 1:
+                ok, bgr = cap.retrieve()
+                if not ok or bgr is None:
+                    raise InputError(f"{path}: the first frame cannot be decoded (unsupported codec or damaged file)")
+                self._first = cv2.cvtColor(bgr, cv2.COLOR_GRAY2RGB if bgr.ndim == 2 else cv2.COLOR_BGR2RGB)
+        if not head:
+            raise InputError(f"{path}: video has no frames" if reported <= 0
+                             else f"{path}: no frame can be decoded (unsupported codec or damaged file)")
+        self.size = (self._first.shape[1], self._first.shape[0])
+        if reported > 0 and len(head) < want:
+            raise InputError(f"{path}: video is truncated or damaged: the file says {reported} frames, "
+                             f"only {len(head)} can be decoded")
+        head = self._fix_first_time(head)
+        self._t0_ms = head[0]
+
+        if len(set(head)) == 1 and len(head) > 1:
+            # No usable timestamps (raw streams): positions can only be counted from the start.
+            self._seekable = False
+            warnings.warn(f"{path}: the video has no frame timestamps; random access decodes from the start "
+                          f"(re-encode it for fast seeking)", stacklevel=4)
+        # Grid of a constant rate: index k sits at base + k*dt. Fit on frames 1.. (frame 0 may carry a DTS).
+        ks = np.arange(1, len(head))
+        self._base_ms = float(np.median(np.asarray(head[1:]) - ks * self._dt_ms)) if len(head) > 1 else head[0]
+        vfr = self._seekable and detect_vfr(np.asarray(head[1:]) / 1000.0, fps)
+
+        if reported > len(head):
+            count, irregular = self._probe_tail(cap, reported, len(head), vfr)
+            vfr = vfr or irregular
+        elif reported > 0 or len(head) < HEAD_SAMPLE:
+            count = len(head)  # every frame is in the head sample
+        else:
+            count = -1  # no count in the file: the scan below counts
+        self._count = count
+        self._vfr = vfr
+        self._seen_ms = np.full(max(count, 0), np.nan)
+        if count < 0 or (vfr and path.suffix.lower() in _NO_COUNT_CONTAINERS):
+            self._scan()  # the container's count is missing or only an estimate: count and time every frame now
+        if vfr:
+            warnings.warn(f"{path}: variable frame rate (frame times are not a constant {fps:g} fps); timestamps "
+                          f"come from each frame's presentation time and random access uses a frame index built "
+                          f"in one pass. Re-encoding to a constant rate is recommended.", stacklevel=4)
+
+    def _fix_first_time(self, head: list[float]) -> list[float]:
+        # OpenCV reports the DTS instead of the PTS for a frame whose PTS is exactly 0 (the first one), which is
+        # negative for B-frame streams. Frame times are relative to the stream start, so the first is >= 0.
+        if len(head) > 1 and (head[0] < 0 or head[0] >= head[1]):
+            head = [0.0 if head[1] > 0 else head[1] - self._dt_ms, *head[1:]]
+        return head
+
+    def _probe_tail(self, cap: cv2.VideoCapture, reported: int, decoded: int, vfr: bool) -> tuple[int, bool]:
+        """Decode the last frames: (frame count, timing irregular). A constant-rate file must end on the frame
+        its count names; anything else is treated as irregular (VFR) and indexed by a scan when needed."""
+        times: list[float] = []
+        bound = 0
+        decodable = False
+        for back in (_TAIL, _SEEK_MARGINS[2]):
+            self._request_seek(cap, max(decoded, reported - back))
+            bound = back + FORWARD_LIMIT
+            times = []
+            while len(times) < bound and cap.grab():
+                times.append(float(cap.get(cv2.CAP_PROP_POS_MSEC)))
+            decodable = decodable or bool(times)
+            # Retry further back when nothing decoded or the landing frame has no usable time (B-frame AVI
+            # decoders flush the last frames with time 0).
+            if (times and self._locate(times[0]) is not None) or reported - back <= decoded:
+                break
+        if not decodable:
+            raise InputError(f"{self.path}: video is truncated or damaged: the file says {reported} frames, the "
+                             f"last ones cannot be decoded")
+        if vfr or not times or len(times) >= bound:
+            return reported, True  # timing is off the constant-rate grid (or the seek landed far away)
+        # Decoders flush the last frames of a B-frame stream in AVI without a time (reported as 0): anchor on the
+        # first timed frame and count the rest.
+        valid = len(times)
+        while valid > 1 and times[valid - 1] <= times[valid - 2]:
+            valid -= 1
+        anchor = self._locate(times[0])
+        if anchor is None or detect_vfr(np.asarray(times[:valid]) / 1000.0, self._container_fps):
+            return reported, True
+        last = anchor + len(times) - 1
+        if last + 1 == reported:
+            return reported, False
+        if abs(last + 1 - reported) <= 1 and self.path.suffix.lower() in _NO_COUNT_CONTAINERS:
+            return last + 1, False  # the duration-based estimate rounded the other way
+        if last + 1 < reported:
+            # On the grid right up to an early end of the stream: the rest of the file is missing.
+            raise InputError(f"{self.path}: video is truncated or damaged: the file says {reported} frames, "
+                             f"decoding ends after {last + 1}")
+        return reported, True
+
+    # -- positions ----------------------------------------------------------------------------------------------
+
+    def _request_seek(self, cap: cv2.VideoCapture, j: int) -> None:
+        if self._times_ms is not None:
+            # VFR: seek by time (OpenCV converts to its own frame number with the mean rate).
+            cap.set(cv2.CAP_PROP_POS_MSEC, float(self._times_ms[min(j, len(self._times_ms) - 1)]))
+        else:
+            cap.set(cv2.CAP_PROP_POS_FRAMES, j)
+
+    def _locate(self, t_ms: float) -> int | None:
+        """Index of the frame presented at t_ms, or None when t_ms matches no frame."""
+        if self._times_ms is not None:
+            k = int(np.searchsorted(self._times_ms, t_ms))
+            for c in (k - 1, k):
+                if 0 <= c < len(self._times_ms) and abs(self._times_ms[c] - t_ms) < 0.01:
+                    return c
+            return None
+        if self._vfr:
+            return None
+        k = (t_ms - self._base_ms) / self._dt_ms
+        kr = round(k)
+        return int(kr) if abs(k - kr) < 0.3 and kr >= 0 else None
+
+    def _scan(self) -> None:
+        """One grab-only pass recording every frame's presentation time."""
+        cap = self._open_capture()
+        times: list[float] = []
+        try:
+            while cap.grab():
+                times.append(float(cap.get(cv2.CAP_PROP_POS_MSEC)))
+        finally:
+            cap.release()
+        self._install_index(times)
+
+    def _install_index(self, times: list[float]) -> None:
+        """Adopt the presentation times of every frame (from a scan or a complete sequential pass)."""
+        if not times:
+            raise InputError(f"{self.path}: no frame can be decoded")
+        if 0 < len(times) < self._count and self.path.suffix.lower() not in _NO_COUNT_CONTAINERS:
+            raise InputError(f"{self.path}: video is truncated or damaged: the file says {self._count} frames, "
+                             f"only {len(times)} can be decoded")
+        times = self._fix_first_time(times)
+        self._scanned = True
+        self._count = len(times)
+        self._seen_ms = np.empty(0)
+        if hasattr(self, "_cache"):  # absent while the constructor probes
+            self._cache.clear()
+        if np.any(np.diff(times) <= 0):
+            # Repeated or unordered times: positions cannot be told apart by time, and the times are no use.
+            self._seekable = False
+            self._fps_override = True  # timestamps from the nominal rate
+            warnings.warn(f"{self.path}: frame times are repeated or out of order; timestamps assume "
+                          f"{self.fps:g} fps and random access decodes from the start", stacklevel=3)
+            return
+        self._times_ms = np.asarray(times, dtype=np.float64)
+        self._t0_ms = times[0]
+
+    def _became_irregular(self, i: int, times: list[float]) -> None:
+        """A sequential pass met a frame off the constant-rate grid that the checks at open did not see (a
+        container without a frame count with dropped frames in the middle)."""
+        warnings.warn(f"{self.path}: frame {i} is off the constant {self.fps:g} fps grid (variable frame rate or "
+                      f"dropped frames); from here on timestamps come from each frame's presentation time and "
+                      f"the frame count from decoding", stacklevel=3)
+        self._vfr = True
+        self._cache.clear()
+        self._seen_ms = np.full(max(self._count, len(times)), np.nan)
+        self._seen_ms[:len(times)] = times
+
+    def _ensure_index(self) -> None:
+        if self._vfr and not self._scanned:
+            self._scan()
+
+    # -- public API ---------------------------------------------------------------------------------------------
+
+    @property
+    def frame_count(self) -> int:
+        return self._count
+
+    @property
+    def is_vfr(self) -> bool:
+        return self._vfr
+
+    @property
+    def timestamps(self) -> np.ndarray:
+        if not self._fps_override:
+            self._ensure_index()
+            if self._times_ms is not None and not self._fps_override:
+                return (self._times_ms - self._t0_ms) / 1000.0
+        return np.arange(self._count, dtype=np.float64) / self.fps
+
+    def timestamp(self, i: int) -> float:
+        i = self._check_index(i)
+        if self._fps_override or not (self._vfr or self._times_ms is not None):
+            return i / self.fps
+        if not self._scanned and i < len(self._seen_ms) and not np.isnan(self._seen_ms[i]):
+            return float(self._seen_ms[i] - self._t0_ms) / 1000.0  # met during iter_frames: no scan needed
+        self._ensure_index()
+        if self._times_ms is not None and not self._fps_override:
+            return float(self._times_ms[i] - self._t0_ms) / 1000.0
+        return i / self.fps
+
+    def frame(self, i: int) -> np.ndarray:
+        i = self._check_index(i)
+        img = self._cache.get(i)
+        if img is not None:
+            return img
+        dec = self._decoder
+        if 0 <= i - dec.cur <= FORWARD_LIMIT:
+            dec.forward_to(i)  # sequential access (frame(i), frame(i+1), ...) never re-seeks
+        else:
+            self._ensure_index()
+            dec.seek(i)
+        img = dec.retrieve()
+        self._cache.put(i, img)
+        return img
+
+    def iter_frames(self, start: int = 0, stop: int | None = None) -> Iterator[tuple[int, np.ndarray]]:
+        """Sequential decode. With stop=None it runs to the real end of the stream. A complete pass from frame 0
+        also checks every frame's time against the constant-rate grid and, for VFR files, records the times
+        (so `timestamp(i)` inside the loop needs no extra pass, and the index is built for free)."""
+        to_end = stop is None
+        start, stop = self._range(start, stop)
+        if start >= stop:
+            return
+        full_pass = start == 0 and to_end and not self._scanned
+        if start > 0:
+            self._ensure_index()
+        times: list[float] = []
+        dec = _Decoder(self)
+        try:
+            if start > 0:
+                dec.seek(start)
+            else:
+                dec.forward_to(0)
+            while True:
+                i = dec.cur
+                if full_pass:
+                    t = dec.time_ms() if i else self._t0_ms
+                    if (not self._vfr and i > 0 and self._seekable and t > times[-1]
+                            and self._locate(t) != i and not self._fps_override):
+                        self._became_irregular(i, times)
+                    times.append(t)
+                    if self._vfr and i < len(self._seen_ms):
+                        self._seen_ms[i] = t
+                yield i, dec.retrieve()
+                if not to_end and i + 1 >= stop:
+                    break
+                if not dec.grab():
+                    if to_end and (i + 1 >= self._count or (full_pass and self._vfr)):
+                        break
+                    raise InputError(f"{self.path}: frame {i + 1} cannot be decoded (file truncated or damaged?)")
+            if full_pass and not self._scanned and (self._vfr or len(times) != self._count):
+                self._install_index(times)
+        finally:
+            dec.close()
+
+    def close(self) -> None:
+        self._decoder.close()
+        self._cache.clear()
+
+
+# ------------------------------------------------------------------------------------------------------- entry
+
+
+def open_source(path: str | os.PathLike[str], fps: float | None = None) -> FrameSource:
+    """Open a video file, an image-sequence folder, or a single image as a FrameSource.
+
+    fps: for folders, the rate of the sequence (default: a known dataset's rate from its folder names, else 30);
+    for videos, overrides the container's rate for timestamps. Raises InputError (one line naming the file).
+    """
+    p = Path(path).expanduser()
+    if not p.exists():
+        raise InputError(f"{p}: no such file or folder")
+    if p.is_dir():
+        try:
+            files = _folder_images(p)
+        except OSError as exc:
+            raise InputError(f"{p}: cannot list folder ({exc.strerror})") from None
+        if not files:
+            raise InputError(_no_images_message(p))
+        rate = fps if fps is not None else (dataset_fps_hint(p) or DEFAULT_FOLDER_FPS)
+        return ImageSequenceSource(p, files, rate)
+    if not os.access(p, os.R_OK):
+        raise InputError(f"{p}: permission denied")
+    if p.stat().st_size == 0:
+        raise InputError(f"{p}: file is empty")
+    if p.suffix.lower() in IMAGE_EXTENSIONS:
+        return ImageSequenceSource(p, [p], fps if fps is not None else DEFAULT_FOLDER_FPS)
+    return VideoSource(p, fps=fps)

@@ -1,0 +1,226 @@
+"""Checkpoints: MENet weights + metadata in one torch file, read back with torch.load(weights_only=True).
+
+File layout (a plain dict, so the safe unpickler accepts it):
+    {"format": "merstudio-checkpoint", "format_version": 1, "meta": {...}, "state_dict": {name: tensor}}
+meta holds only JSON-like values (dict/list/str/int/float/bool/None). save_checkpoint fills in
+model_config, class_names, aus, n_parameters, merstudio_version, created, format_version; the caller adds what it
+knows, by convention:
+    input     {"modality": "flow"|"grey"|"flow+grey", "size", "T", "flow_method", "flow_size", "span_s"}
+              (merstudio.model.inputs.InputSettings.to_dict())
+    training  {"datasets", "protocol", "n_samples", "subjects", "epochs", "seed", "command", ...}
+    metrics   {"uf1", "uar", "accuracy", ...}
+    parent    path or name of the checkpoint this one was fine-tuned from (None for a fresh model)
+    prior     the AU -> class prior (A x K nested lists) used in training, if any
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import os
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import torch
+from torch import nn
+
+from merstudio import __version__
+from merstudio.errors import CheckpointError, InputError, OutputError
+from merstudio.model.config import ModelConfig
+from merstudio.model.network import MENet, count_parameters
+
+FORMAT = "merstudio-checkpoint"
+FORMAT_VERSION = 1
+
+
+def _unwrap(model: nn.Module) -> nn.Module:
+    return getattr(model, "module", model)  # DistributedDataParallel / DataParallel
+
+
+def _plain(x: Any, where: str) -> Any:
+    """A copy of x made only of types torch.load(weights_only=True) accepts; numpy and paths converted."""
+    if x is None or isinstance(x, bool | int | float | str):
+        return x
+    if isinstance(x, np.generic):
+        return x.item()
+    if isinstance(x, np.ndarray):
+        return x.tolist()
+    if isinstance(x, torch.Tensor):
+        return x.detach().cpu().tolist()
+    if isinstance(x, Path):
+        return str(x)
+    if isinstance(x, dict):
+        out = {}
+        for k, v in x.items():
+            if not isinstance(k, str):
+                raise ValueError(f"checkpoint meta: key {k!r} at {where or 'top level'} is not a string")
+            out[k] = _plain(v, f"{where}.{k}" if where else k)
+        return out
+    if isinstance(x, list | tuple):
+        return [_plain(v, f"{where}[{i}]") for i, v in enumerate(x)]
+    raise ValueError(f"checkpoint meta: {where or 'value'} has type {type(x).__name__}, which cannot be stored")
+
+
+def save_checkpoint(path: str | Path, model: nn.Module, meta: dict[str, Any] | None = None) -> Path:
+    """Write weights + metadata atomically (temporary file in the same folder, then os.replace).
+
+    Raises OutputError when the file cannot be written, ValueError for meta that cannot be stored or that
+    contradicts the model (class_names / aus differing from its config)."""
+    path = Path(path)
+    net = _unwrap(model)
+    cfg: ModelConfig = net.cfg
+    user = _plain(dict(meta or {}), "")
+    for key, value in (("class_names", cfg.class_names), ("aus", cfg.aus)):
+        if key in user and list(user[key]) != list(value):
+            raise ValueError(f"checkpoint meta: {key} {user[key]} differ from the model's {value}")
+    full = {
+        **user,
+        "model_config": cfg.to_dict(),
+        "class_names": list(cfg.class_names),
+        "aus": list(cfg.aus),
+        "n_parameters": count_parameters(net),
+        "merstudio_version": __version__,
+        "created": _dt.datetime.now(_dt.UTC).isoformat(timespec="seconds"),
+        "format_version": FORMAT_VERSION,
+    }
+    full.setdefault("parent", None)
+    payload = {
+        "format": FORMAT,
+        "format_version": FORMAT_VERSION,
+        "meta": full,
+        "state_dict": {k: v.detach().cpu().clone() for k, v in net.state_dict().items()},
+    }
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with open(tmp, "wb") as fh:
+            torch.save(payload, fh)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except OSError as e:
+        tmp.unlink(missing_ok=True)
+        raise OutputError(f"{path}: cannot write checkpoint ({e.strerror or e})") from None
+    return path
+
+
+def _fail(path: Path, why: str) -> CheckpointError:
+    return CheckpointError(f"{path}: {why}")
+
+
+def read_checkpoint_meta(path: str | Path) -> dict[str, Any]:
+    """The metadata alone (validated like load_checkpoint, without building the model)."""
+    return _read(Path(path), "cpu")[0]
+
+
+def _read(path: Path, map_location: Any) -> tuple[dict[str, Any], dict[str, torch.Tensor]]:
+    if not path.is_file():
+        raise _fail(path, "no such checkpoint file")
+    try:
+        payload = torch.load(path, map_location=map_location, weights_only=True)
+    except Exception as e:  # noqa: BLE001 - zip, pickle, EOF and "unsafe global" errors all mean the same
+        first = str(e).strip().splitlines()[0][:160] if str(e).strip() else type(e).__name__
+        raise _fail(path, f"not a readable merstudio checkpoint (corrupt, truncated or unsafe: {first})") from None
+    if not isinstance(payload, dict) or payload.get("format") != FORMAT:
+        raise _fail(path, "not a merstudio checkpoint (no 'format: merstudio-checkpoint' header)")
+    version = payload.get("format_version")
+    if not isinstance(version, int) or version < 1:
+        raise _fail(path, f"invalid format_version {version!r}")
+    if version > FORMAT_VERSION:
+        raise _fail(path, f"written by a newer merstudio (checkpoint format {version}; this version reads "
+                          f"up to {FORMAT_VERSION}): update merstudio")
+    meta, state = payload.get("meta"), payload.get("state_dict")
+    if not isinstance(meta, dict) or not isinstance(state, dict):
+        raise _fail(path, "missing 'meta' or 'state_dict'")
+    if not all(isinstance(v, torch.Tensor) for v in state.values()):
+        raise _fail(path, "state_dict holds something other than tensors")
+    for key in ("model_config", "class_names", "aus"):
+        if key not in meta:
+            raise _fail(path, f"metadata lacks '{key}'")
+    return meta, state
+
+
+def load_checkpoint(path: str | Path, map_location: str | torch.device = "cpu") -> tuple[MENet, dict[str, Any]]:
+    """(model in eval mode on map_location, meta). Any problem -> CheckpointError("<path>: <why>")."""
+    path = Path(path)
+    meta, state = _read(path, map_location)
+    try:
+        cfg = ModelConfig.from_dict(meta["model_config"])
+    except InputError as e:
+        raise _fail(path, f"incompatible {e}") from None
+    if list(meta["class_names"]) != cfg.class_names or [int(a) for a in meta["aus"]] != cfg.aus:
+        raise _fail(path, "class_names / aus in the metadata contradict the model config")
+    inp = meta.get("input")
+    if isinstance(inp, dict) and "modality" in inp:
+        from merstudio.model.inputs import InputSettings
+
+        try:
+            settings = InputSettings.from_dict(inp)
+        except InputError as e:
+            raise _fail(path, f"bad input settings: {e}") from None
+        if settings.channels != cfg.in_channels or settings.size != cfg.input_size:
+            raise _fail(path, f"input settings ({settings.modality}, {settings.channels} channels, "
+                              f"{settings.size} px) contradict the model ({cfg.in_channels} channels, "
+                              f"{cfg.input_size} px)")
+    model = MENet(cfg)
+    own = model.state_dict()
+    missing = sorted(set(own) - set(state))
+    unexpected = sorted(set(state) - set(own))
+    wrong = sorted(k for k in set(own) & set(state) if tuple(own[k].shape) != tuple(state[k].shape))
+    if missing or unexpected or wrong:
+        bits = []
+        for label, keys in (("missing", missing), ("unexpected", unexpected), ("wrong shape", wrong)):
+            if keys:
+                bits.append(f"{label}: {', '.join(keys[:4])}{' ...' if len(keys) > 4 else ''}")
+        raise _fail(path, f"weights do not fit the model config ({'; '.join(bits)})")
+    model.load_state_dict(state, strict=True)
+    device = torch.device(map_location) if isinstance(map_location, str | torch.device) else torch.device("cpu")
+    model.to(device).eval()
+    return model, meta
+
+
+def transfer_weights(src: nn.Module | dict[str, torch.Tensor], dst: nn.Module) -> list[str]:
+    """Copy every tensor whose name and shape match from src (a model or state dict) into dst, e.g. to fine-tune
+    a checkpoint with a different class list (the classifier and centres stay fresh). Returns the copied names."""
+    sd = src if isinstance(src, dict) else _unwrap(src).state_dict()
+    target = _unwrap(dst)
+    own = target.state_dict()
+    take = {k: v for k, v in sd.items() if k in own and tuple(own[k].shape) == tuple(v.shape)}
+    own.update({k: v.to(own[k].device, own[k].dtype) for k, v in take.items()})
+    target.load_state_dict(own)
+    return sorted(take)
+
+
+def describe_checkpoint(meta: dict[str, Any]) -> str:
+    """A few human-readable lines: what the model is, its input, how it was trained, how well it did."""
+    cfg = meta.get("model_config", {}) or {}
+    on = [name for name, key in (("MSWM", "use_mswm"), ("AU module", "use_au"), ("clustering", "use_cluster"),
+                                 ("ConvLSTM", "use_convlstm")) if cfg.get(key, False)]
+    off = [name for name, key in (("MSWM", "use_mswm"), ("AU module", "use_au"), ("clustering", "use_cluster"),
+                                  ("ConvLSTM", "use_convlstm")) if not cfg.get(key, True)]
+    classes = meta.get("class_names", [])
+    aus = meta.get("aus", [])
+    lines = [
+        f"merstudio checkpoint (format {meta.get('format_version', '?')}, merstudio "
+        f"{meta.get('merstudio_version', '?')}, created {meta.get('created', '?')})",
+        f"classes ({len(classes)}): {', '.join(map(str, classes))}",
+        f"AUs ({len(aus)}): {', '.join(f'AU{int(a)}' for a in aus)}",
+        f"network: MENet width {cfg.get('width', '?')}, depth {cfg.get('depth', '?')}, "
+        f"{meta.get('n_parameters', '?')} parameters; modules: {', '.join(on) or 'backbone only'}"
+        + (f" (ablated: {', '.join(off)})" if off else ""),
+    ]
+    inp = meta.get("input")
+    if isinstance(inp, dict):
+        lines.append(f"input: {inp.get('modality', '?')} {inp.get('size', '?')}x{inp.get('size', '?')}, "
+                     f"T={inp.get('T', '?')}, flow {inp.get('flow_method', '?')} at {inp.get('flow_size', '?')} px")
+    else:
+        lines.append(f"input: {cfg.get('in_channels', '?')} channels, {cfg.get('input_size', '?')} px, "
+                     f"T={cfg.get('T', '?')}")
+    for key in ("training", "metrics"):
+        block = meta.get(key)
+        if isinstance(block, dict) and block:
+            items = [f"{k} {v:.3f}" if isinstance(v, float) else f"{k} {v}" for k, v in block.items()
+                     if not isinstance(v, dict | list) or len(str(v)) <= 60]
+            lines.append(f"{key}: " + "; ".join(items))
+    lines.append(f"parent: {meta.get('parent') or 'none (trained from scratch)'}")
+    return "\n".join(lines)

@@ -1,0 +1,219 @@
+"""Streaming per-frame inference: aligned faces of each track in, per-frame class and AU probabilities out.
+
+For every pushed frame f of a track, a window of T steps ends at f: the onset proxy is the track's frame nearest
+to f - span (span = span_s * fps frames, from the checkpoint's input settings), the steps are
+step_indices(onset, f, T) (the nearest earlier frame the track has, when frames are missing), and the input is
+built exactly as in training (merstudio.model.inputs). Windows of all tracks are batched; push() returns the
+predictions that are ready (in push order), so they lag by up to batch_size frames; flush() returns the rest.
+
+Motion gate (long interview video is mostly not a micro-expression): the motion of a window is the 98th
+percentile of the onset -> frame flow magnitude inside the face (flow_size px, border excluded). Below
+motion_threshold the frame is not sent to the network: it gets probs one-hot on the "none" class when the model
+has one (else all zeros: no expression claimed) and AU probabilities 0. With motion_threshold = 0 every frame
+is predicted. A model with a "none" class (trained on frames outside annotated intervals) can also say "none"
+for frames that move (talking, blinking, head motion residue).
+"""
+
+from __future__ import annotations
+
+import re
+from collections import deque
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import torch
+
+from merstudio.errors import InputError
+from merstudio.model.inputs import InputSettings, flow_to_channels, grey_u8, shrink, step_indices
+from merstudio.model.network import MENet
+
+NONE_CLASS = "none"
+DEFAULT_MOTION_THRESHOLD = 0.3  # px at flow_size (128 = the aligned face): below sensor/alignment noise of MEs
+GATE_PERCENTILE = 98.0
+GATE_BORDER = 0.08  # fraction of the face side left out of the gate (flow at image borders is unreliable)
+
+
+def class_column(name: str) -> str:
+    """Per-frame table column of a class probability: p_<class> (non-word characters become '_')."""
+    return "p_" + re.sub(r"\W+", "_", str(name).strip()).strip("_").lower()
+
+
+def au_column(au: int) -> str:
+    """Per-frame table column of a learned AU probability: AU01_p."""
+    return f"AU{int(au):02d}_p"
+
+
+def prediction_columns(class_names: Sequence[str], aus: Sequence[int]) -> list[str]:
+    return [class_column(c) for c in class_names] + [au_column(a) for a in aus]
+
+
+@dataclass
+class FramePrediction:
+    track_id: int
+    frame_index: int
+    probs: np.ndarray  # (K,) class probabilities (all 0 for a gated frame of a model without a "none" class)
+    au_probs: np.ndarray  # (A,) AU probabilities
+    motion: float = 0.0  # onset -> frame motion used by the gate (px at flow_size); NaN when not measured
+    gated: bool = False  # True: below the motion gate, not sent to the network
+
+    def as_row(self, class_names: Sequence[str], aus: Sequence[int]) -> dict[str, float]:
+        row = {class_column(c): float(p) for c, p in zip(class_names, self.probs, strict=True)}
+        row.update({au_column(a): float(p) for a, p in zip(aus, self.au_probs, strict=True)})
+        return row
+
+
+@dataclass
+class _Entry:
+    pred: FramePrediction
+    x: np.ndarray | None = None  # (T, C, S, S) while waiting for the network
+    done: bool = False
+
+
+@dataclass
+class _Track:
+    frames: deque = field(default_factory=deque)  # (frame_index, grey uint8 flow_size x flow_size)
+    last: int = -1
+
+
+def settings_from(meta: dict[str, Any], model: MENet) -> InputSettings:
+    """The checkpoint's input settings, or ones implied by the model config for a checkpoint without them."""
+    cfg = model.cfg
+    inp = meta.get("input") if isinstance(meta, dict) else None
+    if isinstance(inp, dict) and "modality" in inp:
+        s = InputSettings.from_dict(inp)
+    else:
+        modality = {3: "flow", 1: "grey", 4: "flow+grey"}[cfg.in_channels]
+        s = InputSettings(modality=modality, size=cfg.input_size, T=cfg.T)
+    if s.channels != cfg.in_channels or s.size != cfg.input_size:
+        raise InputError(f"input settings {s.modality} {s.size} px do not fit the model "
+                         f"({cfg.in_channels} channels, {cfg.input_size} px)")
+    return s
+
+
+def pick_device(device: str | torch.device | None = None) -> torch.device:
+    """CUDA when available (and not overridden), else CPU."""
+    if device is not None:
+        return torch.device(device)
+    return torch.device("cuda" if torch.cuda.is_available() else "cpu")
+
+
+class FramePredictor:
+    """Sliding-window per-frame predictor over one or more face tracks (not thread-safe: one per worker)."""
+
+    def __init__(self, model: MENet, meta: dict[str, Any] | None = None, device: str | torch.device | None = None,
+                 batch_size: int = 32, fps: float = 30.0, span_s: float | None = None,
+                 motion_threshold: float = DEFAULT_MOTION_THRESHOLD) -> None:
+        if batch_size < 1:
+            raise InputError(f"batch_size must be >= 1, got {batch_size}")
+        if not fps > 0:
+            raise InputError(f"fps must be > 0, got {fps}")
+        self.meta = dict(meta or {})
+        self.settings = settings_from(self.meta, model)
+        self.device = pick_device(device)
+        self.model = model.to(self.device).eval()
+        self.class_names = list(model.cfg.class_names)
+        self.aus = list(model.cfg.aus) if model.cfg.use_au else []
+        self.columns = prediction_columns(self.class_names, self.aus)
+        self.batch_size = int(batch_size)
+        self.span = max(1, round((span_s if span_s is not None else self.settings.span_s) * fps))
+        self.motion_threshold = float(motion_threshold)
+        self._none = self.class_names.index(NONE_CLASS) if NONE_CLASS in self.class_names else None
+        self._tracks: dict[int, _Track] = {}
+        self._queue: deque[_Entry] = deque()
+        self._waiting = 0
+        fs = self.settings.flow_size
+        b = round(GATE_BORDER * fs)
+        self._gate_slice = (slice(b, fs - b), slice(b, fs - b))
+
+    # -- public -----------------------------------------------------------------------------------------------
+    def push(self, track_id: int, frame_index: int, aligned_grey: np.ndarray) -> list[FramePrediction]:
+        """Add the aligned face of `track_id` at `frame_index` (increasing per track); returns ready predictions."""
+        tr = self._tracks.setdefault(int(track_id), _Track())
+        f = int(frame_index)
+        if f <= tr.last:
+            raise InputError(f"track {track_id}: frame {f} pushed after frame {tr.last} (frames must increase)")
+        tr.last = f
+        tr.frames.append((f, grey_u8(aligned_grey, self.settings.flow_size)))
+        while len(tr.frames) > 1 and tr.frames[1][0] <= f - self.span:  # keep one frame at or before f - span
+            tr.frames.popleft()
+        self._queue.append(self._make_entry(int(track_id), f, tr))
+        if self._waiting >= self.batch_size:
+            self._run()
+        return self._ready()
+
+    def flush(self) -> list[FramePrediction]:
+        """Predict everything still waiting and return it (call at the end of the video)."""
+        if self._waiting:
+            self._run()
+        return self._ready()
+
+    def reset(self, track_id: int | None = None) -> None:
+        """Forget the history of one track (e.g. lost) or of all; waiting predictions are kept."""
+        if track_id is None:
+            self._tracks.clear()
+        else:
+            self._tracks.pop(int(track_id), None)
+
+    # -- internals --------------------------------------------------------------------------------------------
+    def _frame_at(self, tr: _Track, index: int) -> np.ndarray:
+        """The track's latest frame at or before `index` (its oldest kept frame if none is)."""
+        best = tr.frames[0][1]
+        for i, img in tr.frames:
+            if i > index:
+                break
+            best = img
+        return best
+
+    def _make_entry(self, track_id: int, f: int, tr: _Track) -> _Entry:
+        from merstudio.features.flow import compute_flow
+
+        s = self.settings
+        onset_idx = tr.frames[0][0]
+        onset = tr.frames[0][1]
+        steps = step_indices(onset_idx, f, s.T)
+        imgs = [self._frame_at(tr, i) for i in steps]
+        flows = [compute_flow(onset, g, s.flow_method) for g in imgs] if s.uses_flow else []
+        motion = float("nan")
+        if self.motion_threshold > 0:
+            last = flows[-1] if flows else compute_flow(onset, imgs[-1], s.flow_method)
+            mag = np.hypot(last[..., 0], last[..., 1])[self._gate_slice]
+            motion = float(np.percentile(mag, GATE_PERCENTILE))
+            if motion < self.motion_threshold:
+                k, a = len(self.class_names), len(self.aus)
+                probs = np.zeros(k, np.float32)
+                if self._none is not None:
+                    probs[self._none] = 1.0
+                return _Entry(FramePrediction(track_id, f, probs, np.zeros(a, np.float32), motion, True),
+                              done=True)
+        x = np.empty((s.T, s.channels, s.size, s.size), np.float32)
+        for k, g in enumerate(imgs):
+            c = 0
+            if flows:
+                x[k, :3] = flow_to_channels(flows[k], s)
+                c = 3
+            if s.modality != "flow":
+                x[k, c] = shrink(g, s.size).astype(np.float32) / 255.0
+        self._waiting += 1
+        empty = np.zeros(0, np.float32)
+        return _Entry(FramePrediction(track_id, f, empty, empty, motion, False), x=x)
+
+    @torch.inference_mode()
+    def _run(self) -> None:
+        todo = [e for e in self._queue if not e.done]
+        for start in range(0, len(todo), self.batch_size):
+            chunk = todo[start:start + self.batch_size]
+            xb = torch.from_numpy(np.stack([e.x for e in chunk])).to(self.device)
+            out = self.model(xb)
+            probs = torch.softmax(out["logits"].float(), 1).cpu().numpy()
+            aus = torch.sigmoid(out["au_logits"].float()).cpu().numpy()
+            for e, p, a in zip(chunk, probs, aus, strict=True):
+                e.pred.probs, e.pred.au_probs, e.x, e.done = p, a, None, True
+        self._waiting = 0
+
+    def _ready(self) -> list[FramePrediction]:
+        out = []
+        while self._queue and self._queue[0].done:
+            out.append(self._queue.popleft().pred)
+        return out

@@ -1,0 +1,268 @@
+"""MENet: ResNet-style backbone + multi-scale weighted module + facial action module + ConvLSTM, in pure torch.
+
+Data flow for x (B, T, C, H, W):
+  frames folded into the batch (B*T, C, H, W) -> input standardisation -> backbone stages s_0..s_{D-1}
+  global map g: MSWM fusion of all stages at the last stage's resolution G x G (or a 1x1 projection of the last
+                stage without MSWM)
+  local map l:  per-AU-region vectors pooled from stage `local_stage`, painted back onto the G x G grid
+                (facial action module; its AU head gives per-step AU logits, max over time -> au_logits)
+  [g, l] stacked per time step -> ConvLSTM over T -> last hidden state -> global average pool -> features
+  (or, without ConvLSTM, the temporal mean of [g, l], pooled) -> dropout -> linear -> logits
+"""
+
+from __future__ import annotations
+
+import math
+
+import torch
+import torch.nn.functional as F
+from torch import Tensor, nn
+
+from merstudio.model.config import ModelConfig
+from merstudio.model.regions import AU_REGIONS, paint_weights, region_weights
+
+
+def make_norm(kind: str, channels: int) -> nn.Module:
+    if kind == "group":
+        return nn.GroupNorm(math.gcd(channels, 8), channels)
+    return nn.BatchNorm2d(channels)
+
+
+class BasicBlock(nn.Module):
+    """ResNet basic block: two 3x3 convolutions with a (projected when needed) identity shortcut."""
+
+    def __init__(self, cin: int, cout: int, stride: int, norm: str) -> None:
+        super().__init__()
+        self.conv1 = nn.Conv2d(cin, cout, 3, stride, 1, bias=False)
+        self.n1 = make_norm(norm, cout)
+        self.conv2 = nn.Conv2d(cout, cout, 3, 1, 1, bias=False)
+        self.n2 = make_norm(norm, cout)
+        self.short: nn.Module = nn.Identity()
+        if stride != 1 or cin != cout:
+            self.short = nn.Sequential(nn.Conv2d(cin, cout, 1, stride, bias=False), make_norm(norm, cout))
+
+    def forward(self, x: Tensor) -> Tensor:
+        y = F.relu(self.n1(self.conv1(x)), inplace=True)
+        y = self.n2(self.conv2(y))
+        return F.relu(y + self.short(x), inplace=True)
+
+
+class Backbone(nn.Module):
+    """Stem + `depth` stages of BasicBlocks; stage 0 keeps the stem's resolution, each later stage halves it."""
+
+    def __init__(self, cfg: ModelConfig) -> None:
+        super().__init__()
+        chs = cfg.stage_channels()
+        s = cfg.effective_stem_stride
+        stem: list[nn.Module] = [
+            nn.Conv2d(cfg.in_channels, chs[0], 3, 2 if s > 1 else 1, 1, bias=False),
+            make_norm(cfg.norm, chs[0]),
+            nn.ReLU(inplace=True),
+        ]
+        if s == 4:
+            stem.append(nn.MaxPool2d(3, 2, 1))
+        self.stem = nn.Sequential(*stem)
+        stages = []
+        cin = chs[0]
+        for i, c in enumerate(chs):
+            blocks = [BasicBlock(cin if b == 0 else c, c, 2 if (i > 0 and b == 0) else 1, cfg.norm)
+                      for b in range(cfg.blocks_per_stage)]
+            stages.append(nn.Sequential(*blocks))
+            cin = c
+        self.stages = nn.ModuleList(stages)
+        self.channels = chs
+
+    def forward(self, x: Tensor) -> list[Tensor]:
+        x = self.stem(x)
+        feats = []
+        for st in self.stages:
+            x = st(x)
+            feats.append(x)
+        return feats
+
+
+def resize_to(x: Tensor, size: tuple[int, int]) -> Tensor:
+    """Average-pool down (keeps all the evidence of a finer map) or bilinearly upsample to `size`."""
+    if tuple(x.shape[-2:]) == size:
+        return x
+    if x.shape[-2] >= size[0] and x.shape[-1] >= size[1]:
+        return F.adaptive_avg_pool2d(x, size)
+    return F.interpolate(x, size=size, mode="bilinear", align_corners=False)
+
+
+class MSWM(nn.Module):
+    """Multi-scale weighted module: 1x1-project every stage to a common width, resize to a common resolution,
+    and fuse with weights softmax_s(a_s + A_s(x)): a learned per-scale logit a_s plus, optionally, a per-pixel
+    attention logit A_s from a 1x1 convolution over all projected scales."""
+
+    def __init__(self, in_channels: list[int], width: int, spatial: bool, norm: str) -> None:
+        super().__init__()
+        self.proj = nn.ModuleList(
+            nn.Sequential(nn.Conv2d(c, width, 1, bias=False), make_norm(norm, width), nn.ReLU(inplace=True))
+            for c in in_channels
+        )
+        self.scale_logits = nn.Parameter(torch.zeros(len(in_channels)))
+        self.attn = nn.Conv2d(width * len(in_channels), len(in_channels), 1) if spatial else None
+        if self.attn is not None:  # start from the plain per-scale weighting
+            nn.init.zeros_(self.attn.weight)
+            nn.init.zeros_(self.attn.bias)
+
+    def forward(self, feats: list[Tensor], size: tuple[int, int]) -> tuple[Tensor, Tensor]:
+        ps = [p(resize_to(f, size)) for p, f in zip(self.proj, feats, strict=True)]
+        stack = torch.stack(ps, 1)  # (N, S, W, G, G)
+        logits = self.scale_logits.view(1, -1, 1, 1)
+        if self.attn is not None:
+            logits = logits + self.attn(torch.cat(ps, 1))
+        w = torch.softmax(logits.expand(stack.shape[0], -1, *size), dim=1)  # (N, S, G, G)
+        return (stack * w.unsqueeze(2)).sum(1), w
+
+
+class FacialActionModule(nn.Module):
+    """Local features of the AU regions (regions.AU_REGIONS) and the multi-label AU head."""
+
+    def __init__(self, cin: int, dim: int, n_aus: int, norm: str) -> None:
+        super().__init__()
+        self.n_regions = len(AU_REGIONS)
+        self.proj = nn.Sequential(nn.Conv2d(cin, dim, 1, bias=False), make_norm(norm, dim), nn.ReLU(inplace=True))
+        self.au_head = nn.Linear(self.n_regions * dim, n_aus)
+        self._cache: dict[tuple, tuple[Tensor, Tensor]] = {}
+
+    def _weights(self, h: int, w: int, g: tuple[int, int], ref: Tensor) -> tuple[Tensor, Tensor]:
+        key = (h, w, g, ref.device, ref.dtype)
+        if key not in self._cache:
+            pool = torch.from_numpy(region_weights(h, w)).to(ref.device, ref.dtype)
+            paint = torch.from_numpy(paint_weights(*g)).to(ref.device, ref.dtype)
+            self._cache[key] = (pool, paint)
+        return self._cache[key]
+
+    def forward(self, f: Tensor, grid: tuple[int, int]) -> tuple[Tensor, Tensor]:
+        z = self.proj(f)  # (N, d, h, w)
+        n, d, h, w = z.shape
+        pool, paint = self._weights(h, w, grid, z)
+        local = torch.einsum("ndp,rp->nrd", z.reshape(n, d, h * w), pool)  # (N, R, d): box averages
+        au_logits = self.au_head(local.reshape(n, -1))
+        local_map = torch.einsum("nrd,rp->ndp", local, paint).reshape(n, d, *grid)
+        return au_logits, local_map
+
+
+class ConvLSTMCell(nn.Module):
+    """LSTM with convolutional gates (Shi et al. 2015, without peepholes)."""
+
+    def __init__(self, cin: int, hidden: int, kernel: int) -> None:
+        super().__init__()
+        self.hidden = hidden
+        self.conv = nn.Conv2d(cin + hidden, 4 * hidden, kernel, 1, kernel // 2)
+        with torch.no_grad():  # forget-gate bias 1: remember by default (Jozefowicz et al. 2015)
+            self.conv.bias.zero_()
+            self.conv.bias[hidden:2 * hidden].fill_(1.0)
+
+    def forward(self, x: Tensor, state: tuple[Tensor, Tensor]) -> tuple[Tensor, Tensor]:
+        h, c = state
+        i, f, o, g = self.conv(torch.cat([x, h], 1)).chunk(4, 1)
+        c = torch.sigmoid(f) * c + torch.sigmoid(i) * torch.tanh(g)
+        h = torch.sigmoid(o) * torch.tanh(c)
+        return h, c
+
+
+class ConvLSTM(nn.Module):
+    def __init__(self, cin: int, hidden: int, kernel: int) -> None:
+        super().__init__()
+        self.cell = ConvLSTMCell(cin, hidden, kernel)
+
+    def forward(self, x: Tensor) -> Tensor:
+        """x (B, T, C, G, G) -> last hidden state (B, hidden, G, G)."""
+        b, t, _, gh, gw = x.shape
+        h = x.new_zeros(b, self.cell.hidden, gh, gw)
+        c = torch.zeros_like(h)
+        for k in range(t):
+            h, c = self.cell(x[:, k], (h, c))
+        return h
+
+
+class MENet(nn.Module):
+    """The micro-expression network. forward(x (B, T, C, H, W)) -> dict(logits (B, K), au_logits (B, A),
+    features (B, D)[, centers (K, D), center_seen (K,)]). A = len(cfg.aus) with the facial action module, 0 without it."""
+
+    def __init__(self, cfg: ModelConfig) -> None:
+        super().__init__()
+        cfg.validate()
+        self.cfg = cfg
+        self.input_norm = nn.BatchNorm2d(cfg.in_channels, affine=False)  # learned per-channel data standardiser
+        self.backbone = Backbone(cfg)
+        chs = self.backbone.channels
+        m = cfg.mswm_width
+        if cfg.use_mswm:
+            self.mswm: MSWM | None = MSWM(chs, m, cfg.mswm_spatial, cfg.norm)
+            self.global_proj: nn.Module | None = None
+        else:
+            self.mswm = None
+            self.global_proj = nn.Sequential(nn.Conv2d(chs[-1], m, 1, bias=False), make_norm(cfg.norm, m),
+                                             nn.ReLU(inplace=True))
+        stacked = m
+        self.fam: FacialActionModule | None = None
+        if cfg.use_au:
+            self.fam = FacialActionModule(chs[cfg.local_stage], cfg.local_dim, len(cfg.aus), cfg.norm)
+            stacked += cfg.local_dim
+        if cfg.use_convlstm:
+            self.convlstm: ConvLSTM | None = ConvLSTM(stacked, cfg.lstm_hidden, cfg.lstm_kernel)
+            self.feature_dim = cfg.lstm_hidden
+        else:
+            self.convlstm = None
+            self.feature_dim = stacked
+        self.dropout = nn.Dropout(cfg.dropout)
+        self.classifier = nn.Linear(self.feature_dim, cfg.n_classes)
+        if cfg.use_cluster:
+            if cfg.center_mode == "learnable":
+                self.centers = nn.Parameter(torch.randn(cfg.n_classes, self.feature_dim) * 0.1)
+            else:  # EMA centres, set from the first batch that has the class (center_seen)
+                self.register_buffer("centers", torch.zeros(cfg.n_classes, self.feature_dim))
+                self.register_buffer("center_seen", torch.zeros(cfg.n_classes, dtype=torch.bool))
+
+    def step_maps(self, x: Tensor) -> tuple[Tensor, Tensor]:
+        """Per-frame part: x (N, C, H, W) -> stacked [global, local] maps (N, M, G, G) and AU logits (N, A).
+
+        Exposed so streaming inference can run it once per frame and reuse it across overlapping windows.
+        """
+        feats = self.backbone(self.input_norm(x))
+        grid = (int(feats[-1].shape[-2]), int(feats[-1].shape[-1]))
+        if self.mswm is not None:
+            g, _ = self.mswm(feats, grid)
+        else:
+            assert self.global_proj is not None
+            g = self.global_proj(feats[-1])
+        if self.fam is None:
+            return g, g.new_zeros(g.shape[0], 0)
+        au, local_map = self.fam(feats[self.cfg.local_stage], grid)
+        return torch.cat([g, local_map], 1), au
+
+    def head(self, maps: Tensor, au_steps: Tensor) -> dict[str, Tensor]:
+        """Temporal part: maps (B, T, M, G, G), au_steps (B, T, A) -> output dict."""
+        if self.convlstm is not None:
+            h = self.convlstm(maps)
+        else:
+            h = maps.mean(1)
+        features = h.mean((-2, -1))
+        out = {
+            "logits": self.classifier(self.dropout(features)),
+            # An AU belongs to the sample if it shows at any step: max over time of the per-step logits.
+            "au_logits": au_steps.max(1).values,
+            "features": features,
+        }
+        if self.cfg.use_cluster:  # the centre loss reads (and, for EMA centres, updates) these
+            out["centers"] = self.centers
+            if self.cfg.center_mode == "ema":
+                out["center_seen"] = self.center_seen
+        return out
+
+    def forward(self, x: Tensor) -> dict[str, Tensor]:
+        if x.dim() == 4:  # (B, C, H, W): a single step
+            x = x.unsqueeze(1)
+        if x.dim() != 5 or x.shape[2] != self.cfg.in_channels:
+            raise ValueError(f"MENet expects (B, T, {self.cfg.in_channels}, H, W), got {tuple(x.shape)}")
+        b, t = x.shape[:2]
+        maps, au = self.step_maps(x.reshape(b * t, *x.shape[2:]))
+        return self.head(maps.reshape(b, t, *maps.shape[1:]), au.reshape(b, t, -1))
+
+
+def count_parameters(model: nn.Module) -> int:
+    return sum(p.numel() for p in model.parameters() if p.requires_grad)

@@ -1,0 +1,242 @@
+"""Reports from a project: per-frame CSV, events CSV/XLSX, per-video summary CSV + timeline PNG, and the corrected
+events as a labelled set (generic table) for fine-tuning.
+
+Every file is written to a temporary name beside the target and moved into place, so a failed export never leaves a
+half-written report under the real name. An unwritable path raises OutputError.
+"""
+
+from __future__ import annotations
+
+import csv
+import os
+import tempfile
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from merstudio.errors import OutputError
+from merstudio.project.events import Event, au_numbers
+from merstudio.project.store import Project, Video
+
+Progress = Callable[[int, int], None] | None
+
+EVENT_COLUMNS = ("event_id", "video", "video_path", "face_id", "onset_frame", "apex_frame", "offset_frame",
+                 "onset_time", "apex_time", "offset_time", "duration_frames", "duration_s", "emotion", "aus",
+                 "coder", "confidence", "note", "source", "status")
+LABELLED_COLUMNS = ("subject", "sample", "label", "path", "onset", "apex", "offset", "aus")
+
+
+@contextmanager
+def _atomic(path: str | os.PathLike[str], mode: str = "w") -> Iterator[Path]:
+    """Yield a temporary path next to ``path``; on success move it over ``path``."""
+    dst = Path(path)
+    try:
+        dst.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{dst.name}.", suffix=".part", dir=dst.parent)
+        os.close(fd)
+    except OSError as exc:
+        raise OutputError(f"{dst}: cannot write ({exc.strerror or exc})") from None
+    try:
+        yield Path(tmp)
+        os.replace(tmp, dst)
+    except OSError as exc:
+        Path(tmp).unlink(missing_ok=True)
+        raise OutputError(f"{dst}: cannot write ({exc.strerror or exc})") from None
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def _times(project: Project, video: Video) -> Callable[[int], float]:
+    """frame -> seconds, from the stored per-frame timestamps when present (VFR-correct), else frame / fps."""
+    df = project.load_frames(video.id)
+    if len(df):
+        ts = df.groupby("frame")["timestamp"].first()
+        lookup = dict(zip(ts.index.to_numpy().tolist(), ts.to_numpy().tolist(), strict=True))
+        fps = video.fps or 30.0
+        return lambda f: float(lookup.get(f, f / fps))
+    return lambda f: f / (video.fps or 30.0)
+
+
+def export_frames_csv(project: Project, video_id: int, path: str | os.PathLike[str],
+                      progress: Progress = None, chunk: int = 5000) -> Path:
+    """OpenFace-style per-frame CSV (frame, face_id, timestamp, confidence, success, AUxx_r, AUxx_c, p_<class>,
+    AUxx_p), written in chunks so long videos do not build one huge table in memory."""
+    video = project.video(video_id)
+    a = project.analysis(video_id)
+    n = video.frame_count if a else 0
+    with _atomic(path) as tmp:
+        first = True
+        for start in range(0, max(n, 1), chunk):
+            df = project.load_frames(video_id, start, start + chunk)
+            if first or len(df):
+                df.to_csv(tmp, mode="w" if first else "a", header=first, index=False, float_format="%.4g")
+                first = False
+            if progress:
+                progress(min(start + chunk, n), n)
+    return Path(path)
+
+
+def events_table(project: Project, video_id: int | None = None) -> pd.DataFrame:
+    """Events of one video (or all), one row each, with frame-index and timestamp columns."""
+    rows = []
+    for video in project.videos():
+        if video_id is not None and video.id != video_id:
+            continue
+        evs = project.events(video.id)
+        if not evs:
+            continue
+        t = _times(project, video)
+        for e in evs:
+            rows.append({
+                "event_id": e.id, "video": video.name, "video_path": video.path, "face_id": e.face_id,
+                "onset_frame": e.onset, "apex_frame": e.apex, "offset_frame": e.offset,
+                "onset_time": round(t(e.onset), 4), "apex_time": round(t(e.apex), 4),
+                "offset_time": round(t(e.offset), 4), "duration_frames": e.duration,
+                "duration_s": round(e.duration / (video.fps or 30.0), 4), "emotion": e.emotion, "aus": e.aus,
+                "coder": e.coder, "confidence": e.confidence, "note": e.note, "source": e.source,
+                "status": e.status,
+            })
+    return pd.DataFrame(rows, columns=list(EVENT_COLUMNS))
+
+
+def export_events_csv(project: Project, path: str | os.PathLike[str], video_id: int | None = None,
+                      progress: Progress = None) -> Path:
+    df = events_table(project, video_id)
+    with _atomic(path) as tmp:
+        df.to_csv(tmp, index=False)
+    if progress:
+        progress(1, 1)
+    return Path(path)
+
+
+def export_events_xlsx(project: Project, path: str | os.PathLike[str], video_id: int | None = None,
+                       progress: Progress = None) -> Path:
+    df = events_table(project, video_id)
+    with _atomic(path) as tmp:
+        with pd.ExcelWriter(tmp, engine="openpyxl") as xw:
+            df.to_excel(xw, sheet_name="events", index=False)
+    if progress:
+        progress(1, 1)
+    return Path(path)
+
+
+def summary_table(project: Project, video_id: int) -> pd.DataFrame:
+    """Tidy per-video summary: (measure, category, value) rows for events per class, their durations, and AU
+    frequencies (fraction of analysed face frames with AUxx_c = 1, and number of events coding each AU)."""
+    video = project.video(video_id)
+    evs = [e for e in project.events(video_id) if e.status != "rejected"]
+    rows: list[tuple[str, str, float]] = [("frames", "total", float(video.frame_count)),
+                                          ("events", "all", float(len(evs)))]
+    fps = video.fps or 30.0
+    by_class: dict[str, list[Event]] = {}
+    for e in evs:
+        by_class.setdefault(e.emotion or "(none)", []).append(e)
+    for cls in sorted(by_class):
+        durs = np.array([e.duration / fps for e in by_class[cls]])
+        rows += [("events", cls, float(len(durs))), ("mean_duration_s", cls, float(durs.mean())),
+                 ("total_duration_s", cls, float(durs.sum()))]
+    df = project.load_frames(video_id)
+    ok = df[df["success"] == 1] if len(df) else df
+    rows.append(("face_frames", "analysed", float(len(ok))))
+    for c in [c for c in df.columns if c.startswith("AU") and c.endswith("_c")]:
+        rows.append(("au_frequency", c[:-2], float(ok[c].mean()) if len(ok) else 0.0))
+    au_counts: dict[int, int] = {}
+    for e in evs:
+        for n in set(au_numbers(e.aus)):
+            au_counts[n] = au_counts.get(n, 0) + 1
+    for n in sorted(au_counts):
+        rows.append(("au_events", f"AU{n:02d}", float(au_counts[n])))
+    out = pd.DataFrame(rows, columns=["measure", "category", "value"])
+    out.insert(0, "video", video.name)
+    return out
+
+
+def export_summary(project: Project, video_id: int, csv_path: str | os.PathLike[str],
+                   png_path: str | os.PathLike[str] | None = None, progress: Progress = None) -> list[Path]:
+    """Summary CSV, plus a timeline PNG (AU curves, class confidence, events) when ``png_path`` is given."""
+    out = []
+    with _atomic(csv_path) as tmp:
+        summary_table(project, video_id).to_csv(tmp, index=False)
+    out.append(Path(csv_path))
+    if progress:
+        progress(1, 2)
+    if png_path is not None:
+        with _atomic(png_path) as tmp:
+            render_timeline_png(project, video_id, tmp)
+        out.append(Path(png_path))
+    if progress:
+        progress(2, 2)
+    return out
+
+
+_EMOTION_COLOURS = ("tab:red", "tab:green", "tab:orange", "tab:purple", "tab:brown", "tab:pink", "tab:cyan")
+
+
+def render_timeline_png(project: Project, video_id: int, path: str | os.PathLike[str], dpi: int = 100) -> None:
+    from matplotlib.figure import Figure  # no pyplot: no global backend state, renders with Agg
+
+
+    video = project.video(video_id)
+    df = project.load_frames(video_id)
+    if len(df) and (df["face_id"] >= 0).any():
+        face = int(df.loc[df["face_id"] >= 0, "face_id"].mode().iloc[0])
+        df = df[df["face_id"] == face]
+    fps = video.fps or 30.0
+    au_cols = [c for c in df.columns if c.startswith("AU") and c.endswith("_r")]
+    p_cols = [c for c in df.columns if c.startswith("p_")]
+    fig = Figure(figsize=(12, 6), dpi=dpi)
+    axes = fig.subplots(3, 1, sharex=True, gridspec_kw={"height_ratios": [3, 2, 1]})
+    t = df["frame"].to_numpy() / fps if len(df) else np.zeros(0)
+    for c in au_cols:
+        axes[0].plot(t, df[c].to_numpy(), lw=0.8, label=c[:-2])
+    axes[0].set_ylabel("AU intensity (0-5)")
+    if au_cols:
+        axes[0].legend(ncol=min(6, len(au_cols)), fontsize=7, loc="upper right")
+    for c in p_cols:
+        axes[1].plot(t, df[c].to_numpy(), lw=0.8, label=c[2:])
+    axes[1].set_ylabel("class p")
+    if p_cols:
+        axes[1].legend(ncol=min(6, len(p_cols)), fontsize=7, loc="upper right")
+    colours: dict[str, str] = {}
+    for e in project.events(video_id):
+        if e.status == "rejected":
+            continue
+        col = colours.setdefault(e.emotion, _EMOTION_COLOURS[len(colours) % len(_EMOTION_COLOURS)])
+        axes[2].axvspan(e.onset / fps, (e.offset + 1) / fps, color=col, alpha=0.25 if e.status == "proposal" else 0.6)
+        axes[2].axvline(e.apex / fps, color=col, lw=1)
+    axes[2].set_yticks([])
+    axes[2].set_ylabel("events")
+    axes[2].set_xlabel("time (s)")
+    axes[2].set_xlim(0, max(video.frame_count / fps, 1e-3))
+    fig.suptitle(video.name)
+    fig.tight_layout()
+    fig.savefig(path, format="png")
+
+
+def labelled_set_table(project: Project, statuses: tuple[str, ...] = ("accepted",)) -> pd.DataFrame:
+    """Corrected events as a generic labelled table (subject, sample, label, path, onset, apex, offset, aus).
+    The subject is the per-video ``subject:<id>`` setting when set, else the video's file stem."""
+    rows = []
+    for video in project.videos():
+        stem = Path(video.path).stem
+        subject = project.get_setting(f"subject:{video.id}", stem)
+        for e in project.events(video.id):
+            if e.status not in statuses or not e.emotion:
+                continue
+            rows.append({"subject": subject, "sample": f"{stem}_{e.id}", "label": e.emotion, "path": video.path,
+                         "onset": e.onset, "apex": e.apex, "offset": e.offset, "aus": e.aus})
+    return pd.DataFrame(rows, columns=list(LABELLED_COLUMNS))
+
+
+def export_labelled_set(project: Project, path: str | os.PathLike[str], progress: Progress = None,
+                        statuses: tuple[str, ...] = ("accepted",)) -> Path:
+    df = labelled_set_table(project, statuses)
+    with _atomic(path) as tmp:
+        df.to_csv(tmp, index=False, quoting=csv.QUOTE_MINIMAL)
+    if progress:
+        progress(1, 1)
+    return Path(path)

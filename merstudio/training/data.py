@@ -1,0 +1,112 @@
+"""From a `--data` spec to the arrays the trainer uses: load samples (merstudio.datasets), prepare inputs (cached),
+AU targets and masks (merstudio.model.priors), and the input settings to store in checkpoints."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from merstudio.errors import InputError
+from merstudio.training.protocols import DataArrays
+
+_TABLE_SUFFIXES = (".csv", ".tsv", ".txt", ".xlsx", ".xls")
+_MODALITY_TO_PREP = {"flow": "flow", "grey": "grey", "flow+grey": "both", "both": "both"}
+
+
+def parse_data_spec(spec: str) -> tuple[str, Path]:
+    """'KIND:ROOT' -> (kind, root); a table file (or any existing file) -> ('table', path)."""
+    s = spec.strip()
+    p = Path(s).expanduser()
+    if p.suffix.lower() in _TABLE_SUFFIXES or p.is_file():
+        return "table", p
+    kind, sep, root = s.partition(":")
+    if not sep or len(kind) < 2 or not root:  # len(kind) == 1: a Windows drive letter, not a kind
+        raise InputError(f"--data {spec}: expected KIND:ROOT (e.g. casme2:/data/CASME2) or a sample table .csv")
+    from merstudio.datasets import canonical_kind
+
+    return canonical_kind(kind), Path(root).expanduser()
+
+
+def _class_spec(classes: str | None) -> Any:
+    if classes is None:
+        return None
+    if "," in classes and not classes.lower().endswith(".json"):
+        names = [c.strip() for c in classes.split(",") if c.strip()]
+        return {"name": "custom", "classes": names, "map": {c: c for c in names}}
+    return classes
+
+
+def load_arrays(spec: str, *, classes: str | None = None, allow_missing: bool = False, input_kind: str | None = None,
+                size: int | None = None, steps: int | None = None, flow: str = "dis",
+                aus: list[int] | None = None, cache_dir: str | Path | None = None,
+                log: Callable[..., Any] = print,
+                progress: Callable[[int, int], None] | None = None) -> tuple[DataArrays, dict[str, Any]]:
+    """Load and prepare a dataset. Returns (arrays, info) with info keys: description, class_names, class_map,
+    input (InputSettings dict for checkpoints/inference), in_channels, input_size, T, flip_channels, skipped."""
+    from merstudio.datasets import PreprocessSettings, load_samples, prepare
+    from merstudio.model.config import DEFAULT_AUS
+    from merstudio.model.inputs import InputSettings
+    from merstudio.model.priors import au_targets_from_sets
+
+    kind, root = parse_data_spec(spec)
+    ds = load_samples(kind, root, classes=_class_spec(classes), allow_missing=allow_missing, verbose=False)
+    log(ds.class_map.describe())
+    if ds.dropped:
+        log("dropped (label maps to no class): " + ", ".join(f"{k} {v}" for k, v in sorted(ds.dropped.items())))
+    if ds.skipped:
+        log(f"skipped {len(ds.skipped)} samples (--allow-missing):")
+        for s in ds.skipped:
+            log(f"  {s}")
+    modality = (input_kind or "flow").strip().lower()
+    if modality not in _MODALITY_TO_PREP:
+        raise InputError(f"--input {input_kind}: expected flow, grey or flow+grey")
+    images = [s for s in ds if s.kind == "image"]
+    if images and modality != "flow":
+        raise InputError(f"{images[0].source}: precomputed flow images give a flow input only, not --input {modality}")
+    if size is None:  # precomputed images: their own size; clips: the 28 px default
+        size = _image_size(images[0].path) if images else 28
+    prep = PreprocessSettings(modality=_MODALITY_TO_PREP[modality], size=int(size), T=int(steps or 1), flow=flow)
+    X, pinfo = prepare(list(ds), prep, progress=progress, cache_dir=cache_dir)
+    au_list = list(aus) if aus is not None else list(DEFAULT_AUS)
+    # A sample counts as AU-coded when the dataset wrote an AU cell for it (SMIC writes none: masked).
+    au_sets = [s.aus if (s.aus or s.aus_raw.strip()) else None for s in ds]
+    au, au_mask = au_targets_from_sets(au_sets, au_list)
+    arrays = DataArrays(X=X, y=ds.labels, subjects=np.array(ds.subjects, dtype=object),
+                        samples=np.array([s.sample for s in ds], dtype=object),
+                        datasets=np.array([s.dataset for s in ds], dtype=object), au=au, au_mask=au_mask)
+    inp = InputSettings(modality=modality, size=prep.size, T=prep.T, flow_method=flow).to_dict()
+    # How the flow channels were normalised (merstudio.datasets.preprocess): per sample, per channel, min-max
+    # to 0..1. Recorded so that inference can do the same.
+    inp["normalise"] = "minmax"
+    inp["preprocess"] = prep.to_dict()
+    if pinfo.get("centre_cropped"):
+        print(f"merstudio: {len(pinfo['centre_cropped'])} samples had no face found and were centre-cropped",
+              file=sys.stderr)
+    info = {
+        "description": f"{kind}:{root}" if kind != "table" else str(root),
+        "class_names": list(ds.classes),
+        "class_map": ds.class_map.describe(),
+        "input": inp,
+        "in_channels": prep.channels,
+        "input_size": prep.size,
+        "T": prep.T,
+        "flip_channels": [0] if modality != "grey" else [],
+        "aus": au_list,
+        "n_au_coded": int(au_mask.sum()),
+        "skipped": [str(s) for s in ds.skipped],
+    }
+    return arrays, info
+
+
+def _image_size(path: Path) -> int:
+    import cv2
+
+    img = cv2.imread(str(path), cv2.IMREAD_UNCHANGED)
+    if img is None:
+        raise InputError(f"{path}: cannot read the image")
+    h, w = img.shape[:2]
+    return max(28, min(h, w))

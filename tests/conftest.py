@@ -1,0 +1,58 @@
+"""Shared fixtures. tests/ is on sys.path (this file's folder), so tests import helpers from tests/support."""
+
+from __future__ import annotations
+
+import sys
+import threading
+import weakref
+
+import pytest
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line("markers", "allow_threads: the test may leave threads running (checked otherwise)")
+
+
+# Daemon threads that libraries start once per process and keep on purpose (not leaks of the code under test).
+_KNOWN_DAEMONS = ("TMonitor", "pydevd", "QDBusConnection")
+
+
+@pytest.fixture(autouse=True)
+def no_thread_leaks(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch):
+    """Fail a test that leaves a threading.Thread or a QThread running (as napari does): a leaked worker keeps
+    decoding or writing after its test ended and breaks the next one, or hangs the run at exit."""
+    if request.node.get_closest_marker("allow_threads"):
+        yield
+        return
+    before = set(threading.enumerate())
+    qthreads: list[weakref.ref] = []
+    if "PySide6.QtCore" in sys.modules:  # only GUI tests: never import Qt for the core's tests
+        from PySide6.QtCore import QThread
+
+        original = QThread.start
+
+        def start(self, *args, **kwargs):
+            qthreads.append(weakref.ref(self))
+            return original(self, *args, **kwargs)
+
+        monkeypatch.setattr(QThread, "start", start)
+    yield
+    leaked = []
+    for t in set(threading.enumerate()) - before:
+        if isinstance(t, threading._DummyThread) or (t.daemon and t.name.startswith(_KNOWN_DAEMONS)):
+            continue
+        t.join(timeout=2.0)  # a thread that is finishing anyway gets a moment; this is not a timing check
+        if t.is_alive():
+            leaked.append(f"thread {t.name!r}")
+    for ref in qthreads:
+        qt = ref()
+        try:
+            running = qt is not None and qt.isRunning()
+        except RuntimeError:  # the C++ object is gone, so the thread is too
+            running = False
+        if running:
+            qt.wait(2000)
+            if qt.isRunning():
+                leaked.append(f"QThread {type(qt).__name__}")
+    if leaked:
+        pytest.fail("test left running: " + ", ".join(leaked), pytrace=False)

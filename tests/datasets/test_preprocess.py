@@ -1,0 +1,197 @@
+"""Preprocessing: flow / grey inputs from frame folders, videos and precomputed images, and the disk cache."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import cv2
+import numpy as np
+import pytest
+
+from merstudio.datasets import DatasetWarning, PreprocessSettings, load_samples, prepare, preprocess
+from merstudio.datasets.preprocess import compute_input, default_cache_dir
+from merstudio.errors import InputError
+
+pytestmark = pytest.mark.filterwarnings("ignore::merstudio.datasets.DatasetWarning")
+
+DEV = Path(__file__).resolve().parents[3] / "shared" / "data" / "megc2019-dev" / "samples.csv"
+
+
+def _texture(rng: np.random.Generator, h: int, w: int) -> np.ndarray:
+    noise = rng.integers(0, 255, (h, w)).astype(np.float32)
+    return cv2.normalize(cv2.GaussianBlur(noise, (0, 0), 1.5), None, 0, 255, cv2.NORM_MINMAX).astype(np.uint8)
+
+
+def _moving_patch_clip(folder: Path, dx: int, n: int = 5, size: int = 64) -> None:
+    """A static textured background with a textured square in the middle moving dx pixels per frame."""
+    rng = np.random.default_rng(1)
+    bg, patch = _texture(rng, size, size), _texture(rng, 20, 20)
+    folder.mkdir(parents=True)
+    for k in range(n):
+        img = bg.copy()
+        x0 = 22 + dx * k
+        img[22:42, x0:x0 + 20] = patch
+        cv2.imwrite(str(folder / f"img{k + 1}.png"), cv2.cvtColor(img, cv2.COLOR_GRAY2BGR))
+
+
+def _table(tmp_path: Path, dx: int = 1) -> Path:
+    _moving_patch_clip(tmp_path / "right", dx)
+    _moving_patch_clip(tmp_path / "left", -dx)
+    (tmp_path / "samples.csv").write_text("subject,sample,label,path,onset,apex,offset\n"
+                                          "s1,right,a,right,1,3,5\ns2,left,b,left,1,3,5\n")
+    return tmp_path / "samples.csv"
+
+
+def test_flow_direction_and_shape(tmp_path):
+    ds = load_samples("table", _table(tmp_path))
+    settings = PreprocessSettings(modality="flow", size=32, T=1, flow="dis", align=False)
+    X, info = prepare(ds, settings, cache_dir=tmp_path / "cache")
+    assert X.shape == (2, 1, 3, 32, 32) and X.dtype == np.float32
+    assert 0.0 <= X.min() and X.max() <= 1.0
+    assert info["centre_cropped"] == [("table/s1/right", "alignment off"), ("table/s2/left", "alignment off")]
+    inside = np.zeros((32, 32), bool)
+    inside[13:19, 14:18] = True  # the middle of the patch (centre crop = the whole 64 x 64 frame)
+    for i, sign in ((0, 1), (1, -1)):
+        u, strain = X[i, 0, 0], X[i, 0, 2]
+        assert sign * (u[inside].mean() - u[~inside].mean()) > 0.25, "u should follow the patch's motion"
+        # Strain peaks at the patch edges, not in the rigidly translating middle or the static background.
+        assert strain[~inside].max() > strain[inside].mean()
+
+
+def test_temporal_steps_and_both_modality(tmp_path):
+    ds = load_samples("table", _table(tmp_path))
+    x, info = compute_input(ds[0], PreprocessSettings(modality="both", size=28, T=2, align=False))
+    assert x.shape == (2, 4, 28, 28) and not info["aligned"]
+    # Step 1 is onset -> frame 2, step 2 onset -> apex (frame 3): twice the displacement, and min-max over the
+    # whole sample keeps that difference.
+    assert x[1, 0].max() >= x[0, 0].max()
+    grey = cv2.imread(str(ds[0].frames[ds[0].apex_pos]), cv2.IMREAD_GRAYSCALE)
+    expect = cv2.resize(cv2.resize(grey, (128, 128)), (28, 28), interpolation=cv2.INTER_AREA) / 255.0
+    assert np.abs(x[1, 3] - expect).mean() < 0.03  # the grey channel is the (centre-cropped) apex frame
+    g, _ = compute_input(ds[0], PreprocessSettings(modality="grey", size=28, T=3, span="offset", align=False))
+    assert g.shape == (3, 1, 28, 28)
+
+
+@pytest.mark.parametrize("method", ["farneback", "tvl1"])
+def test_other_flow_methods(tmp_path, method):
+    ds = load_samples("table", _table(tmp_path, dx=1))
+    x, _ = compute_input(ds[0], PreprocessSettings(size=28, flow=method, align=False))
+    assert x.shape == (1, 3, 28, 28) and np.isfinite(x).all() and x[0, 0].std() > 0
+
+
+def test_cache_is_reused_and_keyed_by_settings(tmp_path, monkeypatch):
+    ds = load_samples("table", _table(tmp_path))
+    monkeypatch.setenv("MERSTUDIO_CACHE", str(tmp_path / "envcache"))
+    assert default_cache_dir() == tmp_path / "envcache"
+    a = PreprocessSettings(size=28, align=False)
+    X1, i1 = prepare(ds, a)
+    X2, i2 = prepare(ds, a)
+    assert (i1["computed"], i1["cached"], i2["computed"], i2["cached"]) == (2, 0, 0, 2)
+    np.testing.assert_array_equal(X1, X2)
+    files = list((tmp_path / "envcache" / f"prep-{a.key()}").glob("*.npz"))
+    assert len(files) == 2
+    b = PreprocessSettings(size=28, align=False, flow="farneback")
+    assert b.key() != a.key()
+    _, i3 = prepare(ds, b)
+    assert i3["computed"] == 2
+    # A torn cache file is recomputed, not trusted.
+    files[0].write_bytes(b"torn")
+    _, i4 = prepare(ds, a)
+    assert (i4["computed"], i4["cached"]) == (1, 1)
+
+
+def test_progress_and_cancel(tmp_path):
+    from merstudio.datasets import PreprocessCancelled
+
+    ds = load_samples("table", _table(tmp_path))
+    seen: list[tuple[int, int]] = []
+    prepare(ds, PreprocessSettings(align=False), progress=lambda d, t: seen.append((d, t)), cache_dir=tmp_path)
+    assert seen == [(1, 2), (2, 2)]
+    with pytest.raises(PreprocessCancelled):
+        prepare(ds, PreprocessSettings(align=False), cancel=lambda: True, cache_dir=tmp_path)
+
+
+def test_image_sample_is_u_v_strain(tmp_path):
+    img = np.zeros((28, 28, 3), np.uint8)
+    img[..., 0], img[..., 1], img[..., 2] = 10, 128, 255  # R, G, B = u, v, strain
+    cv2.imwrite(str(tmp_path / "f.png"), cv2.cvtColor(img, cv2.COLOR_RGB2BGR))
+    (tmp_path / "samples.csv").write_text("subject,sample,label,path\na,1,neg,f.png\n")
+    ds = load_samples("table", tmp_path)
+    X, info = prepare(ds, PreprocessSettings(size=28, T=2), cache_dir=tmp_path / "c")
+    assert X.shape == (1, 2, 3, 28, 28)
+    np.testing.assert_allclose(X[0, 0, :, 5, 5], [10 / 255, 128 / 255, 1.0], atol=1e-6)
+    assert info["centre_cropped"] == []
+    X56, _ = prepare(ds, PreprocessSettings(size=56), cache_dir=tmp_path / "c")
+    assert X56.shape == (1, 1, 3, 56, 56)
+    with pytest.raises(InputError, match="gives a flow input only"):
+        prepare(ds, PreprocessSettings(modality="grey"), cache_dir=tmp_path / "c")
+
+
+def test_video_sample(tmp_path):
+    rng = np.random.default_rng(3)
+    bg = _texture(rng, 48, 48)
+    vid = tmp_path / "clip.avi"
+    w = cv2.VideoWriter(str(vid), cv2.VideoWriter_fourcc(*"MJPG"), 30.0, (48, 48))
+    for k in range(8):
+        w.write(cv2.cvtColor(np.roll(bg, k, axis=1), cv2.COLOR_GRAY2BGR))
+    w.release()
+    (tmp_path / "samples.csv").write_text("subject,sample,label,path,onset,apex,offset\na,1,x,clip.avi,1,4,6\n")
+    ds = load_samples("table", tmp_path)
+    x, _ = preprocess(ds[0], PreprocessSettings(size=28, align=False), cache_dir=tmp_path / "c")
+    assert x.shape == (1, 3, 28, 28) and x[0, 0].std() > 0
+
+
+def test_no_face_found_is_centre_cropped_and_said(tmp_path):
+    ds = load_samples("table", _table(tmp_path))
+    with pytest.warns(DatasetWarning, match="no face found"):
+        X, info = prepare(ds[:1], PreprocessSettings(size=28, align=True), cache_dir=tmp_path / "c")
+    assert info["aligned"] == [False]
+    assert info["centre_cropped"] == [("table/s1/right", "no face found on the onset frame")]
+
+
+def test_unreadable_frame_at_preprocessing(tmp_path):
+    ds = load_samples("table", _table(tmp_path))
+    ds[0].frames[ds[0].apex_pos].write_bytes(b"broken")
+    with pytest.raises(InputError, match=r"img3\.png: unreadable image"):
+        prepare(ds, PreprocessSettings(align=False), cache_dir=tmp_path / "c")
+
+
+def test_bad_settings():
+    with pytest.raises(InputError, match="modality"):
+        PreprocessSettings(modality="rgbd")
+    with pytest.raises(InputError, match="flow"):
+        PreprocessSettings(flow="lk")
+    with pytest.raises(InputError, match="T"):
+        PreprocessSettings(T=0)
+
+
+@pytest.mark.skipif(not DEV.is_file(), reason="megc2019-dev data not present")
+def test_real_megc2019_dev_prepare(tmp_path):
+    ds = load_samples("table", DEV)
+    X, info = prepare(ds, PreprocessSettings(size=28), cache_dir=tmp_path)
+    assert X.shape == (309, 1, 3, 28, 28) and info["computed"] == 309
+    assert 0.0 <= X.min() and X.max() <= 1.0 and X[:, 0, 0].std() > 0.05
+
+
+def test_alignment_removes_where_the_face_is(tmp_path):
+    """The same face at two places (and sizes) in the frame gives the same aligned input; centre-cropping does not."""
+    from skimage import data
+
+    face = data.astronaut()[20:260, 120:360]
+    rows = []
+    for name, (x, y, side) in {"left": (10, 20, 180), "right": (120, 40, 150)}.items():
+        canvas = np.full((240, 320, 3), 90, np.uint8)
+        canvas[y:y + side, x:x + side] = cv2.resize(face, (side, side), interpolation=cv2.INTER_AREA)
+        folder = tmp_path / name
+        folder.mkdir()
+        for k in (1, 2):
+            cv2.imwrite(str(folder / f"img{k}.png"), cv2.cvtColor(canvas, cv2.COLOR_RGB2BGR))
+        rows.append(f"a,{name},x,{name}")
+    (tmp_path / "samples.csv").write_text("subject,sample,label,path\n" + "\n".join(rows) + "\n")
+    ds = load_samples("table", tmp_path)
+    aligned, info = prepare(ds, PreprocessSettings(modality="grey", size=32), cache_dir=tmp_path / "c")
+    assert info["aligned"] == [True, True]
+    crop, _ = prepare(ds, PreprocessSettings(modality="grey", size=32, align=False), cache_dir=tmp_path / "c")
+    same = np.abs(aligned[0] - aligned[1]).mean()
+    differ = np.abs(crop[0] - crop[1]).mean()
+    assert same < 0.05 and differ > 2 * same

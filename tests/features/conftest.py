@@ -1,0 +1,58 @@
+"""Fixtures for the AU tests: the public-domain astronaut face (NASA, shipped in scikit-image), its Face Mesh
+landmarks, and helpers that run frames through the real detector + aligner, as the pipeline does."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+
+import numpy as np
+import pytest
+
+
+@pytest.fixture(scope="session")
+def face() -> tuple[np.ndarray, np.ndarray]:
+    """(RGB 600x600 head crop, doubled so the inter-ocular distance is ~86 px as in the demo clip; its (468, 2)
+    landmarks found by Face Mesh on that crop)."""
+    import cv2
+    from skimage import data
+
+    from merstudio.face.detector import FaceMeshDetector
+
+    crop = cv2.resize(data.astronaut()[0:300, 100:400], (600, 600), interpolation=cv2.INTER_CUBIC)
+    with FaceMeshDetector(max_faces=1, video_mode=False) as det:
+        faces = det.detect(crop)
+    assert len(faces) == 1
+    return crop, faces[0].landmarks.astype(np.float64)
+
+
+@pytest.fixture(scope="session")
+def detector():
+    from merstudio.face.detector import FaceMeshDetector
+
+    det = FaceMeshDetector(max_faces=1, video_mode=False)
+    yield det
+    det.close()
+
+
+@pytest.fixture(scope="session")
+def align_frames(detector) -> Callable[[Sequence[np.ndarray]], list]:
+    """align_frames(rgb_frames) -> AlignedFace per frame: landmarks detected in each frame, then one track of the
+    real FaceAligner (default smoothing), frame indices 0, 1, 2, ..."""
+    from merstudio.face.align import FaceAligner
+
+    def _run(frames: Sequence[np.ndarray]) -> list:
+        aligner = FaceAligner()
+        out = []
+        for i, rgb in enumerate(frames):
+            faces = detector.detect(rgb)
+            assert len(faces) == 1, f"frame {i}: expected one face, found {len(faces)}"
+            out.append(aligner.align(0, faces[0].landmarks, rgb, frame_index=i))
+        return out
+
+    return _run
+
+
+@pytest.fixture(scope="session")
+def aligned_face(face, align_frames):
+    """One aligned neutral face (AlignedFace: image (128, 128) grey uint8, landmarks (468, 2) aligned pixels)."""
+    return align_frames([face[0]])[0]

@@ -1,0 +1,123 @@
+import threading
+
+import numpy as np
+import pytest
+from conftest import N_FRAMES, SPOTS, FakeAnalysis
+
+from merstudio.gui import commands as C
+
+pytestmark = pytest.mark.gui
+
+
+def open_and_analyse(qtbot, win, video_path):
+    assert win.ctx.execute(C.OpenVideo, path=str(video_path))
+    assert win.ctx.execute(C.RunAnalysis, settings={"landmarks": True})
+    worker = win.worker
+    assert worker is not None and worker.isRunning() or worker.isFinished()
+    qtbot.waitUntil(lambda: win.worker is None, timeout=20000)
+    return worker
+
+
+def test_analysis_runs_to_end_in_worker(qtbot, window, video_path):
+    seen_rows = []
+    window.ctx.execute(C.OpenVideo, path=str(video_path))
+    window.ctx.execute(C.RunAnalysis, settings={"landmarks": True})
+    worker = window.worker
+    worker.rows.connect(lambda rows: seen_rows.append(len(rows)))
+    with qtbot.waitSignal(worker.finished_ok, timeout=20000) as sig:
+        pass
+    assert sig.args == ["complete"]
+    qtbot.waitUntil(lambda: window.worker is None)
+    vid = window.video.id
+    df = window.project.load_frames(vid)
+    assert list(df["frame"]) == list(range(N_FRAMES))  # every frame stored, face-less ones as success=0
+    assert df.loc[0, "success"] == 0 and df.loc[5, "success"] == 1
+    assert window.project.analysis(vid).status == "complete"
+    assert "CPU" in window.device_label.text()
+    # curves drawn from the results; AU12 peaks at the spots
+    au12 = window.timeline.curve_data("AU12_r")
+    assert au12 is not None and len(au12) == N_FRAMES
+    assert abs(int(np.nanargmax(au12)) - SPOTS[0][1]) <= 1 or abs(int(np.nanargmax(au12)) - SPOTS[1][1]) <= 1
+    assert window.timeline.curve_data("p_positive") is not None
+    # spotting proposals arrive as events with status proposal
+    props = [e for e in window.events if e.status == "proposal"]
+    assert [(e.onset, e.apex, e.offset) for e in props] == list(SPOTS)
+    assert all(e.source == "model" for e in props)
+    assert window.table.model_.rowCount() == len(SPOTS)
+    # the overlay reads stored landmarks (the subset) back for the shown frame
+    faces = window.project.landmarks(vid, 30)
+    assert list(faces) == [0] and faces[0].shape[1] == 2 and 80 < faces[0].shape[0] < 200
+    window.seek(30)
+    qtbot.waitUntil(lambda: window.video_view.frame_index == 30)
+    assert len(window.video_view._overlay.childItems()) == 3  # box, points, id label
+
+
+def test_curves_grow_live_and_cancel(qtbot, window, video_path, fake_analysis):
+    fake_analysis.gate = threading.Event()
+    window.ctx.execute(C.OpenVideo, path=str(video_path))
+    window.ctx.execute(C.RunAnalysis, settings={})
+    worker = window.worker
+    # rows of frames 0..10 stream in while the analysis is held at frame 11
+    qtbot.waitUntil(lambda: window.buffer is not None and window.buffer.frames_done >= 11, timeout=20000)
+    qtbot.waitUntil(lambda: window.timeline.curve_data("AU12_r") is not None, timeout=5000)
+    y = window.timeline.curve_data("AU12_r")
+    assert np.isfinite(y[2:11]).all() and np.isnan(y[12:]).all()
+    assert worker.isRunning() and window.progress_bar.isVisible()
+    window.ctx.execute(C.CancelAnalysis)
+    fake_analysis.gate.set()
+    qtbot.waitUntil(lambda: window.worker is None, timeout=20000)
+    assert worker.status == "cancelled"
+    a = window.project.analysis(window.video.id)
+    assert a.status == "cancelled"
+    assert len(window.project.load_frames(window.video.id)) == 11  # what was computed is kept
+    assert not [e for e in window.events if e.status == "proposal"]
+
+
+def test_analysis_error_is_a_dialog(qtbot, window, video_path, fake_analysis):
+    fake_analysis.fail_at = 40
+    window.ctx.execute(C.OpenVideo, path=str(video_path))
+    window.ctx.execute(C.RunAnalysis, settings={})
+    qtbot.waitUntil(lambda: window.worker is None, timeout=20000)
+    assert window.errors and "frame 40 cannot be decoded" in window.errors[-1]
+    assert window.project.analysis(window.video.id).status == "failed"
+    # the app keeps going: a second run works
+    fake_analysis.fail_at = None
+    window.ctx.execute(C.RunAnalysis, settings={})
+    qtbot.waitUntil(lambda: window.worker is None, timeout=20000)
+    assert window.project.analysis(window.video.id).status == "complete"
+
+
+def test_second_run_while_running_is_refused(qtbot, window, video_path, fake_analysis):
+    fake_analysis.gate = threading.Event()
+    window.ctx.execute(C.OpenVideo, path=str(video_path))
+    window.ctx.execute(C.RunAnalysis, settings={})
+    assert not window.ctx.execute(C.RunAnalysis, settings={})
+    assert "already running" in window.errors[-1]
+    fake_analysis.gate.set()
+    qtbot.waitUntil(lambda: window.worker is None, timeout=20000)
+
+
+def test_real_pipeline_on_a_face_clip(qtbot, qsettings, tmp_path):
+    """The real streaming pipeline in the worker (skipped until the core's spotting lands)."""
+    pytest.importorskip("merstudio.features.spotting")
+    from support.clips import write_clip
+
+    from merstudio.analysis.pipeline import AnalysisSettings
+    from merstudio.gui.main_window import MainWindow
+
+    clip = write_clip(tmp_path / "face.avi", n=45)
+    win = MainWindow(qsettings=qsettings)
+    qtbot.addWidget(win)
+    try:
+        win.ctx.execute(C.OpenVideo, path=str(clip))
+        win.ctx.execute(C.RunAnalysis, settings=AnalysisSettings(landmarks=True))
+        qtbot.waitUntil(lambda: win.worker is None, timeout=120000)
+        assert not win.errors
+        df = win.project.load_frames(win.video.id)
+        assert len(df) == 45 and df["success"].sum() >= 40
+        assert win.project.landmarks(win.video.id, 10)
+    finally:
+        win.shutdown()
+
+
+assert FakeAnalysis  # the fake is what the window fixture runs

@@ -1,0 +1,168 @@
+"""Per-frame streaming inference and the shared input builder."""
+
+from __future__ import annotations
+
+import cv2
+import numpy as np
+import pytest
+import torch
+
+from merstudio.errors import InputError
+from merstudio.model import (
+    FramePredictor,
+    InputSettings,
+    MENet,
+    ModelConfig,
+    au_column,
+    class_column,
+    make_input,
+    prediction_columns,
+    step_indices,
+)
+
+
+def _texture(seed: int = 0, size: int = 128) -> np.ndarray:
+    rng = np.random.default_rng(seed)
+    img = cv2.GaussianBlur(rng.random((size, size)).astype(np.float32), (0, 0), 2.0)
+    img = (img - img.min()) / (img.max() - img.min())
+    return (img * 255).astype(np.uint8)
+
+
+def _shifted(img: np.ndarray, dx: float, dy: float = 0.0) -> np.ndarray:
+    m = np.float32([[1, 0, dx], [0, 1, dy]])
+    return cv2.warpAffine(img, m, img.shape[::-1], flags=cv2.INTER_CUBIC, borderMode=cv2.BORDER_REFLECT)
+
+
+def _sequence(n: int, step: float, seed: int = 0) -> list[np.ndarray]:
+    base = _texture(seed)
+    return [_shifted(base, step * k) for k in range(n)]
+
+
+def _model(**kw) -> MENet:
+    torch.manual_seed(0)
+    return MENet(ModelConfig(**kw)).eval()
+
+
+def test_step_indices() -> None:
+    assert step_indices(10, 20, 1) == [20]
+    assert step_indices(10, 20, 2) == [15, 20]
+    assert step_indices(0, 3, 3) == [1, 2, 3]
+    assert step_indices(5, 5, 2) == [5, 5]
+
+
+def test_make_input_channels_and_flow_scale() -> None:
+    base = _texture(1)
+    moved = _shifted(base, 4.0)
+    s = InputSettings(modality="flow+grey", size=28, T=1)
+    x = make_input(base, [moved], s)
+    assert x.shape == (1, 4, 28, 28) and x.dtype == np.float32
+    u, v = x[0, 0, 6:-6, 6:-6], x[0, 1, 6:-6, 6:-6]
+    assert np.median(u) == pytest.approx(4.0 * 28 / 128, abs=0.1)  # pixels of the 28 px input
+    assert abs(np.median(v)) < 0.1
+    assert np.median(x[0, 2]) < 0.05  # a translation has no strain
+    assert 0.0 <= x[0, 3].min() and x[0, 3].max() <= 1.0
+    grey = make_input(base, [moved, moved], InputSettings(modality="grey", size=32, T=2))
+    assert grey.shape == (2, 1, 32, 32)
+    with pytest.raises(InputError):
+        make_input(base, [moved], InputSettings(T=2))
+    with pytest.raises(InputError):
+        InputSettings(modality="depth")
+    assert InputSettings(modality="grey_flow").modality == "flow+grey"
+
+
+def test_columns() -> None:
+    assert class_column("surprise") == "p_surprise" and class_column("Happy Face") == "p_happy_face"
+    assert au_column(4) == "AU04_p" and au_column(12) == "AU12_p"
+    assert prediction_columns(["a", "none"], [1, 17]) == ["p_a", "p_none", "AU01_p", "AU17_p"]
+
+
+def test_one_prediction_per_pushed_frame() -> None:
+    net = _model(T=2)
+    meta = {"input": InputSettings(modality="flow", size=28, T=2).to_dict()}
+    fp = FramePredictor(net, meta, device="cpu", batch_size=4, fps=30, motion_threshold=0.0)
+    seqs = {0: _sequence(9, 0.4, seed=0), 3: _sequence(9, -0.3, seed=1)}
+    preds = []
+    for k in range(9):
+        for tid, seq in seqs.items():
+            if tid == 3 and k == 4:
+                continue  # face not found in this frame
+            got = fp.push(tid, 100 + k, seq[k])
+            assert len(got) <= 8  # predictions lag by at most about one batch
+            preds += got
+    preds += fp.flush()
+    assert fp.flush() == []
+    keys = [(p.track_id, p.frame_index) for p in preds]
+    expected = [(t, 100 + k) for k in range(9) for t in seqs if not (t == 3 and k == 4)]
+    assert keys == expected  # exactly one per push, in push order
+    for p in preds:
+        assert p.probs.shape == (3,) and p.au_probs.shape == (12,)
+        assert p.probs.sum() == pytest.approx(1.0, abs=1e-5)
+        assert not p.gated
+    row = preds[0].as_row(net.cfg.class_names, net.cfg.aus)
+    assert list(row) == fp.columns
+
+
+def test_predictions_equal_direct_model_on_training_inputs() -> None:
+    """The predictor builds windows exactly like make_input does for training samples."""
+    net = _model(T=2, in_channels=4)
+    s = InputSettings(modality="flow+grey", size=28, T=2, span_s=0.3)
+    fp = FramePredictor(net, {"input": s.to_dict()}, device="cpu", batch_size=64, fps=10, motion_threshold=0.0)
+    seq = _sequence(10, 0.5, seed=2)
+    for k, img in enumerate(seq):
+        fp.push(7, k, img)
+    preds = {p.frame_index: p for p in fp.flush()}
+    f = 8
+    onset = f - 3  # span 0.3 s at 10 fps
+    steps = step_indices(onset, f, 2)
+    x = make_input(seq[onset], [seq[i] for i in steps], s)
+    with torch.no_grad():
+        out = net(torch.from_numpy(x)[None])
+    np.testing.assert_allclose(preds[f].probs, torch.softmax(out["logits"], 1)[0].numpy(), atol=1e-5)
+    np.testing.assert_allclose(preds[f].au_probs, torch.sigmoid(out["au_logits"])[0].numpy(), atol=1e-5)
+
+
+def test_motion_gate_and_none_class() -> None:
+    net = _model(class_names=["negative", "positive", "none"])
+    fp = FramePredictor(net, {}, device="cpu", batch_size=2, fps=30, motion_threshold=0.3)
+    still = [_texture(4)] * 8
+    moving = _sequence(8, 0.8, seed=5)
+    preds = []
+    for k in range(8):
+        preds += fp.push(1, k, still[k])
+        preds += fp.push(2, k, moving[k])
+    preds += fp.flush()
+    by = {(p.track_id, p.frame_index): p for p in preds}
+    assert len(by) == 16
+    for k in range(8):
+        p = by[(1, k)]
+        assert p.gated and p.motion < 0.3
+        assert p.probs.tolist() == [0.0, 0.0, 1.0] and not p.au_probs.any()
+    for k in range(2, 8):  # moving by 0.8 px a frame: above the gate once there is an onset behind it
+        p = by[(2, k)]
+        assert not p.gated and p.motion > 0.3
+        assert p.probs.sum() == pytest.approx(1.0, abs=1e-5)
+    # without a "none" class a gated frame claims no class at all
+    fp2 = FramePredictor(_model(), {}, device="cpu", batch_size=2, motion_threshold=0.3)
+    fp2.push(0, 0, still[0])
+    (p,) = fp2.push(0, 1, still[1]) or fp2.flush()
+    assert p.gated and not p.probs.any()
+
+
+def test_bad_pushes_and_settings() -> None:
+    net = _model()
+    fp = FramePredictor(net, {}, device="cpu", motion_threshold=0.0)
+    fp.push(0, 5, _texture())
+    with pytest.raises(InputError, match="frames must increase"):
+        fp.push(0, 5, _texture())
+    with pytest.raises(InputError):
+        fp.push(1, 0, np.zeros((4, 5, 6, 7), np.uint8))
+    with pytest.raises(InputError, match="do not fit"):
+        FramePredictor(net, {"input": InputSettings(modality="grey").to_dict()}, device="cpu")
+    fp.reset(0)
+    fp.push(0, 1, _texture())  # a reset track may start again
+    assert len(fp.flush()) == 2
+    grey_model = _model(in_channels=1, input_size=48)
+    fpg = FramePredictor(grey_model, {}, device="cpu", motion_threshold=0.0)
+    for k, img in enumerate(_sequence(3, 1.0)):
+        fpg.push(0, k, cv2.cvtColor(img, cv2.COLOR_GRAY2RGB))  # RGB faces are converted
+    assert [p.frame_index for p in fpg.flush()] == [0, 1, 2]

@@ -1,0 +1,145 @@
+"""MENet shapes, ablation switches and configuration (de)serialisation."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+import torch
+
+from merstudio.errors import InputError
+from merstudio.model import AU_REGIONS, MENet, ModelConfig, count_parameters
+from merstudio.model.regions import paint_weights, region_weights
+
+
+@pytest.mark.parametrize("T", [1, 3])
+@pytest.mark.parametrize("C", [1, 3, 4])
+@pytest.mark.parametrize("size", [28, 64])
+def test_output_shapes(T: int, C: int, size: int) -> None:
+    torch.manual_seed(0)
+    cfg = ModelConfig(in_channels=C, input_size=size, T=T)
+    net = MENet(cfg)
+    out = net(torch.randn(2, T, C, size, size))
+    assert out["logits"].shape == (2, 3)
+    assert out["au_logits"].shape == (2, len(cfg.aus))
+    assert out["features"].shape == (2, net.feature_dim)
+    assert all(torch.isfinite(v).all() for v in out.values() if v.dtype.is_floating_point)
+
+
+def test_other_sizes_and_4d_input() -> None:
+    net = MENet(ModelConfig(input_size=37)).eval()
+    x = torch.randn(3, 3, 37, 37)
+    a = net(x)["logits"]
+    b = net(x.unsqueeze(1))["logits"]
+    assert torch.allclose(a, b)
+    with pytest.raises(ValueError, match="expects"):
+        net(torch.randn(2, 1, 4, 37, 37))
+    # large inputs get a strided stem, so the first stage stays small
+    big = MENet(ModelConfig(input_size=128, in_channels=1))
+    assert big(torch.randn(1, 1, 1, 128, 128))["logits"].shape == (1, 3)
+    assert big.cfg.effective_stem_stride == 4
+
+
+def test_default_model_is_small() -> None:
+    n = count_parameters(MENet(ModelConfig()))
+    assert 50_000 < n < 250_000
+
+
+def _names(cfg: ModelConfig) -> set[str]:
+    net = MENet(cfg)
+    return set(net.state_dict()) | {n for n, _ in net.named_parameters()}
+
+
+def test_ablation_switches_change_parameters() -> None:
+    base = ModelConfig()
+    full = _names(base)
+    x = torch.randn(2, 2, 3, 28, 28)
+
+    no_mswm = _names(base.ablate("mswm"))
+    assert any(n.startswith("mswm.") for n in full) and not any(n.startswith("mswm.") for n in no_mswm)
+    assert any(n.startswith("global_proj.") for n in no_mswm)
+
+    no_au = base.ablate(["au"])
+    assert not any(n.startswith("fam.") for n in _names(no_au))
+    out = MENet(no_au)(x)
+    assert out["au_logits"].shape == (2, 0)
+    assert no_au.n_aus == 0
+
+    no_cluster = base.ablate("cluster")
+    assert "centers" in full and "centers" not in _names(no_cluster)
+    assert "centers" not in MENet(no_cluster)(x)
+
+    no_lstm = base.ablate("convlstm")
+    net = MENet(no_lstm)
+    assert not any(n.startswith("convlstm.") for n in _names(no_lstm))
+    assert net(x)["features"].shape == (2, base.mswm_width + base.local_dim)
+
+    learnable = MENet(ModelConfig(center_mode="learnable"))
+    assert "centers" in dict(learnable.named_parameters())
+    ema = MENet(ModelConfig())
+    assert "centers" not in dict(ema.named_parameters()) and "centers" in ema.state_dict()
+
+    allx = base.ablate("mswm,au,cluster,convlstm")
+    out = MENet(allx)(x)
+    assert out["logits"].shape == (2, 3)
+    assert count_parameters(MENet(allx)) < count_parameters(MENet(base))
+    assert base.ablate("") == base and base.ablate("none") == base
+
+
+def test_config_round_trip_and_validation() -> None:
+    cfg = ModelConfig(in_channels=4, T=2, n_classes=4, class_names=["a", "b", "c", "none"], aus=[1, 12],
+                      class_weights=[1, 2, 1, 0.5], use_mswm=False)
+    d = json.loads(json.dumps(cfg.to_dict()))
+    assert ModelConfig.from_dict(d) == cfg
+    with pytest.raises(InputError, match="unknown field"):
+        ModelConfig.from_dict({**d, "colour": 1})
+    with pytest.raises(InputError, match="input_size"):
+        ModelConfig(input_size=27)
+    with pytest.raises(InputError, match="class_names"):
+        ModelConfig(n_classes=4)
+    with pytest.raises(InputError, match="in_channels"):
+        ModelConfig(in_channels=2)
+    with pytest.raises(InputError, match="depth"):
+        ModelConfig(depth=2)
+    assert ModelConfig(depth=2, use_mswm=False).depth == 2
+    with pytest.raises(InputError, match="unknown part"):
+        cfg.ablate("lstm")
+    with pytest.raises(InputError):
+        ModelConfig.from_dict({**d, "width": "wide"})
+
+
+def test_region_weights() -> None:
+    for h, w in ((7, 7), (14, 14), (5, 9)):
+        pool = region_weights(h, w)
+        assert pool.shape == (len(AU_REGIONS), h * w)
+        np.testing.assert_allclose(pool.sum(1), 1.0, rtol=1e-5)
+        paint = paint_weights(h, w)
+        assert paint.min() >= 0 and paint.sum(0).max() <= 1.0 + 1e-5
+    # the mouth regions pool from the lower half, the brows from the upper half of a 14 x 14 map
+    pool = region_weights(14, 14).reshape(len(AU_REGIONS), 14, 14)
+    names = list(AU_REGIONS)
+    assert pool[names.index("mouth_left"), 7:].sum() > 0.99
+    assert pool[names.index("brow_inner"), :7].sum() > 0.99
+    # subject's right is on the image's left
+    assert pool[names.index("eye_right"), :, :7].sum() > 0.99
+
+
+def test_local_features_are_regional() -> None:
+    """A change confined to the mouth region leaves the brow-region local features unchanged."""
+    torch.manual_seed(1)
+    net = MENet(ModelConfig(input_size=56)).eval()
+    assert net.fam is not None
+    x = torch.zeros(1, 3, 56, 56)
+    y = x.clone()
+    y[:, :, 44:48, 20:36] = 1.0  # y 0.79-0.86: mouth/chin only
+    feats_x = net.backbone(net.input_norm(x))[net.cfg.local_stage]
+    feats_y = net.backbone(net.input_norm(y))[net.cfg.local_stage]
+    z_x, z_y = net.fam.proj(feats_x), net.fam.proj(feats_y)
+    pool = torch.from_numpy(region_weights(*z_x.shape[-2:]))
+    lx = torch.einsum("ndp,rp->nrd", z_x.flatten(2), pool)
+    ly = torch.einsum("ndp,rp->nrd", z_y.flatten(2), pool)
+    names = list(AU_REGIONS)
+    diff = (lx - ly).abs().sum(-1)[0]
+    assert diff[names.index("brow_inner")] < 1e-6
+    assert diff[names.index("chin")] > 1e-4

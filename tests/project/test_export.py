@@ -1,0 +1,89 @@
+import os
+
+import openpyxl
+import pandas as pd
+import pytest
+
+from merstudio.errors import OutputError
+from merstudio.project.export import (
+    EVENT_COLUMNS,
+    export_events_csv,
+    export_events_xlsx,
+    export_frames_csv,
+    export_labelled_set,
+    export_summary,
+)
+
+
+def test_frames_csv(project, tmp_path):
+    calls = []
+    out = export_frames_csv(project, 1, tmp_path / "out" / "frames.csv", progress=lambda d, n: calls.append((d, n)),
+                            chunk=16)
+    df = pd.read_csv(out)
+    assert list(df.columns[:5]) == ["frame", "face_id", "timestamp", "confidence", "success"]
+    assert list(df["frame"]) == list(range(40))
+    assert {"AU12_r", "AU12_c", "p_negative", "p_positive"} <= set(df.columns)
+    assert df.loc[2, "success"] == 0 and df.loc[2, "face_id"] == -1
+    assert df.loc[10, "timestamp"] == pytest.approx(10 / 30, abs=1e-4)
+    assert calls[-1] == (40, 40) and len(calls) == 3
+    assert not [p for p in out.parent.iterdir() if p.name.endswith(".part")]
+
+
+def test_events_csv_and_xlsx(project, tmp_path):
+    csv_path = export_events_csv(project, tmp_path / "events.csv")
+    df = pd.read_csv(csv_path)
+    assert tuple(df.columns) == EVENT_COLUMNS
+    assert list(df["onset_frame"]) == [5, 20, 33]
+    assert df.loc[1, "onset_time"] == pytest.approx(20 / 30, abs=1e-3)
+    assert df.loc[1, "aus"] == "4+7" and df.loc[1, "coder"] == "ann" and df.loc[1, "confidence"] == 0.8
+    assert list(df["status"]) == ["accepted", "accepted", "proposal"]
+    assert df.loc[0, "duration_frames"] == 8
+    x = export_events_xlsx(project, tmp_path / "events.xlsx")
+    ws = openpyxl.load_workbook(x)["events"]
+    values = list(ws.values)
+    assert values[0] == EVENT_COLUMNS
+    assert values[2][EVENT_COLUMNS.index("apex_frame")] == 22
+
+
+def test_summary_and_png(project, tmp_path):
+    csv_path, png = export_summary(project, 1, tmp_path / "summary.csv", tmp_path / "timeline.png")
+    s = pd.read_csv(csv_path)
+    get = {(m, c): v for m, c, v in zip(s["measure"], s["category"], s["value"], strict=True)}
+    assert get[("events", "all")] == 3  # two accepted + one open proposal (rejected ones are left out)
+    assert get[("events", "positive")] == 1 and get[("events", "negative")] == 1
+    assert get[("mean_duration_s", "negative")] == pytest.approx(11 / 30)
+    assert get[("au_events", "AU04")] == 1 and get[("au_events", "AU12")] == 1
+    df = project.load_frames(1)
+    ok = df[df["success"] == 1]
+    assert get[("au_frequency", "AU12")] == pytest.approx(ok["AU12_c"].mean())
+    assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and png.stat().st_size > 10_000
+
+
+def test_labelled_set(project, tmp_path):
+    project.set_setting("subject:1", "s07")
+    df = pd.read_csv(export_labelled_set(project, tmp_path / "labels.csv"), dtype={"aus": str})
+    assert list(df.columns) == ["subject", "sample", "label", "path", "onset", "apex", "offset", "aus"]
+    assert list(df["label"]) == ["positive", "negative"]  # proposals are not training labels
+    assert list(df["subject"]) == ["s07", "s07"] and df.loc[1, "aus"] == "4+7"
+    assert df.loc[0, "path"] == project.videos()[0].path
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root can write anywhere")
+def test_unwritable_dir(project, tmp_path):
+    ro = tmp_path / "ro"
+    ro.mkdir()
+    ro.chmod(0o500)
+    with pytest.raises(OutputError, match="cannot write"):
+        export_events_csv(project, ro / "e.csv")
+
+
+def test_unwritable_path(project, tmp_path):
+    blocker = tmp_path / "file"
+    blocker.write_text("x")
+    with pytest.raises(OutputError, match="cannot write"):
+        export_events_csv(project, blocker / "sub" / "e.csv")
+    target = tmp_path / "isdir.csv"
+    target.mkdir()
+    with pytest.raises(OutputError, match="cannot write"):
+        export_frames_csv(project, 1, target)
+    assert not [p for p in tmp_path.iterdir() if p.name.endswith(".part")]

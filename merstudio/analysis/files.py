@@ -48,6 +48,7 @@ class AnalysisOutput:
     spots: list[SpotRow] = field(default_factory=list)
     rows: int = 0
     device: str = "cpu"
+    plots: list[Path] = field(default_factory=list)
 
     @property
     def csv(self) -> Path:

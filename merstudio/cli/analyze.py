@@ -45,6 +45,7 @@ def register(sub: argparse._SubParsersAction) -> None:
                    help="learned model: adds p_<class> and AUxx_p columns (default: none, AU activations only)")
     p.add_argument("--device", choices=("cpu", "cuda"), default=None,
                    help="device for the learned model (default: CUDA when available)")
+    p.add_argument("--plot", action="store_true", help="also write <name>.png: AU curves with spotted intervals")
     p.add_argument("-q", "--quiet", action="store_true", help="no progress bars")
     p.set_defaults(func=run)
 
@@ -84,6 +85,8 @@ def run(args: argparse.Namespace) -> int:
         results, failures = _run_parallel(args, names, settings, jobs)
 
     for r in results:
+        if args.plot:
+            write_plot(r)
         _print_summary(r)
     if failures:
         if len(args.inputs) > 1:
@@ -181,6 +184,21 @@ def _run_parallel(args: argparse.Namespace, names: list[str], settings: Analysis
     return results, failures
 
 
+def write_plot(r: AnalysisOutput, truth: list[tuple[int, int, str]] | None = None) -> None:
+    """AU curves of each face track to <name>.png (<name>_face<k>.png when there are several)."""
+    import pandas as pd
+
+    from merstudio.analysis.plot import plot_au_curves
+
+    frames = pd.read_csv(r.csv)
+    for fid in r.face_ids:
+        png = r.paths.csv.with_suffix(".png") if len(r.face_ids) == 1 else \
+            r.paths.csv.with_name(f"{r.paths.csv.stem}_face{fid}.png")
+        spots = [(s.onset, s.offset) for s in r.spots if s.face_id == fid]
+        plot_au_curves(frames, png, fid, spots, truth or (), title=f"{r.input.name}: AU intensity, face {fid}")
+        r.plots.append(png)
+
+
 def _print_summary(r: AnalysisOutput) -> None:
     status = "complete" if r.complete else f"PARTIAL (stopped after {r.frames} of {r.frame_count} frames)"
     print(f"{r.input}: {status}")
@@ -193,4 +211,6 @@ def _print_summary(r: AnalysisOutput) -> None:
               f"{s.onset_time:.2f}-{s.offset_time:.2f} s, score {s.score:.2f})")
     if len(r.spots) > 8:
         print(f"    ... {len(r.spots) - 8} more")
+    for png in r.plots:
+        print(f"  AU curves     : {png}")
     print(f"  speed         : {r.frames_per_second:.1f} frames/s over {r.seconds:.1f} s ({r.device})")

@@ -50,16 +50,18 @@ def run(args: argparse.Namespace) -> int:
 def headless(video: Path, out: Path) -> int:
     import pandas as pd
 
-    from merstudio.cli.analyze import _print_summary, _run_one
     from merstudio.analysis.files import output_paths, prepare_output_dir
     from merstudio.analysis.pipeline import AnalysisSettings
+    from merstudio.cli.analyze import _print_summary, _run_one, write_plot
     from merstudio.features.spotting import spotting_metric
     from merstudio.resources import demo_truth
 
     prepare_output_dir(out, [output_paths(out, "interview")], overwrite=True)
     result = _run_one(video, out, "interview", AnalysisSettings(), None, True, 0)
-    _print_summary(result)
     truth = pd.read_csv(demo_truth())
+    write_plot(result, [(int(a), int(b), f"AU{c}") for a, b, c in zip(truth["onset"], truth["offset"],
+                                                                     truth["aus"], strict=True)])
+    _print_summary(result)
     score = spotting_metric([(s.onset, s.offset) for s in result.spots],
                             list(zip(truth["onset"], truth["offset"], strict=True)))
     print(f"  spotting vs. ground truth ({len(truth)} events, IoU >= 0.5): precision {score.precision:.2f}, "

@@ -170,8 +170,9 @@ def _qt_plugin_note() -> str:
 
     value = os.environ.get("QT_QPA_PLATFORM_PLUGIN_PATH")
     if value:
-        return f"set to {value} (by cv2's bundled Qt); merstudio's GUI clears it before starting Qt"
-    return "not set"
+        return (f"QT_QPA_PLATFORM_PLUGIN_PATH={value} (set by cv2's bundled Qt 5 plugins); merstudio's GUI clears "
+                f"it before starting Qt, other PySide6 code in this process must do the same")
+    return "QT_QPA_PLATFORM_PLUGIN_PATH not set"
 
 
 def _check_decode(path: Path) -> tuple[str, str]:
@@ -215,7 +216,7 @@ def run(args: argparse.Namespace) -> int:
                   essential=fourcc in ESSENTIAL_CODECS)
     rep.check("face model", _check_face)
     rep.check("qt", _check_qt, essential=False)
-    rep.check("QT_QPA_PLATFORM_PLUGIN_PATH", lambda: ("ok", _qt_plugin_note()), essential=False)
+    rep.check("qt plugin path", lambda: ("ok", _qt_plugin_note()), essential=False)
     for video in args.videos:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # the VFR warning is reported on the line itself

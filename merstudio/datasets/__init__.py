@@ -16,6 +16,7 @@ from merstudio.datasets.preprocess import (
     PreprocessSettings,
     compute_input,
     default_cache_dir,
+    input_from_aligned,
     prepare,
     preprocess,
 )
@@ -23,6 +24,6 @@ from merstudio.datasets.sample import DatasetWarning, Sample, SampleSet, Skipped
 
 __all__ = [
     "KINDS", "ClassMap", "DatasetWarning", "PreprocessCancelled", "PreprocessSettings", "Sample", "SampleSet",
-    "Skipped", "canonical_kind", "class_map", "class_map_names", "compute_input", "default_cache_dir",
+    "Skipped", "canonical_kind", "class_map", "class_map_names", "compute_input", "default_cache_dir", "input_from_aligned",
     "load_samples", "parse_aus", "prepare", "preprocess", "subject_number",
 ]

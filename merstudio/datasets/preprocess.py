@@ -30,6 +30,7 @@ import numpy as np
 
 from merstudio.datasets.sample import DatasetWarning, Sample
 from merstudio.errors import InputError, MerstudioError
+from merstudio.features.flow import compute_flow, optical_strain
 
 PREPROCESS_VERSION = 1  # bump when the computation changes: old cache entries then stop matching
 WORK_SIZE = 128  # aligned face size flow is computed at (merstudio.face.align.ALIGNED_SIZE)
@@ -205,8 +206,6 @@ def compute_input(s: Sample, settings: PreprocessSettings, aligner: Any = None) 
     """The input for one sample, uncached: ((T, C, size, size) float32, {"aligned": bool, "note": str})."""
     if s.kind == "image":
         return _from_image(s, settings), {"aligned": False, "note": "precomputed image"}
-    from merstudio.features.flow import compute_flow, optical_strain
-
     onset_pos, targets = _positions(s, settings)
     reader = _FrameReader(s)
     own = aligner is None and settings.align
@@ -219,32 +218,40 @@ def compute_input(s: Sample, settings: PreprocessSettings, aligner: Any = None) 
             info["note"] = "alignment off" if not settings.align else "no face found on the onset frame"
             matrix = _centre_square(first)
         g0 = _warp_grey(first, matrix)
-        steps: list[np.ndarray] = []
         cache: dict[int, np.ndarray] = {onset_pos: g0}
         for t in targets:
             if t not in cache:
                 cache[t] = _warp_grey(reader.get(t), matrix)
-            g1 = cache[t]
-            chans: list[np.ndarray] = []
-            if settings.modality in ("flow", "both"):
-                flow = compute_flow(g0, g1, settings.flow)
-                strain = optical_strain(flow)
-                chans += [flow[..., 0], flow[..., 1], strain]
-            if settings.modality in ("grey", "both"):
-                chans.append(g1.astype(np.float32))
-            small = [cv2.resize(np.ascontiguousarray(c, dtype=np.float32), (settings.size, settings.size),
-                                interpolation=cv2.INTER_AREA) for c in chans]
-            steps.append(np.stack(small))
     finally:
         reader.close()
         if own and al is not None:
             al.close()
+    return input_from_aligned(g0, [cache[t] for t in targets], settings), info
+
+
+def input_from_aligned(onset: np.ndarray, targets: Sequence[np.ndarray], settings: PreprocessSettings) -> np.ndarray:
+    """The network input from aligned grey uint8 faces (WORK_SIZE x WORK_SIZE): the onset face and the T target
+    faces -> (T, C, size, size) float32, normalised as for training. Inference on video uses this too, so the
+    two cannot drift apart."""
+    if len(targets) != settings.T:
+        raise InputError(f"input: {settings.T} target frames expected, got {len(targets)}")
+    steps: list[np.ndarray] = []
+    for g1 in targets:
+        chans: list[np.ndarray] = []
+        if settings.modality in ("flow", "both"):
+            flow = compute_flow(onset, g1, settings.flow)
+            chans += [flow[..., 0], flow[..., 1], optical_strain(flow)]
+        if settings.modality in ("grey", "both"):
+            chans.append(np.asarray(g1, dtype=np.float32))
+        small = [cv2.resize(np.ascontiguousarray(c, dtype=np.float32), (settings.size, settings.size),
+                            interpolation=cv2.INTER_AREA) for c in chans]
+        steps.append(np.stack(small))
     x = np.stack(steps).astype(np.float32)  # (T, C, size, size)
     if settings.modality in ("flow", "both"):
         x[:, :3] = _minmax(x[:, :3])
     if settings.modality in ("grey", "both"):
         x[:, -1:] /= 255.0
-    return x, info
+    return x
 
 
 def preprocess(s: Sample, settings: PreprocessSettings, cache_dir: str | Path | None = None,

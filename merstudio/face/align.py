@@ -168,6 +168,10 @@ class FaceAligner:
             v = st.filt(v, dt=float(max(gap, 1)))
         st.last_frame = frame_index
         st.angle = float(v[3] / half)
+        if frame_index is not None and frame_index % 1000 == 0:
+            # Tracks long gone (their ids are never reused) would otherwise pile up over a long video.
+            self._tracks = {k: s for k, s in self._tracks.items()
+                            if s.last_frame is None or abs(frame_index - s.last_frame) <= 1000}
         cx, cy = v[0] / st.unit, v[1] / st.unit
         s, th = math.exp(v[2] / half), v[3] / half
         a = np.array([[s * math.cos(th), -s * math.sin(th)], [s * math.sin(th), s * math.cos(th)]])

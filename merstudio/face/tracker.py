@@ -129,7 +129,7 @@ class FaceTracker:
 
     def __init__(self, max_faces: int = 4, detector: object | None = None, *, iou_min: float = 0.3,
                  coast_frames: int = 5, max_gap: int = 150, geometry_max: float = 0.05,
-                 appearance_min: float = 0.75, search_every: int = 15) -> None:
+                 appearance_min: float = 0.75, search_every: int = 10) -> None:
         if max_faces < 1:
             raise InputError(f"max_faces: must be at least 1, got {max_faces}")
         self.max_faces = int(max_faces)
@@ -153,9 +153,7 @@ class FaceTracker:
         self._tracks.clear()
         self._next_id = 0
         self._last_index = None
-        self._since_search = 0
         self._search_interval = self.search_every
-        self._short_frames = 0
         self._detector_reset()
 
     def close(self) -> None:
@@ -194,7 +192,10 @@ class FaceTracker:
 
     # -- detection with the capacity kept at the number of faces present ---------------------------------------
     def _detector_reset(self) -> None:
-        if hasattr(self.detector, "reset"):
+        self._since_search = self._short_frames = 0
+        if self._adaptive and self.detector.capacity != self.max_faces:
+            self.detector.set_capacity(self.max_faces)  # after a seek any number of faces may be in view
+        elif hasattr(self.detector, "reset"):
             self.detector.reset()
 
     def _seek(self) -> None:
@@ -275,8 +276,8 @@ class FaceTracker:
             for tid, t in self._tracks.items():
                 if tid in taken or t.geometry is None or t.appearance is None:
                     continue
-                gap = abs(frame_index - t.last_frame)
-                if gap == 0 or gap > self.max_gap:
+                gap = abs(frame_index - t.last_frame)  # 0 when the same frame is shown again after a seek
+                if gap > self.max_gap:
                     continue
                 radius = _size(t.obs.bbox) * (1.0 + 0.05 * gap)
                 for j in free_obs:

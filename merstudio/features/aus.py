@@ -434,7 +434,7 @@ class AUEstimator:
         med = t.median_shape if t.median_shape is not None else shape
         dev_now = _shape_deviation(shape, med)
         dev_ref = _shape_deviation(t.geom.shape, med)
-        if True:
+        if dev_now <= max(dev_ref, self.typical_tol):
             fresh = self._new_track(img, lm)
             t.ref, t.geom, t.age = fresh.ref, fresh.geom, 0
             t.history.clear()

@@ -33,6 +33,7 @@ _NO_COUNT_CONTAINERS = frozenset({".mkv", ".webm", ".ts", ".mts", ".m2ts", ".flv
 DEFAULT_FOLDER_FPS = 30.0
 HEAD_SAMPLE = 32  # frames timed at open to detect variable frame rate
 FORWARD_LIMIT = 96  # decode forward instead of seeking when the target is at most this far ahead
+BACKSTEP_RUN = 16  # frames decoded into the cache when a viewer steps backwards
 CACHE_BYTES = 64 * 1024 * 1024  # LRU of decoded frames (at least 2, at most 32 frames)
 _SEEK_MARGINS = (2, 18, 66, 258)  # seek this many frames before the target, growing after an overshoot
 _TAIL = 2  # frames checked at the end of a video at open
@@ -570,7 +571,16 @@ class VideoSource(FrameSource):
             dec.forward_to(i)  # sequential access (frame(i), frame(i+1), ...) never re-seeks
         else:
             self._ensure_index()
-            dec.seek(i)
+            if 0 < dec.cur - i <= FORWARD_LIMIT:
+                # Stepping backwards (a viewer's Left key): decode a run ending at i into the cache, so the next
+                # steps back are cache hits instead of one seek each.
+                first = max(0, i - min(BACKSTEP_RUN, self._cache.capacity - 1) + 1)
+                dec.seek(first)
+                for j in range(first, i):
+                    self._cache.put(j, dec.retrieve())
+                    dec.forward_to(j + 1)
+            else:
+                dec.seek(i)
         img = dec.retrieve()
         self._cache.put(i, img)
         return img

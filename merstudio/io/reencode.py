@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import cv2
+import numpy as np
 
 from merstudio.errors import OutputError
 from merstudio.io.frames import open_source
@@ -34,9 +35,10 @@ def reencode(src: str | os.PathLike[str], dst: str | os.PathLike[str], keyint: i
              cancel: Callable[[], bool] | None = None) -> ReencodeResult:
     """Write `src` (a video or frame folder) to `dst` (.avi: MJPG, .mp4/.mov/.m4v/.mkv: MPEG-4 part 2).
 
-    A variable-frame-rate source is resampled to a constant `fps` (default: its nominal rate): each output frame
-    shows the latest source frame whose timestamp is not after the output frame's time, so the output's frame
-    indices are those of a constant-rate clock. A constant-rate source keeps every frame and its indices.
+    A variable-frame-rate source is resampled to a constant `fps` (default: 1 / its median frame interval, the
+    rate it was shot at): each output frame shows the latest source frame whose timestamp is not after the output
+    frame's time, so the output's frame indices are those of a constant-rate clock. A constant-rate source keeps
+    every frame and its indices.
     """
     dst = Path(dst).expanduser()
     fourcc = _CODECS.get(dst.suffix.lower())
@@ -50,6 +52,9 @@ def reencode(src: str | os.PathLike[str], dst: str | os.PathLike[str], keyint: i
         raise OutputError(f"{dst}: folder {dst.parent} does not exist")
     with open_source(src) as source:
         rate = float(fps or source.fps)
+        if source.is_vfr and fps is None and source.frame_count > 1:
+            # The container's rate of a VFR file is a mean; the typical frame interval is the rate it was shot at.
+            rate = round(1.0 / float(np.median(np.diff(source.timestamps))), 3)
         w, h = source.size
         writer = cv2.VideoWriter(str(dst), cv2.CAP_FFMPEG, cv2.VideoWriter_fourcc(*fourcc), rate, (w, h),
                                  [cv2.VIDEOWRITER_PROP_KEY_INTERVAL, int(keyint)])

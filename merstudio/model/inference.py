@@ -26,7 +26,7 @@ import numpy as np
 import torch
 
 from merstudio.errors import InputError
-from merstudio.model.inputs import InputSettings, flow_to_channels, grey_u8, shrink, step_indices
+from merstudio.model.inputs import InputSettings, assemble, grey_u8, step_indices
 from merstudio.model.network import MENet
 
 NONE_CLASS = "none"
@@ -36,8 +36,8 @@ GATE_BORDER = 0.08  # fraction of the face side left out of the gate (flow at im
 
 
 def class_column(name: str) -> str:
-    """Per-frame table column of a class probability: p_<class> (non-word characters become '_')."""
-    return "p_" + re.sub(r"\W+", "_", str(name).strip()).strip("_").lower()
+    """Per-frame table column of a class probability: p_<class> (runs of non-word characters become '_')."""
+    return "p_" + re.sub(r"\W+", "_", str(name).strip()).strip("_")
 
 
 def au_column(au: int) -> str:
@@ -187,14 +187,7 @@ class FramePredictor:
                     probs[self._none] = 1.0
                 return _Entry(FramePrediction(track_id, f, probs, np.zeros(a, np.float32), motion, True),
                               done=True)
-        x = np.empty((s.T, s.channels, s.size, s.size), np.float32)
-        for k, g in enumerate(imgs):
-            c = 0
-            if flows:
-                x[k, :3] = flow_to_channels(flows[k], s)
-                c = 3
-            if s.modality != "flow":
-                x[k, c] = shrink(g, s.size).astype(np.float32) / 255.0
+        x = assemble(flows, imgs, s)
         self._waiting += 1
         empty = np.zeros(0, np.float32)
         return _Entry(FramePrediction(track_id, f, empty, empty, motion, False), x=x)

@@ -1,13 +1,18 @@
 """The network's input, built the same way for training (from clips) and for per-frame inference (from video).
 
-A sample is T time steps ending at the "apex" (training) or at the current frame (inference). Step k (k = 0..T-1)
-is the frame onset + round((k + 1) * (end - onset) / T); its input channels are, by modality:
+A sample is T time steps ending at the "apex" (training) or at the current frame (inference). The step frames
+are step_indices(onset, end, T) (evenly spaced over (onset, end], as merstudio.datasets.preprocess picks them);
+each step's channels are, by modality:
     flow       u, v, strain   flow from the onset frame to the step frame, and its optical strain
     grey       grey           the step frame, 0..1
     flow+grey  u, v, strain, grey
-Flow is computed with merstudio.features.flow.compute_flow on both frames resized to flow_size x flow_size (the
-aligned face is 128 px), then resized to size x size with area averaging; u and v are rescaled by size / flow_size
-so they stay in pixels of the network input. Strain is dimensionless and only resized.
+Flow is computed with merstudio.features.flow.compute_flow on both faces at flow_size x flow_size (the aligned face,
+128 px), then every channel is resized to size x size with area averaging. Normalisation (`normalise`):
+    "minmax" (default, = the training data of merstudio.datasets.preprocess and the published 0-255 flow images):
+             each flow channel min-max scaled to 0..1 over the whole sample (all T steps);
+    "none":  raw flow, u and v rescaled by size / flow_size so they are pixels of the network input.
+This module and datasets.preprocess.input_from_aligned must give identical arrays (a test checks it): training
+and per-frame inference must see the same input.
 """
 
 from __future__ import annotations
@@ -23,6 +28,7 @@ import numpy as np
 from merstudio.errors import InputError
 
 MODALITY_CHANNELS: dict[str, int] = {"flow": 3, "grey": 1, "flow+grey": 4}
+NORMALISATIONS = ("minmax", "none")
 
 
 @dataclass
@@ -35,6 +41,7 @@ class InputSettings:
     flow_method: str = "dis"
     flow_size: int = 128
     span_s: float = 0.2  # per-frame inference: the onset proxy lies this many seconds before the frame
+    normalise: str = "minmax"  # "minmax" or "none" (see the module docstring)
 
     def __post_init__(self) -> None:
         m = str(self.modality).strip().lower().replace("gray", "grey").replace("_", "+").replace(" ", "")
@@ -44,6 +51,8 @@ class InputSettings:
         if int(self.size) < 28 or int(self.T) < 1 or int(self.flow_size) < 16:
             raise InputError(f"input settings: need size >= 28, T >= 1, flow_size >= 16 (got size {self.size}, "
                              f"T {self.T}, flow_size {self.flow_size})")
+        if self.normalise not in NORMALISATIONS:
+            raise InputError(f"input normalise {self.normalise!r}: expected one of {', '.join(NORMALISATIONS)}")
         if not float(self.span_s) > 0:
             raise InputError(f"input settings: span_s must be > 0, got {self.span_s}")
         self.size, self.T, self.flow_size, self.span_s = int(self.size), int(self.T), int(self.flow_size), float(
@@ -70,10 +79,11 @@ class InputSettings:
 
 
 def step_indices(onset: int, end: int, T: int) -> list[int]:
-    """Frame indices of the T steps from onset (exclusive) to end (inclusive); all `end` when end <= onset."""
+    """Frame indices of the T steps evenly spaced over (onset, end] (rounded half to even, like
+    datasets.preprocess); all `end` when end <= onset."""
     if end <= onset:
-        return [end] * T
-    return [onset + round((k + 1) * (end - onset) / T) for k in range(T)]
+        return [int(end)] * T
+    return [int(round(t)) for t in np.linspace(onset, end, T + 1)[1:]]
 
 
 def grey_u8(img: np.ndarray, side: int) -> np.ndarray:
@@ -94,44 +104,54 @@ def grey_u8(img: np.ndarray, side: int) -> np.ndarray:
 
 
 def shrink(x: np.ndarray, size: int) -> np.ndarray:
-    """Resize an (H, W[, C]) array to size x size (area averaging when shrinking)."""
+    """Resize an (H, W[, C]) float array to size x size with area averaging (as datasets.preprocess does)."""
     if x.shape[0] == size and x.shape[1] == size:
         return x
-    interp = cv2.INTER_AREA if x.shape[0] > size else cv2.INTER_LINEAR
-    return cv2.resize(x, (size, size), interpolation=interp)
+    return cv2.resize(np.ascontiguousarray(x, dtype=np.float32), (size, size), interpolation=cv2.INTER_AREA)
 
 
-def flow_to_channels(flow: np.ndarray, settings: InputSettings) -> np.ndarray:
-    """(3, size, size) float32 u, v, strain from a flow field computed at flow_size."""
+def _minmax(x: np.ndarray) -> np.ndarray:
+    lo = x.min(axis=(0, 2, 3), keepdims=True)
+    hi = x.max(axis=(0, 2, 3), keepdims=True)
+    return ((x - lo) / np.maximum(hi - lo, 1e-8)).astype(np.float32)
+
+
+def assemble(flows: Sequence[np.ndarray], greys: Sequence[np.ndarray], settings: InputSettings) -> np.ndarray:
+    """(T, C, size, size) float32 from the T onset -> step flows (flow_size, empty for grey) and the T step faces
+    (grey uint8 at flow_size, may be empty for flow)."""
     from merstudio.features.flow import optical_strain
 
-    strain = optical_strain(flow)
-    scale = settings.size / flow.shape[1]
-    uv = shrink(flow, settings.size) * scale
-    return np.stack([uv[..., 0], uv[..., 1], shrink(strain, settings.size)]).astype(np.float32)
-
-
-def flow_channels(onset_u8: np.ndarray, frame_u8: np.ndarray, settings: InputSettings) -> np.ndarray:
-    """(3, size, size) float32 u, v, strain from two grey uint8 images already at flow_size."""
-    from merstudio.features.flow import compute_flow
-
-    return flow_to_channels(compute_flow(onset_u8, frame_u8, settings.flow_method), settings)
+    t, s = settings.T, settings.size
+    x = np.empty((t, settings.channels, s, s), dtype=np.float32)
+    for k in range(t):
+        c = 0
+        if settings.uses_flow:
+            f = flows[k]
+            x[k, 0] = shrink(f[..., 0], s)
+            x[k, 1] = shrink(f[..., 1], s)
+            x[k, 2] = shrink(optical_strain(f), s)
+            c = 3
+        if settings.modality != "flow":
+            x[k, c] = shrink(np.asarray(greys[k], dtype=np.float32), s) / 255.0
+    if settings.uses_flow:
+        if settings.normalise == "minmax":
+            x[:, :3] = _minmax(x[:, :3])
+        else:
+            x[:, :2] *= s / flows[0].shape[1]
+    return x
 
 
 def make_input(onset: np.ndarray, steps: Sequence[np.ndarray], settings: InputSettings) -> np.ndarray:
     """(T, C, size, size) float32 network input from the onset face and the T step faces (grey or RGB, uint8
-    or 0..1 float, any square-ish size: they are resized to flow_size). Use step_indices() to pick the steps."""
+    or 0..1 float; resized to flow_size when they are not). Use step_indices() to pick the steps."""
+    from merstudio.features.flow import compute_flow
+
     if len(steps) != settings.T:
         raise InputError(f"model input: {len(steps)} step frames for T={settings.T}")
     side = settings.flow_size
-    on = grey_u8(onset, side) if settings.uses_flow else None
-    out = np.empty((settings.T, settings.channels, settings.size, settings.size), dtype=np.float32)
-    for k, img in enumerate(steps):
-        g = grey_u8(img, side)
-        c = 0
-        if on is not None:
-            out[k, :3] = flow_channels(on, g, settings)
-            c = 3
-        if settings.modality != "flow":
-            out[k, c] = shrink(g, settings.size).astype(np.float32) / 255.0
-    return out
+    greys = [grey_u8(img, side) for img in steps]
+    flows = []
+    if settings.uses_flow:
+        on = grey_u8(onset, side)
+        flows = [compute_flow(on, g, settings.flow_method) for g in greys]
+    return assemble(flows, greys, settings)

@@ -195,3 +195,20 @@ def test_alignment_removes_where_the_face_is(tmp_path):
     same = np.abs(aligned[0] - aligned[1]).mean()
     differ = np.abs(crop[0] - crop[1]).mean()
     assert same < 0.05 and differ > 2 * same
+
+
+def test_input_from_aligned_matches_the_sample_path(tmp_path):
+    from merstudio.datasets import input_from_aligned
+
+    ds = load_samples("table", _table(tmp_path))
+    s = ds[0]
+    settings = PreprocessSettings(size=28, T=1, align=False)
+    from merstudio.datasets.preprocess import _centre_square, _warp_grey
+
+    rgb = [cv2.cvtColor(cv2.imread(str(s.frames[p])), cv2.COLOR_BGR2RGB) for p in (0, s.apex_pos)]
+    grey = [_warp_grey(im, _centre_square(im)) for im in rgb]
+    x = input_from_aligned(grey[0], [grey[1]], settings)
+    ref, _ = compute_input(s, settings)
+    np.testing.assert_allclose(x, ref, atol=1e-5)
+    with pytest.raises(InputError, match="2 target frames expected"):
+        input_from_aligned(grey[0], [grey[1]], PreprocessSettings(T=2))

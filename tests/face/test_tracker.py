@@ -89,8 +89,10 @@ def test_reset_and_seeks(face_a, compose) -> None:
     # A seek backwards without reset: the tracker notices, and re-identifies the face it saw there.
     assert [f.track_id for f in tracker.update(3, frames[3])] == [0]
     assert tracker.stats["seeks"] == 1
+    assert [f.track_id for f in tracker.update(3, frames[3])] == [0]  # the same frame again
     # A seek forward far beyond max_gap: nothing to re-identify, a new id.
     assert [f.track_id for f in tracker.update(1000, frames[20])] == [2]
+    assert tracker.stats["seeks"] == 3
     # reset(): as a fresh tracker.
     tracker.reset()
     assert tracker.track_ids == []

@@ -53,7 +53,7 @@ def test_step_indices() -> None:
 def test_make_input_channels_and_flow_scale() -> None:
     base = _texture(1)
     moved = _shifted(base, 4.0)
-    s = InputSettings(modality="flow+grey", size=28, T=1)
+    s = InputSettings(modality="flow+grey", size=28, T=1, normalise="none")
     x = make_input(base, [moved], s)
     assert x.shape == (1, 4, 28, 28) and x.dtype == np.float32
     u, v = x[0, 0, 6:-6, 6:-6], x[0, 1, 6:-6, 6:-6]
@@ -61,6 +61,8 @@ def test_make_input_channels_and_flow_scale() -> None:
     assert abs(np.median(v)) < 0.1
     assert np.median(x[0, 2]) < 0.05  # a translation has no strain
     assert 0.0 <= x[0, 3].min() and x[0, 3].max() <= 1.0
+    mm = make_input(base, [moved], InputSettings(modality="flow", size=28, T=1))  # the default: min-max
+    assert mm.min() >= 0.0 and mm.max() <= 1.0 and np.allclose(mm[0].max(axis=(1, 2)), 1.0)
     grey = make_input(base, [moved, moved], InputSettings(modality="grey", size=32, T=2))
     assert grey.shape == (2, 1, 32, 32)
     with pytest.raises(InputError):
@@ -70,8 +72,21 @@ def test_make_input_channels_and_flow_scale() -> None:
     assert InputSettings(modality="grey_flow").modality == "flow+grey"
 
 
+@pytest.mark.parametrize(("modality", "prep_modality"), [("flow", "flow"), ("grey", "grey"), ("flow+grey", "both")])
+def test_same_input_as_training_preprocessing(modality: str, prep_modality: str) -> None:
+    """Per-frame inference and the dataset preprocessing must produce identical inputs."""
+    preprocess = pytest.importorskip("merstudio.datasets.preprocess")
+    seq = _sequence(5, 0.6, seed=3)
+    steps = [seq[i] for i in step_indices(0, 4, 2)]
+    ours = make_input(seq[0], steps, InputSettings(modality=modality, size=28, T=2))
+    theirs = preprocess.input_from_aligned(
+        seq[0], steps, preprocess.PreprocessSettings(modality=prep_modality, size=28, T=2, flow="dis"))
+    np.testing.assert_allclose(ours, theirs, rtol=1e-5, atol=1e-6)
+    assert step_indices(3, 6, 2) == [int(round(t)) for t in np.linspace(3, 6, 3)[1:]]
+
+
 def test_columns() -> None:
-    assert class_column("surprise") == "p_surprise" and class_column("Happy Face") == "p_happy_face"
+    assert class_column("surprise") == "p_surprise" and class_column("Happy face") == "p_Happy_face"
     assert au_column(4) == "AU04_p" and au_column(12) == "AU12_p"
     assert prediction_columns(["a", "none"], [1, 17]) == ["p_a", "p_none", "AU01_p", "AU17_p"]
 

@@ -113,11 +113,10 @@ def test_build_writes_a_readable_video_and_truth(tmp_path):
     assert [int(r["frame"]) for r in per_frame] == list(range(60))
     assert float(per_frame[50]["AU12"]) == pytest.approx(1.4, abs=1e-3)
     assert float(per_frame[30]["AU12"]) == 0.0
-    # Encoded frame i is rendered frame i (not a neighbour): during the AU12 ramp frames differ.
-    r = D.DemoRenderer(seed=0)
-    for i in (0, 48, 59):
-        scores = {j: _psnr(frames[i], r.frame(j)) for j in (i - 2, i, i + 2) if 0 <= j < 60}
-        assert max(scores, key=scores.get) == i and scores[i] > 30
+    # The codec keeps the picture (the index alignment is checked on the committed clip's flicker).
+    r = D.DemoRenderer(seed=0, landmarks=None)
+    for i in (0, 50, 59):
+        assert _psnr(frames[i], r.frame(i, noise=False)) > 33
     assert not list(tmp_path.glob("demo/.*tmp*"))
 
 
@@ -145,6 +144,7 @@ def test_committed_demo_decodes_frame_exact():
 def test_committed_demo_is_current(renderer):
     """The committed clip is what the current code renders (regenerate with scripts/make_demo.py if not)."""
     frames, _, _ = _decode(DEMO_DIR / "interview.mp4")
-    for i in (50, 344):
-        scores = {j: _psnr(frames[i], renderer.frame(j)) for j in (i - 2, i, i + 2)}
-        assert max(scores, key=scores.get) == i and scores[i] > 30, scores
+    # Frames in the fast head turn and the flicker (gain alternates every 2 frames) tell neighbours apart.
+    for i in (50, 334, 401, 403):
+        scores = {j: _psnr(frames[i], renderer.frame(j, noise=False)) for j in (i - 2, i, i + 2)}
+        assert max(scores, key=scores.get) == i and scores[i] > 33, scores

@@ -89,7 +89,7 @@ class Analysis:
 
         tracker = FaceTracker(max_faces=self.settings.max_faces)
         aligner = FaceAligner()
-        estimator = AUEstimator(flow=self.settings.flow)
+        estimator = AUEstimator(flow=self.settings.flow, fps=self.source.fps)
         total = self.source.frame_count
         timestamps = self.source.timestamps
         pending: dict[tuple[int, int], dict] = {}  # rows waiting for the model's (lagging) prediction

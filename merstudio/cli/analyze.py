@@ -107,6 +107,7 @@ def _run_one(path: Path, out: Path, name: str, settings: AnalysisSettings, fps: 
         return analyze_file(path, out, name, settings, fps=fps)
     from tqdm import tqdm
 
+    tqdm.monitor_interval = 0  # no monitor thread: it would outlive the run (and tests check for leaks)
     bar: list[tqdm] = []  # created on the first frame, so a bad input prints its error line only
 
     def progress(done: int, total: int) -> None:
@@ -139,6 +140,7 @@ def _run_parallel(args: argparse.Namespace, names: list[str], settings: Analysis
                   jobs: int) -> tuple[list[AnalysisOutput], list[str]]:
     from tqdm import tqdm
 
+    tqdm.monitor_interval = 0
     ctx = mp.get_context("spawn")  # no fork: mediapipe/torch threads do not survive it
     manager = ctx.Manager()
     queue = manager.Queue()

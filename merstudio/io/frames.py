@@ -61,7 +61,9 @@ _DATASET_FPS: tuple[tuple[re.Pattern[str], float], ...] = (
 def dataset_fps_hint(path: str | os.PathLike[str]) -> float | None:
     """The recording rate of a known dataset's frame folders, from the dataset's folder names (see
     ../shared/reference/datasets.md), or None. Image folders carry no rate, so this beats a blind default."""
-    parts = Path(path).resolve().parts if Path(path).exists() else Path(path).parts
+    p = Path(path)
+    # The path as given (a symlinked dataset keeps its name) and resolved (a relative path gains its parents).
+    parts = p.absolute().parts + (p.resolve().parts if p.exists() else ())
     for part in parts:
         for pattern, fps in _DATASET_FPS:
             if pattern.search(part):
@@ -385,7 +387,7 @@ class VideoSource(FrameSource):
         head = self._fix_first_time(head)
         self._t0_ms = head[0]
 
-        if len(set(head)) == 1 and len(head) > 1:
+        if len(head) > 2 and len(set(head[1:])) == 1:
             # No usable timestamps (raw streams): positions can only be counted from the start.
             self._seekable = False
             warnings.warn(f"{path}: the video has no frame timestamps; random access decodes from the start "
@@ -509,10 +511,12 @@ class VideoSource(FrameSource):
             self._cache.clear()
         if np.any(np.diff(times) <= 0):
             # Repeated or unordered times: positions cannot be told apart by time, and the times are no use.
+            warned = not self._seekable  # the no-timestamps warning at open said it already
             self._seekable = False
             self._fps_override = True  # timestamps from the nominal rate
-            warnings.warn(f"{self.path}: frame times are repeated or out of order; timestamps assume "
-                          f"{self.fps:g} fps and random access decodes from the start", stacklevel=3)
+            if not warned:
+                warnings.warn(f"{self.path}: frame times are repeated or out of order; timestamps assume "
+                              f"{self.fps:g} fps and random access decodes from the start", stacklevel=3)
             return
         self._times_ms = np.asarray(times, dtype=np.float64)
         self._t0_ms = times[0]

@@ -201,3 +201,18 @@ def test_frame_index_out_of_range(make_video) -> None:
             src.frame(-1)
         assert len(src) == N
         assert "240 frames" in repr(src)
+
+
+def test_raw_stream_without_timestamps_or_count(make_video, ffmpeg_or_none, video_dir: Path) -> None:
+    """An H.264 elementary stream has no container: no frame count and no frame times. It is counted at open,
+    gets timestamps from the nominal rate, and random access decodes from the start (slow but exact)."""
+    if ffmpeg_or_none is None:
+        pytest.skip("no ffmpeg binary")
+    path = make_video("raw.h264", ffmpeg=ffmpeg_or_none, args=["-c:v", "libx264", "-g", "60", "-f", "h264"])
+    with pytest.warns(UserWarning, match="no frame timestamps"):
+        src = open_source(path)
+    with src:
+        assert src.frame_count == N
+        np.testing.assert_allclose(np.diff(src.timestamps), 1 / src.fps)
+        for i in (200, 30, 31, 5, N - 1):
+            assert read_code(src.frame(i)) == i

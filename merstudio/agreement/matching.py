@@ -1,0 +1,121 @@
+"""Matching two (or n) coders' events on one face track with a frame tolerance.
+
+Two events *can* match when their frame intervals (both ends included) overlap with IoU >= ``iou`` **or** when
+all three boundaries (onset, apex, offset) lie within ``tolerance`` frames of each other. The second rule keeps
+very short events (a 3-frame micro-expression shifted by 2 frames has IoU 0.2) matchable; the first keeps long
+events with sloppy boundaries matchable. Among the candidate pairs, a one-to-one assignment is chosen by the
+Hungarian algorithm (scipy's linear_sum_assignment): first as many matches as possible, then the highest IoU,
+then the smallest summed boundary distance. Events are anything with integer ``onset``, ``apex``, ``offset``
+attributes (e.g. merstudio.project.Event).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Protocol
+
+import numpy as np
+from scipy.optimize import linear_sum_assignment
+
+
+class Interval(Protocol):
+    onset: int
+    apex: int
+    offset: int
+
+
+@dataclass(frozen=True)
+class EventMatch:
+    """A one-to-one matching: ``pairs`` are (index in a, index in b), sorted by a's index."""
+
+    pairs: list[tuple[int, int]]
+    only_a: list[int]
+    only_b: list[int]
+
+
+def interval_iou(a_onset: int, a_offset: int, b_onset: int, b_offset: int) -> float:
+    """IoU of two inclusive frame intervals [onset, offset]."""
+    inter = min(a_offset, b_offset) - max(a_onset, b_onset) + 1
+    if inter <= 0:
+        return 0.0
+    union = (a_offset - a_onset + 1) + (b_offset - b_onset + 1) - inter
+    return inter / union
+
+
+def _bounds(events: Sequence[Interval]) -> np.ndarray:
+    return np.array([[e.onset, e.apex, e.offset] for e in events], dtype=np.int64).reshape(-1, 3)
+
+
+def pair_costs(a: Sequence[Interval], b: Sequence[Interval], tolerance: int = 3,
+               iou: float = 0.5) -> tuple[np.ndarray, np.ndarray]:
+    """(cost, valid) matrices of shape (len(a), len(b)); cost = (1 - IoU) + 1e-3 * summed |boundary difference|,
+    valid = the pair may match (IoU >= iou or every boundary within tolerance)."""
+    if tolerance < 0:
+        raise ValueError(f"tolerance must be >= 0 frames, got {tolerance}")
+    if not 0.0 < iou <= 1.0:
+        raise ValueError(f"iou threshold must be within (0, 1], got {iou}")
+    ba, bb = _bounds(a), _bounds(b)
+    diff = np.abs(ba[:, None, :] - bb[None, :, :])  # (na, nb, 3)
+    inter = np.minimum(ba[:, None, 2], bb[None, :, 2]) - np.maximum(ba[:, None, 0], bb[None, :, 0]) + 1
+    inter = np.clip(inter, 0, None)
+    union = (ba[:, None, 2] - ba[:, None, 0] + 1) + (bb[None, :, 2] - bb[None, :, 0] + 1) - inter
+    ious = inter / np.maximum(union, 1)
+    valid = (ious >= iou - 1e-12) | (diff <= tolerance).all(axis=2)
+    cost = (1.0 - ious) + 1e-3 * diff.sum(axis=2)
+    return cost, valid
+
+
+def _assign(cost: np.ndarray, valid: np.ndarray) -> list[tuple[int, int]]:
+    if not valid.any():
+        return []
+    # A forbidden pair costs more than any full set of allowed ones, so the optimum has the most allowed pairs.
+    big = (float(cost[valid].max()) + 1.0) * (min(cost.shape) + 1)
+    c = np.where(valid, cost, big)
+    rows, cols = linear_sum_assignment(c)
+    return sorted((int(r), int(k)) for r, k in zip(rows, cols, strict=True) if valid[r, k])
+
+
+def match_events(a: Sequence[Interval], b: Sequence[Interval], tolerance: int = 3,
+                 iou: float = 0.5) -> EventMatch:
+    """Match coder A's events to coder B's (same video and face track) one to one; see the module docstring."""
+    cost, valid = pair_costs(a, b, tolerance, iou)
+    pairs = _assign(cost, valid)
+    ia = {p[0] for p in pairs}
+    ib = {p[1] for p in pairs}
+    return EventMatch(pairs, [i for i in range(len(a)) if i not in ia], [j for j in range(len(b)) if j not in ib])
+
+
+def group_units(events: Mapping[str, Sequence[Interval]], tolerance: int = 3,
+                iou: float = 0.5) -> list[dict[str, int]]:
+    """Group n coders' events on one face track into units for Krippendorff's alpha: each unit maps a coder to the
+    index of its event there, at most one event per coder, and every two events in a unit can match (see the
+    module docstring). Coders are added in the mapping's order: each one's events are assigned (Hungarian, mean
+    cost over the unit's members) to the units built so far, and the unassigned ones start new units.
+    Units are returned sorted by their earliest onset."""
+    units: list[dict[str, int]] = []
+    for coder, evs in events.items():
+        if not evs:
+            continue
+        if units:
+            cost = np.zeros((len(units), len(evs)))
+            valid = np.ones((len(units), len(evs)), dtype=bool)
+            members: dict[str, list[int]] = {}
+            for u, unit in enumerate(units):
+                for c in unit:
+                    members.setdefault(c, []).append(u)
+            for c, us in members.items():
+                sub = [events[c][units[u][c]] for u in us]
+                cc, vv = pair_costs(sub, evs, tolerance, iou)
+                cost[us] += cc
+                valid[us] &= vv
+            sizes = np.array([len(u) for u in units], dtype=np.float64)
+            pairs = _assign(cost / sizes[:, None], valid)
+        else:
+            pairs = []
+        taken = set()
+        for u, j in pairs:
+            units[u][coder] = j
+            taken.add(j)
+        units += [{coder: j} for j in range(len(evs)) if j not in taken]
+    return sorted(units, key=lambda unit: min(events[c][i].onset for c, i in unit.items()))

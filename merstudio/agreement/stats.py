@@ -1,0 +1,188 @@
+"""Agreement coefficients over plain arrays: Cohen's kappa, Krippendorff's alpha, Shrout & Fleiss ICCs.
+
+Implemented with numpy from the published formulas (no scikit-learn / krippendorff / pingouin dependency); the tests
+check each against its source's worked example. An undefined coefficient (no variation to agree on, too few
+values) is NaN, never an exception: a report over many AUs should not stop at the first constant column.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Hashable, Sequence
+from dataclasses import asdict, dataclass
+from typing import Any
+
+import numpy as np
+
+LEVELS = ("nominal", "ordinal", "interval", "ratio")
+
+
+def _missing(v: Any) -> bool:
+    if v is None:
+        return True
+    try:
+        return bool(isinstance(v, float | np.floating) and math.isnan(v))
+    except TypeError:
+        return False
+
+
+def cohen_kappa(a: Sequence[Hashable], b: Sequence[Hashable]) -> float:
+    """Cohen's (1960) kappa of two coders' nominal labels for the same items, ``(p_o - p_e) / (1 - p_e)``.
+
+    Items where either label is missing (None or NaN) are dropped. NaN when nothing is left or when chance
+    agreement is 1 (both coders used one and the same category throughout: kappa is undefined there).
+    """
+    if len(a) != len(b):
+        raise ValueError(f"cohen_kappa: label lists differ in length ({len(a)} vs {len(b)})")
+    pairs = [(x, y) for x, y in zip(a, b, strict=True) if not _missing(x) and not _missing(y)]
+    if not pairs:
+        return float("nan")
+    cats = sorted({c for p in pairs for c in p}, key=repr)
+    idx = {c: i for i, c in enumerate(cats)}
+    table = np.zeros((len(cats), len(cats)))
+    for x, y in pairs:
+        table[idx[x], idx[y]] += 1
+    return kappa_from_table(table)
+
+
+def kappa_from_table(table: np.ndarray | Sequence[Sequence[float]]) -> float:
+    """Cohen's kappa from a square contingency table (rows: coder A's category, columns: coder B's)."""
+    t = np.asarray(table, dtype=np.float64)
+    if t.ndim != 2 or t.shape[0] != t.shape[1]:
+        raise ValueError(f"kappa_from_table: need a square table, got shape {t.shape}")
+    n = t.sum()
+    if n <= 0:
+        return float("nan")
+    po = np.trace(t) / n
+    pe = float((t.sum(axis=1) / n) @ (t.sum(axis=0) / n))
+    if pe >= 1.0 - 1e-12:
+        return float("nan")
+    return float((po - pe) / (1.0 - pe))
+
+
+def percent_agreement(a: Sequence[Hashable], b: Sequence[Hashable]) -> float:
+    """Share of items (both labels present) on which two coders agree; NaN when none."""
+    pairs = [(x, y) for x, y in zip(a, b, strict=True) if not _missing(x) and not _missing(y)]
+    return float(np.mean([x == y for x, y in pairs])) if pairs else float("nan")
+
+
+def krippendorff_alpha(data: Sequence[Sequence[Any]] | np.ndarray, level: str = "nominal") -> float:
+    """Krippendorff's alpha for reliability data: one row per coder, one column per unit, missing = None/NaN.
+
+    Follows Krippendorff (2011), "Computing Krippendorff's Alpha-Reliability": values are pairable only within a
+    unit holding at least two values; the coincidence matrix o_ck counts each ordered pair of values in a unit
+    with weight 1/(m_u - 1); alpha = 1 - (n - 1) * sum(o_ck d_ck) / sum(n_c n_k d_ck), with the difference
+    function d of the level of measurement (``nominal``, ``ordinal``, ``interval``, ``ratio``; the last three need
+    numeric values). NaN when fewer than two pairable values or no variation among them (D_e = 0).
+    """
+    if level not in LEVELS:
+        raise ValueError(f"krippendorff_alpha: level must be one of {', '.join(LEVELS)}, got {level!r}")
+    rows = [list(r) for r in data]
+    if not rows:
+        return float("nan")
+    n_units = len(rows[0])
+    if any(len(r) != n_units for r in rows):
+        raise ValueError("krippendorff_alpha: every coder's row needs one value per unit")
+    units = [[r[u] for r in rows if not _missing(r[u])] for u in range(n_units)]
+    units = [vals for vals in units if len(vals) >= 2]
+    if not units:
+        return float("nan")
+    values = sorted({v for vals in units for v in vals}, key=(repr if level == "nominal" else float))
+    idx = {v: i for i, v in enumerate(values)}
+    k = len(values)
+    o = np.zeros((k, k))
+    for vals in units:
+        counts = np.zeros(k)
+        for v in vals:
+            counts[idx[v]] += 1
+        # ordered pairs of distinct coders' values in the unit: n_uc n_uk, minus the self-pairs on the diagonal
+        o += (np.outer(counts, counts) - np.diag(counts)) / (len(vals) - 1)
+    nc = o.sum(axis=1)
+    n = nc.sum()
+    d = _difference(values, nc, level)
+    de = float(nc @ d @ nc)
+    if n <= 1 or de <= 0:
+        return float("nan")
+    do = float((o * d).sum())
+    return float(1.0 - (n - 1) * do / de)
+
+
+def _difference(values: list[Any], nc: np.ndarray, level: str) -> np.ndarray:
+    """Squared difference d_ck between every two values (Krippendorff 2011, section E)."""
+    k = len(values)
+    if level == "nominal":
+        return 1.0 - np.eye(k)
+    x = np.asarray(values, dtype=np.float64)
+    if level == "interval":
+        return (x[:, None] - x[None, :]) ** 2
+    if level == "ratio":
+        s = x[:, None] + x[None, :]
+        with np.errstate(invalid="ignore", divide="ignore"):
+            d = ((x[:, None] - x[None, :]) / s) ** 2
+        return np.nan_to_num(d, nan=0.0)  # 0 vs 0: no difference
+    # ordinal: (sum of n_g for g from c to k, minus (n_c + n_k) / 2) squared, ranks taken from the data
+    cum = np.concatenate([[0.0], np.cumsum(nc)])
+    lo = np.minimum.outer(np.arange(k), np.arange(k))
+    hi = np.maximum.outer(np.arange(k), np.arange(k))
+    between = cum[hi + 1] - cum[lo]
+    return (between - (nc[:, None] + nc[None, :]) / 2.0) ** 2
+
+
+@dataclass(frozen=True)
+class ICCResult:
+    """Shrout & Fleiss (1979) intraclass correlations for n targets rated by k judges.
+
+    ``icc1_1``: one-way random, single rater; ``icc2_1``: two-way random (absolute agreement), single rater;
+    ``icc3_1``: two-way mixed (consistency), single rater; ``*_k``: the same for the mean of the k raters.
+    """
+
+    n: int
+    k: int
+    icc1_1: float
+    icc2_1: float
+    icc3_1: float
+    icc1_k: float
+    icc2_k: float
+    icc3_k: float
+
+    def to_dict(self) -> dict[str, float]:
+        return asdict(self)
+
+
+def icc(ratings: np.ndarray | Sequence[Sequence[float]]) -> ICCResult:
+    """ICCs of an (n targets x k judges) table from the two-way ANOVA mean squares (Shrout & Fleiss 1979,
+    Table 1/3). Targets with a missing (NaN) rating are dropped (listwise). A coefficient whose denominator is 0
+    (no variance at all) is NaN; fewer than two targets or judges gives all NaN."""
+    x = np.asarray(ratings, dtype=np.float64)
+    if x.ndim != 2:
+        raise ValueError(f"icc: need an (n targets, k judges) table, got shape {x.shape}")
+    x = x[~np.isnan(x).any(axis=1)]
+    n, k = x.shape
+    nan = float("nan")
+    if n < 2 or k < 2:
+        return ICCResult(n, k, nan, nan, nan, nan, nan, nan)
+    grand = x.mean()
+    ss_rows = k * ((x.mean(axis=1) - grand) ** 2).sum()
+    ss_cols = n * ((x.mean(axis=0) - grand) ** 2).sum()
+    ss_total = ((x - grand) ** 2).sum()
+    ss_err = ss_total - ss_rows - ss_cols
+    bms = ss_rows / (n - 1)
+    wms = (ss_total - ss_rows) / (n * (k - 1))
+    jms = ss_cols / (k - 1)
+    ems = ss_err / ((n - 1) * (k - 1))
+
+    if ss_total <= 1e-12 * n * k * (1.0 + grand * grand):  # every rating the same (up to rounding)
+        return ICCResult(n, k, nan, nan, nan, nan, nan, nan)
+
+    def ratio(num: float, den: float) -> float:
+        return float(num / den) if den != 0 else nan
+
+    return ICCResult(
+        n=n, k=k,
+        icc1_1=ratio(bms - wms, bms + (k - 1) * wms),
+        icc2_1=ratio(bms - ems, bms + (k - 1) * ems + k * (jms - ems) / n),
+        icc3_1=ratio(bms - ems, bms + (k - 1) * ems),
+        icc1_k=ratio(bms - wms, bms),
+        icc2_k=ratio(bms - ems, bms + (jms - ems) / n),
+        icc3_k=ratio(bms - ems, bms),
+    )

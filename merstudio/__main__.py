@@ -1,3 +1,3 @@
-from merstudio.cli.main import main
+from merstudio.cli.main import entry
 
-raise SystemExit(main())
+raise SystemExit(entry())

@@ -1,0 +1,42 @@
+"""Agreement between coders (and the model as one more coder): Qt-free, for the CLI and the app.
+
+Coders: every event counts for ``Event.coder`` (an uncredited ``source="model"`` event counts for ``model``).
+Rejected proposals are left out by default. A coder has coded a video when it has at least one event there.
+
+Definitions
+- Event matching (matching.py), per video and face track, per pair of coders: two events can match when their
+  inclusive frame intervals have IoU >= ``iou`` (default 0.5) OR onset, apex and offset are all within
+  ``tolerance`` frames (default 3); a one-to-one assignment (Hungarian) maximises the number of matches, then IoU.
+  Reported per pair: matched / only_a / only_b, F1 (= Dice of the two event sets), mean IoU, mean |d| and mean
+  signed d (b - a) of onset, apex and offset in frames, and ``kappa_frames``: Cohen's kappa of "frame inside an
+  event" over every frame of the video (detection agreement that does not depend on the matching rule).
+- Cohen's kappa (two coders) on matched events: emotion labels (case-insensitive; empty = not coded) and each AU's
+  presence (an event with an empty AU string has its AUs not coded: missing, not "absent").
+- Krippendorff's alpha (all coders, nominal, missing data allowed) on units that group the coders' events
+  (``group_units``: every two events of a unit can match): ``emotion`` and each AU's presence; and ``event
+  frames``: "frame inside an event" with every frame of every face track as a unit (missing for a coder with no
+  events on the video).
+- ICC (Shrout & Fleiss 1979: ICC(1,1), (2,1), (3,1) and the k-rater forms) of per-frame AU intensities
+  (``AUxx_r``) between two per-frame tables of one video, on the frames both tracked, plus kappa of ``AUxx_c``.
+  Needs a second table per video (e.g. an imported OpenFace CSV); otherwise skipped with a note.
+
+API
+    agreement_report(project, video_ids=None, coders=None, tolerance=3, iou=0.5,
+                     statuses=("proposal", "accepted"), frame_tables=None, frames_coder=None) -> AgreementReport
+    agreement_from_events(events, coders=None, tolerance=3, iou=0.5, frame_tables=None, video_ids=None)
+    AgreementReport: .pairs .kappa .alpha .icc .matches (DataFrames), .notes, .coders, .video_ids,
+                     .summary() -> str, .write_csv(dir) -> list[Path], .tables() -> dict[str, DataFrame]
+    match_events(a, b, tolerance, iou) -> EventMatch(pairs, only_a, only_b); group_units(events_by_coder, ...)
+    cohen_kappa(a, b), kappa_from_table(t), krippendorff_alpha(data, level), icc(table) -> ICCResult
+    frame_icc(df_a, df_b) -> DataFrame; events_from_frames(df, video_id, coder) -> list[Event]
+Undefined coefficients (no variation, too few values) are NaN. Bad input raises merstudio.errors.InputError.
+"""
+
+from merstudio.agreement.frames import events_from_frames, frame_icc
+from merstudio.agreement.matching import EventMatch, group_units, interval_iou, match_events
+from merstudio.agreement.report import AgreementReport, agreement_from_events, agreement_report, coder_of
+from merstudio.agreement.stats import ICCResult, cohen_kappa, icc, kappa_from_table, krippendorff_alpha
+
+__all__ = ["AgreementReport", "EventMatch", "ICCResult", "agreement_from_events", "agreement_report", "coder_of",
+           "cohen_kappa", "events_from_frames", "frame_icc", "group_units", "icc", "interval_iou",
+           "kappa_from_table", "krippendorff_alpha", "match_events"]

@@ -77,26 +77,23 @@ def krippendorff_alpha(data: Sequence[Sequence[Any]] | np.ndarray, level: str = 
     """
     if level not in LEVELS:
         raise ValueError(f"krippendorff_alpha: level must be one of {', '.join(LEVELS)}, got {level!r}")
-    rows = [list(r) for r in data]
-    if not rows:
+    codes, values = _codes(data, level)
+    if codes.size == 0:
         return float("nan")
-    n_units = len(rows[0])
-    if any(len(r) != n_units for r in rows):
-        raise ValueError("krippendorff_alpha: every coder's row needs one value per unit")
-    units = [[r[u] for r in rows if not _missing(r[u])] for u in range(n_units)]
-    units = [vals for vals in units if len(vals) >= 2]
-    if not units:
-        return float("nan")
-    values = sorted({v for vals in units for v in vals}, key=(repr if level == "nominal" else float))
-    idx = {v: i for i, v in enumerate(values)}
     k = len(values)
-    o = np.zeros((k, k))
-    for vals in units:
-        counts = np.zeros(k)
-        for v in vals:
-            counts[idx[v]] += 1
-        # ordered pairs of distinct coders' values in the unit: n_uc n_uk, minus the self-pairs on the diagonal
-        o += (np.outer(counts, counts) - np.diag(counts)) / (len(vals) - 1)
+    n_coders, n_units = codes.shape
+    # counts[u, c]: how many coders gave value c to unit u (code -1 = missing)
+    counts = np.zeros((n_units, k + 1))
+    np.add.at(counts, (np.broadcast_to(np.arange(n_units), codes.shape), codes), 1.0)
+    counts = counts[:, :k]
+    m = counts.sum(axis=1)
+    keep = m >= 2  # only units with two or more values are pairable
+    if not keep.any():
+        return float("nan")
+    counts, m = counts[keep], m[keep]
+    w = counts / (m - 1)[:, None]
+    # ordered pairs of distinct coders' values within a unit: n_uc n_uk, minus the self-pairs on the diagonal
+    o = w.T @ counts - np.diag(w.sum(axis=0))
     nc = o.sum(axis=1)
     n = nc.sum()
     d = _difference(values, nc, level)
@@ -105,6 +102,34 @@ def krippendorff_alpha(data: Sequence[Sequence[Any]] | np.ndarray, level: str = 
         return float("nan")
     do = float((o * d).sum())
     return float(1.0 - (n - 1) * do / de)
+
+
+def _codes(data: Sequence[Sequence[Any]] | np.ndarray, level: str) -> tuple[np.ndarray, list[Any]]:
+    """(coders x units) int codes into the sorted distinct values (-1 = missing), and those values."""
+    if isinstance(data, np.ndarray) and data.dtype.kind in "fiub":
+        x = data.astype(np.float64, copy=False)
+        if x.ndim != 2:
+            raise ValueError(f"krippendorff_alpha: need a (coders, units) table, got shape {x.shape}")
+        ok = ~np.isnan(x)
+        values, inv = np.unique(x[ok], return_inverse=True)
+        codes = np.full(x.shape, -1, dtype=np.int64)
+        codes[ok] = inv
+        return codes, [float(v) for v in values]
+    rows = [list(r) for r in data]
+    n_units = len(rows[0]) if rows else 0
+    if any(len(r) != n_units for r in rows):
+        raise ValueError("krippendorff_alpha: every coder's row needs one value per unit")
+    present = {v for r in rows for v in r if not _missing(v)}
+    if level != "nominal":
+        try:
+            values = sorted(present, key=float)
+        except (TypeError, ValueError):
+            raise ValueError(f"krippendorff_alpha: {level} data must be numeric") from None
+    else:
+        values = sorted(present, key=repr)
+    idx = {v: i for i, v in enumerate(values)}
+    codes = np.array([[-1 if _missing(v) else idx[v] for v in r] for r in rows], dtype=np.int64)
+    return codes.reshape(len(rows), n_units), values
 
 
 def _difference(values: list[Any], nc: np.ndarray, level: str) -> np.ndarray:

@@ -85,7 +85,7 @@ def bench_stages(video: Path, frames: int = 300) -> dict:
             t1 = time.perf_counter()
             faces = tracker.update(i, rgb)
             t2 = time.perf_counter()
-            aligned = [(f.track_id, aligner.align(f.track_id, f.obs.landmarks, rgb)) for f in faces]
+            aligned = [(f.track_id, aligner.align(f.track_id, f.obs.landmarks, rgb, frame_index=i)) for f in faces]
             t3 = time.perf_counter()
             for tid, af in aligned:
                 est.update(tid, af)

@@ -91,19 +91,18 @@ class Analysis:
         aligner = FaceAligner()
         estimator = AUEstimator(flow=self.settings.flow, fps=self.source.fps)
         total = self.source.frame_count
-        timestamps = self.source.timestamps
         pending: dict[tuple[int, int], dict] = {}  # rows waiting for the model's (lagging) prediction
         try:
             for i, rgb in self.source.iter_frames():
                 if cancel is not None and cancel():
                     self.cancelled = True
                     break
-                t = float(timestamps[i]) if i < len(timestamps) else i / self.source.fps
+                t = self.source.timestamp(i)  # cheap inside a pass (no index build, even on VFR)
                 faces = tracker.update(i, rgb)
                 if not faces:
                     yield self._empty_row(i, t)
                 for tf in faces:
-                    aligned = aligner.align(tf.track_id, tf.obs.landmarks, rgb)
+                    aligned = aligner.align(tf.track_id, tf.obs.landmarks, rgb, frame_index=i)
                     act = estimator.update(tf.track_id, aligned)
                     self._motion.setdefault(tf.track_id, {})[i] = float(act.motion)
                     row = {"frame": i, "face_id": tf.track_id, "timestamp": round(t, 6),

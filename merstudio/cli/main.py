@@ -52,5 +52,17 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
 
 
+def entry() -> int:
+    """The console script: `main` with MediaPipe's start-up chatter filtered out of the terminal."""
+    from merstudio.cli.stderr_filter import install
+
+    filt = install()
+    try:
+        return main()
+    finally:
+        if filt is not None:
+            filt.close()
+
+
 if __name__ == "__main__":
-    raise SystemExit(main())
+    raise SystemExit(entry())

@@ -158,10 +158,10 @@ def load_checkpoint(path: str | Path, map_location: str | torch.device = "cpu") 
             settings = InputSettings.from_dict(inp)
         except InputError as e:
             raise _fail(path, f"bad input settings: {e}") from None
-        if settings.channels != cfg.in_channels or settings.size != cfg.input_size:
+        if settings.channels != cfg.in_channels or settings.size != cfg.input_size or settings.T != cfg.T:
             raise _fail(path, f"input settings ({settings.modality}, {settings.channels} channels, "
-                              f"{settings.size} px) contradict the model ({cfg.in_channels} channels, "
-                              f"{cfg.input_size} px)")
+                              f"{settings.size} px, T={settings.T}) contradict the model ({cfg.in_channels} "
+                              f"channels, {cfg.input_size} px, T={cfg.T})")
     model = MENet(cfg)
     own = model.state_dict()
     missing = sorted(set(own) - set(state))

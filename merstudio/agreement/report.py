@@ -1,0 +1,407 @@
+"""The agreement report: every pair of coders (event matching, Cohen's kappa), all coders together (Krippendorff's
+alpha) and per-frame AU tables (ICC). See merstudio.agreement for the definitions."""
+
+from __future__ import annotations
+
+import itertools
+import os
+import tempfile
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from merstudio.agreement.frames import au_intensity_columns, events_from_frames, frame_icc
+from merstudio.agreement.matching import group_units, match_events
+from merstudio.agreement.stats import cohen_kappa, kappa_from_table, krippendorff_alpha, percent_agreement
+from merstudio.errors import InputError, OutputError
+from merstudio.project.events import Event, au_numbers
+from merstudio.project.store import Project
+
+MODEL_CODER = "model"
+
+PAIR_COLUMNS = ("coder_a", "coder_b", "videos", "matched", "only_a", "only_b", "f1", "mean_iou",
+                "mean_abs_d_onset", "mean_abs_d_apex", "mean_abs_d_offset", "mean_d_onset", "mean_d_apex",
+                "mean_d_offset", "kappa_emotion", "n_emotion", "kappa_frames")
+MATCH_COLUMNS = ("video_id", "face_id", "coder_a", "coder_b", "status", "event_a", "event_b", "onset_a", "apex_a",
+                 "offset_a", "onset_b", "apex_b", "offset_b", "d_onset", "d_apex", "d_offset", "iou", "emotion_a",
+                 "emotion_b", "aus_a", "aus_b")
+KAPPA_COLUMNS = ("coder_a", "coder_b", "variable", "n", "agreement", "kappa")
+ALPHA_COLUMNS = ("variable", "level", "coders", "units", "values", "alpha")
+ICC_TABLE_COLUMNS = ("video_id", "coder_a", "coder_b", "au", "n_frames", "icc1_1", "icc2_1", "icc3_1", "icc1_k",
+                     "icc2_k", "icc3_k", "kappa_presence")
+
+
+def coder_of(event: Event) -> str:
+    """The coder an event counts for: its ``coder``, or ``model`` for an uncredited model event."""
+    name = (event.coder or "").strip()
+    if name:
+        return name
+    return MODEL_CODER if event.source == "model" else "(unnamed)"
+
+
+def _emotion(e: Event) -> str | None:
+    label = (e.emotion or "").strip().casefold()
+    return label or None
+
+
+def _aus(e: Event) -> set[int] | None:
+    """The event's AU numbers; None when it carries no AU string (AUs not coded, which is not 'no AU')."""
+    try:
+        nums = au_numbers(e.aus)
+    except ValueError:
+        return None
+    return set(nums) if nums else None
+
+
+def _au_name(au: int) -> str:
+    return f"AU{au:02d}"
+
+
+def _frame(rows: Sequence[dict], columns: Sequence[str]) -> pd.DataFrame:
+    return pd.DataFrame(list(rows), columns=list(columns))
+
+
+@dataclass
+class AgreementReport:
+    """Tables (pandas DataFrames) of one agreement run; each column set is fixed (``*_COLUMNS`` constants)."""
+
+    coders: list[str]
+    video_ids: list[int]
+    tolerance: int
+    iou: float
+    pairs: pd.DataFrame    # one row per coder pair: matched / only_a / only_b, boundary differences, emotion kappa
+    kappa: pd.DataFrame    # coder pair x variable (emotion, AUxx presence) on matched events
+    alpha: pd.DataFrame    # variable (event, emotion, AUxx): Krippendorff's alpha over all coders
+    icc: pd.DataFrame      # video x table pair x AU: Shrout & Fleiss ICCs of per-frame intensities
+    matches: pd.DataFrame  # every matched pair and every unmatched event, per coder pair
+    notes: list[str] = field(default_factory=list)
+
+    def tables(self) -> dict[str, pd.DataFrame]:
+        return {"pairs": self.pairs, "kappa": self.kappa, "alpha": self.alpha, "icc": self.icc,
+                "matches": self.matches}
+
+    def write_csv(self, out_dir: str | os.PathLike[str]) -> list[Path]:
+        """Write ``agreement_<table>.csv`` for every table plus ``agreement_notes.txt``; returns the paths. Each file
+        is written under a temporary name and moved into place."""
+        d = Path(out_dir)
+        try:
+            d.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise OutputError(f"{d}: cannot create folder ({exc.strerror or exc})") from None
+        written = []
+        items: list[tuple[str, pd.DataFrame | str]] = [(f"agreement_{k}.csv", v) for k, v in self.tables().items()]
+        items.append(("agreement_notes.txt", self.header() + "\n" + "".join(f"{n}\n" for n in self.notes)))
+        for name, content in items:
+            path = d / name
+            try:
+                fd, tmp = tempfile.mkstemp(prefix=f".{name}.", suffix=".part", dir=d)
+                os.close(fd)
+                if isinstance(content, str):
+                    Path(tmp).write_text(content, encoding="utf-8")
+                else:
+                    content.to_csv(tmp, index=False, float_format="%.6g")
+                os.replace(tmp, path)
+            except OSError as exc:
+                Path(tmp).unlink(missing_ok=True)
+                raise OutputError(f"{path}: cannot write ({exc.strerror or exc})") from None
+            written.append(path)
+        return written
+
+    def header(self) -> str:
+        vids = ", ".join(str(v) for v in self.video_ids)
+        return (f"Agreement of {', '.join(self.coders)} on video(s) {vids}; events match when IoU >= {self.iou:g} "
+                f"or onset, apex and offset are all within {self.tolerance} frame(s).")
+
+    def summary(self) -> str:
+        """A plain-text rendering of the main tables, for the terminal."""
+        fmt = {"float_format": lambda x: f"{x:.3f}", "index": False, "na_rep": "-"}
+        out = [self.header(), ""]
+        if len(self.pairs):
+            p = self.pairs.rename(columns={"mean_abs_d_onset": "|d_on|", "mean_abs_d_apex": "|d_apex|",
+                                           "mean_abs_d_offset": "|d_off|", "kappa_emotion": "kappa_emo"})
+            p = p[["coder_a", "coder_b", "videos", "matched", "only_a", "only_b", "f1", "mean_iou", "|d_on|",
+                   "|d_apex|", "|d_off|", "kappa_emo", "n_emotion", "kappa_frames"]]
+            out += ["Event matching (d = frames, mean absolute difference on matched events):", p.to_string(**fmt), ""]
+        if len(self.kappa):
+            wide = self.kappa.assign(pair=self.kappa["coder_a"] + " / " + self.kappa["coder_b"]).pivot(
+                index="variable", columns="pair", values="kappa")
+            wide = wide.reindex(list(dict.fromkeys(self.kappa["variable"])))
+            out += ["Cohen's kappa on matched events:", wide.reset_index().to_string(**fmt), ""]
+        if len(self.alpha):
+            out += ["Krippendorff's alpha, all coders (nominal):", self.alpha.to_string(**fmt), ""]
+        if len(self.icc):
+            cols = ["video_id", "coder_a", "coder_b", "au", "n_frames", "icc2_1", "icc3_1", "icc2_k", "icc3_k",
+                    "kappa_presence"]
+            out += ["ICC of per-frame AU intensities (Shrout & Fleiss):", self.icc[cols].to_string(**fmt), ""]
+        out += [f"Note: {n}" for n in self.notes]
+        return "\n".join(out).rstrip() + "\n"
+
+
+def agreement_from_events(events: Iterable[Event], coders: Sequence[str] | None = None, tolerance: int = 3,
+                          iou: float = 0.5, frame_tables: Mapping[int, Mapping[str, pd.DataFrame]] | None = None,
+                          video_ids: Sequence[int] | None = None, frame_counts: Mapping[int, int] | None = None,
+                          where: str = "agreement") -> AgreementReport:
+    """The report from plain events (any videos, any coders) and optional per-frame tables
+    ``{video_id: {coder name: DataFrame}}``.
+
+    ``frame_counts`` ({video_id: frames}) sets the length of the frame-level detection units (default: the last
+    event's offset + 1).
+    ``coders`` restricts and orders the coders (default: every coder with events, sorted). A coder counts as having
+    coded a video when it has at least one event there; videos with fewer than two such coders are left out of
+    the event statistics (with a note), unless they are listed in ``video_ids``, which makes that an InputError.
+    InputError too when nothing at all can be compared. ``where`` prefixes error messages (e.g. the project path).
+    """
+    if tolerance < 0:
+        raise InputError(f"{where}: the frame tolerance must be 0 or more, got {tolerance}")
+    if not 0.0 < iou <= 1.0:
+        raise InputError(f"{where}: the IoU threshold must be within (0, 1], got {iou}")
+    evs = [e for e in events if video_ids is None or e.video_id in video_ids]
+    present = sorted({coder_of(e) for e in evs})
+    if coders is not None:
+        coders = list(dict.fromkeys(c.strip() for c in coders if c.strip()))
+        missing = [c for c in coders if c not in present]
+        if missing:
+            have = ", ".join(present) or "none"
+            raise InputError(f"{where}: no events by coder {', '.join(map(repr, missing))} (coders with events: {have})")
+        evs = [e for e in evs if coder_of(e) in coders]
+    else:
+        coders = present
+    tables = {int(v): dict(t) for v, t in (frame_tables or {}).items() if video_ids is None or v in video_ids}
+
+    by_video: dict[int, dict[str, list[Event]]] = {}
+    for e in sorted(evs, key=lambda e: (e.video_id, e.face_id, e.onset, e.offset, e.id or 0)):
+        by_video.setdefault(e.video_id, {}).setdefault(coder_of(e), []).append(e)
+    all_videos = sorted(set(by_video) | set(tables) | set(video_ids or ()))
+    notes: list[str] = []
+    event_videos = []
+    for v in all_videos:
+        on_v = [c for c in coders if c in by_video.get(v, {})]
+        if len(on_v) >= 2:
+            event_videos.append(v)
+            continue
+        n_tables = len(tables.get(v, {}))
+        who = ", ".join(on_v) or "none"
+        if video_ids is not None and n_tables < 2:
+            raise InputError(f"{where}: video {v} has events by fewer than two coders ({who})")
+        if on_v or n_tables:
+            notes.append(f"video {v}: events by fewer than two coders ({who}); no event agreement there")
+    table_videos = [v for v in all_videos if len(tables.get(v, {})) >= 2]
+    if not event_videos and not table_videos:
+        raise InputError(f"{where}: no video has events by two or more coders"
+                         + (f" (coders: {', '.join(coders)})" if coders else ""))
+
+    aus = sorted({a for v in event_videos for lst in by_video[v].values() for e in lst for a in (_aus(e) or ())})
+    used = [c for c in coders if any(c in by_video[v] for v in event_videos)]
+
+    detect = _frame_detection(by_video, event_videos, used, frame_counts or {})
+    pair_rows, match_rows, kappa_rows = [], [], []
+    for ka, kb in itertools.combinations(range(len(used)), 2):
+        ca, cb = used[ka], used[kb]
+        rows = _match_pair(by_video, event_videos, ca, cb, tolerance, iou)
+        match_rows += rows
+        pair_rows.append({**_pair_summary(ca, cb, rows, by_video, event_videos),
+                          "kappa_frames": _binary_kappa(detect[ka], detect[kb])})
+        kappa_rows += _pair_kappas(ca, cb, rows, aus)
+    alpha_rows = _alphas(by_video, event_videos, used, aus, tolerance, iou)
+    if alpha_rows:
+        on = ~np.isnan(detect)
+        per_frame = on.sum(axis=0)
+        alpha_rows.insert(0, {"variable": "event frames", "level": "nominal", "coders": len(used),
+                              "units": int((per_frame >= 2).sum()), "values": int(per_frame[per_frame >= 2].sum()),
+                              "alpha": krippendorff_alpha(detect, "nominal")})
+
+    icc_rows = []
+    for v in table_videos:
+        names = list(tables[v])
+        for na, nb in itertools.combinations(names, 2):
+            try:
+                res = frame_icc(tables[v][na], tables[v][nb])
+            except ValueError as exc:
+                raise InputError(f"{where}: video {v}: {exc}") from None
+            if res.empty:
+                notes.append(f"video {v}: per-frame tables {na} and {nb} share no AUxx_r column; no ICC")
+            for r in res.to_dict("records"):
+                icc_rows.append({"video_id": v, "coder_a": na, "coder_b": nb, **r})
+    if not table_videos:
+        notes.append("ICC skipped: no video has two per-frame AU tables (only one per-frame table per video); "
+                     "add another coder's per-frame table (e.g. an OpenFace CSV) to compare AU intensities")
+    return AgreementReport(
+        coders=list(coders), video_ids=sorted(set(event_videos) | set(table_videos)), tolerance=int(tolerance), iou=float(iou),
+        pairs=_frame(pair_rows, PAIR_COLUMNS), kappa=_frame(kappa_rows, KAPPA_COLUMNS),
+        alpha=_frame(alpha_rows, ALPHA_COLUMNS), icc=_frame(icc_rows, ICC_TABLE_COLUMNS),
+        matches=_frame(match_rows, MATCH_COLUMNS), notes=notes)
+
+
+def _frame_detection(by_video: dict[int, dict[str, list[Event]]], videos: list[int], coders: list[str],
+                     frame_counts: Mapping[int, int]) -> np.ndarray:
+    """(coders x units) 1/0 "inside one of the coder's events", one unit per frame of each face track of each
+    video; NaN for a coder with no events on that video (did not code it)."""
+    blocks = []
+    for v in videos:
+        evs = [e for lst in by_video[v].values() for e in lst]
+        length = max(int(frame_counts.get(v, 0)), max(e.offset for e in evs) + 1)
+        for face in _faces(by_video[v].values()):
+            block = np.full((len(coders), length), np.nan)
+            for k, c in enumerate(coders):
+                if c not in by_video[v]:
+                    continue
+                row = np.zeros(length)
+                for e in by_video[v][c]:
+                    if e.face_id == face:
+                        row[e.onset: e.offset + 1] = 1.0
+                block[k] = row
+            blocks.append(block)
+    return np.concatenate(blocks, axis=1) if blocks else np.zeros((len(coders), 0))
+
+
+def _binary_kappa(a: np.ndarray, b: np.ndarray) -> float:
+    ok = ~(np.isnan(a) | np.isnan(b))
+    x, y = a[ok] > 0, b[ok] > 0
+    table = [[np.sum(~x & ~y), np.sum(~x & y)], [np.sum(x & ~y), np.sum(x & y)]]
+    return kappa_from_table(table)
+
+
+def _faces(lists: Iterable[list[Event]]) -> list[int]:
+    return sorted({e.face_id for lst in lists for e in lst})
+
+
+def _match_pair(by_video: dict[int, dict[str, list[Event]]], videos: list[int], ca: str, cb: str, tolerance: int,
+                iou: float) -> list[dict]:
+    rows: list[dict] = []
+    for v in videos:
+        if ca not in by_video[v] or cb not in by_video[v]:
+            continue  # one of the two did not code this video: neither's events count as misses
+        for face in _faces([by_video[v][ca], by_video[v][cb]]):
+            a = [e for e in by_video[v][ca] if e.face_id == face]
+            b = [e for e in by_video[v][cb] if e.face_id == face]
+            m = match_events(a, b, tolerance, iou)
+            base = {"video_id": v, "face_id": face, "coder_a": ca, "coder_b": cb}
+            for i, j in m.pairs:
+                ea, eb = a[i], b[j]
+                rows.append({**base, "status": "matched", **_side(ea, "a"), **_side(eb, "b"),
+                             "d_onset": eb.onset - ea.onset, "d_apex": eb.apex - ea.apex,
+                             "d_offset": eb.offset - ea.offset,
+                             "iou": _iou(ea, eb)})
+            rows += [{**base, "status": "only_a", **_side(a[i], "a")} for i in m.only_a]
+            rows += [{**base, "status": "only_b", **_side(b[j], "b")} for j in m.only_b]
+    return rows
+
+
+def _iou(a: Event, b: Event) -> float:
+    inter = min(a.offset, b.offset) - max(a.onset, b.onset) + 1
+    return max(inter, 0) / (a.duration + b.duration - max(inter, 0))
+
+
+def _side(e: Event, s: str) -> dict:
+    return {f"event_{s}": e.id, f"onset_{s}": e.onset, f"apex_{s}": e.apex, f"offset_{s}": e.offset,
+            f"emotion_{s}": e.emotion, f"aus_{s}": e.aus, f"_ev_{s}": e}
+
+
+def _pair_summary(ca: str, cb: str, rows: list[dict], by_video: dict[int, dict[str, list[Event]]],
+                  videos: list[int]) -> dict:
+    matched = [r for r in rows if r["status"] == "matched"]
+    n_a = sum(r["status"] == "only_a" for r in rows)
+    n_b = sum(r["status"] == "only_b" for r in rows)
+    m = len(matched)
+    out = {"coder_a": ca, "coder_b": cb, "videos": sum(ca in by_video[v] and cb in by_video[v] for v in videos),
+           "matched": m, "only_a": n_a, "only_b": n_b,
+           # Dice / F1 of the two event sets: symmetric, 1 when every event found a partner
+           "f1": 2 * m / (2 * m + n_a + n_b) if (m + n_a + n_b) else float("nan"),
+           "mean_iou": float(np.mean([r["iou"] for r in matched])) if m else float("nan")}
+    for k in ("onset", "apex", "offset"):
+        d = np.array([r[f"d_{k}"] for r in matched], dtype=np.float64)
+        out[f"mean_abs_d_{k}"] = float(np.abs(d).mean()) if m else float("nan")
+        out[f"mean_d_{k}"] = float(d.mean()) if m else float("nan")
+    la = [_emotion(r["_ev_a"]) for r in matched]
+    lb = [_emotion(r["_ev_b"]) for r in matched]
+    out["kappa_emotion"] = cohen_kappa(la, lb)
+    out["n_emotion"] = sum(x is not None and y is not None for x, y in zip(la, lb, strict=True))
+    return out
+
+
+def _pair_kappas(ca: str, cb: str, rows: list[dict], aus: list[int]) -> list[dict]:
+    matched = [r for r in rows if r["status"] == "matched"]
+    out = []
+    variables: list[tuple[str, list, list]] = [
+        ("emotion", [_emotion(r["_ev_a"]) for r in matched], [_emotion(r["_ev_b"]) for r in matched])]
+    sa = [_aus(r["_ev_a"]) for r in matched]
+    sb = [_aus(r["_ev_b"]) for r in matched]
+    for au in aus:
+        variables.append((_au_name(au), [None if s is None else int(au in s) for s in sa],
+                          [None if s is None else int(au in s) for s in sb]))
+    for name, la, lb in variables:
+        n = sum(x is not None and y is not None for x, y in zip(la, lb, strict=True))
+        out.append({"coder_a": ca, "coder_b": cb, "variable": name, "n": n,
+                    "agreement": percent_agreement(la, lb), "kappa": cohen_kappa(la, lb)})
+    return out
+
+
+def _alphas(by_video: dict[int, dict[str, list[Event]]], videos: list[int], coders: list[str], aus: list[int],
+            tolerance: int, iou: float) -> list[dict]:
+    """Krippendorff's alpha over units built by group_units: ``emotion`` and AU presence (missing where the coder
+    has no event in the unit, or left the label / AU string empty)."""
+    if len(coders) < 2:
+        return []
+    names = ["emotion", *(_au_name(a) for a in aus)]
+    data: dict[str, list[list]] = {n: [[] for _ in coders] for n in names}
+    for v in videos:
+        on_v = [c for c in coders if c in by_video[v]]
+        for face in _faces(by_video[v].values()):
+            lists = {c: [e for e in by_video[v][c] if e.face_id == face] for c in on_v}
+            for unit in group_units(lists, tolerance, iou):
+                for k, c in enumerate(coders):
+                    ev = lists[c][unit[c]] if c in unit else None
+                    data["emotion"][k].append(_emotion(ev) if ev is not None else None)
+                    s = _aus(ev) if ev is not None else None
+                    for a in aus:
+                        data[_au_name(a)][k].append(None if s is None else int(a in s))
+    rows = []
+    for n in names:
+        mat = data[n]
+        per_unit = [sum(mat[k][u] is not None for k in range(len(coders))) for u in range(len(mat[0]))]
+        pairable = [m for m in per_unit if m >= 2]
+        rows.append({"variable": n, "level": "nominal", "coders": len(coders), "units": len(pairable),
+                     "values": int(sum(pairable)), "alpha": krippendorff_alpha(mat, "nominal")})
+    return rows
+
+
+def agreement_report(project: Project, video_ids: Sequence[int] | None = None, coders: Sequence[str] | None = None,
+                     tolerance: int = 3, iou: float = 0.5, statuses: Sequence[str] = ("proposal", "accepted"),
+                     frame_tables: Mapping[int, Mapping[str, pd.DataFrame]] | None = None,
+                     frames_coder: str | None = None, model_name: str = MODEL_CODER) -> AgreementReport:
+    """The agreement report of a project's events (``statuses``: rejected proposals are not a coder's judgement).
+
+    ``frame_tables`` adds other coders' per-frame AU tables ``{video_id: {name: DataFrame}}``; a video that has one
+    also gets its stored analysis as table ``model_name``, so ICC compares the two. ``frames_coder`` (a name) also
+    reads each video's stored per-frame table as a coder of events (see events_from_frames)."""
+    where = str(project.path)
+    known = {v.id for v in project.videos()}
+    if video_ids is not None:
+        video_ids = list(dict.fromkeys(int(v) for v in video_ids))
+        bad = [v for v in video_ids if v not in known]
+        if bad:
+            have = ", ".join(str(v) for v in sorted(known)) or "none"
+            raise InputError(f"{where}: no video {', '.join(map(str, bad))} in the project (videos: {have})")
+    vids = video_ids if video_ids is not None else sorted(known)
+    events = [e for v in vids for e in project.events(video_id=v) if e.status in statuses]
+    tables: dict[int, dict[str, pd.DataFrame]] = {}
+    for v, extra in (frame_tables or {}).items():
+        if v not in known:
+            raise InputError(f"{where}: per-frame table given for video {v}, which is not in the project")
+        if video_ids is not None and v not in video_ids:
+            continue
+        stored = project.load_frames(v)
+        tables[v] = {model_name: stored} if au_intensity_columns(stored) and len(stored) else {}
+        for name, df in extra.items():
+            if name in tables[v]:
+                raise InputError(f"{where}: video {v}: two per-frame tables named {name!r}")
+            tables[v][name] = df
+    if frames_coder:
+        for v in vids:
+            events += events_from_frames(project.load_frames(v), v, coder=frames_coder)
+    counts = {v.id: v.frame_count for v in project.videos()}
+    return agreement_from_events(events, coders=coders, tolerance=tolerance, iou=iou, frame_tables=tables,
+                                 video_ids=video_ids, frame_counts=counts, where=where)

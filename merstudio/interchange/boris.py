@@ -1,0 +1,280 @@
+"""BORIS-style tabular events (TSV, CSV, XLSX): the columns of BORIS's "aggregated events" export plus frame columns.
+
+One row per event. ``Behavior`` is the emotion, ``Modifiers`` the AUs (``AU4|AU7|L12``), ``Subject`` the face
+(``face 0``), ``Behavior type`` ``STATE``. ``Start (s)``/``Stop (s)`` are the span [t(onset), t(offset + 1)) to the
+millisecond, as BORIS writes them; ``Start frame``/``Apex frame``/``Stop frame`` are the 0-based onset, apex and
+offset frames (both ends included), which an import prefers over the times. ``Coder``, ``Confidence``, ``Status``
+and ``Event source`` carry the rest of an event; a file without them (a real BORIS export) imports with the
+``Observation id`` as coder.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as _dt
+import math
+import os
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+from merstudio.datasets.parse import cell_text, norm_col, read_workbook_rows
+from merstudio.errors import InputError
+from merstudio.interchange.common import (
+    ImportPreview,
+    Media,
+    Skip,
+    aus_as_modifiers,
+    atomic_path,
+    check_fps,
+    event_times,
+    face_label,
+    fps_differs,
+    fps_mismatch_message,
+    make_event,
+    seconds_to_frame,
+    split_aus,
+)
+from merstudio.project.events import Event
+
+BORIS_COLUMNS = ("Observation id", "Observation date", "Description", "Observation type", "Source",
+                 "Media duration (s)", "FPS", "Subject", "Behavior", "Behavioral category", "Modifiers",
+                 "Behavior type", "Start (s)", "Stop (s)", "Duration (s)", "Media file name", "Comment start",
+                 "Comment stop")
+EXTRA_COLUMNS = ("Start frame", "Apex frame", "Stop frame", "Apex (s)", "Coder", "Confidence", "Status",
+                 "Event source")
+COLUMNS = BORIS_COLUMNS + EXTRA_COLUMNS
+FORMATS = ("tsv", "csv", "xlsx")
+
+
+def boris_format(path: str | os.PathLike[str]) -> str:
+    ext = Path(path).suffix.lower().lstrip(".")
+    if ext == "txt":
+        return "tsv"
+    if ext not in FORMATS:
+        raise InputError(f"{path}: not a BORIS table (expected .tsv, .csv or .xlsx)")
+    return ext
+
+
+def boris_rows(events: Iterable[Event], media: Media | Mapping[int, Media]) -> list[dict[str, Any]]:
+    """One BORIS-style row per event. ``media``: the one video, or {video_id: Media} for several."""
+    rows = []
+    today = _dt.date.today().isoformat()
+    for e in sorted((ev.validated() for ev in events), key=lambda e: (e.video_id, e.coder, e.onset, e.face_id)):
+        m = media if isinstance(media, Media) else media.get(e.video_id)
+        if m is None:
+            raise InputError(f"event {e.id}: no media given for video {e.video_id}")
+        fps = check_fps(m.fps, m.name or "BORIS export")
+        start, apex, stop = event_times(e, fps)
+        rows.append({
+            "Observation id": e.coder or Path(m.path).stem or "merstudio", "Observation date": today,
+            "Description": "exported by merstudio", "Observation type": "Media file(s)",
+            "Source": f"player #1: {m.path}",
+            "Media duration (s)": f"{m.frame_count / fps:.3f}" if m.frame_count else "",
+            "FPS": f"{fps:g}", "Subject": face_label(e.face_id), "Behavior": e.emotion,
+            "Behavioral category": "micro-expression", "Modifiers": aus_as_modifiers(e.aus),
+            "Behavior type": "STATE", "Start (s)": f"{start:.3f}", "Stop (s)": f"{stop:.3f}",
+            "Duration (s)": f"{stop - start:.3f}", "Media file name": m.path, "Comment start": e.note,
+            "Comment stop": "", "Start frame": e.onset, "Apex frame": e.apex, "Stop frame": e.offset,
+            "Apex (s)": f"{apex:.3f}", "Coder": e.coder,
+            "Confidence": "" if e.confidence is None else f"{float(e.confidence):.6g}", "Status": e.status,
+            "Event source": e.source,
+        })
+    return rows
+
+
+def write_boris(events: Iterable[Event], path: str | os.PathLike[str], media: Media | Mapping[int, Media],
+                fmt: str | None = None) -> Path:
+    """Write events as a BORIS-style aggregated-events table; the format follows the extension unless given."""
+    fmt = fmt or boris_format(path)
+    rows = boris_rows(events, media)
+    with atomic_path(path) as tmp:
+        if fmt == "xlsx":
+            import openpyxl
+
+            wb = openpyxl.Workbook(write_only=True)
+            ws = wb.create_sheet("Aggregated events")
+            ws.append(list(COLUMNS))
+            for r in rows:
+                ws.append([r[c] for c in COLUMNS])
+            wb.save(tmp)
+        else:
+            with tmp.open("w", newline="", encoding="utf-8") as fh:
+                w = csv.DictWriter(fh, fieldnames=list(COLUMNS), delimiter="\t" if fmt == "tsv" else ",")
+                w.writeheader()
+                w.writerows(rows)
+    return Path(path)
+
+
+# ---------------------------------------------------------------------------------------------- import
+def _table(p: Path) -> list[tuple[Any, ...]]:
+    fmt = boris_format(p)
+    if not p.is_file():
+        raise InputError(f"{p}: BORIS table not found")
+    if fmt == "xlsx":
+        return read_workbook_rows(p)[1]
+    try:
+        with p.open(newline="", encoding="utf-8-sig") as fh:
+            text = fh.read()
+    except UnicodeDecodeError:
+        text = p.read_text(encoding="latin-1")
+    except OSError as exc:
+        raise InputError(f"{p}: cannot read ({exc.strerror or exc})") from None
+    delim = "\t" if fmt == "tsv" else ","
+    if fmt == "csv" and text.count(";") > text.count(",") and "\t" not in text[:2000]:
+        delim = ";"  # spreadsheets in comma-decimal locales
+    return [tuple(r) for r in csv.reader(text.splitlines(), delimiter=delim)]
+
+
+def _number(v: Any) -> float | None:
+    t = cell_text(v).replace(",", ".") if not isinstance(v, (int, float)) else v
+    if t in ("", "NA", "nan", None):
+        return None
+    try:
+        x = float(t)
+    except (TypeError, ValueError):
+        return None
+    return x if math.isfinite(x) else None
+
+
+def _face(subject: str, names: dict[str, int], notes: list[str], where: str) -> int:
+    s = subject.strip()
+    if s == "" or s.lower() in ("no focal subject", "none"):
+        return 0
+    m = re.fullmatch(r"(?:face|track|subject)?\s*#?\s*(-?\d+)", s, flags=re.IGNORECASE)
+    if m:
+        return int(m.group(1))
+    if s not in names:
+        names[s] = len(names)
+        notes.append(f"{where}: subject {s!r} read as face {names[s]}")
+    return names[s]
+
+
+def read_boris(path: str | os.PathLike[str], fps: float | None = None, video_id: int = 0,
+               video_name: str | None = None, fps_override: bool = False,
+               emotions: Mapping[str, str] | None = None, default_coder: str = "boris",
+               source: str | None = None) -> ImportPreview:
+    """Read a BORIS-style events table (.tsv/.csv/.xlsx) into an :class:`ImportPreview`.
+
+    fps: the video's frame rate (default: the file's FPS column). A different FPS in the file raises InputError
+    unless ``fps_override``, which converts the file's times at ``fps`` and ignores its frame columns.
+    video_name: the video's file name; rows of other media files (when the table names several) are skipped.
+    emotions: behaviour -> emotion map (case-insensitive); default: the behaviour as written.
+    """
+    p = Path(path)
+    rows = _table(p)
+    header_at = None
+    for i, row in enumerate(rows[:30]):
+        if "behavior" in [norm_col(c) for c in row] or "behaviour" in [norm_col(c) for c in row]:
+            header_at = i
+            break
+    if header_at is None:
+        first = ", ".join(cell_text(c) for c in (rows[0] if rows else ()) if cell_text(c)) or "empty"
+        raise InputError(f"{p}: no header row with a Behavior column (first row: {first})")
+    header = [norm_col(c) for c in rows[header_at]]
+    col = {h: j for j, h in reversed(list(enumerate(header))) if h}
+    for alias, key in (("behaviour", "behavior"), ("mediafile", "mediafilename")):  # spellings of older BORIS
+        if alias in col and key not in col:
+            col[key] = col[alias]
+    if "time" in col and "status" in col and "starts" not in col:
+        raise InputError(f"{p}: this is a BORIS tabular events export (one START and one STOP row per state); "
+                         "export 'aggregated events' instead")
+    missing = [name for name, keys in (("Start (s)", ("starts", "startframe")), ("Stop (s)", ("stops", "stopframe")))
+               if not any(k in col for k in keys)]
+    if missing:
+        raise InputError(f"{p}: missing column(s) {', '.join(missing)} (have: "
+                         f"{', '.join(cell_text(c) for c in rows[header_at] if cell_text(c))})")
+
+    def get(row: Sequence[Any], key: str) -> Any:
+        j = col.get(key)
+        return row[j] if j is not None and j < len(row) else None
+
+    body = [(header_at + 2 + k, r) for k, r in enumerate(rows[header_at + 1:])
+            if any(cell_text(c) for c in r)]
+    # the file's frame rate: the FPS column (BORIS writes one per row; "25.0;30.0" for several players)
+    file_fps_values = set()
+    for _, r in body:
+        v = cell_text(get(r, "fps")).split(";")[0]
+        x = _number(v)
+        if x and x > 0:
+            file_fps_values.add(round(x, 6))
+    notes: list[str] = []
+    file_fps = min(file_fps_values) if file_fps_values else None
+    if len(file_fps_values) > 1:
+        raise InputError(f"{p}: rows have different frame rates ({', '.join(f'{v:g}' for v in sorted(file_fps_values))});"
+                         " import one media file at a time")
+    use_frames = True
+    if fps is not None and file_fps is not None and fps_differs(file_fps, float(fps)):
+        if not fps_override:
+            raise InputError(fps_mismatch_message(str(p), file_fps, float(fps)))
+        use_frames = False
+        notes.append(f"frame rate {file_fps:g} fps in the file overridden by the video's {float(fps):g} fps; "
+                     "frames recomputed from the times")
+    use_fps = check_fps(fps if fps is not None else file_fps, str(p))
+    media_names = {Path(cell_text(get(r, "mediafilename")).replace("\\", "/")).name for _, r in body} - {""}
+    if video_name and media_names and video_name not in media_names and len(media_names) == 1:
+        notes.append(f"the table's media file {next(iter(media_names))!r} is not {video_name!r}; imported anyway")
+    emap = {k.strip().lower(): v for k, v in (emotions or {}).items()}
+    names: dict[str, int] = {}
+    events: list[Event] = []
+    skipped: list[Skip] = []
+    for rowno, r in body:
+        where = f"{p.name}: row {rowno}"
+        mname = Path(cell_text(get(r, "mediafilename")).replace("\\", "/")).name
+        if video_name and len(media_names) > 1 and mname != video_name:
+            skipped.append(Skip(where, f"media file {mname or '(none)'!r} is not the video {video_name!r}"))
+            continue
+        btype = cell_text(get(r, "behaviortype")).upper()
+
+        def frame_of(fcol: str, tcol: str, side: str, _r: Sequence[Any] = r) -> int | None | str:
+            if use_frames and fcol in col:
+                v = _number(get(_r, fcol))
+                if v is not None:
+                    if v != int(v) or v < 0:
+                        return f"bad {fcol.replace('frame', ' frame')} {cell_text(get(_r, fcol))!r}"
+                    return int(v)
+            if tcol in col:
+                t = _number(get(_r, tcol))
+                if t is None:
+                    raw = cell_text(get(_r, tcol))
+                    return f"no time in column {tcol} ({raw or 'empty'})" if side != "apex" else None
+                if t < 0:
+                    return f"negative time {t:g} s"
+                b = seconds_to_frame(t, use_fps, "end" if side == "stop" else "start")
+                return b - 1 if side == "stop" else b
+            return None if side == "apex" else f"no {side} frame or time"
+
+        onset = frame_of("startframe", "starts", "start")
+        offset = frame_of("stopframe", "stops", "stop")
+        apex = frame_of("apexframe", "apexs", "apex")
+        bad = next((x for x in (onset, offset, apex) if isinstance(x, str)), None)
+        if bad:
+            skipped.append(Skip(where, bad))
+            continue
+        assert isinstance(onset, int) and isinstance(offset, int)
+        if btype == "POINT":
+            offset = onset
+        offset = max(onset, offset)  # a stop at the start instant: a one-frame event
+        if apex is None:
+            apex = (onset + offset) // 2
+            notes.append(f"{where}: no apex; using the middle frame {apex}")
+        behavior = cell_text(get(r, "behavior"))
+        emotion = emap.get(behavior.lower(), behavior)
+        coder = cell_text(get(r, "coder")) or cell_text(get(r, "observationid")) or default_coder
+        conf_raw = cell_text(get(r, "confidence"))
+        conf = _number(conf_raw)
+        if conf_raw and conf is None:
+            skipped.append(Skip(where, f"bad confidence {conf_raw!r}"))
+            continue
+        note = " / ".join(t for t in (cell_text(get(r, "commentstart")), cell_text(get(r, "commentstop"))) if t)
+        ev = make_event(where, skipped, video_id=video_id, onset=onset, apex=apex, offset=offset,
+                        face_id=_face(cell_text(get(r, "subject")), names, notes, where), emotion=emotion,
+                        aus=split_aus(cell_text(get(r, "modifiers"))), coder=coder, confidence=conf, note=note,
+                        source=source or cell_text(get(r, "eventsource")) or "imported",
+                        status=cell_text(get(r, "status")) or "accepted")
+        if ev is not None:
+            events.append(ev)
+    media = next(iter(media_names)) if len(media_names) == 1 else ""
+    return ImportPreview(path=p, format=f"BORIS {boris_format(p)}", events=events, skipped=skipped, notes=notes,
+                         fps=use_fps, media=media)

@@ -1,0 +1,395 @@
+"""ELAN ``.eaf`` (EAF 3.0) export and import of coded events.
+
+Tier scheme (one set of tiers per coder and face; see docs/interchange.md):
+
+- ``<coder>/event`` — time-aligned (linguistic type ``merstudio-event``). One annotation per event spanning
+  [t(onset), t(offset + 1)) in ms, value ``"<emotion> | <AUs>"`` (e.g. ``happiness | 6+12``).
+- ``<coder>/apex`` — child of the event tier, ``Included_In`` (type ``merstudio-apex``): one annotation per event
+  spanning the apex frame [t(apex), t(apex + 1)), value ``apex``.
+- ``<coder>/meta`` — child of the event tier, ``Symbolic_Association`` (type ``merstudio-meta``): one reference
+  annotation per event, value ``confidence=0.87; status=accepted; source=model; note=<free text>`` (note last).
+
+Events of a face other than 0 go to ``<coder>/event/face<k>`` (and its ``apex``/``meta`` children). An ELAN tier
+cannot hold overlapping annotations, so overlapping events of one coder and face go to extra lanes
+``<coder>/event/face<k>/<lane>`` (lane >= 2). The HEADER carries the media descriptor (absolute and relative URL)
+and properties ``merstudio:fps`` and ``merstudio:frame_count`` so a reader can check the frame rate.
+
+pympi-ling was evaluated and not used: its parser raises bare ``Exception``/``KeyError`` without a location on
+malformed files, does not check slot references, and ``Eaf()`` adds a default tier we would have to strip; the
+subset of EAF we write and read is small enough for xml.etree with exact, one-line errors.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import os
+import re
+import xml.etree.ElementTree as ET
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from merstudio.errors import InputError
+from merstudio.interchange.common import (
+    MAX_MS_FPS,
+    ImportPreview,
+    Media,
+    Skip,
+    atomic_path,
+    check_fps,
+    fps_differs,
+    fps_mismatch_message,
+    frame_to_ms,
+    make_event,
+    ms_to_frame,
+)
+from merstudio.project.events import Event
+
+EAF_VERSION = "3.0"
+XSI = "http://www.w3.org/2001/XMLSchema-instance"
+SCHEMA_URL = "http://www.mpi.nl/tools/elan/EAFv3.0.xsd"
+LT_EVENT, LT_APEX, LT_META = "merstudio-event", "merstudio-apex", "merstudio-meta"
+# tier id: <coder>/<kind>[/face<k>][/<lane>]; the coder may itself contain "/"
+_TIER_RX = re.compile(r"^(?P<coder>.*)/(?P<kind>event|apex|meta)(?:/face(?P<face>-?\d+))?(?:/(?P<lane>\d+))?$")
+_MIME = {".mp4": "video/mp4", ".m4v": "video/mp4", ".mov": "video/quicktime", ".avi": "video/x-msvideo",
+         ".mkv": "video/x-matroska", ".webm": "video/webm", ".mpg": "video/mpeg", ".mpeg": "video/mpeg",
+         ".wmv": "video/x-ms-wmv", ".wav": "audio/x-wav"}
+
+
+def tier_name(coder: str, kind: str = "event", face_id: int = 0, lane: int = 1) -> str:
+    """The tier id for a coder's events (kind ``event``), apexes or metadata on one face and lane."""
+    name = f"{coder}/{kind}"
+    if face_id != 0 or lane > 1:
+        name += f"/face{face_id}"
+    if lane > 1:
+        name += f"/{lane}"
+    return name
+
+
+@dataclass(frozen=True)
+class _TierKey:
+    coder: str
+    face: int
+    lane: int
+
+
+# ---------------------------------------------------------------------------------------------- export
+def _meta_value(ev: Event) -> str:
+    parts = []
+    if ev.confidence is not None:
+        parts.append(f"confidence={float(ev.confidence):.6g}")
+    parts += [f"status={ev.status}", f"source={ev.source}"]
+    if ev.note:
+        parts.append(f"note={ev.note}")
+    return "; ".join(parts)
+
+
+def _lanes(events: Sequence[Event]) -> dict[_TierKey, list[Event]]:
+    """Group by coder and face, then spread overlapping events over lanes (greedy, by onset)."""
+    out: dict[_TierKey, list[Event]] = {}
+    groups: dict[tuple[str, int], list[Event]] = {}
+    for e in events:
+        groups.setdefault((e.coder, e.face_id), []).append(e)
+    for (coder, face), evs in groups.items():
+        ends: list[int] = []  # last offset per lane
+        for e in sorted(evs, key=lambda e: (e.onset, e.offset, e.apex)):
+            for i, end in enumerate(ends):
+                if e.onset > end:
+                    ends[i] = e.offset
+                    lane = i + 1
+                    break
+            else:
+                ends.append(e.offset)
+                lane = len(ends)
+            out.setdefault(_TierKey(coder, face, lane), []).append(e)
+    return dict(sorted(out.items(), key=lambda kv: (kv[0].coder, kv[0].face, kv[0].lane)))
+
+
+def _media_url(path: Path) -> str:
+    try:
+        return path.resolve().as_uri()
+    except ValueError:
+        return "file:///" + path.as_posix().lstrip("/")
+
+
+def eaf_tree(events: Iterable[Event], media: Media, eaf_path: str | os.PathLike[str] | None = None,
+             author: str = "merstudio") -> ET.ElementTree:
+    """The EAF 3.0 document for one video's events (see the module docstring for the tier scheme)."""
+    fps = check_fps(media.fps, media.name or "eaf export")
+    if fps > MAX_MS_FPS:
+        raise InputError(f"{media.name or 'eaf export'}: {fps:g} fps is above 1000 fps; ELAN's millisecond time "
+                         "slots cannot tell such frames apart")
+    evs = [e.validated() for e in events]
+    root = ET.Element("ANNOTATION_DOCUMENT", {
+        "AUTHOR": author, "DATE": _dt.datetime.now(_dt.UTC).replace(microsecond=0).isoformat(),
+        "FORMAT": EAF_VERSION, "VERSION": EAF_VERSION, f"{{{XSI}}}noNamespaceSchemaLocation": SCHEMA_URL})
+    header = ET.SubElement(root, "HEADER", {"MEDIA_FILE": "", "TIME_UNITS": "milliseconds"})
+    if media.path:
+        mp = Path(media.path)
+        attrs = {"MEDIA_URL": _media_url(mp), "MIME_TYPE": _MIME.get(mp.suffix.lower(), "video/*")}
+        if eaf_path is not None:
+            try:
+                rel = os.path.relpath(mp.resolve(), Path(eaf_path).resolve().parent)
+                attrs["RELATIVE_MEDIA_URL"] = "./" + Path(rel).as_posix() if not rel.startswith("..") else \
+                    Path(rel).as_posix()
+            except ValueError:  # another drive (Windows)
+                pass
+        ET.SubElement(header, "MEDIA_DESCRIPTOR", attrs)
+    ET.SubElement(header, "PROPERTY", {"NAME": "merstudio:fps"}).text = repr(float(fps))
+    if media.frame_count is not None:
+        ET.SubElement(header, "PROPERTY", {"NAME": "merstudio:frame_count"}).text = str(int(media.frame_count))
+    lanes = _lanes(evs)
+    n_ann = sum(len(v) for v in lanes.values()) * 3
+    ET.SubElement(header, "PROPERTY", {"NAME": "lastUsedAnnotationId"}).text = str(n_ann)
+    # time slots: one per distinct ms value, in time order (ELAN's own files number them in order)
+    values = sorted({frame_to_ms(f, fps) for e in evs for f in (e.onset, e.offset + 1, e.apex, e.apex + 1)})
+    slot = {v: f"ts{i + 1}" for i, v in enumerate(values)}
+    order = ET.SubElement(root, "TIME_ORDER")
+    for v in values:
+        ET.SubElement(order, "TIME_SLOT", {"TIME_SLOT_ID": slot[v], "TIME_VALUE": str(v)})
+    aid = 0
+    for key, tier_events in lanes.items():
+        ev_tier = ET.SubElement(root, "TIER", {"LINGUISTIC_TYPE_REF": LT_EVENT, "ANNOTATOR": key.coder,
+                                               "TIER_ID": tier_name(key.coder, "event", key.face, key.lane)})
+        apex_tier = ET.Element("TIER", {"LINGUISTIC_TYPE_REF": LT_APEX, "ANNOTATOR": key.coder,
+                                        "PARENT_REF": ev_tier.get("TIER_ID", ""),
+                                        "TIER_ID": tier_name(key.coder, "apex", key.face, key.lane)})
+        meta_tier = ET.Element("TIER", {"LINGUISTIC_TYPE_REF": LT_META, "ANNOTATOR": key.coder,
+                                        "PARENT_REF": ev_tier.get("TIER_ID", ""),
+                                        "TIER_ID": tier_name(key.coder, "meta", key.face, key.lane)})
+        for e in tier_events:
+            aid += 1
+            ev_id = f"a{aid}"
+            ann = ET.SubElement(ET.SubElement(ev_tier, "ANNOTATION"), "ALIGNABLE_ANNOTATION", {
+                "ANNOTATION_ID": ev_id, "TIME_SLOT_REF1": slot[frame_to_ms(e.onset, fps)],
+                "TIME_SLOT_REF2": slot[frame_to_ms(e.offset + 1, fps)]})
+            ET.SubElement(ann, "ANNOTATION_VALUE").text = f"{e.emotion} | {e.aus}"
+            aid += 1
+            ann = ET.SubElement(ET.SubElement(apex_tier, "ANNOTATION"), "ALIGNABLE_ANNOTATION", {
+                "ANNOTATION_ID": f"a{aid}", "TIME_SLOT_REF1": slot[frame_to_ms(e.apex, fps)],
+                "TIME_SLOT_REF2": slot[frame_to_ms(e.apex + 1, fps)]})
+            ET.SubElement(ann, "ANNOTATION_VALUE").text = "apex"
+            aid += 1
+            ann = ET.SubElement(ET.SubElement(meta_tier, "ANNOTATION"), "REF_ANNOTATION", {
+                "ANNOTATION_ID": f"a{aid}", "ANNOTATION_REF": ev_id})
+            ET.SubElement(ann, "ANNOTATION_VALUE").text = _meta_value(e)
+        root.append(apex_tier)
+        root.append(meta_tier)
+    ET.SubElement(root, "LINGUISTIC_TYPE", {"LINGUISTIC_TYPE_ID": LT_EVENT, "TIME_ALIGNABLE": "true",
+                                            "GRAPHIC_REFERENCES": "false"})
+    ET.SubElement(root, "LINGUISTIC_TYPE", {"LINGUISTIC_TYPE_ID": LT_APEX, "TIME_ALIGNABLE": "true",
+                                            "CONSTRAINTS": "Included_In", "GRAPHIC_REFERENCES": "false"})
+    ET.SubElement(root, "LINGUISTIC_TYPE", {"LINGUISTIC_TYPE_ID": LT_META, "TIME_ALIGNABLE": "false",
+                                            "CONSTRAINTS": "Symbolic_Association", "GRAPHIC_REFERENCES": "false"})
+    # the four stereotypes every ELAN file declares
+    for st, desc in (("Time_Subdivision", "Time subdivision of parent annotation's time interval, no time gaps "
+                                          "allowed within this interval"),
+                     ("Symbolic_Subdivision", "Symbolic subdivision of a parent annotation. Annotations refering "
+                                              "to the same parent are ordered"),
+                     ("Symbolic_Association", "1-1 association with a parent annotation"),
+                     ("Included_In", "Time alignable annotations within the parent annotation's time interval, "
+                                     "gaps are allowed")):
+        ET.SubElement(root, "CONSTRAINT", {"STEREOTYPE": st, "DESCRIPTION": desc})
+    ET.indent(root, space="    ")
+    return ET.ElementTree(root)
+
+
+def write_eaf(events: Iterable[Event], path: str | os.PathLike[str], media: Media,
+              author: str = "merstudio") -> Path:
+    """Write one video's events as an ELAN 3.0 file (atomically). Returns the path."""
+    tree = eaf_tree(events, media, path, author)
+    ET.register_namespace("xsi", XSI)
+    with atomic_path(path) as tmp:
+        tree.write(tmp, encoding="UTF-8", xml_declaration=True)
+    return Path(path)
+
+
+# ---------------------------------------------------------------------------------------------- import
+def _parse_value(text: str) -> tuple[str, str]:
+    """``"emotion | AUs"`` -> (emotion, AUs). A value without ``|`` is an emotion only (hand-made tiers)."""
+    if "|" in text:
+        emo, aus = text.split("|", 1)
+        return emo.strip(), aus.strip()
+    return text.strip(), ""
+
+
+def _parse_meta(text: str) -> dict[str, str]:
+    out: dict[str, str] = {}
+    rest = text.strip()
+    while rest:
+        if rest.startswith("note="):  # the note is last and may contain anything
+            out["note"] = rest[5:]
+            break
+        part, _, rest = rest.partition(";")
+        rest = rest.lstrip()
+        k, sep, v = part.partition("=")
+        if sep:
+            out[k.strip()] = v.strip()
+    return out
+
+
+def read_eaf(path: str | os.PathLike[str], fps: float | None = None, video_id: int = 0,
+             fps_override: bool = False, tier_coders: Mapping[str, str] | None = None,
+             source: str | None = None) -> ImportPreview:
+    """Read events from an ELAN file into an :class:`ImportPreview` (nothing is imported yet).
+
+    fps: the video's frame rate (default: the file's ``merstudio:fps`` property). When both are known and differ,
+    InputError unless ``fps_override`` (then the file's ms times are converted at ``fps``).
+    tier_coders: extra time-aligned tiers of other tools to read as event tiers, ``{tier_id: coder}``.
+    source: the events' source; default the one recorded in the file, else ``imported``.
+    File-level problems (not XML, not EAF, no TIME_ORDER, unknown time units) raise InputError; problems of single
+    tiers and annotations (unknown tiers, missing or unaligned time slots, bad AU strings) are listed in
+    ``preview.skipped``.
+    """
+    p = Path(path)
+    if not p.is_file():
+        raise InputError(f"{p}: ELAN file not found")
+    try:
+        root = ET.parse(p).getroot()
+    except ET.ParseError as exc:
+        raise InputError(f"{p}: not valid XML ({exc})") from None
+    except OSError as exc:
+        raise InputError(f"{p}: cannot read ({exc.strerror or exc})") from None
+    if root.tag != "ANNOTATION_DOCUMENT":
+        raise InputError(f"{p}: not an ELAN file (root element <{root.tag}>, expected <ANNOTATION_DOCUMENT>)")
+    header = root.find("HEADER")
+    if header is None:
+        raise InputError(f"{p}: no HEADER element (not a valid ELAN file)")
+    units = header.get("TIME_UNITS", "milliseconds")
+    if units != "milliseconds":
+        raise InputError(f"{p}: time units {units!r} are not supported (only milliseconds)")
+    props = {e.get("NAME", ""): (e.text or "").strip() for e in header.findall("PROPERTY")}
+    file_fps: float | None = None
+    if props.get("merstudio:fps"):
+        try:
+            file_fps = float(props["merstudio:fps"])
+        except ValueError:
+            raise InputError(f"{p}: bad merstudio:fps property {props['merstudio:fps']!r}") from None
+    notes: list[str] = []
+    if fps is not None and file_fps is not None and fps_differs(file_fps, float(fps)):
+        if not fps_override:
+            raise InputError(fps_mismatch_message(str(p), file_fps, float(fps)))
+        notes.append(f"frame rate {file_fps:g} fps in the file overridden by the video's {float(fps):g} fps")
+    use_fps = check_fps(fps if fps is not None else file_fps, str(p))
+    if use_fps > MAX_MS_FPS:
+        raise InputError(f"{p}: {use_fps:g} fps is above 1000 fps; ELAN's millisecond times cannot address frames")
+    order = root.find("TIME_ORDER")
+    if order is None:
+        raise InputError(f"{p}: no TIME_ORDER element (the time slots are missing)")
+    slots: dict[str, int | None] = {}
+    for ts in order.findall("TIME_SLOT"):
+        sid = ts.get("TIME_SLOT_ID")
+        if not sid:
+            raise InputError(f"{p}: a TIME_SLOT has no TIME_SLOT_ID")
+        val = ts.get("TIME_VALUE")
+        try:
+            slots[sid] = None if val is None else int(val)
+        except ValueError:
+            raise InputError(f"{p}: time slot {sid} has a bad TIME_VALUE {val!r}") from None
+        if slots[sid] is not None and slots[sid] < 0:  # type: ignore[operator]
+            raise InputError(f"{p}: time slot {sid} has a negative TIME_VALUE {val}")
+    media = ""
+    md = header.find("MEDIA_DESCRIPTOR")
+    if md is not None:
+        media = Path((md.get("RELATIVE_MEDIA_URL") or md.get("MEDIA_URL") or "").replace("file://", "")).name
+
+    tiers = {t.get("TIER_ID", ""): t for t in root.findall("TIER")}
+    extra = dict(tier_coders or {})
+    for tid in extra:
+        if tid not in tiers:
+            raise InputError(f"{p}: no tier {tid!r} (tiers: {', '.join(tiers) or 'none'})")
+    skipped: list[Skip] = []
+    events: list[Event] = []
+    # classify tiers
+    event_tiers: dict[str, tuple[str, int]] = {}  # tier id -> (coder, face)
+    children: dict[tuple[str, str], str] = {}  # (event tier id, kind) -> child tier id
+    for tid, t in tiers.items():
+        if tid in extra:
+            event_tiers[tid] = (extra[tid], 0)
+            continue
+        m = _TIER_RX.match(tid)
+        if m is None or not m.group("coder"):
+            n = len(t.findall("ANNOTATION"))
+            if n == 0:  # e.g. ELAN's empty "default" tier: nothing would be lost
+                notes.append(f"{p.name}: empty tier {tid!r} ignored")
+                continue
+            skipped.append(Skip(f"{p.name}: tier {tid!r}", f"unknown tier ({n} annotation(s)); expected "
+                                "<coder>/event, <coder>/apex or <coder>/meta, or map it to a coder"))
+            continue
+        face = int(m.group("face") or 0)
+        if m.group("kind") == "event":
+            event_tiers[tid] = (m.group("coder"), face)
+        else:
+            parent = t.get("PARENT_REF") or tier_name(m.group("coder"), "event", face, int(m.group("lane") or 1))
+            children[(parent, m.group("kind"))] = tid
+    for (parent, kind), tid in children.items():
+        if parent not in event_tiers:
+            skipped.append(Skip(f"{p.name}: tier {tid!r}", f"{kind} tier without its event tier {parent!r}"))
+
+    def aligned(tier_id: str, a: ET.Element) -> tuple[int, int] | str:
+        r1, r2 = a.get("TIME_SLOT_REF1"), a.get("TIME_SLOT_REF2")
+        for r in (r1, r2):
+            if r is None or r not in slots:
+                return f"time slot {r!r} is missing from TIME_ORDER"
+            if slots[r] is None:
+                return f"time slot {r} is unaligned (no TIME_VALUE)"
+        t1, t2 = slots[r1], slots[r2]  # type: ignore[index]
+        if t2 <= t1:  # type: ignore[operator]
+            return f"ends at {t2} ms, not after its start {t1} ms"
+        return t1, t2  # type: ignore[return-value]
+
+    for tid, (coder, face) in event_tiers.items():
+        apexes: list[tuple[int, int, str]] = []
+        apex_tid = children.get((tid, "apex"))
+        if apex_tid is not None:
+            for a in tiers[apex_tid].iter("ALIGNABLE_ANNOTATION"):
+                got = aligned(apex_tid, a)
+                if isinstance(got, str):
+                    skipped.append(Skip(f"{p.name}: tier {apex_tid!r}, annotation {a.get('ANNOTATION_ID')}", got))
+                else:
+                    apexes.append((got[0], got[1], a.get("ANNOTATION_ID", "")))
+        metas: dict[str, str] = {}
+        meta_tid = children.get((tid, "meta"))
+        if meta_tid is not None:
+            for a in tiers[meta_tid].iter("REF_ANNOTATION"):
+                metas[a.get("ANNOTATION_REF", "")] = (a.findtext("ANNOTATION_VALUE") or "").strip()
+        if tiers[tid].find("ANNOTATION/REF_ANNOTATION") is not None:
+            skipped.append(Skip(f"{p.name}: tier {tid!r}", "event tier holds reference annotations, not "
+                                                           "time-aligned ones"))
+            continue
+        for a in tiers[tid].iter("ALIGNABLE_ANNOTATION"):
+            aid = a.get("ANNOTATION_ID", "?")
+            where = f"{p.name}: tier {tid!r}, annotation {aid}"
+            got = aligned(tid, a)
+            if isinstance(got, str):
+                skipped.append(Skip(where, got))
+                continue
+            t1, t2 = got
+            onset = ms_to_frame(t1, use_fps, "start")
+            offset = max(onset, ms_to_frame(t2, use_fps, "end") - 1)
+            inside = [ap for ap in apexes if t1 <= ap[0] < t2]
+            if len(inside) > 1:
+                skipped.append(Skip(where, f"{len(inside)} apex annotations inside the event"))
+                continue
+            if inside:
+                apex = ms_to_frame(inside[0][0], use_fps, "start")
+            else:
+                apex = (onset + offset) // 2
+                notes.append(f"{where}: no apex; using the middle frame {apex}")
+            emotion, aus = _parse_value(a.findtext("ANNOTATION_VALUE") or "")
+            meta = _parse_meta(metas.get(aid, ""))
+            conf: float | None = None
+            if meta.get("confidence"):
+                try:
+                    conf = float(meta["confidence"])
+                except ValueError:
+                    skipped.append(Skip(where, f"bad confidence {meta['confidence']!r}"))
+                    continue
+            ev = make_event(where, skipped, video_id=video_id, onset=onset, apex=apex, offset=offset, face_id=face,
+                            emotion=emotion, aus=aus, coder=coder, confidence=conf, note=meta.get("note", ""),
+                            source=source or meta.get("source", "imported"),
+                            status=meta.get("status", "accepted"))
+            if ev is not None:
+                events.append(ev)
+    return ImportPreview(path=p, format="ELAN eaf", events=events, skipped=skipped, notes=notes, fps=use_fps,
+                         media=media)

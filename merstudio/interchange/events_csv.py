@@ -1,0 +1,170 @@
+"""Our own events CSV: one row per event, frame indices first, times beside them.
+
+Columns: video, face_id, onset, apex, offset, onset_time, apex_time, offset_time, emotion, aus, coder, confidence,
+source, status, note. Frames are 0-based and both ends are included; ``*_time`` is the start of that frame in
+seconds (frame / fps, or the video's own timestamp when given). The reader also takes the project's report CSV
+(``onset_frame``/``apex_frame``/``offset_frame``, see merstudio.project.export).
+"""
+
+from __future__ import annotations
+
+import csv
+import math
+import os
+import statistics
+from collections.abc import Callable, Iterable, Mapping
+from pathlib import Path
+from typing import Any
+
+from merstudio.datasets.parse import cell_text
+from merstudio.errors import InputError
+from merstudio.interchange.common import (
+    ImportPreview,
+    Media,
+    Skip,
+    atomic_path,
+    check_fps,
+    fps_differs,
+    fps_mismatch_message,
+    make_event,
+    read_text,
+    seconds_to_frame,
+)
+from merstudio.project.events import Event
+
+EVENT_CSV_COLUMNS = ("video", "face_id", "onset", "apex", "offset", "onset_time", "apex_time", "offset_time",
+                     "emotion", "aus", "coder", "confidence", "source", "status", "note")
+_ALIASES = {"onset_frame": "onset", "apex_frame": "apex", "offset_frame": "offset"}
+
+
+def events_csv_rows(events: Iterable[Event], media: Media | Mapping[int, Media],
+                    timestamps: Callable[[int, int], float] | None = None) -> list[dict[str, Any]]:
+    """Rows for :func:`write_events_csv`. ``timestamps(video_id, frame)`` gives real frame times (VFR video)."""
+    rows = []
+    for e in sorted((ev.validated() for ev in events), key=lambda e: (e.video_id, e.onset, e.face_id, e.coder)):
+        m = media if isinstance(media, Media) else media.get(e.video_id)
+        if m is None:
+            raise InputError(f"event {e.id}: no media given for video {e.video_id}")
+        fps = check_fps(m.fps, m.name or "events CSV")
+
+        def t(f: int, _vid: int = e.video_id, _fps: float = fps) -> str:
+            return f"{(timestamps(_vid, f) if timestamps else f / _fps):.6f}"
+
+        rows.append({"video": m.name, "face_id": e.face_id, "onset": e.onset, "apex": e.apex, "offset": e.offset,
+                     "onset_time": t(e.onset), "apex_time": t(e.apex), "offset_time": t(e.offset),
+                     "emotion": e.emotion, "aus": e.aus, "coder": e.coder,
+                     "confidence": "" if e.confidence is None else f"{float(e.confidence):.6g}",
+                     "source": e.source, "status": e.status, "note": e.note})
+    return rows
+
+
+def write_events_csv(events: Iterable[Event], path: str | os.PathLike[str], media: Media | Mapping[int, Media],
+                     timestamps: Callable[[int, int], float] | None = None) -> Path:
+    rows = events_csv_rows(events, media, timestamps)
+    with atomic_path(path) as tmp:
+        with tmp.open("w", newline="", encoding="utf-8") as fh:
+            w = csv.DictWriter(fh, fieldnames=list(EVENT_CSV_COLUMNS))
+            w.writeheader()
+            w.writerows(rows)
+    return Path(path)
+
+
+def _int(v: str) -> int | None:
+    try:
+        x = float(v)
+    except ValueError:
+        return None
+    return int(x) if math.isfinite(x) and x == int(x) else None
+
+
+def read_events_csv(path: str | os.PathLike[str], fps: float | None = None, video_id: int = 0,
+                    video_name: str | None = None, fps_override: bool = False,
+                    source: str | None = None) -> ImportPreview:
+    """Read our events CSV (or the project's report CSV) into an :class:`ImportPreview`.
+
+    The file's frame rate is estimated from frame / time; when ``fps`` is given and differs, InputError unless
+    ``fps_override`` (frames are then recomputed from the times at ``fps``). Rows of other videos (by the
+    ``video`` column, when the file holds several) are skipped when ``video_name`` is given.
+    """
+    p = Path(path)
+    text = read_text(p, "events CSV")
+    reader = csv.reader(text.splitlines())
+    rows = list(reader)
+    if not rows:
+        raise InputError(f"{p}: empty file")
+    header = [_ALIASES.get(h.strip().lower(), h.strip().lower()) for h in rows[0]]
+    missing = [c for c in ("onset", "apex", "offset") if c not in header]
+    if missing:
+        raise InputError(f"{p}: missing column(s) {', '.join(missing)} (have: {', '.join(rows[0]) or 'none'}; "
+                         f"expected {', '.join(EVENT_CSV_COLUMNS)})")
+    idx = {h: j for j, h in reversed(list(enumerate(header)))}
+    body = [(k + 2, r) for k, r in enumerate(rows[1:]) if any(c.strip() for c in r)]
+
+    def get(r: list[str], c: str) -> str:
+        j = idx.get(c)
+        return r[j].strip() if j is not None and j < len(r) else ""
+
+    ratios = []
+    for _, r in body:
+        for c in ("onset", "apex", "offset"):
+            f, t = _int(get(r, c)), get(r, f"{c}_time")
+            try:
+                tv = float(t)
+            except ValueError:
+                continue
+            if f and tv > 0:
+                ratios.append(f / tv)
+    file_fps = round(statistics.median(ratios), 3) if ratios else None
+    notes: list[str] = []
+    from_times = False
+    if fps is not None and file_fps is not None and abs(file_fps - float(fps)) > 0.01 * float(fps) \
+            and fps_differs(file_fps, float(fps)):
+        if not fps_override:
+            raise InputError(fps_mismatch_message(str(p), file_fps, float(fps)))
+        from_times = True
+        notes.append(f"frame rate ~{file_fps:g} fps in the file overridden by the video's {float(fps):g} fps; "
+                     "frames recomputed from the times")
+    use_fps = fps if fps is not None else file_fps
+    videos = {get(r, "video") for _, r in body} - {""}
+    events: list[Event] = []
+    skipped: list[Skip] = []
+    for rowno, r in body:
+        where = f"{p.name}: row {rowno}"
+        if video_name and len(videos) > 1 and get(r, "video") != video_name:
+            skipped.append(Skip(where, f"video {get(r, 'video')!r} is not {video_name!r}"))
+            continue
+        frames: dict[str, int] = {}
+        for c in ("onset", "apex", "offset"):
+            if from_times:
+                try:
+                    frames[c] = seconds_to_frame(float(get(r, f"{c}_time")), check_fps(use_fps, str(p)))
+                except ValueError:
+                    break
+            else:
+                f = _int(get(r, c))
+                if f is None:
+                    break
+                frames[c] = f
+        if len(frames) < 3:
+            skipped.append(Skip(where, f"bad or missing frame in {', '.join(c for c in ('onset', 'apex', 'offset') if c not in frames)}"))
+            continue
+        conf_raw = get(r, "confidence")
+        conf: float | None = None
+        if conf_raw:
+            try:
+                conf = float(conf_raw)
+            except ValueError:
+                skipped.append(Skip(where, f"bad confidence {conf_raw!r}"))
+                continue
+        face = _int(get(r, "face_id") or "0")
+        if face is None:
+            skipped.append(Skip(where, f"bad face_id {get(r, 'face_id')!r}"))
+            continue
+        ev = make_event(where, skipped, video_id=video_id, onset=frames["onset"], apex=frames["apex"],
+                        offset=frames["offset"], face_id=face, emotion=get(r, "emotion"),
+                        aus=cell_text(get(r, "aus")), coder=get(r, "coder"), confidence=conf, note=get(r, "note"),
+                        source=source or get(r, "source") or "imported", status=get(r, "status") or "accepted")
+        if ev is not None:
+            events.append(ev)
+    return ImportPreview(path=p, format="events CSV", events=events, skipped=skipped, notes=notes,
+                         fps=float(use_fps) if use_fps else None, media=next(iter(videos)) if len(videos) == 1 else "")

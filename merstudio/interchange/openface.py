@@ -1,0 +1,143 @@
+"""OpenFace 2 per-frame CSV import into our per-frame table convention.
+
+OpenFace 2 (FeatureExtraction / FaceLandmarkVidMulti) writes a header with a space after each comma
+(``frame, face_id, timestamp, confidence, success, ..., AU01_r, ..., AU45_c``) and numbers frames from 1. Our
+convention (see DEVELOPERS.md) is 0-based ``frame`` as the key, ``face_id`` (-1 and ``success = 0`` for a frame
+without a face), ``timestamp`` in seconds, and ``AUxx_r`` (0-5) / ``AUxx_c`` (0/1) columns, so the table lines up
+frame by frame with our own analysis. Failed frames keep their row; their AU intensities become NaN (a gap in the
+curve, not a 0 that looks like a measured neutral face).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from merstudio.errors import InputError
+from merstudio.interchange.common import FPS_TOLERANCE
+
+_AU_COL = re.compile(r"^AU(\d{1,2})_([rc])$")
+
+
+@dataclass
+class OpenFaceTable:
+    """An imported OpenFace CSV: ``frames`` in our convention, the rate its timestamps imply, and every mismatch
+    with the video found on the way (empty when it lines up)."""
+
+    path: Path
+    frames: pd.DataFrame
+    fps: float | None
+    frame_count: int
+    mismatches: list[str] = field(default_factory=list)
+
+    @property
+    def au_columns(self) -> list[str]:
+        return [c for c in self.frames.columns if _AU_COL.match(c)]
+
+
+def read_openface(path: str | os.PathLike[str], fps: float | None = None, frame_count: int | None = None,
+                  one_based: bool = True, strict: bool = False, keep_other: bool = False) -> OpenFaceTable:
+    """Read an OpenFace 2 CSV. ``fps``/``frame_count``: the video's, to check against (mismatches are listed in
+    the result, or raise InputError with ``strict``). ``one_based=False`` reads a file whose frames start at 0
+    (tools that imitate OpenFace). ``keep_other`` keeps gaze/pose/landmark columns as well."""
+    p = Path(path)
+    if not p.is_file():
+        raise InputError(f"{p}: OpenFace CSV not found")
+    try:
+        df = pd.read_csv(p, skipinitialspace=True, low_memory=False)
+    except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as exc:
+        raise InputError(f"{p}: not a readable CSV ({str(exc).splitlines()[0] if str(exc) else type(exc).__name__})") \
+            from None
+    df.columns = [str(c).strip() for c in df.columns]
+    missing = [c for c in ("frame", "timestamp", "success") if c not in df.columns]
+    au_cols = [c for c in df.columns if _AU_COL.match(c)]
+    if not au_cols:
+        missing.append("AUxx_r / AUxx_c")
+    if missing:
+        raise InputError(f"{p}: missing OpenFace column(s) {', '.join(missing)} (have: "
+                         f"{', '.join(list(df.columns)[:8])}{', ...' if len(df.columns) > 8 else ''})")
+    if df.empty:
+        raise InputError(f"{p}: no rows")
+    keep = ["frame", "face_id", "timestamp", "confidence", "success"]
+    num_cols = [c for c in keep if c in df.columns] + au_cols
+    for c in num_cols:
+        conv = pd.to_numeric(df[c], errors="coerce")
+        bad = conv.isna() & df[c].notna()
+        if bad.any():
+            i = int(np.flatnonzero(bad.to_numpy())[0])
+            raise InputError(f"{p}: row {i + 2}: column {c} is not a number ({df[c].iloc[i]!r})")
+        df[c] = conv
+    if df["frame"].isna().any():
+        raise InputError(f"{p}: row {int(np.flatnonzero(df['frame'].isna().to_numpy())[0]) + 2}: frame is empty")
+    frames = df["frame"].to_numpy()
+    if (frames != np.round(frames)).any():
+        raise InputError(f"{p}: frame numbers must be whole numbers")
+    first = int(frames.min())
+    if one_based and first < 1:
+        raise InputError(f"{p}: frame {first} found, but OpenFace numbers frames from 1 (pass one_based=False "
+                         "for a 0-based file)")
+    if not one_based and first < 0:
+        raise InputError(f"{p}: negative frame {first}")
+    out = pd.DataFrame({"frame": frames.astype(np.int64) - (1 if one_based else 0)})
+    success = df["success"].fillna(0).to_numpy().astype(np.int64)
+    face = df["face_id"].fillna(0).to_numpy().astype(np.int64) if "face_id" in df.columns else \
+        np.zeros(len(df), dtype=np.int64)
+    out["face_id"] = np.where(success == 1, face, -1)
+    out["timestamp"] = df["timestamp"].to_numpy(dtype=np.float64)
+    out["confidence"] = df["confidence"].to_numpy(dtype=np.float64) if "confidence" in df.columns else np.nan
+    out["success"] = success
+    for c in sorted(au_cols, key=lambda c: (c[-1], int(_AU_COL.match(c).group(1)))):  # type: ignore[union-attr]
+        m = _AU_COL.match(c)
+        name = f"AU{int(m.group(1)):02d}_{m.group(2)}"  # type: ignore[union-attr]
+        v = df[c].to_numpy(dtype=np.float64)
+        if m.group(2) == "r":  # type: ignore[union-attr]
+            out[name] = np.where(success == 1, v, np.nan)
+        else:
+            out[name] = np.where(success == 1, np.nan_to_num(v), 0).astype(np.int64)
+    if keep_other:
+        for c in df.columns:
+            if c not in keep and c not in au_cols:
+                out[c] = df[c].to_numpy()
+    # a frame without a face in several-face files: one row per frame is enough
+    out = out.sort_values(["frame", "face_id"], kind="stable")
+    dup = out.duplicated(["frame", "face_id"])
+    mismatches: list[str] = []
+    if dup.any():
+        n_dup = int(dup.sum())
+        out = out[~dup]
+        mismatches.append(f"{n_dup} duplicate (frame, face_id) row(s) dropped")
+    out = out.reset_index(drop=True)
+
+    # frame rate implied by the timestamps (per frame, one face's rows)
+    per_frame = out.groupby("frame")["timestamp"].first()
+    est: float | None = None
+    if len(per_frame) > 1:
+        df_t = np.diff(per_frame.to_numpy()) / np.diff(per_frame.index.to_numpy())
+        df_t = df_t[df_t > 0]
+        if len(df_t):
+            est = float(1.0 / np.median(df_t))
+    n = int(out["frame"].max()) + 1
+    if fps is not None and est is not None and abs(est - fps) > max(FPS_TOLERANCE * fps, 0.01):
+        mismatches.append(f"timestamps imply {est:.3f} fps, the video has {fps:g} fps")
+    if fps is not None and len(per_frame):
+        # the timestamps should be frame / fps (OpenFace's own convention for video input)
+        expect = per_frame.index.to_numpy() / fps
+        off = np.abs(per_frame.to_numpy() - expect)
+        if np.nanmax(off) > 0.5 / fps:
+            j = int(np.nanargmax(off))
+            mismatches.append(f"frame {int(per_frame.index[j])}: timestamp {per_frame.iloc[j]:.4f} s is not "
+                              f"frame/fps = {expect[j]:.4f} s (frames not aligned with the video)")
+    if frame_count is not None and n != frame_count:
+        mismatches.append(f"the CSV covers {n} frame(s), the video has {frame_count}")
+    gaps = len(set(range(n)) - set(per_frame.index.tolist())) if n < 50_000_000 else 0
+    if gaps:
+        mismatches.append(f"{gaps} frame(s) have no row")
+    if strict and mismatches:
+        raise InputError(f"{p}: {mismatches[0]}" + (f" (and {len(mismatches) - 1} more)" if len(mismatches) > 1
+                                                    else ""))
+    return OpenFaceTable(path=p, frames=out, fps=est, frame_count=n, mismatches=mismatches)

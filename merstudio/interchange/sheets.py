@@ -1,0 +1,212 @@
+"""Dataset annotation sheets (CASME II, SAMM, CASME, CAS(ME)^3 style rows) as events of one clip.
+
+Sheets number frames as the dataset does (the number in the frame file name: ``img46.jpg``, ``006_05562.jpg``),
+while a project addresses a clip by its 0-based position in the clip's frame sequence — the image files of its
+folder in natural order, as merstudio.io opens it. So a sheet frame number becomes the position of the file
+carrying that number; without the folder, ``first_frame`` (the number of the clip's first file) gives the offset.
+The AU cell and frame cells are parsed by merstudio.datasets.parse, exactly as the loaders read them.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable
+from pathlib import Path
+
+from merstudio.datasets.loaders import canonical_kind
+from merstudio.datasets.parse import (
+    cell_text,
+    file_frame_number,
+    frame_number,
+    parse_aus,
+    read_table,
+    sheet_names,
+    subject_number,
+)
+from merstudio.datasets.sample import Sample
+from merstudio.errors import InputError
+from merstudio.interchange.common import ImportPreview, Skip, make_event
+from merstudio.project.events import Event, normalize_aus
+
+# kind -> (subject, filename, onset, apex, offset, AUs, emotion) as written in the sheet
+SHEET_COLUMNS = {
+    "casme2": ("Subject", "Filename", "OnsetFrame", "ApexFrame", "OffsetFrame", "Action Units", "Estimated Emotion"),
+    "samm": ("Subject", "Filename", "Onset Frame", "Apex Frame", "Offset Frame", "Action Units", "Estimated Emotion"),
+    "casme": ("Subject", "Filename", "OnsetF", "ApexF1", "OffsetF", "AU", "Emotion"),
+    "casme3a": ("Subject", "Filename", "Onset", "Apex", "Offset", "AU", "emotion"),
+}
+
+
+def clip_frame_files(folder: str | os.PathLike[str]) -> list[Path]:
+    """The frame files of a clip folder in the order merstudio.io plays them (position = frame index)."""
+    from merstudio.io import IMAGE_EXTENSIONS, natural_sort_key
+
+    d = Path(folder)
+    if not d.is_dir():
+        raise InputError(f"{d}: clip folder not found")
+    files = [p for p in d.iterdir() if p.suffix.lower() in IMAGE_EXTENSIONS and not p.name.startswith(".")
+             and p.is_file()]
+    files.sort(key=lambda p: natural_sort_key(p.name))
+    if not files:
+        raise InputError(f"{d}: no frame images in the clip folder")
+    return files
+
+
+def _au_fields(aus: frozenset[int], raw: str) -> tuple[str, str]:
+    """(AU string for the event, note). A cell our AU grammar cannot hold (``(R6 or R12)+R15``, ``A/L12``) keeps
+    its AU numbers and puts the cell as coded into the note."""
+    try:
+        return normalize_aus(raw), ""
+    except ValueError:
+        return "+".join(str(a) for a in sorted(aus)), f"AUs as coded: {raw}"
+
+
+def _emotion(raw: str) -> str:
+    return raw.strip().lower()
+
+
+def events_from_samples(samples: Iterable[Sample], video_id: int, clip: str | os.PathLike[str] | None = None,
+                        coder: str | None = None, label: str = "raw") -> list[Event]:
+    """Events (source ``imported``, coder = the dataset name) for the samples of one clip, with onset/apex/offset
+    as 0-based positions in the clip's frame sequence.
+
+    clip: the clip folder or video (a path), or its name (``EP02_01f``); None when all samples share one clip.
+    label: ``raw`` for the emotion as the sheet writes it (lower-cased), ``class`` for the class-map label.
+    """
+    samples = list(samples)
+    if clip is not None:
+        want = Path(clip)
+        by_path = [s for s in samples if want.exists() and s.path.resolve() == want.resolve()]
+        picked = by_path or [s for s in samples if str(clip) in (s.path.name, s.sample, s.meta.get("clip"))]
+    else:
+        picked = samples
+    if not picked:
+        raise InputError(f"{clip}: no sample of this clip in the loaded samples")
+    paths = {s.path for s in picked}
+    if len(paths) > 1:
+        raise InputError(f"{len(paths)} clips among the samples ({', '.join(sorted(p.name for p in paths)[:4])}); "
+                         "name one with clip=")
+    listing: dict[Path, int] | None = None
+    out: list[Event] = []
+    for s in picked:
+        if s.kind == "image":
+            raise InputError(f"{s.source}: a precomputed image, not a clip; it has no frames to place events on")
+        if s.kind == "video":
+            if s.onset is None or s.offset is None:
+                raise InputError(f"{s.source}: no onset/offset")
+            onset, offset = s.onset, s.offset
+            apex = s.apex if s.apex is not None else (onset + offset) // 2
+        else:
+            if not s.frames:
+                raise InputError(f"{s.source}: the sample lists no frames")
+            if listing is None:
+                listing = {p.resolve(): i for i, p in enumerate(clip_frame_files(s.path))}
+            apex_file = s.frames[s.apex_pos if s.apex_pos is not None else len(s.frames) // 2]
+            try:
+                onset, apex, offset = (listing[f.resolve()] for f in (s.frames[0], apex_file, s.frames[-1]))
+            except KeyError as exc:
+                raise InputError(f"{s.source}: frame {exc.args[0]} is not in the clip's frame sequence") from None
+        aus, note = _au_fields(s.aus, s.aus_raw)
+        emotion = s.label if label == "class" else _emotion(s.raw_label)
+        ev = Event(video_id=video_id, onset=onset, apex=apex, offset=offset, emotion=emotion, aus=aus,
+                   coder=coder or s.dataset, note=note, source="imported", status="accepted")
+        out.append(ev.validated())
+    return out
+
+
+def _same_clip(a: str, b: str) -> bool:
+    a, b = a.strip().lower(), b.strip().lower()
+    return a == b or a.rstrip("f") == b.rstrip("f")  # CASME II sheets and trees disagree on EP15_01f vs EP15_01
+
+
+def preview_sheet(sheet: str | os.PathLike[str], kind: str, clip: str, video_id: int,
+                  clip_folder: str | os.PathLike[str] | None = None, first_frame: int | None = None,
+                  subject: str | int | None = None, sheet_name: str | None = None,
+                  coder: str | None = None) -> ImportPreview:
+    """The rows of a dataset annotation sheet for one clip (``Filename`` = ``clip``; CAS(ME)^3: the task letter),
+    as an :class:`ImportPreview` of events on the clip's 0-based frame positions.
+
+    kind: casme2 | samm | casme | casme3a. clip_folder: the clip's frame folder (positions come from its files);
+    else first_frame: the frame number of the clip's first frame (1 for a whole CASME II clip, the onset for a
+    ``*_selected`` clip). subject: keep only that subject's rows (a clip name can repeat across subjects).
+    """
+    k = canonical_kind(kind)
+    if k not in SHEET_COLUMNS:
+        raise InputError(f"{kind}: no annotation sheet layout for this dataset (choose from "
+                         f"{', '.join(SHEET_COLUMNS)}; for others load the dataset and use events_from_samples)")
+    path = Path(sheet)
+    if not path.is_file():
+        raise InputError(f"{path}: annotation sheet not found")
+    if clip_folder is None and first_frame is None:
+        raise InputError(f"{path}: give the clip folder or the number of its first frame to place the sheet's "
+                         "frame numbers in the clip")
+    if k == "casme3a" and sheet_name is None and path.suffix.lower() == ".xlsx" and \
+            "label" in [n.lower() for n in sheet_names(path)]:
+        sheet_name = "label"
+    cols = SHEET_COLUMNS[k]
+    rows = read_table(path, list(cols), sheet=sheet_name, optional=["ApexF2"])
+    c_subj, c_name, c_on, c_apex, c_off, c_au, c_emo = (c.lower().replace(" ", "") for c in cols)
+    positions: dict[int, int] | None = None
+    if clip_folder is not None:
+        positions = {}
+        for i, f in enumerate(clip_frame_files(clip_folder)):
+            n = file_frame_number(f)
+            if n is not None:
+                positions.setdefault(n, i)
+    want_subj = None if subject is None else subject_number(subject)
+    events: list[Event] = []
+    skipped: list[Skip] = []
+    notes: list[str] = []
+    matched = 0
+    for r in rows:
+        v = r.values
+        if not _same_clip(cell_text(v.get(c_name)), clip):
+            continue
+        where = f"{path.name}: row {r.row}"
+        if want_subj is not None:
+            try:
+                if subject_number(v.get(c_subj), where) != want_subj:
+                    continue
+            except InputError as exc:
+                skipped.append(Skip(where, str(exc).split(": ", 1)[-1]))
+                continue
+        matched += 1
+        nums = {"onset": frame_number(v.get(c_on)), "apex": frame_number(v.get(c_apex)),
+                "offset": frame_number(v.get(c_off))}
+        if nums["apex"] is None and k == "casme":
+            nums["apex"] = frame_number(v.get("apexf2"))
+        if nums["onset"] is None or nums["offset"] is None:
+            bad = "onset" if nums["onset"] is None else "offset"
+            skipped.append(Skip(where, f"no {bad} frame ({cell_text(v.get(c_on if bad == 'onset' else c_off)) or 'blank'})"))
+            continue
+        pos: dict[str, int] = {}
+        for what, n in nums.items():
+            if n is None:
+                continue
+            if positions is not None:
+                if n not in positions:
+                    lo, hi = min(positions, default=0), max(positions, default=0)
+                    skipped.append(Skip(where, f"{what} frame {n} is not in the clip folder (frames {lo}..{hi})"))
+                    break
+                pos[what] = positions[n]
+            else:
+                if n < first_frame:  # type: ignore[operator]
+                    skipped.append(Skip(where, f"{what} frame {n} is before the clip's first frame {first_frame}"))
+                    break
+                pos[what] = n - first_frame  # type: ignore[operator]
+        else:
+            if "apex" not in pos or not pos["onset"] <= pos["apex"] <= pos["offset"]:
+                mid = (pos["onset"] + pos["offset"]) // 2
+                notes.append(f"{where}: apex {cell_text(v.get(c_apex)) or 'blank'} unusable; using the middle "
+                             f"frame (position {mid})")
+                pos["apex"] = mid
+            aus, note = _au_fields(*parse_aus(v.get(c_au)))
+            ev = make_event(where, skipped, video_id=video_id, onset=pos["onset"], apex=pos["apex"],
+                            offset=pos["offset"], emotion=_emotion(cell_text(v.get(c_emo))), aus=aus,
+                            coder=coder or k, note=note, source="imported", status="accepted")
+            if ev is not None:
+                events.append(ev)
+    if matched == 0:
+        raise InputError(f"{path}: no row for clip {clip!r}" + (f" of subject {subject}" if subject is not None
+                                                                  else ""))
+    return ImportPreview(path=path, format=f"{k} sheet", events=events, skipped=skipped, notes=notes)

@@ -1,0 +1,121 @@
+"""Run folders: structural test-fold isolation, outputs, resume after a kill, settings guard, ablation."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import merstudio.training.run as run_mod
+from merstudio.errors import OutputError
+from merstudio.training.protocols import make_folds
+from merstudio.training.trainer import train_fold as real_train_fold
+
+
+class Recorder:
+    """Wraps train_fold: records what each call was given."""
+
+    def __init__(self, stop_after: int | None = None) -> None:
+        self.calls: list[dict] = []
+        self.stop_after = stop_after
+        self.real = real_train_fold
+
+    def __call__(self, train, model_cfg, settings, *, fold="", progress=None, cancel=None):
+        if self.stop_after is not None and len(self.calls) >= self.stop_after:
+            raise KeyboardInterrupt  # as if the run was killed here
+        self.calls.append({"fold": fold, "subjects": set(train.subject_list), "n": len(train),
+                           "samples": set(train.samples.tolist())})
+        return self.real(train, model_cfg, settings, fold=fold, progress=progress, cancel=cancel)
+
+
+def test_test_fold_never_reaches_the_trainer(tiny_data, tiny_cfg, tiny_settings, tmp_path, monkeypatch):
+    data, classes = tiny_data
+    rec = Recorder()
+    monkeypatch.setattr(run_mod, "train_fold", rec)
+    m = run_mod.run_protocol(data, classes, tiny_cfg(), tiny_settings(epochs=1), tmp_path / "run", protocol="loso")
+    folds = make_folds(data.subjects, "loso")
+    assert [c["fold"] for c in rec.calls] == [f.name for f in folds]
+    for call, fold in zip(rec.calls, folds, strict=True):
+        assert not call["subjects"] & set(fold.test_subjects)
+        assert not call["samples"] & set(data.samples[fold.test_idx].tolist())
+        assert call["n"] == len(fold.train_idx)
+    pred = pd.read_csv(tmp_path / "run" / "predictions.csv", dtype={"subject": str})
+    assert len(pred) == len(data) and set(pred["fold"]) == {f.name for f in folds}
+    for fold in folds:  # every prediction comes from the fold that held its subject out
+        assert set(pred.loc[pred["fold"] == fold.name, "subject"]) == set(fold.test_subjects)
+    assert m["n"] == len(data) and 0 <= m["uf1"] <= 1
+    out = tmp_path / "run"
+    for name in ("summary.md", "metrics.json", "confusion.png", "run.json"):
+        assert (out / name).is_file()
+    summary = (out / "summary.md").read_text()
+    assert "UF1" in summary and "## Per class" in summary and "## Class map" in summary
+    assert "AU01" in summary  # AU head table: half the tiny samples are AU-labelled
+    metrics = json.loads((out / "metrics.json").read_text())
+    assert metrics["confusion"] and sum(map(sum, metrics["confusion"])) == len(data)
+
+
+def test_resume_keeps_finished_folds(tiny_data, tiny_cfg, tiny_settings, tmp_path, monkeypatch):
+    data, classes = tiny_data
+    out = tmp_path / "run"
+    killer = Recorder(stop_after=2)
+    monkeypatch.setattr(run_mod, "train_fold", killer)
+    with pytest.raises(KeyboardInterrupt):
+        run_mod.run_protocol(data, classes, tiny_cfg(), tiny_settings(epochs=1), out, protocol="kfold:3")
+    done = sorted(p.name for p in (out / "folds").glob("*.csv"))
+    assert len(done) == 2
+    before = {p: (out / "folds" / p).read_bytes() for p in done}
+    rec = Recorder()
+    monkeypatch.setattr(run_mod, "train_fold", rec)
+    m = run_mod.run_protocol(data, classes, tiny_cfg(), tiny_settings(epochs=1), out, protocol="kfold:3")
+    assert [c["fold"] for c in rec.calls] == ["fold03"]  # only the unfinished fold is trained
+    assert all((out / "folds" / p).read_bytes() == b for p, b in before.items())
+    assert m["n_folds"] == 3 and m["n"] == len(data)
+    # a different configuration must not be mixed into the same run folder
+    with pytest.raises(OutputError, match="different settings"):
+        run_mod.run_protocol(data, classes, tiny_cfg(), tiny_settings(epochs=2), out, protocol="kfold:3")
+
+
+def test_parallel_jobs_match_sequential(tiny_data, tiny_cfg, tiny_settings, tmp_path):
+    data, classes = tiny_data
+    a = run_mod.run_protocol(data, classes, tiny_cfg(), tiny_settings(epochs=1), tmp_path / "a",
+                             protocol="kfold:2", jobs=1)
+    seen = []
+    b = run_mod.run_protocol(data, classes, tiny_cfg(), tiny_settings(epochs=1), tmp_path / "b",
+                             protocol="kfold:2", jobs=2, progress=seen.append)
+    pa = pd.read_csv(tmp_path / "a" / "predictions.csv")
+    pb = pd.read_csv(tmp_path / "b" / "predictions.csv")
+    assert np.allclose(pa["p_negative"], pb["p_negative"], atol=1e-5)
+    assert a["uf1"] == pytest.approx(b["uf1"])
+    assert {p.fold for p in seen} == {"fold01", "fold02"}  # progress crosses the process boundary
+
+
+def test_ablation_table(tiny_data, tiny_cfg, tiny_settings, tmp_path):
+    data, classes = tiny_data
+    rows = run_mod.run_ablation(data, classes, tiny_cfg(), tiny_settings(epochs=1), tmp_path / "abl",
+                                parts=["cluster", "convlstm"], protocol="kfold:2")
+    assert [r["variant"] for r in rows] == ["full", "-cluster", "-convlstm"]
+    table = pd.read_csv(tmp_path / "abl" / "ablation.csv")
+    assert list(table["switched_off"]) == ["none", "cluster", "convlstm"]
+    spec = json.loads((tmp_path / "abl" / "no-cluster" / "run.json").read_text())
+    assert spec["model"]["use_cluster"] is False and spec["model"]["use_convlstm"] is True
+    assert "| -convlstm |" in (tmp_path / "abl" / "ablation.md").read_text()
+
+
+def test_parse_ablate():
+    from merstudio.errors import InputError
+
+    assert run_mod.parse_ablate("convlstm, mswm") == ["mswm", "convlstm"]
+    assert run_mod.parse_ablate("") == []
+    with pytest.raises(InputError):
+        run_mod.parse_ablate("lstm")
+
+
+def test_au_metrics_and_auc():
+    assert run_mod.roc_auc(np.array([0, 0, 1, 1]), np.array([0.1, 0.4, 0.35, 0.8])) == pytest.approx(0.75)
+    assert np.isnan(run_mod.roc_auc(np.array([1, 1]), np.array([0.1, 0.2])))
+    df = pd.DataFrame({"au_labelled": [1, 1, 1, 0], "AU04_true": [1, 0, 1, 1], "AU04_p": [0.9, 0.6, 0.2, 0.9]})
+    r = run_mod.au_metrics(df)["AU04"]
+    # labelled rows only: TP 1 (0.9), FP 1 (0.6), FN 1 (0.2) -> F1 2/4; AUC: pos {0.9, 0.2} vs neg {0.6} -> 1/2
+    assert r["f1"] == pytest.approx(0.5) and r["auc"] == pytest.approx(0.5) and r["n"] == 3

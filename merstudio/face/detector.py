@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-import contextlib
 import os
-import sys
-from collections.abc import Iterator
 from dataclasses import dataclass
 
 import numpy as np
@@ -29,30 +26,6 @@ def _quiet_mediapipe() -> None:
     # TFLite/absl log lines on every start confuse users; keep warnings and errors only.
     os.environ.setdefault("GLOG_minloglevel", "2")
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
-
-
-@contextlib.contextmanager
-def _native_stderr_silenced() -> Iterator[None]:
-    """MediaPipe's C++ side (absl/TFLite) prints INFO/WARNING lines straight to fd 2 when a graph starts and on its
-    first frames, whatever the log level. Users read those as errors, so they are dropped at the fd level while a
-    graph warms up. MERSTUDIO_MEDIAPIPE_LOGS=1 keeps them (for debugging)."""
-    if os.environ.get("MERSTUDIO_MEDIAPIPE_LOGS"):
-        yield
-        return
-    try:
-        sys.stderr.flush()
-        saved = os.dup(2)
-    except (OSError, ValueError):
-        yield
-        return
-    devnull = os.open(os.devnull, os.O_WRONLY)
-    try:
-        os.dup2(devnull, 2)
-        yield
-    finally:
-        os.dup2(saved, 2)
-        os.close(saved)
-        os.close(devnull)
 
 
 def check_rgb(rgb: np.ndarray, what: str = "frame") -> np.ndarray:
@@ -88,17 +61,15 @@ class FaceMeshDetector:
         self._finder = None  # lazily created short-range face detector (find_faces)
 
     def _make_mesh(self):  # noqa: ANN202 - mediapipe type
-        self._warmup = 3  # the first process() calls of a new graph print TFLite notices
-        with _native_stderr_silenced():
-            import mediapipe as mp
+        import mediapipe as mp
 
-            return mp.solutions.face_mesh.FaceMesh(
-                static_image_mode=not self.video_mode,
-                max_num_faces=self._capacity,
-                refine_landmarks=False,
-                min_detection_confidence=self.min_confidence,
-                min_tracking_confidence=0.5,
-            )
+        return mp.solutions.face_mesh.FaceMesh(
+            static_image_mode=not self.video_mode,
+            max_num_faces=self._capacity,
+            refine_landmarks=False,
+            min_detection_confidence=self.min_confidence,
+            min_tracking_confidence=0.5,
+        )
 
     @property
     def capacity(self) -> int:
@@ -121,12 +92,7 @@ class FaceMeshDetector:
         """Faces in an RGB uint8 image (H, W, 3)."""
         rgb = check_rgb(rgb)
         h, w = rgb.shape[:2]
-        if self._warmup > 0:
-            self._warmup -= 1
-            with _native_stderr_silenced():
-                result = self._mesh.process(np.ascontiguousarray(rgb))
-        else:
-            result = self._mesh.process(np.ascontiguousarray(rgb))
+        result = self._mesh.process(np.ascontiguousarray(rgb))
         faces: list[FaceObservation] = []
         for lm in result.multi_face_landmarks or []:
             xyz = np.array([(p.x, p.y, p.z) for p in lm.landmark[:N_LANDMARKS]], dtype=np.float32)
@@ -146,10 +112,8 @@ class FaceMeshDetector:
         if self._finder is None:
             import mediapipe as mp
 
-            with _native_stderr_silenced():
-                self._finder = mp.solutions.face_detection.FaceDetection(
-                    model_selection=0, min_detection_confidence=self.min_confidence)
-                self._finder.process(np.ascontiguousarray(rgb))  # warm-up: its notices go too
+            self._finder = mp.solutions.face_detection.FaceDetection(
+                model_selection=0, min_detection_confidence=self.min_confidence)
         h, w = rgb.shape[:2]
         boxes = []
         for d in self._finder.process(np.ascontiguousarray(rgb)).detections or []:

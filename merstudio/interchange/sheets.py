@@ -18,6 +18,7 @@ from merstudio.datasets.parse import (
     cell_text,
     file_frame_number,
     frame_number,
+    norm_col,
     parse_aus,
     read_table,
     sheet_names,
@@ -145,7 +146,7 @@ def preview_sheet(sheet: str | os.PathLike[str], kind: str, clip: str, video_id:
         sheet_name = "label"
     cols = SHEET_COLUMNS[k]
     rows = read_table(path, list(cols), sheet=sheet_name, optional=["ApexF2"])
-    c_subj, c_name, c_on, c_apex, c_off, c_au, c_emo = (c.lower().replace(" ", "") for c in cols)
+    c_subj, c_name, c_on, c_apex, c_off, c_au, c_emo = (norm_col(c) for c in cols)
     positions: dict[int, int] | None = None
     if clip_folder is not None:
         positions = {}

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import platform
 import tempfile
 from pathlib import Path
@@ -36,14 +37,24 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from merstudio.analysis import bench
-    from merstudio.resources import demo_video, starter_checkpoint
+    from merstudio.resources import demo_video
 
     what = tuple(args.what) if args.what else DEFAULT
     unknown = [w for w in what if w not in ALL]
     if unknown:
         raise InputError(f"unknown benchmark {unknown[0]!r} (choose from {', '.join(ALL)})")
     video = args.video or demo_video()
-    cores = bench.limit_cores(args.cores)
+    before = os.sched_getaffinity(0)
+    try:
+        return _run(args, what, video, bench.limit_cores(args.cores))
+    finally:
+        os.sched_setaffinity(0, before)  # matters when called in-process (tests, GUI)
+
+
+def _run(args: argparse.Namespace, what: tuple[str, ...], video: Path, cores: list[int]) -> int:
+    from merstudio.analysis import bench
+    from merstudio.resources import starter_checkpoint
+
     report: dict = {"merstudio": __version__, "cpu": platform.processor() or platform.machine(),
                     "cores": len(cores), "video": str(video)}
     print(f"merstudio bench on {len(cores)} core(s), video {video}")

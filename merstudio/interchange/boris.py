@@ -25,8 +25,8 @@ from merstudio.interchange.common import (
     ImportPreview,
     Media,
     Skip,
-    aus_as_modifiers,
     atomic_path,
+    aus_as_modifiers,
     check_fps,
     event_times,
     face_label,
@@ -213,6 +213,9 @@ def read_boris(path: str | os.PathLike[str], fps: float | None = None, video_id:
                      "frames recomputed from the times")
     use_fps = check_fps(fps if fps is not None else file_fps, str(p))
     media_names = {Path(cell_text(get(r, "mediafilename")).replace("\\", "/")).name for _, r in body} - {""}
+    if not video_name and len(media_names) > 1:
+        raise InputError(f"{p}: the table holds events of {len(media_names)} media files "
+                         f"({', '.join(sorted(media_names)[:4])}); choose one (video_name= / --video)")
     if video_name and media_names and video_name not in media_names and len(media_names) == 1:
         notes.append(f"the table's media file {next(iter(media_names))!r} is not {video_name!r}; imported anyway")
     emap = {k.strip().lower(): v for k, v in (emotions or {}).items()}

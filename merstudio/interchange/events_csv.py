@@ -24,7 +24,6 @@ from merstudio.interchange.common import (
     Skip,
     atomic_path,
     check_fps,
-    fps_differs,
     fps_mismatch_message,
     make_event,
     read_text,
@@ -117,8 +116,8 @@ def read_events_csv(path: str | os.PathLike[str], fps: float | None = None, vide
     file_fps = round(statistics.median(ratios), 3) if ratios else None
     notes: list[str] = []
     from_times = False
-    if fps is not None and file_fps is not None and abs(file_fps - float(fps)) > 0.01 * float(fps) \
-            and fps_differs(file_fps, float(fps)):
+    # the estimate comes from times rounded to the microsecond (or a VFR video's real times): allow 1 %
+    if fps is not None and file_fps is not None and abs(file_fps - float(fps)) > 0.01 * float(fps):
         if not fps_override:
             raise InputError(fps_mismatch_message(str(p), file_fps, float(fps)))
         from_times = True
@@ -126,6 +125,9 @@ def read_events_csv(path: str | os.PathLike[str], fps: float | None = None, vide
                      "frames recomputed from the times")
     use_fps = fps if fps is not None else file_fps
     videos = {get(r, "video") for _, r in body} - {""}
+    if not video_name and len(videos) > 1:
+        raise InputError(f"{p}: the file holds events of {len(videos)} videos ({', '.join(sorted(videos)[:4])}); "
+                         "choose one (video_name= / --video)")
     events: list[Event] = []
     skipped: list[Skip] = []
     for rowno, r in body:

@@ -121,6 +121,7 @@ class FramePredictor:
         self.motion_threshold = float(motion_threshold)
         self._none = self.class_names.index(NONE_CLASS) if NONE_CLASS in self.class_names else None
         self._tracks: dict[int, _Track] = {}
+        self.stale_after = max(4 * self.span, 60)  # frames
         self._queue: deque[_Entry] = deque()
         self._waiting = 0
         fs = self.settings.flow_size
@@ -139,6 +140,10 @@ class FramePredictor:
         while len(tr.frames) > 1 and tr.frames[1][0] <= f - self.span:  # keep one frame at or before f - span
             tr.frames.popleft()
         self._queue.append(self._make_entry(int(track_id), f, tr))
+        # Tracks not seen for a while (lost faces) give their frames back; a track id that returns starts afresh.
+        stale = [t for t, other in self._tracks.items() if f - other.last > self.stale_after]
+        for t in stale:
+            del self._tracks[t]
         if self._waiting >= self.batch_size:
             self._run()
         return self._ready()

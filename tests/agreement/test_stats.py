@@ -5,7 +5,13 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from merstudio.agreement.stats import cohen_kappa, icc, kappa_from_table, krippendorff_alpha, percent_agreement
+from merstudio.agreement.stats import (
+    cohen_kappa,
+    icc,
+    kappa_from_table,
+    krippendorff_alpha,
+    percent_agreement,
+)
 
 NAN = np.nan
 # Krippendorff (2011) "Computing Krippendorff's Alpha-Reliability", section C: 4 observers x 12 units, missing data.

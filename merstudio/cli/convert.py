@@ -1,0 +1,193 @@
+"""`merstudio convert`: annotation files between ELAN .eaf, BORIS tables and our events CSV; imports into and
+exports from a project (with a preview, and --yes to import when some rows must be skipped)."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import Any
+
+from merstudio.errors import InputError
+
+IN_FORMATS = ("eaf", "boris-tsv", "boris-csv", "boris-xlsx", "events-csv", "openface")
+
+EPILOG = """examples:
+  merstudio convert coded.eaf coded.tsv --fps 30              ELAN -> BORIS-style TSV
+  merstudio convert boris.xlsx events.csv --video clip.mp4    one media file's rows of a BORIS table
+  merstudio convert openface.csv frames.csv --fps 30          OpenFace 2 per-frame CSV -> ours (0-based frames)
+  merstudio convert --project study.merproj --import coded.eaf --video 1 [--yes]
+  merstudio convert --project study.merproj --export coded.eaf --video 1
+  merstudio convert --project study.merproj --import CASME2-coding.xlsx --dataset casme2 --clip EP02_01f \\
+      --subject 1 --clip-folder CASME2-RAW/sub01/EP02_01f --video 2
+
+formats by extension: .eaf ELAN; .tsv/.xlsx BORIS-style aggregated events; .csv our events CSV when named
+*.events.csv or when its header has 'onset' (on output: .csv is ours, *.boris.csv is BORIS); override with
+--from/--to."""
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("convert", help="convert annotations (ELAN .eaf, BORIS tsv/csv/xlsx, events CSV, OpenFace)",
+                       description="Convert coded events between ELAN .eaf, BORIS-style tables (TSV/CSV/XLSX) and "
+                                   "merstudio's events CSV, convert an OpenFace 2 CSV to merstudio's per-frame "
+                                   "CSV, or import/export a project's events. Imports show a preview first.",
+                       epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("input", nargs="?", type=Path, metavar="IN", help="annotation file to convert")
+    p.add_argument("output", nargs="?", type=Path, metavar="OUT", help="file to write")
+    p.add_argument("--fps", type=float, help="the video's frame rate (default: the one the input file records)")
+    p.add_argument("--video", "--video-id", dest="video", metavar="VIDEO",
+                   help="with --project: the video (id or file name); otherwise: the media file whose rows "
+                        "to convert when the input holds several")
+    p.add_argument("--media", type=Path, help="the video file the output should refer to (default: the input's)")
+    p.add_argument("--from", dest="from_fmt", choices=IN_FORMATS, help="input format (default: by extension)")
+    p.add_argument("--to", dest="to_fmt", choices=IN_FORMATS[:-1], help="output format (default: by extension)")
+    p.add_argument("--force-fps", action="store_true",
+                   help="accept a frame rate in the file that differs from the video's: convert its times at "
+                        "the video's rate")
+    p.add_argument("--tier", action="append", default=[], metavar="TIER=CODER",
+                   help="ELAN: read another tool's tier as the events of CODER (repeatable)")
+    p.add_argument("--yes", action="store_true", help="go ahead when the preview lists items to skip")
+    p.add_argument("--overwrite", action="store_true", help="replace OUT if it exists")
+    g = p.add_argument_group("project")
+    g.add_argument("--project", type=Path, metavar="P", help="a merstudio project file (.merproj)")
+    g.add_argument("--import", dest="import_file", type=Path, metavar="FILE", help="import FILE into the project")
+    g.add_argument("--export", dest="export_file", type=Path, metavar="FILE",
+                   help="export the video's events from the project to FILE")
+    g.add_argument("--status", action="append", choices=("proposal", "accepted", "rejected"),
+                   help="--export: only events with this status (repeatable; default all)")
+    d = p.add_argument_group("dataset annotation sheet (with --import)")
+    d.add_argument("--dataset", choices=("casme2", "samm", "casme", "casme3a"),
+                   help="FILE is this dataset's annotation sheet")
+    d.add_argument("--clip", help="the clip's Filename in the sheet (e.g. EP02_01f, 006_1_2)")
+    d.add_argument("--subject", help="the clip's subject (a clip name can repeat across subjects)")
+    d.add_argument("--clip-folder", type=Path, help="the clip's frame folder (frame numbers -> positions)")
+    d.add_argument("--first-frame", type=int, help="without --clip-folder: the number of the clip's first frame")
+    p.set_defaults(func=run)
+
+
+def _tier_map(items: list[str]) -> dict[str, str]:
+    out = {}
+    for it in items:
+        tier, sep, coder = it.partition("=")
+        if not sep or not tier or not coder.strip():
+            raise InputError(f"--tier {it}: expected TIER=CODER")
+        out[tier] = coder.strip()
+    return out
+
+
+def _kwargs(args: argparse.Namespace, fmt: str) -> dict:
+    tiers = _tier_map(args.tier)
+    if tiers and fmt != "eaf":
+        raise InputError("--tier applies to ELAN (.eaf) input only")
+    return {"tier_coders": tiers} if tiers else {}
+
+
+def _show(preview: Any) -> None:
+    print(preview.summary(), file=sys.stderr)
+
+
+def _check_out(path: Path, overwrite: bool) -> None:
+    from merstudio.errors import OutputError
+
+    if path.exists() and not overwrite:
+        raise OutputError(f"{path}: already exists (use --overwrite)")
+
+
+def run(args: argparse.Namespace) -> int:
+    if args.project is not None:
+        return _run_project(args)
+    if args.input is None or args.output is None:
+        raise InputError("convert: give IN and OUT, or --project with --import/--export (see --help)")
+    from merstudio import interchange as ix
+
+    if not args.input.exists():
+        raise InputError(f"{args.input}: not found")
+    _check_out(args.output, args.overwrite)
+    if args.from_fmt == "openface" or (args.from_fmt is None and _looks_openface(args.input)):
+        return _convert_openface(args)
+    fmt = ix.detect_format(args.input, args.from_fmt)
+    preview = ix.read_events(args.input, fps=args.fps, video_name=args.video, fps_override=args.force_fps,
+                             fmt=fmt, **_kwargs(args, fmt))
+    _show(preview)
+    events = preview.accept(skip_bad=args.yes)
+    fps = args.fps or preview.fps
+    media_path = str(args.media) if args.media else (preview.media or args.video or "")
+    media = ix.Media(path=media_path, fps=fps or 0.0)
+    out = ix.write_events(events, args.output, media, fmt=args.to_fmt)
+    print(f"wrote {len(events)} event(s) to {out}")
+    return 0
+
+
+def _looks_openface(path: Path) -> bool:
+    if path.suffix.lower() != ".csv":
+        return False
+    try:
+        with path.open(encoding="utf-8-sig", errors="replace") as fh:
+            head = [h.strip() for h in fh.readline().split(",")]
+    except OSError:
+        return False
+    return "frame" in head and "success" in head and any(h.startswith("AU") for h in head)
+
+
+def _convert_openface(args: argparse.Namespace) -> int:
+    from merstudio.interchange import read_openface
+    from merstudio.interchange.common import atomic_path
+
+    table = read_openface(args.input, fps=args.fps)
+    for m in table.mismatches:
+        print(f"merstudio: warning: {args.input}: {m}", file=sys.stderr)
+    with atomic_path(args.output) as tmp:
+        table.frames.to_csv(tmp, index=False, float_format="%.4g")
+    print(f"wrote {len(table.frames)} row(s), frames 0..{table.frame_count - 1}, to {args.output}")
+    return 0
+
+
+def _video_id(project: Any, ref: str | None) -> int:
+    videos = project.videos()
+    if ref is None:
+        if len(videos) == 1:
+            return videos[0].id
+        raise InputError(f"{project.path}: holds {len(videos)} videos; choose one with --video "
+                         f"({', '.join(f'{v.id}={v.name}' for v in videos[:6])})")
+    for v in videos:
+        if ref == str(v.id) or ref == v.name:
+            return v.id
+    raise InputError(f"{project.path}: no video {ref!r} (videos: "
+                     f"{', '.join(f'{v.id}={v.name}' for v in videos[:6]) or 'none'})")
+
+
+def _run_project(args: argparse.Namespace) -> int:
+    from merstudio import interchange as ix
+    from merstudio.project import Project
+
+    if (args.import_file is None) == (args.export_file is None):
+        raise InputError("convert: with --project give one of --import FILE or --export FILE")
+    if args.input is not None:
+        raise InputError("convert: with --project, give the file with --import/--export, not as IN")
+    with Project.open(args.project) as project:
+        vid = _video_id(project, args.video)
+        if args.export_file is not None:
+            _check_out(args.export_file, args.overwrite)
+            out = ix.export_project_events(project, vid, args.export_file, fmt=args.to_fmt, statuses=args.status)
+            print(f"wrote {len(project.events(vid))} event(s) of video {vid} to {out}")
+            return 0
+        if args.dataset:
+            if not args.clip:
+                raise InputError("--dataset needs --clip (the clip's Filename in the sheet)")
+            preview = ix.preview_sheet(args.import_file, args.dataset, args.clip, vid, clip_folder=args.clip_folder,
+                                       first_frame=args.first_frame, subject=args.subject)
+            frame_count = project.video(vid).frame_count
+            bad = [e for e in preview.events if frame_count and e.offset >= frame_count]
+            for e in bad:
+                preview.skipped.append(ix.Skip(f"{preview.path.name}: frames {e.onset}-{e.offset}",
+                                               f"past the end of the video ({frame_count} frames)"))
+            preview.events = [e for e in preview.events if e not in bad]
+        else:
+            fmt = ix.detect_format(args.import_file, args.from_fmt)
+            preview = ix.preview_import(project, args.import_file, vid, fps_override=args.force_fps, fmt=fmt,
+                                        **_kwargs(args, fmt))
+        _show(preview)
+        added = ix.commit_import(project, preview, skip_bad=args.yes)
+        print(f"imported {len(added)} event(s) into video {vid} of {args.project}"
+              + (f"; skipped {len(preview.skipped)}" if preview.skipped else ""))
+    return 0

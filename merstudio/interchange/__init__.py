@@ -1,0 +1,153 @@
+"""Annotation interchange (Qt-free): ELAN .eaf, BORIS-style tables (TSV/CSV/XLSX), our events CSV, OpenFace 2
+per-frame CSVs and dataset annotation sheets.
+
+    from merstudio.interchange import Media, read_events, write_events, import_into_project
+    write_events(events, "coded.eaf", Media("clip.mp4", fps=30.0))       # or .tsv / .csv / .xlsx / .events.csv
+    preview = read_events("coded.eaf", fps=30.0)                          # ImportPreview: events, skipped, notes
+    print(preview.summary()); events = preview.accept(skip_bad=False)     # InputError if anything would be skipped
+
+Every reader returns an :class:`ImportPreview`; nothing reaches a project until ``accept`` (or
+:func:`commit_import`) and then all of it in one transaction. See docs/interchange.md for the formats.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+from typing import Any
+
+from merstudio.errors import InputError
+from merstudio.interchange.boris import BORIS_COLUMNS, read_boris, write_boris
+from merstudio.interchange.common import (
+    ImportPreview,
+    Media,
+    Skip,
+    frame_to_ms,
+    frames_to_ms,
+    ms_to_frame,
+    ms_to_frames,
+)
+from merstudio.interchange.eaf import read_eaf, tier_name, write_eaf
+from merstudio.interchange.events_csv import EVENT_CSV_COLUMNS, read_events_csv, write_events_csv
+from merstudio.interchange.openface import OpenFaceTable, read_openface
+from merstudio.interchange.sheets import clip_frame_files, events_from_samples, preview_sheet
+from merstudio.project.events import Event
+
+FORMATS = ("eaf", "boris-tsv", "boris-csv", "boris-xlsx", "events-csv")
+
+
+def detect_format(path: str | os.PathLike[str], fmt: str | None = None) -> str:
+    """eaf | boris-tsv | boris-csv | boris-xlsx | events-csv, from ``fmt`` or the file name. A ``.csv`` is ours
+    when named ``*.events.csv`` or when its header has ``onset``; otherwise BORIS (checked when it exists)."""
+    if fmt:
+        if fmt not in FORMATS:
+            raise InputError(f"{fmt}: unknown format (choose from {', '.join(FORMATS)})")
+        return fmt
+    p = Path(path)
+    ext = p.suffix.lower()
+    if ext == ".eaf":
+        return "eaf"
+    if ext in (".tsv", ".txt"):
+        return "boris-tsv"
+    if ext == ".xlsx":
+        return "boris-xlsx"
+    if ext == ".csv":
+        if p.name.lower().endswith(".events.csv"):
+            return "events-csv"
+        if p.is_file():
+            try:
+                with p.open(encoding="utf-8-sig", errors="replace") as fh:
+                    head = [h.strip().lower() for h in fh.readline().split(",")]
+            except OSError:
+                head = []
+            if "onset" in head or "onset_frame" in head:
+                return "events-csv"
+            return "boris-csv"
+        return "events-csv"
+    raise InputError(f"{p}: unknown annotation format {ext or '(no extension)'} (use .eaf, .tsv, .csv or .xlsx)")
+
+
+def read_events(path: str | os.PathLike[str], fps: float | None = None, video_id: int = 0,
+                video_name: str | None = None, fps_override: bool = False, fmt: str | None = None,
+                **kwargs: Any) -> ImportPreview:
+    """Read any supported annotation file into an :class:`ImportPreview` (extra keyword arguments go to the
+    format's reader: ``tier_coders`` for ELAN, ``emotions`` for BORIS, ``source`` for all)."""
+    f = detect_format(path, fmt)
+    if f == "eaf":
+        prev = read_eaf(path, fps=fps, video_id=video_id, fps_override=fps_override, **kwargs)
+        if video_name and prev.media and prev.media != video_name:
+            prev.notes.append(f"the ELAN file's media is {prev.media!r}, not {video_name!r}; imported anyway")
+        return prev
+    if f.startswith("boris"):
+        return read_boris(path, fps=fps, video_id=video_id, video_name=video_name, fps_override=fps_override,
+                          **kwargs)
+    return read_events_csv(path, fps=fps, video_id=video_id, video_name=video_name, fps_override=fps_override,
+                           **kwargs)
+
+
+def write_events(events: Iterable[Event], path: str | os.PathLike[str], media: Media | Mapping[int, Media],
+                 fmt: str | None = None) -> Path:
+    """Write events in the format the file name (or ``fmt``) says. ELAN takes one video's events."""
+    f = detect_format(path, fmt) if fmt or Path(path).suffix.lower() != ".csv" else \
+        ("events-csv" if not Path(path).name.lower().endswith(".boris.csv") else "boris-csv")
+    evs = list(events)
+    if f == "eaf":
+        if not isinstance(media, Media):
+            vids = {e.video_id for e in evs}
+            if len(vids) > 1:
+                raise InputError(f"{path}: an ELAN file holds one video's events; these span {len(vids)} videos")
+            media = media[next(iter(vids))] if vids else next(iter(media.values()))
+        return write_eaf(evs, path, media)
+    if f.startswith("boris"):
+        return write_boris(evs, path, media, fmt=f.split("-")[1])
+    return write_events_csv(evs, path, media)
+
+
+# ------------------------------------------------------------------------------------------ projects
+def preview_import(project: Any, path: str | os.PathLike[str], video_id: int, fps_override: bool = False,
+                   fmt: str | None = None, **kwargs: Any) -> ImportPreview:
+    """Read an annotation file for one video of a merstudio.project Project (its fps and name are used for the
+    checks). Events past the video's last frame are moved to ``skipped``. Nothing is written."""
+    video = project.video(video_id)
+    prev = read_events(path, fps=video.fps, video_id=video_id, video_name=video.name, fps_override=fps_override,
+                       fmt=fmt, **kwargs)
+    keep = []
+    for e in prev.events:
+        if video.frame_count and e.offset >= video.frame_count:
+            prev.skipped.append(Skip(f"{prev.path.name}: {e.coder or 'event'} frames {e.onset}-{e.offset}",
+                                     f"past the end of {video.name} ({video.frame_count} frames)"))
+        else:
+            keep.append(e)
+    prev.events = keep
+    return prev
+
+
+def commit_import(project: Any, preview: ImportPreview, skip_bad: bool = False) -> list[Event]:
+    """Add a preview's events to the project in one transaction (all or nothing); registers their coders.
+    Raises InputError, importing nothing, while anything would be skipped and ``skip_bad`` is False."""
+    events = preview.accept(skip_bad=skip_bad)
+    for c in sorted({e.coder for e in events if e.coder}):
+        if c not in project.coders():
+            project.add_coder(c)
+    return project.add_events(events)
+
+
+def export_project_events(project: Any, video_id: int, path: str | os.PathLike[str], fmt: str | None = None,
+                          statuses: Iterable[str] | None = None) -> Path:
+    """Write one video's events from a project as .eaf / BORIS table / events CSV."""
+    video = project.video(video_id)
+    evs = project.events(video_id)
+    if statuses is not None:
+        keep = set(statuses)
+        evs = [e for e in evs if e.status in keep]
+    return write_events(evs, path, Media.from_video(video), fmt=fmt)
+
+
+__all__ = [
+    "BORIS_COLUMNS", "EVENT_CSV_COLUMNS", "FORMATS", "ImportPreview", "Media", "OpenFaceTable", "Skip",
+    "clip_frame_files", "commit_import", "detect_format", "events_from_samples", "export_project_events",
+    "frame_to_ms", "frames_to_ms", "ms_to_frame", "ms_to_frames", "preview_import", "preview_sheet", "read_boris",
+    "read_eaf", "read_events", "read_events_csv", "read_openface", "tier_name", "write_boris", "write_eaf",
+    "write_events", "write_events_csv",
+]

@@ -16,9 +16,11 @@ Definitions
   (``group_units``: every two events of a unit can match): ``emotion`` and each AU's presence; and ``event
   frames``: "frame inside an event" with every frame of every face track as a unit (missing for a coder with no
   events on the video).
-- ICC (Shrout & Fleiss 1979: ICC(1,1), (2,1), (3,1) and the k-rater forms) of per-frame AU intensities
-  (``AUxx_r``) between two per-frame tables of one video, on the frames both tracked, plus kappa of ``AUxx_c``.
-  Needs a second table per video (e.g. an imported OpenFace CSV); otherwise skipped with a note.
+- ICC (Shrout & Fleiss 1979: ICC(1,1), (2,1), (3,1) and the k-rater forms) of AU intensities, two sources:
+  ``frames``: per-frame ``AUxx_r`` of two per-frame tables of one video, on the frames both tracked, plus kappa
+  of ``AUxx_c`` (needs a second table per video, e.g. an imported OpenFace CSV; otherwise skipped with a note);
+  ``events``: FACS intensity letters in AU strings (``12C``: A..E = 1..5, absent = 0, a letter-less AU = missing)
+  on matched events, per coder pair. The same letters give an ordinal alpha (``AUxx intensity``) over all coders.
 
 API
     agreement_report(project, video_ids=None, coders=None, tolerance=3, iou=0.5,

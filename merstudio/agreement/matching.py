@@ -76,11 +76,35 @@ def _assign(cost: np.ndarray, valid: np.ndarray) -> list[tuple[int, int]]:
     return sorted((int(r), int(k)) for r, k in zip(rows, cols, strict=True) if valid[r, k])
 
 
+def _clusters(events: Sequence[Interval], tolerance: int) -> list[list[int]]:
+    """Indices of ``events`` in groups whose intervals, widened by ``tolerance`` frames, chain-overlap. Two events
+    that can match always share a group (they overlap, or their onsets are within the tolerance), so matching
+    group by group gives the same optimum as one big matrix, in memory linear in the number of events."""
+    order = sorted(range(len(events)), key=lambda i: events[i].onset)
+    groups: list[list[int]] = []
+    end = None
+    for i in order:
+        if end is None or events[i].onset - tolerance > end:
+            groups.append([])
+            end = events[i].offset + tolerance
+        groups[-1].append(i)
+        end = max(end, events[i].offset + tolerance)
+    return groups
+
+
 def match_events(a: Sequence[Interval], b: Sequence[Interval], tolerance: int = 3,
                  iou: float = 0.5) -> EventMatch:
     """Match coder A's events to coder B's (same video and face track) one to one; see the module docstring."""
-    cost, valid = pair_costs(a, b, tolerance, iou)
-    pairs = _assign(cost, valid)
+    pair_costs([], [], tolerance, iou)  # validates the parameters
+    n_a = len(a)
+    pairs = []
+    for group in _clusters([*a, *b], tolerance):
+        ia = [i for i in group if i < n_a]
+        ib = [i - n_a for i in group if i >= n_a]
+        if ia and ib:
+            cost, valid = pair_costs([a[i] for i in ia], [b[j] for j in ib], tolerance, iou)
+            pairs += [(ia[r], ib[c]) for r, c in _assign(cost, valid)]
+    pairs.sort()
     ia = {p[0] for p in pairs}
     ib = {p[1] for p in pairs}
     return EventMatch(pairs, [i for i in range(len(a)) if i not in ia], [j for j in range(len(b)) if j not in ib])
@@ -93,8 +117,23 @@ def group_units(events: Mapping[str, Sequence[Interval]], tolerance: int = 3,
     module docstring). Coders are added in the mapping's order: each one's events are assigned (Hungarian, mean
     cost over the unit's members) to the units built so far, and the unassigned ones start new units.
     Units are returned sorted by their earliest onset."""
+    flat = [(c, i) for c, evs in events.items() for i in range(len(evs))]
     units: list[dict[str, int]] = []
-    for coder, evs in events.items():
+    for group in _clusters([events[c][i] for c, i in flat], tolerance):
+        sub: dict[str, list[int]] = {}
+        for g in sorted(group):
+            sub.setdefault(flat[g][0], []).append(flat[g][1])
+        part = _group(events, {c: sub[c] for c in events if c in sub}, tolerance, iou)
+        units += part
+    return sorted(units, key=lambda unit: min(events[c][i].onset for c, i in unit.items()))
+
+
+def _group(events: Mapping[str, Sequence[Interval]], subset: Mapping[str, list[int]], tolerance: int,
+           iou: float) -> list[dict[str, int]]:
+    """group_units on the events ``subset`` (indices per coder) of one cluster."""
+    units: list[dict[str, int]] = []
+    for coder, idx in subset.items():
+        evs = [events[coder][i] for i in idx]
         if not evs:
             continue
         if units:
@@ -115,7 +154,7 @@ def group_units(events: Mapping[str, Sequence[Interval]], tolerance: int = 3,
             pairs = []
         taken = set()
         for u, j in pairs:
-            units[u][coder] = j
+            units[u][coder] = idx[j]
             taken.add(j)
-        units += [{coder: j} for j in range(len(evs)) if j not in taken]
-    return sorted(units, key=lambda unit: min(events[c][i].onset for c, i in unit.items()))
+        units += [{coder: idx[j]} for j in range(len(evs)) if j not in taken]
+    return units

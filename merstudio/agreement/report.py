@@ -15,9 +15,15 @@ import pandas as pd
 
 from merstudio.agreement.frames import au_intensity_columns, events_from_frames, frame_icc
 from merstudio.agreement.matching import group_units, match_events
-from merstudio.agreement.stats import cohen_kappa, kappa_from_table, krippendorff_alpha, percent_agreement
+from merstudio.agreement.stats import (
+    cohen_kappa,
+    icc,
+    kappa_from_table,
+    krippendorff_alpha,
+    percent_agreement,
+)
 from merstudio.errors import InputError, OutputError
-from merstudio.project.events import Event, au_numbers
+from merstudio.project.events import Event, au_numbers, parse_aus
 from merstudio.project.store import Project
 
 MODEL_CODER = "model"
@@ -30,8 +36,9 @@ MATCH_COLUMNS = ("video_id", "face_id", "coder_a", "coder_b", "status", "event_a
                  "emotion_b", "aus_a", "aus_b")
 KAPPA_COLUMNS = ("coder_a", "coder_b", "variable", "n", "agreement", "kappa")
 ALPHA_COLUMNS = ("variable", "level", "coders", "units", "values", "alpha")
-ICC_TABLE_COLUMNS = ("video_id", "coder_a", "coder_b", "au", "n_frames", "icc1_1", "icc2_1", "icc3_1", "icc1_k",
+ICC_TABLE_COLUMNS = ("source", "video_id", "coder_a", "coder_b", "au", "n", "icc1_1", "icc2_1", "icc3_1", "icc1_k",
                      "icc2_k", "icc3_k", "kappa_presence")
+_LETTERS = {"A": 1.0, "B": 2.0, "C": 3.0, "D": 4.0, "E": 5.0}
 
 
 def coder_of(event: Event) -> str:
@@ -54,6 +61,32 @@ def _aus(e: Event) -> set[int] | None:
     except ValueError:
         return None
     return set(nums) if nums else None
+
+
+def _intensities(e: Event | None) -> dict[int, float] | None:
+    """{AU: FACS intensity A..E as 1..5, NaN when the AU is written without a letter}; None when the event carries
+    no AU string. An AU not in the string has intensity 0."""
+    if e is None:
+        return None
+    try:
+        terms = parse_aus(e.aus)
+    except ValueError:
+        return None
+    if not terms:
+        return None
+    out: dict[int, float] = {}
+    for _, au, letter in terms:  # L12B + R12C: the stronger side
+        v = _LETTERS.get(letter, float("nan"))
+        prev = out.get(au)
+        if prev is None or np.isnan(prev):
+            out[au] = v
+        elif not np.isnan(v):
+            out[au] = max(prev, v)
+    return out
+
+
+def _intensity(d: dict[int, float] | None, au: int) -> float:
+    return float("nan") if d is None else d.get(au, 0.0)
 
 
 def _au_name(au: int) -> str:
@@ -96,6 +129,7 @@ class AgreementReport:
         items.append(("agreement_notes.txt", self.header() + "\n" + "".join(f"{n}\n" for n in self.notes)))
         for name, content in items:
             path = d / name
+            tmp = None
             try:
                 fd, tmp = tempfile.mkstemp(prefix=f".{name}.", suffix=".part", dir=d)
                 os.close(fd)
@@ -105,7 +139,8 @@ class AgreementReport:
                     content.to_csv(tmp, index=False, float_format="%.6g")
                 os.replace(tmp, path)
             except OSError as exc:
-                Path(tmp).unlink(missing_ok=True)
+                if tmp is not None:
+                    Path(tmp).unlink(missing_ok=True)
                 raise OutputError(f"{path}: cannot write ({exc.strerror or exc})") from None
             written.append(path)
         return written
@@ -131,11 +166,13 @@ class AgreementReport:
             wide = wide.reindex(list(dict.fromkeys(self.kappa["variable"])))
             out += ["Cohen's kappa on matched events:", wide.reset_index().to_string(**fmt), ""]
         if len(self.alpha):
-            out += ["Krippendorff's alpha, all coders (nominal):", self.alpha.to_string(**fmt), ""]
+            out += ["Krippendorff's alpha, all coders:", self.alpha.to_string(**fmt), ""]
         if len(self.icc):
-            cols = ["video_id", "coder_a", "coder_b", "au", "n_frames", "icc2_1", "icc3_1", "icc2_k", "icc3_k",
+            cols = ["source", "video_id", "coder_a", "coder_b", "au", "n", "icc2_1", "icc3_1", "icc2_k", "icc3_k",
                     "kappa_presence"]
-            out += ["ICC of per-frame AU intensities (Shrout & Fleiss):", self.icc[cols].to_string(**fmt), ""]
+            out += ["ICC of AU intensities (Shrout & Fleiss; source frames: per-frame tables, n = frames; events: "
+                    "FACS letters A-E on matched events, n = pairs):",
+                    self.icc[cols].astype({"video_id": object}).fillna({"video_id": "-"}).to_string(**fmt), ""]
         out += [f"Note: {n}" for n in self.notes]
         return "\n".join(out).rstrip() + "\n"
 
@@ -194,10 +231,13 @@ def agreement_from_events(events: Iterable[Event], coders: Sequence[str] | None 
                          + (f" (coders: {', '.join(coders)})" if coders else ""))
 
     aus = sorted({a for v in event_videos for lst in by_video[v].values() for e in lst for a in (_aus(e) or ())})
+    # AUs that some coder graded with a FACS intensity letter: these also get ICC / ordinal alpha
+    graded = sorted({a for v in event_videos for lst in by_video[v].values() for e in lst
+                     for a, x in (_intensities(e) or {}).items() if not np.isnan(x)})
     used = [c for c in coders if any(c in by_video[v] for v in event_videos)]
 
     detect = _frame_detection(by_video, event_videos, used, frame_counts or {})
-    pair_rows, match_rows, kappa_rows = [], [], []
+    pair_rows, match_rows, kappa_rows, icc_rows = [], [], [], []
     for ka, kb in itertools.combinations(range(len(used)), 2):
         ca, cb = used[ka], used[kb]
         rows = _match_pair(by_video, event_videos, ca, cb, tolerance, iou)
@@ -205,7 +245,8 @@ def agreement_from_events(events: Iterable[Event], coders: Sequence[str] | None 
         pair_rows.append({**_pair_summary(ca, cb, rows, by_video, event_videos),
                           "kappa_frames": _binary_kappa(detect[ka], detect[kb])})
         kappa_rows += _pair_kappas(ca, cb, rows, aus)
-    alpha_rows = _alphas(by_video, event_videos, used, aus, tolerance, iou)
+        icc_rows += _pair_intensity_icc(ca, cb, rows, graded)
+    alpha_rows = _alphas(by_video, event_videos, used, aus, graded, tolerance, iou)
     if alpha_rows:
         on = ~np.isnan(detect)
         per_frame = on.sum(axis=0)
@@ -213,7 +254,6 @@ def agreement_from_events(events: Iterable[Event], coders: Sequence[str] | None 
                               "units": int((per_frame >= 2).sum()), "values": int(per_frame[per_frame >= 2].sum()),
                               "alpha": krippendorff_alpha(detect, "nominal")})
 
-    icc_rows = []
     for v in table_videos:
         names = list(tables[v])
         for na, nb in itertools.combinations(names, 2):
@@ -224,14 +264,16 @@ def agreement_from_events(events: Iterable[Event], coders: Sequence[str] | None 
             if res.empty:
                 notes.append(f"video {v}: per-frame tables {na} and {nb} share no AUxx_r column; no ICC")
             for r in res.to_dict("records"):
-                icc_rows.append({"video_id": v, "coder_a": na, "coder_b": nb, **r})
+                n = r.pop("n_frames")
+                icc_rows.append({"source": "frames", "video_id": v, "coder_a": na, "coder_b": nb, **r, "n": n})
     if not table_videos:
-        notes.append("ICC skipped: no video has two per-frame AU tables (only one per-frame table per video); "
-                     "add another coder's per-frame table (e.g. an OpenFace CSV) to compare AU intensities")
+        notes.append("per-frame ICC skipped: no video has two per-frame AU tables (only one per-frame table per "
+                     "video); add another coder's per-frame table (e.g. an OpenFace CSV) to compare AU intensities")
+    icc_table = _frame(icc_rows, ICC_TABLE_COLUMNS).astype({"video_id": "Int64"})
     return AgreementReport(
         coders=list(coders), video_ids=sorted(set(event_videos) | set(table_videos)), tolerance=int(tolerance), iou=float(iou),
         pairs=_frame(pair_rows, PAIR_COLUMNS), kappa=_frame(kappa_rows, KAPPA_COLUMNS),
-        alpha=_frame(alpha_rows, ALPHA_COLUMNS), icc=_frame(icc_rows, ICC_TABLE_COLUMNS),
+        alpha=_frame(alpha_rows, ALPHA_COLUMNS), icc=icc_table,
         matches=_frame(match_rows, MATCH_COLUMNS), notes=notes)
 
 
@@ -339,13 +381,33 @@ def _pair_kappas(ca: str, cb: str, rows: list[dict], aus: list[int]) -> list[dic
     return out
 
 
+def _pair_intensity_icc(ca: str, cb: str, rows: list[dict], graded: list[int]) -> list[dict]:
+    """ICC of FACS intensity letters (A..E = 1..5, absent = 0) on matched events, per AU that has letters."""
+    matched = [r for r in rows if r["status"] == "matched"]
+    ia = [_intensities(r["_ev_a"]) for r in matched]
+    ib = [_intensities(r["_ev_b"]) for r in matched]
+    out = []
+    for au in graded:
+        vals = np.array([[_intensity(x, au), _intensity(y, au)] for x, y in zip(ia, ib, strict=True)],
+                        dtype=np.float64).reshape(-1, 2)
+        kept = vals[~np.isnan(vals).any(axis=1)]
+        if len(kept) < 2 or not (kept > 0).any():  # nothing graded to compare for this pair
+            continue
+        res = icc(kept)
+        out.append({"source": "events", "video_id": None, "coder_a": ca, "coder_b": cb, "au": au, "n": res.n,
+                    **{k: v for k, v in res.to_dict().items() if k.startswith("icc")},
+                    "kappa_presence": float("nan")})
+    return out
+
+
 def _alphas(by_video: dict[int, dict[str, list[Event]]], videos: list[int], coders: list[str], aus: list[int],
-            tolerance: int, iou: float) -> list[dict]:
-    """Krippendorff's alpha over units built by group_units: ``emotion`` and AU presence (missing where the coder
-    has no event in the unit, or left the label / AU string empty)."""
+            graded: list[int], tolerance: int, iou: float) -> list[dict]:
+    """Krippendorff's alpha over units built by group_units: ``emotion`` and AU presence (nominal; missing where
+    the coder has no event in the unit, or left the label / AU string empty), and for AUs graded with FACS
+    letters ``AUxx intensity`` (ordinal 0..5; missing also where the AU is written without a letter)."""
     if len(coders) < 2:
         return []
-    names = ["emotion", *(_au_name(a) for a in aus)]
+    names = ["emotion", *(_au_name(a) for a in aus), *(f"{_au_name(a)} intensity" for a in graded)]
     data: dict[str, list[list]] = {n: [[] for _ in coders] for n in names}
     for v in videos:
         on_v = [c for c in coders if c in by_video[v]]
@@ -358,13 +420,18 @@ def _alphas(by_video: dict[int, dict[str, list[Event]]], videos: list[int], code
                     s = _aus(ev) if ev is not None else None
                     for a in aus:
                         data[_au_name(a)][k].append(None if s is None else int(a in s))
+                    grades = _intensities(ev)
+                    for a in graded:
+                        x = _intensity(grades, a)
+                        data[f"{_au_name(a)} intensity"][k].append(None if np.isnan(x) else x)
     rows = []
     for n in names:
         mat = data[n]
         per_unit = [sum(mat[k][u] is not None for k in range(len(coders))) for u in range(len(mat[0]))]
         pairable = [m for m in per_unit if m >= 2]
-        rows.append({"variable": n, "level": "nominal", "coders": len(coders), "units": len(pairable),
-                     "values": int(sum(pairable)), "alpha": krippendorff_alpha(mat, "nominal")})
+        level = "ordinal" if n.endswith(" intensity") else "nominal"
+        rows.append({"variable": n, "level": level, "coders": len(coders), "units": len(pairable),
+                     "values": int(sum(pairable)), "alpha": krippendorff_alpha(mat, level)})
     return rows
 
 

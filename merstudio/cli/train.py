@@ -145,9 +145,13 @@ class Bars:
 
 def run(args: argparse.Namespace) -> int:
     from merstudio.training.data import load_arrays
-    from merstudio.training.run import parse_ablate, run_protocol, train_final
+    from merstudio.training.run import json_safe, parse_ablate, run_protocol, train_final
     from merstudio.training.trainer import dist_info, init_distributed_from_env
 
+    from merstudio.training.protocols import parse_protocol
+
+    parse_ablate(args.ablate)  # bad flags fail before the (slow) data preparation
+    parse_protocol(args.protocol)
     init_distributed_from_env(args.device)
     rank, world = dist_info()
     say = print if rank == 0 else (lambda *a, **k: None)
@@ -175,9 +179,9 @@ def run(args: argparse.Namespace) -> int:
             "training_data": {"description": info["description"], "spec": args.data, "n_samples": len(data),
                               "n_subjects": len(data.subject_list), "class_map": info.get("class_map", "")},
             "training": settings.to_dict(),
-            "metrics": {"protocol": args.protocol,
-                        **{k: metrics.get(k) for k in ("accuracy", "uf1", "uar", "n", "n_folds", "per_class",
-                                                       "per_dataset", "au")}},
+            "metrics": json_safe({"protocol": args.protocol,
+                                  **{k: metrics.get(k) for k in ("accuracy", "uf1", "uar", "n", "n_folds",
+                                                                 "per_class", "per_dataset", "au")}}),
             "run_folder": str(args.out),
         }
         bars = Bars(enabled=(rank == 0 and not args.no_progress))

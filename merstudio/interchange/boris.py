@@ -233,6 +233,8 @@ def read_boris(path: str | os.PathLike[str], fps: float | None = None, video_id:
         def frame_of(fcol: str, tcol: str, side: str, _r: Sequence[Any] = r) -> int | None | str:
             if use_frames and fcol in col:
                 v = _number(get(_r, fcol))
+                if v is None and cell_text(get(_r, fcol)) not in ("", "NA"):
+                    return f"bad {fcol.replace('frame', ' frame')} {cell_text(get(_r, fcol))!r}"
                 if v is not None:
                     if v != int(v) or v < 0:
                         return f"bad {fcol.replace('frame', ' frame')} {cell_text(get(_r, fcol))!r}"
@@ -264,7 +266,9 @@ def read_boris(path: str | os.PathLike[str], fps: float | None = None, video_id:
             notes.append(f"{where}: no apex; using the middle frame {apex}")
         behavior = cell_text(get(r, "behavior"))
         emotion = emap.get(behavior.lower(), behavior)
-        coder = cell_text(get(r, "coder")) or cell_text(get(r, "observationid")) or default_coder
+        # our own tables carry the coder (possibly empty); BORIS's own have only the observation id
+        coder = cell_text(get(r, "coder")) if "coder" in col else \
+            (cell_text(get(r, "observationid")) or default_coder)
         conf_raw = cell_text(get(r, "confidence"))
         conf = _number(conf_raw)
         if conf_raw and conf is None:

@@ -208,7 +208,7 @@ def write_eaf(events: Iterable[Event], path: str | os.PathLike[str], media: Medi
 def _parse_value(text: str) -> tuple[str, str]:
     """``"emotion | AUs"`` -> (emotion, AUs). A value without ``|`` is an emotion only (hand-made tiers)."""
     if "|" in text:
-        emo, aus = text.split("|", 1)
+        emo, aus = text.rsplit("|", 1)  # AU strings never hold "|"; an emotion might
         return emo.strip(), aus.strip()
     return text.strip(), ""
 
@@ -308,7 +308,7 @@ def read_eaf(path: str | os.PathLike[str], fps: float | None = None, video_id: i
             event_tiers[tid] = (extra[tid], 0)
             continue
         m = _TIER_RX.match(tid)
-        if m is None or not m.group("coder"):
+        if m is None:
             n = len(t.findall("ANNOTATION"))
             if n == 0:  # e.g. ELAN's empty "default" tier: nothing would be lost
                 notes.append(f"{p.name}: empty tier {tid!r} ignored")

@@ -22,6 +22,7 @@ from merstudio.errors import InputError
 from merstudio.interchange.common import FPS_TOLERANCE
 
 _AU_COL = re.compile(r"^AU(\d{1,2})_([rc])$")
+_BASE = ("frame", "face_id", "timestamp", "confidence", "success")
 
 
 @dataclass
@@ -49,7 +50,9 @@ def read_openface(path: str | os.PathLike[str], fps: float | None = None, frame_
     if not p.is_file():
         raise InputError(f"{p}: OpenFace CSV not found")
     try:
-        df = pd.read_csv(p, skipinitialspace=True, low_memory=False)
+        # only the columns we keep: an OpenFace file with 2D/3D landmarks has ~700 columns
+        df = pd.read_csv(p, skipinitialspace=True, low_memory=False,
+                         usecols=lambda c: keep_other or c.strip() in _BASE or bool(_AU_COL.match(c.strip())))
     except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as exc:
         raise InputError(f"{p}: not a readable CSV ({str(exc).splitlines()[0] if str(exc) else type(exc).__name__})") \
             from None
@@ -91,7 +94,8 @@ def read_openface(path: str | os.PathLike[str], fps: float | None = None, frame_
     out["timestamp"] = df["timestamp"].to_numpy(dtype=np.float64)
     out["confidence"] = df["confidence"].to_numpy(dtype=np.float64) if "confidence" in df.columns else np.nan
     out["success"] = success
-    for c in sorted(au_cols, key=lambda c: (c[-1], int(_AU_COL.match(c).group(1)))):  # type: ignore[union-attr]
+    # OpenFace's order: all intensities, then all presences
+    for c in sorted(au_cols, key=lambda c: (c[-1] != "r", int(_AU_COL.match(c).group(1)))):  # type: ignore[union-attr]
         m = _AU_COL.match(c)
         name = f"AU{int(m.group(1)):02d}_{m.group(2)}"  # type: ignore[union-attr]
         v = df[c].to_numpy(dtype=np.float64)
@@ -113,16 +117,18 @@ def read_openface(path: str | os.PathLike[str], fps: float | None = None, frame_
         mismatches.append(f"{n_dup} duplicate (frame, face_id) row(s) dropped")
     out = out.reset_index(drop=True)
 
-    # frame rate implied by the timestamps (per frame, one face's rows)
-    per_frame = out.groupby("frame")["timestamp"].first()
+    # frame rate implied by the timestamps: the slope over the whole span, since OpenFace rounds them to the ms
+    per_frame = out.groupby("frame")["timestamp"].first().dropna()
     est: float | None = None
+    tol = 0.0
     if len(per_frame) > 1:
-        df_t = np.diff(per_frame.to_numpy()) / np.diff(per_frame.index.to_numpy())
-        df_t = df_t[df_t > 0]
-        if len(df_t):
-            est = float(1.0 / np.median(df_t))
+        span_t = float(per_frame.iloc[-1] - per_frame.iloc[0])
+        span_f = int(per_frame.index[-1] - per_frame.index[0])
+        if span_t > 0:
+            est = span_f / span_t
+            tol = 0.0011 / span_t  # relative error the ms rounding of both ends can cause
     n = int(out["frame"].max()) + 1
-    if fps is not None and est is not None and abs(est - fps) > max(FPS_TOLERANCE * fps, 0.01):
+    if fps is not None and est is not None and abs(est - fps) > max(FPS_TOLERANCE, tol) * fps:
         mismatches.append(f"timestamps imply {est:.3f} fps, the video has {fps:g} fps")
     if fps is not None and len(per_frame):
         # the timestamps should be frame / fps (OpenFace's own convention for video input)

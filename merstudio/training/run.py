@@ -305,12 +305,23 @@ def summarise(out_dir: str | Path, folds: Sequence[Fold] | None, class_names: Se
     infos = [json.loads(p.read_text(encoding="utf-8")) for p in sorted((out / "folds").glob("*.json"))]
     metrics["train_seconds"] = float(sum(i.get("seconds", 0.0) for i in infos))
     pred.to_csv(out / "predictions.csv", index=False)
-    _write_atomic(out / "metrics.json", json.dumps(metrics, indent=2, default=_json_default))
+    _write_atomic(out / "metrics.json", json.dumps(json_safe(metrics), indent=2, default=_json_default))
     save_confusion_png(np.asarray(metrics["confusion"]), names, out / "confusion.png",
                        title=f"pooled over {metrics['n_folds']} folds, UF1 {metrics['uf1']:.3f}")
     spec = json.loads((out / "run.json").read_text(encoding="utf-8")) if (out / "run.json").exists() else {}
     _write_atomic(out / "summary.md", render_summary(spec, metrics))
     return metrics
+
+
+def json_safe(o: Any) -> Any:
+    """NaN (undefined scores) -> None, so metrics.json is strict JSON."""
+    if isinstance(o, dict):
+        return {k: json_safe(v) for k, v in o.items()}
+    if isinstance(o, list | tuple):
+        return [json_safe(v) for v in o]
+    if isinstance(o, float | np.floating) and not np.isfinite(o):
+        return None
+    return o
 
 
 def _json_default(o: Any) -> Any:

@@ -7,7 +7,7 @@ import itertools
 import numpy as np
 import pytest
 
-from merstudio.agreement.matching import group_units, interval_iou, match_events, pair_costs
+from merstudio.agreement.matching import _assign, group_units, interval_iou, match_events, pair_costs
 from merstudio.project import Event
 
 
@@ -66,7 +66,7 @@ def test_empty_lists_and_bad_parameters() -> None:
 
 def test_random_matchings_are_one_to_one_and_valid() -> None:
     rng = np.random.default_rng(7)
-    for _ in range(20):
+    for _ in range(40):
         def draw(n: int) -> list[Event]:
             out = []
             for _ in range(n):
@@ -83,6 +83,11 @@ def test_random_matchings_are_one_to_one_and_valid() -> None:
         assert all(valid[i, j] for i, j in m.pairs)
         # maximal: no unmatched pair that could still match
         assert not any(valid[i, j] for i in m.only_a for j in m.only_b)
+        # matching cluster by cluster reaches the optimum of the one big assignment
+        cost, _ = pair_costs(a, b, 2, 0.4)
+        dense = _assign(cost, valid)
+        assert len(m.pairs) == len(dense)
+        assert sum(cost[i, j] for i, j in m.pairs) == pytest.approx(sum(cost[i, j] for i, j in dense))
 
 
 def test_group_units_cliques_one_event_per_coder() -> None:

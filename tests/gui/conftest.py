@@ -142,6 +142,8 @@ def window(qtbot, qsettings, fake_analysis):
     win.show()
     qtbot.waitExposed(win)
     yield win
+    if FakeAnalysis.gate is not None:
+        FakeAnalysis.gate.set()  # a failed test must not leave the worker parked at the gate
     win.shutdown()
 
 

@@ -181,3 +181,14 @@ def test_bad_pushes_and_settings() -> None:
     for k, img in enumerate(_sequence(3, 1.0)):
         fpg.push(0, k, cv2.cvtColor(img, cv2.COLOR_GRAY2RGB))  # RGB faces are converted
     assert [p.frame_index for p in fpg.flush()] == [0, 1, 2]
+
+
+def test_lost_tracks_are_forgotten() -> None:
+    fp = FramePredictor(_model(), {}, device="cpu", batch_size=8, motion_threshold=0.0)
+    faces = _sequence(2, 0.5)
+    fp.push(1, 0, faces[0])
+    for k in range(0, fp.stale_after + 11, 10):
+        fp.push(2, k, faces[k % 2])
+    assert 1 not in fp._tracks and 2 in fp._tracks
+    fp.push(1, fp.stale_after + 5, faces[1])  # the id comes back: a fresh history, no error
+    fp.flush()

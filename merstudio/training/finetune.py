@@ -1,0 +1,679 @@
+"""Fine-tune a checkpoint on a project's accepted and corrected events, with an honest held-out evaluation.
+
+What is trained on: every event with status ``accepted`` (manual, imported, or an accepted model proposal) whose
+emotion is one of the checkpoint's classes (directly, or through an optional class map), plus, when the checkpoint
+has a ``none`` class, windows of the same videos lying away from every event (of any status), and optionally a
+dataset (``mix_with``). The network input of each event is built exactly as for training:
+``merstudio.datasets.preprocess`` on the event's video (onset -> apex, face detected and aligned on the onset
+frame, the checkpoint's input settings), cached on disk like any dataset's.
+
+Held-out evaluation: whole videos (or whole subjects: the per-video ``subject:<id>`` project setting, else the
+video's file stem) are held out, never single frames or events. The split is decided before any input is built;
+the training loop is handed a copy of the training rows only (``DataArrays.subset``), and the held-out rows stay
+here to be predicted by the parent (before) and the fine-tuned model (after). The held-out events are therefore
+not part of the new checkpoint's training data at all; its metadata lists both sets.
+
+Training starts from the parent's weights: AdamW, cosine learning-rate decay, class-balanced sampling and the
+parent's augmentation settings; normalisation layers keep the parent's statistics (batch statistics of a few
+dozen events would be noisier than the parent's), dropout stays on.
+"""
+
+from __future__ import annotations
+
+import copy
+import dataclasses
+import datetime as _dt
+import hashlib
+import itertools
+import math
+import re
+import threading
+from collections import Counter
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import torch
+from torch import nn
+
+from merstudio.errors import CheckpointError, InputError
+from merstudio.project.events import au_numbers
+from merstudio.training.metrics import compute_metrics
+from merstudio.training.protocols import DataArrays
+from merstudio.training.trainer import (
+    FlowAugment,
+    TrainingCancelled,
+    TrainSettings,
+    pick_reflect,
+    predict,
+    resolve_device,
+    seed_everything,
+)
+
+NONE_CLASS = "none"
+MIN_TRAIN_PER_CLASS = 3  # training events a class needs (after holding out) for fine-tuning to go ahead
+DEFAULT_HOLDOUT_FRACTION = 0.25  # of the videos / subjects
+_MAX_SPLITS = 400  # candidate hold-out sets scored (all of them when there are fewer)
+
+ProgressFn = Callable[[int, int], None]
+StageFn = Callable[[str], None]
+LossFn = Callable[[int, int, float], None]  # (epoch 1-based, epochs, mean training loss)
+
+
+@dataclass(frozen=True)
+class Item:
+    """One training/evaluation sample from the project: a coded event, or a `none` window."""
+
+    sample: str  # "event:<id>" or "none:<video id>:<onset>"
+    event_id: int | None
+    video_id: int
+    group: str  # what the hold-out splits by (video id or subject)
+    label: str  # checkpoint class name
+    onset: int
+    apex: int
+    offset: int
+    aus: tuple[int, ...] | None  # None = not AU-coded (AU loss masked)
+    coder: str = ""
+
+
+@dataclass
+class FinetuneResult:
+    checkpoint: Path
+    class_names: list[str]
+    before: dict[str, Any]  # compute_metrics of the parent on the held-out samples
+    after: dict[str, Any]  # ... and of the fine-tuned model
+    holdout: dict[str, Any]  # by, groups, videos, subjects, events, n
+    train_events: list[int]
+    holdout_events: list[int]
+    coders: list[str]
+    train_counts: dict[str, int]
+    holdout_counts: dict[str, int]
+    skipped: dict[str, int] = field(default_factory=dict)  # emotion -> events not in the model's classes
+    n_mix: int = 0
+    history: list[dict[str, Any]] = field(default_factory=list)
+
+    def table(self) -> str:
+        """Before/after on the held-out samples, as aligned text."""
+        rows = [("", "before", "after")]
+        for key, name in (("uf1", "UF1"), ("uar", "UAR"), ("accuracy", "accuracy")):
+            rows.append((name, _fmt(self.before.get(key)), _fmt(self.after.get(key))))
+        for c in self.class_names:
+            b = self.before.get("per_class", {}).get(c, {})
+            a = self.after.get("per_class", {}).get(c, {})
+            if b.get("support", 0):
+                rows.append((f"F1 {c} (n={b['support']})", _fmt(b.get("f1")), _fmt(a.get("f1"))))
+        w = max(len(r[0]) for r in rows) + 2
+        return "\n".join(f"{r[0]:<{w}}{r[1]:>8}{r[2]:>8}" for r in rows)
+
+
+def _fmt(x: Any) -> str:
+    return "—" if x is None or (isinstance(x, float) and math.isnan(x)) else f"{x:.3f}"
+
+
+# --------------------------------------------------------------------------------------------- events and split
+
+
+def _norm(s: str) -> str:
+    return " ".join(str(s).strip().lower().split())
+
+
+def label_resolver(class_names: Sequence[str], class_map: Any = None) -> Callable[[str], str | None]:
+    """emotion -> checkpoint class name or None. Without a map: the class of the same name (case-insensitive).
+    With a map (merstudio.datasets class map name, JSON file or dict): its lookup in any of its scopes."""
+    by_name = {_norm(c): c for c in class_names}
+    cmap = None
+    if class_map is not None:
+        from merstudio.datasets.classes import class_map as resolve_map
+        from merstudio.datasets.classes import is_unknown
+
+        cmap = resolve_map(class_map)
+        unknown = [c for c in cmap.classes if _norm(c) not in by_name]
+        if unknown:
+            raise InputError(f"class map {cmap.name}: class {', '.join(unknown)} is not one of the model's "
+                             f"classes ({', '.join(class_names)})")
+
+    def resolve(emotion: str) -> str | None:
+        key = _norm(emotion)
+        if not key:
+            return None
+        if cmap is not None:
+            for scope in ("project", *cmap.mapping):
+                hit = cmap.lookup(scope, key)
+                if not is_unknown(hit):
+                    return by_name.get(_norm(hit)) if hit is not None else None
+        return by_name.get(key)
+
+    return resolve
+
+
+def collect_events(project: Any, class_names: Sequence[str], *, by: str = "video",
+                   class_map: Any = None) -> tuple[list[Item], dict[str, int]]:
+    """The project's accepted events whose emotion maps to a class, as Items (ordered by video, onset), and
+    {emotion: count} of accepted events left out because their emotion is empty or not a class."""
+    resolve = label_resolver(class_names, class_map)
+    items: list[Item] = []
+    skipped: Counter[str] = Counter()
+    for video in project.videos():
+        group = str(video.id) if by == "video" else str(project.get_setting(f"subject:{video.id}",
+                                                                             Path(video.path).stem))
+        for e in project.events(video.id, status="accepted"):
+            label = resolve(e.emotion)
+            if label is None:
+                skipped[e.emotion or "(no emotion)"] += 1
+                continue
+            aus = tuple(au_numbers(e.aus)) if e.aus else None
+            items.append(Item(f"event:{e.id}", e.id, video.id, group, label, e.onset, e.apex, e.offset, aus,
+                              e.coder))
+    return items, dict(skipped)
+
+
+def parse_holdout(holdout: str | float) -> tuple[str, float]:
+    """'video' | 'subject' | 'video:0.3' | 'subject:0.5' | 0.3 (a fraction of the videos) -> (by, fraction)."""
+    if isinstance(holdout, int | float) and not isinstance(holdout, bool):
+        by, frac = "video", float(holdout)
+    else:
+        text = str(holdout).strip().lower()
+        by, _, f = text.partition(":")
+        try:
+            frac = float(f) if f else DEFAULT_HOLDOUT_FRACTION
+        except ValueError:
+            raise InputError(f"--holdout {holdout}: expected video, subject, video:FRACTION or subject:FRACTION")
+        if by not in ("video", "subject"):
+            try:
+                by, frac = "video", float(text)
+            except ValueError:
+                raise InputError(f"--holdout {holdout}: expected video, subject, video:FRACTION or "
+                                 "subject:FRACTION (hold-out is by whole videos or subjects, never by frame)")
+    if not 0.0 < frac < 1.0:
+        raise InputError(f"--holdout {holdout}: the fraction must be between 0 and 1, got {frac}")
+    return by, frac
+
+
+def split_holdout(items: Sequence[Item], fraction: float, *, min_train: int = MIN_TRAIN_PER_CLASS, seed: int = 0,
+                  where: str = "project", by: str = "video") -> tuple[set[str], list[int], list[int]]:
+    """Choose whole groups to hold out: about `fraction` of them (at least one, at least one left), preferring
+    a split where every class keeps >= min_train training events, then one whose held-out part covers the most
+    classes, then the one closest to `fraction` of the events. Returns (held-out groups, train indices,
+    held-out indices) into `items`. Refuses (InputError) when no split leaves enough training events."""
+    groups = sorted({it.group for it in items}, key=_natural)
+    if len(groups) < 2:
+        raise InputError(f"{where}: holding out by {by} needs usable events on at least 2 {by}s, found "
+                         f"{len(groups)}; code events on another {by} so the new model can be evaluated")
+    n_hold = max(1, min(len(groups) - 1, round(fraction * len(groups))))
+    labels = sorted({it.label for it in items})
+    per_group = {g: Counter(it.label for it in items if it.group == g) for g in groups}
+    total = Counter(it.label for it in items)
+    rng = np.random.default_rng(seed)
+    n_combos = math.comb(len(groups), n_hold)
+    if n_combos <= _MAX_SPLITS:
+        combos = list(itertools.combinations(groups, n_hold))
+    else:
+        combos = list({tuple(sorted(rng.choice(groups, n_hold, replace=False).tolist(), key=_natural))
+                       for _ in range(_MAX_SPLITS)})
+        combos.sort()
+    order = rng.permutation(len(combos))  # seeded tie-break
+    best, best_key, best_short = None, None, None
+    for rank, ci in enumerate(order):
+        held = combos[ci]
+        h = Counter()
+        for g in held:
+            h.update(per_group[g])
+        train = {c: total[c] - h[c] for c in labels}
+        short = min(labels, key=lambda c: (train[c] - min_train, c))
+        valid = train[short] >= min_train
+        n_held = sum(h.values())
+        key = (valid, sum(1 for c in labels if h[c] > 0), -abs(n_held / len(items) - fraction), -rank)
+        if best_key is None or key > best_key:
+            best, best_key, best_short = held, key, (short, train[short])
+    assert best is not None and best_key is not None and best_short is not None
+    if not best_key[0]:
+        c, n = best_short
+        raise InputError(f"{where}: too few events to fine-tune: class '{c}' has {n} accepted event"
+                         f"{'s' if n != 1 else ''} outside the held-out {by}s (need at least {min_train}); "
+                         f"code more '{c}' events on other {by}s")
+    held_set = set(best)
+    train_idx = [i for i, it in enumerate(items) if it.group not in held_set]
+    held_idx = [i for i, it in enumerate(items) if it.group in held_set]
+    return held_set, train_idx, held_idx
+
+
+def check_counts(items: Sequence[Item], class_names: Sequence[str], min_per_class: int,
+                 where: str = "project") -> None:
+    """Refuse (one line, naming the class and its count) when a class used in the project has too few events,
+    or fewer than two classes are usable. Classes with no events at all are allowed (kept from the parent)."""
+    counts = Counter(it.label for it in items)
+    real = [c for c in class_names if c != NONE_CLASS]
+    if not items:
+        raise InputError(f"{where}: no accepted events with an emotion among the model's classes "
+                         f"({', '.join(real)}); accept or code some events first")
+    for c in real:
+        if 0 < counts[c] < min_per_class:
+            raise InputError(f"{where}: too few events to fine-tune: class '{c}' has {counts[c]} accepted "
+                             f"event{'s' if counts[c] != 1 else ''} (need at least {min_per_class})")
+    used = [c for c in real if counts[c]]
+    if len(used) < 2:
+        have = f"only '{used[0]}' ({counts[used[0]]} events)" if used else "none"
+        raise InputError(f"{where}: too few events to fine-tune: events of at least 2 classes are needed, the "
+                         f"project has {have}")
+
+
+def _natural(s: str) -> list:
+    return [int(t) if t.isdigit() else t.lower() for t in re.split(r"(\d+)", str(s))]
+
+
+def none_windows(busy: Sequence[tuple[int, int]], frame_count: int, length: int, n: int,
+                 margin: int) -> list[int]:
+    """Onsets of up to n windows [onset, onset + length] lying at least `margin` frames away from every busy
+    interval (onset, offset), spread evenly over the free frames of the video."""
+    if n <= 0 or frame_count <= length:
+        return []
+    free = np.ones(frame_count - length, dtype=bool)  # candidate onsets
+    for a, b in busy:
+        lo = max(0, a - margin - length)
+        hi = min(len(free), b + margin + 1)
+        if lo < hi:
+            free[lo:hi] = False
+    cand = np.flatnonzero(free)
+    if len(cand) == 0:
+        return []
+    if len(cand) <= n:
+        picks = cand
+    else:
+        picks = cand[np.round(np.linspace(0, len(cand) - 1, n + 2)[1:-1]).astype(int)]
+    # windows of one video should not overlap each other either
+    out: list[int] = []
+    for p in picks.tolist():
+        if not out or p - out[-1] > length:
+            out.append(int(p))
+    return out
+
+
+# --------------------------------------------------------------------------------------------- inputs
+
+
+def preprocess_settings(meta: dict[str, Any], cfg: Any, where: str) -> Any:
+    """The PreprocessSettings the checkpoint was trained with (meta['input']['preprocess'] when present,
+    else derived from meta['input'])."""
+    from merstudio.datasets.preprocess import PreprocessSettings
+    from merstudio.model.inputs import InputSettings
+
+    inp = meta.get("input") if isinstance(meta.get("input"), dict) else {}
+    if inp and inp.get("normalise", "minmax") != "minmax":
+        raise CheckpointError(f"{where}: input normalisation '{inp.get('normalise')}' cannot be rebuilt from "
+                              "video for fine-tuning (only minmax)")
+    prep = inp.get("preprocess") if inp else None
+    try:
+        if isinstance(prep, dict):
+            known = {f.name for f in dataclasses.fields(PreprocessSettings)}
+            s = PreprocessSettings(**{k: v for k, v in prep.items() if k in known})
+        else:
+            ins = InputSettings.from_dict(inp) if inp else InputSettings(
+                modality={3: "flow", 1: "grey", 4: "flow+grey"}[cfg.in_channels], size=cfg.input_size, T=cfg.T)
+            s = PreprocessSettings(modality={"flow": "flow", "grey": "grey", "flow+grey": "both"}[ins.modality],
+                                   size=ins.size, T=ins.T, flow=ins.flow_method)
+    except (InputError, TypeError) as exc:
+        raise CheckpointError(f"{where}: bad input settings ({exc})") from None
+    if s.channels != cfg.in_channels or s.size != cfg.input_size or s.T != cfg.T:
+        raise CheckpointError(f"{where}: input settings ({s.modality}, {s.size} px, T={s.T}) do not fit the model "
+                              f"({cfg.in_channels} channels, {cfg.input_size} px, T={cfg.T})")
+    return s
+
+
+def build_inputs(items: Sequence[Item], video_paths: dict[int, Path], fps: dict[int, float], prep: Any, *,
+                 cache_dir: str | Path | None = None, progress: ProgressFn | None = None,
+                 cancel: Callable[[], bool] | None = None, where: str = "project") -> np.ndarray:
+    """(N, T, C, S, S) inputs of the items, through datasets.preprocess (face alignment, flow, cache)."""
+    from merstudio.datasets.preprocess import PreprocessCancelled, prepare
+    from merstudio.datasets.sample import Sample
+
+    samples = [Sample(dataset="project", subject=it.group, sample=it.sample.replace(":", "_"), label=it.label,
+                      raw_label=it.label, path=video_paths[it.video_id], onset=it.onset, apex=it.apex,
+                      offset=it.offset, fps=fps.get(it.video_id),
+                      meta={"kind": "video", "source": f"{where}: {it.sample.replace(':', ' ')}"})
+               for it in items]
+    try:
+        X, _info = prepare(samples, prep, progress=progress, cancel=cancel, cache_dir=cache_dir)
+    except PreprocessCancelled:
+        raise TrainingCancelled("fine-tuning cancelled") from None
+    return X
+
+
+def _arrays(items: Sequence[Item], X: np.ndarray, class_names: Sequence[str], aus: Sequence[int]) -> DataArrays:
+    from merstudio.model.priors import au_targets_from_sets
+
+    index = {c: i for i, c in enumerate(class_names)}
+    au, mask = au_targets_from_sets([it.aus for it in items], list(aus))
+    return DataArrays(X=X, y=np.array([index[it.label] for it in items], dtype=np.int64),
+                      subjects=np.array([it.group for it in items], dtype=object),
+                      samples=np.array([it.sample for it in items], dtype=object),
+                      datasets=np.array(["project"] * len(items), dtype=object), au=au, au_mask=mask)
+
+
+def _concat(a: DataArrays, b: DataArrays) -> DataArrays:
+    return DataArrays(*(np.concatenate([getattr(a, f.name), getattr(b, f.name)])
+                        for f in dataclasses.fields(DataArrays)))
+
+
+def load_mix(spec: str, class_names: Sequence[str], prep: Any, aus: Sequence[int], *, classes: Any = None,
+             cache_dir: str | Path | None = None, log: Callable[..., Any] = print) -> DataArrays:
+    """A dataset (a --data spec) prepared with the checkpoint's input settings, its labels re-indexed to the
+    checkpoint's classes (default class map: the model's own class names)."""
+    from merstudio.training.data import load_arrays
+
+    real = [c for c in class_names if c != NONE_CLASS]
+    cls = classes if classes is not None else ",".join(real)
+    modality = {"flow": "flow", "grey": "grey", "both": "flow+grey"}[prep.modality]
+    data, info = load_arrays(spec, classes=cls, input_kind=modality, size=prep.size, steps=prep.T, flow=prep.flow,
+                             aus=list(aus), cache_dir=cache_dir, log=log)
+    index = {_norm(c): i for i, c in enumerate(class_names)}
+    remap = []
+    for c in info["class_names"]:
+        if _norm(c) not in index:
+            raise InputError(f"{spec}: class '{c}' of the mixed data is not one of the model's classes "
+                             f"({', '.join(class_names)}); give a class map that maps onto them")
+        remap.append(index[_norm(c)])
+    data.y = np.asarray(remap, dtype=np.int64)[data.y]
+    data.subjects = np.array([f"mix:{s}" for s in data.subjects], dtype=object)
+    data.samples = np.array([f"mix:{s}" for s in data.samples], dtype=object)
+    return data
+
+
+# --------------------------------------------------------------------------------------------- training
+
+
+def _freeze_norm_stats(model: nn.Module) -> None:
+    for m in model.modules():
+        if isinstance(m, nn.modules.batchnorm._BatchNorm):
+            m.eval()
+
+
+def _cosine(epoch_float: float, epochs: int) -> float:
+    return 0.5 * (1 + math.cos(math.pi * min(1.0, epoch_float / max(1e-9, epochs))))
+
+
+def fit(model: nn.Module, train: DataArrays, settings: TrainSettings, prior: torch.Tensor | None, *,
+        cancel: Callable[[], bool] | None = None, loss_callback: LossFn | None = None) -> list[dict[str, Any]]:
+    """Continue training `model` (in place) on `train` only. Returns the per-epoch history."""
+    from merstudio.model.losses import compute_losses
+
+    s = settings
+    cfg = model.cfg
+    device = resolve_device(s.device)
+    seed_everything(s.seed)
+    model.to(device)
+    if prior is not None:
+        prior = prior.to(device)
+    opt = torch.optim.AdamW([p for p in model.parameters() if p.requires_grad], lr=s.lr,
+                            weight_decay=s.weight_decay)
+    X = torch.from_numpy(np.ascontiguousarray(train.X, dtype=np.float32))
+    y = torch.from_numpy(train.y.astype(np.int64))
+    au = torch.from_numpy(train.au.astype(np.float32))
+    mask = torch.from_numpy(train.au_mask.astype(bool))
+    gen = torch.Generator().manual_seed(s.seed * 1000 + 29)
+    augment = FlowAugment(s, float(train.X.std()) or 1.0, pick_reflect(s.flip_reflect, train.X), gen)
+    rng = np.random.default_rng(s.seed)
+    n = len(train)
+    bs = max(1, min(s.batch_size, n))
+    steps = math.ceil(n / bs)
+    counts = np.bincount(train.y, minlength=cfg.n_classes).astype(np.float64)
+    history: list[dict[str, Any]] = []
+    for epoch in range(s.epochs):
+        model.train()
+        _freeze_norm_stats(model)
+        if s.balance:  # class-balanced sampling with replacement: UF1/UAR weigh classes equally
+            w = 1.0 / counts[train.y]
+            order = rng.choice(n, size=n, replace=True, p=w / w.sum())
+        else:
+            order = rng.permutation(n)
+        tot, cnt = 0.0, 0
+        for step in range(steps):
+            if cancel is not None and cancel():
+                raise TrainingCancelled("fine-tuning cancelled")
+            for g in opt.param_groups:
+                g["lr"] = s.lr * _cosine(epoch + step / steps, s.epochs)
+            idx = torch.from_numpy(order[step * bs:(step + 1) * bs])
+            xb = augment(X[idx]).to(device)
+            out = model(xb)
+            loss, _parts = compute_losses(out, y[idx].to(device), au[idx].to(device), mask[idx].to(device),
+                                          prior, cfg)
+            opt.zero_grad(set_to_none=True)
+            loss.backward()
+            nn.utils.clip_grad_norm_(model.parameters(), 5.0)
+            opt.step()
+            tot += float(loss.detach()) * len(idx)
+            cnt += len(idx)
+        rec = {"epoch": epoch + 1, "loss": tot / max(1, cnt)}
+        history.append(rec)
+        if loss_callback is not None:
+            loss_callback(epoch + 1, s.epochs, rec["loss"])
+    model.eval()
+    return history
+
+
+# --------------------------------------------------------------------------------------------- files
+
+
+def file_sha256(path: str | Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
+_FT = re.compile(r"^(?P<base>.+?)-ft(?P<n>\d+)$")
+
+
+def next_version_path(parent: str | Path, folder: str | Path) -> Path:
+    """<parent stem>-ftN<suffix> in `folder`, N one more than the parent's own N and than any existing file's
+    (a fine-tune of starter-ft1.pt is starter-ft2.pt, never starter-ft1-ft1.pt)."""
+    p = Path(parent)
+    m = _FT.match(p.stem)
+    base, n = (m.group("base"), int(m.group("n"))) if m else (p.stem, 0)
+    suffix = p.suffix or ".pt"
+    folder = Path(folder)
+    if folder.is_dir():
+        for q in folder.glob(f"{glob_escape(base)}-ft*{suffix}"):
+            mq = _FT.match(q.stem)
+            if mq and mq.group("base") == base:
+                n = max(n, int(mq.group("n")))
+    return folder / f"{base}-ft{n + 1}{suffix}"
+
+
+def glob_escape(s: str) -> str:
+    return re.sub(r"([*?\[])", r"[\1]", s)
+
+
+# --------------------------------------------------------------------------------------------- main entry
+
+
+def _as_cancel(cancel: Callable[[], bool] | threading.Event | None) -> Callable[[], bool] | None:
+    if isinstance(cancel, threading.Event):
+        return cancel.is_set
+    return cancel
+
+
+def _metrics(y: np.ndarray, probs: np.ndarray, class_names: Sequence[str]) -> dict[str, Any]:
+    m = compute_metrics(y, probs.argmax(1), list(class_names))
+    m.pop("per_dataset", None)
+    return m
+
+
+def finetune(project_path: str | Path, checkpoint_path: str | Path, out_path: str | Path | None = None, *,
+             holdout: str | float = "video", mix_with: str | None = None, mix_classes: Any = None,
+             class_map: Any = None, epochs: int = 10, lr: float = 5e-4, batch_size: int = 16, seed: int = 0,
+             device: str = "auto", min_per_class: int = MIN_TRAIN_PER_CLASS, none_per_video: int | None = None,
+             cache_dir: str | Path | None = None, progress: ProgressFn | None = None,
+             cancel: Callable[[], bool] | threading.Event | None = None, loss_callback: LossFn | None = None,
+             stage: StageFn | None = None, log: Callable[..., Any] | None = None) -> FinetuneResult:
+    """Fine-tune `checkpoint_path` on the project's accepted events; write the new checkpoint (out_path, or the
+    next free <parent>-ftN.pt beside the project) and return what was done and the before/after metrics.
+
+    progress(done, total) counts the inputs being built (stage "inputs") and then the epochs (stage "training");
+    stage(name) announces "inputs", "before", "training", "after", "saving"; loss_callback(epoch, epochs, loss)
+    follows every epoch. cancel (a callable or threading.Event) stops at the next sample or batch with
+    TrainingCancelled; nothing is written then. Too few events -> InputError naming the class and its count."""
+    from merstudio.model.checkpoint import load_checkpoint, save_checkpoint
+    from merstudio.project.store import Project
+
+    cancel_fn = _as_cancel(cancel)
+    say = log or (lambda *a, **k: None)
+    stage_fn = stage or (lambda name: None)
+    if epochs < 1 or lr <= 0 or batch_size < 1 or min_per_class < 1:
+        raise InputError("fine-tuning needs epochs >= 1, lr > 0, batch size >= 1 and min-per-class >= 1")
+    ckpt = Path(checkpoint_path).expanduser()
+    parent_model, parent_meta = load_checkpoint(ckpt)
+    cfg = parent_model.cfg
+    class_names = list(cfg.class_names)
+    prep = preprocess_settings(parent_meta, cfg, str(ckpt))
+    by, fraction = parse_holdout(holdout)
+    ppath = Path(project_path).expanduser()
+    where = str(ppath)
+
+    project = Project.open(ppath)
+    try:
+        items, skipped = collect_events(project, class_names, by=by, class_map=class_map)
+        check_counts(items, class_names, min_per_class, where)
+        held_groups, train_idx, held_idx = split_holdout(items, fraction, min_train=min_per_class, seed=seed,
+                                                         where=where, by=by)
+        video_ids = sorted({it.video_id for it in items})
+        videos = {v.id: v for v in project.videos()}
+        paths: dict[int, Path] = {}
+        for vid in video_ids:
+            found = project.locate_video(vid)
+            if found is None:
+                raise InputError(f"{where}: video {videos[vid].path} (id {vid}) is missing; relocate it in the "
+                                 "app or put it beside the project")
+            paths[vid] = found
+        fps = {vid: videos[vid].fps for vid in video_ids}
+        # `none` windows from the same videos, away from every event (any status): they follow their video's side
+        # of the split like the events do.
+        none_items: list[Item] = []
+        if NONE_CLASS in class_names:
+            real_counts = Counter(items[i].label for i in train_idx)
+            lengths = [max(1, it.apex - it.onset) for it in items]
+            length = int(np.median(lengths))
+            per_video = none_per_video
+            if per_video is None:
+                target = int(np.median([n for c, n in real_counts.items() if c != NONE_CLASS] or [min_per_class]))
+                n_train_videos = len({items[i].video_id for i in train_idx}) or 1
+                per_video = max(1, math.ceil(target / n_train_videos))
+            for vid in video_ids:
+                busy = [(e.onset, e.offset) for e in project.events(vid)]
+                margin = max(length, round(0.5 * fps[vid]))
+                group = next(it.group for it in items if it.video_id == vid)
+                for on in none_windows(busy, videos[vid].frame_count, length, per_video, margin):
+                    none_items.append(Item(f"none:{vid}:{on}", None, vid, group, NONE_CLASS, on, on + length,
+                                           on + length, None, ""))
+    finally:
+        project.close()
+
+    all_items = [items[i] for i in train_idx] + [it for it in none_items if it.group not in held_groups]
+    n_train_items = len(all_items)
+    all_items += [items[i] for i in held_idx] + [it for it in none_items if it.group in held_groups]
+    say(f"{len(items)} events ({', '.join(f'{c} {n}' for c, n in sorted(Counter(i.label for i in items).items()))})"
+        f" + {len(none_items)} '{NONE_CLASS}' windows; holding out {by} {', '.join(sorted(held_groups, key=_natural))}")
+
+    stage_fn("inputs")
+    X = build_inputs(all_items, paths, fps, prep, cache_dir=cache_dir, progress=progress, cancel=cancel_fn,
+                     where=where)
+    data = _arrays(all_items, X, class_names, cfg.aus)
+    # Copies: the training loop gets `train` only, and nothing it holds refers to the held-out rows.
+    train = data.subset(np.arange(n_train_items))
+    held = data.subset(np.arange(n_train_items, len(all_items)))
+    del data, X
+    leaked = set(train.samples.tolist()) & set(held.samples.tolist())
+    leaked_groups = set(train.subjects.tolist()) & set(held.subjects.tolist())
+    if leaked or leaked_groups:  # cannot happen by construction; a guard against future edits
+        raise RuntimeError(f"held-out samples in the training data: {sorted(leaked | leaked_groups)[:5]}")
+    n_mix = 0
+    if mix_with:
+        mix = load_mix(mix_with, class_names, prep, cfg.aus, classes=mix_classes, cache_dir=cache_dir, log=say)
+        n_mix = len(mix)
+        train = _concat(train, mix)
+
+    if cancel_fn is not None and cancel_fn():
+        raise TrainingCancelled("fine-tuning cancelled")
+    stage_fn("before")
+    before = _metrics(held.y, predict(parent_model, held.X)[0], class_names)
+
+    base_settings = parent_meta.get("training") if isinstance(parent_meta.get("training"), dict) else {}
+    settings = TrainSettings.from_dict({**TrainSettings().to_dict(), **base_settings})
+    settings = dataclasses.replace(settings, epochs=int(epochs), lr=float(lr), batch_size=int(batch_size),
+                                   seed=int(seed), device=device, val_fraction=0.0, warmup_epochs=0, mixup=0.0)
+    prior = None
+    if cfg.use_au and cfg.w_consistency > 0:
+        stored = parent_meta.get("prior")
+        if stored is not None and np.asarray(stored).shape == (len(cfg.aus), cfg.n_classes):
+            prior = torch.tensor(np.asarray(stored, dtype=np.float32))
+        else:
+            from merstudio.model.priors import estimate_prior
+
+            prior = estimate_prior(train.au, train.y, train.au_mask, cfg)
+    model = copy.deepcopy(parent_model)
+    stage_fn("training")
+
+    def on_epoch(epoch: int, total: int, loss: float) -> None:
+        if progress is not None:
+            progress(epoch, total)
+        if loss_callback is not None:
+            loss_callback(epoch, total, loss)
+
+    history = fit(model, train, settings, prior, cancel=cancel_fn, loss_callback=on_epoch)
+    stage_fn("after")
+    model.cpu()
+    after = _metrics(held.y, predict(model, held.X, device="cpu")[0], class_names)
+
+    if cancel_fn is not None and cancel_fn():
+        raise TrainingCancelled("fine-tuning cancelled")
+    stage_fn("saving")
+    out = Path(out_path).expanduser() if out_path is not None else next_version_path(ckpt, ppath.parent)
+    train_events = sorted(it.event_id for it in all_items[:n_train_items] if it.event_id is not None)
+    held_events = sorted(it.event_id for it in all_items[n_train_items:] if it.event_id is not None)
+    coders = sorted({it.coder for it in all_items[:n_train_items] if it.event_id is not None and it.coder})
+    held_videos = sorted({it.video_id for it in all_items[n_train_items:]})
+    train_counts = dict(Counter(class_names[k] for k in train.y))
+    held_counts = dict(Counter(class_names[k] for k in held.y))
+    holdout_info = {"by": by, "fraction": fraction, "groups": sorted(held_groups, key=_natural),
+                    "videos": held_videos, "events": held_events, "n": len(held),
+                    "n_none": int(sum(1 for it in all_items[n_train_items:] if it.event_id is None))}
+    parent_hash = file_sha256(ckpt)
+    summary = lambda m: {k: m[k] for k in ("uf1", "uar", "accuracy", "n", "per_class", "confusion")}  # noqa: E731
+    meta = {k: v for k, v in parent_meta.items()
+            if k not in ("model_config", "n_parameters", "merstudio_version", "created", "format_version")}
+    meta.update({
+        "parent": str(ckpt.resolve()),
+        "parent_sha256": parent_hash,
+        "lineage": [*(parent_meta.get("lineage") or []),
+                    {"path": str(ckpt.resolve()), "sha256": parent_hash, "created": parent_meta.get("created")}],
+        "training": settings.to_dict(),
+        "metrics": {"protocol": f"fine-tuning hold-out by {by} ({len(held)} samples)", "uf1": after["uf1"],
+                    "uar": after["uar"], "accuracy": after["accuracy"], "n": after["n"],
+                    "before_uf1": before["uf1"], "before_uar": before["uar"]},
+        "finetune": {
+            "project": str(ppath.resolve()),
+            "created": _dt.datetime.now(_dt.UTC).isoformat(timespec="seconds"),
+            "events": train_events,
+            "coders": coders,
+            "train_counts": train_counts,
+            "holdout": holdout_info,
+            "holdout_counts": held_counts,
+            "before": summary(before),
+            "after": summary(after),
+            "skipped_labels": skipped,
+            "n_none_train": int(sum(1 for it in all_items[:n_train_items] if it.event_id is None)),
+            "mix": {"spec": mix_with, "n": n_mix} if mix_with else None,
+            "epochs": settings.epochs,
+            "lr": settings.lr,
+            "history": history,
+        },
+    })
+    if prior is not None:
+        meta["prior"] = prior.cpu().numpy().tolist()
+    save_checkpoint(out, model, meta)
+    return FinetuneResult(checkpoint=out, class_names=class_names, before=before, after=after,
+                          holdout=holdout_info, train_events=train_events, holdout_events=held_events,
+                          coders=coders, train_counts=train_counts, holdout_counts=held_counts, skipped=skipped,
+                          n_mix=n_mix, history=history)

@@ -1,0 +1,68 @@
+"""`merstudio agreement`: the printed table, the CSVs, and one-line errors."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from merstudio.cli.main import main
+
+
+def test_prints_tables_and_writes_csvs(project, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    out = tmp_path / "agreement"
+    assert main(["agreement", str(project.path), "--tolerance", "2", "-o", str(out)]) == 0
+    text = capsys.readouterr().out
+    assert "Agreement of ann, bob, model on video(s) 1" in text
+    lines = [ln.split() for ln in text.splitlines()]
+    ann_bob = next(ln for ln in lines if ln[:2] == ["ann", "bob"])
+    assert ann_bob[2:6] == ["1", "4", "1", "1"]  # videos, matched, only_a, only_b
+    assert "wrote 6 files" in text
+    pairs = pd.read_csv(out / "agreement_pairs.csv")
+    assert len(pairs) == 3 and set(pairs.columns) >= {"kappa_emotion", "mean_abs_d_onset", "kappa_frames"}
+
+
+def test_coders_video_and_openface_table(project, openface_csv: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    rc = main(["agreement", str(project.path), "--video", "1", "--coders", "ann,bob", "--frames",
+               f"openface={openface_csv}", "--one-based"])
+    text = capsys.readouterr().out
+    assert rc == 0
+    assert "Agreement of ann, bob on video(s) 1" in text
+    assert "ICC of AU intensities" in text
+    row = next(ln.split() for ln in text.splitlines() if ln.split()[:4] == ["frames", "1", "model", "openface"])
+    assert row[4] == "4" and row[5] == "120"  # AU, frames paired (1-based frames shifted onto ours)
+
+
+@pytest.mark.parametrize(("args", "message"), [
+    (["missing.merproj"], "no such project file"),
+    (["{p}", "--video", "2"], "video 2 has events by fewer than two coders (ann)"),
+    (["{p}", "--coders", "ann,zed"], "no events by coder 'zed'"),
+    (["{p}", "--coders", "ann"], "name at least two coders"),
+    (["{p}", "--video", "9"], "no video 9 in the project"),
+    (["{p}", "--frames", "x.csv"], "expected NAME=CSV"),
+    (["{p}", "--frames", "of={csv}"], "--frames needs exactly one --video"),
+    (["{p}", "--video", "1", "--frames", "of={csv}"], "negative frame numbers"),
+])
+def test_errors_are_one_line(project, openface_csv: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str],
+                             args: list[str], message: str) -> None:
+    args = [a.format(p=project.path, csv=openface_csv) for a in args]
+    if args[0] == "missing.merproj":
+        args[0] = str(tmp_path / "missing.merproj")
+    if message == "negative frame numbers":  # a 0-based reading of a file whose frames start below 0
+        df = pd.read_csv(openface_csv, skipinitialspace=True)
+        df["frame"] -= 2
+        df.to_csv(openface_csv, index=False)
+    assert main(["agreement", *args]) == 2
+    err = capsys.readouterr().err.strip()
+    assert err.startswith("merstudio: error: ") and "\n" not in err
+    assert message in err
+
+
+def test_help(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exc:
+        main(["agreement", "--help"])
+    assert exc.value.code == 0
+    out = capsys.readouterr().out
+    for flag in ("--video", "--coders", "--tolerance", "--iou", "--frames", "-o"):
+        assert flag in out

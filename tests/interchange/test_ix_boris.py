@@ -1,0 +1,149 @@
+"""BORIS-style tables (TSV, CSV, XLSX): round trips, real BORIS exports without our columns, bad input."""
+
+from __future__ import annotations
+
+import csv
+
+import pytest
+from ix_helpers import canon, sample_events, write_xlsx
+
+from merstudio.errors import InputError
+from merstudio.interchange import (
+    BORIS_COLUMNS,
+    Media,
+    commit_import,
+    preview_import,
+    read_boris,
+    read_events,
+    write_boris,
+)
+from merstudio.interchange.boris import COLUMNS
+
+
+@pytest.mark.parametrize("ext", ["tsv", "csv", "xlsx"])
+@pytest.mark.parametrize("fps", [25.0, 29.97, 30.0, 60.0, 200.0])
+def test_round_trip(tmp_path, ext, fps):
+    evs = sample_events()
+    path = write_boris(evs, tmp_path / f"coded.{ext}", Media(str(tmp_path / "clip.mp4"), fps=fps, frame_count=99))
+    prev = read_boris(path, fps=fps)
+    assert prev.ok and prev.notes == [] and prev.media == "clip.mp4"
+    assert canon(prev.accept()) == canon(evs)
+
+
+@pytest.mark.parametrize("ext", ["tsv", "csv", "xlsx"])
+def test_written_columns_are_borises_plus_frames(tmp_path, events, media, ext):
+    path = write_boris(events, tmp_path / f"c.{ext}", media)
+    if ext == "xlsx":
+        import openpyxl
+
+        wb = openpyxl.load_workbook(path, read_only=True)
+        rows = [list(r) for r in wb.active.iter_rows(values_only=True)]
+        wb.close()
+    else:
+        with path.open(newline="") as fh:
+            rows = list(csv.reader(fh, delimiter="\t" if ext == "tsv" else ","))
+    assert tuple(rows[0]) == COLUMNS and tuple(rows[0][:len(BORIS_COLUMNS)]) == BORIS_COLUMNS
+    first = next(d for d in (dict(zip(rows[0], r, strict=True)) for r in rows[1:]) if d["Behavior"] == "happiness")
+    # alice's happiness event 10..30 at 30 fps: [0.333, 1.033) s, 21 frames = 0.700 s
+    assert str(first["Start (s)"]) == "0.333" and str(first["Stop (s)"]) == "1.033"
+    assert str(first["Duration (s)"]) == "0.700" and str(first["Start frame"]) == "10"
+    assert str(first["Stop frame"]) == "30" and first["Modifiers"] == "AU6|L12" and first["Subject"] == "face 0"
+
+
+def _boris_export(path, rows, header=("Observation id", "Observation date", "Media file name", "FPS", "Subject",
+                                      "Behavior", "Modifiers", "Behavior type", "Start (s)", "Stop (s)",
+                                      "Duration (s)", "Comment start")):
+    with path.open("w", newline="") as fh:
+        w = csv.writer(fh, delimiter="\t")
+        w.writerow(header)
+        w.writerows(rows)
+    return path
+
+
+def test_a_real_boris_export_without_frame_columns(tmp_path):
+    # what BORIS writes: times only, subjects by name, modifiers as the coder typed them, no apex
+    path = _boris_export(tmp_path / "agg.tsv", [
+        ["obs1", "2024-05-01", "/data/p01.mp4", "25.0", "Anna", "Happiness", "AU06|AU12", "STATE", "1.200",
+         "1.640", "0.440", "clear"],
+        ["obs1", "2024-05-01", "/data/p01.mp4", "25.0", "No focal subject", "blink", "", "POINT", "3.000",
+         "3.000", "0.000", ""],
+        ["obs1", "2024-05-01", "/data/p01.mp4", "25.0", "Anna", "Disgust", "AU09, AU10", "STATE", "4.013",
+         "4.250", "0.237", ""],
+    ])
+    prev = read_boris(path, fps=25.0, video_name="p01.mp4", emotions={"HAPPINESS": "positive"})
+    happy, blink, disgust = prev.accept()
+    assert (happy.onset, happy.apex, happy.offset) == (30, 35, 40)  # 1.2 s * 25 = 30; stop 1.64 s -> frame 40
+    assert happy.emotion == "positive" and happy.aus == "6+12" and happy.note == "clear"
+    assert happy.coder == "obs1" and happy.source == "imported" and happy.face_id == 0
+    assert (blink.onset, blink.offset, blink.face_id) == (75, 75, 0)
+    assert (disgust.onset, disgust.offset, disgust.aus) == (100, 106, "9+10")  # 4.013 s lies in frame 100
+    assert any("subject 'Anna' read as face 0" in n for n in prev.notes)
+    assert any("no apex" in n for n in prev.notes)
+
+
+def test_missing_columns_are_named(tmp_path):
+    path = _boris_export(tmp_path / "bad.tsv", [["o", "Happiness", "1.0"]],
+                         header=("Observation id", "Behavior", "Duration (s)"))
+    with pytest.raises(InputError, match=r"missing column\(s\) Start \(s\), Stop \(s\)") as exc:
+        read_boris(path, fps=25.0)
+    assert "\n" not in str(exc.value)
+    (tmp_path / "nobehav.csv").write_text("a,b,c\n1,2,3\n")
+    with pytest.raises(InputError, match="no header row with a Behavior column"):
+        read_boris(tmp_path / "nobehav.csv", fps=25.0)
+    path = _boris_export(tmp_path / "events.tsv", [["o", "0.0", "Happiness", "START"]],
+                         header=("Observation id", "Time", "Behavior", "Status"))
+    with pytest.raises(InputError, match="export 'aggregated events'"):
+        read_boris(path, fps=25.0)
+
+
+@pytest.mark.parametrize("ext", ["tsv", "xlsx"])
+def test_frame_rate_mismatch_is_an_error_unless_overridden(tmp_path, events, ext):
+    path = write_boris(events, tmp_path / f"c.{ext}", Media("clip.mp4", fps=25.0))
+    with pytest.raises(InputError, match="frame rate 25 fps in the file differs from the video's 30 fps"):
+        read_boris(path, fps=30.0)
+    prev = read_boris(path, fps=30.0, fps_override=True)
+    happy = next(e for e in prev.accept() if e.emotion == "happiness")
+    # frames recomputed from the times: 0.4 .. 1.24 s at 30 fps
+    assert (happy.onset, happy.apex, happy.offset) == (12, 18, 37)
+
+
+def test_several_media_files(tmp_path, events):
+    a = write_boris(events, tmp_path / "a.tsv", Media("/v/a.mp4", fps=30.0))
+    b = write_boris(events[:2], tmp_path / "b.tsv", Media("/v/b.mp4", fps=30.0))
+    both = tmp_path / "both.tsv"
+    both.write_text(a.read_text() + "".join(b.read_text().splitlines(keepends=True)[1:]))
+    with pytest.raises(InputError, match="2 media files"):
+        read_boris(both, fps=30.0)
+    prev = read_boris(both, fps=30.0, video_name="b.mp4")
+    assert len(prev.events) == 2 and len(prev.skipped) == len(events)
+    assert all("is not the video 'b.mp4'" in s.reason for s in prev.skipped)
+
+
+def test_bad_rows_preview_and_all_or_nothing_import(tmp_path, project):
+    vid = project.videos()[0].id
+    path = write_boris(sample_events(vid), tmp_path / "c.xlsx", Media.from_video(project.video(vid)))
+    import openpyxl
+
+    wb = openpyxl.load_workbook(path)
+    ws = wb.active
+    head = [c.value for c in ws[1]]
+    ws.cell(row=2, column=head.index("Modifiers") + 1, value="AU4|strong")
+    ws.cell(row=3, column=head.index("Start frame") + 1, value="ten")
+    ws.cell(row=4, column=head.index("Confidence") + 1, value="high")
+    wb.save(path)
+    prev = preview_import(project, path, vid)
+    assert len(prev.skipped) == 3 and len(prev.events) == len(sample_events()) - 3
+    reasons = " ".join(str(s) for s in prev.skipped)
+    assert "row 2: bad AU term" in reasons and "row 3: bad start frame 'ten'" in reasons
+    assert "row 4: bad confidence 'high'" in reasons
+    with pytest.raises(InputError, match="nothing imported"):
+        commit_import(project, prev)
+    assert project.events(vid) == []
+    assert len(commit_import(project, prev, skip_bad=True)) == len(sample_events()) - 3
+
+
+def test_read_events_dispatches_on_the_name(tmp_path, events, media):
+    write_boris(events, tmp_path / "c.csv", media)
+    assert read_events(tmp_path / "c.csv", fps=30.0).format == "BORIS csv"
+    write_xlsx(tmp_path / "empty.xlsx", [["Behavior", "Start (s)", "Stop (s)"]])
+    assert read_events(tmp_path / "empty.xlsx", fps=30.0).events == []

@@ -1,0 +1,106 @@
+"""`merstudio convert`: file conversions, project import with preview and --yes, export, one-line errors."""
+
+from __future__ import annotations
+
+import pytest
+from ix_helpers import canon, sample_events, write_frames, write_xlsx
+
+from merstudio.cli.main import main
+from merstudio.interchange import Media, read_events, write_eaf
+
+
+def run(capsys, *argv):
+    code = main([str(a) for a in argv])
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_help(capsys):
+    with pytest.raises(SystemExit) as exc:
+        main(["convert", "--help"])
+    assert exc.value.code == 0
+    out = capsys.readouterr().out
+    assert "--project" in out and "--yes" in out and ".eaf" in out and "--fps" in out
+
+
+@pytest.mark.parametrize("out_name", ["c.tsv", "c.xlsx", "c.boris.csv", "c.csv", "back.eaf"])
+def test_eaf_to_each_format_and_back(tmp_path, capsys, events, out_name):
+    src = write_eaf(events, tmp_path / "in.eaf", Media("/v/clip.mp4", fps=29.97))
+    code, out, err = run(capsys, "convert", src, tmp_path / out_name)  # fps from the file's property
+    assert code == 0, err
+    assert f"wrote {len(events)} event(s)" in out and "ELAN eaf" in err
+    prev = read_events(tmp_path / out_name, fps=29.97, video_name="clip.mp4")
+    assert canon(prev.accept()) == canon(events) and prev.media == "clip.mp4"
+
+
+def test_openface_conversion(tmp_path, capsys):
+    (tmp_path / "of.csv").write_text("frame, face_id, timestamp, confidence, success, AU04_r, AU04_c\n"
+                                     "1, 0, 0.000, 0.9, 1, 1.5, 1\n2, 0, 0.033, 0.9, 1, 0.5, 0\n")
+    code, out, err = run(capsys, "convert", tmp_path / "of.csv", tmp_path / "frames.csv", "--fps", 30)
+    assert code == 0, err
+    lines = (tmp_path / "frames.csv").read_text().splitlines()
+    assert lines[0] == "frame,face_id,timestamp,confidence,success,AU04_r,AU04_c"
+    assert lines[1].startswith("0,0,0,") and lines[2].startswith("1,0,0.033,")
+
+
+def test_one_line_errors(tmp_path, capsys, events):
+    code, out, err = run(capsys, "convert", tmp_path / "missing.eaf", tmp_path / "o.tsv")
+    assert code == 2 and err.strip().count("\n") == 0 and "missing.eaf: not found" in err
+    (tmp_path / "bad.eaf").write_text("<ANNOTATION_DOCUMENT>")
+    code, out, err = run(capsys, "convert", tmp_path / "bad.eaf", tmp_path / "o.tsv", "--fps", 30)
+    assert code == 2 and "not valid XML" in err and err.strip().count("\n") == 0
+    write_xlsx(tmp_path / "b.xlsx", [["Observation id", "Behavior"], ["o", "x"]])
+    code, out, err = run(capsys, "convert", tmp_path / "b.xlsx", tmp_path / "o.eaf", "--fps", 30)
+    assert code == 2 and "missing column(s) Start (s), Stop (s)" in err
+    src = write_eaf(events, tmp_path / "in.eaf", Media("clip.mp4", fps=25.0))
+    code, out, err = run(capsys, "convert", src, tmp_path / "o.tsv", "--fps", 30)
+    assert code == 2 and "differs from the video's 30 fps" in err and not (tmp_path / "o.tsv").exists()
+    assert run(capsys, "convert", src, tmp_path / "o.tsv", "--fps", 30, "--force-fps")[0] == 0
+    code, out, err = run(capsys, "convert", src, tmp_path / "o.tsv")
+    assert code == 3 and "already exists" in err
+    code, out, err = run(capsys, "convert")
+    assert code == 2 and "give IN and OUT" in err
+
+
+def test_project_import_preview_yes_and_export(tmp_path, capsys, project):
+    vid = project.videos()[0].id
+    path = project.path
+    src = write_eaf(sample_events(vid), tmp_path / "in.eaf", Media("clip.mp4", fps=30.0))
+    text = src.read_text().replace('TIER_ID="bob/event"', 'TIER_ID="Bob codes"')
+    (tmp_path / "bad.eaf").write_text(text)
+    project.close()
+    code, out, err = run(capsys, "convert", "--project", path, "--import", tmp_path / "bad.eaf")
+    assert code == 2 and "nothing imported" in err and "skip" in err  # the preview was shown first
+    assert "unknown tier" in err
+    from merstudio.project import Project
+
+    with Project.open(path) as proj:
+        assert proj.events() == []
+    code, out, err = run(capsys, "convert", "--project", path, "--import", tmp_path / "bad.eaf", "--video",
+                         "clip.mp4", "--yes")
+    assert code == 0, err
+    assert "imported 5 event(s)" in out and "skipped 3" in out  # bob's tier, and its apex and meta tiers
+    code, out, err = run(capsys, "convert", "--project", path, "--export", tmp_path / "out.tsv", "--video", vid)
+    assert code == 0, err
+    prev = read_events(tmp_path / "out.tsv", fps=30.0)
+    assert len(prev.events) == 5 and prev.coders == ["", "alice", "lab/coder 2"]
+    code, out, err = run(capsys, "convert", "--project", path, "--import", src, "--video", "nope.mp4")
+    assert code == 2 and "no video 'nope.mp4'" in err
+
+
+def test_project_sheet_import(tmp_path, capsys, project):
+    path = project.path
+    project.close()
+    write_frames(tmp_path / "sub01" / "EP02_01f", range(1, 61))
+    sheet = write_xlsx(tmp_path / "CASME2-coding-20140508.xlsx", [
+        ["Subject", "Filename", None, "OnsetFrame", "ApexFrame", "OffsetFrame", None, "Action Units",
+         "Estimated Emotion"],
+        ["01", "EP02_01f", None, 46, 50, 55, None, "12", "happiness"]])
+    code, out, err = run(capsys, "convert", "--project", path, "--import", sheet, "--dataset", "casme2", "--clip",
+                         "EP02_01f", "--clip-folder", tmp_path / "sub01" / "EP02_01f")
+    assert code == 0, err
+    from merstudio.project import Project
+
+    with Project.open(path) as proj:
+        (e,) = proj.events()
+        assert (e.onset, e.apex, e.offset, e.coder, e.source) == (45, 49, 54, "casme2", "imported")

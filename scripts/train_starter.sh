@@ -25,12 +25,18 @@ export MERSTUDIO_CACHE="$WORK/cache"
 [ -f "$WORK/train/samples.csv" ] || "$PY" -m merstudio.synth.dataset "$WORK/train" --subjects 16 --samples 24 --seed 0
 [ -f "$WORK/heldout/samples.csv" ] || "$PY" -m merstudio.synth.dataset "$WORK/heldout" --subjects 6 --samples 24 --seed 1
 
+# Rare AUs (AU10/14/15/17 are each in a few % of the clips) need a higher positive weight in the AU loss, or the
+# AU head ranks them well (AUC) but rarely crosses 0.5.
+cat > "$WORK/config.json" <<'JSON'
+{"model": {"au_pos_weight": 4.0}}
+JSON
+
 # Input: one onset->apex flow image (u, v, strain; DIS flow on the 128 px aligned face, 28 px, per-sample
 # min-max) = merstudio.model.inputs.InputSettings() defaults, which per-frame inference on video uses.
 "$PY" -m merstudio train \
     --data "$WORK/train/samples.csv" \
     --classes negative,positive,surprise,none \
-    --protocol kfold:4 --epochs "$EPOCHS" --seed 0 --device cpu \
+    --protocol kfold:4 --epochs "$EPOCHS" --seed 0 --device cpu --config "$WORK/config.json" \
     --out "$WORK/run" \
     --final "$OUT"
 

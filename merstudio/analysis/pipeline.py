@@ -67,7 +67,7 @@ class Analysis:
             from merstudio.model.inference import FramePredictor
 
             model, meta = load_checkpoint(self.settings.checkpoint)
-            self._predictor = FramePredictor(model, meta, device=self.settings.device)
+            self._predictor = FramePredictor(model, meta, device=self.settings.device, fps=self.source.fps)
             self.device = str(self._predictor.device)
             self.class_names = list(self._predictor.class_names)
             self.model_aus = list(self._predictor.aus)
@@ -78,7 +78,8 @@ class Analysis:
         if self.settings.landmarks:
             cols += [f"x_{k}" for k in range(N_LANDMARKS)] + [f"y_{k}" for k in range(N_LANDMARKS)]
         cols += [au_r(a) for a in AUS] + [au_c(a) for a in AUS]
-        cols += [f"p_{c}" for c in self.class_names] + [f"AU{a:02d}_p" for a in self.model_aus]
+        if self._predictor is not None:
+            cols += list(self._predictor.columns)
         return cols
 
     # -- the stream --------------------------------------------------------------------------------------------
@@ -135,10 +136,7 @@ class Analysis:
             row = pending.pop((p.track_id, p.frame_index), None)
             if row is None:
                 continue
-            for c, v in zip(self.class_names, p.probs, strict=True):
-                row[f"p_{c}"] = round(float(v), 4)
-            for a, v in zip(self.model_aus, p.au_probs, strict=True):
-                row[f"AU{a:02d}_p"] = round(float(v), 4)
+            row.update({k: round(v, 4) for k, v in p.as_row(self.class_names, self.model_aus).items()})
             yield row
 
     def _empty_row(self, i: int, t: float) -> dict:

@@ -169,7 +169,8 @@ def _run_project(args: argparse.Namespace) -> int:
         if args.export_file is not None:
             _check_out(args.export_file, args.overwrite)
             out = ix.export_project_events(project, vid, args.export_file, fmt=args.to_fmt, statuses=args.status)
-            print(f"wrote {len(project.events(vid))} event(s) of video {vid} to {out}")
+            n = sum(1 for e in project.events(vid) if args.status is None or e.status in args.status)
+            print(f"wrote {n} event(s) of video {vid} to {out}")
             return 0
         if args.dataset:
             if not args.clip:

@@ -40,6 +40,9 @@ def add_train_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--device", default="auto", help="cpu, cuda, cuda:N or auto (default: CUDA when present)")
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--jobs", type=int, default=1, help="folds trained in parallel processes (default 1)")
+    p.add_argument("--threads", type=int, default=1,
+                   help="torch CPU threads per process (default 1: the small networks train fastest single-threaded, "
+                        "and a busy machine makes multi-threaded training much slower; use --jobs to use more cores)")
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -92,6 +95,7 @@ def build_settings(args: argparse.Namespace, data_info: dict[str, Any]) -> tuple
             train_d[key] = getattr(args, flag)
     train_d["seed"] = args.seed
     train_d["device"] = args.device
+    train_d["num_threads"] = max(1, args.threads)
     if "flip_channels" not in train_d:
         train_d["flip_channels"] = data_info.get("flip_channels", [0])
     settings = TrainSettings.from_dict({**TrainSettings().to_dict(), **train_d})
@@ -145,10 +149,9 @@ class Bars:
 
 def run(args: argparse.Namespace) -> int:
     from merstudio.training.data import load_arrays
-    from merstudio.training.run import json_safe, parse_ablate, run_protocol, train_final
-    from merstudio.training.trainer import dist_info, init_distributed_from_env
-
     from merstudio.training.protocols import parse_protocol
+    from merstudio.training.run import json_safe, parse_ablate, run_protocol, train_final
+    from merstudio.training.trainer import dist_info, init_distributed_from_env, resolve_device
 
     parse_ablate(args.ablate)  # bad flags fail before the (slow) data preparation
     parse_protocol(args.protocol)
@@ -159,7 +162,7 @@ def run(args: argparse.Namespace) -> int:
                              input_kind=args.input, size=args.size, steps=args.steps, log=say)
     model_cfg, settings = build_settings(args, info)
     say(f"{info['description']}: {len(data)} samples, {len(data.subject_list)} subjects; "
-        f"protocol {args.protocol}; {settings.epochs} epochs; device {settings.device}"
+        f"protocol {args.protocol}; {settings.epochs} epochs; device {resolve_device(settings.device)}"
         + (f"; DDP world size {world}" if world > 1 else ""))
     bars = Bars(enabled=(rank == 0 and not args.no_progress))
     try:

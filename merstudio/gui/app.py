@@ -13,7 +13,6 @@ from typing import Any
 
 log = logging.getLogger(__name__)
 
-
 def make_app(argv: Sequence[str] | None = None) -> Any:
     """The QApplication (created once). cv2's import points QT_QPA_PLATFORM_PLUGIN_PATH at its own Qt5 plugins,
     which would make Qt6 load the wrong platform plugin: clear it first."""

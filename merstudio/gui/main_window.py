@@ -71,6 +71,7 @@ class MainWindow(QMainWindow):
         self.checkpoint: Path | None = None
         self.checkpoint_meta: Any = None
         self.device = "CPU"
+        self.analysis_batch_seconds = 0.2  # how often streamed rows are stored and drawn
         self.errors: list[str] = []  # every message shown in an error dialog (tests read it)
         self.last_exports: list[Path] = []
         self._error_box: QMessageBox | None = None
@@ -140,8 +141,9 @@ class MainWindow(QMainWindow):
 
         self.table = EventsTable(self)
         self.table.clicked.connect(self._row_clicked)
-        self.table.doubleClicked.connect(lambda _i: self.ctx.execute(C.EditEvent))
+        self.table.doubleClicked.connect(self._row_double_clicked)
         self.events_dock = self._dock("Events", self.table, Qt.DockWidgetArea.RightDockWidgetArea)
+        self.table.setMinimumWidth(400)
         self.undo_view = QUndoView(self.undo_stack, self)
         self.undo_view.setEmptyLabel("<opened>")
         self.history_dock = self._dock("Undo history", self.undo_view, Qt.DockWidgetArea.RightDockWidgetArea)
@@ -178,7 +180,10 @@ class MainWindow(QMainWindow):
                 act.setShortcut(QKeySequence(keys))
             act.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
         act.setCheckable(checkable)
-        act.triggered.connect(lambda *_: slot())
+        def run(*_: Any) -> None:  # returns None: a slot returning a bool trips a refcount bug in PySide6
+            slot()
+
+        act.triggered.connect(run)
         menu.addAction(act)
         self.addAction(act)  # shortcuts work while the menu bar is hidden too
         return act
@@ -412,7 +417,7 @@ class MainWindow(QMainWindow):
         self.recent_menu.clear()
         for p in self.recent_projects():
             act = self.recent_menu.addAction(p)
-            act.triggered.connect(lambda *_, p=p: self.ctx.execute(C.OpenProject, path=p))
+            act.triggered.connect(lambda *_, p=p: None if self.ctx.execute(C.OpenProject, path=p) else None)
         if not self.recent_projects():
             self.recent_menu.addAction("(none)").setEnabled(False)
 
@@ -509,7 +514,7 @@ class MainWindow(QMainWindow):
         self.buffer = CurveBuffer(self.frame_count)
         self._buffer_changed()
         w = AnalysisWorker(self.project, video.id, str(path), settings, make_analysis=self._make_analysis,
-                           open_source=self._open_source, parent=self)
+                           open_source=self._open_source, batch_seconds=self.analysis_batch_seconds, parent=self)
         w.started_on.connect(self._analysis_device)
         w.progress.connect(self._analysis_progress)
         w.rows.connect(self._analysis_rows)
@@ -668,6 +673,9 @@ class MainWindow(QMainWindow):
 
     def _event_clicked(self, event_id: int) -> None:
         self.select_event(event_id)
+
+    def _row_double_clicked(self, _index: Any) -> None:
+        self.ctx.execute(C.EditEvent)
 
     def _row_clicked(self, index: Any) -> None:
         ev = self.table.model_.events[index.row()]

@@ -57,37 +57,57 @@ class _TrackBox(pg.ViewBox):
 
 
 class EventRegion(pg.LinearRegionItem):
-    """One event, onset..offset (drawn to offset + 1 so a one-frame event has width); apex as a line."""
+    """One event, onset..offset (drawn to offset + 1 so a one-frame event has width); apex as a line.
+    Regions are pooled and re-assigned (see Timeline.set_events) rather than re-created on every edit."""
 
-    def __init__(self, event: Event, timeline: Timeline, selected: bool = False) -> None:
-        col = emotion_colour(event.emotion)
-        alpha = {"proposal": 60, "accepted": 110, "rejected": 25}[event.status]
-        fill = QColor(col)
-        fill.setAlpha(alpha + (60 if selected else 0))
-        hover = QColor(col)
-        hover.setAlpha(min(255, alpha + 80))
-        edge = QColor(col)
-        edge.setAlpha(255)
-        super().__init__(values=(event.onset, event.offset + 1), brush=fill, hoverBrush=hover,
-                         pen=pg.mkPen(edge, width=3 if selected else 1,
-                                      style=Qt.PenStyle.DashLine if event.status == "proposal" else Qt.PenStyle.SolidLine),
-                         swapMode="block", movable=event.status != "rejected")
-        self.event = event
+    def __init__(self, timeline: Timeline) -> None:
+        super().__init__(values=(0, 1), swapMode="block")
+        self.coded: Event | None = None  # not "event": that name is QGraphicsObject.event(), which Qt calls
         self._timeline = timeline
-        self.setZValue(10 if selected else 5)
-        self.apex_line = pg.InfiniteLine(event.apex + 0.5, pen=pg.mkPen(edge, width=2), movable=False)
+        self.apex_line = pg.InfiniteLine(0, movable=False)
         self.apex_line.setZValue(11)
         self.sigRegionChangeFinished.connect(self._changed)
 
+    def assign(self, event: Event, selected: bool) -> None:
+        self.coded = event
+        col = emotion_colour(event.emotion)
+        alpha = {"proposal": 60, "accepted": 110, "rejected": 25}[event.status]
+        fill, hover, edge = QColor(col), QColor(col), QColor(col)
+        fill.setAlpha(alpha + (60 if selected else 0))
+        hover.setAlpha(min(255, alpha + 80))
+        edge.setAlpha(255)
+        self.setBrush(fill)
+        self.setHoverBrush(hover)
+        pen = pg.mkPen(edge, width=3 if selected else 1,
+                       style=Qt.PenStyle.DashLine if event.status == "proposal" else Qt.PenStyle.SolidLine)
+        for line in self.lines:
+            line.setPen(pen)
+        self.setMovable(event.status != "rejected")
+        self.blockSignals(True)
+        self.setRegion((event.onset, event.offset + 1))
+        self.blockSignals(False)
+        self.setZValue(10 if selected else 5)
+        self.apex_line.setPen(pg.mkPen(edge, width=2))
+        self.apex_line.setValue(event.apex + 0.5)
+        self.setVisible(True)
+        self.apex_line.setVisible(True)
+
+    def release(self) -> None:
+        self.coded = None
+        self.setVisible(False)
+        self.apex_line.setVisible(False)
+
     def _changed(self) -> None:
+        if self.coded is None:
+            return
         lo, hi = self.getRegion()
         onset, offset = int(round(lo)), int(round(hi)) - 1
-        self._timeline.eventRangeEdited.emit(self.event.id, onset, max(onset, offset))
+        self._timeline.eventRangeEdited.emit(self.coded.id, onset, max(onset, offset))
 
     def mouseClickEvent(self, ev: Any) -> None:  # noqa: N802
-        if ev.button() == Qt.MouseButton.LeftButton:
+        if ev.button() == Qt.MouseButton.LeftButton and self.coded is not None:
             ev.accept()
-            self._timeline.eventClicked.emit(self.event.id)
+            self._timeline.eventClicked.emit(self.coded.id)
         else:
             super().mouseClickEvent(ev)
 
@@ -110,19 +130,25 @@ class Timeline(pg.GraphicsLayoutWidget):
         self._curves: dict[str, pg.PlotDataItem] = {}
         self._class_curves: dict[str, pg.PlotDataItem] = {}
         self.regions: dict[int, EventRegion] = {}
+        self._pool: list[EventRegion] = []
         self.selection: tuple[int, int] | None = None
 
         self.au_plot = self._track(0, "AU intensity", height=3)
         self.au_plot.setYRange(0, 5, padding=0.02)
         self.au_plot.addLegend(offset=(5, 5), colCount=6, labelTextSize="7pt")
-        self.heat_plot = self._track(1, "all AUs", height=2)
+        self.heat_plot = self._track(1, "all AUs", height=3)
         self.heat = pg.ImageItem(axisOrder="row-major", autoDownsample=True)
         self.heat.setColorMap(pg.colormap.get("viridis"))
         self.heat_plot.addItem(self.heat)
         self.heat_plot.invertY(True)
-        self.class_plot = self._track(2, "class p", height=2)
+        self.class_plot = self._track(2, "class p", height=1)
         self.class_plot.setYRange(0, 1, padding=0.02)
+        self.class_plot.getAxis("left").setTicks([[(0, "0"), (0.5, "0.5"), (1, "1")]])
         self.class_plot.addLegend(offset=(5, 5), colCount=5, labelTextSize="7pt")
+        self._no_model = pg.TextItem("class confidence appears when the analysis runs with a checkpoint "
+                                     "(Analysis > Load checkpoint)", color="#757575", anchor=(0, 0.5))
+        self._no_model.setPos(0, 0.5)
+        self.class_plot.addItem(self._no_model, ignoreBounds=True)
         self.events_plot = self._track(3, "events", height=1, select=True)
         self.events_plot.setYRange(0, 1, padding=0)
         self.events_plot.getAxis("left").setTicks([[]])
@@ -211,10 +237,16 @@ class Timeline(pg.GraphicsLayoutWidget):
         if au_cols and self.face is not None:
             rows = [buf.get(self.face, c) for c in au_cols]
             mat = np.vstack([r if r is not None else np.zeros(buf.frame_count, np.float32) for r in rows])
-            self.heat.setImage(np.nan_to_num(mat, nan=0.0), levels=(0, 5), autoLevels=False)
+            mat = np.nan_to_num(mat, nan=0.0)
+            # scale to what this video reaches (at least 1): micro-expressions rarely go past 2 of 5
+            top = max(1.0, float(np.percentile(mat, 99.9))) if mat.size else 1.0
+            self.heat.setImage(mat, levels=(0, top), autoLevels=False)
             self.heat.setRect(0, 0, buf.frame_count, len(au_cols))
-            self.heat_plot.getAxis("left").setTicks([[(i + 0.5, c[:-2]) for i, c in enumerate(au_cols)]])
+            step = 1 if self.heat_plot.height() > 14 * len(au_cols) else 2  # no overlapping labels
+            self.heat_plot.getAxis("left").setTicks(
+                [[(i + 0.5, c[:-2]) for i, c in enumerate(au_cols) if i % step == 0]])
             self.heat_plot.setYRange(0, len(au_cols), padding=0)
+        self._no_model.setVisible(not buf.class_columns())
         for k, col in enumerate(buf.class_columns()):
             y = buf.get(self.face, col) if self.face is not None else None
             if y is None:
@@ -241,17 +273,18 @@ class Timeline(pg.GraphicsLayoutWidget):
 
     # ---------------------------------------------------------------- events
     def set_events(self, events: Sequence[Event], selected: int | None = None) -> None:
-        for r in self.regions.values():
-            self.events_plot.removeItem(r)
-            self.events_plot.removeItem(r.apex_line)
-        self.regions = {}
-        for e in events:
-            if e.id is None:
-                continue
-            r = EventRegion(e, self, selected=e.id == selected)
+        shown = [e for e in events if e.id is not None]
+        while len(self._pool) < len(shown):
+            r = EventRegion(self)
             self.events_plot.addItem(r)
             self.events_plot.addItem(r.apex_line)
-            self.regions[e.id] = r
+            self._pool.append(r)
+        self.regions = {}
+        for r, e in zip(self._pool, shown, strict=False):
+            r.assign(e, e.id == selected)
+            self.regions[e.id] = r  # type: ignore[index]
+        for r in self._pool[len(shown):]:
+            r.release()
 
     # ---------------------------------------------------------------- selection and play head
     def clamp_frame(self, x: float) -> int:

@@ -154,7 +154,7 @@ class ImportPreview:
         anything would be skipped and ``skip_bad`` is False, so nothing is imported partially by accident."""
         if self.skipped and not skip_bad:
             more = f" (and {len(self.skipped) - 1} more problem(s))" if len(self.skipped) > 1 else ""
-            raise InputError(f"{self.skipped[0]}{more}; nothing imported — fix the file, or confirm skipping "
+            raise InputError(f"{self.skipped[0]}{more}; nothing imported: fix the file, or confirm skipping "
                              f"{len(self.skipped)} item(s) (skip_bad=True / --yes)")
         return list(self.events)
 

@@ -21,6 +21,7 @@ subset of EAF we write and read is small enough for xml.etree with exact, one-li
 
 from __future__ import annotations
 
+import bisect
 import datetime as _dt
 import os
 import re
@@ -348,6 +349,8 @@ def read_eaf(path: str | os.PathLike[str], fps: float | None = None, video_id: i
                     skipped.append(Skip(f"{p.name}: tier {apex_tid!r}, annotation {a.get('ANNOTATION_ID')}", got))
                 else:
                     apexes.append((got[0], got[1], a.get("ANNOTATION_ID", "")))
+        apexes.sort()
+        apex_starts = [a[0] for a in apexes]
         metas: dict[str, str] = {}
         meta_tid = children.get((tid, "meta"))
         if meta_tid is not None:
@@ -367,7 +370,8 @@ def read_eaf(path: str | os.PathLike[str], fps: float | None = None, video_id: i
             t1, t2 = got
             onset = ms_to_frame(t1, use_fps, "start")
             offset = max(onset, ms_to_frame(t2, use_fps, "end") - 1)
-            inside = [ap for ap in apexes if t1 <= ap[0] < t2]
+            lo, hi = bisect.bisect_left(apex_starts, t1), bisect.bisect_left(apex_starts, t2)
+            inside = apexes[lo:hi]  # apex annotations starting inside the event
             if len(inside) > 1:
                 skipped.append(Skip(where, f"{len(inside)} apex annotations inside the event"))
                 continue

@@ -143,7 +143,13 @@ def _read(path: Path, map_location: Any) -> tuple[dict[str, Any], dict[str, torc
 def load_checkpoint(path: str | Path, map_location: str | torch.device = "cpu") -> tuple[MENet, dict[str, Any]]:
     """(model in eval mode on map_location, meta). Any problem -> CheckpointError("<path>: <why>")."""
     path = Path(path)
-    meta, state = _read(path, map_location)
+    try:
+        device = torch.device(map_location) if isinstance(map_location, str | torch.device) else torch.device("cpu")
+    except RuntimeError:
+        raise InputError(f"device {map_location!r}: not a torch device (cpu, cuda, cuda:1, ...)") from None
+    if device.type == "cuda" and not torch.cuda.is_available():
+        raise InputError(f"device {device}: CUDA is not available here (use cpu)")
+    meta, state = _read(path, "cpu")
     try:
         cfg = ModelConfig.from_dict(meta["model_config"])
     except InputError as e:
@@ -174,7 +180,6 @@ def load_checkpoint(path: str | Path, map_location: str | torch.device = "cpu") 
                 bits.append(f"{label}: {', '.join(keys[:4])}{' ...' if len(keys) > 4 else ''}")
         raise _fail(path, f"weights do not fit the model config ({'; '.join(bits)})")
     model.load_state_dict(state, strict=True)
-    device = torch.device(map_location) if isinstance(map_location, str | torch.device) else torch.device("cpu")
     model.to(device).eval()
     return model, meta
 

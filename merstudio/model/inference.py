@@ -6,12 +6,16 @@ step_indices(onset, f, T) (the nearest earlier frame the track has, when frames 
 built exactly as in training (merstudio.model.inputs). Windows of all tracks are batched; push() returns the
 predictions that are ready (in push order), so they lag by up to batch_size frames; flush() returns the rest.
 
-Motion gate (long interview video is mostly not a micro-expression): the motion of a window is the 98th
-percentile of the onset -> frame flow magnitude inside the face (flow_size px, border excluded). Below
-motion_threshold the frame is not sent to the network: it gets probs one-hot on the "none" class when the model
-has one (else all zeros: no expression claimed) and AU probabilities 0. With motion_threshold = 0 every frame
-is predicted. A model with a "none" class (trained on frames outside annotated intervals) can also say "none"
-for frames that move (talking, blinking, head motion residue).
+Motion gate (long interview video is mostly not a micro-expression): the motion of a window is the largest mean
+optical strain of the onset -> frame flow over the AU regions (merstudio.model.regions, at flow_size). Strain
+ignores rigid motion (alignment jitter, head translation and rotation) and responds to the local skin deformation of
+facial action. Below motion_threshold the frame is not sent to the network: it gets probs one-hot on the "none"
+class when the model has one (else all zeros: no expression claimed) and AU probabilities 0. With
+motion_threshold = 0 every frame is predicted. A model with a "none" class (trained on frames outside annotated
+intervals) can also say "none" for frames that do deform (talking, blinking).
+Calibration on the bundled demo clip (30 fps, span 6 frames): quiet frames median 0.028, 90th percentile 0.046;
+expression apexes 0.072-0.17; a fast head turn 0.04; blinks up to 0.24. The default 0.04 passes every apex and
+gates about 89 % of the frames outside expressions.
 """
 
 from __future__ import annotations
@@ -28,11 +32,10 @@ import torch
 from merstudio.errors import InputError
 from merstudio.model.inputs import InputSettings, assemble, grey_u8, step_indices
 from merstudio.model.network import MENet
+from merstudio.model.regions import AU_REGIONS
 
 NONE_CLASS = "none"
-DEFAULT_MOTION_THRESHOLD = 0.3  # px at flow_size (128 = the aligned face): below sensor/alignment noise of MEs
-GATE_PERCENTILE = 98.0
-GATE_BORDER = 0.08  # fraction of the face side left out of the gate (flow at image borders is unreliable)
+DEFAULT_MOTION_THRESHOLD = 0.04  # max over AU regions of the mean optical strain (dimensionless), see above
 
 
 def class_column(name: str) -> str:
@@ -55,7 +58,7 @@ class FramePrediction:
     frame_index: int
     probs: np.ndarray  # (K,) class probabilities (all 0 for a gated frame of a model without a "none" class)
     au_probs: np.ndarray  # (A,) AU probabilities
-    motion: float = 0.0  # onset -> frame motion used by the gate (px at flow_size); NaN when not measured
+    motion: float = 0.0  # the gate's measure: max over AU regions of mean onset -> frame strain; NaN if not measured
     gated: bool = False  # True: below the motion gate, not sent to the network
 
     def as_row(self, class_names: Sequence[str], aus: Sequence[int]) -> dict[str, float]:
@@ -93,10 +96,16 @@ def settings_from(meta: dict[str, Any], model: MENet) -> InputSettings:
 
 
 def pick_device(device: str | torch.device | None = None) -> torch.device:
-    """CUDA when available (and not overridden), else CPU."""
-    if device is not None:
-        return torch.device(device)
-    return torch.device("cuda" if torch.cuda.is_available() else "cpu")
+    """CUDA when available (and not overridden), else CPU; InputError for a device that is not there."""
+    if device is None or str(device) == "auto":
+        return torch.device("cuda" if torch.cuda.is_available() else "cpu")
+    try:
+        dev = torch.device(device)
+    except RuntimeError:
+        raise InputError(f"device {device!r}: not a torch device (cpu, cuda, cuda:1, ...)") from None
+    if dev.type == "cuda" and not torch.cuda.is_available():
+        raise InputError(f"device {device}: CUDA is not available here (use cpu)")
+    return dev
 
 
 class FramePredictor:
@@ -125,8 +134,9 @@ class FramePredictor:
         self._queue: deque[_Entry] = deque()
         self._waiting = 0
         fs = self.settings.flow_size
-        b = round(GATE_BORDER * fs)
-        self._gate_slice = (slice(b, fs - b), slice(b, fs - b))
+        self._regions = [(slice(int(y0 * fs), max(int(y0 * fs) + 1, int(y1 * fs))),
+                          slice(int(x0 * fs), max(int(x0 * fs) + 1, int(x1 * fs))))
+                         for x0, y0, x1, y1 in AU_REGIONS.values()]
 
     # -- public -----------------------------------------------------------------------------------------------
     def push(self, track_id: int, frame_index: int, aligned_grey: np.ndarray) -> list[FramePrediction]:
@@ -135,6 +145,8 @@ class FramePredictor:
         f = int(frame_index)
         if f <= tr.last:
             raise InputError(f"track {track_id}: frame {f} pushed after frame {tr.last} (frames must increase)")
+        if tr.last >= 0 and f - tr.last > self.stale_after:
+            tr.frames.clear()  # back after a long absence: old frames are no onset for this one
         tr.last = f
         tr.frames.append((f, grey_u8(aligned_grey, self.settings.flow_size)))
         while len(tr.frames) > 1 and tr.frames[1][0] <= f - self.span:  # keep one frame at or before f - span
@@ -172,7 +184,7 @@ class FramePredictor:
         return best
 
     def _make_entry(self, track_id: int, f: int, tr: _Track) -> _Entry:
-        from merstudio.features.flow import compute_flow
+        from merstudio.features.flow import compute_flow, optical_strain
 
         s = self.settings
         onset_idx = tr.frames[0][0]
@@ -181,10 +193,10 @@ class FramePredictor:
         imgs = [self._frame_at(tr, i) for i in steps]
         flows = [compute_flow(onset, g, s.flow_method) for g in imgs] if s.uses_flow else []
         motion = float("nan")
+        strains = [optical_strain(fl) for fl in flows]
         if self.motion_threshold > 0:
-            last = flows[-1] if flows else compute_flow(onset, imgs[-1], s.flow_method)
-            mag = np.hypot(last[..., 0], last[..., 1])[self._gate_slice]
-            motion = float(np.percentile(mag, GATE_PERCENTILE))
+            last = strains[-1] if strains else optical_strain(compute_flow(onset, imgs[-1], s.flow_method))
+            motion = max(float(last[sl].mean()) for sl in self._regions)
             if motion < self.motion_threshold:
                 k, a = len(self.class_names), len(self.aus)
                 probs = np.zeros(k, np.float32)
@@ -192,7 +204,7 @@ class FramePredictor:
                     probs[self._none] = 1.0
                 return _Entry(FramePrediction(track_id, f, probs, np.zeros(a, np.float32), motion, True),
                               done=True)
-        x = assemble(flows, imgs, s)
+        x = assemble(flows, imgs, s, strains)
         self._waiting += 1
         empty = np.zeros(0, np.float32)
         return _Entry(FramePrediction(track_id, f, empty, empty, motion, False), x=x)

@@ -116,9 +116,10 @@ def _minmax(x: np.ndarray) -> np.ndarray:
     return ((x - lo) / np.maximum(hi - lo, 1e-8)).astype(np.float32)
 
 
-def assemble(flows: Sequence[np.ndarray], greys: Sequence[np.ndarray], settings: InputSettings) -> np.ndarray:
+def assemble(flows: Sequence[np.ndarray], greys: Sequence[np.ndarray], settings: InputSettings,
+             strains: Sequence[np.ndarray] | None = None) -> np.ndarray:
     """(T, C, size, size) float32 from the T onset -> step flows (flow_size, empty for grey) and the T step faces
-    (grey uint8 at flow_size, may be empty for flow)."""
+    (grey uint8 at flow_size, may be empty for flow); `strains`: optical_strain of each flow if already known."""
     from merstudio.features.flow import optical_strain
 
     t, s = settings.T, settings.size
@@ -129,7 +130,7 @@ def assemble(flows: Sequence[np.ndarray], greys: Sequence[np.ndarray], settings:
             f = flows[k]
             x[k, 0] = shrink(f[..., 0], s)
             x[k, 1] = shrink(f[..., 1], s)
-            x[k, 2] = shrink(optical_strain(f), s)
+            x[k, 2] = shrink(strains[k] if strains else optical_strain(f), s)
             c = 3
         if settings.modality != "flow":
             x[k, c] = shrink(np.asarray(greys[k], dtype=np.float32), s) / 255.0

@@ -89,13 +89,16 @@ def synthetic_flow_set(n_samples: int = 442, n_subjects: int = 68, size: int = 2
     return data, list(CLASSES)
 
 
-def bench_loso(n_samples: int = 442, n_subjects: int = 68, jobs: int = 1, epochs: int | None = None,
+def bench_loso(n_samples: int = 442, n_subjects: int = 68, jobs: int | None = None, epochs: int | None = None,
                out_dir: str | Path | None = None, progress: bool = True) -> dict[str, Any]:
-    """Full LOSO with the default model and training settings on the synthetic set; returns the figures."""
+    """Full LOSO with the default model and training settings on the synthetic set; returns the figures.
+    jobs: folds in parallel processes (one torch thread each); default one per available core, at most 2."""
     from merstudio.model.config import ModelConfig
     from merstudio.training.run import run_protocol
     from merstudio.training.trainer import TrainSettings
 
+    if jobs is None:
+        jobs = max(1, min(2, len(os.sched_getaffinity(0))))
     data, classes = synthetic_flow_set(n_samples, n_subjects)
     cfg = ModelConfig(in_channels=3, input_size=28, T=1, n_classes=len(classes), class_names=classes)
     settings = TrainSettings()

@@ -14,8 +14,8 @@ here to be predicted by the parent (before) and the fine-tuned model (after). Th
 not part of the new checkpoint's training data at all; its metadata lists both sets.
 
 Training starts from the parent's weights: AdamW, cosine learning-rate decay, class-balanced sampling and the
-parent's augmentation settings; normalisation layers keep the parent's statistics (batch statistics of a few
-dozen events would be noisier than the parent's), dropout stays on.
+parent's augmentation settings. Batch-norm statistics adapt to the project's videos by default (they are often
+far from the parent's training data: another camera, another flow range); `freeze_norm=True` keeps the parent's.
 """
 
 from __future__ import annotations
@@ -171,21 +171,19 @@ def collect_events(project: Any, class_names: Sequence[str], *, by: str = "video
 
 def parse_holdout(holdout: str | float) -> tuple[str, float]:
     """'video' | 'subject' | 'video:0.3' | 'subject:0.5' | 0.3 (a fraction of the videos) -> (by, fraction)."""
+    bad = InputError(f"--holdout {holdout}: expected video, subject, video:FRACTION, subject:FRACTION or a "
+                     "fraction of the videos (hold-out is by whole videos or subjects, never by frame)")
     if isinstance(holdout, int | float) and not isinstance(holdout, bool):
         by, frac = "video", float(holdout)
     else:
         text = str(holdout).strip().lower()
         by, _, f = text.partition(":")
+        if by not in ("video", "subject"):
+            by, f = "video", text
         try:
             frac = float(f) if f else DEFAULT_HOLDOUT_FRACTION
         except ValueError:
-            raise InputError(f"--holdout {holdout}: expected video, subject, video:FRACTION or subject:FRACTION")
-        if by not in ("video", "subject"):
-            try:
-                by, frac = "video", float(text)
-            except ValueError:
-                raise InputError(f"--holdout {holdout}: expected video, subject, video:FRACTION or "
-                                 "subject:FRACTION (hold-out is by whole videos or subjects, never by frame)")
+            raise bad from None
     if not 0.0 < frac < 1.0:
         raise InputError(f"--holdout {holdout}: the fraction must be between 0 and 1, got {frac}")
     return by, frac
@@ -394,7 +392,8 @@ def _cosine(epoch_float: float, epochs: int) -> float:
 
 
 def fit(model: nn.Module, train: DataArrays, settings: TrainSettings, prior: torch.Tensor | None, *,
-        cancel: Callable[[], bool] | None = None, loss_callback: LossFn | None = None) -> list[dict[str, Any]]:
+        freeze_norm: bool = False, cancel: Callable[[], bool] | None = None,
+        loss_callback: LossFn | None = None) -> list[dict[str, Any]]:
     """Continue training `model` (in place) on `train` only. Returns the per-epoch history."""
     from merstudio.model.losses import compute_losses
 
@@ -421,7 +420,8 @@ def fit(model: nn.Module, train: DataArrays, settings: TrainSettings, prior: tor
     history: list[dict[str, Any]] = []
     for epoch in range(s.epochs):
         model.train()
-        _freeze_norm_stats(model)
+        if freeze_norm:
+            _freeze_norm_stats(model)
         if s.balance:  # class-balanced sampling with replacement: UF1/UAR weigh classes equally
             w = 1.0 / counts[train.y]
             order = rng.choice(n, size=n, replace=True, p=w / w.sum())
@@ -503,8 +503,8 @@ def _metrics(y: np.ndarray, probs: np.ndarray, class_names: Sequence[str]) -> di
 
 def finetune(project_path: str | Path, checkpoint_path: str | Path, out_path: str | Path | None = None, *,
              holdout: str | float = "video", mix_with: str | None = None, mix_classes: Any = None,
-             class_map: Any = None, epochs: int = 10, lr: float = 5e-4, batch_size: int = 16, seed: int = 0,
-             device: str = "auto", min_per_class: int = MIN_TRAIN_PER_CLASS, none_per_video: int | None = None,
+             class_map: Any = None, epochs: int = 15, lr: float = 1e-3, batch_size: int = 8, seed: int = 0,
+             device: str = "auto", freeze_norm: bool = False, min_per_class: int = MIN_TRAIN_PER_CLASS, none_per_video: int | None = None,
              cache_dir: str | Path | None = None, progress: ProgressFn | None = None,
              cancel: Callable[[], bool] | threading.Event | None = None, loss_callback: LossFn | None = None,
              stage: StageFn | None = None, log: Callable[..., Any] | None = None) -> FinetuneResult:
@@ -616,12 +616,12 @@ def finetune(project_path: str | Path, checkpoint_path: str | Path, out_path: st
     stage_fn("training")
 
     def on_epoch(epoch: int, total: int, loss: float) -> None:
-        if progress is not None:
-            progress(epoch, total)
         if loss_callback is not None:
             loss_callback(epoch, total, loss)
+        if progress is not None:
+            progress(epoch, total)
 
-    history = fit(model, train, settings, prior, cancel=cancel_fn, loss_callback=on_epoch)
+    history = fit(model, train, settings, prior, freeze_norm=freeze_norm, cancel=cancel_fn, loss_callback=on_epoch)
     stage_fn("after")
     model.cpu()
     after = _metrics(held.y, predict(model, held.X, device="cpu")[0], class_names)
@@ -637,7 +637,9 @@ def finetune(project_path: str | Path, checkpoint_path: str | Path, out_path: st
     train_counts = dict(Counter(class_names[k] for k in train.y))
     held_counts = dict(Counter(class_names[k] for k in held.y))
     holdout_info = {"by": by, "fraction": fraction, "groups": sorted(held_groups, key=_natural),
-                    "videos": held_videos, "events": held_events, "n": len(held),
+                    "videos": held_videos, "video_names": [Path(videos[v].path).name for v in held_videos],
+                    "events": held_events, "n": len(held),
+                    "samples": held.samples.tolist(), "labels": [class_names[k] for k in held.y],
                     "n_none": int(sum(1 for it in all_items[n_train_items:] if it.event_id is None))}
     parent_hash = file_sha256(ckpt)
     summary = lambda m: {k: m[k] for k in ("uf1", "uar", "accuracy", "n", "per_class", "confusion")}  # noqa: E731
@@ -667,6 +669,7 @@ def finetune(project_path: str | Path, checkpoint_path: str | Path, out_path: st
             "mix": {"spec": mix_with, "n": n_mix} if mix_with else None,
             "epochs": settings.epochs,
             "lr": settings.lr,
+            "freeze_norm": bool(freeze_norm),
             "history": history,
         },
     })

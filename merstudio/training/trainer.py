@@ -34,7 +34,7 @@ class TrainingCancelled(MerstudioError):
 class TrainSettings:
     epochs: int = 60
     batch_size: int = 32
-    lr: float = 2e-3
+    lr: float = 1e-3
     weight_decay: float = 5e-2
     schedule: str = "cosine"          # "cosine" (with warm-up) or "step"
     warmup_epochs: int = 3

@@ -7,7 +7,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
-from conftest import N_FRAMES, ann_bob_events, frame_rows
+from agreement_data import N_FRAMES, ann_bob_events, frame_rows
 
 from merstudio.agreement import agreement_from_events, agreement_report
 from merstudio.agreement.stats import icc, krippendorff_alpha

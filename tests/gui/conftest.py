@@ -3,18 +3,13 @@
 from __future__ import annotations
 
 import os
-import threading
-from dataclasses import dataclass
+from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-import cv2  # noqa: E402  (import before Qt: it sets QT_QPA_PLATFORM_PLUGIN_PATH, which make_app clears)
-import numpy as np  # noqa: E402
+import cv2  # noqa: E402, F401  (imported before Qt, as in the app: it sets QT_QPA_PLATFORM_PLUGIN_PATH)
 import pytest  # noqa: E402
-
-N_FRAMES, W, H, FPS = 90, 160, 120, 30.0
-SPOTS = ((20, 24, 28), (55, 58, 62))
-AUS = (1, 2, 4, 6, 12)
+from gui_fixtures import FakeAnalysis, write_video  # noqa: E402
 
 
 @pytest.fixture(scope="session")
@@ -28,88 +23,18 @@ def qapp():
     return make_app(["merstudio-tests"])
 
 
-def frame_value(i: int) -> int:
-    return (i * 2) % 250
-
-
-def write_video(path, n: int = N_FRAMES):
-    """An MJPG clip whose frame i is flat grey frame_value(i) with a dark square: frame identity is checkable."""
-    wr = cv2.VideoWriter(str(path), cv2.VideoWriter_fourcc(*"MJPG"), FPS, (W, H))
-    for i in range(n):
-        img = np.full((H, W, 3), frame_value(i), np.uint8)
-        img[40:80, 60:100] = 20
-        wr.write(img)
-    wr.release()
-    return path
-
-
 @pytest.fixture(scope="session")
-def video_path(tmp_path_factory):
+def _master_video(tmp_path_factory):
     return write_video(tmp_path_factory.mktemp("video") / "clip.avi")
 
 
-@dataclass
-class Spot:
-    face_id: int
-    onset: int
-    apex: int
-    offset: int
-    score: float
+@pytest.fixture
+def video_path(_master_video, tmp_path):
+    """A fresh copy per test: the project made beside it must not carry over between tests."""
+    import shutil
 
-
-class FakeAnalysis:
-    """Streams pipeline-shaped rows (base columns, landmarks, AUxx_r/_c, p_<class>) with AU bumps at SPOTS.
-    ``gate``: when set on the class, rows stop after frame 10 until the event is set (deterministic cancel tests).
-    ``fail_at``: raise InputError at that frame."""
-
-    gate: threading.Event | None = None
-    fail_at: int | None = None
-
-    def __init__(self, source, settings):
-        self.source = source
-        self.settings = settings
-        self.device = "cpu"
-        self.cancelled = False
-        self.frames_done = 0
-
-    def rows(self, progress=None, cancel=None):
-        from merstudio.errors import InputError
-
-        n = self.source.frame_count
-        for i, _rgb in self.source.iter_frames():
-            if cancel is not None and cancel():
-                self.cancelled = True
-                return
-            if self.fail_at is not None and i == self.fail_at:
-                raise InputError(f"{self.source.path}: frame {i} cannot be decoded")
-            if i == 11 and self.gate is not None:
-                self.gate.wait()
-                if cancel is not None and cancel():
-                    self.cancelled = True
-                    return
-            if i < 2:  # no face in the first two frames
-                row = {"frame": i, "face_id": -1, "timestamp": i / FPS, "confidence": 0.0, "success": 0}
-                row.update({f"AU{a:02d}_r": 0.0 for a in AUS})
-                row.update({f"AU{a:02d}_c": 0 for a in AUS})
-            else:
-                row = {"frame": i, "face_id": 0, "timestamp": i / FPS, "confidence": 0.95, "success": 1}
-                bump = sum(np.exp(-0.5 * ((i - apex) / 2.0) ** 2) for _, apex, _ in SPOTS)
-                for a in AUS:
-                    row[f"AU{a:02d}_r"] = round(float(0.2 + (3.5 if a == 12 else 0.5) * bump), 3)
-                for a in AUS:
-                    row[f"AU{a:02d}_c"] = int(row[f"AU{a:02d}_r"] >= 1.0)
-                row["p_negative"] = round(float(0.2 + 0.1 * bump), 3)
-                row["p_positive"] = round(float(0.3 + 0.6 * bump), 3)
-                ang = np.linspace(0, 2 * np.pi, 468, endpoint=False)
-                row.update({f"x_{k}": float(80 + 25 * np.cos(ang[k])) for k in range(468)})
-                row.update({f"y_{k}": float(60 + 30 * np.sin(ang[k])) for k in range(468)})
-            self.frames_done = i + 1
-            yield row
-            if progress is not None:
-                progress(i + 1, n)
-
-    def spots(self):
-        return [Spot(0, on, ap, off, 0.8) for on, ap, off in SPOTS]
+    (tmp_path / "media").mkdir()
+    return Path(shutil.copy(_master_video, tmp_path / "media" / "clip.avi"))
 
 
 @pytest.fixture

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QPoint, QPointF, Qt
-from PySide6.QtGui import QMouseEvent
+from PySide6.QtCore import QPoint, QPointF, Qt
+from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
 
 
@@ -13,28 +13,23 @@ def plot_to_widget(timeline, plot, x: float, y: float) -> QPoint:
     return timeline.mapFromScene(scene)
 
 
-def _send(widget, kind, pos: QPoint, button, buttons) -> None:
-    gpos = widget.mapToGlobal(pos)
-    ev = QMouseEvent(kind, QPointF(pos), QPointF(gpos), button, buttons, Qt.KeyboardModifier.NoModifier)
-    QApplication.sendEvent(widget, ev)
-
-
 def drag(widget, p0: QPoint, p1: QPoint, steps: int = 8) -> None:
-    """Press at p0, move in steps with the left button held (QTest.mouseMove cannot hold a button), release."""
+    """Press at p0, move in steps with the left button held (Qt 6's QTest tracks the held button), release."""
     left = Qt.MouseButton.LeftButton
-    _send(widget, QEvent.Type.MouseMove, p0, Qt.MouseButton.NoButton, Qt.MouseButton.NoButton)
-    _send(widget, QEvent.Type.MouseButtonPress, p0, left, left)
+    QTest.mouseMove(widget, p0)
+    QTest.qWait(15)
+    QTest.mousePress(widget, left, Qt.KeyboardModifier.NoModifier, p0)
     for k in range(1, steps + 1):
         p = QPoint(p0.x() + (p1.x() - p0.x()) * k // steps, p0.y() + (p1.y() - p0.y()) * k // steps)
-        _send(widget, QEvent.Type.MouseMove, p, Qt.MouseButton.NoButton, left)
-        QApplication.processEvents()
-    _send(widget, QEvent.Type.MouseButtonRelease, p1, left, Qt.MouseButton.NoButton)
+        QTest.qWait(15)  # pyqtgraph drops moves closer than 10 ms apart (mouseRateLimit)
+        QTest.mouseMove(widget, p)
+    QTest.qWait(15)
+    QTest.mouseRelease(widget, left, Qt.KeyboardModifier.NoModifier, p1)
     QApplication.processEvents()
 
 
 def click(widget, p: QPoint) -> None:
-    left = Qt.MouseButton.LeftButton
-    _send(widget, QEvent.Type.MouseMove, p, Qt.MouseButton.NoButton, Qt.MouseButton.NoButton)
-    _send(widget, QEvent.Type.MouseButtonPress, p, left, left)
-    _send(widget, QEvent.Type.MouseButtonRelease, p, left, Qt.MouseButton.NoButton)
+    QTest.mouseMove(widget, p)
+    QTest.qWait(15)
+    QTest.mouseClick(widget, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, p)
     QApplication.processEvents()

@@ -2,7 +2,7 @@ import threading
 
 import numpy as np
 import pytest
-from conftest import N_FRAMES, SPOTS, FakeAnalysis
+from gui_fixtures import N_FRAMES, SPOTS, FakeAnalysis
 
 from merstudio.gui import commands as C
 
@@ -54,6 +54,7 @@ def test_analysis_runs_to_end_in_worker(qtbot, window, video_path):
 
 def test_curves_grow_live_and_cancel(qtbot, window, video_path, fake_analysis):
     fake_analysis.gate = threading.Event()
+    window.analysis_batch_seconds = 0.0  # store and send every row at once: frames 0..10 arrive before the gate
     window.ctx.execute(C.OpenVideo, path=str(video_path))
     window.ctx.execute(C.RunAnalysis, settings={})
     worker = window.worker

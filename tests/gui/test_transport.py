@@ -2,7 +2,7 @@ import threading
 
 import numpy as np
 import pytest
-from conftest import N_FRAMES, frame_value
+from gui_fixtures import N_FRAMES, frame_value
 from PySide6.QtCore import Qt
 
 from merstudio.gui import commands as C

@@ -165,3 +165,11 @@ def test_transfer_weights() -> None:
     names = transfer_weights(src, dst)
     assert "backbone.stem.0.weight" in names and "classifier.weight" not in names
     torch.testing.assert_close(dst.state_dict()["backbone.stem.0.weight"], src.state_dict()["backbone.stem.0.weight"])
+
+
+@pytest.mark.skipif(torch.cuda.is_available(), reason="checks the message on machines without CUDA")
+def test_cuda_requested_without_cuda(saved: tuple[Path, MENet, ModelConfig]) -> None:
+    from merstudio.errors import InputError
+
+    with pytest.raises(InputError, match="CUDA is not available"):
+        load_checkpoint(saved[0], map_location="cuda")

@@ -33,6 +33,16 @@ def _shifted(img: np.ndarray, dx: float, dy: float = 0.0) -> np.ndarray:
     return cv2.warpAffine(img, m, img.shape[::-1], flags=cv2.INTER_CUBIC, borderMode=cv2.BORDER_REFLECT)
 
 
+def _zooming(n: int, rate: float, seed: int = 0) -> list[np.ndarray]:
+    """The texture scaled about its centre by (1 + rate) ** k: a deformation with strain, unlike a shift."""
+    base = _texture(seed)
+    out = []
+    for k in range(n):
+        m = cv2.getRotationMatrix2D((63.5, 63.5), 0.0, (1 + rate) ** k)
+        out.append(cv2.warpAffine(base, m, (128, 128), flags=cv2.INTER_CUBIC, borderMode=cv2.BORDER_REFLECT))
+    return out
+
+
 def _sequence(n: int, step: float, seed: int = 0) -> list[np.ndarray]:
     base = _texture(seed)
     return [_shifted(base, step * k) for k in range(n)]
@@ -138,26 +148,29 @@ def test_predictions_equal_direct_model_on_training_inputs() -> None:
 
 def test_motion_gate_and_none_class() -> None:
     net = _model(class_names=["negative", "positive", "none"])
-    fp = FramePredictor(net, {}, device="cpu", batch_size=2, fps=30, motion_threshold=0.3)
+    fp = FramePredictor(net, {}, device="cpu", batch_size=2, fps=30, motion_threshold=0.04)
     still = [_texture(4)] * 8
-    moving = _sequence(8, 0.8, seed=5)
+    shifting = _sequence(8, 0.8, seed=6)  # rigid motion (like alignment jitter): no strain
+    zooming = _zooming(8, 0.015, seed=5)  # deformation: strain ~ 1.4 * 0.015 per frame of span
     preds = []
     for k in range(8):
         preds += fp.push(1, k, still[k])
-        preds += fp.push(2, k, moving[k])
+        preds += fp.push(2, k, zooming[k])
+        preds += fp.push(3, k, shifting[k])
     preds += fp.flush()
     by = {(p.track_id, p.frame_index): p for p in preds}
-    assert len(by) == 16
+    assert len(by) == 24
     for k in range(8):
-        p = by[(1, k)]
-        assert p.gated and p.motion < 0.3
-        assert p.probs.tolist() == [0.0, 0.0, 1.0] and not p.au_probs.any()
-    for k in range(2, 8):  # moving by 0.8 px a frame: above the gate once there is an onset behind it
+        for tid in (1, 3):
+            p = by[(tid, k)]
+            assert p.gated and p.motion < 0.04, (tid, k, p.motion)
+            assert p.probs.tolist() == [0.0, 0.0, 1.0] and not p.au_probs.any()
+    for k in range(3, 8):  # once the onset proxy is 3+ frames back, the zoom deforms enough
         p = by[(2, k)]
-        assert not p.gated and p.motion > 0.3
+        assert not p.gated and p.motion > 0.04, (k, p.motion)
         assert p.probs.sum() == pytest.approx(1.0, abs=1e-5)
     # without a "none" class a gated frame claims no class at all
-    fp2 = FramePredictor(_model(), {}, device="cpu", batch_size=2, motion_threshold=0.3)
+    fp2 = FramePredictor(_model(), {}, device="cpu", batch_size=2, motion_threshold=0.04)
     fp2.push(0, 0, still[0])
     (p,) = fp2.push(0, 1, still[1]) or fp2.flush()
     assert p.gated and not p.probs.any()
@@ -191,4 +204,9 @@ def test_lost_tracks_are_forgotten() -> None:
         fp.push(2, k, faces[k % 2])
     assert 1 not in fp._tracks and 2 in fp._tracks
     fp.push(1, fp.stale_after + 5, faces[1])  # the id comes back: a fresh history, no error
+    assert [i for i, _ in fp._tracks[1].frames] == [fp.stale_after + 5]
+    fp.push(2, 3 * fp.stale_after, faces[0])  # long gap in the same track: its old frames are dropped
+    assert [i for i, _ in fp._tracks[2].frames] == [3 * fp.stale_after]
     fp.flush()
+    with pytest.raises(InputError):
+        FramePredictor(_model(), {}, device="tpu0")

@@ -1,5 +1,6 @@
 import numpy as np
 import pytest
+from project_rows import rows
 
 from merstudio.project import Event, Project
 

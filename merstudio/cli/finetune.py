@@ -1,0 +1,116 @@
+"""`merstudio finetune`: fine-tune a checkpoint on a project's accepted events, report before/after on held-out
+videos (or subjects), write a new versioned checkpoint that records its parent, events and coders."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import Any
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser(
+        "finetune",
+        help="fine-tune a model on a project's accepted and corrected events",
+        description="Trains a copy of CHECKPOINT on the project's accepted events (manual, imported and accepted "
+                    "model proposals) whose emotion is one of the model's classes, plus 'none' windows away from "
+                    "any event when the model has a 'none' class. Whole videos (or subjects) are held out and never "
+                    "trained on; UF1/UAR on them are reported for the parent (before) and the new model (after). "
+                    "The new checkpoint records its parent (path + SHA-256), the events and coders used, the "
+                    "held-out split and both sets of metrics.",
+    )
+    p.add_argument("--project", required=True, type=Path, metavar="P", help="the project file (.merproj)")
+    p.add_argument("--checkpoint", required=True, type=Path, metavar="C", help="the checkpoint to start from")
+    p.add_argument("-o", "--out", type=Path, default=None, metavar="OUT.pt",
+                   help="where to write the new checkpoint (default: <checkpoint>-ftN.pt beside the project, "
+                        "N the next free version)")
+    p.add_argument("--epochs", type=int, default=15, help="training epochs (default 15)")
+    p.add_argument("--lr", type=float, default=1e-3, help="learning rate (default 1e-3)")
+    p.add_argument("--batch-size", type=int, default=8, help="batch size (default 8)")
+    p.add_argument("--holdout", default="video", metavar="BY",
+                   help="what is held out: video (default), subject (the project's per-video subject, else the "
+                        "file name), video:FRACTION / subject:FRACTION, or a fraction of the videos "
+                        "(default fraction 0.25; always whole videos or subjects)")
+    p.add_argument("--classes", default=None, metavar="MAP",
+                   help="class map from the coders' emotions to the model's classes (a preset such as megc2019, or "
+                        "a JSON file); default: emotions named like a class")
+    p.add_argument("--mix", default=None, metavar="DATA",
+                   help="also train on this dataset (KIND:ROOT or a sample table, as for `merstudio train`)")
+    p.add_argument("--mix-classes", default=None, metavar="MAP",
+                   help="class map for --mix (default: the model's class names)")
+    p.add_argument("--min-per-class", type=int, default=3,
+                   help="refuse when a class has fewer training events than this (default 3)")
+    p.add_argument("--freeze-norm", action="store_true", help="keep the parent's batch-norm statistics")
+    p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--device", default="auto", help="cpu, cuda, cuda:N or auto (default)")
+    p.add_argument("--cache", type=Path, default=None, metavar="DIR",
+                   help="preprocessing cache folder (default: $MERSTUDIO_CACHE or ~/.cache/merstudio)")
+    p.add_argument("--no-progress", action="store_true", help="no progress bars")
+    p.set_defaults(func=run)
+
+
+class _Bars:
+    """One tqdm bar per stage: building inputs, then epochs (with the loss)."""
+
+    NAMES = {"inputs": "inputs", "training": "epochs"}
+
+    def __init__(self, enabled: bool) -> None:
+        self.enabled = enabled
+        self.bar: Any = None
+        self.stage = ""
+
+    def on_stage(self, name: str) -> None:
+        self.close()
+        self.stage = name
+
+    def progress(self, done: int, total: int) -> None:
+        if not self.enabled or self.stage not in self.NAMES:
+            return
+        if self.bar is None:
+            from tqdm import tqdm
+
+            self.bar = tqdm(total=total, desc=self.NAMES[self.stage], unit="epoch" if self.stage == "training"
+                            else "event", file=sys.stderr, leave=False)
+        self.bar.update(done - self.bar.n)
+
+    def loss(self, epoch: int, epochs: int, loss: float) -> None:
+        if self.bar is not None:
+            self.bar.set_postfix(loss=f"{loss:.3f}")
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.close()
+            self.bar = None
+
+
+def run(args: argparse.Namespace) -> int:
+    from merstudio.training.finetune import finetune
+
+    bars = _Bars(enabled=not args.no_progress)
+    try:
+        res = finetune(args.project, args.checkpoint, args.out, holdout=args.holdout, mix_with=args.mix,
+                       mix_classes=args.mix_classes, class_map=args.classes, epochs=args.epochs, lr=args.lr,
+                       batch_size=args.batch_size, seed=args.seed, device=args.device,
+                       freeze_norm=args.freeze_norm, min_per_class=args.min_per_class, cache_dir=args.cache,
+                       progress=bars.progress, loss_callback=bars.loss, stage=bars.on_stage, log=print)
+    finally:
+        bars.close()
+    if res.skipped:
+        print("not used (emotion not among the model's classes): "
+              + ", ".join(f"{k} {v}" for k, v in sorted(res.skipped.items())))
+    h = res.holdout
+    n_none = res.train_counts.get("none", 0)
+    print(f"trained on {len(res.train_events)} events by {', '.join(res.coders) or '-'}"
+          + (f" + {n_none} 'none' windows" if n_none else "")
+          + (f" + {res.n_mix} mixed samples" if res.n_mix else "")
+          + f" ({', '.join(f'{c} {n}' for c, n in res.train_counts.items())})")
+    held = ", ".join(h["groups"]) if h["by"] == "subject" else ", ".join(h["video_names"])
+    print(f"held out {h['by']} {held}: {len(res.holdout_events)} events"
+          + (f" + {h['n_none']} 'none' windows" if h["n_none"] else "")
+          + f" ({', '.join(f'{c} {n}' for c, n in res.holdout_counts.items())}), never trained on")
+    print()
+    print(res.table())
+    print()
+    print(f"saved {res.checkpoint}")
+    return 0

@@ -1,0 +1,151 @@
+"""GUI figures (never asserted in tests): video open time, seek latency through the frame loader, the longest
+event-loop gap while the analysis streams, and timeline pan rate on a 100k-frame, 12-AU buffer.
+
+    .venv/bin/python -m merstudio.gui.bench [VIDEO]     (offscreen unless a display is set)
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+
+def _app() -> Any:
+    if not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")):
+        os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    from merstudio.gui.app import make_app
+
+    return make_app()
+
+
+def bench_open_and_seek(video: Path, seeks: int = 60, seed: int = 0) -> dict[str, float]:
+    """Open time (FrameSource) and random-seek latency (request -> frame delivered) through the FrameLoader."""
+    app = _app()
+    from merstudio.gui.workers import FrameLoader
+    from merstudio.io import open_source
+
+    t0 = time.perf_counter()
+    src = open_source(video)
+    opened = time.perf_counter() - t0
+    loader = FrameLoader(src)
+    got: list[int] = []
+    loader.frameReady.connect(lambda i, _rgb: got.append(i))
+    loader.start()
+    rng = np.random.default_rng(seed)
+    lat = []
+    try:
+        for i in rng.integers(0, src.frame_count, seeks):
+            t = time.perf_counter()
+            loader.request(int(i))
+            while not got or got[-1] != int(i):
+                app.processEvents()
+            lat.append(time.perf_counter() - t)
+    finally:
+        loader.stop()
+    ms = np.array(lat) * 1000
+    return {"open_s": round(opened, 4), "seek_ms_p50": round(float(np.median(ms)), 1),
+            "seek_ms_p95": round(float(np.percentile(ms, 95)), 1), "seek_ms_max": round(float(ms.max()), 1)}
+
+
+def bench_event_loop_during_analysis(video: Path, tick_ms: int = 5) -> dict[str, float]:
+    """Run the real analysis in the worker with the window open; a timer records how late the event loop gets."""
+    app = _app()
+    from PySide6.QtCore import QSettings, QTimer
+
+    from merstudio.gui import commands as C
+    from merstudio.gui.main_window import MainWindow
+
+    with tempfile.TemporaryDirectory() as tmp:
+        win = MainWindow(qsettings=QSettings(str(Path(tmp) / "s.ini"), QSettings.Format.IniFormat))
+        win.resize(1400, 900)
+        win.show()
+        try:
+            win.ctx.execute(C.NewProject, path=str(Path(tmp) / "b"))
+            win.ctx.execute(C.OpenVideo, path=str(video))
+            stamps: list[float] = []
+            timer = QTimer()
+            timer.timeout.connect(lambda: stamps.append(time.perf_counter()))
+            timer.start(tick_ms)
+            t0 = time.perf_counter()
+            win.ctx.execute(C.RunAnalysis)
+            done: list[float] = []
+            first: list[float] = []  # start-up (imports, face model load) ends with the first streamed rows
+            win.worker.rows.connect(lambda _r: first.append(time.perf_counter()) if not first else None)
+            win.worker.finished_ok.connect(lambda _s: done.append(time.perf_counter()))
+            while win.worker is not None:
+                app.processEvents()
+                time.sleep(0.001)  # an idle loop, like exec(); the timer measures the gaps between its turns
+            took = time.perf_counter() - t0
+            timer.stop()
+            frames = win.frame_count
+        finally:
+            win.shutdown()
+    st = np.array(stamps)
+    gaps = np.diff(st) * 1000
+    end = done[0] if done else st[-1]
+    streaming = gaps[st[1:] < end]  # while rows stream in (the reload after the last row is counted apart)
+    after_first_row = gaps[(st[1:] > first[0]) & (st[1:] < end)] if first else streaming
+    return {"loop_gap_ms_max_streaming": round(float(streaming.max()), 1),
+            "loop_gap_ms_max_after_first_row": round(float(after_first_row.max()), 1),
+            "loop_gap_ms_max_at_finish": round(float(gaps[st[1:] >= end].max(initial=0.0)), 1),
+            "analysis_s": round(took, 2), "analysis_fps": round(frames / took, 1),
+            "loop_gap_ms_max": round(float(gaps.max()), 1), "loop_gap_ms_p99": round(float(np.percentile(gaps, 99)), 1)}
+
+
+def bench_timeline_pan(frames: int = 100_000, n_aus: int = 12, pans: int = 60) -> dict[str, float]:
+    """Pan a timeline showing n_aus curves over `frames` frames; each step renders the whole widget."""
+    _app()
+    from merstudio.gui.state import CurveBuffer
+    from merstudio.gui.timeline import Timeline
+
+    rng = np.random.default_rng(0)
+    buf = CurveBuffer(frames)
+    for k in range(n_aus):
+        buf._array(0, f"AU{k + 1:02d}_r")[:] = np.abs(np.cumsum(rng.normal(0, 0.05, frames))) % 5
+    buf.version += 1
+    tl = Timeline()
+    tl.resize(1400, 500)
+    tl.set_video(frames, 30.0)
+    tl.set_buffer(buf, 0)
+    tl.show()
+    width = 3000
+    tl.au_plot.setXRange(0, width, padding=0)
+    tl.grab()
+    t0 = time.perf_counter()
+    for i in range(pans):
+        x = (i * frames // pans) % (frames - width)
+        tl.au_plot.setXRange(x, x + width, padding=0)
+        tl.grab()  # full render of every track
+    took = time.perf_counter() - t0
+    tl.au_plot.setXRange(0, frames, padding=0)
+    t1 = time.perf_counter()
+    for _ in range(10):
+        tl.grab()
+    whole = (time.perf_counter() - t1) / 10
+    tl.close()
+    tl.deleteLater()
+    return {"pan_fps_3000_frame_window": round(pans / took, 1), "render_ms_whole_video": round(whole * 1000, 1)}
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = sys.argv[1:] if argv is None else argv
+    from merstudio.resources import demo_video
+
+    video = Path(args[0]) if args else demo_video()
+    out = {"video": str(video)}
+    out.update(bench_open_and_seek(video))
+    out.update(bench_timeline_pan())
+    out.update(bench_event_loop_during_analysis(video))
+    print(json.dumps(out, indent=2))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,314 @@
+"""The fine-tuning dialog: runs merstudio.training.finetune in a worker thread with progress, Cancel and a live loss
+plot, then shows the before/after metrics on the held-out videos and offers to re-run predictions with the new
+model (``rerunRequested(path)``; the main window acts on it)."""
+
+from __future__ import annotations
+
+import logging
+import math
+import threading
+import traceback
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pyqtgraph as pg
+from PySide6.QtCore import QThread, Signal
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QDoubleSpinBox,
+    QFileDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QProgressBar,
+    QPushButton,
+    QSpinBox,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from merstudio.errors import MerstudioError
+
+log = logging.getLogger(__name__)
+
+STAGE_TEXT = {"inputs": "Building inputs from the events' videos…", "before": "Scoring the current model…",
+              "training": "Training…", "after": "Scoring the new model…", "saving": "Saving the checkpoint…"}
+
+
+def _default_finetune(*args: Any, **kwargs: Any) -> Any:
+    from merstudio.training.finetune import finetune
+
+    return finetune(*args, **kwargs)
+
+
+class FinetuneThread(QThread):
+    """Runs one fine-tuning. Signals arrive in the GUI thread (queued); cancel() is thread-safe."""
+
+    progress = Signal(int, int)
+    stage = Signal(str)
+    loss = Signal(int, int, float)  # epoch, epochs, loss
+    succeeded = Signal(object)  # FinetuneResult
+    failed = Signal(str)
+    cancelled = Signal()
+
+    def __init__(self, fn: Callable[..., Any], args: tuple, kwargs: dict[str, Any], parent: Any = None) -> None:
+        super().__init__(parent)
+        self._fn, self._args, self._kwargs = fn, args, kwargs
+        self._cancel = threading.Event()
+        self.outcome = ""  # "ok" | "cancelled" | "failed"
+
+    def cancel(self) -> None:
+        self._cancel.set()
+
+    def run(self) -> None:
+        from merstudio.training.trainer import TrainingCancelled
+
+        try:
+            res = self._fn(*self._args, progress=self.progress.emit, cancel=self._cancel,
+                           loss_callback=lambda e, n, v: self.loss.emit(int(e), int(n), float(v)),
+                           stage=self.stage.emit, **self._kwargs)
+        except TrainingCancelled:
+            self.outcome = "cancelled"
+            self.cancelled.emit()
+        except MerstudioError as exc:
+            self.outcome = "failed"
+            self.failed.emit(str(exc))
+        except Exception as exc:  # a bug must reach the user as a message, not kill the thread silently
+            log.error("fine-tuning failed:\n%s", traceback.format_exc())
+            self.outcome = "failed"
+            self.failed.emit(f"fine-tuning failed ({type(exc).__name__}: {exc})")
+        else:
+            self.outcome = "ok"
+            self.succeeded.emit(res)
+
+
+class FinetuneDialog(QDialog):
+    """Fine-tune `checkpoint` on the project at `project_path`. `finetune_fn` (default
+    merstudio.training.finetune.finetune) and `extra` (more keyword arguments for it) exist for tests and callers
+    that want other settings (cache folder, device ...)."""
+
+    finetuned = Signal(str)  # path of the new checkpoint
+    rerunRequested = Signal(str)  # "re-run predictions with this checkpoint"
+
+    def __init__(self, project_path: str | Path, checkpoint: str | Path | None = None, parent: QWidget | None = None,
+                 finetune_fn: Callable[..., Any] | None = None, extra: dict[str, Any] | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Fine-tune the model on this project")
+        self.project_path = Path(project_path)
+        self._fn = finetune_fn or _default_finetune
+        self._extra = dict(extra or {})
+        self.thread: FinetuneThread | None = None
+        self.result: Any = None
+        self.error = ""
+        self._losses: list[float] = []
+
+        form = QFormLayout()
+        form.addRow("Project", QLabel(str(self.project_path), self))
+        self.checkpoint = QLineEdit(str(checkpoint or ""), self)
+        browse = QPushButton("Browse…", self)
+        browse.clicked.connect(self._browse)
+        row = QHBoxLayout()
+        row.addWidget(self.checkpoint, 1)
+        row.addWidget(browse)
+        form.addRow("Start from checkpoint", row)
+        self.out = QLineEdit(self)
+        self.out.setPlaceholderText("automatic: <checkpoint>-ftN.pt beside the project")
+        form.addRow("New checkpoint", self.out)
+        self.epochs = QSpinBox(self)
+        self.epochs.setRange(1, 1000)
+        self.epochs.setValue(15)
+        form.addRow("Epochs", self.epochs)
+        self.lr = QDoubleSpinBox(self)
+        self.lr.setDecimals(5)
+        self.lr.setRange(1e-5, 1.0)
+        self.lr.setSingleStep(1e-4)
+        self.lr.setValue(1e-3)
+        form.addRow("Learning rate", self.lr)
+        self.holdout = QComboBox(self)
+        self.holdout.addItems(["video", "subject"])
+        self.fraction = QDoubleSpinBox(self)
+        self.fraction.setRange(0.05, 0.9)
+        self.fraction.setSingleStep(0.05)
+        self.fraction.setValue(0.25)
+        hold = QHBoxLayout()
+        hold.addWidget(self.holdout)
+        hold.addWidget(QLabel("fraction", self))
+        hold.addWidget(self.fraction)
+        form.addRow("Hold out by", hold)
+        self.mix = QLineEdit(self)
+        self.mix.setPlaceholderText("optional: also train on a dataset (KIND:ROOT or a sample table)")
+        form.addRow("Mix with", self.mix)
+
+        self.stage_label = QLabel("Ready.", self)
+        self.bar = QProgressBar(self)
+        self.bar.setRange(0, 1)
+        self.bar.setValue(0)
+        self.plot = pg.PlotWidget(self)
+        self.plot.setMinimumHeight(160)
+        self.plot.setLabel("bottom", "epoch")
+        self.plot.setLabel("left", "training loss")
+        self.plot.showGrid(x=True, y=True, alpha=0.3)
+        self.curve = self.plot.plot([], [], pen=pg.mkPen("#1f77b4", width=2), symbol="o", symbolSize=5)
+        self.table = QTableWidget(0, 3, self)
+        self.table.setHorizontalHeaderLabels(["held-out metric", "before", "after"])
+        self.table.verticalHeader().setVisible(False)
+        self.table.setMinimumHeight(120)
+        self.summary = QLabel("", self)
+        self.summary.setWordWrap(True)
+
+        self.start_button = QPushButton("Start", self)
+        self.cancel_button = QPushButton("Cancel", self)
+        self.cancel_button.setEnabled(False)
+        self.rerun_button = QPushButton("Re-run predictions with the new model", self)
+        self.rerun_button.setEnabled(False)
+        self.close_button = QPushButton("Close", self)
+        self.start_button.clicked.connect(self.start)
+        self.cancel_button.clicked.connect(self.cancel)
+        self.rerun_button.clicked.connect(self._rerun)
+        self.close_button.clicked.connect(self.reject)
+        buttons = QHBoxLayout()
+        for b in (self.start_button, self.cancel_button, self.rerun_button):
+            buttons.addWidget(b)
+        buttons.addStretch(1)
+        buttons.addWidget(self.close_button)
+
+        lay = QVBoxLayout(self)
+        lay.addLayout(form)
+        lay.addWidget(self.stage_label)
+        lay.addWidget(self.bar)
+        lay.addWidget(self.plot, 1)
+        lay.addWidget(self.table)
+        lay.addWidget(self.summary)
+        lay.addLayout(buttons)
+        self.resize(620, 720)
+
+    # ------------------------------------------------------------------ running
+    def is_running(self) -> bool:
+        return self.thread is not None and self.thread.isRunning()
+
+    def start(self) -> None:
+        if self.is_running():
+            return
+        ckpt = self.checkpoint.text().strip()
+        if not ckpt:
+            self._show_error("Choose the checkpoint to start from.")
+            return
+        self.result, self.error = None, ""
+        self._losses = []
+        self.curve.setData([], [])
+        self.table.setRowCount(0)
+        self.summary.setText("")
+        self.rerun_button.setEnabled(False)
+        kwargs = {"holdout": f"{self.holdout.currentText()}:{self.fraction.value():.2f}",
+                  "epochs": self.epochs.value(), "lr": self.lr.value(),
+                  "mix_with": self.mix.text().strip() or None, **self._extra}
+        out = self.out.text().strip() or None
+        self.thread = FinetuneThread(self._fn, (self.project_path, ckpt, out), kwargs, self)
+        self.thread.progress.connect(self._on_progress)
+        self.thread.stage.connect(self._on_stage)
+        self.thread.loss.connect(self._on_loss)
+        self.thread.succeeded.connect(self._on_done)
+        self.thread.failed.connect(self._on_failed)
+        self.thread.cancelled.connect(self._on_cancelled)
+        self.thread.finished.connect(self._on_thread_finished)
+        self._set_running(True)
+        self.stage_label.setText("Starting…")
+        self.thread.start()
+
+    def cancel(self) -> None:
+        if self.is_running():
+            assert self.thread is not None
+            self.thread.cancel()
+            self.stage_label.setText("Cancelling…")
+            self.cancel_button.setEnabled(False)
+
+    def shutdown(self) -> None:
+        """Cancel a running fine-tuning and wait for its thread (the window is closing)."""
+        if self.thread is not None:
+            self.thread.cancel()
+            self.thread.wait()
+
+    def reject(self) -> None:
+        self.shutdown()
+        super().reject()
+
+    def closeEvent(self, event: Any) -> None:  # noqa: N802 - Qt's name
+        self.shutdown()
+        super().closeEvent(event)
+
+    # ------------------------------------------------------------------ slots
+    def _set_running(self, running: bool) -> None:
+        self.start_button.setEnabled(not running)
+        self.cancel_button.setEnabled(running)
+        for w in (self.checkpoint, self.out, self.epochs, self.lr, self.holdout, self.fraction, self.mix):
+            w.setEnabled(not running)
+
+    def _on_progress(self, done: int, total: int) -> None:
+        self.bar.setRange(0, max(1, total))
+        self.bar.setValue(done)
+
+    def _on_stage(self, name: str) -> None:
+        self.stage_label.setText(STAGE_TEXT.get(name, name))
+        self.bar.setValue(0)
+
+    def _on_loss(self, epoch: int, epochs: int, loss: float) -> None:
+        self._losses.append(loss)
+        self.curve.setData(list(range(1, len(self._losses) + 1)), self._losses)
+        self.stage_label.setText(f"Training: epoch {epoch}/{epochs}, loss {loss:.3f}")
+
+    def _on_done(self, res: Any) -> None:
+        self.result = res
+        self._fill_table(res)
+        h = res.holdout
+        held = ", ".join(map(str, h["groups"] if h["by"] == "subject" else h.get("video_names", h["groups"])))
+        self.summary.setText(
+            f"Trained on {len(res.train_events)} events by {', '.join(res.coders) or '—'}; held out {h['by']} "
+            f"{held} ({h['n']} samples, never trained on).\nSaved {res.checkpoint}")
+        self.stage_label.setText("Done.")
+        self.rerun_button.setEnabled(True)
+        self.finetuned.emit(str(res.checkpoint))
+
+    def _on_failed(self, message: str) -> None:
+        self._show_error(message)
+
+    def _on_cancelled(self) -> None:
+        self.stage_label.setText("Cancelled: no checkpoint was written.")
+
+    def _on_thread_finished(self) -> None:
+        self._set_running(False)
+
+    def _show_error(self, message: str) -> None:
+        self.error = message
+        self.stage_label.setText(f"Error: {message}")
+
+    def _fill_table(self, res: Any) -> None:
+        rows = [(name, res.before.get(key), res.after.get(key))
+                for key, name in (("uf1", "UF1"), ("uar", "UAR"), ("accuracy", "accuracy"))]
+        for c in res.class_names:
+            b = res.before.get("per_class", {}).get(c, {})
+            if b.get("support", 0):
+                a = res.after.get("per_class", {}).get(c, {})
+                rows.append((f"F1 {c} (n={b['support']})", b.get("f1"), a.get("f1")))
+        self.table.setRowCount(len(rows))
+        for r, (name, before, after) in enumerate(rows):
+            for col, text in enumerate((name, _fmt(before), _fmt(after))):
+                self.table.setItem(r, col, QTableWidgetItem(text))
+        self.table.resizeColumnsToContents()
+
+    def _rerun(self) -> None:
+        if self.result is not None:
+            self.rerunRequested.emit(str(self.result.checkpoint))
+
+    def _browse(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(self, "Checkpoint", self.checkpoint.text(), "Checkpoints (*.pt)")
+        if path:
+            self.checkpoint.setText(path)
+
+
+def _fmt(x: Any) -> str:
+    return "—" if x is None or (isinstance(x, float) and math.isnan(x)) else f"{x:.3f}"

@@ -1,0 +1,75 @@
+#!/usr/bin/env python
+"""Regenerate docs/screenshots/*.png: the app on the bundled demo, analysed, with coded events (offscreen Qt).
+
+    .venv/bin/python scripts/screenshot.py [--out docs/screenshots]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import tempfile
+from pathlib import Path
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--out", type=Path, default=Path(__file__).resolve().parent.parent / "docs" / "screenshots")
+    ap.add_argument("--video", type=Path, default=None, help="video to show (default: the bundled demo)")
+    args = ap.parse_args(argv)
+
+    from merstudio.gui.app import make_app
+
+    app = make_app()
+    from PySide6.QtCore import QSettings
+
+    from merstudio.gui import commands as C
+    from merstudio.gui.main_window import MainWindow
+    from merstudio.resources import demo_video
+
+    video = args.video or demo_video()
+    with tempfile.TemporaryDirectory() as tmp:
+        settings = QSettings(str(Path(tmp) / "settings.ini"), QSettings.Format.IniFormat)
+        settings.setValue("coder", "demo-coder")
+        win = MainWindow(qsettings=settings)
+        win.resize(1600, 1000)
+        win.show()
+        try:
+            if not (win.ctx.execute(C.NewProject, path=str(Path(tmp) / "demo"))
+                    and win.ctx.execute(C.OpenVideo, path=str(video))
+                    and win.ctx.execute(C.RunAnalysis)):
+                print("screenshot: " + "; ".join(win.errors), file=sys.stderr)
+                return 1
+            while win.worker is not None:
+                app.processEvents()
+            if win.errors:
+                print("screenshot: " + "; ".join(win.errors), file=sys.stderr)
+                return 1
+            props = [e for e in win.events if e.status == "proposal"]
+            if props:  # review the first proposal: accept it as a coder would
+                win.ctx.execute(C.SetProposalStatus, event_id=props[0].id, status="accepted", advance=False)
+                win.ctx.execute(C.EditEvent, event_id=props[0].id, changes={"emotion": "positive", "aus": "6+12"})
+                win.select_event(props[0].id, seek=True)
+                win.seek(props[0].apex)
+            if len(props) > 1:
+                win.ctx.execute(C.SetProposalStatus, event_id=props[1].id, status="rejected", advance=False)
+            for _ in range(50):
+                app.processEvents()
+            while win.loader is not None and win.video_view.frame_index != win.current_frame:
+                app.processEvents()
+            win.timeline.refresh()
+            app.processEvents()
+            args.out.mkdir(parents=True, exist_ok=True)
+            path = args.out / "main-window.png"
+            win.grab().save(str(path))
+            print(f"wrote {path}")
+        finally:
+            win.shutdown()
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

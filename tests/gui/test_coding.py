@@ -1,0 +1,147 @@
+import pytest
+from gui_fixtures import SPOTS
+from helpers import click, drag, plot_to_widget
+from PySide6.QtCore import Qt
+
+from merstudio.gui import commands as C
+from merstudio.gui.dialogs import EventDialog
+from merstudio.project import Event
+
+pytestmark = pytest.mark.gui
+
+
+@pytest.fixture
+def analysed(qtbot, window, video_path):
+    window.ctx.execute(C.OpenVideo, path=str(video_path))
+    window.ctx.execute(C.RunAnalysis, settings={"landmarks": True})
+    qtbot.waitUntil(lambda: window.worker is None, timeout=20000)
+    return window
+
+
+def manual(win):
+    return [e for e in win.events if e.source == "manual"]
+
+
+def test_keys_create_event_undo_redo(qtbot, analysed):
+    win = analysed
+    win.seek(40)
+    qtbot.keyClick(win, Qt.Key.Key_I)
+    win.seek(43)
+    qtbot.keyClick(win, Qt.Key.Key_A)
+    win.seek(47)
+    qtbot.keyClick(win, Qt.Key.Key_O)  # offset completes the event
+    (ev,) = manual(win)
+    assert (ev.onset, ev.apex, ev.offset, ev.coder, ev.status) == (40, 43, 47, "tester", "accepted")
+    assert win.selected_event_id == ev.id and ev.id in win.timeline.regions
+    assert win.table.selected_event().id == ev.id
+    # without an apex mark, the apex is the activity peak inside the interval
+    win.seek(50)
+    qtbot.keyClick(win, Qt.Key.Key_I)
+    win.seek(60)
+    qtbot.keyClick(win, Qt.Key.Key_O)
+    second = manual(win)[1]
+    assert second.apex == SPOTS[1][1]
+    assert win.undo_stack.count() == 2
+    qtbot.keyClick(win, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert len(manual(win)) == 1 and win.project.event(second.id) is None
+    qtbot.keyClick(win, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
+    assert [e.id for e in manual(win)] == [ev.id, second.id]  # redo restores the same event, same id
+    assert win.undo_view.model().rowCount() == 3  # "<opened>" + two commands
+    # edit through the command (the dialog's do path), then delete with the key, and undo both
+    win.ctx.execute(C.EditEvent, event_id=ev.id, changes={"emotion": "positive", "aus": "l12+6", "note": "smile"})
+    assert win.project.event(ev.id).aus == "L12+6"
+    win.select_event(ev.id)
+    qtbot.keyClick(win, Qt.Key.Key_Delete)
+    assert win.project.event(ev.id) is None
+    win.undo_stack.undo()
+    win.undo_stack.undo()
+    restored = win.project.event(ev.id)
+    assert restored is not None and restored.aus == "" and restored.emotion == ""
+    hist = [h["action"] for h in win.project.event_history(ev.id)]
+    assert hist == ["create", "update", "delete", "create", "update"]
+
+
+def test_mouse_drag_edge_and_selection(qtbot, analysed):
+    win = analysed
+    ev = Event(win.video.id, 40, 44, 50, coder="tester", emotion="negative")
+    win.push_add(ev)
+    (ev,) = manual(win)
+    tl = win.timeline
+    plot = tl.events_plot
+    plot.setXRange(0, 90, padding=0)
+    qtbot.wait(50)
+    # drag the onset edge from frame 40 to frame 36
+    p0 = plot_to_widget(tl, plot, 40, 0.5)
+    p1 = plot_to_widget(tl, plot, 36, 0.5)
+    drag(tl.viewport(), p0, p1)
+    qtbot.waitUntil(lambda: win.project.event(ev.id).onset != 40)
+    moved = win.project.event(ev.id)
+    assert moved.onset in (35, 36, 37) and moved.offset == 50 and moved.apex == 44
+    qtbot.keyClick(win, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert win.project.event(ev.id).onset == 40
+    # drag on empty events track: a selection; C makes an event of it
+    drag(tl.viewport(), plot_to_widget(tl, plot, 70, 0.5), plot_to_widget(tl, plot, 80, 0.5))
+    assert tl.selection is not None and abs(tl.selection[0] - 70) <= 1 and abs(tl.selection[1] - 80) <= 1
+    qtbot.keyClick(win, Qt.Key.Key_C)
+    new = [e for e in manual(win) if e.id != ev.id]
+    assert len(new) == 1 and abs(new[0].onset - 70) <= 1 and tl.selection is None
+    # clicking the event selects it (and its table row); clicking a row seeks to the onset
+    click(tl.viewport(), plot_to_widget(tl, plot, 45, 0.5))
+    assert win.selected_event_id == ev.id and win.table.selected_event().id == ev.id
+    row = win.table.model_.row_of(new[0].id)
+    win.table.clicked.emit(win.table.model_.index(row, 0))
+    assert win.current_frame == new[0].onset and win.selected_event_id == new[0].id
+    # clicking the AU track seeks
+    click(tl.viewport(), plot_to_widget(tl, tl.au_plot, 25, 2.5))
+    assert abs(win.current_frame - 25) <= 1
+
+
+def test_proposals_accept_reject_next(qtbot, analysed):
+    win = analysed
+    win.seek(0)
+    qtbot.keyClick(win, Qt.Key.Key_N)
+    first = win.project.event(win.selected_event_id)
+    assert (first.onset, first.status) == (SPOTS[0][0], "proposal") and win.current_frame == SPOTS[0][0]
+    qtbot.keyClick(win, Qt.Key.Key_Y)  # accept, and step to the next proposal
+    acc = win.project.event(first.id)
+    assert acc.status == "accepted" and acc.coder == "tester" and acc.source == "model"
+    second = win.project.event(win.selected_event_id)
+    assert second.onset == SPOTS[1][0]
+    qtbot.keyClick(win, Qt.Key.Key_X)
+    assert win.project.event(second.id).status == "rejected"
+    qtbot.keyClick(win, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert win.project.event(second.id).status == "proposal"
+    assert "Reject" in win.undo_stack.text(win.undo_stack.count() - 1)
+
+
+def test_coder_asked_once_and_remembered(qtbot, window, video_path, qsettings, monkeypatch):
+    from PySide6.QtWidgets import QInputDialog
+
+    qsettings.remove("coder")
+    window.coder = ""
+    asked = []
+    monkeypatch.setattr(QInputDialog, "getText", lambda *a, **k: (asked.append(1), ("maria", True))[1])
+    window.ctx.execute(C.OpenVideo, path=str(video_path))
+    window.ctx.execute(C.NewEvent, onset=5, offset=9)
+    window.ctx.execute(C.NewEvent, onset=15, offset=19)
+    assert asked == [1]
+    assert [e.coder for e in window.events] == ["maria", "maria"]
+    assert qsettings.value("coder") == "maria" and window.project.coders() == ["maria"]
+
+
+def test_event_dialog_validates_au_string(qtbot):
+    dlg = EventDialog(Event(1, 10, 12, 20, aus="4+7"), frame_count=100)
+    qtbot.addWidget(dlg)
+    ok = dlg.buttons.button(dlg.buttons.StandardButton.Ok)
+    assert ok.isEnabled()
+    dlg.aus.setText("4+X7")
+    assert not ok.isEnabled() and "bad AU term" in dlg.problem.text()
+    dlg.aus.setText("1+2+r12")
+    assert ok.isEnabled()
+    dlg.apex.setValue(25)
+    assert not ok.isEnabled() and "onset <= apex" in dlg.problem.text()
+    dlg.apex.setValue(15)
+    dlg.emotion.setCurrentText("surprise")
+    dlg.confidence.setValue(0.7)
+    ev = dlg.result_event()
+    assert (ev.aus, ev.apex, ev.emotion, ev.confidence) == ("1+2+R12", 15, "surprise", 0.7)

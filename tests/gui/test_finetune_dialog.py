@@ -1,0 +1,109 @@
+"""The fine-tuning dialog: runs the real fine-tuning in a worker thread, draws the loss, shows before/after, offers
+to re-run predictions with the new checkpoint; Cancel stops it with nothing written; errors are shown."""
+
+from __future__ import annotations
+
+import shutil
+import threading
+
+import pytest
+from support.finetune_project import build_project
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory):
+    return build_project(tmp_path_factory.mktemp("ftgui"))
+
+
+@pytest.fixture(scope="module")
+def cache(tmp_path_factory):
+    return tmp_path_factory.mktemp("ftguicache")
+
+
+@pytest.fixture
+def proj(built, tmp_path):
+    dst = tmp_path / "p"
+    shutil.copytree(built.path.parent, dst)
+    return dst / built.path.name, dst / built.checkpoint.name
+
+
+def _dialog(qtbot, path, ckpt, cache, **kw):
+    from merstudio.gui.finetune_dialog import FinetuneDialog
+
+    dlg = FinetuneDialog(path, ckpt, extra={"cache_dir": cache}, **kw)
+    qtbot.addWidget(dlg)
+    dlg.epochs.setValue(2)
+    return dlg
+
+
+def test_runs_in_a_thread_and_offers_rerun(qtbot, qapp, proj, cache):
+    path, ckpt = proj
+    dlg = _dialog(qtbot, path, ckpt, cache)
+    dlg.show()
+    with qtbot.waitSignal(dlg.finetuned, timeout=120_000) as done:
+        qtbot.mouseClick(dlg.start_button, _left())
+        assert dlg.is_running() and not dlg.start_button.isEnabled() and dlg.cancel_button.isEnabled()
+    # the thread's `finished` arrives (queued) after `finetuned`: the buttons follow it
+    qtbot.waitUntil(lambda: not dlg.is_running() and dlg.start_button.isEnabled(), timeout=10_000)
+    new = path.parent / "tiny-ft1.pt"
+    assert done.args == [str(new)] and new.is_file()
+    xs, ys = dlg.curve.getData()
+    assert list(xs) == [1, 2] and list(ys) == [h["loss"] for h in dlg.result.history]
+    cells = {dlg.table.item(r, 0).text(): (dlg.table.item(r, 1).text(), dlg.table.item(r, 2).text())
+             for r in range(dlg.table.rowCount())}
+    assert cells["UF1"] == (f"{dlg.result.before['uf1']:.3f}", f"{dlg.result.after['uf1']:.3f}")
+    assert "never trained on" in dlg.summary.text()
+    assert dlg.start_button.isEnabled() and not dlg.cancel_button.isEnabled()
+    with qtbot.waitSignal(dlg.rerunRequested, timeout=1000) as rerun:
+        qtbot.mouseClick(dlg.rerun_button, _left())
+    assert rerun.args == [str(new)]
+
+
+def test_cancel_stops_the_worker_and_writes_nothing(qtbot, qapp, proj, cache):
+    from merstudio.training.finetune import finetune
+
+    path, ckpt = proj
+    gate = threading.Event()
+
+    def held_at_first_epoch(*args, loss_callback, **kw):
+        def cb(epoch, epochs, loss):
+            loss_callback(epoch, epochs, loss)
+            if epoch == 1:
+                gate.wait(60)  # until the test has clicked Cancel
+
+        return finetune(*args, loss_callback=cb, **kw)
+
+    dlg = _dialog(qtbot, path, ckpt, cache, finetune_fn=held_at_first_epoch)
+    dlg.epochs.setValue(20)
+    try:
+        dlg.start()
+        qtbot.waitUntil(lambda: len(dlg._losses) == 1, timeout=120_000)
+        qtbot.mouseClick(dlg.cancel_button, _left())
+        assert dlg.stage_label.text().startswith("Cancelling")
+    finally:
+        gate.set()
+    qtbot.waitUntil(lambda: not dlg.is_running(), timeout=30_000)
+    qtbot.waitUntil(lambda: dlg.start_button.isEnabled(), timeout=5_000)
+    assert dlg.thread.outcome == "cancelled" and dlg.result is None
+    assert "Cancelled" in dlg.stage_label.text()
+    assert not dlg.rerun_button.isEnabled()
+    assert not list(path.parent.glob("*-ft*.pt"))
+
+
+def test_errors_are_shown_in_one_line(qtbot, qapp, proj, cache):
+    path, _ckpt = proj
+    dlg = _dialog(qtbot, path, path.parent / "missing.pt", cache)
+    dlg.start()
+    qtbot.waitUntil(lambda: not dlg.is_running() and dlg.start_button.isEnabled(), timeout=30_000)
+    assert dlg.thread.outcome == "failed"
+    assert "missing.pt" in dlg.error and "\n" not in dlg.error
+    assert dlg.stage_label.text().startswith("Error:")
+    dlg.checkpoint.setText("")
+    dlg.start()
+    assert not dlg.is_running() and "Choose the checkpoint" in dlg.error
+
+
+def _left():
+    from PySide6.QtCore import Qt
+
+    return Qt.MouseButton.LeftButton

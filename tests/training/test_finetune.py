@@ -1,0 +1,250 @@
+"""Fine-tuning from a project's corrections: the held-out videos are never trained on, the new checkpoint records
+its parent, events, coders and metrics, refusals name the class, cancel writes nothing, the CLI works."""
+
+from __future__ import annotations
+
+import shutil
+import threading
+from pathlib import Path
+
+import numpy as np
+import pytest
+from support.finetune_project import build_project
+
+import merstudio.training.finetune as F
+from merstudio.errors import InputError
+from merstudio.model import load_checkpoint, read_checkpoint_meta
+from merstudio.project import Project
+from merstudio.training.metrics import compute_metrics
+from merstudio.training.trainer import TrainingCancelled, predict
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory):
+    return build_project(tmp_path_factory.mktemp("ftproj"))
+
+
+@pytest.fixture(scope="module")
+def cache(tmp_path_factory):
+    return tmp_path_factory.mktemp("ftcache")
+
+
+@pytest.fixture
+def proj(built, tmp_path):
+    """A private copy of the project folder (its own versioned checkpoints and event edits)."""
+    dst = tmp_path / "p"
+    shutil.copytree(built.path.parent, dst)
+    return built, dst / built.path.name, dst / built.checkpoint.name
+
+
+def _spy(monkeypatch):
+    """Record what the training loop receives and what the before/after predictions are made on."""
+    seen: dict = {"fit": [], "predict": []}
+    real_fit, real_predict = F.fit, F.predict
+
+    def fit(model, train, *a, **k):
+        seen["fit"].append(train)
+        return real_fit(model, train, *a, **k)
+
+    def pred(model, X, **k):
+        seen["predict"].append(np.array(X))
+        return real_predict(model, X, **k)
+
+    monkeypatch.setattr(F, "fit", fit)
+    monkeypatch.setattr(F, "predict", pred)
+    return seen
+
+
+def test_held_out_videos_are_never_trained_on_and_meta_records_lineage(proj, cache, monkeypatch):
+    built, path, ckpt = proj
+    seen = _spy(monkeypatch)
+    res = F.finetune(path, ckpt, epochs=2, cache_dir=cache)
+
+    assert res.checkpoint == path.parent / "tiny-ft1.pt" and res.checkpoint.is_file()
+    held_video = res.holdout["videos"]
+    assert len(held_video) == 1 and res.holdout["by"] == "video"
+    vid = held_video[0]
+    # the held-out events are exactly the held-out video's class events; the rest are the training events
+    assert res.holdout_events == sorted(built.events[vid])
+    assert res.train_events == sorted(e for v, ids in built.events.items() if v != vid for e in ids)
+    assert not set(res.train_events) & set(built.other_events)  # proposals, rejected, unknown emotions
+
+    # structural: the training loop got only training rows, none of them from the held-out video
+    (train,) = seen["fit"]
+    held_X = seen["predict"][0]
+    assert len(held_X) == res.holdout["n"] == 6 + res.holdout["n_none"]
+    assert not {f"event:{e}" for e in res.holdout_events} & set(train.samples.tolist())
+    assert all(not s.startswith(f"none:{vid}:") for s in train.samples)
+    dist = np.abs(train.X[:, None] - held_X[None]).reshape(len(train.X), len(held_X), -1).max(-1)
+    assert dist.min() > 1e-3  # no held-out input appears among the training inputs
+    assert {"none"} <= set(np.asarray(res.class_names)[train.y])
+
+    meta = read_checkpoint_meta(res.checkpoint)
+    ft = meta["finetune"]
+    assert meta["parent"] == str(ckpt.resolve())
+    assert meta["parent_sha256"] == F.file_sha256(ckpt)
+    assert ft["events"] == res.train_events and ft["holdout"]["events"] == res.holdout_events
+    coders = {"ann", "ben", "cat", "model"} - {["ann", "ben", "cat"][built.videos.index(vid)]}
+    assert set(ft["coders"]) == coders
+    assert ft["project"] == str(path.resolve())
+
+    # before = the parent, after = the new model, both on the held-out inputs
+    assert ft["holdout"]["samples"][:6] == [f"event:{e}" for e in res.holdout_events]
+    y = np.array([res.class_names.index(c) for c in ft["holdout"]["labels"]], dtype=np.int64)
+    parent, _ = load_checkpoint(ckpt)
+    new, _ = load_checkpoint(res.checkpoint)
+    for model, reported in ((parent, ft["before"]), (new, ft["after"])):
+        m = compute_metrics(y, predict(model, held_X)[0].argmax(1), res.class_names)
+        assert m["uf1"] == pytest.approx(reported["uf1"]) and m["uar"] == pytest.approx(reported["uar"])
+        assert m["confusion"] == reported["confusion"]
+    assert meta["metrics"]["uf1"] == pytest.approx(ft["after"]["uf1"])
+    changed = [k for k, v in new.state_dict().items() if v.is_floating_point()
+               and not np.allclose(v.numpy(), parent.state_dict()[k].numpy())]
+    assert changed
+
+    # fine-tuning the fine-tuned model gives the next version, and the lineage grows
+    res2 = F.finetune(path, res.checkpoint, epochs=1, cache_dir=cache)
+    assert res2.checkpoint == path.parent / "tiny-ft2.pt"
+    meta2 = read_checkpoint_meta(res2.checkpoint)
+    assert [p["sha256"] for p in meta2["lineage"]] == [F.file_sha256(ckpt), F.file_sha256(res.checkpoint)]
+    assert res2.holdout["videos"] == held_video  # same split: same events, same seed
+
+
+def test_split_is_by_whole_video_or_subject(built):
+    with Project.open(built.path) as p:
+        items, skipped = F.collect_events(p, ["negative", "positive", "surprise", "none"], by="subject")
+    assert skipped == {"happiness": 3, "(no emotion)": 3}
+    assert len(items) == 18 and {it.group for it in items} == {"alice", "bob"}
+    held, tr, ho = F.split_holdout(items, 0.25, min_train=3, by="subject")
+    # holding out alice would leave bob's 2 events per class: the split holds out bob
+    assert held == {"bob"}
+    assert {items[i].group for i in ho} == {"bob"} and "bob" not in {items[i].group for i in tr}
+
+    rng = np.random.default_rng(1)
+    for _ in range(30):  # any project: no video ever on both sides
+        n_videos = int(rng.integers(2, 9))
+        fake = [F.Item(f"event:{k}", k, int(v), str(v), str(rng.choice(["a", "b"])), 0, 1, 2, None)
+                for k, v in enumerate(rng.integers(0, n_videos, 60))]
+        try:
+            held, tr, ho = F.split_holdout(fake, float(rng.uniform(0.1, 0.6)), min_train=1)
+        except InputError:
+            continue
+        assert held and {fake[i].group for i in tr}.isdisjoint({fake[i].group for i in ho})
+        assert sorted(tr + ho) == list(range(len(fake)))
+
+
+def test_refuses_too_few_events_naming_the_class(proj, cache):
+    built, path, ckpt = proj
+    # one surprise event per video: 3 in all, but holding out any video leaves 2 to train on
+    with Project.open(path) as p:
+        surprise = [e for e in p.events(status="accepted") if e.emotion == "surprise"]
+        kept = {}
+        for e in surprise:
+            if e.video_id in kept:
+                p.delete_event(e.id)
+            else:
+                kept[e.video_id] = e
+    with pytest.raises(InputError, match=r"class 'surprise' has 2 accepted events outside the held-out videos"):
+        F.finetune(path, ckpt, epochs=1, cache_dir=cache)
+    with Project.open(path) as p:
+        p.delete_event(kept[built.videos[0]].id)
+    with pytest.raises(InputError, match=r"class 'surprise' has 2 accepted events \(need at least 3\)"):
+        F.finetune(path, ckpt, epochs=1, cache_dir=cache)
+    assert not list(path.parent.glob("*-ft*.pt"))
+
+
+def test_refuses_with_one_class_or_one_video(proj, cache):
+    built, path, ckpt = proj
+    with Project.open(path) as p:
+        for e in p.events():
+            if e.video_id != built.videos[0]:
+                p.delete_event(e.id)
+    with pytest.raises(InputError, match=r"at least 2 videos, found 1"):
+        F.finetune(path, ckpt, cache_dir=cache, min_per_class=2)
+    with pytest.raises(InputError, match=r"class 'negative' has 2 accepted events \(need at least 3\)"):
+        F.finetune(path, ckpt, cache_dir=cache)
+    with Project.open(path) as p:
+        for e in p.events():
+            if e.emotion != "positive":
+                p.delete_event(e.id)
+    with pytest.raises(InputError, match=r"at least 2 classes are needed, the project has only 'positive'"):
+        F.finetune(path, ckpt, cache_dir=cache, min_per_class=1)
+
+
+def test_cancel_during_training_writes_nothing(proj, cache):
+    built, path, ckpt = proj
+    stop = threading.Event()
+    epochs_seen = []
+
+    def on_loss(epoch, epochs, loss):
+        epochs_seen.append(epoch)
+        stop.set()
+
+    out = path.parent / "cancelled.pt"
+    with pytest.raises(TrainingCancelled):
+        F.finetune(path, ckpt, out, epochs=20, cancel=stop, loss_callback=on_loss, cache_dir=cache)
+    assert epochs_seen == [1]
+    assert not out.exists() and not list(path.parent.glob("*-ft*.pt"))
+
+
+def test_none_windows_keep_away_from_events():
+    busy = [(10, 18), (40, 50), (90, 95)]
+    ons = F.none_windows(busy, frame_count=150, length=4, n=5, margin=15)
+    assert ons
+    for on in ons:
+        for a, b in busy:
+            assert on + 4 < a - 15 or on > b + 15
+    assert all(b - a > 4 for a, b in zip(ons, ons[1:], strict=False))
+    assert F.none_windows([(0, 149)], frame_count=150, length=4, n=5, margin=15) == []
+
+
+def test_versions_and_holdout_parsing(tmp_path):
+    (tmp_path / "starter-ft1.pt").write_bytes(b"x")
+    (tmp_path / "starter-ft3.pt").write_bytes(b"x")
+    (tmp_path / "starterx-ft9.pt").write_bytes(b"x")
+    assert F.next_version_path(Path("/models/starter.pt"), tmp_path).name == "starter-ft4.pt"
+    assert F.next_version_path(Path("/models/other-ft2.pt"), tmp_path).name == "other-ft3.pt"
+    assert F.parse_holdout("video") == ("video", 0.25)
+    assert F.parse_holdout("subject:0.5") == ("subject", 0.5)
+    assert F.parse_holdout(0.4) == ("video", 0.4)
+    for bad in ("frame", "video:2", "subject:x"):
+        with pytest.raises(InputError, match="--holdout"):
+            F.parse_holdout(bad)
+
+
+def test_class_map_maps_coders_emotions():
+    resolve = F.label_resolver(["negative", "positive", "surprise"], "megc2019")
+    assert resolve("Happiness") == "positive" and resolve("disgust") == "negative"
+    assert resolve("surprise") == "surprise" and resolve("others") is None and resolve("") is None
+    plain = F.label_resolver(["negative", "positive", "surprise"])
+    assert plain(" Positive ") == "positive" and plain("happiness") is None
+
+
+def test_mix_with_a_dataset(proj, cache, flow_table, tmp_path):
+    built, path, ckpt = proj
+    table = flow_table(tmp_path / "mix", n=12, n_subjects=3)
+    res = F.finetune(path, ckpt, path.parent / "mixed.pt", epochs=1, mix_with=str(table), cache_dir=cache,
+                     log=lambda *a, **k: None)
+    assert res.n_mix == 12
+    meta = read_checkpoint_meta(res.checkpoint)
+    assert meta["finetune"]["mix"] == {"spec": str(table), "n": 12}
+    assert meta["finetune"]["holdout"]["n"] == res.holdout["n"]  # the mix never enters the held-out set
+
+
+def test_cli(proj, cache, capsys):
+    from merstudio.cli.main import main
+
+    built, path, ckpt = proj
+    with pytest.raises(SystemExit) as e:
+        main(["finetune", "--help"])
+    assert e.value.code == 0
+    assert "--holdout" in capsys.readouterr().out
+    rc = main(["finetune", "--project", str(path), "--checkpoint", str(ckpt), "--epochs", "1", "--cache",
+               str(cache), "--no-progress", "--holdout", "subject"])
+    out = capsys.readouterr().out
+    assert rc == 0
+    assert "held out subject bob" in out and "UF1" in out and "before" in out
+    assert f"saved {path.parent / 'tiny-ft1.pt'}" in out
+    rc = main(["finetune", "--project", str(path), "--checkpoint", str(path.parent / "missing.pt")])
+    err = capsys.readouterr().err
+    assert rc != 0 and len(err.strip().splitlines()) == 1 and "missing.pt" in err

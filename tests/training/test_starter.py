@@ -1,0 +1,24 @@
+"""The bundled starter checkpoint: loads safely, small, with input settings that per-frame inference can use."""
+
+from __future__ import annotations
+
+import pytest
+
+from merstudio.model.checkpoint import load_checkpoint
+from merstudio.model.inputs import InputSettings
+from merstudio.resources import starter_checkpoint
+
+
+def test_starter_checkpoint_is_complete():
+    path = starter_checkpoint()
+    if path is None:
+        pytest.skip("resources/models/starter.pt not built (scripts/train_starter.sh)")
+    assert path.stat().st_size <= 20 * 1024 * 1024
+    model, meta = load_checkpoint(path)
+    settings = InputSettings.from_dict(meta["input"])  # what merstudio.model.inference builds on video
+    assert settings.channels == model.cfg.in_channels and settings.size == model.cfg.input_size
+    assert settings.T == model.cfg.T
+    assert meta["input"]["normalise"] == settings.normalise == "minmax"  # = merstudio.datasets.preprocess
+    assert meta["class_names"] == ["negative", "positive", "surprise", "none"]
+    assert model.cfg.use_au and len(meta["aus"]) == 12
+    assert meta["metrics"]["protocol"].startswith("kfold") and meta["metrics"]["uf1"] > 0.5

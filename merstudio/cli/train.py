@@ -107,13 +107,13 @@ def build_settings(args: argparse.Namespace, data_info: dict[str, Any]) -> tuple
 
 
 class Bars:
-    """tqdm bars: folds (outer) and epochs of the current fold (inner, with the loss)."""
+    """tqdm bars: folds (outer) and one bar per fold in training (epochs, with the loss); with --jobs several
+    folds train at once, each on its own line."""
 
     def __init__(self, enabled: bool) -> None:
         self.enabled = enabled
         self.folds = None
-        self.epochs = None
-        self.current = None
+        self.epochs: dict[str, Any] = {}
 
     def fold_done(self, done: int, total: int) -> None:
         if not self.enabled:
@@ -129,22 +129,26 @@ class Bars:
             return
         from tqdm import tqdm
 
-        if self.epochs is None or self.current != p.fold:
-            if self.epochs is not None:
-                self.epochs.close()
-            self.current = p.fold
-            self.epochs = tqdm(total=p.epochs, desc=f"fold {p.fold}", unit="epoch", position=1, leave=False)
-        self.epochs.update(p.epoch - self.epochs.n)
+        bar = self.epochs.get(p.fold)
+        if bar is None:
+            bar = tqdm(total=p.epochs, desc=f"fold {p.fold}", unit="epoch", position=1 + len(self.epochs),
+                       leave=False)
+            self.epochs[p.fold] = bar
+        bar.update(p.epoch - bar.n)
         post = {"loss": f"{p.loss:.3f}"}
         if p.val_uf1 is not None:
             post["val_uf1"] = f"{p.val_uf1:.3f}"
-        self.epochs.set_postfix(post)
+        bar.set_postfix(post)
+        if p.epoch >= p.epochs:
+            bar.close()
+            del self.epochs[p.fold]
 
     def close(self) -> None:
-        for b in (self.epochs, self.folds):
+        for b in [*self.epochs.values(), self.folds]:
             if b is not None:
                 b.close()
-        self.epochs = self.folds = None
+        self.epochs = {}
+        self.folds = None
 
 
 def run(args: argparse.Namespace) -> int:

@@ -159,20 +159,13 @@ class LoadCheckpoint(AppCommand):
         ctx.win.set_checkpoint(Path(params["path"]), meta)
 
 
-def _describe_checkpoint(path: str | Path) -> Any:
-    """Metadata of a checkpoint, loading it fully so an incompatible one is refused now, not mid-analysis."""
-    from merstudio.errors import CheckpointError
+def _describe_checkpoint(path: str | Path) -> dict[str, Any]:
+    """A checkpoint's metadata, loading the whole model so an incompatible file is refused now (CheckpointError,
+    shown as a dialog), not in the middle of an analysis."""
+    from merstudio.model.checkpoint import load_checkpoint
 
-    try:
-        from merstudio.model.checkpoint import load_checkpoint
-    except ImportError:
-        raise CheckpointError(f"{path}: checkpoints cannot be read (merstudio.model.checkpoint is missing)") from None
-    try:
-        from merstudio.model.checkpoint import describe_checkpoint
-    except ImportError:
-        describe_checkpoint = None
     _, meta = load_checkpoint(path)
-    return describe_checkpoint(path) if describe_checkpoint is not None else meta
+    return dict(meta)
 
 
 # ---------------------------------------------------------------------------------------------------- events

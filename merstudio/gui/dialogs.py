@@ -133,6 +133,14 @@ class CheckpointDialog(QDialog):
         self.setWindowTitle("Load checkpoint")
         form = QFormLayout()
         form.addRow("File", QLabel(path))
+        try:
+            from merstudio.model.checkpoint import describe_checkpoint
+
+            summary = QLabel(describe_checkpoint(meta))
+            summary.setWordWrap(True)
+            form.addRow("Summary", summary)
+        except Exception:  # the full metadata below still shows what there is
+            pass
         for k, v in describe_meta(meta):
             lab = QLabel(v)
             lab.setWordWrap(True)

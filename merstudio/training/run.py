@@ -112,12 +112,12 @@ def _fold_frame(fold: Fold, test: DataArrays, probs: np.ndarray, au_probs: np.nd
 
 
 def _run_one_fold(fold: Fold, train: DataArrays, test: DataArrays, model_cfg: Any, settings: TrainSettings,
-                  class_names: Sequence[str], aus: Sequence[int],
-                  progress: ProgressFn | None = None) -> tuple[pd.DataFrame, dict[str, Any]]:
+                  class_names: Sequence[str], aus: Sequence[int], progress: ProgressFn | None = None,
+                  cancel: Callable[[], bool] | None = None) -> tuple[pd.DataFrame, dict[str, Any]]:
     """Train on `train` (the trainer never sees `test`), then predict `test`."""
     t0 = time.perf_counter()
     s = dataclasses.replace(settings, seed=_fold_seed(settings.seed, fold))
-    model, history = train_fold(train, model_cfg, s, fold=fold.name, progress=progress)
+    model, history = train_fold(train, model_cfg, s, fold=fold.name, progress=progress, cancel=cancel)
     probs, au_probs = predict(model, test.X)
     info = {"fold": fold.name, "index": fold.index, "test_subjects": list(fold.test_subjects),
             "n_train": len(train), "n_test": len(test), "seconds": time.perf_counter() - t0,
@@ -129,7 +129,10 @@ def _worker(args: tuple) -> tuple[int, pd.DataFrame, dict[str, Any]]:
     fold, train, test, model_cfg, settings, class_names, aus, threads, queue = args
     torch.set_num_threads(threads)
     progress = (lambda p: queue.put(p)) if queue is not None else None
-    df, info = _run_one_fold(fold, train, test, model_cfg, settings, class_names, aus, progress)
+    parent = os.getppid()
+    # A killed parent (Ctrl-C, kill) must not leave workers training folds nobody will store.
+    df, info = _run_one_fold(fold, train, test, model_cfg, settings, class_names, aus, progress,
+                             cancel=lambda: os.getppid() != parent)
     return fold.index, df, info
 
 
@@ -166,20 +169,24 @@ def run_protocol(data: DataArrays, class_names: Sequence[str], model_cfg: Any, s
     }
     fold_dir = out / "folds"
     run_json = out / "run.json"
+    # Every rank checks (so all fail together rather than some waiting at a barrier); rank 0 writes.
+    if run_json.exists():
+        try:
+            old = json.loads(run_json.read_text(encoding="utf-8"))
+        except (OSError, ValueError) as exc:
+            raise OutputError(f"{run_json}: unreadable ({exc}); use another --out") from None
+        old.pop("merstudio_version", None)
+        new = json.loads(json.dumps({k: v for k, v in spec.items() if k != "merstudio_version"}))
+        if new != old:
+            diff = sorted(k for k in set(new) | set(old) if new.get(k) != old.get(k))
+            raise OutputError(f"{out}: holds a run with different settings ({', '.join(diff)}); "
+                              "use another --out to start a new run")
     if rank == 0:
         try:
             fold_dir.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
-            raise OutputError(f"{out}: cannot create the run folder ({exc.strerror})") from exc
-        if run_json.exists():
-            old = json.loads(run_json.read_text(encoding="utf-8"))
-            old.pop("merstudio_version", None)
-            new = json.loads(json.dumps({k: v for k, v in spec.items() if k != "merstudio_version"}))
-            if new != old:
-                diff = sorted(k for k in set(new) | set(old) if new.get(k) != old.get(k))
-                raise OutputError(f"{out}: holds a run with different settings ({', '.join(diff)}); "
-                                  "use another --out to start a new run")
-        else:
+            raise OutputError(f"{out}: cannot create the run folder ({exc.strerror})") from None
+        if not run_json.exists():
             _write_atomic(run_json, json.dumps(spec, indent=2))
     if world > 1:
         torch.distributed.barrier()

@@ -2,7 +2,7 @@ import threading
 
 import numpy as np
 import pytest
-from gui_fixtures import N_FRAMES, SPOTS, FakeAnalysis
+from gui_fixtures import N_FRAMES, SPOTS
 
 from merstudio.gui import commands as C
 
@@ -121,4 +121,3 @@ def test_real_pipeline_on_a_face_clip(qtbot, qsettings, tmp_path):
         win.shutdown()
 
 
-assert FakeAnalysis  # the fake is what the window fixture runs

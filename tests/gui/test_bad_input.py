@@ -68,3 +68,23 @@ def test_unwritable_export_dir(qtbot, window, video_path, tmp_path):
     window.ctx.execute(C.OpenVideo, path=str(video_path))
     assert not window.ctx.execute(C.Export, kind="frames", path=str(ro / "f.csv"))
     assert "cannot write" in window.errors[-1]
+
+
+def test_checkpoint_metadata_shown_and_kept(qtbot, window, tmp_path):
+    torch = pytest.importorskip("torch")
+    from merstudio.gui.dialogs import CheckpointDialog
+    from merstudio.model import MENet, ModelConfig
+    from merstudio.model.checkpoint import save_checkpoint
+
+    torch.manual_seed(0)
+    cfg = ModelConfig(T=2, in_channels=4, class_names=["negative", "positive", "none"])
+    path = save_checkpoint(tmp_path / "m.pt", MENet(cfg).eval(), {"training": {"data": "synthetic"}})
+    assert window.ctx.execute(C.LoadCheckpoint, path=str(path), confirmed=True)
+    assert window.checkpoint == path and not window.errors
+    assert window.emotion_names()[:3] == ("negative", "positive", "none")
+    dlg = CheckpointDialog(str(path), window.checkpoint_meta, window)
+    qtbot.addWidget(dlg)
+    from PySide6.QtWidgets import QLabel
+
+    texts = " ".join(lab.text() for lab in dlg.findChildren(QLabel))
+    assert "negative" in texts and "synthetic" in texts

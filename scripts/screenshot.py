@@ -38,8 +38,12 @@ def main(argv: list[str] | None = None) -> int:
         win.resize(1600, 1000)
         win.show()
         try:
+            from merstudio.resources import starter_checkpoint
+
+            ckpt = starter_checkpoint()
             if not (win.ctx.execute(C.NewProject, path=str(Path(tmp) / "demo"))
                     and win.ctx.execute(C.OpenVideo, path=str(video))
+                    and (ckpt is None or win.ctx.execute(C.LoadCheckpoint, path=str(ckpt), confirmed=True))
                     and win.ctx.execute(C.RunAnalysis)):
                 print("screenshot: " + "; ".join(win.errors), file=sys.stderr)
                 return 1

@@ -12,7 +12,7 @@ from pathlib import Path
 from merstudio import __version__
 from merstudio.errors import InputError
 
-ALL = ("decode", "pipeline", "stages", "model", "memory", "loso")
+ALL = ("decode", "pipeline", "stages", "model", "gui", "memory", "loso")
 DEFAULT = ("decode", "pipeline", "stages", "model")
 
 
@@ -23,7 +23,9 @@ def register(sub: argparse._SubParsersAction) -> None:
         description="Benchmarks. By default: decode-only fps (the ceiling), end-to-end analysis fps, per-stage "
         "ms/frame and analysis fps with the starter model, on the bundled demo (640x480, 30 fps). "
         "'memory' builds a long clip (--minutes, default 20) and reports peak RSS against the RSS after its "
-        "first minute; 'loso' runs the 442-sample / 68-subject synthetic LOSO benchmark.",
+        "first minute, plus open time and random-seek latency in the app's frame loader on that long clip; "
+        "'gui' measures seeks, the longest event-loop gap while the analysis streams, and timeline panning on a "
+        "100k-frame, 12-AU buffer; 'loso' runs the 442-sample / 68-subject synthetic LOSO benchmark.",
     )
     p.add_argument("what", nargs="*", default=None, metavar="WHAT",
                    help=f"any of {', '.join(ALL)} (default: {' '.join(DEFAULT)})")
@@ -75,6 +77,16 @@ def _run(args: argparse.Namespace, what: tuple[str, ...], video: Path, cores: li
         else:
             report["model"] = r = bench.model_throughput(video, ckpt)
             print(f"end to end + learned model    : {r['fps']:8.1f} frames/s  ({r['device']}, {ckpt.name})")
+    if "gui" in what:
+        from merstudio.gui import bench as gb
+
+        report["gui_seek"] = r = gb.bench_open_and_seek(video)
+        print(f"app: open {r['open_s']} s, seek via frame loader p50 {r['seek_ms_p50']} ms, "
+              f"p95 {r['seek_ms_p95']} ms, max {r['seek_ms_max']} ms")
+        report["gui_event_loop"] = r = gb.bench_event_loop_during_analysis(video)
+        print("app: event loop during analysis: " + ", ".join(f"{k} {v}" for k, v in r.items()))
+        report["gui_timeline_pan"] = r = gb.bench_timeline_pan()
+        print("app: timeline pan (100k frames, 12 AUs): " + ", ".join(f"{k} {v}" for k, v in r.items()))
     if "memory" in what:
         from tqdm import tqdm
 
@@ -86,9 +98,14 @@ def _run(args: argparse.Namespace, what: tuple[str, ...], video: Path, cores: li
             with tqdm(desc="analysing it", unit="frame") as t:
                 report["memory"] = r = bench.bench_memory(
                     long_clip, progress=lambda d, n: (setattr(t, "total", n), t.update(d - t.n)))
+            from merstudio.gui import bench as gb
+
+            report["long_clip_open_seek"] = lo = gb.bench_open_and_seek(long_clip, seeks=30)
         print(f"memory on a {args.minutes:g}-minute clip  : RSS after 1st minute {r['rss_after_first_minute_mb']} MB, "
               f"peak {r['peak_rss_during_mb']} MB, growth {r['growth_after_first_minute_mb']} MB "
               f"({r['fps']} frames/s)")
+        print(f"open the {args.minutes:g}-minute clip in the app: {lo['open_s']} s; random seek p50 "
+              f"{lo['seek_ms_p50']} ms, p95 {lo['seek_ms_p95']} ms, max {lo['seek_ms_max']} ms")
     if "loso" in what:
         from merstudio.training.bench import bench_loso
 

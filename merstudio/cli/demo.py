@@ -41,7 +41,7 @@ def run(args: argparse.Namespace) -> int:
     if not args.headless and _gui_possible():
         from merstudio.gui.app import run_app
 
-        return run_app([str(video)])
+        return run_app([str(video)], demo=True)
     if not args.headless:
         print("merstudio: no display found, analysing the demo in the terminal instead (see --headless)")
     return headless(video, args.out)

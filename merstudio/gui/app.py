@@ -41,7 +41,23 @@ def open_path(window: Any, path: str | os.PathLike[str]) -> bool:
     return window.ctx.execute(C.OpenVideo, path=str(p))
 
 
-def run_app(argv: Sequence[str] = ()) -> int:
+def start_demo(window: Any) -> None:
+    """On the bundled demo: load the starter model and, unless its results are stored already, run the analysis so
+    a first-time user sees the curves grow (reopening later is instant)."""
+    from merstudio.gui import commands as C
+    from merstudio.resources import starter_checkpoint
+
+    ckpt = starter_checkpoint()
+    if ckpt is not None:
+        window.ctx.execute(C.LoadCheckpoint, path=str(ckpt), confirmed=True)
+    proj, video = window.project, window.video
+    if proj is not None and video is not None:
+        stored = proj.analysis(video.id)
+        if stored is None or stored.status != "complete":
+            window.ctx.execute(C.RunAnalysis)
+
+
+def run_app(argv: Sequence[str] = (), demo: bool = False) -> int:
     """Open the main window (on ``argv[0]``, a video or project, when given) and run the event loop."""
     app = make_app([sys.argv[0] if sys.argv else "merstudio"])
     from merstudio.gui.main_window import MainWindow
@@ -55,8 +71,8 @@ def run_app(argv: Sequence[str] = ()) -> int:
 
     sys.excepthook = excepthook
     win.show()
-    if argv:
-        open_path(win, argv[0])
+    if argv and open_path(win, argv[0]) and demo:
+        start_demo(win)
     code = app.exec()
     win.shutdown()
     return int(code)

@@ -374,3 +374,150 @@ class Export(AppCommand):
         else:
             raise InputError(f"export: unknown kind {kind!r}")
         win.export_done(out)
+
+
+# ---------------------------------------------------------------------------------------------------- interchange
+EVENTS_FILTER = ("Annotation files (*.eaf *.tsv *.txt *.csv *.xlsx);;ELAN (*.eaf);;BORIS (*.tsv *.csv *.xlsx);;"
+                 "Events CSV (*.csv);;All files (*)")
+EXPORT_EVENTS_FILTER = ("ELAN (*.eaf);;BORIS TSV (*.tsv);;BORIS Excel (*.xlsx);;BORIS CSV (*.boris.csv);;"
+                        "Events CSV (*.csv)")
+
+
+class ImportEvents(AppCommand):
+    """Import an annotation file (ELAN .eaf, BORIS tsv/csv/xlsx, events CSV) into the current video. ``ask`` shows
+    what will be imported and what skipped (and why) and imports only on confirm; ``do`` pushes the import as one
+    undo step. params: path, optional fmt, fps_override; skip_bad (the user confirmed skipping); confirmed (no
+    dialog)."""
+
+    @staticmethod
+    def ask(ctx: CommandContext, params: Params) -> bool:
+        if not _ask_path(ctx, params, "path", "Import events", EVENTS_FILTER):
+            return False
+        if params.get("confirmed"):
+            return True
+        params["preview"] = _preview(ctx, params)
+        from merstudio.gui.dialogs import ImportPreviewDialog
+
+        if ImportPreviewDialog(params["preview"], ctx.win).exec() != QDialog.DialogCode.Accepted:
+            return False
+        params["skip_bad"] = True  # the dialog listed what is skipped and the user confirmed
+        return True
+
+    @staticmethod
+    def do(ctx: CommandContext, params: Params) -> None:
+        preview = params.get("preview") or _preview(ctx, params)
+        events = preview.accept(skip_bad=bool(params.get("skip_bad")))  # InputError: nothing imported
+        if not events:
+            raise InputError(f"{preview.path}: no events to import")
+        ctx.win.push_import(events, f"Import {len(events)} event(s) from {preview.path.name}")
+        ctx.win.last_import = preview
+
+
+def _preview(ctx: CommandContext, params: Params) -> Any:
+    from merstudio.interchange import preview_import
+
+    video = ctx.win.require_video()
+    return preview_import(ctx.win.project, params["path"], video.id, fps_override=bool(params.get("fps_override")),
+                          fmt=params.get("fmt"))
+
+
+class ExportEvents(AppCommand):
+    """Export the current video's events; the format follows the extension (.eaf ELAN; .tsv / .xlsx /
+    .boris.csv BORIS; .csv events CSV) unless params fmt names one."""
+
+    @staticmethod
+    def ask(ctx: CommandContext, params: Params) -> bool:
+        video = ctx.win.require_video()
+        assert ctx.win.project is not None
+        default = str(ctx.win.project.path.parent / f"{Path(video.path).stem}.eaf")
+        return _ask_path(ctx, params, "path", "Export events", EXPORT_EVENTS_FILTER, save=True, default=default)
+
+    @staticmethod
+    def do(ctx: CommandContext, params: Params) -> None:
+        from merstudio.interchange import export_project_events
+
+        video = ctx.win.require_video()
+        out = export_project_events(ctx.win.project, video.id, params["path"], fmt=params.get("fmt"))
+        ctx.win.export_done([out])
+
+
+class ImportOpenFace(AppCommand):
+    """Import an OpenFace 2 per-frame CSV for the current video: stored as an overlay (params name, default
+    "OpenFace") and drawn dashed beside our AU curves; mismatches with the video (frame rate, frame count) are
+    reported."""
+
+    @staticmethod
+    def ask(ctx: CommandContext, params: Params) -> bool:
+        return _ask_path(ctx, params, "path", "Import OpenFace CSV", "OpenFace CSV (*.csv);;All files (*)")
+
+    @staticmethod
+    def do(ctx: CommandContext, params: Params) -> None:
+        from merstudio.interchange import read_openface
+
+        win = ctx.win
+        video = win.require_video()
+        assert win.project is not None
+        table = read_openface(params["path"], fps=video.fps, frame_count=video.frame_count)
+        name = params.get("name") or "OpenFace"
+        win.project.save_overlay(video.id, name, table.frames, kind="openface",
+                                 meta={"path": str(table.path), "fps": table.fps, "mismatches": table.mismatches})
+        win.reload_overlays()
+        win.timeline.set_overlay_visible(name, True)
+        n = len(table.au_columns)
+        msg = f"{table.path.name}: {len(table.frames)} rows, {n} AU column(s) shown dashed as {name!r}"
+        if table.mismatches:
+            win.show_info(msg + ".\nMismatches with the video:\n- " + "\n- ".join(table.mismatches))
+        else:
+            win.statusBar().showMessage(msg + " (frame-aligned, no mismatches)", 6000)
+
+
+# ---------------------------------------------------------------------------------------------------- agreement
+class ShowAgreement(AppCommand):
+    """Open (or update) the agreement report dialog. params: coders, tolerance, iou, all_videos (all optional)."""
+
+    @staticmethod
+    def do(ctx: CommandContext, params: Params) -> None:
+        ctx.win.show_agreement(coders=params.get("coders"), tolerance=params.get("tolerance"),
+                               iou=params.get("iou"), all_videos=params.get("all_videos"))
+
+
+class SaveAgreementCSV(AppCommand):
+    """Write the open agreement report's tables as CSV files into the folder params path."""
+
+    @staticmethod
+    def ask(ctx: CommandContext, params: Params) -> bool:
+        if params.get("path"):
+            return True
+        path = QFileDialog.getExistingDirectory(ctx.win, "Save agreement CSVs in",
+                                                str(ctx.win.project.path.parent) if ctx.win.project else "")
+        params["path"] = path
+        return bool(path)
+
+    @staticmethod
+    def do(ctx: CommandContext, params: Params) -> None:
+        dlg = ctx.win.agreement_dialog
+        if dlg is None or dlg.report is None:
+            raise InputError("agreement: no report to save (choose at least two coders)")
+        ctx.win.export_done(dlg.report.write_csv(params["path"]))
+
+
+# ---------------------------------------------------------------------------------------------------- model
+class FineTune(AppCommand):
+    """Open the fine-tuning dialog on the current project (params checkpoint: where to start from; default the
+    loaded checkpoint). Its "Re-run predictions" runs RerunPredictions with the new checkpoint."""
+
+    @staticmethod
+    def do(ctx: CommandContext, params: Params) -> None:
+        ctx.win.open_finetune(params.get("checkpoint"))
+
+
+class RerunPredictions(AppCommand):
+    """Load a checkpoint (params path; meta to skip loading it twice), keep the current predictions (p_<class>,
+    AUxx_p) as an overlay named after the old model, and re-run the analysis of the current video."""
+
+    @staticmethod
+    def do(ctx: CommandContext, params: Params) -> None:
+        meta = params.get("meta")
+        if meta is None:
+            meta = _describe_checkpoint(params["path"])  # CheckpointError -> dialog, nothing changed
+        ctx.win.rerun_with_checkpoint(Path(params["path"]), meta, settings=params.get("settings"))

@@ -153,3 +153,31 @@ class CheckpointDialog(QDialog):
         lay = QVBoxLayout(self)
         lay.addLayout(form)
         lay.addWidget(buttons)
+
+
+class ImportPreviewDialog(QDialog):
+    """What an annotation import will do (ImportPreview.summary(): events to import, items skipped and why, notes),
+    before anything is written. With items to skip, the OK button says so: confirming means importing the rest."""
+
+    def __init__(self, preview: Any, parent: Any = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(f"Import {preview.path.name}")
+        n, skip = len(preview.events), len(preview.skipped)
+        head = f"{n} event(s) will be imported" + (f"; {skip} item(s) will be SKIPPED (reasons below)" if skip else "")
+        self.head = QLabel(head + ". Nothing is written until you confirm; the import is one undo step.", self)
+        self.head.setWordWrap(True)
+        self.text = QPlainTextEdit(preview.summary(limit=200), self)
+        self.text.setReadOnly(True)
+        self.text.setLineWrapMode(QPlainTextEdit.LineWrapMode.NoWrap)
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel,
+                                        parent=self)
+        ok = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
+        ok.setText(f"Import {n}, skip {skip}" if skip else f"Import {n}")
+        ok.setEnabled(n > 0)
+        self.buttons.accepted.connect(self.accept)
+        self.buttons.rejected.connect(self.reject)
+        lay = QVBoxLayout(self)
+        lay.addWidget(self.head)
+        lay.addWidget(self.text, 1)
+        lay.addWidget(self.buttons)
+        self.resize(760, 420)

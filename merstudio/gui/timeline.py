@@ -132,6 +132,16 @@ class Timeline(pg.GraphicsLayoutWidget):
         self.regions: dict[int, EventRegion] = {}
         self._pool: list[EventRegion] = []
         self.selection: tuple[int, int] | None = None
+        # overlays: other per-frame tables (an imported OpenFace CSV, the previous model) drawn dashed beside ours
+        self.overlays: dict[str, CurveBuffer] = {}
+        self.overlay_hidden: set[str] = set()
+        self._overlay_curves: dict[tuple[str, str], pg.PlotDataItem] = {}
+        self._overlay_plots: dict[tuple[str, str], pg.PlotItem] = {}
+        self._overlay_version: dict[str, int] = {}
+        # events by coder: one lane per coder on its own track
+        self.coder_lanes: list[str] = []
+        self.coder_bars: dict[str, pg.BarGraphItem] = {}
+        self._events: list[Event] = []
 
         self.au_plot = self._track(0, "AU intensity", height=3)
         self.au_plot.setYRange(0, 5, padding=0.02)
@@ -154,7 +164,13 @@ class Timeline(pg.GraphicsLayoutWidget):
         self.events_plot.getAxis("left").setTicks([[]])
         self.events_plot.showAxis("bottom")
         self.events_plot.setLabel("bottom", "frame")
-        for p in (self.heat_plot, self.class_plot, self.events_plot):
+        self.coder_plot = self._track(4, "coders", height=2)
+        self.coder_plot.setYRange(0, 1, padding=0)
+        self.coder_plot.invertY(True)
+        self._apex_marks = pg.ScatterPlotItem(symbol="s", size=3, pen=None)
+        self.coder_plot.addItem(self._apex_marks)
+        self.coder_plot.setVisible(False)
+        for p in (self.heat_plot, self.class_plot, self.events_plot, self.coder_plot):
             p.setXLink(self.au_plot)
         self._sel_region = pg.LinearRegionItem(brush=pg.mkBrush(120, 120, 120, 70), movable=True)
         self._sel_region.setZValue(1)
@@ -172,7 +188,7 @@ class Timeline(pg.GraphicsLayoutWidget):
 
     @property
     def plots(self) -> list[pg.PlotItem]:
-        return [self.au_plot, self.heat_plot, self.class_plot, self.events_plot]
+        return [self.au_plot, self.heat_plot, self.class_plot, self.events_plot, self.coder_plot]
 
     def _track(self, row: int, label: str, height: int, select: bool = False) -> pg.PlotItem:
         plot = self.addPlot(row=row, col=0, viewBox=_TrackBox(self, select_on_drag=select))
@@ -210,6 +226,7 @@ class Timeline(pg.GraphicsLayoutWidget):
 
     def refresh(self) -> None:
         """Redraw curves from the buffer when it changed (called on a timer while analysis streams)."""
+        self._draw_overlays()
         buf = self.buffer
         if buf is None or buf.version == self._drawn_version:
             if buf is None:
@@ -258,7 +275,101 @@ class Timeline(pg.GraphicsLayoutWidget):
                 self._class_curves[col] = curve
             curve.setData(x, y, connect="finite")
 
-    def _clear_curves(self) -> None:
+    # ---------------------------------------------------------------- overlays
+    def set_overlays(self, overlays: dict[str, CurveBuffer]) -> None:
+        """Other per-frame tables to draw beside ours, by name: their AUxx_r curves on the AU track and their p_<class>
+        curves on the class track, dashed, frame-aligned (x is the frame index in both)."""
+        self.overlays = dict(overlays)
+        self._overlay_version.clear()
+        self._draw_overlays()
+
+    def set_overlay_visible(self, name: str, on: bool) -> None:
+        (self.overlay_hidden.discard if on else self.overlay_hidden.add)(name)
+        self._overlay_version.clear()
+        self._draw_overlays()
+
+    def overlay_curve(self, name: str, col: str) -> pg.PlotDataItem | None:
+        return self._overlay_curves.get((name, col))
+
+    def _draw_overlays(self) -> None:
+        want: dict[tuple[str, str], tuple[pg.PlotItem, np.ndarray, Any]] = {}
+        ours = self.buffer.au_columns("_r") if self.buffer is not None else []
+        ours_p = self.buffer.class_columns() if self.buffer is not None else []
+        shown = None if self.visible_aus is None else set(self.visible_aus)
+        sig = (tuple(ours), tuple(ours_p), self.face, None if shown is None else tuple(sorted(shown)))
+        if all(self._overlay_version.get(n) == (b.version, sig) for n, b in self.overlays.items()) and \
+                len(self._overlay_version) == len(self.overlays):
+            return
+        for name, buf in self.overlays.items():
+            if name in self.overlay_hidden:
+                continue
+            face = self.face if self.face in buf.faces else buf.main_face()
+            if face is None:
+                continue
+            for k, col in enumerate(buf.au_columns("_r")):
+                if shown is not None and col not in shown and col in ours:
+                    continue
+                y = buf.get(face, col)
+                idx = ours.index(col) if col in ours else len(ours) + k
+                want[(name, col)] = (self.au_plot, y, AU_COLOURS[idx % len(AU_COLOURS)])  # type: ignore[assignment]
+            for k, col in enumerate(buf.class_columns()):
+                idx = ours_p.index(col) if col in ours_p else len(ours_p) + k
+                want[(name, col)] = (self.class_plot, buf.get(face, col),  # type: ignore[assignment]
+                                     AU_COLOURS[(idx + 5) % len(AU_COLOURS)])
+        for key in [k for k in self._overlay_curves if k not in want]:
+            c = self._overlay_curves.pop(key)
+            self._overlay_plots.pop(key).removeItem(c)
+        for key, (plot, y, colour) in want.items():
+            curve = self._overlay_curves.get(key)
+            if curve is None:
+                pen = pg.mkPen(colour, width=1.2, style=Qt.PenStyle.DashLine)
+                curve = pg.PlotDataItem(pen=pen, connect="finite")
+                curve.setZValue(-1)  # ours stay on top
+                plot.addItem(curve)
+                self._overlay_curves[key] = curve
+                self._overlay_plots[key] = plot
+            n = len(y) if y is not None else 0
+            curve.setData(np.arange(n, dtype=np.float64), y, connect="finite")
+        self._overlay_version = {n: (b.version, sig) for n, b in self.overlays.items()}
+
+    # ---------------------------------------------------------------- events by coder
+    def set_coder_view(self, on: bool) -> None:
+        """Events by coder: each coder's events on its own lane of the coders track."""
+        self.coder_plot.setVisible(on)
+        self._draw_coder_lanes()
+
+    def _draw_coder_lanes(self) -> None:
+        from merstudio.agreement.report import coder_of
+
+        evs = [e for e in self._events if e.status != "rejected"]
+        lanes = sorted({coder_of(e) for e in evs})
+        for name in [n for n in self.coder_bars if n not in lanes]:
+            self.coder_plot.removeItem(self.coder_bars.pop(name))
+        for lane, name in enumerate(lanes):
+            mine = [e for e in evs if coder_of(e) == name]
+            x0 = np.array([e.onset for e in mine], dtype=np.float64)
+            w = np.array([e.offset + 1 - e.onset for e in mine], dtype=np.float64)
+            brushes = []
+            for e in mine:
+                c = emotion_colour(e.emotion)
+                c.setAlpha(90 if e.status == "proposal" else 190)
+                brushes.append(pg.mkBrush(c))
+            bar = self.coder_bars.get(name)
+            opts = {"x0": x0, "width": w, "y0": np.full(len(mine), lane + 0.12), "height": 0.76,
+                    "brushes": brushes, "pen": pg.mkPen("#424242", width=0.5)}
+            if bar is None:
+                bar = pg.BarGraphItem(**opts)
+                self.coder_bars[name] = bar
+                self.coder_plot.addItem(bar)
+            else:
+                bar.setOpts(**opts)
+        self.coder_lanes = lanes
+        apex = [(e.apex + 0.5, lanes.index(coder_of(e)) + 0.5) for e in evs]
+        self._apex_marks.setData(pos=np.array(apex, dtype=np.float64).reshape(-1, 2), brush=pg.mkBrush("#212121"))
+        self.coder_plot.setYRange(0, max(1, len(lanes)), padding=0)
+        self.coder_plot.getAxis("left").setTicks([[(i + 0.5, n) for i, n in enumerate(lanes)]])
+
+
         for c in self._curves.values():
             self.au_plot.removeItem(c)
         for c in self._class_curves.values():
@@ -274,6 +385,9 @@ class Timeline(pg.GraphicsLayoutWidget):
     # ---------------------------------------------------------------- events
     def set_events(self, events: Sequence[Event], selected: int | None = None) -> None:
         shown = [e for e in events if e.id is not None]
+        self._events = shown
+        if self.coder_plot.isVisible():
+            self._draw_coder_lanes()
         while len(self._pool) < len(shown):
             r = EventRegion(self)
             self.events_plot.addItem(r)

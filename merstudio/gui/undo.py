@@ -66,3 +66,22 @@ def set_status(project: Project, event: Event, status: str, coder: str, notify: 
     verb = {"accepted": "Accept", "rejected": "Reject", "proposal": "Reopen"}[status]
     after = replace(event, status=status, coder=coder or event.coder)
     return EditEventCommand(project, event, after, notify, text=f"{verb} {_describe(event)}")
+
+
+class ImportEventsCommand(QUndoCommand):
+    """An import of annotation-file events as one undoable step: redo adds them all in one transaction, undo
+    deletes them all in one transaction (events keep their ids, so a redo after an undo restores the same ones)."""
+
+    def __init__(self, project: Project, events: list[Event], notify: Notify, text: str) -> None:
+        super().__init__(text)
+        self.project, self.events, self.notify = project, [e.validated() for e in events], notify
+
+    def redo(self) -> None:
+        for c in sorted({e.coder for e in self.events if e.coder} - set(self.project.coders())):
+            self.project.add_coder(c)
+        self.events = self.project.add_events(self.events)
+        self.notify()
+
+    def undo(self) -> None:
+        self.project.delete_events([e.id for e in self.events if e.id is not None])
+        self.notify()

@@ -67,9 +67,11 @@ class FrameLoader(QThread):
 
 
 def _default_analysis(source: Any, settings: Any) -> Any:
-    from merstudio.analysis.pipeline import Analysis
+    """The pipeline in a child process: MediaPipe/torch C++ calls hold the GIL and would stall the GUI thread."""
+    from merstudio.analysis.remote import ProcessAnalysis
 
-    return Analysis(source, settings)
+    path = Path(source.path)
+    return ProcessAnalysis(path, settings, fps=source.fps if path.is_dir() else None)
 
 
 def _default_open(path: str) -> Any:

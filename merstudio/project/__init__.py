@@ -1,7 +1,15 @@
 """Project store (SQLite), coded events and exports. Qt-free: the GUI and the CLI both use it."""
 
 from merstudio.project.events import SOURCES, STATUSES, Event, au_numbers, normalize_aus, parse_aus
-from merstudio.project.store import PROJECT_SUFFIX, SCHEMA_VERSION, Analysis, Project, Video, content_hash
+from merstudio.project.store import (
+           PROJECT_SUFFIX,
+           SCHEMA_VERSION,
+           Analysis,
+           Overlay,
+           Project,
+           Video,
+           content_hash,
+)
 
 __all__ = ["SOURCES", "STATUSES", "Event", "au_numbers", "normalize_aus", "parse_aus", "PROJECT_SUFFIX",
-           "SCHEMA_VERSION", "Analysis", "Project", "Video", "content_hash"]
+           "SCHEMA_VERSION", "Analysis", "Overlay", "Project", "Video", "content_hash"]

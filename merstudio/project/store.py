@@ -29,7 +29,7 @@ from merstudio.errors import InputError, OutputError
 from merstudio.project.events import Event
 
 APPLICATION_ID = 0x4D455253  # "MERS": tells our files apart from any other SQLite database
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 PROJECT_SUFFIX = ".merproj"
 BASE_COLUMNS = ("frame", "face_id", "timestamp", "confidence", "success")
 MIB = 1 << 20
@@ -77,10 +77,22 @@ def _migrate_to_2(con: sqlite3.Connection) -> None:
     con.execute("ALTER TABLE analyses ADD COLUMN finished REAL")
 
 
+def _migrate_to_3(con: sqlite3.Connection) -> None:
+    # v3: named per-frame tables kept beside our analysis (an imported OpenFace CSV, a previous model's
+    # predictions). One row per table: frame/face_id as int64 and the values as a float32 matrix, so saving or
+    # loading a 100k-frame table is one statement, not 100k.
+    con.execute("""CREATE TABLE overlays (
+        id INTEGER PRIMARY KEY, video_id INTEGER NOT NULL REFERENCES videos(id) ON DELETE CASCADE,
+        name TEXT NOT NULL, kind TEXT NOT NULL, created REAL NOT NULL, meta TEXT NOT NULL, columns TEXT NOT NULL,
+        int_columns TEXT NOT NULL, n_rows INTEGER NOT NULL, keys BLOB NOT NULL, vals BLOB NOT NULL,
+        UNIQUE (video_id, name))""")
+
+
 # MIGRATIONS[n] upgrades a version n-1 database to version n, inside one transaction.
 MIGRATIONS: dict[int, Callable[[sqlite3.Connection], None]] = {
     1: _migrate_to_1,
     2: _migrate_to_2,
+    3: _migrate_to_3,
 }
 
 
@@ -110,6 +122,19 @@ class Analysis:
     settings: dict[str, Any]
     device: str
     model: str
+    created: float
+
+
+@dataclass(frozen=True)
+class Overlay:
+    """A named per-frame table stored beside a video's analysis (see Project.save_overlay)."""
+
+    video_id: int
+    name: str
+    kind: str  # "openface" | "model" | free text
+    columns: tuple[str, ...]
+    rows: int
+    meta: dict[str, Any]
     created: float
 
 
@@ -477,6 +502,69 @@ class Project:
                            " AND landmarks IS NOT NULL AND success = 1", (a.id, frame))
         return {int(f): np.frombuffer(b, dtype=np.float32).reshape(-1, 2) for f, b in rows}
 
+    # ----------------------------------------------------------------- overlays
+    def save_overlay(self, video_id: int, name: str, df: pd.DataFrame, kind: str = "",
+                     meta: Mapping[str, Any] | None = None) -> Overlay:
+        """Store a per-frame table under ``name`` for a video, replacing one of the same name (one transaction).
+        ``frame`` is required, ``face_id`` defaults to 0; every other column must be numeric (stored as float32,
+        integer columns read back as integers). Use it for tables that are not our analysis: an imported OpenFace
+        CSV, the predictions of the model used before a fine-tuning."""
+        name = name.strip()
+        if not name:
+            raise InputError("overlay: the name is empty")
+        self.video(video_id)  # KeyError for an unknown video
+        if "frame" not in df.columns:
+            raise InputError(f"overlay {name}: the table has no frame column")
+        cols = [str(c) for c in df.columns if c not in ("frame", "face_id")]
+        bad = [c for c in cols if not pd.api.types.is_numeric_dtype(df[c])]
+        if bad:
+            raise InputError(f"overlay {name}: column(s) {', '.join(bad[:5])} are not numeric")
+        n = len(df)
+        frames = df["frame"].to_numpy()
+        if n and (np.isnan(frames.astype(np.float64)).any() or (frames < 0).any()):
+            raise InputError(f"overlay {name}: frame numbers must be 0 or more")
+        face = df["face_id"].to_numpy() if "face_id" in df.columns else np.zeros(n)
+        keys = np.column_stack([frames, face]).astype(np.int64) if n else np.zeros((0, 2), np.int64)
+        vals = df[cols].to_numpy(dtype=np.float32) if cols else np.zeros((n, 0), np.float32)
+        ints = [c for c in cols if pd.api.types.is_integer_dtype(df[c]) or pd.api.types.is_bool_dtype(df[c])]
+        with self._tx() as con:
+            con.execute("DELETE FROM overlays WHERE video_id = ? AND name = ?", (video_id, name))
+            con.execute("INSERT INTO overlays (video_id, name, kind, created, meta, columns, int_columns, n_rows,"
+                        " keys, vals) VALUES (?,?,?,?,?,?,?,?,?,?)",
+                        (video_id, name, kind, time.time(), json.dumps(dict(meta or {}), default=str),
+                         json.dumps(cols), json.dumps(ints), n, np.ascontiguousarray(keys).tobytes(),
+                         np.ascontiguousarray(vals).tobytes()))
+        return next(o for o in self.overlays(video_id) if o.name == name)
+
+    def overlays(self, video_id: int) -> list[Overlay]:
+        """The overlays of a video, oldest first (without their data)."""
+        rows = self._query("SELECT name, kind, columns, n_rows, meta, created FROM overlays WHERE video_id = ?"
+                           " ORDER BY created, id", (video_id,))
+        return [Overlay(video_id, r[0], r[1], tuple(json.loads(r[2])), int(r[3]), json.loads(r[4]), float(r[5]))
+                for r in rows]
+
+    def load_overlay(self, video_id: int, name: str) -> pd.DataFrame:
+        """An overlay's table: ``frame``, ``face_id`` then its columns in the order saved, sorted by frame."""
+        rows = self._query("SELECT columns, int_columns, n_rows, keys, vals FROM overlays"
+                           " WHERE video_id = ? AND name = ?", (video_id, name))
+        if not rows:
+            raise KeyError(f"no overlay {name!r} for video {video_id} in {self.path}")
+        cols, ints = json.loads(rows[0][0]), set(json.loads(rows[0][1]))
+        n = int(rows[0][2])
+        keys = np.frombuffer(rows[0][3], dtype=np.int64).reshape(n, 2)
+        vals = np.frombuffer(rows[0][4], dtype=np.float32).reshape(n, len(cols))
+        df = pd.DataFrame({"frame": keys[:, 0].copy(), "face_id": keys[:, 1].copy()})
+        extra = pd.DataFrame(vals.astype(np.float64), columns=cols)
+        for c in ints:
+            extra[c] = extra[c].fillna(0).astype(np.int64)
+        out = pd.concat([df, extra], axis=1)
+        return out.sort_values(["frame", "face_id"], kind="stable").reset_index(drop=True)
+
+    def delete_overlay(self, video_id: int, name: str) -> bool:
+        """Remove an overlay; False when there was none of that name."""
+        with self._tx() as con:
+            return con.execute("DELETE FROM overlays WHERE video_id = ? AND name = ?", (video_id, name)).rowcount > 0
+
     # ----------------------------------------------------------------- events
     _EVENT_COLS = ("id", "video_id", "face_id", "onset", "apex", "offset", "emotion", "aus", "coder",
                    "confidence", "note", "source", "status")
@@ -546,6 +634,19 @@ class Project:
             con.execute("DELETE FROM events WHERE id = ?", (event_id,))
             self._log(con, event_id, "delete", before, None)
         return before
+
+    def delete_events(self, event_ids: Iterable[int]) -> list[Event]:
+        """Delete several events in one transaction (undo of an import); returns them as they were."""
+        out = []
+        with self._tx() as con:
+            for eid in event_ids:
+                before = self._get_event(con, eid)
+                if before is None:
+                    raise KeyError(f"no event {eid}")
+                con.execute("DELETE FROM events WHERE id = ?", (eid,))
+                self._log(con, eid, "delete", before, None)
+                out.append(before)
+        return out
 
     def replace_proposals(self, video_id: int, events: Iterable[Event]) -> list[Event]:
         """Swap the open (not yet accepted/rejected) model proposals of a video for new ones, in one transaction."""

@@ -119,3 +119,14 @@ def test_au_metrics_and_auc():
     r = run_mod.au_metrics(df)["AU04"]
     # labelled rows only: TP 1 (0.9), FP 1 (0.6), FN 1 (0.2) -> F1 2/4; AUC: pos {0.9, 0.2} vs neg {0.6} -> 1/2
     assert r["f1"] == pytest.approx(0.5) and r["auc"] == pytest.approx(0.5) and r["n"] == 3
+
+
+def test_grid_search_scores_by_subject_cv(tiny_data, tiny_cfg, tiny_settings, tmp_path):
+    from merstudio.training.tune import grid_search
+
+    data, classes = tiny_data
+    res = grid_search(data, classes, tiny_cfg(), tiny_settings(epochs=1), {"train.lr": [1e-3, 1e-2]},
+                      tmp_path / "grid", protocol="kfold:2")
+    assert sorted(r["params"]["train.lr"] for r in res) == [1e-3, 1e-2]
+    assert res[0]["uf1"] >= res[1]["uf1"]
+    assert len(json.loads((tmp_path / "grid" / "grid.json").read_text())) == 2

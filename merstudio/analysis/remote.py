@@ -90,7 +90,7 @@ class ProcessAnalysis:
                         raise RuntimeError(f"analysis process ended unexpectedly (exit code "
                                            f"{self._proc.exitcode})") from None
                 if timeout is not None and waited >= timeout:
-                    raise RuntimeError("analysis process did not start in time")
+                    raise RuntimeError("analysis process did not start in time") from None
 
     @staticmethod
     def _raise(kind: str, payload: Any) -> None:

@@ -1,0 +1,40 @@
+import pytest
+from support.clips import write_clip
+
+from merstudio.analysis.pipeline import Analysis
+from merstudio.analysis.remote import ProcessAnalysis
+from merstudio.errors import MerstudioError
+from merstudio.io import open_source
+
+
+@pytest.fixture(scope="module")
+def clip(tmp_path_factory):
+    return write_clip(tmp_path_factory.mktemp("clip") / "face.avi", n=90)
+
+
+def test_same_rows_and_spots_as_in_process(clip):
+    with open_source(clip) as src:
+        local = Analysis(src)
+        expected = list(local.rows())
+    remote = ProcessAnalysis(clip)
+    seen = []
+    rows = list(remote.rows(progress=lambda d, n: seen.append((d, n))))
+    assert rows == expected
+    assert remote.spots() == local.spots()
+    assert seen[-1] == (90, 90) and not remote.cancelled
+
+
+def test_cancel_stops_the_child(clip):
+    remote = ProcessAnalysis(clip)
+    got = []
+    for row in remote.rows(cancel=lambda: len(got) >= 5):
+        got.append(row)
+    assert remote.cancelled and remote.frames_done < 90
+    assert not remote._proc.is_alive()
+
+
+def test_bad_input_is_a_user_error(tmp_path):
+    bad = tmp_path / "x.avi"
+    bad.write_bytes(b"nope")
+    with pytest.raises(MerstudioError, match="x.avi"):
+        ProcessAnalysis(bad)

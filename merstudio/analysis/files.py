@@ -18,6 +18,7 @@ from pathlib import Path
 
 from merstudio import __version__
 from merstudio.analysis.pipeline import Analysis, AnalysisSettings, CancelFn, ProgressFn, SpotRow
+from merstudio.atomic import atomic_path
 from merstudio.errors import OutputError
 from merstudio.io import open_source
 
@@ -151,13 +152,11 @@ def analyze_file(
 
 
 def _write_spots(path: Path, spots: list[SpotRow]) -> None:
-    tmp = path.with_name(path.name + ".tmp")
-    with open(tmp, "w", newline="", encoding="utf-8") as fh:
+    with atomic_path(path) as tmp, open(tmp, "w", newline="", encoding="utf-8") as fh:
         w = csv.writer(fh, lineterminator="\n")
         w.writerow(SPOT_COLUMNS)
         for s in spots:
             w.writerow([getattr(s, c) for c in SPOT_COLUMNS])
-    os.replace(tmp, path)
 
 
 def _write_meta(result: AnalysisOutput, settings: AnalysisSettings, vfr: bool) -> None:
@@ -176,6 +175,5 @@ def _write_meta(result: AnalysisOutput, settings: AnalysisSettings, vfr: bool) -
         "device": result.device,
         "settings": {k: (str(v) if isinstance(v, Path) else v) for k, v in asdict(settings).items()},
     }
-    tmp = result.paths.meta.with_name(result.paths.meta.name + ".tmp")
-    tmp.write_text(json.dumps(meta, indent=2), encoding="utf-8")
-    os.replace(tmp, result.paths.meta)
+    with atomic_path(result.paths.meta) as tmp:
+        tmp.write_text(json.dumps(meta, indent=2), encoding="utf-8")

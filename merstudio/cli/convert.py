@@ -130,8 +130,8 @@ def _looks_openface(path: Path) -> bool:
 
 
 def _convert_openface(args: argparse.Namespace) -> int:
+    from merstudio.atomic import atomic_path
     from merstudio.interchange import read_openface
-    from merstudio.interchange.common import atomic_path
 
     table = read_openface(args.input, fps=args.fps)
     for m in table.mismatches:

@@ -36,7 +36,13 @@ from merstudio.gui.dialogs import DEFAULT_EMOTIONS
 from merstudio.gui.events_table import EventsTable
 from merstudio.gui.state import CurveBuffer, Marks, next_proposal, next_speed, timecode
 from merstudio.gui.timeline import Timeline
-from merstudio.gui.undo import AddEventCommand, DeleteEventCommand, EditEventCommand, set_status
+from merstudio.gui.undo import (
+    AddEventCommand,
+    DeleteEventCommand,
+    EditEventCommand,
+    ImportEventsCommand,
+    set_status,
+)
 from merstudio.gui.video_view import VideoView
 from merstudio.gui.workers import AnalysisWorker, FrameLoader, _default_analysis, _default_open
 from merstudio.project import PROJECT_SUFFIX, Event, Project, Video
@@ -75,6 +81,12 @@ class MainWindow(QMainWindow):
         self.errors: list[str] = []  # every message shown in an error dialog (tests read it)
         self.last_exports: list[Path] = []
         self._error_box: QMessageBox | None = None
+        self._info_box: QMessageBox | None = None
+        self.infos: list[str] = []  # every message shown in an information box (tests read it)
+        self.last_import: Any = None  # the ImportPreview of the last import
+        self.agreement_dialog: Any = None
+        self.finetune_dialog: Any = None
+        self.finetune_fn: Callable[..., Any] | None = None  # tests inject a fake fine-tuning
 
         self.undo_stack = QUndoStack(self)
         self._build_ui()
@@ -202,6 +214,10 @@ class MainWindow(QMainWindow):
         for kind, (title, _f, _d) in C.EXPORTS.items():
             self._action(exp, f"{title}…", lambda k=kind: x(C.Export, kind=k))
         f.addSeparator()
+        self._action(f, "&Import events… (ELAN, BORIS, CSV)", lambda: x(C.ImportEvents), "Ctrl+I")
+        self._action(f, "E&xport events… (ELAN, BORIS, CSV)", lambda: x(C.ExportEvents), "Ctrl+Shift+E")
+        self._action(f, "Import Open&Face CSV…", lambda: x(C.ImportOpenFace))
+        f.addSeparator()
         self._action(f, "&Quit", self.close, QKeySequence.StandardKey.Quit)
 
         e = mb.addMenu("&Edit")
@@ -228,6 +244,8 @@ class MainWindow(QMainWindow):
         self._action(c, "Accept proposal", lambda: x(C.SetProposalStatus, status="accepted"), "Y")
         self._action(c, "Reject proposal", lambda: x(C.SetProposalStatus, status="rejected"), "X")
         self._action(c, "Next proposal", lambda: x(C.NextProposal), "N")
+        c.addSeparator()
+        self._action(c, "A&greement report…", lambda: x(C.ShowAgreement))
 
         p = mb.addMenu("&Playback")
         self._action(p, "Play / pause", self.toggle_play, "Space")
@@ -244,6 +262,8 @@ class MainWindow(QMainWindow):
         self._action(a, "&Run analysis", lambda: x(C.RunAnalysis), "Ctrl+R")
         self._action(a, "&Cancel analysis", lambda: x(C.CancelAnalysis), "Ctrl+.")
         self._action(a, "Load &checkpoint…", lambda: x(C.LoadCheckpoint))
+        a.addSeparator()
+        self._action(a, "&Fine-tune on corrections…", lambda: x(C.FineTune))
 
         v = mb.addMenu("&View")
         self.overlay_action = self._action(v, "Face overlay", self._toggle_overlay, "F", checkable=True)
@@ -251,6 +271,10 @@ class MainWindow(QMainWindow):
         self.heatmap_action = self._action(v, "AU heat map", lambda: self.timeline.set_heatmap_visible(
             self.heatmap_action.isChecked()), "H", checkable=True)
         self.heatmap_action.setChecked(True)
+        self.coder_view_action = self._action(v, "Events by coder", lambda: self.set_coder_view(
+            self.coder_view_action.isChecked()), "Shift+C", checkable=True)
+        self.overlay_menu = v.addMenu("Overlay curves (dashed)")
+        self.overlay_menu.aboutToShow.connect(self._build_overlay_menu)
         self._action(v, "Fit video", self.video_view.fit, "Ctrl+0")
         self._action(v, "Zoom video in", lambda: self.video_view.zoom(1.25), "Ctrl+=")
         self._action(v, "Zoom video out", lambda: self.video_view.zoom(0.8), "Ctrl+-")
@@ -273,6 +297,17 @@ class MainWindow(QMainWindow):
         box.setWindowModality(Qt.WindowModality.WindowModal)
         box.open()
         self._error_box = box
+
+    def show_info(self, message: str) -> None:
+        """A non-blocking information box (import reports)."""
+        log.info("%s", message)
+        self.infos.append(message)
+        if self._info_box is not None:
+            self._info_box.close()
+        box = QMessageBox(QMessageBox.Icon.Information, "merstudio", message, QMessageBox.StandardButton.Ok, self)
+        box.setWindowModality(Qt.WindowModality.WindowModal)
+        box.open()
+        self._info_box = box
 
     def _update_labels(self) -> None:
         n = self.frame_count
@@ -320,9 +355,18 @@ class MainWindow(QMainWindow):
         self._stop_worker()
         self._stop_loader()
         self.undo_stack.clear()
+        for name in ("agreement_dialog", "finetune_dialog"):
+            dlg = getattr(self, name, None)
+            if dlg is not None:
+                if hasattr(dlg, "shutdown"):
+                    dlg.shutdown()
+                dlg.close()
+                dlg.deleteLater()
+                setattr(self, name, None)
         if self.project is not None:
             self.project.close()
         self.project, self.video, self.buffer, self.events = None, None, None, []
+        self.timeline.set_overlays({})
         self.timeline.set_buffer(None)
         self.timeline.set_events([])
         self.table.model_.set_events([], self.fps)
@@ -384,6 +428,7 @@ class MainWindow(QMainWindow):
         if not running:
             self.buffer = CurveBuffer.from_frame(self.project.load_frames(video_id), self.frame_count)
         self._buffer_changed()
+        self.reload_overlays()
         self.reload_events()
         for i in range(self.video_list.count()):
             it = self.video_list.item(i)
@@ -761,6 +806,126 @@ class MainWindow(QMainWindow):
         assert self.project is not None
         self.undo_stack.push(set_status(self.project, event, status, self.require_coder(), self.reload_events))
 
+    def push_import(self, events: list[Event], text: str) -> None:
+        """An import as one undo step (all its events added, or removed, in one transaction)."""
+        assert self.project is not None
+        self.undo_stack.push(ImportEventsCommand(self.project, events, self.reload_events, text))
+
+    # ================================================================== overlays, agreement, fine-tuning
+    def reload_overlays(self) -> None:
+        """Read the current video's overlay tables from the project and hand them to the timeline."""
+        bufs: dict[str, CurveBuffer] = {}
+        if self.project is not None and self.video is not None:
+            for o in self.project.overlays(self.video.id):
+                bufs[o.name] = CurveBuffer.from_frame(self.project.load_overlay(self.video.id, o.name),
+                                                      self.frame_count)
+        self.timeline.set_overlays(bufs)
+
+    def _build_overlay_menu(self) -> None:
+        self.overlay_menu.clear()
+        for name in self.timeline.overlays:
+            act = self.overlay_menu.addAction(name)
+            act.setCheckable(True)
+            act.setChecked(name not in self.timeline.overlay_hidden)
+            act.toggled.connect(lambda on, n=name: self.timeline.set_overlay_visible(n, on))
+        if not self.timeline.overlays:
+            self.overlay_menu.addAction("(none: File > Import OpenFace CSV, or fine-tune)").setEnabled(False)
+
+    def set_coder_view(self, on: bool) -> None:
+        """View > Events by coder: each coder's events on its own lane below the events track."""
+        self.coder_view_action.setChecked(on)
+        self.timeline.set_coder_view(on)
+
+    def agreement_coders(self, all_videos: bool = False) -> list[str]:
+        from merstudio.agreement.report import coder_of
+
+        if self.project is None:
+            return []
+        vids = None if all_videos or self.video is None else self.video.id
+        evs = [e for e in self.project.events(vids) if e.status != "rejected"]
+        return sorted({coder_of(e) for e in evs})
+
+    def compute_agreement(self, coders: list[str], tolerance: int = 3, iou: float = 0.5,
+                          all_videos: bool = False) -> Any:
+        """The agreement report for the current video (or all), with imported OpenFace tables compared by ICC."""
+        from merstudio.agreement import agreement_report
+
+        video = self.require_video()
+        assert self.project is not None
+        vids = [v.id for v in self.project.videos()] if all_videos else [video.id]
+        tables: dict[int, dict[str, Any]] = {}
+        for v in vids:
+            for o in self.project.overlays(v):
+                if o.kind == "openface":
+                    tables.setdefault(v, {})[o.name] = self.project.load_overlay(v, o.name)
+        return agreement_report(self.project, video_ids=vids, coders=coders, tolerance=tolerance, iou=iou,
+                                frame_tables=tables or None)
+
+    def show_agreement(self, coders: list[str] | None = None, tolerance: int | None = None,
+                       iou: float | None = None, all_videos: bool | None = None) -> None:
+        from merstudio.gui.agreement_dialog import AgreementDialog
+
+        self.require_video()
+        if self.agreement_dialog is not None:
+            self.agreement_dialog.close()
+            self.agreement_dialog.deleteLater()
+        dlg = AgreementDialog(self.compute_agreement, self.agreement_coders(all_videos=True), self,
+                              save=lambda: self.ctx.execute(C.SaveAgreementCSV))
+        self.agreement_dialog = dlg
+        dlg.set_choices(coders=coders, tolerance=tolerance, iou=iou, all_videos=all_videos)
+        dlg.show()
+
+    def open_finetune(self, checkpoint: str | Path | None = None) -> None:
+        from merstudio.gui.finetune_dialog import FinetuneDialog
+
+        if self.project is None:
+            raise InputError("fine-tune: open a project first")
+        if self.finetune_dialog is not None:
+            if self.finetune_dialog.is_running():
+                self.finetune_dialog.raise_()
+                return
+            self.finetune_dialog.close()
+            self.finetune_dialog.deleteLater()
+        ckpt = checkpoint or self.checkpoint
+        if ckpt is None:
+            from merstudio.resources import starter_checkpoint
+
+            ckpt = starter_checkpoint()
+        dlg = FinetuneDialog(self.project.path, ckpt, self, finetune_fn=self.finetune_fn)
+        dlg.rerunRequested.connect(lambda path: self.ctx.execute(C.RerunPredictions, path=path))
+        self.finetune_dialog = dlg
+        dlg.show()
+
+    def keep_predictions(self) -> str | None:
+        """Store the current video's model outputs (p_<class>, AUxx_p) as an overlay named after the model that
+        made them, so the timeline can show them beside the new model's. Returns the overlay name (None: none)."""
+        video = self.require_video()
+        assert self.project is not None
+        df = self.project.load_frames(video.id)
+        cols = [c for c in df.columns if c.startswith("p_") or (c.startswith("AU") and c.endswith("_p"))]
+        if not cols or not len(df):
+            return None
+        a = self.project.analysis(video.id)
+        model = (a.model if a is not None and a.model else "") or (str(self.checkpoint) if self.checkpoint else "")
+        name = f"model: {Path(model).stem if model else 'previous'}"
+        self.project.save_overlay(video.id, name, df[["frame", "face_id", "timestamp", *cols]], kind="model",
+                                  meta={"checkpoint": model})
+        return name
+
+    def rerun_with_checkpoint(self, path: Path, meta: Any, settings: Any = None) -> None:
+        """After fine-tuning: keep the old predictions as an overlay, load the new checkpoint, re-run the analysis."""
+        self.require_video()
+        if self.worker is not None:
+            raise InputError("analysis: already running (cancel it first)")
+        kept = self.keep_predictions()
+        self.set_checkpoint(Path(path), meta)
+        self.reload_overlays()
+        if kept is not None:
+            self.timeline.set_overlay_visible(kept, True)
+        self.start_analysis(settings)
+        self.statusBar().showMessage(f"Re-running with {Path(path).name}" +
+                                     (f"; previous predictions kept as {kept!r} (dashed)" if kept else ""), 8000)
+
     # ================================================================== exports
     def export_progress(self, done: int, total: int) -> None:
         self.progress_bar.setFormat("export %p%")
@@ -788,6 +953,9 @@ class MainWindow(QMainWindow):
         if self._error_box is not None:
             self._error_box.close()
             self._error_box = None
+        if self._info_box is not None:
+            self._info_box.close()
+            self._info_box = None
 
 
 def _close(source: Any) -> None:

@@ -369,7 +369,7 @@ class Timeline(pg.GraphicsLayoutWidget):
         self.coder_plot.setYRange(0, max(1, len(lanes)), padding=0)
         self.coder_plot.getAxis("left").setTicks([[(i + 0.5, n) for i, n in enumerate(lanes)]])
 
-
+    def _clear_curves(self) -> None:
         for c in self._curves.values():
             self.au_plot.removeItem(c)
         for c in self._class_curves.values():

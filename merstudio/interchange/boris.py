@@ -19,13 +19,13 @@ from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
+from merstudio.atomic import atomic_path
 from merstudio.datasets.parse import cell_text, norm_col, read_workbook_rows
 from merstudio.errors import InputError
 from merstudio.interchange.common import (
     ImportPreview,
     Media,
     Skip,
-    atomic_path,
     aus_as_modifiers,
     check_fps,
     event_times,

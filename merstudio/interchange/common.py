@@ -12,17 +12,14 @@ the frame that contains them (start) or the last frame before them (end).
 from __future__ import annotations
 
 import math
-import os
-import tempfile
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-from merstudio.errors import InputError, OutputError
+from merstudio.errors import InputError
 from merstudio.project.events import Event
 
 MAX_MS_FPS = 1000.0  # above this two frame boundaries can share a millisecond
@@ -191,25 +188,6 @@ def make_event(where: str, skipped: list[Skip], **fields: Any) -> Event | None:
 
 
 # ---------------------------------------------------------------------------------------- helpers
-@contextmanager
-def atomic_path(path: str | os.PathLike[str]) -> Iterator[Path]:
-    """Yield a temporary path next to ``path``; move it over ``path`` on success, remove it on failure."""
-    dst = Path(path)
-    try:
-        dst.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=f".{dst.name}.", suffix=".part", dir=dst.parent)
-        os.close(fd)
-    except OSError as exc:
-        raise OutputError(f"{dst}: cannot write ({exc.strerror or exc})") from None
-    try:
-        yield Path(tmp)
-        os.replace(tmp, dst)
-    except OSError as exc:
-        Path(tmp).unlink(missing_ok=True)
-        raise OutputError(f"{dst}: cannot write ({exc.strerror or exc})") from None
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 def split_aus(text: str) -> str:

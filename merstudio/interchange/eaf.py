@@ -30,13 +30,13 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from merstudio.atomic import atomic_path
 from merstudio.errors import InputError
 from merstudio.interchange.common import (
     MAX_MS_FPS,
     ImportPreview,
     Media,
     Skip,
-    atomic_path,
     check_fps,
     fps_differs,
     fps_mismatch_message,

@@ -16,13 +16,13 @@ from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
+from merstudio.atomic import atomic_path
 from merstudio.datasets.parse import cell_text
 from merstudio.errors import InputError
 from merstudio.interchange.common import (
     ImportPreview,
     Media,
     Skip,
-    atomic_path,
     check_fps,
     fps_mismatch_message,
     make_event,

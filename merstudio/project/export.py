@@ -9,15 +9,13 @@ from __future__ import annotations
 
 import csv
 import os
-import tempfile
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-from merstudio.errors import OutputError
+from merstudio.atomic import atomic_path as _atomic
 from merstudio.project.events import Event, au_numbers
 from merstudio.project.store import Project, Video
 
@@ -29,25 +27,6 @@ EVENT_COLUMNS = ("event_id", "video", "video_path", "face_id", "onset_frame", "a
 LABELLED_COLUMNS = ("subject", "sample", "label", "path", "onset", "apex", "offset", "aus")
 
 
-@contextmanager
-def _atomic(path: str | os.PathLike[str], mode: str = "w") -> Iterator[Path]:
-    """Yield a temporary path next to ``path``; on success move it over ``path``."""
-    dst = Path(path)
-    try:
-        dst.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=f".{dst.name}.", suffix=".part", dir=dst.parent)
-        os.close(fd)
-    except OSError as exc:
-        raise OutputError(f"{dst}: cannot write ({exc.strerror or exc})") from None
-    try:
-        yield Path(tmp)
-        os.replace(tmp, dst)
-    except OSError as exc:
-        Path(tmp).unlink(missing_ok=True)
-        raise OutputError(f"{dst}: cannot write ({exc.strerror or exc})") from None
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 def _times(project: Project, video: Video) -> Callable[[int], float]:

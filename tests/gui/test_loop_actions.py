@@ -1,0 +1,198 @@
+"""Issue 7 in the app, driven through win.ctx.execute like a user with every parameter given (no dialogs): import
+events (one undo step; skipped items only on confirm), export them, import an OpenFace CSV as a dashed overlay, the
+agreement report dialog and its CSVs, events by coder, and re-running predictions after fine-tuning."""
+
+from __future__ import annotations
+
+import types
+
+import numpy as np
+import pandas as pd
+import pytest
+from gui_fixtures import FPS, N_FRAMES
+from PySide6.QtCore import Qt
+
+from merstudio.gui import commands as C
+from merstudio.interchange import Media, read_events, write_events
+from merstudio.project import Event
+
+pytestmark = pytest.mark.gui
+
+
+def _open(win, video_path):
+    assert win.ctx.execute(C.OpenVideo, path=str(video_path)), win.errors
+    return win.video
+
+
+def _coded(video_id):
+    return [Event(video_id, 10, 12, 15, emotion="positive", aus="12", coder="alice"),
+            Event(video_id, 40, 42, 46, emotion="negative", aus="4+7", coder="alice"),
+            Event(video_id, 11, 12, 16, emotion="positive", aus="6+12", coder="bob"),
+            Event(video_id, 70, 72, 75, emotion="surprise", aus="1+2", coder="bob")]
+
+
+def _write_eaf(tmp_path, video_path, events):
+    return write_events(events, tmp_path / "coded.eaf", Media(str(video_path), fps=FPS, frame_count=N_FRAMES))
+
+
+def test_import_events_is_one_undo_step(window, video_path, tmp_path):
+    win = window
+    video = _open(win, video_path)
+    eaf = _write_eaf(tmp_path, video_path, _coded(video.id))
+    assert win.ctx.execute(C.ImportEvents, path=str(eaf), confirmed=True), win.errors
+    got = sorted((e.coder, e.onset, e.apex, e.offset, e.aus) for e in win.project.events(video.id))
+    assert got == sorted((e.coder, e.onset, e.apex, e.offset, e.aus) for e in _coded(video.id))
+    assert {"alice", "bob"} <= set(win.project.coders())
+    assert len(win.timeline.regions) == 4 and win.table.model_.rowCount() == 4
+    ids = sorted(e.id for e in win.project.events(video.id))
+    assert win.undo_stack.count() == 1 and "coded.eaf" in win.undo_stack.undoText()
+    win.undo_stack.undo()  # the whole import goes at once
+    assert win.project.events(video.id) == [] and win.timeline.regions == {}
+    assert [h["action"] for h in win.project.event_history()[-4:]] == ["delete"] * 4
+    win.undo_stack.redo()  # and comes back under the same ids
+    assert sorted(e.id for e in win.project.events(video.id)) == ids and len(win.timeline.regions) == 4
+
+
+def test_import_with_problems_needs_confirmation(window, video_path, tmp_path):
+    from merstudio.gui.dialogs import ImportPreviewDialog
+    from merstudio.interchange import preview_import
+
+    win = window
+    video = _open(win, video_path)
+    evs = [Event(video.id, 5, 6, 8, emotion="positive", coder="cy"),
+           Event(video.id, 85, 88, 95, emotion="negative", coder="cy")]  # past the 90-frame video
+    tsv = write_events(evs, tmp_path / "boris.tsv", Media(str(video_path), fps=FPS, frame_count=200))
+    assert not win.ctx.execute(C.ImportEvents, path=str(tsv), confirmed=True)
+    assert "past the end" in win.errors[-1] and "nothing imported" in win.errors[-1]
+    assert win.project.events(video.id) == [] and win.undo_stack.count() == 0
+    # what the confirmation dialog shows: the event to import, the one skipped and why
+    dlg = ImportPreviewDialog(preview_import(win.project, tsv, video.id), win)
+    text = dlg.text.toPlainText()
+    assert "1 event(s) to import" in text and "skip" in text and "past the end" in text
+    assert dlg.buttons.button(dlg.buttons.StandardButton.Ok).text() == "Import 1, skip 1"
+    dlg.deleteLater()
+    assert win.ctx.execute(C.ImportEvents, path=str(tsv), confirmed=True, skip_bad=True), win.errors
+    assert [(e.onset, e.offset) for e in win.project.events(video.id)] == [(5, 8)]
+
+
+@pytest.mark.parametrize("name", ["out.eaf", "out.tsv", "out.xlsx", "out.boris.csv", "out.csv"])
+def test_export_events_by_extension(window, video_path, tmp_path, name):
+    win = window
+    video = _open(win, video_path)
+    win.project.add_events(_coded(video.id))
+    assert win.ctx.execute(C.ExportEvents, path=str(tmp_path / name)), win.errors
+    assert win.last_exports == [tmp_path / name]
+    back = read_events(tmp_path / name, fps=FPS, video_id=video.id)
+    assert back.ok, back.summary()
+    key = sorted((e.coder, e.onset, e.apex, e.offset, e.emotion, e.aus) for e in back.events)
+    assert key == sorted((e.coder, e.onset, e.apex, e.offset, e.emotion, e.aus) for e in _coded(video.id))
+
+
+def _openface_csv(path, n=N_FRAMES):
+    """An OpenFace 2 file: 1-based frames, ', ' separated header, no face in its first frame."""
+    i = np.arange(n)
+    df = pd.DataFrame({"frame": i + 1, "face_id": 0, "timestamp": np.round(i / FPS, 3), "confidence": 0.98,
+                       "success": (i > 0).astype(int), "AU01_r": np.round((i % 7) / 2, 2),
+                       "AU12_r": np.round((i % 11) / 3, 2), "AU01_c": (i % 7 > 3).astype(int),
+                       "AU12_c": (i % 11 > 5).astype(int)})
+    path.write_text(", ".join(df.columns) + "\n" + df.to_csv(header=False, index=False))
+    return path
+
+
+def test_openface_overlay_drawn_dashed_and_frame_aligned(qtbot, window, video_path, tmp_path):
+    win = window
+    video = _open(win, video_path)
+    win.ctx.execute(C.RunAnalysis, settings={"landmarks": True})
+    qtbot.waitUntil(lambda: win.worker is None, timeout=20000)
+    assert win.ctx.execute(C.ImportOpenFace, path=str(_openface_csv(tmp_path / "of.csv"))), win.errors
+    [ov] = win.project.overlays(video.id)
+    assert ov.name == "OpenFace" and ov.kind == "openface" and ov.meta["mismatches"] == []
+    stored = win.project.load_overlay(video.id, "OpenFace")
+    assert stored["frame"].tolist() == list(range(N_FRAMES)) and stored["face_id"].iloc[0] == -1
+    curve = win.timeline.overlay_curve("OpenFace", "AU12_r")
+    assert curve is not None and curve.opts["pen"].style() == Qt.PenStyle.DashLine
+    x, y = curve.xData, curve.yData
+    assert len(y) == N_FRAMES and np.isnan(y[0])  # OpenFace frame 1 is our frame 0: no face there
+    assert np.allclose(y[1:], np.round((np.arange(1, N_FRAMES) % 11) / 3, 2), atol=1e-5) and x[5] == 5
+    ours = win.timeline.curve_data("AU12_r")  # ours stay beside it, in the same colour, solid
+    assert ours is not None and win.timeline._curves["AU12_r"].opts["pen"].color() == curve.opts["pen"].color()
+    assert win.timeline.overlay_curve("OpenFace", "AU01_r") is not None
+    # the AU menu hides both ours and theirs; the overlay toggle hides theirs
+    win.set_au_visible("AU01_r", False)
+    assert win.timeline.overlay_curve("OpenFace", "AU01_r") is None
+    win.timeline.set_overlay_visible("OpenFace", False)
+    assert win.timeline.overlay_curve("OpenFace", "AU12_r") is None and "AU12_r" in win.timeline._curves
+    win.timeline.set_overlay_visible("OpenFace", True)
+    assert win.timeline.overlay_curve("OpenFace", "AU12_r") is not None
+    # a shorter file: imported, the mismatch reported
+    assert win.ctx.execute(C.ImportOpenFace, path=str(_openface_csv(tmp_path / "short.csv", 80)), name="OF short")
+    assert "covers 80 frame(s), the video has 90" in win.infos[-1]
+    assert [o.name for o in win.project.overlays(video.id)] == ["OpenFace", "OF short"]
+
+
+def test_agreement_dialog_csv_and_coder_tracks(window, video_path, tmp_path):
+    win = window
+    video = _open(win, video_path)
+    eaf = _write_eaf(tmp_path, video_path, _coded(video.id))
+    assert win.ctx.execute(C.ImportEvents, path=str(eaf), confirmed=True), win.errors
+    assert win.ctx.execute(C.ShowAgreement, coders=["alice", "bob"], tolerance=2), win.errors
+    dlg = win.agreement_dialog
+    assert dlg.isVisible() and dlg.chosen_coders() == ["alice", "bob"] and dlg.tolerance.value() == 2
+    pairs = dlg.models["pairs"]
+    assert pairs.rowCount() == 1
+    row = {pairs.headerData(c, Qt.Orientation.Horizontal): pairs.df.iat[0, c] for c in range(pairs.columnCount())}
+    assert (row["matched"], row["only_a"], row["only_b"]) == (1, 1, 1)  # 10-15 ~ 11-16 within 2 frames
+    assert pairs.data(pairs.index(0, list(pairs.df.columns).index("coder_a"))) == "alice"
+    assert dlg.models["matches"].rowCount() == 3
+    dlg.set_choices(tolerance=0, iou=0.95)  # stricter: the near pair no longer matches
+    assert dlg.models["pairs"].df.loc[0, "matched"] == 0
+    assert win.ctx.execute(C.SaveAgreementCSV, path=str(tmp_path / "agree")), win.errors
+    saved = pd.read_csv(tmp_path / "agree" / "agreement_pairs.csv")
+    assert saved.loc[0, "matched"] == 0 and (tmp_path / "agree" / "agreement_kappa.csv").is_file()
+    dlg.set_choices(coders=["alice"])
+    assert dlg.report is None and "two coders" in dlg.error and not dlg.save_button.isEnabled()
+
+    win.set_coder_view(True)
+    tl = win.timeline
+    assert tl.coder_plot.isVisible() and tl.coder_lanes == ["alice", "bob"]
+    bars = tl.coder_bars["bob"].opts
+    assert list(bars["x0"]) == [11, 70] and list(bars["width"]) == [6, 6] and set(bars["y0"]) == {1.12}
+    ev = win.project.events(video.id, coder="bob")[1]
+    win.ctx.execute(C.DeleteEvent, event_id=ev.id)  # lanes follow edits
+    assert list(tl.coder_bars["bob"].opts["x0"]) == [11]
+    win.undo_stack.undo()
+    assert list(tl.coder_bars["bob"].opts["x0"]) == [11, 70]
+    win.set_coder_view(False)
+    assert not tl.coder_plot.isVisible() and not win.coder_view_action.isChecked()
+
+
+def test_finetune_rerun_keeps_old_predictions(qtbot, window, video_path, tmp_path, monkeypatch):
+    win = window
+    video = _open(win, video_path)
+    win.set_checkpoint(tmp_path / "starter.pt", {"class_names": ["negative", "positive"]})
+    win.ctx.execute(C.RunAnalysis, settings={"landmarks": True})
+    qtbot.waitUntil(lambda: win.worker is None, timeout=20000)
+    old = win.timeline.curve_data("p_positive").copy()
+    assert win.ctx.execute(C.FineTune), win.errors
+    dlg = win.finetune_dialog
+    assert dlg.isVisible() and dlg.checkpoint.text() == str(tmp_path / "starter.pt")
+    new = tmp_path / "starter-ft1.pt"
+    monkeypatch.setattr(C, "_describe_checkpoint", lambda p: {"class_names": ["negative", "positive"],
+                                                              "parent": "starter.pt"})
+    dlg.result = types.SimpleNamespace(checkpoint=new)  # as after a finished fine-tuning
+    dlg.rerun_button.setEnabled(True)
+    qtbot.mouseClick(dlg.rerun_button, Qt.MouseButton.LeftButton)
+    assert win.checkpoint == new and win.checkpoint_meta["parent"] == "starter.pt"
+    qtbot.waitUntil(lambda: win.worker is None, timeout=20000)
+    [ov] = win.project.overlays(video.id)
+    assert ov.name == "model: starter" and ov.kind == "model"
+    kept = win.project.load_overlay(video.id, ov.name)
+    assert {"p_positive", "p_negative"} <= set(kept.columns) and "AU12_r" not in kept.columns
+    # old dashed beside the new, solid
+    curve = win.timeline.overlay_curve("model: starter", "p_positive")
+    assert curve is not None and curve.opts["pen"].style() == Qt.PenStyle.DashLine
+    assert np.allclose(curve.yData, old, equal_nan=True)
+    assert win.timeline.curve_data("p_positive") is not None
+    assert win.project.analysis(video.id).model == ""  # the fake analysis ignores settings; the real one records it
+    win.timeline.set_overlay_visible("model: starter", False)
+    assert win.timeline.overlay_curve("model: starter", "p_positive") is None

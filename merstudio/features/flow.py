@@ -55,7 +55,7 @@ class FlowComputer:
             self._impl = None  # Farneback is a plain function
 
     def __call__(self, prev: np.ndarray, nxt: np.ndarray) -> np.ndarray:
-        a, b = _as_grey_u8(prev, "prev"), _as_grey_u8(nxt, "nxt")
+        a, b = as_grey_u8(prev, "flow: prev"), as_grey_u8(nxt, "flow: nxt")
         if a.shape != b.shape:
             raise InputError(f"flow: image shapes differ ({a.shape} vs {b.shape})")
         if a.shape[0] < 8 or a.shape[1] < 8:
@@ -67,12 +67,13 @@ class FlowComputer:
         return np.asarray(flow, dtype=np.float32)
 
 
-def _as_grey_u8(img: np.ndarray, name: str) -> np.ndarray:
+def as_grey_u8(img: np.ndarray, what: str = "image") -> np.ndarray:
+    """Grey uint8 (H, W) from grey or RGB, uint8 or float (0..1 floats are scaled); InputError otherwise."""
     a = np.asarray(img)
     if a.ndim == 3 and a.shape[2] == 3:
         a = cv2.cvtColor(np.ascontiguousarray(a, dtype=np.uint8), cv2.COLOR_RGB2GRAY)
     if a.ndim != 2:
-        raise InputError(f"flow: {name} must be a grey (H, W) or RGB (H, W, 3) image, got shape {a.shape}")
+        raise InputError(f"{what} must be a grey (H, W) or RGB (H, W, 3) image, got shape {a.shape}")
     if a.dtype != np.uint8:
         if np.issubdtype(a.dtype, np.floating) and a.size and float(np.nanmax(a)) <= 1.0:
             a = a * 255.0  # float images in 0..1

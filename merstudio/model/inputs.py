@@ -26,6 +26,7 @@ import cv2
 import numpy as np
 
 from merstudio.errors import InputError
+from merstudio.features.flow import as_grey_u8
 
 MODALITY_CHANNELS: dict[str, int] = {"flow": 3, "grey": 1, "flow+grey": 4}
 NORMALISATIONS = ("minmax", "none")
@@ -88,15 +89,7 @@ def step_indices(onset: int, end: int, T: int) -> list[int]:
 
 def grey_u8(img: np.ndarray, side: int) -> np.ndarray:
     """A face image as grey uint8 side x side (RGB converted, 0..1 floats scaled, resized)."""
-    a = np.asarray(img)
-    if a.ndim == 3 and a.shape[2] == 3:
-        a = cv2.cvtColor(np.ascontiguousarray(a, dtype=np.uint8), cv2.COLOR_RGB2GRAY)
-    if a.ndim != 2:
-        raise InputError(f"model input: expected a grey (H, W) or RGB (H, W, 3) face image, got shape {a.shape}")
-    if a.dtype != np.uint8:
-        if np.issubdtype(a.dtype, np.floating) and a.size and float(np.nanmax(a)) <= 1.0:
-            a = a * 255.0
-        a = np.clip(np.nan_to_num(a), 0, 255).astype(np.uint8)
+    a = as_grey_u8(img, "model input: face image")
     if a.shape != (side, side):
         interp = cv2.INTER_AREA if a.shape[0] > side else cv2.INTER_LINEAR
         a = cv2.resize(a, (side, side), interpolation=interp)

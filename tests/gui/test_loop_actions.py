@@ -193,6 +193,6 @@ def test_finetune_rerun_keeps_old_predictions(qtbot, window, video_path, tmp_pat
     assert curve is not None and curve.opts["pen"].style() == Qt.PenStyle.DashLine
     assert np.allclose(curve.yData, old, equal_nan=True)
     assert win.timeline.curve_data("p_positive") is not None
-    assert win.project.analysis(video.id).model == ""  # the fake analysis ignores settings; the real one records it
+    assert win.project.analysis(video.id).model == str(new)  # the new run is recorded as the new model's
     win.timeline.set_overlay_visible("model: starter", False)
     assert win.timeline.overlay_curve("model: starter", "p_positive") is None

@@ -94,7 +94,7 @@ class AgreementDialog(QDialog):
         self.report: Any = None
         self.error = ""
         self.coder_list = QListWidget(self)
-        self.coder_list.setMaximumHeight(110)
+        self.coder_list.setMaximumHeight(84)
         for c in coders:
             it = QListWidgetItem(c)
             it.setFlags(it.flags() | Qt.ItemFlag.ItemIsUserCheckable)

@@ -336,6 +336,11 @@ class Timeline(pg.GraphicsLayoutWidget):
     def set_coder_view(self, on: bool) -> None:
         """Events by coder: each coder's events on its own lane of the coders track."""
         self.coder_plot.setVisible(on)
+        # the frame axis goes under the lowest visible track
+        lowest, other = (self.coder_plot, self.events_plot) if on else (self.events_plot, self.coder_plot)
+        other.hideAxis("bottom")
+        lowest.showAxis("bottom")
+        lowest.setLabel("bottom", "frame")
         self._draw_coder_lanes()
 
     def _draw_coder_lanes(self) -> None:

@@ -10,7 +10,6 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-import numpy as np
 from PySide6.QtCore import QThread, Signal
 
 from merstudio.errors import MerstudioError
@@ -138,10 +137,7 @@ class AnalysisWorker(QThread):
             self._flush(aid, batch)
             cancelled = bool(getattr(analysis, "cancelled", False)) or self._cancel.is_set()
             if not cancelled:
-                props = [Event(self.video_id, s.onset, s.apex, s.offset, face_id=max(0, s.face_id),
-                               confidence=float(np.clip(s.score, 0.0, 1.0)), source="model", status="proposal",
-                               coder="model") for s in analysis.spots()]
-                self.project.replace_proposals(self.video_id, props)
+                self.project.replace_proposals(self.video_id, self._proposals(analysis.spots()))
             self.status = "cancelled" if cancelled else "complete"
             self.project.finish_analysis(aid, self.status)
             self.finished_ok.emit(self.status)
@@ -154,6 +150,23 @@ class AnalysisWorker(QThread):
             close = getattr(source, "close", None)
             if close is not None:
                 close()
+
+    def _proposals(self, spots: list) -> list[Event]:
+        """Spotted intervals as proposals, pre-filled with the AUs present and a suggested emotion (the model's
+        class, or the FACS objective class of those AUs) read back from the stored rows."""
+        from merstudio.analysis.proposals import describe_interval
+
+        props = []
+        for s in spots:
+            rows = self.project.load_frames(self.video_id, s.onset, s.offset + 1)
+            rows = rows[rows["face_id"] == s.face_id]
+            sug = describe_interval(rows)
+            # confidence: the model's mean class probability; without a model, none (a spotting score is no
+            # probability)
+            props.append(Event(self.video_id, s.onset, s.apex, s.offset, face_id=max(0, s.face_id),
+                               emotion=sug.emotion, aus=sug.aus, confidence=sug.confidence, source="model",
+                               status="proposal", coder="model"))
+        return props
 
     def _fail(self, aid: int | None, msg: str) -> None:
         self.status, self.error = "failed", msg

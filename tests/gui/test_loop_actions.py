@@ -196,3 +196,45 @@ def test_finetune_rerun_keeps_old_predictions(qtbot, window, video_path, tmp_pat
     assert win.project.analysis(video.id).model == str(new)  # the new run is recorded as the new model's
     win.timeline.set_overlay_visible("model: starter", False)
     assert win.timeline.overlay_curve("model: starter", "p_positive") is None
+
+
+def test_import_dialog_confirm_and_cancel(qtbot, window, video_path, tmp_path):
+    """The ask side: the preview dialog opens; Cancel imports nothing, the OK button imports."""
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication
+
+    from merstudio.gui.dialogs import ImportPreviewDialog
+
+    win = window
+    video = _open(win, video_path)
+    eaf = _write_eaf(tmp_path, video_path, _coded(video.id))
+    seen = []
+
+    def answer(ok):
+        dlg = QApplication.activeModalWidget()
+        assert isinstance(dlg, ImportPreviewDialog)
+        seen.append(dlg.head.text())
+        (dlg.accept if ok else dlg.reject)()
+
+    QTimer.singleShot(50, lambda: answer(False))
+    assert not win.ctx.execute(C.ImportEvents, path=str(eaf))
+    assert win.project.events(video.id) == [] and "4 event(s) will be imported" in seen[0]
+    QTimer.singleShot(50, lambda: answer(True))
+    assert win.ctx.execute(C.ImportEvents, path=str(eaf)), win.errors
+    assert len(win.project.events(video.id)) == 4 and win.undo_stack.count() == 1
+
+
+def test_agreement_compares_openface_intensities(qtbot, window, video_path, tmp_path):
+    win = window
+    video = _open(win, video_path)
+    win.ctx.execute(C.RunAnalysis, settings={"landmarks": True})
+    qtbot.waitUntil(lambda: win.worker is None, timeout=20000)
+    assert win.ctx.execute(C.ImportOpenFace, path=str(_openface_csv(tmp_path / "of.csv"))), win.errors
+    win.project.add_events(_coded(video.id))
+    assert win.ctx.execute(C.ShowAgreement, coders=["alice", "bob"]), win.errors
+    icc = win.agreement_dialog.models["icc"].df
+    frames = icc[icc["source"] == "frames"]
+    # the imported table against our stored analysis, per AU, on the frames where both saw face 0
+    assert sorted(frames["au"]) == [1, 12], icc
+    assert set(frames["coder_a"]) | set(frames["coder_b"]) == {"OpenFace", "model"}
+    assert set(frames["n"]) == {N_FRAMES - 2}  # the fake analysis has no face in frames 0-1

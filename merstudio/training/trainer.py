@@ -275,6 +275,8 @@ def train_fold(train: DataArrays, model_cfg: Any, settings: TrainSettings, *, fo
             for gparam in opt.param_groups:
                 gparam["lr"] = s.lr * _lr_factor(s, epoch + step / steps)
             idx = order[step * bs:(step + 1) * bs]
+            if len(idx) < 2 <= n:  # a 1-sample remainder batch: BatchNorm cannot train on it (same on all ranks)
+                continue
             if world > 1:
                 idx = idx[rank::world]
                 if len(idx) == 0:

@@ -18,6 +18,7 @@ from pathlib import Path
 
 from merstudio import __version__
 from merstudio.analysis.pipeline import Analysis, AnalysisSettings, CancelFn, ProgressFn, SpotRow
+from merstudio.analysis.proposals import Suggestion, describe_interval
 from merstudio.atomic import atomic_path
 from merstudio.errors import OutputError
 from merstudio.io import open_source
@@ -47,6 +48,7 @@ class AnalysisOutput:
     seconds: float
     face_ids: list[int] = field(default_factory=list)
     spots: list[SpotRow] = field(default_factory=list)
+    labels: list[Suggestion | None] = field(default_factory=list)
     rows: int = 0
     device: str = "cpu"
     plots: list[Path] = field(default_factory=list)
@@ -141,22 +143,46 @@ def analyze_file(
         finally:
             seconds = time.perf_counter() - started
             spots = analysis.spots()
-            _write_spots(paths.spots if complete else paths.spots.with_suffix(".partial.csv"), spots)
+            rows_file = paths.partial  # renamed to paths.csv only below
+            labels = label_spots(rows_file, spots) if rows_file.exists() else [None] * len(spots)
+            _write_spots(paths.spots if complete else paths.spots.with_suffix(".partial.csv"), spots, labels)
             if complete:
                 os.replace(paths.partial, paths.csv)
             result = AnalysisOutput(Path(input_path), paths, analysis.frames_done, source.frame_count,
-                                    source.fps, complete, seconds, analysis.face_ids(), spots, n_rows,
+                                    source.fps, complete, seconds, analysis.face_ids(), spots, labels, n_rows,
                                     analysis.device)
             _write_meta(result, settings, source.is_vfr)
     return result
 
 
-def _write_spots(path: Path, spots: list[SpotRow]) -> None:
+def label_spots(rows_csv: Path, spots: list[SpotRow]) -> list[Suggestion | None]:
+    """Suggested AUs and emotion per spotted interval, read back from the per-frame CSV in chunks (only the rows
+    inside intervals are kept, so memory stays flat on long videos)."""
+    if not spots:
+        return []
+    import pandas as pd
+
+    wanted: dict[int, list[pd.DataFrame]] = {k: [] for k in range(len(spots))}
+    for chunk in pd.read_csv(rows_csv, chunksize=20_000,
+                             usecols=lambda c: c in ("frame", "face_id", "success") or c.endswith("_c")
+                             or c.startswith("p_")):
+        lo, hi = int(chunk["frame"].iloc[0]), int(chunk["frame"].iloc[-1])
+        for k, sp in enumerate(spots):
+            if sp.offset >= lo and sp.onset <= hi:
+                part = chunk[(chunk["frame"] >= sp.onset) & (chunk["frame"] <= sp.offset)
+                             & (chunk["face_id"] == sp.face_id)]
+                wanted[k].append(part)
+    return [describe_interval(pd.concat(parts)) if parts else None for parts in wanted.values()]
+
+
+def _write_spots(path: Path, spots: list[SpotRow], labels: list[Suggestion | None]) -> None:
     with atomic_path(path) as tmp, open(tmp, "w", newline="", encoding="utf-8") as fh:
         w = csv.writer(fh, lineterminator="\n")
-        w.writerow(SPOT_COLUMNS)
-        for s in spots:
-            w.writerow([getattr(s, c) for c in SPOT_COLUMNS])
+        w.writerow((*SPOT_COLUMNS, "aus", "emotion", "emotion_p"))
+        for s, lab in zip(spots, labels, strict=True):
+            extra = ("", "", "") if lab is None else (lab.aus, lab.emotion,
+                                                      "" if lab.confidence is None else lab.confidence)
+            w.writerow([*(getattr(s, c) for c in SPOT_COLUMNS), *extra])
 
 
 def _write_meta(result: AnalysisOutput, settings: AnalysisSettings, vfr: bool) -> None:

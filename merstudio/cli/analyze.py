@@ -208,9 +208,13 @@ def _print_summary(r: AnalysisOutput) -> None:
           f"{', '.join(map(str, r.face_ids)) or 'none'})")
     print(f"  spotting      : {r.paths.spots if r.complete else r.paths.spots.with_suffix('.partial.csv')}"
           f"  ({len(r.spots)} candidate interval(s))")
-    for s in r.spots[:8]:
+    for s, lab in list(zip(r.spots, r.labels, strict=True))[:8]:
+        what = ""
+        if lab is not None and (lab.aus or lab.emotion):
+            p = f" p={lab.confidence:.2f}" if lab.confidence is not None else ""
+            what = f"  AU {lab.aus or '-'}, {lab.emotion or '?'}{p}"
         print(f"    face {s.face_id}: frames {s.onset}-{s.offset} (apex {s.apex}, "
-              f"{s.onset_time:.2f}-{s.offset_time:.2f} s, score {s.score:.2f})")
+              f"{s.onset_time:.2f}-{s.offset_time:.2f} s, score {s.score:.2f}){what}")
     if len(r.spots) > 8:
         print(f"    ... {len(r.spots) - 8} more")
     for png in r.plots:

@@ -23,6 +23,10 @@ def test_demo_headless_spots_the_truth(tmp_path, capsys):
     score = spotting_metric(list(zip(spots["onset"], spots["offset"], strict=True)),
                             list(zip(truth["onset"], truth["offset"], strict=True)))
     assert score.f1 >= 0.8, score
+    # each spotted true event carries the right AU suggestion
+    for _, ev in truth.iterrows():
+        hit = spots[(spots["onset"] <= ev["apex"]) & (spots["offset"] >= ev["apex"])]
+        assert len(hit) == 1 and str(hit["aus"].iloc[0]) == str(ev["aus"]), (ev["aus"], hit)
     # each true event's own AUs peak inside it (the AU table, not only the motion signal, is right)
     for _, ev in truth.iterrows():
         inside = frames[(frames["frame"] >= ev["onset"]) & (frames["frame"] <= ev["offset"])]

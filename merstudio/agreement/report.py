@@ -120,10 +120,9 @@ class AgreementReport:
         """Write ``agreement_<table>.csv`` for every table plus ``agreement_notes.txt``; returns the paths. Each file
         is written under a temporary name and moved into place."""
         d = Path(out_dir)
-        try:
-            d.mkdir(parents=True, exist_ok=True)
-        except OSError as exc:
-            raise OutputError(f"{d}: cannot create folder ({exc.strerror or exc})") from None
+        from merstudio.atomic import ensure_dir
+
+        ensure_dir(d)
         written = []
         items: list[tuple[str, pd.DataFrame | str]] = [(f"agreement_{k}.csv", v) for k, v in self.tables().items()]
         items.append(("agreement_notes.txt", self.header() + "\n" + "".join(f"{n}\n" for n in self.notes)))

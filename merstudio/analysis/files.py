@@ -19,7 +19,7 @@ from pathlib import Path
 from merstudio import __version__
 from merstudio.analysis.pipeline import Analysis, AnalysisSettings, CancelFn, ProgressFn, SpotRow
 from merstudio.analysis.proposals import Suggestion, describe_interval
-from merstudio.atomic import atomic_path
+from merstudio.atomic import atomic_path, ensure_dir
 from merstudio.errors import OutputError
 from merstudio.io import open_source
 
@@ -86,12 +86,7 @@ def output_paths(out_dir: Path, name: str) -> OutputPaths:
 
 def prepare_output_dir(out_dir: Path, paths: Sequence[OutputPaths], overwrite: bool) -> None:
     """Create the output folder and refuse to clobber earlier results unless `overwrite`."""
-    try:
-        out_dir.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise OutputError(f"{out_dir}: cannot create output folder ({exc.strerror or exc})") from exc
-    if not os.access(out_dir, os.W_OK):
-        raise OutputError(f"{out_dir}: output folder is not writable")
+    ensure_dir(out_dir)
     for p in paths:
         existing = [q for q in (p.csv, p.spots) if q.exists()]
         if existing and not overwrite:

@@ -92,52 +92,58 @@ class Analysis:
         aligner = FaceAligner()
         estimator = AUEstimator(flow=self.settings.flow, fps=self.source.fps)
         total = self.source.frame_count
-        pending: dict[tuple[int, int], dict] = {}  # rows waiting for the model's (lagging) prediction
-        try:
-            for i, rgb in self.source.iter_frames():
-                if cancel is not None and cancel():
-                    self.cancelled = True
-                    break
-                t = self.source.timestamp(i)  # cheap inside a pass (no index build, even on VFR)
-                faces = tracker.update(i, rgb)
-                if not faces:
+        # With a model, rows wait here (in frame order) for its lagging predictions; they leave in order.
+        pending: dict[tuple[int, int], dict] = {}
+        ready: set[tuple[int, int]] = set()
+        for i, rgb in self.source.iter_frames():
+            if cancel is not None and cancel():
+                self.cancelled = True
+                break
+            t = self.source.timestamp(i)  # cheap inside a pass (no index build, even on VFR)
+            faces = tracker.update(i, rgb)
+            if not faces:
+                if self._predictor is None:
                     yield self._empty_row(i, t)
-                for tf in faces:
-                    aligned = aligner.align(tf.track_id, tf.obs.landmarks, rgb, frame_index=i)
-                    act = estimator.update(tf.track_id, aligned)
-                    self._motion.setdefault(tf.track_id, {})[i] = float(act.motion)
-                    row = {"frame": i, "face_id": tf.track_id, "timestamp": round(t, 6),
-                           "confidence": round(float(tf.obs.confidence), 3), "success": 1}
-                    if self.settings.landmarks:
-                        pts = tf.obs.landmarks
-                        row.update({f"x_{k}": round(float(pts[k, 0]), 2) for k in range(N_LANDMARKS)})
-                        row.update({f"y_{k}": round(float(pts[k, 1]), 2) for k in range(N_LANDMARKS)})
-                    for a in AUS:
-                        row[au_r(a)] = round(float(act.intensity[a]), 3)
-                    for a in AUS:
-                        row[au_c(a)] = int(act.presence[a])
-                    if self._predictor is None:
-                        yield row
-                    else:
-                        pending[(tf.track_id, i)] = row
-                        yield from self._resolve(pending, self._predictor.push(tf.track_id, i, aligned.image))
-                self.frames_done = i + 1
-                if progress is not None:
-                    progress(self.frames_done, total)
-        finally:
-            if self._predictor is not None:
-                # Emit what is still waiting, with predictions where the model can still give them.
-                yield from self._resolve(pending, self._predictor.flush())
-                for key in sorted(pending, key=lambda k: (k[1], k[0])):
-                    yield pending.pop(key)
+                else:
+                    pending[(-1, i)] = self._empty_row(i, t)
+                    ready.add((-1, i))
+            for tf in faces:
+                aligned = aligner.align(tf.track_id, tf.obs.landmarks, rgb, frame_index=i)
+                act = estimator.update(tf.track_id, aligned)
+                self._motion.setdefault(tf.track_id, {})[i] = float(act.motion)
+                row = {"frame": i, "face_id": tf.track_id, "timestamp": round(t, 6),
+                       "confidence": round(float(tf.obs.confidence), 3), "success": 1}
+                if self.settings.landmarks:
+                    pts = tf.obs.landmarks
+                    row.update({f"x_{k}": round(float(pts[k, 0]), 2) for k in range(N_LANDMARKS)})
+                    row.update({f"y_{k}": round(float(pts[k, 1]), 2) for k in range(N_LANDMARKS)})
+                for a in AUS:
+                    row[au_r(a)] = round(float(act.intensity[a]), 3)
+                for a in AUS:
+                    row[au_c(a)] = int(act.presence[a])
+                if self._predictor is None:
+                    yield row
+                else:
+                    pending[(tf.track_id, i)] = row
+                    self._resolve(pending, ready, self._predictor.push(tf.track_id, i, aligned.image))
+            yield from _drain(pending, ready)
+            self.frames_done = i + 1
+            if progress is not None:
+                progress(self.frames_done, total)
+        if self._predictor is not None:
+            # Not in a `finally`: a generator closed early (break, GeneratorExit) must not yield again.
+            self._resolve(pending, ready, self._predictor.flush())
+            ready.update(pending)  # whatever the model could not predict leaves without p_ columns
+            yield from _drain(pending, ready)
 
-    def _resolve(self, pending: dict[tuple[int, int], dict], predictions: list) -> Iterator[dict]:
+    def _resolve(self, pending: dict[tuple[int, int], dict], ready: set[tuple[int, int]],
+                 predictions: list) -> None:
         for p in predictions:
-            row = pending.pop((p.track_id, p.frame_index), None)
-            if row is None:
-                continue
-            row.update({k: round(v, 4) for k, v in p.as_row(self.class_names, self.model_aus).items()})
-            yield row
+            key = (p.track_id, p.frame_index)
+            row = pending.get(key)
+            if row is not None:
+                row.update({k: round(v, 4) for k, v in p.as_row(self.class_names, self.model_aus).items()})
+                ready.add(key)
 
     def _empty_row(self, i: int, t: float) -> dict:
         row: dict = {"frame": i, "face_id": -1, "timestamp": round(t, 6), "confidence": 0.0, "success": 0}
@@ -173,6 +179,16 @@ class Analysis:
                 out.append(_spot_row(fid, iv, ts, self.source.fps))
         out.sort(key=lambda s: (s.onset, s.face_id))
         return out
+
+
+def _drain(pending: dict[tuple[int, int], dict], ready: set[tuple[int, int]]) -> Iterator[dict]:
+    """Yield rows from the front of `pending` (insertion = frame order) while they are complete."""
+    while pending:
+        key = next(iter(pending))
+        if key not in ready:
+            return
+        ready.discard(key)
+        yield pending.pop(key)
 
 
 def _spot_row(fid: int, iv: Interval, ts: np.ndarray, fps: float) -> SpotRow:

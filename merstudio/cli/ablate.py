@@ -15,18 +15,27 @@ def register(sub: argparse._SubParsersAction) -> None:
                                    "ablation.csv in --out, each variant a resumable run in its own subfolder.")
     add_data_args(p)
     p.add_argument("--out", required=True, type=Path, metavar="DIR", help="folder for the variants and the table")
-    p.add_argument("--parts", default="mswm,au,cluster,convlstm", help="parts to switch off one at a time")
+    p.add_argument("--parts", default="mswm,au,cluster,convlstm", help="parts to switch off one at a time (default: %(default)s)")
     add_train_args(p)
-    p.add_argument("--no-progress", action="store_true")
+    p.add_argument("--no-progress", action="store_true", help="no progress bars")
     p.set_defaults(func=run)
 
 
 def run(args: argparse.Namespace) -> int:
     from merstudio.cli.train import Bars, build_settings
+    from merstudio.errors import InputError
     from merstudio.training.data import load_arrays
+    from merstudio.training.protocols import parse_protocol
     from merstudio.training.run import parse_ablate, run_ablation
     from merstudio.training.trainer import dist_info, init_distributed_from_env
 
+    # bad flags fail before the (slow) data preparation
+    try:
+        parts = parse_ablate(args.parts)
+    except InputError as exc:
+        raise InputError(str(exc).replace("--ablate", "--parts", 1)) from None
+    parse_ablate(args.ablate)
+    parse_protocol(args.protocol)
     init_distributed_from_env(args.device)
     rank, _ = dist_info()
     say = print if rank == 0 else (lambda *a, **k: None)
@@ -36,7 +45,7 @@ def run(args: argparse.Namespace) -> int:
     bars = Bars(enabled=(rank == 0 and not args.no_progress))
     try:
         run_ablation(data, info["class_names"], model_cfg, settings, args.out,
-                            parts=parse_ablate(args.parts), protocol=args.protocol, jobs=args.jobs,
+                            parts=parts, protocol=args.protocol, jobs=args.jobs,
                             data_desc=info["description"], input_settings=info["input"], progress=bars.progress,
                             fold_done=bars.fold_done)
     finally:

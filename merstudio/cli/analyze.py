@@ -40,7 +40,8 @@ def register(sub: argparse._SubParsersAction) -> None:
                    help="optical flow: dis (fast, default), farneback, tvl1 (slow, most accurate)")
     p.add_argument("--max-faces", type=int, default=4, help="faces tracked per frame (default 4)")
     p.add_argument("--landmarks", action="store_true", help="also write the 468 landmarks (x_k, y_k)")
-    p.add_argument("--fps", type=float, default=None, help="frame rate of frame folders (default 30)")
+    p.add_argument("--fps", type=float, default=None, help="frame rate of frame folders (default: the dataset's rate when the folder "
+                   "names match a known dataset, e.g. CASME II 200, else 30)")
     p.add_argument("--checkpoint", type=Path, default=None,
                    help="learned model: adds p_<class> and AUxx_p columns (default: none, AU activations only)")
     p.add_argument("--device", choices=("cpu", "cuda"), default=None,

@@ -45,6 +45,14 @@ def run(args: argparse.Namespace) -> int:
     unknown = [w for w in what if w not in ALL]
     if unknown:
         raise InputError(f"unknown benchmark {unknown[0]!r} (choose from {', '.join(ALL)})")
+    if args.cores < 1:
+        raise InputError(f"--cores must be at least 1 (got {args.cores})")
+    if not args.minutes > 0:
+        raise InputError(f"--minutes must be positive (got {args.minutes:g})")
+    if args.json:
+        from merstudio.atomic import ensure_parent
+
+        ensure_parent(args.json)  # fail now, not after minutes of benchmarks
     video = args.video or demo_video()
     before = os.sched_getaffinity(0)
     try:
@@ -112,6 +120,9 @@ def _run(args: argparse.Namespace, what: tuple[str, ...], video: Path, cores: li
         report["loso"] = r = bench_loso()
         print(f"LOSO synthetic 442/68/3       : {r}")
     if args.json:
-        args.json.write_text(json.dumps(report, indent=2), encoding="utf-8")
+        from merstudio.atomic import atomic_path
+
+        with atomic_path(args.json) as tmp:
+            tmp.write_text(json.dumps(report, indent=2), encoding="utf-8")
         print(f"figures written to {args.json}")
     return 0

@@ -94,6 +94,8 @@ def _check_out(path: Path, overwrite: bool) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    if args.fps is not None and not args.fps > 0:
+        raise InputError(f"--fps must be a positive number, got {args.fps:g}")
     if args.project is not None:
         return _run_project(args)
     if args.input is None or args.output is None:
@@ -105,6 +107,8 @@ def run(args: argparse.Namespace) -> int:
     _check_out(args.output, args.overwrite)
     if args.from_fmt == "openface" or (args.from_fmt is None and _looks_openface(args.input)):
         return _convert_openface(args)
+    if args.to_fmt is None and args.output.suffix.lower() != ".csv":
+        ix.detect_format(args.output)  # an unknown output type fails before the input is read and previewed
     fmt = ix.detect_format(args.input, args.from_fmt)
     preview = ix.read_events(args.input, fps=args.fps, video_name=args.video, fps_override=args.force_fps,
                              fmt=fmt, **_kwargs(args, fmt))

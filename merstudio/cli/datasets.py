@@ -57,7 +57,8 @@ def register(sub: argparse._SubParsersAction) -> None:
                      help="network input: flow (u, v, strain), grey aligned frames, or both (default flow)")
     pre.add_argument("--size", type=int, default=28, help="input size in pixels (default 28)")
     pre.add_argument("--T", type=int, default=1, help="time steps (default 1: one onset->apex flow)")
-    pre.add_argument("--flow", default="dis", choices=("dis", "tvl1", "farneback"), help="optical flow method")
+    pre.add_argument("--flow", default="dis", choices=("dis", "tvl1", "farneback"),
+                     help="optical flow method (default dis)")
     pre.add_argument("--no-align", action="store_true", help="centre-crop instead of detecting and aligning faces")
     pre.add_argument("--cache", type=Path, help="cache folder (default $MERSTUDIO_CACHE or ~/.cache/merstudio)")
     pre.set_defaults(func=run_prepare)
@@ -100,8 +101,12 @@ def run_classes(args: argparse.Namespace) -> int:
 def run_prepare(args: argparse.Namespace) -> int:
     from tqdm import tqdm
 
+    from merstudio.atomic import ensure_parent
     from merstudio.datasets import PreprocessSettings, prepare
+    from merstudio.datasets.preprocess import default_cache_dir
 
+    # the cache is this command's whole output: an unwritable one must fail, not be a silenced warning
+    ensure_parent(Path(args.cache or default_cache_dir()) / "prep")
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         ds = _load(args)

@@ -64,15 +64,12 @@ def run(args: argparse.Namespace) -> int:
 
 def write_evaluation(model, data, names, out: Path, spec: dict) -> dict:
     """Predict all of `data` as one pseudo-fold and write the same files as a training run."""
-    from merstudio.errors import OutputError
+    from merstudio.atomic import ensure_dir
     from merstudio.training.protocols import Fold
     from merstudio.training.run import _fold_frame, _fold_stem, summarise
     from merstudio.training.trainer import predict
 
-    try:
-        (out / "folds").mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise OutputError(f"{out}: cannot create the folder ({exc.strerror})") from None
+    ensure_dir(out / "folds")
     for old in (out / "folds").glob("*.csv"):
         old.unlink()
     fold = Fold(index=0, name="all", test_subjects=tuple(data.subject_list),

@@ -87,6 +87,10 @@ class _Bars:
 def run(args: argparse.Namespace) -> int:
     from merstudio.training.finetune import finetune
 
+    if args.out is not None:
+        from merstudio.atomic import ensure_parent
+
+        ensure_parent(args.out)  # a bad -o fails now, not after the training
     bars = _Bars(enabled=not args.no_progress)
     try:
         res = finetune(args.project, args.checkpoint, args.out, holdout=args.holdout, mix_with=args.mix,

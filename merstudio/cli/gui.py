@@ -17,11 +17,25 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(func=run)
 
 
+def check_display() -> None:
+    """Without a display Qt aborts the process (SIGABRT, no message): say so instead."""
+    import os
+    import sys
+
+    from merstudio.errors import MerstudioError
+
+    if (sys.platform.startswith("linux") and not os.environ.get("QT_QPA_PLATFORM")
+            and not os.environ.get("DISPLAY") and not os.environ.get("WAYLAND_DISPLAY")):
+        raise MerstudioError("no display to open the app on (DISPLAY and WAYLAND_DISPLAY are unset); "
+                             "use `merstudio demo --headless` or `merstudio analyze` in a terminal")
+
+
 def run(args: argparse.Namespace) -> int:
     from merstudio.errors import InputError
 
     if args.path is not None and not args.path.exists():
         raise InputError(f"{args.path}: no such file or folder")
+    check_display()
     from merstudio.gui.app import run_app
 
     return run_app([str(args.path)] if args.path is not None else [])

@@ -38,7 +38,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.command is None:
         if "gui" in parser._subparsers._group_actions[0].choices:  # type: ignore[union-attr]
-            args = parser.parse_args(["gui", *(argv or sys.argv[1:])])
+            args = parser.parse_args(["gui", *(sys.argv[1:] if argv is None else argv)])
         else:
             parser.print_help()
             return 0
@@ -47,6 +47,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     except MerstudioError as exc:
         print(f"merstudio: error: {exc}", file=sys.stderr)
         return exc.exit_code
+    except OSError as exc:
+        # last resort for a file error a command did not wrap itself: still one line, no traceback
+        where = f"{exc.filename}: " if exc.filename else ""
+        print(f"merstudio: error: {where}{exc.strerror or exc}", file=sys.stderr)
+        return 3
     except KeyboardInterrupt:
         print("merstudio: interrupted", file=sys.stderr)
         return 130

@@ -2,6 +2,7 @@
 
 MediaPipe's C++ side writes notices such as "INFO: Created TensorFlow Lite XNNPACK delegate" and absl "W0000 ..."
 lines straight to file descriptor 2, from its own threads, whatever the log level. Users read them as errors.
+OpenCV's and FFmpeg's decoder notices go the same way: a file they cannot read is reported as one merstudio line.
 The console entry point routes fd 2 through a pipe and a small thread that forwards everything except those lines
 (progress bars included: '\\r' counts as a line end). MERSTUDIO_MEDIAPIPE_LOGS=1 turns the filter off.
 """
@@ -17,7 +18,8 @@ NOISE = re.compile(
     rb"^(?:[WI]\d{4} [\d:. ]+\s*\d+ \S+\.cc:\d+\]"  # absl/glog W0000/I0000 lines
     rb"|INFO: Created TensorFlow Lite"
     rb"|WARNING: All log messages before absl::InitializeLog"
-    rb"|\[ WARN:\d+@[\d.]+\] global )"  # OpenCV's own WARN lines (we report those errors ourselves)
+    rb"|\[ WARN:\d+@[\d.]+\] global "  # OpenCV's own WARN lines (we report those errors ourselves)
+    rb"|\[[\w,.-]+ @ 0x[0-9a-f]+\] )"  # FFmpeg's, e.g. "[mov,mp4,... @ 0x55..] moov atom not found" (same)
 )
 
 
@@ -67,7 +69,7 @@ def install() -> Filter | None:
                         out += line
                 # a partial line that cannot be noise (noise starts with these prefixes) goes out at once
                 if pending and not any(p.startswith(pending[:4]) or pending.startswith(p[:4])
-                                       for p in (b"W000", b"I000", b"INFO", b"WARN", b"[ WA")):
+                                       for p in (b"W000", b"I000", b"INFO", b"WARN", b"[")):
                     out, pending = out + pending, b""
                 if out:
                     os.write(real, out)

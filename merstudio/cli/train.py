@@ -159,6 +159,10 @@ def run(args: argparse.Namespace) -> int:
 
     parse_ablate(args.ablate)  # bad flags fail before the (slow) data preparation
     parse_protocol(args.protocol)
+    if args.final is not None:
+        from merstudio.atomic import ensure_parent
+
+        ensure_parent(args.final)  # a bad --final path fails before the protocol, not after it
     init_distributed_from_env(args.device)
     rank, world = dist_info()
     say = print if rank == 0 else (lambda *a, **k: None)

@@ -119,6 +119,10 @@ def _read(path: Path, map_location: Any) -> tuple[dict[str, Any], dict[str, torc
     try:
         payload = torch.load(path, map_location=map_location, weights_only=True)
     except Exception as e:  # noqa: BLE001 - zip, pickle, EOF and "unsafe global" errors all mean the same
+        import zipfile
+
+        if not zipfile.is_zipfile(path):  # torch.save writes a zip: anything else is another kind of file
+            raise _fail(path, "not a merstudio checkpoint (not a torch file: wrong format or damaged)") from None
         first = str(e).strip().splitlines()[0][:160] if str(e).strip() else type(e).__name__
         raise _fail(path, f"not a readable merstudio checkpoint (corrupt, truncated or unsafe: {first})") from None
     if not isinstance(payload, dict) or payload.get("format") != FORMAT:

@@ -123,9 +123,8 @@ def bench_loso(n_samples: int = 442, n_subjects: int = 68, jobs: int | None = No
         dt = time.perf_counter() - t0
     if bar is not None:
         bar.close()
-    import torch
-
+    cpus = len(os.sched_getaffinity(0))
     return {"samples": n_samples, "subjects": n_subjects, "folds": m["n_folds"], "epochs": settings.epochs,
-            "jobs": jobs, "torch_threads": torch.get_num_threads(), "cpus": len(os.sched_getaffinity(0)),
+            "jobs": jobs, "threads_per_job": max(1, cpus // jobs) if jobs > 1 else None, "cpus": cpus,
             "seconds": round(dt, 1), "minutes": round(dt / 60, 2),
             "uf1": round(m["uf1"], 3), "uar": round(m["uar"], 3), "accuracy": round(m["accuracy"], 3)}

@@ -80,3 +80,22 @@ def test_settings_landmarks_columns(clip):
         a = Analysis(src, AnalysisSettings(landmarks=True))
         row = next(r for r in a.rows() if r["success"])
     assert "x_0" in row and "y_467" in row
+
+
+def test_model_rows_stay_in_frame_order_with_gaps(clip):
+    from merstudio.resources import starter_checkpoint
+
+    ckpt = starter_checkpoint()
+    if ckpt is None:
+        pytest.skip("no starter checkpoint")
+    with open_source(clip) as src:
+        a = Analysis(src, AnalysisSettings(checkpoint=ckpt))
+        rows = list(a.rows())
+        # closing the stream early must not raise (no yield in a finally)
+        gen = Analysis(src, AnalysisSettings(checkpoint=ckpt)).rows()
+        next(gen)
+        gen.close()
+    assert [r["frame"] for r in rows] == list(range(60))
+    probs = [c for c in a.columns() if c.startswith("p_")]
+    assert probs and all(np.isclose(sum(r[c] for c in probs), 1.0, atol=1e-3) for r in rows[3:])
+    assert all(c not in rows[0] for c in probs)  # no face, no prediction

@@ -13,7 +13,7 @@ from merstudio import __version__
 from merstudio.errors import InputError
 
 ALL = ("decode", "pipeline", "stages", "model", "gui", "memory", "loso")
-DEFAULT = ("decode", "pipeline", "stages", "model")
+DEFAULT = ("decode", "pipeline", "stages", "model", "gui")
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -21,7 +21,8 @@ def register(sub: argparse._SubParsersAction) -> None:
         "bench",
         help="measure speed and memory (decode, end-to-end analysis, model, long-clip memory, LOSO)",
         description="Benchmarks. By default: decode-only fps (the ceiling), end-to-end analysis fps, per-stage "
-        "ms/frame and analysis fps with the starter model, on the bundled demo (640x480, 30 fps). "
+        "ms/frame, analysis fps with the starter model and the app's figures (gui), on the bundled demo "
+        "(640x480, 30 fps). "
         "'memory' builds a long clip (--minutes, default 20) and reports peak RSS against the RSS after its "
         "first minute, plus open time and random-seek latency in the app's frame loader on that long clip; "
         "'gui' measures seeks, the longest event-loop gap while the analysis streams, and timeline panning on a "

@@ -53,7 +53,8 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 def _settings(args: argparse.Namespace) -> AnalysisSettings:
     if args.checkpoint is not None and not args.checkpoint.is_file():
-        raise InputError(f"{args.checkpoint}: checkpoint not found")
+        what = "is a folder, not a checkpoint file" if args.checkpoint.is_dir() else "checkpoint not found"
+        raise InputError(f"{args.checkpoint}: {what}")
     return AnalysisSettings(flow=args.flow, max_faces=args.max_faces, landmarks=args.landmarks,
                             checkpoint=args.checkpoint, device=args.device)
 

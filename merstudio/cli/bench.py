@@ -19,7 +19,7 @@ DEFAULT = ("decode", "pipeline", "stages", "model", "gui")
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser(
         "bench",
-        help="measure speed and memory (decode, end-to-end analysis, model, long-clip memory, LOSO)",
+        help="measure speed and memory (decode, end-to-end analysis, model, app, long-clip memory, LOSO)",
         description="Benchmarks. By default: decode-only fps (the ceiling), end-to-end analysis fps, per-stage "
         "ms/frame, analysis fps with the starter model and the app's figures (gui), on the bundled demo "
         "(640x480, 30 fps). "

@@ -114,6 +114,8 @@ def read_checkpoint_meta(path: str | Path) -> dict[str, Any]:
 
 
 def _read(path: Path, map_location: Any) -> tuple[dict[str, Any], dict[str, torch.Tensor]]:
+    if path.is_dir():
+        raise _fail(path, "is a folder, not a checkpoint file")
     if not path.is_file():
         raise _fail(path, "no such checkpoint file")
     try:

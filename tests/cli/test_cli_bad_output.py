@@ -133,3 +133,8 @@ def test_no_command_opens_the_gui_even_from_an_explicit_empty_argv(monkeypatch: 
     monkeypatch.setattr("sys.argv", ["merstudio", "--not-an-option"])  # must not be read when argv is given
     assert main([]) == 0
     assert called == [[]]
+
+
+def test_checkpoint_that_is_a_folder(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["evaluate", "--checkpoint", str(tmp_path), "--data", str(tmp_path / "none.csv")]) == 2
+    assert capsys.readouterr().err == f"merstudio: error: {tmp_path}: is a folder, not a checkpoint file\n"

@@ -33,6 +33,7 @@ SCRIPT = textwrap.dedent('''
     if rank == 0:
         json.dump({"world": world, "max_param_diff": float((gathered[0] - gathered[1]).abs().max()),
                    "uf1": m["uf1"], "n": m["n"]}, open(out + "/ddp.json", "w"))
+    torch.distributed.barrier()  # rank 0 writes the file first; tearing gloo down alone aborts under load
     torch.distributed.destroy_process_group()
 ''')
 

@@ -12,6 +12,11 @@ from typing import Any
 
 from PySide6.QtCore import QThread, Signal
 
+# Imported here, at app start-up, not lazily in the worker thread: importing the pipeline (pandas, torch glue)
+# in a thread holds the GIL and import locks long enough to stall the event loop when an analysis starts.
+from merstudio.analysis.pipeline import AnalysisSettings
+from merstudio.analysis.proposals import describe_interval
+from merstudio.analysis.remote import ProcessAnalysis
 from merstudio.errors import MerstudioError
 from merstudio.gui.state import OVERLAY_LANDMARKS
 from merstudio.project import Event, Project
@@ -67,8 +72,6 @@ class FrameLoader(QThread):
 
 def _default_analysis(source: Any, settings: Any) -> Any:
     """The pipeline in a child process: MediaPipe/torch C++ calls hold the GIL and would stall the GUI thread."""
-    from merstudio.analysis.remote import ProcessAnalysis
-
     path = Path(source.path)
     return ProcessAnalysis(path, settings, fps=source.fps if path.is_dir() else None)
 
@@ -118,8 +121,6 @@ class AnalysisWorker(QThread):
             source = self._open(self.video_path)  # its own decoder: the frame loader keeps the GUI's
             settings = self.settings
             if settings is None:
-                from merstudio.analysis.pipeline import AnalysisSettings
-
                 settings = AnalysisSettings(landmarks=True)
             analysis = self._make(source, settings)
             device = str(getattr(analysis, "device", "cpu"))
@@ -154,8 +155,6 @@ class AnalysisWorker(QThread):
     def _proposals(self, spots: list) -> list[Event]:
         """Spotted intervals as proposals, pre-filled with the AUs present and a suggested emotion (the model's
         class, or the FACS objective class of those AUs) read back from the stored rows."""
-        from merstudio.analysis.proposals import describe_interval
-
         props = []
         for s in spots:
             rows = self.project.load_frames(self.video_id, s.onset, s.offset + 1)

@@ -159,6 +159,10 @@ def run(args: argparse.Namespace) -> int:
 
     parse_ablate(args.ablate)  # bad flags fail before the (slow) data preparation
     parse_protocol(args.protocol)
+    for flag in ("jobs", "threads", "epochs"):
+        value = getattr(args, flag, None)
+        if value is not None and value < 1:
+            raise InputError(f"--{flag} must be at least 1 (got {value})")
     if args.final is not None:
         from merstudio.atomic import ensure_parent
 

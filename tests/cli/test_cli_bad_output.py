@@ -138,3 +138,12 @@ def test_no_command_opens_the_gui_even_from_an_explicit_empty_argv(monkeypatch: 
 def test_checkpoint_that_is_a_folder(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["evaluate", "--checkpoint", str(tmp_path), "--data", str(tmp_path / "none.csv")]) == 2
     assert capsys.readouterr().err == f"merstudio: error: {tmp_path}: is a folder, not a checkpoint file\n"
+
+
+def test_train_refuses_non_positive_counts(tmp_path, capsys):
+    from merstudio.cli.main import main as cli_main
+
+    for flag in ("--jobs", "--epochs"):
+        code = cli_main(["train", "--data", str(tmp_path / "t.csv"), "--out", str(tmp_path / "o"), flag, "0"])
+        err = capsys.readouterr().err
+        assert code == 2 and f"{flag} must be at least 1" in err

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from merstudio.facs import FACS_OBJECTIVE_CLASSES
 from merstudio.features.aus import AUS, au_c
 
 NONE_CLASS = "none"
@@ -27,8 +28,6 @@ class Suggestion:
 
 def objective_emotion(aus: Iterable[int]) -> str:
     """The FACS objective-class emotion for a set of AUs ('' when no combination fits)."""
-    from merstudio.model.priors import FACS_OBJECTIVE_CLASSES
-
     present = set(aus)
     best, best_len = "", 0
     for emotion, combos in FACS_OBJECTIVE_CLASSES.values():

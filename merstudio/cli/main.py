@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import sys
 from collections.abc import Sequence
 
@@ -63,10 +64,27 @@ def entry() -> int:
 
     filt = install()
     try:
-        return main()
+        code = main()
     finally:
         if filt is not None:
             filt.close()
+    if "LOCAL_RANK" in os.environ and "torch.distributed" in sys.modules:
+        _leave_distributed(code)
+    return code
+
+
+def _leave_distributed(code: int) -> None:
+    """Under torchrun: tear the process group down, then leave without C++ static destructors. gloo's threads can
+    otherwise abort the interpreter's shutdown ("terminate called without an active exception") after every result
+    has been written, and torchrun reports the whole run as failed."""
+    import torch.distributed as dist
+
+    if dist.is_available() and dist.is_initialized():
+        dist.barrier()
+        dist.destroy_process_group()
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(code)
 
 
 if __name__ == "__main__":

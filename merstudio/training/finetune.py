@@ -46,6 +46,7 @@ from merstudio.training.trainer import (
     FlowAugment,
     TrainingCancelled,
     TrainSettings,
+    epoch_order,
     pick_reflect,
     predict,
     resolve_device,
@@ -416,17 +417,12 @@ def fit(model: nn.Module, train: DataArrays, settings: TrainSettings, prior: tor
     n = len(train)
     bs = max(1, min(s.batch_size, n))
     steps = math.ceil(n / bs)
-    counts = np.bincount(train.y, minlength=cfg.n_classes).astype(np.float64)
     history: list[dict[str, Any]] = []
     for epoch in range(s.epochs):
         model.train()
         if freeze_norm:
             _freeze_norm_stats(model)
-        if s.balance:  # class-balanced sampling with replacement: UF1/UAR weigh classes equally
-            w = 1.0 / counts[train.y]
-            order = rng.choice(n, size=n, replace=True, p=w / w.sum())
-        else:
-            order = rng.permutation(n)
+        order = epoch_order(train.y, s.balance, rng)
         tot, cnt = 0.0, 0
         for step in range(steps):
             if cancel is not None and cancel():

@@ -208,7 +208,9 @@ def _lr_factor(s: TrainSettings, epoch_float: float) -> float:
     raise InputError(f"schedule {s.schedule}: expected cosine or step")
 
 
-def _epoch_order(y: np.ndarray, balance: bool, rng: np.random.Generator) -> np.ndarray:
+def epoch_order(y: np.ndarray, balance: bool, rng: np.random.Generator) -> np.ndarray:
+    """One epoch's sample order: class-balanced sampling with replacement (UF1/UAR weigh classes equally), or a
+    permutation."""
     n = len(y)
     if not balance:
         return rng.permutation(n)
@@ -267,7 +269,7 @@ def train_fold(train: DataArrays, model_cfg: Any, settings: TrainSettings, *, fo
     best: tuple[float, int, dict[str, torch.Tensor]] | None = None
     for epoch in range(s.epochs):
         net.train()
-        order = torch.from_numpy(_epoch_order(fit.y, s.balance, order_rng))
+        order = torch.from_numpy(epoch_order(fit.y, s.balance, order_rng))
         tot, cnt = 0.0, 0
         for step in range(steps):
             if cancel is not None and cancel():

@@ -7,6 +7,7 @@ signal (one float per frame) is kept for spotting at the end.
 
 from __future__ import annotations
 
+from array import array
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -14,7 +15,18 @@ from pathlib import Path
 import numpy as np
 
 from merstudio.face.landmarks import N_LANDMARKS
-from merstudio.features.aus import AUS, au_c, au_r
+from merstudio.features.aus import (
+    AUS,
+    MICRO_COLUMNS,
+    MOTION_COLUMNS,
+    POSE_COLUMNS,
+    au_c,
+    au_r,
+    au_side,
+    side_columns,
+)
+from merstudio.features.blendshape_aus import SIDED
+from merstudio.features.micromotion import MOTION_REGIONS, extend_interval, transient_signal
 from merstudio.features.spotting import Interval, spot
 from merstudio.io import FrameSource
 
@@ -22,6 +34,9 @@ ProgressFn = Callable[[int, int], None]
 CancelFn = Callable[[], bool]
 
 BASE_COLUMNS = ("frame", "face_id", "timestamp", "confidence", "success")
+# The micro-motion signal's floor on a still real face (0.05-0.1 units: flow noise and landmark jitter); spot
+# scores are in units of max(noise, this).
+MOTION_NOISE = 0.03
 
 
 @dataclass
@@ -33,6 +48,8 @@ class AnalysisSettings:
     landmarks: bool = False  # add x_0..x_467, y_0..y_467 (frame pixels)
     checkpoint: Path | None = None  # learned model: adds p_<class> and AUxx_p columns
     device: str | None = None  # None = CUDA when available, else CPU
+    occlusion: bool = True  # look for hands over the face (their AUs read NaN); about 2 ms per frame
+    motion_lag_s: float = 0.2  # micro-motion baseline lag (merstudio.features.micromotion)
 
 
 @dataclass
@@ -47,6 +64,32 @@ class SpotRow:
     offset_time: float
 
 
+_N_SIG = len(MOTION_REGIONS) + 3 + len(AUS)  # regions, motion, blink, head turn, learned AUs
+
+
+class _TrackSignals:
+    """Per-frame values of one track, appended in frame order as float32 (a 3-hour video at 30 fps, one face:
+    about 30 MB), read back as arrays over the processed frames."""
+
+    def __init__(self) -> None:
+        self.frames = array("i")
+        self.values = array("f")
+
+    def add(self, frame: int, regions: list[float], motion: float, blink: bool, turn: bool,
+            aus: list[float]) -> None:
+        self.frames.append(frame)
+        self.values.extend([*regions, motion, float(blink), float(turn), *aus])
+
+    def table(self, n: int) -> np.ndarray:
+        """(n, _N_SIG) over frames 0..n-1, NaN where the track has no row."""
+        out = np.full((n, _N_SIG), np.nan)
+        f = np.frombuffer(self.frames, dtype=np.int32)
+        v = np.frombuffer(self.values, dtype=np.float32).reshape(-1, _N_SIG)
+        keep = f < n
+        out[f[keep]] = v[keep]
+        return out
+
+
 @dataclass
 class Analysis:
     """One run of the pipeline over one source. Iterate `rows()`; afterwards `spots()` and the counters are set."""
@@ -58,7 +101,9 @@ class Analysis:
     device: str = "cpu"
     class_names: list[str] = field(default_factory=list)
     model_aus: list[int] = field(default_factory=list)
-    _motion: dict[int, dict[int, float]] = field(default_factory=dict)
+    # per track, compact (4 bytes a value): what spotting reads after the stream
+    _signals: dict[int, _TrackSignals] = field(default_factory=dict)
+    _lag: int = 1
 
     def __post_init__(self) -> None:
         self._predictor = None
@@ -77,7 +122,9 @@ class Analysis:
         cols = list(BASE_COLUMNS)
         if self.settings.landmarks:
             cols += [f"x_{k}" for k in range(N_LANDMARKS)] + [f"y_{k}" for k in range(N_LANDMARKS)]
-        cols += [au_r(a) for a in AUS] + [au_c(a) for a in AUS]
+        cols += list(POSE_COLUMNS)
+        cols += [au_r(a) for a in AUS] + [au_c(a) for a in AUS] + side_columns()
+        cols += list(MOTION_COLUMNS) + list(MICRO_COLUMNS)
         if self._predictor is not None:
             cols += list(self._predictor.columns)
         return cols
@@ -85,12 +132,15 @@ class Analysis:
     # -- the stream --------------------------------------------------------------------------------------------
     def rows(self, progress: ProgressFn | None = None, cancel: CancelFn | None = None) -> Iterator[dict]:
         from merstudio.face.align import FaceAligner
+        from merstudio.face.occlusion import HandOcclusion, covered_regions
         from merstudio.face.tracker import FaceTracker
         from merstudio.features.aus import AUEstimator
 
         tracker = FaceTracker(max_faces=self.settings.max_faces)
         aligner = FaceAligner()
-        estimator = AUEstimator(flow=self.settings.flow, fps=self.source.fps)
+        estimator = AUEstimator(flow=self.settings.flow, fps=self.source.fps, lag_s=self.settings.motion_lag_s)
+        self._lag = estimator.micro.k
+        hands = HandOcclusion(every=max(1, int(round(self.source.fps / 5)))) if self.settings.occlusion else None
         total = self.source.frame_count
         # With a model, rows wait here (in frame order) for its lagging predictions; they leave in order.
         pending: dict[tuple[int, int], dict] = {}
@@ -101,6 +151,7 @@ class Analysis:
                 break
             t = self.source.timestamp(i)  # cheap inside a pass (no index build, even on VFR)
             faces = tracker.update(i, rgb)
+            outlines = hands.update(i, rgb) if hands is not None and faces else []
             if not faces:
                 if self._predictor is None:
                     yield self._empty_row(i, t)
@@ -109,18 +160,32 @@ class Analysis:
                     ready.add((-1, i))
             for tf in faces:
                 aligned = aligner.align(tf.track_id, tf.obs.landmarks, rgb, frame_index=i)
-                act = estimator.update(tf.track_id, aligned)
-                self._motion.setdefault(tf.track_id, {})[i] = float(act.motion)
-                row = {"frame": i, "face_id": tf.track_id, "timestamp": round(t, 6),
-                       "confidence": round(float(tf.obs.confidence), 3), "success": 1}
+                covered = covered_regions(outlines, tf.obs.landmarks)
+                act = estimator.update(tf.track_id, tf.obs, aligned, i, covered)
+                self._signals.setdefault(tf.track_id, _TrackSignals()).add(
+                    i, [act.micro.regions[r] for r in MOTION_REGIONS], act.motion, act.micro.blink,
+                    act.micro.head_turn, [act.intensity[a] for a in AUS])
+                row = {"frame": i, "face_id": tf.track_id, "timestamp": t,
+                       "confidence": round(float(tf.obs.confidence) * act.confidence, 3), "success": 1}
                 if self.settings.landmarks:
                     pts = tf.obs.landmarks
                     row.update({f"x_{k}": round(float(pts[k, 0]), 2) for k in range(N_LANDMARKS)})
                     row.update({f"y_{k}": round(float(pts[k, 1]), 2) for k in range(N_LANDMARKS)})
+                for c, v in zip(POSE_COLUMNS, act.pose, strict=True):
+                    row[c] = round(float(v), 4)
                 for a in AUS:
                     row[au_r(a)] = round(float(act.intensity[a]), 3)
                 for a in AUS:
                     row[au_c(a)] = int(act.presence[a])
+                for a in SIDED:
+                    for side in ("L", "R"):
+                        row[au_side(a, side)] = round(float(act.sides.get((a, side), float("nan"))), 3)
+                row["motion"] = round(float(act.micro.motion), 4)
+                for r, v in act.micro.regions.items():
+                    row[f"motion_{r}"] = round(float(v), 4)
+                row["blink"] = int(act.micro.blink)
+                for a, v in act.micro.aus.items():
+                    row[f"AU{a:02d}_m"] = round(float(v), 3)
                 if self._predictor is None:
                     yield row
                 else:
@@ -146,39 +211,82 @@ class Analysis:
                 ready.add(key)
 
     def _empty_row(self, i: int, t: float) -> dict:
-        row: dict = {"frame": i, "face_id": -1, "timestamp": round(t, 6), "confidence": 0.0, "success": 0}
+        # As OpenFace: a frame without a face is a row with success 0 and zero AUs; pose and motion are unknown.
+        row: dict = {"frame": i, "face_id": -1, "timestamp": t, "confidence": 0.0, "success": 0}
+        row.update({c: float("nan") for c in POSE_COLUMNS})
         for a in AUS:
             row[au_r(a)] = 0.0
             row[au_c(a)] = 0
+        row.update({c: float("nan") for c in side_columns()})
+        row.update({c: float("nan") for c in (*MOTION_COLUMNS, *MICRO_COLUMNS)})
+        row["blink"] = 0
         return row
 
     # -- after the stream --------------------------------------------------------------------------------------
+    def _table(self, face_id: int) -> np.ndarray:
+        sig = self._signals.get(face_id)
+        return sig.table(self.frames_done) if sig is not None else np.full((self.frames_done, _N_SIG), np.nan)
+
+    def spot_signal(self, face_id: int, two_sided: bool = True) -> np.ndarray:
+        """The micro-motion signal spotting reads (merstudio.features.micromotion.transient_signal)."""
+        t = self._table(face_id)
+        r = len(MOTION_REGIONS)
+        return transient_signal(t[:, :r], np.nan_to_num(t[:, r + 1]) > 0, np.nan_to_num(t[:, r + 2]) > 0,
+                                self._lag, two_sided=two_sided)
+
     def motion(self, face_id: int) -> np.ndarray:
-        """The per-frame motion signal of one track over the processed frames (NaN where the face was absent)."""
-        sig = np.full(self.frames_done, np.nan, dtype=np.float32)
-        for i, m in self._motion.get(face_id, {}).items():
-            if i < self.frames_done:
-                sig[i] = m
-        return sig
+        """The per-frame `motion` column of one track over the processed frames (NaN where the face was absent)."""
+        return self._table(face_id)[:, len(MOTION_REGIONS)].astype(np.float32)
+
+    def au_table(self, face_id: int) -> np.ndarray:
+        """(frames, len(AUS)) learned AU intensities of one track (NaN where absent or unreliable)."""
+        return self._table(face_id)[:, len(MOTION_REGIONS) + 3:]
 
     def face_ids(self) -> list[int]:
-        return sorted(self._motion)
+        return sorted(self._signals)
 
     def spots(self) -> list[SpotRow]:
         """Candidate micro-expression intervals per face track, from the motion signal."""
         ts = self.source.timestamps
         out: list[SpotRow] = []
         for fid in self.face_ids():
-            sig = self.motion(fid)
-            present = ~np.isnan(sig)
-            if present.sum() < 3:
+            sig = self.spot_signal(fid)
+            if np.isfinite(sig).sum() < 3:
                 continue
-            # Gaps (face absent) are filled with the track's median so they do not look like motion.
-            filled = np.where(present, sig, np.nanmedian(sig))
-            for iv in spot(filled, self.source.fps):
-                out.append(_spot_row(fid, iv, ts, self.source.fps))
+            # Gaps (no face, no baseline yet, head turns) stay NaN: spot() leaves them out of every interval
+            # and out of the noise estimate (filling them with a constant shrank the noise to nothing once,
+            # and a face returning after a gap then scored 48,000 sigma).
+            past = self.spot_signal(fid, two_sided=False)
+            pv = past[np.isfinite(past)]
+            p_med = float(np.median(pv))
+            low = p_med + max(3 * 1.4826 * float(np.median(np.abs(pv - p_med))), MOTION_NOISE)
+            aus = self.au_table(fid)
+            for iv in spot(sig, self.source.fps, min_sigma=MOTION_NOISE):
+                on, off = extend_interval(iv.onset, iv.apex, iv.offset, past, self._lag, low)
+                if (off - on + 1) / self.source.fps > 0.5 + 1e-9:  # widened past a micro-expression's length
+                    on, off = iv.onset, iv.offset
+                if not returns(aus, on, off, self._lag):
+                    continue  # the face did not come back: the start (or end) of a held expression
+                out.append(_spot_row(fid, Interval(on, iv.apex, off, iv.score), ts, self.source.fps))
         out.sort(key=lambda s: (s.onset, s.face_id))
         return out
+
+
+RETURN_TOL = 1.5  # AU intensity units
+
+
+def returns(aus: np.ndarray, onset: int, offset: int, lag: int) -> bool:
+    """Whether the face comes back after an interval: the learned AUs `lag` frames after it are within
+    RETURN_TOL of those `lag` frames before it (AU45, blinks, left out). A micro-expression goes
+    onset -> apex -> offset and back; a macro-expression's start (a smile that is then held) does not come
+    back. Unknown (no face, or NaN AUs, on either side) counts as coming back."""
+    n = len(aus)
+    before, after = onset - lag, offset + lag
+    if before < 0 or after >= n:
+        return True
+    keep = [k for k, a in enumerate(AUS) if a != 45]
+    d = np.abs(aus[after, keep] - aus[before, keep])
+    return not bool(np.nanmax(d, initial=0.0) > RETURN_TOL) if np.isfinite(d).any() else True
 
 
 def _drain(pending: dict[tuple[int, int], dict], ready: set[tuple[int, int]]) -> Iterator[dict]:

@@ -1,6 +1,9 @@
 """Pre-filled labels for spotted intervals, so a coder reviews a suggestion instead of typing from scratch.
 
-- AUs: those present (`AUxx_c` = 1) on at least `min_frames` frames of the interval, written as a FACS string (`1+2`).
+- AUs: those whose directed micro-motion (`AUxx_m`, merstudio.features.micromotion) dominates the interval's
+  apex, and those whose learned intensity (`AUxx_r`) rises by at least `RISE` within it; an AU held through the
+  whole interval (a smile the person keeps) is not part of the event, and one hovering near the presence
+  threshold is noise. Written as a FACS string (`1+2`). Blinks (AU45) are left out: coders do not code them as part of an expression.
 - Emotion: with a learned model, the class with the highest mean probability over the interval (`none` excluded),
   its mean probability as the confidence; without one, the FACS objective class (Davison et al. 2018) whose AU
   combination is the largest one contained in the present AUs (AU12 -> happiness, 1+2 -> surprise, ...).
@@ -11,12 +14,50 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 
 from merstudio.facs import FACS_OBJECTIVE_CLASSES
-from merstudio.features.aus import AUS, au_c
+from merstudio.features.aus import AUS, au_r
 
 NONE_CLASS = "none"
+RISE = 1.0  # intensity units from the interval's first frame to its peak
+MICRO_MIN = 0.4  # directed micro-motion (units of 0.04 IOD, about 1 mm) that names an AU ...
+MICRO_SHARE = 0.6  # ... when it is also at least this share of the apex's largest one
+
+
+def _micro_aus(rows: pd.DataFrame, apex: int | None) -> set[int]:
+    """AUs whose directed micro-motion (`AUxx_m`) dominates the interval at its apex: what moved, when the
+    movement is too small for the learned AUs. Read at the apex (+-1 frame) because `AUxx_m` compares a frame
+    with the one 0.2 s before: after the apex the face moves back, which reads as the opposite action."""
+    if "frame" in rows and len(rows):
+        if apex is None:  # no apex given: the middle of the interval
+            f = rows["frame"]
+            apex = int(f.iloc[0] + (f.iloc[-1] - f.iloc[0]) // 2)
+        near = rows[(rows["frame"] >= apex - 1) & (rows["frame"] <= apex + 1)]
+        rows = near if len(near) else rows
+    peaks = {}
+    for c in rows.columns:
+        if c.startswith("AU") and c.endswith("_m"):
+            v = pd.to_numeric(rows[c], errors="coerce")
+            if v.notna().any():
+                peaks[int(c[2:4])] = float(v.max())
+    if not peaks:
+        return set()
+    top = max(peaks.values())
+    return {a for a, p in peaks.items() if p >= MICRO_MIN and p >= MICRO_SHARE * top}
+
+
+def _rises(rows: pd.DataFrame, au: int) -> bool:
+    """The learned intensity rises by RISE within the interval, on at least two frames (one frame is jitter)."""
+    col = au_r(au)
+    if col not in rows or len(rows) < 3:
+        return False
+    v = pd.to_numeric(rows[col], errors="coerce").to_numpy(dtype=float)
+    if not np.isfinite(v[0]) or np.isfinite(v).sum() < 3:
+        return False
+    second = float(np.sort(v[np.isfinite(v)])[-2])
+    return second - v[0] >= RISE
 
 
 @dataclass(frozen=True)
@@ -37,10 +78,11 @@ def objective_emotion(aus: Iterable[int]) -> str:
     return best
 
 
-def describe_interval(frames: pd.DataFrame, min_frames: int = 2) -> Suggestion:
-    """A suggestion from the per-frame rows of one face over one interval (onset..offset)."""
+def describe_interval(frames: pd.DataFrame, min_frames: int = 2, apex: int | None = None) -> Suggestion:
+    """A suggestion from the per-frame rows of one face over one interval (onset..offset; `apex` its frame)."""
     rows = frames[frames["success"] == 1] if "success" in frames else frames
-    present = [a for a in AUS if au_c(a) in rows and int((rows[au_c(a)] == 1).sum()) >= min_frames]
+    micro = _micro_aus(rows, apex)
+    present = [a for a in AUS if a != 45 and (a in micro or _rises(rows, a))]
     aus = "+".join(str(a) for a in present)
     classes = [c for c in rows.columns if c.startswith("p_") and c[2:] != NONE_CLASS]
     if classes and len(rows):

@@ -1,4 +1,4 @@
-"""Per-frame features of aligned faces: optical flow, training-free AU activations, spotting."""
+"""Per-frame features of faces: learned AU intensities, the micro-motion lane (optical flow), spotting."""
 
 from merstudio.features.aus import AUS, AUActivation, AUEstimator, au_c, au_columns, au_r
 from merstudio.features.flow import FLOW_METHODS, FlowComputer, compute_flow, optical_strain

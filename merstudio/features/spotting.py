@@ -9,10 +9,12 @@
 3. Extent: each run of above-threshold frames is widened to onset/offset, the last frames on either side
    still above the "fall-back" level max(median + 1 sigma, median + `fall` x peak height).
 4. Merge runs whose extents overlap or are at most `merge_gap_s` apart; apex = the frame of the highest value.
-5. Keep ME-length intervals: duration (offset - onset + 1) / fps within [min_dur, max_dur]. Longer intervals
+5. Keep ME-length intervals: duration (offset - onset + 1) / fps within [min_dur, max_dur], and at least two
+   frames. Longer intervals
    are macro-expressions or head movements: dropped, or returned with ``long=True`` when `keep_long`.
    Shorter ones (a single-frame glitch) are dropped.
-Score = peak height above the median in units of sigma (a robust z score), so scores compare across videos.
+Score = peak height above the median in units of sigma (a robust z score, sigma floored at `min_sigma`), so
+scores compare across videos.
 NaN frames (no face) never belong to an interval.
 
 `spotting_metric` follows the MEGC spotting rule: a predicted interval is a true positive when its IoU with a
@@ -75,6 +77,7 @@ def spot(
     merge_gap_s: float = 0.04,
     min_height: float = 0.0,
     keep_long: bool = False,
+    min_sigma: float = 0.0,
 ) -> list[Interval]:
     """Candidate micro-expression intervals in a per-frame motion signal (see the module docstring)."""
     x = np.asarray(motion, dtype=np.float64).reshape(-1)
@@ -93,7 +96,9 @@ def spot(
     med = float(np.median(rv))
     mad = float(np.median(np.abs(rv - med)))
     # A perfectly flat signal has MAD 0: fall back to a tiny fraction of the signal's scale.
-    sigma = max(1.4826 * mad, 1e-6 * max(float(np.max(np.abs(rv))), 1e-12))
+    # `min_sigma` is the signal's own noise floor (the flow's, for micro-motion): a face that hardly moves has
+    # a MAD near 0, and any twitch would then score thousands of sigma.
+    sigma = max(1.4826 * mad, min_sigma, 1e-6 * max(float(np.max(np.abs(rv))), 1e-12))
     thr = med + max(k * sigma, min_height)
     above = valid & (r > thr)
     if not above.any():
@@ -128,7 +133,7 @@ def spot(
         seg = r[on : off + 1]
         apex = on + int(np.argmax(seg))
         dur = (off - on + 1) / fps
-        if dur < min_dur - 1e-9:
+        if dur < min_dur - 1e-9 or off == on:  # one frame is a glitch, never an expression
             continue
         is_long = dur > max_dur + 1e-9
         if is_long and not keep_long:

@@ -159,7 +159,7 @@ class AnalysisWorker(QThread):
         for s in spots:
             rows = self.project.load_frames(self.video_id, s.onset, s.offset + 1)
             rows = rows[rows["face_id"] == s.face_id]
-            sug = describe_interval(rows)
+            sug = describe_interval(rows, apex=s.apex)
             # confidence: the model's mean class probability; without a model, none (a spotting score is no
             # probability)
             props.append(Event(self.video_id, s.onset, s.apex, s.offset, face_id=max(0, s.face_id),

@@ -1,0 +1,300 @@
+"""The micro-motion lane: subtle, short facial movements by optical flow against a short local baseline.
+
+Blendshapes (merstudio.features.blendshape_aus) read expressions well but are smoothed and coarse; a micro-
+expression moves skin by a millimetre or two for a fraction of a second. For each aligned face (frame t) we
+compute dense flow from a BASELINE, the track's aligned frame t - k (k = `lag_s` x fps, default 0.2 s, about
+half a micro-expression's onset-to-offset), to the frame. The baseline is local (never older than 0.2 s, so
+held expressions, head turns and lighting drifts leave it at once and large deformations are never compared
+across seconds); spotting makes it robust by reading it two-sided (below), so a one-frame flicker or glitch at
+either end cannot make an interval. There is no long-lived reference, so nothing to refresh.
+
+Per FACS region (brows, eyes, cheeks, nose, mouth, chin) the flow is averaged in small patches around named
+mesh points, the rigid residual that the alignment left is fitted robustly at stable points and subtracted, and
+the region reads the mean magnitude of its per-side displacement, in units of 0.04 inter-ocular distance
+(about 2.5 mm on an adult face). The same displacements, read along each AU's FACS direction
+(`direction_rules`), say WHICH action moved (`AUxx_m` columns): the suggestion for a spotted interval whose
+movement is too small for the learned AUs. `motion` is the largest region other than the eyes; it is NaN (excluded from spotting) while the head turns (more than `turn_deg` degrees between
+baseline and frame) and, during a blink (the blendshape blink score of the frame or the baseline frame above
+`blink_on`), reads only the nose, mouth and chin (a blink moves the lids, brows and cheeks).
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from dataclasses import dataclass, field
+
+import cv2
+import numpy as np
+
+from merstudio.errors import InputError
+from merstudio.face import landmarks as L
+from merstudio.features.flow import FlowComputer
+
+UNIT_IOD = 0.04  # one motion unit, fraction of the inter-ocular distance
+PATCH_IOD = 0.06  # half-size of the averaging patch around each point, fraction of IOD
+
+# FACS sub-regions: (subject's right-side points, left-side mirror partners, midline points).
+PARTS: dict[str, tuple[tuple[int, ...], tuple[int, ...], tuple[int, ...]]] = {
+    "brow_inner": ((107, 66, 55, 65), (336, 296, 285, 295), ()),
+    "brow_outer": ((70, 63, 46, 53), (300, 293, 276, 283), ()),
+    "upper_lid": ((159, 158, 160), (386, 385, 387), ()),
+    "lower_lid": ((145, 144, 153), (374, 373, 380), ()),
+    "cheek": ((117, 118, 119, 100, 101), (346, 347, 348, 329, 330), ()),
+    "nose_wing": ((129, 64, 48, 102), (358, 294, 278, 331), ()),
+    "upper_lip": ((37,), (267,), (0,)),
+    "mouth_corner": ((61, 57, 43), (291, 287, 273), ()),
+    "chin": ((208,), (428,), (199, 200, 175)),
+}
+# The lane's regions, each a set of sub-regions.
+REGIONS: dict[str, tuple[str, ...]] = {
+    "brows": ("brow_inner", "brow_outer"),
+    "eyes": ("upper_lid", "lower_lid"),
+    "cheeks": ("cheek",),
+    "nose": ("nose_wing",),
+    "mouth": ("upper_lip", "mouth_corner"),
+    "chin": ("chin",),
+}
+# AUs whose direction the lane reads (eyelid AUs 5 and 7 are left out: blinks dominate the lids).
+MICRO_AUS = (1, 2, 4, 6, 9, 10, 12, 14, 15, 17)
+MOTION_REGIONS = tuple(REGIONS)
+SPOT_REGIONS = ("brows", "cheeks", "nose", "mouth", "chin")  # eyelids: blinks dominate them
+BLINK_REGIONS = ("nose", "mouth", "chin")  # what a blink leaves alone
+# Points that facial action barely moves (nose dorsum, inner eye corners, upper forehead, temples, zygomatic
+# arch, upper jaw angle): the flow there is the rigid residual left by the alignment.
+STABLE_FLOW_POINTS = (168, 6, 197, 195, 5, 133, 362, 10, 109, 338, 67, 297, 34, 264, 227, 447, 132, 361)
+
+
+@dataclass(frozen=True)
+class MicroMotion:
+    regions: dict[str, float]  # region -> motion units (NaN without a baseline)
+    motion: float  # the largest non-eye region (NaN: no baseline, or the head turns)
+    blink: bool
+    head_turn: bool
+    aus: dict[int, float] = field(default_factory=dict)  # MICRO_AU -> directed movement, motion units (>= 0)
+
+
+def _nan_motion(blink: bool = False, turn: bool = False) -> MicroMotion:
+    nan = float("nan")
+    return MicroMotion({r: nan for r in REGIONS}, nan, blink, turn, {a: nan for a in MICRO_AUS})
+
+
+def normalise_illumination(grey: np.ndarray, sigma: float = 6.0) -> np.ndarray:
+    """Local contrast normalisation, so a global or smooth lighting change does not look like motion. uint8."""
+    g = grey.astype(np.float32)
+    mean = cv2.GaussianBlur(g, (0, 0), sigma)
+    hp = g - mean
+    std = np.sqrt(cv2.GaussianBlur(hp * hp, (0, 0), sigma))
+    out = hp / np.maximum(std, 6.0)  # the floor keeps flat skin flat instead of amplifying sensor noise
+    return np.clip(out * 48.0 + 128.0, 0, 255).astype(np.uint8)
+
+
+def fit_similarity(p: np.ndarray, v: np.ndarray, tol: float) -> np.ndarray:
+    """Robust least-squares similarity (a, b, tx, ty) with p + v ~= [[a, -b], [b, a]] p + t; two re-weighting
+    rounds drop points whose residual exceeds max(2.5 x median residual, tol)."""
+    n = len(p)
+    if n < 3:
+        return np.array([1.0, 0.0, *(np.median(v, axis=0) if n else (0.0, 0.0))])
+    q = p + v
+    a_mat = np.zeros((2 * n, 4))
+    a_mat[0::2] = np.column_stack([p[:, 0], -p[:, 1], np.ones(n), np.zeros(n)])
+    a_mat[1::2] = np.column_stack([p[:, 1], p[:, 0], np.zeros(n), np.ones(n)])
+    rhs = q.reshape(-1)
+    keep = np.ones(n, dtype=bool)
+    params = np.array([1.0, 0.0, 0.0, 0.0])
+    for _ in range(3):
+        rows = np.repeat(keep, 2)
+        params = np.linalg.lstsq(a_mat[rows], rhs[rows], rcond=None)[0]
+        res = np.hypot(*(a_mat @ params - rhs).reshape(-1, 2).T)
+        new_keep = res <= max(2.5 * float(np.median(res)), tol)
+        if new_keep.sum() < 3 or np.array_equal(new_keep, keep):
+            break
+        keep = new_keep
+    return params
+
+
+def rigid_flow(params: np.ndarray, p: np.ndarray) -> np.ndarray:
+    a, b, tx, ty = params
+    return np.column_stack([(a - 1) * p[:, 0] - b * p[:, 1] + tx, b * p[:, 0] + (a - 1) * p[:, 1] + ty])
+
+
+_S2 = 1.0 / np.sqrt(2.0)
+
+
+def _unmix(a: float, b: float, spill: float) -> tuple[float, float]:
+    """Solve [a, b] = [[1, spill], [spill, 1]] @ [x, y]: two AUs that each move the other's region a little."""
+    det = 1.0 - spill * spill
+    return (a - spill * b) / det, (b - spill * a) / det
+
+
+def direction_rules(f: dict[str, np.ndarray]) -> dict[int, float]:
+    """Signed movement (IOD units) along each MICRO_AU's FACS direction, from the sub-regions' mean (out, up)
+    displacement ("out" = away from the facial midline, "up" = towards the forehead). FACS describes each AU's
+    appearance change this way: AU1/AU2 lift the inner/outer brow, AU4 pulls the brows down and together, AU6
+    lifts the cheek, AU9 the nose wings, AU10 the upper lip, AU12 pulls the lip corners up and out, AU14 in,
+    AU15 down, AU17 pushes the chin boss up."""
+    bi_out, bi_up = f["brow_inner"]
+    au1, au2 = _unmix(bi_up, f["brow_outer"][1], 0.3)
+    au4 = (-bi_out - bi_up) * _S2
+    au9, au10 = _unmix(f["nose_wing"][1], f["upper_lip"][1], 0.35)
+    mc_out, mc_up = f["mouth_corner"]
+    return {1: au1, 2: au2, 4: au4, 6: f["cheek"][1], 9: au9, 10: au10, 12: 0.8 * mc_out + 0.6 * mc_up,
+            14: -mc_out - 0.5 * abs(mc_up), 15: 0.26 * mc_out - 0.97 * mc_up, 17: f["chin"][1]}
+
+
+_IDX: list[int] = []
+_SIDE: list[float] = []  # -1 subject's right, +1 left, 0 midline
+_GROUPS: list[tuple[str, np.ndarray]] = []  # (region, indices into _IDX) per side of each region
+_PART_IX: dict[str, np.ndarray] = {}
+_PART_REGION = {part: region for region, parts in REGIONS.items() for part in parts}
+for _part, _sides in PARTS.items():
+    _start = len(_IDX)
+    for _pts, _sgn in zip(_sides, (-1.0, 1.0, 0.0), strict=True):
+        if _pts:
+            _GROUPS.append((_PART_REGION[_part], np.arange(len(_IDX), len(_IDX) + len(_pts))))
+            _IDX += list(_pts)
+            _SIDE += [_sgn] * len(_pts)
+    _PART_IX[_part] = np.arange(_start, len(_IDX))
+_SIDE_ARR = np.array(_SIDE)
+_GROUP_AVG = np.zeros((len(_GROUPS), len(_IDX)))
+for _k, (_, _ix) in enumerate(_GROUPS):
+    _GROUP_AVG[_k, _ix] = 1.0 / len(_ix)
+_REGION_OF_GROUP = [name for name, _ in _GROUPS]
+
+
+def region_motion(flow: np.ndarray, lm: np.ndarray) -> tuple[dict[str, float], dict[int, float]]:
+    """Per-region non-rigid motion and per-AU directed movement (both in units of UNIT_IOD, AUs clipped at 0)
+    from a flow field defined on the baseline's grid, read at the baseline's aligned landmarks `lm` (468, 2)."""
+    h, w = flow.shape[:2]
+    r_eye = lm[[L.R_EYE_OUTER, L.R_EYE_INNER]].mean(axis=0)
+    l_eye = lm[[L.L_EYE_OUTER, L.L_EYE_INNER]].mean(axis=0)
+    iod = float(np.hypot(*(l_eye - r_eye)))
+    if not iod >= 8.0:
+        raise InputError(f"aligned face: inter-ocular distance {iod:.1f} px is too small (need >= 8 px)")
+    r = max(1, int(round(PATCH_IOD * iod)))
+    fb = cv2.blur(flow, (2 * r + 1, 2 * r + 1))
+    st = lm[list(STABLE_FLOW_POINTS)].astype(np.float64)
+    st = st[(st[:, 0] >= r) & (st[:, 0] < w - r) & (st[:, 1] >= r) & (st[:, 1] < h - r)]
+    v_st = fb[np.round(st[:, 1]).astype(np.intp), np.round(st[:, 0]).astype(np.intp)].astype(np.float64)
+    params = fit_similarity(st, v_st, tol=0.01 * iod)
+    pts = lm[_IDX].astype(np.float64)
+    xi = np.clip(np.round(pts[:, 0]), 0, w - 1).astype(np.intp)
+    yi = np.clip(np.round(pts[:, 1]), 0, h - 1).astype(np.intp)
+    v = fb[yi, xi].astype(np.float64) - rigid_flow(params, pts)
+    mags = np.hypot(*(_GROUP_AVG @ v).T) / iod / UNIT_IOD
+    out: dict[str, list[float]] = {}
+    for name, m in zip(_REGION_OF_GROUP, mags, strict=True):
+        out.setdefault(name, []).append(float(m))
+    right = (l_eye - r_eye) / iod
+    up = np.array([right[1], -right[0]])
+    comp = np.column_stack([(v @ right) * _SIDE_ARR, v @ up]) / iod  # (out, up) per point, IOD units
+    feats = {part: comp[ix].mean(axis=0) for part, ix in _PART_IX.items()}
+    aus = {a: max(0.0, float(x) / UNIT_IOD) for a, x in direction_rules(feats).items()}
+    return {name: float(np.mean(vals)) for name, vals in out.items()}, aus
+
+
+def transient_signal(regions: np.ndarray, blink: np.ndarray, turn: np.ndarray, k: int,
+                     names: tuple[str, ...] = MOTION_REGIONS, two_sided: bool = True) -> np.ndarray:
+    """Per-frame spotting signal from the per-frame region motions (n, R) (columns in `names` order), the blink
+    and head-turn flags (n,), and the baseline lag k in frames (see the module docstring). NaN where unknown.
+    `two_sided=False` gives the one-sided signal (motion since t - k) with the same exclusions."""
+    n = len(regions)
+    ahead = np.full_like(regions, np.nan)
+    if k < n:
+        ahead[: n - k] = regions[k:]
+    if two_sided:
+        both = np.fmin(regions, ahead)
+        both[np.isnan(regions) | np.isnan(ahead)] = np.nan
+    else:
+        both = regions
+    blink_any = blink.astype(bool).copy()
+    turn_any = turn.astype(bool).copy()
+    if k < n:
+        blink_any[: n - k] |= blink.astype(bool)[k:]
+        turn_any[: n - k] |= turn.astype(bool)[k:]
+    col = {name: j for j, name in enumerate(names)}
+    spot = both[:, [col[r] for r in SPOT_REGIONS]]
+    lower = both[:, [col[r] for r in BLINK_REGIONS]]
+    out = np.full(n, np.nan)
+    with np.errstate(all="ignore"):
+        sig = np.where(blink_any, np.nan_to_num(lower, nan=-np.inf).max(axis=1),
+                       np.nan_to_num(spot, nan=-np.inf).max(axis=1))
+    ok = np.isfinite(sig) & ~turn_any
+    out[ok] = sig[ok]
+    return out
+
+
+def extend_interval(onset: int, apex: int, offset: int, past: np.ndarray, k: int, low: float
+                    ) -> tuple[int, int]:
+    """Widen a spotted core [onset, offset] to where the movement starts and ends: the two-sided signal is high
+    only in the middle of an event (about k frames are lost at each end), while the one-sided `past` signal
+    (motion since t - k) rises as soon as the face starts to move, and `past[t + k]` (motion from t to t + k)
+    stays high until it has settled. Extends by at most k frames each way, while the signal stays above `low`."""
+    n = len(past)
+    on = onset
+    while on - 1 >= max(0, onset - k) and np.isfinite(past[on - 1]) and past[on - 1] > low:
+        on -= 1
+    off = offset
+    while off + 1 <= min(n - 1, offset + k) and off + 1 + k < n and np.isfinite(past[off + 1 + k]) \
+            and past[off + 1 + k] > low:
+        off += 1
+    return min(on, apex), max(off, apex)
+
+
+def spotting_signal(regions: dict[str, float], blink: bool) -> float:
+    """The largest region (micro-expressions are local: one region moving is the event)."""
+    names = BLINK_REGIONS if blink else SPOT_REGIONS
+    return float(max(regions[n] for n in names))
+
+
+@dataclass
+class _Frame:
+    index: int
+    image: np.ndarray  # illumination-normalised grey
+    landmarks: np.ndarray
+    blink: float
+    pose: tuple[float, float, float]
+
+
+class MicroMotionEstimator:
+    """Per-track micro-motion against a short local baseline (see the module docstring)."""
+
+    def __init__(self, fps: float = 30.0, flow: str = "dis", lag_s: float = 0.2, turn_deg: float = 4.0,
+                 blink_on: float = 0.45) -> None:
+        if not (np.isfinite(fps) and fps > 0):
+            raise InputError(f"fps: must be a positive number, got {fps}")
+        self.flow = FlowComputer(flow)
+        self.k = max(1, int(round(lag_s * fps)))
+        self.turn = np.radians(turn_deg)
+        self.blink_on = float(blink_on)
+        self._hist: dict[int, deque[_Frame]] = {}
+
+    def forget(self, track_id: int) -> None:
+        self._hist.pop(track_id, None)
+
+    def reset(self) -> None:
+        self._hist.clear()
+
+    def update(self, track_id: int, frame_index: int, image: np.ndarray, landmarks: np.ndarray,
+               blink: float = 0.0, pose: tuple[float, float, float] = (0.0, 0.0, 0.0)) -> MicroMotion:
+        """Micro-motion of one aligned face (grey uint8 (S, S), aligned landmarks (468, 2))."""
+        img = normalise_illumination(np.asarray(image))
+        hist = self._hist.setdefault(track_id, deque(maxlen=self.k + 1))
+        if hist and (frame_index <= hist[-1].index or hist[-1].image.shape != img.shape):
+            hist.clear()  # a seek or a new face size: the history no longer leads up to this frame
+        cur = _Frame(frame_index, img, np.asarray(landmarks, dtype=np.float64), float(blink), pose)
+        by_index = {f.index: f for f in hist}
+        hist.append(cur)
+        base = by_index.get(frame_index - self.k)
+        if base is None:
+            return _nan_motion()
+        blinking = max(cur.blink, base.blink) > self.blink_on
+        dpose = np.abs(np.subtract(cur.pose, base.pose))
+        turning = bool(np.nanmax(dpose[:2]) > self.turn) if np.isfinite(dpose[:2]).any() else False
+        regions, aus = region_motion(self.flow(base.image, img), base.landmarks)
+        if blinking:
+            regions["eyes"] = float("nan")
+            aus[6] = float("nan")  # the lower lid and cheek move with a blink
+        motion = float("nan") if turning else spotting_signal(regions, blinking)
+        if turning:
+            aus = {a: float("nan") for a in aus}
+        return MicroMotion(regions, motion, blinking, turning, aus)

@@ -1,0 +1,74 @@
+"""The numpy port of MediaPipe's blendshape model against LiteRT's own outputs (an independent reference made by
+scripts/port_blendshapes.py with Google's interpreter), the vendored file's checksum, and the side convention."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from merstudio.face import blendshapes as bs
+
+REF = Path(__file__).parent / "data" / "blendshapes_reference.npz"
+
+
+def test_vendored_model_files_are_present_and_verified():
+    # A committed resource: a missing file is a failure, never a skip.
+    assert bs.MODEL_PATH.is_file()
+    assert (bs.MODEL_PATH.parent / "face_blendshapes.tflite").is_file()
+    assert bs._sha256(bs.MODEL_PATH) == bs.MODEL_SHA256
+    assert REF.is_file()
+
+
+def test_port_matches_litert_on_real_meshes():
+    ref = np.load(REF)
+    model = bs.shared_model()
+    assert ref["points"].shape[1:] == (146, 2) and ref["scores"].shape[1] == 52
+    for pts, want in zip(ref["points"], ref["scores"], strict=True):
+        got = model.run_subset(pts)
+        np.testing.assert_allclose(got, want, atol=1e-4)
+
+
+def test_scale_and_translation_do_not_change_scores():
+    # The model centres and scales its input, so the frame size must not matter (pixels of any resolution).
+    pts = np.load(REF)["points"][0].astype(np.float64)
+    model = bs.shared_model()
+    a = model.run_subset(pts)
+    b = model.run_subset(pts * 2.5 + 40.0)
+    np.testing.assert_allclose(a, b, atol=1e-4)
+
+
+def _subset_pos(index: int) -> int:
+    return int(np.flatnonzero(bs.SUBSET == index)[0])
+
+
+def test_left_means_the_subjects_left():
+    # Close the subject's LEFT eye (mesh 386 upper lid onto 374 lower lid; on the image's right): eyeBlinkLeft.
+    pts = np.load(REF)["points"][0].astype(np.float64).copy()
+    lower_y = pts[_subset_pos(374), 1]
+    for i in (386, 385, 387, 384, 388, 398, 466):
+        pts[_subset_pos(i), 1] = lower_y
+    s = bs.shared_model().run_subset(pts)
+    assert s[bs.INDEX["eyeBlinkLeft"]] > 0.5
+    assert s[bs.INDEX["eyeBlinkRight"]] < 0.2
+
+
+def test_a_replaced_model_file_is_refused(tmp_path, monkeypatch):
+    bad = tmp_path / "face_blendshapes.npz"
+    shutil.copy(bs.MODEL_PATH, bad)
+    with open(bad, "r+b") as f:
+        f.seek(200)
+        f.write(b"\x00\x01\x02\x03")
+    monkeypatch.setattr(bs, "MODEL_PATH", bad)
+    with pytest.raises(bs.BlendshapeModelError, match="checksum"):
+        bs.BlendshapeModel()
+    monkeypatch.setattr(bs, "MODEL_PATH", tmp_path / "missing.npz")
+    with pytest.raises(bs.BlendshapeModelError, match="missing"):
+        bs.BlendshapeModel()
+
+
+def test_plain_mesh_without_irises_is_refused():
+    with pytest.raises(ValueError, match="478"):
+        bs.shared_model()(np.zeros((468, 2)))

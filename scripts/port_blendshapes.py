@@ -31,6 +31,7 @@ REF = ROOT / "tests" / "face" / "data" / "blendshapes_reference.npz"
 
 
 def _port_module():  # noqa: ANN202 - the module; imported by path so that merstudio's dependencies are not needed
+    sys.path.insert(0, str(ROOT))  # for merstudio.errors (no dependencies)
     spec = importlib.util.spec_from_file_location("bs", ROOT / "merstudio" / "face" / "blendshapes.py")
     mod = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(mod)

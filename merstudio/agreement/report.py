@@ -135,7 +135,7 @@ class AgreementReport:
                 if isinstance(content, str):
                     Path(tmp).write_text(content, encoding="utf-8")
                 else:
-                    content.to_csv(tmp, index=False, float_format="%.6g")
+                    _integer_columns(content).to_csv(tmp, index=False)  # full precision, no %g rounding
                 os.replace(tmp, path)
             except OSError as exc:
                 if tmp is not None:
@@ -329,6 +329,19 @@ def _match_pair(by_video: dict[int, dict[str, list[Event]]], videos: list[int], 
             rows += [{**base, "status": "only_a", **_side(a[i], "a")} for i in m.only_a]
             rows += [{**base, "status": "only_b", **_side(b[j], "b")} for j in m.only_b]
     return rows
+
+
+def _integer_columns(df: pd.DataFrame) -> pd.DataFrame:
+    """Frame numbers, ids and counts that became float because of empty cells (an unmatched event has no partner)
+    go back to integers: 1234567, not 1.23457e+06 or 1234567.0."""
+    cols = [c for c in df.columns if c in _INTEGER_COLUMNS and df[c].dtype.kind == "f"
+            and bool(np.all(np.isnan(df[c]) | (df[c] == np.round(df[c]))))]
+    return df.astype(dict.fromkeys(cols, "Int64")) if cols else df
+
+
+_INTEGER_COLUMNS = frozenset({"video_id", "face_id", "event_a", "event_b", "onset_a", "apex_a", "offset_a",
+                              "onset_b", "apex_b", "offset_b", "d_onset", "d_apex", "d_offset", "videos", "matched",
+                              "only_a", "only_b", "n", "n_emotion", "coders", "units", "values"})
 
 
 def _iou(a: Event, b: Event) -> float:

@@ -65,6 +65,22 @@ def bench_pipeline(video: Path, settings: AnalysisSettings | None = None) -> dic
             "device": r.device}
 
 
+def bench_landmarks(video: Path) -> dict:
+    """Decode + face landmarks (MediaPipe Face Mesh through the tracker) alone: the ceiling for any
+    landmark-based AU method, start-up included."""
+    from merstudio.face.tracker import FaceTracker
+
+    t0 = time.perf_counter()
+    n = 0
+    with open_source(video) as src:
+        tracker = FaceTracker(max_faces=4)
+        for i, rgb in src.iter_frames():
+            tracker.update(i, rgb)
+            n += 1
+    dt = time.perf_counter() - t0
+    return {"frames": n, "seconds": round(dt, 3), "fps": round(n / max(dt, 1e-9), 1)}
+
+
 def bench_stages(video: Path, frames: int = 300) -> dict:
     """Milliseconds per frame for each stage, to see where the time goes (the same work as the pipeline)."""
     import numpy as np

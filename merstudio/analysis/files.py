@@ -1,5 +1,11 @@
 """Running the pipeline into files: `<name>.csv` (per frame), `<name>.spots.csv`, `<name>.meta.json`.
 
+Output names (`output_names`): the input's name without its extension (`clip.mp4` -> `clip`) when no other input
+of the run, and no earlier result in the output folder, has that name; otherwise the whole file name (`x.mp4` and
+`x.jpg` -> `x.mp4`, `x.jpg`); inputs with the same file name in different folders get the folder's name in front
+(`a/x.mp4`, `b/x.mp4` -> `a_x.mp4`, `b_x.mp4`), and a number as the last resort. The meta file records the frames
+found and the frames the container claims (`frames_found`, `frames_claimed`) and the input's warnings.
+
 Crash safety: rows go to `<name>.partial.csv`, written in whole lines and flushed as they come; only a finished run
 renames it to `<name>.csv`. Ctrl-C, an error or a kill therefore leaves a valid CSV whose name says it is partial
 (and, except after kill -9, a meta file saying where it stopped).
@@ -52,6 +58,8 @@ class AnalysisOutput:
     rows: int = 0
     device: str = "cpu"
     plots: list[Path] = field(default_factory=list)
+    frames_claimed: int | None = None  # the container's frame count (frame_count: the frames that decode)
+    warnings: list[str] = field(default_factory=list)  # the input's warnings (one line each)
 
     @property
     def csv(self) -> Path:
@@ -62,21 +70,48 @@ class AnalysisOutput:
         return self.frames / self.seconds if self.seconds > 0 else 0.0
 
 
-def output_names(inputs: Sequence[Path]) -> list[str]:
-    """A unique, readable output name per input (`clip`, or `parent_clip` where stems collide)."""
-    stems = [Path(p).stem if Path(p).suffix else Path(p).name for p in inputs]
+def output_names(inputs: Sequence[Path], out_dir: Path | None = None) -> list[str]:
+    """A unique, predictable output name per input: `clip` for `clip.mp4`; the whole file name (`x.mp4`, `x.jpg`)
+    when another input of this run has the same stem, or when `out_dir` already holds results named `<stem>` of
+    another input (so a later run never replaces them); `<parent>_<file name>` when file names collide too;
+    numbered (`_2`, `_3`) only when even those collide. A folder input's name is the folder's name."""
+    paths = [Path(p) for p in inputs]
+    full = [p.name for p in paths]
+    stems = [p.stem if p.suffix and not p.is_dir() else p.name for p in paths]
     names = []
-    for p, s in zip(inputs, stems, strict=True):
-        if stems.count(s) > 1:
-            s = f"{Path(p).resolve().parent.name}_{s}"
-        names.append(s)
-    # still colliding (same parent name too): number them
-    seen: dict[str, int] = {}
-    out = []
+    for k, p in enumerate(paths):
+        name = stems[k]
+        if stems.count(name) > 1 or (out_dir is not None and _taken_by_other(out_dir, name, p)):
+            name = full[k]
+            if full.count(name) > 1 or (out_dir is not None and _taken_by_other(out_dir, name, p)):
+                name = f"{p.resolve().parent.name}_{name}"
+        names.append(name)
+    out: list[str] = []
     for n in names:
-        seen[n] = seen.get(n, 0) + 1
-        out.append(n if names.count(n) == 1 else f"{n}_{seen[n]}")
+        cand, k = n, 1
+        while cand in out:
+            k += 1
+            cand = f"{n}_{k}"
+        out.append(cand)
     return out
+
+
+def _taken_by_other(out_dir: Path, name: str, source: Path) -> bool:
+    """True when `out_dir` holds results named `name` whose meta file records another input."""
+    meta = Path(out_dir) / f"{name}.meta.json"
+    if not meta.is_file():
+        return False
+    try:
+        recorded = json.loads(meta.read_text(encoding="utf-8"))
+        where = recorded.get("input_path") or recorded.get("input")
+    except (OSError, ValueError, AttributeError):
+        return False
+    if not where:
+        return False
+    try:
+        return Path(where).resolve() != Path(source).resolve()
+    except OSError:
+        return False
 
 
 def output_paths(out_dir: Path, name: str) -> OutputPaths:
@@ -145,7 +180,8 @@ def analyze_file(
                 os.replace(paths.partial, paths.csv)
             result = AnalysisOutput(Path(input_path), paths, analysis.frames_done, source.frame_count,
                                     source.fps, complete, seconds, analysis.face_ids(), spots, labels, n_rows,
-                                    analysis.device)
+                                    analysis.device, frames_claimed=source.claimed_frame_count,
+                                    warnings=source.warnings)
             _write_meta(result, settings, source.is_vfr)
     return result
 
@@ -159,15 +195,16 @@ def label_spots(rows_csv: Path, spots: list[SpotRow]) -> list[Suggestion | None]
 
     wanted: dict[int, list[pd.DataFrame]] = {k: [] for k in range(len(spots))}
     for chunk in pd.read_csv(rows_csv, chunksize=20_000,
-                             usecols=lambda c: c in ("frame", "face_id", "success") or c.endswith("_c")
-                             or c.startswith("p_")):
+                             usecols=lambda c: c in ("frame", "face_id", "success")
+                             or (c.startswith("AU") and c[-2:] in ("_c", "_r", "_m")) or c.startswith("p_")):
         lo, hi = int(chunk["frame"].iloc[0]), int(chunk["frame"].iloc[-1])
         for k, sp in enumerate(spots):
             if sp.offset >= lo and sp.onset <= hi:
                 part = chunk[(chunk["frame"] >= sp.onset) & (chunk["frame"] <= sp.offset)
                              & (chunk["face_id"] == sp.face_id)]
                 wanted[k].append(part)
-    return [describe_interval(pd.concat(parts)) if parts else None for parts in wanted.values()]
+    return [describe_interval(pd.concat(parts), apex=sp.apex) if parts else None
+            for sp, parts in zip(spots, wanted.values(), strict=True)]
 
 
 def _write_spots(path: Path, spots: list[SpotRow], labels: list[Suggestion | None]) -> None:
@@ -184,9 +221,13 @@ def _write_meta(result: AnalysisOutput, settings: AnalysisSettings, vfr: bool) -
     meta = {
         "merstudio": __version__,
         "input": str(result.input),
+        "input_path": str(Path(result.input).resolve()),
         "status": "complete" if result.complete else "partial",
         "frames_processed": result.frames,
         "frame_count": result.frame_count,
+        "frames_found": result.frame_count,  # frames that decode: every one is analysed
+        "frames_claimed": result.frames_claimed,  # the container's count (an estimate in some containers)
+        "warnings": result.warnings,
         "fps": result.fps,
         "variable_frame_rate": bool(vfr),
         "csv": result.csv.name,

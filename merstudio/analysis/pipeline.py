@@ -142,9 +142,28 @@ class Analysis:
         self._lag = estimator.micro.k
         hands = HandOcclusion(every=max(1, int(round(self.source.fps / 5)))) if self.settings.occlusion else None
         total = self.source.frame_count
-        # With a model, rows wait here (in frame order) for its lagging predictions; they leave in order.
+        # Rows wait here in frame order until complete: the AU estimator finishes faces in batches (the
+        # blendshape network is much cheaper per face in a batch) and a model's predictions lag; they leave
+        # in order. `au_done` / `model_done`: the keys whose part has arrived.
         pending: dict[tuple[int, int], dict] = {}
         ready: set[tuple[int, int]] = set()
+        au_done: set[tuple[int, int]] = set()
+        model_done: set[tuple[int, int]] = set()
+
+        def complete(acts: list) -> None:
+            for act in acts:
+                key = (act.track_id, act.frame_index)
+                self._fill(pending[key], act)
+                au_done.add(key)
+                if self._predictor is None or key in model_done:
+                    ready.add(key)
+
+        def resolve(predictions: list) -> None:
+            for key in self._resolve(pending, predictions):
+                model_done.add(key)
+                if key in au_done:
+                    ready.add(key)
+
         for i, rgb in self.source.iter_frames():
             if cancel is not None and cancel():
                 self.cancelled = True
@@ -153,62 +172,63 @@ class Analysis:
             faces = tracker.update(i, rgb)
             outlines = hands.update(i, rgb) if hands is not None and faces else []
             if not faces:
-                if self._predictor is None:
-                    yield self._empty_row(i, t)
-                else:
-                    pending[(-1, i)] = self._empty_row(i, t)
-                    ready.add((-1, i))
+                pending[(-1, i)] = self._empty_row(i, t)
+                ready.add((-1, i))
             for tf in faces:
                 aligned = aligner.align(tf.track_id, tf.obs.landmarks, rgb, frame_index=i)
-                covered = covered_regions(outlines, tf.obs.landmarks)
-                act = estimator.update(tf.track_id, tf.obs, aligned, i, covered)
-                self._signals.setdefault(tf.track_id, _TrackSignals()).add(
-                    i, [act.micro.regions[r] for r in MOTION_REGIONS], act.motion, act.micro.blink,
-                    act.micro.head_turn, [act.intensity[a] for a in AUS])
                 row = {"frame": i, "face_id": tf.track_id, "timestamp": t,
-                       "confidence": round(float(tf.obs.confidence) * act.confidence, 3), "success": 1}
+                       "confidence": float(tf.obs.confidence), "success": 1}
                 if self.settings.landmarks:
                     pts = tf.obs.landmarks
                     row.update({f"x_{k}": round(float(pts[k, 0]), 2) for k in range(N_LANDMARKS)})
                     row.update({f"y_{k}": round(float(pts[k, 1]), 2) for k in range(N_LANDMARKS)})
-                for c, v in zip(POSE_COLUMNS, act.pose, strict=True):
-                    row[c] = round(float(v), 4)
-                for a in AUS:
-                    row[au_r(a)] = round(float(act.intensity[a]), 3)
-                for a in AUS:
-                    row[au_c(a)] = int(act.presence[a])
-                for a in SIDED:
-                    for side in ("L", "R"):
-                        row[au_side(a, side)] = round(float(act.sides.get((a, side), float("nan"))), 3)
-                row["motion"] = round(float(act.micro.motion), 4)
-                for r, v in act.micro.regions.items():
-                    row[f"motion_{r}"] = round(float(v), 4)
-                row["blink"] = int(act.micro.blink)
-                for a, v in act.micro.aus.items():
-                    row[f"AU{a:02d}_m"] = round(float(v), 3)
-                if self._predictor is None:
-                    yield row
-                else:
-                    pending[(tf.track_id, i)] = row
-                    self._resolve(pending, ready, self._predictor.push(tf.track_id, i, aligned.image))
+                pending[(tf.track_id, i)] = row
+                covered = covered_regions(outlines, tf.obs.landmarks)
+                complete(estimator.push(tf.track_id, tf.obs, aligned, i, covered))
+                if self._predictor is not None:
+                    resolve(self._predictor.push(tf.track_id, i, aligned.image))
             yield from _drain(pending, ready)
             self.frames_done = i + 1
             if progress is not None:
                 progress(self.frames_done, total)
+        # Not in a `finally`: a generator closed early (break, GeneratorExit) must not yield again.
+        complete(estimator.flush())
         if self._predictor is not None:
-            # Not in a `finally`: a generator closed early (break, GeneratorExit) must not yield again.
-            self._resolve(pending, ready, self._predictor.flush())
-            ready.update(pending)  # whatever the model could not predict leaves without p_ columns
-            yield from _drain(pending, ready)
+            resolve(self._predictor.flush())
+        ready.update(k for k in pending if k in au_done or k[0] == -1)  # the model may not predict every row
+        yield from _drain(pending, ready)
 
-    def _resolve(self, pending: dict[tuple[int, int], dict], ready: set[tuple[int, int]],
-                 predictions: list) -> None:
+    def _fill(self, row: dict, act) -> None:  # noqa: ANN001 - merstudio.features.aus.AUActivation
+        """Complete a face's row with its AU activation (and keep what spotting reads)."""
+        self._signals.setdefault(act.track_id, _TrackSignals()).add(
+            act.frame_index, [act.micro.regions[r] for r in MOTION_REGIONS], act.motion, act.micro.blink,
+            act.micro.head_turn, [act.intensity[a] for a in AUS])
+        row["confidence"] = round(row["confidence"] * act.confidence, 3)
+        for c, v in zip(POSE_COLUMNS, act.pose, strict=True):
+            row[c] = round(float(v), 4)
+        for a in AUS:
+            row[au_r(a)] = round(float(act.intensity[a]), 3)
+        for a in AUS:
+            row[au_c(a)] = int(act.presence[a])
+        for a in SIDED:
+            for side in ("L", "R"):
+                row[au_side(a, side)] = round(float(act.sides.get((a, side), float("nan"))), 3)
+        row["motion"] = round(float(act.micro.motion), 4)
+        for r, v in act.micro.regions.items():
+            row[f"motion_{r}"] = round(float(v), 4)
+        row["blink"] = int(act.micro.blink)
+        for a, v in act.micro.aus.items():
+            row[f"AU{a:02d}_m"] = round(float(v), 3)
+
+    def _resolve(self, pending: dict[tuple[int, int], dict], predictions: list) -> list[tuple[int, int]]:
+        keys = []
         for p in predictions:
             key = (p.track_id, p.frame_index)
             row = pending.get(key)
             if row is not None:
                 row.update({k: round(v, 4) for k, v in p.as_row(self.class_names, self.model_aus).items()})
-                ready.add(key)
+                keys.append(key)
+        return keys
 
     def _empty_row(self, i: int, t: float) -> dict:
         # As OpenFace: a frame without a face is a row with success 0 and zero AUs; pose and motion are unknown.

@@ -1,15 +1,26 @@
-"""A PNG of the per-frame AU curves (one strip per AU), with spotted and true intervals shaded."""
+"""A PNG of the per-frame AU intensities of one face: curves (one strip per AU) with spotted and true intervals
+shaded, or, for a one-frame input (a photo), a bar chart of that frame's AU intensities (a curve of one point is an
+empty plot)."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from merstudio.errors import OutputError
-from merstudio.features.aus import AUS, au_r
+
+_AU_R = re.compile(r"^AU(\d+)_r$")
+
+
+def au_intensity_columns(columns: Sequence[str]) -> list[str]:
+    """The `AUxx_r` columns of a per-frame table, in AU order (whatever AU set the estimator wrote)."""
+    found = [(int(m.group(1)), c) for c in columns if (m := _AU_R.match(str(c)))]
+    return [c for _, c in sorted(found)]
 
 
 def plot_au_curves(
@@ -21,7 +32,7 @@ def plot_au_curves(
     title: str = "",
 ) -> Path:
     """Write AU intensity curves (0-5) of one face track against frame index. `spots` are (onset, offset) pairs,
-    `truth` (onset, offset, label) triples."""
+    `truth` (onset, offset, label) triples. An input of one frame gets a bar chart of its AU intensities instead."""
     import matplotlib
 
     matplotlib.use("Agg")
@@ -31,25 +42,44 @@ def plot_au_curves(
     if face_id is None and len(df):
         face_id = int(df["face_id"].mode().iloc[0])
     df = df[df["face_id"] == face_id]
-    aus = [a for a in AUS if au_r(a) in frames.columns]
+    cols = au_intensity_columns(list(frames.columns))
+    if len(frames) and frames["frame"].nunique() == 1:
+        fig = _bar_figure(plt, df, cols, face_id, title)
+    else:
+        fig = _curve_figure(plt, frames, df, cols, face_id, spots, truth, title)
+    try:
+        png.parent.mkdir(parents=True, exist_ok=True)
+        fig.savefig(png, dpi=110)
+    except OSError as exc:
+        raise OutputError(f"{png}: cannot write plot ({exc.strerror or exc})") from exc
+    finally:
+        plt.close(fig)
+    return png
+
+
+def _curve_figure(plt: Any, frames: pd.DataFrame, df: pd.DataFrame, cols: list[str], face_id: int | None,
+                  spots: Sequence[tuple[int, int]], truth: Sequence[tuple[int, int, str]], title: str) -> Any:
     n_frames = int(frames["frame"].max()) + 1 if len(frames) else 1
-    fig, axes = plt.subplots(len(aus), 1, figsize=(11, 0.55 * len(aus) + 1.2), sharex=True, squeeze=False)
+    fig, axes = plt.subplots(max(1, len(cols)), 1, figsize=(11, 0.55 * max(1, len(cols)) + 1.2), sharex=True,
+                             squeeze=False)
     x = df["frame"].to_numpy()
-    for ax, a in zip(axes[:, 0], aus, strict=True):
-        y = df[au_r(a)].to_numpy(dtype=float)
+    for ax, c in zip(axes[:, 0], cols, strict=False):
+        y = df[c].to_numpy(dtype=float)
         for on, off, *_ in truth:
             ax.axvspan(on, off, color="#2ca02c", alpha=0.18, lw=0)
         for on, off in spots:
             ax.axvspan(on, off, color="#ff7f0e", alpha=0.25, lw=0)
         ax.plot(x, y, lw=0.9, color="#1f3b73")
-        ax.set_ylim(0, max(1.0, float(np.nanmax(y)) * 1.1 if len(y) else 1.0))
-        ax.set_xlim(0, n_frames - 1)
-        ax.set_ylabel(f"AU{a}", rotation=0, ha="right", va="center", fontsize=8)
+        top = float(np.nanmax(y)) * 1.1 if len(y) and np.isfinite(y).any() else 1.0
+        ax.set_ylim(0, max(1.0, top))
+        ax.set_xlim(0, max(1, n_frames - 1))
+        ax.set_ylabel(_au_label(c), rotation=0, ha="right", va="center", fontsize=8)
         ax.tick_params(axis="y", labelsize=6)
         ax.spines[["top", "right"]].set_visible(False)
-    top = axes[0, 0]
+    top_ax = axes[0, 0]
     for on, off, label in truth:
-        top.text((on + off) / 2, top.get_ylim()[1], label, ha="center", va="bottom", fontsize=7, color="#2ca02c")
+        top_ax.text((on + off) / 2, top_ax.get_ylim()[1], label, ha="center", va="bottom", fontsize=7,
+                    color="#2ca02c")
     axes[-1, 0].set_xlabel("frame")
     head = title or f"AU intensity (0-5), face {face_id}"
     legend = []
@@ -59,11 +89,45 @@ def plot_au_curves(
         legend.append("orange: spotted")
     fig.suptitle(head + ("   [" + ", ".join(legend) + "]" if legend else ""), fontsize=10)
     fig.tight_layout(rect=(0, 0, 1, 0.97))
-    try:
-        png.parent.mkdir(parents=True, exist_ok=True)
-        fig.savefig(png, dpi=110)
-    except OSError as exc:
-        raise OutputError(f"{png}: cannot write plot ({exc.strerror or exc})") from exc
-    finally:
-        plt.close(fig)
-    return png
+    return fig
+
+
+def _bar_figure(plt: Any, df: pd.DataFrame, cols: list[str], face_id: int | None, title: str) -> Any:
+    """One frame: a bar per AU (intensity 0-5, value written on top); AUs the estimator marks present
+    (`AUxx_c` = 1) dark, the others light; an AU without a value (occluded, NaN) is labelled n/a."""
+    fig, ax = plt.subplots(figsize=(max(6.0, 0.5 * len(cols) + 2.0), 4.2))
+    names = [_au_label(c) for c in cols]
+    head = title or f"AU intensity (0-5), face {face_id}"
+    if len(df) == 0 or not cols:
+        ax.text(0.5, 0.5, "no face found" if len(df) == 0 else "no AU columns", ha="center", va="center",
+                transform=ax.transAxes, fontsize=12, color="#555555")
+        ax.set_xticks([])
+        ax.set_yticks([])
+    else:
+        row = df.iloc[0]
+        values = np.array([float(row[c]) for c in cols])
+        present = [bool(row.get(c[:-2] + "_c", 0) == 1) for c in cols]
+        shown = np.nan_to_num(values, nan=0.0)
+        colours = ["#1f3b73" if p else "#9db4d9" for p in present]
+        bars = ax.bar(np.arange(len(cols)), shown, color=colours, width=0.7)
+        for b, v in zip(bars, values, strict=True):
+            ax.text(b.get_x() + b.get_width() / 2, b.get_height() + 0.05, "n/a" if np.isnan(v) else f"{v:.2f}",
+                    ha="center", va="bottom", fontsize=7)
+        ax.set_xticks(np.arange(len(cols)), names, rotation=0 if len(cols) <= 12 else 45, fontsize=8)
+        ax.set_ylim(0, 5.3)
+        ax.set_ylabel("intensity (0-5)")
+        ax.spines[["top", "right"]].set_visible(False)
+        if any(c[:-2] + "_c" in df.columns for c in cols):
+            from matplotlib.patches import Patch
+
+            ax.legend(handles=[Patch(color="#1f3b73", label="present (_c = 1)"),
+                               Patch(color="#9db4d9", label="absent")], fontsize=7, loc="upper right",
+                      frameon=False)
+    ax.set_title(head + " (one frame)", fontsize=10)
+    fig.tight_layout()
+    return fig
+
+
+def _au_label(col: str) -> str:
+    m = _AU_R.match(col)
+    return f"AU{int(m.group(1))}" if m else col

@@ -7,6 +7,7 @@ import multiprocessing as mp
 import os
 import sys
 import threading
+import warnings
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from pathlib import Path
 
@@ -19,6 +20,7 @@ from merstudio.analysis.files import (
 )
 from merstudio.analysis.pipeline import AnalysisSettings
 from merstudio.errors import InputError, MerstudioError
+from merstudio.io import SourceWarning, photo_set
 
 FLOW_METHODS = ("dis", "farneback", "tvl1")
 
@@ -29,10 +31,17 @@ def register(sub: argparse._SubParsersAction) -> None:
         help="per-frame AU activations and spotting for videos or frame folders",
         description="Find and track faces, align them, and write per-frame AU activations (OpenFace 2 style "
         "CSV: frame, face_id, timestamp, confidence, success, AUxx_r, AUxx_c) plus spotted micro-expression "
-        "candidates (<name>.spots.csv) for each input.",
+        "candidates (<name>.spots.csv) for each input. Output names: <name>.csv, .spots.csv, .meta.json, where "
+        "<name> is the input's name without extension (clip.mp4 -> clip) unless another input of the run, or an "
+        "earlier result of another input in the output folder, has the same one; then the whole file name "
+        "(x.mp4 and x.jpg -> x.mp4.csv and x.jpg.csv), then <folder>_<file name>. A folder of images of one "
+        "size is one clip (its frames); a folder of images of different sizes is a set of photos, each "
+        "analysed on its own with its own output. Every frame that decodes is analysed, whatever frame count "
+        "the video file claims; a difference is printed as a warning and recorded in the meta file.",
     )
     p.add_argument("inputs", nargs="+", type=Path, metavar="VIDEO_OR_FOLDER",
-                   help="video files (mp4, avi, mov, mkv) or folders of frame images")
+                   help="video files (mp4, avi, mov, mkv), images, folders of frame images (one clip), or folders "
+                   "of photos of different sizes (one result per photo)")
     p.add_argument("-o", "--out", type=Path, required=True, help="output folder")
     p.add_argument("--overwrite", action="store_true", help="replace existing results in the output folder")
     p.add_argument("-j", "--jobs", type=int, default=1, help="inputs analysed in parallel processes (default 1)")
@@ -46,7 +55,8 @@ def register(sub: argparse._SubParsersAction) -> None:
                    help="learned model: adds p_<class> and AUxx_p columns (default: none, AU activations only)")
     p.add_argument("--device", choices=("cpu", "cuda"), default=None,
                    help="device for the learned model (default: CUDA when available)")
-    p.add_argument("--plot", action="store_true", help="also write <name>.png: AU curves with spotted intervals")
+    p.add_argument("--plot", action="store_true", help="also write <name>.png: AU curves with spotted intervals (a bar chart of the AU "
+                   "intensities for a one-frame input such as a photo)")
     p.add_argument("-q", "--quiet", action="store_true", help="no progress bars")
     p.set_defaults(func=run)
 
@@ -66,7 +76,8 @@ def run(args: argparse.Namespace) -> int:
         if not p.exists():
             raise InputError(f"{p}: no such file or folder")
     settings = _settings(args)
-    names = output_names(args.inputs)
+    args.inputs = expand_photo_sets(args.inputs, quiet=args.quiet)
+    names = output_names(args.inputs, args.out)
     prepare_output_dir(args.out, [output_paths(args.out, n) for n in names], args.overwrite)
 
     results: list[AnalysisOutput] = []
@@ -97,9 +108,31 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
+def expand_photo_sets(inputs: list[Path], quiet: bool = False) -> list[Path]:
+    """Folders of photos of different sizes become their photos (each analysed on its own); other inputs stay."""
+    out: list[Path] = []
+    for p in inputs:
+        photos = photo_set(p)
+        if photos is None:
+            out.append(p)
+            continue
+        if not quiet:
+            print(f"{p}: {len(photos)} images of different sizes: analysing each photo on its own")
+        out.extend(photos)
+    return out
+
+
 def _run_one(path: Path, out: Path, name: str, settings: AnalysisSettings, fps: float | None,
              bar: bool, position: int, queue=None) -> AnalysisOutput:
-    """Analyse one input, drawing a tqdm bar here (bar=True) or reporting progress through a queue."""
+    """Analyse one input, drawing a tqdm bar here (bar=True) or reporting progress through a queue. The input's
+    warnings are printed in the summary (one line each), not as Python warnings."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", SourceWarning)
+        return _run_one_quietly(path, out, name, settings, fps, bar, position, queue)
+
+
+def _run_one_quietly(path: Path, out: Path, name: str, settings: AnalysisSettings, fps: float | None,
+                     bar: bool, position: int, queue=None) -> AnalysisOutput:
     if queue is not None:
         def progress(done: int, total: int) -> None:
             if done % 15 == 0 or done == total:
@@ -206,6 +239,8 @@ def write_plot(r: AnalysisOutput, truth: list[tuple[int, int, str]] | None = Non
 def _print_summary(r: AnalysisOutput) -> None:
     status = "complete" if r.complete else f"PARTIAL (stopped after {r.frames} of {r.frame_count} frames)"
     print(f"{r.input}: {status}")
+    for w in r.warnings:
+        print(f"  warning       : {w}")
     print(f"  per-frame CSV : {r.csv}  ({r.rows} rows, {len(r.face_ids)} face track(s): "
           f"{', '.join(map(str, r.face_ids)) or 'none'})")
     print(f"  spotting      : {r.paths.spots if r.complete else r.paths.spots.with_suffix('.partial.csv')}"

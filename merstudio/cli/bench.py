@@ -12,15 +12,16 @@ from pathlib import Path
 from merstudio import __version__
 from merstudio.errors import InputError
 
-ALL = ("decode", "pipeline", "stages", "model", "gui", "memory", "loso")
-DEFAULT = ("decode", "pipeline", "stages", "model", "gui")
+ALL = ("decode", "landmarks", "pipeline", "stages", "model", "gui", "memory", "loso")
+DEFAULT = ("decode", "landmarks", "pipeline", "stages", "model", "gui")
 
 
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser(
         "bench",
         help="measure speed and memory (decode, end-to-end analysis, model, app, long-clip memory, LOSO)",
-        description="Benchmarks. By default: decode-only fps (the ceiling), end-to-end analysis fps, per-stage "
+        description="Benchmarks. By default: decode-only fps (the ceiling), decode + face landmarks fps, "
+        "end-to-end analysis fps (faces, hands, learned AUs, micro-motion, spotting, CSV; start-up included), per-stage "
         "ms/frame, analysis fps with the starter model and the app's figures (gui), on the bundled demo "
         "(640x480, 30 fps). "
         "'memory' builds a long clip (--minutes, default 20) and reports peak RSS against the RSS after its "
@@ -73,6 +74,9 @@ def _run(args: argparse.Namespace, what: tuple[str, ...], video: Path, cores: li
     if "decode" in what:
         report["decode"] = r = bench.bench_decode(video)
         print(f"decode only (OpenCV)          : {r['fps']:8.1f} frames/s  ({r['frames']} frames {r['size']})")
+    if "landmarks" in what:
+        report["landmarks"] = r = bench.bench_landmarks(video)
+        print(f"decode + face landmarks       : {r['fps']:8.1f} frames/s  ({r['frames']} frames)")
     if "pipeline" in what:
         report["pipeline"] = r = bench.bench_pipeline(video)
         print(f"end to end (faces..AUs..CSV)  : {r['fps']:8.1f} frames/s  ({r['frames']} frames)")

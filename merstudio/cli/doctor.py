@@ -195,11 +195,14 @@ def _check_decode(path: Path) -> tuple[str, str]:
         src.frame(n - 1)
         bad = [i for i, img in seq.items() if not np.array_equal(src.frame(i), img)]
         w, h = src.size
-        detail = (f"{n} frames, {src.fps:g} fps, {w}x{h}{', VARIABLE frame rate' if src.is_vfr else ''}; "
+        claimed = src.claimed_frame_count
+        # The count is what decodes; a container claiming otherwise (edit list, duration estimate) is only noted.
+        counted = f"{n} frames" if claimed in (None, n) else f"{n} frames decodable (the file says {claimed})"
+        detail = (f"{counted}, {src.fps:g} fps, {w}x{h}{', VARIABLE frame rate' if src.is_vfr else ''}; "
                   f"opened in {opened:.0f} ms, decode {fps:.0f} frames/s")
         if bad:
             return "FAIL", detail + f"; random access differs from sequential decode at frames {bad}"
-        return ("warn" if src.is_vfr else "ok"), detail + "; seeks exact"
+        return ("warn" if src.is_vfr or claimed not in (None, n) else "ok"), detail + "; seeks exact"
 
 
 def run(args: argparse.Namespace) -> int:

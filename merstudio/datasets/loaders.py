@@ -668,18 +668,23 @@ def _table_video(ctx: _Ctx, path: Path, rowno: int, video: Path, nums: dict[str,
     if offset < onset:
         ctx.problem(path, rowno, f"offset {offset} is before onset {onset}")
         return
-    import cv2
+    import warnings
 
-    cap = cv2.VideoCapture(str(video))
+    from merstudio.io import SourceWarning, open_source
+
+    # The frames that decode, not the container's CAP_PROP_FRAME_COUNT (an estimate in some containers, and a
+    # count of stored frames that an edit list skips in others): open_source finds the real count.
     try:
-        if not cap.isOpened():
-            ctx.problem(path, rowno, f"cannot open video {video}")
-            return
-        count = int(cap.get(cv2.CAP_PROP_FRAME_COUNT) or 0)
-        fps = float(cap.get(cv2.CAP_PROP_FPS) or 0) or None
-    finally:
-        cap.release()
-    if count and offset >= count:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", SourceWarning)  # kept as notes below
+            with open_source(video) as src:
+                count, fps, found_notes = src.frame_count, src.fps, src.warnings
+    except InputError as exc:
+        ctx.problem(path, rowno, f"cannot read video: {exc}")
+        return
+    for message in found_notes:
+        note(ctx.notes, f"{path}: row {rowno}: {message}")
+    if offset >= count:
         ctx.problem(path, rowno, f"offset {offset} is past the end of {video.name} ({count} frames)")
         return
     if apex is None or not onset <= apex <= offset:

@@ -275,26 +275,40 @@ class MicroMotionEstimator:
         self._hist.clear()
 
     def update(self, track_id: int, frame_index: int, image: np.ndarray, landmarks: np.ndarray,
-               blink: float = 0.0, pose: tuple[float, float, float] = (0.0, 0.0, 0.0)) -> MicroMotion:
-        """Micro-motion of one aligned face (grey uint8 (S, S), aligned landmarks (468, 2))."""
+               blink: float | None = 0.0, pose: tuple[float, float, float] = (0.0, 0.0, 0.0)) -> MicroMotion:
+        """Micro-motion of one aligned face (grey uint8 (S, S), aligned landmarks (468, 2)).
+
+        `blink`: the frame's blink score (0..1); None when it is not known yet (the caller applies
+        `mask_blink` later, with the blink scores of this frame and of its baseline frame)."""
         img = normalise_illumination(np.asarray(image))
         hist = self._hist.setdefault(track_id, deque(maxlen=self.k + 1))
         if hist and (frame_index <= hist[-1].index or hist[-1].image.shape != img.shape):
             hist.clear()  # a seek or a new face size: the history no longer leads up to this frame
-        cur = _Frame(frame_index, img, np.asarray(landmarks, dtype=np.float64), float(blink), pose)
-        by_index = {f.index: f for f in hist}
+        cur = _Frame(frame_index, img, np.asarray(landmarks, dtype=np.float64), float(blink or 0.0), pose)
+        base = next((f for f in hist if f.index == frame_index - self.k), None)
         hist.append(cur)
-        base = by_index.get(frame_index - self.k)
         if base is None:
             return _nan_motion()
-        blinking = max(cur.blink, base.blink) > self.blink_on
         dpose = np.abs(np.subtract(cur.pose, base.pose))
         turning = bool(np.nanmax(dpose[:2]) > self.turn) if np.isfinite(dpose[:2]).any() else False
         regions, aus = region_motion(self.flow(base.image, img), base.landmarks)
-        if blinking:
-            regions["eyes"] = float("nan")
-            aus[6] = float("nan")  # the lower lid and cheek move with a blink
-        motion = float("nan") if turning else spotting_signal(regions, blinking)
         if turning:
             aus = {a: float("nan") for a in aus}
-        return MicroMotion(regions, motion, blinking, turning, aus)
+        m = MicroMotion(regions, float("nan") if turning else spotting_signal(regions, False), False, turning, aus)
+        if blink is not None:
+            m = mask_blink(m, max(cur.blink, base.blink) > self.blink_on)
+        return m
+
+
+def mask_blink(m: MicroMotion, blinking: bool) -> MicroMotion:
+    """Apply a blink (in the frame or its baseline frame) to a micro-motion reading: the eyelids and the cheek
+    action are NaN and `motion` reads only what a blink leaves alone (nose, mouth, chin)."""
+    if not blinking:
+        return m
+    regions = dict(m.regions)
+    regions["eyes"] = float("nan")
+    aus = dict(m.aus)
+    if 6 in aus:
+        aus[6] = float("nan")  # the lower lid and the cheek move with a blink
+    motion = m.motion if np.isnan(m.motion) else spotting_signal(regions, True)
+    return MicroMotion(regions, motion, True, m.head_turn, aus)

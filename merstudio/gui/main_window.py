@@ -438,6 +438,10 @@ class MainWindow(QMainWindow):
         a = self.project.analysis(video_id)
         if a is not None:
             self.statusBar().showMessage(f"{video.name}: stored analysis ({a.status}, {a.device or 'cpu'})", 5000)
+        notes = list(getattr(source, "warnings", None) or [])  # e.g. the file claims more frames than decode
+        if notes:
+            self.statusBar().showMessage(notes[0] if len(notes) == 1 else f"{notes[0]} (+{len(notes) - 1} more)",
+                                         15000)
         self._update_labels()
 
     def _refresh_video_list(self) -> None:

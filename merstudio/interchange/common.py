@@ -101,7 +101,7 @@ def seconds_to_frame(seconds: float, fps: float, side: str = "start") -> int:
         return ms_to_frame(round(ms), fps, side)
     x = float(seconds) * fps
     near = round(x)
-    if abs(x - near) < 1e-3:  # a boundary written to the microsecond (our CSV) or finer
+    if abs(x - near) < 1e-3:  # a boundary written in full (our CSV) or to the microsecond
         return int(near)
     return int(math.floor(x)) if side == "start" else int(math.ceil(x))
 

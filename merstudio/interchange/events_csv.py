@@ -47,7 +47,8 @@ def events_csv_rows(events: Iterable[Event], media: Media | Mapping[int, Media],
         fps = check_fps(m.fps, m.name or "events CSV")
 
         def t(f: int, _vid: int = e.video_id, _fps: float = fps) -> str:
-            return f"{(timestamps(_vid, f) if timestamps else f / _fps):.6f}"
+            # full precision: the shortest text that reads back to the same float (no fixed decimals)
+            return repr(float(timestamps(_vid, f) if timestamps else f / _fps))
 
         rows.append({"video": m.name, "face_id": e.face_id, "onset": e.onset, "apex": e.apex, "offset": e.offset,
                      "onset_time": t(e.onset), "apex_time": t(e.apex), "offset_time": t(e.offset),
@@ -116,7 +117,7 @@ def read_events_csv(path: str | os.PathLike[str], fps: float | None = None, vide
     file_fps = round(statistics.median(ratios), 3) if ratios else None
     notes: list[str] = []
     from_times = False
-    # the estimate comes from times rounded to the microsecond (or a VFR video's real times): allow 1 %
+    # the estimate comes from frame times (exact, rounded by another tool, or a VFR video's real times): allow 1 %
     if fps is not None and file_fps is not None and abs(file_fps - float(fps)) > 0.01 * float(fps):
         if not fps_override:
             raise InputError(fps_mismatch_message(str(p), file_fps, float(fps)))

@@ -6,11 +6,14 @@ from merstudio.io.frames import (
     VIDEO_EXTENSIONS,
     FrameSource,
     ImageSequenceSource,
+    SourceWarning,
     VideoSource,
     dataset_fps_hint,
     detect_vfr,
+    image_size,
     natural_sort_key,
     open_source,
+    photo_set,
 )
 
 __all__ = [
@@ -19,9 +22,12 @@ __all__ = [
     "VIDEO_EXTENSIONS",
     "FrameSource",
     "ImageSequenceSource",
+    "SourceWarning",
     "VideoSource",
     "dataset_fps_hint",
     "detect_vfr",
+    "image_size",
     "natural_sort_key",
     "open_source",
+    "photo_set",
 ]

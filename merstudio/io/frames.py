@@ -5,6 +5,11 @@ the i-th frame of a sequential decode. OpenCV's own CAP_PROP_POS_FRAMES seek map
 assuming a constant rate and is off by a frame or more for some files, so we never trust the position it reports:
 after a seek we read the presentation time of the frame actually decoded, map it to an index ourselves, and grab
 forward (or seek further back and retry). See docs/io.md ("Frame sources").
+
+The frame count is the number of frames that really decode, never the container's claim (CAP_PROP_FRAME_COUNT:
+an estimate from the duration in some containers, and a count of stored samples that an edit list or a cut may
+not decode in others). The claim is kept as `claimed_frame_count`; a difference is reported in `warnings` (one
+line each, also issued as a `SourceWarning`), and only a file with no decodable frame is refused.
 """
 
 from __future__ import annotations
@@ -39,6 +44,11 @@ _SEEK_MARGINS = (2, 18, 66, 258)  # seek this many frames before the target, gro
 _TAIL = 2  # frames checked at the end of a video at open
 
 _DIGITS = re.compile(r"([0-9]+)")
+
+
+class SourceWarning(UserWarning):
+    """Something about an input file that the results depend on (variable frame rate, a frame count that differs
+    from the container's claim). Each one is also kept, as one line, in `FrameSource.warnings`."""
 
 
 def natural_sort_key(name: str) -> tuple[Any, ...]:
@@ -118,10 +128,35 @@ class FrameSource(ABC):
     path: Path
     fps: float
     size: tuple[int, int]  # (width, height)
+    _notes: list[str]
 
     @property
     @abstractmethod
-    def frame_count(self) -> int: ...
+    def frame_count(self) -> int:
+        """Frames that decode (what `iter_frames()` yields), whatever the container claims."""
+
+    @property
+    def claimed_frame_count(self) -> int | None:
+        """The frame count the file states (a video container's CAP_PROP_FRAME_COUNT, the number of image files),
+        or None where it states none."""
+        return self.frame_count
+
+    @property
+    def warnings(self) -> list[str]:
+        """One line per thing worth knowing about this input (variable frame rate, a frame count that differs
+        from the container's claim, ...), in the order found. A copy: the list may grow during the first pass."""
+        notes = list(getattr(self, "_notes", []))
+        claimed = self.claimed_frame_count
+        if claimed is not None and claimed != self.frame_count:
+            notes.append(_count_message(self.path, claimed, self.frame_count))
+        return notes
+
+    def _warn(self, message: str, stacklevel: int = 3) -> None:
+        if not hasattr(self, "_notes"):
+            self._notes = []
+        if message not in self._notes:
+            self._notes.append(message)
+        warnings.warn(message, SourceWarning, stacklevel=stacklevel + 1)
 
     @property
     @abstractmethod
@@ -173,6 +208,17 @@ class FrameSource(ABC):
         w, h = self.size
         vfr = ", VFR" if self.is_vfr else ""
         return f"{type(self).__name__}({str(self.path)!r}, {self.frame_count} frames, {self.fps:g} fps, {w}x{h}{vfr})"
+
+
+def _count_message(path: Path, claimed: int, found: int) -> str:
+    if path.suffix.lower() in _NO_COUNT_CONTAINERS:
+        why = "this container stores no frame count: the claim is duration x frame rate, and another stream such " \
+              "as audio can make the duration longer"
+    elif found < claimed:
+        why = "an edit list that skips stored frames, or a cut-off end"
+    else:
+        why = "a damaged or estimated header"
+    return f"{path}: the file says {claimed} frames, {found} can be decoded ({why}); all {found} are used"
 
 
 # ----------------------------------------------------------------------------------------------- image folders
@@ -236,6 +282,56 @@ def _folder_images(folder: Path) -> list[Path]:
              if p.suffix.lower() in IMAGE_EXTENSIONS and not p.name.startswith(".") and p.is_file()]
     files.sort(key=lambda p: natural_sort_key(p.name))
     return files
+
+
+_EXIF_ORIENTATION = 0x0112
+_TRANSPOSED = frozenset({5, 6, 7, 8})  # EXIF orientations that swap width and height
+
+
+def image_size(path: str | os.PathLike[str]) -> tuple[int, int] | None:
+    """(width, height) of an image file as `cv2.imread` decodes it (EXIF rotation applied), read from the file's
+    header without decoding it; None when the header cannot be read (the decode reports that file itself)."""
+    from PIL import Image, UnidentifiedImageError
+
+    try:
+        with Image.open(path) as im:
+            w, h = im.size
+            try:
+                turned = im.getexif().get(_EXIF_ORIENTATION) in _TRANSPOSED
+            except Exception:  # noqa: BLE001 - a damaged EXIF block: cv2 ignores it too
+                turned = False
+    except (OSError, UnidentifiedImageError, ValueError):
+        return None
+    return (h, w) if turned else (w, h)
+
+
+def photo_set(folder: str | os.PathLike[str]) -> list[Path] | None:
+    """The images of `folder` (natural order) when they are a set of independent photos, i.e. not all of one size,
+    else None (a frame sequence: one clip, every frame the same size, as datasets store them). Reads headers only.
+    A folder of same-size photos is a frame sequence; analyse such photos one by one by naming the files."""
+    p = Path(folder)
+    if not p.is_dir():
+        return None
+    try:
+        files = _folder_images(p)
+    except OSError:
+        return None
+    if len(files) < 2:
+        return None
+    first = None
+    for f in files:
+        size = image_size(f)
+        if size is None:
+            continue
+        if first is None:
+            first = size
+        elif size != first:
+            return files
+    return None
+
+
+def _size_text(size: tuple[int, int] | None) -> str:
+    return "unreadable" if size is None else f"{size[0]}x{size[1]}"
 
 
 def _no_images_message(folder: Path) -> str:
@@ -320,7 +416,9 @@ class _Decoder:
 
 class VideoSource(FrameSource):
     """A video file decoded with OpenCV's FFmpeg backend. Opening reads about 35 frames (the first 32 and the last
-    few), never the whole file. See the module docstring and docs/io.md for how seeking and VFR work."""
+    few) when the last frame sits where the file's frame count and constant rate put it; otherwise (variable frame
+    rate, a count that is only an estimate or that the end contradicts) it also counts and times every frame with
+    one decode-only pass. See the module docstring and docs/io.md for how seeking and VFR work."""
 
     def __init__(self, path: Path, fps: float | None = None) -> None:
         self.path = path
@@ -361,16 +459,16 @@ class VideoSource(FrameSource):
         self._fps_override = False
         fps = float(cap.get(cv2.CAP_PROP_FPS))
         reported = int(round(cap.get(cv2.CAP_PROP_FRAME_COUNT)))
+        self._claimed = reported if reported > 0 else None
         if not (fps > 0 and math.isfinite(fps) and fps < 10000):
-            warnings.warn(f"{path}: no valid frame rate in the file; assuming {DEFAULT_FOLDER_FPS:g} fps",
-                          stacklevel=4)
+            self._warn(f"{path}: no valid frame rate in the file; assuming {DEFAULT_FOLDER_FPS:g} fps", stacklevel=4)
             fps = DEFAULT_FOLDER_FPS
         self.fps = self._container_fps = fps
         self._dt_ms = 1000.0 / fps
 
+        # The head sample does not stop at the claimed count: a file may hold more frames than it says.
         head: list[float] = []
-        want = HEAD_SAMPLE if reported <= 0 else min(HEAD_SAMPLE, reported)
-        while len(head) < want and cap.grab():
+        while len(head) < HEAD_SAMPLE and cap.grab():
             head.append(float(cap.get(cv2.CAP_PROP_POS_MSEC)))
             if len(head) == 1:
                 ok, bgr = cap.retrieve()
@@ -379,40 +477,58 @@ class VideoSource(FrameSource):
                 self._first = cv2.cvtColor(bgr, cv2.COLOR_GRAY2RGB if bgr.ndim == 2 else cv2.COLOR_BGR2RGB)
         if not head:
             raise InputError(f"{path}: video has no frames" if reported <= 0
-                             else f"{path}: no frame can be decoded (unsupported codec or damaged file)")
+                             else f"{path}: no frame can be decoded (the file says {reported}; unsupported codec, "
+                                  f"or a damaged or truncated file)")
         self.size = (self._first.shape[1], self._first.shape[0])
-        if reported > 0 and len(head) < want:
-            raise InputError(f"{path}: video is truncated or damaged: the file says {reported} frames, "
-                             f"only {len(head)} can be decoded")
         head = self._fix_first_time(head)
         self._t0_ms = head[0]
 
         if len(head) > 2 and len(set(head[1:])) == 1:
             # No usable timestamps (raw streams): positions can only be counted from the start.
             self._seekable = False
-            warnings.warn(f"{path}: the video has no frame timestamps; random access decodes from the start "
-                          f"(re-encode it for fast seeking)", stacklevel=4)
+            self._warn(f"{path}: the video has no frame timestamps; random access decodes from the start "
+                       f"(re-encode it for fast seeking)", stacklevel=4)
         # Grid of a constant rate: index k sits at base + k*dt. Fit on frames 1.. (frame 0 may carry a DTS).
         ks = np.arange(1, len(head))
         self._base_ms = float(np.median(np.asarray(head[1:]) - ks * self._dt_ms)) if len(head) > 1 else head[0]
-        vfr = self._seekable and detect_vfr(np.asarray(head[1:]) / 1000.0, fps)
+        vfr = self._seekable and (detect_vfr(np.asarray(head[1:]) / 1000.0, fps)
+                                  or not self._on_grid(head[1:], 1))
 
-        if reported > len(head):
-            count, irregular = self._probe_tail(cap, reported, len(head), vfr)
-            vfr = vfr or irregular
-        elif reported > 0 or len(head) < HEAD_SAMPLE:
-            count = len(head)  # every frame is in the head sample
+        count: int | None
+        if len(head) < HEAD_SAMPLE:
+            count = len(head)  # the stream ended inside the head sample: every frame was decoded
+        elif reported > len(head) and self._seekable and not vfr:
+            count = self._probe_tail(cap, reported, len(head))
         else:
-            count = -1  # no count in the file: the scan below counts
-        self._count = count
+            count = None  # no claim, a claim the head already disproves, no timestamps, or VFR
         self._vfr = vfr
-        self._seen_ms = np.full(max(count, 0), np.nan)
-        if count < 0 or (vfr and path.suffix.lower() in _NO_COUNT_CONTAINERS):
-            self._scan()  # the container's count is missing or only an estimate: count and time every frame now
+        if count is None:
+            # The claim cannot be confirmed from the ends of the file: count (and time) every frame now with one
+            # decode-only pass. Constant-rate files whose ends agree with their claim never get here.
+            self._count = max(reported, len(head))
+            self._seen_ms = np.empty(0)
+            self._scan()
+            if self._times_ms is not None and not vfr:
+                self._vfr = vfr = detect_vfr(self._times_ms[1:] / 1000.0, fps)
+        else:
+            self._count = count
+            self._seen_ms = np.empty(0)
+        if self._claimed is not None and self._claimed != self._count:
+            warnings.warn(_count_message(path, self._claimed, self._count), SourceWarning, stacklevel=4)
         if vfr:
-            warnings.warn(f"{path}: variable frame rate (frame times are not a constant {fps:g} fps); timestamps "
-                          f"come from each frame's presentation time and random access uses a frame index built "
-                          f"in one pass. Re-encoding to a constant rate is recommended.", stacklevel=4)
+            self._warn(f"{path}: variable frame rate (frame times are not a constant {fps:g} fps); timestamps "
+                       f"come from each frame's presentation time and random access uses a frame index built "
+                       f"in one pass. Re-encoding to a constant rate is recommended.", stacklevel=4)
+
+    def _on_grid(self, times: list[float], first: int) -> bool:
+        """True when times[j] sits where the constant rate puts frame first + j (within a quarter frame plus the
+        millisecond rounding of some containers). Catches a mean rate in the header that differs from the frames'
+        own rate, which a check of each interval alone lets through."""
+        if not times:
+            return True
+        k = np.arange(first, first + len(times))
+        off = np.asarray(times) - (self._base_ms + k * self._dt_ms)
+        return bool(np.all(np.abs(off) <= 0.25 * self._dt_ms + 1.1))
 
     def _fix_first_time(self, head: list[float]) -> list[float]:
         # OpenCV reports the DTS instead of the PTS for a frame whose PTS is exactly 0 (the first one), which is
@@ -421,46 +537,39 @@ class VideoSource(FrameSource):
             head = [0.0 if head[1] > 0 else head[1] - self._dt_ms, *head[1:]]
         return head
 
-    def _probe_tail(self, cap: cv2.VideoCapture, reported: int, decoded: int, vfr: bool) -> tuple[int, bool]:
-        """Decode the last frames: (frame count, timing irregular). A constant-rate file must end on the frame
-        its count names; anything else is treated as irregular (VFR) and indexed by a scan when needed."""
+    def _probe_tail(self, cap: cv2.VideoCapture, reported: int, decoded: int) -> int | None:
+        """Decode the last frames of a constant-rate file: the frame count when the last frame sits where the
+        constant rate puts frame `reported - 1` (the claim is confirmed), else None (count by decoding)."""
         times: list[float] = []
         bound = 0
-        decodable = False
         for back in (_TAIL, _SEEK_MARGINS[2]):
             self._request_seek(cap, max(decoded, reported - back))
             bound = back + FORWARD_LIMIT
             times = []
             while len(times) < bound and cap.grab():
                 times.append(float(cap.get(cv2.CAP_PROP_POS_MSEC)))
-            decodable = decodable or bool(times)
             # Retry further back when nothing decoded or the landing frame has no usable time (B-frame AVI
             # decoders flush the last frames with time 0).
             if (times and self._locate(times[0]) is not None) or reported - back <= decoded:
                 break
-        if not decodable:
-            raise InputError(f"{self.path}: video is truncated or damaged: the file says {reported} frames, the "
-                             f"last ones cannot be decoded")
-        if vfr or not times or len(times) >= bound:
-            return reported, True  # timing is off the constant-rate grid (or the seek landed far away)
+        if not times or len(times) >= bound:
+            return None  # nothing decodes near the claimed end, or the seek landed far from the end
         # Decoders flush the last frames of a B-frame stream in AVI without a time (reported as 0): anchor on the
         # first timed frame and count the rest.
         valid = len(times)
         while valid > 1 and times[valid - 1] <= times[valid - 2]:
             valid -= 1
         anchor = self._locate(times[0])
-        if anchor is None or detect_vfr(np.asarray(times[:valid]) / 1000.0, self._container_fps):
-            return reported, True
+        if anchor is None or not self._on_grid(times[:valid], anchor):
+            return None  # off the constant-rate grid: the end cannot be placed without counting
         last = anchor + len(times) - 1
         if last + 1 == reported:
-            return reported, False
+            return reported
         if abs(last + 1 - reported) <= 1 and self.path.suffix.lower() in _NO_COUNT_CONTAINERS:
-            return last + 1, False  # the duration-based estimate rounded the other way
-        if last + 1 < reported:
-            # On the grid right up to an early end of the stream: the rest of the file is missing.
-            raise InputError(f"{self.path}: video is truncated or damaged: the file says {reported} frames, "
-                             f"decoding ends after {last + 1}")
-        return reported, True
+            return last + 1  # the duration-based estimate rounded the other way
+        # The end is on the grid but not where the claim puts it: an edit list, a duration that includes another
+        # stream, a cut-off end, or a hole in the middle. Only counting tells these apart.
+        return None
 
     # -- positions ----------------------------------------------------------------------------------------------
 
@@ -500,9 +609,10 @@ class VideoSource(FrameSource):
         """Adopt the presentation times of every frame (from a scan or a complete sequential pass)."""
         if not times:
             raise InputError(f"{self.path}: no frame can be decoded")
-        if 0 < len(times) < self._count and self.path.suffix.lower() not in _NO_COUNT_CONTAINERS:
-            raise InputError(f"{self.path}: video is truncated or damaged: the file says {self._count} frames, "
-                             f"only {len(times)} can be decoded")
+        if hasattr(self, "_cache") and len(times) != self._count:
+            # Only after opening (a hole the checks at open could not see): the count found then was wrong.
+            self._warn(f"{self.path}: decoding gives {len(times)} frames, not the {self._count} estimated at "
+                       f"open; frame count and timestamps corrected", stacklevel=3)
         times = self._fix_first_time(times)
         self._scanned = True
         self._count = len(times)
@@ -515,8 +625,8 @@ class VideoSource(FrameSource):
             self._seekable = False
             self._fps_override = True  # timestamps from the nominal rate
             if not warned:
-                warnings.warn(f"{self.path}: frame times are repeated or out of order; timestamps assume "
-                              f"{self.fps:g} fps and random access decodes from the start", stacklevel=3)
+                self._warn(f"{self.path}: frame times are repeated or out of order; timestamps assume "
+                           f"{self.fps:g} fps and random access decodes from the start", stacklevel=3)
             return
         self._times_ms = np.asarray(times, dtype=np.float64)
         self._t0_ms = times[0]
@@ -524,9 +634,9 @@ class VideoSource(FrameSource):
     def _became_irregular(self, i: int, times: list[float]) -> None:
         """A sequential pass met a frame off the constant-rate grid that the checks at open did not see (a
         container without a frame count with dropped frames in the middle)."""
-        warnings.warn(f"{self.path}: frame {i} is off the constant {self.fps:g} fps grid (variable frame rate or "
-                      f"dropped frames); from here on timestamps come from each frame's presentation time and "
-                      f"the frame count from decoding", stacklevel=3)
+        self._warn(f"{self.path}: frame {i} is off the constant {self.fps:g} fps grid (variable frame rate or "
+                   f"dropped frames); from here on timestamps come from each frame's presentation time and "
+                   f"the frame count from decoding", stacklevel=3)
         self._vfr = True
         self._cache.clear()
         self._seen_ms = np.full(max(self._count, len(times)), np.nan)
@@ -541,6 +651,10 @@ class VideoSource(FrameSource):
     @property
     def frame_count(self) -> int:
         return self._count
+
+    @property
+    def claimed_frame_count(self) -> int | None:
+        return self._claimed
 
     @property
     def is_vfr(self) -> bool:
@@ -621,8 +735,8 @@ class VideoSource(FrameSource):
                 if not to_end and i + 1 >= stop:
                     break
                 if not dec.grab():
-                    if to_end and (i + 1 >= self._count or (full_pass and self._vfr)):
-                        break
+                    if to_end and (i + 1 >= self._count or full_pass):
+                        break  # the real end (a complete pass adopts what it found, below)
                     raise InputError(f"{self.path}: frame {i + 1} cannot be decoded (file truncated or damaged?)")
             if full_pass and not self._scanned and (self._vfr or len(times) != self._count):
                 self._install_index(times)
@@ -653,6 +767,15 @@ def open_source(path: str | os.PathLike[str], fps: float | None = None) -> Frame
             raise InputError(f"{p}: cannot list folder ({exc.strerror})") from None
         if not files:
             raise InputError(_no_images_message(p))
+        photos = photo_set(p)
+        if photos is not None:
+            sized = [(f, image_size(f)) for f in photos]
+            a, size_a = next((f, s) for f, s in sized if s is not None)
+            b, size_b = next((f, s) for f, s in sized if s not in (None, size_a))
+            raise InputError(f"{p}: its {len(photos)} images are not all one size ({a.name} is "
+                             f"{_size_text(size_a)}, {b.name} is {_size_text(size_b)}), so they are "
+                             f"separate photos, not the frames of one clip: open one photo, or run `merstudio "
+                             f"analyze` on the folder (one result per photo)")
         rate = fps if fps is not None else (dataset_fps_hint(p) or DEFAULT_FOLDER_FPS)
         return ImageSequenceSource(p, files, rate)
     if not os.access(p, os.R_OK):

@@ -25,6 +25,7 @@ EVENT_COLUMNS = ("event_id", "video", "video_path", "face_id", "onset_frame", "a
                  "onset_time", "apex_time", "offset_time", "duration_frames", "duration_s", "emotion", "aus",
                  "coder", "confidence", "note", "source", "status")
 LABELLED_COLUMNS = ("subject", "sample", "label", "path", "onset", "apex", "offset", "aus")
+BASE_FRAME_COLUMNS = ("frame", "face_id", "timestamp", "confidence", "success")
 
 
 
@@ -43,20 +44,31 @@ def _times(project: Project, video: Video) -> Callable[[int], float]:
 def export_frames_csv(project: Project, video_id: int, path: str | os.PathLike[str],
                       progress: Progress = None, chunk: int = 5000) -> Path:
     """OpenFace-style per-frame CSV (frame, face_id, timestamp, confidence, success, AUxx_r, AUxx_c, p_<class>,
-    AUxx_p), written in chunks so long videos do not build one huge table in memory."""
+    AUxx_p), written in chunks so long videos do not build one huge table in memory.
+
+    Numbers keep their full precision: frame numbers as integers, timestamps as the shortest text that reads back
+    to the same float64 (frame 24000 at 23.976 fps is 1001.001001, not "1001"), and the value columns, which
+    the project stores as float32, as the shortest text that reads back to the same float32."""
     video = project.video(video_id)
     a = project.analysis(video_id)
     n = video.frame_count if a else 0
     with _atomic(path) as tmp:
         first = True
         for start in range(0, max(n, 1), chunk):
-            df = project.load_frames(video_id, start, start + chunk)
+            df = _stored_precision(project.load_frames(video_id, start, start + chunk))
             if first or len(df):
-                df.to_csv(tmp, mode="w" if first else "a", header=first, index=False, float_format="%.4g")
+                df.to_csv(tmp, mode="w" if first else "a", header=first, index=False)
                 first = False
             if progress:
                 progress(min(start + chunk, n), n)
     return Path(path)
+
+
+def _stored_precision(df: pd.DataFrame) -> pd.DataFrame:
+    """Value columns back to the float32 they are stored as (so 0.3 is written "0.3", not 0.30000001192092896);
+    the base columns (frame, face_id, timestamp, confidence, success) stay as they are."""
+    values = [c for c in df.columns if c not in BASE_FRAME_COLUMNS and df[c].dtype == np.float64]
+    return df.astype(dict.fromkeys(values, np.float32)) if values else df
 
 
 def events_table(project: Project, video_id: int | None = None) -> pd.DataFrame:
@@ -73,9 +85,9 @@ def events_table(project: Project, video_id: int | None = None) -> pd.DataFrame:
             rows.append({
                 "event_id": e.id, "video": video.name, "video_path": video.path, "face_id": e.face_id,
                 "onset_frame": e.onset, "apex_frame": e.apex, "offset_frame": e.offset,
-                "onset_time": round(t(e.onset), 4), "apex_time": round(t(e.apex), 4),
-                "offset_time": round(t(e.offset), 4), "duration_frames": e.duration,
-                "duration_s": round(e.duration / (video.fps or 30.0), 4), "emotion": e.emotion, "aus": e.aus,
+                "onset_time": t(e.onset), "apex_time": t(e.apex),  # full precision (no rounding)
+                "offset_time": t(e.offset), "duration_frames": e.duration,
+                "duration_s": e.duration / (video.fps or 30.0), "emotion": e.emotion, "aus": e.aus,
                 "coder": e.coder, "confidence": e.confidence, "note": e.note, "source": e.source,
                 "status": e.status,
             })

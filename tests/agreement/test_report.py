@@ -185,3 +185,20 @@ def test_write_csv_to_an_impossible_folder(tmp_path: Path) -> None:
     blocker.write_text("not a folder")
     with pytest.raises(OutputError, match="file.txt"):
         rep.write_csv(blocker / "out")
+
+
+def test_csv_keeps_large_frame_numbers_and_full_precision(tmp_path: Path) -> None:
+    """Unmatched events leave empty cells, which made the frame columns float; with %.6g frame 1234567 was written
+    "1.23457e+06". Frames stay integers and statistics keep every digit."""
+    big = 1_234_567
+    evs = [Event(1, big, big + 3, big + 9, emotion="happiness", aus="12", coder="ann"),
+           Event(1, big + 1, big + 3, big + 10, emotion="happiness", aus="12", coder="bob"),
+           Event(1, 10**7, 10**7 + 1, 10**7 + 2, emotion="surprise", coder="bob")]
+    rep = agreement_from_events(evs, tolerance=2)
+    rep.write_csv(tmp_path)
+    text = (tmp_path / "agreement_matches.csv").read_text()
+    assert "e+" not in text and f",{big}," in text and ",10000000," in text and f"{big}.0" not in text
+    back = pd.read_csv(tmp_path / "agreement_matches.csv")
+    matched = back[back["status"] == "matched"].iloc[0]
+    assert (matched.onset_a, matched.onset_b, matched.offset_b) == (big, big + 1, big + 10)
+    assert matched.iou == rep.matches[rep.matches["status"] == "matched"].iloc[0].iou  # every digit

@@ -20,17 +20,29 @@ def test_objective_classes():
     assert objective_emotion(set()) == ""
 
 
-def test_aus_present_on_enough_frames_and_facs_emotion():
-    s = describe_interval(_rows(AU12_c=[0, 1, 1, 1, 0], AU04_c=[0, 0, 1, 0, 0]))
+def test_a_learned_au_that_rises_is_suggested_a_jitter_or_a_held_one_is_not():
+    # AU12 rises from 0 to 2.5 on three frames; AU4 jumps on one frame only (jitter); AU15 is held throughout.
+    s = describe_interval(_rows(AU12_r=[0.0, 2.5, 2.6, 2.4, 0.2], AU04_r=[0.5, 0.5, 2.0, 0.5, 0.5],
+                                AU15_r=[3.0, 3.1, 3.0, 3.2, 3.0]))
     assert s.aus == "12" and s.emotion == "happiness" and s.confidence is None
 
 
+def test_micro_motion_names_the_au_at_the_apex():
+    # Brows up at the apex (AU1/AU2 micro-motion), moving back down after it (read as AU4: ignored).
+    s = describe_interval(_rows(n=7, AU01_m=[0, 0.3, 1.2, 0.8, 0, 0, 0], AU02_m=[0, 0.2, 0.9, 0.6, 0, 0, 0],
+                                AU04_m=[0, 0, 0, 0, 1.4, 1.5, 0.2], AU12_m=[0, 0.1, 0.2, 0.1, 0, 0, 0]),
+                          apex=2)
+    assert s.aus == "1+2" and s.emotion == "surprise"
+
+
 def test_model_class_wins_and_none_is_ignored():
-    s = describe_interval(_rows(AU01_c=[1, 1, 1, 0, 0], AU02_c=[1, 1, 1, 0, 0],
+    s = describe_interval(_rows(AU01_r=[0, 2, 2, 0, 0], AU02_r=[0, 2, 2, 0, 0],
                                 p_negative=[.1] * 5, p_surprise=[.6] * 5, p_none=[.9] * 5))
     assert s.aus == "1+2" and s.emotion == "surprise" and s.confidence == 0.6
 
 
-def test_failed_frames_do_not_count():
-    s = describe_interval(_rows(success=[0, 0, 0, 1, 1], AU12_c=[1, 1, 1, 0, 0]))
+def test_blinks_and_failed_frames_do_not_count():
+    s = describe_interval(_rows(success=[0, 0, 0, 1, 1], AU12_r=[0, 3, 3, 0, 0]))
     assert s.aus == "" and s.emotion == ""
+    s = describe_interval(_rows(AU45_r=[0, 4, 5, 4, 0]))
+    assert s.aus == ""

@@ -115,3 +115,86 @@ def test_help_everywhere():
         with pytest.raises(SystemExit) as e:
             main(cmd)
         assert e.value.code == 0
+
+
+def test_video_whose_container_miscounts_is_analysed_frame_by_frame(clip, tmp_path, capsys):
+    """An MP4 whose edit list makes the container claim more frames than decode (what phone and trimming tools
+    write) is analysed in full: one row per decodable frame, both counts in the meta file, one warning line."""
+    import json
+
+    from support.miscounted import claimed_and_decoded, copy_cut, ffmpeg_exe, transcode
+
+    ffmpeg = ffmpeg_exe()
+    if ffmpeg is None:
+        pytest.skip("no ffmpeg binary (pip install imageio-ffmpeg)")
+    trimmed = copy_cut(ffmpeg, transcode(ffmpeg, clip, tmp_path / "full.mp4",
+                                         ["-c:v", "libx264", "-g", "10", "-bf", "2", "-pix_fmt", "yuv420p"]),
+                       tmp_path / "trimmed.mp4", 0.55)
+    claimed, found = claimed_and_decoded(trimmed)
+    assert found > 0 and claimed > found, "the test file is not miscounted"
+    code = main(["analyze", str(trimmed), "-o", str(tmp_path / "out"), "-q"])
+    out, err = capsys.readouterr()
+    assert code == 0, err
+    df = pd.read_csv(tmp_path / "out" / "trimmed.csv")
+    assert sorted(df["frame"].unique()) == list(range(found))
+    meta = json.loads((tmp_path / "out" / "trimmed.meta.json").read_text())
+    assert (meta["frames_found"], meta["frames_claimed"], meta["frames_processed"]) == (found, claimed, found)
+    assert len(meta["warnings"]) == 1 and f"says {claimed} frames, {found} can be decoded" in meta["warnings"][0]
+    lines = [ln for ln in out.splitlines() if "warning" in ln]
+    assert len(lines) == 1 and f"{claimed} frames, {found} can be decoded" in lines[0]
+    assert "SourceWarning" not in err and "warnings.warn" not in err
+
+
+def test_output_names_never_collide(clip, tmp_path, capsys):
+    """x.avi and x.jpg in one run get x.avi.csv and x.jpg.csv; in separate runs into one folder, the second keeps
+    the first's results (its meta file names another input) and takes the whole file name."""
+    import json
+
+    import cv2
+
+    d = tmp_path / "in"
+    d.mkdir()
+    video = d / "x.avi"
+    video.write_bytes(clip.read_bytes())
+    cap = cv2.VideoCapture(str(clip))
+    ok, img = cap.read()
+    cap.release()
+    assert ok
+    photo = d / "x.jpg"
+    cv2.imwrite(str(photo), img)
+    assert main(["analyze", str(video), str(photo), "-o", str(tmp_path / "both"), "-q"]) == 0
+    assert len(pd.read_csv(tmp_path / "both" / "x.avi.csv")) == 40
+    assert len(pd.read_csv(tmp_path / "both" / "x.jpg.csv")) == 1
+    assert not (tmp_path / "both" / "x.csv").exists()
+
+    assert main(["analyze", str(video), "-o", str(tmp_path / "runs"), "-q"]) == 0
+    first = (tmp_path / "runs" / "x.csv").read_bytes()
+    assert main(["analyze", str(photo), "-o", str(tmp_path / "runs"), "-q"]) == 0
+    assert (tmp_path / "runs" / "x.csv").read_bytes() == first
+    assert len(pd.read_csv(tmp_path / "runs" / "x.jpg.csv")) == 1
+    assert json.loads((tmp_path / "runs" / "x.jpg.meta.json").read_text())["input"] == str(photo)
+    capsys.readouterr()
+    # the same input again still needs --overwrite (its own earlier results are not another input's)
+    code = main(["analyze", str(video), "-o", str(tmp_path / "runs"), "-q"])
+    _one_line_error(capsys, code, "x.csv", "--overwrite")
+
+
+def test_folder_of_photos_of_different_sizes_is_a_set_of_photos(clip, tmp_path, capsys):
+    """Photos of different sizes in one folder are separate stills: one result (and one bar-chart plot) each."""
+    import cv2
+
+    photos = tmp_path / "photos"
+    photos.mkdir()
+    cap = cv2.VideoCapture(str(clip))
+    frames = [cap.read()[1] for _ in range(34)]
+    cap.release()
+    cv2.imwrite(str(photos / "neutral.jpg"), frames[0])
+    cv2.imwrite(str(photos / "smile.png"), cv2.resize(frames[33], (400, 300)))
+    code = main(["analyze", str(photos), "-o", str(tmp_path / "out"), "-q", "--plot"])
+    out, err = capsys.readouterr()
+    assert code == 0, err
+    for name in ("neutral", "smile"):
+        df = pd.read_csv(tmp_path / "out" / f"{name}.csv")
+        assert list(df["frame"]) == [0] and df["success"].all()
+        assert (tmp_path / "out" / f"{name}.png").stat().st_size > 0
+    assert not (tmp_path / "out" / "photos.csv").exists()

@@ -14,7 +14,7 @@ from merstudio.cli.main import main
 def _video(path: Path, n: int = 40) -> Path:
     writer = cv2.VideoWriter(str(path), cv2.VideoWriter_fourcc(*"MJPG"), 25.0, (64, 48))
     for i in range(n):
-        writer.write(np.full((48, 64, 3), i * 5, np.uint8))
+        writer.write(np.full((48, 64, 3), i * 5 % 256, np.uint8))
     writer.release()
     return path
 
@@ -51,3 +51,21 @@ def test_doctor_fails_when_the_face_model_finds_nothing(capsys, monkeypatch: pyt
     assert main(["doctor"]) == 1
     out = capsys.readouterr().out
     assert "FAIL  face model" in out and "found no face" in out
+
+
+def test_doctor_decodes_a_video_whose_container_count_is_wrong(capsys: pytest.CaptureFixture[str],
+                                                               tmp_path: Path) -> None:
+    """An MP4 whose edit list skips stored frames (CAP_PROP_FRAME_COUNT says more than decode) is not a failure:
+    doctor reports the frames that decode and the claim, as a warning."""
+    from support.miscounted import claimed_and_decoded, copy_cut, ffmpeg_exe, transcode
+
+    ffmpeg = ffmpeg_exe()
+    if ffmpeg is None:
+        pytest.skip("no ffmpeg binary (pip install imageio-ffmpeg)")
+    trimmed = copy_cut(ffmpeg, transcode(ffmpeg, _video(tmp_path / "clip.avi", n=120), tmp_path / "full.mp4"),
+                       tmp_path / "trimmed.mp4", 1.05)
+    claimed, found = claimed_and_decoded(trimmed)
+    assert claimed > found, "the test file is not miscounted"
+    assert main(["doctor", str(trimmed)]) == 0
+    line = next(ln for ln in capsys.readouterr().out.splitlines() if "decode trimmed.mp4" in ln)
+    assert line.split()[0] == "warn" and f"{found} frames decodable (the file says {claimed})" in line, line

@@ -445,3 +445,34 @@ def test_unknown_kind_and_missing_root(tmp_path):
         load_samples("fer2013", tmp_path)
     with pytest.raises(InputError, match="not found"):
         load_samples("casme2", tmp_path / "nope")
+
+
+def test_table_video_uses_the_frames_that_decode(tmp_path):
+    """A table row's offset is checked against the frames that decode, not CAP_PROP_FRAME_COUNT: an MP4 whose
+    edit list skips stored frames claims more than decode; a Matroska file with a short Duration claims fewer."""
+    from support.miscounted import claimed_and_decoded, copy_cut, ffmpeg_exe, halve_mkv_duration, transcode
+
+    ffmpeg = ffmpeg_exe()
+    if ffmpeg is None:
+        pytest.skip("no ffmpeg binary (pip install imageio-ffmpeg)")
+    src = tmp_path / "src.avi"
+    w = cv2.VideoWriter(str(src), cv2.VideoWriter_fourcc(*"MJPG"), 30.0, (64, 48))
+    for k in range(120):
+        w.write(np.full((48, 64, 3), 2 * k, np.uint8))
+    w.release()
+    trimmed = copy_cut(ffmpeg, transcode(ffmpeg, src, tmp_path / "full.mp4"), tmp_path / "trimmed.mp4", 1.05)
+    short = halve_mkv_duration(transcode(ffmpeg, src, tmp_path / "full.mkv"), tmp_path / "short.mkv")
+    (t_claim, t_found), (s_claim, s_found) = claimed_and_decoded(trimmed), claimed_and_decoded(short)
+    assert t_claim > t_found and s_claim < s_found, "the test files are not miscounted"
+
+    table = tmp_path / "t.csv"
+    table.write_text("subject,sample,label,path,onset,offset\n"
+                     f"A,1,neg,trimmed.mp4,0,{t_found - 1}\n"
+                     f"A,2,neg,trimmed.mp4,0,{t_found}\n"  # inside the claim, past the decodable end
+                     f"A,3,neg,short.mkv,0,{s_found - 1}\n")  # past the claim, inside the decodable frames
+    ds = load_samples("table", table, allow_missing=True)
+    assert sorted(s.sample for s in ds) == ["1", "3"]
+    assert [(s.row, f"past the end of trimmed.mp4 ({t_found} frames)" in s.reason) for s in ds.skipped] == \
+        [(3, True)]
+    assert any(f"says {t_claim} frames, {t_found} can be decoded" in n for n in ds.notes)
+    assert any(f"says {s_claim} frames, {s_found} can be decoded" in n for n in ds.notes)

@@ -41,8 +41,12 @@ def test_canonical_template_layout() -> None:
     assert t.shape == (468, 2) and np.all(np.isfinite(t))
     # Every mesh point of the neutral face fits in the crop except the upper forehead.
     assert np.all((t[:, 0] > 0) & (t[:, 0] < CANONICAL_SIZE))
-    for i in (L.CHIN, L.R_MOUTH_CORNER, L.L_MOUTH_CORNER, *L.R_BROW, *L.L_BROW):
+    for i in (L.R_MOUTH_CORNER, L.L_MOUTH_CORNER, *L.R_BROW, *L.L_BROW):
         assert 4 < t[i, 1] < CANONICAL_SIZE - 4, i
+    # The refined mesh (irises) puts the chin tip ~3 px above the crop's bottom; the chin region the
+    # micro-motion lane reads (chin boss, 199/200/175) sits higher.
+    assert 2 < t[L.CHIN, 1] < CANONICAL_SIZE - 2
+    assert t[[199, 200, 175, 208, 428], 1].max() < CANONICAL_SIZE - 6  # patch half-size ~3 px
     right = (t[L.R_EYE_OUTER] + t[L.R_EYE_INNER]) / 2
     left = (t[L.L_EYE_OUTER] + t[L.L_EYE_INNER]) / 2
     assert right[0] == pytest.approx(0.33 * CANONICAL_SIZE, abs=0.5)

@@ -16,9 +16,11 @@ REF = Path(__file__).parent / "data" / "blendshapes_reference.npz"
 
 def test_vendored_model_files_are_present_and_verified():
     # A committed resource: a missing file is a failure, never a skip.
-    assert bs.MODEL_PATH.is_file()
-    assert (bs.MODEL_PATH.parent / "face_blendshapes.tflite").is_file()
-    assert bs._sha256(bs.MODEL_PATH) == bs.MODEL_SHA256
+    path = bs.model_path()
+    assert path.is_file()
+    assert (path.parent / "face_blendshapes.tflite").is_file()
+    assert (path.parent / "LICENSE-MediaPipe-Apache-2.0.txt").is_file()
+    assert bs._sha256(path) == bs.MODEL_SHA256
     assert REF.is_file()
 
 
@@ -56,15 +58,16 @@ def test_left_means_the_subjects_left():
 
 
 def test_a_replaced_model_file_is_refused(tmp_path, monkeypatch):
-    bad = tmp_path / "face_blendshapes.npz"
-    shutil.copy(bs.MODEL_PATH, bad)
+    bad = tmp_path / "models" / "face_blendshapes.npz"
+    bad.parent.mkdir()
+    shutil.copy(bs.model_path(), bad)
     with open(bad, "r+b") as f:
         f.seek(200)
         f.write(b"\x00\x01\x02\x03")
-    monkeypatch.setattr(bs, "MODEL_PATH", bad)
+    monkeypatch.setenv("MERSTUDIO_RESOURCES", str(tmp_path))
     with pytest.raises(bs.BlendshapeModelError, match="checksum"):
         bs.BlendshapeModel()
-    monkeypatch.setattr(bs, "MODEL_PATH", tmp_path / "missing.npz")
+    bad.unlink()
     with pytest.raises(bs.BlendshapeModelError, match="missing"):
         bs.BlendshapeModel()
 

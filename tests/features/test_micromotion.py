@@ -72,7 +72,8 @@ def test_head_turns_and_blinks_are_excluded(face, align_frames):
     afs = align_frames(_frames(face, [{}] * 10, seed=2))
     est = MicroMotionEstimator(fps=30.0)
     poses = [(0.0, 0.0, 0.0)] * 6 + [(0.0, np.radians(8.0), 0.0)] * 4  # 8 degrees of yaw within 0.2 s
-    out = [est.update(0, i, af.image, af.landmarks, blink=0.0, pose=p) for i, (af, p) in enumerate(zip(afs, poses))]
+    out = [est.update(0, i, af.image, af.landmarks, blink=0.0, pose=p)
+           for i, (af, p) in enumerate(zip(afs, poses, strict=True))]
     assert out[6].head_turn and np.isnan(out[6].motion)
     est2 = MicroMotionEstimator(fps=30.0)
     out2 = [est2.update(0, i, af.image, af.landmarks, blink=0.9 if i == 7 else 0.0) for i, af in enumerate(afs)]

@@ -88,3 +88,26 @@ def test_checkpoint_metadata_shown_and_kept(qtbot, window, tmp_path):
 
     texts = " ".join(lab.text() for lab in dlg.findChildren(QLabel))
     assert "negative" in texts and "synthetic" in texts
+
+
+def test_video_whose_container_miscounts_opens_with_all_its_frames(qtbot, window, tmp_path):
+    """A trimmed MP4 (an edit list: the container counts frames the decoder drops) opens; the app uses the frames
+    that decode and says what the file claimed in the status bar."""
+    import cv2
+    import numpy as np
+    from support.miscounted import claimed_and_decoded, copy_cut, ffmpeg_exe, transcode
+
+    ffmpeg = ffmpeg_exe()
+    if ffmpeg is None:
+        pytest.skip("no ffmpeg binary (pip install imageio-ffmpeg)")
+    src = tmp_path / "src.avi"
+    w = cv2.VideoWriter(str(src), cv2.VideoWriter_fourcc(*"MJPG"), 30.0, (64, 48))
+    for k in range(90):
+        w.write(np.full((48, 64, 3), k * 2, np.uint8))
+    w.release()
+    trimmed = copy_cut(ffmpeg, transcode(ffmpeg, src, tmp_path / "full.mp4"), tmp_path / "trimmed.mp4", 1.05)
+    claimed, found = claimed_and_decoded(trimmed)
+    assert claimed > found, "the test file is not miscounted"
+    assert window.ctx.execute(C.OpenVideo, path=str(trimmed))
+    assert window.frame_count == found and window.video.frame_count == found
+    assert f"says {claimed} frames, {found} can be decoded" in window.statusBar().currentMessage()

@@ -27,7 +27,27 @@ def test_round_trip(tmp_path, fps):
 def test_time_columns_are_frame_starts(tmp_path, events):
     path = write_events_csv(events, tmp_path / "e.csv", Media("clip.mp4", fps=200.0))
     row = next(r for r in csv.DictReader(path.open(newline="")) if r["emotion"] == "happiness")
-    assert (row["onset"], row["onset_time"], row["offset_time"]) == ("10", "0.050000", "0.150000")
+    assert (row["onset"], row["onset_time"], row["offset_time"]) == ("10", "0.05", "0.15")
+
+
+def test_times_keep_full_precision(tmp_path):
+    """Frame 24000 at 23.976 fps starts at 1001.001001001001 s: written in full (not to the microsecond, not
+    "1001"), read back to the same float and the same frame; a VFR video's decoder times too."""
+    from merstudio.project import Event
+
+    fps = 23.976
+    evs = [Event(1, 24000, 24001, 24003, emotion="happiness", coder="ann"),
+           Event(1, 10**7, 10**7 + 1, 10**7 + 2, emotion="surprise", coder="ann")]
+    path = write_events_csv(evs, tmp_path / "e.csv", Media("clip.mp4", fps=fps))
+    rows = list(csv.DictReader(path.open(newline="")))
+    assert float(rows[0]["onset_time"]) == 24000 / fps and rows[0]["onset"] == "24000"
+    assert float(rows[1]["offset_time"]) == (10**7 + 2) / fps and rows[1]["offset"] == "10000002"
+    back = read_events_csv(path, fps=fps).accept()
+    assert [(e.onset, e.apex, e.offset) for e in back] == [(e.onset, e.apex, e.offset) for e in evs]
+    vfr = write_events_csv(evs[:1], tmp_path / "vfr.csv", Media("clip.mp4", fps=fps),
+                           timestamps=lambda vid, f: f / fps + 1e-7 * (f % 7))
+    row = next(csv.DictReader(vfr.open(newline="")))
+    assert float(row["apex_time"]) == 24001 / fps + 1e-7 * (24001 % 7)
 
 
 def test_reads_the_project_report_csv(tmp_path, project):

@@ -39,11 +39,12 @@ def test_not_a_video(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize(("name", "fourcc", "keep"), [
-    ("cut.avi", "MJPG", 0.6),  # AVI opens (header intact), the end is gone
-    ("cut.mp4", "mp4v", 0.6),  # MP4 from OpenCV keeps its index at the end: cannot be opened at all
-    ("cut_tail.avi", "MJPG", 0.97),  # only the last few frames are missing
+    ("cut.mp4", "mp4v", 0.6),  # MP4 from OpenCV keeps its index (moov) at the end: nothing can be decoded
+    ("cut_header.avi", "MJPG", 0.01),  # cut inside the AVI header
 ])
-def test_truncated_video(tmp_path: Path, name: str, fourcc: str, keep: float) -> None:
+def test_truncated_video_that_cannot_be_decoded(tmp_path: Path, name: str, fourcc: str, keep: float) -> None:
+    """Only what truly cannot be decoded is refused (files cut so that their frames can still be read are analysed
+    with a warning: see test_io_counts.py)."""
     whole = write_cv(tmp_path / ("whole_" + name), fourcc, n=120)
     data = whole.read_bytes()
     cut = tmp_path / name
@@ -53,13 +54,25 @@ def test_truncated_video(tmp_path: Path, name: str, fourcc: str, keep: float) ->
     assert "truncated" in msg or "damaged" in msg
 
 
-def test_truncated_h264_matroska(tmp_path: Path, ffmpeg: str) -> None:
+def test_mp4_cut_inside_its_header(tmp_path: Path, ffmpeg: str) -> None:
+    """A 'fast start' MP4 (index first) cut in the middle of the index: one line, not a traceback."""
     from io_helpers import write_ff
 
-    whole = write_ff(ffmpeg, tmp_path / "whole.mkv", ["-c:v", "libx264", "-g", "30", "-pix_fmt", "yuv420p"], n=120)
-    cut = tmp_path / "cut.mkv"
-    cut.write_bytes(whole.read_bytes()[: int(whole.stat().st_size * 0.5)])
-    assert "truncated" in _error(cut)
+    whole = write_ff(ffmpeg, tmp_path / "whole.mp4", ["-c:v", "libx264", "-pix_fmt", "yuv420p",
+                                                      "-movflags", "+faststart"], n=60)
+    data = whole.read_bytes()
+    moov, mdat = data.find(b"moov"), data.find(b"mdat")
+    assert 0 < moov < mdat, "ffmpeg did not put the index first"
+    cut = tmp_path / "cut_header.mp4"
+    cut.write_bytes(data[: (moov + mdat) // 2])
+    msg = _error(cut)
+    assert msg.startswith(f"{cut}: ") and "not a readable video" in msg
+
+    # Header complete, cut before the first frame's data: the file says 60 frames, none decodes.
+    empty = tmp_path / "cut_before_first_frame.mp4"
+    empty.write_bytes(data[: mdat + 100])
+    msg = _error(empty)
+    assert msg.startswith(f"{empty}: no frame can be decoded (the file says 60")
 
 
 def test_zero_frames(tmp_path: Path) -> None:
@@ -101,11 +114,27 @@ def test_unreadable_image_inside_folder(tmp_path: Path) -> None:
     assert _error(first_bad).startswith(str(first_bad / "img1.jpg"))
 
 
-def test_image_of_a_different_size(tmp_path: Path) -> None:
+def test_images_of_different_sizes_are_photos_not_a_clip(tmp_path: Path) -> None:
+    """A folder whose images differ in size is a set of separate photos: refused as a clip at open, in one line
+    that says what to do (the analyze command takes such a folder photo by photo)."""
     folder = tmp_path / "clip"
     folder.mkdir()
     cv2.imwrite(str(folder / "img1.png"), coded_frame(1))
     cv2.imwrite(str(folder / "img2.png"), np.zeros((10, 10, 3), np.uint8))
+    msg = _error(folder)
+    assert msg.startswith(f"{folder}: its 2 images are not all one size (img1.png is 160x120, img2.png is 10x10)")
+    assert "merstudio analyze" in msg
+
+
+def test_image_of_a_different_size_found_only_when_decoded(tmp_path: Path, monkeypatch) -> None:
+    """Should a header mislead the size check, the decode still names the odd image."""
+    from merstudio.io import frames as frames_mod
+
+    folder = tmp_path / "clip"
+    folder.mkdir()
+    cv2.imwrite(str(folder / "img1.png"), coded_frame(1))
+    cv2.imwrite(str(folder / "img2.png"), np.zeros((10, 10, 3), np.uint8))
+    monkeypatch.setattr(frames_mod, "image_size", lambda path: (160, 120))
     assert _error(folder).startswith(f"{folder / 'img2.png'}: image is 10x10")
 
 

@@ -99,3 +99,32 @@ def test_colour_order_is_rgb(tmp_path: Path) -> None:
     with open_source(tmp_path / "red.png") as src:  # a single image is a one-frame source
         assert src.frame_count == 1
         assert tuple(src.frame(0)[0, 0]) == (255, 0, 0)
+
+
+def test_photo_set_sizes_from_headers_with_exif_rotation(tmp_path: Path) -> None:
+    """A folder is a clip when all its images have one size as decoded; photos of different sizes (EXIF rotation
+    included: a portrait photo stored landscape) are a photo set. Frame folders stay clips."""
+    from PIL import Image
+
+    from merstudio.io import image_size, photo_set
+
+    clip = _write_frames(tmp_path / "EP01", [(f"img{k}.jpg", k) for k in range(1, 6)])
+    assert photo_set(clip) is None
+    assert open_source(clip).frame_count == 5
+
+    photos = tmp_path / "photos"
+    photos.mkdir()
+    rgb = cv2.cvtColor(coded_frame(1), cv2.COLOR_BGR2RGB)
+    Image.fromarray(rgb).save(photos / "landscape.jpg")
+    exif = Image.Exif()
+    exif[0x0112] = 6  # rotate 90 degrees on display: stored 160x120, shown 120x160
+    Image.fromarray(rgb).save(photos / "portrait.jpg", exif=exif)
+    decoded = cv2.imread(str(photos / "portrait.jpg"))
+    assert image_size(photos / "portrait.jpg") == (decoded.shape[1], decoded.shape[0]) == (H, W)
+    assert image_size(photos / "landscape.jpg") == (W, H)
+    assert photo_set(photos) == [photos / "landscape.jpg", photos / "portrait.jpg"]
+    assert photo_set(photos / "landscape.jpg") is None  # a file is not a folder
+    (photos / "notes.txt").write_text("x")
+    (photos / "broken.jpg").write_bytes(b"not an image")
+    assert image_size(photos / "broken.jpg") is None
+    assert photo_set(photos) is not None  # an unreadable header does not decide

@@ -29,6 +29,38 @@ def test_frames_csv(project, tmp_path):
     assert not [p for p in out.parent.iterdir() if p.name.endswith(".part")]
 
 
+def test_times_and_large_frame_numbers_keep_full_precision(tmp_path):
+    """The app's exports once wrote floats with %.4g: frame 24000 at 23.976 fps became timestamp "1001" (which
+    reads back as frame 23999) and large frame numbers lost digits. Timestamps must read back to the same float,
+    frame numbers to the same integer, and the stored float32 values to the same float32."""
+    import numpy as np
+
+    from merstudio.project import Event, Project
+
+    fps = 23.976
+    frames = [24000, 24001, 1_234_567, 10**7]
+    video = tmp_path / "long.avi"
+    video.write_bytes(b"\0" * 4096)
+    with Project.create(tmp_path / "p.merproj") as proj:
+        v = proj.add_video(video, fps=fps, frame_count=10**7 + 1, width=64, height=48)
+        aid = proj.begin_analysis(v.id)
+        proj.append_frames(aid, [{"frame": f, "face_id": 0, "timestamp": f / fps, "confidence": 0.987654321,
+                                  "success": 1, "AU12_r": 1.2345678, "AU12_c": 1} for f in frames])
+        proj.finish_analysis(aid)
+        proj.add_event(Event(v.id, 24000, 24001, 1_234_567, emotion="happiness", coder="ann"))
+        df = pd.read_csv(export_frames_csv(proj, v.id, tmp_path / "frames.csv"))
+        ev = pd.read_csv(export_events_csv(proj, tmp_path / "events.csv"))
+    assert list(df["frame"]) == frames
+    assert list(df["timestamp"]) == [f / fps for f in frames]  # exact, not approx
+    assert list(df["confidence"]) == [0.987654321] * 4
+    assert (df["AU12_r"].to_numpy(np.float32) == np.float32(1.2345678)).all()
+    assert "1.2345678," in (tmp_path / "frames.csv").read_text()  # the float32, not 1.2345677614212036
+    row = ev.iloc[0]
+    assert (row.onset_frame, row.apex_frame, row.offset_frame) == (24000, 24001, 1_234_567)
+    assert (row.onset_time, row.apex_time, row.offset_time) == (24000 / fps, 24001 / fps, 1_234_567 / fps)
+    assert row.duration_s == (1_234_567 - 24000 + 1) / fps
+
+
 def test_events_csv_and_xlsx(project, tmp_path):
     csv_path = export_events_csv(project, tmp_path / "events.csv")
     df = pd.read_csv(csv_path)

@@ -1,0 +1,55 @@
+"""AU plots: curves for clips, a bar chart for one-frame inputs (a curve of one point draws nothing)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import matplotlib.image as mpimg
+import numpy as np
+import pandas as pd
+
+from merstudio.analysis.plot import au_intensity_columns, plot_au_curves
+
+DARK = np.array([0x1F, 0x3B, 0x73]) / 255  # the colour of curves and of present-AU bars
+
+
+def _table(n: int) -> pd.DataFrame:
+    rows = []
+    for i in range(n):
+        r = {"frame": i, "face_id": 0, "timestamp": i / 30, "confidence": 0.9, "success": 1}
+        for a, v in ((1, 0.2), (4, 0.0), (12, 3.5 + 0.1 * np.sin(i)), (25, 2.0), (45, float("nan"))):
+            r[f"AU{a:02d}_r"] = v
+            r[f"AU{a:02d}_c"] = int(v > 1.0)
+        r["AU12_m"] = 0.1  # micro-motion and other columns are not AU intensities
+        rows.append(r)
+    return pd.DataFrame(rows)
+
+
+def _dark_pixels(png: Path) -> int:
+    img = mpimg.imread(png)[..., :3]
+    return int(np.sum(np.all(np.abs(img - DARK) < 0.03, axis=-1)))
+
+
+def test_columns_from_the_table_in_au_order() -> None:
+    assert au_intensity_columns(["frame", "AU12_r", "AU01_r", "AU12_c", "AU45_r", "AU12_m", "AU02_L"]) == \
+        ["AU01_r", "AU12_r", "AU45_r"]
+
+
+def test_one_frame_gets_a_bar_chart(tmp_path: Path) -> None:
+    one = plot_au_curves(_table(1), tmp_path / "photo.png", 0, title="photo.jpg")
+    # Present AUs (12 at 3.5, 25 at 2.0) are solid dark bars: thousands of pixels. A line plot of one point would
+    # draw none.
+    assert _dark_pixels(one) > 5000
+    img = mpimg.imread(one)
+    assert img.shape[1] > img.shape[0]  # one chart, not a strip per AU
+
+
+def test_clip_gets_curves(tmp_path: Path) -> None:
+    png = plot_au_curves(_table(60), tmp_path / "clip.png", 0, spots=[(10, 20)], truth=[(12, 18, "happy")])
+    img = mpimg.imread(png)
+    assert img.shape[0] > 300 and 0 < _dark_pixels(png) < 5000  # thin curves, one strip per AU
+
+
+def test_one_frame_without_a_face(tmp_path: Path) -> None:
+    t = _table(1).assign(success=0, face_id=-1)
+    assert plot_au_curves(t, tmp_path / "none.png").stat().st_size > 0

@@ -7,13 +7,17 @@ signal (one float per frame) is kept for spotting at the end.
 
 from __future__ import annotations
 
+import queue
+import threading
 from array import array
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 
+from merstudio.analysis.proposals import describe_interval
 from merstudio.face.landmarks import N_LANDMARKS
 from merstudio.features.aus import (
     AUS,
@@ -26,7 +30,7 @@ from merstudio.features.aus import (
     side_columns,
 )
 from merstudio.features.blendshape_aus import SIDED
-from merstudio.features.micromotion import MOTION_REGIONS, extend_interval, transient_signal
+from merstudio.features.micromotion import MICRO_AUS, MOTION_REGIONS, extend_interval, transient_signal
 from merstudio.features.spotting import Interval, spot
 from merstudio.io import FrameSource
 
@@ -64,7 +68,7 @@ class SpotRow:
     offset_time: float
 
 
-_N_SIG = len(MOTION_REGIONS) + 3 + len(AUS)  # regions, motion, blink, head turn, learned AUs
+_N_SIG = len(MOTION_REGIONS) + 3 + len(AUS) + len(MICRO_AUS)  # regions, motion, blink, turn, AUs, micro AUs
 
 
 class _TrackSignals:
@@ -76,9 +80,9 @@ class _TrackSignals:
         self.values = array("f")
 
     def add(self, frame: int, regions: list[float], motion: float, blink: bool, turn: bool,
-            aus: list[float]) -> None:
+            aus: list[float], micro_aus: list[float]) -> None:
         self.frames.append(frame)
-        self.values.extend([*regions, motion, float(blink), float(turn), *aus])
+        self.values.extend([*regions, motion, float(blink), float(turn), *aus, *micro_aus])
 
     def table(self, n: int) -> np.ndarray:
         """(n, _N_SIG) over frames 0..n-1, NaN where the track has no row."""
@@ -164,33 +168,53 @@ class Analysis:
                 if key in au_done:
                     ready.add(key)
 
-        for i, rgb in self.source.iter_frames():
-            if cancel is not None and cancel():
-                self.cancelled = True
-                break
-            t = self.source.timestamp(i)  # cheap inside a pass (no index build, even on VFR)
-            faces = tracker.update(i, rgb)
-            outlines = hands.update(i, rgb) if hands is not None and faces else []
-            if not faces:
-                pending[(-1, i)] = self._empty_row(i, t)
-                ready.add((-1, i))
-            for tf in faces:
-                aligned = aligner.align(tf.track_id, tf.obs.landmarks, rgb, frame_index=i)
-                row = {"frame": i, "face_id": tf.track_id, "timestamp": t,
-                       "confidence": float(tf.obs.confidence), "success": 1}
-                if self.settings.landmarks:
-                    pts = tf.obs.landmarks
-                    row.update({f"x_{k}": round(float(pts[k, 0]), 2) for k in range(N_LANDMARKS)})
-                    row.update({f"y_{k}": round(float(pts[k, 1]), 2) for k in range(N_LANDMARKS)})
-                pending[(tf.track_id, i)] = row
-                covered = covered_regions(outlines, tf.obs.landmarks)
-                complete(estimator.push(tf.track_id, tf.obs, aligned, i, covered))
-                if self._predictor is not None:
-                    resolve(self._predictor.push(tf.track_id, i, aligned.image))
-            yield from _drain(pending, ready)
-            self.frames_done = i + 1
-            if progress is not None:
-                progress(self.frames_done, total)
+        # Two stages on two threads: this one turns faces into AUs and rows while a reader thread decodes,
+        # finds faces and hands and aligns the next frames (OpenCV and MediaPipe release the GIL, so the two
+        # overlap on two cores). The queue is short: memory stays a few frames.
+        frames: queue.Queue = queue.Queue(maxsize=4)
+        stop = threading.Event()
+        reader = threading.Thread(target=self._read, name="merstudio-reader", daemon=True,
+                                  args=(frames, stop, tracker, aligner, hands, covered_regions))
+        reader.start()
+        try:
+            while True:
+                if cancel is not None and cancel():
+                    self.cancelled = True
+                    break
+                item = frames.get()
+                if item is _END:
+                    break
+                if isinstance(item, _Failed):
+                    raise item.error
+                i, t, faces = item
+                if not faces:
+                    pending[(-1, i)] = self._empty_row(i, t)
+                    ready.add((-1, i))
+                for tf, aligned, covered in faces:
+                    row = {"frame": i, "face_id": tf.track_id, "timestamp": t,
+                           "confidence": float(tf.obs.confidence), "success": 1}
+                    if self.settings.landmarks:
+                        pts = tf.obs.landmarks
+                        row.update({f"x_{k}": round(float(pts[k, 0]), 2) for k in range(N_LANDMARKS)})
+                        row.update({f"y_{k}": round(float(pts[k, 1]), 2) for k in range(N_LANDMARKS)})
+                    pending[(tf.track_id, i)] = row
+                    complete(estimator.push(tf.track_id, tf.obs, aligned, i, covered))
+                    if self._predictor is not None:
+                        resolve(self._predictor.push(tf.track_id, i, aligned.image))
+                yield from _drain(pending, ready)
+                self.frames_done = i + 1
+                if progress is not None:
+                    progress(self.frames_done, total)
+        finally:
+            stop.set()
+            while reader.is_alive():  # unblock a reader waiting on a full queue, then wait for it
+                try:
+                    frames.get(timeout=0.05)
+                except queue.Empty:
+                    pass
+            reader.join()
+            if hands is not None:
+                hands.close()
         # Not in a `finally`: a generator closed early (break, GeneratorExit) must not yield again.
         complete(estimator.flush())
         if self._predictor is not None:
@@ -198,11 +222,39 @@ class Analysis:
         ready.update(k for k in pending if k in au_done or k[0] == -1)  # the model may not predict every row
         yield from _drain(pending, ready)
 
+    def _read(self, out: queue.Queue, stop: threading.Event, tracker, aligner, hands,  # noqa: ANN001
+              covered_regions) -> None:  # noqa: ANN001
+        """The reader thread: (frame, timestamp, [(tracked face, aligned face, covered regions)]) per frame, then
+        _END; an exception is passed on as _Failed so that the consumer raises it."""
+        def put(item: object) -> bool:
+            while not stop.is_set():
+                try:
+                    out.put(item, timeout=0.1)
+                    return True
+                except queue.Full:
+                    continue
+            return False
+
+        try:
+            for i, rgb in self.source.iter_frames():
+                if stop.is_set():
+                    return
+                t = self.source.timestamp(i)  # cheap inside a pass (no index build, even on VFR)
+                faces = tracker.update(i, rgb)
+                outlines = hands.update(i, rgb) if hands is not None and faces else []
+                items = [(tf, aligner.align(tf.track_id, tf.obs.landmarks, rgb, frame_index=i),
+                          covered_regions(outlines, tf.obs.landmarks)) for tf in faces]
+                if not put((i, t, items)):
+                    return
+            put(_END)
+        except BaseException as e:  # noqa: BLE001 - handed to the consuming thread, which raises it
+            put(_Failed(e))
+
     def _fill(self, row: dict, act) -> None:  # noqa: ANN001 - merstudio.features.aus.AUActivation
         """Complete a face's row with its AU activation (and keep what spotting reads)."""
         self._signals.setdefault(act.track_id, _TrackSignals()).add(
             act.frame_index, [act.micro.regions[r] for r in MOTION_REGIONS], act.motion, act.micro.blink,
-            act.micro.head_turn, [act.intensity[a] for a in AUS])
+            act.micro.head_turn, [act.intensity[a] for a in AUS], [act.micro.aus.get(a, np.nan) for a in MICRO_AUS])
         row["confidence"] = round(row["confidence"] * act.confidence, 3)
         for c, v in zip(POSE_COLUMNS, act.pose, strict=True):
             row[c] = round(float(v), 4)
@@ -260,7 +312,17 @@ class Analysis:
 
     def au_table(self, face_id: int) -> np.ndarray:
         """(frames, len(AUS)) learned AU intensities of one track (NaN where absent or unreliable)."""
-        return self._table(face_id)[:, len(MOTION_REGIONS) + 3:]
+        a = len(MOTION_REGIONS) + 3
+        return self._table(face_id)[:, a:a + len(AUS)]
+
+    def _interval_rows(self, table: np.ndarray, onset: int, offset: int) -> pd.DataFrame:
+        """The columns proposals read (AUxx_r, AUxx_m) over one interval, from the kept per-frame values."""
+        a = len(MOTION_REGIONS) + 3
+        part = table[onset:offset + 1]
+        cols = {"frame": np.arange(onset, offset + 1)}
+        cols.update({au_r(au): part[:, a + k] for k, au in enumerate(AUS)})
+        cols.update({f"AU{au:02d}_m": part[:, a + len(AUS) + k] for k, au in enumerate(MICRO_AUS)})
+        return pd.DataFrame(cols)
 
     def face_ids(self) -> list[int]:
         return sorted(self._signals)
@@ -280,6 +342,7 @@ class Analysis:
             pv = past[np.isfinite(past)]
             p_med = float(np.median(pv))
             low = p_med + max(3 * 1.4826 * float(np.median(np.abs(pv - p_med))), MOTION_NOISE)
+            table = self._table(fid)
             aus = self.au_table(fid)
             for iv in spot(sig, self.source.fps, min_sigma=MOTION_NOISE):
                 on, off = extend_interval(iv.onset, iv.apex, iv.offset, past, self._lag, low)
@@ -287,6 +350,8 @@ class Analysis:
                     on, off = iv.onset, iv.offset
                 if not returns(aus, on, off, self._lag):
                     continue  # the face did not come back: the start (or end) of a held expression
+                if not describe_interval(self._interval_rows(table, on, off), apex=iv.apex).aus:
+                    continue  # no action unit moved: a glitch or motion of nothing a coder could code
                 out.append(_spot_row(fid, Interval(on, iv.apex, off, iv.score), ts, self.source.fps))
         out.sort(key=lambda s: (s.onset, s.face_id))
         return out
@@ -307,6 +372,14 @@ def returns(aus: np.ndarray, onset: int, offset: int, lag: int) -> bool:
     keep = [k for k, a in enumerate(AUS) if a != 45]
     d = np.abs(aus[after, keep] - aus[before, keep])
     return not bool(np.nanmax(d, initial=0.0) > RETURN_TOL) if np.isfinite(d).any() else True
+
+
+_END = object()
+
+
+@dataclass
+class _Failed:
+    error: BaseException
 
 
 def _drain(pending: dict[tuple[int, int], dict], ready: set[tuple[int, int]]) -> Iterator[dict]:

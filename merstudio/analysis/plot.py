@@ -1,6 +1,6 @@
-"""A PNG of the per-frame AU intensities of one face: curves (one strip per AU) with spotted and true intervals
-shaded, or, for a one-frame input (a photo), a bar chart of that frame's AU intensities (a curve of one point is an
-empty plot)."""
+"""A PNG of the per-frame AU intensities of one face: curves (one strip per AU, then one per micro-motion region)
+with spotted and true intervals shaded, or, for a one-frame input (a photo), a bar chart of that frame's AU
+intensities (a curve of one point is an empty plot)."""
 
 from __future__ import annotations
 
@@ -21,6 +21,14 @@ def au_intensity_columns(columns: Sequence[str]) -> list[str]:
     """The `AUxx_r` columns of a per-frame table, in AU order (whatever AU set the estimator wrote)."""
     found = [(int(m.group(1)), c) for c in columns if (m := _AU_R.match(str(c)))]
     return [c for _, c in sorted(found)]
+
+
+_MOTION = re.compile(r"^motion_([a-z]+)$")
+
+
+def motion_columns(columns: Sequence[str]) -> list[str]:
+    """The micro-motion lane's per-region columns (`motion_brows`, ...), in table order."""
+    return [str(c) for c in columns if _MOTION.match(str(c))]
 
 
 def plot_au_curves(
@@ -60,20 +68,24 @@ def plot_au_curves(
 def _curve_figure(plt: Any, frames: pd.DataFrame, df: pd.DataFrame, cols: list[str], face_id: int | None,
                   spots: Sequence[tuple[int, int]], truth: Sequence[tuple[int, int, str]], title: str) -> Any:
     n_frames = int(frames["frame"].max()) + 1 if len(frames) else 1
-    fig, axes = plt.subplots(max(1, len(cols)), 1, figsize=(11, 0.55 * max(1, len(cols)) + 1.2), sharex=True,
+    motion = motion_columns(list(frames.columns))
+    strips = cols + motion
+    fig, axes = plt.subplots(max(1, len(strips)), 1, figsize=(11, 0.55 * max(1, len(strips)) + 1.2), sharex=True,
                              squeeze=False)
     x = df["frame"].to_numpy()
-    for ax, c in zip(axes[:, 0], cols, strict=False):
+    for ax, c in zip(axes[:, 0], strips, strict=False):
         y = df[c].to_numpy(dtype=float)
+        is_motion = c in motion
         for on, off, *_ in truth:
             ax.axvspan(on, off, color="#2ca02c", alpha=0.18, lw=0)
         for on, off in spots:
             ax.axvspan(on, off, color="#ff7f0e", alpha=0.25, lw=0)
-        ax.plot(x, y, lw=0.9, color="#1f3b73")
+        ax.plot(x, y, lw=0.9, color="#b0413e" if is_motion else "#1f3b73")  # NaN: a gap, not a zero
         top = float(np.nanmax(y)) * 1.1 if len(y) and np.isfinite(y).any() else 1.0
         ax.set_ylim(0, max(1.0, top))
         ax.set_xlim(0, max(1, n_frames - 1))
-        ax.set_ylabel(_au_label(c), rotation=0, ha="right", va="center", fontsize=8)
+        label = "motion " + c[len("motion_"):] if is_motion else _au_label(c)
+        ax.set_ylabel(label, rotation=0, ha="right", va="center", fontsize=8)
         ax.tick_params(axis="y", labelsize=6)
         ax.spines[["top", "right"]].set_visible(False)
     top_ax = axes[0, 0]
@@ -83,6 +95,8 @@ def _curve_figure(plt: Any, frames: pd.DataFrame, df: pd.DataFrame, cols: list[s
     axes[-1, 0].set_xlabel("frame")
     head = title or f"AU intensity (0-5), face {face_id}"
     legend = []
+    if motion:
+        legend.append("red: micro-motion (0.04 IOD units)")
     if truth:
         legend.append("green: ground truth")
     if spots:

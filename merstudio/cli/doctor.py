@@ -113,7 +113,7 @@ def _codec_roundtrip(fourcc: str, ext: str) -> tuple[str, str]:
         level = cv2.utils.logging.getLogLevel()
         cv2.utils.logging.setLogLevel(cv2.utils.logging.LOG_LEVEL_SILENT)  # a missing encoder logs an ERROR
         try:
-            writer = cv2.VideoWriter(str(path), cv2.VideoWriter_fourcc(*fourcc), 30.0, (w, h))
+            writer = cv2.VideoWriter(str(path), cv2.VideoWriter.fourcc(*fourcc), 30.0, (w, h))
             opened = writer.isOpened()
             if opened:
                 for i in range(n):
@@ -151,6 +151,25 @@ def _check_face() -> tuple[str, str]:
         return "FAIL", f"mediapipe {mp_version} loaded but found no face in the test image"
     return "ok", (f"mediapipe {mp_version} Face Mesh: {len(faces)} face(s), {faces[0].landmarks.shape[0]} "
                   f"landmarks on skimage astronaut ({ms:.0f} ms incl. model load)")
+
+
+def _check_au_model() -> tuple[str, str]:
+    """The vendored blendshape model loads (checksum) and reads the portrait's smile."""
+    from skimage import data
+
+    from merstudio.face.blendshapes import model_path, shared_model
+    from merstudio.face.detector import FaceMeshDetector
+    from merstudio.features.blendshape_aus import aus_from_blendshapes
+
+    model = shared_model()  # BlendshapeModelError (one line) when missing or damaged
+    with FaceMeshDetector(max_faces=1, video_mode=False) as det:
+        faces = det.detect(data.astronaut())
+    if not faces or faces[0].refined is None:
+        return "FAIL", "no refined face mesh (irises) for the blendshape model"
+    mesh = faces[0].refined.astype(float)
+    au12 = aus_from_blendshapes(model(mesh), mesh).intensity[12]
+    status = "ok" if au12 >= 1.0 else "FAIL"
+    return status, f"{model_path().name} (checksum verified): AU12 {au12:.1f} on the smiling astronaut portrait"
 
 
 def _check_qt() -> tuple[str, str]:
@@ -218,6 +237,7 @@ def run(args: argparse.Namespace) -> int:
         rep.check(f"codec {fourcc}", lambda f=fourcc, e=ext: _codec_roundtrip(f, e),  # type: ignore[misc]
                   essential=fourcc in ESSENTIAL_CODECS)
     rep.check("face model", _check_face)
+    rep.check("AU model", _check_au_model)
     rep.check("qt", _check_qt, essential=False)
     rep.check("qt plugin path", lambda: ("ok", _qt_plugin_note()), essential=False)
     for video in args.videos:

@@ -92,9 +92,9 @@ def build_mean_shape() -> np.ndarray:
 
     with FaceMeshDetector(max_faces=1, video_mode=False) as det:
         faces = det.detect(data.astronaut())
-    if not faces or faces[0].z is None:
+    obs = faces[0] if faces else None
+    if obs is None or obs.z is None:
         raise RuntimeError("astronaut: MediaPipe found no face")
-    obs = faces[0]
     q, partner = frontalise(np.column_stack([obs.landmarks, obs.z]).astype(np.float64))
     mutual = partner[partner] == np.arange(len(partner))
     sym = np.where(mutual[:, None], (q + q[partner] * np.array([-1.0, 1.0, 1.0])) / 2, q)

@@ -14,6 +14,7 @@ docs/aus.md has the tables, the calibration and how reliable each AU is.
 
 from __future__ import annotations
 
+from collections import deque
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Protocol
@@ -23,7 +24,7 @@ import numpy as np
 from merstudio.errors import InputError
 from merstudio.face import blendshapes as bs
 from merstudio.face.pose import head_pose
-from merstudio.features.blendshape_aus import AU_MAP, AUS, SIDED, aus_from_blendshapes
+from merstudio.features.blendshape_aus import AU_MAP, AUS, SIDED, aus_from_blendshapes, combine_au6
 from merstudio.features.micromotion import MICRO_AUS, MicroMotion, MicroMotionEstimator, mask_blink
 from merstudio.features.micromotion import REGIONS as MOTION_REGION_NAMES
 
@@ -39,6 +40,10 @@ MAX_INTENSITY = 5.0
 PRESENCE_ON = 1.0  # intensity at which AUxx_c becomes 1 (FACS's A-B boundary) ...
 PRESENCE_OFF = 0.6  # ... and below which it returns to 0 (hysteresis, per track)
 BLINK_HOLD = 0.35  # above this blink score the eye aperture is a blink's: AU6's eye evidence holds its last value
+# AU6's eye evidence (how much the eye narrows while the lip corners rise) is median-filtered over the last
+# 0.25 s, at least 5 frames: a blink's closing and opening frames (below BLINK_HOLD, but the eye already
+# narrowed) are outliers in that window, a cheek raise (which lasts) is not. A still photo: its own value.
+AU6_MEDIAN_S = 0.25
 
 POSE_COLUMNS = ("pose_Rx", "pose_Ry", "pose_Rz")
 MOTION_COLUMNS = ("motion", *(f"motion_{r}" for r in MOTION_REGION_NAMES), "blink")
@@ -113,7 +118,7 @@ class AUActivation:
 @dataclass
 class _Track:
     presence: dict[int, int]
-    au6_eye: tuple[float, float] = (0.0, 0.0)
+    au6_eye: deque = field(default_factory=deque)  # recent (L, R) eye evidence for AU6
     blinks: dict[int, float] = field(default_factory=dict)  # frame -> blink score, the last lag + 1 frames
 
 
@@ -141,6 +146,7 @@ class AUEstimator:
         self.model = bs.shared_model()
         self.micro = MicroMotionEstimator(fps=fps, flow=flow, lag_s=lag_s)
         self.batch = max(1, int(batch))
+        self._au6_window = max(5, int(round(AU6_MEDIAN_S * fps)) | 1)
         self._tracks: dict[int, _Track] = {}
         self._queue: list[_Pending] = []
 
@@ -179,7 +185,8 @@ class AUEstimator:
         if not queue:
             return []
         with_mesh = [p for p in queue if p.mesh is not None]
-        scores = self.model(np.stack([p.mesh for p in with_mesh])) if with_mesh else np.zeros((0, 52))
+        meshes = [p.mesh for p in with_mesh if p.mesh is not None]
+        scores = self.model(np.stack(meshes)) if meshes else np.zeros((0, 52))
         by_id = {id(p): s for p, s in zip(with_mesh, scores, strict=True)}
         return [self._finish(p, by_id.get(id(p))) for p in queue]
 
@@ -190,11 +197,12 @@ class AUEstimator:
         if scores is not None and p.mesh is not None:
             reading = aus_from_blendshapes(scores, p.mesh)
             intensity, sides, blink = reading.intensity, reading.sides, reading.blink
-            if blink > BLINK_HOLD:  # closed lids: the eye aperture says nothing about the cheeks
-                sides[(6, "L")], sides[(6, "R")] = t.au6_eye
-                intensity[6] = float(np.mean(t.au6_eye))
-            else:
-                t.au6_eye = (sides[(6, "L")], sides[(6, "R")])
+            if blink <= BLINK_HOLD:  # closed lids say nothing about the cheeks: AU6's eye evidence holds
+                t.au6_eye.append(reading.au6_eye)
+                while len(t.au6_eye) > self._au6_window:
+                    t.au6_eye.popleft()
+            eye = np.median(np.array(t.au6_eye), axis=0) if t.au6_eye else np.zeros(2)
+            combine_au6(reading, (float(eye[0]), float(eye[1])))
         else:
             intensity, sides, blink = {a: nan for a in AUS}, {}, 0.0
         for au, m in AU_MAP.items():

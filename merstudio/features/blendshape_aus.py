@@ -96,6 +96,17 @@ class AUReading:
     intensity: dict[int, float]  # AU -> 0..5
     sides: dict[tuple[int, str], float]  # (AU, "L" | "R") -> 0..5
     blink: float  # 0..1, the larger eyeBlink score
+    # AU6's two sources per side (L, R): the cheekSquint shape and the eye geometry; sides[6] is their maximum.
+    # A caller with a time series filters the geometry over time (blinks) and recombines: combine_au6.
+    au6_shape: tuple[float, float] = (0.0, 0.0)
+    au6_eye: tuple[float, float] = (0.0, 0.0)
+
+
+def combine_au6(reading: AUReading, eye: tuple[float, float]) -> None:
+    """Set AU6 (sides and mean) of `reading` from its shape reading and the eye evidence `eye` (L, R)."""
+    lr = np.maximum(np.asarray(reading.au6_shape), np.asarray(eye))
+    reading.sides[(6, "L")], reading.sides[(6, "R")] = float(lr[0]), float(lr[1])
+    reading.intensity[6] = float(lr.mean())
 
 
 def aus_from_blendshapes(scores: np.ndarray, mesh: np.ndarray,
@@ -107,6 +118,7 @@ def aus_from_blendshapes(scores: np.ndarray, mesh: np.ndarray,
     s = np.asarray(scores, dtype=np.float64)
     out: dict[int, float] = {}
     sides: dict[tuple[int, str], float] = {}
+    au6_shape = au6_eye = (0.0, 0.0)
     smile = calibrate(s[[INDEX["mouthSmileLeft"], INDEX["mouthSmileRight"]]], AU_MAP[12].floor, AU_MAP[12].full)
     for au, m in AU_MAP.items():
         if m.single is not None:
@@ -117,12 +129,14 @@ def aus_from_blendshapes(scores: np.ndarray, mesh: np.ndarray,
                 raw = raw - AU10_SMILE_SHARE * s[[INDEX["mouthSmileLeft"], INDEX["mouthSmileRight"]]]
             lr = calibrate(raw, m.floor, m.full)
             if au == 6:
-                lr = np.maximum(lr, _au6_geometry(mesh, smile, aperture_neutral))
+                geo = _au6_geometry(mesh, smile, aperture_neutral)
+                au6_shape, au6_eye = (float(lr[0]), float(lr[1])), (float(geo[0]), float(geo[1]))
+                lr = np.maximum(lr, geo)
             sides[(au, "L")], sides[(au, "R")] = float(lr[0]), float(lr[1])
             out[au] = float(lr.mean())
     out[25] = float(calibrate(lips_gap(mesh), LIPS_PART_FLOOR, LIPS_PART_FULL))
     blink = float(max(s[INDEX["eyeBlinkLeft"]], s[INDEX["eyeBlinkRight"]]))
-    return AUReading({a: out[a] for a in AUS}, sides, blink)
+    return AUReading({a: out[a] for a in AUS}, sides, blink, au6_shape, au6_eye)
 
 
 def _au6_geometry(mesh: np.ndarray, smile_lr: np.ndarray, neutral: tuple[float, float] | None) -> np.ndarray:

@@ -39,18 +39,20 @@ class FlowComputer:
 
     def __init__(self, method: str = "dis") -> None:
         self.method = _check_method(method)
+        self._impl: cv2.DenseOpticalFlow | None
         if self.method == "dis":
-            self._impl = cv2.DISOpticalFlow_create(cv2.DISOPTICAL_FLOW_PRESET_MEDIUM)
-            self._impl.setFinestScale(0)
-            self._impl.setPatchSize(8)
-            self._impl.setPatchStride(4)
-            self._impl.setVariationalRefinementIterations(2)
+            dis = cv2.DISOpticalFlow.create(cv2.DISOPTICAL_FLOW_PRESET_MEDIUM)
+            dis.setFinestScale(0)
+            dis.setPatchSize(8)
+            dis.setPatchStride(4)
+            dis.setVariationalRefinementIterations(2)
+            self._impl = dis
         elif self.method == "dis_fast":
-            self._impl = cv2.DISOpticalFlow_create(cv2.DISOPTICAL_FLOW_PRESET_FAST)
+            self._impl = cv2.DISOpticalFlow.create(cv2.DISOPTICAL_FLOW_PRESET_FAST)
         elif self.method == "tvl1":
             if not hasattr(cv2, "optflow"):
                 raise InputError("flow method 'tvl1': needs opencv-contrib-python (cv2.optflow is missing)")
-            self._impl = cv2.optflow.DualTVL1OpticalFlow_create()
+            self._impl = cv2.optflow.DualTVL1OpticalFlow.create()
         else:
             self._impl = None  # Farneback is a plain function
 
@@ -63,7 +65,7 @@ class FlowComputer:
         if self._impl is None:
             flow = cv2.calcOpticalFlowFarneback(a, b, None, 0.5, 3, 15, 3, 5, 1.2, 0)
         else:
-            flow = self._impl.calc(a, b, None)
+            flow = self._impl.calc(a, b, None)  # type: ignore[call-overload]  # cv2's stub omits flow=None
         return np.asarray(flow, dtype=np.float32)
 
 

@@ -180,10 +180,11 @@ def spotting_metric(
     tuples of inclusive frame indices. With no predictions and no truths every rate is 0 (pool videos first)."""
     preds = list(pred)
     truths = [_bounds(t) for t in truth]
-    order = sorted(
-        range(len(preds)),
-        key=lambda i: (-(preds[i].score if isinstance(preds[i], Interval) else 0.0), _bounds(preds[i])[0]),
-    )
+    def rank(i: int) -> tuple[float, int]:
+        p = preds[i]
+        return (-(p.score if isinstance(p, Interval) else 0.0), _bounds(p)[0])
+
+    order = sorted(range(len(preds)), key=rank)
     matched = [False] * len(truths)
     tp = 0
     for i in order:

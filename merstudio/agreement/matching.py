@@ -20,9 +20,16 @@ from scipy.optimize import linear_sum_assignment
 
 
 class Interval(Protocol):
-    onset: int
-    apex: int
-    offset: int
+    """Anything with integer frame bounds, read-only (frozen dataclasses such as project Events qualify)."""
+
+    @property
+    def onset(self) -> int: ...
+
+    @property
+    def apex(self) -> int: ...
+
+    @property
+    def offset(self) -> int: ...
 
 
 @dataclass(frozen=True)
@@ -105,9 +112,10 @@ def match_events(a: Sequence[Interval], b: Sequence[Interval], tolerance: int = 
             cost, valid = pair_costs([a[i] for i in ia], [b[j] for j in ib], tolerance, iou)
             pairs += [(ia[r], ib[c]) for r, c in _assign(cost, valid)]
     pairs.sort()
-    ia = {p[0] for p in pairs}
-    ib = {p[1] for p in pairs}
-    return EventMatch(pairs, [i for i in range(len(a)) if i not in ia], [j for j in range(len(b)) if j not in ib])
+    matched_a = {p[0] for p in pairs}
+    matched_b = {p[1] for p in pairs}
+    return EventMatch(pairs, [i for i in range(len(a)) if i not in matched_a],
+                      [j for j in range(len(b)) if j not in matched_b])
 
 
 def group_units(events: Mapping[str, Sequence[Interval]], tolerance: int = 3,

@@ -111,10 +111,10 @@ def _codes(data: Sequence[Sequence[Any]] | np.ndarray, level: str) -> tuple[np.n
         if x.ndim != 2:
             raise ValueError(f"krippendorff_alpha: need a (coders, units) table, got shape {x.shape}")
         ok = ~np.isnan(x)
-        values, inv = np.unique(x[ok], return_inverse=True)
+        distinct, inv = np.unique(x[ok], return_inverse=True)
         codes = np.full(x.shape, -1, dtype=np.int64)
         codes[ok] = inv
-        return codes, [float(v) for v in values]
+        return codes, [float(v) for v in distinct]
     rows = [list(r) for r in data]
     n_units = len(rows[0]) if rows else 0
     if any(len(r) != n_units for r in rows):

@@ -174,7 +174,8 @@ def analyze_file(
             seconds = time.perf_counter() - started
             spots = analysis.spots()
             rows_file = paths.partial  # renamed to paths.csv only below
-            labels = label_spots(rows_file, spots) if rows_file.exists() else [None] * len(spots)
+            labels: list[Suggestion | None] = (label_spots(rows_file, spots) if rows_file.exists()
+                                               else [None] * len(spots))
             _write_spots(paths.spots if complete else paths.spots.with_suffix(".partial.csv"), spots, labels)
             if complete:
                 os.replace(paths.partial, paths.csv)

@@ -134,27 +134,27 @@ def _run_one(path: Path, out: Path, name: str, settings: AnalysisSettings, fps: 
 def _run_one_quietly(path: Path, out: Path, name: str, settings: AnalysisSettings, fps: float | None,
                      bar: bool, position: int, queue=None) -> AnalysisOutput:
     if queue is not None:
-        def progress(done: int, total: int) -> None:
+        def send(done: int, total: int) -> None:
             if done % 15 == 0 or done == total:
                 queue.put((name, done, total))
-        return analyze_file(path, out, name, settings, progress=progress, fps=fps)
+        return analyze_file(path, out, name, settings, progress=send, fps=fps)
     if not bar:
         return analyze_file(path, out, name, settings, fps=fps)
     from tqdm import tqdm
 
     tqdm.monitor_interval = 0  # no monitor thread: it would outlive the run (and tests check for leaks)
-    bar: list[tqdm] = []  # created on the first frame, so a bad input prints its error line only
+    bars: list[tqdm] = []  # created on the first frame, so a bad input prints its error line only
 
     def progress(done: int, total: int) -> None:
-        if not bar:
-            bar.append(tqdm(desc=name, total=total, unit="frame", position=position, dynamic_ncols=True))
-        bar[0].update(done - bar[0].n)
+        if not bars:
+            bars.append(tqdm(desc=name, total=total, unit="frame", position=position, dynamic_ncols=True))
+        bars[0].update(done - bars[0].n)
 
     try:
         return analyze_file(path, out, name, settings, progress=progress, fps=fps)
     finally:
-        if bar:
-            bar[0].close()
+        if bars:
+            bars[0].close()
 
 
 def _init_worker() -> None:

@@ -7,7 +7,9 @@ import json
 import os
 import platform
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from merstudio import __version__
 from merstudio.errors import InputError
@@ -63,6 +65,16 @@ def run(args: argparse.Namespace) -> int:
         os.sched_setaffinity(0, before)  # matters when called in-process (tests, GUI)
 
 
+def _drive(bar: Any) -> Callable[[int, int], None]:
+    """A progress(done, total) callback that moves the tqdm bar `bar` to `done` of `total`."""
+
+    def progress(done: int, total: int) -> None:
+        bar.total = total
+        bar.update(done - bar.n)
+
+    return progress
+
+
 def _run(args: argparse.Namespace, what: tuple[str, ...], video: Path, cores: list[int]) -> int:
     from merstudio.analysis import bench
     from merstudio.resources import starter_checkpoint
@@ -106,11 +118,9 @@ def _run(args: argparse.Namespace, what: tuple[str, ...], video: Path, cores: li
         with tempfile.TemporaryDirectory() as tmp:
             long_clip = Path(tmp) / "long.mp4"
             with tqdm(desc=f"making a {args.minutes:g}-minute clip", unit="frame") as t:
-                bench.make_long_clip(video, long_clip, args.minutes,
-                                     progress=lambda d, n: (setattr(t, "total", n), t.update(d - t.n)))
+                bench.make_long_clip(video, long_clip, args.minutes, progress=_drive(t))
             with tqdm(desc="analysing it", unit="frame") as t:
-                report["memory"] = r = bench.bench_memory(
-                    long_clip, progress=lambda d, n: (setattr(t, "total", n), t.update(d - t.n)))
+                report["memory"] = r = bench.bench_memory(long_clip, progress=_drive(t))
             from merstudio.gui import bench as gb
 
             report["long_clip_open_seek"] = lo = gb.bench_open_and_seek(long_clip, seeks=30)

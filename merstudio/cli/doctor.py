@@ -12,7 +12,8 @@ import sys
 import tempfile
 import time
 import traceback
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from functools import partial
 from importlib import metadata
 from pathlib import Path
 
@@ -89,8 +90,8 @@ def _check_cv2() -> tuple[str, str]:
     import cv2
     from cv2 import videoio_registry as reg
 
-    def names(ids: object) -> str:
-        return ", ".join(dict.fromkeys(reg.getBackendName(b) for b in ids)) or "none"  # type: ignore[attr-defined]
+    def names(ids: Sequence[cv2.VideoCaptureAPIs]) -> str:
+        return ", ".join(dict.fromkeys(reg.getBackendName(b) for b in ids)) or "none"
 
     ffmpeg = any(reg.getBackendName(b) == "FFMPEG" for b in reg.getStreamBackends())
     detail = (f"{cv2.__version__}; file readers: {names(reg.getStreamBackends())}; "
@@ -234,8 +235,7 @@ def run(args: argparse.Namespace) -> int:
     rep.check("torch", _check_torch)
     rep.check("opencv", _check_cv2)
     for fourcc, ext in CODECS:
-        rep.check(f"codec {fourcc}", lambda f=fourcc, e=ext: _codec_roundtrip(f, e),  # type: ignore[misc]
-                  essential=fourcc in ESSENTIAL_CODECS)
+        rep.check(f"codec {fourcc}", partial(_codec_roundtrip, fourcc, ext), essential=fourcc in ESSENTIAL_CODECS)
     rep.check("face model", _check_face)
     rep.check("AU model", _check_au_model)
     rep.check("qt", _check_qt, essential=False)
@@ -243,7 +243,7 @@ def run(args: argparse.Namespace) -> int:
     for video in args.videos:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # the VFR warning is reported on the line itself
-            rep.check(f"decode {video.name}", lambda v=video: _check_decode(v))  # type: ignore[misc]
+            rep.check(f"decode {video.name}", partial(_check_decode, video))
     if rep.failed:
         print(f"merstudio doctor: {len(rep.failed)} essential check(s) failed: {', '.join(rep.failed)}")
         return 1

@@ -34,11 +34,19 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _has_command(parser: argparse.ArgumentParser, name: str) -> bool:
+    """Whether build_parser registered the subcommand `name` (a command module may not be built)."""
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            return name in action.choices
+    return False
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     if args.command is None:
-        if "gui" in parser._subparsers._group_actions[0].choices:  # type: ignore[union-attr]
+        if _has_command(parser, "gui"):
             args = parser.parse_args(["gui", *(sys.argv[1:] if argv is None else argv)])
         else:
             parser.print_help()

@@ -112,7 +112,7 @@ class Bars:
 
     def __init__(self, enabled: bool) -> None:
         self.enabled = enabled
-        self.folds = None
+        self.folds: Any = None  # tqdm bar, made when the first fold is done
         self.epochs: dict[str, Any] = {}
 
     def fold_done(self, done: int, total: int) -> None:

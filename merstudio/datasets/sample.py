@@ -123,7 +123,7 @@ class SampleSet:
         """subject -> class -> count."""
         out: dict[str, dict[str, int]] = {}
         for s in self.samples:
-            out.setdefault(s.subject, Counter())[s.label] += 1  # type: ignore[index]
+            out.setdefault(s.subject, Counter())[s.label] += 1
         return {k: dict(v) for k, v in sorted(out.items())}
 
     def summary(self) -> str:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
@@ -62,7 +63,8 @@ class FaceMeshDetector:
         self.min_confidence = float(min_confidence)
         self._capacity = self.max_faces
         self._mesh = self._make_mesh()
-        self._finder = None  # lazily created short-range face detector (find_faces)
+        # lazily created short-range face detector (find_faces); mediapipe has no type information
+        self._finder: Any = None
 
     def _make_mesh(self):  # noqa: ANN202 - mediapipe type
         import mediapipe as mp

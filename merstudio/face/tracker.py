@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import itertools
 from dataclasses import dataclass, field
+from typing import Protocol, cast
 
 import cv2
 import numpy as np
@@ -26,6 +27,23 @@ SIGNATURE_POINTS = (33, 133, 362, 263, 168, 6, 195, 4, 1, 129, 358, 234, 454, 12
 _PAIRS = np.array(list(itertools.combinations(range(len(SIGNATURE_POINTS)), 2)))
 _SIG_IDX = list(SIGNATURE_POINTS)
 _APPEARANCE_SIZE = 32
+
+
+class Detector(Protocol):
+    """What FaceTracker needs of a face detector."""
+
+    def detect(self, rgb: np.ndarray) -> list[FaceObservation]: ...
+
+
+class AdaptiveDetector(Detector, Protocol):
+    """A detector whose tracking capacity FaceTracker can steer (FaceMeshDetector)."""
+
+    @property
+    def capacity(self) -> int: ...
+
+    def set_capacity(self, n: int) -> None: ...
+
+    def find_faces(self, rgb: np.ndarray) -> list[tuple[float, float, float, float]]: ...
 
 
 @dataclass(frozen=True)
@@ -127,18 +145,22 @@ class FaceTracker:
     newcomers with the cheap detector every `search_every` frames. See docs/face.md for the other thresholds.
     """
 
-    def __init__(self, max_faces: int = 4, detector: object | None = None, *, iou_min: float = 0.3,
+    def __init__(self, max_faces: int = 4, detector: Detector | None = None, *, iou_min: float = 0.3,
                  coast_frames: int = 5, max_gap: int = 150, geometry_max: float = 0.05,
                  appearance_min: float = 0.75, search_every: int = 10) -> None:
         if max_faces < 1:
             raise InputError(f"max_faces: must be at least 1, got {max_faces}")
         self.max_faces = int(max_faces)
         self._own_detector = detector is None
-        self.detector = FaceMeshDetector(max_faces=self.max_faces, video_mode=True) if detector is None else detector
+        self.detector: Detector = (FaceMeshDetector(max_faces=self.max_faces, video_mode=True) if detector is None
+                                   else detector)
         self.iou_min, self.coast_frames, self.max_gap = iou_min, int(coast_frames), int(max_gap)
         self.geometry_max, self.appearance_min = geometry_max, appearance_min
         self.search_every = int(search_every)
-        self._adaptive = all(hasattr(self.detector, a) for a in ("set_capacity", "find_faces", "capacity"))
+        # The same detector, when its capacity can be steered (checked by duck typing, as for any detector).
+        self._adaptive: AdaptiveDetector | None = (
+            cast(AdaptiveDetector, self.detector)
+            if all(hasattr(self.detector, a) for a in ("set_capacity", "find_faces", "capacity")) else None)
         self._tracks: dict[int, _Track] = {}
         self._next_id = 0
         self._last_index: int | None = None
@@ -193,8 +215,8 @@ class FaceTracker:
     # -- detection with the capacity kept at the number of faces present ---------------------------------------
     def _detector_reset(self) -> None:
         self._since_search = self._short_frames = 0
-        if self._adaptive and self.detector.capacity != self.max_faces:
-            self.detector.set_capacity(self.max_faces)  # after a seek any number of faces may be in view
+        if self._adaptive is not None and self._adaptive.capacity != self.max_faces:
+            self._adaptive.set_capacity(self.max_faces)  # after a seek any number of faces may be in view
         elif hasattr(self.detector, "reset"):
             self.detector.reset()
 
@@ -207,9 +229,9 @@ class FaceTracker:
     def _detect(self, rgb: np.ndarray) -> list[FaceObservation]:
         faces = self.detector.detect(rgb)
         self.stats["mesh_calls"] += 1
-        if not self._adaptive:
+        det = self._adaptive
+        if det is None:
             return faces
-        det = self.detector
         n, cap = len(faces), det.capacity
         if n < cap:
             # MediaPipe runs its face detector on every frame while it tracks fewer faces than its capacity.

@@ -40,6 +40,7 @@ MAX_INTENSITY = 5.0
 PRESENCE_ON = 1.0  # intensity at which AUxx_c becomes 1 (FACS's A-B boundary) ...
 PRESENCE_OFF = 0.6  # ... and below which it returns to 0 (hysteresis, per track)
 BLINK_HOLD = 0.35  # above this blink score the eye aperture is a blink's: AU6's eye evidence holds its last value
+LIDS_CLOSED = 0.5  # blink score above which AU5 (lid raiser) and AU7 (lid tightener) read NaN
 # AU6's eye evidence (how much the eye narrows while the lip corners rise) is median-filtered over the last
 # 0.25 s, at least 5 frames: a blink's closing and opening frames (below BLINK_HOLD, but the eye already
 # narrowed) are outliers in that window, a cheek raise (which lasts) is not. A still photo: its own value.
@@ -203,6 +204,10 @@ class AUEstimator:
                     t.au6_eye.popleft()
             eye = np.median(np.array(t.au6_eye), axis=0) if t.au6_eye else np.zeros(2)
             combine_au6(reading, (float(eye[0]), float(eye[1])))
+            if blink > LIDS_CLOSED:  # the lids are shut: how wide or tight they are cannot be read
+                for au in (5, 7):
+                    intensity[au] = float("nan")
+                    sides[(au, "L")] = sides[(au, "R")] = float("nan")
         else:
             intensity, sides, blink = {a: nan for a in AUS}, {}, 0.0
         for au, m in AU_MAP.items():

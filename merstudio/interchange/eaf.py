@@ -284,11 +284,12 @@ def read_eaf(path: str | os.PathLike[str], fps: float | None = None, video_id: i
             raise InputError(f"{p}: a TIME_SLOT has no TIME_SLOT_ID")
         val = ts.get("TIME_VALUE")
         try:
-            slots[sid] = None if val is None else int(val)
+            ms = None if val is None else int(val)
         except ValueError:
             raise InputError(f"{p}: time slot {sid} has a bad TIME_VALUE {val!r}") from None
-        if slots[sid] is not None and slots[sid] < 0:  # type: ignore[operator]
+        if ms is not None and ms < 0:
             raise InputError(f"{p}: time slot {sid} has a negative TIME_VALUE {val}")
+        slots[sid] = ms
     media = ""
     md = header.find("MEDIA_DESCRIPTOR")
     if md is not None:
@@ -328,16 +329,18 @@ def read_eaf(path: str | os.PathLike[str], fps: float | None = None, video_id: i
             skipped.append(Skip(f"{p.name}: tier {tid!r}", f"{kind} tier without its event tier {parent!r}"))
 
     def aligned(tier_id: str, a: ET.Element) -> tuple[int, int] | str:
-        r1, r2 = a.get("TIME_SLOT_REF1"), a.get("TIME_SLOT_REF2")
-        for r in (r1, r2):
+        times: list[int] = []
+        for r in (a.get("TIME_SLOT_REF1"), a.get("TIME_SLOT_REF2")):
             if r is None or r not in slots:
                 return f"time slot {r!r} is missing from TIME_ORDER"
-            if slots[r] is None:
+            ms = slots[r]
+            if ms is None:
                 return f"time slot {r} is unaligned (no TIME_VALUE)"
-        t1, t2 = slots[r1], slots[r2]  # type: ignore[index]
-        if t2 <= t1:  # type: ignore[operator]
+            times.append(ms)
+        t1, t2 = times
+        if t2 <= t1:
             return f"ends at {t2} ms, not after its start {t1} ms"
-        return t1, t2  # type: ignore[return-value]
+        return t1, t2
 
     for tid, (coder, face) in event_tiers.items():
         apexes: list[tuple[int, int, str]] = []

@@ -25,6 +25,14 @@ _AU_COL = re.compile(r"^AU(\d{1,2})_([rc])$")
 _BASE = ("frame", "face_id", "timestamp", "confidence", "success")
 
 
+def _au_parts(col: str) -> tuple[int, str]:
+    """(AU number, "r" or "c") of an OpenFace AU column name such as AU06_r."""
+    m = _AU_COL.match(col)
+    if m is None:
+        raise ValueError(f"not an OpenFace AU column: {col!r}")
+    return int(m.group(1)), m.group(2)
+
+
 @dataclass
 class OpenFaceTable:
     """An imported OpenFace CSV: ``frames`` in our convention, the rate its timestamps imply, and every mismatch
@@ -95,11 +103,11 @@ def read_openface(path: str | os.PathLike[str], fps: float | None = None, frame_
     out["confidence"] = df["confidence"].to_numpy(dtype=np.float64) if "confidence" in df.columns else np.nan
     out["success"] = success
     # OpenFace's order: all intensities, then all presences
-    for c in sorted(au_cols, key=lambda c: (c[-1] != "r", int(_AU_COL.match(c).group(1)))):  # type: ignore[union-attr]
-        m = _AU_COL.match(c)
-        name = f"AU{int(m.group(1)):02d}_{m.group(2)}"  # type: ignore[union-attr]
+    for c in sorted(au_cols, key=lambda c: (c[-1] != "r", _au_parts(c)[0])):
+        au, kind = _au_parts(c)
+        name = f"AU{au:02d}_{kind}"
         v = df[c].to_numpy(dtype=np.float64)
-        if m.group(2) == "r":  # type: ignore[union-attr]
+        if kind == "r":
             out[name] = np.where(success == 1, v, np.nan)
         else:
             out[name] = np.where(success == 1, np.nan_to_num(v), 0).astype(np.int64)

@@ -191,10 +191,11 @@ def preview_sheet(sheet: str | os.PathLike[str], kind: str, clip: str, video_id:
                     break
                 pos[what] = positions[n]
             else:
-                if n < first_frame:  # type: ignore[operator]
+                assert first_frame is not None  # without a clip folder it is given (checked above)
+                if n < first_frame:
                     skipped.append(Skip(where, f"{what} frame {n} is before the clip's first frame {first_frame}"))
                     break
-                pos[what] = n - first_frame  # type: ignore[operator]
+                pos[what] = n - first_frame
         else:
             if "apex" not in pos or not pos["onset"] <= pos["apex"] <= pos["offset"]:
                 mid = (pos["onset"] + pos["offset"]) // 2

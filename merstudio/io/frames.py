@@ -590,9 +590,9 @@ class VideoSource(FrameSource):
             return None
         if self._vfr:
             return None
-        k = (t_ms - self._base_ms) / self._dt_ms
-        kr = round(k)
-        return int(kr) if abs(k - kr) < 0.3 and kr >= 0 else None
+        pos = (t_ms - self._base_ms) / self._dt_ms
+        kr = round(pos)
+        return int(kr) if abs(pos - kr) < 0.3 and kr >= 0 else None
 
     def _scan(self) -> None:
         """One grab-only pass recording every frame's presentation time."""

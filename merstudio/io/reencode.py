@@ -56,7 +56,7 @@ def reencode(src: str | os.PathLike[str], dst: str | os.PathLike[str], keyint: i
             # The container's rate of a VFR file is a mean; the typical frame interval is the rate it was shot at.
             rate = round(1.0 / float(np.median(np.diff(source.timestamps))), 3)
         w, h = source.size
-        writer = cv2.VideoWriter(str(dst), cv2.CAP_FFMPEG, cv2.VideoWriter_fourcc(*fourcc), rate, (w, h),
+        writer = cv2.VideoWriter(str(dst), cv2.CAP_FFMPEG, cv2.VideoWriter.fourcc(*fourcc), rate, (w, h),
                                  [cv2.VIDEOWRITER_PROP_KEY_INTERVAL, int(keyint)])
         if not writer.isOpened():
             raise OutputError(f"{dst}: cannot write a {fourcc} video there")

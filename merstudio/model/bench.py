@@ -87,7 +87,8 @@ def _faces(n: int, size: int = 128, seed: int = 0) -> list[np.ndarray]:
     img = ((img - img.min()) / (img.max() - img.min()) * 255).astype(np.uint8)
     out = []
     for k in range(n):
-        m = cv2.getRotationMatrix2D((size / 2 + 32, size / 2 + 32), 0.0, 1.0 + 0.08 * np.sin(k / 4))
+        m = np.asarray(cv2.getRotationMatrix2D((size / 2 + 32, size / 2 + 32), 0.0, 1.0 + 0.08 * np.sin(k / 4)),
+                       dtype=np.float64)
         m[:, 2] += (-32 + 0.3 * k, -32)
         out.append(cv2.warpAffine(img, m, (size, size), flags=cv2.INTER_LINEAR))
     return out

@@ -68,7 +68,9 @@ def save_checkpoint(path: str | Path, model: nn.Module, meta: dict[str, Any] | N
     contradicts the model (class_names / aus differing from its config)."""
     path = Path(path)
     net = _unwrap(model)
-    cfg: ModelConfig = net.cfg
+    cfg = net.cfg
+    if not isinstance(cfg, ModelConfig):
+        raise TypeError(f"save_checkpoint: {type(net).__name__}.cfg is not a ModelConfig (expected an MENet)")
     user = _plain(dict(meta or {}), "")
     for key, value in (("class_names", cfg.class_names), ("aus", cfg.aus)):
         if key in user and list(user[key]) != list(value):

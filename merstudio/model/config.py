@@ -148,7 +148,8 @@ class ModelConfig:
         unknown = [n for n in names if n not in ABLATIONS]
         if unknown:
             raise InputError(f"--ablate: unknown part(s) {', '.join(unknown)} (known: {', '.join(ABLATIONS)})")
-        return dataclasses.replace(self, **{f"use_{n}": False for n in names})
+        switches: dict[str, Any] = {f"use_{n}": False for n in names}
+        return dataclasses.replace(self, **switches)
 
     # -- (de)serialisation ------------------------------------------------------------------------------------
     def to_dict(self) -> dict[str, Any]:

@@ -73,6 +73,12 @@ class _Entry:
     x: np.ndarray | None = None  # (T, C, S, S) while waiting for the network
     done: bool = False
 
+    def network_input(self) -> np.ndarray:
+        """x of an entry still waiting for the network (every entry that is not done has one)."""
+        if self.x is None:
+            raise RuntimeError(f"frame {self.pred.frame_index}: no network input kept")
+        return self.x
+
 
 @dataclass
 class _Track:
@@ -214,7 +220,7 @@ class FramePredictor:
         todo = [e for e in self._queue if not e.done]
         for start in range(0, len(todo), self.batch_size):
             chunk = todo[start:start + self.batch_size]
-            xb = torch.from_numpy(np.stack([e.x for e in chunk])).to(self.device)
+            xb = torch.from_numpy(np.stack([e.network_input() for e in chunk])).to(self.device)
             out = self.model(xb)
             probs = torch.softmax(out["logits"].float(), 1).cpu().numpy()
             aus = torch.sigmoid(out["au_logits"].float()).cpu().numpy()

@@ -6,6 +6,9 @@ is on (use_au for AU and CONS, use_cluster for CENTER) and its inputs are given.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from typing import overload
+
 import numpy as np
 import torch
 import torch.nn.functional as F
@@ -17,7 +20,21 @@ EPS = 1e-6
 LOSS_PARTS = ("ce", "au", "consistency", "center", "total")
 
 
-def _as_tensor(x: Tensor | np.ndarray | None, ref: Tensor, dtype: torch.dtype | None = None) -> Tensor | None:
+@overload
+def _as_tensor(x: None, ref: Tensor, dtype: torch.dtype | None = None) -> None: ...
+
+
+@overload
+def _as_tensor(x: Tensor | np.ndarray | Sequence[float], ref: Tensor, dtype: torch.dtype | None = None) -> Tensor: ...
+
+
+@overload
+def _as_tensor(x: Tensor | np.ndarray | Sequence[float] | None, ref: Tensor,
+               dtype: torch.dtype | None = None) -> Tensor | None: ...
+
+
+def _as_tensor(x: Tensor | np.ndarray | Sequence[float] | None, ref: Tensor,
+               dtype: torch.dtype | None = None) -> Tensor | None:
     if x is None:
         return None
     t = x if isinstance(x, Tensor) else torch.as_tensor(np.asarray(x))
@@ -101,24 +118,24 @@ def compute_losses(
     parts = {"ce": float(ce.detach()), "au": 0.0, "consistency": 0.0, "center": 0.0}
 
     au_logits = out.get("au_logits")
-    has_au = cfg.use_au and au_logits is not None and au_logits.shape[1] > 0
-    t = _as_tensor(au_targets, au_logits) if has_au else None
-    m = _as_tensor(au_mask, au_logits, torch.bool) if has_au else None
-    # No AU term for a batch without coded samples (all masked, or targets with no AU columns at all).
-    if t is not None and t.numel() > 0 and (m is None or bool(m.any())) and cfg.w_au > 0:
-        if t.shape != au_logits.shape:
-            raise ValueError(f"au_targets {tuple(t.shape)} do not match au_logits {tuple(au_logits.shape)}")
-        au = au_bce(au_logits, torch.nan_to_num(t), m, cfg.au_pos_weight)
-        total = total + cfg.w_au * au
-        parts["au"] = float(au.detach())
-    if has_au and prior is not None and cfg.w_consistency > 0:
-        p = _as_tensor(prior, au_logits)
-        if p.shape != (au_logits.shape[1], logits.shape[1]):
-            raise ValueError(f"prior {tuple(p.shape)} must be (n_aus, n_classes) = "
-                             f"({au_logits.shape[1]}, {logits.shape[1]})")
-        cons = consistency_loss(logits, au_logits, p)
-        total = total + cfg.w_consistency * cons
-        parts["consistency"] = float(cons.detach())
+    if cfg.use_au and au_logits is not None and au_logits.shape[1] > 0:
+        t = _as_tensor(au_targets, au_logits)
+        m = _as_tensor(au_mask, au_logits, torch.bool)
+        # No AU term for a batch without coded samples (all masked, or targets with no AU columns at all).
+        if t is not None and t.numel() > 0 and (m is None or bool(m.any())) and cfg.w_au > 0:
+            if t.shape != au_logits.shape:
+                raise ValueError(f"au_targets {tuple(t.shape)} do not match au_logits {tuple(au_logits.shape)}")
+            au = au_bce(au_logits, torch.nan_to_num(t), m, cfg.au_pos_weight)
+            total = total + cfg.w_au * au
+            parts["au"] = float(au.detach())
+        if prior is not None and cfg.w_consistency > 0:
+            p = _as_tensor(prior, au_logits)
+            if p.shape != (au_logits.shape[1], logits.shape[1]):
+                raise ValueError(f"prior {tuple(p.shape)} must be (n_aus, n_classes) = "
+                                 f"({au_logits.shape[1]}, {logits.shape[1]})")
+            cons = consistency_loss(logits, au_logits, p)
+            total = total + cfg.w_consistency * cons
+            parts["consistency"] = float(cons.detach())
     if cfg.use_cluster and "centers" in out and cfg.w_center > 0:
         seen = out.get("center_seen")
         if seen is None and cfg.center_mode == "ema":

@@ -104,6 +104,7 @@ class MSWM(nn.Module):
         self.scale_logits = nn.Parameter(torch.zeros(len(in_channels)))
         self.attn = nn.Conv2d(width * len(in_channels), len(in_channels), 1) if spatial else None
         if self.attn is not None:  # start from the plain per-scale weighting
+            assert self.attn.bias is not None  # nn.Conv2d builds a bias unless bias=False
             nn.init.zeros_(self.attn.weight)
             nn.init.zeros_(self.attn.bias)
 
@@ -152,9 +153,11 @@ class ConvLSTMCell(nn.Module):
         super().__init__()
         self.hidden = hidden
         self.conv = nn.Conv2d(cin + hidden, 4 * hidden, kernel, 1, kernel // 2)
+        bias = self.conv.bias
+        assert bias is not None  # nn.Conv2d builds a bias unless bias=False
         with torch.no_grad():  # forget-gate bias 1: remember by default (Jozefowicz et al. 2015)
-            self.conv.bias.zero_()
-            self.conv.bias[hidden:2 * hidden].fill_(1.0)
+            bias.zero_()
+            bias[hidden:2 * hidden].fill_(1.0)
 
     def forward(self, x: Tensor, state: tuple[Tensor, Tensor]) -> tuple[Tensor, Tensor]:
         h, c = state

@@ -323,7 +323,7 @@ class Project:
                 "INSERT INTO videos (path, relpath, hash, size, fps, frame_count, width, height, added)"
                 " VALUES (?,?,?,?,?,?,?,?,?)",
                 (str(p), rel, digest, size, float(fps), int(frame_count), int(width), int(height), time.time()))
-            vid = int(cur.lastrowid)
+            vid = _inserted_id(cur)
         return self.video(vid)
 
     def add_source(self, source: Any) -> Video:
@@ -334,7 +334,7 @@ class Project:
     def videos(self) -> list[Video]:
         rows = self._query("SELECT id, path, hash, size, fps, frame_count, width, height, relpath FROM videos"
                            " ORDER BY id")
-        return [Video(*r[:8], relpath=r[8]) for r in rows]
+        return [Video(*r) for r in rows]
 
     def video(self, video_id: int) -> Video:
         for v in self.videos():
@@ -401,7 +401,7 @@ class Project:
                 " VALUES (?,?,?,?,?,?,?)",
                 (video_id, time.time(), "running", "[]", json.dumps(dict(settings or {}), default=str),
                  device, model))
-            return int(cur.lastrowid)
+            return _inserted_id(cur)
 
     def append_frames(self, analysis_id: int, rows: Sequence[Mapping[str, Any]],
                       landmark_subset: Sequence[int] | None = None) -> None:
@@ -479,7 +479,7 @@ class Project:
                 for i, b in enumerate(blobs):
                     v = np.frombuffer(b, dtype=np.float32)
                     vals[i, : len(v)] = v
-        base = list(zip(*[r[:5] for r in rows], strict=True)) if n else [[]] * 5
+        base: list[Sequence[Any]] = list(zip(*[r[:5] for r in rows], strict=True)) if n else [[]] * 5
         df = pd.DataFrame({
             "frame": np.asarray(base[0], dtype=np.int64),
             "face_id": np.asarray(base[1], dtype=np.int64),
@@ -571,7 +571,8 @@ class Project:
 
     def _log(self, con: sqlite3.Connection, event_id: int, action: str, before: Event | None,
              after: Event | None) -> None:
-        coder = (after or before).coder if (after or before) else ""  # type: ignore[union-attr]
+        ref = after or before
+        coder = ref.coder if ref else ""
         con.execute("INSERT INTO event_history (event_id, time, action, coder, before, after) VALUES (?,?,?,?,?,?)",
                     (event_id, time.time(), action, self.coder or coder,
                      json.dumps(before.to_dict()) if before else None,
@@ -589,8 +590,9 @@ class Project:
                 " note, source, status, created, modified) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
                 (ev.id, ev.video_id, ev.face_id, ev.onset, ev.apex, ev.offset, ev.emotion, ev.aus, ev.coder,
                  ev.confidence, ev.note, ev.source, ev.status, now, now))
-            ev = replace(ev, id=int(cur.lastrowid))
-            self._log(con, ev.id, "create", None, ev)  # type: ignore[arg-type]
+            eid = _inserted_id(cur)
+            ev = replace(ev, id=eid)
+            self._log(con, eid, "create", None, ev)
         return ev
 
     def add_events(self, events: Iterable[Event]) -> list[Event]:
@@ -605,17 +607,19 @@ class Project:
                     " confidence, note, source, status, created, modified) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
                     (ev.id, ev.video_id, ev.face_id, ev.onset, ev.apex, ev.offset, ev.emotion, ev.aus,
                      ev.coder, ev.confidence, ev.note, ev.source, ev.status, now, now))
-                ev = replace(ev, id=int(cur.lastrowid))
-                self._log(con, ev.id, "create", None, ev)  # type: ignore[arg-type]
+                eid = _inserted_id(cur)
+                ev = replace(ev, id=eid)
+                self._log(con, eid, "create", None, ev)
                 out.append(ev)
         return out
 
     def update_event(self, event: Event) -> Event:
-        if event.id is None:
+        eid = event.id
+        if eid is None:
             raise ValueError("update_event needs an event with an id")
         ev = event.validated()
         with self._tx() as con:
-            before = self._get_event(con, ev.id)  # type: ignore[arg-type]
+            before = self._get_event(con, eid)
             if before is None:
                 raise KeyError(f"no event {ev.id}")
             con.execute(
@@ -623,7 +627,7 @@ class Project:
                 " confidence=?, note=?, source=?, status=?, modified=? WHERE id=?",
                 (ev.video_id, ev.face_id, ev.onset, ev.apex, ev.offset, ev.emotion, ev.aus, ev.coder,
                  ev.confidence, ev.note, ev.source, ev.status, time.time(), ev.id))
-            self._log(con, ev.id, "update", before, ev)  # type: ignore[arg-type]
+            self._log(con, eid, "update", before, ev)
         return ev
 
     def delete_event(self, event_id: int) -> Event:
@@ -656,15 +660,16 @@ class Project:
         with self._tx() as con:
             for old in self._select_events(con, "video_id = ? AND status = 'proposal'", (video_id,)):
                 con.execute("DELETE FROM events WHERE id = ?", (old.id,))
-                self._log(con, old.id, "delete", old, None)  # type: ignore[arg-type]
+                self._log(con, _stored_id(old), "delete", old, None)
             for ev in evs:
                 cur = con.execute(
                     "INSERT INTO events (video_id, face_id, onset, apex, offset, emotion, aus, coder, confidence,"
                     " note, source, status, created, modified) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
                     (ev.video_id, ev.face_id, ev.onset, ev.apex, ev.offset, ev.emotion, ev.aus, ev.coder,
                      ev.confidence, ev.note, ev.source, ev.status, now, now))
-                ev = replace(ev, id=int(cur.lastrowid))
-                self._log(con, ev.id, "create", None, ev)  # type: ignore[arg-type]
+                eid = _inserted_id(cur)
+                ev = replace(ev, id=eid)
+                self._log(con, eid, "create", None, ev)
                 out.append(ev)
         return out
 
@@ -702,6 +707,21 @@ class Project:
             out.append({"id": r[0], "event_id": r[1], "time": r[2], "action": r[3], "coder": r[4],
                         "before": json.loads(r[5]) if r[5] else None, "after": json.loads(r[6]) if r[6] else None})
         return out
+
+
+def _inserted_id(cur: sqlite3.Cursor) -> int:
+    """The rowid of the row an INSERT on ``cur`` just added."""
+    rowid = cur.lastrowid
+    if rowid is None:
+        raise RuntimeError("the database did not report the id of the inserted row")
+    return rowid
+
+
+def _stored_id(ev: Event) -> int:
+    """The id of an event read from the database (always set there)."""
+    if ev.id is None:
+        raise RuntimeError(f"event read from the project has no id: {ev}")
+    return ev.id
 
 
 def _is_landmark(k: str) -> bool:

@@ -151,8 +151,8 @@ def make_identity(seed: int, subject: int, size: int = 128) -> Identity:
     jitter = W.similarity_matrix(
         (size / 2, size / 2), rng.uniform(-3, 3), rng.uniform(-3, 3), rng.uniform(-4, 4), rng.uniform(0.94, 1.06)
     )
-    m = jitter[:, :2] @ m[:, :2], jitter[:, :2] @ m[:, 2] + jitter[:, 2]
-    m = np.hstack([m[0], m[1][:, None]])
+    lin, shift = jitter[:, :2] @ m[:, :2], jitter[:, :2] @ m[:, 2] + jitter[:, 2]
+    m = np.hstack([lin, shift[:, None]])
     flags = cv2.INTER_AREA if abs(np.linalg.det(m[:, :2])) < 1 else cv2.INTER_LINEAR
     fg_s = cv2.warpAffine(fg, m, (size, size), flags=flags, borderMode=cv2.BORDER_REPLICATE).astype(np.float32)
     a = cv2.warpAffine(alpha, m, (size, size), flags=cv2.INTER_LINEAR)[..., None]
@@ -192,7 +192,7 @@ def _clip_spec(label: str, frames: int, rng: np.random.Generator) -> ClipSpec:
     onset = int(rng.integers(0, max(1, frames // 6) + 1))
     rise = int(rng.integers(max(2, frames // 5), max(3, frames // 2) + 1))
     apex = min(onset + rise, frames - 2)
-    offset = int(min(frames - 1, apex + rng.integers(2, max(3, frames - apex))))
+    offset = min(frames - 1, apex + int(rng.integers(2, max(3, frames - apex))))
     return ClipSpec(label, emotion, aus, onset, apex, offset, frames)
 
 

@@ -167,7 +167,7 @@ class DemoPaths:
     frames: Path
 
 
-def truth_rows() -> list[dict[str, object]]:
+def truth_rows() -> list[dict[str, int | str]]:
     """The rows of truth.csv (one per expression, frames 0-based, single face 0)."""
     return [
         {"onset": e.onset, "apex": e.apex, "offset": e.offset, "aus": e.au_string, "emotion": e.emotion, "face_id": 0}
@@ -195,7 +195,7 @@ def build_demo(
     renderer = DemoRenderer(seed)
     paths = DemoPaths(out / "interview.mp4", out / "truth.csv", out / "frames.csv")
     tmp_video = out / ".interview.tmp.mp4"
-    writer = cv2.VideoWriter(str(tmp_video), cv2.VideoWriter_fourcc(*FOURCC), FPS, (WIDTH, HEIGHT))
+    writer = cv2.VideoWriter(str(tmp_video), cv2.VideoWriter.fourcc(*FOURCC), FPS, (WIDTH, HEIGHT))
     if not writer.isOpened():
         raise OutputError(f"{tmp_video}: OpenCV cannot write {FOURCC} video here")
     tmp_frames = out / ".frames.tmp.csv"
@@ -219,8 +219,8 @@ def build_demo(
     os.replace(tmp_frames, paths.frames)
     tmp_truth = out / ".truth.tmp.csv"
     with open(tmp_truth, "w", newline="") as fh:
-        w = csv.DictWriter(fh, fieldnames=TRUTH_COLUMNS)
-        w.writeheader()
-        w.writerows(r for r in truth_rows() if int(r["offset"]) < n_frames)  # type: ignore[call-overload]
+        truth = csv.DictWriter(fh, fieldnames=TRUTH_COLUMNS)
+        truth.writeheader()
+        truth.writerows(r for r in truth_rows() if int(r["offset"]) < n_frames)
     os.replace(tmp_truth, paths.truth)
     return paths

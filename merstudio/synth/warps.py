@@ -272,7 +272,9 @@ def similarity_matrix(
     then translate by (dx, dy) pixels. Apply to points as ``pts @ M[:, :2].T + M[:, 2]``."""
     if not (np.isfinite(scale) and scale > 0):
         raise InputError(f"scale: must be a positive number, got {scale}")
-    m = cv2.getRotationMatrix2D((float(centre[0]), float(centre[1])), float(angle_deg), float(scale))
+    # float64 already; asarray only tells the type checker (cv2 types it as any numeric array)
+    m = np.asarray(cv2.getRotationMatrix2D((float(centre[0]), float(centre[1])), float(angle_deg), float(scale)),
+                   dtype=np.float64)
     m[:, 2] += (dx, dy)
     return m
 

@@ -32,7 +32,7 @@ from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import torch
@@ -52,6 +52,9 @@ from merstudio.training.trainer import (
     resolve_device,
     seed_everything,
 )
+
+if TYPE_CHECKING:
+    from merstudio.model.network import MENet
 
 NONE_CLASS = "none"
 MIN_TRAIN_PER_CLASS = 3  # training events a class needs (after holding out) for fine-tuning to go ahead
@@ -216,7 +219,7 @@ def split_holdout(items: Sequence[Item], fraction: float, *, min_train: int = MI
     best, best_key, best_short = None, None, None
     for rank, ci in enumerate(order):
         held = combos[ci]
-        h = Counter()
+        h: Counter[str] = Counter()
         for g in held:
             h.update(per_group[g])
         train = {c: total[c] - h[c] for c in labels}
@@ -392,7 +395,7 @@ def _cosine(epoch_float: float, epochs: int) -> float:
     return 0.5 * (1 + math.cos(math.pi * min(1.0, epoch_float / max(1e-9, epochs))))
 
 
-def fit(model: nn.Module, train: DataArrays, settings: TrainSettings, prior: torch.Tensor | None, *,
+def fit(model: MENet, train: DataArrays, settings: TrainSettings, prior: torch.Tensor | None, *,
         freeze_norm: bool = False, cancel: Callable[[], bool] | None = None,
         loss_callback: LossFn | None = None) -> list[dict[str, Any]]:
     """Continue training `model` (in place) on `train` only. Returns the per-epoch history."""
@@ -595,7 +598,8 @@ def finetune(project_path: str | Path, checkpoint_path: str | Path, out_path: st
     stage_fn("before")
     before = _metrics(held.y, predict(parent_model, held.X)[0], class_names)
 
-    base_settings = parent_meta.get("training") if isinstance(parent_meta.get("training"), dict) else {}
+    stored_settings = parent_meta.get("training")
+    base_settings = stored_settings if isinstance(stored_settings, dict) else {}
     settings = TrainSettings.from_dict({**TrainSettings().to_dict(), **base_settings})
     settings = dataclasses.replace(settings, epochs=int(epochs), lr=float(lr), batch_size=int(batch_size),
                                    seed=int(seed), device=device, val_fraction=0.0, warmup_epochs=0, mixup=0.0)

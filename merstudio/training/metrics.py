@@ -19,8 +19,11 @@ from typing import Any
 
 import numpy as np
 
+# Class indices: a list of ints or an integer array (e.g. probs.argmax(1)).
+Labels = Sequence[int] | np.ndarray
 
-def confusion_matrix(y_true: Sequence[int], y_pred: Sequence[int], n_classes: int) -> np.ndarray:
+
+def confusion_matrix(y_true: Labels, y_pred: Labels, n_classes: int) -> np.ndarray:
     """Rows = true class, columns = predicted class."""
     t = np.asarray(y_true, dtype=np.int64).ravel()
     p = np.asarray(y_pred, dtype=np.int64).ravel()
@@ -65,7 +68,7 @@ def scores_from_confusion(cm: np.ndarray) -> dict[str, float]:
     }
 
 
-def compute_metrics(y_true: Sequence[int], y_pred: Sequence[int], class_names: Sequence[str],
+def compute_metrics(y_true: Labels, y_pred: Labels, class_names: Sequence[str],
                     datasets: Sequence[str] | None = None) -> dict[str, Any]:
     """All metrics as a JSON-ready dict: accuracy, uf1, uar, n, per_class, confusion, per_dataset."""
     names = list(class_names)

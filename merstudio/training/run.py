@@ -412,7 +412,7 @@ def run_ablation(data: DataArrays, class_names: Sequence[str], model_cfg: Any, s
     Each variant is a resumable run in out_dir/<variant>/; the table goes to ablation.md and ablation.csv."""
     out = Path(out_dir)
     rows: list[dict[str, Any]] = []
-    variants = [("full", [])] + [(f"-{p}", [p]) for p in parse_ablate(list(parts))]
+    variants: list[tuple[str, list[str]]] = [("full", [])] + [(f"-{p}", [p]) for p in parse_ablate(list(parts))]
     for name, off in variants:
         cfg = model_cfg.ablate(off) if off else model_cfg
         m = run_protocol(data, class_names, cfg, settings, out / (name if name == "full" else "no-" + off[0]),

@@ -304,7 +304,7 @@ def train_fold(train: DataArrays, model_cfg: Any, settings: TrainSettings, *, fo
         rec: dict[str, Any] = {"epoch": epoch + 1, "loss": tot / max(1, cnt), "lr": opt.param_groups[0]["lr"]}
         if val is not None:
             probs, _ = predict(model, val.X, device=device)
-            rec["val_uf1"] = float(compute_metrics(val.y, probs.argmax(1), list(range(model_cfg.n_classes)))["uf1"])
+            rec["val_uf1"] = float(compute_metrics(val.y, probs.argmax(1), model_cfg.class_names)["uf1"])
             score = rec["val_uf1"] if not math.isnan(rec["val_uf1"]) else -1.0
             if best is None or score >= best[0]:  # ties: the later epoch (more training)
                 best = (score, epoch + 1, {k: v.detach().clone() for k, v in model.state_dict().items()})

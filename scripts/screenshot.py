@@ -1,7 +1,7 @@
 #!/usr/bin/env python
 """Regenerate docs/screenshots/*.png: the app on the bundled demo, analysed, with coded events (offscreen Qt).
 
-    .venv/bin/python scripts/screenshot.py [--out docs/screenshots]
+    .venv/bin/python scripts/screenshot.py [--out docs/screenshots] [--video V] [--size 1366x768] [--name N.png]
 """
 
 from __future__ import annotations
@@ -19,7 +19,14 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--out", type=Path, default=Path(__file__).resolve().parent.parent / "docs" / "screenshots")
     ap.add_argument("--video", type=Path, default=None, help="video to show (default: the bundled demo)")
+    ap.add_argument("--size", default="1600x1000", help="window size WxH (default 1600x1000; 1366x768 checks a "
+                    "small laptop screen)")
+    ap.add_argument("--name", default="main-window.png", help="file name in --out (default main-window.png)")
     args = ap.parse_args(argv)
+    try:
+        width, height = (int(v) for v in args.size.lower().split("x"))
+    except ValueError:
+        ap.error(f"--size {args.size}: expected WxH, e.g. 1366x768")
 
     from merstudio.gui.app import make_app
 
@@ -35,7 +42,7 @@ def main(argv: list[str] | None = None) -> int:
         settings = QSettings(str(Path(tmp) / "settings.ini"), QSettings.Format.IniFormat)
         settings.setValue("coder", "demo-coder")
         win = MainWindow(qsettings=settings)
-        win.resize(1600, 1000)
+        win.resize(width, height)
         win.show()
         try:
             from merstudio.resources import starter_checkpoint
@@ -67,7 +74,7 @@ def main(argv: list[str] | None = None) -> int:
             win.timeline.refresh()
             app.processEvents()
             args.out.mkdir(parents=True, exist_ok=True)
-            path = args.out / "main-window.png"
+            path = args.out / args.name
             win.grab().save(str(path))
             print(f"wrote {path}")
         finally:

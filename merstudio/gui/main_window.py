@@ -148,7 +148,7 @@ class MainWindow(QMainWindow):
         self.splitter = QSplitter(Qt.Orientation.Vertical, self)
         self.splitter.addWidget(top)
         self.splitter.addWidget(self.timeline)
-        self.splitter.setSizes([520, 380])
+        self.splitter.setSizes([480, 420])  # the timeline's six tracks get almost half the height
         self.setCentralWidget(self.splitter)
 
         self.table = EventsTable(self)
@@ -271,6 +271,11 @@ class MainWindow(QMainWindow):
         self.heatmap_action = self._action(v, "AU heat map", lambda: self.timeline.set_heatmap_visible(
             self.heatmap_action.isChecked()), "H", checkable=True)
         self.heatmap_action.setChecked(True)
+        self.motion_action = self._action(v, "Micro-motion lane", lambda: self.timeline.set_motion_visible(
+            self.motion_action.isChecked()), "M", checkable=True)
+        self.motion_action.setChecked(True)
+        self.motion_by_au_action = self._action(v, "Micro-motion by AU (directed)", lambda: self.timeline.set_motion_by_au(
+            self.motion_by_au_action.isChecked()), "Shift+M", checkable=True)
         self.coder_view_action = self._action(v, "Events by coder", lambda: self.set_coder_view(
             self.coder_view_action.isChecked()), "Shift+C", checkable=True)
         self.overlay_menu = v.addMenu("Overlay curves (dashed)")

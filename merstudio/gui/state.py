@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import math
+import numbers
+import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
@@ -23,6 +25,25 @@ EYES = (33, 7, 163, 144, 145, 153, 154, 155, 133, 173, 157, 158, 159, 160, 161, 
 NOSE = (168, 6, 197, 195, 5, 4, 1, 129, 358)
 LIPS = (61, 146, 91, 181, 84, 17, 314, 405, 321, 375, 291, 409, 270, 269, 267, 0, 37, 39, 40, 185)
 OVERLAY_LANDMARKS = FACE_OVAL + BROWS + EYES + NOSE + LIPS
+
+# Per-frame columns (docs/aus.md). What the timeline draws, and where:
+#   AUxx_r  intensity 0..5 (NaN: unreliable, e.g. a hand over that region)  -> AU curves and heat map
+#   AUxx_c  presence 0/1, AUxx_p model AU probability, p_<class>            -> kept (class track, events)
+#   motion_<region>, motion, blink, AUxx_m  the micro-motion lane (flow units of 0.04 inter-ocular distance)
+#   AUxx_L / AUxx_R (per side), pose_R*                                      -> not kept (no view shows them)
+AU_COL = re.compile(r"AU\d{2}_(r|c|p|m)")
+MOTION_REGIONS = ("brows", "eyes", "cheeks", "nose", "mouth", "chin")  # the order of the CSV's motion_<region>
+BLINK_AU = "AU45_r"  # a blink, not an expression: left out of the activity an apex defaults to
+
+
+def au_column(col: str, suffix: str = "_r") -> bool:
+    """``AU<two digits><suffix>`` exactly: ``AU12_r`` for "_r"; never ``AU12_R`` (the subject's right side),
+    ``AU12_L`` or ``AU12_m`` (directed micro-motion, not an intensity)."""
+    return len(col) == 4 + len(suffix) and col.startswith("AU") and col[2:4].isdigit() and col.endswith(suffix)
+
+
+def motion_region_column(col: str) -> bool:
+    return col.startswith("motion_") and len(col) > len("motion_")
 
 
 def timecode(frame: int, fps: float) -> str:
@@ -104,7 +125,7 @@ class CurveBuffer:
             if face < 0:
                 continue
             for k, v in r.items():
-                if _is_curve(k) and isinstance(v, int | float) and not isinstance(v, bool):
+                if _is_curve(k) and isinstance(v, numbers.Real) and not isinstance(v, bool):
                     self._array(face, k)[i] = v
         self.version += 1
 
@@ -137,21 +158,44 @@ class CurveBuffer:
         return self.faces.get(face, {}).get(col)
 
     def au_columns(self, suffix: str = "_r") -> list[str]:
-        return sorted(c for c in self.columns if c.startswith("AU") and c.endswith(suffix))
+        """The AU columns with this suffix, by AU number: "_r" intensities 0..5 (never _L/_R/_m), "_m" motion."""
+        return sorted(c for c in self.columns if au_column(c, suffix))
+
+    def motion_columns(self) -> list[str]:
+        """The micro-motion lane's per-region columns (motion_brows ..), in face order, unknown regions last."""
+        cols = [c for c in self.columns if motion_region_column(c)]
+        order = {f"motion_{r}": k for k, r in enumerate(MOTION_REGIONS)}
+        return sorted(cols, key=lambda c: (order.get(c, len(order)), c))
+
+    def blinks(self, face: int) -> tuple[np.ndarray, np.ndarray]:
+        """(first frame, frame count) of each run of blink == 1 frames of a face (empty arrays without a blink
+        column)."""
+        b = self.get(face, "blink")
+        if b is None:
+            return np.zeros(0, np.int64), np.zeros(0, np.int64)
+        on = np.concatenate([[0], (np.nan_to_num(b) > 0.5).astype(np.int8), [0]])
+        d = np.diff(on)
+        starts, stops = np.flatnonzero(d == 1), np.flatnonzero(d == -1)
+        return starts, stops - starts
 
     def class_columns(self) -> list[str]:
         return [c for c in self.columns if c.startswith("p_")]
 
     def activity(self, face: int) -> np.ndarray | None:
-        """Sum of AU intensities per frame: the signal an apex defaults to when coding by hand."""
-        arrs = [self.faces[face][c] for c in self.au_columns() if c in self.faces.get(face, {})]
+        """Sum of AU intensities per frame (NaN ones count 0, blinks (AU45) are left out): the signal an apex
+        defaults to when coding by hand."""
+        arrs = [self.faces[face][c] for c in self.au_columns() if c in self.faces.get(face, {}) and c != BLINK_AU]
         if not arrs:
             return None
         return np.nansum(np.vstack(arrs), axis=0)
 
 
 def _is_curve(col: str) -> bool:
-    return (col.startswith("AU") and col[-2:] in ("_r", "_c", "_p")) or col.startswith("p_")
+    """A column the buffer keeps (see AU_COL's table above): AU _r/_c/_p/_m, p_<class> and the micro-motion lane."""
+    head = col[:2]  # cheap first: called for every value of every streamed row
+    if head == "AU":
+        return AU_COL.fullmatch(col) is not None
+    return head == "p_" or (head in ("mo", "bl") and (col in ("motion", "blink") or motion_region_column(col)))
 
 
 def next_proposal(events: Sequence[Event], frame: int) -> Event | None:

@@ -1,9 +1,13 @@
-"""The timeline: stacked, x-linked pyqtgraph tracks (AU curves, AU heat map, class confidence, events) with one
-play head. Click or drag the play head to seek; drag on the events track to select an interval; drag an event's
-edges or body to change it. Curves use peak downsampling and clip-to-view so 100k-frame videos pan smoothly."""
+"""The timeline: stacked, x-linked pyqtgraph tracks (AU curves, AU heat map, micro-motion, class confidence,
+events, coders) with one play head. Click or drag the play head to seek; drag on the events track to select an
+interval; drag an event's edges or body to change it. Curves use peak downsampling and clip-to-view so 100k-frame
+videos pan smoothly.
+Unknown values (NaN: no face, an AU marked unreliable, motion during a head turn) are gaps in the curves
+(``connect="finite"``) and blank cells in the heat map, never zeros."""
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from typing import Any
 
@@ -12,11 +16,19 @@ import pyqtgraph as pg
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QColor
 
-from merstudio.gui.state import CurveBuffer
+from merstudio.gui.state import MOTION_REGIONS, CurveBuffer
 from merstudio.project.events import Event
 
+# one colour per AU of OpenFace 2's 17 (by position in the sorted AU columns), all readable on white
 AU_COLOURS = ("#e6194b", "#3cb44b", "#4363d8", "#f58231", "#911eb4", "#42d4f4", "#f032e6", "#9a6324",
-              "#469990", "#800000", "#808000", "#000075", "#a9a9a9")
+              "#469990", "#800000", "#808000", "#000075", "#a9a9a9", "#000000", "#c9a400", "#7570b3", "#ff69b4")
+MOTION_COLOURS = dict(zip(MOTION_REGIONS, ("#1f77b4", "#9467bd", "#ff7f0e", "#8c564b", "#d62728", "#2ca02c"),
+                          strict=True))
+# 1-pixel pens: Qt's raster engine draws them on a fast path; 1.5-pixel ones cost 3x the render time of a pan
+# (23 curves over 3000 frames: 15 renders/s against 48, merstudio.gui.bench)
+CURVE_WIDTH = 1.0
+_MAX_HEIGHT = 16777215.0  # QWIDGETSIZE_MAX
+MOTION_MIN_TOP = 1.0  # the lane's y range reaches at least 1 unit (0.04 IOD): a still face's 0.05-0.1 stays low
 EMOTION_COLOURS = {"positive": "#2e7d32", "happiness": "#2e7d32", "negative": "#c62828", "disgust": "#6a1b9a",
                    "repression": "#5d4037", "surprise": "#f9a825", "others": "#546e7a", "tense": "#ad1457",
                    "fear": "#4527a0", "sadness": "#1565c0", "anger": "#b71c1c", "contempt": "#4e342e"}
@@ -129,6 +141,8 @@ class Timeline(pg.GraphicsLayoutWidget):
         self._drawn_version = -1
         self._curves: dict[str, pg.PlotDataItem] = {}
         self._class_curves: dict[str, pg.PlotDataItem] = {}
+        self._motion_curves: dict[str, pg.PlotDataItem] = {}
+        self.motion_by_au = False  # the micro-motion lane shows the regions, or the directed motion per AU (AUxx_m)
         self.regions: dict[int, EventRegion] = {}
         self._pool: list[EventRegion] = []
         self.selection: tuple[int, int] | None = None
@@ -142,16 +156,35 @@ class Timeline(pg.GraphicsLayoutWidget):
         self.coder_lanes: list[str] = []
         self.coder_bars: dict[str, pg.BarGraphItem] = {}
         self._events: list[Event] = []
+        self._rows: dict[pg.PlotItem, tuple[int, int]] = {}  # track -> (layout row, height share)
+        self._heat_rows: list[str] = []  # the AU columns on the heat map's rows, top to bottom
 
         self.au_plot = self._track(0, "AU intensity", height=3)
         self.au_plot.setYRange(0, 5, padding=0.02)
-        self.au_plot.addLegend(offset=(5, 5), colCount=6, labelTextSize="7pt")
-        self.heat_plot = self._track(1, "all AUs", height=3)
+        # 17 AUs named by number ("12": AU12) in one legend row on a see-through ground: the lane stays readable
+        # at 1366x768, and the curves under the legend stay visible
+        self.au_plot.addLegend(offset=(5, 1), colCount=17, horSpacing=6, labelTextSize="7pt").setBrush(
+            pg.mkBrush(255, 255, 255, 150))
+        self.heat_plot = self._track(1, "", height=3)  # its rows are named AU01..: no room for a rotated label
         self.heat = pg.ImageItem(axisOrder="row-major", autoDownsample=True)
         self.heat.setColorMap(pg.colormap.get("viridis"))
         self.heat_plot.addItem(self.heat)
         self.heat_plot.invertY(True)
-        self.class_plot = self._track(2, "class p", height=1)
+        self.heat_plot.vb.sigResized.connect(lambda _vb: self._heat_ticks())
+        self.motion_plot = self._track(2, "motion", height=2)
+        self.motion_plot.setYRange(0, MOTION_MIN_TOP, padding=0.02)
+        self.motion_legend = self.motion_plot.addLegend(offset=(5, 1), colCount=11, horSpacing=6,
+                                                        labelTextSize="7pt")
+        self.motion_legend.setBrush(pg.mkBrush(255, 255, 255, 150))
+        self._blink_bars = pg.BarGraphItem(x0=np.zeros(0), width=np.zeros(0), y0=0.0, height=MOTION_MIN_TOP,
+                                           brush=pg.mkBrush(120, 144, 156, 60), pen=pg.mkPen(None))
+        self._blink_bars.setZValue(-2)
+        self.motion_plot.addItem(self._blink_bars)
+        self._no_motion = pg.TextItem("micro-motion appears when the video is analysed (analyses stored before it "
+                                      "existed: run the analysis again)", color="#757575", anchor=(0, 0.5))
+        self._no_motion.setPos(0, 0.5 * MOTION_MIN_TOP)
+        self.motion_plot.addItem(self._no_motion, ignoreBounds=True)
+        self.class_plot = self._track(3, "class p", height=1)
         self.class_plot.setYRange(0, 1, padding=0.02)
         self.class_plot.getAxis("left").setTicks([[(0, "0"), (0.5, "0.5"), (1, "1")]])
         self.class_plot.addLegend(offset=(5, 5), colCount=5, labelTextSize="7pt")
@@ -159,18 +192,18 @@ class Timeline(pg.GraphicsLayoutWidget):
                                      "(Analysis > Load checkpoint)", color="#757575", anchor=(0, 0.5))
         self._no_model.setPos(0, 0.5)
         self.class_plot.addItem(self._no_model, ignoreBounds=True)
-        self.events_plot = self._track(3, "events", height=1, select=True)
+        self.events_plot = self._track(4, "events", height=1, select=True)
         self.events_plot.setYRange(0, 1, padding=0)
         self.events_plot.getAxis("left").setTicks([[]])
         self.events_plot.showAxis("bottom")
         self.events_plot.setLabel("bottom", "frame")
-        self.coder_plot = self._track(4, "coders", height=2)
+        self.coder_plot = self._track(5, "coders", height=2)
         self.coder_plot.setYRange(0, 1, padding=0)
         self.coder_plot.invertY(True)
         self._apex_marks = pg.ScatterPlotItem(symbol="s", size=3, pen=None)
         self.coder_plot.addItem(self._apex_marks)
-        self.coder_plot.setVisible(False)
-        for p in (self.heat_plot, self.class_plot, self.events_plot, self.coder_plot):
+        self._show_track(self.coder_plot, False)
+        for p in (self.heat_plot, self.motion_plot, self.class_plot, self.events_plot, self.coder_plot):
             p.setXLink(self.au_plot)
         self._sel_region = pg.LinearRegionItem(brush=pg.mkBrush(120, 120, 120, 70), movable=True)
         self._sel_region.setZValue(1)
@@ -188,11 +221,11 @@ class Timeline(pg.GraphicsLayoutWidget):
 
     @property
     def plots(self) -> list[pg.PlotItem]:
-        return [self.au_plot, self.heat_plot, self.class_plot, self.events_plot, self.coder_plot]
+        return [self.au_plot, self.heat_plot, self.motion_plot, self.class_plot, self.events_plot, self.coder_plot]
 
     def _track(self, row: int, label: str, height: int, select: bool = False) -> pg.PlotItem:
         plot = self.addPlot(row=row, col=0, viewBox=_TrackBox(self, select_on_drag=select))
-        plot.setLabel("left", label)
+        plot.setLabel("left", label, **{"font-size": "8pt"})  # short lanes: the rotated label must fit
         plot.hideAxis("bottom")
         plot.getAxis("left").setWidth(60)
         plot.setDownsampling(auto=True, mode="peak")
@@ -200,7 +233,28 @@ class Timeline(pg.GraphicsLayoutWidget):
         plot.setMenuEnabled(False)
         plot.hideButtons()
         self.ci.layout.setRowStretchFactor(row, height)
+        self._rows[plot] = (row, height)
         return plot
+
+    def _show_track(self, plot: pg.PlotItem, on: bool) -> None:
+        """Show or hide a track; a hidden one gives its height to the others (a hidden item keeps its place in a
+        QGraphicsGridLayout otherwise)."""
+        row, height = self._rows[plot]
+        plot.setVisible(on)
+        plot.setMaximumHeight(_MAX_HEIGHT if on else 0)
+        plot.setMinimumHeight(0)
+        self.ci.layout.setRowStretchFactor(row, height if on else 0)
+        self.ci.layout.setRowSpacing(row, self.ci.layout.verticalSpacing() if on else 0)
+
+    def _heat_ticks(self) -> None:
+        """AU names on the heat map's rows, every n-th one when the rows are too thin for all (no overlaps)."""
+        n = len(self._heat_rows)
+        if not n:
+            self.heat_plot.getAxis("left").setTicks([[]])
+            return
+        step = max(1, math.ceil(12.0 * n / max(1.0, self.heat_plot.vb.height())))
+        self.heat_plot.getAxis("left").setTicks(
+            [[(i + 0.5, c[:-2]) for i, c in enumerate(self._heat_rows) if i % step == 0]])
 
     # ---------------------------------------------------------------- data
     def set_video(self, frame_count: int, fps: float) -> None:
@@ -222,7 +276,17 @@ class Timeline(pg.GraphicsLayoutWidget):
         self.refresh()
 
     def set_heatmap_visible(self, on: bool) -> None:
-        self.heat_plot.setVisible(on)
+        self._show_track(self.heat_plot, on)
+
+    def set_motion_visible(self, on: bool) -> None:
+        self._show_track(self.motion_plot, on)
+
+    def set_motion_by_au(self, on: bool) -> None:
+        """The micro-motion lane shows the directed motion per AU (AUxx_m, the AU curves' colours) instead of the
+        regions."""
+        self.motion_by_au = bool(on)
+        self._drawn_version = -1
+        self.refresh()
 
     def refresh(self) -> None:
         """Redraw curves from the buffer when it changed (called on a timer while analysis streams)."""
@@ -247,22 +311,22 @@ class Timeline(pg.GraphicsLayoutWidget):
                     del self._curves[col]
                 continue
             if curve is None:
-                curve = self.au_plot.plot(pen=pg.mkPen(AU_COLOURS[k % len(AU_COLOURS)], width=1.5),
-                                          name=col[:-2], connect="finite")
+                curve = self.au_plot.plot(pen=pg.mkPen(AU_COLOURS[k % len(AU_COLOURS)], width=CURVE_WIDTH),
+                                          name=au_number(col), connect="finite")
                 self._curves[col] = curve
             curve.setData(x, y, connect="finite")
         if au_cols and self.face is not None:
             rows = [buf.get(self.face, c) for c in au_cols]
-            mat = np.vstack([r if r is not None else np.zeros(buf.frame_count, np.float32) for r in rows])
-            mat = np.nan_to_num(mat, nan=0.0)
+            # NaN (no face, unreliable, not analysed yet) stays NaN: pyqtgraph leaves those cells blank
+            mat = np.vstack([r if r is not None else np.full(buf.frame_count, np.nan, np.float32) for r in rows])
             # scale to what this video reaches (at least 1): micro-expressions rarely go past 2 of 5
-            top = max(1.0, float(np.percentile(mat, 99.9))) if mat.size else 1.0
+            top = max(1.0, _robust_top(mat, 99.9))
             self.heat.setImage(mat, levels=(0, top), autoLevels=False)
             self.heat.setRect(0, 0, buf.frame_count, len(au_cols))
-            step = 1 if self.heat_plot.height() > 14 * len(au_cols) else 2  # no overlapping labels
-            self.heat_plot.getAxis("left").setTicks(
-                [[(i + 0.5, c[:-2]) for i, c in enumerate(au_cols) if i % step == 0]])
+            self._heat_rows = list(au_cols)
+            self._heat_ticks()
             self.heat_plot.setYRange(0, len(au_cols), padding=0)
+        self._draw_motion(buf, x, au_cols)
         self._no_model.setVisible(not buf.class_columns())
         for k, col in enumerate(buf.class_columns()):
             y = buf.get(self.face, col) if self.face is not None else None
@@ -270,10 +334,51 @@ class Timeline(pg.GraphicsLayoutWidget):
                 continue
             curve = self._class_curves.get(col)
             if curve is None:
-                curve = self.class_plot.plot(pen=pg.mkPen(AU_COLOURS[(k + 5) % len(AU_COLOURS)], width=1.5),
+                curve = self.class_plot.plot(pen=pg.mkPen(AU_COLOURS[(k + 5) % len(AU_COLOURS)], width=CURVE_WIDTH),
                                              name=col[2:], connect="finite")
                 self._class_curves[col] = curve
             curve.setData(x, y, connect="finite")
+
+    def _draw_motion(self, buf: CurveBuffer, x: np.ndarray, au_cols: list[str]) -> None:
+        """The micro-motion lane: one curve per region (or per AU's directed motion), blinks shaded."""
+        if self.motion_by_au:
+            shown = set(au_cols if self.visible_aus is None else self.visible_aus)
+            cols = [c for c in buf.au_columns("_m") if c[:-2] + "_r" in shown or c[:-2] + "_r" not in au_cols]
+            names = {c: au_number(c) for c in cols}
+            colours = {c: AU_COLOURS[(au_cols.index(c[:-2] + "_r") if c[:-2] + "_r" in au_cols else k + len(au_cols))
+                                     % len(AU_COLOURS)] for k, c in enumerate(cols)}
+        else:
+            cols = buf.motion_columns()
+            names = {c: c[len("motion_"):] for c in cols}
+            colours = {c: MOTION_COLOURS.get(names[c], AU_COLOURS[k % len(AU_COLOURS)]) for k, c in enumerate(cols)}
+        ys = {c: buf.get(self.face, c) for c in cols} if self.face is not None else {}
+        for col in [c for c in self._motion_curves if ys.get(c) is None]:
+            self.motion_plot.removeItem(self._motion_curves.pop(col))
+        for col in cols:
+            y = ys.get(col)
+            if y is None:
+                continue
+            curve = self._motion_curves.get(col)
+            if curve is None:
+                curve = self.motion_plot.plot(pen=pg.mkPen(colours[col], width=CURVE_WIDTH), name=names[col],
+                                              connect="finite")
+                self._motion_curves[col] = curve
+            curve.setData(x, y, connect="finite")
+        drawn = [y for y in ys.values() if y is not None]
+        top = max(MOTION_MIN_TOP, 1.05 * _robust_top(np.vstack(drawn), 99.9)) if drawn else MOTION_MIN_TOP
+        self.motion_plot.setYRange(0, top, padding=0.02)
+        step = _tick_step(top)  # two or three labelled ticks: the lane is short
+        self.motion_plot.getAxis("left").setTickSpacing(step, step)
+        starts, lengths = buf.blinks(self.face) if self.face is not None else (np.zeros(0), np.zeros(0))
+        self._blink_bars.setOpts(x0=starts.astype(np.float64), width=lengths.astype(np.float64), y0=0.0, height=top)
+        has_blink = self.face is not None and buf.get(self.face, "blink") is not None
+        in_legend = any(sample.item is self._blink_bars for sample, _label in self.motion_legend.items)
+        if has_blink and not in_legend:
+            self.motion_legend.addItem(self._blink_bars, "blink")
+        elif in_legend and not has_blink:
+            self.motion_legend.removeItem(self._blink_bars)
+        self._no_motion.setPos(0, 0.5 * top)
+        self._no_motion.setVisible(not self._motion_curves)
 
     # ---------------------------------------------------------------- overlays
     def set_overlays(self, overlays: dict[str, CurveBuffer]) -> None:
@@ -335,7 +440,7 @@ class Timeline(pg.GraphicsLayoutWidget):
     # ---------------------------------------------------------------- events by coder
     def set_coder_view(self, on: bool) -> None:
         """Events by coder: each coder's events on its own lane of the coders track."""
-        self.coder_plot.setVisible(on)
+        self._show_track(self.coder_plot, on)
         # the frame axis goes under the lowest visible track
         lowest, other = (self.coder_plot, self.events_plot) if on else (self.events_plot, self.coder_plot)
         other.hideAxis("bottom")
@@ -379,12 +484,21 @@ class Timeline(pg.GraphicsLayoutWidget):
             self.au_plot.removeItem(c)
         for c in self._class_curves.values():
             self.class_plot.removeItem(c)
+        for c in self._motion_curves.values():
+            self.motion_plot.removeItem(c)
         self._curves.clear()
         self._class_curves.clear()
+        self._motion_curves.clear()
         self.heat.clear()
+        self._heat_rows = []
+        self._heat_ticks()
+        self._blink_bars.setOpts(x0=np.zeros(0), width=np.zeros(0))
+        self.motion_legend.removeItem(self._blink_bars)
+        self._no_motion.setVisible(True)
 
     def curve_data(self, col: str) -> np.ndarray | None:
-        c = self._curves.get(col) or self._class_curves.get(col)
+        """The y data drawn for a column (AUxx_r, p_<class>, motion_<region> or AUxx_m), or None when not drawn."""
+        c = self._curves.get(col) or self._class_curves.get(col) or self._motion_curves.get(col)
         return None if c is None else c.yData
 
     # ---------------------------------------------------------------- events
@@ -458,3 +572,24 @@ class Timeline(pg.GraphicsLayoutWidget):
         lo, hi = self.au_plot.viewRange()[0]
         d = (hi - lo) * fraction
         self.au_plot.setXRange(lo + d, hi + d, padding=0)
+
+
+def _robust_top(mat: np.ndarray, q: float, most: int = 200_000) -> float:
+    """The q-th percentile of the finite values (0 when there is none): a scale that one spike cannot set. Read on
+    every ``k``-th frame of long videos (at most ``most`` values): it runs on each redraw while an analysis streams."""
+    step = max(1, mat.size // most)
+    v = mat[:, ::step] if mat.ndim == 2 else mat[::step]
+    v = v[np.isfinite(v)]
+    return float(np.percentile(v, q)) if v.size else 0.0
+
+
+def au_number(col: str) -> str:
+    """A legend's short AU name: "AU01_r" -> "1" (the track's label says AU)."""
+    return str(int(col[2:4]))
+
+
+def _tick_step(top: float) -> float:
+    """The largest 1/2/5 x 10^k step that fits twice in [0, top]: 0.5 for 1, 1 for 3, 2 for 4.5."""
+    raw = max(top, 1e-6) / 2
+    mag = 10.0 ** math.floor(math.log10(raw))
+    return max(m * mag for m in (1, 2, 5) if m * mag <= raw)

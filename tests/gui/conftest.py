@@ -41,11 +41,13 @@ def video_path(_master_video, tmp_path):
 def fake_analysis():
     FakeAnalysis.gate = None
     FakeAnalysis.fail_at = None
+    FakeAnalysis.occluded = None
     yield FakeAnalysis
     if FakeAnalysis.gate is not None:
         FakeAnalysis.gate.set()
     FakeAnalysis.gate = None
     FakeAnalysis.fail_at = None
+    FakeAnalysis.occluded = None
 
 
 @pytest.fixture

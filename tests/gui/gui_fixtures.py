@@ -11,6 +11,9 @@ import numpy as np
 N_FRAMES, W, H, FPS = 90, 160, 120, 30.0
 SPOTS = ((20, 24, 28), (55, 58, 62))
 AUS = (1, 2, 4, 6, 12)
+REGIONS = ("brows", "eyes", "cheeks", "nose", "mouth", "chin")
+MOTION_FROM = 8  # the face appears at frame 2; micro-motion is NaN for its first 0.2 s (6 frames)
+BLINK = (40, 43)  # frames [40, 43) blink: eyes motion NaN there
 
 
 def frame_value(i: int) -> int:
@@ -38,12 +41,15 @@ class Spot:
 
 
 class FakeAnalysis:
-    """Streams pipeline-shaped rows (base columns, landmarks, AUxx_r/_c, p_<class>) with AU bumps at SPOTS.
+    """Streams pipeline-shaped rows (base columns, landmarks, AUxx_r/_c, per-side AUxx_L/_R, pose_R*, p_<class>,
+    the micro-motion lane: motion, motion_<region>, blink, AUxx_m) with AU and mouth-motion bumps at SPOTS.
     ``gate``: when set on the class, rows stop after frame 10 until the event is set (deterministic cancel tests).
-    ``fail_at``: raise InputError at that frame."""
+    ``fail_at``: raise InputError at that frame. ``occluded``: (start, stop) frames where AU12_r is NaN (a hand
+    over the mouth)."""
 
     gate: threading.Event | None = None
     fail_at: int | None = None
+    occluded: tuple[int, int] | None = None
 
     def __init__(self, source, settings):
         self.source = source
@@ -71,13 +77,30 @@ class FakeAnalysis:
                 row = {"frame": i, "face_id": -1, "timestamp": i / FPS, "confidence": 0.0, "success": 0}
                 row.update({f"AU{a:02d}_r": 0.0 for a in AUS})
                 row.update({f"AU{a:02d}_c": 0 for a in AUS})
+                row.update({"pose_Rx": float("nan"), "pose_Ry": float("nan"), "pose_Rz": float("nan"),
+                            "motion": float("nan"), "blink": 0})
+                row.update({f"motion_{r}": float("nan") for r in REGIONS})
             else:
                 row = {"frame": i, "face_id": 0, "timestamp": i / FPS, "confidence": 0.95, "success": 1}
                 bump = sum(np.exp(-0.5 * ((i - apex) / 2.0) ** 2) for _, apex, _ in SPOTS)
                 for a in AUS:
                     row[f"AU{a:02d}_r"] = round(float(0.2 + (3.5 if a == 12 else 0.5) * bump), 3)
+                if self.occluded is not None and self.occluded[0] <= i < self.occluded[1]:
+                    row["AU12_r"] = float("nan")
                 for a in AUS:
                     row[f"AU{a:02d}_c"] = int(row[f"AU{a:02d}_r"] >= 1.0)
+                row["AU12_L"], row["AU12_R"] = row["AU12_r"], row["AU12_r"]
+                row.update({"pose_Rx": 0.01, "pose_Ry": -0.02, "pose_Rz": 0.0})
+                blink = BLINK[0] <= i < BLINK[1]
+                for r in REGIONS:
+                    v = 0.05 + (0.8 * bump if r == "mouth" else 0.1 * bump)
+                    row[f"motion_{r}"] = round(float(v), 4) if i >= MOTION_FROM and not (blink and r == "eyes") \
+                        else float("nan")
+                row["motion"] = max((row[f"motion_{r}"] for r in REGIONS if r != "eyes"), default=float("nan"))
+                row["blink"] = int(blink)
+                for a in AUS:
+                    row[f"AU{a:02d}_m"] = round(float(0.6 * bump if a == 12 else 0.0), 3) \
+                        if i >= MOTION_FROM else float("nan")
                 row["p_negative"] = round(float(0.2 + 0.1 * bump), 3)
                 row["p_positive"] = round(float(0.3 + 0.6 * bump), 3)
                 ang = np.linspace(0, 2 * np.pi, 468, endpoint=False)

@@ -78,8 +78,10 @@ def bench_event_loop_during_analysis(video: Path, tick_ms: int = 5) -> dict[str,
             win.ctx.execute(C.RunAnalysis)
             done: list[float] = []
             first: list[float] = []  # start-up (imports, face model load) ends with the first streamed rows
-            win.worker.rows.connect(lambda _r: first.append(time.perf_counter()) if not first else None)
-            win.worker.finished_ok.connect(lambda _s: done.append(time.perf_counter()))
+            worker = win.worker
+            assert worker is not None, "RunAnalysis started no worker"
+            worker.rows.connect(lambda _r: first.append(time.perf_counter()) if not first else None)
+            worker.finished_ok.connect(lambda _s: done.append(time.perf_counter()))
             while win.worker is not None:
                 app.processEvents()
                 time.sleep(0.001)  # an idle loop, like exec(); the timer measures the gaps between its turns
@@ -157,7 +159,7 @@ def main(argv: list[str] | None = None) -> int:
     from merstudio.resources import demo_video
 
     video = Path(args[0]) if args else demo_video()
-    out = {"video": str(video)}
+    out: dict[str, str | float] = {"video": str(video)}
     out.update(bench_open_and_seek(video))
     out.update(bench_timeline_pan())
     out.update(bench_event_loop_during_analysis(video))

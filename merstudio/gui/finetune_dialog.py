@@ -102,7 +102,7 @@ class FinetuneDialog(QDialog):
         self.project_path = Path(project_path)
         self._fn = finetune_fn or _default_finetune
         self._extra = dict(extra or {})
-        self.thread: FinetuneThread | None = None
+        self.worker: FinetuneThread | None = None
         self.result: Any = None
         self.error = ""
         self._losses: list[float] = []
@@ -189,7 +189,7 @@ class FinetuneDialog(QDialog):
 
     # ------------------------------------------------------------------ running
     def is_running(self) -> bool:
-        return self.thread is not None and self.thread.isRunning()
+        return self.worker is not None and self.worker.isRunning()
 
     def start(self) -> None:
         if self.is_running():
@@ -208,30 +208,30 @@ class FinetuneDialog(QDialog):
                   "epochs": self.epochs.value(), "lr": self.lr.value(),
                   "mix_with": self.mix.text().strip() or None, **self._extra}
         out = self.out.text().strip() or None
-        self.thread = FinetuneThread(self._fn, (self.project_path, ckpt, out), kwargs, self)
-        self.thread.progress.connect(self._on_progress)
-        self.thread.stage.connect(self._on_stage)
-        self.thread.loss.connect(self._on_loss)
-        self.thread.succeeded.connect(self._on_done)
-        self.thread.failed.connect(self._on_failed)
-        self.thread.cancelled.connect(self._on_cancelled)
-        self.thread.finished.connect(self._on_thread_finished)
+        self.worker = FinetuneThread(self._fn, (self.project_path, ckpt, out), kwargs, self)
+        self.worker.progress.connect(self._on_progress)
+        self.worker.stage.connect(self._on_stage)
+        self.worker.loss.connect(self._on_loss)
+        self.worker.succeeded.connect(self._on_done)
+        self.worker.failed.connect(self._on_failed)
+        self.worker.cancelled.connect(self._on_cancelled)
+        self.worker.finished.connect(self._on_thread_finished)
         self._set_running(True)
         self.stage_label.setText("Starting…")
-        self.thread.start()
+        self.worker.start()
 
     def cancel(self) -> None:
         if self.is_running():
-            assert self.thread is not None
-            self.thread.cancel()
+            assert self.worker is not None
+            self.worker.cancel()
             self.stage_label.setText("Cancelling…")
             self.cancel_button.setEnabled(False)
 
     def shutdown(self) -> None:
         """Cancel a running fine-tuning and wait for its thread (the window is closing)."""
-        if self.thread is not None:
-            self.thread.cancel()
-            self.thread.wait()
+        if self.worker is not None:
+            self.worker.cancel()
+            self.worker.wait()
 
     def reject(self) -> None:
         self.shutdown()

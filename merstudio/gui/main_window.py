@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -49,6 +50,8 @@ from merstudio.project import PROJECT_SUFFIX, Event, Project, Video
 
 log = logging.getLogger(__name__)
 MAX_RECENT = 8
+# an action's shortcut: a key string ("Ctrl+R"), a sequence, a platform-standard key, or several key strings
+_Keys = str | QKeySequence | QKeySequence.StandardKey | list[str]
 
 
 class MainWindow(QMainWindow):
@@ -182,7 +185,7 @@ class MainWindow(QMainWindow):
         self.addDockWidget(area, dock)
         return dock
 
-    def _action(self, menu: QMenu, text: str, slot: Callable[[], Any], keys: str | QKeySequence | list | None = None,
+    def _action(self, menu: QMenu, text: str, slot: Callable[[], Any], keys: _Keys | None = None,
                 checkable: bool = False) -> QAction:
         act = QAction(text, self)
         if keys is not None:
@@ -212,7 +215,7 @@ class MainWindow(QMainWindow):
         self._action(f, "&Save (and back up)", lambda: x(C.SaveProject), QKeySequence.StandardKey.Save)
         exp = f.addMenu("&Export")
         for kind, (title, _f, _d) in C.EXPORTS.items():
-            self._action(exp, f"{title}…", lambda k=kind: x(C.Export, kind=k))
+            self._action(exp, f"{title}…", partial(x, C.Export, kind=kind))
         f.addSeparator()
         self._action(f, "&Import events… (ELAN, BORIS, CSV)", lambda: x(C.ImportEvents), "Ctrl+I")
         self._action(f, "E&xport events… (ELAN, BORIS, CSV)", lambda: x(C.ExportEvents), "Ctrl+Shift+E")
@@ -225,9 +228,9 @@ class MainWindow(QMainWindow):
         undo.setShortcut(QKeySequence("Ctrl+Z"))
         redo = self.undo_stack.createRedoAction(self, "&Redo")
         redo.setShortcuts([QKeySequence("Ctrl+Shift+Z"), QKeySequence("Ctrl+Y")])
-        for a in (undo, redo):
-            e.addAction(a)
-            self.addAction(a)
+        for act in (undo, redo):
+            e.addAction(act)
+            self.addAction(act)
         e.addSeparator()
         self._action(e, "New event from selection / marks", lambda: x(C.NewEvent), "C")
         self._action(e, "Edit event…", lambda: x(C.EditEvent), ["Return", "E"])
@@ -465,7 +468,9 @@ class MainWindow(QMainWindow):
 
     def recent_projects(self) -> list[str]:
         v = self.qsettings.value("recentProjects", [])
-        return [v] if isinstance(v, str) else list(v or [])
+        if isinstance(v, str):  # QSettings gives a single-entry list back as a plain string
+            return [v]
+        return [str(p) for p in v] if isinstance(v, (list, tuple)) else []
 
     def _build_recent_menu(self) -> None:
         self.recent_menu.clear()

@@ -7,6 +7,7 @@ import numbers
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import SupportsInt
 
 import numpy as np
 import pandas as pd
@@ -94,6 +95,13 @@ def peak(signal: np.ndarray | None, onset: int, offset: int) -> int:
     return (onset + offset) // 2
 
 
+def _as_int(v: object) -> int:
+    """A row's integer cell (frame, face_id): a Python or numpy number, as the analysis writes it."""
+    if not isinstance(v, (SupportsInt, str)):
+        raise TypeError(f"expected a number, got {type(v).__name__}")
+    return int(v)
+
+
 @dataclass
 class CurveBuffer:
     """Per-face, per-column arrays indexed by frame, filled as analysis rows stream in (NaN = not yet known).
@@ -117,8 +125,8 @@ class CurveBuffer:
 
     def add_rows(self, rows: Iterable[Mapping[str, object]]) -> None:
         for r in rows:
-            face = int(r.get("face_id", 0))  # type: ignore[arg-type]
-            i = int(r["frame"])  # type: ignore[arg-type]
+            face = _as_int(r.get("face_id", 0))
+            i = _as_int(r["frame"])
             if not 0 <= i < self.frame_count:
                 continue
             self.frames_done = max(self.frames_done, i + 1)

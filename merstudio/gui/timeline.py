@@ -33,6 +33,9 @@ EMOTION_COLOURS = {"positive": "#2e7d32", "happiness": "#2e7d32", "negative": "#
                    "repression": "#5d4037", "surprise": "#f9a825", "others": "#546e7a", "tense": "#ad1457",
                    "fear": "#4527a0", "sadness": "#1565c0", "anger": "#b71c1c", "contempt": "#4e342e"}
 
+# what an overlay's drawing depends on besides its own data: our AU and class columns, the face, the shown AUs
+_OverlaySig = tuple[tuple[str, ...], tuple[str, ...], int | None, tuple[str, ...] | None]
+
 
 def emotion_colour(name: str) -> QColor:
     if name in EMOTION_COLOURS:
@@ -151,7 +154,8 @@ class Timeline(pg.GraphicsLayoutWidget):
         self.overlay_hidden: set[str] = set()
         self._overlay_curves: dict[tuple[str, str], pg.PlotDataItem] = {}
         self._overlay_plots: dict[tuple[str, str], pg.PlotItem] = {}
-        self._overlay_version: dict[str, int] = {}
+        # per overlay: (its buffer's version, what else the drawing depended on) when last drawn
+        self._overlay_version: dict[str, tuple[int, _OverlaySig]] = {}
         # events by coder: one lane per coder on its own track
         self.coder_lanes: list[str] = []
         self.coder_bars: dict[str, pg.BarGraphItem] = {}
@@ -397,11 +401,11 @@ class Timeline(pg.GraphicsLayoutWidget):
         return self._overlay_curves.get((name, col))
 
     def _draw_overlays(self) -> None:
-        want: dict[tuple[str, str], tuple[pg.PlotItem, np.ndarray, Any]] = {}
+        want: dict[tuple[str, str], tuple[pg.PlotItem, np.ndarray | None, str]] = {}
         ours = self.buffer.au_columns("_r") if self.buffer is not None else []
         ours_p = self.buffer.class_columns() if self.buffer is not None else []
         shown = None if self.visible_aus is None else set(self.visible_aus)
-        sig = (tuple(ours), tuple(ours_p), self.face, None if shown is None else tuple(sorted(shown)))
+        sig: _OverlaySig = (tuple(ours), tuple(ours_p), self.face, None if shown is None else tuple(sorted(shown)))
         if all(self._overlay_version.get(n) == (b.version, sig) for n, b in self.overlays.items()) and \
                 len(self._overlay_version) == len(self.overlays):
             return
@@ -416,10 +420,10 @@ class Timeline(pg.GraphicsLayoutWidget):
                     continue
                 y = buf.get(face, col)
                 idx = ours.index(col) if col in ours else len(ours) + k
-                want[(name, col)] = (self.au_plot, y, AU_COLOURS[idx % len(AU_COLOURS)])  # type: ignore[assignment]
+                want[(name, col)] = (self.au_plot, y, AU_COLOURS[idx % len(AU_COLOURS)])
             for k, col in enumerate(buf.class_columns()):
                 idx = ours_p.index(col) if col in ours_p else len(ours_p) + k
-                want[(name, col)] = (self.class_plot, buf.get(face, col),  # type: ignore[assignment]
+                want[(name, col)] = (self.class_plot, buf.get(face, col),
                                      AU_COLOURS[(idx + 5) % len(AU_COLOURS)])
         for key in [k for k in self._overlay_curves if k not in want]:
             c = self._overlay_curves.pop(key)

@@ -84,7 +84,7 @@ def test_cancel_stops_the_worker_and_writes_nothing(qtbot, qapp, proj, cache):
         gate.set()
     qtbot.waitUntil(lambda: not dlg.is_running(), timeout=30_000)
     qtbot.waitUntil(lambda: dlg.start_button.isEnabled(), timeout=5_000)
-    assert dlg.thread.outcome == "cancelled" and dlg.result is None
+    assert dlg.worker.outcome == "cancelled" and dlg.result is None
     assert "Cancelled" in dlg.stage_label.text()
     assert not dlg.rerun_button.isEnabled()
     assert not list(path.parent.glob("*-ft*.pt"))
@@ -95,7 +95,7 @@ def test_errors_are_shown_in_one_line(qtbot, qapp, proj, cache):
     dlg = _dialog(qtbot, path, path.parent / "missing.pt", cache)
     dlg.start()
     qtbot.waitUntil(lambda: not dlg.is_running() and dlg.start_button.isEnabled(), timeout=30_000)
-    assert dlg.thread.outcome == "failed"
+    assert dlg.worker.outcome == "failed"
     assert "missing.pt" in dlg.error and "\n" not in dlg.error
     assert dlg.stage_label.text().startswith("Error:")
     dlg.checkpoint.setText("")

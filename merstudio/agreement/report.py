@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import itertools
 import os
-import tempfile
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -22,7 +21,7 @@ from merstudio.agreement.stats import (
     krippendorff_alpha,
     percent_agreement,
 )
-from merstudio.errors import InputError, OutputError
+from merstudio.errors import InputError
 from merstudio.project.events import Event, au_numbers, parse_aus
 from merstudio.project.store import Project
 
@@ -120,7 +119,7 @@ class AgreementReport:
         """Write ``agreement_<table>.csv`` for every table plus ``agreement_notes.txt``; returns the paths. Each file
         is written under a temporary name and moved into place."""
         d = Path(out_dir)
-        from merstudio.atomic import ensure_dir
+        from merstudio.atomic import atomic_path, ensure_dir
 
         ensure_dir(d)
         written = []
@@ -128,19 +127,11 @@ class AgreementReport:
         items.append(("agreement_notes.txt", self.header() + "\n" + "".join(f"{n}\n" for n in self.notes)))
         for name, content in items:
             path = d / name
-            tmp = None
-            try:
-                fd, tmp = tempfile.mkstemp(prefix=f".{name}.", suffix=".part", dir=d)
-                os.close(fd)
+            with atomic_path(path) as tmp:  # the umask's permissions; OSError -> one-line OutputError
                 if isinstance(content, str):
-                    Path(tmp).write_text(content, encoding="utf-8")
+                    tmp.write_text(content, encoding="utf-8")
                 else:
                     _integer_columns(content).to_csv(tmp, index=False)  # full precision, no %g rounding
-                os.replace(tmp, path)
-            except OSError as exc:
-                if tmp is not None:
-                    Path(tmp).unlink(missing_ok=True)
-                raise OutputError(f"{path}: cannot write ({exc.strerror or exc})") from None
             written.append(path)
         return written
 

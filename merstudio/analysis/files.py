@@ -6,30 +6,44 @@ of the run, and no earlier result in the output folder, has that name; otherwise
 (`a/x.mp4`, `b/x.mp4` -> `a_x.mp4`, `b_x.mp4`), and a number as the last resort. The meta file records the frames
 found and the frames the container claims (`frames_found`, `frames_claimed`) and the input's warnings.
 
-Crash safety: rows go to `<name>.partial.csv`, written in whole lines and flushed as they come; only a finished run
-renames it to `<name>.csv`. Ctrl-C, an error or a kill therefore leaves a valid CSV whose name says it is partial
-(and, except after kill -9, a meta file saying where it stopped).
+Crash safety and concurrency (`analyze_file`):
+- one writer per result: a run holds an OS lock on `<name>.lock` (`merstudio.atomic.FileClaim`, the file holds its
+  pid) from start to end; a second run of the same name into the same folder is refused with one line naming the
+  result and that pid, before it touches any file.
+- rows go to `<name>.partial.csv` in whole lines (a failed write, e.g. a full disk, is cut back to the last whole
+  row), described by `<name>.partial.meta.json` (status `running` from the start, so a killed run's rows are
+  described too; `partial` when it stopped; spots so far in `<name>.spots.partial.csv`).
+- an earlier complete result (`<name>.csv`, `.spots.csv`, `.meta.json`) is never deleted at the start: a finished
+  run renames its partial over `<name>.csv`, then replaces `.spots.csv`, then `.meta.json` last (its `rows` and
+  `csv_bytes` say what the CSV beside it holds); an interrupted or killed rerun leaves the earlier result as it was.
+- the partial of an interrupted run is not discarded by the next run: it is kept as `<name>.previous.partial.csv`
+  (with its meta and spots; one earlier run is kept) until a run of that name completes, and the run says so
+  through `notice`.
+- hidden temporaries (`.<file>.<token>.part`) a killed run left beside these files are removed by the next run.
 """
 
 from __future__ import annotations
 
+import contextlib
 import csv
+import errno
 import io
 import json
 import os
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from merstudio import __version__
 from merstudio.analysis.pipeline import Analysis, AnalysisSettings, CancelFn, ProgressFn, SpotRow
 from merstudio.analysis.proposals import Suggestion, describe_interval
-from merstudio.atomic import atomic_path, ensure_dir
+from merstudio.atomic import ClaimedElsewhere, FileClaim, atomic_path, ensure_dir, remove_stale_temps
 from merstudio.errors import OutputError
 from merstudio.io import open_source
 
 SPOT_COLUMNS = ("face_id", "onset", "apex", "offset", "score", "onset_time", "apex_time", "offset_time")
+FLUSH_SECONDS = 0.5  # rows reach the partial CSV at least this often (whole rows, one write each time)
 
 
 @dataclass
@@ -41,6 +55,39 @@ class OutputPaths:
 
     def all(self) -> list[Path]:
         return [self.csv, self.partial, self.spots, self.meta]
+
+    def _beside(self, suffix: str) -> Path:
+        return self.csv.with_name(self.csv.name[: -len(".csv")] + suffix)
+
+    @property
+    def partial_spots(self) -> Path:
+        return self._beside(".spots.partial.csv")
+
+    @property
+    def partial_meta(self) -> Path:
+        return self._beside(".partial.meta.json")
+
+    @property
+    def previous(self) -> Path:
+        """Rows of an earlier interrupted run, kept until a run of this name completes."""
+        return self._beside(".previous.partial.csv")
+
+    @property
+    def previous_spots(self) -> Path:
+        return self._beside(".previous.spots.partial.csv")
+
+    @property
+    def previous_meta(self) -> Path:
+        return self._beside(".previous.partial.meta.json")
+
+    @property
+    def lock(self) -> Path:
+        return self._beside(".lock")
+
+    def written(self) -> list[Path]:
+        """Every file a run of this name writes (the targets of its temporaries)."""
+        return [self.csv, self.spots, self.meta, self.partial, self.partial_spots, self.partial_meta,
+                self.previous, self.previous_spots, self.previous_meta, self.csv.with_suffix(".png")]
 
 
 @dataclass
@@ -97,8 +144,13 @@ def output_names(inputs: Sequence[Path], out_dir: Path | None = None) -> list[st
 
 
 def _taken_by_other(out_dir: Path, name: str, source: Path) -> bool:
-    """True when `out_dir` holds results named `name` whose meta file records another input."""
-    meta = Path(out_dir) / f"{name}.meta.json"
+    """True when `out_dir` holds results named `name` (complete, or partial: a run that stopped or still runs)
+    whose meta file records another input."""
+    paths = output_paths(Path(out_dir), name)
+    return any(_records_other(meta, source) for meta in (paths.meta, paths.partial_meta))
+
+
+def _records_other(meta: Path, source: Path) -> bool:
     if not meta.is_file():
         return False
     try:
@@ -136,55 +188,206 @@ def analyze_file(
     progress: ProgressFn | None = None,
     cancel: CancelFn | None = None,
     fps: float | None = None,
+    *,
+    overwrite: bool = True,
+    notice: Callable[[str], None] | None = None,
 ) -> AnalysisOutput:
-    """Analyse one video or frame folder into files in `out_dir` (which `prepare_output_dir` checked)."""
+    """Analyse one video or frame folder into files in `out_dir` (which `prepare_output_dir` checked).
+
+    The result is claimed for the whole run (OutputError when another run holds it); with `overwrite=False` a
+    complete result that appeared since `prepare_output_dir` is refused too. `notice` gets one line when the rows
+    of an earlier interrupted run are set aside (see the module docstring)."""
     settings = settings or AnalysisSettings()
     paths = output_paths(out_dir, name)
+    ensure_dir(out_dir)
+    with _claim(paths):
+        run_started = time.time()
+        if not overwrite:
+            existing = [q for q in (paths.csv, paths.spots) if q.exists()]
+            if existing:
+                raise OutputError(f"{existing[0]}: already exists (use --overwrite to replace it)")
+        for target in paths.written():
+            remove_stale_temps(target, run_started)
+        return _analyze_claimed(Path(input_path), paths, settings, progress, cancel, fps, notice)
+
+
+def _claim(paths: OutputPaths) -> FileClaim:
+    try:
+        return FileClaim.acquire(paths.lock)
+    except ClaimedElsewhere as exc:
+        who = f"pid {exc.pid}" if exc.pid else "pid unknown"
+        raise OutputError(f"{paths.csv}: another merstudio analyze is writing this result ({who}); wait for it "
+                          "to finish, or write to another folder") from None
+
+
+def _analyze_claimed(input_path: Path, paths: OutputPaths, settings: AnalysisSettings,
+                     progress: ProgressFn | None, cancel: CancelFn | None, fps: float | None,
+                     notice: Callable[[str], None] | None) -> AnalysisOutput:
     started = time.perf_counter()
     with open_source(input_path, fps=fps) as source:
         analysis = Analysis(source, settings)
         columns = analysis.columns()
-        for stale in (paths.csv, paths.spots):
-            stale.unlink(missing_ok=True)
-        n_rows = 0
-        complete = False
-        try:
-            with open(paths.partial, "w", newline="", encoding="utf-8") as fh:
-                fh.write(",".join(columns) + "\n")
-                buf = io.StringIO()
-                writer = csv.DictWriter(buf, fieldnames=columns, restval="", extrasaction="ignore",
-                                        lineterminator="\n")
-                last_flush = time.monotonic()
-                try:
-                    for row in analysis.rows(progress=progress, cancel=cancel):
-                        writer.writerow(row)
-                        n_rows += 1
-                        now = time.monotonic()
-                        if now - last_flush > 0.5:
-                            # whole lines in one write, then flush: a kill leaves complete rows only
-                            fh.write(buf.getvalue())
-                            fh.flush()
-                            buf.seek(0)
-                            buf.truncate()
-                            last_flush = now
-                finally:
-                    fh.write(buf.getvalue())  # rows already computed survive Ctrl-C and errors
-            complete = not analysis.cancelled
-        finally:
-            seconds = time.perf_counter() - started
+        kept = _set_aside_partial(paths)
+        if kept is not None and notice is not None:
+            notice(f"{paths.partial}: the rows of an interrupted run ({kept} rows) are kept as {paths.previous} "
+                   "until this run completes")
+
+        def result(complete: bool, rows: int, spots: list[SpotRow] | None = None,
+                   labels: list[Suggestion | None] | None = None) -> AnalysisOutput:
+            return AnalysisOutput(input_path, paths, analysis.frames_done, source.frame_count, source.fps,
+                                  complete, time.perf_counter() - started, analysis.face_ids(), spots or [],
+                                  labels or [], rows, analysis.device, frames_claimed=source.claimed_frame_count,
+                                  warnings=source.warnings)
+
+        def finish(complete: bool, rows: int) -> AnalysisOutput:
             spots = analysis.spots()
-            rows_file = paths.partial  # renamed to paths.csv only below
-            labels: list[Suggestion | None] = (label_spots(rows_file, spots) if rows_file.exists()
+            labels: list[Suggestion | None] = (label_spots(paths.partial, spots) if paths.partial.exists()
                                                else [None] * len(spots))
-            _write_spots(paths.spots if complete else paths.spots.with_suffix(".partial.csv"), spots, labels)
+            out = result(complete, rows, spots, labels)
             if complete:
-                os.replace(paths.partial, paths.csv)
-            result = AnalysisOutput(Path(input_path), paths, analysis.frames_done, source.frame_count,
-                                    source.fps, complete, seconds, analysis.face_ids(), spots, labels, n_rows,
-                                    analysis.device, frames_claimed=source.claimed_frame_count,
-                                    warnings=source.warnings)
-            _write_meta(result, settings, source.is_vfr)
-    return result
+                _replace_result(out, settings, source.is_vfr)
+            else:
+                _write_spots(paths.partial_spots, spots, labels)
+                _write_meta(out, settings, source.is_vfr, paths.partial_meta)
+            return out
+
+        _write_meta(result(False, 0), settings, source.is_vfr, paths.partial_meta, status="running")
+        try:
+            writer = _RowWriter(paths.partial, columns)
+        except BaseException:
+            paths.partial_meta.unlink(missing_ok=True)
+            raise
+        rows = analysis.rows(progress=progress, cancel=cancel)
+        try:
+            try:
+                writer.write_all(rows)
+            finally:
+                close = getattr(rows, "close", None)  # a generator: stop the pipeline's reader thread now
+                if close is not None:
+                    close()
+            writer.close()
+        except BaseException:
+            # keep the rows computed and describe them; the first error goes through (a second failure, e.g. the
+            # same full disk, must not hide it)
+            with contextlib.suppress(Exception):
+                writer.close()
+                finish(False, writer.rows)
+            raise
+        return finish(not analysis.cancelled, writer.rows)
+
+
+def _replace_result(out: AnalysisOutput, settings: AnalysisSettings, vfr: bool) -> None:
+    """Make a complete run the result: everything is written first (spots and meta to temporaries), then the
+    partial CSV is renamed over `<name>.csv`, the spots over `.spots.csv`, the meta over `.meta.json` last. The
+    earlier result stays whole until then; files of interrupted runs go after."""
+    paths = out.paths
+    with atomic_path(paths.meta) as meta_tmp, atomic_path(paths.spots) as spots_tmp:
+        _write_spots_to(spots_tmp, out.spots, out.labels)
+        _write_meta_to(meta_tmp, out, settings, vfr, csv_bytes=paths.partial.stat().st_size)
+        try:
+            os.replace(paths.partial, paths.csv)
+        except OSError as exc:
+            raise OutputError(f"{paths.csv}: cannot write ({exc.strerror or exc})") from None
+    for stale in (paths.partial_spots, paths.partial_meta, paths.previous, paths.previous_spots,
+                  paths.previous_meta):
+        with contextlib.suppress(OSError):
+            stale.unlink(missing_ok=True)
+
+
+def _set_aside_partial(paths: OutputPaths) -> int | None:
+    """Keep the rows of an earlier interrupted run (its run is over: this one holds the claim) as
+    `<name>.previous.partial.csv`, with its spots and meta, replacing an older one. Returns its row count, or None
+    when there was none."""
+    if not paths.partial.is_file():
+        return None
+    try:
+        with open(paths.partial, "rb") as fh:
+            rows = max(0, sum(chunk.count(b"\n") for chunk in iter(lambda: fh.read(1 << 20), b"")) - 1)
+        os.replace(paths.partial, paths.previous)
+        for src, dst in ((paths.partial_spots, paths.previous_spots), (paths.partial_meta, paths.previous_meta)):
+            if src.is_file():
+                os.replace(src, dst)
+            else:
+                dst.unlink(missing_ok=True)  # an older run's: it does not describe the rows kept now
+    except OSError as exc:
+        raise OutputError(f"{paths.partial}: cannot keep the rows of the interrupted run "
+                          f"({exc.strerror or exc})") from None
+    if paths.previous_meta.is_file():
+        with contextlib.suppress(OSError, ValueError, AttributeError):
+            meta = json.loads(paths.previous_meta.read_text(encoding="utf-8"))
+            if meta.get("status") == "running":
+                meta["status"] = "killed"  # it never wrote where it stopped
+            meta["csv"] = paths.previous.name
+            meta["rows"] = rows
+            with atomic_path(paths.previous_meta) as tmp:
+                tmp.write_text(json.dumps(meta, indent=2), encoding="utf-8")
+    return rows
+
+
+class _RowWriter:
+    """Per-frame rows into the partial CSV, in whole lines: rows are buffered and written (one write of whole
+    lines) at least every FLUSH_SECONDS and at the end. A failed write (a full disk) cuts the file back to its last
+    whole row and raises a one-line OutputError; `rows` counts the rows in the file."""
+
+    def __init__(self, path: Path, columns: list[str]) -> None:
+        self.path, self.rows, self.failed = path, 0, False
+        self._buf = io.StringIO()
+        self._csv = csv.DictWriter(self._buf, fieldnames=columns, restval="", extrasaction="ignore",
+                                   lineterminator="\n")
+        self._pending = 0
+        self._size = 0
+        try:
+            self._fh = open(path, "wb", buffering=0)  # noqa: SIM115 - closed in close()
+        except OSError as exc:
+            raise OutputError(f"{path}: cannot write ({exc.strerror or exc})") from None
+        try:
+            self._put(",".join(columns) + "\n")
+        except BaseException:
+            self._fh.close()
+            raise
+
+    def write_all(self, rows: Iterable[dict]) -> None:
+        last = time.monotonic()
+        for row in rows:
+            self._csv.writerow(row)
+            self._pending += 1
+            now = time.monotonic()
+            if now - last >= FLUSH_SECONDS:
+                self.flush()
+                last = now
+
+    def flush(self) -> None:
+        if self._pending and not self.failed:
+            self._put(self._buf.getvalue())
+            self.rows += self._pending
+        self._pending = 0
+        self._buf.seek(0)
+        self._buf.truncate()
+
+    def close(self) -> None:
+        if self._fh.closed:
+            return
+        try:
+            self.flush()
+        finally:
+            self._fh.close()
+
+    def _put(self, text: str) -> None:
+        encoded = text.encode("utf-8")
+        data = memoryview(encoded)
+        try:
+            while data:
+                n = self._fh.write(data)
+                if not n:
+                    raise OSError(errno.EIO, "the file took no bytes")
+                data = data[n:]
+        except OSError as exc:
+            self.failed = True
+            with contextlib.suppress(OSError):
+                self._fh.truncate(self._size)  # back to the last whole row
+            raise OutputError(f"{self.path}: cannot write ({exc.strerror or exc}); it keeps the {self.rows} "
+                              "rows written before") from None
+        self._size += len(encoded)
 
 
 def label_spots(rows_csv: Path, spots: list[SpotRow]) -> list[Suggestion | None]:
@@ -198,6 +401,8 @@ def label_spots(rows_csv: Path, spots: list[SpotRow]) -> list[Suggestion | None]
     for chunk in pd.read_csv(rows_csv, chunksize=20_000,
                              usecols=lambda c: c in ("frame", "face_id", "success")
                              or (c.startswith("AU") and c[-2:] in ("_c", "_r", "_m")) or c.startswith("p_")):
+        if chunk.empty:
+            continue
         lo, hi = int(chunk["frame"].iloc[0]), int(chunk["frame"].iloc[-1])
         for k, sp in enumerate(spots):
             if sp.offset >= lo and sp.onset <= hi:
@@ -209,7 +414,12 @@ def label_spots(rows_csv: Path, spots: list[SpotRow]) -> list[Suggestion | None]
 
 
 def _write_spots(path: Path, spots: list[SpotRow], labels: list[Suggestion | None]) -> None:
-    with atomic_path(path) as tmp, open(tmp, "w", newline="", encoding="utf-8") as fh:
+    with atomic_path(path) as tmp:
+        _write_spots_to(tmp, spots, labels)
+
+
+def _write_spots_to(path: Path, spots: list[SpotRow], labels: list[Suggestion | None]) -> None:
+    with open(path, "w", newline="", encoding="utf-8") as fh:
         w = csv.writer(fh, lineterminator="\n")
         w.writerow((*SPOT_COLUMNS, "aus", "emotion", "emotion_p"))
         for s, lab in zip(spots, labels, strict=True):
@@ -218,12 +428,23 @@ def _write_spots(path: Path, spots: list[SpotRow], labels: list[Suggestion | Non
             w.writerow([*(getattr(s, c) for c in SPOT_COLUMNS), *extra])
 
 
-def _write_meta(result: AnalysisOutput, settings: AnalysisSettings, vfr: bool) -> None:
+def _write_meta(result: AnalysisOutput, settings: AnalysisSettings, vfr: bool, path: Path,
+                status: str | None = None) -> None:
+    with atomic_path(path) as tmp:
+        csv_bytes = result.csv.stat().st_size if result.csv.is_file() else None
+        _write_meta_to(tmp, result, settings, vfr, csv_bytes, status)
+
+
+def _write_meta_to(path: Path, result: AnalysisOutput, settings: AnalysisSettings, vfr: bool,
+                   csv_bytes: int | None, status: str | None = None) -> None:
+    """The meta file of `result`: `status` complete, partial (stopped: Ctrl-C, an error) or running (written at
+    the start: still so after a kill); `csv` names the rows file it describes, `rows` and `csv_bytes` what that
+    file holds."""
     meta = {
         "merstudio": __version__,
         "input": str(result.input),
         "input_path": str(Path(result.input).resolve()),
-        "status": "complete" if result.complete else "partial",
+        "status": status or ("complete" if result.complete else "partial"),
         "frames_processed": result.frames,
         "frame_count": result.frame_count,
         "frames_found": result.frame_count,  # frames that decode: every one is analysed
@@ -232,11 +453,15 @@ def _write_meta(result: AnalysisOutput, settings: AnalysisSettings, vfr: bool) -
         "fps": result.fps,
         "variable_frame_rate": bool(vfr),
         "csv": result.csv.name,
+        "rows": result.rows,
+        "csv_bytes": csv_bytes,
+        "spots_csv": (result.paths.spots if result.complete else result.paths.partial_spots).name,
         "faces": result.face_ids,
         "spots": len(result.spots),
         "seconds": round(result.seconds, 3),
         "device": result.device,
         "settings": {k: (str(v) if isinstance(v, Path) else v) for k, v in asdict(settings).items()},
     }
-    with atomic_path(result.paths.meta) as tmp:
-        tmp.write_text(json.dumps(meta, indent=2), encoding="utf-8")
+    if status == "running":  # the rows are still coming: what the file holds is not known yet
+        meta.update(rows=None, csv_bytes=None, pid=os.getpid())
+    path.write_text(json.dumps(meta, indent=2), encoding="utf-8")

@@ -43,7 +43,8 @@ def register(sub: argparse._SubParsersAction) -> None:
                    help="video files (mp4, avi, mov, mkv), images, folders of frame images (one clip), or folders "
                    "of photos of different sizes (one result per photo)")
     p.add_argument("-o", "--out", type=Path, required=True, help="output folder")
-    p.add_argument("--overwrite", action="store_true", help="replace existing results in the output folder")
+    p.add_argument("--overwrite", action="store_true", help="replace existing results in the output folder (an "
+                   "existing result stays until the new one is complete)")
     p.add_argument("-j", "--jobs", type=int, default=1, help="inputs analysed in parallel processes (default 1)")
     p.add_argument("--flow", choices=FLOW_METHODS, default="dis",
                    help="optical flow: dis (fast, default), farneback, tvl1 (slow, most accurate)")
@@ -86,7 +87,8 @@ def run(args: argparse.Namespace) -> int:
     if jobs == 1:
         for path, name in zip(args.inputs, names, strict=True):
             try:
-                results.append(_run_one(path, args.out, name, settings, args.fps, not args.quiet, 0))
+                results.append(_run_one(path, args.out, name, settings, args.fps, not args.quiet, 0,
+                                        overwrite=args.overwrite))
             except MerstudioError as exc:
                 failures.append(str(exc))
                 print(f"merstudio: error: {exc}", file=sys.stderr)
@@ -123,23 +125,28 @@ def expand_photo_sets(inputs: list[Path], quiet: bool = False) -> list[Path]:
 
 
 def _run_one(path: Path, out: Path, name: str, settings: AnalysisSettings, fps: float | None,
-             bar: bool, position: int, queue=None) -> AnalysisOutput:
+             bar: bool, position: int, queue=None, overwrite: bool = True) -> AnalysisOutput:
     """Analyse one input, drawing a tqdm bar here (bar=True) or reporting progress through a queue. The input's
     warnings are printed in the summary (one line each), not as Python warnings."""
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", SourceWarning)
-        return _run_one_quietly(path, out, name, settings, fps, bar, position, queue)
+        return _run_one_quietly(path, out, name, settings, fps, bar, position, queue, overwrite)
+
+
+def _notice(line: str) -> None:
+    print(f"merstudio: {line}", file=sys.stderr, flush=True)
 
 
 def _run_one_quietly(path: Path, out: Path, name: str, settings: AnalysisSettings, fps: float | None,
-                     bar: bool, position: int, queue=None) -> AnalysisOutput:
+                     bar: bool, position: int, queue=None, overwrite: bool = True) -> AnalysisOutput:
     if queue is not None:
         def send(done: int, total: int) -> None:
             if done % 15 == 0 or done == total:
                 queue.put((name, done, total))
-        return analyze_file(path, out, name, settings, progress=send, fps=fps)
+        return analyze_file(path, out, name, settings, progress=send, fps=fps, overwrite=overwrite,
+                            notice=_notice)
     if not bar:
-        return analyze_file(path, out, name, settings, fps=fps)
+        return analyze_file(path, out, name, settings, fps=fps, overwrite=overwrite, notice=_notice)
     from tqdm import tqdm
 
     tqdm.monitor_interval = 0  # no monitor thread: it would outlive the run (and tests check for leaks)
@@ -151,13 +158,17 @@ def _run_one_quietly(path: Path, out: Path, name: str, settings: AnalysisSetting
         bars[0].update(done - bars[0].n)
 
     try:
-        return analyze_file(path, out, name, settings, progress=progress, fps=fps)
+        return analyze_file(path, out, name, settings, progress=progress, fps=fps, overwrite=overwrite,
+                            notice=_notice)
     finally:
         if bars:
             bars[0].close()
 
 
 def _init_worker() -> None:
+    from merstudio.cli.main import warning_line
+
+    warnings.showwarning = warning_line  # as in the main process: one line, no source
     # Parallel jobs each get one thread: the jobs are the parallelism.
     os.environ["OMP_NUM_THREADS"] = "1"
     try:
@@ -202,7 +213,8 @@ def _run_parallel(args: argparse.Namespace, names: list[str], settings: Analysis
     failures: list[str] = []
     try:
         with ProcessPoolExecutor(jobs, mp_context=ctx, initializer=_init_worker) as pool:
-            futures = {pool.submit(_run_one, p, args.out, n, settings, args.fps, False, 0, queue): p
+            futures = {pool.submit(_run_one, p, args.out, n, settings, args.fps, False, 0, queue,
+                                   args.overwrite): p
                        for p, n in zip(args.inputs, names, strict=True)}
             for fut in as_completed(futures):
                 try:

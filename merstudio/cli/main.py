@@ -6,7 +6,9 @@ import argparse
 import importlib
 import os
 import sys
+import warnings
 from collections.abc import Sequence
+from typing import TextIO
 
 from merstudio import __version__
 from merstudio.errors import MerstudioError
@@ -42,9 +44,65 @@ def _has_command(parser: argparse.ArgumentParser, name: str) -> bool:
     return False
 
 
+def warning_line(message: Warning | str, category: type[Warning], filename: str, lineno: int,
+                 file: TextIO | None = None, line: str | None = None) -> None:
+    """`warnings.showwarning` for the CLI: `merstudio: warning: <message>` on one line, without the file, line
+    number and source line Python adds (those are for developers; set PYTHONWARNINGS=error to trace one)."""
+    text = " ".join(str(message).split())
+    try:
+        (file or sys.stderr).write(f"merstudio: warning: {text}\n")
+    except (OSError, ValueError):
+        pass  # stderr gone: nowhere to say it
+
+
+def _stdout_closed() -> bool:
+    """Whether stdout is a pipe whose reader has gone (poll reports an error on its write end). True where that
+    cannot be told (no poll, no file descriptor)."""
+    try:
+        import select
+
+        poller = select.poll()
+        poller.register(sys.stdout.fileno(), select.POLLOUT)
+        return any(ev & (select.POLLERR | select.POLLHUP) for _, ev in poller.poll(0))
+    except (AttributeError, OSError, ValueError):
+        return True
+
+
+def _stdout_gone() -> int:
+    """The reader of stdout went away (`merstudio ... | head`): stop quietly, as `yes | head` does. What Python
+    still holds for stdout goes to /dev/null so the exit does not complain either."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError, AttributeError):
+        pass
+    return 141  # 128 + SIGPIPE: what a shell reports for a command its pipe's reader stopped
+
+
 def main(argv: Sequence[str] | None = None) -> int:
+    """Run one command. Python warnings are shown as one line each; a closed stdout pipe ends the command
+    quietly (exit 141); a MerstudioError or a stray OSError is one line (exit 2 or 3)."""
+    with warnings.catch_warnings():
+        warnings.showwarning = warning_line
+        try:
+            code = _main(argv)
+            sys.stdout.flush()  # a pipe that closed is found here, not at exit
+            return code
+        except BrokenPipeError as exc:
+            if _stdout_closed():
+                return _stdout_gone()
+            print(f"merstudio: error: {exc.strerror or exc}", file=sys.stderr)  # another pipe (a worker's)
+            return 3
+
+
+def _main(argv: Sequence[str] | None) -> int:
     parser = build_parser()
-    args = parser.parse_args(argv)
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit:
+        sys.stdout.flush()  # --help into a closed pipe: BrokenPipeError, handled in main
+        raise
     if args.command is None:
         if _has_command(parser, "gui"):
             args = parser.parse_args(["gui", *(sys.argv[1:] if argv is None else argv)])
@@ -56,6 +114,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     except MerstudioError as exc:
         print(f"merstudio: error: {exc}", file=sys.stderr)
         return exc.exit_code
+    except BrokenPipeError:
+        raise  # stdout's reader went away: not an error (main)
     except OSError as exc:
         # last resort for a file error a command did not wrap itself: still one line, no traceback
         where = f"{exc.filename}: " if exc.filename else ""

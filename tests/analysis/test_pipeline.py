@@ -78,7 +78,8 @@ def test_files_complete_and_cancelled(clip, tmp_path):
     with open(cut.csv, newline="") as fh:
         rows = list(csv.DictReader(fh))
     assert [int(r["frame"]) for r in rows] == list(range(20))
-    assert '"status": "partial"' in (tmp_path / "b.meta.json").read_text()
+    assert '"status": "partial"' in (tmp_path / "b.partial.meta.json").read_text()  # the partial's own meta
+    assert not (tmp_path / "b.meta.json").exists()  # <name>.meta.json describes a complete result only
 
 
 def test_interrupt_keeps_rows_written(clip, tmp_path):
@@ -93,7 +94,7 @@ def test_interrupt_keeps_rows_written(clip, tmp_path):
     # Rows whose AUs were finished survive, in order; the AU estimator's batch (< 8 faces) was still queued.
     frames = [int(r["frame"]) for r in rows]
     assert frames == list(range(len(frames))) and 25 - 8 <= len(frames) <= 25
-    assert '"status": "partial"' in (tmp_path / "c.meta.json").read_text()
+    assert '"status": "partial"' in (tmp_path / "c.partial.meta.json").read_text()
 
 
 def test_settings_landmarks_columns(clip):

@@ -4,7 +4,9 @@ Output names (`output_names`): the input's name without its extension (`clip.mp4
 of the run, and no earlier result in the output folder, has that name; otherwise the whole file name (`x.mp4` and
 `x.jpg` -> `x.mp4`, `x.jpg`); inputs with the same file name in different folders get the folder's name in front
 (`a/x.mp4`, `b/x.mp4` -> `a_x.mp4`, `b_x.mp4`), and a number as the last resort. The meta file records the frames
-found and the frames the container claims (`frames_found`, `frames_claimed`) and the input's warnings.
+found and the frames the container claims (`frames_found`, `frames_claimed`), the input's warnings, and the frame
+images of a folder that are damaged and decode only in part (`unreadable_frames`: how many; `unreadable_files`: the
+first ten names); such frames are analysed as decoded (the missing part is grey), never dropped silently.
 
 Crash safety and concurrency (`analyze_file`):
 - one writer per result: a run holds an OS lock on `<name>.lock` (`merstudio.atomic.FileClaim`, the file holds its
@@ -43,6 +45,7 @@ from merstudio.errors import OutputError
 from merstudio.io import open_source
 
 SPOT_COLUMNS = ("face_id", "onset", "apex", "offset", "score", "onset_time", "apex_time", "offset_time")
+UNREADABLE_NAMED = 10  # damaged frame images named in the meta file (all are counted)
 FLUSH_SECONDS = 0.5  # rows reach the partial CSV at least this often (whole rows, one write each time)
 
 
@@ -107,6 +110,8 @@ class AnalysisOutput:
     plots: list[Path] = field(default_factory=list)
     frames_claimed: int | None = None  # the container's frame count (frame_count: the frames that decode)
     warnings: list[str] = field(default_factory=list)  # the input's warnings (one line each)
+    # (frame index, file name) of frame images that are damaged and decode only in part (a JPEG cut short)
+    unreadable: list[tuple[int, str]] = field(default_factory=list)
 
     @property
     def csv(self) -> Path:
@@ -237,7 +242,7 @@ def _analyze_claimed(input_path: Path, paths: OutputPaths, settings: AnalysisSet
             return AnalysisOutput(input_path, paths, analysis.frames_done, source.frame_count, source.fps,
                                   complete, time.perf_counter() - started, analysis.face_ids(), spots or [],
                                   labels or [], rows, analysis.device, frames_claimed=source.claimed_frame_count,
-                                  warnings=source.warnings)
+                                  warnings=source.warnings, unreadable=source.unreadable_frames)
 
         def finish(complete: bool, rows: int) -> AnalysisOutput:
             spots = analysis.spots()
@@ -450,6 +455,8 @@ def _write_meta_to(path: Path, result: AnalysisOutput, settings: AnalysisSetting
         "frames_found": result.frame_count,  # frames that decode: every one is analysed
         "frames_claimed": result.frames_claimed,  # the container's count (an estimate in some containers)
         "warnings": result.warnings,
+        "unreadable_frames": len(result.unreadable),  # frame images that decode only in part (a cut-off JPEG)
+        "unreadable_files": [name for _, name in result.unreadable[:UNREADABLE_NAMED]],
         "fps": result.fps,
         "variable_frame_rate": bool(vfr),
         "csv": result.csv.name,

@@ -3,12 +3,28 @@
 Why: MediaPipe and torch hold the GIL in long C++ calls (graph start-up, model load). Run in a thread of the GUI
 process, they stall the event loop for 100+ ms; in a child process they cannot. Rows come back in small batches
 through a queue, so the caller still sees a stream (as SLEAP runs inference beside its GUI).
+
+Children die with their parent (`ParentLink`, also used by `merstudio analyze --jobs`): a parent killed with
+SIGKILL runs no clean-up, and a child left behind would go on analysing, block for ever on a queue nobody reads
+(holding its memory) or append to files that a later run owns. Each child, first thing:
+- on Linux asks the kernel for SIGKILL when its parent goes (prctl PR_SET_PDEATHSIG; note that the kernel sends it
+  when the *thread* that started the child ends, so start a child in a thread that outlives it: `ProcessAnalysis`
+  is made and read in one worker thread);
+- starts a watchdog thread that ends the process when the pipe from the parent reaches end-of-file (every OS: the
+  parent's end closes when the parent dies, however it dies) or when its parent pid changes (POSIX);
+- puts on its queue with a timeout, so a full queue whose reader is gone never blocks it.
 """
 
 from __future__ import annotations
 
+import contextlib
+import ctypes
 import multiprocessing as mp
+import os
 import queue as queue_mod
+import signal
+import sys
+import threading
 import time
 import traceback
 from collections.abc import Iterator
@@ -19,17 +35,106 @@ from merstudio.analysis.pipeline import AnalysisSettings, CancelFn, ProgressFn, 
 from merstudio.errors import MerstudioError
 
 BATCH_SECONDS = 0.1
+WATCH_SECONDS = 0.5  # how often a child's watchdog looks at its parent
+PUT_SECONDS = 0.5  # a child's put on a full queue waits this long before it checks on its parent again
+ORPHAN_EXIT = 70  # exit status of a child that ended because its parent was gone
+_PR_SET_PDEATHSIG = 1
 
 
-def _child(path: str, settings: AnalysisSettings, fps: float | None, out: Any, cancel: Any) -> None:
+class ParentLink:
+    """Made in the parent before it starts children: pass `child_args` to each child (a spawned process's
+    arguments, or a pool's `initargs`), where `die_with_parent(*child_args)` runs first. `close()` once the children
+    are done (closing it earlier ends them)."""
+
+    def __init__(self, ctx: Any = None) -> None:
+        ctx = ctx or mp.get_context("spawn")
+        self._reader, self._writer = ctx.Pipe(duplex=False)
+        self.pid = os.getpid()
+
+    @property
+    def child_args(self) -> tuple[int, Any]:
+        return self.pid, self._reader
+
+    def close(self) -> None:
+        for end in (self._reader, self._writer):
+            with contextlib.suppress(OSError):
+                end.close()
+
+
+def _ask_kernel_for_death_signal() -> None:
+    if not sys.platform.startswith("linux"):
+        return
+    with contextlib.suppress(OSError, AttributeError):
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(_PR_SET_PDEATHSIG, int(signal.SIGKILL), 0, 0, 0)
+
+
+def parent_gone(parent_pid: int) -> bool:
+    """True when the process that started this one has ended (its pid is no longer this one's parent)."""
+    return os.name == "posix" and os.getppid() != parent_pid
+
+
+def _orphaned() -> None:
+    os._exit(ORPHAN_EXIT)  # no clean-up: flushing queues or files for a dead parent could block or do harm
+
+
+def _watch(parent_pid: int, link: Any) -> None:
+    while True:
+        if link is not None:
+            try:
+                if link.poll(WATCH_SECONDS):
+                    link.recv()  # the parent never sends: only end-of-file (raised here) wakes the poll
+            except (EOFError, OSError):
+                _orphaned()
+        else:
+            time.sleep(WATCH_SECONDS)
+        if parent_gone(parent_pid):
+            _orphaned()
+
+
+def die_with_parent(parent_pid: int, link: Any = None) -> None:
+    """In a child, first thing: end this process when the parent `parent_pid` ends (see the module docstring).
+    `link` is the reading end from `ParentLink.child_args` (None: watch the parent pid only)."""
+    _ask_kernel_for_death_signal()
+    if parent_gone(parent_pid):  # it died before the kernel was asked
+        _orphaned()
+    threading.Thread(target=_watch, args=(parent_pid, link), name="merstudio-parent-watch", daemon=True).start()
+
+
+class _Abandoned(Exception):
+    """The parent closed the analysis while the child's queue was full: stop without another message."""
+
+
+def _put(out: Any, message: tuple[str, Any], parent_pid: int, cancel: Any) -> None:
+    """Put on a bounded queue without ever blocking for good: give up when the parent is gone or has cancelled."""
+    while True:
+        try:
+            out.put(message, timeout=PUT_SECONDS)
+            return
+        except queue_mod.Full:
+            if parent_gone(parent_pid):
+                _orphaned()
+            if cancel.is_set():
+                raise _Abandoned from None
+
+
+def _child(path: str, settings: AnalysisSettings, fps: float | None, out: Any, cancel: Any,
+           parent_pid: int | None = None, link: Any = None) -> None:
     """Runs in the child: stream ('rows', [...]) and ('progress', (done, total)) messages, then 'done'."""
+    if parent_pid is None:
+        parent_pid = os.getppid()
+    die_with_parent(parent_pid, link)
+
+    def put(message: tuple[str, Any]) -> None:
+        _put(out, message, parent_pid, cancel)
+
     try:
         from merstudio.analysis.pipeline import Analysis
         from merstudio.io import open_source
 
         with open_source(path, fps=fps) as source:
             analysis = Analysis(source, settings)
-            out.put(("started", (analysis.device, source.frame_count)))
+            put(("started", (analysis.device, source.frame_count)))
             batch: list[dict] = []
             last = time.monotonic()
             done = [0, source.frame_count]
@@ -41,17 +146,22 @@ def _child(path: str, settings: AnalysisSettings, fps: float | None, out: Any, c
                 batch.append(row)
                 now = time.monotonic()
                 if now - last >= BATCH_SECONDS or len(batch) >= 500:
-                    out.put(("rows", batch))
-                    out.put(("progress", tuple(done)))
+                    put(("rows", batch))
+                    put(("progress", tuple(done)))
                     batch, last = [], now
             if batch:
-                out.put(("rows", batch))
-            out.put(("progress", tuple(done)))
-            out.put(("done", (analysis.cancelled, analysis.spots(), analysis.frames_done, analysis.face_ids())))
+                put(("rows", batch))
+            put(("progress", tuple(done)))
+            put(("done", (analysis.cancelled, analysis.spots(), analysis.frames_done, analysis.face_ids(),
+                          source.warnings, source.unreadable_frames)))
+    except _Abandoned:
+        return
     except MerstudioError as exc:
-        out.put(("error", ("user", str(exc))))
+        with contextlib.suppress(_Abandoned):
+            put(("error", ("user", str(exc))))
     except BaseException as exc:  # noqa: BLE001 - reported to the parent, which raises it there
-        out.put(("error", ("bug", f"{type(exc).__name__}: {exc}\n{traceback.format_exc()}")))
+        with contextlib.suppress(_Abandoned):
+            put(("error", ("bug", f"{type(exc).__name__}: {exc}\n{traceback.format_exc()}")))
 
 
 class ProcessAnalysis:
@@ -62,15 +172,26 @@ class ProcessAnalysis:
         ctx = mp.get_context("spawn")  # fork would copy Qt and torch threads into the child
         self._queue = ctx.Queue(maxsize=256)
         self._cancel = ctx.Event()
+        self._link = ParentLink(ctx)
         self._proc = ctx.Process(target=_child, args=(str(path), settings or AnalysisSettings(), fps,
-                                                      self._queue, self._cancel),
+                                                      self._queue, self._cancel, *self._link.child_args),
                                  name="merstudio-analysis", daemon=True)
-        self._proc.start()
+        try:
+            self._proc.start()
+        except BaseException:
+            self._link.close()
+            raise
         self.cancelled = False
         self.frames_done = 0
+        self.warnings: list[str] = []  # the input's warnings, one line each (known at the end)
+        self.unreadable_frames: list[tuple[int, str]] = []  # damaged frame images (see FrameSource)
         self._spots: list[SpotRow] = []
         self._face_ids: list[int] = []
-        kind, payload = self._get(start_timeout)
+        try:
+            kind, payload = self._get(start_timeout)
+        except BaseException:  # no start in time, or Ctrl-C: the child goes too
+            self.close()
+            raise
         if kind != "started":
             self.close()
             self._raise(kind, payload)
@@ -110,7 +231,8 @@ class ProcessAnalysis:
                     if progress is not None:
                         progress(*payload)
                 elif kind == "done":
-                    self.cancelled, self._spots, self.frames_done, self._face_ids = payload
+                    (self.cancelled, self._spots, self.frames_done, self._face_ids, self.warnings,
+                     self.unreadable_frames) = payload
                     return
                 else:
                     self._raise(kind, payload)
@@ -124,12 +246,18 @@ class ProcessAnalysis:
         return list(self._face_ids)
 
     def close(self) -> None:
-        """Stop the child (asking first) and reap it."""
+        """Stop the child (asking first, and emptying its queue so that it is not stuck on a put) and reap it."""
         if self._proc.is_alive():
             self._cancel.set()
-            self._proc.join(timeout=3)
+            deadline = time.monotonic() + 3
+            while self._proc.is_alive() and time.monotonic() < deadline:
+                with contextlib.suppress(queue_mod.Empty, OSError, EOFError, ValueError):
+                    while True:
+                        self._queue.get_nowait()
+                self._proc.join(timeout=0.05)
             if self._proc.is_alive():
                 self._proc.terminate()
                 self._proc.join(timeout=3)
+        self._link.close()  # a child still there (it ignored SIGTERM) sees end-of-file and ends itself
         self._queue.close()
         self._queue.join_thread()

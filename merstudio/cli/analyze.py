@@ -10,6 +10,7 @@ import threading
 import warnings
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from pathlib import Path
+from typing import Any
 
 from merstudio.analysis.files import (
     AnalysisOutput,
@@ -19,6 +20,7 @@ from merstudio.analysis.files import (
     prepare_output_dir,
 )
 from merstudio.analysis.pipeline import AnalysisSettings
+from merstudio.analysis.remote import ParentLink
 from merstudio.errors import InputError, MerstudioError
 from merstudio.io import SourceWarning, photo_set
 
@@ -165,9 +167,19 @@ def _run_one_quietly(path: Path, out: Path, name: str, settings: AnalysisSetting
             bars[0].close()
 
 
-def _init_worker() -> None:
+_progress_queue: Any = None  # a pool worker's queue to the parent's progress bars (set by _init_worker)
+
+
+def _init_worker(parent_pid: int | None = None, link: Any = None, progress: Any = None) -> None:
+    from merstudio.analysis.remote import die_with_parent
     from merstudio.cli.main import warning_line
 
+    global _progress_queue
+    if parent_pid is not None:
+        die_with_parent(parent_pid, link)  # a killed `merstudio analyze` leaves no worker writing on
+    if progress is not None:
+        progress.cancel_join_thread()  # exiting never waits for progress lines nobody may read
+        _progress_queue = progress
     warnings.showwarning = warning_line  # as in the main process: one line, no source
     # Parallel jobs each get one thread: the jobs are the parallelism.
     os.environ["OMP_NUM_THREADS"] = "1"
@@ -182,14 +194,21 @@ def _init_worker() -> None:
         pass
 
 
+def _run_in_worker(path: Path, out: Path, name: str, settings: AnalysisSettings, fps: float | None,
+                   overwrite: bool) -> AnalysisOutput:
+    return _run_one(path, out, name, settings, fps, False, 0, _progress_queue, overwrite)
+
+
 def _run_parallel(args: argparse.Namespace, names: list[str], settings: AnalysisSettings,
                   jobs: int) -> tuple[list[AnalysisOutput], list[str]]:
     from tqdm import tqdm
 
     tqdm.monitor_interval = 0
     ctx = mp.get_context("spawn")  # no fork: mediapipe/torch threads do not survive it
-    manager = ctx.Manager()
-    queue = manager.Queue()
+    # Inherited by the workers (no Manager: its server process would outlive a killed parent); the link ends the
+    # workers when this process dies, however it dies.
+    queue = ctx.Queue()
+    link = ParentLink(ctx)
     bars: dict[str, tqdm] = {}
     stop = threading.Event()
 
@@ -212,9 +231,9 @@ def _run_parallel(args: argparse.Namespace, names: list[str], settings: Analysis
     results: list[AnalysisOutput] = []
     failures: list[str] = []
     try:
-        with ProcessPoolExecutor(jobs, mp_context=ctx, initializer=_init_worker) as pool:
-            futures = {pool.submit(_run_one, p, args.out, n, settings, args.fps, False, 0, queue,
-                                   args.overwrite): p
+        with ProcessPoolExecutor(jobs, mp_context=ctx, initializer=_init_worker,
+                                 initargs=(*link.child_args, queue)) as pool:
+            futures = {pool.submit(_run_in_worker, p, args.out, n, settings, args.fps, args.overwrite): p
                        for p, n in zip(args.inputs, names, strict=True)}
             for fut in as_completed(futures):
                 try:
@@ -227,7 +246,9 @@ def _run_parallel(args: argparse.Namespace, names: list[str], settings: Analysis
         pumper.join(timeout=2)
         for b in bars.values():
             b.close()
-        manager.shutdown()
+        link.close()
+        queue.close()
+        queue.join_thread()
     order = {p: k for k, p in enumerate(args.inputs)}
     results.sort(key=lambda r: order.get(r.input, 0))
     return results, failures
@@ -250,6 +271,10 @@ def write_plot(r: AnalysisOutput, truth: list[tuple[int, int, str]] | None = Non
 
 def _print_summary(r: AnalysisOutput) -> None:
     status = "complete" if r.complete else f"PARTIAL (stopped after {r.frames} of {r.frame_count} frames)"
+    if r.unreadable:
+        n = len(r.unreadable)
+        names = ", ".join(name for _, name in r.unreadable[:3]) + (", ..." if n > 3 else "")
+        status += f"; {n} unreadable frame{'s' if n > 1 else ''} ({names}: damaged, decoded in part)"
     print(f"{r.input}: {status}")
     for w in r.warnings:
         print(f"  warning       : {w}")

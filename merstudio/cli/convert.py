@@ -1,5 +1,7 @@
 """`merstudio convert`: annotation files between ELAN .eaf, BORIS tables and our events CSV; imports into and
-exports from a project (with a preview, and --yes to import when some rows must be skipped)."""
+exports from a project (with a preview, and --yes to import when some rows must be skipped). An OpenFace 2 CSV is
+converted to our per-frame CSV, or imported into a project as the video's ``OpenFace`` overlay (as the app's
+File > Import OpenFace CSV does)."""
 
 from __future__ import annotations
 
@@ -11,19 +13,22 @@ from typing import Any
 from merstudio.errors import InputError
 
 IN_FORMATS = ("eaf", "boris-tsv", "boris-csv", "boris-xlsx", "events-csv", "openface")
+OPENFACE_OVERLAY = "OpenFace"  # the overlay name the app's Import OpenFace CSV uses
 
 EPILOG = """examples:
   merstudio convert coded.eaf coded.tsv --fps 30              ELAN -> BORIS-style TSV
   merstudio convert boris.xlsx events.csv --video clip.mp4    one media file's rows of a BORIS table
   merstudio convert openface.csv frames.csv --fps 30          OpenFace 2 per-frame CSV -> ours (0-based frames)
   merstudio convert --project study.merproj --import coded.eaf --video 1 [--yes]
+  merstudio convert --project study.merproj --import openface.csv --video 1   as the video's 'OpenFace' overlay
   merstudio convert --project study.merproj --export coded.eaf --video 1
   merstudio convert --project study.merproj --import CASME2-coding.xlsx --dataset casme2 --clip EP02_01f \\
       --subject 1 --clip-folder CASME2-RAW/sub01/EP02_01f --video 2
 
 formats by extension: .eaf ELAN; .tsv/.xlsx BORIS-style aggregated events; .csv our events CSV when named
-*.events.csv or when its header has 'onset' (on output: .csv is ours, *.boris.csv is BORIS); override with
---from/--to."""
+*.events.csv or when its header has 'onset', an OpenFace CSV by its header (frame, success, AUxx_r), else BORIS
+(on output: .csv is ours, *.boris.csv is BORIS); override with --from/--to. Text tables may be UTF-8 or UTF-16
+(Excel's "Unicode text")."""
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -47,7 +52,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--tier", action="append", default=[], metavar="TIER=CODER",
                    help="ELAN: read another tool's tier as the events of CODER (repeatable)")
     p.add_argument("--yes", action="store_true", help="go ahead when the preview lists items to skip")
-    p.add_argument("--overwrite", action="store_true", help="replace OUT if it exists")
+    p.add_argument("--overwrite", action="store_true",
+                   help="replace OUT if it exists (with --project: the video's OpenFace overlay)")
     g = p.add_argument_group("project")
     g.add_argument("--project", type=Path, metavar="P", help="a merstudio project file (.merproj)")
     g.add_argument("--import", dest="import_file", type=Path, metavar="FILE", help="import FILE into the project")
@@ -105,7 +111,7 @@ def run(args: argparse.Namespace) -> int:
     if not args.input.exists():
         raise InputError(f"{args.input}: not found")
     _check_out(args.output, args.overwrite)
-    if args.from_fmt == "openface" or (args.from_fmt is None and _looks_openface(args.input)):
+    if _is_openface(args.input, args.from_fmt):
         return _convert_openface(args)
     if args.to_fmt is None and args.output.suffix.lower() != ".csv":
         ix.detect_format(args.output)  # an unknown output type fails before the input is read and previewed
@@ -122,15 +128,15 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
-def _looks_openface(path: Path) -> bool:
-    if path.suffix.lower() != ".csv":
-        return False
-    try:
-        with path.open(encoding="utf-8-sig", errors="replace") as fh:
-            head = [h.strip() for h in fh.readline().split(",")]
-    except OSError:
-        return False
-    return "frame" in head and "success" in head and any(h.startswith("AU") for h in head)
+def _is_openface(path: Path, fmt: str | None) -> bool:
+    from merstudio.interchange.openface import looks_openface
+
+    return fmt == "openface" or (fmt is None and looks_openface(path))
+
+
+def _warn(path: Path, mismatches: list[str]) -> None:
+    for m in mismatches:  # each one line (built from numbers, not from the file's text)
+        print(f"merstudio: warning: {path}: {m}", file=sys.stderr)
 
 
 def _convert_openface(args: argparse.Namespace) -> int:
@@ -138,8 +144,7 @@ def _convert_openface(args: argparse.Namespace) -> int:
     from merstudio.interchange import read_openface
 
     table = read_openface(args.input, fps=args.fps)
-    for m in table.mismatches:
-        print(f"merstudio: warning: {args.input}: {m}", file=sys.stderr)
+    _warn(args.input, table.mismatches)
     with atomic_path(args.output) as tmp:
         table.frames.to_csv(tmp, index=False, float_format="%.4g")
     print(f"wrote {len(table.frames)} row(s), frames 0..{table.frame_count - 1}, to {args.output}")
@@ -158,6 +163,24 @@ def _video_id(project: Any, ref: str | None) -> int:
             return v.id
     raise InputError(f"{project.path}: no video {ref!r} (videos: "
                      f"{', '.join(f'{v.id}={v.name}' for v in videos[:6]) or 'none'})")
+
+
+def _import_openface(project: Any, vid: int, args: argparse.Namespace) -> int:
+    """An OpenFace CSV into the project as the video's overlay (AU curves drawn dashed beside ours in the app)."""
+    from merstudio.errors import OutputError
+    from merstudio.interchange import read_openface
+
+    video = project.video(vid)
+    if any(o.name == OPENFACE_OVERLAY for o in project.overlays(vid)) and not args.overwrite:
+        raise OutputError(f"{args.project}: video {vid} already has an overlay {OPENFACE_OVERLAY!r} "
+                          "(use --overwrite to replace it)")
+    table = read_openface(args.import_file, fps=video.fps, frame_count=video.frame_count)
+    _warn(args.import_file, table.mismatches)
+    project.save_overlay(vid, OPENFACE_OVERLAY, table.frames, kind="openface",
+                         meta={"path": str(table.path), "fps": table.fps, "mismatches": table.mismatches})
+    print(f"imported {len(table.frames)} row(s), {len(table.au_columns)} AU column(s), of {args.import_file} as "
+          f"overlay {OPENFACE_OVERLAY!r} of video {vid} in {args.project}")
+    return 0
 
 
 def _run_project(args: argparse.Namespace) -> int:
@@ -187,6 +210,8 @@ def _run_project(args: argparse.Namespace) -> int:
                 preview.skipped.append(ix.Skip(f"{preview.path.name}: frames {e.onset}-{e.offset}",
                                                f"past the end of the video ({frame_count} frames)"))
             preview.events = [e for e in preview.events if e not in bad]
+        elif _is_openface(args.import_file, args.from_fmt):
+            return _import_openface(project, vid, args)
         else:
             fmt = ix.detect_format(args.import_file, args.from_fmt)
             preview = ix.preview_import(project, args.import_file, vid, fps_override=args.force_fps, fmt=fmt,

@@ -82,13 +82,16 @@ class NewProject(AppCommand):
 
 
 class OpenProject(AppCommand):
+    """params: path; read_only True (open read-only), False (refuse a project in use elsewhere) or absent (ask
+    whether to open it read-only when it is in use)."""
+
     @staticmethod
     def ask(ctx: CommandContext, params: Params) -> bool:
         return _ask_path(ctx, params, "path", "Open project", PROJECT_FILTER)
 
     @staticmethod
     def do(ctx: CommandContext, params: Params) -> None:
-        ctx.win.open_project(Path(params["path"]))
+        ctx.win.open_project(Path(params["path"]), read_only=params.get("read_only"))
 
 
 class OpenVideo(AppCommand):
@@ -108,6 +111,7 @@ class SaveProject(AppCommand):
     def do(ctx: CommandContext, params: Params) -> None:
         if ctx.win.project is None:
             raise InputError("save: no project is open")
+        ctx.win.require_writable()
         bak = ctx.win.project.save()
         ctx.win.undo_stack.setClean()
         ctx.win.statusBar().showMessage(f"Saved {ctx.win.project.path.name} (backup {bak.name if bak else '-'})",
@@ -124,8 +128,11 @@ class LocateVideo(AppCommand):
     @staticmethod
     def do(ctx: CommandContext, params: Params) -> None:
         assert ctx.win.project is not None
-        ctx.win.project.relocate(params["video_id"], params["path"])
-        ctx.win.select_video(params["video_id"])
+        video = ctx.win.project.relocate(params["video_id"], params["path"])  # read-only: checked, not stored
+        if ctx.win.project.read_only:
+            ctx.win.select_video(params["video_id"], source=ctx.win.open_media(video.path))
+        else:
+            ctx.win.select_video(params["video_id"])
 
 
 # ---------------------------------------------------------------------------------------------------- analysis
@@ -216,6 +223,7 @@ class EditEvent(AppCommand):
         params.setdefault("event_id", win.selected_event_id)
         if params["event_id"] is None or win.project is None:
             return False
+        win.require_writable()  # refused before the dialog, not after the user filled it in
         if "changes" in params:
             return True
         from merstudio.gui.dialogs import EventDialog
@@ -391,6 +399,7 @@ class ImportEvents(AppCommand):
 
     @staticmethod
     def ask(ctx: CommandContext, params: Params) -> bool:
+        ctx.win.require_writable()  # before any dialog
         if not _ask_path(ctx, params, "path", "Import events", EVENTS_FILTER):
             return False
         if params.get("confirmed"):
@@ -448,6 +457,7 @@ class ImportOpenFace(AppCommand):
 
     @staticmethod
     def ask(ctx: CommandContext, params: Params) -> bool:
+        ctx.win.require_writable()  # the table is stored in the project
         return _ask_path(ctx, params, "path", "Import OpenFace CSV", "OpenFace CSV (*.csv);;All files (*)")
 
     @staticmethod

@@ -42,14 +42,20 @@ from merstudio.gui.undo import (
     DeleteEventCommand,
     EditEventCommand,
     ImportEventsCommand,
+    ProjectCommand,
+    StepGuard,
     set_status,
 )
 from merstudio.gui.video_view import VideoView
 from merstudio.gui.workers import AnalysisWorker, FrameLoader, _default_analysis, _default_open
-from merstudio.project import PROJECT_SUFFIX, Event, Project, Video
+from merstudio.project import PROJECT_SUFFIX, Event, Project, ProjectInUse, Video
+from merstudio.project.lock import HEARTBEAT_EVERY
 
 log = logging.getLogger(__name__)
 MAX_RECENT = 8
+# seconds a write on the GUI thread waits for a lock another program holds, then fails with a message (the store's
+# default, for the CLI, is longer; SQLite's was 30 s and froze the window)
+GUI_BUSY_TIMEOUT = 0.5
 # an action's shortcut: a key string ("Ctrl+R"), a sequence, a platform-standard key, or several key strings
 _Keys = str | QKeySequence | QKeySequence.StandardKey | list[str]
 
@@ -92,6 +98,7 @@ class MainWindow(QMainWindow):
         self.finetune_fn: Callable[..., Any] | None = None  # tests inject a fake fine-tuning
 
         self.undo_stack = QUndoStack(self)
+        self.undo_guard = StepGuard(self.show_error, self)  # a failed undo/redo: one message, the stack kept in step
         self._build_ui()
         self._build_actions()
         self._play_timer = QTimer(self)
@@ -99,6 +106,9 @@ class MainWindow(QMainWindow):
         self._refresh_timer = QTimer(self)
         self._refresh_timer.setInterval(200)  # redraw streamed curves at 5 Hz, not per batch
         self._refresh_timer.timeout.connect(self.timeline.refresh)
+        self._heartbeat_timer = QTimer(self)  # tells a second opener this window still has the project
+        self._heartbeat_timer.setInterval(int(HEARTBEAT_EVERY * 1000))
+        self._heartbeat_timer.timeout.connect(self._heartbeat)
         geo = self.qsettings.value("geometry")
         if geo is not None:
             self.restoreGeometry(geo)
@@ -174,6 +184,10 @@ class MainWindow(QMainWindow):
         self.progress_bar.hide()
         self.device_label = QLabel(self)
         self.coder_label = QLabel(self)
+        self.read_only_label = QLabel("read-only", self)
+        self.read_only_label.setStyleSheet("QLabel { color: white; background: #b35900; padding: 0 6px; }")
+        self.read_only_label.hide()
+        sb.addPermanentWidget(self.read_only_label)
         sb.addPermanentWidget(self.progress_bar)
         sb.addPermanentWidget(self.coder_label)
         sb.addPermanentWidget(self.device_label)
@@ -326,7 +340,10 @@ class MainWindow(QMainWindow):
         self.device_label.setText(f"analysis on {self.device}")
         title = "merstudio"
         if self.project is not None:
-            title = f"{self.project.path.name} — {title}"
+            ro = " [read-only]" if self.project.read_only else ""
+            title = f"{self.project.path.name}{ro} — {title}"
+            self.read_only_label.setToolTip(self.project.read_only_reason)
+        self.read_only_label.setVisible(self.project is not None and self.project.read_only)
         if self.video is not None:
             title = f"{self.video.name} — {title}"
         self.setWindowTitle(title)
@@ -337,28 +354,82 @@ class MainWindow(QMainWindow):
             raise InputError("no video is open: open a video or a project first")
         return self.video
 
+    def require_writable(self) -> Project:
+        """The open project, or InputError (a dialog) when there is none or it is read-only."""
+        if self.project is None:
+            raise InputError("no project is open: open a video or a project first")
+        if self.project.read_only:
+            raise InputError(f"{self.project.path.name} is open read-only ({self.project.read_only_reason}): "
+                             "changes are not saved")
+        return self.project
+
     def create_project(self, path: Path) -> None:
-        proj = Project.create(path, overwrite=True)
+        # ProjectInUse (someone has that file open) -> dialog, current project untouched
+        proj = Project.create(path, overwrite=True, busy_timeout=GUI_BUSY_TIMEOUT)
         self._set_project(proj)
 
-    def open_project(self, path: Path) -> None:
-        proj = Project.open(path)  # InputError (missing, corrupt, newer) -> dialog, current project untouched
+    def open_project(self, path: Path, read_only: bool | None = None) -> bool:
+        """Open a project; False when the user declined. In use by another window or program: ``read_only`` None
+        asks whether to open it read-only, True opens it read-only, False refuses (ProjectInUse). Anything wrong
+        with the file (missing, damaged, missing tables, newer) is an InputError before the current project is
+        touched."""
+        if read_only:
+            proj = Project.open(path, read_only=True, busy_timeout=GUI_BUSY_TIMEOUT)
+        else:
+            try:
+                proj = Project.open(path, in_use="raise", busy_timeout=GUI_BUSY_TIMEOUT)
+            except ProjectInUse as exc:
+                if read_only is False:
+                    raise
+                who = f"in use by merstudio ({exc.owner.describe()})" if exc.owner else "in use by another program"
+                question = (f"{Path(path).name} is {who}: two writers would overwrite each other's edits.\n\n"
+                            "Open it read-only? You can look at it and export from it; edits are refused.")
+                if not self.ask_read_only(question):
+                    return False
+                proj = Project.open(path, read_only=True, busy_timeout=GUI_BUSY_TIMEOUT)
+                proj.read_only_reason = who
+        try:
+            vids = proj.videos()
+        except Exception as exc:  # a file the checks let through but that cannot be read: keep the current one
+            proj.close()
+            raise InputError(f"{proj.path}: cannot be read ({exc})") from None
         self._set_project(proj)
-        vids = proj.videos()
+        if proj.read_only:
+            self.show_info(f"{proj.path.name} is open read-only ({proj.read_only_reason}): you can look at it and "
+                           "export from it, but edits are refused.")
         if vids:
             self.select_video(vids[0].id)
+        return True
+
+    def ask_read_only(self, question: str) -> bool:
+        """The project is open elsewhere: ask whether to open it read-only (tests replace this)."""
+        box = QMessageBox(QMessageBox.Icon.Question, "merstudio", question,
+                          QMessageBox.StandardButton.Open | QMessageBox.StandardButton.Cancel, self)
+        open_ro = box.button(QMessageBox.StandardButton.Open)
+        open_ro.setText("Open read-only")
+        box.exec()
+        return box.clickedButton() is open_ro
 
     def _set_project(self, proj: Project) -> None:
         self._close_project()
         self.project = proj
         if self.coder:
             proj.coder = self.coder
-            proj.add_coder(self.coder)
+            if not proj.read_only:
+                proj.add_coder(self.coder)
+        if not proj.read_only:
+            self._heartbeat_timer.start()
         self._add_recent(proj.path)
         self._refresh_video_list()
         self._update_labels()
 
+    def _heartbeat(self) -> None:
+        if self.project is not None:
+            self.project.heartbeat()
+
     def _close_project(self) -> None:
+        if hasattr(self, "_heartbeat_timer"):
+            self._heartbeat_timer.stop()
         self.pause()
         self._stop_worker()
         self._stop_loader()
@@ -392,13 +463,19 @@ class MainWindow(QMainWindow):
         data = Path(QStandardPaths.writableLocation(QStandardPaths.StandardLocation.AppDataLocation))
         return data / "projects" / beside.name
 
+    def open_media(self, path: str | Path) -> Any:
+        """A FrameSource for a video file or image folder (InputError on bad input)."""
+        return self._open_source(str(path))
+
     def open_video(self, path: Path) -> None:
         source = self._open_source(str(path))  # InputError -> dialog before anything changes
         try:
             if self.project is None:
                 proj_path = self.default_project_path(Path(path))
                 if proj_path.exists():
-                    self.open_project(proj_path)
+                    if not self.open_project(proj_path):
+                        _close(source)  # the user chose not to open the project in use elsewhere
+                        return
                 else:
                     self.create_project(proj_path)
             assert self.project is not None
@@ -560,6 +637,7 @@ class MainWindow(QMainWindow):
     # ================================================================== analysis
     def start_analysis(self, settings: Any = None) -> None:
         video = self.require_video()
+        self.require_writable()  # the results are stored in the project
         assert self.project is not None
         if self.worker is not None:
             raise InputError("analysis: already running (cancel it first)")
@@ -702,7 +780,7 @@ class MainWindow(QMainWindow):
         shown = list(cols if self.timeline.visible_aus is None else self.timeline.visible_aus)
         shown = [c for c in cols if (c in shown and c != col) or (c == col and on)]
         self.timeline.set_visible_aus(shown)
-        if self.project is not None:
+        if self.project is not None and not self.project.read_only:
             self.project.set_setting("visible_aus", shown)
 
     def activity(self) -> Any:
@@ -755,7 +833,9 @@ class MainWindow(QMainWindow):
         offset = min(self.frame_count - 1, max(onset, offset))
         apex = min(max(before.apex, onset), offset)
         self.selected_event_id = event_id
-        self.ctx.execute(C.EditEvent, event_id=event_id, changes={"onset": onset, "apex": apex, "offset": offset})
+        if not self.ctx.execute(C.EditEvent, event_id=event_id, changes={"onset": onset, "apex": apex,
+                                                                          "offset": offset}):
+            self.reload_events()  # refused (read-only) or not saved: the dragged region goes back
 
     def _selection_changed(self, sel: Any) -> None:
         if sel is not None:
@@ -799,31 +879,35 @@ class MainWindow(QMainWindow):
         self.qsettings.setValue("coder", name)
         if self.project is not None:
             self.project.coder = name
-            self.project.add_coder(name)
+            if not self.project.read_only:
+                self.project.add_coder(name)
         self._update_labels()
 
-    def push_add(self, event: Event) -> AddEventCommand:
-        assert self.project is not None
-        cmd = AddEventCommand(self.project, event, self.reload_events)
+    def push(self, cmd: ProjectCommand) -> None:
+        """Do an edit, then put it on the undo stack: only an edit that was saved enters the history (a failed one
+        raises a one-line error, shown by the command's dialog, and the view is reloaded from the project)."""
+        cmd.guard = self.undo_guard
+        cmd.perform()
         self.undo_stack.push(cmd)
+
+    def push_add(self, event: Event) -> AddEventCommand:
+        cmd = AddEventCommand(self.require_writable(), event, self.reload_events)
+        self.push(cmd)
         return cmd
 
     def push_edit(self, before: Event, after: Event) -> None:
-        assert self.project is not None
-        self.undo_stack.push(EditEventCommand(self.project, before, after, self.reload_events))
+        self.push(EditEventCommand(self.require_writable(), before, after, self.reload_events))
 
     def push_delete(self, event: Event) -> None:
-        assert self.project is not None
-        self.undo_stack.push(DeleteEventCommand(self.project, event, self.reload_events))
+        self.push(DeleteEventCommand(self.require_writable(), event, self.reload_events))
 
     def push_status(self, event: Event, status: str) -> None:
-        assert self.project is not None
-        self.undo_stack.push(set_status(self.project, event, status, self.require_coder(), self.reload_events))
+        proj = self.require_writable()
+        self.push(set_status(proj, event, status, self.require_coder(), self.reload_events))
 
     def push_import(self, events: list[Event], text: str) -> None:
         """An import as one undo step (all its events added, or removed, in one transaction)."""
-        assert self.project is not None
-        self.undo_stack.push(ImportEventsCommand(self.project, events, self.reload_events, text))
+        self.push(ImportEventsCommand(self.require_writable(), events, self.reload_events, text))
 
     # ================================================================== overlays, agreement, fine-tuning
     def reload_overlays(self) -> None:
@@ -929,6 +1013,7 @@ class MainWindow(QMainWindow):
     def rerun_with_checkpoint(self, path: Path, meta: Any, settings: Any = None) -> None:
         """After fine-tuning: keep the old predictions as an overlay, load the new checkpoint, re-run the analysis."""
         self.require_video()
+        self.require_writable()
         if self.worker is not None:
             raise InputError("analysis: already running (cancel it first)")
         kept = self.keep_predictions()

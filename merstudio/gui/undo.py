@@ -1,14 +1,31 @@
-"""Every event edit is a QUndoCommand over the project store (each redo/undo is one committed transaction)."""
+"""Every event edit is a QUndoCommand over the project store (each redo/undo is one committed transaction).
+
+The undo history never gets out of step with the project:
+
+- A new edit is *performed first* (``perform()``) and pushed only when it succeeded: ``QUndoStack.push`` calls
+  ``redo()`` once more, which then does nothing. A failed edit raises (a one-line OutputError from the store),
+  never reaches the stack and leaves the project as it was (every store write is one transaction).
+- An undo or redo that fails later (a full disk, a lock held elsewhere) leaves the project as it was, makes its
+  command obsolete, which QUndoStack removes from the history, and stops the rest of that stack operation (a click in
+  the undo history undoes several commands): those commands are dropped without touching the project. What is left
+  on the stack still matches the project; ``StepGuard`` reports the failure once, in one line.
+"""
 
 from __future__ import annotations
 
+import logging
+import sqlite3
+import traceback
 from collections.abc import Callable
 from dataclasses import replace
 
+from PySide6.QtCore import QObject, QTimer
 from PySide6.QtGui import QUndoCommand
 
+from merstudio.errors import MerstudioError, OutputError
 from merstudio.project import Event, Project
 
+log = logging.getLogger(__name__)
 Notify = Callable[[], None]
 
 
@@ -17,48 +34,128 @@ def _describe(e: Event) -> str:
     return f"{what} {e.onset}-{e.offset}"
 
 
-class AddEventCommand(QUndoCommand):
-    def __init__(self, project: Project, event: Event, notify: Notify, text: str | None = None) -> None:
-        super().__init__(text or f"Add {_describe(event)}")
-        self.project, self.event, self.notify = project, event.validated(), notify
+def _plain(exc: BaseException, project: Project) -> MerstudioError:
+    """A store fault as a one-line user-facing error (the store already raises those; this covers the rest)."""
+    if isinstance(exc, MerstudioError):
+        return exc
+    if isinstance(exc, OSError):
+        return OutputError(f"{project.path}: the edit was not saved ({exc.strerror or exc})")
+    if isinstance(exc, sqlite3.Error):
+        return OutputError(f"{project.path}: the edit was not saved ({exc})")
+    return OutputError(f"{project.path}: the edit was not saved ({type(exc).__name__}: {exc})")
+
+
+class StepGuard:
+    """Shared by the commands of one QUndoStack: turns a failed undo/redo into an obsolete command (removed by the
+    stack), drops the remaining steps of the same stack operation, and reports once through ``report``."""
+
+    def __init__(self, report: Callable[[str], None], context: QObject | None = None) -> None:
+        self.report = report
+        self.context = context  # the report is dropped when this object is gone (a closed window)
+        self.failed: str | None = None
+
+    def step(self, cmd: ProjectCommand, action: Callable[[], None], verb: str) -> None:
+        if self.failed is not None:  # an earlier step of this undo/redo failed: leave the project where it is
+            cmd.setObsolete(True)
+            return
+        try:
+            action()
+        except Exception as exc:  # whatever it was, the project did not change and the stack must say so
+            if not isinstance(exc, (MerstudioError, sqlite3.Error, OSError)):
+                log.error("%s of %r failed:\n%s", verb, cmd.text(), traceback.format_exc())
+            cmd.setObsolete(True)
+            self.failed = (f"{verb} of “{cmd.text()}” failed: {_plain(exc, cmd.project)}. The project is unchanged; "
+                           "the step was removed from the undo history.")
+            # reported after the stack operation, which may step over more commands
+            if self.context is not None:
+                QTimer.singleShot(0, self.context, self._flush)
+            else:
+                QTimer.singleShot(0, self._flush)
+        finally:
+            cmd.notify()
+
+    def _flush(self) -> None:
+        msg, self.failed = self.failed, None
+        if msg:
+            self.report(msg)
+
+
+class ProjectCommand(QUndoCommand):
+    """A QUndoCommand whose first do happens in ``perform()``, before it is pushed (see the module docstring)."""
+
+    def __init__(self, text: str, project: Project, notify: Notify) -> None:
+        super().__init__(text)
+        self.project, self.notify = project, notify
+        self.guard: StepGuard | None = None
+        self._performed = False
+
+    def _do(self) -> None:
+        raise NotImplementedError
+
+    def _undo(self) -> None:
+        raise NotImplementedError
+
+    def perform(self) -> None:
+        """Do the edit now; raises a one-line MerstudioError (and changes nothing) when it cannot be saved."""
+        try:
+            self._do()
+        except (sqlite3.Error, OSError) as exc:
+            raise _plain(exc, self.project) from None
+        finally:
+            self.notify()
+        self._performed = True
 
     def redo(self) -> None:
-        # the first redo assigns the id; later redos restore the event under the same id
-        self.event = self.project.add_event(self.event)
-        self.notify()
+        if self._performed:  # QUndoStack.push calls redo() right after perform(): already done
+            self._performed = False
+            return
+        self._run(self._do, "Redo")
 
     def undo(self) -> None:
+        self._run(self._undo, "Undo")
+
+    def _run(self, action: Callable[[], None], verb: str) -> None:
+        if self.guard is None:
+            self.guard = StepGuard(lambda msg: None)
+        self.guard.step(self, action, verb)
+
+
+class AddEventCommand(ProjectCommand):
+    def __init__(self, project: Project, event: Event, notify: Notify, text: str | None = None) -> None:
+        super().__init__(text or f"Add {_describe(event)}", project, notify)
+        self.event = event.validated()
+
+    def _do(self) -> None:
+        # the first do assigns the id; later redos restore the event under the same id
+        self.event = self.project.add_event(self.event)
+
+    def _undo(self) -> None:
         self.project.delete_event(self.event.id)  # type: ignore[arg-type]
-        self.notify()
 
 
-class EditEventCommand(QUndoCommand):
+class EditEventCommand(ProjectCommand):
     def __init__(self, project: Project, before: Event, after: Event, notify: Notify,
                  text: str | None = None) -> None:
-        super().__init__(text or f"Edit {_describe(after)}")
-        self.project, self.before, self.after, self.notify = project, before, after.validated(), notify
+        super().__init__(text or f"Edit {_describe(after)}", project, notify)
+        self.before, self.after = before, after.validated()
 
-    def redo(self) -> None:
+    def _do(self) -> None:
         self.project.update_event(self.after)
-        self.notify()
 
-    def undo(self) -> None:
+    def _undo(self) -> None:
         self.project.update_event(self.before)
-        self.notify()
 
 
-class DeleteEventCommand(QUndoCommand):
+class DeleteEventCommand(ProjectCommand):
     def __init__(self, project: Project, event: Event, notify: Notify) -> None:
-        super().__init__(f"Delete {_describe(event)}")
-        self.project, self.event, self.notify = project, event, notify
+        super().__init__(f"Delete {_describe(event)}", project, notify)
+        self.event = event
 
-    def redo(self) -> None:
+    def _do(self) -> None:
         self.event = self.project.delete_event(self.event.id)  # type: ignore[arg-type]
-        self.notify()
 
-    def undo(self) -> None:
+    def _undo(self) -> None:
         self.project.add_event(self.event)
-        self.notify()
 
 
 def set_status(project: Project, event: Event, status: str, coder: str, notify: Notify) -> EditEventCommand:
@@ -68,20 +165,18 @@ def set_status(project: Project, event: Event, status: str, coder: str, notify: 
     return EditEventCommand(project, event, after, notify, text=f"{verb} {_describe(event)}")
 
 
-class ImportEventsCommand(QUndoCommand):
-    """An import of annotation-file events as one undoable step: redo adds them all in one transaction, undo
-    deletes them all in one transaction (events keep their ids, so a redo after an undo restores the same ones)."""
+class ImportEventsCommand(ProjectCommand):
+    """An import of annotation-file events as one undoable step: redo adds them all, with their new coders, in one
+    transaction, undo deletes them all in one transaction (events keep their ids, so a redo after an undo restores
+    the same ones). A failed import adds nothing and registers no coder."""
 
     def __init__(self, project: Project, events: list[Event], notify: Notify, text: str) -> None:
-        super().__init__(text)
-        self.project, self.events, self.notify = project, [e.validated() for e in events], notify
+        super().__init__(text, project, notify)
+        self.events = [e.validated() for e in events]
 
-    def redo(self) -> None:
-        for c in sorted({e.coder for e in self.events if e.coder} - set(self.project.coders())):
-            self.project.add_coder(c)
-        self.events = self.project.add_events(self.events)
-        self.notify()
+    def _do(self) -> None:
+        new = {e.coder for e in self.events if e.coder} - set(self.project.coders())
+        self.events = self.project.add_events(self.events, coders=sorted(new))
 
-    def undo(self) -> None:
+    def _undo(self) -> None:
         self.project.delete_events([e.id for e in self.events if e.id is not None])
-        self.notify()

@@ -27,22 +27,34 @@ from merstudio.interchange.common import (
     frames_to_ms,
     ms_to_frame,
     ms_to_frames,
+    quote,
+    read_head,
 )
 from merstudio.interchange.eaf import read_eaf, tier_name, write_eaf
 from merstudio.interchange.events_csv import EVENT_CSV_COLUMNS, read_events_csv, write_events_csv
-from merstudio.interchange.openface import OpenFaceTable, read_openface
+from merstudio.interchange.openface import OpenFaceTable, looks_openface, read_openface
 from merstudio.interchange.sheets import clip_frame_files, events_from_samples, preview_sheet
 from merstudio.project.events import Event
 
 FORMATS = ("eaf", "boris-tsv", "boris-csv", "boris-xlsx", "events-csv")
 
 
+def _openface_refusal(p: Path) -> InputError:
+    return InputError(f"{p}: an OpenFace per-frame CSV (AU curves), not coded events; import it as an overlay "
+                      f"(File > Import OpenFace CSV, or merstudio convert --project P --import {p.name}) or convert "
+                      f"it (merstudio convert {p.name} frames.csv)")
+
+
 def detect_format(path: str | os.PathLike[str], fmt: str | None = None) -> str:
     """eaf | boris-tsv | boris-csv | boris-xlsx | events-csv, from ``fmt`` or the file name. A ``.csv`` is ours
-    when named ``*.events.csv`` or when its header has ``onset``; otherwise BORIS (checked when it exists)."""
+    when named ``*.events.csv`` or when its header has ``onset``; otherwise BORIS (checked when it exists). The
+    header is read in the file's encoding (UTF-16 from Excel too). An OpenFace per-frame CSV is no events file:
+    InputError saying where it goes."""
     if fmt:
+        if fmt == "openface":
+            raise _openface_refusal(Path(path))
         if fmt not in FORMATS:
-            raise InputError(f"{fmt}: unknown format (choose from {', '.join(FORMATS)})")
+            raise InputError(f"{quote(fmt)}: unknown format (choose from {', '.join(FORMATS)})")
         return fmt
     p = Path(path)
     ext = p.suffix.lower()
@@ -56,13 +68,11 @@ def detect_format(path: str | os.PathLike[str], fmt: str | None = None) -> str:
         if p.name.lower().endswith(".events.csv"):
             return "events-csv"
         if p.is_file():
-            try:
-                with p.open(encoding="utf-8-sig", errors="replace") as fh:
-                    head = [h.strip().lower() for h in fh.readline().split(",")]
-            except OSError:
-                head = []
+            head = [h.strip().strip('"').lower() for h in read_head(p).split(",")]
             if "onset" in head or "onset_frame" in head:
                 return "events-csv"
+            if looks_openface(p):
+                raise _openface_refusal(p)
             return "boris-csv"
         return "events-csv"
     raise InputError(f"{p}: unknown annotation format {ext or '(no extension)'} (use .eaf, .tsv, .csv or .xlsx)")
@@ -77,7 +87,7 @@ def read_events(path: str | os.PathLike[str], fps: float | None = None, video_id
     if f == "eaf":
         prev = read_eaf(path, fps=fps, video_id=video_id, fps_override=fps_override, **kwargs)
         if video_name and prev.media and prev.media != video_name:
-            prev.notes.append(f"the ELAN file's media is {prev.media!r}, not {video_name!r}; imported anyway")
+            prev.notes.append(f"the ELAN file's media is {quote(prev.media)}, not {quote(video_name)}; imported anyway")
         return prev
     if f.startswith("boris"):
         return read_boris(path, fps=fps, video_id=video_id, video_name=video_name, fps_override=fps_override,
@@ -124,13 +134,15 @@ def preview_import(project: Any, path: str | os.PathLike[str], video_id: int, fp
 
 
 def commit_import(project: Any, preview: ImportPreview, skip_bad: bool = False) -> list[Event]:
-    """Add a preview's events to the project in one transaction (all or nothing); registers their coders.
-    Raises InputError, importing nothing, while anything would be skipped and ``skip_bad`` is False."""
+    """Add a preview's events to the project in one transaction (all or nothing), then register their coders.
+    Raises InputError, importing nothing, while anything would be skipped and ``skip_bad`` is False, or when
+    everything would be skipped. A failed write (full disk, locked project) registers no coder."""
     events = preview.accept(skip_bad=skip_bad)
-    for c in sorted({e.coder for e in events if e.coder}):
-        if c not in project.coders():
-            project.add_coder(c)
-    return project.add_events(events)
+    added = project.add_events(events)  # raises before any coder is registered
+    known = set(project.coders())
+    for c in sorted({e.coder for e in events if e.coder} - known):
+        project.add_coder(c)
+    return added
 
 
 def export_project_events(project: Any, video_id: int, path: str | os.PathLike[str], fmt: str | None = None,

@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from merstudio.atomic import atomic_path
-from merstudio.datasets.parse import cell_text, norm_col, read_workbook_rows
+from merstudio.datasets.parse import cell_text, norm_col
 from merstudio.errors import InputError
 from merstudio.interchange.common import (
     ImportPreview,
@@ -28,13 +28,19 @@ from merstudio.interchange.common import (
     Skip,
     aus_as_modifiers,
     check_fps,
+    csv_rows,
     event_times,
     face_label,
     fps_differs,
     fps_mismatch_message,
     make_event,
+    media_name,
+    name_list,
+    quote,
+    read_table_text,
     seconds_to_frame,
     split_aus,
+    workbook_rows,
 )
 from merstudio.project.events import Event
 
@@ -109,22 +115,18 @@ def write_boris(events: Iterable[Event], path: str | os.PathLike[str], media: Me
 
 # ---------------------------------------------------------------------------------------------- import
 def _table(p: Path) -> list[tuple[Any, ...]]:
+    """The rows of a BORIS table. Text tables in any encoding Excel or BORIS writes (UTF-8 with or without BOM,
+    UTF-16 "Unicode text", Latin-1); a field over the csv limit is one InputError line naming the row."""
     fmt = boris_format(p)
     if not p.is_file():
         raise InputError(f"{p}: BORIS table not found")
     if fmt == "xlsx":
-        return read_workbook_rows(p)[1]
-    try:
-        with p.open(newline="", encoding="utf-8-sig") as fh:
-            text = fh.read()
-    except UnicodeDecodeError:
-        text = p.read_text(encoding="latin-1")
-    except OSError as exc:
-        raise InputError(f"{p}: cannot read ({exc.strerror or exc})") from None
+        return workbook_rows(p)[1]
+    text = read_table_text(p, "BORIS table")
     delim = "\t" if fmt == "tsv" else ","
-    if fmt == "csv" and text.count(";") > text.count(",") and "\t" not in text[:2000]:
+    if fmt == "csv" and "\t" not in text[:2000] and text.count(";") > text.count(","):
         delim = ";"  # spreadsheets in comma-decimal locales
-    return [tuple(r) for r in csv.reader(text.splitlines(), delimiter=delim)]
+    return [tuple(r) for r in csv_rows(p, text, delim)]
 
 
 def _number(v: Any) -> float | None:
@@ -142,12 +144,12 @@ def _face(subject: str, names: dict[str, int], notes: list[str], where: str) -> 
     s = subject.strip()
     if s == "" or s.lower() in ("no focal subject", "none"):
         return 0
-    m = re.fullmatch(r"(?:face|track|subject)?\s*#?\s*(-?\d+)", s, flags=re.IGNORECASE)
+    m = re.fullmatch(r"(?:face|track|subject)?\s*#?\s*(-?\d{1,9})", s, flags=re.IGNORECASE)
     if m:
         return int(m.group(1))
     if s not in names:
         names[s] = len(names)
-        notes.append(f"{where}: subject {s!r} read as face {names[s]}")
+        notes.append(f"{where}: subject {quote(s)} read as face {names[s]}")
     return names[s]
 
 
@@ -170,7 +172,7 @@ def read_boris(path: str | os.PathLike[str], fps: float | None = None, video_id:
             header_at = i
             break
     if header_at is None:
-        first = ", ".join(cell_text(c) for c in (rows[0] if rows else ()) if cell_text(c)) or "empty"
+        first = name_list(t for t in (cell_text(c) for c in (rows[0] if rows else ())) if t) or "empty"
         raise InputError(f"{p}: no header row with a Behavior column (first row: {first})")
     header = [norm_col(c) for c in rows[header_at]]
     col = {h: j for j, h in reversed(list(enumerate(header))) if h}
@@ -184,7 +186,7 @@ def read_boris(path: str | os.PathLike[str], fps: float | None = None, video_id:
                if not any(k in col for k in keys)]
     if missing:
         raise InputError(f"{p}: missing column(s) {', '.join(missing)} (have: "
-                         f"{', '.join(cell_text(c) for c in rows[header_at] if cell_text(c))})")
+                         f"{name_list(t for t in (cell_text(c) for c in rows[header_at]) if t)})")
 
     def get(row: Sequence[Any], key: str) -> Any:
         j = col.get(key)
@@ -202,8 +204,8 @@ def read_boris(path: str | os.PathLike[str], fps: float | None = None, video_id:
     notes: list[str] = []
     file_fps = min(file_fps_values) if file_fps_values else None
     if len(file_fps_values) > 1:
-        raise InputError(f"{p}: rows have different frame rates ({', '.join(f'{v:g}' for v in sorted(file_fps_values))});"
-                         " import one media file at a time")
+        raise InputError(f"{p}: rows have different frame rates "
+                         f"({name_list(f'{v:g}' for v in sorted(file_fps_values))}); import one media file at a time")
     use_frames = True
     if fps is not None and file_fps is not None and fps_differs(file_fps, float(fps)):
         if not fps_override:
@@ -215,9 +217,10 @@ def read_boris(path: str | os.PathLike[str], fps: float | None = None, video_id:
     media_names = {Path(cell_text(get(r, "mediafilename")).replace("\\", "/")).name for _, r in body} - {""}
     if not video_name and len(media_names) > 1:
         raise InputError(f"{p}: the table holds events of {len(media_names)} media files "
-                         f"({', '.join(sorted(media_names)[:4])}); choose one (video_name= / --video)")
+                         f"({name_list(sorted(media_names), 4)}); choose one (video_name= / --video)")
     if video_name and media_names and video_name not in media_names and len(media_names) == 1:
-        notes.append(f"the table's media file {next(iter(media_names))!r} is not {video_name!r}; imported anyway")
+        notes.append(f"the table's media file {quote(next(iter(media_names)))} is not {quote(video_name)}; "
+                     "imported anyway")
     emap = {k.strip().lower(): v for k, v in (emotions or {}).items()}
     names: dict[str, int] = {}
     events: list[Event] = []
@@ -226,7 +229,7 @@ def read_boris(path: str | os.PathLike[str], fps: float | None = None, video_id:
         where = f"{p.name}: row {rowno}"
         mname = Path(cell_text(get(r, "mediafilename")).replace("\\", "/")).name
         if video_name and len(media_names) > 1 and mname != video_name:
-            skipped.append(Skip(where, f"media file {mname or '(none)'!r} is not the video {video_name!r}"))
+            skipped.append(Skip(where, f"media file {quote(mname or '(none)')} is not the video {quote(video_name)}"))
             continue
         btype = cell_text(get(r, "behaviortype")).upper()
 
@@ -234,16 +237,16 @@ def read_boris(path: str | os.PathLike[str], fps: float | None = None, video_id:
             if use_frames and fcol in col:
                 v = _number(get(_r, fcol))
                 if v is None and cell_text(get(_r, fcol)) not in ("", "NA"):
-                    return f"bad {fcol.replace('frame', ' frame')} {cell_text(get(_r, fcol))!r}"
+                    return f"bad {fcol.replace('frame', ' frame')} {quote(cell_text(get(_r, fcol)))}"
                 if v is not None:
                     if v != int(v) or v < 0:
-                        return f"bad {fcol.replace('frame', ' frame')} {cell_text(get(_r, fcol))!r}"
+                        return f"bad {fcol.replace('frame', ' frame')} {quote(cell_text(get(_r, fcol)))}"
                     return int(v)
             if tcol in col:
                 t = _number(get(_r, tcol))
                 if t is None:
                     raw = cell_text(get(_r, tcol))
-                    return f"no time in column {tcol} ({raw or 'empty'})" if side != "apex" else None
+                    return f"no time in column {tcol} ({quote(raw) if raw else 'empty'})" if side != "apex" else None
                 if t < 0:
                     return f"negative time {t:g} s"
                 b = seconds_to_frame(t, use_fps, "end" if side == "stop" else "start")
@@ -272,7 +275,7 @@ def read_boris(path: str | os.PathLike[str], fps: float | None = None, video_id:
         conf_raw = cell_text(get(r, "confidence"))
         conf = _number(conf_raw)
         if conf_raw and conf is None:
-            skipped.append(Skip(where, f"bad confidence {conf_raw!r}"))
+            skipped.append(Skip(where, f"bad confidence {quote(conf_raw)}"))
             continue
         note = " / ".join(t for t in (cell_text(get(r, "commentstart")), cell_text(get(r, "commentstop"))) if t)
         ev = make_event(where, skipped, video_id=video_id, onset=onset, apex=apex, offset=offset,
@@ -282,6 +285,6 @@ def read_boris(path: str | os.PathLike[str], fps: float | None = None, video_id:
                         status=cell_text(get(r, "status")) or "accepted")
         if ev is not None:
             events.append(ev)
-    media = next(iter(media_names)) if len(media_names) == 1 else ""
+    media = media_name(next(iter(media_names))) if len(media_names) == 1 else ""
     return ImportPreview(path=p, format=f"BORIS {boris_format(p)}", events=events, skipped=skipped, notes=notes,
                          fps=use_fps, media=media)

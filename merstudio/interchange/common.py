@@ -7,12 +7,20 @@ millisecond (ELAN always, BORIS by convention), so a boundary is ``ms(i) = floor
 back takes the frame whose rounded boundary equals the stored value, which is exact for every fps <= 1000 because
 two boundaries are then at least 1 ms apart. Times that are not one of our boundaries (drawn by hand in ELAN) go to
 the frame that contains them (start) or the last frame before them (end).
+
+Input files may be hostile or simply odd (a megabyte in one cell, a header of 5 MB, UTF-16 from Excel): every
+message that quotes a file goes through :func:`quote` / :func:`shorten` / :func:`name_list` (bounded, one line),
+a field longer than :data:`MAX_FIELD_CHARS` makes its row or annotation a skipped item, and text tables are read by
+:func:`read_table_text` / :func:`csv_rows` (encoding from the byte-order mark, csv field-limit errors as one line).
 """
 
 from __future__ import annotations
 
+import codecs
+import csv
+import io
 import math
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -24,6 +32,61 @@ from merstudio.project.events import Event
 
 MAX_MS_FPS = 1000.0  # above this two frame boundaries can share a millisecond
 FPS_TOLERANCE = 0.001  # relative difference at which two frame rates count as different
+MAX_FIELD_CHARS = 10_000  # longest text field of an event (emotion, AUs, coder, note...) an import accepts
+CSV_FIELD_LIMIT = 131_072  # the csv module's default field limit (process-wide: left as it is); longer: refused
+QUOTE_CHARS = 80  # input quoted in a message is cut to this many characters
+LINE_CHARS = 300  # one skipped item, note or summary line at most (where and reason each)
+NAMES_SHOWN = 8  # items of a list (columns, tiers, media files) a message names
+
+
+# ------------------------------------------------------------------------------------ bounded messages
+def _printable(s: str) -> str:
+    """Control characters (newlines, ESC, NUL...) written as escapes: a message stays one line, no terminal codes."""
+    if s.isprintable():
+        return s
+    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in s)
+
+
+def quote(value: object, limit: int = QUOTE_CHARS) -> str:
+    """Text from an input file quoted for a message, as ``repr`` does, but at most ``limit`` characters of it:
+    ``'abc'``, or ``'abcd…' (1,048,576 characters)`` for longer text. Always one line."""
+    s = value if isinstance(value, str) else str(value)
+    if len(s) <= limit:
+        return repr(s)
+    return repr(s[:limit] + "…") + f" ({len(s):,} characters)"
+
+
+def shorten(text: object, limit: int = LINE_CHARS) -> str:
+    """Unquoted text (an exception's message, a place) bounded to ``limit`` characters, one line."""
+    s = text if isinstance(text, str) else str(text)
+    if len(s) > limit:
+        s = s[:limit] + f"… ({len(s):,} characters)"
+    return _printable(s)
+
+
+def name_list(names: Iterable[object], limit: int = NAMES_SHOWN, each: int = 40) -> str:
+    """``a, b, c, … (2,000 in all)``: the first ``limit`` names, each cut to ``each`` characters."""
+    items = [n if isinstance(n, str) else str(n) for n in names]
+    shown = [shorten(n, each) for n in items[:limit]]
+    if len(items) > limit:
+        return ", ".join(shown) + f", … ({len(items):,} in all)"
+    return ", ".join(shown)
+
+
+def too_long(fields: dict[str, Any], limit: int = MAX_FIELD_CHARS) -> str | None:
+    """The reason to skip an item whose text field is longer than ``limit``, or None."""
+    for name, v in fields.items():
+        if isinstance(v, str) and len(v) > limit:
+            return f"the {_FIELD_LABELS.get(name, name)} is {len(v):,} characters long (limit {limit:,})"
+    return None
+
+
+_FIELD_LABELS = {"aus": "AU text", "emotion": "emotion", "coder": "coder name", "note": "note"}
+
+
+def media_name(name: str) -> str:
+    """A media file name a file records, or "" when it cannot be one (longer than any file system allows)."""
+    return name if len(name) <= 255 else ""
 
 
 # --------------------------------------------------------------------------------------------- media
@@ -120,6 +183,10 @@ class Skip:
     where: str  # "file.eaf: tier alice/event, annotation a3" / "file.tsv: row 7"
     reason: str
 
+    def __post_init__(self) -> None:  # bounded whatever a reader passes: a message never carries a whole field
+        object.__setattr__(self, "where", shorten(self.where))
+        object.__setattr__(self, "reason", shorten(self.reason))
+
     def __str__(self) -> str:
         return f"{self.where}: {self.reason}"
 
@@ -148,7 +215,12 @@ class ImportPreview:
 
     def accept(self, skip_bad: bool = False) -> list[Event]:
         """The events to import. Raises InputError (one line: the first problem and how many there are) when
-        anything would be skipped and ``skip_bad`` is False, so nothing is imported partially by accident."""
+        anything would be skipped and ``skip_bad`` is False, so nothing is imported partially by accident, and
+        when every item would be skipped (nothing to import, even with ``skip_bad``)."""
+        if self.skipped and not self.events:
+            more = f" (and {len(self.skipped) - 1} more problem(s))" if len(self.skipped) > 1 else ""
+            raise InputError(f"{self.skipped[0]}{more}; nothing to import: all {len(self.skipped)} item(s) would "
+                             "be skipped")
         if self.skipped and not skip_bad:
             more = f" (and {len(self.skipped) - 1} more problem(s))" if len(self.skipped) > 1 else ""
             raise InputError(f"{self.skipped[0]}{more}; nothing imported: fix the file, or confirm skipping "
@@ -157,13 +229,13 @@ class ImportPreview:
 
     def summary(self, limit: int = 20) -> str:
         lines = [f"{self.path}: {self.format}, {len(self.events)} event(s) to import"
-                 + (f" from coder(s) {', '.join(self.coders)}" if self.events else "")
+                 + (f" from coder(s) {name_list(self.coders, 20)}" if self.events else "")
                  + (f", {len(self.skipped)} item(s) to skip" if self.skipped else "")]
         if self.fps:
             lines.append(f"  frame rate used: {self.fps:g} fps")
         for e in self.events[:limit]:
-            lines.append(f"  + {e.coder or '(no coder)'} face {e.face_id}: frames {e.onset}-{e.apex}-{e.offset} "
-                         f"{e.emotion or '-'} {e.aus or '-'}")
+            lines.append(f"  + {shorten(e.coder or '(no coder)', 40)} face {e.face_id}: frames "
+                         f"{e.onset}-{e.apex}-{e.offset} {shorten(e.emotion or '-', 60)} {shorten(e.aus or '-', 60)}")
         if len(self.events) > limit:
             lines.append(f"  + ... {len(self.events) - limit} more")
         for s in self.skipped[:limit]:
@@ -171,19 +243,26 @@ class ImportPreview:
         if len(self.skipped) > limit:
             lines.append(f"  - ... {len(self.skipped) - limit} more to skip")
         for n in self.notes[:limit]:
-            lines.append(f"  note: {n}")
+            lines.append(f"  note: {shorten(n)}")
+        if len(self.notes) > limit:
+            lines.append(f"  note: ... {len(self.notes) - limit} more")
         return "\n".join(lines)
 
 
 def make_event(where: str, skipped: list[Skip], **fields: Any) -> Event | None:
-    """Build and validate an Event; on a bad field record a Skip and return None."""
+    """Build and validate an Event; on a bad field (or a text field over :data:`MAX_FIELD_CHARS`) record a Skip
+    and return None. The reason is bounded: Event's own messages quote the whole field."""
+    long = too_long({k: v for k, v in fields.items() if k in ("emotion", "aus", "coder", "note", "source", "status")})
+    if long:
+        skipped.append(Skip(where, long))
+        return None
     try:
         return Event(**fields).validated()
     except InputError as exc:
-        skipped.append(Skip(where, str(exc).removeprefix("event: ")))
+        skipped.append(Skip(where, shorten(str(exc).removeprefix("event: "))))
         return None
     except (TypeError, ValueError) as exc:
-        skipped.append(Skip(where, str(exc)))
+        skipped.append(Skip(where, shorten(str(exc))))
         return None
 
 
@@ -222,15 +301,109 @@ def face_label(face_id: int) -> str:
     return f"face {face_id}"
 
 
-def read_text(path: Path, what: str) -> str:
+_BOMS = ((codecs.BOM_UTF32_LE, "utf-32-le"), (codecs.BOM_UTF32_BE, "utf-32-be"), (codecs.BOM_UTF8, "utf-8"),
+         (codecs.BOM_UTF16_LE, "utf-16-le"), (codecs.BOM_UTF16_BE, "utf-16-be"))  # UTF-32 LE before UTF-16 LE
+
+
+def sniff_encoding(head: bytes) -> tuple[str, int]:
+    """(encoding, length of the byte-order mark) of a text file from its first bytes: the BOM when there is one
+    (UTF-8, UTF-16 LE/BE as Excel's "Unicode text" writes it, UTF-32), else UTF-16 without a BOM when every other
+    byte is NUL, else ``utf-8`` (the caller falls back to Latin-1). A file with other NUL bytes is ``binary``."""
+    for bom, enc in _BOMS:
+        if head.startswith(bom):
+            return enc, len(bom)
+    if b"\x00" not in head:
+        return "utf-8", 0
+    even, odd = head[0::2], head[1::2]
+    # UTF-16 without a BOM: the high byte of ASCII (and most Latin) text is NUL, the low byte almost never
+    if len(odd) >= 2 and odd.count(0) >= 0.5 * len(odd) and even.count(0) <= 0.05 * len(even):
+        return "utf-16-le", 0
+    if len(even) >= 2 and even.count(0) >= 0.5 * len(even) and odd.count(0) <= 0.05 * len(odd):
+        return "utf-16-be", 0
+    return "binary", 0
+
+
+def _read_bytes(path: Path, what: str, limit: int | None = None) -> bytes:
     if not path.is_file():
         raise InputError(f"{path}: {what} not found")
     try:
-        return path.read_text(encoding="utf-8-sig")
-    except UnicodeDecodeError:
-        return path.read_text(encoding="latin-1")
+        with path.open("rb") as fh:
+            return fh.read() if limit is None else fh.read(limit)
     except OSError as exc:
         raise InputError(f"{path}: cannot read ({exc.strerror or exc})") from None
+
+
+def decode_table(path: Path, data: bytes) -> str:
+    """A text table's bytes as text, see :func:`sniff_encoding`; InputError (one line) for a binary file or bytes
+    that are not the encoding the BOM announces."""
+    enc, skip = sniff_encoding(data[:4096])
+    if enc == "binary":
+        raise InputError(f"{path}: holds NUL bytes but is not UTF-16 text: a binary file, not a text table "
+                         "(save it as UTF-8 or UTF-16 text, CSV or TSV)")
+    if enc == "utf-8":
+        try:
+            return data[skip:].decode("utf-8")
+        except UnicodeDecodeError:
+            return data[skip:].decode("latin-1")  # an 8-bit export (Excel's "Text" on Windows)
+    try:
+        return data[skip:].decode(enc)
+    except UnicodeDecodeError as exc:
+        raise InputError(f"{path}: not valid {enc.upper()} text (byte {exc.start + skip:,}), although it "
+                         "starts like it; save it again as UTF-8 or UTF-16 text") from None
+
+
+def read_table_text(path: Path, what: str) -> str:
+    """The whole text of a text table (CSV, TSV) whatever its encoding (:func:`decode_table`)."""
+    return decode_table(path, _read_bytes(path, what))
+
+
+def read_head(path: Path, n: int = 65_536) -> str:
+    """The first line of a text file (decoded as :func:`read_table_text` does, at most ``n`` bytes read); "" for a
+    file that cannot be read: for guessing a format, never for reporting."""
+    try:
+        with path.open("rb") as fh:
+            data = fh.read(n)
+    except OSError:
+        return ""
+    enc, skip = sniff_encoding(data[:4096])
+    if enc == "binary":
+        return ""
+    data = data[skip:]
+    if enc.startswith("utf-16") and len(data) % 2:
+        data = data[:-1]
+    text = data.decode(enc, errors="replace")
+    return text.splitlines()[0] if text else ""
+
+
+def workbook_rows(path: Path, sheet: str | int | None = None) -> tuple[str, list[tuple[Any, ...]]]:
+    """(sheet name, rows) of an .xlsx sheet (merstudio.datasets.parse.read_workbook_rows) with every failure one
+    bounded InputError line: openpyxl parses a sheet lazily, so a broken or hostile sheet XML (an entity bomb,
+    which expat refuses) raises while the rows are read, not when the workbook is opened."""
+    from merstudio.datasets.parse import read_workbook_rows
+
+    try:
+        return read_workbook_rows(path, sheet)
+    except InputError as exc:
+        raise InputError(shorten(exc, 500)) from None
+    except Exception as exc:  # ParseError, BadZipFile, KeyError, ValueError... from openpyxl's lazy reader
+        raise InputError(f"{path}: cannot read the workbook ({type(exc).__name__}: {shorten(exc, 200)})") from None
+
+
+def csv_rows(path: Path, text: str, delimiter: str = ",") -> list[list[str]]:
+    """The records of a CSV/TSV text. A field over the csv module's limit (:data:`CSV_FIELD_LIMIT`) or another csv
+    error is one InputError line naming the record ("row 3", the header being row 1)."""
+    rows: list[list[str]] = []
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    try:
+        for r in reader:
+            rows.append(r)
+    except csv.Error as exc:
+        msg = str(exc)
+        if "field limit" in msg:
+            msg = (f"a field is longer than {csv.field_size_limit():,} characters (not an annotation table, or a "
+                   "quote left open)")
+        raise InputError(f"{path}: row {len(rows) + 1}: {shorten(msg, 120)}") from None
+    return rows
 
 
 def sort_events(events: Sequence[Event]) -> list[Event]:

@@ -42,7 +42,11 @@ from merstudio.interchange.common import (
     fps_mismatch_message,
     frame_to_ms,
     make_event,
+    media_name,
     ms_to_frame,
+    name_list,
+    quote,
+    shorten,
 )
 from merstudio.project.events import Event
 
@@ -51,7 +55,7 @@ XSI = "http://www.w3.org/2001/XMLSchema-instance"
 SCHEMA_URL = "http://www.mpi.nl/tools/elan/EAFv3.0.xsd"
 LT_EVENT, LT_APEX, LT_META = "merstudio-event", "merstudio-apex", "merstudio-meta"
 # tier id: <coder>/<kind>[/face<k>][/<lane>]; the coder may itself contain "/"
-_TIER_RX = re.compile(r"^(?P<coder>.*)/(?P<kind>event|apex|meta)(?:/face(?P<face>-?\d+))?(?:/(?P<lane>\d+))?$")
+_TIER_RX = re.compile(r"^(?P<coder>.*)/(?P<kind>event|apex|meta)(?:/face(?P<face>-?\d{1,9}))?(?:/(?P<lane>\d{1,9}))?$")
 _MIME = {".mp4": "video/mp4", ".m4v": "video/mp4", ".mov": "video/quicktime", ".avi": "video/x-msvideo",
          ".mkv": "video/x-matroska", ".webm": "video/webm", ".mpg": "video/mpeg", ".mpeg": "video/mpeg",
          ".wmv": "video/x-ms-wmv", ".wav": "audio/x-wav"}
@@ -215,17 +219,23 @@ def _parse_value(text: str) -> tuple[str, str]:
 
 
 def _parse_meta(text: str) -> dict[str, str]:
+    """``confidence=0.87; status=accepted; source=model; note=...`` -> dict (the note is last and may hold
+    anything). One pass over the text: a hostile value of a million ``;`` stays linear."""
     out: dict[str, str] = {}
-    rest = text.strip()
-    while rest:
-        if rest.startswith("note="):  # the note is last and may contain anything
-            out["note"] = rest[5:]
+    t = text.strip()
+    i, n = 0, len(t)
+    while i < n:
+        if t.startswith("note=", i):
+            out["note"] = t[i + 5:]
             break
-        part, _, rest = rest.partition(";")
-        rest = rest.lstrip()
-        k, sep, v = part.partition("=")
+        j = t.find(";", i)
+        j = n if j < 0 else j
+        k, sep, v = t[i:j].partition("=")
         if sep:
             out[k.strip()] = v.strip()
+        i = j + 1
+        while i < n and t[i].isspace():
+            i += 1
     return out
 
 
@@ -247,25 +257,26 @@ def read_eaf(path: str | os.PathLike[str], fps: float | None = None, video_id: i
         raise InputError(f"{p}: ELAN file not found")
     try:
         root = ET.parse(p).getroot()
-    except ET.ParseError as exc:
-        raise InputError(f"{p}: not valid XML ({exc})") from None
+    except ET.ParseError as exc:  # entity bombs end here too: expat refuses the amplification
+        raise InputError(f"{p}: not valid XML ({shorten(exc, 200)})") from None
     except OSError as exc:
         raise InputError(f"{p}: cannot read ({exc.strerror or exc})") from None
     if root.tag != "ANNOTATION_DOCUMENT":
-        raise InputError(f"{p}: not an ELAN file (root element <{root.tag}>, expected <ANNOTATION_DOCUMENT>)")
+        raise InputError(f"{p}: not an ELAN file (root element <{shorten(root.tag, 60)}>, expected "
+                         "<ANNOTATION_DOCUMENT>)")
     header = root.find("HEADER")
     if header is None:
         raise InputError(f"{p}: no HEADER element (not a valid ELAN file)")
     units = header.get("TIME_UNITS", "milliseconds")
     if units != "milliseconds":
-        raise InputError(f"{p}: time units {units!r} are not supported (only milliseconds)")
+        raise InputError(f"{p}: time units {quote(units)} are not supported (only milliseconds)")
     props = {e.get("NAME", ""): (e.text or "").strip() for e in header.findall("PROPERTY")}
     file_fps: float | None = None
     if props.get("merstudio:fps"):
         try:
             file_fps = float(props["merstudio:fps"])
         except ValueError:
-            raise InputError(f"{p}: bad merstudio:fps property {props['merstudio:fps']!r}") from None
+            raise InputError(f"{p}: bad merstudio:fps property {quote(props['merstudio:fps'])}") from None
     notes: list[str] = []
     if fps is not None and file_fps is not None and fps_differs(file_fps, float(fps)):
         if not fps_override:
@@ -286,20 +297,23 @@ def read_eaf(path: str | os.PathLike[str], fps: float | None = None, video_id: i
         try:
             ms = None if val is None else int(val)
         except ValueError:
-            raise InputError(f"{p}: time slot {sid} has a bad TIME_VALUE {val!r}") from None
+            raise InputError(f"{p}: time slot {quote(sid)} has a bad TIME_VALUE {quote(val)}") from None
         if ms is not None and ms < 0:
-            raise InputError(f"{p}: time slot {sid} has a negative TIME_VALUE {val}")
+            raise InputError(f"{p}: time slot {quote(sid)} has a negative TIME_VALUE {quote(val)}")
         slots[sid] = ms
     media = ""
     md = header.find("MEDIA_DESCRIPTOR")
     if md is not None:
         media = Path((md.get("RELATIVE_MEDIA_URL") or md.get("MEDIA_URL") or "").replace("file://", "")).name
+        if not media_name(media):  # no file system has longer names
+            notes.append(f"{p.name}: media file name of {len(media):,} characters ignored")
+            media = ""
 
     tiers = {t.get("TIER_ID", ""): t for t in root.findall("TIER")}
     extra = dict(tier_coders or {})
     for tid in extra:
         if tid not in tiers:
-            raise InputError(f"{p}: no tier {tid!r} (tiers: {', '.join(tiers) or 'none'})")
+            raise InputError(f"{p}: no tier {quote(tid)} ({len(tiers):,} tiers: {name_list(tiers) or 'none'})")
     skipped: list[Skip] = []
     events: list[Event] = []
     # classify tiers
@@ -313,9 +327,9 @@ def read_eaf(path: str | os.PathLike[str], fps: float | None = None, video_id: i
         if m is None:
             n = len(t.findall("ANNOTATION"))
             if n == 0:  # e.g. ELAN's empty "default" tier: nothing would be lost
-                notes.append(f"{p.name}: empty tier {tid!r} ignored")
+                notes.append(f"{p.name}: empty tier {quote(tid)} ignored")
                 continue
-            skipped.append(Skip(f"{p.name}: tier {tid!r}", f"unknown tier ({n} annotation(s)); expected "
+            skipped.append(Skip(f"{p.name}: tier {quote(tid)}", f"unknown tier ({n} annotation(s)); expected "
                                 "<coder>/event, <coder>/apex or <coder>/meta, or map it to a coder"))
             continue
         face = int(m.group("face") or 0)
@@ -326,16 +340,16 @@ def read_eaf(path: str | os.PathLike[str], fps: float | None = None, video_id: i
             children[(parent, m.group("kind"))] = tid
     for (parent, kind), tid in children.items():
         if parent not in event_tiers:
-            skipped.append(Skip(f"{p.name}: tier {tid!r}", f"{kind} tier without its event tier {parent!r}"))
+            skipped.append(Skip(f"{p.name}: tier {quote(tid)}", f"{kind} tier without its event tier {quote(parent)}"))
 
     def aligned(tier_id: str, a: ET.Element) -> tuple[int, int] | str:
         times: list[int] = []
         for r in (a.get("TIME_SLOT_REF1"), a.get("TIME_SLOT_REF2")):
             if r is None or r not in slots:
-                return f"time slot {r!r} is missing from TIME_ORDER"
+                return f"time slot {quote(r) if r is not None else 'None'} is missing from TIME_ORDER"
             ms = slots[r]
             if ms is None:
-                return f"time slot {r} is unaligned (no TIME_VALUE)"
+                return f"time slot {quote(r)} is unaligned (no TIME_VALUE)"
             times.append(ms)
         t1, t2 = times
         if t2 <= t1:
@@ -349,7 +363,8 @@ def read_eaf(path: str | os.PathLike[str], fps: float | None = None, video_id: i
             for a in tiers[apex_tid].iter("ALIGNABLE_ANNOTATION"):
                 got = aligned(apex_tid, a)
                 if isinstance(got, str):
-                    skipped.append(Skip(f"{p.name}: tier {apex_tid!r}, annotation {a.get('ANNOTATION_ID')}", got))
+                    skipped.append(Skip(f"{p.name}: tier {quote(apex_tid)}, annotation "
+                                        f"{shorten(a.get('ANNOTATION_ID'), 40)}", got))
                 else:
                     apexes.append((got[0], got[1], a.get("ANNOTATION_ID", "")))
         apexes.sort()
@@ -360,12 +375,12 @@ def read_eaf(path: str | os.PathLike[str], fps: float | None = None, video_id: i
             for a in tiers[meta_tid].iter("REF_ANNOTATION"):
                 metas[a.get("ANNOTATION_REF", "")] = (a.findtext("ANNOTATION_VALUE") or "").strip()
         if tiers[tid].find("ANNOTATION/REF_ANNOTATION") is not None:
-            skipped.append(Skip(f"{p.name}: tier {tid!r}", "event tier holds reference annotations, not "
-                                                           "time-aligned ones"))
+            skipped.append(Skip(f"{p.name}: tier {quote(tid)}", "event tier holds reference annotations, not "
+                                                              "time-aligned ones"))
             continue
         for a in tiers[tid].iter("ALIGNABLE_ANNOTATION"):
             aid = a.get("ANNOTATION_ID", "?")
-            where = f"{p.name}: tier {tid!r}, annotation {aid}"
+            where = f"{p.name}: tier {quote(tid)}, annotation {shorten(aid, 40)}"
             got = aligned(tid, a)
             if isinstance(got, str):
                 skipped.append(Skip(where, got))
@@ -390,7 +405,7 @@ def read_eaf(path: str | os.PathLike[str], fps: float | None = None, video_id: i
                 try:
                     conf = float(meta["confidence"])
                 except ValueError:
-                    skipped.append(Skip(where, f"bad confidence {meta['confidence']!r}"))
+                    skipped.append(Skip(where, f"bad confidence {quote(meta['confidence'])}"))
                     continue
             ev = make_event(where, skipped, video_id=video_id, onset=onset, apex=apex, offset=offset, face_id=face,
                             emotion=emotion, aus=aus, coder=coder, confidence=conf, note=meta.get("note", ""),

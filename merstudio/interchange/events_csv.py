@@ -24,9 +24,13 @@ from merstudio.interchange.common import (
     Media,
     Skip,
     check_fps,
+    csv_rows,
     fps_mismatch_message,
     make_event,
-    read_text,
+    media_name,
+    name_list,
+    quote,
+    read_table_text,
     seconds_to_frame,
 )
 from merstudio.project.events import Event
@@ -87,15 +91,14 @@ def read_events_csv(path: str | os.PathLike[str], fps: float | None = None, vide
     ``video`` column, when the file holds several) are skipped when ``video_name`` is given.
     """
     p = Path(path)
-    text = read_text(p, "events CSV")
-    reader = csv.reader(text.splitlines())
-    rows = list(reader)
+    text = read_table_text(p, "events CSV")  # UTF-8 (BOM or not), UTF-16 with a BOM (Excel), Latin-1
+    rows = csv_rows(p, text)
     if not rows:
         raise InputError(f"{p}: empty file")
     header = [_ALIASES.get(h.strip().lower(), h.strip().lower()) for h in rows[0]]
     missing = [c for c in ("onset", "apex", "offset") if c not in header]
     if missing:
-        raise InputError(f"{p}: missing column(s) {', '.join(missing)} (have: {', '.join(rows[0]) or 'none'}; "
+        raise InputError(f"{p}: missing column(s) {', '.join(missing)} (have: {name_list(rows[0]) or 'none'}; "
                          f"expected {', '.join(EVENT_CSV_COLUMNS)})")
     idx = {h: j for j, h in reversed(list(enumerate(header)))}
     body = [(k + 2, r) for k, r in enumerate(rows[1:]) if any(c.strip() for c in r)]
@@ -127,21 +130,21 @@ def read_events_csv(path: str | os.PathLike[str], fps: float | None = None, vide
     use_fps = fps if fps is not None else file_fps
     videos = {get(r, "video") for _, r in body} - {""}
     if not video_name and len(videos) > 1:
-        raise InputError(f"{p}: the file holds events of {len(videos)} videos ({', '.join(sorted(videos)[:4])}); "
+        raise InputError(f"{p}: the file holds events of {len(videos)} videos ({name_list(sorted(videos), 4)}); "
                          "choose one (video_name= / --video)")
     events: list[Event] = []
     skipped: list[Skip] = []
     for rowno, r in body:
         where = f"{p.name}: row {rowno}"
         if video_name and len(videos) > 1 and get(r, "video") != video_name:
-            skipped.append(Skip(where, f"video {get(r, 'video')!r} is not {video_name!r}"))
+            skipped.append(Skip(where, f"video {quote(get(r, 'video'))} is not {quote(video_name)}"))
             continue
         frames: dict[str, int] = {}
         for c in ("onset", "apex", "offset"):
             if from_times:
                 try:
                     frames[c] = seconds_to_frame(float(get(r, f"{c}_time")), check_fps(use_fps, str(p)))
-                except ValueError:
+                except (ValueError, OverflowError):  # not a number, nan, inf
                     break
             else:
                 f = _int(get(r, c))
@@ -157,11 +160,11 @@ def read_events_csv(path: str | os.PathLike[str], fps: float | None = None, vide
             try:
                 conf = float(conf_raw)
             except ValueError:
-                skipped.append(Skip(where, f"bad confidence {conf_raw!r}"))
+                skipped.append(Skip(where, f"bad confidence {quote(conf_raw)}"))
                 continue
         face = _int(get(r, "face_id") or "0")
         if face is None:
-            skipped.append(Skip(where, f"bad face_id {get(r, 'face_id')!r}"))
+            skipped.append(Skip(where, f"bad face_id {quote(get(r, 'face_id'))}"))
             continue
         ev = make_event(where, skipped, video_id=video_id, onset=frames["onset"], apex=frames["apex"],
                         offset=frames["offset"], face_id=face, emotion=get(r, "emotion"),
@@ -170,4 +173,4 @@ def read_events_csv(path: str | os.PathLike[str], fps: float | None = None, vide
         if ev is not None:
             events.append(ev)
     return ImportPreview(path=p, format="events CSV", events=events, skipped=skipped, notes=notes,
-                         fps=float(use_fps) if use_fps else None, media=next(iter(videos)) if len(videos) == 1 else "")
+                         fps=float(use_fps) if use_fps else None, media=media_name(next(iter(videos))) if len(videos) == 1 else "")

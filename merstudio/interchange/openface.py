@@ -6,6 +6,10 @@ convention (see DEVELOPERS.md) is 0-based ``frame`` as the key, ``face_id`` (-1 
 without a face), ``timestamp`` in seconds, and ``AUxx_r`` (0-5) / ``AUxx_c`` (0/1) columns, so the table lines up
 frame by frame with our own analysis. Failed frames keep their row; their AU intensities become NaN (a gap in the
 curve, not a 0 that looks like a measured neutral face).
+
+The file may come through a spreadsheet: its encoding is taken from the byte-order mark (UTF-8, UTF-16 LE/BE).
+Timestamps that imply an implausible frame rate (over 240 fps, or under 1 fps: milliseconds written as seconds, or
+not a video's frame times) are listed in ``mismatches`` even when no frame rate is given to compare with.
 """
 
 from __future__ import annotations
@@ -19,10 +23,42 @@ import numpy as np
 import pandas as pd
 
 from merstudio.errors import InputError
-from merstudio.interchange.common import FPS_TOLERANCE
+from merstudio.interchange.common import (
+    FPS_TOLERANCE,
+    name_list,
+    quote,
+    read_head,
+    shorten,
+    sniff_encoding,
+)
 
 _AU_COL = re.compile(r"^AU(\d{1,2})_([rc])$")
 _BASE = ("frame", "face_id", "timestamp", "confidence", "success")
+MAX_PLAUSIBLE_FPS = 240.0  # implied by the timestamps above this: not a video's frame times (a warning)
+MIN_PLAUSIBLE_FPS = 1.0
+MAX_FRAME = 2**31 - 1
+
+
+def looks_openface(path: str | os.PathLike[str]) -> bool:
+    """Whether a file's header is an OpenFace per-frame CSV's (frame, success and AU columns), in any encoding."""
+    p = Path(path)
+    if p.suffix.lower() != ".csv":
+        return False
+    head = [h.strip().strip('"') for h in read_head(p).split(",")]
+    return "frame" in head and "success" in head and any(_AU_COL.match(h) for h in head)
+
+
+def _pandas_encoding(p: Path) -> str:
+    try:
+        with p.open("rb") as fh:
+            enc, bom = sniff_encoding(fh.read(4096))
+    except OSError as exc:
+        raise InputError(f"{p}: cannot read ({exc.strerror or exc})") from None
+    if enc == "binary":
+        raise InputError(f"{p}: holds NUL bytes but is not UTF-16 text: a binary file, not an OpenFace CSV")
+    if enc == "utf-8":
+        return "utf-8-sig"
+    return enc.rsplit("-", 1)[0] if bom else enc  # "utf-16" / "utf-32": pandas drops the BOM
 
 
 def _au_parts(col: str) -> tuple[int, str]:
@@ -57,13 +93,25 @@ def read_openface(path: str | os.PathLike[str], fps: float | None = None, frame_
     p = Path(path)
     if not p.is_file():
         raise InputError(f"{p}: OpenFace CSV not found")
+    header: list[str] = []  # every column of the file (pandas asks about each one, maybe more than once)
+
+    def wanted(c: str) -> bool:
+        header.append(c)
+        return keep_other or c.strip() in _BASE or bool(_AU_COL.match(c.strip()))
+
+    encoding = _pandas_encoding(p)
     try:
         # only the columns we keep: an OpenFace file with 2D/3D landmarks has ~700 columns
-        df = pd.read_csv(p, skipinitialspace=True, low_memory=False,
-                         usecols=lambda c: keep_other or c.strip() in _BASE or bool(_AU_COL.match(c.strip())))
-    except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as exc:
-        raise InputError(f"{p}: not a readable CSV ({str(exc).splitlines()[0] if str(exc) else type(exc).__name__})") \
-            from None
+        try:
+            df = pd.read_csv(p, skipinitialspace=True, low_memory=False, encoding=encoding, usecols=wanted)
+        except UnicodeDecodeError:
+            if encoding != "utf-8-sig":
+                raise
+            header.clear()  # an 8-bit file (no BOM, not UTF-8): read as Latin-1, as the other readers do
+            df = pd.read_csv(p, skipinitialspace=True, low_memory=False, encoding="latin-1", usecols=wanted)
+    except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeError, ValueError) as exc:
+        text = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        raise InputError(f"{p}: not a readable CSV ({shorten(text, 200)})") from None
     df.columns = [str(c).strip() for c in df.columns]
     missing = [c for c in ("frame", "timestamp", "success") if c not in df.columns]
     au_cols = [c for c in df.columns if _AU_COL.match(c)]
@@ -71,7 +119,7 @@ def read_openface(path: str | os.PathLike[str], fps: float | None = None, frame_
         missing.append("AUxx_r / AUxx_c")
     if missing:
         raise InputError(f"{p}: missing OpenFace column(s) {', '.join(missing)} (have: "
-                         f"{', '.join(list(df.columns)[:8])}{', ...' if len(df.columns) > 8 else ''})")
+                         f"{name_list(dict.fromkeys(c.strip() for c in header)) or 'none'})")
     if df.empty:
         raise InputError(f"{p}: no rows")
     keep = ["frame", "face_id", "timestamp", "confidence", "success"]
@@ -81,13 +129,16 @@ def read_openface(path: str | os.PathLike[str], fps: float | None = None, frame_
         bad = conv.isna() & df[c].notna()
         if bad.any():
             i = int(np.flatnonzero(bad.to_numpy())[0])
-            raise InputError(f"{p}: row {i + 2}: column {c} is not a number ({df[c].iloc[i]!r})")
+            raise InputError(f"{p}: row {i + 2}: column {c} is not a number ({quote(df[c].iloc[i])})")
         df[c] = conv
     if df["frame"].isna().any():
         raise InputError(f"{p}: row {int(np.flatnonzero(df['frame'].isna().to_numpy())[0]) + 2}: frame is empty")
     frames = df["frame"].to_numpy()
     if (frames != np.round(frames)).any():
         raise InputError(f"{p}: frame numbers must be whole numbers")
+    if frames.max() > MAX_FRAME:
+        j = int(np.argmax(frames))
+        raise InputError(f"{p}: row {j + 2}: frame {frames[j]:g} is not a frame number of a video")
     first = int(frames.min())
     if one_based and first < 1:
         raise InputError(f"{p}: frame {first} found, but OpenFace numbers frames from 1 (pass one_based=False "
@@ -138,6 +189,9 @@ def read_openface(path: str | os.PathLike[str], fps: float | None = None, frame_
     n = int(out["frame"].max()) + 1
     if fps is not None and est is not None and abs(est - fps) > max(FPS_TOLERANCE, tol) * fps:
         mismatches.append(f"timestamps imply {est:.3f} fps, the video has {fps:g} fps")
+    elif fps is None and est is not None and not MIN_PLAUSIBLE_FPS <= est <= MAX_PLAUSIBLE_FPS:
+        mismatches.append(f"timestamps imply {est:.4g} fps, outside {MIN_PLAUSIBLE_FPS:g}-{MAX_PLAUSIBLE_FPS:g} fps:"
+                          " not a video's frame times, or not in seconds? Check the file, or give the video's fps")
     if fps is not None and len(per_frame):
         # the timestamps should be frame / fps (OpenFace's own convention for video input)
         expect = per_frame.index.to_numpy() / fps

@@ -4,7 +4,9 @@ Sheets number frames as the dataset does (the number in the frame file name: ``i
 while a project addresses a clip by its 0-based position in the clip's frame sequence — the image files of its
 folder in natural order, as merstudio.io opens it. So a sheet frame number becomes the position of the file
 carrying that number; without the folder, ``first_frame`` (the number of the clip's first file) gives the offset.
-The AU cell and frame cells are parsed by merstudio.datasets.parse, exactly as the loaders read them.
+The AU cell and frame cells are parsed by merstudio.datasets.parse, exactly as the loaders read them. A CSV sheet is
+read in its own encoding (UTF-16 from Excel too); a cell over the limits of merstudio.interchange.common skips its
+row (or, over the csv module's limit, refuses the file naming the row).
 """
 
 from __future__ import annotations
@@ -15,18 +17,29 @@ from pathlib import Path
 
 from merstudio.datasets.loaders import canonical_kind
 from merstudio.datasets.parse import (
+    SheetRow,
     cell_text,
     file_frame_number,
     frame_number,
     norm_col,
     parse_aus,
-    read_table,
     sheet_names,
     subject_number,
 )
 from merstudio.datasets.sample import Sample
 from merstudio.errors import InputError
-from merstudio.interchange.common import ImportPreview, Skip, make_event
+from merstudio.interchange.common import (
+    MAX_FIELD_CHARS,
+    ImportPreview,
+    Skip,
+    csv_rows,
+    make_event,
+    name_list,
+    quote,
+    read_table_text,
+    shorten,
+    workbook_rows,
+)
 from merstudio.project.events import Event, normalize_aus
 
 # kind -> (subject, filename, onset, apex, offset, AUs, emotion) as written in the sheet
@@ -115,6 +128,46 @@ def events_from_samples(samples: Iterable[Sample], video_id: int, clip: str | os
     return out
 
 
+def _sheet_rows(path: Path, required: list[str], sheet: str | None, optional: list[str],
+                scan: int = 30) -> list[SheetRow]:
+    """The rows under the header row (found in the first ``scan`` rows, as merstudio.datasets.parse.read_table
+    finds it), with a CSV read in its own encoding and every message bounded."""
+    if path.suffix.lower() == ".csv":
+        name, rows = path.name, [tuple(r) for r in csv_rows(path, read_table_text(path, "annotation sheet"))]
+    else:
+        name, rows = workbook_rows(path, sheet)
+    want = [norm_col(c) for c in required]
+    for i, row in enumerate(rows[:scan]):
+        cols = [norm_col(c) for c in row]
+        if all(w in cols for w in want):
+            header_at = i
+            break
+    else:
+        found = name_list(t for t in (cell_text(c) for c in (rows[0] if rows else ())) if t)
+        raise InputError(f"{path}: sheet {quote(name)} has no header row with columns {', '.join(required)}"
+                         f" (first row: {found or 'empty'})")
+    header = [norm_col(c) for c in rows[header_at]]
+    keep = set(want) | {norm_col(c) for c in optional}
+    out: list[SheetRow] = []
+    for j, row in enumerate(rows[header_at + 1:], start=header_at + 2):
+        if all(cell_text(c) == "" for c in row):
+            continue
+        values: dict[str, object] = {}
+        for col, cell in zip(header, row, strict=False):
+            if col in keep and col not in values:
+                values[col] = cell
+        out.append(SheetRow(j, values, row))
+    return out
+
+
+def _frame(value: object) -> int | None:
+    """A frame cell as merstudio.datasets.parse reads it; None also for numbers no clip has (1e400, 5000 digits)."""
+    try:
+        return frame_number(value)
+    except (ValueError, OverflowError):
+        return None
+
+
 def _same_clip(a: str, b: str) -> bool:
     a, b = a.strip().lower(), b.strip().lower()
     return a == b or a.rstrip("f") == b.rstrip("f")  # CASME II sheets and trees disagree on EP15_01f vs EP15_01
@@ -141,11 +194,15 @@ def preview_sheet(sheet: str | os.PathLike[str], kind: str, clip: str, video_id:
     if clip_folder is None and first_frame is None:
         raise InputError(f"{path}: give the clip folder or the number of its first frame to place the sheet's "
                          "frame numbers in the clip")
-    if k == "casme3a" and sheet_name is None and path.suffix.lower() == ".xlsx" and \
-            "label" in [n.lower() for n in sheet_names(path)]:
-        sheet_name = "label"
+    if k == "casme3a" and sheet_name is None and path.suffix.lower() == ".xlsx":
+        try:
+            names = sheet_names(path)
+        except InputError as exc:
+            raise InputError(shorten(exc, 500)) from None
+        if "label" in [n.lower() for n in names]:
+            sheet_name = "label"
     cols = SHEET_COLUMNS[k]
-    rows = read_table(path, list(cols), sheet=sheet_name, optional=["ApexF2"])
+    rows = _sheet_rows(path, list(cols), sheet_name, ["ApexF2"])
     c_subj, c_name, c_on, c_apex, c_off, c_au, c_emo = (norm_col(c) for c in cols)
     positions: dict[int, int] | None = None
     if clip_folder is not None:
@@ -168,17 +225,17 @@ def preview_sheet(sheet: str | os.PathLike[str], kind: str, clip: str, video_id:
             try:
                 if subject_number(v.get(c_subj), where) != want_subj:
                     continue
-            except InputError as exc:
-                skipped.append(Skip(where, str(exc).split(": ", 1)[-1]))
+            except (InputError, ValueError):  # ValueError: a number of thousands of digits
+                skipped.append(Skip(where, f"subject {quote(cell_text(v.get(c_subj)))} has no subject number"))
                 continue
         matched += 1
-        nums = {"onset": frame_number(v.get(c_on)), "apex": frame_number(v.get(c_apex)),
-                "offset": frame_number(v.get(c_off))}
+        nums = {"onset": _frame(v.get(c_on)), "apex": _frame(v.get(c_apex)), "offset": _frame(v.get(c_off))}
         if nums["apex"] is None and k == "casme":
-            nums["apex"] = frame_number(v.get("apexf2"))
+            nums["apex"] = _frame(v.get("apexf2"))
         if nums["onset"] is None or nums["offset"] is None:
             bad = "onset" if nums["onset"] is None else "offset"
-            skipped.append(Skip(where, f"no {bad} frame ({cell_text(v.get(c_on if bad == 'onset' else c_off)) or 'blank'})"))
+            raw = cell_text(v.get(c_on if bad == "onset" else c_off))
+            skipped.append(Skip(where, f"no {bad} frame ({quote(raw) if raw else 'blank'})"))
             continue
         pos: dict[str, int] = {}
         for what, n in nums.items():
@@ -199,10 +256,18 @@ def preview_sheet(sheet: str | os.PathLike[str], kind: str, clip: str, video_id:
         else:
             if "apex" not in pos or not pos["onset"] <= pos["apex"] <= pos["offset"]:
                 mid = (pos["onset"] + pos["offset"]) // 2
-                notes.append(f"{where}: apex {cell_text(v.get(c_apex)) or 'blank'} unusable; using the middle "
+                raw = cell_text(v.get(c_apex))
+                notes.append(f"{where}: apex {quote(raw) if raw else 'blank'} unusable; using the middle "
                              f"frame (position {mid})")
                 pos["apex"] = mid
-            aus, note = _au_fields(*parse_aus(v.get(c_au)))
+            au_raw = cell_text(v.get(c_au))
+            try:
+                if len(au_raw) > MAX_FIELD_CHARS:
+                    raise ValueError
+                aus, note = _au_fields(*parse_aus(v.get(c_au)))
+            except ValueError:  # too long, or an AU number of thousands of digits
+                skipped.append(Skip(where, f"bad AU cell {quote(au_raw)}"))
+                continue
             ev = make_event(where, skipped, video_id=video_id, onset=pos["onset"], apex=pos["apex"],
                             offset=pos["offset"], emotion=_emotion(cell_text(v.get(c_emo))), aus=aus,
                             coder=coder or k, note=note, source="imported", status="accepted")

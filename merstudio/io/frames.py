@@ -142,6 +142,13 @@ class FrameSource(ABC):
         return self.frame_count
 
     @property
+    def unreadable_frames(self) -> list[tuple[int, str]]:
+        """(frame index, file name) of the frames read so far whose image is damaged and decodes only in part (a
+        JPEG cut short), in frame order; such frames are still returned as decoded and one line in `warnings` names
+        them. Always empty for video files (a frame that does not decode there ends the stream or raises)."""
+        return []
+
+    @property
     def warnings(self) -> list[str]:
         """One line per thing worth knowing about this input (variable frame rate, a frame count that differs
         from the container's claim, ...), in the order found. A copy: the list may grow during the first pass."""
@@ -235,6 +242,7 @@ class ImageSequenceSource(FrameSource):
         self.path = path
         self.files = files
         self.fps = float(fps)
+        self._damaged: dict[int, str] = {}  # frame index -> file name of images that decode only in part
         first = self._read(0)
         self.size = (first.shape[1], first.shape[0])
         self._cache = _LRU(first.nbytes)
@@ -243,6 +251,18 @@ class ImageSequenceSource(FrameSource):
     @property
     def frame_count(self) -> int:
         return len(self.files)
+
+    @property
+    def unreadable_frames(self) -> list[tuple[int, str]]:
+        return sorted(self._damaged.items())
+
+    @property
+    def warnings(self) -> list[str]:
+        notes = super().warnings
+        damaged = self.unreadable_frames
+        if damaged:
+            notes.append(_damaged_message(self.path, [name for _, name in damaged]))
+        return notes
 
     @property
     def timestamps(self) -> np.ndarray:
@@ -261,6 +281,8 @@ class ImageSequenceSource(FrameSource):
         if hasattr(self, "size") and (bgr.shape[1], bgr.shape[0]) != self.size:
             raise InputError(f"{file}: image is {bgr.shape[1]}x{bgr.shape[0]}, the first image of "
                              f"{self.path} is {self.size[0]}x{self.size[1]}")
+        if i not in self._damaged and jpeg_cut_short(file):
+            self._damaged[i] = file.name
         return cv2.cvtColor(bgr, cv2.COLOR_BGR2RGB)
 
     def frame(self, i: int) -> np.ndarray:
@@ -275,6 +297,47 @@ class ImageSequenceSource(FrameSource):
         start, stop = self._range(start, stop)
         for i in range(start, stop):
             yield i, self._read(i)
+
+
+_JPEG_SOI, _JPEG_EOI = b"\xff\xd8", b"\xff\xd9"
+_NAMES_SHOWN = 5
+
+
+def jpeg_cut_short(path: str | os.PathLike[str]) -> bool:
+    """True when `path` is a JPEG that ends before its end-of-image marker (cut off by a copy, a download or a full
+    disk). OpenCV decodes such a file without an error: the part that is there, and grey for the rest. Reads the
+    file's first and last bytes; only a file with data after its end marker (a camera's trailer) is decoded again
+    to tell. False for other formats (OpenCV refuses those when they are cut short)."""
+    try:
+        with open(path, "rb") as fh:
+            if fh.read(2) != _JPEG_SOI:
+                return False
+            size = fh.seek(0, os.SEEK_END)
+            fh.seek(max(2, size - 1024))
+            tail = fh.read()
+    except OSError:
+        return False
+    if tail.rstrip(b"\x00\t\n\r ").endswith(_JPEG_EOI):
+        return False
+    from PIL import Image
+
+    try:
+        with Image.open(path) as im:
+            im.load()  # raises OSError("image file is truncated") for a cut-off scan
+    except Image.DecompressionBombError:
+        return False  # whole but huge: not damaged
+    except Exception:  # noqa: BLE001 - truncated, broken stream: the image is not whole
+        return True
+    return False
+
+
+def _damaged_message(path: Path, names: list[str]) -> str:
+    shown = ", ".join(names[:_NAMES_SHOWN]) + (f" and {len(names) - _NAMES_SHOWN} more" if len(names) >
+                                                _NAMES_SHOWN else "")
+    n = len(names)
+    return (f"{path}: {n} frame image{'s are' if n > 1 else ' is'} damaged (cut short) and decode{'' if n > 1 else 's'}"
+            f" only in part, the rest grey: {shown}; the rows of {'those frames' if n > 1 else 'that frame'} are "
+            "unreliable")
 
 
 def _folder_images(folder: Path) -> list[Path]:

@@ -15,8 +15,11 @@ knows, by convention:
 
 from __future__ import annotations
 
+import contextlib
 import datetime as _dt
+import errno
 import os
+import re
 from pathlib import Path
 from typing import Any
 
@@ -101,13 +104,60 @@ def save_checkpoint(path: str | Path, model: nn.Module, meta: dict[str, Any] | N
             os.fsync(fh.fileno())
         os.replace(tmp, path)
     except OSError as e:
-        tmp.unlink(missing_ok=True)
-        raise OutputError(f"{path}: cannot write checkpoint ({e.strerror or e})") from None
+        with contextlib.suppress(OSError):  # on a read-only file system even the clean-up fails
+            tmp.unlink(missing_ok=True)
+        raise OutputError(f"{path}: cannot write the checkpoint ({os_reason(e)})") from None
     return path
 
 
+_ANSI = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]|\x1b[@-_]")  # terminal escape sequences (torch bolds its advice)
+_UNSAFE_GLOBAL = re.compile(r"GLOBAL ([A-Za-z_][\w.]*)")
+
+
+def plain_line(text: str, limit: int = 300) -> str:
+    """`text` as one plain line: terminal escape codes and control characters removed, white space collapsed,
+    cut at `limit` characters (with "...")."""
+    text = _ANSI.sub("", text)
+    text = " ".join("".join(c if c.isprintable() else " " for c in text).split())
+    return text if len(text) <= limit else text[: limit - 3].rstrip() + "..."
+
+
+def os_reason(exc: OSError) -> str:
+    """Why an OS call failed, in plain words; a read-only file system is not a missing permission."""
+    if exc.errno == errno.EROFS:
+        return "read-only file system"
+    if exc.errno in (errno.EACCES, errno.EPERM):
+        return "no permission"
+    if exc.errno == errno.ENOSPC:
+        return "no space left on the device"
+    if exc.errno == errno.ENOENT:
+        return "no such file or folder"
+    return plain_line((exc.strerror or type(exc).__name__).lower(), 120)
+
+
 def _fail(path: Path, why: str) -> CheckpointError:
-    return CheckpointError(f"{path}: {why}")
+    return CheckpointError(f"{path}: {plain_line(why)}")
+
+
+_ACCESS_ERRORS = frozenset({errno.EACCES, errno.EPERM, errno.EIO, errno.ENOENT})
+_DAMAGED = "damaged checkpoint (the file is cut short or corrupt; copy it again)"
+_NOT_OURS = "not a merstudio checkpoint"
+
+
+def _load_error(path: Path, exc: BaseException, head: bytes) -> CheckpointError:
+    """A refusal that says why torch.load failed: unsafe content, a damaged file, or another kind of file."""
+    text = _ANSI.sub("", str(exc))
+    found = _UNSAFE_GLOBAL.search(text)
+    refused = "weights only" in text.lower() or "WeightsUnpickler" in text
+    if found or (refused and head.startswith(b"PK") and "Unsupported operand" not in text):
+        what = f" ({found.group(1)})" if found else ""
+        return _fail(path, f"unsafe content refused: the file holds Python objects other than weights and plain "
+                           f"values{what}, which could run code; it was not loaded")
+    if head.startswith(b"PK"):  # a zip, as torch.save writes, that does not read back
+        return _fail(path, _DAMAGED)
+    if head[:1] == b"\x80":  # a pickle (the format before torch 1.6) that does not read back
+        return _fail(path, f"{_NOT_OURS} (an old-style torch file, or a damaged one)")
+    return _fail(path, f"{_NOT_OURS} (not a torch file)")
 
 
 def read_checkpoint_meta(path: str | Path) -> dict[str, Any]:
@@ -121,30 +171,36 @@ def _read(path: Path, map_location: Any) -> tuple[dict[str, Any], dict[str, torc
     if not path.is_file():
         raise _fail(path, "no such checkpoint file")
     try:
+        with open(path, "rb") as fh:
+            head = fh.read(8)
+    except OSError as e:
+        raise _fail(path, f"cannot read the checkpoint ({os_reason(e)})") from None
+    try:
         payload = torch.load(path, map_location=map_location, weights_only=True)
-    except Exception as e:  # noqa: BLE001 - zip, pickle, EOF and "unsafe global" errors all mean the same
-        import zipfile
-
-        if not zipfile.is_zipfile(path):  # torch.save writes a zip: anything else is another kind of file
-            raise _fail(path, "not a merstudio checkpoint (not a torch file: wrong format or damaged)") from None
-        first = str(e).strip().splitlines()[0][:160] if str(e).strip() else type(e).__name__
-        raise _fail(path, f"not a readable merstudio checkpoint (corrupt, truncated or unsafe: {first})") from None
+    except OSError as e:
+        if e.errno in _ACCESS_ERRORS:
+            raise _fail(path, f"cannot read the checkpoint ({os_reason(e)})") from None
+        raise _load_error(path, e, head) from None  # torch's reader says EINVAL etc. for a cut-off zip
+    except Exception as e:  # noqa: BLE001 - zip, pickle, EOF and "unsafe global" errors: _load_error sorts them
+        raise _load_error(path, e, head) from None
     if not isinstance(payload, dict) or payload.get("format") != FORMAT:
-        raise _fail(path, "not a merstudio checkpoint (no 'format: merstudio-checkpoint' header)")
+        what = "a plain state dict" if isinstance(payload, dict) and payload and all(
+            isinstance(v, torch.Tensor) for v in payload.values()) else "no 'format: merstudio-checkpoint' header"
+        raise _fail(path, f"{_NOT_OURS} (a torch file, but {what})")
     version = payload.get("format_version")
     if not isinstance(version, int) or version < 1:
-        raise _fail(path, f"invalid format_version {version!r}")
+        raise _fail(path, f"damaged checkpoint (invalid format_version {version!r})")
     if version > FORMAT_VERSION:
-        raise _fail(path, f"written by a newer merstudio (checkpoint format {version}; this version reads "
-                          f"up to {FORMAT_VERSION}): update merstudio")
+        raise _fail(path, f"written by a newer version of merstudio (checkpoint format {version}; this version "
+                          f"reads up to {FORMAT_VERSION}): update merstudio")
     meta, state = payload.get("meta"), payload.get("state_dict")
     if not isinstance(meta, dict) or not isinstance(state, dict):
-        raise _fail(path, "missing 'meta' or 'state_dict'")
+        raise _fail(path, "damaged checkpoint (missing 'meta' or 'state_dict')")
     if not all(isinstance(v, torch.Tensor) for v in state.values()):
-        raise _fail(path, "state_dict holds something other than tensors")
+        raise _fail(path, "damaged checkpoint (its state_dict holds something other than tensors)")
     for key in ("model_config", "class_names", "aus"):
         if key not in meta:
-            raise _fail(path, f"metadata lacks '{key}'")
+            raise _fail(path, f"damaged checkpoint (its metadata lacks '{key}')")
     return meta, state
 
 

@@ -1,6 +1,7 @@
 """Project store (SQLite), coded events and exports. Qt-free: the GUI and the CLI both use it."""
 
 from merstudio.project.events import SOURCES, STATUSES, Event, au_numbers, normalize_aus, parse_aus
+from merstudio.project.lock import LockOwner, ProjectInUse
 from merstudio.project.store import (
            PROJECT_SUFFIX,
            SCHEMA_VERSION,
@@ -12,4 +13,4 @@ from merstudio.project.store import (
 )
 
 __all__ = ["SOURCES", "STATUSES", "Event", "au_numbers", "normalize_aus", "parse_aus", "PROJECT_SUFFIX",
-           "SCHEMA_VERSION", "Analysis", "Overlay", "Project", "Video", "content_hash"]
+           "SCHEMA_VERSION", "Analysis", "Overlay", "Project", "Video", "content_hash", "LockOwner", "ProjectInUse"]

@@ -6,6 +6,16 @@ writer process to prove it). ``save()`` additionally writes a consistent copy to
 
 The connection is shared between threads (the GUI's analysis worker appends frames while the GUI reads), so every
 operation takes one re-entrant lock.
+
+Faults: an edit that fails (full disk, a lock held by another program, a read-only file) rolls back as a whole and
+raises a one-line OutputError; the connection stays usable. SQLite waits at most ``busy_timeout`` seconds for a lock
+another program holds (the app uses a fraction of a second, so its GUI thread never hangs on one).
+
+One writer: opening for writing claims the project (``<name>.merproj.lock``, see merstudio.project.lock); a second
+opener gets it read-only (``read_only`` and ``read_only_reason`` say why) or, with ``in_use="raise"``, a
+ProjectInUse naming the owner. A project in a read-only location opens read-only too. Opening checks the tables
+and columns against the schema version (a file missing its ``events`` table is refused in one line) and, as the
+writer, removes what a killed ``save()`` left (``<name>.bak.tmp``, temporaries of the backup and their journals).
 """
 
 from __future__ import annotations
@@ -16,17 +26,21 @@ import os
 import sqlite3
 import threading
 import time
+import weakref
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, replace
+from functools import cache
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
+from merstudio.atomic import atomic_path, remove_stale_temps
 from merstudio.errors import InputError, OutputError
 from merstudio.project.events import Event
+from merstudio.project.lock import ProjectInUse, ProjectLock
 
 APPLICATION_ID = 0x4D455253  # "MERS": tells our files apart from any other SQLite database
 SCHEMA_VERSION = 3
@@ -34,6 +48,7 @@ PROJECT_SUFFIX = ".merproj"
 BASE_COLUMNS = ("frame", "face_id", "timestamp", "confidence", "success")
 MIB = 1 << 20
 VIDEO_SUFFIXES = (".mp4", ".avi", ".mov", ".mkv", ".m4v", ".wmv", ".mpg", ".mpeg", ".webm")
+DEFAULT_BUSY_TIMEOUT = 5.0  # seconds SQLite waits for a lock held by another program (was 30: the GUI froze)
 
 _SCHEMA_V1 = """
 CREATE TABLE settings (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -96,6 +111,61 @@ MIGRATIONS: dict[int, Callable[[sqlite3.Connection], None]] = {
 }
 
 
+@cache
+def _expected_schema(version: int) -> dict[str, frozenset[str]]:
+    """{table: columns} of a project at schema ``version``, from running the migrations on an empty database."""
+    con = sqlite3.connect(":memory:", isolation_level=None)
+    try:
+        if version > 0:
+            con.execute("CREATE TABLE schema_version (version INTEGER NOT NULL, applied REAL)")
+        for v in range(1, version + 1):
+            MIGRATIONS[v](con)
+        names = [r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type = 'table'")]
+        return {n: frozenset(r[1] for r in con.execute(f'PRAGMA table_info("{n}")')) for n in names}
+    finally:
+        con.close()
+
+
+def _schema_problem(con: sqlite3.Connection, version: int) -> str:
+    """What a file at schema ``version`` lacks (a table, a column), in a few words; '' when nothing."""
+    expected = _expected_schema(version)
+    have = {r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    missing = sorted(set(expected) - have)
+    if missing:
+        return f"table {', '.join(missing)} missing" if len(missing) < 2 else f"tables {', '.join(missing)} missing"
+    for table, cols in sorted(expected.items()):
+        got = {r[1] for r in con.execute(f'PRAGMA table_info("{table}")')}
+        lacking = sorted(cols - got)
+        if lacking:
+            return f"table {table} lacks column {', '.join(lacking)}"
+    return ""
+
+
+def _location_writable(p: Path) -> bool:
+    """Can the project and the files SQLite keeps beside it be written? (root too: a read-only mount or an
+    immutable file says no.)"""
+    return os.access(p, os.W_OK) and os.access(p.parent, os.W_OK)
+
+
+def _is_write_fault(exc: BaseException) -> bool:
+    """A fault of the disk or of a lock (not of the data): the edit fails with a message, nothing else changes."""
+    return isinstance(exc, (sqlite3.OperationalError, OSError)) or type(exc) is sqlite3.DatabaseError
+
+
+def _fault_text(exc: BaseException) -> str:
+    """A write fault in a few plain words."""
+    if isinstance(exc, OSError):
+        return str(exc.strerror or exc)
+    text = str(exc)
+    if "locked" in text or "busy" in text:
+        return "the project is locked by another program; try again"
+    if "readonly" in text or "read-only" in text:
+        return "the file cannot be written"
+    if "full" in text:
+        return "the disk is full"
+    return text
+
+
 @dataclass(frozen=True)
 class Video:
     id: int
@@ -156,72 +226,180 @@ def content_hash(path: str | os.PathLike[str]) -> tuple[str, int]:
 
 
 class Project:
-    """An open project file. Create with :meth:`create`, open with :meth:`open`; close with :meth:`close`."""
+    """An open project file. Create with :meth:`create`, open with :meth:`open`; close with :meth:`close`.
 
-    def __init__(self, path: Path, con: sqlite3.Connection) -> None:
+    ``read_only`` is True when it was opened read-only (asked for, in use by another opener, or in a read-only
+    location; ``read_only_reason`` says which): every write then raises a one-line OutputError."""
+
+    def __init__(self, path: Path, con: sqlite3.Connection, read_only_reason: str = "",
+                 claim: ProjectLock | None = None, busy_timeout: float = DEFAULT_BUSY_TIMEOUT) -> None:
         self.path = path
         self._con = con
         self._lock = threading.RLock()
+        self._claim = claim
+        # a project dropped without close() must not keep its claim (this process could not reopen it)
+        self._release_claim = weakref.finalize(self, claim.release) if claim is not None else None
+        self._closed = False
+        self.read_only_reason = read_only_reason
+        self.busy_timeout = float(busy_timeout)
+        self.removed_leftovers: list[Path] = []  # what a killed save() had left, removed on open
         self.coder = ""  # default coder for edits; the GUI sets it once per session
+
+    @property
+    def read_only(self) -> bool:
+        return bool(self.read_only_reason)
 
     # ----------------------------------------------------------------- opening
     @classmethod
-    def create(cls, path: str | os.PathLike[str], overwrite: bool = False) -> Project:
+    def create(cls, path: str | os.PathLike[str], overwrite: bool = False,
+               busy_timeout: float = DEFAULT_BUSY_TIMEOUT) -> Project:
+        """A new, empty project. ``overwrite`` replaces an existing file, unless someone has it open
+        (ProjectInUse)."""
         p = Path(path)
-        if p.exists():
-            if not overwrite:
-                raise OutputError(f"{p}: already exists")
-            for q in (p, Path(f"{p}-wal"), Path(f"{p}-shm")):
-                q.unlink(missing_ok=True)
+        if p.exists() and not overwrite:
+            raise OutputError(f"{p}: already exists")
         try:
             p.parent.mkdir(parents=True, exist_ok=True)
-            con = cls._connect(p)
+            claim = ProjectLock.acquire(p)
+        except ProjectInUse as exc:
+            raise ProjectInUse(p, exc.owner, hint="close it there before replacing it") from None
+        except OSError as exc:
+            raise OutputError(f"{p}: cannot create project ({exc.strerror or exc})") from None
+        try:
+            for q in (p, Path(f"{p}-wal"), Path(f"{p}-shm"), Path(f"{p}-journal")):
+                q.unlink(missing_ok=True)
+            con = cls._connect(p, busy_timeout)
         except (OSError, sqlite3.Error) as exc:
-            raise OutputError(f"{p}: cannot create project ({exc})") from None
-        con.execute(f"PRAGMA application_id = {APPLICATION_ID}")
-        proj = cls(p, con)
-        proj._migrate(0)
+            claim.release()
+            raise OutputError(f"{p}: cannot create project ({_fault_text(exc)})") from None
+        proj = cls(p, con, claim=claim, busy_timeout=busy_timeout)
+        try:
+            with proj._lock:
+                con.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+            proj._migrate(0)
+        except BaseException:
+            proj.close()
+            raise
         return proj
 
     @classmethod
-    def open(cls, path: str | os.PathLike[str], check: bool = True) -> Project:
+    def open(cls, path: str | os.PathLike[str], check: bool = True, *, read_only: bool | None = None,
+             in_use: str = "read-only", busy_timeout: float = DEFAULT_BUSY_TIMEOUT) -> Project:
+        """Open a project file, refusing (InputError, one line) one that is not ours, damaged, missing tables or
+        columns of its schema version, or newer than this merstudio.
+
+        ``read_only``: None (default) opens it for writing when possible, else read-only with the reason in
+        ``read_only_reason`` (in a read-only location; open for writing elsewhere, unless ``in_use="raise"``,
+        which raises ProjectInUse naming the owner instead). True opens it read-only. False opens it for writing
+        or raises (ProjectInUse; OutputError for a read-only location). The writer removes what a killed
+        ``save()`` left beside the file."""
         p = Path(path)
+        if in_use not in ("read-only", "raise"):
+            raise ValueError(f"in_use must be 'read-only' or 'raise', not {in_use!r}")
         if not p.is_file():
             raise InputError(f"{p}: no such project file")
-        with p.open("rb") as f:
-            head = f.read(16)
+        try:
+            with p.open("rb") as f:
+                head = f.read(16)
+        except OSError as exc:
+            raise InputError(f"{p}: cannot read ({exc.strerror or exc})") from None
         if head != b"SQLite format 3\x00":
             raise InputError(f"{p}: not a merstudio project (not an SQLite database)")
+        reason, claim = "", None
+        if read_only:
+            reason = "opened read-only"
+        elif not _location_writable(p):
+            reason = "read-only location: the file or its folder cannot be written"
+        else:
+            try:
+                claim = ProjectLock.acquire(p)
+            except ProjectInUse as exc:
+                if read_only is False or in_use == "raise":
+                    raise
+                reason = f"in use by merstudio ({exc.owner.describe() if exc.owner else 'another program'})"
+            except OSError as exc:  # no lock file beside it: nobody can write there, nor can we
+                reason = f"cannot write beside it ({exc.strerror or exc})"
+        if reason and read_only is False:
+            raise OutputError(f"{p}: cannot be opened for writing ({reason})")
+        con: sqlite3.Connection | None = None
         try:
-            con = cls._connect(p)
-            app_id = con.execute("PRAGMA application_id").fetchone()[0]
-            if app_id != APPLICATION_ID:
+            try:
+                con = cls._connect_ro(p, busy_timeout, immutable_ok=claim is None and not _location_writable(p)) \
+                    if reason else cls._connect(p, busy_timeout)
+                app_id = con.execute("PRAGMA application_id").fetchone()[0]
+                if app_id != APPLICATION_ID:
+                    raise InputError(f"{p}: not a merstudio project (an SQLite file of another program)")
+                if check:
+                    res = con.execute("PRAGMA quick_check").fetchone()[0]
+                    if res != "ok":
+                        raise InputError(f"{p}: project file is damaged ({res}); try {p.name}.bak")
+                has_table = con.execute("SELECT 1 FROM sqlite_master WHERE name = 'schema_version'").fetchone()
+                # no table: created but killed before the first migration committed -> an empty project, migrate it
+                version = (con.execute("SELECT MAX(version) FROM schema_version").fetchone()[0] or 0) \
+                    if has_table else 0
+                if version > SCHEMA_VERSION:
+                    raise InputError(f"{p}: made by a newer merstudio (schema {version} > {SCHEMA_VERSION}); "
+                                     "update merstudio")
+                problem = _schema_problem(con, version)
+                if problem:
+                    raise InputError(f"{p}: project file is damaged ({problem}); try {p.name}.bak")
+                if reason and version < SCHEMA_VERSION:
+                    raise InputError(f"{p}: made by an older merstudio (schema {version}); upgrading it needs "
+                                     f"write access ({reason})")
+            except sqlite3.OperationalError as exc:
+                if "locked" in str(exc) or "busy" in str(exc):
+                    raise InputError(f"{p}: locked by another program; try again") from None
+                raise InputError(f"{p}: project file is damaged ({exc}); try {p.name}.bak") from None
+            except sqlite3.DatabaseError as exc:
+                raise InputError(f"{p}: project file is damaged ({exc}); try {p.name}.bak") from None
+        except BaseException:
+            if con is not None:
                 con.close()
-                raise InputError(f"{p}: not a merstudio project (an SQLite file of another program)")
-            if check:
-                res = con.execute("PRAGMA quick_check").fetchone()[0]
-                if res != "ok":
-                    con.close()
-                    raise InputError(f"{p}: project file is damaged ({res}); try {p.name}.bak")
-            has_table = con.execute("SELECT 1 FROM sqlite_master WHERE name = 'schema_version'").fetchone()
-            # no table: created but killed before the first migration committed -> an empty project, migrate it
-            version = (con.execute("SELECT MAX(version) FROM schema_version").fetchone()[0] or 0) if has_table else 0
-        except sqlite3.DatabaseError as exc:
-            raise InputError(f"{p}: project file is damaged ({exc}); try {p.name}.bak") from None
-        if version > SCHEMA_VERSION:
-            con.close()
-            raise InputError(f"{p}: made by a newer merstudio (schema {version} > {SCHEMA_VERSION}); update merstudio")
-        proj = cls(p, con)
-        proj._migrate(version)
+            if claim is not None:
+                claim.release()
+            raise
+        proj = cls(p, con, read_only_reason=reason, claim=claim, busy_timeout=busy_timeout)
+        try:
+            if claim is not None:
+                proj._migrate(version)
+                proj.removed_leftovers = proj._remove_leftovers(before=claim.owner.since or time.time())
+        except BaseException:
+            proj.close()
+            raise
         return proj
 
     @staticmethod
-    def _connect(p: Path) -> sqlite3.Connection:
+    def _connect(p: Path, busy_timeout: float = DEFAULT_BUSY_TIMEOUT) -> sqlite3.Connection:
         # isolation_level=None: we issue BEGIN/COMMIT ourselves, one transaction per edit.
-        con = sqlite3.connect(p, isolation_level=None, check_same_thread=False, timeout=30)
-        con.execute("PRAGMA journal_mode = WAL")
-        con.execute("PRAGMA synchronous = FULL")
-        con.execute("PRAGMA foreign_keys = ON")
+        con = sqlite3.connect(p, isolation_level=None, check_same_thread=False, timeout=busy_timeout)
+        try:
+            con.execute("PRAGMA journal_mode = WAL")
+            con.execute("PRAGMA synchronous = FULL")
+            con.execute("PRAGMA foreign_keys = ON")
+        except BaseException:
+            con.close()
+            raise
+        return con
+
+    @staticmethod
+    def _connect_ro(p: Path, busy_timeout: float, immutable_ok: bool) -> sqlite3.Connection:
+        """A read-only connection: live (it sees the writer's commits) where SQLite can share the WAL index beside
+        the file; in a read-only location, where nobody can change the file, as an immutable file."""
+        uri = p.resolve().as_uri()
+        con = sqlite3.connect(f"{uri}?mode=ro", uri=True, isolation_level=None, check_same_thread=False,
+                              timeout=busy_timeout)
+        try:
+            con.execute("SELECT COUNT(*) FROM sqlite_master").fetchone()
+        except sqlite3.OperationalError:
+            con.close()
+            wal = Path(f"{p}-wal")
+            if not immutable_ok:
+                raise
+            if wal.is_file() and wal.stat().st_size > 0:
+                raise InputError(f"{p}: cannot be read where it is (a read-only folder, and edits still in "
+                                 f"{wal.name}); copy both files to a folder you can write") from None
+            con = sqlite3.connect(f"{uri}?immutable=1", uri=True, isolation_level=None, check_same_thread=False)
+        con.execute("PRAGMA query_only = ON")
         return con
 
     def _migrate(self, version: int) -> None:
@@ -233,33 +411,88 @@ class Project:
                 con.execute("INSERT INTO schema_version VALUES (?, ?)", (target, time.time()))
             version = target
 
+    def _remove_leftovers(self, before: float) -> list[Path]:
+        """Remove what a save() killed half-way left beside the project (only the writer may: nobody else saves):
+        the backup's temporaries (``.<name>.bak.<token>.part``, ``<name>.bak.tmp`` of older versions) and the
+        rollback journals SQLite kept beside them (``…-journal``), when older than ``before``."""
+        bak = self.path.with_name(self.path.name + ".bak")
+        removed = remove_stale_temps(bak, before)
+        prefix = f".{bak.name}."
+        try:
+            entries = list(os.scandir(self.path.parent))
+        except OSError:
+            return removed
+        for e in entries:
+            n = e.name
+            ours = n in (f"{bak.name}.tmp", f"{bak.name}.tmp-journal") or (
+                n.startswith(prefix) and n.endswith(".part-journal"))
+            if not ours:
+                continue
+            with suppress(OSError):
+                if e.is_file(follow_symlinks=False) and e.stat(follow_symlinks=False).st_mtime < before:
+                    os.unlink(e.path)
+                    removed.append(Path(e.path))
+        return removed
+
     @property
     def schema_version(self) -> int:
         with self._lock:
             return int(self._con.execute("SELECT MAX(version) FROM schema_version").fetchone()[0])
 
+    def set_busy_timeout(self, seconds: float) -> None:
+        """How long a write waits for a lock another program holds before failing with a message."""
+        with self._lock:
+            self.busy_timeout = float(seconds)
+            self._con.execute(f"PRAGMA busy_timeout = {max(0, int(seconds * 1000))}")
+
+    def heartbeat(self) -> None:
+        """Tell other openers this writer is still here (the app calls it every minute)."""
+        if self._claim is not None:
+            self._claim.heartbeat()
+
     @contextmanager
     def _tx(self) -> Iterator[sqlite3.Connection]:
+        """One transaction: committed as a whole, or rolled back as a whole. A write fault (full disk, lock held
+        elsewhere, I/O error) becomes a one-line OutputError; the connection stays usable."""
+        if self.read_only:
+            raise OutputError(f"{self.path}: opened read-only ({self.read_only_reason}); the edit was not saved")
         with self._lock:
-            self._con.execute("BEGIN IMMEDIATE")
+            try:
+                self._con.execute("BEGIN IMMEDIATE")
+            except sqlite3.Error as exc:
+                raise self._write_error(exc) from None
             try:
                 yield self._con
-            except BaseException:
-                self._con.execute("ROLLBACK")
+                self._con.execute("COMMIT")
+            except BaseException as exc:
+                if self._con.in_transaction:  # SQLite may have rolled back already (a full disk does)
+                    with suppress(sqlite3.Error):
+                        self._con.execute("ROLLBACK")
+                if _is_write_fault(exc):
+                    raise self._write_error(exc) from None
                 raise
-            self._con.execute("COMMIT")
+
+    def _write_error(self, exc: BaseException) -> OutputError:
+        return OutputError(f"{self.path}: the edit was not saved ({_fault_text(exc)})")
 
     def _query(self, sql: str, args: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
         with self._lock:
             return self._con.execute(sql, args).fetchall()
 
     def close(self) -> None:
+        """Fold the journal into the file, close it and end this opener's claim (idempotent)."""
         with self._lock:
-            try:
-                self._con.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-            except sqlite3.Error:
-                pass
-            self._con.close()
+            if self._closed:
+                return
+            self._closed = True
+            if not self.read_only:
+                with suppress(sqlite3.Error):
+                    self._con.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            with suppress(sqlite3.Error):
+                self._con.close()
+            if self._release_claim is not None:
+                self._release_claim()  # releases the claim once
+            self._claim = None
 
     def __enter__(self) -> Project:
         return self
@@ -272,21 +505,29 @@ class Project:
         return str(self._query("PRAGMA integrity_check")[0][0])
 
     def save(self, backup: bool = True) -> Path | None:
-        """Every edit is already committed; saving folds the WAL into the file and writes ``<name>.bak``."""
+        """Every edit is already committed; saving folds the WAL into the file and writes ``<name>.bak``
+        (atomically: a temporary beside it, renamed when complete)."""
+        if self.read_only:
+            raise OutputError(f"{self.path}: opened read-only ({self.read_only_reason}); nothing to save")
         with self._lock:
-            self._con.execute("PRAGMA wal_checkpoint(FULL)")
+            try:
+                self._con.execute("PRAGMA wal_checkpoint(FULL)")
+            except sqlite3.Error as exc:
+                raise OutputError(f"{self.path}: cannot save ({_fault_text(exc)})") from None
             if not backup:
                 return None
             bak = self.path.with_name(self.path.name + ".bak")
-            tmp = bak.with_name(bak.name + ".tmp")
             try:
-                dst = sqlite3.connect(tmp)
-                with dst:
-                    self._con.backup(dst)
-                dst.close()
-                os.replace(tmp, bak)  # the old backup stays whole until the new one is complete
-            except (OSError, sqlite3.Error) as exc:
-                raise OutputError(f"{bak}: cannot write backup ({exc})") from None
+                with atomic_path(bak) as tmp:  # the old backup stays whole until the new one is complete
+                    dst = sqlite3.connect(tmp)
+                    try:
+                        # a temporary renamed only when complete needs no rollback journal (none is left on a kill)
+                        dst.execute("PRAGMA journal_mode = OFF")
+                        self._con.backup(dst)
+                    finally:
+                        dst.close()
+            except sqlite3.Error as exc:
+                raise OutputError(f"{bak}: cannot write backup ({_fault_text(exc)})") from None
             return bak
 
     # ----------------------------------------------------------------- settings and coders
@@ -349,7 +590,8 @@ class Project:
     def locate_video(self, video_id: int, search_dirs: Iterable[str | os.PathLike[str]] = ()) -> Path | None:
         """Where the video is now: its stored path if the content still matches, else a file with the same
         content hash next to the project, at its path relative to the project, or in ``search_dirs``.
-        A hit elsewhere is remembered (the path is updated). None when it cannot be found."""
+        A hit elsewhere is remembered (the path is updated; not in a read-only project). None when it cannot be
+        found."""
         v = self.video(video_id)
         candidates: list[Path] = [Path(v.path)]
         if v.relpath:
@@ -358,7 +600,7 @@ class Project:
         candidates += [d / v.name for d in dirs]
         for c in candidates:
             if self._matches(c, v):
-                if c.resolve() != Path(v.path):
+                if c.resolve() != Path(v.path) and not self.read_only:
                     self.relocate(video_id, c)
                 return c.resolve()
         for d in dirs:  # renamed as well as moved: compare every same-size file
@@ -366,7 +608,8 @@ class Project:
                 continue
             for c in sorted(d.iterdir()):
                 if c.suffix.lower() in VIDEO_SUFFIXES and self._matches(c, v):
-                    self.relocate(video_id, c)
+                    if not self.read_only:
+                        self.relocate(video_id, c)
                     return c.resolve()
         return None
 
@@ -380,11 +623,14 @@ class Project:
             return False
 
     def relocate(self, video_id: int, new_path: str | os.PathLike[str], check_hash: bool = True) -> Video:
-        """Point a video record at a new path (the user found it). Refuses a file with other content."""
+        """Point a video record at a new path (the user found it). Refuses a file with other content. A read-only
+        project stores nothing and returns the record with the new path."""
         p = Path(new_path).resolve()
         v = self.video(video_id)
         if check_hash and not self._matches(p, v):
             raise InputError(f"{p}: not the same video as {v.name} (content differs)")
+        if self.read_only:
+            return replace(v, path=str(p), relpath=_relpath(p, self.path.parent))
         with self._tx() as con:
             con.execute("UPDATE videos SET path = ?, relpath = ? WHERE id = ?",
                         (str(p), _relpath(p, self.path.parent), video_id))
@@ -595,12 +841,16 @@ class Project:
             self._log(con, eid, "create", None, ev)
         return ev
 
-    def add_events(self, events: Iterable[Event]) -> list[Event]:
-        """Insert many events in one transaction (proposals from spotting, imports)."""
+    def add_events(self, events: Iterable[Event], coders: Iterable[str] = ()) -> list[Event]:
+        """Insert many events in one transaction (proposals from spotting, imports), registering ``coders`` in the
+        same transaction (a failed import registers nobody)."""
         out = []
         now = time.time()
         evs = [e.validated() for e in events]
+        names = sorted({c.strip() for c in coders if c.strip()})
         with self._tx() as con:
+            for name in names:
+                con.execute("INSERT OR IGNORE INTO coders VALUES (?, ?)", (name, now))
             for ev in evs:
                 cur = con.execute(
                     "INSERT INTO events (id, video_id, face_id, onset, apex, offset, emotion, aus, coder,"

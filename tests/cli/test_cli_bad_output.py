@@ -120,10 +120,11 @@ def test_junk_or_truncated_checkpoint_is_one_clear_line(tmp_path: Path, capsys: 
     starter = starter_checkpoint()
     assert starter is not None
     cut.write_bytes(starter.read_bytes()[:50_000])
-    for bad in (junk, cut):
+    for bad, why in ((junk, "not a merstudio checkpoint (not a torch file)"),
+                     (cut, "damaged checkpoint (the file is cut short or corrupt; copy it again)")):
         assert main(["evaluate", "--checkpoint", str(bad), "--data", str(tmp_path / "none.csv")]) == 2
         err = capsys.readouterr().err
-        assert err == f"merstudio: error: {bad}: not a merstudio checkpoint (not a torch file: wrong format or damaged)\n"
+        assert err == f"merstudio: error: {bad}: {why}\n"
 
 
 def test_no_command_opens_the_gui_even_from_an_explicit_empty_argv(monkeypatch: pytest.MonkeyPatch) -> None:

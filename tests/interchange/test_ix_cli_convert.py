@@ -6,7 +6,8 @@ import pytest
 from ix_helpers import canon, sample_events, write_frames, write_xlsx
 
 from merstudio.cli.main import main
-from merstudio.interchange import Media, read_events, write_eaf
+from merstudio.errors import InputError
+from merstudio.interchange import Media, preview_import, read_events, write_eaf
 
 
 def run(capsys, *argv):
@@ -104,3 +105,76 @@ def test_project_sheet_import(tmp_path, capsys, project):
     with Project.open(path) as proj:
         (e,) = proj.events()
         assert (e.onset, e.apex, e.offset, e.coder, e.source) == (45, 49, 54, "casme2", "imported")
+
+
+# ------------------------------------------------------------------------------- OpenFace (issue 14, item 14)
+def openface_file(path, n=10, fps=30.0, landmarks=0):
+    """As OpenFace 2 writes it (', ' between names, frames from 1); ``landmarks`` x_/y_ pairs make it wide."""
+    cols = ["frame", "face_id", "timestamp", "confidence", "success"]
+    cols += [f"x_{i}" for i in range(landmarks)] + [f"y_{i}" for i in range(landmarks)]
+    cols += ["AU01_r", "AU04_r", "AU12_r", "AU01_c", "AU04_c", "AU12_c"]
+    lines = [", ".join(cols)]
+    for f in range(1, n + 1):
+        lines.append(", ".join([str(f), "0", f"{(f - 1) / fps:.3f}", "0.98", "1"] + ["1.5"] * (2 * landmarks)
+                               + ["0.5", "1.25", "2.0", "0", "1", "1"]))
+    path.write_text("\n".join(lines) + "\n")
+    return path
+
+
+def test_every_offered_input_format_is_accepted_with_a_project(tmp_path, capsys, project):
+    from merstudio.cli.convert import IN_FORMATS
+
+    path = project.path
+    project.close()
+    for fmt in IN_FORMATS:
+        code, out, err = run(capsys, "convert", "--project", path, "--import", tmp_path / "missing.csv",
+                             "--from", fmt)
+        assert code == 2 and "unknown format" not in err and "not found" in err, (fmt, err)
+
+
+@pytest.mark.parametrize("from_fmt", [None, "openface"])
+def test_openface_into_a_project_as_an_overlay(tmp_path, capsys, project, from_fmt):
+    from merstudio.project import Project
+
+    path = project.path
+    project.close()
+    src = openface_file(tmp_path / "openface.csv", n=100, landmarks=68)
+    extra = ["--from", from_fmt] if from_fmt else []
+    code, out, err = run(capsys, "convert", "--project", path, "--import", src, *extra)
+    assert code == 0, err
+    assert "overlay 'OpenFace'" in out and err == ""  # 100 frames at 30 fps: lines up with the video
+    with Project.open(path) as proj:
+        (ov,) = proj.overlays(proj.videos()[0].id)
+        df = proj.load_overlay(ov.video_id, "OpenFace")
+        assert ov.kind == "openface" and len(df) == 100 and df["frame"].tolist() == list(range(100))
+        assert df["AU04_r"].tolist() == [1.25] * 100
+    code, out, err = run(capsys, "convert", "--project", path, "--import", src, *extra)
+    assert code == 3 and "already has an overlay 'OpenFace'" in err and "--overwrite" in err
+    openface_file(src, n=50, fps=25.0)
+    code, out, err = run(capsys, "convert", "--project", path, "--import", src, "--overwrite", *extra)
+    assert code == 0, err
+    assert "timestamps imply 25.000 fps, the video has 30 fps" in err and "covers 50 frame(s)" in err
+    assert all(line.startswith("merstudio: warning: ") for line in err.splitlines())
+
+
+def test_openface_file_as_events_is_a_short_message(tmp_path, capsys, project):
+    """A wide OpenFace CSV (68 landmarks: ~150 columns) where coded events are expected: one short line."""
+    src = openface_file(tmp_path / "of.csv", landmarks=68)
+    vid = project.videos()[0].id
+    for call in (lambda: read_events(src, fps=30.0), lambda: preview_import(project, src, vid)):
+        with pytest.raises(InputError) as exc:
+            call()
+        msg = str(exc.value)
+        assert "OpenFace" in msg and "overlay" in msg and len(msg) < 400 and "\n" not in msg
+    with pytest.raises(InputError, match="OpenFace per-frame CSV"):
+        read_events(src, fps=30.0, fmt="openface")
+
+
+def test_openface_implausible_frame_rate_warns(tmp_path, capsys):
+    src = openface_file(tmp_path / "of.csv", n=10, fps=1000.0)
+    code, out, err = run(capsys, "convert", src, tmp_path / "frames.csv")
+    assert code == 0 and "wrote 10 row(s)" in out
+    (line,) = err.strip().splitlines()
+    assert line.startswith("merstudio: warning: ") and "1000 fps" in line and "240" in line
+    code, out, err = run(capsys, "convert", openface_file(tmp_path / "ok.csv", fps=30.0), tmp_path / "f2.csv")
+    assert code == 0 and err == ""

@@ -44,11 +44,30 @@ def _has_command(parser: argparse.ArgumentParser, name: str) -> bool:
     return False
 
 
+MESSAGE_CHARS = 400  # the most of one error or warning line the CLI prints (a message may quote hostile input)
+
+
+def one_line(message: object, limit: int = MESSAGE_CHARS, squeeze: bool = False) -> str:
+    """A message as the CLI prints it: one line (control characters written as escapes; ``squeeze`` turns runs of
+    white space into one space), cut to ``limit`` characters with ``… (N characters)``. The last line of defence:
+    messages that quote input should bound it themselves (merstudio.interchange.common.quote)."""
+    text = message if isinstance(message, str) else str(message)
+    n = len(text)
+    head = text[: 2 * limit]  # never more of a 400 MB message than is shown
+    if squeeze:
+        head = " ".join(head.split())
+    if not head.isprintable():
+        head = "".join(c if c.isprintable() else repr(c)[1:-1] for c in head)
+    if n > limit or len(head) > limit:
+        return f"{head[:limit]}… ({n:,} characters)"
+    return head
+
+
 def warning_line(message: Warning | str, category: type[Warning], filename: str, lineno: int,
                  file: TextIO | None = None, line: str | None = None) -> None:
     """`warnings.showwarning` for the CLI: `merstudio: warning: <message>` on one line, without the file, line
     number and source line Python adds (those are for developers; set PYTHONWARNINGS=error to trace one)."""
-    text = " ".join(str(message).split())
+    text = one_line(message, squeeze=True)
     try:
         (file or sys.stderr).write(f"merstudio: warning: {text}\n")
     except (OSError, ValueError):
@@ -92,7 +111,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         except BrokenPipeError as exc:
             if _stdout_closed():
                 return _stdout_gone()
-            print(f"merstudio: error: {exc.strerror or exc}", file=sys.stderr)  # another pipe (a worker's)
+            print(f"merstudio: error: {one_line(exc.strerror or exc)}", file=sys.stderr)  # another pipe's
             return 3
 
 
@@ -112,14 +131,14 @@ def _main(argv: Sequence[str] | None) -> int:
     try:
         return int(args.func(args) or 0)
     except MerstudioError as exc:
-        print(f"merstudio: error: {exc}", file=sys.stderr)
+        print(f"merstudio: error: {one_line(exc)}", file=sys.stderr)
         return exc.exit_code
     except BrokenPipeError:
         raise  # stdout's reader went away: not an error (main)
     except OSError as exc:
         # last resort for a file error a command did not wrap itself: still one line, no traceback
         where = f"{exc.filename}: " if exc.filename else ""
-        print(f"merstudio: error: {where}{exc.strerror or exc}", file=sys.stderr)
+        print(f"merstudio: error: {one_line(f'{where}{exc.strerror or exc}')}", file=sys.stderr)
         return 3
     except KeyboardInterrupt:
         print("merstudio: interrupted", file=sys.stderr)

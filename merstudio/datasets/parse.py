@@ -14,11 +14,45 @@ from merstudio.errors import InputError
 IMAGE_EXTS = {".jpg", ".jpeg", ".png", ".bmp", ".tif", ".tiff", ".webp"}
 VIDEO_EXTS = {".avi", ".mp4", ".mov", ".mkv", ".m4v", ".mpg", ".mpeg", ".wmv", ".webm"}
 _EMPTY = {"", "null", "none", "nan", "n/a", "na", "/", "-", "?"}
+MAX_DIGITS = 18  # longest number a sheet cell may hold (frames, subjects, AUs): int64; longer is refused in one line
 
 
 def natural_key(name: str) -> list[Any]:
     """Sort key that orders img2 before img10."""
     return [int(t) if t.isdigit() else t.lower() for t in re.split(r"(\d+)", name)]
+
+
+class NumberTooLong(InputError, ValueError):
+    """A cell's number too long to be a frame or subject: a one-line InputError, and a ValueError for callers that
+    read such a cell as "not a number" (merstudio.interchange.sheets)."""
+
+
+def _quote(value: object) -> str:
+    """Input quoted for a message: at most ~80 characters of it (merstudio.interchange.common.quote)."""
+    from merstudio.interchange.common import quote  # not at import: interchange imports this module
+
+    return quote(value)
+
+
+def _shorten(text: object) -> str:
+    from merstudio.interchange.common import shorten
+
+    return shorten(text, 200)
+
+
+def _names(names: Sequence[object]) -> str:
+    from merstudio.interchange.common import name_list
+
+    return name_list(names)
+
+
+def _number(digits: str, what: str, where: str = "") -> int:
+    """``int`` of a run of digits, or a one-line InputError for one too long to be a frame, subject or AU number
+    (Python refuses over 4,300 digits with a ValueError; a float of 400 digits is inf)."""
+    if len(digits.lstrip("0")) > MAX_DIGITS:
+        msg = f"{what} {_quote(digits)} is not a number this program can use ({len(digits):,} digits)"
+        raise NumberTooLong(f"{where}: {msg}" if where else msg)
+    return int(digits)
 
 
 def cell_text(value: Any) -> str:
@@ -43,7 +77,8 @@ def parse_aus(value: Any) -> tuple[frozenset[int], str]:
         return frozenset(), raw
     # "12.0" and "4.0+7.0": drop a float's zero fraction before reading integers.
     text = re.sub(r"(\d)\.0+\b", r"\1", raw)
-    aus = {int(n) for n in re.findall(r"\d+", text)}
+    # 0 and 100+ are no AU numbers and are dropped; a number too long for int() is a one-line NumberTooLong
+    aus = {_number(n, "AU number", f"AU cell {_quote(raw)}") for n in re.findall(r"\d+", text)}
     return frozenset(a for a in aus if 0 < a < 100), raw
 
 
@@ -52,22 +87,29 @@ def subject_number(value: Any, where: str = "") -> int:
     text = cell_text(value)
     nums = re.findall(r"\d+", re.sub(r"(\d)\.0+$", r"\1", text))
     if not nums:
-        raise InputError(f"{where}: subject '{text}' has no number" if where else f"subject '{text}' has no number")
-    return int(nums[-1])
+        msg = f"subject {_quote(text)} has no number"
+        raise InputError(f"{where}: {msg}" if where else msg)
+    return _number(nums[-1], "subject", where)
 
 
 def frame_number(value: Any) -> int | None:
-    """An onset/apex/offset cell as an int; None for `/`, blank, NULL, 0 or negative (= not coded)."""
+    """An onset/apex/offset cell as an int; None for `/`, blank, NULL, 0 or negative (= not coded). A number too
+    long to be a frame (over :data:`MAX_DIGITS` digits, 1e300) is a one-line InputError."""
     if value is None:
         return None
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         if isinstance(value, float) and (math.isnan(value) or not value.is_integer()):
-            return None
+            return None  # inf is not an integer either
+        if isinstance(value, float) and abs(value) >= 10.0 ** MAX_DIGITS:
+            raise NumberTooLong(f"frame number {value:g} is too large to be a frame")
+        if isinstance(value, int) and value.bit_length() > 64:
+            raise NumberTooLong(f"frame number of {value.bit_length():,} bits is too large to be a frame")
         n = int(value)
         return n if n > 0 else None
     text = str(value).strip()
-    if re.fullmatch(r"\d+(\.0+)?", text):
-        n = int(float(text))
+    m = re.fullmatch(r"(\d+)(\.0+)?", text)
+    if m:
+        n = _number(m.group(1), "frame number")
         return n if n > 0 else None
     return None
 
@@ -75,7 +117,7 @@ def frame_number(value: Any) -> int | None:
 def file_frame_number(path: Path) -> int | None:
     """The frame number a file name carries: the last integer of its stem (img46, 006_05562, reg_EP01-012)."""
     nums = re.findall(r"\d+", path.stem)
-    return int(nums[-1]) if nums else None
+    return int(nums[-1]) if nums and len(nums[-1]) <= 4000 else None  # a name is at most 255 bytes anyway
 
 
 def list_images(folder: Path) -> list[Path]:
@@ -147,16 +189,18 @@ def read_workbook_rows(path: Path, sheet: str | int | None = None) -> tuple[str,
     if not path.is_file():
         raise InputError(f"{path}: annotation file not found")
     if path.suffix.lower() == ".csv":
-        import csv
+        # UTF-8 (with or without a BOM), UTF-16 LE/BE (Excel's "Unicode text"), Latin-1; a field over the csv
+        # module's limit is one line naming the row
+        from merstudio.interchange.common import csv_rows, read_table_text
 
-        with path.open(newline="", encoding="utf-8-sig") as fh:
-            return path.name, [tuple(r) for r in csv.reader(fh)]
+        text = read_table_text(path, "annotation file")
+        return path.name, [tuple(r) for r in csv_rows(path, text)]
     try:
         import openpyxl
 
         wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises several unrelated types for a bad file
-        raise InputError(f"{path}: cannot read the workbook ({type(exc).__name__}: {exc})") from None
+        raise InputError(f"{path}: cannot read the workbook ({type(exc).__name__}: {_shorten(exc)})") from None
     try:
         names = wb.sheetnames
         if sheet is None:
@@ -168,7 +212,7 @@ def read_workbook_rows(path: Path, sheet: str | int | None = None) -> tuple[str,
         else:
             match = [n for n in names if n.strip().lower() == str(sheet).strip().lower()]
             if not match:
-                raise InputError(f"{path}: no sheet '{sheet}' (sheets: {', '.join(names)})")
+                raise InputError(f"{path}: no sheet {_quote(sheet)} (sheets: {_names(names)})")
             name = match[0]
         rows = [tuple(r) for r in wb[name].iter_rows(values_only=True)]
     finally:
@@ -182,7 +226,7 @@ def sheet_names(path: Path) -> list[str]:
     try:
         wb = openpyxl.load_workbook(path, read_only=True)
     except Exception as exc:
-        raise InputError(f"{path}: cannot read the workbook ({type(exc).__name__}: {exc})") from None
+        raise InputError(f"{path}: cannot read the workbook ({type(exc).__name__}: {_shorten(exc)})") from None
     try:
         return list(wb.sheetnames)
     finally:
@@ -203,8 +247,8 @@ def read_table(path: Path, required: Sequence[str], sheet: str | int | None = No
             break
     else:
         found = [cell_text(c) for c in (rows[0] if rows else ()) if cell_text(c)]
-        raise InputError(f"{path}: sheet '{name}' has no header row with columns {', '.join(required)}"
-                         f" (first row: {', '.join(found) or 'empty'})")
+        raise InputError(f"{path}: sheet {_quote(name)} has no header row with columns {', '.join(required)}"
+                         f" (first row: {_quote(', '.join(found)) if found else 'empty'})")
     header = [norm_col(c) for c in rows[header_at]]
     keep = set(want) | {norm_col(c) for c in optional}
     out: list[SheetRow] = []

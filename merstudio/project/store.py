@@ -23,6 +23,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import socket
 import sqlite3
 import threading
 import time
@@ -43,7 +44,7 @@ from merstudio.project.events import Event
 from merstudio.project.lock import ProjectInUse, ProjectLock
 
 APPLICATION_ID = 0x4D455253  # "MERS": tells our files apart from any other SQLite database
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 PROJECT_SUFFIX = ".merproj"
 BASE_COLUMNS = ("frame", "face_id", "timestamp", "confidence", "success")
 MIB = 1 << 20
@@ -103,11 +104,18 @@ def _migrate_to_3(con: sqlite3.Connection) -> None:
         UNIQUE (video_id, name))""")
 
 
+def _migrate_to_4(con: sqlite3.Connection) -> None:
+    # v4: who runs an analysis (JSON: pid, host, since), so that a writing open can tell a run that crashed
+    # (status "running" for ever) from one still going; such runs become "interrupted", their frames kept.
+    con.execute("ALTER TABLE analyses ADD COLUMN owner TEXT")
+
+
 # MIGRATIONS[n] upgrades a version n-1 database to version n, inside one transaction.
 MIGRATIONS: dict[int, Callable[[sqlite3.Connection], None]] = {
     1: _migrate_to_1,
     2: _migrate_to_2,
     3: _migrate_to_3,
+    4: _migrate_to_4,
 }
 
 
@@ -187,12 +195,13 @@ class Video:
 class Analysis:
     id: int
     video_id: int
-    status: str  # running | complete | cancelled | failed
+    status: str  # running | complete | cancelled | failed | interrupted (its process died; frames so far kept)
     columns: tuple[str, ...]
     settings: dict[str, Any]
     device: str
     model: str
     created: float
+    owner: dict[str, Any] | None = None  # {"pid", "host", "since"} of the process that ran it (None before v4)
 
 
 @dataclass(frozen=True)
@@ -243,6 +252,7 @@ class Project:
         self.read_only_reason = read_only_reason
         self.busy_timeout = float(busy_timeout)
         self.removed_leftovers: list[Path] = []  # what a killed save() had left, removed on open
+        self.interrupted_analyses: list[int] = []  # analyses found "running" by a process gone, marked on open
         self.coder = ""  # default coder for edits; the GUI sets it once per session
 
     @property
@@ -363,6 +373,7 @@ class Project:
             if claim is not None:
                 proj._migrate(version)
                 proj.removed_leftovers = proj._remove_leftovers(before=claim.owner.since or time.time())
+                proj.interrupted_analyses = proj._interrupt_orphaned_analyses()
         except BaseException:
             proj.close()
             raise
@@ -433,6 +444,20 @@ class Project:
                     os.unlink(e.path)
                     removed.append(Path(e.path))
         return removed
+
+    def _interrupt_orphaned_analyses(self) -> list[int]:
+        """As the writer just opened: mark ``interrupted`` every analysis still ``running`` whose owner is gone, its
+        committed frames kept. An analysis writes through the project's writer, and this open got the project's
+        lock, so the lock was free: no process can still be adding to such a run, whether its pid is still alive
+        (a reused pid, or a process that closed the project) or not. The owner decides too (:func:`_owner_gone`),
+        for a clear account in the log and for readers."""
+        rows = self._query("SELECT id, owner FROM analyses WHERE status = 'running'")
+        ids = [int(r[0]) for r in rows if _owner_gone(_owner(r[1]), lock_free=True)]
+        if ids:
+            with self._tx() as con:
+                con.executemany("UPDATE analyses SET status = 'interrupted' WHERE id = ? AND status = 'running'",
+                                [(i,) for i in ids])
+        return ids
 
     @property
     def schema_version(self) -> int:
@@ -639,14 +664,18 @@ class Project:
     # ----------------------------------------------------------------- analysis results
     def begin_analysis(self, video_id: int, settings: Mapping[str, Any] | None = None, device: str = "",
                        model: str = "") -> int:
-        """Start a new result set for a video, replacing the previous one. Returns the analysis id."""
+        """Start a new result set for a video, replacing the previous one. Returns the analysis id. The row records
+        its owner (this process: pid, host, start time) so that after a crash the next writer marks it
+        ``interrupted`` instead of ``running`` for ever."""
+        now = time.time()
+        owner = json.dumps({"pid": os.getpid(), "host": socket.gethostname(), "since": now})
         with self._tx() as con:
             con.execute("DELETE FROM analyses WHERE video_id = ?", (video_id,))
             cur = con.execute(
-                "INSERT INTO analyses (video_id, created, status, columns, settings, device, model)"
-                " VALUES (?,?,?,?,?,?,?)",
-                (video_id, time.time(), "running", "[]", json.dumps(dict(settings or {}), default=str),
-                 device, model))
+                "INSERT INTO analyses (video_id, created, status, columns, settings, device, model, owner)"
+                " VALUES (?,?,?,?,?,?,?,?)",
+                (video_id, now, "running", "[]", json.dumps(dict(settings or {}), default=str),
+                 device, model, owner))
             return _inserted_id(cur)
 
     def append_frames(self, analysis_id: int, rows: Sequence[Mapping[str, Any]],
@@ -691,12 +720,12 @@ class Project:
                         (status, time.time(), analysis_id))
 
     def analysis(self, video_id: int) -> Analysis | None:
-        rows = self._query("SELECT id, video_id, status, columns, settings, device, model, created FROM analyses"
-                           " WHERE video_id = ? ORDER BY id DESC LIMIT 1", (video_id,))
+        rows = self._query("SELECT id, video_id, status, columns, settings, device, model, created, owner"
+                           " FROM analyses WHERE video_id = ? ORDER BY id DESC LIMIT 1", (video_id,))
         if not rows:
             return None
         r = rows[0]
-        return Analysis(r[0], r[1], r[2], tuple(json.loads(r[3])), json.loads(r[4]), r[5], r[6], r[7])
+        return Analysis(r[0], r[1], r[2], tuple(json.loads(r[3])), json.loads(r[4]), r[5], r[6], r[7], _owner(r[8]))
 
     def frame_count_stored(self, video_id: int) -> int:
         a = self.analysis(video_id)
@@ -733,11 +762,13 @@ class Project:
             "confidence": np.asarray(base[3], dtype=np.float64),
             "success": np.asarray(base[4], dtype=np.int64),
         })
-        extra = pd.DataFrame(vals.astype(np.float64), columns=cols)
-        for c in cols:  # presence flags and counts read back as integers
-            if c.endswith("_c"):
-                extra[c] = extra[c].fillna(0).astype(np.int64)
-        return pd.concat([df, extra], axis=1)
+        # every column in one go: replacing the presence columns one by one left a frame of ~100 blocks, which
+        # pandas reports as a PerformanceWarning at the next insert (merstudio agreement)
+        data = vals.astype(np.float64)
+        extra = pd.DataFrame({c: (np.nan_to_num(data[:, j], nan=0.0).astype(np.int64) if c.endswith("_c")
+                                  else data[:, j])  # presence flags and counts read back as integers
+                              for j, c in enumerate(cols)}, index=df.index, columns=cols)
+        return pd.concat([df, extra], axis=1).copy()  # consolidated: one block per dtype
 
     def landmarks(self, video_id: int, frame: int) -> dict[int, np.ndarray]:
         """{face_id: (N, 2) float32 pixel landmarks} stored for one frame (empty when none were stored)."""
@@ -957,6 +988,33 @@ class Project:
             out.append({"id": r[0], "event_id": r[1], "time": r[2], "action": r[3], "coder": r[4],
                         "before": json.loads(r[5]) if r[5] else None, "after": json.loads(r[6]) if r[6] else None})
         return out
+
+
+def _owner(text: str | None) -> dict[str, Any] | None:
+    """The owner recorded in an analyses row (None: none recorded, or not readable)."""
+    try:
+        d = json.loads(text) if text else None
+    except ValueError:
+        return None
+    return d if isinstance(d, dict) else None
+
+
+def _owner_gone(owner: Mapping[str, Any] | None, lock_free: bool) -> bool:
+    """Whether the process that ran an analysis can no longer be adding to it: the project's lock was free (its
+    writer is gone, see merstudio.project.lock), no owner was recorded (a project of schema 3 or older), or its
+    pid is not alive on this host."""
+    if lock_free or not owner:
+        return True
+    pid = owner.get("pid")
+    if not isinstance(pid, int) or owner.get("host") != socket.gethostname():
+        return not isinstance(pid, int)  # on another host: only its lock can tell
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return True
+    except OSError:  # alive, another user's
+        return False
+    return False
 
 
 def _inserted_id(cur: sqlite3.Cursor) -> int:

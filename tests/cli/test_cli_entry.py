@@ -35,3 +35,32 @@ def test_a_closed_stdout_pipe_ends_quietly():
         os.close(w)
     assert proc.returncode in (0, 141), (proc.returncode, proc.stderr)
     assert proc.stderr.strip() == "", proc.stderr
+
+
+def test_a_huge_error_message_is_cut_to_one_short_line(monkeypatch, capsys):
+    """The last line of defence (issue 14, item 8): whatever a command raises, the CLI prints one bounded line."""
+    from merstudio.errors import InputError
+
+    def hostile(args):
+        raise InputError("big.eaf: bad value '" + "v\n" * 2_000_000 + "'")
+
+    monkeypatch.setattr(datasets_cmd, "run_classes", hostile)
+    assert main(["datasets", "classes"]) != 0
+    out, err = capsys.readouterr()
+    assert out == ""
+    assert err.count("\n") == 1 and err.endswith("\n"), err[:200]
+    assert err.startswith("merstudio: error: big.eaf: bad value 'v\\nv\\n")
+    assert len(err) < 600 and "… (4,000,021 characters)" in err, err
+
+
+def test_a_huge_os_error_and_warning_are_cut(monkeypatch, capsys):
+    def hostile(args):
+        warnings.warn("w" * 100_000, UserWarning, stacklevel=1)
+        raise OSError(5, "x" * 100_000, "/tmp/file")
+
+    monkeypatch.setattr(datasets_cmd, "run_classes", hostile)
+    assert main(["datasets", "classes"]) == 3
+    _, err = capsys.readouterr()
+    lines = err.splitlines()
+    assert len(lines) == 2 and all(len(ln) < 600 for ln in lines), [len(ln) for ln in lines]
+    assert lines[0].startswith("merstudio: warning: www") and lines[1].startswith("merstudio: error: /tmp/file: xxx")

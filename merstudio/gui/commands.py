@@ -95,7 +95,9 @@ class OpenProject(AppCommand):
 
 
 class OpenVideo(AppCommand):
-    """Add a video to the current project (a project beside the video is created when none is open)."""
+    """Open a video: with no project open, its own project beside it (created when there is none); with one open,
+    add it there, unless the video has its own project beside it: params project "beside" opens that one,
+    "current" adds the video to the open project, absent asks."""
 
     @staticmethod
     def ask(ctx: CommandContext, params: Params) -> bool:
@@ -103,7 +105,7 @@ class OpenVideo(AppCommand):
 
     @staticmethod
     def do(ctx: CommandContext, params: Params) -> None:
-        ctx.win.open_video(Path(params["path"]))
+        ctx.win.open_video(Path(params["path"]), project=params.get("project"))
 
 
 class SaveProject(AppCommand):
@@ -137,6 +139,16 @@ class LocateVideo(AppCommand):
 
 # ---------------------------------------------------------------------------------------------------- analysis
 class RunAnalysis(AppCommand):
+    """params: settings (optional: the checkpoint loaded, else the one the video's last run used); confirmed True
+    skips the question asked before re-running on a video with coded events or reviewed proposals."""
+
+    @staticmethod
+    def ask(ctx: CommandContext, params: Params) -> bool:
+        if params.get("confirmed"):
+            return True
+        question = ctx.win.rerun_question()
+        return question is None or ctx.win.confirm(question)
+
     @staticmethod
     def do(ctx: CommandContext, params: Params) -> None:
         ctx.win.start_analysis(params.get("settings"))

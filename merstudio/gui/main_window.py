@@ -56,6 +56,7 @@ MAX_RECENT = 8
 # seconds a write on the GUI thread waits for a lock another program holds, then fails with a message (the store's
 # default, for the CLI, is longer; SQLite's was 30 s and froze the window)
 GUI_BUSY_TIMEOUT = 0.5
+LOADING_AFTER_MS = 80  # a frame not shown this long after its seek is marked as loading (not while playing)
 # an action's shortcut: a key string ("Ctrl+R"), a sequence, a platform-standard key, or several key strings
 _Keys = str | QKeySequence | QKeySequence.StandardKey | list[str]
 
@@ -106,6 +107,14 @@ class MainWindow(QMainWindow):
         self._refresh_timer = QTimer(self)
         self._refresh_timer.setInterval(200)  # redraw streamed curves at 5 Hz, not per batch
         self._refresh_timer.timeout.connect(self.timeline.refresh)
+        # a seek whose frame has not arrived after this long shows "loading frame N…" over the dimmed old picture
+        self._loading_timer = QTimer(self)
+        self._loading_timer.setSingleShot(True)
+        self._loading_timer.setInterval(LOADING_AFTER_MS)
+        self._loading_timer.timeout.connect(self._show_loading)
+        self._pushing = False
+        self._undo_index = 0
+        self.undo_stack.indexChanged.connect(self._undo_index_changed)
         self._heartbeat_timer = QTimer(self)  # tells a second opener this window still has the project
         self._heartbeat_timer.setInterval(int(HEARTBEAT_EVERY * 1000))
         self._heartbeat_timer.timeout.connect(self._heartbeat)
@@ -368,7 +377,7 @@ class MainWindow(QMainWindow):
         proj = Project.create(path, overwrite=True, busy_timeout=GUI_BUSY_TIMEOUT)
         self._set_project(proj)
 
-    def open_project(self, path: Path, read_only: bool | None = None) -> bool:
+    def open_project(self, path: Path, read_only: bool | None = None, select: bool = True) -> bool:
         """Open a project; False when the user declined. In use by another window or program: ``read_only`` None
         asks whether to open it read-only, True opens it read-only, False refuses (ProjectInUse). Anything wrong
         with the file (missing, damaged, missing tables, newer) is an InputError before the current project is
@@ -397,7 +406,7 @@ class MainWindow(QMainWindow):
         if proj.read_only:
             self.show_info(f"{proj.path.name} is open read-only ({proj.read_only_reason}): you can look at it and "
                            "export from it, but edits are refused.")
-        if vids:
+        if vids and select:
             self.select_video(vids[0].id)
         return True
 
@@ -445,10 +454,7 @@ class MainWindow(QMainWindow):
         if self.project is not None:
             self.project.close()
         self.project, self.video, self.buffer, self.events = None, None, None, []
-        self.timeline.set_overlays({})
-        self.timeline.set_buffer(None)
-        self.timeline.set_events([])
-        self.table.model_.set_events([], self.fps)
+        self._reset_video_views()
 
     def default_project_path(self, video_path: Path) -> Path:
         """A project beside the video; in the app's data folder when that is not writable or is the bundled demo."""
@@ -467,13 +473,27 @@ class MainWindow(QMainWindow):
         """A FrameSource for a video file or image folder (InputError on bad input)."""
         return self._open_source(str(path))
 
-    def open_video(self, path: Path) -> None:
+    def open_video(self, path: Path, project: str | None = None) -> None:
+        """Open a video. With no project open, the project beside it is opened (created when there is none). With
+        a project open that does not have this video while the video has its own project beside it (its earlier
+        coding), ``project`` says which to use: "beside" opens that project, "current" adds the video to the open
+        one; None asks."""
         source = self._open_source(str(path))  # InputError -> dialog before anything changes
         try:
+            beside = self.default_project_path(Path(path))
+            if (self.project is not None and beside.exists() and not _same_file(beside, self.project.path)
+                    and not self._has_video(self.project, source)):
+                choice = project or self.ask_project_beside(Path(path).name, beside)
+                if choice not in ("beside", "current"):
+                    _close(source)
+                    return
+                if choice == "beside" and not self.open_project(beside, select=False):
+                    _close(source)  # the user chose not to open the project in use elsewhere
+                    return
             if self.project is None:
                 proj_path = self.default_project_path(Path(path))
                 if proj_path.exists():
-                    if not self.open_project(proj_path):
+                    if not self.open_project(proj_path, select=False):
                         _close(source)  # the user chose not to open the project in use elsewhere
                         return
                 else:
@@ -485,6 +505,51 @@ class MainWindow(QMainWindow):
             raise
         self._refresh_video_list()
         self.select_video(video.id, source=source)
+
+    @staticmethod
+    def _has_video(proj: Project, source: Any) -> bool:
+        """Whether the project already has this video (same file, or the same content somewhere else)."""
+        p = Path(source.path)
+        if any(_same_file(p, Path(v.path)) for v in proj.videos()):
+            return True
+        if not p.is_file():
+            return False
+        from merstudio.project.store import content_hash
+
+        digest, size = content_hash(p)
+        return any(v.hash == digest and v.size == size for v in proj.videos())
+
+    def ask_project_beside(self, video_name: str, beside: Path) -> str | None:
+        """The video has a project of its own beside it: open that one ("beside"), add the video to the open
+        project ("current"), or cancel (None). Tests replace this."""
+        assert self.project is not None
+        box = QMessageBox(QMessageBox.Icon.Question, "merstudio",
+                          f"{video_name} has its own project, {beside.name}, beside it (its earlier coding is "
+                          f"there).\n\nOpen {beside.name}, or add the video to {self.project.path.name}?",
+                          QMessageBox.StandardButton.Cancel, self)
+        own = box.addButton(f"Open {beside.name}", QMessageBox.ButtonRole.AcceptRole)
+        add = box.addButton(f"Add to {self.project.path.name}", QMessageBox.ButtonRole.ActionRole)
+        box.setDefaultButton(own)
+        box.exec()
+        clicked = box.clickedButton()
+        return "beside" if clicked is own else "current" if clicked is add else None
+
+    def _reset_video_views(self) -> None:
+        """The one path every video switch (and project close) goes through: everything drawn for the previous
+        video goes (AU curves, heat map, motion lane, class curves, overlays, events, selection, marks, face
+        overlay, status message) before the next video's state is loaded."""
+        self.statusBar().clearMessage()
+        self.marks.clear()
+        self.timeline.clear_selection()
+        self.selected_event_id = None
+        self.buffer = None
+        self.timeline.set_buffer(None)  # removes every curve, the heat map and the motion lane
+        self.timeline.set_overlays({})
+        self.timeline.set_events([])
+        self.table.model_.set_events([], self.fps)
+        self.video_view.set_faces({})
+        self.video_view.frame_index = -1  # the old video's picture is not this video's frame (shown as loading)
+        self._fill_faces()
 
     def select_video(self, video_id: int, source: Any = None) -> None:
         assert self.project is not None
@@ -499,19 +564,19 @@ class MainWindow(QMainWindow):
             video = self.project.video(video_id)
         self.pause()
         self._stop_loader()
+        self._reset_video_views()
         self.video, self.source = video, source
         self.frame_count, self.fps = max(1, int(source.frame_count)), float(source.fps or 30.0)
         self.loader = FrameLoader(source, self)
         self.loader.frameReady.connect(self._frame_ready)
-        self.loader.failed.connect(lambda i, msg: self.statusBar().showMessage(msg, 5000))
+        self.loader.failed.connect(self._frame_failed)
         self.loader.start()
         self.slider.blockSignals(True)
         self.slider.setRange(0, self.frame_count - 1)
         self.slider.blockSignals(False)
         self.timeline.set_video(self.frame_count, self.fps)
-        running = self.worker is not None and self.worker.video_id == video_id
-        if not running:
-            self.buffer = CurveBuffer.from_frame(self.project.load_frames(video_id), self.frame_count)
+        # what is stored (a running analysis stores each batch before sending it, so its rows are there too)
+        self.buffer = CurveBuffer.from_frame(self.project.load_frames(video_id), self.frame_count)
         self._buffer_changed()
         self.reload_overlays()
         self.reload_events()
@@ -565,6 +630,7 @@ class MainWindow(QMainWindow):
         self.current_frame = frame
         if self.loader is not None:
             self.loader.request(frame)
+            self._loading_timer.start()
         self.timeline.set_playhead(frame)
         self.slider.blockSignals(True)
         self.slider.setValue(frame)
@@ -578,8 +644,20 @@ class MainWindow(QMainWindow):
     def _slider_moved(self, value: int) -> None:
         self.seek(value)
 
+    def _show_loading(self) -> None:
+        """The seeked frame has not arrived yet: say so over the old picture (not while playing: the picture
+        follows a moving play head as fast as frames decode, and dimming it every tick would flicker)."""
+        if self.loader is not None and not self._play_timer.isActive() and \
+                self.video_view.frame_index != self.current_frame:
+            self.video_view.set_loading(self.current_frame)
+
+    def _frame_failed(self, index: int, message: str) -> None:
+        if index == self.current_frame:
+            self.video_view.set_loading(None)
+        self.statusBar().showMessage(message, 5000)
+
     def _frame_ready(self, index: int, rgb: Any) -> None:
-        self.video_view.set_frame(index, rgb)
+        self.video_view.set_frame(index, rgb)  # clears the loading label when it is the frame asked for
         if self.overlay_action.isChecked() and self.project is not None and self.video is not None:
             self.video_view.set_faces(self.project.landmarks(self.video.id, index))
 
@@ -606,6 +684,7 @@ class MainWindow(QMainWindow):
     def pause(self) -> None:
         if hasattr(self, "_play_timer") and self._play_timer.isActive():
             self._play_timer.stop()
+            self._loading_timer.start()  # paused on a frame still decoding: show it is loading
             self.play_button.setText("▶")
             self._update_labels()
 
@@ -635,20 +714,69 @@ class MainWindow(QMainWindow):
             self.seek(nxt)
 
     # ================================================================== analysis
-    def start_analysis(self, settings: Any = None) -> None:
+    def rerun_question(self) -> str | None:
+        """The question asked before re-running the analysis of a video with coded events or reviewed proposals
+        (None: nothing to lose, run without asking)."""
+        if self.project is None or self.video is None or self.project.read_only or self.worker is not None:
+            return None  # refused anyway, with its own message
+        evs = self.project.events(self.video.id)
+        coded = sum(1 for e in evs if e.source != "model")
+        reviewed = sum(1 for e in evs if e.source == "model" and e.status != "proposal")
+        if not coded and not reviewed:
+            return None
+        what = " and ".join(t for t in (f"{coded} coded event{'s' * (coded != 1)}" if coded else "",
+                                        f"{reviewed} reviewed proposal{'s' * (reviewed != 1)}" if reviewed else "")
+                            if t)
+        return (f"{self.video.name} has {what}. Re-run the analysis?\n\n"
+                "Coded events are kept; new proposals on the interval of a reviewed one are dropped (the decision "
+                "stands); the current model predictions are kept as a dashed overlay. The stored per-frame results "
+                "are replaced (this cannot be undone).")
+
+    def confirm(self, question: str) -> bool:
+        """A yes/cancel question (tests replace this)."""
+        box = QMessageBox(QMessageBox.Icon.Question, "merstudio", question,
+                          QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel, self)
+        box.setDefaultButton(QMessageBox.StandardButton.Cancel)
+        return box.exec() == QMessageBox.StandardButton.Yes
+
+    def previous_checkpoint(self) -> Path | None:
+        """The checkpoint the current video's stored analysis used, when it is still there."""
+        if self.project is None or self.video is None:
+            return None
+        a = self.project.analysis(self.video.id)
+        if a is None or not a.model:
+            return None
+        p = Path(a.model)
+        return p if p.is_file() else None
+
+    def start_analysis(self, settings: Any = None, keep_previous: bool = True) -> None:
+        """Run the analysis of the current video. A re-run keeps the previous predictions as an overlay
+        (``keep_previous``), uses the loaded checkpoint or else the one the previous run used, and clears the old
+        curves before the new ones stream in; the worker keeps coded events and reviewed proposals."""
         video = self.require_video()
         self.require_writable()  # the results are stored in the project
         assert self.project is not None
         if self.worker is not None:
             raise InputError("analysis: already running (cancel it first)")
+        note = ""
         if settings is None:
             from merstudio.analysis.pipeline import AnalysisSettings
 
-            settings = AnalysisSettings(landmarks=True, checkpoint=self.checkpoint)
+            ckpt = self.checkpoint
+            if ckpt is None:
+                ckpt = self.previous_checkpoint()
+                if ckpt is not None:
+                    note = f"with {ckpt.name}, the checkpoint used before"
+            settings = AnalysisSettings(landmarks=True, checkpoint=ckpt)
         path = self.project.locate_video(video.id)
         if path is None:
             raise InputError(f"{video.path}: video not found (moved or deleted)")
+        kept = self.keep_predictions() if keep_previous and self.project.analysis(video.id) is not None else None
+        if kept is not None:
+            self.reload_overlays()
+            self.timeline.set_overlay_visible(kept, True)
         self.buffer = CurveBuffer(self.frame_count)
+        self.timeline.set_buffer(None)  # the previous run's curves (class curves too) go before the new ones grow
         self._buffer_changed()
         w = AnalysisWorker(self.project, video.id, str(path), settings, make_analysis=self._make_analysis,
                            open_source=self._open_source, batch_seconds=self.analysis_batch_seconds, parent=self)
@@ -664,6 +792,9 @@ class MainWindow(QMainWindow):
         self.progress_bar.show()
         self._refresh_timer.start()
         w.start()
+        if note or kept:
+            self.statusBar().showMessage("Re-running" + (f" {note}" if note else "") +
+                                         (f"; previous predictions kept as {kept!r} (dashed)" if kept else ""), 8000)
 
     def cancel_analysis(self) -> None:
         if self.worker is not None:
@@ -888,7 +1019,28 @@ class MainWindow(QMainWindow):
         raises a one-line error, shown by the command's dialog, and the view is reloaded from the project)."""
         cmd.guard = self.undo_guard
         cmd.perform()
-        self.undo_stack.push(cmd)
+        self._pushing = True
+        try:
+            self.undo_stack.push(cmd)
+        finally:
+            self._pushing = False
+
+    def _undo_index_changed(self, index: int) -> None:
+        """An undo or redo (a key, the menu, a click in the history): the status message said something about the
+        state before it, so it is replaced by what was undone or redone."""
+        before, self._undo_index = self._undo_index, index
+        if self._pushing or index == before:
+            return
+        if index < before:
+            cmd = self.undo_stack.command(index)
+            text = f"Undone: {cmd.text()}" if cmd is not None else ""
+        else:
+            cmd = self.undo_stack.command(index - 1)
+            text = f"Redone: {cmd.text()}" if cmd is not None else ""
+        if text:
+            self.statusBar().showMessage(text, 4000)
+        else:
+            self.statusBar().clearMessage()
 
     def push_add(self, event: Event) -> AddEventCommand:
         cmd = AddEventCommand(self.require_writable(), event, self.reload_events)
@@ -1021,7 +1173,7 @@ class MainWindow(QMainWindow):
         self.reload_overlays()
         if kept is not None:
             self.timeline.set_overlay_visible(kept, True)
-        self.start_analysis(settings)
+        self.start_analysis(settings, keep_previous=False)
         self.statusBar().showMessage(f"Re-running with {Path(path).name}" +
                                      (f"; previous predictions kept as {kept!r} (dashed)" if kept else ""), 8000)
 
@@ -1062,3 +1214,10 @@ def _close(source: Any) -> None:
     if close is not None:
         close()
 
+
+
+def _same_file(a: Path, b: Path) -> bool:
+    try:
+        return a.resolve() == b.resolve()
+    except OSError:
+        return False

@@ -1,5 +1,6 @@
 """The video view: the current frame with an optional overlay (face boxes, landmarks, track ids); wheel zooms
-around the cursor, dragging pans, double-click fits."""
+around the cursor, dragging pans, double-click fits. While a requested frame is still decoding the old picture is
+dimmed under a "loading frame N…" label (set_loading), so it is never taken for the frame the transport shows."""
 
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ from PySide6.QtWidgets import (
     QGraphicsScene,
     QGraphicsSimpleTextItem,
     QGraphicsView,
+    QLabel,
 )
 
 TRACK_COLOURS = ("#00e5ff", "#ffb300", "#76ff03", "#ff4081", "#b388ff", "#ff6e40")
@@ -47,9 +49,31 @@ class VideoView(QGraphicsView):
         self._fitted = False
         self.frame_index = -1
         self.message = ""
+        self.loading: int | None = None  # the frame being decoded while the old picture is dimmed, else None
+        self.loading_label = QLabel(self)
+        self.loading_label.setStyleSheet("QLabel { color: white; background: rgba(0, 0, 0, 170); padding: 2px 6px; }")
+        self.loading_label.move(8, 8)
+        self.loading_label.hide()
+
+    def set_loading(self, index: int | None) -> None:
+        """Show that frame ``index`` is on its way (dim the picture shown, label it), or stop showing it (None)."""
+        self.loading = index
+        if index is None:
+            self._pixmap.setOpacity(1.0)
+            self._overlay.setOpacity(1.0)
+            self.loading_label.hide()
+            return
+        self._pixmap.setOpacity(0.35)
+        self._overlay.setOpacity(0.35)
+        self.loading_label.setText(f"loading frame {index}…")
+        self.loading_label.adjustSize()
+        self.loading_label.show()
+        self.loading_label.raise_()
 
     def set_frame(self, index: int, rgb: np.ndarray) -> None:
         self.frame_index = index
+        if self.loading == index:
+            self.set_loading(None)
         self._pixmap.setPixmap(QPixmap.fromImage(rgb_to_qimage(rgb)))
         rect = QRectF(0, 0, rgb.shape[1], rgb.shape[0])
         if self.scene().sceneRect() != rect:

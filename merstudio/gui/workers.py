@@ -18,7 +18,7 @@ from merstudio.analysis.pipeline import AnalysisSettings
 from merstudio.analysis.proposals import describe_interval
 from merstudio.analysis.remote import ProcessAnalysis
 from merstudio.errors import MerstudioError
-from merstudio.gui.state import OVERLAY_LANDMARKS
+from merstudio.gui.state import OVERLAY_LANDMARKS, unreviewed_proposals
 from merstudio.project import Event, Project
 
 log = logging.getLogger(__name__)
@@ -138,7 +138,9 @@ class AnalysisWorker(QThread):
             self._flush(aid, batch)
             cancelled = bool(getattr(analysis, "cancelled", False)) or self._cancel.is_set()
             if not cancelled:
-                self.project.replace_proposals(self.video_id, self._proposals(analysis.spots()))
+                # a re-run: proposals matching reviewed ones are dropped (the review stands); coded events stay
+                props = unreviewed_proposals(self._proposals(analysis.spots()), self.project.events(self.video_id))
+                self.project.replace_proposals(self.video_id, props)
             self.status = "cancelled" if cancelled else "complete"
             self.project.finish_analysis(aid, self.status)
             self.finished_ok.emit(self.status)

@@ -5,7 +5,10 @@
   whole interval (a smile the person keeps) is not part of the event, and one hovering near the presence
   threshold is noise. Written as a FACS string (`1+2`). Blinks (AU45) are left out: coders do not code them as part of an expression.
 - Emotion: with a learned model, the class with the highest mean probability over the interval (`none` excluded),
-  its mean probability as the confidence; without one, the FACS objective class (Davison et al. 2018) whose AU
+  its mean probability as the confidence, but only when that mean is at least `MIN_LABEL_P` (0.4) and above the
+  mean of the model's `none` class (when it has one). Otherwise the model is not sure enough to name a class: the
+  emotion is empty, the confidence None, and `Suggestion.uncertain` says why (the best class, its mean and what it
+  fell short of), so a view never presents a p = 0.06 class as a label. Without a model, the FACS objective class (Davison et al. 2018) whose AU
   combination is the largest one contained in the present AUs (AU12 -> happiness, 1+2 -> surprise, ...).
 """
 
@@ -21,6 +24,9 @@ from merstudio.facs import FACS_OBJECTIVE_CLASSES
 from merstudio.features.aus import AUS, au_r
 
 NONE_CLASS = "none"
+# the lowest mean class probability over an interval that names a class as the suggested emotion (see above); a class
+# also has to beat the `none` class's mean
+MIN_LABEL_P = 0.4
 RISE = 1.0  # intensity units from the interval's first frame to its peak
 MICRO_MIN = 0.4  # directed micro-motion (units of 0.04 IOD, about 1 mm) that names an AU ...
 MICRO_SHARE = 0.6  # ... when it is also at least this share of the apex's largest one
@@ -65,6 +71,8 @@ class Suggestion:
     emotion: str
     aus: str
     confidence: float | None
+    # when a model's best class was not presented as a label: why ("negative p=0.06 < none p=0.90"), else ""
+    uncertain: str = ""
 
 
 def objective_emotion(aus: Iterable[int]) -> str:
@@ -86,8 +94,15 @@ def describe_interval(frames: pd.DataFrame, min_frames: int = 2, apex: int | Non
     aus = "+".join(str(a) for a in present)
     classes = [c for c in rows.columns if c.startswith("p_") and c[2:] != NONE_CLASS]
     if classes and len(rows):
-        means = rows[classes].mean()
+        means = rows[classes].apply(pd.to_numeric, errors="coerce").mean()
         if means.notna().any() and float(means.max()) > 0:
             top = str(means.idxmax())
-            return Suggestion(top[2:], aus, round(float(means[top]), 3))
+            p = round(float(means[top]), 3)
+            none_col = "p_" + NONE_CLASS
+            p_none = pd.to_numeric(rows[none_col], errors="coerce").mean() if none_col in rows else float("nan")
+            if np.isfinite(p_none) and p <= float(p_none):
+                return Suggestion("", aus, None, f"{top[2:]} p={p:.2f} <= {NONE_CLASS} p={float(p_none):.2f}")
+            if p < MIN_LABEL_P:
+                return Suggestion("", aus, None, f"{top[2:]} p={p:.2f} < {MIN_LABEL_P:.2f}")
+            return Suggestion(top[2:], aus, p)
     return Suggestion(objective_emotion(present), aus, None)

@@ -8,6 +8,7 @@ Unknown values (NaN: no face, an AU marked unreliable, motion during a head turn
 from __future__ import annotations
 
 import math
+import zlib
 from collections.abc import Sequence
 from typing import Any
 
@@ -16,10 +17,12 @@ import pyqtgraph as pg
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QColor
 
+from merstudio.features.aus import AUS
 from merstudio.gui.state import MOTION_REGIONS, CurveBuffer
 from merstudio.project.events import Event
 
-# one colour per AU of OpenFace 2's 17 (by position in the sorted AU columns), all readable on white
+# one colour per AU of OpenFace 2's 17 (AUS order: AU01 is always the first colour, AU12 the ninth, whichever AUs a
+# table has or the view shows), all readable on white; see au_colour
 AU_COLOURS = ("#e6194b", "#3cb44b", "#4363d8", "#f58231", "#911eb4", "#42d4f4", "#f032e6", "#9a6324",
               "#469990", "#800000", "#808000", "#000075", "#a9a9a9", "#000000", "#c9a400", "#7570b3", "#ff69b4")
 MOTION_COLOURS = dict(zip(MOTION_REGIONS, ("#1f77b4", "#9467bd", "#ff7f0e", "#8c564b", "#d62728", "#2ca02c"),
@@ -37,12 +40,39 @@ EMOTION_COLOURS = {"positive": "#2e7d32", "happiness": "#2e7d32", "negative": "#
 _OverlaySig = tuple[tuple[str, ...], tuple[str, ...], int | None, tuple[str, ...] | None]
 
 
+NONE_COLOUR = "#9e9e9e"  # the model's "none" class: grey, behind the named classes
+
+
+def _stable_pick(name: str) -> str:
+    """A palette colour from the name alone (crc32: the same in every run, unlike hash())."""
+    return AU_COLOURS[zlib.crc32(name.encode("utf-8")) % len(AU_COLOURS)]
+
+
 def emotion_colour(name: str) -> QColor:
     if name in EMOTION_COLOURS:
         return QColor(EMOTION_COLOURS[name])
     if not name:
         return QColor("#1e88e5")
-    return QColor(AU_COLOURS[sum(map(ord, name)) % len(AU_COLOURS)])
+    return QColor(_stable_pick(name))
+
+
+def class_colour(col: str) -> str:
+    """A class curve's colour (``p_<class>`` or the class name): a fixed function of the class name, so a live run,
+    a reopened project and an overlay of another model draw a class alike, whatever the column order."""
+    name = col[2:] if col.startswith("p_") else col
+    if name == "none":
+        return NONE_COLOUR
+    return EMOTION_COLOURS.get(name.lower()) or _stable_pick(name)
+
+
+def au_colour(col: str) -> str:
+    """An AU's colour (``AUxx_r``, ``AUxx_m``..): fixed per AU number (its place in OpenFace 2's 17), so toggling
+    AUs or a table with fewer AUs never recolours one."""
+    try:
+        n = int(col[2:4])
+    except ValueError:
+        return _stable_pick(col)
+    return AU_COLOURS[AUS.index(n)] if n in AUS else _stable_pick(f"AU{n:02d}")
 
 
 class _TrackBox(pg.ViewBox):
@@ -306,19 +336,24 @@ class Timeline(pg.GraphicsLayoutWidget):
         x = np.arange(buf.frame_count, dtype=np.float64)
         au_cols = buf.au_columns("_r")
         show = set(au_cols if self.visible_aus is None else self.visible_aus)
-        for k, col in enumerate(au_cols):
+        changed = False
+        for col in au_cols:
             y = buf.get(self.face, col) if self.face is not None else None
             curve = self._curves.get(col)
             if col not in show or y is None:
                 if curve is not None:
                     self.au_plot.removeItem(curve)
                     del self._curves[col]
+                    changed = True
                 continue
             if curve is None:
-                curve = self.au_plot.plot(pen=pg.mkPen(AU_COLOURS[k % len(AU_COLOURS)], width=CURVE_WIDTH),
-                                          name=au_number(col), connect="finite")
+                curve = self.au_plot.plot(pen=pg.mkPen(au_colour(col), width=CURVE_WIDTH), name=au_number(col),
+                                          connect="finite")
                 self._curves[col] = curve
+                changed = True
             curve.setData(x, y, connect="finite")
+        if changed:  # a curve added back goes to the legend's end: rebuild it in AU order
+            _order_legend(self.au_plot, [(self._curves[c], au_number(c)) for c in au_cols if c in self._curves])
         if au_cols and self.face is not None:
             rows = [buf.get(self.face, c) for c in au_cols]
             # NaN (no face, unreliable, not analysed yet) stays NaN: pyqtgraph leaves those cells blank
@@ -332,16 +367,20 @@ class Timeline(pg.GraphicsLayoutWidget):
             self.heat_plot.setYRange(0, len(au_cols), padding=0)
         self._draw_motion(buf, x, au_cols)
         self._no_model.setVisible(not buf.class_columns())
-        for k, col in enumerate(buf.class_columns()):
+        added = False
+        for col in buf.class_columns():
             y = buf.get(self.face, col) if self.face is not None else None
             if y is None:
                 continue
             curve = self._class_curves.get(col)
             if curve is None:
-                curve = self.class_plot.plot(pen=pg.mkPen(AU_COLOURS[(k + 5) % len(AU_COLOURS)], width=CURVE_WIDTH),
-                                             name=col[2:], connect="finite")
+                curve = self.class_plot.plot(pen=pg.mkPen(class_colour(col), width=CURVE_WIDTH), name=col[2:],
+                                             connect="finite")
                 self._class_curves[col] = curve
+                added = True
             curve.setData(x, y, connect="finite")
+        if added:  # classes by name in the legend, whichever order the columns arrived in
+            _order_legend(self.class_plot, [(self._class_curves[c], c[2:]) for c in sorted(self._class_curves)])
 
     def _draw_motion(self, buf: CurveBuffer, x: np.ndarray, au_cols: list[str]) -> None:
         """The micro-motion lane: one curve per region (or per AU's directed motion), blinks shaded."""
@@ -349,8 +388,7 @@ class Timeline(pg.GraphicsLayoutWidget):
             shown = set(au_cols if self.visible_aus is None else self.visible_aus)
             cols = [c for c in buf.au_columns("_m") if c[:-2] + "_r" in shown or c[:-2] + "_r" not in au_cols]
             names = {c: au_number(c) for c in cols}
-            colours = {c: AU_COLOURS[(au_cols.index(c[:-2] + "_r") if c[:-2] + "_r" in au_cols else k + len(au_cols))
-                                     % len(AU_COLOURS)] for k, c in enumerate(cols)}
+            colours = {c: au_colour(c) for c in cols}
         else:
             cols = buf.motion_columns()
             names = {c: c[len("motion_"):] for c in cols}
@@ -415,16 +453,12 @@ class Timeline(pg.GraphicsLayoutWidget):
             face = self.face if self.face in buf.faces else buf.main_face()
             if face is None:
                 continue
-            for k, col in enumerate(buf.au_columns("_r")):
+            for col in buf.au_columns("_r"):
                 if shown is not None and col not in shown and col in ours:
                     continue
-                y = buf.get(face, col)
-                idx = ours.index(col) if col in ours else len(ours) + k
-                want[(name, col)] = (self.au_plot, y, AU_COLOURS[idx % len(AU_COLOURS)])
-            for k, col in enumerate(buf.class_columns()):
-                idx = ours_p.index(col) if col in ours_p else len(ours_p) + k
-                want[(name, col)] = (self.class_plot, buf.get(face, col),
-                                     AU_COLOURS[(idx + 5) % len(AU_COLOURS)])
+                want[(name, col)] = (self.au_plot, buf.get(face, col), au_colour(col))
+            for col in buf.class_columns():
+                want[(name, col)] = (self.class_plot, buf.get(face, col), class_colour(col))
         for key in [k for k in self._overlay_curves if k not in want]:
             c = self._overlay_curves.pop(key)
             self._overlay_plots.pop(key).removeItem(c)
@@ -576,6 +610,16 @@ class Timeline(pg.GraphicsLayoutWidget):
         lo, hi = self.au_plot.viewRange()[0]
         d = (hi - lo) * fraction
         self.au_plot.setXRange(lo + d, hi + d, padding=0)
+
+
+def _order_legend(plot: pg.PlotItem, items: Sequence[tuple[pg.PlotDataItem, str]]) -> None:
+    """Rebuild a plot's legend with these (curve, name) entries in this order."""
+    legend = plot.legend
+    if legend is None:
+        return
+    legend.clear()
+    for curve, name in items:
+        legend.addItem(curve, name)
 
 
 def _robust_top(mat: np.ndarray, q: float, most: int = 200_000) -> float:

@@ -9,6 +9,10 @@ Tier scheme (one set of tiers per coder and face; see docs/interchange.md):
 - ``<coder>/meta`` — child of the event tier, ``Symbolic_Association`` (type ``merstudio-meta``): one reference
   annotation per event, value ``confidence=0.87; status=accepted; source=model; note=<free text>`` (note last).
 
+Rejected proposals are not events: they never go on the event tier. They go to a tier of their own,
+``<coder>/rejected`` (with ``<coder>/rejected-apex`` and ``<coder>/rejected-meta`` children, same scheme), so a
+reader that takes ``*/event`` tiers as the coding never counts them, and our import gives them back as rejected.
+
 Events of a face other than 0 go to ``<coder>/event/face<k>`` (and its ``apex``/``meta`` children). An ELAN tier
 cannot hold overlapping annotations, so overlapping events of one coder and face go to extra lanes
 ``<coder>/event/face<k>/<lane>`` (lane >= 2). The HEADER carries the media descriptor (absolute and relative URL)
@@ -55,14 +59,15 @@ XSI = "http://www.w3.org/2001/XMLSchema-instance"
 SCHEMA_URL = "http://www.mpi.nl/tools/elan/EAFv3.0.xsd"
 LT_EVENT, LT_APEX, LT_META = "merstudio-event", "merstudio-apex", "merstudio-meta"
 # tier id: <coder>/<kind>[/face<k>][/<lane>]; the coder may itself contain "/"
-_TIER_RX = re.compile(r"^(?P<coder>.*)/(?P<kind>event|apex|meta)(?:/face(?P<face>-?\d{1,9}))?(?:/(?P<lane>\d{1,9}))?$")
+_TIER_RX = re.compile(r"^(?P<coder>.*)/(?P<kind>rejected-apex|rejected-meta|rejected|event|apex|meta)(?:/face(?P<face>-?\d{1,9}))?(?:/(?P<lane>\d{1,9}))?$")
 _MIME = {".mp4": "video/mp4", ".m4v": "video/mp4", ".mov": "video/quicktime", ".avi": "video/x-msvideo",
          ".mkv": "video/x-matroska", ".webm": "video/webm", ".mpg": "video/mpeg", ".mpeg": "video/mpeg",
          ".wmv": "video/x-ms-wmv", ".wav": "audio/x-wav"}
 
 
 def tier_name(coder: str, kind: str = "event", face_id: int = 0, lane: int = 1) -> str:
-    """The tier id for a coder's events (kind ``event``), apexes or metadata on one face and lane."""
+    """The tier id for a coder's events (kind ``event``), apexes or metadata on one face and lane (kinds
+    ``rejected``, ``rejected-apex``, ``rejected-meta``: the coder's rejected proposals)."""
     name = f"{coder}/{kind}"
     if face_id != 0 or lane > 1:
         name += f"/face{face_id}"
@@ -76,6 +81,7 @@ class _TierKey:
     coder: str
     face: int
     lane: int
+    rejected: bool = False  # the rejected proposals' tiers, never the event tier
 
 
 # ---------------------------------------------------------------------------------------------- export
@@ -92,10 +98,10 @@ def _meta_value(ev: Event) -> str:
 def _lanes(events: Sequence[Event]) -> dict[_TierKey, list[Event]]:
     """Group by coder and face, then spread overlapping events over lanes (greedy, by onset)."""
     out: dict[_TierKey, list[Event]] = {}
-    groups: dict[tuple[str, int], list[Event]] = {}
+    groups: dict[tuple[str, int, bool], list[Event]] = {}
     for e in events:
-        groups.setdefault((e.coder, e.face_id), []).append(e)
-    for (coder, face), evs in groups.items():
+        groups.setdefault((e.coder, e.face_id, e.status == "rejected"), []).append(e)
+    for (coder, face, rejected), evs in groups.items():
         ends: list[int] = []  # last offset per lane
         for e in sorted(evs, key=lambda e: (e.onset, e.offset, e.apex)):
             for i, end in enumerate(ends):
@@ -106,8 +112,8 @@ def _lanes(events: Sequence[Event]) -> dict[_TierKey, list[Event]]:
             else:
                 ends.append(e.offset)
                 lane = len(ends)
-            out.setdefault(_TierKey(coder, face, lane), []).append(e)
-    return dict(sorted(out.items(), key=lambda kv: (kv[0].coder, kv[0].face, kv[0].lane)))
+            out.setdefault(_TierKey(coder, face, lane, rejected), []).append(e)
+    return dict(sorted(out.items(), key=lambda kv: (kv[0].coder, kv[0].rejected, kv[0].face, kv[0].lane)))
 
 
 def _media_url(path: Path) -> str:
@@ -154,14 +160,17 @@ def eaf_tree(events: Iterable[Event], media: Media, eaf_path: str | os.PathLike[
         ET.SubElement(order, "TIME_SLOT", {"TIME_SLOT_ID": slot[v], "TIME_VALUE": str(v)})
     aid = 0
     for key, tier_events in lanes.items():
+        pre = "rejected" if key.rejected else ""
         ev_tier = ET.SubElement(root, "TIER", {"LINGUISTIC_TYPE_REF": LT_EVENT, "ANNOTATOR": key.coder,
-                                               "TIER_ID": tier_name(key.coder, "event", key.face, key.lane)})
+                                               "TIER_ID": tier_name(key.coder, pre or "event", key.face, key.lane)})
         apex_tier = ET.Element("TIER", {"LINGUISTIC_TYPE_REF": LT_APEX, "ANNOTATOR": key.coder,
                                         "PARENT_REF": ev_tier.get("TIER_ID", ""),
-                                        "TIER_ID": tier_name(key.coder, "apex", key.face, key.lane)})
+                                        "TIER_ID": tier_name(key.coder, f"{pre}-apex" if pre else "apex", key.face,
+                                                             key.lane)})
         meta_tier = ET.Element("TIER", {"LINGUISTIC_TYPE_REF": LT_META, "ANNOTATOR": key.coder,
                                         "PARENT_REF": ev_tier.get("TIER_ID", ""),
-                                        "TIER_ID": tier_name(key.coder, "meta", key.face, key.lane)})
+                                        "TIER_ID": tier_name(key.coder, f"{pre}-meta" if pre else "meta", key.face,
+                                                             key.lane)})
         for e in tier_events:
             aid += 1
             ev_id = f"a{aid}"
@@ -319,6 +328,7 @@ def read_eaf(path: str | os.PathLike[str], fps: float | None = None, video_id: i
     # classify tiers
     event_tiers: dict[str, tuple[str, int]] = {}  # tier id -> (coder, face)
     children: dict[tuple[str, str], str] = {}  # (event tier id, kind) -> child tier id
+    rejected_tiers: set[str] = set()  # <coder>/rejected tiers: their events are rejected proposals
     for tid, t in tiers.items():
         if tid in extra:
             event_tiers[tid] = (extra[tid], 0)
@@ -330,14 +340,20 @@ def read_eaf(path: str | os.PathLike[str], fps: float | None = None, video_id: i
                 notes.append(f"{p.name}: empty tier {quote(tid)} ignored")
                 continue
             skipped.append(Skip(f"{p.name}: tier {quote(tid)}", f"unknown tier ({n} annotation(s)); expected "
-                                "<coder>/event, <coder>/apex or <coder>/meta, or map it to a coder"))
+                                "<coder>/event, <coder>/apex, <coder>/meta or <coder>/rejected, or map it to a "
+                                "coder"))
             continue
         face = int(m.group("face") or 0)
-        if m.group("kind") == "event":
+        kind = m.group("kind")
+        if kind in ("event", "rejected"):
             event_tiers[tid] = (m.group("coder"), face)
+            if kind == "rejected":
+                rejected_tiers.add(tid)
         else:
-            parent = t.get("PARENT_REF") or tier_name(m.group("coder"), "event", face, int(m.group("lane") or 1))
-            children[(parent, m.group("kind"))] = tid
+            parent_kind, _, kind = kind.rpartition("-")
+            parent = t.get("PARENT_REF") or tier_name(m.group("coder"), parent_kind or "event", face,
+                                                      int(m.group("lane") or 1))
+            children[(parent, kind)] = tid
     for (parent, kind), tid in children.items():
         if parent not in event_tiers:
             skipped.append(Skip(f"{p.name}: tier {quote(tid)}", f"{kind} tier without its event tier {quote(parent)}"))
@@ -410,7 +426,7 @@ def read_eaf(path: str | os.PathLike[str], fps: float | None = None, video_id: i
             ev = make_event(where, skipped, video_id=video_id, onset=onset, apex=apex, offset=offset, face_id=face,
                             emotion=emotion, aus=aus, coder=coder, confidence=conf, note=meta.get("note", ""),
                             source=source or meta.get("source", "imported"),
-                            status=meta.get("status", "accepted"))
+                            status="rejected" if tid in rejected_tiers else meta.get("status", "accepted"))
             if ev is not None:
                 events.append(ev)
     return ImportPreview(path=p, format="ELAN eaf", events=events, skipped=skipped, notes=notes, fps=use_fps,

@@ -1,6 +1,13 @@
 """Reports from a project: per-frame CSV, events CSV/XLSX, per-video summary CSV + timeline PNG, and the corrected
 events as a labelled set (generic table) for fine-tuning.
 
+Proposals are not coding. The summary counts only coded (accepted) events as events and reports open and rejected
+proposals on rows of their own (measure ``proposals``). In the events table, ``model_confidence`` is the model's
+suggestion confidence (its mean class probability) of every event the model proposed; once a coder has accepted a
+proposal, ``confidence`` is the coder's and empty, so an accepted proposal never passes the model's number off as the
+coder's (an event stores one confidence, the model's for a model event). Open and rejected proposals keep it in
+``confidence`` too: they are the model's output, and the events CSV reader reads it back from there.
+
 Every file is written to a temporary name beside the target and moved into place, so a failed export never leaves a
 half-written report under the real name. An unwritable path raises OutputError.
 """
@@ -23,7 +30,7 @@ Progress = Callable[[int, int], None] | None
 
 EVENT_COLUMNS = ("event_id", "video", "video_path", "face_id", "onset_frame", "apex_frame", "offset_frame",
                  "onset_time", "apex_time", "offset_time", "duration_frames", "duration_s", "emotion", "aus",
-                 "coder", "confidence", "note", "source", "status")
+                 "coder", "confidence", "note", "source", "status", "model_confidence")
 LABELLED_COLUMNS = ("subject", "sample", "label", "path", "onset", "apex", "offset", "aus")
 BASE_FRAME_COLUMNS = ("frame", "face_id", "timestamp", "confidence", "success")
 
@@ -71,6 +78,11 @@ def _stored_precision(df: pd.DataFrame) -> pd.DataFrame:
     return df.astype(dict.fromkeys(values, np.float32)) if values else df
 
 
+def _reviewed_model(e: Event) -> bool:
+    """A model's proposal a coder accepted: its stored confidence is the model's, not the coder's."""
+    return e.source == "model" and e.status == "accepted"
+
+
 def events_table(project: Project, video_id: int | None = None) -> pd.DataFrame:
     """Events of one video (or all), one row each, with frame-index and timestamp columns."""
     rows = []
@@ -88,8 +100,9 @@ def events_table(project: Project, video_id: int | None = None) -> pd.DataFrame:
                 "onset_time": t(e.onset), "apex_time": t(e.apex),  # full precision (no rounding)
                 "offset_time": t(e.offset), "duration_frames": e.duration,
                 "duration_s": e.duration / (video.fps or 30.0), "emotion": e.emotion, "aus": e.aus,
-                "coder": e.coder, "confidence": e.confidence, "note": e.note, "source": e.source,
-                "status": e.status,
+                "coder": e.coder, "confidence": None if _reviewed_model(e) else e.confidence, "note": e.note,
+                "source": e.source, "status": e.status,
+                "model_confidence": e.confidence if e.source == "model" else None,
             })
     return pd.DataFrame(rows, columns=list(EVENT_COLUMNS))
 
@@ -116,12 +129,17 @@ def export_events_xlsx(project: Project, path: str | os.PathLike[str], video_id:
 
 
 def summary_table(project: Project, video_id: int) -> pd.DataFrame:
-    """Tidy per-video summary: (measure, category, value) rows for events per class, their durations, and AU
-    frequencies (fraction of analysed face frames with AUxx_c = 1, and number of events coding each AU)."""
+    """Tidy per-video summary: (measure, category, value) rows for coded (accepted) events per class, their
+    durations, AU frequencies (fraction of analysed face frames with AUxx_c = 1, and number of coded events coding
+    each AU), and the proposals not coded: ``proposals/open`` (unreviewed) and ``proposals/rejected``."""
     video = project.video(video_id)
-    evs = [e for e in project.events(video_id) if e.status != "rejected"]
+    every = project.events(video_id)
+    evs = [e for e in every if e.status == "accepted"]
     rows: list[tuple[str, str, float]] = [("frames", "total", float(video.frame_count)),
-                                          ("events", "all", float(len(evs)))]
+                                          ("events", "all", float(len(evs))),
+                                          ("proposals", "open", float(sum(e.status == "proposal" for e in every))),
+                                          ("proposals", "rejected",
+                                           float(sum(e.status == "rejected" for e in every)))]
     fps = video.fps or 30.0
     by_class: dict[str, list[Event]] = {}
     for e in evs:

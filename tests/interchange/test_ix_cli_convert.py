@@ -80,11 +80,12 @@ def test_project_import_preview_yes_and_export(tmp_path, capsys, project):
     code, out, err = run(capsys, "convert", "--project", path, "--import", tmp_path / "bad.eaf", "--video",
                          "clip.mp4", "--yes")
     assert code == 0, err
-    assert "imported 5 event(s)" in out and "skipped 3" in out  # bob's tier, and its apex and meta tiers
+    # bob's event tier, and its apex and meta tiers; his rejected proposal is on bob/rejected (issue 11): kept
+    assert "imported 6 event(s)" in out and "skipped 3" in out
     code, out, err = run(capsys, "convert", "--project", path, "--export", tmp_path / "out.tsv", "--video", vid)
     assert code == 0, err
     prev = read_events(tmp_path / "out.tsv", fps=30.0)
-    assert len(prev.events) == 5 and prev.coders == ["", "alice", "lab/coder 2"]
+    assert len(prev.events) == 6 and prev.coders == ["", "alice", "bob", "lab/coder 2"]
     code, out, err = run(capsys, "convert", "--project", path, "--import", src, "--video", "nope.mp4")
     assert code == 2 and "no video 'nope.mp4'" in err
 

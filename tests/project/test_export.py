@@ -81,7 +81,7 @@ def test_summary_and_png(project, tmp_path):
     csv_path, png = export_summary(project, 1, tmp_path / "summary.csv", tmp_path / "timeline.png")
     s = pd.read_csv(csv_path)
     get = {(m, c): v for m, c, v in zip(s["measure"], s["category"], s["value"], strict=True)}
-    assert get[("events", "all")] == 3  # two accepted + one open proposal (rejected ones are left out)
+    assert get[("events", "all")] == 2  # two accepted; the open proposal is not an event (issue 11)
     assert get[("events", "positive")] == 1 and get[("events", "negative")] == 1
     assert get[("mean_duration_s", "negative")] == pytest.approx(11 / 30)
     assert get[("au_events", "AU04")] == 1 and get[("au_events", "AU12")] == 1

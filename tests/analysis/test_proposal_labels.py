@@ -1,0 +1,41 @@
+"""Issue 11: a class below the `none` class or below MIN_LABEL_P is never presented as a suggested label."""
+
+import pandas as pd
+import pytest
+
+from merstudio.analysis.proposals import MIN_LABEL_P, describe_interval
+
+
+def _rows(n=5, **cols):
+    base = {"frame": range(n), "face_id": [0] * n, "success": [1] * n}
+    base.update(cols)
+    return pd.DataFrame(base)
+
+
+def test_a_class_below_none_is_not_a_label():
+    # the starter model on real footage: "negative" at p = 0.06, none far above
+    s = describe_interval(_rows(p_negative=[.06] * 5, p_positive=[.02] * 5, p_none=[.92] * 5))
+    assert s.emotion == "" and s.confidence is None
+    assert "negative" in s.uncertain and "none" in s.uncertain
+
+
+def test_a_class_above_none_but_below_the_threshold_is_not_a_label():
+    p = MIN_LABEL_P - 0.05
+    s = describe_interval(_rows(p_negative=[p] * 5, p_positive=[p - 0.1] * 5, p_none=[0.1] * 5))
+    assert s.emotion == "" and s.confidence is None and s.uncertain
+
+
+def test_a_low_class_without_none_column_is_not_a_label():
+    s = describe_interval(_rows(p_negative=[.06] * 5, p_positive=[.03] * 5))
+    assert s.emotion == "" and s.confidence is None
+
+
+def test_the_none_comparison_uses_the_interval_means():
+    # frame by frame none wins early, surprise later; over the interval surprise's mean (0.6) beats none's (0.38)
+    s = describe_interval(_rows(p_surprise=[.3, .5, .7, .75, .75], p_none=[.6, .4, .3, .3, .3]))
+    assert s.emotion == "surprise" and s.confidence == pytest.approx(0.6) and not s.uncertain
+
+
+def test_a_confident_class_is_still_a_label():
+    s = describe_interval(_rows(p_negative=[.1] * 5, p_positive=[.7] * 5, p_none=[.2] * 5))
+    assert s.emotion == "positive" and s.confidence == 0.7 and s.uncertain == ""

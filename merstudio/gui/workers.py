@@ -166,7 +166,8 @@ class AnalysisWorker(QThread):
             # probability)
             props.append(Event(self.video_id, s.onset, s.apex, s.offset, face_id=max(0, s.face_id),
                                emotion=sug.emotion, aus=sug.aus, confidence=sug.confidence, source="model",
-                               status="proposal", coder="model"))
+                               status="proposal", coder="model",
+                               note=f"model uncertain: {sug.uncertain}" if sug.uncertain else ""))
         return props
 
     def _fail(self, aid: int | None, msg: str) -> None:

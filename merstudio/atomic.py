@@ -35,13 +35,22 @@ def _make_folder(folder: Path, name: Path, what: str) -> None:
     except OSError as exc:
         raise OutputError(f"{name}: {what} ({exc.strerror or exc})") from None
     if not os.access(folder, os.W_OK):
-        raise OutputError(f"{name}: {what} (no permission in {folder})")
+        raise OutputError(f"{name}: {what} ({_not_writable(folder)})")
 
 
-def ensure_parent(path: str | os.PathLike[str]) -> None:
+def _not_writable(folder: Path) -> str:
+    """Why a folder that exists cannot be written: a read-only file system is not a missing permission."""
+    if hasattr(os, "statvfs"):
+        with suppress(OSError):
+            if os.statvfs(folder).f_flag & os.ST_RDONLY:
+                return "read-only file system"
+    return f"no permission in {folder}"
+
+
+def ensure_parent(path: str | os.PathLike[str], what: str = "cannot write") -> None:
     """Create ``path``'s folder, or raise a one-line OutputError naming ``path``. Called before long work so a
     bad output path fails at once."""
-    _make_folder(Path(path).parent, Path(path), "cannot write")
+    _make_folder(Path(path).parent, Path(path), what)
 
 
 def ensure_dir(path: str | os.PathLike[str]) -> None:
@@ -50,24 +59,35 @@ def ensure_dir(path: str | os.PathLike[str]) -> None:
 
 
 @contextmanager
-def atomic_path(path: str | os.PathLike[str]) -> Iterator[Path]:
+def atomic_path(path: str | os.PathLike[str], what: str = "cannot write") -> Iterator[Path]:
     """Yield a temporary path next to ``path``; move it over ``path`` on success, remove it on failure.
-    OS errors become one-line OutputErrors naming ``path``."""
+    OS errors become one-line OutputErrors naming ``path``: "<path>: <what> (<reason>)".
+    The one way merstudio writes a result file; write the temporary by name (open, to_csv, savefig, ...)."""
     dst = Path(path)
-    ensure_parent(dst)
+    ensure_parent(dst, what)
     try:
         tmp = _new_temp(dst)
     except OSError as exc:
-        raise OutputError(f"{dst}: cannot write ({exc.strerror or exc})") from None
+        raise OutputError(f"{dst}: {what} ({exc.strerror or exc})") from None
     try:
         yield Path(tmp)
         os.replace(tmp, dst)
     except OSError as exc:
-        Path(tmp).unlink(missing_ok=True)
-        raise OutputError(f"{dst}: cannot write ({exc.strerror or exc})") from None
+        with suppress(OSError):  # on a read-only file system even the clean-up fails
+            Path(tmp).unlink(missing_ok=True)
+        raise OutputError(f"{dst}: {what} ({exc.strerror or exc})") from None
     except BaseException:
-        Path(tmp).unlink(missing_ok=True)
+        with suppress(OSError):
+            Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def write_text_atomic(path: str | os.PathLike[str], text: str, encoding: str = "utf-8") -> Path:
+    """Write ``text`` to ``path`` through atomic_path (a reader sees the old file or the whole new one)."""
+    dst = Path(path)
+    with atomic_path(dst) as tmp:
+        tmp.write_text(text, encoding=encoding)
+    return dst
 
 
 def _new_temp(dst: Path) -> Path:

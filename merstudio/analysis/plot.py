@@ -12,7 +12,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from merstudio.errors import OutputError
+from merstudio.atomic import atomic_path
 
 _AU_R = re.compile(r"^AU(\d+)_r$")
 
@@ -56,10 +56,8 @@ def plot_au_curves(
     else:
         fig = _curve_figure(plt, frames, df, cols, face_id, spots, truth, title)
     try:
-        png.parent.mkdir(parents=True, exist_ok=True)
-        fig.savefig(png, dpi=110)
-    except OSError as exc:
-        raise OutputError(f"{png}: cannot write plot ({exc.strerror or exc})") from exc
+        with atomic_path(png, "cannot write plot") as tmp:
+            fig.savefig(tmp, dpi=110, format=png.suffix.lstrip(".").lower() or "png")
     finally:
         plt.close(fig)
     return png

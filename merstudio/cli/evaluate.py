@@ -64,7 +64,7 @@ def run(args: argparse.Namespace) -> int:
 
 def write_evaluation(model, data, names, out: Path, spec: dict) -> dict:
     """Predict all of `data` as one pseudo-fold and write the same files as a training run."""
-    from merstudio.atomic import ensure_dir
+    from merstudio.atomic import atomic_path, ensure_dir, write_text_atomic
     from merstudio.training.protocols import Fold
     from merstudio.training.run import _fold_frame, _fold_stem, summarise
     from merstudio.training.trainer import predict
@@ -77,7 +77,8 @@ def write_evaluation(model, data, names, out: Path, spec: dict) -> dict:
     probs, au_probs = predict(model, data.X)
     aus = list(model.cfg.aus) if model.cfg.use_au else []
     df = _fold_frame(fold, data, probs, au_probs, names, aus)
-    df.to_csv(out / "folds" / f"{_fold_stem(fold)}.csv", index=False)
-    (out / "run.json").write_text(json.dumps({**spec, "n_samples": len(data),
-                                              "n_subjects": len(data.subject_list)}, indent=2), encoding="utf-8")
+    with atomic_path(out / "folds" / f"{_fold_stem(fold)}.csv") as tmp:
+        df.to_csv(tmp, index=False)
+    write_text_atomic(out / "run.json", json.dumps({**spec, "n_samples": len(data),
+                                                   "n_subjects": len(data.subject_list)}, indent=2))
     return summarise(out, [fold], names)

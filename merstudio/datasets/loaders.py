@@ -19,7 +19,6 @@ from typing import Any
 from merstudio.datasets.classes import ClassMap, class_map, is_unknown
 from merstudio.datasets.parse import (
     IMAGE_EXTS,
-    VIDEO_EXTS,
     SheetRow,
     cell_text,
     find_child,
@@ -38,6 +37,7 @@ from merstudio.datasets.parse import (
 )
 from merstudio.datasets.sample import Sample, SampleSet, Skipped, note
 from merstudio.errors import InputError
+from merstudio.io import VIDEO_EXTENSIONS
 
 KINDS = ("casme2", "casme", "smic", "samm", "casme_sq", "casme3a", "megc2019", "table")
 _ALIASES = {
@@ -636,7 +636,7 @@ def _load_table(ctx: _Ctx, root: Path) -> None:
             ctx.add(Sample(dataset=dataset, subject=subject, sample=name, label=label[0], raw_label=label[1],
                            path=target, aus=aus[0], aus_raw=aus[1],
                            meta={"kind": "image", "source": f"{path}: row {rowno}"}), path, rowno)
-        elif target.is_file() and target.suffix.lower() in VIDEO_EXTS:
+        elif target.is_file() and target.suffix.lower() in VIDEO_EXTENSIONS:
             _table_video(ctx, path, rowno, target, nums, common)
         elif target.exists():
             ctx.problem(path, rowno, f"{target} is not a frame folder, image or video")

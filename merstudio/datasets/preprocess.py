@@ -18,7 +18,6 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import tempfile
 import warnings
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass
@@ -28,8 +27,9 @@ from typing import Any
 import cv2
 import numpy as np
 
+from merstudio.atomic import atomic_path
 from merstudio.datasets.sample import DatasetWarning, Sample
-from merstudio.errors import InputError, MerstudioError
+from merstudio.errors import InputError, MerstudioError, OutputError
 from merstudio.features.flow import compute_flow, optical_strain
 
 PREPROCESS_VERSION = 1  # bump when the computation changes: old cache entries then stop matching
@@ -271,14 +271,11 @@ def preprocess(s: Sample, settings: PreprocessSettings, cache_dir: str | Path | 
             pass  # a torn or foreign file: recompute and overwrite
     x, meta = compute_input(s, settings, aligner)
     try:
-        folder.mkdir(parents=True, exist_ok=True)
-        # Write to a temporary file and rename, so parallel workers never read half a file.
-        fd, tmp = tempfile.mkstemp(dir=folder, suffix=".tmp.npz")
-        with os.fdopen(fd, "wb") as fh:
+        # atomic_path: a temporary beside the file, then rename, so parallel workers never read half a file.
+        with atomic_path(path, "cannot write the preprocessing cache") as tmp, open(tmp, "wb") as fh:
             np.savez_compressed(fh, x=x, meta=np.array(json.dumps(meta)))
-        os.replace(tmp, path)
-    except OSError as exc:
-        warnings.warn(f"{folder}: cannot write the preprocessing cache ({exc})", DatasetWarning, stacklevel=2)
+    except OutputError as exc:  # atomic_path's one line: "<file>: cannot write the preprocessing cache (why)"
+        warnings.warn(str(exc), DatasetWarning, stacklevel=2)
     return x, {**meta, "cached": False}
 
 

@@ -141,7 +141,9 @@ def main(argv: list[str] | None = None) -> int:
     report["predictor_flow_T1_gate"] = bench_predictor(T=1, motion_threshold=0.04)
     print("FramePredictor flow T=1, gate on (0.04):", report["predictor_flow_T1_gate"])
     if args.json:
-        args.json.write_text(json.dumps(report, indent=2))
+        from merstudio.atomic import write_text_atomic
+
+        write_text_atomic(args.json, json.dumps(report, indent=2))
     return 0
 
 

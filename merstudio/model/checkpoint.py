@@ -15,7 +15,6 @@ knows, by convention:
 
 from __future__ import annotations
 
-import contextlib
 import datetime as _dt
 import errno
 import os
@@ -28,6 +27,7 @@ import torch
 from torch import nn
 
 from merstudio import __version__
+from merstudio.atomic import atomic_path
 from merstudio.errors import CheckpointError, InputError, OutputError
 from merstudio.model.config import ModelConfig
 from merstudio.model.network import MENet, count_parameters
@@ -65,7 +65,7 @@ def _plain(x: Any, where: str) -> Any:
 
 
 def save_checkpoint(path: str | Path, model: nn.Module, meta: dict[str, Any] | None = None) -> Path:
-    """Write weights + metadata atomically (temporary file in the same folder, then os.replace).
+    """Write weights + metadata atomically (merstudio.atomic.atomic_path; the temporary is fsynced first).
 
     Raises OutputError when the file cannot be written, ValueError for meta that cannot be stored or that
     contradicts the model (class_names / aus differing from its config)."""
@@ -95,18 +95,15 @@ def save_checkpoint(path: str | Path, model: nn.Module, meta: dict[str, Any] | N
         "meta": full,
         "state_dict": {k: v.detach().cpu().clone() for k, v in net.state_dict().items()},
     }
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        with open(tmp, "wb") as fh:
-            torch.save(payload, fh)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except OSError as e:
-        with contextlib.suppress(OSError):  # on a read-only file system even the clean-up fails
-            tmp.unlink(missing_ok=True)
-        raise OutputError(f"{path}: cannot write the checkpoint ({os_reason(e)})") from None
+    what = "cannot write the checkpoint"
+    with atomic_path(path, what) as tmp:
+        try:
+            with open(tmp, "wb") as fh:
+                torch.save(payload, fh)
+                fh.flush()
+                os.fsync(fh.fileno())
+        except OSError as e:
+            raise OutputError(f"{path}: {what} ({os_reason(e)})") from None
     return path
 
 

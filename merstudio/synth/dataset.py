@@ -33,6 +33,7 @@ from pathlib import Path
 import cv2
 import numpy as np
 
+from merstudio.atomic import atomic_path, write_text_atomic
 from merstudio.errors import InputError, MerstudioError, OutputError
 from merstudio.face import landmarks as L
 from merstudio.synth import warps as W
@@ -281,13 +282,8 @@ def make_synthetic_set(
     except OSError as e:
         raise OutputError(f"{out}: cannot create the output folder ({e.strerror})") from None
     table = out / "samples.csv"
-    tmp = out / ".samples.tmp.csv"
-    try:
+    with atomic_path(table) as tmp:  # rows are written as samples finish; the table lands whole at the end
         _generate(out, tmp, n_subjects, samples_per_subject, seed, frames, size, progress, cancel)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
-    os.replace(tmp, table)
     meta = {
         "generator": "merstudio.synth.dataset.make_synthetic_set",
         "version": SYNTH_VERSION,
@@ -299,7 +295,7 @@ def make_synthetic_set(
         "classes": list(CLASSES),
         "source_image": "skimage.data.astronaut() (NASA, public domain)",
     }
-    (out / "synthetic.json").write_text(json.dumps(meta, indent=2) + "\n")
+    write_text_atomic(out / "synthetic.json", json.dumps(meta, indent=2) + "\n")
     return table
 
 

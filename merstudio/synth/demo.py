@@ -24,6 +24,7 @@ from pathlib import Path
 import cv2
 import numpy as np
 
+from merstudio.atomic import atomic_path
 from merstudio.errors import OutputError
 from merstudio.synth import warps as W
 from merstudio.synth.source import BACKGROUND, astronaut_cutout, compose, detect_landmarks
@@ -198,9 +199,10 @@ def build_demo(
     writer = cv2.VideoWriter(str(tmp_video), cv2.VideoWriter.fourcc(*FOURCC), FPS, (WIDTH, HEIGHT))
     if not writer.isOpened():
         raise OutputError(f"{tmp_video}: OpenCV cannot write {FOURCC} video here")
-    tmp_frames = out / ".frames.tmp.csv"
     try:
-        with open(tmp_frames, "w", newline="") as fh:
+        # cv2 picks the container from the name's suffix, so the video's temporary keeps ".mp4" (not atomic_path's
+        # ".part"); it is moved into place just before frames.csv, once both are complete
+        with atomic_path(paths.frames) as tmp_frames, open(tmp_frames, "w", newline="") as fh:
             w = csv.writer(fh)
             au_cols = [f"AU{a:02d}" for a in W.SUPPORTED_AUS]
             w.writerow(["frame", "timestamp", *au_cols, "blink", "dx", "dy", "angle_deg", "scale", "light_gain"])
@@ -213,14 +215,13 @@ def build_demo(
                 )
                 if progress:
                     progress(i + 1, n_frames)
+            writer.release()
+            os.replace(tmp_video, paths.video)
     finally:
         writer.release()
-    os.replace(tmp_video, paths.video)
-    os.replace(tmp_frames, paths.frames)
-    tmp_truth = out / ".truth.tmp.csv"
-    with open(tmp_truth, "w", newline="") as fh:
+        tmp_video.unlink(missing_ok=True)
+    with atomic_path(paths.truth) as tmp_truth, open(tmp_truth, "w", newline="") as fh:
         truth = csv.DictWriter(fh, fieldnames=TRUTH_COLUMNS)
         truth.writeheader()
         truth.writerows(r for r in truth_rows() if int(r["offset"]) < n_frames)
-    os.replace(tmp_truth, paths.truth)
     return paths

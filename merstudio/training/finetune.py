@@ -39,6 +39,7 @@ import torch
 from torch import nn
 
 from merstudio.errors import CheckpointError, InputError
+from merstudio.io import natural_sort_key
 from merstudio.project.events import au_numbers
 from merstudio.training.metrics import compute_metrics
 from merstudio.training.protocols import DataArrays
@@ -199,7 +200,7 @@ def split_holdout(items: Sequence[Item], fraction: float, *, min_train: int = MI
     a split where every class keeps >= min_train training events, then one whose held-out part covers the most
     classes, then the one closest to `fraction` of the events. Returns (held-out groups, train indices,
     held-out indices) into `items`. Refuses (InputError) when no split leaves enough training events."""
-    groups = sorted({it.group for it in items}, key=_natural)
+    groups = sorted({it.group for it in items}, key=natural_sort_key)
     if len(groups) < 2:
         raise InputError(f"{where}: holding out by {by} needs usable events on at least 2 {by}s, found "
                          f"{len(groups)}; code events on another {by} so the new model can be evaluated")
@@ -212,7 +213,7 @@ def split_holdout(items: Sequence[Item], fraction: float, *, min_train: int = MI
     if n_combos <= _MAX_SPLITS:
         combos = list(itertools.combinations(groups, n_hold))
     else:
-        combos = list({tuple(sorted(rng.choice(groups, n_hold, replace=False).tolist(), key=_natural))
+        combos = list({tuple(sorted(rng.choice(groups, n_hold, replace=False).tolist(), key=natural_sort_key))
                        for _ in range(_MAX_SPLITS)})
         combos.sort()
     order = rng.permutation(len(combos))  # seeded tie-break
@@ -259,10 +260,6 @@ def check_counts(items: Sequence[Item], class_names: Sequence[str], min_per_clas
         have = f"only '{used[0]}' ({counts[used[0]]} events)" if used else "none"
         raise InputError(f"{where}: too few events to fine-tune: events of at least 2 classes are needed, the "
                          f"project has {have}")
-
-
-def _natural(s: str) -> list:
-    return [int(t) if t.isdigit() else t.lower() for t in re.split(r"(\d+)", str(s))]
 
 
 def none_windows(busy: Sequence[tuple[int, int]], frame_count: int, length: int, n: int,
@@ -573,7 +570,7 @@ def finetune(project_path: str | Path, checkpoint_path: str | Path, out_path: st
     n_train_items = len(all_items)
     all_items += [items[i] for i in held_idx] + [it for it in none_items if it.group in held_groups]
     say(f"{len(items)} events ({', '.join(f'{c} {n}' for c, n in sorted(Counter(i.label for i in items).items()))})"
-        f" + {len(none_items)} '{NONE_CLASS}' windows; holding out {by} {', '.join(sorted(held_groups, key=_natural))}")
+        f" + {len(none_items)} '{NONE_CLASS}' windows; holding out {by} {', '.join(sorted(held_groups, key=natural_sort_key))}")
 
     stage_fn("inputs")
     X = build_inputs(all_items, paths, fps, prep, cache_dir=cache_dir, progress=progress, cancel=cancel_fn,
@@ -636,7 +633,7 @@ def finetune(project_path: str | Path, checkpoint_path: str | Path, out_path: st
     held_videos = sorted({it.video_id for it in all_items[n_train_items:]})
     train_counts = dict(Counter(class_names[k] for k in train.y))
     held_counts = dict(Counter(class_names[k] for k in held.y))
-    holdout_info = {"by": by, "fraction": fraction, "groups": sorted(held_groups, key=_natural),
+    holdout_info = {"by": by, "fraction": fraction, "groups": sorted(held_groups, key=natural_sort_key),
                     "videos": held_videos, "video_names": [Path(videos[v].path).name for v in held_videos],
                     "events": held_events, "n": len(held),
                     "samples": held.samples.tolist(), "labels": [class_names[k] for k in held.y],

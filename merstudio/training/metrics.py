@@ -19,6 +19,8 @@ from typing import Any
 
 import numpy as np
 
+from merstudio.atomic import atomic_path
+
 # Class indices: a list of ints or an integer array (e.g. probs.argmax(1)).
 Labels = Sequence[int] | np.ndarray
 
@@ -146,5 +148,6 @@ def save_confusion_png(cm: np.ndarray | list, class_names: Sequence[str], path: 
         ax.set_title(title, fontsize=9)
     fig.tight_layout()
     path = Path(path)
-    fig.savefig(path)
+    with atomic_path(path) as tmp:
+        fig.savefig(tmp, format=path.suffix.lstrip(".").lower() or "png")
     return path

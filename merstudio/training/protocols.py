@@ -13,10 +13,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from merstudio.errors import InputError
-
-
-def _natural_key(s: str) -> list:
-    return [int(t) if t.isdigit() else t.lower() for t in re.split(r"(\d+)", s)]
+from merstudio.io import natural_sort_key
 
 
 @dataclass
@@ -51,7 +48,7 @@ class DataArrays:
 
     @property
     def subject_list(self) -> list[str]:
-        return sorted({str(s) for s in self.subjects}, key=_natural_key)
+        return sorted({str(s) for s in self.subjects}, key=natural_sort_key)
 
 
 @dataclass(frozen=True)
@@ -80,7 +77,7 @@ def make_folds(subjects: np.ndarray | list[str], protocol: str = "loso", seed: i
     fewest samples, so folds are balanced in size and identical for the same subjects and seed."""
     kind, k = parse_protocol(protocol)
     subj = np.asarray([str(s) for s in subjects], dtype=object)
-    uniq = sorted(set(subj.tolist()), key=_natural_key)
+    uniq = sorted(set(subj.tolist()), key=natural_sort_key)
     if len(uniq) < 2:
         raise InputError(f"{protocol}: needs at least 2 subjects, the data has {len(uniq)}")
     if kind == "loso":
@@ -98,7 +95,7 @@ def make_folds(subjects: np.ndarray | list[str], protocol: str = "loso", seed: i
             f = min(range(k), key=lambda i: (sizes[i], i))
             groups[f].append(s)
             sizes[f] += counts[s]
-        groups = [sorted(g, key=_natural_key) for g in groups]
+        groups = [sorted(g, key=natural_sort_key) for g in groups]
     folds = []
     for i, g in enumerate(groups):
         test = np.isin(subj, g)

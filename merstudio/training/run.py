@@ -30,6 +30,7 @@ import pandas as pd
 import torch
 
 from merstudio import __version__
+from merstudio.atomic import atomic_path, write_text_atomic
 from merstudio.errors import InputError, OutputError
 from merstudio.training.metrics import (
     compute_metrics,
@@ -79,9 +80,12 @@ def _fold_stem(fold: Fold) -> str:
 
 
 def _write_atomic(path: Path, text: str) -> None:
-    tmp = path.with_name(path.name + f".tmp{os.getpid()}")
-    tmp.write_text(text, encoding="utf-8")
-    os.replace(tmp, path)
+    write_text_atomic(path, text)
+
+
+def _write_csv_atomic(path: Path, df: pd.DataFrame) -> None:
+    with atomic_path(path) as tmp:
+        df.to_csv(tmp, index=False)
 
 
 def _fold_seed(seed: int, fold: Fold) -> int:
@@ -311,7 +315,7 @@ def summarise(out_dir: str | Path, folds: Sequence[Fold] | None, class_names: Se
     metrics["au"] = au_metrics(pred)
     infos = [json.loads(p.read_text(encoding="utf-8")) for p in sorted((out / "folds").glob("*.json"))]
     metrics["train_seconds"] = float(sum(i.get("seconds", 0.0) for i in infos))
-    pred.to_csv(out / "predictions.csv", index=False)
+    _write_csv_atomic(out / "predictions.csv", pred)
     _write_atomic(out / "metrics.json", json.dumps(json_safe(metrics), indent=2, default=_json_default))
     save_confusion_png(np.asarray(metrics["confusion"]), names, out / "confusion.png",
                        title=f"pooled over {metrics['n_folds']} folds, UF1 {metrics['uf1']:.3f}")
@@ -424,7 +428,7 @@ def run_ablation(data: DataArrays, class_names: Sequence[str], model_cfg: Any, s
                          "uf1": m["uf1"], "uar": m["uar"], "n": m["n"], "folds": m["n_folds"]})
     if dist_info()[0] == 0:
         df = pd.DataFrame(rows)
-        df.to_csv(out / "ablation.csv", index=False)
+        _write_csv_atomic(out / "ablation.csv", df)
         lines = [f"# Ablation ({protocol}, {data_desc}; same folds and seeds for every variant)", "",
                  "| variant | switched off | accuracy | UF1 | UAR | n |", "|---|---|---:|---:|---:|---:|"]
         for r in rows:

@@ -10,6 +10,7 @@ import time
 from pathlib import Path
 from typing import Any
 
+from merstudio.atomic import write_text_atomic
 from merstudio.training.protocols import DataArrays
 from merstudio.training.run import run_protocol
 from merstudio.training.trainer import TrainSettings
@@ -39,5 +40,5 @@ def grid_search(data: DataArrays, class_names: list[str], model_cfg: Any, settin
                          jobs=jobs, data_desc="grid search")
         results.append({"params": dict(zip(keys, combo, strict=True)), "uf1": m["uf1"], "uar": m["uar"],
                         "accuracy": m["accuracy"], "seconds": time.perf_counter() - t0})
-        (out / "grid.json").write_text(json.dumps(results, indent=2), encoding="utf-8")
+        write_text_atomic(out / "grid.json", json.dumps(results, indent=2))
     return sorted(results, key=lambda r: -r["uf1"])

@@ -10,16 +10,14 @@ from pathlib import Path
 from typing import Any
 
 from merstudio.errors import InputError
+from merstudio.io import IMAGE_EXTENSIONS, VIDEO_EXTENSIONS, natural_sort_key
 
-IMAGE_EXTS = {".jpg", ".jpeg", ".png", ".bmp", ".tif", ".tiff", ".webp"}
-VIDEO_EXTS = {".avi", ".mp4", ".mov", ".mkv", ".m4v", ".mpg", ".mpeg", ".wmv", ".webm"}
+# One home for these (merstudio.io); the dataset code keeps its short names.
+IMAGE_EXTS = IMAGE_EXTENSIONS
+VIDEO_EXTS = VIDEO_EXTENSIONS
+natural_key = natural_sort_key
 _EMPTY = {"", "null", "none", "nan", "n/a", "na", "/", "-", "?"}
 MAX_DIGITS = 18  # longest number a sheet cell may hold (frames, subjects, AUs): int64; longer is refused in one line
-
-
-def natural_key(name: str) -> list[Any]:
-    """Sort key that orders img2 before img10."""
-    return [int(t) if t.isdigit() else t.lower() for t in re.split(r"(\d+)", name)]
 
 
 class NumberTooLong(InputError, ValueError):

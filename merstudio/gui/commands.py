@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtWidgets import QDialog, QFileDialog, QInputDialog
 
 from merstudio.errors import InputError, MerstudioError
+from merstudio.io import VIDEO_EXTENSIONS
 from merstudio.project import PROJECT_SUFFIX, Event
 from merstudio.project import export as ex
 
@@ -22,7 +23,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 Params = dict[str, Any]
 
-VIDEO_FILTER = "Videos (*.mp4 *.avi *.mov *.mkv *.m4v *.webm *.mpg);;All files (*)"
+VIDEO_FILTER = f"Videos ({' '.join('*' + e for e in sorted(VIDEO_EXTENSIONS))});;All files (*)"
 PROJECT_FILTER = f"merstudio projects (*{PROJECT_SUFFIX});;All files (*)"
 
 

@@ -29,7 +29,7 @@ import numpy as np
 
 from merstudio.errors import InputError
 
-IMAGE_EXTENSIONS = frozenset({".jpg", ".jpeg", ".png", ".bmp", ".tif", ".tiff"})
+IMAGE_EXTENSIONS = frozenset({".jpg", ".jpeg", ".png", ".bmp", ".tif", ".tiff", ".webp"})
 VIDEO_EXTENSIONS = frozenset({".mp4", ".avi", ".mov", ".mkv", ".m4v", ".webm", ".mpg", ".mpeg", ".wmv", ".flv",
                               ".ts", ".mts", ".m2ts", ".3gp"})
 # Containers that store no frame count: OpenCV estimates it from duration x fps.

@@ -40,6 +40,7 @@ import pandas as pd
 
 from merstudio.atomic import atomic_path, remove_stale_temps
 from merstudio.errors import InputError, OutputError
+from merstudio.io import VIDEO_EXTENSIONS
 from merstudio.project.events import Event
 from merstudio.project.lock import ProjectInUse, ProjectLock
 
@@ -48,7 +49,7 @@ SCHEMA_VERSION = 4
 PROJECT_SUFFIX = ".merproj"
 BASE_COLUMNS = ("frame", "face_id", "timestamp", "confidence", "success")
 MIB = 1 << 20
-VIDEO_SUFFIXES = (".mp4", ".avi", ".mov", ".mkv", ".m4v", ".wmv", ".mpg", ".mpeg", ".webm")
+VIDEO_SUFFIXES = VIDEO_EXTENSIONS  # one home: merstudio.io
 DEFAULT_BUSY_TIMEOUT = 5.0  # seconds SQLite waits for a lock held by another program (was 30: the GUI froze)
 
 _SCHEMA_V1 = """

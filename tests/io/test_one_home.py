@@ -11,8 +11,7 @@ import merstudio.io as mio
 from merstudio.io import frames
 
 PACKAGE = Path(merstudio.__file__).parent
-# Copies in modules other engineers are rewriting right now; each goes when its module is next touched.
-PENDING = {"datasets/parse.py", "project/store.py", "gui/commands.py"}
+PENDING: set[str] = set()  # no module keeps its own copy
 
 
 def test_users_import_the_same_objects() -> None:

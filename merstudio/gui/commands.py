@@ -342,10 +342,17 @@ class GoToFrame(AppCommand):
         if "frame" in params:
             return True
         win = ctx.win
-        f, ok = QInputDialog.getInt(win, "Go to frame", f"Frame (0-{win.frame_count - 1}):", win.current_frame, 0,
-                                    max(0, win.frame_count - 1))
-        params["frame"] = f
-        return ok
+        from merstudio.gui.state import parse_goto
+
+        text, ok = QInputDialog.getText(win, "Go to", f"Frame (0-{win.frame_count - 1}) or time hh:mm:ss.mmm:",
+                                        text=str(win.current_frame))
+        if not ok:
+            return False
+        try:
+            params["frame"] = parse_goto(text, win.fps, win.frame_count)
+        except ValueError as exc:
+            raise InputError(str(exc)) from None
+        return True
 
     @staticmethod
     def do(ctx: CommandContext, params: Params) -> None:

@@ -23,7 +23,6 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QProgressBar,
     QPushButton,
-    QSlider,
     QSplitter,
     QToolButton,
     QUndoView,
@@ -35,7 +34,7 @@ from merstudio.errors import InputError
 from merstudio.gui import commands as C
 from merstudio.gui.dialogs import DEFAULT_EMOTIONS
 from merstudio.gui.events_table import EventsTable
-from merstudio.gui.state import CurveBuffer, Marks, next_proposal, next_speed, timecode
+from merstudio.gui.state import CurveBuffer, Marks, neighbour_event_frame, next_proposal, next_speed, timecode
 from merstudio.gui.timeline import Timeline
 from merstudio.gui.undo import (
     AddEventCommand,
@@ -46,7 +45,7 @@ from merstudio.gui.undo import (
     StepGuard,
     set_status,
 )
-from merstudio.gui.video_view import VideoView
+from merstudio.gui.video_view import TransportSlider, VideoView
 from merstudio.gui.workers import AnalysisWorker, FrameLoader, _default_analysis, _default_open
 from merstudio.project import PROJECT_SUFFIX, Event, Project, ProjectInUse, Video
 from merstudio.project.lock import HEARTBEAT_EVERY
@@ -56,6 +55,7 @@ MAX_RECENT = 8
 # seconds a write on the GUI thread waits for a lock another program holds, then fails with a message (the store's
 # default, for the CLI, is longer; SQLite's was 30 s and froze the window)
 GUI_BUSY_TIMEOUT = 0.5
+PAGE_SECONDS = 10.0  # PageUp / PageDown step
 LOADING_AFTER_MS = 80  # a frame not shown this long after its seek is marked as loading (not while playing)
 # an action's shortcut: a key string ("Ctrl+R"), a sequence, a platform-standard key, or several key strings
 _Keys = str | QKeySequence | QKeySequence.StandardKey | list[str]
@@ -144,7 +144,7 @@ class MainWindow(QMainWindow):
         self.play_button.setFixedWidth(36)
         self.play_button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.play_button.clicked.connect(self.toggle_play)
-        self.slider = QSlider(Qt.Orientation.Horizontal, transport)
+        self.slider = TransportSlider(Qt.Orientation.Horizontal, transport)
         self.slider.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.slider.valueChanged.connect(self._slider_moved)
         self.frame_label = QLabel(transport)
@@ -282,7 +282,22 @@ class MainWindow(QMainWindow):
         self._action(p, "Slower (J)", lambda: self.set_speed(next_speed(self.speed, -1)), "J")
         self._action(p, "Pause (K)", self.pause, "K")
         self._action(p, "Faster / play (L)", self.faster, "L")
-        self._action(p, "Go to frame…", lambda: x(C.GoToFrame), "Ctrl+G")
+        self._action(p, "First frame", lambda: self.go_to(0), "Home")
+        self._action(p, "Last frame", lambda: self.go_to(self.frame_count - 1), "End")
+        self._action(p, "Forward 1 second", lambda: self.step_seconds(1.0), "Alt+Right")
+        self._action(p, "Back 1 second", lambda: self.step_seconds(-1.0), "Alt+Left")
+        self._action(p, "Forward a page (10 s)", lambda: self.step_seconds(PAGE_SECONDS), "PgDown")
+        self._action(p, "Back a page (10 s)", lambda: self.step_seconds(-PAGE_SECONDS), "PgUp")
+        self._action(p, "Next event", lambda: self.goto_event(+1), ".")
+        self._action(p, "Previous event", lambda: self.goto_event(-1), ",")
+        self._action(p, "Go to frame or time…", lambda: x(C.GoToFrame), "Ctrl+G")
+        p.addSeparator()
+        self._action(p, "Selected event: onset 1 frame earlier", lambda: self.nudge_boundary("onset", -1), "[")
+        self._action(p, "Selected event: onset 1 frame later", lambda: self.nudge_boundary("onset", +1), "]")
+        self._action(p, "Selected event: offset 1 frame earlier", lambda: self.nudge_boundary("offset", -1), "Alt+[")
+        self._action(p, "Selected event: offset 1 frame later", lambda: self.nudge_boundary("offset", +1), "Alt+]")
+        self._action(p, "Selected event: onset to the play head", lambda: self.snap_boundary("onset"), "Shift+I")
+        self._action(p, "Selected event: offset to the play head", lambda: self.snap_boundary("offset"), "Shift+O")
 
         a = mb.addMenu("&Analysis")
         self._action(a, "&Run analysis", lambda: x(C.RunAnalysis), "Ctrl+R")
@@ -640,6 +655,56 @@ class MainWindow(QMainWindow):
     def step(self, n: int) -> None:
         self.pause()
         self.seek(self.current_frame + n)
+
+    def go_to(self, frame: int) -> None:
+        """Stop playback and put the play head on ``frame`` (clamped to the video)."""
+        self.pause()
+        self.seek(frame)
+
+    def step_seconds(self, seconds: float) -> None:
+        """Step the play head by ``seconds`` (rounded to whole frames, at least one)."""
+        n = int(round(seconds * self.fps))
+        self.step(n if n else (1 if seconds > 0 else -1))
+
+    def goto_event(self, direction: int) -> None:
+        """Select the next (direction > 0) or previous event of any kind (coded or proposal) and seek to its onset."""
+        ev = neighbour_event_frame(self.events, self.current_frame, direction)
+        if ev is None:
+            self.statusBar().showMessage("No next event" if direction > 0 else "No previous event", 3000)
+            return
+        self.select_event(ev.id, seek=True)
+
+    def _selected_event(self) -> Event | None:
+        ev = next((e for e in self.events if e.id == self.selected_event_id), None)
+        if ev is None:
+            self.statusBar().showMessage("Select an event first", 3000)
+        return ev
+
+    def nudge_boundary(self, which: str, n: int) -> None:
+        """Move the selected event's onset or offset by ``n`` frames (undoable; never past the other boundary)."""
+        ev = self._selected_event()
+        if ev is None or ev.id is None:
+            return
+        if which == "onset":
+            self._apply_region(ev.id, min(ev.onset + n, ev.offset), ev.offset)
+        else:
+            self._apply_region(ev.id, ev.onset, max(ev.offset + n, ev.onset))
+
+    def snap_boundary(self, which: str) -> None:
+        """Put the selected event's onset or offset on the play head (undoable; refused where it would cross the
+        other boundary)."""
+        ev = self._selected_event()
+        if ev is None or ev.id is None:
+            return
+        f = self.current_frame
+        if (which == "onset" and f > ev.offset) or (which == "offset" and f < ev.onset):
+            where = "after the offset" if which == "onset" else "before the onset"
+            self.statusBar().showMessage(f"The play head is {where}: not moved", 4000)
+            return
+        if which == "onset":
+            self._apply_region(ev.id, f, ev.offset)
+        else:
+            self._apply_region(ev.id, ev.onset, f)
 
     def _slider_moved(self, value: int) -> None:
         self.seek(value)

@@ -243,3 +243,37 @@ def unreviewed_proposals(new: Sequence[Event], existing: Sequence[Event]) -> lis
     (an accepted one is not proposed twice, a rejected one does not come back as open)."""
     reviewed = [e for e in existing if e.source == "model" and e.status in ("accepted", "rejected")]
     return [p for p in new if not any(same_interval(p, r) for r in reviewed)]
+
+
+_TIME_RE = re.compile(r"^(?:(?:(\d+):)?(\d+):)?(\d+(?:\.\d*)?|\.\d+)$")
+
+
+def parse_goto(text: str, fps: float, frame_count: int) -> int:
+    """The frame a Go To entry names: a frame number (``45``) or a time ``hh:mm:ss.mmm`` / ``mm:ss.mmm`` /
+    ``ss.mmm`` (a time has a ``:`` or a ``.``, or ends in ``s``). The frame shown at that time, clamped to the
+    video. ValueError with a one-line message for anything else."""
+    t = text.strip().lower()
+    if not t:
+        raise ValueError("go to: type a frame number or a time hh:mm:ss.mmm")
+    if t.isdigit():
+        frame = int(t)
+    else:
+        if t.endswith("s"):
+            t = t[:-1].strip()
+        m = _TIME_RE.match(t)
+        if m is None:
+            raise ValueError(f"go to: {text.strip()!r} is neither a frame number nor a time hh:mm:ss.mmm")
+        h, mins, secs = int(m.group(1) or 0), int(m.group(2) or 0), float(m.group(3))
+        if m.group(2) is not None and secs >= 60 or m.group(1) is not None and mins >= 60:
+            raise ValueError(f"go to: {text.strip()!r}: minutes and seconds go up to 59")
+        # a small epsilon: 1.5 s at 30 fps is frame 45, not 44 through float rounding
+        frame = int(math.floor((h * 3600 + mins * 60 + secs) * fps + 1e-6))
+    return int(min(max(frame, 0), max(frame_count - 1, 0)))
+
+
+def neighbour_event_frame(events: Iterable[Event], frame: int, direction: int) -> Event | None:
+    """The event (of any kind) whose onset is the nearest after ``frame`` (direction > 0) or before it (< 0)."""
+    evs = sorted(events, key=lambda e: (e.onset, e.offset, e.id or 0))
+    if direction > 0:
+        return next((e for e in evs if e.onset > frame), None)
+    return next((e for e in reversed(evs) if e.onset < frame), None)

@@ -18,6 +18,9 @@ from PySide6.QtWidgets import (
     QGraphicsSimpleTextItem,
     QGraphicsView,
     QLabel,
+    QProxyStyle,
+    QSlider,
+    QStyle,
 )
 
 TRACK_COLOURS = ("#00e5ff", "#ffb300", "#76ff03", "#ff4081", "#b388ff", "#ff6e40")
@@ -28,6 +31,25 @@ def rgb_to_qimage(rgb: np.ndarray) -> QImage:
     h, w = rgb.shape[:2]
     # copy(): the QImage must own its pixels, the array is released after this call
     return QImage(rgb.data, w, h, 3 * w, QImage.Format.Format_RGB888).copy()
+
+
+class _JumpStyle(QProxyStyle):
+    """A click on the groove sets the slider there (not a page step), with the left button too."""
+
+    def styleHint(self, hint: QStyle.StyleHint, option: Any = None, widget: Any = None,  # noqa: N802 - Qt override
+                  return_data: Any = None) -> int:
+        if hint == QStyle.StyleHint.SH_Slider_AbsoluteSetButtons:
+            return int(Qt.MouseButton.LeftButton.value | Qt.MouseButton.MiddleButton.value)
+        return super().styleHint(hint, option, widget, return_data)
+
+
+class TransportSlider(QSlider):
+    """The transport's slider: a click anywhere on it jumps the play head to that frame, and dragging scrubs."""
+
+    def __init__(self, orientation: Qt.Orientation, parent: Any = None) -> None:
+        super().__init__(orientation, parent)
+        self._jump_style = _JumpStyle(self.style())
+        self.setStyle(self._jump_style)
 
 
 class VideoView(QGraphicsView):

@@ -41,11 +41,23 @@ _OverlaySig = tuple[tuple[str, ...], tuple[str, ...], int | None, tuple[str, ...
 
 
 NONE_COLOUR = "#9e9e9e"  # the model's "none" class: grey, behind the named classes
+PLAYHEAD_COLOUR = "#d50000"
+# proposals (not yet coded) in one teal, opposite the play head's red on the colour wheel: a proposal of a red class
+# (negative, anger) never reads as the play head; its suggested emotion is in its edge and the readout
+PROPOSAL_COLOUR = "#00838f"
+EVENT_MIN_PX = 4.0  # an event is drawn at least this wide on screen, whatever the zoom
+COLLAPSED_HEIGHT = 16.0  # a collapsed lane: a strip that keeps its label's place
+LEGEND_WIDTH = 180  # the legends' column, right of the tracks: never over the curves
 
 
 def _stable_pick(name: str) -> str:
     """A palette colour from the name alone (crc32: the same in every run, unlike hash())."""
     return AU_COLOURS[zlib.crc32(name.encode("utf-8")) % len(AU_COLOURS)]
+
+
+def event_colour(event: Event) -> QColor:
+    """An event's colour on the events track: its emotion's, or the proposal teal for a proposal."""
+    return QColor(PROPOSAL_COLOUR) if event.status == "proposal" else emotion_colour(event.emotion)
 
 
 def emotion_colour(name: str) -> QColor:
@@ -75,6 +87,80 @@ def au_colour(col: str) -> str:
     return AU_COLOURS[AUS.index(n)] if n in AUS else _stable_pick(f"AU{n:02d}")
 
 
+class _SmallSample(pg.ItemSample):
+    """A legend sample 12x10 px instead of 20x20: three legend rows fit a 43-px lane."""
+
+    def __init__(self, item: Any) -> None:
+        super().__init__(item)
+        self.setFixedWidth(12)
+        self.setFixedHeight(10)
+
+    def boundingRect(self) -> Any:  # noqa: N802
+        from PySide6.QtCore import QRectF
+
+        return QRectF(0, 0, 12, 10)
+
+    def paint(self, p: Any, *args: Any) -> None:
+        p.scale(0.6, 0.5)
+        super().paint(p, *args)
+
+
+class _CompactLegend(pg.LegendItem):
+    """A legend with tight labels (no text-document margin): entries 11 px high."""
+
+    def _addItemToLayout(self, sample: Any, label: Any) -> None:  # noqa: N802 - pyqtgraph override
+        label.item.document().setDocumentMargin(0)
+        label.updateMin()
+        br = label.item.boundingRect()
+        label.setMaximumSize(br.width() + 1, br.height())
+        super()._addItemToLayout(sample, label)
+
+
+class _LegendBox(pg.GraphicsWidget):
+    """The legend column's cell beside a lane; a double-click on it collapses or expands the lane."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.on_double_click: Any = None
+
+    def mouseDoubleClickEvent(self, ev: Any) -> None:  # noqa: N802 - Qt override
+        if self.on_double_click is not None:
+            ev.accept()
+            self.on_double_click()
+
+
+def _side_legend(columns: int) -> tuple[_LegendBox, pg.LegendItem]:
+    """A legend in a fixed-width box for the layout's legend column (clipped to its lane)."""
+    box = _LegendBox()
+    box.setFixedWidth(LEGEND_WIDTH)
+    box.setFlag(box.GraphicsItemFlag.ItemClipsChildrenToShape, True)
+    legend = _CompactLegend(offset=None, colCount=columns, horSpacing=3, verSpacing=0, labelTextSize="7pt",
+                           sampleType=_SmallSample, frame=False)
+    legend.setParentItem(box)
+    legend.layout.setContentsMargins(2, 0, 0, 0)
+    return box, legend
+
+
+def event_sub_rows(events: Sequence[Event]) -> tuple[dict[int, int], int]:
+    """Overlapping events on sub-rows: each event (by id) on the first row free at its onset (greedy interval
+    partitioning: as few rows as the most events overlapping at one frame); and the number of rows (at least 1)."""
+    ends: list[int] = []  # per row, the last frame taken
+    rows: dict[int, int] = {}
+    for e in sorted(events, key=lambda e: (e.onset, e.offset, e.id or 0)):
+        k = next((i for i, end in enumerate(ends) if end < e.onset), len(ends))
+        if k == len(ends):
+            ends.append(e.offset)
+        else:
+            ends[k] = e.offset
+        rows[e.id] = k  # type: ignore[index]
+    return rows, max(1, len(ends))
+
+
+def _hue_distance(a: QColor, b: QColor) -> float:
+    d = abs(a.hslHueF() - b.hslHueF()) * 360.0
+    return min(d, 360.0 - d)
+
+
 class _TrackBox(pg.ViewBox):
     """A track's view box: left click seeks; on the events track a left drag selects an interval."""
 
@@ -83,6 +169,16 @@ class _TrackBox(pg.ViewBox):
         self._timeline = timeline
         self._select = select_on_drag
         self.setMouseEnabled(x=True, y=False)
+
+    def wheelEvent(self, ev: Any, axis: Any = None) -> None:  # noqa: N802 - pyqtgraph override
+        """Shift+wheel zooms this lane's y axis (from 0 up); the plain wheel zooms x, as before."""
+        if ev.modifiers() & Qt.KeyboardModifier.ShiftModifier:
+            ev.accept()
+            plot = self.parentItem()
+            if isinstance(plot, pg.PlotItem):
+                self._timeline.zoom_y(plot, 0.8 if ev.delta() > 0 else 1.25)
+        else:
+            super().wheelEvent(ev, axis)
 
     def mouseClickEvent(self, ev: Any) -> None:  # noqa: N802 - pyqtgraph override
         if ev.button() == Qt.MouseButton.LeftButton:
@@ -113,14 +209,16 @@ class EventRegion(pg.LinearRegionItem):
         self.apex_line.setZValue(11)
         self.sigRegionChangeFinished.connect(self._changed)
 
-    def assign(self, event: Event, selected: bool) -> None:
+    def assign(self, event: Event, selected: bool, row: int = 0, rows: int = 1) -> None:
         self.coded = event
-        col = emotion_colour(event.emotion)
+        col = event_colour(event)
         alpha = {"proposal": 60, "accepted": 110, "rejected": 25}[event.status]
         fill, hover, edge = QColor(col), QColor(col), QColor(col)
         fill.setAlpha(alpha + (60 if selected else 0))
         hover.setAlpha(min(255, alpha + 80))
         edge.setAlpha(255)
+        # its sub-row of the events track (row 0 on top): overlapping events never hide each other
+        self.setSpan(1.0 - (row + 1) / rows, 1.0 - row / rows)
         self.setBrush(fill)
         self.setHoverBrush(hover)
         pen = pg.mkPen(edge, width=3 if selected else 1,
@@ -133,6 +231,7 @@ class EventRegion(pg.LinearRegionItem):
         self.blockSignals(False)
         self.setZValue(10 if selected else 5)
         self.apex_line.setPen(pg.mkPen(edge, width=2))
+        self.apex_line.setSpan(1.0 - (row + 1) / rows, 1.0 - row / rows)
         self.apex_line.setValue(event.apex + 0.5)
         self.setVisible(True)
         self.apex_line.setVisible(True)
@@ -192,24 +291,29 @@ class Timeline(pg.GraphicsLayoutWidget):
         self._events: list[Event] = []
         self._rows: dict[pg.PlotItem, tuple[int, int]] = {}  # track -> (layout row, height share)
         self._heat_rows: list[str] = []  # the AU columns on the heat map's rows, top to bottom
+        self.playhead_frame = 0
+        self.event_rows: dict[int, int] = {}  # event id -> its sub-row on the events track (0 on top)
+        self.event_row_count = 1
+        self.legend_boxes: dict[pg.PlotItem, _LegendBox] = {}
+        self.collapsed: set[pg.PlotItem] = set()  # lanes shrunk to a strip (double-click the legend; H/M hide)
 
-        self.au_plot = self._track(0, "AU intensity", height=3)
+        # the value readout at the play head (FaceReader): every drawn AU and class, above the tracks
+        self.readout = pg.LabelItem("", size="7pt", justify="left")
+        self.addItem(self.readout, row=0, col=0, colspan=2)
+        self.ci.layout.setRowStretchFactor(0, 0)
+        self.au_plot = self._track(1, "AU intensity", height=3)
         self.au_plot.setYRange(0, 5, padding=0.02)
-        # 17 AUs named by number ("12": AU12) in one legend row on a see-through ground: the lane stays readable
-        # at 1366x768, and the curves under the legend stay visible
-        self.au_plot.addLegend(offset=(5, 1), colCount=17, horSpacing=6, labelTextSize="7pt").setBrush(
-            pg.mkBrush(255, 255, 255, 150))
-        self.heat_plot = self._track(1, "", height=3)  # its rows are named AU01..: no room for a rotated label
+        # 17 AUs named by number ("12": AU12) in the legend column right of the lane, never over the curves
+        self._legend(self.au_plot, 6)
+        self.heat_plot = self._track(2, "", height=3)  # its rows are named AU01..: no room for a rotated label
         self.heat = pg.ImageItem(axisOrder="row-major", autoDownsample=True)
         self.heat.setColorMap(pg.colormap.get("viridis"))
         self.heat_plot.addItem(self.heat)
         self.heat_plot.invertY(True)
         self.heat_plot.vb.sigResized.connect(lambda _vb: self._heat_ticks())
-        self.motion_plot = self._track(2, "motion", height=2)
+        self.motion_plot = self._track(3, "motion", height=2)
         self.motion_plot.setYRange(0, MOTION_MIN_TOP, padding=0.02)
-        self.motion_legend = self.motion_plot.addLegend(offset=(5, 1), colCount=11, horSpacing=6,
-                                                        labelTextSize="7pt")
-        self.motion_legend.setBrush(pg.mkBrush(255, 255, 255, 150))
+        self.motion_legend = self._legend(self.motion_plot, 3)
         self._blink_bars = pg.BarGraphItem(x0=np.zeros(0), width=np.zeros(0), y0=0.0, height=MOTION_MIN_TOP,
                                            brush=pg.mkBrush(120, 144, 156, 60), pen=pg.mkPen(None))
         self._blink_bars.setZValue(-2)
@@ -218,20 +322,28 @@ class Timeline(pg.GraphicsLayoutWidget):
                                       "existed: run the analysis again)", color="#757575", anchor=(0, 0.5))
         self._no_motion.setPos(0, 0.5 * MOTION_MIN_TOP)
         self.motion_plot.addItem(self._no_motion, ignoreBounds=True)
-        self.class_plot = self._track(3, "class p", height=1)
+        self.class_plot = self._track(4, "class p", height=1)
         self.class_plot.setYRange(0, 1, padding=0.02)
         self.class_plot.getAxis("left").setTicks([[(0, "0"), (0.5, "0.5"), (1, "1")]])
-        self.class_plot.addLegend(offset=(5, 5), colCount=5, labelTextSize="7pt")
+        self._legend(self.class_plot, 3)
         self._no_model = pg.TextItem("class confidence appears when the analysis runs with a checkpoint "
                                      "(Analysis > Load checkpoint)", color="#757575", anchor=(0, 0.5))
         self._no_model.setPos(0, 0.5)
         self.class_plot.addItem(self._no_model, ignoreBounds=True)
-        self.events_plot = self._track(4, "events", height=1, select=True)
+        self.events_plot = self._track(5, "events", height=1, select=True)
         self.events_plot.setYRange(0, 1, padding=0)
         self.events_plot.getAxis("left").setTicks([[]])
         self.events_plot.showAxis("bottom")
         self.events_plot.setLabel("bottom", "frame")
-        self.coder_plot = self._track(5, "coders", height=2)
+        # every event at least EVENT_MIN_PX wide on screen (a 3-frame event of a 100k-frame video is 0.04 px): a
+        # mark under its region, recomputed when the zoom changes; the region itself keeps the event's true range
+        self._event_marks = pg.BarGraphItem(x0=np.zeros(0), width=np.zeros(0), y0=np.zeros(0), height=np.zeros(0),
+                                            pen=pg.mkPen(None))
+        self._event_marks.setZValue(4)
+        self.events_plot.addItem(self._event_marks)
+        self.events_plot.vb.sigXRangeChanged.connect(lambda *_: self._draw_event_marks())
+        self.events_plot.vb.sigResized.connect(lambda *_: self._draw_event_marks())
+        self.coder_plot = self._track(6, "coders", height=2)
         self.coder_plot.setYRange(0, 1, padding=0)
         self.coder_plot.invertY(True)
         self._apex_marks = pg.ScatterPlotItem(symbol="s", size=3, pen=None)
@@ -246,7 +358,7 @@ class Timeline(pg.GraphicsLayoutWidget):
         self.events_plot.addItem(self._sel_region)
         self.playheads = []
         for p in self.plots:
-            line = pg.InfiniteLine(0, pen=pg.mkPen("#d50000", width=2), movable=True,
+            line = pg.InfiniteLine(0, pen=pg.mkPen(PLAYHEAD_COLOUR, width=2), movable=True,
                                    hoverPen=pg.mkPen("#ff6d00", width=3))
             line.setZValue(100)
             line.sigDragged.connect(self._playhead_dragged)
@@ -270,15 +382,46 @@ class Timeline(pg.GraphicsLayoutWidget):
         self._rows[plot] = (row, height)
         return plot
 
+    def _legend(self, plot: pg.PlotItem, columns: int) -> pg.LegendItem:
+        """The plot's legend, in the legend column beside its lane (plot.legend: curves plotted with a name join it)."""
+        box, legend = _side_legend(columns)
+        self.ci.addItem(box, row=self._rows[plot][0], col=1)
+        box.on_double_click = lambda: self.set_lane_collapsed(plot, plot not in self.collapsed)
+        plot.legend = legend
+        self.legend_boxes[plot] = box
+        return legend
+
     def _show_track(self, plot: pg.PlotItem, on: bool) -> None:
         """Show or hide a track; a hidden one gives its height to the others (a hidden item keeps its place in a
         QGraphicsGridLayout otherwise)."""
         row, height = self._rows[plot]
+        top = _MAX_HEIGHT if plot not in self.collapsed else COLLAPSED_HEIGHT
+        if on and plot in self.collapsed:
+            height = 0
         plot.setVisible(on)
-        plot.setMaximumHeight(_MAX_HEIGHT if on else 0)
+        if plot in self.legend_boxes:
+            self.legend_boxes[plot].setVisible(on)
+            self.legend_boxes[plot].setMaximumHeight(top if on else 0)
+        plot.setMaximumHeight(top if on else 0)
         plot.setMinimumHeight(0)
         self.ci.layout.setRowStretchFactor(row, height if on else 0)
         self.ci.layout.setRowSpacing(row, self.ci.layout.verticalSpacing() if on else 0)
+
+    def set_lane_collapsed(self, plot: pg.PlotItem, collapsed: bool) -> None:
+        """Collapse a lane to a COLLAPSED_HEIGHT strip (its height goes to the others) or expand it back."""
+        (self.collapsed.add if collapsed else self.collapsed.discard)(plot)
+        self._show_track(plot, plot.isVisible())
+
+    def set_lane_height(self, plot: pg.PlotItem, share: int) -> None:
+        """A lane's height share (the layout's stretch factor; AU and heat map start at 3, motion 2, class 1)."""
+        row, _ = self._rows[plot]
+        self._rows[plot] = (row, max(1, int(share)))
+        self._show_track(plot, plot.isVisible())
+
+    def zoom_y(self, plot: pg.PlotItem, factor: float) -> None:
+        """Zoom a lane's y axis by factor, keeping 0 at the bottom (a factor < 1 magnifies small values)."""
+        lo, hi = plot.vb.viewRange()[1]
+        plot.setYRange(lo, lo + (hi - lo) * factor, padding=0)
 
     def _heat_ticks(self) -> None:
         """AU names on the heat map's rows, every n-th one when the rows are too thin for all (no overlaps)."""
@@ -381,6 +524,7 @@ class Timeline(pg.GraphicsLayoutWidget):
             curve.setData(x, y, connect="finite")
         if added:  # classes by name in the legend, whichever order the columns arrived in
             _order_legend(self.class_plot, [(self._class_curves[c], c[2:]) for c in sorted(self._class_curves)])
+        self._update_readout()
 
     def _draw_motion(self, buf: CurveBuffer, x: np.ndarray, au_cols: list[str]) -> None:
         """The micro-motion lane: one curve per region (or per AU's directed motion), blinks shaded."""
@@ -533,6 +677,38 @@ class Timeline(pg.GraphicsLayoutWidget):
         self._blink_bars.setOpts(x0=np.zeros(0), width=np.zeros(0))
         self.motion_legend.removeItem(self._blink_bars)
         self._no_motion.setVisible(True)
+        self._update_readout()
+
+    # ---------------------------------------------------------------- readout
+    def readout_values(self) -> dict[str, float]:
+        """The values at the play head of every drawn AU (``AUxx_r``) and class (``p_<class>``), in readout order
+        (AUs in AU order, classes by name); NaN where unknown."""
+        f = self.playhead_frame
+        out: dict[str, float] = {}
+        au_order = self.buffer.au_columns("_r") if self.buffer is not None else []
+        cols = [c for c in au_order if c in self._curves] + sorted(self._class_curves)
+        for col in cols:
+            y = self.curve_data(col)
+            out[col] = float(y[f]) if y is not None and 0 <= f < len(y) else math.nan
+        return out
+
+    def _update_readout(self) -> None:
+        vals = self.readout_values()
+        f = self.playhead_frame
+        head = f"<b>frame {f}</b> ({f / self.fps:.3f} s)" if self.fps > 0 else f"<b>frame {f}</b>"
+
+        def cell(name: str, colour: str, v: float, digits: int) -> str:
+            txt = "–" if not math.isfinite(v) else f"{v:.{digits}f}"
+            return f'<span style="color:{colour}"><b>{name}</b></span>&nbsp;{txt}'
+
+        aus = [cell(au_number(c), au_colour(c), v, 2) for c, v in vals.items() if not c.startswith("p_")]
+        ps = [cell(c[2:], class_colour(c), v, 2) for c, v in vals.items() if c.startswith("p_")]
+        parts = [head]
+        if aus:
+            parts.append("AU&nbsp; " + " &nbsp;".join(aus))
+        if ps:
+            parts.append("class p&nbsp; " + " &nbsp;".join(ps))
+        self.readout.setText(" &nbsp;|&nbsp; ".join(parts))
 
     def curve_data(self, col: str) -> np.ndarray | None:
         """The y data drawn for a column (AUxx_r, p_<class>, motion_<region> or AUxx_m), or None when not drawn."""
@@ -551,11 +727,40 @@ class Timeline(pg.GraphicsLayoutWidget):
             self.events_plot.addItem(r.apex_line)
             self._pool.append(r)
         self.regions = {}
+        self.event_rows, self.event_row_count = event_sub_rows(shown)
         for r, e in zip(self._pool, shown, strict=False):
-            r.assign(e, e.id == selected)
+            r.assign(e, e.id == selected, self.event_rows[e.id], self.event_row_count)  # type: ignore[index]
             self.regions[e.id] = r  # type: ignore[index]
         for r in self._pool[len(shown):]:
             r.release()
+        self._draw_event_marks()
+
+    def event_px_width(self, event_id: int) -> float:
+        """How wide an event is drawn on screen, in pixels (its region or, when that is thinner, its mark)."""
+        e = next(e for e in self._events if e.id == event_id)
+        px = self.events_plot.vb.viewPixelSize()[0]
+        return max(e.offset + 1 - e.onset, EVENT_MIN_PX * px) / px
+
+    def _draw_event_marks(self) -> None:
+        evs = self._events
+        if not evs:
+            self._event_marks.setOpts(x0=np.zeros(0), width=np.zeros(0), y0=np.zeros(0), height=np.zeros(0),
+                                      brushes=[])
+            return
+        px = self.events_plot.vb.viewPixelSize()[0]
+        n = self.event_row_count
+        on = np.array([e.onset for e in evs], dtype=np.float64)
+        w = np.array([e.offset + 1 - e.onset for e in evs], dtype=np.float64)
+        wide = np.maximum(w, EVENT_MIN_PX * px)
+        rows = np.array([self.event_rows.get(e.id, 0) for e in evs], dtype=np.float64)  # type: ignore[arg-type]
+        brushes = []
+        for e in evs:
+            c = event_colour(e)
+            c.setAlpha({"proposal": 200, "accepted": 230, "rejected": 60}[e.status])
+            brushes.append(pg.mkBrush(c))
+        # centred on the event, on its sub-row (a third of the row high, at its middle)
+        self._event_marks.setOpts(x0=on + (w - wide) / 2, width=wide, y0=1.0 - (rows + 0.66) / n,
+                                  height=np.full(len(evs), 0.32 / n), brushes=brushes)
 
     # ---------------------------------------------------------------- selection and play head
     def clamp_frame(self, x: float) -> int:
@@ -582,6 +787,8 @@ class Timeline(pg.GraphicsLayoutWidget):
         self.selectionChanged.emit(self.selection)
 
     def set_playhead(self, frame: int) -> None:
+        self.playhead_frame = int(frame)
+        self._update_readout()
         for line in self.playheads:
             line.blockSignals(True)
             line.setValue(frame)
@@ -594,6 +801,8 @@ class Timeline(pg.GraphicsLayoutWidget):
 
     def _playhead_dragged(self, line: pg.InfiniteLine) -> None:
         f = self.clamp_frame(line.value())
+        self.playhead_frame = f
+        self._update_readout()
         for other in self.playheads:
             if other is not line:
                 other.blockSignals(True)

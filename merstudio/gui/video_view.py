@@ -48,7 +48,11 @@ class TransportSlider(QSlider):
 
     def __init__(self, orientation: Qt.Orientation, parent: Any = None) -> None:
         super().__init__(orientation, parent)
-        self._jump_style = _JumpStyle(self.style())
+        # No base style argument: QProxyStyle takes ownership of the style it is given, and the application's
+        # own style, handed over here, was deleted twice at exit (a segfault under a real X server). Parented to
+        # the slider, the proxy lives and dies with it.
+        self._jump_style = _JumpStyle()
+        self._jump_style.setParent(self)
         self.setStyle(self._jump_style)
 
 

@@ -1,0 +1,204 @@
+"""Issue 11, timeline readability: legends beside the lanes (never over the curves), a value readout at the play
+head, proposals a few pixels wide at any zoom and far from the play head's colour, overlapping events in sub-rows."""
+
+import math
+
+import numpy as np
+import pandas as pd
+import pytest
+from PySide6.QtGui import QColor
+
+from merstudio.gui.state import CurveBuffer
+from merstudio.project.events import Event
+
+pytestmark = pytest.mark.gui
+
+ALL_AUS = (1, 2, 4, 5, 6, 7, 9, 10, 12, 14, 15, 17, 20, 23, 25, 26, 45)
+REGIONS = ("brows", "eyes", "cheeks", "nose", "mouth", "chin")
+CLASSES = ("negative", "positive", "surprise", "none")
+SIZES = [(1600, 1000), (1366, 768)]
+
+
+def _buffer(n: int = 300) -> CurveBuffer:
+    i = np.arange(n)
+    cols = {"frame": i, "face_id": 0, "timestamp": i / 30.0, "success": 1}
+    cols.update({f"AU{a:02d}_r": (0.1 * k + i / n).astype(np.float64) for k, a in enumerate(ALL_AUS)})
+    cols.update({f"motion_{r}": 0.2 + 0.01 * k for k, r in enumerate(REGIONS)})
+    cols["blink"] = (i % 100 < 3).astype(float)
+    cols.update({f"p_{c}": 0.1 * (k + 1) for k, c in enumerate(CLASSES)})
+    df = pd.DataFrame(cols)
+    df.loc[50, "AU12_r"] = np.nan  # unknown: the readout says so
+    return CurveBuffer.from_frame(df, n)
+
+
+@pytest.fixture
+def make_timeline(qtbot):
+    from merstudio.gui.timeline import Timeline
+
+    def make(size=(1366, 768), frames=300, buffer=True):
+        tl = Timeline()
+        qtbot.addWidget(tl)
+        # the timeline's share of a 1366x768 window is about 330 px high; of 1600x1000 about 450
+        tl.resize(size[0], 330 if size[1] <= 768 else 450)
+        tl.set_video(frames, 30.0)
+        if buffer:
+            tl.set_buffer(_buffer(frames), 0)
+        tl.show()
+        qtbot.waitExposed(tl)
+        qtbot.wait(20)
+        return tl
+
+    return make
+
+
+def _ev(id_, onset, offset, status="accepted", emotion="negative") -> Event:
+    return Event(video_id=1, id=id_, onset=onset, apex=onset, offset=offset, emotion=emotion, status=status)
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_legends_are_beside_the_lanes_not_over_the_curves(make_timeline, size):
+    tl = make_timeline(size)
+    for plot, entries in ((tl.au_plot, len(ALL_AUS)), (tl.motion_plot, len(REGIONS) + 1),
+                          (tl.class_plot, len(CLASSES))):
+        legend = plot.legend
+        assert len(legend.items) == entries
+        area = plot.vb.sceneBoundingRect()
+        box = tl.legend_boxes[plot].sceneBoundingRect()
+        assert box.left() >= area.right()  # right of the plot area
+        assert box.top() >= area.top() - 2 and box.bottom() <= area.bottom() + 2  # beside its own lane
+        for sample, label in legend.items:  # every entry lies inside the box (none clipped away below the lane)
+            for item in (sample, label):
+                r = item.sceneBoundingRect()
+                assert not r.intersects(area)
+                assert r.bottom() <= box.bottom() + 1, (label.text, r, box)
+
+
+def test_a_hidden_lane_hides_its_legend(make_timeline):
+    tl = make_timeline()
+    tl.set_motion_visible(False)
+    assert not tl.legend_boxes[tl.motion_plot].isVisible()
+    tl.set_motion_visible(True)
+    assert tl.legend_boxes[tl.motion_plot].isVisible()
+
+
+def test_readout_lists_every_drawn_au_and_class_at_the_play_head(make_timeline, qtbot):
+    tl = make_timeline()
+    tl.set_playhead(120)
+    vals = tl.readout_values()
+    assert list(vals) == [f"AU{a:02d}_r" for a in ALL_AUS] + [f"p_{c}" for c in sorted(CLASSES)]
+    assert vals["AU01_r"] == pytest.approx(120 / 300)
+    assert vals["AU04_r"] == pytest.approx(0.2 + 120 / 300)
+    assert vals["p_surprise"] == pytest.approx(0.3)
+    text = tl.readout.text
+    assert "frame 120" in text and "4.000 s" in text
+    assert "0.40" in text and "negative" in text and "surprise" in text
+    # the play head moves (playback, a click, a drag): the readout follows
+    tl.set_playhead(50)
+    assert math.isnan(tl.readout_values()["AU12_r"]) and "frame 50" in tl.readout.text and "–" in tl.readout.text
+    line = tl.playheads[0]
+    with qtbot.waitSignal(tl.seekRequested):
+        line.setValue(200)
+        line.sigDragged.emit(line)
+    assert tl.playhead_frame == 200 and "frame 200" in tl.readout.text
+    # only the AUs drawn
+    tl.set_visible_aus(["AU12_r", "AU04_r"])
+    assert list(tl.readout_values()) == ["AU04_r", "AU12_r"] + [f"p_{c}" for c in sorted(CLASSES)]
+    # the readout sits above the tracks, outside every plot area
+    r = tl.readout.sceneBoundingRect()
+    assert all(not r.intersects(p.vb.sceneBoundingRect()) for p in tl.plots if p.isVisible())
+    tl.set_buffer(None)
+    assert tl.readout_values() == {}
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_short_events_stay_a_few_pixels_wide_at_any_zoom(make_timeline, qtbot, size):
+    from merstudio.gui.timeline import EVENT_MIN_PX
+
+    tl = make_timeline(size, frames=100_000, buffer=False)
+    tl.set_events([_ev(1, 5000, 5002, "proposal"), _ev(2, 60000, 60000, "accepted")])
+    qtbot.wait(20)
+    for eid in (1, 2):
+        assert tl.event_px_width(eid) >= EVENT_MIN_PX - 0.01
+    # the marks on screen: centred on the events, at least EVENT_MIN_PX wide, recomputed on zoom
+    px = tl.events_plot.vb.viewPixelSize()[0]
+    widths = np.asarray(tl._event_marks.opts["width"])
+    assert np.all(widths / px >= EVENT_MIN_PX - 0.01)
+    tl.au_plot.setXRange(4990, 5010, padding=0)  # zoomed in: the event's true width, wider than the minimum
+    qtbot.wait(20)
+    assert tl.event_px_width(1) == pytest.approx(3 / tl.events_plot.vb.viewPixelSize()[0], rel=0.01)
+    # the region keeps the event's true range (editing never picks up the drawn minimum)
+    assert tl.regions[1].getRegion() == pytest.approx((5000, 5003))
+
+
+def test_proposals_are_far_from_the_play_head_colour(make_timeline):
+    from merstudio.gui.timeline import PLAYHEAD_COLOUR, _hue_distance, event_colour
+
+    tl = make_timeline()
+    head = QColor(PLAYHEAD_COLOUR)
+    assert tl.playheads[0].pen.color() == head
+    for emotion in ("negative", "anger", "positive", "surprise", ""):
+        c = event_colour(_ev(1, 0, 3, "proposal", emotion))
+        assert _hue_distance(c, head) >= 120, emotion
+    tl.set_events([_ev(1, 10, 20, "proposal", "negative")])
+    fill = tl.regions[1].brush.color()
+    assert _hue_distance(fill, head) >= 120
+
+
+def test_overlapping_events_get_sub_rows(make_timeline):
+    from merstudio.gui.timeline import event_sub_rows
+
+    evs = [_ev(1, 10, 50), _ev(2, 30, 80), _ev(3, 60, 90), _ev(4, 40, 45), _ev(5, 100, 110)]
+    rows, n = event_sub_rows(evs)
+    assert n == 3  # at frame 40-45 three events overlap
+    assert rows == {1: 0, 2: 1, 4: 2, 3: 0, 5: 0}
+    tl = make_timeline()
+    tl.set_events(evs)
+    spans = {e.id: tl.regions[e.id].span for e in evs}
+    assert spans[1] == pytest.approx((2 / 3, 1.0)) and spans[2] == pytest.approx((1 / 3, 2 / 3))
+    assert spans[4] == pytest.approx((0.0, 1 / 3))
+    for a in evs:  # events that overlap in time never share a sub-row
+        for b in evs:
+            if a.id < b.id and a.onset <= b.offset and b.onset <= a.offset:
+                assert rows[a.id] != rows[b.id]
+    tl.set_events([_ev(1, 10, 50)])  # alone again: the full height
+    assert tl.regions[1].span == pytest.approx((0.0, 1.0)) and tl.event_row_count == 1
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_lanes_collapse_expand_and_resize(make_timeline, qtbot, size):
+    from merstudio.gui.timeline import COLLAPSED_HEIGHT
+
+    tl = make_timeline(size)
+    au = tl.au_plot.geometry().height()
+    heat = tl.heat_plot.geometry().height()
+    tl.set_lane_collapsed(tl.motion_plot, True)
+    qtbot.wait(20)
+    assert tl.motion_plot.geometry().height() <= COLLAPSED_HEIGHT + 0.5
+    assert tl.motion_plot.isVisible()  # a strip, not hidden
+    assert tl.au_plot.geometry().height() > au and tl.heat_plot.geometry().height() > heat
+    tl.legend_boxes[tl.motion_plot].on_double_click()  # what a double-click on its legend does
+    qtbot.wait(20)
+    assert tl.motion_plot not in tl.collapsed
+    assert tl.au_plot.geometry().height() == pytest.approx(au, abs=2)
+    tl.set_lane_height(tl.au_plot, 6)  # twice its share
+    qtbot.wait(20)
+    if size[1] > 768:  # at 1366x768 the other lanes already sit at their minimum height: collapse one instead
+        assert tl.au_plot.geometry().height() > au * 1.15
+    else:
+        assert tl.au_plot.geometry().height() >= au - 1
+    # hiding a collapsed lane and showing it again keeps it collapsed
+    tl.set_lane_collapsed(tl.motion_plot, True)
+    tl.set_motion_visible(False)
+    tl.set_motion_visible(True)
+    qtbot.wait(20)
+    assert 0 < tl.motion_plot.geometry().height() <= COLLAPSED_HEIGHT + 0.5
+
+
+def test_y_zoom_magnifies_small_values(make_timeline):
+    tl = make_timeline()
+    assert tl.au_plot.viewRange()[1][1] == pytest.approx(5, abs=0.2)
+    tl.zoom_y(tl.au_plot, 0.4)
+    lo, hi = tl.au_plot.viewRange()[1]
+    assert hi - lo == pytest.approx(0.4 * 5.2, rel=0.05) and lo <= 0
+    tl.zoom_y(tl.au_plot, 2.5)
+    assert tl.au_plot.viewRange()[1][1] == pytest.approx(5, abs=0.2)

@@ -212,7 +212,10 @@ def read_workbook_rows(path: Path, sheet: str | int | None = None) -> tuple[str,
             if not match:
                 raise InputError(f"{path}: no sheet {_quote(sheet)} (sheets: {_names(names)})")
             name = match[0]
-        rows = [tuple(r) for r in wb[name].iter_rows(values_only=True)]
+        try:
+            rows = [tuple(r) for r in wb[name].iter_rows(values_only=True)]
+        except Exception as exc:  # openpyxl reads a sheet lazily: a broken or hostile sheet XML raises here
+            raise InputError(f"{path}: cannot read the workbook ({type(exc).__name__}: {_shorten(exc)})") from None
     finally:
         wb.close()
     return name, rows

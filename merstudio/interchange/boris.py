@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from merstudio.atomic import atomic_path
-from merstudio.datasets.parse import cell_text, norm_col
+from merstudio.datasets.parse import cell_text, norm_col, read_workbook_rows
 from merstudio.errors import InputError
 from merstudio.interchange.common import (
     ImportPreview,
@@ -40,7 +40,6 @@ from merstudio.interchange.common import (
     read_table_text,
     seconds_to_frame,
     split_aus,
-    workbook_rows,
 )
 from merstudio.project.events import Event
 
@@ -121,7 +120,7 @@ def _table(p: Path) -> list[tuple[Any, ...]]:
     if not p.is_file():
         raise InputError(f"{p}: BORIS table not found")
     if fmt == "xlsx":
-        return workbook_rows(p)[1]
+        return read_workbook_rows(p)[1]
     text = read_table_text(p, "BORIS table")
     delim = "\t" if fmt == "tsv" else ","
     if fmt == "csv" and "\t" not in text[:2000] and text.count(";") > text.count(","):

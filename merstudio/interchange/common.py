@@ -375,20 +375,6 @@ def read_head(path: Path, n: int = 65_536) -> str:
     return text.splitlines()[0] if text else ""
 
 
-def workbook_rows(path: Path, sheet: str | int | None = None) -> tuple[str, list[tuple[Any, ...]]]:
-    """(sheet name, rows) of an .xlsx sheet (merstudio.datasets.parse.read_workbook_rows) with every failure one
-    bounded InputError line: openpyxl parses a sheet lazily, so a broken or hostile sheet XML (an entity bomb,
-    which expat refuses) raises while the rows are read, not when the workbook is opened."""
-    from merstudio.datasets.parse import read_workbook_rows
-
-    try:
-        return read_workbook_rows(path, sheet)
-    except InputError as exc:
-        raise InputError(shorten(exc, 500)) from None
-    except Exception as exc:  # ParseError, BadZipFile, KeyError, ValueError... from openpyxl's lazy reader
-        raise InputError(f"{path}: cannot read the workbook ({type(exc).__name__}: {shorten(exc, 200)})") from None
-
-
 def csv_rows(path: Path, text: str, delimiter: str = ",") -> list[list[str]]:
     """The records of a CSV/TSV text. A field over the csv module's limit (:data:`CSV_FIELD_LIMIT`) or another csv
     error is one InputError line naming the record ("row 3", the header being row 1)."""

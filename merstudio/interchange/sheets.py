@@ -17,12 +17,12 @@ from pathlib import Path
 
 from merstudio.datasets.loaders import canonical_kind
 from merstudio.datasets.parse import (
-    SheetRow,
     cell_text,
     file_frame_number,
     frame_number,
     norm_col,
     parse_aus,
+    read_table,
     sheet_names,
     subject_number,
 )
@@ -32,13 +32,9 @@ from merstudio.interchange.common import (
     MAX_FIELD_CHARS,
     ImportPreview,
     Skip,
-    csv_rows,
     make_event,
-    name_list,
     quote,
-    read_table_text,
     shorten,
-    workbook_rows,
 )
 from merstudio.project.events import Event, normalize_aus
 
@@ -128,38 +124,6 @@ def events_from_samples(samples: Iterable[Sample], video_id: int, clip: str | os
     return out
 
 
-def _sheet_rows(path: Path, required: list[str], sheet: str | None, optional: list[str],
-                scan: int = 30) -> list[SheetRow]:
-    """The rows under the header row (found in the first ``scan`` rows, as merstudio.datasets.parse.read_table
-    finds it), with a CSV read in its own encoding and every message bounded."""
-    if path.suffix.lower() == ".csv":
-        name, rows = path.name, [tuple(r) for r in csv_rows(path, read_table_text(path, "annotation sheet"))]
-    else:
-        name, rows = workbook_rows(path, sheet)
-    want = [norm_col(c) for c in required]
-    for i, row in enumerate(rows[:scan]):
-        cols = [norm_col(c) for c in row]
-        if all(w in cols for w in want):
-            header_at = i
-            break
-    else:
-        found = name_list(t for t in (cell_text(c) for c in (rows[0] if rows else ())) if t)
-        raise InputError(f"{path}: sheet {quote(name)} has no header row with columns {', '.join(required)}"
-                         f" (first row: {found or 'empty'})")
-    header = [norm_col(c) for c in rows[header_at]]
-    keep = set(want) | {norm_col(c) for c in optional}
-    out: list[SheetRow] = []
-    for j, row in enumerate(rows[header_at + 1:], start=header_at + 2):
-        if all(cell_text(c) == "" for c in row):
-            continue
-        values: dict[str, object] = {}
-        for col, cell in zip(header, row, strict=False):
-            if col in keep and col not in values:
-                values[col] = cell
-        out.append(SheetRow(j, values, row))
-    return out
-
-
 def _frame(value: object) -> int | None:
     """A frame cell as merstudio.datasets.parse reads it; None also for numbers no clip has (1e400, 5000 digits)."""
     try:
@@ -202,7 +166,7 @@ def preview_sheet(sheet: str | os.PathLike[str], kind: str, clip: str, video_id:
         if "label" in [n.lower() for n in names]:
             sheet_name = "label"
     cols = SHEET_COLUMNS[k]
-    rows = _sheet_rows(path, list(cols), sheet_name, ["ApexF2"])
+    rows = read_table(path, list(cols), sheet_name, ["ApexF2"])
     c_subj, c_name, c_on, c_apex, c_off, c_au, c_emo = (norm_col(c) for c in cols)
     positions: dict[int, int] | None = None
     if clip_folder is not None:

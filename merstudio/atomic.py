@@ -13,7 +13,7 @@ from __future__ import annotations
 import os
 import secrets
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
 from pathlib import Path
 from types import TracebackType
@@ -104,28 +104,37 @@ def _new_temp(dst: Path) -> Path:
     raise FileExistsError(f"no free temporary name beside {dst}")
 
 
-def remove_stale_temps(target: str | os.PathLike[str], before: float) -> list[Path]:
-    """Remove the temporaries of `target` (`.<name>.<token>.part`, from atomic_path, or mkstemp's before it) last
-    modified before `before` (a time.time() value): what a killed writer left. Returns the removed paths."""
-    dst = Path(target)
-    prefix = f".{dst.name}."
+def remove_old_files(folder: str | os.PathLike[str], match: Callable[[str], bool], before: float) -> list[Path]:
+    """Remove the regular files in `folder` whose name `match`es and that were last modified before `before` (a
+    time.time() value): what a killed writer left. Returns the removed paths; unreadable entries are skipped."""
     removed: list[Path] = []
     try:
-        entries = list(os.scandir(dst.parent))
+        entries = list(os.scandir(folder))
     except OSError:
         return removed
     for entry in entries:
-        name = entry.name
-        if not (name.startswith(prefix) and name.endswith(TEMP_SUFFIX)):
-            continue
-        token = name[len(prefix):-len(TEMP_SUFFIX)]
-        if not token or "." in token:  # `.clip.csv.bak.<token>.part` is clip.csv.bak's, not clip.csv's
+        if not match(entry.name):
             continue
         with suppress(OSError):
             if entry.is_file(follow_symlinks=False) and entry.stat(follow_symlinks=False).st_mtime < before:
                 os.unlink(entry.path)
                 removed.append(Path(entry.path))
     return removed
+
+
+def remove_stale_temps(target: str | os.PathLike[str], before: float) -> list[Path]:
+    """Remove the temporaries of `target` (`.<name>.<token>.part`, from atomic_path, or mkstemp's before it) last
+    modified before `before` (a time.time() value): what a killed writer left. Returns the removed paths."""
+    dst = Path(target)
+    prefix = f".{dst.name}."
+
+    def ours(name: str) -> bool:
+        if not (name.startswith(prefix) and name.endswith(TEMP_SUFFIX)):
+            return False
+        token = name[len(prefix):-len(TEMP_SUFFIX)]
+        return bool(token) and "." not in token  # `.clip.csv.bak.<token>.part` is clip.csv.bak's, not clip.csv's
+
+    return remove_old_files(dst.parent, ours, before)
 
 
 class ClaimedElsewhere(Exception):

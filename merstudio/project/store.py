@@ -38,7 +38,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from merstudio.atomic import atomic_path, remove_stale_temps
+from merstudio.atomic import atomic_path, remove_old_files, remove_stale_temps
 from merstudio.errors import InputError, OutputError
 from merstudio.io import VIDEO_EXTENSIONS
 from merstudio.project.events import Event
@@ -428,23 +428,13 @@ class Project:
         the backup's temporaries (``.<name>.bak.<token>.part``, ``<name>.bak.tmp`` of older versions) and the
         rollback journals SQLite kept beside them (``…-journal``), when older than ``before``."""
         bak = self.path.with_name(self.path.name + ".bak")
-        removed = remove_stale_temps(bak, before)
         prefix = f".{bak.name}."
-        try:
-            entries = list(os.scandir(self.path.parent))
-        except OSError:
-            return removed
-        for e in entries:
-            n = e.name
-            ours = n in (f"{bak.name}.tmp", f"{bak.name}.tmp-journal") or (
+
+        def journal_or_old_tmp(n: str) -> bool:
+            return n in (f"{bak.name}.tmp", f"{bak.name}.tmp-journal") or (
                 n.startswith(prefix) and n.endswith(".part-journal"))
-            if not ours:
-                continue
-            with suppress(OSError):
-                if e.is_file(follow_symlinks=False) and e.stat(follow_symlinks=False).st_mtime < before:
-                    os.unlink(e.path)
-                    removed.append(Path(e.path))
-        return removed
+
+        return remove_stale_temps(bak, before) + remove_old_files(self.path.parent, journal_or_old_tmp, before)
 
     def _interrupt_orphaned_analyses(self) -> list[int]:
         """As the writer just opened: mark ``interrupted`` every analysis still ``running`` whose owner is gone, its

@@ -1,24 +1,44 @@
 """Atomic file writes: write beside the target, then os.replace, so a crash never leaves a half-written file.
 
 Temporaries are hidden files beside the target, `.<target name>.<8 hex>.part`, created with mode 0666 less the
-umask (as any other file the user writes), never mkstemp's 0600. `remove_stale_temps` removes those a killed writer
-left; call it only where no other writer of that target can be running (under a `FileClaim`).
+umask (as any other file the user writes), never mkstemp's 0600.
+
+fsync policy (issue 14): `atomic_path` fsyncs the temporary before `os.replace` and, on POSIX, the folder after it,
+so a power cut leaves the old file or the whole new one, never a renamed but empty (0-byte) file, as ext4/xfs can
+without the fsync. Cost, measured on the development VM (ext4 on virtio; 800 writes, medians): a 1 kB
+write_text_atomic takes 0.38 ms with the two fsyncs against 0.18 ms without (a laptop SSD or a disk adds more per
+fsync); results are written once per run or per user action, so the cost does not matter. `durable=False` skips
+both, for files that can be made again (caches).
+
+The per-frame partial CSV of an analysis (`merstudio.analysis.files`) is not written through atomic_path: it is
+appended in whole rows, one unbuffered write() per flush (at least every 0.5 s), and never fsynced (a flush of
+40 rows, 80 kB, takes 0.03 ms, 0.19 ms with an fsync, measured as above): a kill -9 loses nothing written (the page
+cache outlives the process), a power cut may lose the last rows, which a rerun makes again. The finished rows file
+is fsynced once, when the run commits, before it is renamed over `<name>.csv` (files.commit_result).
+
+Temporaries a killed writer left are removed by the next write of the same target (`remove_dead_temps`, called by
+`atomic_path`): on POSIX a live writer holds an OS lock (flock) on its temporary while it writes, a killed one's
+lock went with the process, so no claim and no clock is needed. (On NFS, where flock is emulated with POSIX locks
+that a close() of the file drops, a concurrent writer of the same target may lose its temporary and fail with an
+OutputError; it never replaces the target with a partial file.) `remove_stale_temps` removes them by age, for
+callers that hold a `FileClaim`.
 `FileClaim` is an exclusive claim on an output between processes: an OS lock (flock; msvcrt on Windows) on a lock
 file that holds the owner's pid and is removed when the claim is released (a kill releases the lock with the
-process, so a lock file left behind never blocks the next run).
+process, so a lock file left behind never blocks the next run). The lock is `merstudio.locks.LockFile`, shared
+with the project's `ProjectLock`.
 """
 
 from __future__ import annotations
 
 import os
 import secrets
-import sys
+import stat
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
 from pathlib import Path
-from types import TracebackType
 
 from merstudio.errors import OutputError
+from merstudio.locks import Busy, LockFile, Unsettled, os_lock, pid_alive
 
 TEMP_SUFFIX = ".part"
 
@@ -59,19 +79,28 @@ def ensure_dir(path: str | os.PathLike[str]) -> None:
 
 
 @contextmanager
-def atomic_path(path: str | os.PathLike[str], what: str = "cannot write") -> Iterator[Path]:
+def atomic_path(path: str | os.PathLike[str], what: str = "cannot write", *, durable: bool = True) -> Iterator[Path]:
     """Yield a temporary path next to ``path``; move it over ``path`` on success, remove it on failure.
     OS errors become one-line OutputErrors naming ``path``: "<path>: <what> (<reason>)".
-    The one way merstudio writes a result file; write the temporary by name (open, to_csv, savefig, ...)."""
+    The one way merstudio writes a result file; write the temporary by name (open, to_csv, savefig, ...).
+
+    ``durable`` (default): the temporary is fsynced before the rename and the folder after it, so a power cut
+    leaves the old file or the whole new one (never a renamed, empty one). Pass False only for files that can be
+    made again (caches). Temporaries of ``path`` that killed writers left are removed first (see the module)."""
     dst = Path(path)
     ensure_parent(dst, what)
+    remove_dead_temps(dst)
     try:
-        tmp = _new_temp(dst)
+        tmp, guard = _new_temp(dst)
     except OSError as exc:
         raise OutputError(f"{dst}: {what} ({exc.strerror or exc})") from None
     try:
         yield Path(tmp)
+        if durable:
+            _fsync_file(tmp)
         os.replace(tmp, dst)
+        if durable:
+            _fsync_dir(dst.parent)
     except OSError as exc:
         with suppress(OSError):  # on a read-only file system even the clean-up fails
             Path(tmp).unlink(missing_ok=True)
@@ -80,28 +109,115 @@ def atomic_path(path: str | os.PathLike[str], what: str = "cannot write") -> Ite
         with suppress(OSError):
             Path(tmp).unlink(missing_ok=True)
         raise
+    finally:
+        if guard is not None:
+            os.close(guard)
 
 
-def write_text_atomic(path: str | os.PathLike[str], text: str, encoding: str = "utf-8") -> Path:
+def write_text_atomic(path: str | os.PathLike[str], text: str, encoding: str = "utf-8", *,
+                      durable: bool = True) -> Path:
     """Write ``text`` to ``path`` through atomic_path (a reader sees the old file or the whole new one)."""
     dst = Path(path)
-    with atomic_path(dst) as tmp:
+    with atomic_path(dst, durable=durable) as tmp:
         tmp.write_text(text, encoding=encoding)
     return dst
 
 
-def _new_temp(dst: Path) -> Path:
+def _fsync_file(path: Path) -> None:
+    """Flush `path`'s data to the disk (fsync works on a read-only descriptor on POSIX; Windows wants write
+    access). Errors (EIO; ENOSPC where space is allocated late) propagate: the file may not be whole."""
+    fd = os.open(path, os.O_RDWR if os.name == "nt" else os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def _fsync_dir(folder: Path) -> None:
+    """Make a rename in `folder` durable (POSIX; Windows has no folder fsync). Best effort: some file systems
+    refuse to sync a folder (EINVAL), and the rename itself has happened either way."""
+    if os.name != "posix":
+        return
+    try:
+        fd = os.open(folder, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+
+
+def _new_temp(dst: Path) -> tuple[Path, int | None]:
     """Create an empty hidden temporary beside `dst`: O_EXCL, so it is this writer's alone, and mode 0666 less the
-    umask (the kernel applies it), unlike tempfile.mkstemp's 0600."""
+    umask (the kernel applies it), unlike tempfile.mkstemp's 0600. On POSIX the temporary is returned locked
+    (flock on the returned descriptor, which the caller closes when done): `remove_dead_temps` leaves it alone."""
     for _ in range(100):
         tmp = dst.with_name(f".{dst.name}.{secrets.token_hex(4)}{TEMP_SUFFIX}")
         try:
             fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
         except FileExistsError:
             continue
+        if os.name != "posix":
+            os.close(fd)
+            return tmp, None
+        try:
+            got = os_lock(fd)
+            # a cleaner may have locked and removed it between our create and our lock: then take another name
+            mine = got is not False and os.path.samestat(os.fstat(fd), os.stat(tmp))
+        except FileNotFoundError:
+            mine = False
+        except BaseException:
+            os.close(fd)
+            raise
+        if mine:
+            return tmp, fd
         os.close(fd)
-        return tmp
     raise FileExistsError(f"no free temporary name beside {dst}")
+
+
+def _temp_of(dst: Path) -> Callable[[str], bool]:
+    """Matches the names of `dst`'s temporaries, `.<name>.<token>.part` (not `.<name>.bak.<token>.part`)."""
+    prefix = f".{dst.name}."
+
+    def ours(name: str) -> bool:
+        if not (name.startswith(prefix) and name.endswith(TEMP_SUFFIX)):
+            return False
+        token = name[len(prefix):-len(TEMP_SUFFIX)]
+        return bool(token) and "." not in token  # `.clip.csv.bak.<token>.part` is clip.csv.bak's, not clip.csv's
+
+    return ours
+
+
+def remove_dead_temps(target: str | os.PathLike[str]) -> list[Path]:
+    """Remove the temporaries of `target` whose writer is gone (killed): a live writer holds an OS lock on its
+    temporary (see `_new_temp`), a killed one's lock went with it. Needs no claim on `target`; POSIX only (elsewhere
+    it removes nothing). Returns the removed paths. atomic_path calls it before every write."""
+    dst = Path(target)
+    removed: list[Path] = []
+    if os.name != "posix":
+        return removed
+    ours = _temp_of(dst)
+    try:
+        entries = [e for e in os.scandir(dst.parent) if ours(e.name)]
+    except OSError:
+        return removed
+    for entry in entries:
+        try:
+            fd = os.open(entry.path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
+        except OSError:
+            continue
+        try:
+            if os_lock(fd) and stat.S_ISREG(os.fstat(fd).st_mode):
+                os.unlink(entry.path)  # while locked: a writer that raced us sees its file gone and takes another
+                removed.append(Path(entry.path))
+        except OSError:
+            pass
+        finally:
+            os.close(fd)
+    return removed
 
 
 def remove_old_files(folder: str | os.PathLike[str], match: Callable[[str], bool], before: float) -> list[Path]:
@@ -126,15 +242,7 @@ def remove_stale_temps(target: str | os.PathLike[str], before: float) -> list[Pa
     """Remove the temporaries of `target` (`.<name>.<token>.part`, from atomic_path, or mkstemp's before it) last
     modified before `before` (a time.time() value): what a killed writer left. Returns the removed paths."""
     dst = Path(target)
-    prefix = f".{dst.name}."
-
-    def ours(name: str) -> bool:
-        if not (name.startswith(prefix) and name.endswith(TEMP_SUFFIX)):
-            return False
-        token = name[len(prefix):-len(TEMP_SUFFIX)]
-        return bool(token) and "." not in token  # `.clip.csv.bak.<token>.part` is clip.csv.bak's, not clip.csv's
-
-    return remove_old_files(dst.parent, ours, before)
+    return remove_old_files(dst.parent, _temp_of(dst), before)
 
 
 class ClaimedElsewhere(Exception):
@@ -145,83 +253,36 @@ class ClaimedElsewhere(Exception):
         self.path, self.pid = path, pid
 
 
-def _try_lock(fd: int) -> bool:
-    if sys.platform == "win32":
-        import msvcrt
-
-        try:
-            msvcrt.locking(fd, msvcrt.LK_NBLCK, 1)
-        except OSError:
-            return False
-        return True
-    import fcntl
-
+def _read_pid(lock: Path) -> int | None:
     try:
-        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-    except BlockingIOError:
-        return False
-    return True
-
-
-def _read_pid(fd: int) -> int | None:
-    try:
-        text = os.pread(fd, 32, 0) if hasattr(os, "pread") else b""
-        return int(text.split()[0]) if text.split() else None
+        with open(lock, "rb") as fh:
+            words = fh.read(32).split()
+        return int(words[0]) if words else None
     except (OSError, ValueError):
         return None
 
 
-class FileClaim:
-    """An exclusive claim on `path` (a lock file) between processes and threads, held until `release()` (or the
-    end of a `with` block, or the process). `FileClaim.acquire(path)` raises ClaimedElsewhere when it is held."""
-
-    def __init__(self, path: Path, fd: int) -> None:
-        self.path = path
-        self._fd: int | None = fd
+class FileClaim(LockFile):
+    """An exclusive claim on `path` (a lock file holding the owner's pid) between processes and threads, held until
+    `release()` (or the end of a `with` block, or the process). `FileClaim.acquire(path)` raises ClaimedElsewhere
+    when it is held, OutputError when the lock file cannot be written. The lock itself is `merstudio.locks`'s."""
 
     @classmethod
     def acquire(cls, path: str | os.PathLike[str]) -> FileClaim:
         lock = Path(path)
         ensure_parent(lock)
-        for _ in range(100):
-            try:
-                fd = os.open(lock, os.O_RDWR | os.O_CREAT, 0o666)
-            except OSError as exc:
-                raise OutputError(f"{lock}: cannot write ({exc.strerror or exc})") from None
-            try:
-                if not _try_lock(fd):
-                    raise ClaimedElsewhere(lock, _read_pid(fd))
-                # the owner we raced may have released (and removed) the file between our open and lock: only a
-                # lock on the file that is at the path now is a claim
-                try:
-                    current = os.path.samestat(os.fstat(fd), os.stat(lock))
-                except FileNotFoundError:
-                    current = False
-                if current:
-                    os.ftruncate(fd, 0)
-                    os.write(fd, f"{os.getpid()}\n".encode())
-                    return cls(lock, fd)
-            except BaseException:
-                os.close(fd)
-                raise
-            os.close(fd)
-        raise OutputError(f"{lock}: cannot take the lock (the file keeps being replaced)")
 
-    def release(self) -> None:
-        if self._fd is None:
-            return
-        fd, self._fd = self._fd, None
-        if sys.platform != "win32":
-            with suppress(OSError):
-                self.path.unlink()  # while still locked: whoever opened the old file sees it is not current
-        os.close(fd)
-        if sys.platform == "win32":
-            with suppress(OSError):
-                self.path.unlink()
+        def make(fd: int) -> FileClaim:
+            os.lseek(fd, 0, os.SEEK_SET)
+            os.ftruncate(fd, 0)
+            os.write(fd, f"{os.getpid()}\n".encode())
+            return cls(lock, fd)
 
-    def __enter__(self) -> FileClaim:
-        return self
-
-    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
-                 tb: TracebackType | None) -> None:
-        self.release()
+        try:
+            return cls._take(lock, lambda: pid_alive(_read_pid(lock)), make)
+        except Unsettled:
+            raise OutputError(f"{lock}: cannot take the lock (the file keeps being replaced)") from None
+        except Busy:
+            raise ClaimedElsewhere(lock, _read_pid(lock)) from None
+        except OSError as exc:
+            raise OutputError(f"{lock}: cannot write ({exc.strerror or exc})") from None

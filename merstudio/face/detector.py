@@ -12,6 +12,7 @@ import numpy as np
 
 from merstudio.errors import InputError
 from merstudio.face.landmarks import N_LANDMARKS
+from merstudio.native_logs import native_logs_filtered
 
 
 @dataclass(frozen=True)
@@ -28,9 +29,17 @@ class FaceObservation:
 
 
 def _quiet_mediapipe() -> None:
-    # TFLite/absl log lines on every start confuse users; keep warnings and errors only.
+    # absl/glog's own levels where a build reads them (mediapipe 0.10.21 does not: see native_logs_filtered)
     os.environ.setdefault("GLOG_minloglevel", "2")
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+
+
+def started(solution: Any) -> Any:
+    """Run a MediaPipe solution just made once, on a small blank image (no face, no hand: no tracking state is
+    left). Its graph opens its models asynchronously, by the first frame; doing it here, inside
+    native_logs_filtered, drops the start-up lines they write (a few ms per graph)."""
+    solution.process(np.zeros((64, 64, 3), np.uint8))
+    return solution
 
 
 def check_rgb(rgb: np.ndarray, what: str = "frame") -> np.ndarray:
@@ -69,13 +78,14 @@ class FaceMeshDetector:
     def _make_mesh(self):  # noqa: ANN202 - mediapipe type
         import mediapipe as mp
 
-        return mp.solutions.face_mesh.FaceMesh(
-            static_image_mode=not self.video_mode,
-            max_num_faces=self._capacity,
-            refine_landmarks=True,
-            min_detection_confidence=self.min_confidence,
-            min_tracking_confidence=0.5,
-        )
+        with native_logs_filtered():  # TFLite/absl start-up lines on every graph, which users read as errors
+            return started(mp.solutions.face_mesh.FaceMesh(
+                static_image_mode=not self.video_mode,
+                max_num_faces=self._capacity,
+                refine_landmarks=True,
+                min_detection_confidence=self.min_confidence,
+                min_tracking_confidence=0.5,
+            ))
 
     @property
     def capacity(self) -> int:
@@ -120,8 +130,9 @@ class FaceMeshDetector:
         if self._finder is None:
             import mediapipe as mp
 
-            self._finder = mp.solutions.face_detection.FaceDetection(
-                model_selection=0, min_detection_confidence=self.min_confidence)
+            with native_logs_filtered():
+                self._finder = started(mp.solutions.face_detection.FaceDetection(
+                    model_selection=0, min_detection_confidence=self.min_confidence))
         h, w = rgb.shape[:2]
         boxes = []
         for d in self._finder.process(np.ascontiguousarray(rgb)).detections or []:

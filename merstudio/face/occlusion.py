@@ -13,6 +13,9 @@ from __future__ import annotations
 import cv2
 import numpy as np
 
+from merstudio.face.detector import started
+from merstudio.native_logs import native_logs_filtered
+
 # Face regions as the AU table names them (merstudio.features.blendshape_aus), by mesh points.
 REGION_POINTS: dict[str, tuple[int, ...]] = {
     "brows": (107, 66, 105, 63, 70, 336, 296, 334, 293, 300, 55, 285),
@@ -29,9 +32,10 @@ class HandOcclusion:
         import mediapipe as mp
 
         self.every = max(1, int(every))
-        self._hands = mp.solutions.hands.Hands(static_image_mode=False, max_num_hands=2, model_complexity=0,
-                                               min_detection_confidence=min_confidence,
-                                               min_tracking_confidence=0.5)
+        with native_logs_filtered():  # TFLite/absl start-up lines, which users read as errors
+            self._hands = started(mp.solutions.hands.Hands(static_image_mode=False, max_num_hands=2,
+                                                           model_complexity=0, min_detection_confidence=min_confidence,
+                                                           min_tracking_confidence=0.5))
         self._outlines: list[np.ndarray] = []
         self._last = -(10**9)
 

@@ -12,27 +12,21 @@ host a live pid, on another host a heartbeat younger than :data:`STALE_AFTER` se
 
 from __future__ import annotations
 
-import errno
 import getpass
 import json
 import os
 import socket
-import sys
-import threading
 import time
 from contextlib import suppress
 from dataclasses import dataclass
 from pathlib import Path
 
 from merstudio.errors import InputError
+from merstudio.locks import Busy, LockFile, pid_alive
 
 LOCK_SUFFIX = ".lock"
 HEARTBEAT_EVERY = 60.0  # seconds between heartbeats of an open project (the app's timer)
 STALE_AFTER = 5 * HEARTBEAT_EVERY  # without OS locks: an owner on another host silent this long is gone
-_WIN_LOCK_OFFSET = 1 << 30  # msvcrt locks bytes: lock one far past the JSON so readers can still read it
-
-_held: set[str] = set()  # lock files this process holds (two opens in one process conflict on every OS)
-_held_guard = threading.Lock()
 
 
 def lock_path(project: str | os.PathLike[str]) -> Path:
@@ -104,55 +98,21 @@ def _me() -> LockOwner:
     return LockOwner(pid=os.getpid(), host=socket.gethostname(), user=user, since=now, heartbeat=now)
 
 
-def _os_lock(fd: int) -> bool | None:
-    """True: locked; False: someone else holds it; None: this file system cannot lock."""
-    try:
-        if sys.platform == "win32":
-            import msvcrt
-
-            os.lseek(fd, _WIN_LOCK_OFFSET, os.SEEK_SET)
-            try:
-                msvcrt.locking(fd, msvcrt.LK_NBLCK, 1)
-            except PermissionError:
-                return False
-            return True
-        import fcntl
-
-        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        return True
-    except BlockingIOError:
-        return False
-    except OSError as exc:
-        if exc.errno in (errno.ENOLCK, errno.EOPNOTSUPP, errno.ENOSYS, errno.EINVAL):
-            return None
-        if exc.errno in (errno.EACCES, errno.EAGAIN):
-            return False
-        raise
-
-
 def _alive(owner: LockOwner | None) -> bool:
     """Without OS locks: does the owner in the file still hold the project?"""
     if owner is None or owner.pid is None:
         return False
     if owner.host == socket.gethostname():
-        if owner.pid == os.getpid():
-            return False  # our own leftover (this process holds its locks in _held)
-        try:
-            os.kill(owner.pid, 0)
-        except ProcessLookupError:
-            return False
-        except OSError:  # exists, another user's
-            return True
-        return True
+        return pid_alive(owner.pid)  # our own pid: a leftover (this process knows the claims it holds)
     return owner.heartbeat is not None and time.time() - owner.heartbeat < STALE_AFTER
 
 
-class ProjectLock:
-    """This process's claim on a project; :meth:`acquire` raises ProjectInUse when someone else has it."""
+class ProjectLock(LockFile):
+    """This process's claim on a project; :meth:`acquire` raises ProjectInUse when someone else has it. The lock
+    itself is :mod:`merstudio.locks`'s (shared with the analysis results' ``FileClaim``)."""
 
     def __init__(self, path: Path, fd: int, owner: LockOwner) -> None:
-        self.path = path
-        self._fd: int | None = fd
+        super().__init__(path, fd)
         self.owner = owner
 
     @classmethod
@@ -160,35 +120,16 @@ class ProjectLock:
         """Claim the project. OSError when the lock file cannot be made (a read-only folder: the caller opens the
         project read-only then)."""
         proj = Path(project)
-        lock = lock_path(proj)
-        key = os.path.abspath(lock)
-        with _held_guard:
-            if key in _held:
-                raise ProjectInUse(proj, read_owner(proj))
-            for _ in range(100):
-                fd = os.open(lock, os.O_RDWR | os.O_CREAT, 0o666)
-                try:
-                    got = _os_lock(fd)
-                    if got is False:
-                        raise ProjectInUse(proj, read_owner(proj))
-                    if got is None and _alive(read_owner(proj)):
-                        raise ProjectInUse(proj, read_owner(proj))
-                    # the owner we raced may have released (and removed) the file between our open and our lock:
-                    # only a lock on the file that is at the path now is a claim
-                    try:
-                        current = os.path.samestat(os.fstat(fd), os.stat(lock))
-                    except FileNotFoundError:
-                        current = False
-                    if current:
-                        claim = cls(lock, fd, _me())
-                        claim._write()
-                        _held.add(key)
-                        return claim
-                except BaseException:
-                    os.close(fd)
-                    raise
-                os.close(fd)
-        raise ProjectInUse(proj, read_owner(proj))
+
+        def make(fd: int) -> ProjectLock:
+            claim = cls(lock_path(proj), fd, _me())
+            claim._write()
+            return claim
+
+        try:
+            return cls._take(lock_path(proj), lambda: _alive(read_owner(proj)), make)
+        except Busy:
+            raise ProjectInUse(proj, read_owner(proj)) from None
 
     def _write(self) -> None:
         if self._fd is None:
@@ -207,17 +148,3 @@ class ProjectLock:
         self.owner = LockOwner(self.owner.pid, self.owner.host, self.owner.user, self.owner.since, time.time())
         with suppress(OSError):
             self._write()
-
-    def release(self) -> None:
-        if self._fd is None:
-            return
-        fd, self._fd = self._fd, None
-        with _held_guard:
-            _held.discard(os.path.abspath(self.path))
-            if sys.platform != "win32":
-                with suppress(OSError):
-                    self.path.unlink()  # while still locked: whoever opened the old file sees it is not current
-            os.close(fd)
-            if sys.platform == "win32":
-                with suppress(OSError):
-                    self.path.unlink()

@@ -18,6 +18,12 @@ The table (`samples.csv`, the generic sample table of issue 5) has the columns
 `subject,sample,label,path,onset,apex,offset,aus,dataset` with frame numbers 0-based (= the numbers in the frame
 file names) and `path` relative to the table. Everything is deterministic for a seed (per-subject and per-sample
 random streams, so the set does not depend on generation order).
+
+Writing: each clip's frames go into a hidden temporary folder beside the clip's (`.<sample>.<token>.part`), renamed
+to the clip's folder once all its frames are written: one rename per clip rather than a temporary and a rename per
+frame, and a reader (or a killed run) never sees a clip with some of its frames. The frames are not fsynced (the set
+is made again from its seed); the table and synthetic.json go through atomic_path. A run holds a claim on the folder
+(`.synthetic.lock`), so a second run into it is refused, and removes what a killed run left.
 """
 
 from __future__ import annotations
@@ -25,6 +31,8 @@ from __future__ import annotations
 import csv
 import json
 import os
+import secrets
+import shutil
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
@@ -33,7 +41,7 @@ from pathlib import Path
 import cv2
 import numpy as np
 
-from merstudio.atomic import atomic_path, write_text_atomic
+from merstudio.atomic import TEMP_SUFFIX, ClaimedElsewhere, FileClaim, atomic_path, write_text_atomic
 from merstudio.errors import InputError, MerstudioError, OutputError
 from merstudio.face import landmarks as L
 from merstudio.synth import warps as W
@@ -282,8 +290,15 @@ def make_synthetic_set(
     except OSError as e:
         raise OutputError(f"{out}: cannot create the output folder ({e.strerror})") from None
     table = out / "samples.csv"
-    with atomic_path(table) as tmp:  # rows are written as samples finish; the table lands whole at the end
-        _generate(out, tmp, n_subjects, samples_per_subject, seed, frames, size, progress, cancel)
+    try:
+        claim = FileClaim.acquire(out / ".synthetic.lock")
+    except ClaimedElsewhere as exc:
+        who = f"pid {exc.pid}" if exc.pid else "another process"
+        raise OutputError(f"{out}: a synthetic set is being made here by {who}") from None
+    with claim:
+        _remove_temp_folders(out / "frames")
+        with atomic_path(table) as tmp:  # rows are written as samples finish; the table lands whole at the end
+            _generate(out, tmp, n_subjects, samples_per_subject, seed, frames, size, progress, cancel)
     meta = {
         "generator": "merstudio.synth.dataset.make_synthetic_set",
         "version": SYNTH_VERSION,
@@ -325,16 +340,52 @@ def _generate(
                 spec = _clip_spec(label, frames, rng)
                 name = f"{subject}_{k:03d}"
                 folder = out / "frames" / subject / name
-                folder.mkdir(parents=True, exist_ok=True)
-                for t, img in enumerate(render_clip(ident, spec, rng)):
-                    path = folder / f"img{t:02d}.jpg"
-                    if not cv2.imwrite(str(path), cv2.cvtColor(img, cv2.COLOR_RGB2BGR), [cv2.IMWRITE_JPEG_QUALITY, 95]):
-                        raise OutputError(f"{path}: cannot write the image")
+                _write_clip(folder, render_clip(ident, spec, rng))
                 rel = folder.relative_to(out).as_posix()
                 w.writerow([subject, name, label, rel, spec.onset, spec.apex, spec.offset, spec.au_string, DATASET_NAME])
                 done += 1
                 if progress:
                     progress(done, total)
+
+
+def _temp_folder(folder: Path) -> Path:
+    return folder.with_name(f".{folder.name}.{secrets.token_hex(4)}{TEMP_SUFFIX}")
+
+
+def _write_clip(folder: Path, images: list[np.ndarray]) -> None:
+    """The clip's frames into a temporary folder beside `folder`, renamed to `folder` when all are written (an
+    earlier clip of that name is replaced)."""
+    tmp = _temp_folder(folder)
+    try:
+        tmp.mkdir(parents=True)
+        for t, img in enumerate(images):
+            name = f"img{t:02d}.jpg"
+            if not cv2.imwrite(str(tmp / name), cv2.cvtColor(img, cv2.COLOR_RGB2BGR), [cv2.IMWRITE_JPEG_QUALITY, 95]):
+                raise OutputError(f"{folder / name}: cannot write the image")
+        if folder.exists():  # a folder cannot be renamed over a full one: move the old one aside first
+            old = _temp_folder(folder)
+            os.replace(folder, old)
+            os.replace(tmp, folder)
+            shutil.rmtree(old, ignore_errors=True)
+        else:
+            os.replace(tmp, folder)
+    except OSError as exc:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise OutputError(f"{folder}: cannot write the clip ({exc.strerror or exc})") from None
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+
+
+def _remove_temp_folders(frames: Path) -> None:
+    """Remove the clips' temporary folders a killed run left (`frames/<subject>/.<sample>.<token>.part`). Only
+    under the folder's claim: no other run can be writing them."""
+    for subject in (frames.iterdir() if frames.is_dir() else ()):
+        if not subject.is_dir():
+            continue
+        for entry in subject.iterdir():
+            if entry.name.startswith(".") and entry.name.endswith(TEMP_SUFFIX) and entry.is_dir():
+                shutil.rmtree(entry, ignore_errors=True)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -42,7 +42,11 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--min-per-class", type=int, default=3,
                    help="refuse when a class has fewer training events than this (default 3)")
     p.add_argument("--freeze-norm", action="store_true", help="keep the parent's batch-norm statistics")
-    p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--seed", type=int, default=0,
+                   help="training seed; also draws the held-out split on a project's first fine-tuning")
+    p.add_argument("--fresh-split", action="store_true",
+                   help="draw a new held-out split instead of the project's locked one (the first fine-tuning "
+                        "locks it, so later runs compare on the same held-out events)")
     p.add_argument("--device", default="auto", help="cpu, cuda, cuda:N or auto (default)")
     p.add_argument("--cache", type=Path, default=None, metavar="DIR",
                    help="preprocessing cache folder (default: $MERSTUDIO_CACHE or ~/.cache/merstudio)")
@@ -97,6 +101,7 @@ def run(args: argparse.Namespace) -> int:
                        mix_classes=args.mix_classes, class_map=args.classes, epochs=args.epochs, lr=args.lr,
                        batch_size=args.batch_size, seed=args.seed, device=args.device,
                        freeze_norm=args.freeze_norm, min_per_class=args.min_per_class, cache_dir=args.cache,
+                       fresh_split=args.fresh_split,
                        progress=bars.progress, loss_callback=bars.loss, stage=bars.on_stage, log=print)
     finally:
         bars.close()
@@ -116,5 +121,10 @@ def run(args: argparse.Namespace) -> int:
     print()
     print(res.table())
     print()
+    if res.split_note:
+        print(f"note: {res.split_note}")
+    if not res.split_saved:
+        print(f"note: the held-out split could not be recorded in {args.project} (in use or read-only); the next "
+              "run may hold out other events")
     print(f"saved {res.checkpoint}")
     return 0

@@ -15,6 +15,7 @@ from typing import Any
 import pyqtgraph as pg
 from PySide6.QtCore import QThread, Signal
 from PySide6.QtWidgets import (
+    QCheckBox,
     QComboBox,
     QDialog,
     QDoubleSpinBox,
@@ -96,10 +97,14 @@ class FinetuneDialog(QDialog):
     rerunRequested = Signal(str)  # "re-run predictions with this checkpoint"
 
     def __init__(self, project_path: str | Path, checkpoint: str | Path | None = None, parent: QWidget | None = None,
-                 finetune_fn: Callable[..., Any] | None = None, extra: dict[str, Any] | None = None) -> None:
+                 finetune_fn: Callable[..., Any] | None = None, extra: dict[str, Any] | None = None,
+                 project: Any = None) -> None:
         super().__init__(parent)
         self.setWindowTitle("Fine-tune the model on this project")
         self.project_path = Path(project_path)
+        # The app's open project (GUI thread only): it records the locked held-out split when fine-tuning itself
+        # cannot open the project for writing (the app holds it).
+        self.project = project
         self._fn = finetune_fn or _default_finetune
         self._extra = dict(extra or {})
         self.worker: FinetuneThread | None = None
@@ -140,6 +145,16 @@ class FinetuneDialog(QDialog):
         hold.addWidget(QLabel("fraction", self))
         hold.addWidget(self.fraction)
         form.addRow("Hold out by", hold)
+        self.fresh_split = QCheckBox("Fresh split (draw new held-out events instead of the project's locked ones)",
+                                     self)
+        self.fresh_split.setToolTip(
+            "The first fine-tuning locks which videos (or subjects) are held out, so runs with other epochs or\n"
+            "learning rates are compared on the same events. Every comparison spends those events a little:\n"
+            "draw a fresh split to check a choice on events that did not make it.")
+        form.addRow("", self.fresh_split)
+        self.split_label = QLabel(self._split_text(), self)
+        self.split_label.setWordWrap(True)
+        form.addRow("Held-out split", self.split_label)
         self.mix = QLineEdit(self)
         self.mix.setPlaceholderText("optional: also train on a dataset (KIND:ROOT or a sample table)")
         form.addRow("Mix with", self.mix)
@@ -206,7 +221,8 @@ class FinetuneDialog(QDialog):
         self.rerun_button.setEnabled(False)
         kwargs = {"holdout": f"{self.holdout.currentText()}:{self.fraction.value():.2f}",
                   "epochs": self.epochs.value(), "lr": self.lr.value(),
-                  "mix_with": self.mix.text().strip() or None, **self._extra}
+                  "mix_with": self.mix.text().strip() or None, "fresh_split": self.fresh_split.isChecked(),
+                  **self._extra}
         out = self.out.text().strip() or None
         self.worker = FinetuneThread(self._fn, (self.project_path, ckpt, out), kwargs, self)
         self.worker.progress.connect(self._on_progress)
@@ -245,7 +261,8 @@ class FinetuneDialog(QDialog):
     def _set_running(self, running: bool) -> None:
         self.start_button.setEnabled(not running)
         self.cancel_button.setEnabled(running)
-        for w in (self.checkpoint, self.out, self.epochs, self.lr, self.holdout, self.fraction, self.mix):
+        for w in (self.checkpoint, self.out, self.epochs, self.lr, self.holdout, self.fraction, self.mix,
+                  self.fresh_split):
             w.setEnabled(not running)
 
     def _on_progress(self, done: int, total: int) -> None:
@@ -266,9 +283,27 @@ class FinetuneDialog(QDialog):
         self._fill_table(res)
         h = res.holdout
         held = ", ".join(map(str, h["groups"] if h["by"] == "subject" else h.get("video_names", h["groups"])))
-        self.summary.setText(
-            f"Trained on {len(res.train_events)} events by {', '.join(res.coders) or '—'}; held out {h['by']} "
-            f"{held} ({h['n']} samples, never trained on).\nSaved {res.checkpoint}")
+        saved = bool(getattr(res, "split_saved", False))
+        record = getattr(res, "split", None)
+        if not saved and record and self.project is not None:
+            try:
+                from merstudio.training.finetune import SPLIT_SETTING
+
+                self.project.set_setting(SPLIT_SETTING, record)
+                saved = True
+            except (MerstudioError, OSError) as exc:
+                log.warning("could not record the held-out split: %s", exc)
+        note = getattr(res, "split_note", "")
+        text = (f"Trained on {len(res.train_events)} events by {', '.join(res.coders) or '—'}; held out {h['by']} "
+                f"{held} ({h['n']} samples, never trained on).\nSaved {res.checkpoint}")
+        if note:
+            text += f"\n⚠ {note}"
+        if record and not saved:
+            text += "\n⚠ The held-out split could not be recorded in the project: the next run may hold out others."
+        self.summary.setText(text)
+        self.summary.setStyleSheet("color: #b35900;" if note or (record and not saved) else "")
+        self.split_label.setText(self._split_text())
+        self.fresh_split.setChecked(False)
         self.stage_label.setText("Done.")
         self.rerun_button.setEnabled(True)
         self.finetuned.emit(str(res.checkpoint))
@@ -299,6 +334,21 @@ class FinetuneDialog(QDialog):
             for col, text in enumerate((name, _fmt(before), _fmt(after))):
                 self.table.setItem(r, col, QTableWidgetItem(text))
         self.table.resizeColumnsToContents()
+
+    def _split_text(self) -> str:
+        record = None
+        if self.project is not None:
+            from merstudio.training.finetune import SPLIT_SETTING
+
+            try:
+                record = self.project.get_setting(SPLIT_SETTING)
+            except (MerstudioError, OSError):
+                record = None
+        if not isinstance(record, dict):
+            return "not drawn yet: the first run draws it and the project keeps it for later runs"
+        runs = len(record.get("runs", []))
+        return (f"locked: {record.get('by')} {', '.join(map(str, record.get('groups', [])))} "
+                f"({runs} earlier run{'s' if runs != 1 else ''} scored on it)")
 
     def _rerun(self) -> None:
         if self.result is not None:

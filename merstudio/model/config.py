@@ -14,7 +14,10 @@ DEFAULT_AUS: tuple[int, ...] = (1, 2, 4, 5, 6, 7, 9, 10, 12, 14, 15, 17)
 DEFAULT_CLASSES: tuple[str, ...] = ("negative", "positive", "surprise")  # MEGC2019 composite order
 
 MIN_INPUT_SIZE = 28
-ABLATIONS = ("mswm", "au", "cluster", "convlstm")
+# Parts `ablate()` switches off: fam = the facial-action module (use_au; the AU-emotion constraint goes with it),
+# au_emotion = only the AU-emotion constraint (w_consistency = 0, the module and its AU head kept).
+ABLATIONS = ("mswm", "fam", "au_emotion", "cluster", "convlstm")
+ABLATION_ALIASES = {"au": "fam"}  # older name of "fam", accepted and recorded as "fam"
 NORMS = ("batch", "group")
 CENTER_MODES = ("ema", "learnable")
 
@@ -45,6 +48,7 @@ class ModelConfig:
     use_au: bool = True
     local_dim: int = 16  # channels of each AU region's local feature
     local_stage: int = 1  # backbone stage the regions are pooled from
+    local_grid: int = 1  # > 1: region-wise branches, each region pooled to k x k cells with its own weights
     # Clustering constraint
     use_cluster: bool = True
     center_mode: str = "ema"  # "ema": centres follow class means; "learnable": centres are parameters
@@ -102,6 +106,8 @@ class ModelConfig:
             raise bad(f"use_mswm fuses at least three stages: depth must be >= 3, got {self.depth}")
         if self.use_au and not 0 <= self.local_stage < self.depth:
             raise bad(f"local_stage must be in 0..{self.depth - 1}, got {self.local_stage}")
+        if not 1 <= self.local_grid <= 4:
+            raise bad(f"local_grid must be 1..4, got {self.local_grid}")
         if self.norm not in NORMS:
             raise bad(f"norm must be one of {NORMS}, got {self.norm!r}")
         if self.stem_stride not in (0, 1, 2, 4):
@@ -142,13 +148,22 @@ class ModelConfig:
 
     # -- ablation ---------------------------------------------------------------------------------------------
     def ablate(self, parts: str | list[str] | tuple[str, ...]) -> ModelConfig:
-        """A copy with the named parts switched off: "mswm,au" or ["cluster", "convlstm"]; "" or "none" = copy."""
+        """A copy with the named parts switched off: "mswm,fam" or ["cluster", "convlstm"]; "" or "none" = copy.
+        "fam" switches off the facial-action module (and with it the AU-emotion constraint), "au_emotion" only the
+        constraint (w_consistency = 0); "au" is an alias of "fam"."""
         names = [p.strip().lower() for p in (parts.split(",") if isinstance(parts, str) else parts)]
-        names = [n for n in names if n and n != "none"]
+        names = [ABLATION_ALIASES.get(n, n) for n in names if n and n != "none"]
         unknown = [n for n in names if n not in ABLATIONS]
         if unknown:
             raise InputError(f"--ablate: unknown part(s) {', '.join(unknown)} (known: {', '.join(ABLATIONS)})")
-        switches: dict[str, Any] = {f"use_{n}": False for n in names}
+        switches: dict[str, Any] = {}
+        for n in names:
+            if n == "fam":
+                switches["use_au"] = False
+            elif n == "au_emotion":
+                switches["w_consistency"] = 0.0
+            else:
+                switches[f"use_{n}"] = False
         return dataclasses.replace(self, **switches)
 
     # -- (de)serialisation ------------------------------------------------------------------------------------

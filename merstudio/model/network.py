@@ -118,20 +118,42 @@ class MSWM(nn.Module):
         return (stack * w.unsqueeze(2)).sum(1), w
 
 
-class FacialActionModule(nn.Module):
-    """Local features of the AU regions (regions.AU_REGIONS) and the multi-label AU head."""
+def split_regions(k: int) -> dict[str, tuple[float, float, float, float]]:
+    """AU_REGIONS with every box cut into k x k cells (row-major per region), for region-wise branches."""
+    out = {}
+    for name, (x0, y0, x1, y1) in AU_REGIONS.items():
+        for i in range(k):
+            for j in range(k):
+                out[f"{name}_{i}{j}"] = (x0 + (x1 - x0) * j / k, y0 + (y1 - y0) * i / k,
+                                         x0 + (x1 - x0) * (j + 1) / k, y0 + (y1 - y0) * (i + 1) / k)
+    return out
 
-    def __init__(self, cin: int, dim: int, n_aus: int, norm: str) -> None:
+
+class FacialActionModule(nn.Module):
+    """Local features of the AU regions (regions.AU_REGIONS) and the multi-label AU head.
+
+    grid = 1: each region is the box average of a shared 1x1 projection. grid = k > 1 (region-wise branches, the
+    hierarchical-ROI idea of HTNet): each region is pooled to k x k cells and mapped to its vector by its own
+    weights, so a region can tell where inside it the movement is (a brow's inner end from its tail)."""
+
+    def __init__(self, cin: int, dim: int, n_aus: int, norm: str, grid: int = 1) -> None:
         super().__init__()
         self.n_regions = len(AU_REGIONS)
+        self.grid = grid
         self.proj = nn.Sequential(nn.Conv2d(cin, dim, 1, bias=False), make_norm(norm, dim), nn.ReLU(inplace=True))
+        self.branch: nn.Parameter | None = None
+        if grid > 1:
+            self.branch = nn.Parameter(torch.randn(self.n_regions, grid * grid * dim, dim)
+                                       / math.sqrt(grid * grid * dim))
+            self.branch_bias = nn.Parameter(torch.zeros(self.n_regions, dim))
         self.au_head = nn.Linear(self.n_regions * dim, n_aus)
         self._cache: dict[tuple, tuple[Tensor, Tensor]] = {}
 
     def _weights(self, h: int, w: int, g: tuple[int, int], ref: Tensor) -> tuple[Tensor, Tensor]:
         key = (h, w, g, ref.device, ref.dtype)
         if key not in self._cache:
-            pool = torch.from_numpy(region_weights(h, w)).to(ref.device, ref.dtype)
+            cells = split_regions(self.grid) if self.grid > 1 else None
+            pool = torch.from_numpy(region_weights(h, w, cells)).to(ref.device, ref.dtype)
             paint = torch.from_numpy(paint_weights(*g)).to(ref.device, ref.dtype)
             self._cache[key] = (pool, paint)
         return self._cache[key]
@@ -140,7 +162,10 @@ class FacialActionModule(nn.Module):
         z = self.proj(f)  # (N, d, h, w)
         n, d, h, w = z.shape
         pool, paint = self._weights(h, w, grid, z)
-        local = torch.einsum("ndp,rp->nrd", z.reshape(n, d, h * w), pool)  # (N, R, d): box averages
+        local = torch.einsum("ndp,rp->nrd", z.reshape(n, d, h * w), pool)  # (N, R [* k*k], d): box averages
+        if self.branch is not None:  # (N, R, k*k*d) -> each region's own map -> (N, R, d)
+            cells = local.reshape(n, self.n_regions, -1)
+            local = F.relu(torch.einsum("nrc,rcd->nrd", cells, self.branch) + self.branch_bias)
         au_logits = self.au_head(local.reshape(n, -1))
         local_map = torch.einsum("nrd,rp->ndp", local, paint).reshape(n, d, *grid)
         return au_logits, local_map
@@ -204,7 +229,8 @@ class MENet(nn.Module):
         stacked = m
         self.fam: FacialActionModule | None = None
         if cfg.use_au:
-            self.fam = FacialActionModule(chs[cfg.local_stage], cfg.local_dim, len(cfg.aus), cfg.norm)
+            self.fam = FacialActionModule(chs[cfg.local_stage], cfg.local_dim, len(cfg.aus), cfg.norm,
+                                          cfg.local_grid)
             stacked += cfg.local_dim
         if cfg.use_convlstm:
             self.convlstm: ConvLSTM | None = ConvLSTM(stacked, cfg.lstm_hidden, cfg.lstm_kernel)

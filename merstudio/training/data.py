@@ -17,6 +17,12 @@ _TABLE_SUFFIXES = (".csv", ".tsv", ".txt", ".xlsx", ".xls")
 _MODALITY_TO_PREP = {"flow": "flow", "grey": "grey", "flow+grey": "both", "both": "both"}
 
 
+# Time steps per clip sample when --steps is not given: T flows from the onset to evenly spaced frames up to the
+# apex, so the ConvLSTM sees the movement unfold (T = 1 makes it a single gated convolution). Per-frame inference
+# in the app builds the same T steps ending at the current frame (merstudio.model.inputs).
+DEFAULT_CLIP_STEPS = 4
+
+
 def parse_data_spec(spec: str) -> tuple[str, Path]:
     """'KIND:ROOT' -> (kind, root); a table file (or any existing file) -> ('table', path)."""
     s = spec.strip()
@@ -69,7 +75,9 @@ def load_arrays(spec: str, *, classes: str | None = None, allow_missing: bool = 
         raise InputError(f"{images[0].source}: precomputed flow images give a flow input only, not --input {modality}")
     if size is None:  # precomputed images: their own size; clips: the 28 px default
         size = _image_size(images[0].path) if images else 28
-    prep = PreprocessSettings(modality=_MODALITY_TO_PREP[modality], size=int(size), T=int(steps or 1), flow=flow)
+    if steps is None:  # clips: T steps over onset -> apex for the ConvLSTM; a flow image is one step
+        steps = 1 if images else DEFAULT_CLIP_STEPS
+    prep = PreprocessSettings(modality=_MODALITY_TO_PREP[modality], size=int(size), T=int(steps), flow=flow)
     X, pinfo = prepare(list(ds), prep, progress=progress, cache_dir=cache_dir)
     au_list = list(aus) if aus is not None else list(DEFAULT_AUS)
     # A sample counts as AU-coded when the dataset wrote an AU cell for it (SMIC writes none: masked).

@@ -32,30 +32,17 @@ from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import numpy as np
 import torch
-from torch import nn
 
 from merstudio.errors import CheckpointError, InputError
 from merstudio.io import natural_sort_key
 from merstudio.project.events import au_numbers
 from merstudio.training.metrics import compute_metrics
 from merstudio.training.protocols import DataArrays
-from merstudio.training.trainer import (
-    FlowAugment,
-    TrainingCancelled,
-    TrainSettings,
-    epoch_order,
-    pick_reflect,
-    predict,
-    resolve_device,
-    seed_everything,
-)
-
-if TYPE_CHECKING:
-    from merstudio.model.network import MENet
+from merstudio.training.trainer import TrainingCancelled, TrainSettings, fit_model, predict
 
 NONE_CLASS = "none"
 MIN_TRAIN_PER_CLASS = 3  # training events a class needs (after holding out) for fine-tuning to go ahead
@@ -98,6 +85,11 @@ class FinetuneResult:
     skipped: dict[str, int] = field(default_factory=dict)  # emotion -> events not in the model's classes
     n_mix: int = 0
     history: list[dict[str, Any]] = field(default_factory=list)
+    # The project's locked held-out split with this run added (store it with store_split; finetune() does when
+    # it can open the project for writing: split_saved), and what the caller must say about the comparison.
+    split: dict[str, Any] = field(default_factory=dict)
+    split_saved: bool = False
+    split_note: str = ""
 
     def table(self) -> str:
         """Before/after on the held-out samples, as aligned text."""
@@ -242,6 +234,68 @@ def split_holdout(items: Sequence[Item], fraction: float, *, min_train: int = MI
     return held_set, train_idx, held_idx
 
 
+SPLIT_SETTING = "finetune.split"  # project setting: the locked held-out split and the runs scored on it
+
+
+def locked_split(record: Any, items: Sequence[Item], by: str, *, min_train: int = MIN_TRAIN_PER_CLASS,
+                 where: str = "project") -> tuple[set[str], list[int], list[int]] | None:
+    """The held-out split a project locked on its first fine-tuning by `by`, applied to today's events: the
+    same groups stay held out (groups coded since then train). None when there is no lock for `by`. Refuses
+    (InputError) when the locked groups have no usable events left or too few training events remain."""
+    if not isinstance(record, dict) or record.get("by") != by or not isinstance(record.get("groups"), list):
+        return None
+    groups = {it.group for it in items}
+    held = {str(g) for g in record["groups"]} & groups
+    fresh = "hold out afresh (--fresh-split, or 'Fresh split' in the dialog)"
+    if not held:
+        raise InputError(f"{where}: none of the locked held-out {by}s ({', '.join(map(str, record['groups']))}) "
+                         f"has usable events now; {fresh}")
+    if held == groups:
+        raise InputError(f"{where}: every {by} with usable events is in the locked held-out split; code events on "
+                         f"another {by} or {fresh}")
+    train_idx = [i for i, it in enumerate(items) if it.group not in held]
+    held_idx = [i for i, it in enumerate(items) if it.group in held]
+    counts = Counter(items[i].label for i in train_idx)
+    for c in sorted({it.label for it in items}):
+        if counts[c] < min_train:
+            raise InputError(f"{where}: too few events to fine-tune: class '{c}' has {counts[c]} accepted event"
+                             f"{'s' if counts[c] != 1 else ''} outside the locked held-out {by}s (need at least "
+                             f"{min_train}); code more '{c}' events on other {by}s or {fresh}")
+    return held, train_idx, held_idx
+
+
+def split_note(record: dict[str, Any]) -> str:
+    """What to say about a held-out score on a split earlier runs were already scored on ('' for the first)."""
+    earlier = record.get("runs", [])[:-1]
+    if not earlier:
+        return ""
+    best = max((r.get("after_uf1") for r in earlier if isinstance(r.get("after_uf1"), float)
+                and not math.isnan(r["after_uf1"])), default=None)
+    return (f"These held-out events already scored {len(earlier)} earlier fine-tuning run"
+            f"{'s' if len(earlier) != 1 else ''}" + (f" (best UF1 {best:.3f})" if best is not None else "")
+            + ": picking the best of several runs by them makes its score optimistic. Confirm the chosen "
+            "settings on events coded later, or on a fresh split.")
+
+
+def store_split(project_path: str | Path, record: dict[str, Any]) -> bool:
+    """Write the split record into the project; False when the project cannot be opened for writing now (for
+    example the app holds it: the app then stores the record itself)."""
+    from merstudio.errors import MerstudioError
+    from merstudio.project.store import Project
+
+    try:
+        project = Project.open(Path(project_path).expanduser(), read_only=False, in_use="raise")
+    except (MerstudioError, OSError):
+        return False
+    try:
+        project.set_setting(SPLIT_SETTING, record)
+    except (MerstudioError, OSError):
+        return False
+    finally:
+        project.close()
+    return True
+
+
 def check_counts(items: Sequence[Item], class_names: Sequence[str], min_per_class: int,
                  where: str = "project") -> None:
     """Refuse (one line, naming the class and its count) when a class used in the project has too few events,
@@ -382,72 +436,6 @@ def load_mix(spec: str, class_names: Sequence[str], prep: Any, aus: Sequence[int
 # --------------------------------------------------------------------------------------------- training
 
 
-def _freeze_norm_stats(model: nn.Module) -> None:
-    for m in model.modules():
-        if isinstance(m, nn.modules.batchnorm._BatchNorm):
-            m.eval()
-
-
-def _cosine(epoch_float: float, epochs: int) -> float:
-    return 0.5 * (1 + math.cos(math.pi * min(1.0, epoch_float / max(1e-9, epochs))))
-
-
-def fit(model: MENet, train: DataArrays, settings: TrainSettings, prior: torch.Tensor | None, *,
-        freeze_norm: bool = False, cancel: Callable[[], bool] | None = None,
-        loss_callback: LossFn | None = None) -> list[dict[str, Any]]:
-    """Continue training `model` (in place) on `train` only. Returns the per-epoch history."""
-    from merstudio.model.losses import compute_losses
-
-    s = settings
-    cfg = model.cfg
-    device = resolve_device(s.device)
-    seed_everything(s.seed)
-    model.to(device)
-    if prior is not None:
-        prior = prior.to(device)
-    opt = torch.optim.AdamW([p for p in model.parameters() if p.requires_grad], lr=s.lr,
-                            weight_decay=s.weight_decay)
-    X = torch.from_numpy(np.ascontiguousarray(train.X, dtype=np.float32))
-    y = torch.from_numpy(train.y.astype(np.int64))
-    au = torch.from_numpy(train.au.astype(np.float32))
-    mask = torch.from_numpy(train.au_mask.astype(bool))
-    gen = torch.Generator().manual_seed(s.seed * 1000 + 29)
-    augment = FlowAugment(s, float(train.X.std()) or 1.0, pick_reflect(s.flip_reflect, train.X), gen)
-    rng = np.random.default_rng(s.seed)
-    n = len(train)
-    bs = max(1, min(s.batch_size, n))
-    steps = math.ceil(n / bs)
-    history: list[dict[str, Any]] = []
-    for epoch in range(s.epochs):
-        model.train()
-        if freeze_norm:
-            _freeze_norm_stats(model)
-        order = epoch_order(train.y, s.balance, rng)
-        tot, cnt = 0.0, 0
-        for step in range(steps):
-            if cancel is not None and cancel():
-                raise TrainingCancelled("fine-tuning cancelled")
-            for g in opt.param_groups:
-                g["lr"] = s.lr * _cosine(epoch + step / steps, s.epochs)
-            idx = torch.from_numpy(order[step * bs:(step + 1) * bs])
-            xb = augment(X[idx]).to(device)
-            out = model(xb)
-            loss, _parts = compute_losses(out, y[idx].to(device), au[idx].to(device), mask[idx].to(device),
-                                          prior, cfg)
-            opt.zero_grad(set_to_none=True)
-            loss.backward()
-            nn.utils.clip_grad_norm_(model.parameters(), 5.0)
-            opt.step()
-            tot += float(loss.detach()) * len(idx)
-            cnt += len(idx)
-        rec = {"epoch": epoch + 1, "loss": tot / max(1, cnt)}
-        history.append(rec)
-        if loss_callback is not None:
-            loss_callback(epoch + 1, s.epochs, rec["loss"])
-    model.eval()
-    return history
-
-
 # --------------------------------------------------------------------------------------------- files
 
 
@@ -500,6 +488,7 @@ def _metrics(y: np.ndarray, probs: np.ndarray, class_names: Sequence[str]) -> di
 def finetune(project_path: str | Path, checkpoint_path: str | Path, out_path: str | Path | None = None, *,
              holdout: str | float = "video", mix_with: str | None = None, mix_classes: Any = None,
              class_map: Any = None, epochs: int = 15, lr: float = 1e-3, batch_size: int = 8, seed: int = 0,
+             fresh_split: bool = False,
              device: str = "auto", freeze_norm: bool = False, min_per_class: int = MIN_TRAIN_PER_CLASS, none_per_video: int | None = None,
              cache_dir: str | Path | None = None, progress: ProgressFn | None = None,
              cancel: Callable[[], bool] | threading.Event | None = None, loss_callback: LossFn | None = None,
@@ -510,7 +499,13 @@ def finetune(project_path: str | Path, checkpoint_path: str | Path, out_path: st
     progress(done, total) counts the inputs being built (stage "inputs") and then the epochs (stage "training");
     stage(name) announces "inputs", "before", "training", "after", "saving"; loss_callback(epoch, epochs, loss)
     follows every epoch. cancel (a callable or threading.Event) stops at the next sample or batch with
-    TrainingCancelled; nothing is written then. Too few events -> InputError naming the class and its count."""
+    TrainingCancelled; nothing is written then. Too few events -> InputError naming the class and its count.
+
+    The held-out split is locked per project: the first fine-tuning holding out by video (or subject) draws it
+    (seeded) and records it in the project; later runs hold out the same groups whatever their seed, so their
+    scores compare like with like, and each run is recorded on it. Because choosing among runs by those scores
+    spends the held-out events, the result's split_note says so from the second run on; fresh_split draws a
+    new split (new seed) and starts a new record."""
     from merstudio.model.checkpoint import load_checkpoint, save_checkpoint
     from merstudio.project.store import Project
 
@@ -532,8 +527,23 @@ def finetune(project_path: str | Path, checkpoint_path: str | Path, out_path: st
     try:
         items, skipped = collect_events(project, class_names, by=by, class_map=class_map)
         check_counts(items, class_names, min_per_class, where)
-        held_groups, train_idx, held_idx = split_holdout(items, fraction, min_train=min_per_class, seed=seed,
-                                                         where=where, by=by)
+        previous = project.get_setting(SPLIT_SETTING)
+        locked = None if fresh_split else locked_split(previous, items, by, min_train=min_per_class, where=where)
+        if locked is not None:
+            held_groups, train_idx, held_idx = locked
+            record: dict[str, Any] = dict(previous)
+            if abs(float(previous.get("fraction", fraction)) - fraction) > 1e-9:
+                say(f"holding out the project's locked {by} split (fraction {previous.get('fraction')}), not a new "
+                    f"one of fraction {fraction}")
+        else:
+            split_seed = seed
+            if fresh_split and isinstance(previous, dict) and previous.get("by") == by:
+                split_seed = int(previous.get("seed", seed)) + 1  # another draw than the spent one
+            held_groups, train_idx, held_idx = split_holdout(items, fraction, min_train=min_per_class,
+                                                             seed=split_seed, where=where, by=by)
+            record = {"by": by, "fraction": fraction, "seed": split_seed,
+                      "groups": sorted(held_groups, key=natural_sort_key),
+                      "created": _dt.datetime.now(_dt.UTC).isoformat(timespec="seconds"), "runs": []}
         video_ids = sorted({it.video_id for it in items})
         videos = {v.id: v for v in project.videos()}
         paths: dict[int, Path] = {}
@@ -618,7 +628,9 @@ def finetune(project_path: str | Path, checkpoint_path: str | Path, out_path: st
         if progress is not None:
             progress(epoch, total)
 
-    history = fit(model, train, settings, prior, freeze_norm=freeze_norm, cancel=cancel_fn, loss_callback=on_epoch)
+    history = fit_model(model, train, settings, prior, freeze_norm=freeze_norm, cancel=cancel_fn,
+                        progress=lambda p: on_epoch(p.epoch, p.epochs, p.loss),
+                        cancel_message="fine-tuning cancelled")
     stage_fn("after")
     model.cpu()
     after = _metrics(held.y, predict(model, held.X, device="cpu")[0], class_names)
@@ -673,7 +685,13 @@ def finetune(project_path: str | Path, checkpoint_path: str | Path, out_path: st
     if prior is not None:
         meta["prior"] = prior.cpu().numpy().tolist()
     save_checkpoint(out, model, meta)
+    record = {**record, "runs": [*record.get("runs", []), {
+        "created": meta["finetune"]["created"], "checkpoint": str(out), "parent_sha256": parent_hash,
+        "epochs": settings.epochs, "lr": settings.lr, "freeze_norm": bool(freeze_norm), "mix": mix_with,
+        "n_held_out": len(held), "before_uf1": before["uf1"], "after_uf1": after["uf1"], "after_uar": after["uar"]}]}
+    saved = store_split(ppath, record)
     return FinetuneResult(checkpoint=out, class_names=class_names, before=before, after=after,
                           holdout=holdout_info, train_events=train_events, holdout_events=held_events,
                           coders=coders, train_counts=train_counts, holdout_counts=held_counts, skipped=skipped,
-                          n_mix=n_mix, history=history)
+                          n_mix=n_mix, history=history, split=record, split_saved=saved,
+                          split_note=split_note(record))

@@ -50,6 +50,12 @@ class TrainSettings:
     flip_reflect: str = "auto"        # "zero": u -> -u; "range": u -> (min+max) - u per sample; "auto": by data
     noise: float = 0.03               # gaussian noise, times the training data's std
     mixup: float = 0.0                # mixup Beta(alpha, alpha); 0 = off
+    # weight averaging instead of any epoch selection: "ema" (exponential, per step), "swa" (equal average of
+    # the epoch-end weights from swa_start * epochs on), "none" (the last epoch's weights)
+    average: str = "none"
+    ema_decay: float = 0.99
+    swa_start: float = 0.75
+    tta_flip: bool = False            # predict as the mean of the sample and its flow-aware horizontal flip
     val_fraction: float = 0.0         # > 0: inner validation split of training subjects, best epoch by UF1
     seed: int = 0
     device: str = "auto"              # "auto" | "cpu" | "cuda" | "cuda:N"
@@ -67,6 +73,9 @@ class TrainSettings:
         if "flip_channels" in kw:
             kw["flip_channels"] = tuple(kw["flip_channels"])
         return cls(**kw)
+
+
+AVERAGES = ("none", "ema", "swa")
 
 
 @dataclass
@@ -122,6 +131,25 @@ def seed_everything(seed: int) -> None:
 # ----------------------------------------------------------------------------------------------- augmentation
 
 
+def flip_flow(x: torch.Tensor, channels: tuple[int, ...] | list[int], reflect: str) -> torch.Tensor:
+    """Mirror (B, T, C, H, W) flow samples left-right. A mirrored face moves the other way horizontally, so the
+    u channels are reflected: -u for signed flow ("zero"), (min + max) - u per sample for min-max normalised flow
+    images ("range"; their zero is unknown, the reflection keeps the value range)."""
+    xf = x.flip(-1)
+    c = x.shape[2]
+    for ch in channels:
+        if ch >= c:
+            continue
+        u = xf[:, :, ch]
+        if reflect == "range":
+            lo = u.amin(dim=(1, 2, 3), keepdim=True)
+            hi = u.amax(dim=(1, 2, 3), keepdim=True)
+            xf[:, :, ch] = lo + hi - u
+        else:
+            xf[:, :, ch] = -u
+    return xf
+
+
 class FlowAugment:
     """Random affine (rotation, scale, translation), horizontal flip with u reflection, noise.
 
@@ -145,17 +173,7 @@ class FlowAugment:
             flip = torch.rand(b, generator=self.g) < 0.5
             if flip.any():
                 idx = flip.nonzero().ravel().to(dev)
-                xf = x[idx].flip(-1)
-                for ch in s.flip_channels:
-                    if ch >= c:
-                        continue
-                    u = xf[:, :, ch]
-                    if self.reflect == "range":
-                        lo = u.amin(dim=(1, 2, 3), keepdim=True)
-                        hi = u.amax(dim=(1, 2, 3), keepdim=True)
-                        xf[:, :, ch] = lo + hi - u
-                    else:
-                        xf[:, :, ch] = -u
+                xf = flip_flow(x[idx], s.flip_channels, self.reflect)
                 x = x.clone()
                 x[idx] = xf
         if s.rotate_deg or s.scale or s.translate:
@@ -223,7 +241,6 @@ def train_fold(train: DataArrays, model_cfg: Any, settings: TrainSettings, *, fo
                progress: ProgressFn | None = None, cancel: Callable[[], bool] | None = None,
                ) -> tuple[nn.Module, list[dict[str, Any]]]:
     """Train a fresh MENet on `train` only. Returns (model in eval mode on its device, per-epoch history)."""
-    from merstudio.model.losses import compute_losses
     from merstudio.model.network import MENet
 
     s = settings
@@ -231,25 +248,92 @@ def train_fold(train: DataArrays, model_cfg: Any, settings: TrainSettings, *, fo
         raise InputError(f"fold {fold}: no training samples")
     if s.num_threads > 0:
         torch.set_num_threads(s.num_threads)
-    rank, world = dist_info()
     device = resolve_device(s.device)
-    if world > 1 and device.type == "cuda":
+    if dist_info()[1] > 1 and device.type == "cuda":
         device = torch.device("cuda", torch.cuda.current_device())
     seed_everything(s.seed)
 
     fit, val = train, None
     if s.val_fraction > 0:
         fit, val = inner_validation_split(train, s.val_fraction, s.seed)
-
     model = MENet(model_cfg).to(device)
     prior = au_prior(fit, model_cfg.n_classes, model_cfg)
+    history = fit_model(model, fit, s, prior, val=val, fold=fold, progress=progress, cancel=cancel,
+                        device=device)
+    return model, history
+
+
+class WeightAverage:
+    """The running average of a model's floating-point weights and statistics: "ema" (exponential, updated every
+    step) or "swa" (equal weights, updated at chosen epoch ends). Starts at the first update, not at the initial
+    weights; integer and boolean state (batch counters, which class centres are set) comes from the live model."""
+
+    def __init__(self, kind: str, decay: float = 0.99) -> None:
+        self.kind, self.decay, self.n = kind, decay, 0
+        self.avg: dict[str, torch.Tensor] = {}
+
+    @torch.no_grad()
+    def update(self, model: nn.Module) -> None:
+        self.n += 1
+        for k, v in model.state_dict().items():
+            if not v.is_floating_point():
+                continue
+            if self.n == 1:
+                self.avg[k] = v.detach().clone()
+            elif self.kind == "ema":
+                self.avg[k].mul_(self.decay).add_(v.detach(), alpha=1 - self.decay)
+            else:
+                self.avg[k].add_((v.detach() - self.avg[k]) / self.n)
+
+    def state_dict(self, model: nn.Module) -> dict[str, torch.Tensor]:
+        return {k: self.avg.get(k, v) for k, v in model.state_dict().items()}
+
+    def model_like(self, model: nn.Module) -> nn.Module:
+        """A copy of `model` holding the averaged weights (for validation during training)."""
+        import copy
+
+        twin = copy.deepcopy(model)
+        twin.load_state_dict(self.state_dict(model))
+        return twin
+
+
+def set_tta(model: nn.Module, settings: TrainSettings, reflect: str) -> None:
+    """Record on the model how `predict` mirrors its inputs (None: no test-time flip averaging)."""
+    # a plain attribute, not a buffer: checkpoints keep it in their training settings, not in the state dict
+    model.tta_flip = (tuple(settings.flip_channels), reflect) if settings.tta_flip and settings.flip else None  # type: ignore[assignment]
+
+
+def fit_model(model: nn.Module, fit: DataArrays, settings: TrainSettings, prior: torch.Tensor | None, *,
+              val: DataArrays | None = None, freeze_norm: bool = False, fold: str = "",
+              progress: ProgressFn | None = None, cancel: Callable[[], bool] | None = None,
+              device: torch.device | None = None, cancel_message: str = "training cancelled",
+              ) -> list[dict[str, Any]]:
+    """The one epoch loop (LOSO folds, final training and fine-tuning): train `model` in place on `fit` only.
+
+    Hooks for the callers: `val` (an inner validation split of training subjects: the best epoch by its UF1 is
+    kept), `freeze_norm` (fine-tuning a few events: BatchNorm statistics stay the parent's), `progress` after
+    every epoch, `cancel` before every batch (raises TrainingCancelled). Weight averaging (settings.average)
+    replaces the last epoch's weights by their EMA or SWA average; with `val`, the averaged weights are what
+    validation scores. Returns the per-epoch history; the model is left in eval mode."""
+    from merstudio.model.losses import compute_losses
+
+    s = settings
+    if s.average not in AVERAGES:
+        raise InputError(f"average {s.average}: expected one of {', '.join(AVERAGES)}")
+    rank, world = dist_info()
+    device = device or resolve_device(s.device)
+    model.to(device)
+    cfg: Any = model.cfg
     if prior is not None:
         prior = prior.to(device)
     net: nn.Module = model
     if world > 1:
         net = nn.parallel.DistributedDataParallel(
             model, device_ids=[device.index] if device.type == "cuda" else None, find_unused_parameters=True)
-    opt = torch.optim.AdamW(model.parameters(), lr=s.lr, weight_decay=s.weight_decay)
+    opt = torch.optim.AdamW([p for p in model.parameters() if p.requires_grad], lr=s.lr,
+                            weight_decay=s.weight_decay)
+    averaged = WeightAverage(s.average, s.ema_decay) if s.average != "none" else None
+    swa_from = min(s.epochs - 1, int(s.swa_start * s.epochs))
 
     X = torch.from_numpy(np.ascontiguousarray(fit.X, dtype=np.float32))
     y = torch.from_numpy(fit.y.astype(np.int64))
@@ -258,26 +342,32 @@ def train_fold(train: DataArrays, model_cfg: Any, settings: TrainSettings, *, fo
     if device.type == "cuda":
         X, y, au, au_mask = X.to(device), y.to(device), au.to(device), au_mask.to(device)
     gen = torch.Generator().manual_seed(s.seed * 1000 + 17 + rank)
-    augment = FlowAugment(s, float(fit.X.std()) or 1.0, pick_reflect(s.flip_reflect, fit.X), gen)
+    reflect = pick_reflect(s.flip_reflect, fit.X)
+    augment = FlowAugment(s, float(fit.X.std()) or 1.0, reflect, gen)
     order_rng = np.random.default_rng(s.seed)  # same on every rank: ranks split each batch
     mix_rng = np.random.default_rng(s.seed + 1)
 
     n = len(fit)
-    bs = min(s.batch_size, n)
+    bs = max(1, min(s.batch_size, n))
     steps = max(1, n // bs) if n >= 2 * bs else max(1, math.ceil(n / bs))
     history: list[dict[str, Any]] = []
     best: tuple[float, int, dict[str, torch.Tensor]] | None = None
     for epoch in range(s.epochs):
         net.train()
+        if freeze_norm:
+            for m in model.modules():
+                if isinstance(m, nn.modules.batchnorm._BatchNorm):
+                    m.eval()
         order = torch.from_numpy(epoch_order(fit.y, s.balance, order_rng))
         tot, cnt = 0.0, 0
         for step in range(steps):
             if cancel is not None and cancel():
-                raise TrainingCancelled("training cancelled")
+                raise TrainingCancelled(cancel_message)
             for gparam in opt.param_groups:
                 gparam["lr"] = s.lr * _lr_factor(s, epoch + step / steps)
             idx = order[step * bs:(step + 1) * bs]
-            if len(idx) < 2 <= n:  # a 1-sample remainder batch: BatchNorm cannot train on it (same on all ranks)
+            # a 1-sample batch: BatchNorm cannot train on it (skipped the same way on all ranks)
+            if len(idx) < 2 <= n and not freeze_norm:
                 continue
             if world > 1:
                 idx = idx[rank::world]
@@ -291,23 +381,29 @@ def train_fold(train: DataArrays, model_cfg: Any, settings: TrainSettings, *, fo
                 perm = torch.from_numpy(mix_rng.permutation(len(idx))).to(device)
                 xb = lam * xb + (1 - lam) * xb[perm]
             out = net(xb)
-            loss, _parts = compute_losses(out, yb, aub, mb, prior, model_cfg)
+            loss, _parts = compute_losses(out, yb, aub, mb, prior, cfg)
             if lam < 1.0:
-                loss_b, _ = compute_losses(out, yb[perm], aub[perm], mb[perm], prior, model_cfg)
+                loss_b, _ = compute_losses(out, yb[perm], aub[perm], mb[perm], prior, cfg)
                 loss = lam * loss + (1 - lam) * loss_b
             opt.zero_grad(set_to_none=True)
             loss.backward()
             nn.utils.clip_grad_norm_(model.parameters(), 5.0)
             opt.step()
+            if s.average == "ema" and averaged is not None:
+                averaged.update(model)
             tot += float(loss.detach()) * len(idx)
             cnt += len(idx)
+        if s.average == "swa" and averaged is not None and epoch >= swa_from:
+            averaged.update(model)
         rec: dict[str, Any] = {"epoch": epoch + 1, "loss": tot / max(1, cnt), "lr": opt.param_groups[0]["lr"]}
         if val is not None:
-            probs, _ = predict(model, val.X, device=device)
-            rec["val_uf1"] = float(compute_metrics(val.y, probs.argmax(1), model_cfg.class_names)["uf1"])
+            scored = averaged.model_like(model) if averaged is not None and averaged.n else model
+            set_tta(scored, s, reflect)
+            probs, _ = predict(scored, val.X, device=device)
+            rec["val_uf1"] = float(compute_metrics(val.y, probs.argmax(1), cfg.class_names)["uf1"])
             score = rec["val_uf1"] if not math.isnan(rec["val_uf1"]) else -1.0
             if best is None or score >= best[0]:  # ties: the later epoch (more training)
-                best = (score, epoch + 1, {k: v.detach().clone() for k, v in model.state_dict().items()})
+                best = (score, epoch + 1, {k: v.detach().clone() for k, v in scored.state_dict().items()})
         history.append(rec)
         if progress is not None:
             progress(TrainProgress(fold=fold, epoch=epoch + 1, epochs=s.epochs, loss=rec["loss"],
@@ -315,24 +411,37 @@ def train_fold(train: DataArrays, model_cfg: Any, settings: TrainSettings, *, fo
     if best is not None:
         model.load_state_dict(best[2])
         history.append({"selected_epoch": best[1], "val_uf1": best[0]})
+    elif averaged is not None and averaged.n:
+        model.load_state_dict(averaged.state_dict(model))
+    set_tta(model, s, reflect)
     model.eval()
-    return model, history
+    return history
 
 
 @torch.no_grad()
 def predict(model: nn.Module, X: np.ndarray, *, batch_size: int = 256,
             device: torch.device | str | None = None) -> tuple[np.ndarray, np.ndarray | None]:
-    """(class probabilities (N, K), AU probabilities (N, A) or None)."""
+    """(class probabilities (N, K), AU probabilities (N, A) or None). A model trained with tta_flip averages the
+    probabilities of each sample and its mirror image (set_tta)."""
     model.eval()
     if device is None:
         device = next(model.parameters()).device
+    tta = getattr(model, "tta_flip", None)
     probs, aus = [], []
     for i in range(0, len(X), batch_size):
         xb = torch.from_numpy(np.ascontiguousarray(X[i:i + batch_size], dtype=np.float32)).to(device)
         out = model(xb)
-        probs.append(torch.softmax(out["logits"].float(), 1).cpu().numpy())
-        if out.get("au_logits") is not None:
-            aus.append(torch.sigmoid(out["au_logits"].float()).cpu().numpy())
+        p = torch.softmax(out["logits"].float(), 1)
+        a = torch.sigmoid(out["au_logits"].float()) if out.get("au_logits") is not None else None
+        if tta is not None:
+            out_f = model(flip_flow(xb, tta[0], tta[1]))
+            p = (p + torch.softmax(out_f["logits"].float(), 1)) / 2
+            # AU sides swap in a mirror, but the AU head predicts bilateral AUs: average them too
+            if a is not None and out_f.get("au_logits") is not None:
+                a = (a + torch.sigmoid(out_f["au_logits"].float())) / 2
+        probs.append(p.cpu().numpy())
+        if a is not None:
+            aus.append(a.cpu().numpy())
     P = np.concatenate(probs) if probs else np.zeros((0, 0), np.float32)
     A = np.concatenate(aus) if aus else None
     return P, A

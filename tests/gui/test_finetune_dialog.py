@@ -107,3 +107,24 @@ def _left():
     from PySide6.QtCore import Qt
 
     return Qt.MouseButton.LeftButton
+
+
+def test_the_app_records_the_locked_split_and_a_rerun_is_flagged(qtbot, qapp, proj, cache):
+    from merstudio.project import Project
+    from merstudio.training.finetune import SPLIT_SETTING
+
+    path, ckpt = proj
+    project = Project.open(path)  # the app holds its project: fine-tuning cannot write it, the dialog does
+    try:
+        dlg = _dialog(qtbot, path, ckpt, cache, project=project)
+        assert "not drawn yet" in dlg.split_label.text()
+        for run in (1, 2):
+            with qtbot.waitSignal(dlg.finetuned, timeout=120_000):
+                dlg.start()
+            qtbot.waitUntil(lambda: not dlg.is_running(), timeout=10_000)
+            record = project.get_setting(SPLIT_SETTING)
+            assert len(record["runs"]) == run and record["groups"] == dlg.result.holdout["groups"]
+            assert dlg.split_label.text().startswith("locked:")
+            assert ("already scored 1 earlier" in dlg.summary.text()) == (run == 2)
+    finally:
+        project.close()

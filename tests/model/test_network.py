@@ -143,3 +143,39 @@ def test_local_features_are_regional() -> None:
     diff = (lx - ly).abs().sum(-1)[0]
     assert diff[names.index("brow_inner")] < 1e-6
     assert diff[names.index("chin")] > 1e-4
+
+
+def test_region_wise_branches_see_where_in_a_region_the_movement_is() -> None:
+    """local_grid = 2: each region's vector depends on which of its cells moved (a box average could not tell
+    the same movement in the region's left half from its right half), and regions keep their own weights."""
+    from merstudio.model.network import split_regions
+
+    cells = split_regions(2)
+    assert len(cells) == 4 * len(AU_REGIONS)
+    x0, y0, x1, y1 = AU_REGIONS["chin"]
+    assert cells["chin_00"] == (x0, y0, (x0 + x1) / 2, (y0 + y1) / 2)
+    assert cells["chin_11"] == ((x0 + x1) / 2, (y0 + y1) / 2, x1, y1)
+
+    torch.manual_seed(0)
+    net = MENet(ModelConfig(local_grid=2)).eval()
+    assert net.fam is not None and net.fam.branch is not None
+    assert net.fam.branch.shape == (len(AU_REGIONS), 4 * net.cfg.local_dim, net.cfg.local_dim)
+    f = torch.zeros(1, net.cfg.local_dim, 64, 64)
+    with torch.no_grad():
+        net.fam.proj = torch.nn.Identity()  # look at the pooling and the branches alone
+        left, right = f.clone(), f.clone()
+        # two patches of equal area where only the nose box lies (x 0.46-0.54, y 0.46-0.58: between the eyes,
+        # cheeks and mouth boxes), one each side of its middle (x 0.5 = column 32)
+        left[..., 30:36, 30:32] = 1.0
+        right[..., 30:36, 32:34] = 1.0
+        _, map_l = net.fam(left, (4, 4))
+        _, map_r = net.fam(right, (4, 4))
+        plain = MENet(ModelConfig(local_grid=1)).eval().fam
+        assert plain is not None
+        plain.proj = torch.nn.Identity()
+        _, flat_l = plain(left, (4, 4))
+        _, flat_r = plain(right, (4, 4))
+    assert torch.allclose(flat_l, flat_r, atol=1e-6)  # a box average cannot tell them apart
+    assert not torch.allclose(map_l, map_r, atol=1e-4)
+    with pytest.raises(Exception, match="local_grid"):
+        ModelConfig(local_grid=9)

@@ -40,7 +40,7 @@ def proj(built, tmp_path):
 def _spy(monkeypatch):
     """Record what the training loop receives and what the before/after predictions are made on."""
     seen: dict = {"fit": [], "predict": []}
-    real_fit, real_predict = F.fit, F.predict
+    real_fit, real_predict = F.fit_model, F.predict
 
     def fit(model, train, *a, **k):
         seen["fit"].append(train)
@@ -50,7 +50,7 @@ def _spy(monkeypatch):
         seen["predict"].append(np.array(X))
         return real_predict(model, X, **k)
 
-    monkeypatch.setattr(F, "fit", fit)
+    monkeypatch.setattr(F, "fit_model", fit)
     monkeypatch.setattr(F, "predict", pred)
     return seen
 
@@ -248,3 +248,53 @@ def test_cli(proj, cache, capsys):
     rc = main(["finetune", "--project", str(path), "--checkpoint", str(path.parent / "missing.pt")])
     err = capsys.readouterr().err
     assert rc != 0 and len(err.strip().splitlines()) == 1 and "missing.pt" in err
+
+
+def test_held_out_split_is_locked_per_project_and_reuse_is_flagged(proj, cache):
+    built, path, ckpt = proj
+    res1 = F.finetune(path, ckpt, epochs=1, cache_dir=cache, seed=0)
+    assert res1.split_saved and res1.split_note == ""
+    with Project.open(path) as p:
+        record = p.get_setting(F.SPLIT_SETTING)
+        items, _ = F.collect_events(p, res1.class_names)
+    assert record["groups"] == res1.holdout["groups"] and len(record["runs"]) == 1
+    assert record["runs"][0]["checkpoint"] == str(res1.checkpoint)
+
+    # a seed that, without the lock, would hold out another video
+    other_seed = next(s for s in range(1, 50)
+                      if F.split_holdout(items, 0.25, min_train=3, seed=s)[0] != set(res1.holdout["groups"]))
+    res2 = F.finetune(path, ckpt, epochs=2, lr=5e-4, cache_dir=cache, seed=other_seed)
+    assert res2.holdout["groups"] == res1.holdout["groups"]  # same held-out events: comparable scores
+    assert res2.holdout_events == res1.holdout_events
+    assert "1 earlier fine-tuning run" in res2.split_note and "optimistic" in res2.split_note
+    with Project.open(path) as p:
+        assert len(p.get_setting(F.SPLIT_SETTING)["runs"]) == 2
+
+    # a fresh split is another draw and starts a new record
+    res3 = F.finetune(path, ckpt, epochs=1, cache_dir=cache, fresh_split=True)
+    assert res3.split_note == "" and res3.split["seed"] == record["seed"] + 1
+    with Project.open(path) as p:
+        assert len(p.get_setting(F.SPLIT_SETTING)["runs"]) == 1
+
+
+def test_split_record_not_saved_while_the_project_is_held(proj, cache):
+    built, path, ckpt = proj
+    holder = Project.open(path)  # as the app holds it
+    try:
+        res = F.finetune(path, ckpt, epochs=1, cache_dir=cache)
+        assert not res.split_saved and res.split["groups"] == res.holdout["groups"]
+        holder.set_setting(F.SPLIT_SETTING, res.split)  # what the app's dialog does with it
+    finally:
+        holder.close()
+    res2 = F.finetune(path, ckpt, epochs=1, cache_dir=cache, seed=7)
+    assert res2.holdout["groups"] == res.holdout["groups"] and res2.split_note
+
+
+def test_locked_split_refuses_when_its_groups_have_no_events():
+    items = [F.Item(f"event:{k}", k, v, str(v), lab, 0, 1, 2, None)
+             for k, (v, lab) in enumerate([(1, "a"), (1, "b"), (2, "a"), (2, "b")] * 3)]
+    with pytest.raises(InputError, match="none of the locked held-out videos"):
+        F.locked_split({"by": "video", "groups": ["9"]}, items, "video", min_train=1)
+    assert F.locked_split({"by": "subject", "groups": ["1"]}, items, "video") is None  # other unit: no lock
+    held, tr, ho = F.locked_split({"by": "video", "groups": ["2", "9"]}, items, "video", min_train=1)
+    assert held == {"2"} and {items[i].group for i in ho} == {"2"} and sorted(tr + ho) == list(range(12))

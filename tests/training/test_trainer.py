@@ -79,3 +79,55 @@ def test_cuda_request_without_cuda_is_a_clear_error(tiny_data, tiny_cfg, tiny_se
 
     with pytest.raises(InputError, match="CUDA is not available"):
         train_fold(tiny_data[0], tiny_cfg(), tiny_settings(device="cuda"))
+
+
+def test_weight_averaging_leaves_the_trajectory_and_averages_it(tiny_data, tiny_cfg, tiny_settings):
+    from merstudio.model.network import MENet
+    from merstudio.training.trainer import fit_model
+
+    data, _ = tiny_data
+    plain, h_plain = train_fold(data, tiny_cfg(), tiny_settings(epochs=3, seed=2))
+    ema, h_ema = train_fold(data, tiny_cfg(), tiny_settings(epochs=3, seed=2, average="ema", ema_decay=0.9))
+    # averaging watches the training; it does not change it
+    assert [h["loss"] for h in h_plain] == [h["loss"] for h in h_ema]
+    sp, se = _state(plain), _state(ema)
+    assert any(not torch.equal(sp[k], se[k]) for k in sp if sp[k].is_floating_point())
+
+    # SWA from the first epoch = the mean of the epoch-end weights
+    torch.manual_seed(0)
+    model = MENet(tiny_cfg())
+    ends: list[dict] = []
+    s = tiny_settings(epochs=3, seed=2, average="swa", swa_start=0.0)
+    fit_model(model, data, s, None, progress=lambda p: ends.append(_state(model)))
+    params = {k for k, _ in model.named_parameters()}
+    for k in params:
+        assert torch.allclose(model.state_dict()[k], torch.stack([e[k] for e in ends]).mean(0), atol=1e-6)
+    # ... and from the last epoch only = the last weights (the progress hook sees the raw weights)
+    torch.manual_seed(0)
+    last = MENet(tiny_cfg())
+    ends = []
+    fit_model(last, data, tiny_settings(epochs=3, seed=2, average="swa", swa_start=0.99), None,
+              progress=lambda p: ends.append(_state(last)))
+    assert all(torch.allclose(last.state_dict()[k], ends[-1][k]) for k in params)
+    with pytest.raises(Exception, match="average"):
+        train_fold(data, tiny_cfg(), tiny_settings(average="best"))
+
+
+def test_test_time_flip_averages_a_sample_and_its_mirror(tiny_data, tiny_cfg, tiny_settings):
+    from merstudio.training.trainer import flip_flow
+
+    data, _ = tiny_data
+    model, _ = train_fold(data, tiny_cfg(), tiny_settings(tta_flip=True))
+    reflect = pick_reflect("auto", data.X)
+    assert model.tta_flip == ((0,), reflect)
+    X = data.X[:6]
+    with_tta, au_tta = predict(model, X)
+    model.tta_flip = None
+    plain, au_plain = predict(model, X)
+    mirrored, au_mirror = predict(model, flip_flow(torch.from_numpy(X), (0,), reflect).numpy())
+    assert np.allclose(with_tta, (plain + mirrored) / 2, atol=1e-6)
+    assert au_tta is not None and np.allclose(au_tta, (au_plain + au_mirror) / 2, atol=1e-6)
+    assert not np.allclose(plain, mirrored)  # the mirror is another input, not a no-op
+    x = torch.rand(3, 2, 3, 8, 8)
+    for mode in ("range", "zero"):  # mirroring twice gives the sample back
+        assert torch.allclose(flip_flow(flip_flow(x, (0,), mode), (0,), mode), x, atol=1e-6)

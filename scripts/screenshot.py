@@ -71,6 +71,10 @@ def main(argv: list[str] | None = None) -> int:
                 app.processEvents()
             while win.loader is not None and win.video_view.frame_index != win.current_frame:
                 app.processEvents()
+            while win.playback.envelope_pending:  # the audio lane (a video with sound)
+                app.processEvents()
+            for _ in range(20):
+                app.processEvents()
             win.timeline.refresh()
             app.processEvents()
             args.out.mkdir(parents=True, exist_ok=True)

@@ -169,7 +169,7 @@ class LoadCheckpoint(AppCommand):
         params["meta"] = _describe_checkpoint(params["path"])
         if params.get("confirmed"):
             return True
-        from merstudio.gui.dialogs import CheckpointDialog
+        from merstudio.gui.checkpoint_dialog import CheckpointDialog
 
         return CheckpointDialog(str(params["path"]), params["meta"], ctx.win).exec() == QDialog.DialogCode.Accepted
 
@@ -365,6 +365,7 @@ EXPORTS = {
     "events_xlsx": ("Events XLSX", "Excel (*.xlsx)", "{stem}_events.xlsx"),
     "summary": ("Summary CSV + timeline PNG", "CSV (*.csv)", "{stem}_summary.csv"),
     "labelled": ("Labelled set for fine-tuning", "CSV (*.csv)", "{project}_labels.csv"),
+    "behaviours": ("Behaviour events CSV", "CSV (*.csv)", "{stem}_behaviours.csv"),
 }
 
 
@@ -393,8 +394,12 @@ class Export(AppCommand):
             out = [ex.export_frames_csv(proj, video.id, path, progress=progress)]
         elif kind == "events_csv":
             out = [ex.export_events_csv(proj, path, video_id=video.id, progress=progress)]
+            out += _behaviours_beside(proj, video.id, path)
         elif kind == "events_xlsx":
             out = [ex.export_events_xlsx(proj, path, video_id=video.id, progress=progress)]
+            out += _behaviours_beside(proj, video.id, path)
+        elif kind == "behaviours":
+            out = [ex.export_behaviours_csv(proj, path, video_id=video.id, progress=progress)]
         elif kind == "summary":
             out = ex.export_summary(proj, video.id, path, path.with_suffix(".png"), progress=progress)
         elif kind == "labelled":
@@ -402,6 +407,13 @@ class Export(AppCommand):
         else:
             raise InputError(f"export: unknown kind {kind!r}")
         win.export_done(out)
+
+
+def _behaviours_beside(proj: Any, video_id: int, events_path: Path) -> list[Path]:
+    """The video's behaviour events as ``<stem>_behaviours.csv`` beside an events file (none: nothing written)."""
+    if not proj.behaviour_events(video_id):
+        return []
+    return [ex.export_behaviours_csv(proj, ex.behaviours_csv_path(events_path), video_id=video_id)]
 
 
 # ---------------------------------------------------------------------------------------------------- interchange
@@ -463,11 +475,20 @@ class ExportEvents(AppCommand):
 
     @staticmethod
     def do(ctx: CommandContext, params: Params) -> None:
-        from merstudio.interchange import export_project_events
+        from merstudio.interchange import Media, detect_format, export_project_events, write_eaf
 
         video = ctx.win.require_video()
-        out = export_project_events(ctx.win.project, video.id, params["path"], fmt=params.get("fmt"))
-        ctx.win.export_done([out])
+        proj = ctx.win.project
+        assert proj is not None
+        path = Path(params["path"])
+        tiers = ex.behaviour_tiers(proj, video.id)
+        if tiers and path.suffix.lower() == ".eaf" and detect_format(path, params.get("fmt")) == "eaf":
+            # ELAN: the project's behaviours as tiers of their own beside the event tiers
+            out = [write_eaf(proj.events(video.id), path, Media.from_video(video), extra_tiers=tiers)]
+        else:
+            out = [export_project_events(proj, video.id, path, fmt=params.get("fmt"))]
+            out += _behaviours_beside(proj, video.id, path)
+        ctx.win.export_done(out)
 
 
 class ImportOpenFace(AppCommand):
@@ -507,6 +528,7 @@ class ShowAgreement(AppCommand):
 
     @staticmethod
     def do(ctx: CommandContext, params: Params) -> None:
+        ctx.win.coders_view.require_not_blind("agreement report")
         ctx.win.show_agreement(coders=params.get("coders"), tolerance=params.get("tolerance"),
                                iou=params.get("iou"), all_videos=params.get("all_videos"))
 

@@ -18,7 +18,10 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
 )
 
+from merstudio.gui.checkpoint_dialog import CheckpointDialog
 from merstudio.project.events import SOURCES, STATUSES, Event, normalize_aus
+
+__all__ = ["DEFAULT_EMOTIONS", "CheckpointDialog", "EventDialog", "ImportPreviewDialog"]
 
 DEFAULT_EMOTIONS = ("positive", "negative", "surprise", "happiness", "disgust", "repression", "others", "tense",
                     "fear", "sadness", "anger", "contempt")
@@ -98,61 +101,6 @@ class EventDialog(QDialog):
                        coder=self.coder.text().strip(), confidence=None if conf < 0 else round(conf, 3),
                        source=self.source.currentText(), status=self.status.currentText(),
                        note=self.note.toPlainText().strip())
-
-
-def describe_meta(meta: Any) -> list[tuple[str, str]]:
-    """Checkpoint metadata as (label, text) rows for display."""
-    if hasattr(meta, "__dataclass_fields__"):
-        meta = {k: getattr(meta, k) for k in meta.__dataclass_fields__}
-    elif not isinstance(meta, dict):
-        meta = dict(vars(meta)) if hasattr(meta, "__dict__") else {"metadata": meta}
-    rows = []
-    for k, v in meta.items():
-        if isinstance(v, dict):
-            text = ", ".join(f"{a}: {_short(b)}" for a, b in v.items())
-        elif isinstance(v, list | tuple):
-            text = ", ".join(map(_short, v))
-        else:
-            text = _short(v)
-        rows.append((str(k).replace("_", " "), text))
-    return rows
-
-
-def _short(v: Any) -> str:
-    if isinstance(v, float):
-        return f"{v:.4g}"
-    s = str(v)
-    return s if len(s) < 200 else s[:197] + "..."
-
-
-class CheckpointDialog(QDialog):
-    """Shows a checkpoint's metadata before it is used (classes, AUs, training data, metrics)."""
-
-    def __init__(self, path: str, meta: Any, parent: Any = None) -> None:
-        super().__init__(parent)
-        self.setWindowTitle("Load checkpoint")
-        form = QFormLayout()
-        form.addRow("File", QLabel(path))
-        try:
-            from merstudio.model.checkpoint import describe_checkpoint
-
-            summary = QLabel(describe_checkpoint(meta))
-            summary.setWordWrap(True)
-            form.addRow("Summary", summary)
-        except Exception:  # the full metadata below still shows what there is
-            pass
-        for k, v in describe_meta(meta):
-            lab = QLabel(v)
-            lab.setWordWrap(True)
-            form.addRow(k, lab)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel,
-                                   parent=self)
-        buttons.button(QDialogButtonBox.StandardButton.Ok).setText("Use this model")
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
-        lay = QVBoxLayout(self)
-        lay.addLayout(form)
-        lay.addWidget(buttons)
 
 
 class ImportPreviewDialog(QDialog):

@@ -32,8 +32,13 @@ from PySide6.QtWidgets import (
 
 from merstudio.errors import InputError
 from merstudio.gui import commands as C
+from merstudio.gui.behaviours import Behaviours
+from merstudio.gui.checkpoint_dialog import ModelNote
+from merstudio.gui.coders import CoderView
 from merstudio.gui.dialogs import DEFAULT_EMOTIONS
 from merstudio.gui.events_table import EventsTable
+from merstudio.gui.first_run import FirstRun
+from merstudio.gui.playback import AudioControls, Playback, selection_range
 from merstudio.gui.state import CurveBuffer, Marks, neighbour_event_frame, next_proposal, next_speed, timecode
 from merstudio.gui.timeline import Timeline
 from merstudio.gui.undo import (
@@ -100,10 +105,15 @@ class MainWindow(QMainWindow):
 
         self.undo_stack = QUndoStack(self)
         self.undo_guard = StepGuard(self.show_error, self)  # a failed undo/redo: one message, the stack kept in step
+        # the play state (direction, speed, loop range, audio): merstudio.gui.playback; the window seeks where it says
+        self.playback = Playback(lambda: self.current_frame, self)
         self._build_ui()
         self._build_actions()
-        self._play_timer = QTimer(self)
-        self._play_timer.timeout.connect(self._tick)
+        self._play_timer = self.playback.timer
+        self.playback.frameDue.connect(self.seek)
+        self.playback.stateChanged.connect(self._playback_changed)
+        self.playback.message.connect(lambda m: self.statusBar().showMessage(m, 8000))
+        self.playback.envelopeReady.connect(self.timeline.set_audio_envelope)
         self._refresh_timer = QTimer(self)
         self._refresh_timer.setInterval(200)  # redraw streamed curves at 5 Hz, not per batch
         self._refresh_timer.timeout.connect(self.timeline.refresh)
@@ -161,6 +171,8 @@ class MainWindow(QMainWindow):
         for w in (self.play_button, self.slider, self.frame_label, QLabel("face"), self.face_combo, self.au_button):
             row.addWidget(w)
         row.setStretch(1, 1)
+        self.audio_controls = AudioControls(self.playback, transport)  # mute + volume, shown when there is audio
+        row.addWidget(self.audio_controls)
 
         top = QWidget(self)
         col = QVBoxLayout(top)
@@ -275,6 +287,15 @@ class MainWindow(QMainWindow):
 
         p = mb.addMenu("&Playback")
         self._action(p, "Play / pause", self.toggle_play, "Space")
+        self._action(p, "Play backwards / pause", lambda: self.playback.toggle(-1), "Shift+J")
+        self._action(p, "Play selection (event, selection or I..O marks)", self.play_selection, "Shift+Space")
+        self.loop_action = self._action(p, "Loop playback", lambda: self.playback.set_loop(
+            self.loop_action.isChecked()), "Ctrl+L", checkable=True)
+        self.mute_action = self._action(p, "Mute audio", lambda: self.playback.set_muted(
+            self.mute_action.isChecked()), "Ctrl+M", checkable=True)
+        self.audio_controls.set_mute_action(self.mute_action)
+        self._action(p, "Volume up", lambda: self.audio_controls.step_volume(+10), "Ctrl+Up")
+        self._action(p, "Volume down", lambda: self.audio_controls.step_volume(-10), "Ctrl+Down")
         self._action(p, "Next frame", lambda: self.step(1), "Right")
         self._action(p, "Previous frame", lambda: self.step(-1), "Left")
         self._action(p, "Forward 10 frames", lambda: self.step(10), "Shift+Right")
@@ -331,6 +352,11 @@ class MainWindow(QMainWindow):
         v.addSeparator()
         for d in (self.events_dock, self.history_dock, self.videos_dock):
             v.addAction(d.toggleViewAction())
+        self.first_run = FirstRun(self)  # toolbar, empty state, "what next" hint (gui/first_run.py)
+        self.coders_view = CoderView(self)  # coders shown, blind coding, coder lanes (gui/coders.py)
+        self.behaviours = Behaviours(self)  # the project's own behaviours and keys (gui/behaviours.py)
+        self.model_note = ModelNote(self)  # what the drawn model was trained on (gui/checkpoint_dialog.py)
+        self.first_run.followers += [self.coders_view.update, self.behaviours.update, self.model_note.update]
 
     # ================================================================== errors and status
     def show_error(self, message: str) -> None:
@@ -359,7 +385,7 @@ class MainWindow(QMainWindow):
         n = self.frame_count
         speed = f"{self.speed:g}×"
         self.frame_label.setText(f"frame {self.current_frame} / {max(0, n - 1)}   {timecode(self.current_frame, self.fps)}"
-                                 f"   {speed}{'  ▶' if self._play_timer.isActive() else ''}")
+                                 f"   {speed}  {self.playback.state_text()}")
         self.coder_label.setText(f"coder: {self.coder or '(not set)'}")
         self.device_label.setText(f"analysis on {self.device}")
         title = "merstudio"
@@ -371,6 +397,8 @@ class MainWindow(QMainWindow):
         if self.video is not None:
             title = f"{self.video.name} — {title}"
         self.setWindowTitle(title)
+        if hasattr(self, "first_run"):
+            self.first_run.update()
 
     # ================================================================== projects and videos
     def require_video(self) -> Video:
@@ -457,6 +485,7 @@ class MainWindow(QMainWindow):
         self.pause()
         self._stop_worker()
         self._stop_loader()
+        self.playback.set_video(1, self.fps, None)  # no audio: the waveform lane and the sound go with the video
         self.undo_stack.clear()
         for name in ("agreement_dialog", "finetune_dialog"):
             dlg = getattr(self, name, None)
@@ -586,6 +615,7 @@ class MainWindow(QMainWindow):
         self.loader.frameReady.connect(self._frame_ready)
         self.loader.failed.connect(self._frame_failed)
         self.loader.start()
+        self.playback.set_video(self.frame_count, self.fps, getattr(source, "path", None))  # audio, waveform
         self.slider.blockSignals(True)
         self.slider.setRange(0, self.frame_count - 1)
         self.slider.blockSignals(False)
@@ -738,20 +768,12 @@ class MainWindow(QMainWindow):
             self.play()
 
     def play(self) -> None:
-        if self.video is None:
-            return
-        if self.current_frame >= self.frame_count - 1:
-            self.seek(0)
-        self._play_timer.start(self._interval_ms())
-        self.play_button.setText("⏸")
-        self._update_labels()
+        if self.video is not None:
+            self.playback.play(+1)  # from the play head; at the last frame it starts over
 
     def pause(self) -> None:
-        if hasattr(self, "_play_timer") and self._play_timer.isActive():
-            self._play_timer.stop()
-            self._loading_timer.start()  # paused on a frame still decoding: show it is loading
-            self.play_button.setText("▶")
-            self._update_labels()
+        if hasattr(self, "playback"):
+            self.playback.pause()
 
     def faster(self) -> None:
         if self._play_timer.isActive():
@@ -761,22 +783,23 @@ class MainWindow(QMainWindow):
 
     def set_speed(self, speed: float) -> None:
         self.speed = speed
-        if self._play_timer.isActive():
-            self._play_timer.setInterval(self._interval_ms())
+        self.playback.set_speed(speed)
         self._update_labels()
 
-    def _interval_ms(self) -> int:
-        # at least ~60 Hz ticks; faster playback advances several frames per tick (see _tick)
-        return max(16, int(round(1000.0 / (self.fps * self.speed))))
+    def play_selection(self) -> None:
+        """Play the selected event (else the timeline's selection, else the I..O marks): once, or looped (Ctrl+L)."""
+        rng = selection_range(self.events, self.selected_event_id, self.timeline.selection, self.marks.onset,
+                              self.marks.offset)
+        if self.video is None or rng is None:
+            self.statusBar().showMessage("Select an event, drag a selection or mark I and O first", 4000)
+            return
+        self.playback.play(+1, rng)
 
-    def _tick(self) -> None:
-        per_tick = max(1, int(round(self.fps * self.speed * self._play_timer.interval() / 1000.0)))
-        nxt = self.current_frame + per_tick
-        if nxt >= self.frame_count:
-            self.seek(self.frame_count - 1)
-            self.pause()
-        else:
-            self.seek(nxt)
+    def _playback_changed(self) -> None:
+        self.play_button.setText("⏸" if self.playback.playing else "▶")
+        if not self.playback.playing:
+            self._loading_timer.start()  # paused on a frame still decoding: show it is loading
+        self._update_labels()
 
     # ================================================================== analysis
     def rerun_question(self) -> str | None:
@@ -936,6 +959,8 @@ class MainWindow(QMainWindow):
         self._fill_faces()
         vis = self.project.get_setting("visible_aus") if self.project is not None else None
         self.timeline.visible_aus = vis
+        if hasattr(self, "first_run"):
+            self.first_run.update()  # before drawing: blind coding hides the model's curves (gui/coders.py)
         self.timeline.set_buffer(self.buffer, self._selected_face())
 
     def _fill_faces(self) -> None:
@@ -986,7 +1011,8 @@ class MainWindow(QMainWindow):
 
     # ================================================================== events
     def reload_events(self) -> None:
-        self.events = self.project.events(self.video.id) if self.project and self.video else []
+        self.events = self.coders_view.filter(self.project.events(self.video.id) if self.project and self.video
+                                              else [])  # hidden coders, blind coding
         ids = {e.id for e in self.events}
         if self.selected_event_id not in ids:
             self.selected_event_id = None
@@ -1206,7 +1232,7 @@ class MainWindow(QMainWindow):
             from merstudio.resources import starter_checkpoint
 
             ckpt = starter_checkpoint()
-        dlg = FinetuneDialog(self.project.path, ckpt, self, finetune_fn=self.finetune_fn)
+        dlg = FinetuneDialog(self.project.path, ckpt, self, finetune_fn=self.finetune_fn, project=self.project)
         dlg.rerunRequested.connect(lambda path: self.ctx.execute(C.RerunPredictions, path=path))
         self.finetune_dialog = dlg
         dlg.show()
@@ -1265,6 +1291,7 @@ class MainWindow(QMainWindow):
     def shutdown(self) -> None:
         """Stop every thread and close the project (idempotent)."""
         self.pause()
+        self.playback.shutdown()
         self._close_project()
         if self._error_box is not None:
             self._error_box.close()

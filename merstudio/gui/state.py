@@ -114,6 +114,7 @@ class CurveBuffer:
     faces: dict[int, dict[str, np.ndarray]] = field(default_factory=dict)
     frames_done: int = 0
     version: int = 0  # bumped on every change; views redraw when it moved
+    hide_model: bool = False  # blind coding: the model's class columns are not offered to the views
 
     def _array(self, face: int, col: str) -> np.ndarray:
         cols = self.faces.setdefault(face, {})
@@ -187,6 +188,9 @@ class CurveBuffer:
         return starts, stops - starts
 
     def class_columns(self) -> list[str]:
+        """The model's class columns (``p_<class>``); none while blind coding hides the model (``hide_model``)."""
+        if self.hide_model:
+            return []
         return [c for c in self.columns if c.startswith("p_")]
 
     def activity(self, face: int) -> np.ndarray | None:

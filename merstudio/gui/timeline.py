@@ -42,6 +42,7 @@ _OverlaySig = tuple[tuple[str, ...], tuple[str, ...], int | None, tuple[str, ...
 
 NONE_COLOUR = "#9e9e9e"  # the model's "none" class: grey, behind the named classes
 PLAYHEAD_COLOUR = "#d50000"
+WAVEFORM_COLOUR = "#455a64"  # the audio lane: a neutral blue-grey under the coloured lanes
 # proposals (not yet coded) in one teal, opposite the play head's red on the colour wheel: a proposal of a red class
 # (negative, anger) never reads as the play head; its suggested emotion is in its edge and the readout
 PROPOSAL_COLOUR = "#00838f"
@@ -349,7 +350,16 @@ class Timeline(pg.GraphicsLayoutWidget):
         self._apex_marks = pg.ScatterPlotItem(symbol="s", size=3, pen=None)
         self.coder_plot.addItem(self._apex_marks)
         self._show_track(self.coder_plot, False)
-        for p in (self.heat_plot, self.motion_plot, self.class_plot, self.events_plot, self.coder_plot):
+        # the audio waveform (min/max envelope, merstudio.io.audio): hidden when the video has no audio
+        self.audio_plot = self._track(7, "audio", height=1)
+        self.audio_plot.getAxis("left").setTicks([[(0, "0")]])
+        self.audio_plot.getAxis("left").enableAutoSIPrefix(False)  # no "(x0.001)" in the label
+        self._legend(self.audio_plot, 1)
+        self.waveform = self.audio_plot.plot(pen=pg.mkPen(WAVEFORM_COLOUR, width=CURVE_WIDTH), name="waveform")
+        self.audio_envelope: Any = None  # the Envelope drawn, or None
+        self._show_track(self.audio_plot, False)
+        for p in (self.heat_plot, self.motion_plot, self.class_plot, self.events_plot, self.coder_plot,
+                  self.audio_plot):
             p.setXLink(self.au_plot)
         self._sel_region = pg.LinearRegionItem(brush=pg.mkBrush(120, 120, 120, 70), movable=True)
         self._sel_region.setZValue(1)
@@ -367,7 +377,8 @@ class Timeline(pg.GraphicsLayoutWidget):
 
     @property
     def plots(self) -> list[pg.PlotItem]:
-        return [self.au_plot, self.heat_plot, self.motion_plot, self.class_plot, self.events_plot, self.coder_plot]
+        return [self.au_plot, self.heat_plot, self.motion_plot, self.class_plot, self.events_plot, self.coder_plot,
+                self.audio_plot]
 
     def _track(self, row: int, label: str, height: int, select: bool = False) -> pg.PlotItem:
         plot = self.addPlot(row=row, col=0, viewBox=_TrackBox(self, select_on_drag=select))
@@ -457,6 +468,24 @@ class Timeline(pg.GraphicsLayoutWidget):
 
     def set_motion_visible(self, on: bool) -> None:
         self._show_track(self.motion_plot, on)
+
+    def set_audio_envelope(self, envelope: Any) -> None:
+        """Draw the audio lane from an Envelope (merstudio.io.audio: min/max per bin, times in seconds), or hide it
+        (None: no audio, or not computed yet). Each bin is a vertical stroke from its min to its max at its frame
+        position (peak downsampling keeps the strokes' extremes when zoomed out); y spans the loudest 0.1 % of bins."""
+        self.audio_envelope = envelope
+        if envelope is None or not len(envelope):
+            self.waveform.setData([], [])
+            self._show_track(self.audio_plot, False)
+            return
+        x = np.repeat(np.asarray(envelope.times, np.float64) * self.fps, 2)
+        y = np.column_stack([envelope.lo, envelope.hi]).ravel().astype(np.float64)
+        self.waveform.setData(x, y, connect="all")
+        peaks = np.maximum(np.abs(envelope.lo), np.abs(envelope.hi))
+        k = int(0.999 * (len(peaks) - 1))
+        top = max(float(np.partition(peaks, k)[k]), 0.01)  # O(n): a quantile's sort stalled an hour's lane
+        self.audio_plot.setYRange(-top, top, padding=0.05)
+        self._show_track(self.audio_plot, True)
 
     def set_motion_by_au(self, on: bool) -> None:
         """The micro-motion lane shows the directed motion per AU (AUxx_m, the AU curves' colours) instead of the

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import csv
 import datetime as _dt
+import io
 import math
 import os
 import re
@@ -103,7 +104,9 @@ def write_boris(events: Iterable[Event], path: str | os.PathLike[str], media: Me
             ws.append(list(COLUMNS))
             for r in rows:
                 ws.append([r[c] for c in COLUMNS])
-            wb.save(tmp)
+            buf = io.BytesIO()  # in memory first: a zip left open by a failed write raises again at clean-up
+            wb.save(buf)
+            tmp.write_bytes(buf.getvalue())
         else:
             with tmp.open("w", newline="", encoding="utf-8") as fh:
                 w = csv.DictWriter(fh, fieldnames=list(COLUMNS), delimiter="\t" if fmt == "tsv" else ",")

@@ -123,9 +123,17 @@ def _media_url(path: Path) -> str:
         return "file:///" + path.as_posix().lstrip("/")
 
 
+# extra time-aligned tiers written after the event tiers (the project's behaviours): {tier id: (annotator,
+# [(onset frame, offset frame (inclusive), value), ...] without overlaps)}; our import lists them as unknown tiers
+ExtraTiers = Mapping[str, tuple[str, Sequence[tuple[int, int, str]]]]
+LT_BEHAVIOUR = "merstudio-behaviour"
+
+
 def eaf_tree(events: Iterable[Event], media: Media, eaf_path: str | os.PathLike[str] | None = None,
-             author: str = "merstudio") -> ET.ElementTree:
-    """The EAF 3.0 document for one video's events (see the module docstring for the tier scheme)."""
+             author: str = "merstudio", extra_tiers: ExtraTiers | None = None) -> ET.ElementTree:
+    """The EAF 3.0 document for one video's events (see the module docstring for the tier scheme), plus
+    ``extra_tiers`` (type ``merstudio-behaviour``)."""
+    extra = dict(extra_tiers or {})
     fps = check_fps(media.fps, media.name or "eaf export")
     if fps > MAX_MS_FPS:
         raise InputError(f"{media.name or 'eaf export'}: {fps:g} fps is above 1000 fps; ELAN's millisecond time "
@@ -150,10 +158,11 @@ def eaf_tree(events: Iterable[Event], media: Media, eaf_path: str | os.PathLike[
     if media.frame_count is not None:
         ET.SubElement(header, "PROPERTY", {"NAME": "merstudio:frame_count"}).text = str(int(media.frame_count))
     lanes = _lanes(evs)
-    n_ann = sum(len(v) for v in lanes.values()) * 3
+    n_ann = sum(len(v) for v in lanes.values()) * 3 + sum(len(spans) for _, spans in extra.values())
     ET.SubElement(header, "PROPERTY", {"NAME": "lastUsedAnnotationId"}).text = str(n_ann)
     # time slots: one per distinct ms value, in time order (ELAN's own files number them in order)
-    values = sorted({frame_to_ms(f, fps) for e in evs for f in (e.onset, e.offset + 1, e.apex, e.apex + 1)})
+    values = sorted({frame_to_ms(f, fps) for e in evs for f in (e.onset, e.offset + 1, e.apex, e.apex + 1)}
+                    | {frame_to_ms(f, fps) for _, spans in extra.values() for a, b, _v in spans for f in (a, b + 1)})
     slot = {v: f"ts{i + 1}" for i, v in enumerate(values)}
     order = ET.SubElement(root, "TIME_ORDER")
     for v in values:
@@ -189,8 +198,20 @@ def eaf_tree(events: Iterable[Event], media: Media, eaf_path: str | os.PathLike[
             ET.SubElement(ann, "ANNOTATION_VALUE").text = _meta_value(e)
         root.append(apex_tier)
         root.append(meta_tier)
+    for tier_id, (annotator, spans) in extra.items():
+        tier = ET.SubElement(root, "TIER", {"LINGUISTIC_TYPE_REF": LT_BEHAVIOUR, "ANNOTATOR": annotator,
+                                            "TIER_ID": tier_id})
+        for a, b, value in sorted(spans):
+            aid += 1
+            ann = ET.SubElement(ET.SubElement(tier, "ANNOTATION"), "ALIGNABLE_ANNOTATION", {
+                "ANNOTATION_ID": f"a{aid}", "TIME_SLOT_REF1": slot[frame_to_ms(a, fps)],
+                "TIME_SLOT_REF2": slot[frame_to_ms(b + 1, fps)]})
+            ET.SubElement(ann, "ANNOTATION_VALUE").text = value
     ET.SubElement(root, "LINGUISTIC_TYPE", {"LINGUISTIC_TYPE_ID": LT_EVENT, "TIME_ALIGNABLE": "true",
                                             "GRAPHIC_REFERENCES": "false"})
+    if extra:
+        ET.SubElement(root, "LINGUISTIC_TYPE", {"LINGUISTIC_TYPE_ID": LT_BEHAVIOUR, "TIME_ALIGNABLE": "true",
+                                                "GRAPHIC_REFERENCES": "false"})
     ET.SubElement(root, "LINGUISTIC_TYPE", {"LINGUISTIC_TYPE_ID": LT_APEX, "TIME_ALIGNABLE": "true",
                                             "CONSTRAINTS": "Included_In", "GRAPHIC_REFERENCES": "false"})
     ET.SubElement(root, "LINGUISTIC_TYPE", {"LINGUISTIC_TYPE_ID": LT_META, "TIME_ALIGNABLE": "false",
@@ -209,9 +230,9 @@ def eaf_tree(events: Iterable[Event], media: Media, eaf_path: str | os.PathLike[
 
 
 def write_eaf(events: Iterable[Event], path: str | os.PathLike[str], media: Media,
-              author: str = "merstudio") -> Path:
-    """Write one video's events as an ELAN 3.0 file (atomically). Returns the path."""
-    tree = eaf_tree(events, media, path, author)
+              author: str = "merstudio", extra_tiers: ExtraTiers | None = None) -> Path:
+    """Write one video's events (and ``extra_tiers``) as an ELAN 3.0 file (atomically). Returns the path."""
+    tree = eaf_tree(events, media, path, author, extra_tiers)
     ET.register_namespace("xsi", XSI)
     with atomic_path(path) as tmp:
         tree.write(tmp, encoding="UTF-8", xml_declaration=True)

@@ -6,6 +6,8 @@ from merstudio.project.store import (
            PROJECT_SUFFIX,
            SCHEMA_VERSION,
            Analysis,
+           Behaviour,
+           BehaviourEvent,
            Overlay,
            Project,
            Video,
@@ -13,4 +15,4 @@ from merstudio.project.store import (
 )
 
 __all__ = ["SOURCES", "STATUSES", "Event", "au_numbers", "normalize_aus", "parse_aus", "PROJECT_SUFFIX",
-           "SCHEMA_VERSION", "Analysis", "Overlay", "Project", "Video", "content_hash", "LockOwner", "ProjectInUse"]
+           "SCHEMA_VERSION", "Analysis", "Behaviour", "BehaviourEvent", "Overlay", "Project", "Video", "content_hash", "LockOwner", "ProjectInUse"]

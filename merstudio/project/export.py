@@ -15,6 +15,7 @@ half-written report under the real name. An unwritable path raises OutputError.
 from __future__ import annotations
 
 import csv
+import io
 import os
 from collections.abc import Callable
 from pathlib import Path
@@ -107,6 +108,85 @@ def events_table(project: Project, video_id: int | None = None) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=list(EVENT_COLUMNS))
 
 
+BEHAVIOUR_COLUMNS = ("behaviour_event_id", "video", "video_path", "behaviour", "kind", "key", "face_id",
+                     "onset_frame", "offset_frame", "onset_time", "offset_time", "duration_frames", "duration_s",
+                     "coder", "note", "open")
+
+
+def behaviours_table(project: Project, video_id: int | None = None) -> pd.DataFrame:
+    """The project's behaviour events (schema 5) of one video (or all), one row each, frame and time columns. A
+    state still being coded has no offset (``open`` True, offset and duration empty); a point event has
+    offset == onset."""
+    named = {b.id: b for b in project.behaviours()}
+    rows = []
+    for video in project.videos():
+        if video_id is not None and video.id != video_id:
+            continue
+        evs = project.behaviour_events(video.id)
+        if not evs:
+            continue
+        t = _times(project, video)
+        fps = video.fps or 30.0
+        for e in evs:
+            b = named.get(e.behaviour_id)
+            n = None if e.offset is None else e.offset - e.onset + 1
+            rows.append({
+                "behaviour_event_id": e.id, "video": video.name, "video_path": video.path,
+                "behaviour": b.name if b else "", "kind": b.kind if b else "", "key": b.key if b else "",
+                "face_id": e.face_id, "onset_frame": e.onset, "offset_frame": e.offset, "onset_time": t(e.onset),
+                "offset_time": None if e.offset is None else t(e.offset), "duration_frames": n,
+                "duration_s": None if n is None else n / fps, "coder": e.coder, "note": e.note,
+                "open": e.offset is None,
+            })
+    df = pd.DataFrame(rows, columns=list(BEHAVIOUR_COLUMNS))
+    for c in ("offset_frame", "duration_frames"):
+        df[c] = df[c].astype("Int64")  # empty for an open state, never 12.0
+    return df
+
+
+def export_behaviours_csv(project: Project, path: str | os.PathLike[str], video_id: int | None = None,
+                          progress: Progress = None) -> Path:
+    df = behaviours_table(project, video_id)
+    with _atomic(path) as tmp:
+        df.to_csv(tmp, index=False)
+    if progress:
+        progress(1, 1)
+    return Path(path)
+
+
+def behaviours_csv_path(events_path: str | os.PathLike[str]) -> Path:
+    """Where the behaviour events go beside an events file: ``<stem>_behaviours.csv``."""
+    p = Path(events_path)
+    stem = p.name[: -len(".boris.csv")] if p.name.lower().endswith(".boris.csv") else p.stem
+    return p.with_name(f"{stem}_behaviours.csv")
+
+
+def behaviour_tiers(project: Project, video_id: int) -> dict[str, tuple[str, list[tuple[int, int, str]]]]:
+    """The video's ended behaviour events as ELAN tiers, one per behaviour and coder (``behaviour: <name>
+    (<coder>)``; overlapping events on extra lanes ``… #2``): {tier id: (coder, [(onset, offset, value)])}. The value
+    is the note, else the behaviour's name. States still being coded are left out (the CSV has them)."""
+    named = {b.id: b for b in project.behaviours()}
+    groups: dict[tuple[int, str], list[tuple[int, int, str]]] = {}
+    for e in project.behaviour_events(video_id):
+        b = named.get(e.behaviour_id)
+        if b is None or e.offset is None:
+            continue
+        groups.setdefault((e.behaviour_id, e.coder), []).append((e.onset, e.offset, e.note or b.name))
+    out: dict[str, tuple[str, list[tuple[int, int, str]]]] = {}
+    for (bid, coder), spans in sorted(groups.items(), key=lambda kv: (named[kv[0][0]].position, kv[0])):
+        name = named[bid].name.replace("/", "-")  # never read back as a "<coder>/event" tier
+        lanes: list[list[tuple[int, int, str]]] = []
+        for span in sorted(spans):
+            lane = next((ln for ln in lanes if ln[-1][1] < span[0]), None)
+            if lane is None:
+                lanes.append([span])
+            else:
+                lane.append(span)
+        for i, lane in enumerate(lanes):
+            out[f"behaviour: {name} ({coder or 'unnamed'})" + (f" #{i + 1}" if i else "")] = (coder, lane)
+    return out
+
+
 def export_events_csv(project: Project, path: str | os.PathLike[str], video_id: int | None = None,
                       progress: Progress = None) -> Path:
     df = events_table(project, video_id)
@@ -120,9 +200,13 @@ def export_events_csv(project: Project, path: str | os.PathLike[str], video_id: 
 def export_events_xlsx(project: Project, path: str | os.PathLike[str], video_id: int | None = None,
                        progress: Progress = None) -> Path:
     df = events_table(project, video_id)
+    # Built in memory, then written in one go: openpyxl writing straight to a file on a full disk leaves its zip
+    # open, and the zip's clean-up raises again later ("Exception ignored in ZipFile.__del__") on stderr.
+    buf = io.BytesIO()
+    with pd.ExcelWriter(buf, engine="openpyxl") as xw:
+        df.to_excel(xw, sheet_name="events", index=False)
     with _atomic(path) as tmp:
-        with pd.ExcelWriter(tmp, engine="openpyxl") as xw:
-            df.to_excel(xw, sheet_name="events", index=False)
+        tmp.write_bytes(buf.getvalue())
     if progress:
         progress(1, 1)
     return Path(path)

@@ -1,0 +1,357 @@
+"""What a model was trained on, shown where its output is used: a readable checkpoint dialog (classes, training
+data, evaluation figures, fine-tuning, date; the whole metadata in a scrollable box, never cut off), a note beside
+the class-confidence lane naming the model whose curves are drawn, and a badge in the status bar. A model trained
+on synthetic faces only (the bundled starter, or any checkpoint whose metadata says ``training_data.synthetic``)
+gets a warning: its class confidences on real footage are not evidence.
+
+``provenance(path, meta)`` is plain Python (tested without a window)."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import pyqtgraph as pg
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QLabel,
+    QPlainTextEdit,
+    QScrollArea,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from merstudio.gui.commands import AppCommand, CommandContext, Params
+
+if TYPE_CHECKING:
+    from merstudio.gui.main_window import MainWindow
+
+SYNTHETIC_NOTE = "synthetic faces only — not evidence"
+WARN_COLOUR = "#b35900"
+
+
+@lru_cache(maxsize=32)
+def _sha256(path: str, mtime: float, size: int) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def file_digest(path: str | Path) -> str | None:
+    """SHA-256 of a file (cached by path, time and size), None when it cannot be read."""
+    try:
+        p = Path(path).resolve()
+        st = p.stat()
+        return _sha256(str(p), st.st_mtime, st.st_size)
+    except OSError:
+        return None
+
+
+def starter_digest() -> str | None:
+    from merstudio.resources import starter_checkpoint
+
+    ckpt = starter_checkpoint()
+    return file_digest(ckpt) if ckpt is not None else None
+
+
+@dataclass
+class Provenance:
+    """What a checkpoint was trained on, in a few words."""
+
+    name: str
+    synthetic_only: bool = False
+    starter: bool = False  # the bundled starter model, or fine-tuned from it
+    trained_on: str = ""  # one line: the training data
+    evaluation: str = ""  # one line: protocol and figures
+    created: str = ""
+    finetuned: str = ""  # one line when fine-tuned on corrections
+    classes: list[str] = field(default_factory=list)
+
+    def lane_note(self) -> str:
+        """The note beside the class-confidence lane."""
+        if self.synthetic_only:
+            who = "starter model" if self.starter else f"model {self.name}"
+            return f"{who}: {SYNTHETIC_NOTE}"
+        bits = [f"model {self.name}"]
+        if self.trained_on:
+            bits.append(f"trained on {self.trained_on}")
+        if self.finetuned:
+            bits.append(self.finetuned)
+        return " — ".join(bits)
+
+
+def _fmt(v: Any) -> str:
+    return f"{v:.3f}" if isinstance(v, float) else str(v)
+
+
+def _block(meta: dict[str, Any], key: str) -> dict[str, Any]:
+    """A dict-valued entry of the metadata ({} when absent or not a dict)."""
+    v = meta.get(key)
+    return v if isinstance(v, dict) else {}
+
+
+def provenance(path: str | Path | None, meta: dict[str, Any] | None) -> Provenance:
+    """Read a checkpoint's metadata (as ``load_checkpoint`` returns it) into a Provenance. A model is "synthetic
+    only" when it is the bundled starter file (same content) or its ``training_data`` says ``synthetic: true``, and
+    it was not fine-tuned on coded events since (a ``finetune`` block)."""
+    meta = dict(meta or {})
+    name = Path(path).name if path else "model"
+    data = _block(meta, "training_data")
+    tuned = _block(meta, "finetune") or None
+    sdig = starter_digest()
+    is_starter_file = path is not None and sdig is not None and file_digest(path) == sdig
+    lineage = meta.get("lineage") if isinstance(meta.get("lineage"), list) else []
+    assert isinstance(lineage, list)
+    from_starter = sdig is not None and any(isinstance(x, dict) and x.get("sha256") == sdig for x in lineage)
+    synthetic_data = bool(data.get("synthetic")) or is_starter_file or from_starter
+    prov = Provenance(name=name, starter=is_starter_file or from_starter,
+                      synthetic_only=synthetic_data and tuned is None,
+                      created=str(meta.get("created") or ""), classes=[str(c) for c in meta.get("class_names") or []])
+    if is_starter_file or from_starter or data.get("synthetic"):
+        desc = "synthetic faces (merstudio.synth)"
+    else:
+        desc = str(data.get("description") or "")
+    counts = [f"{data[k]} {w}" for k, w in (("n_samples", "samples"), ("n_subjects", "subjects")) if data.get(k)]
+    prov.trained_on = desc + (f" ({', '.join(counts)})" if counts else "") if desc or counts else ""
+    m = _block(meta, "metrics")
+    if m:
+        figs = [f"{k.upper()} {_fmt(m[k])}" for k in ("uf1", "uar", "accuracy") if isinstance(m.get(k), int | float)]
+        prov.evaluation = ", ".join([str(m.get("protocol") or "protocol not recorded"), *figs])
+        if m.get("n"):
+            prov.evaluation += f" (n = {m['n']})"
+        if synthetic_data and tuned is None:
+            prov.evaluation += ", on synthetic faces: says nothing about real footage"
+    if tuned is not None:
+        n = len(tuned.get("events") or [])
+        coders = ", ".join(tuned.get("coders") or []) or "?"
+        prov.finetuned = f"fine-tuned on {n} coded event(s) of {Path(str(tuned.get('project', '?'))).name} " \
+                         f"(coders {coders})"
+    return prov
+
+
+class CheckpointDialog(QDialog):
+    """A checkpoint's metadata, readable: what it predicts, what it was trained and evaluated on, when; with a
+    warning when it saw synthetic faces only. ``use`` False: an information box (Close) rather than a question."""
+
+    def __init__(self, path: str, meta: Any, parent: Any = None, use: bool = True) -> None:
+        super().__init__(parent)
+        meta = dict(meta) if isinstance(meta, dict) else {}
+        self.setWindowTitle("Load checkpoint" if use else f"Model: {Path(path).name}")
+        self.prov = provenance(path, meta)
+        lay = QVBoxLayout(self)
+        self.warning = QLabel(self)
+        self.warning.setWordWrap(True)
+        self.warning.setStyleSheet(f"QLabel {{ color: white; background: {WARN_COLOUR}; padding: 8px; "
+                                   "font-weight: bold; }")
+        if self.prov.synthetic_only:
+            self.warning.setText(
+                f"{'The starter model' if self.prov.starter else Path(path).name} was trained on synthetic faces "
+                "only. It has never seen a real micro-expression: its class confidences and suggested labels on "
+                "real footage are not evidence. Train or fine-tune on real coded data for research use.")
+        self.warning.setVisible(self.prov.synthetic_only)
+        lay.addWidget(self.warning)
+
+        form = QFormLayout()
+        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        self.rows: dict[str, str] = {}
+
+        def row(label: str, text: str) -> None:
+            if not text:
+                return
+            lab = QLabel(text, self)
+            lab.setWordWrap(True)
+            lab.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+            form.addRow(f"<b>{label}</b>", lab)
+            self.rows[label] = text
+
+        row("File", str(path))
+        classes = self.prov.classes
+        row("Classes", f"{len(classes)}: {', '.join(classes)}" if classes else "")
+        aus = meta.get("aus") or []
+        row("AUs", ", ".join(f"AU{int(a)}" for a in aus) if aus else "")
+        row("Trained on", self.prov.trained_on or "not recorded")
+        data = meta.get("training_data") if isinstance(meta.get("training_data"), dict) else {}
+        if data.get("class_map"):
+            row("Class map", str(data["class_map"]))
+        row("Evaluation", self.prov.evaluation or "not recorded")
+        m = meta.get("metrics") if isinstance(meta.get("metrics"), dict) else {}
+        per = m.get("per_class") if isinstance(m.get("per_class"), dict) else {}
+        if per:
+            row("Per class F1", ", ".join(f"{c} {_fmt(v.get('f1'))}" for c, v in per.items() if isinstance(v, dict)))
+        training = meta.get("training") if isinstance(meta.get("training"), dict) else {}
+        row("Training", "; ".join(f"{k.replace('_', ' ')} {_fmt(v)}" for k, v in training.items()
+                                  if not isinstance(v, dict | list) or len(str(v)) <= 60))
+        row("Fine-tuned", self.prov.finetuned)
+        row("Parent", str(meta.get("parent") or ""))
+        inp = meta.get("input") if isinstance(meta.get("input"), dict) else {}
+        if inp:
+            row("Input", f"{inp.get('modality', '?')} {inp.get('size', '?')}×{inp.get('size', '?')}, "
+                         f"T={inp.get('T', '?')}, flow {inp.get('flow_method', '?')}")
+        row("Created", f"{self.prov.created or '?'} (merstudio {meta.get('merstudio_version', '?')}, "
+                       f"{meta.get('n_parameters', '?')} parameters)")
+        body = QWidget(self)
+        body.setLayout(form)
+        scroll = QScrollArea(self)
+        scroll.setWidgetResizable(True)
+        scroll.setWidget(body)
+        scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        lay.addWidget(scroll, 1)
+
+        self.more = QToolButton(self)
+        self.more.setText("All metadata ▸")
+        self.more.setCheckable(True)
+        self.raw = QPlainTextEdit(self)
+        self.raw.setReadOnly(True)
+        self.raw.setPlainText(json.dumps({k: v for k, v in meta.items() if k != "prior"}, indent=1, default=str))
+        self.raw.setVisible(False)
+        self.more.toggled.connect(self._show_raw)
+        lay.addWidget(self.more)
+        lay.addWidget(self.raw, 1)
+        if use:
+            buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel,
+                                       parent=self)
+            buttons.button(QDialogButtonBox.StandardButton.Ok).setText("Use this model")
+        else:
+            buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, parent=self)
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        lay.addWidget(buttons)
+        self.resize(640, 520)
+
+    def _show_raw(self, on: bool) -> None:
+        self.raw.setVisible(on)
+        self.more.setText("All metadata ▾" if on else "All metadata ▸")
+
+
+def read_meta(path: str | Path) -> dict[str, Any] | None:
+    """A checkpoint's metadata (None when the file is gone or not readable)."""
+    from merstudio.errors import MerstudioError
+    from merstudio.model.checkpoint import read_checkpoint_meta
+
+    try:
+        return read_checkpoint_meta(path)
+    except (MerstudioError, OSError):
+        return None
+
+
+class ModelNote:
+    """The note beside the class-confidence lane (and a badge in the status bar) naming the model whose class
+    curves are drawn: the one the current video's stored analysis used. Synthetic-only models are flagged."""
+
+    def __init__(self, win: MainWindow) -> None:
+        self.win = win
+        self.text = ""
+        self.synthetic = False
+        self._key: tuple[Any, ...] | None = None
+        self.item = pg.TextItem("", anchor=(0, 0), fill=pg.mkBrush(255, 255, 255, 215))
+        font = self.item.textItem.font()
+        font.setPointSize(8)
+        self.item.setFont(font)
+        self.item.setZValue(50)
+        plot = win.timeline.class_plot
+        plot.addItem(self.item, ignoreBounds=True)
+        plot.vb.sigRangeChanged.connect(lambda *_: self._place())
+        self.badge = QLabel(win)
+        self.badge.hide()
+        win.statusBar().addPermanentWidget(self.badge)
+        self._meta_cache: dict[tuple[str, float], dict[str, Any] | None] = {}
+        self.dialog: CheckpointDialog | None = None
+        from merstudio.gui.coders import _menu
+
+        win._action(_menu(win, "&Analysis"), "&Model in use… (what it was trained on)",
+                    lambda: win.ctx.execute(ShowModelInfo))
+
+    def model_path(self) -> str:
+        """The checkpoint behind the class curves drawn now ('' when none)."""
+        win = self.win
+        if win.project is None or win.video is None:
+            return ""
+        a = win.project.analysis(win.video.id)
+        return a.model if a is not None and a.model else ""
+
+    def _meta(self, path: str) -> dict[str, Any] | None:
+        try:
+            key = (path, Path(path).stat().st_mtime)
+        except OSError:
+            return None
+        if key not in self._meta_cache:
+            self._meta_cache[key] = read_meta(path)
+        return self._meta_cache[key]
+
+    def update(self) -> None:
+        win = self.win
+        buf = win.buffer
+        # cheap when nothing changed (called on every frame of playback): the project is asked only after a change
+        blind = win.coders_view.blind if hasattr(win, "coders_view") else False
+        key = (win.video.id if win.video is not None else None, id(buf), win.worker is None,
+               buf is not None and any(c.startswith("p_") for c in buf.columns), blind)
+        if key == self._key:
+            return
+        self._key = key
+        # blind coding hides the model's output, and so its name
+        path = self.model_path() if (key[3] or win.worker is not None) and not blind else ""
+        if not path:
+            self.text, self.synthetic = "", False
+        else:
+            meta = self._meta(path)
+            if meta is None:
+                self.text, self.synthetic = f"model {Path(path).name} (file not found: training data unknown)", False
+            else:
+                prov = provenance(path, meta)
+                self.text, self.synthetic = prov.lane_note(), prov.synthetic_only
+        colour = WARN_COLOUR if self.synthetic else "#37474f"
+        self.item.setHtml(f'<span style="color:{colour}; font-weight:{"bold" if self.synthetic else "normal"}">'
+                          f"{_html(self.text)}</span>")
+        self.item.border = pg.mkPen(colour if self.synthetic else "#b0bec5")
+        self.item.setVisible(bool(self.text))
+        self.badge.setText(self.text)
+        self.badge.setStyleSheet(f"QLabel {{ color: white; background: {WARN_COLOUR}; padding: 0 6px; }}"
+                                 if self.synthetic else "QLabel { color: #37474f; padding: 0 6px; }")
+        self.badge.setToolTip("The model whose class confidences are drawn (Analysis > Model in use…)")
+        self.badge.setVisible(bool(self.text))
+        self._place()
+
+    def _place(self) -> None:
+        if not self.item.isVisible():
+            return
+        (x0, _x1), (_y0, y1) = self.win.timeline.class_plot.vb.viewRange()
+        self.item.setPos(x0, y1)
+
+
+def _html(s: str) -> str:
+    return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def show_model_info(win: MainWindow) -> None:
+    """Analysis > Model in use…: the checkpoint loaded, else the one behind the drawn class curves."""
+    from merstudio.errors import InputError
+
+    path = str(win.checkpoint) if win.checkpoint is not None else win.model_note.model_path()
+    if not path:
+        raise InputError("model: none loaded, and this video's analysis used none (Analysis > Load checkpoint)")
+    meta = win.checkpoint_meta if win.checkpoint is not None and isinstance(win.checkpoint_meta, dict) \
+        else read_meta(path)
+    if meta is None:
+        raise InputError(f"{path}: the checkpoint is gone or cannot be read")
+    dlg = CheckpointDialog(path, meta, win, use=False)
+    dlg.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+    win.model_note.dialog = dlg
+    dlg.open()
+
+
+class ShowModelInfo(AppCommand):
+    """Analysis > Model in use…: the readable checkpoint dialog (Close only)."""
+
+    @staticmethod
+    def do(ctx: CommandContext, params: Params) -> None:
+        show_model_info(ctx.win)

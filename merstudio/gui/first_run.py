@@ -1,0 +1,219 @@
+"""What a first-time user sees: a toolbar (open video, open project, analyse, play, speed) whose tooltips name the
+keys, an empty state over the video area when nothing is open (Open video / Open project / Try the demo and the
+keys to know), and a hint on the timeline's AU lane that says what to do next (open a video, press Ctrl+R to
+analyse, or that the analysis is running).
+
+``FirstRun(window)`` builds all of it; the window calls ``update()`` whenever what is open or what is stored may
+have changed (labels refreshed, curves replaced). Nothing here owns state: it reads the window's."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+import pyqtgraph as pg
+from PySide6.QtCore import QEvent, QObject, Qt
+from PySide6.QtWidgets import (
+    QComboBox,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QToolBar,
+    QVBoxLayout,
+    QWidget,
+)
+
+from merstudio.gui import commands as C
+from merstudio.gui.state import SPEEDS
+
+if TYPE_CHECKING:
+    from merstudio.gui.main_window import MainWindow
+
+# the keys a first-time user needs, shown on the empty state (the full list: docs/gui.md)
+FIRST_KEYS = (
+    ("Ctrl+Shift+O / Ctrl+O", "open a video / a project"),
+    ("Ctrl+R", "analyse the video (AU curves, micro-motion, proposals)"),
+    ("Space, Left / Right", "play / pause, one frame"),
+    ("J / K / L", "slower / pause / faster"),
+    ("I / A / O", "mark onset / apex / offset (O makes the event)"),
+    ("N / Y / X", "next proposal / accept / reject"),
+    ("Ctrl+Z / Ctrl+Shift+Z", "undo / redo"),
+)
+
+HINT_NO_VIDEO = "Open a video (Ctrl+Shift+O) or a project (Ctrl+O) to start"
+HINT_NOT_ANALYSED = "Press Ctrl+R to analyse this video: the AU curves, micro-motion and proposals appear here"
+HINT_RUNNING = "Analysing… the curves grow here as frames are processed (Ctrl+. cancels)"
+
+
+def run_demo(win: MainWindow) -> bool:
+    """Open the bundled demo clip with the starter model (what `merstudio demo` does)."""
+    from merstudio.gui.app import start_demo
+    from merstudio.resources import demo_video
+
+    if not win.ctx.execute(C.OpenVideo, path=str(demo_video())):
+        return False
+    start_demo(win)
+    return True
+
+
+class EmptyState(QWidget):
+    """Drawn over the video area while no video is open: what to do first, as big buttons, and the keys."""
+
+    def __init__(self, win: MainWindow, over: QWidget) -> None:
+        super().__init__(over)
+        self.setObjectName("empty_state")
+        self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)  # the style sheet paints it
+        self.setStyleSheet("#empty_state { background: #fafafa; } QPushButton { font-size: 15px; padding: 10px "
+                           "22px; } QLabel#empty_title { font-size: 20px; font-weight: bold; color: #263238; }")
+        col = QVBoxLayout(self)
+        col.addStretch(2)
+        title = QLabel("Start by opening a video or a project", self)
+        title.setObjectName("empty_title")
+        title.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        col.addWidget(title)
+        sub = QLabel("A video gets its own project beside it (<video>.merproj) with its analysis and your coding; "
+                     "every edit is saved at once.", self)
+        sub.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        sub.setWordWrap(True)
+        sub.setStyleSheet("color: #546e7a")
+        col.addWidget(sub)
+        row = QHBoxLayout()
+        row.addStretch(1)
+        x = win.ctx.execute
+        self.open_video = QPushButton("Open video…", self)
+        self.open_video.setToolTip("Open a video file or an image-sequence folder (Ctrl+Shift+O)")
+        self.open_video.clicked.connect(lambda: x(C.OpenVideo))
+        self.open_project = QPushButton("Open project…", self)
+        self.open_project.setToolTip("Open a .merproj project (Ctrl+O)")
+        self.open_project.clicked.connect(lambda: x(C.OpenProject))
+        self.demo = QPushButton("Try the demo", self)
+        self.demo.setToolTip("The bundled synthetic interview clip, analysed with the starter model (synthetic "
+                             "faces only)")
+        self.demo.clicked.connect(lambda: run_demo(win))
+        for b in (self.open_video, self.open_project, self.demo):
+            b.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # the window's keys keep working
+            row.addWidget(b)
+        self.open_video.setDefault(True)
+        row.addStretch(1)
+        col.addLayout(row)
+        keys = "".join(f"<tr><td align='right'><b>{k}</b></td><td>&nbsp;&nbsp;{what}</td></tr>"
+                       for k, what in FIRST_KEYS)
+        self.keys = QLabel(f"<table cellspacing='3'>{keys}</table>", self)
+        self.keys.setStyleSheet("color: #37474f")
+        keys_row = QHBoxLayout()
+        keys_row.addStretch(1)
+        keys_row.addWidget(self.keys)
+        keys_row.addStretch(1)
+        col.addSpacing(12)
+        col.addLayout(keys_row)
+        col.addStretch(3)
+        over.installEventFilter(self)
+        self.setGeometry(over.rect())
+
+    def eventFilter(self, obj: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt override
+        if obj is self.parent() and event.type() == QEvent.Type.Resize:
+            self.setGeometry(obj.rect())  # type: ignore[attr-defined]
+        return False
+
+
+class FirstRun:
+    """The toolbar, the empty state and the timeline hint of one window."""
+
+    def __init__(self, win: MainWindow) -> None:
+        self.win = win
+        x = win.ctx.execute
+        tb = QToolBar("Toolbar", win)
+        tb.setObjectName("main_toolbar")  # saveState needs a name
+        tb.setMovable(False)
+        tb.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+        self.toolbar = tb
+
+        def add(text: str, tip: str, slot: Any) -> Any:
+            act = tb.addAction(text)
+            act.setToolTip(tip)
+            act.triggered.connect(lambda *_: slot())
+            return act
+
+        # no shortcuts here: the menu actions own the keys (two actions with one key would make it ambiguous)
+        self.open_video = add("Open video…", "Open a video file or image folder (Ctrl+Shift+O)",
+                              lambda: x(C.OpenVideo))
+        self.open_project = add("Open project…", "Open a .merproj project (Ctrl+O)", lambda: x(C.OpenProject))
+        tb.addSeparator()
+        self.analyse = add("Analyse", "Run the analysis of this video (Ctrl+R; Ctrl+. cancels)",
+                           lambda: x(C.RunAnalysis))
+        self.play = add("▶ Play", "Play / pause (Space); Left / Right step one frame", win.toggle_play)
+        self.speed = QComboBox(tb)
+        for s in SPEEDS:
+            self.speed.addItem(f"{s:g}×", s)
+        self.speed.setToolTip("Playback speed (J slower, L faster, K pause)")
+        self.speed.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.speed.currentIndexChanged.connect(self._speed_picked)
+        tb.addWidget(QLabel(" speed ", tb))
+        tb.addWidget(self.speed)
+        win.addToolBar(Qt.ToolBarArea.TopToolBarArea, tb)
+
+        self.empty = EmptyState(win, win.video_view)
+        self.hint = pg.TextItem("", color="#37474f", anchor=(0.5, 0.5))
+        font = self.hint.textItem.font()
+        font.setPointSize(11)
+        self.hint.setFont(font)
+        win.timeline.au_plot.addItem(self.hint, ignoreBounds=True)
+        win.timeline.au_plot.vb.sigRangeChanged.connect(lambda *_: self._place_hint())
+        self._state: tuple[Any, ...] = ()
+        # other views that follow what is open (the model note, the coder filter): called from update()
+        self.followers: list[Callable[[], None]] = []
+        self.update()
+
+    def _speed_picked(self, i: int) -> None:
+        speed = self.speed.itemData(i)
+        if speed is not None and speed != self.win.speed:
+            self.win.set_speed(float(speed))
+
+    def hint_text(self) -> str:
+        """What the AU lane says while it has nothing to draw ('' once there are curves)."""
+        win = self.win
+        if win.video is None:
+            return HINT_NO_VIDEO
+        if win.worker is not None:
+            buf = win.buffer
+            return "" if buf is not None and buf.frames_done else HINT_RUNNING
+        buf = win.buffer
+        if buf is None or not buf.columns:
+            return HINT_NOT_ANALYSED
+        return ""
+
+    def update(self) -> None:
+        """Follow the window: empty state shown with no video, the hint, play text, speed, enabled actions.
+        Cheap when nothing changed (it runs on every frame of playback)."""
+        win = self.win
+        for follow in self.followers:
+            follow()
+        playing = win._play_timer.isActive() if hasattr(win, "_play_timer") else False
+        state = (win.video is None, self.hint_text(), playing, win.speed, win.worker is None,
+                 win.project is not None and win.project.read_only)
+        if state == self._state:
+            return
+        self._state = state
+        no_video, hint, _, speed, idle, read_only = state
+        self.empty.setVisible(no_video)
+        if no_video:
+            self.empty.raise_()
+        self.hint.setText(hint)
+        self.hint.setVisible(bool(hint))
+        if hint:
+            self._place_hint()
+        self.play.setText("⏸ Pause" if playing else "▶ Play")
+        self.play.setEnabled(not no_video)
+        self.analyse.setEnabled(not no_video and idle and not read_only)
+        i = self.speed.findData(speed)
+        if i >= 0 and i != self.speed.currentIndex():
+            self.speed.blockSignals(True)
+            self.speed.setCurrentIndex(i)
+            self.speed.blockSignals(False)
+
+    def _place_hint(self) -> None:
+        """In the middle of the AU lane's visible range (it follows zoom and pan)."""
+        if not self.hint.isVisible():
+            return
+        (x0, x1), (y0, y1) = self.win.timeline.au_plot.vb.viewRange()
+        self.hint.setPos((x0 + x1) / 2.0, (y0 + y1) / 2.0)

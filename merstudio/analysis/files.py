@@ -15,9 +15,19 @@ Crash safety and concurrency (`analyze_file`):
 - rows go to `<name>.partial.csv` in whole lines (a failed write, e.g. a full disk, is cut back to the last whole
   row), described by `<name>.partial.meta.json` (status `running` from the start, so a killed run's rows are
   described too; `partial` when it stopped; spots so far in `<name>.spots.partial.csv`).
-- an earlier complete result (`<name>.csv`, `.spots.csv`, `.meta.json`) is never deleted at the start: a finished
-  run renames its partial over `<name>.csv`, then replaces `.spots.csv`, then `.meta.json` last (its `rows` and
-  `csv_bytes` say what the CSV beside it holds); an interrupted or killed rerun leaves the earlier result as it was.
+- an earlier complete result (`<name>.csv`, `.spots.csv`, `.meta.json`) is never deleted at the start; an
+  interrupted or killed rerun leaves it as it was. A finished run commits in one step, the meta file being the
+  commit point (`commit_result`): the new spots are staged (`<name>.spots.commit.csv`) and the rows file closed
+  and fsynced; then `<name>.meta.json` is replaced (one atomic rename) by a commit record (status `committing`:
+  the new meta and the renames still to do), so from that instant no meta says `complete` about the old files;
+  then the rows file is renamed over `<name>.csv`, the spots over `.spots.csv`, and the meta is replaced by the
+  new one (status `complete`, `rows`, `csv_bytes`, `csv_sha256`, `spots_sha256`, `run_id`). A run stopped
+  anywhere in that sequence leaves either the old complete result or the commit record; the next run of that name
+  (or `recover_result`) finishes the renames first (roll forward), so the result is the new one. Readers trust a
+  result only when its meta says `complete` (`result_status`).
+- `fmt="parquet"`: the rows go to `<name>.partial.parquet` and `<name>.parquet` instead (merstudio.analysis.outputs);
+  everything else is the same. An `out_dir` given as an fsspec URL is written in a local staging folder and
+  published there when complete; an input URL is fetched first (merstudio.analysis.outputs).
 - the partial of an interrupted run is not discarded by the next run: it is kept as `<name>.previous.partial.csv`
   (with its meta and spots; one earlier run is kept) until a run of that name completes, and the run says so
   through `notice`.
@@ -32,15 +42,39 @@ import errno
 import io
 import json
 import os
+import secrets
 import time
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
+from typing import Any
 
 from merstudio import __version__
+from merstudio.analysis.outputs import (
+    SUFFIX,
+    ParquetRowWriter,
+    check_format,
+    count_rows,
+    file_digest,
+    is_url,
+    iter_table,
+    join_url,
+    local_input,
+    localize,
+    publish,
+    remote_exists,
+    staging_dir,
+)
 from merstudio.analysis.pipeline import Analysis, AnalysisSettings, CancelFn, ProgressFn, SpotRow
 from merstudio.analysis.proposals import Suggestion, describe_interval
-from merstudio.atomic import ClaimedElsewhere, FileClaim, atomic_path, ensure_dir, remove_stale_temps
+from merstudio.atomic import (
+    ClaimedElsewhere,
+    FileClaim,
+    atomic_path,
+    ensure_dir,
+    remove_stale_temps,
+    write_text_atomic,
+)
 from merstudio.errors import OutputError
 from merstudio.io import open_source
 
@@ -51,16 +85,30 @@ FLUSH_SECONDS = 0.5  # rows reach the partial CSV at least this often (whole row
 
 @dataclass
 class OutputPaths:
-    csv: Path
+    csv: Path  # the per-frame table: <name>.csv, or <name>.parquet with fmt "parquet"
     partial: Path
     spots: Path
     meta: Path
+    fmt: str = "csv"
 
     def all(self) -> list[Path]:
         return [self.csv, self.partial, self.spots, self.meta]
 
+    @property
+    def table(self) -> Path:
+        return self.csv
+
+    @property
+    def name(self) -> str:
+        return self.spots.name[: -len(".spots.csv")]
+
     def _beside(self, suffix: str) -> Path:
-        return self.csv.with_name(self.csv.name[: -len(".csv")] + suffix)
+        return self.spots.with_name(self.name + suffix)
+
+    @property
+    def staged_spots(self) -> Path:
+        """The spots of a finished run while it commits."""
+        return self._beside(".spots.commit.csv")
 
     @property
     def partial_spots(self) -> Path:
@@ -73,7 +121,7 @@ class OutputPaths:
     @property
     def previous(self) -> Path:
         """Rows of an earlier interrupted run, kept until a run of this name completes."""
-        return self._beside(".previous.partial.csv")
+        return self._beside(".previous.partial" + SUFFIX[self.fmt])
 
     @property
     def previous_spots(self) -> Path:
@@ -90,7 +138,8 @@ class OutputPaths:
     def written(self) -> list[Path]:
         """Every file a run of this name writes (the targets of its temporaries)."""
         return [self.csv, self.spots, self.meta, self.partial, self.partial_spots, self.partial_meta,
-                self.previous, self.previous_spots, self.previous_meta, self.csv.with_suffix(".png")]
+                self.previous, self.previous_spots, self.previous_meta, self.staged_spots,
+                self._beside(".png")]
 
 
 @dataclass
@@ -112,6 +161,9 @@ class AnalysisOutput:
     warnings: list[str] = field(default_factory=list)  # the input's warnings (one line each)
     # (frame index, file name) of frame images that are damaged and decode only in part (a JPEG cut short)
     unreadable: list[tuple[int, str]] = field(default_factory=list)
+    source: str | None = None  # the input as given when it is a URL (then `input` is a local copy)
+    remote: str | None = None  # the published table's URL when out_dir was a URL (the local files are removed)
+    run_id: str = ""
 
     @property
     def csv(self) -> Path:
@@ -171,14 +223,26 @@ def _records_other(meta: Path, source: Path) -> bool:
         return False
 
 
-def output_paths(out_dir: Path, name: str) -> OutputPaths:
-    return OutputPaths(out_dir / f"{name}.csv", out_dir / f"{name}.partial.csv", out_dir / f"{name}.spots.csv",
-                       out_dir / f"{name}.meta.json")
+def output_paths(out_dir: Path, name: str, fmt: str = "csv") -> OutputPaths:
+    suffix = SUFFIX[check_format(fmt)]
+    out_dir = Path(out_dir)
+    return OutputPaths(out_dir / f"{name}{suffix}", out_dir / f"{name}.partial{suffix}",
+                       out_dir / f"{name}.spots.csv", out_dir / f"{name}.meta.json", fmt)
 
 
-def prepare_output_dir(out_dir: Path, paths: Sequence[OutputPaths], overwrite: bool) -> None:
-    """Create the output folder and refuse to clobber earlier results unless `overwrite`."""
-    ensure_dir(out_dir)
+def prepare_output_dir(out_dir: Path | str, paths: Sequence[OutputPaths], overwrite: bool) -> None:
+    """Create the output folder and refuse to clobber earlier results unless `overwrite`. For an output URL only
+    the file names of `paths` are used (checked at the URL)."""
+    out_dir = localize(out_dir)
+    if is_url(out_dir):
+        if not overwrite:
+            for p in paths:
+                for q in (p.csv, p.spots):
+                    url = join_url(str(out_dir), q.name)
+                    if remote_exists(url):
+                        raise OutputError(f"{url}: already exists (use --overwrite to replace it)")
+        return
+    ensure_dir(Path(out_dir))
     for p in paths:
         existing = [q for q in (p.csv, p.spots) if q.exists()]
         if existing and not overwrite:
@@ -186,8 +250,8 @@ def prepare_output_dir(out_dir: Path, paths: Sequence[OutputPaths], overwrite: b
 
 
 def analyze_file(
-    input_path: Path,
-    out_dir: Path,
+    input_path: Path | str,
+    out_dir: Path | str,
     name: str,
     settings: AnalysisSettings | None = None,
     progress: ProgressFn | None = None,
@@ -196,24 +260,70 @@ def analyze_file(
     *,
     overwrite: bool = True,
     notice: Callable[[str], None] | None = None,
+    fmt: str = "csv",
 ) -> AnalysisOutput:
     """Analyse one video or frame folder into files in `out_dir` (which `prepare_output_dir` checked).
 
     The result is claimed for the whole run (OutputError when another run holds it); with `overwrite=False` a
     complete result that appeared since `prepare_output_dir` is refused too. `notice` gets one line when the rows
-    of an earlier interrupted run are set aside (see the module docstring)."""
+    of an earlier interrupted run are set aside (see the module docstring). `fmt`: "csv" or "parquet". The input
+    and `out_dir` may be fsspec URLs (merstudio.analysis.outputs)."""
     settings = settings or AnalysisSettings()
-    paths = output_paths(out_dir, name)
-    ensure_dir(out_dir)
-    with _claim(paths):
+    fmt = check_format(fmt)
+    out_dir, input_path = localize(out_dir), localize(input_path)
+    if is_url(out_dir):
+        return _analyze_to_url(input_path, str(out_dir), name, settings, progress, cancel, fps, overwrite, notice,
+                               fmt)
+    paths = output_paths(Path(out_dir), name, fmt)
+    with claim_result(paths, overwrite, notice):
+        source = str(input_path) if is_url(input_path) else None
+        with local_input(input_path) as local:
+            return _analyze_claimed(local, paths, settings, progress, cancel, fps, notice, source)
+
+
+@contextlib.contextmanager
+def claim_result(paths: OutputPaths, overwrite: bool = True,
+                 notice: Callable[[str], None] | None = None) -> Iterator[FileClaim]:
+    """Hold the claim on one result (OutputError when another run holds it) after finishing a commit a stopped
+    run left (`recover_result`), refusing an existing result unless `overwrite`, and removing the hidden
+    temporaries killed runs left."""
+    ensure_dir(paths.meta.parent)
+    with _claim(paths) as claim:
         run_started = time.time()
+        if recover_result(paths) and notice is not None:
+            notice(f"{paths.meta}: finished committing the result of a run that stopped while committing it")
         if not overwrite:
             existing = [q for q in (paths.csv, paths.spots) if q.exists()]
             if existing:
                 raise OutputError(f"{existing[0]}: already exists (use --overwrite to replace it)")
         for target in paths.written():
             remove_stale_temps(target, run_started)
-        return _analyze_claimed(Path(input_path), paths, settings, progress, cancel, fps, notice)
+        yield claim
+
+
+def _analyze_to_url(input_path: Path | str, url: str, name: str, settings: AnalysisSettings,
+                    progress: ProgressFn | None, cancel: CancelFn | None, fps: float | None, overwrite: bool,
+                    notice: Callable[[str], None] | None, fmt: str) -> AnalysisOutput:
+    """A run whose output folder is a URL: written in the staging folder, published when complete."""
+    if not overwrite:
+        prepare_output_dir(url, [output_paths(Path(), name, fmt)], overwrite=False)
+    out = analyze_file(input_path, staging_dir(url), name, settings, progress, cancel, fps, overwrite=True,
+                       notice=notice, fmt=fmt)
+    if out.complete:
+        publish_result(out.paths, url, out.run_id)
+        out.remote = join_url(url, out.paths.csv.name)
+    return out
+
+
+def publish_result(paths: OutputPaths, url: str, run_id: str = "") -> None:
+    """Publish the complete local result `paths` at the output URL `url` (meta last; see
+    merstudio.analysis.outputs.publish), then remove the local copies."""
+    with _claim(paths):
+        publish([(paths.csv, join_url(url, paths.csv.name)), (paths.spots, join_url(url, paths.spots.name))],
+                paths.meta, join_url(url, paths.meta.name), run_id)
+        for f in (paths.csv, paths.spots, paths.meta):
+            with contextlib.suppress(OSError):
+                f.unlink(missing_ok=True)
 
 
 def _claim(paths: OutputPaths) -> FileClaim:
@@ -227,76 +337,193 @@ def _claim(paths: OutputPaths) -> FileClaim:
 
 def _analyze_claimed(input_path: Path, paths: OutputPaths, settings: AnalysisSettings,
                      progress: ProgressFn | None, cancel: CancelFn | None, fps: float | None,
-                     notice: Callable[[str], None] | None) -> AnalysisOutput:
+                     notice: Callable[[str], None] | None, source_url: str | None = None) -> AnalysisOutput:
     started = time.perf_counter()
     with open_source(input_path, fps=fps) as source:
         analysis = Analysis(source, settings)
         columns = analysis.columns()
+        run_id = secrets.token_hex(8)
+
+        def result(complete: bool, rows: int) -> AnalysisOutput:
+            return AnalysisOutput(input_path, paths, analysis.frames_done, source.frame_count, source.fps,
+                                  complete, time.perf_counter() - started, analysis.face_ids(), [], [], rows,
+                                  analysis.device, frames_claimed=source.claimed_frame_count,
+                                  warnings=source.warnings, unreadable=source.unreadable_frames,
+                                  source=source_url, run_id=run_id)
+
+        def finish(complete: bool, rows: int) -> AnalysisOutput:
+            return finish_result(result(complete, rows), analysis.spots(), settings, source.is_vfr)
+
+        return write_result(paths, columns, analysis.rows(progress=progress, cancel=cancel), result, finish,
+                            lambda: analysis.cancelled, settings, source.is_vfr, notice)
+
+
+def write_result(paths: OutputPaths, columns: list[str], rows: Iterable[dict],
+                 result: Callable[[bool, int], AnalysisOutput], finish: Callable[[bool, int], AnalysisOutput],
+                 cancelled: Callable[[], bool], settings: AnalysisSettings, vfr: bool,
+                 notice: Callable[[str], None] | None) -> AnalysisOutput:
+    """The rows of one result into its partial table, then `finish` (the caller holds the claim): an earlier
+    interrupted run's partial is set aside, the partial meta says `running` from the start, the rows are written
+    in whole rows; on an error or Ctrl-C what was written is described as partial."""
+    def stop_rows() -> None:
+        close = getattr(rows, "close", None)  # a generator: stop the pipeline's reader thread now
+        if close is not None:
+            close()
+
+    try:
         kept = _set_aside_partial(paths)
         if kept is not None and notice is not None:
             notice(f"{paths.partial}: the rows of an interrupted run ({kept} rows) are kept as {paths.previous} "
                    "until this run completes")
-
-        def result(complete: bool, rows: int, spots: list[SpotRow] | None = None,
-                   labels: list[Suggestion | None] | None = None) -> AnalysisOutput:
-            return AnalysisOutput(input_path, paths, analysis.frames_done, source.frame_count, source.fps,
-                                  complete, time.perf_counter() - started, analysis.face_ids(), spots or [],
-                                  labels or [], rows, analysis.device, frames_claimed=source.claimed_frame_count,
-                                  warnings=source.warnings, unreadable=source.unreadable_frames)
-
-        def finish(complete: bool, rows: int) -> AnalysisOutput:
-            spots = analysis.spots()
-            labels: list[Suggestion | None] = (label_spots(paths.partial, spots) if paths.partial.exists()
-                                               else [None] * len(spots))
-            out = result(complete, rows, spots, labels)
-            if complete:
-                _replace_result(out, settings, source.is_vfr)
-            else:
-                _write_spots(paths.partial_spots, spots, labels)
-                _write_meta(out, settings, source.is_vfr, paths.partial_meta)
-            return out
-
-        _write_meta(result(False, 0), settings, source.is_vfr, paths.partial_meta, status="running")
+        _write_meta(result(False, 0), settings, vfr, paths.partial_meta, status="running")
+    except BaseException:
+        stop_rows()
+        raise
+    try:
+        writer = _open_writer(paths.partial, columns, paths.fmt)
+    except BaseException:
+        paths.partial_meta.unlink(missing_ok=True)
+        stop_rows()
+        raise
+    try:
         try:
-            writer = _RowWriter(paths.partial, columns)
-        except BaseException:
-            paths.partial_meta.unlink(missing_ok=True)
-            raise
-        rows = analysis.rows(progress=progress, cancel=cancel)
-        try:
-            try:
-                writer.write_all(rows)
-            finally:
-                close = getattr(rows, "close", None)  # a generator: stop the pipeline's reader thread now
-                if close is not None:
-                    close()
+            writer.write_all(rows)
+        finally:
+            stop_rows()
+        writer.close()
+    except BaseException:
+        # keep the rows computed and describe them; the first error goes through (a second failure, e.g. the
+        # same full disk, must not hide it)
+        with contextlib.suppress(Exception):
             writer.close()
-        except BaseException:
-            # keep the rows computed and describe them; the first error goes through (a second failure, e.g. the
-            # same full disk, must not hide it)
-            with contextlib.suppress(Exception):
-                writer.close()
-                finish(False, writer.rows)
-            raise
-        return finish(not analysis.cancelled, writer.rows)
+            finish(False, writer.rows)
+        raise
+    return finish(not cancelled(), writer.rows)
 
 
-def _replace_result(out: AnalysisOutput, settings: AnalysisSettings, vfr: bool) -> None:
-    """Make a complete run the result: everything is written first (spots and meta to temporaries), then the
-    partial CSV is renamed over `<name>.csv`, the spots over `.spots.csv`, the meta over `.meta.json` last. The
-    earlier result stays whole until then; files of interrupted runs go after."""
+def _open_writer(path: Path, columns: list[str], fmt: str) -> _RowWriter | ParquetRowWriter:
+    if fmt == "parquet":
+        return ParquetRowWriter(path, columns)
+    return _RowWriter(path, columns)
+
+
+def finish_result(out: AnalysisOutput, spots: list[SpotRow], settings: AnalysisSettings, vfr: bool
+                  ) -> AnalysisOutput:
+    """Label the spots from the rows written and make the result: committed when `out.complete`, else described
+    as partial."""
     paths = out.paths
-    with atomic_path(paths.meta) as meta_tmp, atomic_path(paths.spots) as spots_tmp:
-        _write_spots_to(spots_tmp, out.spots, out.labels)
-        _write_meta_to(meta_tmp, out, settings, vfr, csv_bytes=paths.partial.stat().st_size)
+    labels: list[Suggestion | None] = (label_spots(paths.partial, spots) if paths.partial.exists()
+                                       else [None] * len(spots))
+    out.spots, out.labels = spots, labels
+    if out.complete:
+        commit_result(out, settings, vfr)
+    else:
+        _write_spots(paths.partial_spots, spots, labels)
+        _write_meta(out, settings, vfr, paths.partial_meta)
+    return out
+
+
+def commit_result(out: AnalysisOutput, settings: AnalysisSettings, vfr: bool) -> None:
+    """Make a complete run the result in one step (the module docstring): stage the spots, fsync the rows, replace
+    the meta by a commit record (the commit point), rename the rows and spots into place, write the new meta.
+    A failure before the commit point leaves the earlier result as it was (and this run's rows described as
+    partial); after it, the renames are tried once more and otherwise left to the next run (`recover_result`)."""
+    paths = out.paths
+    try:
+        _fsync(paths.partial)
+        with atomic_path(paths.staged_spots) as tmp:
+            _write_spots_to(tmp, out.spots, out.labels)
+        meta = _meta_dict(out, settings, vfr, csv_bytes=paths.partial.stat().st_size)
+        meta.update(run_id=out.run_id or secrets.token_hex(8), csv_sha256=file_digest(paths.partial),
+                    spots_sha256=file_digest(paths.staged_spots))
+        record = {"status": "committing", "run_id": meta["run_id"], "input": meta["input"],
+                  "input_path": meta["input_path"], "csv": paths.csv.name,
+                  "moves": [[paths.partial.name, paths.csv.name], [paths.staged_spots.name, paths.spots.name]],
+                  "meta": meta}
+        write_text_atomic(paths.meta, json.dumps(record, indent=2))  # the commit point
+    except BaseException:
+        with contextlib.suppress(Exception):
+            paths.staged_spots.unlink(missing_ok=True)
+            out.complete = False
+            _write_spots(paths.partial_spots, out.spots, out.labels)
+            _write_meta(out, settings, vfr, paths.partial_meta)
+        raise
+    try:
+        recover_result(paths)
+    except OutputError:
         try:
-            os.replace(paths.partial, paths.csv)
-        except OSError as exc:
-            raise OutputError(f"{paths.csv}: cannot write ({exc.strerror or exc})") from None
+            recover_result(paths)  # once more (a passing error); else the next run rolls it forward
+        except OutputError as exc:
+            raise OutputError(f"{exc} (the next run of this result finishes the commit)") from None
+
+
+def recover_result(paths: OutputPaths) -> bool:
+    """Finish a commit that stopped after its commit point (`<name>.meta.json` is a `committing` record): do the
+    renames still to do, check the files against the record, write the meta. Call it holding the claim. Returns
+    True when it finished one; OutputError when a file cannot be renamed or does not match the record (the record
+    stays: the result is not complete)."""
+    record = _read_json(paths.meta)
+    if record is None or record.get("status") != "committing":
+        return False
+    folder = paths.meta.parent
+    meta = record.get("meta") or {}
+    try:
+        for src, dst in record.get("moves", []):
+            if (folder / src).exists():
+                os.replace(folder / src, folder / dst)
+        table, spots = folder / str(meta.get("csv")), folder / str(meta.get("spots_csv"))
+        if file_digest(table) != meta.get("csv_sha256") or file_digest(spots) != meta.get("spots_sha256"):
+            raise OutputError(f"{paths.meta}: the files of the result being committed do not match its record; "
+                              "run the analysis again")
+    except OSError as exc:
+        raise OutputError(f"{paths.meta}: cannot finish committing the result ({exc.strerror or exc})") from None
+    write_text_atomic(paths.meta, json.dumps(meta, indent=2))
     for stale in (paths.partial_spots, paths.partial_meta, paths.previous, paths.previous_spots,
-                  paths.previous_meta):
+                  paths.previous_meta, paths.staged_spots):
         with contextlib.suppress(OSError):
             stale.unlink(missing_ok=True)
+    return True
+
+
+def result_status(out_dir: Path, name: str, verify: bool = False) -> str:
+    """What a reader may take from the result `name` in `out_dir`: "complete" (the meta says so and its table and
+    spots are the files it describes: their sizes, and with `verify` their sha256), "mismatch" (the meta says
+    complete but a file is not the one it describes: never trust it), "committing" (a run stopped while
+    committing; the next run finishes it), "partial", "running" (or killed), or "missing"."""
+    meta = _read_json(Path(out_dir) / f"{name}.meta.json")
+    if meta is None:
+        partial = _read_json(Path(out_dir) / f"{name}.partial.meta.json")
+        return str(partial.get("status", "partial")) if partial else "missing"
+    status = str(meta.get("status"))
+    if status != "complete":
+        return status
+    table = Path(out_dir) / str(meta.get("csv"))
+    spots = Path(out_dir) / str(meta.get("spots_csv"))
+    try:
+        ok = table.stat().st_size == meta.get("csv_bytes") and spots.is_file()
+        if ok and "spots_sha256" in meta:
+            ok = spots.stat().st_size > 0 and (not verify or file_digest(spots) == meta["spots_sha256"])
+        if ok and verify and "csv_sha256" in meta:
+            ok = file_digest(table) == meta["csv_sha256"]
+    except OSError:
+        ok = False
+    return "complete" if ok else "mismatch"
+
+
+def _read_json(path: Path) -> dict[str, Any] | None:
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return data if isinstance(data, dict) else None
+
+
+def _fsync(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
 
 
 def _set_aside_partial(paths: OutputPaths) -> int | None:
@@ -306,8 +533,7 @@ def _set_aside_partial(paths: OutputPaths) -> int | None:
     if not paths.partial.is_file():
         return None
     try:
-        with open(paths.partial, "rb") as fh:
-            rows = max(0, sum(chunk.count(b"\n") for chunk in iter(lambda: fh.read(1 << 20), b"")) - 1)
+        rows = count_rows(paths.partial, paths.fmt)
         os.replace(paths.partial, paths.previous)
         for src, dst in ((paths.partial_spots, paths.previous_spots), (paths.partial_meta, paths.previous_meta)):
             if src.is_file():
@@ -403,9 +629,9 @@ def label_spots(rows_csv: Path, spots: list[SpotRow]) -> list[Suggestion | None]
     import pandas as pd
 
     wanted: dict[int, list[pd.DataFrame]] = {k: [] for k in range(len(spots))}
-    for chunk in pd.read_csv(rows_csv, chunksize=20_000,
-                             usecols=lambda c: c in ("frame", "face_id", "success")
-                             or (c.startswith("AU") and c[-2:] in ("_c", "_r", "_m")) or c.startswith("p_")):
+    for chunk in iter_table(rows_csv, chunksize=20_000,
+                            usecols=lambda c: c in ("frame", "face_id", "success")
+                            or (c.startswith("AU") and c[-2:] in ("_c", "_r", "_m")) or c.startswith("p_")):
         if chunk.empty:
             continue
         lo, hi = int(chunk["frame"].iloc[0]), int(chunk["frame"].iloc[-1])
@@ -442,13 +668,19 @@ def _write_meta(result: AnalysisOutput, settings: AnalysisSettings, vfr: bool, p
 
 def _write_meta_to(path: Path, result: AnalysisOutput, settings: AnalysisSettings, vfr: bool,
                    csv_bytes: int | None, status: str | None = None) -> None:
-    """The meta file of `result`: `status` complete, partial (stopped: Ctrl-C, an error) or running (written at
-    the start: still so after a kill); `csv` names the rows file it describes, `rows` and `csv_bytes` what that
-    file holds."""
+    path.write_text(json.dumps(_meta_dict(result, settings, vfr, csv_bytes, status), indent=2), encoding="utf-8")
+
+
+def _meta_dict(result: AnalysisOutput, settings: AnalysisSettings, vfr: bool, csv_bytes: int | None,
+               status: str | None = None) -> dict[str, Any]:
+    """The meta of `result`: `status` complete, partial (stopped: Ctrl-C, an error) or running (written at
+    the start: still so after a kill); `csv` names the rows file it describes (CSV or Parquet: `format`), `rows`
+    and `csv_bytes` what that file holds."""
     meta = {
         "merstudio": __version__,
-        "input": str(result.input),
-        "input_path": str(Path(result.input).resolve()),
+        "input": result.source or str(result.input),
+        "input_path": result.source or str(Path(result.input).resolve()),
+        "format": result.paths.fmt,
         "status": status or ("complete" if result.complete else "partial"),
         "frames_processed": result.frames,
         "frame_count": result.frame_count,
@@ -471,4 +703,4 @@ def _write_meta_to(path: Path, result: AnalysisOutput, settings: AnalysisSetting
     }
     if status == "running":  # the rows are still coming: what the file holds is not known yet
         meta.update(rows=None, csv_bytes=None, pid=os.getpid())
-    path.write_text(json.dumps(meta, indent=2), encoding="utf-8")
+    return meta

@@ -3,16 +3,41 @@
 One implementation serves the CLI (`merstudio analyze`) and the GUI's worker. It never holds more than the current
 frame (plus the model's short sliding window); rows are yielded as soon as they are known, and the per-track motion
 signal (one float per frame) is kept for spotting at the end.
+
+A segment (`Analysis(..., span=(start, stop), warmup=W)`, see merstudio.analysis.segments) runs frames
+[start - W, stop) and yields the rows of [start, stop) only: the warm-up frames bring tracking, alignment
+smoothing, the micro-motion baseline, AU6's median and presence hysteresis to the state an unsplit run has at
+`start`. Three choices make that state reachable from a fresh start (they apply to unsplit runs too):
+- MediaPipe's face mesh tracks each face from the previous frame's landmarks, and two runs that started at
+  different frames do not converge to the same landmarks (sub-pixel differences persist for seconds). So every
+  run restarts the per-face state on a fixed grid of frames, `restart_frames` (every `keyframe_s`, 60 s, `warmup`
+  frames before each grid point): the mesh and hand graphs are rebuilt (the faces are detected afresh, as
+  MediaPipe does whenever the number of tracked faces changes), the alignment smoothing, the AU presence
+  hysteresis and the tracker's re-identification signatures start over; track ids, continuity, the micro-motion
+  baseline and AU6's 0.25 s median carry on (the warm-up refills them). A segment that starts at a grid point
+  begins its warm-up at such a restart, so from there its state is the unsplit run's (merstudio.analysis.segments).
+  The price in an unsplit run: the frames after a restart are measured from a fresh detection, twice (at the
+  restart and when the tracker lowers the mesh's capacity 10 frames later, as at the start of every video). On
+  the real test clip with a restart every second (72 frames) against none: motion within 0.04 units (below its
+  noise floor), pose within 0.03 rad, AU intensities within 0.25 but for one frame (AU25, 0.9), 8 presence
+  values in the hysteresis band flipped, no spot added. `keyframe_s=None` turns restarts off (then a split run
+  is not exact);
+- hands are looked for on frames that are multiples of `every` (and on every frame while a hand is seen), not
+  `every` frames after the last look, whose phase would depend on the whole history;
+- the blendshape network never runs on a batch of one face (numpy's matrix-vector path rounds differently from
+  the matrix-matrix path a batch of 2..8 takes): a lone face is evaluated with a copy of itself.
 """
 
 from __future__ import annotations
 
+import math
 import queue
 import threading
 from array import array
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -54,6 +79,38 @@ class AnalysisSettings:
     device: str | None = None  # None = CUDA when available, else CPU
     occlusion: bool = True  # look for hands over the face (their AUs read NaN); about 2 ms per frame
     motion_lag_s: float = 0.2  # micro-motion baseline lag (merstudio.features.micromotion)
+    # the per-face state restarts every keyframe_s seconds (module docstring), so that a run split into segments
+    # at these points gives the rows of an unsplit run; None: never (then a split run is not exact)
+    keyframe_s: float | None = 60.0
+
+
+WARMUP_S = 1.0  # seconds of frames a segment runs before its first row (at least warmup_frames' minimum)
+
+
+def warmup_frames(fps: float, motion_lag_s: float = 0.2) -> int:
+    """Frames of warm-up before a segment's first row (and between a restart and its grid point): they must cover
+    the micro-motion baseline (lag k), the tracker's coasting (5 frames) and AU6's median window."""
+    k = max(1, int(round(motion_lag_s * fps)))
+    au6 = max(5, int(round(0.25 * fps)) | 1)
+    return max(int(math.ceil(WARMUP_S * fps)), k + 5 + au6 + 2)
+
+
+def keyframe_frames(settings: AnalysisSettings, fps: float) -> int | None:
+    """The grid of restarts and possible seams, in frames (None: no restarts)."""
+    if settings.keyframe_s is None or not settings.keyframe_s > 0:
+        return None
+    return max(1, int(round(settings.keyframe_s * fps)))
+
+
+def restart_frames(settings: AnalysisSettings, fps: float, first: int, stop: int) -> set[int]:
+    """The frames in [first, stop) before which the per-face state restarts: `warmup` frames before each grid
+    point m * keyframe (m >= 1)."""
+    grid = keyframe_frames(settings, fps)
+    if grid is None:
+        return set()
+    w = warmup_frames(fps, settings.motion_lag_s)
+    points = (m * grid - w for m in range(max(1, (first + w) // grid), (stop + w) // grid + 2))
+    return {r for r in points if max(first, 1) <= r < stop}
 
 
 @dataclass
@@ -105,7 +162,14 @@ class Analysis:
     device: str = "cpu"
     class_names: list[str] = field(default_factory=list)
     model_aus: list[int] = field(default_factory=list)
-    # per track, compact (4 bytes a value): what spotting reads after the stream
+    # a segment: yield the rows of frames [start, stop) only, after `warmup` frames before start (None = all)
+    span: tuple[int, int] | None = None
+    warmup: int = 0
+    # a segment's face boxes (frame, track id, bbox) in its warm-up and its last `keep_boxes` frames: what the
+    # merge matches track ids by
+    keep_boxes: int = 0
+    boxes: list[tuple[int, int, tuple[float, float, float, float]]] = field(default_factory=list)
+    # per track, compact (4 bytes a value): what spotting reads after the stream (frames counted from `start`)
     _signals: dict[int, _TrackSignals] = field(default_factory=dict)
     _lag: int = 1
 
@@ -133,19 +197,34 @@ class Analysis:
             cols += list(self._predictor.columns)
         return cols
 
+    @property
+    def start(self) -> int:
+        return self.span[0] if self.span is not None else 0
+
+    @property
+    def stop(self) -> int:
+        return self.span[1] if self.span is not None else self.source.frame_count
+
     # -- the stream --------------------------------------------------------------------------------------------
     def rows(self, progress: ProgressFn | None = None, cancel: CancelFn | None = None) -> Iterator[dict]:
         from merstudio.face.align import FaceAligner
-        from merstudio.face.occlusion import HandOcclusion, covered_regions
+        from merstudio.face.occlusion import covered_regions
         from merstudio.face.tracker import FaceTracker
         from merstudio.features.aus import AUEstimator
 
         tracker = FaceTracker(max_faces=self.settings.max_faces)
         aligner = FaceAligner()
         estimator = AUEstimator(flow=self.settings.flow, fps=self.source.fps, lag_s=self.settings.motion_lag_s)
+        estimator.model = _NoLoneBatch(estimator.model)  # type: ignore[assignment]
         self._lag = estimator.micro.k
-        hands = HandOcclusion(every=max(1, int(round(self.source.fps / 5)))) if self.settings.occlusion else None
-        total = self.source.frame_count
+        # Hands: looked for on the frames `_HandSchedule` picks.
+        hands = _HandSchedule(max(1, int(round(self.source.fps / 5)))) if self.settings.occlusion else None
+        start, stop = self.start, self.stop
+        if self.span is not None and not 0 <= start <= stop:
+            raise ValueError(f"span {self.span}: expected 0 <= start <= stop")
+        first = max(0, start - max(0, int(self.warmup)))
+        restarts = restart_frames(self.settings, self.source.fps, first + 1, stop)
+        total = stop - start
         # Rows wait here in frame order until complete: the AU estimator finishes faces in batches (the
         # blendshape network is much cheaper per face in a batch) and a model's predictions lag; they leave
         # in order. `au_done` / `model_done`: the keys whose part has arrived.
@@ -172,9 +251,10 @@ class Analysis:
         # finds faces and hands and aligns the next frames (OpenCV and MediaPipe release the GIL, so the two
         # overlap on two cores). The queue is short: memory stays a few frames.
         frames: queue.Queue = queue.Queue(maxsize=4)
-        stop = threading.Event()
+        halt = threading.Event()
         reader = threading.Thread(target=self._read, name="merstudio-reader", daemon=True,
-                                  args=(frames, stop, tracker, aligner, hands, covered_regions))
+                                  args=(frames, halt, tracker, aligner, hands, restarts, covered_regions,
+                                        first, self.span[1] if self.span is not None else None))
         reader.start()
         try:
             while True:
@@ -187,10 +267,16 @@ class Analysis:
                 if isinstance(item, _Failed):
                     raise item.error
                 i, t, faces = item
+                if i in restarts:  # AU presence hysteresis starts over (after finishing what is queued)
+                    complete(estimator.flush())
+                    for state in estimator._tracks.values():
+                        state.presence = dict.fromkeys(state.presence, 0)
                 if not faces:
                     pending[(-1, i)] = self._empty_row(i, t)
                     ready.add((-1, i))
                 for tf, aligned, covered in faces:
+                    if self.span is not None and (i < start or i >= stop - self.keep_boxes):
+                        self.boxes.append((i, tf.track_id, tf.obs.bbox))
                     row = {"frame": i, "face_id": tf.track_id, "timestamp": t,
                            "confidence": float(tf.obs.confidence), "success": 1}
                     if self.settings.landmarks:
@@ -201,12 +287,12 @@ class Analysis:
                     complete(estimator.push(tf.track_id, tf.obs, aligned, i, covered))
                     if self._predictor is not None:
                         resolve(self._predictor.push(tf.track_id, i, aligned.image))
-                yield from _drain(pending, ready)
-                self.frames_done = i + 1
+                yield from _drain(pending, ready, start)
+                self.frames_done = max(0, i + 1 - start)
                 if progress is not None:
                     progress(self.frames_done, total)
         finally:
-            stop.set()
+            halt.set()
             while reader.is_alive():  # unblock a reader waiting on a full queue, then wait for it
                 try:
                     frames.get(timeout=0.05)
@@ -220,14 +306,14 @@ class Analysis:
         if self._predictor is not None:
             resolve(self._predictor.flush())
         ready.update(k for k in pending if k in au_done or k[0] == -1)  # the model may not predict every row
-        yield from _drain(pending, ready)
+        yield from _drain(pending, ready, start)
 
-    def _read(self, out: queue.Queue, stop: threading.Event, tracker, aligner, hands,  # noqa: ANN001
-              covered_regions) -> None:  # noqa: ANN001
-        """The reader thread: (frame, timestamp, [(tracked face, aligned face, covered regions)]) per frame, then
-        _END; an exception is passed on as _Failed so that the consumer raises it."""
+    def _read(self, out: queue.Queue, halt: threading.Event, tracker, aligner, hands,  # noqa: ANN001
+              restarts: set[int], covered_regions, first: int, stop: int | None) -> None:  # noqa: ANN001
+        """The reader thread: (frame, timestamp, [(tracked face, aligned face, covered regions)]) per frame of
+        [first, stop), then _END; an exception is passed on as _Failed so that the consumer raises it."""
         def put(item: object) -> bool:
-            while not stop.is_set():
+            while not halt.is_set():
                 try:
                     out.put(item, timeout=0.1)
                     return True
@@ -236,10 +322,15 @@ class Analysis:
             return False
 
         try:
-            for i, rgb in self.source.iter_frames():
-                if stop.is_set():
+            for i, rgb in self.source.iter_frames(first, stop):
+                if halt.is_set():
                     return
                 t = self.source.timestamp(i)  # cheap inside a pass (no index build, even on VFR)
+                if i in restarts:
+                    _restart_tracker(tracker)
+                    aligner.reset()
+                    if hands is not None:
+                        hands.restart()
                 faces = tracker.update(i, rgb)
                 outlines = hands.update(i, rgb) if hands is not None and faces else []
                 items = [(tf, aligner.align(tf.track_id, tf.obs.landmarks, rgb, frame_index=i),
@@ -252,9 +343,11 @@ class Analysis:
 
     def _fill(self, row: dict, act) -> None:  # noqa: ANN001 - merstudio.features.aus.AUActivation
         """Complete a face's row with its AU activation (and keep what spotting reads)."""
-        self._signals.setdefault(act.track_id, _TrackSignals()).add(
-            act.frame_index, [act.micro.regions[r] for r in MOTION_REGIONS], act.motion, act.micro.blink,
-            act.micro.head_turn, [act.intensity[a] for a in AUS], [act.micro.aus.get(a, np.nan) for a in MICRO_AUS])
+        if act.frame_index >= self.start:  # warm-up frames are not this segment's
+            self._signals.setdefault(act.track_id, _TrackSignals()).add(
+                act.frame_index - self.start, [act.micro.regions[r] for r in MOTION_REGIONS], act.motion, act.micro.blink,
+                act.micro.head_turn, [act.intensity[a] for a in AUS],
+                [act.micro.aus.get(a, np.nan) for a in MICRO_AUS])
         row["confidence"] = round(row["confidence"] * act.confidence, 3)
         for c, v in zip(POSE_COLUMNS, act.pose, strict=True):
             row[c] = round(float(v), 4)
@@ -315,46 +408,60 @@ class Analysis:
         a = len(MOTION_REGIONS) + 3
         return self._table(face_id)[:, a:a + len(AUS)]
 
-    def _interval_rows(self, table: np.ndarray, onset: int, offset: int) -> pd.DataFrame:
-        """The columns proposals read (AUxx_r, AUxx_m) over one interval, from the kept per-frame values."""
-        a = len(MOTION_REGIONS) + 3
-        part = table[onset:offset + 1]
-        cols = {"frame": np.arange(onset, offset + 1)}
-        cols.update({au_r(au): part[:, a + k] for k, au in enumerate(AUS)})
-        cols.update({f"AU{au:02d}_m": part[:, a + len(AUS) + k] for k, au in enumerate(MICRO_AUS)})
-        return pd.DataFrame(cols)
-
     def face_ids(self) -> list[int]:
         return sorted(self._signals)
 
     def spots(self) -> list[SpotRow]:
         """Candidate micro-expression intervals per face track, from the motion signal."""
-        ts = self.source.timestamps
-        out: list[SpotRow] = []
-        for fid in self.face_ids():
-            sig = self.spot_signal(fid)
-            if np.isfinite(sig).sum() < 3:
-                continue
-            # Gaps (no face, no baseline yet, head turns) stay NaN: spot() leaves them out of every interval
-            # and out of the noise estimate (filling them with a constant shrank the noise to nothing once,
-            # and a face returning after a gap then scored 48,000 sigma).
-            past = self.spot_signal(fid, two_sided=False)
-            pv = past[np.isfinite(past)]
-            p_med = float(np.median(pv))
-            low = p_med + max(3 * 1.4826 * float(np.median(np.abs(pv - p_med))), MOTION_NOISE)
-            table = self._table(fid)
-            aus = self.au_table(fid)
-            for iv in spot(sig, self.source.fps, min_sigma=MOTION_NOISE):
-                on, off = extend_interval(iv.onset, iv.apex, iv.offset, past, self._lag, low)
-                if (off - on + 1) / self.source.fps > 0.5 + 1e-9:  # widened past a micro-expression's length
-                    on, off = iv.onset, iv.offset
-                if not returns(aus, on, off, self._lag):
-                    continue  # the face did not come back: the start (or end) of a held expression
-                if not describe_interval(self._interval_rows(table, on, off), apex=iv.apex).aus:
-                    continue  # no action unit moved: a glitch or motion of nothing a coder could code
-                out.append(_spot_row(fid, Interval(on, iv.apex, off, iv.score), ts, self.source.fps))
-        out.sort(key=lambda s: (s.onset, s.face_id))
-        return out
+        return spot_tracks(self._signals, self.frames_done, self.source.fps, self.source.timestamps, self._lag)
+
+
+def spot_tracks(signals: dict[int, _TrackSignals], n: int, fps: float, timestamps: np.ndarray, lag: int
+                ) -> list[SpotRow]:
+    """Candidate micro-expression intervals per face track from the kept per-frame values of frames 0..n-1
+    (an unsplit run's, or the merged segments' of a split run)."""
+    out: list[SpotRow] = []
+    r = len(MOTION_REGIONS)
+    a = r + 3
+    for fid in sorted(signals):
+        table = signals[fid].table(n)
+
+        def spot_signal(two_sided: bool, table: np.ndarray = table) -> np.ndarray:
+            return transient_signal(table[:, :r], np.nan_to_num(table[:, r + 1]) > 0,
+                                    np.nan_to_num(table[:, r + 2]) > 0, lag, two_sided=two_sided)
+
+        sig = spot_signal(True)
+        if np.isfinite(sig).sum() < 3:
+            continue
+        # Gaps (no face, no baseline yet, head turns) stay NaN: spot() leaves them out of every interval
+        # and out of the noise estimate (filling them with a constant shrank the noise to nothing once,
+        # and a face returning after a gap then scored 48,000 sigma).
+        past = spot_signal(False)
+        pv = past[np.isfinite(past)]
+        p_med = float(np.median(pv))
+        low = p_med + max(3 * 1.4826 * float(np.median(np.abs(pv - p_med))), MOTION_NOISE)
+        aus = table[:, a:a + len(AUS)]
+        for iv in spot(sig, fps, min_sigma=MOTION_NOISE):
+            on, off = extend_interval(iv.onset, iv.apex, iv.offset, past, lag, low)
+            if (off - on + 1) / fps > 0.5 + 1e-9:  # widened past a micro-expression's length
+                on, off = iv.onset, iv.offset
+            if not returns(aus, on, off, lag):
+                continue  # the face did not come back: the start (or end) of a held expression
+            if not describe_interval(_interval_rows(table, on, off), apex=iv.apex).aus:
+                continue  # no action unit moved: a glitch or motion of nothing a coder could code
+            out.append(_spot_row(fid, Interval(on, iv.apex, off, iv.score), timestamps, fps))
+    out.sort(key=lambda s: (s.onset, s.face_id))
+    return out
+
+
+def _interval_rows(table: np.ndarray, onset: int, offset: int) -> pd.DataFrame:
+    """The columns proposals read (AUxx_r, AUxx_m) over one interval, from the kept per-frame values."""
+    a = len(MOTION_REGIONS) + 3
+    part = table[onset:offset + 1]
+    cols = {"frame": np.arange(onset, offset + 1)}
+    cols.update({au_r(au): part[:, a + k] for k, au in enumerate(AUS)})
+    cols.update({f"AU{au:02d}_m": part[:, a + len(AUS) + k] for k, au in enumerate(MICRO_AUS)})
+    return pd.DataFrame(cols)
 
 
 RETURN_TOL = 1.5  # AU intensity units
@@ -382,14 +489,73 @@ class _Failed:
     error: BaseException
 
 
-def _drain(pending: dict[tuple[int, int], dict], ready: set[tuple[int, int]]) -> Iterator[dict]:
-    """Yield rows from the front of `pending` (insertion = frame order) while they are complete."""
+def _drain(pending: dict[tuple[int, int], dict], ready: set[tuple[int, int]], start: int = 0) -> Iterator[dict]:
+    """Yield rows from the front of `pending` (insertion = frame order) while they are complete; rows of frames
+    before `start` (a segment's warm-up) are dropped."""
     while pending:
         key = next(iter(pending))
         if key not in ready:
             return
         ready.discard(key)
-        yield pending.pop(key)
+        row = pending.pop(key)
+        if key[1] >= start:
+            yield row
+
+
+class _HandSchedule:
+    """Which frames look for hands: multiples of `every` (five times a second), and every frame while a hand was
+    seen at the last look. Depends on the frame index and the last look only, so a segment's warm-up reaches the
+    schedule an unsplit run has. Owns the hand tracker (MediaPipe Hands, created at the first look)."""
+
+    def __init__(self, every: int) -> None:
+        self.every = every
+        self.seen = False
+        self._hands: Any = None  # merstudio.face.occlusion.HandOcclusion
+
+    def update(self, i: int, rgb: np.ndarray) -> list[np.ndarray]:
+        if not self.seen and i % self.every:
+            return []
+        if self._hands is None:
+            from merstudio.face.occlusion import HandOcclusion
+
+            self._hands = HandOcclusion(every=1)  # runs whenever asked: this class decides when
+        outlines = self._hands.update(i, rgb)
+        self.seen = bool(outlines)
+        return outlines
+
+    def restart(self) -> None:
+        """Forget the hand tracking (a new graph at the next look)."""
+        self.close()
+        self.seen = False
+
+    def close(self) -> None:
+        if self._hands is not None:
+            self._hands.close()
+            self._hands = None
+
+
+def _restart_tracker(tracker) -> None:  # noqa: ANN001 - merstudio.face.tracker.FaceTracker
+    """The tracker's part of a restart (module docstring): a new mesh graph that detects the faces afresh, the
+    detector's search schedule from the start, and re-identification signatures rebuilt from here; ids and
+    continuity carry on."""
+    tracker._detector_reset()
+    tracker._search_interval = tracker.search_every
+    for t in tracker._tracks.values():
+        t.geometry = t.appearance = None
+        t.n_sig = 0
+
+
+class _NoLoneBatch:
+    """The blendshape model, never called on a batch of one (numpy's matrix-vector path rounds differently from the
+    matrix-matrix path of batches of 2 and more): so a face's scores do not depend on how the batches fell."""
+
+    def __init__(self, model) -> None:  # noqa: ANN001 - merstudio.face.blendshapes.BlendshapeModel
+        self.model = model
+
+    def __call__(self, meshes: np.ndarray) -> np.ndarray:
+        if meshes.ndim == 3 and len(meshes) == 1:
+            return self.model(np.concatenate([meshes, meshes]))[:1]
+        return self.model(meshes)
 
 
 def _spot_row(fid: int, iv: Interval, ts: np.ndarray, fps: float) -> SpotRow:

@@ -10,12 +10,16 @@ def register(sub: argparse._SubParsersAction) -> None:
     from merstudio.cli.train import add_data_args, add_train_args
 
     p = sub.add_parser("ablate", help="ablation table: the full model and each part switched off, same folds",
-                       description="Runs the protocol for the full model and for the model with each of --parts "
-                                   "switched off (same folds, seeds and settings); writes ablation.md and "
-                                   "ablation.csv in --out, each variant a resumable run in its own subfolder.")
+                       description="Runs the protocol for the reference model (the full model, or the model with "
+                                   "--ablate parts off) and for it with each of --parts switched off (same folds, "
+                                   "seeds and settings); writes ablation.md and ablation.csv in --out, each variant "
+                                   "a resumable run in its own subfolder named by the parts it has off. All "
+                                   "variants' folds are tasks on one pool (--jobs, --ray).")
     add_data_args(p)
     p.add_argument("--out", required=True, type=Path, metavar="DIR", help="folder for the variants and the table")
-    p.add_argument("--parts", default="mswm,au,cluster,convlstm", help="parts to switch off one at a time (default: %(default)s)")
+    p.add_argument("--parts", default="mswm,fam,au_emotion,cluster,convlstm",
+                   help="parts to switch off one at a time (default: %(default)s; fam = facial-action module with "
+                        "its AU-emotion constraint, au_emotion = the constraint only; au = fam)")
     add_train_args(p)
     p.add_argument("--no-progress", action="store_true", help="no progress bars")
     p.set_defaults(func=run)
@@ -24,6 +28,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 def run(args: argparse.Namespace) -> int:
     from merstudio.cli.train import Bars, build_settings
     from merstudio.errors import InputError
+    from merstudio.execution import backend_from_args
     from merstudio.training.data import load_arrays
     from merstudio.training.protocols import parse_protocol
     from merstudio.training.run import parse_ablate, run_ablation
@@ -36,18 +41,18 @@ def run(args: argparse.Namespace) -> int:
         raise InputError(str(exc).replace("--ablate", "--parts", 1)) from None
     parse_ablate(args.ablate)
     parse_protocol(args.protocol)
+    backend = backend_from_args(args.jobs, args.ray)
     init_distributed_from_env(args.device)
     rank, _ = dist_info()
     say = print if rank == 0 else (lambda *a, **k: None)
     data, info = load_arrays(args.data, classes=args.classes, allow_missing=args.allow_missing,
                              input_kind=args.input, size=args.size, steps=args.steps, log=say)
-    model_cfg, settings = build_settings(args, info)
+    model_cfg, settings = build_settings(args, info)  # applies --ablate: the reference has those parts off
     bars = Bars(enabled=(rank == 0 and not args.no_progress))
     try:
-        run_ablation(data, info["class_names"], model_cfg, settings, args.out,
-                            parts=parts, protocol=args.protocol, jobs=args.jobs,
-                            data_desc=info["description"], input_settings=info["input"], progress=bars.progress,
-                            fold_done=bars.fold_done)
+        run_ablation(data, info["class_names"], model_cfg, settings, args.out, parts=parts,
+                     protocol=args.protocol, backend=backend, data_desc=info["description"],
+                     input_settings=info["input"], progress=bars.progress, fold_done=bars.fold_done)
     finally:
         bars.close()
     if rank == 0:

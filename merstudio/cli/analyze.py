@@ -3,24 +3,14 @@
 from __future__ import annotations
 
 import argparse
-import multiprocessing as mp
-import os
 import sys
 import threading
 import warnings
-from concurrent.futures import ProcessPoolExecutor, as_completed
 from pathlib import Path
 from typing import Any
 
-from merstudio.analysis.files import (
-    AnalysisOutput,
-    analyze_file,
-    output_names,
-    output_paths,
-    prepare_output_dir,
-)
+from merstudio.analysis.files import AnalysisOutput, analyze_file
 from merstudio.analysis.pipeline import AnalysisSettings
-from merstudio.analysis.remote import ParentLink
 from merstudio.errors import InputError, MerstudioError
 from merstudio.io import SourceWarning, photo_set
 
@@ -39,15 +29,42 @@ def register(sub: argparse._SubParsersAction) -> None:
         "(x.mp4 and x.jpg -> x.mp4.csv and x.jpg.csv), then <folder>_<file name>. A folder of images of one "
         "size is one clip (its frames); a folder of images of different sizes is a set of photos, each "
         "analysed on its own with its own output. Every frame that decodes is analysed, whatever frame count "
-        "the video file claims; a difference is printed as a warning and recorded in the meta file.",
+        "the video file claims; a difference is printed as a warning and recorded in the meta file. "
+        "Batch analysis of an archive: a folder that holds no images itself is searched recursively for videos "
+        "and frame folders, --list FILE names inputs one per line; a batch writes <out>/manifest.csv (one row "
+        "per input: hash, status, frames, fps, duration, device, error, output) after each input, and a rerun "
+        "skips the inputs it lists as done with the same content (resumable). -j N runs N local processes, "
+        "--ray an embedded Ray on this machine, --ray ADDRESS an existing Ray cluster (pip install "
+        "merstudio[cluster]). Ctrl-C stops every back-end within a second or two and names the partial files.",
     )
-    p.add_argument("inputs", nargs="+", type=Path, metavar="VIDEO_OR_FOLDER",
-                   help="video files (mp4, avi, mov, mkv), images, folders of frame images (one clip), or folders "
-                   "of photos of different sizes (one result per photo)")
+    p.add_argument("inputs", nargs="*", type=Path, metavar="VIDEO_OR_FOLDER",
+                   help="video files (mp4, avi, mov, mkv), images, folders of frame images (one clip), folders "
+                   "of photos of different sizes (one result per photo), or folder trees (searched for videos and "
+                   "frame folders: a batch)")
+    p.add_argument("--list", type=Path, default=None, metavar="FILE",
+                   help="a text file naming inputs, one path per line (# comments; relative to the file): a batch")
+    p.add_argument("--batch", action="store_true",
+                   help="treat the inputs as a batch (manifest, skip finished inputs on a rerun) even when they "
+                   "are named one by one; implied by a folder tree, --list, --ray, --retry-failed, or an output "
+                   "folder that holds a manifest")
+    p.add_argument("--retry-failed", action="store_true",
+                   help="a batch rerun analyses the inputs the manifest lists as failed again (default: skipped "
+                   "and reported)")
+    p.add_argument("--ray", nargs="?", const="local", default=None, metavar="ADDRESS",
+                   help="run on Ray: without ADDRESS an embedded Ray on this machine (-j N CPUs, default all), "
+                   "with one an existing cluster (e.g. ray://head:10001); outputs must be on storage every node "
+                   "sees. Needs pip install merstudio[cluster]")
+    p.add_argument("--segment-minutes", type=float, default=None, metavar="M",
+                   help="split videos longer than M minutes into segments analysed as separate tasks (in parallel "
+                   "with -j or --ray) and merged into the rows of an unsplit run (segments are whole minutes: the "
+                   "pipeline's restart grid)")
+    p.add_argument("--format", choices=("csv", "parquet"), default="csv",
+                   help="per-frame table format (default csv; parquet needs pyarrow)")
     p.add_argument("-o", "--out", type=Path, required=True, help="output folder")
     p.add_argument("--overwrite", action="store_true", help="replace existing results in the output folder (an "
                    "existing result stays until the new one is complete)")
-    p.add_argument("-j", "--jobs", type=int, default=1, help="inputs analysed in parallel processes (default 1)")
+    p.add_argument("-j", "--jobs", type=int, default=1, help="inputs analysed in parallel local processes (default 1); with --ray "
+                   "and no ADDRESS, the CPUs of the embedded Ray")
     p.add_argument("--flow", choices=FLOW_METHODS, default="dis",
                    help="optical flow: dis (fast, default), farneback, tvl1 (slow, most accurate)")
     p.add_argument("--max-faces", type=int, default=4, help="faces tracked per frame (default 4)")
@@ -73,43 +90,138 @@ def _settings(args: argparse.Namespace) -> AnalysisSettings:
 
 
 def run(args: argparse.Namespace) -> int:
-    if args.jobs < 1:
-        raise InputError(f"--jobs must be at least 1 (got {args.jobs})")
+    from merstudio.analysis import batch as B
+    from merstudio.execution import backend_from_args
+
+    backend = backend_from_args(args.jobs, args.ray)
     for p in args.inputs:
         if not p.exists():
             raise InputError(f"{p}: no such file or folder")
+    if not args.inputs and args.list is None:
+        raise InputError("no inputs: name videos or folders, or give --list FILE")
     settings = _settings(args)
-    args.inputs = expand_photo_sets(args.inputs, quiet=args.quiet)
-    names = output_names(args.inputs, args.out)
-    prepare_output_dir(args.out, [output_paths(args.out, n) for n in names], args.overwrite)
-
-    results: list[AnalysisOutput] = []
-    failures: list[str] = []
-    jobs = min(args.jobs, len(args.inputs))
-    if jobs == 1:
-        for path, name in zip(args.inputs, names, strict=True):
-            try:
-                results.append(_run_one(path, args.out, name, settings, args.fps, not args.quiet, 0,
-                                        overwrite=args.overwrite))
-            except MerstudioError as exc:
-                failures.append(str(exc))
-                print(f"merstudio: error: {exc}", file=sys.stderr)
-            except KeyboardInterrupt:
-                print(f"merstudio: interrupted; rows so far are in {output_paths(args.out, name).partial}",
-                      file=sys.stderr)
-                return 130
+    if args.segment_minutes is not None and not args.segment_minutes > 0:
+        raise InputError(f"--segment-minutes must be positive (got {args.segment_minutes:g})")
+    batch = (args.batch or args.list is not None or args.ray is not None or args.retry_failed
+             or any(B.is_tree(p) for p in args.inputs) or (args.out / B.MANIFEST).is_file())
+    if batch:
+        inputs = B.find_inputs(args.inputs, args.list, skip=[args.out])
+        if not inputs:
+            where = args.list if args.list is not None else args.inputs[0]
+            raise InputError(f"{where}: no videos or frame folders found")
+        plan = B.plan_batch(inputs, args.out, retry_failed=args.retry_failed, overwrite=args.overwrite,
+                            fmt=args.format)
     else:
-        results, failures = _run_parallel(args, names, settings, jobs)
+        plan = B.plain_plan(expand_photo_sets(args.inputs, quiet=args.quiet), args.out, args.overwrite,
+                            fmt=args.format)
+    if batch and not args.quiet:
+        print(f"batch of {plan.total} input(s) on {backend.describe()}: {len(plan.items)} to analyse, "
+              f"{len(plan.done)} finished before (skipped), {len(plan.failed)} failed before (skipped"
+              f"{'' if not plan.failed else ': --retry-failed runs them again'})")
+    from merstudio.execution.local import resource_tracker_running, stop_resource_tracker
 
-    for r in results:
+    tracker_before = resource_tracker_running()
+    try:
+        with _Display(batch, args.quiet, len(plan.items)) as display:
+            result = B.run_batch(plan, settings, backend, fps=args.fps, fmt=args.format,
+                                 on_progress=display.progress, on_result=display.result,
+                                 segment_s=None if args.segment_minutes is None else args.segment_minutes * 60)
+    finally:
+        if not tracker_before and threading.current_thread() is threading.main_thread():
+            stop_resource_tracker()  # the workers are gone: without this the exit waits for it (fd 2)
+
+    if result.interrupted:
+        print(f"merstudio: {B.interrupt_message(result, plan.manifest)}", file=sys.stderr)
+        return 130
+    for r in result.outputs:
         if args.plot:
             write_plot(r)
-        _print_summary(r)
-    if failures:
-        if len(args.inputs) > 1:
-            print(f"merstudio: {len(failures)} of {len(args.inputs)} inputs failed", file=sys.stderr)
+        if not batch or len(result.outputs) <= SUMMARIES:
+            _print_summary(r)
+    failed = len(result.failures) + len(result.skipped_failed)
+    if batch:
+        counts = plan.manifest.counts() if plan.manifest is not None else {}
+        print(f"batch: {sum(1 for r in result.outputs if r.complete)} analysed, {len(result.failures)} failed, "
+              f"{len(plan.done)} skipped (finished before), {len(plan.failed)} skipped (failed before); manifest "
+              f"{plan.manifest.path if plan.manifest else '-'}: {counts.get('done', 0)} done, "
+              f"{counts.get('failed', 0)} failed, {counts.get('partial', 0)} partial")
+        for row in result.skipped_failed:
+            print(f"merstudio: failed before (skipped; --retry-failed runs it again): {row.error or row.video}",
+                  file=sys.stderr)
+    if failed:
+        if plan.total > 1:
+            print(f"merstudio: {failed} of {plan.total} inputs failed", file=sys.stderr)
         return 2
     return 0
+
+
+SUMMARIES = 20  # a batch prints the full summary of each result up to this many results (one line each beyond)
+
+
+class _Display:
+    """Progress in the terminal: a frame bar per running input (a plain run), or one bar for the whole batch
+    (videos, videos/s and frames/s, ETA); errors and (in a large batch) one line per finished input."""
+
+    def __init__(self, batch: bool, quiet: bool, total: int) -> None:
+        self.batch, self.quiet, self.total = batch, quiet, total
+        self.bars: dict[int, Any] = {}
+        self.overall: Any = None
+
+    def __enter__(self) -> _Display:
+        if not self.quiet:
+            from tqdm import tqdm
+
+            tqdm.monitor_interval = 0  # no monitor thread: it would outlive the run (and tests check for leaks)
+            if self.batch:
+                self.overall = tqdm(desc="batch", total=self.total, unit="video", dynamic_ncols=True)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        for b in self.bars.values():
+            b.close()
+        if self.overall is not None:
+            self.overall.close()
+
+    def _write(self, line: str, err: bool = False) -> None:
+        from tqdm import tqdm
+
+        tqdm.write(line, file=sys.stderr if err else sys.stdout)
+
+    def progress(self, p: Any) -> None:
+        if self.quiet:
+            return
+        from tqdm import tqdm
+
+        if self.overall is not None:
+            self.overall.update(p.videos_done - self.overall.n)
+            vps, fps = p.rates()
+            self.overall.set_postfix_str(f"{fps:.1f} frames/s, {len(p.running)} running", refresh=False)
+            self.overall.refresh()
+            return
+        for i, (done, total) in p.running.items():
+            bar = self.bars.get(i)
+            if bar is None:
+                bar = self.bars[i] = tqdm(desc=p.labels.get(i, str(i)), total=total, unit="frame",
+                                          position=len(self.bars), dynamic_ncols=True)
+            bar.update(done - bar.n)
+
+    def result(self, item: Any, outcome: Any) -> None:
+        from merstudio.execution import Cancelled
+
+        if isinstance(outcome, Cancelled):
+            return  # named in the interrupt message
+        if isinstance(outcome, BaseException):
+            if isinstance(outcome, MerstudioError):
+                text = str(outcome)
+            else:
+                text = f"{item.input}: {type(outcome).__name__}: {outcome}"
+            if self.quiet or self.overall is None:
+                print(f"merstudio: error: {text}", file=sys.stderr)
+            else:
+                self._write(f"merstudio: error: {text}", err=True)
+        elif self.batch and not self.quiet and self.total > SUMMARIES:
+            status = "complete" if outcome.complete else "PARTIAL"
+            self._write(f"{outcome.input}: {status}, {outcome.rows} rows -> {outcome.csv}")
 
 
 def expand_photo_sets(inputs: list[Path], quiet: bool = False) -> list[Path]:
@@ -127,12 +239,12 @@ def expand_photo_sets(inputs: list[Path], quiet: bool = False) -> list[Path]:
 
 
 def _run_one(path: Path, out: Path, name: str, settings: AnalysisSettings, fps: float | None,
-             bar: bool, position: int, queue=None, overwrite: bool = True) -> AnalysisOutput:
-    """Analyse one input, drawing a tqdm bar here (bar=True) or reporting progress through a queue. The input's
-    warnings are printed in the summary (one line each), not as Python warnings."""
+             bar: bool, position: int, overwrite: bool = True) -> AnalysisOutput:
+    """Analyse one input in this process, drawing a tqdm bar (bar=True). The input's warnings are printed in the
+    summary (one line each), not as Python warnings. (`merstudio demo` uses it.)"""
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", SourceWarning)
-        return _run_one_quietly(path, out, name, settings, fps, bar, position, queue, overwrite)
+        return _run_one_quietly(path, out, name, settings, fps, bar, position, overwrite)
 
 
 def _notice(line: str) -> None:
@@ -140,13 +252,7 @@ def _notice(line: str) -> None:
 
 
 def _run_one_quietly(path: Path, out: Path, name: str, settings: AnalysisSettings, fps: float | None,
-                     bar: bool, position: int, queue=None, overwrite: bool = True) -> AnalysisOutput:
-    if queue is not None:
-        def send(done: int, total: int) -> None:
-            if done % 15 == 0 or done == total:
-                queue.put((name, done, total))
-        return analyze_file(path, out, name, settings, progress=send, fps=fps, overwrite=overwrite,
-                            notice=_notice)
+                     bar: bool, position: int, overwrite: bool = True) -> AnalysisOutput:
     if not bar:
         return analyze_file(path, out, name, settings, fps=fps, overwrite=overwrite, notice=_notice)
     from tqdm import tqdm
@@ -165,93 +271,6 @@ def _run_one_quietly(path: Path, out: Path, name: str, settings: AnalysisSetting
     finally:
         if bars:
             bars[0].close()
-
-
-_progress_queue: Any = None  # a pool worker's queue to the parent's progress bars (set by _init_worker)
-
-
-def _init_worker(parent_pid: int | None = None, link: Any = None, progress: Any = None) -> None:
-    from merstudio.analysis.remote import die_with_parent
-    from merstudio.cli.main import warning_line
-
-    global _progress_queue
-    if parent_pid is not None:
-        die_with_parent(parent_pid, link)  # a killed `merstudio analyze` leaves no worker writing on
-    if progress is not None:
-        progress.cancel_join_thread()  # exiting never waits for progress lines nobody may read
-        _progress_queue = progress
-    warnings.showwarning = warning_line  # as in the main process: one line, no source
-    # Parallel jobs each get one thread: the jobs are the parallelism.
-    os.environ["OMP_NUM_THREADS"] = "1"
-    try:
-        import cv2
-
-        cv2.setNumThreads(1)
-        import torch
-
-        torch.set_num_threads(1)
-    except ImportError:
-        pass
-
-
-def _run_in_worker(path: Path, out: Path, name: str, settings: AnalysisSettings, fps: float | None,
-                   overwrite: bool) -> AnalysisOutput:
-    return _run_one(path, out, name, settings, fps, False, 0, _progress_queue, overwrite)
-
-
-def _run_parallel(args: argparse.Namespace, names: list[str], settings: AnalysisSettings,
-                  jobs: int) -> tuple[list[AnalysisOutput], list[str]]:
-    from tqdm import tqdm
-
-    tqdm.monitor_interval = 0
-    ctx = mp.get_context("spawn")  # no fork: mediapipe/torch threads do not survive it
-    # Inherited by the workers (no Manager: its server process would outlive a killed parent); the link ends the
-    # workers when this process dies, however it dies.
-    queue = ctx.Queue()
-    link = ParentLink(ctx)
-    bars: dict[str, tqdm] = {}
-    stop = threading.Event()
-
-    def pump() -> None:
-        while not stop.is_set():
-            try:
-                name, done, total = queue.get(timeout=0.2)
-            except Exception:
-                continue
-            if args.quiet:
-                continue
-            bar = bars.get(name)
-            if bar is None:
-                bar = bars[name] = tqdm(desc=name, total=total, unit="frame", position=len(bars),
-                                        dynamic_ncols=True)
-            bar.update(done - bar.n)
-
-    pumper = threading.Thread(target=pump, daemon=True)
-    pumper.start()
-    results: list[AnalysisOutput] = []
-    failures: list[str] = []
-    try:
-        with ProcessPoolExecutor(jobs, mp_context=ctx, initializer=_init_worker,
-                                 initargs=(*link.child_args, queue)) as pool:
-            futures = {pool.submit(_run_in_worker, p, args.out, n, settings, args.fps, args.overwrite): p
-                       for p, n in zip(args.inputs, names, strict=True)}
-            for fut in as_completed(futures):
-                try:
-                    results.append(fut.result())
-                except MerstudioError as exc:
-                    failures.append(str(exc))
-                    print(f"merstudio: error: {exc}", file=sys.stderr)
-    finally:
-        stop.set()
-        pumper.join(timeout=2)
-        for b in bars.values():
-            b.close()
-        link.close()
-        queue.close()
-        queue.join_thread()
-    order = {p: k for k, p in enumerate(args.inputs)}
-    results.sort(key=lambda r: order.get(r.input, 0))
-    return results, failures
 
 
 def write_plot(r: AnalysisOutput, truth: list[tuple[int, int, str]] | None = None) -> None:

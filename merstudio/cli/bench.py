@@ -14,7 +14,7 @@ from typing import Any
 from merstudio import __version__
 from merstudio.errors import InputError
 
-ALL = ("decode", "landmarks", "pipeline", "stages", "model", "gui", "memory", "loso")
+ALL = ("decode", "landmarks", "pipeline", "stages", "model", "gui", "memory", "loso", "batch")
 DEFAULT = ("decode", "landmarks", "pipeline", "stages", "model", "gui")
 
 
@@ -29,7 +29,9 @@ def register(sub: argparse._SubParsersAction) -> None:
         "'memory' builds a long clip (--minutes, default 20) and reports peak RSS against the RSS after its "
         "first minute, plus open time and random-seek latency in the app's frame loader on that long clip; "
         "'gui' measures seeks, the longest event-loop gap while the analysis streams, and timeline panning on a "
-        "100k-frame, 12-AU buffer; 'loso' runs the 442-sample / 68-subject synthetic LOSO benchmark.",
+        "100k-frame, 12-AU buffer; 'loso' runs the 442-sample / 68-subject synthetic LOSO benchmark; 'batch' "
+        "analyses --videos short copies of the video with 1 process, --jobs 2 and an embedded Ray (speed-up, "
+        "overhead per video) and simulates a 1,000-video manifest (resume and retry planning cost).",
     )
     p.add_argument("what", nargs="*", default=None, metavar="WHAT",
                    help=f"any of {', '.join(ALL)} (default: {' '.join(DEFAULT)})")
@@ -37,6 +39,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--cores", type=int, default=2, help="pin to this many CPU cores (default 2)")
     p.add_argument("--minutes", type=float, default=20.0, help="length of the clip for 'memory' (default 20)")
     p.add_argument("--checkpoint", type=Path, default=None, help="model for 'model' (default: starter)")
+    p.add_argument("--videos", type=int, default=8, help="videos in the 'batch' benchmark (default 8)")
+    p.add_argument("--frames", type=int, default=30, help="frames per video in the 'batch' benchmark (default 30)")
     p.add_argument("--json", type=Path, default=None, help="also write the figures to this JSON file")
     p.set_defaults(func=run)
 
@@ -134,6 +138,22 @@ def _run(args: argparse.Namespace, what: tuple[str, ...], video: Path, cores: li
 
         report["loso"] = r = bench_loso()
         print(f"LOSO synthetic 442/68/3       : {r}")
+    if "batch" in what:
+        from merstudio.execution.bench import bench_batch_throughput, bench_manifest
+
+        report["batch"] = r = bench_batch_throughput(video, videos=max(1, args.videos), frames=max(1, args.frames),
+                                                     jobs=min(2, len(cores)),
+                                                     progress=lambda label: print(f"  batch: {label} ...",
+                                                                                  flush=True))
+        for label, b in r["backends"].items():
+            print(f"batch of {r['videos']} x {r['frames_per_video']} frames, {label:24s}: {b['seconds']:6.1f} s, "
+                  f"{b['videos_per_s']:.2f} videos/s, {b['frames_per_s']:.1f} frames/s, x{b['speedup_vs_1_process']}"
+                  f" vs 1 process, overhead {b['overhead_s_per_video']:.2f} s/video")
+        report["batch_manifest"] = m = bench_manifest()
+        print(f"1,000-video manifest ({m['manifest_kib']} KiB): read {m['read_ms']} ms, write {m['write_ms']} ms "
+              f"(10,000 rows: {m['write_ms_10k_rows']} ms); "
+              f"plan a rerun {m['plan_rerun_s']} s ({m['rerun']}), with --retry-failed {m['plan_retry_failed_s']} s; "
+              f"hash of a 256 MiB video {m['hash_ms_per_video_256MiB']} ms")
     if args.json:
         from merstudio.atomic import atomic_path
 

@@ -14,7 +14,7 @@ from merstudio import __version__
 from merstudio.errors import MerstudioError
 
 # Module names under merstudio.cli; each defines register(subparsers) and sets `func` on its parser.
-SUBCOMMANDS = ("analyze", "doctor", "bench", "demo", "gui", "train", "evaluate", "ablate", "datasets",
+SUBCOMMANDS = ("analyze", "doctor", "bench", "demo", "gui", "train", "tune", "evaluate", "ablate", "datasets",
                "finetune", "agreement", "convert")
 
 
@@ -154,6 +154,12 @@ def entry() -> int:
         code = main()
     finally:
         if filt is not None:
+            if "multiprocessing.resource_tracker" in sys.modules:
+                # every command's workers are gone by now; the tracker they started holds fd 2 open until it
+                # stops, and the filter would wait for it (5 s after any -j N train, tune, ablate or analyze)
+                from merstudio.execution.local import stop_resource_tracker
+
+                stop_resource_tracker()
             filt.close()
     if "LOCAL_RANK" in os.environ and "torch.distributed" in sys.modules:
         _leave_distributed(code)

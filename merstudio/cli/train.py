@@ -20,8 +20,10 @@ def add_data_args(p: argparse.ArgumentParser) -> None:
                    help="skip missing/unreadable samples (the skipped ones are listed) instead of stopping")
 
 
-def add_train_args(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--protocol", default="loso", help="loso (default) or kfold:K (k-fold by subject)")
+def add_train_args(p: argparse.ArgumentParser, protocol: bool = True) -> None:
+    if protocol:
+        p.add_argument("--protocol", default="loso", help="loso (default), kfold:K (k-fold by subject) or lodo (leave one dataset out: "
+                       "trains on the other datasets, the proxy for an unseen camera and population)")
     p.add_argument("--epochs", type=int, default=None, help="training epochs per fold (default from settings)")
     p.add_argument("--batch-size", type=int, default=None)
     p.add_argument("--lr", type=float, default=None)
@@ -30,19 +32,49 @@ def add_train_args(p: argparse.ArgumentParser) -> None:
                    help="choose the epoch on an inner validation split of this fraction of TRAINING subjects "
                         "(default 0: fixed epochs, last epoch)")
     p.add_argument("--mixup", type=float, default=None, help="mixup alpha (0 = off)")
-    p.add_argument("--ablate", default="", metavar="PARTS", help="switch parts off: any of mswm,au,cluster,convlstm")
+    p.add_argument("--ablate", default="", metavar="PARTS",
+                   help="switch parts off: any of mswm,fam,au_emotion,cluster,convlstm (fam = the facial-action "
+                        "module with its AU-emotion constraint, au_emotion = the constraint only; au = fam)")
     p.add_argument("--config", type=Path, default=None,
-                   help='JSON file {"model": {...ModelConfig...}, "train": {...TrainSettings...}} to override defaults')
+                   help='JSON file {"model": {...ModelConfig...}, "train": {...TrainSettings...}} to override '
+                        "defaults, e.g. the chosen.json of `merstudio tune` (its seed too, unless --seed is given)")
     p.add_argument("--input", default=None, metavar="KIND",
                    help="network input for clips: flow (default), grey or flow+grey (ignored for image tables)")
     p.add_argument("--size", type=int, default=None, help="input size in pixels (>= 28)")
-    p.add_argument("--steps", type=int, default=None, metavar="T", help="time steps per clip (default 1)")
+    p.add_argument("--steps", type=int, default=None, metavar="T", help="time steps per clip, evenly spaced onset -> apex (default 4 for clips, so the "
+                   "ConvLSTM sees the movement unfold; precomputed flow images are always 1)")
     p.add_argument("--device", default="auto", help="cpu, cuda, cuda:N or auto (default: CUDA when present)")
-    p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--seed", type=int, default=None, help="random seed (default: the --config's seed, else 0)")
     p.add_argument("--jobs", type=int, default=1, help="folds trained in parallel processes (default 1)")
+    p.add_argument("--ray", nargs="?", const="", default=None, metavar="ADDRESS",
+                   help="run the folds as Ray tasks: an embedded local Ray (no ADDRESS; --jobs CPUs when > 1) or the "
+                        "cluster at ADDRESS (pip install merstudio[cluster]); results equal a local run's")
     p.add_argument("--threads", type=int, default=1,
                    help="torch CPU threads per process (default 1: the small networks train fastest single-threaded, "
                         "and a busy machine makes multi-threaded training much slower; use --jobs to use more cores)")
+
+
+def add_search_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--space", type=Path, default=None, metavar="FILE.json",
+                   help='search space: {"train.lr": [5e-4, 1e-3], "model.width": [12, 16], ...} or {"params": '
+                        '{...}, "search": ..., "trials": ..., "inner": ...}; lists, or ranges {"low": a, "high": b, '
+                        '"log": true} (default: merstudio.training.tune.DEFAULT_SPACE)')
+    p.add_argument("--search", choices=("grid", "random"), default=None,
+                   help="grid: every combination; random: --trials draws (default: random)")
+    p.add_argument("--trials", type=int, default=None, help="random search: trials to draw (default 12)")
+    p.add_argument("--inner", default=None, metavar="kfold:K",
+                   help="cross-validation by subject that scores each trial (default kfold:5)")
+
+
+def search_spec(args: argparse.Namespace, seed: int) -> Any:
+    """The SearchSpec of --space / --search / --trials / --inner (flags override the file)."""
+    from merstudio.training.tune import SearchSpec, load_space
+
+    kw: dict[str, Any] = load_space(args.space) if args.space is not None else {}
+    for flag in ("search", "trials", "inner"):
+        if getattr(args, flag, None) is not None:
+            kw[flag] = getattr(args, flag)
+    return SearchSpec(**kw, seed=seed)
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -56,10 +88,40 @@ def register(sub: argparse._SubParsersAction) -> None:
     add_data_args(p)
     p.add_argument("--out", required=True, type=Path, metavar="RUN", help="run folder")
     add_train_args(p)
+    p.add_argument("--tune", action="store_true",
+                   help="nested hyper-parameter search: every fold chooses its settings by --inner cross-validation "
+                        "inside its own training subjects (see `merstudio tune`; slow: trials x inner folds per fold)")
+    add_search_args(p)
     p.add_argument("--final", type=Path, default=None, metavar="OUT.pt",
                    help="afterwards, train on all subjects and save this checkpoint (with the protocol's metrics)")
     p.add_argument("--no-progress", action="store_true", help="no progress bars")
     p.set_defaults(func=run)
+
+
+# What `merstudio tune` writes into chosen.json beside "model" and "train" (merstudio.training.tune.chosen_config)
+CHOSEN_KEYS = {"seed", "data", "data_fingerprint", "subjects", "chosen", "merstudio_version"}
+
+
+def config_note(args: argparse.Namespace, data: Any) -> str | None:
+    """A line when --config is a `merstudio tune` choice made on these very subjects: evaluating it by LOSO on
+    them is not nested (the choice saw every test subject); --tune is."""
+    if args.config is None:
+        return None
+    from merstudio.training.run import data_fingerprint
+
+    try:
+        cfg = json.loads(Path(args.config).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    chosen_on = set(cfg.get("subjects") or [])
+    if not chosen_on:
+        return None
+    seen = chosen_on & set(data.subject_list)
+    if cfg.get("data_fingerprint") == data_fingerprint(data) or seen:
+        return (f"note: {args.config} was chosen by a search that saw {len(seen)} of these "
+                f"{len(data.subject_list)} subjects; their scores here are not a nested estimate "
+                "(use --tune for one)")
+    return None
 
 
 def build_settings(args: argparse.Namespace, data_info: dict[str, Any]) -> tuple[Any, Any]:
@@ -75,10 +137,14 @@ def build_settings(args: argparse.Namespace, data_info: dict[str, Any]) -> tuple
             cfg = json.loads(Path(args.config).read_text(encoding="utf-8"))
         except (OSError, ValueError) as exc:
             raise InputError(f"{args.config}: cannot read the JSON config ({exc})") from None
-        if not isinstance(cfg, dict) or set(cfg) - {"model", "train"}:
+        if not isinstance(cfg, dict) or set(cfg) - {"model", "train"} - CHOSEN_KEYS:
             raise InputError(f"{args.config}: expected an object with 'model' and/or 'train'")
+        if not isinstance(cfg.get("model", {}), dict) or not isinstance(cfg.get("train", {}), dict):
+            raise InputError(f"{args.config}: 'model' and 'train' must be objects")
         model_d.update(cfg.get("model", {}))
         train_d.update(cfg.get("train", {}))
+        if "seed" in cfg:
+            train_d["seed"] = cfg["seed"]
     model_d.update(in_channels=data_info["in_channels"], input_size=data_info["input_size"], T=data_info["T"],
                    n_classes=len(data_info["class_names"]), class_names=list(data_info["class_names"]))
     if args.width is not None:
@@ -93,7 +159,11 @@ def build_settings(args: argparse.Namespace, data_info: dict[str, Any]) -> tuple
                       ("val_fraction", "val_fraction"), ("mixup", "mixup")):
         if getattr(args, flag, None) is not None:
             train_d[key] = getattr(args, flag)
-    train_d["seed"] = args.seed
+    if args.seed is not None:
+        train_d["seed"] = args.seed
+    train_d.setdefault("seed", 0)
+    if not isinstance(train_d["seed"], int) or isinstance(train_d["seed"], bool):
+        raise InputError(f"seed must be a whole number, got {train_d['seed']!r}")
     train_d["device"] = args.device
     train_d["num_threads"] = max(1, args.threads)
     if "flip_channels" not in train_d:
@@ -152,6 +222,7 @@ class Bars:
 
 
 def run(args: argparse.Namespace) -> int:
+    from merstudio.execution import backend_from_args
     from merstudio.training.data import load_arrays
     from merstudio.training.protocols import parse_protocol
     from merstudio.training.run import json_safe, parse_ablate, run_protocol, train_final
@@ -163,6 +234,10 @@ def run(args: argparse.Namespace) -> int:
         value = getattr(args, flag, None)
         if value is not None and value < 1:
             raise InputError(f"--{flag} must be at least 1 (got {value})")
+    spec = search_spec(args, 0) if args.tune else None  # a bad space fails before the data preparation
+    if not args.tune and (args.space or args.search or args.trials or args.inner):
+        raise InputError("--space, --search, --trials and --inner go with --tune (or `merstudio tune`)")
+    backend = backend_from_args(args.jobs, args.ray)
     if args.final is not None:
         from merstudio.atomic import ensure_parent
 
@@ -173,19 +248,41 @@ def run(args: argparse.Namespace) -> int:
     data, info = load_arrays(args.data, classes=args.classes, allow_missing=args.allow_missing,
                              input_kind=args.input, size=args.size, steps=args.steps, log=say)
     model_cfg, settings = build_settings(args, info)
+    if spec is not None:
+        spec = search_spec(args, settings.seed)
+        spec.validate_against(model_cfg, settings)
     say(f"{info['description']}: {len(data)} samples, {len(data.subject_list)} subjects; "
         f"protocol {args.protocol}; {settings.epochs} epochs; device {resolve_device(settings.device)}"
-        + (f"; DDP world size {world}" if world > 1 else ""))
+        + (f"; DDP world size {world}" if world > 1 else "")
+        + (f"; {backend.describe()}" if world == 1 else "")
+        + (f"; nested {spec.search} search ({spec.inner}) in every fold" if spec is not None else ""))
+    note = config_note(args, data)
+    if note:
+        say(note)
     bars = Bars(enabled=(rank == 0 and not args.no_progress))
     try:
         metrics = run_protocol(data, info["class_names"], model_cfg, settings, args.out, protocol=args.protocol,
-                               jobs=args.jobs, data_desc=info["description"], input_settings=info["input"],
-                               ablate=parse_ablate(args.ablate), progress=bars.progress, fold_done=bars.fold_done)
+                               data_desc=info["description"], input_settings=info["input"], backend=backend,
+                               tune=spec, progress=bars.progress, fold_done=bars.fold_done)
     finally:
         bars.close()
     if rank == 0:
         print(f"pooled over {metrics['n_folds']} folds: accuracy {metrics['accuracy']:.3f}  "
               f"UF1 {metrics['uf1']:.3f}  UAR {metrics['uar']:.3f}   ({args.out / 'summary.md'})")
+    if args.final is not None and spec is not None:
+        # the final model's settings: the same search over all subjects (no test subject remains)
+        from merstudio.training.tune import tune
+
+        bars = Bars(enabled=(rank == 0 and not args.no_progress))
+        try:
+            found = tune(data, info["class_names"], model_cfg, settings, spec, args.out / "final_tune",
+                         backend=backend, data_desc=info["description"], input_settings=info["input"],
+                         progress=bars.progress, fold_done=bars.fold_done)
+        finally:
+            bars.close()
+        model_cfg, settings = found.model_cfg, found.settings
+        say(f"final model settings: trial {found.best['trial']} {found.best['params']} "
+            f"({args.out / 'final_tune' / 'chosen.json'})")
     if args.final is not None:
         meta = {
             "input": info["input"],

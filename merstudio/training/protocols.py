@@ -61,25 +61,41 @@ class Fold:
 
 
 def parse_protocol(spec: str) -> tuple[str, int]:
-    """'loso' -> ('loso', 0); 'kfold:5' -> ('kfold', 5)."""
+    """'loso' -> ('loso', 0); 'lodo' -> ('lodo', 0); 'kfold:5' -> ('kfold', 5)."""
     s = spec.strip().lower()
-    if s == "loso":
-        return "loso", 0
+    if s in ("loso", "lodo"):
+        return s, 0
     m = re.fullmatch(r"kfold:(\d+)", s)
     if m and int(m.group(1)) >= 2:
         return "kfold", int(m.group(1))
-    raise InputError(f"--protocol {spec}: expected 'loso' or 'kfold:K' with K >= 2")
+    raise InputError(f"--protocol {spec}: expected 'loso', 'lodo' or 'kfold:K' with K >= 2")
 
 
-def make_folds(subjects: np.ndarray | list[str], protocol: str = "loso", seed: int = 0) -> list[Fold]:
+def make_folds(subjects: np.ndarray | list[str], protocol: str = "loso", seed: int = 0,
+               datasets: np.ndarray | list[str] | None = None) -> list[Fold]:
     """Deterministic folds by subject. LOSO: one fold per subject in natural order.
     k-fold: subjects assigned greedily (largest first, ties broken by a seeded shuffle) to the fold with the
-    fewest samples, so folds are balanced in size and identical for the same subjects and seed."""
+    fewest samples, so folds are balanced in size and identical for the same subjects and seed.
+    LODO (leave one dataset out, needs `datasets`): one fold per dataset, all its subjects held out together, so
+    the model is scored on other cameras, frame rates, lighting and people than it was trained on."""
     kind, k = parse_protocol(protocol)
     subj = np.asarray([str(s) for s in subjects], dtype=object)
     uniq = sorted(set(subj.tolist()), key=natural_sort_key)
     if len(uniq) < 2:
         raise InputError(f"{protocol}: needs at least 2 subjects, the data has {len(uniq)}")
+    if kind == "lodo":
+        if datasets is None or len(datasets) != len(subj):
+            raise InputError(f"{protocol}: needs the dataset of every sample")
+        ds = np.asarray([str(d) for d in datasets], dtype=object)
+        names = sorted(set(ds.tolist()), key=natural_sort_key)
+        if len(names) < 2:
+            raise InputError(f"{protocol}: needs at least 2 datasets, the data has {len(names)} ({', '.join(names)})")
+        shared = [s for s in uniq if len(set(ds[subj == s].tolist())) > 1]
+        if shared:  # a subject in two datasets would be trained on and tested at once
+            raise InputError(f"{protocol}: subject {shared[0]} appears in more than one dataset")
+        return [Fold(index=i, name=d, test_subjects=tuple(sorted(set(subj[ds == d].tolist()), key=natural_sort_key)),
+                     train_idx=np.flatnonzero(ds != d), test_idx=np.flatnonzero(ds == d))
+                for i, d in enumerate(names)]
     if kind == "loso":
         groups = [[s] for s in uniq]
     else:

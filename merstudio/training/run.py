@@ -17,11 +17,10 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import json
-import os
 import re
 import time
-from collections.abc import Callable, Sequence
-from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -32,6 +31,8 @@ import torch
 from merstudio import __version__
 from merstudio.atomic import atomic_path, write_text_atomic
 from merstudio.errors import InputError, OutputError
+from merstudio.execution import Backend, Cancelled, backend_from_args, run_tasks
+from merstudio.model.config import ABLATION_ALIASES, ABLATIONS
 from merstudio.training.metrics import (
     compute_metrics,
     format_confusion_table,
@@ -42,6 +43,7 @@ from merstudio.training.metrics import (
 from merstudio.training.protocols import DataArrays, Fold, make_folds, split_fold
 from merstudio.training.trainer import (
     ProgressFn,
+    TrainingCancelled,
     TrainProgress,
     TrainSettings,
     dist_info,
@@ -49,7 +51,7 @@ from merstudio.training.trainer import (
     train_fold,
 )
 
-ABLATION_PARTS = ("mswm", "au", "cluster", "convlstm")  # = merstudio.model.config.ABLATIONS
+ABLATION_PARTS = ABLATIONS
 # Settings that do not change results, so a resumed run may differ in them.
 _VOLATILE = ("device", "num_threads")
 
@@ -58,10 +60,30 @@ def parse_ablate(spec: str | Sequence[str] | None) -> list[str]:
     if not spec:
         return []
     parts = [p.strip().lower() for p in (spec.split(",") if isinstance(spec, str) else spec) if p.strip()]
+    parts = [ABLATION_ALIASES.get(p, p) for p in parts if p != "none"]
     bad = [p for p in parts if p not in ABLATION_PARTS]
     if bad:
-        raise InputError(f"--ablate {','.join(bad)}: unknown part; choose from {','.join(ABLATION_PARTS)}")
+        raise InputError(f"--ablate {','.join(bad)}: unknown part; choose from {','.join(ABLATION_PARTS)} "
+                         "(au = fam)")
     return sorted(set(parts), key=ABLATION_PARTS.index)
+
+
+def ablated_parts(model_cfg: Any) -> list[str]:
+    """The ablation parts a configuration has switched off, read from the configuration itself (in ABLATIONS
+    order): what a run records, whatever the caller says. With the facial-action module off the AU-emotion
+    constraint is gone too, recorded once as fam."""
+    off = []
+    if not model_cfg.use_mswm:
+        off.append("mswm")
+    if not model_cfg.use_au:
+        off.append("fam")
+    elif model_cfg.w_consistency <= 0:
+        off.append("au_emotion")
+    if not model_cfg.use_cluster:
+        off.append("cluster")
+    if not model_cfg.use_convlstm:
+        off.append("convlstm")
+    return off
 
 
 def data_fingerprint(data: DataArrays) -> str:
@@ -86,6 +108,10 @@ def _write_atomic(path: Path, text: str) -> None:
 def _write_csv_atomic(path: Path, df: pd.DataFrame) -> None:
     with atomic_path(path) as tmp:
         df.to_csv(tmp, index=False)
+
+
+def _aus(model_cfg: Any) -> list[int]:
+    return list(getattr(model_cfg, "aus", []) or [])
 
 
 def _fold_seed(seed: int, fold: Fold) -> int:
@@ -117,47 +143,88 @@ def _fold_frame(fold: Fold, test: DataArrays, probs: np.ndarray, au_probs: np.nd
 
 def _run_one_fold(fold: Fold, train: DataArrays, test: DataArrays, model_cfg: Any, settings: TrainSettings,
                   class_names: Sequence[str], aus: Sequence[int], progress: ProgressFn | None = None,
-                  cancel: Callable[[], bool] | None = None) -> tuple[pd.DataFrame, dict[str, Any]]:
-    """Train on `train` (the trainer never sees `test`), then predict `test`."""
+                  cancel: Callable[[], bool] | None = None, *, tune: Any = None,
+                  label: str = "") -> tuple[pd.DataFrame, dict[str, Any]]:
+    """Train on `train` (the trainer never sees `test`), then predict `test`. With `tune` (a
+    merstudio.training.tune.SearchSpec) the hyper-parameters are first chosen by a search inside `train` alone."""
     t0 = time.perf_counter()
     s = dataclasses.replace(settings, seed=_fold_seed(settings.seed, fold))
-    model, history = train_fold(train, model_cfg, s, fold=fold.name, progress=progress, cancel=cancel)
+    chosen: dict[str, Any] | None = None
+    if tune is not None:
+        from merstudio.training.tune import search
+
+        found = search(train, class_names, model_cfg, s, tune, backend=Backend("inprocess"), cancel=cancel)
+        model_cfg, s = found.model_cfg, found.settings
+        chosen = {"params": found.best["params"], "trials": found.trials}
+    model, history = train_fold(train, model_cfg, s, fold=label + fold.name, progress=progress, cancel=cancel)
     probs, au_probs = predict(model, test.X)
     info = {"fold": fold.name, "index": fold.index, "test_subjects": list(fold.test_subjects),
             "n_train": len(train), "n_test": len(test), "seconds": time.perf_counter() - t0,
             "history": history}
+    if chosen is not None:
+        info["tune"] = chosen
     return _fold_frame(fold, test, probs, au_probs, class_names, aus), info
 
 
-def _worker(args: tuple) -> tuple[int, pd.DataFrame, dict[str, Any]]:
-    fold, train, test, model_cfg, settings, class_names, aus, threads, queue = args
-    torch.set_num_threads(threads)
-    progress = (lambda p: queue.put(p)) if queue is not None else None
-    parent = os.getppid()
-    # A killed parent (Ctrl-C, kill) must not leave workers training folds nobody will store.
-    df, info = _run_one_fold(fold, train, test, model_cfg, settings, class_names, aus, progress,
-                             cancel=lambda: os.getppid() != parent)
-    return fold.index, df, info
+@dataclass
+class FoldJob:
+    """One fold of one configuration: what a task trains and predicts."""
+
+    fold: Fold
+    model_cfg: Any
+    settings: TrainSettings
+    class_names: list[str]
+    aus: list[int]
+    tune: Any = None  # a SearchSpec: choose hyper-parameters inside the fold's training subjects first
+    label: str = ""   # prefix of the fold name in progress reports (the variant or trial)
 
 
-def run_protocol(data: DataArrays, class_names: Sequence[str], model_cfg: Any, settings: TrainSettings,
-                 out_dir: str | Path, *, protocol: str = "loso", jobs: int = 1, data_desc: str = "",
-                 input_settings: dict[str, Any] | None = None, ablate: Sequence[str] = (),
-                 progress: ProgressFn | None = None,
-                 fold_done: Callable[[int, int], None] | None = None) -> dict[str, Any]:
-    """Train/evaluate every fold not finished yet, then pool all folds into metrics and the summary.
-    Returns the pooled metrics dict (also in metrics.json)."""
-    out = Path(out_dir)
-    class_names = list(class_names)
-    aus = list(getattr(model_cfg, "aus", []) or [])
+def _fold_task(job: FoldJob, data: DataArrays) -> tuple[pd.DataFrame, dict[str, Any]]:
+    """One fold in a worker (a local process or a Ray task): `data` is the run's shared data (sent once per
+    worker); the trainer gets the fold's training rows only."""
+    from merstudio.execution import cancelled, report
+
+    train, test = split_fold(data, job.fold)
+    return _run_one_fold(job.fold, train, test, job.model_cfg, job.settings, job.class_names, job.aus,
+                         report, cancelled, tune=job.tune, label=job.label)
+
+
+def run_fold_jobs(data: DataArrays, jobs: Sequence[FoldJob], backend: Backend, *,
+                  progress: ProgressFn | None = None, cancel: Callable[[], bool] | None = None,
+                  ) -> Iterator[tuple[int, pd.DataFrame, dict[str, Any]]]:
+    """Run every job as a task on `backend` (merstudio.execution) and yield (job index, test predictions, info)
+    as each finishes. The data is shared once per worker; each task splits out its fold (split_fold) and its
+    trainer gets the training rows only. A task that fails raises its error here (the ones finished before were
+    yielded); Ctrl-C stops the running tasks (the execution layer) and raises KeyboardInterrupt. Under torchrun
+    (DDP) the jobs run one after another in this process, every rank together. Results do not depend on the
+    back-end: each fold is seeded from its own index."""
     rank, world = dist_info()
-    if len(data) == 0:
-        raise InputError(f"{data_desc or 'data'}: no samples to train on")
-    present = set(np.unique(data.y).tolist())
-    empty = [c for i, c in enumerate(class_names) if i not in present]
-    if empty:
-        raise InputError(f"{data_desc or 'data'}: class {', '.join(empty)} has no samples")
-    folds = make_folds(data.subjects, protocol, seed=settings.seed)
+    if world > 1 or backend.kind == "inprocess" or len(jobs) <= 1:
+        for i, job in enumerate(jobs):
+            train, test = split_fold(data, job.fold)
+            df, info = _run_one_fold(job.fold, train, test, job.model_cfg, job.settings, job.class_names,
+                                     job.aus, progress, cancel, tune=job.tune, label=job.label)
+            yield i, df, info
+            if world > 1:
+                torch.distributed.barrier()
+        return
+    on_progress = (lambda _i, p: progress(p)) if progress is not None else None
+    stopped = False
+    for i, res in run_tasks(_fold_task, list(jobs), backend, cancel=cancel, on_progress=on_progress,
+                            shared=data):
+        if isinstance(res, Cancelled | TrainingCancelled):
+            stopped = True  # stopped by a cancel or Ctrl-C: the others still report, then the run stops
+            continue
+        if isinstance(res, BaseException):
+            raise res
+        df, info = res
+        yield i, df, info
+    if stopped:  # (after a Ctrl-C run_tasks has raised KeyboardInterrupt instead)
+        raise TrainingCancelled("training cancelled; finished folds are kept, rerun to resume")
+
+
+def _run_spec(data: DataArrays, class_names: list[str], model_cfg: Any, settings: TrainSettings, protocol: str,
+              data_desc: str, input_settings: dict[str, Any] | None, tune: Any) -> dict[str, Any]:
     spec = {
         "merstudio_version": __version__,
         "data": data_desc,
@@ -166,11 +233,30 @@ def run_protocol(data: DataArrays, class_names: Sequence[str], model_cfg: Any, s
         "n_subjects": len(data.subject_list),
         "class_names": class_names,
         "protocol": protocol,
-        "ablate": list(ablate),
+        "ablate": ablated_parts(model_cfg),  # from the configuration itself: its real name
         "model": model_cfg.to_dict(),
         "train": {k: v for k, v in settings.to_dict().items() if k not in _VOLATILE},
         "input": input_settings or {},
     }
+    if tune is not None:
+        spec["tune"] = tune.to_dict()
+    return spec
+
+
+def prepare_run(data: DataArrays, class_names: list[str], model_cfg: Any, settings: TrainSettings,
+                out: Path, *, protocol: str = "loso", data_desc: str = "",
+                input_settings: dict[str, Any] | None = None, tune: Any = None) -> tuple[list[Fold], list[Fold]]:
+    """Check the data, create (or check, when resuming) the run folder and its run.json.
+    Returns (all folds, folds not finished yet)."""
+    rank, world = dist_info()
+    if len(data) == 0:
+        raise InputError(f"{data_desc or 'data'}: no samples to train on")
+    present = set(np.unique(data.y).tolist())
+    empty = [c for i, c in enumerate(class_names) if i not in present]
+    if empty:
+        raise InputError(f"{data_desc or 'data'}: class {', '.join(empty)} has no samples")
+    folds = make_folds(data.subjects, protocol, seed=settings.seed, datasets=data.datasets)
+    spec = _run_spec(data, class_names, model_cfg, settings, protocol, data_desc, input_settings, tune)
     fold_dir = out / "folds"
     run_json = out / "run.json"
     # Every rank checks (so all fail together rather than some waiting at a barrier); rank 0 writes.
@@ -194,30 +280,47 @@ def run_protocol(data: DataArrays, class_names: Sequence[str], model_cfg: Any, s
             _write_atomic(run_json, json.dumps(spec, indent=2))
     if world > 1:
         torch.distributed.barrier()
-
     pending = [f for f in folds if not (fold_dir / f"{_fold_stem(f)}.csv").exists()]
+    return folds, pending
+
+
+def store_fold(out: Path, fold: Fold, df: pd.DataFrame, info: dict[str, Any]) -> None:
+    """A finished fold's predictions and record, each written atomically (rank 0 only under DDP)."""
+    if dist_info()[0] == 0:
+        _write_atomic(out / "folds" / f"{_fold_stem(fold)}.json", json.dumps(info, indent=1))
+        _write_atomic(out / "folds" / f"{_fold_stem(fold)}.csv", df.to_csv(index=False))
+
+
+def run_protocol(data: DataArrays, class_names: Sequence[str], model_cfg: Any, settings: TrainSettings,
+                 out_dir: str | Path, *, protocol: str = "loso", jobs: int = 1, data_desc: str = "",
+                 input_settings: dict[str, Any] | None = None, ablate: Sequence[str] = (),
+                 progress: ProgressFn | None = None,
+                 fold_done: Callable[[int, int], None] | None = None, backend: Backend | None = None,
+                 tune: Any = None, cancel: Callable[[], bool] | None = None) -> dict[str, Any]:
+    """Train/evaluate every fold not finished yet, then pool all folds into metrics and the summary.
+    Returns the pooled metrics dict (also in metrics.json).
+
+    Folds run as tasks on `backend` (default: `jobs` local processes). The parts switched off are recorded from
+    `model_cfg` itself (`ablate` is accepted for older callers and not used). With `tune` (a SearchSpec), each
+    fold first chooses its hyper-parameters by a search inside its own training subjects (nested)."""
+    del ablate  # recorded from the configuration: ablated_parts(model_cfg)
+    out = Path(out_dir)
+    class_names = list(class_names)
+    aus = _aus(model_cfg)
+    rank, world = dist_info()
+    if backend is None:
+        backend = backend_from_args(jobs, None)
+    folds, pending = prepare_run(data, class_names, model_cfg, settings, out, protocol=protocol,
+                                 data_desc=data_desc, input_settings=input_settings, tune=tune)
     done_count = len(folds) - len(pending)
     if fold_done is not None:
         fold_done(done_count, len(folds))
-
-    def store(fold: Fold, df: pd.DataFrame, info: dict[str, Any]) -> None:
-        nonlocal done_count
-        if rank == 0:
-            _write_atomic(fold_dir / f"{_fold_stem(fold)}.json", json.dumps(info, indent=1))
-            _write_atomic(fold_dir / f"{_fold_stem(fold)}.csv", df.to_csv(index=False))
+    jobs_ = [FoldJob(f, model_cfg, settings, class_names, aus, tune=tune) for f in pending]
+    for i, df, info in run_fold_jobs(data, jobs_, backend, progress=progress, cancel=cancel):
+        store_fold(out, jobs_[i].fold, df, info)
         done_count += 1
         if fold_done is not None:
             fold_done(done_count, len(folds))
-
-    if jobs <= 1 or world > 1 or len(pending) <= 1:
-        for fold in pending:
-            train, test = split_fold(data, fold)
-            df, info = _run_one_fold(fold, train, test, model_cfg, settings, class_names, aus, progress)
-            store(fold, df, info)
-            if world > 1:
-                torch.distributed.barrier()
-    else:
-        _run_parallel(data, pending, model_cfg, settings, class_names, aus, jobs, progress, store)
 
     if rank == 0:
         metrics = summarise(out, folds, class_names)
@@ -226,43 +329,6 @@ def run_protocol(data: DataArrays, class_names: Sequence[str], model_cfg: Any, s
     if world > 1:
         torch.distributed.barrier()
     return metrics
-
-
-def _run_parallel(data: DataArrays, pending: list[Fold], model_cfg: Any, settings: TrainSettings,
-                  class_names: list[str], aus: list[int], jobs: int, progress: ProgressFn | None,
-                  store: Callable[[Fold, pd.DataFrame, dict[str, Any]], None]) -> None:
-    import multiprocessing as mp
-    import queue as queue_mod
-
-    ctx = mp.get_context("spawn")
-    threads = max(1, (os.cpu_count() or 1) // jobs)
-    manager = ctx.Manager() if progress is not None else None
-    q = manager.Queue() if manager is not None else None
-    by_index = {f.index: f for f in pending}
-    todo = list(pending)
-    try:
-        with ProcessPoolExecutor(max_workers=jobs, mp_context=ctx) as pool:
-            futures: set = set()
-            while todo or futures:
-                # Keep at most `jobs` folds in flight: each carries a copy of its training data.
-                while todo and len(futures) < jobs:
-                    fold = todo.pop(0)
-                    train, test = split_fold(data, fold)
-                    futures.add(pool.submit(_worker, (fold, train, test, model_cfg, settings, class_names, aus,
-                                                      threads, q)))
-                finished, futures = wait(futures, timeout=0.5, return_when=FIRST_COMPLETED)
-                if q is not None and progress is not None:
-                    while True:
-                        try:
-                            progress(q.get_nowait())
-                        except queue_mod.Empty:
-                            break
-                for fut in finished:
-                    idx, df, info = fut.result()
-                    store(by_index[idx], df, info)
-    finally:
-        if manager is not None:
-            manager.shutdown()
 
 
 def load_predictions(out_dir: str | Path, folds: Sequence[Fold] | None = None) -> pd.DataFrame:
@@ -353,6 +419,12 @@ def render_summary(spec: dict[str, Any], m: dict[str, Any]) -> str:
         lines.append("- model selection: " + ("best epoch on an inner validation split of training subjects"
                                               if spec["train"].get("val_fraction", 0) else
                                               "fixed number of epochs, last epoch (the test fold is never looked at)"))
+    if spec.get("tune"):
+        t = spec["tune"]
+        lines.append(f"- hyper-parameters: chosen in every fold by a {t.get('search')} search "
+                     f"({t.get('trials')} trials, {', '.join(t.get('params', {}))}) scored by {t.get('inner')} "
+                     "cross-validation by subject inside that fold's training subjects (nested; the choices are "
+                     "in folds/*.json)")
     if "checkpoint" in spec:
         lines.append(f"- checkpoint: {spec['checkpoint']} (evaluation only, no training)")
     lines += ["", "## Class map", ""]
@@ -411,28 +483,63 @@ def run_ablation(data: DataArrays, class_names: Sequence[str], model_cfg: Any, s
                  out_dir: str | Path, *, parts: Sequence[str] = ABLATION_PARTS, protocol: str = "loso",
                  jobs: int = 1, data_desc: str = "", input_settings: dict[str, Any] | None = None,
                  progress: ProgressFn | None = None,
-                 fold_done: Callable[[int, int], None] | None = None) -> list[dict[str, Any]]:
-    """The full model and the model with each part switched off in turn, on the same folds and seeds.
-    Each variant is a resumable run in out_dir/<variant>/; the table goes to ablation.md and ablation.csv."""
+                 fold_done: Callable[[int, int], None] | None = None, backend: Backend | None = None,
+                 cancel: Callable[[], bool] | None = None) -> list[dict[str, Any]]:
+    """The reference model (`model_cfg`: the full model, or whatever it already has switched off) and the model
+    with each of `parts` switched off in turn, on the same folds and seeds. Every variant is named and recorded
+    by the parts really switched off in it (ablated_parts), each a resumable run in out_dir/<full | no-a+b>/; all
+    variants' folds are tasks on one `backend` pool. The table goes to ablation.md and ablation.csv."""
     out = Path(out_dir)
+    class_names = list(class_names)
+    rank, world = dist_info()
+    if backend is None:
+        backend = backend_from_args(jobs, None)
+    variants: list[tuple[list[str], Any]] = [(ablated_parts(model_cfg), model_cfg)]
+    for p in parse_ablate(list(parts)):
+        cfg = model_cfg.ablate([p])
+        off = ablated_parts(cfg)
+        if all(off != v[0] for v in variants):  # a part already off in the reference adds no variant
+            variants.append((off, cfg))
+
+    def names(off: list[str]) -> tuple[str, str]:
+        return ("full", "full") if not off else ("-" + "-".join(off), "no-" + "+".join(off))
+
+    plans: list[tuple[str, Path, list[Fold], Any]] = []
+    jobs_: list[tuple[int, FoldJob]] = []
+    for off, cfg in variants:
+        name, folder = names(off)
+        folds, pending = prepare_run(data, class_names, cfg, settings, out / folder, protocol=protocol,
+                                     data_desc=data_desc, input_settings=input_settings)
+        label = f"{name}:" if len(variants) > 1 else ""
+        jobs_ += [(len(plans), FoldJob(f, cfg, settings, class_names, _aus(cfg), label=label)) for f in pending]
+        plans.append((name, out / folder, folds, off))
+    total = sum(len(p[2]) for p in plans)
+    done_count = total - len(jobs_)
+    if fold_done is not None:
+        fold_done(done_count, total)
+    for i, df, info in run_fold_jobs(data, [j for _, j in jobs_], backend, progress=progress, cancel=cancel):
+        plan_i, job = jobs_[i]
+        store_fold(plans[plan_i][1], job.fold, df, info)
+        done_count += 1
+        if fold_done is not None:
+            fold_done(done_count, total)
     rows: list[dict[str, Any]] = []
-    variants: list[tuple[str, list[str]]] = [("full", [])] + [(f"-{p}", [p]) for p in parse_ablate(list(parts))]
-    for name, off in variants:
-        cfg = model_cfg.ablate(off) if off else model_cfg
-        m = run_protocol(data, class_names, cfg, settings, out / (name if name == "full" else "no-" + off[0]),
-                         protocol=protocol, jobs=jobs, data_desc=data_desc, input_settings=input_settings,
-                         ablate=off, progress=progress, fold_done=fold_done)
-        rank, _ = dist_info()
-        if rank == 0:
+    if rank == 0:
+        for name, run_dir, folds, off in plans:
+            m = summarise(run_dir, folds, class_names)
             rows.append({"variant": name, "switched_off": ",".join(off) or "none", "accuracy": m["accuracy"],
                          "uf1": m["uf1"], "uar": m["uar"], "n": m["n"], "folds": m["n_folds"]})
-    if dist_info()[0] == 0:
-        df = pd.DataFrame(rows)
-        _write_csv_atomic(out / "ablation.csv", df)
+        df_rows = pd.DataFrame(rows)
+        _write_csv_atomic(out / "ablation.csv", df_rows)
         lines = [f"# Ablation ({protocol}, {data_desc}; same folds and seeds for every variant)", "",
                  "| variant | switched off | accuracy | UF1 | UAR | n |", "|---|---|---:|---:|---:|---:|"]
         for r in rows:
             lines.append(f"| {r['variant']} | {r['switched_off']} | {r['accuracy']:.3f} | {r['uf1']:.3f} | "
                          f"{r['uar']:.3f} | {r['n']} |")
+        lines += ["", "Parts: mswm = multi-scale weighted module, fam = facial-action module (with its AU head and "
+                  "the AU-emotion constraint), au_emotion = the AU-emotion constraint only (w_consistency 0), "
+                  "cluster = clustering constraint, convlstm = ConvLSTM."]
         _write_atomic(out / "ablation.md", "\n".join(lines) + "\n")
+    if world > 1:
+        torch.distributed.barrier()
     return rows

@@ -79,3 +79,25 @@ def test_inner_validation_is_drawn_from_training_subjects():
     assert fold.name not in set(val.subject_list) | set(fit.subject_list)
     fit2, val2 = inner_validation_split(train, 0.25, seed=3)
     assert val2.subject_list == val.subject_list
+
+
+def test_lodo_holds_out_whole_datasets():
+    ds = ["casme2" if s in ("sub1", "sub2", "sub10") else "smic" for s in SUBJ]
+    assert parse_protocol("lodo") == ("lodo", 0)
+    folds = make_folds(SUBJ, "lodo", datasets=ds)
+    assert [f.name for f in folds] == ["casme2", "smic"]
+    subj, dsa = np.array(SUBJ), np.array(ds)
+    assert folds[0].test_subjects == ("sub1", "sub2", "sub10")
+    for f in folds:
+        assert set(dsa[f.test_idx]) == {f.name} and f.name not in set(dsa[f.train_idx])
+        assert not set(subj[f.test_idx]) & set(subj[f.train_idx])
+        train, test = split_fold(_arrays(SUBJ), f)  # the subject guard agrees
+        assert len(train) + len(test) == len(SUBJ)
+    with pytest.raises(InputError, match="needs the dataset"):
+        make_folds(SUBJ, "lodo")
+    with pytest.raises(InputError, match="at least 2 datasets"):
+        make_folds(SUBJ, "lodo", datasets=["d"] * len(SUBJ))
+    mixed = list(ds)
+    mixed[0] = "smic"  # sub10 in both datasets
+    with pytest.raises(InputError, match="sub10 appears in more than one dataset"):
+        make_folds(SUBJ, "lodo", datasets=mixed)

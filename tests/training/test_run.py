@@ -77,18 +77,7 @@ def test_resume_keeps_finished_folds(tiny_data, tiny_cfg, tiny_settings, tmp_pat
         run_mod.run_protocol(data, classes, tiny_cfg(), tiny_settings(epochs=2), out, protocol="kfold:3")
 
 
-def test_parallel_jobs_match_sequential(tiny_data, tiny_cfg, tiny_settings, tmp_path):
-    data, classes = tiny_data
-    a = run_mod.run_protocol(data, classes, tiny_cfg(), tiny_settings(epochs=1), tmp_path / "a",
-                             protocol="kfold:2", jobs=1)
-    seen = []
-    b = run_mod.run_protocol(data, classes, tiny_cfg(), tiny_settings(epochs=1), tmp_path / "b",
-                             protocol="kfold:2", jobs=2, progress=seen.append)
-    pa = pd.read_csv(tmp_path / "a" / "predictions.csv")
-    pb = pd.read_csv(tmp_path / "b" / "predictions.csv")
-    assert np.allclose(pa["p_negative"], pb["p_negative"], atol=1e-5)
-    assert a["uf1"] == pytest.approx(b["uf1"])
-    assert {p.fold for p in seen} == {"fold01", "fold02"}  # progress crosses the process boundary
+# local processes vs in-process (identical predictions, progress from the workers): test_run_backends.py
 
 
 def test_ablation_table(tiny_data, tiny_cfg, tiny_settings, tmp_path):

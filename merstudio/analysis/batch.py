@@ -1,0 +1,827 @@
+"""Batch analysis of an archive: many videos -> one result set each plus `<out>/manifest.csv`, resumable.
+
+Inputs (`find_inputs`): video files and images as given; a folder that holds images is one input as today (a frame
+folder, or a set of photos of different sizes: one input per photo, `merstudio.io.photo_set`); any other folder is
+searched recursively for videos and frame folders (hidden entries, symbolic links to folders and the output folder
+are skipped; a frame folder is a leaf: its subfolders are not searched); a list file (`--list`) names one path per
+line (`#` starts a comment; relative paths are relative to the list file).
+
+The manifest has one row per input (`MANIFEST_COLUMNS`): the input's absolute path, a content hash
+(`content_hash`: size + SHA-256 of the first and last MiB; of a frame folder, its file names and sizes plus the
+first and last MiB of its first and last image; no modification times, so a copied archive keeps its hashes),
+status (`done`, `failed`, `partial`: stopped by a cancel or Ctrl-C, `running`: handed to a worker when the manifest
+was written, so a batch that was killed shows what was in flight), frames, fps, duration (s), device, error (one
+line), output (the result's name in the output folder) and seconds. The caller's process is its only writer; it
+rewrites it atomically (`merstudio.atomic.write_text_atomic`) when a video starts and when it ends (a manifest so
+large that writing it would take more than `WRITE_SHARE` of the time is written at most that often, and always at
+the end), and holds `<out>/manifest.lock` for the whole run, so two batches never interleave their rows.
+
+A rerun reads the manifest (`plan_batch`): an input whose row is `done` with the same hash and whose meta file is
+there is skipped; a `failed` one with the same hash is skipped and reported unless `retry_failed`; everything else
+runs again (a changed file replaces its earlier result). A video keeps its output name from run to run. Each video
+is one task of `merstudio.execution` (in-process, local processes or Ray); a video's result files are committed by
+`analyze_file` (rows go to `<name>.partial.csv`, renamed over `<name>.csv` at the end), so a killed worker leaves no
+half-written final file and its retry (Ray: `max_retries`; local processes: a new worker) rewrites the video from
+its first frame.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import csv
+import hashlib
+import inspect
+import io
+import os
+import shutil
+import signal
+import threading
+import time
+import warnings
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from merstudio import execution
+from merstudio.analysis.files import AnalysisOutput, analyze_file, output_names, output_paths, result_status
+from merstudio.analysis.pipeline import AnalysisSettings
+from merstudio.atomic import ClaimedElsewhere, FileClaim, ensure_dir, write_text_atomic
+from merstudio.errors import InputError, MerstudioError, OutputError
+from merstudio.execution import Backend, Cancelled, WorkerLost
+from merstudio.io import IMAGE_EXTENSIONS, VIDEO_EXTENSIONS, SourceWarning, natural_sort_key, photo_set
+
+MANIFEST = "manifest.csv"
+MANIFEST_COLUMNS = ("video", "hash", "status", "frames", "fps", "duration", "device", "error", "output",
+                    "seconds")
+STATUSES = ("done", "failed", "partial", "running")
+HASH_CHUNK = 1 << 20  # bytes hashed at each end of a file
+SEGMENTS_DIR = ".segments"  # <out>/.segments/<name>/: rows of a split video's segments until they are merged
+WRITE_SHARE = 0.1  # manifest writes take at most this share of the batch's time (they are put off otherwise)
+PROGRESS_SECONDS = 0.5  # a running video reports its frames this often
+DEFAULT_RETRIES = 2  # runs of a video again after its worker process died
+
+
+# ------------------------------------------------------------------------------------------ inputs
+
+
+def read_list(path: Path) -> list[Path]:
+    """The paths named in a list file: one per line, `#` comments and blank lines ignored; relative paths are
+    relative to the list file's folder."""
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise InputError(f"{path}: no such file") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InputError(f"{path}: cannot read the list ({getattr(exc, 'strerror', None) or exc})") from None
+    out: list[Path] = []
+    for line in text.splitlines():
+        entry = line.split("#", 1)[0].strip() if not line.lstrip().startswith("#") else ""
+        if not entry:
+            continue
+        p = Path(entry).expanduser()
+        out.append(p if p.is_absolute() else Path(path).parent / p)
+    return out
+
+
+def _has_images(folder: Path) -> bool:
+    try:
+        with os.scandir(folder) as it:
+            return any(e.name[:1] != "." and Path(e.name).suffix.lower() in IMAGE_EXTENSIONS and e.is_file()
+                       for e in it)
+    except OSError:
+        return False
+
+
+def is_tree(path: Path) -> bool:
+    """A folder searched recursively (it holds no images itself), as opposed to a frame or photo folder."""
+    return Path(path).is_dir() and not _has_images(Path(path))
+
+
+def _clip_or_photos(folder: Path) -> list[Path]:
+    photos = photo_set(folder)
+    return list(photos) if photos is not None else [folder]
+
+
+def _walk(folder: Path, skip: set[Path]) -> Iterator[Path]:
+    try:
+        with os.scandir(folder) as it:
+            entries = sorted(it, key=lambda e: natural_sort_key(e.name))
+    except OSError as exc:
+        raise InputError(f"{folder}: cannot list folder ({exc.strerror})") from None
+    subdirs = []
+    for e in entries:
+        if e.name.startswith("."):
+            continue
+        p = Path(e.path)
+        if e.is_dir(follow_symlinks=False):
+            if p.resolve() not in skip:
+                subdirs.append(p)
+        elif e.is_file() and p.suffix.lower() in VIDEO_EXTENSIONS:
+            yield p
+    for d in subdirs:
+        if _has_images(d):
+            yield from _clip_or_photos(d)
+            # its videos too (a frame folder is a leaf: its subfolders are not searched)
+            yield from (p for p in sorted(d.iterdir(), key=lambda q: natural_sort_key(q.name))
+                        if p.is_file() and p.suffix.lower() in VIDEO_EXTENSIONS and not p.name.startswith("."))
+        else:
+            yield from _walk(d, skip)
+
+
+def find_inputs(paths: Iterable[Path], list_file: Path | None = None, skip: Iterable[Path] = ()) -> list[Path]:
+    """The inputs of a batch (module docstring): files as given, frame/photo folders by today's rules, other
+    folders searched recursively, then the entries of `list_file`. Paths that do not exist are kept (the batch
+    records them as failed); each input appears once. `skip`: folders never searched (the output folder)."""
+    skipped = {Path(p).resolve() for p in skip}
+    found: list[Path] = []
+    entries = [Path(p) for p in paths] + (read_list(list_file) if list_file is not None else [])
+    for p in entries:
+        if p.is_dir():
+            if _has_images(p):
+                found.extend(_clip_or_photos(p))
+            else:
+                found.extend(_walk(p, skipped))
+        else:
+            found.append(p)
+    seen: set[str] = set()
+    out = []
+    for p in found:
+        key = str(p.resolve())
+        if key not in seen:
+            seen.add(key)
+            out.append(p)
+    return out
+
+
+# ------------------------------------------------------------------------------------------ content hash
+
+
+def _ends(h: Any, path: Path, size: int, head: bool = True, tail: bool = True) -> None:
+    with open(path, "rb") as fh:
+        if head:
+            h.update(fh.read(HASH_CHUNK))
+        if tail and size > HASH_CHUNK:
+            fh.seek(max(HASH_CHUNK, size - HASH_CHUNK) if head else max(0, size - HASH_CHUNK))
+            h.update(fh.read(HASH_CHUNK))
+
+
+def content_hash(path: Path) -> str:
+    """`<bytes>-<sha256 hex>`: cheap (at most 2 MiB read per file or frame folder) and free of modification
+    times. A file: its size and first and last MiB. A frame folder: its images' names and sizes, the first MiB of
+    the first image and the last MiB of the last. OSError when it cannot be read."""
+    p = Path(path)
+    h = hashlib.sha256()
+    if p.is_dir():
+        files = sorted((f for f in p.iterdir() if f.suffix.lower() in IMAGE_EXTENSIONS and f.is_file()
+                        and not f.name.startswith(".")), key=lambda f: natural_sort_key(f.name))
+        sizes = [f.stat().st_size for f in files]
+        for f, s in zip(files, sizes, strict=True):
+            h.update(f"{f.name}\t{s}\n".encode())
+        if files:
+            _ends(h, files[0], sizes[0], tail=False)
+            _ends(h, files[-1], sizes[-1], head=False)
+        return f"{sum(sizes)}-{h.hexdigest()}"
+    size = p.stat().st_size
+    _ends(h, p, size)
+    return f"{size}-{h.hexdigest()}"
+
+
+# ------------------------------------------------------------------------------------------ manifest
+
+
+@dataclass
+class ManifestRow:
+    video: str
+    hash: str = ""
+    status: str = "running"
+    frames: int | None = None
+    fps: float | None = None
+    duration: float | None = None
+    device: str = ""
+    error: str = ""
+    output: str = ""
+    seconds: float | None = None
+
+    def as_csv(self) -> list[str]:
+        def num(v: float | None, digits: int = 3) -> str:
+            return "" if v is None else (str(v) if isinstance(v, int) else f"{round(v, digits):g}")
+
+        return [self.video, self.hash, self.status, num(self.frames), num(self.fps), num(self.duration),
+                self.device, self.error, self.output, num(self.seconds, 2)]
+
+
+def _num(text: str | None, kind: type) -> Any:
+    if text is None or text == "":
+        return None
+    try:
+        return kind(float(text)) if kind is int else kind(text)
+    except ValueError:
+        return None
+
+
+class Manifest:
+    """`<out>/manifest.csv`: rows keyed by the input's absolute path, in the order they were first added."""
+
+    def __init__(self, path: Path, rows: dict[str, ManifestRow] | None = None) -> None:
+        self.path = Path(path)
+        self.rows: dict[str, ManifestRow] = rows or {}
+        self.dirty = False  # changed since the last write (a write that `save` put off)
+        self._next_write = 0.0  # monotonic time before which `save` puts writes off
+
+    @staticmethod
+    def key(video: Path) -> str:
+        return str(Path(video).expanduser().absolute())
+
+    @classmethod
+    def read(cls, out_dir: Path) -> Manifest:
+        """The manifest in `out_dir` (empty when there is none); a file that is not one is a one-line
+        InputError."""
+        path = Path(out_dir) / MANIFEST
+        try:
+            text = path.read_text(encoding="utf-8")
+        except FileNotFoundError:
+            return cls(path)
+        except (OSError, UnicodeDecodeError) as exc:
+            raise InputError(f"{path}: cannot read the manifest ({getattr(exc, 'strerror', None) or exc})") from None
+        reader = csv.DictReader(io.StringIO(text))
+        if reader.fieldnames is None or not {"video", "status", "hash"} <= set(reader.fieldnames):
+            raise InputError(f"{path}: not a merstudio batch manifest (no video, hash and status columns); move "
+                             "it away or choose another output folder")
+        rows: dict[str, ManifestRow] = {}
+        for r in reader:
+            if not r.get("video"):
+                continue
+            rows[r["video"]] = ManifestRow(
+                r["video"], r.get("hash") or "", r.get("status") or "", _num(r.get("frames"), int),
+                _num(r.get("fps"), float), _num(r.get("duration"), float), r.get("device") or "",
+                r.get("error") or "", r.get("output") or "", _num(r.get("seconds"), float))
+        return cls(path, rows)
+
+    def text(self) -> str:
+        buf = io.StringIO()
+        w = csv.writer(buf, lineterminator="\n")
+        w.writerow(MANIFEST_COLUMNS)
+        for row in self.rows.values():
+            w.writerow(row.as_csv())
+        return buf.getvalue()
+
+    def write(self) -> None:
+        started = time.monotonic()
+        write_text_atomic(self.path, self.text())
+        took = time.monotonic() - started
+        self.dirty = False
+        self._next_write = time.monotonic() + took * (1 - WRITE_SHARE) / WRITE_SHARE
+
+    def save(self, force: bool = False) -> None:
+        """Write the manifest now, unless writes would take more than WRITE_SHARE of the time (a manifest of many
+        thousand rows): then at the next `save` after a pause, or the next `save(force=True)`. A small manifest
+        (milliseconds per write) is written at every call."""
+        self.dirty = True
+        if force or time.monotonic() >= self._next_write:
+            self.write()
+
+    def flush(self) -> None:
+        """Write a change that `save` put off, once its pause is over."""
+        if self.dirty and time.monotonic() >= self._next_write:
+            self.write()
+
+    def counts(self) -> dict[str, int]:
+        out = dict.fromkeys(STATUSES, 0)
+        for r in self.rows.values():
+            out[r.status] = out.get(r.status, 0) + 1
+        return out
+
+
+# ------------------------------------------------------------------------------------------ planning
+
+
+@dataclass
+class BatchItem:
+    input: Path
+    name: str
+    hash: str = ""
+    overwrite: bool = False
+    error: str | None = None  # known before running (a missing input, an unreadable file): recorded as failed
+
+
+@dataclass
+class BatchPlan:
+    out: Path
+    items: list[BatchItem]  # to run
+    done: list[ManifestRow] = field(default_factory=list)  # skipped: finished with the same content
+    failed: list[ManifestRow] = field(default_factory=list)  # skipped: failed before (rerun with retry_failed)
+    manifest: Manifest | None = None  # None: a plain run (no manifest, nothing skipped)
+
+    @property
+    def total(self) -> int:
+        return len(self.items) + len(self.done) + len(self.failed)
+
+
+def _paths(out: Path, name: str, fmt: str = "csv") -> Any:
+    """`output_paths` for the table format (`fmt` arrives with parquet output in files.py)."""
+    if fmt == "csv":
+        return output_paths(out, name)
+    return output_paths(out, name, fmt)  # type: ignore[call-arg, unused-ignore]
+
+
+def _result_there(out: Path, name: str) -> bool:
+    """A committed result whose meta describes the files beside it (not a commit record a killed run left)."""
+    return result_status(out, name) == "complete"
+
+
+def plan_batch(inputs: Sequence[Path], out: Path, *, retry_failed: bool = False, overwrite: bool = False,
+               manifest: Manifest | None = None, hash_fn: Callable[[Path], str] = content_hash,
+               fmt: str = "csv") -> BatchPlan:
+    """What a batch run does with each input, given the manifest in `out` (module docstring). Inputs that must
+    run and are new to the manifest get names by `output_names` (never one that another row owns); an earlier
+    result of such a name is refused unless `overwrite` (OutputError, before anything runs)."""
+    manifest = manifest if manifest is not None else Manifest.read(out)
+    owned = {r.output: k for k, r in manifest.rows.items() if r.output}
+    plan = BatchPlan(Path(out), [], manifest=manifest)
+    new: list[BatchItem] = []
+    for p in inputs:
+        key = Manifest.key(p)
+        row = manifest.rows.get(key)
+        try:
+            digest = hash_fn(p)
+            error = None
+        except FileNotFoundError:
+            digest, error = "", f"{p}: no such file or folder"
+        except OSError as exc:
+            digest, error = "", f"{p}: cannot read ({exc.strerror or exc})"
+        same = row is not None and error is None and row.hash == digest
+        if same and row is not None and not overwrite:
+            if row.status == "done" and _result_there(plan.out, row.output):
+                plan.done.append(row)
+                continue
+            if row.status == "failed" and not retry_failed:
+                plan.failed.append(row)
+                continue
+        if row is not None and row.output:
+            # its own earlier result (this input's row names it): a changed file or a rerun replaces it
+            plan.items.append(BatchItem(Path(p), row.output, digest, True, error))
+        else:
+            item = BatchItem(Path(p), "", digest, overwrite, error)
+            plan.items.append(item)
+            new.append(item)
+    if new:
+        names = output_names([i.input for i in new], plan.out)
+        for item, name in zip(new, names, strict=True):
+            cand, k = name, 1
+            while cand in owned and owned[cand] != Manifest.key(item.input):
+                k += 1
+                cand = f"{name}_{k}"
+            owned[cand] = Manifest.key(item.input)
+            item.name = cand
+        if not overwrite:
+            for item in new:
+                paths = _paths(plan.out, item.name, fmt)
+                existing = [q for q in (paths.csv, paths.spots) if q.exists()]
+                if existing:
+                    raise OutputError(f"{existing[0]}: already exists (use --overwrite to replace it)")
+    return plan
+
+
+def plain_plan(inputs: Sequence[Path], out: Path, overwrite: bool, fmt: str = "csv") -> BatchPlan:
+    """A run without a manifest (what `merstudio analyze a.mp4 b.mp4` always did): every input runs."""
+    from merstudio.analysis.files import prepare_output_dir
+
+    names = output_names(list(inputs), out)
+    prepare_output_dir(out, [_paths(out, n, fmt) for n in names], overwrite)
+    return BatchPlan(Path(out), [BatchItem(Path(p), n, overwrite=overwrite) for p, n in zip(inputs, names,
+                                                                                             strict=True)])
+
+
+# ------------------------------------------------------------------------------------------ the task
+
+
+@dataclass(frozen=True)
+class VideoTask:
+    """One input for a worker: picklable, and everything `analyze_task` needs."""
+
+    input: Path
+    out: Path
+    name: str
+    settings: AnalysisSettings
+    fps: float | None = None
+    overwrite: bool = True
+    fmt: str = "csv"
+
+
+def _file_keywords(fmt: str) -> dict[str, Any]:
+    """Keywords for `analyze_file` that depend on what this build's files.py accepts (`fmt` arrives with
+    parquet output)."""
+    if fmt == "csv":
+        return {}
+    if "fmt" not in inspect.signature(analyze_file).parameters:
+        raise InputError(f"--format {fmt}: this merstudio writes CSV only")
+    return {"fmt": fmt}
+
+
+def _notice(line: str) -> None:
+    import sys
+
+    print(f"merstudio: {line}", file=sys.stderr, flush=True)
+
+
+def analyze_task(task: VideoTask) -> AnalysisOutput:
+    """Analyse one input (in a worker or in-process): `analyze_file` with the run's cancel and progress."""
+    last = [0.0]
+
+    def progress(done: int, total: int) -> None:
+        now = time.monotonic()
+        if now - last[0] >= PROGRESS_SECONDS or done == total:
+            last[0] = now
+            execution.report((done, total))
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", SourceWarning)  # the input's warnings are in the result and its meta
+        return analyze_file(task.input, task.out, task.name, task.settings, progress=progress,
+                            cancel=execution.cancelled, fps=task.fps, overwrite=task.overwrite,
+                            notice=_notice, **_file_keywords(task.fmt))
+
+
+@dataclass(frozen=True)
+class SegmentTask:
+    """Frames [start, stop) of a long input (`merstudio.analysis.segments.analyze_segment`); rows go to `work`."""
+
+    input: Path
+    start: int
+    stop: int
+    settings: AnalysisSettings
+    fps: float | None
+    work: Path
+
+
+def analyze_segment_task(task: SegmentTask) -> Any:
+    """One segment of a split video (in a worker or in-process) -> a SegmentResult for the merge."""
+    from merstudio.analysis.segments import analyze_segment
+
+    last = [0.0]
+
+    def progress(done: int, total: int) -> None:
+        now = time.monotonic()
+        if now - last[0] >= PROGRESS_SECONDS or done == total:
+            last[0] = now
+            execution.report((done, total))
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", SourceWarning)
+        return analyze_segment(task.input, task.start, task.stop, task.settings, work_dir=task.work, fps=task.fps,
+                               progress=progress, cancel=execution.cancelled)
+
+
+def run_task(task: VideoTask | SegmentTask) -> Any:
+    """The batch's task function: a whole video or one segment of one."""
+    if isinstance(task, SegmentTask):
+        return analyze_segment_task(task)
+    return analyze_task(task)
+
+
+def _segment_spans(path: Path, settings: AnalysisSettings, fps: float | None,
+                   segment_s: float) -> list[tuple[int, int]] | None:
+    """The segments of a video longer than `segment_s` seconds (None: one task; an input that does not open is
+    left to its task, which reports it)."""
+    try:
+        from merstudio.analysis.segments import plan_segments
+    except ImportError:
+        raise InputError("--segment-minutes: this merstudio cannot split videos into segments") from None
+    from merstudio.io import open_source
+
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", SourceWarning)
+            with open_source(path, fps=fps) as src:
+                count, rate = src.frame_count, src.fps
+    except (MerstudioError, OSError):
+        return None
+    return plan_segments(count, rate, segment_s, settings)
+
+
+def worker_init() -> None:
+    """In each worker process: warnings as one line (as in the CLI)."""
+    from merstudio.cli.main import warning_line
+
+    warnings.showwarning = warning_line
+
+
+# ------------------------------------------------------------------------------------------ running
+
+
+@dataclass
+class BatchProgress:
+    """What a batch reports while it runs (the CLI draws it): videos finished of those to run, frames analysed
+    (finished videos plus the running ones' frames so far), and per running video (index -> (done, total))."""
+
+    total: int
+    videos_done: int = 0
+    frames_done: int = 0
+    running: dict[int, tuple[int, int]] = field(default_factory=dict)
+    started: float = field(default_factory=time.monotonic)
+    labels: dict[int, str] = field(default_factory=dict)  # task index -> what it analyses (a name, a segment)
+
+    @property
+    def frames(self) -> int:
+        return self.frames_done + sum(d for d, _ in self.running.values())
+
+    def rates(self) -> tuple[float, float]:
+        """(videos/s, frames/s) since the start."""
+        dt = max(1e-9, time.monotonic() - self.started)
+        return self.videos_done / dt, self.frames / dt
+
+
+@dataclass
+class BatchResult:
+    outputs: list[AnalysisOutput]  # complete and partial results of this run, in input order
+    failures: list[tuple[Path, str]]  # (input, one-line error) of this run
+    partial_files: list[Path]  # files a stopped video left (named in the interrupt message)
+    interrupted: bool = False  # Ctrl-C
+    cancelled: bool = False  # Ctrl-C or the cancel callback
+    skipped_done: int = 0
+    skipped_failed: list[ManifestRow] = field(default_factory=list)
+    not_started: int = 0
+
+
+def _one_line(text: str) -> str:
+    return " ".join(str(text).split())
+
+
+def _work_dir(out: Path, name: str) -> Path:
+    """Where the segments of a split video keep their rows until the merge."""
+    return Path(out) / SEGMENTS_DIR / name
+
+
+def _partial_files(out: Path, name: str, fmt: str = "csv") -> list[Path]:
+    p = _paths(out, name, fmt)
+    files = [f for f in (p.partial, p.partial_spots, p.partial_meta) if f.exists()]
+    work = _work_dir(out, name)
+    if work.is_dir():
+        files.extend(sorted(f for f in work.iterdir() if f.is_file()))
+    return files
+
+
+def _take_manifest(out: Path) -> FileClaim:
+    try:
+        return FileClaim.acquire(Path(out) / "manifest.lock")
+    except ClaimedElsewhere as exc:
+        who = f"pid {exc.pid}" if exc.pid else "pid unknown"
+        raise OutputError(f"{Path(out) / MANIFEST}: another batch is running in this folder ({who}); wait for it "
+                          "to finish, or write to another folder") from None
+
+
+@contextlib.contextmanager
+def sigint_cancels(stop: threading.Event, flag: list[bool]) -> Iterator[None]:
+    """In the main thread: the first Ctrl-C sets `stop` (and flag[0]), a second one raises KeyboardInterrupt.
+    Elsewhere: nothing (KeyboardInterrupt reaches the back-end, which stops the same way)."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def handler(signum: int, frame: Any) -> None:
+        if stop.is_set() and flag[0]:
+            raise KeyboardInterrupt
+        flag[0] = True
+        stop.set()
+
+    old = signal.signal(signal.SIGINT, handler)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, old)
+
+
+def run_batch(plan: BatchPlan, settings: AnalysisSettings, backend: Backend, *, fps: float | None = None,
+              fmt: str = "csv", cancel: execution.CancelArg = None, retries: int = DEFAULT_RETRIES,
+              on_progress: Callable[[BatchProgress], None] | None = None,
+              on_result: Callable[[BatchItem, AnalysisOutput | BaseException], None] | None = None,
+              segment_s: float | None = None) -> BatchResult:
+    """Run the plan's inputs on `backend`; update the manifest (when the plan has one) as videos start and end.
+    Ctrl-C (main thread) and `cancel` stop the run (no new video starts, running ones stop and keep their rows as
+    partial files); the result names those files and says whether it was interrupted. `segment_s`: videos longer
+    than this are split into segments (`merstudio.analysis.segments`: the rows of an unsplit run), each a task
+    of its own, merged by this process when all are done."""
+    _file_keywords(fmt)  # a format this build cannot write fails before anything runs
+    ensure_dir(plan.out)
+    manifest = plan.manifest
+    claim = _take_manifest(plan.out) if manifest is not None else None
+    stop = threading.Event()
+    user_cancel = execution.as_cancel_fn(cancel)
+    interrupted = [False]
+    result = BatchResult([], [], [], skipped_done=len(plan.done), skipped_failed=list(plan.failed))
+    progress = BatchProgress(total=len(plan.items))
+    outputs: dict[int, AnalysisOutput] = {}
+    started: set[int] = set()  # items (inputs) handed out
+
+    def save() -> None:
+        if manifest is not None:
+            manifest.save()
+
+    def row_for(item: BatchItem) -> ManifestRow:
+        assert manifest is not None
+        key = Manifest.key(item.input)
+        row = manifest.rows.get(key)
+        if row is None:
+            row = manifest.rows[key] = ManifestRow(key)
+        row.hash, row.output = item.hash, item.name
+        return row
+
+    def record(item: BatchItem, outcome: AnalysisOutput | BaseException) -> None:
+        if manifest is None:
+            return
+        row = row_for(item)
+        if isinstance(outcome, AnalysisOutput):
+            row.status = "done" if outcome.complete else "partial"
+            row.frames, row.fps, row.device = outcome.frames, outcome.fps, outcome.device
+            row.duration = outcome.frame_count / outcome.fps if outcome.fps else None
+            row.seconds, row.error = outcome.seconds, ""
+        elif isinstance(outcome, Cancelled):
+            row.status, row.error = "partial", "stopped before the end"
+            _from_partial_meta(row, output_paths(plan.out, item.name).partial_meta)
+        else:
+            row.status, row.error = "failed", _error_text(outcome)
+        save()
+
+    # inputs known to fail (missing, unreadable) are recorded without running
+    runnable: list[int] = []
+    for k, item in enumerate(plan.items):
+        if item.error is not None:
+            result.failures.append((item.input, item.error))
+            record(item, InputError(item.error))
+            if on_result is not None:
+                on_result(item, InputError(item.error))
+        else:
+            runnable.append(k)
+    progress.total = len(runnable)
+    tasks: list[VideoTask | SegmentTask] = []
+    owner: list[int] = []  # task index -> item index
+    split: dict[int, int] = {}  # item index -> its number of segments (videos split into several tasks)
+    for k in runnable:
+        item = plan.items[k]
+        spans = _segment_spans(item.input, settings, fps, segment_s) if segment_s else None
+        if spans is None or len(spans) < 2:
+            tasks.append(VideoTask(item.input, plan.out, item.name, settings, fps, item.overwrite, fmt))
+            owner.append(k)
+            progress.labels[len(tasks) - 1] = item.name
+            continue
+        work = _work_dir(plan.out, item.name)
+        shutil.rmtree(work, ignore_errors=True)  # an earlier, stopped run's segments: this run starts over
+        split[k] = len(spans)
+        for start, stop_at in spans:
+            tasks.append(SegmentTask(item.input, start, stop_at, settings, fps, work))
+            owner.append(k)
+            progress.labels[len(tasks) - 1] = f"{item.name} [{start}, {stop_at})"
+    segments_done: dict[int, list[Any]] = {}
+    settled: set[int] = set()  # items with their final outcome in this run
+
+    before: dict[str, ManifestRow | None] = {}  # rows as they were before their video was handed out
+
+    def on_start(i: int) -> None:
+        k = owner[i]
+        if k in started:
+            return
+        started.add(k)
+        if manifest is not None:
+            key = Manifest.key(plan.items[k].input)
+            old = manifest.rows.get(key)
+            before[key] = None if old is None else ManifestRow(**vars(old))
+            row = row_for(plan.items[k])
+            row.status, row.error = "running", ""
+            save()
+
+    def on_frames(i: int, payload: Any) -> None:
+        if manifest is not None:
+            manifest.flush()
+        progress.running[i] = payload
+        if on_progress is not None:
+            on_progress(progress)
+
+    def settle(k: int, outcome: AnalysisOutput | BaseException) -> None:
+        """The final outcome of input k in this run."""
+        item = plan.items[k]
+        files = _partial_files(plan.out, item.name, fmt)
+        if isinstance(outcome, Cancelled) and (k not in started or not files):
+            _forget(manifest, item, before)  # never ran: as if it had not been handed out
+            started.discard(k)
+            return
+        settled.add(k)
+        progress.videos_done += 1
+        if isinstance(outcome, AnalysisOutput):
+            outputs[k] = outcome
+            if k not in split:
+                progress.frames_done += outcome.frames
+            if not outcome.complete:
+                result.partial_files.extend(files)
+        elif isinstance(outcome, Cancelled):
+            result.partial_files.extend(files)
+        else:
+            result.failures.append((item.input, _error_text(outcome)))
+        record(item, outcome)
+        if on_result is not None:
+            on_result(item, outcome)
+        if on_progress is not None:
+            on_progress(progress)
+
+    def segment_finished(k: int, seg: Any) -> None:
+        item = plan.items[k]
+        progress.frames_done += seg.frames_done
+        if not seg.complete:
+            settle(k, Cancelled("stopped"))
+            return
+        segments_done.setdefault(k, []).append(seg)
+        if len(segments_done[k]) < split[k]:
+            return
+        from merstudio.analysis.segments import merge_segments
+
+        try:
+            merged: AnalysisOutput | BaseException = merge_segments(
+                sorted(segments_done[k], key=lambda r: r.start), plan.out, item.name, settings, fmt=fmt,
+                overwrite=item.overwrite, notice=_notice)
+        except Exception as exc:  # noqa: BLE001 - recorded as this input's failure
+            merged = exc
+        shutil.rmtree(_work_dir(plan.out, item.name), ignore_errors=True)
+        settle(k, merged)
+
+    try:
+        with sigint_cancels(stop, interrupted):
+            try:
+                for i, outcome in execution.run_tasks(
+                        run_task, tasks, backend, cancel=lambda: stop.is_set() or user_cancel(),
+                        retries=retries, on_start=on_start, on_progress=on_frames, worker_init=worker_init):
+                    k = owner[i]
+                    progress.running.pop(i, None)
+                    if k in settled:
+                        continue  # another segment of a video that failed or stopped
+                    if k in split and not isinstance(outcome, BaseException):
+                        segment_finished(k, outcome)
+                    else:
+                        settle(k, outcome)
+            except KeyboardInterrupt:
+                interrupted[0] = True
+        # inputs handed out that never reported back (a second Ctrl-C): name what they left
+        for k in sorted(started - settled):
+            item = plan.items[k]
+            files = _partial_files(plan.out, item.name, fmt)
+            result.partial_files.extend(f for f in files if f not in result.partial_files)
+            if manifest is not None:
+                if files:
+                    row = row_for(item)
+                    row.status, row.error = "partial", "stopped before the end"
+                else:
+                    _forget(manifest, item, before)
+        if manifest is not None and (started or manifest.dirty):
+            manifest.save(force=True)
+    finally:
+        if claim is not None:
+            claim.release()
+    result.interrupted = interrupted[0]
+    result.cancelled = result.interrupted or stop.is_set() or user_cancel()
+    result.not_started = len(runnable) - len(started)
+    result.outputs = [outputs[k] for k in sorted(outputs)]
+    return result
+
+
+def _from_partial_meta(row: ManifestRow, meta: Path) -> None:
+    """Frames, fps and device of a stopped video from the partial meta file it left (when it wrote one)."""
+    import json
+
+    with contextlib.suppress(OSError, ValueError, AttributeError, TypeError):
+        info = json.loads(meta.read_text(encoding="utf-8"))
+        row.frames = int(info["frames_processed"]) if info.get("frames_processed") is not None else None
+        row.fps = float(info["fps"]) if info.get("fps") else None
+        if row.fps and info.get("frame_count"):
+            row.duration = int(info["frame_count"]) / row.fps
+        row.device = str(info.get("device") or "")
+
+
+def _forget(manifest: Manifest | None, item: BatchItem, before: dict[str, ManifestRow | None]) -> None:
+    """A video that never started: its row goes back to what it was before it was handed out (removed when it
+    was new)."""
+    if manifest is None:
+        return
+    key = Manifest.key(item.input)
+    if key not in before:
+        return
+    old = before[key]
+    if old is None:
+        manifest.rows.pop(key, None)
+    else:
+        manifest.rows[key] = old
+    manifest.save()
+
+
+def _error_text(exc: BaseException) -> str:
+    if isinstance(exc, MerstudioError):
+        return _one_line(str(exc))
+    if isinstance(exc, WorkerLost):
+        return _one_line(str(exc))
+    return _one_line(f"{type(exc).__name__}: {exc}")
+
+
+def interrupt_message(result: BatchResult, manifest: Manifest | None) -> str:
+    """The one line printed after Ctrl-C: what finished, and every partial file."""
+    done = sum(1 for o in result.outputs if o.complete)
+    where = f" (see {manifest.path})" if manifest is not None else ""
+    files = ", ".join(str(f) for f in result.partial_files) if result.partial_files else "none"
+    return (f"interrupted: {done} input(s) finished in this run, {result.not_started} not started{where}; "
+            f"partial files: {files}")

@@ -1,0 +1,322 @@
+"""Formats and locations of per-frame result tables: the OpenFace-style CSV or Parquet, on a local path or an
+fsspec URL.
+
+Formats (`FORMATS`): ``csv`` (the default, OpenFace 2 style, written by `merstudio.analysis.files`) and ``parquet``
+(pyarrow, the `cluster` extra or the `test` extra): the same columns and values (a CSV cell's text is the
+shortest repr of the float the Parquet file holds; NaN stays NaN, a cell left empty is null). Column types:
+`frame` int64, `face_id` int32, `success`, `blink` and the `AUxx_c` presences int8, everything else float64.
+Rows go to `<name>.partial.parquet` one row group at a time (every ROW_GROUP_CELLS values, about 11,000 rows of
+the default columns, or every minute, whichever comes first: small row groups would make the file larger and
+slower to read, and memory stays a few tens of MB); the footer is written when the run stops (completes, is
+cancelled or fails), so the partial of a run that was killed (SIGKILL, power cut) cannot be read, unlike a CSV
+partial, and a rerun starts it again.
+
+Locations: a local path (the default, as before) or a URL that fsspec understands (``s3://bucket/out``,
+``memory://out``, ...); a ``file://`` URL is taken as the local path it names. An input URL is fetched to a local temporary first (OpenCV decodes
+local files only); an output URL is written in a local staging folder (`staging_dir`, with the usual partial
+files and lock) and published when the run completes: the remote `<name>.meta.json` first becomes a record with
+status ``committing`` (so it never says ``complete`` about other files), then the table and the spots file are
+uploaded, then the meta is written last. A reader of a remote result trusts it only when the meta says
+``complete`` (and may check `csv_bytes` / `csv_sha256`).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import shutil
+import tempfile
+import time
+from collections.abc import Callable, Iterable, Iterator
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from merstudio.errors import InputError, OutputError
+
+FORMATS = ("csv", "parquet")
+SUFFIX = {"csv": ".csv", "parquet": ".parquet"}
+ROW_GROUP_CELLS = 1_000_000  # values buffered before a row group is written (rows x columns)
+PARQUET_FLUSH_SECONDS = 60.0  # ... or this often
+
+
+def check_format(fmt: str) -> str:
+    f = str(fmt).strip().lower()
+    if f not in FORMATS:
+        raise InputError(f"format '{fmt}': unknown (choose one of {', '.join(FORMATS)})")
+    if f == "parquet":
+        _pyarrow()
+    return f
+
+
+def _pyarrow() -> Any:
+    try:
+        import pyarrow
+        import pyarrow.parquet  # noqa: F401
+    except ImportError:
+        raise InputError("format parquet: needs pyarrow (pip install 'merstudio[cluster]')") from None
+    return pyarrow
+
+
+def column_type(name: str) -> str:
+    """The Parquet (Arrow) type of a per-frame column."""
+    if name == "frame":
+        return "int64"
+    if name == "face_id":
+        return "int32"
+    if name in ("success", "blink") or (name.startswith("AU") and name.endswith("_c")):
+        return "int8"
+    return "float64"
+
+
+def arrow_schema(columns: list[str]) -> Any:
+    pa = _pyarrow()
+    return pa.schema([(c, getattr(pa, column_type(c))()) for c in columns])
+
+
+def _int(v: Any) -> int | None:
+    if v is None or v == "":
+        return None
+    if isinstance(v, str):
+        return int(v)
+    if isinstance(v, float) and not np.isfinite(v):
+        return None
+    return int(v)
+
+
+def _float(v: Any) -> float | None:
+    if v is None or v == "":
+        return None
+    return float(v)
+
+
+class ParquetRowWriter:
+    """Per-frame rows (dicts; values may be numbers or the CSV's text) into a Parquet file, one row group per
+    flush (every `flush_seconds` and every ROW_GROUP_CELLS values). `rows` counts the rows written in row
+    groups; a failed write raises a one-line OutputError. The file is readable once closed."""
+
+    def __init__(self, path: Path, columns: list[str], flush_seconds: float = PARQUET_FLUSH_SECONDS) -> None:
+        pa = _pyarrow()
+        import pyarrow.parquet as pq
+
+        self.path, self.columns, self.rows, self.failed = Path(path), list(columns), 0, False
+        self.flush_seconds = flush_seconds
+        self._schema = arrow_schema(self.columns)
+        self._conv: list[Callable[[Any], Any]] = [_int if column_type(c) != "float64" else _float
+                                                  for c in self.columns]
+        self._buf: list[list[Any]] = [[] for _ in self.columns]
+        self._pending = 0
+        self._group_rows = max(1, ROW_GROUP_CELLS // max(1, len(self.columns)))
+        self._pa = pa
+        try:
+            self._writer = pq.ParquetWriter(str(self.path), self._schema, compression="zstd")
+        except OSError as exc:
+            raise OutputError(f"{self.path}: cannot write ({exc})") from None
+        self._closed = False
+
+    def write(self, row: dict) -> None:
+        for buf, c, conv in zip(self._buf, self.columns, self._conv, strict=True):
+            buf.append(conv(row.get(c)))
+        self._pending += 1
+
+    def write_all(self, rows: Iterable[dict]) -> None:
+        last = time.monotonic()
+        for row in rows:
+            self.write(row)
+            now = time.monotonic()
+            if now - last >= self.flush_seconds or self._pending >= self._group_rows:
+                self.flush()
+                last = now
+
+    def flush(self) -> None:
+        if not self._pending or self.failed:
+            self._pending = 0
+            self._buf = [[] for _ in self.columns]
+            return
+        pa = self._pa
+        arrays = [pa.array(vals, type=f.type) for vals, f in zip(self._buf, self._schema, strict=True)]
+        try:
+            self._writer.write_table(pa.Table.from_arrays(arrays, schema=self._schema))
+        except OSError as exc:
+            self.failed = True
+            raise OutputError(f"{self.path}: cannot write ({exc}); it keeps the {self.rows} rows written "
+                              "before") from None
+        self.rows += self._pending
+        self._pending = 0
+        self._buf = [[] for _ in self.columns]
+
+    def close(self) -> None:
+        if self._closed:
+            return
+        try:
+            self.flush()
+        finally:
+            self._closed = True
+            try:
+                self._writer.close()
+            except OSError as exc:
+                raise OutputError(f"{self.path}: cannot write ({exc})") from None
+
+
+def count_rows(path: Path, fmt: str) -> int:
+    """Rows in a table file (a Parquet file without its footer, the partial of a killed run: 0)."""
+    if fmt == "parquet":
+        import pyarrow.parquet as pq
+
+        try:
+            return int(pq.ParquetFile(str(path)).metadata.num_rows)
+        except Exception:  # noqa: BLE001 - pyarrow raises ArrowInvalid (and others) for a file cut short
+            return 0
+    with open(path, "rb") as fh:
+        return max(0, sum(chunk.count(b"\n") for chunk in iter(lambda: fh.read(1 << 20), b"")) - 1)
+
+
+def iter_table(path: Path, usecols: Callable[[str], bool] | None = None, chunksize: int = 20_000
+               ) -> Iterator[Any]:
+    """The rows of a result table (CSV or Parquet, by its suffix) as pandas DataFrames of up to `chunksize`
+    rows, only the columns `usecols` accepts: memory stays flat on long videos."""
+    import pandas as pd
+
+    path = Path(path)
+    if path.suffix == ".parquet":
+        import pyarrow.parquet as pq
+
+        pf = pq.ParquetFile(str(path))
+        cols = [c for c in pf.schema_arrow.names if usecols is None or usecols(c)]
+        for batch in pf.iter_batches(batch_size=chunksize, columns=cols):
+            yield batch.to_pandas()
+        return
+    yield from pd.read_csv(path, chunksize=chunksize, usecols=usecols)
+
+
+def read_table(path: Path) -> Any:
+    """A whole result table as a pandas DataFrame (for tests and small files)."""
+    import pandas as pd
+
+    parts = list(iter_table(path, chunksize=100_000))
+    return pd.concat(parts, ignore_index=True) if parts else pd.DataFrame()
+
+
+def file_digest(path: Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+# -- locations ---------------------------------------------------------------------------------------------------
+def is_url(location: object) -> bool:
+    """True for an fsspec URL (``proto://...``); local paths (and Windows drive letters) are not URLs."""
+    if not isinstance(location, str):
+        return False
+    head, sep, _ = location.partition("://")
+    return bool(sep) and len(head) > 1 and head.replace("+", "").replace("-", "").isalnum()
+
+
+def _unmangle(location: str | Path) -> str | Path:
+    """A URL that went through pathlib (``Path("s3://b/x")`` is ``s3:/b/x``) as the URL again, when its scheme is
+    one fsspec knows (a one-letter scheme is a Windows drive)."""
+    if isinstance(location, Path):
+        text = str(location)
+        head, sep, rest = text.partition(":/")
+        if sep and len(head) > 1 and head.isalnum() and not rest.startswith("/"):
+            try:
+                from fsspec.registry import known_implementations
+            except ImportError:
+                return location
+            if head.lower() == "file":
+                return f"file:///{rest}"
+            if head.lower() in known_implementations:
+                return f"{head}://{rest}"
+    return location
+
+
+def localize(location: str | Path) -> str | Path:
+    """A ``file://`` URL as the local path it names (written as local results are: atomically, under the claim);
+    a URL mangled by pathlib as the URL; anything else unchanged."""
+    location = _unmangle(location)
+    if is_url(location) and str(location).lower().startswith("file://"):
+        from urllib.parse import unquote, urlparse
+
+        return Path(unquote(urlparse(str(location)).path))
+    return location
+
+
+def _fs(url: str, what: str) -> tuple[Any, str]:
+    try:
+        import fsspec
+    except ImportError:
+        raise InputError(f"{url}: {what} needs fsspec (pip install 'merstudio[cluster]')") from None
+    try:
+        fs, path = fsspec.core.url_to_fs(url)
+    except (ImportError, ValueError) as exc:
+        raise InputError(f"{url}: {what} ({exc})") from None
+    return fs, path
+
+
+def join_url(base: str, name: str) -> str:
+    return base.rstrip("/") + "/" + name
+
+
+@contextlib.contextmanager
+def local_input(location: str | Path) -> Iterator[Path]:
+    """A local path for an input: the path itself, or a temporary copy of a URL's file (or folder of frame
+    images), removed afterwards. InputError when the URL cannot be read."""
+    location = localize(location)
+    if not is_url(location):
+        yield Path(location)
+        return
+    url = str(location)
+    fs, path = _fs(url, "cannot read")
+    tmp = Path(tempfile.mkdtemp(prefix="merstudio-input-"))
+    try:
+        name = Path(path.rstrip("/")).name or "input"
+        local = tmp / name
+        try:
+            if fs.isdir(path):
+                fs.get(path.rstrip("/") + "/", str(local) + "/", recursive=True)
+            else:
+                fs.get_file(path, str(local))
+        except FileNotFoundError:
+            raise InputError(f"{url}: no such file") from None
+        except OSError as exc:
+            raise InputError(f"{url}: cannot read ({exc})") from None
+        yield local
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+def staging_dir(url: str) -> Path:
+    """The local folder where the results for the output URL `url` are written before they are published: the
+    same folder for the same URL (so the lock and the partial files of an interrupted run work as locally)."""
+    key = hashlib.sha1(url.rstrip("/").encode("utf-8")).hexdigest()[:16]
+    return Path(tempfile.gettempdir()) / "merstudio-staging" / key
+
+
+def remote_exists(url: str) -> bool:
+    fs, path = _fs(url, "cannot read")
+    try:
+        return bool(fs.exists(path))
+    except OSError:
+        return False
+
+
+def publish(files: list[tuple[Path, str]], meta: Path, meta_url: str, run_id: str) -> None:
+    """Publish a complete local result at its URLs: the remote meta becomes a `committing` record, the files are
+    uploaded, the meta is written last. OutputError (one line) when the location cannot be written."""
+    fs, meta_path = _fs(meta_url, "cannot write")
+    record = {"status": "committing", "run_id": run_id, "files": [u for _, u in files]}
+    try:
+        parent = meta_path.rsplit("/", 1)[0] if "/" in meta_path else ""
+        if parent:
+            fs.makedirs(parent, exist_ok=True)
+        fs.pipe_file(meta_path, json.dumps(record, indent=2).encode("utf-8"))
+        for local, url in files:
+            _, path = _fs(url, "cannot write")
+            fs.put_file(str(local), path)
+        fs.pipe_file(meta_path, meta.read_bytes())
+    except OSError as exc:
+        raise OutputError(f"{meta_url}: cannot write ({exc})") from None

@@ -1,0 +1,293 @@
+"""The in-process and local-process back-ends of `merstudio.execution` (see its docstring for the contract).
+
+Local processes: `jobs` spawned workers (never fork: MediaPipe/torch threads do not survive it), each with its own
+duplex pipe to the caller. The caller hands one task at a time to an idle worker, so a cancel stops dispatch at
+once, and it knows which task each worker runs: a worker that dies (its pipe reaches end-of-file) is replaced and
+its task re-queued up to `retries` times. Workers ignore SIGINT (Ctrl-C in a terminal reaches the whole process
+group): the caller decides, asks them through a shared event, then kills what is still running after
+`GRACE_SECONDS`. Workers die with the caller however it dies (`merstudio.analysis.remote.die_with_parent`).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import multiprocessing as mp
+import os
+import signal
+import threading
+import time
+from collections import deque
+from collections.abc import Callable, Generator, Iterator, Sequence
+from dataclasses import dataclass, field
+from multiprocessing.connection import Connection, wait
+from typing import Any
+
+from merstudio.execution import GRACE_SECONDS, Cancelled, WorkerLost, _Call, _set_context, _TaskContext
+
+POLL_SECONDS = 0.1
+STOP_SECONDS = 0.5  # idle workers told to stop get this long to exit before they are killed (they hold nothing)
+
+
+def limit_threads() -> None:
+    """One thread for the numeric libraries of a worker process (OpenMP, OpenCV, torch when loaded)."""
+    os.environ["OMP_NUM_THREADS"] = "1"
+    try:
+        import cv2
+
+        cv2.setNumThreads(1)
+    except ImportError:
+        pass
+    import sys
+
+    torch = sys.modules.get("torch")
+    if torch is not None:
+        torch.set_num_threads(1)
+
+
+def resource_tracker_running() -> bool:
+    """Whether this process has started multiprocessing's resource tracker (every spawn starts it)."""
+    from multiprocessing import resource_tracker
+
+    return getattr(resource_tracker._resource_tracker, "_pid", None) is not None
+
+
+def stop_resource_tracker() -> None:
+    """Stop the resource tracker this process started. For a command-line tool after its last worker is gone:
+    the tracker holds a copy of the terminal's stderr (fd 2) until this process exits, so a filter on fd 2 that
+    waits for end-of-file (`merstudio.cli.stderr_filter`) would wait for it. The local back-end registers nothing
+    with it (no semaphores), so nothing is lost."""
+    from multiprocessing import resource_tracker
+
+    with contextlib.suppress(Exception):
+        getattr(resource_tracker._resource_tracker, "_stop")()  # noqa: B009 - private: no public way
+
+
+# ------------------------------------------------------------------------------------------ in-process
+
+
+def run_inprocess(call: _Call, tasks: Sequence[Any], cancel: Callable[[], bool],
+                  on_start: Callable[[int], None] | None,
+                  on_progress: Callable[[int, Any], None] | None) -> Generator[tuple[int, Any], None, None]:
+    for index, task in enumerate(tasks):
+        if cancel():
+            return
+        if on_start is not None:
+            on_start(index)
+
+        def send(payload: Any, index: int = index) -> None:
+            if on_progress is not None:
+                on_progress(index, payload)
+
+        _set_context(_TaskContext(cancel, send))
+        try:
+            result: Any = call(task, call.shared)
+        except KeyboardInterrupt:
+            _set_context(None)
+            yield index, Cancelled("interrupted")
+            raise
+        except Exception as exc:  # noqa: BLE001 - yielded to the caller, as from the other back-ends
+            result = exc
+        finally:
+            _set_context(None)
+        yield index, result
+
+
+# ------------------------------------------------------------------------------------------ worker side
+
+
+def _worker_main(conn: Connection, parent_pid: int, link: Any, stop: Any,
+                 init: Callable[[], None] | None) -> None:
+    """A worker process: run the tasks its pipe brings, one at a time, and send each result back."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the caller handles Ctrl-C and stops us
+    from merstudio.analysis.remote import die_with_parent
+
+    die_with_parent(parent_pid, link)
+    limit_threads()
+    if init is not None:
+        init()
+    shared: Any = None
+    index = -1
+
+    def send_progress(payload: Any) -> None:
+        with contextlib.suppress(Exception):
+            conn.send(("progress", index, payload))
+
+    _set_context(_TaskContext(lambda: bool(stop.value), send_progress))
+    while True:
+        try:
+            msg = conn.recv()
+        except (EOFError, OSError):
+            os._exit(0)  # the caller is gone
+        if msg[0] == "stop":
+            break
+        if msg[0] == "shared":
+            shared = msg[1]
+            continue
+        _, index, call, task = msg
+        try:
+            result, ok = call(task, shared), True
+        except BaseException as exc:  # noqa: BLE001 - sent back and yielded there
+            result, ok = exc, False
+        try:
+            conn.send(("done", index, ok, result))
+        except Exception as exc:  # noqa: BLE001 - a result or exception that does not pickle
+            conn.send(("done", index, False, RuntimeError(f"{type(result).__name__}: {result} "
+                                                          f"(cannot send it back: {exc})")))
+    conn.close()
+
+
+# ------------------------------------------------------------------------------------------ caller side
+
+
+@dataclass
+class _Worker:
+    proc: Any
+    conn: Connection
+    index: int | None = None  # the task it runs
+    started: float = field(default_factory=time.monotonic)
+
+
+class _Pool:
+    def __init__(self, init: Callable[[], None] | None, shared: Any, has_shared: bool) -> None:
+        from merstudio.analysis.remote import ParentLink
+
+        self.ctx = mp.get_context("spawn")
+        self.link = ParentLink(self.ctx)
+        # a flag in shared memory, not an Event: no semaphore for the resource tracker to look after
+        self.stop = self.ctx.RawValue("b", 0)
+        self.init = init
+        self.shared, self.has_shared = shared, has_shared
+        self.workers: list[_Worker] = []
+
+    def spawn(self) -> _Worker:
+        mine, theirs = self.ctx.Pipe(duplex=True)
+        proc = self.ctx.Process(target=_worker_main, args=(theirs, *self.link.child_args, self.stop, self.init),
+                                name="merstudio-worker", daemon=True)
+        with _sigint_ignored():  # the child starts with SIGINT ignored (inherited across exec)
+            proc.start()
+        theirs.close()
+        worker = _Worker(proc, mine)
+        if self.has_shared:
+            mine.send(("shared", self.shared))
+        self.workers.append(worker)
+        return worker
+
+    def remove(self, worker: _Worker) -> None:
+        self.workers.remove(worker)
+        with contextlib.suppress(OSError):
+            worker.conn.close()
+        if worker.proc.is_alive():
+            worker.proc.kill()
+        worker.proc.join(timeout=5)
+
+    def close(self, now: bool = False) -> None:
+        """Stop idle workers politely (`now`: kill them too, as the busy ones), reap all."""
+        for w in self.workers:
+            if w.index is None and not now:
+                with contextlib.suppress(OSError, ValueError):
+                    w.conn.send(("stop",))
+            elif w.proc.is_alive():
+                w.proc.kill()
+        deadline = time.monotonic() + STOP_SECONDS
+        for w in self.workers:
+            w.proc.join(timeout=max(0.0, deadline - time.monotonic()))
+            if w.proc.is_alive():
+                w.proc.kill()
+                w.proc.join(timeout=5)
+            with contextlib.suppress(OSError):
+                w.conn.close()
+        self.workers.clear()
+        self.link.close()
+
+
+@contextlib.contextmanager
+def _sigint_ignored() -> Iterator[None]:
+    if threading.current_thread() is not threading.main_thread():
+        yield  # only the main thread may change handlers (and only it gets SIGINT)
+        return
+    old = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, old)
+
+
+def run_processes(call: _Call, tasks: Sequence[Any], jobs: int, cancel: Callable[[], bool],
+                  on_start: Callable[[int], None] | None, on_progress: Callable[[int, Any], None] | None,
+                  retries: int, init: Callable[[], None] | None) -> Generator[tuple[int, Any], None, None]:
+    pool = _Pool(init, call.shared, call.with_shared)
+    bare = call.without_shared()
+    pending = deque(range(len(tasks)))
+    deaths = [0] * len(tasks)
+    stopping_since: float | None = None
+    interrupted = False
+    try:
+        for _ in range(min(jobs, len(tasks))):
+            pool.spawn()
+        while pending or any(w.index is not None for w in pool.workers):
+            try:
+                if stopping_since is None and cancel():
+                    stopping_since = time.monotonic()
+                    pool.stop.value = 1
+                if stopping_since is None:
+                    for w in pool.workers:
+                        if w.index is None and pending:
+                            index = pending.popleft()
+                            if on_start is not None:
+                                on_start(index)
+                            w.index, w.started = index, time.monotonic()
+                            try:
+                                w.conn.send(("task", index, bare, tasks[index]))
+                            except (OSError, ValueError):  # it died while idle: a new one takes the task
+                                pool.remove(w)
+                                pending.appendleft(index)
+                                pool.spawn()
+                                break
+                elif time.monotonic() - stopping_since > GRACE_SECONDS:
+                    for w in [w for w in pool.workers if w.index is not None]:
+                        killed = w.index
+                        assert killed is not None
+                        pool.remove(w)
+                        yield killed, Cancelled("stopped (the worker was killed)")
+                    pending.clear()
+                    continue
+                busy = {w.conn: w for w in pool.workers if w.index is not None}
+                for conn in wait(list(busy), timeout=POLL_SECONDS):
+                    w = busy[conn]  # type: ignore[index]
+                    try:
+                        msg = w.conn.recv()
+                    except (EOFError, OSError):
+                        lost = w.index
+                        assert lost is not None
+                        code = w.proc.exitcode
+                        pool.remove(w)
+                        deaths[lost] += 1
+                        if stopping_since is None and deaths[lost] <= retries:
+                            pending.appendleft(lost)
+                        else:
+                            yield lost, (Cancelled("stopped") if stopping_since is not None else
+                                          WorkerLost(f"the worker process died (exit code {code}) "
+                                                     f"{deaths[lost]} time(s) while running this task"))
+                        if stopping_since is None and pending:
+                            pool.spawn()
+                        continue
+                    if msg[0] == "progress":
+                        if on_progress is not None and msg[1] >= 0:
+                            on_progress(msg[1], msg[2])
+                    elif msg[0] == "done":
+                        _, index, _ok, result = msg
+                        w.index = None
+                        yield index, result
+                if stopping_since is not None:
+                    pending.clear()
+            except KeyboardInterrupt:
+                if stopping_since is not None:
+                    raise  # a second Ctrl-C: kill everything now (finally)
+                interrupted = True
+                stopping_since = time.monotonic()
+                pool.stop.value = 1
+                pending.clear()
+        if interrupted:
+            raise KeyboardInterrupt
+    finally:
+        pool.close(now=stopping_since is not None)

@@ -1,0 +1,224 @@
+"""The Ray back-end of `merstudio.execution` (see its docstring for the contract). Ray is optional: this module
+imports it only inside functions, and `require_ray()` turns its absence into one line.
+
+What Ray does here, and what it does not:
+- each task is one Ray task (`num_cpus=1`), retried by Ray itself when its worker process or node dies
+  (`max_retries=retries`; an exception the function raises is not retried: `retry_exceptions=False`);
+- results come back through Ray's object store; `shared` is put there once (`ray.put`) and every task gets the
+  reference;
+- at most `WINDOW_PER_CPU` tasks per cluster CPU are submitted at a time (the usual `ray.wait` back-pressure): a
+  cancel then only has a few queued tasks to withdraw, and `on_start` marks tasks that are close to running;
+- a cancel (or Ctrl-C) first withdraws queued tasks and asks running ones to stop (`ray.cancel(force=False)`:
+  KeyboardInterrupt inside the task, so it can write what it has), then after `GRACE_SECONDS` kills what still runs
+  (`ray.cancel(force=True)`);
+- progress payloads (`report()`) travel through a `ray.util.queue.Queue` (an actor), made only when the caller
+  asked for progress.
+An embedded Ray (no address) is started for the run (`num_cpus=jobs` when jobs > 1, else every CPU) and shut down
+at its end; an existing cluster (address) is connected to and left running. Ray workers import `merstudio` from
+their own environment: on a cluster, every node needs it installed, and inputs and outputs on storage every node
+sees.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import os
+import time
+from collections import deque
+from collections.abc import Callable, Generator, Sequence
+from typing import Any
+
+from merstudio.errors import InputError
+from merstudio.execution import (
+    GRACE_SECONDS,
+    Backend,
+    Cancelled,
+    WorkerLost,
+    _Call,
+    _set_context,
+    _TaskContext,
+)
+
+WINDOW_PER_CPU = 2
+POLL_SECONDS = 0.1
+INSTALL_HINT = "pip install merstudio[cluster]"
+
+
+def require_ray() -> Any:
+    """The ray module, or a one-line InputError saying how to install it."""
+    try:
+        import ray
+    except ImportError:
+        raise InputError(f"--ray: Ray is not installed ({INSTALL_HINT})") from None
+    return ray
+
+
+def connect(backend: Backend) -> bool:
+    """Connect to the cluster of `backend` (or start an embedded one). True when this call started Ray (the
+    caller shuts it down)."""
+    ray = require_ray()
+    if ray.is_initialized():
+        return False
+    os.environ.setdefault("RAY_USAGE_STATS_ENABLED", "0")  # no usage report (and no prompt) from a CLI run
+    if backend.address:
+        probe(backend.address)
+    # Ray's own log lines (start-up, token notes) stay in its session folder: the CLI prints one-line messages
+    kwargs: dict[str, Any] = dict(include_dashboard=False, log_to_driver=False, logging_level=logging.ERROR)
+    try:
+        if backend.address:
+            ray.init(address=backend.address, **kwargs)
+        else:
+            # "local": always a new instance of our own, never a cluster another program left on this machine
+            ray.init(address="local", num_cpus=backend.jobs if backend.jobs > 1 else None, **kwargs)
+    except (ConnectionError, RuntimeError, ValueError) as exc:
+        where = backend.address or "an embedded local Ray"
+        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        raise InputError(f"--ray {where}: cannot connect ({first})") from None
+    return True
+
+
+PROBE_SECONDS = 5.0
+
+
+def probe(address: str) -> None:
+    """A one-line error at once for a cluster address nobody answers at (Ray itself retries for minutes)."""
+    import socket
+
+    hostport = address.split("://", 1)[-1].rsplit("/", 1)[0]
+    host, _, port = hostport.rpartition(":")
+    if not host or not port.isdigit():
+        return  # "auto" and other forms: Ray resolves them
+    try:
+        socket.create_connection((host.strip("[]"), int(port)), timeout=PROBE_SECONDS).close()
+    except OSError as exc:
+        why = exc.strerror or str(exc) or type(exc).__name__
+        raise InputError(f"--ray {address}: cannot connect ({why}); is a Ray head running there (ray start "
+                         "--head)?") from None
+
+
+_initialised: set[int] = set()  # worker_init already run in this worker process (keyed by its id)
+
+
+def _ray_call(call: _Call, task: Any, shared: Any, index: int, queue: Any,
+              init: Callable[[], None] | None) -> Any:
+    """One task inside a Ray worker process."""
+    from merstudio.execution.local import limit_threads
+
+    if id(init) not in _initialised:
+        limit_threads()
+        if init is not None:
+            init()
+        _initialised.add(id(init))
+
+    def send(payload: Any) -> None:
+        if queue is not None:
+            with contextlib.suppress(Exception):
+                queue.put_nowait((index, payload))
+
+    _set_context(_TaskContext(lambda: False, send))  # Ray stops a task with KeyboardInterrupt (ray.cancel)
+    try:
+        return call(task, shared)
+    finally:
+        _set_context(None)
+
+
+def _unwrap(ray: Any, exc: BaseException) -> BaseException:
+    """What to yield for a failed task: the function's own exception, or Cancelled / WorkerLost."""
+    e = ray.exceptions
+    if isinstance(exc, e.TaskCancelledError):
+        return Cancelled("stopped")
+    if isinstance(exc, e.RayTaskError):
+        cause = getattr(exc, "cause", None)
+        if isinstance(cause, KeyboardInterrupt):
+            return Cancelled("stopped")
+        if isinstance(cause, BaseException):
+            return cause
+        return RuntimeError(str(exc).strip().splitlines()[-1])
+    if isinstance(exc, e.WorkerCrashedError | e.NodeDiedError | e.LocalRayletDiedError | e.ObjectLostError
+                  | e.OwnerDiedError):
+        return WorkerLost(f"the Ray worker died while running this task ({type(exc).__name__})")
+    return exc
+
+
+def run_ray(call: _Call, tasks: Sequence[Any], backend: Backend, cancel: Callable[[], bool],
+            on_start: Callable[[int], None] | None, on_progress: Callable[[int, Any], None] | None,
+            retries: int, init: Callable[[], None] | None) -> Generator[tuple[int, Any], None, None]:
+    ray = require_ray()
+    started_here = connect(backend)
+    queue: Any = None
+    running: dict[Any, int] = {}  # submitted task -> its index
+    try:
+        remote = ray.remote(_ray_call).options(num_cpus=1, max_retries=retries, retry_exceptions=False)
+        shared_ref = ray.put(call.shared) if call.with_shared else None
+        bare = call.without_shared()
+        if on_progress is not None:
+            from ray.util.queue import Queue
+
+            queue = Queue(actor_options={"num_cpus": 0})
+        window = max(2, WINDOW_PER_CPU * int(ray.cluster_resources().get("CPU", 1)))
+        pending = deque(range(len(tasks)))
+        stopping_since: float | None = None
+        forced = False
+        interrupted = False
+
+        def drain() -> None:
+            if queue is None or on_progress is None:
+                return
+            with contextlib.suppress(Exception):
+                for index, payload in queue.get_nowait_batch(queue.qsize()):
+                    on_progress(index, payload)
+
+        def stop(now: float) -> None:
+            for ref in running:
+                with contextlib.suppress(Exception):
+                    ray.cancel(ref, force=False)
+            pending.clear()
+            nonlocal stopping_since
+            stopping_since = now
+
+        while pending or running:
+            try:
+                if stopping_since is None and cancel():
+                    stop(time.monotonic())
+                if stopping_since is None:
+                    while pending and len(running) < window:
+                        index = pending.popleft()
+                        if on_start is not None:
+                            on_start(index)
+                        running[remote.remote(bare, tasks[index], shared_ref, index, queue, init)] = index
+                elif not forced and time.monotonic() - stopping_since > GRACE_SECONDS:
+                    forced = True
+                    for ref in running:
+                        with contextlib.suppress(Exception):
+                            ray.cancel(ref, force=True)
+                ready, _ = ray.wait(list(running), num_returns=1, timeout=POLL_SECONDS)
+                drain()
+                for ref in ready:
+                    index = running.pop(ref)
+                    try:
+                        result = ray.get(ref)
+                    except Exception as exc:  # noqa: BLE001 - yielded to the caller
+                        result = _unwrap(ray, exc)
+                    yield index, result
+            except KeyboardInterrupt:
+                if stopping_since is not None:
+                    raise
+                interrupted = True
+                stop(time.monotonic())
+        drain()
+        if interrupted:
+            raise KeyboardInterrupt
+    finally:
+        for ref in running:  # the caller stopped early (closed the generator): nothing of this run goes on
+            with contextlib.suppress(Exception):
+                ray.cancel(ref, force=True)
+        if queue is not None:
+            with contextlib.suppress(Exception):
+                queue.shutdown()
+        if started_here:
+            with contextlib.suppress(Exception):
+                ray.shutdown()
+
+
+__all__ = ["INSTALL_HINT", "connect", "probe", "require_ray", "run_ray"]

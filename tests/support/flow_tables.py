@@ -1,0 +1,24 @@
+"""A generic sample table of synthetic 28x28 flow PNGs (the layout of the shared MEGC flow images), for CLI tests."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import cv2
+import numpy as np
+
+from merstudio.training.bench import synthetic_flow_set
+
+
+def write_table(folder: Path, n: int = 24, n_subjects: int = 4) -> Path:
+    """A generic sample table of 28x28 u/v/strain PNGs."""
+    data, classes = synthetic_flow_set(n_samples=n, n_subjects=n_subjects, seed=0)
+    (folder / "flows").mkdir(parents=True, exist_ok=True)
+    rows = ["subject,sample,label,path"]
+    for i in range(n):
+        img = (data.X[i, 0].transpose(1, 2, 0) * 255).round().astype(np.uint8)
+        name = f"flows/{data.subjects[i]}_{i:03d}.png"
+        cv2.imwrite(str(folder / name), img[:, :, ::-1])
+        rows.append(f"{data.subjects[i]},c{i:03d},{classes[data.y[i]]},{name}")
+    (folder / "samples.csv").write_text("\n".join(rows) + "\n", encoding="utf-8")
+    return folder / "samples.csv"

@@ -1,0 +1,76 @@
+"""Ablation hygiene (issue 13): every variant is recorded under the parts really switched off; fam / au_emotion."""
+
+from __future__ import annotations
+
+import json
+
+import pandas as pd
+import pytest
+
+import merstudio.training.run as run_mod
+from merstudio.errors import InputError
+from merstudio.model.config import ABLATIONS, ModelConfig
+
+
+def test_fam_and_au_emotion_switch_off_separately():
+    base = ModelConfig()
+    fam = base.ablate("fam")
+    assert fam.use_au is False and fam.n_aus == 0  # no AU head, so no AU-emotion constraint either
+    cons = base.ablate("au_emotion")
+    assert cons.use_au is True and cons.n_aus == len(base.aus) and cons.w_consistency == 0.0
+    assert base.ablate("au") == fam  # the old name is an alias
+    assert ABLATIONS == ("mswm", "fam", "au_emotion", "cluster", "convlstm")
+    assert run_mod.parse_ablate("au,mswm") == ["mswm", "fam"]
+    assert run_mod.parse_ablate("au_emotion") == ["au_emotion"]
+    with pytest.raises(InputError, match="fam"):
+        run_mod.parse_ablate("au-emotion")
+
+
+def test_ablated_parts_reads_the_config():
+    base = ModelConfig()
+    assert run_mod.ablated_parts(base) == []
+    assert run_mod.ablated_parts(base.ablate("convlstm,au")) == ["fam", "convlstm"]
+    assert run_mod.ablated_parts(base.ablate("au_emotion,mswm")) == ["mswm", "au_emotion"]
+    # with the module off the constraint is gone too: recorded once, as fam
+    assert run_mod.ablated_parts(base.ablate("fam,au_emotion")) == ["fam"]
+
+
+def test_a_variant_given_with_ablate_is_recorded_under_its_real_name(tiny_data, tiny_cfg, tiny_settings, tmp_path):
+    """`merstudio ablate --ablate convlstm --parts cluster` used to record the reference as ablate=[] / "none"
+    and the other variant as ["cluster"], although convlstm was off in both."""
+    data, classes = tiny_data
+    out = tmp_path / "abl"
+    rows = run_mod.run_ablation(data, classes, tiny_cfg().ablate("convlstm"), tiny_settings(epochs=1), out,
+                                parts=["cluster", "au_emotion"], protocol="kfold:2")
+    assert [r["switched_off"] for r in rows] == ["convlstm", "au_emotion,convlstm", "cluster,convlstm"]
+    assert [r["variant"] for r in rows] == ["-convlstm", "-au_emotion-convlstm", "-cluster-convlstm"]
+    table = pd.read_csv(out / "ablation.csv")
+    assert list(table["switched_off"]) == ["convlstm", "au_emotion,convlstm", "cluster,convlstm"]
+    seen = {}
+    for d in sorted(p for p in out.iterdir() if p.is_dir()):
+        spec = json.loads((d / "run.json").read_text())
+        seen[d.name] = spec["ablate"]
+        assert spec["model"]["use_convlstm"] is False
+    assert seen == {"no-convlstm": ["convlstm"], "no-au_emotion+convlstm": ["au_emotion", "convlstm"],
+                    "no-cluster+convlstm": ["cluster", "convlstm"]}
+    md = (out / "ablation.md").read_text()
+    assert "| -cluster-convlstm | cluster,convlstm |" in md and "none" not in md
+
+
+def test_run_protocol_records_what_the_config_switches_off(tiny_data, tiny_cfg, tiny_settings, tmp_path):
+    data, classes = tiny_data
+    # the caller's `ablate` argument is not trusted: the record comes from the configuration itself
+    run_mod.run_protocol(data, classes, tiny_cfg().ablate("au"), tiny_settings(epochs=1), tmp_path / "r",
+                         protocol="kfold:2", ablate=[])
+    spec = json.loads((tmp_path / "r" / "run.json").read_text())
+    assert spec["ablate"] == ["fam"] and spec["model"]["use_au"] is False
+    assert "ablated parts: fam" in (tmp_path / "r" / "summary.md").read_text()
+
+
+def test_full_variant_keeps_its_name(tiny_data, tiny_cfg, tiny_settings, tmp_path):
+    data, classes = tiny_data
+    rows = run_mod.run_ablation(data, classes, tiny_cfg(), tiny_settings(epochs=1), tmp_path / "abl",
+                                parts=["au", "fam"], protocol="kfold:2")
+    # "au" and "fam" are one part: one variant, named fam
+    assert [(r["variant"], r["switched_off"]) for r in rows] == [("full", "none"), ("-fam", "fam")]
+    assert (tmp_path / "abl" / "full" / "run.json").is_file() and (tmp_path / "abl" / "no-fam").is_dir()

@@ -425,8 +425,8 @@ def _notice(line: str) -> None:
     print(f"merstudio: {line}", file=sys.stderr, flush=True)
 
 
-def analyze_task(task: VideoTask) -> AnalysisOutput:
-    """Analyse one input (in a worker or in-process): `analyze_file` with the run's cancel and progress."""
+def _throttled_report() -> Callable[[int, int], None]:
+    """A task's progress(done, total) sent to the driver at most every PROGRESS_SECONDS (and at the end)."""
     last = [0.0]
 
     def progress(done: int, total: int) -> None:
@@ -434,6 +434,13 @@ def analyze_task(task: VideoTask) -> AnalysisOutput:
         if now - last[0] >= PROGRESS_SECONDS or done == total:
             last[0] = now
             execution.report((done, total))
+
+    return progress
+
+
+def analyze_task(task: VideoTask) -> AnalysisOutput:
+    """Analyse one input (in a worker or in-process): `analyze_file` with the run's cancel and progress."""
+    progress = _throttled_report()
 
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", SourceWarning)  # the input's warnings are in the result and its meta
@@ -458,13 +465,7 @@ def analyze_segment_task(task: SegmentTask) -> Any:
     """One segment of a split video (in a worker or in-process) -> a SegmentResult for the merge."""
     from merstudio.analysis.segments import analyze_segment
 
-    last = [0.0]
-
-    def progress(done: int, total: int) -> None:
-        now = time.monotonic()
-        if now - last[0] >= PROGRESS_SECONDS or done == total:
-            last[0] = now
-            execution.report((done, total))
+    progress = _throttled_report()
 
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", SourceWarning)

@@ -47,7 +47,26 @@ Notify = Callable[[], None]
 
 
 # ---------------------------------------------------------------------------------------------------- undo
-class BehaviourCommand(ProjectCommand):
+class _ReplaceCommand(ProjectCommand):
+    """Replace `before` by `after` in the project (None on one side: add or delete); undo swaps them back. A
+    redo after an add keeps the record the first do stored (its id)."""
+
+    before: Any
+    after: Any
+
+    def _set(self, old: Any, new: Any) -> Any:
+        raise NotImplementedError
+
+    def _do(self) -> None:
+        got = self._set(self.before, self.after)
+        if got is not None:
+            self.after = got
+
+    def _undo(self) -> None:
+        self._set(self.after, self.before)
+
+
+class BehaviourCommand(_ReplaceCommand):
     """Add (before None), change, or delete (after None) a behaviour; each do/undo is one transaction."""
 
     def __init__(self, project: Project, before: Behaviour | None, after: Behaviour | None, notify: Notify) -> None:
@@ -65,16 +84,8 @@ class BehaviourCommand(ProjectCommand):
             return self.project.add_behaviour(new)  # keeps new.id on a redo
         return self.project.update_behaviour(new)
 
-    def _do(self) -> None:
-        got = self._set(self.before, self.after)
-        if got is not None:
-            self.after = got
 
-    def _undo(self) -> None:
-        self._set(self.after, self.before)
-
-
-class BehaviourEventCommand(ProjectCommand):
+class BehaviourEventCommand(_ReplaceCommand):
     """Add (before None), change (end a state) or delete (after None) a behaviour event."""
 
     def __init__(self, project: Project, before: BehaviourEvent | None, after: BehaviourEvent | None,
@@ -90,14 +101,6 @@ class BehaviourEventCommand(ProjectCommand):
         if old is None:
             return self.project.add_behaviour_event(new)
         return self.project.update_behaviour_event(new)
-
-    def _do(self) -> None:
-        got = self._set(self.before, self.after)
-        if got is not None:
-            self.after = got
-
-    def _undo(self) -> None:
-        self._set(self.after, self.before)
 
 
 # ---------------------------------------------------------------------------------------------------- lane

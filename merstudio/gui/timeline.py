@@ -336,6 +336,7 @@ class Timeline(pg.GraphicsLayoutWidget):
         self.events_plot.getAxis("left").setTicks([[]])
         self.events_plot.showAxis("bottom")
         self.events_plot.setLabel("bottom", "frame")
+        self.events_plot.getAxis("bottom").enableAutoSIPrefix(False)  # frame numbers as they are, no "(x1000)"
         # every event at least EVENT_MIN_PX wide on screen (a 3-frame event of a 100k-frame video is 0.04 px): a
         # mark under its region, recomputed when the zoom changes; the region itself keeps the event's true range
         self._event_marks = pg.BarGraphItem(x0=np.zeros(0), width=np.zeros(0), y0=np.zeros(0), height=np.zeros(0),
@@ -345,6 +346,7 @@ class Timeline(pg.GraphicsLayoutWidget):
         self.events_plot.vb.sigXRangeChanged.connect(lambda *_: self._draw_event_marks())
         self.events_plot.vb.sigResized.connect(lambda *_: self._draw_event_marks())
         self.coder_plot = self._track(6, "coders", height=2)
+        self.coder_plot.getAxis("bottom").enableAutoSIPrefix(False)
         self.coder_plot.setYRange(0, 1, padding=0)
         self.coder_plot.invertY(True)
         self._apex_marks = pg.ScatterPlotItem(symbol="s", size=3, pen=None)
@@ -374,6 +376,7 @@ class Timeline(pg.GraphicsLayoutWidget):
             line.sigDragged.connect(self._playhead_dragged)
             p.addItem(line, ignoreBounds=True)
             self.playheads.append(line)
+        self.au_plot.setXRange(0, 100, padding=0)  # before a video: frames from 0, not a range around zero
 
     @property
     def plots(self) -> list[pg.PlotItem]:

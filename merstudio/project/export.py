@@ -144,14 +144,17 @@ def behaviours_table(project: Project, video_id: int | None = None) -> pd.DataFr
     return df
 
 
-def export_behaviours_csv(project: Project, path: str | os.PathLike[str], video_id: int | None = None,
-                          progress: Progress = None) -> Path:
-    df = behaviours_table(project, video_id)
+def _write_csv(df: pd.DataFrame, path: str | os.PathLike[str], progress: Progress) -> Path:
     with _atomic(path) as tmp:
         df.to_csv(tmp, index=False)
     if progress:
         progress(1, 1)
     return Path(path)
+
+
+def export_behaviours_csv(project: Project, path: str | os.PathLike[str], video_id: int | None = None,
+                          progress: Progress = None) -> Path:
+    return _write_csv(behaviours_table(project, video_id), path, progress)
 
 
 def behaviours_csv_path(events_path: str | os.PathLike[str]) -> Path:
@@ -189,12 +192,7 @@ def behaviour_tiers(project: Project, video_id: int) -> dict[str, tuple[str, lis
 
 def export_events_csv(project: Project, path: str | os.PathLike[str], video_id: int | None = None,
                       progress: Progress = None) -> Path:
-    df = events_table(project, video_id)
-    with _atomic(path) as tmp:
-        df.to_csv(tmp, index=False)
-    if progress:
-        progress(1, 1)
-    return Path(path)
+    return _write_csv(events_table(project, video_id), path, progress)
 
 
 def export_events_xlsx(project: Project, path: str | os.PathLike[str], video_id: int | None = None,

@@ -4,6 +4,7 @@ failed while the rest completes)."""
 
 from __future__ import annotations
 
+import json
 import os
 from pathlib import Path
 
@@ -88,8 +89,13 @@ def test_manifest_round_trip_and_what_a_rerun_skips(tmp_path: Path):
     m.write()
     back = B.Manifest.read(out)
     assert back.text() == m.text() and back.rows[B.Manifest.key(inputs[2])].error == "bad, file"
-    for name in ("done", "new"):  # results whose meta files exist
-        output_paths(out, name).meta.write_text("{}")
+    for name in ("done", "new"):  # committed results: a meta that describes the files beside it
+        (out / f"{name}.csv").write_text("frame\n0\n")
+        (out / f"{name}.spots.csv").write_text("face_id\n")
+        output_paths(out, name).meta.write_text(json.dumps({
+            "status": "complete", "csv": f"{name}.csv", "spots_csv": f"{name}.spots.csv", "csv_bytes": 8}))
+    # a killed commit leaves a commit record, not a result: that input runs again
+    output_paths(out, "gone").meta.write_text(json.dumps({"status": "committing"}))
 
     def hash_fn(p: Path) -> str:
         return "1-edited" if p.stem == "changed" else hashes[p]

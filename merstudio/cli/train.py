@@ -41,7 +41,7 @@ def add_train_args(p: argparse.ArgumentParser, protocol: bool = True) -> None:
     p.add_argument("--input", default=None, metavar="KIND",
                    help="network input for clips: flow (default), grey or flow+grey (ignored for image tables)")
     p.add_argument("--size", type=int, default=None, help="input size in pixels (>= 28)")
-    p.add_argument("--steps", type=int, default=None, metavar="T", help="time steps per clip, evenly spaced onset -> apex (default 4 for clips, so the "
+    p.add_argument("--steps", type=int, default=None, metavar="T", help="time steps per clip, evenly spaced onset -> apex (default 2 for clips, so the "
                    "ConvLSTM sees the movement unfold; precomputed flow images are always 1)")
     p.add_argument("--device", default="auto", help="cpu, cuda, cuda:N or auto (default: CUDA when present)")
     p.add_argument("--seed", type=int, default=None, help="random seed (default: the --config's seed, else 0)")

@@ -260,10 +260,15 @@ def transfer_weights(src: nn.Module | dict[str, torch.Tensor], dst: nn.Module) -
 def describe_checkpoint(meta: dict[str, Any]) -> str:
     """A few human-readable lines: what the model is, its input, how it was trained, how well it did."""
     cfg = meta.get("model_config", {}) or {}
-    on = [name for name, key in (("MSWM", "use_mswm"), ("AU module", "use_au"), ("clustering", "use_cluster"),
-                                 ("ConvLSTM", "use_convlstm")) if cfg.get(key, False)]
-    off = [name for name, key in (("MSWM", "use_mswm"), ("AU module", "use_au"), ("clustering", "use_cluster"),
-                                  ("ConvLSTM", "use_convlstm")) if not cfg.get(key, True)]
+    parts = (("MSWM", "use_mswm"), ("AU module", "use_au"), ("clustering", "use_cluster"),
+             ("ConvLSTM", "use_convlstm"))
+    on = [name for name, key in parts if cfg.get(key, False)]
+    off = [name for name, key in parts if not cfg.get(key, True)]
+    if cfg.get("use_au", False):
+        if cfg.get("w_consistency", 1.0) == 0:  # the module kept, its AU-emotion constraint off
+            off.append("AU-emotion constraint")
+        if int(cfg.get("local_grid", 1)) > 1:
+            on[on.index("AU module")] = f"AU module (region-wise {cfg['local_grid']}x{cfg['local_grid']})"
     classes = meta.get("class_names", [])
     aus = meta.get("aus", [])
     lines = [

@@ -19,6 +19,8 @@ MIN_INPUT_SIZE = 28
 ABLATIONS = ("mswm", "fam", "au_emotion", "cluster", "convlstm")
 ABLATION_ALIASES = {"au": "fam"}  # older name of "fam", accepted and recorded as "fam"
 NORMS = ("batch", "group")
+# Defaults that changed: a saved config without the field was made with the old value.
+LEGACY_DEFAULTS: dict[str, Any] = {"local_grid": 1}
 CENTER_MODES = ("ema", "learnable")
 
 
@@ -48,7 +50,7 @@ class ModelConfig:
     use_au: bool = True
     local_dim: int = 16  # channels of each AU region's local feature
     local_stage: int = 1  # backbone stage the regions are pooled from
-    local_grid: int = 1  # > 1: region-wise branches, each region pooled to k x k cells with its own weights
+    local_grid: int = 2  # > 1: region-wise branches, each region pooled to k x k cells with its own weights
     # Clustering constraint
     use_cluster: bool = True
     center_mode: str = "ema"  # "ema": centres follow class means; "learnable": centres are parameters
@@ -182,6 +184,8 @@ class ModelConfig:
         unknown = sorted(set(d) - known)
         if unknown:
             raise InputError(f"model config: unknown field(s) {', '.join(unknown)}")
+        # a field a config was saved without had its old default then, not today's (old checkpoints load as built)
+        d = {**LEGACY_DEFAULTS, **d}
         try:
             return cls(**d)
         except TypeError as e:  # wrong value types that slip past validate()

@@ -20,7 +20,7 @@ _MODALITY_TO_PREP = {"flow": "flow", "grey": "grey", "flow+grey": "both", "both"
 # Time steps per clip sample when --steps is not given: T flows from the onset to evenly spaced frames up to the
 # apex, so the ConvLSTM sees the movement unfold (T = 1 makes it a single gated convolution). Per-frame inference
 # in the app builds the same T steps ending at the current frame (merstudio.model.inputs).
-DEFAULT_CLIP_STEPS = 4
+DEFAULT_CLIP_STEPS = 2
 
 
 def parse_data_spec(spec: str) -> tuple[str, Path]:

@@ -210,6 +210,7 @@ def run_fold_jobs(data: DataArrays, jobs: Sequence[FoldJob], backend: Backend, *
         return
     on_progress = (lambda _i, p: progress(p)) if progress is not None else None
     stopped = False
+    finished = 0
     for i, res in run_tasks(_fold_task, list(jobs), backend, cancel=cancel, on_progress=on_progress,
                             shared=data):
         if isinstance(res, Cancelled | TrainingCancelled):
@@ -218,8 +219,11 @@ def run_fold_jobs(data: DataArrays, jobs: Sequence[FoldJob], backend: Backend, *
         if isinstance(res, BaseException):
             raise res
         df, info = res
+        finished += 1
         yield i, df, info
-    if stopped:  # (after a Ctrl-C run_tasks has raised KeyboardInterrupt instead)
+    # a cancel also keeps tasks from starting at all, and those report nothing: count, do not only listen
+    # (after a Ctrl-C run_tasks has raised KeyboardInterrupt instead)
+    if stopped or finished < len(jobs):
         raise TrainingCancelled("training cancelled; finished folds are kept, rerun to resume")
 
 

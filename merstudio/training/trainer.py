@@ -52,7 +52,7 @@ class TrainSettings:
     mixup: float = 0.0                # mixup Beta(alpha, alpha); 0 = off
     # weight averaging instead of any epoch selection: "ema" (exponential, per step), "swa" (equal average of
     # the epoch-end weights from swa_start * epochs on), "none" (the last epoch's weights)
-    average: str = "none"
+    average: str = "swa"
     ema_decay: float = 0.99
     swa_start: float = 0.75
     tta_flip: bool = False            # predict as the mean of the sample and its flow-aware horizontal flip

@@ -128,7 +128,7 @@ def test_a_worker_killed_mid_video_is_retried_without_lost_or_duplicated_rows(he
 
 
 def test_ctrl_c_on_a_ray_batch_stops_within_two_seconds(head, tmp_path: Path):
-    from support.interrupt import EXIT_WITHIN, check_interrupted, interrupt_batch
+    from support.interrupt import check_interrupted, exit_within, interrupt_batch
 
     arch = tmp_path / "arch"
     arch.mkdir()
@@ -138,4 +138,4 @@ def test_ctrl_c_on_a_ray_batch_stops_within_two_seconds(head, tmp_path: Path):
     out = tmp_path / "out"
     took, code, err = interrupt_batch(arch, out, "--ray", head.address, env=_env())
     check_interrupted(out, code, err)
-    assert took < EXIT_WITHIN, f"exited {took:.2f} s after SIGINT"
+    assert took < exit_within(), f"exited {took:.2f} s after SIGINT (load {os.getloadavg()[0]:.1f})"

@@ -173,3 +173,17 @@ def test_cuda_requested_without_cuda(saved: tuple[Path, MENet, ModelConfig]) -> 
 
     with pytest.raises(InputError, match="CUDA is not available"):
         load_checkpoint(saved[0], map_location="cuda")
+
+
+def test_description_names_every_ablated_part_and_the_region_wise_module() -> None:
+    from merstudio.model.checkpoint import describe_checkpoint
+    from merstudio.model.config import ModelConfig
+
+    def network(cfg: ModelConfig) -> str:
+        return next(ln for ln in describe_checkpoint({"model_config": cfg.to_dict()}).splitlines()
+                    if ln.startswith("network:"))
+
+    line = network(ModelConfig().ablate("au_emotion"))
+    assert "(ablated: AU-emotion constraint)" in line and "AU module (region-wise 2x2)" in line
+    line = network(ModelConfig(local_grid=1).ablate("fam,convlstm"))
+    assert "ablated: AU module, ConvLSTM" in line and "region-wise" not in line

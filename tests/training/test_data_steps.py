@@ -1,0 +1,35 @@
+"""How many time steps a dataset's samples get when --steps is not given: clips several (the ConvLSTM sees the
+movement unfold), precomputed flow images one."""
+
+from __future__ import annotations
+
+import numpy as np
+
+import merstudio.datasets as datasets
+from merstudio.training.data import DEFAULT_CLIP_STEPS, load_arrays
+
+
+def _spy(monkeypatch) -> list:
+    seen: list = []
+
+    def prepare(samples, prep, **kw):
+        seen.append(prep)
+        return np.zeros((len(samples), prep.T, prep.channels, prep.size, prep.size), np.float32), {}
+
+    monkeypatch.setattr(datasets, "prepare", prepare)
+    return seen
+
+
+def test_clips_default_to_several_steps_flow_images_to_one(tmp_path, monkeypatch, flow_table):
+    from merstudio.synth.dataset import make_synthetic_set
+
+    make_synthetic_set(tmp_path / "clips", n_subjects=2, samples_per_subject=2, frames=8)
+    seen = _spy(monkeypatch)
+    arrays, info = load_arrays(str(tmp_path / "clips" / "samples.csv"), log=lambda *a, **k: None)
+    assert DEFAULT_CLIP_STEPS > 1 and seen[-1].T == info["T"] == DEFAULT_CLIP_STEPS == arrays.X.shape[1]
+    assert seen[-1].span == "apex"  # onset -> apex, as per-frame inference builds its windows
+    load_arrays(str(tmp_path / "clips" / "samples.csv"), steps=1, log=lambda *a, **k: None)
+    assert seen[-1].T == 1  # --steps wins
+
+    arrays, info = load_arrays(str(flow_table(tmp_path / "flows")), log=lambda *a, **k: None)
+    assert seen[-1].T == info["T"] == 1

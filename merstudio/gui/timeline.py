@@ -172,11 +172,16 @@ class _TrackBox(pg.ViewBox):
         self.setMouseEnabled(x=True, y=False)
 
     def wheelEvent(self, ev: Any, axis: Any = None) -> None:  # noqa: N802 - pyqtgraph override
-        """Shift+wheel zooms this lane's y axis (from 0 up); the plain wheel zooms x, as before."""
-        if ev.modifiers() & Qt.KeyboardModifier.ShiftModifier:
+        """Shift+wheel zooms this lane's y axis (from 0 up); Ctrl+wheel makes the lane taller or shorter (its share
+        of the timeline's height); the plain wheel zooms x, as before."""
+        mods = ev.modifiers()
+        plot = self.parentItem()
+        if mods & (Qt.KeyboardModifier.ShiftModifier | Qt.KeyboardModifier.ControlModifier) and \
+                isinstance(plot, pg.PlotItem):
             ev.accept()
-            plot = self.parentItem()
-            if isinstance(plot, pg.PlotItem):
+            if mods & Qt.KeyboardModifier.ControlModifier:
+                self._timeline.resize_lane(plot, +1 if ev.delta() > 0 else -1)
+            else:
                 self._timeline.zoom_y(plot, 0.8 if ev.delta() > 0 else 1.25)
         else:
             super().wheelEvent(ev, axis)
@@ -431,6 +436,11 @@ class Timeline(pg.GraphicsLayoutWidget):
         row, _ = self._rows[plot]
         self._rows[plot] = (row, max(1, int(share)))
         self._show_track(plot, plot.isVisible())
+
+    def resize_lane(self, plot: pg.PlotItem, step: int) -> None:
+        """Make a lane taller (step > 0) or shorter by one unit of height share (at least 1, at most 12)."""
+        if plot in self._rows:
+            self.set_lane_height(plot, min(12, max(1, self._rows[plot][1] + step)))
 
     def zoom_y(self, plot: pg.PlotItem, factor: float) -> None:
         """Zoom a lane's y axis by factor, keeping 0 at the bottom (a factor < 1 magnifies small values)."""

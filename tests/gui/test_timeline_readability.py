@@ -6,6 +6,7 @@ import math
 import numpy as np
 import pandas as pd
 import pytest
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor
 
 from merstudio.gui.state import CurveBuffer
@@ -202,3 +203,31 @@ def test_y_zoom_magnifies_small_values(make_timeline):
     assert hi - lo == pytest.approx(0.4 * 5.2, rel=0.05) and lo <= 0
     tl.zoom_y(tl.au_plot, 2.5)
     assert tl.au_plot.viewRange()[1][1] == pytest.approx(5, abs=0.2)
+
+
+def test_ctrl_wheel_resizes_a_lane_and_shift_wheel_zooms_its_y(make_timeline, qtbot):
+    tl = make_timeline((1600, 1000))
+    share = tl._rows[tl.au_plot][1]
+
+    class Wheel:  # what pyqtgraph hands a view box: modifiers and the wheel's delta
+        def __init__(self, mods, delta):
+            self._m, self._d, self.accepted = mods, delta, False
+
+        def modifiers(self):
+            return self._m
+
+        def delta(self):
+            return self._d
+
+        def accept(self):
+            self.accepted = True
+
+    ev = Wheel(Qt.KeyboardModifier.ControlModifier, 120)
+    tl.au_plot.vb.wheelEvent(ev)
+    assert ev.accepted and tl._rows[tl.au_plot][1] == share + 1
+    for _ in range(20):
+        tl.au_plot.vb.wheelEvent(Wheel(Qt.KeyboardModifier.ControlModifier, -120))
+    assert tl._rows[tl.au_plot][1] == 1  # never below one share
+    hi = tl.au_plot.viewRange()[1][1]
+    tl.au_plot.vb.wheelEvent(Wheel(Qt.KeyboardModifier.ShiftModifier, 120))
+    assert tl.au_plot.viewRange()[1][1] < hi  # Shift+wheel magnifies the lane's values

@@ -284,12 +284,17 @@ def run(args: argparse.Namespace) -> int:
         say(f"final model settings: trial {found.best['trial']} {found.best['params']} "
             f"({args.out / 'final_tune' / 'chosen.json'})")
     if args.final is not None:
+        from merstudio.synth.dataset import DATASET_NAME as SYNTHETIC
+
         meta = {
             "input": info["input"],
             "class_names": list(info["class_names"]),
             "aus": list(model_cfg.aus),
             "training_data": {"description": info["description"], "spec": args.data, "n_samples": len(data),
-                              "n_subjects": len(data.subject_list), "class_map": info.get("class_map", "")},
+                              "n_subjects": len(data.subject_list), "class_map": info.get("class_map", ""),
+                              # every sample from merstudio's synthetic generator: the app marks the model's
+                              # output "synthetic faces only" (merstudio.gui.checkpoint_dialog)
+                              "synthetic": bool(len(data)) and all(str(d) == SYNTHETIC for d in data.datasets)},
             "training": settings.to_dict(),
             "metrics": json_safe({"protocol": args.protocol,
                                   **{k: metrics.get(k) for k in ("accuracy", "uf1", "uar", "n", "n_folds",

@@ -39,6 +39,7 @@ def test_train_final_and_evaluate(tmp_path, flow_table, tiny_model_config, capsy
     assert meta["metrics"]["protocol"] == "kfold:2"
     assert meta["metrics"]["uf1"] == pytest.approx(metrics["uf1"])
     assert meta["training_data"]["n_subjects"] == 4
+    assert meta["training_data"]["synthetic"] is False  # datasets "a" and "b": real as far as we know
     assert model.cfg.width == 4
     rc = main(["evaluate", "--checkpoint", str(ckpt), "--data", str(table), "--out", str(tmp_path / "ev"),
                "--device", "cpu"])
@@ -75,3 +76,21 @@ def test_ablate_command(tmp_path, flow_table, tiny_model_config, capsys, monkeyp
     assert rc == 0
     assert "| -mswm |" in capsys.readouterr().out
     assert (tmp_path / "abl" / "ablation.csv").is_file()
+
+
+def test_a_model_trained_on_synthetic_clips_only_says_so(tmp_path, flow_table, tiny_model_config, monkeypatch):
+    """The app marks such a model's output "synthetic faces only" (gui.checkpoint_dialog reads this flag)."""
+    import pandas as pd
+
+    from merstudio.synth.dataset import DATASET_NAME
+
+    monkeypatch.setenv("MERSTUDIO_CACHE", str(tmp_path / "cache"))
+    table = flow_table(tmp_path / "data", n=24, n_subjects=4)
+    df = pd.read_csv(table)
+    df["dataset"] = DATASET_NAME
+    df.to_csv(table, index=False)
+    ckpt = tmp_path / "synth.pt"
+    assert main(["train", "--data", str(table), "--out", str(tmp_path / "run"), "--protocol", "kfold:2",
+                 "--final", str(ckpt), "--config", str(tiny_model_config), *TINY]) == 0
+    _, meta = load_checkpoint(ckpt)
+    assert meta["training_data"]["synthetic"] is True

@@ -9,13 +9,13 @@
 from __future__ import annotations
 
 import os
-import signal
 import stat
 import subprocess
 import sys
 import textwrap
 
 import pytest
+from support.procs import kill_and_reap
 
 from merstudio import atomic
 from merstudio.atomic import atomic_path, remove_dead_temps, write_text_atomic
@@ -130,13 +130,8 @@ def _killed_writer_temp(dst) -> str:
                             stdout=subprocess.PIPE, text=True)
     try:
         tmp = proc.stdout.readline().strip()
-        os.kill(proc.pid, signal.SIGKILL)
-        proc.wait()
     finally:
-        proc.kill()
-        proc.wait()
-        proc.stdout.close()
-        proc.stdin.close()
+        kill_and_reap(proc)
     return tmp
 
 

@@ -15,6 +15,7 @@ import textwrap
 import time
 
 import pytest
+from support.procs import kill_and_reap
 from support.readonly import read_only_location
 
 from merstudio.errors import InputError, MerstudioError, OutputError
@@ -267,13 +268,8 @@ def test_leftovers_of_a_killed_save_are_removed_on_open(project):
                                 stdout=subprocess.PIPE, text=True)
         try:
             assert proc.stdout.readline().strip() == "ready"
-            os.kill(proc.pid, signal.SIGKILL)
-            proc.wait()
         finally:
-            proc.kill()
-            proc.wait()
-            proc.stdout.close()
-            proc.stdin.close()
+            kill_and_reap(proc)
     old = time.time() - 60
     for f in (legacy_tmp, part):
         os.utime(f, (old, old))

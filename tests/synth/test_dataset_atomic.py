@@ -5,13 +5,13 @@ run into the same folder is refused, a rerun replaces the clips."""
 from __future__ import annotations
 
 import os
-import signal
 import subprocess
 import sys
 import textwrap
 
 import cv2
 import pytest
+from support.procs import kill_and_reap
 
 from merstudio.atomic import FileClaim
 from merstudio.errors import OutputError
@@ -61,12 +61,8 @@ def test_a_killed_run_leaves_whole_clips_and_the_next_run_cleans_up(tmp_path):
         for line in proc.stdout:
             if int(line) >= 3:
                 break
-        os.kill(proc.pid, signal.SIGKILL)
-        proc.wait()
     finally:
-        proc.kill()
-        proc.wait()
-        proc.stdout.close()
+        kill_and_reap(proc)
     assert len(clip_folders(out)) >= 3
     for clip in clip_folders(out):  # every clip under its real name is whole
         assert sorted(f.name for f in clip.iterdir()) == [f"img{t:02d}.jpg" for t in range(FRAMES)], clip

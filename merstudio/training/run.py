@@ -264,17 +264,7 @@ def prepare_run(data: DataArrays, class_names: list[str], model_cfg: Any, settin
     fold_dir = out / "folds"
     run_json = out / "run.json"
     # Every rank checks (so all fail together rather than some waiting at a barrier); rank 0 writes.
-    if run_json.exists():
-        try:
-            old = json.loads(run_json.read_text(encoding="utf-8"))
-        except (OSError, ValueError) as exc:
-            raise OutputError(f"{run_json}: unreadable ({exc}); use another --out") from None
-        old.pop("merstudio_version", None)
-        new = json.loads(json.dumps({k: v for k, v in spec.items() if k != "merstudio_version"}))
-        if new != old:
-            diff = sorted(k for k in set(new) | set(old) if new.get(k) != old.get(k))
-            raise OutputError(f"{out}: holds a run with different settings ({', '.join(diff)}); "
-                              "use another --out to start a new run")
+    check_same_run(run_json, spec, "run")
     if rank == 0:
         try:
             fold_dir.mkdir(parents=True, exist_ok=True)
@@ -286,6 +276,23 @@ def prepare_run(data: DataArrays, class_names: list[str], model_cfg: Any, settin
         torch.distributed.barrier()
     pending = [f for f in folds if not (fold_dir / f"{_fold_stem(f)}.csv").exists()]
     return folds, pending
+
+
+def check_same_run(record: Path, spec: dict[str, Any], what: str) -> None:
+    """A folder's record (run.json, tune.json) must describe the run being resumed into it: refuse (OutputError,
+    naming the settings that differ) otherwise. The merstudio version may differ. No record: nothing to check."""
+    if not record.exists():
+        return
+    try:
+        old = json.loads(record.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise OutputError(f"{record}: unreadable ({exc}); use another --out") from None
+    old.pop("merstudio_version", None)
+    new = json.loads(json.dumps({k: v for k, v in spec.items() if k != "merstudio_version"}))
+    if new != old:
+        diff = sorted(k for k in set(new) | set(old) if new.get(k) != old.get(k))
+        raise OutputError(f"{record.parent}: holds a {what} with different settings ({', '.join(diff)}); "
+                          f"use another --out to start a new {what}")
 
 
 def store_fold(out: Path, fold: Fold, df: pd.DataFrame, info: dict[str, Any]) -> None:

@@ -45,6 +45,7 @@ from merstudio.training.run import (
     FoldJob,
     _aus,
     _fold_stem,
+    check_same_run,
     data_fingerprint,
     json_safe,
     prepare_run,
@@ -331,16 +332,8 @@ def tune(data: DataArrays, class_names: list[str] | Any, model_cfg: Any, setting
     ident = json.loads(json.dumps(ident))
     rank = dist_info()[0]
     tune_json = out / "tune.json"
-    if tune_json.exists():
-        try:
-            old = json.loads(tune_json.read_text(encoding="utf-8"))
-        except (OSError, ValueError) as exc:
-            raise OutputError(f"{tune_json}: unreadable ({exc}); use another --out") from None
-        diff = sorted(k for k in set(ident) | set(old) if ident.get(k) != old.get(k))
-        if diff:
-            raise OutputError(f"{out}: holds a search with different settings ({', '.join(diff)}); "
-                              "use another --out to start a new search")
-    elif rank == 0:
+    check_same_run(tune_json, ident, "search")
+    if not tune_json.exists() and rank == 0:
         try:
             out.mkdir(parents=True, exist_ok=True)
         except OSError as exc:

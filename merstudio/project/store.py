@@ -42,6 +42,7 @@ import pandas as pd
 from merstudio.atomic import atomic_path, remove_old_files, remove_stale_temps
 from merstudio.errors import InputError, OutputError
 from merstudio.io import VIDEO_EXTENSIONS
+from merstudio.locks import pid_alive
 from merstudio.project.events import Event
 from merstudio.project.lock import ProjectInUse, ProjectLock
 
@@ -1178,13 +1179,7 @@ def _owner_gone(owner: Mapping[str, Any] | None, lock_free: bool) -> bool:
     pid = owner.get("pid")
     if not isinstance(pid, int) or owner.get("host") != socket.gethostname():
         return not isinstance(pid, int)  # on another host: only its lock can tell
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return True
-    except OSError:  # alive, another user's
-        return False
-    return False
+    return not (pid == os.getpid() or pid_alive(pid))
 
 
 def _inserted_id(cur: sqlite3.Cursor) -> int:

@@ -63,13 +63,13 @@ def main(argv: list[str] | None = None) -> int:
             if props:  # review the first proposal: accept it as a coder would
                 win.ctx.execute(C.SetProposalStatus, event_id=props[0].id, status="accepted", advance=False)
                 win.ctx.execute(C.EditEvent, event_id=props[0].id, changes={"emotion": "positive", "aus": "6+12"})
-                win.select_event(props[0].id, seek=True)
-                win.seek(props[0].apex)
+                win.coding.select(props[0].id, seek=True)
+                win.transport.seek(props[0].apex)
             if len(props) > 1:
                 win.ctx.execute(C.SetProposalStatus, event_id=props[1].id, status="rejected", advance=False)
             for _ in range(50):
                 app.processEvents()
-            while win.loader is not None and win.video_view.frame_index != win.current_frame:
+            while win.transport.loader is not None and win.video_view.frame_index != win.current_frame:
                 app.processEvents()
             while win.playback.envelope_pending:  # the audio lane (a video with sound)
                 app.processEvents()

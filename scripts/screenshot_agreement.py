@@ -59,7 +59,7 @@ def main(argv: list[str] | None = None) -> int:
         if not win.ctx.execute(C.ImportEvents, path=str(eaf), confirmed=True):
             raise SystemExit(win.errors[-1])
         win.set_coder_view(True)
-        win.seek(24)
+        win.transport.seek(24)
         for _ in range(20):
             app.processEvents()
         args.out.mkdir(parents=True, exist_ok=True)

@@ -52,7 +52,7 @@ def main(argv: list[str] | None = None) -> int:
             if not win.ctx.execute(C.OpenVideo, path=str(video)):
                 print("screenshot: " + "; ".join(win.errors))
                 return 1
-            while win.loader is not None and win.video_view.frame_index != win.current_frame:
+            while win.transport.loader is not None and win.video_view.frame_index != win.current_frame:
                 app.processEvents()
             for _ in range(20):
                 app.processEvents()
@@ -91,13 +91,13 @@ def _workbench(app, win, path: Path) -> int:
     for bid, frames in ((gaze.id, (60, 140, 300, 380)), (nod.id, (200,)), (nod.id, (450,))):
         for f in frames:
             win.ctx.execute(CodeBehaviour, behaviour_id=bid, frame=f)
-    win.select_video(v)
+    win.session.select_video(v)
     if props:
-        win.select_event(props[0].id, seek=True)
-        win.seek(props[0].apex)
+        win.coding.select(props[0].id, seek=True)
+        win.transport.seek(props[0].apex)
     for _ in range(50):
         app.processEvents()
-    while win.loader is not None and win.video_view.frame_index != win.current_frame:
+    while win.transport.loader is not None and win.video_view.frame_index != win.current_frame:
         app.processEvents()
     win.timeline.refresh()
     app.processEvents()

@@ -3,10 +3,15 @@
 Coding > Behaviours… edits the project's list (name, key, colour, point or state); each change is saved at once
 and is one undo step. Pressing a behaviour's key codes it at the play head: a point behaviour makes a one-frame
 event; a state behaviour starts an event on the first press and ends it at the play head on the next (an event
-being coded is drawn to the video's end, paler). Every coding press is one undo step. Shift+Delete removes the
-behaviour event under the play head (undoable). The events are drawn on a "behaviours" lane under the events
-track, one row per behaviour, and exported with the events (ELAN: one tier per behaviour and coder; CSV: a
-``<name>_behaviours.csv`` beside the events file). Blind coding shows only the coder's own behaviour events."""
+being coded is drawn to the video's end, paler). Every coding press is one undo step. The events are drawn on a
+"behaviours" lane under the events track, one row per behaviour, listed in the Behaviours dock (a click selects one
+and seeks to its start), and exported with the events (ELAN: one tier per behaviour and coder; CSV: a
+``<name>_behaviours.csv`` beside the events file). Blind coding and hidden coders apply as to the events.
+
+Editing, as in ELAN: click an event on the lane (or its row) to select it; drag its edges or body to change its
+frames; Coding > Edit behaviour event… (or a double-click on its row) changes its behaviour (to another of the same
+kind), frames or note; Delete removes the selected one (Shift+Delete: the selected one, else the one under the play
+head). Each edit is one undo step ("Edit behaviour 'gaze away' 120–180")."""
 
 from __future__ import annotations
 
@@ -16,25 +21,32 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import Qt
-from PySide6.QtGui import QAction, QColor, QKeySequence
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer
+from PySide6.QtGui import QAction, QColor, QKeyEvent, QKeySequence
 from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCheckBox,
     QColorDialog,
     QComboBox,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
     QHBoxLayout,
+    QHeaderView,
     QLabel,
     QLineEdit,
     QPushButton,
+    QSpinBox,
     QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
 )
 
 from merstudio.errors import InputError
+from merstudio.gui.coders import visible_events
 from merstudio.gui.commands import AppCommand, CommandContext, Params
+from merstudio.gui.state import timecode
+from merstudio.gui.timeline import FrameRegion
 from merstudio.gui.undo import ProjectCommand
 from merstudio.project import Behaviour, BehaviourEvent, Project
 
@@ -86,7 +98,7 @@ class BehaviourCommand(_ReplaceCommand):
 
 
 class BehaviourEventCommand(_ReplaceCommand):
-    """Add (before None), change (end a state) or delete (after None) a behaviour event."""
+    """Add (before None), change (end a state, an edit) or delete (after None) a behaviour event."""
 
     def __init__(self, project: Project, before: BehaviourEvent | None, after: BehaviourEvent | None,
                  notify: Notify, text: str) -> None:
@@ -105,10 +117,16 @@ class BehaviourEventCommand(_ReplaceCommand):
 
 # ---------------------------------------------------------------------------------------------------- lane
 class BehaviourLane:
-    """The "behaviours" track of the timeline: one row per behaviour; states as bars, points as ticks."""
+    """The "behaviours" track of the timeline: one row per behaviour; states as bars, points as ticks; a region
+    over each event selects it (click) and changes its frames (drag)."""
 
-    def __init__(self, timeline: Any) -> None:
+    def __init__(self, timeline: Any, edited: Callable[[int, int, int], Any], clicked: Callable[[int], Any]) -> None:
         self.timeline = timeline
+        self._edited, self._clicked = edited, clicked
+        # one region per event over its bar or tick: the handle that selects (click) and edits (drag) it, the
+        # events track's mechanism (timeline.FrameRegion); drawn transparent but for the selected one
+        self.regions: dict[int, FrameRegion] = {}
+        self._pool: list[FrameRegion] = []
         self.plot = timeline._track(LANE_ROW, "behav.", height=1)  # a short lane: the full word does not fit
         self.plot.getAxis("left").setTicks([[]])
         self.labels: list[pg.TextItem] = []  # "[key] name" at the left of each row (the axis is too narrow)
@@ -129,9 +147,11 @@ class BehaviourLane:
         self.rows: list[str] = []
         timeline._show_track(self.plot, False)
 
-    def draw(self, behaviours: list[Behaviour], events: list[BehaviourEvent], frame_count: int) -> None:
+    def draw(self, behaviours: list[Behaviour], events: list[BehaviourEvent], frame_count: int,
+             selected: int | None = None) -> None:
         tl = self.timeline
         tl._show_track(self.plot, bool(behaviours))
+        tl.set_lane_rows(self.plot, len(behaviours))
         row = {b.id: i for i, b in enumerate(behaviours)}
         by_id = {b.id: b for b in behaviours}
         states = [e for e in events if e.behaviour_id in row and by_id[e.behaviour_id].kind == "state"]
@@ -151,6 +171,8 @@ class BehaviourLane:
                             brush=[pg.mkBrush(by_id[e.behaviour_id].colour) for e in points])
         self.rows = [b.name for b in behaviours]
         self.plot.setYRange(0, max(1, len(behaviours)), padding=0)
+        self._draw_regions([e for e in events if e.behaviour_id in row and e.id is not None], by_id, row,
+                           frame_count, selected)
         while len(self.labels) < len(behaviours):
             item = pg.TextItem("", anchor=(0, 0.5), fill=pg.mkBrush(255, 255, 255, 190))
             font = item.textItem.font()
@@ -165,6 +187,43 @@ class BehaviourLane:
                 item.setText(f"[{b.key}] {b.name}" if b.key else b.name, color=b.colour)
             item.setVisible(i < len(behaviours))
         self._place_labels()
+
+    def _draw_regions(self, events: list[BehaviourEvent], by_id: dict[int | None, Behaviour],
+                      row: dict[int | None, int], frame_count: int, selected: int | None) -> None:
+        while len(self._pool) < len(events):
+            r = FrameRegion(self._edited, self._clicked)
+            self.plot.addItem(r)
+            self._pool.append(r)
+        self.regions = {}
+        n = max(1, len(row))
+        for r, e in zip(self._pool, events, strict=False):
+            b = by_id[e.behaviour_id]
+            on = e.id == selected
+            edge, fill, hover = QColor(b.colour), QColor(b.colour), QColor(b.colour)
+            fill.setAlpha(90 if on else 0)
+            hover.setAlpha(60)
+            edge.setAlpha(255 if on else 120)
+            r.item_id = e.id
+            r.setSpan((row[e.behaviour_id] + 0.1) / n, (row[e.behaviour_id] + 0.9) / n)  # its row (y is inverted)
+            r.setBrush(fill)
+            r.setHoverBrush(hover)
+            for line in r.lines:
+                line.setPen(pg.mkPen(edge, width=3 if on else 1))
+            r.setBounds((0, frame_count))  # never dragged off the video
+            r.set_frames(e.onset, frame_count if e.offset is None else e.offset + 1)
+            # a point moves as a whole (it stays one frame); an open state only by its start (it has no end yet)
+            r.setMovable(b.kind == "state" and not e.open)  # the body and both edges
+            if b.kind == "point":
+                r.movable = True  # the body only: its edges stay fixed
+                r.setAcceptHoverEvents(True)
+            elif e.open:
+                r.lines[0].setMovable(True)
+            r.setZValue(10 if on else 5)
+            r.setVisible(True)
+            self.regions[e.id] = r  # type: ignore[index]
+        for r in self._pool[len(events):]:
+            r.item_id = None
+            r.setVisible(False)
 
     def _place_labels(self) -> None:
         x0 = self.plot.vb.viewRange()[0][0]
@@ -181,7 +240,8 @@ class Behaviours:
         self.list: list[Behaviour] = []
         self.events: list[BehaviourEvent] = []  # the current video's, as shown (blind coding: the coder's own)
         self.key_actions: list[QAction] = []
-        self.lane = BehaviourLane(win.timeline)
+        self.selected_id: int | None = None  # the selected behaviour event (lane and table)
+        self.lane = BehaviourLane(win.timeline, self._region_edited, lambda eid: self.select(eid))
         self.dialog: BehavioursDialog | None = None
         self._key: tuple[Any, ...] | None = None
         from merstudio.gui.coders import _menu
@@ -190,14 +250,25 @@ class Behaviours:
         c.addSeparator()
         x = win.ctx.execute
         win._action(c, "&Behaviours… (your own tiers and keys)", lambda: x(EditBehaviours))
-        win._action(c, "Delete the behaviour event at the play head", lambda: x(DeleteBehaviourEvent),
-                    "Shift+Del")
+        win._action(c, "Edit behaviour event…", lambda: x(EditBehaviourEvent))
+        win._action(c, "Delete the selected behaviour event (or the one at the play head)",
+                    lambda: x(DeleteBehaviourEvent), "Shift+Del")
+        self.table = BehaviourEventsTable(self)
+        self.dock = win._dock("Behaviours", self.table, Qt.DockWidgetArea.RightDockWidgetArea)
+        win.tabifyDockWidget(win.events_dock, self.dock)
+        win.events_dock.raise_()
+        _menu(win, "&View").addAction(self.dock.toggleViewAction())
+        # one selection at a time, as in ELAN: picking a coded event drops the behaviour event's
+        win.coding.selectionChanged.connect(lambda: self.select(None) if win.selected_event_id is not None else None)
+        self._delete_key = _DeleteKey(self)
+        win.installEventFilter(self._delete_key)
 
     # ---------------------------------------------------------------- following the window
     def update(self) -> None:
         win = self.win
-        blind = win.coders_view.blind if hasattr(win, "coders_view") else False
-        key = (id(win.project), win.video.id if win.video is not None else None, blind, win.coder)
+        view = getattr(win, "coders_view", None)
+        shown = (view.blind, tuple(sorted(view.hidden))) if view is not None else None
+        key = (id(win.project), win.video.id if win.video is not None else None, shown, win.coder)
         if key != self._key:
             self._key = key
             self.reload()
@@ -208,11 +279,33 @@ class Behaviours:
         proj = win.project
         self.list = proj.behaviours() if proj is not None else []
         evs = proj.behaviour_events(win.video.id) if proj is not None and win.video is not None else []
-        if hasattr(win, "coders_view") and win.coders_view.blind:
-            evs = [e for e in evs if e.coder == win.coder]
+        view = getattr(win, "coders_view", None)
+        if view is not None:  # the events' rule: blind coding, hidden coders (gui/coders.py)
+            evs = visible_events(evs, view.hidden, win.coder if view.blind else None, coder=lambda e: e.coder)
         self.events = evs
+        if self.selected_id not in {e.id for e in evs}:
+            self.selected_id = None
         self._rebuild_keys()
-        self.lane.draw(self.list, self.events, win.frame_count)
+        self.lane.draw(self.list, self.events, win.frame_count, self.selected_id)
+        self.table.fill(self.list, self.events, win.fps, self.selected_id)
+
+    def find(self, event_id: int | None) -> BehaviourEvent | None:
+        return next((e for e in self.events if e.id is not None and e.id == event_id), None)
+
+    def name_of(self, ev: BehaviourEvent) -> str:
+        return next((b.name for b in self.list if b.id == ev.behaviour_id), "behaviour")
+
+    def select(self, event_id: int | None, seek: bool = False) -> None:
+        """Select a behaviour event (None: none) on the lane and in the table; ``seek``: stop and go to its start.
+        Selecting one drops the coded event's selection (Delete then deletes this one)."""
+        ev = self.find(event_id)
+        self.selected_id = ev.id if ev is not None else None
+        if ev is not None and self.win.selected_event_id is not None:
+            self.win.coding.select(None)
+        self.lane.draw(self.list, self.events, self.win.frame_count, self.selected_id)
+        self.table.select_event(self.selected_id)
+        if seek and ev is not None:
+            self.win.transport.go_to(ev.onset)
 
     def reserved_keys(self) -> dict[str, str]:
         """{key: action} of every shortcut the window already uses (a behaviour cannot take one)."""
@@ -259,7 +352,7 @@ class Behaviours:
 
     # ---------------------------------------------------------------- edits (each one undo step)
     def _push(self, cmd: ProjectCommand) -> None:
-        self.win.push(cmd)
+        self.win.coding.push(cmd)
 
     def add(self, b: Behaviour) -> Behaviour:
         proj = self.win.require_writable()
@@ -295,7 +388,7 @@ class Behaviours:
         win = self.win
         video = win.require_video()
         proj = win.require_writable()
-        coder = win.require_coder()
+        coder = win.coding.require_coder()
         b = proj.behaviour(behaviour_id)
         if b is None:
             raise InputError("behaviour: no longer exists")
@@ -329,16 +422,68 @@ class Behaviours:
     def delete_at_playhead(self) -> bool:
         """Delete the latest shown behaviour event under the play head (an open state counts from its start)."""
         win = self.win
-        proj = win.require_writable()
+        win.require_writable()
         f = win.current_frame
         here = [e for e in self.events if e.onset <= f and (e.offset is None or f <= e.offset)]
         if not here:
             win.statusBar().showMessage("No behaviour event at the play head", 3000)
             return False
         ev = max(here, key=lambda e: (e.onset, e.id or 0))
-        name = next((b.name for b in self.list if b.id == ev.behaviour_id), "behaviour")
-        self._push(BehaviourEventCommand(proj, ev, None, self.reload, f"Delete {name} at {ev.onset}"))
+        assert ev.id is not None
+        self.delete_event(ev.id)
         return True
+
+    def delete_event(self, event_id: int) -> None:
+        proj = self.win.require_writable()
+        ev = self.find(event_id)
+        if ev is None:
+            raise InputError("behaviour event: no longer exists")
+        self._push(BehaviourEventCommand(proj, ev, None, self.reload, f"Delete {self.name_of(ev)} at {ev.onset}"))
+
+    def edit_event(self, event_id: int, **changes: Any) -> BehaviourEvent | None:
+        """Change a behaviour event's ``behaviour_id`` (to another behaviour of the same kind), ``onset``,
+        ``offset`` (None: still open) or ``note``, as one undo step. Frames are clamped to the video; a point
+        stays one frame. Returns the event as saved (None: nothing changed)."""
+        win = self.win
+        proj = win.require_writable()
+        before = self.find(event_id)
+        if before is None:
+            raise InputError("behaviour event: no longer exists")
+        after = replace(before, **changes)
+        old, b = proj.behaviour(before.behaviour_id), proj.behaviour(after.behaviour_id)
+        if old is None or b is None:
+            raise InputError("behaviour: no longer exists")
+        if b.kind != old.kind:
+            raise InputError(f"behaviour event: {old.name} is a {old.kind}, {b.name} a {b.kind}; choose another "
+                             f"{old.kind} behaviour")
+        if after.offset is not None and after.offset < after.onset:
+            raise InputError(f"behaviour event: the end ({after.offset}) is before the start ({after.onset})")
+        last = max(0, win.frame_count - 1)
+        onset = min(max(0, int(after.onset)), last)
+        offset = onset if b.kind == "point" else None if after.offset is None else min(max(onset, after.offset),
+                                                                                          last)
+        after = replace(after, onset=onset, offset=offset, note=after.note.strip())
+        if after == before:
+            self.reload()  # a drag that changed nothing: the region goes back
+            return None
+        end = "…" if offset is None else str(offset)
+        cmd = BehaviourEventCommand(proj, before, after, self.reload, f"Edit behaviour '{b.name}' {onset}–{end}")
+        self.selected_id = event_id
+        self._push(cmd)
+        win.statusBar().showMessage(f"{b.name}: frames {onset}–{end}", 3000)
+        return cmd.after
+
+    def _region_edited(self, event_id: int, onset: int, offset: int) -> None:
+        # deferred, as for the events track: the edit redraws the lane, so not inside the region's own signal
+        QTimer.singleShot(0, lambda: self._apply_drag(event_id, onset, offset))
+
+    def _apply_drag(self, event_id: int, onset: int, offset: int) -> None:
+        ev = self.find(event_id)
+        if ev is None:
+            return
+        changes = {"onset": onset} if ev.open else {"onset": onset, "offset": offset}  # an open state stays open
+        if not self.win.ctx.execute(EditBehaviourEvent, event_id=event_id, changes=changes):
+            self.reload()  # refused (read-only) or not saved: the dragged region goes back
 
 
 # ---------------------------------------------------------------------------------------------------- commands
@@ -351,9 +496,44 @@ class CodeBehaviour(AppCommand):
 
 
 class DeleteBehaviourEvent(AppCommand):
+    """params: event_id (default: the selected behaviour event; with none, the one under the play head)."""
+
     @staticmethod
     def do(ctx: CommandContext, params: Params) -> None:
-        ctx.win.behaviours.delete_at_playhead()
+        bh = ctx.win.behaviours
+        event_id = params.get("event_id", bh.selected_id)
+        if event_id is None:
+            bh.delete_at_playhead()
+        else:
+            bh.delete_event(int(event_id))
+
+
+class EditBehaviourEvent(AppCommand):
+    """params: event_id (default: the selected behaviour event) and changes ({behaviour_id, onset, offset,
+    note}); without changes, the behaviour event dialog asks."""
+
+    @staticmethod
+    def ask(ctx: CommandContext, params: Params) -> bool:
+        win = ctx.win
+        bh = win.behaviours
+        params.setdefault("event_id", bh.selected_id)
+        ev = bh.find(params["event_id"])
+        if ev is None:
+            win.statusBar().showMessage("Select a behaviour event first (click it on the behaviours lane or in "
+                                        "the Behaviours list)", 4000)
+            return False
+        win.require_writable()  # refused before the dialog, not after the user filled it in
+        if "changes" in params:
+            return True
+        dlg = BehaviourEventDialog(ev, bh.list, win.frame_count, win)
+        if dlg.exec() != QDialog.DialogCode.Accepted:
+            return False
+        params["changes"] = dlg.changes()
+        return True
+
+    @staticmethod
+    def do(ctx: CommandContext, params: Params) -> None:
+        ctx.win.behaviours.edit_event(int(params["event_id"]), **params["changes"])
 
 
 class EditBehaviours(AppCommand):
@@ -503,3 +683,132 @@ class BehavioursDialog(QDialog):
         if b is not None and b.id is not None:
             bid = b.id
             self._run(lambda: self.win.behaviours.delete(bid))
+
+
+class BehaviourEventDialog(QDialog):
+    """Coding > Edit behaviour event…: its behaviour (one of the same kind), start, end (a state: or still open)
+    and note."""
+
+    def __init__(self, ev: BehaviourEvent, behaviours: list[Behaviour], frame_count: int, parent: Any = None) -> None:
+        super().__init__(parent)
+        kind = next((b.kind for b in behaviours if b.id == ev.behaviour_id), "state")
+        self.point = kind == "point"
+        self.setWindowTitle("Behaviour event")
+        form = QFormLayout(self)
+        self.behaviour = QComboBox(self)
+        for b in behaviours:
+            if b.kind == kind:
+                self.behaviour.addItem(b.name, b.id)
+        self.behaviour.setCurrentIndex(max(0, self.behaviour.findData(ev.behaviour_id)))
+        last = max(0, frame_count - 1)
+        self.onset = QSpinBox(self)
+        self.offset = QSpinBox(self)
+        for spin, value in ((self.onset, ev.onset), (self.offset, ev.offset if ev.offset is not None else ev.onset)):
+            spin.setRange(0, max(last, value))
+            spin.setValue(value)
+        self.still_open = QCheckBox("still open (no end yet)", self)
+        self.still_open.setChecked(ev.open)
+        self.still_open.toggled.connect(lambda on: self.offset.setEnabled(not on))
+        self.offset.setEnabled(not ev.open and not self.point)
+        self.still_open.setVisible(not self.point)
+        self.note = QLineEdit(ev.note, self)
+        form.addRow("Behaviour", self.behaviour)
+        form.addRow("Start frame", self.onset)
+        form.addRow("End frame" + (" (a point: its start)" if self.point else ""), self.offset)
+        form.addRow("", self.still_open)
+        form.addRow("Note", self.note)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel,
+                                   parent=self)
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        form.addRow(buttons)
+
+    def changes(self) -> dict[str, Any]:
+        onset = self.onset.value()
+        offset = onset if self.point else None if self.still_open.isChecked() else self.offset.value()
+        return {"behaviour_id": int(self.behaviour.currentData()), "onset": onset, "offset": offset,
+                "note": self.note.text()}
+
+
+# ---------------------------------------------------------------------------------------------------- the list
+EVENT_COLUMNS = ("behaviour", "coder", "start", "end", "frames", "start time", "duration", "note")
+
+
+class BehaviourEventsTable(QTableWidget):
+    """The Behaviours dock: the current video's behaviour events as shown (blind coding, hidden coders); a click
+    selects one and seeks to its start, a double-click edits it."""
+
+    def __init__(self, owner: Behaviours) -> None:
+        super().__init__(0, len(EVENT_COLUMNS), owner.win)
+        self.owner = owner
+        self.setHorizontalHeaderLabels(list(EVENT_COLUMNS))
+        self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.setAlternatingRowColors(True)
+        self.verticalHeader().hide()
+        self.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        self.horizontalHeader().setStretchLastSection(True)
+        self.setFocusPolicy(Qt.FocusPolicy.ClickFocus)  # as the events table: keys stay with the window
+        self.ids: list[int | None] = []
+        self.clicked.connect(lambda index: owner.select(self.ids[index.row()], seek=True))
+        self.doubleClicked.connect(lambda *_: owner.win.ctx.execute(EditBehaviourEvent))
+
+    def fill(self, behaviours: list[Behaviour], events: list[BehaviourEvent], fps: float,
+             selected: int | None) -> None:
+        by_id = {b.id: b for b in behaviours}
+        self.setRowCount(len(events))
+        self.ids = [e.id for e in events]
+        for i, e in enumerate(events):
+            b = by_id.get(e.behaviour_id)
+            n = None if e.offset is None else e.offset - e.onset + 1
+            texts = (b.name if b else "?", e.coder, str(e.onset), "open" if e.offset is None else str(e.offset),
+                     "" if n is None else str(n), timecode(e.onset, fps),
+                     "" if n is None or fps <= 0 else f"{n / fps:.3f} s", e.note)
+            for j, text in enumerate(texts):
+                it = QTableWidgetItem(text)
+                if j == 0 and b is not None:
+                    it.setForeground(QColor(b.colour))
+                self.setItem(i, j, it)
+        self.select_event(selected)
+
+    def select_event(self, event_id: int | None) -> None:
+        self.blockSignals(True)
+        if event_id in self.ids and event_id is not None:
+            row = self.ids.index(event_id)
+            self.selectRow(row)
+            self.scrollTo(self.model().index(row, 0))
+        else:
+            self.clearSelection()
+        self.blockSignals(False)
+
+    def row_texts(self) -> list[tuple[str, ...]]:
+        """Every row's cells as shown (for tests and screenshots)."""
+        return [tuple(self.item(i, j).text() for j in range(self.columnCount()))  # type: ignore[union-attr]
+                for i in range(self.rowCount())]
+
+
+class _DeleteKey(QObject):
+    """Delete (or Backspace) deletes the selected behaviour event while no coded event is selected: the window's
+    "Delete event" shortcut owns the key, so its shortcut override is taken here first (a text field that has the
+    focus still gets it)."""
+
+    def __init__(self, owner: Behaviours) -> None:
+        super().__init__(owner.win)
+        self.owner = owner
+
+    def _ours(self, ev: QEvent) -> bool:
+        if not isinstance(ev, QKeyEvent) or ev.key() not in (Qt.Key.Key_Delete, Qt.Key.Key_Backspace):
+            return False
+        if ev.modifiers() & ~Qt.KeyboardModifier.KeypadModifier:
+            return False
+        return self.owner.selected_id is not None and self.owner.win.selected_event_id is None
+
+    def eventFilter(self, obj: QObject, ev: QEvent) -> bool:  # noqa: N802 - Qt override
+        if ev.type() == QEvent.Type.ShortcutOverride and self._ours(ev):
+            ev.accept()
+            return True
+        if ev.type() == QEvent.Type.KeyPress and self._ours(ev):
+            self.owner.win.ctx.execute(DeleteBehaviourEvent)
+            return True
+        return False

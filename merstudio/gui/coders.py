@@ -10,8 +10,8 @@ Exports are unaffected: they read the project, not the view.
 from __future__ import annotations
 
 import datetime as _dt
-from collections.abc import Iterable, Sequence
-from typing import TYPE_CHECKING, Any
+from collections.abc import Callable, Iterable, Sequence
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from PySide6.QtWidgets import QLabel, QMenu
 
@@ -25,15 +25,18 @@ if TYPE_CHECKING:
 
 BLIND_KEY = "blind_coding"  # project setting: {coder: {"on": bool, "since": iso time}}
 BLIND_LOG_KEY = "blind_coding_log"  # project setting: [{"coder", "action": "on"|"off", "time"}]
+T = TypeVar("T")
 
 
-def visible_events(events: Iterable[Event], hidden: Iterable[str] = (), blind_coder: str | None = None) -> list[Event]:
+def visible_events(events: Iterable[T], hidden: Iterable[str] = (), blind_coder: str | None = None,
+                   coder: Callable[[Any], str] = coder_of) -> list[T]:
     """The events a coder sees: in blind mode (``blind_coder`` set) only that coder's own; otherwise every event
-    whose coder (``model`` for the model's open proposals) is not hidden."""
+    whose coder (``model`` for the model's open proposals) is not hidden. ``coder`` names an event's coder (the
+    behaviour events of gui/behaviours.py pass their ``coder`` field)."""
     if blind_coder is not None:
-        return [e for e in events if coder_of(e) == blind_coder]
+        return [e for e in events if coder(e) == blind_coder]
     hide = set(hidden)
-    return [e for e in events if coder_of(e) not in hide]
+    return [e for e in events if coder(e) not in hide]
 
 
 def human_coders(events: Iterable[Event]) -> list[str]:
@@ -123,7 +126,12 @@ class CoderView:
 
     def set_hidden(self, coder: str, hidden: bool) -> None:
         (self.hidden.add if hidden else self.hidden.discard)(coder)
-        self.win.reload_events()
+        self._shown_changed()
+
+    def _shown_changed(self) -> None:
+        self.win.coding.reload()
+        if hasattr(self.win, "first_run"):
+            self.win.first_run.update()  # the other followers (the behaviour events) follow the coders shown
 
     def _build_menu(self) -> None:
         self.menu.clear()
@@ -146,7 +154,7 @@ class CoderView:
 
     def show_all(self) -> None:
         self.hidden.clear()
-        self.win.reload_events()
+        self._shown_changed()
 
     # ---------------------------------------------------------------- blind coding
     def _toggle_blind(self) -> None:
@@ -159,7 +167,7 @@ class CoderView:
         win = self.win
         if win.project is None:
             raise InputError("blind coding: open a project first")
-        coder = win.require_coder()
+        coder = win.coding.require_coder()
         if on == self.blind:
             return
         if win.project.read_only:
@@ -190,8 +198,8 @@ class CoderView:
             win.buffer.hide_model = on
         win.timeline._show_track(win.timeline.class_plot, not on)
         win.timeline.set_buffer(None)
-        win.timeline.set_buffer(win.buffer, win._selected_face())
-        win.reload_events()
+        win.timeline.set_buffer(win.buffer, win.selected_face())
+        win.coding.reload()
         if hasattr(win, "first_run"):
             win.first_run.update()  # the other followers (behaviour events, the model note) follow blind mode
 

@@ -79,7 +79,7 @@ class NewProject(AppCommand):
         path = Path(params["path"])
         if path.suffix != PROJECT_SUFFIX:
             path = path.with_name(path.name + PROJECT_SUFFIX)
-        ctx.win.create_project(path)
+        ctx.win.session.create_project(path)
 
 
 class OpenProject(AppCommand):
@@ -92,7 +92,7 @@ class OpenProject(AppCommand):
 
     @staticmethod
     def do(ctx: CommandContext, params: Params) -> None:
-        ctx.win.open_project(Path(params["path"]), read_only=params.get("read_only"))
+        ctx.win.session.open_project(Path(params["path"]), read_only=params.get("read_only"))
 
 
 class OpenVideo(AppCommand):
@@ -106,7 +106,7 @@ class OpenVideo(AppCommand):
 
     @staticmethod
     def do(ctx: CommandContext, params: Params) -> None:
-        ctx.win.open_video(Path(params["path"]), project=params.get("project"))
+        ctx.win.session.open_video(Path(params["path"]), project=params.get("project"))
 
 
 class SaveProject(AppCommand):
@@ -133,9 +133,9 @@ class LocateVideo(AppCommand):
         assert ctx.win.project is not None
         video = ctx.win.project.relocate(params["video_id"], params["path"])  # read-only: checked, not stored
         if ctx.win.project.read_only:
-            ctx.win.select_video(params["video_id"], source=ctx.win.open_media(video.path))
+            ctx.win.session.select_video(params["video_id"], source=ctx.win.session.open_source(video.path))
         else:
-            ctx.win.select_video(params["video_id"])
+            ctx.win.session.select_video(params["video_id"])
 
 
 # ---------------------------------------------------------------------------------------------------- analysis
@@ -147,18 +147,18 @@ class RunAnalysis(AppCommand):
     def ask(ctx: CommandContext, params: Params) -> bool:
         if params.get("confirmed"):
             return True
-        question = ctx.win.rerun_question()
+        question = ctx.win.analysis.rerun_question()
         return question is None or ctx.win.confirm(question)
 
     @staticmethod
     def do(ctx: CommandContext, params: Params) -> None:
-        ctx.win.start_analysis(params.get("settings"))
+        ctx.win.analysis.start(params.get("settings"))
 
 
 class CancelAnalysis(AppCommand):
     @staticmethod
     def do(ctx: CommandContext, params: Params) -> None:
-        ctx.win.cancel_analysis()
+        ctx.win.analysis.cancel()
 
 
 class LoadCheckpoint(AppCommand):
@@ -176,7 +176,7 @@ class LoadCheckpoint(AppCommand):
     @staticmethod
     def do(ctx: CommandContext, params: Params) -> None:
         meta = params.get("meta") or _describe_checkpoint(params["path"])
-        ctx.win.set_checkpoint(Path(params["path"]), meta)
+        ctx.win.analysis.set_checkpoint(Path(params["path"]), meta)
 
 
 def _describe_checkpoint(path: str | Path) -> dict[str, Any]:
@@ -219,12 +219,12 @@ class NewEvent(AppCommand):
 
             apex = peak(win.activity(), on, off)
         fields = {k: params[k] for k in ("emotion", "aus", "confidence", "note", "face_id") if k in params}
-        ev = Event(video.id, on, int(apex), off, coder=win.require_coder(), source="manual", status="accepted",
+        ev = Event(video.id, on, int(apex), off, coder=win.coding.require_coder(), source="manual", status="accepted",
                    face_id=fields.pop("face_id", win.timeline.face or 0), **fields)
-        cmd = win.push_add(ev)
+        cmd = win.coding.push_add(ev)
         win.marks.clear()
         win.timeline.clear_selection()
-        win.select_event(cmd.event.id)
+        win.coding.select(cmd.event.id)
 
 
 class EditEvent(AppCommand):
@@ -244,7 +244,7 @@ class EditEvent(AppCommand):
         ev = win.project.event(params["event_id"])
         if ev is None:
             return False
-        dlg = EventDialog(ev, win.frame_count, emotions=win.emotion_names(), parent=win)
+        dlg = EventDialog(ev, win.frame_count, emotions=win.analysis.emotion_names(), parent=win)
         if dlg.exec() != QDialog.DialogCode.Accepted:
             return False
         params["changes"] = {k: v for k, v in dlg.result_event().to_dict().items() if k != "id"}
@@ -259,7 +259,7 @@ class EditEvent(AppCommand):
             raise InputError(f"event {params['event_id']}: no longer exists")
         after = replace(before, **params["changes"])
         if after != before:
-            win.push_edit(before, after)
+            win.coding.push_edit(before, after)
 
 
 class DeleteEvent(AppCommand):
@@ -274,7 +274,7 @@ class DeleteEvent(AppCommand):
         assert win.project is not None
         ev = win.project.event(params["event_id"])
         if ev is not None:
-            win.push_delete(ev)
+            win.coding.push_delete(ev)
 
 
 class SetProposalStatus(AppCommand):
@@ -284,7 +284,7 @@ class SetProposalStatus(AppCommand):
     def ask(ctx: CommandContext, params: Params) -> bool:
         win = ctx.win
         if params.get("event_id") is None:
-            params["event_id"] = win.current_proposal_id()
+            params["event_id"] = win.coding.current_proposal_id()
         return params["event_id"] is not None
 
     @staticmethod
@@ -294,15 +294,15 @@ class SetProposalStatus(AppCommand):
         ev = win.project.event(params["event_id"])
         if ev is None:
             return
-        win.push_status(ev, params["status"])
+        win.coding.push_status(ev, params["status"])
         if params.get("advance", True):
-            win.goto_next_proposal()
+            win.coding.goto_next_proposal()
 
 
 class NextProposal(AppCommand):
     @staticmethod
     def do(ctx: CommandContext, params: Params) -> None:
-        ctx.win.goto_next_proposal()
+        ctx.win.coding.goto_next_proposal()
 
 
 class MarkPoint(AppCommand):
@@ -313,7 +313,7 @@ class MarkPoint(AppCommand):
         win = ctx.win
         win.require_video()
         win.marks.set(params["which"], params.get("frame", win.current_frame))
-        win.show_marks()
+        win.coding.show_marks()
         if params["which"] == "offset" and win.marks.ready():
             ctx.execute(NewEvent)
 
@@ -356,7 +356,7 @@ class GoToFrame(AppCommand):
 
     @staticmethod
     def do(ctx: CommandContext, params: Params) -> None:
-        ctx.win.seek(int(params["frame"]))
+        ctx.win.transport.seek(int(params["frame"]))
 
 
 EXPORTS = {
@@ -450,7 +450,7 @@ class ImportEvents(AppCommand):
         events = preview.accept(skip_bad=bool(params.get("skip_bad")))  # InputError: nothing imported
         if not events:
             raise InputError(f"{preview.path}: no events to import")
-        ctx.win.push_import(events, f"Import {len(events)} event(s) from {preview.path.name}")
+        ctx.win.coding.push_import(events, f"Import {len(events)} event(s) from {preview.path.name}")
         ctx.win.last_import = preview
 
 
@@ -512,7 +512,7 @@ class ImportOpenFace(AppCommand):
         name = params.get("name") or "OpenFace"
         win.project.save_overlay(video.id, name, table.frames, kind="openface",
                                  meta={"path": str(table.path), "fps": table.fps, "mismatches": table.mismatches})
-        win.reload_overlays()
+        win.analysis.load_overlays()
         win.timeline.set_overlay_visible(name, True)
         n = len(table.au_columns)
         msg = f"{table.path.name}: {len(table.frames)} rows, {n} AU column(s) shown dashed as {name!r}"
@@ -572,4 +572,4 @@ class RerunPredictions(AppCommand):
         meta = params.get("meta")
         if meta is None:
             meta = _describe_checkpoint(params["path"])  # CheckpointError -> dialog, nothing changed
-        ctx.win.rerun_with_checkpoint(Path(params["path"]), meta, settings=params.get("settings"))
+        ctx.win.analysis.rerun_with_checkpoint(Path(params["path"]), meta, settings=params.get("settings"))

@@ -141,7 +141,7 @@ class FirstRun:
         tb.addSeparator()
         self.analyse = add("Analyse", "Run the analysis of this video (Ctrl+R; Ctrl+. cancels)",
                            lambda: x(C.RunAnalysis))
-        self.play = add("▶ Play", "Play / pause (Space); Left / Right step one frame", win.toggle_play)
+        self.play = add("▶ Play", "Play / pause (Space); Left / Right step one frame", win.transport.toggle_play)
         self.speed = QComboBox(tb)
         for s in SPEEDS:
             self.speed.addItem(f"{s:g}×", s)
@@ -167,7 +167,7 @@ class FirstRun:
     def _speed_picked(self, i: int) -> None:
         speed = self.speed.itemData(i)
         if speed is not None and speed != self.win.speed:
-            self.win.set_speed(float(speed))
+            self.win.transport.set_speed(float(speed))
 
     def hint_text(self) -> str:
         """What the AU lane says while it has nothing to draw ('' once there are curves)."""
@@ -188,7 +188,7 @@ class FirstRun:
         win = self.win
         for follow in self.followers:
             follow()
-        playing = win._play_timer.isActive() if hasattr(win, "_play_timer") else False
+        playing = win.transport.playing
         state = (win.video is None, self.hint_text(), playing, win.speed, win.worker is None,
                  win.project is not None and win.project.read_only)
         if state == self._state:

@@ -1,4 +1,13 @@
-"""The main window: video view + transport on top, timeline below, events table and undo history docked."""
+"""The main window: video view + transport on top, timeline below, events table and undo history docked.
+
+The window builds the views and the menus and wires them to four controllers, each the one owner of a piece of
+state: :class:`~merstudio.gui.session.Session` (the project and the current video),
+:class:`~merstudio.gui.transport.Transport` (the play head and playback),
+:class:`~merstudio.gui.analysis_control.AnalysisControl` (the current video's results and the analysis worker) and
+:class:`~merstudio.gui.coding.Coding` (events, selection, marks, coder, undo). Views only render what those
+announce; a video switch takes one path (:meth:`MainWindow._video_changed`). The window keeps the questions to the
+user (message boxes, which tests replace) and read-only shortcuts to the controllers' state.
+"""
 
 from __future__ import annotations
 
@@ -8,8 +17,8 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QSettings, QStandardPaths, Qt, QTimer
-from PySide6.QtGui import QAction, QKeySequence, QUndoStack
+from PySide6.QtCore import QSettings, Qt, QTimer
+from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
     QComboBox,
@@ -32,36 +41,24 @@ from PySide6.QtWidgets import (
 
 from merstudio.errors import InputError
 from merstudio.gui import commands as C
+from merstudio.gui.analysis_control import AnalysisControl
 from merstudio.gui.behaviours import Behaviours
 from merstudio.gui.checkpoint_dialog import ModelNote
 from merstudio.gui.coders import CoderView
-from merstudio.gui.dialogs import DEFAULT_EMOTIONS
+from merstudio.gui.coding import Coding
 from merstudio.gui.events_table import EventsTable
 from merstudio.gui.first_run import FirstRun
-from merstudio.gui.playback import AudioControls, Playback, selection_range
-from merstudio.gui.state import CurveBuffer, Marks, neighbour_event_frame, next_proposal, next_speed, timecode
+from merstudio.gui.playback import AudioControls, selection_range
+from merstudio.gui.session import Session
+from merstudio.gui.state import timecode
 from merstudio.gui.timeline import Timeline
-from merstudio.gui.undo import (
-    AddEventCommand,
-    DeleteEventCommand,
-    EditEventCommand,
-    ImportEventsCommand,
-    ProjectCommand,
-    StepGuard,
-    set_status,
-)
+from merstudio.gui.transport import Transport
 from merstudio.gui.video_view import TransportSlider, VideoView
-from merstudio.gui.workers import AnalysisWorker, FrameLoader, _default_analysis, _default_open
-from merstudio.project import PROJECT_SUFFIX, Event, Project, ProjectInUse, Video
-from merstudio.project.lock import HEARTBEAT_EVERY
+from merstudio.gui.workers import _default_analysis, _default_open
+from merstudio.project import Project, Video
 
 log = logging.getLogger(__name__)
-MAX_RECENT = 8
-# seconds a write on the GUI thread waits for a lock another program holds, then fails with a message (the store's
-# default, for the CLI, is longer; SQLite's was 30 s and froze the window)
-GUI_BUSY_TIMEOUT = 0.5
 PAGE_SECONDS = 10.0  # PageUp / PageDown step
-LOADING_AFTER_MS = 80  # a frame not shown this long after its seek is marked as loading (not while playing)
 # an action's shortcut: a key string ("Ctrl+R"), a sequence, a platform-standard key, or several key strings
 _Keys = str | QKeySequence | QKeySequence.StandardKey | list[str]
 
@@ -72,62 +69,25 @@ class MainWindow(QMainWindow):
         super().__init__()
         self.setWindowTitle("merstudio")
         self.qsettings = qsettings or QSettings()
-        self._open_source = open_source
-        self._make_analysis = make_analysis
         self.ctx = C.CommandContext(self)
-        self.project: Project | None = None
-        self.video: Video | None = None
-        self.source: Any = None
-        self.loader: FrameLoader | None = None
-        self.worker: AnalysisWorker | None = None
-        self.buffer: CurveBuffer | None = None
-        self.events: list[Event] = []
-        self.selected_event_id: int | None = None
-        self.current_frame = 0
-        self.frame_count = 1
-        self.fps = 30.0
-        self.speed = 1.0
-        self.marks = Marks()
-        self.coder = str(self.qsettings.value("coder", "") or "")
-        self.checkpoint: Path | None = None
-        self.checkpoint_meta: Any = None
-        self.device = "CPU"
-        self.analysis_batch_seconds = 0.2  # how often streamed rows are stored and drawn
         self.errors: list[str] = []  # every message shown in an error dialog (tests read it)
+        self.infos: list[str] = []  # every message shown in an information box (tests read it)
         self.last_exports: list[Path] = []
+        self.last_import: Any = None  # the ImportPreview of the last import
         self._error_box: QMessageBox | None = None
         self._info_box: QMessageBox | None = None
-        self.infos: list[str] = []  # every message shown in an information box (tests read it)
-        self.last_import: Any = None  # the ImportPreview of the last import
         self.agreement_dialog: Any = None
         self.finetune_dialog: Any = None
         self.finetune_fn: Callable[..., Any] | None = None  # tests inject a fake fine-tuning
 
-        self.undo_stack = QUndoStack(self)
-        self.undo_guard = StepGuard(self.show_error, self)  # a failed undo/redo: one message, the stack kept in step
-        # the play state (direction, speed, loop range, audio): merstudio.gui.playback; the window seeks where it says
-        self.playback = Playback(lambda: self.current_frame, self)
+        # the controllers: one owner per piece of state
+        self.coding = Coding(self, self.qsettings)
+        self.session = Session(self, open_source)
+        self.transport = Transport(self)
+        self.analysis = AnalysisControl(self, make_analysis)
         self._build_ui()
         self._build_actions()
-        self._play_timer = self.playback.timer
-        self.playback.frameDue.connect(self.seek)
-        self.playback.stateChanged.connect(self._playback_changed)
-        self.playback.message.connect(lambda m: self.statusBar().showMessage(m, 8000))
-        self.playback.envelopeReady.connect(self.timeline.set_audio_envelope)
-        self._refresh_timer = QTimer(self)
-        self._refresh_timer.setInterval(200)  # redraw streamed curves at 5 Hz, not per batch
-        self._refresh_timer.timeout.connect(self.timeline.refresh)
-        # a seek whose frame has not arrived after this long shows "loading frame N…" over the dimmed old picture
-        self._loading_timer = QTimer(self)
-        self._loading_timer.setSingleShot(True)
-        self._loading_timer.setInterval(LOADING_AFTER_MS)
-        self._loading_timer.timeout.connect(self._show_loading)
-        self._pushing = False
-        self._undo_index = 0
-        self.undo_stack.indexChanged.connect(self._undo_index_changed)
-        self._heartbeat_timer = QTimer(self)  # tells a second opener this window still has the project
-        self._heartbeat_timer.setInterval(int(HEARTBEAT_EVERY * 1000))
-        self._heartbeat_timer.timeout.connect(self._heartbeat)
+        self._connect()
         geo = self.qsettings.value("geometry")
         if geo is not None:
             self.restoreGeometry(geo)
@@ -138,12 +98,36 @@ class MainWindow(QMainWindow):
             self.restoreState(state)
         self._update_labels()
 
+    # ================================================================== read-only views of the controllers' state
+    project = property(lambda self: self.session.project)
+    video = property(lambda self: self.session.video)
+    current_frame = property(lambda self: self.transport.current_frame)
+    frame_count = property(lambda self: self.transport.frame_count)
+    fps = property(lambda self: self.transport.fps)
+    speed = property(lambda self: self.transport.speed)
+    playback = property(lambda self: self.transport.playback)
+    buffer = property(lambda self: self.analysis.buffer)
+    worker = property(lambda self: self.analysis.worker)
+    checkpoint = property(lambda self: self.analysis.checkpoint)
+    checkpoint_meta = property(lambda self: self.analysis.checkpoint_meta)
+    events = property(lambda self: self.coding.events)
+    selected_event_id = property(lambda self: self.coding.selected_event_id)
+    marks = property(lambda self: self.coding.marks)
+    coder = property(lambda self: self.coding.coder)
+    undo_stack = property(lambda self: self.coding.undo_stack)
+
+    def require_video(self) -> Video:
+        return self.session.require_video()
+
+    def require_writable(self) -> Project:
+        return self.session.require_writable()
+
     # ================================================================== UI
     def _build_ui(self) -> None:
         self.video_view = VideoView(self)
         self.timeline = Timeline(self)
-        self.timeline.seekRequested.connect(self.seek)
-        self.timeline.eventClicked.connect(self._event_clicked)
+        self.timeline.seekRequested.connect(self.transport.seek)
+        self.timeline.eventClicked.connect(self.coding.select)
         self.timeline.eventRangeEdited.connect(self._region_edited)
         self.timeline.selectionChanged.connect(self._selection_changed)
 
@@ -153,10 +137,10 @@ class MainWindow(QMainWindow):
         self.play_button = QPushButton("▶", transport)
         self.play_button.setFixedWidth(36)
         self.play_button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-        self.play_button.clicked.connect(self.toggle_play)
+        self.play_button.clicked.connect(self.transport.toggle_play)
         self.slider = TransportSlider(Qt.Orientation.Horizontal, transport)
         self.slider.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-        self.slider.valueChanged.connect(self._slider_moved)
+        self.slider.valueChanged.connect(self.transport.seek)
         self.frame_label = QLabel(transport)
         self.frame_label.setMinimumWidth(330)
         self.face_combo = QComboBox(transport)
@@ -171,7 +155,7 @@ class MainWindow(QMainWindow):
         for w in (self.play_button, self.slider, self.frame_label, QLabel("face"), self.face_combo, self.au_button):
             row.addWidget(w)
         row.setStretch(1, 1)
-        self.audio_controls = AudioControls(self.playback, transport)  # mute + volume, shown when there is audio
+        self.audio_controls = AudioControls(self.transport.playback, transport)  # mute + volume, shown when there is audio
         row.addWidget(self.audio_controls)
 
         top = QWidget(self)
@@ -194,7 +178,7 @@ class MainWindow(QMainWindow):
         self.undo_view.setEmptyLabel("<opened>")
         self.history_dock = self._dock("Undo history", self.undo_view, Qt.DockWidgetArea.RightDockWidgetArea)
         self.video_list = QListWidget(self)
-        self.video_list.itemActivated.connect(lambda it: self.select_video(it.data(Qt.ItemDataRole.UserRole)))
+        self.video_list.itemActivated.connect(lambda it: self.session.select_video(it.data(Qt.ItemDataRole.UserRole)))
         self.videos_dock = self._dock("Videos", self.video_list, Qt.DockWidgetArea.RightDockWidgetArea)
         self.tabifyDockWidget(self.history_dock, self.videos_dock)
         self.history_dock.raise_()
@@ -241,6 +225,7 @@ class MainWindow(QMainWindow):
     def _build_actions(self) -> None:
         mb = self.menuBar()
         x = self.ctx.execute
+        t = self.transport
         f = mb.addMenu("&File")
         self._action(f, "&New project…", lambda: x(C.NewProject), QKeySequence.StandardKey.New)
         self._action(f, "&Open project…", lambda: x(C.OpenProject), QKeySequence.StandardKey.Open)
@@ -270,7 +255,7 @@ class MainWindow(QMainWindow):
         self._action(e, "New event from selection / marks", lambda: x(C.NewEvent), "C")
         self._action(e, "Edit event…", lambda: x(C.EditEvent), ["Return", "E"])
         self._action(e, "Delete event", lambda: x(C.DeleteEvent), ["Delete", "Backspace"])
-        self._action(e, "Clear marks and selection", self.clear_marks, "Esc")
+        self._action(e, "Clear marks and selection", self.coding.clear_marks, "Esc")
         e.addSeparator()
         self._action(e, "Set coder…", lambda: x(C.SetCoder))
 
@@ -286,39 +271,39 @@ class MainWindow(QMainWindow):
         self._action(c, "A&greement report…", lambda: x(C.ShowAgreement))
 
         p = mb.addMenu("&Playback")
-        self._action(p, "Play / pause", self.toggle_play, "Space")
-        self._action(p, "Play backwards / pause", lambda: self.playback.toggle(-1), "Shift+J")
+        self._action(p, "Play / pause", t.toggle_play, "Space")
+        self._action(p, "Play backwards / pause", lambda: t.playback.toggle(-1), "Shift+J")
         self._action(p, "Play selection (event, selection or I..O marks)", self.play_selection, "Shift+Space")
-        self.loop_action = self._action(p, "Loop playback", lambda: self.playback.set_loop(
+        self.loop_action = self._action(p, "Loop playback", lambda: t.playback.set_loop(
             self.loop_action.isChecked()), "Ctrl+L", checkable=True)
-        self.mute_action = self._action(p, "Mute audio", lambda: self.playback.set_muted(
+        self.mute_action = self._action(p, "Mute audio", lambda: t.playback.set_muted(
             self.mute_action.isChecked()), "Ctrl+M", checkable=True)
         self.audio_controls.set_mute_action(self.mute_action)
         self._action(p, "Volume up", lambda: self.audio_controls.step_volume(+10), "Ctrl+Up")
         self._action(p, "Volume down", lambda: self.audio_controls.step_volume(-10), "Ctrl+Down")
-        self._action(p, "Next frame", lambda: self.step(1), "Right")
-        self._action(p, "Previous frame", lambda: self.step(-1), "Left")
-        self._action(p, "Forward 10 frames", lambda: self.step(10), "Shift+Right")
-        self._action(p, "Back 10 frames", lambda: self.step(-10), "Shift+Left")
-        self._action(p, "Slower (J)", lambda: self.set_speed(next_speed(self.speed, -1)), "J")
-        self._action(p, "Pause (K)", self.pause, "K")
-        self._action(p, "Faster / play (L)", self.faster, "L")
-        self._action(p, "First frame", lambda: self.go_to(0), "Home")
-        self._action(p, "Last frame", lambda: self.go_to(self.frame_count - 1), "End")
-        self._action(p, "Forward 1 second", lambda: self.step_seconds(1.0), "Alt+Right")
-        self._action(p, "Back 1 second", lambda: self.step_seconds(-1.0), "Alt+Left")
-        self._action(p, "Forward a page (10 s)", lambda: self.step_seconds(PAGE_SECONDS), "PgDown")
-        self._action(p, "Back a page (10 s)", lambda: self.step_seconds(-PAGE_SECONDS), "PgUp")
-        self._action(p, "Next event", lambda: self.goto_event(+1), ".")
-        self._action(p, "Previous event", lambda: self.goto_event(-1), ",")
+        self._action(p, "Next frame", lambda: t.step(1), "Right")
+        self._action(p, "Previous frame", lambda: t.step(-1), "Left")
+        self._action(p, "Forward 10 frames", lambda: t.step(10), "Shift+Right")
+        self._action(p, "Back 10 frames", lambda: t.step(-10), "Shift+Left")
+        self._action(p, "Slower (J)", t.slower, "J")
+        self._action(p, "Pause (K)", t.pause, "K")
+        self._action(p, "Faster / play (L)", t.faster, "L")
+        self._action(p, "First frame", lambda: t.go_to(0), "Home")
+        self._action(p, "Last frame", lambda: t.go_to(t.frame_count - 1), "End")
+        self._action(p, "Forward 1 second", lambda: t.step_seconds(1.0), "Alt+Right")
+        self._action(p, "Back 1 second", lambda: t.step_seconds(-1.0), "Alt+Left")
+        self._action(p, "Forward a page (10 s)", lambda: t.step_seconds(PAGE_SECONDS), "PgDown")
+        self._action(p, "Back a page (10 s)", lambda: t.step_seconds(-PAGE_SECONDS), "PgUp")
+        self._action(p, "Next event", lambda: self.coding.goto_event(+1), ".")
+        self._action(p, "Previous event", lambda: self.coding.goto_event(-1), ",")
         self._action(p, "Go to frame or time…", lambda: x(C.GoToFrame), "Ctrl+G")
         p.addSeparator()
-        self._action(p, "Selected event: onset 1 frame earlier", lambda: self.nudge_boundary("onset", -1), "[")
-        self._action(p, "Selected event: onset 1 frame later", lambda: self.nudge_boundary("onset", +1), "]")
-        self._action(p, "Selected event: offset 1 frame earlier", lambda: self.nudge_boundary("offset", -1), "Alt+[")
-        self._action(p, "Selected event: offset 1 frame later", lambda: self.nudge_boundary("offset", +1), "Alt+]")
-        self._action(p, "Selected event: onset to the play head", lambda: self.snap_boundary("onset"), "Shift+I")
-        self._action(p, "Selected event: offset to the play head", lambda: self.snap_boundary("offset"), "Shift+O")
+        self._action(p, "Selected event: onset 1 frame earlier", lambda: self.coding.nudge_boundary("onset", -1), "[")
+        self._action(p, "Selected event: onset 1 frame later", lambda: self.coding.nudge_boundary("onset", +1), "]")
+        self._action(p, "Selected event: offset 1 frame earlier", lambda: self.coding.nudge_boundary("offset", -1), "Alt+[")
+        self._action(p, "Selected event: offset 1 frame later", lambda: self.coding.nudge_boundary("offset", +1), "Alt+]")
+        self._action(p, "Selected event: onset to the play head", lambda: self.coding.snap_boundary("onset"), "Shift+I")
+        self._action(p, "Selected event: offset to the play head", lambda: self.coding.snap_boundary("offset"), "Shift+O")
 
         a = mb.addMenu("&Analysis")
         self._action(a, "&Run analysis", lambda: x(C.RunAnalysis), "Ctrl+R")
@@ -345,8 +330,8 @@ class MainWindow(QMainWindow):
         self._action(v, "Fit video", self.video_view.fit, "Ctrl+0")
         self._action(v, "Zoom video in", lambda: self.video_view.zoom(1.25), "Ctrl+=")
         self._action(v, "Zoom video out", lambda: self.video_view.zoom(0.8), "Ctrl+-")
-        self._action(v, "Zoom timeline in", lambda: self.timeline.zoom_x(0.5, self.current_frame), ["=", "+"])
-        self._action(v, "Zoom timeline out", lambda: self.timeline.zoom_x(2.0, self.current_frame), "-")
+        self._action(v, "Zoom timeline in", lambda: self.timeline.zoom_x(0.5, t.current_frame), ["=", "+"])
+        self._action(v, "Zoom timeline out", lambda: self.timeline.zoom_x(2.0, t.current_frame), "-")
         self._action(v, "Pan timeline left", lambda: self.timeline.pan_x(-0.25), "Ctrl+Left")
         self._action(v, "Pan timeline right", lambda: self.timeline.pan_x(0.25), "Ctrl+Right")
         v.addSeparator()
@@ -357,6 +342,32 @@ class MainWindow(QMainWindow):
         self.behaviours = Behaviours(self)  # the project's own behaviours and keys (gui/behaviours.py)
         self.model_note = ModelNote(self)  # what the drawn model was trained on (gui/checkpoint_dialog.py)
         self.first_run.followers += [self.coders_view.update, self.behaviours.update, self.model_note.update]
+
+    def _connect(self) -> None:
+        """Controllers -> views: the only place the views learn about a change."""
+        s, t, a, c = self.session, self.transport, self.analysis, self.coding
+        s.projectChanged.connect(self._project_changed)
+        s.projectClosing.connect(self._project_closing)
+        s.videoChanged.connect(self._video_changed)
+        t.frameChanged.connect(self._frame_changed)
+        t.frameReady.connect(self._frame_ready)
+        t.frameFailed.connect(self._frame_failed)
+        t.loading.connect(self._show_loading)
+        t.stateChanged.connect(self._playback_changed)
+        t.playback.message.connect(lambda m: self.statusBar().showMessage(m, 8000))
+        t.playback.envelopeReady.connect(self.timeline.set_audio_envelope)
+        a.bufferChanged.connect(self._buffer_changed)
+        a.rowsAdded.connect(self._rows_added)
+        a.refreshDue.connect(self.timeline.refresh)
+        a.overlaysChanged.connect(lambda: self.timeline.set_overlays(self.analysis.overlays))
+        a.running.connect(self._analysis_running)
+        a.progress.connect(self._progress)
+        a.deviceChanged.connect(lambda _d: self._update_labels())
+        a.finished.connect(self._analysis_finished)
+        a.message.connect(self._message)
+        c.eventsChanged.connect(self._events_changed)
+        c.selectionChanged.connect(self._selection_shown)
+        c.message.connect(self._message)
 
     # ================================================================== errors and status
     def show_error(self, message: str) -> None:
@@ -381,80 +392,33 @@ class MainWindow(QMainWindow):
         box.open()
         self._info_box = box
 
+    def _message(self, text: str, ms: int) -> None:
+        if text:
+            self.statusBar().showMessage(text, ms)
+        else:
+            self.statusBar().clearMessage()
+
     def _update_labels(self) -> None:
-        n = self.frame_count
-        speed = f"{self.speed:g}×"
-        self.frame_label.setText(f"frame {self.current_frame} / {max(0, n - 1)}   {timecode(self.current_frame, self.fps)}"
-                                 f"   {speed}  {self.playback.state_text()}")
-        self.coder_label.setText(f"coder: {self.coder or '(not set)'}")
-        self.device_label.setText(f"analysis on {self.device}")
+        t = self.transport
+        self.frame_label.setText(f"frame {t.current_frame} / {max(0, t.frame_count - 1)}   "
+                                 f"{timecode(t.current_frame, t.fps)}   {t.speed:g}×  {t.playback.state_text()}")
+        self.coder_label.setText(f"coder: {self.coding.coder or '(not set)'}")
+        self.device_label.setText(f"analysis on {self.analysis.device}")
         title = "merstudio"
-        if self.project is not None:
-            ro = " [read-only]" if self.project.read_only else ""
-            title = f"{self.project.path.name}{ro} — {title}"
-            self.read_only_label.setToolTip(self.project.read_only_reason)
-        self.read_only_label.setVisible(self.project is not None and self.project.read_only)
+        proj = self.project
+        if proj is not None:
+            title = f"{proj.path.name}{' [read-only]' if proj.read_only else ''} — {title}"
+            self.read_only_label.setToolTip(proj.read_only_reason)
+        self.read_only_label.setVisible(proj is not None and proj.read_only)
         if self.video is not None:
             title = f"{self.video.name} — {title}"
         self.setWindowTitle(title)
         if hasattr(self, "first_run"):
             self.first_run.update()
 
-    # ================================================================== projects and videos
-    def require_video(self) -> Video:
-        if self.video is None or self.project is None:
-            raise InputError("no video is open: open a video or a project first")
-        return self.video
-
-    def require_writable(self) -> Project:
-        """The open project, or InputError (a dialog) when there is none or it is read-only."""
-        if self.project is None:
-            raise InputError("no project is open: open a video or a project first")
-        if self.project.read_only:
-            raise InputError(f"{self.project.path.name} is open read-only ({self.project.read_only_reason}): "
-                             "changes are not saved")
-        return self.project
-
-    def create_project(self, path: Path) -> None:
-        # ProjectInUse (someone has that file open) -> dialog, current project untouched
-        proj = Project.create(path, overwrite=True, busy_timeout=GUI_BUSY_TIMEOUT)
-        self._set_project(proj)
-
-    def open_project(self, path: Path, read_only: bool | None = None, select: bool = True) -> bool:
-        """Open a project; False when the user declined. In use by another window or program: ``read_only`` None
-        asks whether to open it read-only, True opens it read-only, False refuses (ProjectInUse). Anything wrong
-        with the file (missing, damaged, missing tables, newer) is an InputError before the current project is
-        touched."""
-        if read_only:
-            proj = Project.open(path, read_only=True, busy_timeout=GUI_BUSY_TIMEOUT)
-        else:
-            try:
-                proj = Project.open(path, in_use="raise", busy_timeout=GUI_BUSY_TIMEOUT)
-            except ProjectInUse as exc:
-                if read_only is False:
-                    raise
-                who = f"in use by merstudio ({exc.owner.describe()})" if exc.owner else "in use by another program"
-                question = (f"{Path(path).name} is {who}: two writers would overwrite each other's edits.\n\n"
-                            "Open it read-only? You can look at it and export from it; edits are refused.")
-                if not self.ask_read_only(question):
-                    return False
-                proj = Project.open(path, read_only=True, busy_timeout=GUI_BUSY_TIMEOUT)
-                proj.read_only_reason = who
-        try:
-            vids = proj.videos()
-        except Exception as exc:  # a file the checks let through but that cannot be read: keep the current one
-            proj.close()
-            raise InputError(f"{proj.path}: cannot be read ({exc})") from None
-        self._set_project(proj)
-        if proj.read_only:
-            self.show_info(f"{proj.path.name} is open read-only ({proj.read_only_reason}): you can look at it and "
-                           "export from it, but edits are refused.")
-        if vids and select:
-            self.select_video(vids[0].id)
-        return True
-
+    # ================================================================== questions (tests replace these)
     def ask_read_only(self, question: str) -> bool:
-        """The project is open elsewhere: ask whether to open it read-only (tests replace this)."""
+        """The project is open elsewhere: ask whether to open it read-only."""
         box = QMessageBox(QMessageBox.Icon.Question, "merstudio", question,
                           QMessageBox.StandardButton.Open | QMessageBox.StandardButton.Cancel, self)
         open_ro = box.button(QMessageBox.StandardButton.Open)
@@ -462,110 +426,9 @@ class MainWindow(QMainWindow):
         box.exec()
         return box.clickedButton() is open_ro
 
-    def _set_project(self, proj: Project) -> None:
-        self._close_project()
-        self.project = proj
-        if self.coder:
-            proj.coder = self.coder
-            if not proj.read_only:
-                proj.add_coder(self.coder)
-        if not proj.read_only:
-            self._heartbeat_timer.start()
-        self._add_recent(proj.path)
-        self._refresh_video_list()
-        self._update_labels()
-
-    def _heartbeat(self) -> None:
-        if self.project is not None:
-            self.project.heartbeat()
-
-    def _close_project(self) -> None:
-        if hasattr(self, "_heartbeat_timer"):
-            self._heartbeat_timer.stop()
-        self.pause()
-        self._stop_worker()
-        self._stop_loader()
-        self.playback.set_video(1, self.fps, None)  # no audio: the waveform lane and the sound go with the video
-        self.undo_stack.clear()
-        for name in ("agreement_dialog", "finetune_dialog"):
-            dlg = getattr(self, name, None)
-            if dlg is not None:
-                if hasattr(dlg, "shutdown"):
-                    dlg.shutdown()
-                dlg.close()
-                dlg.deleteLater()
-                setattr(self, name, None)
-        if self.project is not None:
-            self.project.close()
-        self.project, self.video, self.buffer, self.events = None, None, None, []
-        self._reset_video_views()
-
-    def default_project_path(self, video_path: Path) -> Path:
-        """A project beside the video; in the app's data folder when that is not writable or is the bundled demo."""
-        beside = video_path.with_suffix(PROJECT_SUFFIX)
-        from merstudio.resources import resources_dir
-
-        in_resources = resources_dir().resolve() in video_path.resolve().parents
-        import os
-
-        if not in_resources and os.access(video_path.parent, os.W_OK):
-            return beside
-        data = Path(QStandardPaths.writableLocation(QStandardPaths.StandardLocation.AppDataLocation))
-        return data / "projects" / beside.name
-
-    def open_media(self, path: str | Path) -> Any:
-        """A FrameSource for a video file or image folder (InputError on bad input)."""
-        return self._open_source(str(path))
-
-    def open_video(self, path: Path, project: str | None = None) -> None:
-        """Open a video. With no project open, the project beside it is opened (created when there is none). With
-        a project open that does not have this video while the video has its own project beside it (its earlier
-        coding), ``project`` says which to use: "beside" opens that project, "current" adds the video to the open
-        one; None asks."""
-        source = self._open_source(str(path))  # InputError -> dialog before anything changes
-        try:
-            beside = self.default_project_path(Path(path))
-            if (self.project is not None and beside.exists() and not _same_file(beside, self.project.path)
-                    and not self._has_video(self.project, source)):
-                choice = project or self.ask_project_beside(Path(path).name, beside)
-                if choice not in ("beside", "current"):
-                    _close(source)
-                    return
-                if choice == "beside" and not self.open_project(beside, select=False):
-                    _close(source)  # the user chose not to open the project in use elsewhere
-                    return
-            if self.project is None:
-                proj_path = self.default_project_path(Path(path))
-                if proj_path.exists():
-                    if not self.open_project(proj_path, select=False):
-                        _close(source)  # the user chose not to open the project in use elsewhere
-                        return
-                else:
-                    self.create_project(proj_path)
-            assert self.project is not None
-            video = self.project.add_source(source)
-        except BaseException:
-            _close(source)
-            raise
-        self._refresh_video_list()
-        self.select_video(video.id, source=source)
-
-    @staticmethod
-    def _has_video(proj: Project, source: Any) -> bool:
-        """Whether the project already has this video (same file, or the same content somewhere else)."""
-        p = Path(source.path)
-        if any(_same_file(p, Path(v.path)) for v in proj.videos()):
-            return True
-        if not p.is_file():
-            return False
-        from merstudio.project.store import content_hash
-
-        digest, size = content_hash(p)
-        return any(v.hash == digest and v.size == size for v in proj.videos())
-
     def ask_project_beside(self, video_name: str, beside: Path) -> str | None:
         """The video has a project of its own beside it: open that one ("beside"), add the video to the open
-        project ("current"), or cancel (None). Tests replace this."""
+        project ("current"), or cancel (None)."""
         assert self.project is not None
         box = QMessageBox(QMessageBox.Icon.Question, "merstudio",
                           f"{video_name} has its own project, {beside.name}, beside it (its earlier coding is "
@@ -578,62 +441,61 @@ class MainWindow(QMainWindow):
         clicked = box.clickedButton()
         return "beside" if clicked is own else "current" if clicked is add else None
 
-    def _reset_video_views(self) -> None:
-        """The one path every video switch (and project close) goes through: everything drawn for the previous
-        video goes (AU curves, heat map, motion lane, class curves, overlays, events, selection, marks, face
-        overlay, status message) before the next video's state is loaded."""
+    def confirm(self, question: str) -> bool:
+        """A yes/cancel question."""
+        box = QMessageBox(QMessageBox.Icon.Question, "merstudio", question,
+                          QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel, self)
+        box.setDefaultButton(QMessageBox.StandardButton.Cancel)
+        return box.exec() == QMessageBox.StandardButton.Yes
+
+    # ================================================================== project and video switches
+    def _project_changed(self) -> None:
+        self._refresh_video_list()
+        self._update_labels()
+
+    def _project_closing(self) -> None:
+        """Before the project closes: nothing may write to it any more, and nothing of it stays on screen."""
+        self.analysis.stop()
+        self.coding.undo_stack.clear()
+        for name in ("agreement_dialog", "finetune_dialog"):
+            dlg = getattr(self, name, None)
+            if dlg is not None:
+                if hasattr(dlg, "shutdown"):
+                    dlg.shutdown()
+                dlg.close()
+                dlg.deleteLater()
+                setattr(self, name, None)
+
+    def _video_changed(self) -> None:
+        """The one path every video switch (and project close) takes: everything drawn for the previous video
+        goes (AU curves, heat map, motion lane, class curves, overlays, events, selection, marks, face overlay,
+        status message), then the new video's picture, results and events are loaded."""
         self.statusBar().clearMessage()
-        self.marks.clear()
+        self.transport.set_source(self.session.source)
         self.timeline.clear_selection()
-        self.selected_event_id = None
-        self.buffer = None
-        self.timeline.set_buffer(None)  # removes every curve, the heat map and the motion lane
         self.timeline.set_overlays({})
-        self.timeline.set_events([])
-        self.table.model_.set_events([], self.fps)
+        self.coding.clear()
         self.video_view.set_faces({})
         self.video_view.frame_index = -1  # the old video's picture is not this video's frame (shown as loading)
-        self._fill_faces()
-
-    def select_video(self, video_id: int, source: Any = None) -> None:
-        assert self.project is not None
-        video = self.project.video(video_id)
-        if source is None:
-            where = self.project.locate_video(video_id)
-            if where is None:
-                self.show_error(f"{video.path}: video not found (moved or deleted); please locate it")
-                self.ctx.execute(C.LocateVideo, video_id=video_id, name=video.name)
-                return
-            source = self._open_source(str(where))
-            video = self.project.video(video_id)
-        self.pause()
-        self._stop_loader()
-        self._reset_video_views()
-        self.video, self.source = video, source
-        self.frame_count, self.fps = max(1, int(source.frame_count)), float(source.fps or 30.0)
-        self.loader = FrameLoader(source, self)
-        self.loader.frameReady.connect(self._frame_ready)
-        self.loader.failed.connect(self._frame_failed)
-        self.loader.start()
-        self.playback.set_video(self.frame_count, self.fps, getattr(source, "path", None))  # audio, waveform
+        video, n = self.video, self.transport.frame_count
         self.slider.blockSignals(True)
-        self.slider.setRange(0, self.frame_count - 1)
+        self.slider.setRange(0, n - 1)
         self.slider.blockSignals(False)
-        self.timeline.set_video(self.frame_count, self.fps)
-        # what is stored (a running analysis stores each batch before sending it, so its rows are there too)
-        self.buffer = CurveBuffer.from_frame(self.project.load_frames(video_id), self.frame_count)
-        self._buffer_changed()
-        self.reload_overlays()
-        self.reload_events()
+        self.timeline.set_video(n, self.fps)
+        self.analysis.load()
+        self.coding.reload()
         for i in range(self.video_list.count()):
             it = self.video_list.item(i)
-            it.setSelected(it.data(Qt.ItemDataRole.UserRole) == video_id)
-        self.current_frame = -1
-        self.seek(0)
-        a = self.project.analysis(video_id)
+            it.setSelected(video is not None and it.data(Qt.ItemDataRole.UserRole) == video.id)
+        if video is None:
+            self._update_labels()
+            return
+        self.transport.start()
+        assert self.project is not None
+        a = self.project.analysis(video.id)
         if a is not None:
             self.statusBar().showMessage(f"{video.name}: stored analysis ({a.status}, {a.device or 'cpu'})", 5000)
-        notes = list(getattr(source, "warnings", None) or [])  # e.g. the file claims more frames than decode
+        notes = list(getattr(self.session.source, "warnings", None) or [])  # e.g. more frames claimed than decode
         if notes:
             self.statusBar().showMessage(notes[0] if len(notes) == 1 else f"{notes[0]} (+{len(notes) - 1} more)",
                                          15000)
@@ -647,107 +509,33 @@ class MainWindow(QMainWindow):
             it = QListWidgetItem(f"{v.name}  ({v.frame_count} frames, {v.fps:g} fps)")
             it.setData(Qt.ItemDataRole.UserRole, v.id)
             it.setToolTip(v.path)
+            it.setSelected(self.video is not None and v.id == self.video.id)
             self.video_list.addItem(it)
-
-    def _add_recent(self, path: Path) -> None:
-        recent = [str(path.resolve())] + [p for p in self.recent_projects() if p != str(path.resolve())]
-        self.qsettings.setValue("recentProjects", recent[:MAX_RECENT])
-
-    def recent_projects(self) -> list[str]:
-        v = self.qsettings.value("recentProjects", [])
-        if isinstance(v, str):  # QSettings gives a single-entry list back as a plain string
-            return [v]
-        return [str(p) for p in v] if isinstance(v, (list, tuple)) else []
 
     def _build_recent_menu(self) -> None:
         self.recent_menu.clear()
-        for p in self.recent_projects():
+        recent = self.session.recent_projects()
+        for p in recent:
             act = self.recent_menu.addAction(p)
             act.triggered.connect(lambda *_, p=p: None if self.ctx.execute(C.OpenProject, path=p) else None)
-        if not self.recent_projects():
+        if not recent:
             self.recent_menu.addAction("(none)").setEnabled(False)
 
-    # ================================================================== frames and transport
-    def seek(self, frame: int) -> None:
-        frame = int(min(max(frame, 0), self.frame_count - 1))
-        if frame == self.current_frame:
-            return
-        self.current_frame = frame
-        if self.loader is not None:
-            self.loader.request(frame)
-            self._loading_timer.start()
+    # ================================================================== the play head and the picture
+    def _frame_changed(self, frame: int) -> None:
         self.timeline.set_playhead(frame)
         self.slider.blockSignals(True)
         self.slider.setValue(frame)
         self.slider.blockSignals(False)
         self._update_labels()
 
-    def step(self, n: int) -> None:
-        self.pause()
-        self.seek(self.current_frame + n)
-
-    def go_to(self, frame: int) -> None:
-        """Stop playback and put the play head on ``frame`` (clamped to the video)."""
-        self.pause()
-        self.seek(frame)
-
-    def step_seconds(self, seconds: float) -> None:
-        """Step the play head by ``seconds`` (rounded to whole frames, at least one)."""
-        n = int(round(seconds * self.fps))
-        self.step(n if n else (1 if seconds > 0 else -1))
-
-    def goto_event(self, direction: int) -> None:
-        """Select the next (direction > 0) or previous event of any kind (coded or proposal) and seek to its onset."""
-        ev = neighbour_event_frame(self.events, self.current_frame, direction)
-        if ev is None:
-            self.statusBar().showMessage("No next event" if direction > 0 else "No previous event", 3000)
-            return
-        self.select_event(ev.id, seek=True)
-
-    def _selected_event(self) -> Event | None:
-        ev = next((e for e in self.events if e.id == self.selected_event_id), None)
-        if ev is None:
-            self.statusBar().showMessage("Select an event first", 3000)
-        return ev
-
-    def nudge_boundary(self, which: str, n: int) -> None:
-        """Move the selected event's onset or offset by ``n`` frames (undoable; never past the other boundary)."""
-        ev = self._selected_event()
-        if ev is None or ev.id is None:
-            return
-        if which == "onset":
-            self._apply_region(ev.id, min(ev.onset + n, ev.offset), ev.offset)
-        else:
-            self._apply_region(ev.id, ev.onset, max(ev.offset + n, ev.onset))
-
-    def snap_boundary(self, which: str) -> None:
-        """Put the selected event's onset or offset on the play head (undoable; refused where it would cross the
-        other boundary)."""
-        ev = self._selected_event()
-        if ev is None or ev.id is None:
-            return
-        f = self.current_frame
-        if (which == "onset" and f > ev.offset) or (which == "offset" and f < ev.onset):
-            where = "after the offset" if which == "onset" else "before the onset"
-            self.statusBar().showMessage(f"The play head is {where}: not moved", 4000)
-            return
-        if which == "onset":
-            self._apply_region(ev.id, f, ev.offset)
-        else:
-            self._apply_region(ev.id, ev.onset, f)
-
-    def _slider_moved(self, value: int) -> None:
-        self.seek(value)
-
-    def _show_loading(self) -> None:
-        """The seeked frame has not arrived yet: say so over the old picture (not while playing: the picture
-        follows a moving play head as fast as frames decode, and dimming it every tick would flicker)."""
-        if self.loader is not None and not self._play_timer.isActive() and \
-                self.video_view.frame_index != self.current_frame:
-            self.video_view.set_loading(self.current_frame)
+    def _show_loading(self, frame: int) -> None:
+        """The seeked frame has not arrived yet: say so over the old picture."""
+        if self.video_view.frame_index != frame:
+            self.video_view.set_loading(frame)
 
     def _frame_failed(self, index: int, message: str) -> None:
-        if index == self.current_frame:
+        if index == self.transport.current_frame:
             self.video_view.set_loading(None)
         self.statusBar().showMessage(message, 5000)
 
@@ -758,235 +546,85 @@ class MainWindow(QMainWindow):
 
     def _toggle_overlay(self) -> None:
         self.video_view.set_overlay_visible(self.overlay_action.isChecked())
-        if self.overlay_action.isChecked() and self.loader is not None:
-            self.loader.request(self.current_frame)
-
-    def toggle_play(self) -> None:
-        if self._play_timer.isActive():
-            self.pause()
-        else:
-            self.play()
-
-    def play(self) -> None:
-        if self.video is not None:
-            self.playback.play(+1)  # from the play head; at the last frame it starts over
-
-    def pause(self) -> None:
-        if hasattr(self, "playback"):
-            self.playback.pause()
-
-    def faster(self) -> None:
-        if self._play_timer.isActive():
-            self.set_speed(next_speed(self.speed, +1))
-        else:
-            self.play()
-
-    def set_speed(self, speed: float) -> None:
-        self.speed = speed
-        self.playback.set_speed(speed)
-        self._update_labels()
+        if self.overlay_action.isChecked():
+            self.transport.request_current()
 
     def play_selection(self) -> None:
         """Play the selected event (else the timeline's selection, else the I..O marks): once, or looped (Ctrl+L)."""
-        rng = selection_range(self.events, self.selected_event_id, self.timeline.selection, self.marks.onset,
-                              self.marks.offset)
+        c = self.coding
+        rng = selection_range(c.events, c.selected_event_id, self.timeline.selection, c.marks.onset, c.marks.offset)
         if self.video is None or rng is None:
             self.statusBar().showMessage("Select an event, drag a selection or mark I and O first", 4000)
             return
-        self.playback.play(+1, rng)
+        self.transport.play_range(rng)
 
     def _playback_changed(self) -> None:
-        self.play_button.setText("⏸" if self.playback.playing else "▶")
-        if not self.playback.playing:
-            self._loading_timer.start()  # paused on a frame still decoding: show it is loading
+        self.play_button.setText("⏸" if self.transport.playing else "▶")
         self._update_labels()
 
     # ================================================================== analysis
-    def rerun_question(self) -> str | None:
-        """The question asked before re-running the analysis of a video with coded events or reviewed proposals
-        (None: nothing to lose, run without asking)."""
-        if self.project is None or self.video is None or self.project.read_only or self.worker is not None:
-            return None  # refused anyway, with its own message
-        evs = self.project.events(self.video.id)
-        coded = sum(1 for e in evs if e.source != "model")
-        reviewed = sum(1 for e in evs if e.source == "model" and e.status != "proposal")
-        if not coded and not reviewed:
-            return None
-        what = " and ".join(t for t in (f"{coded} coded event{'s' * (coded != 1)}" if coded else "",
-                                        f"{reviewed} reviewed proposal{'s' * (reviewed != 1)}" if reviewed else "")
-                            if t)
-        return (f"{self.video.name} has {what}. Re-run the analysis?\n\n"
-                "Coded events are kept; new proposals on the interval of a reviewed one are dropped (the decision "
-                "stands); the current model predictions are kept as a dashed overlay. The stored per-frame results "
-                "are replaced (this cannot be undone).")
+    def _analysis_running(self, on: bool) -> None:
+        if on:
+            self.progress_bar.setFormat("analysis %p%")
+        self.progress_bar.setVisible(on)
 
-    def confirm(self, question: str) -> bool:
-        """A yes/cancel question (tests replace this)."""
-        box = QMessageBox(QMessageBox.Icon.Question, "merstudio", question,
-                          QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel, self)
-        box.setDefaultButton(QMessageBox.StandardButton.Cancel)
-        return box.exec() == QMessageBox.StandardButton.Yes
-
-    def previous_checkpoint(self) -> Path | None:
-        """The checkpoint the current video's stored analysis used, when it is still there."""
-        if self.project is None or self.video is None:
-            return None
-        a = self.project.analysis(self.video.id)
-        if a is None or not a.model:
-            return None
-        p = Path(a.model)
-        return p if p.is_file() else None
-
-    def start_analysis(self, settings: Any = None, keep_previous: bool = True) -> None:
-        """Run the analysis of the current video. A re-run keeps the previous predictions as an overlay
-        (``keep_previous``), uses the loaded checkpoint or else the one the previous run used, and clears the old
-        curves before the new ones stream in; the worker keeps coded events and reviewed proposals."""
-        video = self.require_video()
-        self.require_writable()  # the results are stored in the project
-        assert self.project is not None
-        if self.worker is not None:
-            raise InputError("analysis: already running (cancel it first)")
-        note = ""
-        if settings is None:
-            from merstudio.analysis.pipeline import AnalysisSettings
-
-            ckpt = self.checkpoint
-            if ckpt is None:
-                ckpt = self.previous_checkpoint()
-                if ckpt is not None:
-                    note = f"with {ckpt.name}, the checkpoint used before"
-            settings = AnalysisSettings(landmarks=True, checkpoint=ckpt)
-        path = self.project.locate_video(video.id)
-        if path is None:
-            raise InputError(f"{video.path}: video not found (moved or deleted)")
-        kept = self.keep_predictions() if keep_previous and self.project.analysis(video.id) is not None else None
-        if kept is not None:
-            self.reload_overlays()
-            self.timeline.set_overlay_visible(kept, True)
-        self.buffer = CurveBuffer(self.frame_count)
-        self.timeline.set_buffer(None)  # the previous run's curves (class curves too) go before the new ones grow
-        self._buffer_changed()
-        w = AnalysisWorker(self.project, video.id, str(path), settings, make_analysis=self._make_analysis,
-                           open_source=self._open_source, batch_seconds=self.analysis_batch_seconds, parent=self)
-        w.started_on.connect(self._analysis_device)
-        w.progress.connect(self._analysis_progress)
-        w.rows.connect(self._analysis_rows)
-        w.finished_ok.connect(self._analysis_done)
-        w.errored.connect(self._analysis_failed)
-        self.worker = w
-        self.progress_bar.setRange(0, self.frame_count)
-        self.progress_bar.setValue(0)
-        self.progress_bar.setFormat("analysis %p%")
-        self.progress_bar.show()
-        self._refresh_timer.start()
-        w.start()
-        if note or kept:
-            self.statusBar().showMessage("Re-running" + (f" {note}" if note else "") +
-                                         (f"; previous predictions kept as {kept!r} (dashed)" if kept else ""), 8000)
-
-    def cancel_analysis(self) -> None:
-        if self.worker is not None:
-            self.worker.cancel()
-
-    def _analysis_device(self, device: str) -> None:
-        self.device = "CUDA" if device.startswith("cuda") else "CPU"
-        self._update_labels()
-
-    def _analysis_progress(self, done: int, total: int) -> None:
+    def _progress(self, done: int, total: int) -> None:
         self.progress_bar.setRange(0, max(1, total))
         self.progress_bar.setValue(done)
 
-    def _analysis_rows(self, rows: list) -> None:
-        w = self.worker
-        if w is not None and self.video is not None and w.video_id == self.video.id and self.buffer is not None:
-            self.buffer.add_rows(rows)
-            if self.face_combo.count() != len(self.buffer.faces):
-                self._fill_faces()
-
-    def _analysis_done(self, status: str) -> None:
-        vid = self.worker.video_id if self.worker else None
-        self._stop_worker()
-        if self.video is not None and vid == self.video.id and self.project is not None:
-            self.buffer = CurveBuffer.from_frame(self.project.load_frames(vid), self.frame_count)
-            self._buffer_changed()
-            self.reload_events()
-            if self.loader is not None:
-                self.loader.request(self.current_frame)  # the overlay for this frame exists now
-        n = len([e for e in self.events if e.status == "proposal"])
+    def _analysis_finished(self, status: str) -> None:
+        self.coding.reload()
+        self.transport.request_current()  # the face overlay for this frame exists now
+        n = sum(1 for e in self.coding.events if e.status == "proposal")
         self.statusBar().showMessage(f"Analysis {status}: {n} proposals to review (N next, Y accept, X reject)",
                                      8000)
 
-    def _analysis_failed(self, message: str) -> None:
-        self._stop_worker()
-        self.show_error(message)
-
-    def _stop_worker(self) -> None:
-        if not hasattr(self, "_refresh_timer"):
-            return
-        self._refresh_timer.stop()
-        w, self.worker = self.worker, None
-        if w is not None:
-            w.cancel()
-            w.wait()
-            w.deleteLater()
-        self.progress_bar.hide()
-        self.timeline.refresh()
-
-    def _stop_loader(self) -> None:
-        if self.loader is not None:
-            self.loader.stop()
-            self.loader.deleteLater()
-            self.loader = None
-            self.source = None
-
-    def set_checkpoint(self, path: Path, meta: Any) -> None:
-        self.checkpoint, self.checkpoint_meta = path, meta
-        self.statusBar().showMessage(f"Checkpoint {path.name} loaded: run the analysis to use it", 6000)
-
-    def emotion_names(self) -> tuple[str, ...]:
-        names: list[str] = []
-        meta = self.checkpoint_meta
-        classes = (meta.get("class_names") or meta.get("classes")) if isinstance(meta, dict) else \
-            getattr(meta, "class_names", None)
-        if classes:
-            names += list(classes)
-        if self.buffer is not None:
-            names += [c[2:] for c in self.buffer.class_columns()]
-        return tuple(dict.fromkeys(names + list(DEFAULT_EMOTIONS)))
-
     # ================================================================== curves
     def _buffer_changed(self) -> None:
+        # another buffer: every curve, the heat map and the motion lane of the previous one go (an empty buffer
+        # alone would leave the curves of columns it does not have yet, e.g. the last run's class curves)
+        self.timeline.set_buffer(None)
         self._fill_faces()
         vis = self.project.get_setting("visible_aus") if self.project is not None else None
         self.timeline.visible_aus = vis
         if hasattr(self, "first_run"):
             self.first_run.update()  # before drawing: blind coding hides the model's curves (gui/coders.py)
-        self.timeline.set_buffer(self.buffer, self._selected_face())
+        self.timeline.set_buffer(self.analysis.buffer, self.selected_face())
+
+    def _rows_added(self) -> None:
+        buf = self.analysis.buffer
+        if buf is not None and self.face_combo.count() != len(buf.faces):
+            self._fill_faces()
 
     def _fill_faces(self) -> None:
+        buf = self.analysis.buffer
         self.face_combo.blockSignals(True)
         cur = self.face_combo.currentData()
         self.face_combo.clear()
-        faces = self.buffer.face_ids() if self.buffer is not None else []
+        faces = buf.face_ids() if buf is not None else []
         for f in faces:
             self.face_combo.addItem(str(f), f)
-        main = self.buffer.main_face() if self.buffer is not None else None
+        main = buf.main_face() if buf is not None else None
         pick = cur if cur in faces else main
         if pick is not None:
             self.face_combo.setCurrentIndex(faces.index(pick))
         self.face_combo.blockSignals(False)
-        if self.buffer is not None and self.timeline.face is None and pick is not None:
+        if buf is not None and self.timeline.face is None and pick is not None:
             self.timeline.face = pick
 
-    def _selected_face(self) -> int | None:
+    def selected_face(self) -> int | None:
         return self.face_combo.currentData()
 
     def _face_changed(self, _i: int) -> None:
-        self.timeline.set_buffer(self.buffer, self._selected_face())
+        self.timeline.set_buffer(self.analysis.buffer, self.selected_face())
+
+    def _au_columns(self) -> list[str]:
+        buf = self.analysis.buffer
+        return buf.au_columns("_r") if buf is not None else []
 
     def _build_au_menu(self) -> None:
         self.au_menu.clear()
-        cols = self.buffer.au_columns("_r") if self.buffer is not None else []
+        cols = self._au_columns()
         shown = set(cols if self.timeline.visible_aus is None else self.timeline.visible_aus)
         for c in cols:
             act = self.au_menu.addAction(c[:-2])
@@ -997,7 +635,7 @@ class MainWindow(QMainWindow):
             self.au_menu.addAction("(run the analysis first)").setEnabled(False)
 
     def set_au_visible(self, col: str, on: bool) -> None:
-        cols = self.buffer.au_columns("_r") if self.buffer is not None else []
+        cols = self._au_columns()
         shown = list(cols if self.timeline.visible_aus is None else self.timeline.visible_aus)
         shown = [c for c in cols if (c in shown and c != col) or (c == col and on)]
         self.timeline.set_visible_aus(shown)
@@ -1005,162 +643,8 @@ class MainWindow(QMainWindow):
             self.project.set_setting("visible_aus", shown)
 
     def activity(self) -> Any:
-        if self.buffer is None or self.timeline.face is None:
-            return None
-        return self.buffer.activity(self.timeline.face)
-
-    # ================================================================== events
-    def reload_events(self) -> None:
-        self.events = self.coders_view.filter(self.project.events(self.video.id) if self.project and self.video
-                                              else [])  # hidden coders, blind coding
-        ids = {e.id for e in self.events}
-        if self.selected_event_id not in ids:
-            self.selected_event_id = None
-        self.timeline.set_events(self.events, self.selected_event_id)
-        self.table.model_.set_events(self.events, self.fps)
-        self.table.select_event(self.selected_event_id)
-
-    def select_event(self, event_id: int | None, seek: bool = False) -> None:
-        self.selected_event_id = event_id
-        self.timeline.set_events(self.events, event_id)
-        self.table.select_event(event_id)
-        if seek and event_id is not None:
-            ev = next((e for e in self.events if e.id == event_id), None)
-            if ev is not None:
-                self.pause()
-                self.seek(ev.onset)
-
-    def _event_clicked(self, event_id: int) -> None:
-        self.select_event(event_id)
-
-    def _row_double_clicked(self, _index: Any) -> None:
-        self.ctx.execute(C.EditEvent)
-
-    def _row_clicked(self, index: Any) -> None:
-        ev = self.table.model_.events[index.row()]
-        self.select_event(ev.id, seek=True)
-
-    def _region_edited(self, event_id: int, onset: int, offset: int) -> None:
-        # deferred: the region that emitted this is rebuilt by the edit, so do not remove it inside its own signal
-        QTimer.singleShot(0, lambda: self._apply_region(event_id, onset, offset))
-
-    def _apply_region(self, event_id: int, onset: int, offset: int) -> None:
-        if self.project is None:
-            return
-        before = self.project.event(event_id)
-        if before is None or (before.onset, before.offset) == (onset, offset):
-            self.reload_events()
-            return
-        onset = max(0, onset)
-        offset = min(self.frame_count - 1, max(onset, offset))
-        apex = min(max(before.apex, onset), offset)
-        self.selected_event_id = event_id
-        if not self.ctx.execute(C.EditEvent, event_id=event_id, changes={"onset": onset, "apex": apex,
-                                                                          "offset": offset}):
-            self.reload_events()  # refused (read-only) or not saved: the dragged region goes back
-
-    def _selection_changed(self, sel: Any) -> None:
-        if sel is not None:
-            self.statusBar().showMessage(f"Selected frames {sel[0]}-{sel[1]}: press C to make an event", 4000)
-
-    def current_proposal_id(self) -> int | None:
-        sel = next((e for e in self.events if e.id == self.selected_event_id), None)
-        if sel is not None and sel.status == "proposal":
-            return sel.id
-        here = [e for e in self.events if e.status == "proposal" and e.onset <= self.current_frame <= e.offset]
-        return here[0].id if here else None
-
-    def goto_next_proposal(self) -> None:
-        ev = next_proposal(self.events, self.current_frame if self.selected_event_id is None else
-                           next((e.onset for e in self.events if e.id == self.selected_event_id),
-                                self.current_frame))
-        if ev is None:
-            self.statusBar().showMessage("No open proposals", 3000)
-            return
-        self.select_event(ev.id, seek=True)
-
-    def clear_marks(self) -> None:
-        self.marks.clear()
-        self.timeline.clear_selection()
-        self.show_marks()
-
-    def show_marks(self) -> None:
-        m = self.marks
-        parts = [f"{k} {v}" for k, v in (("onset", m.onset), ("apex", m.apex), ("offset", m.offset)) if v is not None]
-        self.statusBar().showMessage("marks: " + (", ".join(parts) or "none"), 5000)
-
-    def require_coder(self) -> str:
-        if not self.coder:
-            self.ctx.execute(C.SetCoder)
-        if not self.coder:
-            raise InputError("coder: set your coder name first (Edit > Set coder)")
-        return self.coder
-
-    def set_coder(self, name: str) -> None:
-        self.coder = name
-        self.qsettings.setValue("coder", name)
-        if self.project is not None:
-            self.project.coder = name
-            if not self.project.read_only:
-                self.project.add_coder(name)
-        self._update_labels()
-
-    def push(self, cmd: ProjectCommand) -> None:
-        """Do an edit, then put it on the undo stack: only an edit that was saved enters the history (a failed one
-        raises a one-line error, shown by the command's dialog, and the view is reloaded from the project)."""
-        cmd.guard = self.undo_guard
-        cmd.perform()
-        self._pushing = True
-        try:
-            self.undo_stack.push(cmd)
-        finally:
-            self._pushing = False
-
-    def _undo_index_changed(self, index: int) -> None:
-        """An undo or redo (a key, the menu, a click in the history): the status message said something about the
-        state before it, so it is replaced by what was undone or redone."""
-        before, self._undo_index = self._undo_index, index
-        if self._pushing or index == before:
-            return
-        if index < before:
-            cmd = self.undo_stack.command(index)
-            text = f"Undone: {cmd.text()}" if cmd is not None else ""
-        else:
-            cmd = self.undo_stack.command(index - 1)
-            text = f"Redone: {cmd.text()}" if cmd is not None else ""
-        if text:
-            self.statusBar().showMessage(text, 4000)
-        else:
-            self.statusBar().clearMessage()
-
-    def push_add(self, event: Event) -> AddEventCommand:
-        cmd = AddEventCommand(self.require_writable(), event, self.reload_events)
-        self.push(cmd)
-        return cmd
-
-    def push_edit(self, before: Event, after: Event) -> None:
-        self.push(EditEventCommand(self.require_writable(), before, after, self.reload_events))
-
-    def push_delete(self, event: Event) -> None:
-        self.push(DeleteEventCommand(self.require_writable(), event, self.reload_events))
-
-    def push_status(self, event: Event, status: str) -> None:
-        proj = self.require_writable()
-        self.push(set_status(proj, event, status, self.require_coder(), self.reload_events))
-
-    def push_import(self, events: list[Event], text: str) -> None:
-        """An import as one undo step (all its events added, or removed, in one transaction)."""
-        self.push(ImportEventsCommand(self.require_writable(), events, self.reload_events, text))
-
-    # ================================================================== overlays, agreement, fine-tuning
-    def reload_overlays(self) -> None:
-        """Read the current video's overlay tables from the project and hand them to the timeline."""
-        bufs: dict[str, CurveBuffer] = {}
-        if self.project is not None and self.video is not None:
-            for o in self.project.overlays(self.video.id):
-                bufs[o.name] = CurveBuffer.from_frame(self.project.load_overlay(self.video.id, o.name),
-                                                      self.frame_count)
-        self.timeline.set_overlays(bufs)
+        """The current face's activity curve (where a marked event's apex goes)."""
+        return self.analysis.activity(self.timeline.face)
 
     def _build_overlay_menu(self) -> None:
         self.overlay_menu.clear()
@@ -1172,11 +656,43 @@ class MainWindow(QMainWindow):
         if not self.timeline.overlays:
             self.overlay_menu.addAction("(none: File > Import OpenFace CSV, or fine-tune)").setEnabled(False)
 
+    # ================================================================== events
+    def _events_changed(self) -> None:
+        c = self.coding
+        self.timeline.set_events(c.events, c.selected_event_id)
+        self.table.model_.set_events(c.events, self.fps)
+        self.table.select_event(c.selected_event_id)
+
+    def _selection_shown(self) -> None:
+        c = self.coding
+        self.timeline.set_events(c.events, c.selected_event_id)
+        self.table.select_event(c.selected_event_id)
+
+    def _row_double_clicked(self, _index: Any) -> None:
+        self.ctx.execute(C.EditEvent)
+
+    def _row_clicked(self, index: Any) -> None:
+        ev = self.table.model_.events[index.row()]
+        self.coding.select(ev.id, seek=True)
+
+    def _region_edited(self, event_id: int, onset: int, offset: int) -> None:
+        # deferred: the region that emitted this is rebuilt by the edit, so do not remove it inside its own signal
+        QTimer.singleShot(0, lambda: self.coding.apply_region(event_id, onset, offset))
+
+    def _selection_changed(self, sel: Any) -> None:
+        if sel is not None:
+            self.statusBar().showMessage(f"Selected frames {sel[0]}-{sel[1]}: press C to make an event", 4000)
+
+    def set_coder(self, name: str) -> None:
+        self.coding.set_coder(name)
+        self._update_labels()
+
     def set_coder_view(self, on: bool) -> None:
         """View > Events by coder: each coder's events on its own lane below the events track."""
         self.coder_view_action.setChecked(on)
         self.timeline.set_coder_view(on)
 
+    # ================================================================== agreement, fine-tuning
     def agreement_coders(self, all_videos: bool = False) -> list[str]:
         from merstudio.agreement.report import coder_of
 
@@ -1237,37 +753,6 @@ class MainWindow(QMainWindow):
         self.finetune_dialog = dlg
         dlg.show()
 
-    def keep_predictions(self) -> str | None:
-        """Store the current video's model outputs (p_<class>, AUxx_p) as an overlay named after the model that
-        made them, so the timeline can show them beside the new model's. Returns the overlay name (None: none)."""
-        video = self.require_video()
-        assert self.project is not None
-        df = self.project.load_frames(video.id)
-        cols = [c for c in df.columns if c.startswith("p_") or (c.startswith("AU") and c.endswith("_p"))]
-        if not cols or not len(df):
-            return None
-        a = self.project.analysis(video.id)
-        model = (a.model if a is not None and a.model else "") or (str(self.checkpoint) if self.checkpoint else "")
-        name = f"model: {Path(model).stem if model else 'previous'}"
-        self.project.save_overlay(video.id, name, df[["frame", "face_id", "timestamp", *cols]], kind="model",
-                                  meta={"checkpoint": model})
-        return name
-
-    def rerun_with_checkpoint(self, path: Path, meta: Any, settings: Any = None) -> None:
-        """After fine-tuning: keep the old predictions as an overlay, load the new checkpoint, re-run the analysis."""
-        self.require_video()
-        self.require_writable()
-        if self.worker is not None:
-            raise InputError("analysis: already running (cancel it first)")
-        kept = self.keep_predictions()
-        self.set_checkpoint(Path(path), meta)
-        self.reload_overlays()
-        if kept is not None:
-            self.timeline.set_overlay_visible(kept, True)
-        self.start_analysis(settings, keep_previous=False)
-        self.statusBar().showMessage(f"Re-running with {Path(path).name}" +
-                                     (f"; previous predictions kept as {kept!r} (dashed)" if kept else ""), 8000)
-
     # ================================================================== exports
     def export_progress(self, done: int, total: int) -> None:
         self.progress_bar.setFormat("export %p%")
@@ -1290,26 +775,11 @@ class MainWindow(QMainWindow):
 
     def shutdown(self) -> None:
         """Stop every thread and close the project (idempotent)."""
-        self.pause()
-        self.playback.shutdown()
-        self._close_project()
+        self.transport.shutdown()
+        self.session.close_project()
         if self._error_box is not None:
             self._error_box.close()
             self._error_box = None
         if self._info_box is not None:
             self._info_box.close()
             self._info_box = None
-
-
-def _close(source: Any) -> None:
-    close = getattr(source, "close", None)
-    if close is not None:
-        close()
-
-
-
-def _same_file(a: Path, b: Path) -> bool:
-    try:
-        return a.resolve() == b.resolve()
-    except OSError:
-        return False

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import math
 import zlib
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import numpy as np
@@ -49,6 +49,9 @@ PROPOSAL_COLOUR = "#00838f"
 EVENT_MIN_PX = 4.0  # an event is drawn at least this wide on screen, whatever the zoom
 COLLAPSED_HEIGHT = 16.0  # a collapsed lane: a strip that keeps its label's place
 LEGEND_WIDTH = 180  # the legends' column, right of the tracks: never over the curves
+# a named row of a lane (a coder's on the coders track, a behaviour's): its 8-pt name needs this much, whatever the
+# window's size; the lanes without rows shrink instead (at 1366x768 four coders got 5 px each)
+ROW_MIN_PX = 16.0
 
 
 def _stable_pick(name: str) -> str:
@@ -203,20 +206,50 @@ class _TrackBox(pg.ViewBox):
             super().mouseDragEvent(ev, axis)
 
 
-class EventRegion(pg.LinearRegionItem):
-    """One event, onset..offset (drawn to offset + 1 so a one-frame event has width); apex as a line.
-    Regions are pooled and re-assigned (see Timeline.set_events) rather than re-created on every edit."""
+class FrameRegion(pg.LinearRegionItem):
+    """A coded span on a lane, frames onset..offset, drawn to offset + 1 so a one-frame span has width. Dragging an
+    edge or the body reports the new frames once, on release, as ``edited(id, onset, offset)``; a left click reports
+    ``clicked(id)``. The events track's regions (EventRegion) and the behaviours lane's (gui/behaviours.py) are both
+    this: one drag-to-edit mechanism. Regions are pooled and re-assigned rather than re-created on every edit."""
 
-    def __init__(self, timeline: Timeline) -> None:
+    def __init__(self, edited: Callable[[int, int, int], Any], clicked: Callable[[int], Any]) -> None:
         super().__init__(values=(0, 1), swapMode="block")
-        self.coded: Event | None = None  # not "event": that name is QGraphicsObject.event(), which Qt calls
-        self._timeline = timeline
-        self.apex_line = pg.InfiniteLine(0, movable=False)
-        self.apex_line.setZValue(11)
+        self.item_id: int | None = None  # the event (or behaviour event) shown; None: a pooled, unused region
+        self._edited, self._clicked = edited, clicked
         self.sigRegionChangeFinished.connect(self._changed)
 
+    def set_frames(self, onset: float, end: float) -> None:
+        """Show onset..end (end exclusive) without reporting it as an edit."""
+        self.blockSignals(True)
+        self.setRegion((onset, end))
+        self.blockSignals(False)
+
+    def _changed(self) -> None:
+        if self.item_id is None:
+            return
+        lo, hi = self.getRegion()
+        onset, offset = int(round(lo)), int(round(hi)) - 1
+        self._edited(self.item_id, onset, max(onset, offset))
+
+    def mouseClickEvent(self, ev: Any) -> None:  # noqa: N802
+        if ev.button() == Qt.MouseButton.LeftButton and self.item_id is not None:
+            ev.accept()
+            self._clicked(self.item_id)
+        else:
+            super().mouseClickEvent(ev)
+
+
+class EventRegion(FrameRegion):
+    """One event on the events track (see FrameRegion); apex as a line."""
+
+    def __init__(self, timeline: Timeline) -> None:
+        super().__init__(timeline.eventRangeEdited.emit, timeline.eventClicked.emit)
+        self.coded: Event | None = None  # not "event": that name is QGraphicsObject.event(), which Qt calls
+        self.apex_line = pg.InfiniteLine(0, movable=False)
+        self.apex_line.setZValue(11)
+
     def assign(self, event: Event, selected: bool, row: int = 0, rows: int = 1) -> None:
-        self.coded = event
+        self.coded, self.item_id = event, event.id
         col = event_colour(event)
         alpha = {"proposal": 60, "accepted": 110, "rejected": 25}[event.status]
         fill, hover, edge = QColor(col), QColor(col), QColor(col)
@@ -232,9 +265,7 @@ class EventRegion(pg.LinearRegionItem):
         for line in self.lines:
             line.setPen(pen)
         self.setMovable(event.status != "rejected")
-        self.blockSignals(True)
-        self.setRegion((event.onset, event.offset + 1))
-        self.blockSignals(False)
+        self.set_frames(event.onset, event.offset + 1)
         self.setZValue(10 if selected else 5)
         self.apex_line.setPen(pg.mkPen(edge, width=2))
         self.apex_line.setSpan(1.0 - (row + 1) / rows, 1.0 - row / rows)
@@ -243,23 +274,9 @@ class EventRegion(pg.LinearRegionItem):
         self.apex_line.setVisible(True)
 
     def release(self) -> None:
-        self.coded = None
+        self.coded, self.item_id = None, None
         self.setVisible(False)
         self.apex_line.setVisible(False)
-
-    def _changed(self) -> None:
-        if self.coded is None:
-            return
-        lo, hi = self.getRegion()
-        onset, offset = int(round(lo)), int(round(hi)) - 1
-        self._timeline.eventRangeEdited.emit(self.coded.id, onset, max(onset, offset))
-
-    def mouseClickEvent(self, ev: Any) -> None:  # noqa: N802
-        if ev.button() == Qt.MouseButton.LeftButton and self.coded is not None:
-            ev.accept()
-            self._timeline.eventClicked.emit(self.coded.id)
-        else:
-            super().mouseClickEvent(ev)
 
 
 class Timeline(pg.GraphicsLayoutWidget):
@@ -296,6 +313,7 @@ class Timeline(pg.GraphicsLayoutWidget):
         self.coder_bars: dict[str, pg.BarGraphItem] = {}
         self._events: list[Event] = []
         self._rows: dict[pg.PlotItem, tuple[int, int]] = {}  # track -> (layout row, height share)
+        self._named_rows: dict[pg.PlotItem, int] = {}  # track -> its rows of at least ROW_MIN_PX (set_lane_rows)
         self._heat_rows: list[str] = []  # the AU columns on the heat map's rows, top to bottom
         self.playhead_frame = 0
         self.event_rows: dict[int, int] = {}  # event id -> its sub-row on the events track (0 on top)
@@ -306,6 +324,7 @@ class Timeline(pg.GraphicsLayoutWidget):
         # the value readout at the play head (FaceReader): every drawn AU and class, above the tracks
         self.readout = pg.LabelItem("", size="7pt", justify="left")
         self.addItem(self.readout, row=0, col=0, colspan=2)
+        self.ci.layout.setVerticalSpacing(3)  # not 6: at 1366x768 eight gaps cost the lanes 24 px
         self.ci.layout.setRowStretchFactor(0, 0)
         self.au_plot = self._track(1, "AU intensity", height=3)
         self.au_plot.setYRange(0, 5, padding=0.02)
@@ -339,9 +358,6 @@ class Timeline(pg.GraphicsLayoutWidget):
         self.events_plot = self._track(5, "events", height=1, select=True)
         self.events_plot.setYRange(0, 1, padding=0)
         self.events_plot.getAxis("left").setTicks([[]])
-        self.events_plot.showAxis("bottom")
-        self.events_plot.setLabel("bottom", "frame")
-        self.events_plot.getAxis("bottom").enableAutoSIPrefix(False)  # frame numbers as they are, no "(x1000)"
         # every event at least EVENT_MIN_PX wide on screen (a 3-frame event of a 100k-frame video is 0.04 px): a
         # mark under its region, recomputed when the zoom changes; the region itself keeps the event's true range
         self._event_marks = pg.BarGraphItem(x0=np.zeros(0), width=np.zeros(0), y0=np.zeros(0), height=np.zeros(0),
@@ -351,7 +367,6 @@ class Timeline(pg.GraphicsLayoutWidget):
         self.events_plot.vb.sigXRangeChanged.connect(lambda *_: self._draw_event_marks())
         self.events_plot.vb.sigResized.connect(lambda *_: self._draw_event_marks())
         self.coder_plot = self._track(6, "coders", height=2)
-        self.coder_plot.getAxis("bottom").enableAutoSIPrefix(False)
         self.coder_plot.setYRange(0, 1, padding=0)
         self.coder_plot.invertY(True)
         self._apex_marks = pg.ScatterPlotItem(symbol="s", size=3, pen=None)
@@ -422,14 +437,37 @@ class Timeline(pg.GraphicsLayoutWidget):
             self.legend_boxes[plot].setVisible(on)
             self.legend_boxes[plot].setMaximumHeight(top if on else 0)
         plot.setMaximumHeight(top if on else 0)
-        plot.setMinimumHeight(0)
         self.ci.layout.setRowStretchFactor(row, height if on else 0)
         self.ci.layout.setRowSpacing(row, self.ci.layout.verticalSpacing() if on else 0)
+        self._place_frame_axis()
+
+    def _place_frame_axis(self) -> None:
+        """The frame axis under the lowest shown lane only (the behaviours lane, the coders track or the events
+        track); then each lane's minimum height: ROW_MIN_PX per named row, plus the axis where it has it."""
+        order = sorted(self._rows, key=lambda p: self._rows[p][0])
+        shown = [p for p in order if p.isVisible() and p not in self.collapsed]
+        lowest = shown[-1] if shown else self.events_plot
+        for p in order:
+            axis = p.getAxis("bottom")
+            if p is lowest and not axis.isVisible():
+                p.showAxis("bottom")
+                p.setLabel("bottom", "frame")
+                axis.enableAutoSIPrefix(False)  # frame numbers as they are, no "(x1000)"
+            elif p is not lowest and axis.isVisible():
+                p.hideAxis("bottom")
+            rows = self._named_rows.get(p, 0) if p.isVisible() and p not in self.collapsed else 0
+            p.setMinimumHeight(rows * ROW_MIN_PX + (axis.minimumHeight() if rows and p is lowest else 0))
 
     def set_lane_collapsed(self, plot: pg.PlotItem, collapsed: bool) -> None:
         """Collapse a lane to a COLLAPSED_HEIGHT strip (its height goes to the others) or expand it back."""
         (self.collapsed.add if collapsed else self.collapsed.discard)(plot)
         self._show_track(plot, plot.isVisible())
+
+    def set_lane_rows(self, plot: pg.PlotItem, rows: int) -> None:
+        """The lane shows this many named rows (coders, behaviours): it keeps ROW_MIN_PX for each, the others shrink."""
+        if self._named_rows.get(plot, 0) != rows:
+            self._named_rows[plot] = rows
+            self._show_track(plot, plot.isVisible())
 
     def set_lane_height(self, plot: pg.PlotItem, share: int) -> None:
         """A lane's height share (the layout's stretch factor; AU and heat map start at 3, motion 2, class 1)."""
@@ -664,12 +702,7 @@ class Timeline(pg.GraphicsLayoutWidget):
     # ---------------------------------------------------------------- events by coder
     def set_coder_view(self, on: bool) -> None:
         """Events by coder: each coder's events on its own lane of the coders track."""
-        self._show_track(self.coder_plot, on)
-        # the frame axis goes under the lowest visible track
-        lowest, other = (self.coder_plot, self.events_plot) if on else (self.events_plot, self.coder_plot)
-        other.hideAxis("bottom")
-        lowest.showAxis("bottom")
-        lowest.setLabel("bottom", "frame")
+        self._show_track(self.coder_plot, on)  # the frame axis moves under it (_place_frame_axis)
         self._draw_coder_lanes()
 
     def _draw_coder_lanes(self) -> None:
@@ -701,6 +734,7 @@ class Timeline(pg.GraphicsLayoutWidget):
         apex = [(e.apex + 0.5, lanes.index(coder_of(e)) + 0.5) for e in evs]
         self._apex_marks.setData(pos=np.array(apex, dtype=np.float64).reshape(-1, 2), brush=pg.mkBrush("#212121"))
         self.coder_plot.setYRange(0, max(1, len(lanes)), padding=0)
+        self.set_lane_rows(self.coder_plot, len(lanes))
         self.coder_plot.getAxis("left").setTicks([[(i + 0.5, n) for i, n in enumerate(lanes)]])
 
     def _clear_curves(self) -> None:

@@ -16,13 +16,13 @@ from __future__ import annotations
 import logging
 import sqlite3
 import traceback
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 
 from PySide6.QtCore import QObject, QTimer
 from PySide6.QtGui import QUndoCommand
 
-from merstudio.errors import MerstudioError, OutputError
+from merstudio.errors import InputError, MerstudioError, OutputError
 from merstudio.project import Event, Project
 
 log = logging.getLogger(__name__)
@@ -180,3 +180,56 @@ class ImportEventsCommand(ProjectCommand):
 
     def _undo(self) -> None:
         self.project.delete_events([e.id for e in self.events if e.id is not None])
+
+
+class RerunAnalysisCommand(ProjectCommand):
+    """A finished re-run of a video's analysis as one undoable step, built after the run (the run itself is not
+    undoable work to repeat: ``perform()`` only checks that ``new_id`` is the video's active run and re-analyses
+    nothing). Undo makes the previous run active again and puts back the open proposals as they were before the
+    run (same ids, so the undo steps below it still find them); redo makes the new run active with the proposals
+    the run made. Each is one transaction (Project.set_active_analysis). Reviewed proposals are not touched by a
+    re-run, so their status stands through undo/redo.
+
+    ``before``: the video's open proposals the run replaced (Project.swap_proposals returns them; or
+    Project.proposals read before the run started: those reviewed meanwhile are left out here). ``previous_id``,
+    ``new_id`` and ``after`` default to what the project holds now (Project.previous_analysis, Project.analysis,
+    Project.proposals). The project keeps one previous run per video, so only the latest re-run of a video can be
+    undone: undoing an older one fails in one line (its run is gone) and StepGuard drops it.
+
+    Overlays are left alone: an overlay a re-run saved (the predictions of the model used before) stays through
+    undo; removing it would need its table kept in the command to save it again on redo, and it describes another
+    model, not the run."""
+
+    def __init__(self, project: Project, video_id: int, before: Sequence[Event], notify: Notify, *,
+                 previous_id: int | None = None, new_id: int | None = None, after: Sequence[Event] | None = None,
+                 text: str | None = None) -> None:
+        super().__init__(text or f"Re-run analysis of {project.video(video_id).name}", project, notify)
+        self.video_id = video_id
+        if previous_id is None:
+            prev = project.previous_analysis(video_id)
+            if prev is None:
+                raise InputError(f"video {video_id}: no previous analysis run to go back to")
+            previous_id = prev.id
+        if new_id is None:
+            cur = project.analysis(video_id)
+            if cur is None:
+                raise InputError(f"video {video_id}: not analysed")
+            new_id = cur.id
+        self.previous_id, self.new_id = previous_id, new_id
+        # a proposal reviewed while the run went (its own undo step, below this one) is no open proposal to put back
+        reviewed = {e.id for e in project.events(video_id) if e.status != "proposal"}
+        self.before = [e for e in before if e.id not in reviewed]
+        self.after = list(project.proposals(video_id) if after is None else after)
+        self._first = True
+
+    def _do(self) -> None:
+        if self._first:  # the run already happened: nothing to write, only check the project is where we think
+            a = self.project.analysis(self.video_id)
+            if a is None or a.id != self.new_id:
+                raise InputError(f"video {self.video_id}: analysis run {self.new_id} is not the active one")
+            self._first = False
+            return
+        self.project.set_active_analysis(self.video_id, self.new_id, proposals=self.after)
+
+    def _undo(self) -> None:
+        self.project.set_active_analysis(self.video_id, self.previous_id, proposals=self.before)

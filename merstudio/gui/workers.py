@@ -110,6 +110,10 @@ class AnalysisWorker(QThread):
         self._batch_seconds = batch_seconds
         self.status = ""
         self.error = ""
+        self.analysis_id: int | None = None  # the run this worker stores
+        # a re-run's proposals: those it replaced and those it stored (None: not replaced, e.g. cancelled)
+        self.replaced_proposals: list[Event] | None = None
+        self.new_proposals: list[Event] | None = None
 
     def cancel(self) -> None:
         self._cancel.set()
@@ -127,6 +131,7 @@ class AnalysisWorker(QThread):
             self.started_on.emit(device)
             aid = self.project.begin_analysis(self.video_id, _settings_dict(settings), device=device,
                                               model=str(getattr(settings, "checkpoint", "") or ""))
+            self.analysis_id = aid
             batch: list[dict] = []
             last = time.monotonic()
             for row in analysis.rows(progress=self._progress, cancel=self._cancel.is_set):
@@ -140,7 +145,7 @@ class AnalysisWorker(QThread):
             if not cancelled:
                 # a re-run: proposals matching reviewed ones are dropped (the review stands); coded events stay
                 props = unreviewed_proposals(self._proposals(analysis.spots()), self.project.events(self.video_id))
-                self.project.replace_proposals(self.video_id, props)
+                self.replaced_proposals, self.new_proposals = self.project.swap_proposals(self.video_id, props)
             self.status = "cancelled" if cancelled else "complete"
             self.project.finish_analysis(aid, self.status)
             self.finished_ok.emit(self.status)

@@ -16,6 +16,9 @@ opener gets it read-only (``read_only`` and ``read_only_reason`` say why) or, wi
 ProjectInUse naming the owner. A project in a read-only location opens read-only too. Opening checks the tables
 and columns against the schema version (a file missing its ``events`` table is refused in one line) and, as the
 writer, removes what a killed ``save()`` left (``<name>.bak.tmp``, temporaries of the backup and their journals).
+
+Analysis runs (schema 6): a video has one active run, the one every reader sees, and at most one previous run a
+re-run kept so that the re-run can be undone (``begin_analysis``, ``previous_analysis``, ``set_active_analysis``).
 """
 
 from __future__ import annotations
@@ -47,7 +50,7 @@ from merstudio.project.events import Event
 from merstudio.project.lock import ProjectInUse, ProjectLock
 
 APPLICATION_ID = 0x4D455253  # "MERS": tells our files apart from any other SQLite database
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 6
 PROJECT_SUFFIX = ".merproj"
 BASE_COLUMNS = ("frame", "face_id", "timestamp", "confidence", "success")
 MIB = 1 << 20
@@ -131,6 +134,16 @@ def _migrate_to_5(con: sqlite3.Connection) -> None:
     con.execute("CREATE INDEX behaviour_events_video ON behaviour_events(video_id, onset)")
 
 
+def _migrate_to_6(con: sqlite3.Connection) -> None:
+    # v6: a re-run keeps the video's previous run, inactive, so that the re-run can be undone; every reader sees the
+    # one active run of a video (at most one: the partial unique index). Older files hold one run per video (a run
+    # replaced the previous one); should one hold more, the newest stays active, as the newest was what was read.
+    con.execute("ALTER TABLE analyses ADD COLUMN active INTEGER NOT NULL DEFAULT 1")
+    con.execute("UPDATE analyses SET active = 0 WHERE id < (SELECT MAX(b.id) FROM analyses b"
+                " WHERE b.video_id = analyses.video_id)")
+    con.execute("CREATE UNIQUE INDEX analyses_active ON analyses(video_id) WHERE active = 1")
+
+
 # MIGRATIONS[n] upgrades a version n-1 database to version n, inside one transaction.
 MIGRATIONS: dict[int, Callable[[sqlite3.Connection], None]] = {
     1: _migrate_to_1,
@@ -138,6 +151,7 @@ MIGRATIONS: dict[int, Callable[[sqlite3.Connection], None]] = {
     3: _migrate_to_3,
     4: _migrate_to_4,
     5: _migrate_to_5,
+    6: _migrate_to_6,
 }
 
 
@@ -224,6 +238,7 @@ class Analysis:
     model: str
     created: float
     owner: dict[str, Any] | None = None  # {"pid", "host", "since"} of the process that ran it (None before v4)
+    active: bool = True  # the run readers see; False: the previous run a re-run kept (see Project.begin_analysis)
 
 
 @dataclass(frozen=True)
@@ -733,16 +748,32 @@ class Project:
     # ----------------------------------------------------------------- analysis results
     def begin_analysis(self, video_id: int, settings: Mapping[str, Any] | None = None, device: str = "",
                        model: str = "") -> int:
-        """Start a new result set for a video, replacing the previous one. Returns the analysis id. The row records
-        its owner (this process: pid, host, start time) so that after a crash the next writer marks it
-        ``interrupted`` instead of ``running`` for ever."""
+        """Start a new result set for a video and make it the video's active run (the one every reader sees).
+        Returns the analysis id. The row records its owner (this process: pid, host, start time) so that after a
+        crash the next writer marks it ``interrupted`` instead of ``running`` for ever.
+
+        One previous run per video is kept, inactive, so that a re-run can be undone (:meth:`previous_analysis`,
+        :meth:`set_active_analysis`); any other run of the video is deleted with its frames and landmarks, so a
+        video holds two runs at most. The run kept is the one active until now, unless it never completed
+        (running, interrupted, failed or cancelled) while the run kept before it did: then the incomplete one is
+        replaced as before this version and the complete one stays. When neither completed, the newer is kept
+        (it is the data there is). All of it, with the insert, in one transaction."""
         now = time.time()
         owner = json.dumps({"pid": os.getpid(), "host": socket.gethostname(), "since": now})
         with self._tx() as con:
-            con.execute("DELETE FROM analyses WHERE video_id = ?", (video_id,))
+            runs = con.execute("SELECT id, status, active FROM analyses WHERE video_id = ? ORDER BY id",
+                               (video_id,)).fetchall()
+            current = next((r for r in runs if r[2]), None)
+            older = next((r for r in reversed(runs) if not r[2]), None)
+            keep = current
+            if current is None or (current[1] != "complete" and older is not None and older[1] == "complete"):
+                keep = older
+            con.executemany("DELETE FROM analyses WHERE id = ?",  # frames go with them (ON DELETE CASCADE)
+                            [(r[0],) for r in runs if keep is None or r[0] != keep[0]])
+            con.execute("UPDATE analyses SET active = 0 WHERE video_id = ?", (video_id,))
             cur = con.execute(
-                "INSERT INTO analyses (video_id, created, status, columns, settings, device, model, owner)"
-                " VALUES (?,?,?,?,?,?,?,?)",
+                "INSERT INTO analyses (video_id, created, status, columns, settings, device, model, owner, active)"
+                " VALUES (?,?,?,?,?,?,?,?,1)",
                 (video_id, now, "running", "[]", json.dumps(dict(settings or {}), default=str),
                  device, model, owner))
             return _inserted_id(cur)
@@ -788,13 +819,45 @@ class Project:
             con.execute("UPDATE analyses SET status = ?, finished = ? WHERE id = ?",
                         (status, time.time(), analysis_id))
 
+    _ANALYSIS_COLS = "id, video_id, status, columns, settings, device, model, created, owner, active"
+
+    @staticmethod
+    def _analysis_row(r: Sequence[Any]) -> Analysis:
+        return Analysis(r[0], r[1], r[2], tuple(json.loads(r[3])), json.loads(r[4]), r[5], r[6], r[7], _owner(r[8]),
+                        bool(r[9]))
+
     def analysis(self, video_id: int) -> Analysis | None:
-        rows = self._query("SELECT id, video_id, status, columns, settings, device, model, created, owner"
-                           " FROM analyses WHERE video_id = ? ORDER BY id DESC LIMIT 1", (video_id,))
-        if not rows:
-            return None
-        r = rows[0]
-        return Analysis(r[0], r[1], r[2], tuple(json.loads(r[3])), json.loads(r[4]), r[5], r[6], r[7], _owner(r[8]))
+        """The video's active run: the one its frames, landmarks and exports come from (None: never analysed)."""
+        rows = self._query(f"SELECT {self._ANALYSIS_COLS} FROM analyses WHERE video_id = ? AND active = 1",
+                           (video_id,))
+        return self._analysis_row(rows[0]) if rows else None
+
+    def previous_analysis(self, video_id: int) -> Analysis | None:
+        """The run a re-run kept (inactive; see :meth:`begin_analysis`), None when there is none. Its frames are
+        read only after :meth:`set_active_analysis` makes it the active run again."""
+        rows = self._query(f"SELECT {self._ANALYSIS_COLS} FROM analyses WHERE video_id = ? AND active = 0"
+                           " ORDER BY id DESC LIMIT 1", (video_id,))
+        return self._analysis_row(rows[0]) if rows else None
+
+    def set_active_analysis(self, video_id: int, analysis_id: int,
+                            proposals: Iterable[Event] | None = None) -> None:
+        """Make ``analysis_id`` (a run of this video: the active or the previous one) the run readers see, the
+        other one becoming the previous; with ``proposals``, the video's open proposals are replaced by them
+        (:meth:`replace_proposals`) in the same transaction, which is how undoing a re-run puts back both.
+        InputError for a run of another video or one no longer stored (a later re-run deleted it)."""
+        evs = self._checked_proposals(video_id, proposals) if proposals is not None else None
+        with self._tx() as con:
+            row = con.execute("SELECT video_id FROM analyses WHERE id = ?", (analysis_id,)).fetchone()
+            if row is None:
+                raise InputError(f"analysis run {analysis_id} of video {video_id} is no longer stored "
+                                 "(a later re-run replaced it)")
+            if row[0] != video_id:
+                raise InputError(f"analysis run {analysis_id} belongs to video {row[0]}, not to video {video_id}")
+            # two statements: the unique index on the active run is checked row by row
+            con.execute("UPDATE analyses SET active = 0 WHERE video_id = ? AND id != ?", (video_id, analysis_id))
+            con.execute("UPDATE analyses SET active = 1 WHERE id = ?", (analysis_id,))
+            if evs is not None:
+                self._replace_proposals(con, video_id, evs)
 
     def frame_count_stored(self, video_id: int) -> int:
         a = self.analysis(video_id)
@@ -1002,25 +1065,62 @@ class Project:
                 out.append(before)
         return out
 
+    def proposals(self, video_id: int) -> list[Event]:
+        """The video's open model proposals (status "proposal"): what :meth:`replace_proposals` replaces, so a saved
+        list can be put back with it."""
+        return self.events(video_id, status="proposal")
+
     def replace_proposals(self, video_id: int, events: Iterable[Event]) -> list[Event]:
-        """Swap the open (not yet accepted/rejected) model proposals of a video for new ones, in one transaction."""
+        """Swap the open (not yet accepted/rejected) model proposals of a video for new ones, in one transaction.
+        Events with an id keep it (a list saved with :meth:`proposals` comes back exactly, so undo steps naming
+        those ids still find them); InputError when an id is taken by another event, when an event is of another
+        video or is not an open proposal."""
+        return self.swap_proposals(video_id, events)[1]
+
+    def swap_proposals(self, video_id: int, events: Iterable[Event]) -> tuple[list[Event], list[Event]]:
+        """:meth:`replace_proposals` returning (the proposals it removed, the ones it stored), read in its
+        transaction: what an undo of a re-run puts back, exactly, even when the GUI edited events meanwhile."""
+        evs = self._checked_proposals(video_id, events)
+        with self._tx() as con:
+            old = self._select_events(con, "video_id = ? AND status = 'proposal'", (video_id,))
+            return old, self._replace_proposals(con, video_id, evs)
+
+    @staticmethod
+    def _checked_proposals(video_id: int, events: Iterable[Event]) -> list[Event]:
         evs = [e.validated() for e in events]
+        for e in evs:
+            if e.video_id != video_id:
+                raise InputError(f"proposal {e.onset}-{e.offset}: of video {e.video_id}, not of video {video_id}")
+            if e.status != "proposal":
+                raise InputError(f"proposal {e.onset}-{e.offset}: status {e.status!r}, not an open proposal")
+        return evs
+
+    def _replace_proposals(self, con: sqlite3.Connection, video_id: int, evs: Sequence[Event]) -> list[Event]:
         now = time.time()
         out = []
-        with self._tx() as con:
-            for old in self._select_events(con, "video_id = ? AND status = 'proposal'", (video_id,)):
-                con.execute("DELETE FROM events WHERE id = ?", (old.id,))
-                self._log(con, _stored_id(old), "delete", old, None)
-            for ev in evs:
-                cur = con.execute(
-                    "INSERT INTO events (video_id, face_id, onset, apex, offset, emotion, aus, coder, confidence,"
-                    " note, source, status, created, modified) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-                    (ev.video_id, ev.face_id, ev.onset, ev.apex, ev.offset, ev.emotion, ev.aus, ev.coder,
-                     ev.confidence, ev.note, ev.source, ev.status, now, now))
-                eid = _inserted_id(cur)
-                ev = replace(ev, id=eid)
-                self._log(con, eid, "create", None, ev)
-                out.append(ev)
+        for old in self._select_events(con, "video_id = ? AND status = 'proposal'", (video_id,)):
+            con.execute("DELETE FROM events WHERE id = ?", (old.id,))
+            self._log(con, _stored_id(old), "delete", old, None)
+        # new proposals get ids never used before (SQLite would reuse those just deleted): the proposals an undone
+        # re-run removed keep theirs free to come back on redo, and no id names two events in one undo history
+        fresh = 1 + max(con.execute("SELECT COALESCE(MAX(id), 0) FROM events").fetchone()[0],
+                        con.execute("SELECT COALESCE(MAX(event_id), 0) FROM event_history").fetchone()[0],
+                        max((e.id for e in evs if e.id is not None), default=0))
+        for ev in evs:
+            if ev.id is None:
+                ev, fresh = replace(ev, id=fresh), fresh + 1
+            # an id taken by another event is refused: a later undo step naming it would edit the wrong event
+            elif con.execute("SELECT 1 FROM events WHERE id = ?", (ev.id,)).fetchone():
+                raise InputError(f"proposal {ev.onset}-{ev.offset}: event id {ev.id} is taken by another event")
+            cur = con.execute(
+                "INSERT INTO events (id, video_id, face_id, onset, apex, offset, emotion, aus, coder, confidence,"
+                " note, source, status, created, modified) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                (ev.id, ev.video_id, ev.face_id, ev.onset, ev.apex, ev.offset, ev.emotion, ev.aus, ev.coder,
+                 ev.confidence, ev.note, ev.source, ev.status, now, now))
+            eid = _inserted_id(cur)
+            ev = replace(ev, id=eid)
+            self._log(con, eid, "create", None, ev)
+            out.append(ev)
         return out
 
     def _select_events(self, con: sqlite3.Connection, where: str, args: Sequence[Any]) -> list[Event]:

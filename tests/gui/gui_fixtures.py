@@ -69,7 +69,11 @@ class FakeAnalysis:
             if self.fail_at is not None and i == self.fail_at:
                 raise InputError(f"{self.source.path}: frame {i} cannot be decoded")
             if i == 11 and self.gate is not None:
-                self.gate.wait()
+                # parked until the gate opens, but cancellable like the real pipeline (a failed test's window
+                # closes, and cancels, before any fixture could open the gate)
+                while not self.gate.wait(0.02):
+                    if cancel is not None and cancel():
+                        break
                 if cancel is not None and cancel():
                     self.cancelled = True
                     return

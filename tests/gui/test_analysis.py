@@ -47,14 +47,14 @@ def test_analysis_runs_to_end_in_worker(qtbot, window, video_path):
     # the overlay reads stored landmarks (the subset) back for the shown frame
     faces = window.project.landmarks(vid, 30)
     assert list(faces) == [0] and faces[0].shape[1] == 2 and 80 < faces[0].shape[0] < 200
-    window.seek(30)
+    window.transport.seek(30)
     qtbot.waitUntil(lambda: window.video_view.frame_index == 30)
     assert len(window.video_view._overlay.childItems()) == 3  # box, points, id label
 
 
 def test_curves_grow_live_and_cancel(qtbot, window, video_path, fake_analysis):
     fake_analysis.gate = threading.Event()
-    window.analysis_batch_seconds = 0.0  # store and send every row at once: frames 0..10 arrive before the gate
+    window.analysis.batch_seconds = 0.0  # store and send every row at once: frames 0..10 arrive before the gate
     window.ctx.execute(C.OpenVideo, path=str(video_path))
     window.ctx.execute(C.RunAnalysis, settings={})
     worker = window.worker

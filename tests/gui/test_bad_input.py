@@ -81,7 +81,7 @@ def test_checkpoint_metadata_shown_and_kept(qtbot, window, tmp_path):
     path = save_checkpoint(tmp_path / "m.pt", MENet(cfg).eval(), {"training": {"data": "synthetic"}})
     assert window.ctx.execute(C.LoadCheckpoint, path=str(path), confirmed=True)
     assert window.checkpoint == path and not window.errors
-    assert window.emotion_names()[:3] == ("negative", "positive", "none")
+    assert window.analysis.emotion_names()[:3] == ("negative", "positive", "none")
     dlg = CheckpointDialog(str(path), window.checkpoint_meta, window)
     qtbot.addWidget(dlg)
     from PySide6.QtWidgets import QLabel

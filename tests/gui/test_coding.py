@@ -24,20 +24,20 @@ def manual(win):
 
 def test_keys_create_event_undo_redo(qtbot, analysed):
     win = analysed
-    win.seek(40)
+    win.transport.seek(40)
     qtbot.keyClick(win, Qt.Key.Key_I)
-    win.seek(43)
+    win.transport.seek(43)
     qtbot.keyClick(win, Qt.Key.Key_A)
-    win.seek(47)
+    win.transport.seek(47)
     qtbot.keyClick(win, Qt.Key.Key_O)  # offset completes the event
     (ev,) = manual(win)
     assert (ev.onset, ev.apex, ev.offset, ev.coder, ev.status) == (40, 43, 47, "tester", "accepted")
     assert win.selected_event_id == ev.id and ev.id in win.timeline.regions
     assert win.table.selected_event().id == ev.id
     # without an apex mark, the apex is the activity peak inside the interval
-    win.seek(50)
+    win.transport.seek(50)
     qtbot.keyClick(win, Qt.Key.Key_I)
-    win.seek(60)
+    win.transport.seek(60)
     qtbot.keyClick(win, Qt.Key.Key_O)
     second = manual(win)[1]
     assert second.apex == SPOTS[1][1]
@@ -50,7 +50,7 @@ def test_keys_create_event_undo_redo(qtbot, analysed):
     # edit through the command (the dialog's do path), then delete with the key, and undo both
     win.ctx.execute(C.EditEvent, event_id=ev.id, changes={"emotion": "positive", "aus": "l12+6", "note": "smile"})
     assert win.project.event(ev.id).aus == "L12+6"
-    win.select_event(ev.id)
+    win.coding.select(ev.id)
     qtbot.keyClick(win, Qt.Key.Key_Delete)
     assert win.project.event(ev.id) is None
     win.undo_stack.undo()
@@ -64,7 +64,7 @@ def test_keys_create_event_undo_redo(qtbot, analysed):
 def test_mouse_drag_edge_and_selection(qtbot, analysed):
     win = analysed
     ev = Event(win.video.id, 40, 44, 50, coder="tester", emotion="negative")
-    win.push_add(ev)
+    win.coding.push_add(ev)
     (ev,) = manual(win)
     tl = win.timeline
     plot = tl.events_plot
@@ -98,7 +98,7 @@ def test_mouse_drag_edge_and_selection(qtbot, analysed):
 
 def test_proposals_accept_reject_next(qtbot, analysed):
     win = analysed
-    win.seek(0)
+    win.transport.seek(0)
     qtbot.keyClick(win, Qt.Key.Key_N)
     first = win.project.event(win.selected_event_id)
     assert (first.onset, first.status) == (SPOTS[0][0], "proposal") and win.current_frame == SPOTS[0][0]
@@ -118,7 +118,7 @@ def test_coder_asked_once_and_remembered(qtbot, window, video_path, qsettings, m
     from PySide6.QtWidgets import QInputDialog
 
     qsettings.remove("coder")
-    window.coder = ""
+    window.coding.coder = ""
     asked = []
     monkeypatch.setattr(QInputDialog, "getText", lambda *a, **k: (asked.append(1), ("maria", True))[1])
     window.ctx.execute(C.OpenVideo, path=str(video_path))

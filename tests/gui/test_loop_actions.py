@@ -169,7 +169,7 @@ def test_agreement_dialog_csv_and_coder_tracks(window, video_path, tmp_path):
 def test_finetune_rerun_keeps_old_predictions(qtbot, window, video_path, tmp_path, monkeypatch):
     win = window
     video = _open(win, video_path)
-    win.set_checkpoint(tmp_path / "starter.pt", {"class_names": ["negative", "positive"]})
+    win.analysis.set_checkpoint(tmp_path / "starter.pt", {"class_names": ["negative", "positive"]})
     win.ctx.execute(C.RunAnalysis, settings={"landmarks": True})
     qtbot.waitUntil(lambda: win.worker is None, timeout=20000)
     old = win.timeline.curve_data("p_positive").copy()

@@ -192,7 +192,7 @@ def test_window_lane_from_an_analysis_follows_the_play_head(qtbot, window, video
     win._build_au_menu()
     assert [a.text() for a in win.au_menu.actions()] == [f"AU{a:02d}" for a in AUS]
     # the lane's play head moves with the others; a click in the lane seeks
-    win.seek(33)
+    win.transport.seek(33)
     assert [line.value() for line in tl.playheads] == [33] * len(tl.playheads)
     tl.au_plot.setXRange(0, N_FRAMES, padding=0)
     qtbot.wait(20)

@@ -64,9 +64,9 @@ def test_home_end_second_and_page_steps(qtbot, opened):
     assert win.current_frame == N_FRAMES - 1
     qtbot.keyClick(win, Qt.Key.Key_PageUp)
     assert win.current_frame == 0
-    win.play()
+    win.transport.play()
     qtbot.keyClick(win, Qt.Key.Key_End)  # a jump stops playback
-    assert not win._play_timer.isActive() and win.current_frame == N_FRAMES - 1
+    assert not win.transport.playing and win.current_frame == N_FRAMES - 1
 
 
 @pytest.mark.gui
@@ -103,7 +103,7 @@ def test_click_on_slider_jumps_there(qtbot, opened):
 
 
 def _add(win, onset, apex, offset, **kw):
-    return win.push_add(Event(win.video.id, onset, apex, offset, coder="tester", emotion="negative", **kw))
+    return win.coding.push_add(Event(win.video.id, onset, apex, offset, coder="tester", emotion="negative", **kw))
 
 
 @pytest.mark.gui
@@ -130,7 +130,7 @@ def test_nudge_and_snap_boundaries_undoable(qtbot, opened):
     win = opened
     _add(win, 40, 44, 50)
     (ev,) = win.events
-    win.select_event(ev.id)
+    win.coding.select(ev.id)
 
     def bounds():
         e = win.project.event(ev.id)
@@ -145,14 +145,14 @@ def test_nudge_and_snap_boundaries_undoable(qtbot, opened):
     assert bounds() == (41, 51)
     qtbot.keyClick(win, Qt.Key.Key_BracketLeft, ALT)
     assert bounds() == (41, 50)
-    win.seek(35)
+    win.transport.seek(35)
     qtbot.keyClick(win, Qt.Key.Key_I, Qt.KeyboardModifier.ShiftModifier)
     assert bounds() == (35, 50)
-    win.seek(60)
+    win.transport.seek(60)
     qtbot.keyClick(win, Qt.Key.Key_O, Qt.KeyboardModifier.ShiftModifier)
     assert bounds() == (35, 60)
     assert win.project.event(ev.id).apex == 44
-    win.seek(70)
+    win.transport.seek(70)
     qtbot.keyClick(win, Qt.Key.Key_I, Qt.KeyboardModifier.ShiftModifier)  # onset after the offset: refused
     assert bounds() == (35, 60)
     # every nudge and snap is one undoable edit

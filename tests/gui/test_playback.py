@@ -284,18 +284,18 @@ def _record(win):
 
 def test_window_reverse_play_and_looped_selection(qtbot, window, video_path):
     assert window.ctx.execute(C.OpenVideo, path=str(video_path))
-    window.go_to(60)
-    window.set_speed(2.0)
+    window.transport.go_to(60)
+    window.transport.set_speed(2.0)
     seen = _record(window)
     qtbot.keyClick(window, Qt.Key.Key_J, SHIFT)  # play backwards
-    assert window._play_timer.isActive() and "◀" in window.frame_label.text()
+    assert window.transport.playing and "◀" in window.frame_label.text()
     qtbot.waitUntil(lambda: window.current_frame < 50)
     qtbot.keyClick(window, Qt.Key.Key_K)
-    assert not window._play_timer.isActive()
+    assert not window.transport.playing
     assert seen and seen == sorted(seen, reverse=True) and seen[0] <= 60
 
     # mark I..O and play the selection in a loop
-    window.go_to(20)
+    window.transport.go_to(20)
     qtbot.keyClick(window, Qt.Key.Key_L, CTRL)  # loop on
     assert window.loop_action.isChecked() and window.playback.loop
     window.marks.onset, window.marks.offset = 20, 26
@@ -304,7 +304,7 @@ def test_window_reverse_play_and_looped_selection(qtbot, window, video_path):
     assert window.playback.range == (20, 26)
     qtbot.waitUntil(lambda: 26 in seen and seen.index(26) < len(seen) - 1 and 20 in seen[seen.index(26):])
     qtbot.keyClick(window, Qt.Key.Key_Space)  # pause
-    assert not window._play_timer.isActive()
+    assert not window.transport.playing
     assert min(seen) >= 20 and max(seen) <= 26
 
 
@@ -329,9 +329,9 @@ def test_window_with_audio_draws_the_waveform_and_plays_silently_without_a_devic
     loud = x[np.abs(y) > 0.25]
     assert loud.min() == pytest.approx(30, abs=0.5) and loud.max() == pytest.approx(60, abs=0.5)  # frames 30..60
     assert np.abs(y).max() == pytest.approx(0.5, abs=1e-3)
-    window.go_to(80)
+    window.transport.go_to(80)
     qtbot.keyClick(window, Qt.Key.Key_Space)
-    qtbot.waitUntil(lambda: not window._play_timer.isActive())  # played to the end, silently
+    qtbot.waitUntil(lambda: not window.transport.playing)  # played to the end, silently
     assert window.current_frame == N_FRAMES - 1
     assert window.statusBar().currentMessage().startswith("Playing without sound")
     qtbot.keyClick(window, Qt.Key.Key_M, CTRL)

@@ -73,7 +73,7 @@ def test_failed_edit_delete_status_and_import_are_not_on_the_stack(opened, monke
     assert win.ctx.execute(C.NewEvent, onset=5, apex=6, offset=9)
     vid = win.video.id
     prop = win.project.add_event(Event(vid, 30, 31, 33, source="model", status="proposal"))
-    win.reload_events()
+    win.coding.reload()
     ev = win.events[0]
     before = win.project.events(vid)
     n = win.undo_stack.count()
@@ -184,7 +184,7 @@ def test_second_window_is_offered_read_only(opened, second_window, monkeypatch):
 
 def test_second_window_declining_keeps_its_project(opened, second_window, tmp_path, monkeypatch):
     a, b = opened, second_window
-    b.create_project(tmp_path / "mine.merproj")
+    b.session.create_project(tmp_path / "mine.merproj")
     mine = b.project
     monkeypatch.setattr(b, "ask_read_only", lambda message: False)
     b.ctx.execute(C.OpenProject, path=str(a.project.path))
@@ -197,7 +197,7 @@ def test_opening_the_same_video_in_a_second_window_asks_first(opened, second_win
     a, b = opened, second_window
     monkeypatch.setattr(b, "ask_read_only", lambda message: False)
     b.ctx.execute(C.OpenVideo, path=str(video_path))  # its project beside it is open in the first window
-    assert b.project is None and b.source is None and not b.errors
+    assert b.project is None and b.session.source is None and not b.errors
     monkeypatch.setattr(b, "ask_read_only", lambda message: True)
     assert b.ctx.execute(C.OpenVideo, path=str(video_path)), b.errors
     assert b.project.read_only and b.video is not None and b.project.path == a.project.path

@@ -16,7 +16,7 @@ def test_save_reopen_export(qtbot, window, video_path, qsettings, tmp_path):
     win.ctx.execute(C.OpenVideo, path=str(video_path))
     win.ctx.execute(C.RunAnalysis, settings={"landmarks": True})
     qtbot.waitUntil(lambda: win.worker is None, timeout=20000)
-    win.seek(0)
+    win.transport.seek(0)
     qtbot.keyClick(win, Qt.Key.Key_N)
     qtbot.keyClick(win, Qt.Key.Key_Y)  # accept the first proposal
     first = [e for e in win.events if e.onset == SPOTS[0][0]][0]
@@ -81,11 +81,11 @@ def test_several_videos_and_moved_video(qtbot, window, video_path, tmp_path):
     assert win.video.name == "second.avi" and win.frame_count == 30
     assert win.video_list.count() == 2
     first = win.project.videos()[0]
-    win.select_video(first.id)
+    win.session.select_video(first.id)
     assert win.frame_count == N_FRAMES
     # moved next to the project: found again by content hash
     moved = tmp_path / "clip-renamed.avi"
     shutil.move(video_path, moved)
-    win.select_video(win.project.videos()[1].id)
-    win.select_video(first.id)
+    win.session.select_video(win.project.videos()[1].id)
+    win.session.select_video(first.id)
     assert win.video.path == str(moved.resolve()) and not win.errors

@@ -44,12 +44,12 @@ def test_open_video_and_transport_keys(qtbot, window, video_path):
         qtbot.keyClick(window, Qt.Key.Key_J)
     assert window.speed == 0.1
     qtbot.keyClick(window, Qt.Key.Key_Space)
-    assert window._play_timer.isActive()
+    assert window.transport.playing
     qtbot.keyClick(window, Qt.Key.Key_L)  # while playing, L is faster
     assert window.speed == 0.25
     qtbot.waitUntil(lambda: window.current_frame > 45)
     qtbot.keyClick(window, Qt.Key.Key_K)
-    assert not window._play_timer.isActive()
+    assert not window.transport.playing
     qtbot.keyClick(window, Qt.Key.Key_Space)
     for _ in range(8):
         qtbot.keyClick(window, Qt.Key.Key_L)

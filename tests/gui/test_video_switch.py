@@ -41,9 +41,9 @@ def test_switching_to_an_unanalysed_video_clears_the_previous_ones_views(qtbot, 
         first = win.video.id
         assert win.ctx.execute(C.OpenVideo, path=str(other)), win.errors
         second = win.video.id
-        win.select_video(first)
+        win.session.select_video(first)
         assert tl.curve_data("AU12_r") is not None  # A's own curves come back with A
-        win.select_video(second)  # what a double-click in the Videos dock does
+        win.session.select_video(second)  # what a double-click in the Videos dock does
     assert win.video.name == "second.avi" and win.frame_count == 30
     _nothing_drawn(tl)
     assert win.buffer is not None and not win.buffer.faces
@@ -86,15 +86,15 @@ def test_rerun_asks_keeps_coding_and_previous_predictions(qtbot, window, video_p
     ckpt = tmp_path / "mymodel.pt"
     ckpt.write_bytes(b"not read by the fake analysis")
     assert win.ctx.execute(C.OpenVideo, path=str(video_path))
-    win.set_checkpoint(ckpt, {"class_names": ["negative", "positive"]})
+    win.analysis.set_checkpoint(ckpt, {"class_names": ["negative", "positive"]})
     _analyse(qtbot, win)  # settings from the window: the loaded checkpoint
     vid = win.video.id
     assert win.project.analysis(vid).model == str(ckpt)
     first, second = sorted((e for e in win.events if e.status == "proposal"), key=lambda e: e.onset)
-    win.push_status(first, "accepted")
-    win.push_status(second, "rejected")
+    win.coding.push_status(first, "accepted")
+    win.coding.push_status(second, "rejected")
     assert win.ctx.execute(C.NewEvent, onset=70, apex=72, offset=75)
-    win.checkpoint = win.checkpoint_meta = None  # as after a restart: nothing loaded
+    win.analysis.checkpoint = win.analysis.checkpoint_meta = None  # as after a restart: nothing loaded
     old_p = win.timeline.curve_data("p_positive").copy()
 
     questions = []
@@ -105,7 +105,7 @@ def test_rerun_asks_keeps_coding_and_previous_predictions(qtbot, window, video_p
 
     monkeypatch.setattr(win, "confirm", lambda q: True)
     fake_analysis.gate = threading.Event()
-    win.analysis_batch_seconds = 0.0
+    win.analysis.batch_seconds = 0.0
     assert win.ctx.execute(C.RunAnalysis), win.errors
     assert win.worker.settings.checkpoint == ckpt  # the checkpoint used before, by default
     qtbot.waitUntil(lambda: win.buffer.frames_done >= 11, timeout=20000)
@@ -123,6 +123,39 @@ def test_rerun_asks_keeps_coding_and_previous_predictions(qtbot, window, video_p
     curve = win.timeline.overlay_curve(ov.name, "p_positive")
     assert curve is not None and np.allclose(curve.yData, old_p, equal_nan=True)
     assert win.timeline.curve_data("p_positive") is not None
+
+
+def test_a_rerun_is_one_undo_step(qtbot, window, video_path, fake_analysis, monkeypatch):
+    """Undo after a re-run puts back the previous run's per-frame results, its open proposals (same ids) and the
+    curves drawn; a review made before the re-run stands; redo brings the new run back."""
+    win = window
+    monkeypatch.setattr(win, "confirm", lambda q: True)
+    assert win.ctx.execute(C.OpenVideo, path=str(video_path))
+    _analyse(qtbot, win, settings={})
+    vid = win.video.id
+    first = win.project.load_frames(vid)
+    accepted, still_open = sorted((e for e in win.events if e.status == "proposal"), key=lambda e: e.onset)
+    win.coding.push_status(accepted, "accepted")
+    fake_analysis.occluded = (30, 40)  # the second run differs: AU12 unknown there
+    _analyse(qtbot, win, settings={})
+    assert win.undo_stack.undoText() == f"Re-run analysis of {win.video.name}"
+    assert np.isnan(win.timeline.curve_data("AU12_r")[30:40]).all()
+    second = win.project.load_frames(vid)
+
+    def state():
+        return sorted((e.id, e.onset, e.status) for e in win.project.events(vid))
+
+    after_rerun = state()
+    win.undo_stack.undo()
+    assert win.project.load_frames(vid).equals(first)
+    assert np.isfinite(win.timeline.curve_data("AU12_r")[30:40]).all()  # the view follows
+    assert (accepted.id, accepted.onset, "accepted") in state() and (still_open.id, still_open.onset,
+                                                                      "proposal") in state()
+    assert {e.id for e in win.events} == {e[0] for e in state()}
+    win.undo_stack.redo()
+    assert win.project.load_frames(vid).equals(second) and state() == after_rerun
+    assert np.isnan(win.timeline.curve_data("AU12_r")[30:40]).all()
+    assert not win.errors
 
 
 def test_a_fresh_run_is_not_asked(qtbot, window, video_path, monkeypatch):
@@ -181,7 +214,7 @@ def test_seek_shows_loading_until_the_new_picture_arrives(qtbot, qsettings, vide
         view = win.video_view
         qtbot.waitUntil(lambda: view.frame_index == 0, timeout=5000)
         assert view.loading is None and not view.loading_label.isVisible()
-        win.seek(50)
+        win.transport.seek(50)
         assert "frame 50 /" in win.frame_label.text()
         qtbot.waitUntil(lambda: view.loading == 50, timeout=2000)  # the old picture is marked as not this frame
         assert view.frame_index == 0 and view.loading_label.isVisible()
@@ -189,7 +222,7 @@ def test_seek_shows_loading_until_the_new_picture_arrives(qtbot, qsettings, vide
         gate.set()
         qtbot.waitUntil(lambda: view.frame_index == 50, timeout=5000)
         assert view.loading is None and not view.loading_label.isVisible() and view._pixmap.opacity() == 1
-        win.seek(51)  # a frame that decodes at once is never marked
+        win.transport.seek(51)  # a frame that decodes at once is never marked
         qtbot.waitUntil(lambda: view.frame_index == 51, timeout=5000)
         qtbot.wait(150)
         assert view.loading is None

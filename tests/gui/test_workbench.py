@@ -78,11 +78,11 @@ def test_toolbar_play_and_speed_follow_the_keys(qtbot, opened):
     fr.speed.setCurrentIndex(fr.speed.findData(0.5))
     assert win.speed == 0.5
     qtbot.keyClick(win, Qt.Key.Key_L)  # L starts playback ...
-    assert win._play_timer.isActive() and fr.play.text().startswith("⏸")
+    assert win.transport.playing and fr.play.text().startswith("⏸")
     qtbot.keyClick(win, Qt.Key.Key_L)  # ... and then goes faster: the combo follows
     assert fr.speed.currentData() == win.speed == 1.0
     fr.play.trigger()
-    assert not win._play_timer.isActive() and fr.play.text().startswith("▶")
+    assert not win.transport.playing and fr.play.text().startswith("▶")
 
 
 # ------------------------------------------------------------------------------------------------ the model
@@ -145,7 +145,7 @@ def test_visible_events_rules():
 def test_coder_lanes_by_default_and_each_coder_can_be_hidden(qtbot, opened, video_path):
     win = opened
     _coded(win)
-    win.select_video(win.video.id)  # a video with two coders: the coder lanes come on
+    win.session.select_video(win.video.id)  # a video with two coders: the coder lanes come on
     assert win.coder_view_action.isChecked() and win.timeline.coder_lanes == ["bob", "model", "tester"]
     win.coders_view.set_hidden("bob", True)
     assert {e.coder for e in win.events} == {"tester", "model"}
@@ -163,7 +163,7 @@ def test_blind_coding_hides_others_and_the_model_until_finished(qtbot, opened):
     win = opened
     _analyse(qtbot, win)
     _coded(win)
-    win.reload_events()
+    win.coding.reload()
     assert win.timeline._class_curves  # the model's curves are drawn
     asked = []
     win.confirm = lambda q: asked.append(q) or True
@@ -183,7 +183,7 @@ def test_blind_coding_hides_others_and_the_model_until_finished(qtbot, opened):
     win.ctx.execute(C.NextProposal)  # the model's proposals are not there to step through
     assert win.selected_event_id is None
     # it survives a video switch (new curves stay hidden) and is recorded in the project
-    win.select_video(win.video.id)
+    win.session.select_video(win.video.id)
     assert not win.timeline._class_curves and [e.coder for e in win.events] == ["tester"]
     assert win.project.get_setting(BLIND_KEY)["tester"]["on"] is True
     # finishing asks first; cancelled: still blind
@@ -209,7 +209,7 @@ def test_blind_mode_is_restored_on_reopen(qtbot, opened):
     _coded(win)
     assert win.ctx.execute(SetBlindCoding, on=True)
     path = win.project.path
-    win._close_project()
+    win.session.close_project()
     assert win.events == []
     assert win.ctx.execute(C.OpenProject, path=str(path))
     assert win.coders_view.blind and [e.coder for e in win.events] == ["tester"]
@@ -229,11 +229,11 @@ def test_behaviours_keys_code_at_the_play_head_undoably_and_export(qtbot, opened
         with pytest.raises(Exception, match=why):
             bh.check_key(bad)
     n_undo = win.undo_stack.count()
-    win.seek(10)
+    win.transport.seek(10)
     qtbot.keyClick(win, Qt.Key.Key_1)  # start the state
-    win.seek(20)
+    win.transport.seek(20)
     qtbot.keyClick(win, Qt.Key.Key_2)  # a point
-    win.seek(25)
+    win.transport.seek(25)
     qtbot.keyClick(win, Qt.Key.Key_1)  # end the state
     evs = win.project.behaviour_events(win.video.id)
     assert [(e.behaviour_id, e.onset, e.offset, e.coder) for e in evs] == \
@@ -252,7 +252,7 @@ def test_behaviours_keys_code_at_the_play_head_undoably_and_export(qtbot, opened
     assert "after the play head" in win.statusBar().currentMessage()
     win.undo_stack.undo()  # drop the open start at 30
     # Shift+Delete removes the behaviour event under the play head (undoable)
-    win.seek(20)
+    win.transport.seek(20)
     qtbot.keyClick(win, Qt.Key.Key_Delete, Qt.KeyboardModifier.ShiftModifier)
     # the latest event under the play head goes (the nod at 20, not the state 10-25)
     assert [(e.behaviour_id, e.onset) for e in win.project.behaviour_events(win.video.id)] == [(gaze.id, 10)]
@@ -263,7 +263,7 @@ def test_behaviours_keys_code_at_the_play_head_undoably_and_export(qtbot, opened
         bh.delete(nod.id)
     bh.edit(Behaviour("nodding", key="3", kind="point", colour="#00897b", id=nod.id))
     assert [a.shortcut().toString() for a in bh.key_actions] == ["1", "3"]
-    win.seek(40)
+    win.transport.seek(40)
     qtbot.keyClick(win, Qt.Key.Key_3)
     assert win.project.behaviour_events(win.video.id)[-1].onset == 40
     win.undo_stack.undo()
@@ -281,7 +281,7 @@ def test_behaviours_keys_code_at_the_play_head_undoably_and_export(qtbot, opened
     assert 'TIER_ID="behaviour: gaze away (tester)"' in text and 'TIER_ID="behaviour: nod (tester)"' in text
     # the behaviours and their events are in the project file: a reopen has them, keys included
     path = win.project.path
-    win._close_project()
+    win.session.close_project()
     assert win.ctx.execute(C.OpenProject, path=str(path))
     assert [a.shortcut().toString() for a in win.behaviours.key_actions] == ["1", "2"]
     assert len(win.behaviours.events) == 2
@@ -314,7 +314,7 @@ def test_read_only_project_refuses_behaviour_coding(qtbot, opened):
     win = opened
     win.behaviours.add(Behaviour("nod", key="2", kind="point"))
     path = win.project.path
-    win._close_project()
+    win.session.close_project()
     assert win.ctx.execute(C.OpenProject, path=str(path), read_only=True)
     assert "read-only" in win.infos[-1]
     win._info_box.close()  # the window-modal box would take the key

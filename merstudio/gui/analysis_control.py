@@ -1,0 +1,260 @@
+"""The analysis results of the current video: their one owner.
+
+Holds the per-frame curves (:class:`~merstudio.gui.state.CurveBuffer`), the overlays (older model runs, imported
+OpenFace tables), the checkpoint to analyse with and the analysis worker. A run stores each batch in the project
+before it streams it here, so a video switch mid-run loses nothing: the worker goes on for its video and the
+curves of another video are never fed with its rows. Views follow ``bufferChanged`` / ``overlaysChanged`` and
+redraw the streamed curves at :data:`REFRESH_MS`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import QObject, QTimer, Signal
+
+from merstudio.errors import InputError
+from merstudio.gui.dialogs import DEFAULT_EMOTIONS
+from merstudio.gui.state import CurveBuffer
+from merstudio.gui.undo import RerunAnalysisCommand
+from merstudio.gui.workers import AnalysisWorker
+
+if TYPE_CHECKING:
+    from merstudio.gui.main_window import MainWindow
+
+REFRESH_MS = 200  # streamed curves are redrawn at 5 Hz, not per batch
+
+
+class AnalysisControl(QObject):
+    bufferChanged = Signal()  # another buffer (a video switch, a run started or finished): redraw everything
+    rowsAdded = Signal()  # streamed rows went into the buffer (faces may have appeared)
+    refreshDue = Signal()  # redraw the growing curves
+    overlaysChanged = Signal()
+    running = Signal(bool)  # a run started / stopped
+    progress = Signal(int, int)
+    deviceChanged = Signal(str)  # "CPU" | "CUDA"
+    finished = Signal(str)  # a run of the current video ended: "complete" | "cancelled"
+    message = Signal(str, int)
+
+    def __init__(self, win: MainWindow, make_analysis: Callable[[Any, Any], Any]) -> None:
+        super().__init__(win)
+        self.win = win  # the session (project, video), the transport (frame count) and the questions
+        self._make_analysis = make_analysis
+        self.buffer: CurveBuffer | None = None
+        self.overlays: dict[str, CurveBuffer] = {}
+        self.worker: AnalysisWorker | None = None
+        self.checkpoint: Path | None = None
+        self.checkpoint_meta: Any = None
+        self.device = "CPU"
+        self.batch_seconds = 0.2  # how often streamed rows are stored and drawn
+        self._refresh = QTimer(self)
+        self._refresh.setInterval(REFRESH_MS)
+        self._refresh.timeout.connect(self.refreshDue)
+
+    # ---------------------------------------------------------------- the current video's results
+    def load(self) -> None:
+        """Read the current video's stored results and overlays (a running analysis stores each batch before it
+        sends it, so its rows are there too)."""
+        proj, video, n = self.win.project, self.win.video, self.win.frame_count
+        self.buffer = CurveBuffer.from_frame(proj.load_frames(video.id), n) if proj and video else None
+        self.bufferChanged.emit()
+        self.load_overlays()
+
+    def load_overlays(self) -> None:
+        proj, video = self.win.project, self.win.video
+        self.overlays = {}
+        if proj is not None and video is not None:
+            for o in proj.overlays(video.id):
+                self.overlays[o.name] = CurveBuffer.from_frame(proj.load_overlay(video.id, o.name),
+                                                               self.win.frame_count)
+        self.overlaysChanged.emit()
+
+    def activity(self, face: int | None) -> Any:
+        if self.buffer is None or face is None:
+            return None
+        return self.buffer.activity(face)
+
+    def emotion_names(self) -> tuple[str, ...]:
+        """The class names to offer when coding: the loaded model's, the stored results', then the defaults."""
+        names: list[str] = []
+        meta = self.checkpoint_meta
+        classes = (meta.get("class_names") or meta.get("classes")) if isinstance(meta, dict) else \
+            getattr(meta, "class_names", None)
+        if classes:
+            names += list(classes)
+        if self.buffer is not None:
+            names += [c[2:] for c in self.buffer.class_columns()]
+        return tuple(dict.fromkeys(names + list(DEFAULT_EMOTIONS)))
+
+    # ---------------------------------------------------------------- checkpoints
+    def set_checkpoint(self, path: Path, meta: Any) -> None:
+        self.checkpoint, self.checkpoint_meta = path, meta
+        self.message.emit(f"Checkpoint {path.name} loaded: run the analysis to use it", 6000)
+
+    def previous_checkpoint(self) -> Path | None:
+        """The checkpoint the current video's stored analysis used, when it is still there."""
+        proj, video = self.win.project, self.win.video
+        a = proj.analysis(video.id) if proj is not None and video is not None else None
+        if a is None or not a.model:
+            return None
+        p = Path(a.model)
+        return p if p.is_file() else None
+
+    # ---------------------------------------------------------------- running
+    def rerun_question(self) -> str | None:
+        """The question asked before re-running the analysis of a video with coded events or reviewed proposals
+        (None: nothing to lose, run without asking)."""
+        proj, video = self.win.project, self.win.video
+        if proj is None or video is None or proj.read_only or self.worker is not None:
+            return None  # refused anyway, with its own message
+        evs = proj.events(video.id)
+        coded = sum(1 for e in evs if e.source != "model")
+        reviewed = sum(1 for e in evs if e.source == "model" and e.status != "proposal")
+        if not coded and not reviewed:
+            return None
+        what = " and ".join(t for t in (f"{coded} coded event{'s' * (coded != 1)}" if coded else "",
+                                        f"{reviewed} reviewed proposal{'s' * (reviewed != 1)}" if reviewed else "")
+                            if t)
+        return (f"{video.name} has {what}. Re-run the analysis?\n\n"
+                "Coded events are kept; new proposals on the interval of a reviewed one are dropped (the decision "
+                "stands); the current model predictions are kept as a dashed overlay. Edit > Undo puts the previous "
+                "results and proposals back.")
+
+    def start(self, settings: Any = None, keep_previous: bool = True) -> None:
+        """Run the analysis of the current video. A re-run keeps the previous predictions as an overlay
+        (``keep_previous``), uses the loaded checkpoint or else the one the previous run used, and clears the old
+        curves before the new ones stream in; the worker keeps coded events and reviewed proposals."""
+        win = self.win
+        video = win.require_video()
+        proj = win.require_writable()  # the results are stored in the project
+        if self.worker is not None:
+            raise InputError("analysis: already running (cancel it first)")
+        note = ""
+        if settings is None:
+            from merstudio.analysis.pipeline import AnalysisSettings
+
+            ckpt = self.checkpoint
+            if ckpt is None:
+                ckpt = self.previous_checkpoint()
+                if ckpt is not None:
+                    note = f"with {ckpt.name}, the checkpoint used before"
+            settings = AnalysisSettings(landmarks=True, checkpoint=ckpt)
+        path = proj.locate_video(video.id)
+        if path is None:
+            raise InputError(f"{video.path}: video not found (moved or deleted)")
+        kept = self.keep_predictions() if keep_previous and proj.analysis(video.id) is not None else None
+        if kept is not None:
+            self.load_overlays()
+            win.timeline.set_overlay_visible(kept, True)
+        self.buffer = CurveBuffer(win.frame_count)  # the previous run's curves (class curves too) go first
+        self.bufferChanged.emit()
+        w = AnalysisWorker(proj, video.id, str(path), settings, make_analysis=self._make_analysis,
+                           open_source=win.session.open_source, batch_seconds=self.batch_seconds, parent=self)
+        w.started_on.connect(lambda d: self._set_device("CUDA" if d.startswith("cuda") else "CPU"))
+        w.progress.connect(self.progress)
+        w.rows.connect(self._rows)
+        w.finished_ok.connect(self._done)
+        w.errored.connect(self._failed)
+        self.worker = w
+        self.running.emit(True)
+        self.progress.emit(0, win.frame_count)
+        self._refresh.start()
+        w.start()
+        if note or kept:
+            self.message.emit("Re-running" + (f" {note}" if note else "") +
+                              (f"; previous predictions kept as {kept!r} (dashed)" if kept else ""), 8000)
+
+    def cancel(self) -> None:
+        if self.worker is not None:
+            self.worker.cancel()
+
+    def stop(self) -> None:
+        """Stop a running analysis and wait for its thread (the project is closing)."""
+        self._refresh.stop()
+        w, self.worker = self.worker, None
+        if w is not None:
+            w.cancel()
+            w.wait()
+            w.deleteLater()
+            self.running.emit(False)
+        self.refreshDue.emit()
+
+    def _set_device(self, device: str) -> None:
+        self.device = device
+        self.deviceChanged.emit(device)
+
+    def _rows(self, rows: list) -> None:
+        w, video = self.worker, self.win.video
+        if w is not None and video is not None and w.video_id == video.id and self.buffer is not None:
+            self.buffer.add_rows(rows)
+            self.rowsAdded.emit()
+
+    def _done(self, status: str) -> None:
+        w = self.worker
+        vid = w.video_id if w is not None else None
+        step = self._rerun_step(w) if w is not None else None
+        self.stop()
+        if step is not None:
+            self.win.coding.push(step)  # only checks the new run is the active one; nothing is re-analysed
+        video = self.win.video
+        if video is not None and vid == video.id:
+            self.load()  # the stored rows, as a reopen shows them
+            self.finished.emit(status)
+
+    def _rerun_step(self, w: AnalysisWorker) -> RerunAnalysisCommand | None:
+        """A finished re-run (complete or cancelled) as one undo step: undo puts back the previous run's results
+        and proposals (the project keeps one previous run per video)."""
+        proj, vid = self.win.project, w.video_id
+        if proj is None or w.analysis_id is None or proj.previous_analysis(vid) is None:
+            return None  # a first run: nothing to go back to
+        now = proj.proposals(vid)
+        before = w.replaced_proposals if w.replaced_proposals is not None else now
+        after = w.new_proposals if w.new_proposals is not None else now
+
+        def shown() -> None:
+            video = self.win.video
+            if video is not None and video.id == vid:
+                self.load()
+                self.win.coding.reload()
+                self.win.transport.request_current()  # the face overlay of the run now active
+
+        return RerunAnalysisCommand(proj, vid, before, shown, new_id=w.analysis_id, after=after)
+
+    def _failed(self, message: str) -> None:
+        self.stop()
+        self.win.show_error(message)
+
+    # ---------------------------------------------------------------- model runs kept as overlays
+    def keep_predictions(self) -> str | None:
+        """Store the current video's model outputs (p_<class>, AUxx_p) as an overlay named after the model that
+        made them, so the timeline can show them beside the new model's. Returns the overlay name (None: none)."""
+        video = self.win.require_video()
+        proj = self.win.project
+        assert proj is not None
+        df = proj.load_frames(video.id)
+        cols = [c for c in df.columns if c.startswith("p_") or (c.startswith("AU") and c.endswith("_p"))]
+        if not cols or not len(df):
+            return None
+        a = proj.analysis(video.id)
+        model = (a.model if a is not None and a.model else "") or (str(self.checkpoint) if self.checkpoint else "")
+        name = f"model: {Path(model).stem if model else 'previous'}"
+        proj.save_overlay(video.id, name, df[["frame", "face_id", "timestamp", *cols]], kind="model",
+                          meta={"checkpoint": model})
+        return name
+
+    def rerun_with_checkpoint(self, path: Path, meta: Any, settings: Any = None) -> None:
+        """After fine-tuning: keep the old predictions as an overlay, load the new checkpoint, re-run the analysis."""
+        self.win.require_video()
+        self.win.require_writable()
+        if self.worker is not None:
+            raise InputError("analysis: already running (cancel it first)")
+        kept = self.keep_predictions()
+        self.set_checkpoint(Path(path), meta)
+        self.load_overlays()
+        if kept is not None:
+            self.win.timeline.set_overlay_visible(kept, True)
+        self.start(settings, keep_previous=False)
+        self.message.emit(f"Re-running with {Path(path).name}" +
+                          (f"; previous predictions kept as {kept!r} (dashed)" if kept else ""), 8000)

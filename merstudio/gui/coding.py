@@ -1,0 +1,221 @@
+"""The coding state: the one owner of the current video's events (as shown: hidden coders and blind coding
+applied), the selected event, the I/A/O marks, the coder's name and the undo stack's pushes.
+
+Every edit goes through :meth:`push` (done, saved, then on the undo stack); every change of the events or the
+selection is announced with ``eventsChanged`` and the views (timeline, events table) redraw from :attr:`events`.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QObject, QSettings, Signal
+from PySide6.QtGui import QUndoStack
+
+from merstudio.errors import InputError
+from merstudio.gui import commands as C
+from merstudio.gui.state import Marks, neighbour_event_frame, next_proposal
+from merstudio.gui.undo import (
+    AddEventCommand,
+    DeleteEventCommand,
+    EditEventCommand,
+    ImportEventsCommand,
+    ProjectCommand,
+    StepGuard,
+    set_status,
+)
+from merstudio.project import Event
+
+if TYPE_CHECKING:
+    from merstudio.gui.main_window import MainWindow
+
+
+class Coding(QObject):
+    eventsChanged = Signal()  # the events changed (reloaded from the project): redraw them
+    selectionChanged = Signal()  # only the selected event changed
+    message = Signal(str, int)  # a status-bar line and how long it stays (ms)
+
+    def __init__(self, win: MainWindow, qsettings: QSettings) -> None:
+        super().__init__(win)
+        self.win = win  # the session (project, video), the transport (play head) and the command context
+        self.qsettings = qsettings
+        self.events: list[Event] = []
+        self.selected_event_id: int | None = None
+        self.marks = Marks()
+        self.coder = str(qsettings.value("coder", "") or "")
+        self.undo_stack = QUndoStack(self)
+        self.undo_guard = StepGuard(win.show_error, self)  # a failed undo/redo: one message, the stack kept in step
+        self._pushing = False
+        self._undo_index = 0
+        self.undo_stack.indexChanged.connect(self._undo_index_changed)
+
+    # ---------------------------------------------------------------- the events shown
+    def reload(self) -> None:
+        win = self.win
+        proj, video = win.project, win.video
+        self.events = win.coders_view.filter(proj.events(video.id) if proj and video else [])  # hidden, blind
+        if self.selected_event_id not in {e.id for e in self.events}:
+            self.selected_event_id = None
+        self.eventsChanged.emit()
+
+    def clear(self) -> None:
+        """A video switch or a closed project: nothing selected, no marks, no events until :meth:`reload`."""
+        self.events, self.selected_event_id = [], None
+        self.marks.clear()
+        self.eventsChanged.emit()
+
+    def find(self, event_id: int | None) -> Event | None:
+        return next((e for e in self.events if e.id is not None and e.id == event_id), None)
+
+    def select(self, event_id: int | None, seek: bool = False) -> None:
+        self.selected_event_id = event_id
+        self.selectionChanged.emit()
+        ev = self.find(event_id) if seek else None
+        if ev is not None:
+            self.win.transport.go_to(ev.onset)
+
+    def goto_event(self, direction: int) -> None:
+        """Select the next (direction > 0) or previous event of any kind (coded or proposal) and seek to its onset."""
+        ev = neighbour_event_frame(self.events, self.win.current_frame, direction)
+        if ev is None:
+            self.message.emit("No next event" if direction > 0 else "No previous event", 3000)
+            return
+        self.select(ev.id, seek=True)
+
+    def current_proposal_id(self) -> int | None:
+        sel = self.find(self.selected_event_id)
+        if sel is not None and sel.status == "proposal":
+            return sel.id
+        here = [e for e in self.events if e.status == "proposal" and e.onset <= self.win.current_frame <= e.offset]
+        return here[0].id if here else None
+
+    def goto_next_proposal(self) -> None:
+        sel = self.find(self.selected_event_id)
+        ev = next_proposal(self.events, self.win.current_frame if sel is None else sel.onset)
+        if ev is None:
+            self.message.emit("No open proposals", 3000)
+            return
+        self.select(ev.id, seek=True)
+
+    # ---------------------------------------------------------------- boundaries
+    def selected(self) -> Event | None:
+        ev = self.find(self.selected_event_id)
+        if ev is None:
+            self.message.emit("Select an event first", 3000)
+        return ev
+
+    def nudge_boundary(self, which: str, n: int) -> None:
+        """Move the selected event's onset or offset by ``n`` frames (undoable; never past the other boundary)."""
+        ev = self.selected()
+        if ev is None or ev.id is None:
+            return
+        if which == "onset":
+            self.apply_region(ev.id, min(ev.onset + n, ev.offset), ev.offset)
+        else:
+            self.apply_region(ev.id, ev.onset, max(ev.offset + n, ev.onset))
+
+    def snap_boundary(self, which: str) -> None:
+        """Put the selected event's onset or offset on the play head (undoable; refused where it would cross the
+        other boundary)."""
+        ev = self.selected()
+        if ev is None or ev.id is None:
+            return
+        f = self.win.current_frame
+        if (which == "onset" and f > ev.offset) or (which == "offset" and f < ev.onset):
+            where = "after the offset" if which == "onset" else "before the onset"
+            self.message.emit(f"The play head is {where}: not moved", 4000)
+            return
+        if which == "onset":
+            self.apply_region(ev.id, f, ev.offset)
+        else:
+            self.apply_region(ev.id, ev.onset, f)
+
+    def apply_region(self, event_id: int, onset: int, offset: int) -> None:
+        """An event's new onset..offset (a drag, a nudge, a snap): one undoable edit, the apex kept inside."""
+        proj = self.win.project
+        if proj is None:
+            return
+        before = proj.event(event_id)
+        if before is None or (before.onset, before.offset) == (onset, offset):
+            self.reload()
+            return
+        onset = max(0, onset)
+        offset = min(self.win.frame_count - 1, max(onset, offset))
+        apex = min(max(before.apex, onset), offset)
+        self.selected_event_id = event_id
+        if not self.win.ctx.execute(C.EditEvent, event_id=event_id,
+                                    changes={"onset": onset, "apex": apex, "offset": offset}):
+            self.reload()  # refused (read-only) or not saved: the dragged region goes back
+
+    # ---------------------------------------------------------------- marks
+    def clear_marks(self) -> None:
+        self.marks.clear()
+        self.win.timeline.clear_selection()
+        self.show_marks()
+
+    def show_marks(self) -> None:
+        m = self.marks
+        parts = [f"{k} {v}" for k, v in (("onset", m.onset), ("apex", m.apex), ("offset", m.offset)) if v is not None]
+        self.message.emit("marks: " + (", ".join(parts) or "none"), 5000)
+
+    # ---------------------------------------------------------------- the coder
+    def require_coder(self) -> str:
+        if not self.coder:
+            self.win.ctx.execute(C.SetCoder)
+        if not self.coder:
+            raise InputError("coder: set your coder name first (Edit > Set coder)")
+        return self.coder
+
+    def set_coder(self, name: str) -> None:
+        self.coder = name
+        self.qsettings.setValue("coder", name)
+        proj = self.win.project
+        if proj is not None:
+            proj.coder = name
+            if not proj.read_only:
+                proj.add_coder(name)
+
+    # ---------------------------------------------------------------- undo
+    def push(self, cmd: ProjectCommand) -> None:
+        """Do an edit, then put it on the undo stack: only an edit that was saved enters the history (a failed one
+        raises a one-line error, shown by the command's dialog, and the view is reloaded from the project)."""
+        cmd.guard = self.undo_guard
+        cmd.perform()
+        self._pushing = True
+        try:
+            self.undo_stack.push(cmd)
+        finally:
+            self._pushing = False
+
+    def _undo_index_changed(self, index: int) -> None:
+        """An undo or redo (a key, the menu, a click in the history): the status message said something about the
+        state before it, so it is replaced by what was undone or redone."""
+        before, self._undo_index = self._undo_index, index
+        if self._pushing or index == before:
+            return
+        if index < before:
+            cmd = self.undo_stack.command(index)
+            text = f"Undone: {cmd.text()}" if cmd is not None else ""
+        else:
+            cmd = self.undo_stack.command(index - 1)
+            text = f"Redone: {cmd.text()}" if cmd is not None else ""
+        self.message.emit(text, 4000)  # "" clears the old line
+
+    def push_add(self, event: Event) -> AddEventCommand:
+        cmd = AddEventCommand(self.win.require_writable(), event, self.reload)
+        self.push(cmd)
+        return cmd
+
+    def push_edit(self, before: Event, after: Event) -> None:
+        self.push(EditEventCommand(self.win.require_writable(), before, after, self.reload))
+
+    def push_delete(self, event: Event) -> None:
+        self.push(DeleteEventCommand(self.win.require_writable(), event, self.reload))
+
+    def push_status(self, event: Event, status: str) -> None:
+        proj = self.win.require_writable()
+        self.push(set_status(proj, event, status, self.require_coder(), self.reload))
+
+    def push_import(self, events: list[Event], text: str) -> None:
+        """An import as one undo step (all its events added, or removed, in one transaction)."""
+        self.push(ImportEventsCommand(self.win.require_writable(), events, self.reload, text))

@@ -1,0 +1,222 @@
+"""The open project and the current video: their one owner.
+
+Opening, creating and closing projects, adding and switching videos all end in one of two signals:
+``projectChanged`` (a project was opened or closed) and ``videoChanged`` (the current video is another one, or
+none). The window follows ``videoChanged`` down one path that every view and controller takes, so nothing drawn
+for the previous video survives a switch. Questions to the user (open read-only? which project?) are asked
+through the window, which tests replace.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import QObject, QStandardPaths, QTimer, Signal
+
+from merstudio.errors import InputError
+from merstudio.gui import commands as C
+from merstudio.project import PROJECT_SUFFIX, Project, ProjectInUse, Video
+from merstudio.project.lock import HEARTBEAT_EVERY
+
+if TYPE_CHECKING:
+    from merstudio.gui.main_window import MainWindow
+
+MAX_RECENT = 8
+# seconds a write on the GUI thread waits for a lock another program holds, then fails with a message (the store's
+# default, for the CLI, is longer; SQLite's was 30 s and froze the window)
+GUI_BUSY_TIMEOUT = 0.5
+
+
+class Session(QObject):
+    projectChanged = Signal()  # a project was opened, created or closed (read-only state included)
+    videoChanged = Signal()  # the current video is another one (or none): every view starts over
+    projectClosing = Signal()  # the project is about to close: stop what writes to it
+
+    def __init__(self, win: MainWindow, open_source: Callable[[str], Any]) -> None:
+        super().__init__(win)
+        self.win = win
+        self.open_source = open_source
+        self.project: Project | None = None
+        self.video: Video | None = None
+        self.source: Any = None  # the current video's FrameSource (the transport reads frames from it)
+        self._heartbeat = QTimer(self)  # tells a second opener this window still has the project
+        self._heartbeat.setInterval(int(HEARTBEAT_EVERY * 1000))
+        self._heartbeat.timeout.connect(lambda: self.project.heartbeat() if self.project is not None else None)
+
+    # ---------------------------------------------------------------- guards
+    def require_video(self) -> Video:
+        if self.video is None or self.project is None:
+            raise InputError("no video is open: open a video or a project first")
+        return self.video
+
+    def require_writable(self) -> Project:
+        """The open project, or InputError (a dialog) when there is none or it is read-only."""
+        if self.project is None:
+            raise InputError("no project is open: open a video or a project first")
+        if self.project.read_only:
+            raise InputError(f"{self.project.path.name} is open read-only ({self.project.read_only_reason}): "
+                             "changes are not saved")
+        return self.project
+
+    # ---------------------------------------------------------------- projects
+    def create_project(self, path: Path) -> None:
+        # ProjectInUse (someone has that file open) -> dialog, current project untouched
+        self._set_project(Project.create(path, overwrite=True, busy_timeout=GUI_BUSY_TIMEOUT))
+
+    def open_project(self, path: Path, read_only: bool | None = None, select: bool = True) -> bool:
+        """Open a project; False when the user declined. In use by another window or program: ``read_only`` None
+        asks whether to open it read-only, True opens it read-only, False refuses (ProjectInUse). Anything wrong
+        with the file (missing, damaged, missing tables, newer) is an InputError before the current project is
+        touched."""
+        if read_only:
+            proj = Project.open(path, read_only=True, busy_timeout=GUI_BUSY_TIMEOUT)
+        else:
+            try:
+                proj = Project.open(path, in_use="raise", busy_timeout=GUI_BUSY_TIMEOUT)
+            except ProjectInUse as exc:
+                if read_only is False:
+                    raise
+                who = f"in use by merstudio ({exc.owner.describe()})" if exc.owner else "in use by another program"
+                question = (f"{Path(path).name} is {who}: two writers would overwrite each other's edits.\n\n"
+                            "Open it read-only? You can look at it and export from it; edits are refused.")
+                if not self.win.ask_read_only(question):
+                    return False
+                proj = Project.open(path, read_only=True, busy_timeout=GUI_BUSY_TIMEOUT)
+                proj.read_only_reason = who
+        try:
+            vids = proj.videos()
+        except Exception as exc:  # a file the checks let through but that cannot be read: keep the current one
+            proj.close()
+            raise InputError(f"{proj.path}: cannot be read ({exc})") from None
+        self._set_project(proj)
+        if proj.read_only:
+            self.win.show_info(f"{proj.path.name} is open read-only ({proj.read_only_reason}): you can look at it "
+                               "and export from it, but edits are refused.")
+        if vids and select:
+            self.select_video(vids[0].id)
+        return True
+
+    def _set_project(self, proj: Project) -> None:
+        self.close_project()
+        self.project = proj
+        coder = self.win.coding.coder
+        if coder:
+            proj.coder = coder
+            if not proj.read_only:
+                proj.add_coder(coder)
+        if not proj.read_only:
+            self._heartbeat.start()
+        self._add_recent(proj.path)
+        self.projectChanged.emit()
+
+    def close_project(self) -> None:
+        """Close the project (nothing to ask: every edit is saved when it is made)."""
+        self._heartbeat.stop()
+        had_video = self.video is not None or self.source is not None
+        self.video, self.source = None, None
+        if had_video or self.project is not None:
+            self.videoChanged.emit()  # views let go of the video before its project closes
+        if self.project is not None:
+            self.projectClosing.emit()
+            self.project.close()
+            self.project = None
+            self.projectChanged.emit()
+
+    # ---------------------------------------------------------------- videos
+    def default_project_path(self, video_path: Path) -> Path:
+        """A project beside the video; in the app's data folder when that is not writable or is the bundled demo."""
+        from merstudio.resources import resources_dir
+
+        beside = video_path.with_suffix(PROJECT_SUFFIX)
+        in_resources = resources_dir().resolve() in video_path.resolve().parents
+        if not in_resources and os.access(video_path.parent, os.W_OK):
+            return beside
+        data = Path(QStandardPaths.writableLocation(QStandardPaths.StandardLocation.AppDataLocation))
+        return data / "projects" / beside.name
+
+    def open_video(self, path: Path, project: str | None = None) -> None:
+        """Open a video. With no project open, the project beside it is opened (created when there is none). With
+        a project open that does not have this video while the video has its own project beside it (its earlier
+        coding), ``project`` says which to use: "beside" opens that project, "current" adds the video to the open
+        one; None asks."""
+        source = self.open_source(str(path))  # InputError -> dialog before anything changes
+        try:
+            beside = self.default_project_path(Path(path))
+            if (self.project is not None and beside.exists() and not same_file(beside, self.project.path)
+                    and not self.has_video(self.project, source)):
+                choice = project or self.win.ask_project_beside(Path(path).name, beside)
+                if choice not in ("beside", "current"):
+                    close_source(source)
+                    return
+                if choice == "beside" and not self.open_project(beside, select=False):
+                    close_source(source)  # the user chose not to open the project in use elsewhere
+                    return
+            if self.project is None:
+                if beside.exists():
+                    if not self.open_project(beside, select=False):
+                        close_source(source)  # the user chose not to open the project in use elsewhere
+                        return
+                else:
+                    self.create_project(beside)
+            assert self.project is not None
+            video = self.project.add_source(source)
+        except BaseException:
+            close_source(source)
+            raise
+        self.projectChanged.emit()  # the video list has one more
+        self.select_video(video.id, source=source)
+
+    @staticmethod
+    def has_video(proj: Project, source: Any) -> bool:
+        """Whether the project already has this video (same file, or the same content somewhere else)."""
+        p = Path(source.path)
+        if any(same_file(p, Path(v.path)) for v in proj.videos()):
+            return True
+        if not p.is_file():
+            return False
+        from merstudio.project.store import content_hash
+
+        digest, size = content_hash(p)
+        return any(v.hash == digest and v.size == size for v in proj.videos())
+
+    def select_video(self, video_id: int, source: Any = None) -> None:
+        """Make a video of the open project the current one (a missing file: say so and ask where it went)."""
+        assert self.project is not None
+        video = self.project.video(video_id)
+        if source is None:
+            where = self.project.locate_video(video_id)
+            if where is None:
+                self.win.show_error(f"{video.path}: video not found (moved or deleted); please locate it")
+                self.win.ctx.execute(C.LocateVideo, video_id=video_id, name=video.name)
+                return
+            source = self.open_source(str(where))
+            video = self.project.video(video_id)
+        self.video, self.source = video, source
+        self.videoChanged.emit()
+
+    # ---------------------------------------------------------------- recent projects
+    def _add_recent(self, path: Path) -> None:
+        recent = [str(path.resolve())] + [p for p in self.recent_projects() if p != str(path.resolve())]
+        self.win.qsettings.setValue("recentProjects", recent[:MAX_RECENT])
+
+    def recent_projects(self) -> list[str]:
+        v = self.win.qsettings.value("recentProjects", [])
+        if isinstance(v, str):  # QSettings gives a single-entry list back as a plain string
+            return [v]
+        return [str(p) for p in v] if isinstance(v, (list, tuple)) else []
+
+
+def close_source(source: Any) -> None:
+    close = getattr(source, "close", None)
+    if close is not None:
+        close()
+
+
+def same_file(a: Path, b: Path) -> bool:
+    try:
+        return a.resolve() == b.resolve()
+    except OSError:
+        return False

@@ -15,7 +15,7 @@ from typing import Any
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QColor
+from PySide6.QtGui import QColor, QFontMetrics
 
 from merstudio.features.aus import AUS
 from merstudio.gui.state import MOTION_REGIONS, CurveBuffer
@@ -51,6 +51,8 @@ COLLAPSED_HEIGHT = 16.0  # a collapsed lane: a strip that keeps its label's plac
 LEGEND_WIDTH = 180  # the legends' column, right of the tracks: never over the curves
 # a named row of a lane (a coder's on the coders track, a behaviour's): its 8-pt name needs this much, whatever the
 # window's size; the lanes without rows shrink instead (at 1366x768 four coders got 5 px each)
+AXIS_PX = 60  # every lane's left axis: the lanes' x ranges line up
+AXIS_TEXT_PX = 46  # room for a row name on it, beside the lane's own title
 ROW_MIN_PX = 16.0
 
 
@@ -407,7 +409,7 @@ class Timeline(pg.GraphicsLayoutWidget):
         plot = self.addPlot(row=row, col=0, viewBox=_TrackBox(self, select_on_drag=select))
         plot.setLabel("left", label, **{"font-size": "8pt"})  # short lanes: the rotated label must fit
         plot.hideAxis("bottom")
-        plot.getAxis("left").setWidth(60)
+        plot.getAxis("left").setWidth(AXIS_PX)
         plot.setDownsampling(auto=True, mode="peak")
         plot.setClipToView(True)
         plot.setMenuEnabled(False)
@@ -735,7 +737,11 @@ class Timeline(pg.GraphicsLayoutWidget):
         self._apex_marks.setData(pos=np.array(apex, dtype=np.float64).reshape(-1, 2), brush=pg.mkBrush("#212121"))
         self.coder_plot.setYRange(0, max(1, len(lanes)), padding=0)
         self.set_lane_rows(self.coder_plot, len(lanes))
-        self.coder_plot.getAxis("left").setTicks([[(i + 0.5, n) for i, n in enumerate(lanes)]])
+        axis = self.coder_plot.getAxis("left")
+        # a name wider than the axis is not drawn at all by pyqtgraph: elide it ("demo-co…") so every row is named
+        fm = QFontMetrics(axis.font())
+        axis.setTicks([[(i + 0.5, fm.elidedText(n, Qt.TextElideMode.ElideRight, AXIS_TEXT_PX))
+                        for i, n in enumerate(lanes)]])
 
     def _clear_curves(self) -> None:
         for c in self._curves.values():

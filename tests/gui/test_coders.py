@@ -50,3 +50,24 @@ def test_coder_rows_stay_readable_at_1366x768(qtbot, window, video_path):
     win.set_coder_view(False)
     qtbot.wait(50)
     assert tl.au_plot.vb.height() > au
+
+
+def test_a_long_coder_name_is_elided_not_dropped(qtbot, window, video_path):
+    """pyqtgraph draws no tick label wider than its axis: a long name must still name its row (seen with
+    "demo-coder" at 1366x768: an unnamed row)."""
+    from PySide6.QtGui import QFontMetrics
+
+    from merstudio.gui.timeline import AXIS_TEXT_PX
+
+    win = window
+    assert win.ctx.execute(C.OpenVideo, path=str(video_path))
+    v = win.video.id
+    for coder in ("a-very-long-coder-name", "bo"):
+        win.project.add_event(Event(v, 10, 11, 14, emotion="negative", coder=coder))
+    win.coding.reload()
+    win.set_coder_view(True)
+    axis = win.timeline.coder_plot.getAxis("left")
+    fm = QFontMetrics(axis.font())
+    labels = [t for _pos, t in axis._tickLevels[0]]
+    assert labels[1] == "bo" and labels[0].startswith("a-") and labels[0].endswith("…")
+    assert all(fm.horizontalAdvance(t) <= AXIS_TEXT_PX for t in labels)

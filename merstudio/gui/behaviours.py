@@ -24,7 +24,6 @@ import pyqtgraph as pg
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer
 from PySide6.QtGui import QAction, QColor, QKeyEvent, QKeySequence
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QCheckBox,
     QColorDialog,
     QComboBox,
@@ -32,7 +31,6 @@ from PySide6.QtWidgets import (
     QDialogButtonBox,
     QFormLayout,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QPushButton,
@@ -45,6 +43,7 @@ from PySide6.QtWidgets import (
 from merstudio.errors import InputError
 from merstudio.gui.coders import visible_events
 from merstudio.gui.commands import AppCommand, CommandContext, Params
+from merstudio.gui.events_table import list_style
 from merstudio.gui.state import timecode
 from merstudio.gui.timeline import FrameRegion
 from merstudio.gui.undo import ProjectCommand
@@ -742,14 +741,7 @@ class BehaviourEventsTable(QTableWidget):
         super().__init__(0, len(EVENT_COLUMNS), owner.win)
         self.owner = owner
         self.setHorizontalHeaderLabels(list(EVENT_COLUMNS))
-        self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.setAlternatingRowColors(True)
-        self.verticalHeader().hide()
-        self.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        self.horizontalHeader().setStretchLastSection(True)
-        self.setFocusPolicy(Qt.FocusPolicy.ClickFocus)  # as the events table: keys stay with the window
+        list_style(self)  # as the events table
         self.ids: list[int | None] = []
         self.clicked.connect(lambda index: owner.select(self.ids[index.row()], seek=True))
         self.doubleClicked.connect(lambda *_: owner.win.ctx.execute(EditBehaviourEvent))

@@ -65,19 +65,24 @@ class EventsModel(QAbstractTableModel):
         return None
 
 
+def list_style(view: QTableView) -> None:
+    """A read-only list of events: whole rows, one at a time, keys left to the window (which owns the shortcuts)."""
+    view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+    view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    view.setAlternatingRowColors(True)
+    view.verticalHeader().hide()
+    view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+    view.horizontalHeader().setStretchLastSection(True)
+    view.setFocusPolicy(Qt.FocusPolicy.ClickFocus)
+
+
 class EventsTable(QTableView):
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
         self.model_ = EventsModel(self)
         self.setModel(self.model_)
-        self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.setAlternatingRowColors(True)
-        self.verticalHeader().hide()
-        self.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        self.horizontalHeader().setStretchLastSection(True)
-        self.setFocusPolicy(Qt.FocusPolicy.ClickFocus)
+        list_style(self)
 
     def select_event(self, event_id: int | None) -> None:
         row = self.model_.row_of(event_id) if event_id is not None else None

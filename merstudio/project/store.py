@@ -987,6 +987,18 @@ class Project:
                      json.dumps(before.to_dict()) if before else None,
                      json.dumps(after.to_dict()) if after else None))
 
+    def _insert_event(self, con: sqlite3.Connection, ev: Event, now: float) -> Event:
+        """INSERT one event (its id kept when given) and log its creation; the stored event, with its id."""
+        cur = con.execute(
+            "INSERT INTO events (id, video_id, face_id, onset, apex, offset, emotion, aus, coder, confidence,"
+            " note, source, status, created, modified) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+            (ev.id, ev.video_id, ev.face_id, ev.onset, ev.apex, ev.offset, ev.emotion, ev.aus, ev.coder,
+             ev.confidence, ev.note, ev.source, ev.status, now, now))
+        eid = _inserted_id(cur)
+        ev = replace(ev, id=eid)
+        self._log(con, eid, "create", None, ev)
+        return ev
+
     def add_event(self, event: Event) -> Event:
         """Insert a validated event (keeping ``event.id`` when given, which is how undo restores a deleted one)."""
         ev = event.validated()
@@ -994,14 +1006,7 @@ class Project:
             ev = replace(ev, coder=self.coder)
         now = time.time()
         with self._tx() as con:
-            cur = con.execute(
-                "INSERT INTO events (id, video_id, face_id, onset, apex, offset, emotion, aus, coder, confidence,"
-                " note, source, status, created, modified) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-                (ev.id, ev.video_id, ev.face_id, ev.onset, ev.apex, ev.offset, ev.emotion, ev.aus, ev.coder,
-                 ev.confidence, ev.note, ev.source, ev.status, now, now))
-            eid = _inserted_id(cur)
-            ev = replace(ev, id=eid)
-            self._log(con, eid, "create", None, ev)
+            ev = self._insert_event(con, ev, now)
         return ev
 
     def add_events(self, events: Iterable[Event], coders: Iterable[str] = ()) -> list[Event]:
@@ -1112,14 +1117,7 @@ class Project:
             # an id taken by another event is refused: a later undo step naming it would edit the wrong event
             elif con.execute("SELECT 1 FROM events WHERE id = ?", (ev.id,)).fetchone():
                 raise InputError(f"proposal {ev.onset}-{ev.offset}: event id {ev.id} is taken by another event")
-            cur = con.execute(
-                "INSERT INTO events (id, video_id, face_id, onset, apex, offset, emotion, aus, coder, confidence,"
-                " note, source, status, created, modified) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-                (ev.id, ev.video_id, ev.face_id, ev.onset, ev.apex, ev.offset, ev.emotion, ev.aus, ev.coder,
-                 ev.confidence, ev.note, ev.source, ev.status, now, now))
-            eid = _inserted_id(cur)
-            ev = replace(ev, id=eid)
-            self._log(con, eid, "create", None, ev)
+            ev = self._insert_event(con, ev, now)
             out.append(ev)
         return out
 

@@ -7,17 +7,16 @@
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 import tempfile
 from pathlib import Path
 
-os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+import _shot
 
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--out", type=Path, default=Path(__file__).resolve().parent.parent / "docs" / "screenshots")
+    ap.add_argument("--out", type=Path, default=_shot.OUT)
     ap.add_argument("--video", type=Path, default=None, help="video to show (default: the bundled demo)")
     ap.add_argument("--size", default="1600x1000", help="window size WxH (default 1600x1000; 1366x768 checks a "
                     "small laptop screen)")
@@ -28,22 +27,13 @@ def main(argv: list[str] | None = None) -> int:
     except ValueError:
         ap.error(f"--size {args.size}: expected WxH, e.g. 1366x768")
 
-    from merstudio.gui.app import make_app
-
-    app = make_app()
-    from PySide6.QtCore import QSettings
-
+    app = _shot.app()
     from merstudio.gui import commands as C
-    from merstudio.gui.main_window import MainWindow
     from merstudio.resources import demo_video
 
     video = args.video or demo_video()
     with tempfile.TemporaryDirectory() as tmp:
-        settings = QSettings(str(Path(tmp) / "settings.ini"), QSettings.Format.IniFormat)
-        settings.setValue("coder", "demo-coder")
-        win = MainWindow(qsettings=settings)
-        win.resize(width, height)
-        win.show()
+        win = _shot.make_window(tmp, (width, height))
         try:
             from merstudio.resources import starter_checkpoint
 
@@ -54,8 +44,7 @@ def main(argv: list[str] | None = None) -> int:
                     and win.ctx.execute(C.RunAnalysis)):
                 print("screenshot: " + "; ".join(win.errors), file=sys.stderr)
                 return 1
-            while win.worker is not None:
-                app.processEvents()
+            _shot.wait_analysis(win)
             if win.errors:
                 print("screenshot: " + "; ".join(win.errors), file=sys.stderr)
                 return 1
@@ -67,20 +56,15 @@ def main(argv: list[str] | None = None) -> int:
                 win.transport.seek(props[0].apex)
             if len(props) > 1:
                 win.ctx.execute(C.SetProposalStatus, event_id=props[1].id, status="rejected", advance=False)
-            for _ in range(50):
-                app.processEvents()
-            while win.transport.loader is not None and win.video_view.frame_index != win.current_frame:
-                app.processEvents()
+            _shot.pump(50)
+            _shot.wait_frame(win)
             while win.playback.envelope_pending:  # the audio lane (a video with sound)
                 app.processEvents()
-            for _ in range(20):
-                app.processEvents()
+            _shot.pump(20)
             win.timeline.refresh()
             app.processEvents()
             args.out.mkdir(parents=True, exist_ok=True)
-            path = args.out / args.name
-            win.grab().save(str(path))
-            print(f"wrote {path}")
+            _shot.save(win, args.out / args.name)
         finally:
             win.shutdown()
     return 0

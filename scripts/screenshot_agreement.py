@@ -9,44 +9,38 @@ the model's proposals, View > Events by coder, and Coding > Agreement report.
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 import tempfile
 from pathlib import Path
 
-os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+import _shot
+
 ROOT = Path(__file__).resolve().parent.parent
 
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--out", type=Path, default=ROOT / "docs" / "screenshots")
+    ap.add_argument("--out", type=Path, default=_shot.OUT)
     args = ap.parse_args(argv)
     sys.path.insert(0, str(ROOT / "tests" / "gui"))
     import cv2  # noqa: F401  (before Qt, as in the app)
     from gui_fixtures import FPS, N_FRAMES, FakeAnalysis, write_video
-    from PySide6.QtCore import QSettings, QStandardPaths
+    from PySide6.QtCore import QStandardPaths
 
     from merstudio.gui import commands as C
-    from merstudio.gui.app import make_app
-    from merstudio.gui.main_window import MainWindow
     from merstudio.interchange import Media, write_events
     from merstudio.project import Event
 
     QStandardPaths.setTestModeEnabled(True)
-    app = make_app(["merstudio-screenshots"])
+    _shot.app(["merstudio-screenshots"])
     tmp = Path(tempfile.mkdtemp())
     video = write_video(tmp / "clip.avi")
-    settings = QSettings(str(tmp / "settings.ini"), QSettings.Format.IniFormat)
-    settings.setValue("coder", "alice")
-    win = MainWindow(qsettings=settings, make_analysis=lambda src, st: FakeAnalysis(src, st))
-    win.resize(1300, 850)
-    win.show()
+    win = _shot.make_window(tmp, (1300, 850), coder="alice",
+                            make_analysis=lambda src, st: FakeAnalysis(src, st))
     try:
         win.ctx.execute(C.OpenVideo, path=str(video))
         win.ctx.execute(C.RunAnalysis, settings={"landmarks": True})
-        while win.worker is not None:
-            app.processEvents()
+        _shot.wait_analysis(win)
         v = win.video.id
         evs = [Event(v, 19, 24, 29, emotion="positive", aus="6+12", coder="alice"),
                Event(v, 54, 58, 63, emotion="negative", aus="4+7", coder="alice"),
@@ -60,16 +54,14 @@ def main(argv: list[str] | None = None) -> int:
             raise SystemExit(win.errors[-1])
         win.set_coder_view(True)
         win.transport.seek(24)
-        for _ in range(20):
-            app.processEvents()
+        _shot.pump(20)
         args.out.mkdir(parents=True, exist_ok=True)
-        win.timeline.grab().save(str(args.out / "timeline_by_coder.png"))
+        _shot.save(win.timeline, args.out / "timeline_by_coder.png", announce=False)
         win.ctx.execute(C.ShowAgreement, coders=["alice", "bob", "cy", "model"], tolerance=3)
         dlg = win.agreement_dialog
         dlg.resize(1000, 640)
-        for _ in range(20):
-            app.processEvents()
-        dlg.grab().save(str(args.out / "agreement_dialog.png"))
+        _shot.pump(20)
+        _shot.save(dlg, args.out / "agreement_dialog.png", announce=False)
     finally:
         win.shutdown()
     print(f"wrote {args.out / 'timeline_by_coder.png'} and {args.out / 'agreement_dialog.png'}")

@@ -14,6 +14,7 @@ import sys
 import tempfile
 from pathlib import Path
 
+import _shot
 import numpy as np
 
 SR = 48_000
@@ -61,7 +62,7 @@ def with_audio(video: Path, out: Path) -> Path:
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--out", type=Path, default=Path(__file__).resolve().parent.parent / "docs" / "screenshots")
+    ap.add_argument("--out", type=Path, default=_shot.OUT)
     ap.add_argument("--size", default="1600x1000")
     args = ap.parse_args(argv)
     sys.path.insert(0, str(Path(__file__).resolve().parent))

@@ -9,56 +9,39 @@ behaviours coded (workbench.png: the model note beside the class lane, coder lan
 from __future__ import annotations
 
 import argparse
-import os
 import tempfile
 from pathlib import Path
 
-os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+import _shot
 
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--out", type=Path, default=Path(__file__).resolve().parent.parent / "docs" / "screenshots")
+    ap.add_argument("--out", type=Path, default=_shot.OUT)
     ap.add_argument("--size", default="1366x768", help="window size WxH")
     ap.add_argument("--no-analysis", action="store_true", help="only the first two (no analysis run)")
     args = ap.parse_args(argv)
     width, height = (int(v) for v in args.size.lower().split("x"))
 
-    from merstudio.gui.app import make_app
-
-    app = make_app()
+    app = _shot.app()
     import shutil
 
-    from PySide6.QtCore import QSettings
-
     from merstudio.gui import commands as C
-    from merstudio.gui.main_window import MainWindow
     from merstudio.resources import demo_video
 
     args.out.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory() as tmp:
-        settings = QSettings(str(Path(tmp) / "settings.ini"), QSettings.Format.IniFormat)
-        settings.setValue("coder", "demo-coder")
-        win = MainWindow(qsettings=settings)
-        win.resize(width, height)
-        win.show()
+        win = _shot.make_window(tmp, (width, height))
         try:
-            for _ in range(20):
-                app.processEvents()
-            path = args.out / "first_run_empty.png"
-            win.grab().save(str(path))
-            print(f"wrote {path}")
+            _shot.pump(20)
+            _shot.save(win, args.out / "first_run_empty.png")
             video = Path(shutil.copy(demo_video(), Path(tmp) / "interview.mp4"))
             if not win.ctx.execute(C.OpenVideo, path=str(video)):
                 print("screenshot: " + "; ".join(win.errors))
                 return 1
-            while win.transport.loader is not None and win.video_view.frame_index != win.current_frame:
-                app.processEvents()
-            for _ in range(20):
-                app.processEvents()
-            path = args.out / "first_run_video.png"
-            win.grab().save(str(path))
-            print(f"wrote {path}")
+            _shot.wait_frame(win)
+            _shot.pump(20)
+            _shot.save(win, args.out / "first_run_video.png")
             if not args.no_analysis:
                 return _workbench(app, win, args.out / "workbench.png")
         finally:
@@ -77,8 +60,7 @@ def _workbench(app, win, path: Path) -> int:
             and win.ctx.execute(C.RunAnalysis, confirmed=True)):
         print("screenshot: " + "; ".join(win.errors))
         return 1
-    while win.worker is not None:
-        app.processEvents()
+    _shot.wait_analysis(win)
     v = win.video.id
     props = [e for e in win.events if e.status == "proposal"]
     for e in props[:2]:  # a second coder coded the same moments
@@ -95,14 +77,11 @@ def _workbench(app, win, path: Path) -> int:
     if props:
         win.coding.select(props[0].id, seek=True)
         win.transport.seek(props[0].apex)
-    for _ in range(50):
-        app.processEvents()
-    while win.transport.loader is not None and win.video_view.frame_index != win.current_frame:
-        app.processEvents()
+    _shot.pump(50)
+    _shot.wait_frame(win)
     win.timeline.refresh()
     app.processEvents()
-    win.grab().save(str(path))
-    print(f"wrote {path}")
+    _shot.save(win, path)
     return 0
 
 

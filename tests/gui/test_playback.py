@@ -176,62 +176,59 @@ def tone_clip(tmp_path_factory):
     return write_av_clip(tmp_path_factory.mktemp("tone") / "tone.avi", tone_signal(3.0, on=(1.0, 2.0), amp=0.5))
 
 
-def test_video_follows_the_audio_clock(qapp, tone_clip):
-    """The wall clock stands still: only the samples the (fake) sound card takes move the video."""
-    streams = []
+@pytest.fixture
+def fake_audio(qapp):
+    """A Harness whose sound card is a FakeStream the test pumps (its audio clock), and the streams it opened."""
+    streams: list[FakeStream] = []
 
     def output(rate, channels, cb):
         streams.append(FakeStream(rate, channels, cb))
         return streams[-1]
 
     h = Harness(player=AudioPlayer(output))
-    try:
-        h.pb.track = open_audio(tone_clip)
-        h.cur = 30  # 1.0 s: the tone starts here
-        h.pb.play(+1)
-        assert len(streams) == 1 and streams[0].running
-        player = h.pb.player
-        heard = pump(streams[0], player, SR // 2)  # half a second of sound
-        h.pb.tick()
-        assert h.cur == 45  # 30 + 0.5 s * 30 fps, with no wall time passed
-        np.testing.assert_allclose(heard[:, 0], tone_signal(3.0, on=(1.0, 2.0), amp=0.5)[SR:SR + SR // 2],
-                                   atol=1e-3)
-        player.muted = True
-        assert not pump(streams[0], player, SR // 10).any()  # muted: silence, and the clock still runs
-        h.pb.tick()
-        assert h.cur == 48
-    finally:
-        h.pb.shutdown()
+    yield h, streams
+    h.pb.shutdown()
+
+
+def test_video_follows_the_audio_clock(fake_audio, tone_clip):
+    """The wall clock stands still: only the samples the (fake) sound card takes move the video."""
+    h, streams = fake_audio
+    h.pb.track = open_audio(tone_clip)
+    h.cur = 30  # 1.0 s: the tone starts here
+    h.pb.play(+1)
+    assert len(streams) == 1 and streams[0].running
+    player = h.pb.player
+    heard = pump(streams[0], player, SR // 2)  # half a second of sound
+    h.pb.tick()
+    assert h.cur == 45  # 30 + 0.5 s * 30 fps, with no wall time passed
+    np.testing.assert_allclose(heard[:, 0], tone_signal(3.0, on=(1.0, 2.0), amp=0.5)[SR:SR + SR // 2],
+                               atol=1e-3)
+    player.muted = True
+    assert not pump(streams[0], player, SR // 10).any()  # muted: silence, and the clock still runs
+    h.pb.tick()
+    assert h.cur == 48
+    h.pb.shutdown()
     assert not streams[0].running
 
 
-def test_half_speed_resamples_and_the_clock_runs_at_half(qapp, tone_clip):
-    streams = []
-
-    def output(rate, channels, cb):
-        streams.append(FakeStream(rate, channels, cb))
-        return streams[-1]
-
-    h = Harness(player=AudioPlayer(output))
-    try:
-        h.pb.track = open_audio(tone_clip)
-        h.cur = 36  # 1.2 s
-        h.pb.set_speed(0.5)
-        h.pb.play(+1)
-        heard = pump(streams[0], h.pb.player, SR // 5)[:, 0]  # 0.2 s of output = 0.1 s of the video
-        h.pb.tick()
-        assert h.cur == 39
-        # a 440 Hz tone played at half speed is a 220 Hz tone: 44 periods in 0.2 s, 88 zero crossings
-        crossings = np.count_nonzero(np.diff(np.signbit(heard)))
-        assert crossings == pytest.approx(88, abs=2)
-        assert np.abs(heard).max() == pytest.approx(0.5, abs=0.01)
-        # below 0.5x and in reverse the sound is off and the wall clock drives the video
-        h.pb.set_speed(0.25)
-        assert not h.pb.player.active and "muted below" in h.pb.audio_note
-        h.pb.play(-1)
-        assert not h.pb.player.active and "reverse" in h.pb.audio_note
-    finally:
-        h.pb.shutdown()
+def test_half_speed_resamples_and_the_clock_runs_at_half(fake_audio, tone_clip):
+    h, streams = fake_audio
+    h.pb.track = open_audio(tone_clip)
+    h.cur = 36  # 1.2 s
+    h.pb.set_speed(0.5)
+    h.pb.play(+1)
+    heard = pump(streams[0], h.pb.player, SR // 5)[:, 0]  # 0.2 s of output = 0.1 s of the video
+    h.pb.tick()
+    assert h.cur == 39
+    # a 440 Hz tone played at half speed is a 220 Hz tone: 44 periods in 0.2 s, 88 zero crossings
+    crossings = np.count_nonzero(np.diff(np.signbit(heard)))
+    assert crossings == pytest.approx(88, abs=2)
+    assert np.abs(heard).max() == pytest.approx(0.5, abs=0.01)
+    # below 0.5x and in reverse the sound is off and the wall clock drives the video
+    h.pb.set_speed(0.25)
+    assert not h.pb.player.active and "muted below" in h.pb.audio_note
+    h.pb.play(-1)
+    assert not h.pb.player.active and "reverse" in h.pb.audio_note
 
 
 def test_resample_stream_keeps_the_source_at_1x_and_interpolates_otherwise():
@@ -341,21 +338,12 @@ def test_window_with_audio_draws_the_waveform_and_plays_silently_without_a_devic
     assert window.playback.player.volume == pytest.approx(0.9)
 
 
-def test_audio_shorter_than_the_video_hands_the_clock_back(qapp, tmp_path):
+def test_audio_shorter_than_the_video_hands_the_clock_back(fake_audio, tmp_path):
+    h, _ = fake_audio
     clip = write_av_clip(tmp_path / "short_sound.avi", tone_signal(1.0, on=(0.0, 1.0), amp=0.3))  # 1 s of 3
-    streams = []
-
-    def output(rate, channels, cb):
-        streams.append(FakeStream(rate, channels, cb))
-        return streams[-1]
-
-    h = Harness(player=AudioPlayer(output))
-    try:
-        h.pb.track = open_audio(clip)
-        h.cur = 45  # 1.5 s: past the sound's end
-        h.pb.play(+1)
-        assert h.pb.player.wait_buffered(1, timeout=30)  # returns at the track's end: nothing to queue
-        h.advance(1, ticks=3)
-        assert h.frames == [45, 46, 47, 48]  # the wall clock drives the video, it does not wait for sound
-    finally:
-        h.pb.shutdown()
+    h.pb.track = open_audio(clip)
+    h.cur = 45  # 1.5 s: past the sound's end
+    h.pb.play(+1)
+    assert h.pb.player.wait_buffered(1, timeout=30)  # returns at the track's end: nothing to queue
+    h.advance(1, ticks=3)
+    assert h.frames == [45, 46, 47, 48]  # the wall clock drives the video, it does not wait for sound

@@ -509,8 +509,8 @@ class MainWindow(QMainWindow):
             it = QListWidgetItem(f"{v.name}  ({v.frame_count} frames, {v.fps:g} fps)")
             it.setData(Qt.ItemDataRole.UserRole, v.id)
             it.setToolTip(v.path)
-            it.setSelected(self.video is not None and v.id == self.video.id)
             self.video_list.addItem(it)
+            it.setSelected(self.video is not None and v.id == self.video.id)  # once in the list: else ignored
 
     def _build_recent_menu(self) -> None:
         self.recent_menu.clear()

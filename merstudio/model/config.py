@@ -68,6 +68,7 @@ class ModelConfig:
     w_center: float = 0.01
     label_smoothing: float = 0.0
     class_weights: list[float] | None = None
+    focal_gamma: float = 0.0  # > 0: focal loss, each sample's CE times (1 - p_y)**gamma; 0 = plain CE
     au_pos_weight: float = 1.0
 
     def __post_init__(self) -> None:
@@ -124,6 +125,8 @@ class ModelConfig:
             raise bad(f"dropout must be in [0, 1), got {self.dropout}")
         if not 0.0 <= self.label_smoothing < 1.0:
             raise bad(f"label_smoothing must be in [0, 1), got {self.label_smoothing}")
+        if not 0.0 <= self.focal_gamma <= 10.0:
+            raise bad(f"focal_gamma must be in [0, 10], got {self.focal_gamma}")
         if min(self.w_ce, self.w_au, self.w_consistency, self.w_center) < 0:
             raise bad("loss weights must be >= 0")
         if self.au_pos_weight <= 0:

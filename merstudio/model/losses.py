@@ -97,6 +97,21 @@ def center_loss(features: Tensor, labels: Tensor, centers: Tensor, seen: Tensor 
     return 0.5 * ((f - c) ** 2).sum(1).mean()
 
 
+def classification_loss(logits: Tensor, labels: Tensor, cfg: ModelConfig) -> Tensor:
+    """The emotion term: cross-entropy with cfg.class_weights and cfg.label_smoothing; with cfg.focal_gamma > 0,
+    focal loss: each sample's (weighted, smoothed) CE times (1 - p_y)**gamma, p_y the softmax probability of its
+    true class, so confidently right samples count less. Averaged like cross_entropy: divided by the sum of the
+    samples' class weights (by B without weights). focal_gamma = 0 is exactly F.cross_entropy."""
+    cw = _as_tensor(cfg.class_weights, logits) if cfg.class_weights is not None else None
+    if cfg.focal_gamma == 0:
+        return F.cross_entropy(logits, labels, weight=cw, label_smoothing=cfg.label_smoothing)
+    per = F.cross_entropy(logits, labels, weight=cw, label_smoothing=cfg.label_smoothing, reduction="none")
+    p_y = F.softmax(logits, dim=1).gather(1, labels.unsqueeze(1)).squeeze(1)
+    focal = (1.0 - p_y).clamp_min(0.0).pow(cfg.focal_gamma) * per
+    denom = cw[labels].sum() if cw is not None else torch.tensor(float(labels.numel()), device=logits.device)
+    return focal.sum() / denom.clamp_min(EPS)
+
+
 def compute_losses(
     out: dict[str, Tensor],
     labels: Tensor,
@@ -112,8 +127,7 @@ def compute_losses(
     """
     logits = out["logits"]
     labels = labels.to(logits.device).long()
-    cw = _as_tensor(cfg.class_weights, logits) if cfg.class_weights is not None else None
-    ce = F.cross_entropy(logits, labels, weight=cw, label_smoothing=cfg.label_smoothing)
+    ce = classification_loss(logits, labels, cfg)
     total = cfg.w_ce * ce
     parts = {"ce": float(ce.detach()), "au": 0.0, "consistency": 0.0, "center": 0.0}
 

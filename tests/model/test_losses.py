@@ -16,7 +16,7 @@ from merstudio.model import (
     estimate_prior,
     facs_prior,
 )
-from merstudio.model.losses import consistency_loss
+from merstudio.model.losses import classification_loss, consistency_loss
 
 
 def _batch(cfg: ModelConfig, b: int = 8, seed: int = 0):
@@ -72,8 +72,10 @@ def test_masked_au_loss_ignores_masked_samples() -> None:
     total, parts = compute_losses(out, y, targets_garbage, mask, None, cfg)
     total.backward()
     assert np.isfinite(parts["au"])
-    assert torch.all(au_logits.grad[~mask] == 0)
-    assert torch.all(au_logits.grad[mask].abs().sum(1) > 0)
+    grad = au_logits.grad
+    assert grad is not None
+    assert torch.all(grad[~mask] == 0)
+    assert torch.all(grad[mask].abs().sum(1) > 0)
     # the value equals the loss over the coded samples alone
     coded = {"logits": out["logits"][mask], "au_logits": au_logits.detach()[mask], "features": out["features"][mask]}
     _, parts_coded = compute_losses(coded, y[mask], targets[mask], None, None, cfg)
@@ -137,13 +139,15 @@ def test_center_loss_ema_updates_only_when_training() -> None:
     cfg = ModelConfig(center_momentum=0.5)
     net = MENet(cfg)
     x, y, au, mask = _batch(cfg)
-    assert not net.center_seen.any()
+    seen = net.center_seen  # a buffer, updated in place
+    assert isinstance(seen, torch.Tensor)
+    assert not seen.any()
     with torch.no_grad():
         compute_losses(net(x), y, au, mask, None, cfg)
-    assert not net.center_seen.any() and net.centers.abs().sum() == 0
+    assert not seen.any() and net.centers.abs().sum() == 0
     out = net(x)
     _, parts = compute_losses(out, y, au, mask, None, cfg)
-    assert net.center_seen.all() and parts["center"] > 0
+    assert seen.all() and parts["center"] > 0
     feats = torch.nn.functional.normalize(out["features"].detach(), dim=1)
     first = net.centers.clone()
     torch.testing.assert_close(first[0], feats[y == 0].mean(0))  # first sighting: the class mean
@@ -179,3 +183,57 @@ def test_overfit_fixed_batch() -> None:
     assert losses[-1] < 0.5 * losses[0]
     with torch.no_grad():  # still in training mode: BatchNorm uses this batch's statistics, no dropout
         assert (net(x)["logits"].argmax(1) == y).float().mean() >= 0.9
+
+
+def test_focal_gamma_zero_is_todays_cross_entropy() -> None:
+    torch.manual_seed(0)
+    logits, y = torch.randn(7, 3), torch.tensor([0, 1, 2, 0, 1, 2, 2])
+    for kw in ({}, {"label_smoothing": 0.1, "class_weights": [1.0, 2.0, 0.5]}):
+        cfg = ModelConfig(**kw)  # type: ignore[arg-type]
+        assert cfg.focal_gamma == 0.0
+        cw = torch.tensor(cfg.class_weights) if cfg.class_weights else None
+        today = torch.nn.functional.cross_entropy(logits, y, weight=cw, label_smoothing=cfg.label_smoothing)
+        assert torch.equal(classification_loss(logits, y, cfg), today)
+        # the focal path's own averaging agrees with cross_entropy's as gamma -> 0 (no jump at 0)
+        near = classification_loss(logits, y, ModelConfig(**kw, focal_gamma=1e-9))  # type: ignore[arg-type]
+        assert float(near) == pytest.approx(float(today), rel=1e-6)
+
+
+def test_focal_gamma_down_weights_confident_correct_samples() -> None:
+    # sample 0: p_y = 0.9 (confident, right); sample 1: p_y = 0.2 (wrong); two classes, logits = log p
+    logits = torch.log(torch.tensor([[0.9, 0.1], [0.8, 0.2]]))
+    y = torch.tensor([0, 1])
+    ce0, ce1 = -np.log(0.9), -np.log(0.2)
+    cfg = ModelConfig(n_classes=2, class_names=["a", "b"], focal_gamma=2.0)
+    # by hand: mean of (1 - p_y)^2 * -log p_y = (0.01 * 0.10536 + 0.64 * 1.60944) / 2
+    expected = (0.1**2 * ce0 + 0.8**2 * ce1) / 2
+    assert float(classification_loss(logits, y, cfg)) == pytest.approx(expected, rel=1e-5)
+    assert expected == pytest.approx(0.515547, rel=1e-5)
+    # the confident sample's share of the loss falls from ~6% (CE) to ~0.1% (focal)
+    assert 0.1**2 * ce0 / (2 * expected) < 0.002 < ce0 / (ce0 + ce1)
+    # gamma 1 lies between; class weights weigh and normalise like cross_entropy's
+    g1 = float(classification_loss(logits, y, ModelConfig(n_classes=2, class_names=["a", "b"], focal_gamma=1.0)))
+    assert g1 == pytest.approx((0.1 * ce0 + 0.8 * ce1) / 2, rel=1e-5)
+    cw = ModelConfig(n_classes=2, class_names=["a", "b"], focal_gamma=2.0, class_weights=[1.0, 3.0])
+    assert float(classification_loss(logits, y, cw)) == pytest.approx(
+        (0.1**2 * ce0 + 3 * 0.8**2 * ce1) / 4, rel=1e-5)
+    # gradients still flow (the modulating factor included), and the full loss uses this term
+    lg = logits.clone().requires_grad_(True)
+    classification_loss(lg, y, cfg).backward()
+    assert lg.grad is not None and torch.isfinite(lg.grad).all() and lg.grad.abs().sum() > 0
+    out = {"logits": logits, "features": torch.randn(2, 4)}
+    _, parts = compute_losses(out, y, None, None, None, cfg.ablate("fam,cluster"))
+    assert parts["ce"] == pytest.approx(expected, rel=1e-5)
+
+
+def test_focal_gamma_validated_and_saved() -> None:
+    from merstudio.errors import InputError
+
+    for bad in (-0.5, 11.0):
+        with pytest.raises(InputError, match="focal_gamma"):
+            ModelConfig(focal_gamma=bad)
+    cfg = ModelConfig(focal_gamma=2.0)
+    assert ModelConfig.from_dict(cfg.to_dict()).focal_gamma == 2.0
+    old = ModelConfig().to_dict()
+    del old["focal_gamma"]  # a checkpoint saved before the option trains and loads as plain CE
+    assert ModelConfig.from_dict(old).focal_gamma == 0.0

@@ -21,8 +21,8 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QEvent, QObject, Qt, QTimer
-from PySide6.QtGui import QAction, QColor, QKeyEvent, QKeySequence
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtGui import QAction, QColor, QKeySequence
 from PySide6.QtWidgets import (
     QCheckBox,
     QColorDialog,
@@ -259,8 +259,6 @@ class Behaviours:
         _menu(win, "&View").addAction(self.dock.toggleViewAction())
         # one selection at a time, as in ELAN: picking a coded event drops the behaviour event's
         win.coding.selectionChanged.connect(lambda: self.select(None) if win.selected_event_id is not None else None)
-        self._delete_key = _DeleteKey(self)
-        win.installEventFilter(self._delete_key)
 
     # ---------------------------------------------------------------- following the window
     def update(self) -> None:
@@ -778,29 +776,3 @@ class BehaviourEventsTable(QTableWidget):
         """Every row's cells as shown (for tests and screenshots)."""
         return [tuple(self.item(i, j).text() for j in range(self.columnCount()))  # type: ignore[union-attr]
                 for i in range(self.rowCount())]
-
-
-class _DeleteKey(QObject):
-    """Delete (or Backspace) deletes the selected behaviour event while no coded event is selected: the window's
-    "Delete event" shortcut owns the key, so its shortcut override is taken here first (a text field that has the
-    focus still gets it)."""
-
-    def __init__(self, owner: Behaviours) -> None:
-        super().__init__(owner.win)
-        self.owner = owner
-
-    def _ours(self, ev: QEvent) -> bool:
-        if not isinstance(ev, QKeyEvent) or ev.key() not in (Qt.Key.Key_Delete, Qt.Key.Key_Backspace):
-            return False
-        if ev.modifiers() & ~Qt.KeyboardModifier.KeypadModifier:
-            return False
-        return self.owner.selected_id is not None and self.owner.win.selected_event_id is None
-
-    def eventFilter(self, obj: QObject, ev: QEvent) -> bool:  # noqa: N802 - Qt override
-        if ev.type() == QEvent.Type.ShortcutOverride and self._ours(ev):
-            ev.accept()
-            return True
-        if ev.type() == QEvent.Type.KeyPress and self._ours(ev):
-            self.owner.win.ctx.execute(DeleteBehaviourEvent)
-            return True
-        return False

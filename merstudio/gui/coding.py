@@ -59,10 +59,9 @@ class Coding(QObject):
         self.eventsChanged.emit()
 
     def clear(self) -> None:
-        """A video switch or a closed project: nothing selected, no marks, no events until :meth:`reload`."""
+        """A video switch or a closed project: nothing selected, no marks; :meth:`reload` follows and redraws."""
         self.events, self.selected_event_id = [], None
         self.marks.clear()
-        self.eventsChanged.emit()
 
     def find(self, event_id: int | None) -> Event | None:
         return next((e for e in self.events if e.id is not None and e.id == event_id), None)

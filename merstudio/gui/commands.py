@@ -263,9 +263,14 @@ class EditEvent(AppCommand):
 
 
 class DeleteEvent(AppCommand):
+    """Delete (or Backspace): the selected coded event; with none selected, the selected behaviour event."""
+
     @staticmethod
     def ask(ctx: CommandContext, params: Params) -> bool:
         params.setdefault("event_id", ctx.win.selected_event_id)
+        if params["event_id"] is None and ctx.win.behaviours.selected_id is not None:
+            ctx.win.behaviours.delete_event(ctx.win.behaviours.selected_id)  # its own undo step
+            return False
         return params["event_id"] is not None
 
     @staticmethod

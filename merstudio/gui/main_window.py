@@ -473,7 +473,6 @@ class MainWindow(QMainWindow):
         self.statusBar().clearMessage()
         self.transport.set_source(self.session.source)
         self.timeline.clear_selection()
-        self.timeline.set_overlays({})
         self.coding.clear()
         self.video_view.set_faces({})
         self.video_view.frame_index = -1  # the old video's picture is not this video's frame (shown as loading)

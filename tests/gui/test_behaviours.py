@@ -38,16 +38,21 @@ def _ev(win, name):
     return ev
 
 
+def _whole_lane(qtbot, win):
+    """The behaviours lane showing every frame (pixel positions in the tests depend on it)."""
+    plot = win.behaviours.lane.plot
+    plot.setXRange(0, 90, padding=0)
+    qtbot.wait(50)
+    return win.behaviours, win.timeline, plot
+
+
 def _lane_y(win, name):
     return win.behaviours.lane.rows.index(name) + 0.5
 
 
 def test_drag_edits_frames_one_undo_step_each(qtbot, coded):
     win = coded
-    bh, tl = win.behaviours, win.timeline
-    plot = bh.lane.plot
-    plot.setXRange(0, 90, padding=0)
-    qtbot.wait(50)
+    bh, tl, plot = _whole_lane(qtbot, win)
     gaze = _ev(win, "gaze away")
     n = win.undo_stack.count()
     # drag the end (drawn at offset + 1) from 41 to 51
@@ -90,10 +95,7 @@ def test_an_open_state_keeps_its_end_open_when_its_start_is_dragged(qtbot, coded
 
 def test_click_selects_and_delete_deletes_the_selected_one(qtbot, coded):
     win = coded
-    bh, tl = win.behaviours, win.timeline
-    plot = bh.lane.plot
-    plot.setXRange(0, 90, padding=0)
-    qtbot.wait(50)
+    bh, tl, plot = _whole_lane(qtbot, win)
     gaze = _ev(win, "gaze away")
     win.coding.select(win.project.add_event(Event(win.video.id, 5, 6, 8, coder="tester")).id)
     win.coding.reload()

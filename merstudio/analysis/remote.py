@@ -118,12 +118,14 @@ def _put(out: Any, message: tuple[str, Any], parent_pid: int, cancel: Any) -> No
                 raise _Abandoned from None
 
 
-def _child(path: str, settings: AnalysisSettings, fps: float | None, out: Any, cancel: Any,
+def _child(path: str, settings: AnalysisSettings, fps: float | None, out: Any, cancel: Any, nice: int = 0,
            parent_pid: int | None = None, link: Any = None) -> None:
     """Runs in the child: stream ('rows', [...]) and ('progress', (done, total)) messages, then 'done'."""
     if parent_pid is None:
         parent_pid = os.getppid()
     die_with_parent(parent_pid, link)
+    if nice and hasattr(os, "nice"):
+        os.nice(nice)
 
     def put(message: tuple[str, Any]) -> None:
         _put(out, message, parent_pid, cancel)
@@ -168,13 +170,15 @@ class ProcessAnalysis:
     """`Analysis` run in a spawned child process. Iterate `rows()` to the end (or cancel), then read `spots()`."""
 
     def __init__(self, path: str | Path, settings: AnalysisSettings | None = None, fps: float | None = None,
-                 start_timeout: float = 120.0) -> None:
+                 start_timeout: float = 120.0, nice: int = 0) -> None:
+        """`nice`: lower the child's CPU priority by this much (POSIX), so that a window in the parent stays
+        responsive while the analysis takes every core it can."""
         ctx = mp.get_context("spawn")  # fork would copy Qt and torch threads into the child
         self._queue = ctx.Queue(maxsize=256)
         self._cancel = ctx.Event()
         self._link = ParentLink(ctx)
         self._proc = ctx.Process(target=_child, args=(str(path), settings or AnalysisSettings(), fps,
-                                                      self._queue, self._cancel, *self._link.child_args),
+                                                      self._queue, self._cancel, nice, *self._link.child_args),
                                  name="merstudio-analysis", daemon=True)
         try:
             self._proc.start()

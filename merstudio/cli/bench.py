@@ -28,8 +28,8 @@ def register(sub: argparse._SubParsersAction) -> None:
         "(640x480, 30 fps). "
         "'memory' builds a long clip (--minutes, default 20) and reports peak RSS against the RSS after its "
         "first minute, plus open time and random-seek latency in the app's frame loader on that long clip; "
-        "'gui' measures seeks, the longest event-loop gap while the analysis streams, and timeline panning on a "
-        "100k-frame, 12-AU buffer; 'loso' runs the 442-sample / 68-subject synthetic LOSO benchmark; 'batch' "
+        "'gui' measures seeks, the longest event-loop gap while the analysis streams beside a process keeping "
+        "one core busy, and timeline panning on a 100k-frame, 12-AU buffer; 'loso' runs the 442-sample / 68-subject synthetic LOSO benchmark; 'batch' "
         "analyses --videos short copies of the video with 1 process, --jobs 2 and an embedded Ray (speed-up, "
         "overhead per video) and simulates a 1,000-video manifest (resume and retry planning cost).",
     )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import logging
 import os
 import sys
@@ -28,6 +29,14 @@ def make_app(argv: Sequence[str] | None = None) -> Any:
 
     pg.setConfigOptions(antialias=False, foreground="k")
     return app
+
+
+def freeze_heap() -> None:
+    """Exempt every object alive now (the imports, the window) from garbage collection: they live as long as the
+    app, and a full collection walking them stalled the window ~50 ms while an analysis streamed
+    (merstudio.gui.bench). Call once the window is up."""
+    gc.collect()
+    gc.freeze()
 
 
 def open_path(window: Any, path: str | os.PathLike[str]) -> bool:
@@ -73,6 +82,7 @@ def run_app(argv: Sequence[str] = (), demo: bool = False) -> int:
     win.show()
     if argv and open_path(win, argv[0]) and demo:
         start_demo(win)
+    freeze_heap()
     code = app.exec()
     win.shutdown()
     return int(code)

@@ -358,7 +358,7 @@ class MainWindow(QMainWindow):
         t.playback.envelopeReady.connect(self.timeline.set_audio_envelope)
         a.bufferChanged.connect(self._buffer_changed)
         a.rowsAdded.connect(self._rows_added)
-        a.refreshDue.connect(self.timeline.refresh)
+        a.refreshDue.connect(self.timeline.refresh_step)
         a.overlaysChanged.connect(lambda: self.timeline.set_overlays(self.analysis.overlays))
         a.running.connect(self._analysis_running)
         a.progress.connect(self._progress)
@@ -580,9 +580,8 @@ class MainWindow(QMainWindow):
 
     # ================================================================== curves
     def _buffer_changed(self) -> None:
-        # another buffer: every curve, the heat map and the motion lane of the previous one go (an empty buffer
-        # alone would leave the curves of columns it does not have yet, e.g. the last run's class curves)
-        self.timeline.set_buffer(None)
+        # another buffer: the timeline drops the curves of columns it lacks (the last run's class curves) and redraws
+        # the others in place
         self._fill_faces()
         vis = self.project.get_setting("visible_aus") if self.project is not None else None
         self.timeline.visible_aus = vis

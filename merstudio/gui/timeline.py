@@ -10,11 +10,12 @@ from __future__ import annotations
 import math
 import zlib
 from collections.abc import Callable, Sequence
+from functools import partial
 from typing import Any
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QColor, QFontMetrics
 
 from merstudio.features.aus import AUS
@@ -54,6 +55,11 @@ LEGEND_WIDTH = 180  # the legends' column, right of the tracks: never over the c
 AXIS_PX = 60  # every lane's left axis: the lanes' x ranges line up
 AXIS_TEXT_PX = 46  # room for a row name on it, beside the lane's own title
 ROW_MIN_PX = 16.0
+# a streamed redraw's work per event-loop turn, in units: new data for a curve 1, a new curve (and its legend
+# entry) STEP_CREATE, the heat map 4, the motion lane's scale and blinks 2; the next turn follows STEP_MS later
+STEP_BUDGET = 2
+STEP_CREATE = 2
+STEP_MS = 5
 
 
 def _stable_pick(name: str) -> str:
@@ -295,7 +301,14 @@ class Timeline(pg.GraphicsLayoutWidget):
         self.buffer: CurveBuffer | None = None
         self.face: int | None = None
         self.visible_aus: list[str] | None = None  # None: all
-        self._drawn_version = -1
+        self._drawn: dict[str, int] = {}  # a drawn part (a column's curve, "heat", "motion") -> the buffer version
+        self._x = np.zeros(0)  # the frame indices, x of every curve
+        self._motion_top = math.nan  # the motion lane's y range and blink bars as drawn
+        self._blinks_drawn: tuple[bytes, bytes, float] | None = None
+        self._step_timer = QTimer(self)  # the next turn of a budgeted redraw (refresh_step)
+        self._step_timer.setSingleShot(True)
+        self._step_timer.setInterval(STEP_MS)
+        self._step_timer.timeout.connect(self.refresh_step)
         self._curves: dict[str, pg.PlotDataItem] = {}
         self._class_curves: dict[str, pg.PlotDataItem] = {}
         self._motion_curves: dict[str, pg.PlotDataItem] = {}
@@ -506,14 +519,17 @@ class Timeline(pg.GraphicsLayoutWidget):
         self.au_plot.setXRange(0, self.frame_count, padding=0)
 
     def set_buffer(self, buffer: CurveBuffer | None, face: int | None = None) -> None:
+        """Draw this buffer (None: no results) for this face (None: its main face). Curves of columns it does not
+        have go; the others are kept and given the new data (creating a curve costs more than redrawing it)."""
         self.buffer = buffer
         self.face = face if face is not None else (buffer.main_face() if buffer else None)
-        self._drawn_version = -1
+        self._drawn.clear()
+        self._motion_top = math.nan  # the motion lane's y range is set again
         self.refresh()
 
     def set_visible_aus(self, aus: Sequence[str] | None) -> None:
         self.visible_aus = list(aus) if aus is not None else None
-        self._drawn_version = -1
+        self._drawn.clear()
         self.refresh()
 
     def set_heatmap_visible(self, on: bool) -> None:
@@ -544,108 +560,151 @@ class Timeline(pg.GraphicsLayoutWidget):
         """The micro-motion lane shows the directed motion per AU (AUxx_m, the AU curves' colours) instead of the
         regions."""
         self.motion_by_au = bool(on)
-        self._drawn_version = -1
+        self._drawn.clear()
         self.refresh()
 
     def refresh(self) -> None:
-        """Redraw curves from the buffer when it changed (called on a timer while analysis streams)."""
+        """Redraw everything that changed in the buffer now."""
+        self._step_timer.stop()
+        self._redraw(None)
+
+    def refresh_step(self) -> None:
+        """Redraw what changed in the buffer, STEP_BUDGET units of work per event-loop turn: the streaming
+        analysis calls this, and the rest follows in later turns, so the window never waits for a whole redraw
+        (23 curves, the heat map and their legends cost ~200 ms to create and ~40 ms to redraw on a busy 2-core
+        machine, merstudio.gui.bench)."""
+        if not self._redraw(STEP_BUDGET):
+            self._step_timer.start()
+
+    def _redraw(self, budget: int | None) -> bool:
+        """Draw the parts (a curve, the heat map, the motion lane) not drawn at the buffer's version, in lane
+        order, until `budget` units are spent (None: all). True when everything is drawn."""
         self._draw_overlays()
         buf = self.buffer
-        if buf is None or buf.version == self._drawn_version:
-            if buf is None:
-                self._clear_curves()
-            return
+        if buf is None:
+            self._clear_curves()
+            return True
         if self.face is None:
             self.face = buf.main_face()
-        self._drawn_version = buf.version
-        x = np.arange(buf.frame_count, dtype=np.float64)
+        if len(self._x) != buf.frame_count:
+            self._x = np.arange(buf.frame_count, dtype=np.float64)
         au_cols = buf.au_columns("_r")
         show = set(au_cols if self.visible_aus is None else self.visible_aus)
-        changed = False
-        for col in au_cols:
-            y = buf.get(self.face, col) if self.face is not None else None
-            curve = self._curves.get(col)
-            if col not in show or y is None:
-                if curve is not None:
-                    self.au_plot.removeItem(curve)
-                    del self._curves[col]
-                    changed = True
-                continue
-            if curve is None:
-                curve = self.au_plot.plot(pen=pg.mkPen(au_colour(col), width=CURVE_WIDTH), name=au_number(col),
-                                          connect="finite")
-                self._curves[col] = curve
-                changed = True
-            curve.setData(x, y, connect="finite")
-        if changed:  # a curve added back goes to the legend's end: rebuild it in AU order
+        motion = self._motion_columns(buf, au_cols)
+        data = {c: buf.get(self.face, c) if self.face is not None else None
+                for c in au_cols + buf.class_columns() + list(motion)}
+        au_want = [c for c in au_cols if c in show and data[c] is not None]
+        class_want = [c for c in buf.class_columns() if data[c] is not None]
+        motion = {c: v for c, v in motion.items() if data[c] is not None}
+        # curves of columns not drawn any more go at once (cheap); the rest is budgeted work
+        for curves, plot, want in ((self._curves, self.au_plot, au_want), (self._class_curves, self.class_plot,
+                                                                           class_want),
+                                   (self._motion_curves, self.motion_plot, motion)):
+            for col in [c for c in curves if c not in want]:
+                plot.removeItem(curves.pop(col))
+        jobs: list[tuple[str, int, Callable[[], None]]] = []
+
+        def curve(curves: dict[str, pg.PlotDataItem], plot: pg.PlotItem, col: str, colour: str, name: str) -> None:
+            jobs.append((col, STEP_CREATE if col not in curves else 1,
+                         partial(self._draw_curve, curves, plot, col, data[col], colour, name)))
+
+        for col in au_want:
+            curve(self._curves, self.au_plot, col, au_colour(col), au_number(col))
+        jobs.append(("heat", 4, partial(self._draw_heat, buf, au_cols)))
+        for col, (name, colour) in motion.items():
+            curve(self._motion_curves, self.motion_plot, col, colour, name)
+        jobs.append(("motion", 2, partial(self._draw_motion_lane, buf)))
+        for col in class_want:
+            curve(self._class_curves, self.class_plot, col, class_colour(col), col[2:])
+        spent, done = 0, True
+        # the parts drawn longest ago first: with rows arriving faster than a budgeted pass ends, the last lanes
+        # would otherwise never get their turn
+        stale = [j for j in jobs if self._drawn.get(j[0]) != buf.version]
+        stale.sort(key=lambda j: self._drawn.get(j[0], -1))
+        for key, cost, draw in stale:
+            if budget is not None and spent and spent + cost > budget:
+                done = False
+                break
+            draw()
+            self._drawn[key] = buf.version
+            spent += cost
+        if spent:
+            # a curve added back goes to the legend's end: AUs in AU order, classes by name
             _order_legend(self.au_plot, [(self._curves[c], au_number(c)) for c in au_cols if c in self._curves])
-        if au_cols and self.face is not None:
-            rows = [buf.get(self.face, c) for c in au_cols]
-            # NaN (no face, unreliable, not analysed yet) stays NaN: pyqtgraph leaves those cells blank
-            mat = np.vstack([r if r is not None else np.full(buf.frame_count, np.nan, np.float32) for r in rows])
-            # scale to what this video reaches (at least 1): micro-expressions rarely go past 2 of 5
-            top = max(1.0, _robust_top(mat, 99.9))
-            self.heat.setImage(mat, levels=(0, top), autoLevels=False)
-            self.heat.setRect(0, 0, buf.frame_count, len(au_cols))
+            _order_legend(self.class_plot, [(self._class_curves[c], c[2:]) for c in sorted(self._class_curves)])
+            blink = [(b, "blink") for b in [self._blink_bars]
+                     if any(sample.item is b for sample, _label in self.motion_legend.items)]
+            _order_legend(self.motion_plot, [(self._motion_curves[c], n) for c, (n, _k) in motion.items()
+                                             if c in self._motion_curves] + blink)
+            self._no_model.setVisible(not buf.class_columns())
+            self._update_readout()
+        return done
+
+    def _draw_curve(self, curves: dict[str, pg.PlotDataItem], plot: pg.PlotItem, col: str, y: np.ndarray | None,
+                    colour: str, name: str) -> None:
+        curve = curves.get(col)
+        if curve is None:
+            curve = plot.plot(pen=pg.mkPen(colour, width=CURVE_WIDTH), name=name, connect="finite")
+            curves[col] = curve
+        curve.setData(self._x, y, connect="finite")
+
+    def _draw_heat(self, buf: CurveBuffer, au_cols: list[str]) -> None:
+        """The AU heat map: one row per AU column, scaled to what this video reaches."""
+        if not au_cols or self.face is None:
+            self.heat.clear()
+            self._heat_rows = []
+            self._heat_ticks()
+            return
+        rows = [buf.get(self.face, c) for c in au_cols]
+        # NaN (no face, unreliable, not analysed yet) stays NaN: pyqtgraph leaves those cells blank
+        mat = np.vstack([r if r is not None else np.full(buf.frame_count, np.nan, np.float32) for r in rows])
+        # scale to what this video reaches (at least 1): micro-expressions rarely go past 2 of 5
+        top = max(1.0, _robust_top(mat, 99.9))
+        self.heat.setImage(mat, levels=(0, top), autoLevels=False)
+        self.heat.setRect(0, 0, buf.frame_count, len(au_cols))
+        if self._heat_rows != au_cols:
             self._heat_rows = list(au_cols)
             self._heat_ticks()
             self.heat_plot.setYRange(0, len(au_cols), padding=0)
-        self._draw_motion(buf, x, au_cols)
-        self._no_model.setVisible(not buf.class_columns())
-        added = False
-        for col in buf.class_columns():
-            y = buf.get(self.face, col) if self.face is not None else None
-            if y is None:
-                continue
-            curve = self._class_curves.get(col)
-            if curve is None:
-                curve = self.class_plot.plot(pen=pg.mkPen(class_colour(col), width=CURVE_WIDTH), name=col[2:],
-                                             connect="finite")
-                self._class_curves[col] = curve
-                added = True
-            curve.setData(x, y, connect="finite")
-        if added:  # classes by name in the legend, whichever order the columns arrived in
-            _order_legend(self.class_plot, [(self._class_curves[c], c[2:]) for c in sorted(self._class_curves)])
-        self._update_readout()
 
-    def _draw_motion(self, buf: CurveBuffer, x: np.ndarray, au_cols: list[str]) -> None:
-        """The micro-motion lane: one curve per region (or per AU's directed motion), blinks shaded."""
+    def _motion_columns(self, buf: CurveBuffer, au_cols: list[str]) -> dict[str, tuple[str, str]]:
+        """The micro-motion lane's columns -> (legend name, colour): one curve per region, or per AU's directed
+        motion (AUxx_m, the AU curves' colours) of the shown AUs."""
         if self.motion_by_au:
             shown = set(au_cols if self.visible_aus is None else self.visible_aus)
-            cols = [c for c in buf.au_columns("_m") if c[:-2] + "_r" in shown or c[:-2] + "_r" not in au_cols]
-            names = {c: au_number(c) for c in cols}
-            colours = {c: au_colour(c) for c in cols}
-        else:
-            cols = buf.motion_columns()
-            names = {c: c[len("motion_"):] for c in cols}
-            colours = {c: MOTION_COLOURS.get(names[c], AU_COLOURS[k % len(AU_COLOURS)]) for k, c in enumerate(cols)}
-        ys = {c: buf.get(self.face, c) for c in cols} if self.face is not None else {}
-        for col in [c for c in self._motion_curves if ys.get(c) is None]:
-            self.motion_plot.removeItem(self._motion_curves.pop(col))
-        for col in cols:
-            y = ys.get(col)
-            if y is None:
-                continue
-            curve = self._motion_curves.get(col)
-            if curve is None:
-                curve = self.motion_plot.plot(pen=pg.mkPen(colours[col], width=CURVE_WIDTH), name=names[col],
-                                              connect="finite")
-                self._motion_curves[col] = curve
-            curve.setData(x, y, connect="finite")
+            return {c: (au_number(c), au_colour(c)) for c in buf.au_columns("_m")
+                    if c[:-2] + "_r" in shown or c[:-2] + "_r" not in au_cols}
+        cols = buf.motion_columns()
+        return {c: (c[len("motion_"):], MOTION_COLOURS.get(c[len("motion_"):], AU_COLOURS[k % len(AU_COLOURS)]))
+                for k, c in enumerate(cols)}
+
+    def _draw_motion_lane(self, buf: CurveBuffer) -> None:
+        """The micro-motion lane's scale and blinks (its curves are drawn one by one, as the AU curves)."""
+        ys = {c: curve.yData for c, curve in self._motion_curves.items()}
         drawn = [y for y in ys.values() if y is not None]
         top = max(MOTION_MIN_TOP, 1.05 * _robust_top(np.vstack(drawn), 99.9)) if drawn else MOTION_MIN_TOP
-        self.motion_plot.setYRange(0, top, padding=0.02)
-        step = _tick_step(top)  # two or three labelled ticks: the lane is short
-        self.motion_plot.getAxis("left").setTickSpacing(step, step)
+        unit = 10.0 ** (math.floor(math.log10(top)) - 1)
+        top = math.ceil(top / unit) * unit  # two significant digits: the range moves in steps, not every batch
+        # while an analysis streams this runs every few turns: touch the axis and bars only when they change (an
+        # axis given its ticks again repaints its whole lane)
+        if top != self._motion_top:
+            self._motion_top = top
+            self.motion_plot.setYRange(0, top, padding=0.02)
+            step = _tick_step(top)  # two or three labelled ticks: the lane is short
+            self.motion_plot.getAxis("left").setTickSpacing(step, step)
+            self._no_motion.setPos(0, 0.5 * top)
         starts, lengths = buf.blinks(self.face) if self.face is not None else (np.zeros(0), np.zeros(0))
-        self._blink_bars.setOpts(x0=starts.astype(np.float64), width=lengths.astype(np.float64), y0=0.0, height=top)
+        blinks = (starts.tobytes(), lengths.tobytes(), top)
+        if blinks != self._blinks_drawn:
+            self._blinks_drawn = blinks
+            self._blink_bars.setOpts(x0=starts.astype(np.float64), width=lengths.astype(np.float64), y0=0.0,
+                                     height=top)
         has_blink = self.face is not None and buf.get(self.face, "blink") is not None
         in_legend = any(sample.item is self._blink_bars for sample, _label in self.motion_legend.items)
         if has_blink and not in_legend:
             self.motion_legend.addItem(self._blink_bars, "blink")
         elif in_legend and not has_blink:
             self.motion_legend.removeItem(self._blink_bars)
-        self._no_motion.setPos(0, 0.5 * top)
         self._no_motion.setVisible(not self._motion_curves)
 
     # ---------------------------------------------------------------- overlays
@@ -757,6 +816,7 @@ class Timeline(pg.GraphicsLayoutWidget):
         self._heat_rows = []
         self._heat_ticks()
         self._blink_bars.setOpts(x0=np.zeros(0), width=np.zeros(0))
+        self._blinks_drawn = None
         self.motion_legend.removeItem(self._blink_bars)
         self._no_motion.setVisible(True)
         self._update_readout()
@@ -790,7 +850,9 @@ class Timeline(pg.GraphicsLayoutWidget):
             parts.append("AU&nbsp; " + " &nbsp;".join(aus))
         if ps:
             parts.append("class p&nbsp; " + " &nbsp;".join(ps))
-        self.readout.setText(" &nbsp;|&nbsp; ".join(parts))
+        text = " &nbsp;|&nbsp; ".join(parts)
+        if text != self.readout.text:  # a new text lays the whole timeline out again
+            self.readout.setText(text)
 
     def curve_data(self, col: str) -> np.ndarray | None:
         """The y data drawn for a column (AUxx_r, p_<class>, motion_<region> or AUxx_m), or None when not drawn."""
@@ -904,9 +966,10 @@ class Timeline(pg.GraphicsLayoutWidget):
 
 
 def _order_legend(plot: pg.PlotItem, items: Sequence[tuple[pg.PlotDataItem, str]]) -> None:
-    """Rebuild a plot's legend with these (curve, name) entries in this order."""
+    """Rebuild a plot's legend with these (curve, name) entries in this order (when it is not already so: a
+    rebuild costs as much as creating the curves)."""
     legend = plot.legend
-    if legend is None:
+    if legend is None or [sample.item for sample, _label in legend.items] == [c for c, _n in items]:
         return
     legend.clear()
     for curve, name in items:

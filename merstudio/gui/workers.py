@@ -70,10 +70,14 @@ class FrameLoader(QThread):
             self.frameReady.emit(i, rgb)
 
 
+ANALYSIS_NICE = 5  # the analysis child yields the CPU to the window: it ran it ~2x late on a busy 2-core machine
+
+
 def _default_analysis(source: Any, settings: Any) -> Any:
-    """The pipeline in a child process: MediaPipe/torch C++ calls hold the GIL and would stall the GUI thread."""
+    """The pipeline in a child process: MediaPipe/torch C++ calls hold the GIL and would stall the GUI thread; at a
+    lower CPU priority, so that the window's redraws come first (the analysis loses little: the GUI mostly idles)."""
     path = Path(source.path)
-    return ProcessAnalysis(path, settings, fps=source.fps if path.is_dir() else None)
+    return ProcessAnalysis(path, settings, fps=source.fps if path.is_dir() else None, nice=ANALYSIS_NICE)
 
 
 def _default_open(path: str) -> Any:

@@ -20,7 +20,7 @@ CLASSES = ("negative", "positive", "surprise", "none")
 SIZES = [(1600, 1000), (1366, 768)]
 
 
-def _buffer(n: int = 300) -> CurveBuffer:
+def _frame(n: int = 300) -> pd.DataFrame:
     i = np.arange(n)
     cols = {"frame": i, "face_id": 0, "timestamp": i / 30.0, "success": 1}
     cols.update({f"AU{a:02d}_r": (0.1 * k + i / n).astype(np.float64) for k, a in enumerate(ALL_AUS)})
@@ -29,7 +29,11 @@ def _buffer(n: int = 300) -> CurveBuffer:
     cols.update({f"p_{c}": 0.1 * (k + 1) for k, c in enumerate(CLASSES)})
     df = pd.DataFrame(cols)
     df.loc[50, "AU12_r"] = np.nan  # unknown: the readout says so
-    return CurveBuffer.from_frame(df, n)
+    return df
+
+
+def _buffer(n: int = 300) -> CurveBuffer:
+    return CurveBuffer.from_frame(_frame(n), n)
 
 
 @pytest.fixture
@@ -231,3 +235,40 @@ def test_ctrl_wheel_resizes_a_lane_and_shift_wheel_zooms_its_y(make_timeline, qt
     hi = tl.au_plot.viewRange()[1][1]
     tl.au_plot.vb.wheelEvent(Wheel(Qt.KeyboardModifier.ShiftModifier, 120))
     assert tl.au_plot.viewRange()[1][1] < hi  # Shift+wheel magnifies the lane's values
+
+
+def test_a_streamed_redraw_is_spread_over_event_loop_turns(make_timeline, qtbot):
+    """While an analysis streams, the first rows bring 17 AU curves, 6 motion curves, 4 class curves, the heat map and
+    their legends at once: one turn draws a part of it and the timeline finishes in later turns by itself, with the
+    same result as a redraw in one go."""
+    from merstudio.gui.timeline import STEP_BUDGET, STEP_CREATE
+
+    tl = make_timeline(buffer=False)
+    full = _buffer()
+    streamed = CurveBuffer(300)
+    tl.set_buffer(streamed, 0)
+    streamed.add_rows(_frame().to_dict("records"))
+    tl.refresh_step()
+    first = len(tl.au_plot.listDataItems()) + len(tl.class_plot.listDataItems())
+    assert 1 <= first <= STEP_BUDGET // STEP_CREATE  # new curves cost most: one turn makes few
+    qtbot.waitUntil(lambda: len(tl.class_plot.listDataItems()) == len(CLASSES) and not tl._step_timer.isActive(),
+                    timeout=5000)
+    assert [name for _s, name in ((s, lab.text) for s, lab in tl.au_plot.legend.items)] == \
+        [f"{a}" for a in ALL_AUS]  # AU order, as a redraw in one go gives it
+    assert [lab.text for _s, lab in tl.motion_plot.legend.items] == [*REGIONS, "blink"]
+    for col in [f"AU{a:02d}_r" for a in ALL_AUS] + [f"p_{c}" for c in CLASSES] + [f"motion_{r}" for r in REGIONS]:
+        np.testing.assert_array_equal(tl.curve_data(col), full.get(0, col))
+    assert tl.heat.image.shape == (len(ALL_AUS), 300)
+
+
+def test_a_new_buffer_keeps_the_curves_of_the_columns_it_has(make_timeline):
+    """A run's end or a video switch hands the timeline another buffer: curves of columns both have are redrawn in
+    place (creating 27 curves and legend entries stalled the window ~200 ms), the others go."""
+    tl = make_timeline()
+    au12 = next(c for c in tl.au_plot.listDataItems() if c.name() == "12")
+    df = _frame().drop(columns=[f"p_{c}" for c in CLASSES] + ["AU45_r"])
+    tl.set_buffer(CurveBuffer.from_frame(df, 300), 0)
+    assert au12 in tl.au_plot.listDataItems()
+    assert "45" not in [c.name() for c in tl.au_plot.listDataItems()]
+    assert tl.class_plot.listDataItems() == []
+    assert [lab.text for _s, lab in tl.class_plot.legend.items] == []

@@ -571,14 +571,14 @@ class Timeline(pg.GraphicsLayoutWidget):
     def refresh_step(self) -> None:
         """Redraw what changed in the buffer, STEP_BUDGET units of work per event-loop turn: the streaming
         analysis calls this, and the rest follows in later turns, so the window never waits for a whole redraw
-        (23 curves, the heat map and their legends cost ~200 ms to create and ~40 ms to redraw on a busy 2-core
+        (27 curves, the heat map and their legends cost ~200 ms to create and ~40 ms to redraw on a busy 2-core
         machine, merstudio.gui.bench)."""
         if not self._redraw(STEP_BUDGET):
             self._step_timer.start()
 
     def _redraw(self, budget: int | None) -> bool:
-        """Draw the parts (a curve, the heat map, the motion lane) not drawn at the buffer's version, in lane
-        order, until `budget` units are spent (None: all). True when everything is drawn."""
+        """Draw the parts (a curve, the heat map, the motion lane's scale) not drawn at the buffer's version, those
+        drawn longest ago first, until `budget` units are spent (None: all). True when everything is drawn."""
         self._draw_overlays()
         buf = self.buffer
         if buf is None:

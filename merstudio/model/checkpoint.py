@@ -11,6 +11,8 @@ knows, by convention:
     metrics   {"uf1", "uar", "accuracy", ...}
     parent    path or name of the checkpoint this one was fine-tuned from (None for a fresh model)
     prior     the AU -> class prior (A x K nested lists) used in training, if any
+save_checkpoint also records tta_flip ({"channels", "reflect"} or None: test-time flip averaging,
+merstudio.model.tta), which load_checkpoint puts back on the model.
 """
 
 from __future__ import annotations
@@ -31,6 +33,7 @@ from merstudio.atomic import atomic_path
 from merstudio.errors import CheckpointError, InputError, OutputError
 from merstudio.model.config import ModelConfig
 from merstudio.model.network import MENet, count_parameters
+from merstudio.model.tta import tta_from_meta, tta_to_meta
 
 FORMAT = "merstudio-checkpoint"
 FORMAT_VERSION = 1
@@ -89,6 +92,7 @@ def save_checkpoint(path: str | Path, model: nn.Module, meta: dict[str, Any] | N
         "format_version": FORMAT_VERSION,
     }
     full.setdefault("parent", None)
+    full["tta_flip"] = tta_to_meta(net)  # how predictions mirror the inputs (the app does as the figures did)
     payload = {
         "format": FORMAT,
         "format_version": FORMAT_VERSION,
@@ -241,6 +245,10 @@ def load_checkpoint(path: str | Path, map_location: str | torch.device = "cpu") 
                 bits.append(f"{label}: {', '.join(keys[:4])}{' ...' if len(keys) > 4 else ''}")
         raise _fail(path, f"weights do not fit the model config ({'; '.join(bits)})")
     model.load_state_dict(state, strict=True)
+    try:
+        model.tta_flip = tta_from_meta(meta.get("tta_flip"))  # type: ignore[assignment]
+    except ValueError as e:
+        raise _fail(path, str(e)) from None
     model.to(device).eval()
     return model, meta
 
@@ -287,6 +295,8 @@ def describe_checkpoint(meta: dict[str, Any]) -> str:
     else:
         lines.append(f"input: {cfg.get('in_channels', '?')} channels, {cfg.get('input_size', '?')} px, "
                      f"T={cfg.get('T', '?')}")
+    if isinstance(meta.get("tta_flip"), dict):
+        lines.append("predicts: the mean of each input and its mirror image (test-time flip averaging)")
     for key in ("training", "metrics"):
         block = meta.get(key)
         if isinstance(block, dict) and block:

@@ -33,6 +33,7 @@ from merstudio.errors import InputError
 from merstudio.model.inputs import InputSettings, assemble, grey_u8, step_indices
 from merstudio.model.network import MENet
 from merstudio.model.regions import AU_REGIONS
+from merstudio.model.tta import probabilities
 
 NONE_CLASS = "none"
 DEFAULT_MOTION_THRESHOLD = 0.04  # max over AU regions of the mean optical strain (dimensionless), see above
@@ -221,9 +222,9 @@ class FramePredictor:
         for start in range(0, len(todo), self.batch_size):
             chunk = todo[start:start + self.batch_size]
             xb = torch.from_numpy(np.stack([e.network_input() for e in chunk])).to(self.device)
-            out = self.model(xb)
-            probs = torch.softmax(out["logits"].float(), 1).cpu().numpy()
-            aus = torch.sigmoid(out["au_logits"].float()).cpu().numpy()
+            p_t, a_t = probabilities(self.model, xb)  # flip-averaged when the model was trained so
+            probs = p_t.cpu().numpy()
+            aus = a_t.cpu().numpy() if a_t is not None else np.zeros((len(chunk), 0), np.float32)
             for e, p, a in zip(chunk, probs, aus, strict=True):
                 e.pred.probs, e.pred.au_probs, e.x, e.done = p, a, None, True
         self._waiting = 0

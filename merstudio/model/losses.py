@@ -112,6 +112,17 @@ def classification_loss(logits: Tensor, labels: Tensor, cfg: ModelConfig) -> Ten
     return focal.sum() / denom.clamp_min(EPS)
 
 
+def distillation_loss(logits: Tensor, soft: Tensor, temperature: float) -> Tensor:
+    """Knowledge distillation (Hinton et al. 2015): T^2 * KL(teacher_T || student_T), the teachers' class
+    probabilities `soft` (B, K) and the student's logits both softened by the temperature T (the probabilities as
+    p^(1/T), renormalised: the same as logits / T for one teacher). T^2 keeps the gradient's scale as T changes."""
+    t = float(temperature)
+    target = soft.clamp_min(EPS).pow(1.0 / t)
+    target = target / target.sum(1, keepdim=True)
+    log_student = F.log_softmax(logits / t, dim=1)
+    return (t * t) * F.kl_div(log_student, target, reduction="batchmean")
+
+
 def compute_losses(
     out: dict[str, Tensor],
     labels: Tensor,

@@ -11,7 +11,7 @@ from __future__ import annotations
 import math
 import os
 from collections.abc import Callable
-from dataclasses import asdict, dataclass, fields
+from dataclasses import asdict, dataclass, fields, replace
 from typing import Any
 
 import numpy as np
@@ -20,6 +20,7 @@ import torch.nn.functional as F
 from torch import nn
 
 from merstudio.errors import InputError, MerstudioError
+from merstudio.model.tta import flip_flow, probabilities
 from merstudio.training.metrics import compute_metrics
 from merstudio.training.protocols import DataArrays, inner_validation_split
 
@@ -56,6 +57,12 @@ class TrainSettings:
     ema_decay: float = 0.95  # per step; 0.99 (a ~25-epoch memory at these few steps per epoch) scored .47 on LODO
     swa_start: float = 0.75
     tta_flip: bool = False            # predict as the mean of the sample and its flow-aware horizontal flip
+    # seed-ensemble distillation: first train this many teachers (the same settings, other seeds) on the same
+    # training data; the model then learns from the labels (1 - distill_weight) and from the teachers' mean class
+    # probabilities on each training sample (distill_weight), softened by distill_temperature. 0 = off.
+    distill_teachers: int = 0
+    distill_weight: float = 0.5
+    distill_temperature: float = 2.0
     val_fraction: float = 0.0         # > 0: inner validation split of training subjects, best epoch by UF1
     seed: int = 0
     device: str = "auto"              # "auto" | "cpu" | "cuda" | "cuda:N"
@@ -129,25 +136,6 @@ def seed_everything(seed: int) -> None:
 
 
 # ----------------------------------------------------------------------------------------------- augmentation
-
-
-def flip_flow(x: torch.Tensor, channels: tuple[int, ...] | list[int], reflect: str) -> torch.Tensor:
-    """Mirror (B, T, C, H, W) flow samples left-right. A mirrored face moves the other way horizontally, so the
-    u channels are reflected: -u for signed flow ("zero"), (min + max) - u per sample for min-max normalised flow
-    images ("range"; their zero is unknown, the reflection keeps the value range)."""
-    xf = x.flip(-1)
-    c = x.shape[2]
-    for ch in channels:
-        if ch >= c:
-            continue
-        u = xf[:, :, ch]
-        if reflect == "range":
-            lo = u.amin(dim=(1, 2, 3), keepdim=True)
-            hi = u.amax(dim=(1, 2, 3), keepdim=True)
-            xf[:, :, ch] = lo + hi - u
-        else:
-            xf[:, :, ch] = -u
-    return xf
 
 
 class FlowAugment:
@@ -246,6 +234,9 @@ def train_fold(train: DataArrays, model_cfg: Any, settings: TrainSettings, *, fo
     s = settings
     if len(train) == 0:
         raise InputError(f"fold {fold}: no training samples")
+    if s.distill_teachers < 0 or not 0 <= s.distill_weight <= 1 or s.distill_temperature <= 0:
+        raise InputError("distillation: distill_teachers must be >= 0, distill_weight in [0, 1] and "
+                         "distill_temperature > 0")
     if s.num_threads > 0:
         torch.set_num_threads(s.num_threads)
     device = resolve_device(s.device)
@@ -256,11 +247,38 @@ def train_fold(train: DataArrays, model_cfg: Any, settings: TrainSettings, *, fo
     fit, val = train, None
     if s.val_fraction > 0:
         fit, val = inner_validation_split(train, s.val_fraction, s.seed)
-    model = MENet(model_cfg).to(device)
     prior = au_prior(fit, model_cfg.n_classes, model_cfg)
+    soft = None
+    if s.distill_teachers > 0:
+        soft = teacher_probabilities(fit, model_cfg, s, prior, fold=fold, progress=progress, cancel=cancel,
+                                     device=device)
+        seed_everything(s.seed)  # the student starts as the same seed without distillation would
+    model = MENet(model_cfg).to(device)
     history = fit_model(model, fit, s, prior, val=val, fold=fold, progress=progress, cancel=cancel,
-                        device=device)
+                        device=device, soft_targets=soft)
     return model, history
+
+
+def teacher_probabilities(fit: DataArrays, model_cfg: Any, settings: TrainSettings, prior: torch.Tensor | None, *,
+                          fold: str = "", progress: ProgressFn | None = None,
+                          cancel: Callable[[], bool] | None = None, device: torch.device | None = None,
+                          ) -> np.ndarray:
+    """The mean class probabilities (N, K) on `fit` of settings.distill_teachers models trained on `fit` with the
+    same settings and seeds seed + 1000 * k (k = 1..K): the soft targets of seed-ensemble distillation."""
+    from merstudio.model.network import MENet
+
+    total: np.ndarray | None = None
+    k_all = settings.distill_teachers
+    for k in range(1, k_all + 1):
+        ts = replace(settings, seed=settings.seed + 1000 * k, distill_teachers=0)
+        seed_everything(ts.seed)
+        teacher = MENet(model_cfg).to(device or resolve_device(ts.device))
+        fit_model(teacher, fit, ts, prior, fold=f"{fold} teacher {k}/{k_all}".strip(), progress=progress,
+                  cancel=cancel, device=device)
+        probs, _ = predict(teacher, fit.X, device=device)
+        total = probs if total is None else total + probs
+    assert total is not None
+    return total / k_all
 
 
 class WeightAverage:
@@ -307,15 +325,16 @@ def fit_model(model: nn.Module, fit: DataArrays, settings: TrainSettings, prior:
               val: DataArrays | None = None, freeze_norm: bool = False, fold: str = "",
               progress: ProgressFn | None = None, cancel: Callable[[], bool] | None = None,
               device: torch.device | None = None, cancel_message: str = "training cancelled",
-              ) -> list[dict[str, Any]]:
+              soft_targets: np.ndarray | None = None) -> list[dict[str, Any]]:
     """The one epoch loop (LOSO folds, final training and fine-tuning): train `model` in place on `fit` only.
 
     Hooks for the callers: `val` (an inner validation split of training subjects: the best epoch by its UF1 is
     kept), `freeze_norm` (fine-tuning a few events: BatchNorm statistics stay the parent's), `progress` after
-    every epoch, `cancel` before every batch (raises TrainingCancelled). Weight averaging (settings.average)
+    every epoch, `cancel` before every batch (raises TrainingCancelled), `soft_targets` (N, K teachers' class
+    probabilities of the `fit` rows: distillation, see TrainSettings.distill_teachers). Weight averaging (settings.average)
     replaces the last epoch's weights by their EMA or SWA average; with `val`, the averaged weights are what
     validation scores. Returns the per-epoch history; the model is left in eval mode."""
-    from merstudio.model.losses import compute_losses
+    from merstudio.model.losses import compute_losses, distillation_loss
 
     s = settings
     if s.average not in AVERAGES:
@@ -339,8 +358,12 @@ def fit_model(model: nn.Module, fit: DataArrays, settings: TrainSettings, prior:
     y = torch.from_numpy(fit.y.astype(np.int64))
     au = torch.from_numpy(fit.au.astype(np.float32))
     au_mask = torch.from_numpy(fit.au_mask.astype(bool))
+    soft = torch.from_numpy(np.asarray(soft_targets, np.float32)) if soft_targets is not None else None
+    if soft is not None and soft.shape != (len(fit), cfg.n_classes):
+        raise InputError(f"soft targets {tuple(soft.shape)}: expected ({len(fit)}, {cfg.n_classes})")
     if device.type == "cuda":
         X, y, au, au_mask = X.to(device), y.to(device), au.to(device), au_mask.to(device)
+        soft = soft.to(device) if soft is not None else None
     gen = torch.Generator().manual_seed(s.seed * 1000 + 17 + rank)
     reflect = pick_reflect(s.flip_reflect, fit.X)
     augment = FlowAugment(s, float(fit.X.std()) or 1.0, reflect, gen)
@@ -385,6 +408,12 @@ def fit_model(model: nn.Module, fit: DataArrays, settings: TrainSettings, prior:
             if lam < 1.0:
                 loss_b, _ = compute_losses(out, yb[perm], aub[perm], mb[perm], prior, cfg)
                 loss = lam * loss + (1 - lam) * loss_b
+            if soft is not None:
+                sb = soft[idx].to(device)
+                if lam < 1.0:
+                    sb = lam * sb + (1 - lam) * sb[perm]
+                kd = distillation_loss(out["logits"], sb, s.distill_temperature)
+                loss = (1 - s.distill_weight) * loss + s.distill_weight * kd
             opt.zero_grad(set_to_none=True)
             loss.backward()
             nn.utils.clip_grad_norm_(model.parameters(), 5.0)
@@ -422,23 +451,14 @@ def fit_model(model: nn.Module, fit: DataArrays, settings: TrainSettings, prior:
 def predict(model: nn.Module, X: np.ndarray, *, batch_size: int = 256,
             device: torch.device | str | None = None) -> tuple[np.ndarray, np.ndarray | None]:
     """(class probabilities (N, K), AU probabilities (N, A) or None). A model trained with tta_flip averages the
-    probabilities of each sample and its mirror image (set_tta)."""
+    probabilities of each sample and its mirror image (set_tta, merstudio.model.tta)."""
     model.eval()
     if device is None:
         device = next(model.parameters()).device
-    tta = getattr(model, "tta_flip", None)
     probs, aus = [], []
     for i in range(0, len(X), batch_size):
         xb = torch.from_numpy(np.ascontiguousarray(X[i:i + batch_size], dtype=np.float32)).to(device)
-        out = model(xb)
-        p = torch.softmax(out["logits"].float(), 1)
-        a = torch.sigmoid(out["au_logits"].float()) if out.get("au_logits") is not None else None
-        if tta is not None:
-            out_f = model(flip_flow(xb, tta[0], tta[1]))
-            p = (p + torch.softmax(out_f["logits"].float(), 1)) / 2
-            # AU sides swap in a mirror, but the AU head predicts bilateral AUs: average them too
-            if a is not None and out_f.get("au_logits") is not None:
-                a = (a + torch.sigmoid(out_f["au_logits"].float())) / 2
+        p, a = probabilities(model, xb)
         probs.append(p.cpu().numpy())
         if a is not None:
             aus.append(a.cpu().numpy())

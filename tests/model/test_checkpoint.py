@@ -187,3 +187,22 @@ def test_description_names_every_ablated_part_and_the_region_wise_module() -> No
     assert "(ablated: AU-emotion constraint)" in line and "AU module (region-wise 2x2)" in line
     line = network(ModelConfig(local_grid=1).ablate("fam,convlstm"))
     assert "ablated: AU module, ConvLSTM" in line and "region-wise" not in line
+
+
+def test_flip_averaging_survives_a_round_trip(tmp_path: Path) -> None:
+    """A model trained with test-time flip averaging predicts the same way once saved and loaded (the app loads it);
+    one without stays without, and a damaged record is a one-line error."""
+    cfg = ModelConfig(T=1, in_channels=3, class_names=["negative", "positive", "surprise"])
+    net = _trained_model(cfg)
+    plain = load_checkpoint(save_checkpoint(tmp_path / "plain.pt", net))[0]
+    assert plain.tta_flip is None
+    net.tta_flip = ((0,), "range")
+    path = save_checkpoint(tmp_path / "tta.pt", net)
+    back, meta = load_checkpoint(path)
+    assert back.tta_flip == ((0,), "range")
+    assert "flip averaging" in describe_checkpoint(meta)
+    payload = torch.load(path, weights_only=True)
+    payload["meta"]["tta_flip"] = {"channels": [0], "reflect": "sideways"}
+    torch.save(payload, tmp_path / "bad.pt")
+    with pytest.raises(CheckpointError, match="bad.pt: tta_flip"):
+        load_checkpoint(tmp_path / "bad.pt")

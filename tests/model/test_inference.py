@@ -210,3 +210,29 @@ def test_lost_tracks_are_forgotten() -> None:
     fp.flush()
     with pytest.raises(InputError):
         FramePredictor(_model(), {}, device="tpu0")
+
+
+def test_a_flip_averaging_model_averages_each_window_with_its_mirror() -> None:
+    """Per-frame inference predicts as the LOSO evaluation did (merstudio.training.trainer.predict): the mean of
+    the window's and its mirror image's probabilities, u reflected."""
+    from merstudio.model.tta import flip_flow
+
+    net = _model(T=1, in_channels=3)
+    with torch.no_grad():  # an untrained net answers ~uniformly to anything: sharpen its class head
+        for m in net.modules():
+            if isinstance(m, torch.nn.Linear) and m.out_features == len(net.cfg.class_names):
+                m.weight.mul_(200.0)
+    net.tta_flip = ((0,), "range")
+    s = InputSettings(modality="flow", size=28, T=1, span_s=0.3)
+    fp = FramePredictor(net, {"input": s.to_dict()}, device="cpu", batch_size=64, fps=10, motion_threshold=0.0)
+    seq = _sequence(10, 0.5, seed=4)
+    for k, img in enumerate(seq):
+        fp.push(7, k, img)
+    preds = {p.frame_index: p for p in fp.flush()}
+    f = 8
+    x = torch.from_numpy(make_input(seq[f - 3], [seq[f]], s))[None]
+    with torch.no_grad():
+        p = torch.softmax(net(x)["logits"], 1)[0]
+        p_mirror = torch.softmax(net(flip_flow(x, (0,), "range"))["logits"], 1)[0]
+    assert not torch.allclose(p, p_mirror, atol=1e-3)  # the mirror changes the answer: averaging shows
+    np.testing.assert_allclose(preds[f].probs, ((p + p_mirror) / 2).numpy(), atol=1e-5)

@@ -237,3 +237,14 @@ def test_focal_gamma_validated_and_saved() -> None:
     old = ModelConfig().to_dict()
     del old["focal_gamma"]  # a checkpoint saved before the option trains and loads as plain CE
     assert ModelConfig.from_dict(old).focal_gamma == 0.0
+
+
+@pytest.mark.parametrize("t", [1.0, 2.0, 4.0])
+def test_distillation_loss_is_zero_at_the_teacher_and_positive_elsewhere(t):
+    from merstudio.model.losses import distillation_loss
+
+    g = torch.Generator().manual_seed(0)
+    logits = torch.randn(6, 3, generator=g)
+    assert float(distillation_loss(logits, torch.softmax(logits, 1), t)) == pytest.approx(0.0, abs=1e-5)
+    other = torch.softmax(torch.randn(6, 3, generator=g), 1)
+    assert float(distillation_loss(logits, other, t)) > 0.01

@@ -114,7 +114,7 @@ def test_weight_averaging_leaves_the_trajectory_and_averages_it(tiny_data, tiny_
 
 
 def test_test_time_flip_averages_a_sample_and_its_mirror(tiny_data, tiny_cfg, tiny_settings):
-    from merstudio.training.trainer import flip_flow
+    from merstudio.model.tta import flip_flow
 
     data, _ = tiny_data
     model, _ = train_fold(data, tiny_cfg(), tiny_settings(tta_flip=True))
@@ -131,3 +131,30 @@ def test_test_time_flip_averages_a_sample_and_its_mirror(tiny_data, tiny_cfg, ti
     x = torch.rand(3, 2, 3, 8, 8)
     for mode in ("range", "zero"):  # mirroring twice gives the sample back
         assert torch.allclose(flip_flow(flip_flow(x, (0,), mode), (0,), mode), x, atol=1e-6)
+
+
+def test_distillation_pulls_the_model_to_the_teachers_probabilities(tiny_data, tiny_cfg, tiny_settings):
+    """With the soft targets alone (distill_weight 1, T 1) the model's predictions approach them, whatever the
+    labels say: the targets are what it learns from."""
+    from merstudio.model.network import MENet
+    from merstudio.training.trainer import fit_model
+
+    data, _ = tiny_data
+    target = np.array([0.1, 0.2, 0.7], np.float32)  # far from the labels' mostly-negative balance
+    s = tiny_settings(epochs=25, lr=1e-2, distill_weight=1.0, distill_temperature=1.0, average="none")
+    torch.manual_seed(0)
+    model = MENet(tiny_cfg(in_channels=3, input_size=28, n_classes=3, class_names=["a", "b", "c"], use_au=False))
+    fit_model(model, data, s, None, soft_targets=np.tile(target, (len(data), 1)))
+    probs, _ = predict(model, data.X)
+    assert np.abs(probs.mean(0) - target).max() < 0.1
+
+
+def test_distillation_trains_teachers_of_other_seeds_first(tiny_data, tiny_cfg, tiny_settings):
+    data, _ = tiny_data
+    seen = []
+    a, hist = train_fold(data, tiny_cfg(), tiny_settings(distill_teachers=2), fold="s1",
+                         progress=lambda p: seen.append(p.fold))
+    b, _ = train_fold(data, tiny_cfg(), tiny_settings())
+    assert seen == ["s1 teacher 1/2"] * 2 + ["s1 teacher 2/2"] * 2 + ["s1"] * 2
+    assert len(hist) == 2  # the model's own history
+    assert any(not torch.equal(v, _state(b)[k]) for k, v in _state(a).items() if v.is_floating_point())

@@ -15,12 +15,13 @@ DEFAULT_CLASSES: tuple[str, ...] = ("negative", "positive", "surprise")  # MEGC2
 
 MIN_INPUT_SIZE = 28
 # Parts `ablate()` switches off: fam = the facial-action module (use_au; the AU-emotion constraint goes with it),
-# au_emotion = only the AU-emotion constraint (w_consistency = 0, the module and its AU head kept).
-ABLATIONS = ("mswm", "fam", "au_emotion", "cluster", "convlstm")
+# au_emotion = only the AU-emotion constraint (w_consistency = 0, the module and its AU head kept), sample_norm = the
+# per-sample standardisation of the input (an addition to the published design, ablated like its modules).
+ABLATIONS = ("mswm", "fam", "au_emotion", "cluster", "convlstm", "sample_norm")
 ABLATION_ALIASES = {"au": "fam"}  # older name of "fam", accepted and recorded as "fam"
 NORMS = ("batch", "group")
 # Defaults that changed: a saved config without the field was made with the old value.
-LEGACY_DEFAULTS: dict[str, Any] = {"local_grid": 1}
+LEGACY_DEFAULTS: dict[str, Any] = {"local_grid": 1, "sample_norm": False}
 CENTER_MODES = ("ema", "learnable")
 
 
@@ -32,6 +33,9 @@ class ModelConfig:
     in_channels: int = 3  # 3 = flow (u, v, strain), 1 = grey, 4 = flow + grey
     input_size: int = 28  # square input, >= 28
     T: int = 1  # time steps per sample
+    # each sample standardised on its own: every channel to zero mean and unit SD over its T steps and pixels (min-max
+    # flow images have an arbitrary zero and range per sample; see docs/model.md for what it gains across datasets)
+    sample_norm: bool = True
     # Output
     n_classes: int = 3
     class_names: list[str] = field(default_factory=lambda: list(DEFAULT_CLASSES))
@@ -167,6 +171,8 @@ class ModelConfig:
                 switches["use_au"] = False
             elif n == "au_emotion":
                 switches["w_consistency"] = 0.0
+            elif n == "sample_norm":
+                switches["sample_norm"] = False
             else:
                 switches[f"use_{n}"] = False
         return dataclasses.replace(self, **switches)

@@ -1,7 +1,8 @@
 """MENet: ResNet-style backbone + multi-scale weighted module + facial action module + ConvLSTM, in pure torch.
 
 Data flow for x (B, T, C, H, W):
-  frames folded into the batch (B*T, C, H, W) -> input standardisation -> backbone stages s_0..s_{D-1}
+  each sample standardised on its own (sample_norm: per channel over T, H, W) -> frames folded into the batch
+  (B*T, C, H, W) -> input standardisation (BatchNorm, no affine) -> backbone stages s_0..s_{D-1}
   global map g: MSWM fusion of all stages at the last stage's resolution G x G (or a 1x1 projection of the last
                 stage without MSWM)
   local map l:  per-AU-region vectors pooled from stage `local_stage`, painted back onto the G x G grid
@@ -20,6 +21,8 @@ from torch import Tensor, nn
 
 from merstudio.model.config import ModelConfig
 from merstudio.model.regions import AU_REGIONS, paint_weights, region_weights
+
+SAMPLE_NORM_EPS = 1e-3  # a flat channel (no motion at all) stays flat instead of blowing noise up
 
 
 def make_norm(kind: str, channels: int) -> nn.Module:
@@ -289,6 +292,10 @@ class MENet(nn.Module):
         if x.dim() != 5 or x.shape[2] != self.cfg.in_channels:
             raise ValueError(f"MENet expects (B, T, {self.cfg.in_channels}, H, W), got {tuple(x.shape)}")
         b, t = x.shape[:2]
+        if self.cfg.sample_norm:  # over T, H, W per channel: the steps keep their relative magnitudes
+            mean = x.mean(dim=(1, 3, 4), keepdim=True)
+            sd = x.std(dim=(1, 3, 4), keepdim=True, unbiased=False)
+            x = (x - mean) / sd.clamp_min(SAMPLE_NORM_EPS)
         maps, au = self.step_maps(x.reshape(b * t, *x.shape[2:]))
         return self.head(maps.reshape(b, t, *maps.shape[1:]), au.reshape(b, t, -1))
 

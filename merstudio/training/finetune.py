@@ -609,7 +609,9 @@ def finetune(project_path: str | Path, checkpoint_path: str | Path, out_path: st
     base_settings = stored_settings if isinstance(stored_settings, dict) else {}
     settings = TrainSettings.from_dict({**TrainSettings().to_dict(), **base_settings})
     settings = dataclasses.replace(settings, epochs=int(epochs), lr=float(lr), batch_size=int(batch_size),
-                                   seed=int(seed), device=device, val_fraction=0.0, warmup_epochs=0, mixup=0.0)
+                                   seed=int(seed), device=device, val_fraction=0.0, warmup_epochs=0, mixup=0.0,
+                                   # predicts as its parent does (flip-averaged or not): before/after compare alike
+                                   tta_flip=getattr(parent_model, "tta_flip", None) is not None)
     prior = None
     if cfg.use_au and cfg.w_consistency > 0:
         stored = parent_meta.get("prior")

@@ -83,6 +83,8 @@ def ablated_parts(model_cfg: Any) -> list[str]:
         off.append("cluster")
     if not model_cfg.use_convlstm:
         off.append("convlstm")
+    if not model_cfg.sample_norm:
+        off.append("sample_norm")
     return off
 
 

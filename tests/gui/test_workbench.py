@@ -90,8 +90,7 @@ def test_starter_checkpoint_is_flagged_synthetic_in_dialog_and_beside_the_class_
     pytest.importorskip("torch")
     win = opened
     ckpt = starter_checkpoint()
-    if ckpt is None:
-        pytest.skip("no bundled starter checkpoint")
+    assert ckpt is not None, "resources/models/starter.pt (committed) is missing"
     from merstudio.model.checkpoint import read_checkpoint_meta
 
     meta = read_checkpoint_meta(ckpt)

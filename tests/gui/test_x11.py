@@ -30,8 +30,7 @@ print("platform", app.platformName(), "opened", ok)
 @pytest.mark.skipif(shutil.which("xvfb-run") is None, reason="Xvfb not installed")
 def test_app_starts_under_xvfb_with_xcb(tmp_path):
     demo = resources_dir() / "demo" / "interview.mp4"
-    if not demo.exists():
-        pytest.skip("demo clip not generated")
+    assert demo.exists(), f"{demo} (committed) is missing"
     video = tmp_path / "interview.mp4"
     shutil.copy(demo, video)
     png = tmp_path / "x11.png"

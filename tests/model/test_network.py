@@ -179,3 +179,36 @@ def test_region_wise_branches_see_where_in_a_region_the_movement_is() -> None:
     assert not torch.allclose(map_l, map_r, atol=1e-4)
     with pytest.raises(Exception, match="local_grid"):
         ModelConfig(local_grid=9)
+
+
+def test_each_sample_is_standardised_on_its_own() -> None:
+    """A min-max flow image's zero and range are arbitrary per sample: with sample_norm, scaling and shifting each
+    channel of a sample changes nothing the network sees, and the other samples of the batch do not matter."""
+    torch.manual_seed(0)
+    net = MENet(ModelConfig(T=2, in_channels=3)).eval()
+    x = torch.rand(4, 2, 3, 28, 28)
+    gain = torch.tensor([2.0, 0.5, 3.0]).view(1, 1, 3, 1, 1)
+    shift = torch.tensor([0.3, -1.0, 0.1]).view(1, 1, 3, 1, 1)
+    with torch.no_grad():
+        a = net(x)["logits"]
+        b = net(x * gain + shift)["logits"]
+        alone = net(x[:1] * 7.0)["logits"]
+    torch.testing.assert_close(a, b, atol=1e-4, rtol=1e-4)
+    torch.testing.assert_close(a[:1], alone, atol=1e-4, rtol=1e-4)
+    without = MENet(ModelConfig(T=2, in_channels=3, sample_norm=False)).eval()
+    with torch.no_grad():
+        assert not torch.allclose(without(x)["logits"], without(x * gain + shift)["logits"], atol=1e-3)
+
+
+def test_configs_saved_before_sample_norm_load_without_it() -> None:
+    """Checkpoints from before (the bundled starter model among them) keep predicting as they were trained."""
+    from merstudio.model.checkpoint import load_checkpoint
+    from merstudio.resources import starter_checkpoint
+
+    d = ModelConfig().to_dict()
+    del d["sample_norm"]
+    assert ModelConfig.from_dict(d).sample_norm is False
+    assert ModelConfig().sample_norm is True
+    ckpt = starter_checkpoint()
+    assert ckpt is not None, "resources/models/starter.pt (committed) is missing"
+    assert load_checkpoint(ckpt)[0].cfg.sample_norm is False

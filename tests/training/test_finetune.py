@@ -298,3 +298,19 @@ def test_locked_split_refuses_when_its_groups_have_no_events():
     assert F.locked_split({"by": "subject", "groups": ["1"]}, items, "video") is None  # other unit: no lock
     held, tr, ho = F.locked_split({"by": "video", "groups": ["2", "9"]}, items, "video", min_train=1)
     assert held == {"2"} and {items[i].group for i in ho} == {"2"} and sorted(tr + ho) == list(range(12))
+
+
+@pytest.mark.parametrize("parent_flips", [False, True])
+def test_a_fine_tuned_model_predicts_as_its_parent_does(proj, cache, parent_flips):
+    """Flip-averaged or not, as the parent: before/after scores compare like with like, and a parent saved before
+    flip averaging became the default does not change how it predicts by being fine-tuned."""
+    from merstudio.model.checkpoint import load_checkpoint, save_checkpoint
+
+    _built, path, ckpt = proj
+    parent, meta = load_checkpoint(ckpt)
+    parent.tta_flip = ((0,), "zero") if parent_flips else None
+    save_checkpoint(ckpt, parent, {k: v for k, v in meta.items() if k != "tta_flip"})
+    res = F.finetune(path, ckpt, epochs=1, cache_dir=cache)
+    child, child_meta = load_checkpoint(res.checkpoint)
+    assert (child.tta_flip is not None) == parent_flips
+    assert (child_meta["tta_flip"] is not None) == parent_flips

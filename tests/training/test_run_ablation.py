@@ -19,7 +19,7 @@ def test_fam_and_au_emotion_switch_off_separately():
     cons = base.ablate("au_emotion")
     assert cons.use_au is True and cons.n_aus == len(base.aus) and cons.w_consistency == 0.0
     assert base.ablate("au") == fam  # the old name is an alias
-    assert ABLATIONS == ("mswm", "fam", "au_emotion", "cluster", "convlstm")
+    assert ABLATIONS == ("mswm", "fam", "au_emotion", "cluster", "convlstm", "sample_norm")
     assert run_mod.parse_ablate("au,mswm") == ["mswm", "fam"]
     assert run_mod.parse_ablate("au_emotion") == ["au_emotion"]
     with pytest.raises(InputError, match="fam"):
@@ -33,6 +33,8 @@ def test_ablated_parts_reads_the_config():
     assert run_mod.ablated_parts(base.ablate("au_emotion,mswm")) == ["mswm", "au_emotion"]
     # with the module off the constraint is gone too: recorded once, as fam
     assert run_mod.ablated_parts(base.ablate("fam,au_emotion")) == ["fam"]
+    assert run_mod.ablated_parts(base.ablate("sample_norm")) == ["sample_norm"]
+    assert base.ablate("sample_norm").sample_norm is False
 
 
 def test_a_variant_given_with_ablate_is_recorded_under_its_real_name(tiny_data, tiny_cfg, tiny_settings, tmp_path):

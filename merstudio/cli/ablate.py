@@ -17,9 +17,12 @@ def register(sub: argparse._SubParsersAction) -> None:
                                    "variants' folds are tasks on one pool (--jobs, --ray).")
     add_data_args(p)
     p.add_argument("--out", required=True, type=Path, metavar="DIR", help="folder for the variants and the table")
-    p.add_argument("--parts", default="mswm,fam,au_emotion,cluster,convlstm",
+    from merstudio.model.config import ABLATIONS
+
+    p.add_argument("--parts", default=",".join(ABLATIONS),
                    help="parts to switch off one at a time (default: %(default)s; fam = facial-action module with "
-                        "its AU-emotion constraint, au_emotion = the constraint only; au = fam)")
+                        "its AU-emotion constraint, au_emotion = the constraint only, sample_norm = the per-sample "
+                        "input standardisation; au = fam)")
     add_train_args(p)
     p.add_argument("--no-progress", action="store_true", help="no progress bars")
     p.set_defaults(func=run)

@@ -33,8 +33,9 @@ def add_train_args(p: argparse.ArgumentParser, protocol: bool = True) -> None:
                         "(default 0: fixed epochs, last epoch)")
     p.add_argument("--mixup", type=float, default=None, help="mixup alpha (0 = off)")
     p.add_argument("--ablate", default="", metavar="PARTS",
-                   help="switch parts off: any of mswm,fam,au_emotion,cluster,convlstm (fam = the facial-action "
-                        "module with its AU-emotion constraint, au_emotion = the constraint only; au = fam)")
+                   help="switch parts off: any of mswm,fam,au_emotion,cluster,convlstm,sample_norm (fam = the "
+                        "facial-action module with its AU-emotion constraint, au_emotion = the constraint only, "
+                        "sample_norm = the per-sample input standardisation; au = fam)")
     p.add_argument("--config", type=Path, default=None,
                    help='JSON file {"model": {...ModelConfig...}, "train": {...TrainSettings...}} to override '
                         "defaults, e.g. the chosen.json of `merstudio tune` (its seed too, unless --seed is given)")

@@ -17,7 +17,11 @@ MIN_INPUT_SIZE = 28
 # Parts `ablate()` switches off: fam = the facial-action module (use_au; the AU-emotion constraint goes with it),
 # au_emotion = only the AU-emotion constraint (w_consistency = 0, the module and its AU head kept), sample_norm = the
 # per-sample standardisation of the input (an addition to the published design, ablated like its modules).
-ABLATIONS = ("mswm", "fam", "au_emotion", "cluster", "convlstm", "sample_norm")
+ABLATION_NAMES = {"mswm": "multi-scale weighted module",
+                  "fam": "facial-action module (with its AU head and the AU-emotion constraint)",
+                  "au_emotion": "the AU-emotion constraint only (w_consistency 0)", "cluster": "clustering constraint",
+                  "convlstm": "ConvLSTM", "sample_norm": "per-sample input standardisation"}
+ABLATIONS = tuple(ABLATION_NAMES)
 ABLATION_ALIASES = {"au": "fam"}  # older name of "fam", accepted and recorded as "fam"
 NORMS = ("batch", "group")
 # Defaults that changed: a saved config without the field was made with the old value.

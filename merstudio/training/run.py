@@ -32,7 +32,7 @@ from merstudio import __version__
 from merstudio.atomic import atomic_path, write_text_atomic
 from merstudio.errors import InputError, OutputError
 from merstudio.execution import Backend, Cancelled, backend_from_args, run_tasks
-from merstudio.model.config import ABLATION_ALIASES, ABLATIONS
+from merstudio.model.config import ABLATION_ALIASES, ABLATION_NAMES, ABLATIONS
 from merstudio.training.metrics import (
     compute_metrics,
     format_confusion_table,
@@ -549,9 +549,7 @@ def run_ablation(data: DataArrays, class_names: Sequence[str], model_cfg: Any, s
         for r in rows:
             lines.append(f"| {r['variant']} | {r['switched_off']} | {r['accuracy']:.3f} | {r['uf1']:.3f} | "
                          f"{r['uar']:.3f} | {r['n']} |")
-        lines += ["", "Parts: mswm = multi-scale weighted module, fam = facial-action module (with its AU head and "
-                  "the AU-emotion constraint), au_emotion = the AU-emotion constraint only (w_consistency 0), "
-                  "cluster = clustering constraint, convlstm = ConvLSTM."]
+        lines += ["", "Parts: " + ", ".join(f"{k} = {v}" for k, v in ABLATION_NAMES.items()) + "."]
         _write_atomic(out / "ablation.md", "\n".join(lines) + "\n")
     if world > 1:
         torch.distributed.barrier()

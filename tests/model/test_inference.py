@@ -48,6 +48,14 @@ def _sequence(n: int, step: float, seed: int = 0) -> list[np.ndarray]:
     return [_shifted(base, step * k) for k in range(n)]
 
 
+def _predict_all(net: MENet, s: InputSettings, seq: list[np.ndarray]) -> dict:
+    """Every frame of one track through a FramePredictor at 10 fps, by frame index."""
+    fp = FramePredictor(net, {"input": s.to_dict()}, device="cpu", batch_size=64, fps=10, motion_threshold=0.0)
+    for k, img in enumerate(seq):
+        fp.push(7, k, img)
+    return {p.frame_index: p for p in fp.flush()}
+
+
 def _model(**kw) -> MENet:
     torch.manual_seed(0)
     return MENet(ModelConfig(**kw)).eval()
@@ -131,11 +139,8 @@ def test_predictions_equal_direct_model_on_training_inputs() -> None:
     """The predictor builds windows exactly like make_input does for training samples."""
     net = _model(T=2, in_channels=4)
     s = InputSettings(modality="flow+grey", size=28, T=2, span_s=0.3)
-    fp = FramePredictor(net, {"input": s.to_dict()}, device="cpu", batch_size=64, fps=10, motion_threshold=0.0)
     seq = _sequence(10, 0.5, seed=2)
-    for k, img in enumerate(seq):
-        fp.push(7, k, img)
-    preds = {p.frame_index: p for p in fp.flush()}
+    preds = _predict_all(net, s, seq)
     f = 8
     onset = f - 3  # span 0.3 s at 10 fps
     steps = step_indices(onset, f, 2)
@@ -224,11 +229,8 @@ def test_a_flip_averaging_model_averages_each_window_with_its_mirror() -> None:
                 m.weight.mul_(200.0)
     net.tta_flip = ((0,), "range")
     s = InputSettings(modality="flow", size=28, T=1, span_s=0.3)
-    fp = FramePredictor(net, {"input": s.to_dict()}, device="cpu", batch_size=64, fps=10, motion_threshold=0.0)
     seq = _sequence(10, 0.5, seed=4)
-    for k, img in enumerate(seq):
-        fp.push(7, k, img)
-    preds = {p.frame_index: p for p in fp.flush()}
+    preds = _predict_all(net, s, seq)
     f = 8
     x = torch.from_numpy(make_input(seq[f - 3], [seq[f]], s))[None]
     with torch.no_grad():

@@ -4,7 +4,8 @@ Holds the per-frame curves (:class:`~merstudio.gui.state.CurveBuffer`), the over
 OpenFace tables), the checkpoint to analyse with and the analysis worker. A run stores each batch in the project
 before it streams it here, so a video switch mid-run loses nothing: the worker goes on for its video and the
 curves of another video are never fed with its rows. Views follow ``bufferChanged`` / ``overlaysChanged`` and
-redraw the streamed curves at :data:`REFRESH_MS`.
+redraw the streamed curves every :data:`REFRESH_MS` (the timeline spreads each redraw over event-loop turns:
+``Timeline.refresh_step``).
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ from merstudio.gui.workers import AnalysisWorker
 if TYPE_CHECKING:
     from merstudio.gui.main_window import MainWindow
 
-REFRESH_MS = 200  # streamed curves are redrawn at 5 Hz, not per batch
+REFRESH_MS = 200  # streamed curves are redrawn at 5 Hz, not per batch (each redraw in slices, refresh_step)
 
 
 class AnalysisControl(QObject):

@@ -632,8 +632,7 @@ class Timeline(pg.GraphicsLayoutWidget):
             # a curve added back goes to the legend's end: AUs in AU order, classes by name
             _order_legend(self.au_plot, [(self._curves[c], au_number(c)) for c in au_cols if c in self._curves])
             _order_legend(self.class_plot, [(self._class_curves[c], c[2:]) for c in sorted(self._class_curves)])
-            blink = [(b, "blink") for b in [self._blink_bars]
-                     if any(sample.item is b for sample, _label in self.motion_legend.items)]
+            blink = [(self._blink_bars, "blink")] if self._blink_in_legend() else []
             _order_legend(self.motion_plot, [(self._motion_curves[c], n) for c, (n, _k) in motion.items()
                                              if c in self._motion_curves] + blink)
             self._no_model.setVisible(not buf.class_columns())
@@ -680,8 +679,7 @@ class Timeline(pg.GraphicsLayoutWidget):
 
     def _draw_motion_lane(self, buf: CurveBuffer) -> None:
         """The micro-motion lane's scale and blinks (its curves are drawn one by one, as the AU curves)."""
-        ys = {c: curve.yData for c, curve in self._motion_curves.items()}
-        drawn = [y for y in ys.values() if y is not None]
+        drawn = [c.yData for c in self._motion_curves.values() if c.yData is not None]
         top = max(MOTION_MIN_TOP, 1.05 * _robust_top(np.vstack(drawn), 99.9)) if drawn else MOTION_MIN_TOP
         unit = 10.0 ** (math.floor(math.log10(top)) - 1)
         top = math.ceil(top / unit) * unit  # two significant digits: the range moves in steps, not every batch
@@ -700,12 +698,15 @@ class Timeline(pg.GraphicsLayoutWidget):
             self._blink_bars.setOpts(x0=starts.astype(np.float64), width=lengths.astype(np.float64), y0=0.0,
                                      height=top)
         has_blink = self.face is not None and buf.get(self.face, "blink") is not None
-        in_legend = any(sample.item is self._blink_bars for sample, _label in self.motion_legend.items)
+        in_legend = self._blink_in_legend()
         if has_blink and not in_legend:
             self.motion_legend.addItem(self._blink_bars, "blink")
         elif in_legend and not has_blink:
             self.motion_legend.removeItem(self._blink_bars)
         self._no_motion.setVisible(not self._motion_curves)
+
+    def _blink_in_legend(self) -> bool:
+        return any(sample.item is self._blink_bars for sample, _label in self.motion_legend.items)
 
     # ---------------------------------------------------------------- overlays
     def set_overlays(self, overlays: dict[str, CurveBuffer]) -> None:

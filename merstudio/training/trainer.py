@@ -272,7 +272,7 @@ def teacher_probabilities(fit: DataArrays, model_cfg: Any, settings: TrainSettin
     for k in range(1, k_all + 1):
         ts = replace(settings, seed=settings.seed + 1000 * k, distill_teachers=0)
         seed_everything(ts.seed)
-        teacher = MENet(model_cfg).to(device or resolve_device(ts.device))
+        teacher = MENet(model_cfg)  # fit_model moves it to the device
         fit_model(teacher, fit, ts, prior, fold=f"{fold} teacher {k}/{k_all}".strip(), progress=progress,
                   cancel=cancel, device=device)
         probs, _ = predict(teacher, fit.X, device=device)
@@ -331,8 +331,8 @@ def fit_model(model: nn.Module, fit: DataArrays, settings: TrainSettings, prior:
     Hooks for the callers: `val` (an inner validation split of training subjects: the best epoch by its UF1 is
     kept), `freeze_norm` (fine-tuning a few events: BatchNorm statistics stay the parent's), `progress` after
     every epoch, `cancel` before every batch (raises TrainingCancelled), `soft_targets` (N, K teachers' class
-    probabilities of the `fit` rows: distillation, see TrainSettings.distill_teachers). Weight averaging (settings.average)
-    replaces the last epoch's weights by their EMA or SWA average; with `val`, the averaged weights are what
+    probabilities of the `fit` rows: distillation, see TrainSettings.distill_teachers). Weight averaging
+    (settings.average) replaces the last epoch's weights by their EMA or SWA average; with `val`, the averaged weights are what
     validation scores. Returns the per-epoch history; the model is left in eval mode."""
     from merstudio.model.losses import compute_losses, distillation_loss
 

@@ -69,6 +69,11 @@ class ModelConfig:
     lstm_kernel: int = 3
     # Regularisation
     dropout: float = 0.3
+    # MixStyle (Zhou et al. 2021, domain generalisation): in training, with this probability per batch, the
+    # per-channel mean and SD of the first backbone stages' maps are mixed between samples (Beta(alpha, alpha)
+    # weights), so the network sees other "styles" (cameras, lighting, pipelines) of the same motion. 0 = off.
+    mixstyle: float = 0.0
+    mixstyle_alpha: float = 0.1
     # Loss weights and options (see docs/model.md)
     w_ce: float = 1.0
     w_au: float = 0.5
@@ -129,6 +134,8 @@ class ModelConfig:
             raise bad(f"center_momentum must be in (0, 1], got {self.center_momentum}")
         if self.lstm_kernel < 1 or self.lstm_kernel % 2 == 0:
             raise bad(f"lstm_kernel must be odd, got {self.lstm_kernel}")
+        if not 0.0 <= self.mixstyle <= 1.0 or self.mixstyle_alpha <= 0:
+            raise bad(f"mixstyle must be in [0, 1] and mixstyle_alpha > 0, got {self.mixstyle}, {self.mixstyle_alpha}")
         if not 0.0 <= self.dropout < 1.0:
             raise bad(f"dropout must be in [0, 1), got {self.dropout}")
         if not 0.0 <= self.label_smoothing < 1.0:

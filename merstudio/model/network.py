@@ -50,6 +50,24 @@ class BasicBlock(nn.Module):
         return F.relu(y + self.short(x), inplace=True)
 
 
+def mix_style(x: Tensor, steps: int, alpha: float, eps: float = 1e-6) -> Tensor:
+    """MixStyle: re-style each sample's maps x (B*steps, C, H, W) with its per-channel statistics mixed with those
+    of another sample of the batch (the same partner and weight for all its steps). Statistics carry no gradient."""
+    n = x.shape[0]
+    b = n // steps
+    if b < 2:
+        return x
+    mu = x.mean((2, 3), keepdim=True).detach()
+    sig = (x.var((2, 3), keepdim=True) + eps).sqrt().detach()
+    lam = torch.distributions.Beta(alpha, alpha).sample((b, 1, 1, 1)).to(x.device, x.dtype)
+    lam = lam.repeat_interleave(steps, 0)
+    partner = torch.randperm(b, device=x.device)
+    perm = (partner[:, None] * steps + torch.arange(steps, device=x.device)).reshape(-1)
+    mu_mix = lam * mu + (1 - lam) * mu[perm]
+    sig_mix = lam * sig + (1 - lam) * sig[perm]
+    return (x - mu) / sig * sig_mix + mu_mix
+
+
 class Backbone(nn.Module):
     """Stem + `depth` stages of BasicBlocks; stage 0 keeps the stem's resolution, each later stage halves it."""
 
@@ -74,12 +92,17 @@ class Backbone(nn.Module):
             cin = c
         self.stages = nn.ModuleList(stages)
         self.channels = chs
+        self.mixstyle, self.mixstyle_alpha = cfg.mixstyle, cfg.mixstyle_alpha
 
-    def forward(self, x: Tensor) -> list[Tensor]:
+    def forward(self, x: Tensor, steps: int = 1) -> list[Tensor]:
+        """x (N, C, H, W), N = samples * steps (frames folded sample-major) -> the maps of every stage."""
         x = self.stem(x)
+        mix = self.training and self.mixstyle > 0 and float(torch.rand(())) < self.mixstyle
         feats = []
-        for st in self.stages:
+        for i, st in enumerate(self.stages):
             x = st(x)
+            if mix and i < len(self.stages) - 1:  # the early (style-carrying) stages, as in the MixStyle paper
+                x = mix_style(x, steps, self.mixstyle_alpha)
             feats.append(x)
         return feats
 
@@ -250,12 +273,13 @@ class MENet(nn.Module):
                 self.register_buffer("centers", torch.zeros(cfg.n_classes, self.feature_dim))
                 self.register_buffer("center_seen", torch.zeros(cfg.n_classes, dtype=torch.bool))
 
-    def step_maps(self, x: Tensor) -> tuple[Tensor, Tensor]:
+    def step_maps(self, x: Tensor, steps: int = 1) -> tuple[Tensor, Tensor]:
         """Per-frame part: x (N, C, H, W) -> stacked [global, local] maps (N, M, G, G) and AU logits (N, A).
+        steps: frames per sample in N (sample-major), for MixStyle's partners in training.
 
         Exposed so streaming inference can run it once per frame and reuse it across overlapping windows.
         """
-        feats = self.backbone(self.input_norm(x))
+        feats = self.backbone(self.input_norm(x), steps)
         grid = (int(feats[-1].shape[-2]), int(feats[-1].shape[-1]))
         if self.mswm is not None:
             g, _ = self.mswm(feats, grid)
@@ -296,7 +320,7 @@ class MENet(nn.Module):
             mean = x.mean(dim=(1, 3, 4), keepdim=True)
             sd = x.std(dim=(1, 3, 4), keepdim=True, unbiased=False)
             x = (x - mean) / sd.clamp_min(SAMPLE_NORM_EPS)
-        maps, au = self.step_maps(x.reshape(b * t, *x.shape[2:]))
+        maps, au = self.step_maps(x.reshape(b * t, *x.shape[2:]), t)
         return self.head(maps.reshape(b, t, *maps.shape[1:]), au.reshape(b, t, -1))
 
 

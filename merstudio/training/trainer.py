@@ -50,6 +50,9 @@ class TrainSettings:
     flip_channels: tuple[int, ...] = (0,)
     flip_reflect: str = "auto"        # "zero": u -> -u; "range": u -> (min+max) - u per sample; "auto": by data
     noise: float = 0.03               # gaussian noise, times the training data's std
+    # random erasing (an occluder: hand, glasses, hair): with this probability a sample gets one rectangle of
+    # 2-25 % of its area, the same at every step, filled with the sample's mean per channel (no motion evidence)
+    erase: float = 0.0
     mixup: float = 0.0                # mixup Beta(alpha, alpha); 0 = off
     # weight averaging instead of any epoch selection: "ema" (exponential, per step), "swa" (equal average of
     # the epoch-end weights from swa_start * epochs on), "none" (the last epoch's weights)
@@ -175,9 +178,29 @@ class FlowAugment:
             grid = F.affine_grid(theta, list(flat.shape), align_corners=False)
             x = F.grid_sample(flat, grid, mode="bilinear", padding_mode="border", align_corners=False)
             x = x.reshape(b, t, c, h, w)
+        if s.erase > 0 and b:
+            x = self._erase(x)
         if self.noise_std > 0:
             x = x + torch.randn(x.shape, generator=self.g).to(dev, x.dtype) * self.noise_std
         return x
+
+
+    def _erase(self, x: torch.Tensor) -> torch.Tensor:
+        b, t, c, h, w = x.shape
+        hit = torch.rand(b, generator=self.g) < self.s.erase
+        area = self._rand(b, 0.02, 0.25)
+        aspect = torch.exp(self._rand(b, math.log(0.3), math.log(1 / 0.3)))
+        eh = (area * aspect).sqrt().clamp(max=1.0)
+        ew = (area / aspect).sqrt().clamp(max=1.0)
+        y0 = torch.rand(b, generator=self.g) * (1 - eh)
+        x0 = torch.rand(b, generator=self.g) * (1 - ew)
+        ys = (torch.arange(h) + 0.5) / h
+        xs = (torch.arange(w) + 0.5) / w
+        inside_y = (ys[None] >= y0[:, None]) & (ys[None] < (y0 + eh)[:, None])  # (b, h)
+        inside_x = (xs[None] >= x0[:, None]) & (xs[None] < (x0 + ew)[:, None])  # (b, w)
+        mask = (inside_y[:, :, None] & inside_x[:, None, :] & hit[:, None, None]).to(x.device)
+        mean = x.mean(dim=(1, 3, 4), keepdim=True)
+        return torch.where(mask[:, None, None], mean, x)
 
 
 def pick_reflect(setting: str, X: np.ndarray) -> str:
@@ -339,9 +362,15 @@ def fit_model(model: nn.Module, fit: DataArrays, settings: TrainSettings, prior:
     s = settings
     if s.average not in AVERAGES:
         raise InputError(f"average {s.average}: expected one of {', '.join(AVERAGES)}")
+    if not 0 <= s.erase <= 1:
+        raise InputError(f"erase {s.erase}: expected a probability in [0, 1]")
     rank, world = dist_info()
     device = device or resolve_device(s.device)
     model.to(device)
+    if device.type == "cpu":
+        # NHWC convolution weights (and so activations): ~10 % less CPU time per step for these few-channel
+        # convolutions on oneDNN, with the same results up to float rounding
+        model.to(memory_format=torch.channels_last)  # type: ignore[call-overload]  # documented, not in the stubs
     cfg: Any = model.cfg
     if prior is not None:
         prior = prior.to(device)

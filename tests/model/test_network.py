@@ -212,3 +212,37 @@ def test_configs_saved_before_sample_norm_load_without_it() -> None:
     ckpt = starter_checkpoint()
     assert ckpt is not None, "resources/models/starter.pt (committed) is missing"
     assert load_checkpoint(ckpt)[0].cfg.sample_norm is False
+
+
+def test_mixstyle_restyles_samples_with_a_partner_in_training_only() -> None:
+    """MixStyle keeps a sample's normalised maps and gives them statistics between its own and one partner
+    sample's (one weight for all channels); all steps of a sample share the partner; evaluation is untouched."""
+    from merstudio.model.network import mix_style
+
+    torch.manual_seed(0)
+    b, t = 6, 3
+    frames = torch.randn(b, 4, 6, 6) * torch.rand(b, 4, 1, 1) * 5 + 10 * torch.randn(b, 4, 1, 1)
+    x = frames.repeat_interleave(t, 0)  # every step of a sample alike, so they must stay alike
+    y = mix_style(x, t, alpha=0.5)
+    norm = lambda z: (z - z.mean((2, 3), keepdim=True)) / z.std((2, 3), unbiased=False, keepdim=True)  # noqa: E731
+    torch.testing.assert_close(norm(y), norm(x), atol=1e-3, rtol=1e-3)  # the "content" is kept
+    assert not torch.allclose(y, x)
+    ys = y.reshape(b, t, *y.shape[1:])
+    assert all(torch.allclose(ys[:, k], ys[:, 0], atol=1e-5) for k in range(t))
+    mu_x, mu_y = frames.mean((2, 3)), ys[:, 0].mean((2, 3))
+    for s_ in range(b):
+        fits = []
+        for j in range(b):
+            if j == s_:
+                continue
+            w = (mu_y[s_] - mu_x[j]) / (mu_x[s_] - mu_x[j])  # own weight, per channel
+            fits.append(bool(torch.allclose(w, w.mean().expand_as(w), atol=1e-3)) and -1e-3 <= float(w.mean()) <= 1.001)
+        assert any(fits) or torch.allclose(mu_y[s_], mu_x[s_], atol=1e-4)  # partner may be itself
+    net = MENet(ModelConfig(T=t, mixstyle=1.0)).eval()
+    plain = MENet(ModelConfig(T=t, mixstyle=0.0)).eval()
+    plain.load_state_dict(net.state_dict())
+    xb = torch.rand(4, t, 3, 28, 28)
+    with torch.no_grad():
+        torch.testing.assert_close(net(xb)["logits"], plain(xb)["logits"])
+    with pytest.raises(InputError, match="mixstyle"):
+        ModelConfig(mixstyle=1.5)

@@ -158,3 +158,29 @@ def test_distillation_trains_teachers_of_other_seeds_first(tiny_data, tiny_cfg, 
     assert seen == ["s1 teacher 1/2"] * 2 + ["s1 teacher 2/2"] * 2 + ["s1"] * 2
     assert len(hist) == 2  # the model's own history
     assert any(not torch.equal(v, _state(b)[k]) for k, v in _state(a).items() if v.is_floating_point())
+
+
+def test_random_erasing_fills_one_rectangle_per_sample_with_its_mean():
+    x = torch.rand(64, 2, 3, 28, 28)
+    s = TrainSettings(rotate_deg=0, scale=0, translate=0, noise=0, flip=False, erase=0.5)
+    out = FlowAugment(s, 1.0, "range", torch.Generator().manual_seed(0))(x)
+    changed = (out != x).any(dim=2)  # (B, T, H, W)
+    hit = changed.flatten(1).any(1)
+    assert 16 <= int(hit.sum()) <= 48  # about half the samples
+    for i in hit.nonzero().ravel().tolist():
+        assert torch.equal(changed[i, 0], changed[i, 1])  # the same occluder at every step
+        rows, cols = changed[i, 0].any(1).nonzero().ravel(), changed[i, 0].any(0).nonzero().ravel()
+        box = changed[i, 0, rows.min():rows.max() + 1, cols.min():cols.max() + 1]
+        assert bool(box.all())  # one solid rectangle
+        assert 0.01 <= box.numel() / (28 * 28) <= 0.3
+        mean = x[i].mean(dim=(0, 2, 3))
+        torch.testing.assert_close(out[i, 0, :, rows[0], cols[0]], mean)
+    assert torch.equal(out[~hit], x[~hit])
+
+
+def test_training_with_mixstyle_and_erasing_runs(tiny_data, tiny_cfg, tiny_settings):
+    data, _ = tiny_data
+    model, hist = train_fold(data, tiny_cfg(mixstyle=1.0), tiny_settings(erase=0.5))
+    assert all(np.isfinite(h["loss"]) for h in hist)
+    with pytest.raises(Exception, match="erase"):
+        train_fold(data, tiny_cfg(), tiny_settings(erase=2.0))

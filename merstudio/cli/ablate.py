@@ -17,12 +17,12 @@ def register(sub: argparse._SubParsersAction) -> None:
                                    "variants' folds are tasks on one pool (--jobs, --ray).")
     add_data_args(p)
     p.add_argument("--out", required=True, type=Path, metavar="DIR", help="folder for the variants and the table")
-    from merstudio.model.config import ABLATIONS
+    from merstudio.model.config import ABLATIONS, TRAIN_ABLATION_NAMES
 
-    p.add_argument("--parts", default=",".join(ABLATIONS),
+    p.add_argument("--parts", default=",".join(ABLATIONS + tuple(TRAIN_ABLATION_NAMES)),
                    help="parts to switch off one at a time (default: %(default)s; fam = facial-action module with "
                         "its AU-emotion constraint, au_emotion = the constraint only, sample_norm = the per-sample "
-                        "input standardisation; au = fam)")
+                        "input standardisation, mixstyle = MixStyle, erase = random erasing; au = fam)")
     add_train_args(p)
     p.add_argument("--no-progress", action="store_true", help="no progress bars")
     p.set_defaults(func=run)

@@ -128,7 +128,7 @@ def config_note(args: argparse.Namespace, data: Any) -> str | None:
 def build_settings(args: argparse.Namespace, data_info: dict[str, Any]) -> tuple[Any, Any]:
     """(ModelConfig, TrainSettings) from defaults, --config, then flags; input fields from the data."""
     from merstudio.model.config import ModelConfig
-    from merstudio.training.run import parse_ablate
+    from merstudio.training.run import apply_ablation, parse_ablate
     from merstudio.training.trainer import TrainSettings
 
     model_d: dict[str, Any] = {}
@@ -153,9 +153,6 @@ def build_settings(args: argparse.Namespace, data_info: dict[str, Any]) -> tuple
     base = ModelConfig().to_dict()
     base.update(model_d)
     model_cfg = ModelConfig.from_dict(base)
-    parts = parse_ablate(args.ablate)
-    if parts:
-        model_cfg = model_cfg.ablate(parts)
     for flag, key in (("epochs", "epochs"), ("batch_size", "batch_size"), ("lr", "lr"),
                       ("val_fraction", "val_fraction"), ("mixup", "mixup")):
         if getattr(args, flag, None) is not None:
@@ -170,6 +167,7 @@ def build_settings(args: argparse.Namespace, data_info: dict[str, Any]) -> tuple
     if "flip_channels" not in train_d:
         train_d["flip_channels"] = data_info.get("flip_channels", [0])
     settings = TrainSettings.from_dict({**TrainSettings().to_dict(), **train_d})
+    model_cfg, settings = apply_ablation(model_cfg, settings, parse_ablate(args.ablate))
     if settings.epochs < 1 or settings.batch_size < 1 or settings.lr <= 0:
         raise InputError("--epochs and --batch-size must be >= 1 and --lr > 0")
     if not 0 <= settings.val_fraction < 1:

@@ -16,16 +16,20 @@ DEFAULT_CLASSES: tuple[str, ...] = ("negative", "positive", "surprise")  # MEGC2
 MIN_INPUT_SIZE = 28
 # Parts `ablate()` switches off: fam = the facial-action module (use_au; the AU-emotion constraint goes with it),
 # au_emotion = only the AU-emotion constraint (w_consistency = 0, the module and its AU head kept), sample_norm = the
-# per-sample standardisation of the input (an addition to the published design, ablated like its modules).
+# per-sample standardisation of the input, mixstyle = MixStyle in training (additions to the published design,
+# ablated like its modules).
 ABLATION_NAMES = {"mswm": "multi-scale weighted module",
                   "fam": "facial-action module (with its AU head and the AU-emotion constraint)",
                   "au_emotion": "the AU-emotion constraint only (w_consistency 0)", "cluster": "clustering constraint",
-                  "convlstm": "ConvLSTM", "sample_norm": "per-sample input standardisation"}
+                  "convlstm": "ConvLSTM", "sample_norm": "per-sample input standardisation",
+                  "mixstyle": "MixStyle (feature-statistics mixing between samples in training)"}
 ABLATIONS = tuple(ABLATION_NAMES)
+# Training-side additions ablated the same way; they are TrainSettings fields (merstudio.training.run.apply_ablation)
+TRAIN_ABLATION_NAMES = {"erase": "random erasing (an occluder augmentation)"}
 ABLATION_ALIASES = {"au": "fam"}  # older name of "fam", accepted and recorded as "fam"
 NORMS = ("batch", "group")
 # Defaults that changed: a saved config without the field was made with the old value.
-LEGACY_DEFAULTS: dict[str, Any] = {"local_grid": 1, "sample_norm": False}
+LEGACY_DEFAULTS: dict[str, Any] = {"local_grid": 1, "sample_norm": False, "mixstyle": 0.0}
 CENTER_MODES = ("ema", "learnable")
 
 
@@ -72,7 +76,7 @@ class ModelConfig:
     # MixStyle (Zhou et al. 2021, domain generalisation): in training, with this probability per batch, the
     # per-channel mean and SD of the first backbone stages' maps are mixed between samples (Beta(alpha, alpha)
     # weights), so the network sees other "styles" (cameras, lighting, pipelines) of the same motion. 0 = off.
-    mixstyle: float = 0.0
+    mixstyle: float = 0.5
     mixstyle_alpha: float = 0.1
     # Loss weights and options (see docs/model.md)
     w_ce: float = 1.0
@@ -184,6 +188,8 @@ class ModelConfig:
                 switches["w_consistency"] = 0.0
             elif n == "sample_norm":
                 switches["sample_norm"] = False
+            elif n == "mixstyle":
+                switches["mixstyle"] = 0.0
             else:
                 switches[f"use_{n}"] = False
         return dataclasses.replace(self, **switches)

@@ -20,7 +20,7 @@ import json
 import re
 import time
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -32,7 +32,7 @@ from merstudio import __version__
 from merstudio.atomic import atomic_path, write_text_atomic
 from merstudio.errors import InputError, OutputError
 from merstudio.execution import Backend, Cancelled, backend_from_args, run_tasks
-from merstudio.model.config import ABLATION_ALIASES, ABLATION_NAMES, ABLATIONS
+from merstudio.model.config import ABLATION_ALIASES, ABLATION_NAMES, ABLATIONS, TRAIN_ABLATION_NAMES
 from merstudio.training.metrics import (
     compute_metrics,
     format_confusion_table,
@@ -51,7 +51,8 @@ from merstudio.training.trainer import (
     train_fold,
 )
 
-ABLATION_PARTS = ABLATIONS
+ABLATION_PARTS = ABLATIONS + tuple(TRAIN_ABLATION_NAMES)
+ALL_ABLATION_NAMES = {**ABLATION_NAMES, **TRAIN_ABLATION_NAMES}
 # Settings that do not change results, so a resumed run may differ in them.
 _VOLATILE = ("device", "num_threads")
 
@@ -68,10 +69,20 @@ def parse_ablate(spec: str | Sequence[str] | None) -> list[str]:
     return sorted(set(parts), key=ABLATION_PARTS.index)
 
 
-def ablated_parts(model_cfg: Any) -> list[str]:
-    """The ablation parts a configuration has switched off, read from the configuration itself (in ABLATIONS
-    order): what a run records, whatever the caller says. With the facial-action module off the AU-emotion
-    constraint is gone too, recorded once as fam."""
+def apply_ablation(model_cfg: Any, settings: TrainSettings, parts: Sequence[str]) -> tuple[Any, TrainSettings]:
+    """The configuration and training settings with `parts` (parse_ablate names) switched off."""
+    model_parts = [p for p in parts if p in ABLATIONS]
+    if model_parts:
+        model_cfg = model_cfg.ablate(model_parts)
+    if "erase" in parts:
+        settings = replace(settings, erase=0.0)
+    return model_cfg, settings
+
+
+def ablated_parts(model_cfg: Any, settings: TrainSettings | None = None) -> list[str]:
+    """The ablation parts a configuration (and its training settings, when given) has switched off, read from
+    them (in ABLATION_PARTS order): what a run records, whatever the caller says. With the facial-action module
+    off the AU-emotion constraint is gone too, recorded once as fam."""
     off = []
     if not model_cfg.use_mswm:
         off.append("mswm")
@@ -85,6 +96,10 @@ def ablated_parts(model_cfg: Any) -> list[str]:
         off.append("convlstm")
     if not model_cfg.sample_norm:
         off.append("sample_norm")
+    if model_cfg.mixstyle <= 0:
+        off.append("mixstyle")
+    if settings is not None and settings.erase <= 0:
+        off.append("erase")
     return off
 
 
@@ -239,7 +254,7 @@ def _run_spec(data: DataArrays, class_names: list[str], model_cfg: Any, settings
         "n_subjects": len(data.subject_list),
         "class_names": class_names,
         "protocol": protocol,
-        "ablate": ablated_parts(model_cfg),  # from the configuration itself: its real name
+        "ablate": ablated_parts(model_cfg, settings),  # from the configuration itself: its real name
         "model": model_cfg.to_dict(),
         "train": {k: v for k, v in settings.to_dict().items() if k not in _VOLATILE},
         "input": input_settings or {},
@@ -507,24 +522,24 @@ def run_ablation(data: DataArrays, class_names: Sequence[str], model_cfg: Any, s
     rank, world = dist_info()
     if backend is None:
         backend = backend_from_args(jobs, None)
-    variants: list[tuple[list[str], Any]] = [(ablated_parts(model_cfg), model_cfg)]
+    variants: list[tuple[list[str], Any, TrainSettings]] = [(ablated_parts(model_cfg, settings), model_cfg, settings)]
     for p in parse_ablate(list(parts)):
-        cfg = model_cfg.ablate([p])
-        off = ablated_parts(cfg)
+        cfg, s = apply_ablation(model_cfg, settings, [p])
+        off = ablated_parts(cfg, s)
         if all(off != v[0] for v in variants):  # a part already off in the reference adds no variant
-            variants.append((off, cfg))
+            variants.append((off, cfg, s))
 
     def names(off: list[str]) -> tuple[str, str]:
         return ("full", "full") if not off else ("-" + "-".join(off), "no-" + "+".join(off))
 
     plans: list[tuple[str, Path, list[Fold], Any]] = []
     jobs_: list[tuple[int, FoldJob]] = []
-    for off, cfg in variants:
+    for off, cfg, s in variants:
         name, folder = names(off)
-        folds, pending = prepare_run(data, class_names, cfg, settings, out / folder, protocol=protocol,
+        folds, pending = prepare_run(data, class_names, cfg, s, out / folder, protocol=protocol,
                                      data_desc=data_desc, input_settings=input_settings)
         label = f"{name}:" if len(variants) > 1 else ""
-        jobs_ += [(len(plans), FoldJob(f, cfg, settings, class_names, _aus(cfg), label=label)) for f in pending]
+        jobs_ += [(len(plans), FoldJob(f, cfg, s, class_names, _aus(cfg), label=label)) for f in pending]
         plans.append((name, out / folder, folds, off))
     total = sum(len(p[2]) for p in plans)
     done_count = total - len(jobs_)
@@ -549,7 +564,7 @@ def run_ablation(data: DataArrays, class_names: Sequence[str], model_cfg: Any, s
         for r in rows:
             lines.append(f"| {r['variant']} | {r['switched_off']} | {r['accuracy']:.3f} | {r['uf1']:.3f} | "
                          f"{r['uar']:.3f} | {r['n']} |")
-        lines += ["", "Parts: " + ", ".join(f"{k} = {v}" for k, v in ABLATION_NAMES.items()) + "."]
+        lines += ["", "Parts: " + ", ".join(f"{k} = {v}" for k, v in ALL_ABLATION_NAMES.items()) + "."]
         _write_atomic(out / "ablation.md", "\n".join(lines) + "\n")
     if world > 1:
         torch.distributed.barrier()

@@ -10,6 +10,7 @@ import pytest
 import merstudio.training.run as run_mod
 from merstudio.errors import InputError
 from merstudio.model.config import ABLATIONS, ModelConfig
+from merstudio.training.trainer import TrainSettings
 
 
 def test_fam_and_au_emotion_switch_off_separately():
@@ -19,7 +20,8 @@ def test_fam_and_au_emotion_switch_off_separately():
     cons = base.ablate("au_emotion")
     assert cons.use_au is True and cons.n_aus == len(base.aus) and cons.w_consistency == 0.0
     assert base.ablate("au") == fam  # the old name is an alias
-    assert ABLATIONS == ("mswm", "fam", "au_emotion", "cluster", "convlstm", "sample_norm")
+    assert ABLATIONS == ("mswm", "fam", "au_emotion", "cluster", "convlstm", "sample_norm", "mixstyle")
+    assert run_mod.ABLATION_PARTS == ABLATIONS + ("erase",)
     assert run_mod.parse_ablate("au,mswm") == ["mswm", "fam"]
     assert run_mod.parse_ablate("au_emotion") == ["au_emotion"]
     with pytest.raises(InputError, match="fam"):
@@ -35,6 +37,26 @@ def test_ablated_parts_reads_the_config():
     assert run_mod.ablated_parts(base.ablate("fam,au_emotion")) == ["fam"]
     assert run_mod.ablated_parts(base.ablate("sample_norm")) == ["sample_norm"]
     assert base.ablate("sample_norm").sample_norm is False
+    assert run_mod.ablated_parts(base.ablate("mixstyle")) == ["mixstyle"] and base.ablate("mixstyle").mixstyle == 0
+    # a training-side part is read from the training settings
+    s = TrainSettings()
+    cfg, s_off = run_mod.apply_ablation(base, s, ["erase", "cluster"])
+    assert s_off.erase == 0 and s.erase > 0 and cfg.use_cluster is False
+    assert run_mod.ablated_parts(cfg, s_off) == ["cluster", "erase"]
+    assert run_mod.ablated_parts(base, s) == []
+
+
+def test_a_training_part_is_a_variant_with_its_own_settings(tiny_data, tiny_cfg, tiny_settings, tmp_path):
+    data, classes = tiny_data
+    out = tmp_path / "abl"
+    rows = run_mod.run_ablation(data, classes, tiny_cfg(), tiny_settings(epochs=1, erase=0.5), out,
+                                parts=["erase"], protocol="kfold:2")
+    assert [(r["variant"], r["switched_off"]) for r in rows] == [("full", "none"), ("-erase", "erase")]
+    full = json.loads((out / "full" / "run.json").read_text())
+    off = json.loads((out / "no-erase" / "run.json").read_text())
+    assert full["train"]["erase"] == 0.5 and off["train"]["erase"] == 0.0 and off["ablate"] == ["erase"]
+    assert off["model"] == full["model"]
+    assert "erase = random erasing" in (out / "ablation.md").read_text()
 
 
 def test_a_variant_given_with_ablate_is_recorded_under_its_real_name(tiny_data, tiny_cfg, tiny_settings, tmp_path):

@@ -42,7 +42,7 @@ def test_inner_validation_selects_an_epoch(tiny_data, tiny_cfg, tiny_settings):
 
 def test_flip_reflects_u_only():
     x = torch.rand(4, 1, 3, 8, 8)
-    s = TrainSettings(rotate_deg=0, scale=0, translate=0, noise=0, flip=True, flip_channels=(0,))
+    s = TrainSettings(rotate_deg=0, scale=0, translate=0, noise=0, erase=0, flip=True, flip_channels=(0,))
     g = torch.Generator().manual_seed(0)
     out = FlowAugment(s, 1.0, "range", g)(x)
     flipped = [i for i in range(4) if not torch.equal(out[i], x[i])]

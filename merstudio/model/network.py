@@ -57,15 +57,18 @@ def mix_style(x: Tensor, steps: int, alpha: float, eps: float = 1e-6) -> Tensor:
     b = n // steps
     if b < 2:
         return x
-    mu = x.mean((2, 3), keepdim=True).detach()
-    sig = (x.var((2, 3), keepdim=True) + eps).sqrt().detach()
-    lam = torch.distributions.Beta(alpha, alpha).sample((b, 1, 1, 1)).to(x.device, x.dtype)
-    lam = lam.repeat_interleave(steps, 0)
-    partner = torch.randperm(b, device=x.device)
-    perm = (partner[:, None] * steps + torch.arange(steps, device=x.device)).reshape(-1)
-    mu_mix = lam * mu + (1 - lam) * mu[perm]
-    sig_mix = lam * sig + (1 - lam) * sig[perm]
-    return (x - mu) / sig * sig_mix + mu_mix
+    with torch.no_grad():
+        var, mu = torch.var_mean(x, (2, 3), keepdim=True)
+        sig = (var + eps).sqrt()
+        lam = torch.distributions.Beta(alpha, alpha).sample((b, 1, 1, 1)).to(x.device, x.dtype)
+        lam = lam.repeat_interleave(steps, 0)
+        partner = torch.randperm(b, device=x.device)
+        perm = (partner[:, None] * steps + torch.arange(steps, device=x.device)).reshape(-1)
+        mu_mix = lam * mu + (1 - lam) * mu[perm]
+        sig_mix = lam * sig + (1 - lam) * sig[perm]
+        gain = sig_mix / sig
+        shift = mu_mix - mu * gain
+    return x * gain + shift  # = (x - mu) / sig * sig_mix + mu_mix, in one pass over the maps
 
 
 class Backbone(nn.Module):

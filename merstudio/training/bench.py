@@ -89,6 +89,13 @@ def synthetic_flow_set(n_samples: int = 442, n_subjects: int = 68, size: int = 2
     return data, list(CLASSES)
 
 
+def _cpu_seconds() -> float:
+    import resource
+
+    own, kids = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + kids.ru_utime + kids.ru_stime
+
+
 def bench_loso(n_samples: int = 442, n_subjects: int = 68, jobs: int | None = None, epochs: int | None = None,
                out_dir: str | Path | None = None, progress: bool = True) -> dict[str, Any]:
     """Full LOSO with the default model and training settings on the synthetic set; returns the figures.
@@ -118,13 +125,18 @@ def bench_loso(n_samples: int = 442, n_subjects: int = 68, jobs: int | None = No
     with tempfile.TemporaryDirectory() as tmp:
         out = Path(out_dir) if out_dir is not None else Path(tmp)
         t0 = time.perf_counter()
+        cpu0 = _cpu_seconds()
         m = run_protocol(data, classes, cfg, settings, out, protocol="loso", jobs=jobs,
                          data_desc="synthetic flow benchmark", fold_done=fold_done)
         dt = time.perf_counter() - t0
+        cpu = _cpu_seconds() - cpu0
     if bar is not None:
         bar.close()
     cpus = len(os.sched_getaffinity(0))
     return {"samples": n_samples, "subjects": n_subjects, "folds": m["n_folds"], "epochs": settings.epochs,
             "jobs": jobs, "threads_per_job": max(1, cpus // jobs) if jobs > 1 else None, "cpus": cpus,
             "seconds": round(dt, 1), "minutes": round(dt / 60, 2),
+            # CPU time of this process and its (finished) fold workers: on `jobs` cores of its own the run would
+            # take about cpu / jobs; a wall time far above that means other work shared the cores
+            "cpu_minutes": round(cpu / 60, 2), "cpu_minutes_per_job": round(cpu / 60 / jobs, 2),
             "uf1": round(m["uf1"], 3), "uar": round(m["uar"], 3), "accuracy": round(m["accuracy"], 3)}

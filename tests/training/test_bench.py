@@ -24,3 +24,12 @@ def test_classes_differ_where_the_motion_is():
     brow = v[:, 5:11, 4:24].mean((1, 2)) - v.mean((1, 2))
     # negative lowers the brows (v > 0), surprise raises them (v < 0)
     assert brow[data.y == 0].mean() > brow[data.y == 2].mean()
+
+
+def test_loso_bench_reports_wall_and_cpu_time():
+    from merstudio.training.bench import bench_loso
+
+    r = bench_loso(n_samples=24, n_subjects=3, epochs=1, jobs=1, progress=False)
+    assert r["folds"] == 3 and r["epochs"] == 1
+    assert 0 < r["cpu_minutes"] and r["cpu_minutes_per_job"] == r["cpu_minutes"]
+    assert 0 <= r["uf1"] <= 1

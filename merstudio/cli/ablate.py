@@ -17,12 +17,11 @@ def register(sub: argparse._SubParsersAction) -> None:
                                    "variants' folds are tasks on one pool (--jobs, --ray).")
     add_data_args(p)
     p.add_argument("--out", required=True, type=Path, metavar="DIR", help="folder for the variants and the table")
-    from merstudio.model.config import ABLATIONS, TRAIN_ABLATION_NAMES
+    from merstudio.cli.train import PARTS_HELP
+    from merstudio.model.config import ALL_ABLATIONS
 
-    p.add_argument("--parts", default=",".join(ABLATIONS + tuple(TRAIN_ABLATION_NAMES)),
-                   help="parts to switch off one at a time (default: %(default)s; fam = facial-action module with "
-                        "its AU-emotion constraint, au_emotion = the constraint only, sample_norm = the per-sample "
-                        "input standardisation, mixstyle = MixStyle, erase = random erasing; au = fam)")
+    p.add_argument("--parts", default=",".join(ALL_ABLATIONS),
+                   help=f"parts to switch off one at a time (default: all of {PARTS_HELP})")
     add_train_args(p)
     p.add_argument("--no-progress", action="store_true", help="no progress bars")
     p.set_defaults(func=run)

@@ -8,6 +8,11 @@ from pathlib import Path
 from typing import Any
 
 from merstudio.errors import InputError
+from merstudio.model.config import ALL_ABLATIONS
+
+PARTS_HELP = (f"{','.join(ALL_ABLATIONS)} (fam = the facial-action module with its AU-emotion constraint, "
+              "au_emotion = the constraint only, sample_norm = the per-sample input standardisation, mixstyle = "
+              "MixStyle, erase = random erasing in training; au = fam)")
 
 
 def add_data_args(p: argparse.ArgumentParser) -> None:
@@ -32,10 +37,7 @@ def add_train_args(p: argparse.ArgumentParser, protocol: bool = True) -> None:
                    help="choose the epoch on an inner validation split of this fraction of TRAINING subjects "
                         "(default 0: fixed epochs, last epoch)")
     p.add_argument("--mixup", type=float, default=None, help="mixup alpha (0 = off)")
-    p.add_argument("--ablate", default="", metavar="PARTS",
-                   help="switch parts off: any of mswm,fam,au_emotion,cluster,convlstm,sample_norm (fam = the "
-                        "facial-action module with its AU-emotion constraint, au_emotion = the constraint only, "
-                        "sample_norm = the per-sample input standardisation; au = fam)")
+    p.add_argument("--ablate", default="", metavar="PARTS", help=f"switch parts off: any of {PARTS_HELP}")
     p.add_argument("--config", type=Path, default=None,
                    help='JSON file {"model": {...ModelConfig...}, "train": {...TrainSettings...}} to override '
                         "defaults, e.g. the chosen.json of `merstudio tune` (its seed too, unless --seed is given)")

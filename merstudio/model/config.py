@@ -26,6 +26,7 @@ ABLATION_NAMES = {"mswm": "multi-scale weighted module",
 ABLATIONS = tuple(ABLATION_NAMES)
 # Training-side additions ablated the same way; they are TrainSettings fields (merstudio.training.run.apply_ablation)
 TRAIN_ABLATION_NAMES = {"erase": "random erasing (an occluder augmentation)"}
+ALL_ABLATIONS = ABLATIONS + tuple(TRAIN_ABLATION_NAMES)
 ABLATION_ALIASES = {"au": "fam"}  # older name of "fam", accepted and recorded as "fam"
 NORMS = ("batch", "group")
 # Defaults that changed: a saved config without the field was made with the old value.

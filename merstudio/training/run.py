@@ -32,7 +32,13 @@ from merstudio import __version__
 from merstudio.atomic import atomic_path, write_text_atomic
 from merstudio.errors import InputError, OutputError
 from merstudio.execution import Backend, Cancelled, backend_from_args, run_tasks
-from merstudio.model.config import ABLATION_ALIASES, ABLATION_NAMES, ABLATIONS, TRAIN_ABLATION_NAMES
+from merstudio.model.config import (
+    ABLATION_ALIASES,
+    ABLATION_NAMES,
+    ABLATIONS,
+    ALL_ABLATIONS,
+    TRAIN_ABLATION_NAMES,
+)
 from merstudio.training.metrics import (
     compute_metrics,
     format_confusion_table,
@@ -51,7 +57,7 @@ from merstudio.training.trainer import (
     train_fold,
 )
 
-ABLATION_PARTS = ABLATIONS + tuple(TRAIN_ABLATION_NAMES)
+ABLATION_PARTS = ALL_ABLATIONS
 ALL_ABLATION_NAMES = {**ABLATION_NAMES, **TRAIN_ABLATION_NAMES}
 # Settings that do not change results, so a resumed run may differ in them.
 _VOLATILE = ("device", "num_threads")

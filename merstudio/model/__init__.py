@@ -6,27 +6,58 @@ Stable API (docs/model.md):
     FramePredictor, FramePrediction, class_column, au_column, prediction_columns
 """
 
-from merstudio.model.checkpoint import (
-    describe_checkpoint,
-    load_checkpoint,
-    read_checkpoint_meta,
-    save_checkpoint,
-    transfer_weights,
-)
-from merstudio.model.config import ABLATIONS, DEFAULT_AUS, DEFAULT_CLASSES, ModelConfig
-from merstudio.model.inference import (
-    FramePrediction,
-    FramePredictor,
-    au_column,
-    class_column,
-    pick_device,
-    prediction_columns,
-)
-from merstudio.model.inputs import MODALITY_CHANNELS, InputSettings, make_input, step_indices
-from merstudio.model.losses import LOSS_PARTS, compute_losses
-from merstudio.model.network import MENet, count_parameters
-from merstudio.model.priors import au_targets_from_sets, estimate_au_prior, estimate_prior, facs_prior
-from merstudio.model.regions import AU_REGION_MAP, AU_REGIONS
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from merstudio.model.checkpoint import (
+        describe_checkpoint,
+        load_checkpoint,
+        read_checkpoint_meta,
+        save_checkpoint,
+        transfer_weights,
+    )
+    from merstudio.model.config import ABLATIONS, DEFAULT_AUS, DEFAULT_CLASSES, ModelConfig
+    from merstudio.model.inference import (
+        FramePrediction,
+        FramePredictor,
+        au_column,
+        class_column,
+        pick_device,
+        prediction_columns,
+    )
+    from merstudio.model.inputs import MODALITY_CHANNELS, InputSettings, make_input, step_indices
+    from merstudio.model.losses import LOSS_PARTS, compute_losses
+    from merstudio.model.network import MENet, count_parameters
+    from merstudio.model.priors import au_targets_from_sets, estimate_au_prior, estimate_prior, facs_prior
+    from merstudio.model.regions import AU_REGION_MAP, AU_REGIONS
+
+# Loaded on first use (PEP 562): importing merstudio.model.config, as the CLI's argument parsers do, must not pull in
+# torch (seconds) for `merstudio --help`.
+_MODULE_OF = {name: module for module, names in {
+    "checkpoint": ("describe_checkpoint", "load_checkpoint", "read_checkpoint_meta", "save_checkpoint",
+                   "transfer_weights"),
+    "config": ("ABLATIONS", "DEFAULT_AUS", "DEFAULT_CLASSES", "ModelConfig"),
+    "inference": ("FramePrediction", "FramePredictor", "au_column", "class_column", "pick_device",
+                  "prediction_columns"),
+    "inputs": ("InputSettings", "MODALITY_CHANNELS", "make_input", "step_indices"),
+    "losses": ("LOSS_PARTS", "compute_losses"),
+    "network": ("MENet", "count_parameters"),
+    "priors": ("au_targets_from_sets", "estimate_au_prior", "estimate_prior", "facs_prior"),
+    "regions": ("AU_REGIONS", "AU_REGION_MAP"),
+}.items() for name in names}
+
+
+def __getattr__(name: str) -> Any:
+    where = _MODULE_OF.get(name)
+    if where is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(f"{__name__}.{where}"), name)
+    globals()[name] = value
+    return value
+
 
 __all__ = [
     "ABLATIONS", "AU_REGIONS", "AU_REGION_MAP", "DEFAULT_AUS", "DEFAULT_CLASSES", "LOSS_PARTS", "MODALITY_CHANNELS",

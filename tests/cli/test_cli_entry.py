@@ -64,3 +64,13 @@ def test_a_huge_os_error_and_warning_are_cut(monkeypatch, capsys):
     lines = err.splitlines()
     assert len(lines) == 2 and all(len(ln) < 600 for ln in lines), [len(ln) for ln in lines]
     assert lines[0].startswith("merstudio: warning: www") and lines[1].startswith("merstudio: error: /tmp/file: xxx")
+
+
+def test_help_does_not_load_torch():
+    """`merstudio --help` and every command's parser stay quick: the parsers read the model's settings
+    (merstudio.model.config), which must not import torch (seconds on a busy machine) through the package."""
+    code = ("import sys; from merstudio.cli.main import build_parser; build_parser().format_help(); "
+            "print('torch' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip() == "False"

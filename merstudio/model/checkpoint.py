@@ -269,7 +269,8 @@ def describe_checkpoint(meta: dict[str, Any]) -> str:
     """A few human-readable lines: what the model is, its input, how it was trained, how well it did."""
     cfg = meta.get("model_config", {}) or {}
     parts = (("MSWM", "use_mswm"), ("AU module", "use_au"), ("clustering", "use_cluster"),
-             ("ConvLSTM", "use_convlstm"), ("per-sample input standardisation", "sample_norm"))
+             ("ConvLSTM", "use_convlstm"), ("per-sample input standardisation", "sample_norm"),
+             ("MixStyle in training", "mixstyle"))
     on = [name for name, key in parts if cfg.get(key, False)]
     off = [name for name, key in parts if not cfg.get(key, True)]
     if cfg.get("use_au", False):

@@ -187,6 +187,13 @@ def test_description_names_every_ablated_part_and_the_region_wise_module() -> No
     assert "(ablated: AU-emotion constraint)" in line and "AU module (region-wise 2x2)" in line
     line = network(ModelConfig(local_grid=1).ablate("fam,convlstm"))
     assert "ablated: AU module, ConvLSTM" in line and "region-wise" not in line
+    assert "MixStyle in training" in network(ModelConfig()).split("(ablated")[0]
+    assert "(ablated: MixStyle in training)" in network(ModelConfig().ablate("mixstyle"))
+    # a checkpoint from before MixStyle existed: not claimed, not called ablated
+    old = ModelConfig().to_dict()
+    del old["mixstyle"]
+    assert "MixStyle" not in next(ln for ln in describe_checkpoint({"model_config": old}).splitlines()
+                                  if ln.startswith("network:"))
 
 
 def test_flip_averaging_survives_a_round_trip(tmp_path: Path) -> None:

@@ -27,6 +27,13 @@ ABLATIONS = tuple(ABLATION_NAMES)
 # Training-side additions ablated the same way; they are TrainSettings fields (merstudio.training.run.apply_ablation)
 TRAIN_ABLATION_NAMES = {"erase": "random erasing (an occluder augmentation)"}
 ALL_ABLATIONS = ABLATIONS + tuple(TRAIN_ABLATION_NAMES)
+# The one table of what switching a part off sets: part -> (ModelConfig or TrainSettings field, its "off" value).
+# A part is off when its field is not > 0 (False, 0.0).
+ABLATION_SWITCHES: dict[str, tuple[str, Any]] = {
+    "mswm": ("use_mswm", False), "fam": ("use_au", False), "au_emotion": ("w_consistency", 0.0),
+    "cluster": ("use_cluster", False), "convlstm": ("use_convlstm", False), "sample_norm": ("sample_norm", False),
+    "mixstyle": ("mixstyle", 0.0), "erase": ("erase", 0.0),
+}
 ABLATION_ALIASES = {"au": "fam"}  # older name of "fam", accepted and recorded as "fam"
 NORMS = ("batch", "group")
 # Defaults that changed: a saved config without the field was made with the old value.
@@ -181,19 +188,13 @@ class ModelConfig:
         unknown = [n for n in names if n not in ABLATIONS]
         if unknown:
             raise InputError(f"--ablate: unknown part(s) {', '.join(unknown)} (known: {', '.join(ABLATIONS)})")
-        switches: dict[str, Any] = {}
-        for n in names:
-            if n == "fam":
-                switches["use_au"] = False
-            elif n == "au_emotion":
-                switches["w_consistency"] = 0.0
-            elif n == "sample_norm":
-                switches["sample_norm"] = False
-            elif n == "mixstyle":
-                switches["mixstyle"] = 0.0
-            else:
-                switches[f"use_{n}"] = False
-        return dataclasses.replace(self, **switches)
+        return dataclasses.replace(self, **dict(ABLATION_SWITCHES[n] for n in names))
+
+    def switched_off(self) -> list[str]:
+        """The ablation parts this configuration has off (in ABLATIONS order). With the facial-action module off
+        the AU-emotion constraint is gone too: recorded once, as fam."""
+        off = [n for n in ABLATIONS if not getattr(self, ABLATION_SWITCHES[n][0]) > 0]
+        return [n for n in off if not (n == "au_emotion" and "fam" in off)]
 
     # -- (de)serialisation ------------------------------------------------------------------------------------
     def to_dict(self) -> dict[str, Any]:

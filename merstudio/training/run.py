@@ -35,6 +35,7 @@ from merstudio.execution import Backend, Cancelled, backend_from_args, run_tasks
 from merstudio.model.config import (
     ABLATION_ALIASES,
     ABLATION_NAMES,
+    ABLATION_SWITCHES,
     ABLATIONS,
     ALL_ABLATIONS,
     TRAIN_ABLATION_NAMES,
@@ -80,32 +81,16 @@ def apply_ablation(model_cfg: Any, settings: TrainSettings, parts: Sequence[str]
     model_parts = [p for p in parts if p in ABLATIONS]
     if model_parts:
         model_cfg = model_cfg.ablate(model_parts)
-    if "erase" in parts:
-        settings = replace(settings, erase=0.0)
-    return model_cfg, settings
+    train_off = dict(ABLATION_SWITCHES[p] for p in parts if p in TRAIN_ABLATION_NAMES)
+    return model_cfg, replace(settings, **train_off) if train_off else settings
 
 
 def ablated_parts(model_cfg: Any, settings: TrainSettings | None = None) -> list[str]:
     """The ablation parts a configuration (and its training settings, when given) has switched off, read from
-    them (in ABLATION_PARTS order): what a run records, whatever the caller says. With the facial-action module
-    off the AU-emotion constraint is gone too, recorded once as fam."""
-    off = []
-    if not model_cfg.use_mswm:
-        off.append("mswm")
-    if not model_cfg.use_au:
-        off.append("fam")
-    elif model_cfg.w_consistency <= 0:
-        off.append("au_emotion")
-    if not model_cfg.use_cluster:
-        off.append("cluster")
-    if not model_cfg.use_convlstm:
-        off.append("convlstm")
-    if not model_cfg.sample_norm:
-        off.append("sample_norm")
-    if model_cfg.mixstyle <= 0:
-        off.append("mixstyle")
-    if settings is not None and settings.erase <= 0:
-        off.append("erase")
+    them (in ABLATION_PARTS order): what a run records, whatever the caller says."""
+    off = model_cfg.switched_off()
+    if settings is not None:
+        off += [p for p in TRAIN_ABLATION_NAMES if not getattr(settings, ABLATION_SWITCHES[p][0]) > 0]
     return off
 
 

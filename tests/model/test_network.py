@@ -246,3 +246,12 @@ def test_mixstyle_restyles_samples_with_a_partner_in_training_only() -> None:
         torch.testing.assert_close(net(xb)["logits"], plain(xb)["logits"])
     with pytest.raises(InputError, match="mixstyle"):
         ModelConfig(mixstyle=1.5)
+
+
+def test_the_package_exports_what_it_loads_on_demand() -> None:
+    """merstudio.model loads its parts on first use: its export list and its name -> module table must agree, and
+    every name must resolve."""
+    import merstudio.model as pkg
+
+    assert sorted(pkg.__all__) == sorted(pkg._MODULE_OF)
+    assert all(getattr(pkg, name) is not None for name in pkg.__all__)

@@ -426,6 +426,20 @@ def _json_default(o: Any) -> Any:
     raise TypeError(type(o))
 
 
+def _selection(train: dict[str, Any]) -> str:
+    """How each fold's weights were chosen, in words (the summary said "last epoch" under SWA)."""
+    if train.get("val_fraction", 0):
+        return "best epoch on an inner validation split of training subjects"
+    n, avg = train.get("epochs", "?"), train.get("average", "none")
+    if avg == "swa":
+        how = f"the average of the weights of the last {1 - float(train.get('swa_start', 0.75)):.0%} of them (SWA)"
+    elif avg == "ema":
+        how = f"an exponential moving average of the weights (decay {train.get('ema_decay')} per step)"
+    else:
+        how = "the last epoch's weights"
+    return f"a fixed {n} epochs, {how}; the test fold is never looked at"
+
+
 def render_summary(spec: dict[str, Any], m: dict[str, Any]) -> str:
     lines = [f"# Run summary ({spec.get('protocol', '?')})", ""]
     lines += [f"- data: {spec.get('data', '')} ({spec.get('n_samples', '?')} samples, "
@@ -435,9 +449,7 @@ def render_summary(spec: dict[str, Any], m: dict[str, Any]) -> str:
               f"- folds pooled: {m['n_folds']}; training time {m.get('train_seconds', 0) / 60:.1f} min (sum over folds)",
               ]
     if "train" in spec:
-        lines.append("- model selection: " + ("best epoch on an inner validation split of training subjects"
-                                              if spec["train"].get("val_fraction", 0) else
-                                              "fixed number of epochs, last epoch (the test fold is never looked at)"))
+        lines.append("- model selection: " + _selection(spec["train"]))
     if spec.get("tune"):
         t = spec["tune"]
         lines.append(f"- hyper-parameters: chosen in every fold by a {t.get('search')} search "

@@ -255,3 +255,21 @@ def test_the_package_exports_what_it_loads_on_demand() -> None:
 
     assert sorted(pkg.__all__) == sorted(pkg._MODULE_OF)
     assert all(getattr(pkg, name) is not None for name in pkg.__all__)
+
+
+@pytest.mark.parametrize("size", [28, 14, 7])
+def test_strided_shortcut_is_a_strided_pointwise_convolution(size: int) -> None:
+    """The ResNet shortcut computes a 1x1 stride-2 convolution as a stride-1 one of every second pixel (torch
+    2.13's NHWC backward of the strided form corrupts the heap); same output shape, values and weight names."""
+    from merstudio.model.network import BasicBlock, PointwiseStrided
+
+    torch.manual_seed(0)
+    conv = PointwiseStrided(16, 32, 2)
+    ref = torch.nn.Conv2d(16, 32, 1, 2, bias=False)
+    ref.weight = conv.weight
+    x = torch.randn(3, 16, size, size)
+    torch.testing.assert_close(conv(x), ref(x))
+    assert conv(x).shape == ref(x).shape
+    block = BasicBlock(16, 32, 2, "batch")
+    assert "short.0.weight" in block.state_dict()  # checkpoints saved with nn.Conv2d shortcuts still load
+    assert tuple(block.short[0].weight.shape) == (32, 16, 1, 1)

@@ -11,6 +11,7 @@ import pytest
 import merstudio.training.run as run_mod
 from merstudio.errors import OutputError
 from merstudio.training.protocols import make_folds
+from merstudio.training.trainer import TrainSettings
 from merstudio.training.trainer import train_fold as real_train_fold
 
 
@@ -119,3 +120,13 @@ def test_grid_search_scores_by_subject_cv(tiny_data, tiny_cfg, tiny_settings, tm
     assert sorted(r["params"]["train.lr"] for r in res) == [1e-3, 1e-2]
     assert res[0]["uf1"] >= res[1]["uf1"]
     assert len(json.loads((tmp_path / "grid" / "grid.json").read_text())) == 2
+
+
+def test_the_summary_says_how_the_weights_were_chosen():
+    from merstudio.training.run import _selection
+
+    assert "last 25% of them (SWA)" in _selection(TrainSettings().to_dict())
+    assert "last epoch's weights" in _selection(TrainSettings(average="none").to_dict())
+    assert "exponential" in _selection(TrainSettings(average="ema").to_dict())
+    assert "inner validation" in _selection(TrainSettings(val_fraction=0.2).to_dict())
+    assert "never looked at" in _selection(TrainSettings(epochs=7).to_dict())

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
+
 import numpy as np
 import pytest
 import torch
@@ -184,3 +188,22 @@ def test_training_with_mixstyle_and_erasing_runs(tiny_data, tiny_cfg, tiny_setti
     assert all(np.isfinite(h["loss"]) for h in hist)
     with pytest.raises(Exception, match="erase"):
         train_fold(data, tiny_cfg(), tiny_settings(erase=2.0))
+
+
+def test_nhwc_training_where_torch_crashed_runs_to_the_end():
+    """fit_model trains in channels_last on the CPU. With nn.Conv2d 1x1 stride-2 shortcuts, torch 2.13's oneDNN
+    backward corrupted the heap here (width 4, a 7-sample last batch, two threads): the process died. Run in a
+    child process with glibc's heap checks on, so a regression fails this test instead of killing the suite."""
+    script = (
+        "import numpy as np\n"
+        "from merstudio.model.config import ModelConfig\n"
+        "from merstudio.training.bench import synthetic_flow_set\n"
+        "from merstudio.training.trainer import TrainSettings, train_fold\n"
+        "data, _ = synthetic_flow_set(n_samples=30, n_subjects=6, seed=3)\n"
+        "cfg = ModelConfig(width=4, mswm_width=8, local_dim=4, lstm_hidden=8, dropout=0.0)\n"
+        "train_fold(data.subset(np.arange(15)), cfg,\n"
+        "           TrainSettings(epochs=2, batch_size=8, lr=3e-3, warmup_epochs=0, device='cpu', erase=0.5))\n"
+        "print('done')\n")
+    env = {**os.environ, "MALLOC_CHECK_": "3", "OMP_NUM_THREADS": "2"}
+    res = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, env=env, timeout=300)
+    assert res.returncode == 0 and "done" in res.stdout, res.stderr[-2000:]

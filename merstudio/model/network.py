@@ -33,7 +33,8 @@ def make_norm(kind: str, channels: int) -> nn.Module:
 
 class PointwiseStrided(nn.Conv2d):
     """A 1x1 convolution with stride s (bias-free), computed as a stride-1 1x1 convolution of every s-th pixel: the
-    same arithmetic, but torch 2.13's oneDNN backward of the strided form took twice as long on the CPU."""
+    same function and weight names (up to float rounding), but torch 2.13's oneDNN backward of the strided kernel
+    corrupts the heap in NHWC at some widths (see fit_model) and took twice as long in NCHW."""
 
     def __init__(self, cin: int, cout: int, stride: int) -> None:
         super().__init__(cin, cout, 1, bias=False)

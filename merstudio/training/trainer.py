@@ -2,8 +2,8 @@
 
 `train_fold` only ever receives the training subset (a `DataArrays` built by `protocols.split_fold`); model
 selection is either "a fixed number of epochs" (the last epoch's weights, or their SWA / EMA average) or "the best
-epoch on an inner validation split drawn from the training subjects". Works on CPU or CUDA, and under `torchrun` (DDP: each rank takes its share of every
-batch; gloo on CPU, nccl on CUDA).
+epoch on an inner validation split drawn from the training subjects". Works on CPU or CUDA, and under `torchrun`
+(DDP: each rank takes its share of every batch; gloo on CPU, nccl on CUDA).
 """
 
 from __future__ import annotations

@@ -35,7 +35,8 @@ def add_train_args(p: argparse.ArgumentParser, protocol: bool = True) -> None:
     p.add_argument("--width", type=int, default=None, help="backbone width (model)")
     p.add_argument("--val-fraction", type=float, default=None,
                    help="choose the epoch on an inner validation split of this fraction of TRAINING subjects "
-                        "(default 0: fixed epochs, last epoch)")
+                        "(default 0: a fixed number of epochs, their weights averaged as \"average\" in --config says: "
+                        "SWA over the last quarter by default)")
     p.add_argument("--mixup", type=float, default=None, help="mixup alpha (0 = off)")
     p.add_argument("--ablate", default="", metavar="PARTS", help=f"switch parts off: any of {PARTS_HELP}")
     p.add_argument("--config", type=Path, default=None,

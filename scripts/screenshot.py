@@ -39,7 +39,7 @@ def main(argv: list[str] | None = None) -> int:
 
             ckpt = starter_checkpoint()
             if not (win.ctx.execute(C.NewProject, path=str(Path(tmp) / "demo"))
-                    and win.ctx.execute(C.OpenVideo, path=str(video))
+                    and win.ctx.execute(C.OpenVideo, path=str(video), project="current")
                     and (ckpt is None or win.ctx.execute(C.LoadCheckpoint, path=str(ckpt), confirmed=True))
                     and win.ctx.execute(C.RunAnalysis)):
                 print("screenshot: " + "; ".join(win.errors), file=sys.stderr)

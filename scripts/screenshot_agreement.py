@@ -38,7 +38,7 @@ def main(argv: list[str] | None = None) -> int:
     win = _shot.make_window(tmp, (1300, 850), coder="alice",
                             make_analysis=lambda src, st: FakeAnalysis(src, st))
     try:
-        win.ctx.execute(C.OpenVideo, path=str(video))
+        win.ctx.execute(C.OpenVideo, path=str(video), project="current")
         win.ctx.execute(C.RunAnalysis, settings={"landmarks": True})
         _shot.wait_analysis(win)
         v = win.video.id

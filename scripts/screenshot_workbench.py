@@ -36,7 +36,7 @@ def main(argv: list[str] | None = None) -> int:
             _shot.pump(20)
             _shot.save(win, args.out / "first_run_empty.png")
             video = Path(shutil.copy(demo_video(), Path(tmp) / "interview.mp4"))
-            if not win.ctx.execute(C.OpenVideo, path=str(video)):
+            if not win.ctx.execute(C.OpenVideo, path=str(video), project="current"):
                 print("screenshot: " + "; ".join(win.errors))
                 return 1
             _shot.wait_frame(win)

@@ -83,7 +83,10 @@ def _check_torch() -> tuple[str, str]:
     mps = getattr(torch.backends, "mps", None)
     if mps is not None and mps.is_available():
         return "ok", f"{torch.__version__}, Apple MPS"
-    return "ok", f"{torch.__version__}, CPU ({torch.get_num_threads()} threads; no CUDA device)"
+    from merstudio.training.trainer import cpu_computes_bfloat16
+
+    arith = "bfloat16 in hardware: trains in bfloat16" if cpu_computes_bfloat16() else "trains in float32"
+    return "ok", f"{torch.__version__}, CPU ({torch.get_num_threads()} threads; {arith}; no CUDA device)"
 
 
 def _check_cv2() -> tuple[str, str]:

@@ -48,6 +48,9 @@ def add_train_args(p: argparse.ArgumentParser, protocol: bool = True) -> None:
     p.add_argument("--steps", type=int, default=None, metavar="T", help="time steps per clip, evenly spaced onset -> apex (default 2 for clips, so the "
                    "ConvLSTM sees the movement unfold; precomputed flow images are always 1)")
     p.add_argument("--device", default="auto", help="cpu, cuda, cuda:N or auto (default: CUDA when present)")
+    p.add_argument("--precision", choices=("auto", "float32", "bfloat16"), default=None,
+                   help="training arithmetic (default auto: bfloat16 autocast on a CPU with AMX or AVX512-BF16, "
+                        "about 25%% faster with the same accuracy; float32 elsewhere); evaluation is float32")
     p.add_argument("--seed", type=int, default=None, help="random seed (default: the --config's seed, else 0)")
     p.add_argument("--jobs", type=int, default=1, help="folds trained in parallel processes (default 1)")
     p.add_argument("--ray", nargs="?", const="", default=None, metavar="ADDRESS",
@@ -157,7 +160,7 @@ def build_settings(args: argparse.Namespace, data_info: dict[str, Any]) -> tuple
     base.update(model_d)
     model_cfg = ModelConfig.from_dict(base)
     for flag, key in (("epochs", "epochs"), ("batch_size", "batch_size"), ("lr", "lr"),
-                      ("val_fraction", "val_fraction"), ("mixup", "mixup")):
+                      ("val_fraction", "val_fraction"), ("mixup", "mixup"), ("precision", "precision")):
         if getattr(args, flag, None) is not None:
             train_d[key] = getattr(args, flag)
     if args.seed is not None:
@@ -228,7 +231,12 @@ def run(args: argparse.Namespace) -> int:
     from merstudio.training.data import load_arrays
     from merstudio.training.protocols import parse_protocol
     from merstudio.training.run import json_safe, parse_ablate, run_protocol, train_final
-    from merstudio.training.trainer import dist_info, init_distributed_from_env, resolve_device
+    from merstudio.training.trainer import (
+        dist_info,
+        init_distributed_from_env,
+        resolve_device,
+        training_precision,
+    )
 
     parse_ablate(args.ablate)  # bad flags fail before the (slow) data preparation
     parse_protocol(args.protocol)
@@ -254,7 +262,8 @@ def run(args: argparse.Namespace) -> int:
         spec = search_spec(args, settings.seed)
         spec.validate_against(model_cfg, settings)
     say(f"{info['description']}: {len(data)} samples, {len(data.subject_list)} subjects; "
-        f"protocol {args.protocol}; {settings.epochs} epochs; device {resolve_device(settings.device)}"
+        f"protocol {args.protocol}; {settings.epochs} epochs; device {resolve_device(settings.device)} "
+        f"({training_precision(settings.precision, resolve_device(settings.device))} training)"
         + (f"; DDP world size {world}" if world > 1 else "")
         + (f"; {backend.describe()}" if world == 1 else "")
         + (f"; nested {spec.search} search ({spec.inner}) in every fold" if spec is not None else ""))

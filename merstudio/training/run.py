@@ -55,13 +55,18 @@ from merstudio.training.trainer import (
     TrainSettings,
     dist_info,
     predict,
+    resolve_device,
     train_fold,
+    training_precision,
 )
 
 ABLATION_PARTS = ALL_ABLATIONS
 ALL_ABLATION_NAMES = {**ABLATION_NAMES, **TRAIN_ABLATION_NAMES}
 # Settings that do not change results, so a resumed run may differ in them.
 _VOLATILE = ("device", "num_threads")
+# Recorded in run.json but free to differ on resume: the version, and the arithmetic "auto" chose on the machine
+# (a resume on another CPU or a GPU changes rounding only).
+_RECORD_ONLY = ("merstudio_version", "arithmetic")
 
 
 def parse_ablate(spec: str | Sequence[str] | None) -> list[str]:
@@ -249,6 +254,8 @@ def _run_spec(data: DataArrays, class_names: list[str], model_cfg: Any, settings
         "model": model_cfg.to_dict(),
         "train": {k: v for k, v in settings.to_dict().items() if k not in _VOLATILE},
         "input": input_settings or {},
+        # what "precision" meant on the machine that started the run (a record, not a setting: see check_same_run)
+        "arithmetic": training_precision(settings.precision, resolve_device(settings.device)),
     }
     if tune is not None:
         spec["tune"] = tune.to_dict()
@@ -288,15 +295,17 @@ def prepare_run(data: DataArrays, class_names: list[str], model_cfg: Any, settin
 
 def check_same_run(record: Path, spec: dict[str, Any], what: str) -> None:
     """A folder's record (run.json, tune.json) must describe the run being resumed into it: refuse (OutputError,
-    naming the settings that differ) otherwise. The merstudio version may differ. No record: nothing to check."""
+    naming the settings that differ) otherwise. The merstudio version and the arithmetic may differ. No record:
+    nothing to check."""
     if not record.exists():
         return
     try:
         old = json.loads(record.read_text(encoding="utf-8"))
     except (OSError, ValueError) as exc:
         raise OutputError(f"{record}: unreadable ({exc}); use another --out") from None
-    old.pop("merstudio_version", None)
-    new = json.loads(json.dumps({k: v for k, v in spec.items() if k != "merstudio_version"}))
+    for key in _RECORD_ONLY:
+        old.pop(key, None)
+    new = json.loads(json.dumps({k: v for k, v in spec.items() if k not in _RECORD_ONLY}))
     if new != old:
         diff = sorted(k for k in set(new) | set(old) if new.get(k) != old.get(k))
         raise OutputError(f"{record.parent}: holds a {what} with different settings ({', '.join(diff)}); "
@@ -450,6 +459,9 @@ def render_summary(spec: dict[str, Any], m: dict[str, Any]) -> str:
               ]
     if "train" in spec:
         lines.append("- model selection: " + _selection(spec["train"]))
+    if spec.get("arithmetic"):
+        lines.append(f"- training arithmetic: {spec['arithmetic']} (precision {spec.get('train', {}).get('precision', '?')}"
+                     "; evaluation in float32)")
     if spec.get("tune"):
         t = spec["tune"]
         lines.append(f"- hyper-parameters: chosen in every fold by a {t.get('search')} search "

@@ -70,6 +70,11 @@ class TrainSettings:
     seed: int = 0
     device: str = "auto"              # "auto" | "cpu" | "cuda" | "cuda:N"
     num_threads: int = 0              # torch CPU threads; 0 = leave as is
+    # arithmetic of the training forward pass: "auto" = bfloat16 autocast on a CPU that computes bfloat16
+    # natively (AMX or AVX512-BF16: ~25 % less time per step, UF1 unchanged within noise), float32 elsewhere
+    # (other CPUs would emulate it; CUDA: not measured yet); "float32" | "bfloat16" force one. Weights,
+    # optimiser state, losses and all evaluation stay float32.
+    precision: str = "auto"
 
     def to_dict(self) -> dict[str, Any]:
         d = asdict(self)
@@ -86,6 +91,7 @@ class TrainSettings:
 
 
 AVERAGES = ("none", "ema", "swa")
+PRECISIONS = ("auto", "float32", "bfloat16")
 
 
 @dataclass
@@ -108,6 +114,29 @@ def resolve_device(spec: str = "auto") -> torch.device:
     if spec != "cpu" and not spec.startswith("cuda"):
         raise InputError(f"--device {spec}: expected cpu, cuda or cuda:N")
     return torch.device(spec)
+
+
+def cpu_computes_bfloat16() -> bool:
+    """Whether this CPU has bfloat16 arithmetic in hardware (AMX tiles or AVX512-BF16), where oneDNN's
+    bfloat16 convolutions are faster than float32 ones; elsewhere they are emulated and slower."""
+    cpu = torch.cpu
+    for probe in ("_is_amx_tile_supported", "_is_avx512_bf16_supported"):  # private, hence looked up
+        fn = getattr(cpu, probe, None)
+        try:
+            if fn is not None and fn():
+                return True
+        except RuntimeError:
+            pass
+    return False
+
+
+def training_precision(setting: str, device: torch.device) -> str:
+    """The arithmetic `precision` means on `device`: "float32" or "bfloat16"."""
+    if setting not in PRECISIONS:
+        raise InputError(f"precision {setting}: expected one of {', '.join(PRECISIONS)}")
+    if setting != "auto":
+        return setting
+    return "bfloat16" if device.type == "cpu" and cpu_computes_bfloat16() else "float32"
 
 
 def dist_info() -> tuple[int, int]:
@@ -366,6 +395,7 @@ def fit_model(model: nn.Module, fit: DataArrays, settings: TrainSettings, prior:
         raise InputError(f"erase {s.erase}: expected a probability in [0, 1]")
     rank, world = dist_info()
     device = device or resolve_device(s.device)
+    low_precision = training_precision(s.precision, device) == "bfloat16"
     model.to(device)
     if device.type == "cpu":
         # NHWC weights (and so activations): ~10 % less CPU time per step for these few-channel convolutions on
@@ -435,7 +465,10 @@ def fit_model(model: nn.Module, fit: DataArrays, settings: TrainSettings, prior:
             if lam < 1.0:
                 perm = torch.from_numpy(mix_rng.permutation(len(idx))).to(device)
                 xb = lam * xb + (1 - lam) * xb[perm]
-            out = net(xb)
+            with torch.autocast(device.type, dtype=torch.bfloat16, enabled=low_precision):
+                out = net(xb)
+            if low_precision:  # the losses in float32 (the log-softmax and the prior terms want the range)
+                out = {k: v.float() if v.is_floating_point() else v for k, v in out.items()}
             loss, _parts = compute_losses(out, yb, aub, mb, prior, cfg)
             if lam < 1.0:
                 loss_b, _ = compute_losses(out, yb[perm], aub[perm], mb[perm], prior, cfg)

@@ -76,6 +76,24 @@ def test_resume_keeps_finished_folds(tiny_data, tiny_cfg, tiny_settings, tmp_pat
     # a different configuration must not be mixed into the same run folder
     with pytest.raises(OutputError, match="different settings"):
         run_mod.run_protocol(data, classes, tiny_cfg(), tiny_settings(epochs=2), out, protocol="kfold:3")
+    with pytest.raises(OutputError, match=r"different settings \(train\)"):
+        run_mod.run_protocol(data, classes, tiny_cfg(), tiny_settings(epochs=1, precision="float32"), out,
+                             protocol="kfold:3")
+
+
+def test_the_run_records_the_arithmetic_and_a_resume_on_another_machine_may_differ_in_it(
+        tiny_data, tiny_cfg, tiny_settings, tmp_path, monkeypatch):
+    data, classes = tiny_data
+    out = tmp_path / "run"
+    monkeypatch.setattr(run_mod, "training_precision", lambda setting, device: "bfloat16")
+    run_mod.run_protocol(data, classes, tiny_cfg(), tiny_settings(epochs=1), out, protocol="kfold:2")
+    assert json.loads((out / "run.json").read_text())["arithmetic"] == "bfloat16"
+    assert "- training arithmetic: bfloat16 (precision auto; evaluation in float32)" in (out / "summary.md").read_text()
+    # "auto" on a CPU without bfloat16 (or a GPU) means float32: rounding only, so the run may be resumed there
+    monkeypatch.setattr(run_mod, "training_precision", lambda setting, device: "float32")
+    m = run_mod.run_protocol(data, classes, tiny_cfg(), tiny_settings(epochs=1), out, protocol="kfold:2")
+    assert m["n_folds"] == 2
+    assert json.loads((out / "run.json").read_text())["arithmetic"] == "bfloat16"  # the record of the start
 
 
 # local processes vs in-process (identical predictions, progress from the workers): test_run_backends.py

@@ -10,7 +10,16 @@ import numpy as np
 import pytest
 import torch
 
-from merstudio.training.trainer import FlowAugment, TrainSettings, pick_reflect, predict, train_fold
+from merstudio.errors import InputError
+from merstudio.training import trainer
+from merstudio.training.trainer import (
+    FlowAugment,
+    TrainSettings,
+    pick_reflect,
+    predict,
+    train_fold,
+    training_precision,
+)
 
 
 def _state(model):
@@ -31,9 +40,11 @@ def test_same_seed_same_weights_other_seed_differs(tiny_data, tiny_cfg, tiny_set
     assert au is not None and au.shape == (5, 12)
 
 
-def test_training_reduces_loss(tiny_data, tiny_cfg, tiny_settings):
+@pytest.mark.parametrize("precision", ["float32", "bfloat16"])
+def test_training_reduces_loss(tiny_data, tiny_cfg, tiny_settings, precision):
     data, _ = tiny_data
-    _, hist = train_fold(data, tiny_cfg(), tiny_settings(epochs=6, lr=1e-2, noise=0.0, rotate_deg=0, scale=0, translate=0))
+    _, hist = train_fold(data, tiny_cfg(), tiny_settings(epochs=6, lr=1e-2, noise=0.0, rotate_deg=0, scale=0, translate=0,
+                                                         precision=precision))
     assert np.mean([h["loss"] for h in hist[-3:]]) < np.mean([h["loss"] for h in hist[:3]])
 
 
@@ -207,3 +218,36 @@ def test_nhwc_training_where_torch_crashed_runs_to_the_end():
     env = {**os.environ, "MALLOC_CHECK_": "3", "OMP_NUM_THREADS": "2"}
     res = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, env=env, timeout=300)
     assert res.returncode == 0 and "done" in res.stdout, res.stderr[-2000:]
+
+
+def test_precision_auto_is_bfloat16_only_on_a_cpu_that_computes_it(monkeypatch):
+    cpu, gpu = torch.device("cpu"), torch.device("cuda")
+    monkeypatch.setattr(trainer, "cpu_computes_bfloat16", lambda: True)
+    assert training_precision("auto", cpu) == "bfloat16"
+    assert training_precision("auto", gpu) == "float32"  # not measured on a GPU: stays float32 there
+    monkeypatch.setattr(trainer, "cpu_computes_bfloat16", lambda: False)
+    assert training_precision("auto", cpu) == "float32"  # emulated bfloat16 would be slower, not faster
+    assert training_precision("bfloat16", cpu) == "bfloat16" and training_precision("float32", cpu) == "float32"
+    with pytest.raises(InputError, match="precision half: expected one of auto, float32, bfloat16"):
+        training_precision("half", cpu)
+
+
+@pytest.mark.parametrize("precision", ["float32", "bfloat16"])
+def test_bfloat16_training_computes_the_network_in_bfloat16_and_keeps_float32_weights(
+        tiny_data, tiny_cfg, tiny_settings, precision, monkeypatch):
+    data, _ = tiny_data
+    seen: list[torch.dtype] = []
+    real_init = torch.nn.Conv2d.__init__
+
+    def watched_init(self, *a, **k):  # every convolution of the model records the dtype it computes in
+        real_init(self, *a, **k)
+        self.register_forward_hook(lambda _m, _i, out: seen.append(out.dtype))
+
+    monkeypatch.setattr(torch.nn.Conv2d, "__init__", watched_init)
+    model, hist = train_fold(data, tiny_cfg(), tiny_settings(precision=precision))
+    n_train = len(seen)
+    probs, _ = predict(model, data.X[:4])
+    assert set(seen[:n_train]) == {torch.bfloat16 if precision == "bfloat16" else torch.float32}
+    assert set(seen[n_train:]) == {torch.float32}  # evaluation is float32 whatever the training arithmetic
+    assert all(p.dtype == torch.float32 for p in model.parameters())
+    assert all(np.isfinite(h["loss"]) for h in hist) and np.allclose(probs.sum(1), 1, atol=1e-5)

@@ -467,7 +467,7 @@ def fit_model(model: nn.Module, fit: DataArrays, settings: TrainSettings, prior:
                 xb = lam * xb + (1 - lam) * xb[perm]
             with torch.autocast(device.type, dtype=torch.bfloat16, enabled=low_precision):
                 out = net(xb)
-            if low_precision:  # the losses in float32 (the log-softmax and the prior terms want the range)
+            if low_precision:  # the losses in float32: bfloat16 keeps only ~3 significant digits
                 out = {k: v.float() if v.is_floating_point() else v for k, v in out.items()}
             loss, _parts = compute_losses(out, yb, aub, mb, prior, cfg)
             if lam < 1.0:

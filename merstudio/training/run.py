@@ -505,6 +505,7 @@ def train_final(data: DataArrays, model_cfg: Any, settings: TrainSettings, path:
         meta = dict(meta)
         meta.setdefault("merstudio_version", __version__)
         meta["final_history"] = history[-1:] if history else []
+        meta["training_arithmetic"] = training_precision(settings.precision, resolve_device(settings.device))
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
         except OSError as exc:

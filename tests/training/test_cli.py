@@ -26,10 +26,13 @@ def test_train_final_and_evaluate(tmp_path, flow_table, tiny_model_config, capsy
     run = tmp_path / "run"
     ckpt = tmp_path / "model.pt"
     rc = main(["train", "--data", str(table), "--out", str(run), "--protocol", "kfold:2", "--final", str(ckpt),
-               "--config", str(tiny_model_config), *TINY])
+               "--config", str(tiny_model_config), "--precision", "bfloat16", *TINY])
     assert rc == 0
-    out = capsys.readouterr().out
+    captured = capsys.readouterr()
+    out = captured.out
     assert "class map" in out and "UF1" in out
+    assert "(bfloat16 training)" in captured.out + captured.err
+    assert json.loads((run / "run.json").read_text())["train"]["precision"] == "bfloat16"
     assert (run / "summary.md").is_file() and (run / "confusion.png").is_file()
     metrics = json.loads((run / "metrics.json").read_text())
     assert set(metrics["per_dataset"]) == {"a", "b"}  # the table's dataset column gives the breakdown
@@ -40,6 +43,7 @@ def test_train_final_and_evaluate(tmp_path, flow_table, tiny_model_config, capsy
     assert meta["metrics"]["uf1"] == pytest.approx(metrics["uf1"])
     assert meta["training_data"]["n_subjects"] == 4
     assert meta["training_data"]["synthetic"] is False  # datasets "a" and "b": real as far as we know
+    assert meta["training_arithmetic"] == "bfloat16"  # --precision, recorded with the weights
     assert model.cfg.width == 4
     rc = main(["evaluate", "--checkpoint", str(ckpt), "--data", str(table), "--out", str(tmp_path / "ev"),
                "--device", "cpu"])

@@ -200,6 +200,14 @@ def run_ray(call: _Call, tasks: Sequence[Any], backend: Backend, cancel: Callabl
                         result = ray.get(ref)
                     except Exception as exc:  # noqa: BLE001 - yielded to the caller
                         result = _unwrap(ray, exc)
+                        if stopping_since is not None and not isinstance(result, Cancelled | WorkerLost):
+                            # ray.cancel interrupts the task's main thread, and that need not arrive as a
+                            # KeyboardInterrupt: a task stopped as it started came back as "TypeError: 'Handlers'
+                            # object is not callable" (CPython finding SIG_DFL/SIG_IGN where it expected a Python
+                            # handler; seen under load in the Ctrl-C test) and was recorded as a failed input. A
+                            # task that fails while being stopped was stopped: the next run does it again and shows
+                            # any real error.
+                            result = Cancelled(f"stopped ({type(result).__name__} while stopping: {result})")
                     yield index, result
             except KeyboardInterrupt:
                 if stopping_since is not None:

@@ -231,12 +231,7 @@ def run(args: argparse.Namespace) -> int:
     from merstudio.training.data import load_arrays
     from merstudio.training.protocols import parse_protocol
     from merstudio.training.run import json_safe, parse_ablate, run_protocol, train_final
-    from merstudio.training.trainer import (
-        dist_info,
-        init_distributed_from_env,
-        resolve_device,
-        training_precision,
-    )
+    from merstudio.training.trainer import dist_info, init_distributed_from_env, resolve_device
 
     parse_ablate(args.ablate)  # bad flags fail before the (slow) data preparation
     parse_protocol(args.protocol)
@@ -263,7 +258,7 @@ def run(args: argparse.Namespace) -> int:
         spec.validate_against(model_cfg, settings)
     say(f"{info['description']}: {len(data)} samples, {len(data.subject_list)} subjects; "
         f"protocol {args.protocol}; {settings.epochs} epochs; device {resolve_device(settings.device)} "
-        f"({training_precision(settings.precision, resolve_device(settings.device))} training)"
+        f"({settings.arithmetic()} training)"
         + (f"; DDP world size {world}" if world > 1 else "")
         + (f"; {backend.describe()}" if world == 1 else "")
         + (f"; nested {spec.search} search ({spec.inner}) in every fold" if spec is not None else ""))

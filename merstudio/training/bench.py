@@ -102,7 +102,7 @@ def bench_loso(n_samples: int = 442, n_subjects: int = 68, jobs: int | None = No
     jobs: folds in parallel processes (one torch thread each); default one per available core, at most 2."""
     from merstudio.model.config import ModelConfig
     from merstudio.training.run import run_protocol
-    from merstudio.training.trainer import TrainSettings, resolve_device, training_precision
+    from merstudio.training.trainer import TrainSettings
 
     if jobs is None:
         jobs = max(1, min(2, len(os.sched_getaffinity(0))))
@@ -140,4 +140,4 @@ def bench_loso(n_samples: int = 442, n_subjects: int = 68, jobs: int | None = No
             # take about cpu / jobs; a wall time far above that means other work shared the cores
             "cpu_minutes": round(cpu / 60, 2), "cpu_minutes_per_job": round(cpu / 60 / jobs, 2),
             "uf1": round(m["uf1"], 3), "uar": round(m["uar"], 3), "accuracy": round(m["accuracy"], 3),
-            "arithmetic": training_precision(settings.precision, resolve_device(settings.device))}
+            "arithmetic": settings.arithmetic()}

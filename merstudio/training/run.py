@@ -55,9 +55,7 @@ from merstudio.training.trainer import (
     TrainSettings,
     dist_info,
     predict,
-    resolve_device,
     train_fold,
-    training_precision,
 )
 
 ABLATION_PARTS = ALL_ABLATIONS
@@ -255,7 +253,7 @@ def _run_spec(data: DataArrays, class_names: list[str], model_cfg: Any, settings
         "train": {k: v for k, v in settings.to_dict().items() if k not in _VOLATILE},
         "input": input_settings or {},
         # what "precision" meant on the machine that started the run (a record, not a setting: see check_same_run)
-        "arithmetic": training_precision(settings.precision, resolve_device(settings.device)),
+        "arithmetic": settings.arithmetic(),
     }
     if tune is not None:
         spec["tune"] = tune.to_dict()
@@ -505,7 +503,7 @@ def train_final(data: DataArrays, model_cfg: Any, settings: TrainSettings, path:
         meta = dict(meta)
         meta.setdefault("merstudio_version", __version__)
         meta["final_history"] = history[-1:] if history else []
-        meta["training_arithmetic"] = training_precision(settings.precision, resolve_device(settings.device))
+        meta["training_arithmetic"] = settings.arithmetic()
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
         except OSError as exc:

@@ -76,6 +76,10 @@ class TrainSettings:
     # optimiser state, losses and all evaluation stay float32.
     precision: str = "auto"
 
+    def arithmetic(self) -> str:
+        """What `precision` means on this machine and `device`: "float32" or "bfloat16" (for the records)."""
+        return training_precision(self.precision, resolve_device(self.device))
+
     def to_dict(self) -> dict[str, Any]:
         d = asdict(self)
         d["flip_channels"] = list(self.flip_channels)

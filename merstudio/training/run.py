@@ -58,7 +58,6 @@ from merstudio.training.trainer import (
     train_fold,
 )
 
-ABLATION_PARTS = ALL_ABLATIONS
 ALL_ABLATION_NAMES = {**ABLATION_NAMES, **TRAIN_ABLATION_NAMES}
 # Settings that do not change results, so a resumed run may differ in them.
 _VOLATILE = ("device", "num_threads")
@@ -72,11 +71,11 @@ def parse_ablate(spec: str | Sequence[str] | None) -> list[str]:
         return []
     parts = [p.strip().lower() for p in (spec.split(",") if isinstance(spec, str) else spec) if p.strip()]
     parts = [ABLATION_ALIASES.get(p, p) for p in parts if p != "none"]
-    bad = [p for p in parts if p not in ABLATION_PARTS]
+    bad = [p for p in parts if p not in ALL_ABLATIONS]
     if bad:
-        raise InputError(f"--ablate {','.join(bad)}: unknown part; choose from {','.join(ABLATION_PARTS)} "
+        raise InputError(f"--ablate {','.join(bad)}: unknown part; choose from {','.join(ALL_ABLATIONS)} "
                          "(au = fam)")
-    return sorted(set(parts), key=ABLATION_PARTS.index)
+    return sorted(set(parts), key=ALL_ABLATIONS.index)
 
 
 def apply_ablation(model_cfg: Any, settings: TrainSettings, parts: Sequence[str]) -> tuple[Any, TrainSettings]:
@@ -90,7 +89,7 @@ def apply_ablation(model_cfg: Any, settings: TrainSettings, parts: Sequence[str]
 
 def ablated_parts(model_cfg: Any, settings: TrainSettings | None = None) -> list[str]:
     """The ablation parts a configuration (and its training settings, when given) has switched off, read from
-    them (in ABLATION_PARTS order): what a run records, whatever the caller says."""
+    them (in ALL_ABLATIONS order): what a run records, whatever the caller says."""
     off = model_cfg.switched_off()
     if settings is not None:
         off += [p for p in TRAIN_ABLATION_NAMES if not getattr(settings, ABLATION_SWITCHES[p][0]) > 0]
@@ -522,7 +521,7 @@ def progress_printer() -> ProgressFn:
 
 
 def run_ablation(data: DataArrays, class_names: Sequence[str], model_cfg: Any, settings: TrainSettings,
-                 out_dir: str | Path, *, parts: Sequence[str] = ABLATION_PARTS, protocol: str = "loso",
+                 out_dir: str | Path, *, parts: Sequence[str] = ALL_ABLATIONS, protocol: str = "loso",
                  jobs: int = 1, data_desc: str = "", input_settings: dict[str, Any] | None = None,
                  progress: ProgressFn | None = None,
                  fold_done: Callable[[int, int], None] | None = None, backend: Backend | None = None,

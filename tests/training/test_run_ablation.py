@@ -9,7 +9,7 @@ import pytest
 
 import merstudio.training.run as run_mod
 from merstudio.errors import InputError
-from merstudio.model.config import ABLATIONS, ModelConfig
+from merstudio.model.config import ABLATIONS, ALL_ABLATIONS, ModelConfig
 from merstudio.training.trainer import TrainSettings
 
 
@@ -21,7 +21,7 @@ def test_fam_and_au_emotion_switch_off_separately():
     assert cons.use_au is True and cons.n_aus == len(base.aus) and cons.w_consistency == 0.0
     assert base.ablate("au") == fam  # the old name is an alias
     assert ABLATIONS == ("mswm", "fam", "au_emotion", "cluster", "convlstm", "sample_norm", "mixstyle")
-    assert run_mod.ABLATION_PARTS == ABLATIONS + ("erase",)
+    assert ALL_ABLATIONS == ABLATIONS + ("erase",)
     assert run_mod.parse_ablate("au,mswm") == ["mswm", "fam"]
     assert run_mod.parse_ablate("au_emotion") == ["au_emotion"]
     with pytest.raises(InputError, match="fam"):

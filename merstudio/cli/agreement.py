@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import argparse
+import sys
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
@@ -31,35 +33,37 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--frames", action="append", metavar="NAME=CSV", default=[],
                    help="another coder's per-frame AU table (OpenFace 2 style CSV) for the one --video, compared "
                    "with the project's own per-frame table by ICC (repeatable)")
-    p.add_argument("--one-based", action="store_true",
-                   help="the --frames CSVs number frames from 1 (OpenFace FeatureExtraction) instead of 0")
+    n = p.add_mutually_exclusive_group()
+    n.add_argument("--one-based", dest="one_based", action="store_const", const=True,
+                   help="the --frames CSVs number frames from 1 (OpenFace FeatureExtraction; default: detected "
+                        "from a frame 0 and the timestamps)")
+    n.add_argument("--zero-based", dest="one_based", action="store_const", const=False,
+                   help="the --frames CSVs number frames from 0 (merstudio's own per-frame CSV)")
     p.add_argument("--frames-coder", metavar="NAME",
                    help="also read the project's per-frame AU presence as a coder of events named NAME")
     p.add_argument("-o", "--out", type=Path, metavar="OUT_DIR", help="write the tables as CSV files here")
     p.set_defaults(func=run)
 
 
-def _read_frames(spec: str, one_based: bool) -> tuple[str, pd.DataFrame]:
+def _frames_spec(spec: str) -> tuple[str, Path]:
     name, sep, path = spec.partition("=")
     if not sep or not name.strip() or not path.strip():
         raise InputError(f"--frames {spec}: expected NAME=CSV")
     p = Path(path.strip())
     if not p.is_file():
         raise InputError(f"{p}: no such file")
-    try:
-        df = pd.read_csv(p, skipinitialspace=True)
-    except (OSError, ValueError, pd.errors.ParserError) as exc:
-        raise InputError(f"{p}: not a readable CSV ({str(exc).splitlines()[0] if str(exc) else exc})") from None
-    df.columns = [str(c).strip() for c in df.columns]
-    if "frame" not in df.columns:
-        raise InputError(f"{p}: no 'frame' column (need an OpenFace 2 style per-frame table)")
-    if not any(c.startswith("AU") and c.endswith("_r") for c in df.columns):
-        raise InputError(f"{p}: no AU intensity columns (AU01_r, AU02_r, ...)")
-    if one_based:
-        df["frame"] = df["frame"] - 1
-    if (df["frame"] < 0).any():
-        raise InputError(f"{p}: negative frame numbers" + ("" if one_based else " (did you mean --one-based?)"))
-    return name.strip(), df
+    return name.strip(), p
+
+
+def _read_frames(path: Path, video: Any, one_based: bool | None) -> pd.DataFrame:
+    """A per-frame table in OpenFace 2's format, checked against the video (a one-line warning per mismatch)."""
+    from merstudio.interchange import read_openface
+
+    table = read_openface(path, fps=video.fps, frame_count=video.frame_count, one_based=one_based)
+    print(f"{path}: {table.numbering_note}")  # a misread would shift every frame: say how it was read
+    for m in table.mismatches:
+        print(f"merstudio: warning: {path}: {m}", file=sys.stderr)
+    return table.frames
 
 
 def run(args: argparse.Namespace) -> int:
@@ -69,15 +73,20 @@ def run(args: argparse.Namespace) -> int:
     coders = [c for c in args.coders.split(",") if c.strip()] if args.coders else None
     if coders is not None and len(coders) < 2:
         raise InputError(f"--coders {args.coders}: name at least two coders")
-    tables = dict(_read_frames(s, args.one_based) for s in args.frames)
-    if len(tables) != len(args.frames):
+    specs = dict(_frames_spec(s) for s in args.frames)
+    if len(specs) != len(args.frames):
         raise InputError("--frames: each table needs its own NAME")
+    if specs and (not args.video or len(args.video) != 1):
+        raise InputError("--frames needs exactly one --video (the video the tables belong to)")
     with Project.open(args.project) as project:
         frame_tables = None
-        if tables:
-            if not args.video or len(args.video) != 1:
-                raise InputError("--frames needs exactly one --video (the video the tables belong to)")
-            frame_tables = {args.video[0]: tables}
+        if specs:
+            videos = project.videos()
+            video = next((v for v in videos if v.id == args.video[0]), None)
+            if video is None:
+                have = ", ".join(str(v.id) for v in videos) or "none"
+                raise InputError(f"{args.project}: no video {args.video[0]} in the project (videos: {have})")
+            frame_tables = {video.id: {name: _read_frames(p, video, args.one_based) for name, p in specs.items()}}
         report = agreement_report(project, video_ids=args.video, coders=coders, tolerance=args.tolerance,
                                   iou=args.iou, frame_tables=frame_tables, frames_coder=args.frames_coder)
     print(report.summary(), end="")

@@ -49,6 +49,11 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--force-fps", action="store_true",
                    help="accept a frame rate in the file that differs from the video's: convert its times at "
                         "the video's rate")
+    n = p.add_mutually_exclusive_group()
+    n.add_argument("--one-based", dest="one_based", action="store_const", const=True,
+                   help="OpenFace input numbers frames from 1 (default: detected from a frame 0 and the timestamps)")
+    n.add_argument("--zero-based", dest="one_based", action="store_const", const=False,
+                   help="OpenFace-style input numbers frames from 0 (merstudio's own per-frame CSV)")
     p.add_argument("--tier", action="append", default=[], metavar="TIER=CODER",
                    help="ELAN: read another tool's tier as the events of CODER (repeatable)")
     p.add_argument("--yes", action="store_true", help="go ahead when the preview lists items to skip")
@@ -143,11 +148,12 @@ def _convert_openface(args: argparse.Namespace) -> int:
     from merstudio.atomic import atomic_path
     from merstudio.interchange import read_openface
 
-    table = read_openface(args.input, fps=args.fps)
+    table = read_openface(args.input, fps=args.fps, one_based=args.one_based)
     _warn(args.input, table.mismatches)
     with atomic_path(args.output) as tmp:
-        table.frames.to_csv(tmp, index=False, float_format="%.4g")
-    print(f"wrote {len(table.frames)} row(s), frames 0..{table.frame_count - 1}, to {args.output}")
+        table.frames.to_csv(tmp, index=False)  # full precision: frame times of long videos need every digit
+    print(f"wrote {len(table.frames)} row(s), frames 0..{table.frame_count - 1}, to {args.output}; "
+          f"{table.numbering_note}")
     return 0
 
 
@@ -174,12 +180,13 @@ def _import_openface(project: Any, vid: int, args: argparse.Namespace) -> int:
     if any(o.name == OPENFACE_OVERLAY for o in project.overlays(vid)) and not args.overwrite:
         raise OutputError(f"{args.project}: video {vid} already has an overlay {OPENFACE_OVERLAY!r} "
                           "(use --overwrite to replace it)")
-    table = read_openface(args.import_file, fps=video.fps, frame_count=video.frame_count)
+    table = read_openface(args.import_file, fps=video.fps, frame_count=video.frame_count, one_based=args.one_based)
     _warn(args.import_file, table.mismatches)
     project.save_overlay(vid, OPENFACE_OVERLAY, table.frames, kind="openface",
-                         meta={"path": str(table.path), "fps": table.fps, "mismatches": table.mismatches})
+                         meta={"path": str(table.path), "fps": table.fps, "mismatches": table.mismatches,
+                               "one_based": table.one_based})
     print(f"imported {len(table.frames)} row(s), {len(table.au_columns)} AU column(s), of {args.import_file} as "
-          f"overlay {OPENFACE_OVERLAY!r} of video {vid} in {args.project}")
+          f"overlay {OPENFACE_OVERLAY!r} of video {vid} in {args.project}; {table.numbering_note}")
     return 0
 
 

@@ -516,11 +516,13 @@ class ImportOpenFace(AppCommand):
         table = read_openface(params["path"], fps=video.fps, frame_count=video.frame_count)
         name = params.get("name") or "OpenFace"
         win.project.save_overlay(video.id, name, table.frames, kind="openface",
-                                 meta={"path": str(table.path), "fps": table.fps, "mismatches": table.mismatches})
+                                 meta={"path": str(table.path), "fps": table.fps, "mismatches": table.mismatches,
+                                       "one_based": table.one_based})
         win.analysis.load_overlays()
         win.timeline.set_overlay_visible(name, True)
         n = len(table.au_columns)
-        msg = f"{table.path.name}: {len(table.frames)} rows, {n} AU column(s) shown dashed as {name!r}"
+        msg = (f"{table.path.name}: {len(table.frames)} rows, {n} AU column(s) shown dashed as {name!r}; "
+               f"{table.numbering_note}")
         if table.mismatches:
             win.show_info(msg + ".\nMismatches with the video:\n- " + "\n- ".join(table.mismatches))
         else:

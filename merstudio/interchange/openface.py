@@ -5,7 +5,9 @@ OpenFace 2 (FeatureExtraction / FaceLandmarkVidMulti) writes a header with a spa
 convention (see DEVELOPERS.md) is 0-based ``frame`` as the key, ``face_id`` (-1 and ``success = 0`` for a frame
 without a face), ``timestamp`` in seconds, and ``AUxx_r`` (0-5) / ``AUxx_c`` (0/1) columns, so the table lines up
 frame by frame with our own analysis. Failed frames keep their row; their AU intensities become NaN (a gap in the
-curve, not a 0 that looks like a measured neutral face).
+curve, not a 0 that looks like a measured neutral face). Files in the same format that number frames from 0
+(merstudio's own per-frame CSV, tools that imitate OpenFace) are told apart by a frame 0 or by their timestamps
+(OpenFace puts frame 1 at 0 s), so neither is read one frame off; a caller can also say which it is.
 
 The file may come through a spreadsheet: its encoding is taken from the byte-order mark (UTF-8, UTF-16 LE/BE).
 Timestamps that imply an implausible frame rate (over 240 fps, or under 1 fps: milliseconds written as seconds, or
@@ -79,17 +81,48 @@ class OpenFaceTable:
     fps: float | None
     frame_count: int
     mismatches: list[str] = field(default_factory=list)
+    one_based: bool = True  # how the file numbered its frames (ours are 0-based)
+    numbering: str = ""  # why it was read so: "given", or what the auto-detection saw
+
+    @property
+    def numbering_note(self) -> str:
+        """One line for the user: how the file's frame numbers were read (a misread shifts every frame)."""
+        how = "from 1 (OpenFace's convention): its frame 1 is frame 0 here" if self.one_based else \
+            "from 0, as here"
+        return f"frames numbered {how} ({self.numbering})"
 
     @property
     def au_columns(self) -> list[str]:
         return [c for c in self.frames.columns if _AU_COL.match(c)]
 
 
+def _detect_one_based(frames: np.ndarray, times: np.ndarray, fps: float | None) -> tuple[bool, str]:
+    """Whether a file numbers its frames from 1, and what showed it. OpenFace numbers from 1 with frame 1 at 0 s;
+    merstudio's own CSV and tools imitating OpenFace number from 0, frame f at f / fps. So the timestamps tell
+    (at the rate they imply, else the video's), even when the first frames have no row; a frame 0 settles it."""
+    if int(frames.min()) == 0:
+        return False, "the file has a frame 0"
+    ok = np.isfinite(times)
+    f, t = frames[ok].astype(np.float64), times[ok]
+    if len(f) > 1 and f.max() > f.min():  # the file's own rate first: the video's may differ from it
+        span = float(t[np.argmax(f)] - t[np.argmin(f)])
+        fps = float(f.max() - f.min()) / span if span > 0 else fps
+    if fps and len(f):
+        start = float(np.median(f - t * fps))  # the frame number at 0 s
+        if abs(start - 1) < 0.25:
+            return True, "its timestamps put frame 1 at 0 s"
+        if abs(start) < 0.25:
+            return False, "its timestamps put frame 0 at 0 s"
+    return True, "no frame 0, and the timestamps do not tell"
+
+
 def read_openface(path: str | os.PathLike[str], fps: float | None = None, frame_count: int | None = None,
-                  one_based: bool = True, strict: bool = False, keep_other: bool = False) -> OpenFaceTable:
+                  one_based: bool | None = None, strict: bool = False, keep_other: bool = False) -> OpenFaceTable:
     """Read an OpenFace 2 CSV. ``fps``/``frame_count``: the video's, to check against (mismatches are listed in
-    the result, or raise InputError with ``strict``). ``one_based=False`` reads a file whose frames start at 0
-    (tools that imitate OpenFace). ``keep_other`` keeps gaze/pose/landmark columns as well."""
+    the result, or raise InputError with ``strict``). ``one_based``: whether the file numbers frames from 1
+    (OpenFace FeatureExtraction) or 0 (merstudio's CSV, tools that imitate OpenFace); None detects it from a frame
+    0 and the timestamps (``numbering`` in the result says how). ``keep_other`` keeps gaze/pose/landmark columns
+    as well."""
     p = Path(path)
     if not p.is_file():
         raise InputError(f"{p}: OpenFace CSV not found")
@@ -140,11 +173,15 @@ def read_openface(path: str | os.PathLike[str], fps: float | None = None, frame_
         j = int(np.argmax(frames))
         raise InputError(f"{p}: row {j + 2}: frame {frames[j]:g} is not a frame number of a video")
     first = int(frames.min())
-    if one_based and first < 1:
-        raise InputError(f"{p}: frame {first} found, but OpenFace numbers frames from 1 (pass one_based=False "
-                         "for a 0-based file)")
-    if not one_based and first < 0:
+    if first < 0:
         raise InputError(f"{p}: negative frame {first}")
+    if one_based is None:
+        one_based, numbering = _detect_one_based(frames, pd.to_numeric(df["timestamp"], errors="coerce")
+                                                 .to_numpy(dtype=np.float64), fps)
+    else:
+        numbering = "as told"
+    if one_based and first < 1:
+        raise InputError(f"{p}: frame 0 found, but the frames were to be numbered from 1 (OpenFace's convention)")
     out = pd.DataFrame({"frame": frames.astype(np.int64) - (1 if one_based else 0)})
     success = df["success"].fillna(0).to_numpy().astype(np.int64)
     face = df["face_id"].fillna(0).to_numpy().astype(np.int64) if "face_id" in df.columns else \
@@ -200,6 +237,8 @@ def read_openface(path: str | os.PathLike[str], fps: float | None = None, frame_
             j = int(np.nanargmax(off))
             mismatches.append(f"frame {int(per_frame.index[j])}: timestamp {per_frame.iloc[j]:.4f} s is not "
                               f"frame/fps = {expect[j]:.4f} s (frames not aligned with the video)")
+    if numbering.startswith("no frame 0"):  # a guess: say so beside the mismatches
+        mismatches.append(f"frames read as numbered from 1 (OpenFace's convention): {numbering}")
     if frame_count is not None and n != frame_count:
         mismatches.append(f"the CSV covers {n} frame(s), the video has {frame_count}")
     gaps = len(set(range(n)) - set(per_frame.index.tolist())) if n < 50_000_000 else 0
@@ -208,4 +247,5 @@ def read_openface(path: str | os.PathLike[str], fps: float | None = None, frame_
     if strict and mismatches:
         raise InputError(f"{p}: {mismatches[0]}" + (f" (and {len(mismatches) - 1} more)" if len(mismatches) > 1
                                                     else ""))
-    return OpenFaceTable(path=p, frames=out, fps=est, frame_count=n, mismatches=mismatches)
+    return OpenFaceTable(path=p, frames=out, fps=est, frame_count=n, mismatches=mismatches, one_based=one_based,
+                         numbering=numbering)

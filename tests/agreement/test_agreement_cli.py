@@ -23,15 +23,38 @@ def test_prints_tables_and_writes_csvs(project, tmp_path: Path, capsys: pytest.C
     assert len(pairs) == 3 and set(pairs.columns) >= {"kappa_emotion", "mean_abs_d_onset", "kappa_frames"}
 
 
-def test_coders_video_and_openface_table(project, openface_csv: Path, capsys: pytest.CaptureFixture[str]) -> None:
+@pytest.mark.parametrize("flag", [["--one-based"], []])
+def test_coders_video_and_openface_table(project, openface_csv: Path, capsys: pytest.CaptureFixture[str],
+                                         flag: list[str]) -> None:
     rc = main(["agreement", str(project.path), "--video", "1", "--coders", "ann,bob", "--frames",
-               f"openface={openface_csv}", "--one-based"])
-    text = capsys.readouterr().out
+               f"openface={openface_csv}", *flag])
+    out = capsys.readouterr()
+    text = out.out
     assert rc == 0
     assert "Agreement of ann, bob on video(s) 1" in text
     assert "ICC of AU intensities" in text
     row = next(ln.split() for ln in text.splitlines() if ln.split()[:4] == ["frames", "1", "model", "openface"])
     assert row[4] == "4" and row[5] == "120"  # AU, frames paired (1-based frames shifted onto ours)
+    # without the flag the numbering is detected (OpenFace: frame 1 at 0 s); the user is told how it was read
+    assert "numbered from 1" in text and ("frame 1 at 0 s" in text) is not bool(flag)
+
+
+def icc_of(text: str, au: str) -> float:
+    row = next(ln.split() for ln in text.splitlines() if ln.split()[:5] == ["frames", "1", "model", "ours", au])
+    return float(row[6])
+
+
+def test_a_zero_based_table_is_not_shifted(project, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """merstudio's own per-frame CSV (frames from 0) against the same analysis: ICC 1, every frame paired. Read as
+    OpenFace's numbering it would pair each frame with the next one."""
+    path = tmp_path / "ours.csv"
+    project.load_frames(1).to_csv(path, index=False)
+    assert main(["agreement", str(project.path), "--video", "1", "--frames", f"ours={path}"]) == 0
+    out = capsys.readouterr()
+    assert "numbered from 0" in out.out
+    assert icc_of(out.out, "4") == pytest.approx(1.0, abs=1e-3)
+    assert main(["agreement", str(project.path), "--video", "1", "--frames", f"ours={path}", "--zero-based"]) == 0
+    assert icc_of(capsys.readouterr().out, "4") == pytest.approx(1.0, abs=1e-3)
 
 
 @pytest.mark.parametrize(("args", "message"), [
@@ -42,14 +65,15 @@ def test_coders_video_and_openface_table(project, openface_csv: Path, capsys: py
     (["{p}", "--video", "9"], "no video 9 in the project"),
     (["{p}", "--frames", "x.csv"], "expected NAME=CSV"),
     (["{p}", "--frames", "of={csv}"], "--frames needs exactly one --video"),
-    (["{p}", "--video", "1", "--frames", "of={csv}"], "negative frame numbers"),
+    (["{p}", "--video", "1", "--frames", "of={csv}"], "negative frame -1"),
+    (["{p}", "--video", "9", "--frames", "of={csv}"], "no video 9 in the project (videos: 1, 2)"),
 ])
 def test_errors_are_one_line(project, openface_csv: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str],
                              args: list[str], message: str) -> None:
     args = [a.format(p=project.path, csv=openface_csv) for a in args]
     if args[0] == "missing.merproj":
         args[0] = str(tmp_path / "missing.merproj")
-    if message == "negative frame numbers":  # a 0-based reading of a file whose frames start below 0
+    if message == "negative frame -1":  # a 0-based reading of a file whose frames start below 0
         df = pd.read_csv(openface_csv, skipinitialspace=True)
         df["frame"] -= 2
         df.to_csv(openface_csv, index=False)

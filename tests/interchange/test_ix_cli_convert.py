@@ -41,7 +41,41 @@ def test_openface_conversion(tmp_path, capsys):
     assert code == 0, err
     lines = (tmp_path / "frames.csv").read_text().splitlines()
     assert lines[0] == "frame,face_id,timestamp,confidence,success,AU04_r,AU04_c"
-    assert lines[1].startswith("0,0,0,") and lines[2].startswith("1,0,0.033,")
+    assert lines[1].startswith("0,0,0.0,") and lines[2].startswith("1,0,0.033,")
+    assert "numbered from 1" in out and "frame 1 at 0 s" in out
+
+
+def test_openface_conversion_keeps_every_digit(tmp_path, capsys):
+    """A 20-minute file: frames 36000 on are 1/30 s apart, so times need more than 4 significant digits."""
+    rows = [f"{f}, 0, {(f - 1) / 30:.3f}, 0.98, 1, 1.2345, 1" for f in (1, 2, 36000, 36001, 36002)]
+    (tmp_path / "of.csv").write_text("frame, face_id, timestamp, confidence, success, AU04_r, AU04_c\n"
+                                     + "\n".join(rows) + "\n")
+    code, out, err = run(capsys, "convert", tmp_path / "of.csv", tmp_path / "frames.csv", "--fps", 30)
+    assert code == 0, err
+    lines = (tmp_path / "frames.csv").read_text().splitlines()
+    assert [ln.split(",")[2] for ln in lines[3:]] == ["1199.967", "1200.0", "1200.033"]
+    assert all(ln.split(",")[5] == "1.2345" for ln in lines[1:])
+
+
+def test_our_own_per_frame_csv_converts_and_imports(tmp_path, capsys, project):
+    """merstudio's analysis CSV numbers frames from 0: accepted as such, not refused as a bad OpenFace file."""
+    from merstudio.project import Project
+
+    ours = tmp_path / "clip.csv"
+    ours.write_text("frame,face_id,timestamp,confidence,success,AU04_r,AU04_c\n"
+                    + "".join(f"{f},0,{f / 30:.6f},0.98,1,{f / 10},0\n" for f in range(100)))
+    code, out, err = run(capsys, "convert", ours, tmp_path / "copy.csv")
+    assert code == 0, err
+    assert "frames 0..99" in out and "numbered from 0" in out
+    path = project.path
+    project.close()
+    code, out, err = run(capsys, "convert", "--project", path, "--import", ours)
+    assert code == 0 and err == "", err
+    with Project.open(path) as proj:
+        df = proj.load_overlay(proj.videos()[0].id, "OpenFace")
+        assert df["frame"].tolist() == list(range(100)) and df["AU04_r"].iloc[7] == pytest.approx(0.7)
+    code, out, err = run(capsys, "convert", ours, tmp_path / "shifted.csv", "--one-based")
+    assert code == 2 and "frame 0 found" in err
 
 
 def test_one_line_errors(tmp_path, capsys, events):

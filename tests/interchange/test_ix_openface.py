@@ -65,13 +65,57 @@ def test_bad_files(tmp_path):
     (tmp_path / "x.csv").write_text("frame, timestamp, confidence\n1, 0.0, 0.9\n")
     with pytest.raises(InputError, match=r"missing OpenFace column\(s\) success, AUxx_r / AUxx_c"):
         read_openface(tmp_path / "x.csv")
-    with pytest.raises(InputError, match="numbers frames from 1"):
-        read_openface(openface_csv(tmp_path / "zero.csv", start=0))
+    with pytest.raises(InputError, match="to be numbered from 1"):
+        read_openface(openface_csv(tmp_path / "zero.csv", start=0), one_based=True)
     t = read_openface(tmp_path / "zero.csv", one_based=False)
     assert t.frames["frame"].min() == 0
+    p = openface_csv(tmp_path / "neg.csv", start=0)
+    p.write_text(p.read_text().replace("\n0, 0, 0.000", "\n-1, 0, 0.000", 1))
+    with pytest.raises(InputError, match="negative frame -1"):
+        read_openface(p, one_based=False)
     p = openface_csv(tmp_path / "text.csv")
     p.write_text(p.read_text().replace("0.98", "high", 1))
     with pytest.raises(InputError, match="row 2: column confidence is not a number"):
         read_openface(p)
     with pytest.raises(InputError, match="not found"):
         read_openface(tmp_path / "nope.csv")
+
+
+def _rows_from(path, first_row_frame):
+    """The file without its rows before ``first_row_frame`` (a face found late: OpenFace still starts at 1)."""
+    lines = path.read_text().splitlines()
+    kept = [ln for ln in lines[1:] if int(ln.split(",")[0]) >= first_row_frame]
+    path.write_text("\n".join([lines[0], *kept]) + "\n")
+    return path
+
+
+@pytest.mark.parametrize(("start", "first_row", "fps", "one_based"), [
+    (1, 1, 30.0, True),     # OpenFace: frame 1 at 0 s
+    (0, 0, 30.0, False),    # merstudio's own CSV: frame 0 at 0 s
+    (0, 1, 30.0, False),    # ... whose frame 0 has no row: the timestamps still say 0-based
+    (1, 4, 25.0, True),     # OpenFace without its first rows, at another rate
+    (0, 3, None, False),    # no video rate given: the rate the timestamps imply
+])
+def test_frame_numbering_is_detected(tmp_path, start, first_row, fps, one_based):
+    """Reading a 0-based file as OpenFace's (or the reverse) shifts every frame by one without a visible error:
+    the numbering is told apart by a frame 0 and by the timestamps (OpenFace puts frame 1 at 0 s)."""
+    rate = fps or 30.0
+    path = _rows_from(openface_csv(tmp_path / "of.csv", n=12, fps=rate, start=start, fail=()), first_row)
+    t = read_openface(path, fps=fps)
+    assert t.one_based is one_based, t.numbering
+    first = first_row - (1 if one_based else 0)
+    assert t.frames["frame"].iloc[0] == first
+    # each row's time is its frame's time in our numbering: frame / fps
+    assert np.allclose(t.frames["timestamp"], t.frames["frame"] / rate, atol=1e-3)
+    assert ("from 1" if one_based else "from 0") in t.numbering_note
+
+
+def test_numbering_can_be_given(tmp_path):
+    path = openface_csv(tmp_path / "of.csv", n=6, start=1, fail=())
+    assert read_openface(path, one_based=False).frames["frame"].tolist() == [1, 2, 3, 4, 5, 6]
+    assert read_openface(path, one_based=True).numbering == "as told"
+    lines = path.read_text().splitlines()  # no timestamps
+    path.write_text("\n".join([lines[0]] + [", ".join(v if i != 2 else "" for i, v in enumerate(ln.split(", ")))
+                                             for ln in lines[1:]]) + "\n")
+    t = read_openface(path)
+    assert t.one_based and "do not tell" in t.numbering  # OpenFace's convention, and said so

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import csv
 import datetime as _dt
-import io
 import math
 import os
 import re
@@ -43,6 +42,7 @@ from merstudio.interchange.common import (
     split_aus,
 )
 from merstudio.project.events import Event
+from merstudio.xlsx import write_xlsx
 
 BORIS_COLUMNS = ("Observation id", "Observation date", "Description", "Observation type", "Source",
                  "Media duration (s)", "FPS", "Subject", "Behavior", "Behavioral category", "Modifiers",
@@ -95,23 +95,12 @@ def write_boris(events: Iterable[Event], path: str | os.PathLike[str], media: Me
     """Write events as a BORIS-style aggregated-events table; the format follows the extension unless given."""
     fmt = fmt or boris_format(path)
     rows = boris_rows(events, media)
-    with atomic_path(path) as tmp:
-        if fmt == "xlsx":
-            import openpyxl
-
-            wb = openpyxl.Workbook(write_only=True)
-            ws = wb.create_sheet("Aggregated events")
-            ws.append(list(COLUMNS))
-            for r in rows:
-                ws.append([r[c] for c in COLUMNS])
-            buf = io.BytesIO()  # in memory first: a zip left open by a failed write raises again at clean-up
-            wb.save(buf)
-            tmp.write_bytes(buf.getvalue())
-        else:
-            with tmp.open("w", newline="", encoding="utf-8") as fh:
-                w = csv.DictWriter(fh, fieldnames=list(COLUMNS), delimiter="\t" if fmt == "tsv" else ",")
-                w.writeheader()
-                w.writerows(rows)
+    if fmt == "xlsx":
+        return write_xlsx(path, "Aggregated events", COLUMNS, ([r[c] for c in COLUMNS] for r in rows))
+    with atomic_path(path) as tmp, tmp.open("w", newline="", encoding="utf-8") as fh:
+        w = csv.DictWriter(fh, fieldnames=list(COLUMNS), delimiter="\t" if fmt == "tsv" else ",")
+        w.writeheader()
+        w.writerows(rows)
     return Path(path)
 
 

@@ -15,7 +15,6 @@ half-written report under the real name. An unwritable path raises OutputError.
 from __future__ import annotations
 
 import csv
-import io
 import os
 from collections.abc import Callable
 from pathlib import Path
@@ -197,14 +196,10 @@ def export_events_csv(project: Project, path: str | os.PathLike[str], video_id: 
 
 def export_events_xlsx(project: Project, path: str | os.PathLike[str], video_id: int | None = None,
                        progress: Progress = None) -> Path:
+    from merstudio.xlsx import write_xlsx
+
     df = events_table(project, video_id)
-    # Built in memory, then written in one go: openpyxl writing straight to a file on a full disk leaves its zip
-    # open, and the zip's clean-up raises again later ("Exception ignored in ZipFile.__del__") on stderr.
-    buf = io.BytesIO()
-    with pd.ExcelWriter(buf, engine="openpyxl") as xw:
-        df.to_excel(xw, sheet_name="events", index=False)
-    with _atomic(path) as tmp:
-        tmp.write_bytes(buf.getvalue())
+    write_xlsx(path, "events", [str(c) for c in df.columns], df.itertuples(index=False, name=None))
     if progress:
         progress(1, 1)
     return Path(path)

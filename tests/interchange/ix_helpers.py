@@ -10,11 +10,12 @@ from merstudio.project import Event
 
 def sample_events(video_id: int = 0) -> list[Event]:
     """Several coders and faces, overlapping events of one coder (-> ELAN lanes), single-frame events, sided and
-    intensity-lettered AUs, notes with the separators our formats use, every source and status."""
+    intensity-lettered AUs, notes with the separators our formats use or that a spreadsheet reads as a formula,
+    every source and status."""
     return [
         Event(video_id, 10, 15, 30, emotion="happiness", aus="6+L12", coder="alice", confidence=0.8,
               note="smile; left=stronger | check"),
-        Event(video_id, 12, 14, 40, emotion="disgust", aus="", coder="alice"),
+        Event(video_id, 12, 14, 40, emotion="disgust", aus="", coder="alice", note="=AU12 stronger"),  # not a formula
         Event(video_id, 20, 20, 25, face_id=1, emotion="surprise", aus="1+2+5B", coder="alice", source="model",
               status="proposal", confidence=0.125),
         Event(video_id, 0, 0, 0, emotion="", aus="4", coder="bob"),

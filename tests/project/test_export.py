@@ -1,4 +1,5 @@
 import os
+from dataclasses import replace
 
 import openpyxl
 import pandas as pd
@@ -75,6 +76,18 @@ def test_events_csv_and_xlsx(project, tmp_path):
     values = list(ws.values)
     assert values[0] == EVENT_COLUMNS
     assert values[2][EVENT_COLUMNS.index("apex_frame")] == 22
+
+
+def test_xlsx_keeps_a_note_that_looks_like_a_formula(project, tmp_path):
+    """openpyxl stores a string starting with '=' as a formula: the note came back empty, and a crafted one would
+    run in Excel. Text cells are text."""
+    note = "=cmd|' /C calc'!A0"
+    ev = project.events(1)[0]
+    project.update_event(replace(ev, note=note))
+    ws = openpyxl.load_workbook(export_events_xlsx(project, tmp_path / "events.xlsx"))["events"]
+    rows = list(ws.iter_rows(min_row=2))
+    cell = next(r[EVENT_COLUMNS.index("note")] for r in rows if r[EVENT_COLUMNS.index("onset_frame")].value == 5)
+    assert cell.value == note and cell.data_type == "s"
 
 
 def test_summary_and_png(project, tmp_path):

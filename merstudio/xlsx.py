@@ -1,0 +1,55 @@
+"""The one XLSX writer: a sheet of rows, written atomically, every text cell stored as text.
+
+openpyxl stores a string that starts with "=" as a formula: a coder's note "=AU12 stronger" would come back empty
+(a formula without a cached value) and a crafted note would run as a formula when the sheet is opened in Excel
+(formula injection). Cells here are text whatever they start with, so the sheet reads back exactly as written.
+"""
+
+from __future__ import annotations
+
+import io
+import math
+import os
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+from typing import Any
+
+from merstudio.atomic import atomic_path
+
+
+def _plain(value: Any) -> Any:
+    """A value openpyxl writes as itself: numpy scalars as Python numbers, NaN/None as an empty cell."""
+    if value is None:
+        return None
+    item = getattr(value, "item", None)  # numpy scalars
+    if callable(item) and not isinstance(value, str | bytes):
+        value = item()
+    if isinstance(value, float) and math.isnan(value):
+        return None
+    return value
+
+
+def write_xlsx(path: str | os.PathLike[str], sheet: str, header: Sequence[str], rows: Iterable[Sequence[Any]]) -> Path:
+    """Write one sheet (``header`` then ``rows``) to ``path`` atomically."""
+    import openpyxl
+    from openpyxl.cell import WriteOnlyCell
+
+    wb = openpyxl.Workbook(write_only=True)
+    ws = wb.create_sheet(sheet)
+
+    def cell(value: Any) -> Any:
+        c = WriteOnlyCell(ws, value=_plain(value))
+        if isinstance(c.value, str):
+            c.data_type = "s"  # text, even when it starts with "=" (openpyxl would make it a formula)
+        return c
+
+    ws.append([cell(h) for h in header])
+    for r in rows:
+        ws.append([cell(v) for v in r])
+    # Built in memory, then written in one go: openpyxl writing straight to a file on a full disk leaves its zip
+    # open, and the zip's clean-up raises again later ("Exception ignored in ZipFile.__del__") on stderr.
+    buf = io.BytesIO()
+    wb.save(buf)
+    with atomic_path(path) as tmp:
+        tmp.write_bytes(buf.getvalue())
+    return Path(path)

@@ -226,5 +226,6 @@ def _run_project(args: argparse.Namespace) -> int:
         _show(preview)
         added = ix.commit_import(project, preview, skip_bad=args.yes)
         print(f"imported {len(added)} event(s) into video {vid} of {args.project}"
-              + (f"; skipped {len(preview.skipped)}" if preview.skipped else ""))
+              + (f"; skipped {len(preview.skipped)}" if preview.skipped else "")
+              + (f"; {len(preview.duplicates)} already there" if preview.duplicates else ""))
     return 0

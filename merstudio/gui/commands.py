@@ -454,7 +454,9 @@ class ImportEvents(AppCommand):
         preview = params.get("preview") or _preview(ctx, params)
         events = preview.accept(skip_bad=bool(params.get("skip_bad")))  # InputError: nothing imported
         if not events:
-            raise InputError(f"{preview.path}: no events to import")
+            dup = len(preview.duplicates)
+            raise InputError(f"{preview.path}: no events to import" + (
+                f" (its {dup} event(s) are already in the project)" if dup else ""))
         ctx.win.coding.push_import(events, f"Import {len(events)} event(s) from {preview.path.name}")
         ctx.win.last_import = preview
 

@@ -112,6 +112,8 @@ class ImportPreviewDialog(QDialog):
         self.setWindowTitle(f"Import {preview.path.name}")
         n, skip = len(preview.events), len(preview.skipped)
         head = f"{n} event(s) will be imported" + (f"; {skip} item(s) will be SKIPPED (reasons below)" if skip else "")
+        dup = len(preview.duplicates)
+        head += f"; {dup} already in the project, not imported again" if dup else ""
         self.head = QLabel(head + ". Nothing is written until you confirm; the import is one undo step.", self)
         self.head.setWordWrap(True)
         self.text = QPlainTextEdit(preview.summary(limit=200), self)

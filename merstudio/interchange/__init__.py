@@ -118,19 +118,29 @@ def write_events(events: Iterable[Event], path: str | os.PathLike[str], media: M
 def preview_import(project: Any, path: str | os.PathLike[str], video_id: int, fps_override: bool = False,
                    fmt: str | None = None, **kwargs: Any) -> ImportPreview:
     """Read an annotation file for one video of a merstudio.project Project (its fps and name are used for the
-    checks). Events past the video's last frame are moved to ``skipped``. Nothing is written."""
+    checks). Events past the video's last frame are moved to ``skipped``; events the video already has (the same
+    coder, face, frames, emotion and AUs: the same file imported twice) to ``duplicates``, so a second import does
+    not double a coder's events (and the agreement counted on them). Nothing is written."""
     video = project.video(video_id)
     prev = read_events(path, fps=video.fps, video_id=video_id, video_name=video.name, fps_override=fps_override,
                        fmt=fmt, **kwargs)
+    have = {_identity(e) for e in project.events(video_id)}
     keep = []
     for e in prev.events:
-        if video.frame_count and e.offset >= video.frame_count:
+        if _identity(e) in have:
+            prev.duplicates.append(e)
+        elif video.frame_count and e.offset >= video.frame_count:
             prev.skipped.append(Skip(f"{prev.path.name}: {e.coder or 'event'} frames {e.onset}-{e.offset}",
                                      f"past the end of {video.name} ({video.frame_count} frames)"))
         else:
             keep.append(e)
     prev.events = keep
     return prev
+
+
+def _identity(e: Event) -> tuple[object, ...]:
+    """What makes two events the same coding (not notes, confidence or review status)."""
+    return e.coder, e.face_id, e.onset, e.apex, e.offset, e.emotion.strip().lower(), e.aus
 
 
 def commit_import(project: Any, preview: ImportPreview, skip_bad: bool = False) -> list[Event]:

@@ -204,6 +204,7 @@ class ImportPreview:
     notes: list[str] = field(default_factory=list)
     fps: float | None = None
     media: str = ""  # the media file name the annotation file names, when it names one
+    duplicates: list[Event] = field(default_factory=list)  # already in the project: not imported again
 
     @property
     def coders(self) -> list[str]:
@@ -230,7 +231,9 @@ class ImportPreview:
     def summary(self, limit: int = 20) -> str:
         lines = [f"{self.path}: {self.format}, {len(self.events)} event(s) to import"
                  + (f" from coder(s) {name_list(self.coders, 20)}" if self.events else "")
-                 + (f", {len(self.skipped)} item(s) to skip" if self.skipped else "")]
+                 + (f", {len(self.skipped)} item(s) to skip" if self.skipped else "")
+                 + (f", {len(self.duplicates)} already in the project (not imported again)" if self.duplicates
+                    else "")]
         if self.fps:
             lines.append(f"  frame rate used: {self.fps:g} fps")
         for e in self.events[:limit]:

@@ -51,6 +51,16 @@ def test_import_events_is_one_undo_step(window, video_path, tmp_path):
     assert [h["action"] for h in win.project.event_history()[-4:]] == ["delete"] * 4
     win.undo_stack.redo()  # and comes back under the same ids
     assert sorted(e.id for e in win.project.events(video.id)) == ids and len(win.timeline.regions) == 4
+    # the same file again: the preview says its events are there already, and nothing is doubled
+    from merstudio.gui.dialogs import ImportPreviewDialog
+    from merstudio.interchange import preview_import
+
+    dlg = ImportPreviewDialog(preview_import(win.project, eaf, video.id), win)
+    assert "4 already in the project" in dlg.head.text()
+    assert not dlg.buttons.button(dlg.buttons.StandardButton.Ok).isEnabled()
+    dlg.deleteLater()
+    assert not win.ctx.execute(C.ImportEvents, path=str(eaf), confirmed=True)
+    assert "already in the project" in win.errors[-1] and len(win.project.events(video.id)) == 4
 
 
 def test_import_with_problems_needs_confirmation(window, video_path, tmp_path):

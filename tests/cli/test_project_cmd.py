@@ -1,0 +1,90 @@
+"""`merstudio project`: a project made without the app, coders' ELAN files imported (twice: no doubling), and
+the agreement between them, all from the command line."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import cv2
+import numpy as np
+import pytest
+
+from merstudio.cli.main import main
+from merstudio.interchange import Media, write_eaf
+from merstudio.project import Event, Project
+
+
+def _video(path: Path, n: int = 90, fps: float = 30.0) -> Path:
+    writer = cv2.VideoWriter(str(path), cv2.VideoWriter_fourcc(*"MJPG"), fps, (64, 48))
+    for i in range(n):
+        writer.write(np.full((48, 64, 3), 40 + i, np.uint8))
+    writer.release()
+    return path
+
+
+def run(capsys: pytest.CaptureFixture[str], *argv: object) -> tuple[int, str, str]:
+    code = main([str(a) for a in argv])
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_headless_project_import_and_agreement(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    video = _video(tmp_path / "interview.avi")
+    proj = tmp_path / "study.merproj"
+    code, out, err = run(capsys, "project", "new", proj, video)
+    assert code == 0, err
+    assert "video 1: interview.avi (90 frames at 30 fps): added" in out
+    media = Media(str(video), fps=30.0)
+    for coder, shift in (("ann", 0), ("bob", 1)):
+        events = [Event(0, 10 + shift, 14, 20, emotion="happiness", aus="6+12", coder=coder),
+                  Event(0, 50, 55 + shift, 60, emotion="surprise", aus="1+2", coder=coder)]
+        write_eaf(events, tmp_path / f"{coder}.eaf", media)
+        code, out, err = run(capsys, "convert", "--project", proj, "--import", tmp_path / f"{coder}.eaf",
+                             "--video", "interview.avi")
+        assert code == 0 and "imported 2 event(s)" in out, err
+    # the same file again: nothing doubled (agreement would count each event twice)
+    code, out, err = run(capsys, "convert", "--project", proj, "--import", tmp_path / "ann.eaf", "--video", "1")
+    assert code == 0, err
+    assert "imported 0 event(s)" in out and "2 already there" in out and "2 already in the project" in err
+    with Project.open(proj) as p:
+        assert len(p.events(1)) == 4
+    code, out, err = run(capsys, "agreement", proj)
+    assert code == 0, err
+    ann_bob = next(ln.split() for ln in out.splitlines() if ln.split()[:2] == ["ann", "bob"])
+    assert ann_bob[2:6] == ["1", "2", "0", "0"]  # videos, matched, only_a, only_b
+    code, out, err = run(capsys, "project", "show", proj)
+    assert code == 0, err
+    assert "video 1: interview.avi  90 frames at 30 fps (3.0 s), 64x48" in out
+    assert "events by ann: 2 accepted" in out and "events by bob: 2 accepted" in out and "analysis: none" in out
+
+
+def test_add_and_one_line_errors(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    video = _video(tmp_path / "a.avi")
+    proj = tmp_path / "p.merproj"
+    assert run(capsys, "project", "new", proj)[0] == 0
+    code, out, err = run(capsys, "project", "add", proj, video, video)
+    assert code == 0 and "added" in out and "already in the project" in out
+    bad = tmp_path / "bad.mp4"
+    bad.write_bytes(b"\0" * 1000)
+    for argv, code_, message in [
+        (("project", "new", proj), 3, "already exists"),
+        (("project", "new", tmp_path / "q.merproj", tmp_path / "missing.avi"), 2, "missing.avi: no such file"),
+        (("project", "new", tmp_path / "q.txt"), 2, "a project file ends in .merproj"),
+        (("project", "add", proj, bad), 2, "bad.mp4: not a readable video"),
+        (("project", "add", proj, tmp_path / "missing.avi"), 2, "no such file"),
+        (("project", "show", tmp_path / "none.merproj"), 2, "no such project file"),
+        (("project", "add", proj, video, "--fps", "0"), 2, "--fps must be a positive number"),
+    ]:
+        code, out, err = run(capsys, *argv)
+        assert code == code_ and message in err and err.count("\n") == 1, (argv, err)
+    assert not (tmp_path / "q.merproj").exists()  # a typo leaves no empty project behind
+    with Project.open(proj) as p:
+        assert [v.name for v in p.videos()] == ["a.avi"]
+
+
+def test_help(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exc:
+        main(["project", "--help"])
+    assert exc.value.code == 0
+    out = capsys.readouterr().out
+    assert "new" in out and "add" in out and "show" in out and "merstudio agreement study.merproj" in out

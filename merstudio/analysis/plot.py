@@ -71,6 +71,10 @@ def _curve_figure(plt: Any, frames: pd.DataFrame, df: pd.DataFrame, cols: list[s
     fig, axes = plt.subplots(max(1, len(strips)), 1, figsize=(11, 0.55 * max(1, len(strips)) + 1.2), sharex=True,
                              squeeze=False)
     x = df["frame"].to_numpy()
+    # One scale per kind, so strip heights compare: AUs on FACS's 0-5 (an AU at 0.8 must not look as tall as one
+    # at 5), micro-motion strips on one shared range (all in the same IOD units).
+    m = df[motion].to_numpy(dtype=float) if motion else np.zeros(0)
+    motion_top = max(1.0, float(np.nanmax(m)) * 1.1) if m.size and np.isfinite(m).any() else 1.0
     for ax, c in zip(axes[:, 0], strips, strict=False):
         y = df[c].to_numpy(dtype=float)
         is_motion = c in motion
@@ -79,8 +83,11 @@ def _curve_figure(plt: Any, frames: pd.DataFrame, df: pd.DataFrame, cols: list[s
         for on, off in spots:
             ax.axvspan(on, off, color="#ff7f0e", alpha=0.25, lw=0)
         ax.plot(x, y, lw=0.9, color="#b0413e" if is_motion else "#1f3b73")  # NaN: a gap, not a zero
-        top = float(np.nanmax(y)) * 1.1 if len(y) and np.isfinite(y).any() else 1.0
-        ax.set_ylim(0, max(1.0, top))
+        if is_motion:
+            ax.set_ylim(0, motion_top)
+        else:
+            ax.set_ylim(0, 5.25)
+            ax.set_yticks([0, 5])
         ax.set_xlim(0, max(1, n_frames - 1))
         label = "motion " + c[len("motion_"):] if is_motion else _au_label(c)
         ax.set_ylabel(label, rotation=0, ha="right", va="center", fontsize=8)

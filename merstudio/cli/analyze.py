@@ -284,7 +284,7 @@ def write_plot(r: AnalysisOutput, truth: list[tuple[int, int, str]] | None = Non
         png = r.paths.csv.with_suffix(".png") if len(r.face_ids) == 1 else \
             r.paths.csv.with_name(f"{r.paths.csv.stem}_face{fid}.png")
         spots = [(s.onset, s.offset) for s in r.spots if s.face_id == fid]
-        plot_au_curves(frames, png, fid, spots, truth or (), title=f"{r.input.name}: AU intensity, face {fid}")
+        plot_au_curves(frames, png, fid, spots, truth or (), title=f"{r.input.name}: AU intensity (0-5), face {fid}")
         r.plots.append(png)
 
 

@@ -53,3 +53,21 @@ def test_clip_gets_curves(tmp_path: Path) -> None:
 def test_one_frame_without_a_face(tmp_path: Path) -> None:
     t = _table(1).assign(success=0, face_id=-1)
     assert plot_au_curves(t, tmp_path / "none.png").stat().st_size > 0
+
+
+def test_strips_share_one_scale_per_kind(tmp_path: Path, monkeypatch) -> None:
+    """An AU at 0.2 must not be drawn as tall as one at 3.5: every AU strip is on FACS's 0-5 scale, and the
+    micro-motion strips (one unit) share one range."""
+    import matplotlib.pyplot as plt
+
+    figs = []
+    monkeypatch.setattr(plt, "close", figs.append)
+    df = _table(60)
+    df["motion_brows"] = 0.3
+    df["motion_mouth"] = np.linspace(0, 2.5, 60)
+    plot_au_curves(df, tmp_path / "clip.png", 0)
+    axes = figs[0].axes
+    labels = [ax.get_ylabel() for ax in axes]
+    limits = {lab: ax.get_ylim() for lab, ax in zip(labels, axes, strict=True)}
+    assert {limits[f"AU{a}"] for a in (1, 4, 12, 25, 45)} == {(0.0, 5.25)}
+    assert limits["motion brows"] == limits["motion mouth"] == (0.0, 2.75)

@@ -13,6 +13,15 @@ class InputError(MerstudioError):
     """A bad input file, folder or value (missing, unreadable, wrong format)."""
 
 
+class FrameRateMismatch(InputError):
+    """An annotation file coded at another frame rate than the video's: its times would land on the wrong frames.
+    The caller may convert its times at the video's rate instead (the app asks; the CLI has --force-fps)."""
+
+    def __init__(self, message: str, file_fps: float, video_fps: float) -> None:
+        super().__init__(message)
+        self.file_fps, self.video_fps = file_fps, video_fps
+
+
 class OutputError(MerstudioError):
     """An output path that cannot be written, or exists without --overwrite."""
 

@@ -127,6 +127,10 @@ def run(args: argparse.Namespace) -> int:
     events = preview.accept(skip_bad=args.yes)
     fps = args.fps or preview.fps
     media_path = str(args.media) if args.media else (preview.media or args.video or "")
+    if media_path and not args.media and not Path(media_path).is_absolute():
+        beside = args.input.parent / media_path  # a file that names only the media: look beside it
+        if beside.exists():
+            media_path = str(beside.resolve())
     media = ix.Media(path=media_path, fps=fps or 0.0)
     out = ix.write_events(events, args.output, media, fmt=args.to_fmt)
     print(f"wrote {len(events)} event(s) to {out}")

@@ -441,7 +441,18 @@ class ImportEvents(AppCommand):
             return False
         if params.get("confirmed"):
             return True
-        params["preview"] = _preview(ctx, params)
+        from merstudio.errors import FrameRateMismatch
+
+        try:
+            params["preview"] = _preview(ctx, params)
+        except FrameRateMismatch as exc:  # coded on another copy of the video (another rate): offer to convert
+            name = Path(params["path"]).name
+            if not ctx.win.confirm(f"{name} was coded at {exc.file_fps:g} fps; this video has {exc.video_fps:g} fps. "
+                                   "Import its times at this video's rate? (Its times would otherwise land on "
+                                   "the wrong frames.)"):
+                return False
+            params["fps_override"] = True
+            params["preview"] = _preview(ctx, params)
         from merstudio.gui.dialogs import ImportPreviewDialog
 
         if ImportPreviewDialog(params["preview"], ctx.win).exec() != QDialog.DialogCode.Accepted:

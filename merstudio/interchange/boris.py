@@ -32,7 +32,7 @@ from merstudio.interchange.common import (
     event_times,
     face_label,
     fps_differs,
-    fps_mismatch_message,
+    fps_mismatch,
     make_event,
     media_name,
     name_list,
@@ -200,7 +200,7 @@ def read_boris(path: str | os.PathLike[str], fps: float | None = None, video_id:
     use_frames = True
     if fps is not None and file_fps is not None and fps_differs(file_fps, float(fps)):
         if not fps_override:
-            raise InputError(fps_mismatch_message(str(p), file_fps, float(fps)))
+            raise fps_mismatch(str(p), file_fps, float(fps))
         use_frames = False
         notes.append(f"frame rate {file_fps:g} fps in the file overridden by the video's {float(fps):g} fps; "
                      "frames recomputed from the times")

@@ -27,7 +27,7 @@ from typing import Any
 
 import numpy as np
 
-from merstudio.errors import InputError
+from merstudio.errors import FrameRateMismatch, InputError
 from merstudio.project.events import Event
 
 MAX_MS_FPS = 1000.0  # above this two frame boundaries can share a millisecond
@@ -120,10 +120,10 @@ def fps_differs(a: float, b: float) -> bool:
     return abs(a - b) > FPS_TOLERANCE * max(a, b)
 
 
-def fps_mismatch_message(where: str, file_fps: float, video_fps: float) -> str:
-    return (f"{where}: frame rate {file_fps:g} fps in the file differs from the video's {video_fps:g} fps "
-            "(times would land on the wrong frames); pass fps_override / --force-fps to convert the file's "
-            "times at the video's rate")
+def fps_mismatch(where: str, file_fps: float, video_fps: float) -> FrameRateMismatch:
+    return FrameRateMismatch(f"{where}: frame rate {file_fps:g} fps in the file differs from the video's "
+                             f"{video_fps:g} fps (times would land on the wrong frames); --force-fps converts the "
+                             "file's times at the video's rate", file_fps, video_fps)
 
 
 # ------------------------------------------------------------------------------------ frame <-> time
@@ -225,7 +225,7 @@ class ImportPreview:
         if self.skipped and not skip_bad:
             more = f" (and {len(self.skipped) - 1} more problem(s))" if len(self.skipped) > 1 else ""
             raise InputError(f"{self.skipped[0]}{more}; nothing imported: fix the file, or confirm skipping "
-                             f"{len(self.skipped)} item(s) (skip_bad=True / --yes)")
+                             f"{len(self.skipped)} item(s) (--yes)")
         return list(self.events)
 
     def summary(self, limit: int = 20) -> str:

@@ -43,7 +43,7 @@ from merstudio.interchange.common import (
     Skip,
     check_fps,
     fps_differs,
-    fps_mismatch_message,
+    fps_mismatch,
     frame_to_ms,
     make_event,
     media_name,
@@ -145,6 +145,8 @@ def eaf_tree(events: Iterable[Event], media: Media, eaf_path: str | os.PathLike[
     header = ET.SubElement(root, "HEADER", {"MEDIA_FILE": "", "TIME_UNITS": "milliseconds"})
     if media.path:
         mp = Path(media.path)
+        if not mp.is_absolute() and eaf_path is not None:
+            mp = Path(eaf_path).parent / mp  # a bare name (a BORIS table names only the file): beside the .eaf
         attrs = {"MEDIA_URL": _media_url(mp), "MIME_TYPE": _MIME.get(mp.suffix.lower(), "video/*")}
         if eaf_path is not None:
             try:
@@ -310,7 +312,7 @@ def read_eaf(path: str | os.PathLike[str], fps: float | None = None, video_id: i
     notes: list[str] = []
     if fps is not None and file_fps is not None and fps_differs(file_fps, float(fps)):
         if not fps_override:
-            raise InputError(fps_mismatch_message(str(p), file_fps, float(fps)))
+            raise fps_mismatch(str(p), file_fps, float(fps))
         notes.append(f"frame rate {file_fps:g} fps in the file overridden by the video's {float(fps):g} fps")
     use_fps = check_fps(fps if fps is not None else file_fps, str(p))
     if use_fps > MAX_MS_FPS:

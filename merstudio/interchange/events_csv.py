@@ -25,7 +25,7 @@ from merstudio.interchange.common import (
     Skip,
     check_fps,
     csv_rows,
-    fps_mismatch_message,
+    fps_mismatch,
     make_event,
     media_name,
     name_list,
@@ -123,7 +123,7 @@ def read_events_csv(path: str | os.PathLike[str], fps: float | None = None, vide
     # the estimate comes from frame times (exact, rounded by another tool, or a VFR video's real times): allow 1 %
     if fps is not None and file_fps is not None and abs(file_fps - float(fps)) > 0.01 * float(fps):
         if not fps_override:
-            raise InputError(fps_mismatch_message(str(p), file_fps, float(fps)))
+            raise fps_mismatch(str(p), file_fps, float(fps))
         from_times = True
         notes.append(f"frame rate ~{file_fps:g} fps in the file overridden by the video's {float(fps):g} fps; "
                      "frames recomputed from the times")

@@ -85,6 +85,24 @@ def test_import_with_problems_needs_confirmation(window, video_path, tmp_path):
     assert [(e.onset, e.offset) for e in win.project.events(video.id)] == [(5, 8)]
 
 
+def test_import_at_another_frame_rate_offers_to_convert(window, video_path, tmp_path, monkeypatch):
+    """A file coded on a copy of the video at another rate: the app asks (the command line has --force-fps)."""
+    from merstudio.gui.dialogs import ImportPreviewDialog
+
+    win = window
+    video = _open(win, video_path)
+    eaf = write_events([Event(video.id, 10, 12, 15, emotion="positive", coder="cy")], tmp_path / "c.eaf",
+                       Media(str(video_path), fps=2 * FPS))  # frames 10-15 at twice the rate: 0.17-0.25 s
+    questions = []
+    monkeypatch.setattr(win, "confirm", lambda q: questions.append(q) or False)
+    assert not win.ctx.execute(C.ImportEvents, path=str(eaf))
+    assert f"coded at {2 * FPS:g} fps" in questions[0] and win.project.events(video.id) == []
+    monkeypatch.setattr(win, "confirm", lambda q: True)
+    monkeypatch.setattr(ImportPreviewDialog, "exec", lambda self: ImportPreviewDialog.DialogCode.Accepted)
+    assert win.ctx.execute(C.ImportEvents, path=str(eaf)), win.errors
+    assert [(e.onset, e.offset) for e in win.project.events(video.id)] == [(5, 7)]  # the same times, this rate
+
+
 @pytest.mark.parametrize("name", ["out.eaf", "out.tsv", "out.xlsx", "out.boris.csv", "out.csv"])
 def test_export_events_by_extension(window, video_path, tmp_path, name):
     win = window

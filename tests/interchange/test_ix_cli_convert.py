@@ -213,3 +213,25 @@ def test_openface_implausible_frame_rate_warns(tmp_path, capsys):
     assert line.startswith("merstudio: warning: ") and "1000 fps" in line and "240" in line
     code, out, err = run(capsys, "convert", openface_file(tmp_path / "ok.csv", fps=30.0), tmp_path / "f2.csv")
     assert code == 0 and err == ""
+
+
+def test_media_named_by_name_only_is_found_beside_the_input(tmp_path, capsys, events, monkeypatch):
+    """A BORIS table names only the media file; the .eaf made from it must not point into the current folder."""
+    import xml.etree.ElementTree as ET
+
+    src_dir, out_dir, elsewhere = tmp_path / "coded", tmp_path / "out", tmp_path / "cwd"
+    for d in (src_dir, out_dir, elsewhere):
+        d.mkdir()
+    monkeypatch.chdir(elsewhere)
+    tsv = write_eaf(events, src_dir / "a.eaf", Media("/v/clip.mp4", fps=30.0))
+    assert run(capsys, "convert", tsv, src_dir / "a.tsv")[0] == 0
+
+    def media_of(eaf):
+        (md,) = ET.parse(eaf).getroot().iter("MEDIA_DESCRIPTOR")
+        return md.get("MEDIA_URL"), md.get("RELATIVE_MEDIA_URL")
+
+    assert run(capsys, "convert", src_dir / "a.tsv", out_dir / "x.eaf")[0] == 0
+    assert media_of(out_dir / "x.eaf") == ((out_dir / "clip.mp4").as_uri(), "./clip.mp4")  # not cwd/clip.mp4
+    (src_dir / "clip.mp4").write_bytes(b"video")  # the video lies beside the coded file: the .eaf points at it
+    assert run(capsys, "convert", src_dir / "a.tsv", out_dir / "y.eaf")[0] == 0
+    assert media_of(out_dir / "y.eaf") == ((src_dir / "clip.mp4").as_uri(), "../coded/clip.mp4")

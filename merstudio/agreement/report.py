@@ -469,9 +469,17 @@ def agreement_report(project: Project, video_ids: Sequence[int] | None = None, c
             if name in tables[v]:
                 raise InputError(f"{where}: video {v}: two per-frame tables named {name!r}")
             tables[v][name] = df
+    unanalysed = []
     if frames_coder:
         for v in vids:
-            events += events_from_frames(project.load_frames(v), v, coder=frames_coder)
+            frames = project.load_frames(v)
+            if not len(frames):
+                unanalysed.append(v)
+            events += events_from_frames(frames, v, coder=frames_coder)
     counts = {v.id: v.frame_count for v in project.videos()}
-    return agreement_from_events(events, coders=coders, tolerance=tolerance, iou=iou, frame_tables=tables,
-                                 video_ids=video_ids, frame_counts=counts, where=where)
+    report = agreement_from_events(events, coders=coders, tolerance=tolerance, iou=iou, frame_tables=tables,
+                                   video_ids=video_ids, frame_counts=counts, where=where)
+    if unanalysed:  # else the frames coder would be missing from the tables without a word
+        report.notes.append(f"{frames_coder!r} (per-frame AU presence) has nothing on video(s) "
+                            f"{', '.join(map(str, unanalysed))}: no per-frame table is stored (analyse them in the app)")
+    return report

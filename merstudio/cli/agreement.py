@@ -20,7 +20,8 @@ def register(sub: argparse._SubParsersAction) -> None:
         "matched per video and face track when their IoU reaches --iou or all of onset, apex and offset lie "
         "within --tolerance frames; prints matched/unmatched counts and boundary differences, Cohen's kappa "
         "(pairs) and Krippendorff's alpha (all coders) for emotion labels and AU presence, and ICCs of per-frame "
-        "AU intensities when a second per-frame table is given (--frames). Rejected proposals are left out.",
+        "AU intensities when a second per-frame table is given (--frames). Rejected proposals are left out; open "
+        "(unreviewed) proposals count as their coder's events (the model's, unless a coder was set).",
     )
     p.add_argument("project", type=Path, metavar="PROJECT", help="project file (.merproj)")
     p.add_argument("--video", type=int, action="append", metavar="ID",

@@ -100,6 +100,8 @@ def _show(preview: Any) -> None:
 def _check_out(path: Path, overwrite: bool) -> None:
     from merstudio.errors import OutputError
 
+    if path.is_dir():
+        raise OutputError(f"{path}: is a folder; give the file to write (e.g. {path / 'events.eaf'})")
     if path.exists() and not overwrite:
         raise OutputError(f"{path}: already exists (use --overwrite)")
 
@@ -108,6 +110,9 @@ def run(args: argparse.Namespace) -> int:
     if args.fps is not None and not args.fps > 0:
         raise InputError(f"--fps must be a positive number, got {args.fps:g}")
     if args.project is not None:
+        if args.fps is not None:  # the project knows its video's rate; a file at another rate needs --force-fps
+            raise InputError("--fps is for converting files; with --project the video's own rate is used "
+                             "(--force-fps imports a file coded at another rate at the video's)")
         return _run_project(args)
     if args.input is None or args.output is None:
         raise InputError("convert: give IN and OUT, or --project with --import/--export (see --help)")

@@ -29,10 +29,13 @@ def add_train_args(p: argparse.ArgumentParser, protocol: bool = True) -> None:
     if protocol:
         p.add_argument("--protocol", default="loso", help="loso (default), kfold:K (k-fold by subject) or lodo (leave one dataset out: "
                        "trains on the other datasets, the proxy for an unseen camera and population)")
-    p.add_argument("--epochs", type=int, default=None, help="training epochs per fold (default from settings)")
-    p.add_argument("--batch-size", type=int, default=None)
-    p.add_argument("--lr", type=float, default=None)
-    p.add_argument("--width", type=int, default=None, help="backbone width (model)")
+    # the defaults are TrainSettings' and ModelConfig's, written out so that --help does not import torch
+    # (tests/cli/test_cli_entry.py checks that they agree)
+    p.add_argument("--epochs", type=int, default=None, help="training epochs per fold (default 60, or the --config's)")
+    p.add_argument("--batch-size", type=int, default=None, help="batch size (default 32)")
+    p.add_argument("--lr", type=float, default=None, help="peak learning rate of the cosine schedule (default 0.001)")
+    p.add_argument("--width", type=int, default=None,
+                   help="backbone width: channels of the first stage (default 16)")
     p.add_argument("--val-fraction", type=float, default=None,
                    help="choose the epoch on an inner validation split of this fraction of TRAINING subjects "
                         "(default 0: a fixed number of epochs, their weights averaged as \"average\" in --config says: "

@@ -139,6 +139,10 @@ def test_project_frames_coder(project) -> None:
     assert rep.coders == ["ann", "frames"]
     p = rep.pairs.iloc[0]
     assert p.matched + p.only_b > 0  # the per-frame presence runs became events
+    assert not any("nothing on video" in n for n in rep.notes)
+    # video 2 was never analysed: the frames coder has nothing there, and the report says so
+    rep = agreement_report(project, frames_coder="frames")
+    assert any("'frames' (per-frame AU presence) has nothing on video(s) 2" in n for n in rep.notes), rep.notes
 
 
 def test_write_csv_and_summary(project, tmp_path: Path) -> None:

@@ -74,3 +74,20 @@ def test_help_does_not_load_torch():
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300)
     assert out.returncode == 0, out.stderr
     assert out.stdout.strip() == "False"
+
+
+def test_training_help_states_the_real_defaults():
+    """--help writes the training defaults out (reading TrainSettings would import torch): they must be the
+    defaults a run uses."""
+    import argparse
+
+    from merstudio.cli.train import add_train_args
+    from merstudio.model.config import ModelConfig
+    from merstudio.training.trainer import TrainSettings
+
+    p = argparse.ArgumentParser()
+    add_train_args(p)
+    helps = {a.dest: a.help for a in p._actions}
+    s, m = TrainSettings(), ModelConfig()
+    assert f"(default {s.epochs}," in helps["epochs"] and f"(default {s.batch_size})" in helps["batch_size"]
+    assert f"(default {s.lr})" in helps["lr"] and f"(default {m.width})" in helps["width"]

@@ -95,6 +95,9 @@ def test_one_line_errors(tmp_path, capsys, events):
     assert code == 3 and "already exists" in err
     code, out, err = run(capsys, "convert")
     assert code == 2 and "give IN and OUT" in err
+    (tmp_path / "outdir").mkdir()
+    code, out, err = run(capsys, "convert", src, tmp_path / "outdir", "--overwrite")
+    assert code == 3 and "is a folder; give the file to write" in err
 
 
 def test_project_import_preview_yes_and_export(tmp_path, capsys, project):
@@ -122,6 +125,8 @@ def test_project_import_preview_yes_and_export(tmp_path, capsys, project):
     assert len(prev.events) == 6 and prev.coders == ["", "alice", "bob", "lab/coder 2"]
     code, out, err = run(capsys, "convert", "--project", path, "--import", src, "--video", "nope.mp4")
     assert code == 2 and "no video 'nope.mp4'" in err
+    code, out, err = run(capsys, "convert", "--project", path, "--import", src, "--fps", 25)
+    assert code == 2 and "with --project the video's own rate is used" in err  # not silently ignored
 
 
 def test_project_sheet_import(tmp_path, capsys, project):

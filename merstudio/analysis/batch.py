@@ -129,10 +129,13 @@ def _walk(folder: Path, skip: set[Path]) -> Iterator[Path]:
             yield from _walk(d, skip)
 
 
-def find_inputs(paths: Iterable[Path], list_file: Path | None = None, skip: Iterable[Path] = ()) -> list[Path]:
+def find_inputs(paths: Iterable[Path], list_file: Path | None = None, skip: Iterable[Path] = (),
+                on_duplicate: Callable[[Path, Path], None] | None = None) -> list[Path]:
     """The inputs of a batch (module docstring): files as given, frame/photo folders by today's rules, other
     folders searched recursively, then the entries of `list_file`. Paths that do not exist are kept (the batch
-    records them as failed); each input appears once. `skip`: folders never searched (the output folder)."""
+    records them as failed); each input appears once (`on_duplicate(path, first)` hears of each later name of an
+    input already found: a link, or the same file listed twice). `skip`: folders never searched (the output
+    folder)."""
     skipped = {Path(p).resolve() for p in skip}
     found: list[Path] = []
     entries = [Path(p) for p in paths] + (read_list(list_file) if list_file is not None else [])
@@ -144,13 +147,15 @@ def find_inputs(paths: Iterable[Path], list_file: Path | None = None, skip: Iter
                 found.extend(_walk(p, skipped))
         else:
             found.append(p)
-    seen: set[str] = set()
+    seen: dict[str, Path] = {}
     out = []
     for p in found:
         key = str(p.resolve())
         if key not in seen:
-            seen.add(key)
+            seen[key] = p
             out.append(p)
+        elif on_duplicate is not None and p != seen[key]:
+            on_duplicate(p, seen[key])
     return out
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import sys
 import threading
 import warnings
@@ -90,6 +91,16 @@ def _settings(args: argparse.Namespace) -> AnalysisSettings:
 
 
 def run(args: argparse.Namespace) -> int:
+    made = not args.out.exists()
+    try:
+        return _run(args)
+    finally:
+        if made:  # a run that wrote nothing (a bad input) leaves no empty output folder behind
+            with contextlib.suppress(OSError):
+                args.out.rmdir()  # only an empty folder goes
+
+
+def _run(args: argparse.Namespace) -> int:
     from merstudio.analysis import batch as B
     from merstudio.execution import backend_from_args
 
@@ -105,7 +116,8 @@ def run(args: argparse.Namespace) -> int:
     batch = (args.batch or args.list is not None or args.ray is not None or args.retry_failed
              or any(B.is_tree(p) for p in args.inputs) or (args.out / B.MANIFEST).is_file())
     if batch:
-        inputs = B.find_inputs(args.inputs, args.list, skip=[args.out])
+        inputs = B.find_inputs(args.inputs, args.list, skip=[args.out], on_duplicate=lambda p, first: print(
+            f"merstudio: {p}: the same file as {first}: analysed once", file=sys.stderr))
         if not inputs:
             where = args.list if args.list is not None else args.inputs[0]
             raise InputError(f"{where}: no videos or frame folders found")

@@ -51,6 +51,12 @@ def test_find_inputs_in_a_tree_and_a_list(tmp_path: Path):
     assert B.is_tree(arch) and not B.is_tree(clip) and not B.is_tree(photos)
     # a frame folder given itself is one input, a photo folder its photos (today's rules); duplicates go
     assert B.find_inputs([clip, photos, clip / "img1.jpg", clip]) == [clip, p1, p2, clip / "img1.jpg"]
+    link = arch / "sub2" / "z_link.mp4"  # another name of a.mp4: analysed once, and the caller hears of it
+    link.symlink_to(a)
+    heard: list[tuple[Path, Path]] = []
+    found = B.find_inputs([arch], skip=[out], on_duplicate=lambda p, first: heard.append((p, first)))
+    assert found == [photos / "p1.jpg", photos / "p2.png", a, clip, b] and heard == [(link, a)]
+    link.unlink()
 
     listing = tmp_path / "lists" / "videos.txt"
     listing.parent.mkdir()

@@ -63,6 +63,10 @@ def test_not_a_video_and_zero_frames(tmp_path, capsys):
     empty = tmp_path / "empty.mp4"
     empty.write_bytes(b"")
     _one_line_error(capsys, main(["analyze", str(empty), "-o", str(tmp_path / "o")]), "empty.mp4")
+    assert not (tmp_path / "o").exists()  # nothing was written: no empty output folder is left behind
+    (tmp_path / "mine").mkdir()  # a folder the user made stays
+    _one_line_error(capsys, main(["analyze", str(empty), "-o", str(tmp_path / "mine")]), "empty.mp4")
+    assert (tmp_path / "mine").is_dir()
 
 
 def test_folder_without_images(tmp_path, capsys):

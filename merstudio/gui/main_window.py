@@ -141,8 +141,11 @@ class MainWindow(QMainWindow):
         self.slider = TransportSlider(Qt.Orientation.Horizontal, transport)
         self.slider.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.slider.valueChanged.connect(self.transport.seek)
+        self.slider.setMinimumWidth(100)  # never a stub: it is how one scrubs
         self.frame_label = QLabel(transport)
-        self.frame_label.setMinimumWidth(330)
+        # wide enough that the label does not jump as the numbers change, no wider (the window's minimum width)
+        self.frame_label.setMinimumWidth(self.frame_label.fontMetrics().horizontalAdvance(
+            "frame 00000 / 00000  00:00:00.000  0.25×") + 8)
         self.face_combo = QComboBox(transport)
         self.face_combo.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.face_combo.currentIndexChanged.connect(self._face_changed)
@@ -173,7 +176,7 @@ class MainWindow(QMainWindow):
         self.table.clicked.connect(self._row_clicked)
         self.table.doubleClicked.connect(self._row_double_clicked)
         self.events_dock = self._dock("Events", self.table, Qt.DockWidgetArea.RightDockWidgetArea)
-        self.table.setMinimumWidth(400)
+        self.table.setMinimumWidth(300)
         self.undo_view = QUndoView(self.undo_stack, self)
         self.undo_view.setEmptyLabel("<opened>")
         self.history_dock = self._dock("Undo history", self.undo_view, Qt.DockWidgetArea.RightDockWidgetArea)
@@ -306,8 +309,9 @@ class MainWindow(QMainWindow):
         self._action(p, "Selected event: offset to the play head", lambda: self.coding.snap_boundary("offset"), "Shift+O")
 
         a = mb.addMenu("&Analysis")
-        self._action(a, "&Run analysis", lambda: x(C.RunAnalysis), "Ctrl+R")
-        self._action(a, "&Cancel analysis", lambda: x(C.CancelAnalysis), "Ctrl+.")
+        self.run_action = self._action(a, "&Run analysis", lambda: x(C.RunAnalysis), "Ctrl+R")
+        self.cancel_action = self._action(a, "&Cancel analysis", lambda: x(C.CancelAnalysis), "Ctrl+.")
+        self.cancel_action.setEnabled(False)
         self._action(a, "Load &checkpoint…", lambda: x(C.LoadCheckpoint))
         a.addSeparator()
         self._action(a, "&Fine-tune on corrections…", lambda: x(C.FineTune))
@@ -400,8 +404,8 @@ class MainWindow(QMainWindow):
 
     def _update_labels(self) -> None:
         t = self.transport
-        self.frame_label.setText(f"frame {t.current_frame} / {max(0, t.frame_count - 1)}   "
-                                 f"{timecode(t.current_frame, t.fps)}   {t.speed:g}×  {t.playback.state_text()}")
+        self.frame_label.setText(f"frame {t.current_frame} / {max(0, t.frame_count - 1)}  "
+                                 f"{timecode(t.current_frame, t.fps)}  {t.speed:g}×  {t.playback.state_text()}")
         self.coder_label.setText(f"coder: {self.coding.coder or '(not set)'}")
         self.device_label.setText(f"analysis on {self.analysis.device}")
         title = "merstudio"
@@ -566,6 +570,10 @@ class MainWindow(QMainWindow):
         if on:
             self.progress_bar.setFormat("analysis %p%")
         self.progress_bar.setVisible(on)
+        # at once, not at the first rows: Ctrl+R while it runs would only say "already running"
+        self.run_action.setEnabled(not on)
+        self.cancel_action.setEnabled(on)
+        self._update_labels()  # the lane's hint says "Analysing…", the toolbar's Analyse greys out
 
     def _progress(self, done: int, total: int) -> None:
         self.progress_bar.setRange(0, max(1, total))

@@ -49,6 +49,10 @@ WAVEFORM_COLOUR = "#455a64"  # the audio lane: a neutral blue-grey under the col
 PROPOSAL_COLOUR = "#00838f"
 EVENT_MIN_PX = 4.0  # an event is drawn at least this wide on screen, whatever the zoom
 COLLAPSED_HEIGHT = 16.0  # a collapsed lane: a strip that keeps its label's place
+# The grey bands of the motion lane are the frames whose motion is masked by a blink, in the frame itself or in
+# its baseline 0.2 s earlier: one blink gives two bands 0.2 s apart, so the legend does not call them "blink"
+# (the blink itself is AU45).
+BLINK_LABEL = "blink mask"
 LEGEND_WIDTH = 180  # the legends' column, right of the tracks: never over the curves
 # a named row of a lane (a coder's on the coders track, a behaviour's): its 8-pt name needs this much, whatever the
 # window's size; the lanes without rows shrink instead (at 1366x768 four coders got 5 px each)
@@ -126,6 +130,23 @@ class _CompactLegend(pg.LegendItem):
         br = label.item.boundingRect()
         label.setMaximumSize(br.width() + 1, br.height())
         super()._addItemToLayout(sample, label)
+
+
+class _Readout(pg.LabelItem):
+    """The value readout: as wide as the timeline is, never wider. A plain LabelItem asks for its text's width as
+    its minimum, so a long readout (many AUs and classes) widened every lane past its pane (the play head and the
+    last frames went off-screen); here the text is clipped at the edge instead."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.setFlag(self.GraphicsItemFlag.ItemClipsChildrenToShape)
+
+    def updateMin(self) -> None:  # noqa: N802 - pyqtgraph's name
+        super().updateMin()  # sets the text's width as the minimum (and in the size hints)
+        self.setMinimumWidth(0)
+        _w, h = self._sizeHint[Qt.SizeHint.MinimumSize]
+        self._sizeHint[Qt.SizeHint.MinimumSize] = (0, h)
+        self.updateGeometry()
 
 
 class _LegendBox(pg.GraphicsWidget):
@@ -335,9 +356,11 @@ class Timeline(pg.GraphicsLayoutWidget):
         self.event_row_count = 1
         self.legend_boxes: dict[pg.PlotItem, _LegendBox] = {}
         self.collapsed: set[pg.PlotItem] = set()  # lanes shrunk to a strip (double-click the legend; H/M hide)
+        self._class_lane_thin = False  # the class lane is a strip because it has no curves (_thin_class_lane)
+        self._class_lane_set = False  # the user collapsed or expanded it: left as they set it
 
         # the value readout at the play head (FaceReader): every drawn AU and class, above the tracks
-        self.readout = pg.LabelItem("", size="7pt", justify="left")
+        self.readout = _Readout("", size="7pt", justify="left")
         self.addItem(self.readout, row=0, col=0, colspan=2)
         self.ci.layout.setVerticalSpacing(3)  # not 6: at 1366x768 eight gaps cost the lanes 24 px
         self.ci.layout.setRowStretchFactor(0, 0)
@@ -435,10 +458,15 @@ class Timeline(pg.GraphicsLayoutWidget):
         """The plot's legend, in the legend column beside its lane (plot.legend: curves plotted with a name join it)."""
         box, legend = _side_legend(columns)
         self.ci.addItem(box, row=self._rows[plot][0], col=1)
-        box.on_double_click = lambda: self.set_lane_collapsed(plot, plot not in self.collapsed)
+        box.on_double_click = lambda: self._user_collapse(plot)
         plot.legend = legend
         self.legend_boxes[plot] = box
         return legend
+
+    def _user_collapse(self, plot: pg.PlotItem) -> None:
+        if plot is self.class_plot:
+            self._class_lane_thin, self._class_lane_set = False, True
+        self.set_lane_collapsed(plot, plot not in self.collapsed)
 
     def _show_track(self, plot: pg.PlotItem, on: bool) -> None:
         """Show or hide a track; a hidden one gives its height to the others (a hidden item keeps its place in a
@@ -473,9 +501,24 @@ class Timeline(pg.GraphicsLayoutWidget):
             rows = self._named_rows.get(p, 0) if p.isVisible() and p not in self.collapsed else 0
             p.setMinimumHeight(rows * ROW_MIN_PX + (axis.minimumHeight() if rows and p is lowest else 0))
 
+    def _thin_class_lane(self, empty: bool) -> None:
+        """Without a model the class lane holds only its hint: a strip, its height to the other lanes (at 1366x768
+        the AU lane was 30 px beside an empty class lane). Back to full height when class curves come; a lane the
+        user collapsed or expanded stays so."""
+        if empty and self.class_plot not in self.collapsed and not self._class_lane_set:
+            self._class_lane_thin = True
+            self.set_lane_collapsed(self.class_plot, True)
+        elif not empty and self._class_lane_thin:
+            self._class_lane_thin = False
+            self.set_lane_collapsed(self.class_plot, False)
+
     def set_lane_collapsed(self, plot: pg.PlotItem, collapsed: bool) -> None:
         """Collapse a lane to a COLLAPSED_HEIGHT strip (its height goes to the others) or expand it back."""
         (self.collapsed.add if collapsed else self.collapsed.discard)(plot)
+        # a strip has no room for tick values or its rotated name: they would run into the next lanes' labels
+        axis = plot.getAxis("left")
+        axis.setStyle(showValues=not collapsed)
+        axis.showLabel(not collapsed)
         self._show_track(plot, plot.isVisible())
 
     def set_lane_rows(self, plot: pg.PlotItem, rows: int) -> None:
@@ -632,10 +675,11 @@ class Timeline(pg.GraphicsLayoutWidget):
             # a curve added back goes to the legend's end: AUs in AU order, classes by name
             _order_legend(self.au_plot, [(self._curves[c], au_number(c)) for c in au_cols if c in self._curves])
             _order_legend(self.class_plot, [(self._class_curves[c], c[2:]) for c in sorted(self._class_curves)])
-            blink = [(self._blink_bars, "blink")] if self._blink_in_legend() else []
+            blink = [(self._blink_bars, BLINK_LABEL)] if self._blink_in_legend() else []
             _order_legend(self.motion_plot, [(self._motion_curves[c], n) for c, (n, _k) in motion.items()
                                              if c in self._motion_curves] + blink)
             self._no_model.setVisible(not buf.class_columns())
+            self._thin_class_lane(not buf.class_columns())
             self._update_readout()
         return done
 
@@ -700,7 +744,7 @@ class Timeline(pg.GraphicsLayoutWidget):
         has_blink = self.face is not None and buf.get(self.face, "blink") is not None
         in_legend = self._blink_in_legend()
         if has_blink and not in_legend:
-            self.motion_legend.addItem(self._blink_bars, "blink")
+            self.motion_legend.addItem(self._blink_bars, BLINK_LABEL)
         elif in_legend and not has_blink:
             self.motion_legend.removeItem(self._blink_bars)
         self._no_motion.setVisible(not self._motion_curves)

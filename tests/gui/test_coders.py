@@ -35,8 +35,10 @@ def test_coder_rows_stay_readable_at_1366x768(qtbot, window, video_path):
     axis = tl.coder_plot.getAxis("bottom")
     assert axis.isVisible() and not tl.events_plot.getAxis("bottom").isVisible()
     assert _bottom_px(tl, axis) <= tl.viewport().height() + 1  # the frame numbers are not cut off
-    for p in (tl.au_plot, tl.heat_plot, tl.motion_plot, tl.class_plot, tl.events_plot):
+    for p in (tl.au_plot, tl.heat_plot, tl.motion_plot, tl.events_plot):
         assert p.vb.height() >= 20  # the other lanes shrank, still there
+    # no model: the class lane is a strip with its hint (its height went to the others)
+    assert tl.class_plot in tl.collapsed and tl._no_model.isVisible()
     # the behaviours lane below: rows of the same minimum, the frame axis moves under it
     win.behaviours.add(Behaviour("gaze away", key="1"))
     win.behaviours.add(Behaviour("nod", key="2", kind="point"))

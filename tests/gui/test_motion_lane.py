@@ -115,7 +115,7 @@ def test_lane_draws_regions_with_gaps_not_zeros(qtbot, timeline):
     assert tl.motion_plot.vb.linkedView(0) is tl.au_plot.vb  # panned and zoomed with the other tracks
     assert set(tl._motion_curves) == {f"motion_{r}" for r in REGIONS}
     legend = [label.text for _sample, label in tl.motion_legend.items]
-    assert legend == list(REGIONS) + ["blink"]
+    assert legend == list(REGIONS) + ["blink mask"]
     for col, curve in tl._motion_curves.items():
         assert curve.opts["connect"] == "finite", col
     y = tl.curve_data("motion_mouth")

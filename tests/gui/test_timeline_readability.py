@@ -255,7 +255,7 @@ def test_a_streamed_redraw_is_spread_over_event_loop_turns(make_timeline, qtbot)
                     timeout=5000)
     assert [name for _s, name in ((s, lab.text) for s, lab in tl.au_plot.legend.items)] == \
         [f"{a}" for a in ALL_AUS]  # AU order, as a redraw in one go gives it
-    assert [lab.text for _s, lab in tl.motion_plot.legend.items] == [*REGIONS, "blink"]
+    assert [lab.text for _s, lab in tl.motion_plot.legend.items] == [*REGIONS, "blink mask"]
     for col in [f"AU{a:02d}_r" for a in ALL_AUS] + [f"p_{c}" for c in CLASSES] + [f"motion_{r}" for r in REGIONS]:
         np.testing.assert_array_equal(tl.curve_data(col), full.get(0, col))
     assert tl.heat.image.shape == (len(ALL_AUS), 300)
@@ -272,3 +272,26 @@ def test_a_new_buffer_keeps_the_curves_of_the_columns_it_has(make_timeline):
     assert "45" not in [c.name() for c in tl.au_plot.listDataItems()]
     assert tl.class_plot.listDataItems() == []
     assert [lab.text for _s, lab in tl.class_plot.legend.items] == []
+
+
+def test_the_class_lane_is_a_strip_until_there_are_class_curves(make_timeline, qtbot):
+    """Without a model the class lane holds only a hint: a strip (its room goes to the AU lanes), full height once
+    a run with a checkpoint brings class curves; a lane the user sized by hand stays as they set it."""
+    from merstudio.gui.timeline import COLLAPSED_HEIGHT
+
+    tl = make_timeline(buffer=False)
+    no_classes = _frame().drop(columns=[f"p_{c}" for c in CLASSES])
+    tl.set_buffer(CurveBuffer.from_frame(no_classes, 300), 0)
+    qtbot.waitUntil(lambda: tl.class_plot in tl.collapsed, timeout=3000)
+    qtbot.wait(20)
+    assert tl.class_plot.geometry().height() <= COLLAPSED_HEIGHT + 0.5 and tl._no_model.isVisible()
+    assert not tl.class_plot.getAxis("left").style["showValues"]  # no tick values squeezed into the strip
+    tl.set_buffer(_buffer(), 0)
+    qtbot.waitUntil(lambda: tl.class_plot not in tl.collapsed, timeout=3000)
+    qtbot.wait(20)
+    assert tl.class_plot.geometry().height() > 2 * COLLAPSED_HEIGHT and tl.class_plot.getAxis("left").style["showValues"]
+    tl.legend_boxes[tl.class_plot].on_double_click()  # the user collapses it: a buffer without classes keeps it so
+    tl.legend_boxes[tl.class_plot].on_double_click()  # ... and expands it again: it stays expanded
+    tl.set_buffer(CurveBuffer.from_frame(no_classes, 300), 0)
+    qtbot.wait(300)
+    assert tl.class_plot not in tl.collapsed

@@ -21,7 +21,7 @@ from merstudio.gui.checkpoint_dialog import (
     starter_digest,
 )
 from merstudio.gui.coders import BLIND_KEY, BLIND_LOG_KEY, SetBlindCoding, visible_events
-from merstudio.gui.first_run import HINT_NO_VIDEO, HINT_NOT_ANALYSED
+from merstudio.gui.first_run import HINT_NO_VIDEO, HINT_NOT_ANALYSED, HINT_RUNNING
 from merstudio.project import Behaviour, BehaviourEvent, Event
 from merstudio.resources import starter_checkpoint
 
@@ -69,8 +69,12 @@ def test_empty_state_then_hint_then_curves(qtbot, window, video_path, size):
     # the toolbar's Analyse runs it; the hint goes once curves are there
     fr.analyse.trigger()
     assert win.worker is not None
+    # at once, before any row: the hint says it runs, and Analyse / Ctrl+R are off (they would only refuse)
+    assert fr.hint.textItem.toPlainText() == HINT_RUNNING
+    assert not fr.analyse.isEnabled() and not win.run_action.isEnabled() and win.cancel_action.isEnabled()
     qtbot.waitUntil(lambda: win.worker is None, timeout=20000)
     assert not fr.hint.isVisible() and win.timeline._curves
+    assert fr.analyse.isEnabled() and win.run_action.isEnabled() and not win.cancel_action.isEnabled()
 
 
 def test_toolbar_play_and_speed_follow_the_keys(qtbot, opened):
@@ -321,3 +325,20 @@ def test_read_only_project_refuses_behaviour_coding(qtbot, opened):
     qtbot.keyClick(win, Qt.Key.Key_2)
     assert "read-only" in win.errors[-1] and win.undo_stack.count() == n
     assert win.project.behaviour_events() == []
+
+
+def test_a_long_readout_does_not_widen_the_timeline_and_the_window_fits_a_small_screen(qtbot, opened):
+    """The readout lists every AU and class at the play head; it used to set the timeline's minimum width (1084 px
+    with a model's classes), pushing the play head and the last frames out of a 960-px pane. The window fits a
+    1024-px screen, and the transport slider stays usable there."""
+    from PySide6.QtCore import Qt
+
+    win = opened
+    tl = win.timeline
+    tl.readout.setText("&nbsp;".join(f"<b>AU{i}</b>&nbsp;0.00" for i in range(200)))
+    assert tl.readout.boundingRect().width() > 0
+    assert tl.ci.effectiveSizeHint(Qt.SizeHint.MinimumSize).width() < 400
+    assert win.minimumSizeHint().width() <= 1024
+    win.resize(1024, 640)
+    qtbot.wait(50)
+    assert win.width() <= 1024 and win.slider.width() >= 100

@@ -52,6 +52,7 @@ COLLAPSED_HEIGHT = 16.0  # a collapsed lane: a strip that keeps its label's plac
 # The grey bands of the motion lane are the frames whose motion is masked by a blink, in the frame itself or in
 # its baseline 0.2 s earlier: one blink gives two bands 0.2 s apart, so the legend does not call them "blink"
 # (the blink itself is AU45).
+HEAT_UNKNOWN = "#b0b0b0"  # heat-map cells without a value
 BLINK_LABEL = "blink mask"
 LEGEND_WIDTH = 180  # the legends' column, right of the tracks: never over the curves
 # a named row of a lane (a coder's on the coders track, a behaviour's): its 8-pt name needs this much, whatever the
@@ -374,6 +375,10 @@ class Timeline(pg.GraphicsLayoutWidget):
         self.heat_plot.addItem(self.heat)
         self.heat_plot.invertY(True)
         self.heat_plot.vb.sigResized.connect(lambda _vb: self._heat_ticks())
+        # unknown cells (no face, lids shut, not analysed yet) are blank: grey, not the white that would read as
+        # brighter than viridis' top
+        self.heat_plot.vb.setBackgroundColor(HEAT_UNKNOWN)
+        self.heat_scale = self._text_legend(self.heat_plot)  # what the colours mean: they follow the video
         self.motion_plot = self._track(3, "motion", height=2)
         self.motion_plot.setYRange(0, MOTION_MIN_TOP, padding=0.02)
         self.motion_legend = self._legend(self.motion_plot, 3)
@@ -467,6 +472,17 @@ class Timeline(pg.GraphicsLayoutWidget):
         if plot is self.class_plot:
             self._class_lane_thin, self._class_lane_set = False, True
         self.set_lane_collapsed(plot, plot not in self.collapsed)
+
+    def _text_legend(self, plot: pg.PlotItem) -> pg.LabelItem:
+        """A few words in the legend column beside a lane."""
+        box = _LegendBox()
+        box.setFixedWidth(LEGEND_WIDTH)
+        box.setFlag(box.GraphicsItemFlag.ItemClipsChildrenToShape, True)
+        box.on_double_click = lambda: self._user_collapse(plot)
+        label = pg.LabelItem("", size="7pt", justify="left", parent=box)
+        self.ci.addItem(box, row=self._rows[plot][0], col=1)
+        self.legend_boxes[plot] = box
+        return label
 
     def _show_track(self, plot: pg.PlotItem, on: bool) -> None:
         """Show or hide a track; a hidden one gives its height to the others (a hidden item keeps its place in a
@@ -704,6 +720,8 @@ class Timeline(pg.GraphicsLayoutWidget):
         # scale to what this video reaches (at least 1): micro-expressions rarely go past 2 of 5
         top = max(1.0, _robust_top(mat, 99.9))
         self.heat.setImage(mat, levels=(0, top), autoLevels=False)
+        self.heat_scale.setText(f"<span style='color:#440154'>■</span> 0 to <span style='color:#c8a800'>■</span> "
+                                f"{top:.1f} (this video)<br><span style='color:{HEAT_UNKNOWN}'>■</span> unknown")
         self.heat.setRect(0, 0, buf.frame_count, len(au_cols))
         if self._heat_rows != au_cols:
             self._heat_rows = list(au_cols)

@@ -295,3 +295,14 @@ def test_the_class_lane_is_a_strip_until_there_are_class_curves(make_timeline, q
     tl.set_buffer(CurveBuffer.from_frame(no_classes, 300), 0)
     qtbot.wait(300)
     assert tl.class_plot not in tl.collapsed
+
+
+def test_heat_map_says_its_scale_and_shows_unknown_cells_grey(make_timeline, qtbot):
+    """Blank (NaN) cells showed the white background: brighter than viridis' top, so a gap read as a peak."""
+    from merstudio.gui.timeline import HEAT_UNKNOWN
+
+    tl = make_timeline()
+    qtbot.waitUntil(lambda: bool(tl.heat_scale.text), timeout=3000)
+    assert tl.heat_plot.vb.state["background"] is not None
+    assert QColor(tl.heat_plot.vb.background.brush().color()).name() == HEAT_UNKNOWN
+    assert "unknown" in tl.heat_scale.text and "(this video)" in tl.heat_scale.text

@@ -235,6 +235,8 @@ class EditEvent(AppCommand):
         win = ctx.win
         params.setdefault("event_id", win.selected_event_id)
         if params["event_id"] is None or win.project is None:
+            if win.video is not None:
+                win.statusBar().showMessage("No event selected: click one, or press N for the next proposal", 5000)
             return False
         win.require_writable()  # refused before the dialog, not after the user filled it in
         if "changes" in params:
@@ -290,6 +292,8 @@ class SetProposalStatus(AppCommand):
         win = ctx.win
         if params.get("event_id") is None:
             params["event_id"] = win.coding.current_proposal_id()
+        if params["event_id"] is None:  # a key that does nothing says why
+            win.statusBar().showMessage("No proposal selected or under the play head: N goes to the next one", 5000)
         return params["event_id"] is not None
 
     @staticmethod
@@ -320,7 +324,10 @@ class MarkPoint(AppCommand):
         win.marks.set(params["which"], params.get("frame", win.current_frame))
         win.coding.show_marks()
         if params["which"] == "offset" and win.marks.ready():
-            ctx.execute(NewEvent)
+            on, off = win.marks.onset, win.marks.offset
+            if ctx.execute(NewEvent) and on is not None and off is not None and off < on:
+                win.statusBar().showMessage(f"The offset was marked before the onset: the event runs from frame "
+                                            f"{off} to {on}", 6000)
 
 
 # ---------------------------------------------------------------------------------------------------- misc

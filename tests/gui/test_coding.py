@@ -22,6 +22,24 @@ def manual(win):
     return [e for e in win.events if e.source == "manual"]
 
 
+def test_keys_that_do_nothing_say_why_and_reversed_marks_are_told(qtbot, analysed):
+    win = analysed
+    win.coding.select(None)
+    win.transport.seek(5)
+    for key in (Qt.Key.Key_Y, Qt.Key.Key_X):  # no proposal selected or under the play head
+        qtbot.keyClick(win, key)
+        assert "No proposal selected" in win.statusBar().currentMessage()
+    qtbot.keyClick(win, Qt.Key.Key_Return)  # edit: nothing selected
+    assert "No event selected" in win.statusBar().currentMessage()
+    win.transport.seek(50)
+    qtbot.keyClick(win, Qt.Key.Key_I)
+    win.transport.seek(45)
+    qtbot.keyClick(win, Qt.Key.Key_O)  # before the onset: the event is made the right way round, and said so
+    (ev,) = manual(win)
+    assert (ev.onset, ev.offset) == (45, 50)
+    assert "offset was marked before the onset" in win.statusBar().currentMessage()
+
+
 def test_keys_create_event_undo_redo(qtbot, analysed):
     win = analysed
     win.transport.seek(40)

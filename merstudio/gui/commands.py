@@ -373,8 +373,8 @@ class GoToFrame(AppCommand):
 
 EXPORTS = {
     "frames": ("Per-frame CSV", "CSV (*.csv)", "{stem}_frames.csv"),
-    "events_csv": ("Events CSV", "CSV (*.csv)", "{stem}_events.csv"),
-    "events_xlsx": ("Events XLSX", "Excel (*.xlsx)", "{stem}_events.xlsx"),
+    "events_csv": ("Events report CSV (ids, times, durations)", "CSV (*.csv)", "{stem}_events.csv"),
+    "events_xlsx": ("Events report XLSX", "Excel (*.xlsx)", "{stem}_events.xlsx"),
     "summary": ("Summary CSV + timeline PNG", "CSV (*.csv)", "{stem}_summary.csv"),
     "labelled": ("Labelled set for fine-tuning", "CSV (*.csv)", "{project}_labels.csv"),
     "behaviours": ("Behaviour events CSV", "CSV (*.csv)", "{stem}_behaviours.csv"),

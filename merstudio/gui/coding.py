@@ -192,12 +192,13 @@ class Coding(QObject):
         before, self._undo_index = self._undo_index, index
         if self._pushing or index == before:
             return
-        if index < before:
-            cmd = self.undo_stack.command(index)
-            text = f"Undone: {cmd.text()}" if cmd is not None else ""
-        else:
-            cmd = self.undo_stack.command(index - 1)
-            text = f"Redone: {cmd.text()}" if cmd is not None else ""
+        undone = index < before
+        cmd = self.undo_stack.command(index if undone else index - 1)
+        text = "" if cmd is None else f"{'Undone' if undone else 'Redone'}: {cmd.text()}"
+        # back to where the change is (an undone reject: the proposal it reopened, not the next one)
+        focus = cmd.focus_id(undone) if isinstance(cmd, ProjectCommand) else None
+        if focus is not None and self.find(focus) is not None:
+            self.select(focus, seek=True)
         self.message.emit(text, 4000)  # "" clears the old line
 
     def push_add(self, event: Event) -> AddEventCommand:

@@ -95,6 +95,10 @@ class ProjectCommand(QUndoCommand):
     def _undo(self) -> None:
         raise NotImplementedError
 
+    def focus_id(self, undone: bool) -> int | None:
+        """The event to select and show after this step is undone (``undone``) or redone: where the change is."""
+        return None
+
     def perform(self) -> None:
         """Do the edit now; raises a one-line MerstudioError (and changes nothing) when it cannot be saved."""
         try:
@@ -132,6 +136,9 @@ class AddEventCommand(ProjectCommand):
     def _undo(self) -> None:
         self.project.delete_event(self.event.id)  # type: ignore[arg-type]
 
+    def focus_id(self, undone: bool) -> int | None:
+        return None if undone else self.event.id
+
 
 class EditEventCommand(ProjectCommand):
     def __init__(self, project: Project, before: Event, after: Event, notify: Notify,
@@ -145,6 +152,9 @@ class EditEventCommand(ProjectCommand):
     def _undo(self) -> None:
         self.project.update_event(self.before)
 
+    def focus_id(self, undone: bool) -> int | None:
+        return self.after.id
+
 
 class DeleteEventCommand(ProjectCommand):
     def __init__(self, project: Project, event: Event, notify: Notify) -> None:
@@ -156,6 +166,9 @@ class DeleteEventCommand(ProjectCommand):
 
     def _undo(self) -> None:
         self.project.add_event(self.event)
+
+    def focus_id(self, undone: bool) -> int | None:
+        return self.event.id if undone else None
 
 
 def set_status(project: Project, event: Event, status: str, coder: str, notify: Notify) -> EditEventCommand:

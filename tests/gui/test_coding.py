@@ -163,3 +163,19 @@ def test_event_dialog_validates_au_string(qtbot):
     dlg.confidence.setValue(0.7)
     ev = dlg.result_event()
     assert (ev.aus, ev.apex, ev.emotion, ev.confidence) == ("1+2+R12", 15, "surprise", 0.7)
+
+
+def test_undo_goes_back_to_the_event_it_changes(qtbot, analysed):
+    """Rejecting a proposal steps on to the next one; undoing it selects and shows the proposal it reopened."""
+    win = analysed
+    props = sorted((e for e in win.events if e.status == "proposal"), key=lambda e: e.onset)
+    assert len(props) >= 2
+    win.coding.select(props[0].id, seek=True)
+    qtbot.keyClick(win, Qt.Key.Key_X)  # reject, and on to the next proposal
+    assert win.selected_event_id == props[1].id
+    qtbot.keyClick(win, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert win.selected_event_id == props[0].id and win.current_frame == props[0].onset
+    assert win.project.event(props[0].id).status == "proposal"
+    win.transport.seek(props[1].offset)
+    qtbot.keyClick(win, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
+    assert win.selected_event_id == props[0].id and win.project.event(props[0].id).status == "rejected"

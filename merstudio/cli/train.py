@@ -12,7 +12,7 @@ from merstudio.model.config import ALL_ABLATIONS
 
 PARTS_HELP = (f"{','.join(ALL_ABLATIONS)} (fam = the facial-action module with its AU-emotion constraint, "
               "au_emotion = the constraint only, sample_norm = the per-sample input standardisation, mixstyle = "
-              "MixStyle, erase = random erasing in training; au = fam)")
+              "MixStyle, erase = random erasing, mixup = mixup in training; au = fam)")
 
 
 def add_data_args(p: argparse.ArgumentParser) -> None:
@@ -40,7 +40,7 @@ def add_train_args(p: argparse.ArgumentParser, protocol: bool = True) -> None:
                    help="choose the epoch on an inner validation split of this fraction of TRAINING subjects "
                         "(default 0: a fixed number of epochs, their weights averaged as \"average\" in --config says: "
                         "SWA over the last quarter by default)")
-    p.add_argument("--mixup", type=float, default=None, help="mixup alpha (0 = off)")
+    p.add_argument("--mixup", type=float, default=None, help="mixup alpha (default 0.2; 0 = off)")
     p.add_argument("--ablate", default="", metavar="PARTS", help=f"switch parts off: any of {PARTS_HELP}")
     p.add_argument("--config", type=Path, default=None,
                    help='JSON file {"model": {...ModelConfig...}, "train": {...TrainSettings...}} to override '

@@ -25,14 +25,15 @@ ABLATION_NAMES = {"mswm": "multi-scale weighted module",
                   "mixstyle": "MixStyle (feature-statistics mixing between samples in training)"}
 ABLATIONS = tuple(ABLATION_NAMES)
 # Training-side additions ablated the same way; they are TrainSettings fields (merstudio.training.run.apply_ablation)
-TRAIN_ABLATION_NAMES = {"erase": "random erasing (an occluder augmentation)"}
+TRAIN_ABLATION_NAMES = {"erase": "random erasing (an occluder augmentation)",
+                        "mixup": "mixup (inputs and losses of two samples blended in training)"}
 ALL_ABLATIONS = ABLATIONS + tuple(TRAIN_ABLATION_NAMES)
 # The one table of what switching a part off sets: part -> (ModelConfig or TrainSettings field, its "off" value).
 # A part is off when its field is not > 0 (False, 0.0).
 ABLATION_SWITCHES: dict[str, tuple[str, Any]] = {
     "mswm": ("use_mswm", False), "fam": ("use_au", False), "au_emotion": ("w_consistency", 0.0),
     "cluster": ("use_cluster", False), "convlstm": ("use_convlstm", False), "sample_norm": ("sample_norm", False),
-    "mixstyle": ("mixstyle", 0.0), "erase": ("erase", 0.0),
+    "mixstyle": ("mixstyle", 0.0), "erase": ("erase", 0.0), "mixup": ("mixup", 0.0),
 }
 ABLATION_ALIASES = {"au": "fam"}  # older name of "fam", accepted and recorded as "fam"
 NORMS = ("batch", "group")

@@ -53,7 +53,9 @@ class TrainSettings:
     # random erasing (an occluder: hand, glasses, hair): with this probability a sample gets one rectangle of
     # 2-25 % of its area, the same at every step, filled with the sample's mean per channel (no motion evidence)
     erase: float = 0.5
-    mixup: float = 0.0                # mixup Beta(alpha, alpha); 0 = off
+    # mixup Beta(alpha, alpha) on inputs and losses; 0 = off. 0.2 since 2026-12-02 (LODO +.008 UF1 over 40 paired
+    # seeds, docs/model.md); fine-tuning keeps it off
+    mixup: float = 0.2
     # weight averaging instead of any epoch selection: "ema" (exponential, per step), "swa" (equal average of
     # the epoch-end weights from swa_start * epochs on), "none" (the last epoch's weights)
     average: str = "swa"

@@ -91,3 +91,4 @@ def test_training_help_states_the_real_defaults():
     s, m = TrainSettings(), ModelConfig()
     assert f"(default {s.epochs}," in helps["epochs"] and f"(default {s.batch_size})" in helps["batch_size"]
     assert f"(default {s.lr})" in helps["lr"] and f"(default {m.width})" in helps["width"]
+    assert f"(default {s.mixup};" in helps["mixup"]

@@ -21,7 +21,7 @@ def test_fam_and_au_emotion_switch_off_separately():
     assert cons.use_au is True and cons.n_aus == len(base.aus) and cons.w_consistency == 0.0
     assert base.ablate("au") == fam  # the old name is an alias
     assert ABLATIONS == ("mswm", "fam", "au_emotion", "cluster", "convlstm", "sample_norm", "mixstyle")
-    assert ALL_ABLATIONS == ABLATIONS + ("erase",)
+    assert ALL_ABLATIONS == ABLATIONS + ("erase", "mixup")
     assert run_mod.parse_ablate("au,mswm") == ["mswm", "fam"]
     assert run_mod.parse_ablate("au_emotion") == ["au_emotion"]
     with pytest.raises(InputError, match="fam"):

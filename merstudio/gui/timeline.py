@@ -47,6 +47,7 @@ WAVEFORM_COLOUR = "#455a64"  # the audio lane: a neutral blue-grey under the col
 # proposals (not yet coded) in one teal, opposite the play head's red on the colour wheel: a proposal of a red class
 # (negative, anger) never reads as the play head; its suggested emotion is in its edge and the readout
 PROPOSAL_COLOUR = "#00838f"
+REJECTED_COLOUR = "#757575"
 EVENT_MIN_PX = 4.0  # an event is drawn at least this wide on screen, whatever the zoom
 COLLAPSED_HEIGHT = 16.0  # a collapsed lane: a strip that keeps its label's place
 # The grey bands of the motion lane are the frames whose motion is masked by a blink, in the frame itself or in
@@ -73,7 +74,10 @@ def _stable_pick(name: str) -> str:
 
 
 def event_colour(event: Event) -> QColor:
-    """An event's colour on the events track: its emotion's, or the proposal teal for a proposal."""
+    """An event's colour on the events track: its emotion's, the proposal teal for a proposal, grey when rejected
+    (a faint emotion colour read as a weak coded event)."""
+    if event.status == "rejected":
+        return QColor(REJECTED_COLOUR)
     return QColor(PROPOSAL_COLOUR) if event.status == "proposal" else emotion_colour(event.emotion)
 
 

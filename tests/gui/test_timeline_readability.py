@@ -147,6 +147,9 @@ def test_proposals_are_far_from_the_play_head_colour(make_timeline):
     tl.set_events([_ev(1, 10, 20, "proposal", "negative")])
     fill = tl.regions[1].brush.color()
     assert _hue_distance(fill, head) >= 120
+    # a rejected proposal is grey, whatever emotion it suggested (a pale red read as a weak coded event)
+    rejected = event_colour(_ev(2, 0, 3, "rejected", "negative"))
+    assert rejected.saturation() == 0 and rejected != event_colour(_ev(3, 0, 3, "accepted", "negative"))
 
 
 def test_overlapping_events_get_sub_rows(make_timeline):

@@ -840,8 +840,15 @@ class Timeline(pg.GraphicsLayoutWidget):
         lanes = sorted({coder_of(e) for e in evs})
         for name in [n for n in self.coder_bars if n not in lanes]:
             self.coder_plot.removeItem(self.coder_bars.pop(name))
+        centre: dict[int, float] = {}  # event id -> the middle of its bar (apex marks)
         for lane, name in enumerate(lanes):
             mine = [e for e in evs if coder_of(e) == name]
+            # a coder's overlapping (or identical, nested) events on sub-rows of their lane, never over each other
+            sub, n_sub = event_sub_rows(mine)
+            h = 0.76 / n_sub
+            y0 = np.array([lane + 0.12 + (n_sub - 1 - sub.get(e.id, 0)) * h for e in mine],  # type: ignore[arg-type]
+                          dtype=np.float64)
+            centre.update({e.id: float(y) + h / 2 for e, y in zip(mine, y0, strict=True) if e.id is not None})
             x0 = np.array([e.onset for e in mine], dtype=np.float64)
             w = np.array([e.offset + 1 - e.onset for e in mine], dtype=np.float64)
             brushes = []
@@ -850,7 +857,7 @@ class Timeline(pg.GraphicsLayoutWidget):
                 c.setAlpha(90 if e.status == "proposal" else 190)
                 brushes.append(pg.mkBrush(c))
             bar = self.coder_bars.get(name)
-            opts = {"x0": x0, "width": w, "y0": np.full(len(mine), lane + 0.12), "height": 0.76,
+            opts = {"x0": x0, "width": w, "y0": y0, "height": h,
                     "brushes": brushes, "pen": pg.mkPen("#424242", width=0.5)}
             if bar is None:
                 bar = pg.BarGraphItem(**opts)
@@ -859,7 +866,7 @@ class Timeline(pg.GraphicsLayoutWidget):
             else:
                 bar.setOpts(**opts)
         self.coder_lanes = lanes
-        apex = [(e.apex + 0.5, lanes.index(coder_of(e)) + 0.5) for e in evs]
+        apex = [(e.apex + 0.5, centre.get(e.id, lanes.index(coder_of(e)) + 0.5)) for e in evs]  # type: ignore[arg-type]
         self._apex_marks.setData(pos=np.array(apex, dtype=np.float64).reshape(-1, 2), brush=pg.mkBrush("#212121"))
         self.coder_plot.setYRange(0, max(1, len(lanes)), padding=0)
         self.set_lane_rows(self.coder_plot, len(lanes))

@@ -50,10 +50,10 @@ PROPOSAL_COLOUR = "#00838f"
 REJECTED_COLOUR = "#757575"
 EVENT_MIN_PX = 4.0  # an event is drawn at least this wide on screen, whatever the zoom
 COLLAPSED_HEIGHT = 16.0  # a collapsed lane: a strip that keeps its label's place
+HEAT_UNKNOWN = "#b0b0b0"  # heat-map cells without a value
 # The grey bands of the motion lane are the frames whose motion is masked by a blink, in the frame itself or in
 # its baseline 0.2 s earlier: one blink gives two bands 0.2 s apart, so the legend does not call them "blink"
 # (the blink itself is AU45).
-HEAT_UNKNOWN = "#b0b0b0"  # heat-map cells without a value
 BLINK_LABEL = "blink mask"
 LEGEND_WIDTH = 180  # the legends' column, right of the tracks: never over the curves
 # a named row of a lane (a coder's on the coders track, a behaviour's): its 8-pt name needs this much, whatever the

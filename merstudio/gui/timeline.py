@@ -369,7 +369,7 @@ class Timeline(pg.GraphicsLayoutWidget):
         self.addItem(self.readout, row=0, col=0, colspan=2)
         self.ci.layout.setVerticalSpacing(3)  # not 6: at 1366x768 eight gaps cost the lanes 24 px
         self.ci.layout.setRowStretchFactor(0, 0)
-        self.au_plot = self._track(1, "AU intensity", height=3)
+        self.au_plot = self._track(1, "AU", height=3)  # short: it shows on a short lane too
         self.au_plot.setYRange(0, 5, padding=0.02)
         # 17 AUs named by number ("12": AU12) in the legend column right of the lane, never over the curves
         self._legend(self.au_plot, 6)
@@ -461,7 +461,27 @@ class Timeline(pg.GraphicsLayoutWidget):
         plot.hideButtons()
         self.ci.layout.setRowStretchFactor(row, height)
         self._rows[plot] = (row, height)
+        plot.vb.sigResized.connect(lambda _vb: self._fit_labels())
         return plot
+
+    def _fit_labels(self) -> None:
+        """Each lane's rotated name, centred on its lane, is shown only where it clears the name above it: on short
+        lanes (1366x768 with coder lanes on) the names ran into each other ("eventsclass p")."""
+        shown = [p for p in sorted(self._rows, key=lambda p: self._rows[p][0]) if p.isVisible()]
+        if not shown:
+            return
+        last = shown[0].vb.sceneBoundingRect().top() - 6  # not up into the readout row
+        for plot in shown:
+            axis = plot.getAxis("left")
+            if not axis.labelText:
+                continue
+            half = axis.label.boundingRect().width() / 2  # the text is rotated: its width is its height on screen
+            centre = plot.vb.sceneBoundingRect().center().y()
+            show = plot not in self.collapsed and centre - half >= last + 2
+            if show:
+                last = centre + half
+            if axis.label.isVisible() != show:
+                axis.showLabel(show)
 
     def _legend(self, plot: pg.PlotItem, columns: int) -> pg.LegendItem:
         """The plot's legend, in the legend column beside its lane (plot.legend: curves plotted with a name join it)."""
@@ -540,6 +560,7 @@ class Timeline(pg.GraphicsLayoutWidget):
         axis.setStyle(showValues=not collapsed)
         axis.showLabel(not collapsed)
         self._show_track(plot, plot.isVisible())
+        self._fit_labels()
 
     def set_lane_rows(self, plot: pg.PlotItem, rows: int) -> None:
         """The lane shows this many named rows (coders, behaviours): it keeps ROW_MIN_PX for each, the others shrink."""

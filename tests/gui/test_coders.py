@@ -39,6 +39,14 @@ def test_coder_rows_stay_readable_at_1366x768(qtbot, window, video_path):
         assert p.vb.height() >= 20  # the other lanes shrank, still there
     # no model: the class lane is a strip with its hint (its height went to the others)
     assert tl.class_plot in tl.collapsed and tl._no_model.isVisible()
+    # the lanes' rotated names never run into each other (a name is hidden where its lane is too short for it)
+    shown = [p.getAxis("left").label for p in tl.plots if p.isVisible() and p.getAxis("left").label.isVisible()
+             and p.getAxis("left").labelText]
+    rects = [lab.sceneBoundingRect() for lab in shown]
+    assert len(rects) >= 3
+    for i, a in enumerate(rects):
+        for b in rects[i + 1:]:
+            assert a.intersected(b).height() <= 1.0, (a, b)
     # the behaviours lane below: rows of the same minimum, the frame axis moves under it
     win.behaviours.add(Behaviour("gaze away", key="1"))
     win.behaviours.add(Behaviour("nod", key="2", kind="point"))

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import argparse
-import sys
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
+from merstudio.cli.main import warn_about
 from merstudio.errors import InputError
 
 
@@ -62,8 +62,7 @@ def _read_frames(path: Path, video: Any, one_based: bool | None) -> pd.DataFrame
 
     table = read_openface(path, fps=video.fps, frame_count=video.frame_count, one_based=one_based)
     print(f"{path}: {table.numbering_note}")  # a misread would shift every frame: say how it was read
-    for m in table.mismatches:
-        print(f"merstudio: warning: {path}: {m}", file=sys.stderr)
+    warn_about(path, table.mismatches)
     return table.frames
 
 

@@ -10,6 +10,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from merstudio.cli.main import warn_about
 from merstudio.errors import InputError
 
 IN_FORMATS = ("eaf", "boris-tsv", "boris-csv", "boris-xlsx", "events-csv", "openface")
@@ -148,17 +149,12 @@ def _is_openface(path: Path, fmt: str | None) -> bool:
     return fmt == "openface" or (fmt is None and looks_openface(path))
 
 
-def _warn(path: Path, mismatches: list[str]) -> None:
-    for m in mismatches:  # each one line (built from numbers, not from the file's text)
-        print(f"merstudio: warning: {path}: {m}", file=sys.stderr)
-
-
 def _convert_openface(args: argparse.Namespace) -> int:
     from merstudio.atomic import atomic_path
     from merstudio.interchange import read_openface
 
     table = read_openface(args.input, fps=args.fps, one_based=args.one_based)
-    _warn(args.input, table.mismatches)
+    warn_about(args.input, table.mismatches)
     with atomic_path(args.output) as tmp:
         table.frames.to_csv(tmp, index=False)  # full precision: frame times of long videos need every digit
     print(f"wrote {len(table.frames)} row(s), frames 0..{table.frame_count - 1}, to {args.output}; "
@@ -190,7 +186,7 @@ def _import_openface(project: Any, vid: int, args: argparse.Namespace) -> int:
         raise OutputError(f"{args.project}: video {vid} already has an overlay {OPENFACE_OVERLAY!r} "
                           "(use --overwrite to replace it)")
     table = read_openface(args.import_file, fps=video.fps, frame_count=video.frame_count, one_based=args.one_based)
-    _warn(args.import_file, table.mismatches)
+    warn_about(args.import_file, table.mismatches)
     project.save_overlay(vid, OPENFACE_OVERLAY, table.frames, kind="openface",
                          meta={"path": str(table.path), "fps": table.fps, "mismatches": table.mismatches,
                                "one_based": table.one_based})

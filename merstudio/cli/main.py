@@ -74,6 +74,12 @@ def warning_line(message: Warning | str, category: type[Warning], filename: str,
         pass  # stderr gone: nowhere to say it
 
 
+def warn_about(where: object, lines: Sequence[str]) -> None:
+    """One `merstudio: warning: <where>: <line>` per line (a file's mismatches found while reading it)."""
+    for line in lines:
+        warning_line(f"{where}: {line}", UserWarning, "", 0)
+
+
 def _stdout_closed() -> bool:
     """Whether stdout is a pipe whose reader has gone (poll reports an error on its write end). True where that
     cannot be told (no poll, no file descriptor)."""

@@ -555,10 +555,8 @@ class Timeline(pg.GraphicsLayoutWidget):
     def set_lane_collapsed(self, plot: pg.PlotItem, collapsed: bool) -> None:
         """Collapse a lane to a COLLAPSED_HEIGHT strip (its height goes to the others) or expand it back."""
         (self.collapsed.add if collapsed else self.collapsed.discard)(plot)
-        # a strip has no room for tick values or its rotated name: they would run into the next lanes' labels
-        axis = plot.getAxis("left")
-        axis.setStyle(showValues=not collapsed)
-        axis.showLabel(not collapsed)
+        # a strip has no room for tick values or its rotated name (_fit_labels leaves a strip's name out)
+        plot.getAxis("left").setStyle(showValues=not collapsed)
         self._show_track(plot, plot.isVisible())
         self._fit_labels()
 

@@ -176,8 +176,7 @@ def read_openface(path: str | os.PathLike[str], fps: float | None = None, frame_
     if first < 0:
         raise InputError(f"{p}: negative frame {first}")
     if one_based is None:
-        one_based, numbering = _detect_one_based(frames, pd.to_numeric(df["timestamp"], errors="coerce")
-                                                 .to_numpy(dtype=np.float64), fps)
+        one_based, numbering = _detect_one_based(frames, df["timestamp"].to_numpy(dtype=np.float64), fps)
     else:
         numbering = "as told"
     if one_based and first < 1:

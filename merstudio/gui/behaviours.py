@@ -45,7 +45,7 @@ from merstudio.gui.coders import visible_events
 from merstudio.gui.commands import AppCommand, CommandContext, Params
 from merstudio.gui.events_table import list_style
 from merstudio.gui.state import timecode
-from merstudio.gui.timeline import FrameRegion
+from merstudio.gui.timeline import FrameRegion, frame_cell
 from merstudio.gui.undo import ProjectCommand
 from merstudio.project import Behaviour, BehaviourEvent, Project
 
@@ -161,11 +161,11 @@ class BehaviourLane:
             c.setAlpha(80 if e.open else 200)
             brushes.append(pg.mkBrush(c))
         end = [frame_count if e.offset is None else e.offset + 1 for e in states]
-        self.bars.setOpts(x0=np.array([e.onset for e in states], dtype=np.float64),
+        self.bars.setOpts(x0=np.array([e.onset for e in states], dtype=np.float64) - 0.5,  # timeline.frame_cell
                           width=np.array([b - e.onset for e, b in zip(states, end, strict=True)], dtype=np.float64),
                           y0=np.array([row[e.behaviour_id] + 0.15 for e in states], dtype=np.float64),
                           height=np.full(len(states), 0.7), brushes=brushes)
-        self.points.setData(x=np.array([e.onset + 0.5 for e in points], dtype=np.float64),
+        self.points.setData(x=np.array([e.onset for e in points], dtype=np.float64),
                             y=np.array([row[e.behaviour_id] + 0.5 for e in points], dtype=np.float64),
                             brush=[pg.mkBrush(by_id[e.behaviour_id].colour) for e in points])
         self.rows = [b.name for b in behaviours]
@@ -208,8 +208,8 @@ class BehaviourLane:
             r.setHoverBrush(hover)
             for line in r.lines:
                 line.setPen(pg.mkPen(edge, width=3 if on else 1))
-            r.setBounds((0, frame_count))  # never dragged off the video
-            r.set_frames(e.onset, frame_count if e.offset is None else e.offset + 1)
+            r.setBounds(frame_cell(0, frame_count - 1))  # never dragged off the video
+            r.set_frames(e.onset, frame_count - 1 if e.offset is None else e.offset)
             # a point moves as a whole (it stays one frame); an open state only by its start (it has no end yet)
             r.setMovable(b.kind == "state" and not e.open)  # the body and both edges
             if b.kind == "point":

@@ -68,6 +68,22 @@ STEP_CREATE = 2
 STEP_MS = 5
 
 
+def frame_cell(first: int, last: int) -> tuple[float, float]:
+    """The x extent of frames first..last: frame f is drawn as the cell [f - 1/2, f + 1/2), centred on f, where its
+    curve point, the play head and an apex line sit (cells [f, f + 1) put the apex line half a frame off the
+    apex point at high zoom)."""
+    return first - 0.5, last + 0.5
+
+
+def cell_frames(lo: float, hi: float) -> tuple[int, int]:
+    """The frames first..last of an extent lo..hi (a dragged region), each end snapped to the nearest cell edge:
+    frame_cell's inverse. An extent inside one cell (both ends snap to the same edge) is that cell's frame."""
+    first, last = math.floor(lo + 1.0), math.floor(hi)
+    if last < first:
+        first = last = math.floor((lo + hi) / 2 + 0.5)
+    return first, last
+
+
 def _stable_pick(name: str) -> str:
     """A palette colour from the name alone (crc32: the same in every run, unlike hash())."""
     return AU_COLOURS[zlib.crc32(name.encode("utf-8")) % len(AU_COLOURS)]
@@ -241,7 +257,7 @@ class _TrackBox(pg.ViewBox):
 
 
 class FrameRegion(pg.LinearRegionItem):
-    """A coded span on a lane, frames onset..offset, drawn to offset + 1 so a one-frame span has width. Dragging an
+    """A coded span on a lane, frames onset..offset, drawn over their cells (frame_cell). Dragging an
     edge or the body reports the new frames once, on release, as ``edited(id, onset, offset)``; a left click reports
     ``clicked(id)``. The events track's regions (EventRegion) and the behaviours lane's (gui/behaviours.py) are both
     this: one drag-to-edit mechanism. Regions are pooled and re-assigned rather than re-created on every edit."""
@@ -252,18 +268,17 @@ class FrameRegion(pg.LinearRegionItem):
         self._edited, self._clicked = edited, clicked
         self.sigRegionChangeFinished.connect(self._changed)
 
-    def set_frames(self, onset: float, end: float) -> None:
-        """Show onset..end (end exclusive) without reporting it as an edit."""
+    def set_frames(self, onset: int, offset: int) -> None:
+        """Show frames onset..offset without reporting it as an edit."""
         self.blockSignals(True)
-        self.setRegion((onset, end))
+        self.setRegion(frame_cell(onset, offset))
         self.blockSignals(False)
 
     def _changed(self) -> None:
         if self.item_id is None:
             return
-        lo, hi = self.getRegion()
-        onset, offset = int(round(lo)), int(round(hi)) - 1
-        self._edited(self.item_id, onset, max(onset, offset))
+        onset, offset = cell_frames(*self.getRegion())
+        self._edited(self.item_id, onset, offset)
 
     def mouseClickEvent(self, ev: Any) -> None:  # noqa: N802
         if ev.button() == Qt.MouseButton.LeftButton and self.item_id is not None:
@@ -299,11 +314,11 @@ class EventRegion(FrameRegion):
         for line in self.lines:
             line.setPen(pen)
         self.setMovable(event.status != "rejected")
-        self.set_frames(event.onset, event.offset + 1)
+        self.set_frames(event.onset, event.offset)
         self.setZValue(10 if selected else 5)
         self.apex_line.setPen(pg.mkPen(edge, width=2))
         self.apex_line.setSpan(1.0 - (row + 1) / rows, 1.0 - row / rows)
-        self.apex_line.setValue(event.apex + 0.5)
+        self.apex_line.setValue(event.apex)
         self.setVisible(True)
         self.apex_line.setVisible(True)
 
@@ -597,8 +612,8 @@ class Timeline(pg.GraphicsLayoutWidget):
         self.frame_count = max(1, int(frame_count))
         self.fps = fps
         for p in self.plots:
-            p.setLimits(xMin=-0.05 * self.frame_count, xMax=1.05 * self.frame_count, minXRange=5)
-        self.au_plot.setXRange(0, self.frame_count, padding=0)
+            p.setLimits(xMin=-0.05 * self.frame_count - 0.5, xMax=1.05 * self.frame_count, minXRange=5)
+        self.au_plot.setXRange(*frame_cell(0, self.frame_count - 1), padding=0)
 
     def set_buffer(self, buffer: CurveBuffer | None, face: int | None = None) -> None:
         """Draw this buffer (None: no results) for this face (None: its main face). Curves of columns it does not
@@ -745,7 +760,7 @@ class Timeline(pg.GraphicsLayoutWidget):
         self.heat.setImage(mat, levels=(0, top), autoLevels=False)
         self.heat_scale.setText(f"<span style='color:#440154'>■</span> 0 to <span style='color:#c8a800'>■</span> "
                                 f"{top:.1f} (this video)<br><span style='color:{HEAT_UNKNOWN}'>■</span> unknown")
-        self.heat.setRect(0, 0, buf.frame_count, len(au_cols))
+        self.heat.setRect(-0.5, 0, buf.frame_count, len(au_cols))  # cells centred on their frames
         if self._heat_rows != au_cols:
             self._heat_rows = list(au_cols)
             self._heat_ticks()
@@ -780,7 +795,7 @@ class Timeline(pg.GraphicsLayoutWidget):
         blinks = (starts.tobytes(), lengths.tobytes(), top)
         if blinks != self._blinks_drawn:
             self._blinks_drawn = blinks
-            self._blink_bars.setOpts(x0=starts.astype(np.float64), width=lengths.astype(np.float64), y0=0.0,
+            self._blink_bars.setOpts(x0=starts - 0.5, width=lengths.astype(np.float64), y0=0.0,
                                      height=top)
         has_blink = self.face is not None and buf.get(self.face, "blink") is not None
         in_legend = self._blink_in_legend()
@@ -868,7 +883,7 @@ class Timeline(pg.GraphicsLayoutWidget):
             y0 = np.array([lane + 0.12 + (n_sub - 1 - sub.get(e.id, 0)) * h for e in mine],  # type: ignore[arg-type]
                           dtype=np.float64)
             centre.update({e.id: float(y) + h / 2 for e, y in zip(mine, y0, strict=True) if e.id is not None})
-            x0 = np.array([e.onset for e in mine], dtype=np.float64)
+            x0 = np.array([e.onset for e in mine], dtype=np.float64) - 0.5  # frame cells (frame_cell)
             w = np.array([e.offset + 1 - e.onset for e in mine], dtype=np.float64)
             brushes = []
             for e in mine:
@@ -885,7 +900,7 @@ class Timeline(pg.GraphicsLayoutWidget):
             else:
                 bar.setOpts(**opts)
         self.coder_lanes = lanes
-        apex = [(e.apex + 0.5, centre.get(e.id, lanes.index(coder_of(e)) + 0.5)) for e in evs]  # type: ignore[arg-type]
+        apex = [(e.apex, centre.get(e.id, lanes.index(coder_of(e)) + 0.5)) for e in evs]  # type: ignore[arg-type]
         self._apex_marks.setData(pos=np.array(apex, dtype=np.float64).reshape(-1, 2), brush=pg.mkBrush("#212121"))
         self.coder_plot.setYRange(0, max(1, len(lanes)), padding=0)
         self.set_lane_rows(self.coder_plot, len(lanes))
@@ -996,7 +1011,7 @@ class Timeline(pg.GraphicsLayoutWidget):
             c.setAlpha({"proposal": 200, "accepted": 230, "rejected": 60}[e.status])
             brushes.append(pg.mkBrush(c))
         # centred on the event, on its sub-row (a third of the row high, at its middle)
-        self._event_marks.setOpts(x0=on + (w - wide) / 2, width=wide, y0=1.0 - (rows + 0.66) / n,
+        self._event_marks.setOpts(x0=on - 0.5 + (w - wide) / 2, width=wide, y0=1.0 - (rows + 0.66) / n,
                                   height=np.full(len(evs), 0.32 / n), brushes=brushes)
 
     # ---------------------------------------------------------------- selection and play head
@@ -1006,7 +1021,7 @@ class Timeline(pg.GraphicsLayoutWidget):
     def set_selection(self, x0: float, x1: float, finished: bool = True) -> None:
         a, b = sorted((self.clamp_frame(x0), self.clamp_frame(x1)))
         self._sel_region.blockSignals(True)
-        self._sel_region.setRegion((a, b + 1))
+        self._sel_region.setRegion(frame_cell(a, b))
         self._sel_region.blockSignals(False)
         self._sel_region.show()
         self.selection = (a, b)
@@ -1019,8 +1034,9 @@ class Timeline(pg.GraphicsLayoutWidget):
         self.selectionChanged.emit(None)
 
     def _selection_moved(self) -> None:
-        lo, hi = self._sel_region.getRegion()
-        self.selection = (self.clamp_frame(lo), max(self.clamp_frame(lo), self.clamp_frame(hi) - 1))
+        a, b = cell_frames(*self._sel_region.getRegion())
+        a = min(max(a, 0), self.frame_count - 1)
+        self.selection = (a, min(max(a, b), self.frame_count - 1))
         self.selectionChanged.emit(self.selection)
 
     def set_playhead(self, frame: int) -> None:

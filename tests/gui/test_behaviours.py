@@ -57,19 +57,19 @@ def test_drag_edits_frames_one_undo_step_each(qtbot, coded):
     n = win.undo_stack.count()
     # drag the end (drawn at offset + 1) from 41 to 51
     y = _lane_y(win, "gaze away")
-    drag(tl.viewport(), plot_to_widget(tl, plot, 41, y), plot_to_widget(tl, plot, 51, y))
+    drag(tl.viewport(), plot_to_widget(tl, plot, 40.5, y), plot_to_widget(tl, plot, 50.5, y))
     qtbot.waitUntil(lambda: _ev(win, "gaze away").offset != 40)
     moved = _ev(win, "gaze away")
     assert moved.onset == 20 and moved.offset in (49, 50, 51)
     assert win.undo_stack.count() == n + 1  # one drag, one step
     assert win.undo_stack.text(n) == f"Edit behaviour 'gaze away' 20–{moved.offset}"
     win.undo_stack.undo()
-    assert _ev(win, "gaze away") == gaze and bh.lane.regions[gaze.id].getRegion() == pytest.approx((20, 41))
+    assert _ev(win, "gaze away") == gaze and bh.lane.regions[gaze.id].getRegion() == pytest.approx((19.5, 40.5))
     win.undo_stack.redo()
     assert _ev(win, "gaze away") == moved
     # a point moves as a whole and stays one frame
     y = _lane_y(win, "nod")
-    drag(tl.viewport(), plot_to_widget(tl, plot, 60.5, y), plot_to_widget(tl, plot, 70.5, y))
+    drag(tl.viewport(), plot_to_widget(tl, plot, 60, y), plot_to_widget(tl, plot, 70, y))
     qtbot.waitUntil(lambda: _ev(win, "nod").onset != 60)
     nod = _ev(win, "nod")
     assert nod.onset in (69, 70, 71) and nod.offset == nod.onset
@@ -224,10 +224,10 @@ def test_read_only_project_refuses_a_drag_and_the_region_goes_back(qtbot, coded)
     assert win.ctx.execute(C.OpenProject, path=str(path), read_only=True)
     bh = win.behaviours
     region = bh.lane.regions[gaze.id]
-    region.setRegion((25, 50))  # what a drag leaves before it is reported
+    region.setRegion((24.5, 49.5))  # what a drag leaves before it is reported
     bh._apply_drag(gaze.id, 25, 49)
     assert "read-only" in win.errors[-1]
-    assert _ev(win, "gaze away") == gaze and bh.lane.regions[gaze.id].getRegion() == pytest.approx((20, 41))
+    assert _ev(win, "gaze away") == gaze and bh.lane.regions[gaze.id].getRegion() == pytest.approx((19.5, 40.5))
 
 
 def test_selecting_a_coded_event_drops_the_behaviour_selection(qtbot, coded):

@@ -89,8 +89,8 @@ def test_mouse_drag_edge_and_selection(qtbot, analysed):
     plot.setXRange(0, 90, padding=0)
     qtbot.wait(50)
     # drag the onset edge from frame 40 to frame 36
-    p0 = plot_to_widget(tl, plot, 40, 0.5)
-    p1 = plot_to_widget(tl, plot, 36, 0.5)
+    p0 = plot_to_widget(tl, plot, 39.5, 0.5)  # the onset edge: frame cells are centred on frames
+    p1 = plot_to_widget(tl, plot, 35.5, 0.5)
     drag(tl.viewport(), p0, p1)
     qtbot.waitUntil(lambda: win.project.event(ev.id).onset != 40)
     moved = win.project.event(ev.id)

@@ -184,19 +184,19 @@ def test_agreement_dialog_csv_and_coder_tracks(window, video_path, tmp_path):
     tl = win.timeline
     assert tl.coder_plot.isVisible() and tl.coder_lanes == ["alice", "bob"]
     bars = tl.coder_bars["bob"].opts
-    assert list(bars["x0"]) == [11, 70] and list(bars["width"]) == [6, 6] and set(bars["y0"]) == {1.12}
+    assert list(bars["x0"]) == [10.5, 69.5] and list(bars["width"]) == [6, 6] and set(bars["y0"]) == {1.12}
     ev = win.project.events(video.id, coder="bob")[1]
     win.ctx.execute(C.DeleteEvent, event_id=ev.id)  # lanes follow edits
-    assert list(tl.coder_bars["bob"].opts["x0"]) == [11]
+    assert list(tl.coder_bars["bob"].opts["x0"]) == [10.5]
     win.undo_stack.undo()
-    assert list(tl.coder_bars["bob"].opts["x0"]) == [11, 70]
+    assert list(tl.coder_bars["bob"].opts["x0"]) == [10.5, 69.5]
     # bob's own overlapping events: on two sub-rows of his lane, not over each other
     win.project.add_event(Event(video.id, 12, 14, 15, emotion="surprise", coder="bob"))
     win.coding.reload()
     bars = tl.coder_bars["bob"].opts
     (x_a, y_a), (x_b, y_b) = sorted(zip(bars["x0"], bars["y0"], strict=True))[:2]  # frames 11-16 and 12-15
     h = bars["height"]
-    assert (x_a, x_b) == (11, 12) and h == pytest.approx(0.38)
+    assert (x_a, x_b) == (10.5, 11.5) and h == pytest.approx(0.38)
     assert abs(y_a - y_b) >= h - 1e-9 and 1.0 <= min(y_a, y_b) and max(y_a, y_b) + h <= 2.0  # within bob's lane
     win.set_coder_view(False)
     assert not tl.coder_plot.isVisible() and not win.coder_view_action.isChecked()

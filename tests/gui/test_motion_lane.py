@@ -124,7 +124,7 @@ def test_lane_draws_regions_with_gaps_not_zeros(qtbot, timeline):
     assert np.isnan(y12[GAP[0]: GAP[1]]).all()
     assert not tl._no_motion.isVisible()
     # blinks are shaded: one bar per run
-    assert tl._blink_bars.opts["x0"].tolist() == [70, 90] and tl._blink_bars.opts["width"].tolist() == [4, 2]
+    assert tl._blink_bars.opts["x0"].tolist() == [69.5, 89.5] and tl._blink_bars.opts["width"].tolist() == [4, 2]
 
     # rendered: the mouth curve is at 0.2 beside the gap and nowhere (not at 0) inside it; same for AU12
     img = tl.grab().toImage()
@@ -185,7 +185,7 @@ def test_window_lane_from_an_analysis_follows_the_play_head(qtbot, window, video
     assert int(np.nanargmax(mouth)) in {ap for _on, ap, _off in ((20, 24, 28), (55, 58, 62))}
     eyes = tl.curve_data("motion_eyes")
     assert np.isnan(eyes[BLINK[0]: BLINK[1]]).all() and np.isfinite(eyes[BLINK[1]:]).all()
-    assert tl._blink_bars.opts["x0"].tolist() == [BLINK[0]]
+    assert tl._blink_bars.opts["x0"].tolist() == [BLINK[0] - 0.5]
     assert np.isnan(tl.curve_data("AU12_r")[70:76]).all()
     win.activity()  # the apex signal copes with the occluded frames
     # the AUs menu lists intensities only

@@ -132,7 +132,7 @@ def test_short_events_stay_a_few_pixels_wide_at_any_zoom(make_timeline, qtbot, s
     qtbot.wait(20)
     assert tl.event_px_width(1) == pytest.approx(3 / tl.events_plot.vb.viewPixelSize()[0], rel=0.01)
     # the region keeps the event's true range (editing never picks up the drawn minimum)
-    assert tl.regions[1].getRegion() == pytest.approx((5000, 5003))
+    assert tl.regions[1].getRegion() == pytest.approx((4999.5, 5002.5))  # frame cells centred on frames
 
 
 def test_proposals_are_far_from_the_play_head_colour(make_timeline):
@@ -309,3 +309,35 @@ def test_heat_map_says_its_scale_and_shows_unknown_cells_grey(make_timeline, qtb
     assert tl.heat_plot.vb.state["background"] is not None
     assert QColor(tl.heat_plot.vb.background.brush().color()).name() == HEAT_UNKNOWN
     assert "unknown" in tl.heat_scale.text and "(this video)" in tl.heat_scale.text
+
+
+def test_frame_cells_are_centred_on_their_frames(make_timeline, qtbot):
+    """A frame's cell (heat map, event span) is centred on the frame, where its curve point, the play head and the
+    apex line are: with cells [f, f + 1) the apex line sat half a frame beside the apex at high zoom."""
+    from helpers import plot_to_widget
+
+    from merstudio.gui.timeline import HEAT_UNKNOWN, cell_frames, frame_cell
+
+    tl = make_timeline((1366, 768))
+    tl.set_events([Event(video_id=1, id=1, onset=48, apex=50, offset=52, emotion="negative")])
+    tl.au_plot.setXRange(40, 60, padding=0)  # 20 frames over ~1000 px: half a frame is ~25 px
+    tl.set_playhead(50)
+    qtbot.wait(50)
+    region = tl.regions[1]
+    assert frame_cell(48, 52) == (47.5, 52.5) and region.getRegion() == pytest.approx((47.5, 52.5))
+    assert region.apex_line.value() == tl.playheads[0].value() == 50
+    # rendered: the one unknown heat-map cell (AU12 at frame 50) is drawn centred on the play head's column
+    img = tl.grab().toImage()
+    head_x = plot_to_widget(tl, tl.heat_plot, 50, 0).x()
+    rect = tl.heat_plot.vb.sceneBoundingRect()
+    grey = QColor(HEAT_UNKNOWN).rgb()
+    xs = [x for y in range(int(rect.top()) + 2, int(rect.bottom()) - 2, 2)
+          for x in range(int(rect.left()) + 2, int(rect.right()) - 2) if img.pixel(x, y) == grey]
+    assert xs, "the unknown cell is drawn"
+    px_per_frame = rect.width() / 20
+    assert (max(xs) - min(xs)) == pytest.approx(px_per_frame, abs=3)  # one frame wide
+    assert (max(xs) + min(xs)) / 2 == pytest.approx(head_x, abs=2)
+    # a dragged extent snaps each end to the nearest cell edge; at least one frame
+    assert cell_frames(*frame_cell(48, 52)) == (48, 52)
+    assert cell_frames(47.9, 52.2) == (48, 52) and cell_frames(48.6, 51.4) == (49, 51)
+    assert cell_frames(50.2, 50.3) == (50, 50)

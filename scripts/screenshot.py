@@ -20,6 +20,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--video", type=Path, default=None, help="video to show (default: the bundled demo)")
     ap.add_argument("--size", default="1600x1000", help="window size WxH (default 1600x1000; 1366x768 checks a "
                     "small laptop screen)")
+    ap.add_argument("--neutral", action="store_true",
+                    help="calibrate the face on its calmest second and draw AUs relative to it (docs/screenshots/"
+                         "neutral.png)")
     ap.add_argument("--name", default="main-window.png", help="file name in --out (default main-window.png)")
     args = ap.parse_args(argv)
     try:
@@ -56,6 +59,12 @@ def main(argv: list[str] | None = None) -> int:
                 win.transport.seek(props[0].apex)
             if len(props) > 1:
                 win.ctx.execute(C.SetProposalStatus, event_id=props[1].id, status="rejected", advance=False)
+            if args.neutral:
+                from merstudio.gui.neutral import SetNeutral
+
+                if not win.ctx.execute(SetNeutral, mode="auto"):
+                    print("screenshot: " + "; ".join(win.errors), file=sys.stderr)
+                    return 1
             _shot.pump(50)
             _shot.wait_frame(win)
             while win.playback.envelope_pending:  # the audio lane (a video with sound)

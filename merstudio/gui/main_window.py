@@ -48,6 +48,7 @@ from merstudio.gui.coders import CoderView
 from merstudio.gui.coding import Coding
 from merstudio.gui.events_table import EventsTable
 from merstudio.gui.first_run import FirstRun
+from merstudio.gui.neutral import NeutralView
 from merstudio.gui.playback import AudioControls, selection_range
 from merstudio.gui.session import Session
 from merstudio.gui.state import timecode
@@ -327,6 +328,8 @@ class MainWindow(QMainWindow):
         self.motion_action.setChecked(True)
         self.motion_by_au_action = self._action(v, "Micro-motion by AU (directed)", lambda: self.timeline.set_motion_by_au(
             self.motion_by_au_action.isChecked()), "Shift+M", checkable=True)
+        a.addSeparator()
+        self.neutral = NeutralView(self, a, v)  # participant calibration: neutral frames per face (gui/neutral.py)
         self.coder_view_action = self._action(v, "Events by coder", lambda: self.set_coder_view(
             self.coder_view_action.isChecked()), "Shift+C", checkable=True)
         self.overlay_menu = v.addMenu("Overlay curves (dashed)")
@@ -596,6 +599,8 @@ class MainWindow(QMainWindow):
         if hasattr(self, "first_run"):
             self.first_run.update()  # before drawing: blind coding hides the model's curves (gui/coders.py)
         self.timeline.set_buffer(self.analysis.buffer, self.selected_face())
+        if hasattr(self, "neutral"):
+            self.neutral.update()
 
     def _rows_added(self) -> None:
         buf = self.analysis.buffer
@@ -623,6 +628,7 @@ class MainWindow(QMainWindow):
 
     def _face_changed(self, _i: int) -> None:
         self.timeline.set_buffer(self.analysis.buffer, self.selected_face())
+        self.neutral.update()
 
     def _au_columns(self) -> list[str]:
         buf = self.analysis.buffer

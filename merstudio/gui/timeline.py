@@ -19,6 +19,7 @@ from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QColor, QFontMetrics
 
 from merstudio.features.aus import AUS
+from merstudio.features.neutral import relative
 from merstudio.gui.state import MOTION_REGIONS, CurveBuffer
 from merstudio.project.events import Event
 
@@ -51,6 +52,7 @@ REJECTED_COLOUR = "#757575"
 EVENT_MIN_PX = 4.0  # an event is drawn at least this wide on screen, whatever the zoom
 COLLAPSED_HEIGHT = 16.0  # a collapsed lane: a strip that keeps its label's place
 HEAT_UNKNOWN = "#b0b0b0"  # heat-map cells without a value
+NEUTRAL_BAND = (38, 166, 154, 40)  # the neutral frames behind the AU curves: a light teal, away from every AU colour
 # The grey bands of the motion lane are the frames whose motion is masked by a blink, in the frame itself or in
 # its baseline 0.2 s earlier: one blink gives two bands 0.2 s apart, so the legend does not call them "blink"
 # (the blink itself is AU45).
@@ -342,6 +344,9 @@ class Timeline(pg.GraphicsLayoutWidget):
         self.buffer: CurveBuffer | None = None
         self.face: int | None = None
         self.visible_aus: list[str] | None = None  # None: all
+        # AU intensities relative to the face's neutral levels (column -> level; features/neutral.py), or None
+        self.neutral: dict[str, float] | None = None
+        self._relative: tuple[tuple[Any, ...], dict[str, np.ndarray]] = ((), {})  # (what it was made from, arrays)
         self._drawn: dict[str, int] = {}  # a drawn part (a column's curve, "heat", "motion") -> the buffer version
         self._x = np.zeros(0)  # the frame indices, x of every curve
         self._motion_top = math.nan  # the motion lane's y range and blink bars as drawn
@@ -445,6 +450,13 @@ class Timeline(pg.GraphicsLayoutWidget):
         for p in (self.heat_plot, self.motion_plot, self.class_plot, self.events_plot, self.coder_plot,
                   self.audio_plot):
             p.setXLink(self.au_plot)
+        # the neutral frames the AU lane is relative to: a band under the curves
+        self._neutral_band = pg.LinearRegionItem(brush=pg.mkBrush(NEUTRAL_BAND), movable=False)
+        self._neutral_band.setZValue(-10)
+        for line in self._neutral_band.lines:
+            line.setPen(pg.mkPen(None))
+        self._neutral_band.hide()
+        self.au_plot.addItem(self._neutral_band, ignoreBounds=True)
         self._sel_region = pg.LinearRegionItem(brush=pg.mkBrush(120, 120, 120, 70), movable=True)
         self._sel_region.setZValue(1)
         self._sel_region.hide()
@@ -629,6 +641,31 @@ class Timeline(pg.GraphicsLayoutWidget):
         self._drawn.clear()
         self.refresh()
 
+    def set_neutral(self, levels: dict[str, float] | None, frames: tuple[int, int] | None = None) -> None:
+        """Draw the AU curves, heat map and readout relative to these neutral levels (None: absolute), the neutral
+        frames shaded in the AU lane."""
+        self.neutral = dict(levels) if levels is not None else None
+        if levels is not None and frames is not None:
+            self._neutral_band.setRegion(frame_cell(*frames))
+            self._neutral_band.show()
+        else:
+            self._neutral_band.hide()
+        self._drawn.clear()
+        self.refresh()
+
+    def au_data(self, buf: CurveBuffer, col: str) -> np.ndarray | None:
+        """An AU column of the shown face as drawn: the stored values, or relative to the neutral levels."""
+        y = buf.get(self.face, col) if self.face is not None else None
+        if y is None or self.neutral is None or col not in self.neutral:
+            return y
+        key = (id(buf), buf.version, self.face, tuple(sorted(self.neutral.items())))
+        if self._relative[0] != key:
+            self._relative = (key, {})
+        cache = self._relative[1]
+        if col not in cache:
+            cache[col] = relative(y, self.neutral[col]).astype(np.float32)
+        return cache[col]
+
     def set_heatmap_visible(self, on: bool) -> None:
         self._show_track(self.heat_plot, on)
 
@@ -689,7 +726,8 @@ class Timeline(pg.GraphicsLayoutWidget):
         show = set(au_cols if self.visible_aus is None else self.visible_aus)
         motion = self._motion_columns(buf, au_cols)
         data = {c: buf.get(self.face, c) if self.face is not None else None
-                for c in au_cols + buf.class_columns() + list(motion)}
+                for c in buf.class_columns() + list(motion)}
+        data.update({c: self.au_data(buf, c) for c in au_cols})
         au_want = [c for c in au_cols if c in show and data[c] is not None]
         class_want = [c for c in buf.class_columns() if data[c] is not None]
         motion = {c: v for c, v in motion.items() if data[c] is not None}
@@ -752,7 +790,7 @@ class Timeline(pg.GraphicsLayoutWidget):
             self._heat_rows = []
             self._heat_ticks()
             return
-        rows = [buf.get(self.face, c) for c in au_cols]
+        rows = [self.au_data(buf, c) for c in au_cols]
         # NaN (no face, unreliable, not analysed yet) stays NaN: pyqtgraph leaves those cells blank
         mat = np.vstack([r if r is not None else np.full(buf.frame_count, np.nan, np.float32) for r in rows])
         # scale to what this video reaches (at least 1): micro-expressions rarely go past 2 of 5
@@ -955,7 +993,7 @@ class Timeline(pg.GraphicsLayoutWidget):
         ps = [cell(c[2:], class_colour(c), v, 2) for c, v in vals.items() if c.startswith("p_")]
         parts = [head]
         if aus:
-            parts.append("AU&nbsp; " + " &nbsp;".join(aus))
+            parts.append(("AU&nbsp;−&nbsp;neutral&nbsp; " if self.neutral is not None else "AU&nbsp; ") + " &nbsp;".join(aus))
         if ps:
             parts.append("class p&nbsp; " + " &nbsp;".join(ps))
         text = " &nbsp;|&nbsp; ".join(parts)

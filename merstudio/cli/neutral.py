@@ -1,0 +1,100 @@
+"""`merstudio neutral`: a per-frame AU table relative to each person's neutral frames (participant calibration)."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from merstudio.errors import InputError, OutputError
+
+EPILOG = """\
+Each face's AU intensities (AUxx_r, and the per-side AUxx_L / AUxx_R) become clip(value - neutral, 0, 5), where
+neutral is the column's median over the face's neutral frames; presences (AUxx_c) follow the new intensities.
+Every other column, the frame numbering and the column order stay as they are, so scripts that read the input
+read the output. Unknown values stay empty.
+
+examples:
+  merstudio neutral results/interview.csv results/interview_neutral.csv             # the calmest second per face
+  merstudio neutral openface/P01.csv P01_neutral.csv --frames 120-180 --face 0       # frames you chose
+"""
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("neutral", help="AU intensities relative to each person's neutral frames (calibration)",
+                       description="Write a per-frame AU table (merstudio's or OpenFace 2's CSV) with each face's "
+                                   "AU intensities relative to its own neutral frames: a coder's chosen frames or "
+                                   "the face's calmest stretch.",
+                       epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("input", type=Path, metavar="IN", help="per-frame CSV (merstudio analyze output or OpenFace 2)")
+    p.add_argument("output", type=Path, metavar="OUT", help="CSV to write")
+    p.add_argument("--frames", metavar="A-B", help="the neutral frames, inclusive, in the file's own frame numbers "
+                                                   "(default: each face's calmest stretch of --seconds)")
+    p.add_argument("--face", type=int, action="append", metavar="N",
+                   help="only this face_id (repeatable; default: every face in the file)")
+    p.add_argument("--seconds", type=float, default=1.0,
+                   help="length of the automatic neutral stretch (default: 1.0)")
+    p.add_argument("--fps", type=float, help="frame rate (default: from the timestamps)")
+    p.add_argument("--overwrite", action="store_true", help="replace OUT if it exists")
+    p.set_defaults(func=run)
+
+
+def parse_frames(text: str) -> tuple[int, int]:
+    """'A-B' (or one frame 'A') -> (A, B), A <= B, both >= 0."""
+    parts = text.replace("–", "-").split("-")
+    try:
+        a, b = (int(parts[0]), int(parts[-1])) if 1 <= len(parts) <= 2 else (-1, -1)
+    except ValueError:
+        a = b = -1
+    if a < 0 or b < 0:
+        raise InputError(f"--frames {text}: expected A-B, two frame numbers (e.g. 120-180)")
+    return min(a, b), max(a, b)
+
+
+def run(args: argparse.Namespace) -> int:
+    import numpy as np
+    import pandas as pd
+
+    from merstudio.atomic import atomic_path
+    from merstudio.features.neutral import apply_baselines, table_baseline
+
+    if args.fps is not None and not args.fps > 0:
+        raise InputError(f"--fps must be a positive number, got {args.fps:g}")
+    if not args.seconds > 0:
+        raise InputError(f"--seconds must be a positive number, got {args.seconds:g}")
+    frames = parse_frames(args.frames) if args.frames else None
+    src, out = Path(args.input), Path(args.output)
+    if not src.is_file():
+        raise InputError(f"{src}: not found")
+    if out.is_dir():
+        raise OutputError(f"{out}: is a folder; give the file to write (e.g. {out / 'neutral.csv'})")
+    if out.exists() and not args.overwrite:
+        raise OutputError(f"{out}: already exists (use --overwrite)")
+    if out.resolve() == src.resolve():
+        raise OutputError(f"{out}: is the input; write the relative values to another file")
+    try:
+        df = pd.read_csv(src, skipinitialspace=True, low_memory=False)
+    except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeError, ValueError) as exc:
+        raise InputError(f"{src}: not a readable CSV ({str(exc).splitlines()[0] if str(exc) else exc})") from None
+    df.columns = [str(c).strip() for c in df.columns]
+    if "frame" not in df.columns or not any(c.startswith("AU") and c.endswith("_r") for c in df.columns):
+        raise InputError(f"{src}: not a per-frame AU table (needs frame and AUxx_r columns)")
+    faces = sorted(int(f) for f in df["face_id"].dropna().unique() if f >= 0) if "face_id" in df.columns else [0]
+    if args.face:
+        missing = sorted(set(args.face) - set(faces))
+        if missing:
+            raise InputError(f"{src}: no face {', '.join(map(str, missing))} (faces: {', '.join(map(str, faces))})")
+        faces = sorted(set(args.face))
+    baselines = []
+    for face in faces:
+        try:
+            b = table_baseline(df, face, frames, fps=args.fps, seconds=args.seconds)
+        except InputError as exc:
+            raise InputError(f"{src}: {exc}") from None
+        baselines.append(b)
+        print(b.describe())
+    rel = apply_baselines(df, baselines)
+    with atomic_path(out) as tmp:
+        rel.to_csv(tmp, index=False, na_rep="", float_format=None)
+    changed = int(np.sum([len(b.values) for b in baselines]))
+    print(f"wrote {out}: {len(rel)} rows, {changed} intensity column(s) relative to neutral over {len(faces)} face(s)")
+    return 0

@@ -1,0 +1,207 @@
+"""Per-person neutral baseline (participant calibration, as FaceReader calls it): AU intensities relative to a face's
+own relaxed frames.
+
+The AU estimator is absolute: one `floor` per AU for everyone (docs/aus.md), so a person whose relaxed brows sit
+low reads AU4 at 1.5-2 all along, and narrow eyes read some AU6/AU7. A coder picks (or merstudio finds) a stretch
+of neutral frames of a face; each intensity column's median over those frames is that person's neutral level, and
+the relative value is ``clip(value - neutral, 0, 5)``: what the face does beyond its resting state. Presences
+(``AUxx_c``) are recomputed from the relative intensities with the estimator's hysteresis. Unknown values (NaN)
+stay unknown. The absolute values are never overwritten in a project: relative values are a view (the app) or a
+new file (``merstudio neutral``).
+
+Qt-free: the app (Analysis > Neutral frames) and the CLI share these functions.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from merstudio.errors import InputError
+from merstudio.features.aus import MAX_INTENSITY, PRESENCE_OFF, PRESENCE_ON
+
+NEUTRAL_SECONDS = 1.0  # the automatic search: the calmest stretch this long
+MIN_FRAMES = 5  # a neutral level is the median of at least this many frames with the face
+MIN_COVER = 0.8  # an automatic window needs the face (and its AUs) in this share of its frames
+BLINK_COL = "AU45_r"  # a blink is not an expression: left out of the activity that finds the calm stretch
+_INTENSITY = re.compile(r"^AU\d\d_(r|L|R)$")  # OpenFace 2's AUxx_r and merstudio's per-side AUxx_L / AUxx_R
+
+
+def intensity_columns(columns: Sequence[str]) -> list[str]:
+    """The AU intensity columns a baseline applies to: ``AUxx_r`` and the per-side ``AUxx_L`` / ``AUxx_R``."""
+    return [c for c in columns if _INTENSITY.match(c)]
+
+
+@dataclass(frozen=True)
+class NeutralBaseline:
+    """One face's neutral levels: frames first..last (inclusive), each intensity column's median over them."""
+
+    face_id: int
+    first: int
+    last: int
+    values: dict[str, float] = field(default_factory=dict)
+    frames: int = 0  # frames of the range that had the face
+    auto: bool = False  # found by find_neutral_window, not chosen by a coder
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"face_id": self.face_id, "first": self.first, "last": self.last, "values": dict(self.values),
+                "frames": self.frames, "auto": self.auto}
+
+    @classmethod
+    def from_dict(cls, d: Mapping[str, Any]) -> NeutralBaseline:
+        return cls(int(d["face_id"]), int(d["first"]), int(d["last"]),
+                   {str(k): float(v) for k, v in dict(d.get("values", {})).items()}, int(d.get("frames", 0)),
+                   bool(d.get("auto", False)))
+
+    def describe(self, most: int = 6) -> str:
+        """One line: which frames, and the largest neutral levels (the ones the relative view takes off)."""
+        how = "found automatically" if self.auto else "chosen"
+        top = sorted(((v, c) for c, v in self.values.items() if c.endswith("_r") and v >= 0.05), reverse=True)
+        levels = ", ".join(f"{c[:-2]} {v:.2f}" for v, c in top[:most]) or "every AU below 0.05"
+        return f"face {self.face_id}: neutral frames {self.first}-{self.last} ({how}, {self.frames} with the face): {levels}"
+
+
+def activity(cols: Mapping[str, np.ndarray]) -> np.ndarray:
+    """Sum of the AU intensities (``AUxx_r``, blinks left out) per frame; NaN where every one is unknown."""
+    arrs = [np.asarray(a, dtype=np.float64) for c, a in cols.items() if c.endswith("_r") and
+            _INTENSITY.match(c) and c != BLINK_COL]
+    if not arrs:
+        raise InputError("no AU intensity columns (AUxx_r): nothing to calibrate")
+    stack = np.vstack(arrs)
+    known = np.isfinite(stack).any(0)
+    return np.where(known, np.nansum(stack, 0), np.nan)
+
+
+def find_neutral_window(frames: np.ndarray, act: np.ndarray, fps: float, seconds: float = NEUTRAL_SECONDS,
+                        ) -> tuple[int, int]:
+    """The calmest stretch of `seconds`: the window of consecutive frame numbers whose mean activity is lowest,
+    among windows where the face's AUs are known in at least MIN_COVER of the frames (ties: the earliest).
+    `frames` are the frame numbers of `act`'s values (one face, any order, gaps allowed)."""
+    if fps <= 0 or seconds <= 0:
+        raise InputError(f"neutral window: fps {fps} and seconds {seconds} must be > 0")
+    frames = np.asarray(frames, dtype=np.int64)
+    ok = np.isfinite(act)
+    if not ok.any():
+        raise InputError("no frame with the face's AUs known: nothing to calibrate on")
+    lo, hi = int(frames[ok].min()), int(frames[ok].max())
+    w = max(MIN_FRAMES, round(seconds * fps))
+    series = np.full(hi - lo + 1, np.nan)
+    series[frames[ok] - lo] = act[ok]
+    if len(series) < w:
+        raise InputError(f"the face is seen over only {len(series)} frames; a {seconds:g}-s neutral window needs "
+                         f"{w}: choose the neutral frames yourself")
+    win = np.lib.stride_tricks.sliding_window_view(series, w)
+    cover = np.isfinite(win).mean(1)
+    good = np.flatnonzero(cover >= MIN_COVER)
+    if not len(good):
+        raise InputError(f"no {seconds:g}-s stretch with the face in at least {MIN_COVER:.0%} of its frames: "
+                         "choose the neutral frames yourself")
+    mean = np.nanmean(win[good], axis=1)  # the mean, not the median: calm throughout, not for half the window
+    start = int(good[int(np.argmin(mean))]) + lo
+    return start, start + w - 1
+
+
+def neutral_levels(frames: np.ndarray, cols: Mapping[str, np.ndarray], face_id: int, first: int, last: int, *,
+                   auto: bool = False) -> NeutralBaseline:
+    """Each intensity column's median over frames first..last of one face (`cols` aligned with `frames`).
+    Refuses a range with fewer than MIN_FRAMES frames where the face's AUs are known; a column with fewer known
+    values there gets no level (it is left as it is)."""
+    if first > last:
+        first, last = last, first
+    frames = np.asarray(frames, dtype=np.int64)
+    inside = (frames >= first) & (frames <= last)
+    act = activity(cols)
+    seen = int((inside & np.isfinite(act)).sum())
+    if seen < MIN_FRAMES:
+        raise InputError(f"face {face_id}, frames {first}-{last}: {seen} frame(s) with the face's AUs known; a "
+                         f"neutral level needs at least {MIN_FRAMES}")
+    values = {}
+    for c in intensity_columns(list(cols)):
+        v = np.asarray(cols[c], dtype=np.float64)[inside]
+        v = v[np.isfinite(v)]
+        if len(v) >= MIN_FRAMES:
+            values[c] = float(np.median(v))
+    return NeutralBaseline(int(face_id), int(first), int(last), values, seen, auto)
+
+
+def relative(values: np.ndarray, level: float) -> np.ndarray:
+    """Intensities relative to a neutral level: clip(values - level, 0, 5); NaN stays NaN."""
+    return np.clip(np.asarray(values, dtype=np.float64) - level, 0.0, MAX_INTENSITY)
+
+
+def presence(intensity: np.ndarray) -> np.ndarray:
+    """``AUxx_c`` from intensities in frame order, with the estimator's hysteresis (on at PRESENCE_ON, off below
+    PRESENCE_OFF); unknown intensities are absent."""
+    out = np.zeros(len(intensity), dtype=np.int8)
+    on = False
+    for i, v in enumerate(np.asarray(intensity, dtype=np.float64)):
+        on = bool(np.isfinite(v) and (v >= PRESENCE_ON or (on and v >= PRESENCE_OFF)))
+        out[i] = on
+    return out
+
+
+# ------------------------------------------------------------------------------------------- per-frame tables
+
+
+def _face_rows(df: pd.DataFrame, face_id: int) -> pd.DataFrame:
+    rows = df[df["face_id"] == face_id] if "face_id" in df.columns else df
+    if "success" in rows.columns:
+        rows = rows[pd.to_numeric(rows["success"], errors="coerce") == 1]
+    return rows.sort_values("frame")
+
+
+def table_fps(df: pd.DataFrame) -> float:
+    """Frames per second of a per-frame table, from its timestamps (median step between consecutive frames)."""
+    if "timestamp" not in df.columns:
+        raise InputError("no timestamp column: give the frame rate (--fps)")
+    t = df.drop_duplicates("frame").sort_values("frame")
+    df_ = np.diff(t["frame"].to_numpy(dtype=np.float64))
+    dt = np.diff(pd.to_numeric(t["timestamp"], errors="coerce").to_numpy(dtype=np.float64))
+    ok = (df_ > 0) & np.isfinite(dt) & (dt > 0)
+    if not ok.any():
+        raise InputError("cannot tell the frame rate from the timestamps: give it (--fps)")
+    return float(1.0 / np.median(dt[ok] / df_[ok]))
+
+
+def table_baseline(df: pd.DataFrame, face_id: int, frames: tuple[int, int] | None = None, *,
+                   fps: float | None = None, seconds: float = NEUTRAL_SECONDS) -> NeutralBaseline:
+    """A face's baseline from a per-frame table (OpenFace 2 style columns): over `frames` (inclusive, in the
+    table's own frame numbers), or over the calmest `seconds` found by find_neutral_window."""
+    if "frame" not in df.columns:
+        raise InputError("no frame column: not a per-frame table")
+    rows = _face_rows(df, face_id)
+    if rows.empty:
+        raise InputError(f"no rows of face {face_id} with a face found (success = 1)")
+    cols = {c: pd.to_numeric(rows[c], errors="coerce").to_numpy(dtype=np.float64)
+            for c in intensity_columns(list(rows.columns))}
+    fr = rows["frame"].to_numpy(dtype=np.int64)
+    if frames is None:
+        first, last = find_neutral_window(fr, activity(cols), fps or table_fps(df), seconds)
+        return neutral_levels(fr, cols, face_id, first, last, auto=True)
+    return neutral_levels(fr, cols, face_id, *frames)
+
+
+def apply_baselines(df: pd.DataFrame, baselines: Sequence[NeutralBaseline]) -> pd.DataFrame:
+    """A copy of a per-frame table with each baselined face's intensities relative to its neutral levels and its
+    presences (``AUxx_c``) recomputed from them; other faces and columns unchanged."""
+    out = df.copy()
+    for b in baselines:
+        mask = (out["face_id"] == b.face_id).to_numpy() if "face_id" in out.columns else np.ones(len(out), bool)
+        idx = out.index[mask]
+        order = out.loc[idx, "frame"].to_numpy().argsort(kind="stable")
+        idx = idx[order]
+        for c, level in b.values.items():
+            if c not in out.columns:
+                continue
+            out[c] = out[c].astype(np.float64)
+            rel = relative(pd.to_numeric(out.loc[idx, c], errors="coerce").to_numpy(dtype=np.float64), level)
+            out.loc[idx, c] = rel
+            pc = c[:-2] + "_c"
+            if c.endswith("_r") and pc in out.columns:
+                out.loc[idx, pc] = presence(rel)
+    return out

@@ -1,0 +1,135 @@
+"""Participant calibration in the app: each face's neutral frames (chosen on the timeline or found), stored in the
+project per video, and a View toggle that draws the AU lane, heat map and readout relative to them.
+
+The baselines are project data (one undo step each, like any edit); the toggle is a view setting. The absolute
+values stay what the analysis stored: exports and the per-frame table keep them (``merstudio neutral`` writes a
+relative copy of a per-frame CSV)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from merstudio.errors import InputError
+from merstudio.features.neutral import NeutralBaseline, activity, find_neutral_window, neutral_levels
+from merstudio.gui.commands import AppCommand, CommandContext, Params
+from merstudio.gui.undo import ProjectCommand
+
+if TYPE_CHECKING:
+    from merstudio.gui.main_window import MainWindow
+    from merstudio.project import Project
+
+
+def setting_key(video_id: int) -> str:
+    return f"neutral.video.{video_id}"
+
+
+def load_baselines(project: Project | None, video_id: int | None) -> dict[int, NeutralBaseline]:
+    """The video's neutral baselines by face id (none stored: empty)."""
+    if project is None or video_id is None:
+        return {}
+    stored = project.get_setting(setting_key(video_id), []) or []
+    out = {}
+    for d in stored:
+        try:
+            b = NeutralBaseline.from_dict(d)
+        except (KeyError, TypeError, ValueError):
+            continue  # a damaged entry is ignored, not fatal: the absolute values are still there
+        out[b.face_id] = b
+    return out
+
+
+class NeutralCommand(ProjectCommand):
+    """Set (``after``) or clear (None) one face's neutral baseline of a video: one undo step."""
+
+    def __init__(self, project: Project, video_id: int, face: int, after: NeutralBaseline | None,
+                 notify: Any) -> None:
+        text = f"Neutral frames of face {face}: {after.first}–{after.last}" if after else \
+            f"Clear neutral frames of face {face}"
+        super().__init__(text, project, notify)
+        self.video_id, self.face, self.after = video_id, face, after
+        self.before = load_baselines(project, video_id).get(face)
+
+    def _write(self, b: NeutralBaseline | None) -> None:
+        keep = {f: x for f, x in load_baselines(self.project, self.video_id).items() if f != self.face}
+        if b is not None:
+            keep[self.face] = b
+        self.project.set_setting(setting_key(self.video_id), [keep[f].to_dict() for f in sorted(keep)])
+
+    def _do(self) -> None:
+        self._write(self.after)
+
+    def _undo(self) -> None:
+        self._write(self.before)
+
+
+def baseline_from_buffer(buf: Any, face: int, frames: tuple[int, int] | None, fps: float) -> NeutralBaseline:
+    """A face's neutral levels from the analysis curves: over `frames`, or its calmest second."""
+    cols = buf.faces.get(face)
+    if not cols:
+        raise InputError(f"face {face} has no AU values: run the analysis first")
+    x = np.arange(buf.frame_count)
+    if frames is None:
+        first, last = find_neutral_window(x, activity(cols), fps)
+        return neutral_levels(x, cols, face, first, last, auto=True)
+    return neutral_levels(x, cols, face, *frames)
+
+
+class SetNeutral(AppCommand):
+    """params: mode "selection" (the timeline's selected frames), "auto" (the face's calmest second) or "clear";
+    face (default: the face shown)."""
+
+    @staticmethod
+    def do(ctx: CommandContext, params: Params) -> None:
+        win = ctx.win
+        proj = win.require_writable()
+        if win.video is None or win.video.id is None:
+            raise InputError("open a video first")
+        buf = win.analysis.buffer
+        face = params.get("face", win.selected_face())
+        if buf is None or face is None:
+            raise InputError("no analysis with a face yet: run the analysis (Ctrl+R) first")
+        mode = params.get("mode", "auto")
+        after = None
+        if mode == "selection":
+            sel = win.timeline.selection
+            if sel is None:
+                raise InputError("select the neutral frames first: drag over them on the events track")
+            after = baseline_from_buffer(buf, face, sel, win.fps)
+        elif mode == "auto":
+            after = baseline_from_buffer(buf, face, None, win.fps)
+        elif mode != "clear":
+            raise InputError(f"neutral frames: unknown mode {mode}")
+        elif face not in load_baselines(proj, win.video.id):
+            raise InputError(f"face {face} has no neutral frames to clear")
+        win.coding.push(NeutralCommand(proj, win.video.id, face, after, win.neutral.update))
+        if after is not None:
+            win.neutral.view_action.setChecked(True)
+            win.neutral.update()
+            win.statusBar().showMessage(after.describe(), 10000)
+
+
+class NeutralView:
+    """The menu entries and the View toggle; draws the shown face's baseline on the timeline."""
+
+    def __init__(self, win: MainWindow, analysis_menu: Any, view_menu: Any) -> None:
+        self.win = win
+        x = win.ctx.execute
+        m = analysis_menu.addMenu("Neutral frames (calibration)")
+        win._action(m, "Set from the selected frames", lambda: x(SetNeutral, mode="selection"))
+        win._action(m, "Find the calmest second", lambda: x(SetNeutral, mode="auto"))
+        win._action(m, "Clear", lambda: x(SetNeutral, mode="clear"))
+        self.view_action = win._action(view_menu, "AUs relative to neutral", self.update, checkable=True)
+
+    def update(self) -> None:
+        """Draw the shown face's baseline when the toggle is on and the face has one; absolute values otherwise."""
+        win = self.win
+        vid = win.video.id if win.video is not None else None
+        face = win.selected_face()
+        on = self.view_action.isChecked() and face is not None
+        b = load_baselines(win.project, vid).get(face) if on and face is not None else None
+        win.timeline.set_neutral(b.values if b else None, (b.first, b.last) if b else None)
+        if self.view_action.isChecked() and b is None and win.analysis.buffer is not None:
+            win.statusBar().showMessage("no neutral frames for this face: AUs are absolute (Analysis > Neutral "
+                                        "frames)", 8000)

@@ -1,0 +1,68 @@
+"""`merstudio neutral`: an OpenFace 2 CSV (1-based frames, ", " separators, landmark columns) comes back with the
+same layout and numbering, its AU intensities relative to each person's neutral frames."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from merstudio.cli.main import main
+
+
+def _openface_csv(path: Path, n: int = 120) -> Path:
+    """OpenFace FeatureExtraction's layout: frames from 1, a space after each comma, landmark columns between."""
+    f = np.arange(1, n + 1)
+    au04 = 1.6 + 2.0 * ((f >= 80) & (f < 95))  # relaxed brows read 1.6 for this person; a frown at 80-94
+    df = pd.DataFrame({"frame": f, "face_id": 0, "timestamp": (f - 1) / 30.0, "confidence": 0.98, "success": 1,
+                       "x_0": 100.5, "y_0": 80.25, "AU04_r": au04, "AU12_r": 0.2, "AU04_c": 1, "AU12_c": 0})
+    path.write_text(df.to_csv(index=False).replace(",", ", "))
+    return path
+
+
+def run(capsys: pytest.CaptureFixture[str], *argv: object) -> tuple[int, str, str]:
+    code = main([str(a) for a in argv])
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_openface_file_relative_to_chosen_and_found_neutral_frames(tmp_path, capsys):
+    src = _openface_csv(tmp_path / "P01.csv")
+    out = tmp_path / "P01_neutral.csv"
+    code, text, err = run(capsys, "neutral", src, out, "--frames", "1-30")
+    assert code == 0, err
+    assert "face 0: neutral frames 1-30 (chosen, 30 with the face): AU04 1.60" in text
+    a = pd.read_csv(src, skipinitialspace=True)
+    b = pd.read_csv(out)
+    assert list(b.columns) == list(a.columns) and b["frame"].tolist() == a["frame"].tolist()  # 1-based kept
+    assert b["x_0"].tolist() == a["x_0"].tolist()
+    assert b.loc[b["frame"] == 10, "AU04_r"].item() == 0 and b.loc[b["frame"] == 85, "AU04_r"].item() == 2.0
+    assert b.loc[b["frame"] == 10, "AU04_c"].item() == 0 and b.loc[b["frame"] == 85, "AU04_c"].item() == 1
+    # found automatically: a calm second away from the frown; refuses to overwrite without --overwrite
+    code, text, err = run(capsys, "neutral", src, out)
+    assert code != 0 and "already exists" in err
+    code, text, err = run(capsys, "neutral", src, out, "--overwrite")
+    assert code == 0 and "found automatically" in text
+    first, last = (int(x) for x in text.split("neutral frames ")[1].split(" ")[0].split("-"))
+    assert last - first + 1 == 30 and (last < 80 or first > 94)
+
+
+@pytest.mark.parametrize("argv, message", [
+    (["--frames", "ten-20"], "expected A-B"),
+    (["--face", "3"], "no face 3"),
+    (["--frames", "1-3"], "at least 5"),
+])
+def test_bad_arguments_are_one_line_errors(tmp_path, capsys, argv, message):
+    src = _openface_csv(tmp_path / "P01.csv")
+    code, _, err = run(capsys, "neutral", src, tmp_path / "out.csv", *argv)
+    assert code != 0 and message in err and len(err.strip().splitlines()) == 1
+    assert not (tmp_path / "out.csv").exists()
+
+
+def test_input_is_never_overwritten(tmp_path, capsys):
+    src = _openface_csv(tmp_path / "P01.csv")
+    before = src.read_bytes()
+    code, _, err = run(capsys, "neutral", src, src, "--overwrite")
+    assert code != 0 and "is the input" in err and src.read_bytes() == before

@@ -1,0 +1,128 @@
+"""Per-person neutral baseline (participant calibration): AU intensities relative to a face's own relaxed frames."""
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from merstudio.errors import InputError
+from merstudio.features.neutral import (
+    NeutralBaseline,
+    activity,
+    apply_baselines,
+    find_neutral_window,
+    presence,
+    table_baseline,
+    table_fps,
+)
+
+REAL = Path(__file__).resolve().parents[3] / "shared" / "data" / "real-faces"
+FPS = 30.0
+
+
+def _table(n: int = 300) -> pd.DataFrame:
+    """Two people. Face 0's relaxed brows read AU04 1.6 (the estimator's one floor for everyone) and it frowns
+    by 2 more over frames 200-214; face 1 is relaxed at 0 and smiles over frames 40-79; a blink at 100-102."""
+    rows = []
+    for face in (0, 1):
+        f = np.arange(n)
+        au04 = np.full(n, 1.6) + (face == 0) * 2.0 * ((f >= 200) & (f < 215)) - (face == 1) * 1.6
+        au12 = np.where((face == 1) & (f >= 40) & (f < 80), 4.0, 0.1)
+        au45 = np.where((f >= 100) & (f < 103), 5.0, 0.0)
+        df = pd.DataFrame({"frame": f, "face_id": face, "timestamp": f / FPS, "confidence": 0.98, "success": 1,
+                           "AU04_r": au04, "AU12_r": au12, "AU45_r": au45, "AU04_L": au04, "AU04_R": au04})
+        for c in ("AU04", "AU12", "AU45"):
+            df[f"{c}_c"] = (df[f"{c}_r"] >= 1.0).astype(int)
+        rows.append(df)
+    out = pd.concat(rows, ignore_index=True)
+    out.loc[(out["face_id"] == 0) & (out["frame"].between(10, 12)), "AU12_r"] = np.nan  # unknown (a hand)
+    return out
+
+
+def test_a_person_offset_is_taken_off_and_the_frown_is_what_remains():
+    df = _table()
+    b = table_baseline(df, 0, (0, 59))
+    assert b.values["AU04_r"] == pytest.approx(1.6) and b.values["AU04_L"] == pytest.approx(1.6)
+    assert b.frames == 60 and not b.auto
+    rel = apply_baselines(df, [b])
+    face0 = rel[rel["face_id"] == 0].set_index("frame")
+    assert face0.loc[100, "AU04_r"] == 0 and face0.loc[205, "AU04_r"] == pytest.approx(2.0)
+    # presence follows the relative intensity: off at rest (it read "on" all along before), on in the frown
+    assert df[df["face_id"] == 0]["AU04_c"].iloc[0] == 1
+    assert face0.loc[100, "AU04_c"] == 0 and face0.loc[205, "AU04_c"] == 1
+    assert face0.loc[[10, 11, 12], "AU12_r"].isna().all()  # unknown stays unknown
+    # the other face, the layout and the input are untouched
+    pd.testing.assert_frame_equal(rel[rel["face_id"] == 1], df[df["face_id"] == 1], check_dtype=False)
+    assert list(rel.columns) == list(df.columns) and df["AU04_r"].iloc[100] == pytest.approx(1.6)
+
+
+def test_the_automatic_window_is_the_calmest_second_of_each_face():
+    df = _table()
+    assert table_fps(df) == pytest.approx(FPS)
+    b1 = table_baseline(df, 1)  # face 1 smiles over 40-79: its calm second lies elsewhere
+    assert b1.auto and b1.last - b1.first + 1 == 30
+    assert not (b1.first <= 79 and b1.last >= 40)
+    assert b1.values["AU12_r"] == pytest.approx(0.1)
+    # a blink is not activity (AU45 left out); a frame whose AUs are all unknown is not calm, it is unknown
+    act = activity({"AU04_r": np.array([0.0, 0.0, np.nan]), "AU45_r": np.array([0.0, 5.0, 0.0])})
+    assert act[:2].tolist() == [0.0, 0.0] and np.isnan(act[2])
+    f = np.arange(300)
+    act = np.where((f >= 40) & (f < 80), 4.0, 0.0)
+    act[150:300] = np.nan  # the face is gone: no window there
+    first, last = find_neutral_window(f, act, FPS, 1.0)
+    assert (first, last) == (0, 29)
+    act[:40] = act[80:150] = 0.5  # a stretch calmer than the start
+    act[100:130] = 0.0
+    assert find_neutral_window(f, act, FPS, 1.0) == (100, 129)
+
+
+def test_refusals_are_one_line():
+    df = _table()
+    with pytest.raises(InputError, match="at least 5"):
+        table_baseline(df, 0, (10, 12))  # AU12 unknown there, but AU04 known: 3 frames are too few anyway
+    gone = df[~((df["face_id"] == 0) & (df["frame"] > 20))]
+    with pytest.raises(InputError, match="choose the neutral frames yourself"):
+        table_baseline(gone, 0)  # seen over 21 frames, shorter than a second
+    with pytest.raises(InputError, match="no rows of face 7"):
+        table_baseline(df, 7)
+
+
+def test_presence_keeps_the_estimators_hysteresis():
+    v = np.array([0.0, 1.2, 0.8, 0.7, 0.5, 0.9, 1.0, np.nan, 1.5])
+    assert presence(v).tolist() == [0, 1, 1, 1, 0, 0, 1, 0, 1]
+
+
+def test_a_baseline_round_trips_through_a_project_setting():
+    b = NeutralBaseline(0, 3, 40, {"AU04_r": 1.6}, 38, True)
+    assert NeutralBaseline.from_dict(b.to_dict()) == b
+    assert "frames 3-40" in b.describe() and "AU04 1.60" in b.describe()
+
+
+@pytest.fixture(scope="module")
+def smile_table():
+    clip = REAL / "smile_man.mp4"
+    if not clip.is_file():
+        pytest.skip(f"{clip} not here (shared real-face data)")
+    from merstudio.analysis.pipeline import Analysis
+    from merstudio.io import open_source
+
+    with open_source(clip) as src:
+        return pd.DataFrame(list(Analysis(src).rows())), pd.read_csv(REAL / "annotation.csv")
+
+
+def test_real_face_calibrated_on_the_coders_neutral_frames_keeps_the_smile(smile_table):
+    """The real clip: a man relaxed for frames 0-16 (the coder's annotation), then a broad smile (6+12+25) held."""
+    df, notes = smile_table
+    neutral = notes[notes["state"] == "neutral"].iloc[0]
+    b = table_baseline(df, 0, (int(neutral["start_frame"]), int(neutral["end_frame"])))
+    assert all(v < 0.5 for c, v in b.values.items() if c.endswith("_r"))  # a relaxed face reads near 0
+    rel = apply_baselines(df, [b]).set_index("frame")
+    held = rel.loc[20:68]
+    assert held["AU12_r"].min() >= 2.0 and held["AU25_r"].mean() >= 1.5 and held["AU06_r"].mean() >= 1.5
+    assert held["AU12_c"].all()
+    # the automatic window (the calmest second of a 2.4-s clip that is smiling from frame 17) takes the relaxed
+    # start and leaves the smile: its levels are medians, and most of its frames are relaxed
+    auto = table_baseline(df, 0)
+    assert auto.first <= int(neutral["end_frame"]) and auto.values["AU12_r"] < 0.5
+    assert apply_baselines(df, [auto]).set_index("frame").loc[20:68, "AU12_r"].min() >= 2.0

@@ -4,9 +4,28 @@ landmarks, and helpers that run frames through the real detector + aligner, as t
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from pathlib import Path
 
 import numpy as np
+import pandas as pd
 import pytest
+
+REAL = Path(__file__).resolve().parents[3] / "shared" / "data" / "real-faces"
+
+
+@pytest.fixture(scope="session")
+def smile_table() -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The real clip (shared data, skipped where absent) through the whole analysis: (per-frame rows, the coder's
+    annotation: neutral 0-16, a broad smile 6+12+25 held 20-68)."""
+    clip = REAL / "smile_man.mp4"
+    if not clip.is_file():
+        pytest.skip(f"{clip} not here (shared real-face data)")
+    from merstudio.analysis.pipeline import Analysis
+    from merstudio.io import open_source
+
+    with open_source(clip) as src:
+        rows = list(Analysis(src).rows())
+    return pd.DataFrame(rows), pd.read_csv(REAL / "annotation.csv")
 
 
 @pytest.fixture(scope="session")

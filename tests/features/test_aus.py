@@ -4,15 +4,11 @@ opened), never from the estimator's own mapping."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import numpy as np
 import pandas as pd
 import pytest
 
 from merstudio.features.aus import AUS, AUEstimator, au_c, au_columns, au_r, au_side
-
-REAL = Path(__file__).resolve().parents[3] / "shared" / "data" / "real-faces"
 
 
 @pytest.fixture(scope="module")
@@ -94,17 +90,9 @@ def test_a_mesh_without_irises_is_unknown_not_zero(portrait_obs):
 
 
 @pytest.fixture(scope="module")
-def smile_rows():
-    clip = REAL / "smile_man.mp4"
-    if not clip.is_file():
-        pytest.skip(f"{clip} not here (shared real-face data)")
-    from merstudio.analysis.pipeline import Analysis
-    from merstudio.io import open_source
-
-    with open_source(clip) as src:
-        rows = list(Analysis(src).rows())
-    notes = pd.read_csv(REAL / "annotation.csv")
-    return pd.DataFrame(rows).set_index("frame"), notes
+def smile_rows(smile_table):
+    df, notes = smile_table
+    return df.set_index("frame"), notes
 
 
 def _span(notes: pd.DataFrame, state_prefix: str) -> slice:

@@ -1,7 +1,5 @@
 """Per-person neutral baseline (participant calibration): AU intensities relative to a face's own relaxed frames."""
 
-from pathlib import Path
-
 import numpy as np
 import pandas as pd
 import pytest
@@ -17,7 +15,6 @@ from merstudio.features.neutral import (
     table_fps,
 )
 
-REAL = Path(__file__).resolve().parents[3] / "shared" / "data" / "real-faces"
 FPS = 30.0
 
 
@@ -97,18 +94,6 @@ def test_a_baseline_round_trips_through_a_project_setting():
     b = NeutralBaseline(0, 3, 40, {"AU04_r": 1.6}, 38, True)
     assert NeutralBaseline.from_dict(b.to_dict()) == b
     assert "frames 3-40" in b.describe() and "AU04 1.60" in b.describe()
-
-
-@pytest.fixture(scope="module")
-def smile_table():
-    clip = REAL / "smile_man.mp4"
-    if not clip.is_file():
-        pytest.skip(f"{clip} not here (shared real-face data)")
-    from merstudio.analysis.pipeline import Analysis
-    from merstudio.io import open_source
-
-    with open_source(clip) as src:
-        return pd.DataFrame(list(Analysis(src).rows())), pd.read_csv(REAL / "annotation.csv")
 
 
 def test_real_face_calibrated_on_the_coders_neutral_frames_keeps_the_smile(smile_table):

@@ -17,7 +17,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol
 
 import numpy as np
 import pandas as pd
@@ -30,6 +30,13 @@ MIN_FRAMES = 5  # a neutral level is the median of at least this many frames wit
 MIN_COVER = 0.8  # an automatic window needs the face (and its AUs) in this share of its frames
 BLINK_COL = "AU45_r"  # a blink is not an expression: left out of the activity that finds the calm stretch
 _INTENSITY = re.compile(r"^AU\d\d_(r|L|R)$")  # OpenFace 2's AUxx_r and merstudio's per-side AUxx_L / AUxx_R
+
+
+class SettingsStore(Protocol):
+    """What stores baselines: a project's settings (merstudio.project.Project)."""
+
+    def get_setting(self, key: str, default: Any = None) -> Any: ...
+    def set_setting(self, key: str, value: Any) -> None: ...
 
 
 def intensity_columns(columns: Sequence[str]) -> list[str]:
@@ -64,6 +71,30 @@ class NeutralBaseline:
         top = sorted(((v, c) for c, v in self.values.items() if c.endswith("_r") and v >= 0.05), reverse=True)
         levels = ", ".join(f"{c[:-2]} {v:.2f}" for v, c in top[:most]) or "every AU below 0.05"
         return f"face {self.face_id}: neutral frames {self.first}-{self.last} ({how}, {self.frames} with the face): {levels}"
+
+
+def setting_key(video_id: int) -> str:
+    """The project setting that holds a video's baselines (a list of NeutralBaseline.to_dict())."""
+    return f"neutral.video.{video_id}"
+
+
+def load_baselines(project: SettingsStore | None, video_id: int | None) -> dict[int, NeutralBaseline]:
+    """A video's neutral baselines by face id (none stored: empty; a damaged entry is skipped, not fatal: the
+    absolute values are still there)."""
+    if project is None or video_id is None:
+        return {}
+    out = {}
+    for d in project.get_setting(setting_key(video_id), []) or []:
+        try:
+            b = NeutralBaseline.from_dict(d)
+        except (KeyError, TypeError, ValueError):
+            continue
+        out[b.face_id] = b
+    return out
+
+
+def store_baselines(project: SettingsStore, video_id: int, baselines: Mapping[int, NeutralBaseline]) -> None:
+    project.set_setting(setting_key(video_id), [baselines[f].to_dict() for f in sorted(baselines)])
 
 
 def activity(cols: Mapping[str, np.ndarray]) -> np.ndarray:
@@ -134,11 +165,11 @@ def relative(values: np.ndarray, level: float) -> np.ndarray:
     return np.clip(np.asarray(values, dtype=np.float64) - level, 0.0, MAX_INTENSITY)
 
 
-def presence(intensity: np.ndarray) -> np.ndarray:
+def presence(intensity: np.ndarray, on: bool = False) -> np.ndarray:
     """``AUxx_c`` from intensities in frame order, with the estimator's hysteresis (on at PRESENCE_ON, off below
-    PRESENCE_OFF); unknown intensities are absent."""
+    PRESENCE_OFF); unknown intensities are absent. `on`: the state before the first value (a table read in
+    chunks carries it over)."""
     out = np.zeros(len(intensity), dtype=np.int8)
-    on = False
     for i, v in enumerate(np.asarray(intensity, dtype=np.float64)):
         on = bool(np.isfinite(v) and (v >= PRESENCE_ON or (on and v >= PRESENCE_OFF)))
         out[i] = on
@@ -186,9 +217,12 @@ def table_baseline(df: pd.DataFrame, face_id: int, frames: tuple[int, int] | Non
     return neutral_levels(fr, cols, face_id, *frames)
 
 
-def apply_baselines(df: pd.DataFrame, baselines: Sequence[NeutralBaseline]) -> pd.DataFrame:
+def apply_baselines(df: pd.DataFrame, baselines: Sequence[NeutralBaseline],
+                    state: dict[tuple[int, str], bool] | None = None) -> pd.DataFrame:
     """A copy of a per-frame table with each baselined face's intensities relative to its neutral levels and its
-    presences (``AUxx_c``) recomputed from them; other faces and columns unchanged."""
+    presences (``AUxx_c``) recomputed from them; other faces and columns unchanged. `state`: for a table written
+    in consecutive chunks, one dict passed with every chunk carries each presence's hysteresis across them."""
+    state = {} if state is None else state
     out = df.copy()
     for b in baselines:
         mask = (out["face_id"] == b.face_id).to_numpy() if "face_id" in out.columns else np.ones(len(out), bool)
@@ -203,5 +237,8 @@ def apply_baselines(df: pd.DataFrame, baselines: Sequence[NeutralBaseline]) -> p
             out.loc[idx, c] = rel
             pc = c[:-2] + "_c"
             if c.endswith("_r") and pc in out.columns:
-                out.loc[idx, pc] = presence(rel)
+                p = presence(rel, state.get((b.face_id, pc), False))
+                out.loc[idx, pc] = p
+                if len(p):
+                    state[(b.face_id, pc)] = bool(p[-1])
     return out

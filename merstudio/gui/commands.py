@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtWidgets import QDialog, QFileDialog, QInputDialog
 
 from merstudio.errors import InputError, MerstudioError
+from merstudio.features.neutral import load_baselines
 from merstudio.io import VIDEO_EXTENSIONS
 from merstudio.project import PROJECT_SUFFIX, Event
 from merstudio.project import export as ex
@@ -373,6 +374,7 @@ class GoToFrame(AppCommand):
 
 EXPORTS = {
     "frames": ("Per-frame CSV", "CSV (*.csv)", "{stem}_frames.csv"),
+    "frames_neutral": ("Per-frame CSV relative to neutral", "CSV (*.csv)", "{stem}_frames_neutral.csv"),
     "events_csv": ("Events report CSV (ids, times, durations)", "CSV (*.csv)", "{stem}_events.csv"),
     "events_xlsx": ("Events report XLSX", "Excel (*.xlsx)", "{stem}_events.xlsx"),
     "summary": ("Summary CSV + timeline PNG", "CSV (*.csv)", "{stem}_summary.csv"),
@@ -389,6 +391,8 @@ class Export(AppCommand):
         win = ctx.win
         video = win.require_video()
         title, filt, default = EXPORTS[params["kind"]]
+        if params["kind"] == "frames_neutral" and not load_baselines(win.project, video.id):
+            raise InputError("no neutral frames set for this video: set them first (Analysis > Neutral frames)")
         assert win.project is not None
         name = default.format(stem=Path(video.path).stem, project=win.project.path.stem)
         return _ask_path(ctx, params, "path", f"Export {title}", filt, save=True,
@@ -402,8 +406,8 @@ class Export(AppCommand):
         assert proj is not None
         kind, path = params["kind"], Path(params["path"])
         progress = win.export_progress
-        if kind == "frames":
-            out = [ex.export_frames_csv(proj, video.id, path, progress=progress)]
+        if kind in ("frames", "frames_neutral"):
+            out = [ex.export_frames_csv(proj, video.id, path, progress=progress, relative=kind == "frames_neutral")]
         elif kind == "events_csv":
             out = [ex.export_events_csv(proj, path, video_id=video.id, progress=progress)]
             out += _behaviours_beside(proj, video.id, path)

@@ -12,32 +12,20 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from merstudio.errors import InputError
-from merstudio.features.neutral import NeutralBaseline, activity, find_neutral_window, neutral_levels
+from merstudio.features.neutral import (
+    NeutralBaseline,
+    activity,
+    find_neutral_window,
+    load_baselines,
+    neutral_levels,
+    store_baselines,
+)
 from merstudio.gui.commands import AppCommand, CommandContext, Params
 from merstudio.gui.undo import ProjectCommand
 
 if TYPE_CHECKING:
     from merstudio.gui.main_window import MainWindow
     from merstudio.project import Project
-
-
-def setting_key(video_id: int) -> str:
-    return f"neutral.video.{video_id}"
-
-
-def load_baselines(project: Project | None, video_id: int | None) -> dict[int, NeutralBaseline]:
-    """The video's neutral baselines by face id (none stored: empty)."""
-    if project is None or video_id is None:
-        return {}
-    stored = project.get_setting(setting_key(video_id), []) or []
-    out = {}
-    for d in stored:
-        try:
-            b = NeutralBaseline.from_dict(d)
-        except (KeyError, TypeError, ValueError):
-            continue  # a damaged entry is ignored, not fatal: the absolute values are still there
-        out[b.face_id] = b
-    return out
 
 
 class NeutralCommand(ProjectCommand):
@@ -55,7 +43,7 @@ class NeutralCommand(ProjectCommand):
         keep = {f: x for f, x in load_baselines(self.project, self.video_id).items() if f != self.face}
         if b is not None:
             keep[self.face] = b
-        self.project.set_setting(setting_key(self.video_id), [keep[f].to_dict() for f in sorted(keep)])
+        store_baselines(self.project, self.video_id, keep)
 
     def _do(self) -> None:
         self._write(self.after)

@@ -23,6 +23,8 @@ import numpy as np
 import pandas as pd
 
 from merstudio.atomic import atomic_path as _atomic
+from merstudio.errors import InputError
+from merstudio.features.neutral import apply_baselines, load_baselines
 from merstudio.project.events import Event, au_numbers
 from merstudio.project.store import Project, Video
 
@@ -49,9 +51,11 @@ def _times(project: Project, video: Video) -> Callable[[int], float]:
 
 
 def export_frames_csv(project: Project, video_id: int, path: str | os.PathLike[str],
-                      progress: Progress = None, chunk: int = 5000) -> Path:
+                      progress: Progress = None, chunk: int = 5000, relative: bool = False) -> Path:
     """OpenFace-style per-frame CSV (frame, face_id, timestamp, confidence, success, AUxx_r, AUxx_c, p_<class>,
-    AUxx_p), written in chunks so long videos do not build one huge table in memory.
+    AUxx_p), written in chunks so long videos do not build one huge table in memory. ``relative``: each calibrated
+    face's AU intensities relative to its neutral frames (merstudio.features.neutral; refused when the video has
+    no neutral frames), the others as stored.
 
     Numbers keep their full precision: frame numbers as integers, timestamps as the shortest text that reads back
     to the same float64 (frame 24000 at 23.976 fps is 1001.001001, not "1001"), and the value columns, which
@@ -59,10 +63,17 @@ def export_frames_csv(project: Project, video_id: int, path: str | os.PathLike[s
     video = project.video(video_id)
     a = project.analysis(video_id)
     n = video.frame_count if a else 0
+    baselines = list(load_baselines(project, video_id).values()) if relative else []
+    if relative and not baselines:
+        raise InputError(f"{video.name}: no neutral frames set (Analysis > Neutral frames): nothing to be relative to")
+    state: dict[tuple[int, str], bool] = {}  # presence hysteresis carried from chunk to chunk
     with _atomic(path) as tmp:
         first = True
         for start in range(0, max(n, 1), chunk):
-            df = _stored_precision(project.load_frames(video_id, start, start + chunk))
+            df = project.load_frames(video_id, start, start + chunk)
+            if baselines:
+                df = apply_baselines(df, baselines, state)
+            df = _stored_precision(df)
             if first or len(df):
                 df.to_csv(tmp, mode="w" if first else "a", header=first, index=False)
                 first = False

@@ -2,11 +2,13 @@
 stored in the project; View > AUs relative to neutral draws the AU lane, heat map and readout relative to them."""
 
 import numpy as np
+import pandas as pd
 import pytest
 from gui_fixtures import SPOTS
 
+from merstudio.features.neutral import load_baselines
 from merstudio.gui import commands as C
-from merstudio.gui.neutral import SetNeutral, load_baselines
+from merstudio.gui.neutral import SetNeutral
 
 pytestmark = pytest.mark.gui
 
@@ -80,3 +82,19 @@ def test_what_cannot_be_done_says_why(analysed):
     win.timeline.set_selection(0, 1)  # no face in the first frames
     assert not win.ctx.execute(SetNeutral, mode="selection")
     assert "at least 5" in win.errors[-1]
+
+
+def test_export_relative_to_neutral(analysed, tmp_path):
+    win = analysed
+    assert not win.ctx.execute(C.Export, kind="frames_neutral", path=str(tmp_path / "rel.csv"))
+    assert "no neutral frames set" in win.errors[-1] and not (tmp_path / "rel.csv").exists()
+    win.timeline.set_selection(3, 12)
+    assert win.ctx.execute(SetNeutral, mode="selection")
+    assert win.ctx.execute(C.Export, kind="frames_neutral", path=str(tmp_path / "rel.csv"))
+    assert win.ctx.execute(C.Export, kind="frames", path=str(tmp_path / "abs.csv"))
+    rel, absolute = (pd.read_csv(tmp_path / f).set_index("frame") for f in ("rel.csv", "abs.csv"))
+    assert absolute.loc[5, "AU12_r"] == pytest.approx(0.2) and rel.loc[5, "AU12_r"] == 0
+    apex = SPOTS[0][1]
+    assert rel.loc[apex, "AU12_r"] == pytest.approx(absolute.loc[apex, "AU12_r"] - 0.2, abs=1e-4)
+    assert list(rel.columns) == list(absolute.columns)
+    pd.testing.assert_series_equal(rel["p_positive"], absolute["p_positive"])  # only the AU intensities change

@@ -132,3 +132,33 @@ def test_unwritable_path(project, tmp_path):
     with pytest.raises(OutputError, match="cannot write"):
         export_frames_csv(project, 1, target)
     assert not [p for p in tmp_path.iterdir() if p.name.endswith(".part")]
+
+
+def test_frames_relative_to_neutral_carry_presence_across_chunks(tmp_path):
+    """An AU held between the presence thresholds (0.6-1.0 above neutral) across a chunk boundary stays present:
+    the hysteresis is carried from chunk to chunk, so the file does not depend on the chunk size."""
+    import numpy as np
+
+    from merstudio.errors import InputError
+    from merstudio.features.neutral import NeutralBaseline, store_baselines
+    from merstudio.project import Project
+
+    video = tmp_path / "v.avi"
+    video.write_bytes(b"\0" * 4096)
+    au4 = np.r_[np.full(10, 1.5), np.full(5, 2.7), np.full(10, 2.3), np.full(15, 1.5)]  # rest 1.5; +1.2 then +0.8
+    with Project.create(tmp_path / "p.merproj") as proj:
+        v = proj.add_video(video, fps=30.0, frame_count=40, width=64, height=48)
+        aid = proj.begin_analysis(v.id)
+        proj.append_frames(aid, [{"frame": f, "face_id": 0, "timestamp": f / 30, "confidence": 0.9, "success": 1,
+                                  "AU04_r": float(x), "AU04_c": int(x >= 1)} for f, x in enumerate(au4)])
+        proj.finish_analysis(aid)
+        with pytest.raises(InputError, match="no neutral frames"):
+            export_frames_csv(proj, v.id, tmp_path / "none.csv", relative=True)
+        store_baselines(proj, v.id, {0: NeutralBaseline(0, 0, 9, {"AU04_r": 1.5}, 10)})
+        small = pd.read_csv(export_frames_csv(proj, v.id, tmp_path / "a.csv", chunk=16, relative=True))
+        whole = pd.read_csv(export_frames_csv(proj, v.id, tmp_path / "b.csv", relative=True))
+        absolute = pd.read_csv(export_frames_csv(proj, v.id, tmp_path / "c.csv"))
+    pd.testing.assert_frame_equal(small, whole)
+    assert whole["AU04_c"].tolist() == [0] * 10 + [1] * 15 + [0] * 15  # on at +1.2, held at +0.8 into chunk 2
+    assert whole["AU04_r"].iloc[[0, 12, 20]].tolist() == pytest.approx([0.0, 1.2, 0.8], abs=1e-5)
+    assert absolute["AU04_c"].tolist() == [1] * 40  # absolute: this person's resting brows read "present"

@@ -191,12 +191,12 @@ def table_fps(df: pd.DataFrame) -> float:
     if "timestamp" not in df.columns:
         raise InputError("no timestamp column: give the frame rate (--fps)")
     t = df.drop_duplicates("frame").sort_values("frame")
-    df_ = np.diff(t["frame"].to_numpy(dtype=np.float64))
+    steps = np.diff(t["frame"].to_numpy(dtype=np.float64))
     dt = np.diff(pd.to_numeric(t["timestamp"], errors="coerce").to_numpy(dtype=np.float64))
-    ok = (df_ > 0) & np.isfinite(dt) & (dt > 0)
+    ok = (steps > 0) & np.isfinite(dt) & (dt > 0)
     if not ok.any():
         raise InputError("cannot tell the frame rate from the timestamps: give it (--fps)")
-    return float(1.0 / np.median(dt[ok] / df_[ok]))
+    return float(1.0 / np.median(dt[ok] / steps[ok]))
 
 
 def table_baseline(df: pd.DataFrame, face_id: int, frames: tuple[int, int] | None = None, *,

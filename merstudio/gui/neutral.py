@@ -1,9 +1,9 @@
 """Participant calibration in the app: each face's neutral frames (chosen on the timeline or found), stored in the
 project per video, and a View toggle that draws the AU lane, heat map and readout relative to them.
 
-The baselines are project data (one undo step each, like any edit); the toggle is a view setting. The absolute
-values stay what the analysis stored: exports and the per-frame table keep them (``merstudio neutral`` writes a
-relative copy of a per-frame CSV)."""
+The baselines are project data (one undo step each, like any edit); the toggle is a view setting. The analysis
+keeps the absolute values; File > Export > Per-frame CSV relative to neutral (and ``merstudio neutral`` for any
+per-frame CSV) writes the relative ones."""
 
 from __future__ import annotations
 
@@ -115,8 +115,7 @@ class NeutralView:
         win = self.win
         vid = win.video.id if win.video is not None else None
         face = win.selected_face()
-        on = self.view_action.isChecked() and face is not None
-        b = load_baselines(win.project, vid).get(face) if on and face is not None else None
+        b = load_baselines(win.project, vid).get(face) if self.view_action.isChecked() and face is not None else None
         win.timeline.set_neutral(b.values if b else None, (b.first, b.last) if b else None)
         if self.view_action.isChecked() and b is None and win.analysis.buffer is not None:
             win.statusBar().showMessage("no neutral frames for this face: AUs are absolute (Analysis > Neutral "

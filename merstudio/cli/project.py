@@ -59,6 +59,8 @@ def _add(project: Any, media: list[Path], fps: float | None) -> None:
 
 
 def _show(project: Any) -> None:
+    from merstudio.features.neutral import load_baselines
+
     videos = project.videos()
     print(f"{project.path}: {len(videos)} video(s); coders: {', '.join(project.coders()) or 'none'}")
     for v in videos:
@@ -69,6 +71,8 @@ def _show(project: Any) -> None:
               "  analysis: none")
         for o in project.overlays(v.id):
             print(f"  overlay {o.name!r} ({o.kind or 'table'}): {o.rows} row(s)")
+        for b in load_baselines(project, v.id).values():  # participant calibration (features/neutral.py)
+            print(f"  {b.describe()}")
         counts = Counter((e.coder or "(no coder)", e.status) for e in project.events(v.id))
         if not counts:
             print("  events: none")

@@ -88,3 +88,16 @@ def test_help(capsys: pytest.CaptureFixture[str]) -> None:
     assert exc.value.code == 0
     out = capsys.readouterr().out
     assert "new" in out and "add" in out and "show" in out and "merstudio agreement study.merproj" in out
+
+
+def test_show_lists_neutral_frames(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from merstudio.features.neutral import NeutralBaseline, store_baselines
+
+    video = _video(tmp_path / "a.avi")
+    proj = tmp_path / "p.merproj"
+    assert run(capsys, "project", "new", proj, video)[0] == 0
+    with Project.open(proj) as p:
+        store_baselines(p, p.videos()[0].id, {0: NeutralBaseline(0, 10, 39, {"AU04_r": 1.63}, 30, True)})
+    code, out, err = run(capsys, "project", "show", proj)
+    assert code == 0, err
+    assert "face 0: neutral frames 10-39 (found automatically, 30 with the face): AU04 1.63" in out

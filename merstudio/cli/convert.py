@@ -10,7 +10,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from merstudio.cli.main import warn_about
+from merstudio.cli.main import check_output_file, warn_about
 from merstudio.errors import InputError
 
 IN_FORMATS = ("eaf", "boris-tsv", "boris-csv", "boris-xlsx", "events-csv", "openface")
@@ -99,12 +99,7 @@ def _show(preview: Any) -> None:
 
 
 def _check_out(path: Path, overwrite: bool) -> None:
-    from merstudio.errors import OutputError
-
-    if path.is_dir():
-        raise OutputError(f"{path}: is a folder; give the file to write (e.g. {path / 'events.eaf'})")
-    if path.exists() and not overwrite:
-        raise OutputError(f"{path}: already exists (use --overwrite)")
+    check_output_file(path, overwrite, "events.eaf")
 
 
 def run(args: argparse.Namespace) -> int:

@@ -8,6 +8,7 @@ import os
 import sys
 import warnings
 from collections.abc import Sequence
+from pathlib import Path
 from typing import TextIO
 
 from merstudio import __version__
@@ -78,6 +79,17 @@ def warn_about(where: object, lines: Sequence[str]) -> None:
     """One `merstudio: warning: <where>: <line>` per line (a file's mismatches found while reading it)."""
     for line in lines:
         warning_line(f"{where}: {line}", UserWarning, "", 0)
+
+
+def check_output_file(path: Path, overwrite: bool, example: str) -> None:
+    """Refuse, in one line, an output that is a folder (naming `example` inside it as what to give) or a file that
+    exists without --overwrite."""
+    from merstudio.errors import OutputError
+
+    if path.is_dir():
+        raise OutputError(f"{path}: is a folder; give the file to write (e.g. {path / example})")
+    if path.exists() and not overwrite:
+        raise OutputError(f"{path}: already exists (use --overwrite)")
 
 
 def _stdout_closed() -> bool:

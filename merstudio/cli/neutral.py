@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from merstudio.cli.main import check_output_file
 from merstudio.errors import InputError, OutputError
 
 EPILOG = """\
@@ -65,10 +66,7 @@ def run(args: argparse.Namespace) -> int:
     src, out = Path(args.input), Path(args.output)
     if not src.is_file():
         raise InputError(f"{src}: not found")
-    if out.is_dir():
-        raise OutputError(f"{out}: is a folder; give the file to write (e.g. {out / 'neutral.csv'})")
-    if out.exists() and not args.overwrite:
-        raise OutputError(f"{out}: already exists (use --overwrite)")
+    check_output_file(out, args.overwrite, "neutral.csv")
     if out.resolve() == src.resolve():
         raise OutputError(f"{out}: is the input; write the relative values to another file")
     try:

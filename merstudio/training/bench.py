@@ -138,6 +138,6 @@ def bench_loso(n_samples: int = 442, n_subjects: int = 68, jobs: int | None = No
             "seconds": round(dt, 1), "minutes": round(dt / 60, 2),
             # CPU time of this process and its (finished) fold workers: on `jobs` cores of its own the run would
             # take about cpu / jobs; a wall time far above that means other work shared the cores
-            "cpu_minutes": round(cpu / 60, 2), "cpu_minutes_per_job": round(cpu / 60 / jobs, 2),
+            "cpu_seconds": round(cpu, 2), "cpu_minutes": round(cpu / 60, 2), "cpu_minutes_per_job": round(cpu / 60 / jobs, 2),
             "uf1": round(m["uf1"], 3), "uar": round(m["uar"], 3), "accuracy": round(m["accuracy"], 3),
             "arithmetic": settings.arithmetic()}

@@ -525,11 +525,17 @@ def run_ablation(data: DataArrays, class_names: Sequence[str], model_cfg: Any, s
                  jobs: int = 1, data_desc: str = "", input_settings: dict[str, Any] | None = None,
                  progress: ProgressFn | None = None,
                  fold_done: Callable[[int, int], None] | None = None, backend: Backend | None = None,
-                 cancel: Callable[[], bool] | None = None) -> list[dict[str, Any]]:
+                 cancel: Callable[[], bool] | None = None, seeds: int = 1) -> list[dict[str, Any]]:
     """The reference model (`model_cfg`: the full model, or whatever it already has switched off) and the model
     with each of `parts` switched off in turn, on the same folds and seeds. Every variant is named and recorded
     by the parts really switched off in it (ablated_parts), each a resumable run in out_dir/<full | no-a+b>/; all
-    variants' folds are tasks on one `backend` pool. The table goes to ablation.md and ablation.csv."""
+    variants' folds are tasks on one `backend` pool. The table goes to ablation.md and ablation.csv.
+
+    With `seeds` > 1 every variant runs with the seeds settings.seed, settings.seed + 1, ... (in
+    out_dir/<variant>/seed-<s>/): one seed's score moves by about as much as a part is worth, so the table then
+    gives each variant's mean and its paired difference to the reference (same seed, same folds)."""
+    if seeds < 1:
+        raise InputError(f"seeds must be at least 1 (got {seeds})")
     out = Path(out_dir)
     class_names = list(class_names)
     rank, world = dist_info()
@@ -545,15 +551,19 @@ def run_ablation(data: DataArrays, class_names: Sequence[str], model_cfg: Any, s
     def names(off: list[str]) -> tuple[str, str]:
         return ("full", "full") if not off else ("-" + "-".join(off), "no-" + "+".join(off))
 
-    plans: list[tuple[str, Path, list[Fold], Any]] = []
+    seed_list = [settings.seed + k for k in range(seeds)]
+    plans: list[tuple[str, Path, list[Fold], Any, int]] = []
     jobs_: list[tuple[int, FoldJob]] = []
     for off, cfg, s in variants:
         name, folder = names(off)
-        folds, pending = prepare_run(data, class_names, cfg, s, out / folder, protocol=protocol,
-                                     data_desc=data_desc, input_settings=input_settings)
-        label = f"{name}:" if len(variants) > 1 else ""
-        jobs_ += [(len(plans), FoldJob(f, cfg, s, class_names, _aus(cfg), label=label)) for f in pending]
-        plans.append((name, out / folder, folds, off))
+        for seed in seed_list:
+            s_seed = dataclasses.replace(s, seed=seed)
+            run_dir = out / folder if seeds == 1 else out / folder / f"seed-{seed}"
+            folds, pending = prepare_run(data, class_names, cfg, s_seed, run_dir, protocol=protocol,
+                                         data_desc=data_desc, input_settings=input_settings)
+            label = (f"{name}:" if len(variants) > 1 else "") + (f"s{seed}:" if seeds > 1 else "")
+            jobs_ += [(len(plans), FoldJob(f, cfg, s_seed, class_names, _aus(cfg), label=label)) for f in pending]
+            plans.append((name, run_dir, folds, off, seed))
     total = sum(len(p[2]) for p in plans)
     done_count = total - len(jobs_)
     if fold_done is not None:
@@ -566,19 +576,50 @@ def run_ablation(data: DataArrays, class_names: Sequence[str], model_cfg: Any, s
             fold_done(done_count, total)
     rows: list[dict[str, Any]] = []
     if rank == 0:
-        for name, run_dir, folds, off in plans:
+        for name, run_dir, folds, off, seed in plans:
             m = summarise(run_dir, folds, class_names)
-            rows.append({"variant": name, "switched_off": ",".join(off) or "none", "accuracy": m["accuracy"],
-                         "uf1": m["uf1"], "uar": m["uar"], "n": m["n"], "folds": m["n_folds"]})
+            rows.append({"variant": name, "switched_off": ",".join(off) or "none", "seed": seed,
+                         "accuracy": m["accuracy"], "uf1": m["uf1"], "uar": m["uar"], "n": m["n"],
+                         "folds": m["n_folds"]})
         df_rows = pd.DataFrame(rows)
         _write_csv_atomic(out / "ablation.csv", df_rows)
-        lines = [f"# Ablation ({protocol}, {data_desc}; same folds and seeds for every variant)", "",
-                 "| variant | switched off | accuracy | UF1 | UAR | n |", "|---|---|---:|---:|---:|---:|"]
-        for r in rows:
-            lines.append(f"| {r['variant']} | {r['switched_off']} | {r['accuracy']:.3f} | {r['uf1']:.3f} | "
-                         f"{r['uar']:.3f} | {r['n']} |")
+        head = f"# Ablation ({protocol}, {data_desc}; same folds and seeds for every variant)"
+        if seeds == 1:
+            lines = [head, "", "| variant | switched off | accuracy | UF1 | UAR | n |", "|---|---|---:|---:|---:|---:|"]
+            for r in rows:
+                lines.append(f"| {r['variant']} | {r['switched_off']} | {r['accuracy']:.3f} | {r['uf1']:.3f} | "
+                             f"{r['uar']:.3f} | {r['n']} |")
+        else:
+            lines = [head, "", seeds_table(df_rows)]
         lines += ["", "Parts: " + ", ".join(f"{k} = {v}" for k, v in ALL_ABLATION_NAMES.items()) + "."]
         _write_atomic(out / "ablation.md", "\n".join(lines) + "\n")
     if world > 1:
         torch.distributed.barrier()
     return rows
+
+
+def seeds_table(rows: pd.DataFrame) -> str:
+    """Markdown table of a several-seed ablation: per variant the mean UF1 and UAR over the seeds and the paired
+    difference to the reference (the first variant) on the same seeds: mean ± standard error, and on how many
+    seeds the variant scored higher. The paired difference removes the seed's own luck, which both share."""
+    seeds = sorted(rows["seed"].unique())
+    ref_name = rows["variant"].iloc[0]
+    ref = rows[rows["variant"] == ref_name].set_index("seed")
+    out = [f"{len(seeds)} seeds ({seeds[0]}–{seeds[-1]}); Δ = the variant minus {ref_name} on the same seed, "
+           "mean ± standard error; 'higher' = seeds on which the variant's UF1 was higher", "",
+           "| variant | switched off | UF1 | UAR | Δ UF1 | Δ UAR | higher |", "|---|---|---:|---:|---:|---:|---:|"]
+    for name, g in rows.groupby("variant", sort=False):
+        g = g.set_index("seed")
+        line = f"| {name} | {g['switched_off'].iloc[0]} | {g['uf1'].mean():.3f} | {g['uar'].mean():.3f} |"
+        if name == ref_name:
+            out.append(line + " | | |")
+            continue
+        common = g.index.intersection(ref.index)
+        cells = []
+        for metric in ("uf1", "uar"):
+            d = (g.loc[common, metric] - ref.loc[common, metric]).to_numpy(float)
+            se = d.std(ddof=1) / np.sqrt(len(d)) if len(d) > 1 else float("nan")
+            cells.append(f"{d.mean():+.3f} ± {se:.3f}")
+        higher = int((g.loc[common, "uf1"] > ref.loc[common, "uf1"]).sum())
+        out.append(line + f" {cells[0]} | {cells[1]} | {higher}/{len(common)} |")
+    return "\n".join(out)

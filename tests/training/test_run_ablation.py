@@ -98,3 +98,38 @@ def test_full_variant_keeps_its_name(tiny_data, tiny_cfg, tiny_settings, tmp_pat
     # "au" and "fam" are one part: one variant, named fam
     assert [(r["variant"], r["switched_off"]) for r in rows] == [("full", "none"), ("-fam", "fam")]
     assert (tmp_path / "abl" / "full" / "run.json").is_file() and (tmp_path / "abl" / "no-fam").is_dir()
+
+
+def test_several_seeds_give_each_variant_a_mean_and_a_paired_difference(tiny_data, tiny_cfg, tiny_settings,
+                                                                        tmp_path, monkeypatch):
+    data, classes = tiny_data
+    out = tmp_path / "abl"
+    rows = run_mod.run_ablation(data, classes, tiny_cfg(), tiny_settings(epochs=1, seed=5), out,
+                                parts=["cluster"], protocol="kfold:2", seeds=2)
+    assert [(r["variant"], r["seed"]) for r in rows] == [("full", 5), ("full", 6), ("-cluster", 5), ("-cluster", 6)]
+    for folder in ("full", "no-cluster"):
+        for seed in (5, 6):
+            spec = json.loads((out / folder / f"seed-{seed}" / "run.json").read_text())
+            assert spec["train"]["seed"] == seed
+    table = pd.read_csv(out / "ablation.csv")
+    full = table[table["variant"] == "full"].set_index("seed")
+    off = table[table["variant"] == "-cluster"].set_index("seed")
+    d = off["uf1"] - full["uf1"]
+    md = (out / "ablation.md").read_text()
+    assert "2 seeds (5–6)" in md
+    line = next(x for x in md.splitlines() if x.startswith("| -cluster |"))
+    cells = [c.strip() for c in line.strip("|").split("|")]
+    assert cells[2] == f"{off['uf1'].mean():.3f}"
+    assert cells[4] == f"{d.mean():+.3f} ± {d.std(ddof=1) / 2 ** 0.5:.3f}"
+    assert cells[6] == f"{int((d > 0).sum())}/2"
+    # resumable: a second call trains nothing and gives the same table
+
+    def no_training(*a, **k):
+        raise AssertionError("a finished fold was trained again")
+
+    monkeypatch.setattr(run_mod, "_run_one_fold", no_training)
+    again = run_mod.run_ablation(data, classes, tiny_cfg(), tiny_settings(epochs=1, seed=5), out,
+                                 parts=["cluster"], protocol="kfold:2", seeds=2)
+    assert [r["uf1"] for r in again] == [r["uf1"] for r in rows]
+    with pytest.raises(InputError, match="seeds"):
+        run_mod.run_ablation(data, classes, tiny_cfg(), tiny_settings(epochs=1), out, parts=["cluster"], seeds=0)

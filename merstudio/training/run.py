@@ -580,7 +580,8 @@ def run_ablation(data: DataArrays, class_names: Sequence[str], model_cfg: Any, s
             m = summarise(run_dir, folds, class_names)
             rows.append({"variant": name, "switched_off": ",".join(off) or "none", "seed": seed,
                          "accuracy": m["accuracy"], "uf1": m["uf1"], "uar": m["uar"], "n": m["n"],
-                         "folds": m["n_folds"]})
+                         "folds": m["n_folds"],
+                         **{f"uf1_{d}": e["uf1"] for d, e in m["per_dataset"].items()}})
         df_rows = pd.DataFrame(rows)
         _write_csv_atomic(out / "ablation.csv", df_rows)
         head = f"# Ablation ({protocol}, {data_desc}; same folds and seeds for every variant)"
@@ -600,26 +601,33 @@ def run_ablation(data: DataArrays, class_names: Sequence[str], model_cfg: Any, s
 
 def seeds_table(rows: pd.DataFrame) -> str:
     """Markdown table of a several-seed ablation: per variant the mean UF1 and UAR over the seeds and the paired
-    difference to the reference (the first variant) on the same seeds: mean ± standard error, and on how many
-    seeds the variant scored higher. The paired difference removes the seed's own luck, which both share."""
+    difference to the reference (the first variant) on the same seeds: mean ± standard error, on how many seeds
+    the variant scored higher, and with several datasets (leave one dataset out) the difference on each one's
+    samples. The paired difference removes the seed's own luck, which both share."""
     seeds = sorted(rows["seed"].unique())
     ref_name = rows["variant"].iloc[0]
     ref = rows[rows["variant"] == ref_name].set_index("seed")
+    per_ds = [c for c in rows.columns if c.startswith("uf1_")]
+    head = ["variant", "switched off", "UF1", "UAR", "Δ UF1", "Δ UAR", "higher"] + [f"Δ UF1 {c[4:]}" for c in per_ds]
     out = [f"{len(seeds)} seeds ({seeds[0]}–{seeds[-1]}); Δ = the variant minus {ref_name} on the same seed, "
-           "mean ± standard error; 'higher' = seeds on which the variant's UF1 was higher", "",
-           "| variant | switched off | UF1 | UAR | Δ UF1 | Δ UAR | higher |", "|---|---|---:|---:|---:|---:|---:|"]
+           "mean ± standard error; 'higher' = seeds on which the variant's UF1 was higher"
+           + ("; Δ UF1 <dataset> = the same on that dataset's samples" if per_ds else ""), "",
+           "| " + " | ".join(head) + " |", "|---|---|" + "---:|" * (len(head) - 2)]
+
+    def delta(g: pd.DataFrame, common: pd.Index, metric: str) -> str:
+        d = (g.loc[common, metric] - ref.loc[common, metric]).to_numpy(float)
+        se = d.std(ddof=1) / np.sqrt(len(d)) if len(d) > 1 else float("nan")
+        return f"{d.mean():+.3f} ± {se:.3f}"
+
     for name, g in rows.groupby("variant", sort=False):
         g = g.set_index("seed")
-        line = f"| {name} | {g['switched_off'].iloc[0]} | {g['uf1'].mean():.3f} | {g['uar'].mean():.3f} |"
+        cells = [str(name), str(g["switched_off"].iloc[0]), f"{g['uf1'].mean():.3f}", f"{g['uar'].mean():.3f}"]
         if name == ref_name:
-            out.append(line + " | | |")
-            continue
-        common = g.index.intersection(ref.index)
-        cells = []
-        for metric in ("uf1", "uar"):
-            d = (g.loc[common, metric] - ref.loc[common, metric]).to_numpy(float)
-            se = d.std(ddof=1) / np.sqrt(len(d)) if len(d) > 1 else float("nan")
-            cells.append(f"{d.mean():+.3f} ± {se:.3f}")
-        higher = int((g.loc[common, "uf1"] > ref.loc[common, "uf1"]).sum())
-        out.append(line + f" {cells[0]} | {cells[1]} | {higher}/{len(common)} |")
+            cells += [""] * (len(head) - len(cells))
+        else:
+            common = g.index.intersection(ref.index)
+            higher = int((g.loc[common, "uf1"] > ref.loc[common, "uf1"]).sum())
+            cells += [delta(g, common, "uf1"), delta(g, common, "uar"), f"{higher}/{len(common)}"]
+            cells += [delta(g, common, c) for c in per_ds]
+        out.append("| " + " | ".join(cells) + " |")
     return "\n".join(out)

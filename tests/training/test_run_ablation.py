@@ -133,3 +133,23 @@ def test_several_seeds_give_each_variant_a_mean_and_a_paired_difference(tiny_dat
     assert [r["uf1"] for r in again] == [r["uf1"] for r in rows]
     with pytest.raises(InputError, match="seeds"):
         run_mod.run_ablation(data, classes, tiny_cfg(), tiny_settings(epochs=1), out, parts=["cluster"], seeds=0)
+
+
+def test_the_seeds_table_pairs_each_variant_with_the_reference_per_dataset():
+    rows = pd.DataFrame({
+        "variant": ["full"] * 3 + ["-x"] * 3,
+        "switched_off": ["none"] * 3 + ["x"] * 3,
+        "seed": [0, 1, 2] * 2,
+        "uf1": [0.70, 0.80, 0.90, 0.60, 0.80, 0.70],
+        "uar": [0.5, 0.5, 0.5, 0.6, 0.6, 0.6],
+        "uf1_a": [0.5, 0.5, 0.5, 0.4, 0.4, 0.7],
+        "uf1_b": [0.9, 0.9, 0.9, 0.9, 0.9, 0.9],
+    })
+    md = run_mod.seeds_table(rows)
+    assert "3 seeds (0–2)" in md and "Δ UF1 a | Δ UF1 b |" in md
+    line = next(x for x in md.splitlines() if x.startswith("| -x |"))
+    # UF1 differences -.1, 0, -.2: mean -.1, SD .1, SE .1 / sqrt 3 = .058; higher on no seed (a tie is not higher);
+    # dataset a: -.1, -.1, +.2: mean 0, SD sqrt(.03), SE .1
+    assert line == ("| -x | x | 0.700 | 0.600 | -0.100 ± 0.058 | +0.100 ± 0.000 | 0/3 | +0.000 ± 0.100 "
+                    "| +0.000 ± 0.000 |")
+    assert md.splitlines()[4] == "| full | none | 0.800 | 0.500 |  |  |  |  |  |"

@@ -603,7 +603,8 @@ def seeds_table(rows: pd.DataFrame) -> str:
     """Markdown table of a several-seed ablation: per variant the mean UF1 and UAR over the seeds and the paired
     difference to the reference (the first variant) on the same seeds: mean ± standard error, on how many seeds
     the variant scored higher, and with several datasets (leave one dataset out) the difference on each one's
-    samples. The paired difference removes the seed's own luck, which both share."""
+    samples. Pairing on the seed keeps the folds and the seed fixed between the two runs of a difference, so
+    only the variant differs."""
     seeds = sorted(rows["seed"].unique())
     ref_name = rows["variant"].iloc[0]
     ref = rows[rows["variant"] == ref_name].set_index("seed")

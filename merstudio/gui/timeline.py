@@ -17,6 +17,7 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QColor, QFontMetrics
+from PySide6.QtWidgets import QGraphicsTextItem
 
 from merstudio.features.aus import AUS
 from merstudio.features.neutral import relative
@@ -158,11 +159,37 @@ class _CompactLegend(pg.LegendItem):
 class _Readout(pg.LabelItem):
     """The value readout: as wide as the timeline is, never wider. A plain LabelItem asks for its text's width as
     its minimum, so a long readout (many AUs and classes) widened every lane past its pane (the play head and the
-    last frames went off-screen); here the text is clipped at the edge instead."""
+    last frames went off-screen); here the text goes onto two lines when one does not fit (set_lines), and is
+    clipped at the edge only where even that is too wide."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.setFlag(self.GraphicsItemFlag.ItemClipsChildrenToShape)
+        self._lines: tuple[str, str] | None = None
+        self._measure = QGraphicsTextItem()  # never shown: measures the one-line text's width
+
+    def set_lines(self, one: str, two: str) -> None:
+        """Show `one` (the readout on one line) where it fits the width the layout gives, else `two` (the same,
+        split over two lines)."""
+        self._lines = (one, two)
+        self._fit()
+
+    def _fit(self) -> None:
+        lines = getattr(self, "_lines", None)  # None also while LabelItem.__init__ lays itself out
+        if lines is None:
+            return
+        one, two = lines
+        self._measure.setFont(self.item.font())
+        self._measure.setHtml(f"<span style='font-size: {self.opts.get('size', '9pt')}'>{one}</span>")
+        width = self.size().width()
+        text = one if width <= 0 or self._measure.boundingRect().width() <= width else two
+        if text != self.text:  # a new text lays the whole timeline out again
+            self.setText(text)
+
+    def resizeEvent(self, ev: Any) -> None:  # noqa: N802 - Qt override
+        super().resizeEvent(ev)
+        if ev is not None:  # setText calls this with None; a real resize may change what fits
+            self._fit()
 
     def updateMin(self) -> None:  # noqa: N802 - pyqtgraph's name
         super().updateMin()  # sets the text's width as the minimum (and in the size hints)
@@ -994,11 +1021,11 @@ class Timeline(pg.GraphicsLayoutWidget):
         parts = [head]
         if aus:
             parts.append(("AU&nbsp;−&nbsp;neutral&nbsp; " if self.neutral is not None else "AU&nbsp; ") + " &nbsp;".join(aus))
-        if ps:
-            parts.append("class p&nbsp; " + " &nbsp;".join(ps))
-        text = " &nbsp;|&nbsp; ".join(parts)
-        if text != self.readout.text:  # a new text lays the whole timeline out again
-            self.readout.setText(text)
+        sep = " &nbsp;|&nbsp; "
+        one = sep.join(parts + (["class p&nbsp; " + " &nbsp;".join(ps)] if ps else []))
+        # too wide for one line (many AUs and classes, a small screen): the class probabilities go under the AUs
+        two = sep.join(parts) + ("<br>class p&nbsp; " + " &nbsp;".join(ps) if ps else "")
+        self.readout.set_lines(one, two)
 
     def curve_data(self, col: str) -> np.ndarray | None:
         """The y data drawn for a column (AUxx_r, p_<class>, motion_<region> or AUxx_m), or None when not drawn."""

@@ -115,6 +115,27 @@ def test_readout_lists_every_drawn_au_and_class_at_the_play_head(make_timeline, 
     assert tl.readout_values() == {}
 
 
+def test_a_readout_too_wide_for_one_line_puts_the_class_probabilities_under_the_aus(make_timeline, qtbot):
+    """Every AU and a model's classes made one line wider than the timeline on a 1366- or 1600-px window, and the
+    clipped end was the class probabilities. Where the line does not fit they go onto a second line, whole."""
+    tl = make_timeline((1000, 768))  # the timeline's pane in a 1366-px window, beside the events dock
+    tl.set_playhead(120)
+    qtbot.wait(20)
+    assert "<br>class p" in tl.readout.text
+    drawn = tl.readout.item.mapRectToScene(tl.readout.item.boundingRect())
+    assert drawn.width() <= tl.readout.sceneBoundingRect().width() + 1  # nothing clipped
+    r = tl.readout.sceneBoundingRect()
+    assert all(not r.intersects(p.vb.sceneBoundingRect()) for p in tl.plots if p.isVisible())
+    # wide enough (or fewer AUs drawn): one line again
+    tl.set_visible_aus(["AU12_r"])
+    qtbot.wait(20)
+    assert "<br>" not in tl.readout.text and "class p" in tl.readout.text
+    tl.set_visible_aus([f"AU{a:02d}_r" for a in ALL_AUS])
+    tl.resize(4000, 450)
+    qtbot.wait(50)
+    assert "<br>" not in tl.readout.text
+
+
 @pytest.mark.parametrize("size", SIZES)
 def test_short_events_stay_a_few_pixels_wide_at_any_zoom(make_timeline, qtbot, size):
     from merstudio.gui.timeline import EVENT_MIN_PX

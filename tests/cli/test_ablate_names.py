@@ -37,3 +37,10 @@ def test_train_records_the_alias_under_its_name(tmp_path, monkeypatch):
     assert rc == 0
     spec = json.loads((tmp_path / "r" / "run.json").read_text())
     assert spec["ablate"] == ["fam"] and spec["model"]["use_au"] is False
+
+
+def test_ablate_refuses_fewer_than_one_seed_before_loading_data(tmp_path, capsys):
+    rc = main(["ablate", "--data", str(tmp_path / "absent.csv"), "--out", str(tmp_path / "abl"), "--seeds", "0"])
+    assert rc != 0
+    assert "--seeds must be at least 1 (got 0)" in capsys.readouterr().err
+    assert not (tmp_path / "abl").exists()

@@ -10,7 +10,7 @@
 #   3. `merstudio evaluate` the final model on the held-out subjects (classes and the AU head's per-AU F1/AUC).
 # The figures quoted in resources/models/README.md come from run/summary.md and heldout/summary.md.
 #
-# Usage: scripts/train_starter.sh [WORKDIR]     (default build/starter; ~10-20 min on 2 CPU cores)
+# Usage: scripts/train_starter.sh [WORKDIR]     (default build/starter; 3.5-20 min on 2 CPU cores)
 # Deterministic for the seeds below on the same torch build.
 set -euo pipefail
 cd "$(dirname "$0")/.."

@@ -200,18 +200,30 @@ def test_each_sample_is_standardised_on_its_own() -> None:
         assert not torch.allclose(without(x)["logits"], without(x * gain + shift)["logits"], atol=1e-3)
 
 
-def test_configs_saved_before_sample_norm_load_without_it() -> None:
-    """Checkpoints from before (the bundled starter model among them) keep predicting as they were trained."""
-    from merstudio.model.checkpoint import load_checkpoint
-    from merstudio.resources import starter_checkpoint
+def test_configs_saved_before_sample_norm_load_without_it(tmp_path) -> None:
+    """A checkpoint saved before a default changed (its config lacks the field) loads with the value it was trained
+    with, and predicts as it did."""
+    from merstudio.model.checkpoint import load_checkpoint, save_checkpoint
+    from merstudio.model.config import LEGACY_DEFAULTS
 
     d = ModelConfig().to_dict()
     del d["sample_norm"]
     assert ModelConfig.from_dict(d).sample_norm is False
     assert ModelConfig().sample_norm is True
-    ckpt = starter_checkpoint()
-    assert ckpt is not None, "resources/models/starter.pt (committed) is missing"
-    assert load_checkpoint(ckpt)[0].cfg.sample_norm is False
+    # an old checkpoint: built with the old values, saved by code that did not know these fields
+    old_cfg = ModelConfig(in_channels=3, input_size=28, n_classes=3, class_names=["a", "b", "c"], **LEGACY_DEFAULTS)
+    torch.manual_seed(0)
+    net = MENet(old_cfg).eval()
+    path = save_checkpoint(tmp_path / "old.pt", net)
+    payload = torch.load(path, weights_only=True)
+    for key in LEGACY_DEFAULTS:
+        del payload["meta"]["model_config"][key]
+    torch.save(payload, path)
+    model, _ = load_checkpoint(path)
+    assert {k: getattr(model.cfg, k) for k in LEGACY_DEFAULTS} == LEGACY_DEFAULTS
+    x = torch.rand(2, 1, 3, 28, 28)
+    with torch.no_grad():
+        torch.testing.assert_close(model(x)["logits"], net(x)["logits"])
 
 
 def test_mixstyle_restyles_samples_with_a_partner_in_training_only() -> None:

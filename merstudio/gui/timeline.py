@@ -167,6 +167,7 @@ class _Readout(pg.LabelItem):
         self.setFlag(self.GraphicsItemFlag.ItemClipsChildrenToShape)
         self._lines: tuple[str, str] | None = None
         self._measure = QGraphicsTextItem()  # never shown: measures the one-line text's width
+        self._measure.setFont(self.item.font())  # the label's font; its size comes in the HTML, as in setText
 
     def set_lines(self, one: str, two: str) -> None:
         """Show `one` (the readout on one line) where it fits the width the layout gives, else `two` (the same,
@@ -179,7 +180,6 @@ class _Readout(pg.LabelItem):
         if lines is None:
             return
         one, two = lines
-        self._measure.setFont(self.item.font())
         self._measure.setHtml(f"<span style='font-size: {self.opts.get('size', '9pt')}'>{one}</span>")
         width = self.size().width()
         text = one if width <= 0 or self._measure.boundingRect().width() <= width else two

@@ -273,6 +273,8 @@ def describe_checkpoint(meta: dict[str, Any]) -> str:
              ("MixStyle in training", "mixstyle"))
     on = [name for name, key in parts if cfg.get(key, False)]
     off = [name for name, key in parts if not cfg.get(key, True)]
+    if cfg.get("sample_norm", False):  # a config saved without sample_center was mean-centred
+        on[on.index("per-sample input standardisation")] += f" ({cfg.get('sample_center', 'mean')}-centred)"
     if cfg.get("use_au", False):
         if cfg.get("w_consistency", 1.0) == 0:  # the module kept, its AU-emotion constraint off
             off.append("AU-emotion constraint")

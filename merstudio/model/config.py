@@ -38,8 +38,10 @@ ABLATION_SWITCHES: dict[str, tuple[str, Any]] = {
 ABLATION_ALIASES = {"au": "fam"}  # older name of "fam", accepted and recorded as "fam"
 NORMS = ("batch", "group")
 # Defaults that changed: a saved config without the field was made with the old value.
-LEGACY_DEFAULTS: dict[str, Any] = {"local_grid": 1, "sample_norm": False, "mixstyle": 0.0, "local_dim": 16}
+LEGACY_DEFAULTS: dict[str, Any] = {"local_grid": 1, "sample_norm": False, "mixstyle": 0.0, "local_dim": 16,
+                                   "sample_center": "mean"}
 CENTER_MODES = ("ema", "learnable")
+SAMPLE_CENTERS = ("median", "mean")
 
 
 @dataclass
@@ -50,9 +52,11 @@ class ModelConfig:
     in_channels: int = 3  # 3 = flow (u, v, strain), 1 = grey, 4 = flow + grey
     input_size: int = 28  # square input, >= 28
     T: int = 1  # time steps per sample
-    # each sample standardised on its own: every channel to zero mean and unit SD over its T steps and pixels (min-max
-    # flow images have an arbitrary zero and range per sample; see docs/model.md for what it gains across datasets)
+    # each sample standardised on its own: every channel centred and scaled to unit RMS over its T steps and pixels
+    # (min-max flow images have an arbitrary zero and range per sample; see docs/model.md for what it gains across
+    # datasets), centred on its median ("median": the still face, default since 2026-12-02) or its mean ("mean")
     sample_norm: bool = True
+    sample_center: str = "median"
     # Output
     n_classes: int = 3
     class_names: list[str] = field(default_factory=lambda: list(DEFAULT_CLASSES))
@@ -145,6 +149,8 @@ class ModelConfig:
             raise bad(f"stem_stride must be 0 (auto), 1, 2 or 4, got {self.stem_stride}")
         if self.center_mode not in CENTER_MODES:
             raise bad(f"center_mode must be one of {CENTER_MODES}, got {self.center_mode!r}")
+        if self.sample_center not in SAMPLE_CENTERS:
+            raise bad(f"sample_center must be one of {SAMPLE_CENTERS}, got {self.sample_center!r}")
         if not 0.0 < self.center_momentum <= 1.0:
             raise bad(f"center_momentum must be in (0, 1], got {self.center_momentum}")
         if self.lstm_kernel < 1 or self.lstm_kernel % 2 == 0:

@@ -251,6 +251,23 @@ class ConvLSTM(nn.Module):
         return h
 
 
+def standardise_samples(x: Tensor, center: str = "median") -> Tensor:
+    """Each sample of x (B, T, C, H, W) standardised on its own, per channel over its T steps and pixels (the steps
+    keep their relative magnitudes): centred on the median ("median") or the mean ("mean"), then divided by the root
+    mean square about that centre.
+
+    Why the median: a min-max flow image's zero is arbitrary per sample, and most of a face does not move in a
+    micro-expression, so the median pixel is the sample's own "no motion" level; the mean is pulled towards the
+    movement, by an amount that depends on how large the moving region is."""
+    b, _, c = x.shape[:3]
+    if center == "median":
+        mid = x.transpose(1, 2).reshape(b, c, -1).median(dim=2).values.view(b, 1, c, 1, 1)
+    else:
+        mid = x.mean(dim=(1, 3, 4), keepdim=True)
+    spread = (x - mid).pow(2).mean(dim=(1, 3, 4), keepdim=True).sqrt()
+    return (x - mid) / spread.clamp_min(SAMPLE_NORM_EPS)
+
+
 class MENet(nn.Module):
     """The micro-expression network. forward(x (B, T, C, H, W)) -> dict(logits (B, K), au_logits (B, A),
     features (B, D)[, centers (K, D), center_seen (K,)]). A = len(cfg.aus) with the facial action module, 0 without it."""
@@ -334,10 +351,8 @@ class MENet(nn.Module):
         if x.dim() != 5 or x.shape[2] != self.cfg.in_channels:
             raise ValueError(f"MENet expects (B, T, {self.cfg.in_channels}, H, W), got {tuple(x.shape)}")
         b, t = x.shape[:2]
-        if self.cfg.sample_norm:  # over T, H, W per channel: the steps keep their relative magnitudes
-            mean = x.mean(dim=(1, 3, 4), keepdim=True)
-            sd = x.std(dim=(1, 3, 4), keepdim=True, unbiased=False)
-            x = (x - mean) / sd.clamp_min(SAMPLE_NORM_EPS)
+        if self.cfg.sample_norm:
+            x = standardise_samples(x, self.cfg.sample_center)
         maps, au = self.step_maps(x.reshape(b * t, *x.shape[2:]), t)
         return self.head(maps.reshape(b, t, *maps.shape[1:]), au.reshape(b, t, -1))
 

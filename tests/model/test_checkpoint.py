@@ -194,6 +194,11 @@ def test_description_names_every_ablated_part_and_the_region_wise_module() -> No
     del old["mixstyle"]
     assert "MixStyle" not in next(ln for ln in describe_checkpoint({"model_config": old}).splitlines()
                                   if ln.startswith("network:"))
+    # how the input is centred; a config saved before the choice existed was mean-centred
+    assert "per-sample input standardisation (median-centred)" in network(ModelConfig())
+    del old["sample_center"]
+    assert "(mean-centred)" in next(ln for ln in describe_checkpoint({"model_config": old}).splitlines()
+                                    if ln.startswith("network:"))
 
 
 def test_flip_averaging_survives_a_round_trip(tmp_path: Path) -> None:

@@ -200,6 +200,26 @@ def test_each_sample_is_standardised_on_its_own() -> None:
         assert not torch.allclose(without(x)["logits"], without(x * gain + shift)["logits"], atol=1e-3)
 
 
+def test_standardisation_centres_on_the_still_face() -> None:
+    """Most of a face is still in a micro-expression: centred on the median, the still pixels sit at 0 whether the
+    moving region is small or large (on the mean they would shift with its size), and the steps of a sample keep
+    their relative magnitudes."""
+    from merstudio.model.network import standardise_samples
+
+    x = torch.full((2, 2, 3, 28, 28), 0.6)  # min-max flow images: "no motion" at an arbitrary level
+    x[0, :, :, 20:24, 8:12] = 0.9  # a small movement (the mouth corner)
+    x[1, :, :, 4:14, 2:26] = 0.9  # a large one (brows and eyes), under half of the face
+    x[:, 0] = 0.6 + (x[:, 0] - 0.6) * 0.5  # step 0 half-way to the apex
+    z = standardise_samples(x, "median")
+    still = x[:, 1] == 0.6
+    assert float(z[:, 1][still].abs().max()) < 1e-6
+    assert float(z[:, 0][still].abs().max()) < 1e-6
+    moving = ~still
+    torch.testing.assert_close(z[:, 0][moving], 0.5 * z[:, 1][moving])
+    shifted = standardise_samples(x, "mean")
+    assert float(shifted[:, 1][still].abs().min()) > 0.1  # the mean is pulled towards the movement
+
+
 def test_configs_saved_before_sample_norm_load_without_it(tmp_path) -> None:
     """A checkpoint saved before a default changed (its config lacks the field) loads with the value it was trained
     with, and predicts as it did."""

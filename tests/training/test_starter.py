@@ -20,5 +20,6 @@ def test_starter_checkpoint_is_complete():
     assert meta["class_names"] == ["negative", "positive", "surprise", "none"]
     assert model.cfg.use_au and len(meta["aus"]) == 12
     # the shipped model is today's design (retrained 2026-12-02), not an older default
-    assert model.cfg.sample_norm and model.cfg.local_dim == 32 and model.cfg.local_grid == 2
+    assert model.cfg.sample_norm and model.cfg.sample_center == "median"
+    assert model.cfg.local_dim == 32 and model.cfg.local_grid == 2
     assert meta["metrics"]["protocol"].startswith("kfold") and meta["metrics"]["uf1"] > 0.5

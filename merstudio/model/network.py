@@ -1,8 +1,8 @@
 """MENet: ResNet-style backbone + multi-scale weighted module + facial action module + ConvLSTM, in pure torch.
 
 Data flow for x (B, T, C, H, W):
-  each sample standardised on its own (sample_norm: per channel over T, H, W) -> frames folded into the batch
-  (B*T, C, H, W) -> input standardisation (BatchNorm, no affine) -> backbone stages s_0..s_{D-1}
+  each sample standardised on its own (sample_norm: per channel over T, H, W, centred on the median) -> frames
+  folded into the batch (B*T, C, H, W) -> input standardisation (BatchNorm, no affine) -> backbone stages s_0..s_{D-1}
   global map g: MSWM fusion of all stages at the last stage's resolution G x G (or a 1x1 projection of the last
                 stage without MSWM)
   local map l:  per-AU-region vectors pooled from stage `local_stage`, painted back onto the G x G grid

@@ -31,7 +31,7 @@ from torch import nn
 from merstudio import __version__
 from merstudio.atomic import atomic_path
 from merstudio.errors import CheckpointError, InputError, OutputError
-from merstudio.model.config import ModelConfig
+from merstudio.model.config import LEGACY_DEFAULTS, ModelConfig
 from merstudio.model.network import MENet, count_parameters
 from merstudio.model.tta import tta_from_meta, tta_to_meta
 
@@ -273,12 +273,13 @@ def describe_checkpoint(meta: dict[str, Any]) -> str:
              ("MixStyle in training", "mixstyle"))
     on = [name for name, key in parts if cfg.get(key, False)]
     off = [name for name, key in parts if not cfg.get(key, True)]
-    if cfg.get("sample_norm", False):  # a config saved without sample_center was mean-centred
-        on[on.index("per-sample input standardisation")] += f" ({cfg.get('sample_center', 'mean')}-centred)"
+    if cfg.get("sample_norm", False):  # a config saved without sample_center was made before the median
+        centre = cfg.get("sample_center", LEGACY_DEFAULTS["sample_center"])
+        on[on.index("per-sample input standardisation")] += f" ({centre}-centred)"
     if cfg.get("use_au", False):
         if cfg.get("w_consistency", 1.0) == 0:  # the module kept, its AU-emotion constraint off
             off.append("AU-emotion constraint")
-        if int(cfg.get("local_grid", 1)) > 1:
+        if int(cfg.get("local_grid", LEGACY_DEFAULTS["local_grid"])) > 1:
             on[on.index("AU module")] = f"AU module (region-wise {cfg['local_grid']}x{cfg['local_grid']})"
     classes = meta.get("class_names", [])
     aus = meta.get("aus", [])

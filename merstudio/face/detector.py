@@ -1,9 +1,11 @@
 """Face detection + 468-point landmarks (478 with the irises) from MediaPipe Face Mesh (Apache-2.0; the model
 ships in the wheel). The refined mesh (irises included) costs the same as the plain one here (3.0 vs 3.1 ms per
-640x360 frame on one core) and is what the blendshape model (merstudio.face.blendshapes) reads."""
+640x360 frame on one core) and is what the blendshape model (merstudio.face.blendshapes) reads. Faces too small
+for Face Mesh's own detector are found and followed in crops (merstudio.face.small_faces)."""
 
 from __future__ import annotations
 
+import math
 import os
 from dataclasses import dataclass
 from typing import Any
@@ -12,6 +14,7 @@ import numpy as np
 
 from merstudio.errors import InputError
 from merstudio.face.landmarks import N_LANDMARKS
+from merstudio.face.small_faces import Crop, SmallFaces, crop_for, crop_square
 from merstudio.native_logs import native_logs_filtered
 
 
@@ -26,6 +29,28 @@ class FaceObservation:
     z: np.ndarray | None = None
     # (478, 2) float32 refined mesh (the 468 points + 10 iris points), x/y pixels; None if the detector has none.
     refined: np.ndarray | None = None
+    # True: found in a crop around a face too small for the full-frame mesh (merstudio.face.small_faces)
+    cropped: bool = False
+
+
+def _observations(result: Any, size: tuple[int, int], frame: tuple[int, int], crop: Crop | None = None,
+                  ) -> list[FaceObservation]:
+    """Face Mesh's faces on an image of `size` (w, h), in pixels of the frame (w, h) it was cut from by `crop`."""
+    w, h = size
+    scale, x0, y0 = (1.0, 0, 0) if crop is None else (crop.scale, crop.x0, crop.y0)
+    faces: list[FaceObservation] = []
+    for lm in result.multi_face_landmarks or []:
+        full = np.array([(p.x, p.y, p.z) for p in lm.landmark], dtype=np.float32)
+        refined = full[:, :2] * np.array([w * scale, h * scale], dtype=np.float32) + np.array([x0, y0], np.float32)
+        pts = refined[:N_LANDMARKS]
+        bx0, by0 = pts.min(axis=0)
+        bx1, by1 = pts.max(axis=0)
+        # Face Mesh exposes no per-face score; report the fraction of landmarks inside the frame.
+        inside = np.mean((pts[:, 0] >= 0) & (pts[:, 0] < frame[0]) & (pts[:, 1] >= 0) & (pts[:, 1] < frame[1]))
+        faces.append(FaceObservation(pts, (float(bx0), float(by0), float(bx1), float(by1)), float(inside),
+                                     full[:N_LANDMARKS, 2] * np.float32(w * scale),
+                                     refined if len(refined) >= 478 else None))
+    return faces
 
 
 def _quiet_mediapipe() -> None:
@@ -61,9 +86,14 @@ class FaceMeshDetector:
     detector runs only while fewer than `capacity` faces are tracked. So `capacity` (the graph's max_num_faces) is
     what decides whether detection runs on every frame; FaceTracker lowers it to the number of faces present and
     looks for newcomers with `find_faces` every few frames instead.
+
+    small_faces: also find faces too small for Face Mesh's own detector, on tiles of the frame, and follow them in
+    crops (merstudio.face.small_faces): every SEARCH_EVERY frames in video mode while fewer than max_faces are
+    seen, on every image in static mode while fewer are seen.
     """
 
-    def __init__(self, max_faces: int = 4, video_mode: bool = True, min_confidence: float = 0.5) -> None:
+    def __init__(self, max_faces: int = 4, video_mode: bool = True, min_confidence: float = 0.5,
+                 small_faces: bool = True) -> None:
         if max_faces < 1:
             raise InputError(f"max_faces: must be at least 1, got {max_faces}")
         _quiet_mediapipe()
@@ -74,6 +104,8 @@ class FaceMeshDetector:
         self._mesh = self._make_mesh()
         # lazily created short-range face detector (find_faces); mediapipe has no type information
         self._finder: Any = None
+        self.small = SmallFaces(self.min_confidence) if small_faces else None
+        self._crop_mesh: Any = None  # lazily created static mesh for crops
 
     def _make_mesh(self):  # noqa: ANN202 - mediapipe type
         import mediapipe as mp
@@ -97,31 +129,44 @@ class FaceMeshDetector:
         n = max(1, min(int(n), self.max_faces))
         if n != self._capacity:
             self._capacity = n
-            self.reset()
+            self._mesh.close()
+            self._mesh = self._make_mesh()
 
     def reset(self) -> None:
         """Forget the video-mode tracking state (after a seek), keeping the settings."""
         self._mesh.close()
         self._mesh = self._make_mesh()
+        if self.small is not None:
+            self.small.reset()
 
     def detect(self, rgb: np.ndarray) -> list[FaceObservation]:
-        """Faces in an RGB uint8 image (H, W, 3)."""
+        """Faces in an RGB uint8 image (H, W, 3): the full-frame mesh's, then those found in crops."""
         rgb = check_rgb(rgb)
         h, w = rgb.shape[:2]
-        result = self._mesh.process(np.ascontiguousarray(rgb))
-        faces: list[FaceObservation] = []
-        for lm in result.multi_face_landmarks or []:
-            full = np.array([(p.x, p.y, p.z) for p in lm.landmark], dtype=np.float32)
-            xyz = full[:N_LANDMARKS]
-            refined = full[:, :2] * np.array([w, h], dtype=np.float32)
-            pts = refined[:N_LANDMARKS]
-            x0, y0 = pts.min(axis=0)
-            x1, y1 = pts.max(axis=0)
-            # Face Mesh exposes no per-face score; report the fraction of landmarks inside the image.
-            inside = np.mean((pts[:, 0] >= 0) & (pts[:, 0] < w) & (pts[:, 1] >= 0) & (pts[:, 1] < h))
-            faces.append(FaceObservation(pts, (float(x0), float(y0), float(x1), float(y1)), float(inside),
-                                         xyz[:, 2] * np.float32(w), refined if len(refined) >= 478 else None))
+        faces = _observations(self._mesh.process(np.ascontiguousarray(rgb)), (w, h), (w, h))
+        if self.small is not None:
+            faces += self.small.update(rgb, faces, self.max_faces, self._mesh_in_crop,
+                                       always_search=not self.video_mode)
         return faces
+
+    def _mesh_in_crop(self, rgb: np.ndarray, box: tuple[float, float, float, float]) -> FaceObservation | None:
+        """The face at the centre of the crop around `box`, in frame pixels; None when the mesh finds none there."""
+        if self._crop_mesh is None:
+            import mediapipe as mp
+
+            with native_logs_filtered():
+                # two faces: in a crowd the neighbour may be the surer detection; the centred one is wanted
+                self._crop_mesh = started(mp.solutions.face_mesh.FaceMesh(
+                    static_image_mode=True, max_num_faces=2, refine_landmarks=True,
+                    min_detection_confidence=self.min_confidence))
+        cx, cy, side = crop_for(box)
+        img, crop = crop_square(rgb, cx, cy, side)
+        found = _observations(self._crop_mesh.process(img), (crop.size, crop.size), (rgb.shape[1], rgb.shape[0]),
+                              crop)
+        # the face meant is the one nearest the crop's centre, and it must lie in the crop's middle half
+        near = [(math.hypot((o.bbox[0] + o.bbox[2]) / 2 - cx, (o.bbox[1] + o.bbox[3]) / 2 - cy), o) for o in found]
+        near = [(d, o) for d, o in near if d <= side / 4]
+        return min(near, key=lambda do: do[0])[1] if near else None
 
     def find_faces(self, rgb: np.ndarray) -> list[tuple[float, float, float, float]]:
         """Boxes (x0, y0, x1, y1) from MediaPipe's short-range face detector alone (about 1 ms at 640x480): a cheap
@@ -142,6 +187,11 @@ class FaceMeshDetector:
 
     def close(self) -> None:
         self._mesh.close()
+        if self._crop_mesh is not None:
+            self._crop_mesh.close()
+            self._crop_mesh = None
+        if self.small is not None:
+            self.small.close()
         if self._finder is not None:
             self._finder.close()
             self._finder = None

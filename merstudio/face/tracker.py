@@ -232,7 +232,8 @@ class FaceTracker:
         det = self._adaptive
         if det is None:
             return faces
-        n, cap = len(faces), det.capacity
+        # the mesh's own faces steer its capacity; faces followed in crops (small faces) are not its to track
+        n, cap = sum(not f.cropped for f in faces), det.capacity
         if n < cap:
             # MediaPipe runs its face detector on every frame while it tracks fewer faces than its capacity.
             # Accept that for a short while (a face may be coming back), then lower the capacity.
@@ -258,7 +259,7 @@ class FaceTracker:
         more = det.detect(rgb)  # the rebuilt graph detects afresh, newcomers included
         self.stats["mesh_calls"] += 1
         # A finder box the mesh cannot confirm (profile, occlusion): search less often to avoid rebuild churn.
-        self._search_interval = (self.search_every if len(more) > n
+        self._search_interval = (self.search_every if sum(not f.cropped for f in more) > n
                                  else min(self._search_interval * 2, 8 * self.search_every))
         return more
 

@@ -120,3 +120,24 @@ def test_model_rows_stay_in_frame_order_with_gaps(clip):
     probs = [c for c in a.columns() if c.startswith("p_")]
     assert probs and all(np.isclose(sum(r[c] for c in probs), 1.0, atol=1e-3) for r in rows[3:])
     assert all(c not in rows[0] for c in probs)  # no face, no prediction
+
+
+def test_a_small_face_in_a_full_hd_frame_is_analysed(tmp_path):
+    """The clip's face shrunk to about 75 px high in 1920x1080 frames (a wide shot): Face Mesh alone finds no
+    face there; the analysis finds it on every frame, and reads the photo's own smile as at full size."""
+    import cv2
+    from support.clips import _face
+
+    canvas = _face()[0]
+    small = cv2.resize(canvas, None, fx=0.45, fy=0.45, interpolation=cv2.INTER_AREA)
+    folder = tmp_path / "wide"
+    folder.mkdir()
+    for i in range(8):
+        frame = np.full((1080, 1920, 3), 90, np.uint8)
+        frame[700:700 + small.shape[0], 1500 + 2 * i:1500 + 2 * i + small.shape[1]] = small
+        cv2.imwrite(str(folder / f"img{i}.png"), cv2.cvtColor(frame, cv2.COLOR_RGB2BGR))
+    with open_source(folder) as src:
+        rows = list(Analysis(src).rows())
+    assert [r["success"] for r in rows] == [1] * 8
+    assert {r["face_id"] for r in rows} == {0}
+    assert all(r["AU12_r"] > 2 for r in rows)

@@ -145,8 +145,9 @@ class FaceMeshDetector:
         h, w = rgb.shape[:2]
         faces = _observations(self._mesh.process(np.ascontiguousarray(rgb)), (w, h), (w, h))
         if self.small is not None:
-            faces += self.small.update(rgb, faces, self.max_faces, self._mesh_in_crop,
-                                       always_search=not self.video_mode)
+            if not self.video_mode:
+                self.small.reset()  # each image on its own: nothing followed from the last one, a search on each
+            faces += self.small.update(rgb, faces, self.max_faces, self._mesh_in_crop)
         return faces
 
     def _mesh_in_crop(self, rgb: np.ndarray, box: tuple[float, float, float, float]) -> FaceObservation | None:

@@ -127,7 +127,7 @@ class SmallFaces:
                 self._finder = started(mp.solutions.face_detection.FaceDetection(
                     model_selection=1, min_detection_confidence=self.min_confidence))
         h, w = rgb.shape[:2]
-        found: list[tuple[float, Box]] = []
+        found: list[Box] = []
         self.stats["searches"] += 1
         for x0, y0, x1, y1 in tiles(w, h):
             self.stats["tiles"] += 1
@@ -138,15 +138,16 @@ class SmallFaces:
                 box = (x0 + b.xmin * tw, y0 + b.ymin * th, x0 + (b.xmin + b.width) * tw,
                        y0 + (b.ymin + b.height) * th)
                 if min(box[2] - box[0], box[3] - box[1]) >= self.min_face_px:
-                    found.append((float(d.score[0]) if d.score else 0.0, box))
+                    found.append(box)
         boxes: list[Box] = []
-        for _score, box in sorted(found, key=lambda sb: -sb[0]):  # the surest first; a duplicate joins it
+        # the largest first: a face cut by a tile's edge gives a smaller box inside the whole face's, and joins it
+        for box in sorted(found, key=lambda b: -(b[2] - b[0]) * (b[3] - b[1])):
             if not any(centre_inside(box, b) or centre_inside(b, box) for b in boxes):
                 boxes.append(box)
         return boxes
 
-    def update(self, rgb: np.ndarray, faces: list[FaceObservation], max_faces: int, mesh_in_crop: MeshInCrop,
-               always_search: bool = False) -> list[FaceObservation]:
+    def update(self, rgb: np.ndarray, faces: list[FaceObservation], max_faces: int,
+               mesh_in_crop: MeshInCrop) -> list[FaceObservation]:
         """The faces found in crops this frame, beside `faces` (the full-frame mesh's observations, which take
         over a followed face they cover)."""
         self._followed = [f for f in self._followed if not any(centre_inside(f.box, o.bbox) for o in faces)]
@@ -159,8 +160,10 @@ class SmallFaces:
                 kept.append(_Followed(obs.bbox))
             elif f.misses + 1 < MAX_MISSES:
                 kept.append(_Followed(f.box, f.misses + 1))
+            else:
+                self._since_search = None  # lost (moved fast, or turned away): look for it again at once
         self._followed = kept
-        due = always_search or self._since_search is None or self._since_search + 1 >= self.search_every
+        due = self._since_search is None or self._since_search + 1 >= self.search_every
         self._since_search = 0 if due else (self._since_search or 0) + 1
         if due and len(faces) + len(out) < max_faces:
             known = [o.bbox for o in faces + out] + [f.box for f in self._followed]

@@ -1,7 +1,7 @@
 #!/usr/bin/env python
 """Regenerate docs/screenshots/*.png: the app on the bundled demo, analysed, with coded events (offscreen Qt).
 
-    .venv/bin/python scripts/screenshot.py [--out docs/screenshots] [--video V] [--size 1366x768] [--name N.png]
+    .venv/bin/python scripts/screenshot.py [--out docs/screenshots] [--video V] [--size 1366x768] [--follow] [--name N.png]
 """
 
 from __future__ import annotations
@@ -23,6 +23,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--neutral", action="store_true",
                     help="calibrate the face on its calmest second and draw AUs relative to it (docs/screenshots/"
                          "neutral.png)")
+    ap.add_argument("--follow", action="store_true", help="View > Follow face on (a small face in a wide shot)")
     ap.add_argument("--name", default="main-window.png", help="file name in --out (default main-window.png)")
     args = ap.parse_args(argv)
     try:
@@ -65,6 +66,8 @@ def main(argv: list[str] | None = None) -> int:
                 if not win.ctx.execute(SetNeutral, mode="auto"):
                     print("screenshot: " + "; ".join(win.errors), file=sys.stderr)
                     return 1
+            if args.follow:
+                win.follow_action.trigger()
             _shot.pump(50)
             _shot.wait_frame(win)
             while win.playback.envelope_pending:  # the audio lane (a video with sound)

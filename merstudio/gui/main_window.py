@@ -320,6 +320,9 @@ class MainWindow(QMainWindow):
         v = mb.addMenu("&View")
         self.overlay_action = self._action(v, "Face overlay", self._toggle_overlay, "F", checkable=True)
         self.overlay_action.setChecked(True)
+        self.follow_action = self._action(v, "Follow face (zoom on the selected face)", self._toggle_follow,
+                                          "Shift+F", checkable=True)
+        self.video_view.follow_stopped.connect(lambda: self.follow_action.setChecked(False))
         self.heatmap_action = self._action(v, "AU heat map", lambda: self.timeline.set_heatmap_visible(
             self.heatmap_action.isChecked()), "H", checkable=True)
         self.heatmap_action.setChecked(True)
@@ -547,8 +550,22 @@ class MainWindow(QMainWindow):
 
     def _frame_ready(self, index: int, rgb: Any) -> None:
         self.video_view.set_frame(index, rgb)  # clears the loading label when it is the frame asked for
-        if self.overlay_action.isChecked() and self.project is not None and self.video is not None:
-            self.video_view.set_faces(self.project.landmarks(self.video.id, index))
+        overlay, follow = self.overlay_action.isChecked(), self.follow_action.isChecked()
+        if (overlay or follow) and self.project is not None and self.video is not None:
+            faces = self.project.landmarks(self.video.id, index)
+            if overlay:
+                self.video_view.set_faces(faces)
+            if follow:
+                face = self.selected_face()
+                self.video_view.follow_face(faces.get(face) if face is not None else None)
+
+    def _toggle_follow(self) -> None:
+        on = self.follow_action.isChecked()
+        self.video_view.set_following(on)
+        if on:
+            if self.selected_face() is None:
+                self.statusBar().showMessage("Follow face: run the analysis first (it finds the faces)", 5000)
+            self.transport.request_current()
 
     def _toggle_overlay(self) -> None:
         self.video_view.set_overlay_visible(self.overlay_action.isChecked())
@@ -628,6 +645,9 @@ class MainWindow(QMainWindow):
 
     def _face_changed(self, _i: int) -> None:
         self.timeline.set_buffer(self.analysis.buffer, self.selected_face())
+        if self.follow_action.isChecked():  # follow the newly chosen face, at its own size
+            self.video_view.set_following(True)
+            self.transport.request_current()
         self.neutral.update()
 
     def _au_columns(self) -> list[str]:

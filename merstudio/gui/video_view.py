@@ -1,5 +1,6 @@
 """The video view: the current frame with an optional overlay (face boxes, landmarks, track ids); wheel zooms
-around the cursor, dragging pans, double-click fits. While a requested frame is still decoding the old picture is
+around the cursor, dragging pans, double-click fits. Following a face (follow_face) keeps it centred at a steady
+zoom, for a small face in a wide shot. While a requested frame is still decoding the old picture is
 dimmed under a "loading frame N…" label (set_loading), so it is never taken for the frame the transport shows."""
 
 from __future__ import annotations
@@ -7,7 +8,7 @@ from __future__ import annotations
 from typing import Any
 
 import numpy as np
-from PySide6.QtCore import QPointF, QRectF, Qt
+from PySide6.QtCore import QPointF, QRectF, Qt, Signal
 from PySide6.QtGui import QBrush, QColor, QFont, QImage, QPainter, QPainterPath, QPen, QPixmap
 from PySide6.QtWidgets import (
     QGraphicsItemGroup,
@@ -24,6 +25,8 @@ from PySide6.QtWidgets import (
 )
 
 TRACK_COLOURS = ("#00e5ff", "#ffb300", "#76ff03", "#ff4081", "#b388ff", "#ff6e40")
+FOLLOW_CONTEXT = 2.5  # a followed face's view: this many times the face's size (head, shoulders, some room)
+FOLLOW_RESIZE = 0.25  # refit the followed view's size only when the face's size changed by more than this
 
 
 def rgb_to_qimage(rgb: np.ndarray) -> QImage:
@@ -57,6 +60,9 @@ class TransportSlider(QSlider):
 
 
 class VideoView(QGraphicsView):
+    # the user fitted the whole frame (double-click, Ctrl+0) while following a face: following stopped
+    follow_stopped = Signal()
+
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
         self.setScene(QGraphicsScene(self))
@@ -80,6 +86,9 @@ class VideoView(QGraphicsView):
         self.loading_label.setStyleSheet("QLabel { color: white; background: rgba(0, 0, 0, 170); padding: 2px 6px; }")
         self.loading_label.move(8, 8)
         self.loading_label.hide()
+        self.following = False
+        self._follow_size: float | None = None  # side of the followed view, scene px (steady: no zoom breathing)
+        self._face_size: float | None = None  # the face's size when _follow_size was set
 
     def set_loading(self, index: int | None) -> None:
         """Show that frame ``index`` is on its way (dim the picture shown, label it), or stop showing it (None)."""
@@ -102,18 +111,58 @@ class VideoView(QGraphicsView):
             self.set_loading(None)
         self._pixmap.setPixmap(QPixmap.fromImage(rgb_to_qimage(rgb)))
         rect = QRectF(0, 0, rgb.shape[1], rgb.shape[0])
-        if self.scene().sceneRect() != rect:
+        if self.scene().sceneRect() != rect:  # another video: the whole frame first, even while following
             self.scene().setSceneRect(rect)
-            self._fitted = False
-        if not self._fitted:
-            self.fit()
+            self._face_size = self._follow_size = None
+            self._fit_whole()
+        elif not self._fitted and not self.following:
+            self._fit_whole()
 
     def fit(self) -> None:
+        """Show the whole frame (and stop following a face)."""
+        if self.following:
+            self.following = False
+            self.follow_stopped.emit()
+        self._fit_whole()
+
+    def _fit_whole(self) -> None:
         self.fitInView(self.scene().sceneRect(), Qt.AspectRatioMode.KeepAspectRatio)
         self._fitted = True
 
     def zoom(self, factor: float) -> None:
+        if self.following and self._follow_size is not None:
+            self._follow_size /= factor  # zooming while following sets how close it follows
         self.scale(factor, factor)
+
+    def set_following(self, on: bool) -> None:
+        """Follow the face given to follow_face (True), or show the whole frame again (False)."""
+        self.following = on
+        self._follow_size = self._face_size = None
+        if not on:
+            self._fit_whole()
+
+    def follow_face(self, pts: np.ndarray | None) -> None:
+        """Centre the view on a face's landmark points (pixels), at FOLLOW_CONTEXT times its size. The zoom stays
+        put while the face's size varies by less than FOLLOW_RESIZE (landmark jitter would make it breathe); a
+        frame without the face keeps the last view."""
+        if not self.following or pts is None:
+            return
+        pts = pts[np.isfinite(pts).all(axis=1)]
+        if not len(pts):
+            return
+        (x0, y0), (x1, y1) = pts.min(axis=0), pts.max(axis=0)
+        face = float(max(x1 - x0, y1 - y0, 1.0))
+        if self._face_size is None or abs(face / self._face_size - 1.0) > FOLLOW_RESIZE:
+            self._face_size, self._follow_size = face, FOLLOW_CONTEXT * face
+        side = float(self._follow_size or FOLLOW_CONTEXT * face)
+        cx, cy = float(x0 + x1) / 2, float(y0 + y1) / 2
+        scene, port = self.scene().sceneRect(), self.viewport().rect()
+        whole = min(port.width() / max(scene.width(), 1.0), port.height() / max(scene.height(), 1.0))
+        if min(port.width(), port.height()) / side <= whole:  # a face that fills the frame: never zoom out past it
+            self.fitInView(scene, Qt.AspectRatioMode.KeepAspectRatio)
+        else:
+            self.fitInView(QRectF(cx - side / 2, cy - side / 2, side, side), Qt.AspectRatioMode.KeepAspectRatio)
+        self._fitted = False
 
     @property
     def zoom_level(self) -> float:
@@ -128,8 +177,8 @@ class VideoView(QGraphicsView):
 
     def resizeEvent(self, event: Any) -> None:  # noqa: N802
         super().resizeEvent(event)
-        if self._fitted:
-            self.fit()
+        if self._fitted and not self.following:
+            self._fit_whole()
 
     def set_overlay_visible(self, on: bool) -> None:
         self.overlay_visible = on

@@ -1,0 +1,83 @@
+"""The video view: following a face keeps it centred at a steady zoom; fitting the whole frame stops it."""
+
+import numpy as np
+import pytest
+from PySide6.QtCore import Qt
+from test_analysis import open_and_analyse
+
+from merstudio.gui.video_view import FOLLOW_CONTEXT, VideoView
+
+pytestmark = pytest.mark.gui
+
+
+def _face(x: float, y: float, size: float) -> np.ndarray:
+    """Landmark-like points filling a size x size box at (x, y), with a NaN row (a missing point)."""
+    g = np.linspace(0.0, 1.0, 7)
+    pts = np.array([(x + a * size, y + b * size) for a in g for b in g], np.float32)
+    return np.vstack([pts, [[np.nan, np.nan]]])
+
+
+def _shown(view: VideoView) -> tuple[float, float, float]:
+    r = view.mapToScene(view.viewport().rect()).boundingRect()
+    return r.center().x(), r.center().y(), min(r.width(), r.height())
+
+
+def test_following_a_face_centres_it_at_a_steady_zoom(qtbot) -> None:
+    view = VideoView()
+    qtbot.addWidget(view)
+    view.resize(800, 450)
+    view.show()
+    view.set_frame(0, np.zeros((1080, 1920, 3), np.uint8))  # a wide shot: the face is 90 px of 1080
+    whole = view.zoom_level
+    view.follow_face(_face(1500, 700, 90))
+    assert view.zoom_level == pytest.approx(whole)  # not following yet: nothing moves
+    view.set_following(True)
+    view.follow_face(_face(1500, 700, 90))
+    cx, cy, side = _shown(view)
+    assert (cx, cy) == pytest.approx((1545, 745), abs=3)
+    assert side == pytest.approx(FOLLOW_CONTEXT * 90, rel=0.05)
+    z = view.zoom_level
+    assert z > 3 * whole
+    # the face moves, its size jitters by 5 %: the view follows it, the zoom stays put
+    view.follow_face(_face(1530, 690, 94.5))
+    assert view.zoom_level == pytest.approx(z)
+    assert _shown(view)[:2] == pytest.approx((1577, 737), abs=3)
+    view.follow_face(None)  # a frame without the face: the last view stays
+    assert _shown(view)[:2] == pytest.approx((1577, 737), abs=3)
+    view.follow_face(_face(0, 0, 2000))  # a face larger than the frame: the whole frame, not beyond
+    assert view.zoom_level == pytest.approx(whole)
+    view.follow_face(_face(1530, 690, 94.5))
+    assert _shown(view)[:2] == pytest.approx((1577, 737), abs=3)
+    # the face comes nearer (40 % larger): the zoom refits
+    view.follow_face(_face(1500, 650, 126))
+    assert view.zoom_level == pytest.approx(z / 1.4, rel=0.05)
+    # zooming in while following sets how close it follows, on the next frames too
+    z = view.zoom_level
+    view.zoom(2.0)
+    view.follow_face(_face(1510, 650, 126))
+    assert view.zoom_level == pytest.approx(2 * z, rel=0.01)
+    # fitting the whole frame (double-click, Ctrl+0) stops following, and says so
+    with qtbot.waitSignal(view.follow_stopped):
+        view.fit()
+    assert not view.following and view.zoom_level == pytest.approx(whole)
+    view.follow_face(_face(1500, 700, 90))
+    assert view.zoom_level == pytest.approx(whole)
+
+
+def test_follow_face_in_the_window(qtbot, window, video_path) -> None:
+    """Shift+F follows the selected face of the analysis (the fixture's face fills its small frame, so the view
+    may not zoom past the whole frame); Ctrl+0 shows the whole frame and unticks it."""
+    open_and_analyse(qtbot, window, video_path)
+    view = window.video_view
+    window.transport.seek(30)
+    qtbot.waitUntil(lambda: view.frame_index == 30)
+    whole = view.zoom_level
+    qtbot.keyClick(window, Qt.Key.Key_F, Qt.KeyboardModifier.ShiftModifier)
+    assert window.follow_action.isChecked() and view.following
+    qtbot.waitUntil(lambda: view._face_size is not None)  # the selected face's landmarks reached the view
+    face = window.project.landmarks(window.video.id, 30)[0]
+    assert view._face_size == pytest.approx(float(np.ptp(face, axis=0).max()))
+    assert view.zoom_level == pytest.approx(whole)  # no zoom out beyond the whole frame
+    qtbot.keyClick(window, Qt.Key.Key_0, Qt.KeyboardModifier.ControlModifier)  # fit: following stops
+    assert not window.follow_action.isChecked() and not view.following
+    assert view.zoom_level == pytest.approx(whole)

@@ -1,10 +1,10 @@
 """Faces too small in the frame for Face Mesh's own detector, found on tiles and followed in crops.
 
-Face Mesh looks for faces with MediaPipe's short-range detector, which sees the whole frame at 128 px: a face
-under about a seventh of the frame's height is not found (measured: a 96-px face in 1280x720, a 193-px face in
-3840x2160, 4 of the 5 faces of a 1000x667 group photo). Here MediaPipe's full-range detector looks at the frame
-and, on a frame larger than TILE px, at overlapping TILE-px tiles of it (a face of MIN_FACE_PX is then ~10 px at the
-detector's 192-px input, about its limit). The mesh then runs on a square crop around each face found, scaled so
+Face Mesh looks for faces with MediaPipe's short-range detector, which sees the whole frame at 128 px: measured,
+it finds no face of 13 % of the frame's height or less (a 96-px face in 1280x720, a 193-px face in 3840x2160)
+and 1 of the 5 faces of a 1000x667 group photo. Here MediaPipe's full-range detector looks at the frame and, on a
+frame larger than TILE px, at overlapping TILE-px tiles of it (a face of MIN_FACE_PX is then ~8 px at the
+detector's 192-px input, near its limit). The mesh then runs on a square crop around each face found, scaled so
 the face fills about half of it as the mesh expects, and its landmarks map back to frame pixels. A face so found is
 followed crop by crop (the next crop placed from its landmarks) until it is lost or the full-frame mesh sees it.
 """

@@ -320,8 +320,7 @@ class MainWindow(QMainWindow):
         v = mb.addMenu("&View")
         self.overlay_action = self._action(v, "Face overlay", self._toggle_overlay, "F", checkable=True)
         self.overlay_action.setChecked(True)
-        self.follow_action = self._action(v, "Follow face", self._toggle_follow,
-                                          "Shift+F", checkable=True)
+        self.follow_action = self._action(v, "Follow face", self._toggle_follow, "Shift+F", checkable=True)
         self.video_view.follow_stopped.connect(lambda: self.follow_action.setChecked(False))
         self.heatmap_action = self._action(v, "AU heat map", lambda: self.timeline.set_heatmap_visible(
             self.heatmap_action.isChecked()), "H", checkable=True)

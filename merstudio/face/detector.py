@@ -132,8 +132,11 @@ class FaceMeshDetector:
             self._mesh.close()
             self._mesh = self._make_mesh()
 
-    def reset(self) -> None:
-        """Forget the video-mode tracking state (after a seek), keeping the settings."""
+    def reset(self, capacity: int | None = None) -> None:
+        """Forget the video-mode tracking state and the faces followed in crops (after a seek), keeping the
+        settings; `capacity`: track up to this many faces from now on (one graph rebuild either way)."""
+        if capacity is not None:
+            self._capacity = max(1, min(int(capacity), self.max_faces))
         self._mesh.close()
         self._mesh = self._make_mesh()
         if self.small is not None:

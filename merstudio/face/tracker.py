@@ -43,6 +43,8 @@ class AdaptiveDetector(Detector, Protocol):
 
     def set_capacity(self, n: int) -> None: ...
 
+    def reset(self, capacity: int | None = None) -> None: ...
+
     def find_faces(self, rgb: np.ndarray) -> list[tuple[float, float, float, float]]: ...
 
 
@@ -160,7 +162,7 @@ class FaceTracker:
         # The same detector, when its capacity can be steered (checked by duck typing, as for any detector).
         self._adaptive: AdaptiveDetector | None = (
             cast(AdaptiveDetector, self.detector)
-            if all(hasattr(self.detector, a) for a in ("set_capacity", "find_faces", "capacity")) else None)
+            if all(hasattr(self.detector, a) for a in ("set_capacity", "find_faces", "capacity", "reset")) else None)
         self._tracks: dict[int, _Track] = {}
         self._next_id = 0
         self._last_index: int | None = None
@@ -215,8 +217,8 @@ class FaceTracker:
     # -- detection with the capacity kept at the number of faces present ---------------------------------------
     def _detector_reset(self) -> None:
         self._since_search = self._short_frames = 0
-        if self._adaptive is not None and self._adaptive.capacity != self.max_faces:
-            self._adaptive.set_capacity(self.max_faces)  # after a seek any number of faces may be in view
+        if self._adaptive is not None:
+            self._adaptive.reset(capacity=self.max_faces)  # after a seek any number of faces may be in view
         elif hasattr(self.detector, "reset"):
             self.detector.reset()
 

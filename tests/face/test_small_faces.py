@@ -92,3 +92,18 @@ def test_a_small_face_keeps_its_track_and_a_large_one_is_not_doubled(face_a, com
         for i in range(40):
             faces = tracker.update(i, compose([(face_a, 100 + 3 * i, 100)]))
             assert [(f.track_id, f.obs.cropped) for f in faces] == [(0, False)], i
+
+
+def test_a_seek_forgets_the_small_faces_followed_before_it(face_a) -> None:
+    """A large face and a small one (the mesh's capacity is lowered to the large one): after a seek the small
+    face, now elsewhere, is found on the very frame, not after the old crop has missed it for a few frames."""
+    small, big = _scaled(face_a, 0.45), cv2.resize(face_a, None, fx=2.5, fy=2.5, interpolation=cv2.INTER_CUBIC)
+    with FaceTracker(max_faces=4, search_every=10) as tracker:
+        for i in range(25):
+            faces = tracker.update(i, _canvas(1920, 1080, [(big, 150, 150), (small, 1500, 800)]))
+            assert sorted(f.obs.cropped for f in faces) == [False, True], i
+        assert tracker.detector.capacity == 1
+        faces = tracker.update(900, _canvas(1920, 1080, [(big, 150, 150), (small, 1300, 100)]))
+    assert sorted(f.obs.cropped for f in faces) == [False, True]
+    moved = next(f for f in faces if f.obs.cropped)
+    assert 1300 <= (moved.obs.bbox[0] + moved.obs.bbox[2]) / 2 <= 1300 + small.shape[1]

@@ -46,7 +46,7 @@ def test_a_crop_maps_back_to_frame_pixels() -> None:
 
 
 def test_a_small_face_in_a_large_frame_is_found_with_its_landmarks(face_a) -> None:
-    """The astronaut's face about 60 px high in a 1920x1080 frame: Face Mesh alone sees nothing; with the
+    """The astronaut's face about 48 px high in a 1920x1080 frame: Face Mesh alone sees nothing; with the
     tiled search and the crop, the landmarks agree with those of the same face at full size, scaled."""
     with FaceMeshDetector(max_faces=1, video_mode=False, small_faces=False) as plain:
         big = plain.detect(_canvas(640, 480, [(face_a, 200, 100)]))

@@ -20,6 +20,7 @@ from merstudio.errors import InputError
 from merstudio.face.align import canonical_stable_points, estimate_similarity
 from merstudio.face.detector import FaceMeshDetector, FaceObservation, check_rgb
 from merstudio.face.landmarks import STABLE_POINTS
+from merstudio.face.small_faces import centre_inside
 
 # Rigid mesh points (eye corners, nose, face outline, forehead): facial action barely moves them, so the ratios of
 # their 3-D distances describe the face's build, not its expression or pose.
@@ -253,7 +254,7 @@ class FaceTracker:
             return faces
         self._since_search = 0
         self.stats["searches"] += 1
-        new = [b for b in det.find_faces(rgb) if not any(self._covers(f.bbox, b) for f in faces)]
+        new = [b for b in det.find_faces(rgb) if not any(centre_inside(b, f.bbox) for f in faces)]
         if not new:
             return faces
         det.set_capacity(n + len(new))
@@ -264,11 +265,6 @@ class FaceTracker:
         self._search_interval = (self.search_every if sum(not f.cropped for f in more) > n
                                  else min(self._search_interval * 2, 8 * self.search_every))
         return more
-
-    @staticmethod
-    def _covers(face_box: tuple[float, ...], box: tuple[float, ...]) -> bool:
-        c = _centre(box)
-        return bool(face_box[0] <= c[0] <= face_box[2] and face_box[1] <= c[1] <= face_box[3])
 
     # -- association -------------------------------------------------------------------------------------------
     def _associate(self, frame_index: int, rgb: np.ndarray, observations: list[FaceObservation]) -> list[TrackedFace]:

@@ -126,21 +126,24 @@ class FaceMeshDetector:
 
     def set_capacity(self, n: int) -> None:
         """Track at most n faces (1..max_faces). Rebuilds the graph (about 12 ms), which forgets the tracking."""
-        n = max(1, min(int(n), self.max_faces))
-        if n != self._capacity:
-            self._capacity = n
-            self._mesh.close()
-            self._mesh = self._make_mesh()
+        if self._clamped(n) != self._capacity:
+            self._rebuild(n)
 
     def reset(self, capacity: int | None = None) -> None:
         """Forget the video-mode tracking state and the faces followed in crops (after a seek), keeping the
         settings; `capacity`: track up to this many faces from now on (one graph rebuild either way)."""
-        if capacity is not None:
-            self._capacity = max(1, min(int(capacity), self.max_faces))
-        self._mesh.close()
-        self._mesh = self._make_mesh()
+        self._rebuild(self._capacity if capacity is None else capacity)
         if self.small is not None:
             self.small.reset()
+
+    def _clamped(self, n: int) -> int:
+        return max(1, min(int(n), self.max_faces))
+
+    def _rebuild(self, capacity: int) -> None:
+        """A new mesh graph tracking up to `capacity` faces (about 12 ms; it forgets the tracking)."""
+        self._capacity = self._clamped(capacity)
+        self._mesh.close()
+        self._mesh = self._make_mesh()
 
     def detect(self, rgb: np.ndarray) -> list[FaceObservation]:
         """Faces in an RGB uint8 image (H, W, 3): the full-frame mesh's, then those found in crops."""

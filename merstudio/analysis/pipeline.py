@@ -16,12 +16,11 @@ smoothing, the micro-motion baseline, AU6's median and presence hysteresis to th
   hysteresis and the tracker's re-identification signatures start over; track ids, continuity, the micro-motion
   baseline and AU6's 0.25 s median carry on (the warm-up refills them). A segment that starts at a grid point
   begins its warm-up at such a restart, so from there its state is the unsplit run's (merstudio.analysis.segments).
-  The price in an unsplit run: the frames after a restart are measured from a fresh detection, twice (at the
-  restart and when the tracker lowers the mesh's capacity 10 frames later, as at the start of every video). On
-  the real test clip with a restart every second (72 frames) against none: motion within 0.04 units (below its
-  noise floor), pose within 0.03 rad, AU intensities within 0.25 but for one frame (AU25, 0.9), 8 presence
-  values in the hysteresis band flipped, no spot added. `keyframe_s=None` turns restarts off (then a split run
-  is not exact);
+  The price in an unsplit run: the faces are detected afresh twice (at the restart and when the tracker lowers
+  the mesh's capacity 10 frames later, as at the start of every video), each time fitted until the fit settles
+  (merstudio.face.detector). On the real test clip with a restart every second (72 frames) against none: motion
+  within 0.03 units (below its noise floor), pose within 0.005 rad, AU intensities within 0.10, no presence
+  value flipped, no spot added. `keyframe_s=None` turns restarts off (then a split run is not exact);
 - hands are looked for on frames that are multiples of `every` (and on every frame while a hand is seen), not
   `every` frames after the last look, whose phase would depend on the whole history;
 - the blendshape network never runs on a batch of one face (numpy's matrix-vector path rounds differently from

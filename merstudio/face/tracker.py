@@ -80,11 +80,17 @@ def signature_distance(a: np.ndarray, b: np.ndarray, pairs: np.ndarray | None = 
     return float(np.mean(np.abs(np.log(a / b))))
 
 
+_STABLE_IDX = list(STABLE_POINTS)
+
+
 def appearance_patch(obs: FaceObservation, rgb: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """The face aligned to a 32x32 canonical crop (grey float32) and the mask of its pixels that come from inside
     the frame."""
-    m = estimate_similarity(obs.landmarks[list(STABLE_POINTS)].astype(np.float64),
-                            canonical_stable_points(_APPEARANCE_SIZE))
+    # Aligned on the stable points inside the frame: those of a face cut by the frame's edge are guesses.
+    vis = _visible(obs, rgb.shape, _STABLE_IDX)
+    use = vis if vis.sum() >= 3 else np.ones_like(vis)
+    m = estimate_similarity(obs.landmarks[_STABLE_IDX][use].astype(np.float64),
+                            canonical_stable_points(_APPEARANCE_SIZE)[use])
     size = (_APPEARANCE_SIZE, _APPEARANCE_SIZE)
     grey = cv2.cvtColor(cv2.warpAffine(rgb, m, size, flags=cv2.INTER_AREA, borderMode=cv2.BORDER_REPLICATE),
                         cv2.COLOR_RGB2GRAY)

@@ -24,7 +24,7 @@ from merstudio.analysis.segments import (
 
 FPS = 15
 N = 45
-SMILE = range(25, 34)  # over the seam at frame 30
+SMILE = range(26, 33)  # over the seam at frame 30; 7 frames, 0.47 s: a micro-expression
 SECOND_FACE = range(12, 38)  # enters in the first segment, leaves in the third
 # A restart (and a possible seam) every second: the default is 60 s; small here to keep the clip short.
 SETTINGS = AnalysisSettings(keyframe_s=1.0)

@@ -651,7 +651,9 @@ class Timeline(pg.GraphicsLayoutWidget):
         self.frame_count = max(1, int(frame_count))
         self.fps = fps
         for p in self.plots:
-            p.setLimits(xMin=-0.05 * self.frame_count - 0.5, xMax=1.05 * self.frame_count, minXRange=5)
+            # zoom in to 5 frames at most; a shorter input (a photo: one frame) is shown whole, centred
+            p.setLimits(xMin=-0.05 * self.frame_count - 0.5, xMax=1.05 * self.frame_count,
+                        minXRange=min(5, self.frame_count))
         self.au_plot.setXRange(*frame_cell(0, self.frame_count - 1), padding=0)
 
     def set_buffer(self, buffer: CurveBuffer | None, face: int | None = None) -> None:
@@ -808,7 +810,10 @@ class Timeline(pg.GraphicsLayoutWidget):
         if curve is None:
             curve = plot.plot(pen=pg.mkPen(colour, width=CURVE_WIDTH), name=name, connect="finite")
             curves[col] = curve
-        curve.setData(self._x, y, connect="finite")
+        # a photo (one frame): a line through one point draws nothing, so each value is a dot
+        dot = {"symbol": "o", "symbolSize": 8, "symbolBrush": colour, "symbolPen": None} if len(self._x) == 1 else {
+            "symbol": None}
+        curve.setData(self._x, y, connect="finite", **dot)
 
     def _draw_heat(self, buf: CurveBuffer, au_cols: list[str]) -> None:
         """The AU heat map: one row per AU column, scaled to what this video reaches."""

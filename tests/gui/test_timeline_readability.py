@@ -6,10 +6,12 @@ import math
 import numpy as np
 import pandas as pd
 import pytest
+from helpers import plot_to_widget
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor
 
 from merstudio.gui.state import CurveBuffer
+from merstudio.gui.timeline import au_colour
 from merstudio.project.events import Event
 
 pytestmark = pytest.mark.gui
@@ -28,7 +30,8 @@ def _frame(n: int = 300) -> pd.DataFrame:
     cols["blink"] = (i % 100 < 3).astype(float)
     cols.update({f"p_{c}": 0.1 * (k + 1) for k, c in enumerate(CLASSES)})
     df = pd.DataFrame(cols)
-    df.loc[50, "AU12_r"] = np.nan  # unknown: the readout says so
+    if n > 50:
+        df.loc[50, "AU12_r"] = np.nan  # unknown: the readout says so
     return df
 
 
@@ -362,3 +365,20 @@ def test_frame_cells_are_centred_on_their_frames(make_timeline, qtbot):
     assert cell_frames(*frame_cell(48, 52)) == (48, 52)
     assert cell_frames(47.9, 52.2) == (48, 52) and cell_frames(48.6, 51.4) == (49, 51)
     assert cell_frames(50.2, 50.3) == (50, 50)
+
+
+def test_a_photo_draws_each_value_as_a_dot(make_timeline) -> None:
+    """One frame (a photo): a line through one point draws nothing; each AU, motion and class value is a dot."""
+    photo = make_timeline(frames=1)
+    curves = [*photo._curves.values(), *photo._class_curves.values()]
+    assert len(photo._curves) == len(ALL_AUS) and curves
+    assert all(c.opts["symbol"] == "o" for c in curves)
+    # drawn, not only configured: AU45's colour at (frame 0, its value 1.6) in the AU lane
+    img = photo.grab().toImage()
+    centre = plot_to_widget(photo, photo.au_plot, 0, 1.6)
+    want = QColor(au_colour("AU45_r"))
+    near = [img.pixelColor(centre.x() + dx, centre.y() + dy) for dx in range(-2, 3) for dy in range(-2, 3)]
+    assert any(abs(c.red() - want.red()) + abs(c.green() - want.green()) + abs(c.blue() - want.blue()) < 30
+               for c in near)
+    video = make_timeline(frames=300)
+    assert all(c.opts["symbol"] is None for c in video._curves.values())

@@ -72,7 +72,8 @@ class AnalysisSettings:
     """What the pipeline computes. Defaults are what `merstudio analyze` uses."""
 
     flow: str = "dis"  # dis | farneback | tvl1
-    max_faces: int = 4
+    # faces analysed per frame; None: VIDEO_MAX_FACES in a video, PHOTO_MAX_FACES in a photo (see face_limit)
+    max_faces: int | None = None
     landmarks: bool = False  # add x_0..x_467, y_0..y_467 (frame pixels)
     checkpoint: Path | None = None  # learned model: adds p_<class> and AUxx_p columns
     device: str | None = None  # None = CUDA when available, else CPU
@@ -81,6 +82,18 @@ class AnalysisSettings:
     # the per-face state restarts every keyframe_s seconds (module docstring), so that a run split into segments
     # at these points gives the rows of an unsplit run; None: never (then a split run is not exact)
     keyframe_s: float | None = 60.0
+
+
+# Every tracked face costs on every frame of a video; a photo is one frame, and group photos hold more than four.
+VIDEO_MAX_FACES = 4
+PHOTO_MAX_FACES = 16
+
+
+def face_limit(settings: AnalysisSettings, frame_count: int) -> int:
+    """The most faces analysed per frame: the setting, or by default 4 in a video and 16 in a photo (one frame)."""
+    if settings.max_faces is not None:
+        return settings.max_faces
+    return PHOTO_MAX_FACES if frame_count == 1 else VIDEO_MAX_FACES
 
 
 WARMUP_S = 1.0  # seconds of frames a segment runs before its first row (at least warmup_frames' minimum)
@@ -211,7 +224,7 @@ class Analysis:
         from merstudio.face.tracker import FaceTracker
         from merstudio.features.aus import AUEstimator
 
-        tracker = FaceTracker(max_faces=self.settings.max_faces)
+        tracker = FaceTracker(max_faces=face_limit(self.settings, self.source.frame_count))
         aligner = FaceAligner()
         estimator = AUEstimator(flow=self.settings.flow, fps=self.source.fps, lag_s=self.settings.motion_lag_s)
         estimator.model = _NoLoneBatch(estimator.model)  # type: ignore[assignment]

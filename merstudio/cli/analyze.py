@@ -68,7 +68,8 @@ def register(sub: argparse._SubParsersAction) -> None:
                    "and no ADDRESS, the CPUs of the embedded Ray")
     p.add_argument("--flow", choices=FLOW_METHODS, default="dis",
                    help="optical flow: dis (fast, default), farneback, tvl1 (slow, most accurate)")
-    p.add_argument("--max-faces", type=int, default=4, help="faces tracked per frame (default 4)")
+    p.add_argument("--max-faces", type=int, default=None,
+                   help="faces analysed per frame (default 4 in a video, 16 in a photo)")
     p.add_argument("--landmarks", action="store_true", help="also write the 468 landmarks (x_k, y_k)")
     p.add_argument("--fps", type=float, default=None, help="frame rate of frame folders (default: the dataset's rate when the folder "
                    "names match a known dataset, e.g. CASME II 200, else 30)")

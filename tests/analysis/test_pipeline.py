@@ -141,3 +141,34 @@ def test_a_small_face_in_a_full_hd_frame_is_analysed(tmp_path):
     assert [r["success"] for r in rows] == [1] * 8
     assert {r["face_id"] for r in rows} == {0}
     assert all(r["AU12_r"] > 2 for r in rows)
+
+
+def test_a_group_photo_reads_every_face_and_a_video_keeps_four(tmp_path):
+    """Six faces in one photo: all six analysed by default (16 in a photo); the same picture as two frames of a
+    clip is a video, where the default is 4 faces per frame; an explicit --max-faces is kept either way."""
+    import cv2
+    from support.clips import _face
+
+    from merstudio.analysis.pipeline import PHOTO_MAX_FACES, VIDEO_MAX_FACES
+
+    face = cv2.resize(_face()[0][20:220, 60:260], (280, 280), interpolation=cv2.INTER_AREA)  # the head, ~200 px
+    group = np.full((600, 900, 3), 90, np.uint8)
+    for k in range(6):
+        x, y = 10 + 300 * (k % 3), 10 + 300 * (k // 3)
+        group[y:y + 280, x:x + 280] = face
+    photo = tmp_path / "group.png"
+    cv2.imwrite(str(photo), cv2.cvtColor(group, cv2.COLOR_RGB2BGR))
+    clip = tmp_path / "clip"
+    clip.mkdir()
+    for i in range(2):
+        cv2.imwrite(str(clip / f"img{i}.png"), cv2.cvtColor(group, cv2.COLOR_RGB2BGR))
+
+    def faces(path, **kw) -> list[int]:
+        with open_source(path) as src:
+            rows = list(Analysis(src, AnalysisSettings(**kw)).rows())
+        return [sum(r["frame"] == i and r["face_id"] >= 0 for r in rows) for i in range(src.frame_count)]
+
+    assert VIDEO_MAX_FACES == 4 < 6 <= PHOTO_MAX_FACES
+    assert faces(photo) == [6]
+    assert faces(clip) == [4, 4]
+    assert faces(photo, max_faces=2) == [2]

@@ -21,7 +21,7 @@ from merstudio.native_logs import native_logs_filtered
 # the next frame the region comes from the face's own landmarks, and the fit moves (about 1 % of the face's width)
 # and settles there. The AU calibration was set on settled fits, and a photo is only ever a first frame: so a frame
 # with a newly detected face is fitted again, up to SETTLE_PASSES times, until no face moves by more than
-# SETTLE_TOL of its width (mean landmark shift). Measured (docs/aus.md): a video's frame read as a photo then reads
+# SETTLE_TOL of its width (mean landmark shift). Measured (docs/face.md): a video's frame read as a photo then reads
 # the video's AUs within 0.02 on average (0.05-0.09, AU4 off by 1.1 on the demo, from the first fit).
 SETTLE_PASSES = 4
 SETTLE_TOL = 0.0015
@@ -103,6 +103,10 @@ class FaceMeshDetector:
     detector runs only while fewer than `capacity` faces are tracked. So `capacity` (the graph's max_num_faces) is
     what decides whether detection runs on every frame; FaceTracker lowers it to the number of faces present and
     looks for newcomers with `find_faces` every few frames instead.
+
+    In video mode a frame on which the mesh reports more faces than it tracked is fitted again until the fits settle
+    (SETTLE_PASSES, above): a photo read in video mode reads what the same face reads in a video. Static mode does
+    not settle (every image is detected afresh there).
 
     small_faces: also find faces too small for Face Mesh's own detector, on tiles of the frame, and follow them in
     crops (merstudio.face.small_faces): every SEARCH_EVERY frames in video mode while fewer than max_faces are

@@ -6,15 +6,15 @@ and 1 of the 5 faces of a 1000x667 group photo. Here MediaPipe's full-range dete
 frame larger than TILE px, at overlapping TILE-px tiles of it (a face of MIN_FACE_PX is then ~8 px at the
 detector's 192-px input, near its limit). The mesh then runs on a square crop around each face found, scaled so
 the face fills about half of it as the mesh expects, and its landmarks map back to frame pixels. A face so found is
-followed crop by crop (the next crop placed from its landmarks) until it is lost or the full-frame mesh sees it.
+followed crop by crop until it is lost or the full-frame mesh sees it, by a crop mesh of its own that its owner
+lends (merstudio.face.detector: in video mode a tracking mesh on a window that follows the face).
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
 from dataclasses import dataclass, replace
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 import cv2
 import numpy as np
@@ -33,8 +33,20 @@ MAX_MISSES = 3        # consecutive frames a followed face may go unseen before 
 SEARCH_EVERY = 30     # frames between searches in video mode (1 s at 30 fps; the first frame always searches)
 
 Box = tuple[float, float, float, float]
-# the caller's mesh on the crop around a box: the face at its centre, in frame pixels, or None
-MeshInCrop = Callable[[np.ndarray, Box], "FaceObservation | None"]
+
+
+class CropFitter(Protocol):
+    """A mesh on the crop around a box: the face at its centre, in frame pixels, or None."""
+
+    def fit(self, rgb: np.ndarray, box: Box) -> FaceObservation | None: ...
+
+
+class CropFitters(Protocol):
+    """Lends a CropFitter to each followed face (it may keep state about that face) and takes it back."""
+
+    def acquire(self) -> CropFitter: ...
+
+    def release(self, fitter: CropFitter) -> None: ...
 
 
 @dataclass(frozen=True)
@@ -88,6 +100,7 @@ def centre_inside(box: Box, other: Box) -> bool:
 @dataclass
 class _Followed:
     box: Box          # last seen face box (landmark extent), frame px
+    fitter: CropFitter
     misses: int = 0
 
 
@@ -96,8 +109,9 @@ class SmallFaces:
 
     Not thread-safe, like the detector that owns it."""
 
-    def __init__(self, min_confidence: float = 0.5, search_every: int = SEARCH_EVERY,
+    def __init__(self, fitters: CropFitters, min_confidence: float = 0.5, search_every: int = SEARCH_EVERY,
                  min_face_px: int = MIN_FACE_PX) -> None:
+        self.fitters = fitters
         self.min_confidence = float(min_confidence)
         self.search_every = int(search_every)
         self.min_face_px = int(min_face_px)
@@ -108,8 +122,13 @@ class SmallFaces:
 
     def reset(self) -> None:
         """Forget the followed faces (a seek); the next frame searches afresh."""
-        self._followed.clear()
+        self._drop(self._followed)
+        self._followed = []
         self._since_search = None
+
+    def _drop(self, followed: list[_Followed]) -> None:
+        for f in followed:
+            self.fitters.release(f.fitter)
 
     def close(self) -> None:
         if self._finder is not None:
@@ -146,21 +165,22 @@ class SmallFaces:
                 boxes.append(box)
         return boxes
 
-    def update(self, rgb: np.ndarray, faces: list[FaceObservation], max_faces: int,
-               mesh_in_crop: MeshInCrop) -> list[FaceObservation]:
+    def update(self, rgb: np.ndarray, faces: list[FaceObservation], max_faces: int) -> list[FaceObservation]:
         """The faces found in crops this frame, beside `faces` (the full-frame mesh's observations, which take
         over a followed face they cover)."""
-        self._followed = [f for f in self._followed if not any(centre_inside(f.box, o.bbox) for o in faces)]
+        taken = [any(centre_inside(f.box, o.bbox) for o in faces) for f in self._followed]
+        self._drop([f for f, t in zip(self._followed, taken, strict=True) if t])
         out: list[FaceObservation] = []
         kept: list[_Followed] = []
-        for f in self._followed:
-            obs = self._follow(rgb, f.box, faces + out, mesh_in_crop)
+        for f in [f for f, t in zip(self._followed, taken, strict=True) if not t]:
+            obs = self._follow(rgb, f.box, faces + out, f.fitter)
             if obs is not None:
                 out.append(obs)
-                kept.append(_Followed(obs.bbox))
+                kept.append(_Followed(obs.bbox, f.fitter))
             elif f.misses + 1 < MAX_MISSES:
-                kept.append(_Followed(f.box, f.misses + 1))
+                kept.append(_Followed(f.box, f.fitter, f.misses + 1))
             else:
+                self._drop([f])
                 self._since_search = None  # lost (moved fast, or turned away): look for it again at once
         self._followed = kept
         due = self._since_search is None or self._since_search + 1 >= self.search_every
@@ -172,17 +192,20 @@ class SmallFaces:
                     break
                 if any(centre_inside(box, k) for k in known):
                     continue
-                obs = self._follow(rgb, box, faces + out, mesh_in_crop)
-                if obs is not None:
-                    out.append(obs)
-                    self._followed.append(_Followed(obs.bbox))
-                    known.append(obs.bbox)
+                fitter = self.fitters.acquire()
+                obs = self._follow(rgb, box, faces + out, fitter)
+                if obs is None:
+                    self.fitters.release(fitter)
+                    continue
+                out.append(obs)
+                self._followed.append(_Followed(obs.bbox, fitter))
+                known.append(obs.bbox)
         return out
 
     def _follow(self, rgb: np.ndarray, box: Box, others: list[FaceObservation],
-                mesh_in_crop: MeshInCrop) -> FaceObservation | None:
+                fitter: CropFitter) -> FaceObservation | None:
         self.stats["crops"] += 1
-        obs = mesh_in_crop(rgb, box)
+        obs = fitter.fit(rgb, box)
         if obs is None or any(centre_inside(obs.bbox, o.bbox) for o in others):
             return None
         return replace(obs, cropped=True)
@@ -193,4 +216,4 @@ def crop_for(box: Box) -> tuple[float, float, float]:
     return (box[0] + box[2]) / 2, (box[1] + box[3]) / 2, CROP_SCALE * max(box[2] - box[0], box[3] - box[1])
 
 
-__all__ = ["SmallFaces", "crop_square", "crop_for", "tiles", "centre_inside", "Crop"]
+__all__ = ["SmallFaces", "CropFitter", "CropFitters", "crop_square", "crop_for", "tiles", "centre_inside", "Crop"]

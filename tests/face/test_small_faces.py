@@ -80,6 +80,24 @@ def test_every_face_of_a_group_once(face_a, face_other) -> None:
     assert homes == [0, 1, 2, 3, 4]
 
 
+def test_followed_faces_share_a_bounded_set_of_crop_meshes(face_a, face_other) -> None:
+    """Video mode: each followed face gets a tracking crop mesh of its own, at most CROP_MESHES of them; the faces
+    beyond share one more; a seek hands them back for reuse (none made anew)."""
+    from merstudio.face.detector import CROP_MESHES
+
+    placed = [(_scaled(face_a if k % 2 else face_other, 0.8), 40 + 310 * k, 200 + 60 * (k % 3)) for k in range(6)]
+    frame = _canvas(1920, 1080, placed)
+    with FaceMeshDetector(max_faces=8, video_mode=True) as det:
+        first = det.detect(frame)
+        again = det.detect(frame)
+        made = len(det._crops._all)
+        det.reset()
+        after_seek = det.detect(frame)
+        assert len(det._crops._all) == made
+    assert len(first) == len(again) == len(after_seek) == 6 and all(f.cropped for f in first)
+    assert made == CROP_MESHES + 1
+
+
 def test_a_small_face_keeps_its_track_and_a_large_one_is_not_doubled(face_a, compose) -> None:
     small = _scaled(face_a, 0.35)
     with FaceTracker(max_faces=4) as tracker:

@@ -128,9 +128,9 @@ class _TrackedCrop:
     its middle (within WINDOW_SLACK of its side, its size within SIZE_SLACK), so the mesh tracks there as on full
     frames, its region from the last landmarks; when the window moves, the mesh detects afresh and the fit is
     settled. (It looks for two faces, a neighbour may be the surer one, so its detector runs on every crop too: the
-    same cost as the static crop mesh it replaced.) Measured on the demo shrunk to a 90-px face in 1080p: AU4 2.03 on average, against 1.82
-    at full size and 0.88 from a first fit in every crop. keep=False: starts afresh on every call (shared by the
-    faces beyond CROP_MESHES)."""
+    same cost as the static crop mesh it replaced.) Measured on the demo shrunk to a 90-px face in 1080p: AU4 2.03
+    on average, against 1.82 at full size and 0.88 from a first fit in every crop. keep=False: starts afresh on
+    every call (shared by the faces beyond CROP_MESHES)."""
 
     def __init__(self, mesh: Any, keep: bool = True) -> None:
         self.mesh, self.keep = mesh, keep

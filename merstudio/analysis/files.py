@@ -65,7 +65,14 @@ from merstudio.analysis.outputs import (
     remote_exists,
     staging_dir,
 )
-from merstudio.analysis.pipeline import Analysis, AnalysisSettings, CancelFn, ProgressFn, SpotRow
+from merstudio.analysis.pipeline import (
+    ANALYSIS_REVISION,
+    Analysis,
+    AnalysisSettings,
+    CancelFn,
+    ProgressFn,
+    SpotRow,
+)
 from merstudio.analysis.proposals import Suggestion, describe_interval
 from merstudio.atomic import (
     ClaimedElsewhere,
@@ -678,6 +685,7 @@ def _meta_dict(result: AnalysisOutput, settings: AnalysisSettings, vfr: bool, cs
     and `csv_bytes` what that file holds."""
     meta = {
         "merstudio": __version__,
+        "analysis_revision": ANALYSIS_REVISION,  # merstudio.analysis.pipeline: bumped when outputs change
         "input": result.source or str(result.input),
         "input_path": result.source or str(Path(result.input).resolve()),
         "format": result.paths.fmt,

@@ -84,6 +84,17 @@ class AnalysisSettings:
     keyframe_s: float | None = 60.0
 
 
+# Bumped whenever the same input gives other values (stored analyses record it: an older one is flagged, and the
+# demo is analysed again). 2 (2026-12-02): face fits settle; small faces are tracked in crop windows.
+ANALYSIS_REVISION = 2
+
+
+def analysis_revision(settings: dict[str, Any]) -> int:
+    """The revision a stored analysis was made by, from its recorded settings (1: before revisions were recorded)."""
+    rev = settings.get("revision", 1)
+    return rev if isinstance(rev, int) else 1
+
+
 # Every tracked face costs on every frame of a video; a photo is one frame, and group photos hold more than four.
 VIDEO_MAX_FACES = 4
 PHOTO_MAX_FACES = 16

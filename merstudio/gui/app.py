@@ -61,8 +61,11 @@ def start_demo(window: Any) -> None:
         window.ctx.execute(C.LoadCheckpoint, path=str(ckpt), confirmed=True)
     proj, video = window.project, window.video
     if proj is not None and video is not None:
+        from merstudio.analysis.pipeline import ANALYSIS_REVISION, analysis_revision
+
         stored = proj.analysis(video.id)
-        if stored is None or stored.status != "complete":
+        # an analysis stored by an earlier merstudio is made again: the demo shows what this one computes
+        if stored is None or stored.status != "complete" or analysis_revision(stored.settings) < ANALYSIS_REVISION:
             window.ctx.execute(C.RunAnalysis)
 
 

@@ -502,7 +502,15 @@ class MainWindow(QMainWindow):
         assert self.project is not None
         a = self.project.analysis(video.id)
         if a is not None:
-            self.statusBar().showMessage(f"{video.name}: stored analysis ({a.status}, {a.device or 'cpu'})", 5000)
+            from merstudio.analysis.pipeline import ANALYSIS_REVISION, analysis_revision
+
+            if analysis_revision(a.settings) < ANALYSIS_REVISION:
+                self.statusBar().showMessage(
+                    f"{video.name}: stored analysis made by an earlier merstudio; its AU values may differ from "
+                    "what this version computes: Analysis > Run analysis (Ctrl+R) makes it again", 15000)
+            else:
+                self.statusBar().showMessage(f"{video.name}: stored analysis ({a.status}, {a.device or 'cpu'})",
+                                             5000)
         notes = list(getattr(self.session.source, "warnings", None) or [])  # e.g. more frames claimed than decode
         if notes:
             self.statusBar().showMessage(notes[0] if len(notes) == 1 else f"{notes[0]} (+{len(notes) - 1} more)",

@@ -133,7 +133,10 @@ class AnalysisWorker(QThread):
             analysis = self._make(source, settings)
             device = str(getattr(analysis, "device", "cpu"))
             self.started_on.emit(device)
-            aid = self.project.begin_analysis(self.video_id, _settings_dict(settings), device=device,
+            from merstudio.analysis.pipeline import ANALYSIS_REVISION
+
+            aid = self.project.begin_analysis(self.video_id, {**_settings_dict(settings),
+                                                              "revision": ANALYSIS_REVISION}, device=device,
                                               model=str(getattr(settings, "checkpoint", "") or ""))
             self.analysis_id = aid
             batch: list[dict] = []

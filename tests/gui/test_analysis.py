@@ -121,3 +121,22 @@ def test_real_pipeline_on_a_face_clip(qtbot, qsettings, tmp_path):
         win.shutdown()
 
 
+
+
+def test_an_analysis_stored_by_an_earlier_version_is_flagged(qtbot, window, video_path):
+    """Runs record the pipeline's revision; a stored run from before it (or an older revision) says so on open,
+    with the way to make it again: its AU values may differ from what this version computes."""
+    from merstudio.analysis.pipeline import ANALYSIS_REVISION, analysis_revision
+
+    open_and_analyse(qtbot, window, video_path)
+    win = window
+    stored = win.project.analysis(win.video.id)
+    assert analysis_revision(stored.settings) == ANALYSIS_REVISION
+    vid, path = win.video.id, win.project.path
+    old = win.project.begin_analysis(vid, {"landmarks": True})  # what runs before revisions recorded
+    win.project.finish_analysis(old)
+    win.session.close_project()
+    assert win.ctx.execute(C.OpenProject, path=str(path))
+    msg = win.statusBar().currentMessage()
+    assert "earlier merstudio" in msg and "Ctrl+R" in msg, msg
+    assert analysis_revision(win.project.analysis(vid).settings) == 1

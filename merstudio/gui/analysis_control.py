@@ -50,6 +50,10 @@ class AnalysisControl(QObject):
         self.checkpoint_meta: Any = None
         self.device = "CPU"
         self.batch_seconds = 0.2  # how often streamed rows are stored and drawn
+        # faces analysed per frame (Analysis > Faces per frame; kept in the app's settings): None = automatic,
+        # 4 in a video and 16 in a photo (merstudio.analysis.pipeline.face_limit)
+        saved = str(win.qsettings.value("analysis/max_faces", 0))
+        self.max_faces: int | None = int(saved) if saved.isdigit() and int(saved) > 0 else None
         self._refresh = QTimer(self)
         self._refresh.setInterval(REFRESH_MS)
         self._refresh.timeout.connect(self.refreshDue)
@@ -103,6 +107,13 @@ class AnalysisControl(QObject):
         p = Path(a.model)
         return p if p.is_file() else None
 
+    def set_max_faces(self, n: int | None) -> None:
+        """Faces analysed per frame from the next run on (None: automatic); remembered across sessions."""
+        self.max_faces = n
+        self.win.qsettings.setValue("analysis/max_faces", n or 0)
+        what = "automatic (4 in a video, 16 in a photo)" if n is None else str(n)
+        self.message.emit(f"Faces per frame: {what}, from the next analysis on (Ctrl+R)", 6000)
+
     # ---------------------------------------------------------------- running
     def rerun_question(self) -> str | None:
         """The question asked before re-running the analysis of a video with coded events or reviewed proposals
@@ -141,7 +152,7 @@ class AnalysisControl(QObject):
                 ckpt = self.previous_checkpoint()
                 if ckpt is not None:
                     note = f"with {ckpt.name}, the checkpoint used before"
-            settings = AnalysisSettings(landmarks=True, checkpoint=ckpt)
+            settings = AnalysisSettings(landmarks=True, checkpoint=ckpt, max_faces=self.max_faces)
         path = proj.locate_video(video.id)
         if path is None:
             raise InputError(f"{video.path}: video not found (moved or deleted)")

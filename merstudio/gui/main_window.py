@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QSettings, Qt, QTimer
-from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtGui import QAction, QActionGroup, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
     QComboBox,
@@ -314,6 +314,7 @@ class MainWindow(QMainWindow):
         self.cancel_action = self._action(a, "&Cancel analysis", lambda: x(C.CancelAnalysis), "Ctrl+.")
         self.cancel_action.setEnabled(False)
         self._action(a, "Load &checkpoint…", lambda: x(C.LoadCheckpoint))
+        self._faces_menu(a.addMenu("&Faces per frame"))
         a.addSeparator()
         self._action(a, "&Fine-tune on corrections…", lambda: x(C.FineTune))
 
@@ -516,6 +517,17 @@ class MainWindow(QMainWindow):
             self.statusBar().showMessage(notes[0] if len(notes) == 1 else f"{notes[0]} (+{len(notes) - 1} more)",
                                          15000)
         self._update_labels()
+
+    def _faces_menu(self, menu: QMenu) -> None:
+        """How many faces the next analysis follows per frame: automatic, or a fixed number (a panel of five)."""
+        group = QActionGroup(menu)
+        for n in (None, 1, 2, 4, 8, 16):
+            act = menu.addAction("Automatic (4 in a video, 16 in a photo)" if n is None else f"{n}")
+            act.setCheckable(True)
+            act.setChecked(n == self.analysis.max_faces)
+            act.triggered.connect(lambda *_, n=n: self.analysis.set_max_faces(n))
+            group.addAction(act)
+        self.faces_menu = menu
 
     def _refresh_video_list(self) -> None:
         self.video_list.clear()

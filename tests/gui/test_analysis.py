@@ -140,3 +140,32 @@ def test_an_analysis_stored_by_an_earlier_version_is_flagged(qtbot, window, vide
     msg = win.statusBar().currentMessage()
     assert "earlier merstudio" in msg and "Ctrl+R" in msg, msg
     assert analysis_revision(win.project.analysis(vid).settings) == 1
+
+
+def test_faces_per_frame_is_chosen_in_the_menu_used_by_the_next_run_and_remembered(qtbot, window, video_path,
+                                                                                    qsettings):
+    from merstudio.gui.main_window import MainWindow
+
+    def action(win, text):
+        return next(a for a in win.faces_menu.actions() if a.text() == text)
+
+    auto = "Automatic (4 in a video, 16 in a photo)"
+    assert action(window, auto).isChecked() and window.analysis.max_faces is None
+    action(window, "8").trigger()
+    assert "Faces per frame: 8" in window.statusBar().currentMessage()
+    assert window.ctx.execute(C.OpenVideo, path=str(video_path))
+    assert window.ctx.execute(C.RunAnalysis)
+    qtbot.waitUntil(lambda: window.worker is None, timeout=20000)
+    assert window.project.analysis(window.video.id).settings["max_faces"] == 8
+    again = MainWindow(qsettings=qsettings)  # the next session remembers it
+    qtbot.addWidget(again)
+    try:
+        assert again.analysis.max_faces == 8 and action(again, "8").isChecked()
+        action(again, auto).trigger()
+        assert again.analysis.max_faces is None and not action(again, "8").isChecked()
+        third = MainWindow(qsettings=qsettings)
+        qtbot.addWidget(third)
+        assert third.analysis.max_faces is None
+        third.shutdown()
+    finally:
+        again.shutdown()

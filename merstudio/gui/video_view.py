@@ -11,6 +11,7 @@ import numpy as np
 from PySide6.QtCore import QPointF, QRectF, Qt, Signal
 from PySide6.QtGui import QBrush, QColor, QFont, QImage, QPainter, QPainterPath, QPen, QPixmap
 from PySide6.QtWidgets import (
+    QGraphicsItem,
     QGraphicsItemGroup,
     QGraphicsPathItem,
     QGraphicsPixmapItem,
@@ -59,6 +60,28 @@ class TransportSlider(QSlider):
         self.setStyle(self._jump_style)
 
 
+LABEL_PX = 12  # face labels keep this screen size at any zoom: readable over a small face in a wide shot
+
+
+def _label(text: str, colour: QColor) -> QGraphicsRectItem:
+    """A face's label: its text in the face's colour on a dark plate, drawn at LABEL_PX whatever the zoom, its
+    bottom-left corner at the item's position (the face box's top-left corner)."""
+    f = QFont()
+    f.setPixelSize(LABEL_PX)
+    f.setBold(True)
+    text_item = QGraphicsSimpleTextItem(text)
+    text_item.setFont(f)
+    text_item.setBrush(QBrush(colour))
+    r = text_item.boundingRect()
+    plate = QGraphicsRectItem(QRectF(0, -r.height() - 2, r.width() + 6, r.height() + 2))
+    plate.setBrush(QBrush(QColor(0, 0, 0, 170)))
+    plate.setPen(QPen(Qt.PenStyle.NoPen))
+    plate.setFlag(QGraphicsItem.GraphicsItemFlag.ItemIgnoresTransformations)
+    text_item.setParentItem(plate)
+    text_item.setPos(3, -r.height() - 1)
+    return plate
+
+
 class VideoView(QGraphicsView):
     # the user fitted the whole frame (double-click, Ctrl+0) while following a face: following stopped
     follow_stopped = Signal()
@@ -79,6 +102,9 @@ class VideoView(QGraphicsView):
         self.scene().addItem(self._overlay)
         self.overlay_visible = True
         self._fitted = False
+        # the frame's rectangle, set on the scene explicitly: an automatic scene rect grows with whatever is drawn
+        # outside the frame (a label above a face at the top edge, landmarks of a face cut by the edge)
+        self._frame_rect: QRectF | None = None
         self.frame_index = -1
         self.message = ""
         self.loading: int | None = None  # the frame being decoded while the old picture is dimmed, else None
@@ -111,7 +137,8 @@ class VideoView(QGraphicsView):
             self.set_loading(None)
         self._pixmap.setPixmap(QPixmap.fromImage(rgb_to_qimage(rgb)))
         rect = QRectF(0, 0, rgb.shape[1], rgb.shape[0])
-        if self.scene().sceneRect() != rect:  # another video: the whole frame first, even while following
+        if self._frame_rect != rect:  # another video: the whole frame first, even while following
+            self._frame_rect = rect
             self.scene().setSceneRect(rect)
             self._face_size = self._follow_size = None
             self._fit_whole()
@@ -184,8 +211,9 @@ class VideoView(QGraphicsView):
         self.overlay_visible = on
         self._overlay.setVisible(on)
 
-    def set_faces(self, faces: dict[int, np.ndarray]) -> None:
-        """Draw each face's box, landmark points and track id. ``faces``: {track id: (N, 2) pixel points}."""
+    def set_faces(self, faces: dict[int, np.ndarray], notes: dict[int, str] | None = None) -> None:
+        """Draw each face's box, landmark points and track id. ``faces``: {track id: (N, 2) pixel points};
+        ``notes``: {track id: text after the id} (the AUs present in this frame)."""
         for item in self._overlay.childItems():
             self._overlay.removeFromGroup(item)
             self.scene().removeItem(item)
@@ -207,12 +235,8 @@ class VideoView(QGraphicsView):
             dots = QGraphicsPathItem(path)
             dots.setPen(QPen(Qt.PenStyle.NoPen))
             dots.setBrush(QBrush(col))
-            label = QGraphicsSimpleTextItem(f"face {tid}")
-            label.setBrush(QBrush(col))
-            f = QFont()
-            f.setPixelSize(max(10, int(0.08 * (x1 - x0))))
-            f.setBold(True)
-            label.setFont(f)
-            label.setPos(x0 - pad, y0 - pad - label.boundingRect().height())
+            note = (notes or {}).get(tid)
+            label = _label(f"face {tid}" + (f"  AU {note}" if note else ""), col)
+            label.setPos(x0 - pad, y0 - pad)
             for item in (box, dots, label):
                 self._overlay.addToGroup(item)

@@ -169,3 +169,24 @@ def test_faces_per_frame_is_chosen_in_the_menu_used_by_the_next_run_and_remember
         third.shutdown()
     finally:
         again.shutdown()
+
+
+def test_a_face_label_names_the_aus_present_in_the_frame(qtbot, window, video_path):
+    """The id label over each face box reads the AUs marked present (AUxx_c) in the frame shown, as a coder writes
+    them: all faces of a group photo readable at once, not only the one the timeline draws."""
+    from PySide6.QtWidgets import QGraphicsSimpleTextItem
+
+    open_and_analyse(qtbot, window, video_path)
+
+    def label_at(frame: int) -> str:
+        window.transport.seek(frame)
+        qtbot.waitUntil(lambda: window.video_view.frame_index == frame)
+        texts = [c for i in window.video_view._overlay.childItems() for c in [i, *i.childItems()]
+                 if isinstance(c, QGraphicsSimpleTextItem)]
+        (label,) = texts
+        return label.text()
+
+    apex = SPOTS[0][1]
+    assert window.analysis.buffer.get(0, "AU12_c")[apex] == 1  # the fake's smile peaks here
+    assert label_at(apex) == "face 0  AU 12"
+    assert label_at(40) == "face 0"  # between the smiles: nothing present

@@ -5,7 +5,7 @@ import pytest
 from PySide6.QtCore import Qt
 from test_analysis import open_and_analyse
 
-from merstudio.gui.video_view import FOLLOW_CONTEXT, VideoView
+from merstudio.gui.video_view import FOLLOW_CONTEXT, LABEL_PX, VideoView
 
 pytestmark = pytest.mark.gui
 
@@ -81,3 +81,26 @@ def test_follow_face_in_the_window(qtbot, window, video_path) -> None:
     qtbot.keyClick(window, Qt.Key.Key_0, Qt.KeyboardModifier.ControlModifier)  # fit: following stops
     assert not window.follow_action.isChecked() and not view.following
     assert view.zoom_level == pytest.approx(whole)
+
+
+def test_face_labels_keep_their_size_and_never_move_the_frame(qtbot) -> None:
+    """A face label is drawn at LABEL_PX on screen at any zoom (readable over a small face in a wide shot), and one
+    above a face at the frame's top edge does not grow the scene: the whole frame stays what is fitted."""
+    from PySide6.QtWidgets import QGraphicsItem, QGraphicsSimpleTextItem
+
+    view = VideoView()
+    qtbot.addWidget(view)
+    view.resize(800, 450)
+    view.show()
+    view.set_frame(0, np.zeros((1080, 1920, 3), np.uint8))
+    whole = view.zoom_level
+    view.set_faces({0: _face(900, 0, 60)}, {0: "6+12"})  # at the top edge: its label lies above the frame
+    assert view.scene().sceneRect().getRect() == (0, 0, 1920, 1080) and view.zoom_level == pytest.approx(whole)
+    ignores = QGraphicsItem.GraphicsItemFlag.ItemIgnoresTransformations
+    (plate,) = [i for i in view._overlay.childItems() if i.flags() & ignores]
+    (text,) = [c for c in plate.childItems() if isinstance(c, QGraphicsSimpleTextItem)]
+    assert text.text() == "face 0  AU 6+12"
+    # on screen at LABEL_PX though the frame is shrunk into the view (zoom ~0.4), not at 0.4 x its size
+    assert view.zoom_level < 0.5 and text.font().pixelSize() == LABEL_PX
+    drawn = plate.deviceTransform(view.viewportTransform()).mapRect(plate.boundingRect())
+    assert drawn.height() == pytest.approx(plate.boundingRect().height())  # not scaled by the zoom

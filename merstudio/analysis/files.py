@@ -171,6 +171,8 @@ class AnalysisOutput:
     source: str | None = None  # the input as given when it is a URL (then `input` is a local copy)
     remote: str | None = None  # the published table's URL when out_dir was a URL (the local files are removed)
     run_id: str = ""
+    # a photo's faces: (track id, box (x0, y0, x1, y1)) in frame pixels, for the face map of --plot
+    boxes: list[tuple[int, tuple[float, float, float, float]]] = field(default_factory=list)
 
     @property
     def csv(self) -> Path:
@@ -356,7 +358,9 @@ def _analyze_claimed(input_path: Path, paths: OutputPaths, settings: AnalysisSet
                                   complete, time.perf_counter() - started, analysis.face_ids(), [], [], rows,
                                   analysis.device, frames_claimed=source.claimed_frame_count,
                                   warnings=source.warnings, unreadable=source.unreadable_frames,
-                                  source=source_url, run_id=run_id)
+                                  source=source_url, run_id=run_id,
+                                  boxes=[(tid, box) for _, tid, box in analysis.boxes] if source.frame_count == 1
+                                  else [])
 
         def finish(complete: bool, rows: int) -> AnalysisOutput:
             return finish_result(result(complete, rows), analysis.spots(), settings, source.is_vfr)

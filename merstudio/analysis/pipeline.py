@@ -189,7 +189,7 @@ class Analysis:
     span: tuple[int, int] | None = None
     warmup: int = 0
     # a segment's face boxes (frame, track id, bbox) in its warm-up and its last `keep_boxes` frames: what the
-    # merge matches track ids by
+    # merge matches track ids by; a photo's (one frame) face boxes: which face is which in its plots
     keep_boxes: int = 0
     boxes: list[tuple[int, int, tuple[float, float, float, float]]] = field(default_factory=list)
     # per track, compact (4 bytes a value): what spotting reads after the stream (frames counted from `start`)
@@ -248,6 +248,7 @@ class Analysis:
         first = max(0, start - max(0, int(self.warmup)))
         restarts = restart_frames(self.settings, self.source.fps, first + 1, stop)
         total = stop - start
+        photo = self.source.frame_count == 1  # its face boxes are kept: the face map of `merstudio analyze --plot`
         # Rows wait here in frame order until complete: the AU estimator finishes faces in batches (the
         # blendshape network is much cheaper per face in a batch) and a model's predictions lag; they leave
         # in order. `au_done` / `model_done`: the keys whose part has arrived.
@@ -298,7 +299,7 @@ class Analysis:
                     pending[(-1, i)] = self._empty_row(i, t)
                     ready.add((-1, i))
                 for tf, aligned, covered in faces:
-                    if self.span is not None and (i < start or i >= stop - self.keep_boxes):
+                    if (self.span is not None and (i < start or i >= stop - self.keep_boxes)) or photo:
                         self.boxes.append((i, tf.track_id, tf.obs.bbox))
                     row = {"frame": i, "face_id": tf.track_id, "timestamp": t,
                            "confidence": float(tf.obs.confidence), "success": 1}

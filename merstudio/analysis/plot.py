@@ -1,6 +1,7 @@
 """A PNG of the per-frame AU intensities of one face: curves (one strip per AU, then one per micro-motion region)
 with spotted and true intervals shaded, or, for a one-frame input (a photo), a bar chart of that frame's AU
-intensities (a curve of one point is an empty plot)."""
+intensities (a curve of one point is an empty plot); and, for a photo, a map of which face is which (plot_face_map).
+"""
 
 from __future__ import annotations
 
@@ -55,6 +56,37 @@ def plot_au_curves(
         fig = _bar_figure(plt, df, cols, face_id, title)
     else:
         fig = _curve_figure(plt, frames, df, cols, face_id, spots, truth, title)
+    try:
+        with atomic_path(png, "cannot write plot") as tmp:
+            fig.savefig(tmp, dpi=110, format=png.suffix.lstrip(".").lower() or "png")
+    finally:
+        plt.close(fig)
+    return png
+
+
+def plot_face_map(rgb: np.ndarray, faces: Sequence[tuple[int, tuple[float, float, float, float], str]], png: Path,
+                  title: str = "") -> Path:
+    """The photo with each face's box, its id and the AUs present in it (`faces`: (id, (x0, y0, x1, y1), "6+12")),
+    so that the per-face bar charts (<name>_face<k>.png) can be told apart."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    from matplotlib.patches import Rectangle
+
+    h, w = rgb.shape[:2]
+    fig, ax = plt.subplots(figsize=(min(12.0, 12.0 * w / max(w, h)) + 0.2, min(12.0, 12.0 * h / max(w, h)) + 0.5))
+    ax.imshow(rgb)
+    tab10 = plt.get_cmap("tab10")
+    for fid, (x0, y0, x1, y1), aus in faces:
+        col = tab10(fid % 10)
+        ax.add_patch(Rectangle((x0, y0), x1 - x0, y1 - y0, fill=False, edgecolor=col, linewidth=2))
+        ax.text(x0, y0, f"face {fid}" + (f"  AU {aus}" if aus else ""), color="white", fontsize=9, va="bottom",
+                fontweight="bold", bbox={"facecolor": col, "edgecolor": "none", "pad": 1.5, "alpha": 0.85})
+    ax.set_axis_off()
+    if title:
+        ax.set_title(title, fontsize=10)
+    fig.tight_layout()
     try:
         with atomic_path(png, "cannot write plot") as tmp:
             fig.savefig(tmp, dpi=110, format=png.suffix.lstrip(".").lower() or "png")

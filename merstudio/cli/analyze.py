@@ -293,12 +293,31 @@ def write_plot(r: AnalysisOutput, truth: list[tuple[int, int, str]] | None = Non
     from merstudio.analysis.plot import plot_au_curves
 
     frames = pd.read_csv(r.csv)
+    if r.boxes and len(r.face_ids) > 1:  # a photo of several people: which face is which
+        _face_map(r, frames)
     for fid in r.face_ids:
         png = r.paths.csv.with_suffix(".png") if len(r.face_ids) == 1 else \
             r.paths.csv.with_name(f"{r.paths.csv.stem}_face{fid}.png")
         spots = [(s.onset, s.offset) for s in r.spots if s.face_id == fid]
         plot_au_curves(frames, png, fid, spots, truth or (), title=f"{r.input.name}: AU intensity (0-5), face {fid}")
         r.plots.append(png)
+
+
+def _face_map(r: AnalysisOutput, frames: Any) -> None:  # frames: pandas.DataFrame (imported lazily)
+    from merstudio.analysis.plot import plot_face_map
+    from merstudio.io import open_source
+
+    with open_source(r.input) as src:
+        rgb = next(iter(src.iter_frames(0, 1)))[1]
+    present = {}
+    for fid in r.face_ids:
+        row = frames[frames["face_id"] == fid]
+        cols = sorted(c for c in frames.columns if c.startswith("AU") and c.endswith("_c"))
+        present[fid] = "+".join(str(int(c[2:4])) for c in cols if len(row) and row[c].iloc[0] == 1)
+    png = r.paths.csv.with_name(f"{r.paths.csv.stem}_faces.png")
+    plot_face_map(rgb, [(fid, box, present.get(fid, "")) for fid, box in r.boxes], png,
+                  title=f"{r.input.name}: faces (their AU charts: {r.paths.csv.stem}_face<id>.png)")
+    r.plots.append(png)
 
 
 def _print_summary(r: AnalysisOutput) -> None:
@@ -324,5 +343,5 @@ def _print_summary(r: AnalysisOutput) -> None:
     if len(r.spots) > 8:
         print(f"    ... {len(r.spots) - 8} more")
     for png in r.plots:
-        print(f"  AU curves     : {png}")
+        print(f"  {'face map' if png.stem.endswith('_faces') else 'AU curves':<14}: {png}")
     print(f"  speed         : {r.frames_per_second:.1f} frames/s over {r.seconds:.1f} s ({r.device})")

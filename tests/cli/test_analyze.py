@@ -202,3 +202,28 @@ def test_folder_of_photos_of_different_sizes_is_a_set_of_photos(clip, tmp_path, 
         assert list(df["frame"]) == [0] and df["success"].all()
         assert (tmp_path / "out" / f"{name}.png").stat().st_size > 0
     assert not (tmp_path / "out" / "photos.csv").exists()
+
+
+def test_a_group_photo_gets_a_face_map_beside_its_charts(tmp_path, capsys):
+    """Several faces in one photo: one bar chart per face and <name>_faces.png, the photo with each face's box,
+    id and present AUs, to tell the charts apart (drawn where the faces are: checked on the image)."""
+    import cv2
+    import numpy as np
+    from support.clips import _face
+
+    face = cv2.resize(_face()[0][20:220, 60:260], (280, 280), interpolation=cv2.INTER_AREA)
+    group = np.full((600, 900, 3), 90, np.uint8)
+    for k in range(3):
+        group[160:440, 10 + 300 * k:290 + 300 * k] = face
+    photo = tmp_path / "group.png"
+    cv2.imwrite(str(photo), cv2.cvtColor(group, cv2.COLOR_RGB2BGR))
+    code = main(["analyze", str(photo), "-o", str(tmp_path / "out"), "--plot"])
+    out, err = capsys.readouterr()
+    assert code == 0, err
+    face_map = tmp_path / "out" / "group_faces.png"
+    assert f"face map      : {face_map}" in out
+    assert all((tmp_path / "out" / f"group_face{k}.png").is_file() for k in range(3))
+    img = cv2.imread(str(face_map))[:, :, ::-1].astype(int)
+    # each face's box and label plate in its own colour (matplotlib's tab10: blue, orange, green for faces 0-2)
+    for rgb in ((31, 119, 180), (255, 127, 14), (44, 160, 44)):
+        assert int((np.abs(img - np.array(rgb)).sum(axis=2) < 40).sum()) > 300, rgb

@@ -56,6 +56,11 @@ def plot_au_curves(
         fig = _bar_figure(plt, df, cols, face_id, title)
     else:
         fig = _curve_figure(plt, frames, df, cols, face_id, spots, truth, title)
+    return _save(plt, fig, png)
+
+
+def _save(plt: Any, fig: Any, png: Path) -> Path:
+    """Write the figure atomically (never a half-written PNG) in the format its suffix names, then free it."""
     try:
         with atomic_path(png, "cannot write plot") as tmp:
             fig.savefig(tmp, dpi=110, format=png.suffix.lstrip(".").lower() or "png")
@@ -87,12 +92,7 @@ def plot_face_map(rgb: np.ndarray, faces: Sequence[tuple[int, tuple[float, float
     if title:
         ax.set_title(title, fontsize=10)
     fig.tight_layout()
-    try:
-        with atomic_path(png, "cannot write plot") as tmp:
-            fig.savefig(tmp, dpi=110, format=png.suffix.lstrip(".").lower() or "png")
-    finally:
-        plt.close(fig)
-    return png
+    return _save(plt, fig, png)
 
 
 def _curve_figure(plt: Any, frames: pd.DataFrame, df: pd.DataFrame, cols: list[str], face_id: int | None,

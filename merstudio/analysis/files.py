@@ -359,8 +359,7 @@ def _analyze_claimed(input_path: Path, paths: OutputPaths, settings: AnalysisSet
                                   analysis.device, frames_claimed=source.claimed_frame_count,
                                   warnings=source.warnings, unreadable=source.unreadable_frames,
                                   source=source_url, run_id=run_id,
-                                  boxes=[(tid, box) for _, tid, box in analysis.boxes] if source.frame_count == 1
-                                  else [])
+                                  boxes=[(tid, box) for _, tid, box in analysis.boxes])  # kept for a photo only
 
         def finish(complete: bool, rows: int) -> AnalysisOutput:
             return finish_result(result(complete, rows), analysis.spots(), settings, source.is_vfr)

@@ -100,6 +100,9 @@ VIDEO_MAX_FACES = 4
 PHOTO_MAX_FACES = 16
 
 
+FACE_LIMIT_AUTO = f"{VIDEO_MAX_FACES} in a video, {PHOTO_MAX_FACES} in a photo"  # what None means, in words
+
+
 def face_limit(settings: AnalysisSettings, frame_count: int) -> int:
     """The most faces analysed per frame: the setting, or by default 4 in a video and 16 in a photo (one frame)."""
     if settings.max_faces is not None:

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from merstudio.analysis.files import AnalysisOutput, analyze_file
-from merstudio.analysis.pipeline import AnalysisSettings
+from merstudio.analysis.pipeline import FACE_LIMIT_AUTO, AnalysisSettings
 from merstudio.errors import InputError, MerstudioError
 from merstudio.io import SourceWarning, photo_set
 
@@ -69,7 +69,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--flow", choices=FLOW_METHODS, default="dis",
                    help="optical flow: dis (fast, default), farneback, tvl1 (slow, most accurate)")
     p.add_argument("--max-faces", type=int, default=None,
-                   help="faces analysed per frame (default 4 in a video, 16 in a photo)")
+                   help=f"faces analysed per frame (default {FACE_LIMIT_AUTO})")
     p.add_argument("--landmarks", action="store_true", help="also write the 468 landmarks (x_k, y_k)")
     p.add_argument("--fps", type=float, default=None, help="frame rate of frame folders (default: the dataset's rate when the folder "
                    "names match a known dataset, e.g. CASME II 200, else 30)")
@@ -309,10 +309,10 @@ def _face_map(r: AnalysisOutput, frames: Any) -> None:  # frames: pandas.DataFra
 
     with open_source(r.input) as src:
         rgb = next(iter(src.iter_frames(0, 1)))[1]
+    cols = sorted(c for c in frames.columns if c.startswith("AU") and c.endswith("_c"))
     present = {}
     for fid in r.face_ids:
         row = frames[frames["face_id"] == fid]
-        cols = sorted(c for c in frames.columns if c.startswith("AU") and c.endswith("_c"))
         present[fid] = "+".join(str(int(c[2:4])) for c in cols if len(row) and row[c].iloc[0] == 1)
     png = r.paths.csv.with_name(f"{r.paths.csv.stem}_faces.png")
     plot_face_map(rgb, [(fid, box, present.get(fid, "")) for fid, box in r.boxes], png,

@@ -30,7 +30,7 @@ SETTLE_TOL = 0.0015
 CROP_MESHES = 4       # tracking meshes for faces followed in crops; more faces share one that starts afresh each call
 WINDOW_SLACK = 0.1    # of a crop window's side: how far its face may move from the middle before the window follows
 SIZE_SLACK = 0.25     # relative change of the face's size before the window is remade
-_BLANK = np.zeros((64, 64, 3), np.uint8)
+_BLANK = np.zeros((64, 64, 3), np.uint8)  # no face, no hand: a graph run on it is left with nothing to track
 
 
 @dataclass(frozen=True)
@@ -76,10 +76,13 @@ def _nearest(face: FaceObservation, others: list[FaceObservation]) -> tuple[Face
     return others[k], d[k]
 
 
-def settle(process: Callable[[], list[FaceObservation]], faces: list[FaceObservation]) -> list[FaceObservation]:
-    """`faces`, a video-mode mesh's first fit of a frame, fitted again by `process` (the mesh on the same image, each
-    pass's regions from the last pass's landmarks) until no face moves by more than SETTLE_TOL of its width."""
-    first = faces
+def settled_fit(process: Callable[[], list[FaceObservation]], tracked: int) -> list[FaceObservation]:
+    """The faces a video-mode mesh finds in an image (`process`: the mesh on it), the image fitted again while it
+    holds more faces than the `tracked` it held before (some were just detected), each pass's regions from the last
+    pass's landmarks, until no face moves by more than SETTLE_TOL of its width."""
+    faces = first = process()
+    if len(faces) <= tracked:
+        return faces
     for _ in range(SETTLE_PASSES):
         again = process()
         if len(again) != len(faces):  # a fit lost or gained on a second look: keep what the graph now tracks
@@ -154,9 +157,7 @@ class _TrackedCrop:
         def process() -> list[FaceObservation]:
             return _observations(self.mesh.process(img), (crop.size, crop.size), frame, crop)
 
-        found = process()
-        if len(found) > self.tracked:
-            found = settle(process, found)
+        found = settled_fit(process, self.tracked)
         self.tracked = len(found)
         return _centred(found, cx, cy, side)
 
@@ -212,7 +213,7 @@ def started(solution: Any) -> Any:
     """Run a MediaPipe solution just made once, on a small blank image (no face, no hand: no tracking state is
     left). Its graph opens its models asynchronously, by the first frame; doing it here, inside
     native_logs_filtered, drops the start-up lines they write (a few ms per graph)."""
-    solution.process(np.zeros((64, 64, 3), np.uint8))
+    solution.process(_BLANK)
     return solution
 
 
@@ -303,11 +304,11 @@ class FaceMeshDetector:
     def detect(self, rgb: np.ndarray) -> list[FaceObservation]:
         """Faces in an RGB uint8 image (H, W, 3): the full-frame mesh's, then those found in crops."""
         rgb = np.ascontiguousarray(check_rgb(rgb))
-        faces = self._mesh_faces(rgb)
         if self.video_mode:
-            if len(faces) > self._tracked:
-                faces = settle(lambda: self._mesh_faces(rgb), faces)
+            faces = settled_fit(lambda: self._mesh_faces(rgb), self._tracked)
             self._tracked = len(faces)
+        else:
+            faces = self._mesh_faces(rgb)
         if self.small is not None:
             if not self.video_mode:
                 self.small.reset()  # each image on its own: nothing followed from the last one, a search on each

@@ -122,13 +122,10 @@ class SmallFaces:
 
     def reset(self) -> None:
         """Forget the followed faces (a seek); the next frame searches afresh."""
-        self._drop(self._followed)
+        for f in self._followed:
+            self.fitters.release(f.fitter)
         self._followed = []
         self._since_search = None
-
-    def _drop(self, followed: list[_Followed]) -> None:
-        for f in followed:
-            self.fitters.release(f.fitter)
 
     def close(self) -> None:
         if self._finder is not None:
@@ -168,11 +165,12 @@ class SmallFaces:
     def update(self, rgb: np.ndarray, faces: list[FaceObservation], max_faces: int) -> list[FaceObservation]:
         """The faces found in crops this frame, beside `faces` (the full-frame mesh's observations, which take
         over a followed face they cover)."""
-        taken = [any(centre_inside(f.box, o.bbox) for o in faces) for f in self._followed]
-        self._drop([f for f, t in zip(self._followed, taken, strict=True) if t])
         out: list[FaceObservation] = []
         kept: list[_Followed] = []
-        for f in [f for f, t in zip(self._followed, taken, strict=True) if not t]:
+        for f in self._followed:
+            if any(centre_inside(f.box, o.bbox) for o in faces):  # the full-frame mesh has it now
+                self.fitters.release(f.fitter)
+                continue
             obs = self._follow(rgb, f.box, faces + out, f.fitter)
             if obs is not None:
                 out.append(obs)
@@ -180,7 +178,7 @@ class SmallFaces:
             elif f.misses + 1 < MAX_MISSES:
                 kept.append(_Followed(f.box, f.fitter, f.misses + 1))
             else:
-                self._drop([f])
+                self.fitters.release(f.fitter)
                 self._since_search = None  # lost (moved fast, or turned away): look for it again at once
         self._followed = kept
         due = self._since_search is None or self._since_search + 1 >= self.search_every

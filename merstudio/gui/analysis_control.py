@@ -111,7 +111,9 @@ class AnalysisControl(QObject):
         """Faces analysed per frame from the next run on (None: automatic); remembered across sessions."""
         self.max_faces = n
         self.win.qsettings.setValue("analysis/max_faces", n or 0)
-        what = "automatic (4 in a video, 16 in a photo)" if n is None else str(n)
+        from merstudio.analysis.pipeline import FACE_LIMIT_AUTO
+
+        what = f"automatic ({FACE_LIMIT_AUTO})" if n is None else str(n)
         self.message.emit(f"Faces per frame: {what}, from the next analysis on (Ctrl+R)", 6000)
 
     # ---------------------------------------------------------------- running

@@ -520,9 +520,11 @@ class MainWindow(QMainWindow):
 
     def _faces_menu(self, menu: QMenu) -> None:
         """How many faces the next analysis follows per frame: automatic, or a fixed number (a panel of five)."""
+        from merstudio.analysis.pipeline import FACE_LIMIT_AUTO
+
         group = QActionGroup(menu)
         for n in (None, 1, 2, 4, 8, 16):
-            act = menu.addAction("Automatic (4 in a video, 16 in a photo)" if n is None else f"{n}")
+            act = menu.addAction(f"Automatic ({FACE_LIMIT_AUTO})" if n is None else f"{n}")
             act.setCheckable(True)
             act.setChecked(n == self.analysis.max_faces)
             act.triggered.connect(lambda *_, n=n: self.analysis.set_max_faces(n))

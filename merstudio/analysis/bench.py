@@ -87,19 +87,20 @@ def bench_stages(video: Path, frames: int = 300) -> dict:
     import numpy as np
 
     from merstudio.face.align import FaceAligner
-    from merstudio.face.occlusion import HandOcclusion
+    from merstudio.face.occlusion import HandOcclusion, MouthVisibility
     from merstudio.face.pose import head_pose
     from merstudio.face.tracker import FaceTracker
     from merstudio.features.aus import AUEstimator
     from merstudio.features.blendshape_aus import aus_from_blendshapes
 
     tracker, aligner = FaceTracker(max_faces=4), FaceAligner()
-    acc = {"decode": 0.0, "faces": 0.0, "hands": 0.0, "align": 0.0, "micro_motion": 0.0, "blendshapes+aus": 0.0}
+    acc = {"decode": 0.0, "faces": 0.0, "hands": 0.0, "lips": 0.0, "align": 0.0, "micro_motion": 0.0, "blendshapes+aus": 0.0}
     n = 0
     meshes: list[np.ndarray] = []
     with open_source(video) as src:
         est = AUEstimator(fps=src.fps)
         hands = HandOcclusion(every=max(1, int(round(src.fps / 5))))
+        mouths = MouthVisibility()
         it = src.iter_frames(0, min(frames, src.frame_count))
         while True:
             t0 = time.perf_counter()
@@ -112,6 +113,9 @@ def bench_stages(video: Path, frames: int = 300) -> dict:
             t2 = time.perf_counter()
             if faces:
                 hands.update(i, rgb)
+            t2b = time.perf_counter()
+            for f in faces:
+                mouths.update(f.track_id, rgb, f.obs.landmarks)
             t3 = time.perf_counter()
             aligned = [(f, aligner.align(f.track_id, f.obs.landmarks, rgb, frame_index=i)) for f in faces]
             t4 = time.perf_counter()
@@ -126,7 +130,8 @@ def bench_stages(video: Path, frames: int = 300) -> dict:
             t6 = time.perf_counter()
             acc["decode"] += t1 - t0
             acc["faces"] += t2 - t1
-            acc["hands"] += t3 - t2
+            acc["hands"] += t2b - t2
+            acc["lips"] += t3 - t2b
             acc["align"] += t4 - t3
             acc["micro_motion"] += t5 - t4
             acc["blendshapes+aus"] += t6 - t5

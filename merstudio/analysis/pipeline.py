@@ -77,7 +77,7 @@ class AnalysisSettings:
     landmarks: bool = False  # add x_0..x_467, y_0..y_467 (frame pixels)
     checkpoint: Path | None = None  # learned model: adds p_<class> and AUxx_p columns
     device: str | None = None  # None = CUDA when available, else CPU
-    occlusion: bool = True  # look for hands over the face (their AUs read NaN); about 2 ms per frame
+    occlusion: bool = True  # hands over the face, and any cover over the lips (their AUs read NaN); about 2 ms per frame
     motion_lag_s: float = 0.2  # micro-motion baseline lag (merstudio.features.micromotion)
     # the per-face state restarts every keyframe_s seconds (module docstring), so that a run split into segments
     # at these points gives the rows of an unsplit run; None: never (then a split run is not exact)
@@ -86,7 +86,8 @@ class AnalysisSettings:
 
 # Bumped whenever the same input gives other values (stored analyses record it: an older one is flagged, and the
 # demo is analysed again). 2 (2026-12-02): face fits settle; small faces are tracked in crop windows.
-ANALYSIS_REVISION = 2
+# 3 (2026-12-02): a mouth under a mask or other cover reads NaN (merstudio.face.occlusion.MouthVisibility).
+ANALYSIS_REVISION = 3
 
 
 def analysis_revision(settings: dict[str, Any]) -> int:
@@ -348,6 +349,10 @@ class Analysis:
                     continue
             return False
 
+        # Whatever else covers a mouth (a mask, a cup): judged from the lips' contrast, with the hands' switch
+        from merstudio.face.occlusion import MouthVisibility
+
+        mouths = MouthVisibility() if self.settings.occlusion else None
         try:
             for i, rgb in self.source.iter_frames(first, stop):
                 if halt.is_set():
@@ -358,10 +363,18 @@ class Analysis:
                     aligner.reset()
                     if hands is not None:
                         hands.restart()
+                    if mouths is not None:
+                        mouths.reset()
                 faces = tracker.update(i, rgb)
                 outlines = hands.update(i, rgb) if hands is not None and faces else []
-                items = [(tf, aligner.align(tf.track_id, tf.obs.landmarks, rgb, frame_index=i),
-                          covered_regions(outlines, tf.obs.landmarks)) for tf in faces]
+                items = []
+                for tf in faces:
+                    covered = covered_regions(outlines, tf.obs.landmarks)
+                    if mouths is not None:
+                        covered["mouth"] = max(covered["mouth"], mouths.update(tf.track_id, rgb, tf.obs.landmarks))
+                    items.append((tf, aligner.align(tf.track_id, tf.obs.landmarks, rgb, frame_index=i), covered))
+                if mouths is not None:
+                    mouths.forget({tf.track_id for tf in faces})
                 if not put((i, t, items)):
                     return
             put(_END)

@@ -71,8 +71,8 @@ def _save(plt: Any, fig: Any, png: Path) -> Path:
 
 def plot_face_map(rgb: np.ndarray, faces: Sequence[tuple[int, tuple[float, float, float, float], str]], png: Path,
                   title: str = "") -> Path:
-    """The photo with each face's box, its id and the AUs present in it (`faces`: (id, (x0, y0, x1, y1), "6+12")),
-    so that the per-face bar charts (<name>_face<k>.png) can be told apart."""
+    """The photo with each face's box, its id and its note (`faces`: (id, (x0, y0, x1, y1), "AU 6+12"), from
+    features.aus.face_note), so that the per-face bar charts (<name>_face<k>.png) can be told apart."""
     import matplotlib
 
     matplotlib.use("Agg")
@@ -83,10 +83,10 @@ def plot_face_map(rgb: np.ndarray, faces: Sequence[tuple[int, tuple[float, float
     fig, ax = plt.subplots(figsize=(min(12.0, 12.0 * w / max(w, h)) + 0.2, min(12.0, 12.0 * h / max(w, h)) + 0.5))
     ax.imshow(rgb)
     tab10 = plt.get_cmap("tab10")
-    for fid, (x0, y0, x1, y1), aus in faces:
+    for fid, (x0, y0, x1, y1), note in faces:
         col = tab10(fid % 10)
         ax.add_patch(Rectangle((x0, y0), x1 - x0, y1 - y0, fill=False, edgecolor=col, linewidth=2))
-        ax.text(x0, y0, f"face {fid}" + (f"  AU {aus}" if aus else ""), color="white", fontsize=9, va="bottom",
+        ax.text(x0, y0, f"face {fid}" + (f"  {note}" if note else ""), color="white", fontsize=9, va="bottom",
                 fontweight="bold", bbox={"facecolor": col, "edgecolor": "none", "pad": 1.5, "alpha": 0.85})
     ax.set_axis_off()
     if title:

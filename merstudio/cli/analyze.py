@@ -305,17 +305,17 @@ def write_plot(r: AnalysisOutput, truth: list[tuple[int, int, str]] | None = Non
 
 def _face_map(r: AnalysisOutput, frames: Any) -> None:  # frames: pandas.DataFrame (imported lazily)
     from merstudio.analysis.plot import plot_face_map
+    from merstudio.features.aus import face_note
     from merstudio.io import open_source
 
     with open_source(r.input) as src:
         rgb = next(iter(src.iter_frames(0, 1)))[1]
-    cols = sorted(c for c in frames.columns if c.startswith("AU") and c.endswith("_c"))
-    present = {}
+    notes = {}
     for fid in r.face_ids:
         row = frames[frames["face_id"] == fid]
-        present[fid] = "+".join(str(int(c[2:4])) for c in cols if len(row) and row[c].iloc[0] == 1)
+        notes[fid] = face_note(lambda c: float(row[c].iloc[0]) if len(row) and c in row else None)  # noqa: B023
     png = r.paths.csv.with_name(f"{r.paths.csv.stem}_faces.png")
-    plot_face_map(rgb, [(fid, box, present.get(fid, "")) for fid, box in r.boxes], png,
+    plot_face_map(rgb, [(fid, box, notes.get(fid, "")) for fid, box in r.boxes], png,
                   title=f"{r.input.name}: faces (their AU charts: {r.paths.csv.stem}_face<id>.png)")
     r.plots.append(png)
 

@@ -69,3 +69,86 @@ def covered_regions(outlines: list[np.ndarray], mesh: np.ndarray) -> dict[str, f
             inside |= np.array([cv2.pointPolygonTest(poly, (float(x), float(y)), False) >= 0 for x, y in pts])
         out[region] = float(inside.mean())
     return out
+
+
+# -- A covered mouth, whatever covers it ---------------------------------------------------------------------------
+# Hands are found by their own detector; a mask, a scarf, a cup or a finger the hand model misses are not. Lips
+# always differ from the skin around them: redder, and darker (or, on some faces and over a moustache, lighter).
+# Under an occluder the mesh's lip ring and the band around it lie on the same material and that contrast vanishes.
+LIPS_OUTER = (61, 185, 40, 39, 37, 0, 267, 269, 270, 409, 291, 375, 321, 405, 314, 17, 84, 181, 91, 146)
+LIPS_INNER = (78, 191, 80, 81, 82, 13, 312, 311, 310, 415, 308, 324, 318, 402, 317, 14, 87, 178, 88, 95)
+BAND_IOD = 0.08  # the skin band around the lips: this share of the inter-ocular distance wide
+MIN_RING_PX = 12  # fewer lip pixels than this (a tiny face): no judgement
+JUDGE_IOD = 64.0  # larger faces are judged scaled down to this inter-ocular distance (px)
+# Contrast below which the lips are not seen. Measured (docs/aus.md, Occlusion): uncovered lips 0.16-2.6 per frame on
+# two real clips (also darkened, greyscale, blurred, JPEG q15, rolled 45°) and six photographs; a painted mask
+# 0.000-0.015, a skin-coloured bar over the mouth median 0.002.
+LIP_CONTRAST_MIN = 0.05
+LIP_FRAMES = 5  # the decision is the median over this many of the track's latest frames (a photo: its one frame)
+
+
+def lip_contrast(rgb: np.ndarray, mesh: np.ndarray) -> float | None:
+    """How visible the lips are: the lip ring's mean against the band around it, in CIE Lab a* (redness) and L*
+    (lightness), each in units of that channel's SD over the face, summed as max(Δa*, 0) + |ΔL*|. None when the
+    lips are too small to judge or lie outside the frame."""
+    h, w = rgb.shape[:2]
+    pts = mesh[:, :2].astype(np.float32)
+    iod = float(np.linalg.norm(pts[33] - pts[263]))
+    pad = BAND_IOD * iod + 2
+    outer = pts[list(LIPS_OUTER)]
+    x0, y0 = np.floor(outer.min(axis=0) - pad).astype(int)
+    x1, y1 = np.ceil(outer.max(axis=0) + pad).astype(int)
+    if x0 < 0 or y0 < 0 or x1 > w or y1 > h or iod <= 0:
+        return None
+    # A large face is judged at JUDGE_IOD px between the eyes: the same statistics, a fraction of the work
+    k = min(1.0, JUDGE_IOD / iod)
+    roi = np.ascontiguousarray(rgb[y0:y1, x0:x1])
+    if k < 1.0:
+        roi = cv2.resize(roi, (max(1, round((x1 - x0) * k)), max(1, round((y1 - y0) * k))), interpolation=cv2.INTER_AREA)
+    lab = cv2.cvtColor(roi, cv2.COLOR_RGB2LAB).astype(np.float32)
+    off = np.array([x0, y0], np.float32)
+    lips = np.zeros(lab.shape[:2], np.uint8)
+    cv2.fillPoly(lips, [np.round((outer - off) * k).astype(np.int32)], 1)
+    ring = lips.copy()
+    cv2.fillPoly(ring, [np.round((pts[list(LIPS_INNER)] - off) * k).astype(np.int32)], 0)
+    r = max(2, int(round(BAND_IOD * iod * k)))
+    band = cv2.dilate(lips, cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 * r + 1, 2 * r + 1))) > 0
+    band &= lips == 0
+    ring_b = ring > 0
+    if ring_b.sum() < MIN_RING_PX or band.sum() < MIN_RING_PX:
+        return None
+    # The scale: each channel's SD over the face box (every few pixels: a statistic, not an image)
+    fx0, fy0 = np.clip(np.floor(pts.min(axis=0)).astype(int), 0, [w - 1, h - 1])
+    fx1, fy1 = np.clip(np.ceil(pts.max(axis=0)).astype(int) + 1, 1, [w, h])
+    step = max(1, int(max(fx1 - fx0, fy1 - fy0) // 64))
+    face = cv2.cvtColor(np.ascontiguousarray(rgb[fy0:fy1:step, fx0:fx1:step]), cv2.COLOR_RGB2LAB).astype(np.float32)
+    sd = face.reshape(-1, 3).std(axis=0) + 1.0  # + 1 Lab unit: a flat channel (a grey video's a*) says nothing
+    d_light = (lab[..., 0][ring_b].mean() - lab[..., 0][band].mean()) / sd[0]
+    d_red = (lab[..., 1][ring_b].mean() - lab[..., 1][band].mean()) / sd[1]
+    return float(max(d_red, 0.0) + abs(d_light))
+
+
+class MouthVisibility:
+    """Per track: is the mouth covered (1.0) or seen (0.0)? The median lip contrast of the track's latest frames
+    (LIP_FRAMES) against LIP_CONTRAST_MIN, so a frame of motion blur does not blank a mouth."""
+
+    def __init__(self) -> None:
+        self._recent: dict[int, list[float]] = {}
+
+    def update(self, track_id: int, rgb: np.ndarray, mesh: np.ndarray) -> float:
+        c = lip_contrast(rgb, mesh)
+        recent = self._recent.setdefault(track_id, [])
+        if c is not None:
+            recent.append(c)
+            del recent[:-LIP_FRAMES]
+        if not recent:
+            return 0.0
+        return 1.0 if float(np.median(recent)) < LIP_CONTRAST_MIN else 0.0
+
+    def forget(self, keep: set[int]) -> None:
+        """Drop the tracks not in `keep` (ended tracks; ids are not reused)."""
+        for tid in [t for t in self._recent if t not in keep]:
+            del self._recent[tid]
+
+    def reset(self) -> None:
+        self._recent.clear()

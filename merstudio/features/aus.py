@@ -15,7 +15,7 @@ docs/aus.md has the tables, the calibration and how reliable each AU is.
 from __future__ import annotations
 
 from collections import deque
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Protocol
 
@@ -77,6 +77,20 @@ def au_columns(kind: str = "both", aus: Iterable[int] = AUS) -> list[str]:
     if kind == "both":
         return [au_r(a) for a in aus] + [au_c(a) for a in aus]
     raise InputError(f"au_columns: kind '{kind}' must be 'r', 'c' or 'both'")
+
+
+def face_note(value: Callable[[str], float | None]) -> str:
+    """What a face shows in one frame, as a coder writes it: the AUs marked present (``AUxx_c``), then the face
+    regions whose AUs are all unknown (NaN: covered by a hand, a mask, …). ``value(column)``: that column's value for
+    the face and frame, None where the table has no such column. "AU 6+12+25", "AU 6  mouth hidden", ""."""
+    present = [str(a) for a in AUS if value(au_c(a)) == 1]
+    hidden = []
+    for region in REGION_WEIGHT:
+        vals = [value(au_r(a)) for a, m in AU_MAP.items() if m.region == region]
+        if vals and all(v is not None and v != v for v in vals):  # v != v: NaN, for any number type
+            hidden.append(region)
+    parts = ([f"AU {'+'.join(present)}"] if present else []) + ([f"{', '.join(hidden)} hidden"] if hidden else [])
+    return "  ".join(parts)
 
 
 def side_columns() -> list[str]:

@@ -575,22 +575,24 @@ class MainWindow(QMainWindow):
         if (overlay or follow) and self.project is not None and self.video is not None:
             faces = self.project.landmarks(self.video.id, index)
             if overlay:
-                self.video_view.set_faces(faces, {tid: self._present_aus(tid, index) for tid in faces})
+                self.video_view.set_faces(faces, {tid: self._face_note(tid, index) for tid in faces})
             if follow:
                 face = self.selected_face()
                 self.video_view.follow_face(faces.get(face) if face is not None else None)
 
-    def _present_aus(self, face: int, frame: int) -> str:
-        """The AUs marked present (AUxx_c, the CSV's) on this face in this frame, as a coder writes them: 6+12+25."""
+    def _face_note(self, face: int, frame: int) -> str:
+        """The AUs marked present on this face in this frame and the regions hidden (features.aus.face_note)."""
+        from merstudio.features.aus import face_note
+
         buf = self.analysis.buffer
         if buf is None:
             return ""
-        present = []
-        for col in buf.au_columns("_c"):
+
+        def value(col: str) -> float | None:
             arr = buf.get(face, col)
-            if arr is not None and 0 <= frame < len(arr) and arr[frame] == 1:
-                present.append(str(int(col[2:4])))
-        return "+".join(present)
+            return float(arr[frame]) if arr is not None and 0 <= frame < len(arr) else None
+
+        return face_note(value)
 
     def _toggle_follow(self) -> None:
         on = self.follow_action.isChecked()

@@ -213,7 +213,7 @@ class VideoView(QGraphicsView):
 
     def set_faces(self, faces: dict[int, np.ndarray], notes: dict[int, str] | None = None) -> None:
         """Draw each face's box, landmark points and track id. ``faces``: {track id: (N, 2) pixel points};
-        ``notes``: {track id: text after the id} (the AUs present in this frame)."""
+        ``notes``: {track id: text after the id} (features.aus.face_note: the AUs present, the regions hidden)."""
         for item in self._overlay.childItems():
             self._overlay.removeFromGroup(item)
             self.scene().removeItem(item)
@@ -236,7 +236,7 @@ class VideoView(QGraphicsView):
             dots.setPen(QPen(Qt.PenStyle.NoPen))
             dots.setBrush(QBrush(col))
             note = (notes or {}).get(tid)
-            label = _label(f"face {tid}" + (f"  AU {note}" if note else ""), col)
+            label = _label(f"face {tid}" + (f"  {note}" if note else ""), col)
             label.setPos(x0 - pad, y0 - pad)
             for item in (box, dots, label):
                 self._overlay.addToGroup(item)

@@ -201,3 +201,30 @@ def test_a_small_face_reads_the_aus_of_the_same_face_at_full_size(tmp_path):
     assert (wide.face_id == 0).sum() == n and (full.face_id == 0).sum() == n
     d = (full[full.face_id == 0].set_index("frame")[cols] - wide[wide.face_id == 0].set_index("frame")[cols]).abs()
     assert float(d.to_numpy().mean()) < 0.05 and float(d[au_r(4)].mean()) < 0.5, d.mean().round(2).to_dict()
+
+
+def test_a_masked_face_reads_its_mouth_as_unknown_and_its_eyes_as_usual(tmp_path):
+    """A surgical mask painted on a real face: the mesh still fits a mouth under it, which read AU12/AU25 0 with
+    full confidence before the lips' contrast was checked. Now the mouth's AUs are unknown and the confidence
+    drops by the mouth's weight; the eyes and brows above the mask still read."""
+    import cv2
+    from support.occluders import astronaut_face, paint_mask
+
+    from merstudio.face.detector import FaceMeshDetector
+
+    face = astronaut_face()
+    with FaceMeshDetector(max_faces=1, video_mode=False) as det:
+        lm = det.detect(face)[0].landmarks
+    for name, im in (("bare", face), ("masked", paint_mask(face, lm))):
+        cv2.imwrite(str(tmp_path / f"{name}.png"), cv2.cvtColor(im, cv2.COLOR_RGB2BGR))
+    rows = {}
+    for name in ("bare", "masked"):
+        with open_source(tmp_path / f"{name}.png") as src:
+            rows[name] = [r for r in Analysis(src).rows() if r["success"]][0]
+    bare, masked = rows["bare"], rows["masked"]
+    assert bare["confidence"] == 1.0 and bare["AU12_r"] > 2  # the portrait smiles
+    assert masked["confidence"] == pytest.approx(0.7, abs=0.01)
+    for au in ("AU10", "AU12", "AU25", "AU26"):
+        assert np.isnan(masked[f"{au}_r"]) and masked[f"{au}_c"] == 0
+    for au in ("AU01", "AU04", "AU06", "AU45"):
+        assert np.isfinite(masked[f"{au}_r"])

@@ -116,3 +116,21 @@ def test_real_smile_is_held_and_absent_aus_stay_low(smile_rows):
     # Both sides of the smile, and a face that is not turning.
     assert held["AU12_L"].min() >= 2.0 and held["AU12_R"].min() >= 2.0
     assert np.degrees(df[["pose_Rx", "pose_Ry", "pose_Rz"]].abs().max()).max() < 15
+
+
+def test_face_note_names_present_aus_and_hidden_regions():
+    from merstudio.features.aus import face_note
+    from merstudio.features.blendshape_aus import AU_MAP
+
+    vals = {au_r(a): 0.0 for a in AUS} | {au_c(a): 0 for a in AUS}
+    for a in (6, 12, 25):
+        vals[au_r(a)], vals[au_c(a)] = 4.0, 1
+    assert face_note(vals.get) == "AU 6+12+25"
+    blink = vals | {au_r(5): np.nan, au_r(7): np.nan}  # shut lids: AU5/AU7 unknown, the eyes are not hidden
+    assert face_note(blink.get) == "AU 6+12+25"
+    masked = vals | {au_r(a): np.nan for a, m in AU_MAP.items() if m.region == "mouth"}
+    masked |= {au_c(a): 0 for a, m in AU_MAP.items() if m.region == "mouth"}
+    assert face_note(masked.get) == "AU 6  mouth hidden"
+    hand = masked | {au_r(a): np.nan for a, m in AU_MAP.items() if m.region == "nose"} | {au_c(6): 0}
+    assert face_note(hand.get) == "nose, mouth hidden"
+    assert face_note({}.get) == ""  # a table without AU columns: nothing to say, nothing hidden

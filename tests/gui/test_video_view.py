@@ -94,7 +94,7 @@ def test_face_labels_keep_their_size_and_never_move_the_frame(qtbot) -> None:
     view.show()
     view.set_frame(0, np.zeros((1080, 1920, 3), np.uint8))
     whole = view.zoom_level
-    view.set_faces({0: _face(900, 0, 60)}, {0: "6+12"})  # at the top edge: its label lies above the frame
+    view.set_faces({0: _face(900, 0, 60)}, {0: "AU 6+12"})  # at the top edge: its label lies above the frame
     assert view.scene().sceneRect().getRect() == (0, 0, 1920, 1080) and view.zoom_level == pytest.approx(whole)
     ignores = QGraphicsItem.GraphicsItemFlag.ItemIgnoresTransformations
     (plate,) = [i for i in view._overlay.childItems() if i.flags() & ignores]

@@ -84,7 +84,8 @@ JUDGE_IOD = 64.0  # larger faces are judged scaled down to this inter-ocular dis
 # two real clips (also darkened, greyscale, blurred, JPEG q15, rolled 45°) and six photographs; a painted mask
 # 0.000-0.015, a skin-coloured bar over the mouth median 0.002.
 LIP_CONTRAST_MIN = 0.05
-LIP_FRAMES = 5  # the decision is the median over this many of the track's latest frames (a photo: its one frame)
+LIP_FRAMES = 5  # the decision is the median over this many of the track's latest judged frames (a photo: its one)
+LIP_EVERY = 3  # a track's lips are judged on every third frame: 5 judgements span half a second at 30 fps
 
 
 def lip_contrast(rgb: np.ndarray, mesh: np.ndarray) -> float | None:
@@ -129,18 +130,25 @@ def lip_contrast(rgb: np.ndarray, mesh: np.ndarray) -> float | None:
 
 
 class MouthVisibility:
-    """Per track: is the mouth covered (1.0) or seen (0.0)? The median lip contrast of the track's latest frames
-    (LIP_FRAMES) against LIP_CONTRAST_MIN, so a frame of motion blur does not blank a mouth."""
+    """Per track: is the mouth covered (1.0) or seen (0.0)? The median lip contrast of the track's latest
+    LIP_FRAMES judged frames against LIP_CONTRAST_MIN, so a frame of motion blur does not blank a mouth. A track
+    is judged on its first frame and every `every`-th after it (a cover comes and goes over several frames; the
+    check costs ~0.6 ms on the thread that finds the faces)."""
 
-    def __init__(self) -> None:
+    def __init__(self, every: int = LIP_EVERY) -> None:
+        self.every = max(1, int(every))
         self._recent: dict[int, list[float]] = {}
+        self._age: dict[int, int] = {}
 
     def update(self, track_id: int, rgb: np.ndarray, mesh: np.ndarray) -> float:
-        c = lip_contrast(rgb, mesh)
+        age = self._age.get(track_id, 0)
+        self._age[track_id] = age + 1
         recent = self._recent.setdefault(track_id, [])
-        if c is not None:
-            recent.append(c)
-            del recent[:-LIP_FRAMES]
+        if age % self.every == 0:
+            c = lip_contrast(rgb, mesh)
+            if c is not None:
+                recent.append(c)
+                del recent[:-LIP_FRAMES]
         if not recent:
             return 0.0
         return 1.0 if float(np.median(recent)) < LIP_CONTRAST_MIN else 0.0
@@ -149,6 +157,8 @@ class MouthVisibility:
         """Drop the tracks not in `keep` (ended tracks; ids are not reused)."""
         for tid in [t for t in self._recent if t not in keep]:
             del self._recent[tid]
+            self._age.pop(tid, None)
 
     def reset(self) -> None:
         self._recent.clear()
+        self._age.clear()

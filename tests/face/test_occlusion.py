@@ -64,7 +64,7 @@ def test_a_cover_over_the_lips_hides_them(faces, cover):
 
 
 def test_mouth_visibility_goes_by_the_median_of_recent_frames(faces):
-    seen = MouthVisibility()
+    seen = MouthVisibility(every=1)
     for _ in range(LIP_FRAMES - 1):
         assert seen.update(7, *faces["colour"]) == 0.0
     assert seen.update(7, *faces["mask"]) == 0.0  # one dark or blurred frame does not blank a mouth
@@ -80,3 +80,11 @@ def test_lips_outside_the_frame_or_too_small_are_not_judged(faces):
     im, lm = faces["colour"]
     assert lip_contrast(im[:300], lm) is None  # the mouth is below the cut
     assert lip_contrast(im, lm * 0.02) is None  # a face of a few pixels
+
+
+def test_mouth_visibility_judges_every_few_frames_and_holds_between(faces):
+    seen = MouthVisibility(every=3)
+    assert seen.update(1, *faces["mask"]) == 1.0  # a track's first frame is judged (a photo has only that)
+    assert seen.update(1, *faces["colour"]) == 1.0  # not judged: the last judgement holds
+    assert seen.update(1, *faces["colour"]) == 1.0
+    assert seen.update(1, *faces["colour"]) == 0.0  # judged: the median of (mask, bare lips) is well above the line

@@ -80,9 +80,9 @@ LIPS_INNER = (78, 191, 80, 81, 82, 13, 312, 311, 310, 415, 308, 324, 318, 402, 3
 BAND_IOD = 0.08  # the skin band around the lips: this share of the inter-ocular distance wide
 MIN_RING_PX = 12  # fewer lip pixels than this (a tiny face): no judgement
 JUDGE_IOD = 64.0  # larger faces are judged scaled down to this inter-ocular distance (px)
-# Contrast below which the lips are not seen. Measured (docs/aus.md, Occlusion): uncovered lips 0.16-2.6 per frame on
+# Contrast below which the lips are not seen. Measured (docs/aus.md, Occlusion): uncovered lips 0.14-2.6 per frame on
 # two real clips (also darkened, greyscale, blurred, JPEG q15, rolled 45°) and six photographs; a painted mask
-# 0.000-0.015, a skin-coloured bar over the mouth median 0.002.
+# 0.000-0.014, a skin-coloured bar over the mouth median 0.003.
 LIP_CONTRAST_MIN = 0.05
 LIP_FRAMES = 5  # the decision is the median over this many of the track's latest judged frames (a photo: its one)
 LIP_EVERY = 3  # a track's lips are judged on every third frame: 5 judgements span half a second at 30 fps
@@ -133,7 +133,7 @@ class MouthVisibility:
     """Per track: is the mouth covered (1.0) or seen (0.0)? The median lip contrast of the track's latest
     LIP_FRAMES judged frames against LIP_CONTRAST_MIN, so a frame of motion blur does not blank a mouth. A track
     is judged on its first frame and every `every`-th after it (a cover comes and goes over several frames; the
-    check costs ~0.6 ms on the thread that finds the faces)."""
+    check costs ~0.5 ms on the thread that finds the faces)."""
 
     def __init__(self, every: int = LIP_EVERY) -> None:
         self.every = max(1, int(every))

@@ -86,7 +86,8 @@ class AnalysisSettings:
 
 # Bumped whenever the same input gives other values (stored analyses record it: an older one is flagged, and the
 # demo is analysed again). 2 (2026-12-02): face fits settle; small faces are tracked in crop windows.
-# 3 (2026-12-02): a mouth under a mask or other cover reads NaN (merstudio.face.occlusion.MouthVisibility).
+# 3 (2026-12-02): a mouth under a mask or other cover reads NaN (merstudio.face.occlusion.MouthVisibility); the
+# blendshape model sees each mesh upright (merstudio.face.blendshapes.upright).
 ANALYSIS_REVISION = 3
 
 

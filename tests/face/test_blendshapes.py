@@ -75,3 +75,23 @@ def test_a_replaced_model_file_is_refused(tmp_path, monkeypatch):
 def test_plain_mesh_without_irises_is_refused():
     with pytest.raises(ValueError, match="478"):
         bs.shared_model()(np.zeros((468, 2)))
+
+
+def test_a_tilted_head_is_the_same_expression():
+    """The model centres and scales its input but does not undo a roll; `BlendshapeModel` turns each mesh upright
+    first, so a real mesh turned by any angle (a tilted head, an upside-down camera) scores as it does upright."""
+    import cv2
+    from skimage import data
+
+    from merstudio.face.detector import FaceMeshDetector
+
+    crop = cv2.resize(data.astronaut()[0:300, 100:400], (600, 600), interpolation=cv2.INTER_CUBIC)
+    with FaceMeshDetector(max_faces=1, video_mode=False) as det:
+        mesh = det.detect(crop)[0].refined.astype(np.float64)
+    model = bs.shared_model()
+    want = model(mesh)
+    for deg in (25, 90, 180, -60):
+        t = np.deg2rad(deg)
+        rot = np.array([[np.cos(t), -np.sin(t)], [np.sin(t), np.cos(t)]])
+        np.testing.assert_allclose(model((mesh - 300) @ rot.T + 450), want, atol=1e-4)
+    assert model(np.stack([mesh, (mesh - 300) @ -np.eye(2) + 300])).shape == (2, 52)  # a batch, each on its own

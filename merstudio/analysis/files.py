@@ -357,7 +357,7 @@ def _analyze_claimed(input_path: Path, paths: OutputPaths, settings: AnalysisSet
             return AnalysisOutput(input_path, paths, analysis.frames_done, source.frame_count, source.fps,
                                   complete, time.perf_counter() - started, analysis.face_ids(), [], [], rows,
                                   analysis.device, frames_claimed=source.claimed_frame_count,
-                                  warnings=source.warnings, unreadable=source.unreadable_frames,
+                                  warnings=source.warnings + analysis.warnings, unreadable=source.unreadable_frames,
                                   source=source_url, run_id=run_id,
                                   boxes=[(tid, box) for _, tid, box in analysis.boxes])  # kept for a photo only
 

@@ -34,7 +34,7 @@ import queue
 import threading
 from array import array
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -42,7 +42,9 @@ import numpy as np
 import pandas as pd
 
 from merstudio.analysis.proposals import describe_interval
+from merstudio.errors import InputError
 from merstudio.face.landmarks import N_LANDMARKS
+from merstudio.face.orientation import TURNS
 from merstudio.features.aus import (
     AUS,
     MICRO_COLUMNS,
@@ -78,6 +80,9 @@ class AnalysisSettings:
     checkpoint: Path | None = None  # learned model: adds p_<class> and AUxx_p columns
     device: str | None = None  # None = CUDA when available, else CPU
     occlusion: bool = True  # hands over the face, and any cover over the lips (their AUs read NaN); about 2 ms per frame
+    # degrees clockwise the frames are turned before faces are found (0, 90, 180, 270; landmarks are turned back);
+    # None: chosen from the faces of a few frames (merstudio.face.orientation.choose_turn)
+    turn: int | None = None
     motion_lag_s: float = 0.2  # micro-motion baseline lag (merstudio.features.micromotion)
     # the per-face state restarts every keyframe_s seconds (module docstring), so that a run split into segments
     # at these points gives the rows of an unsplit run; None: never (then a split run is not exact)
@@ -200,8 +205,12 @@ class Analysis:
     # per track, compact (4 bytes a value): what spotting reads after the stream (frames counted from `start`)
     _signals: dict[int, _TrackSignals] = field(default_factory=dict)
     _lag: int = 1
+    turned: int | None = None  # the turn used (settings.turn, or the one chosen): known once rows() has started
+    warnings: list[str] = field(default_factory=list)  # what a user should know about this run (a turned input)
 
     def __post_init__(self) -> None:
+        if self.settings.turn is not None and self.settings.turn not in TURNS:
+            raise InputError(f"turn {self.settings.turn}: expected one of {', '.join(map(str, TURNS))} (degrees clockwise)")
         self._predictor = None
         if self.settings.checkpoint is not None:
             from merstudio.model.checkpoint import load_checkpoint
@@ -281,6 +290,7 @@ class Analysis:
         # overlap on two cores). The queue is short: memory stays a few frames.
         frames: queue.Queue = queue.Queue(maxsize=4)
         halt = threading.Event()
+        self.turned = self.resolve_turn()
         reader = threading.Thread(target=self._read, name="merstudio-reader", daemon=True,
                                   args=(frames, halt, tracker, aligner, hands, restarts, covered_regions,
                                         first, self.span[1] if self.span is not None else None))
@@ -352,8 +362,10 @@ class Analysis:
 
         # Whatever else covers a mouth (a mask, a cup): judged from the lips' contrast, with the hands' switch
         from merstudio.face.occlusion import MouthVisibility
+        from merstudio.face.orientation import turn, unturn_observation
 
         mouths = MouthVisibility() if self.settings.occlusion else None
+        deg = self.turned or 0
         try:
             for i, rgb in self.source.iter_frames(first, stop):
                 if halt.is_set():
@@ -366,7 +378,12 @@ class Analysis:
                         hands.restart()
                     if mouths is not None:
                         mouths.reset()
-                faces = tracker.update(i, rgb)
+                if deg:
+                    h, w = rgb.shape[:2]
+                    faces = [replace(tf, obs=unturn_observation(tf.obs, deg, w, h))
+                             for tf in tracker.update(i, turn(rgb, deg))]
+                else:
+                    faces = tracker.update(i, rgb)
                 outlines = hands.update(i, rgb) if hands is not None and faces else []
                 items = []
                 for tf in faces:
@@ -381,6 +398,28 @@ class Analysis:
             put(_END)
         except BaseException as e:  # noqa: BLE001 - handed to the consuming thread, which raises it
             put(_Failed(e))
+
+    def resolve_turn(self) -> int:
+        """The turn for this input: settings.turn, or the one its faces ask for (a few frames spread over the
+        whole input, so every segment of a split run chooses the same). A chosen turn adds a warning."""
+        if self.settings.turn is not None:
+            return self.settings.turn
+        if self.turned is not None:
+            return self.turned
+        from merstudio.face.orientation import choose_turn, sample_frames
+
+        frames = []
+        for i in sample_frames(self.source.frame_count):
+            try:
+                frames.append(self.source.frame(i))
+            except (InputError, OSError, ValueError):  # a frame that does not decode says nothing
+                continue
+        deg = choose_turn(frames)
+        if deg:
+            self.warnings.append(f"the faces are upright only with the frames turned {deg}° clockwise: analysed "
+                                 "so (the landmarks stay in the file's own coordinates)")
+        self.turned = deg
+        return deg
 
     def _fill(self, row: dict, act) -> None:  # noqa: ANN001 - merstudio.features.aus.AUActivation
         """Complete a face's row with its AU activation (and keep what spotting reads)."""

@@ -155,7 +155,7 @@ def _child(path: str, settings: AnalysisSettings, fps: float | None, out: Any, c
                 put(("rows", batch))
             put(("progress", tuple(done)))
             put(("done", (analysis.cancelled, analysis.spots(), analysis.frames_done, analysis.face_ids(),
-                          source.warnings, source.unreadable_frames)))
+                          source.warnings + analysis.warnings, source.unreadable_frames)))
     except _Abandoned:
         return
     except MerstudioError as exc:

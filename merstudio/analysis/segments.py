@@ -172,7 +172,7 @@ def analyze_segment(input_path: str | Path, start: int, stop: int, settings: Ana
                 str(input_path), int(start), stop, columns, writer.rows, analysis.frames_done,
                 not analysis.cancelled and analysis.frames_done == stop - start, source.frame_count, source.fps,
                 source.is_vfr, analysis._lag, time.perf_counter() - started, analysis.device,
-                source.claimed_frame_count, list(source.warnings),
+                source.claimed_frame_count, list(source.warnings) + analysis.warnings,
                 [u for u in source.unreadable_frames if start <= u[0] < stop], path, None,
                 dict(analysis._signals), stamps,
                 [b for b in analysis.boxes if b[0] < start], [b for b in analysis.boxes if b[0] >= start])

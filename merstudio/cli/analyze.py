@@ -71,6 +71,10 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--max-faces", type=int, default=None,
                    help=f"faces analysed per frame (default {FACE_LIMIT_AUTO})")
     p.add_argument("--landmarks", action="store_true", help="also write the 468 landmarks (x_k, y_k)")
+    p.add_argument("--rotate", choices=["auto", "0", "90", "180", "270"], default="auto",
+                   help="degrees clockwise to turn the frames before finding faces: for a camera mounted upside down "
+                   "or a phone video without a rotation flag (landmarks stay in the file's coordinates; default "
+                   "auto: chosen from the faces of a few frames)")
     p.add_argument("--fps", type=float, default=None, help="frame rate of frame folders (default: the dataset's rate when the folder "
                    "names match a known dataset, e.g. CASME II 200, else 30)")
     p.add_argument("--checkpoint", type=Path, default=None,
@@ -88,7 +92,8 @@ def _settings(args: argparse.Namespace) -> AnalysisSettings:
         what = "is a folder, not a checkpoint file" if args.checkpoint.is_dir() else "checkpoint not found"
         raise InputError(f"{args.checkpoint}: {what}")
     return AnalysisSettings(flow=args.flow, max_faces=args.max_faces, landmarks=args.landmarks,
-                            checkpoint=args.checkpoint, device=args.device)
+                            checkpoint=args.checkpoint, device=args.device,
+                            turn=None if args.rotate == "auto" else int(args.rotate))
 
 
 def run(args: argparse.Namespace) -> int:

@@ -46,6 +46,7 @@ class AnalysisControl(QObject):
         self.buffer: CurveBuffer | None = None
         self.overlays: dict[str, CurveBuffer] = {}
         self.worker: AnalysisWorker | None = None
+        self.last_warnings: list[str] = []  # the last finished run's (AnalysisWorker.warnings)
         self.checkpoint: Path | None = None
         self.checkpoint_meta: Any = None
         self.device = "CPU"
@@ -208,6 +209,7 @@ class AnalysisControl(QObject):
     def _done(self, status: str) -> None:
         w = self.worker
         vid = w.video_id if w is not None else None
+        self.last_warnings = list(w.warnings) if w is not None else []
         step = self._rerun_step(w) if w is not None else None
         self.stop()
         if step is not None:

@@ -638,8 +638,9 @@ class MainWindow(QMainWindow):
         self.coding.reload()
         self.transport.request_current()  # the face overlay for this frame exists now
         n = sum(1 for e in self.coding.events if e.status == "proposal")
-        self.statusBar().showMessage(f"Analysis {status}: {n} proposals to review (N next, Y accept, X reject)",
-                                     8000)
+        note = "".join(f"; {w}" for w in self.analysis.last_warnings)  # e.g. an upside-down camera, turned
+        self.statusBar().showMessage(f"Analysis {status}: {n} proposals to review (N next, Y accept, X reject)"
+                                     f"{note}", 15000 if note else 8000)
 
     # ================================================================== curves
     def _buffer_changed(self) -> None:

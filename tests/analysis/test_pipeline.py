@@ -228,3 +228,41 @@ def test_a_masked_face_reads_its_mouth_as_unknown_and_its_eyes_as_usual(tmp_path
         assert np.isnan(masked[f"{au}_r"]) and masked[f"{au}_c"] == 0
     for au in ("AU01", "AU04", "AU06", "AU45"):
         assert np.isfinite(masked[f"{au}_r"])
+
+
+@pytest.mark.parametrize("deg", [180, 90])
+def test_an_upside_down_or_sideways_photo_reads_as_upright(tmp_path, deg):
+    """The portrait turned (a camera mounted upside down, a phone photo without its rotation flag). Before, turned
+    180° it gave no face (and the real clip turned 180° read its smile as a frown: AU12 0, AU15 1.1); turned 90°
+    a half smile and a blink (AU12 2.5, AU45 1.9). Now the frames are turned back before the faces are found; the
+    landmarks stay in the file's coordinates and the head pose reads the camera's roll."""
+    import cv2
+    from support.occluders import astronaut_face
+
+    from merstudio.face.orientation import turn
+
+    face = astronaut_face()
+    for name, im in (("upright", face), ("turned", turn(face, deg))):
+        cv2.imwrite(str(tmp_path / f"{name}.png"), cv2.cvtColor(im, cv2.COLOR_RGB2BGR))
+    rows, runs = {}, {}
+    for name in ("upright", "turned"):
+        with open_source(tmp_path / f"{name}.png") as src:
+            runs[name] = Analysis(src, AnalysisSettings(landmarks=True))
+            rows[name] = [r for r in runs[name].rows() if r["success"]][0]
+    up, tu = rows["upright"], rows["turned"]
+    assert runs["upright"].turned == 0 and not runs["upright"].warnings
+    assert runs["turned"].turned == (360 - deg) % 360 and "turned" in runs["turned"].warnings[0]
+    for au in AUS:
+        a, b = up[f"AU{au:02d}_r"], tu[f"AU{au:02d}_r"]
+        assert abs(a - b) < 0.6, (au, a, b)
+    assert tu["AU12_r"] > 2 and tu["AU45_r"] < 0.5
+    # roll: the camera's (pose_Rz in radians, clockwise positive in the image)
+    roll = (tu["pose_Rz"] - up["pose_Rz"] + np.pi) % (2 * np.pi) - np.pi
+    assert abs(abs(roll) - np.deg2rad(deg)) < 0.1
+    # landmarks in the turned file's pixels: the chin (152) below the forehead (10) in the face's own frame
+    h, w = (600, 600)
+    pts = np.array([[tu[f"x_{k}"], tu[f"y_{k}"]] for k in (10, 152)])
+    up_pts = np.array([[up[f"x_{k}"], up[f"y_{k}"]] for k in (10, 152)])
+    from merstudio.face.orientation import unturn_points
+
+    np.testing.assert_allclose(pts, unturn_points(up_pts, (360 - deg) % 360, w, h), atol=12)

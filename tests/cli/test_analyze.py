@@ -227,3 +227,27 @@ def test_a_group_photo_gets_a_face_map_beside_its_charts(tmp_path, capsys):
     # each face's box and label plate in its own colour (matplotlib's tab10: blue, orange, green for faces 0-2)
     for rgb in ((31, 119, 180), (255, 127, 14), (44, 160, 44)):
         assert int((np.abs(img - np.array(rgb)).sum(axis=2) < 40).sum()) > 300, rgb
+
+
+def test_an_upside_down_photo_is_turned_and_said_so_unless_rotate_says_otherwise(tmp_path, capsys):
+    import json
+
+    import cv2
+    from support.occluders import astronaut_face
+
+    from merstudio.face.orientation import turn
+
+    photo = tmp_path / "upside.png"
+    cv2.imwrite(str(photo), cv2.cvtColor(turn(astronaut_face(), 180), cv2.COLOR_RGB2BGR))
+    assert main(["analyze", str(photo), "-o", str(tmp_path / "auto"), "-q"]) == 0
+    out = capsys.readouterr().out
+    assert "warning       : the faces are upright only with the frames turned 180° clockwise" in out
+    rows = pd.read_csv(tmp_path / "auto" / "upside.csv")
+    assert rows["success"].iloc[0] == 1 and rows["AU12_r"].iloc[0] > 2  # the portrait's smile
+    meta = json.loads((tmp_path / "auto" / "upside.meta.json").read_text())
+    assert meta["settings"]["turn"] is None and "turned 180°" in meta["warnings"][0]
+    assert main(["analyze", str(photo), "-o", str(tmp_path / "as_is"), "--rotate", "0", "-q"]) == 0
+    assert "turned" not in capsys.readouterr().out
+    assert json.loads((tmp_path / "as_is" / "upside.meta.json").read_text())["settings"]["turn"] == 0
+    with pytest.raises(SystemExit):
+        main(["analyze", str(photo), "-o", str(tmp_path / "bad"), "--rotate", "45"])

@@ -190,3 +190,15 @@ def test_a_face_label_names_the_aus_present_in_the_frame(qtbot, window, video_pa
     assert window.analysis.buffer.get(0, "AU12_c")[apex] == 1  # the fake's smile peaks here
     assert label_at(apex) == "face 0  AU 12"
     assert label_at(40) == "face 0"  # between the smiles: nothing present
+
+
+def test_what_the_run_warns_about_reaches_the_status_bar(qtbot, window, video_path, monkeypatch):
+    """A run's warnings (here: the input was analysed turned, a camera mounted upside down) are said when it ends,
+    not only written to a file the GUI user never opens."""
+    from gui_fixtures import FakeAnalysis
+
+    note = "the faces are upright only with the frames turned 180° clockwise: analysed so"
+    monkeypatch.setattr(FakeAnalysis, "warnings", [note], raising=False)
+    open_and_analyse(qtbot, window, video_path)
+    msg = window.statusBar().currentMessage()
+    assert msg.startswith("Analysis complete") and note in msg

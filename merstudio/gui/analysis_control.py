@@ -108,6 +108,22 @@ class AnalysisControl(QObject):
         p = Path(a.model)
         return p if p.is_file() else None
 
+    def turn(self) -> int | None:
+        """Degrees clockwise the current video's frames are turned for its analysis (None: automatic), kept in
+        the project per video: a camera mounted upside down is a property of that recording, not a preference."""
+        proj, video = self.win.project, self.win.video
+        if proj is None or video is None:
+            return None
+        deg = proj.get_setting(f"analysis_turn/{video.id}")
+        return int(deg) if deg is not None else None
+
+    def set_turn(self, deg: int | None) -> None:
+        """Turn the current video's frames by `deg` clockwise from its next analysis on (None: automatic)."""
+        video = self.win.require_video()
+        self.win.require_writable().set_setting(f"analysis_turn/{video.id}", deg)
+        what = "automatic (upright faces chosen from a few frames)" if deg is None else f"{deg}° clockwise"
+        self.message.emit(f"{video.name}: turn {what}, from the next analysis on (Ctrl+R)", 6000)
+
     def set_max_faces(self, n: int | None) -> None:
         """Faces analysed per frame from the next run on (None: automatic); remembered across sessions."""
         self.max_faces = n
@@ -155,7 +171,7 @@ class AnalysisControl(QObject):
                 ckpt = self.previous_checkpoint()
                 if ckpt is not None:
                     note = f"with {ckpt.name}, the checkpoint used before"
-            settings = AnalysisSettings(landmarks=True, checkpoint=ckpt, max_faces=self.max_faces)
+            settings = AnalysisSettings(landmarks=True, checkpoint=ckpt, max_faces=self.max_faces, turn=self.turn())
         path = proj.locate_video(video.id)
         if path is None:
             raise InputError(f"{video.path}: video not found (moved or deleted)")

@@ -156,6 +156,14 @@ class RunAnalysis(AppCommand):
         ctx.win.analysis.start(params.get("settings"))
 
 
+class TurnVideo(AppCommand):
+    """params: turn (degrees clockwise the current video's frames are turned for its analysis; None: automatic)."""
+
+    @staticmethod
+    def do(ctx: CommandContext, params: Params) -> None:
+        ctx.win.analysis.set_turn(params.get("turn"))
+
+
 class CancelAnalysis(AppCommand):
     @staticmethod
     def do(ctx: CommandContext, params: Params) -> None:

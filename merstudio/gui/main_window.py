@@ -315,6 +315,7 @@ class MainWindow(QMainWindow):
         self.cancel_action.setEnabled(False)
         self._action(a, "Load &checkpoint…", lambda: x(C.LoadCheckpoint))
         self._faces_menu(a.addMenu("&Faces per frame"))
+        self._turn_menu(a.addMenu("&Turn video"))
         a.addSeparator()
         self._action(a, "&Fine-tune on corrections…", lambda: x(C.FineTune))
 
@@ -530,6 +531,33 @@ class MainWindow(QMainWindow):
             act.triggered.connect(lambda *_, n=n: self.analysis.set_max_faces(n))
             group.addAction(act)
         self.faces_menu = menu
+
+    def _turn_menu(self, menu: QMenu) -> None:
+        """How the current video's frames are turned before faces are found (a camera mounted upside down, a
+        phone video without its rotation flag): automatic, or a fixed quarter turn. Per video, in the project."""
+        group = QActionGroup(menu)
+        acts = {}
+        for deg in (None, 0, 90, 180, 270):
+            act = menu.addAction("Automatic" if deg is None else "As recorded" if deg == 0
+                                 else f"{deg}° clockwise")
+            act.setCheckable(True)
+
+            def pick(*_: Any, d: int | None = deg) -> None:  # None: a slot returning a bool trips PySide6
+                self.ctx.execute(C.TurnVideo, turn=d)
+
+            act.triggered.connect(pick)
+            group.addAction(act)
+            acts[deg] = act
+
+        def show() -> None:  # the current video's choice
+            current = self.analysis.turn()
+            for deg, act in acts.items():
+                act.setChecked(deg == current)
+                act.setEnabled(self.video is not None)
+
+        menu.aboutToShow.connect(show)
+        show()
+        self.turn_menu = menu
 
     def _refresh_video_list(self) -> None:
         self.video_list.clear()

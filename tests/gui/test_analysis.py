@@ -202,3 +202,30 @@ def test_what_the_run_warns_about_reaches_the_status_bar(qtbot, window, video_pa
     open_and_analyse(qtbot, window, video_path)
     msg = window.statusBar().currentMessage()
     assert msg.startswith("Analysis complete") and note in msg
+
+
+def test_turn_video_is_chosen_per_video_in_the_project_and_used_by_its_next_run(qtbot, window, video_path):
+    """Analysis > Turn video: a camera mounted upside down is a property of one recording, so the choice is kept
+    in the project for that video only (not a preference that would turn the next video too)."""
+    from support.clips import write_clip
+
+    def action(text):
+        return next(a for a in window.turn_menu.actions() if a.text() == text)
+
+    assert window.ctx.execute(C.OpenVideo, path=str(video_path))
+    window.turn_menu.aboutToShow.emit()
+    assert action("Automatic").isChecked() and window.analysis.turn() is None
+    action("180° clockwise").trigger()
+    assert "turn 180° clockwise, from the next analysis on" in window.statusBar().currentMessage()
+    assert window.ctx.execute(C.RunAnalysis)
+    qtbot.waitUntil(lambda: window.worker is None, timeout=20000)
+    first = window.video.id
+    assert window.project.analysis(first).settings["turn"] == 180
+    other = write_clip(video_path.with_name("other.avi"), n=40)  # another recording (the project knows videos by content)
+    assert window.ctx.execute(C.OpenVideo, path=str(other))
+    window.turn_menu.aboutToShow.emit()
+    assert window.video.id != first and window.analysis.turn() is None and action("Automatic").isChecked()
+    assert window.ctx.execute(C.RunAnalysis)
+    qtbot.waitUntil(lambda: window.worker is None, timeout=20000)
+    assert window.project.analysis(window.video.id).settings["turn"] is None
+    assert window.project.get_setting(f"analysis_turn/{first}") == 180  # kept with the project

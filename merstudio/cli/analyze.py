@@ -336,6 +336,9 @@ def _print_summary(r: AnalysisOutput) -> None:
         print(f"  warning       : {w}")
     print(f"  per-frame CSV : {r.csv}  ({r.rows} rows, {len(r.face_ids)} face track(s): "
           f"{', '.join(map(str, r.face_ids)) or 'none'})")
+    if not r.face_ids and r.frames:
+        print("  no face found : faces turned far from the camera, smaller than about 32 px or mostly hidden are "
+              "missed (docs/face.md, Limits)")
     print(f"  spotting      : {r.paths.spots if r.complete else r.paths.spots.with_suffix('.partial.csv')}"
           f"  ({len(r.spots)} candidate interval(s))")
     for s, lab in list(zip(r.spots, r.labels, strict=True))[:8]:

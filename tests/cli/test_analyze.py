@@ -251,3 +251,14 @@ def test_an_upside_down_photo_is_turned_and_said_so_unless_rotate_says_otherwise
     assert json.loads((tmp_path / "as_is" / "upside.meta.json").read_text())["settings"]["turn"] == 0
     with pytest.raises(SystemExit):
         main(["analyze", str(photo), "-o", str(tmp_path / "bad"), "--rotate", "45"])
+
+
+def test_an_input_without_a_face_says_so_and_why_faces_are_missed(tmp_path, capsys):
+    import cv2
+    import numpy as np
+
+    photo = tmp_path / "wall.png"
+    cv2.imwrite(str(photo), np.full((240, 320, 3), 128, np.uint8))
+    assert main(["analyze", str(photo), "-o", str(tmp_path / "out"), "-q"]) == 0
+    out = capsys.readouterr().out
+    assert "0 face track(s): none" in out and "no face found : faces turned far from the camera" in out

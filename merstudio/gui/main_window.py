@@ -667,6 +667,10 @@ class MainWindow(QMainWindow):
         self.transport.request_current()  # the face overlay for this frame exists now
         n = sum(1 for e in self.coding.events if e.status == "proposal")
         note = "".join(f"; {w}" for w in self.analysis.last_warnings)  # e.g. an upside-down camera, turned
+        buf = self.analysis.buffer
+        if status == "complete" and buf is not None and not buf.faces:
+            note += ("; no face found (faces turned far from the camera, smaller than about 32 px or mostly hidden "
+                     "are missed)")
         self.statusBar().showMessage(f"Analysis {status}: {n} proposals to review (N next, Y accept, X reject)"
                                      f"{note}", 15000 if note else 8000)
 

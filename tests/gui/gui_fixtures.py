@@ -45,11 +45,12 @@ class FakeAnalysis:
     the micro-motion lane: motion, motion_<region>, blink, AUxx_m) with AU and mouth-motion bumps at SPOTS.
     ``gate``: when set on the class, rows stop after frame 10 until the event is set (deterministic cancel tests).
     ``fail_at``: raise InputError at that frame. ``occluded``: (start, stop) frames where AU12_r is NaN (a hand
-    over the mouth)."""
+    over the mouth). ``faceless``: no face in any frame."""
 
     gate: threading.Event | None = None
     fail_at: int | None = None
     occluded: tuple[int, int] | None = None
+    faceless: bool = False  # no face in any frame (a wall, a face turned away)
 
     def __init__(self, source, settings):
         self.source = source
@@ -77,7 +78,7 @@ class FakeAnalysis:
                 if cancel is not None and cancel():
                     self.cancelled = True
                     return
-            if i < 2:  # no face in the first two frames
+            if i < 2 or self.faceless:  # no face in the first two frames
                 row = {"frame": i, "face_id": -1, "timestamp": i / FPS, "confidence": 0.0, "success": 0}
                 row.update({f"AU{a:02d}_r": 0.0 for a in AUS})
                 row.update({f"AU{a:02d}_c": 0 for a in AUS})

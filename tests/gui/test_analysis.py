@@ -229,3 +229,12 @@ def test_turn_video_is_chosen_per_video_in_the_project_and_used_by_its_next_run(
     qtbot.waitUntil(lambda: window.worker is None, timeout=20000)
     assert window.project.analysis(window.video.id).settings["turn"] is None
     assert window.project.get_setting(f"analysis_turn/{first}") == 180  # kept with the project
+
+
+def test_a_run_that_finds_no_face_says_so(qtbot, window, video_path, monkeypatch):
+    from gui_fixtures import FakeAnalysis
+
+    monkeypatch.setattr(FakeAnalysis, "faceless", True)
+    open_and_analyse(qtbot, window, video_path)
+    msg = window.statusBar().currentMessage()
+    assert msg.startswith("Analysis complete") and "no face found (faces turned far from the camera" in msg

@@ -94,7 +94,7 @@ def bench_stages(video: Path, frames: int = 300) -> dict:
     from merstudio.features.blendshape_aus import aus_from_blendshapes
 
     tracker, aligner = FaceTracker(max_faces=4), FaceAligner()
-    acc = {"decode": 0.0, "faces": 0.0, "hands": 0.0, "lips": 0.0, "align": 0.0, "micro_motion": 0.0, "blendshapes+aus": 0.0}
+    acc = dict.fromkeys(("decode", "faces", "hands", "lips", "align", "micro_motion", "blendshapes+aus"), 0.0)
     n = 0
     meshes: list[np.ndarray] = []
     with open_source(video) as src:

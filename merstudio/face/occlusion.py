@@ -105,7 +105,8 @@ def lip_contrast(rgb: np.ndarray, mesh: np.ndarray) -> float | None:
     k = min(1.0, JUDGE_IOD / iod)
     roi = np.ascontiguousarray(rgb[y0:y1, x0:x1])
     if k < 1.0:
-        roi = cv2.resize(roi, (max(1, round((x1 - x0) * k)), max(1, round((y1 - y0) * k))), interpolation=cv2.INTER_AREA)
+        size = (max(1, round((x1 - x0) * k)), max(1, round((y1 - y0) * k)))
+        roi = cv2.resize(roi, size, interpolation=cv2.INTER_AREA)
     lab = cv2.cvtColor(roi, cv2.COLOR_RGB2LAB).astype(np.float32)
     off = np.array([x0, y0], np.float32)
     lips = np.zeros(lab.shape[:2], np.uint8)

@@ -69,8 +69,8 @@ def unturn_observation(obs: _T, degrees: int, width: int, height: int) -> _T:
 
 def choose_turn(frames: Iterable[np.ndarray], detector: Any = None) -> int:
     """Degrees clockwise (0, 90, 180, 270) that make the faces of these frames upright: the turn whose mean best
-    detection score beats no turn by TURN_MARGIN and reaches TURN_MIN_SCORE, else 0. `detector`: a MediaPipe FaceDetection (made here when
-    None)."""
+    detection score beats no turn by TURN_MARGIN and reaches TURN_MIN_SCORE, else 0. `detector`: a MediaPipe
+    FaceDetection (made here when None)."""
     own = detector is None
     if own:
         import mediapipe as mp

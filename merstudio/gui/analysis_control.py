@@ -117,12 +117,24 @@ class AnalysisControl(QObject):
         deg = proj.get_setting(f"analysis_turn/{video.id}")
         return int(deg) if deg is not None else None
 
+    def view_turn(self) -> int:
+        """How the current video is shown turned: its chosen turn, else the one its last analysis used (an
+        automatic run that found the faces upside down), else 0."""
+        chosen = self.turn()
+        if chosen is not None:
+            return chosen
+        proj, video = self.win.project, self.win.video
+        used = proj.get_setting(f"analysis_turned/{video.id}") if proj is not None and video is not None else None
+        return int(used or 0)
+
     def set_turn(self, deg: int | None) -> None:
         """Turn the current video's frames by `deg` clockwise from its next analysis on (None: automatic)."""
         video = self.win.require_video()
         self.win.require_writable().set_setting(f"analysis_turn/{video.id}", deg)
         what = "automatic (upright faces chosen from a few frames)" if deg is None else f"{deg}° clockwise"
         self.message.emit(f"{video.name}: turn {what}, from the next analysis on (Ctrl+R)", 6000)
+        self.win.video_view.set_turn(self.view_turn())
+        self.win.transport.request_current()  # the face labels, placed for the new turn
 
     def set_max_faces(self, n: int | None) -> None:
         """Faces analysed per frame from the next run on (None: automatic); remembered across sessions."""
@@ -226,6 +238,9 @@ class AnalysisControl(QObject):
         w = self.worker
         vid = w.video_id if w is not None else None
         self.last_warnings = list(w.warnings) if w is not None else []
+        proj = self.win.project
+        if w is not None and w.turned is not None and proj is not None and not proj.read_only:
+            proj.set_setting(f"analysis_turned/{w.video_id}", w.turned)  # what an automatic run chose
         step = self._rerun_step(w) if w is not None else None
         self.stop()
         if step is not None:

@@ -493,6 +493,7 @@ class MainWindow(QMainWindow):
         self.slider.blockSignals(False)
         self.timeline.set_video(n, self.fps)
         self.analysis.load()
+        self.video_view.set_turn(self.analysis.view_turn() if video is not None else 0)
         self.coding.reload()
         for i in range(self.video_list.count()):
             it = self.video_list.item(i)
@@ -663,6 +664,7 @@ class MainWindow(QMainWindow):
         self.progress_bar.setValue(done)
 
     def _analysis_finished(self, status: str) -> None:
+        self.video_view.set_turn(self.analysis.view_turn())  # an automatic run may have found the faces upside down
         self.coding.reload()
         self.transport.request_current()  # the face overlay for this frame exists now
         n = sum(1 for e in self.coding.events if e.status == "proposal")

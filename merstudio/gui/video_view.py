@@ -113,6 +113,7 @@ class VideoView(QGraphicsView):
         self.loading_label.move(8, 8)
         self.loading_label.hide()
         self.following = False
+        self.turn = 0  # degrees clockwise the picture and its overlay are shown turned (set_turn)
         self._follow_size: float | None = None  # side of the followed view, scene px (steady: no zoom breathing)
         self._face_size: float | None = None  # the face's size when _follow_size was set
 
@@ -143,6 +144,19 @@ class VideoView(QGraphicsView):
             self._face_size = self._follow_size = None
             self._fit_whole()
         elif not self._fitted and not self.following:
+            self._fit_whole()
+
+    def set_turn(self, degrees: int) -> None:
+        """Show the picture and its overlay turned clockwise by `degrees` (a multiple of 90): an upside-down
+        camera's faces are shown upright, as the analysis saw them. The scene stays in the file's pixels (the
+        landmarks need no change); the face labels stay level."""
+        degrees = int(degrees) % 360
+        if degrees == self.turn:
+            return
+        self.turn = degrees
+        self.resetTransform()
+        self.rotate(degrees)
+        if not self.following:
             self._fit_whole()
 
     def fit(self) -> None:
@@ -184,7 +198,8 @@ class VideoView(QGraphicsView):
         side = float(self._follow_size or FOLLOW_CONTEXT * face)
         cx, cy = float(x0 + x1) / 2, float(y0 + y1) / 2
         scene, port = self.scene().sceneRect(), self.viewport().rect()
-        whole = min(port.width() / max(scene.width(), 1.0), port.height() / max(scene.height(), 1.0))
+        sw, sh = (scene.height(), scene.width()) if self.turn in (90, 270) else (scene.width(), scene.height())
+        whole = min(port.width() / max(sw, 1.0), port.height() / max(sh, 1.0))
         if min(port.width(), port.height()) / side <= whole:  # a face that fills the frame: never zoom out past it
             self.fitInView(scene, Qt.AspectRatioMode.KeepAspectRatio)
         else:
@@ -193,7 +208,8 @@ class VideoView(QGraphicsView):
 
     @property
     def zoom_level(self) -> float:
-        return float(self.transform().m11())
+        t = self.transform()
+        return float(np.hypot(t.m11(), t.m12()))  # the scale, whatever the turn
 
     def wheelEvent(self, event: Any) -> None:  # noqa: N802 - Qt override
         self.zoom(1.25 if event.angleDelta().y() > 0 else 0.8)
@@ -237,6 +253,8 @@ class VideoView(QGraphicsView):
             dots.setBrush(QBrush(col))
             note = (notes or {}).get(tid)
             label = _label(f"face {tid}" + (f"  {note}" if note else ""), col)
-            label.setPos(x0 - pad, y0 - pad)
+            # the box corner at the top left of the screen, however the view is turned (the label stays level)
+            label.setPos(*{0: (x0 - pad, y0 - pad), 90: (x0 - pad, y1 + pad), 180: (x1 + pad, y1 + pad),
+                           270: (x1 + pad, y0 - pad)}[self.turn])
             for item in (box, dots, label):
                 self._overlay.addToGroup(item)

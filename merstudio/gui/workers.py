@@ -116,6 +116,7 @@ class AnalysisWorker(QThread):
         self.error = ""
         self.analysis_id: int | None = None  # the run this worker stores
         self.warnings: list[str] = []  # the run's (known at the end): a damaged file, a turned input
+        self.turned: int | None = None  # degrees clockwise the run turned the frames (known at the end)
         # a re-run's proposals: those it replaced and those it stored (None: not replaced, e.g. cancelled)
         self.replaced_proposals: list[Event] | None = None
         self.new_proposals: list[Event] | None = None
@@ -156,6 +157,7 @@ class AnalysisWorker(QThread):
                 self.replaced_proposals, self.new_proposals = self.project.swap_proposals(self.video_id, props)
             self.status = "cancelled" if cancelled else "complete"
             self.warnings = list(getattr(analysis, "warnings", None) or [])
+            self.turned = getattr(analysis, "turned", None)
             self.project.finish_analysis(aid, self.status)
             self.finished_ok.emit(self.status)
         except MerstudioError as exc:

@@ -238,3 +238,25 @@ def test_a_run_that_finds_no_face_says_so(qtbot, window, video_path, monkeypatch
     open_and_analyse(qtbot, window, video_path)
     msg = window.statusBar().currentMessage()
     assert msg.startswith("Analysis complete") and "no face found (faces turned far from the camera" in msg
+
+
+def test_a_turned_video_is_shown_turned_with_its_overlay(qtbot, window, video_path, monkeypatch):
+    """A coder reads an upside-down face badly (the face inversion effect): the picture and its overlay are shown
+    turned as the analysis saw them, whether the turn was chosen by hand or found by an automatic run. The
+    scene stays in the file's pixels; only the view turns."""
+    from gui_fixtures import FakeAnalysis
+
+    view = window.video_view
+    assert window.ctx.execute(C.OpenVideo, path=str(video_path))
+    assert view.turn == 0
+    monkeypatch.setattr(FakeAnalysis, "turned", 180, raising=False)  # an automatic run found the faces upside down
+    open_and_analyse(qtbot, window, video_path)
+    assert view.turn == 180 and window.project.get_setting(f"analysis_turned/{window.video.id}") == 180
+    t = view.transform()
+    assert t.m11() < 0 and t.m22() < 0 and abs(t.m12()) < 1e-9  # turned half way round, still fitted
+    assert view.zoom_level > 0
+    window.ctx.execute(C.TurnVideo, turn=90)  # chosen by hand: shown at once
+    t = view.transform()
+    assert view.turn == 90 and abs(t.m11()) < 1e-9 and t.m12() > 0
+    window.ctx.execute(C.TurnVideo, turn=0)
+    assert view.turn == 0 and view.transform().m11() > 0

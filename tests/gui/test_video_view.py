@@ -104,3 +104,31 @@ def test_face_labels_keep_their_size_and_never_move_the_frame(qtbot) -> None:
     assert view.zoom_level < 0.5 and text.font().pixelSize() == LABEL_PX
     drawn = plate.deviceTransform(view.viewportTransform()).mapRect(plate.boundingRect())
     assert drawn.height() == pytest.approx(plate.boundingRect().height())  # not scaled by the zoom
+
+
+@pytest.mark.parametrize("deg", [0, 90, 180, 270])
+def test_a_turned_view_shows_the_frame_whole_with_labels_level_at_the_box_top_left(qtbot, deg) -> None:
+    """An upside-down (or sideways) camera is shown turned: the whole frame still fits, and each face label sits
+    level at the top left of its box on screen, not at whatever corner the turn carried the file's top left to."""
+    from PySide6.QtCore import QPointF
+    from PySide6.QtWidgets import QGraphicsItem
+
+    view = VideoView()
+    qtbot.addWidget(view)
+    view.resize(800, 450)
+    view.show()
+    view.set_frame(0, np.zeros((360, 640, 3), np.uint8))
+    view.set_turn(deg)
+    assert view.turn == deg
+    shown = view.mapFromScene(view.scene().sceneRect()).boundingRect()
+    port = view.viewport().rect()
+    assert shown.width() <= port.width() + 2 and shown.height() <= port.height() + 2  # still the whole frame
+    assert max(shown.width() / port.width(), shown.height() / port.height()) > 0.95  # and fitted, not tiny
+    view.set_faces({0: _face(300, 100, 120)}, {0: "AU 12"})
+    ignores = QGraphicsItem.GraphicsItemFlag.ItemIgnoresTransformations
+    (plate,) = [i for i in view._overlay.childItems() if i.flags() & ignores]
+    corners = [view.mapFromScene(QPointF(x, y)) for x in (300, 420) for y in (100, 220)]
+    anchor = view.mapFromScene(plate.pos())
+    assert abs(anchor.x() - min(c.x() for c in corners)) < 15 and abs(anchor.y() - min(c.y() for c in corners)) < 15
+    drawn = plate.deviceTransform(view.viewportTransform()).mapRect(plate.boundingRect())
+    assert drawn.width() > drawn.height()  # level text, not turned with the picture

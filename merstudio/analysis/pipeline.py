@@ -50,6 +50,7 @@ from merstudio.features.aus import (
     MICRO_COLUMNS,
     MOTION_COLUMNS,
     POSE_COLUMNS,
+    PRESENCE_ON,
     au_c,
     au_r,
     au_side,
@@ -347,6 +348,8 @@ class Analysis:
             resolve(self._predictor.flush())
         ready.update(k for k in pending if k in au_done or k[0] == -1)  # the model may not predict every row
         yield from _drain(pending, ready, start)
+        if self.span is None and not self.cancelled:  # a split run's merge says it for the whole input
+            self.warnings += held_warnings(held_aus(self._signals, self.frames_done, self.source.fps))
 
     def _read(self, out: queue.Queue, halt: threading.Event, tracker, aligner, hands,  # noqa: ANN001
               restarts: set[int], covered_regions, first: int, stop: int | None) -> None:  # noqa: ANN001
@@ -495,6 +498,36 @@ class Analysis:
     def spots(self) -> list[SpotRow]:
         """Candidate micro-expression intervals per face track, from the motion signal."""
         return spot_tracks(self._signals, self.frames_done, self.source.fps, self.source.timestamps, self._lag)
+
+
+# An AU marked present through nearly all of a face's frames, over a long stretch, is that person's resting face
+# (relaxed brows that sit low read AU4), not an expression: what the neutral calibration is for (docs/aus.md).
+HELD_SHARE = 0.9
+HELD_MIN_S = 10.0
+
+
+def held_aus(signals: dict[int, _TrackSignals], n: int, fps: float) -> dict[int, list[int]]:
+    """Per face track seen for at least HELD_MIN_S, the AUs marked present (intensity >= PRESENCE_ON) in at least
+    HELD_SHARE of its frames."""
+    a = len(MOTION_REGIONS) + 3
+    out: dict[int, list[int]] = {}
+    for fid in sorted(signals):
+        f = np.frombuffer(signals[fid].frames, dtype=np.int32)
+        if len(f) < HELD_MIN_S * max(fps, 1.0):
+            continue
+        table = signals[fid].table(n)[np.unique(f[f < n]), a:a + len(AUS)]
+        with np.errstate(invalid="ignore"):
+            share = (table >= PRESENCE_ON).mean(axis=0)  # unknown (NaN) counts as not present
+        held = [au for au, s in zip(AUS, share, strict=True) if s >= HELD_SHARE]
+        if held:
+            out[fid] = held
+    return out
+
+
+def held_warnings(held: dict[int, list[int]]) -> list[str]:
+    return [f"face {fid}: AU {'+'.join(map(str, aus))} marked present in over {HELD_SHARE:.0%} of its frames, most "
+            "likely this person's resting face: calibrate on their neutral frames to read changes from it "
+            "(merstudio neutral; in the app: Analysis > Neutral frames)" for fid, aus in held.items()]
 
 
 def spot_tracks(signals: dict[int, _TrackSignals], n: int, fps: float, timestamps: np.ndarray, lag: int

@@ -62,6 +62,8 @@ from merstudio.analysis.pipeline import (
     CancelFn,
     ProgressFn,
     _TrackSignals,
+    held_aus,
+    held_warnings,
     keyframe_frames,
     spot_tracks,
     warmup_frames,
@@ -277,11 +279,13 @@ def merge_segments(results: Sequence[SegmentResult], out_dir: str | Path, name: 
 
     run_id = secrets.token_hex(8)
 
+    held = held_warnings(held_aus(signals, n, first.fps))  # every segment completed (checked above)
+
     def result(complete: bool, rows: int) -> AnalysisOutput:
         return AnalysisOutput(Path(first.input), paths, sum(s.frames_done for s in segs), first.frame_count,
                               first.fps, complete, sum(s.seconds for s in segs) + time.perf_counter() - started,
                               sorted(signals), [], [], rows, first.device, frames_claimed=first.frames_claimed,
-                              warnings=first.warnings, unreadable=[u for s in segs for u in s.unreadable],
+                              warnings=first.warnings + held, unreadable=[u for s in segs for u in s.unreadable],
                               source=source, run_id=run_id)
 
     def finish(complete: bool, rows: int) -> AnalysisOutput:

@@ -266,3 +266,25 @@ def test_an_upside_down_or_sideways_photo_reads_as_upright(tmp_path, deg):
     from merstudio.face.orientation import unturn_points
 
     np.testing.assert_allclose(pts, unturn_points(up_pts, (360 - deg) % 360, w, h), atol=12)
+
+
+def test_an_au_present_nearly_all_along_is_named_as_a_resting_face():
+    from merstudio.analysis.pipeline import HELD_MIN_S, _TrackSignals, held_aus, held_warnings
+    from merstudio.features.micromotion import MICRO_AUS, MOTION_REGIONS
+
+    fps, n = 30.0, 450
+
+    def track(frames, intensity):  # intensity: {AU: frame -> value}; other AUs 0
+        sig = _TrackSignals()
+        for i in frames:
+            aus = [intensity[a](i) if a in intensity else 0.0 for a in AUS]
+            sig.add(i, [0.0] * len(MOTION_REGIONS), 0.0, False, False, aus, [0.0] * len(MICRO_AUS))
+        return sig
+
+    long_ = track(range(n), {4: lambda i: 2.0 if i % 20 else 0.0, 12: lambda i: 2.0 if i < n // 2 else 0.0,
+                             6: lambda i: np.nan if i % 2 else 3.0})
+    short = track(range(int(HELD_MIN_S * fps) - 1), {4: lambda i: 2.0})
+    held = held_aus({0: long_, 1: short}, n, fps)
+    assert held == {0: [4]}  # AU4 in 95 % of frames; AU12 in half; AU6 unknown in half: not held; face 1 too short
+    (line,) = held_warnings(held)
+    assert line.startswith("face 0: AU 4 marked present in over 90% of its frames") and "Neutral frames" in line

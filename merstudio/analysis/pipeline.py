@@ -525,9 +525,9 @@ def held_aus(signals: dict[int, _TrackSignals], n: int, fps: float) -> dict[int,
 
 
 def held_warnings(held: dict[int, list[int]]) -> list[str]:
-    return [f"face {fid}: AU {'+'.join(map(str, aus))} marked present in over {HELD_SHARE:.0%} of its frames, most "
-            "likely this person's resting face: calibrate on their neutral frames to read changes from it "
-            "(merstudio neutral; in the app: Analysis > Neutral frames)" for fid, aus in held.items()]
+    return [f"face {fid}: AU {'+'.join(map(str, aus))} present in over {HELD_SHARE:.0%} of its frames, likely this "
+            "person's resting face: calibrate on their neutral frames (Analysis > Neutral frames; merstudio neutral)"
+            for fid, aus in held.items()]
 
 
 def spot_tracks(signals: dict[int, _TrackSignals], n: int, fps: float, timestamps: np.ndarray, lag: int

@@ -668,13 +668,17 @@ class MainWindow(QMainWindow):
         self.coding.reload()
         self.transport.request_current()  # the face overlay for this frame exists now
         n = sum(1 for e in self.coding.events if e.status == "proposal")
-        note = "".join(f"; {w}" for w in self.analysis.last_warnings)  # e.g. an upside-down camera, turned
+        notes = list(self.analysis.last_warnings)  # e.g. an upside-down camera, turned; a resting face
         buf = self.analysis.buffer
         if status == "complete" and buf is not None and not buf.faces:
-            note += ("; no face found (faces turned far from the camera, smaller than about 32 px or mostly hidden "
-                     "are missed)")
-        self.statusBar().showMessage(f"Analysis {status}: {n} proposals to review (N next, Y accept, X reject)"
-                                     f"{note}", 15000 if note else 8000)
+            notes.append("no face found (faces turned far from the camera, smaller than about 32 px or mostly "
+                         "hidden are missed)")
+        if notes:  # what the run says comes first (the review keys are in the Coding menu); all of it on hover
+            msg = f"Analysis {status}, {n} proposals: " + "; ".join(notes)
+        else:
+            msg = f"Analysis {status}: {n} proposals to review (N next, Y accept, X reject)"
+        self.statusBar().setToolTip(msg)
+        self.statusBar().showMessage(msg, 15000 if notes else 8000)
 
     # ================================================================== curves
     def _buffer_changed(self) -> None:

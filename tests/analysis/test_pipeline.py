@@ -287,4 +287,4 @@ def test_an_au_present_nearly_all_along_is_named_as_a_resting_face():
     held = held_aus({0: long_, 1: short}, n, fps)
     assert held == {0: [4]}  # AU4 in 95 % of frames; AU12 in half; AU6 unknown in half: not held; face 1 too short
     (line,) = held_warnings(held)
-    assert line.startswith("face 0: AU 4 marked present in over 90% of its frames") and "Neutral frames" in line
+    assert line.startswith("face 0: AU 4 present in over 90% of its frames") and "Neutral frames" in line

@@ -17,7 +17,7 @@ def test_demo_headless_spots_the_truth(tmp_path, capsys):
     assert "interview.csv" in out and "F1" in out
     # the portrait smiles with teeth showing all along, and its relaxed brows read AU4 (docs/aus.md): its resting
     # face, which the summary says is one, pointing at the neutral calibration
-    assert "face 0: AU 4+12+25 marked present in over 90% of its frames, most likely this person's resting" in out
+    assert "face 0: AU 4+12+25 present in over 90% of its frames, likely this person's resting face" in out
     frames = pd.read_csv(tmp_path / "interview.csv")
     assert len(frames) == 600 and frames["success"].all()
     assert (tmp_path / "interview.png").stat().st_size > 10_000

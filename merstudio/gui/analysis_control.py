@@ -118,14 +118,15 @@ class AnalysisControl(QObject):
         return int(deg) if deg is not None else None
 
     def view_turn(self) -> int:
-        """How the current video is shown turned: its chosen turn, else the one its last analysis used (an
-        automatic run that found the faces upside down), else 0."""
+        """How the current video is shown turned: its chosen turn, else the one its active analysis used (an
+        automatic run that found the faces upside down; recorded with that run, so undoing a re-run brings back
+        the previous run's), else 0."""
         chosen = self.turn()
         if chosen is not None:
             return chosen
         proj, video = self.win.project, self.win.video
-        used = proj.get_setting(f"analysis_turned/{video.id}") if proj is not None and video is not None else None
-        return int(used or 0)
+        a = proj.analysis(video.id) if proj is not None and video is not None else None
+        return int((a.settings.get("turned") if a is not None else None) or 0)
 
     def set_turn(self, deg: int | None) -> None:
         """Turn the current video's frames by `deg` clockwise from its next analysis on (None: automatic)."""
@@ -238,9 +239,6 @@ class AnalysisControl(QObject):
         w = self.worker
         vid = w.video_id if w is not None else None
         self.last_warnings = list(w.warnings) if w is not None else []
-        proj = self.win.project
-        if w is not None and w.turned is not None and proj is not None and not proj.read_only:
-            proj.set_setting(f"analysis_turned/{w.video_id}", w.turned)  # what an automatic run chose
         step = self._rerun_step(w) if w is not None else None
         self.stop()
         if step is not None:
@@ -265,6 +263,7 @@ class AnalysisControl(QObject):
             if video is not None and video.id == vid:
                 self.load()
                 self.win.coding.reload()
+                self.win.video_view.set_turn(self.view_turn())  # the run now active may have turned otherwise
                 self.win.transport.request_current()  # the face overlay of the run now active
 
         return RerunAnalysisCommand(proj, vid, before, shown, new_id=w.analysis_id, after=after)

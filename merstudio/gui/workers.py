@@ -158,7 +158,8 @@ class AnalysisWorker(QThread):
             self.status = "cancelled" if cancelled else "complete"
             self.warnings = list(getattr(analysis, "warnings", None) or [])
             self.turned = getattr(analysis, "turned", None)
-            self.project.finish_analysis(aid, self.status)
+            self.project.finish_analysis(aid, self.status,
+                                         found={"turned": self.turned} if self.turned is not None else None)
             self.finished_ok.emit(self.status)
         except MerstudioError as exc:
             self._fail(aid, str(exc))

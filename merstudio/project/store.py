@@ -814,8 +814,18 @@ class Project:
                              _num(r.get("confidence")), int(_num(r.get("success"), 0)), vals, lm))
             con.executemany("INSERT OR REPLACE INTO frames VALUES (?,?,?,?,?,?,?,?)", data)
 
-    def finish_analysis(self, analysis_id: int, status: str = "complete") -> None:
+    def finish_analysis(self, analysis_id: int, status: str = "complete",
+                        found: Mapping[str, Any] | None = None) -> None:
+        """Mark a run finished. ``found``: what the run itself decided (e.g. ``{"turned": 180}``, the turn an
+        automatic run chose), merged into its settings so that it travels with the run: undoing a re-run brings
+        back the previous run's."""
         with self._tx() as con:
+            if found:
+                row = con.execute("SELECT settings FROM analyses WHERE id = ?", (analysis_id,)).fetchone()
+                if row is not None:
+                    merged = {**json.loads(row[0] or "{}"), **dict(found)}
+                    con.execute("UPDATE analyses SET settings = ? WHERE id = ?",
+                                (json.dumps(merged, default=str), analysis_id))
             con.execute("UPDATE analyses SET status = ?, finished = ? WHERE id = ?",
                         (status, time.time(), analysis_id))
 

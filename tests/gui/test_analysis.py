@@ -251,7 +251,7 @@ def test_a_turned_video_is_shown_turned_with_its_overlay(qtbot, window, video_pa
     assert view.turn == 0
     monkeypatch.setattr(FakeAnalysis, "turned", 180, raising=False)  # an automatic run found the faces upside down
     open_and_analyse(qtbot, window, video_path)
-    assert view.turn == 180 and window.project.get_setting(f"analysis_turned/{window.video.id}") == 180
+    assert view.turn == 180 and window.project.analysis(window.video.id).settings["turned"] == 180
     t = view.transform()
     assert t.m11() < 0 and t.m22() < 0 and abs(t.m12()) < 1e-9  # turned half way round, still fitted
     assert view.zoom_level > 0
@@ -260,3 +260,22 @@ def test_a_turned_video_is_shown_turned_with_its_overlay(qtbot, window, video_pa
     assert view.turn == 90 and abs(t.m11()) < 1e-9 and t.m12() > 0
     window.ctx.execute(C.TurnVideo, turn=0)
     assert view.turn == 0 and view.transform().m11() > 0
+
+
+def test_undoing_a_rerun_brings_back_the_turn_its_run_used(qtbot, window, video_path, monkeypatch):
+    """The turn an automatic run found is recorded with that run: a re-run that found the faces upright shows the
+    video upright, and undoing the re-run shows it turned again, as the run it brings back saw it."""
+    from gui_fixtures import FakeAnalysis
+
+    view = window.video_view
+    monkeypatch.setattr(FakeAnalysis, "turned", 180, raising=False)
+    open_and_analyse(qtbot, window, video_path)
+    assert view.turn == 180
+    monkeypatch.setattr(FakeAnalysis, "turned", 0, raising=False)
+    assert window.ctx.execute(C.RunAnalysis, settings={"landmarks": True})
+    qtbot.waitUntil(lambda: window.worker is None, timeout=20000)
+    assert view.turn == 0 and window.undo_stack.undoText().startswith("Re-run analysis")
+    window.undo_stack.undo()
+    assert view.turn == 180 and window.project.analysis(window.video.id).settings["turned"] == 180
+    window.undo_stack.redo()
+    assert view.turn == 0

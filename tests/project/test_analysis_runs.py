@@ -240,3 +240,15 @@ def test_a_schema_5_file_migrates_with_its_analysis_readable(tmp_path: Path) -> 
         assert p.integrity_check() == "ok"
     with Project.open(path) as p:
         assert p.schema_version == 6 and len(p.load_frames(1)) == 4
+
+
+def test_what_a_run_found_is_kept_with_that_run(proj: Project) -> None:
+    """finish_analysis(found=...) merges the run's own findings (the turn an automatic run chose) into its settings,
+    so swapping the active run swaps them too."""
+    first = proj.begin_analysis(1, {"turn": None, "shift": 0.0})
+    proj.finish_analysis(first, found={"turned": 180})
+    second = proj.begin_analysis(1, {"turn": None})
+    proj.finish_analysis(second, found={"turned": 0})
+    assert proj.analysis(1).settings == {"turn": None, "turned": 0}
+    proj.set_active_analysis(1, first)
+    assert proj.analysis(1).settings == {"turn": None, "shift": 0.0, "turned": 180}

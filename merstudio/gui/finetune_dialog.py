@@ -164,6 +164,10 @@ class FinetuneDialog(QDialog):
         self.bar.setRange(0, 1)
         self.bar.setValue(0)
         self.plot = pg.PlotWidget(self)
+        self.plot.setBackground("w")  # as the timeline; pyqtgraph's default black hid the app's black axes
+        for side in ("left", "bottom"):
+            self.plot.getAxis(side).setPen("k")
+            self.plot.getAxis(side).setTextPen("k")
         self.plot.setMinimumHeight(160)
         self.plot.setLabel("bottom", "epoch")
         self.plot.setLabel("left", "training loss")
@@ -305,6 +309,8 @@ class FinetuneDialog(QDialog):
         self.split_label.setText(self._split_text())
         self.fresh_split.setChecked(False)
         self.stage_label.setText("Done.")
+        self.bar.setRange(0, 1)  # full: the last stage (scoring the held-out events) reports no steps
+        self.bar.setValue(1)
         self.rerun_button.setEnabled(True)
         self.finetuned.emit(str(res.checkpoint))
 

@@ -49,10 +49,13 @@ def test_runs_in_a_thread_and_offers_rerun(qtbot, qapp, proj, cache):
     assert done.args == [str(new)] and new.is_file()
     xs, ys = dlg.curve.getData()
     assert list(xs) == [1, 2] and list(ys) == [h["loss"] for h in dlg.result.history]
+    background = dlg.plot.backgroundBrush().color().lightness()
+    assert all(abs(background - dlg.plot.getAxis(a).textPen().color().lightness()) > 200 for a in ("left", "bottom"))
     cells = {dlg.table.item(r, 0).text(): (dlg.table.item(r, 1).text(), dlg.table.item(r, 2).text())
              for r in range(dlg.table.rowCount())}
     assert cells["UF1"] == (f"{dlg.result.before['uf1']:.3f}", f"{dlg.result.after['uf1']:.3f}")
     assert "never trained on" in dlg.summary.text()
+    assert dlg.bar.value() == dlg.bar.maximum() > 0  # done reads 100 %, not the last stage's 0 %
     assert dlg.start_button.isEnabled() and not dlg.cancel_button.isEnabled()
     with qtbot.waitSignal(dlg.rerunRequested, timeout=1000) as rerun:
         qtbot.mouseClick(dlg.rerun_button, _left())

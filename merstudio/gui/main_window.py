@@ -52,6 +52,7 @@ from merstudio.gui.neutral import NeutralView
 from merstudio.gui.playback import AudioControls, selection_range
 from merstudio.gui.session import Session
 from merstudio.gui.state import timecode
+from merstudio.gui.status_bar import StatusBar
 from merstudio.gui.timeline import Timeline
 from merstudio.gui.transport import Transport
 from merstudio.gui.video_view import TransportSlider, VideoView
@@ -69,6 +70,7 @@ class MainWindow(QMainWindow):
                  make_analysis: Callable[[Any, Any], Any] = _default_analysis) -> None:
         super().__init__()
         self.setWindowTitle("merstudio")
+        self.setStatusBar(StatusBar(self))
         self.qsettings = qsettings or QSettings()
         self.ctx = C.CommandContext(self)
         self.errors: list[str] = []  # every message shown in an error dialog (tests read it)

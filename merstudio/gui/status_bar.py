@@ -1,0 +1,49 @@
+"""The main window's status bar: a message too long for the room beside the permanent widgets (coder, device,
+model badge) ends in "…" instead of being cut mid-word under them; the whole text stays on hover and in
+``currentMessage()``."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QStatusBar, QWidget
+
+_MARGINS = 48  # px: the bar's own margins, the spacing between widgets and the size grip (before layout)
+_GAP = 24  # px: the message's left margin and a gap before the first permanent widget
+
+
+class StatusBar(QStatusBar):
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._full = ""
+        self._permanent: list[QWidget] = []
+
+    def addPermanentWidget(self, widget: QWidget, stretch: int | None = 0) -> None:  # noqa: N802 - Qt's name
+        self._permanent.append(widget)
+        super().addPermanentWidget(widget, stretch or 0)
+
+    def room(self) -> int:
+        """Pixels a message may take: the bar's width less its visible permanent widgets."""
+        shown = [w for w in self._permanent if not w.isHidden()]
+        if shown and self.isVisible():  # laid out: up to the leftmost permanent widget
+            return max(0, min(w.geometry().left() for w in shown) - _GAP)
+        taken = sum(max(w.width(), w.sizeHint().width()) for w in shown)
+        return max(0, self.width() - taken - _MARGINS)
+
+    def showMessage(self, text: str, timeout: int | None = 0) -> None:  # noqa: N802 - Qt's name
+        self._full = text
+        shown = self.fontMetrics().elidedText(text, Qt.TextElideMode.ElideRight, self.room()) if text else text
+        if shown != text:
+            self.setToolTip(text)
+        super().showMessage(shown, timeout or 0)
+
+    def currentMessage(self) -> str:  # noqa: N802 - Qt's name
+        """The whole message while one is shown (what is drawn may be elided), else ""."""
+        return self._full if super().currentMessage() else ""
+
+    def shown_message(self) -> str:
+        """What the bar draws now (elided to fit)."""
+        return super().currentMessage()
+
+    def clearMessage(self) -> None:  # noqa: N802 - Qt's name
+        self._full = ""
+        super().clearMessage()

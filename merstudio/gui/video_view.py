@@ -102,6 +102,7 @@ class VideoView(QGraphicsView):
         self.scene().addItem(self._overlay)
         self.overlay_visible = True
         self._fitted = False
+        self._labels: list[tuple[QGraphicsRectItem, QPointF]] = []  # face labels and their box corners (scene)
         # the frame's rectangle, set on the scene explicitly: an automatic scene rect grows with whatever is drawn
         # outside the frame (a label above a face at the top edge, landmarks of a face cut by the edge)
         self._frame_rect: QRectF | None = None
@@ -158,6 +159,7 @@ class VideoView(QGraphicsView):
         self.rotate(degrees)
         if not self.following:
             self._fit_whole()
+        self._layout_labels()
 
     def fit(self) -> None:
         """Show the whole frame (and stop following a face)."""
@@ -169,11 +171,13 @@ class VideoView(QGraphicsView):
     def _fit_whole(self) -> None:
         self.fitInView(self.scene().sceneRect(), Qt.AspectRatioMode.KeepAspectRatio)
         self._fitted = True
+        self._layout_labels()
 
     def zoom(self, factor: float) -> None:
         if self.following and self._follow_size is not None:
             self._follow_size /= factor  # zooming while following sets how close it follows
         self.scale(factor, factor)
+        self._layout_labels()
 
     def set_following(self, on: bool) -> None:
         """Follow the face given to follow_face (True), or show the whole frame again (False)."""
@@ -205,6 +209,7 @@ class VideoView(QGraphicsView):
         else:
             self.fitInView(QRectF(cx - side / 2, cy - side / 2, side, side), Qt.AspectRatioMode.KeepAspectRatio)
         self._fitted = False
+        self._layout_labels()
 
     @property
     def zoom_level(self) -> float:
@@ -233,6 +238,7 @@ class VideoView(QGraphicsView):
         for item in self._overlay.childItems():
             self._overlay.removeFromGroup(item)
             self.scene().removeItem(item)
+        self._labels = []
         for tid, pts in faces.items():
             pts = pts[np.isfinite(pts).all(axis=1)]
             if not len(pts):
@@ -254,7 +260,25 @@ class VideoView(QGraphicsView):
             note = (notes or {}).get(tid)
             label = _label(f"face {tid}" + (f"  {note}" if note else ""), col)
             # the box corner at the top left of the screen, however the view is turned (the label stays level)
-            label.setPos(*{0: (x0 - pad, y0 - pad), 90: (x0 - pad, y1 + pad), 180: (x1 + pad, y1 + pad),
-                           270: (x1 + pad, y0 - pad)}[self.turn])
+            corner = QPointF(*{0: (x0 - pad, y0 - pad), 90: (x0 - pad, y1 + pad), 180: (x1 + pad, y1 + pad),
+                                270: (x1 + pad, y0 - pad)}[self.turn])
+            self._labels.append((label, corner))
             for item in (box, dots, label):
                 self._overlay.addToGroup(item)
+        self._layout_labels()
+
+    def _layout_labels(self) -> None:
+        """Each face label at its box's top-left corner on the screen, moved up past the labels it would cover
+        (a group photo, a panel: boxes side by side put their labels on one line). In screen pixels, since
+        labels keep their size at any zoom: done again whenever the scale or the turn changes."""
+        placed: list[QRectF] = []
+        spots = [(label, QPointF(self.mapFromScene(corner))) for label, corner in self._labels]
+        for label, at in sorted(spots, key=lambda s: (s[1].y(), s[1].x())):  # the top ones keep their place
+            rect = label.rect().translated(at)
+            for _ in range(len(placed)):
+                hit = next((p for p in placed if p.adjusted(-1, -1, 1, 1).intersects(rect)), None)
+                if hit is None:
+                    break
+                rect.moveBottom(hit.top() - 2)
+            placed.append(rect)
+            label.setPos(self.mapToScene(round(rect.left()), round(rect.bottom())))

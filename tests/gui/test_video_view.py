@@ -132,3 +132,36 @@ def test_a_turned_view_shows_the_frame_whole_with_labels_level_at_the_box_top_le
     assert abs(anchor.x() - min(c.x() for c in corners)) < 15 and abs(anchor.y() - min(c.y() for c in corners)) < 15
     drawn = plate.deviceTransform(view.viewportTransform()).mapRect(plate.boundingRect())
     assert drawn.width() > drawn.height()  # level text, not turned with the picture
+
+
+@pytest.mark.parametrize("deg", [0, 180])
+def test_labels_of_faces_side_by_side_do_not_cover_each_other(qtbot, deg) -> None:
+    """A group photo or a panel puts boxes side by side, and long labels ("face 0  AU 4+6+12+20+25") ran into one
+    another: a label that would cover one placed above it moves up past it, keeping its box's left edge, at any
+    zoom and turn."""
+    from PySide6.QtWidgets import QGraphicsItem
+
+    view = VideoView()
+    qtbot.addWidget(view)
+    view.resize(800, 450)
+    view.show()
+    view.set_frame(0, np.zeros((667, 1000, 3), np.uint8))
+    view.set_turn(deg)
+    faces = {0: _face(300, 300, 90), 1: _face(380, 290, 90), 2: _face(470, 310, 90), 3: _face(700, 100, 90)}
+    notes = {k: "AU 4+6+10+12+25" for k in faces}
+    ignores = QGraphicsItem.GraphicsItemFlag.ItemIgnoresTransformations
+
+    def drawn() -> list:
+        plates = [i for i in view._overlay.childItems() if i.flags() & ignores]
+        return [p.deviceTransform(view.viewportTransform()).mapRect(p.rect()) for p in plates]
+
+    view.set_faces(faces, notes)
+    for zoom in (1.0, 2.0, 0.3):
+        view.zoom(zoom)
+        rects = drawn()
+        assert len(rects) == 4
+        assert not any(a.intersects(b) for i, a in enumerate(rects) for b in rects[i + 1:])
+        lefts = sorted(round(r.left()) for r in rects)
+        corners = sorted(round(min(view.mapFromScene(float(x), float(y)).x() for x in (pts[0, 0], pts[-2, 0])
+                                   for y in (pts[0, 1], pts[-2, 1]))) for pts in faces.values())
+        assert all(abs(a - b) < 12 for a, b in zip(lefts, corners, strict=True))  # each at its own box's left edge

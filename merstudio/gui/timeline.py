@@ -244,6 +244,15 @@ def _hue_distance(a: QColor, b: QColor) -> float:
     return min(d, 360.0 - d)
 
 
+class FrameAxis(pg.AxisItem):
+    """The frame axis: ticks on whole frames only (zoomed in to a few frames, or a photo's one frame, pyqtgraph
+    put ticks at -0.4, -0.2, … of a frame)."""
+
+    def tickSpacing(self, minVal: float, maxVal: float, size: float) -> list[tuple[float, float]]:  # noqa: N802, N803
+        levels = [lv for lv in super().tickSpacing(minVal, maxVal, size) if lv[0] >= 1]
+        return levels or [(1.0, 0.0)]
+
+
 class _TrackBox(pg.ViewBox):
     """A track's view box: left click seeks; on the events track a left drag selects an interval."""
 
@@ -505,7 +514,8 @@ class Timeline(pg.GraphicsLayoutWidget):
                 self.audio_plot]
 
     def _track(self, row: int, label: str, height: int, select: bool = False) -> pg.PlotItem:
-        plot = self.addPlot(row=row, col=0, viewBox=_TrackBox(self, select_on_drag=select))
+        plot = self.addPlot(row=row, col=0, viewBox=_TrackBox(self, select_on_drag=select),
+                            axisItems={"bottom": FrameAxis("bottom")})
         plot.setLabel("left", label, **{"font-size": "8pt"})  # short lanes: the rotated label must fit
         plot.hideAxis("bottom")
         plot.getAxis("left").setWidth(AXIS_PX)

@@ -382,3 +382,18 @@ def test_a_photo_draws_each_value_as_a_dot(make_timeline) -> None:
                for c in near)
     video = make_timeline(frames=300)
     assert all(c.opts["symbol"] is None for c in video._curves.values())
+
+
+@pytest.mark.parametrize(("frames", "lo", "hi"), [(1, -0.5, 0.5), (300, 10.2, 13.7), (300, -0.5, 299.5)])
+def test_the_frame_axis_ticks_whole_frames_only(qtbot, frames, lo, hi):
+    """A photo (one frame) or a view zoomed to a few frames had ticks at -0.4, -0.2, … of a frame."""
+    from merstudio.gui.timeline import Timeline
+
+    tl = Timeline()
+    qtbot.addWidget(tl)
+    tl.resize(1200, 600)
+    tl.show()
+    tl.set_video(frames, 30.0)
+    for p in tl.plots:
+        ticks = [v for _, values in p.getAxis("bottom").tickValues(lo, hi, 800) for v in values]
+        assert ticks and all(float(v).is_integer() for v in ticks)

@@ -823,6 +823,9 @@ class Timeline(pg.GraphicsLayoutWidget):
         # a photo (one frame): a line through one point draws nothing, so each value is a dot
         dot = {"symbol": "o", "symbolSize": 8, "symbolBrush": colour, "symbolPen": None} if len(self._x) == 1 else {
             "symbol": None}
+        if len(self._x) == 1 and (y is None or not np.isfinite(y).any()):
+            curve.setData([], [], **dot)  # nothing to draw (a photo has no motion): pyqtgraph warns on all-NaN dots
+            return
         curve.setData(self._x, y, connect="finite", **dot)
 
     def _draw_heat(self, buf: CurveBuffer, au_cols: list[str]) -> None:

@@ -51,6 +51,7 @@ class FakeAnalysis:
     fail_at: int | None = None
     occluded: tuple[int, int] | None = None
     faceless: bool = False  # no face in any frame (a wall, a face turned away)
+    face_from: int = 2  # the first frame with a face (0: a photo's one frame has one)
 
     def __init__(self, source, settings):
         self.source = source
@@ -78,7 +79,7 @@ class FakeAnalysis:
                 if cancel is not None and cancel():
                     self.cancelled = True
                     return
-            if i < 2 or self.faceless:  # no face in the first two frames
+            if i < self.face_from or self.faceless:  # no face in the first two frames
                 row = {"frame": i, "face_id": -1, "timestamp": i / FPS, "confidence": 0.0, "success": 0}
                 row.update({f"AU{a:02d}_r": 0.0 for a in AUS})
                 row.update({f"AU{a:02d}_c": 0 for a in AUS})

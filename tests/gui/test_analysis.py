@@ -279,3 +279,21 @@ def test_undoing_a_rerun_brings_back_the_turn_its_run_used(qtbot, window, video_
     assert view.turn == 180 and window.project.analysis(window.video.id).settings["turned"] == 180
     window.undo_stack.redo()
     assert view.turn == 0
+
+
+@pytest.mark.filterwarnings("error::RuntimeWarning")  # its all-NaN motion dots warned in pyqtgraph
+def test_a_photo_says_how_many_faces_not_proposals(qtbot, window, tmp_path, monkeypatch):
+    """Nothing is spotted in one frame: a photo's run says how many faces it found and where their AUs are, not
+    "0 proposals to review"."""
+    import cv2
+    import numpy as np
+    from gui_fixtures import FakeAnalysis
+
+    monkeypatch.setattr(FakeAnalysis, "face_from", 0)
+
+    photo = tmp_path / "group.png"
+    cv2.imwrite(str(photo), np.full((120, 160, 3), 128, np.uint8))
+    open_and_analyse(qtbot, window, photo)
+    assert window.frame_count == 1
+    msg = window.statusBar().currentMessage()
+    assert msg.startswith("Analysis complete: a photo, 1 face (each face's AUs on its label") and "proposal" not in msg

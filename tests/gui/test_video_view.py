@@ -17,17 +17,23 @@ def _face(x: float, y: float, size: float) -> np.ndarray:
     return np.vstack([pts, [[np.nan, np.nan]]])
 
 
+def _view(qtbot, height: int, width: int) -> VideoView:
+    """An 800 x 450 view showing a black frame of width x height."""
+    view = VideoView()
+    qtbot.addWidget(view)
+    view.resize(800, 450)
+    view.show()
+    view.set_frame(0, np.zeros((height, width, 3), np.uint8))
+    return view
+
+
 def _shown(view: VideoView) -> tuple[float, float, float]:
     r = view.mapToScene(view.viewport().rect()).boundingRect()
     return r.center().x(), r.center().y(), min(r.width(), r.height())
 
 
 def test_following_a_face_centres_it_at_a_steady_zoom(qtbot) -> None:
-    view = VideoView()
-    qtbot.addWidget(view)
-    view.resize(800, 450)
-    view.show()
-    view.set_frame(0, np.zeros((1080, 1920, 3), np.uint8))  # a wide shot: the face is 90 px of 1080
+    view = _view(qtbot, 1080, 1920)  # a wide shot: the face is 90 px of 1080
     whole = view.zoom_level
     view.follow_face(_face(1500, 700, 90))
     assert view.zoom_level == pytest.approx(whole)  # not following yet: nothing moves
@@ -88,11 +94,7 @@ def test_face_labels_keep_their_size_and_never_move_the_frame(qtbot) -> None:
     above a face at the frame's top edge does not grow the scene: the whole frame stays what is fitted."""
     from PySide6.QtWidgets import QGraphicsItem, QGraphicsSimpleTextItem
 
-    view = VideoView()
-    qtbot.addWidget(view)
-    view.resize(800, 450)
-    view.show()
-    view.set_frame(0, np.zeros((1080, 1920, 3), np.uint8))
+    view = _view(qtbot, 1080, 1920)
     whole = view.zoom_level
     view.set_faces({0: _face(900, 0, 60)}, {0: "AU 6+12"})  # at the top edge: its label lies above the frame
     assert view.scene().sceneRect().getRect() == (0, 0, 1920, 1080) and view.zoom_level == pytest.approx(whole)
@@ -113,11 +115,7 @@ def test_a_turned_view_shows_the_frame_whole_with_labels_level_at_the_box_top_le
     from PySide6.QtCore import QPointF
     from PySide6.QtWidgets import QGraphicsItem
 
-    view = VideoView()
-    qtbot.addWidget(view)
-    view.resize(800, 450)
-    view.show()
-    view.set_frame(0, np.zeros((360, 640, 3), np.uint8))
+    view = _view(qtbot, 360, 640)
     view.set_turn(deg)
     assert view.turn == deg
     shown = view.mapFromScene(view.scene().sceneRect()).boundingRect()
@@ -141,11 +139,7 @@ def test_labels_of_faces_side_by_side_do_not_cover_each_other(qtbot, deg) -> Non
     zoom and turn."""
     from PySide6.QtWidgets import QGraphicsItem
 
-    view = VideoView()
-    qtbot.addWidget(view)
-    view.resize(800, 450)
-    view.show()
-    view.set_frame(0, np.zeros((667, 1000, 3), np.uint8))
+    view = _view(qtbot, 667, 1000)
     view.set_turn(deg)
     faces = {0: _face(300, 300, 90), 1: _face(380, 290, 90), 2: _face(470, 310, 90), 3: _face(700, 100, 90)}
     notes = {k: "AU 4+6+10+12+25" for k in faces}

@@ -339,8 +339,11 @@ def _print_summary(r: AnalysisOutput) -> None:
     if not r.face_ids and r.frames:
         print("  no face found : faces turned far from the camera, smaller than about 32 px or mostly hidden are "
               "missed (docs/face.md, Limits)")
-    print(f"  spotting      : {r.paths.spots if r.complete else r.paths.spots.with_suffix('.partial.csv')}"
-          f"  ({len(r.spots)} candidate interval(s))")
+    if r.frame_count == 1:  # a photo: the (empty) spots file is still written, for scripts that expect it
+        print("  spotting      : none in a photo (movement needs more than one frame)")
+    else:
+        print(f"  spotting      : {r.paths.spots if r.complete else r.paths.spots.with_suffix('.partial.csv')}"
+              f"  ({len(r.spots)} candidate interval(s))")
     for s, lab in list(zip(r.spots, r.labels, strict=True))[:8]:
         what = ""
         if lab is not None and (lab.aus or lab.emotion):

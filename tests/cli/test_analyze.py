@@ -222,6 +222,7 @@ def test_a_group_photo_gets_a_face_map_beside_its_charts(tmp_path, capsys):
     assert code == 0, err
     face_map = tmp_path / "out" / "group_faces.png"
     assert f"face map      : {face_map}" in out
+    assert "spotting      : none in a photo" in out and (tmp_path / "out" / "group.spots.csv").is_file()
     assert all((tmp_path / "out" / f"group_face{k}.png").is_file() for k in range(3))
     img = cv2.imread(str(face_map))[:, :, ::-1].astype(int)
     # each face's box and label plate in its own colour (matplotlib's tab10: blue, orange, green for faces 0-2)

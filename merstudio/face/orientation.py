@@ -15,12 +15,13 @@ leaving it as it is by TURN_MARGIN on average and scores TURN_MIN_SCORE (on upri
 within 0.01 above; a group photo of small faces, which scores about 0.6 at best, is left as it is).
 
 A face on its side often scores nearly as well as upright (the detector tolerates one direction of roll better
-than the other: 0.91 against 0.96 on the real clip), so the score alone missed 12 of 28 sideways inputs. There
+than the other: 0.91 against 0.96 on the real clip), so the score alone missed 18 of 38 sideways inputs. There
 the detector's own key points say it: on the frames as they are, the direction from its mouth point to the
 middle of its eye points lies 55-92° from up on a face lying on its side and within 20° on upright faces (which
-includes a head turned 45° away). Beyond 180° of roll they are not trusted (fitted as if upright: about 0° on
+includes a head turned 45° away). Past about 90° of roll they are not trusted (fitted as if upright: about 0° on
 an upside-down face, and once +73° on a face rolled 120°), so the turn they point at must also score
-TURN_MIN_SCORE, no worse than no turn, and within TURN_MARGIN / 2 of the best turn.
+TURN_MIN_SCORE, no worse than no turn, and within TURN_MARGIN / 2 of the best turn (docs/face.md: 32 of the 38
+found, no upright input turned).
 """
 
 from __future__ import annotations

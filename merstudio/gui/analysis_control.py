@@ -126,7 +126,11 @@ class AnalysisControl(QObject):
             return chosen
         proj, video = self.win.project, self.win.video
         a = proj.analysis(video.id) if proj is not None and video is not None else None
-        return int((a.settings.get("turned") if a is not None else None) or 0)
+        if proj is None or video is None or a is None:
+            return 0
+        if "turned" not in a.settings:  # a run stored before 2026-12-03: the turn was kept per video
+            return int(proj.get_setting(f"analysis_turned/{video.id}") or 0)
+        return int(a.settings["turned"] or 0)
 
     def set_turn(self, deg: int | None) -> None:
         """Turn the current video's frames by `deg` clockwise from its next analysis on (None: automatic)."""

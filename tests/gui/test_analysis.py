@@ -297,3 +297,15 @@ def test_a_photo_says_how_many_faces_not_proposals(qtbot, window, tmp_path, monk
     assert window.frame_count == 1
     msg = window.statusBar().currentMessage()
     assert msg.startswith("Analysis complete: a photo, 1 face (each face's AUs on its label") and "proposal" not in msg
+
+
+def test_a_run_stored_before_the_turn_was_recorded_with_it_still_shows_turned(qtbot, window, video_path):
+    """Projects analysed before 2026-12-03 kept an automatic run's turn per video (analysis_turned/<id>)."""
+    open_and_analyse(qtbot, window, video_path)
+    vid = window.video.id
+    proj = window.project
+    aid = proj.analysis(vid).id
+    with proj._tx() as con:  # as the earlier version stored it: no "turned" in the run's settings
+        con.execute("UPDATE analyses SET settings = '{}' WHERE id = ?", (aid,))
+    proj.set_setting(f"analysis_turned/{vid}", 180)
+    assert window.analysis.view_turn() == 180

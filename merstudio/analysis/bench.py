@@ -87,20 +87,20 @@ def bench_stages(video: Path, frames: int = 300) -> dict:
     import numpy as np
 
     from merstudio.face.align import FaceAligner
-    from merstudio.face.occlusion import HandOcclusion, MouthVisibility
+    from merstudio.face.occlusion import EyesVisibility, HandOcclusion, MouthVisibility
     from merstudio.face.pose import head_pose
     from merstudio.face.tracker import FaceTracker
     from merstudio.features.aus import AUEstimator
     from merstudio.features.blendshape_aus import aus_from_blendshapes
 
     tracker, aligner = FaceTracker(max_faces=4), FaceAligner()
-    acc = dict.fromkeys(("decode", "faces", "hands", "lips", "align", "micro_motion", "blendshapes+aus"), 0.0)
+    acc = dict.fromkeys(("decode", "faces", "hands", "lips", "eyes", "align", "micro_motion", "blendshapes+aus"), 0.0)
     n = 0
     meshes: list[np.ndarray] = []
     with open_source(video) as src:
         est = AUEstimator(fps=src.fps)
         hands = HandOcclusion(every=max(1, int(round(src.fps / 5))))
-        mouths = MouthVisibility()
+        mouths, eyes = MouthVisibility(), EyesVisibility()
         it = src.iter_frames(0, min(frames, src.frame_count))
         while True:
             t0 = time.perf_counter()
@@ -116,6 +116,9 @@ def bench_stages(video: Path, frames: int = 300) -> dict:
             t2b = time.perf_counter()
             for f in faces:
                 mouths.update(f.track_id, rgb, f.obs.landmarks)
+            t2c = time.perf_counter()
+            for f in faces:
+                eyes.update(f.track_id, rgb, f.obs.landmarks)
             t3 = time.perf_counter()
             aligned = [(f, aligner.align(f.track_id, f.obs.landmarks, rgb, frame_index=i)) for f in faces]
             t4 = time.perf_counter()
@@ -131,7 +134,8 @@ def bench_stages(video: Path, frames: int = 300) -> dict:
             acc["decode"] += t1 - t0
             acc["faces"] += t2 - t1
             acc["hands"] += t2b - t2
-            acc["lips"] += t3 - t2b
+            acc["lips"] += t2c - t2b
+            acc["eyes"] += t3 - t2c
             acc["align"] += t4 - t3
             acc["micro_motion"] += t5 - t4
             acc["blendshapes+aus"] += t6 - t5

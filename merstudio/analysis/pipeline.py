@@ -94,7 +94,8 @@ class AnalysisSettings:
 # demo is analysed again). 2 (2026-12-02): face fits settle; small faces are tracked in crop windows.
 # 3 (2026-12-02): a mouth under a mask or other cover reads NaN (merstudio.face.occlusion.MouthVisibility); the
 # blendshape model sees each mesh upright (merstudio.face.blendshapes.upright).
-ANALYSIS_REVISION = 3
+# 4 (2026-12-03): eyes behind dark glasses read NaN (merstudio.face.occlusion.EyesVisibility).
+ANALYSIS_REVISION = 4
 
 
 def analysis_revision(settings: dict[str, Any]) -> int:
@@ -364,11 +365,12 @@ class Analysis:
                     continue
             return False
 
-        # Whatever else covers a mouth (a mask, a cup): judged from the lips' contrast, with the hands' switch
-        from merstudio.face.occlusion import MouthVisibility
+        # Whatever else covers a mouth (a mask, a cup) or the eyes (dark glasses): judged from the lips' contrast and
+        # the eyes' lightness spread, with the hands' switch
+        from merstudio.face.occlusion import EyesVisibility, MouthVisibility
         from merstudio.face.orientation import turn, unturn_observation
 
-        mouths = MouthVisibility() if self.settings.occlusion else None
+        checks = {"mouth": MouthVisibility(), "eyes": EyesVisibility()} if self.settings.occlusion else {}
         deg = self.turned or 0
         try:
             for i, rgb in self.source.iter_frames(first, stop):
@@ -380,8 +382,8 @@ class Analysis:
                     aligner.reset()
                     if hands is not None:
                         hands.restart()
-                    if mouths is not None:
-                        mouths.reset()
+                    for check in checks.values():
+                        check.reset()
                 if deg:
                     h, w = rgb.shape[:2]
                     faces = [replace(tf, obs=unturn_observation(tf.obs, deg, w, h))
@@ -392,11 +394,11 @@ class Analysis:
                 items = []
                 for tf in faces:
                     covered = covered_regions(outlines, tf.obs.landmarks)
-                    if mouths is not None:
-                        covered["mouth"] = max(covered["mouth"], mouths.update(tf.track_id, rgb, tf.obs.landmarks))
+                    for region, check in checks.items():
+                        covered[region] = max(covered[region], check.update(tf.track_id, rgb, tf.obs.landmarks))
                     items.append((tf, aligner.align(tf.track_id, tf.obs.landmarks, rgb, frame_index=i), covered))
-                if mouths is not None:
-                    mouths.forget({tf.track_id for tf in faces})
+                for check in checks.values():
+                    check.forget({tf.track_id for tf in faces})
                 if not put((i, t, items)):
                     return
             put(_END)

@@ -10,6 +10,8 @@ and on every frame while a hand is tracked.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import cv2
 import numpy as np
 
@@ -80,6 +82,10 @@ LIPS_INNER = (78, 191, 80, 81, 82, 13, 312, 311, 310, 415, 308, 324, 318, 402, 3
 BAND_IOD = 0.08  # the skin band around the lips: this share of the inter-ocular distance wide
 MIN_RING_PX = 12  # fewer lip pixels than this (a tiny face): no judgement
 JUDGE_IOD = 64.0  # larger faces are judged scaled down to this inter-ocular distance (px)
+# Smaller faces are not judged (px between the eyes): lips and eyes a few pixels across, blurred, in the dark. In 18
+# real photographs the one false cover (lips 0.014 on a laughing 22-px face in a dim bar) was below it; from 24 px up
+# the lips of 45 faces read 0.51 and more (docs/aus.md, Occlusion).
+JUDGE_MIN_IOD = 24.0
 # Contrast below which the lips are not seen. Measured (docs/aus.md, Occlusion): uncovered lips 0.14-2.6 per frame on
 # two real clips (also darkened, greyscale, blurred, JPEG q15, rolled 45°) and six photographs; a painted mask
 # 0.000-0.014, a skin-coloured bar over the mouth median 0.003.
@@ -99,7 +105,7 @@ def lip_contrast(rgb: np.ndarray, mesh: np.ndarray) -> float | None:
     outer = pts[list(LIPS_OUTER)]
     x0, y0 = np.floor(outer.min(axis=0) - pad).astype(int)
     x1, y1 = np.ceil(outer.max(axis=0) + pad).astype(int)
-    if x0 < 0 or y0 < 0 or x1 > w or y1 > h or iod <= 0:
+    if x0 < 0 or y0 < 0 or x1 > w or y1 > h or iod < JUDGE_MIN_IOD:
         return None
     # A large face is judged at JUDGE_IOD px between the eyes: the same statistics, a fraction of the work
     k = min(1.0, JUDGE_IOD / iod)
@@ -119,24 +125,82 @@ def lip_contrast(rgb: np.ndarray, mesh: np.ndarray) -> float | None:
     ring_b = ring > 0
     if ring_b.sum() < MIN_RING_PX or band.sum() < MIN_RING_PX:
         return None
-    # The scale: each channel's SD over the face box (every few pixels: a statistic, not an image)
-    fx0, fy0 = np.clip(np.floor(pts.min(axis=0)).astype(int), 0, [w - 1, h - 1])
-    fx1, fy1 = np.clip(np.ceil(pts.max(axis=0)).astype(int) + 1, 1, [w, h])
-    step = max(1, int(max(fx1 - fx0, fy1 - fy0) // 64))
-    face = cv2.cvtColor(np.ascontiguousarray(rgb[fy0:fy1:step, fx0:fx1:step]), cv2.COLOR_RGB2LAB).astype(np.float32)
-    sd = face.reshape(-1, 3).std(axis=0) + 1.0  # + 1 Lab unit: a flat channel (a grey video's a*) says nothing
+    sd = _face_sd(rgb, pts)
     d_light = (lab[..., 0][ring_b].mean() - lab[..., 0][band].mean()) / sd[0]
     d_red = (lab[..., 1][ring_b].mean() - lab[..., 1][band].mean()) / sd[1]
     return float(max(d_red, 0.0) + abs(d_light))
 
 
-class MouthVisibility:
-    """Per track: is the mouth covered (1.0) or seen (0.0)? The median lip contrast of the track's latest
-    LIP_FRAMES judged frames against LIP_CONTRAST_MIN, so a frame of motion blur does not blank a mouth. A track
-    is judged on its first frame and every `every`-th after it (a cover comes and goes over several frames; the
-    check costs ~0.5 ms on the thread that finds the faces)."""
+def _face_sd(rgb: np.ndarray, pts: np.ndarray) -> np.ndarray:
+    """Each Lab channel's SD over the face box (every few pixels: a statistic, not an image), + 1 Lab unit: a flat
+    channel (a grey video's a*) says nothing."""
+    h, w = rgb.shape[:2]
+    fx0, fy0 = np.clip(np.floor(pts.min(axis=0)).astype(int), 0, [w - 1, h - 1])
+    fx1, fy1 = np.clip(np.ceil(pts.max(axis=0)).astype(int) + 1, 1, [w, h])
+    step = max(1, int(max(fx1 - fx0, fy1 - fy0) // 64))
+    face = cv2.cvtColor(np.ascontiguousarray(rgb[fy0:fy1:step, fx0:fx1:step]), cv2.COLOR_RGB2LAB).astype(np.float32)
+    return face.reshape(-1, 3).std(axis=0) + 1.0
 
-    def __init__(self, every: int = LIP_EVERY) -> None:
+
+# -- Eyes behind dark lenses ---------------------------------------------------------------------------------------
+# An open eye shows white sclera, a dark iris and pupil, lashes: its lightness spreads widely. Behind dark glasses the
+# mesh still fits plausible eyes, but what lies inside its eye outlines is lens, nearly flat.
+EYE_OUTLINES = ((33, 246, 161, 160, 159, 158, 157, 173, 133, 155, 154, 153, 145, 144, 163, 7),
+                (263, 466, 388, 387, 386, 385, 384, 398, 362, 382, 381, 380, 374, 373, 390, 249))
+EYE_LIDS = ((159, 145), (386, 374))  # upper, lower lid midpoints of each eye
+EYE_OPEN_MIN = 0.05  # lid gap / inter-ocular distance below which an eye is closing (a blink): not judged
+# Spread below which the eyes are not seen. Measured (docs/aus.md, Occlusion), the mean of the two eyes: 42 open-eyed
+# real faces of JUDGE_MIN_IOD or more in 18 photographs, clear glasses, dim rooms and deep-set shadowed eyes included,
+# 1.09 and up; the real clips per frame 0.94 (darkened) and up; real dark sunglasses 0.41; lenses painted on real
+# faces 0.00.
+EYE_CONTRAST_MIN = 0.6
+
+
+def eye_contrast(rgb: np.ndarray, mesh: np.ndarray) -> float | None:
+    """How visible the eyes are: the spread of lightness inside each eye outline of the mesh (the 90th minus the
+    10th percentile of CIE L*), in units of L*'s SD over the face, the mean of the two eyes. None when the eyes are
+    closing (a blink says nothing about a cover), too small to judge, or outside the frame."""
+    h, w = rgb.shape[:2]
+    pts = mesh[:, :2].astype(np.float32)
+    iod = float(np.linalg.norm(pts[33] - pts[263]))
+    if iod < JUDGE_MIN_IOD:
+        return None
+    if min(float(np.linalg.norm(pts[a] - pts[b])) for a, b in EYE_LIDS) / iod < EYE_OPEN_MIN:
+        return None
+    rings = [pts[list(e)] for e in EYE_OUTLINES]
+    both = np.vstack(rings)
+    x0, y0 = np.floor(both.min(axis=0) - 2).astype(int)
+    x1, y1 = np.ceil(both.max(axis=0) + 2).astype(int)
+    if x0 < 0 or y0 < 0 or x1 > w or y1 > h:
+        return None
+    k = min(1.0, JUDGE_IOD / iod)  # a large face is judged scaled down, as the lips are
+    roi = np.ascontiguousarray(rgb[y0:y1, x0:x1])
+    if k < 1.0:
+        roi = cv2.resize(roi, (max(1, round((x1 - x0) * k)), max(1, round((y1 - y0) * k))),
+                         interpolation=cv2.INTER_AREA)
+    light = cv2.cvtColor(roi, cv2.COLOR_RGB2LAB)[..., 0].astype(np.float32)
+    off = np.array([x0, y0], np.float32)
+    spreads = []
+    for ring in rings:
+        inside = np.zeros(light.shape, np.uint8)
+        cv2.fillPoly(inside, [np.round((ring - off) * k).astype(np.int32)], 1)
+        v = light[inside > 0]
+        if v.size < MIN_RING_PX:
+            return None
+        lo, hi = np.percentile(v, [10, 90])
+        spreads.append(float(hi - lo))
+    return float(np.mean(spreads)) / float(_face_sd(rgb, pts)[0])
+
+
+class CoverCheck:
+    """Per track: is a region covered (1.0) or seen (0.0)? The median of `measure` over the track's latest
+    `frames` judged frames against `minimum`, so one frame of motion blur does not blank a region. A track is
+    judged on its first frame and every `every`-th after it (a cover comes and goes over several frames; a check
+    costs well under a millisecond on the thread that finds the faces)."""
+
+    def __init__(self, measure: Callable[[np.ndarray, np.ndarray], float | None], minimum: float,
+                 every: int = LIP_EVERY, frames: int = LIP_FRAMES) -> None:
+        self.measure, self.minimum, self.frames = measure, float(minimum), max(1, int(frames))
         self.every = max(1, int(every))
         self._recent: dict[int, list[float]] = {}
         self._age: dict[int, int] = {}
@@ -146,13 +210,13 @@ class MouthVisibility:
         self._age[track_id] = age + 1
         recent = self._recent.setdefault(track_id, [])
         if age % self.every == 0:
-            c = lip_contrast(rgb, mesh)
+            c = self.measure(rgb, mesh)
             if c is not None:
                 recent.append(c)
-                del recent[:-LIP_FRAMES]
+                del recent[:-self.frames]
         if not recent:
             return 0.0
-        return 1.0 if float(np.median(recent)) < LIP_CONTRAST_MIN else 0.0
+        return 1.0 if float(np.median(recent)) < self.minimum else 0.0
 
     def forget(self, keep: set[int]) -> None:
         """Drop the tracks not in `keep` (ended tracks; ids are not reused)."""
@@ -163,3 +227,17 @@ class MouthVisibility:
     def reset(self) -> None:
         self._recent.clear()
         self._age.clear()
+
+
+class MouthVisibility(CoverCheck):
+    """A mask, a scarf, a cup over the mouth: lip_contrast below LIP_CONTRAST_MIN."""
+
+    def __init__(self, every: int = LIP_EVERY) -> None:
+        super().__init__(lip_contrast, LIP_CONTRAST_MIN, every)
+
+
+class EyesVisibility(CoverCheck):
+    """Dark glasses: eye_contrast below EYE_CONTRAST_MIN (closing eyes are not judged: the last judgements hold)."""
+
+    def __init__(self, every: int = LIP_EVERY) -> None:
+        super().__init__(eye_contrast, EYE_CONTRAST_MIN, every)

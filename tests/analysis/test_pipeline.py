@@ -230,6 +230,29 @@ def test_a_masked_face_reads_its_mouth_as_unknown_and_its_eyes_as_usual(tmp_path
         assert np.isfinite(masked[f"{au}_r"])
 
 
+def test_eyes_behind_dark_glasses_read_as_unknown_and_the_mouth_as_usual(tmp_path):
+    """Dark lenses painted on a real face: the mesh fits plausible eyes behind them, whose blink, lid and cheek
+    readings meant nothing. Now the eyes' AUs are unknown and the confidence drops by the eyes' weight; the smile
+    below still reads."""
+    import cv2
+    from support.occluders import astronaut_face, paint_sunglasses
+
+    from merstudio.face.detector import FaceMeshDetector
+    from merstudio.features.aus import face_note
+
+    face = astronaut_face()
+    with FaceMeshDetector(max_faces=1, video_mode=False) as det:
+        lm = det.detect(face)[0].landmarks
+    cv2.imwrite(str(tmp_path / "glasses.png"), cv2.cvtColor(paint_sunglasses(face, lm), cv2.COLOR_RGB2BGR))
+    with open_source(tmp_path / "glasses.png") as src:
+        row = [r for r in Analysis(src).rows() if r["success"]][0]
+    assert row["confidence"] == pytest.approx(0.75, abs=0.01)
+    for au in ("AU05", "AU06", "AU07", "AU45"):
+        assert np.isnan(row[f"{au}_r"]) and row[f"{au}_c"] == 0
+    assert row["AU12_r"] > 2 and np.isfinite(row["AU01_r"])  # the smile, and the brows above the lenses
+    assert face_note(lambda c: row.get(c)) == "AU 12+25  eyes hidden"
+
+
 @pytest.mark.parametrize("deg", [180, 90])
 def test_an_upside_down_or_sideways_photo_reads_as_upright(tmp_path, deg):
     """The portrait turned (a camera mounted upside down, a phone photo without its rotation flag). Before, turned

@@ -36,3 +36,14 @@ def paint_patch(rgb: np.ndarray, landmarks: np.ndarray) -> np.ndarray:
     cv2.ellipse(out, (int(cx), int(cy + 0.1 * iod)), (int(0.9 * iod), int(0.45 * iod)), 0, 0, 360,
                 tuple(int(v) for v in skin), -1)
     return out
+
+
+def paint_sunglasses(rgb: np.ndarray, landmarks: np.ndarray) -> np.ndarray:
+    """Two dark lenses over the eyes and a bridge between them (flat, nearly black, as dark glasses look)."""
+    out = rgb.copy()
+    iod = float(np.linalg.norm(landmarks[33] - landmarks[263]))
+    for c in (landmarks[[33, 133, 159, 145]].mean(axis=0), landmarks[[263, 362, 386, 374]].mean(axis=0)):
+        cv2.ellipse(out, (int(c[0]), int(c[1])), (int(0.32 * iod), int(0.22 * iod)), 0, 0, 360, (25, 25, 30), -1)
+    cv2.line(out, tuple(int(v) for v in landmarks[133]), tuple(int(v) for v in landmarks[362]), (25, 25, 30),
+             max(2, int(0.03 * iod)))
+    return out

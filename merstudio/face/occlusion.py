@@ -1,4 +1,6 @@
-"""Which parts of a face a hand covers: MediaPipe Hands (Apache-2.0, in the wheel) against the face mesh.
+"""Which parts of a face are covered: by a hand (MediaPipe Hands, Apache-2.0, in the wheel, against the face mesh),
+and over the mouth or the eyes by anything (a mask, dark glasses: judged from the lips' and the eyes' own contrast,
+below).
 
 The face mesh keeps fitting a plausible face under a hand (its points stay inside the image, and it exposes no
 per-point visibility), so the AUs of a covered mouth would read confidently. We find hands and test the mesh

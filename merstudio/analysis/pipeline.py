@@ -80,7 +80,7 @@ class AnalysisSettings:
     landmarks: bool = False  # add x_0..x_467, y_0..y_467 (frame pixels)
     checkpoint: Path | None = None  # learned model: adds p_<class> and AUxx_p columns
     device: str | None = None  # None = CUDA when available, else CPU
-    occlusion: bool = True  # hands over the face and covers over the lips (their AUs read NaN); ~3 ms per frame
+    occlusion: bool = True  # hands over the face, covers over the lips or eyes (their AUs read NaN); ~3.5 ms per frame
     # degrees clockwise the frames are turned before faces are found (0, 90, 180, 270; landmarks are turned back);
     # None: chosen from the faces of a few frames (merstudio.face.orientation.choose_turn)
     turn: int | None = None

@@ -75,6 +75,9 @@ def register(sub: argparse._SubParsersAction) -> None:
                    help="degrees clockwise to turn the frames before finding faces: for a camera mounted upside down "
                    "or a phone video without a rotation flag (landmarks stay in the file's coordinates; default "
                    "auto: chosen from the faces of a few frames)")
+    p.add_argument("--no-cover-checks", dest="covers", action="store_false",
+                   help="do not judge covers (a hand over the face, a mask over the mouth, dark glasses): every "
+                   "region's AUs read as the face mesh fits them (by default a covered region reads NaN)")
     p.add_argument("--fps", type=float, default=None, help="frame rate of frame folders (default: the dataset's rate when the folder "
                    "names match a known dataset, e.g. CASME II 200, else 30)")
     p.add_argument("--checkpoint", type=Path, default=None,
@@ -93,7 +96,7 @@ def _settings(args: argparse.Namespace) -> AnalysisSettings:
         raise InputError(f"{args.checkpoint}: {what}")
     return AnalysisSettings(flow=args.flow, max_faces=args.max_faces, landmarks=args.landmarks,
                             checkpoint=args.checkpoint, device=args.device,
-                            turn=None if args.rotate == "auto" else int(args.rotate))
+                            turn=None if args.rotate == "auto" else int(args.rotate), occlusion=args.covers)
 
 
 def run(args: argparse.Namespace) -> int:

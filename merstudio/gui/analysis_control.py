@@ -55,6 +55,8 @@ class AnalysisControl(QObject):
         # 4 in a video and 16 in a photo (merstudio.analysis.pipeline.face_limit)
         saved = str(win.qsettings.value("analysis/max_faces", 0))
         self.max_faces: int | None = int(saved) if saved.isdigit() and int(saved) > 0 else None
+        # Analysis > Judge covers (kept in the app's settings): hands, masks, dark glasses make their regions NaN
+        self.covers = str(win.qsettings.value("analysis/covers", "true")).lower() != "false"
         self._refresh = QTimer(self)
         self._refresh.setInterval(REFRESH_MS)
         self._refresh.timeout.connect(self.refreshDue)
@@ -150,6 +152,14 @@ class AnalysisControl(QObject):
         what = f"automatic ({FACE_LIMIT_AUTO})" if n is None else str(n)
         self.message.emit(f"Faces per frame: {what}, from the next analysis on (Ctrl+R)", 6000)
 
+    def set_covers(self, on: bool) -> None:
+        """Judge covers (a hand, a mask, dark glasses) from the next run on; off: every region reads as the mesh
+        fits it. Remembered across sessions."""
+        self.covers = bool(on)
+        self.win.qsettings.setValue("analysis/covers", "true" if on else "false")
+        what = "on (a covered region reads unknown)" if on else "off (every region reads as the face mesh fits it)"
+        self.message.emit(f"Judge covers: {what}, from the next analysis on (Ctrl+R)", 6000)
+
     # ---------------------------------------------------------------- running
     def rerun_question(self) -> str | None:
         """The question asked before re-running the analysis of a video with coded events or reviewed proposals
@@ -188,7 +198,8 @@ class AnalysisControl(QObject):
                 ckpt = self.previous_checkpoint()
                 if ckpt is not None:
                     note = f"with {ckpt.name}, the checkpoint used before"
-            settings = AnalysisSettings(landmarks=True, checkpoint=ckpt, max_faces=self.max_faces, turn=self.turn())
+            settings = AnalysisSettings(landmarks=True, checkpoint=ckpt, max_faces=self.max_faces, turn=self.turn(),
+                                        occlusion=self.covers)
         path = proj.locate_video(video.id)
         if path is None:
             raise InputError(f"{video.path}: video not found (moved or deleted)")

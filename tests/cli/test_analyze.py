@@ -263,3 +263,32 @@ def test_an_input_without_a_face_says_so_and_why_faces_are_missed(tmp_path, caps
     assert main(["analyze", str(photo), "-o", str(tmp_path / "out"), "-q"]) == 0
     out = capsys.readouterr().out
     assert "0 face track(s): none" in out and "no face found : faces turned far from the camera" in out
+
+
+def test_cover_checks_can_be_switched_off(tmp_path, capsys):
+    """A face behind painted dark glasses reads its eyes NaN by default; with --no-cover-checks the eyes read as
+    the mesh fits them (a coder who disagrees with a check keeps every number)."""
+    import cv2
+    import numpy as np
+    from support.occluders import astronaut_face, paint_sunglasses
+
+    from merstudio.face.detector import FaceMeshDetector
+
+    face = astronaut_face()
+    with FaceMeshDetector(max_faces=1, video_mode=False) as det:
+        lm = det.detect(face)[0].landmarks
+    photo = tmp_path / "glasses.png"
+    cv2.imwrite(str(photo), cv2.cvtColor(paint_sunglasses(face, lm), cv2.COLOR_RGB2BGR))
+    rows = {}
+    for name, extra in (("checked", []), ("unchecked", ["--no-cover-checks"])):
+        assert main(["analyze", str(photo), "-o", str(tmp_path / name), "-q", *extra]) == 0
+        rows[name] = pd.read_csv(tmp_path / name / "glasses.csv").iloc[0]
+    assert np.isnan(rows["checked"]["AU45_r"]) and rows["checked"]["confidence"] < 0.8
+    assert np.isfinite(rows["unchecked"]["AU45_r"]) and rows["unchecked"]["confidence"] == 1.0
+    assert _settings_of(tmp_path / "unchecked" / "glasses.meta.json")["occlusion"] is False
+
+
+def _settings_of(meta):
+    import json
+
+    return json.loads(meta.read_text())["settings"]

@@ -309,3 +309,23 @@ def test_a_run_stored_before_the_turn_was_recorded_with_it_still_shows_turned(qt
         con.execute("UPDATE analyses SET settings = '{}' WHERE id = ?", (aid,))
     proj.set_setting(f"analysis_turned/{vid}", 180)
     assert window.analysis.view_turn() == 180
+
+
+def test_judging_covers_can_be_switched_off_for_the_next_run_and_is_remembered(qtbot, window, video_path, qsettings):
+    """Analysis > Judge covers (on by default): off, the next run reads every region as the mesh fits it (a coder
+    who disagrees with a check on some footage keeps every number); the choice is recorded with the run."""
+    from merstudio.gui.main_window import MainWindow
+
+    assert window.covers_action.isChecked() and window.analysis.covers
+    window.covers_action.trigger()
+    assert not window.analysis.covers and "Judge covers: off" in window.statusBar().currentMessage()
+    assert window.ctx.execute(C.OpenVideo, path=str(video_path))
+    assert window.ctx.execute(C.RunAnalysis)
+    qtbot.waitUntil(lambda: window.worker is None, timeout=20000)
+    assert window.project.analysis(window.video.id).settings["occlusion"] is False
+    again = MainWindow(qsettings=qsettings)  # the next session remembers it
+    qtbot.addWidget(again)
+    try:
+        assert not again.analysis.covers and not again.covers_action.isChecked()
+    finally:
+        again.shutdown()

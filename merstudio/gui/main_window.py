@@ -318,10 +318,12 @@ class MainWindow(QMainWindow):
         self._action(a, "Load &checkpoint…", lambda: x(C.LoadCheckpoint))
         self._faces_menu(a.addMenu("&Faces per frame"))
         self._turn_menu(a.addMenu("&Turn video"))
-        self.covers_action = self._action(a, "Judge &covers (hands, masks, dark glasses)",
+        self.covers_action = self._action(a, "Judge &covers",
                                           lambda: self.analysis.set_covers(self.covers_action.isChecked()),
                                           checkable=True)
         self.covers_action.setChecked(self.analysis.covers)
+        self.covers_action.setStatusTip("A face region under a hand, a mask or dark glasses reads unknown (off: as "
+                                        "the face mesh fits it)")
         a.addSeparator()
         self._action(a, "&Fine-tune on corrections…", lambda: x(C.FineTune))
 

@@ -161,6 +161,7 @@ class SpotRow:
 
 
 _N_SIG = len(MOTION_REGIONS) + 3 + len(AUS) + len(MICRO_AUS)  # regions, motion, blink, turn, AUs, micro AUs
+_AU0 = len(MOTION_REGIONS) + 3  # the first learned-AU column of a _TrackSignals table
 
 
 class _TrackSignals:
@@ -491,8 +492,7 @@ class Analysis:
 
     def au_table(self, face_id: int) -> np.ndarray:
         """(frames, len(AUS)) learned AU intensities of one track (NaN where absent or unreliable)."""
-        a = len(MOTION_REGIONS) + 3
-        return self._table(face_id)[:, a:a + len(AUS)]
+        return self._table(face_id)[:, _AU0:_AU0 + len(AUS)]
 
     def face_ids(self) -> list[int]:
         return sorted(self._signals)
@@ -511,13 +511,12 @@ HELD_MIN_S = 10.0
 def held_aus(signals: dict[int, _TrackSignals], n: int, fps: float) -> dict[int, list[int]]:
     """Per face track seen for at least HELD_MIN_S, the AUs marked present (intensity >= PRESENCE_ON) in at least
     HELD_SHARE of its frames."""
-    a = len(MOTION_REGIONS) + 3
     out: dict[int, list[int]] = {}
     for fid in sorted(signals):
         f = np.frombuffer(signals[fid].frames, dtype=np.int32)
         if len(f) < HELD_MIN_S * max(fps, 1.0):
             continue
-        table = signals[fid].table(n)[np.unique(f[f < n]), a:a + len(AUS)]
+        table = signals[fid].table(n)[np.unique(f[f < n]), _AU0:_AU0 + len(AUS)]
         with np.errstate(invalid="ignore"):
             share = (table >= PRESENCE_ON).mean(axis=0)  # unknown (NaN) counts as not present
         held = [au for au, s in zip(AUS, share, strict=True) if s >= HELD_SHARE]
@@ -572,11 +571,10 @@ def spot_tracks(signals: dict[int, _TrackSignals], n: int, fps: float, timestamp
 
 def _interval_rows(table: np.ndarray, onset: int, offset: int) -> pd.DataFrame:
     """The columns proposals read (AUxx_r, AUxx_m) over one interval, from the kept per-frame values."""
-    a = len(MOTION_REGIONS) + 3
     part = table[onset:offset + 1]
     cols = {"frame": np.arange(onset, offset + 1)}
-    cols.update({au_r(au): part[:, a + k] for k, au in enumerate(AUS)})
-    cols.update({f"AU{au:02d}_m": part[:, a + len(AUS) + k] for k, au in enumerate(MICRO_AUS)})
+    cols.update({au_r(au): part[:, _AU0 + k] for k, au in enumerate(AUS)})
+    cols.update({f"AU{au:02d}_m": part[:, _AU0 + len(AUS) + k] for k, au in enumerate(MICRO_AUS)})
     return pd.DataFrame(cols)
 
 

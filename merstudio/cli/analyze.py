@@ -340,8 +340,9 @@ def _print_summary(r: AnalysisOutput) -> None:
     print(f"  per-frame CSV : {r.csv}  ({r.rows} rows, {len(r.face_ids)} face track(s): "
           f"{', '.join(map(str, r.face_ids)) or 'none'})")
     if not r.face_ids and r.frames:
-        print("  no face found : faces turned far from the camera, smaller than about 32 px or mostly hidden are "
-              "missed (docs/face.md, Limits)")
+        from merstudio.features.aus import NO_FACE_REASON
+
+        print(f"  no face found : {NO_FACE_REASON} (docs/face.md, Limits)")
     if r.frame_count == 1:  # a photo: the (empty) spots file is still written, for scripts that expect it
         print("  spotting      : none in a photo (movement needs more than one frame)")
     else:

@@ -79,6 +79,10 @@ def au_columns(kind: str = "both", aus: Iterable[int] = AUS) -> list[str]:
     raise InputError(f"au_columns: kind '{kind}' must be 'r', 'c' or 'both'")
 
 
+# Why an input can give no face at all, said by the CLI summary and the app's status bar alike.
+NO_FACE_REASON = "faces turned far from the camera, smaller than about 32 px or mostly hidden are missed"
+
+
 def face_note(value: Callable[[str], float | None]) -> str:
     """What a face shows in one frame, as a coder writes it: the AUs marked present (``AUxx_c``), then the face
     regions whose AUs are all unknown (NaN: covered by a hand, a mask, …). ``value(column)``: that column's value for

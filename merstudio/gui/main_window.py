@@ -679,8 +679,9 @@ class MainWindow(QMainWindow):
         notes = list(self.analysis.last_warnings)  # e.g. an upside-down camera, turned; a resting face
         buf = self.analysis.buffer
         if status == "complete" and buf is not None and not buf.faces:
-            notes.append("no face found (faces turned far from the camera, smaller than about 32 px or mostly "
-                         "hidden are missed)")
+            from merstudio.features.aus import NO_FACE_REASON
+
+            notes.append(f"no face found ({NO_FACE_REASON})")
         faces = len(buf.faces) if buf is not None else 0
         if self.frame_count == 1 and faces:  # a photo: nothing is spotted in one frame, so no proposals to review
             lead = f"Analysis {status}: a photo, {faces} face{'s' if faces != 1 else ''} (each face's AUs on its " \

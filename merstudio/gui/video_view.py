@@ -157,9 +157,10 @@ class VideoView(QGraphicsView):
         self.turn = degrees
         self.resetTransform()
         self.rotate(degrees)
-        if not self.following:
-            self._fit_whole()
-        self._layout_labels()
+        if self.following:
+            self._layout_labels()  # the next followed frame refits; the labels are level now
+        else:
+            self._fit_whole()  # lays the labels out too
 
     def fit(self) -> None:
         """Show the whole frame (and stop following a face)."""

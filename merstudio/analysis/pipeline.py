@@ -352,6 +352,8 @@ class Analysis:
         yield from _drain(pending, ready, start)
         if self.span is None and not self.cancelled:  # a split run's merge says it for the whole input
             self.warnings += held_warnings(held_aus(self._signals, self.frames_done, self.source.fps))
+            if self.source.frame_count == 1:
+                self.warnings += still_brow_warnings(still_brows(self._signals))
 
     def _read(self, out: queue.Queue, halt: threading.Event, tracker, aligner, hands,  # noqa: ANN001
               restarts: set[int], covered_regions, first: int, stop: int | None) -> None:  # noqa: ANN001
@@ -529,6 +531,27 @@ def held_warnings(held: dict[int, list[int]]) -> list[str]:
     return [f"face {fid}: AU {'+'.join(map(str, aus))} present in over {HELD_SHARE:.0%} of its frames, likely this "
             "person's resting face: calibrate on their neutral frames (Analysis > Neutral frames; merstudio neutral)"
             for fid, aus in held.items()]
+
+
+# On a photo the brow lowerer cannot be told from brows that sit low at rest: the blendshape model reads both as
+# browDown, and one frame has no neutral frames to calibrate on. Measured on 44 faces with relaxed brows in 30
+# photographs (none AU-coded; brows judged by eye), 27 read AU4 1 or more, 20 of them 2.5 or more (docs/aus.md).
+STILL_BROW_AU = 4
+
+
+def still_brows(signals: dict[int, _TrackSignals]) -> list[int]:
+    """The faces of a photo (one frame) whose AU4 reads present."""
+    col = _AU0 + AUS.index(STILL_BROW_AU)
+    with np.errstate(invalid="ignore"):  # unknown (NaN): not present
+        return [fid for fid in sorted(signals) if signals[fid].table(1)[0, col] >= PRESENCE_ON]
+
+
+def still_brow_warnings(faces: list[int]) -> list[str]:
+    if not faces:
+        return []
+    which = f"face{'s' if len(faces) > 1 else ''} {', '.join(map(str, faces))}"
+    return [f"{which}: AU{STILL_BROW_AU} on a photo is unreliable: relaxed brows that sit low read as lowered, and a "
+            "photo has no neutral frames to calibrate on (docs/aus.md)"]
 
 
 def spot_tracks(signals: dict[int, _TrackSignals], n: int, fps: float, timestamps: np.ndarray, lag: int

@@ -51,6 +51,7 @@ from merstudio.features.aus import (
     MOTION_COLUMNS,
     POSE_COLUMNS,
     PRESENCE_ON,
+    STILL_UNRELIABLE_AU,
     au_c,
     au_r,
     au_side,
@@ -533,15 +534,9 @@ def held_warnings(held: dict[int, list[int]]) -> list[str]:
             for fid, aus in held.items()]
 
 
-# On a photo the brow lowerer cannot be told from brows that sit low at rest: the blendshape model reads both as
-# browDown, and one frame has no neutral frames to calibrate on. Measured on 44 faces with relaxed brows in 30
-# photographs (none AU-coded; brows judged by eye), 27 read AU4 1 or more, 20 of them 2.5 or more (docs/aus.md).
-STILL_BROW_AU = 4
-
-
 def still_brows(signals: dict[int, _TrackSignals]) -> list[int]:
     """The faces of a photo (one frame) whose AU4 reads present."""
-    col = _AU0 + AUS.index(STILL_BROW_AU)
+    col = _AU0 + AUS.index(STILL_UNRELIABLE_AU)
     with np.errstate(invalid="ignore"):  # unknown (NaN): not present
         return [fid for fid in sorted(signals) if signals[fid].table(1)[0, col] >= PRESENCE_ON]
 
@@ -550,8 +545,8 @@ def still_brow_warnings(faces: list[int]) -> list[str]:
     if not faces:
         return []
     which = f"face{'s' if len(faces) > 1 else ''} {', '.join(map(str, faces))}"
-    return [f"{which}: AU{STILL_BROW_AU} on a photo is unreliable: relaxed brows that sit low read as lowered, and a "
-            "photo has no neutral frames to calibrate on (docs/aus.md)"]
+    return [f"{which}: AU{STILL_UNRELIABLE_AU} on a photo is unreliable: relaxed brows that sit low read as lowered, "
+            "and a photo has no neutral frames to calibrate on (docs/aus.md)"]
 
 
 def spot_tracks(signals: dict[int, _TrackSignals], n: int, fps: float, timestamps: np.ndarray, lag: int

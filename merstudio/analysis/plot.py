@@ -145,9 +145,13 @@ def _curve_figure(plt: Any, frames: pd.DataFrame, df: pd.DataFrame, cols: list[s
 
 def _bar_figure(plt: Any, df: pd.DataFrame, cols: list[str], face_id: int | None, title: str) -> Any:
     """One frame: a bar per AU (intensity 0-5, value written on top); AUs the estimator marks present
-    (`AUxx_c` = 1) dark, the others light; an AU without a value (occluded, NaN) is labelled n/a."""
+    (`AUxx_c` = 1) dark, the others light; an AU without a value (occluded, NaN) is labelled n/a; AU4, which a
+    photo cannot tell from relaxed brows that sit low (features.aus.STILL_UNRELIABLE_AU), hatched and "AU4?"."""
+    from merstudio.features.aus import STILL_UNRELIABLE_AU, au_r
+
+    doubt = au_r(STILL_UNRELIABLE_AU)
     fig, ax = plt.subplots(figsize=(max(6.0, 0.5 * len(cols) + 2.0), 4.2))
-    names = [_au_label(c) for c in cols]
+    names = [_au_label(c) + ("?" if c == doubt else "") for c in cols]
     head = title or f"AU intensity (0-5), face {face_id}"
     if len(df) == 0 or not cols:
         ax.text(0.5, 0.5, "no face found" if len(df) == 0 else "no AU columns", ha="center", va="center",
@@ -161,6 +165,10 @@ def _bar_figure(plt: Any, df: pd.DataFrame, cols: list[str], face_id: int | None
         shown = np.nan_to_num(values, nan=0.0)
         colours = ["#1f3b73" if p else "#9db4d9" for p in present]
         bars = ax.bar(np.arange(len(cols)), shown, color=colours, width=0.7)
+        for b, c in zip(bars, cols, strict=True):
+            if c == doubt:
+                b.set_hatch("////")
+                b.set_edgecolor("white")
         for b, v in zip(bars, values, strict=True):
             ax.text(b.get_x() + b.get_width() / 2, b.get_height() + 0.05, "n/a" if np.isnan(v) else f"{v:.2f}",
                     ha="center", va="bottom", fontsize=7)
@@ -171,10 +179,14 @@ def _bar_figure(plt: Any, df: pd.DataFrame, cols: list[str], face_id: int | None
         if any(c[:-2] + "_c" in df.columns for c in cols):
             from matplotlib.patches import Patch
 
-            ax.legend(handles=[Patch(color="#1f3b73", label="present (_c = 1)"),
-                               Patch(color="#9db4d9", label="absent")], fontsize=7, loc="upper right",
-                      frameon=False)
-    ax.set_title(head + " (one frame)", fontsize=10)
+            handles = [Patch(color="#1f3b73", label="present (_c = 1)"), Patch(color="#9db4d9", label="absent")]
+            if doubt in cols:
+                handles.append(Patch(facecolor="#9db4d9", edgecolor="white", hatch="////",
+                                     label=f"AU{STILL_UNRELIABLE_AU}?: unreliable on a photo"))
+            # above the bars, beside the title: inside the axes it covered the value on the last tall bar
+            ax.legend(handles=handles, fontsize=7, loc="lower right", bbox_to_anchor=(1.0, 1.0), ncol=len(handles),
+                      frameon=False, borderaxespad=0.2)
+    ax.set_title(head + " (one frame)", fontsize=10, loc="left")
     fig.tight_layout()
     return fig
 

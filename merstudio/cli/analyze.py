@@ -321,7 +321,8 @@ def _face_map(r: AnalysisOutput, frames: Any) -> None:  # frames: pandas.DataFra
     notes = {}
     for fid in r.face_ids:
         row = frames[frames["face_id"] == fid]
-        notes[fid] = face_note(lambda c: float(row[c].iloc[0]) if len(row) and c in row else None)  # noqa: B023
+        notes[fid] = face_note(lambda c: float(row[c].iloc[0]) if len(row) and c in row else None,  # noqa: B023
+                               still=True)
     png = r.paths.csv.with_name(f"{r.paths.csv.stem}_faces.png")
     plot_face_map(rgb, [(fid, box, notes.get(fid, "")) for fid, box in r.boxes], png,
                   title=f"{r.input.name}: faces (their AU charts: {r.paths.csv.stem}_face<id>.png)")

@@ -45,6 +45,10 @@ LIDS_CLOSED = 0.5  # blink score above which AU5 (lid raiser) and AU7 (lid tight
 # 0.25 s, at least 5 frames: a blink's closing and opening frames (below BLINK_HOLD, but the eye already
 # narrowed) are outliers in that window, a cheek raise (which lasts) is not. A still photo: its own value.
 AU6_MEDIAN_S = 0.25
+# On a still (one frame) the brow lowerer cannot be told from relaxed brows that sit low: the blendshape model reads
+# both as browDown, and one frame has no neutral frames to calibrate on. Measured on 44 faces with relaxed brows in
+# 30 photographs (none AU-coded; brows judged by eye), 27 read AU4 1 or more, 20 of them 2.5 or more (docs/aus.md).
+STILL_UNRELIABLE_AU = 4
 
 POSE_COLUMNS = ("pose_Rx", "pose_Ry", "pose_Rz")
 MOTION_COLUMNS = ("motion", *(f"motion_{r}" for r in MOTION_REGION_NAMES), "blink")
@@ -83,11 +87,12 @@ def au_columns(kind: str = "both", aus: Iterable[int] = AUS) -> list[str]:
 NO_FACE_REASON = "faces turned far from the camera, smaller than about 32 px or mostly hidden are missed"
 
 
-def face_note(value: Callable[[str], float | None]) -> str:
+def face_note(value: Callable[[str], float | None], still: bool = False) -> str:
     """What a face shows in one frame, as a coder writes it: the AUs marked present (``AUxx_c``), then the face
     regions whose AUs are all unknown (NaN: covered by a hand, a mask, …). ``value(column)``: that column's value for
-    the face and frame, None where the table has no such column. "AU 6+12+25", "AU 6  mouth hidden", ""."""
-    present = [str(a) for a in AUS if value(au_c(a)) == 1]
+    the face and frame, None where the table has no such column. "AU 6+12+25", "AU 6  mouth hidden", "".
+    still: the frame is a photo's, where AU4 is written "4?" (STILL_UNRELIABLE_AU)."""
+    present = [f"{a}?" if still and a == STILL_UNRELIABLE_AU else str(a) for a in AUS if value(au_c(a)) == 1]
     hidden = []
     for region in REGION_WEIGHT:
         vals = [value(au_r(a)) for a, m in AU_MAP.items() if m.region == region]

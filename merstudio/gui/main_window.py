@@ -629,7 +629,7 @@ class MainWindow(QMainWindow):
             arr = buf.get(face, col)
             return float(arr[frame]) if arr is not None and 0 <= frame < len(arr) else None
 
-        return face_note(value)
+        return face_note(value, still=self.frame_count == 1)
 
     def _toggle_follow(self) -> None:
         on = self.follow_action.isChecked()

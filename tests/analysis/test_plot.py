@@ -44,6 +44,30 @@ def test_one_frame_gets_a_bar_chart(tmp_path: Path) -> None:
     assert img.shape[1] > img.shape[0]  # one chart, not a strip per AU
 
 
+def test_a_photos_bar_chart_marks_au4_unreliable(tmp_path: Path, monkeypatch) -> None:
+    """On a photo AU4 cannot be told from relaxed brows that sit low (docs/aus.md): its bar is hatched, its tick
+    reads "AU4?" and the legend says why; the other ticks are plain."""
+    import matplotlib.axes
+
+    ticks: list[str] = []
+    legends: list[str] = []
+    real_xticks, real_legend = matplotlib.axes.Axes.set_xticks, matplotlib.axes.Axes.legend
+
+    def set_xticks(self, t, labels=None, **kw):  # noqa: ANN001, ANN202
+        ticks.extend(labels or [])
+        return real_xticks(self, t, labels, **kw)
+
+    def legend(self, *a, **kw):  # noqa: ANN002, ANN003, ANN202
+        legends.extend(h.get_label() for h in kw.get("handles", []))
+        return real_legend(self, *a, **kw)
+
+    monkeypatch.setattr(matplotlib.axes.Axes, "set_xticks", set_xticks)
+    monkeypatch.setattr(matplotlib.axes.Axes, "legend", legend)
+    plot_au_curves(_table(1), tmp_path / "photo.png", 0, title="photo.jpg")
+    assert "AU4?" in ticks and "AU12" in ticks and not [t for t in ticks if t.endswith("?") and t != "AU4?"]
+    assert any("unreliable on a photo" in label for label in legends)
+
+
 def test_clip_gets_curves(tmp_path: Path) -> None:
     png = plot_au_curves(_table(60), tmp_path / "clip.png", 0, spots=[(10, 20)], truth=[(12, 18, "happy")])
     img = mpimg.imread(png)

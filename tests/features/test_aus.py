@@ -134,3 +134,6 @@ def test_face_note_names_present_aus_and_hidden_regions():
     hand = masked | {au_r(a): np.nan for a, m in AU_MAP.items() if m.region == "nose"} | {au_c(6): 0}
     assert face_note(hand.get) == "nose, mouth hidden"
     assert face_note({}.get) == ""  # a table without AU columns: nothing to say, nothing hidden
+    frown = vals | {au_r(4): 3.0, au_c(4): 1}
+    assert face_note(frown.get) == "AU 4+6+12+25"
+    assert face_note(frown.get, still=True) == "AU 4?+6+12+25"  # a photo cannot tell AU4 from low-set brows

@@ -297,6 +297,14 @@ def test_a_photo_says_how_many_faces_not_proposals(qtbot, window, tmp_path, monk
     assert window.frame_count == 1
     msg = window.statusBar().currentMessage()
     assert msg.startswith("Analysis complete: a photo, 1 face (each face's AUs on its label") and "proposal" not in msg
+    # the label of a photo's face writes AU4 with doubt: one frame cannot tell it from brows that sit low at rest
+    buf = window.analysis.buffer
+    real_get = buf.get
+    monkeypatch.setattr(buf, "get", lambda face, col: np.array([1.0, 1.0]) if col in ("AU04_c", "AU04_r")
+                        else real_get(face, col))
+    assert window._face_note(0, 0).startswith("AU 4?")
+    monkeypatch.setattr(type(window), "frame_count", property(lambda self: 2))  # in a video it is plain
+    assert window._face_note(0, 0).startswith("AU 4+") or window._face_note(0, 0) == "AU 4"
 
 
 def test_a_run_stored_before_the_turn_was_recorded_with_it_still_shows_turned(qtbot, window, video_path):

@@ -19,7 +19,7 @@ from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QColor, QFontMetrics
 from PySide6.QtWidgets import QGraphicsTextItem
 
-from merstudio.features.aus import AUS
+from merstudio.features.aus import AUS, STILL_UNRELIABLE_AU, au_r
 from merstudio.features.neutral import relative
 from merstudio.gui.state import MOTION_REGIONS, CurveBuffer
 from merstudio.project.events import Event
@@ -1034,7 +1034,9 @@ class Timeline(pg.GraphicsLayoutWidget):
             txt = "–" if not math.isfinite(v) else f"{v:.{digits}f}"
             return f'<span style="color:{colour}"><b>{name}</b></span>&nbsp;{txt}'
 
-        aus = [cell(au_number(c), au_colour(c), v, 2) for c, v in vals.items() if not c.startswith("p_")]
+        doubt = au_r(STILL_UNRELIABLE_AU) if self.frame_count == 1 else None  # a photo: AU4 read with doubt
+        aus = [cell(au_number(c) + ("?" if c == doubt else ""), au_colour(c), v, 2)
+               for c, v in vals.items() if not c.startswith("p_")]
         ps = [cell(c[2:], class_colour(c), v, 2) for c, v in vals.items() if c.startswith("p_")]
         parts = [head]
         if aus:

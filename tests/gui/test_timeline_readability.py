@@ -382,6 +382,9 @@ def test_a_photo_draws_each_value_as_a_dot(make_timeline) -> None:
                for c in near)
     video = make_timeline(frames=300)
     assert all(c.opts["symbol"] is None for c in video._curves.values())
+    # the readout writes AU4 with doubt on a photo (one frame cannot tell it from brows that sit low), not in a video
+    assert "<b>4?</b>" in photo.readout.text and "<b>4?</b>" not in video.readout.text
+    assert "<b>4</b>" in video.readout.text
 
 
 @pytest.mark.parametrize(("frames", "lo", "hi"), [(1, -0.5, 0.5), (300, 10.2, 13.7), (300, -0.5, 299.5)])

@@ -1,7 +1,7 @@
 #!/usr/bin/env python
 """Regenerate docs/screenshots/*.png: the app on the bundled demo, analysed, with coded events (offscreen Qt).
 
-    .venv/bin/python scripts/screenshot.py [--out docs/screenshots] [--video V] [--size 1366x768] [--follow] [--name N.png]
+    .venv/bin/python scripts/screenshot.py [--out docs/screenshots] [--video V] [--size 1366x768] [--follow] [--frame N] [--name N.png]
 """
 
 from __future__ import annotations
@@ -25,6 +25,7 @@ def main(argv: list[str] | None = None) -> int:
                          "neutral.png)")
     ap.add_argument("--follow", action="store_true", help="View > Follow face on (a small face in a wide shot)")
     ap.add_argument("--name", default="main-window.png", help="file name in --out (default main-window.png)")
+    ap.add_argument("--frame", type=int, default=None, help="show this frame (default: the first proposal's apex)")
     args = ap.parse_args(argv)
     try:
         width, height = (int(v) for v in args.size.lower().split("x"))
@@ -68,6 +69,8 @@ def main(argv: list[str] | None = None) -> int:
                     return 1
             if args.follow:
                 win.follow_action.trigger()
+            if args.frame is not None:
+                win.transport.seek(args.frame)
             _shot.pump(50)
             _shot.wait_frame(win)
             while win.playback.envelope_pending:  # the audio lane (a video with sound)

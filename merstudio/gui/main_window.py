@@ -150,6 +150,10 @@ class MainWindow(QMainWindow):
         self.frame_label.setMinimumWidth(self.frame_label.fontMetrics().horizontalAdvance(
             "frame 00000 / 00000  00:00:00.000  0.25×") + 8)
         self.face_combo = QComboBox(transport)
+        # until the coder picks a face, the one seen in most frames is shown (a clip that opens on someone else, or
+        # on a wide shot, still shows its main face once the run has seen it); a pick outlives re-runs, a video
+        # switch forgets it
+        self._picked_face: int | None = None
         self.face_combo.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.face_combo.currentIndexChanged.connect(self._face_changed)
         self.au_button = QToolButton(transport)
@@ -490,6 +494,7 @@ class MainWindow(QMainWindow):
         goes (AU curves, heat map, motion lane, class curves, overlays, events, selection, marks, face overlay,
         status message), then the new video's picture, results and events are loaded."""
         self.statusBar().clearMessage()
+        self._picked_face = None
         self.transport.set_source(self.session.source)
         self.timeline.clear_selection()
         self.coding.clear()
@@ -673,6 +678,8 @@ class MainWindow(QMainWindow):
 
     def _analysis_finished(self, status: str) -> None:
         self.video_view.set_turn(self.analysis.view_turn())  # an automatic run may have found the faces upside down
+        if self._fill_faces():  # the face seen most (unless the coder picked one), now that every frame is in
+            self._show_face()
         self.coding.reload()
         self.transport.request_current()  # the face overlay for this frame exists now
         n = sum(1 for e in self.coding.events if e.status == "proposal")
@@ -709,10 +716,12 @@ class MainWindow(QMainWindow):
 
     def _rows_added(self) -> None:
         buf = self.analysis.buffer
-        if buf is not None and self.face_combo.count() != len(buf.faces):
-            self._fill_faces()
+        if buf is not None and self.face_combo.count() != len(buf.faces) and self._fill_faces():
+            self._show_face()  # a newcomer outgrew the face shown (before the coder picked one)
 
-    def _fill_faces(self) -> None:
+    def _fill_faces(self) -> bool:
+        """The face list from the buffer; the coder's pick stays, else the main face is chosen. True when the
+        chosen face changed."""
         buf = self.analysis.buffer
         self.face_combo.blockSignals(True)
         cur = self.face_combo.currentData()
@@ -720,18 +729,22 @@ class MainWindow(QMainWindow):
         faces = buf.face_ids() if buf is not None else []
         for f in faces:
             self.face_combo.addItem(str(f), f)
-        main = buf.main_face() if buf is not None else None
-        pick = cur if cur in faces else main
+        pick = self._picked_face if self._picked_face in faces else buf.main_face() if buf is not None else None
         if pick is not None:
             self.face_combo.setCurrentIndex(faces.index(pick))
         self.face_combo.blockSignals(False)
         if buf is not None and self.timeline.face is None and pick is not None:
             self.timeline.face = pick
+        return cur is not None and pick != cur
 
     def selected_face(self) -> int | None:
         return self.face_combo.currentData()
 
     def _face_changed(self, _i: int) -> None:
+        self._picked_face = self.selected_face()  # the coder chose it (the list is filled with its signals blocked)
+        self._show_face()
+
+    def _show_face(self) -> None:
         self.timeline.set_buffer(self.analysis.buffer, self.selected_face())
         if self.follow_action.isChecked():  # follow the newly chosen face, at its own size
             self.video_view.set_following(True)

@@ -52,6 +52,7 @@ class FakeAnalysis:
     occluded: tuple[int, int] | None = None
     faceless: bool = False  # no face in any frame (a wall, a face turned away)
     face_from: int = 2  # the first frame with a face (0: a photo's one frame has one)
+    cut_at: int | None = None  # from this frame on the face is another person's (track 1): a cut
 
     def __init__(self, source, settings):
         self.source = source
@@ -87,7 +88,8 @@ class FakeAnalysis:
                             "motion": float("nan"), "blink": 0})
                 row.update({f"motion_{r}": float("nan") for r in REGIONS})
             else:
-                row = {"frame": i, "face_id": 0, "timestamp": i / FPS, "confidence": 0.95, "success": 1}
+                face = 1 if self.cut_at is not None and i >= self.cut_at else 0
+                row = {"frame": i, "face_id": face, "timestamp": i / FPS, "confidence": 0.95, "success": 1}
                 bump = sum(np.exp(-0.5 * ((i - apex) / 2.0) ** 2) for _, apex, _ in SPOTS)
                 for a in AUS:
                     row[f"AU{a:02d}_r"] = round(float(0.2 + (3.5 if a == 12 else 0.5) * bump), 3)

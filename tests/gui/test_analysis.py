@@ -337,3 +337,24 @@ def test_judging_covers_can_be_switched_off_for_the_next_run_and_is_remembered(q
         assert not again.analysis.covers and not again.covers_action.isChecked()
     finally:
         again.shutdown()
+
+
+def test_the_face_seen_most_is_shown_until_the_coder_picks_one(qtbot, window, video_path, monkeypatch):
+    """A clip that opens on someone else (a wide shot, the interviewer) kept showing that first face's curves, empty
+    for the rest of the video, while the main face was on screen (a real multi-shot clip): the face list took the
+    first face it saw. Now the face seen in most frames is shown until the coder picks one, and a pick stays."""
+    from gui_fixtures import FakeAnalysis
+
+    monkeypatch.setattr(FakeAnalysis, "cut_at", 15)  # face 0 on frames 2-14, then another person, face 1
+    open_and_analyse(qtbot, window, video_path)
+    assert [window.face_combo.itemData(i) for i in range(window.face_combo.count())] == [0, 1]
+    assert window.selected_face() == 1 and window.timeline.face == 1
+    window.face_combo.setCurrentIndex(0)  # the coder picks the first person
+    assert window.timeline.face == 0
+    assert window.ctx.execute(C.RunAnalysis, settings={"landmarks": True})
+    qtbot.waitUntil(lambda: window.worker is None, timeout=20000)
+    assert window.selected_face() == 0 and window.timeline.face == 0  # the pick outlives a re-run
+    other = video_path.with_name("other.avi")
+    other.write_bytes(video_path.read_bytes())
+    open_and_analyse(qtbot, window, other)  # another video: its own main face
+    assert window.selected_face() == 1 and window.timeline.face == 1

@@ -336,6 +336,7 @@ class MainWindow(QMainWindow):
         self.overlay_action.setChecked(True)
         self.follow_action = self._action(v, "Follow face", self._toggle_follow, "Shift+F", checkable=True)
         self.video_view.follow_stopped.connect(lambda: self.follow_action.setChecked(False))
+        self.video_view.face_clicked.connect(self.pick_face)
         self.heatmap_action = self._action(v, "AU heat map", lambda: self.timeline.set_heatmap_visible(
             self.heatmap_action.isChecked()), "H", checkable=True)
         self.heatmap_action.setChecked(True)
@@ -735,10 +736,18 @@ class MainWindow(QMainWindow):
         self.face_combo.blockSignals(False)
         if buf is not None and self.timeline.face is None and pick is not None:
             self.timeline.face = pick
+        self.video_view.selected_face = pick
         return cur is not None and pick != cur
 
     def selected_face(self) -> int | None:
         return self.face_combo.currentData()
+
+    def pick_face(self, face: int) -> None:
+        """Show this face's curves, as choosing it in the face list does (a click on its box in the video)."""
+        i = self.face_combo.findData(face)
+        if i >= 0 and i != self.face_combo.currentIndex():
+            self.face_combo.setCurrentIndex(i)  # _face_changed: the coder's pick
+            self.statusBar().showMessage(f"face {face}: its curves in the timeline", 4000)
 
     def _face_changed(self, _i: int) -> None:
         self._picked_face = self.selected_face()  # the coder chose it (the list is filled with its signals blocked)
@@ -746,9 +755,10 @@ class MainWindow(QMainWindow):
 
     def _show_face(self) -> None:
         self.timeline.set_buffer(self.analysis.buffer, self.selected_face())
+        self.video_view.selected_face = self.selected_face()
         if self.follow_action.isChecked():  # follow the newly chosen face, at its own size
             self.video_view.set_following(True)
-            self.transport.request_current()
+        self.transport.request_current()  # its box drawn bolder (and followed)
         self.neutral.update()
 
     def _au_columns(self) -> list[str]:

@@ -85,6 +85,8 @@ def _label(text: str, colour: QColor) -> QGraphicsRectItem:
 class VideoView(QGraphicsView):
     # the user fitted the whole frame (double-click, Ctrl+0) while following a face: following stopped
     follow_stopped = Signal()
+    # a click (not a drag) on a face's box or label: that face's track id
+    face_clicked = Signal(int)
 
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
@@ -103,6 +105,9 @@ class VideoView(QGraphicsView):
         self.overlay_visible = True
         self._fitted = False
         self._labels: list[tuple[QGraphicsRectItem, QPointF]] = []  # face labels and their box corners (scene)
+        self._boxes: list[tuple[int, QGraphicsRectItem, QGraphicsRectItem]] = []  # (track id, box, label) per face
+        self._press: QPointF | None = None  # where a left button press began (a click selects a face, a drag pans)
+        self.selected_face: int | None = None  # the face whose curves the timeline shows: its box drawn bolder
         # the frame's rectangle, set on the scene explicitly: an automatic scene rect grows with whatever is drawn
         # outside the frame (a label above a face at the top edge, landmarks of a face cut by the edge)
         self._frame_rect: QRectF | None = None
@@ -224,6 +229,34 @@ class VideoView(QGraphicsView):
     def mouseDoubleClickEvent(self, event: Any) -> None:  # noqa: N802
         self.fit()
 
+    def mousePressEvent(self, event: Any) -> None:  # noqa: N802 - Qt override
+        self._press = QPointF(event.position()) if event.button() == Qt.MouseButton.LeftButton else None
+        super().mousePressEvent(event)
+
+    def mouseReleaseEvent(self, event: Any) -> None:  # noqa: N802 - Qt override
+        super().mouseReleaseEvent(event)
+        press, self._press = self._press, None
+        if press is None or event.button() != Qt.MouseButton.LeftButton:
+            return
+        at = QPointF(event.position())
+        if (at - press).manhattanLength() > 4:  # a drag pans the picture
+            return
+        face = self.face_at(at)
+        if face is not None:
+            self.face_clicked.emit(face)
+
+    def face_at(self, pos: QPointF) -> int | None:
+        """The track id of the face whose label or box is under a viewport point (the smallest box: a face in
+        front of a larger one), or None."""
+        hits = []
+        for tid, box, label in self._boxes:
+            if label.sceneBoundingRect().contains(self.mapToScene(pos.toPoint())):
+                return tid
+            r = box.sceneBoundingRect()
+            if r.contains(self.mapToScene(pos.toPoint())):
+                hits.append((r.width() * r.height(), tid))
+        return min(hits)[1] if hits else None
+
     def resizeEvent(self, event: Any) -> None:  # noqa: N802
         super().resizeEvent(event)
         if self._fitted and not self.following:
@@ -240,6 +273,7 @@ class VideoView(QGraphicsView):
             self._overlay.removeFromGroup(item)
             self.scene().removeItem(item)
         self._labels = []
+        self._boxes = []
         for tid, pts in faces.items():
             pts = pts[np.isfinite(pts).all(axis=1)]
             if not len(pts):
@@ -248,7 +282,7 @@ class VideoView(QGraphicsView):
             (x0, y0), (x1, y1) = pts.min(axis=0), pts.max(axis=0)
             pad = 0.08 * max(x1 - x0, y1 - y0)
             box = QGraphicsRectItem(QRectF(x0 - pad, y0 - pad, x1 - x0 + 2 * pad, y1 - y0 + 2 * pad))
-            pen = QPen(col, 2)
+            pen = QPen(col, 3 if tid == self.selected_face else 1.5)
             pen.setCosmetic(True)
             box.setPen(pen)
             path = QPainterPath()
@@ -264,6 +298,7 @@ class VideoView(QGraphicsView):
             corner = QPointF(*{0: (x0 - pad, y0 - pad), 90: (x0 - pad, y1 + pad), 180: (x1 + pad, y1 + pad),
                                 270: (x1 + pad, y0 - pad)}[self.turn])
             self._labels.append((label, corner))
+            self._boxes.append((tid, box, label))
             for item in (box, dots, label):
                 self._overlay.addToGroup(item)
         self._layout_labels()

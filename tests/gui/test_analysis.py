@@ -358,3 +358,35 @@ def test_the_face_seen_most_is_shown_until_the_coder_picks_one(qtbot, window, vi
     other.write_bytes(video_path.read_bytes())
     open_and_analyse(qtbot, window, other)  # another video: its own main face
     assert window.selected_face() == 1 and window.timeline.face == 1
+
+
+def test_a_click_on_a_face_in_the_video_shows_its_curves(qtbot, window, video_path, monkeypatch):
+    """Two people in turn: a click on a face's box picks it, as the face list does; its box is drawn bolder; a drag
+    pans the picture and picks nothing."""
+    from gui_fixtures import FakeAnalysis
+    from PySide6.QtCore import QPoint, QPointF, Qt
+    from PySide6.QtWidgets import QGraphicsRectItem
+
+    monkeypatch.setattr(FakeAnalysis, "cut_at", 15)
+    open_and_analyse(qtbot, window, video_path)
+    assert window.selected_face() == 1
+    window.overlay_action.setChecked(True)
+    window.transport.seek(5)  # face 0's frames
+    qtbot.waitUntil(lambda: window.video_view.frame_index == 5 and bool(window.video_view._boxes), timeout=5000)
+    view = window.video_view
+    (tid, box, _label), = view._boxes
+    assert tid == 0 and box.pen().widthF() < 2  # not the face shown
+    centre = view.mapFromScene(box.sceneBoundingRect().center())
+    corner = QPoint(view.viewport().width() - 3, view.viewport().height() - 3)
+    assert view.face_at(QPointF(corner)) is None
+    qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=corner)  # beside it: nothing
+    assert window.selected_face() == 1
+    assert view.face_at(QPointF(centre)) == 0
+    qtbot.mousePress(view.viewport(), Qt.MouseButton.LeftButton, pos=centre)  # a drag from the face: a pan
+    qtbot.mouseMove(view.viewport(), centre + QPoint(30, 10))
+    qtbot.mouseRelease(view.viewport(), Qt.MouseButton.LeftButton, pos=centre + QPoint(30, 10))
+    assert window.selected_face() == 1
+    qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=centre)
+    assert window.selected_face() == 0 and window.timeline.face == 0
+    qtbot.waitUntil(lambda: any(isinstance(i, QGraphicsRectItem) and i.pen().widthF() >= 3
+                                for i in view._overlay.childItems()), timeout=5000)

@@ -693,7 +693,7 @@ class MainWindow(QMainWindow):
         faces = len(buf.faces) if buf is not None else 0
         if self.frame_count == 1 and faces:  # a photo: nothing is spotted in one frame, so no proposals to review
             lead = f"Analysis {status}: a photo, {faces} face{'s' if faces != 1 else ''} (each face's AUs on its " \
-                   "label; pick one in the face list for its values)"
+                   "label; click a face, or pick it in the face list, for its values)"
             msg = lead + ("; " + "; ".join(notes) if notes else "")
         elif notes:  # what the run says comes first (the review keys are in the Coding menu); all of it on hover
             msg = f"Analysis {status}, {n} proposals: " + "; ".join(notes)

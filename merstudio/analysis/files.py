@@ -173,6 +173,9 @@ class AnalysisOutput:
     run_id: str = ""
     # a photo's faces: (track id, box (x0, y0, x1, y1)) in frame pixels, for the face map of --plot
     boxes: list[tuple[int, tuple[float, float, float, float]]] = field(default_factory=list)
+    # per track, the frame where its face box was largest and that box: who each track is (the face sheet of --plot)
+    portraits: dict[int, tuple[int, tuple[float, float, float, float]]] = field(default_factory=dict)
+    turned: int = 0  # degrees clockwise the frames were turned to find the faces upright (0: as filed)
 
     @property
     def csv(self) -> Path:
@@ -359,7 +362,8 @@ def _analyze_claimed(input_path: Path, paths: OutputPaths, settings: AnalysisSet
                                   analysis.device, frames_claimed=source.claimed_frame_count,
                                   warnings=source.warnings + analysis.warnings, unreadable=source.unreadable_frames,
                                   source=source_url, run_id=run_id,
-                                  boxes=[(tid, box) for _, tid, box in analysis.boxes])  # kept for a photo only
+                                  boxes=[(tid, box) for _, tid, box in analysis.boxes],  # kept for a photo only
+                                  portraits=dict(analysis.portraits), turned=analysis.turned or 0)
 
         def finish(complete: bool, rows: int) -> AnalysisOutput:
             return finish_result(result(complete, rows), analysis.spots(), settings, source.is_vfr)

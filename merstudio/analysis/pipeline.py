@@ -206,6 +206,9 @@ class Analysis:
     # merge matches track ids by; a photo's (one frame) face boxes: which face is which in its plots
     keep_boxes: int = 0
     boxes: list[tuple[int, int, tuple[float, float, float, float]]] = field(default_factory=list)
+    # per track, the frame where its face box was largest, and that box (file pixels): a picture of who each
+    # track is, for the face sheet of `merstudio analyze --plot` (a few numbers per track)
+    portraits: dict[int, tuple[int, tuple[float, float, float, float]]] = field(default_factory=dict)
     # per track, compact (4 bytes a value): what spotting reads after the stream (frames counted from `start`)
     _signals: dict[int, _TrackSignals] = field(default_factory=dict)
     _lag: int = 1
@@ -321,6 +324,8 @@ class Analysis:
                 for tf, aligned, covered in faces:
                     if (self.span is not None and (i < start or i >= stop - self.keep_boxes)) or photo:
                         self.boxes.append((i, tf.track_id, tf.obs.bbox))
+                    if i >= start:
+                        keep_portrait(self.portraits, tf.track_id, i, tf.obs.bbox)
                     row = {"frame": i, "face_id": tf.track_id, "timestamp": t,
                            "confidence": float(tf.obs.confidence), "success": 1}
                     if self.settings.landmarks:
@@ -526,6 +531,19 @@ def held_aus(signals: dict[int, _TrackSignals], n: int, fps: float) -> dict[int,
         if held:
             out[fid] = held
     return out
+
+
+def _area(box: tuple[float, float, float, float]) -> float:
+    return (box[2] - box[0]) * (box[3] - box[1])
+
+
+def keep_portrait(portraits: dict[int, tuple[int, tuple[float, float, float, float]]], track: int, frame: int,
+                  box: tuple[float, float, float, float]) -> None:
+    """Keep (frame, box) as the track's portrait when its box is larger than the one kept (the nearest, clearest
+    view of that face; the earlier frame on a tie)."""
+    kept = portraits.get(track)
+    if kept is None or _area(box) > _area(kept[1]):
+        portraits[track] = (frame, tuple(float(v) for v in box))  # type: ignore[assignment]
 
 
 def held_warnings(held: dict[int, list[int]]) -> list[str]:

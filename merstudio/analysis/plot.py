@@ -5,6 +5,7 @@ intensities (a curve of one point is an empty plot); and, for a photo, a map of 
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Sequence
 from pathlib import Path
@@ -91,6 +92,31 @@ def plot_face_map(rgb: np.ndarray, faces: Sequence[tuple[int, tuple[float, float
     ax.set_axis_off()
     if title:
         ax.set_title(title, fontsize=10)
+    fig.tight_layout()
+    return _save(plt, fig, png)
+
+
+def plot_face_sheet(faces: Sequence[tuple[int, np.ndarray, str]], png: Path, title: str = "") -> Path:
+    """One picture per face track of a video (`faces`: (id, RGB crop, caption)), in the colours of the face map,
+    so that the per-face charts (<name>_face<k>.png) can be told apart: which person is face 2."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    cols = min(6, max(1, len(faces)))
+    rows = max(1, math.ceil(len(faces) / cols))
+    fig, axes = plt.subplots(rows, cols, figsize=(2.1 * cols + 0.2, 2.5 * rows + 0.5), squeeze=False)
+    tab10 = plt.get_cmap("tab10")
+    for ax in axes.ravel():
+        ax.set_axis_off()
+    for ax, (fid, crop, caption) in zip(axes.ravel(), faces, strict=False):
+        ax.imshow(crop)
+        ax.set_title(f"face {fid}", fontsize=10, fontweight="bold", color="white", pad=3,
+                     bbox={"facecolor": tab10(fid % 10), "edgecolor": "none", "pad": 1.5})
+        ax.text(0.5, -0.03, caption, transform=ax.transAxes, ha="center", va="top", fontsize=7.5)
+    if title:
+        fig.suptitle(title, fontsize=10)
     fig.tight_layout()
     return _save(plt, fig, png)
 

@@ -64,6 +64,7 @@ from merstudio.analysis.pipeline import (
     _TrackSignals,
     held_aus,
     held_warnings,
+    keep_portrait,
     keyframe_frames,
     spot_tracks,
     warmup_frames,
@@ -117,6 +118,8 @@ class SegmentResult:
     timestamps: array = field(default_factory=lambda: array("d"))  # frames start.. (from the rows)
     head: list[tuple[int, int, Box]] = field(default_factory=list)  # warm-up: (frame, local id, box)
     tail: list[tuple[int, int, Box]] = field(default_factory=list)  # the last `warmup` frames
+    portraits: dict[int, tuple[int, Box]] = field(default_factory=dict)  # local id -> (frame, largest box)
+    turned: int = 0  # the turn the segment found the faces upright with (every segment chooses the same)
 
     def row_lines(self) -> Iterator[dict[str, str]]:
         if self.rows_blob is not None:
@@ -177,7 +180,8 @@ def analyze_segment(input_path: str | Path, start: int, stop: int, settings: Ana
                 source.claimed_frame_count, list(source.warnings) + analysis.warnings,
                 [u for u in source.unreadable_frames if start <= u[0] < stop], path, None,
                 dict(analysis._signals), stamps,
-                [b for b in analysis.boxes if b[0] < start], [b for b in analysis.boxes if b[0] >= start])
+                [b for b in analysis.boxes if b[0] < start], [b for b in analysis.boxes if b[0] >= start],
+                dict(analysis.portraits), analysis.turned or 0)
         if own_dir:
             result.rows_blob = zlib.compress(path.read_bytes(), 6)
             result.rows_path = None
@@ -266,7 +270,11 @@ def merge_segments(results: Sequence[SegmentResult], out_dir: str | Path, name: 
     first = segs[0]
     n = segs[-1].stop
     signals: dict[int, _TrackSignals] = {}
+    portraits: dict[int, tuple[int, Box]] = {}
     for seg, mapping in zip(segs, maps, strict=True):
+        for lid, (frame, box) in sorted(seg.portraits.items(), key=lambda kv: kv[1][0]):
+            if lid in mapping:
+                keep_portrait(portraits, mapping[lid], frame, box)
         for lid, sig in seg.signals.items():
             dst = signals.setdefault(mapping[lid], _TrackSignals())
             frames = np.frombuffer(sig.frames, dtype=np.int32) + np.int32(seg.start)
@@ -286,7 +294,7 @@ def merge_segments(results: Sequence[SegmentResult], out_dir: str | Path, name: 
                               first.fps, complete, sum(s.seconds for s in segs) + time.perf_counter() - started,
                               sorted(signals), [], [], rows, first.device, frames_claimed=first.frames_claimed,
                               warnings=first.warnings + held, unreadable=[u for s in segs for u in s.unreadable],
-                              source=source, run_id=run_id)
+                              source=source, run_id=run_id, portraits=portraits, turned=first.turned)
 
     def finish(complete: bool, rows: int) -> AnalysisOutput:
         spots = spot_tracks(signals, n, first.fps, stamps, first.lag)

@@ -303,12 +303,38 @@ def write_plot(r: AnalysisOutput, truth: list[tuple[int, int, str]] | None = Non
     frames = pd.read_csv(r.csv)
     if r.boxes and len(r.face_ids) > 1:  # a photo of several people: which face is which
         _face_map(r, frames)
+    elif r.portraits and len(r.face_ids) > 1:  # a video of several people (or one, lost and found): who is who
+        _face_sheet(r, frames)
     for fid in r.face_ids:
         png = r.paths.csv.with_suffix(".png") if len(r.face_ids) == 1 else \
             r.paths.csv.with_name(f"{r.paths.csv.stem}_face{fid}.png")
         spots = [(s.onset, s.offset) for s in r.spots if s.face_id == fid]
         plot_au_curves(frames, png, fid, spots, truth or (), title=f"{r.input.name}: AU intensity (0-5), face {fid}")
         r.plots.append(png)
+
+
+def _face_sheet(r: AnalysisOutput, frames: Any) -> None:  # frames: pandas.DataFrame (imported lazily)
+    """<name>_faces.png for a video with several face tracks: each track's face where it was largest."""
+    from merstudio.analysis.plot import plot_face_sheet
+    from merstudio.face.orientation import turn
+    from merstudio.face.small_faces import crop_square
+    from merstudio.io import open_source
+
+    seen = frames[frames["face_id"] >= 0].groupby("face_id")["frame"].agg(["min", "max", "count"])
+    faces = []
+    with open_source(r.input) as src:
+        for fid in r.face_ids:
+            if fid not in r.portraits or fid not in seen.index:
+                continue
+            i, (x0, y0, x1, y1) = r.portraits[fid]
+            crop, _ = crop_square(src.frame(i), (x0 + x1) / 2, (y0 + y1) / 2, 1.4 * max(x1 - x0, y1 - y0), 192)
+            first, last, n = (int(v) for v in seen.loc[fid])
+            faces.append((fid, turn(crop, r.turned) if r.turned else crop,
+                          f"frames {first}-{last} ({n} with the face)\nshown: frame {i}"))
+    png = r.paths.csv.with_name(f"{r.paths.csv.stem}_faces.png")
+    plot_face_sheet(faces, png, title=f"{r.input.name}: the face tracks (their AU charts: "
+                                      f"{r.paths.csv.stem}_face<id>.png)")
+    r.plots.append(png)
 
 
 def _face_map(r: AnalysisOutput, frames: Any) -> None:  # frames: pandas.DataFrame (imported lazily)

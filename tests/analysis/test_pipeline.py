@@ -349,3 +349,12 @@ def test_a_photo_names_the_faces_whose_au4_it_cannot_tell_from_low_set_brows(tmp
         run = Analysis(src)
         list(run.rows())
     assert not [w for w in run.warnings if "AU4" in w]
+
+
+def test_each_track_keeps_the_frame_where_its_face_is_largest():
+    from merstudio.analysis.pipeline import keep_portrait
+
+    kept: dict = {}
+    for frame, box in ((3, (0, 0, 10, 10)), (4, (0, 0, 20, 20)), (5, (5, 5, 25, 25)), (6, (0, 0, 12, 12))):
+        keep_portrait(kept, 7, frame, box)
+    assert kept == {7: (4, (0.0, 0.0, 20.0, 20.0))}  # the largest; the earlier of two equal ones

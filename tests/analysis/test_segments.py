@@ -95,6 +95,8 @@ def test_split_run_equals_unsplit_row_for_row(clip, unsplit, tmp_path):
     assert (tmp_path / "out" / "two.csv").read_bytes() == unsplit.paths.csv.read_bytes()
     assert (tmp_path / "out" / "two.spots.csv").read_bytes() == unsplit.paths.spots.read_bytes()
     assert [s.face_id for s in merged.spots] == [s.face_id for s in unsplit.spots]
+    # who each track is (the face sheet of --plot): the same frame and box, split or not
+    assert set(unsplit.portraits) == {0, 1} and merged.portraits == unsplit.portraits
 
     # the same segments into Parquet: the same table
     pq = merge_segments(results, tmp_path / "pq", "two", SETTINGS, fmt="parquet")

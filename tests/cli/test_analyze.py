@@ -292,3 +292,35 @@ def _settings_of(meta):
     import json
 
     return json.loads(meta.read_text())["settings"]
+
+
+def test_a_video_of_several_people_gets_a_face_sheet(tmp_path, capsys):
+    """Several face tracks in a video: <name>_faces.png shows each track's face (where it was largest) with its
+    frames, in the face map's colours, to tell the per-face charts apart."""
+    import cv2
+    import numpy as np
+    from support.clips import _face
+
+    face = cv2.resize(_face()[0][20:220, 60:260], (200, 200), interpolation=cv2.INTER_AREA)
+    clip = tmp_path / "panel"
+    clip.mkdir()
+    for i in range(4):
+        frame = np.full((320, 560, 3), 90, np.uint8)
+        frame[60:260, 20:220] = face
+        small = cv2.resize(face, (150 + 10 * i, 150 + 10 * i), interpolation=cv2.INTER_AREA)  # nearer each frame
+        frame[60:60 + small.shape[0], 300:300 + small.shape[1]] = small
+        cv2.imwrite(str(clip / f"img{i}.png"), cv2.cvtColor(frame, cv2.COLOR_RGB2BGR))
+    code = main(["analyze", str(clip), "-o", str(tmp_path / "out"), "--plot"])
+    out, err = capsys.readouterr()
+    assert code == 0, err
+    sheet = tmp_path / "out" / "panel_faces.png"
+    assert f"face map      : {sheet}" in out and "2 face track(s)" in out
+    img = cv2.imread(str(sheet))[:, :, ::-1].astype(int)
+    for rgb in ((31, 119, 180), (255, 127, 14)):  # each track's name plate in its colour (tab10)
+        assert int((np.abs(img - np.array(rgb)).sum(axis=2) < 40).sum()) > 100, rgb
+    assert int((img.sum(axis=2) < 600).sum()) > 2 * 150 * 150  # two face crops drawn, not two empty panels
+    from merstudio.analysis.files import analyze_file
+
+    portraits = analyze_file(clip, tmp_path / "again", "panel").portraits
+    right = max(portraits, key=lambda fid: portraits[fid][1][0])
+    assert portraits[right][0] == 3  # the face that comes nearer is shown where it is largest

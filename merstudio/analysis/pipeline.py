@@ -543,7 +543,8 @@ def keep_portrait(portraits: dict[int, tuple[int, tuple[float, float, float, flo
     view of that face; the earlier frame on a tie)."""
     kept = portraits.get(track)
     if kept is None or _area(box) > _area(kept[1]):
-        portraits[track] = (frame, tuple(float(v) for v in box))  # type: ignore[assignment]
+        x0, y0, x1, y1 = (float(v) for v in box)
+        portraits[track] = (frame, (x0, y0, x1, y1))
 
 
 def held_warnings(held: dict[int, list[int]]) -> list[str]:

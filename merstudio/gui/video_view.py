@@ -249,11 +249,13 @@ class VideoView(QGraphicsView):
         """The track id of the face whose label or box is under a viewport point (the smallest box: a face in
         front of a larger one), or None."""
         hits = []
+        at = self.mapToScene(pos.toPoint())
         for tid, box, label in self._boxes:
-            if label.sceneBoundingRect().contains(self.mapToScene(pos.toPoint())):
+            # a label keeps its size on screen (it ignores the view's scale): compare in viewport pixels
+            if label.rect().translated(QPointF(self.mapFromScene(label.scenePos()))).contains(pos):
                 return tid
             r = box.sceneBoundingRect()
-            if r.contains(self.mapToScene(pos.toPoint())):
+            if r.contains(at):
                 hits.append((r.width() * r.height(), tid))
         return min(hits)[1] if hits else None
 

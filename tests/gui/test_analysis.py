@@ -388,5 +388,13 @@ def test_a_click_on_a_face_in_the_video_shows_its_curves(qtbot, window, video_pa
     assert window.selected_face() == 1
     qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=centre)
     assert window.selected_face() == 0 and window.timeline.face == 0
+    window.face_combo.setCurrentIndex(1)
+    view.zoom(3.0)  # the label keeps its screen size at any zoom: a click on it picks its face too
+    qtbot.waitUntil(lambda: bool(view._boxes), timeout=5000)
+    (_tid, _box, label), = view._boxes
+    on_label = view.mapFromScene(label.scenePos()) + label.rect().center().toPoint()
+    assert view.face_at(QPointF(on_label)) == 0
+    qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=on_label)
+    assert window.selected_face() == 0
     qtbot.waitUntil(lambda: any(isinstance(i, QGraphicsRectItem) and i.pen().widthF() >= 3
                                 for i in view._overlay.childItems()), timeout=5000)

@@ -81,7 +81,9 @@ class AnalysisSettings:
     landmarks: bool = False  # add x_0..x_467, y_0..y_467 (frame pixels)
     checkpoint: Path | None = None  # learned model: adds p_<class> and AUxx_p columns
     device: str | None = None  # None = CUDA when available, else CPU
-    occlusion: bool = True  # hands over the face, covers over the lips or eyes (their AUs read NaN); ~3.5 ms per frame
+    # hands over the face, covers over the lips or eyes, regions beyond the frame's edge: their AUs read NaN (~3.5 ms
+    # per frame)
+    occlusion: bool = True
     # degrees clockwise the frames are turned before faces are found (0, 90, 180, 270; landmarks are turned back);
     # None: chosen from the faces of a few frames (merstudio.face.orientation.choose_turn)
     turn: int | None = None
@@ -96,7 +98,8 @@ class AnalysisSettings:
 # 3 (2026-12-02): a mouth under a mask or other cover reads NaN (merstudio.face.occlusion.MouthVisibility); the
 # blendshape model sees each mesh upright (merstudio.face.blendshapes.upright).
 # 4 (2026-12-03): eyes behind dark glasses read NaN (merstudio.face.occlusion.EyesVisibility).
-ANALYSIS_REVISION = 4
+# 5 (2026-12-03): a face region cut off by the frame's edge reads NaN (merstudio.face.occlusion.outside_regions).
+ANALYSIS_REVISION = 5
 
 
 def analysis_revision(settings: dict[str, Any]) -> int:
@@ -376,7 +379,7 @@ class Analysis:
 
         # Whatever else covers a mouth (a mask, a cup) or the eyes (dark glasses): judged from the lips' contrast and
         # the eyes' lightness spread, with the hands' switch
-        from merstudio.face.occlusion import EyesVisibility, MouthVisibility
+        from merstudio.face.occlusion import EyesVisibility, MouthVisibility, outside_regions
         from merstudio.face.orientation import turn, unturn_observation
 
         checks = {"mouth": MouthVisibility(), "eyes": EyesVisibility()} if self.settings.occlusion else {}
@@ -403,6 +406,10 @@ class Analysis:
                 items = []
                 for tf in faces:
                     covered = covered_regions(outlines, tf.obs.landmarks)
+                    if self.settings.occlusion:  # the frame's edge covers what lies beyond it
+                        h, w = rgb.shape[:2]
+                        for region, share in outside_regions(tf.obs.landmarks, (w, h)).items():
+                            covered[region] = max(covered[region], share)
                     for region, check in checks.items():
                         covered[region] = max(covered[region], check.update(tf.track_id, rgb, tf.obs.landmarks))
                     items.append((tf, aligner.align(tf.track_id, tf.obs.landmarks, rgb, frame_index=i), covered))

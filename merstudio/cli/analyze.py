@@ -76,8 +76,9 @@ def register(sub: argparse._SubParsersAction) -> None:
                    "or a phone video without a rotation flag (landmarks stay in the file's coordinates; default "
                    "auto: chosen from the faces of a few frames)")
     p.add_argument("--no-cover-checks", dest="covers", action="store_false",
-                   help="do not judge covers (a hand over the face, a mask over the mouth, dark glasses): every "
-                   "region's AUs read as the face mesh fits them (by default a covered region reads NaN)")
+                   help="do not judge covers (a hand over the face, a mask over the mouth, dark glasses, the "
+                   "frame's edge cutting the face): every region's AUs read as the face mesh fits them (by default "
+                   "a covered region reads NaN)")
     p.add_argument("--fps", type=float, default=None, help="frame rate of frame folders (default: the dataset's rate when the folder "
                    "names match a known dataset, e.g. CASME II 200, else 30)")
     p.add_argument("--checkpoint", type=Path, default=None,

@@ -75,6 +75,16 @@ def covered_regions(outlines: list[np.ndarray], mesh: np.ndarray) -> dict[str, f
     return out
 
 
+def outside_regions(mesh: np.ndarray, size: tuple[int, int]) -> dict[str, float]:
+    """Share (0..1) of each face region's points outside a frame of `size` (w, h): a face cut by the frame's edge,
+    whose missing part the mesh guesses (a region COVERED_FRACTION or more outside reads unknown, as under a hand).
+    Measured on 51 faces in 30 photographs: only the two cut by the edge have a region point outside."""
+    w, h = size
+    pts = mesh[:, :2]
+    inside = (pts[:, 0] >= 0) & (pts[:, 0] < w) & (pts[:, 1] >= 0) & (pts[:, 1] < h)
+    return {r: float(1.0 - inside[list(idx)].mean()) for r, idx in REGION_POINTS.items()}
+
+
 # -- A covered mouth, whatever covers it ---------------------------------------------------------------------------
 # Hands are found by their own detector; a mask, a scarf, a cup or a finger the hand model misses are not. Lips
 # always differ from the skin around them: redder, and darker (or, on some faces and over a moustache, lighter).

@@ -153,8 +153,8 @@ class AnalysisControl(QObject):
         self.message.emit(f"Faces per frame: {what}, from the next analysis on (Ctrl+R)", 6000)
 
     def set_covers(self, on: bool) -> None:
-        """Judge covers (a hand, a mask, dark glasses) from the next run on; off: every region reads as the mesh
-        fits it. Remembered across sessions."""
+        """Judge covers (a hand, a mask, dark glasses, the frame's edge) from the next run on; off: every region reads
+        as the mesh fits it. Remembered across sessions."""
         self.covers = bool(on)
         self.win.qsettings.setValue("analysis/covers", "true" if on else "false")
         what = "on (a covered region reads unknown)" if on else "off (every region reads as the face mesh fits it)"

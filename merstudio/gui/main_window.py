@@ -326,8 +326,8 @@ class MainWindow(QMainWindow):
                                           lambda: self.analysis.set_covers(self.covers_action.isChecked()),
                                           checkable=True)
         self.covers_action.setChecked(self.analysis.covers)
-        self.covers_action.setStatusTip("A face region under a hand, a mask or dark glasses reads unknown (off: as "
-                                        "the face mesh fits it)")
+        self.covers_action.setStatusTip("A face region under a hand, a mask or dark glasses, or beyond the frame's "
+                                        "edge, reads unknown (off: as the face mesh fits it)")
         a.addSeparator()
         self._action(a, "&Fine-tune on corrections…", lambda: x(C.FineTune))
 

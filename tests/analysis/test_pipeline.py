@@ -358,3 +358,26 @@ def test_each_track_keeps_the_frame_where_its_face_is_largest():
     for frame, box in ((3, (0, 0, 10, 10)), (4, (0, 0, 20, 20)), (5, (5, 5, 25, 25)), (6, (0, 0, 12, 12))):
         keep_portrait(kept, 7, frame, box)
     assert kept == {7: (4, (0.0, 0.0, 20.0, 20.0))}  # the largest; the earlier of two equal ones
+
+
+def test_a_face_cut_by_the_frames_edge_reads_unknown_where_it_is_cut(tmp_path):
+    """The NASA portrait cut through the eye on the right of the picture: the mesh still fits the whole face and
+    guesses the part beyond the edge, whose AUs read as if seen. The brows and eyes, a third of whose points lie
+    beyond the edge, now read unknown, as under a hand; the mouth, in view, keeps its smile. With cover checks off,
+    every region reads as the mesh fits it."""
+    import cv2
+    from support.occluders import astronaut_face
+
+    from merstudio.features.aus import face_note
+
+    photo = tmp_path / "cut.png"
+    cv2.imwrite(str(photo), cv2.cvtColor(np.ascontiguousarray(astronaut_face()[:, :285]), cv2.COLOR_RGB2BGR))
+    rows = {}
+    for judged in (True, False):
+        with open_source(photo) as src:
+            (rows[judged],) = [r for r in Analysis(src, AnalysisSettings(occlusion=judged)).rows() if r["success"]]
+    cut, whole = rows[True], rows[False]
+    for au in (1, 2, 4, 5, 6, 7, 45):
+        assert np.isnan(cut[f"AU{au:02d}_r"]) and np.isfinite(whole[f"AU{au:02d}_r"]), au
+    assert cut["AU12_r"] > 2 and cut["AU12_r"] == whole["AU12_r"]
+    assert face_note(lambda c: cut.get(c)).endswith("brows, eyes hidden")

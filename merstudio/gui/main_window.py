@@ -155,6 +155,7 @@ class MainWindow(QMainWindow):
         # switch forgets it
         self._picked_face: int | None = None
         self.face_combo.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.face_combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)  # "12  (1520 frames)"
         self.face_combo.currentIndexChanged.connect(self._face_changed)
         self.au_button = QToolButton(transport)
         self.au_button.setText("AUs")
@@ -728,8 +729,9 @@ class MainWindow(QMainWindow):
         cur = self.face_combo.currentData()
         self.face_combo.clear()
         faces = buf.face_ids() if buf is not None else []
-        for f in faces:
-            self.face_combo.addItem(str(f), f)
+        for f in faces:  # with how much of the video it is in (counted when the list is filled: new faces, the end)
+            n = buf.frames_seen(f) if buf is not None else 0
+            self.face_combo.addItem(f"{f}  ({n} frame{'s' if n != 1 else ''})", f)
         pick = self._picked_face if self._picked_face in faces else buf.main_face() if buf is not None else None
         if pick is not None:
             self.face_combo.setCurrentIndex(faces.index(pick))

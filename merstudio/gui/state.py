@@ -157,11 +157,16 @@ class CurveBuffer:
     def face_ids(self) -> list[int]:
         return sorted(self.faces)
 
+    def frames_seen(self, face: int) -> int:
+        """On how many frames the face has values (any column's count: a covered region's AUs are unknown, the
+        face is still there)."""
+        return int(max((np.isfinite(a).sum() for a in self.faces.get(face, {}).values()), default=0))
+
     def main_face(self) -> int | None:
         """The face seen in most frames: the default track to show."""
         if not self.faces:
             return None
-        return max(self.faces, key=lambda f: max((np.isfinite(a).sum() for a in self.faces[f].values()), default=0))
+        return max(self.faces, key=self.frames_seen)
 
     def get(self, face: int, col: str) -> np.ndarray | None:
         return self.faces.get(face, {}).get(col)

@@ -348,6 +348,8 @@ def test_the_face_seen_most_is_shown_until_the_coder_picks_one(qtbot, window, vi
     monkeypatch.setattr(FakeAnalysis, "cut_at", 15)  # face 0 on frames 2-14, then another person, face 1
     open_and_analyse(qtbot, window, video_path)
     assert [window.face_combo.itemData(i) for i in range(window.face_combo.count())] == [0, 1]
+    # each with how much of the video it is in: face 0 on frames 2-14, face 1 on 15-89
+    assert [window.face_combo.itemText(i) for i in range(2)] == ["0  (13 frames)", "1  (75 frames)"]
     assert window.selected_face() == 1 and window.timeline.face == 1
     window.face_combo.setCurrentIndex(0)  # the coder picks the first person
     assert window.timeline.face == 0

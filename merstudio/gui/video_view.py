@@ -247,7 +247,9 @@ class VideoView(QGraphicsView):
 
     def face_at(self, pos: QPointF) -> int | None:
         """The track id of the face whose label or box is under a viewport point (the smallest box: a face in
-        front of a larger one), or None."""
+        front of a larger one), or None; None too while the overlay is hidden."""
+        if not self.overlay_visible:  # boxes not shown cannot be clicked (and may be an earlier frame's)
+            return None
         hits = []
         at = self.mapToScene(pos.toPoint())
         for tid, box, label in self._boxes:

@@ -384,6 +384,9 @@ def test_a_click_on_a_face_in_the_video_shows_its_curves(qtbot, window, video_pa
     qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=corner)  # beside it: nothing
     assert window.selected_face() == 1
     assert view.face_at(QPointF(centre)) == 0
+    window.overlay_action.trigger()  # the overlay hidden: nothing to click
+    assert not window.overlay_action.isChecked() and view.face_at(QPointF(centre)) is None
+    window.overlay_action.trigger()
     qtbot.mousePress(view.viewport(), Qt.MouseButton.LeftButton, pos=centre)  # a drag from the face: a pan
     qtbot.mouseMove(view.viewport(), centre + QPoint(30, 10))
     qtbot.mouseRelease(view.viewport(), Qt.MouseButton.LeftButton, pos=centre + QPoint(30, 10))

@@ -11,7 +11,8 @@ from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView
 from merstudio.gui.state import timecode
 from merstudio.project.events import Event
 
-COLUMNS = ("id", "onset", "apex", "offset", "time", "emotion", "AUs", "coder", "conf", "source", "status", "note")
+COLUMNS = ("id", "onset", "apex", "offset", "time", "face", "emotion", "AUs", "coder", "conf", "source", "status",
+           "note")
 _STATUS_BG = {"proposal": QColor("#fff8e1"), "rejected": QColor("#eeeeee")}
 
 Index = QModelIndex | QPersistentModelIndex
@@ -54,7 +55,7 @@ class EventsModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.DisplayRole:
             return {
                 "id": e.id, "onset": e.onset, "apex": e.apex, "offset": e.offset,
-                "time": timecode(e.onset, self.fps), "emotion": e.emotion, "AUs": e.aus, "coder": e.coder,
+                "time": timecode(e.onset, self.fps), "face": e.face_id, "emotion": e.emotion, "AUs": e.aus, "coder": e.coder,
                 "conf": "" if e.confidence is None else f"{e.confidence:.2f}", "source": e.source,
                 "status": e.status, "note": e.note,
             }[col]

@@ -744,12 +744,14 @@ class MainWindow(QMainWindow):
     def selected_face(self) -> int | None:
         return self.face_combo.currentData()
 
-    def pick_face(self, face: int) -> None:
-        """Show this face's curves, as choosing it in the face list does (a click on its box in the video)."""
+    def pick_face(self, face: int, say: bool = True) -> None:
+        """Show this face's curves, as choosing it in the face list does (a click on its box in the video, an event
+        of that face selected). ``say``: tell the status bar."""
         i = self.face_combo.findData(face)
         if i >= 0 and i != self.face_combo.currentIndex():
             self.face_combo.setCurrentIndex(i)  # _face_changed: the coder's pick
-            self.statusBar().showMessage(f"face {face}: its curves in the timeline", 4000)
+            if say:
+                self.statusBar().showMessage(f"face {face}: its curves in the timeline", 4000)
 
     def _face_changed(self, _i: int) -> None:
         self._picked_face = self.selected_face()  # the coder chose it (the list is filled with its signals blocked)
@@ -810,6 +812,9 @@ class MainWindow(QMainWindow):
 
     def _selection_shown(self) -> None:
         c = self.coding
+        ev = next((e for e in c.events if e.id == c.selected_event_id), None)
+        if ev is not None:  # a proposal or event of another person: show that face's curves
+            self.pick_face(ev.face_id, say=False)
         self.timeline.set_events(c.events, c.selected_event_id)
         self.table.select_event(c.selected_event_id)
 

@@ -120,4 +120,5 @@ class FakeAnalysis:
                 progress(i + 1, n)
 
     def spots(self):
-        return [Spot(0, on, ap, off, 0.8) for on, ap, off in SPOTS]
+        return [Spot(1 if self.cut_at is not None and on >= self.cut_at else 0, on, ap, off, 0.8)
+                for on, ap, off in SPOTS]

@@ -403,3 +403,23 @@ def test_a_click_on_a_face_in_the_video_shows_its_curves(qtbot, window, video_pa
     assert window.selected_face() == 0
     qtbot.waitUntil(lambda: any(isinstance(i, QGraphicsRectItem) and i.pen().widthF() >= 3
                                 for i in view._overlay.childItems()), timeout=5000)
+
+
+def test_an_event_of_another_face_shows_that_faces_curves(qtbot, window, video_path, monkeypatch):
+    """Two people in turn, a proposal on each: the events table says whose each event is, and selecting one shows
+    that face's curves (the coder reviews a proposal against the right person's AUs)."""
+    from gui_fixtures import FakeAnalysis
+
+    from merstudio.gui.events_table import COLUMNS
+
+    monkeypatch.setattr(FakeAnalysis, "cut_at", 40)  # face 0 on frames 2-39 (a proposal at 20-28), face 1 after
+    open_and_analyse(qtbot, window, video_path)
+    model = window.table.model_
+    faces = [model.data(model.index(r, COLUMNS.index("face"))) for r in range(model.rowCount())]
+    assert sorted(faces) == [0, 1] and window.selected_face() == 1
+    first = next(e for e in window.coding.events if e.face_id == 0)
+    window.coding.select(first.id, seek=True)
+    assert window.selected_face() == 0 and window.timeline.face == 0
+    second = next(e for e in window.coding.events if e.face_id == 1)
+    window.coding.select(second.id, seek=True)
+    assert window.selected_face() == 1 and window.timeline.face == 1

@@ -176,6 +176,7 @@ class AnalysisOutput:
     # per track, the frame where its face box was largest and that box: who each track is (the face sheet of --plot)
     portraits: dict[int, tuple[int, tuple[float, float, float, float]]] = field(default_factory=dict)
     turned: int = 0  # degrees clockwise the frames were turned to find the faces upright (0: as filed)
+    face_frames: dict[int, int] = field(default_factory=dict)  # per track, on how many frames it was seen
 
     @property
     def csv(self) -> Path:
@@ -363,7 +364,8 @@ def _analyze_claimed(input_path: Path, paths: OutputPaths, settings: AnalysisSet
                                   warnings=source.warnings + analysis.warnings, unreadable=source.unreadable_frames,
                                   source=source_url, run_id=run_id,
                                   boxes=[(tid, box) for _, tid, box in analysis.boxes],  # kept for a photo only
-                                  portraits=dict(analysis.portraits), turned=analysis.turned or 0)
+                                  portraits=dict(analysis.portraits), turned=analysis.turned or 0,
+                                  face_frames=analysis.face_frames())
 
         def finish(complete: bool, rows: int) -> AnalysisOutput:
             return finish_result(result(complete, rows), analysis.spots(), settings, source.is_vfr)

@@ -512,6 +512,10 @@ class Analysis:
     def face_ids(self) -> list[int]:
         return sorted(self._signals)
 
+    def face_frames(self) -> dict[int, int]:
+        """On how many frames each face track was seen."""
+        return {fid: len(sig.frames) for fid, sig in sorted(self._signals.items())}
+
     def spots(self) -> list[SpotRow]:
         """Candidate micro-expression intervals per face track, from the motion signal."""
         return spot_tracks(self._signals, self.frames_done, self.source.fps, self.source.timestamps, self._lag)

@@ -294,7 +294,8 @@ def merge_segments(results: Sequence[SegmentResult], out_dir: str | Path, name: 
                               first.fps, complete, sum(s.seconds for s in segs) + time.perf_counter() - started,
                               sorted(signals), [], [], rows, first.device, frames_claimed=first.frames_claimed,
                               warnings=first.warnings + held, unreadable=[u for s in segs for u in s.unreadable],
-                              source=source, run_id=run_id, portraits=portraits, turned=first.turned)
+                              source=source, run_id=run_id, portraits=portraits, turned=first.turned,
+                              face_frames={fid: len(sig.frames) for fid, sig in sorted(signals.items())})
 
     def finish(complete: bool, rows: int) -> AnalysisOutput:
         spots = spot_tracks(signals, n, first.fps, stamps, first.lag)

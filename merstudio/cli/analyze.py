@@ -365,8 +365,10 @@ def _print_summary(r: AnalysisOutput) -> None:
     print(f"{r.input}: {status}")
     for w in r.warnings:
         print(f"  warning       : {w}")
-    print(f"  per-frame CSV : {r.csv}  ({r.rows} rows, {len(r.face_ids)} face track(s): "
-          f"{', '.join(map(str, r.face_ids)) or 'none'})")
+    several = len(r.face_ids) > 1 and r.frame_count > 1  # a video of several tracks: how much of it each is on
+    tracks = ", ".join(f"{fid} ({r.face_frames[fid]} frames)" if several and fid in r.face_frames else str(fid)
+                       for fid in r.face_ids)
+    print(f"  per-frame CSV : {r.csv}  ({r.rows} rows, {len(r.face_ids)} face track(s): {tracks or 'none'})")
     if not r.face_ids and r.frames:
         from merstudio.features.aus import NO_FACE_REASON
 

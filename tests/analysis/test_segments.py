@@ -97,6 +97,8 @@ def test_split_run_equals_unsplit_row_for_row(clip, unsplit, tmp_path):
     assert [s.face_id for s in merged.spots] == [s.face_id for s in unsplit.spots]
     # who each track is (the face sheet of --plot): the same frame and box, split or not
     assert set(unsplit.portraits) == {0, 1} and merged.portraits == unsplit.portraits
+    assert merged.face_frames == unsplit.face_frames and unsplit.face_frames[0] == N
+    assert 0 < unsplit.face_frames[1] <= len(SECOND_FACE)  # found within a few frames of entering
 
     # the same segments into Parquet: the same table
     pq = merge_segments(results, tmp_path / "pq", "two", SETTINGS, fmt="parquet")

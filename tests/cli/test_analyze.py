@@ -314,7 +314,7 @@ def test_a_video_of_several_people_gets_a_face_sheet(tmp_path, capsys):
     out, err = capsys.readouterr()
     assert code == 0, err
     sheet = tmp_path / "out" / "panel_faces.png"
-    assert f"face map      : {sheet}" in out and "2 face track(s)" in out
+    assert f"face map      : {sheet}" in out and "2 face track(s): 0 (4 frames), 1 (4 frames)" in out
     img = cv2.imread(str(sheet))[:, :, ::-1].astype(int)
     for rgb in ((31, 119, 180), (255, 127, 14)):  # each track's name plate in its colour (tab10)
         assert int((np.abs(img - np.array(rgb)).sum(axis=2) < 40).sum()) > 100, rgb

@@ -1029,6 +1029,9 @@ class Timeline(pg.GraphicsLayoutWidget):
         vals = self.readout_values()
         f = self.playhead_frame
         head = f"<b>frame {f}</b> ({f / self.fps:.3f} s)" if self.fps > 0 else f"<b>frame {f}</b>"
+        seen = self.buffer.get(self.face, "blink") if self.buffer is not None and self.face is not None else None
+        if seen is not None and 0 <= f < len(seen) and not np.isfinite(seen[f]):  # every row of a face has one
+            head += f" &nbsp;<i>face {self.face} is not in this frame</i>"
 
         def cell(name: str, colour: str, v: float, digits: int) -> str:
             txt = "–" if not math.isfinite(v) else f"{v:.{digits}f}"

@@ -378,6 +378,8 @@ def test_a_click_on_a_face_in_the_video_shows_its_curves(qtbot, window, video_pa
     view = window.video_view
     (tid, box, _label), = view._boxes
     assert tid == 0 and box.pen().widthF() < 2  # not the face shown
+    qtbot.waitUntil(lambda: window.timeline.playhead_frame == 5, timeout=5000)
+    assert "face 1 is not in this frame" in window.timeline.readout.text  # why its values read –
     centre = view.mapFromScene(box.sceneBoundingRect().center())
     corner = QPoint(view.viewport().width() - 3, view.viewport().height() - 3)
     assert view.face_at(QPointF(corner)) is None
@@ -393,6 +395,7 @@ def test_a_click_on_a_face_in_the_video_shows_its_curves(qtbot, window, video_pa
     assert window.selected_face() == 1
     qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=centre)
     assert window.selected_face() == 0 and window.timeline.face == 0
+    assert "not in this frame" not in window.timeline.readout.text
     window.face_combo.setCurrentIndex(1)
     view.zoom(3.0)  # the label keeps its screen size at any zoom: a click on it picks its face too
     qtbot.waitUntil(lambda: bool(view._boxes), timeout=5000)

@@ -11,7 +11,8 @@ from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView
 from merstudio.gui.state import timecode
 from merstudio.project.events import Event
 
-COLUMNS = ("id", "onset", "apex", "offset", "time", "face", "emotion", "AUs", "coder", "conf", "source", "status",
+# face after what coders read first (in a one-person video it says nothing new)
+COLUMNS = ("id", "onset", "apex", "offset", "time", "emotion", "AUs", "face", "coder", "conf", "source", "status",
            "note")
 _STATUS_BG = {"proposal": QColor("#fff8e1"), "rejected": QColor("#eeeeee")}
 

@@ -513,8 +513,7 @@ class Analysis:
         return sorted(self._signals)
 
     def face_frames(self) -> dict[int, int]:
-        """On how many frames each face track was seen."""
-        return {fid: len(sig.frames) for fid, sig in sorted(self._signals.items())}
+        return track_frames(self._signals)
 
     def spots(self) -> list[SpotRow]:
         """Candidate micro-expression intervals per face track, from the motion signal."""
@@ -542,6 +541,11 @@ def held_aus(signals: dict[int, _TrackSignals], n: int, fps: float) -> dict[int,
         if held:
             out[fid] = held
     return out
+
+
+def track_frames(signals: dict[int, _TrackSignals]) -> dict[int, int]:
+    """On how many frames each face track was seen (an unsplit run's signals, or the merged segments')."""
+    return {fid: len(sig.frames) for fid, sig in sorted(signals.items())}
 
 
 def _area(box: tuple[float, float, float, float]) -> float:

@@ -67,6 +67,7 @@ from merstudio.analysis.pipeline import (
     keep_portrait,
     keyframe_frames,
     spot_tracks,
+    track_frames,
     warmup_frames,
 )
 from merstudio.errors import InputError, OutputError
@@ -295,7 +296,7 @@ def merge_segments(results: Sequence[SegmentResult], out_dir: str | Path, name: 
                               sorted(signals), [], [], rows, first.device, frames_claimed=first.frames_claimed,
                               warnings=first.warnings + held, unreadable=[u for s in segs for u in s.unreadable],
                               source=source, run_id=run_id, portraits=portraits, turned=first.turned,
-                              face_frames={fid: len(sig.frames) for fid, sig in sorted(signals.items())})
+                              face_frames=track_frames(signals))
 
     def finish(complete: bool, rows: int) -> AnalysisOutput:
         spots = spot_tracks(signals, n, first.fps, stamps, first.lag)

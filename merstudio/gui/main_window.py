@@ -812,7 +812,7 @@ class MainWindow(QMainWindow):
 
     def _selection_shown(self) -> None:
         c = self.coding
-        ev = next((e for e in c.events if e.id == c.selected_event_id), None)
+        ev = c.find(c.selected_event_id)
         if ev is not None:  # a proposal or event of another person: show that face's curves
             self.pick_face(ev.face_id, say=False)
         self.timeline.set_events(c.events, c.selected_event_id)

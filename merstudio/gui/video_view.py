@@ -104,8 +104,8 @@ class VideoView(QGraphicsView):
         self.scene().addItem(self._overlay)
         self.overlay_visible = True
         self._fitted = False
-        self._labels: list[tuple[QGraphicsRectItem, QPointF]] = []  # face labels and their box corners (scene)
-        self._boxes: list[tuple[int, QGraphicsRectItem, QGraphicsRectItem]] = []  # (track id, box, label) per face
+        # per face drawn: (track id, box, label, the box corner its label sits at (scene))
+        self._boxes: list[tuple[int, QGraphicsRectItem, QGraphicsRectItem, QPointF]] = []
         self._press: QPointF | None = None  # where a left button press began (a click selects a face, a drag pans)
         self.selected_face: int | None = None  # the face whose curves the timeline shows: its box drawn bolder
         # the frame's rectangle, set on the scene explicitly: an automatic scene rect grows with whatever is drawn
@@ -252,7 +252,7 @@ class VideoView(QGraphicsView):
             return None
         hits = []
         at = self.mapToScene(pos.toPoint())
-        for tid, box, label in self._boxes:
+        for tid, box, label, _corner in self._boxes:
             # a label keeps its size on screen (it ignores the view's scale): compare in viewport pixels
             if label.rect().translated(QPointF(self.mapFromScene(label.scenePos()))).contains(pos):
                 return tid
@@ -276,7 +276,6 @@ class VideoView(QGraphicsView):
         for item in self._overlay.childItems():
             self._overlay.removeFromGroup(item)
             self.scene().removeItem(item)
-        self._labels = []
         self._boxes = []
         for tid, pts in faces.items():
             pts = pts[np.isfinite(pts).all(axis=1)]
@@ -301,8 +300,7 @@ class VideoView(QGraphicsView):
             # the box corner at the top left of the screen, however the view is turned (the label stays level)
             corner = QPointF(*{0: (x0 - pad, y0 - pad), 90: (x0 - pad, y1 + pad), 180: (x1 + pad, y1 + pad),
                                 270: (x1 + pad, y0 - pad)}[self.turn])
-            self._labels.append((label, corner))
-            self._boxes.append((tid, box, label))
+            self._boxes.append((tid, box, label, corner))
             for item in (box, dots, label):
                 self._overlay.addToGroup(item)
         self._layout_labels()
@@ -312,7 +310,7 @@ class VideoView(QGraphicsView):
         (a group photo, a panel: boxes side by side put their labels on one line). In screen pixels, since
         labels keep their size at any zoom: done again whenever the scale or the turn changes."""
         placed: list[QRectF] = []
-        spots = [(label, QPointF(self.mapFromScene(corner))) for label, corner in self._labels]
+        spots = [(label, QPointF(self.mapFromScene(corner))) for _tid, _box, label, corner in self._boxes]
         for label, at in sorted(spots, key=lambda s: (s[1].y(), s[1].x())):  # the top ones keep their place
             rect = label.rect().translated(at)
             for _ in range(len(placed)):

@@ -376,7 +376,7 @@ def test_a_click_on_a_face_in_the_video_shows_its_curves(qtbot, window, video_pa
     window.transport.seek(5)  # face 0's frames
     qtbot.waitUntil(lambda: window.video_view.frame_index == 5 and bool(window.video_view._boxes), timeout=5000)
     view = window.video_view
-    (tid, box, _label), = view._boxes
+    (tid, box, _label, _corner), = view._boxes
     assert tid == 0 and box.pen().widthF() < 2  # not the face shown
     qtbot.waitUntil(lambda: window.timeline.playhead_frame == 5, timeout=5000)
     assert "face 1 is not in this frame" in window.timeline.readout.text  # why its values read –
@@ -399,7 +399,7 @@ def test_a_click_on_a_face_in_the_video_shows_its_curves(qtbot, window, video_pa
     window.face_combo.setCurrentIndex(1)
     view.zoom(3.0)  # the label keeps its screen size at any zoom: a click on it picks its face too
     qtbot.waitUntil(lambda: bool(view._boxes), timeout=5000)
-    (_tid, _box, label), = view._boxes
+    (_tid, _box, label, _corner), = view._boxes
     on_label = view.mapFromScene(label.scenePos()) + label.rect().center().toPoint()
     assert view.face_at(QPointF(on_label)) == 0
     qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=on_label)

@@ -731,7 +731,7 @@ class MainWindow(QMainWindow):
         faces = buf.face_ids() if buf is not None else []
         for f in faces:  # with how much of the video it is in (counted when the list is filled: new faces, the end)
             n = buf.frames_seen(f) if buf is not None else 0
-            self.face_combo.addItem(f"{f}  ({n} frame{'s' if n != 1 else ''})", f)
+            self.face_combo.addItem(str(f) if self.frame_count == 1 else f"{f}  ({n} frame{'s' if n != 1 else ''})", f)
         pick = self._picked_face if self._picked_face in faces else buf.main_face() if buf is not None else None
         if pick is not None:
             self.face_combo.setCurrentIndex(faces.index(pick))

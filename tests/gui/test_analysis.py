@@ -295,6 +295,7 @@ def test_a_photo_says_how_many_faces_not_proposals(qtbot, window, tmp_path, monk
     cv2.imwrite(str(photo), np.full((120, 160, 3), 128, np.uint8))
     open_and_analyse(qtbot, window, photo)
     assert window.frame_count == 1
+    assert window.face_combo.itemText(0) == "0"  # a photo: no frame count (a video's list has one)
     msg = window.statusBar().currentMessage()
     assert msg.startswith("Analysis complete: a photo, 1 face (each face's AUs on its label") and "proposal" not in msg
     # the label of a photo's face writes AU4 with doubt: one frame cannot tell it from brows that sit low at rest

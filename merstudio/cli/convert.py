@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from merstudio.cli.main import check_output_file, warn_about
+from merstudio.cli.project import video_id
 from merstudio.errors import InputError
 
 IN_FORMATS = ("eaf", "boris-tsv", "boris-csv", "boris-xlsx", "events-csv", "openface")
@@ -157,20 +158,6 @@ def _convert_openface(args: argparse.Namespace) -> int:
     return 0
 
 
-def _video_id(project: Any, ref: str | None) -> int:
-    videos = project.videos()
-    if ref is None:
-        if len(videos) == 1:
-            return videos[0].id
-        raise InputError(f"{project.path}: holds {len(videos)} videos; choose one with --video "
-                         f"({', '.join(f'{v.id}={v.name}' for v in videos[:6])})")
-    for v in videos:
-        if ref == str(v.id) or ref == v.name:
-            return v.id
-    raise InputError(f"{project.path}: no video {ref!r} (videos: "
-                     f"{', '.join(f'{v.id}={v.name}' for v in videos[:6]) or 'none'})")
-
-
 def _import_openface(project: Any, vid: int, args: argparse.Namespace) -> int:
     """An OpenFace CSV into the project as the video's overlay (AU curves drawn dashed beside ours in the app)."""
     from merstudio.errors import OutputError
@@ -199,7 +186,7 @@ def _run_project(args: argparse.Namespace) -> int:
     if args.input is not None:
         raise InputError("convert: with --project, give the file with --import/--export, not as IN")
     with Project.open(args.project) as project:
-        vid = _video_id(project, args.video)
+        vid = video_id(project, args.video)
         if args.export_file is not None:
             _check_out(args.export_file, args.overwrite)
             out = ix.export_project_events(project, vid, args.export_file, fmt=args.to_fmt, statuses=args.status)

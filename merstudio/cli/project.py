@@ -1,5 +1,6 @@
 """`merstudio project`: make and inspect a project without the app (a lab that codes in ELAN and wants agreement
-or fine-tuning headless): `new` creates one, `add` registers videos, `show` lists what it holds."""
+or fine-tuning headless): `new` creates one, `add` registers videos, `show` lists what it holds, `merge` makes two face ids of a video one
+person."""
 
 from __future__ import annotations
 
@@ -15,7 +16,8 @@ EPILOG = """examples:
   merstudio convert --project study.merproj --import ann.eaf --video interview1.mp4
   merstudio convert --project study.merproj --import bob.eaf --video interview1.mp4
   merstudio agreement study.merproj
-  merstudio project show study.merproj"""
+  merstudio project show study.merproj
+  merstudio project merge study.merproj --video interview1.mp4 0 3   # faces 0 and 3 are one person"""
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -41,7 +43,34 @@ def register(sub: argparse._SubParsersAction) -> None:
                            description="List a project's videos (id, frames, rate), the state of their analyses, "
                                        "their overlays and their events per coder and status.")
     show.add_argument("project", type=Path, metavar="PROJECT", help="the project file (.merproj)")
+    merge = acts.add_parser(
+        "merge", help="merge two faces of a video: one person seen in two shots",
+        description="The tracker gives a person a new face id where it loses them (a cut from a wide shot to a "
+                    "close-up, a head turned away). Merge face MERGED into face KEEP in the video's analysis: its "
+                    "frames, events and neutral frames. Faces seen in the same frame are two people and are "
+                    "refused. A re-run of the analysis in the app merges them again where it finds the same "
+                    "tracks. `show` lists each video's faces.")
+    merge.add_argument("project", type=Path, metavar="PROJECT", help="the project file (.merproj)")
+    merge.add_argument("keep", type=int, metavar="KEEP", help="the face id to keep")
+    merge.add_argument("merged", type=int, metavar="MERGED", help="the face id that becomes part of KEEP")
+    merge.add_argument("--video", default=None, metavar="VIDEO",
+                       help="the video (its id or file name; default: the project's only video)")
     p.set_defaults(func=run)
+
+
+def video_id(project: Any, ref: str | None) -> int:
+    """The id of the video ``ref`` names (its id or file name); None: the project's only video."""
+    videos = project.videos()
+    if ref is None:
+        if len(videos) == 1:
+            return videos[0].id
+        raise InputError(f"{project.path}: holds {len(videos)} videos; choose one with --video "
+                         f"({', '.join(f'{v.id}={v.name}' for v in videos[:6])})")
+    for v in videos:
+        if ref == str(v.id) or ref == v.name:
+            return v.id
+    raise InputError(f"{project.path}: no video {ref!r} (videos: "
+                     f"{', '.join(f'{v.id}={v.name}' for v in videos[:6]) or 'none'})")
 
 
 def _add(project: Any, media: list[Path], fps: float | None) -> None:
@@ -69,6 +98,11 @@ def _show(project: Any) -> None:
         a = project.analysis(v.id)
         print(f"  analysis: {a.status}, {project.frame_count_stored(v.id)} frame(s) stored" if a else
               "  analysis: none")
+        spans = project.face_spans(v.id)
+        if a is not None:
+            print(f"  faces: {describe_faces(spans) or 'none'}")
+        for r in a.settings.get("merged_faces", []) if a is not None else []:
+            print(f"  face {r.get('merged')} merged into face {r.get('keep')}")
         for o in project.overlays(v.id):
             print(f"  overlay {o.name!r} ({o.kind or 'table'}): {o.rows} row(s)")
         for b in load_baselines(project, v.id).values():  # participant calibration (features/neutral.py)
@@ -80,10 +114,26 @@ def _show(project: Any) -> None:
             print(f"  events by {coder}: {n} {status}")
 
 
+def describe_faces(spans: dict[int, tuple[int, int, int]]) -> str:
+    """A video's faces in one line: ``0 (20 frames, 0-19), 1 (129 frames, 20-148)``."""
+    return ", ".join(f"{f} ({n} frame{'s' * (n != 1)}, {lo}-{hi})" for f, (lo, hi, n) in sorted(spans.items()))
+
+
+def _merge(project: Any, args: argparse.Namespace) -> None:
+    from merstudio.project.faces import merge_faces
+
+    vid = video_id(project, args.video)
+    m = merge_faces(project, vid, args.keep, args.merged)
+    moved = f"{len(m.frames)} frame(s)" + (f", {len(m.events)} event(s)" if m.events else "") + \
+        (f", {len(m.behaviour_events)} behaviour event(s)" if m.behaviour_events else "")
+    print(f"{project.video(vid).name}: face {args.merged} merged into face {args.keep} ({moved}); "
+          f"faces now: {describe_faces(project.face_spans(vid))}")
+
+
 def run(args: argparse.Namespace) -> int:
     from merstudio.project import Project
 
-    if args.action != "show" and args.fps is not None and not args.fps > 0:
+    if args.action in ("new", "add") and args.fps is not None and not args.fps > 0:
         raise InputError(f"--fps must be a positive number, got {args.fps:g}")
     missing = [m for m in getattr(args, "media", []) if not m.exists()]
     if missing:  # before anything is written: a typo leaves no empty project, and no half of the list, behind
@@ -98,6 +148,8 @@ def run(args: argparse.Namespace) -> int:
     with Project.open(args.project, read_only=args.action == "show") as project:
         if args.action == "add":
             _add(project, list(args.media), args.fps)
+        elif args.action == "merge":
+            _merge(project, args)
         else:
             _show(project)
     return 0

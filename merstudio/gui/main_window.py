@@ -17,7 +17,7 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QSettings, Qt, QTimer
+from PySide6.QtCore import QPoint, QSettings, Qt, QTimer
 from PySide6.QtGui import QAction, QActionGroup, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
@@ -47,6 +47,7 @@ from merstudio.gui.checkpoint_dialog import ModelNote
 from merstudio.gui.coders import CoderView
 from merstudio.gui.coding import Coding
 from merstudio.gui.events_table import EventsTable
+from merstudio.gui.faces import MergeFaces, face_entry, face_menu
 from merstudio.gui.first_run import FirstRun
 from merstudio.gui.neutral import NeutralView
 from merstudio.gui.playback import AudioControls, selection_range
@@ -154,6 +155,7 @@ class MainWindow(QMainWindow):
         # on a wide shot, still shows its main face once the run has seen it); a pick outlives re-runs, a video
         # switch forgets it
         self._picked_face: int | None = None
+        self.face_popup: QMenu | None = None  # the menu of a face right-clicked in the video
         self.face_combo.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.face_combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)  # "12  (1520 frames)"
         self.face_combo.currentIndexChanged.connect(self._face_changed)
@@ -327,6 +329,9 @@ class MainWindow(QMainWindow):
                                           lambda: self.analysis.set_covers(self.covers_action.isChecked()),
                                           checkable=True)
         self.covers_action.setChecked(self.analysis.covers)
+        self.merge_faces_action = self._action(a, "&Merge faces…", lambda: x(MergeFaces))
+        self.merge_faces_action.setStatusTip("Two face ids that are one person (a cut to a close-up, a head turned "
+                                             "away and back): merge another face into the face shown")
         self.covers_action.setStatusTip("A face region under a hand, a mask or dark glasses, or beyond the frame's "
                                         "edge, reads unknown (off: as the face mesh fits it)")
         a.addSeparator()
@@ -338,6 +343,7 @@ class MainWindow(QMainWindow):
         self.follow_action = self._action(v, "Follow face", self._toggle_follow, "Shift+F", checkable=True)
         self.video_view.follow_stopped.connect(lambda: self.follow_action.setChecked(False))
         self.video_view.face_clicked.connect(self.pick_face)
+        self.video_view.face_menu.connect(self._face_menu)
         self.heatmap_action = self._action(v, "AU heat map", lambda: self.timeline.set_heatmap_visible(
             self.heatmap_action.isChecked()), "H", checkable=True)
         self.heatmap_action.setChecked(True)
@@ -731,7 +737,7 @@ class MainWindow(QMainWindow):
         faces = buf.face_ids() if buf is not None else []
         for f in faces:  # with how much of the video it is in (counted when the list is filled: new faces, the end)
             n = buf.frames_seen(f) if buf is not None else 0
-            self.face_combo.addItem(str(f) if self.frame_count == 1 else f"{f}  ({n} frame{'s' if n != 1 else ''})", f)
+            self.face_combo.addItem(str(f) if self.frame_count == 1 else face_entry(f, n), f)
         pick = self._picked_face if self._picked_face in faces else buf.main_face() if buf is not None else None
         if pick is not None:
             self.face_combo.setCurrentIndex(faces.index(pick))
@@ -740,6 +746,11 @@ class MainWindow(QMainWindow):
             self.timeline.face = pick
         self.video_view.selected_face = pick
         return cur is not None and pick != cur
+
+    def _face_menu(self, face: int, at: QPoint) -> None:
+        # popup, not exec: no nested event loop while a run streams rows (kept for the tests to read)
+        self.face_popup = face_menu(self, face)
+        self.face_popup.popup(at)
 
     def selected_face(self) -> int | None:
         return self.face_combo.currentData()

@@ -87,6 +87,8 @@ class VideoView(QGraphicsView):
     follow_stopped = Signal()
     # a click (not a drag) on a face's box or label: that face's track id
     face_clicked = Signal(int)
+    # a right-click on a face's box or label: its track id and where (global) to open a menu
+    face_menu = Signal(int, object)
 
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
@@ -244,6 +246,14 @@ class VideoView(QGraphicsView):
         face = self.face_at(at)
         if face is not None:
             self.face_clicked.emit(face)
+
+    def contextMenuEvent(self, event: Any) -> None:  # noqa: N802 - Qt override
+        face = self.face_at(QPointF(event.pos()))
+        if face is None:
+            super().contextMenuEvent(event)
+            return
+        self.face_menu.emit(face, event.globalPos())
+        event.accept()
 
     def face_at(self, pos: QPointF) -> int | None:
         """The track id of the face whose label or box is under a viewport point (the smallest box: a face in

@@ -20,6 +20,7 @@ from merstudio.analysis.remote import ProcessAnalysis
 from merstudio.errors import MerstudioError
 from merstudio.gui.state import OVERLAY_LANDMARKS, unreviewed_proposals
 from merstudio.project import Event, Project
+from merstudio.project.faces import carry_merges
 
 log = logging.getLogger(__name__)
 
@@ -151,12 +152,14 @@ class AnalysisWorker(QThread):
                     batch, last = [], now
             self._flush(aid, batch)
             cancelled = bool(getattr(analysis, "cancelled", False)) or self._cancel.is_set()
+            self.warnings = list(getattr(analysis, "warnings", None) or [])
             if not cancelled:
+                merged = self._carry_merges()
                 # a re-run: proposals matching reviewed ones are dropped (the review stands); coded events stay
-                props = unreviewed_proposals(self._proposals(analysis.spots()), self.project.events(self.video_id))
+                props = unreviewed_proposals(self._proposals(analysis.spots(), merged),
+                                             self.project.events(self.video_id))
                 self.replaced_proposals, self.new_proposals = self.project.swap_proposals(self.video_id, props)
             self.status = "cancelled" if cancelled else "complete"
-            self.warnings = list(getattr(analysis, "warnings", None) or [])
             self.turned = getattr(analysis, "turned", None)
             self.project.finish_analysis(aid, self.status,
                                          found={"turned": self.turned} if self.turned is not None else None)
@@ -171,17 +174,33 @@ class AnalysisWorker(QThread):
             if close is not None:
                 close()
 
-    def _proposals(self, spots: list) -> list[Event]:
+    def _carry_merges(self) -> dict[int, int]:
+        """A re-run tracks anew: the faces the coder merged in the previous run are merged again where this run
+        found the same tracks (the rest are named in the warnings). Returns {merged id: kept id}."""
+        prev = self.project.previous_analysis(self.video_id)
+        records = prev.settings.get("merged_faces", []) if prev is not None else []
+        if not records:
+            return {}
+        done, missed = carry_merges(self.project, self.video_id, records)
+        if done:
+            self.warnings.append("faces merged as in the previous run: " +
+                                 ", ".join(f"{m} into {k}" for m, k in sorted(done.items())))
+        self.warnings += [f"not merged again: {line}" for line in missed]
+        return done
+
+    def _proposals(self, spots: list, merged: dict[int, int] | None = None) -> list[Event]:
         """Spotted intervals as proposals, pre-filled with the AUs present and a suggested emotion (the model's
-        class, or the FACS objective class of those AUs) read back from the stored rows."""
+        class, or the FACS objective class of those AUs) read back from the stored rows. ``merged``: face ids the
+        run's tracks had before they were merged ({merged: kept})."""
         props = []
         for s in spots:
+            face = (merged or {}).get(s.face_id, s.face_id)
             rows = self.project.load_frames(self.video_id, s.onset, s.offset + 1)
-            rows = rows[rows["face_id"] == s.face_id]
+            rows = rows[rows["face_id"] == face]
             sug = describe_interval(rows, apex=s.apex)
             # confidence: the model's mean class probability; without a model, none (a spotting score is no
             # probability)
-            props.append(Event(self.video_id, s.onset, s.apex, s.offset, face_id=max(0, s.face_id),
+            props.append(Event(self.video_id, s.onset, s.apex, s.offset, face_id=max(0, face),
                                emotion=sug.emotion, aus=sug.aus, confidence=sug.confidence, source="model",
                                status="proposal", coder="model",
                                note=f"model uncertain: {sug.uncertain}" if sug.uncertain else ""))

@@ -8,6 +8,7 @@ from merstudio.project.store import (
            Analysis,
            Behaviour,
            BehaviourEvent,
+           FaceMerge,
            Overlay,
            Project,
            Video,
@@ -15,4 +16,4 @@ from merstudio.project.store import (
 )
 
 __all__ = ["SOURCES", "STATUSES", "Event", "au_numbers", "normalize_aus", "parse_aus", "PROJECT_SUFFIX",
-           "SCHEMA_VERSION", "Analysis", "Behaviour", "BehaviourEvent", "Overlay", "Project", "Video", "content_hash", "LockOwner", "ProjectInUse"]
+           "SCHEMA_VERSION", "Analysis", "Behaviour", "BehaviourEvent", "FaceMerge", "Overlay", "Project", "Video", "content_hash", "LockOwner", "ProjectInUse"]

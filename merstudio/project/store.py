@@ -254,6 +254,22 @@ class Overlay:
     created: float
 
 
+@dataclass(frozen=True)
+class FaceMerge:
+    """One merge of a video's face track into another (:meth:`Project.merge_faces`): what moved, so that
+    :meth:`Project.unmerge_faces` can put it back exactly."""
+
+    video_id: int
+    analysis_id: int
+    keep: int
+    merged: int
+    frames: tuple[int, ...]  # the frames where ``merged`` was
+    events: tuple[int, ...]  # coded events and proposals that were on ``merged``
+    behaviour_events: tuple[int, ...]
+    overlay_keys: dict[str, bytes]  # "model" overlays (our own runs' predictions) with rows on ``merged``: their keys
+    settings_before: dict[str, Any]  # project settings written with the merge (neutral baselines), as they were
+
+
 BEHAVIOUR_KINDS = ("point", "state")
 _COLOUR = re.compile(r"^#[0-9a-fA-F]{6}$")
 
@@ -920,6 +936,118 @@ class Project:
         rows = self._query("SELECT face_id, landmarks FROM frames WHERE analysis_id = ? AND frame = ?"
                            " AND landmarks IS NOT NULL AND success = 1", (a.id, frame))
         return {int(f): np.frombuffer(b, dtype=np.float32).reshape(-1, 2) for f, b in rows}
+
+    def face_spans(self, video_id: int) -> dict[int, tuple[int, int, int]]:
+        """{face_id: (first frame, last frame, frames seen)} of the video's active run (no face: -1 left out)."""
+        a = self.analysis(video_id)
+        if a is None:
+            return {}
+        rows = self._query("SELECT face_id, MIN(frame), MAX(frame), COUNT(*) FROM frames WHERE analysis_id = ?"
+                           " AND face_id >= 0 GROUP BY face_id", (a.id,))
+        return {int(f): (int(lo), int(hi), int(n)) for f, lo, hi, n in rows}
+
+    def merge_faces(self, video_id: int, keep: int, merged: int,
+                    settings: Mapping[str, Any] | None = None) -> FaceMerge:
+        """Make face track ``merged`` part of ``keep`` in the video's active run, in one transaction: its frames,
+        the events and behaviour events on it, the rows of our "model" overlays (an imported OpenFace table keeps
+        its own ids) and ``settings`` (project settings that change with it: the neutral baselines). One person
+        seen in two shots (a wide shot, then a close-up) becomes one face. InputError when either face is not in
+        the run, or when both are in one frame (two people). The merge is recorded in the run's settings
+        (``merged_faces``), so that a re-run can repeat it (:func:`merstudio.project.faces.carry_merges`)."""
+        if keep == merged:
+            raise InputError(f"face {keep}: cannot merge a face into itself")
+        with self._tx() as con:
+            row = con.execute("SELECT id, settings FROM analyses WHERE video_id = ? AND active = 1",
+                              (video_id,)).fetchone()
+            if row is None:
+                raise InputError(f"video {video_id}: not analysed, so it has no faces to merge")
+            aid, run_settings = int(row[0]), json.loads(row[1] or "{}")
+            spans = {}
+            for face in (keep, merged):
+                lo, hi, n = con.execute("SELECT MIN(frame), MAX(frame), COUNT(*) FROM frames WHERE analysis_id = ?"
+                                        " AND face_id = ?", (aid, face)).fetchone()
+                if not n or face < 0:
+                    raise InputError(f"face {face} is not in this video's analysis")
+                spans[face] = [int(lo), int(hi), int(n)]
+            both = [int(r[0]) for r in con.execute(
+                "SELECT a.frame FROM frames a JOIN frames b ON b.analysis_id = a.analysis_id AND b.frame = a.frame"
+                " WHERE a.analysis_id = ? AND a.face_id = ? AND b.face_id = ? ORDER BY a.frame",
+                (aid, keep, merged))]
+            if both:
+                where = f"frame {both[0]}" if len(both) == 1 else f"{len(both)} frames ({both[0]}-{both[-1]})"
+                raise InputError(f"faces {keep} and {merged} are both in {where}: two people, not one; "
+                                 "not merged")
+            frames = tuple(int(r[0]) for r in con.execute(
+                "SELECT frame FROM frames WHERE analysis_id = ? AND face_id = ? ORDER BY frame", (aid, merged)))
+            con.execute("UPDATE frames SET face_id = ? WHERE analysis_id = ? AND face_id = ?", (keep, aid, merged))
+            now = time.time()
+            events = []
+            for ev in self._select_events(con, "video_id = ? AND face_id = ?", (video_id, merged)):
+                assert ev.id is not None
+                con.execute("UPDATE events SET face_id = ?, modified = ? WHERE id = ?", (keep, now, ev.id))
+                self._log(con, ev.id, "update", ev, replace(ev, face_id=keep))
+                events.append(ev.id)
+            bevs = tuple(int(r[0]) for r in con.execute(
+                "SELECT id FROM behaviour_events WHERE video_id = ? AND face_id = ? ORDER BY id", (video_id, merged)))
+            con.execute("UPDATE behaviour_events SET face_id = ?, modified = ? WHERE video_id = ? AND face_id = ?",
+                        (keep, now, video_id, merged))
+            overlay_keys = {}
+            for name, n_rows, blob in con.execute("SELECT name, n_rows, keys FROM overlays WHERE video_id = ?"
+                                                  " AND kind = 'model'", (video_id,)).fetchall():
+                keys = np.frombuffer(blob, dtype=np.int64).reshape(int(n_rows), 2)
+                hit = keys[:, 1] == merged
+                if hit.any():
+                    moved = keys.copy()
+                    moved[hit, 1] = keep
+                    con.execute("UPDATE overlays SET keys = ? WHERE video_id = ? AND name = ?",
+                                (moved.tobytes(), video_id, name))
+                    overlay_keys[name] = bytes(blob)
+            before = {}
+            for key, value in (settings or {}).items():
+                old = con.execute("SELECT value FROM settings WHERE key = ?", (key,)).fetchone()
+                before[key] = json.loads(old[0]) if old else None
+                con.execute("INSERT OR REPLACE INTO settings VALUES (?, ?)", (key, json.dumps(value)))
+            record = {"keep": keep, "merged": merged, "keep_span": spans[keep], "merged_span": spans[merged]}
+            run_settings["merged_faces"] = [*run_settings.get("merged_faces", []), record]
+            con.execute("UPDATE analyses SET settings = ? WHERE id = ?", (json.dumps(run_settings, default=str), aid))
+        return FaceMerge(video_id, aid, keep, merged, frames, tuple(events), bevs, overlay_keys, before)
+
+    def unmerge_faces(self, m: FaceMerge) -> None:
+        """Undo :meth:`merge_faces`: the frames, events, overlay rows and settings that moved go back, in one
+        transaction. InputError when the run it merged is no longer the video's active run (re-run since)."""
+        with self._tx() as con:
+            row = con.execute("SELECT id, settings FROM analyses WHERE video_id = ? AND active = 1",
+                              (m.video_id,)).fetchone()
+            if row is None or int(row[0]) != m.analysis_id:
+                raise InputError(f"faces {m.keep} and {m.merged}: the run they were merged in is no longer the "
+                                 "video's active analysis")
+            con.executemany("UPDATE frames SET face_id = ? WHERE analysis_id = ? AND frame = ? AND face_id = ?",
+                            [(m.merged, m.analysis_id, f, m.keep) for f in m.frames])
+            now = time.time()
+            for eid in m.events:
+                ev = self._get_event(con, eid)
+                if ev is not None and ev.face_id == m.keep:
+                    con.execute("UPDATE events SET face_id = ?, modified = ? WHERE id = ?", (m.merged, now, eid))
+                    self._log(con, eid, "update", ev, replace(ev, face_id=m.merged))
+            con.executemany("UPDATE behaviour_events SET face_id = ?, modified = ? WHERE id = ? AND face_id = ?",
+                            [(m.merged, now, b, m.keep) for b in m.behaviour_events])
+            for name, blob in m.overlay_keys.items():
+                con.execute("UPDATE overlays SET keys = ? WHERE video_id = ? AND name = ? AND length(keys) = ?",
+                            (blob, m.video_id, name, len(blob)))
+            for key, value in m.settings_before.items():
+                if value is None:
+                    con.execute("DELETE FROM settings WHERE key = ?", (key,))
+                else:
+                    con.execute("INSERT OR REPLACE INTO settings VALUES (?, ?)", (key, json.dumps(value)))
+            run_settings = json.loads(row[1] or "{}")
+            kept = [r for r in run_settings.get("merged_faces", [])
+                    if (r.get("keep"), r.get("merged")) != (m.keep, m.merged)]
+            if kept:
+                run_settings["merged_faces"] = kept
+            else:
+                run_settings.pop("merged_faces", None)
+            con.execute("UPDATE analyses SET settings = ? WHERE id = ?",
+                        (json.dumps(run_settings, default=str), m.analysis_id))
 
     # ----------------------------------------------------------------- overlays
     def save_overlay(self, video_id: int, name: str, df: pd.DataFrame, kind: str = "",

@@ -101,3 +101,31 @@ def test_show_lists_neutral_frames(tmp_path: Path, capsys: pytest.CaptureFixture
     code, out, err = run(capsys, "project", "show", proj)
     assert code == 0, err
     assert "face 0: neutral frames 10-39 (found automatically, 30 with the face): AU04 1.63" in out
+
+
+def test_merge_two_faces_of_one_person(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A cut from a wide shot (face 0) to a close-up (face 1) of one person: merged from the command line, listed
+    by `show`; two faces in one frame are refused in one line and nothing changes."""
+    video = _video(tmp_path / "interview.avi")
+    proj = tmp_path / "study.merproj"
+    assert run(capsys, "project", "new", proj, video)[0] == 0
+    with Project.open(proj) as p:
+        aid = p.begin_analysis(1, {}, device="cpu")
+        p.append_frames(aid, [{"frame": i, "face_id": 0 if i < 30 else 1, "success": 1, "AU12_r": 1.0}
+                              for i in range(90)] +
+                        [{"frame": i, "face_id": 2, "success": 1, "AU12_r": 0.0} for i in range(40, 50)])
+        p.finish_analysis(aid)
+        p.add_event(Event(1, 60, 62, 65, face_id=1, emotion="happiness", coder="ann"))
+    code, out, err = run(capsys, "project", "show", proj)
+    assert "faces: 0 (30 frames, 0-29), 1 (60 frames, 30-89), 2 (10 frames, 40-49)" in out
+    code, out, err = run(capsys, "project", "merge", proj, "1", "2")
+    assert code != 0 and "faces 1 and 2 are both in 10 frames (40-49): two people, not one" in err
+    code, out, err = run(capsys, "project", "merge", proj, "0", "1", "--video", "interview.avi")
+    assert code == 0, err
+    assert "face 1 merged into face 0 (60 frame(s), 1 event(s)); faces now: 0 (90 frames, 0-89), 2 (10 frames" in out
+    code, out, err = run(capsys, "project", "show", proj)
+    assert "faces: 0 (90 frames, 0-89), 2 (10 frames, 40-49)" in out and "face 1 merged into face 0" in out
+    with Project.open(proj) as p:
+        assert [e.face_id for e in p.events(1)] == [0]
+    code, out, err = run(capsys, "project", "merge", proj, "0", "7", "--video", "3")
+    assert code != 0 and "no video '3'" in err

@@ -1,0 +1,100 @@
+"""Analysis > Merge faces: the coder tells the app that two face ids are one person (a wide shot and a close-up,
+a head turned away and back). One undo step; the core does the work (merstudio.project.faces)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from PySide6.QtWidgets import QInputDialog, QMenu
+
+from merstudio.errors import InputError
+from merstudio.gui.commands import AppCommand, CommandContext, Params
+from merstudio.gui.undo import Notify, ProjectCommand
+from merstudio.project.faces import merge_faces
+
+if TYPE_CHECKING:
+    from merstudio.gui.main_window import MainWindow
+    from merstudio.project import FaceMerge, Project
+
+
+class MergeFacesCommand(ProjectCommand):
+    """Merge face ``merged`` into ``keep`` in the video's active run; undo splits them as they were."""
+
+    def __init__(self, project: Project, video_id: int, keep: int, merged: int, notify: Notify) -> None:
+        super().__init__(f"Merge face {merged} into face {keep}", project, notify)
+        self.video_id, self.keep, self.merged = video_id, keep, merged
+        self.done: FaceMerge | None = None
+
+    def _do(self) -> None:
+        self.done = merge_faces(self.project, self.video_id, self.keep, self.merged)
+
+    def _undo(self) -> None:
+        if self.done is not None:
+            self.project.unmerge_faces(self.done)
+            self.done = None
+
+
+def face_entry(face: int, frames: int) -> str:
+    """How a face is listed (the face list, the merge dialog): ``1  (129 frames)``."""
+    return f"{face}  ({frames} frame{'s' if frames != 1 else ''})"
+
+
+class MergeFaces(AppCommand):
+    """params: keep (default: the face shown), merged (asked for when absent: the other faces of the video)."""
+
+    @staticmethod
+    def ask(ctx: CommandContext, params: Params) -> bool:
+        win = ctx.win
+        win.require_writable()
+        buf = win.analysis.buffer
+        faces = buf.face_ids() if buf is not None else []
+        keep = params.setdefault("keep", win.selected_face())
+        if keep is None or len(faces) < 2:
+            raise InputError("merge faces: the analysis found one face or none here; nothing to merge")
+        if "merged" in params:
+            return True
+        assert buf is not None
+        others = [f for f in faces if f != keep]
+        items = [face_entry(f, buf.frames_seen(f)) for f in others]
+        item, ok = QInputDialog.getItem(
+            win, "Merge faces",
+            f"The face to merge into face {keep} (the face shown): the same person, in other frames\n"
+            "(a cut to another shot, a head turned away). Faces seen in the same frame cannot be merged.",
+            items, 0, False)
+        if not ok:
+            return False
+        params["merged"] = others[items.index(item)]
+        return True
+
+    @staticmethod
+    def do(ctx: CommandContext, params: Params) -> None:
+        win = ctx.win
+        proj = win.require_writable()
+        video = win.require_video()
+        keep, merged = int(params["keep"]), int(params["merged"])
+        win._picked_face = keep  # the face list, refilled by the merge, shows the merged face
+        win.coding.push(MergeFacesCommand(proj, video.id, keep, merged, lambda: faces_changed(win, video.id)))
+        n = proj.face_spans(video.id).get(keep, (0, 0, 0))[2]
+        win.statusBar().showMessage(f"Face {merged} merged into face {keep}: one face in {n} frames "
+                                    "(Edit > Undo splits them)", 10000)
+
+
+def faces_changed(win: MainWindow, video_id: int) -> None:
+    """After a merge or its undo: the curves, events, face list and overlay of the video shown, read again."""
+    if win.video is None or win.video.id != video_id:
+        return
+    win.analysis.load()
+    win.coding.reload()
+    win.neutral.update()
+    win.transport.request_current()
+
+
+def face_menu(win: MainWindow, face: int) -> QMenu:
+    """The menu of a face right-clicked in the video: show its curves, or merge it into the face shown."""
+    menu = QMenu(win)
+    shown = win.selected_face()
+    menu.addAction(f"Show face {face}", lambda: win.pick_face(face))
+    merge = menu.addAction(f"Merge face {face} into face {shown} (the face shown)",
+                           lambda: win.ctx.execute(MergeFaces, keep=shown, merged=face))
+    merge.setEnabled(shown is not None and shown != face and win.project is not None and not win.project.read_only)
+    return menu

@@ -562,6 +562,18 @@ def keep_portrait(portraits: dict[int, tuple[int, tuple[float, float, float, flo
         portraits[track] = (frame, (x0, y0, x1, y1))
 
 
+def portrait_image(rgb: np.ndarray, box: tuple[float, float, float, float], turned: int = 0,
+                   size: int = 192) -> np.ndarray:
+    """A face's picture: a square ``size`` crop around its box (with some room: the whole head), turned upright
+    as the run turned the frames (boxes are in the file's pixels). The face sheet and the app's face list."""
+    from merstudio.face.orientation import turn
+    from merstudio.face.small_faces import crop_square
+
+    x0, y0, x1, y1 = box
+    crop, _ = crop_square(rgb, (x0 + x1) / 2, (y0 + y1) / 2, 1.4 * max(x1 - x0, y1 - y0), size)
+    return turn(crop, turned) if turned else crop
+
+
 def held_warnings(held: dict[int, list[int]]) -> list[str]:
     return [f"face {fid}: AU {'+'.join(map(str, aus))} present in over {HELD_SHARE:.0%} of its frames, likely this "
             "person's resting face: calibrate on their neutral frames (Analysis > Neutral frames; merstudio neutral)"

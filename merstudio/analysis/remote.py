@@ -155,7 +155,8 @@ def _child(path: str, settings: AnalysisSettings, fps: float | None, out: Any, c
                 put(("rows", batch))
             put(("progress", tuple(done)))
             put(("done", (analysis.cancelled, analysis.spots(), analysis.frames_done, analysis.face_ids(),
-                          source.warnings + analysis.warnings, source.unreadable_frames, analysis.turned)))
+                          source.warnings + analysis.warnings, source.unreadable_frames, analysis.turned,
+                          dict(analysis.portraits))))
     except _Abandoned:
         return
     except MerstudioError as exc:
@@ -190,6 +191,7 @@ class ProcessAnalysis:
         self.warnings: list[str] = []  # the input's warnings, one line each (known at the end)
         self.unreadable_frames: list[tuple[int, str]] = []  # damaged frame images (see FrameSource)
         self.turned: int | None = None  # degrees clockwise the child turned the frames (known at the end)
+        self.portraits: dict[int, tuple[int, tuple[float, float, float, float]]] = {}  # face: (frame, largest box)
         self._spots: list[SpotRow] = []
         self._face_ids: list[int] = []
         try:
@@ -237,7 +239,7 @@ class ProcessAnalysis:
                         progress(*payload)
                 elif kind == "done":
                     (self.cancelled, self._spots, self.frames_done, self._face_ids, self.warnings,
-                     self.unreadable_frames, self.turned) = payload
+                     self.unreadable_frames, self.turned, self.portraits) = payload
                     return
                 else:
                     self._raise(kind, payload)

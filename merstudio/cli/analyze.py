@@ -316,9 +316,8 @@ def write_plot(r: AnalysisOutput, truth: list[tuple[int, int, str]] | None = Non
 
 def _face_sheet(r: AnalysisOutput, frames: Any) -> None:  # frames: pandas.DataFrame (imported lazily)
     """<name>_faces.png for a video with several face tracks: each track's face where it was largest."""
+    from merstudio.analysis.pipeline import portrait_image
     from merstudio.analysis.plot import plot_face_sheet
-    from merstudio.face.orientation import turn
-    from merstudio.face.small_faces import crop_square
     from merstudio.io import open_source
 
     seen = frames[frames["face_id"] >= 0].groupby("face_id")["frame"].agg(["min", "max", "count"])
@@ -327,10 +326,9 @@ def _face_sheet(r: AnalysisOutput, frames: Any) -> None:  # frames: pandas.DataF
         for fid in r.face_ids:
             if fid not in r.portraits or fid not in seen.index:
                 continue
-            i, (x0, y0, x1, y1) = r.portraits[fid]
-            crop, _ = crop_square(src.frame(i), (x0 + x1) / 2, (y0 + y1) / 2, 1.4 * max(x1 - x0, y1 - y0), 192)
+            i, box = r.portraits[fid]
             first, last, n = (int(v) for v in seen.loc[fid])
-            faces.append((fid, turn(crop, r.turned) if r.turned else crop,
+            faces.append((fid, portrait_image(src.frame(i), box, r.turned),
                           f"frames {first}-{last} ({n} with the face)\nshown: frame {i}"))
     png = r.paths.csv.with_name(f"{r.paths.csv.stem}_faces.png")
     plot_face_sheet(faces, png, title=f"{r.input.name}: the face tracks (their AU charts: "

@@ -1,10 +1,16 @@
-"""Analysis > Merge faces: the coder tells the app that two face ids are one person (a wide shot and a close-up,
-a head turned away and back). One undo step; the core does the work (merstudio.project.faces)."""
+"""Who is who in the face list: each face's picture (its largest view in the run), and Analysis > Merge faces, where
+the coder tells the app that two face ids are one person (a wide shot and a close-up, a head turned away and
+back; one undo step; the core does the work: merstudio.project.faces)."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+import json
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 
+import numpy as np
+from PySide6.QtCore import QObject, QThread, Signal
+from PySide6.QtGui import QIcon, QImage, QPixmap
 from PySide6.QtWidgets import QInputDialog, QMenu
 
 from merstudio.errors import InputError
@@ -98,3 +104,94 @@ def face_menu(win: MainWindow, face: int) -> QMenu:
                            lambda: win.ctx.execute(MergeFaces, keep=shown, merged=face))
     merge.setEnabled(shown is not None and shown != face and win.project is not None and not win.project.read_only)
     return menu
+
+
+PICTURE_SIZE = 28  # pixels of a face's picture in the face list (the transport row's height)
+
+
+class _PictureDecoder(QThread):
+    """Decodes each face's portrait frame with its own decoder (the view's frame loader stays free) and crops it;
+    stops between faces when asked."""
+
+    ready = Signal(int, object)  # face id, RGB uint8 array
+
+    def __init__(self, open_source: Callable[[str], Any], path: str, portraits: dict[int, tuple[int, Any]],
+                 turned: int, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._open, self._path, self._portraits, self._turned = open_source, path, portraits, turned
+
+    def run(self) -> None:
+        from merstudio.analysis.pipeline import portrait_image
+
+        try:
+            source = self._open(self._path)
+        except Exception:  # noqa: BLE001 - no pictures, the ids still name the faces
+            return
+        try:
+            for face, (frame, box) in sorted(self._portraits.items()):
+                if self.isInterruptionRequested():
+                    return
+                try:
+                    rgb = source.frame(frame)
+                except Exception:  # noqa: BLE001 - a damaged frame: this face goes without a picture
+                    continue
+                self.ready.emit(face, portrait_image(rgb, tuple(box), self._turned, 2 * PICTURE_SIZE))
+        finally:
+            close = getattr(source, "close", None)
+            if close is not None:
+                close()
+
+
+class FacePictures(QObject):
+    """Each face's picture for the face list, from the portraits its run recorded (frame and box of the face's
+    largest view); a run without them (made before they were recorded, or in a test) lists the ids alone."""
+
+    changed = Signal()
+
+    def __init__(self, win: MainWindow) -> None:
+        super().__init__(win)
+        self.win = win
+        self.icons: dict[int, QIcon] = {}
+        self._key: tuple[Any, ...] | None = None
+        self._decoder: _PictureDecoder | None = None
+
+    def update(self) -> None:
+        """Start decoding the pictures of the video's active run, unless they are the ones shown."""
+        win, proj, video = self.win, self.win.project, self.win.video
+        run = proj.analysis(video.id) if proj is not None and video is not None else None
+        raw = run.settings.get("portraits") if run is not None else None
+        turned = int(run.settings.get("turned") or 0) if run is not None else 0
+        key = (video.id, run.id, json.dumps(raw, sort_keys=True), turned) if video and run and raw else None
+        if key == self._key:
+            return
+        self.stop()
+        self._key, self.icons = key, {}
+        self.changed.emit()
+        if key is None or proj is None or video is None:
+            return
+        path = proj.locate_video(video.id)
+        if path is None:
+            return
+        try:
+            portraits = {int(f): (int(v[0]), [float(x) for x in v[1]]) for f, v in dict(raw or {}).items()}
+        except (TypeError, ValueError, IndexError):
+            return
+        self._decoder = _PictureDecoder(win.session.open_source, str(path), portraits, turned, self)
+        self._decoder.ready.connect(self._ready)
+        self._decoder.start()
+
+    def _ready(self, face: int, rgb: np.ndarray) -> None:
+        rgb = np.ascontiguousarray(rgb)
+        h, w = rgb.shape[:2]
+        img = QImage(rgb.data, w, h, 3 * w, QImage.Format.Format_RGB888).copy()  # own its pixels
+        self.icons[face] = QIcon(QPixmap.fromImage(img))
+        self.changed.emit()
+
+    def stop(self) -> None:
+        """Stop decoding (a video switch, the window closing) and forget the pictures."""
+        d, self._decoder = self._decoder, None
+        if d is not None:
+            d.requestInterruption()
+            d.wait()
+            d.deleteLater()
+        self._key = None

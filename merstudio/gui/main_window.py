@@ -17,8 +17,8 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QPoint, QSettings, Qt, QTimer
-from PySide6.QtGui import QAction, QActionGroup, QKeySequence
+from PySide6.QtCore import QPoint, QSettings, QSize, Qt, QTimer
+from PySide6.QtGui import QAction, QActionGroup, QIcon, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
     QComboBox,
@@ -47,7 +47,7 @@ from merstudio.gui.checkpoint_dialog import ModelNote
 from merstudio.gui.coders import CoderView
 from merstudio.gui.coding import Coding
 from merstudio.gui.events_table import EventsTable
-from merstudio.gui.faces import MergeFaces, face_entry, face_menu
+from merstudio.gui.faces import PICTURE_SIZE, FacePictures, MergeFaces, face_entry, face_menu
 from merstudio.gui.first_run import FirstRun
 from merstudio.gui.neutral import NeutralView
 from merstudio.gui.playback import AudioControls, selection_range
@@ -159,6 +159,9 @@ class MainWindow(QMainWindow):
         self.face_combo.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.face_combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)  # "12  (1520 frames)"
         self.face_combo.currentIndexChanged.connect(self._face_changed)
+        self.face_combo.setIconSize(QSize(PICTURE_SIZE, PICTURE_SIZE))
+        self.face_pictures = FacePictures(self)  # who is who: each face's largest view, decoded off the GUI thread
+        self.face_pictures.changed.connect(self._set_face_pictures)
         self.au_button = QToolButton(transport)
         self.au_button.setText("AUs")
         self.au_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
@@ -503,6 +506,7 @@ class MainWindow(QMainWindow):
         status message), then the new video's picture, results and events are loaded."""
         self.statusBar().clearMessage()
         self._picked_face = None
+        self.face_pictures.stop()
         self.transport.set_source(self.session.source)
         self.timeline.clear_selection()
         self.coding.clear()
@@ -714,6 +718,7 @@ class MainWindow(QMainWindow):
         # another buffer: the timeline drops the curves of columns it lacks (the last run's class curves) and redraws
         # the others in place
         self._fill_faces()
+        self.face_pictures.update()
         vis = self.project.get_setting("visible_aus") if self.project is not None else None
         self.timeline.visible_aus = vis
         if hasattr(self, "first_run"):
@@ -738,6 +743,8 @@ class MainWindow(QMainWindow):
         for f in faces:  # with how much of the video it is in (counted when the list is filled: new faces, the end)
             n = buf.frames_seen(f) if buf is not None else 0
             self.face_combo.addItem(str(f) if self.frame_count == 1 else face_entry(f, n), f)
+            if f in self.face_pictures.icons:
+                self.face_combo.setItemIcon(self.face_combo.count() - 1, self.face_pictures.icons[f])
         pick = self._picked_face if self._picked_face in faces else buf.main_face() if buf is not None else None
         if pick is not None:
             self.face_combo.setCurrentIndex(faces.index(pick))
@@ -746,6 +753,11 @@ class MainWindow(QMainWindow):
             self.timeline.face = pick
         self.video_view.selected_face = pick
         return cur is not None and pick != cur
+
+    def _set_face_pictures(self) -> None:
+        for i in range(self.face_combo.count()):
+            icon = self.face_pictures.icons.get(self.face_combo.itemData(i))
+            self.face_combo.setItemIcon(i, icon if icon is not None else QIcon())
 
     def _face_menu(self, face: int, at: QPoint) -> None:
         # popup, not exec: no nested event loop while a run streams rows (kept for the tests to read)

@@ -153,6 +153,10 @@ class AnalysisWorker(QThread):
             self._flush(aid, batch)
             cancelled = bool(getattr(analysis, "cancelled", False)) or self._cancel.is_set()
             self.warnings = list(getattr(analysis, "warnings", None) or [])
+            portraits = getattr(analysis, "portraits", None)
+            if portraits:  # each face's largest view, for the face list's pictures (face ids as JSON keys)
+                self.project.note_run(aid, {"portraits": {str(f): [int(fr), [round(float(v), 1) for v in box]]
+                                                          for f, (fr, box) in portraits.items()}})
             if not cancelled:
                 merged = self._carry_merges()
                 # a re-run: proposals matching reviewed ones are dropped (the review stands); coded events stay

@@ -268,6 +268,7 @@ class FaceMerge:
     behaviour_events: tuple[int, ...]
     overlay_keys: dict[str, bytes]  # "model" overlays (our own runs' predictions) with rows on ``merged``: their keys
     settings_before: dict[str, Any]  # project settings written with the merge (neutral baselines), as they were
+    run_settings_before: dict[str, Any]  # the run's settings (its merges, its faces' portraits), as they were
 
 
 BEHAVIOUR_KINDS = ("point", "state")
@@ -837,13 +838,21 @@ class Project:
         back the previous run's."""
         with self._tx() as con:
             if found:
-                row = con.execute("SELECT settings FROM analyses WHERE id = ?", (analysis_id,)).fetchone()
-                if row is not None:
-                    merged = {**json.loads(row[0] or "{}"), **dict(found)}
-                    con.execute("UPDATE analyses SET settings = ? WHERE id = ?",
-                                (json.dumps(merged, default=str), analysis_id))
+                self._note_run(con, analysis_id, found)
             con.execute("UPDATE analyses SET status = ?, finished = ? WHERE id = ?",
                         (status, time.time(), analysis_id))
+
+    def note_run(self, analysis_id: int, found: Mapping[str, Any]) -> None:
+        """Merge what a run found (e.g. ``portraits``: each face's largest view) into its settings before it ends."""
+        with self._tx() as con:
+            self._note_run(con, analysis_id, found)
+
+    @staticmethod
+    def _note_run(con: sqlite3.Connection, analysis_id: int, found: Mapping[str, Any]) -> None:
+        row = con.execute("SELECT settings FROM analyses WHERE id = ?", (analysis_id,)).fetchone()
+        if row is not None:
+            merged = {**json.loads(row[0] or "{}"), **dict(found)}
+            con.execute("UPDATE analyses SET settings = ? WHERE id = ?", (json.dumps(merged, default=str), analysis_id))
 
     _ANALYSIS_COLS = "id, video_id, status, columns, settings, device, model, created, owner, active"
 
@@ -1007,10 +1016,17 @@ class Project:
                 old = con.execute("SELECT value FROM settings WHERE key = ?", (key,)).fetchone()
                 before[key] = json.loads(old[0]) if old else None
                 con.execute("INSERT OR REPLACE INTO settings VALUES (?, ?)", (key, json.dumps(value)))
+            run_before = json.loads(row[1] or "{}")
             record = {"keep": keep, "merged": merged, "keep_span": spans[keep], "merged_span": spans[merged]}
             run_settings["merged_faces"] = [*run_settings.get("merged_faces", []), record]
+            portraits = dict(run_settings.get("portraits") or {})  # {"id": [frame, box]}: the larger view stays
+            if str(merged) in portraits:
+                gone = portraits.pop(str(merged))
+                if str(keep) not in portraits or _box_area(gone[1]) > _box_area(portraits[str(keep)][1]):
+                    portraits[str(keep)] = gone
+                run_settings["portraits"] = portraits
             con.execute("UPDATE analyses SET settings = ? WHERE id = ?", (json.dumps(run_settings, default=str), aid))
-        return FaceMerge(video_id, aid, keep, merged, frames, tuple(events), bevs, overlay_keys, before)
+        return FaceMerge(video_id, aid, keep, merged, frames, tuple(events), bevs, overlay_keys, before, run_before)
 
     def unmerge_faces(self, m: FaceMerge) -> None:
         """Undo :meth:`merge_faces`: the frames, events, overlay rows and settings that moved go back, in one
@@ -1039,15 +1055,8 @@ class Project:
                     con.execute("DELETE FROM settings WHERE key = ?", (key,))
                 else:
                     con.execute("INSERT OR REPLACE INTO settings VALUES (?, ?)", (key, json.dumps(value)))
-            run_settings = json.loads(row[1] or "{}")
-            kept = [r for r in run_settings.get("merged_faces", [])
-                    if (r.get("keep"), r.get("merged")) != (m.keep, m.merged)]
-            if kept:
-                run_settings["merged_faces"] = kept
-            else:
-                run_settings.pop("merged_faces", None)
             con.execute("UPDATE analyses SET settings = ? WHERE id = ?",
-                        (json.dumps(run_settings, default=str), m.analysis_id))
+                        (json.dumps(m.run_settings_before, default=str), m.analysis_id))
 
     # ----------------------------------------------------------------- overlays
     def save_overlay(self, video_id: int, name: str, df: pd.DataFrame, kind: str = "",
@@ -1395,6 +1404,10 @@ class Project:
         rows = self._query(f"SELECT {', '.join(self._BEV_COLS)} FROM behaviour_events WHERE {' AND '.join(where)}"
                            " ORDER BY video_id, onset, id", args)
         return [BehaviourEvent(**dict(zip(self._BEV_COLS, r, strict=True))) for r in rows]
+
+
+def _box_area(box: Sequence[float]) -> float:
+    return max(0.0, float(box[2]) - float(box[0])) * max(0.0, float(box[3]) - float(box[1]))
 
 
 def _owner(text: str | None) -> dict[str, Any] | None:

@@ -102,3 +102,24 @@ def test_a_right_click_on_a_face_offers_to_merge_it_into_the_face_shown(qtbot, t
     merge.trigger()
     assert _faces(win) == ["1  (88 frames)"]
     assert view.face_at(QPointF(QPoint(2, 2))) is None
+
+
+def test_the_face_list_shows_each_faces_picture(qtbot, window, video_path, monkeypatch):
+    """Who is who: each face in the list with its largest view in the run (decoded off the GUI thread); after a
+    merge the kept face keeps the larger view."""
+    monkeypatch.setattr(FakeAnalysis, "cut_at", 40)
+    monkeypatch.setattr(FakeAnalysis, "portraits", {0: (10, (10.0, 10.0, 50.0, 50.0)),
+                                                    1: (60, (5.0, 5.0, 75.0, 75.0))}, raising=False)
+    open_and_analyse(qtbot, window, video_path)
+    assert window.project.analysis(window.video.id).settings["portraits"] == {
+        "0": [10, [10.0, 10.0, 50.0, 50.0]], "1": [60, [5.0, 5.0, 75.0, 75.0]]}
+    qtbot.waitUntil(lambda: sorted(window.face_pictures.icons) == [0, 1], timeout=10000)
+    assert not window.face_combo.itemIcon(0).isNull() and not window.face_combo.itemIcon(1).isNull()
+    picture = window.face_pictures.icons[1].pixmap(56).toImage()
+    assert picture.width() == 56
+    assert window.ctx.execute(MergeFaces, keep=0, merged=1)
+    assert window.project.analysis(window.video.id).settings["portraits"] == {"0": [60, [5.0, 5.0, 75.0, 75.0]]}
+    qtbot.waitUntil(lambda: sorted(window.face_pictures.icons) == [0], timeout=10000)
+    assert not window.face_combo.itemIcon(0).isNull()
+    window.undo_stack.undo()
+    qtbot.waitUntil(lambda: sorted(window.face_pictures.icons) == [0, 1], timeout=10000)

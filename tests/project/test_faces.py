@@ -177,3 +177,14 @@ def test_a_chain_of_merges_maps_to_the_last_face_kept(tmp_path, video_file):
         done, missed = carry_merges(p, v.id, records)
         assert done == {2: 0, 1: 0} and not missed
         assert np.unique(p.load_frames(v.id)["face_id"]).tolist() == [0]
+
+
+def test_the_kept_face_keeps_the_larger_portrait(proj):
+    p, vid = proj
+    aid = p.analysis(vid).id
+    p.note_run(aid, {"portraits": {"0": [5, [0, 0, 10, 10]], "1": [30, [0, 0, 50, 40]], "2": [26, [0, 0, 5, 5]]}})
+    m = merge_faces(p, vid, 0, 1)
+    assert p.analysis(vid).settings["portraits"] == {"0": [30, [0, 0, 50, 40]], "2": [26, [0, 0, 5, 5]]}
+    p.unmerge_faces(m)
+    assert p.analysis(vid).settings["portraits"]["1"] == [30, [0, 0, 50, 40]]
+    assert "merged_faces" not in p.analysis(vid).settings

@@ -52,6 +52,8 @@ class MergeFaces(AppCommand):
     def ask(ctx: CommandContext, params: Params) -> bool:
         win = ctx.win
         win.require_writable()
+        if win.analysis.worker is not None:  # its rows still come in under the tracker's ids
+            raise InputError("merge faces: the analysis is running; merge when it has finished")
         buf = win.analysis.buffer
         faces = buf.face_ids() if buf is not None else []
         keep = params.setdefault("keep", win.selected_face())

@@ -332,11 +332,11 @@ class MainWindow(QMainWindow):
                                           lambda: self.analysis.set_covers(self.covers_action.isChecked()),
                                           checkable=True)
         self.covers_action.setChecked(self.analysis.covers)
+        self.covers_action.setStatusTip("A face region under a hand, a mask or dark glasses, or beyond the frame's "
+                                        "edge, reads unknown (off: as the face mesh fits it)")
         self.merge_faces_action = self._action(a, "&Merge faces…", lambda: x(MergeFaces))
         self.merge_faces_action.setStatusTip("Two face ids that are one person (a cut to a close-up, a head turned "
                                              "away and back): merge another face into the face shown")
-        self.covers_action.setStatusTip("A face region under a hand, a mask or dark glasses, or beyond the frame's "
-                                        "edge, reads unknown (off: as the face mesh fits it)")
         a.addSeparator()
         self._action(a, "&Fine-tune on corrections…", lambda: x(C.FineTune))
 

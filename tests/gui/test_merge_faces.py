@@ -123,3 +123,15 @@ def test_the_face_list_shows_each_faces_picture(qtbot, window, video_path, monke
     assert not window.face_combo.itemIcon(0).isNull()
     window.undo_stack.undo()
     qtbot.waitUntil(lambda: sorted(window.face_pictures.icons) == [0, 1], timeout=10000)
+
+
+def test_no_merge_while_the_analysis_runs(qtbot, two_shots, fake_analysis):
+    import threading
+
+    win = two_shots
+    fake_analysis.gate = threading.Event()
+    assert win.ctx.execute(C.RunAnalysis, settings={})
+    assert not win.ctx.execute(MergeFaces, keep=1, merged=0)
+    assert "the analysis is running" in win.errors[-1]
+    fake_analysis.gate.set()
+    qtbot.waitUntil(lambda: win.worker is None, timeout=20000)

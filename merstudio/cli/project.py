@@ -1,6 +1,6 @@
 """`merstudio project`: make and inspect a project without the app (a lab that codes in ELAN and wants agreement
 or fine-tuning headless): `new` creates one, `add` registers videos, `show` lists what it holds, `merge` makes two face ids of a video one
-person."""
+person, `split` one face id two people."""
 
 from __future__ import annotations
 
@@ -17,7 +17,8 @@ EPILOG = """examples:
   merstudio convert --project study.merproj --import bob.eaf --video interview1.mp4
   merstudio agreement study.merproj
   merstudio project show study.merproj
-  merstudio project merge study.merproj --video interview1.mp4 0 3   # faces 0 and 3 are one person"""
+  merstudio project merge study.merproj --video interview1.mp4 0 3   # faces 0 and 3 are one person
+  merstudio project split study.merproj --video interview1.mp4 2 1840   # face 2 is someone else from 1840"""
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -55,6 +56,16 @@ def register(sub: argparse._SubParsersAction) -> None:
     merge.add_argument("merged", type=int, metavar="MERGED", help="the face id that becomes part of KEEP")
     merge.add_argument("--video", default=None, metavar="VIDEO",
                        help="the video (its id or file name; default: the project's only video)")
+    split = acts.add_parser(
+        "split", help="split a face of a video at a frame: one id on two people",
+        description="The tracker now and then keeps one face id across two people (a cut from one person to "
+                    "another it took for the same). Give face FACE a new id from frame FRAME on: its frames, and "
+                    "the events that start there or later. `show` lists each video's faces.")
+    split.add_argument("project", type=Path, metavar="PROJECT", help="the project file (.merproj)")
+    split.add_argument("face", type=int, metavar="FACE", help="the face id to split")
+    split.add_argument("frame", type=int, metavar="FRAME", help="the first frame of the new face")
+    split.add_argument("--video", default=None, metavar="VIDEO",
+                       help="the video (its id or file name; default: the project's only video)")
     p.set_defaults(func=run)
 
 
@@ -89,6 +100,7 @@ def _add(project: Any, media: list[Path], fps: float | None) -> None:
 
 def _show(project: Any) -> None:
     from merstudio.features.neutral import load_baselines
+    from merstudio.project.faces import describe_edit
 
     videos = project.videos()
     print(f"{project.path}: {len(videos)} video(s); coders: {', '.join(project.coders()) or 'none'}")
@@ -101,8 +113,8 @@ def _show(project: Any) -> None:
         spans = project.face_spans(v.id)
         if a is not None:
             print(f"  faces: {describe_faces(spans) or 'none'}")
-        for r in a.settings.get("merged_faces", []) if a is not None else []:
-            print(f"  face {r.get('merged')} merged into face {r.get('keep')}")
+        for r in a.settings.get("face_edits", []) if a is not None else []:
+            print(f"  edited: {describe_edit(r)}")
         for o in project.overlays(v.id):
             print(f"  overlay {o.name!r} ({o.kind or 'table'}): {o.rows} row(s)")
         for b in load_baselines(project, v.id).values():  # participant calibration (features/neutral.py)
@@ -119,15 +131,19 @@ def describe_faces(spans: dict[int, tuple[int, int, int]]) -> str:
     return ", ".join(f"{f} ({n} frame{'s' * (n != 1)}, {lo}-{hi})" for f, (lo, hi, n) in sorted(spans.items()))
 
 
-def _merge(project: Any, args: argparse.Namespace) -> None:
+def _edit_faces(project: Any, args: argparse.Namespace) -> None:
     from merstudio.project.faces import merge_faces
 
     vid = video_id(project, args.video)
-    m = merge_faces(project, vid, args.keep, args.merged)
-    moved = f"{len(m.frames)} frame(s)" + (f", {len(m.events)} event(s)" if m.events else "") + \
-        (f", {len(m.behaviour_events)} behaviour event(s)" if m.behaviour_events else "")
-    print(f"{project.video(vid).name}: face {args.merged} merged into face {args.keep} ({moved}); "
-          f"faces now: {describe_faces(project.face_spans(vid))}")
+    if args.action == "merge":
+        c = merge_faces(project, vid, args.keep, args.merged)
+        what = f"face {args.merged} merged into face {args.keep}"
+    else:
+        c = project.split_face(vid, args.face, args.frame)
+        what = f"face {args.face} split at frame {args.frame}: face {c.target} from there"
+    moved = f"{len(c.frames)} frame(s)" + (f", {len(c.events)} event(s)" if c.events else "") + \
+        (f", {len(c.behaviour_events)} behaviour event(s)" if c.behaviour_events else "")
+    print(f"{project.video(vid).name}: {what} ({moved}); faces now: {describe_faces(project.face_spans(vid))}")
 
 
 def run(args: argparse.Namespace) -> int:
@@ -148,8 +164,8 @@ def run(args: argparse.Namespace) -> int:
     with Project.open(args.project, read_only=args.action == "show") as project:
         if args.action == "add":
             _add(project, list(args.media), args.fps)
-        elif args.action == "merge":
-            _merge(project, args)
+        elif args.action in ("merge", "split"):
+            _edit_faces(project, args)
         else:
             _show(project)
     return 0

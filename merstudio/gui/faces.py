@@ -20,24 +20,30 @@ from merstudio.project.faces import merge_faces
 
 if TYPE_CHECKING:
     from merstudio.gui.main_window import MainWindow
-    from merstudio.project import FaceMerge, Project
+    from merstudio.project import FaceChange, Project
 
 
-class MergeFacesCommand(ProjectCommand):
-    """Merge face ``merged`` into ``keep`` in the video's active run; undo splits them as they were."""
+class FaceEditCommand(ProjectCommand):
+    """One edit of the video's face tracks (a merge, a split) as one undo step; undo puts every frame, event and
+    setting that moved back (Project.undo_face_change)."""
 
-    def __init__(self, project: Project, video_id: int, keep: int, merged: int, notify: Notify) -> None:
-        super().__init__(f"Merge face {merged} into face {keep}", project, notify)
-        self.video_id, self.keep, self.merged = video_id, keep, merged
-        self.done: FaceMerge | None = None
+    def __init__(self, text: str, project: Project, edit: Callable[[], FaceChange], notify: Notify) -> None:
+        super().__init__(text, project, notify)
+        self.edit = edit
+        self.done: FaceChange | None = None
 
     def _do(self) -> None:
-        self.done = merge_faces(self.project, self.video_id, self.keep, self.merged)
+        self.done = self.edit()
 
     def _undo(self) -> None:
         if self.done is not None:
-            self.project.unmerge_faces(self.done)
+            self.project.undo_face_change(self.done)
             self.done = None
+
+
+def merge_command(project: Project, video_id: int, keep: int, merged: int, notify: Notify) -> FaceEditCommand:
+    return FaceEditCommand(f"Merge face {merged} into face {keep}", project,
+                           lambda: merge_faces(project, video_id, keep, merged), notify)
 
 
 def face_entry(face: int, frames: int) -> str:
@@ -81,10 +87,33 @@ class MergeFaces(AppCommand):
         video = win.require_video()
         keep, merged = int(params["keep"]), int(params["merged"])
         win._picked_face = keep  # the face list, refilled by the merge, shows the merged face
-        win.coding.push(MergeFacesCommand(proj, video.id, keep, merged, lambda: faces_changed(win, video.id)))
+        win.coding.push(merge_command(proj, video.id, keep, merged, lambda: faces_changed(win, video.id)))
         n = proj.face_spans(video.id).get(keep, (0, 0, 0))[2]
         win.statusBar().showMessage(f"Face {merged} merged into face {keep}: one face in {n} frames "
                                     "(Edit > Undo splits them)", 10000)
+
+
+class SplitFace(AppCommand):
+    """params: face (default: the face shown), at (default: the play head). The face's frames from ``at`` on become
+    a new face: where the tracker kept one id across two people."""
+
+    @staticmethod
+    def do(ctx: CommandContext, params: Params) -> None:
+        win = ctx.win
+        proj = win.require_writable()
+        video = win.require_video()
+        if win.analysis.worker is not None:
+            raise InputError("split face: the analysis is running; split when it has finished")
+        face = params.get("face", win.selected_face())
+        if face is None:
+            raise InputError("split face: run the analysis first (it finds the faces)")
+        at = int(params.get("at", win.transport.current_frame))
+        cmd = FaceEditCommand(f"Split face {face} at frame {at}", proj,
+                              lambda: proj.split_face(video.id, face, at), lambda: faces_changed(win, video.id))
+        win.coding.push(cmd)
+        new = cmd.done.target if cmd.done is not None else None
+        win.statusBar().showMessage(f"Face {face} split at frame {at}: face {new} from there on "
+                                    "(Edit > Undo joins them again)", 10000)
 
 
 def faces_changed(win: MainWindow, video_id: int) -> None:
@@ -104,7 +133,12 @@ def face_menu(win: MainWindow, face: int) -> QMenu:
     menu.addAction(f"Show face {face}", lambda: win.pick_face(face))
     merge = menu.addAction(f"Merge face {face} into face {shown} (the face shown)",
                            lambda: win.ctx.execute(MergeFaces, keep=shown, merged=face))
-    merge.setEnabled(shown is not None and shown != face and win.project is not None and not win.project.read_only)
+    writable = win.project is not None and not win.project.read_only
+    merge.setEnabled(shown is not None and shown != face and writable)
+    at = win.transport.current_frame
+    split = menu.addAction(f"Split face {face}: a new face from frame {at} on (another person)",
+                           lambda: win.ctx.execute(SplitFace, face=face, at=at))
+    split.setEnabled(writable)
     return menu
 
 

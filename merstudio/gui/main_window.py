@@ -47,7 +47,7 @@ from merstudio.gui.checkpoint_dialog import ModelNote
 from merstudio.gui.coders import CoderView
 from merstudio.gui.coding import Coding
 from merstudio.gui.events_table import EventsTable
-from merstudio.gui.faces import PICTURE_SIZE, FacePictures, MergeFaces, face_entry, face_menu
+from merstudio.gui.faces import PICTURE_SIZE, FacePictures, MergeFaces, SplitFace, face_entry, face_menu
 from merstudio.gui.first_run import FirstRun
 from merstudio.gui.neutral import NeutralView
 from merstudio.gui.playback import AudioControls, selection_range
@@ -337,6 +337,9 @@ class MainWindow(QMainWindow):
         self.merge_faces_action = self._action(a, "&Merge faces…", lambda: x(MergeFaces))
         self.merge_faces_action.setStatusTip("Two face ids that are one person (a cut to a close-up, a head turned "
                                              "away and back): merge another face into the face shown")
+        self.split_face_action = self._action(a, "&Split face here", lambda: x(SplitFace))
+        self.split_face_action.setStatusTip("One face id on two people (a cut from one person to another): the face "
+                                            "shown becomes a new face from the play head on")
         a.addSeparator()
         self._action(a, "&Fine-tune on corrections…", lambda: x(C.FineTune))
 

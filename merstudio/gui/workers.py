@@ -6,7 +6,7 @@ import logging
 import threading
 import time
 import traceback
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -20,7 +20,7 @@ from merstudio.analysis.remote import ProcessAnalysis
 from merstudio.errors import MerstudioError
 from merstudio.gui.state import OVERLAY_LANDMARKS, unreviewed_proposals
 from merstudio.project import Event, Project
-from merstudio.project.faces import carry_merges
+from merstudio.project.faces import carry_face_edits, describe_edit, remap_face
 
 log = logging.getLogger(__name__)
 
@@ -158,9 +158,9 @@ class AnalysisWorker(QThread):
                 self.project.note_run(aid, {"portraits": {str(f): [int(fr), [round(float(v), 1) for v in box]]
                                                           for f, (fr, box) in portraits.items()}})
             if not cancelled:
-                merged = self._carry_merges()
+                edits = self._carry_face_edits()
                 # a re-run: proposals matching reviewed ones are dropped (the review stands); coded events stay
-                props = unreviewed_proposals(self._proposals(analysis.spots(), merged),
+                props = unreviewed_proposals(self._proposals(analysis.spots(), edits),
                                              self.project.events(self.video_id))
                 self.replaced_proposals, self.new_proposals = self.project.swap_proposals(self.video_id, props)
             self.status = "cancelled" if cancelled else "complete"
@@ -178,27 +178,26 @@ class AnalysisWorker(QThread):
             if close is not None:
                 close()
 
-    def _carry_merges(self) -> dict[int, int]:
-        """A re-run tracks anew: the faces the coder merged in the previous run are merged again where this run
-        found the same tracks (the rest are named in the warnings). Returns {merged id: kept id}."""
+    def _carry_face_edits(self) -> list[Any]:
+        """A re-run tracks anew: the coder's merges and splits of the previous run are made again where this run
+        found the same tracks (the rest are named in the warnings). Returns the edits made, in order."""
         prev = self.project.previous_analysis(self.video_id)
-        records = prev.settings.get("merged_faces", []) if prev is not None else []
+        records = prev.settings.get("face_edits", []) if prev is not None else []
         if not records:
-            return {}
-        done, missed = carry_merges(self.project, self.video_id, records)
+            return []
+        done, missed = carry_face_edits(self.project, self.video_id, records)
         if done:
-            self.warnings.append("faces merged as in the previous run: " +
-                                 ", ".join(f"{m} into {k}" for m, k in sorted(done.items())))
-        self.warnings += [f"not merged again: {line}" for line in missed]
+            self.warnings.append("faces edited as in the previous run: " + ", ".join(map(describe_edit, done)))
+        self.warnings += [f"not done again: {line}" for line in missed]
         return done
 
-    def _proposals(self, spots: list, merged: dict[int, int] | None = None) -> list[Event]:
+    def _proposals(self, spots: list, edits: Sequence[Any] = ()) -> list[Event]:
         """Spotted intervals as proposals, pre-filled with the AUs present and a suggested emotion (the model's
-        class, or the FACS objective class of those AUs) read back from the stored rows. ``merged``: face ids the
-        run's tracks had before they were merged ({merged: kept})."""
+        class, or the FACS objective class of those AUs) read back from the stored rows. ``edits``: the face edits
+        made on the run's tracks since it found the spots (merges, splits)."""
         props = []
         for s in spots:
-            face = (merged or {}).get(s.face_id, s.face_id)
+            face = remap_face(edits, s.face_id, s.onset)
             rows = self.project.load_frames(self.video_id, s.onset, s.offset + 1)
             rows = rows[rows["face_id"] == face]
             sug = describe_interval(rows, apex=s.apex)

@@ -8,7 +8,7 @@ from merstudio.project.store import (
            Analysis,
            Behaviour,
            BehaviourEvent,
-           FaceMerge,
+           FaceChange,
            Overlay,
            Project,
            Video,
@@ -16,4 +16,4 @@ from merstudio.project.store import (
 )
 
 __all__ = ["SOURCES", "STATUSES", "Event", "au_numbers", "normalize_aus", "parse_aus", "PROJECT_SUFFIX",
-           "SCHEMA_VERSION", "Analysis", "Behaviour", "BehaviourEvent", "FaceMerge", "Overlay", "Project", "Video", "content_hash", "LockOwner", "ProjectInUse"]
+           "SCHEMA_VERSION", "Analysis", "Behaviour", "BehaviourEvent", "FaceChange", "Overlay", "Project", "Video", "content_hash", "LockOwner", "ProjectInUse"]

@@ -1,11 +1,12 @@
-"""One person, one face: merging face tracks of a video (the app's Analysis > Merge faces, ``merstudio project
-merge``).
+"""One person, one face: correcting a video's face tracks (the app's Analysis > Merge faces / Split face here,
+``merstudio project merge|split``).
 
-The tracker gives a person a new face id wherever it loses them: a cut from a wide shot to a close-up, a head
-turned away for a second. A coder who sees that two ids are one person merges them; from then on every view,
-export, event and neutral baseline knows one face. The store does the merge in one transaction and returns what
-moved (:class:`merstudio.project.store.FaceMerge`), which undoes it exactly. A re-run of the analysis finds the two
-tracks again; :func:`carry_merges` repeats the coder's merges on it where the re-run found the same tracks.
+The tracker gives a person a new face id wherever it loses them (a cut from a wide shot to a close-up, a head
+turned away for a second), and now and then keeps one id across two people (a cut from one person to another it
+took for the same). A coder who sees it merges two ids, or splits one at a frame; from then on every view, export,
+event and neutral baseline follows. The store does each edit in one transaction and returns what moved
+(:class:`merstudio.project.store.FaceChange`), which undoes it exactly. A re-run of the analysis tracks anew;
+:func:`carry_face_edits` repeats the coder's edits on it where the re-run found the same tracks.
 """
 
 from __future__ import annotations
@@ -16,12 +17,12 @@ from typing import Any
 
 from merstudio.errors import InputError
 from merstudio.features.neutral import load_baselines, setting_key
-from merstudio.project.store import FaceMerge, Project
+from merstudio.project.store import FaceChange, Project
 
-SAME_TRACK = 0.9  # a re-run's track is the one merged before when their frame spans overlap this much (IoU)
+SAME_TRACK = 0.9  # a re-run's track is the one edited before when their frame spans overlap this much (IoU)
 
 
-def merge_faces(project: Project, video_id: int, keep: int, merged: int) -> FaceMerge:
+def merge_faces(project: Project, video_id: int, keep: int, merged: int) -> FaceChange:
     """Merge face ``merged`` into ``keep`` (one undoable transaction, see Project.merge_faces). A neutral baseline
     of ``merged`` becomes ``keep``'s when ``keep`` has none (the same person's resting face), else it is dropped."""
     baselines = load_baselines(project, video_id)
@@ -41,40 +42,60 @@ def _overlap(a: Sequence[int], b: Sequence[int]) -> float:
     return max(0, inter) / union if union > 0 else 0.0
 
 
-def _same(span: Sequence[int], recorded: Sequence[int]) -> bool:
+def _same(span: Sequence[int] | None, recorded: Sequence[int]) -> bool:
+    if span is None:
+        return False
     n, m = span[2], recorded[2]
     return _overlap(span, recorded) >= SAME_TRACK and min(n, m) >= SAME_TRACK * max(n, m)
 
 
-def carry_merges(project: Project, video_id: int, records: Sequence[Mapping[str, Any]]
-                 ) -> tuple[dict[int, int], list[str]]:
-    """Repeat a previous run's merges (its settings' ``merged_faces``, in the order they were made) on the video's
-    active run, each where that run has the same two tracks (same ids, frame spans overlapping >= SAME_TRACK).
-    Returns ({merged id: kept id} for those repeated, one line per merge that was not: the re-run tracked
-    otherwise, so the coder merges again)."""
-    done: dict[int, int] = {}
+def describe_edit(r: Mapping[str, Any]) -> str:
+    """One face edit in words: ``face 1 into face 0`` or ``face 2 split at frame 140 (face 5 from there)``."""
+    if r.get("op") == "split":
+        return f"face {r.get('face')} split at frame {r.get('at')} (face {r.get('new')} from there)"
+    return f"face {r.get('merged')} into face {r.get('keep')}"
+
+
+def carry_face_edits(project: Project, video_id: int, records: Sequence[Mapping[str, Any]]
+                     ) -> tuple[list[Mapping[str, Any]], list[str]]:
+    """Repeat a previous run's face edits (its settings' ``face_edits``, in the order they were made) on the video's
+    active run, each where that run has the same tracks (same ids, frame spans overlapping >= SAME_TRACK; a split
+    also its new id free). Returns (the edits repeated, one line per edit that was not: the re-run tracked
+    otherwise, so the coder edits again)."""
+    done: list[Mapping[str, Any]] = []
     missed = []
     for r in records:
-        try:
-            keep, merged = int(r["keep"]), int(r["merged"])
-            keep_span, merged_span = list(r["keep_span"]), list(r["merged_span"])
-        except (KeyError, TypeError, ValueError):
-            continue
         spans = project.face_spans(video_id)
-        if keep in spans and merged in spans and _same(spans[keep], keep_span) and \
-                _same(spans[merged], merged_span):
-            try:
-                merge_faces(project, video_id, keep, merged)
-            except InputError as exc:  # the re-run has them in one frame: reported; a write fault is not caught
-                missed.append(f"face {merged} into face {keep}: {exc}")
-                continue
-            done[merged] = keep
+        try:
+            if r.get("op") == "split":
+                face, at, new = int(r["face"]), int(r["at"]), int(r["new"])
+                ok = _same(spans.get(face), list(r["span"])) and new not in spans
+                if ok:
+                    project.split_face(video_id, face, at, new=new)
+            else:
+                keep, merged = int(r["keep"]), int(r["merged"])
+                ok = _same(spans.get(keep), list(r["keep_span"])) and _same(spans.get(merged), list(r["merged_span"]))
+                if ok:
+                    merge_faces(project, video_id, keep, merged)
+        except (KeyError, TypeError, ValueError):
+            continue  # a damaged record: nothing to repeat
+        except InputError as exc:  # the re-run has them in one frame, say: reported; a write fault is not caught
+            missed.append(f"{describe_edit(r)}: {exc}")
+            continue
+        if ok:
+            done.append(r)
         else:
-            missed.append(f"face {merged} into face {keep}: the re-run tracked the faces otherwise; merge again")
-    # a chain (2 into 1, then 1 into 0) maps 2 to 0
-    for m in list(done):
-        k = done[m]
-        while k in done:
-            k = done[k]
-        done[m] = k
+            missed.append(f"{describe_edit(r)}: the re-run tracked the faces otherwise; edit again")
     return done, missed
+
+
+def remap_face(edits: Sequence[Mapping[str, Any]], face: int, frame: int) -> int:
+    """The face id that ``face`` at ``frame`` of a run's own tracks has after ``edits`` (what the run's spots,
+    found on the tracker's ids, are stored under)."""
+    for r in edits:
+        if r.get("op") == "split":
+            if face == r.get("face") and frame >= int(r.get("at", 0)):
+                face = int(r["new"])
+        elif face == r.get("merged"):
+            face = int(r["keep"])
+    return face

@@ -255,20 +255,21 @@ class Overlay:
 
 
 @dataclass(frozen=True)
-class FaceMerge:
-    """One merge of a video's face track into another (:meth:`Project.merge_faces`): what moved, so that
-    :meth:`Project.unmerge_faces` can put it back exactly."""
+class FaceChange:
+    """One edit of a video's face tracks (:meth:`Project.merge_faces`, :meth:`Project.split_face`): face ``source``
+    became ``target`` in ``frames``; what moved with it, so that :meth:`Project.undo_face_change` puts it back."""
 
     video_id: int
     analysis_id: int
-    keep: int
-    merged: int
-    frames: tuple[int, ...]  # the frames where ``merged`` was
-    events: tuple[int, ...]  # coded events and proposals that were on ``merged``
+    source: int  # a merge: the face merged away; a split: the face split
+    target: int  # a merge: the face kept; a split: the new face
+    frames: tuple[int, ...]  # the frames that moved
+    events: tuple[int, ...]  # coded events and proposals that moved
     behaviour_events: tuple[int, ...]
-    overlay_keys: dict[str, bytes]  # "model" overlays (our own runs' predictions) with rows on ``merged``: their keys
-    settings_before: dict[str, Any]  # project settings written with the merge (neutral baselines), as they were
-    run_settings_before: dict[str, Any]  # the run's settings (its merges, its faces' portraits), as they were
+    overlay_keys: dict[str, bytes]  # "model" overlays (our own runs' predictions) with rows that moved: their keys
+    settings_before: dict[str, Any]  # project settings written with the edit (neutral baselines), as they were
+    run_settings_before: dict[str, Any]  # the run's settings (its face edits, its faces' portraits), as they were
+    op: str = "merge"  # "merge" | "split"
 
 
 BEHAVIOUR_KINDS = ("point", "state")
@@ -956,28 +957,18 @@ class Project:
         return {int(f): (int(lo), int(hi), int(n)) for f, lo, hi, n in rows}
 
     def merge_faces(self, video_id: int, keep: int, merged: int,
-                    settings: Mapping[str, Any] | None = None) -> FaceMerge:
+                    settings: Mapping[str, Any] | None = None) -> FaceChange:
         """Make face track ``merged`` part of ``keep`` in the video's active run, in one transaction: its frames,
         the events and behaviour events on it, the rows of our "model" overlays (an imported OpenFace table keeps
         its own ids) and ``settings`` (project settings that change with it: the neutral baselines). One person
         seen in two shots (a wide shot, then a close-up) becomes one face. InputError when either face is not in
         the run, or when both are in one frame (two people). The merge is recorded in the run's settings
-        (``merged_faces``), so that a re-run can repeat it (:func:`merstudio.project.faces.carry_merges`)."""
+        (``face_edits``), so that a re-run can repeat it (:func:`merstudio.project.faces.carry_face_edits`)."""
         if keep == merged:
             raise InputError(f"face {keep}: cannot merge a face into itself")
         with self._tx() as con:
-            row = con.execute("SELECT id, settings FROM analyses WHERE video_id = ? AND active = 1",
-                              (video_id,)).fetchone()
-            if row is None:
-                raise InputError(f"video {video_id}: not analysed, so it has no faces to merge")
-            aid, run_settings = int(row[0]), json.loads(row[1] or "{}")
-            spans = {}
-            for face in (keep, merged):
-                lo, hi, n = con.execute("SELECT MIN(frame), MAX(frame), COUNT(*) FROM frames WHERE analysis_id = ?"
-                                        " AND face_id = ?", (aid, face)).fetchone()
-                if not n or face < 0:
-                    raise InputError(f"face {face} is not in this video's analysis")
-                spans[face] = [int(lo), int(hi), int(n)]
+            aid, run_settings = self._active_run(con, video_id, "merge")
+            spans = {face: self._span(con, aid, face) for face in (keep, merged)}
             both = [int(r[0]) for r in con.execute(
                 "SELECT a.frame FROM frames a JOIN frames b ON b.analysis_id = a.analysis_id AND b.frame = a.frame"
                 " WHERE a.analysis_id = ? AND a.face_id = ? AND b.face_id = ? ORDER BY a.frame",
@@ -986,77 +977,127 @@ class Project:
                 where = f"frame {both[0]}" if len(both) == 1 else f"{len(both)} frames ({both[0]}-{both[-1]})"
                 raise InputError(f"faces {keep} and {merged} are both in {where}: two people, not one; "
                                  "not merged")
-            frames = tuple(int(r[0]) for r in con.execute(
-                "SELECT frame FROM frames WHERE analysis_id = ? AND face_id = ? ORDER BY frame", (aid, merged)))
-            con.execute("UPDATE frames SET face_id = ? WHERE analysis_id = ? AND face_id = ?", (keep, aid, merged))
-            now = time.time()
-            events = []
-            for ev in self._select_events(con, "video_id = ? AND face_id = ?", (video_id, merged)):
-                assert ev.id is not None
-                con.execute("UPDATE events SET face_id = ?, modified = ? WHERE id = ?", (keep, now, ev.id))
-                self._log(con, ev.id, "update", ev, replace(ev, face_id=keep))
-                events.append(ev.id)
-            bevs = tuple(int(r[0]) for r in con.execute(
-                "SELECT id FROM behaviour_events WHERE video_id = ? AND face_id = ? ORDER BY id", (video_id, merged)))
-            con.execute("UPDATE behaviour_events SET face_id = ?, modified = ? WHERE video_id = ? AND face_id = ?",
-                        (keep, now, video_id, merged))
-            overlay_keys = {}
-            for name, n_rows, blob in con.execute("SELECT name, n_rows, keys FROM overlays WHERE video_id = ?"
-                                                  " AND kind = 'model'", (video_id,)).fetchall():
-                keys = np.frombuffer(blob, dtype=np.int64).reshape(int(n_rows), 2)
-                hit = keys[:, 1] == merged
-                if hit.any():
-                    moved = keys.copy()
-                    moved[hit, 1] = keep
-                    con.execute("UPDATE overlays SET keys = ? WHERE video_id = ? AND name = ?",
-                                (moved.tobytes(), video_id, name))
-                    overlay_keys[name] = bytes(blob)
-            before = {}
-            for key, value in (settings or {}).items():
-                old = con.execute("SELECT value FROM settings WHERE key = ?", (key,)).fetchone()
-                before[key] = json.loads(old[0]) if old else None
-                con.execute("INSERT OR REPLACE INTO settings VALUES (?, ?)", (key, json.dumps(value)))
-            run_before = json.loads(row[1] or "{}")
-            record = {"keep": keep, "merged": merged, "keep_span": spans[keep], "merged_span": spans[merged]}
-            run_settings["merged_faces"] = [*run_settings.get("merged_faces", []), record]
-            portraits = dict(run_settings.get("portraits") or {})  # {"id": [frame, box]}: the larger view stays
-            if str(merged) in portraits:
-                gone = portraits.pop(str(merged))
-                if str(keep) not in portraits or _box_area(gone[1]) > _box_area(portraits[str(keep)][1]):
-                    portraits[str(keep)] = gone
-                run_settings["portraits"] = portraits
-            con.execute("UPDATE analyses SET settings = ? WHERE id = ?", (json.dumps(run_settings, default=str), aid))
-        return FaceMerge(video_id, aid, keep, merged, frames, tuple(events), bevs, overlay_keys, before, run_before)
+            record = {"op": "merge", "keep": keep, "merged": merged, "keep_span": spans[keep],
+                      "merged_span": spans[merged]}
+            return self._move_face(con, video_id, aid, run_settings, merged, keep, 0, record, settings)
 
-    def unmerge_faces(self, m: FaceMerge) -> None:
-        """Undo :meth:`merge_faces`: the frames, events, overlay rows and settings that moved go back, in one
-        transaction. InputError when the run it merged is no longer the video's active run (re-run since)."""
+    def split_face(self, video_id: int, face: int, at: int, new: int | None = None) -> FaceChange:
+        """Give face track ``face`` a new id from frame ``at`` on, in one transaction: where the tracker kept one id
+        across two people (a cut from one person to another it took for the same). Its frames from ``at`` on, the
+        events and behaviour events that start there or later and the rows of our "model" overlays move to the new
+        id (one above every face id of the video); the neutral frames stay. InputError when the face is not seen
+        both before and from ``at``. Recorded in the run's ``face_edits``, as a merge is. ``new``: the id to give
+        (a re-run repeating a split: the id its events already carry); it must be free in the run."""
         with self._tx() as con:
-            row = con.execute("SELECT id, settings FROM analyses WHERE video_id = ? AND active = 1",
-                              (m.video_id,)).fetchone()
-            if row is None or int(row[0]) != m.analysis_id:
-                raise InputError(f"faces {m.keep} and {m.merged}: the run they were merged in is no longer the "
+            aid, run_settings = self._active_run(con, video_id, "split")
+            span = self._span(con, aid, face)
+            if not span[0] < at <= span[1]:
+                raise InputError(f"face {face} is seen in frames {span[0]}-{span[1]}: split it at a frame after its "
+                                 f"first and up to its last, not at {at}")
+            if new is None:
+                row = con.execute("SELECT MAX(face_id) FROM frames WHERE analysis_id IN (SELECT id FROM analyses"
+                                  " WHERE video_id = ?)", (video_id,)).fetchone()
+                ev_row = con.execute("SELECT MAX(face_id) FROM events WHERE video_id = ?", (video_id,)).fetchone()
+                new = max(int(row[0] or 0), int(ev_row[0] or 0)) + 1
+            elif new < 0 or con.execute("SELECT 1 FROM frames WHERE analysis_id = ? AND face_id = ? LIMIT 1",
+                                        (aid, new)).fetchone():
+                raise InputError(f"face {face}: cannot split off as face {new}, which is taken")
+            record = {"op": "split", "face": face, "at": at, "new": new, "span": span}
+            return self._move_face(con, video_id, aid, run_settings, face, new, at, record, None)
+
+    def _active_run(self, con: sqlite3.Connection, video_id: int, verb: str) -> tuple[int, dict[str, Any]]:
+        row = con.execute("SELECT id, settings FROM analyses WHERE video_id = ? AND active = 1",
+                          (video_id,)).fetchone()
+        if row is None:
+            raise InputError(f"video {video_id}: not analysed, so it has no faces to {verb}")
+        return int(row[0]), json.loads(row[1] or "{}")
+
+    @staticmethod
+    def _span(con: sqlite3.Connection, aid: int, face: int) -> list[int]:
+        lo, hi, n = con.execute("SELECT MIN(frame), MAX(frame), COUNT(*) FROM frames WHERE analysis_id = ?"
+                                " AND face_id = ?", (aid, face)).fetchone()
+        if not n or face < 0:
+            raise InputError(f"face {face} is not in this video's analysis")
+        return [int(lo), int(hi), int(n)]
+
+    def _move_face(self, con: sqlite3.Connection, video_id: int, aid: int, run_settings: dict[str, Any],
+                   source: int, target: int, start: int, record: dict[str, Any],
+                   settings: Mapping[str, Any] | None) -> FaceChange:
+        """Move face ``source`` from frame ``start`` on to face ``target`` (frames, events and behaviour events
+        starting there, model overlay rows), write ``settings``, record the edit; inside the caller's transaction."""
+        run_before = json.loads(json.dumps(run_settings))
+        frames = tuple(int(r[0]) for r in con.execute(
+            "SELECT frame FROM frames WHERE analysis_id = ? AND face_id = ? AND frame >= ? ORDER BY frame",
+            (aid, source, start)))
+        con.execute("UPDATE frames SET face_id = ? WHERE analysis_id = ? AND face_id = ? AND frame >= ?",
+                    (target, aid, source, start))
+        now = time.time()
+        events = []
+        for ev in self._select_events(con, "video_id = ? AND face_id = ? AND onset >= ?", (video_id, source, start)):
+            assert ev.id is not None
+            con.execute("UPDATE events SET face_id = ?, modified = ? WHERE id = ?", (target, now, ev.id))
+            self._log(con, ev.id, "update", ev, replace(ev, face_id=target))
+            events.append(ev.id)
+        bevs = tuple(int(r[0]) for r in con.execute(
+            "SELECT id FROM behaviour_events WHERE video_id = ? AND face_id = ? AND onset >= ? ORDER BY id",
+            (video_id, source, start)))
+        con.executemany("UPDATE behaviour_events SET face_id = ?, modified = ? WHERE id = ?",
+                        [(target, now, b) for b in bevs])
+        overlay_keys = {}
+        for name, n_rows, blob in con.execute("SELECT name, n_rows, keys FROM overlays WHERE video_id = ?"
+                                              " AND kind = 'model'", (video_id,)).fetchall():
+            keys = np.frombuffer(blob, dtype=np.int64).reshape(int(n_rows), 2)
+            hit = (keys[:, 1] == source) & (keys[:, 0] >= start)
+            if hit.any():
+                moved = keys.copy()
+                moved[hit, 1] = target
+                con.execute("UPDATE overlays SET keys = ? WHERE video_id = ? AND name = ?",
+                            (moved.tobytes(), video_id, name))
+                overlay_keys[name] = bytes(blob)
+        before = {}
+        for key, value in (settings or {}).items():
+            old = con.execute("SELECT value FROM settings WHERE key = ?", (key,)).fetchone()
+            before[key] = json.loads(old[0]) if old else None
+            con.execute("INSERT OR REPLACE INTO settings VALUES (?, ?)", (key, json.dumps(value)))
+        run_settings["face_edits"] = [*run_settings.get("face_edits", []), record]
+        portraits = dict(run_settings.get("portraits") or {})  # {"id": [frame, box]}
+        if str(source) in portraits and portraits[str(source)][0] >= start:  # the view moved with the frames
+            view = portraits.pop(str(source))
+            if str(target) not in portraits or _box_area(view[1]) > _box_area(portraits[str(target)][1]):
+                portraits[str(target)] = view  # a merge: the larger view stays
+            run_settings["portraits"] = portraits
+        con.execute("UPDATE analyses SET settings = ? WHERE id = ?", (json.dumps(run_settings, default=str), aid))
+        return FaceChange(video_id, aid, source, target, frames, tuple(events), bevs, overlay_keys, before, run_before,
+                          str(record["op"]))
+
+    def undo_face_change(self, c: FaceChange) -> None:
+        """Undo :meth:`merge_faces` or :meth:`split_face`: the frames, events, overlay rows and settings that moved
+        go back, in one transaction. InputError when the run is no longer the video's active run (re-run since)."""
+        with self._tx() as con:
+            row = con.execute("SELECT id FROM analyses WHERE video_id = ? AND active = 1", (c.video_id,)).fetchone()
+            if row is None or int(row[0]) != c.analysis_id:
+                raise InputError(f"faces {c.target} and {c.source}: the run of that {c.op} is no longer the "
                                  "video's active analysis")
             con.executemany("UPDATE frames SET face_id = ? WHERE analysis_id = ? AND frame = ? AND face_id = ?",
-                            [(m.merged, m.analysis_id, f, m.keep) for f in m.frames])
+                            [(c.source, c.analysis_id, f, c.target) for f in c.frames])
             now = time.time()
-            for eid in m.events:
+            for eid in c.events:
                 ev = self._get_event(con, eid)
-                if ev is not None and ev.face_id == m.keep:
-                    con.execute("UPDATE events SET face_id = ?, modified = ? WHERE id = ?", (m.merged, now, eid))
-                    self._log(con, eid, "update", ev, replace(ev, face_id=m.merged))
+                if ev is not None and ev.face_id == c.target:
+                    con.execute("UPDATE events SET face_id = ?, modified = ? WHERE id = ?", (c.source, now, eid))
+                    self._log(con, eid, "update", ev, replace(ev, face_id=c.source))
             con.executemany("UPDATE behaviour_events SET face_id = ?, modified = ? WHERE id = ? AND face_id = ?",
-                            [(m.merged, now, b, m.keep) for b in m.behaviour_events])
-            for name, blob in m.overlay_keys.items():
+                            [(c.source, now, b, c.target) for b in c.behaviour_events])
+            for name, blob in c.overlay_keys.items():
                 con.execute("UPDATE overlays SET keys = ? WHERE video_id = ? AND name = ? AND length(keys) = ?",
-                            (blob, m.video_id, name, len(blob)))
-            for key, value in m.settings_before.items():
+                            (blob, c.video_id, name, len(blob)))
+            for key, value in c.settings_before.items():
                 if value is None:
                     con.execute("DELETE FROM settings WHERE key = ?", (key,))
                 else:
                     con.execute("INSERT OR REPLACE INTO settings VALUES (?, ?)", (key, json.dumps(value)))
             con.execute("UPDATE analyses SET settings = ? WHERE id = ?",
-                        (json.dumps(m.run_settings_before, default=str), m.analysis_id))
+                        (json.dumps(c.run_settings_before, default=str), c.analysis_id))
 
     # ----------------------------------------------------------------- overlays
     def save_overlay(self, video_id: int, name: str, df: pd.DataFrame, kind: str = "",

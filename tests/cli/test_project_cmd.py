@@ -124,8 +124,13 @@ def test_merge_two_faces_of_one_person(tmp_path: Path, capsys: pytest.CaptureFix
     assert code == 0, err
     assert "face 1 merged into face 0 (60 frame(s), 1 event(s)); faces now: 0 (90 frames, 0-89), 2 (10 frames" in out
     code, out, err = run(capsys, "project", "show", proj)
-    assert "faces: 0 (90 frames, 0-89), 2 (10 frames, 40-49)" in out and "face 1 merged into face 0" in out
+    assert "faces: 0 (90 frames, 0-89), 2 (10 frames, 40-49)" in out and "edited: face 1 into face 0" in out
+    code, out, err = run(capsys, "project", "split", proj, "0", "70")
+    assert code == 0, err
+    assert "face 0 split at frame 70: face 3 from there (20 frame(s))" in out
+    code, out, err = run(capsys, "project", "show", proj)
+    assert "edited: face 0 split at frame 70 (face 3 from there)" in out
     with Project.open(proj) as p:
-        assert [e.face_id for e in p.events(1)] == [0]
+        assert [e.face_id for e in p.events(1)] == [0]  # the event at 60 begins before the split
     code, out, err = run(capsys, "project", "merge", proj, "0", "7", "--video", "3")
     assert code != 0 and "no video '3'" in err

@@ -66,7 +66,7 @@ def test_a_rerun_merges_again_what_the_coder_merged(qtbot, two_shots):
     assert win.ctx.execute(C.RunAnalysis, settings={"landmarks": True})
     qtbot.waitUntil(lambda: win.worker is None, timeout=20000)
     assert _faces(win) == ["0  (88 frames)"] and _table_faces(win) == [0, 0]
-    assert any("faces merged as in the previous run: 1 into 0" in w for w in win.analysis.last_warnings)
+    assert any("faces edited as in the previous run: face 1 into face 0" in w for w in win.analysis.last_warnings)
     win.undo_stack.undo()  # the re-run undone: the merged previous run is back
     assert _faces(win) == ["0  (88 frames)"]
 
@@ -93,10 +93,12 @@ def test_a_right_click_on_a_face_offers_to_merge_it_into_the_face_shown(qtbot, t
     with qtbot.waitSignal(view.face_menu, timeout=2000) as sig:
         view.contextMenuEvent(QContextMenuEvent(QContextMenuEvent.Reason.Mouse, centre, view.mapToGlobal(centre)))
     assert sig.args[0] == 0 and view.face_at(QPointF(centre)) == 0
-    assert [a.text() for a in win.face_popup.actions()] == ["Show face 0", "Merge face 0 into face 1 (the face shown)"]
+    assert [a.text() for a in win.face_popup.actions()] == [
+        "Show face 0", "Merge face 0 into face 1 (the face shown)",
+        "Split face 0: a new face from frame 5 on (another person)"]
     win.face_popup.close()
     menu = face_menu(win, 0)
-    show, merge = menu.actions()
+    show, merge, _split = menu.actions()
     assert merge.text() == "Merge face 0 into face 1 (the face shown)" and merge.isEnabled()
     assert not face_menu(win, 1).actions()[1].isEnabled()  # not into itself
     merge.trigger()
@@ -135,3 +137,19 @@ def test_no_merge_while_the_analysis_runs(qtbot, two_shots, fake_analysis):
     assert "the analysis is running" in win.errors[-1]
     fake_analysis.gate.set()
     qtbot.waitUntil(lambda: win.worker is None, timeout=20000)
+
+
+def test_split_face_here_gives_the_rest_a_new_face(qtbot, two_shots):
+    from merstudio.gui.faces import SplitFace
+
+    win = two_shots
+    win.transport.seek(60)
+    qtbot.waitUntil(lambda: win.transport.current_frame == 60, timeout=5000)
+    assert win.ctx.execute(SplitFace)  # face 1, shown, from the play head on
+    assert _faces(win) == ["0  (38 frames)", "1  (20 frames)", "2  (30 frames)"]
+    assert "Face 1 split at frame 60: face 2 from there on" in win.statusBar().currentMessage()
+    assert win.undo_stack.undoText() == "Split face 1 at frame 60"
+    win.undo_stack.undo()
+    assert _faces(win) == ["0  (38 frames)", "1  (50 frames)"]
+    assert not win.ctx.execute(SplitFace, face=0, at=2)
+    assert "face 0 is seen in frames 2-39" in win.errors[-1]

@@ -13,7 +13,7 @@ import pytest
 from merstudio.errors import InputError
 from merstudio.features.neutral import NeutralBaseline, load_baselines, store_baselines
 from merstudio.project import Behaviour, BehaviourEvent, Event, Project
-from merstudio.project.faces import carry_merges, merge_faces
+from merstudio.project.faces import carry_face_edits, merge_faces, remap_face
 
 
 def _shots(n: int = 40, other: tuple[int, int] = (25, 31)) -> list[dict]:
@@ -81,8 +81,8 @@ def test_merge_makes_two_shots_one_face(proj):
     assert m.frames == tuple(range(20, 40)) and len(m.events) == 1
     history = p.event_history(m.events[0])
     assert history[-1]["action"] == "update" and history[-1]["after"]["face_id"] == 0
-    assert p.analysis(vid).settings["merged_faces"] == [
-        {"keep": 0, "merged": 1, "keep_span": [0, 19, 20], "merged_span": [20, 39, 20]}]
+    assert p.analysis(vid).settings["face_edits"] == [
+        {"op": "merge", "keep": 0, "merged": 1, "keep_span": [0, 19, 20], "merged_span": [20, 39, 20]}]
 
 
 def test_two_faces_in_one_frame_are_refused_and_nothing_changes(proj):
@@ -107,13 +107,13 @@ def test_unmerge_puts_everything_back(proj):
     p, vid = proj
     before = _state(p, vid)
     m = merge_faces(p, vid, 0, 1)
-    p.unmerge_faces(m)
+    p.undo_face_change(m)
     after = _state(p, vid)
     pd.testing.assert_frame_equal(before[0], after[0])
     assert before[1:3] == after[1:3] and before[4:] == after[4:]
     for name, df in before[3].items():
         pd.testing.assert_frame_equal(df, after[3][name])
-    assert "merged_faces" not in p.analysis(vid).settings
+    assert "face_edits" not in p.analysis(vid).settings
     assert p.landmarks(vid, 30)[1][0].tolist() == [30.0, 1.0]
 
 
@@ -123,7 +123,7 @@ def test_kept_face_keeps_its_own_baseline(proj):
                              1: NeutralBaseline(1, 20, 24, {"AU12_r": 0.5}, frames=5)})
     m = merge_faces(p, vid, 0, 1)
     assert {f: b.values for f, b in load_baselines(p, vid).items()} == {0: {"AU12_r": 0.2}}
-    p.unmerge_faces(m)
+    p.undo_face_change(m)
     assert sorted(load_baselines(p, vid)) == [0, 1]
 
 
@@ -139,29 +139,29 @@ def test_unmerge_after_a_rerun_is_refused(proj):
     p, vid = proj
     m = merge_faces(p, vid, 0, 1)
     _run(p, vid, _shots())
-    with pytest.raises(InputError, match="no longer the video's active analysis"):
-        p.unmerge_faces(m)
+    with pytest.raises(InputError, match="the run of that merge is no longer the video's active analysis"):
+        p.undo_face_change(m)
 
 
 def test_a_rerun_repeats_the_merges_where_it_finds_the_same_tracks(proj):
     p, vid = proj
     merge_faces(p, vid, 0, 1)
-    records = p.analysis(vid).settings["merged_faces"]
+    records = p.analysis(vid).settings["face_edits"]
     _run(p, vid, _shots())  # the same tracks again
     assert sorted(p.face_spans(vid)) == [0, 1, 2]
-    done, missed = carry_merges(p, vid, records)
-    assert done == {1: 0} and missed == []
+    done, missed = carry_face_edits(p, vid, records)
+    assert done == records and missed == []
     assert sorted(p.face_spans(vid)) == [0, 2]
 
 
 def test_a_rerun_that_tracked_otherwise_is_not_merged(proj):
     p, vid = proj
     merge_faces(p, vid, 0, 1)
-    records = p.analysis(vid).settings["merged_faces"]
+    records = p.analysis(vid).settings["face_edits"]
     rows = [r for r in _shots() if r["frame"] < 20 or r["face_id"] != 1 or r["frame"] >= 32]  # face 1 found later
     _run(p, vid, rows)
-    done, missed = carry_merges(p, vid, records)
-    assert done == {} and missed == ["face 1 into face 0: the re-run tracked the faces otherwise; merge again"]
+    done, missed = carry_face_edits(p, vid, records)
+    assert done == [] and missed == ["face 1 into face 0: the re-run tracked the faces otherwise; edit again"]
     assert sorted(p.face_spans(vid)) == [0, 1, 2]
 
 
@@ -172,10 +172,11 @@ def test_a_chain_of_merges_maps_to_the_last_face_kept(tmp_path, video_file):
         _run(p, v.id, rows)
         merge_faces(p, v.id, 1, 2)
         merge_faces(p, v.id, 0, 1)
-        records = p.analysis(v.id).settings["merged_faces"]
+        records = p.analysis(v.id).settings["face_edits"]
         _run(p, v.id, rows)
-        done, missed = carry_merges(p, v.id, records)
-        assert done == {2: 0, 1: 0} and not missed
+        done, missed = carry_face_edits(p, v.id, records)
+        assert len(done) == 2 and not missed
+        assert [remap_face(done, f, 0) for f in (0, 1, 2)] == [0, 0, 0]
         assert np.unique(p.load_frames(v.id)["face_id"]).tolist() == [0]
 
 
@@ -185,6 +186,45 @@ def test_the_kept_face_keeps_the_larger_portrait(proj):
     p.note_run(aid, {"portraits": {"0": [5, [0, 0, 10, 10]], "1": [30, [0, 0, 50, 40]], "2": [26, [0, 0, 5, 5]]}})
     m = merge_faces(p, vid, 0, 1)
     assert p.analysis(vid).settings["portraits"] == {"0": [30, [0, 0, 50, 40]], "2": [26, [0, 0, 5, 5]]}
-    p.unmerge_faces(m)
+    p.undo_face_change(m)
     assert p.analysis(vid).settings["portraits"]["1"] == [30, [0, 0, 50, 40]]
-    assert "merged_faces" not in p.analysis(vid).settings
+    assert "face_edits" not in p.analysis(vid).settings
+
+
+def test_a_split_gives_the_second_person_a_new_face(proj):
+    """One id across two people (a cut the tracker took for the same person): split at the cut, the frames and
+    the events from there on are a new face; undo joins them again exactly."""
+    p, vid = proj
+    before = _state(p, vid)
+    c = p.split_face(vid, 1, 30)
+    assert c.target == 3 and c.frames == tuple(range(30, 40))
+    assert p.face_spans(vid) == {0: (0, 19, 20), 1: (20, 29, 10), 2: (25, 30, 6), 3: (30, 39, 10)}
+    assert [e.face_id for e in p.behaviour_events(vid)] == [3]  # the nod at frame 30
+    assert {e.onset: e.face_id for e in p.events(vid)} == {22: 1, 5: 0, 26: 2}  # begun before the cut: stays
+    assert p.load_overlay(vid, "old model")["face_id"].tolist() == [1, 1, 2]  # rows before the cut
+    assert p.analysis(vid).settings["face_edits"][-1] == {"op": "split", "face": 1, "at": 30, "new": 3,
+                                                          "span": [20, 39, 20]}
+    p.undo_face_change(c)
+    after = _state(p, vid)
+    pd.testing.assert_frame_equal(before[0], after[0])
+    assert before[1:3] == after[1:3] and before[4:] == after[4:]
+    assert "face_edits" not in p.analysis(vid).settings
+
+
+@pytest.mark.parametrize("at", [20, 19, 40, 100])
+def test_a_split_outside_the_face_says_why(proj, at):
+    p, vid = proj
+    with pytest.raises(InputError, match="face 1 is seen in frames 20-39: split it at a frame after its first"):
+        p.split_face(vid, 1, at)
+
+
+def test_a_rerun_repeats_merges_and_splits_in_order(proj):
+    p, vid = proj
+    merge_faces(p, vid, 0, 1)
+    p.split_face(vid, 0, 32)  # one id on two people after all: a new face from 32 on
+    records = p.analysis(vid).settings["face_edits"]
+    _run(p, vid, _shots())
+    done, missed = carry_face_edits(p, vid, records)
+    assert done == records and not missed
+    assert p.face_spans(vid) == {0: (0, 31, 32), 2: (25, 30, 6), 3: (32, 39, 8)}
+    assert [remap_face(done, 1, f) for f in (25, 35)] == [0, 3]  # a spot of the run's face 1, before and after

@@ -51,20 +51,20 @@ def register(sub: argparse._SubParsersAction) -> None:
                     "frames, events and neutral frames. Faces seen in the same frame are two people and are "
                     "refused. A re-run of the analysis in the app merges them again where it finds the same "
                     "tracks. `show` lists each video's faces.")
-    merge.add_argument("project", type=Path, metavar="PROJECT", help="the project file (.merproj)")
-    merge.add_argument("keep", type=int, metavar="KEEP", help="the face id to keep")
-    merge.add_argument("merged", type=int, metavar="MERGED", help="the face id that becomes part of KEEP")
-    merge.add_argument("--video", default=None, metavar="VIDEO",
-                       help="the video (its id or file name; default: the project's only video)")
     split = acts.add_parser(
         "split", help="split a face of a video at a frame: one id on two people",
         description="The tracker now and then keeps one face id across two people (a cut from one person to "
                     "another it took for the same). Give face FACE a new id from frame FRAME on: its frames, and "
-                    "the events that start there or later. `show` lists each video's faces.")
-    split.add_argument("project", type=Path, metavar="PROJECT", help="the project file (.merproj)")
+                    "the events that start there or later. A re-run of the analysis in the app splits it again where it "
+                    "finds the same track. `show` lists each video's faces.")
+    for q in (merge, split):
+        q.add_argument("project", type=Path, metavar="PROJECT", help="the project file (.merproj)")
+    merge.add_argument("keep", type=int, metavar="KEEP", help="the face id to keep")
+    merge.add_argument("merged", type=int, metavar="MERGED", help="the face id that becomes part of KEEP")
     split.add_argument("face", type=int, metavar="FACE", help="the face id to split")
     split.add_argument("frame", type=int, metavar="FRAME", help="the first frame of the new face")
-    split.add_argument("--video", default=None, metavar="VIDEO",
+    for q in (merge, split):
+        q.add_argument("--video", default=None, metavar="VIDEO",
                        help="the video (its id or file name; default: the project's only video)")
     p.set_defaults(func=run)
 

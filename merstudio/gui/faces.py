@@ -1,6 +1,7 @@
-"""Who is who in the face list: each face's picture (its largest view in the run), and Analysis > Merge faces, where
-the coder tells the app that two face ids are one person (a wide shot and a close-up, a head turned away and
-back; one undo step; the core does the work: merstudio.project.faces)."""
+"""Who is who: each face's picture in the face list (its largest view in the run), and the coder's corrections of
+the tracker, one undo step each (the core does the work: merstudio.project.faces): Analysis > Merge faces (two ids
+are one person: a wide shot and a close-up, a head turned away and back) and Split face here (one id on two
+people)."""
 
 from __future__ import annotations
 
@@ -117,7 +118,7 @@ class SplitFace(AppCommand):
 
 
 def faces_changed(win: MainWindow, video_id: int) -> None:
-    """After a merge or its undo: the curves, events, face list and overlay of the video shown, read again."""
+    """After a face edit or its undo: the curves, events, face list and overlay of the video shown, read again."""
     if win.video is None or win.video.id != video_id:
         return
     win.analysis.load()
@@ -127,7 +128,8 @@ def faces_changed(win: MainWindow, video_id: int) -> None:
 
 
 def face_menu(win: MainWindow, face: int) -> QMenu:
-    """The menu of a face right-clicked in the video: show its curves, or merge it into the face shown."""
+    """The menu of a face right-clicked in the video: show its curves, merge it into the face shown, or split it at
+    the play head."""
     menu = QMenu(win)
     shown = win.selected_face()
     menu.addAction(f"Show face {face}", lambda: win.pick_face(face))

@@ -84,6 +84,8 @@ def default_cache_dir() -> Path:
 def _sample_id(s: Sample) -> str:
     """Identity of a sample's inputs: key, files, frame numbers and the source's modification time."""
     parts: list[Any] = [s.key, str(s.path), s.onset, s.apex, s.offset, s.onset_pos, s.apex_pos, s.offset_pos]
+    if s.meta.get("face_box") is not None:  # which face of the frame (a project's event): another face, another input
+        parts.append([round(float(v), 1) for v in s.meta["face_box"]])
     if s.frames:
         parts += [str(s.frames[0]), str(s.frames[-1]), len(s.frames)]
     try:
@@ -148,32 +150,59 @@ def _centre_square(rgb: np.ndarray) -> np.ndarray:
     return np.array([[WORK_SIZE / side, 0, -x0 * WORK_SIZE / side], [0, WORK_SIZE / side, -y0 * WORK_SIZE / side]])
 
 
+MAX_FACES = 4  # faces looked for on an onset frame (a video of several people: the one asked for is among them)
+SAME_FACE_IOU = 0.3  # a detected face is the one asked for when their boxes overlap this much
+
+
+def _iou(a: Sequence[float], b: Sequence[float]) -> float:
+    w = min(a[2], b[2]) - max(a[0], b[0])
+    h = min(a[3], b[3]) - max(a[1], b[1])
+    inter = max(0.0, w) * max(0.0, h)
+    union = (a[2] - a[0]) * (a[3] - a[1]) + (b[2] - b[0]) * (b[3] - b[1]) - inter
+    return inter / union if union > 0 else 0.0
+
+
+def pick_face(faces: Sequence[Any], near: Sequence[float] | None = None) -> Any:
+    """Of the faces found on a frame (anything with a ``bbox``): the largest, or with ``near`` the one whose box
+    overlaps it most (at least SAME_FACE_IOU; else None: the person asked for is not there)."""
+    if not faces:
+        return None
+    if near is None:
+        return max(faces, key=lambda f: (f.bbox[2] - f.bbox[0]) * (f.bbox[3] - f.bbox[1]))
+    best = max(faces, key=lambda f: _iou(f.bbox, near))
+    return best if _iou(best.bbox, near) >= SAME_FACE_IOU else None
+
+
 class _Aligner:
     """Face detector + aligner shared over a prepare() run (MediaPipe start-up is slow)."""
 
     def __init__(self) -> None:
-        self._det: Any = None
+        self._dets: dict[int, Any] = {}  # by the number of faces looked for
         self._al: Any = None
 
-    def matrix(self, rgb: np.ndarray) -> np.ndarray | None:
-        if self._det is None:
+    def matrix(self, rgb: np.ndarray, near: Sequence[float] | None = None) -> np.ndarray | None:
+        """The alignment of the largest face, or with ``near`` (a pixel box) of the face on it (None: no such
+        face)."""
+        # a dataset clip has one face: looking for more would search every onset frame in tiles for small ones
+        n = 1 if near is None else MAX_FACES
+        if n not in self._dets:
             from merstudio.face.align import FaceAligner
             from merstudio.face.detector import FaceMeshDetector
 
-            self._det = FaceMeshDetector(max_faces=1, video_mode=False)
-            self._al = FaceAligner(size=WORK_SIZE, smoothing=0.0)
-        faces = self._det.detect(rgb)
-        if not faces:
+            self._dets[n] = FaceMeshDetector(max_faces=n, video_mode=False)
+            self._al = self._al or FaceAligner(size=WORK_SIZE, smoothing=0.0)
+        face = pick_face(self._dets[n].detect(rgb), near)
+        if face is None:
             return None
-        face = max(faces, key=lambda f: (f.bbox[2] - f.bbox[0]) * (f.bbox[3] - f.bbox[1]))
         try:
             return np.asarray(self._al.raw_matrix(face.landmarks), dtype=np.float64)
         except InputError:
             return None
 
     def close(self) -> None:
-        if self._det is not None:
-            self._det.close()
+        for det in self._dets.values():
+            det.close()
+        self._dets.clear()
 
 
 def _warp_grey(rgb: np.ndarray, matrix: np.ndarray) -> np.ndarray:
@@ -212,10 +241,13 @@ def compute_input(s: Sample, settings: PreprocessSettings, aligner: Any = None) 
     al = _Aligner() if own else aligner
     try:
         first = reader.get(onset_pos)
-        matrix = al.matrix(first) if settings.align else None
+        near = s.meta.get("face_box")
+        matrix = al.matrix(first, near) if settings.align else None
         info = {"aligned": matrix is not None, "note": ""}
         if matrix is None:
-            info["note"] = "alignment off" if not settings.align else "no face found on the onset frame"
+            info["note"] = "alignment off" if not settings.align else \
+                "the event's face was not found on the onset frame" if near is not None else \
+                "no face found on the onset frame"
             matrix = _centre_square(first)
         g0 = _warp_grey(first, matrix)
         cache: dict[int, np.ndarray] = {onset_pos: g0}

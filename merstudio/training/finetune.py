@@ -5,7 +5,9 @@ emotion is one of the checkpoint's classes (directly, or through an optional cla
 has a ``none`` class, windows of the same videos lying away from every event (of any status), and optionally a
 dataset (``mix_with``). The network input of each event is built exactly as for training:
 ``merstudio.datasets.preprocess`` on the event's video (onset -> apex, face detected and aligned on the onset
-frame, the checkpoint's input settings), cached on disk like any dataset's.
+frame, the checkpoint's input settings), cached on disk like any dataset's. In a video of several people the face
+is the event's own: the one on its box from the project's stored landmarks (a `none` window: the face seen most),
+never simply the largest.
 
 Held-out evaluation: whole videos (or whole subjects: the per-video ``subject:<id>`` project setting, else the
 video's file stem) are held out, never single frames or events. The split is decided before any input is built;
@@ -68,6 +70,22 @@ class Item:
     offset: int
     aus: tuple[int, ...] | None  # None = not AU-coded (AU loss masked)
     coder: str = ""
+    # the event's face on its onset frame (pixel box from the project's stored landmarks): in a video of several
+    # people the input is built from that person's face, not from whichever face is largest (None: not stored)
+    face_box: tuple[float, float, float, float] | None = None
+
+
+def face_box(project: Any, video_id: int, frame: int, face: int) -> tuple[float, float, float, float] | None:
+    """The box round a face's stored landmarks on one frame (None when the run stored none for it there)."""
+    pts = project.landmarks(video_id, frame).get(face)
+    if pts is None:
+        return None
+    pts = pts[np.isfinite(pts).all(axis=1)]
+    if len(pts) < 3:
+        return None
+    x0, y0 = pts.min(axis=0)
+    x1, y1 = pts.max(axis=0)
+    return float(x0), float(y0), float(x1), float(y1)
 
 
 @dataclass
@@ -162,7 +180,7 @@ def collect_events(project: Any, class_names: Sequence[str], *, by: str = "video
                 continue
             aus = tuple(au_numbers(e.aus)) if e.aus else None
             items.append(Item(f"event:{e.id}", e.id, video.id, group, label, e.onset, e.apex, e.offset, aus,
-                              e.coder))
+                              e.coder, face_box(project, video.id, e.onset, e.face_id)))
     return items, dict(skipped)
 
 
@@ -384,7 +402,8 @@ def build_inputs(items: Sequence[Item], video_paths: dict[int, Path], fps: dict[
     samples = [Sample(dataset="project", subject=it.group, sample=it.sample.replace(":", "_"), label=it.label,
                       raw_label=it.label, path=video_paths[it.video_id], onset=it.onset, apex=it.apex,
                       offset=it.offset, fps=fps.get(it.video_id),
-                      meta={"kind": "video", "source": f"{where}: {it.sample.replace(':', ' ')}"})
+                      meta={"kind": "video", "source": f"{where}: {it.sample.replace(':', ' ')}",
+                            **({"face_box": list(it.face_box)} if it.face_box is not None else {})})
                for it in items]
     try:
         X, _info = prepare(samples, prep, progress=progress, cancel=cancel, cache_dir=cache_dir)
@@ -570,9 +589,12 @@ def finetune(project_path: str | Path, checkpoint_path: str | Path, out_path: st
                 busy = [(e.onset, e.offset) for e in project.events(vid)]
                 margin = max(length, round(0.5 * fps[vid]))
                 group = next(it.group for it in items if it.video_id == vid)
+                spans = project.face_spans(vid)  # a window of no expression: the face seen most, as the app shows
+                main = max(spans, key=lambda f: spans[f][2]) if spans else None
                 for on in none_windows(busy, videos[vid].frame_count, length, per_video, margin):
+                    box = face_box(project, vid, on, main) if main is not None else None
                     none_items.append(Item(f"none:{vid}:{on}", None, vid, group, NONE_CLASS, on, on + length,
-                                           on + length, None, ""))
+                                           on + length, None, "", box))
     finally:
         project.close()
 

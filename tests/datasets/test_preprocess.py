@@ -212,3 +212,59 @@ def test_input_from_aligned_matches_the_sample_path(tmp_path):
     np.testing.assert_allclose(x, ref, atol=1e-5)
     with pytest.raises(InputError, match="2 target frames expected"):
         input_from_aligned(grey[0], [grey[1]], PreprocessSettings(T=2))
+
+
+def _two_people() -> tuple[np.ndarray, tuple[float, ...], tuple[float, ...]]:
+    """A real face twice in one frame, large on the left and small on the right (an interview's two people), and
+    each one's box."""
+    from merstudio.io import open_source
+    from merstudio.resources import demo_video
+
+    with open_source(demo_video()) as src:
+        face = src.frame(0)
+    h, w = face.shape[:2]
+    frame = np.full((h, 2 * w, 3), 200, np.uint8)
+    frame[:, :w] = face
+    small = cv2.resize(face, (w * 2 // 3, h * 2 // 3), interpolation=cv2.INTER_AREA)
+    frame[h // 6:h // 6 + small.shape[0], w + w // 6:w + w // 6 + small.shape[1]] = small
+    from merstudio.face.detector import FaceMeshDetector
+
+    det = FaceMeshDetector(max_faces=4, video_mode=False)
+    try:
+        boxes = sorted((f.bbox for f in det.detect(frame)), key=lambda b: b[0])
+    finally:
+        det.close()
+    assert len(boxes) == 2, boxes
+    return frame, boxes[0], boxes[1]
+
+
+def test_the_face_asked_for_is_aligned_not_the_largest():
+    """Fine-tuning on a project event of the second person of a video: the onset frame's alignment follows that
+    person's face (the event's stored box), not the larger face beside it; a box on no face aligns nothing."""
+    from merstudio.datasets.preprocess import WORK_SIZE, _Aligner
+
+    frame, large, small = _two_people()
+    al = _Aligner()
+    try:
+        for box in (large, small, None):
+            m = al.matrix(frame, box)
+            assert m is not None
+            want = large if box is None else box
+            centre = m @ np.array([(want[0] + want[2]) / 2, (want[1] + want[3]) / 2, 1.0])
+            assert np.all(np.abs(centre - WORK_SIZE / 2) < 0.2 * WORK_SIZE), (box, centre)
+        nowhere = (frame.shape[1] - 40.0, frame.shape[0] - 40.0, frame.shape[1] - 1.0, frame.shape[0] - 1.0)
+        assert al.matrix(frame, nowhere) is None
+    finally:
+        al.close()
+
+
+def test_pick_face_by_overlap():
+    from types import SimpleNamespace
+
+    from merstudio.datasets.preprocess import pick_face
+
+    a, b = SimpleNamespace(bbox=(0, 0, 100, 100)), SimpleNamespace(bbox=(200, 0, 240, 40))
+    assert pick_face([b, a]) is a  # the largest
+    assert pick_face([a, b], (195, 5, 245, 45)) is b
+    assert pick_face([a, b], (400, 400, 450, 450)) is None
+    assert pick_face([], None) is None

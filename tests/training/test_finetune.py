@@ -314,3 +314,29 @@ def test_a_fine_tuned_model_predicts_as_its_parent_does(proj, cache, parent_flip
     child, child_meta = load_checkpoint(res.checkpoint)
     assert (child.tta_flip is not None) == parent_flips
     assert (child_meta["tta_flip"] is not None) == parent_flips
+
+
+def test_an_event_carries_its_faces_box_from_the_stored_landmarks(tmp_path):
+    """Two people in a video: an event on face 1 is built from face 1's box on its onset frame (the stored
+    landmarks), a `none` window from the face seen most; a run that stored no landmarks leaves it to the detector."""
+    from merstudio.project import Event, Project
+
+    video = tmp_path / "v.avi"
+    video.write_bytes(b"not decoded here")
+    with Project.create(tmp_path / "p.merproj") as p:
+        v = p.add_video(video, fps=30.0, frame_count=50, width=640, height=360)
+        aid = p.begin_analysis(v.id, {}, device="cpu")
+        rows = []
+        for i in range(50):
+            rows.append({"frame": i, "face_id": 0, "success": 1, "x_0": 10.0, "y_0": 20.0, "x_1": 110.0,
+                         "y_1": 140.0, "x_2": 60.0, "y_2": 80.0})
+            if i >= 10:
+                rows.append({"frame": i, "face_id": 1, "success": 1, "x_0": 400.0, "y_0": 50.0, "x_1": 450.0,
+                             "y_1": 110.0, "x_2": 420.0, "y_2": 70.0})
+        p.append_frames(aid, rows)
+        p.finish_analysis(aid)
+        p.add_event(Event(v.id, 20, 22, 25, face_id=1, emotion="positive", coder="ann", status="accepted"))
+        p.add_event(Event(v.id, 5, 6, 8, face_id=1, emotion="positive", coder="ann", status="accepted"))
+        items, _ = F.collect_events(p, ["negative", "positive"])
+        assert [(it.onset, it.face_box) for it in items] == [(5, None), (20, (400.0, 50.0, 450.0, 110.0))]
+        assert F.face_box(p, v.id, 30, 0) == (10.0, 20.0, 110.0, 140.0)

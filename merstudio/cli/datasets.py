@@ -7,7 +7,7 @@ import warnings
 from pathlib import Path
 
 KIND_HELP = ("casme2 | casme | smic | samm | casme_sq (CAS(ME)^2) | casme3a (CAS(ME)^3 part A) | "
-             "megc2019 (composite) | table (generic CSV: subject,sample,label,path[,onset,apex,offset,aus,dataset])")
+             "megc2019 (composite) | table (generic CSV: subject,sample,label,path[,onset,apex,offset,aus,dataset,face_box])")
 
 
 def _load_args(p: argparse.ArgumentParser) -> None:

@@ -568,7 +568,22 @@ def _read_gt(path: Path) -> dict[tuple[str, int, str], tuple[int, str]]:
 # ------------------------------------------------------------------------------------------ generic table
 
 TABLE_REQUIRED = ("subject", "sample", "label", "path")
-TABLE_OPTIONAL = ("onset", "apex", "offset", "aus", "dataset")
+TABLE_OPTIONAL = ("onset", "apex", "offset", "aus", "dataset", "facebox")  # as norm_col reads them: face_box
+
+
+def _box_cell(value: str, ctx: _Ctx, file: Path, row: int) -> tuple[bool, list[float] | None]:
+    """``face_box``: "x0 y0 x1 y1" in pixels of the onset frame (which person, in a video of several), or empty."""
+    text = value.strip()
+    if text == "":
+        return True, None
+    try:
+        box = [float(v) for v in text.replace(",", " ").split()]
+    except ValueError:
+        box = []
+    if len(box) != 4 or not (box[0] < box[2] and box[1] < box[3]):
+        ctx.problem(file, row, f"face_box '{text}' is not 'x0 y0 x1 y1' (pixels, x0 < x1, y0 < y1)")
+        return False, None
+    return True, box
 
 
 def _int_cell(value: str, what: str, ctx: _Ctx, file: Path, row: int) -> tuple[bool, int | None]:
@@ -601,7 +616,7 @@ def _load_table(ctx: _Ctx, root: Path) -> None:
         missing = [c for c in TABLE_REQUIRED if c not in cols]
         if missing:
             raise InputError(f"{path}: missing column(s) {', '.join(missing)} (need subject,sample,label,path; "
-                             f"optional onset,apex,offset,aus,dataset; found {','.join(header)})")
+                             f"optional onset,apex,offset,aus,dataset,face_box; found {','.join(header)})")
         idx = {c: cols.index(c) for c in (*TABLE_REQUIRED, *TABLE_OPTIONAL) if c in cols}
         rows = list(enumerate(reader, start=2))
     base = path.parent
@@ -622,11 +637,12 @@ def _load_table(ctx: _Ctx, root: Path) -> None:
         for c in ("onset", "apex", "offset"):
             good, nums[c] = _int_cell(get.get(c, ""), c, ctx, path, rowno)
             ok = ok and good
-        if not ok:
+        good, box = _box_cell(get.get("facebox", ""), ctx, path, rowno)
+        if not ok or not good:
             continue
         target = (base / rel).resolve() if not Path(rel).is_absolute() else Path(rel)
         aus = parse_aus(get.get("aus", ""))
-        common = {"dataset": dataset, "subject": subject, "name": name, "label": label, "aus": aus}
+        common = {"dataset": dataset, "subject": subject, "name": name, "label": label, "aus": aus, "face_box": box}
         if target.is_dir():
             _table_folder(ctx, path, rowno, target, nums, common)
         elif target.is_file() and target.suffix.lower() in IMAGE_EXTS:
@@ -692,7 +708,8 @@ def _table_video(ctx: _Ctx, path: Path, rowno: int, video: Path, nums: dict[str,
     ctx.add(Sample(dataset=common["dataset"], subject=common["subject"], sample=common["name"],
                    label=common["label"][0], raw_label=common["label"][1], path=video, onset=onset, apex=apex,
                    offset=offset, aus=common["aus"][0], aus_raw=common["aus"][1], fps=fps,
-                   meta={"kind": "video", "source": f"{path}: row {rowno}"}), path, rowno)
+                   meta={"kind": "video", "source": f"{path}: row {rowno}",
+                         **({"face_box": common["face_box"]} if common["face_box"] else {})}), path, rowno)
 
 
 # ------------------------------------------------------------------------------------------------ entry point

@@ -33,7 +33,7 @@ Progress = Callable[[int, int], None] | None
 EVENT_COLUMNS = ("event_id", "video", "video_path", "face_id", "onset_frame", "apex_frame", "offset_frame",
                  "onset_time", "apex_time", "offset_time", "duration_frames", "duration_s", "emotion", "aus",
                  "coder", "confidence", "note", "source", "status", "model_confidence")
-LABELLED_COLUMNS = ("subject", "sample", "label", "path", "onset", "apex", "offset", "aus")
+LABELLED_COLUMNS = ("subject", "sample", "label", "path", "onset", "apex", "offset", "aus", "face_box")
 BASE_FRAME_COLUMNS = ("frame", "face_id", "timestamp", "confidence", "success")
 
 
@@ -315,7 +315,8 @@ def render_timeline_png(project: Project, video_id: int, path: str | os.PathLike
 
 
 def labelled_set_table(project: Project, statuses: tuple[str, ...] = ("accepted",)) -> pd.DataFrame:
-    """Corrected events as a generic labelled table (subject, sample, label, path, onset, apex, offset, aus).
+    """Corrected events as a generic labelled table (subject, sample, label, path, onset, apex, offset, aus,
+    face_box: the event's face on its onset frame, from the stored landmarks, so that training takes that person).
     The subject is the per-video ``subject:<id>`` setting when set, else the video's file stem."""
     rows = []
     for video in project.videos():
@@ -324,8 +325,10 @@ def labelled_set_table(project: Project, statuses: tuple[str, ...] = ("accepted"
         for e in project.events(video.id):
             if e.status not in statuses or not e.emotion:
                 continue
+            box = project.face_box(video.id, e.onset, e.face_id)
             rows.append({"subject": subject, "sample": f"{stem}_{e.id}", "label": e.emotion, "path": video.path,
-                         "onset": e.onset, "apex": e.apex, "offset": e.offset, "aus": e.aus})
+                         "onset": e.onset, "apex": e.apex, "offset": e.offset, "aus": e.aus,
+                         "face_box": " ".join(f"{v:.1f}" for v in box) if box else ""})
     return pd.DataFrame(rows, columns=list(LABELLED_COLUMNS))
 
 

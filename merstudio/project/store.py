@@ -1099,6 +1099,19 @@ class Project:
             con.execute("UPDATE analyses SET settings = ? WHERE id = ?",
                         (json.dumps(c.run_settings_before, default=str), c.analysis_id))
 
+    def face_box(self, video_id: int, frame: int, face: int) -> tuple[float, float, float, float] | None:
+        """The box (x0, y0, x1, y1, pixels) round a face's stored landmarks on one frame: which person an event is
+        about, in a video of several (None when the run stored no landmarks of that face there)."""
+        pts = self.landmarks(video_id, frame).get(face)
+        if pts is None:
+            return None
+        pts = pts[np.isfinite(pts).all(axis=1)]
+        if len(pts) < 3:
+            return None
+        x0, y0 = pts.min(axis=0)
+        x1, y1 = pts.max(axis=0)
+        return float(x0), float(y0), float(x1), float(y1)
+
     # ----------------------------------------------------------------- overlays
     def save_overlay(self, video_id: int, name: str, df: pd.DataFrame, kind: str = "",
                      meta: Mapping[str, Any] | None = None) -> Overlay:

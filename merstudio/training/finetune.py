@@ -75,19 +75,6 @@ class Item:
     face_box: tuple[float, float, float, float] | None = None
 
 
-def face_box(project: Any, video_id: int, frame: int, face: int) -> tuple[float, float, float, float] | None:
-    """The box round a face's stored landmarks on one frame (None when the run stored none for it there)."""
-    pts = project.landmarks(video_id, frame).get(face)
-    if pts is None:
-        return None
-    pts = pts[np.isfinite(pts).all(axis=1)]
-    if len(pts) < 3:
-        return None
-    x0, y0 = pts.min(axis=0)
-    x1, y1 = pts.max(axis=0)
-    return float(x0), float(y0), float(x1), float(y1)
-
-
 @dataclass
 class FinetuneResult:
     checkpoint: Path
@@ -180,7 +167,7 @@ def collect_events(project: Any, class_names: Sequence[str], *, by: str = "video
                 continue
             aus = tuple(au_numbers(e.aus)) if e.aus else None
             items.append(Item(f"event:{e.id}", e.id, video.id, group, label, e.onset, e.apex, e.offset, aus,
-                              e.coder, face_box(project, video.id, e.onset, e.face_id)))
+                              e.coder, project.face_box(video.id, e.onset, e.face_id)))
     return items, dict(skipped)
 
 
@@ -592,7 +579,7 @@ def finetune(project_path: str | Path, checkpoint_path: str | Path, out_path: st
                 spans = project.face_spans(vid)  # a window of no expression: the face seen most, as the app shows
                 main = max(spans, key=lambda f: spans[f][2]) if spans else None
                 for on in none_windows(busy, videos[vid].frame_count, length, per_video, margin):
-                    box = face_box(project, vid, on, main) if main is not None else None
+                    box = project.face_box(vid, on, main) if main is not None else None
                     none_items.append(Item(f"none:{vid}:{on}", None, vid, group, NONE_CLASS, on, on + length,
                                            on + length, None, "", box))
     finally:

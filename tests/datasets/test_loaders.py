@@ -375,6 +375,25 @@ def test_table_folder_video_and_image(tmp_path, make):
     assert f.kind == "image" and f.frames is None and f.path == (tmp_path / "flow.png").resolve()
 
 
+def test_table_face_box_says_which_person(tmp_path):
+    """A labelled set exported from a project of several people names each event's face on its onset frame."""
+    vid = tmp_path / "v.avi"
+    w = cv2.VideoWriter(str(vid), cv2.VideoWriter_fourcc(*"MJPG"), 25.0, (64, 48))
+    for k in range(12):
+        w.write(np.full((48, 64, 3), k * 10, np.uint8))
+    w.release()
+    (tmp_path / "samples.csv").write_text(
+        "subject,sample,label,path,onset,apex,offset,face_box\n"
+        "p1,a,happy,v.avi,1,2,4,30 5.5 60 40\n"
+        "p1,b,sad,v.avi,5,6,8,\n"
+        "p1,c,sad,v.avi,5,6,8,30 5 20 40\n", encoding="utf-8")
+    ds = load_samples("table", tmp_path, allow_missing=True)
+    assert by_key(ds)[("p1", "a")].meta["face_box"] == [30.0, 5.5, 60.0, 40.0]
+    assert "face_box" not in by_key(ds)[("p1", "b")].meta
+    assert [k.sample for k in ds] == ["a", "b"]
+    assert "face_box '30 5 20 40' is not 'x0 y0 x1 y1'" in " ".join(str(x) for x in ds.skipped)
+
+
 def test_table_errors(tmp_path, make):
     (tmp_path / "t.csv").write_text("subject,sample,path\nA,1,x.png\n")
     with pytest.raises(InputError, match=r"t\.csv: missing column\(s\) label"):

@@ -339,4 +339,4 @@ def test_an_event_carries_its_faces_box_from_the_stored_landmarks(tmp_path):
         p.add_event(Event(v.id, 5, 6, 8, face_id=1, emotion="positive", coder="ann", status="accepted"))
         items, _ = F.collect_events(p, ["negative", "positive"])
         assert [(it.onset, it.face_box) for it in items] == [(5, None), (20, (400.0, 50.0, 450.0, 110.0))]
-        assert F.face_box(p, v.id, 30, 0) == (10.0, 20.0, 110.0, 140.0)
+        assert p.face_box(v.id, 30, 0) == (10.0, 20.0, 110.0, 140.0)

@@ -232,4 +232,4 @@ class FacePictures(QObject):
             d.requestInterruption()
             d.wait()
             d.deleteLater()
-        self._key = None
+        self._key, self.icons = None, {}  # a run without portraits (the key stays None) shows none of these

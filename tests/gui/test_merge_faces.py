@@ -153,3 +153,18 @@ def test_split_face_here_gives_the_rest_a_new_face(qtbot, two_shots):
     assert _faces(win) == ["0  (38 frames)", "1  (50 frames)"]
     assert not win.ctx.execute(SplitFace, face=0, at=2)
     assert "face 0 is seen in frames 2-39" in win.errors[-1]
+
+
+def test_another_video_without_pictures_shows_none_of_the_last_ones(qtbot, window, video_path, monkeypatch):
+    monkeypatch.setattr(FakeAnalysis, "cut_at", 40)
+    monkeypatch.setattr(FakeAnalysis, "portraits", {0: (10, (10.0, 10.0, 50.0, 50.0)),
+                                                    1: (60, (5.0, 5.0, 75.0, 75.0))}, raising=False)
+    open_and_analyse(qtbot, window, video_path)
+    qtbot.waitUntil(lambda: sorted(window.face_pictures.icons) == [0, 1], timeout=10000)
+    monkeypatch.setattr(FakeAnalysis, "portraits", {}, raising=False)  # a run stored before portraits were
+    other = video_path.with_name("other.avi")
+    other.write_bytes(video_path.read_bytes() + b"another file")  # another hash: another video of the project
+    open_and_analyse(qtbot, window, other)
+    assert window.video.id != 1 and window.face_combo.count() == 2
+    assert window.face_pictures.icons == {}
+    assert all(window.face_combo.itemIcon(i).isNull() for i in range(window.face_combo.count()))

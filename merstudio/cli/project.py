@@ -110,11 +110,10 @@ def _show(project: Any) -> None:
         a = project.analysis(v.id)
         print(f"  analysis: {a.status}, {project.frame_count_stored(v.id)} frame(s) stored" if a else
               "  analysis: none")
-        spans = project.face_spans(v.id)
         if a is not None:
-            print(f"  faces: {describe_faces(spans) or 'none'}")
-        for r in a.settings.get("face_edits", []) if a is not None else []:
-            print(f"  edited: {describe_edit(r)}")
+            print(f"  faces: {describe_faces(project.face_spans(v.id)) or 'none'}")
+            for r in a.settings.get("face_edits", []):
+                print(f"  edited: {describe_edit(r)}")
         for o in project.overlays(v.id):
             print(f"  overlay {o.name!r} ({o.kind or 'table'}): {o.rows} row(s)")
         for b in load_baselines(project, v.id).values():  # participant calibration (features/neutral.py)

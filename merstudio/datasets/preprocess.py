@@ -154,14 +154,6 @@ MAX_FACES = 4  # faces looked for on an onset frame (a video of several people: 
 SAME_FACE_IOU = 0.3  # a detected face is the one asked for when their boxes overlap this much
 
 
-def _iou(a: Sequence[float], b: Sequence[float]) -> float:
-    w = min(a[2], b[2]) - max(a[0], b[0])
-    h = min(a[3], b[3]) - max(a[1], b[1])
-    inter = max(0.0, w) * max(0.0, h)
-    union = (a[2] - a[0]) * (a[3] - a[1]) + (b[2] - b[0]) * (b[3] - b[1]) - inter
-    return inter / union if union > 0 else 0.0
-
-
 def pick_face(faces: Sequence[Any], near: Sequence[float] | None = None) -> Any:
     """Of the faces found on a frame (anything with a ``bbox``): the largest, or with ``near`` the one whose box
     overlaps it most (at least SAME_FACE_IOU; else None: the person asked for is not there)."""
@@ -169,8 +161,11 @@ def pick_face(faces: Sequence[Any], near: Sequence[float] | None = None) -> Any:
         return None
     if near is None:
         return max(faces, key=lambda f: (f.bbox[2] - f.bbox[0]) * (f.bbox[3] - f.bbox[1]))
-    best = max(faces, key=lambda f: _iou(f.bbox, near))
-    return best if _iou(best.bbox, near) >= SAME_FACE_IOU else None
+    from merstudio.face.tracker import box_iou
+
+    box = tuple(near)
+    best = max(faces, key=lambda f: box_iou(f.bbox, box))
+    return best if box_iou(best.bbox, box) >= SAME_FACE_IOU else None
 
 
 class _Aligner:

@@ -99,7 +99,9 @@ class AnalysisSettings:
 # blendshape model sees each mesh upright (merstudio.face.blendshapes.upright).
 # 4 (2026-12-03): eyes behind dark glasses read NaN (merstudio.face.occlusion.EyesVisibility).
 # 5 (2026-12-03): a face region cut off by the frame's edge reads NaN (merstudio.face.occlusion.outside_regions).
-ANALYSIS_REVISION = 5
+# 6 (2026-12-03): AU6 reads eyes narrowed by a smile when nothing holds it: a photo, lids low longer than a blink
+# (merstudio.features.aus.BLINK_MAX_S).
+ANALYSIS_REVISION = 6
 
 
 def analysis_revision(settings: dict[str, Any]) -> int:

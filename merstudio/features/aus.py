@@ -40,10 +40,14 @@ MAX_INTENSITY = 5.0
 PRESENCE_ON = 1.0  # intensity at which AUxx_c becomes 1 (FACS's A-B boundary) ...
 PRESENCE_OFF = 0.6  # ... and below which it returns to 0 (hysteresis, per track)
 BLINK_HOLD = 0.35  # above this blink score the eye aperture is a blink's: AU6's eye evidence holds its last value
+# ... for as long as a blink lasts (0.1-0.4 s). Lids kept that low for longer are not blinking: a broad smile
+# narrows the eyes that far (a Duchenne smile's slits read 0.5 and more), and their narrowing is the cheek raise.
+BLINK_MAX_S = 0.4
 LIDS_CLOSED = 0.5  # blink score above which AU5 (lid raiser) and AU7 (lid tightener) read NaN
 # AU6's eye evidence (how much the eye narrows while the lip corners rise) is median-filtered over the last
 # 0.25 s, at least 5 frames: a blink's closing and opening frames (below BLINK_HOLD, but the eye already
-# narrowed) are outliers in that window, a cheek raise (which lasts) is not. A still photo: its own value.
+# narrowed) are outliers in that window, a cheek raise (which lasts) is not. With nothing in the window yet (a
+# still photo, a track that begins with narrowed eyes) the frame's own evidence is all there is, blink or not.
 AU6_MEDIAN_S = 0.25
 # On a still (one frame) the brow lowerer cannot be told from relaxed brows that sit low: the blendshape model reads
 # both as browDown, and one frame has no neutral frames to calibrate on. Measured on 44 faces with relaxed brows in
@@ -143,6 +147,7 @@ class AUActivation:
 class _Track:
     presence: dict[int, int]
     au6_eye: deque = field(default_factory=deque)  # recent (L, R) eye evidence for AU6
+    lids_low: int = 0  # consecutive frames with the blink score above BLINK_HOLD
     blinks: dict[int, float] = field(default_factory=dict)  # frame -> blink score, the last lag + 1 frames
 
 
@@ -171,6 +176,7 @@ class AUEstimator:
         self.micro = MicroMotionEstimator(fps=fps, flow=flow, lag_s=lag_s)
         self.batch = max(1, int(batch))
         self._au6_window = max(5, int(round(AU6_MEDIAN_S * fps)) | 1)
+        self._blink_frames = max(1, int(round(BLINK_MAX_S * fps)))
         self._tracks: dict[int, _Track] = {}
         self._queue: list[_Pending] = []
 
@@ -221,11 +227,14 @@ class AUEstimator:
         if scores is not None and p.mesh is not None:
             reading = aus_from_blendshapes(scores, p.mesh)
             intensity, sides, blink = reading.intensity, reading.sides, reading.blink
-            if blink <= BLINK_HOLD:  # closed lids say nothing about the cheeks: AU6's eye evidence holds
+            t.lids_low = t.lids_low + 1 if blink > BLINK_HOLD else 0
+            # A blink's lids say nothing about the cheeks: AU6's eye evidence holds, unless they stay low longer
+            # than a blink lasts.
+            if t.lids_low == 0 or t.lids_low > self._blink_frames:
                 t.au6_eye.append(reading.au6_eye)
                 while len(t.au6_eye) > self._au6_window:
                     t.au6_eye.popleft()
-            eye = np.median(np.array(t.au6_eye), axis=0) if t.au6_eye else np.zeros(2)
+            eye = np.median(np.array(t.au6_eye), axis=0) if t.au6_eye else np.asarray(reading.au6_eye)
             combine_au6(reading, (float(eye[0]), float(eye[1])))
             if blink > LIDS_CLOSED:  # the lids are shut: how wide or tight they are cannot be read
                 for au in (5, 7):

@@ -14,12 +14,19 @@ REAL = Path(__file__).resolve().parents[3] / "shared" / "data" / "real-faces"
 
 
 @pytest.fixture(scope="session")
-def smile_table() -> tuple[pd.DataFrame, pd.DataFrame]:
-    """The real clip (shared data, skipped where absent) through the whole analysis: (per-frame rows, the coder's
-    annotation: neutral 0-16, a broad smile 6+12+25 held 20-68)."""
+def smile_clip() -> Path:
+    """The real clip (shared data, skipped where absent): a man goes from neutral to a broad smile."""
     clip = REAL / "smile_man.mp4"
     if not clip.is_file():
         pytest.skip(f"{clip} not here (shared real-face data)")
+    return clip
+
+
+@pytest.fixture(scope="session")
+def smile_table(smile_clip: Path) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The real clip through the whole analysis: (per-frame rows, the coder's annotation: neutral 0-16, a broad
+    smile 6+12+25 held 20-68)."""
+    clip = smile_clip
     from merstudio.analysis.pipeline import Analysis
     from merstudio.io import open_source
 

@@ -89,6 +89,50 @@ def test_a_mesh_without_irises_is_unknown_not_zero(portrait_obs):
     assert all(np.isnan(act.intensity[a]) for a in AUS)
 
 
+def _narrowed(obs, frac: float):
+    """The mesh with both upper lids moved `frac` of the way down onto the lower lids (both eyes narrowed)."""
+    mesh = obs.refined.astype(np.float64).copy()
+    for upper, lower in (((386, 385, 387, 384, 388, 398, 466), 374), ((159, 158, 160, 157, 161, 173, 246), 145)):
+        for i in upper:
+            mesh[i, 1] += frac * (mesh[lower, 1] - mesh[i, 1])
+    return _with(obs, mesh)
+
+
+def test_a_smile_photographed_with_narrowed_eyes_reads_the_cheek_raise(portrait_obs):
+    # The smile's eyes narrowed to slits, as a broad (Duchenne) smile does: the blink score is a blink's, and a
+    # photo has no frames before it to hold AU6 from. It read 0 here (and on real group photos) before.
+    crop, obs = portrait_obs
+    act = AUEstimator().update(0, _narrowed(obs, 0.6), _aligned(crop, obs), 0)
+    assert act.intensity[45] >= 1.0 and act.intensity[12] >= 2.0, act.intensity
+    assert act.intensity[6] >= 3.0, act.intensity
+
+
+def test_a_blink_holds_the_cheek_reading_and_eyes_kept_narrow_do_not(portrait_obs):
+    crop, obs = portrait_obs
+    aligned, est = _aligned(crop, obs), AUEstimator(fps=30.0)
+    open_au6 = [est.update(0, obs, aligned, f).intensity[6] for f in range(10)][-1]
+    narrow = [est.update(0, _narrowed(obs, 0.6), aligned, f).intensity[6] for f in range(10, 40)]
+    assert narrow[:9] == [open_au6] * 9  # the first 0.3 s could be a blink: the lids say nothing of the cheeks
+    assert min(narrow[-10:]) >= max(3.0, open_au6 + 2.0)  # held for a second: narrowed by the cheeks
+
+
+def test_the_real_smiles_blink_frame_as_a_photo_reads_the_coded_cheek_raise(smile_clip, tmp_path):
+    """Frame 27 of the real clip, mid-blink inside the held smile the coder marked 6+12+25, saved as a photo."""
+    import cv2
+
+    from merstudio.analysis.pipeline import Analysis
+    from merstudio.io import open_source
+
+    with open_source(smile_clip) as src:
+        rgb = src.frame(27)
+    photo = tmp_path / "smile_blink.png"
+    cv2.imwrite(str(photo), cv2.cvtColor(rgb, cv2.COLOR_RGB2BGR))
+    with open_source(photo) as src:
+        (row,) = list(Analysis(src).rows())
+    assert row["AU45_r"] >= 1.0 and row["AU12_r"] >= 2.0, row  # mid-blink, smiling
+    assert row["AU06_r"] >= 1.5, row  # the cheek raise the coder saw (0 before: the blink hid it)
+
+
 @pytest.fixture(scope="module")
 def smile_rows(smile_table):
     df, notes = smile_table

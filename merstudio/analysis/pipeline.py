@@ -43,6 +43,7 @@ import pandas as pd
 
 from merstudio.analysis.proposals import describe_interval
 from merstudio.errors import InputError
+from merstudio.face.boxes import Box, box_area
 from merstudio.face.landmarks import N_LANDMARKS
 from merstudio.face.orientation import TURNS
 from merstudio.features.aus import (
@@ -213,7 +214,7 @@ class Analysis:
     boxes: list[tuple[int, int, tuple[float, float, float, float]]] = field(default_factory=list)
     # per track, the frame where its face box was largest, and that box (file pixels): a picture of who each
     # track is, for the face sheet of `merstudio analyze --plot` (a few numbers per track)
-    portraits: dict[int, tuple[int, tuple[float, float, float, float]]] = field(default_factory=dict)
+    portraits: dict[int, tuple[int, Box]] = field(default_factory=dict)
     # per track, compact (4 bytes a value): what spotting reads after the stream (frames counted from `start`)
     _signals: dict[int, _TrackSignals] = field(default_factory=dict)
     _lag: int = 1
@@ -550,16 +551,11 @@ def track_frames(signals: dict[int, _TrackSignals]) -> dict[int, int]:
     return {fid: len(sig.frames) for fid, sig in sorted(signals.items())}
 
 
-def _area(box: tuple[float, float, float, float]) -> float:
-    return (box[2] - box[0]) * (box[3] - box[1])
-
-
-def keep_portrait(portraits: dict[int, tuple[int, tuple[float, float, float, float]]], track: int, frame: int,
-                  box: tuple[float, float, float, float]) -> None:
+def keep_portrait(portraits: dict[int, tuple[int, Box]], track: int, frame: int, box: Box) -> None:
     """Keep (frame, box) as the track's portrait when its box is larger than the one kept (the nearest, clearest
     view of that face; the earlier frame on a tie)."""
     kept = portraits.get(track)
-    if kept is None or _area(box) > _area(kept[1]):
+    if kept is None or box_area(box) > box_area(kept[1]):
         x0, y0, x1, y1 = (float(v) for v in box)
         portraits[track] = (frame, (x0, y0, x1, y1))
 

@@ -71,7 +71,7 @@ from merstudio.analysis.pipeline import (
     warmup_frames,
 )
 from merstudio.errors import InputError, OutputError
-from merstudio.face.tracker import box_iou
+from merstudio.face.boxes import box_iou
 from merstudio.io import open_source
 
 Box = tuple[float, float, float, float]

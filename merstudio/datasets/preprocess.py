@@ -161,7 +161,7 @@ def pick_face(faces: Sequence[Any], near: Sequence[float] | None = None) -> Any:
         return None
     if near is None:
         return max(faces, key=lambda f: (f.bbox[2] - f.bbox[0]) * (f.bbox[3] - f.bbox[1]))
-    from merstudio.face.tracker import box_iou
+    from merstudio.face.boxes import box_iou
 
     box = tuple(near)
     best = max(faces, key=lambda f: box_iou(f.bbox, box))

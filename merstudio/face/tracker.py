@@ -18,6 +18,7 @@ import numpy as np
 
 from merstudio.errors import InputError
 from merstudio.face.align import canonical_stable_points, estimate_similarity
+from merstudio.face.boxes import box_iou
 from merstudio.face.detector import FaceMeshDetector, FaceObservation, check_rgb
 from merstudio.face.landmarks import STABLE_POINTS
 from merstudio.face.small_faces import centre_inside
@@ -112,14 +113,6 @@ def appearance_similarity(patch: np.ndarray, valid: np.ndarray, ref: np.ndarray)
     b -= b.mean()
     den = float(np.linalg.norm(a) * np.linalg.norm(b))
     return float(np.dot(a, b) / den) if den > 1e-9 else -1.0
-
-
-def box_iou(a: tuple[float, ...], b: tuple[float, ...]) -> float:
-    ix = max(0.0, min(a[2], b[2]) - max(a[0], b[0]))
-    iy = max(0.0, min(a[3], b[3]) - max(a[1], b[1]))
-    inter = ix * iy
-    union = (a[2] - a[0]) * (a[3] - a[1]) + (b[2] - b[0]) * (b[3] - b[1]) - inter
-    return inter / union if union > 0 else 0.0
 
 
 def _centre(b: tuple[float, ...]) -> np.ndarray:
@@ -359,4 +352,4 @@ class FaceTracker:
 
 
 __all__ = ["FaceTracker", "TrackedFace", "geometry_signature", "signature_distance", "appearance_patch",
-           "appearance_similarity", "box_iou"]
+           "appearance_similarity"]

@@ -18,6 +18,7 @@ from merstudio.errors import InputError
 from merstudio.gui.commands import AppCommand, CommandContext, Params
 from merstudio.gui.undo import Notify, ProjectCommand
 from merstudio.project.faces import merge_faces
+from merstudio.project.portraits import Portraits, decode
 
 if TYPE_CHECKING:
     from merstudio.gui.main_window import MainWindow
@@ -153,7 +154,7 @@ class _PictureDecoder(QThread):
 
     ready = Signal(int, object)  # face id, RGB uint8 array
 
-    def __init__(self, open_source: Callable[[str], Any], path: str, portraits: dict[int, tuple[int, Any]],
+    def __init__(self, open_source: Callable[[str], Any], path: str, portraits: Portraits,
                  turned: int, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._open, self._path, self._portraits, self._turned = open_source, path, portraits, turned
@@ -173,7 +174,7 @@ class _PictureDecoder(QThread):
                     rgb = source.frame(frame)
                 except Exception:  # noqa: BLE001 - a damaged frame: this face goes without a picture
                     continue
-                self.ready.emit(face, portrait_image(rgb, tuple(box), self._turned, 2 * PICTURE_SIZE))
+                self.ready.emit(face, portrait_image(rgb, box, self._turned, 2 * PICTURE_SIZE))
         finally:
             close = getattr(source, "close", None)
             if close is not None:
@@ -210,11 +211,7 @@ class FacePictures(QObject):
         path = proj.locate_video(video.id)
         if path is None:
             return
-        try:
-            portraits = {int(f): (int(v[0]), [float(x) for x in v[1]]) for f, v in dict(raw or {}).items()}
-        except (TypeError, ValueError, IndexError):
-            return
-        self._decoder = _PictureDecoder(win.session.open_source, str(path), portraits, turned, self)
+        self._decoder = _PictureDecoder(win.session.open_source, str(path), decode(raw), turned, self)
         self._decoder.ready.connect(self._ready)
         self._decoder.start()
 

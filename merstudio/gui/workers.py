@@ -154,9 +154,10 @@ class AnalysisWorker(QThread):
             cancelled = bool(getattr(analysis, "cancelled", False)) or self._cancel.is_set()
             self.warnings = list(getattr(analysis, "warnings", None) or [])
             portraits = getattr(analysis, "portraits", None)
-            if portraits:  # each face's largest view, for the face list's pictures (face ids as JSON keys)
-                self.project.note_run(aid, {"portraits": {str(f): [int(fr), [round(float(v), 1) for v in box]]
-                                                          for f, (fr, box) in portraits.items()}})
+            if portraits:  # each face's largest view, for the face list's pictures
+                from merstudio.project import portraits as stored
+
+                self.project.note_run(aid, {"portraits": stored.encode(portraits)})
             if not cancelled:
                 edits = self._carry_face_edits()
                 # a re-run: proposals matching reviewed ones are dropped (the review stands); coded events stay

@@ -46,6 +46,7 @@ from merstudio.atomic import atomic_path, remove_old_files, remove_stale_temps
 from merstudio.errors import InputError, OutputError
 from merstudio.io import VIDEO_EXTENSIONS
 from merstudio.locks import pid_alive
+from merstudio.project import portraits
 from merstudio.project.events import Event
 from merstudio.project.lock import ProjectInUse, ProjectLock
 
@@ -1060,12 +1061,8 @@ class Project:
             before[key] = json.loads(old[0]) if old else None
             con.execute("INSERT OR REPLACE INTO settings VALUES (?, ?)", (key, json.dumps(value)))
         run_settings["face_edits"] = [*run_settings.get("face_edits", []), record]
-        portraits = dict(run_settings.get("portraits") or {})  # {"id": [frame, box]}
-        if str(source) in portraits and portraits[str(source)][0] >= start:  # the view moved with the frames
-            view = portraits.pop(str(source))
-            if str(target) not in portraits or _box_area(view[1]) > _box_area(portraits[str(target)][1]):
-                portraits[str(target)] = view  # a merge: the larger view stays
-            run_settings["portraits"] = portraits
+        if run_settings.get("portraits"):
+            run_settings["portraits"] = portraits.carry(run_settings["portraits"], source, target, start)
         con.execute("UPDATE analyses SET settings = ? WHERE id = ?", (json.dumps(run_settings, default=str), aid))
         return FaceChange(video_id, aid, source, target, frames, tuple(events), bevs, overlay_keys, before, run_before,
                           str(record["op"]))
@@ -1458,10 +1455,6 @@ class Project:
         rows = self._query(f"SELECT {', '.join(self._BEV_COLS)} FROM behaviour_events WHERE {' AND '.join(where)}"
                            " ORDER BY video_id, onset, id", args)
         return [BehaviourEvent(**dict(zip(self._BEV_COLS, r, strict=True))) for r in rows]
-
-
-def _box_area(box: Sequence[float]) -> float:
-    return max(0.0, float(box[2]) - float(box[0])) * max(0.0, float(box[3]) - float(box[1]))
 
 
 def _owner(text: str | None) -> dict[str, Any] | None:

@@ -1,0 +1,41 @@
+"""Each face's portrait as a run records it in its settings: the frame and box of the face's largest view
+(``{"portraits": {"<face id>": [frame, [x0, y0, x1, y1]]}}``; JSON keys are strings). The worker writes it, the
+face list reads it, a merge or split carries it."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from merstudio.face.boxes import Box, box_area
+
+Portraits = dict[int, tuple[int, Box]]
+
+
+def encode(portraits: Mapping[int, tuple[int, Any]]) -> dict[str, list[Any]]:
+    return {str(face): [int(frame), [round(float(v), 1) for v in box]] for face, (frame, box) in portraits.items()}
+
+
+def decode(raw: Any) -> Portraits:
+    """The portraits of a run's settings; {} for none or a malformed record (it only costs the pictures)."""
+    try:
+        out: Portraits = {}
+        for face, (frame, box) in dict(raw or {}).items():
+            x0, y0, x1, y1 = (float(v) for v in box)
+            out[int(face)] = (int(frame), (x0, y0, x1, y1))
+        return out
+    except (TypeError, ValueError):
+        return {}
+
+
+def carry(raw: Any, source: int, target: int, start: int) -> dict[str, list[Any]]:
+    """The stored portraits after `source`'s frames from `start` on became `target`'s (a merge: start 0; a split):
+    the view moves with its frame, and where `target` has one already the larger view stays."""
+    portraits = decode(raw)
+    view = portraits.get(source)
+    if view is not None and view[0] >= start:
+        del portraits[source]
+        kept = portraits.get(target)
+        if kept is None or box_area(view[1]) > box_area(kept[1]):
+            portraits[target] = view
+    return encode(portraits)

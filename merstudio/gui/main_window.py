@@ -33,6 +33,7 @@ from PySide6.QtWidgets import (
     QProgressBar,
     QPushButton,
     QSplitter,
+    QStackedWidget,
     QToolButton,
     QUndoView,
     QVBoxLayout,
@@ -50,6 +51,7 @@ from merstudio.gui.events_table import EventsTable
 from merstudio.gui.faces import PICTURE_SIZE, FacePictures, MergeFaces, SplitFace, face_entry, face_menu
 from merstudio.gui.first_run import FirstRun
 from merstudio.gui.neutral import NeutralView
+from merstudio.gui.photo_chart import PhotoChart
 from merstudio.gui.playback import AudioControls, selection_range
 from merstudio.gui.session import Session
 from merstudio.gui.state import timecode
@@ -181,7 +183,11 @@ class MainWindow(QMainWindow):
         col.addWidget(transport)
         self.splitter = QSplitter(Qt.Orientation.Vertical, self)
         self.splitter.addWidget(top)
-        self.splitter.addWidget(self.timeline)
+        self.photo_chart = PhotoChart(self)  # a photo has no timeline: its AUs as bars, in the timeline's place
+        self.below_video = QStackedWidget(self)
+        self.below_video.addWidget(self.timeline)
+        self.below_video.addWidget(self.photo_chart)
+        self.splitter.addWidget(self.below_video)
         self.splitter.setSizes([480, 420])  # the timeline's six tracks get almost half the height
         self.setCentralWidget(self.splitter)
 
@@ -396,6 +402,7 @@ class MainWindow(QMainWindow):
         a.bufferChanged.connect(self._buffer_changed)
         a.rowsAdded.connect(self._rows_added)
         a.refreshDue.connect(self.timeline.refresh_step)
+        a.refreshDue.connect(self._draw_photo_chart)
         a.overlaysChanged.connect(lambda: self.timeline.set_overlays(self.analysis.overlays))
         a.running.connect(self._analysis_running)
         a.progress.connect(self._progress)
@@ -520,6 +527,7 @@ class MainWindow(QMainWindow):
         self.slider.setRange(0, n - 1)
         self.slider.blockSignals(False)
         self.timeline.set_video(n, self.fps)
+        self.below_video.setCurrentWidget(self.photo_chart if video is not None and n == 1 else self.timeline)
         self.analysis.load()
         self.video_view.set_turn(self.analysis.view_turn() if video is not None else 0)
         self.coding.reload()
@@ -727,6 +735,7 @@ class MainWindow(QMainWindow):
         if hasattr(self, "first_run"):
             self.first_run.update()  # before drawing: blind coding hides the model's curves (gui/coders.py)
         self.timeline.set_buffer(self.analysis.buffer, self.selected_face())
+        self._draw_photo_chart()
         if hasattr(self, "neutral"):
             self.neutral.update()
 
@@ -785,11 +794,16 @@ class MainWindow(QMainWindow):
 
     def _show_face(self) -> None:
         self.timeline.set_buffer(self.analysis.buffer, self.selected_face())
+        self._draw_photo_chart()
         self.video_view.selected_face = self.selected_face()
         if self.follow_action.isChecked():  # follow the newly chosen face, at its own size
             self.video_view.set_following(True)
         self.transport.request_current()  # its box drawn bolder (and followed)
         self.neutral.update()
+
+    def _draw_photo_chart(self) -> None:
+        if self.below_video.currentWidget() is self.photo_chart:
+            self.photo_chart.show_face(self.analysis.buffer, self.selected_face(), self.timeline.visible_aus)
 
     def _au_columns(self) -> list[str]:
         buf = self.analysis.buffer
@@ -812,6 +826,7 @@ class MainWindow(QMainWindow):
         shown = list(cols if self.timeline.visible_aus is None else self.timeline.visible_aus)
         shown = [c for c in cols if (c in shown and c != col) or (c == col and on)]
         self.timeline.set_visible_aus(shown)
+        self._draw_photo_chart()
         if self.project is not None and not self.project.read_only:
             self.project.set_setting("visible_aus", shown)
 

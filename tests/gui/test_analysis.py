@@ -2,7 +2,7 @@ import threading
 
 import numpy as np
 import pytest
-from gui_fixtures import N_FRAMES, SPOTS
+from gui_fixtures import AUS, N_FRAMES, SPOTS
 
 from merstudio.gui import commands as C
 
@@ -298,6 +298,13 @@ def test_a_photo_says_how_many_faces_not_proposals(qtbot, window, tmp_path, monk
     assert window.face_combo.itemText(0) == "0"  # a photo: no frame count (a video's list has one)
     msg = window.statusBar().currentMessage()
     assert msg.startswith("Analysis complete: a photo, 1 face (each face's AUs on its label") and "proposal" not in msg
+    # one frame has no timeline: the face's AUs are bars in its place, each the stored value
+    assert window.below_video.currentWidget() is window.photo_chart
+    assert [au for au, _ in window.photo_chart.shown] == list(AUS)
+    assert all(v == pytest.approx(float(window.analysis.buffer.get(0, f"AU{au:02d}_r")[0]))
+               for au, v in window.photo_chart.shown)
+    window.set_au_visible("AU12_r", False)  # the AU menu applies to the bars too
+    assert 12 not in [au for au, _ in window.photo_chart.shown]
     # the label of a photo's face writes AU4 with doubt: one frame cannot tell it from brows that sit low at rest
     buf = window.analysis.buffer
     real_get = buf.get
@@ -427,3 +434,14 @@ def test_an_event_of_another_face_shows_that_faces_curves(qtbot, window, video_p
     second = next(e for e in window.coding.events if e.face_id == 1)
     window.coding.select(second.id, seek=True)
     assert window.selected_face() == 1 and window.timeline.face == 1
+
+
+def test_a_video_after_a_photo_has_its_timeline_back(qtbot, window, tmp_path, video_path):
+    import cv2
+
+    photo = tmp_path / "face.png"
+    cv2.imwrite(str(photo), np.full((120, 160, 3), 128, np.uint8))
+    assert window.ctx.execute(C.OpenVideo, path=str(photo))
+    assert window.below_video.currentWidget() is window.photo_chart
+    assert window.ctx.execute(C.OpenVideo, path=str(video_path))
+    assert window.below_video.currentWidget() is window.timeline

@@ -1,0 +1,105 @@
+"""A photo's AUs as bars: one frame has no timeline, so the main window shows this in the timeline's place.
+
+The shown face's 17 intensities (0-5) side by side in the timeline's AU colours, the value over each bar, a dashed
+line where an AU counts as present (1.0, FACS's A-B boundary). AU4, which a photo cannot tell from relaxed brows
+that sit low, is hatched and named "4?" (as in `merstudio analyze --plot` and the face labels); an AU the photo does
+not show (a covered region, eyes behind dark glasses, a part cut off by the edge; how wide shut lids are) is a grey
+"?", not a zero. Hovering a bar names the AU.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import QPointF, Qt
+from PySide6.QtGui import QBrush, QColor
+
+from merstudio.features.aus import AU_NAMES, STILL_UNRELIABLE_AU
+from merstudio.gui.state import CurveBuffer
+from merstudio.gui.timeline import au_colour
+
+PRESENT = 1.0  # features.aus.PRESENCE_ON: the A-B boundary
+
+
+def bars(buffer: CurveBuffer | None, face: int | None, shown: Sequence[str] | None = None
+         ) -> list[tuple[int, float]]:
+    """(AU number, intensity on the photo; NaN: not seen) for each shown ``AUxx_r`` column of the face."""
+    if buffer is None or face is None:
+        return []
+    out = []
+    for col in buffer.au_columns("_r"):
+        if shown is not None and col not in shown:
+            continue
+        values = buffer.get(face, col)
+        out.append((int(col[2:4]), float(values[0]) if values is not None and len(values) else math.nan))
+    return out
+
+
+class PhotoChart(pg.PlotWidget):
+    def __init__(self, parent: Any = None) -> None:
+        super().__init__(parent)
+        self.setBackground("w")
+        self.setMouseEnabled(x=False, y=False)
+        self.setMenuEnabled(False)
+        self.hideButtons()
+        plot = self.getPlotItem()
+        plot.setYRange(0, 5.6, padding=0)
+        plot.setLabel("left", "AU intensity (0-5)")
+        plot.showGrid(y=True, alpha=0.15)
+        self._present = pg.InfiniteLine(PRESENT, angle=0, pen=pg.mkPen("#888", width=1, style=Qt.PenStyle.DashLine),
+                                        label="present", labelOpts={"position": 0.06, "color": "#666"})
+        plot.addItem(self._present)
+        self._items: list[Any] = []
+        self.shown: list[tuple[int, float]] = []  # what is drawn: (AU, value), for the hover and the tests
+        self.scene().sigMouseMoved.connect(self._hover)
+
+    def show_face(self, buffer: CurveBuffer | None, face: int | None, shown: Sequence[str] | None = None) -> None:
+        plot = self.getPlotItem()
+        for item in self._items:
+            plot.removeItem(item)
+        self._items = []
+        self.shown = bars(buffer, face, shown)
+        if not self.shown:
+            plot.setTitle("no face found on this photo" if buffer is not None and buffer.frames_done else "")
+            plot.getAxis("bottom").setTicks([[]])
+            return
+        plot.setTitle(f"face {face}: AU intensity on this photo (dashed: present from {PRESENT:g}; "
+                      f"AU{STILL_UNRELIABLE_AU}? unreliable on a photo; ? unknown)")
+        ticks = []
+        for x, (au, v) in enumerate(self.shown):
+            doubt = au == STILL_UNRELIABLE_AU
+            ticks.append((x, f"{au}?" if doubt else str(au)))
+            if not np.isfinite(v):
+                mark = pg.TextItem("?", color="#999", anchor=(0.5, 1.0))
+                mark.setPos(x, 0.45)
+                self._items.append(mark)
+                continue
+            colour = QColor(au_colour(f"AU{au:02d}_r"))
+            brush = QBrush(colour, Qt.BrushStyle.BDiagPattern) if doubt else QBrush(colour)
+            bar = pg.BarGraphItem(x=[x], height=[max(v, 0.02)], width=0.7, brush=brush, pen=pg.mkPen(colour))
+            label = pg.TextItem(f"{v:.1f}", color="#333", anchor=(0.5, 1.0))
+            label.setPos(x, max(v, 0.0) + 0.05)
+            self._items += [bar, label]
+        for item in self._items:
+            plot.addItem(item)
+        plot.getAxis("bottom").setTicks([ticks])
+        plot.setXRange(-0.6, len(self.shown) - 0.4, padding=0)
+
+    def _hover(self, pos: QPointF) -> None:
+        plot = self.getPlotItem()
+        if not self.shown or not plot.sceneBoundingRect().contains(pos):
+            self.setToolTip("")
+            return
+        x = round(plot.vb.mapSceneToView(pos).x())
+        if not 0 <= x < len(self.shown):
+            self.setToolTip("")
+            return
+        au, v = self.shown[x]
+        value = "unknown (hidden, out of the frame, or the lids shut)" if not np.isfinite(v) else f"{v:.2f}"
+        doubt = (" — on a photo relaxed brows that sit low read as lowered (docs/aus.md)"
+                 if au == STILL_UNRELIABLE_AU else "")
+        self.setToolTip(f"AU{au} {AU_NAMES.get(au, '')}: {value}{doubt}")

@@ -1,0 +1,46 @@
+"""The bars a photo shows in the timeline's place."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from merstudio.features.aus import AUS, STILL_UNRELIABLE_AU
+from merstudio.gui.state import CurveBuffer
+
+
+@pytest.fixture
+def chart(qtbot):
+    from merstudio.gui.photo_chart import PhotoChart
+
+    c = PhotoChart()
+    qtbot.addWidget(c)
+    c.resize(900, 300)
+    return c
+
+
+def _photo(values: dict[int, float]) -> CurveBuffer:
+    buf = CurveBuffer(1)
+    buf.add_rows([{"frame": 0, "face_id": 3} | {f"AU{a:02d}_r": values.get(a, 0.0) for a in AUS}])
+    return buf
+
+
+def test_each_au_is_a_bar_with_its_value_unknown_ones_a_question_mark(chart):
+    buf = _photo({12: 4.5, 6: 3.0, 45: float("nan")})
+    chart.show_face(buf, 3)
+    values = dict(chart.shown)
+    assert values[12] == pytest.approx(4.5) and values[6] == pytest.approx(3.0) and np.isnan(values[45])
+    ticks = dict(chart.getPlotItem().getAxis("bottom")._tickLevels[0])
+    assert ticks[list(AUS).index(STILL_UNRELIABLE_AU)] == f"{STILL_UNRELIABLE_AU}?"  # a photo's AU4 with doubt
+    texts = [i.textItem.toPlainText() for i in chart._items if hasattr(i, "textItem")]
+    assert "4.5" in texts and "3.0" in texts and "?" in texts  # the unknown AU45 is a "?", not a 0.0 bar
+    assert texts.count("?") == 1
+
+
+def test_another_face_or_none_redraws(chart):
+    buf = _photo({12: 4.5})
+    buf.add_rows([{"frame": 0, "face_id": 5, "AU12_r": 1.0}])
+    chart.show_face(buf, 5, shown=["AU12_r"])
+    assert chart.shown == [(12, 1.0)]
+    chart.show_face(CurveBuffer(1, frames_done=1), None)
+    assert chart.shown == [] and "no face" in chart.getPlotItem().titleLabel.text

@@ -1,11 +1,13 @@
 """Each face's portrait as a run records it in its settings: the frame and box of the face's largest view
 (``{"portraits": {"<face id>": [frame, [x0, y0, x1, y1]]}}``; JSON keys are strings). The worker writes it, the
-face list reads it, a merge or split carries it."""
+face list reads it, a merge or split carries it (and finds a view for a face that has none: a split's other part)."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any
+
+import numpy as np
 
 from merstudio.face.boxes import Box, box_area
 
@@ -39,3 +41,19 @@ def carry(raw: Any, source: int, target: int, start: int) -> dict[str, list[Any]
         if kept is None or box_area(view[1]) > box_area(kept[1]):
             portraits[target] = view
     return encode(portraits)
+
+
+def largest_view(frames: Iterable[tuple[int, bytes]]) -> tuple[int, Box] | None:
+    """The (frame, box) of the largest face among stored landmarks ((frame, float32 x/y blob) rows; the earlier frame
+    on a tie), as the analysis chooses a portrait; None when no row has a face."""
+    best: tuple[int, Box] | None = None
+    for frame, blob in frames:
+        pts = np.frombuffer(blob, dtype=np.float32).reshape(-1, 2)
+        pts = pts[np.isfinite(pts).all(axis=1)]
+        if len(pts) < 3:
+            continue
+        (x0, y0), (x1, y1) = pts.min(axis=0), pts.max(axis=0)
+        box = (float(x0), float(y0), float(x1), float(y1))
+        if best is None or box_area(box) > box_area(best[1]):
+            best = (int(frame), box)
+    return best

@@ -1014,6 +1014,19 @@ class Project:
         return int(row[0]), json.loads(row[1] or "{}")
 
     @staticmethod
+    def _largest_view(con: sqlite3.Connection, aid: int, face: int, most: int = 300) -> Any:
+        """The face's largest view among its stored landmarks, from at most ``most`` evenly spaced frames (a long
+        video's landmarks are hundreds of MB)."""
+        n = con.execute("SELECT COUNT(*) FROM frames WHERE analysis_id = ? AND face_id = ? AND landmarks IS NOT NULL"
+                        " AND success = 1", (aid, face)).fetchone()[0]
+        if not n:
+            return None
+        step = max(1, -(-int(n) // most))
+        rows = con.execute("SELECT frame, landmarks FROM frames WHERE analysis_id = ? AND face_id = ? AND landmarks"
+                           " IS NOT NULL AND success = 1 ORDER BY frame", (aid, face))
+        return portraits.largest_view((f, b) for i, (f, b) in enumerate(rows) if i % step == 0)
+
+    @staticmethod
     def _span(con: sqlite3.Connection, aid: int, face: int) -> list[int]:
         lo, hi, n = con.execute("SELECT MIN(frame), MAX(frame), COUNT(*) FROM frames WHERE analysis_id = ?"
                                 " AND face_id = ?", (aid, face)).fetchone()
@@ -1062,7 +1075,11 @@ class Project:
             con.execute("INSERT OR REPLACE INTO settings VALUES (?, ?)", (key, json.dumps(value)))
         run_settings["face_edits"] = [*run_settings.get("face_edits", []), record]
         if run_settings.get("portraits"):
-            run_settings["portraits"] = portraits.carry(run_settings["portraits"], source, target, start)
+            carried = portraits.carry(run_settings["portraits"], source, target, start)
+            for face in (source, target):  # a split's part without the recorded view: its largest stored one
+                if str(face) not in carried and (view := self._largest_view(con, aid, face)) is not None:
+                    carried |= portraits.encode({face: view})
+            run_settings["portraits"] = carried
         con.execute("UPDATE analyses SET settings = ? WHERE id = ?", (json.dumps(run_settings, default=str), aid))
         return FaceChange(video_id, aid, source, target, frames, tuple(events), bevs, overlay_keys, before, run_before,
                           str(record["op"]))

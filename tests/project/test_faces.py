@@ -228,3 +228,21 @@ def test_a_rerun_repeats_merges_and_splits_in_order(proj):
     assert done == records and not missed
     assert p.face_spans(vid) == {0: (0, 31, 32), 2: (25, 30, 6), 3: (32, 39, 8)}
     assert [remap_face(done, 1, f) for f in (25, 35)] == [0, 3]  # a spot of the run's face 1, before and after
+
+
+def test_a_split_finds_the_part_without_the_recorded_view_its_own(proj):
+    """The run recorded face 1's largest view at frame 35; split at 30, the view goes with the new face, and the
+    part before the cut gets its own largest view from the stored landmarks (the face list shows both)."""
+    p, vid = proj
+    rows = []
+    for i in range(20, 40):
+        half = 30.0 if i == 35 else 20.0 if i == 25 else 10.0  # the face comes nearest at 25 and at 35
+        rows.append({"frame": i, "face_id": 1, "timestamp": i / 30, "confidence": 0.9, "success": 1, "AU12_r": 1.0,
+                     "x_0": 100 - half, "y_0": 80 - half, "x_1": 100 + half, "y_1": 80 - half,
+                     "x_2": 100.0, "y_2": 80 + half})
+    aid = _run(p, vid, rows)
+    p.note_run(aid, {"portraits": {"1": [35, [70, 50, 130, 110]]}})
+    c = p.split_face(vid, 1, 30)
+    assert p.analysis(vid).settings["portraits"] == {"3": [35, [70, 50, 130, 110]], "1": [25, [80, 60, 120, 100]]}
+    p.undo_face_change(c)
+    assert p.analysis(vid).settings["portraits"] == {"1": [35, [70, 50, 130, 110]]}

@@ -44,6 +44,7 @@ import pandas as pd
 
 from merstudio.atomic import atomic_path, remove_old_files, remove_stale_temps
 from merstudio.errors import InputError, OutputError
+from merstudio.face.boxes import Box
 from merstudio.io import VIDEO_EXTENSIONS
 from merstudio.locks import pid_alive
 from merstudio.project import portraits
@@ -1014,17 +1015,17 @@ class Project:
         return int(row[0]), json.loads(row[1] or "{}")
 
     @staticmethod
-    def _largest_view(con: sqlite3.Connection, aid: int, face: int, most: int = 300) -> Any:
+    def _largest_view(con: sqlite3.Connection, aid: int, face: int, most: int = 300) -> tuple[int, Box] | None:
         """The face's largest view among its stored landmarks, from at most ``most`` evenly spaced frames (a long
-        video's landmarks are hundreds of MB)."""
-        n = con.execute("SELECT COUNT(*) FROM frames WHERE analysis_id = ? AND face_id = ? AND landmarks IS NOT NULL"
-                        " AND success = 1", (aid, face)).fetchone()[0]
-        if not n:
+        video's landmarks are hundreds of MB: only the chosen frames' are read)."""
+        where = "analysis_id = ? AND face_id = ? AND landmarks IS NOT NULL AND success = 1"
+        frames = [int(r[0]) for r in con.execute(f"SELECT frame FROM frames WHERE {where} ORDER BY frame", (aid, face))]
+        chosen = frames[::max(1, -(-len(frames) // most))]
+        if not chosen:
             return None
-        step = max(1, -(-int(n) // most))
-        rows = con.execute("SELECT frame, landmarks FROM frames WHERE analysis_id = ? AND face_id = ? AND landmarks"
-                           " IS NOT NULL AND success = 1 ORDER BY frame", (aid, face))
-        return portraits.largest_view((f, b) for i, (f, b) in enumerate(rows) if i % step == 0)
+        rows = con.execute(f"SELECT frame, landmarks FROM frames WHERE {where} AND frame IN "
+                           f"({','.join('?' * len(chosen))}) ORDER BY frame", (aid, face, *chosen))
+        return portraits.largest_view(rows)
 
     @staticmethod
     def _span(con: sqlite3.Connection, aid: int, face: int) -> list[int]:

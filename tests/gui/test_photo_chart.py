@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from PySide6.QtCore import QPointF
 
 from merstudio.features.aus import AUS, STILL_UNRELIABLE_AU
 from merstudio.gui.state import CurveBuffer
@@ -44,3 +45,18 @@ def test_another_face_or_none_redraws(chart):
     assert chart.shown == [(12, 1.0)]
     chart.show_face(CurveBuffer(1, frames_done=1), None)
     assert chart.shown == [] and "no face" in chart.getPlotItem().titleLabel.text
+
+
+def test_hovering_a_bar_names_its_au(chart, qtbot):
+    chart.show_face(_photo({12: 4.5, 45: float("nan")}), 3)
+    chart.show()
+    qtbot.waitExposed(chart)
+    vb = chart.getPlotItem().vb
+
+    def hover(au: int) -> str:
+        chart._hover(vb.mapViewToScene(QPointF(list(AUS).index(au), 2.0)))
+        return chart.toolTip()
+
+    assert hover(12) == "AU12 lip corner puller: 4.50"
+    assert hover(45).startswith("AU45 blink: unknown")
+    assert "relaxed brows that sit low" in hover(STILL_UNRELIABLE_AU)

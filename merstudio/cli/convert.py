@@ -1,7 +1,7 @@
 """`merstudio convert`: annotation files between ELAN .eaf, BORIS tables and our events CSV; imports into and
-exports from a project (with a preview, and --yes to import when some rows must be skipped). An OpenFace 2 CSV is
-converted to our per-frame CSV, or imported into a project as the video's ``OpenFace`` overlay (as the app's
-File > Import OpenFace CSV does)."""
+exports from a project (with a preview, and --yes to import when some rows must be skipped). An OpenFace 2 or
+py-feat CSV is converted to our per-frame CSV, or imported into a project as the video's ``OpenFace`` / ``py-feat``
+overlay (as the app's File > Import OpenFace or py-feat CSV does)."""
 
 from __future__ import annotations
 
@@ -14,29 +14,33 @@ from merstudio.cli.main import check_output_file, warn_about
 from merstudio.cli.project import video_id
 from merstudio.errors import InputError
 
-IN_FORMATS = ("eaf", "boris-tsv", "boris-csv", "boris-xlsx", "events-csv", "openface")
-OPENFACE_OVERLAY = "OpenFace"  # the overlay name the app's Import OpenFace CSV uses
+EVENT_FORMATS = ("eaf", "boris-tsv", "boris-csv", "boris-xlsx", "events-csv")
+IN_FORMATS = (*EVENT_FORMATS, "openface", "pyfeat")
 
 EPILOG = """examples:
   merstudio convert coded.eaf coded.tsv --fps 30              ELAN -> BORIS-style TSV
   merstudio convert boris.xlsx events.csv --video clip.mp4    one media file's rows of a BORIS table
   merstudio convert openface.csv frames.csv --fps 30          OpenFace 2 per-frame CSV -> ours (0-based frames)
+  merstudio convert pyfeat.csv frames.csv --fps 30            py-feat CSV (AU01.., FaceScore) -> ours (AUxx_p)
   merstudio convert --project study.merproj --import coded.eaf --video 1 [--yes]
   merstudio convert --project study.merproj --import openface.csv --video 1   as the video's 'OpenFace' overlay
+  merstudio convert --project study.merproj --import pyfeat.csv --video 1     as its 'py-feat' overlay
   merstudio convert --project study.merproj --export coded.eaf --video 1
   merstudio convert --project study.merproj --import CASME2-coding.xlsx --dataset casme2 --clip EP02_01f \\
       --subject 1 --clip-folder CASME2-RAW/sub01/EP02_01f --video 2
 
 formats by extension: .eaf ELAN; .tsv/.xlsx BORIS-style aggregated events; .csv our events CSV when named
-*.events.csv or when its header has 'onset', an OpenFace CSV by its header (frame, success, AUxx_r), else BORIS
+*.events.csv or when its header has 'onset', an OpenFace CSV by its header (frame, success, AUxx_r), a py-feat
+CSV by its (FaceScore, AU01..), else BORIS
 (on output: .csv is ours, *.boris.csv is BORIS); override with --from/--to. Text tables may be UTF-8 or UTF-16
 (Excel's "Unicode text")."""
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("convert", help="convert annotations (ELAN .eaf, BORIS tsv/csv/xlsx, events CSV, OpenFace)",
+    p = sub.add_parser("convert", help="convert annotations (ELAN .eaf, BORIS tsv/csv/xlsx, events CSV, OpenFace, "
+                                       "py-feat)",
                        description="Convert coded events between ELAN .eaf, BORIS-style tables (TSV/CSV/XLSX) and "
-                                   "merstudio's events CSV, convert an OpenFace 2 CSV to merstudio's per-frame "
+                                   "merstudio's events CSV, convert an OpenFace 2 or py-feat CSV to merstudio's per-frame "
                                    "CSV, or import/export a project's events. Imports show a preview first.",
                        epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("input", nargs="?", type=Path, metavar="IN", help="annotation file to convert")
@@ -47,7 +51,7 @@ def register(sub: argparse._SubParsersAction) -> None:
                         "to convert when the input holds several")
     p.add_argument("--media", type=Path, help="the video file the output should refer to (default: the input's)")
     p.add_argument("--from", dest="from_fmt", choices=IN_FORMATS, help="input format (default: by extension)")
-    p.add_argument("--to", dest="to_fmt", choices=IN_FORMATS[:-1], help="output format (default: by extension)")
+    p.add_argument("--to", dest="to_fmt", choices=EVENT_FORMATS, help="output format (default: by extension)")
     p.add_argument("--force-fps", action="store_true",
                    help="accept a frame rate in the file that differs from the video's: convert its times at "
                         "the video's rate")
@@ -60,7 +64,7 @@ def register(sub: argparse._SubParsersAction) -> None:
                    help="ELAN: read another tool's tier as the events of CODER (repeatable)")
     p.add_argument("--yes", action="store_true", help="go ahead when the preview lists items to skip")
     p.add_argument("--overwrite", action="store_true",
-                   help="replace OUT if it exists (with --project: the video's OpenFace overlay)")
+                   help="replace OUT if it exists (with --project: the video's OpenFace or py-feat overlay)")
     g = p.add_argument_group("project")
     g.add_argument("--project", type=Path, metavar="P", help="a merstudio project file (.merproj)")
     g.add_argument("--import", dest="import_file", type=Path, metavar="FILE", help="import FILE into the project")
@@ -118,8 +122,8 @@ def run(args: argparse.Namespace) -> int:
     if not args.input.exists():
         raise InputError(f"{args.input}: not found")
     _check_out(args.output, args.overwrite)
-    if _is_openface(args.input, args.from_fmt):
-        return _convert_openface(args)
+    if (kind := _au_table_kind(args.input, args.from_fmt)) is not None:
+        return _convert_au_table(args, kind)
     if args.to_fmt is None and args.output.suffix.lower() != ".csv":
         ix.detect_format(args.output)  # an unknown output type fails before the input is read and previewed
     fmt = ix.detect_format(args.input, args.from_fmt)
@@ -139,41 +143,40 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
-def _is_openface(path: Path, fmt: str | None) -> bool:
-    from merstudio.interchange.openface import looks_openface
+def _au_table_kind(path: Path, fmt: str | None) -> str | None:
+    from merstudio.interchange.au_tables import au_table_kind
 
-    return fmt == "openface" or (fmt is None and looks_openface(path))
+    return au_table_kind(path, fmt) if fmt is None or fmt in ("openface", "pyfeat") else None
 
 
-def _convert_openface(args: argparse.Namespace) -> int:
+def _convert_au_table(args: argparse.Namespace, kind: str) -> int:
     from merstudio.atomic import atomic_path
-    from merstudio.interchange import read_openface
+    from merstudio.interchange.au_tables import read_au_table
 
-    table = read_openface(args.input, fps=args.fps, one_based=args.one_based)
+    table = read_au_table(args.input, kind, fps=args.fps, one_based=args.one_based)
     warn_about(args.input, table.mismatches)
     with atomic_path(args.output) as tmp:
         table.frames.to_csv(tmp, index=False)  # full precision: frame times of long videos need every digit
-    print(f"wrote {len(table.frames)} row(s), frames 0..{table.frame_count - 1}, to {args.output}; "
-          f"{table.numbering_note}")
+    print(f"wrote {len(table.frames)} row(s), frames 0..{table.frame_count - 1}, to {args.output}; {table.note}")
     return 0
 
 
-def _import_openface(project: Any, vid: int, args: argparse.Namespace) -> int:
-    """An OpenFace CSV into the project as the video's overlay (AU curves drawn dashed beside ours in the app)."""
+def _import_au_table(project: Any, vid: int, args: argparse.Namespace, kind: str) -> int:
+    """An OpenFace or py-feat CSV into the project as the video's overlay (drawn dashed beside ours in the app)."""
     from merstudio.errors import OutputError
-    from merstudio.interchange import read_openface
+    from merstudio.interchange.au_tables import OVERLAY_NAMES, read_au_table
 
     video = project.video(vid)
-    if any(o.name == OPENFACE_OVERLAY for o in project.overlays(vid)) and not args.overwrite:
-        raise OutputError(f"{args.project}: video {vid} already has an overlay {OPENFACE_OVERLAY!r} "
+    name = OVERLAY_NAMES[kind]
+    if any(o.name == name for o in project.overlays(vid)) and not args.overwrite:
+        raise OutputError(f"{args.project}: video {vid} already has an overlay {name!r} "
                           "(use --overwrite to replace it)")
-    table = read_openface(args.import_file, fps=video.fps, frame_count=video.frame_count, one_based=args.one_based)
+    table = read_au_table(args.import_file, kind, fps=video.fps, frame_count=video.frame_count,
+                          one_based=args.one_based)
     warn_about(args.import_file, table.mismatches)
-    project.save_overlay(vid, OPENFACE_OVERLAY, table.frames, kind="openface",
-                         meta={"path": str(table.path), "fps": table.fps, "mismatches": table.mismatches,
-                               "one_based": table.one_based})
+    project.save_overlay(vid, name, table.frames, kind=kind, meta=table.meta)
     print(f"imported {len(table.frames)} row(s), {len(table.au_columns)} AU column(s), of {args.import_file} as "
-          f"overlay {OPENFACE_OVERLAY!r} of video {vid} in {args.project}; {table.numbering_note}")
+          f"overlay {name!r} of video {vid} in {args.project}; {table.note}")
     return 0
 
 
@@ -204,8 +207,8 @@ def _run_project(args: argparse.Namespace) -> int:
                 preview.skipped.append(ix.Skip(f"{preview.path.name}: frames {e.onset}-{e.offset}",
                                                f"past the end of the video ({frame_count} frames)"))
             preview.events = [e for e in preview.events if e not in bad]
-        elif _is_openface(args.import_file, args.from_fmt):
-            return _import_openface(project, vid, args)
+        elif (kind := _au_table_kind(args.import_file, args.from_fmt)) is not None:
+            return _import_au_table(project, vid, args, kind)
         else:
             fmt = ix.detect_format(args.import_file, args.from_fmt)
             preview = ix.preview_import(project, args.import_file, vid, fps_override=args.force_fps, fmt=fmt,

@@ -528,33 +528,39 @@ class ExportEvents(AppCommand):
         ctx.win.export_done(out)
 
 
-class ImportOpenFace(AppCommand):
-    """Import an OpenFace 2 per-frame CSV for the current video: stored as an overlay (params name, default
-    "OpenFace") and drawn dashed beside our AU curves; mismatches with the video (frame rate, frame count) are
-    reported."""
+class ImportAUTable(AppCommand):
+    """Import another tool's per-frame AU table for the current video (an OpenFace 2 or a py-feat CSV, told apart by
+    its header): stored as an overlay (params name, default "OpenFace" / "py-feat") and drawn dashed beside our AU
+    curves; mismatches with the video (frame rate, frame count) are reported."""
 
     @staticmethod
     def ask(ctx: CommandContext, params: Params) -> bool:
         ctx.win.require_writable()  # the table is stored in the project
-        return _ask_path(ctx, params, "path", "Import OpenFace CSV", "OpenFace CSV (*.csv);;All files (*)")
+        return _ask_path(ctx, params, "path", "Import OpenFace or py-feat CSV",
+                         "OpenFace / py-feat CSV (*.csv);;All files (*)")
 
     @staticmethod
     def do(ctx: CommandContext, params: Params) -> None:
-        from merstudio.interchange import read_openface
+        from merstudio.interchange.au_tables import au_table_kind, read_au_table
 
         win = ctx.win
         video = win.require_video()
         assert win.project is not None
-        table = read_openface(params["path"], fps=video.fps, frame_count=video.frame_count)
-        name = params.get("name") or "OpenFace"
-        win.project.save_overlay(video.id, name, table.frames, kind="openface",
-                                 meta={"path": str(table.path), "fps": table.fps, "mismatches": table.mismatches,
-                                       "one_based": table.one_based})
+        path = Path(params["path"])
+        if not path.is_file():
+            raise InputError(f"{path}: not found")
+        kind = au_table_kind(path)
+        if kind is None:
+            raise InputError(f"{path.name}: neither an OpenFace CSV (frame, success, AUxx_r) nor a py-feat CSV "
+                             "(FaceScore, AU01..) by its header")
+        table = read_au_table(path, kind, fps=video.fps, frame_count=video.frame_count)
+        name = params.get("name") or table.name
+        win.project.save_overlay(video.id, name, table.frames, kind=kind, meta=table.meta)
         win.analysis.load_overlays()
         win.timeline.set_overlay_visible(name, True)
         n = len(table.au_columns)
         msg = (f"{table.path.name}: {len(table.frames)} rows, {n} AU column(s) shown dashed as {name!r}; "
-               f"{table.numbering_note}")
+               f"{table.note}")
         if table.mismatches:
             win.show_info(msg + ".\nMismatches with the video:\n- " + "\n- ".join(table.mismatches))
         else:

@@ -261,7 +261,7 @@ class MainWindow(QMainWindow):
         f.addSeparator()
         self._action(f, "&Import events… (ELAN, BORIS, CSV)", lambda: x(C.ImportEvents), "Ctrl+I")
         self._action(f, "E&xport events… (ELAN, BORIS, CSV)", lambda: x(C.ExportEvents), "Ctrl+Shift+E")
-        self._action(f, "Import Open&Face CSV…", lambda: x(C.ImportOpenFace))
+        self._action(f, "Import Open&Face or py-feat CSV…", lambda: x(C.ImportAUTable))
         f.addSeparator()
         self._action(f, "&Quit", self.close, QKeySequence.StandardKey.Quit)
 
@@ -842,7 +842,7 @@ class MainWindow(QMainWindow):
             act.setChecked(name not in self.timeline.overlay_hidden)
             act.toggled.connect(lambda on, n=name: self.timeline.set_overlay_visible(n, on))
         if not self.timeline.overlays:
-            self.overlay_menu.addAction("(none: File > Import OpenFace CSV, or fine-tune)").setEnabled(False)
+            self.overlay_menu.addAction("(none: File > Import OpenFace or py-feat CSV, or fine-tune)").setEnabled(False)
 
     # ================================================================== events
     def _events_changed(self) -> None:

@@ -19,7 +19,7 @@ from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QColor, QFontMetrics
 from PySide6.QtWidgets import QGraphicsTextItem
 
-from merstudio.features.aus import AUS, STILL_UNRELIABLE_AU, au_r
+from merstudio.features.aus import AUS, MAX_INTENSITY, STILL_UNRELIABLE_AU, au_r
 from merstudio.features.neutral import relative
 from merstudio.gui.state import MOTION_REGIONS, CurveBuffer
 from merstudio.project.events import Event
@@ -605,6 +605,14 @@ class Timeline(pg.GraphicsLayoutWidget):
             rows = self._named_rows.get(p, 0) if p.isVisible() and p not in self.collapsed else 0
             p.setMinimumHeight(rows * ROW_MIN_PX + (axis.minimumHeight() if rows and p is lowest else 0))
 
+    def _class_lane_state(self) -> None:
+        """The class lane's hint and height from what it draws: our class curves or an overlay's (py-feat's
+        emotions)."""
+        ours = bool(self.buffer.class_columns()) if self.buffer is not None else False
+        theirs = any(col.startswith("p_") for _name, col in self._overlay_curves)
+        self._no_model.setVisible(not (ours or theirs))  # the hint would lie over their curves
+        self._thin_class_lane(not (ours or theirs))
+
     def _thin_class_lane(self, empty: bool) -> None:
         """Without a model the class lane holds only its hint: a strip, its height to the other lanes (at 1366x768
         the AU lane was 30 px beside an empty class lane). Back to full height when class curves come; a lane the
@@ -809,8 +817,7 @@ class Timeline(pg.GraphicsLayoutWidget):
             blink = [(self._blink_bars, BLINK_LABEL)] if self._blink_in_legend() else []
             _order_legend(self.motion_plot, [(self._motion_curves[c], n) for c, (n, _k) in motion.items()
                                              if c in self._motion_curves] + blink)
-            self._no_model.setVisible(not buf.class_columns())
-            self._thin_class_lane(not buf.class_columns())
+            self._class_lane_state()
             self._update_readout()
         return done
 
@@ -926,6 +933,12 @@ class Timeline(pg.GraphicsLayoutWidget):
                 if shown is not None and col not in shown and col in ours:
                     continue
                 want[(name, col)] = (self.au_plot, buf.get(face, col), au_colour(col))
+            for col in buf.au_columns("_p"):  # another tool's AU probabilities (py-feat): 0-1 drawn x5 on 0-5
+                r = col[:-2] + "_r"
+                if (shown is not None and r not in shown and r in ours) or (name, r) in want:
+                    continue
+                p = buf.get(face, col)
+                want[(name, col)] = (self.au_plot, None if p is None else p * MAX_INTENSITY, au_colour(r))
             for col in buf.class_columns():
                 want[(name, col)] = (self.class_plot, buf.get(face, col), class_colour(col))
         for key in [k for k in self._overlay_curves if k not in want]:
@@ -935,7 +948,9 @@ class Timeline(pg.GraphicsLayoutWidget):
             curve = self._overlay_curves.get(key)
             if curve is None:
                 pen = pg.mkPen(colour, width=1.2, style=Qt.PenStyle.DashLine)
-                curve = pg.PlotDataItem(pen=pen, connect="finite")
+                # another tool's classes are not ours: named in the class legend (its AU curves take our AU colours)
+                label = f"{key[0]}: {key[1][2:]}" if key[1].startswith("p_") else None
+                curve = pg.PlotDataItem(pen=pen, connect="finite", name=label)
                 curve.setZValue(-1)  # ours stay on top
                 plot.addItem(curve)
                 self._overlay_curves[key] = curve
@@ -943,6 +958,7 @@ class Timeline(pg.GraphicsLayoutWidget):
             n = len(y) if y is not None else 0
             curve.setData(np.arange(n, dtype=np.float64), y, connect="finite")
         self._overlay_version = {n: (b.version, sig) for n, b in self.overlays.items()}
+        self._class_lane_state()
 
     # ---------------------------------------------------------------- events by coder
     def set_coder_view(self, on: bool) -> None:

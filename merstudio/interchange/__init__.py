@@ -33,16 +33,17 @@ from merstudio.interchange.common import (
 from merstudio.interchange.eaf import read_eaf, tier_name, write_eaf
 from merstudio.interchange.events_csv import EVENT_CSV_COLUMNS, read_events_csv, write_events_csv
 from merstudio.interchange.openface import OpenFaceTable, looks_openface, read_openface
+from merstudio.interchange.pyfeat import PyFeatTable, looks_pyfeat, read_pyfeat
 from merstudio.interchange.sheets import clip_frame_files, events_from_samples, preview_sheet
 from merstudio.project.events import Event
 
 FORMATS = ("eaf", "boris-tsv", "boris-csv", "boris-xlsx", "events-csv")
 
 
-def _openface_refusal(p: Path) -> InputError:
-    return InputError(f"{p}: an OpenFace per-frame CSV (AU curves), not coded events; import it as an overlay "
-                      f"(File > Import OpenFace CSV, or merstudio convert --project P --import {p.name}) or convert "
-                      f"it (merstudio convert {p.name} frames.csv)")
+def _au_table_refusal(p: Path, tool: str = "OpenFace") -> InputError:
+    return InputError(f"{p}: a per-frame AU table ({tool} CSV), not coded events; import it as an overlay "
+                      f"(File > Import OpenFace or py-feat CSV, or merstudio convert --project P --import {p.name}) "
+                      f"or convert it (merstudio convert {p.name} frames.csv)")
 
 
 def detect_format(path: str | os.PathLike[str], fmt: str | None = None) -> str:
@@ -51,8 +52,8 @@ def detect_format(path: str | os.PathLike[str], fmt: str | None = None) -> str:
     header is read in the file's encoding (UTF-16 from Excel too). An OpenFace per-frame CSV is no events file:
     InputError saying where it goes."""
     if fmt:
-        if fmt == "openface":
-            raise _openface_refusal(Path(path))
+        if fmt in ("openface", "pyfeat"):
+            raise _au_table_refusal(Path(path), "OpenFace" if fmt == "openface" else "py-feat")
         if fmt not in FORMATS:
             raise InputError(f"{quote(fmt)}: unknown format (choose from {', '.join(FORMATS)})")
         return fmt
@@ -72,7 +73,9 @@ def detect_format(path: str | os.PathLike[str], fmt: str | None = None) -> str:
             if "onset" in head or "onset_frame" in head:
                 return "events-csv"
             if looks_openface(p):
-                raise _openface_refusal(p)
+                raise _au_table_refusal(p)
+            if looks_pyfeat(p):
+                raise _au_table_refusal(p, "py-feat")
             return "boris-csv"
         return "events-csv"
     raise InputError(f"{p}: unknown annotation format {ext or '(no extension)'} (use .eaf, .tsv, .csv or .xlsx)")
@@ -167,9 +170,9 @@ def export_project_events(project: Any, video_id: int, path: str | os.PathLike[s
 
 
 __all__ = [
-    "BORIS_COLUMNS", "EVENT_CSV_COLUMNS", "FORMATS", "ImportPreview", "Media", "OpenFaceTable", "Skip",
-    "clip_frame_files", "commit_import", "detect_format", "events_from_samples", "export_project_events",
+    "BORIS_COLUMNS", "EVENT_CSV_COLUMNS", "FORMATS", "ImportPreview", "Media", "OpenFaceTable", "PyFeatTable", "Skip",
+    "clip_frame_files", "commit_import", "detect_format", "looks_openface", "looks_pyfeat", "events_from_samples", "export_project_events",
     "frame_to_ms", "frames_to_ms", "ms_to_frame", "ms_to_frames", "preview_import", "preview_sheet", "read_boris",
-    "read_eaf", "read_events", "read_events_csv", "read_openface", "tier_name", "write_boris", "write_eaf",
+    "read_eaf", "read_events", "read_events_csv", "read_openface", "read_pyfeat", "tier_name", "write_boris", "write_eaf",
     "write_events", "write_events_csv",
 ]

@@ -50,14 +50,15 @@ def looks_openface(path: str | os.PathLike[str]) -> bool:
     return "frame" in head and "success" in head and any(_AU_COL.match(h) for h in head)
 
 
-def _pandas_encoding(p: Path) -> str:
+def pandas_encoding(p: Path) -> str:
+    """The encoding pandas should read a text table with (from its byte-order mark; InputError for a binary file)."""
     try:
         with p.open("rb") as fh:
             enc, bom = sniff_encoding(fh.read(4096))
     except OSError as exc:
         raise InputError(f"{p}: cannot read ({exc.strerror or exc})") from None
     if enc == "binary":
-        raise InputError(f"{p}: holds NUL bytes but is not UTF-16 text: a binary file, not an OpenFace CSV")
+        raise InputError(f"{p}: holds NUL bytes but is not UTF-16 text: a binary file, not a CSV table")
     if enc == "utf-8":
         return "utf-8-sig"
     return enc.rsplit("-", 1)[0] if bom else enc  # "utf-16" / "utf-32": pandas drops the BOM
@@ -132,7 +133,7 @@ def read_openface(path: str | os.PathLike[str], fps: float | None = None, frame_
         header.append(c)
         return keep_other or c.strip() in _BASE or bool(_AU_COL.match(c.strip()))
 
-    encoding = _pandas_encoding(p)
+    encoding = pandas_encoding(p)
     try:
         # only the columns we keep: an OpenFace file with 2D/3D landmarks has ~700 columns
         try:

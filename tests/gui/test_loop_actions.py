@@ -132,7 +132,7 @@ def test_openface_overlay_drawn_dashed_and_frame_aligned(qtbot, window, video_pa
     video = _open(win, video_path)
     win.ctx.execute(C.RunAnalysis, settings={"landmarks": True})
     qtbot.waitUntil(lambda: win.worker is None, timeout=20000)
-    assert win.ctx.execute(C.ImportOpenFace, path=str(_openface_csv(tmp_path / "of.csv"))), win.errors
+    assert win.ctx.execute(C.ImportAUTable, path=str(_openface_csv(tmp_path / "of.csv"))), win.errors
     [ov] = win.project.overlays(video.id)
     assert ov.name == "OpenFace" and ov.kind == "openface" and ov.meta["mismatches"] == []
     stored = win.project.load_overlay(video.id, "OpenFace")
@@ -153,10 +153,34 @@ def test_openface_overlay_drawn_dashed_and_frame_aligned(qtbot, window, video_pa
     win.timeline.set_overlay_visible("OpenFace", True)
     assert win.timeline.overlay_curve("OpenFace", "AU12_r") is not None
     # a shorter file: imported, the mismatch reported
-    assert win.ctx.execute(C.ImportOpenFace, path=str(_openface_csv(tmp_path / "short.csv", 80)), name="OF short")
+    assert win.ctx.execute(C.ImportAUTable, path=str(_openface_csv(tmp_path / "short.csv", 80)), name="OF short")
     assert "covers 80 frame(s), the video has 90" in win.infos[-1]
     assert [o.name for o in win.project.overlays(video.id)] == ["OpenFace", "OF short"]
 
+
+def test_py_feat_overlay_draws_its_probabilities_on_the_au_scale(qtbot, window, video_path, tmp_path):
+    from support.pyfeat_files import au12, pyfeat_csv
+
+    win = window
+    video = _open(win, video_path)
+    win.ctx.execute(C.RunAnalysis, settings={"landmarks": True})
+    qtbot.waitUntil(lambda: win.worker is None, timeout=20000)
+    src = pyfeat_csv(tmp_path / "feat.csv", [(f, 0, 90.0) for f in range(N_FRAMES)], version="0.7")
+    assert win.ctx.execute(C.ImportAUTable, path=str(src)), win.errors
+    [ov] = win.project.overlays(video.id)
+    assert ov.name == "py-feat" and ov.kind == "pyfeat"
+    assert "x5 on the 0-5 AU scale" in win.statusBar().currentMessage()
+    curve = win.timeline.overlay_curve("py-feat", "AU12_p")
+    assert curve is not None and curve.opts["pen"].style() == Qt.PenStyle.DashLine
+    assert np.allclose(curve.yData, [5 * au12(f, 0) for f in range(N_FRAMES)], atol=1e-4)  # p 0-1 drawn x5
+    assert curve.opts["pen"].color() == win.timeline._curves["AU12_r"].opts["pen"].color()  # AU12's colour
+    win.set_au_visible("AU12_r", False)  # the AU menu hides theirs with ours
+    assert win.timeline.overlay_curve("py-feat", "AU12_p") is None
+    assert win.timeline.overlay_curve("py-feat", "p_happiness") is not None  # its emotions in the class lane
+    not_a_table = tmp_path / "coded.csv"
+    not_a_table.write_text("a,b\n1,2\n")
+    assert not win.ctx.execute(C.ImportAUTable, path=str(not_a_table))
+    assert "neither an OpenFace CSV" in win.errors[-1]
 
 def test_agreement_dialog_csv_and_coder_tracks(window, video_path, tmp_path):
     win = window
@@ -265,7 +289,7 @@ def test_agreement_compares_openface_intensities(qtbot, window, video_path, tmp_
     video = _open(win, video_path)
     win.ctx.execute(C.RunAnalysis, settings={"landmarks": True})
     qtbot.waitUntil(lambda: win.worker is None, timeout=20000)
-    assert win.ctx.execute(C.ImportOpenFace, path=str(_openface_csv(tmp_path / "of.csv"))), win.errors
+    assert win.ctx.execute(C.ImportAUTable, path=str(_openface_csv(tmp_path / "of.csv"))), win.errors
     win.project.add_events(_coded(video.id))
     assert win.ctx.execute(C.ShowAgreement, coders=["alice", "bob"]), win.errors
     icc = win.agreement_dialog.models["icc"].df

@@ -206,7 +206,7 @@ def test_openface_file_as_events_is_a_short_message(tmp_path, capsys, project):
             call()
         msg = str(exc.value)
         assert "OpenFace" in msg and "overlay" in msg and len(msg) < 400 and "\n" not in msg
-    with pytest.raises(InputError, match="OpenFace per-frame CSV"):
+    with pytest.raises(InputError, match="a per-frame AU table .OpenFace CSV."):
         read_events(src, fps=30.0, fmt="openface")
 
 

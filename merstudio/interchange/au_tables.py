@@ -1,0 +1,57 @@
+"""Other tools' per-frame AU tables (OpenFace 2, py-feat) read one way: the kind from the file's header, the table
+in our per-frame convention, and the overlay name and notes the app and the CLI store and print alike."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from merstudio.interchange.openface import looks_openface, read_openface
+from merstudio.interchange.pyfeat import looks_pyfeat, read_pyfeat
+
+KINDS = ("openface", "pyfeat")
+OVERLAY_NAMES = {"openface": "OpenFace", "pyfeat": "py-feat"}  # the overlay each is stored as
+
+
+@dataclass
+class AUTable:
+    kind: str
+    path: Path
+    frames: pd.DataFrame
+    frame_count: int
+    mismatches: list[str] = field(default_factory=list)
+    note: str = ""  # how the file was read, for the user (frame numbering, face numbering)
+    meta: dict[str, Any] = field(default_factory=dict)  # stored with the overlay
+
+    @property
+    def name(self) -> str:
+        return OVERLAY_NAMES[self.kind]
+
+    @property
+    def au_columns(self) -> list[str]:
+        return [c for c in self.frames.columns if c.startswith("AU") and c[-2:] in ("_r", "_p")]
+
+
+def au_table_kind(path: str | os.PathLike[str], fmt: str | None = None) -> str | None:
+    """"openface" or "pyfeat" when ``fmt`` says so or the file's header is one of theirs; else None."""
+    if fmt is not None:
+        return fmt if fmt in KINDS else None
+    if looks_openface(path):
+        return "openface"
+    return "pyfeat" if looks_pyfeat(path) else None
+
+
+def read_au_table(path: str | os.PathLike[str], kind: str, fps: float | None = None,
+                  frame_count: int | None = None, one_based: bool | None = None) -> AUTable:
+    if kind == "openface":
+        of = read_openface(path, fps=fps, frame_count=frame_count, one_based=one_based)
+        return AUTable(kind, of.path, of.frames, of.frame_count, of.mismatches, of.numbering_note,
+                       {"path": str(of.path), "fps": of.fps, "mismatches": of.mismatches, "one_based": of.one_based})
+    pf = read_pyfeat(path, fps=fps, frame_count=frame_count)
+    note = "; ".join(["AU probabilities (0-1) drawn x5 on the 0-5 AU scale", *pf.notes])
+    return AUTable(kind, pf.path, pf.frames, pf.frame_count, pf.mismatches, note,
+                   {"path": str(pf.path), "mismatches": pf.mismatches, "notes": pf.notes})

@@ -1,0 +1,142 @@
+"""py-feat per-frame CSV (a ``Fex`` table saved with ``to_csv``) into our per-frame table convention.
+
+py-feat's detector writes one row per face and frame: ``FaceRectX, FaceRectY, FaceRectWidth, FaceRectHeight,
+FaceScore``, 68 landmarks ``x_0..y_67``, ``Pitch, Roll, Yaw``, AU columns named ``AU01 .. AU43`` without a suffix,
+the emotions ``anger, disgust, fear, happiness, sadness, surprise, neutral``, ``input`` (the file analysed) and
+``frame`` (0-based, as ours). Its AU values are probabilities that the AU is present (0-1), not OpenFace's 0-5
+intensities, so they are kept as ``AUxx_p`` with the presence ``AUxx_c`` = p >= 0.5, and the emotions as class
+probabilities ``p_<emotion>``. py-feat does not track faces: where a frame has several, they are numbered from the
+left (a face that moves past another swaps ids), unless the file carries an ``identity`` column (``Person_3`` ->
+face 3). A row without a face (py-feat writes NaN) is ``face_id`` -1, ``success`` 0.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from merstudio.errors import InputError
+from merstudio.interchange.common import name_list, quote, read_head
+from merstudio.interchange.openface import MAX_FRAME, pandas_encoding
+
+_AU = re.compile(r"^AU(\d\d)$")
+EMOTIONS = ("anger", "disgust", "fear", "happiness", "sadness", "surprise", "neutral")
+# py-feat 0.7's names for them (its detector with the face mesh): read as the earlier ones, one class each
+EMOTION_ALIASES = {"Anger": "anger", "Disgust": "disgust", "Fear": "fear", "Happy": "happiness", "Sad": "sadness",
+                   "Surprise": "surprise", "Neutral": "neutral"}
+PRESENT_P = 0.5  # an AU probability from which the AU counts as present (AUxx_c)
+_IDENTITY = ("identity", "Identity")
+
+
+def looks_pyfeat(path: str | os.PathLike[str]) -> bool:
+    """Whether a file's header is a py-feat Fex table's (FaceScore and suffix-less AU columns), in any encoding."""
+    p = Path(path)
+    if p.suffix.lower() != ".csv":
+        return False
+    head = [h.strip().strip('"') for h in read_head(p).split(",")]
+    return "FaceScore" in head and any(_AU.match(h) for h in head)
+
+
+@dataclass
+class PyFeatTable:
+    """An imported py-feat CSV: ``frames`` in our convention and what did not line up with the video."""
+
+    path: Path
+    frames: pd.DataFrame
+    frame_count: int
+    mismatches: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def au_columns(self) -> list[str]:
+        return [c for c in self.frames.columns if c.startswith("AU") and c.endswith("_p")]
+
+
+def read_pyfeat(path: str | os.PathLike[str], fps: float | None = None,
+                frame_count: int | None = None) -> PyFeatTable:
+    """Read a py-feat CSV. ``fps``/``frame_count``: the video's (timestamps are frame / fps; rows past its end are
+    listed in ``mismatches`` and dropped)."""
+    p = Path(path)
+    if not p.is_file():
+        raise InputError(f"{p}: py-feat CSV not found")
+    keep = {"frame", "input", "FaceScore", "FaceRectX", *EMOTIONS, *EMOTION_ALIASES, *_IDENTITY}
+    try:
+        df = pd.read_csv(p, encoding=pandas_encoding(p), low_memory=False,
+                         usecols=lambda c: c.strip() in keep or bool(_AU.match(c.strip())))
+    except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError, ValueError) as exc:
+        raise InputError(f"{p}: not a readable py-feat CSV ({str(exc).splitlines()[0][:200]})") from None
+    df.columns = [str(c).strip() for c in df.columns]
+    aus = sorted((c for c in df.columns if _AU.match(c)), key=lambda c: int(c[2:]))
+    if not aus or "FaceScore" not in df.columns:
+        raise InputError(f"{p}: no FaceScore and AU01.. columns: not a py-feat CSV (its columns: "
+                         f"{name_list(list(df.columns))})")
+    if not len(df):
+        raise InputError(f"{p}: the py-feat CSV has no rows")
+    notes: list[str] = []
+    inputs = df["input"].dropna().astype(str).unique() if "input" in df.columns else []
+    if len(inputs) > 1 and "frame" in df.columns:
+        raise InputError(f"{p}: the rows come from {len(inputs)} inputs ({name_list([Path(i).name for i in inputs])}"
+                         "): save one video's rows per file (Fex rows where input is that video)")
+    if "frame" in df.columns:
+        frame = pd.to_numeric(df["frame"], errors="coerce")
+        bad = ~np.isfinite(frame) | (frame < 0) | (frame != np.round(frame)) | (frame > MAX_FRAME)
+        if bad.any():
+            first = int(np.flatnonzero(bad.to_numpy())[0])
+            raise InputError(f"{p}: row {first + 2}: frame {quote(str(df['frame'].iloc[first]))} is not a frame "
+                             "number (0, 1, 2 ...)")
+        df["frame"] = frame.astype(np.int64)
+    elif df["input"].nunique() == 1 if "input" in df.columns else len(df) == 1:
+        df["frame"] = 0  # one photo's faces: py-feat's image detection may write no frame column
+        notes.append("no frame column: read as one photo (frame 0)")
+    else:
+        raise InputError(f"{p}: no frame column, so its rows cannot be put on the video's frames (py-feat writes "
+                         "it when it analyses a video: detect_video)")
+    face = pd.Series(-1, index=df.index, dtype=np.int64)
+    found = pd.to_numeric(df["FaceScore"], errors="coerce").notna()
+    ident = next((c for c in _IDENTITY if c in df.columns), None)
+    ids = (pd.to_numeric(df[ident].astype(str).str.extract(r"(\d+)\s*$")[0], errors="coerce")
+           if ident is not None else pd.Series(np.nan, index=df.index))
+    if ids[found].notna().all() and found.any():  # py-feat's identities (Person_3 -> face 3)
+        face[found] = ids[found].astype(np.int64)
+    else:
+        x = pd.to_numeric(df.get("FaceRectX", pd.Series(np.nan, index=df.index)), errors="coerce")
+        order = x.where(found).groupby(df["frame"]).rank(method="first") - 1
+        face[found] = order[found].fillna(0).astype(np.int64)
+        if int(face.max()) > 0:
+            notes.append("several faces in a frame and no identity column: numbered from the left in each frame "
+                         "(py-feat does not track faces)")
+    out = pd.DataFrame({"frame": df["frame"], "face_id": face})
+    out["timestamp"] = out["frame"] / fps if fps else np.nan
+    out["confidence"] = pd.to_numeric(df["FaceScore"], errors="coerce").where(found, 0.0)
+    out["success"] = found.astype(np.int64)
+    out_of_range = []
+    for c in aus:
+        v = pd.to_numeric(df[c], errors="coerce").where(found)
+        if ((v < 0) | (v > 1)).any():
+            out_of_range.append(c)
+        out[f"AU{c[2:]}_p"] = v
+        out[f"AU{c[2:]}_c"] = (v >= PRESENT_P).astype(np.int64)
+    for col in df.columns:
+        e = EMOTION_ALIASES.get(col, col if col in EMOTIONS else None)
+        if e is not None and f"p_{e}" not in out.columns:
+            out[f"p_{e}"] = pd.to_numeric(df[col], errors="coerce").where(found)
+    mismatches = []
+    if out_of_range:
+        mismatches.append(f"AU values outside 0-1 in {name_list(out_of_range)}: py-feat's AUs are probabilities, "
+                          "these may be another model's scores")
+    dup = out[out["face_id"] >= 0].duplicated(["frame", "face_id"])
+    if dup.any():
+        mismatches.append(f"{int(dup.sum())} row(s) repeat a frame and face: the first is kept")
+        out = out[~(dup.reindex(out.index, fill_value=False))]
+    if frame_count is not None and (past := out["frame"] >= frame_count).any():
+        mismatches.append(f"{int(past.sum())} row(s) at frames {int(out['frame'][past].min())}-"
+                          f"{int(out['frame'][past].max())}, past the video's {frame_count} frames: left out")
+        out = out[~past]
+    out = out.sort_values(["frame", "face_id"], kind="stable").reset_index(drop=True)
+    n = frame_count if frame_count is not None else int(out["frame"].max()) + 1 if len(out) else 0
+    return PyFeatTable(p, out, n, mismatches, notes)

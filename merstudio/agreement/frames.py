@@ -3,7 +3,8 @@ per-frame table read as a coder of events.
 
 Two tables are compared on the rows they share (same frame and face_id) where both tracked the face
 (``success == 1`` when the column exists); each AU found as ``AUxx_r`` in both gets the Shrout & Fleiss ICCs,
-and ``AUxx_c`` in both gets Cohen's kappa on presence.
+and ``AUxx_c`` in both gets Cohen's kappa on presence. A table with presence and no intensities (py-feat's, whose
+AUs are probabilities: ``AUxx_p`` and ``AUxx_c``) is compared on presence alone, its ICCs NaN.
 """
 
 from __future__ import annotations
@@ -54,22 +55,25 @@ def frame_icc(a: pd.DataFrame, b: pd.DataFrame) -> pd.DataFrame:
     for name, t in (("first", ta), ("second", tb)):
         if "frame" not in t.columns:
             raise ValueError(f"frame_icc: the {name} table has no 'frame' column")
-    aus = sorted(set(au_intensity_columns(ta)) & set(au_intensity_columns(tb)))
+    both_r = set(au_intensity_columns(ta)) & set(au_intensity_columns(tb))
+    both_c = {au for au in range(100) if f"AU{au:02d}_c" in ta.columns and f"AU{au:02d}_c" in tb.columns}
+    aus = sorted(both_r | both_c)
     cols = [f"AU{au:02d}_{k}" for au in aus for k in "rc"]
     sa = ta[["frame", "face_id", *[c for c in cols if c in ta.columns]]]
     sb = tb[["frame", "face_id", *[c for c in cols if c in tb.columns]]]
     joined = sa.merge(sb.rename(columns={c: c + "@b" for c in cols}), on=["frame", "face_id"])
     rows = []
     for au in aus:
-        r = f"AU{au:02d}_r"
-        res = icc(np.column_stack([joined[r].to_numpy(float), joined[r + "@b"].to_numpy(float)]))
-        kappa = float("nan")
-        c = f"AU{au:02d}_c"
-        if c in joined.columns and c + "@b" in joined.columns:
-            kappa = cohen_kappa(_flags(joined[c]), _flags(joined[c + "@b"]))
-        rows.append({"au": au, "n_frames": res.n, "icc1_1": res.icc1_1, "icc2_1": res.icc2_1,
-                     "icc3_1": res.icc3_1, "icc1_k": res.icc1_k, "icc2_k": res.icc2_k, "icc3_k": res.icc3_k,
-                     "kappa_presence": kappa})
+        row: dict[str, float] = {"au": au, "n_frames": len(joined)} | {k: float("nan") for k in ICC_COLUMNS[1:]}
+        if au in both_r:
+            r = f"AU{au:02d}_r"
+            res = icc(np.column_stack([joined[r].to_numpy(float), joined[r + "@b"].to_numpy(float)]))
+            row |= {"n_frames": res.n, "icc1_1": res.icc1_1, "icc2_1": res.icc2_1, "icc3_1": res.icc3_1,
+                    "icc1_k": res.icc1_k, "icc2_k": res.icc2_k, "icc3_k": res.icc3_k}
+        if au in both_c:
+            c = f"AU{au:02d}_c"
+            row["kappa_presence"] = cohen_kappa(_flags(joined[c]), _flags(joined[c + "@b"]))
+        rows.append(row)
     return pd.DataFrame(rows, columns=["au", *ICC_COLUMNS])
 
 

@@ -32,8 +32,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--iou", type=float, default=0.5, help="IoU that matches two events regardless of "
                    "the tolerance (default 0.5)")
     p.add_argument("--frames", action="append", metavar="NAME=CSV", default=[],
-                   help="another coder's per-frame AU table (OpenFace 2 style CSV) for the one --video, compared "
-                   "with the project's own per-frame table by ICC (repeatable)")
+                   help="another coder's per-frame AU table (OpenFace 2 style CSV, or py-feat's) for the one "
+                   "--video, compared with the project's own per-frame table by ICC and kappa on presence (py-feat's "
+                   "AU probabilities: kappa alone) (repeatable)")
     n = p.add_mutually_exclusive_group()
     n.add_argument("--one-based", dest="one_based", action="store_const", const=True,
                    help="the --frames CSVs number frames from 1 (OpenFace FeatureExtraction; default: detected "
@@ -57,11 +58,13 @@ def _frames_spec(spec: str) -> tuple[str, Path]:
 
 
 def _read_frames(path: Path, video: Any, one_based: bool | None) -> pd.DataFrame:
-    """A per-frame table in OpenFace 2's format, checked against the video (a one-line warning per mismatch)."""
-    from merstudio.interchange import read_openface
+    """A per-frame table in OpenFace 2's format (or py-feat's, by its header), checked against the video (a
+    one-line warning per mismatch)."""
+    from merstudio.interchange.au_tables import au_table_kind, read_au_table
 
-    table = read_openface(path, fps=video.fps, frame_count=video.frame_count, one_based=one_based)
-    print(f"{path}: {table.numbering_note}")  # a misread would shift every frame: say how it was read
+    kind = au_table_kind(path) or "openface"  # not either: OpenFace's reader names what is missing
+    table = read_au_table(path, kind, fps=video.fps, frame_count=video.frame_count, one_based=one_based)
+    print(f"{path}: {table.note}")  # a misread would shift every frame: say how it was read
     warn_about(path, table.mismatches)
     return table.frames
 

@@ -895,7 +895,8 @@ class MainWindow(QMainWindow):
 
     def compute_agreement(self, coders: list[str], tolerance: int = 3, iou: float = 0.5,
                           all_videos: bool = False) -> Any:
-        """The agreement report for the current video (or all), with imported OpenFace tables compared by ICC."""
+        """The agreement report for the current video (or all), with imported OpenFace tables compared by ICC (and
+        kappa on presence; py-feat tables by kappa alone)."""
         from merstudio.agreement import agreement_report
 
         video = self.require_video()
@@ -904,7 +905,7 @@ class MainWindow(QMainWindow):
         tables: dict[int, dict[str, Any]] = {}
         for v in vids:
             for o in self.project.overlays(v):
-                if o.kind == "openface":
+                if o.kind in ("openface", "pyfeat"):
                     tables.setdefault(v, {})[o.name] = self.project.load_overlay(v, o.name)
         return agreement_report(self.project, video_ids=vids, coders=coders, tolerance=tolerance, iou=iou,
                                 frame_tables=tables or None)

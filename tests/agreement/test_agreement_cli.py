@@ -90,3 +90,21 @@ def test_help(capsys: pytest.CaptureFixture[str]) -> None:
     out = capsys.readouterr().out
     for flag in ("--video", "--coders", "--tolerance", "--iou", "--frames", "-o"):
         assert flag in out
+
+
+def test_a_py_feat_table_is_compared_on_presence(project, tmp_path: Path,
+                                                 capsys: pytest.CaptureFixture[str]) -> None:
+    """py-feat's AUs are probabilities: no ICC against our intensities, Cohen's kappa on presence (p >= 0.5)."""
+    from agreement_data import frame_rows
+    from support.pyfeat_files import pyfeat_csv
+
+    rows = frame_rows()
+    path = pyfeat_csv(tmp_path / "feat.csv", [(r["frame"], 0, 90.0) for r in rows])
+    df = pd.read_csv(path)
+    for a in (4, 12):  # present in py-feat's sense (p >= 0.5) exactly where ours is (intensity > 3.5)
+        df[f"AU{a:02d}"] = [0.6 if r[f"AU{a:02d}_c"] else 0.4 for r in rows]
+    df.to_csv(path, index=False)
+    assert main(["agreement", str(project.path), "--video", "1", "--frames", f"feat={path}"]) == 0
+    text = capsys.readouterr().out
+    row = next(ln.split() for ln in text.splitlines() if ln.split()[:5] == ["frames", "1", "model", "feat", "12"])
+    assert row[5] == str(len(rows)) and row[6] == "-" and float(row[-1]) == pytest.approx(1.0)  # no ICC: "-"

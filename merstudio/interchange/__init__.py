@@ -170,9 +170,9 @@ def export_project_events(project: Any, video_id: int, path: str | os.PathLike[s
 
 
 __all__ = [
-    "BORIS_COLUMNS", "EVENT_CSV_COLUMNS", "FORMATS", "ImportPreview", "Media", "OpenFaceTable", "PyFeatTable", "Skip",
-    "clip_frame_files", "commit_import", "detect_format", "looks_openface", "looks_pyfeat", "events_from_samples", "export_project_events",
-    "frame_to_ms", "frames_to_ms", "ms_to_frame", "ms_to_frames", "preview_import", "preview_sheet", "read_boris",
-    "read_eaf", "read_events", "read_events_csv", "read_openface", "read_pyfeat", "tier_name", "write_boris", "write_eaf",
-    "write_events", "write_events_csv",
+    "BORIS_COLUMNS", "EVENT_CSV_COLUMNS", "FORMATS", "ImportPreview", "Media", "OpenFaceTable", "PyFeatTable",
+    "Skip", "clip_frame_files", "commit_import", "detect_format", "events_from_samples", "export_project_events",
+    "frame_to_ms", "frames_to_ms", "looks_openface", "looks_pyfeat", "ms_to_frame", "ms_to_frames",
+    "preview_import", "preview_sheet", "read_boris", "read_eaf", "read_events", "read_events_csv", "read_openface",
+    "read_pyfeat", "tier_name", "write_boris", "write_eaf", "write_events", "write_events_csv",
 ]

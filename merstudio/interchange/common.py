@@ -397,3 +397,17 @@ def csv_rows(path: Path, text: str, delimiter: str = ",") -> list[list[str]]:
 
 def sort_events(events: Sequence[Event]) -> list[Event]:
     return sorted(events, key=lambda e: (e.video_id, e.coder, e.face_id, e.onset, e.offset, e.apex))
+
+
+def pandas_encoding(p: Path) -> str:
+    """The encoding pandas should read a text table with (from its byte-order mark; InputError for a binary file)."""
+    try:
+        with p.open("rb") as fh:
+            enc, bom = sniff_encoding(fh.read(4096))
+    except OSError as exc:
+        raise InputError(f"{p}: cannot read ({exc.strerror or exc})") from None
+    if enc == "binary":
+        raise InputError(f"{p}: holds NUL bytes but is not UTF-16 text: a binary file, not a CSV table")
+    if enc == "utf-8":
+        return "utf-8-sig"
+    return enc.rsplit("-", 1)[0] if bom else enc  # "utf-16" / "utf-32": pandas drops the BOM

@@ -28,10 +28,10 @@ from merstudio.errors import InputError
 from merstudio.interchange.common import (
     FPS_TOLERANCE,
     name_list,
+    pandas_encoding,
     quote,
     read_head,
     shorten,
-    sniff_encoding,
 )
 
 _AU_COL = re.compile(r"^AU(\d{1,2})_([rc])$")
@@ -48,20 +48,6 @@ def looks_openface(path: str | os.PathLike[str]) -> bool:
         return False
     head = [h.strip().strip('"') for h in read_head(p).split(",")]
     return "frame" in head and "success" in head and any(_AU_COL.match(h) for h in head)
-
-
-def pandas_encoding(p: Path) -> str:
-    """The encoding pandas should read a text table with (from its byte-order mark; InputError for a binary file)."""
-    try:
-        with p.open("rb") as fh:
-            enc, bom = sniff_encoding(fh.read(4096))
-    except OSError as exc:
-        raise InputError(f"{p}: cannot read ({exc.strerror or exc})") from None
-    if enc == "binary":
-        raise InputError(f"{p}: holds NUL bytes but is not UTF-16 text: a binary file, not a CSV table")
-    if enc == "utf-8":
-        return "utf-8-sig"
-    return enc.rsplit("-", 1)[0] if bom else enc  # "utf-16" / "utf-32": pandas drops the BOM
 
 
 def _au_parts(col: str) -> tuple[int, str]:

@@ -21,8 +21,8 @@ import numpy as np
 import pandas as pd
 
 from merstudio.errors import InputError
-from merstudio.interchange.common import name_list, quote, read_head
-from merstudio.interchange.openface import MAX_FRAME, pandas_encoding
+from merstudio.interchange.common import name_list, pandas_encoding, quote, read_head
+from merstudio.interchange.openface import MAX_FRAME
 
 _AU = re.compile(r"^AU(\d\d)$")
 EMOTIONS = ("anger", "disgust", "fear", "happiness", "sadness", "surprise", "neutral")
@@ -90,7 +90,7 @@ def read_pyfeat(path: str | os.PathLike[str], fps: float | None = None,
             raise InputError(f"{p}: row {first + 2}: frame {quote(str(df['frame'].iloc[first]))} is not a frame "
                              "number (0, 1, 2 ...)")
         df["frame"] = frame.astype(np.int64)
-    elif df["input"].nunique() == 1 if "input" in df.columns else len(df) == 1:
+    elif (len(inputs) == 1) if "input" in df.columns else (len(df) == 1):
         df["frame"] = 0  # one photo's faces: py-feat's image detection may write no frame column
         notes.append("no frame column: read as one photo (frame 0)")
     else:

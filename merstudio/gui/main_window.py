@@ -404,6 +404,7 @@ class MainWindow(QMainWindow):
         a.refreshDue.connect(self.timeline.refresh_step)
         a.refreshDue.connect(self._draw_photo_chart)
         a.overlaysChanged.connect(lambda: self.timeline.set_overlays(self.analysis.overlays))
+        a.overlaysChanged.connect(self._draw_photo_chart)
         a.running.connect(self._analysis_running)
         a.progress.connect(self._progress)
         a.deviceChanged.connect(lambda _d: self._update_labels())
@@ -801,9 +802,15 @@ class MainWindow(QMainWindow):
         self.transport.request_current()  # its box drawn bolder (and followed)
         self.neutral.update()
 
+    def set_overlay_visible(self, name: str, on: bool) -> None:
+        """Show or hide another table's values (View > Overlay curves): dashed curves, or a photo's outlined bars."""
+        self.timeline.set_overlay_visible(name, on)
+        self._draw_photo_chart()
+
     def _draw_photo_chart(self) -> None:
         if self.below_video.currentWidget() is self.photo_chart:
-            self.photo_chart.show_face(self.analysis.buffer, self.selected_face(), self.timeline.visible_aus)
+            shown = {n: b for n, b in self.analysis.overlays.items() if n not in self.timeline.overlay_hidden}
+            self.photo_chart.show_face(self.analysis.buffer, self.selected_face(), self.timeline.visible_aus, shown)
 
     def _au_columns(self) -> list[str]:
         buf = self.analysis.buffer
@@ -840,7 +847,7 @@ class MainWindow(QMainWindow):
             act = self.overlay_menu.addAction(name)
             act.setCheckable(True)
             act.setChecked(name not in self.timeline.overlay_hidden)
-            act.toggled.connect(lambda on, n=name: self.timeline.set_overlay_visible(n, on))
+            act.toggled.connect(lambda on, n=name: self.set_overlay_visible(n, on))
         if not self.timeline.overlays:
             self.overlay_menu.addAction("(none: File > Import OpenFace or py-feat CSV, or fine-tune)").setEnabled(False)
 

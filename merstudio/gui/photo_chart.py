@@ -10,7 +10,7 @@ not show (a covered region, eyes behind dark glasses, a part cut off by the edge
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import numpy as np
@@ -18,7 +18,7 @@ import pyqtgraph as pg
 from PySide6.QtCore import QPointF, Qt
 from PySide6.QtGui import QBrush, QColor
 
-from merstudio.features.aus import AU_NAMES, STILL_UNRELIABLE_AU
+from merstudio.features.aus import AU_NAMES, MAX_INTENSITY, STILL_UNRELIABLE_AU
 from merstudio.gui.state import CurveBuffer
 from merstudio.gui.timeline import au_colour
 
@@ -39,6 +39,21 @@ def bars(buffer: CurveBuffer | None, face: int | None, shown: Sequence[str] | No
     return out
 
 
+def overlay_bars(buffer: CurveBuffer, face: int | None) -> dict[int, float]:
+    """{AU: value on the 0-5 scale} of another tool's table on the photo: its intensities (OpenFace ``_r``), or
+    its probabilities x5 (py-feat ``_p``), for the face shown (else the table's main face: its own ids)."""
+    face = face if face in buffer.faces else buffer.main_face()
+    if face is None:
+        return {}
+    out: dict[int, float] = {}
+    for suffix, scale in (("_r", 1.0), ("_p", MAX_INTENSITY)):
+        for col in buffer.au_columns(suffix):
+            values = buffer.get(face, col)
+            if values is not None and len(values) and int(col[2:4]) not in out:
+                out[int(col[2:4])] = float(values[0]) * scale
+    return out
+
+
 class PhotoChart(pg.PlotWidget):
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
@@ -55,14 +70,20 @@ class PhotoChart(pg.PlotWidget):
         plot.addItem(self._present)
         self._items: list[Any] = []
         self.shown: list[tuple[int, float]] = []  # what is drawn: (AU, value), for the hover and the tests
+        self.theirs: dict[str, dict[int, float]] = {}  # other tools' values drawn beside ours: name -> {AU: 0-5}
         self.scene().sigMouseMoved.connect(self._hover)
 
-    def show_face(self, buffer: CurveBuffer | None, face: int | None, shown: Sequence[str] | None = None) -> None:
+    def show_face(self, buffer: CurveBuffer | None, face: int | None, shown: Sequence[str] | None = None,
+                  overlays: Mapping[str, CurveBuffer] | None = None) -> None:
+        """Draw the face's bars; ``overlays`` (name -> another tool's table, e.g. an imported py-feat or OpenFace
+        CSV) are drawn beside ours, outlined, for the same AUs."""
         plot = self.getPlotItem()
         for item in self._items:
             plot.removeItem(item)
         self._items = []
         self.shown = bars(buffer, face, shown)
+        theirs = {name: overlay_bars(b, face) for name, b in (overlays or {}).items()}
+        self.theirs = {name: vals for name, vals in theirs.items() if vals}
         if not self.shown:
             plot.setTitle("no face found on this photo" if buffer is not None and buffer.frames_done else "")
             plot.getAxis("bottom").setTicks([[]])
@@ -70,20 +91,32 @@ class PhotoChart(pg.PlotWidget):
         plot.setTitle(f"face {face}: AU intensity on this photo (dashed: present from {PRESENT:g}; "
                       f"AU{STILL_UNRELIABLE_AU}? unreliable on a photo; ? unknown)")
         ticks = []
+        n = 1 + len(self.theirs)  # ours, then each other tool's, side by side
+        width = 0.7 / n
         for x, (au, v) in enumerate(self.shown):
             doubt = au == STILL_UNRELIABLE_AU
             ticks.append((x, f"{au}?" if doubt else str(au)))
+            colour = QColor(au_colour(f"AU{au:02d}_r"))
+            left = x - 0.35 + width / 2
+            for k, vals in enumerate(self.theirs.values(), start=1):
+                if np.isfinite(w := vals.get(au, math.nan)):
+                    self._items.append(pg.BarGraphItem(x=[left + k * width], height=[max(w, 0.02)], width=width,
+                                                       brush=QBrush(Qt.BrushStyle.NoBrush),
+                                                       pen=pg.mkPen(colour, width=1.5, style=Qt.PenStyle.DashLine)))
             if not np.isfinite(v):
                 mark = pg.TextItem("?", color="#999", anchor=(0.5, 1.0))
-                mark.setPos(x, 0.45)
+                mark.setPos(left, 0.45)
                 self._items.append(mark)
                 continue
-            colour = QColor(au_colour(f"AU{au:02d}_r"))
             brush = QBrush(colour, Qt.BrushStyle.BDiagPattern) if doubt else QBrush(colour)
-            bar = pg.BarGraphItem(x=[x], height=[max(v, 0.02)], width=0.7, brush=brush, pen=pg.mkPen(colour))
+            bar = pg.BarGraphItem(x=[left], height=[max(v, 0.02)], width=width, brush=brush, pen=pg.mkPen(colour))
             label = pg.TextItem(f"{v:.1f}", color="#333", anchor=(0.5, 1.0))
-            label.setPos(x, max(v, 0.0) + 0.05)
+            label.setPos(left, max(v, 0.0) + 0.05)
             self._items += [bar, label]
+        if self.theirs:
+            names = ", ".join(f"{name} dashed" for name in self.theirs)
+            plot.setTitle(f"face {face}: AU intensity on this photo, ours filled, {names} (probabilities x5); "
+                          f"AU{STILL_UNRELIABLE_AU}? unreliable on a photo")
         for item in self._items:
             plot.addItem(item)
         plot.getAxis("bottom").setTicks([ticks])
@@ -102,4 +135,6 @@ class PhotoChart(pg.PlotWidget):
         value = "unknown (hidden, out of the frame, or the lids shut)" if not np.isfinite(v) else f"{v:.2f}"
         doubt = (" — on a photo relaxed brows that sit low read as lowered (docs/aus.md)"
                  if au == STILL_UNRELIABLE_AU else "")
-        self.setToolTip(f"AU{au} {AU_NAMES.get(au, '')}: {value}{doubt}")
+        others = "".join(f"; {name} {vals[au]:.2f}" for name, vals in self.theirs.items()
+                         if np.isfinite(vals.get(au, math.nan)))
+        self.setToolTip(f"AU{au} {AU_NAMES.get(au, '')}: {value}{doubt}{others}")

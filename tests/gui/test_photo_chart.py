@@ -60,3 +60,21 @@ def test_hovering_a_bar_names_its_au(chart, qtbot):
     assert hover(12) == "AU12 lip corner puller: 4.50"
     assert hover(45).startswith("AU45 blink: unknown")
     assert "relaxed brows that sit low" in hover(STILL_UNRELIABLE_AU)
+
+
+def test_another_tools_values_stand_beside_ours(chart, qtbot):
+    ours = _photo({12: 4.5})
+    feat = CurveBuffer(1)
+    feat.add_rows([{"frame": 0, "face_id": 0, "AU12_p": 0.93, "AU43_p": 0.1}])  # py-feat: probabilities
+    openface = CurveBuffer(1)
+    openface.add_rows([{"frame": 0, "face_id": 3, "AU12_r": 2.0}])  # OpenFace: intensities, the same face id
+    chart.show_face(ours, 3, overlays={"py-feat": feat, "OpenFace": openface})
+    assert chart.theirs["py-feat"][12] == pytest.approx(4.65)  # x5 onto the 0-5 scale (its own face id 0)
+    assert chart.theirs["OpenFace"] == {12: pytest.approx(2.0)}
+    assert "ours filled, py-feat dashed, OpenFace dashed" in chart.getPlotItem().titleLabel.text
+    chart.show()
+    qtbot.waitExposed(chart)
+    chart._hover(chart.getPlotItem().vb.mapViewToScene(QPointF(list(AUS).index(12), 2.0)))
+    assert chart.toolTip() == "AU12 lip corner puller: 4.50; py-feat 4.65; OpenFace 2.00"
+    chart.show_face(ours, 3, overlays={})
+    assert chart.theirs == {} and "ours filled" not in chart.getPlotItem().titleLabel.text

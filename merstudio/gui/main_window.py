@@ -529,6 +529,8 @@ class MainWindow(QMainWindow):
         self.slider.blockSignals(False)
         self.timeline.set_video(n, self.fps)
         self.below_video.setCurrentWidget(self.photo_chart if video is not None and n == 1 else self.timeline)
+        for w in (self.play_button, self.slider):  # one frame: nothing to play or scrub
+            w.setEnabled(video is None or n > 1)
         self.analysis.load()
         self.video_view.set_turn(self.analysis.view_turn() if video is not None else 0)
         self.coding.reload()

@@ -443,5 +443,7 @@ def test_a_video_after_a_photo_has_its_timeline_back(qtbot, window, tmp_path, vi
     cv2.imwrite(str(photo), np.full((120, 160, 3), 128, np.uint8))
     assert window.ctx.execute(C.OpenVideo, path=str(photo))
     assert window.below_video.currentWidget() is window.photo_chart
+    assert not window.play_button.isEnabled() and not window.slider.isEnabled()  # one frame: nothing to play
     assert window.ctx.execute(C.OpenVideo, path=str(video_path))
     assert window.below_video.currentWidget() is window.timeline
+    assert window.play_button.isEnabled() and window.slider.isEnabled()

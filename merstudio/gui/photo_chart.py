@@ -84,6 +84,7 @@ class PhotoChart(pg.PlotWidget):
         self.shown = bars(buffer, face, shown)
         theirs = {name: overlay_bars(b, face) for name, b in (overlays or {}).items()}
         self.theirs = {name: vals for name, vals in theirs.items() if vals}
+        scaled = {name for name in self.theirs if not (overlays or {})[name].au_columns("_r")}  # probabilities
         if not self.shown:
             plot.setTitle("no face found on this photo" if buffer is not None and buffer.frames_done else "")
             plot.getAxis("bottom").setTicks([[]])
@@ -114,8 +115,9 @@ class PhotoChart(pg.PlotWidget):
             label.setPos(left, max(v, 0.0) + 0.05)
             self._items += [bar, label]
         if self.theirs:
-            names = ", ".join(f"{name} dashed" for name in self.theirs)
-            plot.setTitle(f"face {face}: AU intensity on this photo, ours filled, {names} (probabilities x5); "
+            names = ", ".join(f"{name} dashed" + (" (probabilities x5)" if name in scaled else "")
+                              for name in self.theirs)
+            plot.setTitle(f"face {face}: AU intensity on this photo, ours filled, {names}; "
                           f"AU{STILL_UNRELIABLE_AU}? unreliable on a photo")
         for item in self._items:
             plot.addItem(item)

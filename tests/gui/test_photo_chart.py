@@ -71,7 +71,7 @@ def test_another_tools_values_stand_beside_ours(chart, qtbot):
     chart.show_face(ours, 3, overlays={"py-feat": feat, "OpenFace": openface})
     assert chart.theirs["py-feat"][12] == pytest.approx(4.65)  # x5 onto the 0-5 scale (its own face id 0)
     assert chart.theirs["OpenFace"] == {12: pytest.approx(2.0)}
-    assert "ours filled, py-feat dashed, OpenFace dashed" in chart.getPlotItem().titleLabel.text
+    assert "ours filled, py-feat dashed (probabilities x5), OpenFace dashed;" in chart.getPlotItem().titleLabel.text
     chart.show()
     qtbot.waitExposed(chart)
     chart._hover(chart.getPlotItem().vb.mapViewToScene(QPointF(list(AUS).index(12), 2.0)))

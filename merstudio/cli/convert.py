@@ -40,8 +40,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("convert", help="convert annotations (ELAN .eaf, BORIS tsv/csv/xlsx, events CSV, OpenFace, "
                                        "py-feat)",
                        description="Convert coded events between ELAN .eaf, BORIS-style tables (TSV/CSV/XLSX) and "
-                                   "merstudio's events CSV, convert an OpenFace 2 or py-feat CSV to merstudio's per-frame "
-                                   "CSV, or import/export a project's events. Imports show a preview first.",
+                                   "merstudio's events CSV, convert an OpenFace 2 or py-feat CSV to merstudio's "
+                                   "per-frame CSV, or import/export a project's events. Imports show a preview first.",
                        epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("input", nargs="?", type=Path, metavar="IN", help="annotation file to convert")
     p.add_argument("output", nargs="?", type=Path, metavar="OUT", help="file to write")
@@ -146,7 +146,7 @@ def run(args: argparse.Namespace) -> int:
 def _au_table_kind(path: Path, fmt: str | None) -> str | None:
     from merstudio.interchange.au_tables import au_table_kind
 
-    return au_table_kind(path, fmt) if fmt is None or fmt in ("openface", "pyfeat") else None
+    return au_table_kind(path, fmt)  # None for an events format or an events file
 
 
 def _convert_au_table(args: argparse.Namespace, kind: str) -> int:

@@ -57,13 +57,14 @@ def _frames_spec(spec: str) -> tuple[str, Path]:
     return name.strip(), p
 
 
-def _read_frames(path: Path, video: Any, one_based: bool | None) -> pd.DataFrame:
-    """A per-frame table in OpenFace 2's format (or py-feat's, by its header), checked against the video (a
-    one-line warning per mismatch)."""
+def _read_frames(path: Path, video: Any, one_based: bool | None, project: Any) -> pd.DataFrame:
+    """A per-frame table in OpenFace 2's format (or py-feat's, by its header, its faces matched to ours), checked
+    against the video (a one-line warning per mismatch)."""
     from merstudio.interchange.au_tables import au_table_kind, read_au_table
 
     kind = au_table_kind(path) or "openface"  # not either: OpenFace's reader names what is missing
-    table = read_au_table(path, kind, fps=video.fps, frame_count=video.frame_count, one_based=one_based)
+    table = read_au_table(path, kind, fps=video.fps, frame_count=video.frame_count, one_based=one_based,
+                          our_faces=project.face_boxes(video.id))
     print(f"{path}: {table.note}")  # a misread would shift every frame: say how it was read
     warn_about(path, table.mismatches)
     return table.frames
@@ -89,7 +90,8 @@ def run(args: argparse.Namespace) -> int:
             if video is None:
                 have = ", ".join(str(v.id) for v in videos) or "none"
                 raise InputError(f"{args.project}: no video {args.video[0]} in the project (videos: {have})")
-            frame_tables = {video.id: {name: _read_frames(p, video, args.one_based) for name, p in specs.items()}}
+            frame_tables = {video.id: {name: _read_frames(p, video, args.one_based, project)
+                                       for name, p in specs.items()}}
         report = agreement_report(project, video_ids=args.video, coders=coders, tolerance=args.tolerance,
                                   iou=args.iou, frame_tables=frame_tables, frames_coder=args.frames_coder)
     print(report.summary(), end="")

@@ -172,7 +172,7 @@ def _import_au_table(project: Any, vid: int, args: argparse.Namespace, kind: str
         raise OutputError(f"{args.project}: video {vid} already has an overlay {name!r} "
                           "(use --overwrite to replace it)")
     table = read_au_table(args.import_file, kind, fps=video.fps, frame_count=video.frame_count,
-                          one_based=args.one_based)
+                          one_based=args.one_based, our_faces=project.face_boxes(vid))
     warn_about(args.import_file, table.mismatches)
     project.save_overlay(vid, name, table.frames, kind=kind, meta=table.meta)
     print(f"imported {len(table.frames)} row(s), {len(table.au_columns)} AU column(s), of {args.import_file} as "

@@ -4,14 +4,16 @@ in our per-frame convention, and the overlay name and notes the app and the CLI 
 from __future__ import annotations
 
 import os
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
+from merstudio.face.boxes import Box
 from merstudio.interchange.openface import looks_openface, read_openface
-from merstudio.interchange.pyfeat import looks_pyfeat, read_pyfeat
+from merstudio.interchange.pyfeat import looks_pyfeat, match_faces, read_pyfeat
 
 KINDS = ("openface", "pyfeat")
 OVERLAY_NAMES = {"openface": "OpenFace", "pyfeat": "py-feat"}  # the overlay each is stored as
@@ -46,12 +48,19 @@ def au_table_kind(path: str | os.PathLike[str], fmt: str | None = None) -> str |
 
 
 def read_au_table(path: str | os.PathLike[str], kind: str, fps: float | None = None,
-                  frame_count: int | None = None, one_based: bool | None = None) -> AUTable:
+                  frame_count: int | None = None, one_based: bool | None = None,
+                  our_faces: Iterable[tuple[int, int, Box]] | None = None) -> AUTable:
+    """``our_faces``: (frame, face, box) of the video's analysis (``Project.face_boxes``), to give a py-feat
+    table's faces our track ids (it numbers them from the left in each frame); OpenFace's ids are its own tracks."""
     if kind == "openface":
         of = read_openface(path, fps=fps, frame_count=frame_count, one_based=one_based)
         return AUTable(kind, of.path, of.frames, of.frame_count, of.mismatches, of.numbering_note,
                        {"path": str(of.path), "fps": of.fps, "mismatches": of.mismatches, "one_based": of.one_based})
     pf = read_pyfeat(path, fps=fps, frame_count=frame_count)
-    note = "; ".join(["AU probabilities (0-1) drawn x5 on the 0-5 AU scale", *pf.notes])
-    return AUTable(kind, pf.path, pf.frames, pf.frame_count, pf.mismatches, note,
-                   {"path": str(pf.path), "mismatches": pf.mismatches, "notes": pf.notes})
+    frames, notes = pf.frames, list(pf.notes)
+    if our_faces is not None:
+        frames, matched = match_faces(frames, our_faces)
+        notes = [n for n in notes if "numbered from the left" not in n] + [matched]
+    note = "; ".join(["AU probabilities (0-1) drawn x5 on the 0-5 AU scale", *notes])
+    return AUTable(kind, pf.path, frames, pf.frame_count, pf.mismatches, note,
+                   {"path": str(pf.path), "mismatches": pf.mismatches, "notes": notes})

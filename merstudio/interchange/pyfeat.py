@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import os
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -21,6 +22,7 @@ import numpy as np
 import pandas as pd
 
 from merstudio.errors import InputError
+from merstudio.face.boxes import Box, box_iou
 from merstudio.interchange.common import name_list, pandas_encoding, quote, read_head
 from merstudio.interchange.openface import MAX_FRAME
 
@@ -31,6 +33,10 @@ EMOTION_ALIASES = {"Anger": "anger", "Disgust": "disgust", "Fear": "fear", "Happ
                    "Surprise": "surprise", "Neutral": "neutral"}
 PRESENT_P = 0.5  # an AU probability from which the AU counts as present (AUxx_c)
 _IDENTITY = ("identity", "Identity")
+_RECT = ("FaceRectX", "FaceRectY", "FaceRectWidth", "FaceRectHeight")
+BOX_COLUMNS = ("box_x0", "box_y0", "box_x1", "box_y1")  # py-feat's face rectangle, kept to match faces to ours
+MATCH_IOU = 0.3  # a py-feat face is one of ours on a frame from this overlap of their boxes
+UNMATCHED = 1000  # py-feat faces that match none of ours keep their own number above this
 
 
 def looks_pyfeat(path: str | os.PathLike[str]) -> bool:
@@ -64,7 +70,7 @@ def read_pyfeat(path: str | os.PathLike[str], fps: float | None = None,
     p = Path(path)
     if not p.is_file():
         raise InputError(f"{p}: py-feat CSV not found")
-    keep = {"frame", "input", "FaceScore", "FaceRectX", *EMOTIONS, *EMOTION_ALIASES, *_IDENTITY}
+    keep = {"frame", "input", "FaceScore", *_RECT, *EMOTIONS, *EMOTION_ALIASES, *_IDENTITY}
     try:
         df = pd.read_csv(p, encoding=pandas_encoding(p), low_memory=False,
                          usecols=lambda c: c.strip() in keep or bool(_AU.match(c.strip())))
@@ -114,6 +120,10 @@ def read_pyfeat(path: str | os.PathLike[str], fps: float | None = None,
     out["timestamp"] = out["frame"] / fps if fps else np.nan
     out["confidence"] = pd.to_numeric(df["FaceScore"], errors="coerce").where(found, 0.0)
     out["success"] = found.astype(np.int64)
+    if all(c in df.columns for c in _RECT):
+        x, y, w, h = (pd.to_numeric(df[c], errors="coerce") for c in _RECT)
+        for col, v in zip(BOX_COLUMNS, (x, y, x + w, y + h), strict=True):
+            out[col] = v.where(found)
     out_of_range = []
     for c in aus:
         v = pd.to_numeric(df[c], errors="coerce").where(found)
@@ -140,3 +150,46 @@ def read_pyfeat(path: str | os.PathLike[str], fps: float | None = None,
     out = out.sort_values(["frame", "face_id"], kind="stable").reset_index(drop=True)
     n = frame_count if frame_count is not None else int(out["frame"].max()) + 1 if len(out) else 0
     return PyFeatTable(p, out, n, mismatches, notes)
+
+
+def match_faces(frames: pd.DataFrame, ours: Iterable[tuple[int, int, Box]]) -> tuple[pd.DataFrame, str]:
+    """The table with each py-feat face given the id of our face it is on that frame (the largest overlap of their
+    boxes, at least MATCH_IOU; ``ours``: (frame, face, box) of the video's run), so its curves are drawn under the
+    right person; a face matching none of ours keeps its number above UNMATCHED. Returns the table and a note."""
+    if not all(c in frames.columns for c in BOX_COLUMNS):
+        return frames, "no face rectangles in the file: faces numbered as in the file"
+    wanted = set(frames.loc[frames["face_id"] >= 0, "frame"].tolist())
+    by_frame: dict[int, list[tuple[int, Box]]] = {}
+    for frame, face, box in ours:
+        if frame in wanted:
+            by_frame.setdefault(frame, []).append((face, box))
+    if not by_frame:
+        return frames, "our analysis has no face boxes on its frames: faces numbered as in the file"
+    out = frames.copy()
+    boxes = out[list(BOX_COLUMNS)].to_numpy(dtype=np.float64)
+    ids = out["face_id"].to_numpy().copy()
+    matched = unmatched = 0
+    for frame, rows in out.groupby("frame").groups.items():
+        cands = by_frame.get(int(frame), [])
+        pairs = sorted(((box_iou(tuple(boxes[i]), box), i, face) for i in rows if ids[out.index.get_loc(i)] >= 0
+                        for face, box in cands), reverse=True)
+        taken_rows: set[int] = set()
+        taken_faces: set[int] = set()
+        for iou, i, face in pairs:
+            if iou < MATCH_IOU or i in taken_rows or face in taken_faces:
+                continue
+            ids[out.index.get_loc(i)] = face
+            taken_rows.add(i)
+            taken_faces.add(face)
+        for i in rows:
+            k = out.index.get_loc(i)
+            if i in taken_rows:
+                matched += 1
+            elif ids[k] >= 0:
+                ids[k] = UNMATCHED + ids[k]
+                unmatched += 1
+    out["face_id"] = ids
+    note = f"faces matched to ours by their boxes: {matched} row(s)"
+    if unmatched:
+        note += f"; {unmatched} matched none of ours (faces {UNMATCHED}+)"
+    return out, note

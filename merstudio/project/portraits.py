@@ -43,17 +43,23 @@ def carry(raw: Any, source: int, target: int, start: int) -> dict[str, list[Any]
     return encode(portraits)
 
 
+def landmark_box(points: bytes | np.ndarray) -> Box | None:
+    """The box round landmarks (stored: a float32 x/y blob, or an (N, 2) array); None for fewer than 3 known
+    points."""
+    pts = (np.frombuffer(points, dtype=np.float32) if isinstance(points, bytes) else np.asarray(points)).reshape(-1, 2)
+    pts = pts[np.isfinite(pts).all(axis=1)]
+    if len(pts) < 3:
+        return None
+    (x0, y0), (x1, y1) = pts.min(axis=0), pts.max(axis=0)
+    return float(x0), float(y0), float(x1), float(y1)
+
+
 def largest_view(frames: Iterable[tuple[int, bytes]]) -> tuple[int, Box] | None:
     """The (frame, box) of the largest face among stored landmarks ((frame, float32 x/y blob) rows; the earlier frame
     on a tie), as the analysis chooses a portrait; None when no row has a face."""
     best: tuple[int, Box] | None = None
     for frame, blob in frames:
-        pts = np.frombuffer(blob, dtype=np.float32).reshape(-1, 2)
-        pts = pts[np.isfinite(pts).all(axis=1)]
-        if len(pts) < 3:
-            continue
-        (x0, y0), (x1, y1) = pts.min(axis=0), pts.max(axis=0)
-        box = (float(x0), float(y0), float(x1), float(y1))
-        if best is None or box_area(box) > box_area(best[1]):
+        box = landmark_box(blob)
+        if box is not None and (best is None or box_area(box) > box_area(best[1])):
             best = (int(frame), box)
     return best

@@ -1114,18 +1114,29 @@ class Project:
             con.execute("UPDATE analyses SET settings = ? WHERE id = ?",
                         (json.dumps(c.run_settings_before, default=str), c.analysis_id))
 
+    def face_boxes(self, video_id: int) -> Iterator[tuple[int, int, Box]]:
+        """(frame, face, box round its stored landmarks) for every tracked face of the active run, in frame order,
+        streamed (a long video's landmarks are hundreds of MB); nothing when the run stored no landmarks."""
+        a = self.analysis(video_id)
+        if a is None:
+            return
+        lo, hi = self._query("SELECT MIN(frame), MAX(frame) FROM frames WHERE analysis_id = ?", (a.id,))[0]
+        if lo is None:
+            return
+        for start in range(int(lo), int(hi) + 1, 2000):  # 2,000 frames' landmarks at a time
+            for frame, face, blob in self._query(
+                    "SELECT frame, face_id, landmarks FROM frames WHERE analysis_id = ? AND frame BETWEEN ? AND ?"
+                    " AND landmarks IS NOT NULL AND success = 1 AND face_id >= 0 ORDER BY frame",
+                    (a.id, start, start + 1999)):
+                box = portraits.landmark_box(blob)
+                if box is not None:
+                    yield int(frame), int(face), box
+
     def face_box(self, video_id: int, frame: int, face: int) -> tuple[float, float, float, float] | None:
         """The box (x0, y0, x1, y1, pixels) round a face's stored landmarks on one frame: which person an event is
         about, in a video of several (None when the run stored no landmarks of that face there)."""
         pts = self.landmarks(video_id, frame).get(face)
-        if pts is None:
-            return None
-        pts = pts[np.isfinite(pts).all(axis=1)]
-        if len(pts) < 3:
-            return None
-        x0, y0 = pts.min(axis=0)
-        x1, y1 = pts.max(axis=0)
-        return float(x0), float(y0), float(x1), float(y1)
+        return None if pts is None else portraits.landmark_box(pts)
 
     # ----------------------------------------------------------------- overlays
     def save_overlay(self, video_id: int, name: str, df: pd.DataFrame, kind: str = "",

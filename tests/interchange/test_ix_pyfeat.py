@@ -88,3 +88,42 @@ def test_convert_and_import_into_a_project(tmp_path, capsys, project):
         assert df["AU12_p"].tolist() == pytest.approx([au12(f, 0) for f in range(100)])
     assert main(["convert", "--project", str(path), "--import", str(src)]) == 3  # there already (an output error)
     assert "already has an overlay 'py-feat'" in capsys.readouterr().err
+
+
+def test_faces_are_matched_to_our_tracks_by_their_boxes(tmp_path):
+    from merstudio.interchange.pyfeat import UNMATCHED, match_faces
+
+    # py-feat: the left face (x 80) is its 0, the right one (x 400) its 1; a third, far off, on frame 2
+    rows = [(f, 0, 80.0) for f in range(3)] + [(f, 1, 400.0) for f in range(3)] + [(2, 2, 900.0), (3, -1, 0.0)]
+    table = read_pyfeat(pyfeat_csv(tmp_path / "two.csv", rows)).frames
+    # ours: track 7 is the left person, track 3 the right one (our ids follow who was found first)
+    ours = [(f, 7, (85.0, 45.0, 195.0, 185.0)) for f in range(3)] + [(f, 3, (405.0, 42.0, 515.0, 190.0))
+                                                                     for f in range(3)]
+    matched, note = match_faces(table, iter(ours))
+    got = {(r.frame, r.box_x0): r.face_id for r in matched.itertuples()}
+    assert got[(0, 80.0)] == 7 and got[(1, 400.0)] == 3 and got[(2, 80.0)] == 7
+    assert got[(2, 900.0)] == UNMATCHED + 2  # on nobody of ours: its own number, out of our ids' way
+    assert matched.loc[matched["frame"] == 3, "face_id"].item() == -1  # py-feat's empty row stays no face
+    assert note == "faces matched to ours by their boxes: 6 row(s); 1 matched none of ours (faces 1000+)"
+    unchanged, why = match_faces(table, iter([]))
+    assert unchanged["face_id"].tolist() == table["face_id"].tolist() and "faces numbered as in the file" in why
+
+
+def test_an_import_into_an_analysed_video_takes_our_face_ids(tmp_path, capsys):
+    from merstudio.project import Project
+
+    video = tmp_path / "clip.mp4"
+    video.write_bytes(b"\0" * 4096)
+    path = tmp_path / "p.merproj"
+    with Project.create(path) as proj:
+        v = proj.add_video(video, fps=30.0, frame_count=10, width=640, height=480)
+        aid = proj.begin_analysis(v.id, {}, device="cpu")
+        proj.append_frames(aid, [{"frame": f, "face_id": 4, "timestamp": f / 30, "confidence": 0.9, "success": 1,
+                                  "AU12_r": 1.0, "x_0": 90.0, "y_0": 50.0, "x_1": 200.0, "y_1": 50.0,
+                                  "x_2": 150.0, "y_2": 180.0} for f in range(10)])
+        proj.finish_analysis(aid)
+    src = pyfeat_csv(tmp_path / "feat.csv", [(f, 0, 85.0) for f in range(10)])
+    assert main(["convert", "--project", str(path), "--import", str(src)]) == 0
+    assert "faces matched to ours by their boxes: 10 row(s)" in capsys.readouterr().out
+    with Project.open(path) as proj:
+        assert set(proj.load_overlay(1, "py-feat")["face_id"]) == {4}  # drawn under our face 4

@@ -165,28 +165,25 @@ def match_faces(frames: pd.DataFrame, ours: Iterable[tuple[int, int, Box]]) -> t
             by_frame.setdefault(frame, []).append((face, box))
     if not by_frame:
         return frames, "our analysis has no face boxes on its frames: faces numbered as in the file"
-    out = frames.copy()
+    out = frames.reset_index(drop=True)
     boxes = out[list(BOX_COLUMNS)].to_numpy(dtype=np.float64)
     ids = out["face_id"].to_numpy().copy()
     matched = unmatched = 0
-    for frame, rows in out.groupby("frame").groups.items():
-        cands = by_frame.get(int(frame), [])
-        pairs = sorted(((box_iou(tuple(boxes[i]), box), i, face) for i in rows if ids[out.index.get_loc(i)] >= 0
-                        for face, box in cands), reverse=True)
+    for frame, rows in out.groupby("frame").indices.items():
+        faces = [i for i in rows if ids[i] >= 0]
+        pairs = sorted(((box_iou(tuple(boxes[i]), box), i, face) for i in faces if np.isfinite(boxes[i]).all()
+                        for face, box in by_frame.get(int(frame), [])), reverse=True)
         taken_rows: set[int] = set()
         taken_faces: set[int] = set()
         for iou, i, face in pairs:
-            if iou < MATCH_IOU or i in taken_rows or face in taken_faces:
-                continue
-            ids[out.index.get_loc(i)] = face
-            taken_rows.add(i)
-            taken_faces.add(face)
-        for i in rows:
-            k = out.index.get_loc(i)
-            if i in taken_rows:
-                matched += 1
-            elif ids[k] >= 0:
-                ids[k] = UNMATCHED + ids[k]
+            if iou >= MATCH_IOU and i not in taken_rows and face not in taken_faces:
+                ids[i] = face
+                taken_rows.add(i)
+                taken_faces.add(face)
+        matched += len(taken_rows)
+        for i in faces:
+            if i not in taken_rows:
+                ids[i] = UNMATCHED + ids[i]
                 unmatched += 1
     out["face_id"] = ids
     note = f"faces matched to ours by their boxes: {matched} row(s)"

@@ -17,6 +17,7 @@ from typing import Any
 
 from merstudio.errors import InputError
 from merstudio.features.neutral import load_baselines, setting_key
+from merstudio.features.spotting import interval_iou
 from merstudio.project.store import FaceChange, Project
 
 SAME_TRACK = 0.9  # a re-run's track is the one edited before when their frame spans overlap this much (IoU)
@@ -35,18 +36,11 @@ def merge_faces(project: Project, video_id: int, keep: int, merged: int) -> Face
     return project.merge_faces(video_id, keep, merged, settings=settings)
 
 
-def _overlap(a: Sequence[int], b: Sequence[int]) -> float:
-    """Intersection over union of two (first, last, ...) frame spans."""
-    inter = min(a[1], b[1]) - max(a[0], b[0]) + 1
-    union = max(a[1], b[1]) - min(a[0], b[0]) + 1
-    return max(0, inter) / union if union > 0 else 0.0
-
-
 def _same(span: Sequence[int] | None, recorded: Sequence[int]) -> bool:
     if span is None:
         return False
     n, m = span[2], recorded[2]
-    return _overlap(span, recorded) >= SAME_TRACK and min(n, m) >= SAME_TRACK * max(n, m)
+    return interval_iou(span[:2], recorded[:2]) >= SAME_TRACK and min(n, m) >= SAME_TRACK * max(n, m)
 
 
 def describe_edit(r: Mapping[str, Any]) -> str:

@@ -211,7 +211,7 @@ class Analysis:
     # a segment's face boxes (frame, track id, bbox) in its warm-up and its last `keep_boxes` frames: what the
     # merge matches track ids by; a photo's (one frame) face boxes: which face is which in its plots
     keep_boxes: int = 0
-    boxes: list[tuple[int, int, tuple[float, float, float, float]]] = field(default_factory=list)
+    boxes: list[tuple[int, int, Box]] = field(default_factory=list)
     # per track, the frame where its face box was largest, and that box (file pixels): a picture of who each
     # track is, for the face sheet of `merstudio analyze --plot` (a few numbers per track)
     portraits: dict[int, tuple[int, Box]] = field(default_factory=dict)
@@ -560,7 +560,7 @@ def keep_portrait(portraits: dict[int, tuple[int, Box]], track: int, frame: int,
         portraits[track] = (frame, (x0, y0, x1, y1))
 
 
-def portrait_image(rgb: np.ndarray, box: tuple[float, float, float, float], turned: int = 0,
+def portrait_image(rgb: np.ndarray, box: Box, turned: int = 0,
                    size: int = 192) -> np.ndarray:
     """A face's picture: a square ``size`` crop around its box (with some room: the whole head), turned upright
     as the run turned the frames (boxes are in the file's pixels). The face sheet and the app's face list."""

@@ -33,6 +33,7 @@ from typing import Any
 
 from merstudio.analysis.pipeline import AnalysisSettings, CancelFn, ProgressFn, SpotRow
 from merstudio.errors import MerstudioError
+from merstudio.face.boxes import Box
 
 BATCH_SECONDS = 0.1
 WATCH_SECONDS = 0.5  # how often a child's watchdog looks at its parent
@@ -191,7 +192,7 @@ class ProcessAnalysis:
         self.warnings: list[str] = []  # the input's warnings, one line each (known at the end)
         self.unreadable_frames: list[tuple[int, str]] = []  # damaged frame images (see FrameSource)
         self.turned: int | None = None  # degrees clockwise the child turned the frames (known at the end)
-        self.portraits: dict[int, tuple[int, tuple[float, float, float, float]]] = {}  # face: (frame, largest box)
+        self.portraits: dict[int, tuple[int, Box]] = {}  # face: (frame, largest box)
         self._spots: list[SpotRow] = []
         self._face_ids: list[int] = []
         try:

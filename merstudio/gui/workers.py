@@ -21,6 +21,7 @@ from merstudio.errors import MerstudioError
 from merstudio.gui.state import OVERLAY_LANDMARKS, unreviewed_proposals
 from merstudio.project import Event, Project
 from merstudio.project.faces import carry_face_edits, describe_edit, remap_face
+from merstudio.project.portraits import encode as encode_portraits
 
 log = logging.getLogger(__name__)
 
@@ -155,9 +156,7 @@ class AnalysisWorker(QThread):
             self.warnings = list(getattr(analysis, "warnings", None) or [])
             portraits = getattr(analysis, "portraits", None)
             if portraits:  # each face's largest view, for the face list's pictures
-                from merstudio.project import portraits as stored
-
-                self.project.note_run(aid, {"portraits": stored.encode(portraits)})
+                self.project.note_run(aid, {"portraits": encode_portraits(portraits)})
             if not cancelled:
                 edits = self._carry_face_edits()
                 # a re-run: proposals matching reviewed ones are dropped (the review stands); coded events stay

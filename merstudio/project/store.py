@@ -1132,7 +1132,7 @@ class Project:
                 if box is not None:
                     yield int(frame), int(face), box
 
-    def face_box(self, video_id: int, frame: int, face: int) -> tuple[float, float, float, float] | None:
+    def face_box(self, video_id: int, frame: int, face: int) -> Box | None:
         """The box (x0, y0, x1, y1, pixels) round a face's stored landmarks on one frame: which person an event is
         about, in a video of several (None when the run stored no landmarks of that face there)."""
         pts = self.landmarks(video_id, frame).get(face)

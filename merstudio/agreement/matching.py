@@ -18,6 +18,8 @@ from typing import Protocol
 import numpy as np
 from scipy.optimize import linear_sum_assignment
 
+from merstudio.features import spotting
+
 
 class Interval(Protocol):
     """Anything with integer frame bounds, read-only (frozen dataclasses such as project Events qualify)."""
@@ -42,12 +44,9 @@ class EventMatch:
 
 
 def interval_iou(a_onset: int, a_offset: int, b_onset: int, b_offset: int) -> float:
-    """IoU of two inclusive frame intervals [onset, offset]."""
-    inter = min(a_offset, b_offset) - max(a_onset, b_onset) + 1
-    if inter <= 0:
-        return 0.0
-    union = (a_offset - a_onset + 1) + (b_offset - b_onset + 1) - inter
-    return inter / union
+    """IoU of two inclusive frame intervals [onset, offset] (`merstudio.features.spotting.interval_iou`, which
+    spotting scores with, in the argument order of event bounds)."""
+    return spotting.interval_iou((a_onset, a_offset), (b_onset, b_offset))
 
 
 def _bounds(events: Sequence[Interval]) -> np.ndarray:

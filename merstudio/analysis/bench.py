@@ -15,6 +15,7 @@ from pathlib import Path
 from merstudio.analysis.files import analyze_file, output_paths, prepare_output_dir
 from merstudio.analysis.pipeline import Analysis, AnalysisSettings
 from merstudio.io import open_source
+from merstudio.threads import single_threaded_numerics
 
 
 def rss_mb() -> float:
@@ -83,7 +84,8 @@ def bench_landmarks(video: Path) -> dict:
 
 def bench_stages(video: Path, frames: int = 300) -> dict:
     """Milliseconds per frame for each stage, to see where the time goes (the pipeline's work, stage by stage:
-    the blendshape network runs on batches of 8 faces, as the AU estimator does)."""
+    the blendshape network runs on batches of 8 faces, as the AU estimator does; one BLAS and OpenCV thread, as in
+    the pipeline, whose own two threads are its parallelism)."""
     import numpy as np
 
     from merstudio.face.align import FaceAligner
@@ -97,7 +99,7 @@ def bench_stages(video: Path, frames: int = 300) -> dict:
     acc = dict.fromkeys(("decode", "faces", "hands", "lips", "eyes", "align", "micro_motion", "blendshapes+aus"), 0.0)
     n = 0
     meshes: list[np.ndarray] = []
-    with open_source(video) as src:
+    with open_source(video) as src, single_threaded_numerics():
         est = AUEstimator(fps=src.fps)
         hands = HandOcclusion(every=max(1, int(round(src.fps / 5))))
         mouths, eyes = MouthVisibility(), EyesVisibility()

@@ -62,6 +62,7 @@ from merstudio.features.blendshape_aus import SIDED
 from merstudio.features.micromotion import MICRO_AUS, MOTION_REGIONS, extend_interval, transient_signal
 from merstudio.features.spotting import Interval, spot
 from merstudio.io import FrameSource
+from merstudio.threads import single_threaded_numerics
 
 ProgressFn = Callable[[int, int], None]
 CancelFn = Callable[[], bool]
@@ -308,64 +309,67 @@ class Analysis:
         reader = threading.Thread(target=self._read, name="merstudio-reader", daemon=True,
                                   args=(frames, halt, tracker, aligner, hands, restarts, covered_regions,
                                         first, self.span[1] if self.span is not None else None))
-        reader.start()
-        try:
-            while True:
-                if cancel is not None and cancel():
-                    self.cancelled = True
-                    break
-                item = frames.get()
-                if item is _END:
-                    break
-                if isinstance(item, _Failed):
-                    raise item.error
-                i, t, faces = item
-                if i in restarts:  # AU presence hysteresis starts over (after finishing what is queued)
-                    complete(estimator.flush())
-                    for state in estimator._tracks.values():
-                        state.presence = dict.fromkeys(state.presence, 0)
-                if not faces:
-                    pending[(-1, i)] = self._empty_row(i, t)
-                    ready.add((-1, i))
-                for tf, aligned, covered in faces:
-                    if (self.span is not None and (i < start or i >= stop - self.keep_boxes)) or photo:
-                        self.boxes.append((i, tf.track_id, tf.obs.bbox))
-                    if i >= start:
-                        keep_portrait(self.portraits, tf.track_id, i, tf.obs.bbox)
-                    row = {"frame": i, "face_id": tf.track_id, "timestamp": t,
-                           "confidence": float(tf.obs.confidence), "success": 1}
-                    if self.settings.landmarks:
-                        pts = tf.obs.landmarks
-                        row.update({f"x_{k}": round(float(pts[k, 0]), 2) for k in range(N_LANDMARKS)})
-                        row.update({f"y_{k}": round(float(pts[k, 1]), 2) for k in range(N_LANDMARKS)})
-                    pending[(tf.track_id, i)] = row
-                    complete(estimator.push(tf.track_id, tf.obs, aligned, i, covered))
-                    if self._predictor is not None:
-                        resolve(self._predictor.push(tf.track_id, i, aligned.image))
-                yield from _drain(pending, ready, start)
-                self.frames_done = max(0, i + 1 - start)
-                if progress is not None:
-                    progress(self.frames_done, total)
-        finally:
-            halt.set()
-            while reader.is_alive():  # unblock a reader waiting on a full queue, then wait for it
-                try:
-                    frames.get(timeout=0.05)
-                except queue.Empty:
-                    pass
-            reader.join()
-            if hands is not None:
-                hands.close()
-        # Not in a `finally`: a generator closed early (break, GeneratorExit) must not yield again.
-        complete(estimator.flush())
-        if self._predictor is not None:
-            resolve(self._predictor.flush())
-        ready.update(k for k in pending if k in au_done or k[0] == -1)  # the model may not predict every row
-        yield from _drain(pending, ready, start)
-        if self.span is None and not self.cancelled:  # a split run's merge says it for the whole input
-            self.warnings += held_warnings(held_aus(self._signals, self.frames_done, self.source.fps))
-            if self.source.frame_count == 1:
-                self.warnings += still_brow_warnings(still_brows(self._signals))
+        # The two threads are the parallelism: numpy's BLAS and OpenCV spreading each small call over the cores
+        # as well only competes with them (merstudio.threads).
+        with single_threaded_numerics():
+            reader.start()
+            try:
+                while True:
+                    if cancel is not None and cancel():
+                        self.cancelled = True
+                        break
+                    item = frames.get()
+                    if item is _END:
+                        break
+                    if isinstance(item, _Failed):
+                        raise item.error
+                    i, t, faces = item
+                    if i in restarts:  # AU presence hysteresis starts over (after finishing what is queued)
+                        complete(estimator.flush())
+                        for state in estimator._tracks.values():
+                            state.presence = dict.fromkeys(state.presence, 0)
+                    if not faces:
+                        pending[(-1, i)] = self._empty_row(i, t)
+                        ready.add((-1, i))
+                    for tf, aligned, covered in faces:
+                        if (self.span is not None and (i < start or i >= stop - self.keep_boxes)) or photo:
+                            self.boxes.append((i, tf.track_id, tf.obs.bbox))
+                        if i >= start:
+                            keep_portrait(self.portraits, tf.track_id, i, tf.obs.bbox)
+                        row = {"frame": i, "face_id": tf.track_id, "timestamp": t,
+                               "confidence": float(tf.obs.confidence), "success": 1}
+                        if self.settings.landmarks:
+                            pts = tf.obs.landmarks
+                            row.update({f"x_{k}": round(float(pts[k, 0]), 2) for k in range(N_LANDMARKS)})
+                            row.update({f"y_{k}": round(float(pts[k, 1]), 2) for k in range(N_LANDMARKS)})
+                        pending[(tf.track_id, i)] = row
+                        complete(estimator.push(tf.track_id, tf.obs, aligned, i, covered))
+                        if self._predictor is not None:
+                            resolve(self._predictor.push(tf.track_id, i, aligned.image))
+                    yield from _drain(pending, ready, start)
+                    self.frames_done = max(0, i + 1 - start)
+                    if progress is not None:
+                        progress(self.frames_done, total)
+            finally:
+                halt.set()
+                while reader.is_alive():  # unblock a reader waiting on a full queue, then wait for it
+                    try:
+                        frames.get(timeout=0.05)
+                    except queue.Empty:
+                        pass
+                reader.join()
+                if hands is not None:
+                    hands.close()
+            # Not in a `finally`: a generator closed early (break, GeneratorExit) must not yield again.
+            complete(estimator.flush())
+            if self._predictor is not None:
+                resolve(self._predictor.flush())
+            ready.update(k for k in pending if k in au_done or k[0] == -1)  # the model may not predict every row
+            yield from _drain(pending, ready, start)
+            if self.span is None and not self.cancelled:  # a split run's merge says it for the whole input
+                self.warnings += held_warnings(held_aus(self._signals, self.frames_done, self.source.fps))
+                if self.source.frame_count == 1:
+                    self.warnings += still_brow_warnings(still_brows(self._signals))
 
     def _read(self, out: queue.Queue, halt: threading.Event, tracker, aligner, hands,  # noqa: ANN001
               restarts: set[int], covered_regions, first: int, stop: int | None) -> None:  # noqa: ANN001

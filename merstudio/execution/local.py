@@ -23,25 +23,10 @@ from multiprocessing.connection import Connection, wait
 from typing import Any
 
 from merstudio.execution import GRACE_SECONDS, Cancelled, WorkerLost, _Call, _set_context, _TaskContext
+from merstudio.threads import limit_threads
 
 POLL_SECONDS = 0.1
 STOP_SECONDS = 0.5  # idle workers told to stop get this long to exit before they are killed (they hold nothing)
-
-
-def limit_threads() -> None:
-    """One thread for the numeric libraries of a worker process (OpenMP, OpenCV, torch when loaded)."""
-    os.environ["OMP_NUM_THREADS"] = "1"
-    try:
-        import cv2
-
-        cv2.setNumThreads(1)
-    except ImportError:
-        pass
-    import sys
-
-    torch = sys.modules.get("torch")
-    if torch is not None:
-        torch.set_num_threads(1)
 
 
 def resource_tracker_running() -> bool:

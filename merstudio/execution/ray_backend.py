@@ -103,7 +103,7 @@ _initialised: set[int] = set()  # worker_init already run in this worker process
 def _ray_call(call: _Call, task: Any, shared: Any, index: int, queue: Any,
               init: Callable[[], None] | None) -> Any:
     """One task inside a Ray worker process."""
-    from merstudio.execution.local import limit_threads
+    from merstudio.threads import limit_threads
 
     if id(init) not in _initialised:
         limit_threads()

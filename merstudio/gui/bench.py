@@ -94,7 +94,7 @@ def _event_loop_during_analysis(video: Path, tick_ms: int) -> dict[str, float]:
         win.show()
         try:
             win.ctx.execute(C.NewProject, path=str(Path(tmp) / "b"))
-            win.ctx.execute(C.OpenVideo, path=str(video))
+            win.ctx.execute(C.OpenVideo, path=str(video), project="current")  # never ask: a bench has no user
             freeze_heap()  # as the app does once its window is up
             stamps: list[float] = []
             timer = QTimer()

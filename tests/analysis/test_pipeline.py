@@ -1,5 +1,6 @@
 import csv
 
+import cv2
 import numpy as np
 import pytest
 from support.clips import AU12_FRAMES, write_clip
@@ -27,6 +28,16 @@ def test_one_row_per_frame_with_gap_rows(clip):
     assert cols[:5] == ["frame", "face_id", "timestamp", "confidence", "success"]
     assert all(set(r) <= set(cols) for r in rows)
     assert rows[10]["timestamp"] == pytest.approx(10 / 30, abs=1e-3)
+
+
+def test_the_numeric_libraries_run_one_thread_during_the_run_and_as_before_after(clip):
+    cv2.setNumThreads(2)
+    during = set()
+    with open_source(clip) as src:
+        for _ in Analysis(src).rows():
+            during.add(cv2.getNumThreads())
+    assert during == {1}  # the pipeline's own two threads are its parallelism (merstudio.threads)
+    assert cv2.getNumThreads() == 2
 
 
 def test_a_brief_smile_shows_in_the_micro_motion_lane_and_is_spotted(clip):

@@ -14,6 +14,7 @@ def test_bench_reports_figures(tmp_path, capsys):
     fig = json.loads(out.read_text())
     assert fig["decode"]["frames"] == 40 and fig["pipeline"]["frames"] == 40 and fig["landmarks"]["frames"] == 40
     assert fig["decode"]["fps"] > 0 and fig["pipeline"]["fps"] > 0
+    assert fig["pipeline"]["steady_fps"] > 0  # the frames after the first, without the start-up
     assert set(fig["stages_ms_per_frame"]) == {"decode", "faces", "hands", "lips", "eyes", "align", "blendshapes+aus",
                                                "micro_motion"}
 

@@ -125,6 +125,7 @@ def _event_loop_during_analysis(video: Path, tick_ms: int) -> dict[str, float]:
             "loop_gap_ms_max_after_first_row": round(float(after_first_row.max()), 1),
             "loop_gap_ms_max_at_finish": round(float(gaps[st[1:] >= end].max(initial=0.0)), 1),
             "analysis_s": round(took, 2), "analysis_fps": round(frames / took, 1),
+            "first_rows_s": round(first[0] - t0, 2) if first else float("nan"),
             "loop_gap_ms_max": round(float(gaps.max()), 1), "loop_gap_ms_p99": round(float(np.percentile(gaps, 99)), 1)}
 
 

@@ -1,6 +1,6 @@
 """How many threads the numeric libraries (OpenBLAS/MKL under numpy, OpenCV, torch) may start in this process.
 
-merstudio parallelises at a coarser grain: the analysis pipeline runs its own two threads (decode and faces beside
+merstudio parallelises at a coarser grain: the analysis pipeline runs its own threads (decode and faces beside
 AUs and flow), batch work runs one process per core. A library that also spreads each small call over every core
 only competes with those threads: OpenBLAS's threads busy-wait after each of the blendshape network's small
 matrix products and OpenCV splits a 128-pixel optical flow over both cores, so on 2 cores the analysis measured

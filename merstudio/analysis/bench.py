@@ -92,7 +92,7 @@ def bench_landmarks(video: Path) -> dict:
 def bench_stages(video: Path, frames: int = 300) -> dict:
     """Milliseconds per frame for each stage, to see where the time goes (the pipeline's work, stage by stage:
     the blendshape network runs on batches of 8 faces, as the AU estimator does; one BLAS and OpenCV thread, as in
-    the pipeline, whose own two threads are its parallelism)."""
+    the pipeline, whose own threads are its parallelism)."""
     import numpy as np
 
     from merstudio.face.align import FaceAligner

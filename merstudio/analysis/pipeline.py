@@ -34,6 +34,7 @@ import queue
 import threading
 from array import array
 from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -301,16 +302,20 @@ class Analysis:
                     ready.add(key)
 
         # Two stages on two threads: this one turns faces into AUs and rows while a reader thread decodes,
-        # finds faces and hands and aligns the next frames (OpenCV and MediaPipe release the GIL, so the two
-        # overlap on two cores). The queue is short: memory stays a few frames.
+        # finds faces and aligns the next frames (OpenCV and MediaPipe release the GIL, so the two overlap on two
+        # cores). The queue is short: memory stays a few frames.
         frames: queue.Queue = queue.Queue(maxsize=4)
         halt = threading.Event()
         self.turned = self.resolve_turn()
+        # Hands are looked for on a third thread, in frame order, while the reader goes on: a look costs about as
+        # much as the Face Mesh, and while a hand is seen it runs on every frame (a face touched while crying: the
+        # reader's work doubled). The consumer takes each frame's outlines when it gets to the frame.
+        looker = ThreadPoolExecutor(1, thread_name_prefix="merstudio-hands") if hands is not None else None
         reader = threading.Thread(target=self._read, name="merstudio-reader", daemon=True,
-                                  args=(frames, halt, tracker, aligner, hands, restarts, covered_regions,
+                                  args=(frames, halt, tracker, aligner, hands, looker, restarts, covered_regions,
                                         first, self.span[1] if self.span is not None else None))
-        # The two threads are the parallelism: numpy's BLAS and OpenCV spreading each small call over the cores
-        # as well only competes with them (merstudio.threads).
+        # The threads are the parallelism: numpy's BLAS and OpenCV spreading each small call over the cores as
+        # well only competes with them (merstudio.threads).
         with single_threaded_numerics():
             reader.start()
             try:
@@ -323,7 +328,12 @@ class Analysis:
                         break
                     if isinstance(item, _Failed):
                         raise item.error
-                    i, t, faces = item
+                    i, t, faces, looking = item
+                    if looking is not None:  # the hands' share of what covers each face region
+                        outlines = looking.result()
+                        for tf, _aligned, covered in faces:
+                            for region, share in covered_regions(outlines, tf.obs.landmarks).items():
+                                covered[region] = max(covered[region], share)
                     if i in restarts:  # AU presence hysteresis starts over (after finishing what is queued)
                         complete(estimator.flush())
                         for state in estimator._tracks.values():
@@ -358,6 +368,8 @@ class Analysis:
                     except queue.Empty:
                         pass
                 reader.join()
+                if looker is not None:
+                    looker.shutdown(wait=True, cancel_futures=True)
                 if hands is not None:
                     hands.close()
             # Not in a `finally`: a generator closed early (break, GeneratorExit) must not yield again.
@@ -372,9 +384,12 @@ class Analysis:
                     self.warnings += still_brow_warnings(still_brows(self._signals))
 
     def _read(self, out: queue.Queue, halt: threading.Event, tracker, aligner, hands,  # noqa: ANN001
-              restarts: set[int], covered_regions, first: int, stop: int | None) -> None:  # noqa: ANN001
-        """The reader thread: (frame, timestamp, [(tracked face, aligned face, covered regions)]) per frame of
-        [first, stop), then _END; an exception is passed on as _Failed so that the consumer raises it."""
+              looker: ThreadPoolExecutor | None, restarts: set[int], covered_regions,  # noqa: ANN001
+              first: int, stop: int | None) -> None:
+        """The reader thread: (frame, timestamp, [(tracked face, aligned face, covered regions)], the hands' look
+        at the frame: a Future of their outlines or None) per frame of [first, stop), then _END; an exception is
+        passed on as _Failed so that the consumer raises it. Covered regions here: the frame's edge, the lips' and
+        eyes' checks; the consumer adds the hands'."""
         def put(item: object) -> bool:
             while not halt.is_set():
                 try:
@@ -399,8 +414,8 @@ class Analysis:
                 if i in restarts:
                     _restart_tracker(tracker)
                     aligner.reset()
-                    if hands is not None:
-                        hands.restart()
+                    if hands is not None and looker is not None:
+                        looker.submit(hands.restart)
                     for check in checks.values():
                         check.reset()
                 if deg:
@@ -409,10 +424,10 @@ class Analysis:
                              for tf in tracker.update(i, turn(rgb, deg))]
                 else:
                     faces = tracker.update(i, rgb)
-                outlines = hands.update(i, rgb) if hands is not None and faces else []
+                looking = looker.submit(hands.update, i, rgb) if looker is not None and faces else None
                 items = []
                 for tf in faces:
-                    covered = covered_regions(outlines, tf.obs.landmarks)
+                    covered = covered_regions([], tf.obs.landmarks)  # every region 0: no hands here
                     if self.settings.occlusion:  # the frame's edge covers what lies beyond it
                         h, w = rgb.shape[:2]
                         for region, share in outside_regions(tf.obs.landmarks, (w, h)).items():
@@ -422,7 +437,7 @@ class Analysis:
                     items.append((tf, aligner.align(tf.track_id, tf.obs.landmarks, rgb, frame_index=i), covered))
                 for check in checks.values():
                     check.forget({tf.track_id for tf in faces})
-                if not put((i, t, items)):
+                if not put((i, t, items, looking)):
                     return
             put(_END)
         except BaseException as e:  # noqa: BLE001 - handed to the consuming thread, which raises it

@@ -1,4 +1,6 @@
 import csv
+import threading
+import time
 
 import cv2
 import numpy as np
@@ -38,6 +40,26 @@ def test_the_numeric_libraries_run_one_thread_during_the_run_and_as_before_after
             during.add(cv2.getNumThreads())
     assert during == {1}  # the pipeline's own two threads are its parallelism (merstudio.threads)
     assert cv2.getNumThreads() == 2
+
+
+def test_hands_looked_for_on_their_own_thread_cover_their_own_frames(clip, monkeypatch):
+    # Hands are looked for beside the reader and the consumer; each frame must get its own look's outlines, however
+    # late a look finishes. A stand-in hand covers the whole frame on frames 20-29 and takes its time.
+    seen_on: set[str] = set()
+
+    def update(self, i, rgb):
+        seen_on.add(threading.current_thread().name)
+        time.sleep(0.01)
+        h, w = rgb.shape[:2]
+        return [np.array([[0, 0], [w, 0], [w, h], [0, h]], dtype=np.float32)] if 20 <= i < 30 else []
+
+    monkeypatch.setattr("merstudio.analysis.pipeline._HandSchedule.update", update)
+    monkeypatch.setattr("merstudio.analysis.pipeline._HandSchedule.close", lambda self: None)
+    with open_source(clip) as src:
+        rows = [r for r in Analysis(src).rows() if r["success"]]
+    covered = [r["frame"] for r in rows if all(np.isnan(r[f"AU{n:02d}_r"]) for n in AUS)]
+    assert covered == list(range(20, 30))
+    assert seen_on and all(name.startswith("merstudio-hands") for name in seen_on)
 
 
 def test_a_brief_smile_shows_in_the_micro_motion_lane_and_is_spotted(clip):

@@ -414,7 +414,7 @@ class Analysis:
                 if i in restarts:
                     _restart_tracker(tracker)
                     aligner.reset()
-                    if hands is not None and looker is not None:
+                    if looker is not None:  # in order with the looks
                         looker.submit(hands.restart)
                     for check in checks.values():
                         check.reset()

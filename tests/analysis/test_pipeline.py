@@ -38,7 +38,7 @@ def test_the_numeric_libraries_run_one_thread_during_the_run_and_as_before_after
     with open_source(clip) as src:
         for _ in Analysis(src).rows():
             during.add(cv2.getNumThreads())
-    assert during == {1}  # the pipeline's own two threads are its parallelism (merstudio.threads)
+    assert during == {1}  # the pipeline's own threads are its parallelism (merstudio.threads)
     assert cv2.getNumThreads() == 2
 
 

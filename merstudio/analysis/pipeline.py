@@ -356,7 +356,7 @@ class Analysis:
                         complete(estimator.push(tf.track_id, tf.obs, aligned, i, covered))
                         if self._predictor is not None:
                             resolve(self._predictor.push(tf.track_id, i, aligned.image))
-                    yield from _drain(pending, ready, start)
+                    yield from _drain(pending, ready, start, (au_done, model_done))
                     self.frames_done = max(0, i + 1 - start)
                     if progress is not None:
                         progress(self.frames_done, total)
@@ -377,7 +377,7 @@ class Analysis:
             if self._predictor is not None:
                 resolve(self._predictor.flush())
             ready.update(k for k in pending if k in au_done or k[0] == -1)  # the model may not predict every row
-            yield from _drain(pending, ready, start)
+            yield from _drain(pending, ready, start, (au_done, model_done))
             if self.span is None and not self.cancelled:  # a split run's merge says it for the whole input
                 self.warnings += held_warnings(held_aus(self._signals, self.frames_done, self.source.fps))
                 if self.source.frame_count == 1:
@@ -684,14 +684,18 @@ class _Failed:
     error: BaseException
 
 
-def _drain(pending: dict[tuple[int, int], dict], ready: set[tuple[int, int]], start: int = 0) -> Iterator[dict]:
+def _drain(pending: dict[tuple[int, int], dict], ready: set[tuple[int, int]], start: int = 0,
+           done: tuple[set[tuple[int, int]], ...] = ()) -> Iterator[dict]:
     """Yield rows from the front of `pending` (insertion = frame order) while they are complete; rows of frames
-    before `start` (a segment's warm-up) are dropped."""
+    before `start` (a segment's warm-up) are dropped. A row that leaves is forgotten by `ready` and the `done`
+    sets too, so that they hold the few rows in flight, not every frame of a long video."""
     while pending:
         key = next(iter(pending))
         if key not in ready:
             return
         ready.discard(key)
+        for keys in done:
+            keys.discard(key)
         row = pending.pop(key)
         if key[1] >= start:
             yield row

@@ -72,3 +72,37 @@ def test_a_video_frame_read_as_a_photo_reads_the_videos_aus(demo_frames, tmp_pat
     assert d.mean() < 0.03 and d.max() < 0.5, d.round(2)
     monkeypatch.setattr(detector_mod, "SETTLE_PASSES", 0)
     assert gaps().max() > 0.8  # without settling the photo does not read the video's AUs (the test can fail)
+
+
+def test_a_reset_reads_as_a_new_detector_and_builds_no_new_graph(monkeypatch) -> None:
+    """A restart (reset to full capacity, then down to the faces present) reuses the two graphs it has, made to
+    forget their tracking: each new graph left native memory behind (50 MB over a 20-minute video). What follows
+    must read exactly what a detector made at that frame reads (a segment of a split run starts with one)."""
+    from merstudio.io import open_source
+    from merstudio.resources import demo_video
+
+    with open_source(demo_video()) as src:
+        frames = [rgb for _, rgb in src.iter_frames(0, 30)]
+    built = []
+    make = FaceMeshDetector._make_mesh
+    monkeypatch.setattr(FaceMeshDetector, "_make_mesh", lambda self: built.append(self._capacity) or make(self))
+
+    def run(det: FaceMeshDetector, picks: range) -> list[np.ndarray]:
+        out = []
+        for i in picks:
+            out.append(np.array([f.landmarks for f in det.detect(frames[i])]))
+            if i % 10 == 0:
+                det.set_capacity(1)  # the tracker's step down to the one face present
+        return out
+
+    with FaceMeshDetector(small_faces=False) as used:
+        for _ in range(3):  # three restarts
+            run(used, range(0, 20))
+            used.reset(used.max_faces)
+        after_restart = run(used, range(20, 30))
+        assert built == [4, 1], built
+    with FaceMeshDetector(small_faces=False) as fresh:
+        expected = run(fresh, range(20, 30))
+    assert all(a.shape == (1, 468, 2) for a in expected)
+    for a, b in zip(after_restart, expected, strict=True):
+        np.testing.assert_array_equal(a, b)

@@ -106,3 +106,24 @@ def test_a_reset_reads_as_a_new_detector_and_builds_no_new_graph(monkeypatch) ->
     assert all(a.shape == (1, 468, 2) for a in expected)
     for a, b in zip(after_restart, expected, strict=True):
         np.testing.assert_array_equal(a, b)
+
+
+def test_landmarks_read_from_the_bytes_are_the_attributes(face_big) -> None:
+    """The serialised fast path gives the very floats the landmark attributes hold; other layouts (a landmark with
+    a visibility, none at all) take the attribute path."""
+    from mediapipe.framework.formats import landmark_pb2
+
+    def by_attribute(lms) -> np.ndarray:  # noqa: ANN001 - a mediapipe landmark list
+        return np.array([(p.x, p.y, p.z) for p in lms.landmark], dtype=np.float32).reshape(-1, 3)
+
+    with FaceMeshDetector(max_faces=1, small_faces=False) as det:
+        (mesh,) = det._mesh.process(face_big).multi_face_landmarks
+    assert len(mesh.landmark) == 478
+    np.testing.assert_array_equal(detector_mod.landmark_array(mesh), by_attribute(mesh))
+    odd = landmark_pb2.NormalizedLandmarkList()
+    for i in range(4):
+        p = odd.landmark.add(x=0.25 * i, y=0.0, z=-1.5)
+        if i == 2:
+            p.visibility = 0.5
+    np.testing.assert_array_equal(detector_mod.landmark_array(odd), by_attribute(odd))
+    assert detector_mod.landmark_array(landmark_pb2.NormalizedLandmarkList()).shape == (0, 3)

@@ -721,9 +721,9 @@ class MainWindow(QMainWindow):
                    "label; click a face, or pick it in the face list, for its values)"
             msg = lead + ("; " + "; ".join(notes) if notes else "")
         elif notes:  # what the run says comes first (the review keys are in the Coding menu); all of it on hover
-            msg = f"Analysis {status}, {n} proposals: " + "; ".join(notes)
+            msg = f"Analysis {status}, {n} proposal{'s' if n != 1 else ''}: " + "; ".join(notes)
         else:
-            msg = f"Analysis {status}: {n} proposals to review (N next, Y accept, X reject)"
+            msg = f"Analysis {status}: {n} proposal{'s' if n != 1 else ''} to review (N next, Y accept, X reject)"
         self.statusBar().setToolTip(msg)
         self.statusBar().showMessage(msg, 15000 if notes else 8000)
 

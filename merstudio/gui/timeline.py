@@ -46,6 +46,7 @@ _OverlaySig = tuple[tuple[str, ...], tuple[str, ...], int | None, tuple[str, ...
 NONE_COLOUR = "#9e9e9e"  # the model's "none" class: grey, behind the named classes
 PLAYHEAD_COLOUR = "#d50000"
 WAVEFORM_COLOUR = "#455a64"  # the audio lane: a neutral blue-grey under the coloured lanes
+SILENT_PEAK = 1e-4  # the loudest sample below -80 dBFS: the audio lane says the track is silent
 # proposals (not yet coded) in one teal, opposite the play head's red on the colour wheel: a proposal of a red class
 # (negative, anger) never reads as the play head; its suggested emotion is in its edge and the readout
 PROPOSAL_COLOUR = "#00838f"
@@ -482,6 +483,11 @@ class Timeline(pg.GraphicsLayoutWidget):
         self._legend(self.audio_plot, 1)
         self.waveform = self.audio_plot.plot(pen=pg.mkPen(WAVEFORM_COLOUR, width=CURVE_WIDTH), name="waveform")
         self.audio_envelope: Any = None  # the Envelope drawn, or None
+        # a flat line alone reads as "not loaded yet"; say it (a phone or screen recording with its microphone off)
+        self._silent = pg.TextItem("silent: the audio track holds no sound", color="#757575", anchor=(0, 0.5))
+        self._silent.setPos(0, 0)
+        self._silent.hide()
+        self.audio_plot.addItem(self._silent, ignoreBounds=True)
         self._show_track(self.audio_plot, False)
         for p in (self.heat_plot, self.motion_plot, self.class_plot, self.events_plot, self.coder_plot,
                   self.audio_plot):
@@ -721,17 +727,23 @@ class Timeline(pg.GraphicsLayoutWidget):
 
     def set_audio_envelope(self, envelope: Any) -> None:
         """Draw the audio lane from an Envelope (merstudio.io.audio: min/max per bin, times in seconds), or hide it
-        (None: no audio, or not computed yet). Each bin is a vertical stroke from its min to its max at its frame
+        (None: no audio, or not computed yet); a silent track is said to be. Each bin is a vertical stroke from its min to its max at its frame
         position (peak downsampling keeps the strokes' extremes when zoomed out); y spans the loudest 0.1 % of bins."""
         self.audio_envelope = envelope
         if envelope is None or not len(envelope):
             self.waveform.setData([], [])
+            self._silent.hide()
             self._show_track(self.audio_plot, False)
             return
-        x = np.repeat(np.asarray(envelope.times, np.float64) * self.fps, 2)
-        y = np.column_stack([envelope.lo, envelope.hi]).ravel().astype(np.float64)
-        self.waveform.setData(x, y, connect="all")
         peaks = np.maximum(np.abs(envelope.lo), np.abs(envelope.hi))
+        silent = float(peaks.max()) < SILENT_PEAK
+        self._silent.setVisible(silent)
+        if silent:
+            self.waveform.setData([], [])  # a flat line would strike the note through
+        else:
+            x = np.repeat(np.asarray(envelope.times, np.float64) * self.fps, 2)
+            y = np.column_stack([envelope.lo, envelope.hi]).ravel().astype(np.float64)
+            self.waveform.setData(x, y, connect="all")
         k = int(0.999 * (len(peaks) - 1))
         top = max(float(np.partition(peaks, k)[k]), 0.01)  # O(n): a quantile's sort stalled an hour's lane
         self.audio_plot.setYRange(-top, top, padding=0.05)

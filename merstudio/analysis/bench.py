@@ -121,7 +121,7 @@ def bench_stages(video: Path, frames: int = 300) -> dict:
             faces = tracker.update(i, rgb)
             t2 = time.perf_counter()
             if faces:
-                hands.update(i, rgb)
+                hands.update(i, rgb, [f.obs.bbox for f in faces])
             t2b = time.perf_counter()
             for f in faces:
                 mouths.update(f.track_id, rgb, f.obs.landmarks)

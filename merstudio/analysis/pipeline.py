@@ -33,7 +33,7 @@ import math
 import queue
 import threading
 from array import array
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -424,7 +424,8 @@ class Analysis:
                              for tf in tracker.update(i, turn(rgb, deg))]
                 else:
                     faces = tracker.update(i, rgb)
-                looking = looker.submit(hands.update, i, rgb) if looker is not None and faces else None
+                looking = (looker.submit(hands.update, i, rgb, [tf.obs.bbox for tf in faces])
+                           if looker is not None and faces else None)
                 items = []
                 for tf in faces:
                     covered = covered_regions([], tf.obs.landmarks)  # every region 0: no hands here
@@ -714,14 +715,15 @@ class _HandSchedule:
         self.seen = False
         self._hands: Any = None  # merstudio.face.occlusion.HandOcclusion
 
-    def update(self, i: int, rgb: np.ndarray) -> list[np.ndarray]:
+    def update(self, i: int, rgb: np.ndarray, faces: Sequence[Box] = ()) -> list[np.ndarray]:
+        """The hands' outlines on frame i, looked for round the `faces` (boxes) if i is a frame to look on."""
         if not self.seen and i % self.every:
             return []
         if self._hands is None:
             from merstudio.face.occlusion import HandOcclusion
 
             self._hands = HandOcclusion(every=1)  # runs whenever asked: this class decides when
-        outlines = self._hands.update(i, rgb)
+        outlines = self._hands.update(i, rgb, faces)
         self.seen = bool(outlines)
         return outlines
 

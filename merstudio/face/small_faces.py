@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 import cv2
 import numpy as np
 
+from merstudio.face.boxes import Box
 from merstudio.native_logs import native_logs_filtered
 
 if TYPE_CHECKING:
@@ -32,7 +33,6 @@ CROP_SCALE = 1.8      # crop side / face box side (the face fills about half the
 MAX_MISSES = 3        # consecutive frames a followed face may go unseen before it is dropped
 SEARCH_EVERY = 30     # frames between searches in video mode (1 s at 30 fps; the first frame always searches)
 
-Box = tuple[float, float, float, float]
 
 
 class CropFitter(Protocol):

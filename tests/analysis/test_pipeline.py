@@ -47,7 +47,7 @@ def test_hands_looked_for_on_their_own_thread_cover_their_own_frames(clip, monke
     # late a look finishes. A stand-in hand covers the whole frame on frames 20-29 and takes its time.
     seen_on: set[str] = set()
 
-    def update(self, i, rgb):
+    def update(self, i, rgb, faces=()):
         seen_on.add(threading.current_thread().name)
         time.sleep(0.01)
         h, w = rgb.shape[:2]

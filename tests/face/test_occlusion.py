@@ -123,3 +123,56 @@ def test_closing_tiny_or_cut_eyes_are_not_judged(faces):
     seen = EyesVisibility(every=1)
     seen.update(3, *faces["dark glasses"])
     assert seen.update(3, im, shut) == 1.0  # a blink behind the glasses: the last judgement holds
+
+
+def test_hands_are_looked_for_round_a_small_face_and_in_the_whole_of_a_close_up():
+    from merstudio.face.occlusion import HAND_MARGIN, hand_window
+
+    assert hand_window((720, 1280, 3), []) is None
+    assert hand_window((360, 640, 3), [(250.0, 60.0, 450.0, 300.0)]) is None  # a close-up: the whole frame
+    cx, cy, side = hand_window((720, 1280, 3), [(300.0, 300.0, 400.0, 420.0)])  # a face 120 px high in 720p
+    assert (cx, cy) == (350.0, 360.0) and side == pytest.approx(120 + 2 * HAND_MARGIN * 120)
+    cx, cy, side = hand_window((2160, 3840, 3), [(1000.0, 900.0, 1200.0, 1150.0), (2000.0, 950.0, 2200.0, 1200.0)])
+    assert (cx, cy) == (1600.0, 1050.0) and side == pytest.approx(1200 + 2 * HAND_MARGIN * 250)  # both faces
+
+
+class _Hand:
+    """A stand-in for MediaPipe Hands that sees a hand at the middle of every image with any light in it."""
+
+    def __init__(self) -> None:
+        self.shapes: list[tuple[int, ...]] = []
+        self.blank: list[bool] = []
+
+    def process(self, image: np.ndarray):  # noqa: ANN201 - mediapipe's result type
+        from types import SimpleNamespace as NS
+
+        self.shapes.append(image.shape)
+        self.blank.append(not image.any())
+        pts = [NS(x=0.5 + dx, y=0.5 + dy) for dx, dy in ((-0.05, -0.05), (0.05, -0.05), (0.05, 0.05), (-0.05, 0.05))]
+        return NS(multi_hand_landmarks=[NS(landmark=pts)] if image.any() else None)
+
+    def close(self) -> None:
+        pass
+
+
+def test_a_hand_found_in_the_window_is_placed_in_the_frame_and_a_moved_window_forgets_it():
+    from merstudio.face.occlusion import HandOcclusion
+
+    hands = HandOcclusion(every=1)
+    hands._hands.close()
+    hands._hands = fake = _Hand()
+    frame = np.full((720, 1280, 3), 90, np.uint8)
+    face = (300.0, 300.0, 400.0, 420.0)
+    (outline,) = hands.update(0, frame, [face])
+    side = fake.shapes[0][0]
+    assert fake.shapes == [(side, side, 3)] and side < 720  # the window, not the frame
+    assert np.allclose(outline.mean(axis=0), (350, 360), atol=1.5)  # the window's middle, in frame pixels
+    hands.update(1, frame, [(305.0, 302.0, 405.0, 422.0)])  # the face hardly moved: the same window, tracking on
+    assert len(fake.shapes) == 2
+    (outline,) = hands.update(2, frame, [(700.0, 300.0, 800.0, 420.0)])  # it moved: forget, then look there
+    assert fake.blank == [False, False, True, False]  # a blank image through the tracker, in the old window's size
+    assert fake.shapes[2] == (side, side, 3)
+    assert np.allclose(outline.mean(axis=0), (750, 360), atol=1.5)
+    (outline,) = hands.update(3, np.full((360, 640, 3), 90, np.uint8), [(250.0, 60.0, 450.0, 300.0)])
+    assert fake.shapes[-1] == (360, 640, 3)  # a close-up: the whole frame
+    assert np.allclose(outline.mean(axis=0), (320, 180), atol=1.5)

@@ -370,7 +370,7 @@ class GoToFrame(AppCommand):
         if not ok:
             return False
         try:
-            params["frame"] = parse_goto(text, win.fps, win.frame_count)
+            params["frame"] = parse_goto(text, win.fps, win.frame_count, win.transport.playback.timebase)
         except ValueError as exc:
             raise InputError(str(exc)) from None
         return True

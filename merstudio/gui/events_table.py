@@ -9,6 +9,7 @@ from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView
 
 from merstudio.gui.state import timecode
+from merstudio.io.timebase import Timebase
 from merstudio.project.events import Event
 
 # face after what coders read first (in a one-person video it says nothing new)
@@ -24,11 +25,13 @@ class EventsModel(QAbstractTableModel):
         super().__init__(parent)
         self.events: list[Event] = []
         self.fps = 30.0
+        self.timebase: Timebase | None = None  # a variable-rate video's (the time column reads its frame times)
 
-    def set_events(self, events: list[Event], fps: float) -> None:
+    def set_events(self, events: list[Event], fps: float, timebase: Timebase | None = None) -> None:
         self.beginResetModel()
         self.events = list(events)
         self.fps = fps
+        self.timebase = timebase
         self.endResetModel()
 
     def row_of(self, event_id: int) -> int | None:
@@ -56,7 +59,7 @@ class EventsModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.DisplayRole:
             return {
                 "id": e.id, "onset": e.onset, "apex": e.apex, "offset": e.offset,
-                "time": timecode(e.onset, self.fps), "face": e.face_id, "emotion": e.emotion, "AUs": e.aus, "coder": e.coder,
+                "time": timecode(e.onset, self.fps, self.timebase), "face": e.face_id, "emotion": e.emotion, "AUs": e.aus, "coder": e.coder,
                 "conf": "" if e.confidence is None else f"{e.confidence:.2f}", "source": e.source,
                 "status": e.status, "note": e.note,
             }[col]

@@ -446,7 +446,7 @@ class MainWindow(QMainWindow):
     def _update_labels(self) -> None:
         t = self.transport
         self.frame_label.setText(f"frame {t.current_frame} / {max(0, t.frame_count - 1)}  "
-                                 f"{timecode(t.current_frame, t.fps)}  {t.speed:g}×  {t.playback.state_text()}")
+                                 f"{timecode(t.current_frame, t.fps, t.playback.timebase)}  {t.speed:g}×  {t.playback.state_text()}")
         self.coder_label.setText(f"coder: {self.coding.coder or '(not set)'}")
         self.device_label.setText(f"analysis on {self.analysis.device}")
         title = "merstudio"
@@ -527,7 +527,7 @@ class MainWindow(QMainWindow):
         self.slider.blockSignals(True)
         self.slider.setRange(0, n - 1)
         self.slider.blockSignals(False)
-        self.timeline.set_video(n, self.fps)
+        self.timeline.set_video(n, self.fps, self.transport.times)
         self.below_video.setCurrentWidget(self.photo_chart if video is not None and n == 1 else self.timeline)
         for w in (self.play_button, self.slider):  # one frame: nothing to play or scrub
             w.setEnabled(video is None or n > 1)
@@ -857,7 +857,7 @@ class MainWindow(QMainWindow):
     def _events_changed(self) -> None:
         c = self.coding
         self.timeline.set_events(c.events, c.selected_event_id)
-        self.table.model_.set_events(c.events, self.fps)
+        self.table.model_.set_events(c.events, self.fps, self.transport.playback.timebase)
         self.table.select_event(c.selected_event_id)
 
     def _selection_shown(self) -> None:

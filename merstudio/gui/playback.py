@@ -9,17 +9,18 @@ where playback (re)started. A seek from elsewhere (a click on the timeline, a ke
 
 from __future__ import annotations
 
-import math
 import time
 from collections.abc import Callable
 from typing import Any
 
+import numpy as np
 from PySide6.QtCore import QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QHBoxLayout, QSlider, QStyle, QToolButton, QWidget
 
 from merstudio.gui.audio_player import MIN_AUDIBLE_SPEED, AudioPlayer, EnvelopeWorker
 from merstudio.io.audio import AudioTrack, Envelope
+from merstudio.io.timebase import Timebase
 
 Range = tuple[int, int]  # first and last frame, both played
 
@@ -55,6 +56,7 @@ class Playback(QObject):
         self.timer.timeout.connect(self.tick)
         self.frame_count = 1
         self.fps = 30.0
+        self.timebase = Timebase(self.fps)
         self.direction = 1
         self.speed = 1.0
         self.loop = False
@@ -70,11 +72,14 @@ class Playback(QObject):
         self.audio_note = ""  # why the audio is not heard now ("" when it is, or there is none)
 
     # ---------------------------------------------------------------- video
-    def set_video(self, frame_count: int, fps: float, path: str | None) -> None:
-        """A new video: stop, forget the old audio, open the new one's and compute its envelope in a worker."""
+    def set_video(self, frame_count: int, fps: float, path: str | None, times: np.ndarray | None = None) -> None:
+        """A new video: stop, forget the old audio, open the new one's and compute its envelope in a worker.
+        `times`: a variable-rate video's frame times (merstudio.io.timebase): frames are shown, and the sound
+        played, at them."""
         self.pause()
         self._stop_worker()
         self.frame_count, self.fps = max(1, int(frame_count)), float(fps or 30.0)
+        self.timebase = Timebase(self.fps, times)
         self._no_output = False
         self.range = None
         self.track = None
@@ -199,7 +204,7 @@ class Playback(QObject):
     def _frame_start(self, frame: int) -> float:
         """The clock position at which ``frame`` starts showing in the play direction (backwards a frame is
         entered at its end)."""
-        return (frame + (0.0 if self.direction > 0 else 1.0 - 1e-3)) / self.fps
+        return self.timebase.time_of(frame + (0.0 if self.direction > 0 else 1.0 - 1e-3))
 
     def _position(self) -> float:
         """Seconds of the video due now."""
@@ -243,7 +248,7 @@ class Playback(QObject):
             self._anchor(self._frame_start(cur))
             return
         lo, hi = self._bounds()
-        frame = int(math.floor(self._position() * self.fps + 1e-6))
+        frame = self.timebase.frame_at(self._position())
         if self.direction > 0 and frame > hi or self.direction < 0 and frame < lo:
             if self.loop:
                 frame = lo if self.direction > 0 else hi

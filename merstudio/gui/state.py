@@ -12,6 +12,7 @@ from typing import SupportsInt
 import numpy as np
 import pandas as pd
 
+from merstudio.io.timebase import Timebase
 from merstudio.project.events import Event
 
 SPEEDS = (0.1, 0.25, 0.5, 1.0, 1.5, 2.0)
@@ -47,9 +48,9 @@ def motion_region_column(col: str) -> bool:
     return col.startswith("motion_") and len(col) > len("motion_")
 
 
-def timecode(frame: int, fps: float) -> str:
-    """HH:MM:SS.mmm of a frame index."""
-    t = frame / fps if fps > 0 else 0.0
+def timecode(frame: int, fps: float, timebase: Timebase | None = None) -> str:
+    """HH:MM:SS.mmm of a frame index (at a variable-rate video's own frame times with its `timebase`)."""
+    t = timebase.time_of(frame) if timebase is not None else frame / fps if fps > 0 else 0.0
     h, rem = divmod(t, 3600)
     m, s = divmod(rem, 60)
     return f"{int(h):02d}:{int(m):02d}:{s:06.3f}"
@@ -257,7 +258,7 @@ def unreviewed_proposals(new: Sequence[Event], existing: Sequence[Event]) -> lis
 _TIME_RE = re.compile(r"^(?:(?:(\d+):)?(\d+):)?(\d+(?:\.\d*)?|\.\d+)$")
 
 
-def parse_goto(text: str, fps: float, frame_count: int) -> int:
+def parse_goto(text: str, fps: float, frame_count: int, timebase: Timebase | None = None) -> int:
     """The frame a Go To entry names: a frame number (``45``) or a time ``hh:mm:ss.mmm`` / ``mm:ss.mmm`` /
     ``ss.mmm`` (a time has a ``:`` or a ``.``, or ends in ``s``). The frame shown at that time, clamped to the
     video. ValueError with a one-line message for anything else."""
@@ -276,7 +277,8 @@ def parse_goto(text: str, fps: float, frame_count: int) -> int:
         if m.group(2) is not None and secs >= 60 or m.group(1) is not None and mins >= 60:
             raise ValueError(f"go to: {text.strip()!r}: minutes and seconds go up to 59")
         # a small epsilon: 1.5 s at 30 fps is frame 45, not 44 through float rounding
-        frame = int(math.floor((h * 3600 + mins * 60 + secs) * fps + 1e-6))
+        seconds = h * 3600 + mins * 60 + secs
+        frame = timebase.frame_at(seconds) if timebase is not None else int(math.floor(seconds * fps + 1e-6))
     return int(min(max(frame, 0), max(frame_count - 1, 0)))
 
 

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import QGraphicsTextItem
 from merstudio.features.aus import AUS, MAX_INTENSITY, STILL_UNRELIABLE_AU, au_r
 from merstudio.features.neutral import relative
 from merstudio.gui.state import MOTION_REGIONS, CurveBuffer
+from merstudio.io.timebase import Timebase
 from merstudio.project.events import Event
 
 # one colour per AU of OpenFace 2's 17 (AUS order: AU01 is always the first colour, AU12 the ninth, whichever AUs a
@@ -378,6 +379,7 @@ class Timeline(pg.GraphicsLayoutWidget):
         self.setBackground("w")
         self.frame_count = 1
         self.fps = 30.0
+        self.timebase = Timebase(self.fps)
         self.buffer: CurveBuffer | None = None
         self.face: int | None = None
         self.visible_aus: list[str] | None = None  # None: all
@@ -671,9 +673,11 @@ class Timeline(pg.GraphicsLayoutWidget):
             [[(i + 0.5, c[:-2]) for i, c in enumerate(self._heat_rows) if i % step == 0]])
 
     # ---------------------------------------------------------------- data
-    def set_video(self, frame_count: int, fps: float) -> None:
+    def set_video(self, frame_count: int, fps: float, times: np.ndarray | None = None) -> None:
+        """`times`: a variable-rate video's frame times (merstudio.io.timebase), where the audio lane places sound."""
         self.frame_count = max(1, int(frame_count))
         self.fps = fps
+        self.timebase = Timebase(fps, times)
         for p in self.plots:
             # zoom in to 5 frames at most; a shorter input (a photo: one frame) is shown whole, centred
             p.setLimits(xMin=-0.05 * self.frame_count - 0.5, xMax=1.05 * self.frame_count,
@@ -741,7 +745,7 @@ class Timeline(pg.GraphicsLayoutWidget):
         if silent:
             self.waveform.setData([], [])  # a flat line would strike the note through
         else:
-            x = np.repeat(np.asarray(envelope.times, np.float64) * self.fps, 2)
+            x = np.repeat(self.timebase.position(envelope.times), 2)
             y = np.column_stack([envelope.lo, envelope.hi]).ravel().astype(np.float64)
             self.waveform.setData(x, y, connect="all")
         k = int(0.999 * (len(peaks) - 1))
@@ -1056,7 +1060,7 @@ class Timeline(pg.GraphicsLayoutWidget):
     def _update_readout(self) -> None:
         vals = self.readout_values()
         f = self.playhead_frame
-        head = f"<b>frame {f}</b> ({f / self.fps:.3f} s)" if self.fps > 0 else f"<b>frame {f}</b>"
+        head = f"<b>frame {f}</b> ({self.timebase.time_of(f):.3f} s)" if self.fps > 0 else f"<b>frame {f}</b>"
         seen = self.buffer.get(self.face, "blink") if self.buffer is not None and self.face is not None else None
         if seen is not None and 0 <= f < len(seen) and not np.isfinite(seen[f]):  # every row of a face has one
             head += f" &nbsp;<i>face {self.face} is not in this frame</i>"

@@ -162,6 +162,20 @@ def test_play_at_the_end_starts_over_and_a_seek_while_playing_goes_on_from_there
     assert h.frames[-2:] == [71, 72]
 
 
+def test_a_variable_rate_video_plays_each_frame_at_its_own_time(qapp):
+    # A phone clip at 30 fps for a second, then 24 fps, whose header says 26.4 fps (as the real face_noface.mov):
+    # shown at the header's rate, the picture drifted 0.3 s from its sound.
+    h = Harness(frame_count=90)
+    h.pb.set_video(90, 26.4, None, np.r_[np.arange(30) / 30.0, 1.0 + np.arange(60) / 24.0])
+    h.pb.play()
+    start = h.clock.t
+    for t, frame in ((0.5, 15), (1.5, 42), (2.0, 54)):
+        h.clock.t = start + t
+        h.pb.tick()
+        assert h.frames[-1] == frame, (t, h.frames[-1])  # the header's rate: 13, 39, 52
+    h.pb.shutdown()
+
+
 def test_selection_range_prefers_the_event_then_the_selection_then_the_marks():
     ev = Event(1, 30, 33, 40, id=7)
     assert selection_range([ev], 7, (1, 2), 3, 4) == (30, 40)

@@ -53,3 +53,15 @@ def test_next_proposal_wraps():
     assert next_proposal(evs, 10).id == 2
     assert next_proposal(evs, 60).id == 1
     assert next_proposal([], 0) is None
+
+
+def test_a_variable_rate_video_reads_and_goes_to_its_frames_own_times():
+    import numpy as np
+
+    from merstudio.gui.state import parse_goto
+    from merstudio.io.timebase import Timebase
+
+    tb = Timebase(26.4, np.r_[np.arange(30) / 30.0, 1.0 + np.arange(60) / 24.0])  # 30 fps, then 24
+    assert timecode(42, 26.4, tb) == "00:00:01.500"  # frame / fps would say 1.591
+    assert parse_goto("1.5", 26.4, 90, tb) == 42 and parse_goto("1.5", 26.4, 90) == 39
+    assert parse_goto("42", 26.4, 90, tb) == 42  # a frame number is a frame number

@@ -1,0 +1,56 @@
+"""Frame index <-> media time for one video: ``frame / fps`` at a constant rate, the frames' own presentation times
+in a variable-frame-rate video (phones record at whatever rate the light allows).
+
+Playback and the audio lane place sound by it: at a constant 26.4 fps a phone clip that ran at 30 then 24 fps puts
+the sound of second 3 at frame 79, where that second's frame is 87 (0.3 s out of sync). Times are seconds from the
+first frame (`FrameSource.timestamps`); before the first and after the last frame the nominal rate carries on.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+
+class Timebase:
+    def __init__(self, fps: float, times: np.ndarray | None = None) -> None:
+        """`times`: each frame's time (seconds, increasing), for a variable-rate video; None: frame / fps."""
+        self.fps = float(fps) if fps and math.isfinite(fps) and fps > 0 else 30.0
+        t = None if times is None else np.asarray(times, dtype=np.float64)
+        # two frames at least, and strictly increasing (a broken index would make the lookups lie): else the rate
+        self.times = t if t is not None and len(t) >= 2 and bool(np.all(np.diff(t) > 0)) else None
+
+    @property
+    def variable(self) -> bool:
+        return self.times is not None
+
+    def time_of(self, frame: float) -> float:
+        """Seconds at which `frame` starts (a fractional frame lies between its frame's time and the next's)."""
+        if self.times is None:
+            return frame / self.fps
+        t, last = self.times, len(self.times) - 1
+        if frame <= 0:
+            return float(t[0] + frame / self.fps)
+        if frame >= last:
+            return float(t[last] + (frame - last) / self.fps)
+        return float(np.interp(frame, np.arange(len(t)), t))
+
+    def position(self, seconds: np.ndarray) -> np.ndarray:
+        """Fractional frame positions of times (the inverse of time_of), float64, for drawing."""
+        s = np.asarray(seconds, dtype=np.float64)
+        if self.times is None:
+            return s * self.fps
+        t, last = self.times, len(self.times) - 1
+        out = np.interp(s, t, np.arange(len(t), dtype=np.float64))
+        out = np.where(s < t[0], (s - t[0]) * self.fps, out)
+        return np.where(s > t[last], last + (s - t[last]) * self.fps, out)
+
+    def frame_at(self, seconds: float) -> int:
+        """The frame showing at `seconds` (the last one whose time has come; -1 before the first)."""
+        if self.times is None:
+            return int(math.floor(seconds * self.fps + 1e-6))
+        t, last = self.times, len(self.times) - 1
+        if seconds >= t[last]:
+            return last + int(math.floor((seconds - t[last]) * self.fps + 1e-6))
+        return int(np.searchsorted(t, seconds + 1e-6, side="right")) - 1

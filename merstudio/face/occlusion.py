@@ -10,11 +10,11 @@ on every `every`-th frame (default 6: five times a second at 30 fps; a hand that
 and on every frame while a hand is tracked.
 
 Hands are looked for in a square window round the faces (`hand_window`) where the whole frame would show them
-small: MediaPipe's palm detector sees its input at 192 px, so a hand at a face a quarter of a 640x360 frame's
-height high was missed on 14 of 14 frames of a real clip (the same frames at full size: found on 11). The window
-stays put while the faces stay near its middle (tracking needs one image frame); when it moves, the tracker forgets
-its hands and detects afresh there. A close-up, where the window would not show the hands at least twice as large,
-is looked at whole.
+small: MediaPipe's palm detector sees its input at 192 px, and a real clip's hands at the face, found on 11 of 14
+frames at full size, were found on 3 with the clip shrunk to half in the same frame and on none at a quarter. The
+window stays put while the faces stay near its middle (tracking needs one image frame); when it moves, the tracker
+forgets its hands and detects afresh there. A close-up, where the window would not show the hands at least
+WINDOW_GAIN times as large, is looked at whole (docs/aus.md, Occlusion).
 """
 
 from __future__ import annotations

@@ -34,7 +34,6 @@ MAX_MISSES = 3        # consecutive frames a followed face may go unseen before 
 SEARCH_EVERY = 30     # frames between searches in video mode (1 s at 30 fps; the first frame always searches)
 
 
-
 class CropFitter(Protocol):
     """A mesh on the crop around a box: the face at its centre, in frame pixels, or None."""
 

@@ -47,6 +47,7 @@ from merstudio.gui.events_table import list_style
 from merstudio.gui.state import timecode
 from merstudio.gui.timeline import FrameRegion, frame_cell
 from merstudio.gui.undo import ProjectCommand
+from merstudio.io.timebase import Timebase
 from merstudio.project import Behaviour, BehaviourEvent, Project
 
 if TYPE_CHECKING:
@@ -284,7 +285,7 @@ class Behaviours:
             self.selected_id = None
         self._rebuild_keys()
         self.lane.draw(self.list, self.events, win.frame_count, self.selected_id)
-        self.table.fill(self.list, self.events, win.fps, self.selected_id)
+        self.table.fill(self.list, self.events, win.fps, self.selected_id, win.transport.playback.timebase)
 
     def find(self, event_id: int | None) -> BehaviourEvent | None:
         return next((e for e in self.events if e.id is not None and e.id == event_id), None)
@@ -745,7 +746,9 @@ class BehaviourEventsTable(QTableWidget):
         self.doubleClicked.connect(lambda *_: owner.win.ctx.execute(EditBehaviourEvent))
 
     def fill(self, behaviours: list[Behaviour], events: list[BehaviourEvent], fps: float,
-             selected: int | None) -> None:
+             selected: int | None, timebase: Timebase | None = None) -> None:
+        """`timebase`: a variable-rate video's frame times, which its time and duration columns read."""
+        tb = timebase if timebase is not None else Timebase(fps)
         by_id = {b.id: b for b in behaviours}
         self.setRowCount(len(events))
         self.ids = [e.id for e in events]
@@ -753,8 +756,9 @@ class BehaviourEventsTable(QTableWidget):
             b = by_id.get(e.behaviour_id)
             n = None if e.offset is None else e.offset - e.onset + 1
             texts = (b.name if b else "?", e.coder, str(e.onset), "open" if e.offset is None else str(e.offset),
-                     "" if n is None else str(n), timecode(e.onset, fps),
-                     "" if n is None or fps <= 0 else f"{n / fps:.3f} s", e.note)
+                     "" if n is None else str(n), timecode(e.onset, fps, timebase),
+                     "" if n is None or fps <= 0 else f"{tb.time_of(e.onset + n) - tb.time_of(e.onset):.3f} s",
+                     e.note)
             for j, text in enumerate(texts):
                 it = QTableWidgetItem(text)
                 if j == 0 and b is not None:

@@ -239,3 +239,17 @@ def test_selecting_a_coded_event_drops_the_behaviour_selection(qtbot, coded):
     win.coding.goto_event(+1)  # "." from the play head (frame 0): the coded event at 5
     assert win.selected_event_id == ev.id and bh.selected_id is None
     assert not bh.table.selectionModel().selectedRows()
+
+
+def test_a_variable_rate_videos_behaviour_times_are_its_frames_own(window):
+    # 30 fps for a second, then 24 (a phone clip; its header says 26.4): frame 42 is shown at 1.5 s, and frames
+    # 42-53 last 0.5 s (frame / fps would say 1.591 s and 0.455 s)
+    import numpy as np
+
+    from merstudio.io.timebase import Timebase
+
+    table = window.behaviours.table
+    tb = Timebase(26.4, np.r_[np.arange(30) / 30.0, 1.0 + np.arange(60) / 24.0])
+    table.fill([Behaviour("gaze away", id=1)], [BehaviourEvent(1, 1, 42, 53, id=7)], 26.4, None, tb)
+    texts = [table.item(0, j).text() for j in range(table.columnCount())]
+    assert "00:00:01.500" in texts and "0.500 s" in texts, texts

@@ -59,7 +59,8 @@ class EventsModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.DisplayRole:
             return {
                 "id": e.id, "onset": e.onset, "apex": e.apex, "offset": e.offset,
-                "time": timecode(e.onset, self.fps, self.timebase), "face": e.face_id, "emotion": e.emotion, "AUs": e.aus, "coder": e.coder,
+                "time": timecode(e.onset, self.fps, self.timebase), "face": e.face_id, "emotion": e.emotion,
+                "AUs": e.aus, "coder": e.coder,
                 "conf": "" if e.confidence is None else f"{e.confidence:.2f}", "source": e.source,
                 "status": e.status, "note": e.note,
             }[col]

@@ -446,7 +446,8 @@ class MainWindow(QMainWindow):
     def _update_labels(self) -> None:
         t = self.transport
         self.frame_label.setText(f"frame {t.current_frame} / {max(0, t.frame_count - 1)}  "
-                                 f"{timecode(t.current_frame, t.fps, t.playback.timebase)}  {t.speed:g}×  {t.playback.state_text()}")
+                                 f"{timecode(t.current_frame, t.fps, t.playback.timebase)}  {t.speed:g}×  "
+                                 f"{t.playback.state_text()}")
         self.coder_label.setText(f"coder: {self.coding.coder or '(not set)'}")
         self.device_label.setText(f"analysis on {self.analysis.device}")
         title = "merstudio"

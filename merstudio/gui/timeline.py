@@ -731,8 +731,9 @@ class Timeline(pg.GraphicsLayoutWidget):
 
     def set_audio_envelope(self, envelope: Any) -> None:
         """Draw the audio lane from an Envelope (merstudio.io.audio: min/max per bin, times in seconds), or hide it
-        (None: no audio, or not computed yet); a silent track is said to be. Each bin is a vertical stroke from its min to its max at its frame
-        position (peak downsampling keeps the strokes' extremes when zoomed out); y spans the loudest 0.1 % of bins."""
+        (None: no audio, or not computed yet); a silent track is said to be. Each bin is a vertical stroke from its
+        min to its max at its frame position (peak downsampling keeps the strokes' extremes when zoomed out); y spans
+        the loudest 0.1 % of bins."""
         self.audio_envelope = envelope
         if envelope is None or not len(envelope):
             self.waveform.setData([], [])

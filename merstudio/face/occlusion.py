@@ -95,18 +95,19 @@ class HandOcclusion:
                     self.forget()  # tracked in the old window's pixels (without hands the tracker holds nothing)
                     self._last = frame_index
                 self._window = wanted
+            crop: Crop | None = None
             if self._window is None:
-                image, crop = np.ascontiguousarray(rgb), Crop(0, 0, 1.0, 0)
+                image = np.ascontiguousarray(rgb)
             else:
-                side = math.ceil(self._window[2])
-                image, crop = crop_square(rgb, *self._window, size=side)
+                image, crop = crop_square(rgb, *self._window, size=math.ceil(self._window[2]))
             self._shape = image.shape
             h, w = image.shape[:2]
             res = self._hands.process(image)
             self._outlines = []
             for hand in res.multi_hand_landmarks or []:
                 pts = np.array([(p.x * w, p.y * h) for p in hand.landmark], dtype=np.float32)
-                pts = pts * np.float32(crop.scale) + np.array([crop.x0, crop.y0], np.float32)
+                if crop is not None:  # window pixels -> frame pixels
+                    pts = pts * np.float32(crop.scale) + np.array([crop.x0, crop.y0], np.float32)
                 hull = cv2.convexHull(pts).reshape(-1, 2)
                 c = hull.mean(axis=0)
                 self._outlines.append(((hull - c) * 1.15 + c).astype(np.float32))

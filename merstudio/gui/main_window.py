@@ -528,7 +528,7 @@ class MainWindow(QMainWindow):
         self.slider.blockSignals(True)
         self.slider.setRange(0, n - 1)
         self.slider.blockSignals(False)
-        self.timeline.set_video(n, self.fps, self.transport.times)
+        self.timeline.set_video(n, self.fps, self.transport.playback.timebase)
         self.below_video.setCurrentWidget(self.photo_chart if video is not None and n == 1 else self.timeline)
         for w in (self.play_button, self.slider):  # one frame: nothing to play or scrub
             w.setEnabled(video is None or n > 1)

@@ -673,11 +673,12 @@ class Timeline(pg.GraphicsLayoutWidget):
             [[(i + 0.5, c[:-2]) for i, c in enumerate(self._heat_rows) if i % step == 0]])
 
     # ---------------------------------------------------------------- data
-    def set_video(self, frame_count: int, fps: float, times: np.ndarray | None = None) -> None:
-        """`times`: a variable-rate video's frame times (merstudio.io.timebase), where the audio lane places sound."""
+    def set_video(self, frame_count: int, fps: float, timebase: Timebase | None = None) -> None:
+        """`timebase`: the video's frames <-> times (playback's; a variable-rate video's frame times), where the
+        audio lane places sound; None: frame / fps."""
         self.frame_count = max(1, int(frame_count))
         self.fps = fps
-        self.timebase = Timebase(fps, times)
+        self.timebase = timebase if timebase is not None else Timebase(fps)
         for p in self.plots:
             # zoom in to 5 frames at most; a shorter input (a photo: one frame) is shown whole, centred
             p.setLimits(xMin=-0.05 * self.frame_count - 0.5, xMax=1.05 * self.frame_count,

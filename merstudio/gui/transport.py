@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from typing import Any
 
-import numpy as np
 from PySide6.QtCore import QObject, QTimer, Signal
 
 from merstudio.gui.playback import Playback, Range
@@ -34,7 +33,6 @@ class Transport(QObject):
         self.fps = 30.0
         self.speed = 1.0
         self.source: Any = None
-        self.times: np.ndarray | None = None  # a variable-rate video's frame times (None: frame / fps)
         self.loader: FrameLoader | None = None
         self.playback = Playback(lambda: self.current_frame, self)
         self.playback.frameDue.connect(self.seek)
@@ -51,19 +49,18 @@ class Transport(QObject):
         self.pause()
         self._stop_loader()
         self.source = source
-        self.times = None
         if source is None:
             self.frame_count = 1
             self.playback.set_video(1, self.fps, None)  # no audio: the waveform lane and the sound go too
             return
         self.frame_count, self.fps = max(1, int(source.frame_count)), float(source.fps or 30.0)
         # a variable-rate video's frame times (its index is built when it opens): playback and the audio lane by them
-        self.times = source.timestamps if getattr(source, "is_vfr", False) else None
+        times = source.timestamps if getattr(source, "is_vfr", False) else None
         self.loader = FrameLoader(source, self)
         self.loader.frameReady.connect(self.frameReady)
         self.loader.failed.connect(self.frameFailed)
         self.loader.start()
-        self.playback.set_video(self.frame_count, self.fps, getattr(source, "path", None), self.times)  # audio
+        self.playback.set_video(self.frame_count, self.fps, getattr(source, "path", None), times)  # audio
 
     def start(self) -> None:
         """Put the play head on the first frame of a video just set (the views are ready for it)."""

@@ -34,7 +34,8 @@ class Timebase:
             return float(t[0] + frame / self.fps)
         if frame >= last:
             return float(t[last] + (frame - last) / self.fps)
-        return float(np.interp(frame, np.arange(len(t)), t))
+        k = int(frame)  # no index array per call: the clock and every time column ask
+        return float(t[k] + (frame - k) * (t[k + 1] - t[k]))
 
     def position(self, seconds: np.ndarray) -> np.ndarray:
         """Fractional frame positions of times (the inverse of time_of), float64, for drawing."""

@@ -496,7 +496,7 @@ def _preview(ctx: CommandContext, params: Params) -> Any:
 
     video = ctx.win.require_video()
     return preview_import(ctx.win.project, params["path"], video.id, fps_override=bool(params.get("fps_override")),
-                          fmt=params.get("fmt"))
+                          fmt=params.get("fmt"), times=ctx.win.playback.timebase.times)
 
 
 class ExportEvents(AppCommand):
@@ -512,18 +512,19 @@ class ExportEvents(AppCommand):
 
     @staticmethod
     def do(ctx: CommandContext, params: Params) -> None:
-        from merstudio.interchange import Media, detect_format, export_project_events, write_eaf
+        from merstudio.interchange import detect_format, export_project_events, project_media, write_eaf
 
         video = ctx.win.require_video()
         proj = ctx.win.project
         assert proj is not None
         path = Path(params["path"])
+        times = ctx.win.playback.timebase.times  # a variable-rate video's frame times (None: constant rate)
         tiers = ex.behaviour_tiers(proj, video.id)
         if tiers and path.suffix.lower() == ".eaf" and detect_format(path, params.get("fmt")) == "eaf":
             # ELAN: the project's behaviours as tiers of their own beside the event tiers
-            out = [write_eaf(proj.events(video.id), path, Media.from_video(video), extra_tiers=tiers)]
+            out = [write_eaf(proj.events(video.id), path, project_media(proj, video.id, times), extra_tiers=tiers)]
         else:
-            out = [export_project_events(proj, video.id, path, fmt=params.get("fmt"))]
+            out = [export_project_events(proj, video.id, path, fmt=params.get("fmt"), times=times)]
             out += _behaviours_beside(proj, video.id, path)
         ctx.win.export_done(out)
 

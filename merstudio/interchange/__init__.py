@@ -17,9 +17,12 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
 from merstudio.errors import InputError
 from merstudio.interchange.boris import BORIS_COLUMNS, read_boris, write_boris
 from merstudio.interchange.common import (
+    FrameClock,
     ImportPreview,
     Media,
     Skip,
@@ -85,7 +88,8 @@ def read_events(path: str | os.PathLike[str], fps: float | None = None, video_id
                 video_name: str | None = None, fps_override: bool = False, fmt: str | None = None,
                 **kwargs: Any) -> ImportPreview:
     """Read any supported annotation file into an :class:`ImportPreview` (extra keyword arguments go to the
-    format's reader: ``tier_coders`` for ELAN, ``emotions`` for BORIS, ``source`` for all)."""
+    format's reader: ``tier_coders`` for ELAN, ``emotions`` for BORIS, ``source`` and ``times`` (a variable-rate
+    video's frame times) for all)."""
     f = detect_format(path, fmt)
     if f == "eaf":
         prev = read_eaf(path, fps=fps, video_id=video_id, fps_override=fps_override, **kwargs)
@@ -118,15 +122,24 @@ def write_events(events: Iterable[Event], path: str | os.PathLike[str], media: M
 
 
 # ------------------------------------------------------------------------------------------ projects
-def preview_import(project: Any, path: str | os.PathLike[str], video_id: int, fps_override: bool = False,
-                   fmt: str | None = None, **kwargs: Any) -> ImportPreview:
-    """Read an annotation file for one video of a merstudio.project Project (its fps and name are used for the
-    checks). Events past the video's last frame are moved to ``skipped``; events the video already has (the same
-    coder, face, frames, emotion and AUs: the same file imported twice) to ``duplicates``, so a second import does
-    not double a coder's events (and the agreement counted on them). Nothing is written."""
+def project_media(project: Any, video_id: int, times: np.ndarray | None = None) -> Media:
+    """A project video as :class:`Media`, with its frame times when they show a variable rate: ``times`` (the
+    player's, which knows them before any analysis) or else those the analysis stored."""
     video = project.video(video_id)
+    return Media.from_video(video, project.frame_times(video_id) if times is None else times)
+
+
+def preview_import(project: Any, path: str | os.PathLike[str], video_id: int, fps_override: bool = False,
+                   fmt: str | None = None, times: np.ndarray | None = None, **kwargs: Any) -> ImportPreview:
+    """Read an annotation file for one video of a merstudio.project Project (its fps and name are used for the
+    checks, a variable-rate video's frame times (:func:`project_media`) to place the file's times). Events past
+    the video's last frame are moved to ``skipped``; events the video already has (the same coder, face, frames,
+    emotion and AUs: the same file imported twice) to ``duplicates``, so a second import does not double a coder's
+    events (and the agreement counted on them). Nothing is written."""
+    video = project.video(video_id)
+    media = project_media(project, video_id, times)
     prev = read_events(path, fps=video.fps, video_id=video_id, video_name=video.name, fps_override=fps_override,
-                       fmt=fmt, **kwargs)
+                       fmt=fmt, times=media.times, **kwargs)
     have = {_identity(e) for e in project.events(video_id)}
     keep = []
     for e in prev.events:
@@ -159,20 +172,21 @@ def commit_import(project: Any, preview: ImportPreview, skip_bad: bool = False) 
 
 
 def export_project_events(project: Any, video_id: int, path: str | os.PathLike[str], fmt: str | None = None,
-                          statuses: Iterable[str] | None = None) -> Path:
-    """Write one video's events from a project as .eaf / BORIS table / events CSV."""
-    video = project.video(video_id)
+                          statuses: Iterable[str] | None = None, times: np.ndarray | None = None) -> Path:
+    """Write one video's events from a project as .eaf / BORIS table / events CSV (a variable-rate video's times
+    from its frames', see :func:`project_media`)."""
     evs = project.events(video_id)
     if statuses is not None:
         keep = set(statuses)
         evs = [e for e in evs if e.status in keep]
-    return write_events(evs, path, Media.from_video(video), fmt=fmt)
+    return write_events(evs, path, project_media(project, video_id, times), fmt=fmt)
 
 
 __all__ = [
-    "BORIS_COLUMNS", "EVENT_CSV_COLUMNS", "FORMATS", "ImportPreview", "Media", "OpenFaceTable", "PyFeatTable",
-    "Skip", "clip_frame_files", "commit_import", "detect_format", "events_from_samples", "export_project_events",
-    "frame_to_ms", "frames_to_ms", "looks_openface", "looks_pyfeat", "ms_to_frame", "ms_to_frames",
-    "preview_import", "preview_sheet", "read_boris", "read_eaf", "read_events", "read_events_csv", "read_openface",
-    "read_pyfeat", "tier_name", "write_boris", "write_eaf", "write_events", "write_events_csv",
+    "BORIS_COLUMNS", "EVENT_CSV_COLUMNS", "FORMATS", "FrameClock", "ImportPreview", "Media", "OpenFaceTable",
+    "PyFeatTable", "Skip", "clip_frame_files", "commit_import", "detect_format", "events_from_samples",
+    "export_project_events", "frame_to_ms", "frames_to_ms", "looks_openface", "looks_pyfeat", "ms_to_frame",
+    "ms_to_frames", "preview_import", "preview_sheet", "project_media", "read_boris", "read_eaf", "read_events",
+    "read_events_csv", "read_openface", "read_pyfeat", "tier_name", "write_boris", "write_eaf", "write_events",
+    "write_events_csv",
 ]

@@ -19,17 +19,19 @@ from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
 from merstudio.atomic import atomic_path
 from merstudio.datasets.parse import cell_text, norm_col, read_workbook_rows
 from merstudio.errors import InputError
 from merstudio.interchange.common import (
+    FrameClock,
     ImportPreview,
     Media,
     Skip,
     aus_as_modifiers,
     check_fps,
     csv_rows,
-    event_times,
     face_label,
     fps_differs,
     fps_mismatch,
@@ -38,8 +40,9 @@ from merstudio.interchange.common import (
     name_list,
     quote,
     read_table_text,
-    seconds_to_frame,
     split_aus,
+    variable_times,
+    vfr_note,
 )
 from merstudio.project.events import Event
 from merstudio.xlsx import write_xlsx
@@ -71,14 +74,14 @@ def boris_rows(events: Iterable[Event], media: Media | Mapping[int, Media]) -> l
         m = media if isinstance(media, Media) else media.get(e.video_id)
         if m is None:
             raise InputError(f"event {e.id}: no media given for video {e.video_id}")
-        fps = check_fps(m.fps, m.name or "BORIS export")
-        start, apex, stop = event_times(e, fps)
+        clock = m.clock("BORIS export")
+        start, apex, stop = clock.event_times(e)
         rows.append({
             "Observation id": e.coder or Path(m.path).stem or "merstudio", "Observation date": today,
             "Description": "exported by merstudio", "Observation type": "Media file(s)",
             "Source": f"player #1: {m.path}",
-            "Media duration (s)": f"{m.frame_count / fps:.3f}" if m.frame_count else "",
-            "FPS": f"{fps:g}", "Subject": face_label(e.face_id), "Behavior": e.emotion,
+            "Media duration (s)": f"{clock.ms(m.frame_count) / 1000.0:.3f}" if m.frame_count else "",
+            "FPS": f"{clock.fps:g}", "Subject": face_label(e.face_id), "Behavior": e.emotion,
             "Behavioral category": "micro-expression", "Modifiers": aus_as_modifiers(e.aus),
             "Behavior type": "STATE", "Start (s)": f"{start:.3f}", "Stop (s)": f"{stop:.3f}",
             "Duration (s)": f"{stop - start:.3f}", "Media file name": m.path, "Comment start": e.note,
@@ -147,13 +150,14 @@ def _face(subject: str, names: dict[str, int], notes: list[str], where: str) -> 
 def read_boris(path: str | os.PathLike[str], fps: float | None = None, video_id: int = 0,
                video_name: str | None = None, fps_override: bool = False,
                emotions: Mapping[str, str] | None = None, default_coder: str = "boris",
-               source: str | None = None) -> ImportPreview:
+               source: str | None = None, times: np.ndarray | None = None) -> ImportPreview:
     """Read a BORIS-style events table (.tsv/.csv/.xlsx) into an :class:`ImportPreview`.
 
     fps: the video's frame rate (default: the file's FPS column). A different FPS in the file raises InputError
     unless ``fps_override``, which converts the file's times at ``fps`` and ignores its frame columns.
     video_name: the video's file name; rows of other media files (when the table names several) are skipped.
     emotions: behaviour -> emotion map (case-insensitive); default: the behaviour as written.
+    times: a variable-rate video's frame times (seconds): times in the file are placed on them (FrameClock).
     """
     p = Path(path)
     rows = _table(p)
@@ -205,6 +209,8 @@ def read_boris(path: str | os.PathLike[str], fps: float | None = None, video_id:
         notes.append(f"frame rate {file_fps:g} fps in the file overridden by the video's {float(fps):g} fps; "
                      "frames recomputed from the times")
     use_fps = check_fps(fps if fps is not None else file_fps, str(p))
+    clock = FrameClock(use_fps, variable_times(times, use_fps))
+    notes += vfr_note(clock)
     media_names = {Path(cell_text(get(r, "mediafilename")).replace("\\", "/")).name for _, r in body} - {""}
     if not video_name and len(media_names) > 1:
         raise InputError(f"{p}: the table holds events of {len(media_names)} media files "
@@ -240,7 +246,7 @@ def read_boris(path: str | os.PathLike[str], fps: float | None = None, video_id:
                     return f"no time in column {tcol} ({quote(raw) if raw else 'empty'})" if side != "apex" else None
                 if t < 0:
                     return f"negative time {t:g} s"
-                b = seconds_to_frame(t, use_fps, "end" if side == "stop" else "start")
+                b = clock.seconds_frame(t, "end" if side == "stop" else "start")
                 return b - 1 if side == "stop" else b
             return None if side == "apex" else f"no {side} frame or time"
 

@@ -8,6 +8,11 @@ back takes the frame whose rounded boundary equals the stored value, which is ex
 two boundaries are then at least 1 ms apart. Times that are not one of our boundaries (drawn by hand in ELAN) go to
 the frame that contains them (start) or the last frame before them (end).
 
+A variable-frame-rate video (a phone's) has no single fps: its frames start at their own presentation times, and a
+boundary is then ``ms(i) = floor(t_i * 1000 + 1/2)`` (:class:`FrameClock` with ``Media.times``), so ELAN's and
+BORIS's players show an event where merstudio shows it; the same exact-match rule reads it back. A constant-rate
+video keeps the arithmetic above to the millisecond, whatever its container stored.
+
 Input files may be hostile or simply odd (a megabyte in one cell, a header of 5 MB, UTF-16 from Excel): every
 message that quotes a file goes through :func:`quote` / :func:`shorten` / :func:`name_list` (bounded, one line),
 a field longer than :data:`MAX_FIELD_CHARS` makes its row or annotation a skipped item, and text tables are read by
@@ -28,6 +33,7 @@ from typing import Any
 import numpy as np
 
 from merstudio.errors import FrameRateMismatch, InputError
+from merstudio.io.timebase import Timebase, detect_vfr
 from merstudio.project.events import Event
 
 MAX_MS_FPS = 1000.0  # above this two frame boundaries can share a millisecond
@@ -92,22 +98,38 @@ def media_name(name: str) -> str:
 # --------------------------------------------------------------------------------------------- media
 @dataclass(frozen=True)
 class Media:
-    """The video an annotation file refers to. ``path`` may be a frame folder; ``fps`` must be > 0."""
+    """The video an annotation file refers to. ``path`` may be a frame folder; ``fps`` must be > 0 (a
+    variable-rate video's nominal rate). ``times``: a variable-rate video's frame times (seconds from the first
+    frame), which then place every boundary (:class:`FrameClock`); None for a constant rate."""
 
     path: str = ""
     fps: float = 0.0
     frame_count: int | None = None
     video_id: int = 0
+    times: np.ndarray | None = field(default=None, compare=False, repr=False)
 
     @property
     def name(self) -> str:
         return Path(self.path).name if self.path else ""
 
     @classmethod
-    def from_video(cls, video: Any) -> Media:
-        """From a merstudio.project Video record."""
+    def from_video(cls, video: Any, times: np.ndarray | None = None) -> Media:
+        """From a merstudio.project Video record (and its frame times, see :func:`variable_times`)."""
         return cls(path=str(video.path), fps=float(video.fps), frame_count=int(video.frame_count),
-                   video_id=int(video.id))
+                   video_id=int(video.id), times=variable_times(times, float(video.fps)))
+
+    def clock(self, where: str) -> FrameClock:
+        """The frame <-> ms rule for this video (InputError naming ``where`` when the rate is unknown)."""
+        return FrameClock(check_fps(self.fps, self.name or where), self.times)
+
+
+def variable_times(times: np.ndarray | None, fps: float) -> np.ndarray | None:
+    """``times`` when they are a variable-rate video's (off the nominal grid, see merstudio.io.detect_vfr), else None:
+    a constant-rate video keeps the ``i * 1000 / fps`` boundaries whatever its container rounded its times to."""
+    if times is None or not fps > 0:
+        return None
+    t = np.asarray(times, dtype=np.float64)
+    return t if len(t) >= 2 and detect_vfr(t, fps) else None
 
 
 def check_fps(fps: float | None, where: str) -> float:
@@ -169,10 +191,72 @@ def seconds_to_frame(seconds: float, fps: float, side: str = "start") -> int:
     return int(math.floor(x)) if side == "start" else int(math.ceil(x))
 
 
-def event_times(ev: Event, fps: float) -> tuple[float, float, float]:
-    """(start, apex, stop) in seconds, rounded to the ms: the span [t(onset), t(offset + 1)) and the apex start."""
-    return (frame_to_ms(ev.onset, fps) / 1000.0, frame_to_ms(ev.apex, fps) / 1000.0,
-            frame_to_ms(ev.offset + 1, fps) / 1000.0)
+class FrameClock:
+    """Frame boundaries in whole milliseconds for one video, and back: at a constant rate the functions above; for
+    a variable-rate video (``times``, seconds from the first frame) frame i starts at ``round(t_i * 1000)`` and the
+    frame after the last at the last time plus one nominal frame (so does merstudio.io.timebase.Timebase, which
+    also carries on at the nominal rate outside the video). Reading back is exact for the values ``ms`` gives when
+    the frames are at least 1 ms apart; other times go to the frame containing them (start) or the first boundary
+    at or after them (end), as at a constant rate."""
+
+    def __init__(self, fps: float, times: np.ndarray | None = None) -> None:
+        self.fps = float(fps)
+        self.timebase = Timebase(self.fps, times)
+        self._bounds: np.ndarray | None = None
+        if self.timebase.times is not None:
+            n = len(self.timebase.times)
+            self._bounds = np.floor(np.append(self.timebase.times, self.timebase.time_of(n)) * 1000.0 + 0.5
+                                    ).astype(np.int64)
+
+    @property
+    def variable(self) -> bool:
+        return self._bounds is not None
+
+    def ms(self, frame: int) -> int:
+        """Start of frame ``frame`` in whole milliseconds."""
+        b = self._bounds
+        if b is None:
+            return frame_to_ms(frame, self.fps)
+        if 0 <= frame < len(b):
+            return int(b[frame])
+        return int(math.floor(self.timebase.time_of(frame) * 1000.0 + 0.5))
+
+    def frame(self, ms: float, side: str = "start") -> int:
+        """The frame boundary for a time in ms (see the class docstring)."""
+        b = self._bounds
+        if b is None:
+            return ms_to_frame(ms, self.fps, side)
+        if float(ms) == round(float(ms)):
+            k = int(np.searchsorted(b, round(float(ms)), side="left"))
+            if k < len(b) and b[k] == round(float(ms)):
+                return k
+        x = float(self.timebase.position(np.asarray(float(ms) / 1000.0)))
+        return int(math.floor(x + 1e-9)) if side == "start" else int(math.ceil(x - 1e-9))
+
+    def seconds_frame(self, seconds: float, side: str = "start") -> int:
+        """Seconds (as BORIS writes them, to the ms or finer) -> frame boundary, see :func:`seconds_to_frame`."""
+        if self._bounds is None:
+            return seconds_to_frame(seconds, self.fps, side)
+        ms = float(seconds) * 1000.0
+        if abs(ms - round(ms)) < 1e-6:
+            return self.frame(round(ms), side)
+        x = float(self.timebase.position(np.asarray(float(seconds))))
+        near = round(x)
+        if abs(x - near) < 1e-3:  # a frame's own time written in full (our events CSV)
+            return int(near)
+        return int(math.floor(x)) if side == "start" else int(math.ceil(x))
+
+    def event_times(self, ev: Event) -> tuple[float, float, float]:
+        """(start, apex, stop) in seconds, rounded to the ms: the span [t(onset), t(offset + 1)) and the apex
+        start."""
+        return self.ms(ev.onset) / 1000.0, self.ms(ev.apex) / 1000.0, self.ms(ev.offset + 1) / 1000.0
+
+
+def vfr_note(clock: FrameClock) -> list[str]:
+    """The import preview's note when times are placed on a variable-rate video's own frame times."""
+    if not clock.variable:
+        return []
+    return [f"variable frame rate: times placed on the video's own frame times (nominal {clock.fps:g} fps)"]
 
 
 # ------------------------------------------------------------------------------------------ preview

@@ -34,23 +34,26 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
+
 from merstudio.atomic import atomic_path
 from merstudio.errors import InputError
 from merstudio.interchange.common import (
     MAX_MS_FPS,
+    FrameClock,
     ImportPreview,
     Media,
     Skip,
     check_fps,
     fps_differs,
     fps_mismatch,
-    frame_to_ms,
     make_event,
     media_name,
-    ms_to_frame,
     name_list,
     quote,
     shorten,
+    variable_times,
+    vfr_note,
 )
 from merstudio.project.events import Event
 
@@ -134,7 +137,8 @@ def eaf_tree(events: Iterable[Event], media: Media, eaf_path: str | os.PathLike[
     """The EAF 3.0 document for one video's events (see the module docstring for the tier scheme), plus
     ``extra_tiers`` (type ``merstudio-behaviour``)."""
     extra = dict(extra_tiers or {})
-    fps = check_fps(media.fps, media.name or "eaf export")
+    clock = media.clock("eaf export")
+    fps = clock.fps
     if fps > MAX_MS_FPS:
         raise InputError(f"{media.name or 'eaf export'}: {fps:g} fps is above 1000 fps; ELAN's millisecond time "
                          "slots cannot tell such frames apart")
@@ -163,8 +167,8 @@ def eaf_tree(events: Iterable[Event], media: Media, eaf_path: str | os.PathLike[
     n_ann = sum(len(v) for v in lanes.values()) * 3 + sum(len(spans) for _, spans in extra.values())
     ET.SubElement(header, "PROPERTY", {"NAME": "lastUsedAnnotationId"}).text = str(n_ann)
     # time slots: one per distinct ms value, in time order (ELAN's own files number them in order)
-    values = sorted({frame_to_ms(f, fps) for e in evs for f in (e.onset, e.offset + 1, e.apex, e.apex + 1)}
-                    | {frame_to_ms(f, fps) for _, spans in extra.values() for a, b, _v in spans for f in (a, b + 1)})
+    values = sorted({clock.ms(f) for e in evs for f in (e.onset, e.offset + 1, e.apex, e.apex + 1)}
+                    | {clock.ms(f) for _, spans in extra.values() for a, b, _v in spans for f in (a, b + 1)})
     slot = {v: f"ts{i + 1}" for i, v in enumerate(values)}
     order = ET.SubElement(root, "TIME_ORDER")
     for v in values:
@@ -186,13 +190,13 @@ def eaf_tree(events: Iterable[Event], media: Media, eaf_path: str | os.PathLike[
             aid += 1
             ev_id = f"a{aid}"
             ann = ET.SubElement(ET.SubElement(ev_tier, "ANNOTATION"), "ALIGNABLE_ANNOTATION", {
-                "ANNOTATION_ID": ev_id, "TIME_SLOT_REF1": slot[frame_to_ms(e.onset, fps)],
-                "TIME_SLOT_REF2": slot[frame_to_ms(e.offset + 1, fps)]})
+                "ANNOTATION_ID": ev_id, "TIME_SLOT_REF1": slot[clock.ms(e.onset)],
+                "TIME_SLOT_REF2": slot[clock.ms(e.offset + 1)]})
             ET.SubElement(ann, "ANNOTATION_VALUE").text = f"{e.emotion} | {e.aus}"
             aid += 1
             ann = ET.SubElement(ET.SubElement(apex_tier, "ANNOTATION"), "ALIGNABLE_ANNOTATION", {
-                "ANNOTATION_ID": f"a{aid}", "TIME_SLOT_REF1": slot[frame_to_ms(e.apex, fps)],
-                "TIME_SLOT_REF2": slot[frame_to_ms(e.apex + 1, fps)]})
+                "ANNOTATION_ID": f"a{aid}", "TIME_SLOT_REF1": slot[clock.ms(e.apex)],
+                "TIME_SLOT_REF2": slot[clock.ms(e.apex + 1)]})
             ET.SubElement(ann, "ANNOTATION_VALUE").text = "apex"
             aid += 1
             ann = ET.SubElement(ET.SubElement(meta_tier, "ANNOTATION"), "REF_ANNOTATION", {
@@ -206,8 +210,8 @@ def eaf_tree(events: Iterable[Event], media: Media, eaf_path: str | os.PathLike[
         for a, b, value in sorted(spans):
             aid += 1
             ann = ET.SubElement(ET.SubElement(tier, "ANNOTATION"), "ALIGNABLE_ANNOTATION", {
-                "ANNOTATION_ID": f"a{aid}", "TIME_SLOT_REF1": slot[frame_to_ms(a, fps)],
-                "TIME_SLOT_REF2": slot[frame_to_ms(b + 1, fps)]})
+                "ANNOTATION_ID": f"a{aid}", "TIME_SLOT_REF1": slot[clock.ms(a)],
+                "TIME_SLOT_REF2": slot[clock.ms(b + 1)]})
             ET.SubElement(ann, "ANNOTATION_VALUE").text = value
     ET.SubElement(root, "LINGUISTIC_TYPE", {"LINGUISTIC_TYPE_ID": LT_EVENT, "TIME_ALIGNABLE": "true",
                                             "GRAPHIC_REFERENCES": "false"})
@@ -273,13 +277,14 @@ def _parse_meta(text: str) -> dict[str, str]:
 
 def read_eaf(path: str | os.PathLike[str], fps: float | None = None, video_id: int = 0,
              fps_override: bool = False, tier_coders: Mapping[str, str] | None = None,
-             source: str | None = None) -> ImportPreview:
+             source: str | None = None, times: np.ndarray | None = None) -> ImportPreview:
     """Read events from an ELAN file into an :class:`ImportPreview` (nothing is imported yet).
 
     fps: the video's frame rate (default: the file's ``merstudio:fps`` property). When both are known and differ,
     InputError unless ``fps_override`` (then the file's ms times are converted at ``fps``).
     tier_coders: extra time-aligned tiers of other tools to read as event tiers, ``{tier_id: coder}``.
     source: the events' source; default the one recorded in the file, else ``imported``.
+    times: a variable-rate video's frame times (seconds): the file's times are placed on them (FrameClock).
     File-level problems (not XML, not EAF, no TIME_ORDER, unknown time units) raise InputError; problems of single
     tiers and annotations (unknown tiers, missing or unaligned time slots, bad AU strings) are listed in
     ``preview.skipped``.
@@ -317,6 +322,8 @@ def read_eaf(path: str | os.PathLike[str], fps: float | None = None, video_id: i
     use_fps = check_fps(fps if fps is not None else file_fps, str(p))
     if use_fps > MAX_MS_FPS:
         raise InputError(f"{p}: {use_fps:g} fps is above 1000 fps; ELAN's millisecond times cannot address frames")
+    clock = FrameClock(use_fps, variable_times(times, use_fps))
+    notes += vfr_note(clock)
     order = root.find("TIME_ORDER")
     if order is None:
         raise InputError(f"{p}: no TIME_ORDER element (the time slots are missing)")
@@ -425,15 +432,15 @@ def read_eaf(path: str | os.PathLike[str], fps: float | None = None, video_id: i
                 skipped.append(Skip(where, got))
                 continue
             t1, t2 = got
-            onset = ms_to_frame(t1, use_fps, "start")
-            offset = max(onset, ms_to_frame(t2, use_fps, "end") - 1)
+            onset = clock.frame(t1, "start")
+            offset = max(onset, clock.frame(t2, "end") - 1)
             lo, hi = bisect.bisect_left(apex_starts, t1), bisect.bisect_left(apex_starts, t2)
             inside = apexes[lo:hi]  # apex annotations starting inside the event
             if len(inside) > 1:
                 skipped.append(Skip(where, f"{len(inside)} apex annotations inside the event"))
                 continue
             if inside:
-                apex = ms_to_frame(inside[0][0], use_fps, "start")
+                apex = clock.frame(inside[0][0], "start")
             else:
                 apex = (onset + offset) // 2
                 notes.append(f"{where}: no apex; using the middle frame {apex}")

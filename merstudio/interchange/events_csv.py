@@ -16,14 +16,16 @@ from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
 from merstudio.atomic import atomic_path
 from merstudio.datasets.parse import cell_text
 from merstudio.errors import InputError
 from merstudio.interchange.common import (
+    FrameClock,
     ImportPreview,
     Media,
     Skip,
-    check_fps,
     csv_rows,
     fps_mismatch,
     make_event,
@@ -31,7 +33,8 @@ from merstudio.interchange.common import (
     name_list,
     quote,
     read_table_text,
-    seconds_to_frame,
+    variable_times,
+    vfr_note,
 )
 from merstudio.project.events import Event
 
@@ -48,11 +51,11 @@ def events_csv_rows(events: Iterable[Event], media: Media | Mapping[int, Media],
         m = media if isinstance(media, Media) else media.get(e.video_id)
         if m is None:
             raise InputError(f"event {e.id}: no media given for video {e.video_id}")
-        fps = check_fps(m.fps, m.name or "events CSV")
+        time_of = m.clock("events CSV").timebase.time_of  # f / fps, or a variable-rate video's frame times
 
-        def t(f: int, _vid: int = e.video_id, _fps: float = fps) -> str:
+        def t(f: int, _vid: int = e.video_id, _time_of: Callable[[float], float] = time_of) -> str:
             # full precision: the shortest text that reads back to the same float (no fixed decimals)
-            return repr(float(timestamps(_vid, f) if timestamps else f / _fps))
+            return repr(float(timestamps(_vid, f) if timestamps else _time_of(f)))
 
         rows.append({"video": m.name, "face_id": e.face_id, "onset": e.onset, "apex": e.apex, "offset": e.offset,
                      "onset_time": t(e.onset), "apex_time": t(e.apex), "offset_time": t(e.offset),
@@ -83,12 +86,14 @@ def _int(v: str) -> int | None:
 
 def read_events_csv(path: str | os.PathLike[str], fps: float | None = None, video_id: int = 0,
                     video_name: str | None = None, fps_override: bool = False,
-                    source: str | None = None) -> ImportPreview:
+                    source: str | None = None, times: np.ndarray | None = None) -> ImportPreview:
     """Read our events CSV (or the project's report CSV) into an :class:`ImportPreview`.
 
     The file's frame rate is estimated from frame / time; when ``fps`` is given and differs, InputError unless
     ``fps_override`` (frames are then recomputed from the times at ``fps``). Rows of other videos (by the
-    ``video`` column, when the file holds several) are skipped when ``video_name`` is given.
+    ``video`` column, when the file holds several) are skipped when ``video_name`` is given. ``times``: a
+    variable-rate video's frame times (seconds), against which the file's times are checked (frame / time varies
+    along such a video) and from which frames are recomputed.
     """
     p = Path(path)
     text = read_table_text(p, "events CSV")  # UTF-8 (BOM or not), UTF-16 with a BOM (Excel), Latin-1
@@ -107,7 +112,8 @@ def read_events_csv(path: str | os.PathLike[str], fps: float | None = None, vide
         j = idx.get(c)
         return r[j].strip() if j is not None and j < len(r) else ""
 
-    ratios = []
+    clock = FrameClock(float(fps), variable_times(times, float(fps))) if fps is not None else None
+    ratios, scales = [], []
     for _, r in body:
         for c in ("onset", "apex", "offset"):
             f, t = _int(get(r, c)), get(r, f"{c}_time")
@@ -117,11 +123,18 @@ def read_events_csv(path: str | os.PathLike[str], fps: float | None = None, vide
                 continue
             if f and tv > 0:
                 ratios.append(f / tv)
+                if clock is not None:
+                    scales.append(clock.timebase.time_of(f) / tv)  # 1 where the file's times are the video's
     file_fps = round(statistics.median(ratios), 3) if ratios else None
-    notes: list[str] = []
+    notes: list[str] = vfr_note(clock) if clock is not None else []
     from_times = False
     # the estimate comes from frame times (exact, rounded by another tool, or a VFR video's real times): allow 1 %
-    if fps is not None and file_fps is not None and abs(file_fps - float(fps)) > 0.01 * float(fps):
+    if clock is not None and clock.variable:
+        differs = bool(scales) and abs(statistics.median(scales) - 1.0) > 0.01
+    else:
+        differs = fps is not None and file_fps is not None and abs(file_fps - float(fps)) > 0.01 * float(fps)
+    if differs:
+        assert fps is not None and file_fps is not None
         if not fps_override:
             raise fps_mismatch(str(p), file_fps, float(fps))
         from_times = True
@@ -143,7 +156,8 @@ def read_events_csv(path: str | os.PathLike[str], fps: float | None = None, vide
         for c in ("onset", "apex", "offset"):
             if from_times:
                 try:
-                    frames[c] = seconds_to_frame(float(get(r, f"{c}_time")), check_fps(use_fps, str(p)))
+                    assert clock is not None  # from_times only where the video's rate is given
+                    frames[c] = clock.seconds_frame(float(get(r, f"{c}_time")))
                 except (ValueError, OverflowError):  # not a number, nan, inf
                     break
             else:

@@ -9,12 +9,12 @@ from merstudio.io.frames import (
     SourceWarning,
     VideoSource,
     dataset_fps_hint,
-    detect_vfr,
     image_size,
     natural_sort_key,
     open_source,
     photo_set,
 )
+from merstudio.io.timebase import Timebase, detect_vfr
 
 __all__ = [
     "DEFAULT_FOLDER_FPS",
@@ -23,6 +23,7 @@ __all__ = [
     "FrameSource",
     "ImageSequenceSource",
     "SourceWarning",
+    "Timebase",
     "VideoSource",
     "dataset_fps_hint",
     "detect_vfr",

@@ -28,6 +28,7 @@ import cv2
 import numpy as np
 
 from merstudio.errors import InputError
+from merstudio.io.timebase import detect_vfr
 
 IMAGE_EXTENSIONS = frozenset({".jpg", ".jpeg", ".png", ".bmp", ".tif", ".tiff", ".webp"})
 VIDEO_EXTENSIONS = frozenset({".mp4", ".avi", ".mov", ".mkv", ".m4v", ".webm", ".mpg", ".mpeg", ".wmv", ".flv",
@@ -85,16 +86,6 @@ def dataset_fps_hint(path: str | os.PathLike[str]) -> float | None:
         if "vis" in lowered or "nir" in lowered:
             return 25.0
     return None
-
-
-def detect_vfr(times_s: np.ndarray, fps: float) -> bool:
-    """True when consecutive presentation times (seconds) stray from 1/fps by more than a quarter frame plus the
-    1 ms rounding of millisecond-timebase containers (mkv stores 33, 34, 33 ms for 30 fps)."""
-    times = np.asarray(times_s, dtype=np.float64)
-    if times.size < 2 or not fps > 0:
-        return False
-    dt = 1.0 / fps
-    return bool(np.any(np.abs(np.diff(times) - dt) > 0.25 * dt + 0.0011))
 
 
 class _LRU:

@@ -13,6 +13,16 @@ import math
 import numpy as np
 
 
+def detect_vfr(times_s: np.ndarray, fps: float) -> bool:
+    """True when consecutive presentation times (seconds) stray from 1/fps by more than a quarter frame plus the
+    1 ms rounding of millisecond-timebase containers (mkv stores 33, 34, 33 ms for 30 fps)."""
+    times = np.asarray(times_s, dtype=np.float64)
+    if times.size < 2 or not fps > 0:
+        return False
+    dt = 1.0 / fps
+    return bool(np.any(np.abs(np.diff(times) - dt) > 0.25 * dt + 0.0011))
+
+
 class Timebase:
     def __init__(self, fps: float, times: np.ndarray | None = None) -> None:
         """`times`: each frame's time (seconds, increasing), for a variable-rate video; None: frame / fps."""
@@ -36,6 +46,23 @@ class Timebase:
             return float(t[last] + (frame - last) / self.fps)
         k = int(frame)  # no index array per call: the clock and every time column ask
         return float(t[k] + (frame - k) * (t[k + 1] - t[k]))
+
+    def times_of(self, frames: np.ndarray) -> np.ndarray:
+        """time_of for an array of frames (float64 seconds), for plotting a per-frame table against time."""
+        f = np.asarray(frames, dtype=np.float64)
+        if self.times is None:
+            return f / self.fps
+        t, last = self.times, len(self.times) - 1
+        out = np.interp(f, np.arange(len(t), dtype=np.float64), t)
+        out = np.where(f < 0, t[0] + f / self.fps, out)
+        return np.where(f > last, t[last] + (f - last) / self.fps, out)
+
+    def span(self, first: int, last: int) -> float:
+        """Seconds for which frames first..last (both included) are shown: (last - first + 1) / fps at a constant
+        rate, the frames' own times in a variable-rate video."""
+        if self.times is None:
+            return (last - first + 1) / self.fps
+        return self.time_of(last + 1) - self.time_of(first)
 
     def position(self, seconds: np.ndarray) -> np.ndarray:
         """Fractional frame positions of times (the inverse of time_of), float64, for drawing."""

@@ -26,7 +26,7 @@ from merstudio.atomic import atomic_path as _atomic
 from merstudio.errors import InputError
 from merstudio.features.neutral import apply_baselines, load_baselines
 from merstudio.project.events import Event, au_numbers
-from merstudio.project.store import Project, Video
+from merstudio.project.store import Project
 
 Progress = Callable[[int, int], None] | None
 
@@ -37,17 +37,6 @@ LABELLED_COLUMNS = ("subject", "sample", "label", "path", "onset", "apex", "offs
 BASE_FRAME_COLUMNS = ("frame", "face_id", "timestamp", "confidence", "success")
 
 
-
-
-def _times(project: Project, video: Video) -> Callable[[int], float]:
-    """frame -> seconds, from the stored per-frame timestamps when present (VFR-correct), else frame / fps."""
-    df = project.load_frames(video.id)
-    if len(df):
-        ts = df.groupby("frame")["timestamp"].first()
-        lookup = dict(zip(ts.index.to_numpy().tolist(), ts.to_numpy().tolist(), strict=True))
-        fps = video.fps or 30.0
-        return lambda f: float(lookup.get(f, f / fps))
-    return lambda f: f / (video.fps or 30.0)
 
 
 def export_frames_csv(project: Project, video_id: int, path: str | os.PathLike[str],
@@ -103,14 +92,14 @@ def events_table(project: Project, video_id: int | None = None) -> pd.DataFrame:
         evs = project.events(video.id)
         if not evs:
             continue
-        t = _times(project, video)
+        tb = project.timebase(video.id)  # the stored frame times: the per-frame CSV's timestamps
         for e in evs:
             rows.append({
                 "event_id": e.id, "video": video.name, "video_path": video.path, "face_id": e.face_id,
                 "onset_frame": e.onset, "apex_frame": e.apex, "offset_frame": e.offset,
-                "onset_time": t(e.onset), "apex_time": t(e.apex),  # full precision (no rounding)
-                "offset_time": t(e.offset), "duration_frames": e.duration,
-                "duration_s": e.duration / (video.fps or 30.0), "emotion": e.emotion, "aus": e.aus,
+                "onset_time": tb.time_of(e.onset), "apex_time": tb.time_of(e.apex),  # full precision (no rounding)
+                "offset_time": tb.time_of(e.offset), "duration_frames": e.duration,
+                "duration_s": tb.span(e.onset, e.offset), "emotion": e.emotion, "aus": e.aus,
                 "coder": e.coder, "confidence": None if _reviewed_model(e) else e.confidence, "note": e.note,
                 "source": e.source, "status": e.status,
                 "model_confidence": e.confidence if e.source == "model" else None,
@@ -135,17 +124,17 @@ def behaviours_table(project: Project, video_id: int | None = None) -> pd.DataFr
         evs = project.behaviour_events(video.id)
         if not evs:
             continue
-        t = _times(project, video)
-        fps = video.fps or 30.0
+        tb = project.timebase(video.id)
         for e in evs:
             b = named.get(e.behaviour_id)
             n = None if e.offset is None else e.offset - e.onset + 1
             rows.append({
                 "behaviour_event_id": e.id, "video": video.name, "video_path": video.path,
                 "behaviour": b.name if b else "", "kind": b.kind if b else "", "key": b.key if b else "",
-                "face_id": e.face_id, "onset_frame": e.onset, "offset_frame": e.offset, "onset_time": t(e.onset),
-                "offset_time": None if e.offset is None else t(e.offset), "duration_frames": n,
-                "duration_s": None if n is None else n / fps, "coder": e.coder, "note": e.note,
+                "face_id": e.face_id, "onset_frame": e.onset, "offset_frame": e.offset,
+                "onset_time": tb.time_of(e.onset), "offset_time": None if e.offset is None else tb.time_of(e.offset),
+                "duration_frames": n, "duration_s": None if e.offset is None else tb.span(e.onset, e.offset),
+                "coder": e.coder, "note": e.note,
                 "open": e.offset is None,
             })
     df = pd.DataFrame(rows, columns=list(BEHAVIOUR_COLUMNS))
@@ -228,12 +217,12 @@ def summary_table(project: Project, video_id: int) -> pd.DataFrame:
                                           ("proposals", "open", float(sum(e.status == "proposal" for e in every))),
                                           ("proposals", "rejected",
                                            float(sum(e.status == "rejected" for e in every)))]
-    fps = video.fps or 30.0
+    tb = project.timebase(video_id)
     by_class: dict[str, list[Event]] = {}
     for e in evs:
         by_class.setdefault(e.emotion or "(none)", []).append(e)
     for cls in sorted(by_class):
-        durs = np.array([e.duration / fps for e in by_class[cls]])
+        durs = np.array([tb.span(e.onset, e.offset) for e in by_class[cls]])
         rows += [("events", cls, float(len(durs))), ("mean_duration_s", cls, float(durs.mean())),
                  ("total_duration_s", cls, float(durs.sum()))]
     df = project.load_frames(video_id)
@@ -282,12 +271,12 @@ def render_timeline_png(project: Project, video_id: int, path: str | os.PathLike
     if len(df) and (df["face_id"] >= 0).any():
         face = int(df.loc[df["face_id"] >= 0, "face_id"].mode().iloc[0])
         df = df[df["face_id"] == face]
-    fps = video.fps or 30.0
+    tb = project.timebase(video_id)
     au_cols = [c for c in df.columns if c.startswith("AU") and c.endswith("_r")]
     p_cols = [c for c in df.columns if c.startswith("p_")]
     fig = Figure(figsize=(12, 6), dpi=dpi)
     axes = fig.subplots(3, 1, sharex=True, gridspec_kw={"height_ratios": [3, 2, 1]})
-    t = df["frame"].to_numpy() / fps if len(df) else np.zeros(0)
+    t = tb.times_of(df["frame"].to_numpy()) if len(df) else np.zeros(0)
     for c in au_cols:
         axes[0].plot(t, df[c].to_numpy(), lw=0.8, label=c[:-2])
     axes[0].set_ylabel("AU intensity (0-5)")
@@ -303,12 +292,13 @@ def render_timeline_png(project: Project, video_id: int, path: str | os.PathLike
         if e.status == "rejected":
             continue
         col = colours.setdefault(e.emotion, _EMOTION_COLOURS[len(colours) % len(_EMOTION_COLOURS)])
-        axes[2].axvspan(e.onset / fps, (e.offset + 1) / fps, color=col, alpha=0.25 if e.status == "proposal" else 0.6)
-        axes[2].axvline(e.apex / fps, color=col, lw=1)
+        axes[2].axvspan(tb.time_of(e.onset), tb.time_of(e.offset + 1), color=col,
+                        alpha=0.25 if e.status == "proposal" else 0.6)
+        axes[2].axvline(tb.time_of(e.apex), color=col, lw=1)
     axes[2].set_yticks([])
     axes[2].set_ylabel("events")
     axes[2].set_xlabel("time (s)")
-    axes[2].set_xlim(0, max(video.frame_count / fps, 1e-3))
+    axes[2].set_xlim(0, max(tb.time_of(video.frame_count), 1e-3))
     fig.suptitle(video.name)
     fig.tight_layout()
     fig.savefig(path, format="png")

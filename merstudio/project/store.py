@@ -45,7 +45,7 @@ import pandas as pd
 from merstudio.atomic import atomic_path, remove_old_files, remove_stale_temps
 from merstudio.errors import InputError, OutputError
 from merstudio.face.boxes import Box
-from merstudio.io import VIDEO_EXTENSIONS
+from merstudio.io import VIDEO_EXTENSIONS, Timebase
 from merstudio.locks import pid_alive
 from merstudio.project import portraits
 from merstudio.project.events import Event
@@ -902,6 +902,22 @@ class Project:
         if a is None:
             return 0
         return int(self._query("SELECT COUNT(DISTINCT frame) FROM frames WHERE analysis_id = ?", (a.id,))[0][0])
+
+    def frame_times(self, video_id: int) -> np.ndarray | None:
+        """Each frame's stored timestamp (seconds, indexed by frame) when the active run stored frames 0..n-1 with
+        their times (a run cut short stores a prefix), else None (never analysed, or holes)."""
+        a = self.analysis(video_id)
+        if a is None:
+            return None
+        rows = self._query("SELECT frame, MIN(timestamp) FROM frames WHERE analysis_id = ? GROUP BY frame"
+                           " ORDER BY frame", (a.id,))
+        if not rows or rows[0][0] != 0 or rows[-1][0] != len(rows) - 1 or any(r[1] is None for r in rows):
+            return None
+        return np.array([r[1] for r in rows], dtype=np.float64)
+
+    def timebase(self, video_id: int) -> Timebase:
+        """Frame <-> seconds for a video: its stored frame times (a variable-rate video's own), else frame / fps."""
+        return Timebase(self.video(video_id).fps, self.frame_times(video_id))
 
     def load_frames(self, video_id: int, start: int = 0, stop: int | None = None) -> pd.DataFrame:
         """The stored per-frame table of a video (empty frame with the base columns when not analysed),

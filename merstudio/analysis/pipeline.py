@@ -722,7 +722,7 @@ class _HandSchedule:
         if self._hands is None:
             from merstudio.face.occlusion import HandOcclusion
 
-            self._hands = HandOcclusion(every=1)  # runs whenever asked: this class decides when
+            self._hands = HandOcclusion(every=self.every)  # the same rule, per hand tracker (one per window)
         outlines = self._hands.update(i, rgb, faces)
         self.seen = bool(outlines)
         return outlines

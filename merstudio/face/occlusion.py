@@ -14,13 +14,15 @@ small: MediaPipe's palm detector sees its input at 192 px, and a real clip's han
 frames at full size, were found on 3 with the clip shrunk to half in the same frame and on none at a quarter. The
 window stays put while the faces stay near its middle (tracking needs one image frame); when it moves, the tracker
 forgets its hands and detects afresh there. A close-up, where the window would not show the hands at least
-WINDOW_GAIN times as large, is looked at whole (docs/aus.md, Occlusion).
+WINDOW_GAIN times as large, is looked at whole. Faces far apart (two people in a wide shot) get a window and a
+hand tracker each (`hand_windows`; docs/aus.md, Occlusion).
 """
 
 from __future__ import annotations
 
 import math
 from collections.abc import Callable, Sequence
+from typing import Any
 
 import cv2
 import numpy as np
@@ -44,6 +46,9 @@ HAND_MARGIN = 0.75  # the hand window reaches this many face sizes beyond the fa
 WINDOW_GAIN = 1.2  # look in a window only where it shows the hands at least this much larger than the whole frame
 
 Window = tuple[float, float, float]  # centre x, centre y, side (frame pixels)
+MAX_HAND_WINDOWS = 2  # hand trackers (a Hands graph each): two groups of faces far apart, e.g. both sides of a call
+JOIN_RATIO = 1.5  # faces share a window while it is at most this much larger than their own (found up to 1.4x:
+# a real clip's hands at the face were found about as often in a window 1.4 times the size, and not at all at 3.5)
 
 
 def hand_window(shape: tuple[int, ...], faces: Sequence[Box]) -> Window | None:
@@ -61,6 +66,34 @@ def hand_window(shape: tuple[int, ...], faces: Sequence[Box]) -> Window | None:
     return (x0 + x1) / 2, (y0 + y1) / 2, side
 
 
+def hand_windows(shape: tuple[int, ...], faces: Sequence[Box]) -> list[Window | None]:
+    """Where to look for hands: one window per group of neighbouring faces, a face joining its neighbour's group
+    while their joint window stays within JOIN_RATIO of the larger of their own (people side by side share one,
+    two people far apart in a wide shot get one each: a joint square there shows the hands as small as the whole
+    frame does); with more groups than MAX_HAND_WINDOWS, one window round all the faces (`hand_window`: None, the
+    whole frame, where it would not serve)."""
+    if len(faces) < 2:
+        return [hand_window(shape, faces)]
+    groups: list[list[Box]] = []
+    for b in sorted(faces, key=lambda b: (b[0] + b[2], b[1] + b[3])):  # left to right: neighbours join
+        if groups and _joins(shape, groups[-1], b):
+            groups[-1].append(b)
+        else:
+            groups.append([b])
+    if len(groups) == 1 or len(groups) > MAX_HAND_WINDOWS:
+        return [hand_window(shape, faces)]
+    windows = [hand_window(shape, g) for g in groups]
+    return [hand_window(shape, faces)] if None in windows else windows  # a close-up among them: as before
+
+
+def _joins(shape: tuple[int, ...], group: list[Box], face: Box) -> bool:
+    own, alone = hand_window(shape, group), hand_window(shape, [face])
+    if own is None or alone is None:
+        return True  # a close-up: no window serves it, the whole frame for all, as for one face
+    joint = hand_window(shape, [*group, face])
+    return joint is not None and joint[2] <= JOIN_RATIO * max(own[2], alone[2])
+
+
 def _keeps(current: Window | None, wanted: Window | None) -> bool:
     """Whether the current window still serves: the same choice of whole frame, or faces near its middle at about
     its size (the detector's crop windows' rule)."""
@@ -70,61 +103,109 @@ def _keeps(current: Window | None, wanted: Window | None) -> bool:
             and abs(wanted[2] / current[2] - 1) <= SIZE_SLACK)
 
 
+class _Looker:
+    """One hand tracker (a MediaPipe Hands graph) and the window it looks in; it tracks in that window's pixels."""
+
+    def __init__(self, graph: Any) -> None:
+        self.graph = graph
+        self.window: Window | None = None
+        self.outlines: list[np.ndarray] = []
+        self.shape: tuple[int, ...] | None = None  # the last image looked at, for forget()
+        self.due = False  # look on the next frame whatever the schedule: it held hands when its window moved
+
+    def move(self, window: Window | None) -> None:
+        if self.outlines:
+            self.forget()  # tracked in the old window's pixels (without hands the tracker holds nothing)
+            self.due = True  # the hands are likely still there: look for them in the new window at once
+        self.window = window
+
+    def look(self, rgb: np.ndarray) -> None:
+        crop: Crop | None = None
+        if self.window is None:
+            image = np.ascontiguousarray(rgb)
+        else:
+            image, crop = crop_square(rgb, *self.window, size=math.ceil(self.window[2]))
+        self.shape = image.shape
+        self.due = False
+        h, w = image.shape[:2]
+        res = self.graph.process(image)
+        self.outlines = []
+        for hand in res.multi_hand_landmarks or []:
+            pts = np.array([(p.x * w, p.y * h) for p in hand.landmark], dtype=np.float32)
+            if crop is not None:  # window pixels -> frame pixels
+                pts = pts * np.float32(crop.scale) + np.array([crop.x0, crop.y0], np.float32)
+            hull = cv2.convexHull(pts).reshape(-1, 2)
+            c = hull.mean(axis=0)
+            self.outlines.append(((hull - c) * 1.15 + c).astype(np.float32))
+
+    def forget(self) -> None:
+        """The next look runs the palm detector, as a new graph's first would. A blank frame through the same graph
+        does it; rebuilding the graph instead leaves 25-30 MB of MediaPipe's native memory behind each time."""
+        if self.shape is not None:
+            self.graph.process(np.zeros(self.shape, dtype=np.uint8))
+        self.outlines = []
+
+
 class HandOcclusion:
+    """Hands on each frame: looked for on multiples of `every` and, by each tracker, on every frame while it holds
+    a hand; in the windows `hand_windows` picks (a second tracker only for faces far apart)."""
+
     def __init__(self, every: int = 6, min_confidence: float = 0.5) -> None:
+        self.every = max(1, int(every))
+        self.min_confidence = min_confidence
+        self._lookers = [_Looker(self._graph())]
+        self._in_use = 1  # lookers[:in_use] have a window this frame; the others are idle
+
+    def _graph(self) -> Any:
         import mediapipe as mp
 
-        self.every = max(1, int(every))
         with native_logs_filtered():  # TFLite/absl start-up lines, which users read as errors
-            self._hands = started(mp.solutions.hands.Hands(static_image_mode=False, max_num_hands=2,
-                                                           model_complexity=0, min_detection_confidence=min_confidence,
-                                                           min_tracking_confidence=0.5))
-        self._outlines: list[np.ndarray] = []
-        self._last = -(10**9)
-        self._shape: tuple[int, ...] | None = None  # the last image looked at, for forget()
-        self._window: Window | None = None  # where the hands are looked for (None: the whole frame)
+            return started(mp.solutions.hands.Hands(static_image_mode=False, max_num_hands=2, model_complexity=0,
+                                                    min_detection_confidence=self.min_confidence,
+                                                    min_tracking_confidence=0.5))
+
+    def _place(self, wanted: list[Window | None]) -> None:
+        """Give each wanted window a tracker: the one already looking there (it goes on tracking), else one that
+        is free (it forgets its hands) or a new one; trackers left over forget theirs and idle."""
+        free = list(self._lookers)
+        placed: list[_Looker | None] = []
+        for w in wanted:
+            lk = next((lk for lk in free if lk in self._lookers[:self._in_use] and _keeps(lk.window, w)), None)
+            if lk is not None:
+                free.remove(lk)
+            placed.append(lk)
+        for k, w in enumerate(wanted):
+            if placed[k] is None:
+                lk = free.pop(0) if free else _Looker(self._graph())
+                lk.move(w)
+                placed[k] = lk
+        for lk in free:
+            if lk.outlines:
+                lk.forget()
+        self._lookers = [lk for lk in placed if lk is not None] + free
+        self._in_use = len(wanted)
 
     def update(self, frame_index: int, rgb: np.ndarray, faces: Sequence[Box] = ()) -> list[np.ndarray]:
         """Hand outlines (convex polygons, (K, 2) float32 frame pixels) for this frame; `faces`: the boxes of the
-        faces in it (frame pixels), which place the window the hands are looked for in (module docstring)."""
-        if self._outlines or frame_index - self._last >= self.every or frame_index < self._last:
-            self._last = frame_index
-            wanted = hand_window(rgb.shape, faces)
-            if not _keeps(self._window, wanted):
-                if self._outlines:
-                    self.forget()  # tracked in the old window's pixels (without hands the tracker holds nothing)
-                    self._last = frame_index
-                self._window = wanted
-            crop: Crop | None = None
-            if self._window is None:
-                image = np.ascontiguousarray(rgb)
-            else:
-                image, crop = crop_square(rgb, *self._window, size=math.ceil(self._window[2]))
-            self._shape = image.shape
-            h, w = image.shape[:2]
-            res = self._hands.process(image)
-            self._outlines = []
-            for hand in res.multi_hand_landmarks or []:
-                pts = np.array([(p.x * w, p.y * h) for p in hand.landmark], dtype=np.float32)
-                if crop is not None:  # window pixels -> frame pixels
-                    pts = pts * np.float32(crop.scale) + np.array([crop.x0, crop.y0], np.float32)
-                hull = cv2.convexHull(pts).reshape(-1, 2)
-                c = hull.mean(axis=0)
-                self._outlines.append(((hull - c) * 1.15 + c).astype(np.float32))
-        return self._outlines
+        faces in it (frame pixels), which place the windows the hands are looked for in (module docstring)."""
+        self._place(hand_windows(rgb.shape, faces))
+        out: list[np.ndarray] = []
+        for lk in self._lookers[:self._in_use]:
+            if lk.outlines or lk.due or frame_index % self.every == 0:
+                lk.look(rgb)
+            out += lk.outlines
+        return out
 
     def forget(self) -> None:
-        """Forget the tracked hands: the next look runs the palm detector, as a new graph's first would. A blank frame
-        through the same graph does it; rebuilding the graph instead leaves 25-30 MB of MediaPipe's native memory
-        behind each time."""
-        if self._shape is not None:
-            self._hands.process(np.zeros(self._shape, dtype=np.uint8))
-        self._outlines = []
-        self._last = -(10**9)
-        self._window = None
+        """Forget the tracked hands (every tracker's): the next look detects afresh."""
+        for lk in self._lookers:
+            lk.forget()
+            lk.window, lk.due = None, False
+        self._in_use = 1
 
     def close(self) -> None:
-        self._hands.close()
+        for lk in self._lookers:
+            lk.graph.close()
 
 
 def covered_regions(outlines: list[np.ndarray], mesh: np.ndarray) -> dict[str, float]:

@@ -136,6 +136,30 @@ def test_hands_are_looked_for_round_a_small_face_and_in_the_whole_of_a_close_up(
     assert (cx, cy) == (1600.0, 1050.0) and side == pytest.approx(1200 + 2 * HAND_MARGIN * 250)  # both faces
 
 
+def test_faces_far_apart_get_a_window_each_and_a_close_up_among_them_the_whole_frame(monkeypatch):
+    from merstudio.face import occlusion
+    from merstudio.face.occlusion import hand_window, hand_windows
+
+    left, right = (150.0, 300.0, 230.0, 400.0), (1050.0, 300.0, 1130.0, 400.0)  # two people in a wide 720p shot
+    assert hand_window((720, 1280, 3), [left, right]) is None  # one square round both: nearly the whole frame
+    assert hand_windows((720, 1280, 3), [right, left]) == [hand_window((720, 1280, 3), [left]),
+                                                            hand_window((720, 1280, 3), [right])]
+    near = (240.0, 305.0, 320.0, 405.0)  # beside the left face: their joint window 1.28 times their own
+    assert hand_windows((720, 1280, 3), [left, near, right]) == [hand_window((720, 1280, 3), [left, near]),
+                                                                  hand_window((720, 1280, 3), [right])]
+    apart = (300.0, 305.0, 380.0, 405.0)  # further: 1.52 times, a window each
+    assert hand_windows((720, 1280, 3), [left, apart, right]) == [None]  # three groups: one round all, the frame
+    assert hand_windows((720, 1280, 3), [left, apart]) == [hand_window((720, 1280, 3), [left]),
+                                                           hand_window((720, 1280, 3), [apart])]
+    monkeypatch.setattr(occlusion, "MAX_HAND_WINDOWS", 1)
+    assert hand_windows((720, 1280, 3), [left, right]) == [None]  # more groups than trackers: the whole frame
+    monkeypatch.undo()
+    close_up = (700.0, 100.0, 1200.0, 700.0)
+    assert hand_windows((720, 1280, 3), [left, close_up]) == [None]
+    assert hand_windows((720, 1280, 3), [left]) == [hand_window((720, 1280, 3), [left])]
+    assert hand_windows((720, 1280, 3), []) == [None]
+
+
 class _Hand:
     """A stand-in for MediaPipe Hands that sees a hand at the middle of every image with any light in it."""
 
@@ -159,8 +183,8 @@ def test_a_hand_found_in_the_window_is_placed_in_the_frame_and_a_moved_window_fo
     from merstudio.face.occlusion import HandOcclusion
 
     hands = HandOcclusion(every=1)
-    hands._hands.close()
-    hands._hands = fake = _Hand()
+    hands._lookers[0].graph.close()
+    hands._lookers[0].graph = fake = _Hand()
     frame = np.full((720, 1280, 3), 90, np.uint8)
     face = (300.0, 300.0, 400.0, 420.0)
     (outline,) = hands.update(0, frame, [face])
@@ -176,3 +200,33 @@ def test_a_hand_found_in_the_window_is_placed_in_the_frame_and_a_moved_window_fo
     (outline,) = hands.update(3, np.full((360, 640, 3), 90, np.uint8), [(250.0, 60.0, 450.0, 300.0)])
     assert fake.shapes[-1] == (360, 640, 3)  # a close-up: the whole frame
     assert np.allclose(outline.mean(axis=0), (320, 180), atol=1.5)
+
+
+def test_two_windows_track_on_their_own_and_one_moving_leaves_the_other_tracking(monkeypatch):
+    from merstudio.face import occlusion
+    from merstudio.face.occlusion import HandOcclusion
+
+    fakes: list[_Hand] = []
+
+    def graph(self):  # noqa: ANN001, ANN202
+        fakes.append(_Hand())
+        return fakes[-1]
+
+    monkeypatch.setattr(occlusion.HandOcclusion, "_graph", graph)
+    hands = HandOcclusion(every=6)
+    frame = np.full((720, 1280, 3), 90, np.uint8)
+    left, right = (150.0, 300.0, 230.0, 400.0), (1050.0, 300.0, 1130.0, 400.0)
+    outlines = hands.update(0, frame, [left, right])
+    assert len(fakes) == 2 and [len(f.shapes) for f in fakes] == [1, 1]  # a second graph, each in its window
+    centres = sorted(tuple(np.round(o.mean(axis=0))) for o in outlines)
+    assert centres == [(190.0, 350.0), (1090.0, 350.0)]  # each hand in frame pixels, at its window's middle
+    hands.update(1, frame, [left, right])  # both hold a hand: both track on the next frame
+    assert [len(f.shapes) for f in fakes] == [2, 2]
+    moved = (1150.0, 300.0, 1230.0, 400.0)
+    hands.update(2, frame, [left, moved])  # the right face moved: its tracker forgets (blank) and looks there
+    assert [f.blank for f in fakes] == [[False] * 3, [False, False, True, False]]
+    hands.update(3, frame, [left])  # one face left: one window; the idle tracker forgets its hands
+    assert fakes[1].blank[-1] and len(fakes[0].shapes) == 4
+    hands.forget()
+    assert not hands.update(4, frame, [left])  # frame 4 is no multiple of 6 and no hand is held: no look
+    assert len(fakes) == 2  # the graphs are kept for the next time

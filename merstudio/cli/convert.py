@@ -20,6 +20,7 @@ IN_FORMATS = (*EVENT_FORMATS, "openface", "pyfeat")
 EPILOG = """examples:
   merstudio convert coded.eaf coded.tsv --fps 30              ELAN -> BORIS-style TSV
   merstudio convert boris.xlsx events.csv --video clip.mp4    one media file's rows of a BORIS table
+  merstudio convert phone.eaf phone.tsv --media phone.mov     a variable-rate video: frames from its own times
   merstudio convert openface.csv frames.csv --fps 30          OpenFace 2 per-frame CSV -> ours (0-based frames)
   merstudio convert pyfeat.csv frames.csv --fps 30            py-feat CSV (AU01.., FaceScore) -> ours (AUxx_p)
   merstudio convert --project study.merproj --import coded.eaf --video 1 [--yes]
@@ -49,7 +50,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--video", "--video-id", dest="video", metavar="VIDEO",
                    help="with --project: the video (id or file name); otherwise: the media file whose rows "
                         "to convert when the input holds several")
-    p.add_argument("--media", type=Path, help="the video file the output should refer to (default: the input's)")
+    p.add_argument("--media", type=Path, help="the video file the output should refer to (default: the input's); "
+                                               "when it is here and has a variable frame rate, times are placed on "
+                                               "its frames' own times")
     p.add_argument("--from", dest="from_fmt", choices=IN_FORMATS, help="input format (default: by extension)")
     p.add_argument("--to", dest="to_fmt", choices=EVENT_FORMATS, help="output format (default: by extension)")
     p.add_argument("--force-fps", action="store_true",
@@ -127,20 +130,36 @@ def run(args: argparse.Namespace) -> int:
     if args.to_fmt is None and args.output.suffix.lower() != ".csv":
         ix.detect_format(args.output)  # an unknown output type fails before the input is read and previewed
     fmt = ix.detect_format(args.input, args.from_fmt)
-    preview = ix.read_events(args.input, fps=args.fps, video_name=args.video, fps_override=args.force_fps,
-                             fmt=fmt, **_kwargs(args, fmt))
+    media_fps, times = _media_times(args.media)
+    preview = ix.read_events(args.input, fps=args.fps or media_fps, video_name=args.video,
+                             fps_override=args.force_fps, fmt=fmt, times=times, **_kwargs(args, fmt))
     _show(preview)
     events = preview.accept(skip_bad=args.yes)
-    fps = args.fps or preview.fps
+    fps = args.fps or media_fps or preview.fps
     media_path = str(args.media) if args.media else (preview.media or args.video or "")
     if media_path and not args.media and not Path(media_path).is_absolute():
         beside = args.input.parent / media_path  # a file that names only the media: look beside it
         if beside.exists():
             media_path = str(beside.resolve())
-    media = ix.Media(path=media_path, fps=fps or 0.0)
+    media = ix.Media(path=media_path, fps=fps or 0.0, times=times)
     out = ix.write_events(events, args.output, media, fmt=args.to_fmt)
     print(f"wrote {len(events)} event(s) to {out}")
     return 0
+
+
+def _media_times(media: Path | None) -> tuple[float | None, Any]:
+    """(nominal fps, frame times in seconds) of a variable-rate video when --media names one that is here, else
+    (None, None): the file's times are then converted at its (or --fps's) constant rate both ways."""
+    if media is None or not media.is_file():
+        return None, None
+    from merstudio.io import open_source
+
+    try:
+        with open_source(media) as src:
+            return (src.fps, src.timestamps) if src.is_vfr else (None, None)
+    except InputError as exc:  # not a video merstudio can read: the output still names it
+        print(f"note: {exc}; times converted at the nominal frame rate", file=sys.stderr)
+        return None, None
 
 
 def _au_table_kind(path: Path, fmt: str | None) -> str | None:

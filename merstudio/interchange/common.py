@@ -119,8 +119,10 @@ class Media:
                    video_id=int(video.id), times=variable_times(times, float(video.fps)))
 
     def clock(self, where: str) -> FrameClock:
-        """The frame <-> ms rule for this video (InputError naming ``where`` when the rate is unknown)."""
-        return FrameClock(check_fps(self.fps, self.name or where), self.times)
+        """The frame <-> ms rule for this video (InputError naming ``where`` when the rate is unknown); ``times``
+        count only where they are off the nominal grid (:func:`variable_times`)."""
+        fps = check_fps(self.fps, self.name or where)
+        return FrameClock(fps, variable_times(self.times, fps))
 
 
 def variable_times(times: np.ndarray | None, fps: float) -> np.ndarray | None:

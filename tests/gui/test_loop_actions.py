@@ -9,8 +9,9 @@ import types
 import numpy as np
 import pandas as pd
 import pytest
-from gui_fixtures import FPS, N_FRAMES, H, W, frame_value
+from gui_fixtures import FPS, N_FRAMES
 from PySide6.QtCore import Qt
+from support.vfr_clips import write_vfr_clip
 
 from merstudio.gui import commands as C
 from merstudio.interchange import Media, read_events, write_events
@@ -300,21 +301,6 @@ def test_agreement_compares_openface_intensities(qtbot, window, video_path, tmp_
     assert set(frames["n"]) == {N_FRAMES - 2}  # the fake analysis has no face in frames 0-1
 
 
-def _vfr_clip(path):
-    """A real variable-rate mp4 like a phone's: 30 fps for 30 frames, one 14 ms frame, then 24 fps (60 frames)."""
-    import subprocess
-
-    imageio_ffmpeg = pytest.importorskip("imageio_ffmpeg")
-    frames = b"".join(np.full((H, W, 3), frame_value(i), np.uint8).tobytes() for i in range(90))
-    # times in 1/90000 s all the way (filter, encoder, mp4 track): else they snap to the input's 1/30 s grid
-    subprocess.run([imageio_ffmpeg.get_ffmpeg_exe(), "-y", "-loglevel", "error", "-f", "rawvideo", "-pix_fmt",
-                    "bgr24", "-s", f"{W}x{H}", "-r", "30", "-i", "-", "-vf",
-                    "settb=1/90000,setpts='if(lt(N,30),N/30,29/30+0.014+(N-30)/24)/TB'", "-fps_mode", "vfr",
-                    "-enc_time_base", "1/90000", "-video_track_timescale", "90000", "-c:v", "mjpeg", str(path)],
-                   input=frames, check=True, timeout=120)
-    return path
-
-
 def test_export_and_import_of_a_variable_rate_video_use_its_frame_times(window, tmp_path, monkeypatch):
     """ELAN shows an exported event where merstudio's player shows it: at the frames' own times (frame 45 at
     0.981 + 15/24 = 1.606 s), not at frame / header rate; and the file imports back onto the same frames."""
@@ -325,7 +311,7 @@ def test_export_and_import_of_a_variable_rate_video_use_its_frame_times(window, 
 
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # the source's one-line "variable frame rate" warning
-        video = _open(window, _vfr_clip(tmp_path / "phone.mp4"))
+        video = _open(window, write_vfr_clip(tmp_path / "phone.mp4"))
     assert window.playback.timebase.variable
     window.project.add_events([Event(video.id, 45, 47, 50, emotion="positive", aus="12", coder="alice")])
     eaf = tmp_path / "phone.eaf"

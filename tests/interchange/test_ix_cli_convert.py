@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 from ix_helpers import canon, sample_events, write_frames, write_xlsx
 
@@ -240,3 +241,40 @@ def test_media_named_by_name_only_is_found_beside_the_input(tmp_path, capsys, ev
     (src_dir / "clip.mp4").write_bytes(b"video")  # the video lies beside the coded file: the .eaf points at it
     assert run(capsys, "convert", src_dir / "a.tsv", out_dir / "y.eaf")[0] == 0
     assert media_of(out_dir / "y.eaf") == ((src_dir / "clip.mp4").as_uri(), "../coded/clip.mp4")
+
+
+def test_file_conversion_places_times_on_a_variable_rate_media_file(tmp_path, capsys):
+    """ELAN -> BORIS for a phone clip: with --media naming the (variable-rate) video the frame columns are the
+    frames ELAN's times fall on, and the times are kept; without it, the header's rate puts them on other frames,
+    and the times move to those frames' starts."""
+    import csv
+    import warnings
+
+    from support.vfr_clips import times, write_vfr_clip
+
+    from merstudio.project import Event
+
+    clip = write_vfr_clip(tmp_path / "phone.mp4")
+    t = times()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # the source's "variable frame rate" warning
+        from merstudio.io import open_source
+
+        with open_source(clip) as src:
+            nominal, real = src.fps, src.timestamps
+    assert np.allclose(real, t, atol=2e-5)
+    eaf = write_eaf([Event(0, 45, 47, 50, emotion="happiness", coder="ann")], tmp_path / "phone.eaf",
+                    Media(str(clip), fps=nominal, times=real))
+    code, _, err = run(capsys, "convert", eaf, tmp_path / "with.tsv", "--media", clip)
+    assert code == 0, err
+    code, _, err = run(capsys, "convert", eaf, tmp_path / "without.tsv")
+    assert code == 0, err
+
+    def row(name):
+        return next(csv.DictReader((tmp_path / name).open(newline="", encoding="utf-8"), delimiter="\t"))
+
+    w, wo = row("with.tsv"), row("without.tsv")
+    assert (w["Start frame"], w["Apex frame"], w["Stop frame"]) == ("45", "47", "50")
+    assert w["Start (s)"] == f"{round(t[45] * 1000) / 1000:.3f}" == "1.606"
+    assert wo["Start frame"] == str(int(1.606 * nominal)) != "45"  # at the header's ~26 fps: frame 41
+    assert wo["Start (s)"] == f"{int(1.606 * nominal) / nominal:.3f}"  # that frame's start, 24 ms early

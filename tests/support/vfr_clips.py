@@ -1,0 +1,33 @@
+"""A real variable-frame-rate video, like a phone's: 30 fps for 30 frames, one 14 ms frame, then 24 fps, encoded
+by the ffmpeg binary that imageio-ffmpeg bundles (the test extra installs it). Frame i is flat grey grey(i)."""
+
+from __future__ import annotations
+
+import subprocess
+from pathlib import Path
+
+import numpy as np
+
+SWITCH = 29 / 30 + 0.014  # the time of frame 30, after the short frame
+
+
+def times(n: int = 90) -> np.ndarray:
+    """The frames' presentation times (seconds) the clip is written with."""
+    return np.r_[np.arange(min(n, 30)) / 30.0, SWITCH + np.arange(max(0, n - 30)) / 24.0]
+
+
+def grey(i: int) -> int:
+    return (i * 2) % 250
+
+
+def write_vfr_clip(path: Path, n: int = 90, w: int = 160, h: int = 120) -> Path:
+    import imageio_ffmpeg
+
+    frames = b"".join(np.full((h, w, 3), grey(i), np.uint8).tobytes() for i in range(n))
+    # times in 1/90000 s all the way (filter, encoder, mp4 track): else they snap to the input's 1/30 s grid
+    subprocess.run([imageio_ffmpeg.get_ffmpeg_exe(), "-y", "-loglevel", "error", "-f", "rawvideo", "-pix_fmt",
+                    "bgr24", "-s", f"{w}x{h}", "-r", "30", "-i", "-", "-vf",
+                    f"settb=1/90000,setpts='if(lt(N,30),N/30,{SWITCH!r}+(N-30)/24)/TB'", "-fps_mode", "vfr",
+                    "-enc_time_base", "1/90000", "-video_track_timescale", "90000", "-c:v", "mjpeg", str(path)],
+                   input=frames, check=True, timeout=120)
+    return path

@@ -16,6 +16,7 @@ import numpy as np
 
 from merstudio.errors import InputError
 from merstudio.face.landmarks import N_LANDMARKS
+from merstudio.face.mp_import import mediapipe
 from merstudio.face.small_faces import Box, Crop, CropFitter, SmallFaces, crop_for, crop_square
 from merstudio.native_logs import native_logs_filtered
 
@@ -123,7 +124,7 @@ def _centred(found: list[FaceObservation], cx: float, cy: float, side: float) ->
 
 
 def _crop_face_mesh(static: bool, min_confidence: float) -> Any:
-    import mediapipe as mp
+    mp = mediapipe()
 
     with native_logs_filtered():
         # two faces: in a crowd the neighbour may be the surer detection; the one at the crop's centre is wanted
@@ -298,7 +299,7 @@ class FaceMeshDetector:
         self.small = SmallFaces(self._crops, self.min_confidence) if small_faces else None
 
     def _make_mesh(self):  # noqa: ANN202 - mediapipe type
-        import mediapipe as mp
+        mp = mediapipe()
 
         with native_logs_filtered():  # TFLite/absl start-up lines on every graph, which users read as errors
             return started(mp.solutions.face_mesh.FaceMesh(
@@ -369,7 +370,7 @@ class FaceMeshDetector:
         check for faces that the mesh is not tracking."""
         rgb = check_rgb(rgb)
         if self._finder is None:
-            import mediapipe as mp
+            mp = mediapipe()
 
             with native_logs_filtered():
                 self._finder = started(mp.solutions.face_detection.FaceDetection(

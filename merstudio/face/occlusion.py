@@ -29,6 +29,7 @@ import numpy as np
 
 from merstudio.face.boxes import Box
 from merstudio.face.detector import SIZE_SLACK, WINDOW_SLACK, started
+from merstudio.face.mp_import import mediapipe
 from merstudio.face.small_faces import Crop, crop_square
 from merstudio.native_logs import native_logs_filtered
 
@@ -157,7 +158,7 @@ class HandOcclusion:
         self._in_use = 1  # lookers[:in_use] have a window this frame; the others are idle
 
     def _graph(self) -> Any:
-        import mediapipe as mp
+        mp = mediapipe()
 
         with native_logs_filtered():  # TFLite/absl start-up lines, which users read as errors
             return started(mp.solutions.hands.Hands(static_image_mode=False, max_num_hands=2, model_complexity=0,

@@ -32,6 +32,8 @@ from typing import Any, TypeVar
 
 import numpy as np
 
+from merstudio.face.mp_import import mediapipe
+
 TURN_MARGIN = 0.1  # mean detector score a turn must gain over none to be used
 TURN_MIN_SCORE = 0.8  # ... and reach: a face seen clearly upright (a group of small faces scores ~0.6: left alone)
 TURN_SAMPLES = 5  # frames looked at, spread over the input
@@ -83,7 +85,7 @@ def choose_turn(frames: Iterable[np.ndarray], detector: Any = None) -> int:
     FaceDetection (made here when None)."""
     own = detector is None
     if own:
-        import mediapipe as mp
+        mp = mediapipe()
 
         from merstudio.face.detector import started
         from merstudio.native_logs import native_logs_filtered

@@ -20,6 +20,7 @@ import cv2
 import numpy as np
 
 from merstudio.face.boxes import Box
+from merstudio.face.mp_import import mediapipe
 from merstudio.native_logs import native_logs_filtered
 
 if TYPE_CHECKING:
@@ -134,7 +135,7 @@ class SmallFaces:
     def search(self, rgb: np.ndarray) -> list[Box]:
         """Face boxes (x0, y0, x1, y1) from the full-range detector over the frame and its tiles, duplicates merged."""
         if self._finder is None:
-            import mediapipe as mp
+            mp = mediapipe()
 
             from merstudio.face.detector import started
 

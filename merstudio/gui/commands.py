@@ -414,18 +414,19 @@ class Export(AppCommand):
         assert proj is not None
         kind, path = params["kind"], Path(params["path"])
         progress = win.export_progress
+        times = win.playback.timebase.times  # a variable-rate video's frame times, past what an analysis stored
         if kind in ("frames", "frames_neutral"):
             out = [ex.export_frames_csv(proj, video.id, path, progress=progress, relative=kind == "frames_neutral")]
         elif kind == "events_csv":
-            out = [ex.export_events_csv(proj, path, video_id=video.id, progress=progress)]
-            out += _behaviours_beside(proj, video.id, path)
+            out = [ex.export_events_csv(proj, path, video_id=video.id, progress=progress, times=times)]
+            out += _behaviours_beside(proj, video.id, path, times)
         elif kind == "events_xlsx":
-            out = [ex.export_events_xlsx(proj, path, video_id=video.id, progress=progress)]
-            out += _behaviours_beside(proj, video.id, path)
+            out = [ex.export_events_xlsx(proj, path, video_id=video.id, progress=progress, times=times)]
+            out += _behaviours_beside(proj, video.id, path, times)
         elif kind == "behaviours":
-            out = [ex.export_behaviours_csv(proj, path, video_id=video.id, progress=progress)]
+            out = [ex.export_behaviours_csv(proj, path, video_id=video.id, progress=progress, times=times)]
         elif kind == "summary":
-            out = ex.export_summary(proj, video.id, path, path.with_suffix(".png"), progress=progress)
+            out = ex.export_summary(proj, video.id, path, path.with_suffix(".png"), progress=progress, times=times)
         elif kind == "labelled":
             out = [ex.export_labelled_set(proj, path, progress=progress)]
         else:
@@ -433,11 +434,11 @@ class Export(AppCommand):
         win.export_done(out)
 
 
-def _behaviours_beside(proj: Any, video_id: int, events_path: Path) -> list[Path]:
+def _behaviours_beside(proj: Any, video_id: int, events_path: Path, times: Any = None) -> list[Path]:
     """The video's behaviour events as ``<stem>_behaviours.csv`` beside an events file (none: nothing written)."""
     if not proj.behaviour_events(video_id):
         return []
-    return [ex.export_behaviours_csv(proj, ex.behaviours_csv_path(events_path), video_id=video_id)]
+    return [ex.export_behaviours_csv(proj, ex.behaviours_csv_path(events_path), video_id=video_id, times=times)]
 
 
 # ---------------------------------------------------------------------------------------------------- interchange
@@ -525,7 +526,7 @@ class ExportEvents(AppCommand):
             out = [write_eaf(proj.events(video.id), path, project_media(proj, video.id, times), extra_tiers=tiers)]
         else:
             out = [export_project_events(proj, video.id, path, fmt=params.get("fmt"), times=times)]
-            out += _behaviours_beside(proj, video.id, path)
+            out += _behaviours_beside(proj, video.id, path, times)
         ctx.win.export_done(out)
 
 

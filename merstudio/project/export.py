@@ -29,6 +29,7 @@ from merstudio.project.events import Event, au_numbers
 from merstudio.project.store import Project
 
 Progress = Callable[[int, int], None] | None
+Times = np.ndarray | None  # a variable-rate video's frame times as its player knows them (Project.timebase)
 
 EVENT_COLUMNS = ("event_id", "video", "video_path", "face_id", "onset_frame", "apex_frame", "offset_frame",
                  "onset_time", "apex_time", "offset_time", "duration_frames", "duration_s", "emotion", "aus",
@@ -83,8 +84,9 @@ def _reviewed_model(e: Event) -> bool:
     return e.source == "model" and e.status == "accepted"
 
 
-def events_table(project: Project, video_id: int | None = None) -> pd.DataFrame:
-    """Events of one video (or all), one row each, with frame-index and timestamp columns."""
+def events_table(project: Project, video_id: int | None = None, times: Times = None) -> pd.DataFrame:
+    """Events of one video (or all), one row each, with frame-index and timestamp columns. ``times``: the frame
+    times of video ``video_id`` as its player knows them (see Project.timebase)."""
     rows = []
     for video in project.videos():
         if video_id is not None and video.id != video_id:
@@ -92,7 +94,7 @@ def events_table(project: Project, video_id: int | None = None) -> pd.DataFrame:
         evs = project.events(video.id)
         if not evs:
             continue
-        tb = project.timebase(video.id)  # the stored frame times: the per-frame CSV's timestamps
+        tb = project.timebase(video.id, times if video.id == video_id else None)  # the per-frame CSV's timestamps
         for e in evs:
             rows.append({
                 "event_id": e.id, "video": video.name, "video_path": video.path, "face_id": e.face_id,
@@ -112,10 +114,10 @@ BEHAVIOUR_COLUMNS = ("behaviour_event_id", "video", "video_path", "behaviour", "
                      "coder", "note", "open")
 
 
-def behaviours_table(project: Project, video_id: int | None = None) -> pd.DataFrame:
+def behaviours_table(project: Project, video_id: int | None = None, times: Times = None) -> pd.DataFrame:
     """The project's behaviour events (schema 5) of one video (or all), one row each, frame and time columns. A
     state still being coded has no offset (``open`` True, offset and duration empty); a point event has
-    offset == onset."""
+    offset == onset. ``times``: as for :func:`events_table`."""
     named = {b.id: b for b in project.behaviours()}
     rows = []
     for video in project.videos():
@@ -124,7 +126,7 @@ def behaviours_table(project: Project, video_id: int | None = None) -> pd.DataFr
         evs = project.behaviour_events(video.id)
         if not evs:
             continue
-        tb = project.timebase(video.id)
+        tb = project.timebase(video.id, times if video.id == video_id else None)
         for e in evs:
             b = named.get(e.behaviour_id)
             n = None if e.offset is None else e.offset - e.onset + 1
@@ -152,8 +154,8 @@ def _write_csv(df: pd.DataFrame, path: str | os.PathLike[str], progress: Progres
 
 
 def export_behaviours_csv(project: Project, path: str | os.PathLike[str], video_id: int | None = None,
-                          progress: Progress = None) -> Path:
-    return _write_csv(behaviours_table(project, video_id), path, progress)
+                          progress: Progress = None, times: Times = None) -> Path:
+    return _write_csv(behaviours_table(project, video_id, times), path, progress)
 
 
 def behaviours_csv_path(events_path: str | os.PathLike[str]) -> Path:
@@ -190,22 +192,22 @@ def behaviour_tiers(project: Project, video_id: int) -> dict[str, tuple[str, lis
 
 
 def export_events_csv(project: Project, path: str | os.PathLike[str], video_id: int | None = None,
-                      progress: Progress = None) -> Path:
-    return _write_csv(events_table(project, video_id), path, progress)
+                      progress: Progress = None, times: Times = None) -> Path:
+    return _write_csv(events_table(project, video_id, times), path, progress)
 
 
 def export_events_xlsx(project: Project, path: str | os.PathLike[str], video_id: int | None = None,
-                       progress: Progress = None) -> Path:
+                       progress: Progress = None, times: Times = None) -> Path:
     from merstudio.xlsx import write_xlsx
 
-    df = events_table(project, video_id)
+    df = events_table(project, video_id, times)
     write_xlsx(path, "events", [str(c) for c in df.columns], df.itertuples(index=False, name=None))
     if progress:
         progress(1, 1)
     return Path(path)
 
 
-def summary_table(project: Project, video_id: int) -> pd.DataFrame:
+def summary_table(project: Project, video_id: int, times: Times = None) -> pd.DataFrame:
     """Tidy per-video summary: (measure, category, value) rows for coded (accepted) events per class, their
     durations, AU frequencies (fraction of analysed face frames with AUxx_c = 1, and number of coded events coding
     each AU), and the proposals not coded: ``proposals/open`` (unreviewed) and ``proposals/rejected``."""
@@ -217,7 +219,7 @@ def summary_table(project: Project, video_id: int) -> pd.DataFrame:
                                           ("proposals", "open", float(sum(e.status == "proposal" for e in every))),
                                           ("proposals", "rejected",
                                            float(sum(e.status == "rejected" for e in every)))]
-    tb = project.timebase(video_id)
+    tb = project.timebase(video_id, times)
     by_class: dict[str, list[Event]] = {}
     for e in evs:
         by_class.setdefault(e.emotion or "(none)", []).append(e)
@@ -242,17 +244,18 @@ def summary_table(project: Project, video_id: int) -> pd.DataFrame:
 
 
 def export_summary(project: Project, video_id: int, csv_path: str | os.PathLike[str],
-                   png_path: str | os.PathLike[str] | None = None, progress: Progress = None) -> list[Path]:
+                   png_path: str | os.PathLike[str] | None = None, progress: Progress = None,
+                   times: Times = None) -> list[Path]:
     """Summary CSV, plus a timeline PNG (AU curves, class confidence, events) when ``png_path`` is given."""
     out = []
     with _atomic(csv_path) as tmp:
-        summary_table(project, video_id).to_csv(tmp, index=False)
+        summary_table(project, video_id, times).to_csv(tmp, index=False)
     out.append(Path(csv_path))
     if progress:
         progress(1, 2)
     if png_path is not None:
         with _atomic(png_path) as tmp:
-            render_timeline_png(project, video_id, tmp)
+            render_timeline_png(project, video_id, tmp, times=times)
         out.append(Path(png_path))
     if progress:
         progress(2, 2)
@@ -262,7 +265,8 @@ def export_summary(project: Project, video_id: int, csv_path: str | os.PathLike[
 _EMOTION_COLOURS = ("tab:red", "tab:green", "tab:orange", "tab:purple", "tab:brown", "tab:pink", "tab:cyan")
 
 
-def render_timeline_png(project: Project, video_id: int, path: str | os.PathLike[str], dpi: int = 100) -> None:
+def render_timeline_png(project: Project, video_id: int, path: str | os.PathLike[str], dpi: int = 100,
+                        times: Times = None) -> None:
     from matplotlib.figure import Figure  # no pyplot: no global backend state, renders with Agg
 
 
@@ -271,7 +275,7 @@ def render_timeline_png(project: Project, video_id: int, path: str | os.PathLike
     if len(df) and (df["face_id"] >= 0).any():
         face = int(df.loc[df["face_id"] >= 0, "face_id"].mode().iloc[0])
         df = df[df["face_id"] == face]
-    tb = project.timebase(video_id)
+    tb = project.timebase(video_id, times)
     au_cols = [c for c in df.columns if c.startswith("AU") and c.endswith("_r")]
     p_cols = [c for c in df.columns if c.startswith("p_")]
     fig = Figure(figsize=(12, 6), dpi=dpi)

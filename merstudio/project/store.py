@@ -915,9 +915,11 @@ class Project:
             return None
         return np.array([r[1] for r in rows], dtype=np.float64)
 
-    def timebase(self, video_id: int) -> Timebase:
-        """Frame <-> seconds for a video: its stored frame times (a variable-rate video's own), else frame / fps."""
-        return Timebase(self.video(video_id).fps, self.frame_times(video_id))
+    def timebase(self, video_id: int, times: np.ndarray | None = None) -> Timebase:
+        """Frame <-> seconds for a video: `times` (a variable-rate video's frame times as its player knows them,
+        which cover frames an analysis still running or stopped short has not stored), else the stored frame
+        times, else frame / fps."""
+        return Timebase(self.video(video_id).fps, times if times is not None else self.frame_times(video_id))
 
     def load_frames(self, video_id: int, start: int = 0, stop: int | None = None) -> pd.DataFrame:
         """The stored per-frame table of a video (empty frame with the base columns when not analysed),

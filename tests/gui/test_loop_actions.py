@@ -11,6 +11,7 @@ import pandas as pd
 import pytest
 from gui_fixtures import FPS, N_FRAMES
 from PySide6.QtCore import Qt
+from support.vfr_clips import times as vfr_times
 from support.vfr_clips import write_vfr_clip
 
 from merstudio.gui import commands as C
@@ -318,6 +319,13 @@ def test_export_and_import_of_a_variable_rate_video_use_its_frame_times(window, 
     assert window.ctx.execute(C.ExportEvents, path=str(eaf)), window.errors
     values = {int(ts.get("TIME_VALUE")) for ts in ET.parse(eaf).getroot().iter("TIME_SLOT")}
     assert {1606, 1689, 1856} <= values, values  # onset, apex, the end of frame 50
+    # the project's events CSV: the player's frame times too, whatever an analysis has stored so far
+    report = tmp_path / "phone_events.csv"
+    assert window.ctx.execute(C.Export, kind="events_csv", path=str(report)), window.errors
+    row = pd.read_csv(report).iloc[0]
+    t = vfr_times()
+    assert row["onset_time"] == pytest.approx(t[45], abs=1e-4) and row["duration_s"] == pytest.approx(t[51] - t[45],
+                                                                                                     abs=1e-4)
     window.project.delete_events([e.id for e in window.project.events(video.id)])
     monkeypatch.setattr(ImportPreviewDialog, "exec", lambda self: ImportPreviewDialog.DialogCode.Accepted)
     assert window.ctx.execute(C.ImportEvents, path=str(eaf)), window.errors

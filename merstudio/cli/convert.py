@@ -147,9 +147,10 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
-def _media_times(media: Path | None) -> tuple[float | None, Any]:
-    """(nominal fps, frame times in seconds) of a variable-rate video when --media names one that is here, else
-    (None, None): the file's times are then converted at its (or --fps's) constant rate both ways."""
+def _media_times(media: Path | None, quiet: bool = False) -> tuple[float | None, Any]:
+    """(nominal fps, frame times in seconds) of a variable-rate video when `media` names one that is here, else
+    (None, None): times are then converted at a constant rate (the file's, --fps's or the project's video's).
+    A file that is no readable video gets a note unless `quiet` (a project's video: its stored times serve)."""
     if media is None or not media.is_file():
         return None, None
     from merstudio.io import open_source
@@ -158,7 +159,8 @@ def _media_times(media: Path | None) -> tuple[float | None, Any]:
         with open_source(media) as src:
             return (src.fps, src.timestamps) if src.is_vfr else (None, None)
     except InputError as exc:  # not a video merstudio can read: the output still names it
-        print(f"note: {exc}; times converted at the nominal frame rate", file=sys.stderr)
+        if not quiet:
+            print(f"note: {exc}; times converted at the nominal frame rate", file=sys.stderr)
         return None, None
 
 
@@ -209,9 +211,14 @@ def _run_project(args: argparse.Namespace) -> int:
         raise InputError("convert: with --project, give the file with --import/--export, not as IN")
     with Project.open(args.project) as project:
         vid = video_id(project, args.video)
+
+        def times() -> Any:  # the video's frame times as the app's player knows them, analysed or not
+            return _media_times(Path(project.video(vid).path), quiet=True)[1]
+
         if args.export_file is not None:
             _check_out(args.export_file, args.overwrite)
-            out = ix.export_project_events(project, vid, args.export_file, fmt=args.to_fmt, statuses=args.status)
+            out = ix.export_project_events(project, vid, args.export_file, fmt=args.to_fmt, statuses=args.status,
+                                           times=times())
             n = sum(1 for e in project.events(vid) if args.status is None or e.status in args.status)
             print(f"wrote {n} event(s) of video {vid} to {out}")
             return 0
@@ -231,7 +238,7 @@ def _run_project(args: argparse.Namespace) -> int:
         else:
             fmt = ix.detect_format(args.import_file, args.from_fmt)
             preview = ix.preview_import(project, args.import_file, vid, fps_override=args.force_fps, fmt=fmt,
-                                        **_kwargs(args, fmt))
+                                        times=times(), **_kwargs(args, fmt))
         _show(preview)
         added = ix.commit_import(project, preview, skip_bad=args.yes)
         print(f"imported {len(added)} event(s) into video {vid} of {args.project}"

@@ -278,3 +278,35 @@ def test_file_conversion_places_times_on_a_variable_rate_media_file(tmp_path, ca
     assert w["Start (s)"] == f"{round(t[45] * 1000) / 1000:.3f}" == "1.606"
     assert wo["Start frame"] == str(int(1.606 * nominal)) != "45"  # at the header's ~26 fps: frame 41
     assert wo["Start (s)"] == f"{int(1.606 * nominal) / nominal:.3f}"  # that frame's start, 24 ms early
+
+
+def test_project_import_and_export_use_a_variable_rate_videos_own_times(tmp_path, capsys):
+    """A project made on the command line and never analysed: its phone clip's frame times come from the file, as
+    the app's player has them, so an ELAN file lands on its frames and goes back out at the same times."""
+    import warnings
+    import xml.etree.ElementTree as ET
+
+    from support.vfr_clips import times, write_vfr_clip
+
+    from merstudio.project import Event, Project
+
+    clip = write_vfr_clip(tmp_path / "phone.mp4")
+    t = times()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # the source's "variable frame rate" warning
+        code, _, err = run(capsys, "project", "new", tmp_path / "p.merproj", clip)
+        assert code == 0, err
+        with Project.open(tmp_path / "p.merproj") as proj:
+            nominal = proj.videos()[0].fps
+        eaf = write_eaf([Event(0, 45, 47, 50, emotion="happiness", coder="ann")], tmp_path / "in.eaf",
+                        Media(str(clip), fps=nominal, times=t))
+        code, _, err = run(capsys, "convert", "--project", tmp_path / "p.merproj", "--import", eaf, "--video", 1,
+                           "--yes")
+        assert code == 0, err
+        with Project.open(tmp_path / "p.merproj") as proj:
+            assert [(e.onset, e.apex, e.offset) for e in proj.events(1)] == [(45, 47, 50)]
+        code, _, err = run(capsys, "convert", "--project", tmp_path / "p.merproj", "--export", tmp_path / "out.eaf",
+                           "--video", 1)
+        assert code == 0, err
+    values = {int(ts.get("TIME_VALUE")) for ts in ET.parse(tmp_path / "out.eaf").getroot().iter("TIME_SLOT")}
+    assert {round(t[45] * 1000), round(t[51] * 1000)} <= values  # 1606 and 1856 ms, not 45 / 26 fps

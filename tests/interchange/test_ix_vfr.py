@@ -12,6 +12,7 @@ import xml.etree.ElementTree as ET
 import numpy as np
 import pytest
 from ix_helpers import canon
+from support.vfr_clips import times
 
 from merstudio.errors import FrameRateMismatch
 from merstudio.interchange import (
@@ -31,8 +32,7 @@ from merstudio.interchange.common import variable_times
 from merstudio.project import Event
 
 NOMINAL = 26.4
-SWITCH = 29 / 30 + 0.014  # frame 30, after the short frame
-TIMES = np.r_[np.arange(30) / 30.0, SWITCH + np.arange(70) / 24.0]  # 100 frames: 30 fps, then 24 fps
+TIMES = times(100)  # 100 frames: 30 fps, a 14 ms frame, then 24 fps
 
 
 def _media(tmp_path, times=TIMES):

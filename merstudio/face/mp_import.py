@@ -1,9 +1,11 @@
-"""Import MediaPipe without its drawing helpers.
+"""Import MediaPipe without the parts nothing here uses.
 
-`import mediapipe` imports `solutions.drawing_utils`, which imports `matplotlib.pyplot`: 0.46 of the 0.71 s the
-import takes, paid at the start of every analysis (the app's analysis process, `merstudio analyze`), and nothing
-here draws with them. They are left out of the import and loaded on first use instead (a module `__getattr__` on
-the solutions package), so code in the same process that draws with `mp.solutions.drawing_utils` still works.
+`import mediapipe` imports `solutions.drawing_utils`, which imports `matplotlib.pyplot` (0.46 s), and the whole
+tasks API (`mediapipe.tasks.python`, 0.12 s): most of the 0.71 s the import took at the start of every analysis
+(the app's analysis process, `merstudio analyze`), where only the legacy solutions (Face Mesh, Hands, face
+detection) run. Those modules are left out of the import and loaded on first use instead (a module `__getattr__`
+on the package that names them), so code in the same process that draws with `mp.solutions.drawing_utils` or
+uses `mp.tasks` still works.
 """
 
 from __future__ import annotations
@@ -14,25 +16,39 @@ import threading
 import types
 from typing import Any
 
-SOLUTIONS = "mediapipe.python.solutions"
-DEFERRED = ("drawing_utils", "drawing_styles")  # only the solutions' drawing helpers import matplotlib
+# module -> (the package that binds it, the name it is bound to there); `mp.tasks` is mediapipe.tasks.python
+DEFERRED = {
+    "mediapipe.python.solutions.drawing_utils": ("mediapipe.python.solutions", "drawing_utils"),
+    "mediapipe.python.solutions.drawing_styles": ("mediapipe.python.solutions", "drawing_styles"),
+    "mediapipe.tasks.python": ("mediapipe", "tasks"),
+}
+# found in sys.modules, the package's own imports of these do nothing ("mediapipe.tasks": else importing its child
+# from sys.modules would leave the parent unimported, and `import mediapipe.tasks.python as tasks` fails)
+STAND_INS = (*DEFERRED, "mediapipe.tasks")
 _lock = threading.Lock()  # a second thread must not see the package half imported
 
 
-def _deferred(name: str) -> Any:
-    if name in DEFERRED:
-        return importlib.import_module(f"{SOLUTIONS}.{name}")
-    raise AttributeError(f"module {SOLUTIONS!r} has no attribute {name!r}")
+def _loader(package: str) -> Any:
+    names = {attr: full for full, (pkg, attr) in DEFERRED.items() if pkg == package}
+
+    def __getattr__(name: str) -> Any:  # PEP 562: asked only for names the package does not have
+        if name in names:
+            module = importlib.import_module(names[name])
+            # bound as `import mediapipe` binds it (importing mediapipe.tasks.python binds `tasks` to its parent)
+            sys.modules[package].__dict__[name] = module
+            return module
+        raise AttributeError(f"module {package!r} has no attribute {name!r}")
+
+    return __getattr__
 
 
 def mediapipe() -> Any:
-    """The `mediapipe` module (imported on the first call, its drawing helpers deferred)."""
+    """The `mediapipe` module (imported on the first call, the DEFERRED modules left to first use)."""
     with _lock:
         if "mediapipe" in sys.modules:
             return sys.modules["mediapipe"]
         stand_ins = {}
-        for name in DEFERRED:  # found in sys.modules, the package's own imports of them do nothing
-            full = f"{SOLUTIONS}.{name}"
+        for full in STAND_INS:
             if full not in sys.modules:
                 stand_ins[full] = sys.modules[full] = types.ModuleType(full)
         try:
@@ -41,10 +57,12 @@ def mediapipe() -> Any:
             for full, module in stand_ins.items():
                 if sys.modules.get(full) is module:
                     del sys.modules[full]
-        solutions = sys.modules[SOLUTIONS]
         for full, module in stand_ins.items():
-            name = full.rsplit(".", 1)[1]
-            if solutions.__dict__.get(name) is module:  # bound as an attribute after all: the real one on use
-                del solutions.__dict__[name]
-        solutions.__dict__["__getattr__"] = _deferred  # PEP 562: asked only for names the package lacks
+            if full not in DEFERRED:
+                continue
+            package, attr = DEFERRED[full]
+            namespace = sys.modules[package].__dict__
+            if namespace.get(attr) is module:  # bound by the package's import: the real one on first use
+                del namespace[attr]
+            namespace["__getattr__"] = _loader(package)
         return mp

@@ -757,7 +757,7 @@ class BehaviourEventsTable(QTableWidget):
             n = None if e.offset is None else e.offset - e.onset + 1
             texts = (b.name if b else "?", e.coder, str(e.onset), "open" if e.offset is None else str(e.offset),
                      "" if n is None else str(n), timecode(e.onset, fps, timebase),
-                     "" if n is None or fps <= 0 else f"{tb.time_of(e.onset + n) - tb.time_of(e.onset):.3f} s",
+                     "" if e.offset is None or fps <= 0 else f"{tb.span(e.onset, e.offset):.3f} s",
                      e.note)
             for j, text in enumerate(texts):
                 it = QTableWidgetItem(text)

@@ -168,6 +168,11 @@ def ms_to_frame(ms: float, fps: float, side: str = "start") -> int:
     k = int(math.floor(x + 0.5))
     if frame_to_ms(k, fps) == round(float(ms)) and float(ms) == round(float(ms)):
         return k
+    return _side_of(x, side)
+
+
+def _side_of(x: float, side: str) -> int:
+    """The frame containing fractional position `x` (start) or the first boundary at or after it (end)."""
     return int(math.floor(x + 1e-9)) if side == "start" else int(math.ceil(x - 1e-9))
 
 
@@ -182,15 +187,8 @@ def ms_to_frames(ms: np.ndarray, fps: float, side: str = "start") -> np.ndarray:
 
 
 def seconds_to_frame(seconds: float, fps: float, side: str = "start") -> int:
-    """Seconds (as BORIS writes them, to the ms or finer) -> frame boundary, see :func:`ms_to_frame`."""
-    ms = float(seconds) * 1000.0
-    if abs(ms - round(ms)) < 1e-6:  # written to the millisecond: use the exact rule
-        return ms_to_frame(round(ms), fps, side)
-    x = float(seconds) * fps
-    near = round(x)
-    if abs(x - near) < 1e-3:  # a boundary written in full (our CSV) or to the microsecond
-        return int(near)
-    return int(math.floor(x)) if side == "start" else int(math.ceil(x))
+    """Seconds (as BORIS writes them, to the ms or finer) -> frame boundary, see :meth:`FrameClock.seconds_frame`."""
+    return FrameClock(fps).seconds_frame(seconds, side)
 
 
 class FrameClock:
@@ -232,19 +230,18 @@ class FrameClock:
             k = int(np.searchsorted(b, round(float(ms)), side="left"))
             if k < len(b) and b[k] == round(float(ms)):
                 return k
-        x = float(self.timebase.position(np.asarray(float(ms) / 1000.0)))
-        return int(math.floor(x + 1e-9)) if side == "start" else int(math.ceil(x - 1e-9))
+        return _side_of(float(self.timebase.position(np.asarray(float(ms) / 1000.0))), side)
 
     def seconds_frame(self, seconds: float, side: str = "start") -> int:
-        """Seconds (as BORIS writes them, to the ms or finer) -> frame boundary, see :func:`seconds_to_frame`."""
-        if self._bounds is None:
-            return seconds_to_frame(seconds, self.fps, side)
+        """Seconds (as BORIS writes them, to the ms or finer) -> frame boundary: written to the millisecond, the
+        exact rule of :meth:`frame`; a boundary written in full (our events CSV) or to the microsecond, that
+        frame; otherwise the frame containing the time (start) or the next boundary (end)."""
         ms = float(seconds) * 1000.0
         if abs(ms - round(ms)) < 1e-6:
             return self.frame(round(ms), side)
         x = float(self.timebase.position(np.asarray(float(seconds))))
         near = round(x)
-        if abs(x - near) < 1e-3:  # a frame's own time written in full (our events CSV)
+        if abs(x - near) < 1e-3:
             return int(near)
         return int(math.floor(x)) if side == "start" else int(math.ceil(x))
 

@@ -157,7 +157,8 @@ def _media_times(media: Path | None, quiet: bool = False) -> tuple[float | None,
 
     try:
         with open_source(media) as src:
-            return (src.fps, src.timestamps) if src.is_vfr else (None, None)
+            times = src.variable_times
+            return (src.fps, times) if times is not None else (None, None)
     except InputError as exc:  # not a video merstudio can read: the output still names it
         if not quiet:
             print(f"note: {exc}; times converted at the nominal frame rate", file=sys.stderr)

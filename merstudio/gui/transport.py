@@ -55,7 +55,7 @@ class Transport(QObject):
             return
         self.frame_count, self.fps = max(1, int(source.frame_count)), float(source.fps or 30.0)
         # a variable-rate video's frame times (its index is built when it opens): playback and the audio lane by them
-        times = source.timestamps if getattr(source, "is_vfr", False) else None
+        times = getattr(source, "variable_times", None)
         self.loader = FrameLoader(source, self)
         self.loader.frameReady.connect(self.frameReady)
         self.loader.failed.connect(self.frameFailed)

@@ -165,6 +165,12 @@ class FrameSource(ABC):
     def is_vfr(self) -> bool:
         return False
 
+    @property
+    def variable_times(self) -> np.ndarray | None:
+        """The frame times of a variable-rate source (what playback and the interchange place frames by), else None:
+        a constant-rate source's frames sit on the nominal i / fps grid."""
+        return self.timestamps if self.is_vfr else None
+
     def timestamp(self, i: int) -> float:
         """Seconds of frame i from the first frame."""
         return float(self.timestamps[self._check_index(i)])

@@ -53,6 +53,8 @@ def test_vfr_file_is_flagged_and_timed(make_video, ffmpeg: str, name, args, expe
         assert src.is_vfr
         assert src.frame_count == N
         np.testing.assert_allclose(src.timestamps, expected(), atol=0.0011)
+        assert src.variable_times is not None
+        np.testing.assert_array_equal(src.variable_times, src.timestamps)  # what playback and convert place by
         for i in (200, 10, 151, 149, 150, N - 1, 0, 39, 40, 41):
             assert read_code(src.frame(i)) == i, f"frame {i}"
         assert [read_code(img) for _, img in src.iter_frames(145, 155)] == list(range(145, 155))
@@ -92,3 +94,4 @@ def test_constant_rate_file_gives_no_warning(make_video) -> None:
         warnings.simplefilter("error")
         with open_source(path) as src:
             assert not src.is_vfr
+            assert src.variable_times is None  # the nominal grid serves

@@ -243,7 +243,7 @@ class FrameClock:
         near = round(x)
         if abs(x - near) < 1e-3:
             return int(near)
-        return int(math.floor(x)) if side == "start" else int(math.ceil(x))
+        return _side_of(x, side)  # x is >= 1e-3 off a boundary here, so _side_of's tolerance never applies
 
     def event_times(self, ev: Event) -> tuple[float, float, float]:
         """(start, apex, stop) in seconds, rounded to the ms: the span [t(onset), t(offset + 1)) and the apex

@@ -184,9 +184,10 @@ ZYGOTE = textwrap.dedent(r"""
 
 
 class Zygote:
-    def __init__(self, app: bool = False) -> None:
+    def __init__(self, tmp: Path, app: bool = False) -> None:
+        # TMPDIR: openpyxl streams a sheet through a file in the system temp folder, which a kill leaves there
         env = {**os.environ, "OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1",
-               "QT_QPA_PLATFORM": "offscreen"}
+               "QT_QPA_PLATFORM": "offscreen", "TMPDIR": str(tmp)}
         self.proc = subprocess.Popen([sys.executable, "-c", ZYGOTE, *(["app"] if app else [])],
                                      stdin=subprocess.PIPE, stdout=subprocess.PIPE, env=env, text=True, bufsize=1)
         self.child: int | None = None
@@ -241,15 +242,15 @@ class Zygote:
 
 
 @pytest.fixture
-def zygote():
-    z = Zygote()
+def zygote(tmp_path_factory):
+    z = Zygote(tmp_path_factory.mktemp("zygote_tmp"))
     yield z
     z.close()
 
 
 @pytest.fixture
-def app_zygote():
-    z = Zygote(app=True)
+def app_zygote(tmp_path_factory):
+    z = Zygote(tmp_path_factory.mktemp("zygote_tmp"), app=True)
     yield z
     z.close()
 

@@ -46,7 +46,8 @@ SCRIPT = textwrap.dedent('''
 def test_torchrun_two_gloo_workers(tmp_path):
     script = tmp_path / "ddp_job.py"
     script.write_text(SCRIPT)
-    env = {**os.environ, "OMP_NUM_THREADS": "1"}
+    # TMPDIR: torchrun leaves its log folder (torchelastic_*) in the system temp folder
+    env = {**os.environ, "OMP_NUM_THREADS": "1", "TMPDIR": str(tmp_path)}
     proc = subprocess.run([sys.executable, "-m", "torch.distributed.run", "--standalone", "--nproc_per_node=2",
                            str(script), str(tmp_path)], capture_output=True, text=True, timeout=500, env=env)
     assert proc.returncode == 0, proc.stderr[-3000:]

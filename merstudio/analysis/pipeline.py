@@ -228,6 +228,7 @@ class Analysis:
             raise InputError(f"turn {self.settings.turn}: expected one of {', '.join(map(str, TURNS))} "
                              "(degrees clockwise)")
         self._predictor = None
+        self.model_frames = [0, 0]  # face frames the model judged, of those it was given (the rest: its motion gate)
         if self.settings.checkpoint is not None:
             from merstudio.model.checkpoint import load_checkpoint
             from merstudio.model.inference import FramePredictor
@@ -498,6 +499,8 @@ class Analysis:
             if row is not None:
                 row.update({k: round(v, 4) for k, v in p.as_row(self.class_names, self.model_aus).items()})
                 keys.append(key)
+                self.model_frames[0] += not p.gated
+                self.model_frames[1] += 1
         return keys
 
     def _empty_row(self, i: int, t: float) -> dict:

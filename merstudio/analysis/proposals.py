@@ -4,7 +4,8 @@
   apex, and those whose learned intensity (`AUxx_r`) rises by at least `RISE` within it; an AU held through the
   whole interval (a smile the person keeps) is not part of the event, and one hovering near the presence
   threshold is noise. Written as a FACS string (`1+2`). Blinks (AU45) are left out: coders do not code them as part of an expression.
-- Emotion: with a learned model, the class with the highest mean probability over the interval (`none` excluded),
+- Emotion: with a learned model, the class with the highest mean probability over the interval's frames the model
+  looked at (those under its motion gate are NaN, merstudio.model.inference; `none` excluded),
   its mean probability as the confidence, but only when that mean is at least `MIN_LABEL_P` (0.4) and above the
   mean of the model's `none` class (when it has one). Otherwise the model is not sure enough to name a class: the
   emotion is empty, the confidence None, and `Suggestion.uncertain` says why (the best class, its mean and what it
@@ -105,4 +106,7 @@ def describe_interval(frames: pd.DataFrame, min_frames: int = 2, apex: int | Non
             if p < MIN_LABEL_P:
                 return Suggestion("", aus, None, f"{top[2:]} p={p:.2f} < {MIN_LABEL_P:.2f}")
             return Suggestion(top[2:], aus, p)
+        if means.isna().all():  # every frame stayed under the motion gate: the AUs' FACS class, said so
+            return Suggestion(objective_emotion(present), aus, None, "too little motion for the model (its motion "
+                              "gate); the emotion is the FACS class of the AUs")
     return Suggestion(objective_emotion(present), aus, None)

@@ -385,6 +385,10 @@ def _print_summary(r: AnalysisOutput) -> None:
               f"{s.onset_time:.2f}-{s.offset_time:.2f} s, score {s.score:.2f}){what}")
     if len(r.spots) > 8:
         print(f"    ... {len(r.spots) - 8} more")
+    if r.model_frames and r.model_frames[1]:
+        judged, given = r.model_frames
+        print(f"  model         : judged {judged} of {given} face frames (the rest moved too little for it to be "
+              "asked: its motion gate, docs/model.md)")
     for png in r.plots:
         print(f"  {'face map' if png.stem.endswith('_faces') else 'AU curves':<14}: {png}")
     print(f"  speed         : {r.frames_per_second:.1f} frames/s over {r.seconds:.1f} s ({r.device})")

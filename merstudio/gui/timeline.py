@@ -24,6 +24,7 @@ from merstudio.features.neutral import relative
 from merstudio.gui.state import MOTION_REGIONS, CurveBuffer
 from merstudio.io.timebase import Timebase
 from merstudio.project.events import Event
+from merstudio.series import lone_finite
 
 # one colour per AU of OpenFace 2's 17 (AUS order: AU01 is always the first colour, AU12 the ninth, whichever AUs a
 # table has or the view shows), all readable on white; see au_colour
@@ -396,6 +397,9 @@ class Timeline(pg.GraphicsLayoutWidget):
         self._step_timer.timeout.connect(self.refresh_step)
         self._curves: dict[str, pg.PlotDataItem] = {}
         self._class_curves: dict[str, pg.PlotDataItem] = {}
+        # a class's values on frames whose neighbours the model did not judge (its motion gate): a line through
+        # one point draws nothing, so these are dots
+        self._class_dots: dict[str, pg.ScatterPlotItem] = {}
         self._motion_curves: dict[str, pg.PlotDataItem] = {}
         self.motion_by_au = False  # the micro-motion lane shows the regions, or the directed motion per AU (AUxx_m)
         self.regions: dict[int, EventRegion] = {}
@@ -802,6 +806,8 @@ class Timeline(pg.GraphicsLayoutWidget):
                                    (self._motion_curves, self.motion_plot, motion)):
             for col in [c for c in curves if c not in want]:
                 plot.removeItem(curves.pop(col))
+        for col in [c for c in self._class_dots if c not in class_want]:
+            self.class_plot.removeItem(self._class_dots.pop(col))
         jobs: list[tuple[str, int, Callable[[], None]]] = []
 
         def curve(curves: dict[str, pg.PlotDataItem], plot: pg.PlotItem, col: str, colour: str, name: str) -> None:
@@ -852,6 +858,20 @@ class Timeline(pg.GraphicsLayoutWidget):
             curve.setData([], [], **dot)  # nothing to draw (a photo has no motion): pyqtgraph warns on all-NaN dots
             return
         curve.setData(self._x, y, connect="finite", **dot)
+        if plot is self.class_plot and len(self._x) > 1:
+            self._draw_lone_points(col, y, colour)
+
+    def _draw_lone_points(self, col: str, y: np.ndarray | None, colour: str) -> None:
+        """Dots on the finite values of `y` with no finite neighbour (see _class_dots)."""
+        lone = np.flatnonzero(lone_finite(y)) if y is not None else np.zeros(0, np.intp)
+        dots = self._class_dots.get(col)
+        if dots is None:
+            if not len(lone):
+                return
+            dots = pg.ScatterPlotItem(size=4, pen=None, brush=pg.mkBrush(colour))
+            self.class_plot.addItem(dots)
+            self._class_dots[col] = dots
+        dots.setData(self._x[lone], y[lone] if y is not None else np.zeros(0))
 
     def _draw_heat(self, buf: CurveBuffer, au_cols: list[str]) -> None:
         """The AU heat map: one row per AU column, scaled to what this video reaches."""
@@ -1032,6 +1052,9 @@ class Timeline(pg.GraphicsLayoutWidget):
             self.au_plot.removeItem(c)
         for c in self._class_curves.values():
             self.class_plot.removeItem(c)
+        for d in self._class_dots.values():
+            self.class_plot.removeItem(d)
+        self._class_dots.clear()
         for c in self._motion_curves.values():
             self.motion_plot.removeItem(c)
         self._curves.clear()
@@ -1075,6 +1098,9 @@ class Timeline(pg.GraphicsLayoutWidget):
         aus = [cell(au_number(c) + ("?" if c == doubt else ""), au_colour(c), v, 2)
                for c, v in vals.items() if not c.startswith("p_")]
         ps = [cell(c[2:], class_colour(c), v, 2) for c, v in vals.items() if c.startswith("p_")]
+        face_here = seen is not None and 0 <= f < len(seen) and np.isfinite(seen[f])
+        if ps and face_here and not any(math.isfinite(v) for c, v in vals.items() if c.startswith("p_")):
+            ps = ["<i>not asked: too little motion (the model's motion gate)</i>"]
         parts = [head]
         if aus:
             parts.append(("AU&nbsp;−&nbsp;neutral&nbsp; " if self.neutral is not None else "AU&nbsp; ") + " &nbsp;".join(aus))

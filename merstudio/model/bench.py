@@ -18,7 +18,7 @@ import numpy as np
 import torch
 
 from merstudio.model.config import ModelConfig
-from merstudio.model.inference import FramePredictor
+from merstudio.model.inference import DEFAULT_MOTION_THRESHOLD, DEFAULT_NOISE_RATIO, FramePredictor
 from merstudio.model.inputs import InputSettings
 from merstudio.model.losses import compute_losses
 from merstudio.model.network import MENet, count_parameters
@@ -138,8 +138,9 @@ def main(argv: list[str] | None = None) -> int:
         key = f"predictor_flow_T{T}"
         report[key] = bench_predictor(T=T)
         print(f"FramePredictor flow T={T} (no gate):", report[key])
-    report["predictor_flow_T1_gate"] = bench_predictor(T=1, motion_threshold=0.04)
-    print("FramePredictor flow T=1, gate on (0.04):", report["predictor_flow_T1_gate"])
+    report["predictor_flow_T1_gate"] = bench_predictor(T=1, motion_threshold=DEFAULT_MOTION_THRESHOLD)
+    print(f"FramePredictor flow T=1, the default gate ({DEFAULT_MOTION_THRESHOLD}, {DEFAULT_NOISE_RATIO}x the noise floor):",
+          report["predictor_flow_T1_gate"])
     if args.json:
         from merstudio.atomic import write_text_atomic
 

@@ -9,13 +9,19 @@ predictions that are ready (in push order), so they lag by up to batch_size fram
 Motion gate (long interview video is mostly not a micro-expression): the motion of a window is the largest mean
 optical strain of the onset -> frame flow over the AU regions (merstudio.model.regions, at flow_size). Strain
 ignores rigid motion (alignment jitter, head translation and rotation) and responds to the local skin deformation of
-facial action. Below motion_threshold the frame is not sent to the network: it gets probs one-hot on the "none"
-class when the model has one (else all zeros: no expression claimed) and AU probabilities 0. With
+facial action. A window passes the gate when its motion reaches both motion_threshold and noise_ratio times the
+median motion of the track's earlier windows (the last noise_window_s seconds): a movement has to stand out from
+this face's own noise floor, which the camera, compression, lighting and the person's idle movement set (a fixed
+threshold cannot: see below). A gated frame is not sent to the network: its class and AU probabilities are NaN (not
+asked; a view draws a gap, the labels suggested for a spotted interval read only the frames the network saw). With
 motion_threshold = 0 every frame is predicted. A model with a "none" class (trained on frames outside annotated
 intervals) can also say "none" for frames that do deform (talking, blinking).
-Calibration on the bundled demo clip (30 fps, span 6 frames): quiet frames median 0.028, 90th percentile 0.046;
-expression apexes 0.072-0.17; a fast head turn 0.04; blinks up to 0.24. The default 0.04 passes every apex and
-gates about 89 % of the frames outside expressions.
+Calibration (span 0.2 s; docs/model.md has the table): on the bundled demo clip (rendered, 30 fps) quiet frames have
+median 0.028, 90th percentile 0.046, expression apexes 0.072-0.17, a fast head turn 0.04, blinks up to 0.24. Real
+footage sits higher and varies: the real smile clip's neutral face 0.03-0.085 (its smile onset 0.15-0.95); four more
+real clips have median motions 0.046-0.82, where 0.04 alone passed 68-100 % of the frames. With noise_ratio 2 every
+demo apex passes and 7 % of the frames outside its expressions (13 % with 0.04 alone); on the smile clip its
+onset and the lips closing pass and none of its neutral frames; 19-26 % of the frames of the other real clips.
 """
 
 from __future__ import annotations
@@ -35,8 +41,9 @@ from merstudio.model.network import MENet
 from merstudio.model.regions import AU_REGIONS
 from merstudio.model.tta import probabilities
 
-NONE_CLASS = "none"
 DEFAULT_MOTION_THRESHOLD = 0.04  # max over AU regions of the mean optical strain (dimensionless), see above
+DEFAULT_NOISE_RATIO = 2.0  # a window passes at this multiple of its track's median motion, see above
+DEFAULT_NOISE_WINDOW_S = 10.0  # seconds of a track's earlier windows that set its noise floor
 
 
 def class_column(name: str) -> str:
@@ -57,10 +64,11 @@ def prediction_columns(class_names: Sequence[str], aus: Sequence[int]) -> list[s
 class FramePrediction:
     track_id: int
     frame_index: int
-    probs: np.ndarray  # (K,) class probabilities (all 0 for a gated frame of a model without a "none" class)
+    probs: np.ndarray  # (K,) class probabilities (NaN for a gated frame: the network was not asked)
     au_probs: np.ndarray  # (A,) AU probabilities
     motion: float = 0.0  # the gate's measure: max over AU regions of mean onset -> frame strain; NaN if not measured
     gated: bool = False  # True: below the motion gate, not sent to the network
+    gate: float = 0.0  # the motion this window needed to pass (the track's noise floor or motion_threshold)
 
     def as_row(self, class_names: Sequence[str], aus: Sequence[int]) -> dict[str, float]:
         row = {class_column(c): float(p) for c, p in zip(class_names, self.probs, strict=True)}
@@ -85,6 +93,7 @@ class _Entry:
 class _Track:
     frames: deque = field(default_factory=deque)  # (frame_index, grey uint8 flow_size x flow_size)
     last: int = -1
+    motions: deque = field(default_factory=deque)  # the motion of earlier windows (bounded: the noise window)
 
 
 def settings_from(meta: dict[str, Any], model: MENet) -> InputSettings:
@@ -120,7 +129,8 @@ class FramePredictor:
 
     def __init__(self, model: MENet, meta: dict[str, Any] | None = None, device: str | torch.device | None = None,
                  batch_size: int = 32, fps: float = 30.0, span_s: float | None = None,
-                 motion_threshold: float = DEFAULT_MOTION_THRESHOLD) -> None:
+                 motion_threshold: float = DEFAULT_MOTION_THRESHOLD, noise_ratio: float = DEFAULT_NOISE_RATIO,
+                 noise_window_s: float = DEFAULT_NOISE_WINDOW_S) -> None:
         if batch_size < 1:
             raise InputError(f"batch_size must be >= 1, got {batch_size}")
         if not fps > 0:
@@ -135,7 +145,10 @@ class FramePredictor:
         self.batch_size = int(batch_size)
         self.span = max(1, round((span_s if span_s is not None else self.settings.span_s) * fps))
         self.motion_threshold = float(motion_threshold)
-        self._none = self.class_names.index(NONE_CLASS) if NONE_CLASS in self.class_names else None
+        if not (noise_ratio >= 0 and noise_window_s > 0):
+            raise InputError(f"noise_ratio must be >= 0 and noise_window_s > 0, got {noise_ratio}, {noise_window_s}")
+        self.noise_ratio = float(noise_ratio)
+        self._noise_len = max(1, round(noise_window_s * fps))
         self._tracks: dict[int, _Track] = {}
         self.stale_after = max(4 * self.span, 60)  # frames
         self._queue: deque[_Entry] = deque()
@@ -148,12 +161,13 @@ class FramePredictor:
     # -- public -----------------------------------------------------------------------------------------------
     def push(self, track_id: int, frame_index: int, aligned_grey: np.ndarray) -> list[FramePrediction]:
         """Add the aligned face of `track_id` at `frame_index` (increasing per track); returns ready predictions."""
-        tr = self._tracks.setdefault(int(track_id), _Track())
+        tr = self._tracks.setdefault(int(track_id), _Track(motions=deque(maxlen=self._noise_len)))
         f = int(frame_index)
         if f <= tr.last:
             raise InputError(f"track {track_id}: frame {f} pushed after frame {tr.last} (frames must increase)")
         if tr.last >= 0 and f - tr.last > self.stale_after:
             tr.frames.clear()  # back after a long absence: old frames are no onset for this one
+            tr.motions.clear()  # nor is the old noise floor (other light, another pose)
         tr.last = f
         tr.frames.append((f, grey_u8(aligned_grey, self.settings.flow_size)))
         while len(tr.frames) > 1 and tr.frames[1][0] <= f - self.span:  # keep one frame at or before f - span
@@ -200,21 +214,29 @@ class FramePredictor:
         imgs = [self._frame_at(tr, i) for i in steps]
         flows = [compute_flow(onset, g, s.flow_method) for g in imgs] if s.uses_flow else []
         motion = float("nan")
+        gate = 0.0
         strains = [optical_strain(fl) for fl in flows]
         if self.motion_threshold > 0:
             last = strains[-1] if strains else optical_strain(compute_flow(onset, imgs[-1], s.flow_method))
             motion = max(float(last[sl].mean()) for sl in self._regions)
-            if motion < self.motion_threshold:
-                k, a = len(self.class_names), len(self.aus)
-                probs = np.zeros(k, np.float32)
-                if self._none is not None:
-                    probs[self._none] = 1.0
-                return _Entry(FramePrediction(track_id, f, probs, np.zeros(a, np.float32), motion, True),
-                              done=True)
+            gate = self._gate(tr)
+            if onset_idx < f and np.isfinite(motion):  # a one-frame window has no motion to learn the floor from
+                tr.motions.append(motion)
+            if motion < gate:  # not asked: NaN, not a claim of "no expression" nor of any class
+                nan_k = np.full(len(self.class_names), np.nan, np.float32)
+                nan_a = np.full(len(self.aus), np.nan, np.float32)
+                return _Entry(FramePrediction(track_id, f, nan_k, nan_a, motion, True, gate), done=True)
         x = assemble(flows, imgs, s, strains)
         self._waiting += 1
         empty = np.zeros(0, np.float32)
-        return _Entry(FramePrediction(track_id, f, empty, empty, motion, False), x=x)
+        return _Entry(FramePrediction(track_id, f, empty, empty, motion, False, gate), x=x)
+
+    def _gate(self, tr: _Track) -> float:
+        """The motion a window of this track needs: motion_threshold, or noise_ratio x the median motion of its
+        earlier windows (causal: the frame's own motion is not part of its floor) where that is higher."""
+        if not tr.motions or self.noise_ratio == 0:
+            return self.motion_threshold
+        return max(self.motion_threshold, self.noise_ratio * float(np.median(np.fromiter(tr.motions, float))))
 
     @torch.inference_mode()
     def _run(self) -> None:

@@ -27,6 +27,7 @@ from merstudio.errors import InputError
 from merstudio.features.neutral import apply_baselines, load_baselines
 from merstudio.project.events import Event, au_numbers
 from merstudio.project.store import Project
+from merstudio.series import lone_finite
 
 Progress = Callable[[int, int], None] | None
 Times = np.ndarray | None  # a variable-rate video's frame times as its player knows them (Project.timebase)
@@ -286,8 +287,9 @@ def render_timeline_png(project: Project, video_id: int, path: str | os.PathLike
     axes[0].set_ylabel("AU intensity (0-5)")
     if au_cols:
         axes[0].legend(ncol=min(6, len(au_cols)), fontsize=7, loc="upper right")
-    for c in p_cols:
-        axes[1].plot(t, df[c].to_numpy(), lw=0.8, label=c[2:])
+    for c in p_cols:  # NaN where the model did not judge (its motion gate); a judged frame alone is a dot
+        y = df[c].to_numpy(dtype=float)
+        axes[1].plot(t, y, lw=0.8, label=c[2:], marker="o", markersize=2, markevery=list(lone_finite(y)))
     axes[1].set_ylabel("class p")
     if p_cols:
         axes[1].legend(ncol=min(6, len(p_cols)), fontsize=7, loc="upper right")

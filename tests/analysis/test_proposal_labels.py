@@ -39,3 +39,20 @@ def test_the_none_comparison_uses_the_interval_means():
 def test_a_confident_class_is_still_a_label():
     s = describe_interval(_rows(p_negative=[.1] * 5, p_positive=[.7] * 5, p_none=[.2] * 5))
     assert s.emotion == "positive" and s.confidence == 0.7 and s.uncertain == ""
+
+
+def test_frames_under_the_motion_gate_do_not_vote():
+    # the weak onset and offset frames stayed under the model's motion gate (NaN: not asked); the frames it saw
+    # say surprise. Counted as "none" they would have outvoted it.
+    nan = float("nan")
+    s = describe_interval(_rows(6, p_negative=[nan, .04, .25, .1, .08, nan], p_surprise=[nan, .03, .27, .79, .86, nan],
+                                p_none=[nan, .92, .46, .1, .04, nan]))
+    assert s.emotion == "surprise" and s.confidence == pytest.approx(0.4875, abs=1e-3)
+
+
+def test_an_interval_entirely_under_the_gate_falls_back_to_the_facs_class_and_says_so():
+    nan = float("nan")
+    s = describe_interval(_rows(4, AU01_r=[0, 3, 3, 3], AU02_r=[0, 3, 3, 3], p_surprise=[nan] * 4,
+                                p_none=[nan] * 4))
+    assert s.aus == "1+2" and s.emotion == "surprise" and s.confidence is None
+    assert "motion gate" in s.uncertain

@@ -324,3 +324,16 @@ def test_a_video_of_several_people_gets_a_face_sheet(tmp_path, capsys):
     portraits = analyze_file(clip, tmp_path / "again", "panel").portraits
     right = max(portraits, key=lambda fid: portraits[fid][1][0])
     assert portraits[right][0] == 3  # the face that comes nearer is shown where it is largest
+
+
+def test_with_a_model_the_summary_says_how_many_frames_it_judged(clip, tmp_path, capsys):
+    from merstudio.resources import starter_checkpoint
+
+    ckpt = starter_checkpoint()
+    assert ckpt is not None, "resources/models/starter.pt (committed) is missing"
+    assert main(["analyze", str(clip), "-o", str(tmp_path), "-q", "--checkpoint", str(ckpt)]) == 0
+    out = capsys.readouterr().out
+    line = next(x for x in out.splitlines() if x.strip().startswith("model"))
+    df = pd.read_csv(tmp_path / "face.csv")
+    judged = int(df["p_none"].notna().sum())  # a frame under the motion gate is NaN: not asked
+    assert f"judged {judged} of 40 face frames" in line and "motion gate" in line

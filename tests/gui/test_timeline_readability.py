@@ -400,3 +400,33 @@ def test_the_frame_axis_ticks_whole_frames_only(qtbot, frames, lo, hi):
     for p in tl.plots:
         ticks = [v for _, values in p.getAxis("bottom").tickValues(lo, hi, 800) for v in values]
         assert ticks and all(float(v).is_integer() for v in ticks)
+
+
+def test_frames_the_model_did_not_judge_read_so_and_a_lone_judged_frame_shows(qtbot):
+    """Under the model's motion gate a frame's class probabilities are NaN (not asked): the readout says why, not
+    a row of dashes, and a frame judged between two unjudged ones is a dot (a line through one point draws
+    nothing)."""
+    from merstudio.gui.timeline import Timeline
+
+    df = _frame(300)
+    gated = np.ones(300, bool)
+    gated[100:110] = False  # a movement the model judged
+    gated[200] = False  # one frame alone
+    for c in CLASSES:
+        df.loc[gated, f"p_{c}"] = np.nan
+    tl = Timeline()
+    qtbot.addWidget(tl)
+    tl.resize(1366, 330)
+    tl.set_video(300, 30.0)
+    tl.set_buffer(CurveBuffer.from_frame(df, 300), 0)
+    tl.show()
+    qtbot.waitExposed(tl)
+    tl.set_playhead(150)
+    qtbot.wait(20)
+    assert "not asked" in tl.readout.text and "motion gate" in tl.readout.text
+    tl.set_playhead(105)
+    qtbot.wait(20)
+    assert "not asked" not in tl.readout.text and "surprise" in tl.readout.text
+    dots = tl._class_dots["p_surprise"]
+    assert list(dots.data["x"]) == [200] and dots.data["y"][0] == pytest.approx(0.3)
+    assert set(tl._class_dots) == {f"p_{c}" for c in CLASSES}

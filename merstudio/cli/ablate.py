@@ -27,7 +27,7 @@ def register(sub: argparse._SubParsersAction) -> None:
                    help="run every variant with N seeds (--seed, --seed+1, ...) and report each variant's mean and "
                         "its paired difference to the reference; one seed's UF1 moves by about as much as a part "
                         "is worth (default 1)")
-    p.add_argument("--no-progress", action="store_true", help="no progress bars")
+    p.add_argument("--no-progress", "-q", "--quiet", dest="no_progress", action="store_true", help="no progress bars")
     p.set_defaults(func=run)
 
 

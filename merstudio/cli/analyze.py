@@ -87,7 +87,7 @@ def register(sub: argparse._SubParsersAction) -> None:
                    help="device for the learned model (default: CUDA when available)")
     p.add_argument("--plot", action="store_true", help="also write <name>.png: AU curves with spotted intervals (a bar chart of the AU "
                    "intensities for a one-frame input such as a photo)")
-    p.add_argument("-q", "--quiet", action="store_true", help="no progress bars")
+    p.add_argument("-q", "--quiet", "--no-progress", action="store_true", help="no progress bars")
     p.set_defaults(func=run)
 
 

@@ -50,7 +50,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--device", default="auto", help="cpu, cuda, cuda:N or auto (default)")
     p.add_argument("--cache", type=Path, default=None, metavar="DIR",
                    help="preprocessing cache folder (default: $MERSTUDIO_CACHE or ~/.cache/merstudio)")
-    p.add_argument("--no-progress", action="store_true", help="no progress bars")
+    p.add_argument("--no-progress", "-q", "--quiet", dest="no_progress", action="store_true", help="no progress bars")
     p.set_defaults(func=run)
 
 

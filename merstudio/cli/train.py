@@ -104,7 +104,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     add_search_args(p)
     p.add_argument("--final", type=Path, default=None, metavar="OUT.pt",
                    help="afterwards, train on all subjects and save this checkpoint (with the protocol's metrics)")
-    p.add_argument("--no-progress", action="store_true", help="no progress bars")
+    p.add_argument("--no-progress", "-q", "--quiet", dest="no_progress", action="store_true", help="no progress bars")
     p.set_defaults(func=run)
 
 

@@ -23,7 +23,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--out", required=True, type=Path, metavar="DIR", help="folder for the search and chosen.json")
     add_search_args(p)
     add_train_args(p, protocol=False)
-    p.add_argument("--no-progress", action="store_true", help="no progress bars")
+    p.add_argument("--no-progress", "-q", "--quiet", dest="no_progress", action="store_true", help="no progress bars")
     p.set_defaults(func=run)
 
 

@@ -5,6 +5,8 @@ import subprocess
 import sys
 import warnings
 
+import pytest
+
 import merstudio.cli.datasets as datasets_cmd
 from merstudio.cli.main import main
 
@@ -92,3 +94,14 @@ def test_training_help_states_the_real_defaults():
     assert f"(default {s.epochs}," in helps["epochs"] and f"(default {s.batch_size})" in helps["batch_size"]
     assert f"(default {s.lr})" in helps["lr"] and f"(default {m.width})" in helps["width"]
     assert f"(default {s.mixup};" in helps["mixup"]
+
+
+@pytest.mark.parametrize("cmd", ["analyze", "train", "tune", "ablate", "finetune"])
+def test_every_long_command_takes_both_spellings_of_no_progress(cmd):
+    """analyze said -q / --quiet and the training commands --no-progress: each now takes all three."""
+    from merstudio.cli.main import build_parser
+
+    parser = build_parser()
+    sub = parser._subparsers._group_actions[0].choices[cmd]  # type: ignore[union-attr]
+    spellings = {s for a in sub._actions for s in a.option_strings if a.help == "no progress bars"}
+    assert spellings == {"-q", "--quiet", "--no-progress"}

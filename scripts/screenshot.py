@@ -2,6 +2,7 @@
 """Regenerate docs/screenshots/*.png: the app on the bundled demo, analysed, with coded events (offscreen Qt).
 
     .venv/bin/python scripts/screenshot.py [--out docs/screenshots] [--video V] [--size 1366x768] [--follow] [--frame N] [--name N.png]
+        [--checkpoint C.pt]
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--follow", action="store_true", help="View > Follow face on (a small face in a wide shot)")
     ap.add_argument("--name", default="main-window.png", help="file name in --out (default main-window.png)")
     ap.add_argument("--frame", type=int, default=None, help="show this frame (default: the first proposal's apex)")
+    ap.add_argument("--checkpoint", type=Path, default=None, help="model to analyse with (default: the starter)")
     args = ap.parse_args(argv)
     try:
         width, height = (int(v) for v in args.size.lower().split("x"))
@@ -42,7 +44,7 @@ def main(argv: list[str] | None = None) -> int:
         try:
             from merstudio.resources import starter_checkpoint
 
-            ckpt = starter_checkpoint()
+            ckpt = args.checkpoint or starter_checkpoint()
             if not (win.ctx.execute(C.NewProject, path=str(Path(tmp) / "demo"))
                     and win.ctx.execute(C.OpenVideo, path=str(video), project="current")
                     and (ckpt is None or win.ctx.execute(C.LoadCheckpoint, path=str(ckpt), confirmed=True))

@@ -253,14 +253,11 @@ class ModelNote:
         self.text = ""
         self.synthetic = False
         self._key: tuple[Any, ...] | None = None
-        self.item = pg.TextItem("", anchor=(0, 0), fill=pg.mkBrush(255, 255, 255, 215))
-        font = self.item.textItem.font()
-        font.setPointSize(8)
-        self.item.setFont(font)
-        self.item.setZValue(50)
-        plot = win.timeline.class_plot
-        plot.addItem(self.item, ignoreBounds=True)
-        plot.vb.sigRangeChanged.connect(lambda *_: self._place())
+        # in the legend column under the class names, never over the curves (inside the lane it hid the top of
+        # the lane, where confident classes run); the whole text is the status-bar badge's and the tooltip's
+        self._box = win.timeline.legend_boxes[win.timeline.class_plot]
+        self.item = pg.LabelItem("", size="7pt", justify="left", parent=self._box)
+        self._box.geometryChanged.connect(self._place)
         self.badge = QLabel(win)
         self.badge.hide()
         win.statusBar().addPermanentWidget(self.badge)
@@ -310,9 +307,10 @@ class ModelNote:
                 prov = provenance(path, meta)
                 self.text, self.synthetic = prov.lane_note(), prov.synthetic_only
         colour = WARN_COLOUR if self.synthetic else "#37474f"
-        self.item.setHtml(f'<span style="color:{colour}; font-weight:{"bold" if self.synthetic else "normal"}">'
-                          f"{_html(self.text)}</span>")
-        self.item.border = pg.mkPen(colour if self.synthetic else "#b0bec5")
+        # short enough for the legend column at 7 pt (the whole SYNTHETIC_NOTE was cut off there)
+        short = "synthetic only — not evidence" if self.synthetic else f"model {Path(path).name}" if path else ""
+        self.item.setText(_html(short), color=colour, bold=self.synthetic)
+        self.item.setToolTip(self.text)
         self.item.setVisible(bool(self.text))
         self.badge.setText(self.text)
         self.badge.setStyleSheet(f"QLabel {{ color: white; background: {WARN_COLOUR}; padding: 0 6px; }}"
@@ -322,10 +320,8 @@ class ModelNote:
         self._place()
 
     def _place(self) -> None:
-        if not self.item.isVisible():
-            return
-        (x0, _x1), (_y0, y1) = self.win.timeline.class_plot.vb.viewRange()
-        self.item.setPos(x0, y1)
+        """At the bottom of the legend cell (the class names take its top)."""
+        self.item.setPos(2, max(0.0, self._box.size().height() - self.item.boundingRect().height()))
 
 
 def _html(s: str) -> str:

@@ -115,6 +115,10 @@ def test_starter_checkpoint_is_flagged_synthetic_in_dialog_and_beside_the_class_
     note = win.model_note
     assert note.synthetic and note.item.isVisible() and note.text == f"starter model: {SYNTHETIC_NOTE}"
     assert note.badge.isVisibleTo(win) and "not evidence" in note.badge.text()
+    # beside the lane, in its legend column: never over the class curves; the whole text in its tooltip
+    vb = win.timeline.class_plot.vb.sceneBoundingRect()
+    assert not note.item.sceneBoundingRect().intersects(vb) and "not evidence" in note.item.text
+    assert note.item.toolTip() == note.text
     # a model that is not synthetic-only: named, without the warning
     other = dict(meta, training_data={"description": "CASME II (LOSO)", "n_samples": 255})
     p2 = provenance("/elsewhere/casme.pt", other)

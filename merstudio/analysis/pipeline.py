@@ -94,6 +94,9 @@ class AnalysisSettings:
     # the per-face state restarts every keyframe_s seconds (module docstring), so that a run split into segments
     # at these points gives the rows of an unsplit run; None: never (then a split run is not exact)
     keyframe_s: float | None = 60.0
+    # the learned model judges only frames whose movement stands out from the face's noise floor (the rest NaN:
+    # merstudio.model.inference, motion gate); False: every face frame
+    model_gate: bool = True
 
 
 # Bumped whenever the same input gives other values (stored analyses record it: an older one is flagged, and the
@@ -104,7 +107,9 @@ class AnalysisSettings:
 # 5 (2026-12-03): a face region cut off by the frame's edge reads NaN (merstudio.face.occlusion.outside_regions).
 # 6 (2026-12-03): AU6 reads eyes narrowed by a smile when nothing holds it: a photo, lids low longer than a blink
 # (merstudio.features.aus.BLINK_MAX_S).
-ANALYSIS_REVISION = 6
+# 7 (2026-12-04): the model's motion gate follows each face's noise floor, and frames under it read NaN (not asked)
+# instead of one-hot "none" or zeros (merstudio.model.inference).
+ANALYSIS_REVISION = 7
 
 
 def analysis_revision(settings: dict[str, Any]) -> int:
@@ -231,10 +236,12 @@ class Analysis:
         self.model_frames = [0, 0]  # face frames the model judged, of those it was given (the rest: its motion gate)
         if self.settings.checkpoint is not None:
             from merstudio.model.checkpoint import load_checkpoint
-            from merstudio.model.inference import FramePredictor
+            from merstudio.model.inference import DEFAULT_MOTION_THRESHOLD, FramePredictor
 
             model, meta = load_checkpoint(self.settings.checkpoint)
-            self._predictor = FramePredictor(model, meta, device=self.settings.device, fps=self.source.fps)
+            gate = DEFAULT_MOTION_THRESHOLD if self.settings.model_gate else 0.0  # 0: every face frame
+            self._predictor = FramePredictor(model, meta, device=self.settings.device, fps=self.source.fps,
+                                             motion_threshold=gate)
             self.device = str(self._predictor.device)
             self.class_names = list(self._predictor.class_names)
             self.model_aus = list(self._predictor.aus)

@@ -85,6 +85,10 @@ def register(sub: argparse._SubParsersAction) -> None:
                    help="learned model: adds p_<class> and AUxx_p columns (default: none, AU activations only)")
     p.add_argument("--device", choices=("cpu", "cuda"), default=None,
                    help="device for the learned model (default: CUDA when available)")
+    p.add_argument("--no-model-gate", dest="model_gate", action="store_false",
+                   help="the learned model judges every face frame; by default only frames whose movement stands "
+                   "out from the face's own noise floor (its motion gate), the rest read NaN: not asked "
+                   "(docs/model.md, Per-frame inference)")
     p.add_argument("--plot", action="store_true", help="also write <name>.png: AU curves with spotted intervals (a bar chart of the AU "
                    "intensities for a one-frame input such as a photo)")
     p.add_argument("-q", "--quiet", "--no-progress", action="store_true", help="no progress bars")
@@ -97,7 +101,8 @@ def _settings(args: argparse.Namespace) -> AnalysisSettings:
         raise InputError(f"{args.checkpoint}: {what}")
     return AnalysisSettings(flow=args.flow, max_faces=args.max_faces, landmarks=args.landmarks,
                             checkpoint=args.checkpoint, device=args.device,
-                            turn=None if args.rotate == "auto" else int(args.rotate), occlusion=args.covers)
+                            turn=None if args.rotate == "auto" else int(args.rotate), occlusion=args.covers,
+                            model_gate=args.model_gate)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -387,8 +392,9 @@ def _print_summary(r: AnalysisOutput) -> None:
         print(f"    ... {len(r.spots) - 8} more")
     if r.model_frames and r.model_frames[1]:
         judged, given = r.model_frames
-        print(f"  model         : judged {judged} of {given} face frames (the rest moved too little for it to be "
-              "asked: its motion gate, docs/model.md)")
+        rest = ("the rest moved too little for it to be asked: its motion gate, docs/model.md; --no-model-gate "
+                "asks it on every frame") if judged < given else "every one: no motion gate"
+        print(f"  model         : judged {judged} of {given} face frames ({rest})")
     for png in r.plots:
         print(f"  {'face map' if png.stem.endswith('_faces') else 'AU curves':<14}: {png}")
     print(f"  speed         : {r.frames_per_second:.1f} frames/s over {r.seconds:.1f} s ({r.device})")

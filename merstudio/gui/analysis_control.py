@@ -57,6 +57,8 @@ class AnalysisControl(QObject):
         self.max_faces: int | None = int(saved) if saved.isdigit() and int(saved) > 0 else None
         # Analysis > Judge covers (kept in the app's settings): hands, masks, dark glasses make their regions NaN
         self.covers = str(win.qsettings.value("analysis/covers", "true")).lower() != "false"
+        # Analysis > Model only where the face moves (kept in the app's settings): the model's motion gate
+        self.model_gate = str(win.qsettings.value("analysis/model_gate", "true")).lower() != "false"
         self._refresh = QTimer(self)
         self._refresh.setInterval(REFRESH_MS)
         self._refresh.timeout.connect(self.refreshDue)
@@ -160,6 +162,15 @@ class AnalysisControl(QObject):
         what = "on (a covered region reads unknown)" if on else "off (every region reads as the face mesh fits it)"
         self.message.emit(f"Judge covers: {what}, from the next analysis on (Ctrl+R)", 6000)
 
+    def set_model_gate(self, on: bool) -> None:
+        """The model judges only frames whose movement stands out from the face's noise floor (on), or every face
+        frame, from the next run on. Remembered across sessions."""
+        self.model_gate = bool(on)
+        self.win.qsettings.setValue("analysis/model_gate", "true" if on else "false")
+        what = ("on (the model is asked where the face moves; elsewhere its lane is blank)" if on
+                else "off (the model is asked on every face frame)")
+        self.message.emit(f"Model only where the face moves: {what}, from the next analysis on (Ctrl+R)", 6000)
+
     # ---------------------------------------------------------------- running
     def rerun_question(self) -> str | None:
         """The question asked before re-running the analysis of a video with coded events or reviewed proposals
@@ -199,7 +210,7 @@ class AnalysisControl(QObject):
                 if ckpt is not None:
                     note = f"with {ckpt.name}, the checkpoint used before"
             settings = AnalysisSettings(landmarks=True, checkpoint=ckpt, max_faces=self.max_faces, turn=self.turn(),
-                                        occlusion=self.covers)
+                                        occlusion=self.covers, model_gate=self.model_gate)
         path = proj.locate_video(video.id)
         if path is None:
             raise InputError(f"{video.path}: video not found (moved or deleted)")

@@ -347,6 +347,31 @@ def test_judging_covers_can_be_switched_off_for_the_next_run_and_is_remembered(q
         again.shutdown()
 
 
+def test_the_model_can_be_asked_on_every_frame_and_the_choice_is_remembered(qtbot, window, video_path, qsettings):
+    """Analysis > Model only where the face moves (on by default): off, the next run asks the model on every face
+    frame, recorded with the run and remembered by the next session."""
+    from merstudio.gui.main_window import MainWindow
+    from merstudio.resources import starter_checkpoint
+
+    ckpt = starter_checkpoint()
+    assert ckpt is not None, "resources/models/starter.pt (committed) is missing"
+    assert window.model_gate_action.isChecked() and window.analysis.model_gate
+    window.model_gate_action.trigger()
+    assert not window.analysis.model_gate and "every face frame" in window.statusBar().currentMessage()
+    assert window.ctx.execute(C.OpenVideo, path=str(video_path))
+    assert window.ctx.execute(C.LoadCheckpoint, path=str(ckpt), confirmed=True)
+    assert window.ctx.execute(C.RunAnalysis)
+    qtbot.waitUntil(lambda: window.worker is None, timeout=30000)
+    # recorded with the run (the rows here come from the fake analysis; the real one: tests/cli/test_analyze.py)
+    assert window.project.analysis(window.video.id).settings["model_gate"] is False
+    again = MainWindow(qsettings=qsettings)
+    qtbot.addWidget(again)
+    try:
+        assert not again.analysis.model_gate and not again.model_gate_action.isChecked()
+    finally:
+        again.shutdown()
+
+
 def test_the_face_seen_most_is_shown_until_the_coder_picks_one(qtbot, window, video_path, monkeypatch):
     """A clip that opens on someone else (a wide shot, the interviewer) kept showing that first face's curves, empty
     for the rest of the video, while the main face was on screen (a real multi-shot clip): the face list took the

@@ -13,7 +13,7 @@ smoothing, the micro-motion baseline, AU6's median and presence hysteresis to th
   run restarts the per-face state on a fixed grid of frames, `restart_frames` (every `keyframe_s`, 60 s, `warmup`
   frames before each grid point): the mesh and hand graphs are rebuilt (the faces are detected afresh, as
   MediaPipe does whenever the number of tracked faces changes), the alignment smoothing, the AU presence
-  hysteresis and the tracker's re-identification signatures start over; track ids, continuity, the micro-motion
+  hysteresis, the model's motion-gate noise floor and the tracker's re-identification signatures start over; track ids, continuity, the micro-motion
   baseline and AU6's 0.25 s median carry on (the warm-up refills them). A segment that starts at a grid point
   begins its warm-up at such a restart, so from there its state is the unsplit run's (merstudio.analysis.segments).
   The price in an unsplit run: the faces are detected afresh twice (at the restart and when the tracker lowers
@@ -285,6 +285,8 @@ class Analysis:
             raise ValueError(f"span {self.span}: expected 0 <= start <= stop")
         first = max(0, start - max(0, int(self.warmup)))
         restarts = restart_frames(self.settings, self.source.fps, first + 1, stop)
+        if first > 0 and self._predictor is not None:  # a run that starts mid-video starts the model's floor there
+            self._predictor.restart_floor(first)
         total = stop - start
         photo = self.source.frame_count == 1  # its face boxes are kept: the face map of `merstudio analyze --plot`
         # Rows wait here in frame order until complete: the AU estimator finishes faces in batches (the
@@ -346,6 +348,8 @@ class Analysis:
                         complete(estimator.flush())
                         for state in estimator._tracks.values():
                             state.presence = dict.fromkeys(state.presence, 0)
+                        if self._predictor is not None:  # and so does the model's noise floor
+                            self._predictor.restart_floor(i)
                     if not faces:
                         pending[(-1, i)] = self._empty_row(i, t)
                         ready.add((-1, i))

@@ -148,3 +148,19 @@ def test_split_equals_unsplit_on_a_real_face(tmp_path):
                             settings)
     assert merged.paths.csv.read_bytes() == unsplit_run.paths.csv.read_bytes()
     assert merged.paths.spots.read_bytes() == unsplit_run.paths.spots.read_bytes()
+
+
+def test_with_a_model_a_split_run_equals_unsplit_too(clip, tmp_path):
+    """The model's columns too: its motion gate's noise floor starts over on the restart grid, as the per-face state
+    does, so each segment gates the frames an unsplit run gates."""
+    from merstudio.resources import starter_checkpoint
+
+    ckpt = starter_checkpoint()
+    assert ckpt is not None, "resources/models/starter.pt (committed) is missing"
+    settings = AnalysisSettings(keyframe_s=1.0, checkpoint=ckpt)
+    whole = analyze_file(clip, tmp_path / "whole", "two", settings)
+    results = [analyze_segment(clip, a, b, settings) for a, b in plan_segments(N, FPS, 1.0, settings)]
+    assert merge_segments(results, tmp_path / "out", "two", settings).complete
+    df = read_table(whole.paths.csv)
+    assert df["p_none"].notna().any() and df.loc[df["success"] == 1, "p_none"].isna().any()  # some gated, some not
+    assert (tmp_path / "out" / "two.csv").read_bytes() == whole.paths.csv.read_bytes()

@@ -210,6 +210,30 @@ def test_the_gate_rises_to_a_noisy_faces_floor_and_a_movement_still_passes() -> 
     assert all(not got["floor"][k].gated for k in (33, 34))
 
 
+def test_a_run_started_at_a_restart_gates_as_a_run_that_went_through_it() -> None:
+    """The analysis restarts the floor on its restart grid; a segment of a split run starts there with no earlier
+    frames. From a span after the restart on, both learn the same floor and gate the same frames."""
+    rng = np.random.default_rng(5)
+    base = _texture(9).astype(np.float32)
+    frames = [np.clip(base * (1 + 0.02 * np.sin(k / 2.0)) + rng.normal(0, 12 + 8 * (k < 30), base.shape), 0, 255)
+              .astype(np.uint8) for k in range(70)]  # noisier before the restart: an unsplit floor would remember
+    whole = FramePredictor(_model(), {}, device="cpu", fps=30)
+    got_whole = []
+    for k, img in enumerate(frames):
+        if k == 30:
+            whole.restart_floor(30)
+        got_whole += whole.push(0, k, img)
+    got_whole += whole.flush()
+    part = FramePredictor(_model(), {}, device="cpu", fps=30)
+    part.restart_floor(30)
+    got_part = [p for k in range(30, 70) for p in part.push(0, k, frames[k])] + part.flush()
+    after = 30 + whole.span
+    a = {p.frame_index: (round(p.gate, 6), p.gated) for p in got_whole if p.frame_index >= after}
+    b = {p.frame_index: (round(p.gate, 6), p.gated) for p in got_part if p.frame_index >= after}
+    assert a == b and len(a) == 70 - after
+    assert a[after + 10][0] > 0.04  # the floor is the one that decides there
+
+
 REAL = Path(__file__).resolve().parents[3] / "shared" / "data" / "real-faces"
 
 

@@ -383,9 +383,10 @@ def _print_summary(r: AnalysisOutput) -> None:
               f"  ({len(r.spots)} candidate interval(s))")
     for s, lab in list(zip(r.spots, r.labels, strict=True))[:8]:
         what = ""
-        if lab is not None and (lab.aus or lab.emotion):
+        if lab is not None and (lab.aus or lab.emotion or lab.uncertain):
             p = f" p={lab.confidence:.2f}" if lab.confidence is not None else ""
-            what = f"  AU {lab.aus or '-'}, {lab.emotion or '?'}{p}"
+            why = f" (model uncertain: {lab.uncertain})" if lab.uncertain else ""
+            what = f"  AU {lab.aus or '-'}, {lab.emotion or '?'}{p}{why}"
         print(f"    face {s.face_id}: frames {s.onset}-{s.offset} (apex {s.apex}, "
               f"{s.onset_time:.2f}-{s.offset_time:.2f} s, score {s.score:.2f}){what}")
     if len(r.spots) > 8:

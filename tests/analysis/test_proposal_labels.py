@@ -56,3 +56,4 @@ def test_an_interval_entirely_under_the_gate_falls_back_to_the_facs_class_and_sa
                                 p_none=[nan] * 4))
     assert s.aus == "1+2" and s.emotion == "surprise" and s.confidence is None
     assert "motion gate" in s.uncertain
+

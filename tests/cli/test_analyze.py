@@ -343,3 +343,17 @@ def test_with_a_model_the_summary_says_how_many_frames_it_judged(clip, tmp_path,
                  "--no-model-gate"]) == 0
     assert "judged 40 of 40 face frames (every one" in capsys.readouterr().out
     assert pd.read_csv(tmp_path / "all" / "face.csv")["p_none"].notna().all()
+
+
+def test_the_summary_says_why_the_model_named_no_class(tmp_path, capsys):
+    from merstudio.analysis.files import AnalysisOutput, SpotRow, output_paths
+    from merstudio.analysis.proposals import describe_interval
+    from merstudio.cli.analyze import _print_summary
+
+    rows = pd.DataFrame({"frame": range(5), "face_id": 0, "success": 1, "p_negative": .06, "p_positive": .02,
+                         "p_none": .92})
+    r = AnalysisOutput(tmp_path / "x.mp4", output_paths(tmp_path, "x"), 5, 5, 30.0, True, 1.0, [0],
+                       [SpotRow(0, 0, 2, 4, 1.0, 0.0, 0.07, 0.13)], [describe_interval(rows)])
+    _print_summary(r)
+    assert "?, (model uncertain" not in (out := capsys.readouterr().out)
+    assert "? (model uncertain: negative p=0.06 <= none p=0.92)" in out

@@ -256,9 +256,14 @@ class FramePredictor:
 
     def _gate(self, tr: _Track) -> float:
         """The motion a window of this track needs: motion_threshold, or noise_ratio x the median motion of its
-        earlier windows (causal: the frame's own motion is not part of its floor) where that is higher."""
-        if not tr.motions or self.noise_ratio == 0:
+        earlier windows (causal: the frame's own motion is not part of its floor) where that is higher. Until the
+        floor holds a span's worth of windows (a new track, a face back after an absence, a restart) nothing
+        passes: a median of one or two windows is no floor, and without it the fixed threshold let a noisy face's
+        first frames through."""
+        if self.noise_ratio == 0:
             return self.motion_threshold
+        if len(tr.motions) < self.span:
+            return float("inf")
         return max(self.motion_threshold, self.noise_ratio * float(np.median(np.fromiter(tr.motions, float))))
 
     @torch.inference_mode()

@@ -94,7 +94,6 @@ class _Track:
     frames: deque = field(default_factory=deque)  # (frame_index, grey uint8 flow_size x flow_size)
     last: int = -1
     motions: deque = field(default_factory=deque)  # the motion of earlier windows (bounded: the noise window)
-    floor_from: int = -1  # only windows whose onset proxy is at or after this frame count (restart_floor)
 
 
 def settings_from(meta: dict[str, Any], model: MENet) -> InputSettings:
@@ -150,7 +149,7 @@ class FramePredictor:
             raise InputError(f"noise_ratio must be >= 0 and noise_window_s > 0, got {noise_ratio}, {noise_window_s}")
         self.noise_ratio = float(noise_ratio)
         self._noise_len = max(1, round(noise_window_s * fps))
-        self._floor_from = -1  # the last restart_floor frame
+        self._floor_from = -1  # the last restart_floor frame: windows reaching back before it teach no floor
         self._tracks: dict[int, _Track] = {}
         self.stale_after = max(4 * self.span, 60)  # frames
         self._queue: deque[_Entry] = deque()
@@ -163,8 +162,7 @@ class FramePredictor:
     # -- public -----------------------------------------------------------------------------------------------
     def push(self, track_id: int, frame_index: int, aligned_grey: np.ndarray) -> list[FramePrediction]:
         """Add the aligned face of `track_id` at `frame_index` (increasing per track); returns ready predictions."""
-        tr = self._tracks.setdefault(int(track_id), _Track(motions=deque(maxlen=self._noise_len),
-                                                           floor_from=self._floor_from))
+        tr = self._tracks.setdefault(int(track_id), _Track(motions=deque(maxlen=self._noise_len)))
         f = int(frame_index)
         if f <= tr.last:
             raise InputError(f"track {track_id}: frame {f} pushed after frame {tr.last} (frames must increase)")
@@ -196,7 +194,6 @@ class FramePredictor:
         restart grid, merstudio.analysis.pipeline, so that a run split into segments gates as an unsplit run)."""
         for tr in self._tracks.values():
             tr.motions.clear()
-            tr.floor_from = int(frame_index)
         self._floor_from = int(frame_index)
 
     def reset(self, track_id: int | None = None) -> None:
@@ -232,7 +229,7 @@ class FramePredictor:
             last = strains[-1] if strains else optical_strain(compute_flow(onset, imgs[-1], s.flow_method))
             motion = max(float(last[sl].mean()) for sl in self._regions)
             gate = self._gate(tr)
-            if self._teaches_floor(tr, onset_idx, f) and np.isfinite(motion):
+            if self._teaches_floor(onset_idx, f) and np.isfinite(motion):
                 tr.motions.append(motion)
             if motion < gate:  # not asked: NaN, not a claim of "no expression" nor of any class
                 nan_k = np.full(len(self.class_names), np.nan, np.float32)
@@ -243,16 +240,16 @@ class FramePredictor:
         empty = np.zeros(0, np.float32)
         return _Entry(FramePrediction(track_id, f, empty, empty, motion, False, gate), x=x)
 
-    def _teaches_floor(self, tr: _Track, onset_idx: int, f: int) -> bool:
+    def _teaches_floor(self, onset_idx: int, f: int) -> bool:
         """Whether this window's motion joins the track's noise floor: not a one-frame window, and none that reaches
         back before the last restart_floor. A window whose onset proxy is the restart frame itself counts only when it
         spans a whole span: shorter, it is one whose real onset lies before the restart (a run that starts there,
         a segment, has no earlier frame), which an unsplit run does not count either."""
         if onset_idx >= f:
             return False
-        if onset_idx == tr.floor_from:
+        if onset_idx == self._floor_from:
             return f - onset_idx >= self.span
-        return onset_idx > tr.floor_from
+        return onset_idx > self._floor_from
 
     def _gate(self, tr: _Track) -> float:
         """The motion a window of this track needs: motion_threshold, or noise_ratio x the median motion of its

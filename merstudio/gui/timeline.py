@@ -1087,7 +1087,10 @@ class Timeline(pg.GraphicsLayoutWidget):
         f = self.playhead_frame
         head = f"<b>frame {f}</b> ({self.timebase.time_of(f):.3f} s)" if self.fps > 0 else f"<b>frame {f}</b>"
         seen = self.buffer.get(self.face, "blink") if self.buffer is not None and self.face is not None else None
-        if seen is not None and 0 <= f < len(seen) and not np.isfinite(seen[f]):  # every row of a face has one
+        ahead = self.buffer is not None and f >= self.buffer.frames_done  # a running (or stopped) analysis
+        if ahead:
+            head += " &nbsp;<i>not analysed yet</i>"
+        elif seen is not None and 0 <= f < len(seen) and not np.isfinite(seen[f]):  # every row of a face has one
             head += f" &nbsp;<i>face {self.face} is not in this frame</i>"
 
         def cell(name: str, colour: str, v: float, digits: int) -> str:

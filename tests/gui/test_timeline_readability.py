@@ -430,3 +430,28 @@ def test_frames_the_model_did_not_judge_read_so_and_a_lone_judged_frame_shows(qt
     dots = tl._class_dots["p_surprise"]
     assert list(dots.data["x"]) == [200] and dots.data["y"][0] == pytest.approx(0.3)
     assert set(tl._class_dots) == {f"p_{c}" for c in CLASSES}
+
+
+def test_frames_the_analysis_has_not_reached_read_not_analysed_yet(qtbot):
+    """While a run streams (or after it stopped early) the frames past its last row are unknown because nothing
+    has looked at them yet: the readout says so, not that the face is absent or the model was not asked."""
+    from merstudio.gui.timeline import Timeline
+
+    df = _frame(300)
+    buf = CurveBuffer(300)
+    buf.add_rows(df[df["frame"] < 120].to_dict("records"))
+    tl = Timeline()
+    qtbot.addWidget(tl)
+    tl.resize(1366, 330)
+    tl.set_video(300, 30.0)
+    tl.set_buffer(buf, 0)
+    tl.show()
+    qtbot.waitExposed(tl)
+    tl.set_playhead(200)
+    qtbot.wait(20)
+    text = tl.readout.text
+    assert "not analysed yet" in text
+    assert "not in this frame" not in text and "not asked" not in text
+    tl.set_playhead(50)
+    qtbot.wait(20)
+    assert "not analysed yet" not in tl.readout.text

@@ -424,8 +424,8 @@ class Timeline(pg.GraphicsLayoutWidget):
         self.event_row_count = 1
         self.legend_boxes: dict[pg.PlotItem, _LegendBox] = {}
         self.collapsed: set[pg.PlotItem] = set()  # lanes shrunk to a strip (double-click the legend; H/M hide)
-        self._class_lane_thin = False  # the class lane is a strip because it has no curves (_thin_class_lane)
-        self._class_lane_set = False  # the user collapsed or expanded it: left as they set it
+        self._thinned: set[pg.PlotItem] = set()  # lanes made a strip because they show nothing (_thin_lane)
+        self._user_set: set[pg.PlotItem] = set()  # lanes the user collapsed or expanded: left as they set them
 
         # the value readout at the play head (FaceReader): every drawn AU and class, above the tracks
         self.readout = _Readout("", size="7pt", justify="left")
@@ -569,8 +569,8 @@ class Timeline(pg.GraphicsLayoutWidget):
         return legend
 
     def _user_collapse(self, plot: pg.PlotItem) -> None:
-        if plot is self.class_plot:
-            self._class_lane_thin, self._class_lane_set = False, True
+        self._thinned.discard(plot)
+        self._user_set.add(plot)
         self.set_lane_collapsed(plot, plot not in self.collapsed)
 
     def _text_legend(self, plot: pg.PlotItem) -> pg.LabelItem:
@@ -623,18 +623,19 @@ class Timeline(pg.GraphicsLayoutWidget):
         ours = bool(self.buffer.class_columns()) if self.buffer is not None else False
         theirs = any(col.startswith("p_") for _name, col in self._overlay_curves)
         self._no_model.setVisible(not (ours or theirs))  # the hint would lie over their curves
-        self._thin_class_lane(not (ours or theirs))
+        self._thin_lane(self.class_plot, not (ours or theirs))
 
-    def _thin_class_lane(self, empty: bool) -> None:
-        """Without a model the class lane holds only its hint: a strip, its height to the other lanes (at 1366x768
-        the AU lane was 30 px beside an empty class lane). Back to full height when class curves come; a lane the
-        user collapsed or expanded stays so."""
-        if empty and self.class_plot not in self.collapsed and not self._class_lane_set:
-            self._class_lane_thin = True
-            self.set_lane_collapsed(self.class_plot, True)
-        elif not empty and self._class_lane_thin:
-            self._class_lane_thin = False
-            self.set_lane_collapsed(self.class_plot, False)
+    def _thin_lane(self, plot: pg.PlotItem, empty: bool) -> None:
+        """A lane with nothing to draw but a note (the class lane without a model, the audio lane of a silent
+        track) is a strip that keeps the note, its height to the other lanes (at 1366x768 the AU lane was 30 px
+        beside an empty class lane). Back to full height when there is something to draw; a lane the user
+        collapsed or expanded stays so."""
+        if empty and plot not in self.collapsed and plot not in self._user_set:
+            self._thinned.add(plot)
+            self.set_lane_collapsed(plot, True)
+        elif not empty and plot in self._thinned:
+            self._thinned.discard(plot)
+            self.set_lane_collapsed(plot, False)
 
     def set_lane_collapsed(self, plot: pg.PlotItem, collapsed: bool) -> None:
         """Collapse a lane to a COLLAPSED_HEIGHT strip (its height goes to the others) or expand it back."""
@@ -758,6 +759,7 @@ class Timeline(pg.GraphicsLayoutWidget):
         top = max(float(np.partition(peaks, k)[k]), 0.01)  # O(n): a quantile's sort stalled an hour's lane
         self.audio_plot.setYRange(-top, top, padding=0.05)
         self._show_track(self.audio_plot, True)
+        self._thin_lane(self.audio_plot, silent)
 
     def set_motion_by_au(self, on: bool) -> None:
         """The micro-motion lane shows the directed motion per AU (AUxx_m, the AU curves' colours) instead of the

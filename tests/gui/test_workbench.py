@@ -119,6 +119,18 @@ def test_starter_checkpoint_is_flagged_synthetic_in_dialog_and_beside_the_class_
     vb = win.timeline.class_plot.vb.sceneBoundingRect()
     assert not note.item.sceneBoundingRect().intersects(vb) and "not evidence" in note.item.text
     assert note.item.toolTip() == note.text
+    # nor over the class names, however short the lane: in a short one it goes after the names' last row
+    legend = win.timeline.class_plot.legend
+    for height in (None, 18.0):  # 18 px: no room under the names (a short lane at 1366x768 with coder lanes)
+        if height is not None:
+            note._box.setMaximumHeight(height)
+            win.timeline.ci.layout.activate()
+            qtbot.waitUntil(lambda: note._box.size().height() <= 18.0)
+        names = [label.sceneBoundingRect() for _sample, label in legend.items]
+        rect = note.item.item.sceneBoundingRect()  # the text as drawn
+        assert names and not any(rect.intersects(r) for r in names), height
+        assert note._box.sceneBoundingRect().contains(rect.topLeft()), height
+    assert note.item.text == "synthetic only"  # cut to fit beside the names; the badge and tooltip say all
     # a model that is not synthetic-only: named, without the warning
     other = dict(meta, training_data={"description": "CASME II (LOSO)", "n_samples": 255})
     p2 = provenance("/elsewhere/casme.pt", other)

@@ -15,6 +15,8 @@ import numpy as np
 import pandas as pd
 
 from merstudio.atomic import atomic_path
+from merstudio.palette import class_colour
+from merstudio.series import lone_finite
 
 _AU_R = re.compile(r"^AU(\d+)_r$")
 
@@ -125,7 +127,8 @@ def _curve_figure(plt: Any, frames: pd.DataFrame, df: pd.DataFrame, cols: list[s
                   spots: Sequence[tuple[int, int]], truth: Sequence[tuple[int, int, str]], title: str) -> Any:
     n_frames = int(frames["frame"].max()) + 1 if len(frames) else 1
     motion = motion_columns(list(frames.columns))
-    strips = cols + motion
+    classes = sorted(c for c in frames.columns if str(c).startswith("p_"))  # a model's class probabilities
+    strips = cols + motion + (["class p"] if classes else [])
     fig, axes = plt.subplots(max(1, len(strips)), 1, figsize=(11, 0.55 * max(1, len(strips)) + 1.2), sharex=True,
                              squeeze=False)
     x = df["frame"].to_numpy()
@@ -134,6 +137,9 @@ def _curve_figure(plt: Any, frames: pd.DataFrame, df: pd.DataFrame, cols: list[s
     m = df[motion].to_numpy(dtype=float) if motion else np.zeros(0)
     motion_top = max(1.0, float(np.nanmax(m)) * 1.1) if m.size and np.isfinite(m).any() else 1.0
     for ax, c in zip(axes[:, 0], strips, strict=False):
+        if c == "class p":
+            _class_strip(ax, df, classes, spots, truth, n_frames)
+            continue
         y = df[c].to_numpy(dtype=float)
         is_motion = c in motion
         for on, off, *_ in truth:
@@ -164,9 +170,33 @@ def _curve_figure(plt: Any, frames: pd.DataFrame, df: pd.DataFrame, cols: list[s
         legend.append("green: ground truth")
     if spots:
         legend.append("orange: spotted")
+    if classes:
+        legend.append("class p: the model's, blank where it was not asked")
     fig.suptitle(head + ("   [" + ", ".join(legend) + "]" if legend else ""), fontsize=10)
     fig.tight_layout(rect=(0, 0, 1, 0.97))
     return fig
+
+
+def _class_strip(ax: Any, df: pd.DataFrame, classes: list[str], spots: Sequence[tuple[int, int]],
+                 truth: Sequence[tuple[int, int, str]], n_frames: int) -> None:
+    """The model's class probabilities (0-1), in the app's class colours: gaps where the model was not asked (its
+    motion gate), a frame judged alone as a dot, the class names at the right."""
+    x = df["frame"].to_numpy()
+    for on, off, *_ in truth:
+        ax.axvspan(on, off, color="#2ca02c", alpha=0.18, lw=0)
+    for on, off in spots:
+        ax.axvspan(on, off, color="#ff7f0e", alpha=0.25, lw=0)
+    for c in classes:
+        y = df[c].to_numpy(dtype=float)
+        ax.plot(x, y, lw=0.9, color=class_colour(c), label=c[2:], marker="o", markersize=2,
+                markevery=list(lone_finite(y)))
+    ax.set_ylim(0, 1.05)
+    ax.set_yticks([0, 1])
+    ax.set_xlim(0, max(1, n_frames - 1))
+    ax.set_ylabel("class p", rotation=0, ha="right", va="center", fontsize=8)
+    ax.tick_params(axis="y", labelsize=6)
+    ax.spines[["top", "right"]].set_visible(False)
+    ax.legend(loc="center left", bbox_to_anchor=(1.0, 0.5), fontsize=6, frameon=False, handlelength=1.2)
 
 
 def _bar_figure(plt: Any, df: pd.DataFrame, cols: list[str], face_id: int | None, title: str) -> Any:

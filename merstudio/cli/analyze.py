@@ -89,8 +89,9 @@ def register(sub: argparse._SubParsersAction) -> None:
                    help="the learned model judges every face frame; by default only frames whose movement stands "
                    "out from the face's own noise floor (its motion gate), the rest read NaN: not asked "
                    "(docs/model.md, Per-frame inference)")
-    p.add_argument("--plot", action="store_true", help="also write <name>.png: AU curves with spotted intervals (a bar chart of the AU "
-                   "intensities for a one-frame input such as a photo)")
+    p.add_argument("--plot", action="store_true", help="also write <name>.png: AU curves with spotted intervals, and the class "
+                   "probabilities with --checkpoint (a bar chart of the AU intensities for a one-frame input such "
+                   "as a photo)")
     p.add_argument("-q", "--quiet", "--no-progress", action="store_true", help="no progress bars")
     p.set_defaults(func=run)
 

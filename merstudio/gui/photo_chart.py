@@ -20,7 +20,7 @@ from PySide6.QtGui import QBrush, QColor
 
 from merstudio.features.aus import AU_NAMES, MAX_INTENSITY, STILL_UNRELIABLE_AU
 from merstudio.gui.state import CurveBuffer
-from merstudio.gui.timeline import au_colour
+from merstudio.palette import au_colour
 
 PRESENT = 1.0  # features.aus.PRESENCE_ON: the A-B boundary
 

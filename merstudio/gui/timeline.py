@@ -8,7 +8,6 @@ Unknown values (NaN: no face, an AU marked unreliable, motion during a head turn
 from __future__ import annotations
 
 import math
-import zlib
 from collections.abc import Callable, Sequence
 from functools import partial
 from typing import Any
@@ -19,17 +18,17 @@ from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QColor, QFontMetrics
 from PySide6.QtWidgets import QGraphicsTextItem
 
-from merstudio.features.aus import AUS, MAX_INTENSITY, STILL_UNRELIABLE_AU, au_r
+from merstudio import palette
+from merstudio.features.aus import MAX_INTENSITY, STILL_UNRELIABLE_AU, au_r
 from merstudio.features.neutral import relative
 from merstudio.gui.state import MOTION_REGIONS, CurveBuffer
 from merstudio.io.timebase import Timebase
+from merstudio.palette import AU_COLOURS, au_colour, class_colour
 from merstudio.project.events import Event
 from merstudio.series import lone_finite
 
 # one colour per AU of OpenFace 2's 17 (AUS order: AU01 is always the first colour, AU12 the ninth, whichever AUs a
 # table has or the view shows), all readable on white; see au_colour
-AU_COLOURS = ("#e6194b", "#3cb44b", "#4363d8", "#f58231", "#911eb4", "#42d4f4", "#f032e6", "#9a6324",
-              "#469990", "#800000", "#808000", "#000075", "#a9a9a9", "#000000", "#c9a400", "#7570b3", "#ff69b4")
 MOTION_COLOURS = dict(zip(MOTION_REGIONS, ("#1f77b4", "#9467bd", "#ff7f0e", "#8c564b", "#d62728", "#2ca02c"),
                           strict=True))
 # 1-pixel pens: Qt's raster engine draws them on a fast path; 1.5-pixel ones cost 3x the render time of a pan
@@ -37,15 +36,11 @@ MOTION_COLOURS = dict(zip(MOTION_REGIONS, ("#1f77b4", "#9467bd", "#ff7f0e", "#8c
 CURVE_WIDTH = 1.0
 _MAX_HEIGHT = 16777215.0  # QWIDGETSIZE_MAX
 MOTION_MIN_TOP = 1.0  # the lane's y range reaches at least 1 unit (0.04 IOD): a still face's 0.05-0.1 stays low
-EMOTION_COLOURS = {"positive": "#2e7d32", "happiness": "#2e7d32", "negative": "#c62828", "disgust": "#6a1b9a",
-                   "repression": "#5d4037", "surprise": "#f9a825", "others": "#546e7a", "tense": "#ad1457",
-                   "fear": "#4527a0", "sadness": "#1565c0", "anger": "#b71c1c", "contempt": "#4e342e"}
 
 # what an overlay's drawing depends on besides its own data: our AU and class columns, the face, the shown AUs
 _OverlaySig = tuple[tuple[str, ...], tuple[str, ...], int | None, tuple[str, ...] | None]
 
 
-NONE_COLOUR = "#9e9e9e"  # the model's "none" class: grey, behind the named classes
 PLAYHEAD_COLOUR = "#d50000"
 WAVEFORM_COLOUR = "#455a64"  # the audio lane: a neutral blue-grey under the coloured lanes
 SILENT_PEAK = 1e-4  # the loudest sample below -80 dBFS: the audio lane says the track is silent
@@ -90,11 +85,6 @@ def cell_frames(lo: float, hi: float) -> tuple[int, int]:
     return first, last
 
 
-def _stable_pick(name: str) -> str:
-    """A palette colour from the name alone (crc32: the same in every run, unlike hash())."""
-    return AU_COLOURS[zlib.crc32(name.encode("utf-8")) % len(AU_COLOURS)]
-
-
 def event_colour(event: Event) -> QColor:
     """An event's colour on the events track: its emotion's, the proposal teal for a proposal, grey when rejected
     (a faint emotion colour read as a weak coded event)."""
@@ -104,30 +94,8 @@ def event_colour(event: Event) -> QColor:
 
 
 def emotion_colour(name: str) -> QColor:
-    if name in EMOTION_COLOURS:
-        return QColor(EMOTION_COLOURS[name])
-    if not name:
-        return QColor("#1e88e5")
-    return QColor(_stable_pick(name))
+    return QColor(palette.emotion_colour(name))
 
-
-def class_colour(col: str) -> str:
-    """A class curve's colour (``p_<class>`` or the class name): a fixed function of the class name, so a live run,
-    a reopened project and an overlay of another model draw a class alike, whatever the column order."""
-    name = col[2:] if col.startswith("p_") else col
-    if name == "none":
-        return NONE_COLOUR
-    return EMOTION_COLOURS.get(name.lower()) or _stable_pick(name)
-
-
-def au_colour(col: str) -> str:
-    """An AU's colour (``AUxx_r``, ``AUxx_m``..): fixed per AU number (its place in OpenFace 2's 17), so toggling
-    AUs or a table with fewer AUs never recolours one."""
-    try:
-        n = int(col[2:4])
-    except ValueError:
-        return _stable_pick(col)
-    return AU_COLOURS[AUS.index(n)] if n in AUS else _stable_pick(f"AU{n:02d}")
 
 
 class _SmallSample(pg.ItemSample):

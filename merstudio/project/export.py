@@ -25,6 +25,7 @@ import pandas as pd
 from merstudio.atomic import atomic_path as _atomic
 from merstudio.errors import InputError
 from merstudio.features.neutral import apply_baselines, load_baselines
+from merstudio.palette import class_colour, emotion_colour
 from merstudio.project.events import Event, au_numbers
 from merstudio.project.store import Project
 from merstudio.series import lone_finite
@@ -263,9 +264,6 @@ def export_summary(project: Project, video_id: int, csv_path: str | os.PathLike[
     return out
 
 
-_EMOTION_COLOURS = ("tab:red", "tab:green", "tab:orange", "tab:purple", "tab:brown", "tab:pink", "tab:cyan")
-
-
 def render_timeline_png(project: Project, video_id: int, path: str | os.PathLike[str], dpi: int = 100,
                         times: Times = None) -> None:
     from matplotlib.figure import Figure  # no pyplot: no global backend state, renders with Agg
@@ -289,15 +287,15 @@ def render_timeline_png(project: Project, video_id: int, path: str | os.PathLike
         axes[0].legend(ncol=min(6, len(au_cols)), fontsize=7, loc="upper right")
     for c in p_cols:  # NaN where the model did not judge (its motion gate); a judged frame alone is a dot
         y = df[c].to_numpy(dtype=float)
-        axes[1].plot(t, y, lw=0.8, label=c[2:], marker="o", markersize=2, markevery=list(lone_finite(y)))
+        axes[1].plot(t, y, lw=0.8, label=c[2:], color=class_colour(c), marker="o", markersize=2,
+                     markevery=list(lone_finite(y)))
     axes[1].set_ylabel("class p")
     if p_cols:
         axes[1].legend(ncol=min(6, len(p_cols)), fontsize=7, loc="upper right")
-    colours: dict[str, str] = {}
     for e in project.events(video_id):
         if e.status == "rejected":
             continue
-        col = colours.setdefault(e.emotion, _EMOTION_COLOURS[len(colours) % len(_EMOTION_COLOURS)])
+        col = emotion_colour(e.emotion)  # as the app's events track draws it
         axes[2].axvspan(tb.time_of(e.onset), tb.time_of(e.offset + 1), color=col,
                         alpha=0.25 if e.status == "proposal" else 0.6)
         axes[2].axvline(tb.time_of(e.apex), color=col, lw=1)

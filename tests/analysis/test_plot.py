@@ -95,3 +95,41 @@ def test_strips_share_one_scale_per_kind(tmp_path: Path, monkeypatch) -> None:
     limits = {lab: ax.get_ylim() for lab, ax in zip(labels, axes, strict=True)}
     assert {limits[f"AU{a}"] for a in (1, 4, 12, 25, 45)} == {(0.0, 5.25)}
     assert limits["motion brows"] == limits["motion mouth"] == (0.0, 2.75)
+
+
+def test_a_models_class_probabilities_get_a_strip_in_the_apps_colours(tmp_path: Path, monkeypatch) -> None:
+    """`analyze --checkpoint --plot`: the p_<class> columns under the AUs, on 0-1, each class in its colour in the
+    app (merstudio.palette), a gap where the model was not asked, a frame it judged alone as a dot."""
+    import matplotlib.colors as mcolors
+    import matplotlib.pyplot as plt
+
+    from merstudio.palette import class_colour
+
+    figs = []
+    monkeypatch.setattr(plt, "close", figs.append)
+    df = _table(60)
+    df["p_negative"], df["p_positive"] = 0.2, 0.8
+    df.loc[df["frame"] < 30, ["p_negative", "p_positive"]] = np.nan  # not asked: too little motion
+    df.loc[40, ["p_negative", "p_positive"]] = np.nan
+    df.loc[42, ["p_negative", "p_positive"]] = np.nan  # frame 41 judged alone
+    plot_au_curves(df, tmp_path / "clip.png", 0)
+    axes = figs[0].axes
+    strip = next(ax for ax in axes if ax.get_ylabel() == "class p")
+    assert axes.index(strip) == len([c for c in df.columns if c.endswith("_r")])  # under the AU strips
+    assert strip.get_ylim() == (0.0, 1.05)
+    lines = {ln.get_label(): ln for ln in strip.get_lines()}
+    assert set(lines) == {"negative", "positive"}
+    for name, ln in lines.items():
+        assert mcolors.to_hex(ln.get_color()) == class_colour(f"p_{name}")
+        y = ln.get_ydata()
+        assert np.isnan(y[:30]).all() and np.isfinite(y[30:40]).all()
+        assert list(ln.get_markevery()) == [i == 41 for i in range(60)]
+
+
+def test_a_table_without_a_model_has_no_class_strip(tmp_path: Path, monkeypatch) -> None:
+    import matplotlib.pyplot as plt
+
+    figs = []
+    monkeypatch.setattr(plt, "close", figs.append)
+    plot_au_curves(_table(60), tmp_path / "clip.png", 0)
+    assert "class p" not in [ax.get_ylabel() for ax in figs[0].axes]

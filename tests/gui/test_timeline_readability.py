@@ -11,7 +11,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor
 
 from merstudio.gui.state import CurveBuffer
-from merstudio.gui.timeline import au_colour
+from merstudio.palette import au_colour
 from merstudio.project.events import Event
 
 pytestmark = pytest.mark.gui

@@ -25,7 +25,7 @@ import pandas as pd
 from merstudio.atomic import atomic_path as _atomic
 from merstudio.errors import InputError
 from merstudio.features.neutral import apply_baselines, load_baselines
-from merstudio.palette import class_colour, emotion_colour
+from merstudio.palette import au_colour, class_colour, emotion_colour
 from merstudio.project.events import Event, au_numbers
 from merstudio.project.store import Project
 from merstudio.series import lone_finite
@@ -281,7 +281,7 @@ def render_timeline_png(project: Project, video_id: int, path: str | os.PathLike
     axes = fig.subplots(3, 1, sharex=True, gridspec_kw={"height_ratios": [3, 2, 1]})
     t = tb.times_of(df["frame"].to_numpy()) if len(df) else np.zeros(0)
     for c in au_cols:
-        axes[0].plot(t, df[c].to_numpy(), lw=0.8, label=c[:-2])
+        axes[0].plot(t, df[c].to_numpy(), lw=0.8, label=c[:-2], color=au_colour(c))
     axes[0].set_ylabel("AU intensity (0-5)")
     if au_cols:
         axes[0].legend(ncol=min(6, len(au_cols)), fontsize=7, loc="upper right")

@@ -1,6 +1,7 @@
 import os
 from dataclasses import replace
 
+import numpy as np
 import openpyxl
 import pandas as pd
 import pytest
@@ -102,6 +103,16 @@ def test_summary_and_png(project, tmp_path):
     ok = df[df["success"] == 1]
     assert get[("au_frequency", "AU12")] == pytest.approx(ok["AU12_c"].mean())
     assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and png.stat().st_size > 10_000
+    # the events in their emotion's colour in the app (merstudio.palette): each apex line is drawn in it
+    import matplotlib.colors as mcolors
+    import matplotlib.image as mpimg
+
+    from merstudio.palette import emotion_colour
+
+    img = mpimg.imread(png)[..., :3]
+    for emotion in ("positive", "negative"):
+        rgb = np.array(mcolors.to_rgb(emotion_colour(emotion)))
+        assert np.sum(np.all(np.abs(img - rgb) < 0.02, axis=-1)) >= 20, emotion
 
 
 def test_labelled_set(project, tmp_path):

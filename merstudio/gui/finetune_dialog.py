@@ -34,6 +34,7 @@ from PySide6.QtWidgets import (
 )
 
 from merstudio.errors import MerstudioError
+from merstudio.gui.checkpoint_dialog import WARN_COLOUR
 
 log = logging.getLogger(__name__)
 
@@ -158,6 +159,24 @@ class FinetuneDialog(QDialog):
         self.mix = QLineEdit(self)
         self.mix.setPlaceholderText("optional: also train on a dataset (KIND:ROOT or a sample table)")
         form.addRow("Mix with", self.mix)
+        # the coders' emotions -> the model's classes: "happiness" is not "positive" without a map
+        self.class_map = QComboBox(self)
+        self.class_map.setEditable(True)
+        self.class_map.addItem("")
+        from merstudio.datasets.classes import class_map_names
+
+        self.class_map.addItems([n for n in class_map_names() if n != "raw"])
+        edit = self.class_map.lineEdit()
+        if edit is not None:
+            edit.setPlaceholderText("none: emotions named as the model's classes (or a JSON map)")
+        self.class_map.setToolTip("A preset such as megc2019 (happiness -> positive, disgust -> negative, ...) or a "
+                                  "JSON class map file: as `merstudio finetune --classes`")
+        form.addRow("Class map", self.class_map)
+        # what it would learn from, before Start: the accepted events per class, and why it would refuse
+        self.data_label = QLabel("", self)
+        self.data_label.setWordWrap(True)
+        form.addRow("Coded events", self.data_label)
+        self._data_ok = True
 
         self.stage_label = QLabel("Ready.", self)
         self.bar = QProgressBar(self)
@@ -205,6 +224,53 @@ class FinetuneDialog(QDialog):
         lay.addWidget(self.summary)
         lay.addLayout(buttons)
         self.resize(620, 720)
+        self.checkpoint.editingFinished.connect(self.update_data)
+        self.holdout.currentTextChanged.connect(self.update_data)
+        self.class_map.currentTextChanged.connect(self.update_data)
+        self.update_data()
+
+    def _class_map(self) -> Any:
+        return self.class_map.currentText().strip() or self._extra.get("class_map")
+
+    def update_data(self) -> None:
+        """The "Coded events" row: the project's accepted events the checkpoint's classes can learn from, per
+        class, in how many videos (subjects), those left out, and the refusal fine-tuning would give (Start is
+        off then), by the same rule it applies (training.finetune.check_counts)."""
+        text, ok = self._data_text()
+        self._data_ok = ok
+        self.data_label.setText(text)
+        self.data_label.setStyleSheet("" if ok else f"QLabel {{ color: {WARN_COLOUR}; }}")
+        if not self.is_running():
+            self.start_button.setEnabled(ok)
+
+    def _data_text(self) -> tuple[str, bool]:
+        ckpt = self.checkpoint.text().strip()
+        if self.project is None or not ckpt:
+            return "", True  # counted when it runs (its errors say what is missing)
+        from collections import Counter
+
+        from merstudio.model.checkpoint import read_checkpoint_meta
+        from merstudio.training.finetune import MIN_TRAIN_PER_CLASS, check_counts, collect_events
+
+        try:
+            classes = list(read_checkpoint_meta(ckpt).get("class_names") or [])
+            by = self.holdout.currentText()
+            items, skipped = collect_events(self.project, classes, by=by, class_map=self._class_map())
+        except (MerstudioError, OSError) as exc:
+            return f"cannot count them: {exc}", False
+        counts = Counter(it.label for it in items)
+        groups = len({it.group for it in items})
+        text = (f"{len(items)} accepted with one of the model's classes "
+                f"({', '.join(f'{c} {counts[c]}' for c in classes if counts[c])}) in {groups} "
+                f"{by}{'s' if groups != 1 else ''}") if items else ""
+        if skipped:
+            left = "left out: " + ", ".join(f"{k} {v}" for k, v in sorted(skipped.items()))
+            text = f"{text}; {left}" if text else left
+        try:
+            check_counts(items, classes, int(self._extra.get("min_per_class", MIN_TRAIN_PER_CLASS)))
+        except MerstudioError as exc:
+            return "\n".join(t for t in (text, str(exc).removeprefix("project: ")) if t), False
+        return text, True
 
     # ------------------------------------------------------------------ running
     def is_running(self) -> bool:
@@ -227,6 +293,8 @@ class FinetuneDialog(QDialog):
                   "epochs": self.epochs.value(), "lr": self.lr.value(),
                   "mix_with": self.mix.text().strip() or None, "fresh_split": self.fresh_split.isChecked(),
                   **self._extra}
+        if self._class_map() is not None:
+            kwargs["class_map"] = self._class_map()
         out = self.out.text().strip() or None
         self.worker = FinetuneThread(self._fn, (self.project_path, ckpt, out), kwargs, self)
         self.worker.progress.connect(self._on_progress)
@@ -257,16 +325,21 @@ class FinetuneDialog(QDialog):
         self.shutdown()
         super().reject()
 
+    def showEvent(self, event: Any) -> None:  # noqa: N802 - Qt's name
+        super().showEvent(event)
+        if not self.is_running():
+            self.update_data()  # events coded while it was closed
+
     def closeEvent(self, event: Any) -> None:  # noqa: N802 - Qt's name
         self.shutdown()
         super().closeEvent(event)
 
     # ------------------------------------------------------------------ slots
     def _set_running(self, running: bool) -> None:
-        self.start_button.setEnabled(not running)
+        self.start_button.setEnabled(not running and self._data_ok)
         self.cancel_button.setEnabled(running)
         for w in (self.checkpoint, self.out, self.epochs, self.lr, self.holdout, self.fraction, self.mix,
-                  self.fresh_split):
+                  self.fresh_split, self.class_map):
             w.setEnabled(not running)
 
     def _on_progress(self, done: int, total: int) -> None:

@@ -131,3 +131,55 @@ def test_the_app_records_the_locked_split_and_a_rerun_is_flagged(qtbot, qapp, pr
             assert ("already scored 1 earlier" in dlg.summary.text()) == (run == 2)
     finally:
         project.close()
+
+
+def test_it_says_what_it_would_learn_from_and_why_it_would_refuse_before_start(qtbot, qapp, proj, cache):
+    """The "Coded events" row counts the accepted events per model class (and those left out) before anything
+    runs; where fine-tuning would refuse (too few of a class) it says why in the same words and Start is off."""
+    from dataclasses import replace
+
+    from merstudio.project import Project
+
+    path, ckpt = proj
+    project = Project.open(path)
+    try:
+        dlg = _dialog(qtbot, path, ckpt, cache, project=project)
+        text = dlg.data_label.text()
+        assert text.startswith("18 accepted with one of the model's classes (") and "in 3 videos" in text
+        assert all(f"{c} 6" in text for c in ("negative", "positive", "surprise"))
+        assert "left out: (no emotion) 3, happiness 3" in text  # one of each per video (the fixture)
+        assert dlg.start_button.isEnabled()
+        dlg.holdout.setCurrentText("subject")
+        assert "in 2 subjects" in dlg.data_label.text()
+        positives = [e for v in project.videos() for e in project.events(v.id, status="accepted")
+                     if e.emotion == "positive"]
+        for e in positives[:5]:  # a coder rejects five of the six
+            project.update_event(replace(e, status="rejected"))
+        dlg.update_data()
+        text = dlg.data_label.text()
+        assert "positive 1" in text and "class 'positive' has 1 accepted event (need at least 3)" in text
+        assert not dlg.start_button.isEnabled()
+        # the coders' "happiness" is the model's "positive" with the MEGC2019 map: the positives are enough again
+        dlg.class_map.setCurrentText("megc2019")
+        text = dlg.data_label.text()
+        assert "positive 4" in text and "happiness" not in text and dlg.start_button.isEnabled()
+        seen = {}
+
+        def record(*args, **kw):
+            from merstudio.errors import InputError
+
+            seen.update(kw)
+            raise InputError("stop here")
+
+        dlg._fn = record
+        dlg.start()
+        qtbot.waitUntil(lambda: not dlg.is_running(), timeout=10_000)
+        assert seen["class_map"] == "megc2019"  # the run uses the map the row counted with
+        dlg.class_map.setCurrentText("casme2-5")  # its classes are not the model's: said, and Start is off
+        assert "is not one of the model's classes" in dlg.data_label.text() and not dlg.start_button.isEnabled()
+        dlg.class_map.setCurrentText("")
+        dlg.checkpoint.setText("")
+        dlg.update_data()
+        assert dlg.data_label.text() == "" and dlg.start_button.isEnabled()  # Start says what is missing
+    finally:
+        project.close()

@@ -866,6 +866,9 @@ class MainWindow(QMainWindow):
         self.timeline.set_events(c.events, c.selected_event_id)
         self.table.model_.set_events(c.events, self.fps, self.transport.playback.timebase)
         self.table.select_event(c.selected_event_id)
+        dlg = self.finetune_dialog
+        if dlg is not None and dlg.isVisible() and not dlg.is_running():
+            dlg.update_data()  # its count of coded events follows the coding
 
     def _selection_shown(self) -> None:
         c = self.coding

@@ -260,6 +260,21 @@ def test_finetune_rerun_keeps_old_predictions(qtbot, window, video_path, tmp_pat
     assert win.timeline.overlay_curve("model: starter", "p_positive") is None
 
 
+def test_an_open_finetune_dialog_recounts_the_coded_events_after_each_edit(qtbot, window, video_path, tmp_path,
+                                                                          monkeypatch):
+    from merstudio.gui.finetune_dialog import FinetuneDialog
+
+    win = window
+    video = _open(win, video_path)
+    calls = []
+    monkeypatch.setattr(FinetuneDialog, "update_data", lambda self: calls.append(1))
+    assert win.ctx.execute(C.FineTune), win.errors
+    before = len(calls)
+    win.project.add_event(Event(video.id, 12, 14, 15, emotion="surprise", coder="bob"))
+    win.coding.reload()
+    assert len(calls) > before
+
+
 def test_import_dialog_confirm_and_cancel(qtbot, window, video_path, tmp_path):
     """The ask side: the preview dialog opens; Cancel imports nothing, the OK button imports."""
     from PySide6.QtCore import QTimer

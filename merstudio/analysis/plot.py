@@ -142,10 +142,7 @@ def _curve_figure(plt: Any, frames: pd.DataFrame, df: pd.DataFrame, cols: list[s
             continue
         y = df[c].to_numpy(dtype=float)
         is_motion = c in motion
-        for on, off, *_ in truth:
-            ax.axvspan(on, off, color="#2ca02c", alpha=0.18, lw=0)
-        for on, off in spots:
-            ax.axvspan(on, off, color="#ff7f0e", alpha=0.25, lw=0)
+        _shade(ax, spots, truth)
         ax.plot(x, y, lw=0.9, color="#b0413e" if is_motion else "#1f3b73")  # NaN: a gap, not a zero
         if is_motion:
             ax.set_ylim(0, motion_top)
@@ -177,15 +174,20 @@ def _curve_figure(plt: Any, frames: pd.DataFrame, df: pd.DataFrame, cols: list[s
     return fig
 
 
+def _shade(ax: Any, spots: Sequence[tuple[int, int]], truth: Sequence[tuple[int, int, str]]) -> None:
+    """The true intervals (green) and the spotted ones (orange) behind a strip's curves."""
+    for on, off, *_ in truth:
+        ax.axvspan(on, off, color="#2ca02c", alpha=0.18, lw=0)
+    for on, off in spots:
+        ax.axvspan(on, off, color="#ff7f0e", alpha=0.25, lw=0)
+
+
 def _class_strip(ax: Any, df: pd.DataFrame, classes: list[str], spots: Sequence[tuple[int, int]],
                  truth: Sequence[tuple[int, int, str]], n_frames: int) -> None:
     """The model's class probabilities (0-1), in the app's class colours: gaps where the model was not asked (its
     motion gate), a frame judged alone as a dot, the class names at the right."""
     x = df["frame"].to_numpy()
-    for on, off, *_ in truth:
-        ax.axvspan(on, off, color="#2ca02c", alpha=0.18, lw=0)
-    for on, off in spots:
-        ax.axvspan(on, off, color="#ff7f0e", alpha=0.25, lw=0)
+    _shade(ax, spots, truth)
     for c in classes:
         y = df[c].to_numpy(dtype=float)
         ax.plot(x, y, lw=0.9, color=class_colour(c), label=c[2:], marker="o", markersize=2,

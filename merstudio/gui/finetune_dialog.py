@@ -266,11 +266,31 @@ class FinetuneDialog(QDialog):
         if skipped:
             left = "left out: " + ", ".join(f"{k} {v}" for k, v in sorted(skipped.items()))
             text = f"{text}; {left}" if text else left
+            if self._class_map() is None:
+                text += self._map_hint(classes, skipped)
         try:
             check_counts(items, classes, int(self._extra.get("min_per_class", MIN_TRAIN_PER_CLASS)))
         except MerstudioError as exc:
             return "\n".join(t for t in (text, str(exc).removeprefix("project: ")) if t), False
         return text, True
+
+    def _map_hint(self, classes: list[str], skipped: dict[str, int]) -> str:
+        """Which preset class map would use the most of the events left out (none: "")."""
+        from merstudio.datasets.classes import class_map_names
+        from merstudio.training.finetune import label_resolver
+
+        best, gain = "", 0
+        for name in class_map_names():
+            if name == "raw":
+                continue
+            try:
+                resolve = label_resolver(classes, name)
+            except MerstudioError:
+                continue  # its classes are not the model's
+            more = sum(n for emotion, n in skipped.items() if resolve(emotion) is not None)
+            if more > gain:
+                best, gain = name, more
+        return f" (Class map {best} would use {gain} of them)" if gain else ""
 
     # ------------------------------------------------------------------ running
     def is_running(self) -> bool:

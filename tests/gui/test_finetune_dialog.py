@@ -148,6 +148,7 @@ def test_it_says_what_it_would_learn_from_and_why_it_would_refuse_before_start(q
         assert text.startswith("18 accepted with one of the model's classes (") and "in 3 videos" in text
         assert all(f"{c} 6" in text for c in ("negative", "positive", "surprise"))
         assert "left out: (no emotion) 3, happiness 3" in text  # one of each per video (the fixture)
+        assert "(Class map megc2019 would use 3 of them)" in text  # happiness -> positive
         assert dlg.start_button.isEnabled()
         dlg.holdout.setCurrentText("subject")
         assert "in 2 subjects" in dlg.data_label.text()

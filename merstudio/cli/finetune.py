@@ -89,7 +89,7 @@ class _Bars:
 
 
 def run(args: argparse.Namespace) -> int:
-    from merstudio.training.finetune import finetune
+    from merstudio.training.finetune import finetune, suggest_class_map
 
     if args.out is not None:
         from merstudio.atomic import ensure_parent
@@ -106,8 +106,10 @@ def run(args: argparse.Namespace) -> int:
     finally:
         bars.close()
     if res.skipped:
+        hint = suggest_class_map(res.class_names, res.skipped) if args.classes is None else None
         print("not used (emotion not among the model's classes): "
-              + ", ".join(f"{k} {v}" for k, v in sorted(res.skipped.items())))
+              + ", ".join(f"{k} {v}" for k, v in sorted(res.skipped.items()))
+              + (f" (--classes {hint[0]} would use {hint[1]} of them)" if hint else ""))
     h = res.holdout
     n_none = res.train_counts.get("none", 0)
     print(f"trained on {len(res.train_events)} events by {', '.join(res.coders) or '-'}"

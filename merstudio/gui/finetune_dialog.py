@@ -250,7 +250,12 @@ class FinetuneDialog(QDialog):
         from collections import Counter
 
         from merstudio.model.checkpoint import read_checkpoint_meta
-        from merstudio.training.finetune import MIN_TRAIN_PER_CLASS, check_counts, collect_events
+        from merstudio.training.finetune import (
+            MIN_TRAIN_PER_CLASS,
+            check_counts,
+            collect_events,
+            suggest_class_map,
+        )
 
         try:
             classes = list(read_checkpoint_meta(ckpt).get("class_names") or [])
@@ -266,31 +271,14 @@ class FinetuneDialog(QDialog):
         if skipped:
             left = "left out: " + ", ".join(f"{k} {v}" for k, v in sorted(skipped.items()))
             text = f"{text}; {left}" if text else left
-            if self._class_map() is None:
-                text += self._map_hint(classes, skipped)
+            hint = suggest_class_map(classes, skipped) if self._class_map() is None else None
+            if hint is not None:
+                text += f" (Class map {hint[0]} would use {hint[1]} of them)"
         try:
             check_counts(items, classes, int(self._extra.get("min_per_class", MIN_TRAIN_PER_CLASS)))
         except MerstudioError as exc:
             return "\n".join(t for t in (text, str(exc).removeprefix("project: ")) if t), False
         return text, True
-
-    def _map_hint(self, classes: list[str], skipped: dict[str, int]) -> str:
-        """Which preset class map would use the most of the events left out (none: "")."""
-        from merstudio.datasets.classes import class_map_names
-        from merstudio.training.finetune import label_resolver
-
-        best, gain = "", 0
-        for name in class_map_names():
-            if name == "raw":
-                continue
-            try:
-                resolve = label_resolver(classes, name)
-            except MerstudioError:
-                continue  # its classes are not the model's
-            more = sum(n for emotion, n in skipped.items() if resolve(emotion) is not None)
-            if more > gain:
-                best, gain = name, more
-        return f" (Class map {best} would use {gain} of them)" if gain else ""
 
     # ------------------------------------------------------------------ running
     def is_running(self) -> bool:

@@ -171,6 +171,25 @@ def collect_events(project: Any, class_names: Sequence[str], *, by: str = "video
     return items, dict(skipped)
 
 
+def suggest_class_map(class_names: Sequence[str], skipped: dict[str, int]) -> tuple[str, int] | None:
+    """The preset class map that would use the most of the events left out for want of a class (collect_events'
+    `skipped`), and how many: (name, n), or None when no preset uses any."""
+    from merstudio.datasets.classes import class_map_names
+
+    best: tuple[str, int] | None = None
+    for name in class_map_names():
+        if name == "raw":
+            continue
+        try:
+            resolve = label_resolver(class_names, name)
+        except InputError:
+            continue  # its classes are not the model's
+        n = sum(k for emotion, k in skipped.items() if resolve(emotion) is not None)
+        if n and (best is None or n > best[1]):
+            best = (name, n)
+    return best
+
+
 def parse_holdout(holdout: str | float) -> tuple[str, float]:
     """'video' | 'subject' | 'video:0.3' | 'subject:0.5' | 0.3 (a fraction of the videos) -> (by, fraction)."""
     bad = InputError(f"--holdout {holdout}: expected video, subject, video:FRACTION, subject:FRACTION or a "

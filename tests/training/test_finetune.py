@@ -220,6 +220,14 @@ def test_class_map_maps_coders_emotions():
     assert plain(" Positive ") == "positive" and plain("happiness") is None
 
 
+def test_the_preset_that_would_use_the_events_left_out_is_suggested():
+    classes = ["negative", "positive", "surprise"]
+    name, n = F.suggest_class_map(classes, {"happiness": 4, "disgust": 2, "(no emotion)": 3, "others": 1})
+    assert n == 6 and F.label_resolver(classes, name)("happiness") == "positive"
+    assert F.suggest_class_map(classes, {"(no emotion)": 3}) is None
+    assert F.suggest_class_map(["calm", "excited"], {"happiness": 4}) is None  # no preset has these classes
+
+
 def test_mix_with_a_dataset(proj, cache, flow_table, tmp_path):
     built, path, ckpt = proj
     table = flow_table(tmp_path / "mix", n=12, n_subjects=3)
@@ -244,6 +252,8 @@ def test_cli(proj, cache, capsys):
     out = capsys.readouterr().out
     assert rc == 0
     assert "held out subject bob" in out and "UF1" in out and "before" in out
+    # the project's happiness events (no class "happiness" in the model): named, and the map that would use them
+    assert "happiness 3" in out and "(--classes megc2019 would use 3 of them)" in out
     assert f"saved {path.parent / 'tiny-ft1.pt'}" in out
     rc = main(["finetune", "--project", str(path), "--checkpoint", str(path.parent / "missing.pt")])
     err = capsys.readouterr().err

@@ -177,6 +177,7 @@ class FinetuneDialog(QDialog):
         self.data_label.setWordWrap(True)
         form.addRow("Coded events", self.data_label)
         self._data_ok = True
+        self._classes: tuple[tuple[str, float], list[str]] | None = None  # the checkpoint's, by (path, mtime)
 
         self.stage_label = QLabel("Ready.", self)
         self.bar = QProgressBar(self)
@@ -258,11 +259,16 @@ class FinetuneDialog(QDialog):
         )
 
         try:
-            classes = list(read_checkpoint_meta(ckpt).get("class_names") or [])
+            key = (ckpt, Path(ckpt).stat().st_mtime)  # read once, not on every edit in the window
+            if self._classes is None or self._classes[0] != key:
+                self._classes = (key, list(read_checkpoint_meta(ckpt).get("class_names") or []))
+            classes = self._classes[1]
             by = self.holdout.currentText()
             items, skipped = collect_events(self.project, classes, by=by, class_map=self._class_map())
-        except (MerstudioError, OSError) as exc:
+        except MerstudioError as exc:
             return f"cannot count them: {exc}", False
+        except OSError as exc:
+            return f"cannot count them: {ckpt}: {exc.strerror or exc}", False
         counts = Counter(it.label for it in items)
         groups = len({it.group for it in items})
         text = (f"{len(items)} accepted with one of the model's classes "

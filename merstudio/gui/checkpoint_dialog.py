@@ -258,6 +258,10 @@ class ModelNote:
         self._box = win.timeline.legend_boxes[win.timeline.class_plot]
         self.item = pg.LabelItem("", size="7pt", justify="left", parent=self._box)
         self._box.geometryChanged.connect(self._place)
+        # the class names arrive with the streamed curves, after the lane has its size: placed again then
+        names = win.timeline.class_plot.legend
+        if names is not None:
+            names.geometryChanged.connect(self._place)
         self.badge = QLabel(win)
         self.badge.hide()
         win.statusBar().addPermanentWidget(self.badge)

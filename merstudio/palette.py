@@ -7,6 +7,8 @@ import zlib
 
 from merstudio.features.aus import AUS
 
+# one colour per AU of OpenFace 2's 17 (AUS order: AU01 is always the first colour, AU12 the ninth, whichever AUs a
+# table has or the view shows), all readable on white; see au_colour
 AU_COLOURS = ("#e6194b", "#3cb44b", "#4363d8", "#f58231", "#911eb4", "#42d4f4", "#f032e6", "#9a6324",
               "#469990", "#800000", "#808000", "#000075", "#a9a9a9", "#000000", "#c9a400", "#7570b3", "#ff69b4")
 EMOTION_COLOURS = {"positive": "#2e7d32", "happiness": "#2e7d32", "negative": "#c62828", "disgust": "#6a1b9a",

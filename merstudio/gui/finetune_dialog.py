@@ -307,8 +307,9 @@ class FinetuneDialog(QDialog):
                   "epochs": self.epochs.value(), "lr": self.lr.value(),
                   "mix_with": self.mix.text().strip() or None, "fresh_split": self.fresh_split.isChecked(),
                   **self._extra}
-        if self._class_map() is not None:
-            kwargs["class_map"] = self._class_map()
+        class_map = self._class_map()
+        if class_map is not None:
+            kwargs["class_map"] = class_map
         out = self.out.text().strip() or None
         self.worker = FinetuneThread(self._fn, (self.project_path, ckpt, out), kwargs, self)
         self.worker.progress.connect(self._on_progress)

@@ -27,8 +27,6 @@ from merstudio.palette import AU_COLOURS, au_colour, class_colour
 from merstudio.project.events import Event
 from merstudio.series import lone_finite
 
-# one colour per AU of OpenFace 2's 17 (AUS order: AU01 is always the first colour, AU12 the ninth, whichever AUs a
-# table has or the view shows), all readable on white; see au_colour
 MOTION_COLOURS = dict(zip(MOTION_REGIONS, ("#1f77b4", "#9467bd", "#ff7f0e", "#8c564b", "#d62728", "#2ca02c"),
                           strict=True))
 # 1-pixel pens: Qt's raster engine draws them on a fast path; 1.5-pixel ones cost 3x the render time of a pan
@@ -95,7 +93,6 @@ def event_colour(event: Event) -> QColor:
 
 def emotion_colour(name: str) -> QColor:
     return QColor(palette.emotion_colour(name))
-
 
 
 class _SmallSample(pg.ItemSample):

@@ -115,6 +115,10 @@ def test_starter_checkpoint_is_flagged_synthetic_in_dialog_and_beside_the_class_
     note = win.model_note
     assert note.synthetic and note.item.isVisible() and note.text == f"starter model: {SYNTHETIC_NOTE}"
     assert note.badge.isVisibleTo(win) and "not evidence" in note.badge.text()
+    # the lane was a strip until the class curves came; its new height is laid out on a posted event (CI, under
+    # load, asserted before it and saw the strip's cut note)
+    win.timeline.ci.layout.activate()
+    qtbot.waitUntil(lambda: note._box.size().height() > 40)
     # beside the lane, in its legend column: never over the class curves; the whole text in its tooltip
     vb = win.timeline.class_plot.vb.sceneBoundingRect()
     assert not note.item.sceneBoundingRect().intersects(vb) and "not evidence" in note.item.text

@@ -26,16 +26,14 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import re
 import socket
 import sqlite3
 import threading
 import time
 import weakref
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, replace
-from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -48,143 +46,17 @@ from merstudio.face.boxes import Box
 from merstudio.io import VIDEO_EXTENSIONS, Timebase
 from merstudio.locks import pid_alive
 from merstudio.project import portraits
+from merstudio.project.base import inserted_id
+from merstudio.project.behaviours import BehaviourTables
 from merstudio.project.events import Event
 from merstudio.project.lock import ProjectInUse, ProjectLock
+from merstudio.project.schema import APPLICATION_ID, MIGRATIONS, SCHEMA_VERSION, schema_problem
 
-APPLICATION_ID = 0x4D455253  # "MERS": tells our files apart from any other SQLite database
-SCHEMA_VERSION = 6
 PROJECT_SUFFIX = ".merproj"
 BASE_COLUMNS = ("frame", "face_id", "timestamp", "confidence", "success")
 MIB = 1 << 20
 VIDEO_SUFFIXES = VIDEO_EXTENSIONS  # one home: merstudio.io
 DEFAULT_BUSY_TIMEOUT = 5.0  # seconds SQLite waits for a lock held by another program (was 30: the GUI froze)
-
-_SCHEMA_V1 = """
-CREATE TABLE settings (key TEXT PRIMARY KEY, value TEXT NOT NULL);
-CREATE TABLE coders (name TEXT PRIMARY KEY, created REAL NOT NULL);
-CREATE TABLE videos (
-    id INTEGER PRIMARY KEY, path TEXT NOT NULL, relpath TEXT, hash TEXT NOT NULL, size INTEGER NOT NULL,
-    fps REAL NOT NULL, frame_count INTEGER NOT NULL, width INTEGER NOT NULL, height INTEGER NOT NULL,
-    added REAL NOT NULL);
-CREATE TABLE analyses (
-    id INTEGER PRIMARY KEY AUTOINCREMENT, video_id INTEGER NOT NULL REFERENCES videos(id) ON DELETE CASCADE,
-    created REAL NOT NULL, status TEXT NOT NULL, columns TEXT NOT NULL, settings TEXT NOT NULL,
-    device TEXT NOT NULL DEFAULT '', model TEXT NOT NULL DEFAULT '');
-CREATE TABLE frames (
-    analysis_id INTEGER NOT NULL REFERENCES analyses(id) ON DELETE CASCADE,
-    frame INTEGER NOT NULL, face_id INTEGER NOT NULL, timestamp REAL, confidence REAL, success INTEGER,
-    vals BLOB NOT NULL, landmarks BLOB,
-    PRIMARY KEY (analysis_id, frame, face_id)) WITHOUT ROWID;
-CREATE TABLE events (
-    id INTEGER PRIMARY KEY, video_id INTEGER NOT NULL REFERENCES videos(id) ON DELETE CASCADE,
-    face_id INTEGER NOT NULL, onset INTEGER NOT NULL, apex INTEGER NOT NULL, offset INTEGER NOT NULL,
-    emotion TEXT NOT NULL, aus TEXT NOT NULL, coder TEXT NOT NULL, confidence REAL, note TEXT NOT NULL,
-    source TEXT NOT NULL, status TEXT NOT NULL, created REAL NOT NULL, modified REAL NOT NULL,
-    CHECK (onset <= apex AND apex <= offset));
-CREATE INDEX events_video ON events(video_id, onset);
-CREATE TABLE event_history (
-    id INTEGER PRIMARY KEY, event_id INTEGER NOT NULL, time REAL NOT NULL, action TEXT NOT NULL,
-    coder TEXT NOT NULL, before TEXT, after TEXT);
-CREATE INDEX event_history_event ON event_history(event_id);
-"""
-
-
-def _migrate_to_1(con: sqlite3.Connection) -> None:
-    # executescript() would COMMIT behind our back; run the statements one by one inside the migration's transaction.
-    for stmt in _SCHEMA_V1.split(";"):
-        if stmt.strip():
-            con.execute(stmt)
-
-
-def _migrate_to_2(con: sqlite3.Connection) -> None:
-    # v2: when an analysis ended (complete, cancelled or failed), shown in the GUI's video list.
-    con.execute("ALTER TABLE analyses ADD COLUMN finished REAL")
-
-
-def _migrate_to_3(con: sqlite3.Connection) -> None:
-    # v3: named per-frame tables kept beside our analysis (an imported OpenFace CSV, a previous model's
-    # predictions). One row per table: frame/face_id as int64 and the values as a float32 matrix, so saving or
-    # loading a 100k-frame table is one statement, not 100k.
-    con.execute("""CREATE TABLE overlays (
-        id INTEGER PRIMARY KEY, video_id INTEGER NOT NULL REFERENCES videos(id) ON DELETE CASCADE,
-        name TEXT NOT NULL, kind TEXT NOT NULL, created REAL NOT NULL, meta TEXT NOT NULL, columns TEXT NOT NULL,
-        int_columns TEXT NOT NULL, n_rows INTEGER NOT NULL, keys BLOB NOT NULL, vals BLOB NOT NULL,
-        UNIQUE (video_id, name))""")
-
-
-def _migrate_to_4(con: sqlite3.Connection) -> None:
-    # v4: who runs an analysis (JSON: pid, host, since), so that a writing open can tell a run that crashed
-    # (status "running" for ever) from one still going; such runs become "interrupted", their frames kept.
-    con.execute("ALTER TABLE analyses ADD COLUMN owner TEXT")
-
-
-def _migrate_to_5(con: sqlite3.Connection) -> None:
-    # v5: the project's own behaviours (ELAN tiers, a BORIS ethogram) beside the fixed emotion/AU fields: a name, a
-    # key that codes it at the play head, a colour, point or state events; and their events. A state event being
-    # coded has no offset yet (NULL), so a crash while it is open keeps its start. A behaviour with events cannot be
-    # deleted (no cascade: nothing a coder did goes with it).
-    con.execute("""CREATE TABLE behaviours (
-        id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE, key TEXT NOT NULL DEFAULT '', colour TEXT NOT NULL,
-        kind TEXT NOT NULL CHECK (kind IN ('point', 'state')), position INTEGER NOT NULL DEFAULT 0,
-        created REAL NOT NULL)""")
-    con.execute("""CREATE TABLE behaviour_events (
-        id INTEGER PRIMARY KEY, video_id INTEGER NOT NULL REFERENCES videos(id) ON DELETE CASCADE,
-        behaviour_id INTEGER NOT NULL REFERENCES behaviours(id), face_id INTEGER NOT NULL DEFAULT 0,
-        onset INTEGER NOT NULL, offset INTEGER, coder TEXT NOT NULL, note TEXT NOT NULL DEFAULT '',
-        created REAL NOT NULL, modified REAL NOT NULL,
-        CHECK (onset >= 0 AND (offset IS NULL OR onset <= offset)))""")
-    con.execute("CREATE INDEX behaviour_events_video ON behaviour_events(video_id, onset)")
-
-
-def _migrate_to_6(con: sqlite3.Connection) -> None:
-    # v6: a re-run keeps the video's previous run, inactive, so that the re-run can be undone; every reader sees the
-    # one active run of a video (at most one: the partial unique index). Older files hold one run per video (a run
-    # replaced the previous one); should one hold more, the newest stays active, as the newest was what was read.
-    con.execute("ALTER TABLE analyses ADD COLUMN active INTEGER NOT NULL DEFAULT 1")
-    con.execute("UPDATE analyses SET active = 0 WHERE id < (SELECT MAX(b.id) FROM analyses b"
-                " WHERE b.video_id = analyses.video_id)")
-    con.execute("CREATE UNIQUE INDEX analyses_active ON analyses(video_id) WHERE active = 1")
-
-
-# MIGRATIONS[n] upgrades a version n-1 database to version n, inside one transaction.
-MIGRATIONS: dict[int, Callable[[sqlite3.Connection], None]] = {
-    1: _migrate_to_1,
-    2: _migrate_to_2,
-    3: _migrate_to_3,
-    4: _migrate_to_4,
-    5: _migrate_to_5,
-    6: _migrate_to_6,
-}
-
-
-@cache
-def _expected_schema(version: int) -> dict[str, frozenset[str]]:
-    """{table: columns} of a project at schema ``version``, from running the migrations on an empty database."""
-    con = sqlite3.connect(":memory:", isolation_level=None)
-    try:
-        if version > 0:
-            con.execute("CREATE TABLE schema_version (version INTEGER NOT NULL, applied REAL)")
-        for v in range(1, version + 1):
-            MIGRATIONS[v](con)
-        names = [r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type = 'table'")]
-        return {n: frozenset(r[1] for r in con.execute(f'PRAGMA table_info("{n}")')) for n in names}
-    finally:
-        con.close()
-
-
-def _schema_problem(con: sqlite3.Connection, version: int) -> str:
-    """What a file at schema ``version`` lacks (a table, a column), in a few words; '' when nothing."""
-    expected = _expected_schema(version)
-    have = {r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
-    missing = sorted(set(expected) - have)
-    if missing:
-        return f"table {', '.join(missing)} missing" if len(missing) < 2 else f"tables {', '.join(missing)} missing"
-    for table, cols in sorted(expected.items()):
-        got = {r[1] for r in con.execute(f'PRAGMA table_info("{table}")')}
-        lacking = sorted(cols - got)
-        if lacking:
-            return f"table {table} lacks column {', '.join(lacking)}"
-    return ""
 
 
 def _location_writable(p: Path) -> bool:
@@ -274,57 +146,6 @@ class FaceChange:
     op: str = "merge"  # "merge" | "split"
 
 
-BEHAVIOUR_KINDS = ("point", "state")
-_COLOUR = re.compile(r"^#[0-9a-fA-F]{6}$")
-
-
-@dataclass(frozen=True)
-class Behaviour:
-    """A user-defined behaviour (an ELAN tier, a BORIS ethogram entry): pressing ``key`` at the play head codes it.
-    ``kind`` "point": one frame per press; "state": a press starts it, the next press ends it."""
-
-    name: str
-    key: str = ""
-    colour: str = "#5e35b1"
-    kind: str = "state"
-    position: int = 0
-    id: int | None = None
-
-    def validated(self) -> Behaviour:
-        name = " ".join(self.name.split())
-        if not name:
-            raise InputError("behaviour: the name is empty")
-        if self.kind not in BEHAVIOUR_KINDS:
-            raise InputError(f"behaviour {name}: kind must be point or state, not {self.kind!r}")
-        if not _COLOUR.match(self.colour or ""):
-            raise InputError(f"behaviour {name}: colour must be #rrggbb, not {self.colour!r}")
-        return replace(self, name=name, key=(self.key or "").strip())
-
-
-@dataclass(frozen=True)
-class BehaviourEvent:
-    """One coded occurrence of a behaviour: frames onset..offset (a point event has offset == onset; a state
-    event still being coded has offset None)."""
-
-    video_id: int
-    behaviour_id: int
-    onset: int
-    offset: int | None = None
-    coder: str = ""
-    note: str = ""
-    face_id: int = 0
-    id: int | None = None
-
-    def validated(self) -> BehaviourEvent:
-        if self.onset < 0 or (self.offset is not None and self.offset < self.onset):
-            raise InputError(f"behaviour event: need 0 <= onset <= offset, got {self.onset}, {self.offset}")
-        return self
-
-    @property
-    def open(self) -> bool:
-        return self.offset is None
-
-
 def content_hash(path: str | os.PathLike[str]) -> tuple[str, int]:
     """sha256 over the size plus the first and last MiB: cheap on hour-long files, and enough to recognise a
     video that was moved or renamed. Returns (hex digest, size)."""
@@ -342,7 +163,7 @@ def content_hash(path: str | os.PathLike[str]) -> tuple[str, int]:
     return h.hexdigest(), size
 
 
-class Project:
+class Project(BehaviourTables):
     """An open project file. Create with :meth:`create`, open with :meth:`open`; close with :meth:`close`.
 
     ``read_only`` is True when it was opened read-only (asked for, in use by another opener, or in a read-only
@@ -458,7 +279,7 @@ class Project:
                 if version > SCHEMA_VERSION:
                     raise InputError(f"{p}: made by a newer merstudio (schema {version} > {SCHEMA_VERSION}); "
                                      "update merstudio")
-                problem = _schema_problem(con, version)
+                problem = schema_problem(con, version)
                 if problem:
                     raise InputError(f"{p}: project file is damaged ({problem}); try {p.name}.bak")
                 if reason and version < SCHEMA_VERSION:
@@ -693,7 +514,7 @@ class Project:
                 "INSERT INTO videos (path, relpath, hash, size, fps, frame_count, width, height, added)"
                 " VALUES (?,?,?,?,?,?,?,?,?)",
                 (str(p), rel, digest, size, float(fps), int(frame_count), int(width), int(height), time.time()))
-            vid = _inserted_id(cur)
+            vid = inserted_id(cur)
         return self.video(vid)
 
     def add_source(self, source: Any) -> Video:
@@ -796,7 +617,7 @@ class Project:
                 " VALUES (?,?,?,?,?,?,?,?,1)",
                 (video_id, now, "running", "[]", json.dumps(dict(settings or {}), default=str),
                  device, model, owner))
-            return _inserted_id(cur)
+            return inserted_id(cur)
 
     def append_frames(self, analysis_id: int, rows: Sequence[Mapping[str, Any]],
                       landmark_subset: Sequence[int] | None = None) -> None:
@@ -1239,7 +1060,7 @@ class Project:
             " note, source, status, created, modified) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
             (ev.id, ev.video_id, ev.face_id, ev.onset, ev.apex, ev.offset, ev.emotion, ev.aus, ev.coder,
              ev.confidence, ev.note, ev.source, ev.status, now, now))
-        eid = _inserted_id(cur)
+        eid = inserted_id(cur)
         ev = replace(ev, id=eid)
         self._log(con, eid, "create", None, ev)
         return ev
@@ -1270,7 +1091,7 @@ class Project:
                     " confidence, note, source, status, created, modified) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
                     (ev.id, ev.video_id, ev.face_id, ev.onset, ev.apex, ev.offset, ev.emotion, ev.aus,
                      ev.coder, ev.confidence, ev.note, ev.source, ev.status, now, now))
-                eid = _inserted_id(cur)
+                eid = inserted_id(cur)
                 ev = replace(ev, id=eid)
                 self._log(con, eid, "create", None, ev)
                 out.append(ev)
@@ -1402,108 +1223,6 @@ class Project:
         return out
 
 
-    # ----------------------------------------------------------------- behaviours (schema 5)
-    _BEH_COLS = ("id", "name", "key", "colour", "kind", "position")
-    _BEV_COLS = ("id", "video_id", "behaviour_id", "face_id", "onset", "offset", "coder", "note")
-
-    def behaviours(self) -> list[Behaviour]:
-        """The project's behaviours, in their order (``position``, then when they were added)."""
-        rows = self._query(f"SELECT {', '.join(self._BEH_COLS)} FROM behaviours ORDER BY position, id")
-        return [Behaviour(**dict(zip(self._BEH_COLS, r, strict=True))) for r in rows]
-
-    def behaviour(self, behaviour_id: int) -> Behaviour | None:
-        return next((b for b in self.behaviours() if b.id == behaviour_id), None)
-
-    def _check_behaviour(self, b: Behaviour) -> None:
-        for other in self.behaviours():
-            if other.id == b.id:
-                continue
-            if other.name.casefold() == b.name.casefold():
-                raise InputError(f"behaviour {b.name}: there is one of that name already")
-            if b.key and other.key.casefold() == b.key.casefold():
-                raise InputError(f"behaviour {b.name}: key {b.key} already codes {other.name}")
-
-    def add_behaviour(self, behaviour: Behaviour) -> Behaviour:
-        """Add a behaviour (keeping ``behaviour.id`` when given: how undo restores a deleted one). Names and keys
-        are unique (InputError)."""
-        b = behaviour.validated()
-        self._check_behaviour(b)
-        with self._tx() as con:
-            cur = con.execute("INSERT INTO behaviours (id, name, key, colour, kind, position, created)"
-                              " VALUES (?,?,?,?,?,?,?)", (b.id, b.name, b.key, b.colour, b.kind, b.position,
-                                                          time.time()))
-            return replace(b, id=_inserted_id(cur))
-
-    def update_behaviour(self, behaviour: Behaviour) -> Behaviour:
-        if behaviour.id is None:
-            raise ValueError("update_behaviour needs a behaviour with an id")
-        b = behaviour.validated()
-        self._check_behaviour(b)
-        with self._tx() as con:
-            n = con.execute("UPDATE behaviours SET name=?, key=?, colour=?, kind=?, position=? WHERE id=?",
-                            (b.name, b.key, b.colour, b.kind, b.position, b.id)).rowcount
-        if not n:
-            raise KeyError(f"no behaviour {b.id}")
-        return b
-
-    def delete_behaviour(self, behaviour_id: int) -> Behaviour:
-        """Remove a behaviour that has no events (InputError otherwise: delete its events first)."""
-        b = self.behaviour(behaviour_id)
-        if b is None:
-            raise KeyError(f"no behaviour {behaviour_id}")
-        with self._tx() as con:
-            n = con.execute("SELECT COUNT(*) FROM behaviour_events WHERE behaviour_id = ?",
-                            (behaviour_id,)).fetchone()[0]
-            if n:
-                raise InputError(f"behaviour {b.name}: has {n} coded event(s); delete them first")
-            con.execute("DELETE FROM behaviours WHERE id = ?", (behaviour_id,))
-        return b
-
-    def add_behaviour_event(self, event: BehaviourEvent) -> BehaviourEvent:
-        """Insert a behaviour event (keeping ``event.id`` when given: undo)."""
-        ev = event.validated()
-        if not ev.coder and self.coder:
-            ev = replace(ev, coder=self.coder)
-        now = time.time()
-        with self._tx() as con:
-            cur = con.execute("INSERT INTO behaviour_events (id, video_id, behaviour_id, face_id, onset, offset,"
-                              " coder, note, created, modified) VALUES (?,?,?,?,?,?,?,?,?,?)",
-                              (ev.id, ev.video_id, ev.behaviour_id, ev.face_id, ev.onset, ev.offset, ev.coder,
-                               ev.note, now, now))
-            return replace(ev, id=_inserted_id(cur))
-
-    def update_behaviour_event(self, event: BehaviourEvent) -> BehaviourEvent:
-        if event.id is None:
-            raise ValueError("update_behaviour_event needs an event with an id")
-        ev = event.validated()
-        with self._tx() as con:
-            n = con.execute("UPDATE behaviour_events SET video_id=?, behaviour_id=?, face_id=?, onset=?, offset=?,"
-                            " coder=?, note=?, modified=? WHERE id=?",
-                            (ev.video_id, ev.behaviour_id, ev.face_id, ev.onset, ev.offset, ev.coder, ev.note,
-                             time.time(), ev.id)).rowcount
-        if not n:
-            raise KeyError(f"no behaviour event {ev.id}")
-        return ev
-
-    def delete_behaviour_event(self, event_id: int) -> BehaviourEvent:
-        before = next((e for e in self.behaviour_events() if e.id == event_id), None)
-        if before is None:
-            raise KeyError(f"no behaviour event {event_id}")
-        with self._tx() as con:
-            con.execute("DELETE FROM behaviour_events WHERE id = ?", (event_id,))
-        return before
-
-    def behaviour_events(self, video_id: int | None = None, behaviour_id: int | None = None) -> list[BehaviourEvent]:
-        where, args = ["1"], []
-        for col, val in (("video_id", video_id), ("behaviour_id", behaviour_id)):
-            if val is not None:
-                where.append(f"{col} = ?")
-                args.append(val)
-        rows = self._query(f"SELECT {', '.join(self._BEV_COLS)} FROM behaviour_events WHERE {' AND '.join(where)}"
-                           " ORDER BY video_id, onset, id", args)
-        return [BehaviourEvent(**dict(zip(self._BEV_COLS, r, strict=True))) for r in rows]
-
-
 def _owner(text: str | None) -> dict[str, Any] | None:
     """The owner recorded in an analyses row (None: none recorded, or not readable)."""
     try:
@@ -1525,12 +1244,6 @@ def _owner_gone(owner: Mapping[str, Any] | None, lock_free: bool) -> bool:
     return not (pid == os.getpid() or pid_alive(pid))
 
 
-def _inserted_id(cur: sqlite3.Cursor) -> int:
-    """The rowid of the row an INSERT on ``cur`` just added."""
-    rowid = cur.lastrowid
-    if rowid is None:
-        raise RuntimeError("the database did not report the id of the inserted row")
-    return rowid
 
 
 def _stored_id(ev: Event) -> int:

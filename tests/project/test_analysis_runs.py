@@ -14,7 +14,7 @@ from project_rows import rows
 from merstudio.errors import InputError, OutputError
 from merstudio.project import SCHEMA_VERSION, Event, Project
 from merstudio.project.export import export_frames_csv
-from merstudio.project.store import APPLICATION_ID, MIGRATIONS
+from merstudio.project.schema import APPLICATION_ID, MIGRATIONS
 
 
 def _rows(n: int, shift: float) -> list[dict]:

@@ -17,7 +17,7 @@ import pytest
 from project_rows import rows
 
 from merstudio.project import SCHEMA_VERSION, Project
-from merstudio.project.store import APPLICATION_ID, MIGRATIONS, _expected_schema
+from merstudio.project.schema import APPLICATION_ID, MIGRATIONS, expected_schema
 
 ANALYST = textwrap.dedent("""
     import sys, time
@@ -105,8 +105,8 @@ def test_running_analysis_of_a_v3_project_is_interrupted_on_upgrade(tmp_path: Pa
 
 
 def test_schema_check_knows_the_owner_column() -> None:
-    assert "owner" in _expected_schema(SCHEMA_VERSION)["analyses"]
-    assert "owner" not in _expected_schema(3)["analyses"]
+    assert "owner" in expected_schema(SCHEMA_VERSION)["analyses"]
+    assert "owner" not in expected_schema(3)["analyses"]
 
 
 def test_stored_frames_are_not_fragmented(tmp_path: Path, video_file: Path) -> None:

@@ -12,11 +12,12 @@ from project_rows import rows
 from merstudio.errors import InputError, OutputError
 from merstudio.project import SCHEMA_VERSION, Behaviour, BehaviourEvent, Event, Project
 from merstudio.project import store as store_mod
+from merstudio.project.schema import expected_schema
 
 
 def test_schema_is_5_with_behaviour_tables():
     assert SCHEMA_VERSION >= 5
-    schema = store_mod._expected_schema(5)
+    schema = expected_schema(5)
     assert {"name", "key", "colour", "kind", "position"} <= schema["behaviours"]
     assert {"video_id", "behaviour_id", "onset", "offset", "coder", "note"} <= schema["behaviour_events"]
 

@@ -8,7 +8,7 @@ import pytest
 
 from merstudio.errors import InputError
 from merstudio.project import SCHEMA_VERSION, Event, Project
-from merstudio.project.store import APPLICATION_ID, MIGRATIONS
+from merstudio.project.schema import APPLICATION_ID, MIGRATIONS
 
 
 def _table(n=50, seed=0):

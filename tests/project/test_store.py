@@ -123,7 +123,7 @@ def test_migration_from_v1(tmp_path):
     path = tmp_path / "old.merproj"
     con = sqlite3.connect(path, isolation_level=None)
     con.execute("PRAGMA application_id = 1296388691")
-    from merstudio.project.store import _SCHEMA_V1
+    from merstudio.project.schema import _SCHEMA_V1
 
     con.execute("CREATE TABLE schema_version (version INTEGER NOT NULL, applied REAL)")
     con.executescript(_SCHEMA_V1)

@@ -1,0 +1,164 @@
+"""The project's own behaviours (ELAN tiers, a BORIS ethogram: a name, a key that codes it at the play head, a
+colour, point or state events) and their coded events, stored in the tables schema 5 added. Project has these
+methods through BehaviourTables."""
+
+from __future__ import annotations
+
+import re
+import time
+from dataclasses import dataclass, replace
+
+from merstudio.errors import InputError
+from merstudio.project.base import StoreBase, inserted_id
+
+BEHAVIOUR_KINDS = ("point", "state")
+_COLOUR = re.compile(r"^#[0-9a-fA-F]{6}$")
+
+
+@dataclass(frozen=True)
+class Behaviour:
+    """A user-defined behaviour (an ELAN tier, a BORIS ethogram entry): pressing ``key`` at the play head codes it.
+    ``kind`` "point": one frame per press; "state": a press starts it, the next press ends it."""
+
+    name: str
+    key: str = ""
+    colour: str = "#5e35b1"
+    kind: str = "state"
+    position: int = 0
+    id: int | None = None
+
+    def validated(self) -> Behaviour:
+        name = " ".join(self.name.split())
+        if not name:
+            raise InputError("behaviour: the name is empty")
+        if self.kind not in BEHAVIOUR_KINDS:
+            raise InputError(f"behaviour {name}: kind must be point or state, not {self.kind!r}")
+        if not _COLOUR.match(self.colour or ""):
+            raise InputError(f"behaviour {name}: colour must be #rrggbb, not {self.colour!r}")
+        return replace(self, name=name, key=(self.key or "").strip())
+
+
+@dataclass(frozen=True)
+class BehaviourEvent:
+    """One coded occurrence of a behaviour: frames onset..offset (a point event has offset == onset; a state
+    event still being coded has offset None)."""
+
+    video_id: int
+    behaviour_id: int
+    onset: int
+    offset: int | None = None
+    coder: str = ""
+    note: str = ""
+    face_id: int = 0
+    id: int | None = None
+
+    def validated(self) -> BehaviourEvent:
+        if self.onset < 0 or (self.offset is not None and self.offset < self.onset):
+            raise InputError(f"behaviour event: need 0 <= onset <= offset, got {self.onset}, {self.offset}")
+        return self
+
+    @property
+    def open(self) -> bool:
+        return self.offset is None
+
+
+class BehaviourTables(StoreBase):
+    _BEH_COLS = ("id", "name", "key", "colour", "kind", "position")
+    _BEV_COLS = ("id", "video_id", "behaviour_id", "face_id", "onset", "offset", "coder", "note")
+
+    def behaviours(self) -> list[Behaviour]:
+        """The project's behaviours, in their order (``position``, then when they were added)."""
+        rows = self._query(f"SELECT {', '.join(self._BEH_COLS)} FROM behaviours ORDER BY position, id")
+        return [Behaviour(**dict(zip(self._BEH_COLS, r, strict=True))) for r in rows]
+
+    def behaviour(self, behaviour_id: int) -> Behaviour | None:
+        return next((b for b in self.behaviours() if b.id == behaviour_id), None)
+
+    def _check_behaviour(self, b: Behaviour) -> None:
+        for other in self.behaviours():
+            if other.id == b.id:
+                continue
+            if other.name.casefold() == b.name.casefold():
+                raise InputError(f"behaviour {b.name}: there is one of that name already")
+            if b.key and other.key.casefold() == b.key.casefold():
+                raise InputError(f"behaviour {b.name}: key {b.key} already codes {other.name}")
+
+    def add_behaviour(self, behaviour: Behaviour) -> Behaviour:
+        """Add a behaviour (keeping ``behaviour.id`` when given: how undo restores a deleted one). Names and keys
+        are unique (InputError)."""
+        b = behaviour.validated()
+        self._check_behaviour(b)
+        with self._tx() as con:
+            cur = con.execute("INSERT INTO behaviours (id, name, key, colour, kind, position, created)"
+                              " VALUES (?,?,?,?,?,?,?)", (b.id, b.name, b.key, b.colour, b.kind, b.position,
+                                                          time.time()))
+            return replace(b, id=inserted_id(cur))
+
+    def update_behaviour(self, behaviour: Behaviour) -> Behaviour:
+        if behaviour.id is None:
+            raise ValueError("update_behaviour needs a behaviour with an id")
+        b = behaviour.validated()
+        self._check_behaviour(b)
+        with self._tx() as con:
+            n = con.execute("UPDATE behaviours SET name=?, key=?, colour=?, kind=?, position=? WHERE id=?",
+                            (b.name, b.key, b.colour, b.kind, b.position, b.id)).rowcount
+        if not n:
+            raise KeyError(f"no behaviour {b.id}")
+        return b
+
+    def delete_behaviour(self, behaviour_id: int) -> Behaviour:
+        """Remove a behaviour that has no events (InputError otherwise: delete its events first)."""
+        b = self.behaviour(behaviour_id)
+        if b is None:
+            raise KeyError(f"no behaviour {behaviour_id}")
+        with self._tx() as con:
+            n = con.execute("SELECT COUNT(*) FROM behaviour_events WHERE behaviour_id = ?",
+                            (behaviour_id,)).fetchone()[0]
+            if n:
+                raise InputError(f"behaviour {b.name}: has {n} coded event(s); delete them first")
+            con.execute("DELETE FROM behaviours WHERE id = ?", (behaviour_id,))
+        return b
+
+    def add_behaviour_event(self, event: BehaviourEvent) -> BehaviourEvent:
+        """Insert a behaviour event (keeping ``event.id`` when given: undo)."""
+        ev = event.validated()
+        if not ev.coder and self.coder:
+            ev = replace(ev, coder=self.coder)
+        now = time.time()
+        with self._tx() as con:
+            cur = con.execute("INSERT INTO behaviour_events (id, video_id, behaviour_id, face_id, onset, offset,"
+                              " coder, note, created, modified) VALUES (?,?,?,?,?,?,?,?,?,?)",
+                              (ev.id, ev.video_id, ev.behaviour_id, ev.face_id, ev.onset, ev.offset, ev.coder,
+                               ev.note, now, now))
+            return replace(ev, id=inserted_id(cur))
+
+    def update_behaviour_event(self, event: BehaviourEvent) -> BehaviourEvent:
+        if event.id is None:
+            raise ValueError("update_behaviour_event needs an event with an id")
+        ev = event.validated()
+        with self._tx() as con:
+            n = con.execute("UPDATE behaviour_events SET video_id=?, behaviour_id=?, face_id=?, onset=?, offset=?,"
+                            " coder=?, note=?, modified=? WHERE id=?",
+                            (ev.video_id, ev.behaviour_id, ev.face_id, ev.onset, ev.offset, ev.coder, ev.note,
+                             time.time(), ev.id)).rowcount
+        if not n:
+            raise KeyError(f"no behaviour event {ev.id}")
+        return ev
+
+    def delete_behaviour_event(self, event_id: int) -> BehaviourEvent:
+        before = next((e for e in self.behaviour_events() if e.id == event_id), None)
+        if before is None:
+            raise KeyError(f"no behaviour event {event_id}")
+        with self._tx() as con:
+            con.execute("DELETE FROM behaviour_events WHERE id = ?", (event_id,))
+        return before
+
+    def behaviour_events(self, video_id: int | None = None, behaviour_id: int | None = None) -> list[BehaviourEvent]:
+        where, args = ["1"], []
+        for col, val in (("video_id", video_id), ("behaviour_id", behaviour_id)):
+            if val is not None:
+                where.append(f"{col} = ?")
+                args.append(val)
+        rows = self._query(f"SELECT {', '.join(self._BEV_COLS)} FROM behaviour_events WHERE {' AND '.join(where)}"
+                           " ORDER BY video_id, onset, id", args)
+        return [BehaviourEvent(**dict(zip(self._BEV_COLS, r, strict=True))) for r in rows]

@@ -45,7 +45,7 @@ from merstudio.gui.coders import visible_events
 from merstudio.gui.commands import AppCommand, CommandContext, Params
 from merstudio.gui.events_table import list_style
 from merstudio.gui.state import timecode
-from merstudio.gui.timeline import FrameRegion, frame_cell
+from merstudio.gui.timeline_items import FrameRegion, frame_cell
 from merstudio.gui.undo import ProjectCommand
 from merstudio.io.timebase import Timebase
 from merstudio.project import Behaviour, BehaviourEvent, Project
@@ -124,7 +124,7 @@ class BehaviourLane:
         self.timeline = timeline
         self._edited, self._clicked = edited, clicked
         # one region per event over its bar or tick: the handle that selects (click) and edits (drag) it, the
-        # events track's mechanism (timeline.FrameRegion); drawn transparent but for the selected one
+        # events track's mechanism (timeline_items.FrameRegion); drawn transparent but for the selected one
         self.regions: dict[int, FrameRegion] = {}
         self._pool: list[FrameRegion] = []
         self.plot = timeline._track(LANE_ROW, "behav.", height=1)  # a short lane: the full word does not fit
@@ -162,7 +162,7 @@ class BehaviourLane:
             c.setAlpha(80 if e.open else 200)
             brushes.append(pg.mkBrush(c))
         end = [frame_count if e.offset is None else e.offset + 1 for e in states]
-        self.bars.setOpts(x0=np.array([e.onset for e in states], dtype=np.float64) - 0.5,  # timeline.frame_cell
+        self.bars.setOpts(x0=np.array([e.onset for e in states], dtype=np.float64) - 0.5,  # timeline_items.frame_cell
                           width=np.array([b - e.onset for e, b in zip(states, end, strict=True)], dtype=np.float64),
                           y0=np.array([row[e.behaviour_id] + 0.15 for e in states], dtype=np.float64),
                           height=np.full(len(states), 0.7), brushes=brushes)

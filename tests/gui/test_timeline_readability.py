@@ -160,7 +160,12 @@ def test_short_events_stay_a_few_pixels_wide_at_any_zoom(make_timeline, qtbot, s
 
 
 def test_proposals_are_far_from_the_play_head_colour(make_timeline):
-    from merstudio.gui.timeline import PLAYHEAD_COLOUR, _hue_distance, event_colour
+    from merstudio.gui.timeline import PLAYHEAD_COLOUR
+    from merstudio.gui.timeline_items import event_colour
+
+    def _hue_distance(a: QColor, b: QColor) -> float:
+        d = abs(a.hslHueF() - b.hslHueF()) * 360.0
+        return min(d, 360.0 - d)
 
     tl = make_timeline()
     head = QColor(PLAYHEAD_COLOUR)
@@ -177,7 +182,7 @@ def test_proposals_are_far_from_the_play_head_colour(make_timeline):
 
 
 def test_overlapping_events_get_sub_rows(make_timeline):
-    from merstudio.gui.timeline import event_sub_rows
+    from merstudio.gui.timeline_items import event_sub_rows
 
     evs = [_ev(1, 10, 50), _ev(2, 30, 80), _ev(3, 60, 90), _ev(4, 40, 45), _ev(5, 100, 110)]
     rows, n = event_sub_rows(evs)
@@ -340,7 +345,8 @@ def test_frame_cells_are_centred_on_their_frames(make_timeline, qtbot):
     apex line are: with cells [f, f + 1) the apex line sat half a frame beside the apex at high zoom."""
     from helpers import plot_to_widget
 
-    from merstudio.gui.timeline import HEAT_UNKNOWN, cell_frames, frame_cell
+    from merstudio.gui.timeline import HEAT_UNKNOWN
+    from merstudio.gui.timeline_items import cell_frames, frame_cell
 
     tl = make_timeline((1366, 768))
     tl.set_events([Event(video_id=1, id=1, onset=48, apex=50, offset=52, emotion="negative")])

@@ -1,0 +1,288 @@
+"""The graphics items the timeline's lanes are made of: frame cells (frame f drawn over [f - 1/2, f + 1/2)), the
+editable spans of the events track and the behaviours lane (FrameRegion), the lanes' view box (click to seek, drag
+to select), the compact side legends and the value readout. merstudio.gui.timeline lays them out."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING, Any
+
+import pyqtgraph as pg
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QColor
+from PySide6.QtWidgets import QGraphicsTextItem
+
+from merstudio import palette
+from merstudio.project.events import Event
+
+if TYPE_CHECKING:
+    from merstudio.gui.timeline import Timeline
+
+# proposals (not yet coded) in one teal, opposite the play head's red on the colour wheel: a proposal of a red class
+# (negative, anger) never reads as the play head; its suggested emotion is in its edge and the readout
+PROPOSAL_COLOUR = "#00838f"
+REJECTED_COLOUR = "#757575"
+LEGEND_WIDTH = 180  # the legends' column, right of the tracks: never over the curves
+
+
+def frame_cell(first: int, last: int) -> tuple[float, float]:
+    """The x extent of frames first..last: frame f is drawn as the cell [f - 1/2, f + 1/2), centred on f, where its
+    curve point, the play head and an apex line sit (cells [f, f + 1) put the apex line half a frame off the
+    apex point at high zoom)."""
+    return first - 0.5, last + 0.5
+
+
+def cell_frames(lo: float, hi: float) -> tuple[int, int]:
+    """The frames first..last of an extent lo..hi (a dragged region), each end snapped to the nearest cell edge:
+    frame_cell's inverse. An extent inside one cell (both ends snap to the same edge) is that cell's frame."""
+    first, last = math.floor(lo + 1.0), math.floor(hi)
+    if last < first:
+        first = last = math.floor((lo + hi) / 2 + 0.5)
+    return first, last
+
+
+def event_colour(event: Event) -> QColor:
+    """An event's colour on the events track: its emotion's, the proposal teal for a proposal, grey when rejected
+    (a faint emotion colour read as a weak coded event)."""
+    if event.status == "rejected":
+        return QColor(REJECTED_COLOUR)
+    return QColor(PROPOSAL_COLOUR) if event.status == "proposal" else emotion_colour(event.emotion)
+
+
+def emotion_colour(name: str) -> QColor:
+    return QColor(palette.emotion_colour(name))
+
+
+class _SmallSample(pg.ItemSample):
+    """A legend sample 12x10 px instead of 20x20: three legend rows fit a 43-px lane."""
+
+    def __init__(self, item: Any) -> None:
+        super().__init__(item)
+        self.setFixedWidth(12)
+        self.setFixedHeight(10)
+
+    def boundingRect(self) -> Any:  # noqa: N802
+        from PySide6.QtCore import QRectF
+
+        return QRectF(0, 0, 12, 10)
+
+    def paint(self, p: Any, *args: Any) -> None:
+        p.scale(0.6, 0.5)
+        super().paint(p, *args)
+
+
+class _CompactLegend(pg.LegendItem):
+    """A legend with tight labels (no text-document margin): entries 11 px high."""
+
+    def _addItemToLayout(self, sample: Any, label: Any) -> None:  # noqa: N802 - pyqtgraph override
+        label.item.document().setDocumentMargin(0)
+        label.updateMin()
+        br = label.item.boundingRect()
+        label.setMaximumSize(br.width() + 1, br.height())
+        super()._addItemToLayout(sample, label)
+
+
+class Readout(pg.LabelItem):
+    """The value readout: as wide as the timeline is, never wider. A plain LabelItem asks for its text's width as
+    its minimum, so a long readout (many AUs and classes) widened every lane past its pane (the play head and the
+    last frames went off-screen); here the text goes onto two lines when one does not fit (set_lines), and is
+    clipped at the edge only where even that is too wide."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.setFlag(self.GraphicsItemFlag.ItemClipsChildrenToShape)
+        self._lines: tuple[str, str] | None = None
+        self._measure = QGraphicsTextItem()  # never shown: measures the one-line text's width
+        self._measure.setFont(self.item.font())  # the label's font; its size comes in the HTML, as in setText
+
+    def set_lines(self, one: str, two: str) -> None:
+        """Show `one` (the readout on one line) where it fits the width the layout gives, else `two` (the same,
+        split over two lines)."""
+        self._lines = (one, two)
+        self._fit()
+
+    def _fit(self) -> None:
+        lines = getattr(self, "_lines", None)  # None also while LabelItem.__init__ lays itself out
+        if lines is None:
+            return
+        one, two = lines
+        self._measure.setHtml(f"<span style='font-size: {self.opts.get('size', '9pt')}'>{one}</span>")
+        width = self.size().width()
+        text = one if width <= 0 or self._measure.boundingRect().width() <= width else two
+        if text != self.text:  # a new text lays the whole timeline out again
+            self.setText(text)
+
+    def resizeEvent(self, ev: Any) -> None:  # noqa: N802 - Qt override
+        super().resizeEvent(ev)
+        if ev is not None:  # setText calls this with None; a real resize may change what fits
+            self._fit()
+
+    def updateMin(self) -> None:  # noqa: N802 - pyqtgraph's name
+        super().updateMin()  # sets the text's width as the minimum (and in the size hints)
+        self.setMinimumWidth(0)
+        _w, h = self._sizeHint[Qt.SizeHint.MinimumSize]
+        self._sizeHint[Qt.SizeHint.MinimumSize] = (0, h)
+        self.updateGeometry()
+
+
+class LegendBox(pg.GraphicsWidget):
+    """The legend column's cell beside a lane; a double-click on it collapses or expands the lane."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.on_double_click: Any = None
+
+    def mouseDoubleClickEvent(self, ev: Any) -> None:  # noqa: N802 - Qt override
+        if self.on_double_click is not None:
+            ev.accept()
+            self.on_double_click()
+
+
+def side_legend(columns: int) -> tuple[LegendBox, pg.LegendItem]:
+    """A legend in a fixed-width box for the layout's legend column (clipped to its lane)."""
+    box = LegendBox()
+    box.setFixedWidth(LEGEND_WIDTH)
+    box.setFlag(box.GraphicsItemFlag.ItemClipsChildrenToShape, True)
+    legend = _CompactLegend(offset=None, colCount=columns, horSpacing=3, verSpacing=0, labelTextSize="7pt",
+                           sampleType=_SmallSample, frame=False)
+    legend.setParentItem(box)
+    legend.layout.setContentsMargins(2, 0, 0, 0)
+    return box, legend
+
+
+def event_sub_rows(events: Sequence[Event]) -> tuple[dict[int, int], int]:
+    """Overlapping events on sub-rows: each event (by id) on the first row free at its onset (greedy interval
+    partitioning: as few rows as the most events overlapping at one frame); and the number of rows (at least 1)."""
+    ends: list[int] = []  # per row, the last frame taken
+    rows: dict[int, int] = {}
+    for e in sorted(events, key=lambda e: (e.onset, e.offset, e.id or 0)):
+        k = next((i for i, end in enumerate(ends) if end < e.onset), len(ends))
+        if k == len(ends):
+            ends.append(e.offset)
+        else:
+            ends[k] = e.offset
+        rows[e.id] = k  # type: ignore[index]
+    return rows, max(1, len(ends))
+
+
+class FrameAxis(pg.AxisItem):
+    """The frame axis: ticks on whole frames only (zoomed in to a few frames, or a photo's one frame, pyqtgraph
+    put ticks at -0.4, -0.2, … of a frame)."""
+
+    def tickSpacing(self, minVal: float, maxVal: float, size: float) -> list[tuple[float, float]]:  # noqa: N802, N803
+        levels = [lv for lv in super().tickSpacing(minVal, maxVal, size) if lv[0] >= 1]
+        return levels or [(1.0, 0.0)]
+
+
+class TrackBox(pg.ViewBox):
+    """A track's view box: left click seeks; on the events track a left drag selects an interval."""
+
+    def __init__(self, timeline: Timeline, select_on_drag: bool = False) -> None:
+        super().__init__(enableMenu=False)
+        self._timeline = timeline
+        self._select = select_on_drag
+        self.setMouseEnabled(x=True, y=False)
+
+    def wheelEvent(self, ev: Any, axis: Any = None) -> None:  # noqa: N802 - pyqtgraph override
+        """Shift+wheel zooms this lane's y axis (from 0 up); Ctrl+wheel makes the lane taller or shorter (its share
+        of the timeline's height); the plain wheel zooms x, as before."""
+        mods = ev.modifiers()
+        plot = self.parentItem()
+        if mods & (Qt.KeyboardModifier.ShiftModifier | Qt.KeyboardModifier.ControlModifier) and \
+                isinstance(plot, pg.PlotItem):
+            ev.accept()
+            if mods & Qt.KeyboardModifier.ControlModifier:
+                self._timeline.resize_lane(plot, +1 if ev.delta() > 0 else -1)
+            else:
+                self._timeline.zoom_y(plot, 0.8 if ev.delta() > 0 else 1.25)
+        else:
+            super().wheelEvent(ev, axis)
+
+    def mouseClickEvent(self, ev: Any) -> None:  # noqa: N802 - pyqtgraph override
+        if ev.button() == Qt.MouseButton.LeftButton:
+            ev.accept()
+            self._timeline.seekRequested.emit(self._timeline.clamp_frame(self.mapSceneToView(ev.scenePos()).x()))
+        else:
+            super().mouseClickEvent(ev)
+
+    def mouseDragEvent(self, ev: Any, axis: Any = None) -> None:  # noqa: N802
+        if self._select and ev.button() == Qt.MouseButton.LeftButton:
+            ev.accept()
+            x0 = self.mapSceneToView(ev.buttonDownScenePos()).x()
+            x1 = self.mapSceneToView(ev.scenePos()).x()
+            self._timeline.set_selection(x0, x1, finished=ev.isFinish())
+        else:
+            super().mouseDragEvent(ev, axis)
+
+
+class FrameRegion(pg.LinearRegionItem):
+    """A coded span on a lane, frames onset..offset, drawn over their cells (frame_cell). Dragging an
+    edge or the body reports the new frames once, on release, as ``edited(id, onset, offset)``; a left click reports
+    ``clicked(id)``. The events track's regions (EventRegion) and the behaviours lane's (gui/behaviours.py) are both
+    this: one drag-to-edit mechanism. Regions are pooled and re-assigned rather than re-created on every edit."""
+
+    def __init__(self, edited: Callable[[int, int, int], Any], clicked: Callable[[int], Any]) -> None:
+        super().__init__(values=(0, 1), swapMode="block")
+        self.item_id: int | None = None  # the event (or behaviour event) shown; None: a pooled, unused region
+        self._edited, self._clicked = edited, clicked
+        self.sigRegionChangeFinished.connect(self._changed)
+
+    def set_frames(self, onset: int, offset: int) -> None:
+        """Show frames onset..offset without reporting it as an edit."""
+        self.blockSignals(True)
+        self.setRegion(frame_cell(onset, offset))
+        self.blockSignals(False)
+
+    def _changed(self) -> None:
+        if self.item_id is None:
+            return
+        onset, offset = cell_frames(*self.getRegion())
+        self._edited(self.item_id, onset, offset)
+
+    def mouseClickEvent(self, ev: Any) -> None:  # noqa: N802
+        if ev.button() == Qt.MouseButton.LeftButton and self.item_id is not None:
+            ev.accept()
+            self._clicked(self.item_id)
+        else:
+            super().mouseClickEvent(ev)
+
+
+class EventRegion(FrameRegion):
+    """One event on the events track (see FrameRegion); apex as a line."""
+
+    def __init__(self, timeline: Timeline) -> None:
+        super().__init__(timeline.eventRangeEdited.emit, timeline.eventClicked.emit)
+        self.coded: Event | None = None  # not "event": that name is QGraphicsObject.event(), which Qt calls
+        self.apex_line = pg.InfiniteLine(0, movable=False)
+        self.apex_line.setZValue(11)
+
+    def assign(self, event: Event, selected: bool, row: int = 0, rows: int = 1) -> None:
+        self.coded, self.item_id = event, event.id
+        col = event_colour(event)
+        alpha = {"proposal": 60, "accepted": 110, "rejected": 25}[event.status]
+        fill, hover, edge = QColor(col), QColor(col), QColor(col)
+        fill.setAlpha(alpha + (60 if selected else 0))
+        hover.setAlpha(min(255, alpha + 80))
+        edge.setAlpha(255)
+        # its sub-row of the events track (row 0 on top): overlapping events never hide each other
+        self.setSpan(1.0 - (row + 1) / rows, 1.0 - row / rows)
+        self.setBrush(fill)
+        self.setHoverBrush(hover)
+        pen = pg.mkPen(edge, width=3 if selected else 1,
+                       style=Qt.PenStyle.DashLine if event.status == "proposal" else Qt.PenStyle.SolidLine)
+        for line in self.lines:
+            line.setPen(pen)
+        self.setMovable(event.status != "rejected")
+        self.set_frames(event.onset, event.offset)
+        self.setZValue(10 if selected else 5)
+        self.apex_line.setPen(pg.mkPen(edge, width=2))
+        self.apex_line.setSpan(1.0 - (row + 1) / rows, 1.0 - row / rows)
+        self.apex_line.setValue(event.apex)
+        self.setVisible(True)
+        self.apex_line.setVisible(True)
+
+    def release(self) -> None:
+        self.coded, self.item_id = None, None
+        self.setVisible(False)
+        self.apex_line.setVisible(False)

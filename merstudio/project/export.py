@@ -268,7 +268,6 @@ def render_timeline_png(project: Project, video_id: int, path: str | os.PathLike
                         times: Times = None) -> None:
     from matplotlib.figure import Figure  # no pyplot: no global backend state, renders with Agg
 
-
     video = project.video(video_id)
     df = project.load_frames(video_id)
     if len(df) and (df["face_id"] >= 0).any():

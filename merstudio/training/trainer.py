@@ -219,7 +219,6 @@ class FlowAugment:
             x = x + torch.randn(x.shape, generator=self.g).to(dev, x.dtype) * self.noise_std
         return x
 
-
     def _erase(self, x: torch.Tensor) -> torch.Tensor:
         b, t, c, h, w = x.shape
         hit = torch.rand(b, generator=self.g) < self.s.erase

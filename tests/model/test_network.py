@@ -305,3 +305,41 @@ def test_strided_shortcut_is_a_strided_pointwise_convolution(size: int) -> None:
     block = BasicBlock(16, 32, 2, "batch")
     assert "short.0.weight" in block.state_dict()  # checkpoints saved with nn.Conv2d shortcuts still load
     assert tuple(block.short[0].weight.shape) == (32, 16, 1, 1)
+
+
+def _full_step(cell, x: torch.Tensor, h: torch.Tensor, c: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+    """Shi et al.'s ConvLSTM step written out with the whole kernel (the textbook form)."""
+    i, f, o, g = torch.nn.functional.conv2d(torch.cat([x, h], 1), cell.conv.weight, cell.conv.bias,
+                                            padding=cell.conv.padding).chunk(4, 1)
+    c = torch.sigmoid(f) * c + torch.sigmoid(i) * torch.tanh(g)
+    return torch.sigmoid(o) * torch.tanh(c), c
+
+
+def test_convlstm_first_step_is_the_full_step_from_the_zero_state() -> None:
+    """From h = c = 0 the cell convolves x alone into three gates (about half the work); outputs and the kernel's
+    gradient must be those of the textbook step over [x, 0] with all four gates, and the steps after it unchanged."""
+    from merstudio.model.network import ConvLSTM
+
+    torch.manual_seed(0)
+    lstm = ConvLSTM(56, 24, 3)
+    x = torch.randn(4, 3, 56, 7, 7)
+    out = lstm(x)
+    out.square().sum().backward()
+    fast_grad = lstm.cell.conv.weight.grad.clone()
+    lstm.zero_grad()
+    h = c = torch.zeros(4, 24, 7, 7)
+    for k in range(3):
+        h, c = _full_step(lstm.cell, x[:, k], h, c)
+    h.square().sum().backward()
+    torch.testing.assert_close(out, h)
+    torch.testing.assert_close(fast_grad, lstm.cell.conv.weight.grad)
+    assert float(lstm.cell.conv.weight.grad.abs().sum()) > 0
+
+
+@pytest.mark.parametrize("size,to", [((28, 28), (7, 7)), ((14, 14), (7, 7)), ((30, 28), (7, 7)), ((7, 7), (7, 7))])
+def test_resize_to_pools_like_adaptive_average_pooling(size: tuple[int, int], to: tuple[int, int]) -> None:
+    """Whole factors take a plain average pool (a faster kernel): the same windows as adaptive pooling."""
+    from merstudio.model.network import resize_to
+
+    x = torch.randn(2, 5, *size)
+    torch.testing.assert_close(resize_to(x, to), torch.nn.functional.adaptive_avg_pool2d(x, to))

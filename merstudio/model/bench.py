@@ -1,6 +1,6 @@
 """Speed figures of the model alone: training step, batched inference, streaming per-frame prediction.
 
-    python -m merstudio.model.bench [--threads 2] [--json out.json]
+    python -m merstudio.model.bench [--threads 2] [--device cpu|cuda] [--json out.json]
 
 Timings take the best of a few repeats, so load from other processes matters less. These are benchmarks, not
 tests: nothing here asserts a speed.
@@ -18,7 +18,12 @@ import numpy as np
 import torch
 
 from merstudio.model.config import ModelConfig
-from merstudio.model.inference import DEFAULT_MOTION_THRESHOLD, DEFAULT_NOISE_RATIO, FramePredictor
+from merstudio.model.inference import (
+    DEFAULT_MOTION_THRESHOLD,
+    DEFAULT_NOISE_RATIO,
+    FramePredictor,
+    pick_device,
+)
 from merstudio.model.inputs import InputSettings
 from merstudio.model.losses import compute_losses
 from merstudio.model.network import MENet, count_parameters
@@ -39,18 +44,27 @@ def _best(fn, repeats: int) -> float:
     return best
 
 
+def _sync(device: str) -> None:
+    """Wait for the GPU's queued work, so that a wall time covers it (a no-op on the CPU)."""
+    if device.startswith("cuda"):
+        torch.cuda.synchronize(device)
+
+
 def bench_training(cfg: ModelConfig | None = None, batch: int = 32, steps: int = 10, repeats: int = 3,
-                   train_samples: int = 435) -> dict[str, Any]:
-    """Forward + backward + AdamW step on random input; the time of one epoch over `train_samples`."""
+                   train_samples: int = 435, device: str = "cpu") -> dict[str, Any]:
+    """Forward + backward + AdamW step on random input; the time of one epoch over `train_samples`. On the CPU
+    in NHWC, as `fit_model` trains there."""
     cfg = cfg or ModelConfig()
     torch.manual_seed(0)
-    net = MENet(cfg).train()
-    opt = torch.optim.AdamW(net.parameters(), 1e-3)
-    x = torch.randn(batch, cfg.T, cfg.in_channels, cfg.input_size, cfg.input_size)
-    y = torch.arange(batch) % cfg.n_classes
-    au = (torch.rand(batch, len(cfg.aus)) > 0.8).float()
-    mask = torch.ones(batch, dtype=torch.bool)
-    prior = facs_prior(cfg.aus, cfg.class_names)
+    net = MENet(cfg).train().to(device)
+    if device == "cpu":
+        net = net.to(memory_format=torch.channels_last)  # type: ignore[call-overload]  # documented, not in the stubs
+    opt = torch.optim.AdamW(net.parameters(), 1e-3, foreach=True)
+    x = torch.randn(batch, cfg.T, cfg.in_channels, cfg.input_size, cfg.input_size, device=device)
+    y = torch.arange(batch, device=device) % cfg.n_classes
+    au = (torch.rand(batch, len(cfg.aus), device=device) > 0.8).float()
+    mask = torch.ones(batch, dtype=torch.bool, device=device)
+    prior = torch.as_tensor(facs_prior(cfg.aus, cfg.class_names), dtype=torch.float32, device=device)
 
     def run() -> None:
         for _ in range(steps):
@@ -58,6 +72,7 @@ def bench_training(cfg: ModelConfig | None = None, batch: int = 32, steps: int =
             opt.zero_grad(set_to_none=True)
             total.backward()
             opt.step()
+        _sync(device)
 
     run()  # warm-up
     sec = _best(run, repeats) / steps
@@ -67,12 +82,18 @@ def bench_training(cfg: ModelConfig | None = None, batch: int = 32, steps: int =
 
 
 @torch.inference_mode()
-def bench_forward(cfg: ModelConfig | None = None, batch: int = 64, repeats: int = 5) -> dict[str, Any]:
+def bench_forward(cfg: ModelConfig | None = None, batch: int = 64, repeats: int = 5,
+                  device: str = "cpu") -> dict[str, Any]:
     cfg = cfg or ModelConfig()
-    net = MENet(cfg).eval()
-    x = torch.randn(batch, cfg.T, cfg.in_channels, cfg.input_size, cfg.input_size)
-    net(x)
-    sec = _best(lambda: net(x), repeats)
+    net = MENet(cfg).eval().to(device)
+    x = torch.randn(batch, cfg.T, cfg.in_channels, cfg.input_size, cfg.input_size, device=device)
+
+    def run() -> None:
+        net(x)
+        _sync(device)
+
+    run()
+    sec = _best(run, repeats)
     return {"batch": batch, "windows_per_s": round(batch / sec, 1),
             "cpu_ms_per_window": round(_CPU[-1] / batch * 1e3, 3)}
 
@@ -95,7 +116,7 @@ def _faces(n: int, size: int = 128, seed: int = 0) -> list[np.ndarray]:
 
 
 def bench_predictor(T: int = 1, modality: str = "flow", frames: int = 300, batch_size: int = 32,
-                    motion_threshold: float = 0.0, repeats: int = 2) -> dict[str, Any]:
+                    motion_threshold: float = 0.0, repeats: int = 2, device: str = "cpu") -> dict[str, Any]:
     """Frames/s of FramePredictor (flow + input building + batched network) on 128 px aligned faces."""
     channels = {"flow": 3, "grey": 1, "flow+grey": 4}[modality]
     cfg = ModelConfig(T=T, in_channels=channels)
@@ -106,11 +127,12 @@ def bench_predictor(T: int = 1, modality: str = "flow", frames: int = 300, batch
     gated = [0]
 
     def run() -> None:
-        fp = FramePredictor(net, meta, device="cpu", batch_size=batch_size, motion_threshold=motion_threshold)
+        fp = FramePredictor(net, meta, device=device, batch_size=batch_size, motion_threshold=motion_threshold)
         preds = []
         for k, f in enumerate(faces):
             preds += fp.push(0, k, f)
         preds += fp.flush()
+        _sync(device)
         assert len(preds) == frames
         gated[0] = sum(p.gated for p in preds)
 
@@ -124,21 +146,26 @@ def bench_predictor(T: int = 1, modality: str = "flow", frames: int = 300, batch
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="python -m merstudio.model.bench", description=__doc__.splitlines()[0])
     ap.add_argument("--threads", type=int, default=2)
+    ap.add_argument("--device", default="cpu", help="cpu (default) or cuda[:N]: where the network runs (flow "
+                    "stays on the CPU); the figures' wall times then include the GPU's work")
     ap.add_argument("--json", type=Path, default=None)
     args = ap.parse_args(argv)
+    dev = str(pick_device(args.device))
     torch.set_num_threads(args.threads)
-    report: dict[str, Any] = {"threads": args.threads, "torch": torch.__version__}
-    report["train_28px_T1"] = bench_training()
+    report: dict[str, Any] = {"threads": args.threads, "torch": torch.__version__, "device": dev}
+    if dev.startswith("cuda"):
+        report["gpu"] = torch.cuda.get_device_name(dev)
+    report["train_28px_T1"] = bench_training(device=dev)
     print("training, default config, 28 px, T=1:", report["train_28px_T1"])
-    report["train_28px_T4"] = bench_training(ModelConfig(T=4), batch=16)
+    report["train_28px_T4"] = bench_training(ModelConfig(T=4), batch=16, device=dev)
     print("training, 28 px, T=4:", report["train_28px_T4"])
-    report["forward_28px_T1"] = bench_forward()
+    report["forward_28px_T1"] = bench_forward(device=dev)
     print("inference forward, 28 px, T=1:", report["forward_28px_T1"])
     for T in (1, 2):
         key = f"predictor_flow_T{T}"
-        report[key] = bench_predictor(T=T)
+        report[key] = bench_predictor(T=T, device=dev)
         print(f"FramePredictor flow T={T} (no gate):", report[key])
-    report["predictor_flow_T1_gate"] = bench_predictor(T=1, motion_threshold=DEFAULT_MOTION_THRESHOLD)
+    report["predictor_flow_T1_gate"] = bench_predictor(T=1, motion_threshold=DEFAULT_MOTION_THRESHOLD, device=dev)
     print(f"FramePredictor flow T=1, the default gate ({DEFAULT_MOTION_THRESHOLD}, {DEFAULT_NOISE_RATIO}x the noise floor):",
           report["predictor_flow_T1_gate"])
     if args.json:

@@ -221,13 +221,18 @@ class FramePredictor:
         onset = tr.frames[0][1]
         steps = step_indices(onset_idx, f, s.T)
         imgs = [self._frame_at(tr, i) for i in steps]
-        flows = [compute_flow(onset, g, s.flow_method) for g in imgs] if s.uses_flow else []
+        # The gate reads the last step's flow alone; the other steps' flows (T > 1) are computed only for a window
+        # that passes it, which most do not (flow is most of this stage's time; each pair's flow is the same
+        # whenever it is computed).
+        last_strain = None
+        if s.uses_flow or self.motion_threshold > 0:
+            last_flow = compute_flow(onset, imgs[-1], s.flow_method)
+            last_strain = optical_strain(last_flow)
         motion = float("nan")
         gate = 0.0
-        strains = [optical_strain(fl) for fl in flows]
         if self.motion_threshold > 0:
-            last = strains[-1] if strains else optical_strain(compute_flow(onset, imgs[-1], s.flow_method))
-            motion = max(float(last[sl].mean()) for sl in self._regions)
+            assert last_strain is not None
+            motion = max(float(last_strain[sl].mean()) for sl in self._regions)
             gate = self._gate(tr)
             if self._teaches_floor(onset_idx, f) and np.isfinite(motion):
                 tr.motions.append(motion)
@@ -235,6 +240,12 @@ class FramePredictor:
                 nan_k = np.full(len(self.class_names), np.nan, np.float32)
                 nan_a = np.full(len(self.aus), np.nan, np.float32)
                 return _Entry(FramePrediction(track_id, f, nan_k, nan_a, motion, True, gate), done=True)
+        flows: list[np.ndarray] = []
+        strains: list[np.ndarray] = []
+        if s.uses_flow:
+            assert last_strain is not None
+            flows = [compute_flow(onset, g, s.flow_method) for g in imgs[:-1]] + [last_flow]
+            strains = [optical_strain(fl) for fl in flows[:-1]] + [last_strain]
         x = assemble(flows, imgs, s, strains)
         self._waiting += 1
         empty = np.zeros(0, np.float32)

@@ -325,3 +325,38 @@ def test_a_flip_averaging_model_averages_each_window_with_its_mirror() -> None:
         p_mirror = torch.softmax(net(flip_flow(x, (0,), "range"))["logits"], 1)[0]
     assert not torch.allclose(p, p_mirror, atol=1e-3)  # the mirror changes the answer: averaging shows
     np.testing.assert_allclose(preds[f].probs, ((p + p_mirror) / 2).numpy(), atol=1e-5)
+
+
+def test_a_gated_window_costs_one_flow_and_a_passing_one_all_its_steps(monkeypatch) -> None:
+    """With T = 2 the gate reads the last step's flow alone; the other step's flow is computed only for windows that
+    pass, and those get the same predictions as with every flow computed up front (no gate: threshold 0)."""
+    import merstudio.features.flow as flow_mod
+
+    calls = [0]
+    real = flow_mod.compute_flow
+
+    def counted(*a, **k):
+        calls[0] += 1
+        return real(*a, **k)
+
+    monkeypatch.setattr(flow_mod, "compute_flow", counted)
+    net = _model(T=2)
+    zooming = _zooming(8, 0.015, seed=5)
+    gated_fp = FramePredictor(net, {}, device="cpu", batch_size=2, fps=30, motion_threshold=0.04, noise_ratio=0)
+    preds = [p for k in range(8) for p in gated_fp.push(0, k, _texture(4))]
+    preds += gated_fp.flush()
+    assert len(preds) == 8 and all(p.gated for p in preds)
+    assert calls[0] == 8  # one flow per still frame, not T
+
+    calls[0] = 0
+    gated = FramePredictor(net, {}, device="cpu", batch_size=2, fps=30, motion_threshold=0.04, noise_ratio=0)
+    every = FramePredictor(net, {}, device="cpu", batch_size=2, fps=30, motion_threshold=0.0)
+    a = [p for k in range(8) for p in gated.push(0, k, zooming[k])] + gated.flush()
+    n_gated = sum(p.gated for p in a)
+    assert 0 < n_gated < 8
+    assert calls[0] == n_gated + 2 * (8 - n_gated)
+    b = {p.frame_index: p for k in range(8) for p in every.push(0, k, zooming[k])}
+    b.update({p.frame_index: p for p in every.flush()})
+    for p in a:
+        if not p.gated:
+            np.testing.assert_array_equal(p.probs, b[p.frame_index].probs)

@@ -26,7 +26,7 @@ from merstudio.model.inference import (
 )
 from merstudio.model.inputs import InputSettings
 from merstudio.model.losses import compute_losses
-from merstudio.model.network import MENet, count_parameters
+from merstudio.model.network import MENet, count_parameters, to_training_device
 from merstudio.model.priors import facs_prior
 
 _CPU: list[float] = []  # CPU seconds of the last _best() call (best repeat)
@@ -52,13 +52,11 @@ def _sync(device: str) -> None:
 
 def bench_training(cfg: ModelConfig | None = None, batch: int = 32, steps: int = 10, repeats: int = 3,
                    train_samples: int = 435, device: str = "cpu") -> dict[str, Any]:
-    """Forward + backward + AdamW step on random input; the time of one epoch over `train_samples`. On the CPU
-    in NHWC, as `fit_model` trains there."""
+    """Forward + backward + AdamW step on random input; the time of one epoch over `train_samples`. The
+    model is in the layout `fit_model` trains in on that device (network.to_training_device)."""
     cfg = cfg or ModelConfig()
     torch.manual_seed(0)
-    net = MENet(cfg).train().to(device)
-    if device == "cpu":
-        net = net.to(memory_format=torch.channels_last)  # type: ignore[call-overload]  # documented, not in the stubs
+    net = to_training_device(MENet(cfg).train(), device)
     opt = torch.optim.AdamW(net.parameters(), 1e-3, foreach=True)
     x = torch.randn(batch, cfg.T, cfg.in_channels, cfg.input_size, cfg.input_size, device=device)
     y = torch.arange(batch, device=device) % cfg.n_classes

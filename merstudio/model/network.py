@@ -376,5 +376,17 @@ class MENet(nn.Module):
         return self.head(maps.reshape(b, t, *maps.shape[1:]), au.reshape(b, t, -1))
 
 
+def to_training_device(model: nn.Module, device: torch.device | str) -> nn.Module:
+    """Move `model` to `device` in the layout it trains in there (in place; returned for chaining). On the CPU:
+    NHWC weights (and so activations), ~10 % less CPU time per step for these few-channel convolutions on oneDNN,
+    the same results up to float rounding. Safe only because the strided 1x1 shortcuts are computed as stride-1
+    convolutions of a subsampled map (PointwiseStrided): torch 2.13's NHWC backward of a 1x1 stride-2 convolution
+    corrupts the heap at some widths."""
+    model.to(device)
+    if torch.device(device).type == "cpu":
+        model.to(memory_format=torch.channels_last)  # type: ignore[call-overload]  # documented, not in the stubs
+    return model
+
+
 def count_parameters(model: nn.Module) -> int:
     return sum(p.numel() for p in model.parameters() if p.requires_grad)

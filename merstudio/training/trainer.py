@@ -392,6 +392,7 @@ def fit_model(model: nn.Module, fit: DataArrays, settings: TrainSettings, prior:
     (settings.average) replaces the last epoch's weights by their EMA or SWA average; with `val`, the averaged weights are what
     validation scores. Returns the per-epoch history; the model is left in eval mode."""
     from merstudio.model.losses import compute_losses, distillation_loss
+    from merstudio.model.network import to_training_device
 
     s = settings
     if s.average not in AVERAGES:
@@ -401,13 +402,7 @@ def fit_model(model: nn.Module, fit: DataArrays, settings: TrainSettings, prior:
     rank, world = dist_info()
     device = device or resolve_device(s.device)
     low_precision = training_precision(s.precision, device) == "bfloat16"
-    model.to(device)
-    if device.type == "cpu":
-        # NHWC weights (and so activations): ~10 % less CPU time per step for these few-channel convolutions on
-        # oneDNN, the same results up to float rounding. Safe only because the strided 1x1 shortcuts are computed
-        # as stride-1 convolutions of a subsampled map (network.PointwiseStrided): torch 2.13's NHWC backward of
-        # a 1x1 stride-2 convolution corrupts the heap at some widths.
-        model.to(memory_format=torch.channels_last)  # type: ignore[call-overload]  # documented, not in the stubs
+    to_training_device(model, device)  # NHWC on the CPU
     cfg: Any = model.cfg
     if prior is not None:
         prior = prior.to(device)

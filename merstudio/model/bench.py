@@ -1,6 +1,6 @@
 """Speed figures of the model alone: training step, batched inference, streaming per-frame prediction.
 
-    python -m merstudio.model.bench [--threads 2] [--device cpu|cuda] [--json out.json]
+    python -m merstudio.model.bench [--threads 2] [--device cpu|cuda] [--precision float32|bfloat16] [--json out.json]
 
 Timings take the best of a few repeats, so load from other processes matters less. These are benchmarks, not
 tests: nothing here asserts a speed.
@@ -51,9 +51,10 @@ def _sync(device: str) -> None:
 
 
 def bench_training(cfg: ModelConfig | None = None, batch: int = 32, steps: int = 10, repeats: int = 3,
-                   train_samples: int = 435, device: str = "cpu") -> dict[str, Any]:
+                   train_samples: int = 435, device: str = "cpu", precision: str = "float32") -> dict[str, Any]:
     """Forward + backward + AdamW step on random input; the time of one epoch over `train_samples`. The
-    model is in the layout `fit_model` trains in on that device (network.to_training_device)."""
+    model is in the layout `fit_model` trains in on that device (network.to_training_device); precision
+    "bfloat16" runs the forward pass under autocast with float32 losses, as fit_model does."""
     cfg = cfg or ModelConfig()
     torch.manual_seed(0)
     net = to_training_device(MENet(cfg).train(), device)
@@ -64,9 +65,16 @@ def bench_training(cfg: ModelConfig | None = None, batch: int = 32, steps: int =
     mask = torch.ones(batch, dtype=torch.bool, device=device)
     prior = torch.as_tensor(facs_prior(cfg.aus, cfg.class_names), dtype=torch.float32, device=device)
 
+    low = precision == "bfloat16"
+    dev_type = torch.device(device).type
+
     def run() -> None:
         for _ in range(steps):
-            total, _ = compute_losses(net(x), y, au, mask, prior, cfg)
+            with torch.autocast(dev_type, dtype=torch.bfloat16, enabled=low):
+                out = net(x)
+            if low:
+                out = {k: v.float() if v.is_floating_point() else v for k, v in out.items()}
+            total, _ = compute_losses(out, y, au, mask, prior, cfg)
             opt.zero_grad(set_to_none=True)
             total.backward()
             opt.step()
@@ -74,7 +82,7 @@ def bench_training(cfg: ModelConfig | None = None, batch: int = 32, steps: int =
 
     run()  # warm-up
     sec = _best(run, repeats) / steps
-    return {"params": count_parameters(net), "batch": batch, "ms_per_batch": round(sec * 1e3, 2),
+    return {"params": count_parameters(net), "batch": batch, "precision": precision, "ms_per_batch": round(sec * 1e3, 2),
             "samples_per_s": round(batch / sec, 1), "cpu_ms_per_batch": round(_CPU[-1] / steps * 1e3, 2),
             "s_per_epoch": round(train_samples / batch * sec, 3), "train_samples": train_samples}
 
@@ -146,17 +154,21 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--device", default="cpu", help="cpu (default) or cuda[:N]: where the network runs (flow "
                     "stays on the CPU); the figures' wall times then include the GPU's work")
+    ap.add_argument("--precision", choices=("float32", "bfloat16"), default="float32",
+                    help="arithmetic of the training steps' forward pass (bfloat16: autocast, as `precision` in "
+                    "training settings)")
     ap.add_argument("--json", type=Path, default=None)
     args = ap.parse_args(argv)
     dev = str(pick_device(args.device))
     torch.set_num_threads(args.threads)
-    report: dict[str, Any] = {"threads": args.threads, "torch": torch.__version__, "device": dev}
+    report: dict[str, Any] = {"threads": args.threads, "torch": torch.__version__, "device": dev,
+                              "precision": args.precision}
     if dev.startswith("cuda"):
         report["gpu"] = torch.cuda.get_device_name(dev)
-    report["train_28px_T1"] = bench_training(device=dev)
-    print("training, default config, 28 px, T=1:", report["train_28px_T1"])
-    report["train_28px_T4"] = bench_training(ModelConfig(T=4), batch=16, device=dev)
-    print("training, 28 px, T=4:", report["train_28px_T4"])
+    report["train_28px_T1"] = bench_training(device=dev, precision=args.precision)
+    print(f"training, default config, 28 px, T=1, {args.precision}:", report["train_28px_T1"])
+    report["train_28px_T4"] = bench_training(ModelConfig(T=4), batch=16, device=dev, precision=args.precision)
+    print(f"training, 28 px, T=4, {args.precision}:", report["train_28px_T4"])
     report["forward_28px_T1"] = bench_forward(device=dev)
     print("inference forward, 28 px, T=1:", report["forward_28px_T1"])
     for T in (1, 2):

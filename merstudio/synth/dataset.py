@@ -193,10 +193,14 @@ class ClipSpec:
         return float(np.cos(0.5 * np.pi * (t - self.apex) / (self.offset - self.apex)) ** 2)
 
 
-def _clip_spec(label: str, frames: int, rng: np.random.Generator) -> ClipSpec:
+DEFAULT_AMPLITUDE = (0.7, 1.5)  # apex amplitude range of a clip's AUs (warps.py's units)
+
+
+def _clip_spec(label: str, frames: int, rng: np.random.Generator,
+               amplitude: tuple[float, float] = DEFAULT_AMPLITUDE) -> ClipSpec:
     combos = COMBOS[label]
     aus_t, emotion = combos[int(rng.integers(len(combos)))]
-    base = rng.uniform(0.7, 1.5)
+    base = rng.uniform(*amplitude)
     aus = {a: float(base * rng.uniform(0.85, 1.15)) for a in aus_t}
     onset = int(rng.integers(0, max(1, frames // 6) + 1))
     rise = int(rng.integers(max(2, frames // 5), max(3, frames // 2) + 1))
@@ -275,9 +279,18 @@ def make_synthetic_set(
     size: int = 128,
     progress: Callable[[int, int], None] | None = None,
     cancel: Callable[[], bool] | None = None,
+    amplitude: tuple[float, float] = DEFAULT_AMPLITUDE,
+    apex_coded: bool = True,
 ) -> Path:
     """Generate the set into `out_dir` (frames/<subject>/<sample>/imgNN.jpg, samples.csv, synthetic.json) and
-    return the path of samples.csv. Rows are written as samples finish; the table is moved into place at the end."""
+    return the path of samples.csv. Rows are written as samples finish; the table is moved into place at the end.
+
+    `amplitude`: the range each clip's apex strength is drawn from (lower: weaker, nearer real micro-expressions).
+    `apex_coded=False` leaves the apex cells blank, as SMIC's annotations are (the loaders then take the middle
+    frame of onset..offset, as they do for SMIC); the frames are the same either way."""
+    lo, hi = (float(a) for a in amplitude)
+    if not 0 < lo <= hi <= 3:
+        raise InputError(f"amplitude: need 0 < low <= high <= 3, got {lo}, {hi}")
     if n_subjects < 1 or samples_per_subject < 1:
         raise InputError(f"n_subjects and samples_per_subject must be >= 1, got {n_subjects}, {samples_per_subject}")
     if not 6 <= frames <= 100:
@@ -298,7 +311,8 @@ def make_synthetic_set(
     with claim:
         _remove_temp_folders(out / "frames")
         with atomic_path(table) as tmp:  # rows are written as samples finish; the table lands whole at the end
-            _generate(out, tmp, n_subjects, samples_per_subject, seed, frames, size, progress, cancel)
+            _generate(out, tmp, n_subjects, samples_per_subject, seed, frames, size, progress, cancel, (lo, hi),
+                      apex_coded)
     meta = {
         "generator": "merstudio.synth.dataset.make_synthetic_set",
         "version": SYNTH_VERSION,
@@ -307,6 +321,8 @@ def make_synthetic_set(
         "samples_per_subject": samples_per_subject,
         "frames": frames,
         "size": size,
+        "amplitude": [lo, hi],
+        "apex_coded": apex_coded,
         "classes": list(CLASSES),
         "source_image": "skimage.data.astronaut() (NASA, public domain)",
     }
@@ -324,6 +340,8 @@ def _generate(
     size: int,
     progress: Callable[[int, int], None] | None,
     cancel: Callable[[], bool] | None,
+    amplitude: tuple[float, float] = DEFAULT_AMPLITUDE,
+    apex_coded: bool = True,
 ) -> None:
     total, done = n_subjects * samples_per_subject, 0
     with open(tmp, "w", newline="") as fh:
@@ -337,12 +355,13 @@ def _generate(
                 if cancel is not None and cancel():
                     raise SynthCancelled(f"{out}: generation cancelled")
                 rng = np.random.default_rng([seed, 30, s, k])
-                spec = _clip_spec(label, frames, rng)
+                spec = _clip_spec(label, frames, rng, amplitude)
                 name = f"{subject}_{k:03d}"
                 folder = out / "frames" / subject / name
                 _write_clip(folder, render_clip(ident, spec, rng))
                 rel = folder.relative_to(out).as_posix()
-                w.writerow([subject, name, label, rel, spec.onset, spec.apex, spec.offset, spec.au_string, DATASET_NAME])
+                apex = spec.apex if apex_coded else ""
+                w.writerow([subject, name, label, rel, spec.onset, apex, spec.offset, spec.au_string, DATASET_NAME])
                 done += 1
                 if progress:
                     progress(done, total)
@@ -389,7 +408,8 @@ def _remove_temp_folders(frames: Path) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """`python -m merstudio.synth.dataset OUT [--subjects N] [--samples N] [--seed S] [--frames F]`."""
+    """`python -m merstudio.synth.dataset OUT [--subjects N] [--samples N] [--seed S] [--frames F]
+    [--amplitude LO HI] [--no-apex]`."""
     import argparse
     import sys
 
@@ -401,11 +421,17 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--samples", type=int, default=24, help="samples per subject")
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--frames", type=int, default=12, help="frames per clip")
+    ap.add_argument("--amplitude", type=float, nargs=2, metavar=("LO", "HI"), default=DEFAULT_AMPLITUDE,
+                    help=f"range of the clips' apex strength (default {DEFAULT_AMPLITUDE[0]} {DEFAULT_AMPLITUDE[1]}; "
+                    "e.g. 0.3 0.6 for weaker movements)")
+    ap.add_argument("--no-apex", action="store_true",
+                    help="leave the apex column blank, as SMIC's annotations are (loaders use the middle frame)")
     args = ap.parse_args(argv)
     try:
         with tqdm(total=args.subjects * args.samples, unit="clip", desc="synthetic set") as bar:
             table = make_synthetic_set(args.out, args.subjects, args.samples, args.seed, args.frames,
-                                       progress=lambda done, total: bar.update(done - bar.n))
+                                       progress=lambda done, total: bar.update(done - bar.n),
+                                       amplitude=tuple(args.amplitude), apex_coded=not args.no_apex)
     except MerstudioError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return exc.exit_code

@@ -121,3 +121,37 @@ def test_bad_arguments(tmp_path):
         S.make_synthetic_set(tmp_path, n_subjects=1, samples_per_subject=1, frames=3)
     with pytest.raises(InputError, match="n_subjects"):
         S.make_synthetic_set(tmp_path, n_subjects=0)
+
+
+def test_no_apex_leaves_the_cell_blank_and_loaders_take_the_middle_frame(small_set, tmp_path):
+    from merstudio.datasets.loaders import load_samples
+
+    table = S.make_synthetic_set(tmp_path / "n", n_subjects=3, samples_per_subject=5, seed=7, frames=8,
+                                 apex_coded=False)
+    coded, blank = _rows(small_set), _rows(table)
+    assert [r["apex"] for r in blank] == [""] * len(blank)
+    assert [{k: v for k, v in r.items() if k != "apex"} for r in coded] == \
+        [{k: v for k, v in r.items() if k != "apex"} for r in blank]
+    assert _digest(small_set.parent / "frames") == _digest(table.parent / "frames")  # the same clips
+    ds = load_samples("table", table, verbose=False)
+    for s in ds:  # SMIC's rule: the middle of onset..offset
+        assert s.apex == (s.onset + s.offset) // 2 or s.apex == (s.onset + s.offset + 1) // 2
+    assert '"apex_coded": false' in (table.parent / "synthetic.json").read_text()
+
+
+def test_amplitude_scales_the_movement_and_nothing_else():
+    ident = S.make_identity(3, 0)
+
+    def apex_change(amp: float) -> float:
+        rng = np.random.default_rng(11)
+        spec = S._clip_spec("positive", 12, rng, (amp, amp))
+        frames = S.render_clip(ident, spec, rng)
+        return float(np.abs(frames[spec.apex].astype(float) - frames[spec.onset].astype(float)).mean())
+
+    weak, default, strong = apex_change(0.2), apex_change(0.7), apex_change(1.5)
+    assert weak < default < strong
+
+
+def test_amplitude_out_of_range_is_refused(tmp_path):
+    with pytest.raises(InputError, match="amplitude"):
+        S.make_synthetic_set(tmp_path / "x", n_subjects=1, samples_per_subject=1, amplitude=(0.5, 0.2))

@@ -80,9 +80,6 @@ def _check_torch() -> tuple[str, str]:
 
     if torch.cuda.is_available():
         return "ok", f"{torch.__version__}, CUDA {torch.version.cuda}: {torch.cuda.get_device_name(0)}"
-    mps = getattr(torch.backends, "mps", None)
-    if mps is not None and mps.is_available():
-        return "ok", f"{torch.__version__}, Apple MPS"
     from merstudio.training.trainer import cpu_computes_bfloat16
 
     arith = "bfloat16 in hardware: trains in bfloat16" if cpu_computes_bfloat16() else "trains in float32"

@@ -28,11 +28,11 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from merstudio.model.checkpoint import load_checkpoint
+    from merstudio.model.device import pick_device
     from merstudio.training.data import load_arrays
     from merstudio.training.metrics import compute_metrics
-    from merstudio.training.trainer import resolve_device
 
-    device = resolve_device(args.device)
+    device = pick_device(args.device)
     model, meta = load_checkpoint(args.checkpoint, map_location=device)
     inp = meta.get("input") or {}
     names = list(meta["class_names"])

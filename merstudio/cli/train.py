@@ -231,10 +231,11 @@ class Bars:
 
 def run(args: argparse.Namespace) -> int:
     from merstudio.execution import backend_from_args
+    from merstudio.model.device import pick_device
     from merstudio.training.data import load_arrays
     from merstudio.training.protocols import parse_protocol
     from merstudio.training.run import json_safe, parse_ablate, run_protocol, train_final
-    from merstudio.training.trainer import dist_info, init_distributed_from_env, resolve_device
+    from merstudio.training.trainer import dist_info, init_distributed_from_env
 
     parse_ablate(args.ablate)  # bad flags fail before the (slow) data preparation
     parse_protocol(args.protocol)
@@ -260,7 +261,7 @@ def run(args: argparse.Namespace) -> int:
         spec = search_spec(args, settings.seed)
         spec.validate_against(model_cfg, settings)
     say(f"{info['description']}: {len(data)} samples, {len(data.subject_list)} subjects; "
-        f"protocol {args.protocol}; {settings.epochs} epochs; device {resolve_device(settings.device)} "
+        f"protocol {args.protocol}; {settings.epochs} epochs; device {pick_device(settings.device)} "
         f"({settings.arithmetic()} training)"
         + (f"; DDP world size {world}" if world > 1 else "")
         + (f"; {backend.describe()}" if world == 1 else "")

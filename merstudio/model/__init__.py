@@ -20,12 +20,12 @@ if TYPE_CHECKING:
         transfer_weights,
     )
     from merstudio.model.config import ABLATIONS, DEFAULT_AUS, DEFAULT_CLASSES, ModelConfig
+    from merstudio.model.device import pick_device
     from merstudio.model.inference import (
         FramePrediction,
         FramePredictor,
         au_column,
         class_column,
-        pick_device,
         prediction_columns,
     )
     from merstudio.model.inputs import MODALITY_CHANNELS, InputSettings, make_input, step_indices
@@ -40,8 +40,8 @@ _MODULE_OF = {name: module for module, names in {
     "checkpoint": ("describe_checkpoint", "load_checkpoint", "read_checkpoint_meta", "save_checkpoint",
                    "transfer_weights"),
     "config": ("ABLATIONS", "DEFAULT_AUS", "DEFAULT_CLASSES", "ModelConfig"),
-    "inference": ("FramePrediction", "FramePredictor", "au_column", "class_column", "pick_device",
-                  "prediction_columns"),
+    "device": ("pick_device",),
+    "inference": ("FramePrediction", "FramePredictor", "au_column", "class_column", "prediction_columns"),
     "inputs": ("InputSettings", "MODALITY_CHANNELS", "make_input", "step_indices"),
     "losses": ("LOSS_PARTS", "compute_losses"),
     "network": ("MENet", "count_parameters"),

@@ -18,11 +18,11 @@ import numpy as np
 import torch
 
 from merstudio.model.config import ModelConfig
+from merstudio.model.device import pick_device
 from merstudio.model.inference import (
     DEFAULT_MOTION_THRESHOLD,
     DEFAULT_NOISE_RATIO,
     FramePredictor,
-    pick_device,
 )
 from merstudio.model.inputs import InputSettings
 from merstudio.model.losses import compute_losses

@@ -32,6 +32,7 @@ from merstudio import __version__
 from merstudio.atomic import atomic_path
 from merstudio.errors import CheckpointError, InputError, OutputError
 from merstudio.model.config import LEGACY_DEFAULTS, ModelConfig
+from merstudio.model.device import pick_device
 from merstudio.model.network import MENet, count_parameters
 from merstudio.model.tta import tta_from_meta, tta_to_meta
 
@@ -208,12 +209,7 @@ def _read(path: Path, map_location: Any) -> tuple[dict[str, Any], dict[str, torc
 def load_checkpoint(path: str | Path, map_location: str | torch.device = "cpu") -> tuple[MENet, dict[str, Any]]:
     """(model in eval mode on map_location, meta). Any problem -> CheckpointError("<path>: <why>")."""
     path = Path(path)
-    try:
-        device = torch.device(map_location) if isinstance(map_location, str | torch.device) else torch.device("cpu")
-    except RuntimeError:
-        raise InputError(f"device {map_location!r}: not a torch device (cpu, cuda, cuda:1, ...)") from None
-    if device.type == "cuda" and not torch.cuda.is_available():
-        raise InputError(f"device {device}: CUDA is not available here (use cpu)")
+    device = pick_device(map_location)
     meta, state = _read(path, "cpu")
     try:
         cfg = ModelConfig.from_dict(meta["model_config"])

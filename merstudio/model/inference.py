@@ -36,6 +36,7 @@ import numpy as np
 import torch
 
 from merstudio.errors import InputError
+from merstudio.model.device import pick_device
 from merstudio.model.inputs import InputSettings, assemble, grey_u8, step_indices
 from merstudio.model.network import MENet
 from merstudio.model.regions import AU_REGIONS
@@ -109,19 +110,6 @@ def settings_from(meta: dict[str, Any], model: MENet) -> InputSettings:
         raise InputError(f"input settings {s.modality} {s.size} px do not fit the model "
                          f"({cfg.in_channels} channels, {cfg.input_size} px)")
     return s
-
-
-def pick_device(device: str | torch.device | None = None) -> torch.device:
-    """CUDA when available (and not overridden), else CPU; InputError for a device that is not there."""
-    if device is None or str(device) == "auto":
-        return torch.device("cuda" if torch.cuda.is_available() else "cpu")
-    try:
-        dev = torch.device(device)
-    except RuntimeError:
-        raise InputError(f"device {device!r}: not a torch device (cpu, cuda, cuda:1, ...)") from None
-    if dev.type == "cuda" and not torch.cuda.is_available():
-        raise InputError(f"device {device}: CUDA is not available here (use cpu)")
-    return dev
 
 
 class FramePredictor:

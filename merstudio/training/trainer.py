@@ -20,6 +20,7 @@ import torch.nn.functional as F
 from torch import nn
 
 from merstudio.errors import InputError, MerstudioError
+from merstudio.model.device import pick_device
 from merstudio.model.tta import flip_flow, probabilities
 from merstudio.training.metrics import compute_metrics
 from merstudio.training.protocols import DataArrays, inner_validation_split
@@ -80,7 +81,7 @@ class TrainSettings:
 
     def arithmetic(self) -> str:
         """What `precision` means on this machine and `device`: "float32" or "bfloat16" (for the records)."""
-        return training_precision(self.precision, resolve_device(self.device))
+        return training_precision(self.precision, pick_device(self.device))
 
     def to_dict(self) -> dict[str, Any]:
         d = asdict(self)
@@ -110,16 +111,6 @@ class TrainProgress:
 
 
 ProgressFn = Callable[[TrainProgress], None]
-
-
-def resolve_device(spec: str = "auto") -> torch.device:
-    if spec == "auto":
-        return torch.device("cuda" if torch.cuda.is_available() else "cpu")
-    if spec.startswith("cuda") and not torch.cuda.is_available():
-        raise InputError(f"--device {spec}: CUDA is not available on this machine (torch {torch.__version__})")
-    if spec != "cpu" and not spec.startswith("cuda"):
-        raise InputError(f"--device {spec}: expected cpu, cuda or cuda:N")
-    return torch.device(spec)
 
 
 def cpu_computes_bfloat16() -> bool:
@@ -157,7 +148,7 @@ def init_distributed_from_env(device: str = "auto") -> bool:
     if int(os.environ.get("WORLD_SIZE", "1")) <= 1:
         return False
     if not torch.distributed.is_initialized():
-        dev = resolve_device(device)
+        dev = pick_device(device)
         backend = "nccl" if dev.type == "cuda" else "gloo"
         torch.distributed.init_process_group(backend=backend)
         if dev.type == "cuda":
@@ -296,7 +287,7 @@ def train_fold(train: DataArrays, model_cfg: Any, settings: TrainSettings, *, fo
                          "distill_temperature > 0")
     if s.num_threads > 0:
         torch.set_num_threads(s.num_threads)
-    device = resolve_device(s.device)
+    device = pick_device(s.device)
     if dist_info()[1] > 1 and device.type == "cuda":
         device = torch.device("cuda", torch.cuda.current_device())
     seed_everything(s.seed)
@@ -400,7 +391,7 @@ def fit_model(model: nn.Module, fit: DataArrays, settings: TrainSettings, prior:
     if not 0 <= s.erase <= 1:
         raise InputError(f"erase {s.erase}: expected a probability in [0, 1]")
     rank, world = dist_info()
-    device = device or resolve_device(s.device)
+    device = device or pick_device(s.device)
     low_precision = training_precision(s.precision, device) == "bfloat16"
     to_training_device(model, device)  # NHWC on the CPU
     cfg: Any = model.cfg

@@ -83,8 +83,8 @@ def register(sub: argparse._SubParsersAction) -> None:
                    "names match a known dataset, e.g. CASME II 200, else 30)")
     p.add_argument("--checkpoint", type=Path, default=None,
                    help="learned model: adds p_<class> and AUxx_p columns (default: none, AU activations only)")
-    p.add_argument("--device", choices=("cpu", "cuda"), default=None,
-                   help="device for the learned model (default: CUDA when available)")
+    p.add_argument("--device", default=None,
+                   help="device for the learned model: cpu, cuda, cuda:N or auto (default: CUDA when available)")
     p.add_argument("--no-model-gate", dest="model_gate", action="store_false",
                    help="the learned model judges every face frame; by default only frames whose movement stands "
                    "out from the face's own noise floor (its motion gate), the rest read NaN: not asked "
@@ -100,6 +100,10 @@ def _settings(args: argparse.Namespace) -> AnalysisSettings:
     if args.checkpoint is not None and not args.checkpoint.is_file():
         what = "is a folder, not a checkpoint file" if args.checkpoint.is_dir() else "checkpoint not found"
         raise InputError(f"{args.checkpoint}: {what}")
+    if args.device is not None:
+        from merstudio.model.device import pick_device
+
+        pick_device(args.device)  # a bad or absent device is one line now, not one per video later
     return AnalysisSettings(flow=args.flow, max_faces=args.max_faces, landmarks=args.landmarks,
                             checkpoint=args.checkpoint, device=args.device,
                             turn=None if args.rotate == "auto" else int(args.rotate), occlusion=args.covers,

@@ -357,3 +357,12 @@ def test_the_summary_says_why_the_model_named_no_class(tmp_path, capsys):
     _print_summary(r)
     assert "?, (model uncertain" not in (out := capsys.readouterr().out)
     assert "? (model uncertain: negative p=0.06 <= none p=0.92)" in out
+
+
+def test_a_device_not_offered_is_one_line_before_any_work(clip, tmp_path, capsys):
+    from merstudio.resources import starter_checkpoint
+
+    code = main(["analyze", str(clip), "-o", str(tmp_path / "o"), "-q", "--checkpoint", str(starter_checkpoint()),
+                 "--device", "mps"])
+    _one_line_error(capsys, code, "mps", "cpu, cuda or cuda:N")
+    assert not (tmp_path / "o").exists()

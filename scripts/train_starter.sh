@@ -31,12 +31,13 @@ cat > "$WORK/config.json" <<'JSON'
 {"model": {"au_pos_weight": 4.0}}
 JSON
 
-# Input: one onset->apex flow image (u, v, strain; DIS flow on the 128 px aligned face, 28 px, per-sample
-# min-max) = merstudio.model.inputs.InputSettings() defaults, which per-frame inference on video uses.
+# Input: T = 2 onset->frame flow images evenly spaced over onset -> apex (u, v, strain; DIS flow on the 128 px
+# aligned face, 28 px, per-sample min-max), as merstudio.model.inputs builds them for per-frame inference on video.
+# --steps 2 is the clip default (training.data.DEFAULT_CLIP_STEPS), named so the starter stays reproducible if it changes.
 "$PY" -m merstudio train \
     --data "$WORK/train/samples.csv" \
     --classes negative,positive,surprise,none \
-    --protocol kfold:4 --epochs "$EPOCHS" --seed 0 --device cpu --config "$WORK/config.json" \
+    --protocol kfold:4 --steps 2 --epochs "$EPOCHS" --seed 0 --device cpu --config "$WORK/config.json" \
     --out "$WORK/run" \
     --final "$OUT"
 

@@ -289,8 +289,8 @@ def make_synthetic_set(
     `apex_coded=False` leaves the apex cells blank, as SMIC's annotations are (the loaders then take the middle
     frame of onset..offset, as they do for SMIC); the frames are the same either way."""
     lo, hi = (float(a) for a in amplitude)
-    if not 0 < lo <= hi <= 3:
-        raise InputError(f"amplitude: need 0 < low <= high <= 3, got {lo}, {hi}")
+    if not 0 < lo <= hi <= DEFAULT_AMPLITUDE[1]:  # stronger warps can fold the face (warps.py)
+        raise InputError(f"amplitude: need 0 < low <= high <= {DEFAULT_AMPLITUDE[1]}, got {lo}, {hi}")
     if n_subjects < 1 or samples_per_subject < 1:
         raise InputError(f"n_subjects and samples_per_subject must be >= 1, got {n_subjects}, {samples_per_subject}")
     if not 6 <= frames <= 100:

@@ -155,3 +155,5 @@ def test_amplitude_scales_the_movement_and_nothing_else():
 def test_amplitude_out_of_range_is_refused(tmp_path):
     with pytest.raises(InputError, match="amplitude"):
         S.make_synthetic_set(tmp_path / "x", n_subjects=1, samples_per_subject=1, amplitude=(0.5, 0.2))
+    with pytest.raises(InputError, match="amplitude"):
+        S.make_synthetic_set(tmp_path / "y", n_subjects=1, samples_per_subject=1, amplitude=(1.0, 2.5))

@@ -19,14 +19,10 @@ import torch
 
 from merstudio.model.config import ModelConfig
 from merstudio.model.device import pick_device
-from merstudio.model.inference import (
-    DEFAULT_MOTION_THRESHOLD,
-    DEFAULT_NOISE_RATIO,
-    FramePredictor,
-)
+from merstudio.model.inference import DEFAULT_MOTION_THRESHOLD, DEFAULT_NOISE_RATIO, FramePredictor
 from merstudio.model.inputs import InputSettings
 from merstudio.model.losses import compute_losses
-from merstudio.model.network import MENet, count_parameters, to_training_device
+from merstudio.model.network import MENet, count_parameters, to_training_device, training_forward
 from merstudio.model.priors import facs_prior
 
 _CPU: list[float] = []  # CPU seconds of the last _best() call (best repeat)
@@ -53,8 +49,8 @@ def _sync(device: str) -> None:
 def bench_training(cfg: ModelConfig | None = None, batch: int = 32, steps: int = 10, repeats: int = 3,
                    train_samples: int = 435, device: str = "cpu", precision: str = "float32") -> dict[str, Any]:
     """Forward + backward + AdamW step on random input; the time of one epoch over `train_samples`. The
-    model is in the layout `fit_model` trains in on that device (network.to_training_device); precision
-    "bfloat16" runs the forward pass under autocast with float32 losses, as fit_model does."""
+    model is in the layout `fit_model` trains in on that device (network.to_training_device), and its forward pass
+    runs as fit_model's does in `precision` (network.training_forward)."""
     cfg = cfg or ModelConfig()
     torch.manual_seed(0)
     net = to_training_device(MENet(cfg).train(), device)
@@ -66,15 +62,10 @@ def bench_training(cfg: ModelConfig | None = None, batch: int = 32, steps: int =
     prior = torch.as_tensor(facs_prior(cfg.aus, cfg.class_names), dtype=torch.float32, device=device)
 
     low = precision == "bfloat16"
-    dev_type = torch.device(device).type
 
     def run() -> None:
         for _ in range(steps):
-            with torch.autocast(dev_type, dtype=torch.bfloat16, enabled=low):
-                out = net(x)
-            if low:
-                out = {k: v.float() if v.is_floating_point() else v for k, v in out.items()}
-            total, _ = compute_losses(out, y, au, mask, prior, cfg)
+            total, _ = compute_losses(training_forward(net, x, low), y, au, mask, prior, cfg)
             opt.zero_grad(set_to_none=True)
             total.backward()
             opt.step()

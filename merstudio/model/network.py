@@ -388,5 +388,15 @@ def to_training_device(model: nn.Module, device: torch.device | str) -> nn.Modul
     return model
 
 
+def training_forward(model: nn.Module, x: Tensor, bfloat16: bool = False) -> dict[str, Tensor]:
+    """The forward pass as training runs it: under bfloat16 autocast when asked, with the outputs back in float32,
+    so that the losses are computed in float32 (bfloat16 keeps only ~3 significant digits)."""
+    with torch.autocast(x.device.type, dtype=torch.bfloat16, enabled=bfloat16):
+        out = model(x)
+    if bfloat16:
+        out = {k: v.float() if v.is_floating_point() else v for k, v in out.items()}
+    return out
+
+
 def count_parameters(model: nn.Module) -> int:
     return sum(p.numel() for p in model.parameters() if p.requires_grad)

@@ -383,7 +383,7 @@ def fit_model(model: nn.Module, fit: DataArrays, settings: TrainSettings, prior:
     (settings.average) replaces the last epoch's weights by their EMA or SWA average; with `val`, the averaged weights are what
     validation scores. Returns the per-epoch history; the model is left in eval mode."""
     from merstudio.model.losses import compute_losses, distillation_loss
-    from merstudio.model.network import to_training_device
+    from merstudio.model.network import to_training_device, training_forward
 
     s = settings
     if s.average not in AVERAGES:
@@ -456,10 +456,7 @@ def fit_model(model: nn.Module, fit: DataArrays, settings: TrainSettings, prior:
             if lam < 1.0:
                 perm = torch.from_numpy(mix_rng.permutation(len(idx))).to(device)
                 xb = lam * xb + (1 - lam) * xb[perm]
-            with torch.autocast(device.type, dtype=torch.bfloat16, enabled=low_precision):
-                out = net(xb)
-            if low_precision:  # the losses in float32: bfloat16 keeps only ~3 significant digits
-                out = {k: v.float() if v.is_floating_point() else v for k, v in out.items()}
+            out = training_forward(net, xb, low_precision)
             loss, _parts = compute_losses(out, yb, aub, mb, prior, cfg)
             if lam < 1.0:
                 loss_b, _ = compute_losses(out, yb[perm], aub[perm], mb[perm], prior, cfg)

@@ -73,24 +73,31 @@ def consistency_loss(logits: Tensor, au_logits: Tensor, prior: Tensor) -> Tensor
     return (w * kl).mean()
 
 
-def center_loss(features: Tensor, labels: Tensor, centers: Tensor, seen: Tensor | None, momentum: float) -> Tensor:
+@torch.no_grad()
+def update_ema_centers(features: Tensor, labels: Tensor, centers: Tensor, seen: Tensor, momentum: float) -> None:
+    """Move each class present in the batch's EMA centre towards the batch mean of its L2-normalised features,
+    c <- (1-m) c + m mean (set to the mean the first time the class is seen)."""
+    fd = F.normalize(features.detach(), dim=1).to(centers.dtype)
+    for k in labels.unique().tolist():
+        mean_k = fd[labels == k].mean(0)
+        if bool(seen[k]):
+            centers[k].mul_(1.0 - momentum).add_(mean_k, alpha=momentum)
+        else:
+            centers[k].copy_(mean_k)
+            seen[k] = True
+
+
+def center_loss(features: Tensor, labels: Tensor, centers: Tensor, seen: Tensor | None, momentum: float,
+                update: bool = True) -> Tensor:
     """0.5 * mean_i ||f_i/|f_i| - c_{y_i}/|c_{y_i}| ||^2 on L2-normalised features.
 
-    EMA centres (seen is given): before the loss, each class present in the batch moves its centre towards the
-    batch mean of its normalised features, c <- (1-m) c + m mean (set to the mean the first time); only when
-    gradients are being recorded, so evaluation never moves centres. Learnable centres (seen None) get gradients.
+    EMA centres (seen is given): with `update`, before the loss the centres move towards this batch's features
+    (update_ema_centers), only when gradients are being recorded, so evaluation never moves centres; a mixup
+    step updates them once, itself, with each sample's dominant label. Learnable centres (seen None) get gradients.
     """
     f = F.normalize(features, dim=1)
-    if seen is not None and torch.is_grad_enabled() and features.requires_grad:
-        with torch.no_grad():
-            fd = f.detach().to(centers.dtype)
-            for k in labels.unique().tolist():
-                mean_k = fd[labels == k].mean(0)
-                if bool(seen[k]):
-                    centers[k].mul_(1.0 - momentum).add_(mean_k, alpha=momentum)
-                else:
-                    centers[k].copy_(mean_k)
-                    seen[k] = True
+    if update and seen is not None and torch.is_grad_enabled() and features.requires_grad:
+        update_ema_centers(features, labels, centers, seen, momentum)
     c = F.normalize(centers, dim=1)[labels]
     if seen is not None:
         c = c.detach()
@@ -130,11 +137,13 @@ def compute_losses(
     au_mask: Tensor | None,
     prior: Tensor | np.ndarray | None,
     cfg: ModelConfig,
+    update_centers: bool = True,
 ) -> tuple[Tensor, dict[str, float]]:
     """Total loss (a scalar tensor to backpropagate) and its parts as floats (keys LOSS_PARTS, 0.0 when off).
 
     labels (B,) int; au_targets (B, A) in {0, 1} or None (no AU loss); au_mask (B,) or (B, A) bool or None (all
-    coded); prior (A, K) from merstudio.model.priors or None (no consistency term).
+    coded); prior (A, K) from merstudio.model.priors or None (no consistency term). update_centers False: the
+    EMA class centres are read, not moved (the caller moves them once per step: a mixup step's two evaluations).
     """
     logits = out["logits"]
     labels = labels.to(logits.device).long()
@@ -165,7 +174,7 @@ def compute_losses(
         seen = out.get("center_seen")
         if seen is None and cfg.center_mode == "ema":
             raise ValueError("EMA centres need out['center_seen']")
-        cl = center_loss(out["features"], labels, out["centers"], seen, cfg.center_momentum)
+        cl = center_loss(out["features"], labels, out["centers"], seen, cfg.center_momentum, update_centers)
         total = total + cfg.w_center * cl
         parts["center"] = float(cl.detach())
     parts["total"] = float(total.detach())

@@ -251,3 +251,20 @@ def test_bfloat16_training_computes_the_network_in_bfloat16_and_keeps_float32_we
     assert set(seen[n_train:]) == {torch.float32}  # evaluation is float32 whatever the training arithmetic
     assert all(p.dtype == torch.float32 for p in model.parameters())
     assert all(np.isfinite(h["loss"]) for h in hist) and np.allclose(probs.sum(1), 1, atol=1e-5)
+
+
+@pytest.mark.parametrize("mixup", [0.0, 0.2])
+def test_ema_centres_move_once_per_step_with_or_without_mixup(tiny_data, tiny_cfg, tiny_settings, monkeypatch, mixup):
+    # A mixup step evaluates the losses twice (each blended sample's label and its partner's); the centres must
+    # still move once, under each sample's dominant label, or every centre is pulled towards the other classes'.
+    from merstudio.model import losses
+
+    data, _ = tiny_data
+    calls: list[torch.Tensor] = []
+    real = losses.update_ema_centers
+    monkeypatch.setattr(losses, "update_ema_centers", lambda f, y, *a: (calls.append(y.clone()), real(f, y, *a)))
+    s = tiny_settings(mixup=mixup, epochs=2, batch_size=8)
+    trainer.train_fold(data, tiny_cfg(), s)
+    steps = 2 * (len(data) // 8)
+    assert len(calls) == steps
+    assert all(len(c) == 8 for c in calls)

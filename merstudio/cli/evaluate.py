@@ -51,8 +51,12 @@ def run(args: argparse.Namespace) -> int:
         probs, _ = predict(model, data.X, device=device)
         m = compute_metrics(data.y, probs.argmax(1), names, data.datasets.tolist())
     else:
-        m = write_evaluation(model, data, names, args.out, spec={"checkpoint": str(args.checkpoint),
-                                                                  "data": args.data, "protocol": "evaluate"})
+        from merstudio import __version__
+        from merstudio.training.run import data_fingerprint
+
+        m = write_evaluation(model, data, names, args.out, spec={
+            "checkpoint": str(args.checkpoint), "data": args.data, "protocol": "evaluate",
+            "merstudio_version": __version__, "data_fingerprint": data_fingerprint(data)})
     print(f"{args.checkpoint.name} on {info['description']} ({m['n']} samples): accuracy {m['accuracy']:.3f}  "
           f"UF1 {m['uf1']:.3f}  UAR {m['uar']:.3f}")
     for name, r in m["per_class"].items():

@@ -452,8 +452,10 @@ def render_summary(spec: dict[str, Any], m: dict[str, Any]) -> str:
               f"{spec.get('n_subjects', '?')} subjects, fingerprint {spec.get('data_fingerprint', '')})",
               f"- merstudio {spec.get('merstudio_version', '')}",
               f"- ablated parts: {', '.join(spec.get('ablate') or []) or 'none'}",
-              f"- folds pooled: {m['n_folds']}; training time {m.get('train_seconds', 0) / 60:.1f} min (sum over folds)",
               ]
+    if "checkpoint" not in spec:  # an evaluation trains nothing
+        lines.append(f"- folds pooled: {m['n_folds']}; training time {m.get('train_seconds', 0) / 60:.1f} min "
+                     "(sum over folds)")
     if "train" in spec:
         lines.append("- model selection: " + _selection(spec["train"]))
     if spec.get("arithmetic"):

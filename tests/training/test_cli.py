@@ -6,6 +6,7 @@ import json
 
 import pytest
 
+from merstudio import __version__
 from merstudio.cli.main import main
 from merstudio.model.checkpoint import load_checkpoint
 
@@ -51,6 +52,11 @@ def test_train_final_and_evaluate(tmp_path, flow_table, tiny_model_config, capsy
     assert "UF1" in capsys.readouterr().out
     ev = json.loads((tmp_path / "ev" / "metrics.json").read_text())
     assert ev["n"] == 24
+    summary = (tmp_path / "ev" / "summary.md").read_text()
+    # what was evaluated, by which version, on which data: the fields a training run's summary has
+    assert f"merstudio {__version__}" in summary and "fingerprint )" not in summary
+    assert f"fingerprint {json.loads((run / 'run.json').read_text())['data_fingerprint']}" in summary
+    assert "training time" not in summary  # nothing was trained
 
 
 def test_allow_missing_lists_skipped_and_bad_input_is_one_line(tmp_path, flow_table, tiny_model_config,

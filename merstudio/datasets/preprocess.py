@@ -31,6 +31,7 @@ from merstudio.atomic import atomic_path
 from merstudio.datasets.sample import DatasetWarning, Sample
 from merstudio.errors import InputError, MerstudioError, OutputError
 from merstudio.features.flow import compute_flow, optical_strain
+from merstudio.model.inputs import step_indices
 
 PREPROCESS_VERSION = 1  # bump when the computation changes: old cache entries then stop matching
 WORK_SIZE = 128  # aligned face size flow is computed at (merstudio.face.align.ALIGNED_SIZE)
@@ -139,8 +140,7 @@ def _positions(s: Sample, settings: PreprocessSettings) -> tuple[int, list[int]]
     if end <= onset:
         # A one-frame clip (or apex == onset): the flow is zero; keep the shape honest rather than fail.
         return onset, [onset] * settings.T
-    targets = np.linspace(onset, end, settings.T + 1)[1:]
-    return onset, [int(round(t)) for t in targets]
+    return onset, step_indices(onset, end, settings.T)  # the same steps per-frame inference takes
 
 
 def _centre_square(rgb: np.ndarray) -> np.ndarray:

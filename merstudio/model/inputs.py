@@ -80,8 +80,8 @@ class InputSettings:
 
 
 def step_indices(onset: int, end: int, T: int) -> list[int]:
-    """Frame indices of the T steps evenly spaced over (onset, end] (rounded half to even, like
-    datasets.preprocess); all `end` when end <= onset."""
+    """Frame indices of the T steps evenly spaced over (onset, end] (rounded half to even): where a training clip's
+    steps lie (datasets.preprocess) and a video window's (inference). All `end` when end <= onset."""
     if end <= onset:
         return [int(end)] * T
     return [int(round(t)) for t in np.linspace(onset, end, T + 1)[1:]]

@@ -31,13 +31,14 @@ cat > "$WORK/config.json" <<'JSON'
 {"model": {"au_pos_weight": 4.0}}
 JSON
 
-# Input: T = 2 onset->frame flow images evenly spaced over onset -> apex (u, v, strain; DIS flow on the 128 px
+# Input: T = 2 onset->frame flow images at 3/4 of onset -> apex and at the apex (u, v, strain; DIS flow on the 128 px
 # aligned face, 28 px, per-sample min-max), as merstudio.model.inputs builds them for per-frame inference on video.
-# --steps 2 is the clip default (training.data.DEFAULT_CLIP_STEPS), named so the starter stays reproducible if it changes.
+# --steps 2 --step-spacing late are the clip defaults (training.data), named so the starter stays reproducible if
+# they change.
 "$PY" -m merstudio train \
     --data "$WORK/train/samples.csv" \
     --classes negative,positive,surprise,none \
-    --protocol kfold:4 --steps 2 --epochs "$EPOCHS" --seed 0 --device cpu --config "$WORK/config.json" \
+    --protocol kfold:4 --steps 2 --step-spacing late --epochs "$EPOCHS" --seed 0 --device cpu --config "$WORK/config.json" \
     --out "$WORK/run" \
     --final "$OUT"
 

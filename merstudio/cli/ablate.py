@@ -54,7 +54,8 @@ def run(args: argparse.Namespace) -> int:
     rank, _ = dist_info()
     say = print if rank == 0 else (lambda *a, **k: None)
     data, info = load_arrays(args.data, classes=args.classes, allow_missing=args.allow_missing,
-                             input_kind=args.input, size=args.size, steps=args.steps, log=say)
+                             input_kind=args.input, size=args.size, steps=args.steps,
+                             spacing=args.step_spacing, log=say)
     model_cfg, settings = build_settings(args, info)  # applies --ablate: the reference has those parts off
     bars = Bars(enabled=(rank == 0 and not args.no_progress))
     try:

@@ -57,6 +57,8 @@ def register(sub: argparse._SubParsersAction) -> None:
                      help="network input: flow (u, v, strain), grey aligned frames, or both (default flow)")
     pre.add_argument("--size", type=int, default=28, help="input size in pixels (default 28)")
     pre.add_argument("--T", type=int, default=1, help="time steps (default 1: one onset->apex flow)")
+    pre.add_argument("--spacing", default="late", choices=("late", "even"),
+                     help="where the T steps lie over onset -> apex: late (default, as `merstudio train`) or even")
     pre.add_argument("--flow", default="dis", choices=("dis", "tvl1", "farneback"),
                      help="optical flow method (default dis)")
     pre.add_argument("--no-align", action="store_true", help="centre-crop instead of detecting and aligning faces")
@@ -111,7 +113,7 @@ def run_prepare(args: argparse.Namespace) -> int:
         warnings.simplefilter("ignore")
         ds = _load(args)
     settings = PreprocessSettings(modality=args.input_modality, size=args.size, T=args.T, flow=args.flow,
-                                  align=not args.no_align)
+                                  spacing=args.spacing, align=not args.no_align)
     if ds.skipped:
         print(f"skipped {len(ds.skipped)}:")
         for s in ds.skipped:

@@ -38,7 +38,8 @@ def run(args: argparse.Namespace) -> int:
     names = list(meta["class_names"])
     data, info = load_arrays(args.data, classes=args.classes, allow_missing=args.allow_missing,
                              input_kind=inp.get("modality", "flow"), size=inp.get("size"), steps=inp.get("T"),
-                             flow=inp.get("flow_method", "dis"), aus=list(meta["aus"]))
+                             spacing=inp.get("spacing", "even"), flow=inp.get("flow_method", "dis"),
+                             aus=list(meta["aus"]))
     unknown = [c for c in info["class_names"] if c not in names]
     if unknown:
         raise InputError(f"{args.data}: class {', '.join(unknown)} is not one the checkpoint knows "

@@ -48,8 +48,11 @@ def add_train_args(p: argparse.ArgumentParser, protocol: bool = True) -> None:
     p.add_argument("--input", default=None, metavar="KIND",
                    help="network input for clips: flow (default), grey or flow+grey (ignored for image tables)")
     p.add_argument("--size", type=int, default=None, help="input size in pixels (>= 28)")
-    p.add_argument("--steps", type=int, default=None, metavar="T", help="time steps per clip, evenly spaced onset -> apex (default 2 for clips, so the "
-                   "ConvLSTM sees the movement unfold; precomputed flow images are always 1)")
+    p.add_argument("--steps", type=int, default=None, metavar="T", help="time steps per clip over onset -> apex (default 2 "
+                   "for clips, so the ConvLSTM sees the movement unfold; precomputed flow images are always 1)")
+    p.add_argument("--step-spacing", choices=("late", "even"), default=None,
+                   help="where a clip's steps lie: late (default) = evenly over the second half of onset -> apex (T = 2: "
+                        "at 3/4 and the apex), even = evenly over all of it; a checkpoint records it for inference")
     p.add_argument("--device", default="auto", help="cpu, cuda, cuda:N or auto (default: CUDA when present)")
     p.add_argument("--precision", choices=("auto", "float32", "bfloat16"), default=None,
                    help="training arithmetic (default auto: bfloat16 autocast on a CPU with AMX or AVX512-BF16, "
@@ -255,7 +258,8 @@ def run(args: argparse.Namespace) -> int:
     rank, world = dist_info()
     say = print if rank == 0 else (lambda *a, **k: None)
     data, info = load_arrays(args.data, classes=args.classes, allow_missing=args.allow_missing,
-                             input_kind=args.input, size=args.size, steps=args.steps, log=say)
+                             input_kind=args.input, size=args.size, steps=args.steps,
+                             spacing=args.step_spacing, log=say)
     model_cfg, settings = build_settings(args, info)
     if spec is not None:
         spec = search_spec(args, settings.seed)

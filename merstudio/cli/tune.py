@@ -44,7 +44,8 @@ def run(args: argparse.Namespace) -> int:
     search_spec(args, 0)
     backend = backend_from_args(args.jobs, args.ray)
     data, info = load_arrays(args.data, classes=args.classes, allow_missing=args.allow_missing,
-                             input_kind=args.input, size=args.size, steps=args.steps, log=print)
+                             input_kind=args.input, size=args.size, steps=args.steps,
+                             spacing=args.step_spacing, log=print)
     model_cfg, settings = build_settings(args, info)
     spec = search_spec(args, settings.seed)
     spec.validate_against(model_cfg, settings)

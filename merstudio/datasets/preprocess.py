@@ -31,7 +31,7 @@ from merstudio.atomic import atomic_path
 from merstudio.datasets.sample import DatasetWarning, Sample
 from merstudio.errors import InputError, MerstudioError, OutputError
 from merstudio.features.flow import compute_flow, optical_strain
-from merstudio.model.inputs import step_indices
+from merstudio.model.inputs import SPACINGS, step_indices
 
 PREPROCESS_VERSION = 1  # bump when the computation changes: old cache entries then stop matching
 WORK_SIZE = 128  # aligned face size flow is computed at (merstudio.face.align.ALIGNED_SIZE)
@@ -50,7 +50,8 @@ class PreprocessSettings:
     T: int = 1  # time steps: T=1 is the single onset -> apex flow image
     flow: str = "dis"  # dis | tvl1 | farneback
     align: bool = True  # detect + align the face; off = centre square
-    span: str = "apex"  # T targets evenly spaced over (onset, apex] or (onset, offset]
+    span: str = "apex"  # T targets over (onset, apex] or (onset, offset]
+    spacing: str = "even"  # how they lie over it: model.inputs.step_indices ("even" or "late")
 
     def __post_init__(self) -> None:
         if self.modality not in MODALITIES:
@@ -63,6 +64,8 @@ class PreprocessSettings:
             raise InputError(f"T: must be an integer >= 1, got {self.T!r}")
         if self.span not in ("apex", "offset"):
             raise InputError(f"span: must be apex or offset, got {self.span!r}")
+        if self.spacing not in SPACINGS:
+            raise InputError(f"spacing: must be {' or '.join(SPACINGS)}, got {self.spacing!r}")
 
     @property
     def channels(self) -> int:
@@ -70,7 +73,10 @@ class PreprocessSettings:
 
     def key(self) -> str:
         """Hash of everything that changes the output (and the code version)."""
-        blob = json.dumps({**asdict(self), "version": PREPROCESS_VERSION, "work": WORK_SIZE}, sort_keys=True)
+        d = asdict(self)
+        if d["spacing"] == "even" or self.T == 1:  # the same steps as before the field existed: keep those caches
+            del d["spacing"]
+        blob = json.dumps({**d, "version": PREPROCESS_VERSION, "work": WORK_SIZE}, sort_keys=True)
         return hashlib.sha1(blob.encode()).hexdigest()[:16]
 
     def to_dict(self) -> dict[str, Any]:
@@ -140,7 +146,7 @@ def _positions(s: Sample, settings: PreprocessSettings) -> tuple[int, list[int]]
     if end <= onset:
         # A one-frame clip (or apex == onset): the flow is zero; keep the shape honest rather than fail.
         return onset, [onset] * settings.T
-    return onset, step_indices(onset, end, settings.T)  # the same steps per-frame inference takes
+    return onset, step_indices(onset, end, settings.T, settings.spacing)  # the steps per-frame inference takes
 
 
 def _centre_square(rgb: np.ndarray) -> np.ndarray:

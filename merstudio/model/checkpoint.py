@@ -33,6 +33,7 @@ from merstudio.atomic import atomic_path
 from merstudio.errors import CheckpointError, InputError, OutputError
 from merstudio.model.config import LEGACY_DEFAULTS, ModelConfig
 from merstudio.model.device import pick_device
+from merstudio.model.inputs import InputSettings, spacing_note
 from merstudio.model.network import MENet, count_parameters
 from merstudio.model.tta import tta_from_meta, tta_to_meta
 
@@ -219,8 +220,6 @@ def load_checkpoint(path: str | Path, map_location: str | torch.device = "cpu") 
         raise _fail(path, "class_names / aus in the metadata contradict the model config")
     inp = meta.get("input")
     if isinstance(inp, dict) and "modality" in inp:
-        from merstudio.model.inputs import InputSettings
-
         try:
             settings = InputSettings.from_dict(inp)
         except InputError as e:
@@ -291,7 +290,8 @@ def describe_checkpoint(meta: dict[str, Any]) -> str:
     inp = meta.get("input")
     if isinstance(inp, dict):
         lines.append(f"input: {inp.get('modality', '?')} {inp.get('size', '?')}x{inp.get('size', '?')}, "
-                     f"T={inp.get('T', '?')}, flow {inp.get('flow_method', '?')} at {inp.get('flow_size', '?')} px")
+                     f"T={inp.get('T', '?')}{spacing_note(inp)}, flow {inp.get('flow_method', '?')} at "
+                     f"{inp.get('flow_size', '?')} px")
     else:
         lines.append(f"input: {cfg.get('in_channels', '?')} channels, {cfg.get('input_size', '?')} px, "
                      f"T={cfg.get('T', '?')}")

@@ -2,9 +2,10 @@
 
 For every pushed frame f of a track, a window of T steps ends at f: the onset proxy is the track's frame nearest
 to f - span (span = span_s * fps frames, from the checkpoint's input settings), the steps are
-step_indices(onset, f, T) (the nearest earlier frame the track has, when frames are missing), and the input is
-built exactly as in training (merstudio.model.inputs). Windows of all tracks are batched; push() returns the
-predictions that are ready (in push order), so they lag by up to batch_size frames; flush() returns the rest.
+step_indices(onset, f, T, spacing) with the checkpoint's spacing (the nearest earlier frame the track has, when
+frames are missing), and the input is built exactly as in training (merstudio.model.inputs). Windows of all
+tracks are batched; push() returns the predictions that are ready (in push order), so they lag by up to
+batch_size frames; flush() returns the rest.
 
 Motion gate (long interview video is mostly not a micro-expression): the motion of a window is the largest mean
 optical strain of the onset -> frame flow over the AU regions (merstudio.model.regions, at flow_size). Strain
@@ -207,7 +208,7 @@ class FramePredictor:
         s = self.settings
         onset_idx = tr.frames[0][0]
         onset = tr.frames[0][1]
-        steps = step_indices(onset_idx, f, s.T)
+        steps = step_indices(onset_idx, f, s.T, s.spacing)
         imgs = [self._frame_at(tr, i) for i in steps]
         # The gate reads the last step's flow alone; the other steps' flows (T > 1) are computed only for a window
         # that passes it, which most do not (flow is most of this stage's time; each pair's flow is the same

@@ -1,8 +1,10 @@
 """The network's input, built the same way for training (from clips) and for per-frame inference (from video).
 
 A sample is T time steps ending at the "apex" (training) or at the current frame (inference). The step frames
-are step_indices(onset, end, T) (evenly spaced over (onset, end], as merstudio.datasets.preprocess picks them);
-each step's channels are, by modality:
+are step_indices(onset, end, T, spacing), as merstudio.datasets.preprocess picks them: "even" spaces them evenly
+over (onset, end], "late" evenly over the second half of it (T = 2: at 3/4 and 4/4; the same for T = 1), where a
+weak movement's flow has left the noise floor (docs/model.md, "Where the steps lie"). A checkpoint records its
+spacing; one saved without it used "even". Each step's channels are, by modality:
     flow       u, v, strain   flow from the onset frame to the step frame, and its optical strain
     grey       grey           the step frame, 0..1
     flow+grey  u, v, strain, grey
@@ -30,6 +32,7 @@ from merstudio.features.flow import as_grey_u8
 
 MODALITY_CHANNELS: dict[str, int] = {"flow": 3, "grey": 1, "flow+grey": 4}
 NORMALISATIONS = ("minmax", "none")
+SPACINGS = ("even", "late")
 
 
 @dataclass
@@ -43,6 +46,7 @@ class InputSettings:
     flow_size: int = 128
     span_s: float = 0.2  # per-frame inference: the onset proxy lies this many seconds before the frame
     normalise: str = "minmax"  # "minmax" or "none" (see the module docstring)
+    spacing: str = "even"  # where the T steps lie (step_indices); "even" for checkpoints saved before it existed
 
     def __post_init__(self) -> None:
         m = str(self.modality).strip().lower().replace("gray", "grey").replace("_", "+").replace(" ", "")
@@ -54,6 +58,8 @@ class InputSettings:
                              f"T {self.T}, flow_size {self.flow_size})")
         if self.normalise not in NORMALISATIONS:
             raise InputError(f"input normalise {self.normalise!r}: expected one of {', '.join(NORMALISATIONS)}")
+        if self.spacing not in SPACINGS:
+            raise InputError(f"input spacing {self.spacing!r}: expected one of {', '.join(SPACINGS)}")
         if not float(self.span_s) > 0:
             raise InputError(f"input settings: span_s must be > 0, got {self.span_s}")
         self.size, self.T, self.flow_size, self.span_s = int(self.size), int(self.T), int(self.flow_size), float(
@@ -79,12 +85,23 @@ class InputSettings:
             raise InputError(f"input settings: {e}") from None
 
 
-def step_indices(onset: int, end: int, T: int) -> list[int]:
-    """Frame indices of the T steps evenly spaced over (onset, end] (rounded half to even): where a training clip's
-    steps lie (datasets.preprocess) and a video window's (inference). All `end` when end <= onset."""
+def step_indices(onset: int, end: int, T: int, spacing: str = "even") -> list[int]:
+    """Frame indices of the T steps (rounded half to even): where a training clip's steps lie (datasets.preprocess)
+    and a video window's (inference). "even": evenly spaced over (onset, end]; "late": evenly over the second half,
+    ((onset + end) / 2, end]. All `end` when end <= onset."""
+    if spacing not in SPACINGS:
+        raise InputError(f"step spacing {spacing!r}: expected one of {', '.join(SPACINGS)}")
     if end <= onset:
         return [int(end)] * T
-    return [int(round(t)) for t in np.linspace(onset, end, T + 1)[1:]]
+    start = onset if spacing == "even" else (onset + end) / 2
+    return [int(round(t)) for t in np.linspace(start, end, T + 1)[1:]]
+
+
+def spacing_note(inp: dict[str, Any]) -> str:
+    """" (late steps)" or " (evenly spaced steps)" for a checkpoint's input dict with T > 1, else ""."""
+    if int(inp.get("T", 1) or 1) <= 1:
+        return ""
+    return " (late steps)" if inp.get("spacing", "even") == "late" else " (evenly spaced steps)"
 
 
 def grey_u8(img: np.ndarray, side: int) -> np.ndarray:

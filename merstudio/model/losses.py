@@ -92,9 +92,9 @@ def center_loss(features: Tensor, labels: Tensor, centers: Tensor, seen: Tensor 
     """0.5 * mean_i ||f_i/|f_i| - c_{y_i}/|c_{y_i}| ||^2 on L2-normalised features.
 
     EMA centres (seen is given): with `update`, before the loss the centres move towards this batch's features
-    (update_ema_centers), only when gradients are being recorded, so evaluation never moves centres (the trainer's
-    mixup steps pass update=False and move them once, under each sample's dominant label). Learnable centres (seen
-    None) get gradients.
+    (update_ema_centers), only when gradients are being recorded, so evaluation never moves centres (a mixup step
+    evaluates the losses twice and passes update=False to the second, so they move once, under the dominant
+    label). Learnable centres (seen None) get gradients.
     """
     f = F.normalize(features, dim=1)
     if update and seen is not None and torch.is_grad_enabled() and features.requires_grad:

@@ -17,10 +17,14 @@ _TABLE_SUFFIXES = (".csv", ".tsv", ".txt", ".xlsx", ".xls")
 _MODALITY_TO_PREP = {"flow": "flow", "grey": "grey", "flow+grey": "both", "both": "both"}
 
 
-# Time steps per clip sample when --steps is not given: T flows from the onset to evenly spaced frames up to the
-# apex, so the ConvLSTM sees the movement unfold (T = 1 makes it a single gated convolution). Per-frame inference
-# in the app builds the same T steps ending at the current frame (merstudio.model.inputs).
+# Time steps per clip sample when --steps is not given: T flows from the onset to frames up to the apex, so the
+# ConvLSTM sees the movement unfold (T = 1 makes it a single gated convolution). Per-frame inference in the app
+# builds the same T steps ending at the current frame (merstudio.model.inputs).
 DEFAULT_CLIP_STEPS = 2
+# Where they lie when --step-spacing is not given: over the second half of the rise. Evenly over all of it, the
+# half-way flow of a weak movement is near the flow's noise floor and two steps lost to one; placed late they do not
+# (docs/model.md, "Where the steps lie").
+DEFAULT_CLIP_SPACING = "late"
 
 
 def parse_data_spec(spec: str) -> tuple[str, Path]:
@@ -47,7 +51,7 @@ def _class_spec(classes: str | None) -> Any:
 
 
 def load_arrays(spec: str, *, classes: str | None = None, allow_missing: bool = False, input_kind: str | None = None,
-                size: int | None = None, steps: int | None = None, flow: str = "dis",
+                size: int | None = None, steps: int | None = None, spacing: str | None = None, flow: str = "dis",
                 aus: list[int] | None = None, cache_dir: str | Path | None = None,
                 log: Callable[..., Any] = print,
                 progress: Callable[[int, int], None] | None = None) -> tuple[DataArrays, dict[str, Any]]:
@@ -77,7 +81,10 @@ def load_arrays(spec: str, *, classes: str | None = None, allow_missing: bool = 
         size = _image_size(images[0].path) if images else 28
     if steps is None:  # clips: T steps over onset -> apex for the ConvLSTM; a flow image is one step
         steps = 1 if images else DEFAULT_CLIP_STEPS
-    prep = PreprocessSettings(modality=_MODALITY_TO_PREP[modality], size=int(size), T=int(steps), flow=flow)
+    if spacing is None:  # one step lies at the apex whatever the spacing: record the old default there
+        spacing = DEFAULT_CLIP_SPACING if int(steps) > 1 else "even"
+    prep = PreprocessSettings(modality=_MODALITY_TO_PREP[modality], size=int(size), T=int(steps), flow=flow,
+                              spacing=spacing)
     X, pinfo = prepare(list(ds), prep, progress=progress, cache_dir=cache_dir)
     au_list = list(aus) if aus is not None else list(DEFAULT_AUS)
     # A sample counts as AU-coded when the dataset wrote an AU cell for it (SMIC writes none: masked).
@@ -86,7 +93,7 @@ def load_arrays(spec: str, *, classes: str | None = None, allow_missing: bool = 
     arrays = DataArrays(X=X, y=ds.labels, subjects=np.array(ds.subjects, dtype=object),
                         samples=np.array([s.sample for s in ds], dtype=object),
                         datasets=np.array([s.dataset for s in ds], dtype=object), au=au, au_mask=au_mask)
-    inp = InputSettings(modality=modality, size=prep.size, T=prep.T, flow_method=flow).to_dict()
+    inp = InputSettings(modality=modality, size=prep.size, T=prep.T, flow_method=flow, spacing=prep.spacing).to_dict()
     # How the flow channels were normalised (merstudio.datasets.preprocess): per sample, per channel, min-max
     # to 0..1. Recorded so that inference can do the same.
     inp["normalise"] = "minmax"

@@ -389,7 +389,7 @@ def preprocess_settings(meta: dict[str, Any], cfg: Any, where: str) -> Any:
             ins = InputSettings.from_dict(inp) if inp else InputSettings(
                 modality={3: "flow", 1: "grey", 4: "flow+grey"}[cfg.in_channels], size=cfg.input_size, T=cfg.T)
             s = PreprocessSettings(modality={"flow": "flow", "grey": "grey", "flow+grey": "both"}[ins.modality],
-                                   size=ins.size, T=ins.T, flow=ins.flow_method)
+                                   size=ins.size, T=ins.T, flow=ins.flow_method, spacing=ins.spacing)
     except (InputError, TypeError) as exc:
         raise CheckpointError(f"{where}: bad input settings ({exc})") from None
     if s.channels != cfg.in_channels or s.size != cfg.input_size or s.T != cfg.T:
@@ -443,8 +443,8 @@ def load_mix(spec: str, class_names: Sequence[str], prep: Any, aus: Sequence[int
     real = [c for c in class_names if c != NONE_CLASS]
     cls = classes if classes is not None else ",".join(real)
     modality = {"flow": "flow", "grey": "grey", "both": "flow+grey"}[prep.modality]
-    data, info = load_arrays(spec, classes=cls, input_kind=modality, size=prep.size, steps=prep.T, flow=prep.flow,
-                             aus=list(aus), cache_dir=cache_dir, log=log)
+    data, info = load_arrays(spec, classes=cls, input_kind=modality, size=prep.size, steps=prep.T, spacing=prep.spacing,
+                             flow=prep.flow, aus=list(aus), cache_dir=cache_dir, log=log)
     index = {_norm(c): i for i, c in enumerate(class_names)}
     remap = []
     for c in info["class_names"]:

@@ -458,12 +458,15 @@ def fit_model(model: nn.Module, fit: DataArrays, settings: TrainSettings, prior:
                 xb = lam * xb + (1 - lam) * xb[perm]
             out = training_forward(net, xb, low_precision)
             if lam < 1.0:
-                # a mixup step evaluates the losses twice: the EMA class centres move once, with each blended
-                # sample's dominant label (each evaluation moving them would pull every centre to the others')
-                mix_ema_centers(out, yb if lam >= 0.5 else yb[perm], cfg)
-                loss_a, _ = compute_losses(out, yb, aub, mb, prior, cfg, update_centers=False)
-                loss_b, _ = compute_losses(out, yb[perm], aub[perm], mb[perm], prior, cfg, update_centers=False)
-                loss = lam * loss_a + (1 - lam) * loss_b
+                # a mixup step evaluates the losses twice, under the dominant label first: only that evaluation
+                # moves the EMA class centres (each moving them would pull every centre to the others')
+                dom, other = (yb, aub, mb), (yb[perm], aub[perm], mb[perm])
+                w = lam
+                if lam < 0.5:
+                    dom, other, w = other, dom, 1 - lam
+                loss_dom, _ = compute_losses(out, *dom, prior, cfg)
+                loss_other, _ = compute_losses(out, *other, prior, cfg, update_centers=False)
+                loss = w * loss_dom + (1 - w) * loss_other
             else:
                 loss, _ = compute_losses(out, yb, aub, mb, prior, cfg)
             if soft is not None:
@@ -503,14 +506,6 @@ def fit_model(model: nn.Module, fit: DataArrays, settings: TrainSettings, prior:
     set_tta(model, s, reflect)
     model.eval()
     return history
-
-
-def mix_ema_centers(out: dict[str, torch.Tensor], labels: torch.Tensor, cfg: Any) -> None:
-    """Move the model's EMA class centres (if it has them) towards this batch's features under `labels`."""
-    from merstudio.model.losses import update_ema_centers
-
-    if cfg.use_cluster and cfg.w_center > 0 and out.get("center_seen") is not None:
-        update_ema_centers(out["features"], labels, out["centers"], out["center_seen"], cfg.center_momentum)
 
 
 @torch.no_grad()

@@ -72,6 +72,28 @@ def test_temporal_steps_and_both_modality(tmp_path):
     assert g.shape == (3, 1, 28, 28)
 
 
+@pytest.mark.parametrize(("spacing", "first"), [("even", 2), ("late", 3)])
+def test_step_spacing_picks_the_frames(tmp_path, spacing, first):
+    """Onset -> offset is frames 0..4 here: "even" steps lie at 2 and 4, "late" ones over the second half, 3 and 4."""
+    ds = load_samples("table", _table(tmp_path))
+    settings = PreprocessSettings(modality="grey", size=64, T=2, span="offset", spacing=spacing, align=False)
+    x, _ = compute_input(ds[0], settings)
+    frames = [cv2.resize(cv2.imread(str(f), cv2.IMREAD_GRAYSCALE), (64, 64), interpolation=cv2.INTER_AREA) / 255.0
+              for f in ds[0].frames]
+    nearest = [int(np.argmin([np.abs(x[k, 0] - f).mean() for f in frames])) for k in range(2)]
+    assert nearest == [first, 4]
+    with pytest.raises(InputError, match="spacing"):
+        PreprocessSettings(T=2, spacing="early")
+
+
+def test_cache_key_of_spacing():
+    # Literal keys of the settings before spacing existed: caches made then keep matching wherever the steps are
+    # the same ("even", or one step, which lies at the apex either way).
+    assert PreprocessSettings().key() == PreprocessSettings(spacing="late").key() == "a13e9486b6f4d57a"
+    assert PreprocessSettings(T=2).key() == "2ac364070ea6a2f8"
+    assert PreprocessSettings(T=2, spacing="late").key() not in ("2ac364070ea6a2f8", "a13e9486b6f4d57a")
+
+
 @pytest.mark.parametrize("method", ["farneback", "tvl1"])
 def test_other_flow_methods(tmp_path, method):
     ds = load_samples("table", _table(tmp_path, dx=1))

@@ -78,6 +78,9 @@ def test_describe(saved: tuple[Path, MENet, ModelConfig]) -> None:
     assert "negative, positive, none" in text and "AU12" in text and "flow+grey" in text and "uf1 0.500" in text
     abl = describe_checkpoint({"model_config": ModelConfig().ablate("mswm").to_dict()})
     assert "ablated: MSWM" in abl
+    two = {"model_config": ModelConfig(T=2).to_dict(), "input": {"modality": "flow", "T": 2}}
+    assert "T=2 (evenly spaced steps)" in describe_checkpoint(two)  # saved before the spacing was recorded
+    assert "T=2 (late steps)" in describe_checkpoint({**two, "input": {"modality": "flow", "T": 2, "spacing": "late"}})
 
 
 def _write(path: Path, payload: object) -> Path:

@@ -68,6 +68,17 @@ def test_step_indices() -> None:
     assert step_indices(10, 20, 2) == [15, 20]
     assert step_indices(0, 3, 3) == [1, 2, 3]
     assert step_indices(5, 5, 2) == [5, 5]
+    # "late": evenly over the second half of (onset, end]; one step is the end either way
+    assert step_indices(10, 20, 2, "late") == [18, 20]  # 17.5 rounds half to even
+    assert step_indices(0, 8, 2, "late") == [6, 8]
+    assert step_indices(0, 6, 3, "late") == [4, 5, 6]
+    assert step_indices(10, 20, 1, "late") == [20]
+    assert step_indices(5, 5, 2, "late") == [5, 5]
+    with pytest.raises(InputError, match="spacing"):
+        step_indices(0, 8, 2, "early")
+    with pytest.raises(InputError, match="spacing"):
+        InputSettings(T=2, spacing="early")
+    assert InputSettings.from_dict({"modality": "flow", "T": 2}).spacing == "even"  # a checkpoint saved before it
 
 
 def test_make_input_channels_and_flow_scale() -> None:
@@ -137,15 +148,18 @@ def test_one_prediction_per_pushed_frame() -> None:
     assert list(row) == fp.columns
 
 
-def test_predictions_equal_direct_model_on_training_inputs() -> None:
-    """The predictor builds windows exactly like make_input does for training samples."""
+@pytest.mark.parametrize("spacing", ["even", "late"])
+def test_predictions_equal_direct_model_on_training_inputs(spacing: str) -> None:
+    """The predictor builds windows exactly like make_input does for training samples, steps where the checkpoint
+    says they lie."""
     net = _model(T=2, in_channels=4)
-    s = InputSettings(modality="flow+grey", size=28, T=2, span_s=0.3)
+    s = InputSettings(modality="flow+grey", size=28, T=2, span_s=0.4, spacing=spacing)
     seq = _sequence(10, 0.5, seed=2)
     preds = _predict_all(net, s, seq)
     f = 8
-    onset = f - 3  # span 0.3 s at 10 fps
-    steps = step_indices(onset, f, 2)
+    onset = f - 4  # span 0.4 s at 10 fps
+    steps = step_indices(onset, f, 2, spacing)
+    assert steps == ([6, 8] if spacing == "even" else [7, 8])
     x = make_input(seq[onset], [seq[i] for i in steps], s)
     with torch.no_grad():
         out = net(torch.from_numpy(x)[None])

@@ -104,3 +104,31 @@ def test_a_model_trained_on_synthetic_clips_only_says_so(tmp_path, flow_table, t
                  "--final", str(ckpt), "--config", str(tiny_model_config), *TINY]) == 0
     _, meta = load_checkpoint(ckpt)
     assert meta["training_data"]["synthetic"] is True
+
+
+def test_step_spacing_is_trained_recorded_and_evaluated_with(tmp_path, tiny_model_config, monkeypatch):
+    """--step-spacing reaches the preprocessing, the checkpoint records it, and evaluate rebuilds inputs with it."""
+    import merstudio.training.data as data_mod
+    from merstudio.synth.dataset import make_synthetic_set
+
+    monkeypatch.setenv("MERSTUDIO_CACHE", str(tmp_path / "cache"))
+    make_synthetic_set(tmp_path / "clips", n_subjects=4, samples_per_subject=3, frames=8)
+    table = str(tmp_path / "clips" / "samples.csv")
+    spacings: list = []
+    real = data_mod.load_arrays
+
+    def spy(*a, **k):
+        arrays, info = real(*a, **k)
+        spacings.append(info["input"]["spacing"])
+        return arrays, info
+
+    monkeypatch.setattr(data_mod, "load_arrays", spy)
+    for spacing in ("even", None):
+        ckpt = tmp_path / f"{spacing}.pt"
+        extra = ["--step-spacing", spacing] if spacing else []
+        assert main(["train", "--data", table, "--out", str(tmp_path / f"run-{spacing}"), "--protocol", "kfold:2",
+                     "--final", str(ckpt), "--config", str(tiny_model_config), *extra, *TINY]) == 0
+        _, meta = load_checkpoint(ckpt)
+        assert meta["input"]["T"] == 2 and meta["input"]["spacing"] == (spacing or "late")
+        assert main(["evaluate", "--checkpoint", str(ckpt), "--data", table, "--device", "cpu"]) == 0
+        assert spacings[-2:] == [spacing or "late"] * 2  # training's, then evaluate's from the checkpoint

@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 
 import merstudio.datasets as datasets
-from merstudio.training.data import DEFAULT_CLIP_STEPS, load_arrays
+from merstudio.training.data import DEFAULT_CLIP_SPACING, DEFAULT_CLIP_STEPS, load_arrays
 
 
 def _spy(monkeypatch) -> list:
@@ -28,8 +28,13 @@ def test_clips_default_to_several_steps_flow_images_to_one(tmp_path, monkeypatch
     arrays, info = load_arrays(str(tmp_path / "clips" / "samples.csv"), log=lambda *a, **k: None)
     assert DEFAULT_CLIP_STEPS > 1 and seen[-1].T == info["T"] == DEFAULT_CLIP_STEPS == arrays.X.shape[1]
     assert seen[-1].span == "apex"  # onset -> apex, as per-frame inference builds its windows
+    # over the second half of the rise, and the checkpoint says so for per-frame inference
+    assert seen[-1].spacing == info["input"]["spacing"] == DEFAULT_CLIP_SPACING == "late"
+    assert info["input"]["preprocess"]["spacing"] == "late"
     load_arrays(str(tmp_path / "clips" / "samples.csv"), steps=1, log=lambda *a, **k: None)
-    assert seen[-1].T == 1  # --steps wins
+    assert seen[-1].T == 1 and seen[-1].spacing == "even"  # --steps wins; one step lies at the apex either way
+    _, info = load_arrays(str(tmp_path / "clips" / "samples.csv"), spacing="even", log=lambda *a, **k: None)
+    assert seen[-1].spacing == info["input"]["spacing"] == "even"  # --step-spacing wins
 
     arrays, info = load_arrays(str(flow_table(tmp_path / "flows")), log=lambda *a, **k: None)
-    assert seen[-1].T == info["T"] == 1
+    assert seen[-1].T == info["T"] == 1 and info["input"]["spacing"] == "even"

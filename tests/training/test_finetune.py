@@ -350,3 +350,17 @@ def test_an_event_carries_its_faces_box_from_the_stored_landmarks(tmp_path):
         items, _ = F.collect_events(p, ["negative", "positive"])
         assert [(it.onset, it.face_box) for it in items] == [(5, None), (20, (400.0, 50.0, 450.0, 110.0))]
         assert p.face_box(v.id, 30, 0) == (10.0, 20.0, 110.0, 140.0)
+
+
+def test_inputs_are_rebuilt_with_the_parents_step_spacing():
+    from merstudio.model.config import ModelConfig
+
+    cfg = ModelConfig(T=2)
+    late = {"modality": "flow", "size": 28, "T": 2, "spacing": "late"}
+    assert F.preprocess_settings({"input": late}, cfg, "m.pt").spacing == "late"
+    prep = {"modality": "flow", "size": 28, "T": 2, "flow": "dis", "spacing": "late"}
+    assert F.preprocess_settings({"input": {**late, "preprocess": prep}}, cfg, "m.pt").spacing == "late"
+    # saved before the spacing was recorded: its steps were evenly spaced
+    old = {"modality": "flow", "size": 28, "T": 2, "preprocess": {"modality": "flow", "size": 28, "T": 2}}
+    assert F.preprocess_settings({"input": old}, cfg, "m.pt").spacing == "even"
+    assert F.preprocess_settings({}, cfg, "m.pt").spacing == "even"

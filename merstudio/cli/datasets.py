@@ -56,7 +56,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     pre.add_argument("--input", dest="input_modality", default="flow", choices=("flow", "grey", "both"),
                      help="network input: flow (u, v, strain), grey aligned frames, or both (default flow)")
     pre.add_argument("--size", type=int, default=28, help="input size in pixels (default 28)")
-    pre.add_argument("--T", type=int, default=1, help="time steps (default 1: one onset->apex flow)")
+    pre.add_argument("--T", type=int, default=None,
+                     help="time steps (default as `merstudio train`: 2 for clips, 1 for precomputed flow images)")
     pre.add_argument("--spacing", default="late", choices=("late", "even"),
                      help="where the T steps lie over onset -> apex: late (default, as `merstudio train`) or even")
     pre.add_argument("--flow", default="dis", choices=("dis", "tvl1", "farneback"),
@@ -112,7 +113,12 @@ def run_prepare(args: argparse.Namespace) -> int:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         ds = _load(args)
-    settings = PreprocessSettings(modality=args.input_modality, size=args.size, T=args.T, flow=args.flow,
+    steps = args.T
+    if steps is None:  # the training default, so that this fills the cache `merstudio train` reads
+        from merstudio.training.data import DEFAULT_CLIP_STEPS
+
+        steps = 1 if any(s.kind == "image" for s in ds) else DEFAULT_CLIP_STEPS
+    settings = PreprocessSettings(modality=args.input_modality, size=args.size, T=steps, flow=args.flow,
                                   spacing=args.spacing, align=not args.no_align)
     if ds.skipped:
         print(f"skipped {len(ds.skipped)}:")

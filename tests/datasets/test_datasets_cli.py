@@ -50,7 +50,11 @@ def test_classes_and_prepare(tmp_path, make, capsys):
     assert run(["datasets", "prepare", "smic", str(tmp_path), "--no-align", "--size", "28",
                 "--cache", str(tmp_path / "cache")]) == 0
     out = capsys.readouterr().out
-    assert "5 samples -> (5, 1, 3, 28, 28) float32; computed 5, from cache 0" in out
+    # SMIC is clips: two steps, as `merstudio train` prepares them by default, so this fills the cache it reads
+    assert "5 samples -> (5, 2, 3, 28, 28) float32; computed 5, from cache 0" in out
+    assert run(["datasets", "prepare", "smic", str(tmp_path), "--no-align", "--size", "28", "--T", "1",
+                "--cache", str(tmp_path / "cache")]) == 0
+    assert "5 samples -> (5, 1, 3, 28, 28) float32; computed 5, from cache 0" in capsys.readouterr().out
 
 
 def test_help_everywhere(capsys):

@@ -58,7 +58,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     pre.add_argument("--size", type=int, default=28, help="input size in pixels (default 28)")
     pre.add_argument("--T", type=int, default=None,
                      help="time steps (default as `merstudio train`: 2 for clips, 1 for precomputed flow images)")
-    pre.add_argument("--spacing", default="late", choices=("late", "even"),
+    pre.add_argument("--spacing", default=None, choices=("late", "even"),
                      help="where the T steps lie over onset -> apex: late (default, as `merstudio train`) or even")
     pre.add_argument("--flow", default="dis", choices=("dis", "tvl1", "farneback"),
                      help="optical flow method (default dis)")
@@ -107,19 +107,17 @@ def run_prepare(args: argparse.Namespace) -> int:
     from merstudio.atomic import ensure_parent
     from merstudio.datasets import PreprocessSettings, prepare
     from merstudio.datasets.preprocess import default_cache_dir
+    from merstudio.training.data import default_steps
 
     # the cache is this command's whole output: an unwritable one must fail, not be a silenced warning
     ensure_parent(Path(args.cache or default_cache_dir()) / "prep")
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         ds = _load(args)
-    steps = args.T
-    if steps is None:  # the training default, so that this fills the cache `merstudio train` reads
-        from merstudio.training.data import DEFAULT_CLIP_STEPS
-
-        steps = 1 if any(s.kind == "image" for s in ds) else DEFAULT_CLIP_STEPS
+    # the training defaults, so that this fills the cache `merstudio train` reads
+    steps, spacing = default_steps(any(s.kind == "image" for s in ds), args.T, args.spacing)
     settings = PreprocessSettings(modality=args.input_modality, size=args.size, T=steps, flow=args.flow,
-                                  spacing=args.spacing, align=not args.no_align)
+                                  spacing=spacing, align=not args.no_align)
     if ds.skipped:
         print(f"skipped {len(ds.skipped)}:")
         for s in ds.skipped:

@@ -27,6 +27,16 @@ DEFAULT_CLIP_STEPS = 2
 DEFAULT_CLIP_SPACING = "late"
 
 
+def default_steps(images: bool, steps: int | None = None, spacing: str | None = None) -> tuple[int, str]:
+    """(T, spacing) a dataset is prepared with, given --steps / --step-spacing (None: the default). `images`: it
+    holds precomputed flow images, which are one step; clips get DEFAULT_CLIP_STEPS, DEFAULT_CLIP_SPACING."""
+    if steps is None:  # clips: T steps over onset -> apex for the ConvLSTM; a flow image is one step
+        steps = 1 if images else DEFAULT_CLIP_STEPS
+    if spacing is None:  # one step lies at the apex whatever the spacing: record the old default there
+        spacing = DEFAULT_CLIP_SPACING if int(steps) > 1 else "even"
+    return int(steps), spacing
+
+
 def parse_data_spec(spec: str) -> tuple[str, Path]:
     """'KIND:ROOT' -> (kind, root); a table file (or any existing file) -> ('table', path)."""
     s = spec.strip()
@@ -79,11 +89,8 @@ def load_arrays(spec: str, *, classes: str | None = None, allow_missing: bool = 
         raise InputError(f"{images[0].source}: precomputed flow images give a flow input only, not --input {modality}")
     if size is None:  # precomputed images: their own size; clips: the 28 px default
         size = _image_size(images[0].path) if images else 28
-    if steps is None:  # clips: T steps over onset -> apex for the ConvLSTM; a flow image is one step
-        steps = 1 if images else DEFAULT_CLIP_STEPS
-    if spacing is None:  # one step lies at the apex whatever the spacing: record the old default there
-        spacing = DEFAULT_CLIP_SPACING if int(steps) > 1 else "even"
-    prep = PreprocessSettings(modality=_MODALITY_TO_PREP[modality], size=int(size), T=int(steps), flow=flow,
+    steps, spacing = default_steps(bool(images), steps, spacing)
+    prep = PreprocessSettings(modality=_MODALITY_TO_PREP[modality], size=int(size), T=steps, flow=flow,
                               spacing=spacing)
     X, pinfo = prepare(list(ds), prep, progress=progress, cache_dir=cache_dir)
     au_list = list(aus) if aus is not None else list(DEFAULT_AUS)

@@ -9,7 +9,7 @@
 # Environment: JOBS (default 2, one fold per core), SEEDS (ablation seeds, default 10), TRIALS (nested search, 6).
 # On 2 CPU cores and the 309-sample development copy: about 11 minutes for the LOSO, half a minute for the
 # leave-one-dataset-out row, 26 for the ten-seed ablation and 8 for the nested row (float32). The same seed gives
-# the same figures on the same torch build and CPU arithmetic (`merstudio doctor` says float32 or bfloat16).
+# the same figures on the same torch build, CPU kernels and arithmetic (`merstudio doctor` says float32 or bfloat16).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 [ $# -ge 1 ] || { sed -n '2,12p' "$0" | sed 's/^# \{0,1\}//'; exit 2; }

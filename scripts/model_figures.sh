@@ -4,7 +4,8 @@
 #
 # Usage: scripts/model_figures.sh DATA [WORKDIR]
 #   DATA     what `merstudio train --data` takes: table:/path/to/megc2019-dev (the README's rows),
-#            megc2019:/data/megc (the full composite: leave one dataset out then has three sides), ...
+#            megc2019:/data/megc (the full composite: leave one dataset out then has three sides); it must
+#            hold two datasets or more (the leave-one-dataset-out rows)
 #   WORKDIR  where the runs go (default build/figures); rerunning resumes: finished folds are kept.
 # Environment: JOBS (default 2, one fold per core), SEEDS (ablation seeds, default 10), TRIALS (nested search, 6).
 # On 2 CPU cores and the 309-sample development copy: about 11 minutes for the LOSO, half a minute for the
@@ -12,7 +13,7 @@
 # the same figures on the same torch build, CPU kernels and arithmetic (`merstudio doctor` says float32 or bfloat16).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-[ $# -ge 1 ] || { sed -n '2,12p' "$0" | sed 's/^# \{0,1\}//'; exit 2; }
+[ $# -ge 1 ] || { sed -n '2,13p' "$0" | sed 's/^# \{0,1\}//'; exit 2; }
 DATA="$1"
 WORK="${2:-build/figures}"
 JOBS="${JOBS:-2}"
@@ -22,8 +23,9 @@ MS="${MERSTUDIO:-.venv/bin/merstudio}"
 PY="${PYTHON:-.venv/bin/python}"
 mkdir -p "$WORK"
 
-"$MS" train --data "$DATA" --out "$WORK/loso" --jobs "$JOBS" --no-progress
+# leave one dataset out first: it takes seconds, and it stops at once on data that holds only one dataset
 "$MS" train --data "$DATA" --protocol lodo --out "$WORK/lodo" --jobs "$JOBS" --no-progress
+"$MS" train --data "$DATA" --out "$WORK/loso" --jobs "$JOBS" --no-progress
 "$MS" ablate --data "$DATA" --protocol lodo --seeds "$SEEDS" --out "$WORK/ablation" --jobs "$JOBS" --no-progress \
     > "$WORK/ablation.log"
 "$MS" train --data "$DATA" --protocol lodo --tune --trials "$TRIALS" --inner kfold:4 --out "$WORK/nested" \

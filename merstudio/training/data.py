@@ -14,7 +14,9 @@ from merstudio.errors import InputError
 from merstudio.training.protocols import DataArrays
 
 _TABLE_SUFFIXES = (".csv", ".tsv", ".txt", ".xlsx", ".xls")
-_MODALITY_TO_PREP = {"flow": "flow", "grey": "grey", "flow+grey": "both", "both": "both"}
+# model.inputs names the two-stream input "flow+grey"; datasets.preprocess calls it "both" (either is accepted)
+MODALITY_TO_PREP = {"flow": "flow", "grey": "grey", "flow+grey": "both", "both": "both"}
+PREP_TO_MODALITY = {"flow": "flow", "grey": "grey", "both": "flow+grey"}
 
 
 # Time steps per clip sample when --steps is not given: T flows from the onset to frames up to the apex, so the
@@ -82,7 +84,7 @@ def load_arrays(spec: str, *, classes: str | None = None, allow_missing: bool = 
         for s in ds.skipped:
             log(f"  {s}")
     modality = (input_kind or "flow").strip().lower()
-    if modality not in _MODALITY_TO_PREP:
+    if modality not in MODALITY_TO_PREP:
         raise InputError(f"--input {input_kind}: expected flow, grey or flow+grey")
     images = [s for s in ds if s.kind == "image"]
     if images and modality != "flow":
@@ -90,7 +92,7 @@ def load_arrays(spec: str, *, classes: str | None = None, allow_missing: bool = 
     if size is None:  # precomputed images: their own size; clips: the 28 px default
         size = _image_size(images[0].path) if images else 28
     steps, spacing = default_steps(bool(images), steps, spacing)
-    prep = PreprocessSettings(modality=_MODALITY_TO_PREP[modality], size=int(size), T=steps, flow=flow,
+    prep = PreprocessSettings(modality=MODALITY_TO_PREP[modality], size=int(size), T=steps, flow=flow,
                               spacing=spacing)
     X, pinfo = prepare(list(ds), prep, progress=progress, cache_dir=cache_dir)
     au_list = list(aus) if aus is not None else list(DEFAULT_AUS)

@@ -375,6 +375,7 @@ def preprocess_settings(meta: dict[str, Any], cfg: Any, where: str) -> Any:
     else derived from meta['input'])."""
     from merstudio.datasets.preprocess import PreprocessSettings
     from merstudio.model.inputs import InputSettings
+    from merstudio.training.data import MODALITY_TO_PREP
 
     inp = meta.get("input") if isinstance(meta.get("input"), dict) else {}
     if inp and inp.get("normalise", "minmax") != "minmax":
@@ -388,7 +389,7 @@ def preprocess_settings(meta: dict[str, Any], cfg: Any, where: str) -> Any:
         else:
             ins = InputSettings.from_dict(inp) if inp else InputSettings(
                 modality={3: "flow", 1: "grey", 4: "flow+grey"}[cfg.in_channels], size=cfg.input_size, T=cfg.T)
-            s = PreprocessSettings(modality={"flow": "flow", "grey": "grey", "flow+grey": "both"}[ins.modality],
+            s = PreprocessSettings(modality=MODALITY_TO_PREP[ins.modality],
                                    size=ins.size, T=ins.T, flow=ins.flow_method, spacing=ins.spacing)
     except (InputError, TypeError) as exc:
         raise CheckpointError(f"{where}: bad input settings ({exc})") from None
@@ -438,11 +439,11 @@ def load_mix(spec: str, class_names: Sequence[str], prep: Any, aus: Sequence[int
              cache_dir: str | Path | None = None, log: Callable[..., Any] = print) -> DataArrays:
     """A dataset (a --data spec) prepared with the checkpoint's input settings, its labels re-indexed to the
     checkpoint's classes (default class map: the model's own class names)."""
-    from merstudio.training.data import load_arrays
+    from merstudio.training.data import PREP_TO_MODALITY, load_arrays
 
     real = [c for c in class_names if c != NONE_CLASS]
     cls = classes if classes is not None else ",".join(real)
-    modality = {"flow": "flow", "grey": "grey", "both": "flow+grey"}[prep.modality]
+    modality = PREP_TO_MODALITY[prep.modality]
     data, info = load_arrays(spec, classes=cls, input_kind=modality, size=prep.size, steps=prep.T, spacing=prep.spacing,
                              flow=prep.flow, aus=list(aus), cache_dir=cache_dir, log=log)
     index = {_norm(c): i for i, c in enumerate(class_names)}

@@ -55,7 +55,7 @@ def run(args: argparse.Namespace) -> int:
     say = print if rank == 0 else (lambda *a, **k: None)
     data, info = load_arrays(args.data, classes=args.classes, allow_missing=args.allow_missing,
                              input_kind=args.input, size=args.size, steps=args.steps,
-                             spacing=args.step_spacing, log=say)
+                             spacing=args.step_spacing, framing=args.framing, log=say)
     model_cfg, settings = build_settings(args, info)  # applies --ablate: the reference has those parts off
     bars = Bars(enabled=(rank == 0 and not args.no_progress))
     try:

@@ -39,7 +39,7 @@ def run(args: argparse.Namespace) -> int:
     data, info = load_arrays(args.data, classes=args.classes, allow_missing=args.allow_missing,
                              input_kind=inp.get("modality", "flow"), size=inp.get("size"), steps=inp.get("T"),
                              spacing=inp.get("spacing", "even"), flow=inp.get("flow_method", "dis"),
-                             aus=list(meta["aus"]))
+                             aus=list(meta["aus"]), framing=inp.get("framing"))
     unknown = [c for c in info["class_names"] if c not in names]
     if unknown:
         raise InputError(f"{args.data}: class {', '.join(unknown)} is not one the checkpoint knows "

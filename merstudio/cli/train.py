@@ -53,6 +53,11 @@ def add_train_args(p: argparse.ArgumentParser, protocol: bool = True) -> None:
     p.add_argument("--step-spacing", choices=("late", "even"), default=None,
                    help="where a clip's steps lie: late (default) = evenly over the second half of onset -> apex (T = 2: "
                         "at 3/4 and the apex), even = evenly over all of it; a checkpoint records it for inference")
+    p.add_argument("--framing", default=None, metavar="BOX",
+                   help="framing: the part of merstudio's aligned face the input shows, as x0,y0,x1,y1 fractions or "
+                        "a name: whole (default) or megc2019 (the MEGC2019 composite's shared flow images, tighter "
+                        "and higher). Clips are cropped to it; precomputed flow images are said to have it. The "
+                        "checkpoint records it, and the app frames video faces the same way")
     p.add_argument("--device", default="auto", help="cpu, cuda, cuda:N or auto (default: CUDA when present)")
     p.add_argument("--precision", choices=("auto", "float32", "bfloat16"), default=None,
                    help="training arithmetic (default auto: bfloat16 autocast on a CPU with AMX or AVX512-BF16, "
@@ -259,7 +264,7 @@ def run(args: argparse.Namespace) -> int:
     say = print if rank == 0 else (lambda *a, **k: None)
     data, info = load_arrays(args.data, classes=args.classes, allow_missing=args.allow_missing,
                              input_kind=args.input, size=args.size, steps=args.steps,
-                             spacing=args.step_spacing, log=say)
+                             spacing=args.step_spacing, framing=args.framing, log=say)
     model_cfg, settings = build_settings(args, info)
     if spec is not None:
         spec = search_spec(args, settings.seed)

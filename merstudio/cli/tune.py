@@ -45,7 +45,7 @@ def run(args: argparse.Namespace) -> int:
     backend = backend_from_args(args.jobs, args.ray)
     data, info = load_arrays(args.data, classes=args.classes, allow_missing=args.allow_missing,
                              input_kind=args.input, size=args.size, steps=args.steps,
-                             spacing=args.step_spacing, log=print)
+                             spacing=args.step_spacing, framing=args.framing, log=print)
     model_cfg, settings = build_settings(args, info)
     spec = search_spec(args, settings.seed)
     spec.validate_against(model_cfg, settings)

@@ -31,7 +31,7 @@ from merstudio.atomic import atomic_path
 from merstudio.datasets.sample import DatasetWarning, Sample
 from merstudio.errors import InputError, MerstudioError, OutputError
 from merstudio.features.flow import compute_flow, optical_strain
-from merstudio.model.inputs import SPACINGS, step_indices
+from merstudio.model.inputs import SPACINGS, Box, parse_framing, shrink, step_indices
 
 PREPROCESS_VERSION = 1  # bump when the computation changes: old cache entries then stop matching
 WORK_SIZE = 128  # aligned face size flow is computed at (merstudio.face.align.ALIGNED_SIZE)
@@ -52,8 +52,12 @@ class PreprocessSettings:
     align: bool = True  # detect + align the face; off = centre square
     span: str = "apex"  # T targets over (onset, apex] or (onset, offset]
     spacing: str = "even"  # how they lie over it: model.inputs.step_indices ("even" or "late")
+    # framing, model.inputs.parse_framing: clips and videos are cropped to this part of the aligned face; for
+    # precomputed flow images it records the framing they have (they are used as they are)
+    framing: Box | None = None
 
     def __post_init__(self) -> None:
+        object.__setattr__(self, "framing", parse_framing(self.framing))  # a name or a list -> the tuple
         if self.modality not in MODALITIES:
             raise InputError(f"modality: '{self.modality}' is not one of {', '.join(MODALITIES)}")
         if self.flow not in FLOWS:
@@ -76,6 +80,8 @@ class PreprocessSettings:
         d = asdict(self)
         if d["spacing"] == "even" or self.T == 1:  # the same steps as before the field existed: keep those caches
             del d["spacing"]
+        if d["framing"] is None:  # likewise the whole face
+            del d["framing"]
         blob = json.dumps({**d, "version": PREPROCESS_VERSION, "work": WORK_SIZE}, sort_keys=True)
         return hashlib.sha1(blob.encode()).hexdigest()[:16]
 
@@ -276,8 +282,7 @@ def input_from_aligned(onset: np.ndarray, targets: Sequence[np.ndarray], setting
             chans += [flow[..., 0], flow[..., 1], optical_strain(flow)]
         if settings.modality in ("grey", "both"):
             chans.append(np.asarray(g1, dtype=np.float32))
-        small = [cv2.resize(np.ascontiguousarray(c, dtype=np.float32), (settings.size, settings.size),
-                            interpolation=cv2.INTER_AREA) for c in chans]
+        small = [shrink(np.asarray(c, dtype=np.float32), settings.size, settings.framing) for c in chans]
         steps.append(np.stack(small))
     x = np.stack(steps).astype(np.float32)  # (T, C, size, size)
     if settings.modality in ("flow", "both"):

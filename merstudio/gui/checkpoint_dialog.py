@@ -195,10 +195,11 @@ class CheckpointDialog(QDialog):
         row("Parent", str(meta.get("parent") or ""))
         inp = meta.get("input") if isinstance(meta.get("input"), dict) else {}
         if inp:
-            from merstudio.model.inputs import spacing_note
+            from merstudio.model.inputs import framing_note, spacing_note
 
             row("Input", f"{inp.get('modality', '?')} {inp.get('size', '?')}×{inp.get('size', '?')}, "
-                         f"T={inp.get('T', '?')}{spacing_note(inp)}, flow {inp.get('flow_method', '?')}")
+                         f"T={inp.get('T', '?')}{spacing_note(inp)}, flow {inp.get('flow_method', '?')}"
+                         f"{framing_note(inp)}")
         row("Created", f"{self.prov.created or '?'} (merstudio {meta.get('merstudio_version', '?')}, "
                        f"{meta.get('n_parameters', '?')} parameters)")
         body = QWidget(self)

@@ -33,7 +33,7 @@ from merstudio.atomic import atomic_path
 from merstudio.errors import CheckpointError, InputError, OutputError
 from merstudio.model.config import LEGACY_DEFAULTS, ModelConfig
 from merstudio.model.device import pick_device
-from merstudio.model.inputs import InputSettings, spacing_note
+from merstudio.model.inputs import InputSettings, framing_note, spacing_note
 from merstudio.model.network import MENet, count_parameters
 from merstudio.model.tta import tta_from_meta, tta_to_meta
 
@@ -291,7 +291,7 @@ def describe_checkpoint(meta: dict[str, Any]) -> str:
     if isinstance(inp, dict):
         lines.append(f"input: {inp.get('modality', '?')} {inp.get('size', '?')}x{inp.get('size', '?')}, "
                      f"T={inp.get('T', '?')}{spacing_note(inp)}, flow {inp.get('flow_method', '?')} at "
-                     f"{inp.get('flow_size', '?')} px")
+                     f"{inp.get('flow_size', '?')} px{framing_note(inp)}")
     else:
         lines.append(f"input: {cfg.get('in_channels', '?')} channels, {cfg.get('input_size', '?')} px, "
                      f"T={cfg.get('T', '?')}")

@@ -13,6 +13,9 @@ Flow is computed with merstudio.features.flow.compute_flow on both faces at flow
     "minmax" (default, = the training data of merstudio.datasets.preprocess and the published 0-255 flow images):
              each flow channel min-max scaled to 0..1 over the whole sample (all T steps);
     "none":  raw flow, u and v rescaled by size / flow_size so they are pixels of the network input.
+Framing (`framing`): the part of the aligned face the input shows, cropped before the resize; None = all of it.
+Precomputed flow images frame the face their own way (the MEGC2019 composite's shared images: tighter and
+higher); a checkpoint trained on them records their framing and per-frame inference crops video faces to it.
 This module and datasets.preprocess.input_from_aligned must give identical arrays (a test checks it): training
 and per-frame inference must see the same input.
 """
@@ -33,6 +36,42 @@ from merstudio.features.flow import as_grey_u8
 MODALITY_CHANNELS: dict[str, int] = {"flow": 3, "grey": 1, "flow+grey": 4}
 NORMALISATIONS = ("minmax", "none")
 SPACINGS = ("even", "late")
+Box = tuple[float, float, float, float]
+# Named framings, as (x0, y0, x1, y1) of the aligned face (merstudio.face.align: eye centres at (0.33, 0.38) and
+# (0.67, 0.38)). "megc2019": the MEGC2019 composite's shared 28 px flow images, CASME II and SMIC alike: eyes at
+# y 0.25 and 1.4 times the aligned face's scale, found from where the development copy's blinks, brows and smiles move
+# (docs/model.md, "Framing").
+FRAMINGS: dict[str, Box | None] = {"whole": None, "megc2019": (0.143, 0.201, 0.857, 0.916)}
+
+
+def parse_framing(value: Any) -> Box | None:
+    """A framing from a name of FRAMINGS, "x0,y0,x1,y1" or four numbers (fractions of the aligned face, inside
+    it); None or "whole" = the whole aligned face."""
+    if value is None:
+        return None
+    given = value
+    if isinstance(value, str):
+        name = value.strip().lower()
+        if name in FRAMINGS:
+            return FRAMINGS[name]
+        value = value.split(",")
+    try:
+        box = tuple(float(v) for v in value)
+    except (TypeError, ValueError):
+        box = ()
+    if len(box) != 4 or not (0.0 <= box[0] < box[2] <= 1.0 and 0.0 <= box[1] < box[3] <= 1.0) \
+            or min(box[2] - box[0], box[3] - box[1]) < 0.1:
+        raise InputError(f"framing {given!r}: expected {' or '.join(FRAMINGS)}, or x0,y0,x1,y1 with "
+                         "0 <= x0 < x1 <= 1 and 0 <= y0 < y1 <= 1 (fractions of the aligned face, at least 0.1 wide)")
+    return (box[0], box[1], box[2], box[3])
+
+
+def crop_to_framing(a: np.ndarray, box: Box | None) -> np.ndarray:
+    """The part `box` of an (H, W[, C]) image; all of it for None."""
+    if box is None:
+        return a
+    h, w = a.shape[:2]
+    return a[int(round(box[1] * h)):int(round(box[3] * h)), int(round(box[0] * w)):int(round(box[2] * w))]
 
 
 @dataclass
@@ -47,6 +86,7 @@ class InputSettings:
     span_s: float = 0.2  # per-frame inference: the onset proxy lies this many seconds before the frame
     normalise: str = "minmax"  # "minmax" or "none" (see the module docstring)
     spacing: str = "even"  # where the T steps lie (step_indices); "even" for checkpoints saved before it existed
+    framing: list[float] | None = None  # the part of the aligned face the input shows (parse_framing; None = all)
 
     def __post_init__(self) -> None:
         m = str(self.modality).strip().lower().replace("gray", "grey").replace("_", "+").replace(" ", "")
@@ -64,6 +104,8 @@ class InputSettings:
             raise InputError(f"input settings: span_s must be > 0, got {self.span_s}")
         self.size, self.T, self.flow_size, self.span_s = int(self.size), int(self.T), int(self.flow_size), float(
             self.span_s)
+        box = parse_framing(self.framing)
+        self.framing = None if box is None else list(box)
 
     @property
     def channels(self) -> int:
@@ -72,6 +114,10 @@ class InputSettings:
     @property
     def uses_flow(self) -> bool:
         return self.modality != "grey"
+
+    @property
+    def box(self) -> Box | None:
+        return parse_framing(self.framing)
 
     def to_dict(self) -> dict[str, Any]:
         return dataclasses.asdict(self)
@@ -104,6 +150,18 @@ def spacing_note(inp: dict[str, Any]) -> str:
     return " (late steps)" if inp.get("spacing", "even") == "late" else " (evenly spaced steps)"
 
 
+def framing_note(inp: dict[str, Any]) -> str:
+    """", framed as megc2019" (or the box) for a checkpoint's input dict with a framing, else ""."""
+    try:
+        box = parse_framing(inp.get("framing"))
+    except InputError:
+        return ", framing unreadable"
+    if box is None:
+        return ""
+    name = next((k for k, v in FRAMINGS.items() if v == box), None)
+    return f", framed as {name}" if name else ", framed to " + ",".join(f"{v:g}" for v in box) + " of the aligned face"
+
+
 def grey_u8(img: np.ndarray, side: int) -> np.ndarray:
     """A face image as grey uint8 side x side (RGB converted, 0..1 floats scaled, resized)."""
     a = as_grey_u8(img, "model input: face image")
@@ -113,8 +171,10 @@ def grey_u8(img: np.ndarray, side: int) -> np.ndarray:
     return np.ascontiguousarray(a)
 
 
-def shrink(x: np.ndarray, size: int) -> np.ndarray:
-    """Resize an (H, W[, C]) float array to size x size with area averaging (as datasets.preprocess does)."""
+def shrink(x: np.ndarray, size: int, box: Box | None = None) -> np.ndarray:
+    """The part `box` of an (H, W[, C]) float array (all of it for None), resized to size x size with area
+    averaging (datasets.preprocess uses it too)."""
+    x = crop_to_framing(x, box)
     if x.shape[0] == size and x.shape[1] == size:
         return x
     return cv2.resize(np.ascontiguousarray(x, dtype=np.float32), (size, size), interpolation=cv2.INTER_AREA)
@@ -132,23 +192,23 @@ def assemble(flows: Sequence[np.ndarray], greys: Sequence[np.ndarray], settings:
     (grey uint8 at flow_size, may be empty for flow); `strains`: optical_strain of each flow if already known."""
     from merstudio.features.flow import optical_strain
 
-    t, s = settings.T, settings.size
+    t, s, box = settings.T, settings.size, settings.box
     x = np.empty((t, settings.channels, s, s), dtype=np.float32)
     for k in range(t):
         c = 0
         if settings.uses_flow:
             f = flows[k]
-            x[k, 0] = shrink(f[..., 0], s)
-            x[k, 1] = shrink(f[..., 1], s)
-            x[k, 2] = shrink(strains[k] if strains else optical_strain(f), s)
+            x[k, 0] = shrink(f[..., 0], s, box)
+            x[k, 1] = shrink(f[..., 1], s, box)
+            x[k, 2] = shrink(strains[k] if strains else optical_strain(f), s, box)
             c = 3
         if settings.modality != "flow":
-            x[k, c] = shrink(np.asarray(greys[k], dtype=np.float32), s) / 255.0
+            x[k, c] = shrink(np.asarray(greys[k], dtype=np.float32), s, box) / 255.0
     if settings.uses_flow:
         if settings.normalise == "minmax":
             x[:, :3] = _minmax(x[:, :3])
-        else:
-            x[:, :2] *= s / flows[0].shape[1]
+        else:  # pixels of the network input: the cropped width became s pixels
+            x[:, :2] *= s / crop_to_framing(flows[0], box).shape[1]
     return x
 
 

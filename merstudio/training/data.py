@@ -64,11 +64,13 @@ def _class_spec(classes: str | None) -> Any:
 
 def load_arrays(spec: str, *, classes: str | None = None, allow_missing: bool = False, input_kind: str | None = None,
                 size: int | None = None, steps: int | None = None, spacing: str | None = None, flow: str = "dis",
-                aus: list[int] | None = None, cache_dir: str | Path | None = None,
+                aus: list[int] | None = None, cache_dir: str | Path | None = None, framing: Any = None,
                 log: Callable[..., Any] = print,
                 progress: Callable[[int, int], None] | None = None) -> tuple[DataArrays, dict[str, Any]]:
     """Load and prepare a dataset. Returns (arrays, info) with info keys: description, class_names, class_map,
-    input (InputSettings dict for checkpoints/inference), in_channels, input_size, T, flip_channels, skipped."""
+    input (InputSettings dict for checkpoints/inference), in_channels, input_size, T, flip_channels, skipped.
+    `framing` (model.inputs.parse_framing): the framing clips are cropped to, or the one precomputed flow images
+    have; the checkpoint records it so that per-frame inference frames video faces the same way."""
     from merstudio.datasets import PreprocessSettings, load_samples, prepare
     from merstudio.model.config import DEFAULT_AUS
     from merstudio.model.inputs import InputSettings
@@ -93,7 +95,11 @@ def load_arrays(spec: str, *, classes: str | None = None, allow_missing: bool = 
         size = _image_size(images[0].path) if images else 28
     steps, spacing = default_steps(bool(images), steps, spacing)
     prep = PreprocessSettings(modality=MODALITY_TO_PREP[modality], size=int(size), T=steps, flow=flow,
-                              spacing=spacing)
+                              spacing=spacing, framing=framing)
+    if images and prep.framing is None:
+        log("precomputed flow images: their framing of the face is taken to be merstudio's aligned face, which video "
+            "is fed as; if they are the MEGC2019 composite's shared flow images, give --framing megc2019 (tighter "
+            "and higher: docs/model.md, \"Framing\")")
     X, pinfo = prepare(list(ds), prep, progress=progress, cache_dir=cache_dir)
     au_list = list(aus) if aus is not None else list(DEFAULT_AUS)
     # A sample counts as AU-coded when the dataset wrote an AU cell for it (SMIC writes none: masked).
@@ -102,7 +108,8 @@ def load_arrays(spec: str, *, classes: str | None = None, allow_missing: bool = 
     arrays = DataArrays(X=X, y=ds.labels, subjects=np.array(ds.subjects, dtype=object),
                         samples=np.array([s.sample for s in ds], dtype=object),
                         datasets=np.array([s.dataset for s in ds], dtype=object), au=au, au_mask=au_mask)
-    inp = InputSettings(modality=modality, size=prep.size, T=prep.T, flow_method=flow, spacing=prep.spacing).to_dict()
+    inp = InputSettings(modality=modality, size=prep.size, T=prep.T, flow_method=flow, spacing=prep.spacing,
+                        framing=None if prep.framing is None else list(prep.framing)).to_dict()
     # How the flow channels were normalised (merstudio.datasets.preprocess): per sample, per channel, min-max
     # to 0..1. Recorded so that inference can do the same.
     inp["normalise"] = "minmax"

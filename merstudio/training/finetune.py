@@ -389,8 +389,8 @@ def preprocess_settings(meta: dict[str, Any], cfg: Any, where: str) -> Any:
         else:
             ins = InputSettings.from_dict(inp) if inp else InputSettings(
                 modality={3: "flow", 1: "grey", 4: "flow+grey"}[cfg.in_channels], size=cfg.input_size, T=cfg.T)
-            s = PreprocessSettings(modality=MODALITY_TO_PREP[ins.modality],
-                                   size=ins.size, T=ins.T, flow=ins.flow_method, spacing=ins.spacing)
+            s = PreprocessSettings(modality=MODALITY_TO_PREP[ins.modality], size=ins.size, T=ins.T,
+                                   flow=ins.flow_method, spacing=ins.spacing, framing=ins.box)
     except (InputError, TypeError) as exc:
         raise CheckpointError(f"{where}: bad input settings ({exc})") from None
     if s.channels != cfg.in_channels or s.size != cfg.input_size or s.T != cfg.T:
@@ -445,7 +445,7 @@ def load_mix(spec: str, class_names: Sequence[str], prep: Any, aus: Sequence[int
     cls = classes if classes is not None else ",".join(real)
     modality = PREP_TO_MODALITY[prep.modality]
     data, info = load_arrays(spec, classes=cls, input_kind=modality, size=prep.size, steps=prep.T, spacing=prep.spacing,
-                             flow=prep.flow, aus=list(aus), cache_dir=cache_dir, log=log)
+                             flow=prep.flow, aus=list(aus), cache_dir=cache_dir, framing=prep.framing, log=log)
     index = {_norm(c): i for i, c in enumerate(class_names)}
     remap = []
     for c in info["class_names"]:

@@ -92,6 +92,13 @@ def test_cache_key_of_spacing():
     assert PreprocessSettings().key() == PreprocessSettings(spacing="late").key() == "a13e9486b6f4d57a"
     assert PreprocessSettings(T=2).key() == "2ac364070ea6a2f8"
     assert PreprocessSettings(T=2, spacing="late").key() not in ("2ac364070ea6a2f8", "a13e9486b6f4d57a")
+    # the whole aligned face is the framing every cache made before framings existed had
+    assert PreprocessSettings(framing="whole").key() == "a13e9486b6f4d57a"
+    framed = PreprocessSettings(framing="megc2019")
+    assert framed.framing == (0.143, 0.201, 0.857, 0.916) and framed.key() != "a13e9486b6f4d57a"
+    assert PreprocessSettings(framing=[0.143, 0.201, 0.857, 0.916]) == framed  # as read back from a checkpoint
+    with pytest.raises(InputError, match="framing"):
+        PreprocessSettings(framing="0.2,0.2,0.1,0.9")
 
 
 @pytest.mark.parametrize("method", ["farneback", "tvl1"])

@@ -10,6 +10,7 @@ import pytest
 import torch
 
 from merstudio.errors import InputError
+from merstudio.features.flow import compute_flow
 from merstudio.model import (
     FramePredictor,
     InputSettings,
@@ -21,6 +22,7 @@ from merstudio.model import (
     prediction_columns,
     step_indices,
 )
+from merstudio.model.inputs import grey_u8
 
 
 def _texture(seed: int = 0, size: int = 128) -> np.ndarray:
@@ -114,6 +116,47 @@ def test_same_input_as_training_preprocessing(modality: str, prep_modality: str)
         seq[0], steps, preprocess.PreprocessSettings(modality=prep_modality, size=28, T=2, flow="dis"))
     np.testing.assert_allclose(ours, theirs, rtol=1e-5, atol=1e-6)
     assert step_indices(3, 6, 2) == [int(round(t)) for t in np.linspace(3, 6, 3)[1:]]
+
+
+@pytest.mark.parametrize("modality", ["flow", "grey", "flow+grey"])
+def test_framed_input_is_the_crop_of_the_aligned_face(modality: str) -> None:
+    """A framing crops the aligned face before the resize, in inference and in the dataset preprocessing alike."""
+    from merstudio.model.inputs import crop_to_framing
+
+    preprocess = pytest.importorskip("merstudio.datasets.preprocess")
+    seq = _sequence(5, 0.6, seed=4)
+    box = (0.143, 0.201, 0.857, 0.916)
+    framed = make_input(seq[0], [seq[4]], InputSettings(modality=modality, size=28, framing="megc2019"))
+    # by hand: the crop of the 128 px faces (92 x 91 px), its flow computed on the whole faces first
+    whole = make_input(seq[0], [seq[4]], InputSettings(modality=modality, size=28))
+    assert not np.allclose(framed, whole)
+    flow = compute_flow(grey_u8(seq[0], 128), grey_u8(seq[4], 128), "dis")
+    crop = crop_to_framing(flow, box)
+    assert crop.shape[:2] == (91, 92)
+    if modality != "grey":
+        u = cv2.resize(np.ascontiguousarray(crop[..., 0]), (28, 28), interpolation=cv2.INTER_AREA)
+        u = (u - u.min()) / (u.max() - u.min())
+        np.testing.assert_allclose(framed[0, 0], u, atol=1e-5)
+    prep_modality = {"flow": "flow", "grey": "grey", "flow+grey": "both"}[modality]
+    theirs = preprocess.input_from_aligned(seq[0], [seq[4]], preprocess.PreprocessSettings(
+        modality=prep_modality, size=28, framing=list(box)))
+    np.testing.assert_allclose(framed, theirs, rtol=1e-5, atol=1e-6)
+
+
+def test_framing_settings() -> None:
+    assert InputSettings().framing is None and InputSettings(framing="whole").framing is None
+    s = InputSettings(framing="megc2019")
+    assert s.framing == [0.143, 0.201, 0.857, 0.916] and InputSettings.from_dict(s.to_dict()).box == s.box
+    assert InputSettings(framing="0.1, 0.2, 0.9,1").box == (0.1, 0.2, 0.9, 1.0)
+    for bad in ("tight", "0.1,0.2,0.9", "0.5,0.2,0.4,0.9", "0,0,1,1.2", [0.0, 0.0, 0.05, 1.0]):
+        with pytest.raises(InputError, match="framing"):
+            InputSettings(framing=bad)
+    # raw flow ("none"): u and v in pixels of the network input, so a crop scales them by 28 / its width
+    seq = _sequence(5, 0.6, seed=4)
+    raw = make_input(seq[0], [seq[4]], InputSettings(size=28, normalise="none", framing="0,0,0.5,0.5"))
+    flow = compute_flow(grey_u8(seq[0], 128), grey_u8(seq[4], 128), "dis")[:64, :64]
+    u = cv2.resize(np.ascontiguousarray(flow[..., 0]), (28, 28), interpolation=cv2.INTER_AREA) * 28 / 64
+    np.testing.assert_allclose(raw[0, 0], u, atol=1e-5)
 
 
 def test_columns() -> None:

@@ -38,3 +38,18 @@ def test_clips_default_to_several_steps_flow_images_to_one(tmp_path, monkeypatch
 
     arrays, info = load_arrays(str(flow_table(tmp_path / "flows")), log=lambda *a, **k: None)
     assert seen[-1].T == info["T"] == 1 and info["input"]["spacing"] == "even"
+
+
+def test_framing_is_recorded_for_inference(tmp_path, flow_table):
+    """Precomputed flow images keep their pixels; the framing they are said to have goes into the checkpoint's input
+    settings, so per-frame inference crops video faces to it. Without one, training says so."""
+    table = str(flow_table(tmp_path / "flows"))
+    said: list[str] = []
+    plain, info = load_arrays(table, log=said.append, cache_dir=tmp_path / "c")
+    assert info["input"]["framing"] is None and any("--framing megc2019" in s for s in said)
+    said.clear()
+    framed, info = load_arrays(table, framing="megc2019", log=said.append, cache_dir=tmp_path / "c")
+    np.testing.assert_array_equal(framed.X, plain.X)
+    assert info["input"]["framing"] == [0.143, 0.201, 0.857, 0.916]
+    assert info["input"]["preprocess"]["framing"] == (0.143, 0.201, 0.857, 0.916)
+    assert not any("--framing" in s for s in said)

@@ -364,3 +364,17 @@ def test_inputs_are_rebuilt_with_the_parents_step_spacing():
     old = {"modality": "flow", "size": 28, "T": 2, "preprocess": {"modality": "flow", "size": 28, "T": 2}}
     assert F.preprocess_settings({"input": old}, cfg, "m.pt").spacing == "even"
     assert F.preprocess_settings({}, cfg, "m.pt").spacing == "even"
+
+
+def test_inputs_are_rebuilt_with_the_parents_framing():
+    """A model trained on the composite's flow images (framed as megc2019) is fine-tuned on video faces cropped to
+    that framing, from its recorded preprocessing or from its input settings alone."""
+    from merstudio.model.config import ModelConfig
+
+    cfg = ModelConfig()
+    box = (0.143, 0.201, 0.857, 0.916)
+    inp = {"modality": "flow", "size": 28, "T": 1, "framing": list(box)}
+    assert F.preprocess_settings({"input": inp}, cfg, "m.pt").framing == box
+    prep = {"modality": "flow", "size": 28, "T": 1, "flow": "dis", "framing": list(box)}  # as JSON gives it back
+    assert F.preprocess_settings({"input": {**inp, "preprocess": prep}}, cfg, "m.pt").framing == box
+    assert F.preprocess_settings({"input": {"modality": "flow", "size": 28, "T": 1}}, cfg, "m.pt").framing is None

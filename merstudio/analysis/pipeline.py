@@ -233,7 +233,9 @@ class Analysis:
             raise InputError(f"turn {self.settings.turn}: expected one of {', '.join(map(str, TURNS))} "
                              "(degrees clockwise)")
         self._predictor = None
-        self.model_frames = [0, 0]  # face frames the model judged, of those it was given (the rest: its motion gate)
+        # face frames the model judged, of those it was given, and the ones its release gate turned away (the rest:
+        # its motion gate)
+        self.model_frames = [0, 0, 0]
         if self.settings.checkpoint is not None:
             from merstudio.model.checkpoint import load_checkpoint
             from merstudio.model.inference import DEFAULT_MOTION_THRESHOLD, FramePredictor
@@ -512,6 +514,7 @@ class Analysis:
                 keys.append(key)
                 self.model_frames[0] += not p.gated
                 self.model_frames[1] += 1
+                self.model_frames[2] += p.released
         return keys
 
     def _empty_row(self, i: int, t: float) -> dict:

@@ -33,6 +33,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+import cv2
 import numpy as np
 import torch
 
@@ -46,6 +47,23 @@ from merstudio.model.tta import probabilities
 DEFAULT_MOTION_THRESHOLD = 0.04  # max over AU regions of the mean optical strain (dimensionless), see above
 DEFAULT_NOISE_RATIO = 2.0  # a window passes at this multiple of its track's median motion, see above
 DEFAULT_NOISE_WINDOW_S = 10.0  # seconds of a track's earlier windows that set its noise floor
+# Release gate: a window whose flow undoes the track's last movement (cosine below -RELEASE_COS with that movement's
+# flow, within RELEASE_S seconds of it) is the face returning to rest, not an expression: see docs/model.md
+RELEASE_COS = 0.5
+RELEASE_S = 10.0
+_MAX_PEAKS = 4  # movements a track remembers at once (a blink during a held smile must not make it forget the smile)
+_DESCRIPTOR_SIZE = 32  # flows compared at this size
+
+
+@dataclass
+class _Peak:
+    """The largest window of one movement: its flow descriptor (unit vector), motion and frame; released once a
+    window undid it."""
+
+    v: np.ndarray
+    motion: float
+    frame: int
+    released: bool = False
 
 
 def class_column(name: str) -> str:
@@ -71,6 +89,7 @@ class FramePrediction:
     motion: float = 0.0  # the gate's measure: max over AU regions of mean onset -> frame strain; NaN if not measured
     gated: bool = False  # True: below the motion gate, not sent to the network
     gate: float = 0.0  # the motion this window needed to pass (the track's noise floor or motion_threshold)
+    released: bool = False  # gated because its movement undoes the track's last one (the face returning to rest)
 
     def as_row(self, class_names: Sequence[str], aus: Sequence[int]) -> dict[str, float]:
         row = {class_column(c): float(p) for c, p in zip(class_names, self.probs, strict=True)}
@@ -96,6 +115,10 @@ class _Track:
     frames: deque = field(default_factory=deque)  # (frame_index, grey uint8 flow_size x flow_size)
     last: int = -1
     motions: deque = field(default_factory=deque)  # the motion of earlier windows (bounded: the noise window)
+    # the movements the network was asked about that have not been undone yet (the release gate), and the last frame
+    # whose window passed the motion gate
+    peaks: list = field(default_factory=list)
+    last_pass: int = -(10 ** 9)
 
 
 def settings_from(meta: dict[str, Any], model: MENet) -> InputSettings:
@@ -119,7 +142,7 @@ class FramePredictor:
     def __init__(self, model: MENet, meta: dict[str, Any] | None = None, device: str | torch.device | None = None,
                  batch_size: int = 32, fps: float = 30.0, span_s: float | None = None,
                  motion_threshold: float = DEFAULT_MOTION_THRESHOLD, noise_ratio: float = DEFAULT_NOISE_RATIO,
-                 noise_window_s: float = DEFAULT_NOISE_WINDOW_S) -> None:
+                 noise_window_s: float = DEFAULT_NOISE_WINDOW_S, release_gate: bool = True) -> None:
         if batch_size < 1:
             raise InputError(f"batch_size must be >= 1, got {batch_size}")
         if not fps > 0:
@@ -138,6 +161,8 @@ class FramePredictor:
             raise InputError(f"noise_ratio must be >= 0 and noise_window_s > 0, got {noise_ratio}, {noise_window_s}")
         self.noise_ratio = float(noise_ratio)
         self._noise_len = max(1, round(noise_window_s * fps))
+        self.release_gate = bool(release_gate) and self.settings.uses_flow
+        self._release_len = max(1, round(RELEASE_S * fps))
         self._floor_from = -1  # the last restart_floor frame: windows reaching back before it teach no floor
         self._tracks: dict[int, _Track] = {}
         self.stale_after = max(4 * self.span, 60)  # frames
@@ -147,6 +172,11 @@ class FramePredictor:
         self._regions = [(slice(int(y0 * fs), max(int(y0 * fs) + 1, int(y1 * fs))),
                           slice(int(x0 * fs), max(int(x0 * fs) + 1, int(x1 * fs))))
                          for x0, y0, x1, y1 in AU_REGIONS.values()]
+        d = _DESCRIPTOR_SIZE
+        mask = np.zeros((d, d), bool)  # the AU regions, where an expression moves the face
+        for x0, y0, x1, y1 in AU_REGIONS.values():
+            mask[int(y0 * d):max(int(y0 * d) + 1, int(y1 * d)), int(x0 * d):max(int(x0 * d) + 1, int(x1 * d))] = True
+        self._descriptor_mask = mask
 
     # -- public -----------------------------------------------------------------------------------------------
     def push(self, track_id: int, frame_index: int, aligned_grey: np.ndarray) -> list[FramePrediction]:
@@ -183,6 +213,7 @@ class FramePredictor:
         restart grid, merstudio.analysis.pipeline, so that a run split into segments gates as an unsplit run)."""
         for tr in self._tracks.values():
             tr.motions.clear()
+            tr.peaks, tr.last_pass = [], -(10 ** 9)  # nor are the movements from before the restart
         self._floor_from = int(frame_index)
 
     def reset(self, track_id: int | None = None) -> None:
@@ -226,9 +257,9 @@ class FramePredictor:
             if self._teaches_floor(onset_idx, f) and np.isfinite(motion):
                 tr.motions.append(motion)
             if motion < gate:  # not asked: NaN, not a claim of "no expression" nor of any class
-                nan_k = np.full(len(self.class_names), np.nan, np.float32)
-                nan_a = np.full(len(self.aus), np.nan, np.float32)
-                return _Entry(FramePrediction(track_id, f, nan_k, nan_a, motion, True, gate), done=True)
+                return self._not_asked(track_id, f, motion, gate)
+            if self.release_gate and self._releases(tr, last_flow, motion, f):
+                return self._not_asked(track_id, f, motion, gate, released=True)
         flows: list[np.ndarray] = []
         strains: list[np.ndarray] = []
         if s.uses_flow:
@@ -239,6 +270,44 @@ class FramePredictor:
         self._waiting += 1
         empty = np.zeros(0, np.float32)
         return _Entry(FramePrediction(track_id, f, empty, empty, motion, False, gate), x=x)
+
+    def _not_asked(self, track_id: int, f: int, motion: float, gate: float, released: bool = False) -> _Entry:
+        nan_k = np.full(len(self.class_names), np.nan, np.float32)
+        nan_a = np.full(len(self.aus), np.nan, np.float32)
+        return _Entry(FramePrediction(track_id, f, nan_k, nan_a, motion, True, gate, released), done=True)
+
+    def _descriptor(self, flow: np.ndarray) -> np.ndarray | None:
+        """The flow over the AU regions at _DESCRIPTOR_SIZE, its median (what alignment left of head motion)
+        removed, as a unit vector; None for no movement."""
+        d = _DESCRIPTOR_SIZE
+        small = cv2.resize(np.ascontiguousarray(flow, dtype=np.float32), (d, d), interpolation=cv2.INTER_AREA)
+        v = small[self._descriptor_mask]  # (n, 2)
+        v = (v - np.median(v, axis=0)).ravel()
+        n = float(np.linalg.norm(v))
+        return v / n if n > 1e-9 else None
+
+    def _releases(self, tr: _Track, flow: np.ndarray, motion: float, f: int) -> bool:
+        """Whether this window (it passed the motion gate) undoes one of the track's recent movements: its flow points
+        against that movement's (cosine below -RELEASE_COS) within RELEASE_S of it. A network trained on onset -> apex
+        flows reads a face going back to rest as the opposite expression (a smile's end as negative, a frown's as
+        surprise), so such windows are not asked. A window after a quiet span starts a new movement (and forgets
+        the ones already undone: the face rested since); within a movement the largest window stands for it."""
+        new = f - tr.last_pass > self.span
+        tr.last_pass = f
+        if new:
+            tr.peaks = [p for p in tr.peaks if not p.released and f - p.frame <= self._release_len]
+        v = self._descriptor(flow)
+        if v is None:
+            return False
+        for p in tr.peaks:
+            if float(v @ p.v) < -RELEASE_COS:
+                p.released = True
+                return True
+        if new or not tr.peaks or tr.peaks[-1].released:
+            tr.peaks = [*tr.peaks, _Peak(v, motion, f)][-_MAX_PEAKS:]
+        elif motion >= tr.peaks[-1].motion:
+            tr.peaks[-1] = _Peak(v, motion, f)
+        return False
 
     def _teaches_floor(self, onset_idx: int, f: int) -> bool:
         """Whether this window's motion joins the track's noise floor: not a one-frame window, and none that reaches

@@ -294,14 +294,54 @@ def test_a_run_started_at_a_restart_gates_as_a_run_that_went_through_it() -> Non
     assert a[after + 10][0] > 0.04  # the floor is the one that decides there
 
 
+def _zooms(scales: dict[int, float], n: int, seed: int) -> list[np.ndarray]:
+    """n noisy frames of one still texture, zoomed by scales[k] at frame k (1 elsewhere)."""
+    rng = np.random.default_rng(seed)
+    base = _texture(8).astype(np.float32)
+    frames = []
+    for k in range(n):
+        m = cv2.getRotationMatrix2D((63.5, 63.5), 0.0, scales.get(k, 1.0))
+        img = cv2.warpAffine(base, m, (128, 128), flags=cv2.INTER_CUBIC, borderMode=cv2.BORDER_REFLECT)
+        frames.append(np.clip(img + rng.normal(0, 12, img.shape), 0, 255).astype(np.uint8))
+    return frames
+
+
+def test_a_face_going_back_to_rest_is_not_asked_and_the_next_movement_is() -> None:
+    """A movement (a zoom over frames 30-33, held, undone over 44-47) and, after a rest, the same movement again
+    (70-73). The undoing flow is the movement's negative: a network trained on onset -> apex flows would read it as
+    the opposite expression, so those windows are not asked (released). The second movement is asked: the first was
+    undone and the face rested since."""
+    scales = {30 + k: 1.03 ** (k + 1) for k in range(4)} | {34 + k: 1.03 ** 4 for k in range(10)}
+    scales |= {44 + k: 1.03 ** (3 - k) for k in range(4)} | {70 + k: 1.03 ** (k + 1) for k in range(4)}
+    scales |= {74 + k: 1.03 ** 4 for k in range(16)}
+    frames = _zooms(scales, 90, seed=4)
+    fp = FramePredictor(_model(), {}, device="cpu", fps=30)
+    by = {p.frame_index: p for k, img in enumerate(frames) for p in fp.push(0, k, img)} | {
+        p.frame_index: p for p in fp.flush()}
+    asked = [k for k in range(90) if not by[k].gated]
+    released = [k for k in range(90) if by[k].released]
+    assert set(asked) & set(range(30, 37)) and set(asked) & set(range(70, 77)), asked
+    assert released and set(released) <= set(range(44, 54)), released  # the undoing, only
+    assert not set(asked) & set(range(44, 54)), asked
+    assert all(by[k].gated and np.isnan(by[k].probs).all() for k in released)
+    # the same frames with the release gate off: the undoing is asked like any movement
+    off = FramePredictor(_model(), {}, device="cpu", fps=30, release_gate=False)
+    by_off = {p.frame_index: p for k, img in enumerate(frames) for p in off.push(0, k, img)} | {
+        p.frame_index: p for p in off.flush()}
+    assert set(released) <= {k for k in range(90) if not by_off[k].gated}
+    assert not any(p.released for p in by_off.values())
+
+
 REAL = Path(__file__).resolve().parents[3] / "shared" / "data" / "real-faces"
 
 
 def test_on_a_real_face_the_neutral_frames_are_gated_and_the_smile_onset_passes() -> None:
     """The real clip (shared data; skipped where absent) as the pipeline feeds it: Face Mesh in video mode, the
-    aligner, one track. Its coder saw a neutral face at frames 0-16 and the smile's onset at 17-19; the fixed 0.04
-    let most neutral frames through (their motion is 0.04-0.09 in this compressed footage). Frames 15-16 are left
-    out: a window ending there already reaches into the movement the coder dates from 17."""
+    aligner, one track. Its coder saw a neutral face at frames 0-16, the smile's onset at 17-19, the smile held to
+    68 and its offset (the lips closing) at 69-71; the fixed 0.04 let most neutral frames through (their motion is
+    0.04-0.09 in this compressed footage). Frames 15-16 are left out: a window ending there already reaches into the
+    movement the coder dates from 17. The offset undoes the onset after 1.4 s of held smile: the release gate turns
+    it away (a model trained on onset -> apex flows read it as negative at p .8)."""
     clip = REAL / "smile_man.mp4"
     if not clip.is_file():
         pytest.skip(f"{clip} not here (shared real-face data)")
@@ -313,7 +353,7 @@ def test_on_a_real_face_the_neutral_frames_are_gated_and_the_smile_onset_passes(
     aligner = FaceAligner()
     preds = []
     with open_source(clip) as src, FaceMeshDetector(max_faces=1, video_mode=True) as det:
-        for i, rgb in src.iter_frames(0, 30):
+        for i, rgb in src.iter_frames(0, 72):
             faces = det.detect(rgb)
             if faces:
                 preds += fp.push(0, i, aligner.align(0, faces[0].landmarks, rgb, frame_index=i).image)
@@ -323,6 +363,9 @@ def test_on_a_real_face_the_neutral_frames_are_gated_and_the_smile_onset_passes(
     assert len(neutral) >= 12 and len(onset) == 6
     assert [k for k in neutral if not by[k].gated] == []
     assert [k for k in onset if by[k].gated] == []
+    assert [k for k in onset if by[k].released] == []
+    offset = [k for k in (69, 70, 71) if k in by]
+    assert len(offset) == 3 and [k for k in offset if not by[k].released] == []
 
 
 def test_bad_pushes_and_settings() -> None:

@@ -117,7 +117,7 @@ class _Track:
     motions: deque = field(default_factory=deque)  # the motion of earlier windows (bounded: the noise window)
     # the movements the network was asked about that have not been undone yet (the release gate), and the last frame
     # whose window passed the motion gate
-    peaks: list = field(default_factory=list)
+    peaks: list[_Peak] = field(default_factory=list)
     last_pass: int = -(10 ** 9)
 
 
@@ -161,6 +161,7 @@ class FramePredictor:
             raise InputError(f"noise_ratio must be >= 0 and noise_window_s > 0, got {noise_ratio}, {noise_window_s}")
         self.noise_ratio = float(noise_ratio)
         self._noise_len = max(1, round(noise_window_s * fps))
+        # flow models only: a grey model sees the frame itself, and a face back at rest looks like one
         self.release_gate = bool(release_gate) and self.settings.uses_flow
         self._release_len = max(1, round(RELEASE_S * fps))
         self._floor_from = -1  # the last restart_floor frame: windows reaching back before it teach no floor
@@ -300,7 +301,7 @@ class FramePredictor:
         if v is None:
             return False
         for p in tr.peaks:
-            if float(v @ p.v) < -RELEASE_COS:
+            if f - p.frame <= self._release_len and float(v @ p.v) < -RELEASE_COS:
                 p.released = True
                 return True
         if new or not tr.peaks or tr.peaks[-1].released:

@@ -46,6 +46,7 @@ def run(args: argparse.Namespace) -> int:
                          f"({', '.join(names)}); pass --classes to map the labels")
     remap = np.array([names.index(c) for c in info["class_names"]], dtype=np.int64)
     data.y = remap[data.y]
+    seen = seen_subjects(meta, args.data, data.subject_list)
     if args.out is None:
         from merstudio.training.trainer import predict
 
@@ -57,14 +58,32 @@ def run(args: argparse.Namespace) -> int:
 
         m = write_evaluation(model, data, names, args.out, spec={
             "checkpoint": str(args.checkpoint), "data": args.data, "protocol": "evaluate",
-            "merstudio_version": __version__, "data_fingerprint": data_fingerprint(data)})
+            "merstudio_version": __version__, "data_fingerprint": data_fingerprint(data),
+            "seen_subjects": len(seen)})
     print(f"{args.checkpoint.name} on {info['description']} ({m['n']} samples): accuracy {m['accuracy']:.3f}  "
           f"UF1 {m['uf1']:.3f}  UAR {m['uar']:.3f}")
     for name, r in m["per_class"].items():
         print(f"  {name:>12}: support {r['support']:4d}  recall {r['recall']:.3f}  F1 {r['f1']:.3f}")
     for name, r in m.get("per_dataset", {}).items():
         print(f"  [{name}] n {r['n']}  UF1 {r['uf1']:.3f}  UAR {r['uar']:.3f}")
+    if seen:
+        n = len(data.subject_list)
+        print(f"warning: {'all' if len(seen) == n else len(seen)} of these {n} subjects trained this checkpoint: on "
+              "them these figures are its fit to data it has seen, not accuracy (for that: the LOSO/LODO figures of "
+              "its training run, or data of other people)")
     return 0
+
+
+def seen_subjects(meta: dict, spec: str, subjects: list[str]) -> list[str]:
+    """The subjects of the evaluated data that trained the checkpoint: its recorded training subjects, or, for a
+    checkpoint saved before they were recorded, all of them when it was trained on the same --data."""
+    td = meta.get("training_data")
+    if not isinstance(td, dict):
+        return []
+    if isinstance(td.get("subjects"), list):
+        trained = {str(s) for s in td["subjects"]}
+        return [s for s in subjects if s in trained]
+    return list(subjects) if td.get("spec") == spec else []
 
 
 def write_evaluation(model, data, names, out: Path, spec: dict) -> dict:

@@ -311,6 +311,8 @@ def run(args: argparse.Namespace) -> int:
             "aus": list(model_cfg.aus),
             "training_data": {"description": info["description"], "spec": args.data, "n_samples": len(data),
                               "n_subjects": len(data.subject_list), "class_map": info.get("class_map", ""),
+                              # who trained it: `merstudio evaluate` on these people is fit, not accuracy
+                              "subjects": list(data.subject_list),
                               # every sample from merstudio's synthetic generator: the app marks the model's
                               # output "synthetic faces only" (merstudio.gui.checkpoint_dialog)
                               "synthetic": bool(len(data)) and all(str(d) == SYNTHETIC for d in data.datasets)},

@@ -469,6 +469,9 @@ def render_summary(spec: dict[str, Any], m: dict[str, Any]) -> str:
                      "in folds/*.json)")
     if "checkpoint" in spec:
         lines.append(f"- checkpoint: {spec['checkpoint']} (evaluation only, no training)")
+    if spec.get("seen_subjects"):
+        lines.append(f"- **{spec['seen_subjects']} of these {spec.get('n_subjects', '?')} subjects trained this "
+                     "checkpoint**: on them the figures are its fit to data it has seen, not accuracy")
     lines += ["", "## Class map", ""]
     lines += [f"- {i}: {n}" for i, n in enumerate(m["class_names"])]
     lines += ["", "## Pooled metrics (predictions of all folds pooled, computed once)", "",

@@ -7,6 +7,7 @@ import json
 import pytest
 
 from merstudio import __version__
+from merstudio.cli import evaluate as ev_cli
 from merstudio.cli.main import main
 from merstudio.model.checkpoint import load_checkpoint
 
@@ -46,10 +47,13 @@ def test_train_final_and_evaluate(tmp_path, flow_table, tiny_model_config, capsy
     assert meta["training_data"]["synthetic"] is False  # datasets "a" and "b": real as far as we know
     assert meta["training_arithmetic"] == "bfloat16"  # --precision, recorded with the weights
     assert model.cfg.width == 4
+    assert meta["training_data"]["subjects"] == ["s00", "s01", "s02", "s03"]
     rc = main(["evaluate", "--checkpoint", str(ckpt), "--data", str(table), "--out", str(tmp_path / "ev"),
                "--device", "cpu"])
     assert rc == 0
-    assert "UF1" in capsys.readouterr().out
+    out = capsys.readouterr().out
+    # the final model was trained on every one of these people: its figures here are fit, and it says so
+    assert "UF1" in out and "warning: all of these 4 subjects trained this checkpoint" in out
     ev = json.loads((tmp_path / "ev" / "metrics.json").read_text())
     assert ev["n"] == 24
     summary = (tmp_path / "ev" / "summary.md").read_text()
@@ -57,6 +61,12 @@ def test_train_final_and_evaluate(tmp_path, flow_table, tiny_model_config, capsy
     assert f"merstudio {__version__}" in summary and "fingerprint )" not in summary
     assert f"fingerprint {json.loads((run / 'run.json').read_text())['data_fingerprint']}" in summary
     assert "training time" not in summary  # nothing was trained
+    assert "4 of these 4 subjects trained this checkpoint" in summary
+    assert ev_cli.seen_subjects({"training_data": {"subjects": ["s2", "x"]}}, "t", ["s1", "s2"]) == ["s2"]
+    # saved before subjects were recorded: the same --data means the same people
+    assert ev_cli.seen_subjects({"training_data": {"spec": "t"}}, "t", ["s1", "s2"]) == ["s1", "s2"]
+    assert ev_cli.seen_subjects({"training_data": {"spec": "t"}}, "other", ["s1"]) == []
+    assert ev_cli.seen_subjects({}, "t", ["s1"]) == []
 
 
 def test_allow_missing_lists_skipped_and_bad_input_is_one_line(tmp_path, flow_table, tiny_model_config,

@@ -121,6 +121,13 @@ class _Track:
     last_pass: int = -(10 ** 9)
 
 
+def _region_slices(size: int) -> list[tuple[slice, slice]]:
+    """The AU regions as (rows, columns) slices of a size x size image, each at least one pixel."""
+    return [(slice(int(y0 * size), max(int(y0 * size) + 1, int(y1 * size))),
+             slice(int(x0 * size), max(int(x0 * size) + 1, int(x1 * size))))
+            for x0, y0, x1, y1 in AU_REGIONS.values()]
+
+
 def settings_from(meta: dict[str, Any], model: MENet) -> InputSettings:
     """The checkpoint's input settings, or ones implied by the model config for a checkpoint without them."""
     cfg = model.cfg
@@ -169,14 +176,10 @@ class FramePredictor:
         self.stale_after = max(4 * self.span, 60)  # frames
         self._queue: deque[_Entry] = deque()
         self._waiting = 0
-        fs = self.settings.flow_size
-        self._regions = [(slice(int(y0 * fs), max(int(y0 * fs) + 1, int(y1 * fs))),
-                          slice(int(x0 * fs), max(int(x0 * fs) + 1, int(x1 * fs))))
-                         for x0, y0, x1, y1 in AU_REGIONS.values()]
-        d = _DESCRIPTOR_SIZE
-        mask = np.zeros((d, d), bool)  # the AU regions, where an expression moves the face
-        for x0, y0, x1, y1 in AU_REGIONS.values():
-            mask[int(y0 * d):max(int(y0 * d) + 1, int(y1 * d)), int(x0 * d):max(int(x0 * d) + 1, int(x1 * d))] = True
+        self._regions = _region_slices(self.settings.flow_size)
+        mask = np.zeros((_DESCRIPTOR_SIZE, _DESCRIPTOR_SIZE), bool)  # the AU regions, where an expression moves the face
+        for sl in _region_slices(_DESCRIPTOR_SIZE):
+            mask[sl] = True
         self._descriptor_mask = mask
 
     # -- public -----------------------------------------------------------------------------------------------

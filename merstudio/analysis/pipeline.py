@@ -233,9 +233,9 @@ class Analysis:
             raise InputError(f"turn {self.settings.turn}: expected one of {', '.join(map(str, TURNS))} "
                              "(degrees clockwise)")
         self._predictor = None
-        # face frames the model judged, of those it was given, and the ones its release gate turned away (the rest:
-        # its motion gate)
-        self.model_frames = [0, 0, 0]
+        # face frames the model judged, of those it was given, the ones its release gate turned away, and the blinks
+        # its motion gate turned away (motion read without the eyes; the rest: its motion gate)
+        self.model_frames = [0, 0, 0, 0]
         if self.settings.checkpoint is not None:
             from merstudio.model.checkpoint import load_checkpoint
             from merstudio.model.inference import DEFAULT_MOTION_THRESHOLD, FramePredictor
@@ -274,12 +274,17 @@ class Analysis:
         from merstudio.face.occlusion import covered_regions
         from merstudio.face.tracker import FaceTracker
         from merstudio.features.aus import AUEstimator
+        from merstudio.features.blinks import BlinkMarker
 
         tracker = FaceTracker(max_faces=face_limit(self.settings, self.source.frame_count))
         aligner = FaceAligner()
         estimator = AUEstimator(flow=self.settings.flow, fps=self.source.fps, lag_s=self.settings.motion_lag_s)
         estimator.model = _NoLoneBatch(estimator.model)  # type: ignore[assignment]
         self._lag = estimator.micro.k
+        # The model gets each face once its blink score, and those of the frames just after it, are known: a window
+        # over a blink is judged without the eyes (merstudio.model.inference). Faces wait here until then.
+        blinks: BlinkMarker[np.ndarray] = BlinkMarker(self.source.fps, blink_on=estimator.micro.blink_on)
+        faces_waiting: dict[tuple[int, int], np.ndarray] = {}
         # Hands: looked for on the frames `_HandSchedule` picks.
         hands = _HandSchedule(max(1, int(round(self.source.fps / 5)))) if self.settings.occlusion else None
         start, stop = self.start, self.stop
@@ -306,6 +311,13 @@ class Analysis:
                 au_done.add(key)
                 if self._predictor is None or key in model_done:
                     ready.add(key)
+                elif key in faces_waiting:
+                    to_model(blinks.push(act.track_id, act.frame_index, act.blink, faces_waiting.pop(key)))
+
+        def to_model(faces: list) -> None:
+            assert self._predictor is not None
+            for tid, f, image, blink in faces:
+                resolve(self._predictor.push(tid, f, image, blink))
 
         def resolve(predictions: list) -> None:
             for key in self._resolve(pending, predictions):
@@ -351,6 +363,7 @@ class Analysis:
                         for state in estimator._tracks.values():
                             state.presence = dict.fromkeys(state.presence, 0)
                         if self._predictor is not None:  # and so does the model's noise floor
+                            to_model(blinks.flush())
                             self._predictor.restart_floor(i)
                     if not faces:
                         pending[(-1, i)] = self._empty_row(i, t)
@@ -367,9 +380,9 @@ class Analysis:
                             row.update({f"x_{k}": round(float(pts[k, 0]), 2) for k in range(N_LANDMARKS)})
                             row.update({f"y_{k}": round(float(pts[k, 1]), 2) for k in range(N_LANDMARKS)})
                         pending[(tf.track_id, i)] = row
-                        complete(estimator.push(tf.track_id, tf.obs, aligned, i, covered))
                         if self._predictor is not None:
-                            resolve(self._predictor.push(tf.track_id, i, aligned.image))
+                            faces_waiting[(tf.track_id, i)] = aligned.image
+                        complete(estimator.push(tf.track_id, tf.obs, aligned, i, covered))
                     yield from _drain(pending, ready, start, (au_done, model_done))
                     self.frames_done = max(0, i + 1 - start)
                     if progress is not None:
@@ -389,6 +402,7 @@ class Analysis:
             # Not in a `finally`: a generator closed early (break, GeneratorExit) must not yield again.
             complete(estimator.flush())
             if self._predictor is not None:
+                to_model(blinks.flush())
                 resolve(self._predictor.flush())
             ready.update(k for k in pending if k in au_done or k[0] == -1)  # the model may not predict every row
             yield from _drain(pending, ready, start, (au_done, model_done))
@@ -515,6 +529,7 @@ class Analysis:
                 self.model_frames[0] += not p.gated
                 self.model_frames[1] += 1
                 self.model_frames[2] += p.released
+                self.model_frames[3] += p.gated and p.blink and not p.released
         return keys
 
     def _empty_row(self, i: int, t: float) -> dict:

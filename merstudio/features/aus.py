@@ -136,6 +136,7 @@ class AUActivation:
     covered: dict[str, float] = field(default_factory=dict)
     track_id: int = 0
     frame_index: int = 0
+    blink: float = 0.0  # the frame's blink score (0..1, the larger eyeBlink score; 0 without a mesh)
 
     @property
     def motion(self) -> float:
@@ -272,4 +273,4 @@ class AUEstimator:
                 regions["chin"] = nan
             micro = MicroMotion(regions, nan, micro.blink, micro.head_turn, {a: nan for a in micro.aus})
         return AUActivation(intensity, presence, micro, sides, p.pose, scores, max(0.0, conf), covered,
-                            p.track_id, p.frame_index)
+                            p.track_id, p.frame_index, blink)

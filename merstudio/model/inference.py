@@ -16,7 +16,8 @@ this face's own noise floor, which the camera, compression, lighting and the per
 threshold cannot: see below). A gated frame is not sent to the network: its class and AU probabilities are NaN (not
 asked; a view draws a gap, the labels suggested for a spotted interval read only the frames the network saw). With
 motion_threshold = 0 every frame is predicted. A model with a "none" class (trained on frames outside annotated
-intervals) can also say "none" for frames that do deform (talking, blinking).
+intervals) can also say "none" for frames that do deform (talking, blinking). A window over a blink (the caller marks
+the frames: merstudio.features.blinks) is judged by the nose, mouth and chin, with the eyes hidden from the network.
 Calibration (span 0.2 s; docs/model.md has the table): on the bundled demo clip (rendered, 30 fps) quiet frames have
 median 0.028, 90th percentile 0.046, expression apexes 0.072-0.17, a fast head turn 0.04, blinks up to 0.24. Real
 footage sits higher and varies: the real smile clip's neutral face 0.03-0.085 (its smile onset 0.15-0.95); four more
@@ -39,9 +40,9 @@ import torch
 
 from merstudio.errors import InputError
 from merstudio.model.device import pick_device
-from merstudio.model.inputs import InputSettings, assemble, grey_u8, step_indices
+from merstudio.model.inputs import InputSettings, assemble, grey_u8, hide, step_indices
 from merstudio.model.network import MENet
-from merstudio.model.regions import AU_REGIONS
+from merstudio.model.regions import AU_REGIONS, BLINK_FREE, EYES, Box
 from merstudio.model.tta import probabilities
 
 DEFAULT_MOTION_THRESHOLD = 0.04  # max over AU regions of the mean optical strain (dimensionless), see above
@@ -90,6 +91,7 @@ class FramePrediction:
     gated: bool = False  # True: below the motion gate, not sent to the network
     gate: float = 0.0  # the motion this window needed to pass (the track's noise floor or motion_threshold)
     released: bool = False  # gated because its movement undoes the track's last one (the face returning to rest)
+    blink: bool = False  # a frame of the window is in a blink: the gate read the lower face, the network did not see the eyes
 
     def as_row(self, class_names: Sequence[str], aus: Sequence[int]) -> dict[str, float]:
         row = {class_column(c): float(p) for c, p in zip(class_names, self.probs, strict=True)}
@@ -112,7 +114,7 @@ class _Entry:
 
 @dataclass
 class _Track:
-    frames: deque = field(default_factory=deque)  # (frame_index, grey uint8 flow_size x flow_size)
+    frames: deque = field(default_factory=deque)  # (frame_index, grey uint8 flow_size x flow_size, in a blink)
     last: int = -1
     motions: deque = field(default_factory=deque)  # the motion of earlier windows (bounded: the noise window)
     # the movements the network was asked about that have not been undone yet (the release gate), and the last frame
@@ -121,11 +123,15 @@ class _Track:
     last_pass: int = -(10 ** 9)
 
 
-def _region_slices(size: int) -> list[tuple[slice, slice]]:
-    """The AU regions as (rows, columns) slices of a size x size image, each at least one pixel."""
-    return [(slice(int(y0 * size), max(int(y0 * size) + 1, int(y1 * size))),
-             slice(int(x0 * size), max(int(x0 * size) + 1, int(x1 * size))))
-            for x0, y0, x1, y1 in AU_REGIONS.values()]
+def _region_slices(size: int, regions: dict[str, Box] | None = None) -> list[tuple[slice, slice]]:
+    """The AU regions (or others) as (rows, columns) slices of a size x size image, each at least one pixel."""
+    return [_box_slice(size, b) for b in (AU_REGIONS if regions is None else regions).values()]
+
+
+def _box_slice(size: int, box: Box) -> tuple[slice, slice]:
+    x0, y0, x1, y1 = box
+    return (slice(int(y0 * size), max(int(y0 * size) + 1, int(y1 * size))),
+            slice(int(x0 * size), max(int(x0 * size) + 1, int(x1 * size))))
 
 
 def settings_from(meta: dict[str, Any], model: MENet) -> InputSettings:
@@ -177,14 +183,21 @@ class FramePredictor:
         self._queue: deque[_Entry] = deque()
         self._waiting = 0
         self._regions = _region_slices(self.settings.flow_size)
+        self._blink_free = _region_slices(self.settings.flow_size, BLINK_FREE)
         mask = np.zeros((_DESCRIPTOR_SIZE, _DESCRIPTOR_SIZE), bool)  # the AU regions, where an expression moves the face
         for sl in _region_slices(_DESCRIPTOR_SIZE):
             mask[sl] = True
         self._descriptor_mask = mask
+        eyes = np.zeros_like(mask)
+        eyes[_box_slice(_DESCRIPTOR_SIZE, EYES)] = True
+        self._descriptor_eyes = eyes[mask]  # the descriptor's entries a blink moves
 
     # -- public -----------------------------------------------------------------------------------------------
-    def push(self, track_id: int, frame_index: int, aligned_grey: np.ndarray) -> list[FramePrediction]:
-        """Add the aligned face of `track_id` at `frame_index` (increasing per track); returns ready predictions."""
+    def push(self, track_id: int, frame_index: int, aligned_grey: np.ndarray, blink: bool = False
+             ) -> list[FramePrediction]:
+        """Add the aligned face of `track_id` at `frame_index` (increasing per track); returns ready predictions.
+        `blink`: the frame is in a blink (merstudio.features.blinks): a window with such a frame is judged by what a
+        blink leaves alone (see _make_entry)."""
         tr = self._tracks.setdefault(int(track_id), _Track(motions=deque(maxlen=self._noise_len)))
         f = int(frame_index)
         if f <= tr.last:
@@ -193,7 +206,7 @@ class FramePredictor:
             tr.frames.clear()  # back after a long absence: old frames are no onset for this one
             tr.motions.clear()  # nor is the old noise floor (other light, another pose)
         tr.last = f
-        tr.frames.append((f, grey_u8(aligned_grey, self.settings.flow_size)))
+        tr.frames.append((f, grey_u8(aligned_grey, self.settings.flow_size), bool(blink)))
         while len(tr.frames) > 1 and tr.frames[1][0] <= f - self.span:  # keep one frame at or before f - span
             tr.frames.popleft()
         self._queue.append(self._make_entry(int(track_id), f, tr))
@@ -228,23 +241,29 @@ class FramePredictor:
             self._tracks.pop(int(track_id), None)
 
     # -- internals --------------------------------------------------------------------------------------------
-    def _frame_at(self, tr: _Track, index: int) -> np.ndarray:
+    def _frame_at(self, tr: _Track, index: int) -> tuple[int, np.ndarray, bool]:
         """The track's latest frame at or before `index` (its oldest kept frame if none is)."""
-        best = tr.frames[0][1]
-        for i, img in tr.frames:
-            if i > index:
+        best = tr.frames[0]
+        for fr in tr.frames:
+            if fr[0] > index:
                 break
-            best = img
+            best = fr
         return best
 
     def _make_entry(self, track_id: int, f: int, tr: _Track) -> _Entry:
         from merstudio.features.flow import compute_flow, optical_strain
 
         s = self.settings
-        onset_idx = tr.frames[0][0]
-        onset = tr.frames[0][1]
-        steps = step_indices(onset_idx, f, s.T, s.spacing)
-        imgs = [self._frame_at(tr, i) for i in steps]
+        onset_idx, onset, blink = tr.frames[0]
+        steps = [self._frame_at(tr, i) for i in step_indices(onset_idx, f, s.T, s.spacing)]
+        imgs = [img for _, img, _ in steps]
+        # A blink moves the lids, and a network trained on expressions reads them as one (the closing lids of the
+        # demo's blink as negative at p .85-.91). A window with a frame in a blink is judged by the regions a blink
+        # leaves alone: the gate reads their motion, the release gate their flow, the network sees the eyes hidden
+        # as random erasing hides parts of its training inputs. Its motion teaches no floor (neither the lids'
+        # nor a part of the face's).
+        blink = blink or any(b for _, _, b in steps)
+        regions = self._blink_free if blink else self._regions
         # The gate reads the last step's flow alone; the other steps' flows (T > 1) are computed only for a window
         # that passes it, which most do not (flow is most of this stage's time; each pair's flow is the same
         # whenever it is computed).
@@ -256,14 +275,14 @@ class FramePredictor:
         gate = 0.0
         if self.motion_threshold > 0:
             assert last_strain is not None
-            motion = max(float(last_strain[sl].mean()) for sl in self._regions)
+            motion = max(float(last_strain[sl].mean()) for sl in regions)
             gate = self._gate(tr)
-            if self._teaches_floor(onset_idx, f) and np.isfinite(motion):
+            if not blink and self._teaches_floor(onset_idx, f) and np.isfinite(motion):
                 tr.motions.append(motion)
             if motion < gate:  # not asked: NaN, not a claim of "no expression" nor of any class
-                return self._not_asked(track_id, f, motion, gate)
-            if self.release_gate and self._releases(tr, last_flow, motion, f):
-                return self._not_asked(track_id, f, motion, gate, released=True)
+                return self._not_asked(track_id, f, motion, gate, blink=blink)
+            if self.release_gate and self._releases(tr, last_flow, motion, f, blink):
+                return self._not_asked(track_id, f, motion, gate, released=True, blink=blink)
         flows: list[np.ndarray] = []
         strains: list[np.ndarray] = []
         if s.uses_flow:
@@ -271,26 +290,32 @@ class FramePredictor:
             flows = [compute_flow(onset, g, s.flow_method) for g in imgs[:-1]] + [last_flow]
             strains = [optical_strain(fl) for fl in flows[:-1]] + [last_strain]
         x = assemble(flows, imgs, s, strains)
+        if blink:
+            x = hide(x, EYES, s.box)
         self._waiting += 1
         empty = np.zeros(0, np.float32)
-        return _Entry(FramePrediction(track_id, f, empty, empty, motion, False, gate), x=x)
+        return _Entry(FramePrediction(track_id, f, empty, empty, motion, False, gate, blink=blink), x=x)
 
-    def _not_asked(self, track_id: int, f: int, motion: float, gate: float, released: bool = False) -> _Entry:
+    def _not_asked(self, track_id: int, f: int, motion: float, gate: float, released: bool = False,
+                   blink: bool = False) -> _Entry:
         nan_k = np.full(len(self.class_names), np.nan, np.float32)
         nan_a = np.full(len(self.aus), np.nan, np.float32)
-        return _Entry(FramePrediction(track_id, f, nan_k, nan_a, motion, True, gate, released), done=True)
+        return _Entry(FramePrediction(track_id, f, nan_k, nan_a, motion, True, gate, released, blink), done=True)
 
-    def _descriptor(self, flow: np.ndarray) -> np.ndarray | None:
+    def _descriptor(self, flow: np.ndarray, blink: bool = False) -> np.ndarray | None:
         """The flow over the AU regions at _DESCRIPTOR_SIZE, its median (what alignment left of head motion)
-        removed, as a unit vector; None for no movement."""
+        removed, as a unit vector (in a blink, the eyes' entries zero); None for no movement."""
         d = _DESCRIPTOR_SIZE
         small = cv2.resize(np.ascontiguousarray(flow, dtype=np.float32), (d, d), interpolation=cv2.INTER_AREA)
         v = small[self._descriptor_mask]  # (n, 2)
-        v = (v - np.median(v, axis=0)).ravel()
+        v = v - np.median(v, axis=0)
+        if blink:
+            v[self._descriptor_eyes] = 0.0
+        v = v.ravel()
         n = float(np.linalg.norm(v))
         return v / n if n > 1e-9 else None
 
-    def _releases(self, tr: _Track, flow: np.ndarray, motion: float, f: int) -> bool:
+    def _releases(self, tr: _Track, flow: np.ndarray, motion: float, f: int, blink: bool = False) -> bool:
         """Whether this window (it passed the motion gate) undoes one of the track's recent movements: its flow points
         against that movement's (cosine below -RELEASE_COS) within RELEASE_S of it. A network trained on onset -> apex
         flows reads a face going back to rest as the opposite expression (a smile's end as negative, a frown's as
@@ -300,7 +325,7 @@ class FramePredictor:
         tr.last_pass = f
         if new:
             tr.peaks = [p for p in tr.peaks if not p.released and f - p.frame <= self._release_len]
-        v = self._descriptor(flow)
+        v = self._descriptor(flow, blink)
         if v is None:
             return False
         for p in tr.peaks:

@@ -212,6 +212,24 @@ def assemble(flows: Sequence[np.ndarray], greys: Sequence[np.ndarray], settings:
     return x
 
 
+def hide(x: np.ndarray, region: Box, box: Box | None = None) -> np.ndarray:
+    """x (T, C, size, size) with the part `region` of the aligned face (where the input's framing `box` shows it)
+    filled with each channel's mean over the steps and pixels: what random erasing puts in its rectangles in training
+    (merstudio.training.trainer), so the network has seen such a hidden part. A copy; x itself is left as it is."""
+    x0, y0, x1, y1 = region
+    bx0, by0, bx1, by1 = box if box is not None else (0.0, 0.0, 1.0, 1.0)
+    s = x.shape[-1]
+
+    def span(a: float, b: float, lo: float, hi: float) -> slice:
+        a, b = (min(max((v - lo) / (hi - lo), 0.0), 1.0) for v in (a, b))
+        return slice(int(np.floor(a * s)), int(np.ceil(b * s)))
+
+    rows, cols = span(y0, y1, by0, by1), span(x0, x1, bx0, bx1)
+    out = x.copy()
+    out[:, :, rows, cols] = x.mean(axis=(0, 2, 3))[None, :, None, None]
+    return out
+
+
 def make_input(onset: np.ndarray, steps: Sequence[np.ndarray], settings: InputSettings) -> np.ndarray:
     """(T, C, size, size) float32 network input from the onset face and the T step faces (grey or RGB, uint8
     or 0..1 float; resized to flow_size when they are not). Use step_indices() to pick the steps."""

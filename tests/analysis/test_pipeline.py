@@ -1,6 +1,7 @@
 import csv
 import threading
 import time
+from pathlib import Path
 
 import cv2
 import numpy as np
@@ -154,6 +155,41 @@ def test_model_rows_stay_in_frame_order_with_gaps(clip):
     asked = [r for r in rows[3:] if not np.isnan(r[probs[0]])]  # the rest stayed under the motion gate: NaN
     assert asked and all(np.isclose(sum(r[c] for c in probs), 1.0, atol=1e-3) for r in asked)
     assert all(c not in rows[0] for c in probs)  # no face, no prediction
+
+
+REAL = Path(__file__).resolve().parents[3] / "shared" / "data" / "real-faces" / "smile_man.mp4"
+
+
+def test_on_a_real_face_the_model_sees_a_blink_as_one_and_is_not_asked_about_it(monkeypatch):
+    """The real clip (shared data; skipped where absent): the man blinks during his held smile. Looking at the aligned
+    faces: the lids lower at 25, are shut at 26-28, half open at 29, open from 30. Those frames reach the model marked
+    as in a blink (from the blendshape scores, which stay at 0.25-0.3 over the smile's narrowed eyes), nothing before
+    the smile's onset nor long after. The windows over the blink whose lower face holds still (the smile is held
+    since 20) are not asked: a model trained on expressions read them as negative or surprise before."""
+    if not REAL.is_file():
+        pytest.skip(f"{REAL} not here (shared real-face data)")
+    import merstudio.model.inference as inference
+    from merstudio.resources import starter_checkpoint
+
+    marked: dict[int, bool] = {}
+    push = inference.FramePredictor.push
+
+    def spy(self, track_id, frame_index, image, blink=False):
+        marked[frame_index] = blink
+        return push(self, track_id, frame_index, image, blink)
+
+    monkeypatch.setattr(inference.FramePredictor, "push", spy)
+    with open_source(REAL) as src:
+        a = Analysis(src, AnalysisSettings(checkpoint=starter_checkpoint()))
+        rows = list(a.rows())
+    assert sorted(marked) == list(range(72))
+    blink = [f for f, b in marked.items() if b]
+    assert set(range(25, 30)) <= set(blink) <= set(range(23, 32)), blink
+    probs = [c for c in a.columns() if c.startswith("p_")]
+    asked = [r["frame"] for r in rows if not np.isnan(r[probs[0]])]
+    assert set(range(17, 24)) <= set(asked)  # the smile's onset, as before
+    assert not set(asked) & set(range(27, 38)), asked  # the blink's windows: ending or starting in it
+    assert a.model_frames[3] >= 5  # counted as blinks the motion gate turned away
 
 
 def test_a_small_face_in_a_full_hd_frame_is_analysed(tmp_path):

@@ -396,9 +396,9 @@ def test_lost_tracks_are_forgotten() -> None:
         fp.push(2, k, faces[k % 2])
     assert 1 not in fp._tracks and 2 in fp._tracks
     fp.push(1, fp.stale_after + 5, faces[1])  # the id comes back: a fresh history, no error
-    assert [i for i, _ in fp._tracks[1].frames] == [fp.stale_after + 5]
+    assert [i for i, _, _ in fp._tracks[1].frames] == [fp.stale_after + 5]
     fp.push(2, 3 * fp.stale_after, faces[0])  # long gap in the same track: its old frames are dropped
-    assert [i for i, _ in fp._tracks[2].frames] == [3 * fp.stale_after]
+    assert [i for i, _, _ in fp._tracks[2].frames] == [3 * fp.stale_after]
     fp.flush()
     with pytest.raises(InputError):
         FramePredictor(_model(), {}, device="tpu0")
@@ -460,3 +460,99 @@ def test_a_gated_window_costs_one_flow_and_a_passing_one_all_its_steps(monkeypat
     for p in a:
         if not p.gated:
             np.testing.assert_array_equal(p.probs, b[p.frame_index].probs)
+
+
+def _local_zooms(boxes: dict[tuple[float, float, float, float], dict[int, float]], n: int, seed: int
+                 ) -> list[np.ndarray]:
+    """n noisy frames of one still texture where each box's content is zoomed by its scales[k] at frame k (a lid, a
+    mouth moving; 1 elsewhere)."""
+    rng = np.random.default_rng(seed)
+    base = _texture(9).astype(np.float32)
+    frames = []
+    for k in range(n):
+        img = base.copy()
+        for (x0, y0, x1, y1), scales in boxes.items():
+            r, c = slice(int(y0 * 128), int(y1 * 128)), slice(int(x0 * 128), int(x1 * 128))
+            patch = base[r, c]
+            h, w = patch.shape
+            m = cv2.getRotationMatrix2D(((w - 1) / 2, (h - 1) / 2), 0.0, scales.get(k, 1.0))
+            img[r, c] = cv2.warpAffine(patch, m, (w, h), flags=cv2.INTER_CUBIC, borderMode=cv2.BORDER_REFLECT)
+        frames.append(np.clip(img + rng.normal(0, 4, img.shape), 0, 255).astype(np.uint8))
+    return frames
+
+
+LIDS = (0.24, 0.33, 0.76, 0.43)  # inside the eye boxes
+MOUTH = (0.30, 0.62, 0.70, 0.76)
+
+
+def _run_blink(frames: list[np.ndarray], blink: set[int], monkeypatch=None) -> tuple[dict, list[np.ndarray]]:
+    """Every frame through a predictor, those in `blink` marked as in a blink; (predictions by frame, the inputs the
+    network was given)."""
+    import merstudio.model.inference as inference
+
+    seen: list[np.ndarray] = []
+    if monkeypatch is not None:
+        real = inference.probabilities
+
+        def spy(model, xb):  # noqa: ANN001, ANN202
+            seen.extend(xb.numpy())
+            return real(model, xb)
+
+        monkeypatch.setattr(inference, "probabilities", spy)
+    fp = FramePredictor(_model(), {}, device="cpu", fps=30)
+    by = {p.frame_index: p for k, img in enumerate(frames) for p in fp.push(0, k, img, k in blink)}
+    return by | {p.frame_index: p for p in fp.flush()}, seen
+
+
+def test_a_blink_alone_is_not_asked_and_the_same_lid_movement_unmarked_is() -> None:
+    """The lids close over frames 30-32, stay shut to 35 and open over 36-38 (the eye boxes' content squeezed and
+    back), nothing else moves. Marked as a blink (merstudio.features.blinks does that from the blendshape scores),
+    the gate reads the nose, mouth and chin, which did not move: no window over the blink is asked, and each says
+    blink. Unmarked, the same frames pass the gate as any movement does."""
+    lids = {k: s for k, s in zip(range(30, 39), [0.97, 0.94, 0.9, 0.9, 0.9, 0.9, 0.94, 0.97, 1.0], strict=True)}
+    frames = _local_zooms({LIDS: lids}, 70, seed=3)
+    by, _ = _run_blink(frames, set(range(28, 41)))
+    over = range(28, 47)  # windows with a frame in the blink: ending in it, or starting in it (span 6 frames)
+    assert [k for k in over if not by[k].gated] == []
+    assert all(by[k].blink for k in over) and not any(by[k].blink for k in range(0, 28))
+    unmarked, _ = _run_blink(frames, set())
+    assert [k for k in over if not unmarked[k].gated]
+    assert not any(p.blink for p in unmarked.values())
+
+
+def test_a_mouth_moving_during_a_blink_is_asked_without_the_eyes(monkeypatch) -> None:
+    """The same blink with the mouth stretching over 31-34: those windows pass on the mouth's motion, and the network
+    sees them with the eyes hidden (each channel's mean there, as random erasing fills its rectangles in training)."""
+    lids = {k: s for k, s in zip(range(30, 39), [0.97, 0.94, 0.9, 0.9, 0.9, 0.9, 0.94, 0.97, 1.0], strict=True)}
+    mouth = {31 + k: 1.04 ** (k + 1) for k in range(4)} | {35 + k: 1.04 ** 4 for k in range(35)}
+    frames = _local_zooms({LIDS: lids, MOUTH: mouth}, 70, seed=3)
+    by, seen = _run_blink(frames, set(range(28, 41)), monkeypatch)
+    asked = [k for k in range(31, 38) if not by[k].gated]
+    assert asked and all(by[k].blink for k in asked)
+    assert len(seen) == sum(not p.gated for p in by.values())
+    s = seen[0].shape[-1]
+    rows, cols = slice(int(0.28 * s) + 1, int(0.47 * s)), slice(int(0.19 * s) + 1, int(0.81 * s))
+    band = np.stack([x[:, :, rows, cols] for x in seen])  # (n, T, C, h, w)
+    assert np.ptp(band, axis=(1, 3, 4)).max() == 0.0  # one value per input and channel
+    assert np.ptp(np.stack([x[:, :, -8:, :] for x in seen]), axis=(1, 3, 4)).min() > 0  # the rest as it was
+
+
+def test_hide_fills_the_part_where_the_framing_shows_it() -> None:
+    from merstudio.model.inputs import FRAMINGS, hide
+
+    rng = np.random.default_rng(0)
+    x = rng.normal(size=(2, 3, 28, 28)).astype(np.float32)
+    box = FRAMINGS["megc2019"]
+    region = (0.18, 0.27, 0.82, 0.48)
+    out = hide(x, region, box)
+    inside = np.zeros((28, 28), bool)
+    for i in range(28):
+        for j in range(28):  # pixel (i, j) covers [j, j+1) / 28 of the crop; the crop is box of the aligned face
+            ax0, ax1 = box[0] + (box[2] - box[0]) * j / 28, box[0] + (box[2] - box[0]) * (j + 1) / 28
+            ay0, ay1 = box[1] + (box[3] - box[1]) * i / 28, box[1] + (box[3] - box[1]) * (i + 1) / 28
+            inside[i, j] = ax1 > region[0] and ax0 < region[2] and ay1 > region[1] and ay0 < region[3]
+    np.testing.assert_array_equal(out[:, :, ~inside], x[:, :, ~inside])
+    want = np.broadcast_to(x.mean(axis=(0, 2, 3))[None, :, None], out[:, :, inside].shape)
+    np.testing.assert_allclose(out[:, :, inside], want, rtol=1e-6)
+    assert inside.sum() > 0.2 * inside.size
+    np.testing.assert_array_equal(hide(x, (0.0, 0.0, 0.1, 0.1), box), x)  # outside the framing: nothing

@@ -109,7 +109,9 @@ class AnalysisSettings:
 # (merstudio.features.aus.BLINK_MAX_S).
 # 7 (2026-12-04): the model's motion gate follows each face's noise floor, and frames under it read NaN (not asked)
 # instead of one-hot "none" or zeros (merstudio.model.inference).
-ANALYSIS_REVISION = 7
+# 8 (2026-12-05): the model is not asked about a face going back to rest (its release gate) nor about a blink alone;
+# its flow sees through a change of light (merstudio.features.flow.match_brightness).
+ANALYSIS_REVISION = 8
 
 
 def analysis_revision(settings: dict[str, Any]) -> int:

@@ -46,7 +46,7 @@ def run(args: argparse.Namespace) -> int:
                          f"({', '.join(names)}); pass --classes to map the labels")
     remap = np.array([names.index(c) for c in info["class_names"]], dtype=np.int64)
     data.y = remap[data.y]
-    seen = seen_subjects(meta, args.data, data.subject_list)
+    seen = seen_subjects(meta, args.data, data)
     if args.out is None:
         from merstudio.training.trainer import predict
 
@@ -74,12 +74,19 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
-def seen_subjects(meta: dict, spec: str, subjects: list[str]) -> list[str]:
-    """The subjects of the evaluated data that trained the checkpoint: its recorded training subjects, or, for a
-    checkpoint saved before they were recorded, all of them when it was trained on the same --data."""
+def seen_subjects(meta: dict, spec: str, data) -> list[str]:  # noqa: ANN001 - merstudio.training.data.DataArrays
+    """The subjects of the evaluated data that trained the checkpoint: those whose inputs are a training subject's
+    (checkpoints since 2026-12-05 record them), or, for older ones, those named as a training subject, or, for a
+    checkpoint saved before those were recorded, all of them when it was trained on the same --data."""
+    from merstudio.training.run import subject_fingerprints
+
+    subjects = [str(s) for s in data.subject_list]
     td = meta.get("training_data")
     if not isinstance(td, dict):
         return []
+    if isinstance(td.get("subject_inputs"), dict):
+        known = {str(v) for v in td["subject_inputs"].values()}
+        return [s for s, h in subject_fingerprints(data).items() if h in known]
     if isinstance(td.get("subjects"), list):
         trained = {str(s) for s in td["subjects"]}
         return [s for s in subjects if s in trained]

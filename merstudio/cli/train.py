@@ -242,7 +242,13 @@ def run(args: argparse.Namespace) -> int:
     from merstudio.model.device import pick_device
     from merstudio.training.data import load_arrays
     from merstudio.training.protocols import parse_protocol
-    from merstudio.training.run import json_safe, parse_ablate, run_protocol, train_final
+    from merstudio.training.run import (
+        json_safe,
+        parse_ablate,
+        run_protocol,
+        subject_fingerprints,
+        train_final,
+    )
     from merstudio.training.trainer import dist_info, init_distributed_from_env
 
     parse_ablate(args.ablate)  # bad flags fail before the (slow) data preparation
@@ -311,8 +317,10 @@ def run(args: argparse.Namespace) -> int:
             "aus": list(model_cfg.aus),
             "training_data": {"description": info["description"], "spec": args.data, "n_samples": len(data),
                               "n_subjects": len(data.subject_list), "class_map": info.get("class_map", ""),
-                              # who trained it: `merstudio evaluate` on these people is fit, not accuracy
+                              # who trained it: `merstudio evaluate` on these people is fit, not accuracy (known by
+                              # their inputs: ids alone collide across datasets)
                               "subjects": list(data.subject_list),
+                              "subject_inputs": subject_fingerprints(data),
                               # every sample from merstudio's synthetic generator: the app marks the model's
                               # output "synthetic faces only" (merstudio.gui.checkpoint_dialog)
                               "synthetic": bool(len(data)) and all(str(d) == SYNTHETIC for d in data.datasets)},

@@ -33,7 +33,7 @@ from merstudio.errors import InputError, MerstudioError, OutputError
 from merstudio.features.flow import compute_flow, optical_strain
 from merstudio.model.inputs import SPACINGS, Box, parse_framing, shrink, step_indices
 
-PREPROCESS_VERSION = 1  # bump when the computation changes: old cache entries then stop matching
+PREPROCESS_VERSION = 2  # bump when the computation changes: old cache entries then stop matching (2: brightness-matched flow)
 WORK_SIZE = 128  # aligned face size flow is computed at (merstudio.face.align.ALIGNED_SIZE)
 MODALITIES = ("flow", "grey", "both")
 FLOWS = ("dis", "tvl1", "farneback")

@@ -9,7 +9,7 @@ spacing; one saved without it used "even". Each step's channels are, by modality
     grey       grey           the step frame, 0..1
     flow+grey  u, v, strain, grey
 Flow is computed with merstudio.features.flow.compute_flow on both faces at flow_size x flow_size (the aligned face,
-128 px), then every channel is resized to size x size with area averaging. Normalisation (`normalise`):
+128 px; the onset face first brought to the step face's brightness: a change of light is not motion), then every channel is resized to size x size with area averaging. Normalisation (`normalise`):
     "minmax" (default, = the training data of merstudio.datasets.preprocess and the published 0-255 flow images):
              each flow channel min-max scaled to 0..1 over the whole sample (all T steps);
     "none":  raw flow, u and v rescaled by size / flow_size so they are pixels of the network input.

@@ -106,6 +106,17 @@ def data_fingerprint(data: DataArrays) -> str:
     return h.hexdigest()[:16]
 
 
+def subject_fingerprints(data: DataArrays) -> dict[str, str]:
+    """Per subject, a hash of its samples' network inputs (in order): the same people's data whatever their ids
+    are called (two synthetic sets, or two datasets, can both have a "synth01" or a "sub01")."""
+    out = {}
+    for s in data.subject_list:
+        h = hashlib.sha1()
+        h.update(np.ascontiguousarray(data.X[data.subjects == s], dtype=np.float32).tobytes())
+        out[str(s)] = h.hexdigest()[:16]
+    return out
+
+
 def _fold_stem(fold: Fold) -> str:
     safe = re.sub(r"[^A-Za-z0-9_.-]+", "_", fold.name)
     return f"{fold.index:03d}_{safe}"

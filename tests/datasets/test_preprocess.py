@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from merstudio.datasets import DatasetWarning, PreprocessSettings, load_samples, prepare, preprocess
-from merstudio.datasets.preprocess import compute_input, default_cache_dir
+from merstudio.datasets.preprocess import PREPROCESS_VERSION, compute_input, default_cache_dir
 from merstudio.errors import InputError
 
 pytestmark = pytest.mark.filterwarnings("ignore::merstudio.datasets.DatasetWarning")
@@ -87,15 +87,17 @@ def test_step_spacing_picks_the_frames(tmp_path, spacing, first):
 
 
 def test_cache_key_of_spacing():
-    # Literal keys of the settings before spacing existed: caches made then keep matching wherever the steps are
-    # the same ("even", or one step, which lies at the apex either way).
-    assert PreprocessSettings().key() == PreprocessSettings(spacing="late").key() == "a13e9486b6f4d57a"
-    assert PreprocessSettings(T=2).key() == "2ac364070ea6a2f8"
-    assert PreprocessSettings(T=2, spacing="late").key() not in ("2ac364070ea6a2f8", "a13e9486b6f4d57a")
+    # Literal keys of the settings as they were before spacing existed (with PREPROCESS_VERSION 2, brightness-matched
+    # flow; version 1's were a13e9486b6f4d57a and 2ac364070ea6a2f8 and match nothing now): the fields added since
+    # leave the key alone wherever the steps are the same ("even", or one step, which lies at the apex either way).
+    assert PREPROCESS_VERSION == 2
+    assert PreprocessSettings().key() == PreprocessSettings(spacing="late").key() == "259d053da3266172"
+    assert PreprocessSettings(T=2).key() == "fe25272803255b91"
+    assert PreprocessSettings(T=2, spacing="late").key() not in ("fe25272803255b91", "259d053da3266172")
     # the whole aligned face is the framing every cache made before framings existed had
-    assert PreprocessSettings(framing="whole").key() == "a13e9486b6f4d57a"
+    assert PreprocessSettings(framing="whole").key() == "259d053da3266172"
     framed = PreprocessSettings(framing="megc2019")
-    assert framed.framing == (0.143, 0.201, 0.857, 0.916) and framed.key() != "a13e9486b6f4d57a"
+    assert framed.framing == (0.143, 0.201, 0.857, 0.916) and framed.key() != "259d053da3266172"
     assert PreprocessSettings(framing=[0.143, 0.201, 0.857, 0.916]) == framed  # as read back from a checkpoint
     with pytest.raises(InputError, match="framing"):
         PreprocessSettings(framing="0.2,0.2,0.1,0.9")

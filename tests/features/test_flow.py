@@ -82,3 +82,45 @@ def test_optical_strain_of_known_fields():
     assert optical_strain(shear).shape == (64, 64) and optical_strain(shear).dtype == np.float32
     with pytest.raises(InputError):
         optical_strain(np.zeros((8, 8)))
+
+
+def test_a_change_of_light_is_not_motion_and_a_movement_under_it_still_is(texture):
+    """The astronaut's face 12 % darker (a flicker's dip, as in the bundled demo), sensor noise on each frame:
+    without matching, DIS reads strain over the face well above that of the same frame twice; brought to the same
+    brightness first, less than half that excess is left (what is left: the darker frame's weaker contrast against
+    the same noise). A real local movement in the darker frame keeps its strain. Means over 6 noise draws."""
+    zoomed = texture.astype(np.float32).copy()  # the middle zoomed by 4 %: a local deformation
+    m = cv2.getRotationMatrix2D((31.5, 31.5), 0.0, 1.04)
+    zoomed[32:96, 32:96] = cv2.warpAffine(zoomed[32:96, 32:96].copy(), m, (64, 64), flags=cv2.INTER_CUBIC,
+                                          borderMode=cv2.BORDER_REFLECT101)
+    raw = FlowComputer("dis")
+
+    def strain(flow: np.ndarray) -> float:
+        return float(optical_strain(flow)[16:-16, 16:-16].mean())
+
+    runs = []
+    for seed in range(6):
+        rng = np.random.default_rng(seed)
+
+        def noisy(img: np.ndarray) -> np.ndarray:
+            return np.clip(img + rng.normal(0, 1.5, img.shape), 0, 255).astype(np.uint8)  # noqa: B023
+
+        a, same, dark = noisy(texture), noisy(texture), noisy(texture * 0.88)
+        moved, moved_dark = noisy(zoomed), noisy(zoomed * 0.88)
+        runs.append([strain(compute_flow(a, same)), strain(raw(a, dark)), strain(compute_flow(a, dark)),
+                     strain(compute_flow(a, moved)), strain(compute_flow(a, moved_dark))])
+    quiet, unmatched, matched, movement, movement_dark = np.mean(runs, axis=0)
+    assert unmatched - quiet > 0.25 * quiet
+    assert matched - quiet < 0.5 * (unmatched - quiet)
+    assert movement > 2 * quiet
+    assert movement_dark == pytest.approx(movement, rel=0.1)
+
+
+def test_match_brightness_scales_to_the_other_mean(texture):
+    from merstudio.features.flow import match_brightness
+
+    out = match_brightness(texture, (texture * 0.8).astype(np.uint8))
+    assert out.dtype == np.uint8 and abs(float(out.mean()) - float((texture * 0.8).astype(np.uint8).mean())) < 0.5
+    assert match_brightness(texture, texture) is texture  # equal means: untouched
+    black = np.zeros_like(texture)
+    assert match_brightness(black, texture) is black  # nothing to scale

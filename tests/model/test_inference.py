@@ -556,3 +556,25 @@ def test_hide_fills_the_part_where_the_framing_shows_it() -> None:
     np.testing.assert_allclose(out[:, :, inside], want, rtol=1e-6)
     assert inside.sum() > 0.2 * inside.size
     np.testing.assert_array_equal(hide(x, (0.0, 0.0, 0.1, 0.1), box), x)  # outside the framing: nothing
+
+
+def test_the_demos_flickering_light_is_not_asked() -> None:
+    """The bundled demo (a committed resource) flickers at 7.5 Hz, 12 % deep, over frames 400-423 and nothing else
+    happens there (resources/demo/README.md), as the pipeline feeds it: Face Mesh in video mode, the aligner. Flow
+    between frames of other brightness read as strain (0.05-0.07, twice the quiet windows) and passed the gate on 6
+    of those frames until the light was matched first (merstudio.features.flow.match_brightness)."""
+    from merstudio.face.align import FaceAligner
+    from merstudio.face.detector import FaceMeshDetector
+    from merstudio.io import open_source
+    from merstudio.resources import demo_video
+
+    fp = FramePredictor(_model(), {}, device="cpu", fps=30)
+    aligner = FaceAligner()
+    preds = []
+    with open_source(demo_video()) as src, FaceMeshDetector(max_faces=1, video_mode=True) as det:
+        for i, rgb in src.iter_frames(100, 432):
+            faces = det.detect(rgb)
+            assert faces, i
+            preds += fp.push(0, i, aligner.align(0, faces[0].landmarks, rgb, frame_index=i).image)
+    by = {p.frame_index: p for p in preds + fp.flush()}
+    assert [k for k in range(400, 430) if not by[k].gated] == []

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import json
+from types import SimpleNamespace
 
+import numpy as np
 import pytest
 
 from merstudio import __version__
@@ -62,11 +64,17 @@ def test_train_final_and_evaluate(tmp_path, flow_table, tiny_model_config, capsy
     assert f"fingerprint {json.loads((run / 'run.json').read_text())['data_fingerprint']}" in summary
     assert "training time" not in summary  # nothing was trained
     assert "4 of these 4 subjects trained this checkpoint" in summary
-    assert ev_cli.seen_subjects({"training_data": {"subjects": ["s2", "x"]}}, "t", ["s1", "s2"]) == ["s2"]
+    # other people under the same ids (another synthetic set, another dataset's "sub01"): no warning
+    other = flow_table(tmp_path / "other", n=24, n_subjects=4, seed=5)
+    assert main(["evaluate", "--checkpoint", str(ckpt), "--data", str(other), "--device", "cpu"]) == 0
+    assert "warning" not in capsys.readouterr().out
+    # checkpoints of 2026-12-05 recorded the ids only; older ones neither
+    two = SimpleNamespace(subject_list=["s1", "s2"], subjects=np.array(["s1", "s2"]), X=np.zeros((2, 1)))
+    assert ev_cli.seen_subjects({"training_data": {"subjects": ["s2", "x"]}}, "t", two) == ["s2"]
     # saved before subjects were recorded: the same --data means the same people
-    assert ev_cli.seen_subjects({"training_data": {"spec": "t"}}, "t", ["s1", "s2"]) == ["s1", "s2"]
-    assert ev_cli.seen_subjects({"training_data": {"spec": "t"}}, "other", ["s1"]) == []
-    assert ev_cli.seen_subjects({}, "t", ["s1"]) == []
+    assert ev_cli.seen_subjects({"training_data": {"spec": "t"}}, "t", two) == ["s1", "s2"]
+    assert ev_cli.seen_subjects({"training_data": {"spec": "t"}}, "other", two) == []
+    assert ev_cli.seen_subjects({}, "t", two) == []
 
 
 def test_allow_missing_lists_skipped_and_bad_input_is_one_line(tmp_path, flow_table, tiny_model_config,

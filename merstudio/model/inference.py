@@ -52,6 +52,10 @@ DEFAULT_NOISE_WINDOW_S = 10.0  # seconds of a track's earlier windows that set i
 # flow, within RELEASE_S seconds of it) is the face returning to rest, not an expression: see docs/model.md
 RELEASE_COS = 0.5
 RELEASE_S = 10.0
+# ... and moves no more than RELEASE_MAX times that movement's motion: a face cannot undo more than it did, so a larger
+# opposite window is a new movement past rest (a frown straight out of a held brow raise). The demo's releases moved
+# 0.66-1.06 times their movement.
+RELEASE_MAX = 1.5
 _MAX_PEAKS = 4  # movements a track remembers at once (a blink during a held smile must not make it forget the smile)
 _DESCRIPTOR_SIZE = 32  # flows compared at this size
 
@@ -329,7 +333,8 @@ class FramePredictor:
         if v is None:
             return False
         for p in tr.peaks:
-            if f - p.frame <= self._release_len and float(v @ p.v) < -RELEASE_COS:
+            if (f - p.frame <= self._release_len and float(v @ p.v) < -RELEASE_COS
+                    and motion <= RELEASE_MAX * p.motion):
                 p.released = True
                 return True
         if new or not tr.peaks or tr.peaks[-1].released:

@@ -332,6 +332,21 @@ def test_a_face_going_back_to_rest_is_not_asked_and_the_next_movement_is() -> No
     assert not any(p.released for p in by_off.values())
 
 
+def test_a_movement_past_rest_is_asked_and_a_mere_undoing_is_not() -> None:
+    """A zoom in (frames 30-33, held) and then, in as short a time, a zoom out past rest to the opposite amount
+    (50-53: a frown straight out of a held brow raise). Its windows point against the first movement as an undoing
+    does, but move about twice as much: more than the face did, so not a return to rest: they are asked."""
+    scales = {30 + k: 1.03 ** (k + 1) for k in range(4)} | {34 + k: 1.03 ** 4 for k in range(16)}
+    scales |= {50 + k: 1.03 ** (3 - 2 * k) for k in range(4)} | {54 + k: 1.03 ** -4 for k in range(16)}
+    frames = _zooms(scales, 70, seed=4)
+    fp = FramePredictor(_model(), {}, device="cpu", fps=30)
+    by = {p.frame_index: p for k, img in enumerate(frames) for p in fp.push(0, k, img)} | {
+        p.frame_index: p for p in fp.flush()}
+    past = [k for k in range(50, 57) if not by[k].gated]
+    assert past and not any(by[k].released for k in past), [(k, by[k].released, by[k].motion) for k in range(48, 58)]
+    assert set(range(30, 37)) & {k for k in range(70) if not by[k].gated}
+
+
 REAL = Path(__file__).resolve().parents[3] / "shared" / "data" / "real-faces"
 
 

@@ -106,7 +106,7 @@ class AnalysisSettings:
 # 4 (2026-12-03): eyes behind dark glasses read NaN (merstudio.face.occlusion.EyesVisibility).
 # 5 (2026-12-03): a face region cut off by the frame's edge reads NaN (merstudio.face.occlusion.outside_regions).
 # 6 (2026-12-03): AU6 reads eyes narrowed by a smile when nothing holds it: a photo, lids low longer than a blink
-# (merstudio.features.aus.BLINK_MAX_S).
+# (merstudio.features.blinks.BLINK_MAX_S).
 # 7 (2026-12-04): the model's motion gate follows each face's noise floor, and frames under it read NaN (not asked)
 # instead of one-hot "none" or zeros (merstudio.model.inference).
 # 8 (2026-12-05): the model is not asked about a face going back to rest (its release gate) nor about a blink alone;

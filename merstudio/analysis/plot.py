@@ -169,8 +169,9 @@ def _curve_figure(plt: Any, frames: pd.DataFrame, df: pd.DataFrame, cols: list[s
         legend.append("orange: spotted")
     if classes:
         legend.append("class p: the model's, blank where it was not asked")
-    fig.suptitle(head + ("   [" + ", ".join(legend) + "]" if legend else ""), fontsize=10)
-    fig.tight_layout(rect=(0, 0, 1, 0.97))
+    # the key on a line of its own: beside a long file name it ran off the figure
+    fig.suptitle(head + ("\n[" + ", ".join(legend) + "]" if legend else ""), fontsize=10)
+    fig.tight_layout(rect=(0, 0, 1, 0.965 if legend else 0.97))
     return fig
 
 

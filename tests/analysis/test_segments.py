@@ -138,9 +138,14 @@ REAL = Path(__file__).resolve().parents[3] / "shared" / "data" / "real-faces" / 
 
 @pytest.mark.slow
 @pytest.mark.skipif(not REAL.is_file(), reason="../shared/data/real-faces/smile_man.mp4 is absent")
-def test_split_equals_unsplit_on_a_real_face(tmp_path):
-    """MediaPipe's tracking of a real face: seams (every second here) inside the smile's onset and held phase."""
-    settings = AnalysisSettings(keyframe_s=1.0)
+@pytest.mark.parametrize("model", [False, True])
+def test_split_equals_unsplit_on_a_real_face(tmp_path, model):
+    """MediaPipe's tracking of a real face: seams (every second here) inside the smile's onset and held phase; with
+    a model, the seam at frame 30 falls at the end of the blink (shut 26-28), whose frames the model is told of
+    only once the frames after them are known (merstudio.features.blinks)."""
+    from merstudio.resources import starter_checkpoint
+
+    settings = AnalysisSettings(keyframe_s=1.0, checkpoint=starter_checkpoint() if model else None)
     unsplit_run = analyze_file(REAL, tmp_path / "full", "real", settings)
     plan = plan_segments(unsplit_run.frame_count, unsplit_run.fps, 1.0, settings)
     assert len(plan) == 3

@@ -178,8 +178,9 @@ class AnalysisOutput:
     turned: int = 0  # degrees clockwise the frames were turned to find the faces upright (0: as filed)
     face_frames: dict[int, int] = field(default_factory=dict)  # per track, on how many frames it was seen
     # with a model: (face frames it judged, face frames it was given, of those the ones its release gate turned away,
-    # and the blinks its motion gate turned away); the rest were under its motion gate
-    model_frames: tuple[int, int, int, int] | None = None
+    # the blinks and the partly covered faces its motion gate turned away, the turning heads); the rest were under
+    # its motion gate
+    model_frames: tuple[int, int, int, int, int, int] | None = None
 
     @property
     def csv(self) -> Path:
@@ -370,7 +371,8 @@ def _analyze_claimed(input_path: Path, paths: OutputPaths, settings: AnalysisSet
                                   portraits=dict(analysis.portraits), turned=analysis.turned or 0,
                                   face_frames=analysis.face_frames(),
                                   model_frames=(analysis.model_frames[0], analysis.model_frames[1],
-                                                analysis.model_frames[2], analysis.model_frames[3])
+                                                analysis.model_frames[2], analysis.model_frames[3],
+                                                analysis.model_frames[4], analysis.model_frames[5])
                                   if settings.checkpoint else None)
 
         def finish(complete: bool, rows: int) -> AnalysisOutput:

@@ -235,9 +235,10 @@ class Analysis:
             raise InputError(f"turn {self.settings.turn}: expected one of {', '.join(map(str, TURNS))} "
                              "(degrees clockwise)")
         self._predictor = None
-        # face frames the model judged, of those it was given, the ones its release gate turned away, and the blinks
-        # its motion gate turned away (motion read without the eyes; the rest: its motion gate)
-        self.model_frames = [0, 0, 0, 0]
+        # face frames the model judged, of those it was given, the ones its release gate turned away, the blinks
+        # and the partly covered faces its motion gate turned away (motion read without the eyes or the covered
+        # parts), and the ones over a turning head (the rest: its motion gate)
+        self.model_frames = [0, 0, 0, 0, 0, 0]
         if self.settings.checkpoint is not None:
             from merstudio.model.checkpoint import load_checkpoint
             from merstudio.model.inference import DEFAULT_MOTION_THRESHOLD, FramePredictor
@@ -273,7 +274,7 @@ class Analysis:
     # -- the stream --------------------------------------------------------------------------------------------
     def rows(self, progress: ProgressFn | None = None, cancel: CancelFn | None = None) -> Iterator[dict]:
         from merstudio.face.align import FaceAligner
-        from merstudio.face.occlusion import covered_regions
+        from merstudio.face.occlusion import COVERED_FRACTION, covered_regions
         from merstudio.face.tracker import FaceTracker
         from merstudio.features.aus import AUEstimator
         from merstudio.features.blinks import BlinkMarker
@@ -285,7 +286,8 @@ class Analysis:
         self._lag = estimator.micro.k
         # The model gets each face once its blink score, and those of the frames just after it, are known: a window
         # over a blink is judged without the eyes (merstudio.model.inference). Faces wait here until then.
-        blinks: BlinkMarker[np.ndarray] = BlinkMarker(self.source.fps, blink_on=estimator.micro.blink_on)
+        blinks: BlinkMarker[tuple[np.ndarray, list[str], tuple]] = BlinkMarker(self.source.fps,
+                                                                                 blink_on=estimator.micro.blink_on)
         faces_waiting: dict[tuple[int, int], np.ndarray] = {}
         # Hands: looked for on the frames `_HandSchedule` picks.
         hands = _HandSchedule(max(1, int(round(self.source.fps / 5)))) if self.settings.occlusion else None
@@ -313,13 +315,15 @@ class Analysis:
                 au_done.add(key)
                 if self._predictor is None or key in model_done:
                     ready.add(key)
-                elif key in faces_waiting:
-                    to_model(blinks.push(act.track_id, act.frame_index, act.blink, faces_waiting.pop(key)))
+                elif key in faces_waiting:  # with what covers the face (a hand, a mask, the frame's edge), its pose
+                    hidden = [part for part, share in act.covered.items() if share >= COVERED_FRACTION]
+                    face = (faces_waiting.pop(key), hidden, act.pose)
+                    to_model(blinks.push(act.track_id, act.frame_index, act.blink, face))
 
         def to_model(faces: list) -> None:
             assert self._predictor is not None
-            for tid, f, image, blink in faces:
-                resolve(self._predictor.push(tid, f, image, blink))
+            for tid, f, (image, hidden, pose), blink in faces:
+                resolve(self._predictor.push(tid, f, image, blink, hidden, pose))
 
         def resolve(predictions: list) -> None:
             for key in self._resolve(pending, predictions):
@@ -531,7 +535,9 @@ class Analysis:
                 self.model_frames[0] += not p.gated
                 self.model_frames[1] += 1
                 self.model_frames[2] += p.released
-                self.model_frames[3] += p.gated and p.blink and not p.released
+                self.model_frames[3] += p.gated and p.blink and not p.released and not p.covered
+                self.model_frames[4] += p.gated and p.covered and not p.released and not p.turned
+                self.model_frames[5] += p.turned
         return keys
 
     def _empty_row(self, i: int, t: float) -> dict:

@@ -107,7 +107,7 @@ def describe_interval(frames: pd.DataFrame, min_frames: int = 2, apex: int | Non
                 return Suggestion("", aus, None, f"{top[2:]} p={p:.2f} < {MIN_LABEL_P:.2f}")
             return Suggestion(top[2:], aus, p)
         if means.isna().all():  # every frame stayed under the motion gate: the AUs' FACS class, said so
-            return Suggestion(objective_emotion(present), aus, None, "it was not asked (too little motion, or a "
-                              "blink alone: its motion gate; or the face going back to rest: its release gate); the "
-                              "emotion is the AUs' FACS class")
+            return Suggestion(objective_emotion(present), aus, None, "it was not asked (too little motion, a "
+                              "blink or a hand alone: its motion gate; a turning head; or the face going back to "
+                              "rest: its release gate); the emotion is the AUs' FACS class")
     return Suggestion(objective_emotion(present), aus, None)

@@ -87,8 +87,9 @@ def register(sub: argparse._SubParsersAction) -> None:
                    help="device for the learned model: cpu, cuda, cuda:N or auto (default: CUDA when available)")
     p.add_argument("--no-model-gate", dest="model_gate", action="store_false",
                    help="the learned model judges every face frame; by default only frames whose movement stands "
-                   "out from the face's own noise floor (its motion gate; during a blink the lower face's movement, "
-                   "the eyes hidden from the model) and does not undo the face's last movement "
+                   "out from the face's own noise floor (its motion gate; during a blink or with a part of the face "
+                   "covered, the rest's movement, the eyes or the covered part hidden from the model), whose head "
+                   "does not turn, and which does not undo the face's last movement "
                    "(its release gate: the face going back to rest), the rest read NaN: not asked "
                    "(docs/model.md, Per-frame inference)")
     p.add_argument("--plot", action="store_true", help="also write <name>.png: AU curves with spotted intervals, and the class "
@@ -399,9 +400,12 @@ def _print_summary(r: AnalysisOutput) -> None:
     if len(r.spots) > 8:
         print(f"    ... {len(r.spots) - 8} more")
     if r.model_frames and r.model_frames[1]:
-        judged, given, released, blinks = r.model_frames
-        rest = ((f"{released} went back to rest after a movement, its release gate; " if released else "")
+        judged, given, released, blinks, covered, turned = r.model_frames
+        rest = ((f"{turned} were over a turning head; " if turned else "")
+                + (f"{released} went back to rest after a movement, its release gate; " if released else "")
                 + (f"{blinks} were blinks with too little else moving; " if blinks else "")
+                + (f"{covered} had a part of the face covered (a hand, a mask) and too little moving in the rest; "
+                   if covered else "")
                 + "the rest moved too little for it to be asked, its motion gate: docs/model.md; --no-model-gate "
                 "asks it on every frame") if judged < given else "every one: no motion gate"
         print(f"  model         : judged {judged} of {given} face frames ({rest})")

@@ -57,6 +57,7 @@ REGIONS: dict[str, tuple[str, ...]] = {
 # AUs whose direction the lane reads (eyelid AUs 5 and 7 are left out: blinks dominate the lids).
 MICRO_AUS = (1, 2, 4, 6, 9, 10, 12, 14, 15, 17)
 MOTION_REGIONS = tuple(REGIONS)
+TURN_DEG = 4.0  # a head turning (yaw or pitch) by more than this between two frames: their flow is no expression
 SPOT_REGIONS = ("brows", "cheeks", "nose", "mouth", "chin")  # eyelids: blinks dominate them
 BLINK_REGIONS = ("nose", "mouth", "chin")  # what a blink leaves alone
 # Points that facial action barely moves (nose dorsum, inner eye corners, upper forehead, temples, zygomatic
@@ -258,7 +259,7 @@ class _Frame:
 class MicroMotionEstimator:
     """Per-track micro-motion against a short local baseline (see the module docstring)."""
 
-    def __init__(self, fps: float = 30.0, flow: str = "dis", lag_s: float = 0.2, turn_deg: float = 4.0,
+    def __init__(self, fps: float = 30.0, flow: str = "dis", lag_s: float = 0.2, turn_deg: float = TURN_DEG,
                  blink_on: float = 0.45) -> None:
         if not (np.isfinite(fps) and fps > 0):
             raise InputError(f"fps: must be a positive number, got {fps}")

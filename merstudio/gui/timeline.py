@@ -810,8 +810,8 @@ class Timeline(pg.GraphicsLayoutWidget):
         ps = [cell(c[2:], class_colour(c), v, 2) for c, v in vals.items() if c.startswith("p_")]
         face_here = seen is not None and 0 <= f < len(seen) and np.isfinite(seen[f])
         if ps and face_here and not any(math.isfinite(v) for c, v in vals.items() if c.startswith("p_")):
-            ps = ["<i>not asked: too little motion (the model's motion gate; in a blink, of the lower face) or the "
-                  "face going back to rest (its release gate)</i>"]
+            ps = ["<i>not asked: too little motion (the model's motion gate; in a blink or under a hand, of the rest "
+                  "of the face), a turning head, or the face going back to rest (its release gate)</i>"]
         parts = [head]
         if aus:
             parts.append(("AU&nbsp;−&nbsp;neutral&nbsp; " if self.neutral is not None else "AU&nbsp; ") + " &nbsp;".join(aus))

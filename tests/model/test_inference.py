@@ -411,9 +411,9 @@ def test_lost_tracks_are_forgotten() -> None:
         fp.push(2, k, faces[k % 2])
     assert 1 not in fp._tracks and 2 in fp._tracks
     fp.push(1, fp.stale_after + 5, faces[1])  # the id comes back: a fresh history, no error
-    assert [i for i, _, _ in fp._tracks[1].frames] == [fp.stale_after + 5]
+    assert [fr[0] for fr in fp._tracks[1].frames] == [fp.stale_after + 5]
     fp.push(2, 3 * fp.stale_after, faces[0])  # long gap in the same track: its old frames are dropped
-    assert [i for i, _, _ in fp._tracks[2].frames] == [3 * fp.stale_after]
+    assert [fr[0] for fr in fp._tracks[2].frames] == [3 * fp.stale_after]
     fp.flush()
     with pytest.raises(InputError):
         FramePredictor(_model(), {}, device="tpu0")
@@ -593,3 +593,88 @@ def test_the_demos_flickering_light_is_not_asked() -> None:
             preds += fp.push(0, i, aligner.align(0, faces[0].landmarks, rgb, frame_index=i).image)
     by = {p.frame_index: p for p in preds + fp.flush()}
     assert [k for k in range(400, 430) if not by[k].gated] == []
+
+
+def _occluded(n: int, sweep: range, seed: int) -> list[np.ndarray]:
+    """n noisy frames of one still texture with a dark "hand" (a disc) moving down across the lower face over
+    `sweep` (before: not there; after: gone below the face)."""
+    rng = np.random.default_rng(seed)
+    base = _texture(12).astype(np.float32)
+    frames = []
+    for k in range(n):
+        img = base.copy()
+        if k in sweep:
+            y = 70 + 8 * (k - sweep.start)
+            cv2.circle(img, (64, y), 22, 30.0, -1)
+        frames.append(np.clip(img + rng.normal(0, 4, img.shape), 0, 255).astype(np.uint8))
+    return frames
+
+
+def test_a_hand_moving_over_a_covered_part_of_the_face_is_not_asked() -> None:
+    """A hand crosses the mouth and chin (frames 40-46), nothing else moves. Told which parts it covers (the analysis
+    knows: merstudio.face.occlusion), the gate reads the rest of the face, which held still: not asked, and each such
+    window says covered. Not told, the hand's flow passes the gate as a movement."""
+    frames = _occluded(70, range(40, 47), seed=5)
+    parts = {k: ["mouth", "jaw"] for k in range(40, 47)}
+
+    def run(tell: bool) -> dict:
+        fp = FramePredictor(_model(), {}, device="cpu", fps=30)
+        by = {p.frame_index: p for k, img in enumerate(frames)
+              for p in fp.push(0, k, img, covered=parts.get(k, ()) if tell else ())}
+        return by | {p.frame_index: p for p in fp.flush()}
+
+    told, untold = run(True), run(False)
+    over = range(40, 53)  # windows with a covered frame: ending in the sweep or starting in it
+    assert [k for k in over if not told[k].gated] == []
+    assert all(told[k].covered for k in over) and not any(told[k].covered for k in range(40))
+    assert [k for k in over if not untold[k].gated]
+
+
+def test_a_movement_beside_a_covered_part_is_asked_without_it(monkeypatch) -> None:
+    """The brows (zoomed, frames 41-44) move while a still hand covers the mouth: asked, with the mouth and cheeks
+    hidden from the network (each channel's mean there)."""
+    import merstudio.model.inference as inference
+    from merstudio.model.regions import COVER_BOXES
+
+    seen: list[np.ndarray] = []
+    real = inference.probabilities
+
+    def spy(model, xb):  # noqa: ANN001, ANN202
+        seen.extend(xb.numpy())
+        return real(model, xb)
+
+    monkeypatch.setattr(inference, "probabilities", spy)
+    brows = {41 + k: 1.04 ** (k + 1) for k in range(4)} | {45 + k: 1.04 ** 4 for k in range(25)}
+    frames = _local_zooms({(0.2, 0.16, 0.8, 0.32): brows}, 70, seed=6)
+    fp = FramePredictor(_model(), {}, device="cpu", fps=30)
+    by = {p.frame_index: p for k, img in enumerate(frames) for p in fp.push(0, k, img, covered=["mouth"])}
+    by |= {p.frame_index: p for p in fp.flush()}
+    asked = [k for k in range(41, 48) if not by[k].gated]
+    assert asked and all(by[k].covered for k in asked)
+    x0, y0, x1, y1 = COVER_BOXES["mouth"]
+    s = seen[0].shape[-1]
+    rows, cols = slice(int(y0 * s) + 1, int(y1 * s) - 1), slice(int(x0 * s) + 1, int(x1 * s) - 1)
+    assert np.ptp(np.stack([x[:, :, rows, cols] for x in seen]), axis=(1, 3, 4)).max() == 0.0
+    with pytest.raises(InputError, match="covered face parts"):
+        fp.push(0, 99, frames[0], covered=["ears"])
+
+
+def test_a_turning_head_is_not_asked() -> None:
+    """A movement (a zoom over frames 30-33) asked when the head holds still; the same frames with the head's pitch
+    changing 6 degrees over them (more than TURN_DEG, as the micro-motion lane judges) are not asked."""
+    from merstudio.features.micromotion import TURN_DEG
+
+    scales = {30 + k: 1.03 ** (k + 1) for k in range(4)} | {34 + k: 1.03 ** 4 for k in range(16)}
+    frames = _zooms(scales, 60, seed=4)
+
+    def run(deg_per_frame: float) -> dict:
+        fp = FramePredictor(_model(), {}, device="cpu", fps=30)
+        pose = {k: (np.radians(deg_per_frame * min(max(k - 29, 0), 4)), 0.0, 0.0) for k in range(60)}
+        by = {p.frame_index: p for k, img in enumerate(frames) for p in fp.push(0, k, img, pose=pose[k])}
+        return by | {p.frame_index: p for p in fp.flush()}
+
+    still, turning = run(0.0), run(1.5)
+    assert TURN_DEG == 4.0
+    assert [k for k in range(30, 37) if not still[k].gated]
+    assert [k for k in range(30, 37) if not turning[k].gated] == []
+    assert all(turning[k].turned for k in range(33, 37)) and not any(still[k].turned for k in range(60))

@@ -207,7 +207,6 @@ class FramePredictor:
         self.stale_after = max(4 * self.span, 60)  # frames
         self._queue: deque[_Entry] = deque()
         self._waiting = 0
-        self._regions = _region_slices(self.settings.flow_size)
         mask = np.zeros((_DESCRIPTOR_SIZE, _DESCRIPTOR_SIZE), bool)  # the AU regions, where an expression moves the face
         for sl in _region_slices(_DESCRIPTOR_SIZE):
             mask[sl] = True

@@ -109,8 +109,9 @@ class AnalysisSettings:
 # (merstudio.features.blinks.BLINK_MAX_S).
 # 7 (2026-12-04): the model's motion gate follows each face's noise floor, and frames under it read NaN (not asked)
 # instead of one-hot "none" or zeros (merstudio.model.inference).
-# 8 (2026-12-05): the model is not asked about a face going back to rest (its release gate) nor about a blink alone;
-# its flow sees through a change of light (merstudio.features.flow.match_brightness).
+# 8 (2026-12-05): the model is not asked about a face going back to rest (its release gate), a blink or a covered
+# part of the face alone, a turning head; its flow sees through a change of light (merstudio.features.flow
+# .match_brightness); the micro-motion lane's blink mask ends when the lids stay shut longer than a blink.
 ANALYSIS_REVISION = 8
 
 

@@ -149,7 +149,10 @@ class _Track:
     presence: dict[int, int]
     au6_eye: deque = field(default_factory=deque)  # recent (L, R) eye evidence for AU6
     lids_low: int = 0  # consecutive frames with the blink score above BLINK_HOLD
-    blinks: dict[int, float] = field(default_factory=dict)  # frame -> blink score, the last lag + 1 frames
+    # frame -> whether its lids are shut in a blink (above blink_on, for no longer than BLINK_MAX_S so far), the last
+    # lag + 1 frames
+    blinks: dict[int, bool] = field(default_factory=dict)
+    shut: int = 0  # consecutive frames with the blink score above blink_on
 
 
 @dataclass
@@ -255,12 +258,15 @@ class AUEstimator:
             on = t.presence[a]
             t.presence[a] = int(np.isfinite(v) and (v >= PRESENCE_ON or (on and v >= PRESENCE_OFF)))
             presence[a] = t.presence[a]
-        # The blink of this frame and of its micro-motion baseline (lag frames earlier, finished before it).
+        # The blink of this frame and of its micro-motion baseline (lag frames earlier, finished before it). Lids
+        # shut for longer than a blink lasts (eyes squeezed shut while crying) are no blink: past BLINK_MAX_S the lane
+        # reads the eyes and brows again.
         lag = self.micro.k
-        t.blinks[p.frame_index] = blink
+        t.shut = t.shut + 1 if blink > self.micro.blink_on else 0
+        t.blinks[p.frame_index] = 0 < t.shut <= self._blink_frames
         for old in [f for f in t.blinks if f < p.frame_index - lag or f > p.frame_index]:
             del t.blinks[old]
-        blinking = max(blink, t.blinks.get(p.frame_index - lag, 0.0)) > self.micro.blink_on
+        blinking = t.blinks[p.frame_index] or t.blinks.get(p.frame_index - lag, False)
         micro = mask_blink(p.micro, blinking)
         conf = 1.0 - sum(REGION_WEIGHT[r] * min(1.0, covered.get(r, 0.0)) for r in REGION_WEIGHT)
         if covered and any(covered.get(r, 0.0) > 0 for r in REGION_WEIGHT):

@@ -116,6 +116,20 @@ def test_a_blink_holds_the_cheek_reading_and_eyes_kept_narrow_do_not(portrait_ob
     assert min(narrow[-10:]) >= max(3.0, open_au6 + 2.0)  # held for a second: narrowed by the cheeks
 
 
+def test_eyes_kept_shut_are_a_blink_for_the_micro_motion_lane_only_as_long_as_a_blink_lasts(portrait_obs):
+    """Lids shut for over a second (eyes squeezed shut while crying): the lane masks the eyes (`blink`) while it could
+    still be a blink, then reads them again."""
+    crop, obs = portrait_obs
+    aligned, est = _aligned(crop, obs), AUEstimator(fps=30.0)
+    for f in range(10):
+        est.update(0, obs, aligned, f)
+    shut = [est.update(0, _narrowed(obs, 0.9), aligned, f) for f in range(10, 50)]
+    assert min(a.blink for a in shut) > 0.45  # shut all along, by the blendshape score
+    flags = [a.micro.blink for a in shut]
+    assert all(flags[:12]) and not any(flags[-15:]), flags  # 0.4 s, then (after the baseline's lag) no more
+    assert np.isfinite(shut[-1].micro.regions["eyes"]) and np.isnan(shut[0].micro.regions["eyes"])
+
+
 def test_the_real_smiles_blink_frame_as_a_photo_reads_the_coded_cheek_raise(smile_clip, tmp_path):
     """Frame 27 of the real clip, mid-blink inside the held smile the coder marked 6+12+25, saved as a photo."""
     import cv2

@@ -285,8 +285,9 @@ class Analysis:
         estimator = AUEstimator(flow=self.settings.flow, fps=self.source.fps, lag_s=self.settings.motion_lag_s)
         estimator.model = _NoLoneBatch(estimator.model)  # type: ignore[assignment]
         self._lag = estimator.micro.k
-        # The model gets each face once its blink score, and those of the frames just after it, are known: a window
-        # over a blink is judged without the eyes (merstudio.model.inference). Faces wait here until then.
+        # The model gets each face (with what covers it and its pose) once its blink score, and those of the frames
+        # just after it, are known: a window over a blink is judged without the eyes (merstudio.model.inference).
+        # Faces wait here until then.
         blinks: BlinkMarker[tuple[np.ndarray, list[str], tuple]] = BlinkMarker(self.source.fps,
                                                                                  blink_on=estimator.micro.blink_on)
         faces_waiting: dict[tuple[int, int], np.ndarray] = {}

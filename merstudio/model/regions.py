@@ -89,7 +89,7 @@ def _union(*names: str) -> Box:
 # What a blink moves and what it leaves alone (merstudio.model.inference; the micro-motion lane reads the same face
 # parts in a blink: merstudio.features.micromotion.BLINK_REGIONS).
 _EYE_BOXES = _union("eye_right", "eye_left")
-# grown by 0.02 (0.03 above): the lids' flow spreads that far at the flow size (64 px), a blink's above and below the boxes
+# grown by 0.02 (0.03 above): measured on the real clip and the demo, a blink's flow spreads that far past the eye boxes
 EYES: Box = (_EYE_BOXES[0] - 0.02, _EYE_BOXES[1] - 0.03, _EYE_BOXES[2] + 0.02, _EYE_BOXES[3] + 0.02)
 # the nose, mouth and chin regions below the eyes (the nose box reaches up between them, where opening lids pull)
 BLINK_FREE: dict[str, Box] = {n: (x0, max(y0, EYES[3]), x1, y1) for n, (x0, y0, x1, y1) in AU_REGIONS.items()

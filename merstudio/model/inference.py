@@ -207,6 +207,9 @@ class FramePredictor:
         self.stale_after = max(4 * self.span, 60)  # frames
         self._queue: deque[_Entry] = deque()
         self._waiting = 0
+        # pushes so far, and the push at which the oldest window still waiting for the network came
+        self._pushes = 0
+        self._oldest_wait = 0
         mask = np.zeros((_DESCRIPTOR_SIZE, _DESCRIPTOR_SIZE), bool)  # the AU regions, where an expression moves the face
         for sl in _region_slices(_DESCRIPTOR_SIZE):
             mask[sl] = True
@@ -241,7 +244,11 @@ class FramePredictor:
         stale = [t for t, other in self._tracks.items() if f - other.last > self.stale_after]
         for t in stale:
             del self._tracks[t]
-        if self._waiting >= self.batch_size:
+        self._pushes += 1
+        # A batch runs when full, or when its oldest window has waited batch_size pushes: most windows stay under the
+        # gates, and a waiting one holds back every prediction after it (a long quiet stretch's rows piled up until
+        # batch_size windows had passed the gates, or to the end of the video).
+        if self._waiting >= self.batch_size or (self._waiting and self._pushes - self._oldest_wait >= self.batch_size):
             self._run()
         return self._ready()
 
@@ -328,6 +335,8 @@ class FramePredictor:
         x = assemble(flows, imgs, s, strains)
         for box in view.hidden:
             x = hide(x, box, s.box)
+        if not self._waiting:
+            self._oldest_wait = self._pushes
         self._waiting += 1
         empty = np.zeros(0, np.float32)
         return _Entry(FramePrediction(track_id, f, empty, empty, motion, False, gate, blink=blink,

@@ -678,3 +678,20 @@ def test_a_turning_head_is_not_asked() -> None:
     assert [k for k in range(30, 37) if not still[k].gated]
     assert [k for k in range(30, 37) if not turning[k].gated] == []
     assert all(turning[k].turned for k in range(33, 37)) and not any(still[k].turned for k in range(60))
+
+
+def test_a_window_waiting_for_the_network_holds_back_the_rows_after_it_no_longer_than_a_batch() -> None:
+    """One movement (frames 30-33), then 2 s of a still face: the few windows that passed the gate must not wait for
+    batch_size more to pass (every later prediction waits behind them, and the analysis's rows with them); they run
+    once the oldest has waited batch_size pushes."""
+    scales = {30 + k: 1.03 ** (k + 1) for k in range(4)} | {34 + k: 1.03 ** 4 for k in range(100)}
+    frames = _zooms(scales, 134, seed=4)
+    fp = FramePredictor(_model(), {}, device="cpu", fps=30, batch_size=32)
+    returned_at: dict[int, int] = {}
+    for k, img in enumerate(frames):
+        for p in fp.push(0, k, img):
+            returned_at[p.frame_index] = k
+    asked = [f for f, k in returned_at.items() if f in range(30, 40)]
+    assert asked and all(returned_at[f] - f <= 32 for f in returned_at), sorted(returned_at.items())[25:45]
+    assert len(returned_at) >= 134 - 32  # only the last batch's worth is left for flush()
+    assert len(returned_at) + len(fp.flush()) == 134

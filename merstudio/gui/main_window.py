@@ -345,8 +345,9 @@ class MainWindow(QMainWindow):
             lambda: self.analysis.set_model_gate(self.model_gate_action.isChecked()), checkable=True)
         self.model_gate_action.setChecked(self.analysis.model_gate)
         self.model_gate_action.setStatusTip("The model is asked on frames whose movement stands out from the face's "
-                                            "own noise floor and does not undo its last movement; elsewhere its lane "
-                                            "is blank (off: every face frame)")
+                                            "own noise floor (a blink or a covered part alone does not) and does not "
+                                            "undo its last movement, nor over a turning head; elsewhere its lane is "
+                                            "blank (off: every face frame)")
         self.merge_faces_action = self._action(a, "&Merge faces…", lambda: x(MergeFaces))
         self.merge_faces_action.setStatusTip("Two face ids that are one person (a cut to a close-up, a head turned "
                                              "away and back): merge another face into the face shown")

@@ -54,7 +54,7 @@ def bench_training(cfg: ModelConfig | None = None, batch: int = 32, steps: int =
     cfg = cfg or ModelConfig()
     torch.manual_seed(0)
     net = to_training_device(MENet(cfg).train(), device)
-    opt = torch.optim.AdamW(net.parameters(), 1e-3, foreach=True)
+    opt = torch.optim.AdamW(net.parameters(), 1e-3, fused=True)  # as training's make_optimizer builds it
     x = torch.randn(batch, cfg.T, cfg.in_channels, cfg.input_size, cfg.input_size, device=device)
     y = torch.arange(batch, device=device) % cfg.n_classes
     au = (torch.rand(batch, len(cfg.aus), device=device) > 0.8).float()

@@ -363,6 +363,13 @@ class WeightAverage:
         return twin
 
 
+def make_optimizer(params: list[nn.Parameter], s: TrainSettings, device: torch.device) -> torch.optim.Optimizer:
+    """AdamW, as one fused kernel per parameter on the CPU and CUDA: 0.34 against 1.0-1.5 ms per step for the
+    foreach form on the CPU (a Python-level loop of small ops there), the same update up to float rounding."""
+    fused = device.type in ("cpu", "cuda")
+    return torch.optim.AdamW(params, lr=s.lr, weight_decay=s.weight_decay, fused=fused, foreach=None if fused else True)
+
+
 def set_tta(model: nn.Module, settings: TrainSettings, reflect: str) -> None:
     """Record on the model how `predict` mirrors its inputs (None: no test-time flip averaging)."""
     # a plain attribute, not a buffer: checkpoints keep it in their training settings, not in the state dict
@@ -401,9 +408,7 @@ def fit_model(model: nn.Module, fit: DataArrays, settings: TrainSettings, prior:
     if world > 1:
         net = nn.parallel.DistributedDataParallel(
             model, device_ids=[device.index] if device.type == "cuda" else None, find_unused_parameters=True)
-    # foreach: one fused call over all tensors instead of a Python loop (the same arithmetic, ~3 % of a step)
-    opt = torch.optim.AdamW([p for p in model.parameters() if p.requires_grad], lr=s.lr,
-                            weight_decay=s.weight_decay, foreach=True)
+    opt = make_optimizer([p for p in model.parameters() if p.requires_grad], s, device)
     averaged = WeightAverage(s.average, s.ema_decay) if s.average != "none" else None
     swa_from = min(s.epochs - 1, int(s.swa_start * s.epochs))
 

@@ -220,6 +220,21 @@ def test_standardisation_centres_on_the_still_face() -> None:
     assert float(shifted[:, 1][still].abs().min()) > 0.1  # the mean is pulled towards the movement
 
 
+@pytest.mark.parametrize("n", [783, 784])
+def test_lower_median_is_torchs_median_on_every_path(n: int) -> None:
+    """The CPU shortcut (numpy's partial sort) gives torch.median's value, the lower one for an even count; a
+    tensor that needs a gradient takes torch's path and gets one."""
+    from merstudio.model.network import lower_median
+
+    v = torch.randn(4, 3, n, generator=torch.Generator().manual_seed(n))
+    torch.testing.assert_close(lower_median(v), v.median(dim=-1).values, rtol=0, atol=0)
+    torch.testing.assert_close(lower_median(v.transpose(0, 1)), v.transpose(0, 1).median(dim=-1).values,
+                               rtol=0, atol=0)
+    g = v.clone().requires_grad_(True)
+    lower_median(g).sum().backward()
+    assert g.grad is not None and int((g.grad != 0).sum()) == 12  # one pixel per row carries it
+
+
 def test_configs_saved_before_sample_norm_load_without_it(tmp_path) -> None:
     """A checkpoint saved before a default changed (its config lacks the field) loads with the value it was trained
     with, and predicts as it did."""

@@ -112,7 +112,9 @@ class AnalysisSettings:
 # 8 (2026-12-05): the model is not asked about a face going back to rest (its release gate), a blink or a covered
 # part of the face alone, a turning head; its flow sees through a change of light (merstudio.features.flow
 # .match_brightness); the micro-motion lane's blink mask ends when the lids stay shut longer than a blink.
-ANALYSIS_REVISION = 8
+# 9 (2026-12-05): ... and lids shut longer than a blink are not masked from their first frame on (the AU estimator
+# waits for the frames that tell: merstudio.features.blinks).
+ANALYSIS_REVISION = 9
 
 
 def analysis_revision(settings: dict[str, Any]) -> int:
@@ -278,18 +280,15 @@ class Analysis:
         from merstudio.face.occlusion import COVERED_FRACTION, covered_regions
         from merstudio.face.tracker import FaceTracker
         from merstudio.features.aus import AUEstimator
-        from merstudio.features.blinks import BlinkMarker
 
         tracker = FaceTracker(max_faces=face_limit(self.settings, self.source.frame_count))
         aligner = FaceAligner()
         estimator = AUEstimator(flow=self.settings.flow, fps=self.source.fps, lag_s=self.settings.motion_lag_s)
         estimator.model = _NoLoneBatch(estimator.model)  # type: ignore[assignment]
         self._lag = estimator.micro.k
-        # The model gets each face (with what covers it and its pose) once its blink score, and those of the frames
-        # just after it, are known: a window over a blink is judged without the eyes (merstudio.model.inference).
-        # Faces wait here until then.
-        blinks: BlinkMarker[tuple[np.ndarray, list[str], tuple]] = BlinkMarker(self.source.fps,
-                                                                                 blink_on=estimator.micro.blink_on)
+        # The model gets each face (with what covers it, its pose and whether a blink is near) once the AU estimator
+        # has finished it, which waits for the frames that tell a blink (features.blinks): a window over a blink is
+        # judged without the eyes (merstudio.model.inference). Aligned faces wait here until then.
         faces_waiting: dict[tuple[int, int], np.ndarray] = {}
         # Hands: looked for on the frames `_HandSchedule` picks.
         hands = _HandSchedule(max(1, int(round(self.source.fps / 5)))) if self.settings.occlusion else None
@@ -319,13 +318,8 @@ class Analysis:
                     ready.add(key)
                 elif key in faces_waiting:  # with what covers the face (a hand, a mask, the frame's edge), its pose
                     hidden = [part for part, share in act.covered.items() if share >= COVERED_FRACTION]
-                    face = (faces_waiting.pop(key), hidden, act.pose)
-                    to_model(blinks.push(act.track_id, act.frame_index, act.blink, face))
-
-        def to_model(faces: list) -> None:
-            assert self._predictor is not None
-            for tid, f, (image, hidden, pose), blink in faces:
-                resolve(self._predictor.push(tid, f, image, blink, hidden, pose))
+                    resolve(self._predictor.push(act.track_id, act.frame_index, faces_waiting.pop(key),
+                                                 act.near_blink, hidden, act.pose))
 
         def resolve(predictions: list) -> None:
             for key in self._resolve(pending, predictions):
@@ -371,7 +365,6 @@ class Analysis:
                         for state in estimator._tracks.values():
                             state.presence = dict.fromkeys(state.presence, 0)
                         if self._predictor is not None:  # and so does the model's noise floor
-                            to_model(blinks.flush())
                             self._predictor.restart_floor(i)
                     if not faces:
                         pending[(-1, i)] = self._empty_row(i, t)
@@ -410,7 +403,6 @@ class Analysis:
             # Not in a `finally`: a generator closed early (break, GeneratorExit) must not yield again.
             complete(estimator.flush())
             if self._predictor is not None:
-                to_model(blinks.flush())
                 resolve(self._predictor.flush())
             ready.update(k for k in pending if k in au_done or k[0] == -1)  # the model may not predict every row
             yield from _drain(pending, ready, start, (au_done, model_done))

@@ -17,15 +17,15 @@ from __future__ import annotations
 from collections import deque
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from typing import Protocol
+from typing import NamedTuple, Protocol
 
 import numpy as np
 
 from merstudio.errors import InputError
 from merstudio.face import blendshapes as bs
 from merstudio.face.pose import head_pose
-from merstudio.features.blendshape_aus import AU_MAP, AUS, SIDED, aus_from_blendshapes, combine_au6
-from merstudio.features.blinks import BLINK_MAX_S
+from merstudio.features.blendshape_aus import AU_MAP, AUS, SIDED, AUReading, aus_from_blendshapes, combine_au6
+from merstudio.features.blinks import BlinkMarker, Marked
 from merstudio.features.micromotion import MICRO_AUS, MicroMotion, MicroMotionEstimator, mask_blink
 from merstudio.features.micromotion import REGIONS as MOTION_REGION_NAMES
 
@@ -40,12 +40,13 @@ AU_NAMES: dict[int, str] = {
 MAX_INTENSITY = 5.0
 PRESENCE_ON = 1.0  # intensity at which AUxx_c becomes 1 (FACS's A-B boundary) ...
 PRESENCE_OFF = 0.6  # ... and below which it returns to 0 (hysteresis, per track)
-BLINK_HOLD = 0.35  # above this blink score the eye aperture is a blink's: AU6's eye evidence holds its last value
-# ... for as long as a blink lasts (0.1-0.4 s: BLINK_MAX_S). Lids kept that low for longer are not blinking: a broad smile
-# narrows the eyes that far (a Duchenne smile's slits read 0.5 and more), and their narrowing is the cheek raise.
+# AU6's eye evidence holds its last value on the frames near a blink (merstudio.features.blinks: shut for no longer
+# than a blink lasts, 0.1-0.4 s, and the closing and opening frames beside it). Lids kept low for longer are not
+# blinking: a broad smile narrows the eyes that far (a Duchenne smile's slits read 0.5 and more), and their
+# narrowing is the cheek raise, read from its first frame.
 LIDS_CLOSED = 0.5  # blink score above which AU5 (lid raiser) and AU7 (lid tightener) read NaN
 # AU6's eye evidence (how much the eye narrows while the lip corners rise) is median-filtered over the last
-# 0.25 s, at least 5 frames: a blink's closing and opening frames (below BLINK_HOLD, but the eye already
+# 0.25 s, at least 5 frames: the closing and opening frames of a blink that never quite shuts (the eye already
 # narrowed) are outliers in that window, a cheek raise (which lasts) is not. With nothing in the window yet (a
 # still photo, a track that begins with narrowed eyes) the frame's own evidence is all there is, blink or not.
 AU6_MEDIAN_S = 0.25
@@ -137,6 +138,9 @@ class AUActivation:
     track_id: int = 0
     frame_index: int = 0
     blink: float = 0.0  # the frame's blink score (0..1, the larger eyeBlink score; 0 without a mesh)
+    # a blink's shut frames lie within BLINK_MARGIN_S of this frame (merstudio.features.blinks): the model leaves
+    # its eyes out
+    near_blink: bool = False
 
     @property
     def motion(self) -> float:
@@ -148,11 +152,14 @@ class AUActivation:
 class _Track:
     presence: dict[int, int]
     au6_eye: deque = field(default_factory=deque)  # recent (L, R) eye evidence for AU6
-    lids_low: int = 0  # consecutive frames with the blink score above BLINK_HOLD
-    # frame -> whether its lids are shut in a blink (above blink_on, for no longer than BLINK_MAX_S so far), the last
-    # lag + 1 frames
+    # frame -> whether it is one of a blink's shut frames (BlinkMarker), the last lag + 1 frames marked
     blinks: dict[int, bool] = field(default_factory=dict)
-    shut: int = 0  # consecutive frames with the blink score above blink_on
+
+
+class _Read(NamedTuple):
+    pending: _Pending
+    scores: np.ndarray | None  # the blendshape scores (None without a mesh)
+    reading: AUReading | None
 
 
 @dataclass
@@ -168,9 +175,12 @@ class _Pending:
 class AUEstimator:
     """AU lanes for many tracks. One instance per analysis.
 
-    `push` a face per track and frame (in frame order); activations come back in the same order, `batch`
-    faces at a time, because the blendshape network costs far less per face in a batch (one pass of numpy
-    calls, larger matrix products). `flush` at the end returns the rest. `update` is push + flush for one face.
+    `push` a face per track and frame (in frame order); activations come back in frame order, `batch` faces at a
+    time, because the blendshape network costs far less per face in a batch (one pass of numpy calls, larger
+    matrix products), and about half a second late (`BlinkMarker.delay`), once the frames after a face tell
+    whether its lids are shut in a blink or for longer (eyes squeezed shut: the micro-motion lane reads them).
+    `flush` at the end returns the rest. `update` is push + flush for one face (then a closure counts as ended
+    at the last frame).
     """
 
     def __init__(self, flow: str = "dis", fps: float = 30.0, lag_s: float = 0.2, batch: int = 8) -> None:
@@ -180,9 +190,14 @@ class AUEstimator:
         self.micro = MicroMotionEstimator(fps=fps, flow=flow, lag_s=lag_s)
         self.batch = max(1, int(batch))
         self._au6_window = max(5, int(round(AU6_MEDIAN_S * fps)) | 1)
-        self._blink_frames = max(1, int(round(BLINK_MAX_S * fps)))
         self._tracks: dict[int, _Track] = {}
         self._queue: list[_Pending] = []
+        self._marker: BlinkMarker[_Read] = BlinkMarker(fps, blink_on=self.micro.blink_on)
+
+    @property
+    def delay(self) -> int:
+        """How many frames a face waits (on top of its batch) for the frames that tell whether it is in a blink."""
+        return self._marker.delay
 
     def forget(self, track_id: int) -> None:
         self._tracks.pop(track_id, None)
@@ -191,6 +206,7 @@ class AUEstimator:
     def reset(self) -> None:
         self._tracks.clear()
         self._queue.clear()
+        self._marker.reset()
         self.micro.reset()
 
     @property
@@ -211,10 +227,15 @@ class AUEstimator:
             mesh = np.asarray(obs.refined, dtype=np.float64)
         micro = self.micro.update(track_id, frame_index, aligned.image, aligned.landmarks, None, pose)
         self._queue.append(_Pending(track_id, frame_index, mesh, pose, micro, dict(covered or {})))
-        return self.flush() if len(self._queue) >= self.batch else []
+        return self._run_batch() if len(self._queue) >= self.batch else []
 
     def flush(self) -> list[AUActivation]:
-        """Finish every queued face (in push order)."""
+        """Finish every face pushed so far (in frame order)."""
+        return self._run_batch() + [self._mark(m) for m in self._marker.flush()]
+
+    def _run_batch(self) -> list[AUActivation]:
+        """Read the queued faces (one pass of the blendshape network) and hand them to the blink marker; returns
+        the faces it releases, finished."""
         queue, self._queue = self._queue, []
         if not queue:
             return []
@@ -222,19 +243,34 @@ class AUEstimator:
         meshes = [p.mesh for p in with_mesh if p.mesh is not None]
         scores = self.model(np.stack(meshes)) if meshes else np.zeros((0, 52))
         by_id = {id(p): s for p, s in zip(with_mesh, scores, strict=True)}
-        return [self._finish(p, by_id.get(id(p))) for p in queue]
+        out = []
+        for p in queue:
+            r = self._read(p, by_id.get(id(p)))
+            blink = r.reading.blink if r.reading is not None else 0.0
+            out += [self._mark(m) for m in self._marker.push(p.track_id, p.frame_index, blink, r)]
+        return out
 
-    def _finish(self, p: _Pending, scores: np.ndarray | None) -> AUActivation:
-        t = self._tracks.setdefault(p.track_id, _Track({a: 0 for a in AUS}))
+    def _read(self, p: _Pending, scores: np.ndarray | None) -> _Read:
+        """A face's blendshape reading; `_mark` finishes it once the frames after it are known."""
+        if scores is None or p.mesh is None:
+            return _Read(p, scores, None)
+        return _Read(p, scores, aus_from_blendshapes(scores, p.mesh))
+
+    def _mark(self, m: Marked[_Read]) -> AUActivation:
+        """Finish a face (frame order per track) once the blink marker knows whether its lids are shut in a blink.
+
+        A blink's lids say nothing about the cheeks: AU6's eye evidence holds on the frames near one (its closing
+        and opening included); lids kept low for longer than a blink lasts (a broad smile's slits, eyes squeezed
+        shut) are read from their first frame on. In the micro-motion lane, a blink's shut frame, or one whose
+        baseline frame (lag frames earlier, marked before it) is, reads the eyes as NaN. A covered region reads
+        NaN."""
+        p, scores, reading = m.item
+        t = self._tracks.setdefault(m.track, _Track({a: 0 for a in AUS}))
         covered = p.covered
         nan = float("nan")
-        if scores is not None and p.mesh is not None:
-            reading = aus_from_blendshapes(scores, p.mesh)
+        if reading is not None:
             intensity, sides, blink = reading.intensity, reading.sides, reading.blink
-            t.lids_low = t.lids_low + 1 if blink > BLINK_HOLD else 0
-            # A blink's lids say nothing about the cheeks: AU6's eye evidence holds, unless they stay low longer
-            # than a blink lasts.
-            if t.lids_low == 0 or t.lids_low > self._blink_frames:
+            if not m.blink:
                 t.au6_eye.append(reading.au6_eye)
                 while len(t.au6_eye) > self._au6_window:
                     t.au6_eye.popleft()
@@ -246,8 +282,8 @@ class AUEstimator:
                     sides[(au, "L")] = sides[(au, "R")] = float("nan")
         else:
             intensity, sides, blink = {a: nan for a in AUS}, {}, 0.0
-        for au, m in AU_MAP.items():
-            if covered.get(m.region, 0.0) >= 0.3 or (au == 45 and covered.get("eyes", 0.0) >= 0.3):
+        for au, mp in AU_MAP.items():
+            if covered.get(mp.region, 0.0) >= 0.3 or (au == 45 and covered.get("eyes", 0.0) >= 0.3):
                 intensity[au] = nan
                 for s in ("L", "R"):
                     if (au, s) in sides:
@@ -258,16 +294,11 @@ class AUEstimator:
             on = t.presence[a]
             t.presence[a] = int(np.isfinite(v) and (v >= PRESENCE_ON or (on and v >= PRESENCE_OFF)))
             presence[a] = t.presence[a]
-        # The blink of this frame and of its micro-motion baseline (lag frames earlier, finished before it). Lids
-        # shut for longer than a blink lasts (eyes squeezed shut while crying) are no blink: past BLINK_MAX_S the lane
-        # reads the eyes and brows again.
         lag = self.micro.k
-        t.shut = t.shut + 1 if blink > self.micro.blink_on else 0
-        t.blinks[p.frame_index] = 0 < t.shut <= self._blink_frames
-        for old in [f for f in t.blinks if f < p.frame_index - lag or f > p.frame_index]:
+        t.blinks[m.frame] = m.shut
+        for old in [f for f in t.blinks if f < m.frame - lag or f > m.frame]:
             del t.blinks[old]
-        blinking = t.blinks[p.frame_index] or t.blinks.get(p.frame_index - lag, False)
-        micro = mask_blink(p.micro, blinking)
+        micro = mask_blink(p.micro, m.shut or t.blinks.get(m.frame - lag, False))
         conf = 1.0 - sum(REGION_WEIGHT[r] * min(1.0, covered.get(r, 0.0)) for r in REGION_WEIGHT)
         if covered and any(covered.get(r, 0.0) > 0 for r in REGION_WEIGHT):
             # A hand moving over the face is not facial motion.
@@ -278,5 +309,5 @@ class AUEstimator:
             if covered.get("jaw", 0.0) >= 0.3:
                 regions["chin"] = nan
             micro = MicroMotion(regions, nan, micro.blink, micro.head_turn, {a: nan for a in micro.aus})
-        return AUActivation(intensity, presence, micro, sides, p.pose, scores, max(0.0, conf), covered,
-                            p.track_id, p.frame_index, blink)
+        return AUActivation(intensity, presence, micro, sides, p.pose, scores, max(0.0, conf), covered, p.track_id,
+                            p.frame_index, blink, m.blink)

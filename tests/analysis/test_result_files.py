@@ -100,7 +100,7 @@ def test_second_cli_process_is_refused_while_the_result_is_claimed(clip, tmp_pat
     assert sorted(p.name for p in out.iterdir()) == ["face.lock"]
 
 
-KILL_AT = 15
+KILL_AT = 30  # past the AU estimator's batch (8) and its wait for the frames that tell a blink (13 at 25 fps)
 _KILLER = """
 import os, signal, sys
 from pathlib import Path

@@ -116,18 +116,39 @@ def test_a_blink_holds_the_cheek_reading_and_eyes_kept_narrow_do_not(portrait_ob
     assert min(narrow[-10:]) >= max(3.0, open_au6 + 2.0)  # held for a second: narrowed by the cheeks
 
 
-def test_eyes_kept_shut_are_a_blink_for_the_micro_motion_lane_only_as_long_as_a_blink_lasts(portrait_obs):
-    """Lids shut for over a second (eyes squeezed shut while crying): the lane masks the eyes (`blink`) while it could
-    still be a blink, then reads them again."""
+def test_eyes_kept_shut_are_no_blink_for_the_micro_motion_lane_from_their_first_frame(portrait_obs):
+    """Lids shut for over a second (eyes squeezed shut while crying), then a real blink. Streamed, each face waits
+    for the frames that tell the two apart: the lane reads the eyes all through the long closure (their closing is
+    an expression's movement) and masks only the blink's shut frames and the frames measured against them; the
+    model is told of the blink on those frames and two either side."""
+    crop, obs = portrait_obs
+    aligned, est = _aligned(crop, obs), AUEstimator(fps=30.0)
+    shut_from = {10: 50, 70: 75}  # 40 frames shut, then 5 (a blink)
+    out = []
+    for f in range(100):
+        lids = 0.9 if any(a <= f < b for a, b in shut_from.items()) else 0.0
+        out += est.push(0, _narrowed(obs, lids) if lids else obs, aligned, f)
+        if f == est.delay - 1:
+            assert out == []  # nothing leaves before the frames after it tell
+    out += est.flush()
+    assert [a.frame_index for a in out] == list(range(100))
+    assert min(a.blink for a in out[10:50]) > 0.45 and min(a.blink for a in out[70:75]) > 0.45  # shut, by the score
+    lag = est.micro.k
+    blink = set(range(70, 75))  # the blink's shut frames, and the frames whose baseline (lag earlier) is one
+    assert [a.frame_index for a in out if a.micro.blink] == sorted(blink | {f + lag for f in blink})
+    assert all(np.isfinite(a.micro.regions["eyes"]) for a in out[10 + lag:50])
+    assert [a.frame_index for a in out if a.near_blink] == list(range(68, 77))
+
+
+def test_one_face_at_a_time_a_closure_counts_as_ended_at_the_last_frame(portrait_obs):
+    """`update` (push + flush) cannot wait for later frames: lids shut are a blink for as long as a blink lasts."""
     crop, obs = portrait_obs
     aligned, est = _aligned(crop, obs), AUEstimator(fps=30.0)
     for f in range(10):
         est.update(0, obs, aligned, f)
     shut = [est.update(0, _narrowed(obs, 0.9), aligned, f) for f in range(10, 50)]
-    assert min(a.blink for a in shut) > 0.45  # shut all along, by the blendshape score
     flags = [a.micro.blink for a in shut]
     assert all(flags[:12]) and not any(flags[-15:]), flags  # 0.4 s, then (after the baseline's lag) no more
-    assert np.isfinite(shut[-1].micro.regions["eyes"]) and np.isnan(shut[0].micro.regions["eyes"])
 
 
 def test_the_real_smiles_blink_frame_as_a_photo_reads_the_coded_cheek_raise(smile_clip, tmp_path):

@@ -26,8 +26,9 @@ def test_the_shut_frames_and_two_on_either_side_are_a_blink_and_frames_leave_onc
     assert all(r == [] for r in out[:d])
     assert [len(r) for r in out[d:]] == [1] * (len(scores) - d) and len(rest) == d
     done = [x for r in out for x in r] + rest
-    assert [(t, f, item) for t, f, item, _ in done] == [(0, f, f"0:{f}") for f in range(len(scores))]
-    assert [f for _, f, _, b in done if b] == list(range(9, 16))  # shut 11-13, two frames either side
+    assert [(m.track, m.frame, m.item) for m in done] == [(0, f, f"0:{f}") for f in range(len(scores))]
+    assert [m.frame for m in done if m.blink] == list(range(9, 16))  # shut 11-13, two frames either side
+    assert [m.frame for m in done if m.shut] == [11, 12, 13]  # what the micro-motion lane masks
 
 
 def test_eyes_shut_longer_than_a_blink_are_no_blink_but_a_blink_beside_them_is() -> None:
@@ -35,13 +36,15 @@ def test_eyes_shut_longer_than_a_blink_are_no_blink_but_a_blink_beside_them_is()
     scores = [0.2] * 5 + [0.8] * 60 + [0.2] * 20 + [0.6] * 3 + [0.2] * 20
     marker: BlinkMarker[None] = BlinkMarker(fps=30.0)
     out, rest = _run(marker, [(0, f, s) for f, s in enumerate(scores)])
-    blink = [f for r in [*out, rest] for _, f, _, b in r if b]
-    assert blink == list(range(83, 90))  # the blink at 85-87 and its neighbours; none of the long closure
+    done = [m for r in [*out, rest] for m in r]
+    assert [m.frame for m in done if m.blink] == list(range(83, 90))  # the blink at 85-87 and its neighbours
+    assert [m.frame for m in done if m.shut] == [85, 86, 87]  # none of the long closure, from its first frame
     # a closure exactly as long as the longest blink still is one; one frame longer is not
     for n, want in ((12, True), (13, False)):
-        m: BlinkMarker[None] = BlinkMarker(fps=30.0)
-        o, r = _run(m, [(0, f, s) for f, s in enumerate([0.1] * 3 + [0.9] * n + [0.1] * 20)])
-        assert any(b for x in [*o, r] for *_, b in x) is want, n
+        marker = BlinkMarker(fps=30.0)
+        o, r = _run(marker, [(0, f, s) for f, s in enumerate([0.1] * 3 + [0.9] * n + [0.1] * 20)])
+        assert any(m.blink for x in [*o, r] for m in x) is want, n
+        assert [m.frame for x in [*o, r] for m in x if m.shut] == (list(range(3, 3 + n)) if want else []), n
 
 
 def test_a_lost_tracks_frames_leave_as_other_faces_frames_come() -> None:
@@ -51,10 +54,25 @@ def test_a_lost_tracks_frames_leave_as_other_faces_frames_come() -> None:
         got += marker.push(2, f, 0.1, "c")
     assert got == []
     got = marker.push(2, 10 + marker.delay, 0.1, "d")  # track 1 is not seen again: its frame 10 is old enough now
-    assert sorted(got) == [(1, 10, "a", True), (2, 10, "b", False)]
+    assert got == [(1, 10, "a", True, True), (2, 10, "b", False, False)]
     # at the end, every frame leaves; a closure cut short by the end counts as ended there
     rest = marker.flush()
-    assert [f for t, f, _, _ in rest] == list(range(11, 11 + marker.delay)) and not any(b for *_, b in rest)
+    assert [m.frame for m in rest] == list(range(11, 11 + marker.delay)) and not any(m.blink for m in rest)
+
+
+def test_frames_leave_in_frame_order_across_tracks() -> None:
+    """Two faces pushed frame by frame leave frame by frame, not one face's run after the other's: whatever reads
+    them next (the model's per-track gates, the analysis rows) sees them as they were pushed."""
+    marker: BlinkMarker[None] = BlinkMarker(fps=30.0)
+    out = []
+    for f in range(40):
+        for tid in (2, 1):
+            out += marker.push(tid, f, 0.1, None)
+        if f % 8 == 7:  # released in bursts, as the AU estimator's batches push them
+            out += marker.flush()
+    out += marker.flush()
+    assert [m.frame for m in out] == sorted(m.frame for m in out)
+    assert sorted((m.frame, m.track) for m in out) == [(f, t) for f in range(40) for t in (1, 2)]
 
 
 def test_scores_at_rest_a_smiles_narrowed_lids_and_unknown_scores_are_no_blink() -> None:
@@ -62,7 +80,7 @@ def test_scores_at_rest_a_smiles_narrowed_lids_and_unknown_scores_are_no_blink()
     scores = [0.11] * 5 + [0.16, 0.21, 0.28, 0.29, 0.3, 0.28, 0.25, math.nan, 0.24]
     marker: BlinkMarker[None] = BlinkMarker(fps=30.0)
     out, rest = _run(marker, [(0, f, s) for f, s in enumerate(scores)])
-    assert not any(b for r in [*out, rest] for *_, b in r)
+    assert not any(m.blink or m.shut for r in [*out, rest] for m in r)
 
 
 def test_the_margin_is_time_not_frames() -> None:

@@ -116,6 +116,23 @@ def test_a_blink_holds_the_cheek_reading_and_eyes_kept_narrow_do_not(portrait_ob
     assert min(narrow[-10:]) >= max(3.0, open_au6 + 2.0)  # held for a second: narrowed by the cheeks
 
 
+def test_streamed_eyes_kept_narrow_read_the_cheek_raise_from_the_start_and_a_blink_holds_it(portrait_obs):
+    """Streamed, a face waits for the frames after it: a smile's eyes narrowed for a second read AU6 once the
+    0.25 s median has turned (not after the 0.4 s a blink could last), and a 4-frame blink in an open-eyed smile
+    leaves AU6 where it was."""
+    crop, obs = portrait_obs
+    aligned, est = _aligned(crop, obs), AUEstimator(fps=30.0)
+    out = []
+    for f in range(80):
+        narrow = 0.6 if 10 <= f < 40 else 0.9 if 60 <= f < 64 else 0.0
+        out += est.push(0, _narrowed(obs, narrow) if narrow else obs, aligned, f)
+    out += est.flush()
+    au6 = [a.intensity[6] for a in out]
+    open_au6 = au6[9]
+    assert min(au6[15:40]) >= max(3.0, open_au6 + 2.0), au6[10:40]
+    assert au6[50:80] == [au6[50]] * 30 and abs(au6[50] - open_au6) < 0.5, au6[50:80]
+
+
 def test_eyes_kept_shut_are_no_blink_for_the_micro_motion_lane_from_their_first_frame(portrait_obs):
     """Lids shut for over a second (eyes squeezed shut while crying), then a real blink. Streamed, each face waits
     for the frames that tell the two apart: the lane reads the eyes all through the long closure (their closing is

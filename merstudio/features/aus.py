@@ -199,10 +199,6 @@ class AUEstimator:
         """How many frames a face waits (on top of its batch) for the frames that tell whether it is in a blink."""
         return self._marker.delay
 
-    def forget(self, track_id: int) -> None:
-        self._tracks.pop(track_id, None)
-        self.micro.forget(track_id)
-
     def reset(self) -> None:
         self._tracks.clear()
         self._queue.clear()

@@ -277,9 +277,6 @@ class MicroMotionEstimator:
         self.blink_on = float(blink_on)
         self._hist: dict[int, deque[_Frame]] = {}
 
-    def forget(self, track_id: int) -> None:
-        self._hist.pop(track_id, None)
-
     def reset(self) -> None:
         self._hist.clear()
 

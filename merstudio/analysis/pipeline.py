@@ -369,6 +369,11 @@ class Analysis:
                     if not faces:
                         pending[(-1, i)] = self._empty_row(i, t)
                         ready.add((-1, i))
+                        # Nobody in view: the faces seen before wait for no later frame (the AU batch, the blink
+                        # look-ahead, the model's batch), so their rows, and this one after them, leave now.
+                        complete(estimator.idle(i))
+                        if self._predictor is not None:
+                            resolve(self._predictor.flush())
                     for tf, aligned, covered in faces:
                         if (self.span is not None and (i < start or i >= stop - self.keep_boxes)) or photo:
                             self.boxes.append((i, tf.track_id, tf.obs.bbox))

@@ -229,6 +229,11 @@ class AUEstimator:
         """Finish every face pushed so far (in frame order)."""
         return self._run_batch() + [self._mark(m) for m in self._marker.flush()]
 
+    def idle(self, frame_index: int) -> list[AUActivation]:
+        """No face in this frame: finish the queued faces and those whose later frames it settles (a face that left
+        the picture has no later frames to wait for), so that results keep coming while nobody is in view."""
+        return self._run_batch() + [self._mark(m) for m in self._marker.advance(frame_index)]
+
     def _run_batch(self) -> list[AUActivation]:
         """Read the queued faces (one pass of the blendshape network) and hand them to the blink marker; returns
         the faces it releases, finished."""

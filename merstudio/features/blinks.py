@@ -67,6 +67,11 @@ class BlinkMarker(Generic[T]):
     def flush(self) -> list[Marked[T]]:
         return self._release(None)
 
+    def advance(self, frame: int) -> list[Marked[T]]:
+        """No face was pushed for `frame` (nobody in view): the frames, of every track, that it makes `delay` frames
+        old leave, as a push of that frame would let them."""
+        return self._release(int(frame) - self.delay)
+
     def reset(self) -> None:
         """Forget every frame, released or not (a new analysis)."""
         self._tracks.clear()

@@ -136,6 +136,27 @@ def test_interrupt_keeps_rows_written(clip, tmp_path):
     assert '"status": "partial"' in (tmp_path / "c.partial.meta.json").read_text()
 
 
+@pytest.mark.parametrize("model", [False, True])
+def test_rows_keep_coming_while_nobody_is_in_view(tmp_path, model):
+    """The face leaves the picture at frame 30 of 120: its last rows (waiting for an AU batch, the blink look-ahead
+    and the model's batch) and the empty rows after them leave as the empty frames come, not at the end."""
+    from merstudio.resources import starter_checkpoint
+
+    path = write_clip(tmp_path / "leaves.avi", n=120, blank=range(30, 120))
+    settings = AnalysisSettings(checkpoint=starter_checkpoint()) if model else AnalysisSettings()
+    with open_source(path) as src:
+        a = Analysis(src, settings)
+        seen = {}  # frame -> frames read when its row came
+        for row in a.rows():
+            seen[row["frame"]] = a.frames_done
+    from merstudio.features.aus import AUEstimator
+
+    with open_source(path) as src:
+        wait = AUEstimator(fps=src.fps).delay + 1  # the blink look-ahead: as long as with a face in view
+    assert sorted(seen) == list(range(120))
+    assert seen[29] <= 30 + wait and seen[100] <= 101 + wait, (seen[29], seen[100])  # not 120: the video's end
+
+
 def test_settings_landmarks_columns(clip):
     with open_source(clip) as src:
         a = Analysis(src, AnalysisSettings(landmarks=True))

@@ -86,3 +86,17 @@ def test_scores_at_rest_a_smiles_narrowed_lids_and_unknown_scores_are_no_blink()
 def test_the_margin_is_time_not_frames() -> None:
     assert BlinkMarker(fps=60.0).margin == 4
     assert BlinkMarker(fps=10.0).margin == 1  # at least one frame
+
+
+def test_a_frame_without_faces_lets_frames_leave_as_a_push_of_it_would() -> None:
+    """Nobody in view at frame 20: the frames it makes `delay` old leave, judged as they would be had a face come."""
+    scores = [0.1] * 5 + [0.9] * 3 + [0.1] * 12  # frames 0-19, a blink at 5-7
+    pushed: BlinkMarker[None] = BlinkMarker(fps=30.0)
+    advanced: BlinkMarker[None] = BlinkMarker(fps=30.0)
+    for f, s in enumerate(scores):
+        pushed.push(0, f, s, None)
+        advanced.push(0, f, s, None)
+    by_push = pushed.push(1, 20, 0.1, None)  # another face at frame 20
+    by_advance = advanced.advance(20)  # no face at frame 20
+    assert by_advance == by_push and [m.frame for m in by_advance] == [5]
+    assert by_advance[0].shut and by_advance[0].blink

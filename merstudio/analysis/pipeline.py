@@ -369,8 +369,9 @@ class Analysis:
                     if not faces:
                         pending[(-1, i)] = self._empty_row(i, t)
                         ready.add((-1, i))
-                        # Nobody in view: the faces seen before wait for no later frame (the AU batch, the blink
-                        # look-ahead, the model's batch), so their rows, and this one after them, leave now.
+                        # Nobody in view: the faces seen before need no later face to move on (the AU batch runs,
+                        # the blink look-ahead counts this frame, the model's batch runs), so their rows, and the
+                        # empty ones after them, keep coming instead of waiting for a face or the end.
                         complete(estimator.idle(i))
                         if self._predictor is not None:
                             resolve(self._predictor.flush())

@@ -230,8 +230,8 @@ class AUEstimator:
         return self._run_batch() + [self._mark(m) for m in self._marker.flush()]
 
     def idle(self, frame_index: int) -> list[AUActivation]:
-        """No face in this frame: finish the queued faces and those whose later frames it settles (a face that left
-        the picture has no later frames to wait for), so that results keep coming while nobody is in view."""
+        """No face in this frame: finish the queued faces, and those that this frame makes old enough to leave the
+        blink look-ahead (as a face in it would), so that results keep coming while nobody is in view."""
         return self._run_batch() + [self._mark(m) for m in self._marker.advance(frame_index)]
 
     def _run_batch(self) -> list[AUActivation]:

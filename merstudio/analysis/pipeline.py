@@ -114,7 +114,9 @@ class AnalysisSettings:
 # .match_brightness); the micro-motion lane's blink mask ends when the lids stay shut longer than a blink.
 # 9 (2026-12-05): ... and lids shut longer than a blink are not masked from their first frame on (the AU estimator
 # waits for the frames that tell: merstudio.features.blinks).
-ANALYSIS_REVISION = 9
+# 10 (2026-12-05): a window with two parts of the face hidden from the model (a blink and a hand) fills both with the
+# input's own means, not the second with a mean that counts the first's fill (merstudio.model.inputs.hide).
+ANALYSIS_REVISION = 10
 
 
 def analysis_revision(settings: dict[str, Any]) -> int:

@@ -333,8 +333,8 @@ class FramePredictor:
             flows = [compute_flow(onset, g, s.flow_method) for g in imgs[:-1]] + [last_flow]
             strains = [optical_strain(fl) for fl in flows[:-1]] + [last_strain]
         x = assemble(flows, imgs, s, strains)
-        for box in view.hidden:
-            x = hide(x, box, s.box)
+        if view.hidden:
+            x = hide(x, view.hidden, s.box)
         if not self._waiting:
             self._oldest_wait = self._pushes
         self._waiting += 1

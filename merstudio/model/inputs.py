@@ -212,11 +212,11 @@ def assemble(flows: Sequence[np.ndarray], greys: Sequence[np.ndarray], settings:
     return x
 
 
-def hide(x: np.ndarray, region: Box, box: Box | None = None) -> np.ndarray:
-    """x (T, C, size, size) with the part `region` of the aligned face (where the input's framing `box` shows it)
-    filled with each channel's mean over the steps and pixels: what random erasing puts in its rectangles in training
-    (merstudio.training.trainer), so the network has seen such a hidden part. A copy; x itself is left as it is."""
-    x0, y0, x1, y1 = region
+def hide(x: np.ndarray, regions: Sequence[Box], box: Box | None = None) -> np.ndarray:
+    """x (T, C, size, size) with the parts `regions` of the aligned face (where the input's framing `box` shows
+    them) filled with each channel's mean over the steps and pixels of x as given: what random erasing puts in its
+    rectangles in training (merstudio.training.trainer), so the network has seen such a hidden part. Every part
+    gets the same fill, taken before any is hidden. A copy; x itself is left as it is."""
     bx0, by0, bx1, by1 = box if box is not None else (0.0, 0.0, 1.0, 1.0)
     s = x.shape[-1]
 
@@ -224,9 +224,10 @@ def hide(x: np.ndarray, region: Box, box: Box | None = None) -> np.ndarray:
         a, b = (min(max((v - lo) / (hi - lo), 0.0), 1.0) for v in (a, b))
         return slice(int(np.floor(a * s)), int(np.ceil(b * s)))
 
-    rows, cols = span(y0, y1, by0, by1), span(x0, x1, bx0, bx1)
     out = x.copy()
-    out[:, :, rows, cols] = x.mean(axis=(0, 2, 3))[None, :, None, None]
+    fill = x.mean(axis=(0, 2, 3))[None, :, None, None]
+    for x0, y0, x1, y1 in regions:
+        out[:, :, span(y0, y1, by0, by1), span(x0, x1, bx0, bx1)] = fill
     return out
 
 

@@ -559,7 +559,7 @@ def test_hide_fills_the_part_where_the_framing_shows_it() -> None:
     x = rng.normal(size=(2, 3, 28, 28)).astype(np.float32)
     box = FRAMINGS["megc2019"]
     region = (0.18, 0.27, 0.82, 0.48)
-    out = hide(x, region, box)
+    out = hide(x, [region], box)
     inside = np.zeros((28, 28), bool)
     for i in range(28):
         for j in range(28):  # pixel (i, j) covers [j, j+1) / 28 of the crop; the crop is box of the aligned face
@@ -570,7 +570,24 @@ def test_hide_fills_the_part_where_the_framing_shows_it() -> None:
     want = np.broadcast_to(x.mean(axis=(0, 2, 3))[None, :, None], out[:, :, inside].shape)
     np.testing.assert_allclose(out[:, :, inside], want, rtol=1e-6)
     assert inside.sum() > 0.2 * inside.size
-    np.testing.assert_array_equal(hide(x, (0.0, 0.0, 0.1, 0.1), box), x)  # outside the framing: nothing
+    np.testing.assert_array_equal(hide(x, [(0.0, 0.0, 0.1, 0.1)], box), x)  # outside the framing: nothing
+
+
+def test_hide_fills_every_part_with_the_means_of_the_input_as_given() -> None:
+    """Two parts hidden at once (the eyes in a blink and a hand over the mouth) both get the channel means of the
+    unhidden input, as random erasing's one rectangle does in training, not a mean that already counts the first
+    part's fill."""
+    from merstudio.model.inputs import hide
+
+    rng = np.random.default_rng(1)
+    x = (rng.normal(size=(2, 3, 28, 28)) + np.array([1.0, -2.0, 3.0])[None, :, None, None]).astype(np.float32)
+    x[:, :, 20:, :] += 4.0  # the lower part moves: hiding it first changes the whole input's mean
+    out = hide(x, [(0.0, 0.7, 1.0, 1.0), (0.0, 0.0, 1.0, 0.3)])
+    means = x.mean(axis=(0, 2, 3))
+    for rows in (slice(int(0.7 * 28), 28), slice(0, int(np.ceil(0.3 * 28)))):
+        np.testing.assert_allclose(out[:, :, rows, :], np.broadcast_to(means[None, :, None, None],
+                                                                       out[:, :, rows, :].shape), rtol=1e-6)
+    np.testing.assert_array_equal(out[:, :, 9:19, :], x[:, :, 9:19, :])
 
 
 def test_the_demos_flickering_light_is_not_asked() -> None:

@@ -1,7 +1,8 @@
 """Agreement between coders (and the model as one more coder): Qt-free, for the CLI and the app.
 
 Coders: every event counts for ``Event.coder`` (an uncredited ``source="model"`` event counts for ``model``).
-Rejected proposals are left out by default. A coder has coded a video when it has at least one event there.
+Rejected proposals are left out by default. A coder has coded a video when it has at least one event there, or
+(``all_coded``) every compared coder has coded every compared video, and one with no events there found none.
 
 Definitions
 - Event matching (matching.py), per video and face track, per pair of coders: two events can match when their
@@ -24,8 +25,10 @@ Definitions
 
 API
     agreement_report(project, video_ids=None, coders=None, tolerance=3, iou=0.5,
-                     statuses=("proposal", "accepted"), frame_tables=None, frames_coder=None) -> AgreementReport
-    agreement_from_events(events, coders=None, tolerance=3, iou=0.5, frame_tables=None, video_ids=None)
+                     statuses=("proposal", "accepted"), frame_tables=None, frames_coder=None,
+                     all_coded=False) -> AgreementReport
+    agreement_from_events(events, coders=None, tolerance=3, iou=0.5, frame_tables=None, video_ids=None,
+                          frame_counts=None, all_coded=False)
     AgreementReport: .pairs .kappa .alpha .icc .matches (DataFrames), .notes, .coders, .video_ids,
                      .summary() -> str, .write_csv(dir) -> list[Path], .tables() -> dict[str, DataFrame]
     match_events(a, b, tolerance, iou) -> EventMatch(pairs, only_a, only_b); group_units(events_by_coder, ...)

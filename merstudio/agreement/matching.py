@@ -4,13 +4,14 @@ Two events *can* match when their frame intervals (both ends included) overlap w
 all three boundaries (onset, apex, offset) lie within ``tolerance`` frames of each other. The second rule keeps
 very short events (a 3-frame micro-expression shifted by 2 frames has IoU 0.2) matchable; the first keeps long
 events with sloppy boundaries matchable. Among the candidate pairs, a one-to-one assignment is chosen by the
-Hungarian algorithm (scipy's linear_sum_assignment): first as many matches as possible, then the highest IoU,
-then the smallest summed boundary distance. Events are anything with integer ``onset``, ``apex``, ``offset``
+Hungarian algorithm (scipy's linear_sum_assignment): first as many matches as possible, then the highest summed
+IoU, then the smallest summed boundary distance. Events are anything with integer ``onset``, ``apex``, ``offset``
 attributes (e.g. merstudio.project.Event).
 """
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Protocol
@@ -53,10 +54,16 @@ def _bounds(events: Sequence[Interval]) -> np.ndarray:
     return np.array([[e.onset, e.apex, e.offset] for e in events], dtype=np.int64).reshape(-1, 3)
 
 
+# The boundary distance only breaks ties of IoU: its term stays below 1e-12, and two IoUs of integer intervals
+# differ by at least 1 / (union_a * union_b), far more for any events of a video's length.
+_DISTANCE_TIE_BREAK = 1e-12
+
+
 def pair_costs(a: Sequence[Interval], b: Sequence[Interval], tolerance: int = 3,
                iou: float = 0.5) -> tuple[np.ndarray, np.ndarray]:
-    """(cost, valid) matrices of shape (len(a), len(b)); cost = (1 - IoU) + 1e-3 * summed |boundary difference|,
-    valid = the pair may match (IoU >= iou or every boundary within tolerance)."""
+    """(cost, valid) matrices of shape (len(a), len(b)); cost = (1 - IoU) + a tie-break below 1e-12 that grows
+    with the summed |boundary difference|; valid = the pair may match (intervals that overlap with IoU >= iou, or
+    every boundary within tolerance)."""
     if tolerance < 0:
         raise ValueError(f"tolerance must be >= 0 frames, got {tolerance}")
     if not 0.0 < iou <= 1.0:
@@ -67,8 +74,9 @@ def pair_costs(a: Sequence[Interval], b: Sequence[Interval], tolerance: int = 3,
     inter = np.clip(inter, 0, None)
     union = (ba[:, None, 2] - ba[:, None, 0] + 1) + (bb[None, :, 2] - bb[None, :, 0] + 1) - inter
     ious = inter / np.maximum(union, 1)
-    valid = (ious >= iou - 1e-12) | (diff <= tolerance).all(axis=2)
-    cost = (1.0 - ious) + 1e-3 * diff.sum(axis=2)
+    valid = ((inter > 0) & (ious >= iou - 1e-12)) | (diff <= tolerance).all(axis=2)
+    dist = diff.sum(axis=2)
+    cost = (1.0 - ious) + _DISTANCE_TIE_BREAK * dist / (1.0 + dist)
     return cost, valid
 
 
@@ -121,8 +129,11 @@ def group_units(events: Mapping[str, Sequence[Interval]], tolerance: int = 3,
                 iou: float = 0.5) -> list[dict[str, int]]:
     """Group n coders' events on one face track into units for Krippendorff's alpha: each unit maps a coder to the
     index of its event there, at most one event per coder, and every two events in a unit can match (see the
-    module docstring). Coders are added in the mapping's order: each one's events are assigned (Hungarian, mean
-    cost over the unit's members) to the units built so far, and the unassigned ones start new units.
+    module docstring). Within each cluster of events that may match, coders are added one at a time (each one's
+    events assigned by the Hungarian algorithm, mean cost over the unit's members, to the units built so far; the
+    unassigned ones start new units), in every order of the coders there (up to PERMUTED_CODERS of them; beyond,
+    in one order taken from their events), and the grouping that pairs the most values, then the one with the
+    lowest summed cost, is kept: the units do not depend on the coders' names or order.
     Units are returned sorted by their earliest onset."""
     flat = [(c, i) for c, evs in events.items() for i in range(len(evs))]
     units: list[dict[str, int]] = []
@@ -130,14 +141,44 @@ def group_units(events: Mapping[str, Sequence[Interval]], tolerance: int = 3,
         sub: dict[str, list[int]] = {}
         for g in sorted(group):
             sub.setdefault(flat[g][0], []).append(flat[g][1])
-        part = _group(events, {c: sub[c] for c in events if c in sub}, tolerance, iou)
-        units += part
+        units += _best_grouping(events, sub, tolerance, iou)
     return sorted(units, key=lambda unit: min(events[c][i].onset for c, i in unit.items()))
+
+
+# Every order of up to this many coders in one cluster is tried (5! = 120 small assignments).
+PERMUTED_CODERS = 5
+
+
+def _best_grouping(events: Mapping[str, Sequence[Interval]], subset: Mapping[str, list[int]], tolerance: int,
+                   iou: float) -> list[dict[str, int]]:
+    # The coders in an order given by their events alone, so that ties between orders fall the same way whatever
+    # the coders are called.
+    def key(c: str) -> tuple:
+        return tuple(sorted((events[c][i].onset, events[c][i].apex, events[c][i].offset) for i in subset[c]))
+
+    coders = sorted(subset, key=key)
+    orders = itertools.permutations(coders) if len(coders) <= PERMUTED_CODERS else [tuple(coders)]
+    best: tuple[tuple[int, float], list[dict[str, int]]] | None = None
+    for order in orders:
+        units = _group(events, {c: subset[c] for c in order}, tolerance, iou)
+        score = (-sum(len(u) for u in units if len(u) > 1), _grouping_cost(events, units, tolerance, iou))
+        if best is None or score < best[0]:
+            best = (score, units)
+    return best[1] if best is not None else []
+
+
+def _grouping_cost(events: Mapping[str, Sequence[Interval]], units: list[dict[str, int]], tolerance: int,
+                   iou: float) -> float:
+    total = 0.0
+    for unit in units:
+        for (ca, ia), (cb, ib) in itertools.combinations(sorted(unit.items()), 2):
+            total += float(pair_costs([events[ca][ia]], [events[cb][ib]], tolerance, iou)[0][0, 0])
+    return total
 
 
 def _group(events: Mapping[str, Sequence[Interval]], subset: Mapping[str, list[int]], tolerance: int,
            iou: float) -> list[dict[str, int]]:
-    """group_units on the events ``subset`` (indices per coder) of one cluster."""
+    """Units of the events ``subset`` (indices per coder) of one cluster, the coders added in the mapping's order."""
     units: list[dict[str, int]] = []
     for coder, idx in subset.items():
         evs = [events[coder][i] for i in idx]

@@ -170,7 +170,7 @@ class AgreementReport:
 def agreement_from_events(events: Iterable[Event], coders: Sequence[str] | None = None, tolerance: int = 3,
                           iou: float = 0.5, frame_tables: Mapping[int, Mapping[str, pd.DataFrame]] | None = None,
                           video_ids: Sequence[int] | None = None, frame_counts: Mapping[int, int] | None = None,
-                          where: str = "agreement") -> AgreementReport:
+                          all_coded: bool = False, where: str = "agreement") -> AgreementReport:
     """The report from plain events (any videos, any coders) and optional per-frame tables
     ``{video_id: {coder name: DataFrame}}``.
 
@@ -179,6 +179,8 @@ def agreement_from_events(events: Iterable[Event], coders: Sequence[str] | None 
     ``coders`` restricts and orders the coders (default: every coder with events, sorted). A coder counts as having
     coded a video when it has at least one event there; videos with fewer than two such coders are left out of
     the event statistics (with a note), unless they are listed in ``video_ids``, which makes that an InputError.
+    ``all_coded``: every coder coded every video of ``video_ids`` (default: every video with events), so a coder
+    with no events on one found none there and the others' events there are their misses.
     InputError too when nothing at all can be compared. ``where`` prefixes error messages (e.g. the project path).
     """
     if tolerance < 0:
@@ -201,6 +203,10 @@ def agreement_from_events(events: Iterable[Event], coders: Sequence[str] | None 
     by_video: dict[int, dict[str, list[Event]]] = {}
     for e in sorted(evs, key=lambda e: (e.video_id, e.face_id, e.onset, e.offset, e.id or 0)):
         by_video.setdefault(e.video_id, {}).setdefault(coder_of(e), []).append(e)
+    if all_coded:
+        for v in video_ids if video_ids is not None else list(by_video):
+            for c in coders:
+                by_video.setdefault(v, {}).setdefault(c, [])
     all_videos = sorted(set(by_video) | set(tables) | set(video_ids or ()))
     notes: list[str] = []
     event_videos = []
@@ -274,7 +280,7 @@ def _frame_detection(by_video: dict[int, dict[str, list[Event]]], videos: list[i
     blocks = []
     for v in videos:
         evs = [e for lst in by_video[v].values() for e in lst]
-        length = max(int(frame_counts.get(v, 0)), max(e.offset for e in evs) + 1)
+        length = max(int(frame_counts.get(v, 0)), max((e.offset for e in evs), default=-1) + 1)
         for face in _faces(by_video[v].values()):
             block = np.full((len(coders), length), np.nan)
             for k, c in enumerate(coders):
@@ -441,12 +447,14 @@ def _alphas(by_video: dict[int, dict[str, list[Event]]], videos: list[int], code
 def agreement_report(project: Project, video_ids: Sequence[int] | None = None, coders: Sequence[str] | None = None,
                      tolerance: int = 3, iou: float = 0.5, statuses: Sequence[str] = ("proposal", "accepted"),
                      frame_tables: Mapping[int, Mapping[str, pd.DataFrame]] | None = None,
-                     frames_coder: str | None = None, model_name: str = MODEL_CODER) -> AgreementReport:
+                     frames_coder: str | None = None, model_name: str = MODEL_CODER,
+                     all_coded: bool = False) -> AgreementReport:
     """The agreement report of a project's events (``statuses``: rejected proposals are not a coder's judgement).
 
     ``frame_tables`` adds other coders' per-frame AU tables ``{video_id: {name: DataFrame}}``; a video that has one
     also gets its stored analysis as table ``model_name``, so ICC compares the two. ``frames_coder`` (a name) also
-    reads each video's stored per-frame table as a coder of events (see events_from_frames)."""
+    reads each video's stored per-frame table as a coder of events (see events_from_frames). ``all_coded``: see
+    agreement_from_events."""
     where = str(project.path)
     known = {v.id for v in project.videos()}
     if video_ids is not None:
@@ -471,6 +479,9 @@ def agreement_report(project: Project, video_ids: Sequence[int] | None = None, c
             tables[v][name] = df
     unanalysed = []
     if frames_coder:
+        if any(coder_of(e) == frames_coder for e in events):
+            raise InputError(f"{where}: {frames_coder!r} already codes events here; name the per-frame coder "
+                             "something else (--frames-coder)")
         for v in vids:
             frames = project.load_frames(v)
             if not len(frames):
@@ -478,7 +489,7 @@ def agreement_report(project: Project, video_ids: Sequence[int] | None = None, c
             events += events_from_frames(frames, v, coder=frames_coder)
     counts = {v.id: v.frame_count for v in project.videos()}
     report = agreement_from_events(events, coders=coders, tolerance=tolerance, iou=iou, frame_tables=tables,
-                                   video_ids=video_ids, frame_counts=counts, where=where)
+                                   video_ids=video_ids, frame_counts=counts, all_coded=all_coded, where=where)
     if unanalysed:  # else the frames coder would be missing from the tables without a word
         report.notes.append(f"{frames_coder!r} (per-frame AU presence) has nothing on video(s) "
                             f"{', '.join(map(str, unanalysed))}: no per-frame table is stored (analyse them in the app)")

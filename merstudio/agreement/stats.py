@@ -125,6 +125,8 @@ def _codes(data: Sequence[Sequence[Any]] | np.ndarray, level: str) -> tuple[np.n
             values = sorted(present, key=float)
         except (TypeError, ValueError):
             raise ValueError(f"krippendorff_alpha: {level} data must be numeric") from None
+        if level == "ratio" and values and float(values[0]) < 0:
+            raise ValueError(f"krippendorff_alpha: ratio data must be 0 or more (got {values[0]})")
     else:
         values = sorted(present, key=repr)
     idx = {v: i for i, v in enumerate(values)}

@@ -41,6 +41,10 @@ def register(sub: argparse._SubParsersAction) -> None:
                         "from a frame 0 and the timestamps)")
     n.add_argument("--zero-based", dest="one_based", action="store_const", const=False,
                    help="the --frames CSVs number frames from 0 (merstudio's own per-frame CSV)")
+    p.add_argument("--all-coded", action="store_true",
+                   help="every compared coder coded every compared video (--video, default: every video with "
+                   "events): a coder with no events on a video found none there, so the others' events there "
+                   "count as misses (default: a coder without events on a video did not code it)")
     p.add_argument("--frames-coder", metavar="NAME",
                    help="also read the project's per-frame AU presence as a coder of events named NAME")
     p.add_argument("-o", "--out", type=Path, metavar="OUT_DIR", help="write the tables as CSV files here")
@@ -74,9 +78,9 @@ def run(args: argparse.Namespace) -> int:
     from merstudio.agreement import agreement_report
     from merstudio.project import Project
 
-    coders = [c for c in args.coders.split(",") if c.strip()] if args.coders else None
+    coders = list(dict.fromkeys(c.strip() for c in args.coders.split(",") if c.strip())) if args.coders else None
     if coders is not None and len(coders) < 2:
-        raise InputError(f"--coders {args.coders}: name at least two coders")
+        raise InputError(f"--coders {args.coders}: name at least two different coders")
     specs = dict(_frames_spec(s) for s in args.frames)
     if len(specs) != len(args.frames):
         raise InputError("--frames: each table needs its own NAME")
@@ -93,7 +97,8 @@ def run(args: argparse.Namespace) -> int:
             frame_tables = {video.id: {name: _read_frames(p, video, args.one_based, project)
                                        for name, p in specs.items()}}
         report = agreement_report(project, video_ids=args.video, coders=coders, tolerance=args.tolerance,
-                                  iou=args.iou, frame_tables=frame_tables, frames_coder=args.frames_coder)
+                                  iou=args.iou, frame_tables=frame_tables, frames_coder=args.frames_coder,
+                                  all_coded=args.all_coded)
     print(report.summary(), end="")
     if args.out is not None:
         paths = report.write_csv(args.out)

@@ -12,6 +12,7 @@ from typing import Any
 import pandas as pd
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtWidgets import (
+    QCheckBox,
     QComboBox,
     QDialog,
     QDoubleSpinBox,
@@ -82,11 +83,11 @@ def _text(v: Any) -> str:
 
 
 class AgreementDialog(QDialog):
-    """``compute(coders, tolerance, iou, all_videos)`` returns an AgreementReport (the window binds it to its
+    """``compute(coders, tolerance, iou, all_videos, all_coded)`` returns an AgreementReport (the window binds it to its
     project); ``coders``: every coder known for the scope, all checked at first; ``save``: what "Save CSV…" runs."""
 
     def __init__(self, compute: Callable[..., Any], coders: Sequence[str], parent: QWidget | None = None,
-                 tolerance: int = 3, iou: float = 0.5, all_videos: bool = False,
+                 tolerance: int = 3, iou: float = 0.5, all_videos: bool = False, all_coded: bool = False,
                  save: Callable[[], Any] | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle("Agreement between coders")
@@ -111,11 +112,18 @@ class AgreementDialog(QDialog):
         self.scope = QComboBox(self)
         self.scope.addItems(["this video", "all videos"])
         self.scope.setCurrentIndex(1 if all_videos else 0)
+        # Without it a coder with no events on a video did not code it; with it, they found nothing there.
+        self.all_coded = QCheckBox("every coder coded these videos (no events = found none)", self)
+        self.all_coded.setToolTip("Checked: a chosen coder with no events on a video looked and found nothing, so "
+                                  "the others' events there count as misses. Unchecked: that coder did not code "
+                                  "the video, and it is left out of their comparisons.")
+        self.all_coded.setChecked(all_coded)
         form = QFormLayout()
         form.addRow("Coders", self.coder_list)
         form.addRow("Onset/apex/offset tolerance", self.tolerance)
         form.addRow("or IoU at least", self.iou)
         form.addRow("Videos", self.scope)
+        form.addRow("", self.all_coded)
         self.header = QLabel(self)
         self.header.setWordWrap(True)
         self.tabs = QTabWidget(self)
@@ -150,6 +158,7 @@ class AgreementDialog(QDialog):
         self.tolerance.valueChanged.connect(lambda *_: self.recompute())
         self.iou.valueChanged.connect(lambda *_: self.recompute())
         self.scope.currentIndexChanged.connect(lambda *_: self.recompute())
+        self.all_coded.toggled.connect(lambda *_: self.recompute())
         self.resize(900, 620)
 
     def chosen_coders(self) -> list[str]:
@@ -157,9 +166,10 @@ class AgreementDialog(QDialog):
                 if self.coder_list.item(i).checkState() == Qt.CheckState.Checked]
 
     def set_choices(self, coders: Sequence[str] | None = None, tolerance: int | None = None,
-                    iou: float | None = None, all_videos: bool | None = None) -> None:
+                    iou: float | None = None, all_videos: bool | None = None,
+                    all_coded: bool | None = None) -> None:
         """Set the choices as a user would (one recompute at the end)."""
-        widgets = (self.coder_list, self.tolerance, self.iou, self.scope)
+        widgets = (self.coder_list, self.tolerance, self.iou, self.scope, self.all_coded)
         for w in widgets:
             w.blockSignals(True)
         if coders is not None:
@@ -173,6 +183,8 @@ class AgreementDialog(QDialog):
             self.iou.setValue(float(iou))
         if all_videos is not None:
             self.scope.setCurrentIndex(1 if all_videos else 0)
+        if all_coded is not None:
+            self.all_coded.setChecked(bool(all_coded))
         for w in widgets:
             w.blockSignals(False)
         self.recompute()
@@ -185,7 +197,7 @@ class AgreementDialog(QDialog):
             return
         try:
             rep = self._compute(coders=coders, tolerance=self.tolerance.value(), iou=self.iou.value(),
-                                all_videos=self.scope.currentIndex() == 1)
+                                all_videos=self.scope.currentIndex() == 1, all_coded=self.all_coded.isChecked())
         except MerstudioError as exc:
             self._show(None, str(exc))
             return

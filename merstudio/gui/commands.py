@@ -572,13 +572,15 @@ class ImportAUTable(AppCommand):
 
 # ---------------------------------------------------------------------------------------------------- agreement
 class ShowAgreement(AppCommand):
-    """Open (or update) the agreement report dialog. params: coders, tolerance, iou, all_videos (all optional)."""
+    """Open (or update) the agreement report dialog. params: coders, tolerance, iou, all_videos, all_coded (all
+    optional)."""
 
     @staticmethod
     def do(ctx: CommandContext, params: Params) -> None:
         ctx.win.coders_view.require_not_blind("agreement report")
         ctx.win.show_agreement(coders=params.get("coders"), tolerance=params.get("tolerance"),
-                               iou=params.get("iou"), all_videos=params.get("all_videos"))
+                               iou=params.get("iou"), all_videos=params.get("all_videos"),
+                               all_coded=params.get("all_coded"))
 
 
 class SaveAgreementCSV(AppCommand):

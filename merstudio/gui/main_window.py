@@ -915,7 +915,7 @@ class MainWindow(QMainWindow):
         return sorted({coder_of(e) for e in evs})
 
     def compute_agreement(self, coders: list[str], tolerance: int = 3, iou: float = 0.5,
-                          all_videos: bool = False) -> Any:
+                          all_videos: bool = False, all_coded: bool = False) -> Any:
         """The agreement report for the current video (or all), with imported OpenFace tables compared by ICC (and
         kappa on presence; py-feat tables by kappa alone)."""
         from merstudio.agreement import agreement_report
@@ -929,10 +929,11 @@ class MainWindow(QMainWindow):
                 if o.kind in ("openface", "pyfeat"):
                     tables.setdefault(v, {})[o.name] = self.project.load_overlay(v, o.name)
         return agreement_report(self.project, video_ids=vids, coders=coders, tolerance=tolerance, iou=iou,
-                                frame_tables=tables or None)
+                                frame_tables=tables or None, all_coded=all_coded)
 
     def show_agreement(self, coders: list[str] | None = None, tolerance: int | None = None,
-                       iou: float | None = None, all_videos: bool | None = None) -> None:
+                       iou: float | None = None, all_videos: bool | None = None,
+                       all_coded: bool | None = None) -> None:
         from merstudio.gui.agreement_dialog import AgreementDialog
 
         self.require_video()
@@ -942,7 +943,7 @@ class MainWindow(QMainWindow):
         dlg = AgreementDialog(self.compute_agreement, self.agreement_coders(all_videos=True), self,
                               save=lambda: self.ctx.execute(C.SaveAgreementCSV))
         self.agreement_dialog = dlg
-        dlg.set_choices(coders=coders, tolerance=tolerance, iou=iou, all_videos=all_videos)
+        dlg.set_choices(coders=coders, tolerance=tolerance, iou=iou, all_videos=all_videos, all_coded=all_coded)
         dlg.show()
 
     def open_finetune(self, checkpoint: str | Path | None = None) -> None:

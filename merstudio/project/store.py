@@ -235,6 +235,8 @@ class Project(BehaviourTables):
         p = Path(path)
         if in_use not in ("read-only", "raise"):
             raise ValueError(f"in_use must be 'read-only' or 'raise', not {in_use!r}")
+        if p.is_dir():
+            raise InputError(f"{p}: a folder, not a project file (.merproj)")
         if not p.is_file():
             raise InputError(f"{p}: no such project file")
         try:

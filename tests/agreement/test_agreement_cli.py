@@ -59,9 +59,12 @@ def test_a_zero_based_table_is_not_shifted(project, tmp_path: Path, capsys: pyte
 
 @pytest.mark.parametrize(("args", "message"), [
     (["missing.merproj"], "no such project file"),
+    (["a-folder"], "a folder, not a project file"),
     (["{p}", "--video", "2"], "video 2 has events by fewer than two coders (ann)"),
     (["{p}", "--coders", "ann,zed"], "no events by coder 'zed'"),
-    (["{p}", "--coders", "ann"], "name at least two coders"),
+    (["{p}", "--coders", "ann"], "name at least two different coders"),
+    (["{p}", "--coders", "ann, ann"], "name at least two different coders"),
+    (["{p}", "--frames-coder", "bob"], "'bob' already codes events here"),
     (["{p}", "--video", "9"], "no video 9 in the project"),
     (["{p}", "--frames", "x.csv"], "expected NAME=CSV"),
     (["{p}", "--frames", "of={csv}"], "--frames needs exactly one --video"),
@@ -73,6 +76,8 @@ def test_errors_are_one_line(project, openface_csv: Path, tmp_path: Path, capsys
     args = [a.format(p=project.path, csv=openface_csv) for a in args]
     if args[0] == "missing.merproj":
         args[0] = str(tmp_path / "missing.merproj")
+    if args[0] == "a-folder":
+        args[0] = str(tmp_path)
     if message == "negative frame -1":  # a 0-based reading of a file whose frames start below 0
         df = pd.read_csv(openface_csv, skipinitialspace=True)
         df["frame"] -= 2
@@ -88,7 +93,7 @@ def test_help(capsys: pytest.CaptureFixture[str]) -> None:
         main(["agreement", "--help"])
     assert exc.value.code == 0
     out = capsys.readouterr().out
-    for flag in ("--video", "--coders", "--tolerance", "--iou", "--frames", "-o"):
+    for flag in ("--video", "--coders", "--tolerance", "--iou", "--frames", "--all-coded", "-o"):
         assert flag in out
 
 

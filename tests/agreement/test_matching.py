@@ -110,3 +110,27 @@ def test_group_units_never_chains_incompatible_events() -> None:
     events = {"ann": [ev(10, 12, 14)], "bob": [ev(12, 14, 16)], "cat": [ev(14, 16, 18)]}
     units = group_units(events, tolerance=2, iou=0.9)
     assert {"ann": 0, "bob": 0} in units and {"cat": 0} in units and len(units) == 2
+
+
+def test_boundary_distance_only_breaks_ties_of_iou() -> None:
+    """"Then the highest IoU, then the smallest boundary distance": a long event keeps its higher-IoU partner even
+    when the other's boundaries are nearer in sum (IoU .601 against .551)."""
+    a = [ev(0, 500, 999)]
+    assert match_events(a, [ev(0, 0, 600), ev(0, 500, 550)]).pairs == [(0, 0)]
+    # equal IoU (both 5/10 inside a0): the nearer boundaries win
+    assert match_events([ev(10, 14, 19)], [ev(10, 12, 14), ev(15, 17, 19)], tolerance=0, iou=0.5).pairs == [(0, 0)]
+
+
+def test_a_tiny_iou_threshold_still_needs_an_overlap() -> None:
+    assert match_events([ev(0, 0, 2)], [ev(5, 5, 6)], tolerance=3, iou=1e-12).pairs == []
+    assert match_events([ev(0, 0, 2)], [ev(2, 5, 6)], tolerance=0, iou=1e-12).pairs == [(0, 0)]
+
+
+def test_units_do_not_depend_on_the_coders_names_or_order() -> None:
+    """Adding coders greedily in name order paired x10 with y11 and left y8 and z14 alone (1 unit of 2 values);
+    the grouping y8-x10, y11-z14 pairs all four values, whatever the three are called."""
+    events = {"x": [ev(10, 10, 10)], "y": [ev(8, 8, 8), ev(11, 11, 11)], "z": [ev(14, 14, 14)]}
+    want = sorted([{"x": 0, "y": 0}, {"y": 1, "z": 0}], key=lambda u: sorted(u.items()))
+    for order in itertools.permutations(events):
+        units = group_units({c: events[c] for c in order}, tolerance=3, iou=1.0)
+        assert sorted(units, key=lambda u: sorted(u.items())) == want, order

@@ -79,6 +79,26 @@ def test_three_coders_alpha_and_missing_coder_on_a_video() -> None:
     assert ev_frames["units"] == 113 + 10  # video 1: frames 0..112, video 2: frames 0..9 (last offsets + 1)
 
 
+def test_all_coded_counts_a_coder_without_events_as_finding_none() -> None:
+    """By default bob, who has no events on video 2, did not code it; with all_coded he looked and found none, so
+    ann's three events there are misses (F1 2 * 1 / (4 + 1)) and his frames count as "no event"."""
+    evs = [Event(1, 10, 12, 14, coder="ann"), Event(1, 10, 12, 14, coder="bob"),
+           Event(2, 10, 12, 14, coder="ann"), Event(2, 40, 42, 44, coder="ann"), Event(2, 70, 72, 74, coder="ann")]
+    counts = {1: 100, 2: 100}
+    default = agreement_from_events(evs, frame_counts=counts).pairs.iloc[0]
+    assert (default.matched, default.only_a, default.f1, default.kappa_frames) == (1, 0, 1.0, 1.0)
+    rep = agreement_from_events(evs, frame_counts=counts, all_coded=True)
+    p = rep.pairs.iloc[0]
+    assert (p.videos, p.matched, p.only_a, p.only_b) == (2, 1, 3, 0)
+    assert p.f1 == pytest.approx(0.4)
+    frames = rep.alpha.set_index("variable").loc["event frames"]
+    assert frames["units"] == 200 and frames["values"] == 400
+    assert not any("fewer than two coders" in n for n in rep.notes)
+    # a named video with no events at all: every coder agrees there is nothing
+    rep = agreement_from_events(evs, frame_counts={**counts, 3: 50}, all_coded=True, video_ids=[1, 2, 3])
+    assert rep.pairs.iloc[0].videos == 3
+
+
 def test_faces_never_match_each_other() -> None:
     evs = [Event(1, 10, 12, 14, face_id=0, coder="ann"), Event(1, 10, 12, 14, face_id=1, coder="bob")]
     p = agreement_from_events(evs).pairs.iloc[0]
@@ -143,6 +163,11 @@ def test_project_frames_coder(project) -> None:
     # video 2 was never analysed: the frames coder has nothing there, and the report says so
     rep = agreement_report(project, frames_coder="frames")
     assert any("'frames' (per-frame AU presence) has nothing on video(s) 2" in n for n in rep.notes), rep.notes
+
+
+def test_frames_coder_may_not_take_a_coders_name(project) -> None:
+    with pytest.raises(InputError, match="'bob' already codes events here"):
+        agreement_report(project, video_ids=[1], frames_coder="bob")
 
 
 def test_write_csv_and_summary(project, tmp_path: Path) -> None:

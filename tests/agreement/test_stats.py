@@ -125,3 +125,8 @@ def test_icc_missing_and_degenerate() -> None:
     assert np.isnan(icc([[1.0, 2.0]]).icc1_1)  # one target
     with pytest.raises(ValueError):
         icc([1.0, 2.0])
+
+
+def test_ratio_alpha_refuses_negative_values() -> None:
+    with pytest.raises(ValueError, match="ratio data must be 0 or more"):
+        krippendorff_alpha([[-1, 2], [1, 2]], "ratio")

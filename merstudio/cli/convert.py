@@ -141,6 +141,8 @@ def run(args: argparse.Namespace) -> int:
         beside = args.input.parent / media_path  # a file that names only the media: look beside it
         if beside.exists():
             media_path = str(beside.resolve())
+        elif preview.media_path and not args.video:
+            media_path = preview.media_path  # where the file says it is (another machine's folder, say): kept
     media = ix.Media(path=media_path, fps=fps or 0.0, times=times)
     out = ix.write_events(events, args.output, media, fmt=args.to_fmt)
     print(f"wrote {len(events)} event(s) to {out}")

@@ -44,7 +44,7 @@ from merstudio.interchange.common import (
     variable_times,
     vfr_note,
 )
-from merstudio.project.events import Event
+from merstudio.project.events import Event, parse_aus
 from merstudio.xlsx import write_xlsx
 
 BORIS_COLUMNS = ("Observation id", "Observation date", "Description", "Observation type", "Source",
@@ -134,17 +134,39 @@ def _number(v: Any) -> float | None:
     return x if math.isfinite(x) else None
 
 
-def _face(subject: str, names: dict[str, int], notes: list[str], where: str) -> int:
+_NO_SUBJECT = ("", "no focal subject", "none")
+_NUMBERED = re.compile(r"(?:face|track|subject)?\s*#?\s*(-?\d{1,9})", flags=re.IGNORECASE)
+
+
+def _numbered(subject: str) -> int | None:
+    m = _NUMBERED.fullmatch(subject.strip())
+    return int(m.group(1)) if m else None
+
+
+def _face(subject: str, names: dict[str, int], taken: set[int], notes: list[str], where: str) -> int:
+    """The face of a BORIS subject: ``face 3`` / ``3`` is face 3; named subjects (and "No focal subject", face 0
+    when it is the only one) take the lowest ids no numbered subject of the table uses, in order of appearance."""
     s = subject.strip()
-    if s == "" or s.lower() in ("no focal subject", "none"):
-        return 0
-    m = re.fullmatch(r"(?:face|track|subject)?\s*#?\s*(-?\d{1,9})", s, flags=re.IGNORECASE)
-    if m:
-        return int(m.group(1))
-    if s not in names:
-        names[s] = len(names)
-        notes.append(f"{where}: subject {quote(s)} read as face {names[s]}")
-    return names[s]
+    k = _numbered(s)
+    if k is not None:
+        return k
+    key = "" if s.lower() in _NO_SUBJECT else s
+    if key not in names:
+        free = 0
+        while free in taken:
+            free += 1
+        names[key] = free
+        taken.add(free)
+        if key or free:
+            notes.append(f"{where}: subject {quote(s or '(none)')} read as face {free}")
+    return names[key]
+
+
+def _is_au(text: str) -> bool:
+    try:
+        return bool(parse_aus(text))
+    except ValueError:
+        return False
 
 
 def read_boris(path: str | os.PathLike[str], fps: float | None = None, video_id: int = 0,
@@ -171,7 +193,8 @@ def read_boris(path: str | os.PathLike[str], fps: float | None = None, video_id:
         raise InputError(f"{p}: no header row with a Behavior column (first row: {first})")
     header = [norm_col(c) for c in rows[header_at]]
     col = {h: j for j, h in reversed(list(enumerate(header))) if h}
-    for alias, key in (("behaviour", "behavior"), ("mediafile", "mediafilename")):  # spellings of older BORIS
+    # other BORIS versions' spellings: "Behaviour", "Media file", and since BORIS 8 "FPS (frame/s)"
+    for alias, key in (("behaviour", "behavior"), ("mediafile", "mediafilename"), ("fpsframes", "fps")):
         if alias in col and key not in col:
             col[key] = col[alias]
     if "time" in col and "status" in col and "starts" not in col:
@@ -218,15 +241,31 @@ def read_boris(path: str | os.PathLike[str], fps: float | None = None, video_id:
     if video_name and media_names and video_name not in media_names and len(media_names) == 1:
         notes.append(f"the table's media file {quote(next(iter(media_names)))} is not {quote(video_name)}; "
                      "imported anyway")
+    # BORIS 8+ writes each modifier in a column of its own ("Modifier #1", "Modifier #2", ...)
+    modifier_cols = [j for h, j in sorted(col.items(), key=lambda kv: kv[1]) if re.fullmatch(r"modifier\d+", h)]
+    if "modifiers" in col:
+        modifier_cols.insert(0, col["modifiers"])
+
+    def modifiers(row: Sequence[Any]) -> list[str]:
+        return [t for t in (cell_text(row[j]) if j < len(row) else "" for j in modifier_cols)
+                if t.lower() not in ("", "na", "none")]  # BORIS writes None where none was chosen
+
+    # Our own tables' modifiers are AUs (anything else there is damage: the row is skipped); a study's BORIS
+    # ethogram may define other modifiers, which are kept in the event's note instead of losing the event.
+    ours = "coder" in col or "eventsource" in col
+    not_aus: list[str] = []
+
     emap = {k.strip().lower(): v for k, v in (emotions or {}).items()}
     names: dict[str, int] = {}
+    taken = {k for _, r in body if (k := _numbered(cell_text(get(r, "subject")))) is not None}
+    other_media = 0
     events: list[Event] = []
     skipped: list[Skip] = []
     for rowno, r in body:
         where = f"{p.name}: row {rowno}"
         mname = Path(cell_text(get(r, "mediafilename")).replace("\\", "/")).name
         if video_name and len(media_names) > 1 and mname != video_name:
-            skipped.append(Skip(where, f"media file {quote(mname or '(none)')} is not the video {quote(video_name)}"))
+            other_media += 1  # the user chose the video: the other files' rows are not errors
             continue
         btype = cell_text(get(r, "behaviortype")).upper()
 
@@ -275,13 +314,30 @@ def read_boris(path: str | os.PathLike[str], fps: float | None = None, video_id:
             skipped.append(Skip(where, f"bad confidence {quote(conf_raw)}"))
             continue
         note = " / ".join(t for t in (cell_text(get(r, "commentstart")), cell_text(get(r, "commentstop"))) if t)
+        mods = modifiers(r)
+        if ours:
+            aus = split_aus("|".join(mods))
+        else:
+            terms = [t.strip() for m in mods for t in re.split(r"[|,;]", m) if t.strip()]
+            au_terms = [split_aus(t) for t in terms if _is_au(split_aus(t))]
+            other = [t for t in terms if not _is_au(split_aus(t))]
+            aus = "+".join(au_terms)
+            if other:
+                note = " / ".join(x for x in (note, "modifiers: " + ", ".join(other)) if x)
+                not_aus += [t for t in other if t not in not_aus]
         ev = make_event(where, skipped, video_id=video_id, onset=onset, apex=apex, offset=offset,
-                        face_id=_face(cell_text(get(r, "subject")), names, notes, where), emotion=emotion,
-                        aus=split_aus(cell_text(get(r, "modifiers"))), coder=coder, confidence=conf, note=note,
+                        face_id=_face(cell_text(get(r, "subject")), names, taken, notes, where), emotion=emotion,
+                        aus=aus, coder=coder, confidence=conf, note=note,
                         source=source or cell_text(get(r, "eventsource")) or "imported",
                         status=cell_text(get(r, "status")) or "accepted")
         if ev is not None:
             events.append(ev)
+    if not_aus:
+        notes.append(f"modifiers that are not AUs kept in the events' notes: {name_list(not_aus, 6)}")
+    if other_media:
+        notes.append(f"{other_media} row(s) of other media files than {quote(video_name or '')} left out")
     media = media_name(next(iter(media_names))) if len(media_names) == 1 else ""
+    full = {cell_text(get(r, "mediafilename")) for _, r in body} - {""}
+    media_path = next(iter(full)) if media and len(full) == 1 and Path(next(iter(full))).is_absolute() else ""
     return ImportPreview(path=p, format=f"BORIS {boris_format(p)}", events=events, skipped=skipped, notes=notes,
-                         fps=use_fps, media=media)
+                         fps=use_fps, media=media, media_path=media_path)

@@ -151,22 +151,35 @@ def fps_mismatch(where: str, file_fps: float, video_fps: float) -> FrameRateMism
 
 
 # ------------------------------------------------------------------------------------ frame <-> time
-def frame_to_ms(frame: int, fps: float) -> int:
-    """Start of frame ``frame`` in whole milliseconds (half up)."""
-    return int(math.floor(frame * 1000.0 / fps + 0.5))
+# Frame k of a constant-rate video starts at ceil(k * 1000 / fps) whole ms, and a time t ms lies in frame
+# floor(t * fps / 1000): ELAN's own rule (its players step to Math.ceil(frame * msPerFrame) and read the frame of a
+# time as (long)(time / msPerFrame)), so an exported boundary is on its frame in ELAN and ELAN's frame-stepped
+# annotations read back onto the frames the coder saw. merstudio wrote half-up ms before 2026-12-05 (33 for frame 1
+# at 30 fps: frame 0 in ELAN); such a file (it names the rate in a merstudio:fps property but no
+# merstudio:frame_rule) is read with that rule, ROUND.
+CEIL, ROUND = "ceil", "round"
+FRAME_RULES = (CEIL, ROUND)
+_EPS = 1e-9  # k * 1000 / fps is not exact in floats: 3 * 1000 / 30 may come out a hair above 100
 
 
-def frames_to_ms(frames: np.ndarray, fps: float) -> np.ndarray:
+def frame_to_ms(frame: int, fps: float, rule: str = CEIL) -> int:
+    """Start of frame ``frame`` in whole milliseconds (see the rule above)."""
+    x = frame * 1000.0 / fps
+    return int(math.ceil(x - _EPS)) if rule == CEIL else int(math.floor(x + 0.5))
+
+
+def frames_to_ms(frames: np.ndarray, fps: float, rule: str = CEIL) -> np.ndarray:
     """Vectorised :func:`frame_to_ms` (int64)."""
-    return np.floor(np.asarray(frames, dtype=np.float64) * (1000.0 / fps) + 0.5).astype(np.int64)
+    x = np.asarray(frames, dtype=np.float64) * (1000.0 / fps)
+    return (np.ceil(x - _EPS) if rule == CEIL else np.floor(x + 0.5)).astype(np.int64)
 
 
-def ms_to_frame(ms: float, fps: float, side: str = "start") -> int:
+def ms_to_frame(ms: float, fps: float, side: str = "start", rule: str = CEIL) -> int:
     """The frame boundary for a time in ms: exact for values :func:`frame_to_ms` produced; otherwise the frame
     containing the time (``side="start"``) or the first boundary at or after it (``side="end"``)."""
     x = float(ms) * fps / 1000.0
-    k = int(math.floor(x + 0.5))
-    if frame_to_ms(k, fps) == round(float(ms)) and float(ms) == round(float(ms)):
+    k = int(math.floor(x + _EPS)) if rule == CEIL else int(math.floor(x + 0.5))
+    if float(ms) == round(float(ms)) and frame_to_ms(k, fps, rule) == round(float(ms)):
         return k
     return _side_of(x, side)
 
@@ -176,12 +189,12 @@ def _side_of(x: float, side: str) -> int:
     return int(math.floor(x + 1e-9)) if side == "start" else int(math.ceil(x - 1e-9))
 
 
-def ms_to_frames(ms: np.ndarray, fps: float, side: str = "start") -> np.ndarray:
+def ms_to_frames(ms: np.ndarray, fps: float, side: str = "start", rule: str = CEIL) -> np.ndarray:
     """Vectorised :func:`ms_to_frame` for integer ms values."""
     ms = np.asarray(ms, dtype=np.float64)
     x = ms * fps / 1000.0
-    k = np.floor(x + 0.5)
-    exact = frames_to_ms(k, fps) == ms
+    k = np.floor(x + _EPS) if rule == CEIL else np.floor(x + 0.5)
+    exact = frames_to_ms(k, fps, rule) == ms
     other = np.floor(x + 1e-9) if side == "start" else np.ceil(x - 1e-9)
     return np.where(exact, k, other).astype(np.int64)
 
@@ -199,8 +212,11 @@ class FrameClock:
     the frames are at least 1 ms apart; other times go to the frame containing them (start) or the first boundary
     at or after them (end), as at a constant rate."""
 
-    def __init__(self, fps: float, times: np.ndarray | None = None) -> None:
+    def __init__(self, fps: float, times: np.ndarray | None = None, rule: str = CEIL) -> None:
+        if rule not in FRAME_RULES:
+            raise ValueError(f"frame rule must be one of {FRAME_RULES}, not {rule!r}")
         self.fps = float(fps)
+        self.rule = rule
         self.timebase = Timebase(self.fps, times)
         self._bounds: np.ndarray | None = None
         if self.timebase.times is not None:
@@ -216,7 +232,7 @@ class FrameClock:
         """Start of frame ``frame`` in whole milliseconds."""
         b = self._bounds
         if b is None:
-            return frame_to_ms(frame, self.fps)
+            return frame_to_ms(frame, self.fps, self.rule)
         if 0 <= frame < len(b):
             return int(b[frame])
         return int(math.floor(self.timebase.time_of(frame) * 1000.0 + 0.5))
@@ -225,7 +241,7 @@ class FrameClock:
         """The frame boundary for a time in ms (see the class docstring)."""
         b = self._bounds
         if b is None:
-            return ms_to_frame(ms, self.fps, side)
+            return ms_to_frame(ms, self.fps, side, self.rule)
         if float(ms) == round(float(ms)):
             k = int(np.searchsorted(b, round(float(ms)), side="left"))
             if k < len(b) and b[k] == round(float(ms)):
@@ -287,6 +303,8 @@ class ImportPreview:
     notes: list[str] = field(default_factory=list)
     fps: float | None = None
     media: str = ""  # the media file name the annotation file names, when it names one
+    # where the annotation file places its media (absolute, or resolved against the file's folder), when it says
+    media_path: str = ""
     duplicates: list[Event] = field(default_factory=list)  # already in the project: not imported again
 
     @property

@@ -16,7 +16,9 @@ reader that takes ``*/event`` tiers as the coding never counts them, and our imp
 Events of a face other than 0 go to ``<coder>/event/face<k>`` (and its ``apex``/``meta`` children). An ELAN tier
 cannot hold overlapping annotations, so overlapping events of one coder and face go to extra lanes
 ``<coder>/event/face<k>/<lane>`` (lane >= 2). The HEADER carries the media descriptor (absolute and relative URL)
-and properties ``merstudio:fps`` and ``merstudio:frame_count`` so a reader can check the frame rate.
+and properties ``merstudio:fps`` and ``merstudio:frame_count`` so a reader can check the frame rate, and
+``merstudio:frame_rule`` (``ceil``: frame k starts at ceil(k * 1000 / fps) ms, ELAN's own rule; a merstudio file
+without it was written with half-up ms and is read that way: merstudio.interchange.common).
 
 pympi-ling was evaluated and not used: its parser raises bare ``Exception``/``KeyError`` without a location on
 malformed files, does not check slot references, and ``Eaf()`` adds a default tier we would have to strip; the
@@ -39,7 +41,10 @@ import numpy as np
 from merstudio.atomic import atomic_path
 from merstudio.errors import InputError
 from merstudio.interchange.common import (
+    CEIL,
+    FRAME_RULES,
     MAX_MS_FPS,
+    ROUND,
     FrameClock,
     ImportPreview,
     Media,
@@ -126,6 +131,30 @@ def _media_url(path: Path) -> str:
         return "file:///" + path.as_posix().lstrip("/")
 
 
+def _media_location(eaf: Path, url: str, relative: str) -> str:
+    """Where an ELAN file's media lies, as ELAN looks for it: the relative URL (against the file's folder) when the
+    media is there, else the absolute URL's path, else the relative one resolved; "" when neither is a path."""
+    from urllib.parse import unquote, urlparse
+
+    absolute = ""
+    if url:
+        u = urlparse(url)
+        if u.scheme in ("file", ""):
+            absolute = unquote(u.path) if u.scheme == "file" else url
+            if u.netloc and u.netloc != "localhost":  # file://server/share/...: a network path
+                absolute = f"//{u.netloc}{absolute}"
+    near = ""
+    if relative:
+        r = urlparse(relative)
+        if r.scheme in ("file", ""):
+            near = os.path.normpath(eaf.parent / unquote(r.path))
+            if Path(near).exists():
+                return near
+    if absolute and Path(absolute).is_absolute():
+        return absolute
+    return near
+
+
 # extra time-aligned tiers written after the event tiers (the project's behaviours): {tier id: (annotator,
 # [(onset frame, offset frame (inclusive), value), ...] without overlaps)}; our import lists them as unknown tiers
 ExtraTiers = Mapping[str, tuple[str, Sequence[tuple[int, int, str]]]]
@@ -161,6 +190,7 @@ def eaf_tree(events: Iterable[Event], media: Media, eaf_path: str | os.PathLike[
                 pass
         ET.SubElement(header, "MEDIA_DESCRIPTOR", attrs)
     ET.SubElement(header, "PROPERTY", {"NAME": "merstudio:fps"}).text = repr(float(fps))
+    ET.SubElement(header, "PROPERTY", {"NAME": "merstudio:frame_rule"}).text = clock.rule
     if media.frame_count is not None:
         ET.SubElement(header, "PROPERTY", {"NAME": "merstudio:frame_count"}).text = str(int(media.frame_count))
     lanes = _lanes(evs)
@@ -322,7 +352,11 @@ def read_eaf(path: str | os.PathLike[str], fps: float | None = None, video_id: i
     use_fps = check_fps(fps if fps is not None else file_fps, str(p))
     if use_fps > MAX_MS_FPS:
         raise InputError(f"{p}: {use_fps:g} fps is above 1000 fps; ELAN's millisecond times cannot address frames")
-    clock = FrameClock(use_fps, variable_times(times, use_fps))
+    rule = props.get("merstudio:frame_rule") or (ROUND if "merstudio:fps" in props else CEIL)
+    if rule not in FRAME_RULES:
+        raise InputError(f"{p}: unknown merstudio:frame_rule property {quote(rule)} (expected one of "
+                         f"{', '.join(FRAME_RULES)})")
+    clock = FrameClock(use_fps, variable_times(times, use_fps), rule)
     notes += vfr_note(clock)
     order = root.find("TIME_ORDER")
     if order is None:
@@ -340,13 +374,15 @@ def read_eaf(path: str | os.PathLike[str], fps: float | None = None, video_id: i
         if ms is not None and ms < 0:
             raise InputError(f"{p}: time slot {quote(sid)} has a negative TIME_VALUE {quote(val)}")
         slots[sid] = ms
-    media = ""
+    media, media_path = "", ""
     md = header.find("MEDIA_DESCRIPTOR")
     if md is not None:
         media = Path((md.get("RELATIVE_MEDIA_URL") or md.get("MEDIA_URL") or "").replace("file://", "")).name
         if not media_name(media):  # no file system has longer names
             notes.append(f"{p.name}: media file name of {len(media):,} characters ignored")
             media = ""
+        else:
+            media_path = _media_location(p, md.get("MEDIA_URL") or "", md.get("RELATIVE_MEDIA_URL") or "")
 
     tiers = {t.get("TIER_ID", ""): t for t in root.findall("TIER")}
     extra = dict(tier_coders or {})
@@ -460,4 +496,4 @@ def read_eaf(path: str | os.PathLike[str], fps: float | None = None, video_id: i
             if ev is not None:
                 events.append(ev)
     return ImportPreview(path=p, format="ELAN eaf", events=events, skipped=skipped, notes=notes, fps=use_fps,
-                         media=media)
+                         media=media, media_path=media_path)

@@ -7,7 +7,7 @@ import csv
 import pytest
 from ix_helpers import canon, sample_events, write_xlsx
 
-from merstudio.errors import InputError
+from merstudio.errors import FrameRateMismatch, InputError
 from merstudio.interchange import (
     BORIS_COLUMNS,
     Media,
@@ -44,8 +44,9 @@ def test_written_columns_are_borises_plus_frames(tmp_path, events, media, ext):
             rows = list(csv.reader(fh, delimiter="\t" if ext == "tsv" else ","))
     assert tuple(rows[0]) == COLUMNS and tuple(rows[0][:len(BORIS_COLUMNS)]) == BORIS_COLUMNS
     first = next(d for d in (dict(zip(rows[0], r, strict=True)) for r in rows[1:]) if d["Behavior"] == "happiness")
-    # alice's happiness event 10..30 at 30 fps: [0.333, 1.033) s, 21 frames = 0.700 s
-    assert str(first["Start (s)"]) == "0.333" and str(first["Stop (s)"]) == "1.033"
+    # alice's happiness event 10..30 at 30 fps: [0.334, 1.034) s (frame starts rounded up to the ms, as ELAN
+    # places them), 21 frames = 0.700 s
+    assert str(first["Start (s)"]) == "0.334" and str(first["Stop (s)"]) == "1.034"
     assert str(first["Duration (s)"]) == "0.700" and str(first["Start frame"]) == "10"
     assert str(first["Stop frame"]) == "30" and first["Modifiers"] == "AU6|L12" and first["Subject"] == "face 0"
 
@@ -75,10 +76,44 @@ def test_a_real_boris_export_without_frame_columns(tmp_path):
     assert (happy.onset, happy.apex, happy.offset) == (30, 35, 40)  # 1.2 s * 25 = 30; stop 1.64 s -> frame 40
     assert happy.emotion == "positive" and happy.aus == "6+12" and happy.note == "clear"
     assert happy.coder == "obs1" and happy.source == "imported" and happy.face_id == 0
-    assert (blink.onset, blink.offset, blink.face_id) == (75, 75, 0)
+    assert (blink.onset, blink.offset, blink.face_id) == (75, 75, 1)  # not Anna's face
     assert (disgust.onset, disgust.offset, disgust.aus) == (100, 106, "9+10")  # 4.013 s lies in frame 100
     assert any("subject 'Anna' read as face 0" in n for n in prev.notes)
+    assert any("subject 'No focal subject' read as face 1" in n for n in prev.notes)
     assert any("no apex" in n for n in prev.notes)
+
+
+BORIS9_HEADER = ("Observation id", "Observation date", "Description", "Observation type", "Source",
+                 "Time offset (s)", "Coding duration", "Media duration (s)", "FPS (frame/s)", "Subject",
+                 "Observation duration by subject by observation", "Behavior", "Behavioral category", "Modifier #1",
+                 "Modifier #2", "Behavior type", "Start (s)", "Stop (s)", "Duration (s)", "Media file name",
+                 "Image index start", "Image index stop", "Image file path start", "Image file path stop",
+                 "Comment start", "Comment stop")
+
+
+def _boris9_row(subject: str, behavior: str, mod1: str, mod2: str, start: str, stop: str) -> list[str]:
+    return ["obs", "2018-02-28 15:25:10", "", "Media file", "player #1:p01.mp4", "0.0", "179.960", "179.960",
+            "25.000", subject, "1.0", behavior, "Not defined", mod1, mod2, "STATE", start, stop, "0.600",
+            "p01.mp4", "NA", "NA", "", "", "", ""]
+
+
+def test_a_boris_8_export_modifiers_in_columns_fps_and_named_subjects(tmp_path):
+    """The aggregated-events layout of BORIS 8 and 9 (header as BORIS 9.12 writes it): one column per modifier set,
+    the rate as "FPS (frame/s)"; subjects by name beside "No focal subject"; a modifier set that is not AUs."""
+    path = _boris_export(tmp_path / "b9.tsv", [
+        _boris9_row("No focal subject", "happiness", "AU1", "AU12", "10.000", "10.600"),
+        _boris9_row("Anna", "surprise", "AU4", "None", "20.000", "20.400"),
+        _boris9_row("Bob", "negative", "strong", "AU15", "30.000", "30.400"),
+    ], header=BORIS9_HEADER)
+    prev = read_boris(path)  # the rate from the file
+    assert prev.fps == 25.0 and prev.ok
+    happy, surprise, neg = prev.accept()
+    assert (happy.onset, happy.offset, happy.aus, happy.face_id) == (250, 264, "1+12", 0)
+    assert (surprise.aus, surprise.face_id) == ("4", 1)
+    assert (neg.aus, neg.face_id, neg.note) == ("15", 2, "modifiers: strong")
+    assert any("not AUs kept in the events' notes: strong" in n for n in prev.notes)
+    with pytest.raises(FrameRateMismatch):  # recorded at 25 fps: a 30 fps video would put every event 20 % late
+        read_boris(path, fps=30.0)
 
 
 def test_missing_columns_are_named(tmp_path):
@@ -115,8 +150,8 @@ def test_several_media_files(tmp_path, events):
     with pytest.raises(InputError, match="2 media files"):
         read_boris(both, fps=30.0)
     prev = read_boris(both, fps=30.0, video_name="b.mp4")
-    assert len(prev.events) == 2 and len(prev.skipped) == len(events)
-    assert all("is not the video 'b.mp4'" in s.reason for s in prev.skipped)
+    assert len(prev.events) == 2 and not prev.skipped  # the user chose b.mp4: a.mp4's rows are no errors
+    assert f"{len(events)} row(s) of other media files than 'b.mp4' left out" in prev.notes
 
 
 def test_bad_rows_preview_and_all_or_nothing_import(tmp_path, project):

@@ -8,7 +8,7 @@ from ix_helpers import canon, sample_events, write_frames, write_xlsx
 
 from merstudio.cli.main import main
 from merstudio.errors import InputError
-from merstudio.interchange import Media, preview_import, read_events, write_eaf
+from merstudio.interchange import Media, preview_import, read_events, write_boris, write_eaf
 
 
 def run(capsys, *argv):
@@ -229,8 +229,7 @@ def test_media_named_by_name_only_is_found_beside_the_input(tmp_path, capsys, ev
     for d in (src_dir, out_dir, elsewhere):
         d.mkdir()
     monkeypatch.chdir(elsewhere)
-    tsv = write_eaf(events, src_dir / "a.eaf", Media("/v/clip.mp4", fps=30.0))
-    assert run(capsys, "convert", tsv, src_dir / "a.tsv")[0] == 0
+    write_boris(events, src_dir / "a.tsv", Media("clip.mp4", fps=30.0))
 
     def media_of(eaf):
         (md,) = ET.parse(eaf).getroot().iter("MEDIA_DESCRIPTOR")
@@ -241,6 +240,20 @@ def test_media_named_by_name_only_is_found_beside_the_input(tmp_path, capsys, ev
     (src_dir / "clip.mp4").write_bytes(b"video")  # the video lies beside the coded file: the .eaf points at it
     assert run(capsys, "convert", src_dir / "a.tsv", out_dir / "y.eaf")[0] == 0
     assert media_of(out_dir / "y.eaf") == ((src_dir / "clip.mp4").as_uri(), "../coded/clip.mp4")
+
+
+def test_conversion_keeps_where_the_file_says_its_media_is(tmp_path, capsys, events):
+    """An .eaf made on another machine (its media at /v/clip.mp4, not here) converted to BORIS and back still points
+    at /v/clip.mp4, as ELAN would look for it, not at a made-up file beside the output."""
+    import xml.etree.ElementTree as ET
+
+    src = write_eaf(events, tmp_path / "a.eaf", Media("/v/clip.mp4", fps=30.0))
+    assert run(capsys, "convert", src, tmp_path / "a.tsv")[0] == 0
+    assert run(capsys, "convert", tmp_path / "a.tsv", tmp_path / "out" / "b.eaf")[0] == 0
+    assert run(capsys, "convert", src, tmp_path / "out" / "c.eaf")[0] == 0
+    for eaf in ("b.eaf", "c.eaf"):
+        (md,) = ET.parse(tmp_path / "out" / eaf).getroot().iter("MEDIA_DESCRIPTOR")
+        assert md.get("MEDIA_URL") == "file:///v/clip.mp4", eaf
 
 
 def test_file_conversion_places_times_on_a_variable_rate_media_file(tmp_path, capsys):

@@ -94,10 +94,12 @@ def test_tier_scheme_media_descriptor_and_fps_property(tmp_path, events):
     assert md.get("RELATIVE_MEDIA_URL") == "../media/clip.mp4"
     props = {p.get("NAME"): p.text for p in root.iter("PROPERTY")}
     assert float(props["merstudio:fps"]) == 30.0 and props["merstudio:frame_count"] == "100"
+    assert props["merstudio:frame_rule"] == "ceil"
     ev = root.find("TIER[@TIER_ID='alice/event']/ANNOTATION/ALIGNABLE_ANNOTATION")
     slots = {s.get("TIME_SLOT_ID"): int(s.get("TIME_VALUE")) for s in root.iter("TIME_SLOT")}
-    # happiness 10..30 at 30 fps: [333, 1033) ms, apex 15 -> [500, 533)
-    assert (slots[ev.get("TIME_SLOT_REF1")], slots[ev.get("TIME_SLOT_REF2")]) == (333, 1033)
+    # happiness 10..30 at 30 fps: [334, 1034) ms (frame k starts at ceil(k * 33.33) ms, as in ELAN), apex 15 ->
+    # [500, 534)
+    assert (slots[ev.get("TIME_SLOT_REF1")], slots[ev.get("TIME_SLOT_REF2")]) == (334, 1034)
     assert ev.findtext("ANNOTATION_VALUE") == "happiness | 6+L12"
 
 
@@ -116,12 +118,47 @@ def test_hand_made_tier_mapped_to_a_coder_with_drawn_times(tmp_path):
     assert any("empty tier 'default'" in n for n in plain.notes)  # an empty unknown tier loses nothing
     prev = read_eaf(tmp_path / "hand.eaf", fps=30.0, tier_coders={"Carla": "carla"})
     (ev,) = prev.accept()
-    # 345 ms lies in frame 10 (333..366); 1010 ms in frame 30 (1000..1033): the event ends with frame 30
+    # 345 ms lies in frame 10 (334..366); 1010 ms in frame 30 (1000..1033): the event ends with frame 30
     assert (ev.onset, ev.apex, ev.offset) == (10, 20, 30)
     assert ev.coder == "carla" and ev.emotion == "surprise" and ev.source == "imported"
     assert any("no apex" in n for n in prev.notes)
     with pytest.raises(InputError, match="no tier 'Nobody'"):
         read_eaf(tmp_path / "hand.eaf", fps=30.0, tier_coders={"Nobody": "x"})
+
+
+def _one_annotation(path: Path, start: int, end: int, props: str = "") -> Path:
+    path.write_text(
+        '<?xml version="1.0" encoding="UTF-8"?><ANNOTATION_DOCUMENT AUTHOR="" DATE="2024-01-01T00:00:00+00:00" '
+        f'FORMAT="3.0" VERSION="3.0"><HEADER MEDIA_FILE="" TIME_UNITS="milliseconds">{props}</HEADER><TIME_ORDER>'
+        f'<TIME_SLOT TIME_SLOT_ID="ts1" TIME_VALUE="{start}"/><TIME_SLOT TIME_SLOT_ID="ts2" TIME_VALUE="{end}"/>'
+        '</TIME_ORDER><TIER LINGUISTIC_TYPE_REF="default-lt" TIER_ID="Carla"><ANNOTATION><ALIGNABLE_ANNOTATION '
+        'ANNOTATION_ID="a1" TIME_SLOT_REF1="ts1" TIME_SLOT_REF2="ts2"><ANNOTATION_VALUE>surprise</ANNOTATION_VALUE>'
+        '</ALIGNABLE_ANNOTATION></ANNOTATION></TIER>'
+        '<LINGUISTIC_TYPE LINGUISTIC_TYPE_ID="default-lt" TIME_ALIGNABLE="true"/></ANNOTATION_DOCUMENT>')
+    return path
+
+
+def _frames(path: Path) -> tuple[int, int]:
+    (ev,) = read_eaf(path, fps=30.0, tier_coders={"Carla": "carla"}).accept()
+    return ev.onset, ev.offset
+
+
+def test_frames_snapped_in_elan_read_back_as_the_coder_saw_them(tmp_path):
+    """At 30 fps ELAN snaps an annotation of frames 1-6 to [34, 234) ms (frame k starts at ceil(k * 33.33)); 33 ms
+    is still frame 0 there. The half-up rule read 234 as a boundary of frame 7 (and 33 as frame 1)."""
+    assert _frames(_one_annotation(tmp_path / "a.eaf", 34, 234)) == (1, 6)
+    assert _frames(_one_annotation(tmp_path / "b.eaf", 33, 234)) == (0, 6)
+    assert _frames(_one_annotation(tmp_path / "c.eaf", 34, 235)) == (1, 7)  # 1 ms into frame 7: it is covered
+
+
+def test_an_older_merstudio_file_is_read_with_its_half_up_rule(tmp_path):
+    old = '<PROPERTY NAME="merstudio:fps">30.0</PROPERTY>'
+    assert _frames(_one_annotation(tmp_path / "old.eaf", 33, 233, old)) == (1, 6)
+    new = old + '<PROPERTY NAME="merstudio:frame_rule">ceil</PROPERTY>'
+    assert _frames(_one_annotation(tmp_path / "new.eaf", 34, 234, new)) == (1, 6)
+    bad = old + '<PROPERTY NAME="merstudio:frame_rule">floor</PROPERTY>'
+    with pytest.raises(InputError, match="unknown merstudio:frame_rule property 'floor'"):
+        read_eaf(_one_annotation(tmp_path / "bad.eaf", 34, 234, bad), fps=30.0)
 
 
 def _mangle(path: Path, old: str, new: str, count: int = 1) -> Path:
@@ -161,7 +198,7 @@ def test_file_level_problems(tmp_path, events, media):
 
 @pytest.mark.parametrize("old, new, reason", [
     ('TIME_SLOT_REF2="ts', 'TIME_SLOT_REF2="zz', "missing from TIME_ORDER"),
-    ('TIME_SLOT_ID="ts2" TIME_VALUE="33"', 'TIME_SLOT_ID="ts2"', "unaligned"),
+    ('TIME_SLOT_ID="ts2" TIME_VALUE="34"', 'TIME_SLOT_ID="ts2"', "unaligned"),
     ('TIER_ID="bob/event"', 'TIER_ID="Bob codes"', "unknown tier"),
     (">happiness | 6+L12<", ">happiness | 6+X12<", "bad AU term"),
 ])

@@ -48,6 +48,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--frames-coder", metavar="NAME",
                    help="also read the project's per-frame AU presence as a coder of events named NAME")
     p.add_argument("-o", "--out", type=Path, metavar="OUT_DIR", help="write the tables as CSV files here")
+    p.add_argument("--overwrite", action="store_true", help="replace agreement tables already in OUT_DIR")
     p.set_defaults(func=run)
 
 
@@ -81,6 +82,15 @@ def run(args: argparse.Namespace) -> int:
     coders = list(dict.fromkeys(c.strip() for c in args.coders.split(",") if c.strip())) if args.coders else None
     if coders is not None and len(coders) < 2:
         raise InputError(f"--coders {args.coders}: name at least two different coders")
+    if args.out is not None:  # before the report: an earlier report's tables are not replaced without a word
+        from merstudio.errors import OutputError
+
+        if args.out.exists() and not args.out.is_dir():
+            raise OutputError(f"-o {args.out}: is a file; give a folder for the tables")
+        held = sorted(args.out.glob("agreement_*")) if args.out.is_dir() else []
+        if held and not args.overwrite:
+            raise OutputError(f"-o {args.out}: holds agreement tables already ({held[0].name}, ...); choose another "
+                              "folder or use --overwrite")
     specs = dict(_frames_spec(s) for s in args.frames)
     if len(specs) != len(args.frames):
         raise InputError("--frames: each table needs its own NAME")

@@ -12,7 +12,7 @@ from typing import Any
 
 from merstudio.analysis.files import AnalysisOutput, analyze_file
 from merstudio.analysis.pipeline import FACE_LIMIT_AUTO, AnalysisSettings
-from merstudio.errors import InputError, MerstudioError
+from merstudio.errors import InputError, MerstudioError, OutputError
 from merstudio.io import SourceWarning, photo_set
 
 FLOW_METHODS = ("dis", "farneback", "tvl1")
@@ -100,6 +100,9 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def _settings(args: argparse.Namespace) -> AnalysisSettings:
+    # checked before the output folder is touched: a bad value must not set aside an interrupted run's rows
+    if args.max_faces is not None and args.max_faces < 1:
+        raise InputError(f"--max-faces must be at least 1 (got {args.max_faces})")
     if args.checkpoint is not None and not args.checkpoint.is_file():
         what = "is a folder, not a checkpoint file" if args.checkpoint.is_dir() else "checkpoint not found"
         raise InputError(f"{args.checkpoint}: {what}")
@@ -149,6 +152,10 @@ def _run(args: argparse.Namespace) -> int:
     else:
         plan = B.plain_plan(expand_photo_sets(args.inputs, quiet=args.quiet), args.out, args.overwrite,
                             fmt=args.format)
+    if args.plot and not args.overwrite:
+        taken = [p for it in plan.items if not it.overwrite and (p := args.out / f"{it.name}.png").exists()]
+        if taken:
+            raise OutputError(f"{taken[0]}: already exists (use --overwrite to replace it)")
     if batch and not args.quiet:
         print(f"batch of {plan.total} input(s) on {backend.describe()}: {len(plan.items)} to analyse, "
               f"{len(plan.done)} finished before (skipped), {len(plan.failed)} failed before (skipped"

@@ -60,6 +60,10 @@ def run(args: argparse.Namespace) -> int:
     if args.json:
         from merstudio.atomic import ensure_parent
 
+        if args.json.is_dir():
+            from merstudio.errors import OutputError
+
+            raise OutputError(f"--json {args.json}: is a folder; give the file to write (e.g. {args.json / 'bench.json'})")
         ensure_parent(args.json)  # fail now, not after minutes of benchmarks
     video = args.video or demo_video()
     before = os.sched_getaffinity(0)

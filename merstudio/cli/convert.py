@@ -6,6 +6,7 @@ overlay (as the app's File > Import OpenFace or py-feat CSV does)."""
 from __future__ import annotations
 
 import argparse
+import math
 import sys
 from pathlib import Path
 from typing import Any
@@ -111,7 +112,7 @@ def _check_out(path: Path, overwrite: bool) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    if args.fps is not None and not args.fps > 0:
+    if args.fps is not None and not 0 < args.fps < math.inf:
         raise InputError(f"--fps must be a positive number, got {args.fps:g}")
     if args.project is not None:
         if args.fps is not None:  # the project knows its video's rate; a file at another rate needs --force-fps
@@ -177,6 +178,9 @@ def _convert_au_table(args: argparse.Namespace, kind: str) -> int:
     from merstudio.atomic import atomic_path
     from merstudio.interchange.au_tables import read_au_table
 
+    if args.to_fmt is not None or args.output.suffix.lower() != ".csv":
+        raise InputError(f"{args.input}: a per-frame AU table ({kind}) converts to our per-frame CSV only; give an "
+                         "OUT ending in .csv and no --to (events formats hold events, not per-frame AUs)")
     table = read_au_table(args.input, kind, fps=args.fps, one_based=args.one_based)
     warn_about(args.input, table.mismatches)
     with atomic_path(args.output) as tmp:
@@ -225,6 +229,8 @@ def _run_project(args: argparse.Namespace) -> int:
             n = sum(1 for e in project.events(vid) if args.status is None or e.status in args.status)
             print(f"wrote {n} event(s) of video {vid} to {out}")
             return 0
+        if not args.dataset and (args.clip or args.clip_folder):
+            raise InputError("--clip and --clip-folder go with --dataset (a dataset's annotation sheet)")
         if args.dataset:
             if not args.clip:
                 raise InputError("--dataset needs --clip (the clip's Filename in the sheet)")

@@ -34,8 +34,7 @@ def _load_args(p: argparse.ArgumentParser) -> None:
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("datasets", help="inspect micro-expression datasets and class maps",
                        description="Read a dataset the way training will, and report what was found.")
-    dsub = p.add_subparsers(dest="datasets_command", metavar="ACTION")
-    p.set_defaults(func=lambda args: (p.print_help(), 0)[1])
+    dsub = p.add_subparsers(dest="datasets_command", metavar="ACTION", required=True)  # as `project` asks for one
 
     ins = dsub.add_parser("inspect", help="counts per subject and class, the class map, dropped and skipped rows",
                           description="Load a dataset and print counts per subject and class, the class map "

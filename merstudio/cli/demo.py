@@ -19,6 +19,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--headless", action="store_true", help="analyse in the terminal instead of opening the app")
     p.add_argument("-o", "--out", type=Path, default=Path("merstudio-demo"),
                    help="output folder for --headless (default ./merstudio-demo)")
+    p.add_argument("--overwrite", action="store_true",
+                   help="replace interview.* results in --out that an earlier demo run did not write")
     p.set_defaults(func=run)
 
 
@@ -44,10 +46,21 @@ def run(args: argparse.Namespace) -> int:
         return run_app([str(video)], demo=True)
     if not args.headless:
         print("merstudio: no display found, analysing the demo in the terminal instead (see --headless)")
-    return headless(video, args.out)
+    return headless(video, args.out, args.overwrite)
 
 
-def headless(video: Path, out: Path) -> int:
+def _demo_wrote(meta: Path) -> bool:
+    """Whether the interview.* results beside `meta` are an earlier demo run's (the demo replaces its own)."""
+    import json
+
+    try:
+        info = json.loads(meta.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return False
+    return isinstance(info, dict) and "merstudio" in info and Path(str(info.get("input", ""))).name == "interview.mp4"
+
+
+def headless(video: Path, out: Path, overwrite: bool = False) -> int:
     import pandas as pd
 
     from merstudio.analysis.files import output_paths, prepare_output_dir
@@ -56,7 +69,13 @@ def headless(video: Path, out: Path) -> int:
     from merstudio.features.spotting import spotting_metric
     from merstudio.resources import demo_truth
 
-    prepare_output_dir(out, [output_paths(out, "interview")], overwrite=True)
+    paths = output_paths(out, "interview")
+    ours = _demo_wrote(paths.meta)
+    if not overwrite and not ours and (out / "interview.png").exists():
+        from merstudio.errors import OutputError
+
+        raise OutputError(f"{out / 'interview.png'}: already exists and no demo run wrote it (use --overwrite)")
+    prepare_output_dir(out, [paths], overwrite=overwrite or ours)
     result = _run_one(video, out, "interview", AnalysisSettings(), None, True, 0)
     truth = pd.read_csv(demo_truth())
     write_plot(result, [(int(a), int(b), f"AU{c}") for a, b, c in zip(truth["onset"], truth["offset"],

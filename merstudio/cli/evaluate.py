@@ -22,6 +22,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     add_data_args(p)
     p.add_argument("--out", type=Path, default=None,
                    help="folder for predictions.csv, metrics.json, summary.md, confusion.png")
+    p.add_argument("--overwrite", action="store_true", help="replace the results already in --out")
     p.add_argument("--device", default="auto", help="cpu, cuda, cuda:N or auto")
     p.set_defaults(func=run)
 
@@ -32,6 +33,8 @@ def run(args: argparse.Namespace) -> int:
     from merstudio.training.data import load_arrays
     from merstudio.training.metrics import compute_metrics
 
+    if args.out is not None:
+        _check_out(args.out, args.overwrite)
     device = pick_device(args.device)
     model, meta = load_checkpoint(args.checkpoint, map_location=device)
     inp = meta.get("input") or {}
@@ -91,6 +94,22 @@ def seen_subjects(meta: dict, spec: str, data) -> list[str]:  # noqa: ANN001 - m
         trained = {str(s) for s in td["subjects"]}
         return [s for s in subjects if s in trained]
     return list(subjects) if td.get("spec") == spec else []
+
+
+RESULT_FILES = ("run.json", "metrics.json", "predictions.csv", "summary.md", "folds")
+
+
+def _check_out(out: Path, overwrite: bool) -> None:
+    """Refuse a file, or a folder that holds results (a training run's, an earlier evaluation's), unless
+    --overwrite: writing there replaces them and removes the run's per-fold predictions."""
+    from merstudio.errors import OutputError
+
+    if out.exists() and not out.is_dir():
+        raise OutputError(f"--out {out}: is a file; give a folder")
+    held = [n for n in RESULT_FILES if (out / n).exists()]
+    if held and not overwrite:
+        raise OutputError(f"--out {out}: holds results already ({', '.join(held)}); choose another folder or "
+                          "use --overwrite")
 
 
 def write_evaluation(model, data, names, out: Path, spec: dict) -> dict:

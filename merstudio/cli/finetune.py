@@ -25,6 +25,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("-o", "--out", type=Path, default=None, metavar="OUT.pt",
                    help="where to write the new checkpoint (default: <checkpoint>-ftN.pt beside the project, "
                         "N the next free version)")
+    p.add_argument("--overwrite", action="store_true", help="replace an existing -o file (never the --checkpoint)")
     p.add_argument("--epochs", type=int, default=15, help="training epochs (default 15)")
     p.add_argument("--lr", type=float, default=1e-3, help="learning rate (default 1e-3)")
     p.add_argument("--batch-size", type=int, default=8, help="batch size (default 8)")
@@ -91,10 +92,21 @@ class _Bars:
 def run(args: argparse.Namespace) -> int:
     from merstudio.training.finetune import finetune, suggest_class_map
 
+    if args.mix_classes is not None and args.mix is None:
+        from merstudio.errors import InputError
+
+        raise InputError("--mix-classes maps the classes of --mix: give --mix DATA too")
     if args.out is not None:
         from merstudio.atomic import ensure_parent
+        from merstudio.cli.main import check_output_file
+        from merstudio.errors import InputError
 
-        ensure_parent(args.out)  # a bad -o fails now, not after the training
+        # a bad -o fails now, not after the training; the parent checkpoint is what the new one records
+        if args.checkpoint.exists() and args.out.exists() and args.out.resolve() == args.checkpoint.resolve():
+            raise InputError(f"-o {args.out}: that is the checkpoint being fine-tuned (the new one records it as "
+                             "its parent); write the new one elsewhere")
+        check_output_file(args.out, args.overwrite, "finetuned.pt")
+        ensure_parent(args.out)
     bars = _Bars(enabled=not args.no_progress)
     try:
         res = finetune(args.project, args.checkpoint, args.out, holdout=args.holdout, mix_with=args.mix,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import math
 from pathlib import Path
 
 from merstudio.cli.main import check_output_file
@@ -58,9 +59,9 @@ def run(args: argparse.Namespace) -> int:
     from merstudio.atomic import atomic_path
     from merstudio.features.neutral import apply_baselines, table_baseline
 
-    if args.fps is not None and not args.fps > 0:
+    if args.fps is not None and not 0 < args.fps < math.inf:
         raise InputError(f"--fps must be a positive number, got {args.fps:g}")
-    if not args.seconds > 0:
+    if not 0 < args.seconds < math.inf:
         raise InputError(f"--seconds must be a positive number, got {args.seconds:g}")
     frames = parse_frames(args.frames) if args.frames else None
     src, out = Path(args.input), Path(args.output)

@@ -5,6 +5,7 @@ person, `split` one face id two people."""
 from __future__ import annotations
 
 import argparse
+import math
 from collections import Counter
 from pathlib import Path
 from typing import Any
@@ -84,18 +85,32 @@ def video_id(project: Any, ref: str | None) -> int:
                      f"{', '.join(f'{v.id}={v.name}' for v in videos[:6]) or 'none'})")
 
 
-def _add(project: Any, media: list[Path], fps: float | None) -> None:
+def _open_all(media: list[Path], fps: float | None) -> list[Any]:
+    """Every video opened (one line naming the first that is not one) before the project is touched, so a bad
+    file in the list leaves no empty project and no half of the list added behind."""
     from merstudio.io import open_source
 
-    for path in media:
-        known = {v.id for v in project.videos()}
-        source = open_source(path, fps=fps)  # one line naming the file when it is not a video
-        try:
+    sources: list[Any] = []
+    try:
+        for path in media:
+            sources.append(open_source(path, fps=fps))
+    except BaseException:
+        for s in sources:
+            s.close()
+        raise
+    return sources
+
+
+def _add(project: Any, sources: list[Any]) -> None:
+    try:
+        for source in sources:
+            known = {v.id for v in project.videos()}
             video = project.add_source(source)
-        finally:
-            source.close()
-        state = "already in the project" if video.id in known else "added"
-        print(f"video {video.id}: {video.name} ({video.frame_count} frames at {video.fps:g} fps): {state}")
+            state = "already in the project" if video.id in known else "added"
+            print(f"video {video.id}: {video.name} ({video.frame_count} frames at {video.fps:g} fps): {state}")
+    finally:
+        for s in sources:
+            s.close()
 
 
 def _show(project: Any) -> None:
@@ -148,7 +163,7 @@ def _edit_faces(project: Any, args: argparse.Namespace) -> None:
 def run(args: argparse.Namespace) -> int:
     from merstudio.project import Project
 
-    if args.action in ("new", "add") and args.fps is not None and not args.fps > 0:
+    if args.action in ("new", "add") and args.fps is not None and not 0 < args.fps < math.inf:
         raise InputError(f"--fps must be a positive number, got {args.fps:g}")
     missing = [m for m in getattr(args, "media", []) if not m.exists()]
     if missing:  # before anything is written: a typo leaves no empty project, and no half of the list, behind
@@ -156,13 +171,24 @@ def run(args: argparse.Namespace) -> int:
     if args.action == "new":
         if args.project.suffix.lower() != ".merproj":
             raise InputError(f"{args.project}: a project file ends in .merproj")
-        with Project.create(args.project) as project:
+        if args.project.exists():
+            from merstudio.errors import OutputError
+
+            raise OutputError(f"{args.project}: already exists (add videos to it with `merstudio project add`)")
+        sources = _open_all(list(args.media), args.fps)
+        try:
+            project = Project.create(args.project)
+        except BaseException:
+            for s in sources:
+                s.close()
+            raise
+        with project:
             print(f"created {args.project}")
-            _add(project, list(args.media), args.fps)
+            _add(project, sources)
         return 0
     with Project.open(args.project, read_only=args.action == "show") as project:
         if args.action == "add":
-            _add(project, list(args.media), args.fps)
+            _add(project, _open_all(list(args.media), args.fps))
         elif args.action in ("merge", "split"):
             _edit_faces(project, args)
         else:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 from pathlib import Path
 from typing import Any
 
@@ -112,6 +113,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     add_search_args(p)
     p.add_argument("--final", type=Path, default=None, metavar="OUT.pt",
                    help="afterwards, train on all subjects and save this checkpoint (with the protocol's metrics)")
+    p.add_argument("--overwrite", action="store_true", help="replace an existing --final checkpoint")
     p.add_argument("--no-progress", "-q", "--quiet", dest="no_progress", action="store_true", help="no progress bars")
     p.set_defaults(func=run)
 
@@ -189,6 +191,16 @@ def build_settings(args: argparse.Namespace, data_info: dict[str, Any]) -> tuple
         raise InputError("--epochs and --batch-size must be >= 1 and --lr > 0")
     if not 0 <= settings.val_fraction < 1:
         raise InputError("--val-fraction must be in [0, 1)")
+    # the rest a flag or --config may set: a negative mixup or erase probability above 1 must not pass as "off"
+    ranges = (("mixup", 0.0, math.inf), ("erase", 0.0, 1.0), ("noise", 0.0, math.inf), ("weight_decay", 0.0, math.inf),
+              ("rotate_deg", 0.0, 180.0), ("scale", 0.0, 0.99), ("translate", 0.0, 0.5), ("ema_decay", 0.0, 1.0),
+              ("swa_start", 0.0, 1.0), ("distill_weight", 0.0, 1.0))
+    for name, lo, hi in ranges:
+        v = getattr(settings, name)
+        if not isinstance(v, (int, float)) or isinstance(v, bool) or not lo <= v <= hi:
+            raise InputError(f"{name} must be within [{lo:g}, {hi:g}], got {v!r}")
+    if settings.distill_teachers < 0 or settings.distill_temperature <= 0:
+        raise InputError("distill_teachers must be >= 0 and distill_temperature > 0")
     return model_cfg, settings
 
 
@@ -263,8 +275,10 @@ def run(args: argparse.Namespace) -> int:
     backend = backend_from_args(args.jobs, args.ray)
     if args.final is not None:
         from merstudio.atomic import ensure_parent
+        from merstudio.cli.main import check_output_file
 
-        ensure_parent(args.final)  # a bad --final path fails before the protocol, not after it
+        check_output_file(args.final, args.overwrite, "final.pt")  # before the protocol, not after it
+        ensure_parent(args.final)
     init_distributed_from_env(args.device)
     rank, world = dist_info()
     say = print if rank == 0 else (lambda *a, **k: None)

@@ -9,6 +9,7 @@ allow_missing=True, which records it in `SampleSet.skipped` and goes on.
 from __future__ import annotations
 
 import csv
+import io
 import re
 import sys
 from collections import Counter
@@ -186,6 +187,9 @@ def _annotation(root: Path, sheet: str | Path | None, patterns: list[str]) -> tu
     """The annotation file (given, or found in root or its parent) and the sheet name to read, if any."""
     if sheet is not None and Path(sheet).is_file():
         return Path(sheet), None
+    if sheet is not None and (Path(sheet).suffix.lower() in (".xlsx", ".xls", ".csv") or "/" in str(sheet)):
+        raise InputError(f"{sheet}: annotation file not found (--sheet names the file, or a sheet inside the "
+                         "one found beside the dataset)")
     found = root if root.is_file() else find_file([root, root.parent], patterns)
     if found is None:
         raise InputError(f"{root}: no annotation file found (looked for {', '.join(patterns)}; "
@@ -510,7 +514,8 @@ def _load_megc2019(ctx: _Ctx, root: Path, gt: str | Path | None, roots: dict[str
                        ("samm", ["SAMM", "SAMM*"]), ("smic", ["SMIC", "SMIC*"])):
         d = given.get(name) or find_dir(base, pats)
         if d is None or not d.is_dir():
-            raise InputError(f"{base}: no {name} folder for the MEGC2019 composite (give roots={{'{name}': ...}})")
+            raise InputError(f"{base}: no {name} folder for the MEGC2019 composite (ROOT must hold the CASME II, SAMM "
+                             f"and SMIC folders side by side; in Python, roots={{'{name}': ...}} names one elsewhere)")
         found[name] = d
     gt_path = Path(gt) if gt is not None else (root if root.is_file() and root.suffix.lower() == ".csv"
                                                 else find_file([base], ["*3class*gt*.csv", "*gt*.csv", "*3class*.csv",
@@ -543,7 +548,7 @@ def _read_gt(path: Path) -> dict[tuple[str, int, str], tuple[int, str]]:
     if not path.is_file():
         raise InputError(f"{path}: ground-truth file not found")
     out: dict[tuple[str, int, str], tuple[int, str]] = {}
-    with path.open(newline="", encoding="utf-8-sig") as fh:
+    with io.StringIO(_table_text(path), newline="") as fh:
         for i, row in enumerate(csv.reader(fh), start=1):
             cells = [c.strip() for c in row]
             if not any(cells):
@@ -600,6 +605,21 @@ def _int_cell(value: str, what: str, ctx: _Ctx, file: Path, row: int) -> tuple[b
     return True, int(f)
 
 
+def _table_text(path: Path) -> str:
+    """A sample table's text: UTF-8 (with or without a BOM); a binary file or another encoding is one line."""
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise InputError(f"{path}: cannot read ({exc.strerror or exc})") from None
+    if b"\x00" in data[:65536]:
+        raise InputError(f"{path}: not a text table (binary data); give the sample table, a CSV file")
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise InputError(f"{path}: not UTF-8 text (byte {exc.start:,}); save the sample table as a UTF-8 CSV") \
+            from None
+
+
 def _load_table(ctx: _Ctx, root: Path) -> None:
     path = root
     if root.is_dir():
@@ -607,7 +627,7 @@ def _load_table(ctx: _Ctx, root: Path) -> None:
         path = next((p for p in cands if p.is_file()), root / "samples.csv")
     if not path.is_file():
         raise InputError(f"{path}: sample table not found")
-    with path.open(newline="", encoding="utf-8-sig") as fh:
+    with io.StringIO(_table_text(path), newline="") as fh:
         reader = csv.reader(fh)
         header = next(reader, None)
         if header is None:

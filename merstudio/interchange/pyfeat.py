@@ -79,8 +79,9 @@ def read_pyfeat(path: str | os.PathLike[str], fps: float | None = None,
     df.columns = [str(c).strip() for c in df.columns]
     aus = sorted((c for c in df.columns if _AU.match(c)), key=lambda c: int(c[2:]))
     if not aus or "FaceScore" not in df.columns:
+        header = pd.read_csv(p, encoding=pandas_encoding(p), nrows=0).columns  # df kept only the columns we read
         raise InputError(f"{p}: no FaceScore and AU01.. columns: not a py-feat CSV (its columns: "
-                         f"{name_list(list(df.columns))})")
+                         f"{name_list([str(c).strip() for c in header]) or 'none'})")
     if not len(df):
         raise InputError(f"{p}: the py-feat CSV has no rows")
     notes: list[str] = []

@@ -93,7 +93,11 @@ class SearchSpec:
             raise InputError(f"search {self.search!r}: expected grid or random")
         if not isinstance(self.trials, int) or self.trials < 1:
             raise InputError(f"trials must be a whole number >= 1, got {self.trials!r}")
-        kind, _ = parse_protocol(self.inner)
+        try:
+            kind, _ = parse_protocol(self.inner)
+        except InputError:
+            raise InputError(f"inner protocol {self.inner}: expected kfold:K with K >= 2 (k-fold by subject)") \
+                from None
         if kind != "kfold":
             raise InputError(f"inner protocol {self.inner}: expected kfold:K (k-fold by subject)")
         if not isinstance(self.params, dict) or not self.params:

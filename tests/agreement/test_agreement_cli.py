@@ -21,6 +21,10 @@ def test_prints_tables_and_writes_csvs(project, tmp_path: Path, capsys: pytest.C
     assert "wrote 6 files" in text
     pairs = pd.read_csv(out / "agreement_pairs.csv")
     assert len(pairs) == 3 and set(pairs.columns) >= {"kappa_emotion", "mean_abs_d_onset", "kappa_frames"}
+    # a second report into the same folder would replace the first's tables: asked for, not done unasked
+    assert main(["agreement", str(project.path), "-o", str(out)]) == 3
+    assert "holds agreement tables already" in capsys.readouterr().err
+    assert main(["agreement", str(project.path), "-o", str(out), "--overwrite"]) == 0
 
 
 @pytest.mark.parametrize("flag", [["--one-based"], []])

@@ -148,3 +148,71 @@ def test_train_refuses_non_positive_counts(tmp_path, capsys):
         code = cli_main(["train", "--data", str(tmp_path / "t.csv"), "--out", str(tmp_path / "o"), flag, "0"])
         err = capsys.readouterr().err
         assert code == 2 and f"{flag} must be at least 1" in err
+
+
+# ------------------------------------------------------------------ nothing the user had is replaced unasked
+def test_existing_outputs_are_kept_without_overwrite(a_file: Path, tmp_path: Path,
+                                                      capsys: pytest.CaptureFixture[str]) -> None:
+    """A finished run's folder, an earlier checkpoint, the checkpoint being fine-tuned: each refused in one line
+    before any work (the data and projects named do not even exist), and left as it was."""
+    from merstudio.resources import starter_checkpoint
+
+    run_dir = tmp_path / "run"
+    (run_dir / "folds").mkdir(parents=True)
+    (run_dir / "run.json").write_text("{}")
+    (run_dir / "folds" / "s01.csv").write_text("x")
+    missing = str(tmp_path / "missing.csv")
+    cases = [
+        (["evaluate", "--checkpoint", str(starter_checkpoint()), "--data", missing, "--out", str(run_dir)],
+         "holds results already (run.json, folds)"),
+        (["train", "--data", missing, "--out", str(tmp_path / "r"), "--final", str(a_file)], "already exists"),
+        (["finetune", "--project", str(tmp_path / "p.merproj"), "--checkpoint", str(a_file), "-o", str(a_file),
+          "--no-progress"], "that is the checkpoint being fine-tuned"),
+        (["finetune", "--project", str(tmp_path / "p.merproj"), "--checkpoint", str(tmp_path / "c.pt"), "-o",
+          str(a_file), "--no-progress"], "already exists (use --overwrite)"),
+        (["bench", "--json", str(tmp_path), "decode"], "is a folder"),
+    ]
+    for argv, message in cases:
+        code = main(argv)
+        err = capsys.readouterr().err
+        assert code in (2, 3) and message in err and err.count("\n") == 1, (argv, err)
+    assert (run_dir / "folds" / "s01.csv").read_text() == "x" and a_file.read_text() == "x"
+
+
+def test_a_bad_max_faces_leaves_an_interrupted_run_as_it_was(tmp_path: Path,
+                                                              capsys: pytest.CaptureFixture[str]) -> None:
+    from merstudio.resources import demo_video
+
+    out = tmp_path / "out"
+    out.mkdir()
+    partial = out / "interview.partial.csv"
+    partial.write_text("frame,face_id\n0,0\n")
+    for _ in range(2):  # twice: the second run used to replace the first's set-aside rows with nothing
+        assert main(["analyze", str(demo_video()), "-o", str(out), "--max-faces", "0", "-q"]) == 2
+        assert "--max-faces must be at least 1" in capsys.readouterr().err
+    assert partial.read_text() == "frame,face_id\n0,0\n" and sorted(p.name for p in out.iterdir()) == [partial.name]
+
+
+def test_plots_and_demo_results_are_not_replaced_unasked(tmp_path: Path,
+                                                          capsys: pytest.CaptureFixture[str]) -> None:
+    from merstudio.resources import demo_video
+
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "interview.png").write_bytes(b"mine")
+    assert main(["analyze", str(demo_video()), "-o", str(out), "--plot", "-q"]) == 3
+    assert "interview.png: already exists (use --overwrite" in capsys.readouterr().err
+    assert main(["demo", "--headless", "-o", str(out)]) == 3
+    assert "no demo run wrote it" in capsys.readouterr().err
+    assert (out / "interview.png").read_bytes() == b"mine"
+
+
+def test_a_binary_or_latin1_sample_table_is_one_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    binary = tmp_path / "t.csv"
+    binary.write_bytes(b"\x00\x01\xfa" * 100)
+    latin = tmp_path / "l.csv"
+    latin.write_bytes("subject,sample,label,path\ns1,a,caf\xe9,x.png\n".encode("latin-1"))
+    for table, message in ((binary, "not a text table"), (latin, "not UTF-8 text")):
+        assert main(["datasets", "inspect", "table", str(table)]) == 2
+        err = capsys.readouterr().err
+        assert message in err and err.count("\n") == 1

@@ -53,6 +53,8 @@ def test_openface_file_relative_to_chosen_and_found_neutral_frames(tmp_path, cap
     (["--frames", "ten-20"], "expected A-B"),
     (["--face", "3"], "no face 3"),
     (["--frames", "1-3"], "at least 5"),
+    (["--seconds", "inf"], "--seconds must be a positive number"),
+    (["--fps", "inf"], "--fps must be a positive number"),
 ])
 def test_bad_arguments_are_one_line_errors(tmp_path, capsys, argv, message):
     src = _openface_csv(tmp_path / "P01.csv")

@@ -80,6 +80,15 @@ def test_add_and_one_line_errors(tmp_path: Path, capsys: pytest.CaptureFixture[s
     assert not (tmp_path / "q.merproj").exists()  # a typo leaves no empty project behind
     with Project.open(proj) as p:
         assert [v.name for v in p.videos()] == ["a.avi"]
+    # a file that is no video: no empty project (and no -wal/-shm) behind, so a retry is not "already exists"
+    code, _, err = run(capsys, "project", "new", tmp_path / "r.merproj", video, bad)
+    assert code == 2 and "bad.mp4: not a readable video" in err
+    assert not list(tmp_path.glob("r.merproj*"))
+    # nor half of a list added to an existing project
+    second = _video(tmp_path / "b.avi", n=60)  # another video (other content)
+    assert run(capsys, "project", "add", proj, second, bad)[0] == 2
+    with Project.open(proj) as p:
+        assert [v.name for v in p.videos()] == ["a.avi"]
 
 
 def test_help(capsys: pytest.CaptureFixture[str]) -> None:

@@ -173,6 +173,13 @@ def test_every_offered_input_format_is_accepted_with_a_project(tmp_path, capsys,
         assert code == 2 and "unknown format" not in err and "not found" in err, (fmt, err)
 
 
+def test_a_per_frame_table_converts_to_csv_only(tmp_path, capsys):
+    src = openface_file(tmp_path / "openface.csv", n=10)
+    for out, extra in ((tmp_path / "out.eaf", []), (tmp_path / "out.csv", ["--to", "eaf"])):
+        code, _, err = run(capsys, "convert", src, out, "--from", "openface", *extra)
+        assert code == 2 and "converts to our per-frame CSV only" in err and not out.exists()
+
+
 @pytest.mark.parametrize("from_fmt", [None, "openface"])
 def test_openface_into_a_project_as_an_overlay(tmp_path, capsys, project, from_fmt):
     from merstudio.project import Project

@@ -40,11 +40,11 @@ JSON
     --classes negative,positive,surprise,none \
     --protocol kfold:4 --steps 2 --step-spacing late --epochs "$EPOCHS" --seed 0 --device cpu --config "$WORK/config.json" \
     --out "$WORK/run" \
-    --final "$OUT"
+    --final "$OUT" --overwrite
 
 "$PY" -m merstudio evaluate --checkpoint "$OUT" \
     --data "$WORK/heldout/samples.csv" --classes negative,positive,surprise,none \
-    --out "$WORK/heldout_eval" --device cpu
+    --out "$WORK/heldout_eval" --device cpu --overwrite
 
 ls -l "$OUT"
 echo "cross-validation: $WORK/run/summary.md   held-out subjects: $WORK/heldout_eval/summary.md"

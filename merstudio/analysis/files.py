@@ -570,6 +570,10 @@ def _set_aside_partial(paths: OutputPaths) -> int | None:
             if meta.get("status") == "running":
                 meta["status"] = "killed"  # it never wrote where it stopped
             meta["csv"] = paths.previous.name
+            if paths.previous_spots.is_file():  # the spots moved with the rows: never name the new run's file
+                meta["spots_csv"] = paths.previous_spots.name
+            else:
+                meta.pop("spots_csv", None)
             meta["rows"] = rows
             with atomic_path(paths.previous_meta) as tmp:
                 tmp.write_text(json.dumps(meta, indent=2), encoding="utf-8")

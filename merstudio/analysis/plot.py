@@ -108,7 +108,9 @@ def plot_face_sheet(faces: Sequence[tuple[int, np.ndarray, str]], png: Path, tit
 
     cols = min(6, max(1, len(faces)))
     rows = max(1, math.ceil(len(faces) / cols))
-    fig, axes = plt.subplots(rows, cols, figsize=(2.1 * cols + 0.2, 2.5 * rows + 0.5), squeeze=False)
+    # wide enough for the title's line (about 0.075 in a character at 10 pt) as well as the faces
+    width = max(2.1 * cols + 0.2, 0.075 * len(title) + 0.4)
+    fig, axes = plt.subplots(rows, cols, figsize=(width, 2.5 * rows + 0.5), squeeze=False)
     tab10 = plt.get_cmap("tab10")
     for ax in axes.ravel():
         ax.set_axis_off()
@@ -126,6 +128,8 @@ def plot_face_sheet(faces: Sequence[tuple[int, np.ndarray, str]], png: Path, tit
 def _curve_figure(plt: Any, frames: pd.DataFrame, df: pd.DataFrame, cols: list[str], face_id: int | None,
                   spots: Sequence[tuple[int, int]], truth: Sequence[tuple[int, int, str]], title: str) -> Any:
     n_frames = int(frames["frame"].max()) + 1 if len(frames) else 1
+    if len(df) and df["frame"].is_unique:  # frames without this face are gaps in its curves, not joined across
+        df = df.set_index("frame").reindex(np.arange(n_frames)).rename_axis("frame").reset_index()
     motion = motion_columns(list(frames.columns))
     classes = sorted(c for c in frames.columns if str(c).startswith("p_"))  # a model's class probabilities
     strips = cols + motion + (["class p"] if classes else [])

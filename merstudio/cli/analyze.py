@@ -179,7 +179,7 @@ def _run(args: argparse.Namespace) -> int:
         if args.plot:
             write_plot(r)
         if not batch or len(result.outputs) <= SUMMARIES:
-            _print_summary(r)
+            _print_summary(r, plot=args.plot)
     failed = len(result.failures) + len(result.skipped_failed)
     if batch:
         counts = plan.manifest.counts() if plan.manifest is not None else {}
@@ -374,7 +374,7 @@ def _face_map(r: AnalysisOutput, frames: Any) -> None:  # frames: pandas.DataFra
     r.plots.append(png)
 
 
-def _print_summary(r: AnalysisOutput) -> None:
+def _print_summary(r: AnalysisOutput, plot: bool = False) -> None:
     status = "complete" if r.complete else f"PARTIAL (stopped after {r.frames} of {r.frame_count} frames)"
     if r.unreadable:
         n = len(r.unreadable)
@@ -418,4 +418,6 @@ def _print_summary(r: AnalysisOutput) -> None:
         print(f"  model         : judged {judged} of {given} face frames ({rest})")
     for png in r.plots:
         print(f"  {'face map' if png.stem.endswith('_faces') else 'AU curves':<14}: {png}")
+    if plot and not r.plots:  # asked for, and nothing to draw: say so rather than leave the user looking
+        print(f"  {'AU curves':<14}: none (no face to plot)")
     print(f"  speed         : {r.frames_per_second:.1f} frames/s over {r.seconds:.1f} s ({r.device})")

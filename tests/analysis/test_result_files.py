@@ -176,6 +176,9 @@ def test_a_rerun_keeps_the_partial_of_an_interrupted_run_until_it_completes(clip
     assert (tmp_path / "clip.previous.partial.csv").read_bytes() == old
     prev_meta = json.loads((tmp_path / "clip.previous.partial.meta.json").read_text())
     assert prev_meta["csv"] == "clip.previous.partial.csv"
+    # the spots moved with the rows; clip.spots.partial.csv is the new run's now
+    assert prev_meta["spots_csv"] == "clip.previous.spots.partial.csv"
+    assert (tmp_path / prev_meta["spots_csv"]).is_file()
     assert _whole_rows(tmp_path / "clip.partial.csv") <= 5
 
     notes.clear()

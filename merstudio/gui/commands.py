@@ -232,6 +232,7 @@ class NewEvent(AppCommand):
                    face_id=fields.pop("face_id", win.timeline.face or 0), **fields)
         cmd = win.coding.push_add(ev)
         win.marks.clear()
+        win.coding.show_marks(say=False)
         win.timeline.clear_selection()
         win.coding.select(cmd.event.id)
 
@@ -332,11 +333,21 @@ class MarkPoint(AppCommand):
         win.require_video()
         win.marks.set(params["which"], params.get("frame", win.current_frame))
         win.coding.show_marks()
-        if params["which"] == "offset" and win.marks.ready():
-            on, off = win.marks.onset, win.marks.offset
-            if ctx.execute(NewEvent) and on is not None and off is not None and off < on:
-                win.statusBar().showMessage(f"The offset was marked before the onset: the event runs from frame "
-                                            f"{off} to {on}", 6000)
+        # the event is made when its second end is marked, whichever key came first (O, then I works too)
+        if params["which"] in ("onset", "offset") and win.marks.ready():
+            on, apex_mark, off = win.marks.onset, win.marks.apex, win.marks.offset
+            if not ctx.execute(NewEvent):
+                return
+            ev = win.coding.find(win.selected_event_id)
+            if ev is None:
+                return
+            note = []
+            if on is not None and off is not None and off < on:
+                note.append("the offset was marked before the onset")
+            if apex_mark is not None and apex_mark != ev.apex:
+                note.append(f"the apex mark {apex_mark} lies outside it: apex at the activity peak")
+            win.statusBar().showMessage(f"Event {ev.id}: frames {ev.onset}-{ev.offset}, apex {ev.apex}"
+                                        + (f" ({'; '.join(note)})" if note else ""), 6000)
 
 
 # ---------------------------------------------------------------------------------------------------- misc

@@ -193,6 +193,9 @@ class MainWindow(QMainWindow):
 
         self.table = EventsTable(self)
         self.table.clicked.connect(self._row_clicked)
+        # the keyboard moves the current row too: the highlighted row is the selected event (Delete, Enter act
+        # on it), as a click makes it
+        self.table.selectionModel().currentRowChanged.connect(self._row_current)
         self.table.doubleClicked.connect(self._row_double_clicked)
         self.events_dock = self._dock("Events", self.table, Qt.DockWidgetArea.RightDockWidgetArea)
         self.table.setMinimumWidth(300)
@@ -886,6 +889,14 @@ class MainWindow(QMainWindow):
     def _row_clicked(self, index: Any) -> None:
         ev = self.table.model_.events[index.row()]
         self.coding.select(ev.id, seek=True)
+
+    def _row_current(self, current: Any, _previous: Any) -> None:
+        # only the user's moves (the table has focus): a reload or select_event also moves the current row
+        if not self.table.hasFocus() or not current.isValid() or current.row() >= len(self.table.model_.events):
+            return
+        ev = self.table.model_.events[current.row()]
+        if ev.id != self.coding.selected_event_id:
+            self.coding.select(ev.id, seek=True)
 
     def _region_edited(self, event_id: int, onset: int, offset: int) -> None:
         # deferred: the region that emitted this is rebuilt by the edit, so do not remove it inside its own signal

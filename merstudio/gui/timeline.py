@@ -52,6 +52,8 @@ _OverlaySig = tuple[tuple[str, ...], tuple[str, ...], int | None, tuple[str, ...
 
 
 PLAYHEAD_COLOUR = "#d50000"
+MARK_COLOUR = "#6a1b9a"
+NO_ANALYSIS = "{what} appears when the video is analysed (Analysis > Run analysis, Ctrl+R)"  # pending I/A/O marks: apart from the play head's red and the emotions' colours
 WAVEFORM_COLOUR = "#455a64"  # the audio lane: a neutral blue-grey under the coloured lanes
 SILENT_PEAK = 1e-4  # the loudest sample below -80 dBFS: the audio lane says the track is silent
 EVENT_MIN_PX = 4.0  # an event is drawn at least this wide on screen, whatever the zoom
@@ -151,6 +153,9 @@ class Timeline(pg.GraphicsLayoutWidget):
         # brighter than viridis' top
         self.heat_plot.vb.setBackgroundColor(HEAT_UNKNOWN)
         self.heat_scale = self._text_legend(self.heat_plot)  # what the colours mean: they follow the video
+        self._no_heat = pg.TextItem(NO_ANALYSIS.format(what="the AU heat map"), color="#eeeeee", anchor=(0, 0.5))
+        self._no_heat.setPos(0, 0.5)
+        self.heat_plot.addItem(self._no_heat, ignoreBounds=True)
         self.motion_plot = self._track(3, "motion", height=2)
         self.motion_plot.setYRange(0, MOTION_MIN_TOP, padding=0.02)
         self.motion_legend = self._legend(self.motion_plot, 3)
@@ -158,8 +163,7 @@ class Timeline(pg.GraphicsLayoutWidget):
                                            brush=pg.mkBrush(120, 144, 156, 60), pen=pg.mkPen(None))
         self._blink_bars.setZValue(-2)
         self.motion_plot.addItem(self._blink_bars)
-        self._no_motion = pg.TextItem("micro-motion appears when the video is analysed (analyses stored before it "
-                                      "existed: run the analysis again)", color="#757575", anchor=(0, 0.5))
+        self._no_motion = pg.TextItem(NO_ANALYSIS.format(what="micro-motion"), color="#757575", anchor=(0, 0.5))
         self._no_motion.setPos(0, 0.5 * MOTION_MIN_TOP)
         self.motion_plot.addItem(self._no_motion, ignoreBounds=True)
         self.class_plot = self._track(4, "class p", height=1)
@@ -215,6 +219,16 @@ class Timeline(pg.GraphicsLayoutWidget):
         self._sel_region.hide()
         self._sel_region.sigRegionChangeFinished.connect(self._selection_moved)
         self.events_plot.addItem(self._sel_region)
+        # pending I/A/O marks: where the coder marked, while they look for the rest of the event
+        self._mark_lines: dict[str, pg.InfiniteLine] = {}
+        for which, style in (("onset", Qt.PenStyle.DashLine), ("apex", Qt.PenStyle.DotLine),
+                             ("offset", Qt.PenStyle.DashLine)):
+            line = pg.InfiniteLine(0, pen=pg.mkPen(MARK_COLOUR, width=2, style=style), movable=False,
+                                   label=which[0].upper(), labelOpts={"position": 0.85, "color": MARK_COLOUR})
+            line.setZValue(50)
+            line.hide()
+            self.events_plot.addItem(line, ignoreBounds=True)
+            self._mark_lines[which] = line
         self.playheads = []
         for p in self.plots:
             line = pg.InfiniteLine(0, pen=pg.mkPen(PLAYHEAD_COLOUR, width=2), movable=True,
@@ -586,7 +600,9 @@ class Timeline(pg.GraphicsLayoutWidget):
             self.heat.clear()
             self._heat_rows = []
             self._heat_ticks()
+            self._no_heat.setVisible(True)
             return
+        self._no_heat.setVisible(False)
         rows = [self.au_data(buf, c) for c in au_cols]
         # NaN (no face, unreliable, not analysed yet) stays NaN: pyqtgraph leaves those cells blank
         mat = np.vstack([r if r is not None else np.full(buf.frame_count, np.nan, np.float32) for r in rows])
@@ -638,6 +654,9 @@ class Timeline(pg.GraphicsLayoutWidget):
             self.motion_legend.addItem(self._blink_bars, BLINK_LABEL)
         elif in_legend and not has_blink:
             self.motion_legend.removeItem(self._blink_bars)
+        if not self._motion_curves and buf.frame_count and buf.au_columns("_r"):  # rows, but none of the lane
+            self._no_motion.setText("no micro-motion in this analysis (stored before the lane existed): run the "
+                                    "analysis again")
         self._no_motion.setVisible(not self._motion_curves)
 
     def _blink_in_legend(self) -> bool:
@@ -773,7 +792,9 @@ class Timeline(pg.GraphicsLayoutWidget):
         self._blink_bars.setOpts(x0=np.zeros(0), width=np.zeros(0))
         self._blinks_drawn = None
         self.motion_legend.removeItem(self._blink_bars)
+        self._no_motion.setText(NO_ANALYSIS.format(what="micro-motion"))
         self._no_motion.setVisible(True)
+        self._no_heat.setVisible(True)
         self._update_readout()
 
     # ---------------------------------------------------------------- readout
@@ -886,6 +907,14 @@ class Timeline(pg.GraphicsLayoutWidget):
         self.selection = (a, b)
         if finished:
             self.selectionChanged.emit(self.selection)
+
+    def set_marks(self, onset: int | None, apex: int | None, offset: int | None) -> None:
+        """Draw the pending I/A/O marks on the events track (None: that mark is not set)."""
+        for which, frame in (("onset", onset), ("apex", apex), ("offset", offset)):
+            line = self._mark_lines[which]
+            line.setVisible(frame is not None)
+            if frame is not None:
+                line.setValue(frame)
 
     def clear_selection(self) -> None:
         self._sel_region.hide()

@@ -126,6 +126,22 @@ def test_click_selects_and_delete_deletes_the_selected_one(qtbot, coded):
     assert win.project.events(win.video.id) == [] and len(win.project.behaviour_events(win.video.id)) == 1
 
 
+def test_arrow_keys_in_the_behaviour_table_select_the_row_they_highlight(qtbot, coded):
+    win = coded
+    bh = win.behaviours
+    first, second = bh.table.ids[:2]
+    bh.select(first)
+    bh.table.setFocus()
+    bh.table.setCurrentCell(0, 0)
+    qtbot.keyClick(bh.table, Qt.Key.Key_Down)
+    assert bh.table.currentRow() == 1 and bh.selected_id == second  # Delete now acts on the highlighted one
+    assert win.current_frame == _event_by_id(win, second).onset
+
+
+def _event_by_id(win, event_id):
+    return next(e for e in win.project.behaviour_events(win.video.id) if e.id == event_id)
+
+
 def test_edit_dialog_changes_behaviour_frames_and_note(qtbot, coded):
     win = coded
     bh = win.behaviours

@@ -79,6 +79,61 @@ def test_keys_create_event_undo_redo(qtbot, analysed):
     assert hist == ["create", "update", "delete", "create", "update"]
 
 
+def test_pending_marks_are_drawn_and_either_order_makes_the_event(qtbot, analysed):
+    """While the coder looks for the offset, the onset and apex marks stand on the events track; the event is made
+    when the second end is marked, whichever came first; the status bar then names the event, not the marks, and
+    says when an apex mark outside it was not used."""
+    win = analysed
+    lines = win.timeline._mark_lines
+    win.transport.seek(40)
+    qtbot.keyClick(win, Qt.Key.Key_I)
+    win.transport.seek(44)
+    qtbot.keyClick(win, Qt.Key.Key_A)
+    assert lines["onset"].isVisible() and lines["onset"].value() == 40
+    assert lines["apex"].isVisible() and lines["apex"].value() == 44 and not lines["offset"].isVisible()
+    win.transport.seek(47)
+    qtbot.keyClick(win, Qt.Key.Key_O)
+    (ev,) = manual(win)
+    assert not any(line.isVisible() for line in lines.values())  # the marks became the event
+    assert win.statusBar().currentMessage().startswith(f"Event {ev.id}: frames 40-47, apex 44")
+    # O first, then I: the same event
+    win.transport.seek(70)
+    qtbot.keyClick(win, Qt.Key.Key_O)
+    assert lines["offset"].isVisible() and not lines["onset"].isVisible()
+    win.transport.seek(65)
+    qtbot.keyClick(win, Qt.Key.Key_I)
+    assert [(e.onset, e.offset) for e in manual(win)][-1] == (65, 70)
+    # an apex mark outside the interval is not used, and the status bar says so
+    win.transport.seek(75)
+    qtbot.keyClick(win, Qt.Key.Key_A)
+    win.transport.seek(80)
+    qtbot.keyClick(win, Qt.Key.Key_I)
+    win.transport.seek(85)
+    qtbot.keyClick(win, Qt.Key.Key_O)
+    last = manual(win)[-1]
+    assert (last.onset, last.offset) == (80, 85) and last.apex != 75
+    assert "the apex mark 75 lies outside it" in win.statusBar().currentMessage()
+
+
+def test_arrow_keys_in_the_events_table_select_the_event_they_highlight(qtbot, analysed):
+    """Down moves the highlight and the selection together (and the video to the onset), so Delete removes the
+    highlighted event, not the one clicked before."""
+    win = analysed
+    for on in (20, 40, 60):
+        win.ctx.execute(C.NewEvent, onset=on, offset=on + 5)
+    evs = sorted(manual(win), key=lambda e: e.onset)
+    row = next(i for i, e in enumerate(win.table.model_.events) if e.id == evs[0].id)
+    win.table.setFocus()
+    win.table.setCurrentIndex(win.table.model_.index(row, 0))
+    win.coding.select(evs[0].id, seek=True)
+    qtbot.keyClick(win.table, Qt.Key.Key_Down)
+    highlighted = win.table.model_.events[win.table.currentIndex().row()]
+    assert win.selected_event_id == highlighted.id != evs[0].id
+    assert win.current_frame == highlighted.onset
+    qtbot.keyClick(win.table, Qt.Key.Key_Delete)
+    assert win.project.event(highlighted.id) is None and win.project.event(evs[0].id) is not None
+
+
 def test_mouse_drag_edge_and_selection(qtbot, analysed):
     win = analysed
     ev = Event(win.video.id, 40, 44, 50, coder="tester", emotion="negative")

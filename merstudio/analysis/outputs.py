@@ -56,7 +56,7 @@ def _pyarrow() -> Any:
         import pyarrow
         import pyarrow.parquet  # noqa: F401
     except ImportError:
-        raise InputError("format parquet: needs pyarrow (pip install 'merstudio[cluster]')") from None
+        raise InputError("format parquet: needs pyarrow (pip install -e '.[cluster]')") from None
     return pyarrow
 
 
@@ -249,7 +249,7 @@ def _fs(url: str, what: str) -> tuple[Any, str]:
     try:
         import fsspec
     except ImportError:
-        raise InputError(f"{url}: {what} needs fsspec (pip install 'merstudio[cluster]')") from None
+        raise InputError(f"{url}: {what} needs fsspec (pip install -e '.[cluster]')") from None
     try:
         fs, path = fsspec.core.url_to_fs(url)
     except (ImportError, ValueError) as exc:

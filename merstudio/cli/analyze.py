@@ -35,8 +35,8 @@ def register(sub: argparse._SubParsersAction) -> None:
         "and frame folders, --list FILE names inputs one per line; a batch writes <out>/manifest.csv (one row "
         "per input: hash, status, frames, fps, duration, device, error, output) after each input, and a rerun "
         "skips the inputs it lists as done with the same content (resumable). -j N runs N local processes, "
-        "--ray an embedded Ray on this machine, --ray ADDRESS an existing Ray cluster (pip install "
-        "merstudio[cluster]). Ctrl-C stops every back-end within a second or two and names the partial files.",
+        "--ray an embedded Ray on this machine, --ray ADDRESS an existing Ray cluster (pip install -e "
+        "'.[cluster]'). Ctrl-C stops every back-end within a second or two and names the partial files.",
     )
     p.add_argument("inputs", nargs="*", type=Path, metavar="VIDEO_OR_FOLDER",
                    help="video files (mp4, avi, mov, mkv), images, folders of frame images (one clip), folders "
@@ -54,7 +54,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--ray", nargs="?", const="local", default=None, metavar="ADDRESS",
                    help="run on Ray: without ADDRESS an embedded Ray on this machine (-j N CPUs, default all), "
                    "with one an existing cluster (e.g. ray://head:10001); outputs must be on storage every node "
-                   "sees. Needs pip install merstudio[cluster]")
+                   "sees. Needs pip install -e '.[cluster]'")
     p.add_argument("--segment-minutes", type=float, default=None, metavar="M",
                    help="split videos longer than M minutes into segments analysed as separate tasks (in parallel "
                    "with -j or --ray) and merged into the rows of an unsplit run (segments are whole minutes: the "

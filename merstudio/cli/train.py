@@ -67,7 +67,7 @@ def add_train_args(p: argparse.ArgumentParser, protocol: bool = True) -> None:
     p.add_argument("--jobs", type=int, default=1, help="folds trained in parallel processes (default 1)")
     p.add_argument("--ray", nargs="?", const="", default=None, metavar="ADDRESS",
                    help="run the folds as Ray tasks: an embedded local Ray (no ADDRESS; --jobs CPUs when > 1) or the "
-                        "cluster at ADDRESS (pip install merstudio[cluster]); results equal a local run's")
+                        "cluster at ADDRESS (pip install -e '.[cluster]'); results equal a local run's")
     p.add_argument("--threads", type=int, default=1,
                    help="torch CPU threads per process (default 1: the small networks train fastest single-threaded, "
                         "and a busy machine makes multi-threaded training much slower; use --jobs to use more cores)")

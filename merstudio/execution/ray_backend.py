@@ -42,7 +42,7 @@ from merstudio.execution import (
 
 WINDOW_PER_CPU = 2
 POLL_SECONDS = 0.1
-INSTALL_HINT = "pip install merstudio[cluster]"
+INSTALL_HINT = "pip install -e '.[cluster]'"
 
 
 def require_ray() -> Any:

@@ -42,6 +42,9 @@ def default_steps(images: bool, steps: int | None = None, spacing: str | None = 
 def parse_data_spec(spec: str) -> tuple[str, Path]:
     """'KIND:ROOT' -> (kind, root); a table file (or any existing file) -> ('table', path)."""
     s = spec.strip()
+    if s.lower().startswith("table:"):  # table:FILE.csv as well as table:FOLDER (its samples.csv)
+        s = s[len("table:"):]
+        return "table", Path(s).expanduser()
     p = Path(s).expanduser()
     if p.suffix.lower() in _TABLE_SUFFIXES or p.is_file():
         return "table", p

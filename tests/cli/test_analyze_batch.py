@@ -53,7 +53,7 @@ def test_ray_not_installed_is_one_line(tmp_path: Path, capsys, monkeypatch):
     monkeypatch.setitem(sys.modules, "ray", None)
     code = main(["analyze", str(tmp_path), "-o", str(tmp_path / "o"), "--ray"])
     err = capsys.readouterr().err.strip().splitlines()
-    assert code != 0 and len(err) == 1 and "pip install merstudio[cluster]" in err[0]
+    assert code != 0 and len(err) == 1 and "pip install -e '.[cluster]'" in err[0]
 
 
 @pytest.fixture(scope="module")

@@ -30,7 +30,7 @@ def test_backend_from_args():
 
 def test_ray_missing_is_one_line(monkeypatch):
     monkeypatch.setitem(sys.modules, "ray", None)  # import ray -> ImportError
-    with pytest.raises(InputError, match=r"pip install merstudio\[cluster\]"):
+    with pytest.raises(InputError, match=r"pip install -e '\.\[cluster\]'"):
         backend_from_args(1, "")
 
 

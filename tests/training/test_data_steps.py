@@ -53,3 +53,14 @@ def test_framing_is_recorded_for_inference(tmp_path, flow_table):
     assert info["input"]["framing"] == [0.143, 0.201, 0.857, 0.916]
     assert info["input"]["preprocess"]["framing"] == (0.143, 0.201, 0.857, 0.916)
     assert not any("--framing" in s for s in said)
+
+
+def test_data_specs_name_tables_and_dataset_folders(tmp_path) -> None:
+    """`--data table:FILE.csv` (as the README writes it) is the table, not a file called "table:FILE.csv"."""
+    from merstudio.training.data import parse_data_spec
+
+    table = tmp_path / "samples.csv"
+    assert parse_data_spec(f"table:{table}") == ("table", table)
+    assert parse_data_spec(f"table:{tmp_path}") == ("table", tmp_path)
+    assert parse_data_spec(str(table)) == ("table", table)
+    assert parse_data_spec("casme2:/data/CASME2")[0] == "casme2"

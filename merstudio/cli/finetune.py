@@ -131,7 +131,7 @@ def run(args: argparse.Namespace) -> int:
     held = ", ".join(h["groups"]) if h["by"] == "subject" else ", ".join(h["video_names"])
     print(f"held out {h['by']} {held}: {len(res.holdout_events)} events"
           + (f" + {h['n_none']} 'none' windows" if h["n_none"] else "")
-          + f" ({', '.join(f'{c} {n}' for c, n in res.holdout_counts.items())}), never trained on")
+          + f" ({', '.join(f'{c} {n}' for c, n in res.holdout_counts.items())}), never trained on in this run")
     print()
     print(res.table())
     print()

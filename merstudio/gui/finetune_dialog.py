@@ -387,7 +387,7 @@ class FinetuneDialog(QDialog):
                 log.warning("could not record the held-out split: %s", exc)
         note = getattr(res, "split_note", "")
         text = (f"Trained on {len(res.train_events)} events by {', '.join(res.coders) or '—'}; held out {h['by']} "
-                f"{held} ({h['n']} samples, never trained on).\nSaved {res.checkpoint}")
+                f"{held} ({h['n']} samples, never trained on in this run).\nSaved {res.checkpoint}")
         if note:
             text += f"\n⚠ {note}"
         if record and not saved:

@@ -189,7 +189,7 @@ class Session(QObject):
         if source is None:
             where = self.project.locate_video(video_id)
             if where is None:
-                self.win.show_error(f"{video.path}: video not found (moved or deleted); please locate it")
+                self.win.show_error(f"{video.path}: {self.project.missing_reason(video_id)}; please locate it")
                 self.win.ctx.execute(C.LocateVideo, video_id=video_id, name=video.name)
                 return
             source = self.open_source(str(where))

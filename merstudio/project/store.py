@@ -565,6 +565,14 @@ class Project(BehaviourTables):
                     return c.resolve()
         return None
 
+    def missing_reason(self, video_id: int) -> str:
+        """Why locate_video found nothing, in a few words: the file at the stored path is another one now (edited,
+        re-encoded, replaced), or nothing is there."""
+        v = self.video(video_id)
+        if Path(v.path).is_file():
+            return "the file there is not the video that was added (its content changed: edited, re-encoded or replaced)"
+        return "not found (moved or deleted)"
+
     @staticmethod
     def _matches(c: Path, v: Video) -> bool:
         try:

@@ -211,11 +211,14 @@ def parse_holdout(holdout: str | float) -> tuple[str, float]:
 
 
 def split_holdout(items: Sequence[Item], fraction: float, *, min_train: int = MIN_TRAIN_PER_CLASS, seed: int = 0,
-                  where: str = "project", by: str = "video") -> tuple[set[str], list[int], list[int]]:
+                  where: str = "project", by: str = "video",
+                  avoid: set[int] | frozenset[int] = frozenset()) -> tuple[set[str], list[int], list[int]]:
     """Choose whole groups to hold out: about `fraction` of them (at least one, at least one left), preferring
-    a split where every class keeps >= min_train training events, then one whose held-out part covers the most
-    classes, then the one closest to `fraction` of the events. Returns (held-out groups, train indices,
-    held-out indices) into `items`. Refuses (InputError) when no split leaves enough training events."""
+    a split where every class keeps >= min_train training events, then one that holds out the fewest events of
+    `avoid` (event ids: the ones the parent model trained on, or that earlier splits held out), then one whose
+    held-out part covers the most classes, then the one closest to `fraction` of the events. Returns (held-out
+    groups, train indices, held-out indices) into `items`. Refuses (InputError) when no split leaves enough
+    training events."""
     groups = sorted({it.group for it in items}, key=natural_sort_key)
     if len(groups) < 2:
         raise InputError(f"{where}: holding out by {by} needs usable events on at least 2 {by}s, found "
@@ -223,6 +226,7 @@ def split_holdout(items: Sequence[Item], fraction: float, *, min_train: int = MI
     n_hold = max(1, min(len(groups) - 1, round(fraction * len(groups))))
     labels = sorted({it.label for it in items})
     per_group = {g: Counter(it.label for it in items if it.group == g) for g in groups}
+    avoided = {g: sum(1 for it in items if it.group == g and it.event_id in avoid) for g in groups}
     total = Counter(it.label for it in items)
     rng = np.random.default_rng(seed)
     n_combos = math.comb(len(groups), n_hold)
@@ -243,7 +247,8 @@ def split_holdout(items: Sequence[Item], fraction: float, *, min_train: int = MI
         short = min(labels, key=lambda c: (train[c] - min_train, c))
         valid = train[short] >= min_train
         n_held = sum(h.values())
-        key = (valid, sum(1 for c in labels if h[c] > 0), -abs(n_held / len(items) - fraction), -rank)
+        key = (valid, -sum(avoided[g] for g in held), sum(1 for c in labels if h[c] > 0),
+               -abs(n_held / len(items) - fraction), -rank)
         if best_key is None or key > best_key:
             best, best_key, best_short = held, key, (short, train[short])
     assert best is not None and best_key is not None and best_short is not None
@@ -259,6 +264,20 @@ def split_holdout(items: Sequence[Item], fraction: float, *, min_train: int = MI
 
 
 SPLIT_SETTING = "finetune.split"  # project setting: the locked held-out split and the runs scored on it
+
+
+def _spent(previous: dict[str, Any], items: Sequence[Item], by: str) -> list[dict[str, Any]]:
+    """The splits a project used before a new one is drawn, oldest first: each one's grouping, groups, held-out
+    event ids (recorded since 2026-12-05; for an older record, today's events of its groups when it grouped as
+    `by` does, else unknown) and run count."""
+    held = previous.get("held_events")
+    if not isinstance(held, list):
+        groups = {str(g) for g in previous.get("groups", [])}
+        held = sorted(it.event_id for it in items if it.event_id is not None and it.group in groups) \
+            if previous.get("by") == by else []
+    current = {"by": previous.get("by"), "groups": list(previous.get("groups", [])), "held_events": held,
+               "runs": len(previous.get("runs", []))}
+    return [*(previous.get("spent") or []), current]
 
 
 def locked_split(record: Any, items: Sequence[Item], by: str, *, min_train: int = MIN_TRAIN_PER_CLASS,
@@ -288,14 +307,31 @@ def locked_split(record: Any, items: Sequence[Item], by: str, *, min_train: int 
     return held, train_idx, held_idx
 
 
-def split_note(record: dict[str, Any]) -> str:
-    """What to say about a held-out score on a split earlier runs were already scored on ('' for the first)."""
+def trained_events(meta: dict[str, Any], project_path: str | Path) -> set[int]:
+    """The project's events a checkpoint (and the fine-tunings it descends from) trained on; empty for a model
+    trained elsewhere (a checkpoint of another project's events says nothing about this one's ids)."""
+    ft = meta.get("finetune") or {}
+    try:
+        same = Path(str(ft.get("project", ""))).resolve() == Path(project_path).expanduser().resolve()
+    except (OSError, ValueError):
+        same = False
+    if not same:
+        return set()
+    ids = ft.get("trained_events", ft.get("events")) or []
+    return {int(i) for i in ids if isinstance(i, int)}
+
+
+def split_note(record: dict[str, Any], parent_overlap: int = 0) -> str:
+    """What to say about held-out scores: on events the parent model trained on (its 'before' score is fit, not
+    held out), and on a split earlier runs were already scored on ('' when neither)."""
+    first = (f"{parent_overlap} of these held-out events trained the parent checkpoint (or a fine-tuning it "
+             "descends from): its 'before' score on them is not a held-out score. " if parent_overlap else "")
     earlier = record.get("runs", [])[:-1]
     if not earlier:
-        return ""
+        return first.strip()
     best = max((r.get("after_uf1") for r in earlier if isinstance(r.get("after_uf1"), float)
                 and not math.isnan(r["after_uf1"])), default=None)
-    return (f"These held-out events already scored {len(earlier)} earlier fine-tuning run"
+    return first + (f"These held-out events already scored {len(earlier)} earlier fine-tuning run"
             f"{'s' if len(earlier) != 1 else ''}" + (f" (best UF1 {best:.3f})" if best is not None else "")
             + ": picking the best of several runs by them makes its score optimistic. Confirm the chosen "
             "settings on events coded later, or on a fresh split.")
@@ -554,6 +590,7 @@ def finetune(project_path: str | Path, checkpoint_path: str | Path, out_path: st
         items, skipped = collect_events(project, class_names, by=by, class_map=class_map)
         check_counts(items, class_names, min_per_class, where)
         previous = project.get_setting(SPLIT_SETTING)
+        parent_trained = trained_events(parent_meta, ppath)
         locked = None if fresh_split else locked_split(previous, items, by, min_train=min_per_class, where=where)
         if locked is not None:
             held_groups, train_idx, held_idx = locked
@@ -563,21 +600,36 @@ def finetune(project_path: str | Path, checkpoint_path: str | Path, out_path: st
                     f"one of fraction {fraction}")
         else:
             split_seed = seed
-            if fresh_split and isinstance(previous, dict) and previous.get("by") == by:
+            had = isinstance(previous, dict) and isinstance(previous.get("groups"), list)
+            if fresh_split and had and previous.get("by") == by:
                 split_seed = int(previous.get("seed", seed)) + 1  # another draw than the spent one
+            # a new split (fresh, or by another grouping) keeps what earlier ones spent, and avoids holding it out
+            # again where it can, as it avoids the events the parent model trained on
+            spent = _spent(previous, items, by) if had else []
+            spent_events = {e for s in spent for e in s.get("held_events", [])}
             held_groups, train_idx, held_idx = split_holdout(items, fraction, min_train=min_per_class,
-                                                             seed=split_seed, where=where, by=by)
+                                                             seed=split_seed, where=where, by=by,
+                                                             avoid=parent_trained | spent_events)
             record = {"by": by, "fraction": fraction, "seed": split_seed,
                       "groups": sorted(held_groups, key=natural_sort_key),
-                      "created": _dt.datetime.now(_dt.UTC).isoformat(timespec="seconds"), "runs": []}
+                      "held_events": sorted(e for i in held_idx if (e := items[i].event_id) is not None),
+                      "created": _dt.datetime.now(_dt.UTC).isoformat(timespec="seconds"), "runs": [],
+                      "spent": spent}
+            if had:
+                last = spent[-1]
+                again = len(spent_events & set(record["held_events"]))
+                say(f"drew a new hold-out by {by}: {', '.join(record['groups'])}; the earlier split ({last['by']} "
+                    f"{', '.join(map(str, last['groups']))}, {last['runs']} run(s) scored on it) stays recorded as "
+                    "spent" + (f"; {again} of the new held-out events were held out before (no split avoids them "
+                               "all): earlier choices already saw them" if again else ""))
         video_ids = sorted({it.video_id for it in items})
         videos = {v.id: v for v in project.videos()}
         paths: dict[int, Path] = {}
         for vid in video_ids:
             found = project.locate_video(vid)
             if found is None:
-                raise InputError(f"{where}: video {videos[vid].path} (id {vid}) is missing; relocate it in the "
-                                 "app or put it beside the project")
+                raise InputError(f"{where}: video {videos[vid].path} (id {vid}): {project.missing_reason(vid)}; "
+                                 "relocate it in the app or put it beside the project")
             paths[vid] = found
         fps = {vid: videos[vid].fps for vid in video_ids}
         # `none` windows from the same videos, away from every event (any status): they follow their video's side
@@ -698,6 +750,8 @@ def finetune(project_path: str | Path, checkpoint_path: str | Path, out_path: st
             "project": str(ppath.resolve()),
             "created": _dt.datetime.now(_dt.UTC).isoformat(timespec="seconds"),
             "events": train_events,
+            # with the fine-tunings this one descends from (same project): what a later run must not score on
+            "trained_events": sorted(parent_trained | set(train_events)),
             "coders": coders,
             "train_counts": train_counts,
             "holdout": holdout_info,
@@ -725,4 +779,4 @@ def finetune(project_path: str | Path, checkpoint_path: str | Path, out_path: st
                           holdout=holdout_info, train_events=train_events, holdout_events=held_events,
                           coders=coders, train_counts=train_counts, holdout_counts=held_counts, skipped=skipped,
                           n_mix=n_mix, history=history, split=record, split_saved=saved,
-                          split_note=split_note(record))
+                          split_note=split_note(record, parent_overlap=len(parent_trained & set(held_events))))

@@ -1,6 +1,7 @@
 import shutil
 import sqlite3
 from dataclasses import replace
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -170,6 +171,10 @@ def test_relocate_moved_and_renamed_video(project, video_file, tmp_path):
     moved.parent.mkdir()
     shutil.move(video_file, moved)
     assert project.locate_video(v.id) is None
+    assert project.missing_reason(v.id) == "not found (moved or deleted)"
+    Path(v.path).write_bytes(b"another file under the old name")  # not missing: changed
+    assert project.locate_video(v.id) is None and "content changed" in project.missing_reason(v.id)
+    Path(v.path).unlink()
     assert project.locate_video(v.id, search_dirs=[moved.parent]) == moved.resolve()
     assert project.video(v.id).path == str(moved.resolve())
     other = tmp_path / "other.avi"

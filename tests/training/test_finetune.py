@@ -280,11 +280,39 @@ def test_held_out_split_is_locked_per_project_and_reuse_is_flagged(proj, cache):
     with Project.open(path) as p:
         assert len(p.get_setting(F.SPLIT_SETTING)["runs"]) == 2
 
-    # a fresh split is another draw and starts a new record
-    res3 = F.finetune(path, ckpt, epochs=1, cache_dir=cache, fresh_split=True)
+    # a fresh split is another draw, holds out other videos than the spent split where it can, starts a new
+    # record of runs and keeps the spent split in it, and says so
+    said: list[str] = []
+    res3 = F.finetune(path, ckpt, epochs=1, cache_dir=cache, fresh_split=True, log=said.append)
     assert res3.split_note == "" and res3.split["seed"] == record["seed"] + 1
+    assert not set(res3.holdout["groups"]) & set(res1.holdout["groups"])
+    assert any(s.startswith("drew a new hold-out by video") and "stays recorded as spent" in s for s in said)
     with Project.open(path) as p:
-        assert len(p.get_setting(F.SPLIT_SETTING)["runs"]) == 1
+        rec3 = p.get_setting(F.SPLIT_SETTING)
+    assert len(rec3["runs"]) == 1 and rec3["held_events"] == res3.holdout_events
+    (spent,) = rec3["spent"]
+    assert spent["groups"] == res1.holdout["groups"] and spent["runs"] == 2
+    assert spent["held_events"] == res1.holdout_events
+
+
+def test_scores_on_events_the_parent_trained_on_are_called_so(proj, cache):
+    """A fine-tuned parent that trained on the events now held out (its split spent, a new one drawn elsewhere)
+    has no held-out 'before' score on them: the note says how many, and the lineage of trained events grows."""
+    built, path, ckpt = proj
+    res1 = F.finetune(path, ckpt, epochs=1, cache_dir=cache, seed=0)
+    with Project.open(path) as p:
+        items, _ = F.collect_events(p, res1.class_names)
+        record = p.get_setting(F.SPLIT_SETTING)
+        trained_group = next(g for g in sorted({it.group for it in items}) if g not in res1.holdout["groups"])
+        p.set_setting(F.SPLIT_SETTING, {**record, "groups": [trained_group], "runs": []})
+    res2 = F.finetune(path, res1.checkpoint, epochs=1, cache_dir=cache)
+    overlap = len(set(res2.holdout_events) & set(res1.train_events))
+    assert overlap > 0 and res2.holdout["groups"] == [trained_group]
+    assert res2.split_note.startswith(f"{overlap} of these held-out events trained the parent checkpoint")
+    from merstudio.model.checkpoint import load_checkpoint
+
+    _, meta = load_checkpoint(res2.checkpoint)
+    assert set(meta["finetune"]["trained_events"]) == set(res1.train_events) | set(res2.train_events)
 
 
 def test_split_record_not_saved_while_the_project_is_held(proj, cache):

@@ -1063,8 +1063,20 @@ class Project(BehaviourTables):
                      json.dumps(before.to_dict()) if before else None,
                      json.dumps(after.to_dict()) if after else None))
 
+    @staticmethod
+    def _next_event_id(con: sqlite3.Connection) -> int:
+        """An id no event has had: past the largest in the events and in their history. SQLite would give the id
+        of a deleted newest event to the next one, and its history (and a checkpoint's list of the events it
+        trained on) would then mix two events."""
+        row = con.execute("SELECT MAX(m) FROM (SELECT MAX(id) AS m FROM events UNION ALL "
+                          "SELECT MAX(event_id) FROM event_history)").fetchone()
+        return int(row[0] or 0) + 1
+
     def _insert_event(self, con: sqlite3.Connection, ev: Event, now: float) -> Event:
-        """INSERT one event (its id kept when given) and log its creation; the stored event, with its id."""
+        """INSERT one event (its id kept when given: undo restoring a deleted one; else a never-used id) and log
+        its creation; the stored event, with its id."""
+        if ev.id is None:
+            ev = replace(ev, id=self._next_event_id(con))
         cur = con.execute(
             "INSERT INTO events (id, video_id, face_id, onset, apex, offset, emotion, aus, coder, confidence,"
             " note, source, status, created, modified) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
@@ -1096,15 +1108,7 @@ class Project(BehaviourTables):
             for name in names:
                 con.execute("INSERT OR IGNORE INTO coders VALUES (?, ?)", (name, now))
             for ev in evs:
-                cur = con.execute(
-                    "INSERT INTO events (id, video_id, face_id, onset, apex, offset, emotion, aus, coder,"
-                    " confidence, note, source, status, created, modified) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-                    (ev.id, ev.video_id, ev.face_id, ev.onset, ev.apex, ev.offset, ev.emotion, ev.aus,
-                     ev.coder, ev.confidence, ev.note, ev.source, ev.status, now, now))
-                eid = inserted_id(cur)
-                ev = replace(ev, id=eid)
-                self._log(con, eid, "create", None, ev)
-                out.append(ev)
+                out.append(self._insert_event(con, ev, now))
         return out
 
     def update_event(self, event: Event) -> Event:

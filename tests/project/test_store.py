@@ -87,6 +87,19 @@ def test_event_crud_and_history(project):
     assert len(project.events(status="proposal")) == 1
 
 
+def test_a_deleted_events_id_is_never_given_to_another(project):
+    """SQLite hands out max(id) + 1: delete the newest event and the next one would take its id, its history
+    (and a checkpoint's list of trained events) then mixing two events."""
+    v = project.videos()[0]
+    newest = max(project.events(v.id), key=lambda e: e.id)
+    project.delete_event(newest.id)
+    other = project.add_event(Event(v.id, 60, 61, 62, coder="erin"))
+    assert other.id != newest.id
+    assert [h["action"] for h in project.event_history(newest.id)] == ["create", "delete"]
+    batch = project.add_events([Event(v.id, 70, 71, 72), Event(v.id, 80, 81, 82)])
+    assert len({e.id for e in batch} | {other.id, newest.id}) == 4
+
+
 def test_replace_proposals(project):
     v = project.videos()[0]
     new = project.replace_proposals(v.id, [Event(v.id, 1, 2, 3, source="model", status="proposal"),

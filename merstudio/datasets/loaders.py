@@ -72,6 +72,7 @@ class _Ctx:
         self.notes: list[str] = []
         self.dropped: Counter[str] = Counter()
         self.keys: set[tuple[str, str, str]] = set()
+        self.by_key: dict[tuple[str, str, str], Sample] = {}
         # Composite with an official GT file: (dataset, subject no., canonical name) -> label; others ignored.
         self.select: Callable[[str, int, str], str | None] | None = None
 
@@ -110,14 +111,20 @@ class _Ctx:
         return str(mapped), raw_text
 
     def add(self, sample: Sample, file: Path, row: int | None) -> None:
+        # A sample named twice is one clip counted twice (or two annotations of it): a problem, never a second
+        # sample. CAS(ME)^3, whose Filenames do repeat within a subject, keys its samples by onset itself.
         key = (sample.dataset, sample.subject, sample.sample)
-        if key in self.keys and sample.onset is not None:
-            sample = _replace(sample, sample=f"{sample.sample}_{sample.onset}")
-            key = (sample.dataset, sample.subject, sample.sample)
         if key in self.keys:
-            self.problem(file, row, f"duplicate sample {sample.subject}/{sample.sample}")
+            first = self.by_key[key]
+            same = (first.onset, first.apex, first.offset, first.label) == \
+                (sample.onset, sample.apex, sample.offset, sample.label)
+            self.problem(file, row, f"duplicate sample {sample.subject}/{sample.sample} "
+                         + ("(the same row again)" if same else
+                            f"(annotated again: frames {sample.onset}-{sample.offset} {sample.label}, first "
+                            f"{first.onset}-{first.offset} {first.label})"))
             return
         self.keys.add(key)
+        self.by_key[key] = sample
         self.samples.append(sample)
 
 
@@ -161,6 +168,9 @@ def _clip_sample(ctx: _Ctx, file: Path, row: int | None, *, dataset: str, subjec
     if end < onset:
         ctx.problem(file, row, f"offset {end} is before onset {onset}")
         return
+    if offset is None and apex is not None and apex < nums[-1]:
+        note(ctx.notes, f"{file}: row {row}: {subject}/{name} has no offset coded; the clip ends at its apex "
+                        f"{apex} (onset -> apex, what the network reads)")
     span = [n for n in nums if onset <= n <= end]
     frames = [by_num[n] for n in span]
     if apex is None or not onset <= apex <= end:
@@ -224,7 +234,7 @@ def _order(variant: str | None, default: list[str], by_variant: dict[str, list[s
     key = variant.lower()
     if key not in by_variant:
         raise InputError(f"{variant}: unknown variant (choose from {', '.join(by_variant)})")
-    return by_variant[key] + [p for p in default if p not in by_variant[key]]
+    return by_variant[key]  # that tree or nothing: a cropped run must not read raw frames without a word
 
 
 # --------------------------------------------------------------------------------------------- CASME II / I
@@ -317,13 +327,18 @@ def _load_samm(ctx: _Ctx, root: Path, sheet: str | Path | None, variant: str | N
 # -------------------------------------------------------------------------------------------------- SMIC
 
 
-def _load_smic(ctx: _Ctx, root: Path, modality: str) -> None:
+def _load_smic(ctx: _Ctx, root: Path, modality: str, variant: str | None = None) -> None:
     mod = modality.upper()
     if mod not in SMIC_FPS:
         raise InputError(f"{modality}: SMIC modality must be HS, VIS or NIR")
     rx = re.compile(r"s\d+", re.IGNORECASE)
     base = None
-    for cand in (root / mod, root / "SMIC_all_raw" / mod, root / "SMIC_all_cropped" / mod, root):
+    by_variant = {"raw": [root / mod, root / "SMIC_all_raw" / mod, root], "cropped": [root / "SMIC_all_cropped" / mod]}
+    if variant is not None and variant.lower() not in by_variant:
+        raise InputError(f"{variant}: unknown variant (choose from {', '.join(by_variant)})")
+    cands = by_variant[variant.lower()] if variant is not None else \
+        [root / mod, root / "SMIC_all_raw" / mod, root / "SMIC_all_cropped" / mod, root]
+    for cand in cands:
         if cand.is_dir() and any(p.is_dir() and rx.fullmatch(p.name) and (p / "micro").is_dir()
                                  for p in cand.iterdir()):
             base = cand
@@ -532,9 +547,11 @@ def _load_megc2019(ctx: _Ctx, root: Path, gt: str | Path | None, roots: dict[str
             return None
 
         ctx.select = select
+    # "selected" (onset..offset frame folders) is CASME II's alone: the others read their default tree then
+    other = None if variant is not None and variant.lower() == "selected" else variant
     _load_casme2(ctx, found["casme2"], None, variant)
-    _load_samm(ctx, found["samm"], None, variant)
-    _load_smic(ctx, found["smic"], "HS")
+    _load_samm(ctx, found["samm"], None, other)
+    _load_smic(ctx, found["smic"], "HS", other)
     ctx.select = None
     if gt_path is not None:
         for key, (row, _) in sorted(wanted.items(), key=lambda kv: kv[1][0]):
@@ -764,7 +781,7 @@ def load_samples(kind: str, root: str | Path, *, classes: str | Path | dict | Cl
     elif k == "samm":
         _load_samm(ctx, path, sheet, variant)
     elif k == "smic":
-        _load_smic(ctx, path, modality)
+        _load_smic(ctx, path, modality, variant)
     elif k == "casme_sq":
         _load_casme_sq(ctx, path, sheet, variant, expression)
     elif k == "casme3a":

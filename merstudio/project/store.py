@@ -571,7 +571,7 @@ class Project(BehaviourTables):
         v = self.video(video_id)
         if Path(v.path).is_file():
             return "the file there is not the video that was added (its content changed: edited, re-encoded or replaced)"
-        return "not found (moved or deleted)"
+        return "video not found (moved or deleted)"
 
     @staticmethod
     def _matches(c: Path, v: Video) -> bool:

@@ -52,6 +52,22 @@ def test_casme2_selected_tree(tmp_path, make, capsys):
     assert len({s for s in ds}) == 5  # hashable
 
 
+def test_a_sheet_row_given_twice_is_one_sample_and_a_problem(tmp_path, make):
+    """datasets.md: only CAS(ME)^3 repeats a Filename within a subject; a repeated CASME II row is one clip counted
+    twice, and a second annotation of the same clip is a conflict: both are problems, never a second sample."""
+    first = make.CASME2_ROWS[0]
+    again = list(first)
+    other = [first[0], first[1], first[2] + 1, first[3], first[4], first[5], first[6]]
+    make.casme2(tmp_path, rows=[*make.CASME2_ROWS, again])
+    with pytest.raises(InputError, match=r"duplicate sample .*EP02_01f \(the same row again\)"):
+        load_samples("casme2", tmp_path)
+    ds = load_samples("casme2", tmp_path, allow_missing=True)
+    assert [s.sample for s in ds].count("EP02_01f") == 1 and not any(s.sample.startswith("EP02_01f_") for s in ds)
+    make.casme2(tmp_path / "b", rows=[*make.CASME2_ROWS, other])
+    with pytest.raises(InputError, match=r"EP02_01f \(annotated again: frames 47-86"):
+        load_samples("casme2", tmp_path / "b")
+
+
 def test_casme2_raw_tree_slices_onset_to_offset(tmp_path, make):
     make.casme2(tmp_path, variant="raw")
     ds = load_samples("casme2", tmp_path)
@@ -240,6 +256,25 @@ def test_smic_vis_and_cropped(tmp_path, make):
         load_samples("smic", tmp_path / "SMIC_all_cropped")
 
 
+def test_a_named_variant_is_that_tree_or_an_error(tmp_path, make):
+    """--variant cropped reads the cropped frames or says they are not there; it never falls back to raw ones
+    (SMIC ignored the variant, SAMM and CASME II fell back to their other trees without a word)."""
+    make.smic(tmp_path)
+    make.smic(tmp_path, raw=False)
+    raw = load_samples("smic", tmp_path, variant="raw")
+    cropped = load_samples("smic", tmp_path, variant="cropped")
+    assert all("SMIC_all_raw" in str(s.path) for s in raw)
+    assert all("SMIC_all_cropped" in str(s.path) for s in cropped)
+    with pytest.raises(InputError, match="unknown variant"):
+        load_samples("smic", tmp_path, variant="selected")
+    make.samm(tmp_path / "samm")
+    with pytest.raises(InputError, match=r"no frame tree .*\*crop\*"):
+        load_samples("samm", tmp_path / "samm", variant="cropped")
+    make.casme2(tmp_path / "c2")  # a selected tree only
+    with pytest.raises(InputError, match="no frame tree"):
+        load_samples("casme2", tmp_path / "c2", variant="cropped")
+
+
 # ------------------------------------------------------------------------------------------------ CAS(ME)^2
 
 
@@ -373,6 +408,18 @@ def test_table_folder_video_and_image(tmp_path, make):
     assert (v.kind, v.onset, v.apex, v.offset, v.frames) == ("video", 3, 6, 9, None) and v.fps == 25.0
     f = by_key(ds)[("p2", "f")]
     assert f.kind == "image" and f.frames is None and f.path == (tmp_path / "flow.png").resolve()
+
+
+def test_an_uncoded_offset_ends_the_clip_at_its_apex_and_says_so(tmp_path):
+    """datasets.md: CAS(ME)^2's 0 (and a blank cell) means not coded; the clip then runs onset..apex, noted."""
+    clip = tmp_path / "clip1"
+    clip.mkdir()
+    for k in range(1, 11):
+        cv2.imwrite(str(clip / f"img{k}.jpg"), np.zeros((8, 8, 3), np.uint8))
+    (tmp_path / "samples.csv").write_text("subject,sample,label,path,onset,apex,offset\ns1,a,happy,clip1,2,5,\n")
+    (s,) = load_samples("table", tmp_path)
+    assert (s.onset, s.apex, s.offset, len(s.frames)) == (2, 5, None, 4)
+    assert any("no offset coded; the clip ends at its apex 5" in n for n in load_samples("table", tmp_path).notes)
 
 
 def test_table_face_box_says_which_person(tmp_path):

@@ -184,7 +184,7 @@ def test_relocate_moved_and_renamed_video(project, video_file, tmp_path):
     moved.parent.mkdir()
     shutil.move(video_file, moved)
     assert project.locate_video(v.id) is None
-    assert project.missing_reason(v.id) == "not found (moved or deleted)"
+    assert project.missing_reason(v.id) == "video not found (moved or deleted)"
     Path(v.path).write_bytes(b"another file under the old name")  # not missing: changed
     assert project.locate_video(v.id) is None and "content changed" in project.missing_reason(v.id)
     Path(v.path).unlink()

@@ -33,6 +33,7 @@ import hashlib
 import inspect
 import io
 import os
+import re
 import shutil
 import signal
 import threading
@@ -58,6 +59,7 @@ STATUSES = ("done", "failed", "partial", "running")
 HASH_CHUNK = 1 << 20  # bytes hashed at each end of a file
 SEGMENTS_DIR = ".segments"  # <out>/.segments/<name>/: rows of a split video's segments until they are merged
 WRITE_SHARE = 0.1  # manifest writes take at most this share of the batch's time (they are put off otherwise)
+SMALL_WRITE_S = 0.05  # ... unless one takes less than this: then every change is written (a killed run's in flight)
 PROGRESS_SECONDS = 0.5  # a running video reports its frames this often
 DEFAULT_RETRIES = 2  # runs of a video again after its worker process died
 
@@ -76,7 +78,8 @@ def read_list(path: Path) -> list[Path]:
         raise InputError(f"{path}: cannot read the list ({getattr(exc, 'strerror', None) or exc})") from None
     out: list[Path] = []
     for line in text.splitlines():
-        entry = line.split("#", 1)[0].strip() if not line.lstrip().startswith("#") else ""
+        # a comment starts a line or follows a space: take#2.mp4 is a file name
+        entry = "" if line.lstrip().startswith("#") else re.split(r"\s#", line, maxsplit=1)[0].strip()
         if not entry:
             continue
         p = Path(entry).expanduser()
@@ -233,10 +236,12 @@ class Manifest:
         self.rows: dict[str, ManifestRow] = rows or {}
         self.dirty = False  # changed since the last write (a write that `save` put off)
         self._next_write = 0.0  # monotonic time before which `save` puts writes off
+        self._took = 0.0  # seconds the last write took
 
     @staticmethod
     def key(video: Path) -> str:
-        return str(Path(video).expanduser().absolute())
+        # normalised, so that lists/../clips/a.mp4 and clips/a.mp4 are one input (and one row) across runs
+        return os.path.normpath(Path(video).expanduser().absolute())
 
     @classmethod
     def read(cls, out_dir: Path) -> Manifest:
@@ -274,7 +279,7 @@ class Manifest:
     def write(self) -> None:
         started = time.monotonic()
         write_text_atomic(self.path, self.text())
-        took = time.monotonic() - started
+        took = self._took = time.monotonic() - started
         self.dirty = False
         self._next_write = time.monotonic() + took * (1 - WRITE_SHARE) / WRITE_SHARE
 
@@ -283,7 +288,7 @@ class Manifest:
         thousand rows): then at the next `save` after a pause, or the next `save(force=True)`. A small manifest
         (milliseconds per write) is written at every call."""
         self.dirty = True
-        if force or time.monotonic() >= self._next_write:
+        if force or self._took < SMALL_WRITE_S or time.monotonic() >= self._next_write:
             self.write()
 
     def flush(self) -> None:
@@ -746,6 +751,8 @@ def run_batch(plan: BatchPlan, settings: AnalysisSettings, backend: Backend, *, 
         except Exception as exc:  # noqa: BLE001 - recorded as this input's failure
             merged = exc
         shutil.rmtree(_work_dir(plan.out, item.name), ignore_errors=True)
+        with contextlib.suppress(OSError):  # the last split video's: no empty .segments/ left in the results
+            (Path(plan.out) / SEGMENTS_DIR).rmdir()
         settle(k, merged)
 
     try:

@@ -43,7 +43,7 @@ def register(sub: argparse._SubParsersAction) -> None:
                    "of photos of different sizes (one result per photo), or folder trees (searched for videos and "
                    "frame folders: a batch)")
     p.add_argument("--list", type=Path, default=None, metavar="FILE",
-                   help="a text file naming inputs, one path per line (# comments; relative to the file): a batch")
+                   help="a text file naming inputs, one path per line (# after a space or at a line's start: a comment; relative to the file): a batch")
     p.add_argument("--batch", action="store_true",
                    help="treat the inputs as a batch (manifest, skip finished inputs on a rerun) even when they "
                    "are named one by one; implied by a folder tree, --list, --ray, --retry-failed, or an output "

@@ -64,6 +64,27 @@ def test_find_inputs_in_a_tree_and_a_list(tmp_path: Path):
     assert B.find_inputs([], listing) == [listing.parent / "../arch/sub10/b.avi", a, tmp_path / "gone.mp4"]
     with pytest.raises(InputError, match="no such file"):
         B.read_list(tmp_path / "nope.txt")
+    # "#" begins a comment at a line's start or after a space; inside a name it is the name's
+    listing.write_text("../arch/take#2.mp4\n../arch/b.avi #2nd camera\n")
+    assert B.read_list(listing) == [listing.parent / "../arch/take#2.mp4", listing.parent / "../arch/b.avi"]
+
+
+def test_one_file_named_two_ways_is_one_manifest_row(tmp_path: Path):
+    """lists/../clips/a.mp4 (a list's relative line) and clips/a.mp4 (named on the command line) are one input
+    across runs: the rerun must find its done row, not analyse it again under another name."""
+    a = _file(tmp_path / "clips" / "a.mp4")
+    assert B.Manifest.key(tmp_path / "lists" / ".." / "clips" / "a.mp4") == B.Manifest.key(a) == str(a)
+
+
+def test_a_small_manifest_is_written_at_every_change(tmp_path: Path, monkeypatch):
+    """The write pause is for manifests of many thousand rows; a small one must show what a killed batch had in
+    flight at once (a 'running' row right after the previous input's 'done' one)."""
+    m = B.Manifest(tmp_path / B.MANIFEST)
+    m.rows["a"] = B.ManifestRow("a", "1-a", "done", 1, 30.0, 0.1, "cpu", "", "a", 1.0)
+    m.save()
+    m.rows["b"] = B.ManifestRow("b", "1-b", "running", None, None, None, "", "", "b", None)
+    m.save()  # within the pause the first write set: written all the same, the manifest being small
+    assert "running" in (tmp_path / B.MANIFEST).read_text() and not m.dirty
 
 
 def test_content_hash_is_cheap_stable_and_mtime_free(tmp_path: Path):
@@ -191,4 +212,4 @@ def test_a_long_video_split_into_segment_tasks_gives_the_rows_of_an_unsplit_run(
     assert len(res.outputs) == 1 and res.outputs[0].complete and not res.failures
     assert _tables(split) == _tables(whole)
     assert [r.status for r in B.Manifest.read(split).rows.values()] == ["done"]
-    assert not (split / B.SEGMENTS_DIR / "long").exists()  # the segments' rows are gone once merged
+    assert not (split / B.SEGMENTS_DIR).exists()  # the segments' rows (and their folder) are gone once merged

@@ -111,18 +111,24 @@ class _Ctx:
         return str(mapped), raw_text
 
     def add(self, sample: Sample, file: Path, row: int | None) -> None:
-        # A sample named twice is one clip counted twice (or two annotations of it): a problem, never a second
-        # sample. CAS(ME)^3, whose Filenames do repeat within a subject, keys its samples by onset itself.
+        # The same row twice is one clip counted twice: a problem. A clip named again with another onset is a
+        # second expression in it (a raw clip coded twice; CAS(ME)^3 keys its repeats by onset itself): keyed by
+        # its onset, and noted.
         key = (sample.dataset, sample.subject, sample.sample)
         if key in self.keys:
             first = self.by_key[key]
-            same = (first.onset, first.apex, first.offset, first.label) == \
-                (sample.onset, sample.apex, sample.offset, sample.label)
-            self.problem(file, row, f"duplicate sample {sample.subject}/{sample.sample} "
-                         + ("(the same row again)" if same else
-                            f"(annotated again: frames {sample.onset}-{sample.offset} {sample.label}, first "
-                            f"{first.onset}-{first.offset} {first.label})"))
-            return
+            if (first.onset, first.apex, first.offset, first.label) == \
+                    (sample.onset, sample.apex, sample.offset, sample.label) or sample.onset is None:
+                self.problem(file, row, f"duplicate sample {sample.subject}/{sample.sample} (the same row again)")
+                return
+            note(self.notes, f"{file}: row {row}: {sample.subject}/{sample.sample} is coded again (frames "
+                             f"{sample.onset}-{sample.offset}, first {first.onset}-{first.offset}): kept as "
+                             f"{sample.sample}_{sample.onset}")
+            sample = _replace(sample, sample=f"{sample.sample}_{sample.onset}")
+            key = (sample.dataset, sample.subject, sample.sample)
+            if key in self.keys:
+                self.problem(file, row, f"duplicate sample {sample.subject}/{sample.sample}")
+                return
         self.keys.add(key)
         self.by_key[key] = sample
         self.samples.append(sample)

@@ -321,11 +321,15 @@ def trained_events(meta: dict[str, Any], project_path: str | Path) -> set[int]:
     return {int(i) for i in ids if isinstance(i, int)}
 
 
-def split_note(record: dict[str, Any], parent_overlap: int = 0) -> str:
+def split_note(record: dict[str, Any], parent_overlap: int = 0, reused: int = 0) -> str:
     """What to say about held-out scores: on events the parent model trained on (its 'before' score is fit, not
-    held out), and on a split earlier runs were already scored on ('' when neither)."""
+    held out), on events an earlier, spent split held out (`reused`: its runs were scored on them), and on a split
+    earlier runs were already scored on ('' when none)."""
     first = (f"{parent_overlap} of these held-out events trained the parent checkpoint (or a fine-tuning it "
              "descends from): its 'before' score on them is not a held-out score. " if parent_overlap else "")
+    if reused:
+        first += (f"{reused} of these held-out events were held out by an earlier split, whose runs were already "
+                  "scored on them (no split avoids them all): choices made by those scores saw them. ")
     earlier = record.get("runs", [])[:-1]
     if not earlier:
         return first.strip()
@@ -592,6 +596,7 @@ def finetune(project_path: str | Path, checkpoint_path: str | Path, out_path: st
         previous = project.get_setting(SPLIT_SETTING)
         parent_trained = trained_events(parent_meta, ppath)
         locked = None if fresh_split else locked_split(previous, items, by, min_train=min_per_class, where=where)
+        reused = 0
         if locked is not None:
             held_groups, train_idx, held_idx = locked
             record: dict[str, Any] = dict(previous)
@@ -617,7 +622,7 @@ def finetune(project_path: str | Path, checkpoint_path: str | Path, out_path: st
                       "spent": spent}
             if had:
                 last = spent[-1]
-                again = len(spent_events & set(record["held_events"]))
+                again = reused = len(spent_events & set(record["held_events"]))
                 say(f"drew a new hold-out by {by}: {', '.join(record['groups'])}; the earlier split ({last['by']} "
                     f"{', '.join(map(str, last['groups']))}, {last['runs']} run(s) scored on it) stays recorded as "
                     "spent" + (f"; {again} of the new held-out events were held out before (no split avoids them "
@@ -779,4 +784,5 @@ def finetune(project_path: str | Path, checkpoint_path: str | Path, out_path: st
                           holdout=holdout_info, train_events=train_events, holdout_events=held_events,
                           coders=coders, train_counts=train_counts, holdout_counts=held_counts, skipped=skipped,
                           n_mix=n_mix, history=history, split=record, split_saved=saved,
-                          split_note=split_note(record, parent_overlap=len(parent_trained & set(held_events))))
+                          split_note=split_note(record, parent_overlap=len(parent_trained & set(held_events)),
+                                                reused=reused))

@@ -30,7 +30,7 @@ import torch
 
 from merstudio import __version__
 from merstudio.atomic import atomic_path, write_text_atomic
-from merstudio.errors import InputError, OutputError
+from merstudio.errors import InputError, MerstudioError, OutputError
 from merstudio.execution import Backend, Cancelled, backend_from_args, run_tasks
 from merstudio.model.config import (
     ABLATION_ALIASES,
@@ -443,7 +443,7 @@ def _json_default(o: Any) -> Any:
     raise TypeError(type(o))
 
 
-def _selection(train: dict[str, Any]) -> str:
+def _selection(train: dict[str, Any], tuned: Any = ()) -> str:
     """How each fold's weights were chosen, in words (the summary said "last epoch" under SWA)."""
     if train.get("val_fraction", 0):
         return "best epoch on an inner validation split of training subjects"
@@ -454,6 +454,8 @@ def _selection(train: dict[str, Any]) -> str:
         how = f"an exponential moving average of the weights (decay {train.get('ema_decay')} per step)"
     else:
         how = "the last epoch's weights"
+    if "epochs" in tuned or "train.epochs" in tuned:  # the nested search chose them, fold by fold
+        return f"the epochs the search chose in each fold (folds/*.json), {how}; the test fold is never looked at"
     return f"a fixed {n} epochs, {how}; the test fold is never looked at"
 
 
@@ -468,14 +470,20 @@ def render_summary(spec: dict[str, Any], m: dict[str, Any]) -> str:
         lines.append(f"- folds pooled: {m['n_folds']}; training time {m.get('train_seconds', 0) / 60:.1f} min "
                      "(sum over folds)")
     if "train" in spec:
-        lines.append("- model selection: " + _selection(spec["train"]))
+        lines.append("- model selection: " + _selection(spec["train"], (spec.get("tune") or {}).get("params", {})))
     if spec.get("arithmetic"):
         lines.append(f"- training arithmetic: {spec['arithmetic']} (precision {spec.get('train', {}).get('precision', '?')}"
                      "; evaluation in float32)")
     if spec.get("tune"):
         t = spec["tune"]
+        from merstudio.training.tune import SearchSpec, make_trials
+
+        try:  # a grid runs every combination, whatever `trials` says
+            n_trials: Any = len(make_trials(SearchSpec.from_dict(t)))
+        except (MerstudioError, TypeError, ValueError):
+            n_trials = t.get("trials")
         lines.append(f"- hyper-parameters: chosen in every fold by a {t.get('search')} search "
-                     f"({t.get('trials')} trials, {', '.join(t.get('params', {}))}) scored by {t.get('inner')} "
+                     f"({n_trials} trials, {', '.join(t.get('params', {}))}) scored by {t.get('inner')} "
                      "cross-validation by subject inside that fold's training subjects (nested; the choices are "
                      "in folds/*.json)")
     if "checkpoint" in spec:

@@ -53,8 +53,9 @@ def test_casme2_selected_tree(tmp_path, make, capsys):
 
 
 def test_a_sheet_row_given_twice_is_one_sample_and_a_problem(tmp_path, make):
-    """datasets.md: only CAS(ME)^3 repeats a Filename within a subject; a repeated CASME II row is one clip counted
-    twice, and a second annotation of the same clip is a conflict: both are problems, never a second sample."""
+    """datasets.md: only CAS(ME)^3 repeats a Filename within a subject. The same CASME II row twice is one clip
+    counted twice: a problem, never a second sample. The clip coded again at another onset is a second expression
+    in it: kept under its onset, and noted."""
     first = make.CASME2_ROWS[0]
     again = list(first)
     other = [first[0], first[1], first[2] + 1, first[3], first[4], first[5], first[6]]
@@ -64,8 +65,9 @@ def test_a_sheet_row_given_twice_is_one_sample_and_a_problem(tmp_path, make):
     ds = load_samples("casme2", tmp_path, allow_missing=True)
     assert [s.sample for s in ds].count("EP02_01f") == 1 and not any(s.sample.startswith("EP02_01f_") for s in ds)
     make.casme2(tmp_path / "b", rows=[*make.CASME2_ROWS, other])
-    with pytest.raises(InputError, match=r"EP02_01f \(annotated again: frames 47-86"):
-        load_samples("casme2", tmp_path / "b")
+    ds = load_samples("casme2", tmp_path / "b")
+    assert {"EP02_01f", "EP02_01f_47"} <= {s.sample for s in ds}
+    assert any("EP02_01f is coded again (frames 47-86, first 46-86): kept as EP02_01f_47" in n for n in ds.notes)
 
 
 def test_casme2_raw_tree_slices_onset_to_offset(tmp_path, make):

@@ -406,3 +406,19 @@ def test_inputs_are_rebuilt_with_the_parents_framing():
     prep = {"modality": "flow", "size": 28, "T": 1, "flow": "dis", "framing": list(box)}  # as JSON gives it back
     assert F.preprocess_settings({"input": {**inp, "preprocess": prep}}, cfg, "m.pt").framing == box
     assert F.preprocess_settings({"input": {"modality": "flow", "size": 28, "T": 1}}, cfg, "m.pt").framing is None
+
+
+def test_a_new_grouping_that_holds_out_spent_events_says_so_in_the_note(proj, cache):
+    """Holding out by subject after two runs by video draws a new split; where no subject split avoids the spent
+    video's events, the result's note (which the app shows; the log line only the command line prints) says how
+    many of its held-out events earlier runs were already scored on."""
+    built, path, ckpt = proj
+    first = F.finetune(path, ckpt, epochs=1, cache_dir=cache, holdout="video:0.25")
+    F.finetune(path, ckpt, epochs=1, cache_dir=cache, holdout="video:0.25", seed=3)
+    res = F.finetune(path, ckpt, epochs=1, cache_dir=cache, holdout="subject:0.25")
+    again = len(set(res.holdout_events) & set(first.holdout_events))
+    assert again > 0  # two subjects (alice: two videos, bob: one): no valid subject split avoids the spent video
+    assert f"{again} of these held-out events were held out by an earlier split" in res.split_note
+    with Project.open(path) as p:
+        (spent,) = p.get_setting(F.SPLIT_SETTING)["spent"]
+    assert spent["by"] == "video" and spent["runs"] == 2

@@ -148,3 +148,17 @@ def test_the_summary_says_how_the_weights_were_chosen():
     assert "exponential" in _selection(TrainSettings(average="ema").to_dict())
     assert "inner validation" in _selection(TrainSettings(val_fraction=0.2).to_dict())
     assert "never looked at" in _selection(TrainSettings(epochs=7).to_dict())
+
+
+def test_a_nested_runs_summary_says_what_its_search_did() -> None:
+    """A grid of 2 learning rates x 1 epoch count runs 2 trials (not the spec's `trials`), and the epochs are the
+    search's choice in each fold, not the base settings' fixed 60."""
+    from merstudio.training.run import render_summary
+
+    spec = {"protocol": "kfold:2", "train": {"epochs": 60, "average": "swa", "swa_start": 0.75},
+            "tune": {"params": {"train.lr": [1e-3, 2e-3], "train.epochs": [1]}, "search": "grid", "trials": 12,
+                     "inner": "kfold:2", "seed": 0}}
+    text = render_summary(spec, {"n_folds": 2, "uf1": 0.5, "uar": 0.5, "accuracy": 0.5, "n": 4,
+                                 "per_class": {}, "confusion": [], "class_names": []})
+    assert "grid search (2 trials, train.lr, train.epochs)" in text
+    assert "the epochs the search chose in each fold" in text and "a fixed 60 epochs" not in text

@@ -227,6 +227,7 @@ class FinetuneDialog(QDialog):
         self.resize(620, 720)
         self.checkpoint.editingFinished.connect(self.update_data)
         self.holdout.currentTextChanged.connect(self.update_data)
+        self.holdout.currentTextChanged.connect(lambda *_: self.split_label.setText(self._split_text()))
         self.class_map.currentTextChanged.connect(self.update_data)
         self.update_data()
 
@@ -441,8 +442,12 @@ class FinetuneDialog(QDialog):
         if not isinstance(record, dict):
             return "not drawn yet: the first run draws it and the project keeps it for later runs"
         runs = len(record.get("runs", []))
-        return (f"locked: {record.get('by')} {', '.join(map(str, record.get('groups', [])))} "
-                f"({runs} earlier run{'s' if runs != 1 else ''} scored on it)")
+        locked = (f"locked: {record.get('by')} {', '.join(map(str, record.get('groups', [])))} "
+                  f"({runs} earlier run{'s' if runs != 1 else ''} scored on it)")
+        by = self.holdout.currentText() if hasattr(self, "holdout") else record.get("by")
+        if by != record.get("by"):  # another grouping draws a new split; the locked one is kept as spent
+            return f"{locked}; holding out by {by} draws a new split (away from those events where it can)"
+        return locked
 
     def _rerun(self) -> None:
         if self.result is not None:

@@ -129,6 +129,10 @@ def test_the_app_records_the_locked_split_and_a_rerun_is_flagged(qtbot, qapp, pr
             assert len(record["runs"]) == run and record["groups"] == dlg.result.holdout["groups"]
             assert dlg.split_label.text().startswith("locked:")
             assert ("already scored 1 earlier" in dlg.summary.text()) == (run == 2)
+        dlg.holdout.setCurrentText("subject")  # another grouping: the label says the next run draws anew
+        assert "holding out by subject draws a new split" in dlg.split_label.text()
+        dlg.holdout.setCurrentText("video")
+        assert "draws a new split" not in dlg.split_label.text()
     finally:
         project.close()
 

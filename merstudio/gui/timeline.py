@@ -221,10 +221,10 @@ class Timeline(pg.GraphicsLayoutWidget):
         self.events_plot.addItem(self._sel_region)
         # pending I/A/O marks: where the coder marked, while they look for the rest of the event
         self._mark_lines: dict[str, pg.InfiniteLine] = {}
-        for which, style in (("onset", Qt.PenStyle.DashLine), ("apex", Qt.PenStyle.DotLine),
-                             ("offset", Qt.PenStyle.DashLine)):
+        for which, key, style in (("onset", "I", Qt.PenStyle.DashLine), ("apex", "A", Qt.PenStyle.DotLine),
+                                  ("offset", "O", Qt.PenStyle.DashLine)):  # labelled with the keys that set them
             line = pg.InfiniteLine(0, pen=pg.mkPen(MARK_COLOUR, width=2, style=style), movable=False,
-                                   label=which[0].upper(), labelOpts={"position": 0.85, "color": MARK_COLOUR})
+                                   label=key, labelOpts={"position": 0.85, "color": MARK_COLOUR})
             line.setZValue(50)
             line.hide()
             self.events_plot.addItem(line, ignoreBounds=True)

@@ -90,6 +90,7 @@ def test_pending_marks_are_drawn_and_either_order_makes_the_event(qtbot, analyse
     win.transport.seek(44)
     qtbot.keyClick(win, Qt.Key.Key_A)
     assert lines["onset"].isVisible() and lines["onset"].value() == 40
+    assert [lines[w].label.format for w in ("onset", "apex", "offset")] == ["I", "A", "O"]  # the keys
     assert lines["apex"].isVisible() and lines["apex"].value() == 44 and not lines["offset"].isVisible()
     win.transport.seek(47)
     qtbot.keyClick(win, Qt.Key.Key_O)

@@ -50,7 +50,8 @@ def add_train_args(p: argparse.ArgumentParser, protocol: bool = True) -> None:
                    help="network input for clips: flow (default), grey or flow+grey (ignored for image tables)")
     p.add_argument("--size", type=int, default=None, help="input size in pixels (>= 28)")
     p.add_argument("--steps", type=int, default=None, metavar="T", help="time steps per clip over onset -> apex (default 2 "
-                   "for clips, so the ConvLSTM sees the movement unfold; precomputed flow images are always 1)")
+                   "for clips, so the ConvLSTM sees the movement unfold; precomputed flow images default to 1, and a larger T "
+                   "repeats the one image at every step)")
     p.add_argument("--step-spacing", choices=("late", "even"), default=None,
                    help="where a clip's steps lie: late (default) = evenly over the second half of onset -> apex (T = 2: "
                         "at 3/4 and the apex), even = evenly over all of it; a checkpoint records it for inference")

@@ -556,7 +556,7 @@ class VideoSource(FrameSource):
         # Grid of a constant rate: index k sits at base + k*dt. Fit on frames 1.. (frame 0 may carry a DTS).
         ks = np.arange(1, len(head))
         self._base_ms = float(np.median(np.asarray(head[1:]) - ks * self._dt_ms)) if len(head) > 1 else head[0]
-        vfr = self._seekable and (detect_vfr(np.asarray(head[1:]) / 1000.0, fps)
+        vfr = self._seekable and (detect_vfr(np.asarray(head[1:]) / 1000.0, self.fps)  # the frames' rate if steady
                                   or not self._on_grid(head[1:], 1))
 
         count: int | None
@@ -574,7 +574,7 @@ class VideoSource(FrameSource):
             self._seen_ms = np.empty(0)
             self._scan()
             if self._times_ms is not None and not vfr:
-                self._vfr = vfr = detect_vfr(self._times_ms[1:] / 1000.0, fps)
+                self._vfr = vfr = detect_vfr(self._times_ms[1:] / 1000.0, self.fps)
         else:
             self._count = count
             self._seen_ms = np.empty(0)

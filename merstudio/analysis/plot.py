@@ -129,7 +129,7 @@ def _curve_figure(plt: Any, frames: pd.DataFrame, df: pd.DataFrame, cols: list[s
                   spots: Sequence[tuple[int, int]], truth: Sequence[tuple[int, int, str]], title: str) -> Any:
     n_frames = int(frames["frame"].max()) + 1 if len(frames) else 1
     if len(df) and df["frame"].is_unique:  # frames without this face are gaps in its curves, not joined across
-        df = df.set_index("frame").reindex(np.arange(n_frames)).rename_axis("frame").reset_index()
+        df = df.copy().set_index("frame").reindex(np.arange(n_frames)).rename_axis("frame").reset_index()  # copy: one block
     motion = motion_columns(list(frames.columns))
     classes = sorted(c for c in frames.columns if str(c).startswith("p_"))  # a model's class probabilities
     strips = cols + motion + (["class p"] if classes else [])

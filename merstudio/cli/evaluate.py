@@ -74,7 +74,23 @@ def run(args: argparse.Namespace) -> int:
         print(f"warning: {'all' if len(seen) == n else len(seen)} of these {n} subjects trained this checkpoint: on "
               "them these figures are its fit to data it has seen, not accuracy (for that: the LOSO/LODO figures of "
               "its training run, or data of other people)")
+    named = [s for s in named_like_training(meta, data) if s not in seen]
+    if named:
+        print(f"note: {len(named)} of these subjects ({', '.join(named[:6])}{' ...' if len(named) > 6 else ''}) "
+              "share a name with subjects that trained this checkpoint (with other inputs): if they are the same "
+              "people, other clips of them score higher than new people would")
     return 0
+
+
+def named_like_training(meta: dict, data) -> list[str]:  # noqa: ANN001 - merstudio.training.data.DataArrays
+    """The evaluated subjects named as a training subject of the checkpoint (its subject_inputs' keys or its
+    subjects list): the same people when a dataset keeps its subject ids, whatever clips they bring now."""
+    td = meta.get("training_data")
+    if not isinstance(td, dict):
+        return []
+    names = set(td["subject_inputs"]) if isinstance(td.get("subject_inputs"), dict) else \
+        {str(s) for s in td.get("subjects", []) if isinstance(td.get("subjects"), list)}
+    return [str(s) for s in data.subject_list if str(s) in names]
 
 
 def seen_subjects(meta: dict, spec: str, data) -> list[str]:  # noqa: ANN001 - merstudio.training.data.DataArrays

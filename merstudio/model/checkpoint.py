@@ -168,6 +168,23 @@ def read_checkpoint_meta(path: str | Path) -> dict[str, Any]:
     return _read(Path(path), "cpu")[0]
 
 
+def _check_crc(path: Path) -> None:
+    """torch.load does not check the zip's CRC-32s: bytes damaged inside the weights would load as other weights
+    (and predict other classes) without a word. A file that is no complete zip is left to torch.load's own
+    errors (a cut-off file, a legacy pickle)."""
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(path) as zf:
+            bad = zf.testzip()
+    except (zipfile.BadZipFile, OSError, EOFError, ValueError):
+        return
+    except zipfile.LargeZipFile:
+        return
+    if bad is not None:
+        raise _fail(path, f"damaged checkpoint (its part {bad!r} fails its checksum)")
+
+
 def _read(path: Path, map_location: Any) -> tuple[dict[str, Any], dict[str, torch.Tensor]]:
     if path.is_dir():
         raise _fail(path, "is a folder, not a checkpoint file")
@@ -178,6 +195,7 @@ def _read(path: Path, map_location: Any) -> tuple[dict[str, Any], dict[str, torc
             head = fh.read(8)
     except OSError as e:
         raise _fail(path, f"cannot read the checkpoint ({os_reason(e)})") from None
+    _check_crc(path)
     try:
         payload = torch.load(path, map_location=map_location, weights_only=True)
     except OSError as e:

@@ -142,6 +142,22 @@ def test_corrupt_and_incompatible_files(tmp_path: Path, saved: tuple[Path, MENet
         assert "\n" not in msg, what
 
 
+def test_bytes_damaged_inside_the_weights_are_refused(tmp_path: Path, saved: tuple[Path, MENet, ModelConfig]) -> None:
+    """torch.load does not check the zip's CRC-32s: damaged weight bytes loaded as other weights, without a word."""
+    import zipfile
+
+    path, _, _ = saved
+    with zipfile.ZipFile(path) as zf:
+        info = max(zf.infolist(), key=lambda i: i.file_size)  # the largest tensor's bytes
+    data = bytearray(path.read_bytes())
+    start = info.header_offset + 30 + len(info.filename.encode()) + len(info.extra) + info.file_size // 2
+    data[start:start + 16] = bytes(255 - b for b in data[start:start + 16])
+    bad = tmp_path / "damaged.pt"
+    bad.write_bytes(bytes(data))
+    with pytest.raises(CheckpointError, match="damaged checkpoint .*fails its checksum"):
+        load_checkpoint(bad)
+
+
 def test_unstorable_meta_and_contradictions(tmp_path: Path) -> None:
     net = MENet(ModelConfig())
     with pytest.raises(ValueError, match="cannot be stored"):

@@ -64,10 +64,12 @@ def test_train_final_and_evaluate(tmp_path, flow_table, tiny_model_config, capsy
     assert f"fingerprint {json.loads((run / 'run.json').read_text())['data_fingerprint']}" in summary
     assert "training time" not in summary  # nothing was trained
     assert "4 of these 4 subjects trained this checkpoint" in summary
-    # other people under the same ids (another synthetic set, another dataset's "sub01"): no warning
+    # other inputs under the same ids: other people (another synthetic set, another dataset's "sub01") or other
+    # clips of the same people; the inputs cannot tell, so no warning, but a note names them
     other = flow_table(tmp_path / "other", n=24, n_subjects=4, seed=5)
     assert main(["evaluate", "--checkpoint", str(ckpt), "--data", str(other), "--device", "cpu"]) == 0
-    assert "warning" not in capsys.readouterr().out
+    out = capsys.readouterr().out
+    assert "warning" not in out and "note: 4 of these subjects (" in out and "if they are the same people" in out
     # checkpoints of 2026-12-05 recorded the ids only; older ones neither
     two = SimpleNamespace(subject_list=["s1", "s2"], subjects=np.array(["s1", "s2"]), X=np.zeros((2, 1)))
     assert ev_cli.seen_subjects({"training_data": {"subjects": ["s2", "x"]}}, "t", two) == ["s2"]

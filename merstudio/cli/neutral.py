@@ -78,6 +78,8 @@ def run(args: argparse.Namespace) -> int:
     if "frame" not in df.columns or not any(c.startswith("AU") and c.endswith("_r") for c in df.columns):
         raise InputError(f"{src}: not a per-frame AU table (needs frame and AUxx_r columns)")
     faces = sorted(int(f) for f in df["face_id"].dropna().unique() if f >= 0) if "face_id" in df.columns else [0]
+    if not faces:
+        raise InputError(f"{src}: no face in the table (every row is face_id -1): nothing to calibrate")
     if args.face:
         missing = sorted(set(args.face) - set(faces))
         if missing:

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Protocol
 
 import numpy as np
@@ -28,6 +28,10 @@ from merstudio.features.aus import MAX_INTENSITY, PRESENCE_OFF, PRESENCE_ON
 NEUTRAL_SECONDS = 1.0  # the automatic search: the calmest stretch this long
 MIN_FRAMES = 5  # a neutral level is the median of at least this many frames with the face
 MIN_COVER = 0.8  # an automatic window needs the face (and its AUs) in this share of its frames
+# A range whose summed AU activity varies by more than this (90th - 10th percentile; a smile rising is ~10, the
+# frame-to-frame noise of a still face under 1) is not calm throughout: said beside its levels.
+UNCALM_SPREAD = 3.0
+HIGH_LEVEL = 3.0  # a neutral level this high is worth a word: a resting face that reads as an expression
 BLINK_COL = "AU45_r"  # a blink is not an expression: left out of the activity that finds the calm stretch
 _INTENSITY = re.compile(r"^AU\d\d_(r|L|R)$")  # OpenFace 2's AUxx_r and merstudio's per-side AUxx_L / AUxx_R
 
@@ -54,23 +58,33 @@ class NeutralBaseline:
     values: dict[str, float] = field(default_factory=dict)
     frames: int = 0  # frames of the range that had the face
     auto: bool = False  # found by find_neutral_window, not chosen by a coder
+    # the summed AU activity's spread over the range (90th - 10th percentile): a range that is not calm
+    # throughout (a smile in half of it) has a median that may be the expression
+    spread: float = 0.0
 
     def to_dict(self) -> dict[str, Any]:
         return {"face_id": self.face_id, "first": self.first, "last": self.last, "values": dict(self.values),
-                "frames": self.frames, "auto": self.auto}
+                "frames": self.frames, "auto": self.auto, "spread": self.spread}
 
     @classmethod
     def from_dict(cls, d: Mapping[str, Any]) -> NeutralBaseline:
         return cls(int(d["face_id"]), int(d["first"]), int(d["last"]),
                    {str(k): float(v) for k, v in dict(d.get("values", {})).items()}, int(d.get("frames", 0)),
-                   bool(d.get("auto", False)))
+                   bool(d.get("auto", False)), float(d.get("spread", 0.0)))
 
     def describe(self, most: int = 6) -> str:
         """One line: which frames, and the largest neutral levels (the ones the relative view takes off)."""
         how = "found automatically" if self.auto else "chosen"
         top = sorted(((v, c) for c, v in self.values.items() if c.endswith("_r") and v >= 0.05), reverse=True)
         levels = ", ".join(f"{c[:-2]} {v:.2f}" for v, c in top[:most]) or "every AU below 0.05"
-        return f"face {self.face_id}: neutral frames {self.first}-{self.last} ({how}, {self.frames} with the face): {levels}"
+        line = f"face {self.face_id}: neutral frames {self.first}-{self.last} ({how}, {self.frames} with the face): {levels}"
+        if self.spread > UNCALM_SPREAD:
+            line += (f"; not calm throughout (the summed AUs vary by {self.spread:.1f} there): the levels may be an "
+                     "expression's, choose the neutral frames yourself")
+        elif top and top[0][0] >= HIGH_LEVEL:
+            line += (f"; {top[0][1][:-2]} reads {top[0][0]:.1f} even here: this person's resting face, or no relaxed "
+                     "stretch in the clip")
+        return line
 
 
 def setting_key(video_id: int) -> str:
@@ -151,13 +165,16 @@ def neutral_levels(frames: np.ndarray, cols: Mapping[str, np.ndarray], face_id: 
     if seen < MIN_FRAMES:
         raise InputError(f"face {face_id}, frames {first}-{last}: {seen} frame(s) with the face's AUs known; a "
                          f"neutral level needs at least {MIN_FRAMES}")
+    a = act[inside]
+    a = a[np.isfinite(a)]
+    spread = float(np.percentile(a, 90) - np.percentile(a, 10))
     values = {}
     for c in intensity_columns(list(cols)):
         v = np.asarray(cols[c], dtype=np.float64)[inside]
         v = v[np.isfinite(v)]
         if len(v) >= MIN_FRAMES:
             values[c] = float(np.median(v))
-    return NeutralBaseline(int(face_id), int(first), int(last), values, seen, auto)
+    return NeutralBaseline(int(face_id), int(first), int(last), values, seen, auto, round(spread, 3))
 
 
 def relative(values: np.ndarray, level: float) -> np.ndarray:
@@ -212,9 +229,34 @@ def table_baseline(df: pd.DataFrame, face_id: int, frames: tuple[int, int] | Non
             for c in intensity_columns(list(rows.columns))}
     fr = rows["frame"].to_numpy(dtype=np.int64)
     if frames is None:
-        first, last = find_neutral_window(fr, activity(cols), fps or table_fps(df), seconds)
+        rate = fps or table_fps(df)
+        try:
+            first, last = find_neutral_window(fr, activity(cols), rate, seconds)
+        except InputError as exc:
+            if fps:
+                raise
+            # the rate came from the timestamps (OpenFace's own rounding can make that 1000): say so
+            raise InputError(f"{exc} (at {rate:g} fps, read from its timestamps: give --fps if that is wrong)") \
+                from None
         return neutral_levels(fr, cols, face_id, first, last, auto=True)
     return neutral_levels(fr, cols, face_id, *frames)
+
+
+def complete_baseline(b: NeutralBaseline, df: pd.DataFrame) -> NeutralBaseline:
+    """`b` with a level for every intensity column of the per-frame table `df` that it lacks (the app's baselines
+    come from its curves, which hold AUxx_r but not the per-side AUxx_L / AUxx_R): each the median over b's
+    frames, as neutral_levels takes them, so an export has no column left absolute beside relative ones."""
+    rows = _face_rows(df, b.face_id)
+    rows = rows[(rows["frame"] >= b.first) & (rows["frame"] <= b.last)]
+    values = dict(b.values)
+    for c in intensity_columns(list(df.columns)):
+        if c in values:
+            continue
+        v = pd.to_numeric(rows[c], errors="coerce").to_numpy(dtype=np.float64)
+        v = v[np.isfinite(v)]
+        if len(v) >= MIN_FRAMES:
+            values[c] = float(np.median(v))
+    return replace(b, values=values)
 
 
 def apply_baselines(df: pd.DataFrame, baselines: Sequence[NeutralBaseline],

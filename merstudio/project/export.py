@@ -24,7 +24,7 @@ import pandas as pd
 
 from merstudio.atomic import atomic_path as _atomic
 from merstudio.errors import InputError
-from merstudio.features.neutral import apply_baselines, load_baselines
+from merstudio.features.neutral import apply_baselines, complete_baseline, load_baselines
 from merstudio.palette import au_colour, class_colour, emotion_colour
 from merstudio.project.events import Event, au_numbers
 from merstudio.project.store import Project
@@ -58,6 +58,8 @@ def export_frames_csv(project: Project, video_id: int, path: str | os.PathLike[s
     baselines = list(load_baselines(project, video_id).values()) if relative else []
     if relative and not baselines:
         raise InputError(f"{video.name}: no neutral frames set (Analysis > Neutral frames): nothing to be relative to")
+    # the app's levels cover the curves' columns; the table also has the per-side ones: levels for those too
+    baselines = [complete_baseline(b, project.load_frames(video_id, b.first, b.last + 1)) for b in baselines]
     state: dict[tuple[int, str], bool] = {}  # presence hysteresis carried from chunk to chunk
     with _atomic(path) as tmp:
         first = True

@@ -68,3 +68,11 @@ def test_input_is_never_overwritten(tmp_path, capsys):
     before = src.read_bytes()
     code, _, err = run(capsys, "neutral", src, src, "--overwrite")
     assert code != 0 and "is the input" in err and src.read_bytes() == before
+
+
+def test_a_table_without_a_face_is_one_line(tmp_path, capsys):
+    src = tmp_path / "none.csv"
+    src.write_text("frame,face_id,timestamp,confidence,success,AU12_r,AU12_c\n0,-1,0,0,0,0,0\n1,-1,0.033,0,0,0,0\n")
+    code, _, err = run(capsys, "neutral", src, tmp_path / "out.csv")
+    assert code == 2 and "no face in the table" in err and len(err.strip().splitlines()) == 1
+    assert not (tmp_path / "out.csv").exists()

@@ -111,3 +111,26 @@ def test_real_face_calibrated_on_the_coders_neutral_frames_keeps_the_smile(smile
     auto = table_baseline(df, 0)
     assert auto.first <= int(neutral["end_frame"]) and auto.values["AU12_r"] < 0.5
     assert apply_baselines(df, [auto]).set_index("frame").loc[20:68, "AU12_r"].min() >= 2.0
+
+
+def test_a_range_not_calm_throughout_or_still_high_is_said():
+    """The automatic second of a clip that starts smiling takes the least active 30 frames, which can be half a
+    smile: its median is then the expression, and the line says so. A resting face that reads an AU high (the
+    demo portrait's AU12 5.0 throughout) is said too. A calm range is said as before."""
+    df = _table()
+    calm = table_baseline(df, 1)
+    assert "not calm" not in calm.describe() and "even here" not in calm.describe()
+    rising = df[df["face_id"] == 1].copy()
+    rising = rising[rising["frame"] >= 25]  # relaxed for 15 frames only, then the smile at 40-79
+    b = table_baseline(rising, 1, (25, 54))
+    assert b.spread > 3.0 and "not calm throughout" in b.describe()
+    held = df[df["face_id"] == 1].copy()
+    held["AU12_r"] = 4.5
+    assert "AU12 reads 4.5 even here" in table_baseline(held, 1).describe()
+
+
+def test_an_inferred_rate_is_named_when_the_window_does_not_fit():
+    df = _table(60)
+    df["timestamp"] = df["frame"] * 0.001  # OpenFace's rounding: 1000 fps read from the timestamps
+    with pytest.raises(InputError, match="at 1000 fps, read from its timestamps: give --fps"):
+        table_baseline(df, 0)

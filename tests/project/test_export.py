@@ -174,3 +174,25 @@ def test_frames_relative_to_neutral_carry_presence_across_chunks(tmp_path):
     assert whole["AU04_c"].tolist() == [0] * 10 + [1] * 15 + [0] * 15  # on at +1.2, held at +0.8 into chunk 2
     assert whole["AU04_r"].iloc[[0, 12, 20]].tolist() == pytest.approx([0.0, 1.2, 0.8], abs=1e-5)
     assert absolute["AU04_c"].tolist() == [1] * 40  # absolute: this person's resting brows read "present"
+
+
+def test_a_relative_export_calibrates_the_per_side_columns_too(tmp_path):
+    """The app's neutral levels come from its curves (AUxx_r only); the table also holds AUxx_L / AUxx_R, which
+    were left absolute beside relative AUxx_r (AU12_r 0.02 next to AU12_L 4.95)."""
+    from merstudio.features.neutral import NeutralBaseline, store_baselines
+    from merstudio.project import Project
+
+    video = tmp_path / "v.avi"
+    video.write_bytes(b"\0" * 4096)
+    with Project.create(tmp_path / "p.merproj") as proj:
+        v = proj.add_video(video, fps=30.0, frame_count=20, width=64, height=48)
+        aid = proj.begin_analysis(v.id)
+        proj.append_frames(aid, [{"frame": f, "face_id": 0, "timestamp": f / 30, "confidence": 0.9, "success": 1,
+                                  "AU12_r": 3.0 + (f >= 10), "AU12_c": 1, "AU12_L": 2.8 + 0.8 * (f >= 10),
+                                  "AU12_R": 5.0} for f in range(20)])
+        proj.finish_analysis(aid)
+        store_baselines(proj, v.id, {0: NeutralBaseline(0, 0, 9, {"AU12_r": 3.0}, 10)})  # as the app stores it
+        rel = pd.read_csv(export_frames_csv(proj, v.id, tmp_path / "rel.csv", relative=True))
+    assert rel["AU12_r"].iloc[[0, 15]].tolist() == pytest.approx([0.0, 1.0], abs=1e-5)
+    assert rel["AU12_L"].iloc[[0, 15]].tolist() == pytest.approx([0.0, 0.8], abs=1e-5)
+    assert rel["AU12_R"].tolist() == pytest.approx([0.0] * 20, abs=1e-5)

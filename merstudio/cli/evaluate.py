@@ -88,8 +88,9 @@ def named_like_training(meta: dict, data) -> list[str]:  # noqa: ANN001 - merstu
     td = meta.get("training_data")
     if not isinstance(td, dict):
         return []
+    listed = td.get("subjects")
     names = set(td["subject_inputs"]) if isinstance(td.get("subject_inputs"), dict) else \
-        {str(s) for s in td.get("subjects", []) if isinstance(td.get("subjects"), list)}
+        {str(s) for s in listed} if isinstance(listed, list) else set()
     return [str(s) for s in data.subject_list if str(s) in names]
 
 

@@ -622,11 +622,11 @@ def finetune(project_path: str | Path, checkpoint_path: str | Path, out_path: st
                       "spent": spent}
             if had:
                 last = spent[-1]
-                again = reused = len(spent_events & set(record["held_events"]))
+                reused = len(spent_events & set(record["held_events"]))
                 say(f"drew a new hold-out by {by}: {', '.join(record['groups'])}; the earlier split ({last['by']} "
                     f"{', '.join(map(str, last['groups']))}, {last['runs']} run(s) scored on it) stays recorded as "
-                    "spent" + (f"; {again} of the new held-out events were held out before (no split avoids them "
-                               "all): earlier choices already saw them" if again else ""))
+                    "spent" + (f"; {reused} of the new held-out events were held out before (no split avoids them "
+                               "all): earlier choices already saw them" if reused else ""))
         video_ids = sorted({it.video_id for it in items})
         videos = {v.id: v for v in project.videos()}
         paths: dict[int, Path] = {}

@@ -190,11 +190,11 @@ class FirstRun:
             follow()
         playing = win.transport.playing
         state = (win.video is None, self.hint_text(), playing, win.speed, win.worker is None,
-                 win.project is not None and win.project.read_only)
+                 win.project is not None and win.project.read_only, win.frame_count <= 1)
         if state == self._state:
             return
         self._state = state
-        no_video, hint, _, speed, idle, read_only = state
+        no_video, hint, _, speed, idle, read_only, still = state
         self.empty.setVisible(no_video)
         if no_video:
             self.empty.raise_()
@@ -203,7 +203,7 @@ class FirstRun:
         if hint:
             self._place_hint()
         self.play.setText("⏸ Pause" if playing else "▶ Play")
-        self.play.setEnabled(not no_video)
+        self.play.setEnabled(not no_video and not still)  # a photo: nothing to play, as the transport says
         self.analyse.setEnabled(not no_video and idle and not read_only)
         i = self.speed.findData(speed)
         if i >= 0 and i != self.speed.currentIndex():

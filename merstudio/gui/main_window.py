@@ -102,6 +102,8 @@ class MainWindow(QMainWindow):
         state = self.qsettings.value("windowState")
         if state is not None:
             self.restoreState(state)
+        else:  # first start: the events table wide enough for its emotion, AU and face columns, not 300 px
+            self.resizeDocks([self.events_dock], [min(460, self.width() // 3)], Qt.Orientation.Horizontal)
         self._update_labels()
 
     # ================================================================== read-only views of the controllers' state
@@ -616,7 +618,8 @@ class MainWindow(QMainWindow):
         if self.project is None:
             return
         for v in self.project.videos():
-            it = QListWidgetItem(f"{v.name}  ({v.frame_count} frames, {v.fps:g} fps)")
+            what = "photo" if v.frame_count == 1 else f"{v.frame_count} frames, {v.fps:g} fps"
+            it = QListWidgetItem(f"{v.name}  ({what})")
             it.setData(Qt.ItemDataRole.UserRole, v.id)
             it.setToolTip(v.path)
             self.video_list.addItem(it)

@@ -86,7 +86,8 @@ class PhotoChart(pg.PlotWidget):
         self.theirs = {name: vals for name, vals in theirs.items() if vals}
         scaled = {name for name in self.theirs if not (overlays or {})[name].au_columns("_r")}  # probabilities
         if not self.shown:
-            plot.setTitle("no face found on this photo" if buffer is not None and buffer.frames_done else "")
+            plot.setTitle("no face found on this photo" if buffer is not None and buffer.frames_done else
+                          "Press Ctrl+R to analyse this photo: its AU intensities appear here as bars")
             plot.getAxis("bottom").setTicks([[]])
             return
         plot.setTitle(f"face {face}: AU intensity on this photo (dashed: present from {PRESENT:g}; "

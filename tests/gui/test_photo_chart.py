@@ -45,6 +45,23 @@ def test_another_face_or_none_redraws(chart):
     assert chart.shown == [(12, 1.0)]
     chart.show_face(CurveBuffer(1, frames_done=1), None)
     assert chart.shown == [] and "no face" in chart.getPlotItem().titleLabel.text
+    chart.show_face(None, None)  # a photo not analysed yet: say how, not a blank chart
+    assert "Press Ctrl+R to analyse this photo" in chart.getPlotItem().titleLabel.text
+
+
+def test_a_photo_is_listed_as_one_and_has_nothing_to_play(qtbot, window, tmp_path):
+    import cv2
+
+    from merstudio.gui import commands as C
+
+    photo = tmp_path / "still.png"
+    cv2.imwrite(str(photo), np.full((120, 160, 3), 90, np.uint8))
+    assert window.ctx.execute(C.OpenVideo, path=str(photo)), window.errors
+    window.first_run.update()
+    assert not window.first_run.play.isEnabled() and not window.play_button.isEnabled()
+    assert window.project is not None  # opening a file puts it in a project
+    window._refresh_video_list()
+    assert window.video_list.item(0).text() == "still.png  (photo)"
 
 
 def test_hovering_a_bar_names_its_au(chart, qtbot):

@@ -83,7 +83,9 @@ def main(argv: list[str] | None = None) -> int:
             args.out.mkdir(parents=True, exist_ok=True)
             _shot.save(win, args.out / args.name)
         finally:
-            win.shutdown()
+            from merstudio.gui.app import dispose
+
+            dispose(win)
     return 0
 
 

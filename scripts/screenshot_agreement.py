@@ -63,7 +63,9 @@ def main(argv: list[str] | None = None) -> int:
         _shot.pump(20)
         _shot.save(dlg, args.out / "agreement_dialog.png", announce=False)
     finally:
-        win.shutdown()
+        from merstudio.gui.app import dispose
+
+        dispose(win)
     print(f"wrote {args.out / 'timeline_by_coder.png'} and {args.out / 'agreement_dialog.png'}")
     return 0
 

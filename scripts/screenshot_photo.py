@@ -42,7 +42,9 @@ def main(argv: list[str] | None = None) -> int:
             _shot.pump(40)
             _shot.save(win, args.out / "photo.png")
         finally:
-            win.shutdown()
+            from merstudio.gui.app import dispose
+
+            dispose(win)
     return 0
 
 

@@ -45,7 +45,9 @@ def main(argv: list[str] | None = None) -> int:
             if not args.no_analysis:
                 return _workbench(app, win, args.out / "workbench.png")
         finally:
-            win.shutdown()
+            from merstudio.gui.app import dispose
+
+            dispose(win)
     return 0
 
 

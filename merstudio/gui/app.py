@@ -87,5 +87,17 @@ def run_app(argv: Sequence[str] = (), demo: bool = False) -> int:
         start_demo(win)
     freeze_heap()
     code = app.exec()
-    win.shutdown()
+    dispose(win)
     return int(code)
+
+
+def dispose(win: Any) -> None:
+    """Stop the window's threads, close its project, and destroy it now, while the QApplication lives. Left to
+    the interpreter's teardown, the window and its views were destroyed in no fixed order after the application,
+    and signals they send on the way out (a table's current row, a graphics item's scene) reached Python objects
+    already gone: a segmentation fault at exit, now and then."""
+    from PySide6.QtCore import QCoreApplication, QEvent
+
+    win.shutdown()
+    win.deleteLater()
+    QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)

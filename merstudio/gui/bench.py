@@ -115,7 +115,9 @@ def _event_loop_during_analysis(video: Path, tick_ms: int) -> dict[str, float]:
             timer.stop()
             frames = win.frame_count
         finally:
-            win.shutdown()
+            from merstudio.gui.app import dispose
+
+            dispose(win)
     st = np.array(stamps)
     gaps = np.diff(st) * 1000
     end = done[0] if done else st[-1]

@@ -221,14 +221,18 @@ class Timeline(pg.GraphicsLayoutWidget):
         self.events_plot.addItem(self._sel_region)
         # pending I/A/O marks: where the coder marked, while they look for the rest of the event
         self._mark_lines: dict[str, pg.InfiniteLine] = {}
+        self._mark_labels: dict[str, pg.TextItem] = {}
         for which, key, style in (("onset", "I", Qt.PenStyle.DashLine), ("apex", "A", Qt.PenStyle.DotLine),
-                                  ("offset", "O", Qt.PenStyle.DashLine)):  # labelled with the keys that set them
-            line = pg.InfiniteLine(0, pen=pg.mkPen(MARK_COLOUR, width=2, style=style), movable=False,
-                                   label=key, labelOpts={"position": 0.85, "color": MARK_COLOUR})
-            line.setZValue(50)
-            line.hide()
-            self.events_plot.addItem(line, ignoreBounds=True)
-            self._mark_lines[which] = line
+                                  ("offset", "O", Qt.PenStyle.DashLine)):
+            line = pg.InfiniteLine(0, pen=pg.mkPen(MARK_COLOUR, width=2, style=style), movable=False)
+            # labelled with the key that set it; a TextItem of its own (InfiniteLine's own label crashes Qt's
+            # teardown at exit)
+            label = pg.TextItem(key, color=MARK_COLOUR, anchor=(0, 0))
+            for item in (line, label):
+                item.setZValue(50)
+                item.hide()
+                self.events_plot.addItem(item, ignoreBounds=True)
+            self._mark_lines[which], self._mark_labels[which] = line, label
         self.playheads = []
         for p in self.plots:
             line = pg.InfiniteLine(0, pen=pg.mkPen(PLAYHEAD_COLOUR, width=2), movable=True,
@@ -911,10 +915,12 @@ class Timeline(pg.GraphicsLayoutWidget):
     def set_marks(self, onset: int | None, apex: int | None, offset: int | None) -> None:
         """Draw the pending I/A/O marks on the events track (None: that mark is not set)."""
         for which, frame in (("onset", onset), ("apex", apex), ("offset", offset)):
-            line = self._mark_lines[which]
+            line, label = self._mark_lines[which], self._mark_labels[which]
             line.setVisible(frame is not None)
+            label.setVisible(frame is not None)
             if frame is not None:
                 line.setValue(frame)
+                label.setPos(frame, 1.0)
 
     def clear_selection(self) -> None:
         self._sel_region.hide()

@@ -90,12 +90,14 @@ def test_pending_marks_are_drawn_and_either_order_makes_the_event(qtbot, analyse
     win.transport.seek(44)
     qtbot.keyClick(win, Qt.Key.Key_A)
     assert lines["onset"].isVisible() and lines["onset"].value() == 40
-    assert [lines[w].label.format for w in ("onset", "apex", "offset")] == ["I", "A", "O"]  # the keys
+    labels = win.timeline._mark_labels
+    assert [labels[w].toPlainText() for w in ("onset", "apex", "offset")] == ["I", "A", "O"]  # the keys
+    assert labels["onset"].isVisible() and labels["onset"].pos().x() == 40 and not labels["offset"].isVisible()
     assert lines["apex"].isVisible() and lines["apex"].value() == 44 and not lines["offset"].isVisible()
     win.transport.seek(47)
     qtbot.keyClick(win, Qt.Key.Key_O)
     (ev,) = manual(win)
-    assert not any(line.isVisible() for line in lines.values())  # the marks became the event
+    assert not any(item.isVisible() for item in [*lines.values(), *labels.values()])  # the marks became the event
     assert win.statusBar().currentMessage().startswith(f"Event {ev.id}: frames 40-47, apex 44")
     # O first, then I: the same event
     win.transport.seek(70)

@@ -22,7 +22,8 @@ ok = open_path(win, sys.argv[1])
 QTimer.singleShot(1500, app.quit)
 app.exec()
 win.grab().save(sys.argv[2])
-win.shutdown()
+from merstudio.gui.app import dispose
+dispose(win)
 print("platform", app.platformName(), "opened", ok)
 """
 

@@ -94,8 +94,9 @@ def run_app(argv: Sequence[str] = (), demo: bool = False) -> int:
 def dispose(win: Any) -> None:
     """Stop the window's threads, close its project, and destroy it now, while the QApplication lives. Left to
     the interpreter's teardown, the window and its views were destroyed in no fixed order after the application,
-    and signals they send on the way out (a table's current row, a graphics item's scene) reached Python objects
-    already gone: a segmentation fault at exit, now and then."""
+    and exit segfaulted now and then (the workbench screenshot script every time once the events table's
+    keyboard slot and the timeline's mark items were added; our reading: a C++ destructor reaching Python
+    objects already collected)."""
     from PySide6.QtCore import QCoreApplication, QEvent
 
     win.shutdown()

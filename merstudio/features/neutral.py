@@ -170,11 +170,16 @@ def neutral_levels(frames: np.ndarray, cols: Mapping[str, np.ndarray], face_id: 
     spread = float(np.percentile(a, 90) - np.percentile(a, 10))
     values = {}
     for c in intensity_columns(list(cols)):
-        v = np.asarray(cols[c], dtype=np.float64)[inside]
-        v = v[np.isfinite(v)]
-        if len(v) >= MIN_FRAMES:
-            values[c] = float(np.median(v))
+        level = _level(np.asarray(cols[c], dtype=np.float64)[inside])
+        if level is not None:
+            values[c] = level
     return NeutralBaseline(int(face_id), int(first), int(last), values, seen, auto, round(spread, 3))
+
+
+def _level(values: np.ndarray) -> float | None:
+    """A column's neutral level: the median of its known values, or None with fewer than MIN_FRAMES of them."""
+    v = values[np.isfinite(values)]
+    return float(np.median(v)) if len(v) >= MIN_FRAMES else None
 
 
 def relative(values: np.ndarray, level: float) -> np.ndarray:
@@ -250,12 +255,9 @@ def complete_baseline(b: NeutralBaseline, df: pd.DataFrame) -> NeutralBaseline:
     rows = rows[(rows["frame"] >= b.first) & (rows["frame"] <= b.last)]
     values = dict(b.values)
     for c in intensity_columns(list(df.columns)):
-        if c in values:
-            continue
-        v = pd.to_numeric(rows[c], errors="coerce").to_numpy(dtype=np.float64)
-        v = v[np.isfinite(v)]
-        if len(v) >= MIN_FRAMES:
-            values[c] = float(np.median(v))
+        level = None if c in values else _level(pd.to_numeric(rows[c], errors="coerce").to_numpy(dtype=np.float64))
+        if level is not None:
+            values[c] = level
     return replace(b, values=values)
 
 

@@ -318,9 +318,15 @@ def read_boris(path: str | os.PathLike[str], fps: float | None = None, video_id:
         if ours:
             aus = split_aus("|".join(mods))
         else:
-            terms = [t.strip() for m in mods for t in re.split(r"[|,;]", m) if t.strip()]
-            au_terms = [split_aus(t) for t in terms if _is_au(split_aus(t))]
-            other = [t for t in terms if not _is_au(split_aus(t))]
+            au_terms, other = [], []
+            for t in (t.strip() for m in mods for t in re.split(r"[|,;]", m)):
+                if not t:
+                    continue
+                a = split_aus(t)
+                if _is_au(a):
+                    au_terms.append(a)
+                else:
+                    other.append(t)
             aus = "+".join(au_terms)
             if other:
                 note = " / ".join(x for x in (note, "modifiers: " + ", ".join(other)) if x)

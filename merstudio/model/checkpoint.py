@@ -177,9 +177,7 @@ def _check_crc(path: Path) -> None:
     try:
         with zipfile.ZipFile(path) as zf:
             bad = zf.testzip()
-    except (zipfile.BadZipFile, OSError, EOFError, ValueError):
-        return
-    except zipfile.LargeZipFile:
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError, ValueError):
         return
     if bad is not None:
         raise _fail(path, f"damaged checkpoint (its part {bad!r} fails its checksum)")

@@ -39,6 +39,7 @@ from merstudio.datasets.parse import (
 from merstudio.datasets.sample import Sample, SampleSet, Skipped, note
 from merstudio.errors import InputError
 from merstudio.io import VIDEO_EXTENSIONS
+from merstudio.textfile import read_table_text
 
 KINDS = ("casme2", "casme", "smic", "samm", "casme_sq", "casme3a", "megc2019", "table")
 _ALIASES = {
@@ -571,7 +572,7 @@ def _read_gt(path: Path) -> dict[tuple[str, int, str], tuple[int, str]]:
     if not path.is_file():
         raise InputError(f"{path}: ground-truth file not found")
     out: dict[tuple[str, int, str], tuple[int, str]] = {}
-    with io.StringIO(_table_text(path), newline="") as fh:
+    with io.StringIO(read_table_text(path, "sample table"), newline="") as fh:
         for i, row in enumerate(csv.reader(fh), start=1):
             cells = [c.strip() for c in row]
             if not any(cells):
@@ -628,21 +629,6 @@ def _int_cell(value: str, what: str, ctx: _Ctx, file: Path, row: int) -> tuple[b
     return True, int(f)
 
 
-def _table_text(path: Path) -> str:
-    """A sample table's text: UTF-8 (with or without a BOM); a binary file or another encoding is one line."""
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise InputError(f"{path}: cannot read ({exc.strerror or exc})") from None
-    if b"\x00" in data[:65536]:
-        raise InputError(f"{path}: not a text table (binary data); give the sample table, a CSV file")
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise InputError(f"{path}: not UTF-8 text (byte {exc.start:,}); save the sample table as a UTF-8 CSV") \
-            from None
-
-
 def _load_table(ctx: _Ctx, root: Path) -> None:
     path = root
     if root.is_dir():
@@ -650,7 +636,7 @@ def _load_table(ctx: _Ctx, root: Path) -> None:
         path = next((p for p in cands if p.is_file()), root / "samples.csv")
     if not path.is_file():
         raise InputError(f"{path}: sample table not found")
-    with io.StringIO(_table_text(path), newline="") as fh:
+    with io.StringIO(read_table_text(path, "sample table"), newline="") as fh:
         reader = csv.reader(fh)
         header = next(reader, None)
         if header is None:

@@ -11,6 +11,7 @@ from typing import Any
 
 from merstudio.errors import InputError
 from merstudio.io import IMAGE_EXTENSIONS, VIDEO_EXTENSIONS, natural_sort_key
+from merstudio.textfile import csv_rows, read_table_text
 
 # One home for these (merstudio.io); the dataset code keeps its short names.
 IMAGE_EXTS = IMAGE_EXTENSIONS
@@ -189,8 +190,6 @@ def read_workbook_rows(path: Path, sheet: str | int | None = None) -> tuple[str,
     if path.suffix.lower() == ".csv":
         # UTF-8 (with or without a BOM), UTF-16 LE/BE (Excel's "Unicode text"), Latin-1; a field over the csv
         # module's limit is one line naming the row
-        from merstudio.interchange.common import csv_rows, read_table_text
-
         text = read_table_text(path, "annotation file")
         return path.name, [tuple(r) for r in csv_rows(path, text)]
     try:

@@ -31,7 +31,6 @@ from merstudio.interchange.common import (
     ms_to_frame,
     ms_to_frames,
     quote,
-    read_head,
 )
 from merstudio.interchange.eaf import read_eaf, tier_name, write_eaf
 from merstudio.interchange.events_csv import EVENT_CSV_COLUMNS, read_events_csv, write_events_csv
@@ -39,6 +38,7 @@ from merstudio.interchange.openface import OpenFaceTable, looks_openface, read_o
 from merstudio.interchange.pyfeat import PyFeatTable, looks_pyfeat, read_pyfeat
 from merstudio.interchange.sheets import clip_frame_files, events_from_samples, preview_sheet
 from merstudio.project.events import Event
+from merstudio.textfile import read_head
 
 FORMATS = ("eaf", "boris-tsv", "boris-csv", "boris-xlsx", "events-csv")
 

@@ -31,7 +31,6 @@ from merstudio.interchange.common import (
     Skip,
     aus_as_modifiers,
     check_fps,
-    csv_rows,
     face_label,
     fps_differs,
     fps_mismatch,
@@ -39,12 +38,12 @@ from merstudio.interchange.common import (
     media_name,
     name_list,
     quote,
-    read_table_text,
     split_aus,
     variable_times,
     vfr_note,
 )
 from merstudio.project.events import Event, parse_aus
+from merstudio.textfile import csv_rows, read_table_text
 from merstudio.xlsx import write_xlsx
 
 BORIS_COLUMNS = ("Observation id", "Observation date", "Description", "Observation type", "Source",

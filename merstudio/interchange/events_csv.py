@@ -26,17 +26,16 @@ from merstudio.interchange.common import (
     ImportPreview,
     Media,
     Skip,
-    csv_rows,
     fps_mismatch,
     make_event,
     media_name,
     name_list,
     quote,
-    read_table_text,
     variable_times,
     vfr_note,
 )
 from merstudio.project.events import Event
+from merstudio.textfile import csv_rows, read_table_text
 
 EVENT_CSV_COLUMNS = ("video", "face_id", "onset", "apex", "offset", "onset_time", "apex_time", "offset_time",
                      "emotion", "aus", "coder", "confidence", "source", "status", "note")

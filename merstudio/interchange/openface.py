@@ -28,11 +28,10 @@ from merstudio.errors import InputError
 from merstudio.interchange.common import (
     FPS_TOLERANCE,
     name_list,
-    pandas_encoding,
     quote,
-    read_head,
     shorten,
 )
+from merstudio.textfile import pandas_encoding, read_head
 
 _AU_COL = re.compile(r"^AU(\d{1,2})_([rc])$")
 _BASE = ("frame", "face_id", "timestamp", "confidence", "success")

@@ -23,8 +23,9 @@ import pandas as pd
 
 from merstudio.errors import InputError
 from merstudio.face.boxes import Box, box_iou
-from merstudio.interchange.common import name_list, pandas_encoding, quote, read_head
+from merstudio.interchange.common import name_list, quote
 from merstudio.interchange.openface import MAX_FRAME
+from merstudio.textfile import pandas_encoding, read_head
 
 _AU = re.compile(r"^AU(\d\d)$")
 EMOTIONS = ("anger", "disgust", "fear", "happiness", "sadness", "surprise", "neutral")

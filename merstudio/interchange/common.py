@@ -16,7 +16,7 @@ video keeps the arithmetic above to the millisecond, whatever its container stor
 Input files may be hostile or simply odd (a megabyte in one cell, a header of 5 MB, UTF-16 from Excel): every
 message that quotes a file goes through :func:`quote` / :func:`shorten` / :func:`name_list` (bounded, one line),
 a field longer than :data:`MAX_FIELD_CHARS` makes its row or annotation a skipped item, and text tables are read by
-:func:`merstudio.textfile.read_table_text` / ``csv_rows`` (encoding from the byte-order mark, csv field-limit errors as one line).
+:mod:`merstudio.textfile` (encoding from the byte-order mark, csv field-limit errors as one line).
 """
 
 from __future__ import annotations

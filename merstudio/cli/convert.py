@@ -15,12 +15,14 @@ from merstudio.cli.main import check_output_file, warn_about
 from merstudio.cli.project import video_id
 from merstudio.errors import InputError
 
-EVENT_FORMATS = ("eaf", "boris-tsv", "boris-csv", "boris-xlsx", "events-csv")
+EVENT_FORMATS = ("eaf", "boris-tsv", "boris-csv", "boris-xlsx", "boris-project", "events-csv")
 IN_FORMATS = (*EVENT_FORMATS, "openface", "pyfeat")
 
 EPILOG = """examples:
   merstudio convert coded.eaf coded.tsv --fps 30              ELAN -> BORIS-style TSV
   merstudio convert boris.xlsx events.csv --video clip.mp4    one media file's rows of a BORIS table
+  merstudio convert study.boris coded.eaf --video clip.mp4    a BORIS project's observations of one video
+  merstudio convert --project study.merproj --export coded.boris --video 1   for BORIS to open
   merstudio convert phone.eaf phone.tsv --media phone.mov     a variable-rate video: frames from its own times
   merstudio convert openface.csv frames.csv --fps 30          OpenFace 2 per-frame CSV -> ours (0-based frames)
   merstudio convert pyfeat.csv frames.csv --fps 30            py-feat CSV (AU01.., FaceScore) -> ours (AUxx_p)
@@ -31,7 +33,8 @@ EPILOG = """examples:
   merstudio convert --project study.merproj --import CASME2-coding.xlsx --dataset casme2 --clip EP02_01f \\
       --subject 1 --clip-folder CASME2-RAW/sub01/EP02_01f --video 2
 
-formats by extension: .eaf ELAN; .tsv/.xlsx BORIS-style aggregated events; .csv our events CSV when named
+formats by extension: .eaf ELAN; .tsv/.xlsx BORIS-style aggregated events; .boris/.boris.gz a BORIS project
+(BORIS opens it; --video chooses the media file when its observations play several); .csv our events CSV when named
 *.events.csv or when its header has 'onset', an OpenFace CSV by its header (frame, success, AUxx_r), a py-feat
 CSV by its (FaceScore, AU01..), else BORIS
 (on output: .csv is ours, *.boris.csv is BORIS); override with --from/--to. Text tables may be UTF-8 or UTF-16

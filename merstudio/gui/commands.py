@@ -453,14 +453,14 @@ def _behaviours_beside(proj: Any, video_id: int, events_path: Path, times: Any =
 
 
 # ---------------------------------------------------------------------------------------------------- interchange
-EVENTS_FILTER = ("Annotation files (*.eaf *.tsv *.txt *.csv *.xlsx);;ELAN (*.eaf);;BORIS (*.tsv *.csv *.xlsx);;"
-                 "Events CSV (*.csv);;All files (*)")
+EVENTS_FILTER = ("Annotation files (*.eaf *.tsv *.txt *.csv *.xlsx *.boris *.boris.gz);;ELAN (*.eaf);;"
+                 "BORIS (*.tsv *.csv *.xlsx);;BORIS project (*.boris *.boris.gz);;Events CSV (*.csv);;All files (*)")
 EXPORT_EVENTS_FILTER = ("ELAN (*.eaf);;BORIS TSV (*.tsv);;BORIS Excel (*.xlsx);;BORIS CSV (*.boris.csv);;"
-                        "Events CSV (*.csv)")
+                        "BORIS project (*.boris);;Events CSV (*.csv)")
 
 
 class ImportEvents(AppCommand):
-    """Import an annotation file (ELAN .eaf, BORIS tsv/csv/xlsx, events CSV) into the current video. ``ask`` shows
+    """Import an annotation file (ELAN .eaf, BORIS tsv/csv/xlsx or .boris project, events CSV) into the current video. ``ask`` shows
     what will be imported and what skipped (and why) and imports only on confirm; ``do`` pushes the import as one
     undo step. params: path, optional fmt, fps_override; skip_bad (the user confirmed skipping); confirmed (no
     dialog)."""
@@ -513,7 +513,7 @@ def _preview(ctx: CommandContext, params: Params) -> Any:
 
 class ExportEvents(AppCommand):
     """Export the current video's events; the format follows the extension (.eaf ELAN; .tsv / .xlsx /
-    .boris.csv BORIS; .csv events CSV) unless params fmt names one."""
+    .boris.csv BORIS; .boris a BORIS project; .csv events CSV) unless params fmt names one."""
 
     @staticmethod
     def ask(ctx: CommandContext, params: Params) -> bool:

@@ -21,6 +21,7 @@ import numpy as np
 
 from merstudio.errors import InputError
 from merstudio.interchange.boris import BORIS_COLUMNS, read_boris, write_boris
+from merstudio.interchange.boris_project import is_boris_project, read_boris_project, write_boris_project
 from merstudio.interchange.common import (
     FrameClock,
     ImportPreview,
@@ -40,7 +41,7 @@ from merstudio.interchange.sheets import clip_frame_files, events_from_samples, 
 from merstudio.project.events import Event
 from merstudio.textfile import read_head
 
-FORMATS = ("eaf", "boris-tsv", "boris-csv", "boris-xlsx", "events-csv")
+FORMATS = ("eaf", "boris-tsv", "boris-csv", "boris-xlsx", "boris-project", "events-csv")
 
 
 def _au_table_refusal(p: Path, tool: str = "OpenFace") -> InputError:
@@ -50,7 +51,8 @@ def _au_table_refusal(p: Path, tool: str = "OpenFace") -> InputError:
 
 
 def detect_format(path: str | os.PathLike[str], fmt: str | None = None) -> str:
-    """eaf | boris-tsv | boris-csv | boris-xlsx | events-csv, from ``fmt`` or the file name. A ``.csv`` is ours
+    """eaf | boris-tsv | boris-csv | boris-xlsx | boris-project | events-csv, from ``fmt`` or the file name
+    (``.boris`` / ``.boris.gz``: a BORIS project). A ``.csv`` is ours
     when named ``*.events.csv`` or when its header has ``onset``; otherwise BORIS (checked when it exists). The
     header is read in the file's encoding (UTF-16 from Excel too). An OpenFace per-frame CSV is no events file:
     InputError saying where it goes."""
@@ -62,6 +64,8 @@ def detect_format(path: str | os.PathLike[str], fmt: str | None = None) -> str:
         return fmt
     p = Path(path)
     ext = p.suffix.lower()
+    if is_boris_project(p):
+        return "boris-project"
     if ext == ".eaf":
         return "eaf"
     if ext in (".tsv", ".txt"):
@@ -96,6 +100,9 @@ def read_events(path: str | os.PathLike[str], fps: float | None = None, video_id
         if video_name and prev.media and prev.media != video_name:
             prev.notes.append(f"the ELAN file's media is {quote(prev.media)}, not {quote(video_name)}; imported anyway")
         return prev
+    if f == "boris-project":
+        return read_boris_project(path, fps=fps, video_id=video_id, video_name=video_name,
+                                  fps_override=fps_override, **kwargs)
     if f.startswith("boris"):
         return read_boris(path, fps=fps, video_id=video_id, video_name=video_name, fps_override=fps_override,
                           **kwargs)
@@ -116,6 +123,8 @@ def write_events(events: Iterable[Event], path: str | os.PathLike[str], media: M
                 raise InputError(f"{path}: an ELAN file holds one video's events; these span {len(vids)} videos")
             media = media[next(iter(vids))] if vids else next(iter(media.values()))
         return write_eaf(evs, path, media)
+    if f == "boris-project":
+        return write_boris_project(evs, path, media)
     if f.startswith("boris"):
         return write_boris(evs, path, media, fmt=f.split("-")[1])
     return write_events_csv(evs, path, media)
@@ -185,8 +194,8 @@ def export_project_events(project: Any, video_id: int, path: str | os.PathLike[s
 __all__ = [
     "BORIS_COLUMNS", "EVENT_CSV_COLUMNS", "FORMATS", "FrameClock", "ImportPreview", "Media", "OpenFaceTable",
     "PyFeatTable", "Skip", "clip_frame_files", "commit_import", "detect_format", "events_from_samples",
-    "export_project_events", "frame_to_ms", "frames_to_ms", "looks_openface", "looks_pyfeat", "ms_to_frame",
-    "ms_to_frames", "preview_import", "preview_sheet", "project_media", "read_boris", "read_eaf", "read_events",
-    "read_events_csv", "read_openface", "read_pyfeat", "tier_name", "write_boris", "write_eaf", "write_events",
-    "write_events_csv",
+    "export_project_events", "frame_to_ms", "frames_to_ms", "is_boris_project", "looks_openface", "looks_pyfeat",
+    "ms_to_frame", "ms_to_frames", "preview_import", "preview_sheet", "project_media", "read_boris",
+    "read_boris_project", "read_eaf", "read_events", "read_events_csv", "read_openface", "read_pyfeat", "tier_name",
+    "write_boris", "write_boris_project", "write_eaf", "write_events", "write_events_csv",
 ]

@@ -181,7 +181,20 @@ def read_boris(path: str | os.PathLike[str], fps: float | None = None, video_id:
     times: a variable-rate video's frame times (seconds): times in the file are placed on them (FrameClock).
     """
     p = Path(path)
-    rows = _table(p)
+    return read_boris_rows(p, _table(p), f"BORIS {boris_format(p)}", fps=fps, video_id=video_id,
+                           video_name=video_name, fps_override=fps_override, emotions=emotions,
+                           default_coder=default_coder, source=source, times=times)
+
+
+def read_boris_rows(p: Path, rows: Sequence[Sequence[Any]], fmt: str, fps: float | None = None, video_id: int = 0,
+                    video_name: str | None = None, fps_override: bool = False,
+                    emotions: Mapping[str, str] | None = None, default_coder: str = "boris",
+                    source: str | None = None, times: np.ndarray | None = None,
+                    ours: bool | None = None, other_media: int = 0) -> ImportPreview:
+    """:func:`read_boris` on the rows of an aggregated-events table however they were read (a file, or a BORIS
+    project's paired events: :mod:`merstudio.interchange.boris_project`), ``fmt`` naming the source in the
+    preview. ``ours``: the modifiers are merstudio's AUs (default: the table has our Coder / Event source
+    columns); ``other_media``: rows of other media files the caller already left out."""
     header_at = None
     for i, row in enumerate(rows[:30]):
         if "behavior" in [norm_col(c) for c in row] or "behaviour" in [norm_col(c) for c in row]:
@@ -251,13 +264,13 @@ def read_boris(path: str | os.PathLike[str], fps: float | None = None, video_id:
 
     # Our own tables' modifiers are AUs (anything else there is damage: the row is skipped); a study's BORIS
     # ethogram may define other modifiers, which are kept in the event's note instead of losing the event.
-    ours = "coder" in col or "eventsource" in col
+    if ours is None:
+        ours = "coder" in col or "eventsource" in col
     not_aus: list[str] = []
 
     emap = {k.strip().lower(): v for k, v in (emotions or {}).items()}
     names: dict[str, int] = {}
     taken = {k for _, r in body if (k := _numbered(cell_text(get(r, "subject")))) is not None}
-    other_media = 0
     events: list[Event] = []
     skipped: list[Skip] = []
     for rowno, r in body:
@@ -319,7 +332,7 @@ def read_boris(path: str | os.PathLike[str], fps: float | None = None, video_id:
         else:
             au_terms, other = [], []
             for t in (t.strip() for m in mods for t in re.split(r"[|,;]", m)):
-                if not t:
+                if not t or t.lower() in ("none", "na"):  # a set with nothing chosen (BORIS writes None)
                     continue
                 a = split_aus(t)
                 if _is_au(a):
@@ -344,5 +357,5 @@ def read_boris(path: str | os.PathLike[str], fps: float | None = None, video_id:
     media = media_name(next(iter(media_names))) if len(media_names) == 1 else ""
     full = {cell_text(get(r, "mediafilename")) for _, r in body} - {""}
     media_path = next(iter(full)) if media and len(full) == 1 and Path(next(iter(full))).is_absolute() else ""
-    return ImportPreview(path=p, format=f"BORIS {boris_format(p)}", events=events, skipped=skipped, notes=notes,
+    return ImportPreview(path=p, format=fmt, events=events, skipped=skipped, notes=notes,
                          fps=use_fps, media=media, media_path=media_path)

@@ -105,7 +105,7 @@ def test_import_at_another_frame_rate_offers_to_convert(window, video_path, tmp_
     assert [(e.onset, e.offset) for e in win.project.events(video.id)] == [(5, 7)]  # the same times, this rate
 
 
-@pytest.mark.parametrize("name", ["out.eaf", "out.tsv", "out.xlsx", "out.boris.csv", "out.csv"])
+@pytest.mark.parametrize("name", ["out.eaf", "out.tsv", "out.xlsx", "out.boris.csv", "out.boris", "out.csv"])
 def test_export_events_by_extension(window, video_path, tmp_path, name):
     win = window
     video = _open(win, video_path)

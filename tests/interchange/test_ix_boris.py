@@ -83,6 +83,17 @@ def test_a_real_boris_export_without_frame_columns(tmp_path):
     assert any("no apex" in n for n in prev.notes)
 
 
+
+def test_an_unchosen_modifier_set_is_no_modifier(tmp_path):
+    """BORIS 7 joins the sets in one Modifiers cell and writes None for a set with nothing chosen."""
+    path = _boris_export(tmp_path / "agg.tsv", [
+        ["obs1", "2024-05-01", "/data/p01.mp4", "25.0", "Anna", "Happiness", "AU12|None", "STATE", "1.200",
+         "1.640", "0.440", ""]])
+    prev = read_boris(path, fps=25.0)
+    assert prev.ok and not any("modifiers" in n for n in prev.notes)
+    (happy,) = prev.accept()
+    assert (happy.aus, happy.note) == ("12", "")
+
 BORIS9_HEADER = ("Observation id", "Observation date", "Description", "Observation type", "Source",
                  "Time offset (s)", "Coding duration", "Media duration (s)", "FPS (frame/s)", "Subject",
                  "Observation duration by subject by observation", "Behavior", "Behavioral category", "Modifier #1",

@@ -35,6 +35,25 @@ def test_eaf_to_each_format_and_back(tmp_path, capsys, events, out_name):
     assert canon(prev.accept()) == canon(events) and prev.media == "clip.mp4"
 
 
+
+def test_eaf_to_a_boris_project_and_a_project_export(tmp_path, capsys, events, project):
+    """A .boris keeps the coding (not confidence, status or source); the project's video is found by name."""
+    def coding(evs):
+        return sorted((e.coder, e.face_id, e.onset, e.apex, e.offset, e.emotion, e.aus, e.note) for e in evs)
+
+    src = write_eaf(events, tmp_path / "in.eaf", Media("/v/clip.mp4", fps=29.97))
+    code, out, err = run(capsys, "convert", src, tmp_path / "c.boris")
+    assert code == 0, err
+    assert coding(read_events(tmp_path / "c.boris", fps=29.97).events) == coding(events)
+    vid = project.videos()[0].id
+    project.add_events(sample_events(vid))
+    path = project.path
+    project.close()
+    code, out, err = run(capsys, "convert", "--project", path, "--export", tmp_path / "p.boris", "--video", vid)
+    assert code == 0, err
+    code, out, err = run(capsys, "convert", "--project", path, "--import", tmp_path / "p.boris", "--video", vid)
+    assert code == 0 and "imported 0 event(s)" in out and "7 already there" in out, err
+
 def test_openface_conversion(tmp_path, capsys):
     (tmp_path / "of.csv").write_text("frame, face_id, timestamp, confidence, success, AU04_r, AU04_c\n"
                                      "1, 0, 0.000, 0.9, 1, 1.5, 1\n2, 0, 0.033, 0.9, 1, 0.5, 0\n")

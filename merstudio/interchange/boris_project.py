@@ -1,0 +1,364 @@
+"""BORIS project files (``.boris``, ``.boris.gz``): coded events to and from the JSON project BORIS opens itself.
+
+A BORIS project holds an ethogram (behaviours: state or point events, each with sets of modifiers), subjects and
+observations (one or more media files per player, and a list of events ``[time, subject, code, modifier,
+comment, frame index]``). A state event is two entries of the same subject, code and modifier: the first starts
+it, the next stops it (BORIS's own pairing rule), so one event of ours is:
+
+- a START at t(onset) and a STOP at t(offset + 1), the span [t(onset), t(offset + 1)) to the millisecond as in
+  our BORIS tables, the behaviour being the emotion (``unlabelled`` for none) and the modifier the AUs (one
+  multiple-selection set, ``AU4,AU7``); the START carries the note as its comment;
+- a point event ``apex`` at the apex frame, whose comment names the emotion it belongs to;
+- the coder is the observation's independent variable ``coder`` (one observation per video and coder); the
+  subject is the face (``face 0``).
+
+Two events of one coder with the same face, emotion and AUs that overlap or touch cannot be told apart by that
+pairing, so the later one goes to a second observation of the same video (``… (2)``). Confidence, review status
+and source are not kept (the import marks events ``imported`` and ``accepted``).
+
+Reading takes any BORIS project (format 7, BORIS 7 to 9): media observations on the chosen video (by file name;
+times are media time plus the observation's time offset, and a player's later files start where the earlier ones
+end), states paired as BORIS pairs them, an ``apex`` point event inside a state as its apex, other point events as
+one-frame events, and the observation id as the coder when no ``coder`` variable is set. The rows then go through
+the BORIS table reader (:func:`merstudio.interchange.boris.read_boris_rows`): the same frame rules, face names and
+checks.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import gzip
+import json
+import math
+import os
+import zlib
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from merstudio import __version__
+from merstudio.atomic import atomic_path
+from merstudio.errors import InputError
+from merstudio.interchange.boris import read_boris_rows
+from merstudio.interchange.common import (
+    ImportPreview,
+    Media,
+    Skip,
+    aus_as_modifiers,
+    face_label,
+    name_list,
+    quote,
+)
+from merstudio.project.events import Event
+
+UNLABELLED = "unlabelled"  # the behaviour of an event with no emotion (BORIS needs a code)
+APEX = "apex"
+AU_SET = "AUs"
+CODER_VARIABLE = "coder"
+OURS = "exported by merstudio"  # the project description's start: its modifiers are our AUs
+FORMAT_VERSION = "7.0"  # BORIS's project format (unchanged from BORIS 7 to 9)
+PLAYERS = tuple(str(k) for k in range(1, 9))
+_HEADER = ("Observation id", "Media file name", "FPS", "Subject", "Behavior", "Modifiers", "Behavior type",
+           "Start (s)", "Stop (s)", "Apex (s)", "Comment start", "Comment stop", "Coder")
+
+
+def is_boris_project(path: str | os.PathLike[str]) -> bool:
+    name = Path(path).name.lower()
+    return name.endswith(".boris") or name.endswith(".boris.gz")
+
+
+# ---------------------------------------------------------------------------------------------- export
+def _modifier(aus: str) -> list[str]:
+    """An AU string (``4+7+L12``) as modifier values (``AU4``, ``AU7``, ``L12``), as our BORIS tables write them."""
+    return [v for v in aus_as_modifiers(aus).split("|") if v]
+
+
+def _layers(events: list[Event]) -> list[list[Event]]:
+    """Events of one video and coder in observations BORIS can pair: within one, no two events of the same face,
+    emotion and AUs overlap or touch (their STOP and START would share a time and pair the wrong way)."""
+    layers: list[list[Event]] = []
+    last: list[dict[tuple[int, str, str], int]] = []  # per layer: key -> the offset of its latest event
+    for e in sorted(events, key=lambda e: (e.onset, e.offset, e.face_id)):
+        key = (e.face_id, e.emotion or UNLABELLED, ",".join(_modifier(e.aus)))
+        k = next((i for i, seen in enumerate(last) if key not in seen or e.onset > seen[key] + 1), len(layers))
+        if k == len(layers):
+            layers.append([])
+            last.append({})
+        layers[k].append(e)
+        last[k][key] = e.offset
+    return layers
+
+
+def boris_project(events: Iterable[Event], media: Media | Mapping[int, Media], name: str = "merstudio") -> dict:
+    """The BORIS project (a JSON-ready dict) of these events. ``media``: the one video, or {video_id: Media}."""
+    evs = [e.validated() for e in events]
+    by_id = {media.video_id: media} if isinstance(media, Media) else dict(media)
+    groups: dict[tuple[int, str], list[Event]] = defaultdict(list)
+    for e in evs:
+        if e.video_id not in by_id:
+            if isinstance(media, Media):  # one video given: its events, whatever id they carry
+                by_id[e.video_id] = media
+            else:
+                raise InputError(f"event {e.id}: no media given for video {e.video_id}")
+        groups[(e.video_id, e.coder)].append(e)
+    if not groups and isinstance(media, Media):
+        groups[(media.video_id, "")] = []  # an empty observation on the video: a start for coding in BORIS
+    emotions = sorted({e.emotion or UNLABELLED for e in evs})
+    apex_code = APEX if APEX not in emotions else f"{APEX} (merstudio)"
+    values = sorted({v for e in evs for v in _modifier(e.aus)}, key=lambda v: (len(v), v))
+    faces = sorted({e.face_id for e in evs})
+    now = _dt.datetime.now().replace(microsecond=0).isoformat()
+    observations: dict[str, Any] = {}
+    for (vid, coder), group in sorted(groups.items()):
+        m = by_id[vid]
+        clock = m.clock("BORIS project export")
+        path = str(m.path)
+        length = clock.ms(m.frame_count) / 1000.0 if m.frame_count else 0.0
+        stem = Path(path).stem or "media"
+        for k, layer in enumerate(_layers(group) or [[]]):
+            obs_id = f"{stem} - {coder or 'no coder'}" + (f" ({k + 1})" if k else "")
+            rows: list[tuple[float, int, list[Any]]] = []  # (time, order: STOP before START at one time, entry)
+            for e in layer:
+                subject, code = face_label(e.face_id), e.emotion or UNLABELLED
+                mod = ",".join(_modifier(e.aus))
+                start, apex, stop = clock.event_times(e)
+                rows.append((start, 1, [start, subject, code, mod, e.note, e.onset]))
+                rows.append((apex, 2, [apex, subject, apex_code, "", code, e.apex]))
+                rows.append((stop, 0, [stop, subject, code, mod, "", e.offset + 1]))
+            rows.sort(key=lambda r: (r[0], r[1]))
+            observations[obs_id] = {
+                "file": {p: ([path] if p == "1" else []) for p in PLAYERS},
+                "type": "MEDIA",
+                "date": now,
+                "description": f"merstudio events of {coder or 'no coder'} on {Path(path).name}",
+                "time offset": 0.0,
+                "events": [r[2] for r in rows],
+                "observation time interval": [0, 0],
+                "independent_variables": {CODER_VARIABLE: coder},
+                "visualize_spectrogram": False,
+                "visualize_waveform": False,
+                "close_behaviors_between_videos": False,
+                "media_info": {"length": {path: length}, "fps": {path: clock.fps}, "hasVideo": {path: True},
+                               "hasAudio": {path: False}, "offset": {p: 0.0 for p in PLAYERS}},
+            }
+
+    def behaviour(code: str, kind: str, mods: dict[str, Any], description: str) -> dict[str, Any]:
+        return {"type": kind, "key": "", "code": code, "description": description, "category": "",
+                "modifiers": mods, "excluded": "", "coding map": ""}
+
+    au_set = {"0": {"name": AU_SET, "description": "FACS action units", "type": 1, "values": values}}
+    ethogram = {str(i): behaviour(c, "State event", au_set, "micro-expression" if c != UNLABELLED else
+                                  "an event with no emotion") for i, c in enumerate(emotions)}
+    ethogram[str(len(ethogram))] = behaviour(apex_code, "Point event", {},
+                                             "apex of the event (its emotion in the comment)")
+    return {
+        "time_format": "hh:mm:ss",
+        "project_date": now,
+        "project_name": name,
+        "project_description": f"{OURS} {__version__}: one observation per video and coder; behaviours are "
+                               "emotions with the AUs as modifiers, 'apex' marks each event's apex",
+        "project_format_version": FORMAT_VERSION,
+        "subjects_conf": {str(i): {"key": "", "name": face_label(f), "description": ""}
+                          for i, f in enumerate(faces)},
+        "behaviors_conf": ethogram,
+        "behavioral_categories": [],
+        "independent_variables": {"0": {"label": CODER_VARIABLE, "description": "the merstudio coder",
+                                        "type": "text", "default value": "", "possible values": ""}},
+        "coding_map": {},
+        "behaviors_coding_map": [],
+        "converters": {},
+        "observations": observations,
+    }
+
+
+def write_boris_project(events: Iterable[Event], path: str | os.PathLike[str],
+                        media: Media | Mapping[int, Media]) -> Path:
+    """Write events as a BORIS project (``.boris``: JSON; ``.boris.gz``: gzip-compressed JSON), atomically."""
+    p = Path(path)
+    stem = p.name[: -len(".gz")] if p.name.lower().endswith(".gz") else p.name
+    data = json.dumps(boris_project(events, media, name=Path(stem).stem), indent=1, ensure_ascii=False)
+    raw = data.encode("utf-8")
+    with atomic_path(p) as tmp:
+        tmp.write_bytes(gzip.compress(raw, mtime=0) if p.name.lower().endswith(".gz") else raw)
+    return p
+
+
+# ---------------------------------------------------------------------------------------------- import
+def _load(p: Path) -> dict[str, Any]:
+    if not p.is_file():
+        raise InputError(f"{p}: BORIS project not found")
+    try:
+        raw = p.read_bytes()
+    except OSError as exc:
+        raise InputError(f"{p}: cannot read ({exc.strerror or exc})") from None
+    try:
+        if raw[:2] == b"\x1f\x8b":
+            raw = gzip.decompress(raw)
+        pj = json.loads(raw.decode("utf-8-sig"))
+    except (OSError, EOFError, zlib.error) as exc:
+        raise InputError(f"{p}: not a readable gzip file ({exc})") from None
+    except (UnicodeDecodeError, ValueError, RecursionError) as exc:
+        raise InputError(f"{p}: not a BORIS project (not JSON text: {str(exc)[:80]})") from None
+    if not isinstance(pj, dict) or not isinstance(pj.get("observations"), dict) \
+            or not isinstance(pj.get("behaviors_conf"), dict):
+        raise InputError(f"{p}: not a BORIS project (no observations and ethogram)")
+    return pj
+
+
+def _number(v: Any) -> float | None:
+    try:
+        x = float(v)
+    except (TypeError, ValueError):
+        return None
+    return x if math.isfinite(x) else None
+
+
+def _media_of(obs: dict[str, Any]) -> list[tuple[str, float | None, float | None]]:
+    """Player 1's media files of an observation: (path, fps, length in s) in playing order."""
+    files = (obs.get("file") or {}).get("1") or []
+    info = obs.get("media_info") or {}
+    out = []
+    for f in files if isinstance(files, list) else []:
+        out.append((str(f), _number((info.get("fps") or {}).get(f)), _number((info.get("length") or {}).get(f))))
+    return out
+
+
+def _base(path: str) -> str:
+    return Path(path.replace("\\", "/")).name
+
+
+def read_boris_project(path: str | os.PathLike[str], fps: float | None = None, video_id: int = 0,
+                       video_name: str | None = None, fps_override: bool = False,
+                       emotions: Mapping[str, str] | None = None, default_coder: str = "boris",
+                       source: str | None = None, times: np.ndarray | None = None) -> ImportPreview:
+    """Read a BORIS project's events on one video into an :class:`ImportPreview` (arguments as
+    :func:`merstudio.interchange.boris.read_boris`; ``video_name`` chooses the media file when the project's
+    observations play several)."""
+    p = Path(path)
+    pj = _load(p)
+    ethogram = {str(b.get("code", "")): str(b.get("type", "")) for b in pj["behaviors_conf"].values()
+                if isinstance(b, dict)}
+    ours = str(pj.get("project_description", "")).startswith(OURS)
+    notes: list[str] = []
+    skipped: list[Skip] = []
+    observations = {str(k): o for k, o in pj["observations"].items() if isinstance(o, dict)}
+    not_media = sorted(k for k, o in observations.items() if str(o.get("type", "MEDIA")).upper() != "MEDIA")
+    if not_media:
+        notes.append(f"{len(not_media)} observation(s) without media (live or images) left out: "
+                     f"{name_list(not_media, 4)}")
+    media_obs = {k: o for k, o in observations.items() if k not in not_media}
+    names = sorted({_base(f) for o in media_obs.values() for f, _, _ in _media_of(o)})
+    if not names:
+        raise InputError(f"{p}: no observation of a media file in the project ({len(observations)} observation(s) "
+                         "in all, live or of images): nothing to import on a video")
+    target = video_name
+    if not video_name or video_name not in names:
+        if len(names) > 1:
+            raise InputError(f"{p}: the project's observations play {len(names)} media files "
+                             f"({name_list(names, 4)}); choose one" + (f" ({quote(video_name)} is not one of them)"
+                                                                     if video_name else " (video_name= / --video)"))
+        if video_name:
+            notes.append(f"the project's media file {quote(names[0])} is not {quote(video_name)}; imported anyway")
+        target = names[0]
+    rows: list[list[Any]] = []
+    other = 0
+    for obs_id, obs in sorted(media_obs.items()):
+        files = _media_of(obs)
+        at = next((i for i, (f, _, _) in enumerate(files) if _base(f) == target), None)
+        if at is None:
+            other += 1
+            continue
+        file, file_fps, length = files[at]
+        before = [length for _, _, length in files[:at]]
+        if any(length is None for length in before):
+            skipped.append(Skip(f"{p.name}: observation {quote(obs_id)}", f"{quote(_base(file))} plays after "
+                                "media files of unknown length: its times cannot be placed"))
+            continue
+        start_at = sum(x for x in before if x is not None)
+        end_at = start_at + length if length is not None and at < len(files) - 1 else math.inf
+        offset = _number(obs.get("time offset")) or 0.0
+        variables = obs.get("independent_variables") or {}
+        coder = str(variables.get(CODER_VARIABLE, "") if isinstance(variables, dict) else "").strip()
+        if not coder and not ours:  # BORIS's own projects: one coder per observation, as its tables are read
+            coder = obs_id or default_coder
+        rows += _observation_rows(p, obs_id, obs, ethogram, file, file_fps, start_at + offset, end_at + offset,
+                                  coder, skipped, notes)
+    if other:
+        notes.append(f"{other} observation(s) of other media files than {quote(target)} left out")
+    emap = dict(emotions or {})
+    if ours:
+        emap.setdefault(UNLABELLED, "")
+    prev = read_boris_rows(p, [list(_HEADER), *rows], "BORIS project", fps=fps, video_id=video_id,
+                           video_name=None, fps_override=fps_override, emotions=emap, default_coder=default_coder,
+                           source=source, times=times, ours=ours)
+    prev.skipped[:0] = skipped
+    prev.notes[:0] = notes
+    return prev
+
+
+def _observation_rows(p: Path, obs_id: str, obs: dict[str, Any], ethogram: dict[str, str], file: str,
+                      file_fps: float | None, start_at: float, end_at: float, coder: str, skipped: list[Skip],
+                      notes: list[str]) -> list[list[Any]]:
+    """Aggregated-table rows (:data:`_HEADER`) of one observation's events on one media file: states paired as
+    BORIS pairs them (per subject, code and modifier, in time order), apex points placed in their states."""
+    where = f"{p.name}: observation {quote(obs_id)}"
+    raw = obs.get("events") or []
+    entries = []
+    for k, ev in enumerate(raw if isinstance(raw, list) else []):
+        if not isinstance(ev, list) or len(ev) < 5 or _number(ev[0]) is None:
+            skipped.append(Skip(f"{where}, event {k + 1}", "not [time, subject, code, modifier, comment, ...]"))
+            continue
+        entries.append((float(ev[0]), k, str(ev[1] or ""), str(ev[2] or ""), str(ev[3] or ""), str(ev[4] or "")))
+    entries.sort(key=lambda x: (x[0], x[1]))  # BORIS keeps them in time order; a stable sort keeps its order
+    states: list[list[Any]] = []
+    apexes: list[tuple[float, str, str]] = []
+    open_: dict[tuple[str, str, str], tuple[float, str]] = {}
+    undefined: set[str] = set()
+    left = 0
+    for t, _k, subject, code, modifier, comment in entries:
+        if not start_at <= t < end_at:
+            left += 1
+            continue
+        kind = ethogram.get(code)
+        if kind is None:
+            undefined.add(code)
+            continue
+        if "state" not in kind.lower():
+            if code.lower() == APEX or code.lower().startswith(APEX + " ("):
+                apexes.append((t, subject, comment))
+            else:
+                states.append([t, t, subject, code, modifier, "POINT", comment, ""])
+            continue
+        key = (subject, code, modifier)
+        if key in open_:
+            t0, c0 = open_.pop(key)
+            states.append([t0, t, subject, code, modifier, "STATE", c0, comment])
+        else:
+            open_[key] = (t, comment)
+    for (subject, code, _m), (t0, _c) in sorted(open_.items(), key=lambda kv: kv[1][0]):
+        skipped.append(Skip(where, f"{quote(code)} of {quote(subject or 'no focal subject')} starts at "
+                                   f"{t0 - start_at:.3f} s and is never stopped"))
+    if undefined:
+        skipped.append(Skip(where, f"behaviour(s) not in the ethogram: {name_list(sorted(undefined))}"))
+    if left:
+        notes.append(f"{where}: {left} event(s) on other media files of its player left out")
+    apex_of: dict[int, float] = {}
+    for t, subject, comment in apexes:
+        inside = [i for i, s in enumerate(states) if s[2] == subject and s[0] <= t <= s[1] and s[5] == "STATE"]
+        inside.sort(key=lambda i: (states[i][3] != comment, states[i][0]))
+        free = [i for i in inside if i not in apex_of]
+        if not free:
+            notes.append(f"{where}: an apex at {t - start_at:.3f} s of {quote(subject or 'no focal subject')} "
+                         "outside its events (or a second one) left out")
+            continue
+        apex_of[free[0]] = t
+    rows = []
+    for i, (t0, t1, subject, code, modifier, btype, c0, c1) in enumerate(states):
+        apex = apex_of.get(i)
+        rows.append([obs_id, file, "" if file_fps is None else file_fps, subject, code,
+                     modifier.replace(",", "|"), btype, t0 - start_at, t1 - start_at,
+                     "" if apex is None else apex - start_at, c0, c1, coder])
+    return rows

@@ -17,7 +17,7 @@ import os
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 
@@ -168,6 +168,121 @@ def _is_au(text: str) -> bool:
         return False
 
 
+class BorisEntry(NamedTuple):
+    """One entry of a BORIS observation's event list: a state's start or stop, or a point event. ``kind``:
+    ``state`` / ``point``, from the ethogram (a project) or the START/STOP/POINT column (a tabular export)."""
+
+    time: float
+    subject: str
+    code: str
+    modifier: str
+    comment: str
+    kind: str
+
+
+def _is_apex(code: str) -> bool:
+    c = code.strip().lower()
+    return c == "apex" or c.startswith("apex (")  # ours is "apex (merstudio)" when an emotion is named apex
+
+
+def pair_boris_events(entries: Sequence[BorisEntry], where: str, skipped: list[Skip],
+                      notes: list[str]) -> list[list[Any]]:
+    """Aggregated rows (Subject, Behavior, Modifiers, Behavior type, Start (s), Stop (s), Apex (s), Comment start,
+    Comment stop) from BORIS event entries: a state's entries paired as BORIS pairs them (alternately, per subject,
+    code and modifier, in time order); an ``apex`` point event inside a state of its subject is that state's apex
+    (the one whose behaviour its comment names first); other point events are one-frame events. A state never
+    stopped is skipped, named."""
+    states: list[list[Any]] = []
+    apexes: list[BorisEntry] = []
+    open_: dict[tuple[str, str, str], BorisEntry] = {}
+    for e in sorted(entries, key=lambda e: e.time):  # stable: BORIS's own order at equal times
+        if e.kind != "state":
+            if _is_apex(e.code):
+                apexes.append(e)
+            else:
+                states.append([e.subject, e.code, e.modifier, "POINT", e.time, e.time, None, e.comment, ""])
+            continue
+        key = (e.subject, e.code, e.modifier)
+        start = open_.pop(key, None)
+        if start is None:
+            open_[key] = e
+        else:
+            states.append([e.subject, e.code, e.modifier, "STATE", start.time, e.time, None, start.comment,
+                           e.comment])
+    for e in sorted(open_.values(), key=lambda e: e.time):
+        skipped.append(Skip(where, f"{quote(e.code)} of {quote(e.subject or 'no focal subject')} starts at "
+                                   f"{e.time:.3f} s and is never stopped"))
+    for a in apexes:
+        inside = [s for s in states if s[0] == a.subject and s[3] == "STATE" and s[4] <= a.time <= s[5]
+                  and s[6] is None]
+        inside.sort(key=lambda s: (s[1] != a.comment, s[4]))
+        if not inside:
+            notes.append(f"{where}: an apex at {a.time:.3f} s of {quote(a.subject or 'no focal subject')} outside "
+                         "its events (or a second one) left out")
+            continue
+        inside[0][6] = a.time
+    return [[subj, code, mod.replace(",", "|"), btype, t0, t1, "" if apex is None else apex, c0, c1]
+            for subj, code, mod, btype, t0, t1, apex, c0, c1 in states]
+
+
+def _cell(row: Sequence[Any], col: Mapping[str, int], key: str) -> str:
+    j = col.get(key)
+    return cell_text(row[j]) if j is not None and j < len(row) else ""
+
+
+def _time_shift(row: Sequence[Any], col: Mapping[str, int]) -> float:
+    """Seconds to take from a BORIS export's times to get the media file's own: the observation's time offset
+    (BORIS adds it to every time it stores) and, when player 1 plays several files one after another, the lengths
+    of those before the row's file (``Source`` "player #1:a.mp4;b.mp4", ``Media duration (s)`` "10.0;20.0")."""
+    shift = _number(_cell(row, col, "timeoffsets")) or 0.0
+    source, lengths = _cell(row, col, "source"), _cell(row, col, "mediadurations")
+    files = source.split("|")[0].split(":", 1)[-1].split(";") if source.lower().startswith("player #1:") else []
+    mine = Path(_cell(row, col, "mediafilename").replace("\\", "/")).name
+    names = [Path(f.replace("\\", "/")).name for f in files]
+    if len(names) > 1 and mine in names[1:]:
+        before = [_number(x) for x in lengths.split("|")[0].split(";")][: names.index(mine)]
+        if len(before) == names.index(mine) and all(x is not None for x in before):
+            shift += sum(x for x in before if x is not None)
+    return shift
+
+
+def _pair_tabular(p: Path, rows: Sequence[Sequence[Any]], header_at: int, col: dict[str, int], skipped: list[Skip],
+                  notes: list[str]) -> list[list[Any]]:
+    """A BORIS tabular events export (one START, STOP or POINT row each, in ``Behavior type`` since BORIS 8 or
+    ``Status`` before) as aggregated rows, paired per observation and media file as BORIS pairs them."""
+    flag_col = "status" if "status" in col else "behaviortype"
+    if flag_col not in col:
+        raise InputError(f"{p}: a Time column but no Start (s) / Stop (s) and no START/STOP column: neither "
+                         "BORIS's aggregated nor its tabular events export")
+    observation = next((cell_text(r[1]) for r in rows[:header_at] if len(r) > 1 and norm_col(r[0]) ==
+                        "observationid"), "")  # BORIS 7 writes it in a block above the header
+    modifier_cols = [k for k in sorted(col, key=lambda k: col[k]) if re.fullmatch(r"modifiers|modifier\d+", k)]
+    groups: dict[tuple[str, str, str, str], list[BorisEntry]] = {}
+    for k, r in enumerate(rows[header_at + 1:]):
+        if not any(cell_text(c) for c in r):
+            continue
+        flag = _cell(r, col, flag_col).upper()
+        t = _number(_cell(r, col, "time"))
+        if flag not in ("START", "STOP", "POINT") or t is None:
+            skipped.append(Skip(f"{p.name}: row {header_at + 2 + k}", f"no START/STOP/POINT and time "
+                                f"({quote(flag or 'empty')}, {quote(_cell(r, col, 'time') or 'empty')})"))
+            continue
+        mod = "|".join(m for m in (_cell(r, col, c) for c in modifier_cols))
+        key = (_cell(r, col, "observationid") or observation, _cell(r, col, "mediafilename"), _cell(r, col, "fps"),
+               _cell(r, col, "coder"))  # an independent variable "coder" (our .boris projects set it)
+        groups.setdefault(key, []).append(BorisEntry(t - _time_shift(r, col), _cell(r, col, "subject"),
+                                                     _cell(r, col, "behavior"), mod, _cell(r, col, "comment"),
+                                                     "point" if flag == "POINT" else "state"))
+    out: list[list[Any]] = [["Observation id", "Media file name", "FPS", "Subject", "Behavior", "Modifiers",
+                             "Behavior type", "Start (s)", "Stop (s)", "Apex (s)", "Comment start", "Comment stop"]
+                            + (["Coder"] if "coder" in col else [])]
+    for (obs, media, fps, coder), entries in groups.items():
+        where = f"{p.name}: observation {quote(obs)}" if obs else p.name
+        out += [[obs, media, fps, *row, *([coder or obs] if "coder" in col else [])]
+                for row in pair_boris_events(entries, where, skipped, notes)]
+    return out
+
+
 def read_boris(path: str | os.PathLike[str], fps: float | None = None, video_id: int = 0,
                video_name: str | None = None, fps_override: bool = False,
                emotions: Mapping[str, str] | None = None, default_coder: str = "boris",
@@ -190,11 +305,13 @@ def read_boris_rows(p: Path, rows: Sequence[Sequence[Any]], fmt: str, fps: float
                     video_name: str | None = None, fps_override: bool = False,
                     emotions: Mapping[str, str] | None = None, default_coder: str = "boris",
                     source: str | None = None, times: np.ndarray | None = None,
-                    ours: bool | None = None, other_media: int = 0) -> ImportPreview:
+                    ours: bool | None = None, skipped: list[Skip] | None = None,
+                    notes: list[str] | None = None) -> ImportPreview:
     """:func:`read_boris` on the rows of an aggregated-events table however they were read (a file, or a BORIS
     project's paired events: :mod:`merstudio.interchange.boris_project`), ``fmt`` naming the source in the
     preview. ``ours``: the modifiers are merstudio's AUs (default: the table has our Coder / Event source
-    columns); ``other_media``: rows of other media files the caller already left out."""
+    columns); ``skipped`` / ``notes``: what the caller found before the rows (unpaired BORIS states, say)."""
+    skipped, notes = list(skipped or []), list(notes or [])
     header_at = None
     for i, row in enumerate(rows[:30]):
         if "behavior" in [norm_col(c) for c in row] or "behaviour" in [norm_col(c) for c in row]:
@@ -206,12 +323,17 @@ def read_boris_rows(p: Path, rows: Sequence[Sequence[Any]], fmt: str, fps: float
     header = [norm_col(c) for c in rows[header_at]]
     col = {h: j for j, h in reversed(list(enumerate(header))) if h}
     # other BORIS versions' spellings: "Behaviour", "Media file", and since BORIS 8 "FPS (frame/s)"
-    for alias, key in (("behaviour", "behavior"), ("mediafile", "mediafilename"), ("fpsframes", "fps")):
+    for alias, key in (("behaviour", "behavior"), ("mediafile", "mediafilename"), ("mediafilepath", "mediafilename"),
+                       ("fpsframes", "fps")):
         if alias in col and key not in col:
             col[key] = col[alias]
-    if "time" in col and "status" in col and "starts" not in col:
-        raise InputError(f"{p}: this is a BORIS tabular events export (one START and one STOP row per state); "
-                         "export 'aggregated events' instead")
+    if "time" in col and "starts" not in col and "startframe" not in col:
+        # BORIS's tabular events export: one row per START, STOP or POINT, paired here into events
+        paired = _pair_tabular(p, rows, header_at, col, skipped, notes)
+        return read_boris_rows(p, paired, f"{fmt} (tabular events)", fps=fps, video_id=video_id,
+                               video_name=video_name, fps_override=fps_override, emotions=emotions,
+                               default_coder=default_coder, source=source, times=times, ours=False,
+                               skipped=skipped, notes=notes)
     missing = [name for name, keys in (("Start (s)", ("starts", "startframe")), ("Stop (s)", ("stops", "stopframe")))
                if not any(k in col for k in keys)]
     if missing:
@@ -231,7 +353,6 @@ def read_boris_rows(p: Path, rows: Sequence[Sequence[Any]], fmt: str, fps: float
         x = _number(v)
         if x and x > 0:
             file_fps_values.add(round(x, 6))
-    notes: list[str] = []
     file_fps = min(file_fps_values) if file_fps_values else None
     if len(file_fps_values) > 1:
         raise InputError(f"{p}: rows have different frame rates "
@@ -272,7 +393,7 @@ def read_boris_rows(p: Path, rows: Sequence[Sequence[Any]], fmt: str, fps: float
     names: dict[str, int] = {}
     taken = {k for _, r in body if (k := _numbered(cell_text(get(r, "subject")))) is not None}
     events: list[Event] = []
-    skipped: list[Skip] = []
+    other_media = 0
     for rowno, r in body:
         where = f"{p.name}: row {rowno}"
         mname = Path(cell_text(get(r, "mediafilename")).replace("\\", "/")).name
@@ -295,6 +416,7 @@ def read_boris_rows(p: Path, rows: Sequence[Sequence[Any]], fmt: str, fps: float
                 if t is None:
                     raw = cell_text(get(_r, tcol))
                     return f"no time in column {tcol} ({quote(raw) if raw else 'empty'})" if side != "apex" else None
+                t -= _time_shift(_r, col)
                 if t < 0:
                     return f"negative time {t:g} s"
                 b = clock.seconds_frame(t, "end" if side == "stop" else "start")

@@ -42,7 +42,7 @@ import numpy as np
 from merstudio import __version__
 from merstudio.atomic import atomic_path
 from merstudio.errors import InputError
-from merstudio.interchange.boris import read_boris_rows
+from merstudio.interchange.boris import BorisEntry, pair_boris_events, read_boris_rows
 from merstudio.interchange.common import (
     ImportPreview,
     Media,
@@ -291,34 +291,26 @@ def read_boris_project(path: str | os.PathLike[str], fps: float | None = None, v
     emap = dict(emotions or {})
     if ours:
         emap.setdefault(UNLABELLED, "")
-    prev = read_boris_rows(p, [list(_HEADER), *rows], "BORIS project", fps=fps, video_id=video_id,
+    return read_boris_rows(p, [list(_HEADER), *rows], "BORIS project", fps=fps, video_id=video_id,
                            video_name=None, fps_override=fps_override, emotions=emap, default_coder=default_coder,
-                           source=source, times=times, ours=ours)
-    prev.skipped[:0] = skipped
-    prev.notes[:0] = notes
-    return prev
+                           source=source, times=times, ours=ours, skipped=skipped, notes=notes)
 
 
 def _observation_rows(p: Path, obs_id: str, obs: dict[str, Any], ethogram: dict[str, str], file: str,
                       file_fps: float | None, start_at: float, end_at: float, coder: str, skipped: list[Skip],
                       notes: list[str]) -> list[list[Any]]:
-    """Aggregated-table rows (:data:`_HEADER`) of one observation's events on one media file: states paired as
-    BORIS pairs them (per subject, code and modifier, in time order), apex points placed in their states."""
+    """Aggregated-table rows (:data:`_HEADER`) of one observation's events on one media file (times from
+    ``start_at``, the file's start on the observation's clock, up to ``end_at``)."""
     where = f"{p.name}: observation {quote(obs_id)}"
     raw = obs.get("events") or []
-    entries = []
+    entries: list[BorisEntry] = []
+    undefined: set[str] = set()
+    left = 0
     for k, ev in enumerate(raw if isinstance(raw, list) else []):
         if not isinstance(ev, list) or len(ev) < 5 or _number(ev[0]) is None:
             skipped.append(Skip(f"{where}, event {k + 1}", "not [time, subject, code, modifier, comment, ...]"))
             continue
-        entries.append((float(ev[0]), k, str(ev[1] or ""), str(ev[2] or ""), str(ev[3] or ""), str(ev[4] or "")))
-    entries.sort(key=lambda x: (x[0], x[1]))  # BORIS keeps them in time order; a stable sort keeps its order
-    states: list[list[Any]] = []
-    apexes: list[tuple[float, str, str]] = []
-    open_: dict[tuple[str, str, str], tuple[float, str]] = {}
-    undefined: set[str] = set()
-    left = 0
-    for t, _k, subject, code, modifier, comment in entries:
+        t, code = float(ev[0]), str(ev[2] or "")
         if not start_at <= t < end_at:
             left += 1
             continue
@@ -326,39 +318,11 @@ def _observation_rows(p: Path, obs_id: str, obs: dict[str, Any], ethogram: dict[
         if kind is None:
             undefined.add(code)
             continue
-        if "state" not in kind.lower():
-            if code.lower() == APEX or code.lower().startswith(APEX + " ("):
-                apexes.append((t, subject, comment))
-            else:
-                states.append([t, t, subject, code, modifier, "POINT", comment, ""])
-            continue
-        key = (subject, code, modifier)
-        if key in open_:
-            t0, c0 = open_.pop(key)
-            states.append([t0, t, subject, code, modifier, "STATE", c0, comment])
-        else:
-            open_[key] = (t, comment)
-    for (subject, code, _m), (t0, _c) in sorted(open_.items(), key=lambda kv: kv[1][0]):
-        skipped.append(Skip(where, f"{quote(code)} of {quote(subject or 'no focal subject')} starts at "
-                                   f"{t0 - start_at:.3f} s and is never stopped"))
+        entries.append(BorisEntry(t - start_at, str(ev[1] or ""), code, str(ev[3] or ""), str(ev[4] or ""),
+                                  "state" if "state" in kind.lower() else "point"))
     if undefined:
         skipped.append(Skip(where, f"behaviour(s) not in the ethogram: {name_list(sorted(undefined))}"))
     if left:
         notes.append(f"{where}: {left} event(s) on other media files of its player left out")
-    apex_of: dict[int, float] = {}
-    for t, subject, comment in apexes:
-        inside = [i for i, s in enumerate(states) if s[2] == subject and s[0] <= t <= s[1] and s[5] == "STATE"]
-        inside.sort(key=lambda i: (states[i][3] != comment, states[i][0]))
-        free = [i for i in inside if i not in apex_of]
-        if not free:
-            notes.append(f"{where}: an apex at {t - start_at:.3f} s of {quote(subject or 'no focal subject')} "
-                         "outside its events (or a second one) left out")
-            continue
-        apex_of[free[0]] = t
-    rows = []
-    for i, (t0, t1, subject, code, modifier, btype, c0, c1) in enumerate(states):
-        apex = apex_of.get(i)
-        rows.append([obs_id, file, "" if file_fps is None else file_fps, subject, code,
-                     modifier.replace(",", "|"), btype, t0 - start_at, t1 - start_at,
-                     "" if apex is None else apex - start_at, c0, c1, coder])
-    return rows
+    return [[obs_id, file, "" if file_fps is None else file_fps, *row, coder]
+            for row in pair_boris_events(entries, where, skipped, notes)]

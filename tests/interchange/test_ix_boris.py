@@ -136,10 +136,57 @@ def test_missing_columns_are_named(tmp_path):
     (tmp_path / "nobehav.csv").write_text("a,b,c\n1,2,3\n")
     with pytest.raises(InputError, match="no header row with a Behavior column"):
         read_boris(tmp_path / "nobehav.csv", fps=25.0)
-    path = _boris_export(tmp_path / "events.tsv", [["o", "0.0", "Happiness", "START"]],
-                         header=("Observation id", "Time", "Behavior", "Status"))
-    with pytest.raises(InputError, match="export 'aggregated events'"):
+    path = _boris_export(tmp_path / "events.tsv", [["o", "0.0", "Happiness"]],
+                         header=("Observation id", "Time", "Behavior"))
+    with pytest.raises(InputError, match="no START/STOP column"):
         read_boris(path, fps=25.0)
+
+
+BORIS9_TABULAR = ("Observation id", "Observation date", "Description", "Observation duration", "Observation type",
+                  "Source", "Time offset (s)", "Media duration (s)", "FPS", "coder", "Subject", "Behavior",
+                  "Behavioral category", "Modifier #1", "Behavior type", "Time", "Media file name", "Image index",
+                  "Image file path", "Comment")
+
+
+def _tabular_row(subject, behavior, modifier, flag, time, comment="", offset="0.0", source="player #1:/m/p01.mp4",
+                 lengths="60.000", media="/m/p01.mp4"):
+    return ["obs A", "2024-05-01 10:00:00", "", "60.0", "Media file(s)", source, offset, lengths, "25.000", "ann",
+            subject, behavior, "", modifier, flag, time, media, "NA", "NA", comment]
+
+
+def test_a_boris_tabular_events_export_is_paired(tmp_path):
+    """BORIS's other export: one row per START, STOP or POINT (as export_tabular_events writes it since BORIS 8).
+    At 25 fps: 1.2 s starts frame 30; the STOP at 1.64 s ends frame 40 (41 starts at 1.64 s); 3.0 s is frame 75."""
+    path = _boris_export(tmp_path / "tab.tsv", [
+        _tabular_row("Anna", "happiness", "AU12", "START", "1.200", "clear"),
+        _tabular_row("Anna", "apex", "", "POINT", "1.400"),
+        _tabular_row("Bob", "happiness", "AU12", "START", "1.300"),  # another subject: paired apart
+        _tabular_row("Anna", "happiness", "AU12", "STOP", "1.640"),
+        _tabular_row("Bob", "happiness", "AU12", "STOP", "2.000", "end"),
+        _tabular_row("Anna", "blink", "", "POINT", "3.000"),
+        _tabular_row("Anna", "surprise", "AU1,AU2", "START", "5.000"),  # never stopped
+    ], header=BORIS9_TABULAR)
+    prev = read_boris(path, fps=25.0)  # the coder from the observation's variable "coder", as .boris exports set it
+    assert prev.format == "BORIS tsv (tabular events)"
+    got = sorted((e.face_id, e.onset, e.apex, e.offset, e.emotion, e.aus, e.note, e.coder) for e in prev.events)
+    assert got == [(0, 30, 35, 40, "happiness", "12", "clear", "ann"), (0, 75, 75, 75, "blink", "", "", "ann"),
+                   (1, 32, 40, 49, "happiness", "12", "end", "ann")]  # 1.3 s lies in frame 32; no apex: the middle
+    assert [s.reason for s in prev.skipped] == ["'surprise' of 'Anna' starts at 5.000 s and is never stopped"]
+
+
+def test_time_offset_and_a_players_second_file_are_taken_off(tmp_path):
+    """BORIS adds the observation's time offset to every time it stores, and times a player's second file from
+    the start of its first: 12.4 s with a 2 s offset after a 10 s first file is 0.4 s of the second, frame 10."""
+    two = dict(source="player #1:/m/a.mp4;/m/b.mp4", lengths="10.000;20.000", media="/m/b.mp4", offset="2.0")
+    path = _boris_export(tmp_path / "tab.tsv", [_tabular_row("Anna", "blink", "", "POINT", "12.400", **two)],
+                         header=BORIS9_TABULAR)
+    assert [(e.onset, e.offset) for e in read_boris(path, fps=25.0).events] == [(10, 10)]
+    agg = _boris_export(tmp_path / "agg.tsv", [
+        ["obs", "2024-05-01", "player #1:/m/a.mp4;/m/b.mp4", "2.0", "10.000;20.000", "25.0", "Anna", "blink", "",
+         "POINT", "12.400", "12.400", "/m/b.mp4"]],
+        header=("Observation id", "Observation date", "Source", "Time offset (s)", "Media duration (s)", "FPS",
+                "Subject", "Behavior", "Modifiers", "Behavior type", "Start (s)", "Stop (s)", "Media file name"))
+    assert [(e.onset, e.offset) for e in read_boris(agg, fps=25.0).events] == [(10, 10)]
 
 
 @pytest.mark.parametrize("ext", ["tsv", "xlsx"])

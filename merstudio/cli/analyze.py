@@ -152,6 +152,12 @@ def _run(args: argparse.Namespace) -> int:
     else:
         plan = B.plain_plan(expand_photo_sets(args.inputs, quiet=args.quiet), args.out, args.overwrite,
                             fmt=args.format)
+    if args.plot:
+        inputs = {it.input.resolve() for it in plan.items}
+        for it in plan.items:  # a photo analysed into its own folder: <name>.png is the photo itself
+            png = args.out / f"{it.name}.png"
+            if png.resolve() in inputs:
+                raise OutputError(f"{png}: is an input; its AU plot would replace it: write to another folder (-o)")
     if args.plot and not args.overwrite:
         taken = [p for it in plan.items if not it.overwrite and (p := args.out / f"{it.name}.png").exists()]
         if taken:
@@ -329,6 +335,8 @@ def write_plot(r: AnalysisOutput, truth: list[tuple[int, int, str]] | None = Non
     for fid in r.face_ids:
         png = r.paths.csv.with_suffix(".png") if len(r.face_ids) == 1 else \
             r.paths.csv.with_name(f"{r.paths.csv.stem}_face{fid}.png")
+        if png.resolve() == r.input.resolve():  # never the input itself, whatever --overwrite says
+            raise OutputError(f"{png}: is the input; its AU plot would replace it: write to another folder (-o)")
         spots = [(s.onset, s.offset) for s in r.spots if s.face_id == fid]
         plot_au_curves(frames, png, fid, spots, truth or (), title=f"{r.input.name}: AU intensity (0-5), face {fid}")
         r.plots.append(png)

@@ -207,6 +207,25 @@ def test_plots_and_demo_results_are_not_replaced_unasked(tmp_path: Path,
     assert (out / "interview.png").read_bytes() == b"mine"
 
 
+
+def test_a_photo_is_never_replaced_by_its_own_plot(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A photo analysed into its own folder: <name>.png is the photo itself, --overwrite or not."""
+    import cv2
+
+    from merstudio.resources import demo_video
+
+    cap = cv2.VideoCapture(str(demo_video()))
+    ok, frame = cap.read()
+    cap.release()
+    assert ok
+    photo = tmp_path / "portrait.png"
+    cv2.imwrite(str(photo), frame)
+    before = photo.read_bytes()
+    for extra in ([], ["--overwrite"]):
+        assert main(["analyze", str(photo), "-o", str(tmp_path), "--plot", "-q", *extra]) == 3
+        assert "is an input; its AU plot would replace it" in capsys.readouterr().err
+    assert photo.read_bytes() == before
+
 def test_a_binary_sample_table_is_one_line_and_a_latin1_one_is_read(tmp_path: Path,
                                                                        capsys: pytest.CaptureFixture[str]) -> None:
     binary = tmp_path / "t.csv"

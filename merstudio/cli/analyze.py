@@ -387,7 +387,7 @@ def _print_summary(r: AnalysisOutput, plot: bool = False) -> None:
     if r.unreadable:
         n = len(r.unreadable)
         names = ", ".join(name for _, name in r.unreadable[:3]) + (", ..." if n > 3 else "")
-        status += f"; {n} unreadable frame{'s' if n > 1 else ''} ({names}: damaged, decoded in part)"
+        status += f"; {n} damaged frame image{'s' if n > 1 else ''} ({names}; see the warning)"
     print(f"{r.input}: {status}")
     for w in r.warnings:
         print(f"  warning       : {w}")

@@ -243,10 +243,15 @@ class ImageSequenceSource(FrameSource):
         self.files = files
         self.fps = float(fps)
         self._damaged: dict[int, str] = {}  # frame index -> file name of images that decode only in part
-        first = self._read(0)
-        self.size = (first.shape[1], first.shape[0])
+        self._lost: dict[int, str] = {}  # frame index -> file name of images that do not decode at all (black)
+        # the size from the first image that decodes; damaged ones before it are lost frames of the stream
+        k, img = next(((k, im) for k in range(len(files)) if (im := self._decode(k)) is not None), (None, None))
+        if k is None or img is None:
+            raise InputError(f"{path}: none of its {len(files)} image(s) is readable (damaged or wrong format?)")
+        self.size = (img.shape[1], img.shape[0])
+        first = self._read(k)
         self._cache = _LRU(first.nbytes)
-        self._cache.put(0, first)
+        self._cache.put(k, first)
 
     @property
     def frame_count(self) -> int:
@@ -254,14 +259,19 @@ class ImageSequenceSource(FrameSource):
 
     @property
     def unreadable_frames(self) -> list[tuple[int, str]]:
-        return sorted(self._damaged.items())
+        return sorted({**self._damaged, **self._lost}.items())
 
     @property
     def warnings(self) -> list[str]:
         notes = super().warnings
-        damaged = self.unreadable_frames
-        if damaged:
-            notes.append(_damaged_message(self.path, [name for _, name in damaged]))
+        if self._damaged:
+            notes.append(_damaged_message(self.path, [name for _, name in sorted(self._damaged.items())]))
+        if self._lost:
+            names = [name for _, name in sorted(self._lost.items())]
+            shown = ", ".join(names[:_NAMES_SHOWN]) + (f" and {len(names) - _NAMES_SHOWN} more"
+                                                       if len(names) > _NAMES_SHOWN else "")
+            notes.append(f"{self.path}: {len(names)} frame image(s) could not be read at all (damaged or wrong "
+                         f"format?): {shown}; those frames are black, rows with no face")
         return notes
 
     @property
@@ -271,14 +281,21 @@ class ImageSequenceSource(FrameSource):
     def timestamp(self, i: int) -> float:
         return self._check_index(i) / self.fps
 
-    def _read(self, i: int) -> np.ndarray:
-        file = self.files[i]
+    def _decode(self, i: int) -> np.ndarray | None:
         # IMREAD_COLOR gives 3 channels for grey and 16-bit images too (converted to 8-bit).
-        bgr = cv2.imread(str(file), cv2.IMREAD_COLOR)
+        return cv2.imread(str(self.files[i]), cv2.IMREAD_COLOR)
+
+    def _read(self, i: int, stream: bool = False) -> np.ndarray:
+        file = self.files[i]
+        bgr = self._decode(i)
         if bgr is None:
             reason = "file is missing" if not file.exists() else "not a readable image (damaged or wrong format?)"
-            raise InputError(f"{file}: {reason}")
-        if hasattr(self, "size") and (bgr.shape[1], bgr.shape[0]) != self.size:
+            if not stream or not file.exists():  # random access (a dataset's apex, say) needs that very image
+                raise InputError(f"{file}: {reason}")
+            # streaming a clip, one damaged image must not cost the rest: a black frame (no face), and a warning
+            self._lost[i] = file.name
+            return np.zeros((self.size[1], self.size[0], 3), np.uint8)
+        if (bgr.shape[1], bgr.shape[0]) != self.size:
             raise InputError(f"{file}: image is {bgr.shape[1]}x{bgr.shape[0]}, the first image of "
                              f"{self.path} is {self.size[0]}x{self.size[1]}")
         if i not in self._damaged and jpeg_cut_short(file):
@@ -296,7 +313,7 @@ class ImageSequenceSource(FrameSource):
     def iter_frames(self, start: int = 0, stop: int | None = None) -> Iterator[tuple[int, np.ndarray]]:
         start, stop = self._range(start, stop)
         for i in range(start, stop):
-            yield i, self._read(i)
+            yield i, self._read(i, stream=True)
 
 
 _JPEG_SOI, _JPEG_EOI = b"\xff\xd8", b"\xff\xd9"

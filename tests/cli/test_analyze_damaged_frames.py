@@ -43,7 +43,7 @@ def test_cut_jpeg_is_reported_in_meta_and_summary(tmp_path: Path, capsys) -> Non
     assert meta["unreadable_files"] == ["img5.jpg"]
     assert any("img5.jpg" in w for w in meta["warnings"])
     status = text.splitlines()[0]
-    assert status.startswith(f"{folder}: complete") and "1 unreadable frame" in status and "img5.jpg" in status
+    assert status.startswith(f"{folder}: complete") and "1 damaged frame image" in status and "img5.jpg" in status
 
 
 def test_whole_folder_has_no_unreadable_frames(tmp_path: Path, capsys) -> None:

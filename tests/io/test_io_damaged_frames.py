@@ -62,8 +62,18 @@ def test_whole_jpegs_are_not_reported(tmp_path: Path) -> None:
         assert not src.warnings
 
 
-def test_an_image_that_does_not_decode_at_all_is_still_refused(tmp_path: Path) -> None:
+def test_an_image_that_does_not_decode_at_all_is_a_black_frame_of_the_stream(tmp_path: Path) -> None:
+    """Streaming a clip (the analysis), one damaged image costs its frame, not the clip; random access (a
+    dataset's onset or apex) still refuses: that very image is needed."""
     folder = _folder(tmp_path)
     (folder / "img3.jpg").write_bytes(b"\xff\xd8\xff garbage, not a jpeg")
-    with open_source(folder) as src, pytest.raises(InputError, match=r"img3\.jpg: not a readable image"):
-        list(src.iter_frames())
+    (folder / "img1.jpg").write_bytes(b"not an image either")  # the first: the size comes from img2
+    with open_source(folder) as src:
+        frames = dict(src.iter_frames())
+        assert sorted(frames) == [0, 1, 2, 3, 4, 5] and not frames[2].any() and not frames[0].any()
+        assert frames[1].any() and frames[1].shape == frames[2].shape
+        assert src.unreadable_frames == [(0, "img1.jpg"), (2, "img3.jpg")]
+        assert any("2 frame image(s) could not be read at all" in w and "img1.jpg, img3.jpg" in w
+                   for w in src.warnings)
+        with pytest.raises(InputError, match=r"img3\.jpg: not a readable image"):
+            src.frame(2)

@@ -106,12 +106,10 @@ def test_unreadable_image_inside_folder(tmp_path: Path) -> None:
         assert src.frame_count == 5
         with pytest.raises(InputError, match=r"img3\.jpg: not a readable image"):
             src.frame(2)
-    msg = _error(folder)
-    assert msg.startswith(str(folder / "img3.jpg"))
     first_bad = tmp_path / "firstbad"
     first_bad.mkdir()
     (first_bad / "img1.jpg").write_bytes(b"nope")
-    assert _error(first_bad).startswith(str(first_bad / "img1.jpg"))
+    assert _error(first_bad) == f"{first_bad}: none of its 1 image(s) is readable (damaged or wrong format?)"
 
 
 def test_images_of_different_sizes_are_photos_not_a_clip(tmp_path: Path) -> None:

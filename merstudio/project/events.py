@@ -21,7 +21,9 @@ def parse_aus(text: str) -> list[tuple[str, int, str]]:
 
     Raises ValueError with a one-line reason on a malformed string. The empty string means "no AUs".
     """
-    text = (text or "").strip().upper().replace(" ", "")
+    text = re.sub(r"\s*\+\s*", "+", (text or "").strip().upper())
+    # a space inside a term ("L 12", "AU 4") is no separator; between terms ("1 2") it is one, never a merge (AU12)
+    text = re.sub(r"\s+", "+", re.sub(r"(?<=\b[LR])\s+|(?<=\bAU)\s+", "", text))
     if not text:
         return []
     terms: list[tuple[str, int, str]] = []

@@ -13,7 +13,9 @@ from merstudio.project.store import content_hash
 
 
 @pytest.mark.parametrize("text,canon", [("4+7", "4+7"), ("l12", "L12"), ("R6", "R6"), ("1+2+L12", "1+2+L12"),
-                                        (" 12C + 6 ", "12C+6"), ("", "")])
+                                        (" 12C + 6 ", "12C+6"), ("", ""),
+                                        # spaces between terms separate them: never one AU ("1 2" is not AU12)
+                                        ("1 2", "1+2"), ("4 7", "4+7"), ("12 25", "12+25"), ("L 12 R 6", "L12+R6")])
 def test_au_strings_valid(text, canon):
     assert normalize_aus(text) == canon
 

@@ -689,8 +689,8 @@ class Timeline(pg.GraphicsLayoutWidget):
         shown = None if self.visible_aus is None else set(self.visible_aus)
         sig: _OverlaySig = (tuple(ours), tuple(ours_p), self.face, None if shown is None else tuple(sorted(shown)))
         if all(self._overlay_version.get(n) == (b.version, sig) for n, b in self.overlays.items()) and \
-                len(self._overlay_version) == len(self.overlays):
-            return
+                len(self._overlay_version) == len(self.overlays) and (self.overlays or not self._overlay_curves):
+            return  # (no overlays left while curves are drawn: another video's or a closed project's, removed below)
         for name, buf in self.overlays.items():
             if name in self.overlay_hidden:
                 continue

@@ -160,6 +160,24 @@ def test_openface_overlay_drawn_dashed_and_frame_aligned(qtbot, window, video_pa
     assert [o.name for o in win.project.overlays(video.id)] == ["OpenFace", "OF short"]
 
 
+
+def test_overlay_curves_go_with_their_video(qtbot, window, video_path, tmp_path):
+    """A re-run keeps the old predictions as a dashed overlay; another video, or no project, shows none of them."""
+    from gui_fixtures import write_video
+
+    win = window
+    _open(win, video_path)
+    for confirmed in (False, True):
+        win.ctx.execute(C.RunAnalysis, settings={"landmarks": True}, confirmed=confirmed)
+        qtbot.waitUntil(lambda: win.worker is None, timeout=20000)
+    assert win.timeline._overlay_curves  # the previous run, dashed
+    assert win.ctx.execute(C.OpenVideo, path=str(write_video(tmp_path / "other.avi", n=60))), win.errors
+    qtbot.waitUntil(lambda: not win.timeline._overlay_curves, timeout=5000)
+    _open(win, video_path)
+    qtbot.waitUntil(lambda: bool(win.timeline._overlay_curves), timeout=5000)
+    win.session.close_project()
+    qtbot.waitUntil(lambda: not win.timeline._overlay_curves, timeout=5000)
+
 def test_py_feat_overlay_draws_its_probabilities_on_the_au_scale(qtbot, window, video_path, tmp_path):
     from support.pyfeat_files import au12, pyfeat_csv
 

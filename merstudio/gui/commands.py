@@ -199,15 +199,17 @@ def _describe_checkpoint(path: str | Path) -> dict[str, Any]:
 
 # ---------------------------------------------------------------------------------------------------- events
 class NewEvent(AppCommand):
-    """Create an event from params onset/offset (and optional apex and fields), else from the timeline
-    selection, else from the I/A/O marks."""
+    """Create an event from params onset/offset (and optional apex and fields), else (params from "marks") from
+    the I/A/O marks, else from the timeline selection, else from the marks."""
 
     @staticmethod
     def ask(ctx: CommandContext, params: Params) -> bool:
         win = ctx.win
         if "onset" in params and "offset" in params:
             return True
-        if win.timeline.selection is not None:
+        if params.get("from") == "marks" and win.marks.ready():
+            params["onset"], params["apex"], params["offset"] = win.marks.interval(win.activity())
+        elif win.timeline.selection is not None:
             params["onset"], params["offset"] = win.timeline.selection
         elif win.marks.ready():
             params["onset"], params["apex"], params["offset"] = win.marks.interval(win.activity())
@@ -333,10 +335,11 @@ class MarkPoint(AppCommand):
         win.require_video()
         win.marks.set(params["which"], params.get("frame", win.current_frame))
         win.coding.show_marks()
-        # the event is made when its second end is marked, whichever key came first (O, then I works too)
+        # the event is made when its second end is marked, whichever key came first (O, then I works too), from
+        # the marks: never from a timeline selection left over from something else
         if params["which"] in ("onset", "offset") and win.marks.ready():
             on, apex_mark, off = win.marks.onset, win.marks.apex, win.marks.offset
-            if not ctx.execute(NewEvent):
+            if not ctx.execute(NewEvent, **{"from": "marks"}):
                 return
             ev = win.coding.find(win.selected_event_id)
             if ev is None:

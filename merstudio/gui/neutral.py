@@ -92,6 +92,8 @@ class SetNeutral(AppCommand):
         elif face not in load_baselines(proj, win.video.id):
             raise InputError(f"face {face} has no neutral frames to clear")
         win.coding.push(NeutralCommand(proj, win.video.id, face, after, win.neutral.update))
+        if mode == "selection":
+            win.timeline.clear_selection()  # used: left selected it would stand in for the next I..O marks
         if after is not None:
             win.neutral.view_action.setChecked(True)
             win.neutral.update()

@@ -79,6 +79,23 @@ def test_keys_create_event_undo_redo(qtbot, analysed):
     assert hist == ["create", "update", "delete", "create", "update"]
 
 
+
+def test_marks_make_their_event_whatever_the_timeline_selection(qtbot, analysed):
+    """A selection left over (here: after setting the neutral frames from it) never stands in for the I..O marks;
+    setting neutral frames from the selection uses it up."""
+    from merstudio.gui.neutral import SetNeutral
+
+    win = analysed
+    win.timeline.set_selection(4, 16)
+    assert win.ctx.execute(SetNeutral, mode="selection"), win.errors
+    assert win.timeline.selection is None
+    win.timeline.set_selection(4, 16)  # another selection, left standing
+    for frame, key in ((52, Qt.Key.Key_I), (58, Qt.Key.Key_A), (64, Qt.Key.Key_O)):
+        win.transport.seek(frame)
+        qtbot.keyClick(win, key)
+    (ev,) = manual(win)
+    assert (ev.onset, ev.apex, ev.offset) == (52, 58, 64)
+
 def test_pending_marks_are_drawn_and_either_order_makes_the_event(qtbot, analysed):
     """While the coder looks for the offset, the onset and apex marks stand on the events track; the event is made
     when the second end is marked, whichever came first; the status bar then names the event, not the marks, and

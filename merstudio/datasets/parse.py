@@ -66,6 +66,11 @@ def cell_text(value: Any) -> str:
     return str(value).strip()
 
 
+def is_empty_cell(value: Any) -> bool:
+    """A cell that holds nothing: blank, or a spelling of "not coded" (NULL, /, -, n/a, ?)."""
+    return cell_text(value).lower() in _EMPTY
+
+
 def parse_aus(value: Any) -> tuple[frozenset[int], str]:
     """AU numbers in a FACS cell and the raw text.
 

@@ -75,6 +75,7 @@ def load_arrays(spec: str, *, classes: str | None = None, allow_missing: bool = 
     `framing` (model.inputs.parse_framing): the framing clips are cropped to, or the one precomputed flow images
     have; the checkpoint records it so that per-frame inference frames video faces the same way."""
     from merstudio.datasets import PreprocessSettings, load_samples, prepare
+    from merstudio.datasets.parse import is_empty_cell
     from merstudio.model.config import DEFAULT_AUS
     from merstudio.model.inputs import InputSettings
     from merstudio.model.priors import au_targets_from_sets
@@ -105,8 +106,9 @@ def load_arrays(spec: str, *, classes: str | None = None, allow_missing: bool = 
             "and higher: docs/model.md, \"Framing\")")
     X, pinfo = prepare(list(ds), prep, progress=progress, cache_dir=cache_dir)
     au_list = list(aus) if aus is not None else list(DEFAULT_AUS)
-    # A sample counts as AU-coded when the dataset wrote an AU cell for it (SMIC writes none: masked).
-    au_sets = [s.aus if (s.aus or s.aus_raw.strip()) else None for s in ds]
+    # A sample counts as AU-coded when the dataset wrote AUs for it; SMIC writes no AU cell and a NULL, "/" or "-"
+    # cell says nothing either: masked, never a target of "no AU at all"
+    au_sets = [s.aus if (s.aus or not is_empty_cell(s.aus_raw)) else None for s in ds]
     au, au_mask = au_targets_from_sets(au_sets, au_list)
     arrays = DataArrays(X=X, y=ds.labels, subjects=np.array(ds.subjects, dtype=object),
                         samples=np.array([s.sample for s in ds], dtype=object),

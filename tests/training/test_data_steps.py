@@ -64,3 +64,16 @@ def test_data_specs_name_tables_and_dataset_folders(tmp_path) -> None:
     assert parse_data_spec(f"table:{tmp_path}") == ("table", tmp_path)
     assert parse_data_spec(str(table)) == ("table", table)
     assert parse_data_spec("casme2:/data/CASME2")[0] == "casme2"
+
+
+def test_an_au_cell_that_says_nothing_is_no_au_target(tmp_path, flow_table):
+    """NULL, "/" or "-" in an AU cell (CAS(ME)^2 writes NULL) is no coding: masked like a blank cell, never a
+    target of "no AU at all" for the AU head."""
+    table = flow_table(tmp_path / "flows")
+    lines = table.read_text(encoding="utf-8").splitlines()
+    cells = ["4+7", "NULL", "", "/", "12", "-"]
+    lines = [lines[0] + ",aus"] + [f"{row},{cells[k % len(cells)]}" for k, row in enumerate(lines[1:])]
+    table.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    arrays, _ = load_arrays(str(table), aus=[4, 7, 12], log=lambda *a, **k: None, cache_dir=tmp_path / "c")
+    coded = [cells[k % len(cells)] in ("4+7", "12") for k in range(len(lines) - 1)]
+    assert arrays.au_mask.tolist() == coded

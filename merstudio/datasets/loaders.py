@@ -164,6 +164,9 @@ def _clip_sample(ctx: _Ctx, file: Path, row: int | None, *, dataset: str, subjec
         ctx.problem(file, row, f"no frames in {folder}")
         return
     nums = sorted(by_num)
+    if onset is None and (apex is not None or offset is not None):  # a coded row whose onset cell is empty or odd
+        note(ctx.notes, f"{file}: row {row}: {subject}/{name} has no usable onset (blank, / or not a frame number); "
+                        f"the clip starts at its first frame {nums[0]}")
     onset = nums[0] if onset is None else onset
     if offset is None and apex is None:
         offset = nums[-1]  # no annotation (SMIC, a plain table folder): the clip runs onset..last frame
@@ -184,7 +187,8 @@ def _clip_sample(ctx: _Ctx, file: Path, row: int | None, *, dataset: str, subjec
         mid = span[len(span) // 2]
         if meta is None or not meta.get("apex_is_middle"):
             note(ctx.notes, f"{file}: row {row}: {subject}/{name} has no usable apex "
-                            f"({'blank or /' if apex is None else apex}); using the middle frame {mid}")
+                            f"({'blank, / or not a frame number' if apex is None else apex}); using the middle "
+                            f"frame {mid}")
         apex = mid
     if ctx.check_images:
         for n in dict.fromkeys((onset, apex, span[-1])):

@@ -544,3 +544,19 @@ def test_table_video_uses_the_frames_that_decode(tmp_path):
         [(3, True)]
     assert any(f"says {t_claim} frames, {t_found} can be decoded" in n for n in ds.notes)
     assert any(f"says {s_claim} frames, {s_found} can be decoded" in n for n in ds.notes)
+
+
+def test_an_uncoded_onset_starts_the_clip_at_its_first_frame_and_says_so(tmp_path):
+    """A coded row whose onset cell is blank (or "/" in a sheet) does not start at the first frame: said, with the row."""
+    clip = tmp_path / "clip1"
+    clip.mkdir()
+    for k in range(3, 11):
+        cv2.imwrite(str(clip / f"img{k}.jpg"), np.zeros((8, 8, 3), np.uint8))
+    (tmp_path / "samples.csv").write_text("subject,sample,label,path,onset,apex,offset\ns1,a,happy,clip1,,5,9\n")
+    ds = load_samples("table", tmp_path)
+    (s,) = ds
+    assert (s.onset, s.apex, s.offset) == (3, 5, 9)
+    assert any("row 2: s1/a has no usable onset (blank, / or not a frame number); the clip starts at its first "
+               "frame 3" in n for n in ds.notes)
+    (tmp_path / "samples.csv").write_text("subject,sample,label,path\ns1,a,happy,clip1\n")  # a plain folder: no note
+    assert not load_samples("table", tmp_path).notes

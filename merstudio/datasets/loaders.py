@@ -76,6 +76,8 @@ class _Ctx:
         self.by_key: dict[tuple[str, str, str], Sample] = {}
         # Composite with an official GT file: (dataset, subject no., canonical name) -> label; others ignored.
         self.select: Callable[[str, int, str], str | None] | None = None
+        self.unselected: Counter[str] = Counter()  # per dataset: rows the GT file leaves out
+        self.relabelled: list[str] = []  # "casme2 sub01/EP02_01f: happiness -> GT negative": GT against own label
 
     def problem(self, file: Path | str, row: int | None, reason: str) -> None:
         if not self.allow_missing:
@@ -92,12 +94,18 @@ class _Ctx:
                 return None
             chosen = self.select(dataset, subject_no, name)
             if chosen is None:
+                self.unselected[dataset] += 1
                 return None
             raw_text, source = chosen, raw_text
             mapped = self.cmap.lookup(dataset, raw_text)
             if is_unknown(mapped) or mapped is None:
                 self.problem(file, row, f"ground-truth label '{raw_text}' is not a {self.cmap.name} class")
                 return None
+            own = self.cmap.lookup(dataset, source) if source else None
+            if source and (own is None or is_unknown(own) or str(own) != str(mapped)):
+                self.relabelled.append(f"{dataset} {subject_no}/{name}: its own label '{source}' "
+                                       f"({'not in the map' if own is None or is_unknown(own) else own}) -> "
+                                       f"{mapped} by the ground truth")
             return str(mapped), source or raw_text
         if not raw_text:
             self.problem(file, row, "empty label")
@@ -564,7 +572,18 @@ def _load_megc2019(ctx: _Ctx, root: Path, gt: str | Path | None, roots: dict[str
     _load_samm(ctx, found["samm"], None, other)
     _load_smic(ctx, found["smic"], "HS", other)
     ctx.select = None
-    if gt_path is not None:
+    if gt_path is None:
+        note(ctx.notes, f"{base}: no ground-truth file (*3class*gt*.csv) found: the composite is made from each "
+                        "dataset's own labels mapped to the 3 classes (give --gt FILE for the official one)")
+    else:
+        left = ", ".join(f"{n} {d}" for d, n in sorted(ctx.unselected.items()))
+        note(ctx.notes, f"{gt_path}: the composite's ground truth ({len(wanted)} samples) chose the samples and their "
+                        f"labels" + (f"; sheet/tree samples it does not list left out: {left}" if left else ""))
+        if ctx.relabelled:
+            shown = "; ".join(ctx.relabelled[:5]) + (f"; and {len(ctx.relabelled) - 5} more" if len(ctx.relabelled)
+                                                     > 5 else "")
+            note(ctx.notes, f"{gt_path}: {len(ctx.relabelled)} sample(s) labelled otherwise than their dataset's own "
+                            f"label maps to: {shown}")
         for key, (row, _) in sorted(wanted.items(), key=lambda kv: kv[1][0]):
             if key not in hits:
                 ctx.problem(gt_path, row, f"{key[0]} sample {key[2]} of subject {key[1]} is not in the "

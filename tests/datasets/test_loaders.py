@@ -360,6 +360,25 @@ def test_megc2019_with_official_gt(tmp_path, make):
     assert sorted({s.dataset for s in ds}) == ["casme2", "samm", "smic"]
 
 
+
+def test_megc2019_says_which_ground_truth_chose_the_samples_and_where_it_relabels(tmp_path, make):
+    """The GT file decides the set and the labels: the load names the file, counts the samples it leaves out, and
+    lists samples whose GT label is not what their dataset's own label maps to."""
+    _composite(tmp_path, make)
+    with pytest.warns(DatasetWarning):
+        ds = load_samples("megc2019", tmp_path)
+    assert any("no ground-truth file" in n for n in ds.notes)
+    # s01_po_01 is in SMIC's positive folder; the GT says negative (0)
+    (tmp_path / "3class_gt.csv").write_bytes(b"casme2,sub01,EP02_01f,1\r\nsmic,s01,s01_po_01,0\r\n"
+                                             b"smic,s02,s02_sur_01,2\r\n")
+    with pytest.warns(DatasetWarning):
+        ds = load_samples("megc2019", tmp_path)
+    assert len(ds) == 3
+    (chose,) = [n for n in ds.notes if "chose the samples" in n]
+    assert "the composite's ground truth (3 samples)" in chose and "left out: " in chose
+    (relabel,) = [n for n in ds.notes if "labelled otherwise" in n]
+    assert "1 sample(s)" in relabel and "its own label 'positive' (positive) -> negative" in relabel
+
 def test_megc2019_gt_row_without_a_clip(tmp_path, make):
     _composite(tmp_path, make)
     (tmp_path / "gt.csv").write_bytes(b"casme2,sub01,EP02_01f,1\r\nsmic,s09,s09_ne_01,0\r\n"

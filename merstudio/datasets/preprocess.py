@@ -101,11 +101,13 @@ def _sample_id(s: Sample) -> str:
         parts.append([round(float(v), 1) for v in s.meta["face_box"]])
     if s.frames:
         parts += [str(s.frames[0]), str(s.frames[-1]), len(s.frames)]
-    try:
-        st = s.path.stat()
-        parts += [st.st_mtime_ns, st.st_size if s.path.is_file() else 0]
-    except OSError:
-        pass
+    # the files themselves: a frame rewritten in place changes the input but not its folder's time
+    for f in [s.path, *(s.frames or [])]:
+        try:
+            st = f.stat()
+            parts += [st.st_mtime_ns, st.st_size if f.is_file() else 0]
+        except OSError:
+            pass
     return hashlib.sha1(json.dumps(parts, default=str).encode()).hexdigest()[:24]
 
 

@@ -131,6 +131,21 @@ def test_cache_is_reused_and_keyed_by_settings(tmp_path, monkeypatch):
     assert (i4["computed"], i4["cached"]) == (1, 1)
 
 
+
+def test_a_frame_rewritten_in_place_is_computed_again(tmp_path):
+    """Rewriting a clip's frames keeps the folder's modification time: the cache must see the files themselves."""
+    import os
+
+    ds = load_samples("table", _table(tmp_path))
+    a = PreprocessSettings(size=28, align=False)
+    X1, _ = prepare(ds, a, cache_dir=tmp_path / "c")
+    frame = ds[0].frames[ds[0].apex_pos]
+    folder_time = ds[0].path.stat().st_mtime_ns
+    cv2.imwrite(str(frame), np.full_like(cv2.imread(str(frame)), 128))  # flat grey: another input
+    os.utime(ds[0].path, ns=(folder_time, folder_time))
+    X2, info = prepare(load_samples("table", tmp_path / "samples.csv"), a, cache_dir=tmp_path / "c")
+    assert (info["computed"], info["cached"]) == (1, 1) and not np.array_equal(X1[0], X2[0])
+
 def test_progress_and_cancel(tmp_path):
     from merstudio.datasets import PreprocessCancelled
 

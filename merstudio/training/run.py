@@ -63,7 +63,9 @@ ALL_ABLATION_NAMES = {**ABLATION_NAMES, **TRAIN_ABLATION_NAMES}
 _VOLATILE = ("device", "num_threads")
 # Recorded in run.json but free to differ on resume: the version, and the arithmetic "auto" chose on the machine
 # (a resume on another CPU or a GPU changes rounding only).
-_RECORD_ONLY = ("merstudio_version", "arithmetic")
+# recorded, not compared on resume: the data as --data spelt it ("table:dev/x.csv" from one folder, an absolute
+# path from another) is identified by data_fingerprint, which is compared
+_RECORD_ONLY = ("merstudio_version", "arithmetic", "data")
 
 
 def parse_ablate(spec: str | Sequence[str] | None) -> list[str]:

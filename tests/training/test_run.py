@@ -79,6 +79,12 @@ def test_resume_keeps_finished_folds(tiny_data, tiny_cfg, tiny_settings, tmp_pat
     with pytest.raises(OutputError, match=r"different settings \(train\)"):
         run_mod.run_protocol(data, classes, tiny_cfg(), tiny_settings(epochs=1, precision="float32"), out,
                              protocol="kfold:3")
+    # the same data named another way (a relative path from another folder) resumes; other data does not
+    run_mod.run_protocol(data, classes, tiny_cfg(), tiny_settings(epochs=1), out, protocol="kfold:3",
+                         data_desc="table:/elsewhere/spelt/otherwise.csv")
+    other = type(data)(**{**vars(data), "y": data.y[::-1].copy()})
+    with pytest.raises(OutputError, match=r"different settings \(data_fingerprint"):
+        run_mod.run_protocol(other, classes, tiny_cfg(), tiny_settings(epochs=1), out, protocol="kfold:3")
 
 
 def test_the_run_records_the_arithmetic_and_a_resume_on_another_machine_may_differ_in_it(

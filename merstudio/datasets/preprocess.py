@@ -321,23 +321,31 @@ def preprocess(s: Sample, settings: PreprocessSettings, cache_dir: str | Path | 
 
 def prepare(samples: Sequence[Sample], settings: PreprocessSettings | None = None, *,
             progress: Callable[[int, int], None] | None = None, cancel: Callable[[], bool] | None = None,
-            cache_dir: str | Path | None = None) -> tuple[np.ndarray, dict[str, Any]]:
+            cache_dir: str | Path | None = None, skip_bad: bool = False) -> tuple[np.ndarray, dict[str, Any]]:
     """Inputs for many samples: X (N, T, C, size, size) float32 and info:
     {"settings", "settings_hash", "cache_dir", "computed", "cached", "aligned" (list of bool),
-    "centre_cropped" (list of (sample key, why))}."""
+    "centre_cropped" (list of (sample key, why)), "failed" (list of (index, sample key, why))}. A sample whose
+    frames cannot be read raises InputError, or with ``skip_bad`` (--allow-missing) is left out of X and listed
+    in "failed"."""
     settings = settings or PreprocessSettings()
     samples = list(samples)
     n = len(samples)
     X = np.zeros((n, settings.T, settings.channels, settings.size, settings.size), dtype=np.float32)
     info: dict[str, Any] = {"settings": settings.to_dict(), "settings_hash": settings.key(),
                             "cache_dir": str(Path(cache_dir).expanduser() if cache_dir else default_cache_dir()),
-                            "computed": 0, "cached": 0, "aligned": [], "centre_cropped": []}
+                            "computed": 0, "cached": 0, "aligned": [], "centre_cropped": [], "failed": []}
     aligner = _Aligner() if settings.align else None
     try:
         for i, s in enumerate(samples):
             if cancel is not None and cancel():
                 raise PreprocessCancelled("preprocessing cancelled")
-            x, meta = preprocess(s, settings, cache_dir, aligner)
+            try:
+                x, meta = preprocess(s, settings, cache_dir, aligner)
+            except InputError as exc:
+                if not skip_bad:
+                    raise
+                info["failed"].append((i, s.key, str(exc)))
+                continue
             X[i] = x
             info["cached" if meta.get("cached") else "computed"] += 1
             info["aligned"].append(bool(meta.get("aligned")))
@@ -348,6 +356,8 @@ def prepare(samples: Sequence[Sample], settings: PreprocessSettings | None = Non
     finally:
         if aligner is not None:
             aligner.close()
+    if info["failed"]:
+        X = np.delete(X, [i for i, _, _ in info["failed"]], axis=0)
     if info["centre_cropped"] and settings.align:
         warnings.warn(f"{len(info['centre_cropped'])} of {n} samples had no face found and were centre-cropped "
                       f"(first: {info['centre_cropped'][0][0]})", DatasetWarning, stacklevel=2)

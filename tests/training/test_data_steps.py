@@ -4,6 +4,7 @@ movement unfold), precomputed flow images one."""
 from __future__ import annotations
 
 import numpy as np
+import pytest
 
 import merstudio.datasets as datasets
 from merstudio.training.data import DEFAULT_CLIP_SPACING, DEFAULT_CLIP_STEPS, load_arrays
@@ -77,3 +78,26 @@ def test_an_au_cell_that_says_nothing_is_no_au_target(tmp_path, flow_table):
     arrays, _ = load_arrays(str(table), aus=[4, 7, 12], log=lambda *a, **k: None, cache_dir=tmp_path / "c")
     coded = [cells[k % len(cells)] in ("4+7", "12") for k in range(len(lines) - 1)]
     assert arrays.au_mask.tolist() == coded
+
+
+def test_allow_missing_covers_frames_only_preprocessing_reads(tmp_path):
+    """The loader checks a clip's onset, apex and last frame; the steps between are read by preprocessing. Under
+    --allow-missing a clip with one of those damaged is skipped and listed too, not the end of the run."""
+    from merstudio.datasets import load_samples
+    from merstudio.errors import InputError
+    from merstudio.synth.dataset import make_synthetic_set
+
+    make_synthetic_set(tmp_path / "clips", n_subjects=2, samples_per_subject=3, frames=24)  # apex at position 5
+    table = str(tmp_path / "clips" / "samples.csv")
+    first = load_samples("table", table, verbose=False)[0]
+    keep = {first.onset_pos, first.apex_pos, len(first.frames) - 1}
+    for k, f in enumerate(first.frames):
+        if k not in keep:
+            f.write_bytes(b"")
+    with pytest.raises(InputError, match="unreadable image"):
+        load_arrays(table, log=lambda *a, **k: None, cache_dir=tmp_path / "c")
+    said: list[str] = []
+    arrays, info = load_arrays(table, allow_missing=True, log=said.append, cache_dir=tmp_path / "c")
+    assert len(arrays) == 5 and first.sample not in arrays.samples.tolist()
+    assert any(first.key in s and "unreadable image" in s for s in info["skipped"])
+    assert any("skipped 1 more samples whose frames cannot be read" in s for s in said)

@@ -106,11 +106,12 @@ def load_arrays(spec: str, *, classes: str | None = None, allow_missing: bool = 
             "is fed as; if they are the MEGC2019 composite's shared flow images, give --framing megc2019 (tighter "
             "and higher: docs/model.md, \"Framing\")")
     X, pinfo = prepare(list(ds), prep, progress=progress, cache_dir=cache_dir, skip_bad=allow_missing)
-    if pinfo["failed"]:  # frames the loader's checks did not read (a step between onset and apex): skipped too
-        log(f"skipped {len(pinfo['failed'])} more samples whose frames cannot be read (--allow-missing):")
-        for _, key, why in pinfo["failed"]:
+    failed = pinfo.get("failed", [])
+    if failed:  # frames the loader's checks did not read (a step between onset and apex): skipped too
+        log(f"skipped {len(failed)} more samples whose frames cannot be read (--allow-missing):")
+        for _, key, why in failed:
             log(f"  {key}: {why}")
-        bad = {i for i, _, _ in pinfo["failed"]}
+        bad = {i for i, _, _ in failed}
         ds = dataclasses.replace(ds, samples=[x for i, x in enumerate(ds) if i not in bad])
     au_list = list(aus) if aus is not None else list(DEFAULT_AUS)
     # A sample counts as AU-coded when the dataset wrote AUs for it; SMIC writes no AU cell and a NULL, "/" or "-"
@@ -140,7 +141,7 @@ def load_arrays(spec: str, *, classes: str | None = None, allow_missing: bool = 
         "flip_channels": [0] if modality != "grey" else [],
         "aus": au_list,
         "n_au_coded": int(au_mask.sum()),
-        "skipped": [str(s) for s in ds.skipped] + [f"{key}: {why}" for _, key, why in pinfo["failed"]],
+        "skipped": [str(s) for s in ds.skipped] + [f"{key}: {why}" for _, key, why in failed],
     }
     return arrays, info
 

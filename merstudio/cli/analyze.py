@@ -153,10 +153,10 @@ def _run(args: argparse.Namespace) -> int:
         plan = B.plain_plan(expand_photo_sets(args.inputs, quiet=args.quiet), args.out, args.overwrite,
                             fmt=args.format)
     if args.plot:
-        inputs = {it.input.resolve() for it in plan.items}
+        sources = {it.input.resolve() for it in plan.items}
         for it in plan.items:  # a photo analysed into its own folder: <name>.png is the photo itself
             png = args.out / f"{it.name}.png"
-            if png.resolve() in inputs:
+            if png.resolve() in sources:
                 raise OutputError(f"{png}: is an input; its AU plot would replace it: write to another folder (-o)")
     if args.plot and not args.overwrite:
         taken = [p for it in plan.items if not it.overwrite and (p := args.out / f"{it.name}.png").exists()]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 import math
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -86,14 +87,33 @@ def add_search_args(p: argparse.ArgumentParser) -> None:
                    help="cross-validation by subject that scores each trial (default kfold:5)")
 
 
-def search_spec(args: argparse.Namespace, seed: int) -> Any:
-    """The SearchSpec of --space / --search / --trials / --inner (flags override the file)."""
-    from merstudio.training.tune import SearchSpec, load_space
+# training flags that name a parameter a search space may vary: given, the flag fixes it
+_SEARCHED_FLAGS = {"epochs": "train.epochs", "lr": "train.lr", "width": "model.width", "mixup": "train.mixup",
+                   "batch_size": "train.batch_size", "val_fraction": "train.val_fraction"}
+
+
+def search_spec(args: argparse.Namespace, seed: int, say: bool = True) -> Any:
+    """The SearchSpec of --space / --search / --trials / --inner (flags override the file). A training flag the
+    user gave (--epochs 2) fixes its parameter: it is taken out of the space, and said (``say``), instead of the
+    search silently trying other values."""
+    from merstudio.training.tune import DEFAULT_SPACE, SearchSpec, load_space
 
     kw: dict[str, Any] = load_space(args.space) if args.space is not None else {}
     for flag in ("search", "trials", "inner"):
         if getattr(args, flag, None) is not None:
             kw[flag] = getattr(args, flag)
+    space = dict(kw.get("params", DEFAULT_SPACE))
+    fixed = [(f, key) for f, key in _SEARCHED_FLAGS.items() if getattr(args, f, None) is not None and key in space]
+    if fixed:
+        for _, key in fixed:
+            space.pop(key)
+        given = ", ".join(f"--{f.replace('_', '-')} {getattr(args, f)}" for f, _ in fixed)
+        if not space:
+            raise InputError(f"{given}: every parameter of the search space is fixed by a flag; nothing to search")
+        kw["params"] = space
+        if say:
+            print(f"merstudio: {given} fixed: taken out of the search space ({', '.join(k for _, k in fixed)})",
+                  file=sys.stderr)
     return SearchSpec(**kw, seed=seed)
 
 
@@ -270,7 +290,7 @@ def run(args: argparse.Namespace) -> int:
         value = getattr(args, flag, None)
         if value is not None and value < 1:
             raise InputError(f"--{flag} must be at least 1 (got {value})")
-    spec = search_spec(args, 0) if args.tune else None  # a bad space fails before the data preparation
+    spec = search_spec(args, 0, say=False) if args.tune else None  # a bad space fails before the data preparation
     if not args.tune and (args.space or args.search or args.trials or args.inner):
         raise InputError("--space, --search, --trials and --inner go with --tune (or `merstudio tune`)")
     backend = backend_from_args(args.jobs, args.ray)

@@ -41,7 +41,7 @@ def run(args: argparse.Namespace) -> int:
         value = getattr(args, flag, None)
         if value is not None and value < 1:
             raise InputError(f"--{flag} must be at least 1 (got {value})")
-    search_spec(args, 0)
+    search_spec(args, 0, say=False)  # a bad space fails before the data preparation
     backend = backend_from_args(args.jobs, args.ray)
     data, info = load_arrays(args.data, classes=args.classes, allow_missing=args.allow_missing,
                              input_kind=args.input, size=args.size, steps=args.steps,

@@ -90,3 +90,22 @@ def test_bad_tune_input_is_one_line(setup, tmp_path, capsys):
     assert rc == 2 and "--tune" in err
     rc = main(["tune", "--data", str(table), "--out", str(tmp_path / "t3"), "--inner", "loso", *TINY])
     assert rc == 2 and "kfold" in capsys.readouterr().err
+
+
+def test_a_training_flag_fixes_its_parameter_instead_of_being_searched_over(tmp_path, capsys):
+    """--epochs 2 under the default space (which searches 40/60/80 epochs) means 2 epochs: out of the space, said."""
+    import argparse
+
+    from merstudio.cli.train import search_spec
+    from merstudio.errors import InputError
+    from merstudio.training.tune import DEFAULT_SPACE
+
+    args = argparse.Namespace(space=None, search=None, trials=None, inner=None, epochs=2, lr=None, width=16,
+                              mixup=None, batch_size=None, val_fraction=None)
+    spec = search_spec(args, 0)
+    assert set(spec.params) == set(DEFAULT_SPACE) - {"train.epochs", "model.width"}
+    assert "--epochs 2, --width 16 fixed: taken out of the search space" in capsys.readouterr().err
+    space = tmp_path / "s.json"
+    space.write_text(json.dumps({"params": {"train.lr": [1e-3, 2e-3]}}))
+    with pytest.raises(InputError, match="every parameter of the search space is fixed"):
+        search_spec(argparse.Namespace(**{**vars(args), "lr": 1e-3, "space": space}), 0)

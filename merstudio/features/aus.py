@@ -284,7 +284,10 @@ class AUEstimator:
         else:
             intensity, sides, blink = {a: nan for a in AUS}, {}, 0.0
         for au, mp in AU_MAP.items():
-            if covered.get(mp.region, 0.0) >= 0.3 or (au == 45 and covered.get("eyes", 0.0) >= 0.3):
+            # AU6's eye narrowing counts only beside a lip-corner raise (combine_au6): a covered mouth hides half
+            # of its evidence, so it reads NaN rather than a measured 0 or 5 from a hand's blendshapes
+            if covered.get(mp.region, 0.0) >= 0.3 or (au == 45 and covered.get("eyes", 0.0) >= 0.3) or \
+                    (au == 6 and covered.get("mouth", 0.0) >= 0.3):
                 intensity[au] = nan
                 for s in ("L", "R"):
                     if (au, s) in sides:

@@ -21,6 +21,7 @@ from merstudio.gui.dialogs import DEFAULT_EMOTIONS
 from merstudio.gui.state import CurveBuffer
 from merstudio.gui.undo import RerunAnalysisCommand
 from merstudio.gui.workers import AnalysisWorker
+from merstudio.project import Event
 
 if TYPE_CHECKING:
     from merstudio.gui.main_window import MainWindow
@@ -173,20 +174,26 @@ class AnalysisControl(QObject):
 
     # ---------------------------------------------------------------- running
     def rerun_question(self) -> str | None:
-        """The question asked before re-running the analysis of a video with coded events or reviewed proposals
-        (None: nothing to lose, run without asking)."""
+        """The question asked before re-running the analysis of a video with coded events, reviewed proposals or
+        open proposals the coder edited (a re-run replaces every open proposal; None: nothing to lose, run without
+        asking)."""
         proj, video = self.win.project, self.win.video
         if proj is None or video is None or proj.read_only or self.worker is not None:
             return None  # refused anyway, with its own message
         evs = proj.events(video.id)
         coded = sum(1 for e in evs if e.source != "model")
         reviewed = sum(1 for e in evs if e.source == "model" and e.status != "proposal")
-        if not coded and not reviewed:
+        edited = sum(1 for e in evs if e.source == "model" and e.status == "proposal" and edited_proposal(proj, e))
+        if not coded and not reviewed and not edited:
             return None
-        what = " and ".join(t for t in (f"{coded} coded event{'s' * (coded != 1)}" if coded else "",
-                                        f"{reviewed} reviewed proposal{'s' * (reviewed != 1)}" if reviewed else "")
-                            if t)
-        return (f"{video.name} has {what}. Re-run the analysis?\n\n"
+        what = ", ".join(t for t in (f"{coded} coded event{'s' * (coded != 1)}" if coded else "",
+                                     f"{reviewed} reviewed proposal{'s' * (reviewed != 1)}" if reviewed else "",
+                                     f"{edited} edited open proposal{'s' * (edited != 1)}" if edited else "")
+                         if t)
+        what = " and ".join(what.rsplit(", ", 1))
+        lost = (f"The open proposals are replaced by the new run's: the edits to {edited} of them are lost "
+                "(accept a proposal to keep it as it is).\n\n" if edited else "")
+        return (f"{video.name} has {what}. Re-run the analysis?\n\n" + lost +
                 "Coded events are kept; new proposals on the interval of a reviewed one are dropped (the decision "
                 "stands); the current model predictions are kept as a dashed overlay. Edit > Undo puts the previous "
                 "results and proposals back.")
@@ -330,3 +337,16 @@ class AnalysisControl(QObject):
         self.start(settings, keep_previous=False)
         self.message.emit(f"Re-running with {Path(path).name}" +
                           (f"; previous predictions kept as {kept!r} (dashed)" if kept else ""), 8000)
+
+
+def edited_proposal(proj: Any, event: Event) -> bool:
+    """Whether an open proposal differs from what the model wrote: its fields against those of its first "create"
+    in the project's event history (ids are never reused, so that is the model's; an undone re-run that puts
+    proposals back logs them as created again, edits and all). One without a recorded creation shows no edit."""
+    if event.id is None:
+        return False
+    made = next((h["after"] for h in proj.event_history(event.id) if h["action"] == "create" and h["after"]), None)
+    if made is None:
+        return False
+    now = event.to_dict()
+    return any(made.get(k) != v for k, v in now.items() if k != "id")

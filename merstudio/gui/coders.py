@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from PySide6.QtWidgets import QLabel, QMenu
 
 from merstudio.agreement.report import MODEL_CODER, coder_of
-from merstudio.errors import InputError
+from merstudio.errors import InputError, MerstudioError
 from merstudio.gui.commands import AppCommand, CommandContext, Params
 from merstudio.project import Event
 
@@ -99,11 +99,22 @@ class CoderView:
         old, self._key = self._key, key
         project_or_coder_changed = old is None or key[:2] != old[:2]
         if project_or_coder_changed:
-            if old is None or key[0] != old[0]:
+            # the coder's name changed on the same project (Edit > Set coder): the name it had before
+            renamed_from = str(old[1] or "") if old is not None and key[0] == old[0] else None
+            if renamed_from is None:
                 self._session_blind.clear()
             blind = self.stored_blind()
-            if blind != self.blind:
-                self._apply_blind(blind)
+            if renamed_from is not None and self.blind and not blind and win.project is not None and win.coder:
+                # blind coding goes on under the new name, recorded like any switch; only Coding > Blind coding
+                # (which asks first) ends it
+                try:
+                    self._record_blind(win.coder, True, previous=renamed_from)
+                except MerstudioError as exc:  # not recorded (a full disk): blind all the same, for this session
+                    self._session_blind[win.coder] = True
+                    win.show_error(f"blind coding stays on for {win.coder}, but was not recorded: {exc}")
+                blind = True
+            if blind != self.blind or (blind and renamed_from is not None):
+                self._apply_blind(blind)  # blind under another name: that coder's own events are shown
 
     def _auto_coder_lanes(self, events: Sequence[Event]) -> None:
         """Coder lanes on by default where a video has more than one coder: when a video is first shown with more
@@ -170,19 +181,32 @@ class CoderView:
         coder = win.coding.require_coder()
         if on == self.blind:
             return
+        self._record_blind(coder, on)
+        self._apply_blind(on)
+
+    def _record_blind(self, coder: str, on: bool, previous: str = "") -> None:
+        """Record a switch of blind coding for ``coder`` in the project (in memory when read-only); ``previous``:
+        the coder name it went on under before a change of name (kept in the log entry as ``from``)."""
+        win = self.win
+        assert win.project is not None
+        carried = f" for {coder} (was {previous})" if previous else ""
         if win.project.read_only:
             self._session_blind[coder] = on
-            win.statusBar().showMessage("Blind coding " + ("on" if on else "off") + " (read-only project: not "
-                                        "recorded)", 6000)
-        else:
-            state = dict(win.project.get_setting(BLIND_KEY) or {})
-            log = list(win.project.get_setting(BLIND_LOG_KEY) or [])
-            when = _now()
-            state[coder] = {"on": on, "since": when}
-            log.append({"coder": coder, "action": "on" if on else "off", "time": when,
-                        "video": win.video.name if win.video is not None else ""})
-            win.project.set_settings({BLIND_KEY: state, BLIND_LOG_KEY: log})  # one transaction
-        self._apply_blind(on)
+            win.statusBar().showMessage("Blind coding " + ("on" if on else "off") + carried + " (read-only project: "
+                                        "not recorded)", 6000)
+            return
+        state = dict(win.project.get_setting(BLIND_KEY) or {})
+        log = list(win.project.get_setting(BLIND_LOG_KEY) or [])
+        when = _now()
+        state[coder] = {"on": on, "since": when}
+        entry = {"coder": coder, "action": "on" if on else "off", "time": when,
+                 "video": win.video.name if win.video is not None else ""}
+        if previous:
+            entry["from"] = previous
+        log.append(entry)
+        win.project.set_settings({BLIND_KEY: state, BLIND_LOG_KEY: log})  # one transaction
+        if carried:
+            win.statusBar().showMessage(f"Blind coding stays on{carried}: Coding > Blind coding ends it", 6000)
 
     def _apply_blind(self, on: bool) -> None:
         win = self.win

@@ -75,8 +75,13 @@ class Coding(QObject):
             self.win.transport.go_to(ev.onset)
 
     def goto_event(self, direction: int) -> None:
-        """Select the next (direction > 0) or previous event of any kind (coded or proposal) and seek to its onset."""
-        ev = neighbour_event_frame(self.events, self.win.current_frame, direction)
+        """Select the next (direction > 0) or previous event of any kind (coded or proposal) and seek to its onset:
+        next to the selected event while the play head is on its onset (where stepping leaves it; events sharing
+        that onset are next), else from the play head."""
+        frame = self.win.current_frame
+        sel = self.find(self.selected_event_id)
+        ev = neighbour_event_frame(self.events, frame, direction, sel if sel is not None and sel.onset == frame
+                                   else None)
         if ev is None:
             self.message.emit("No next event" if direction > 0 else "No previous event", 3000)
             return
@@ -90,8 +95,9 @@ class Coding(QObject):
         return here[0].id if here else None
 
     def goto_next_proposal(self) -> None:
-        sel = self.find(self.selected_event_id)
-        ev = next_proposal(self.events, self.win.current_frame if sel is None else sel.onset)
+        """Select the open proposal after the selected event (every one sharing its onset in turn), else after the
+        play head; wraps to the first."""
+        ev = next_proposal(self.events, self.win.current_frame, self.find(self.selected_event_id))
         if ev is None:
             self.message.emit("No open proposals", 3000)
             return
@@ -131,17 +137,29 @@ class Coding(QObject):
             self.apply_region(ev.id, ev.onset, f)
 
     def apply_region(self, event_id: int, onset: int, offset: int) -> None:
-        """An event's new onset..offset (a drag, a nudge, a snap): one undoable edit, the apex kept inside."""
+        """An event's new onset..offset (a drag, a nudge, a snap): one undoable edit, kept on the video's frames.
+        Both ends moved by the same amount (the body dragged) move the event: its length and where its apex lies
+        in it are kept, and it stops at the video's first or last frame. Otherwise each end is kept on the video
+        and the apex inside."""
         proj = self.win.project
         if proj is None:
             return
         before = proj.event(event_id)
-        if before is None or (before.onset, before.offset) == (onset, offset):
+        if before is None:
             self.reload()
             return
-        onset = max(0, onset)
-        offset = min(self.win.frame_count - 1, max(onset, offset))
-        apex = min(max(before.apex, onset), offset)
+        last = max(0, self.win.frame_count - 1)
+        shift = onset - before.onset
+        if shift and offset - before.offset == shift:  # moved: the same frames, stopped at the video's ends
+            shift = min(max(shift, -before.onset), last - before.offset)
+            onset, apex, offset = before.onset + shift, before.apex + shift, before.offset + shift
+        else:
+            onset = min(max(onset, 0), last)
+            offset = min(max(offset, onset), last)
+            apex = min(max(before.apex, onset), offset)
+        if (onset, apex, offset) == (before.onset, before.apex, before.offset):
+            self.reload()  # nothing changes (a drag against the video's end): the region goes back where it was
+            return
         self.selected_event_id = event_id
         if not self.win.ctx.execute(C.EditEvent, event_id=event_id,
                                     changes={"onset": onset, "apex": apex, "offset": offset}):

@@ -48,6 +48,7 @@ class EventDialog(QDialog):
         self.aus.setPlaceholderText("e.g. 4+7, L12, 1+2+R6")
         self.coder = QLineEdit(event.coder, self)
         self.confidence = QDoubleSpinBox(self)
+        self.confidence.setDecimals(3)  # as stored (result_event rounds to 3): 0.626 is not shown as 0.63
         self.confidence.setRange(-0.01, 1.0)
         self.confidence.setSingleStep(0.05)
         self.confidence.setSpecialValueText("none")
@@ -59,6 +60,10 @@ class EventDialog(QDialog):
         self.status.addItems(STATUSES)
         self.status.setCurrentText(event.status)
         self.note = QPlainTextEdit(event.note, self)
+        # what each field showed when the dialog opened: a field left as it was keeps the stored value exactly
+        # (a confidence of more decimals than shown, a note with spaces at its end), so OK without an edit
+        # changes nothing and makes no undo step
+        self._shown = self._texts()
         self.note.setMaximumHeight(70)
         self.problem = QLabel("", self)
         self.problem.setStyleSheet("color: #c62828")
@@ -94,13 +99,21 @@ class EventDialog(QDialog):
         self.buttons.button(QDialogButtonBox.StandardButton.Ok).setEnabled(not msg)
         return msg
 
+    def _texts(self) -> dict[str, str]:
+        return {"emotion": self.emotion.currentText(), "aus": self.aus.text(), "coder": self.coder.text(),
+                "confidence": self.confidence.text(), "note": self.note.toPlainText()}
+
     def result_event(self) -> Event:
+        """The event as the fields say; a field left as it was shown keeps the stored value."""
         conf = self.confidence.value()
-        return replace(self._event, onset=self.onset.value(), apex=self.apex.value(), offset=self.offset.value(),
-                       emotion=self.emotion.currentText().strip(), aus=normalize_aus(self.aus.text()),
-                       coder=self.coder.text().strip(), confidence=None if conf < 0 else round(conf, 3),
-                       source=self.source.currentText(), status=self.status.currentText(),
-                       note=self.note.toPlainText().strip())
+        ev = replace(self._event, onset=self.onset.value(), apex=self.apex.value(), offset=self.offset.value(),
+                     emotion=self.emotion.currentText().strip(), aus=normalize_aus(self.aus.text()),
+                     coder=self.coder.text().strip(), confidence=None if conf < 0 else round(conf, 3),
+                     source=self.source.currentText(), status=self.status.currentText(),
+                     note=self.note.toPlainText().strip())
+        now = self._texts()
+        kept = {k: getattr(self._event, k) for k, shown in self._shown.items() if now[k] == shown}
+        return replace(ev, **kept)
 
 
 class ImportPreviewDialog(QDialog):

@@ -70,7 +70,15 @@ class Session(QObject):
         """Open a project; False when the user declined. In use by another window or program: ``read_only`` None
         asks whether to open it read-only, True opens it read-only, False refuses (ProjectInUse). Anything wrong
         with the file (missing, damaged, missing tables, newer) is an InputError before the current project is
-        touched."""
+        touched. The project already open here (File > Recent projects names it too) stays as it is: opened again,
+        its lock would be this window's own, seen as another writer's (a read-only one may be opened again, to
+        write once the other program let go of it)."""
+        cur = self.project
+        if cur is not None and same_file(Path(path), cur.path) and (not cur.read_only or read_only):
+            if select and self.video is None and (vids := cur.videos()):
+                self.select_video(vids[0].id)
+            self.win.statusBar().showMessage(f"{cur.path.name} is already open", 4000)
+            return True
         if read_only:
             proj = Project.open(path, read_only=True, busy_timeout=GUI_BUSY_TIMEOUT)
         else:

@@ -216,11 +216,19 @@ def _is_curve(col: str) -> bool:
     return head == "p_" or (head in ("mo", "bl") and (col in ("motion", "blink") or motion_region_column(col)))
 
 
-def next_proposal(events: Sequence[Event], frame: int) -> Event | None:
-    """The first open proposal starting after ``frame`` (wrapping to the first one)."""
-    props = sorted((e for e in events if e.status == "proposal"), key=lambda e: (e.onset, e.id or 0))
+def event_order(e: Event) -> tuple[int, int]:
+    """Where an event stands when stepping through events (``.`` / ``,``, N): by onset, then by id, the events
+    table's order. Events sharing an onset (a coder agreeing with a proposal, two faces) each have their place."""
+    return e.onset, e.id or 0
+
+
+def next_proposal(events: Sequence[Event], frame: int, current: Event | None = None) -> Event | None:
+    """The next open proposal (wrapping to the first one): the first after ``current`` in :func:`event_order`
+    when given (the selected event, proposal or not: every proposal sharing its onset is reached), else the first
+    starting after ``frame``."""
+    props = sorted((e for e in events if e.status == "proposal"), key=event_order)
     for e in props:
-        if e.onset > frame:
+        if (event_order(e) > event_order(current)) if current is not None else e.onset > frame:
             return e
     return props[0] if props else None
 
@@ -282,9 +290,17 @@ def parse_goto(text: str, fps: float, frame_count: int, timebase: Timebase | Non
     return int(min(max(frame, 0), max(frame_count - 1, 0)))
 
 
-def neighbour_event_frame(events: Iterable[Event], frame: int, direction: int) -> Event | None:
-    """The event (of any kind) whose onset is the nearest after ``frame`` (direction > 0) or before it (< 0)."""
-    evs = sorted(events, key=lambda e: (e.onset, e.offset, e.id or 0))
+def neighbour_event_frame(events: Iterable[Event], frame: int, direction: int,
+                          current: Event | None = None) -> Event | None:
+    """The next (direction > 0) or previous (< 0) event of any kind: next to ``current`` in :func:`event_order`
+    when given (so events sharing an onset are each reached, both ways), else the one whose onset is the nearest
+    after ``frame`` or before it."""
+    evs = sorted(events, key=event_order)
+    if current is not None:
+        at = event_order(current)
+        if direction > 0:
+            return next((e for e in evs if event_order(e) > at), None)
+        return next((e for e in reversed(evs) if event_order(e) < at), None)
     if direction > 0:
         return next((e for e in evs if e.onset > frame), None)
     return next((e for e in reversed(evs) if e.onset < frame), None)

@@ -254,3 +254,98 @@ def test_undo_goes_back_to_the_event_it_changes(qtbot, analysed):
     win.transport.seek(props[1].offset)
     qtbot.keyClick(win, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
     assert win.selected_event_id == props[0].id and win.project.event(props[0].id).status == "rejected"
+
+
+def test_dragging_an_event_past_the_video_ends_keeps_its_length(qtbot, analysed):
+    win = analysed
+    early = win.coding.push_add(Event(win.video.id, 10, 12, 18, coder="tester", emotion="negative")).event
+    late = win.coding.push_add(Event(win.video.id, 76, 80, 84, coder="tester", emotion="positive")).event
+    tl = win.timeline
+    plot = tl.events_plot
+    plot.setXRange(-40, 130, padding=0)
+    qtbot.wait(50)
+
+    def y(e):
+        return 1.0 - (tl.event_rows[e.id] + 0.5) / tl.event_row_count
+
+    def frames(e):
+        got = win.project.event(e.id)
+        return got.onset, got.apex, got.offset
+
+    # the body of 10-18 dragged 25 frames left: stopped at frame 0, 8 frames long, apex 2 frames in
+    drag(tl.viewport(), plot_to_widget(tl, plot, 14, y(early)), plot_to_widget(tl, plot, -11, y(early)))
+    qtbot.waitUntil(lambda: frames(early) != (10, 12, 18))
+    assert frames(early) == (0, 2, 8) and not win.errors
+    assert tl.regions[early.id].getRegion() == pytest.approx((-0.5, 8.5))
+    # the body of 76-84 dragged 20 frames right: stopped at the last frame (89)
+    drag(tl.viewport(), plot_to_widget(tl, plot, 80, y(late)), plot_to_widget(tl, plot, 100, y(late)))
+    qtbot.waitUntil(lambda: frames(late) != (76, 80, 84) or bool(win.errors))
+    assert frames(late) == (81, 85, 89) and not win.errors
+    assert tl.regions[late.id].getRegion() == pytest.approx((80.5, 89.5))
+    # dragged further against the end: nothing changes, no undo step, the region back where the event is
+    n = win.undo_stack.count()
+    win.coding.apply_region(late.id, 86, 94)
+    assert frames(late) == (81, 85, 89) and win.undo_stack.count() == n
+    assert tl.regions[late.id].getRegion() == pytest.approx((80.5, 89.5))
+    # an edge dragged past an end is stopped there (the apex kept inside)
+    win.coding.apply_region(late.id, 81, 120)
+    assert frames(late) == (81, 85, 89)
+    win.coding.apply_region(early.id, -5, 8)
+    assert frames(early) == (0, 2, 8)
+    win.coding.apply_region(early.id, 3, 8)
+    assert frames(early) == (3, 3, 8)
+
+
+def test_ok_in_the_event_dialog_without_an_edit_changes_nothing(qtbot, analysed, monkeypatch):
+    from PySide6.QtWidgets import QDialog
+
+    win = analysed
+    ev = win.project.add_event(Event(win.video.id, 30, 33, 36, source="model", status="proposal", coder="model",
+                                     emotion="positive", confidence=0.626, note="a note "))
+    win.coding.reload()
+    dlg = EventDialog(ev, frame_count=90)
+    qtbot.addWidget(dlg)
+    assert dlg.confidence.text() == "0.626"  # shown as stored, not as 0.63
+    assert dlg.result_event() == ev
+    dlg.confidence.setValue(0.5)
+    assert dlg.result_event().confidence == 0.5
+    # Enter on the selected proposal, OK at once: no undo step, nothing written
+    shown = []
+    monkeypatch.setattr(EventDialog, "exec", lambda self: shown.append(self) or QDialog.DialogCode.Accepted)
+    win.coding.select(ev.id)
+    n, history = win.undo_stack.count(), len(win.project.event_history(ev.id))
+    qtbot.keyClick(win, Qt.Key.Key_Return)
+    assert len(shown) == 1
+    assert win.project.event(ev.id) == ev and win.undo_stack.count() == n
+    assert len(win.project.event_history(ev.id)) == history
+
+
+def test_rerun_asks_before_replacing_edited_open_proposals(qtbot, analysed):
+    win = analysed
+    asked = []
+    win.confirm = lambda q: asked.append(q) or False
+    first, second = sorted((e for e in win.events if e.status == "proposal"), key=lambda e: e.onset)
+    assert win.analysis.rerun_question() is None  # the model's proposals as it wrote them: nothing to lose
+    # reviewed, then undone: as the model wrote it again
+    win.coding.push_status(first, "accepted")
+    win.undo_stack.undo()
+    assert win.project.event(first.id).status == "proposal" and win.analysis.rerun_question() is None
+    # the coder types AUs and a note on an open proposal, and moves its onset, without accepting it
+    assert win.ctx.execute(C.EditEvent, event_id=first.id, changes={"aus": "6+12+25", "note": "real smile",
+                                                                     "onset": first.onset - 1})
+    q = win.analysis.rerun_question()
+    assert q is not None and "1 edited open proposal" in q and "replaced" in q
+    qtbot.keyClick(win, Qt.Key.Key_R, Qt.KeyboardModifier.ControlModifier)  # declined: nothing runs
+    assert len(asked) == 1 and win.worker is None
+    assert win.project.event(first.id).aus == "6+12+25"
+    # with coded events too, all are named
+    assert win.ctx.execute(C.NewEvent, onset=70, offset=75)
+    win.coding.push_status(second, "rejected")
+    q = win.analysis.rerun_question()
+    assert "1 coded event, 1 reviewed proposal and 1 edited open proposal" in q
+    # the review and the coded event undone: the edited proposal is still asked about; its edit undone too, nothing
+    win.undo_stack.undo()
+    win.undo_stack.undo()
+    assert "has 1 edited open proposal." in win.analysis.rerun_question()
+    win.undo_stack.undo()
+    assert win.project.event(first.id) == first and win.analysis.rerun_question() is None

@@ -7,7 +7,7 @@ from PySide6.QtCore import QPoint, Qt
 from PySide6.QtWidgets import QStyle, QStyleOptionSlider
 
 from merstudio.gui import commands as C
-from merstudio.gui.state import neighbour_event_frame, parse_goto
+from merstudio.gui.state import neighbour_event_frame, next_proposal, parse_goto
 from merstudio.project.events import Event
 
 ALT = Qt.KeyboardModifier.AltModifier
@@ -36,6 +36,68 @@ def test_neighbour_event():
     assert neighbour_event_frame(evs, 40, -1).id == 1
     assert neighbour_event_frame(evs, 80, +1) is None
     assert neighbour_event_frame(evs, 10, -1) is None
+
+
+def test_events_sharing_an_onset_are_each_reached_both_ways():
+    # a coder agreeing with a proposal's onset, and a second face's proposal at the same frame
+    evs = [Event(1, 20, 24, 28, id=1, status="proposal"), Event(1, 55, 58, 62, id=2, status="proposal"),
+           Event(1, 20, 23, 26, id=3), Event(1, 20, 25, 30, id=4), Event(1, 20, 23, 27, face_id=1, id=5,
+                                                                        status="proposal")]
+    by_id = {e.id: e for e in evs}
+    seen, ev = [], neighbour_event_frame(evs, 0, +1)
+    while ev is not None:
+        seen.append(ev.id)
+        ev = neighbour_event_frame(evs, ev.onset, +1, ev)
+    assert seen == [1, 3, 4, 5, 2]
+    seen, ev = [], neighbour_event_frame(evs, 89, -1)
+    while ev is not None:
+        seen.append(ev.id)
+        ev = neighbour_event_frame(evs, ev.onset, -1, ev)
+    assert seen == [2, 5, 4, 3, 1]
+    # N: every open proposal in turn, those sharing an onset too, from a coded event among them as well
+    cycle, ev = [], next_proposal(evs, 0)
+    for _ in range(4):
+        cycle.append(ev.id)
+        ev = next_proposal(evs, ev.onset, ev)
+    assert cycle == [1, 5, 2, 1]
+    assert next_proposal(evs, 20, by_id[3]).id == 5
+    assert next_proposal(evs, 20, by_id[5]).id == 2
+
+
+@pytest.mark.gui
+def test_dot_comma_and_n_reach_every_event_sharing_an_onset(qtbot, opened):
+    win = opened
+    prop = _add(win, 20, 24, 28, status="proposal", source="model").event
+    mine = _add(win, 20, 23, 26).event
+    other_face = _add(win, 20, 22, 27, status="proposal", source="model", face_id=1).event
+    later = _add(win, 55, 58, 62, status="proposal", source="model").event
+    win.coding.select(None)
+    win.transport.go_to(0)
+    seen = []
+    for _ in range(5):
+        qtbot.keyClick(win, Qt.Key.Key_Period)
+        seen.append(win.selected_event_id)
+        assert win.current_frame == win.project.event(seen[-1]).onset
+    assert seen == [prop.id, mine.id, other_face.id, later.id, later.id]  # the last: no next event
+    seen = []
+    for _ in range(4):
+        qtbot.keyClick(win, Qt.Key.Key_Comma)
+        seen.append(win.selected_event_id)
+    assert seen == [other_face.id, mine.id, prop.id, prop.id]
+    # moved off the selected event's onset: from the play head again
+    win.transport.go_to(40)
+    qtbot.keyClick(win, Qt.Key.Key_Comma)
+    assert win.selected_event_id == other_face.id
+    win.coding.select(None)
+    win.transport.go_to(0)
+    seen = []
+    for _ in range(4):
+        qtbot.keyClick(win, Qt.Key.Key_N)
+        seen.append(win.selected_event_id)
+    assert seen == [prop.id, other_face.id, later.id, prop.id]
+    # Y then steps to the proposal of the other face at the same onset, not past it
+    qtbot.keyClick(win, Qt.Key.Key_Y)
+    assert win.project.event(prop.id).status == "accepted" and win.selected_event_id == other_face.id
 
 
 # ---------------------------------------------------------------- the window

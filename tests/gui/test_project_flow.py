@@ -89,3 +89,18 @@ def test_several_videos_and_moved_video(qtbot, window, video_path, tmp_path):
     win.session.select_video(win.project.videos()[1].id)
     win.session.select_video(first.id)
     assert win.video.path == str(moved.resolve()) and not win.errors
+
+
+def test_opening_the_project_already_open_leaves_it_writable(qtbot, window, video_path):
+    win = window
+    assert win.ctx.execute(C.OpenVideo, path=str(video_path))
+    proj, video = win.project, win.video
+    asked = []
+    win.ask_read_only = lambda q: asked.append(q) or True
+    # File > Recent projects > the same project (by another spelling of its path, too)
+    for path in (proj.path, proj.path.parent / "." / proj.path.name):
+        assert win.ctx.execute(C.OpenProject, path=str(path)), win.errors
+        assert asked == [] and win.project is proj and not proj.read_only and win.video == video
+        assert "already open" in win.statusBar().currentMessage()
+    assert win.ctx.execute(C.NewEvent, onset=10, offset=18), win.errors
+    assert [(e.onset, e.offset) for e in win.project.events(video.id)] == [(10, 18)]

@@ -362,3 +362,28 @@ def test_a_long_readout_does_not_widen_the_timeline_and_the_window_fits_a_small_
     win.resize(1024, 640)
     qtbot.wait(50)
     assert win.width() <= 1024 and win.slider.width() >= 100
+
+
+def test_a_new_coder_name_keeps_blind_coding_on_and_is_recorded(qtbot, opened):
+    win = opened
+    _coded(win)
+    win.coding.reload()
+    asked = []
+    win.confirm = lambda q: asked.append(q) or True
+    assert win.ctx.execute(SetBlindCoding, on=True)
+    assert [e.coder for e in win.events] == ["tester"]
+    assert win.ctx.execute(C.SetCoder, name="tester2")  # Edit > Set coder: not a way out of blind coding
+    assert win.coders_view.blind and win.coders_view.blind_action.isChecked() and win.coders_view.badge.isVisibleTo(win)
+    assert win.events == [] and not win.timeline.class_plot.isVisible()  # not bob's, nor the model's proposal
+    assert asked == []
+    assert win.project.get_setting(BLIND_KEY)["tester2"]["on"] is True
+    log = win.project.get_setting(BLIND_LOG_KEY)
+    assert [(r["coder"], r["action"]) for r in log] == [("tester", "on"), ("tester2", "on")]
+    assert log[-1]["from"] == "tester"
+    # back to the first name: still blind (its own record), nothing more to record
+    assert win.ctx.execute(C.SetCoder, name="tester")
+    assert win.coders_view.blind and [e.coder for e in win.events] == ["tester"]
+    assert len(win.project.get_setting(BLIND_LOG_KEY)) == 2
+    # only Coding > Blind coding ends it, asking first
+    assert win.ctx.execute(SetBlindCoding, on=False)
+    assert len(asked) == 1 and not win.coders_view.blind and len(win.events) == 3

@@ -218,6 +218,17 @@ class Coding(QObject):
         undone = index < before
         cmd = self.undo_stack.command(index if undone else index - 1)
         text = "" if cmd is None else f"{'Undone' if undone else 'Redone'}: {cmd.text()}"
+        # a step of another video (the history is the project's): go to that video, so the change is seen
+        vid = getattr(cmd, "video_id", None)
+        win = self.win
+        if vid is not None and win.project is not None and win.video is not None and win.video.id != vid:
+            try:
+                name = win.project.video(vid).name
+            except KeyError:  # the video left the project since: nothing to show
+                name = None
+            if name is not None:
+                win.session.select_video(vid)
+                text += f" (on {name})"
         # back to where the change is (an undone reject: the proposal it reopened, not the next one)
         focus = cmd.focus_id(undone) if isinstance(cmd, ProjectCommand) else None
         if focus is not None and self.find(focus) is not None:

@@ -83,6 +83,8 @@ class StepGuard:
 class ProjectCommand(QUndoCommand):
     """A QUndoCommand whose first do happens in ``perform()``, before it is pushed (see the module docstring)."""
 
+    # A command on one video has ``video_id``: an undo or redo of it goes to that video (Coding).
+
     def __init__(self, text: str, project: Project, notify: Notify) -> None:
         super().__init__(text)
         self.project, self.notify = project, notify
@@ -128,6 +130,7 @@ class AddEventCommand(ProjectCommand):
     def __init__(self, project: Project, event: Event, notify: Notify, text: str | None = None) -> None:
         super().__init__(text or f"Add {_describe(event)}", project, notify)
         self.event = event.validated()
+        self.video_id = event.video_id
 
     def _do(self) -> None:
         # the first do assigns the id; later redos restore the event under the same id
@@ -145,6 +148,7 @@ class EditEventCommand(ProjectCommand):
                  text: str | None = None) -> None:
         super().__init__(text or f"Edit {_describe(after)}", project, notify)
         self.before, self.after = before, after.validated()
+        self.video_id = after.video_id
 
     def _do(self) -> None:
         self.project.update_event(self.after)
@@ -160,6 +164,7 @@ class DeleteEventCommand(ProjectCommand):
     def __init__(self, project: Project, event: Event, notify: Notify) -> None:
         super().__init__(f"Delete {_describe(event)}", project, notify)
         self.event = event
+        self.video_id = event.video_id
 
     def _do(self) -> None:
         self.event = self.project.delete_event(self.event.id)  # type: ignore[arg-type]
@@ -186,6 +191,8 @@ class ImportEventsCommand(ProjectCommand):
     def __init__(self, project: Project, events: list[Event], notify: Notify, text: str) -> None:
         super().__init__(text, project, notify)
         self.events = [e.validated() for e in events]
+        videos = {e.video_id for e in self.events}
+        self.video_id: int | None = videos.pop() if len(videos) == 1 else None
 
     def _do(self) -> None:
         new = {e.coder for e in self.events if e.coder} - set(self.project.coders())

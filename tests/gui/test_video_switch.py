@@ -185,6 +185,25 @@ def test_status_message_does_not_outlive_an_undo_or_a_video_switch(qtbot, window
     assert "Selected frames" not in win.statusBar().currentMessage()
 
 
+
+def test_undo_of_another_videos_step_goes_to_that_video(qtbot, window, video_path, tmp_path):
+    """The history is the project's: undoing an edit made on another video shows that video and names it, so the
+    coder sees what changed (it used to delete an event out of sight)."""
+    win = window
+    other = write_video(tmp_path / "media" / "second.avi", n=30)
+    assert win.ctx.execute(C.NewProject, path=str(tmp_path / "study"))
+    assert win.ctx.execute(C.OpenVideo, path=str(video_path))
+    first = win.video
+    assert win.ctx.execute(C.NewEvent, onset=5, apex=6, offset=9)
+    assert win.ctx.execute(C.OpenVideo, path=str(other))
+    assert win.video.id != first.id
+    win.undo_stack.undo()
+    assert win.video.id == first.id and win.project.events(first.id) == []
+    assert win.statusBar().currentMessage().endswith(f"(on {first.name})")
+    win.undo_stack.redo()  # on this video now: no switch, no name
+    assert win.video.id == first.id and len(win.project.events(first.id)) == 1
+    assert "(on " not in win.statusBar().currentMessage()
+
 class _SlowSource:
     """A frame source whose frame 50 waits for a gate: a decoder on a busy machine."""
 

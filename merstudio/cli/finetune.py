@@ -30,14 +30,17 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--lr", type=float, default=1e-3, help="learning rate (default 1e-3)")
     p.add_argument("--batch-size", type=int, default=8, help="batch size (default 8)")
     p.add_argument("--holdout", default="video", metavar="BY",
-                   help="what is held out: video (default), subject (the project's per-video subject, else the "
-                        "file name), video:FRACTION / subject:FRACTION, or a fraction of the videos "
+                   help="what is held out: video (default), subject (each video's subject, set with `merstudio "
+                        "project subject`; a video without one is its own subject; refused when no video has "
+                        "one), video:FRACTION / subject:FRACTION, or a fraction of the videos "
                         "(default fraction 0.25; always whole videos or subjects)")
     p.add_argument("--classes", default=None, metavar="MAP",
                    help="class map from the coders' emotions to the model's classes (a preset such as megc2019, or "
                         "a JSON file); default: emotions named like a class")
     p.add_argument("--mix", default=None, metavar="DATA",
-                   help="also train on this dataset (KIND:ROOT or a sample table, as for `merstudio train`)")
+                   help="also train on this dataset (KIND:ROOT or a sample table, as for `merstudio train`); its "
+                        "samples taken from a held-out video (the same file or frame folder, a copy of it, or the "
+                        "clip name of a held-out frame folder) are left out of training")
     p.add_argument("--mix-classes", default=None, metavar="MAP",
                    help="class map for --mix (default: the model's class names)")
     p.add_argument("--min-per-class", type=int, default=3,
@@ -128,6 +131,10 @@ def run(args: argparse.Namespace) -> int:
           + (f" + {n_none} 'none' windows" if n_none else "")
           + (f" + {res.n_mix} mixed samples" if res.n_mix else "")
           + f" ({', '.join(f'{c} {n}' for c, n in res.train_counts.items())})")
+    if res.n_mix_held_out:
+        k = res.n_mix_held_out
+        print(f"left out {k} mixed sample{'s' * (k != 1)} taken from the held-out video(s) (the same file, frame "
+              "folder or clip)")
     held = ", ".join(h["groups"]) if h["by"] == "subject" else ", ".join(h["video_names"])
     print(f"held out {h['by']} {held}: {len(res.holdout_events)} events"
           + (f" + {h['n_none']} 'none' windows" if h["n_none"] else "")

@@ -1,6 +1,6 @@
 """`merstudio project`: make and inspect a project without the app (a lab that codes in ELAN and wants agreement
 or fine-tuning headless): `new` creates one, `add` registers videos, `show` lists what it holds, `merge` makes two face ids of a video one
-person, `split` one face id two people."""
+person, `split` one face id two people, `subject` names the person a video shows (fine-tuning's hold-out by subject)."""
 
 from __future__ import annotations
 
@@ -19,7 +19,8 @@ EPILOG = """examples:
   merstudio agreement study.merproj
   merstudio project show study.merproj
   merstudio project merge study.merproj --video interview1.mp4 0 3   # faces 0 and 3 are one person
-  merstudio project split study.merproj --video interview1.mp4 2 1840   # face 2 is someone else from 1840"""
+  merstudio project split study.merproj --video interview1.mp4 2 1840   # face 2 is someone else from 1840
+  merstudio project subject study.merproj interview1.mp4 P01   # for finetune --holdout subject"""
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -67,7 +68,34 @@ def register(sub: argparse._SubParsersAction) -> None:
     for q in (merge, split):
         q.add_argument("--video", default=None, metavar="VIDEO",
                        help="the video (its id or file name; default: the project's only video)")
+    subject = acts.add_parser(
+        "subject", help="set the subject (the person) of a video, for fine-tuning's hold-out by subject",
+        description="Name the person a video shows. `merstudio finetune --holdout subject` holds out whole "
+                    "subjects: all the videos of a person, never some of them; a video without a subject counts as "
+                    "its own subject, and with no subject set on any video holding out by subject is refused. The "
+                    "labelled set export writes it in its subject column. Without SUBJECT: show the video's "
+                    "subject. `show` lists them.")
+    subject.add_argument("project", type=Path, metavar="PROJECT", help="the project file (.merproj)")
+    subject.add_argument("video", metavar="VIDEO", help="the video (its id or file name)")
+    subject.add_argument("subject", nargs="?", default=None, metavar="SUBJECT",
+                         help="the subject's name or code (e.g. P01)")
+    subject.add_argument("--clear", action="store_true", help="remove the video's subject")
     p.set_defaults(func=run)
+
+
+def _subject(project: Any, args: argparse.Namespace) -> None:
+    from merstudio.project.subjects import set_video_subject, video_subject
+
+    vid = video_id(project, args.video)
+    name = project.video(vid).name
+    if args.clear:
+        set_video_subject(project, vid, None)
+    elif args.subject is not None:
+        set_video_subject(project, vid, args.subject)
+    now = video_subject(project, vid)
+    print(f"video {vid}: {name}: subject {now}" if now is not None else
+          f"video {vid}: {name}: no subject set (holding out by subject, it counts as a subject of its own, "
+          f"{Path(project.video(vid).path).stem!r})")
 
 
 def video_id(project: Any, ref: str | None) -> int:
@@ -116,12 +144,16 @@ def _add(project: Any, sources: list[Any]) -> None:
 def _show(project: Any) -> None:
     from merstudio.features.neutral import load_baselines
     from merstudio.project.faces import describe_edit
+    from merstudio.project.subjects import subjects
 
     videos = project.videos()
+    named = subjects(project)
     print(f"{project.path}: {len(videos)} video(s); coders: {', '.join(project.coders()) or 'none'}")
     for v in videos:
         print(f"video {v.id}: {v.name}  {v.frame_count} frames at {v.fps:g} fps ({v.frame_count / v.fps:.1f} s), "
               f"{v.width}x{v.height}" if v.fps > 0 else f"video {v.id}: {v.name}  {v.frame_count} frames")
+        if v.id in named:
+            print(f"  subject: {named[v.id]}")
         a = project.analysis(v.id)
         print(f"  analysis: {a.status}, {project.frame_count_stored(v.id)} frame(s) stored" if a else
               "  analysis: none")
@@ -186,11 +218,16 @@ def run(args: argparse.Namespace) -> int:
             print(f"created {args.project}")
             _add(project, sources)
         return 0
-    with Project.open(args.project, read_only=args.action == "show") as project:
+    if args.action == "subject" and args.clear and args.subject is not None:
+        raise InputError(f"--clear removes the subject of video {args.video}: give no SUBJECT with it")
+    reading = args.action == "show" or (args.action == "subject" and args.subject is None and not args.clear)
+    with Project.open(args.project, read_only=reading) as project:
         if args.action == "add":
             _add(project, _open_all(list(args.media), args.fps))
         elif args.action in ("merge", "split"):
             _edit_faces(project, args)
+        elif args.action == "subject":
+            _subject(project, args)
         else:
             _show(project)
     return 0

@@ -389,6 +389,10 @@ class FinetuneDialog(QDialog):
         note = getattr(res, "split_note", "")
         text = (f"Trained on {len(res.train_events)} events by {', '.join(res.coders) or '—'}; held out {h['by']} "
                 f"{held} ({h['n']} samples, never trained on in this run).\nSaved {res.checkpoint}")
+        n_left = int(getattr(res, "n_mix_held_out", 0) or 0)
+        if n_left:
+            text += (f"\n{n_left} mixed sample{'s' * (n_left != 1)} taken from the held-out videos (the same file, "
+                     f"frame folder or clip) {'were' if n_left != 1 else 'was'} left out of training.")
         if note:
             text += f"\n⚠ {note}"
         if record and not saved:

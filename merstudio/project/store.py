@@ -485,6 +485,10 @@ class Project(BehaviourTables):
         with self._tx() as con:
             con.execute("INSERT OR REPLACE INTO settings VALUES (?, ?)", (key, json.dumps(value)))
 
+    def delete_setting(self, key: str) -> None:
+        with self._tx() as con:
+            con.execute("DELETE FROM settings WHERE key = ?", (key,))
+
     def set_settings(self, values: Mapping[str, Any]) -> None:
         """Several settings in one transaction (all written, or none)."""
         with self._tx() as con:
@@ -551,7 +555,7 @@ class Project(BehaviourTables):
         dirs = [self.path.parent, Path(v.path).parent, *map(Path, search_dirs)]
         candidates += [d / v.name for d in dirs]
         for c in candidates:
-            if self._matches(c, v):
+            if self.matches(c, v):
                 if c.resolve() != Path(v.path) and not self.read_only:
                     self.relocate(video_id, c)
                 return c.resolve()
@@ -559,7 +563,7 @@ class Project(BehaviourTables):
             if not d.is_dir():
                 continue
             for c in sorted(d.iterdir()):
-                if c.suffix.lower() in VIDEO_SUFFIXES and self._matches(c, v):
+                if c.suffix.lower() in VIDEO_SUFFIXES and self.matches(c, v):
                     if not self.read_only:
                         self.relocate(video_id, c)
                     return c.resolve()
@@ -574,7 +578,8 @@ class Project(BehaviourTables):
         return "video not found (moved or deleted)"
 
     @staticmethod
-    def _matches(c: Path, v: Video) -> bool:
+    def matches(c: Path, v: Video) -> bool:
+        """Whether the file or frame folder ``c`` holds the video ``v`` was added as (its content hash)."""
         try:
             if c.is_dir():
                 return v.size == 0 and _folder_hash(c) == v.hash
@@ -587,7 +592,7 @@ class Project(BehaviourTables):
         project stores nothing and returns the record with the new path."""
         p = Path(new_path).resolve()
         v = self.video(video_id)
-        if check_hash and not self._matches(p, v):
+        if check_hash and not self.matches(p, v):
             raise InputError(f"{p}: not the same video as {v.name} (content differs)")
         if self.read_only:
             return replace(v, path=str(p), relpath=_relpath(p, self.path.parent))

@@ -9,11 +9,15 @@ frame, the checkpoint's input settings), cached on disk like any dataset's. In a
 is the event's own: the one on its box from the project's stored landmarks (a `none` window: the face seen most),
 never simply the largest.
 
-Held-out evaluation: whole videos (or whole subjects: the per-video ``subject:<id>`` project setting, else the
-video's file stem) are held out, never single frames or events. The split is decided before any input is built;
+Held-out evaluation: whole videos (or whole subjects: the per-video ``subject:<id>`` project setting, set with
+``merstudio project subject``, else the video's file stem; with no subject set at all holding out by subject is
+refused) are held out, never single frames or events. The split is decided before any input is built;
 the training loop is handed a copy of the training rows only (``DataArrays.subset``), and the held-out rows stay
 here to be predicted by the parent (before) and the fine-tuned model (after). The held-out events are therefore
-not part of the new checkpoint's training data at all; its metadata lists both sets.
+not part of the new checkpoint's training data at all; its metadata lists both sets. A mixed dataset
+(``mix_with``) sample whose frames come from a held-out video (the same file or frame folder, a copy of it, or a
+held-out frame folder's clip name: ``held_out_match``) is left out of training too, and the result counts them
+(``n_mix_held_out``).
 
 Training starts from the parent's weights: AdamW, cosine learning-rate decay, class-balanced sampling and the
 parent's augmentation settings. Batch-norm statistics adapt to the project's videos by default (they are often
@@ -30,6 +34,7 @@ import itertools
 import math
 import re
 import threading
+import warnings
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -44,7 +49,7 @@ from merstudio.io import natural_sort_key
 from merstudio.project.events import au_numbers
 from merstudio.training.metrics import compute_metrics
 from merstudio.training.protocols import DataArrays
-from merstudio.training.trainer import TrainingCancelled, TrainSettings, fit_model, predict
+from merstudio.training.trainer import TrainingCancelled, TrainSettings, fit_model, predict, seed_everything
 
 NONE_CLASS = "none"
 MIN_TRAIN_PER_CLASS = 3  # training events a class needs (after holding out) for fine-tuning to go ahead
@@ -88,7 +93,8 @@ class FinetuneResult:
     train_counts: dict[str, int]
     holdout_counts: dict[str, int]
     skipped: dict[str, int] = field(default_factory=dict)  # emotion -> events not in the model's classes
-    n_mix: int = 0
+    n_mix: int = 0  # mixed dataset samples trained on
+    n_mix_held_out: int = 0  # mixed samples left out: their frames come from a held-out video
     history: list[dict[str, Any]] = field(default_factory=list)
     # The project's locked held-out split with this run added (store it with store_split; finetune() does when
     # it can open the project for writing: split_saved), and what the caller must say about the comparison.
@@ -150,16 +156,34 @@ def label_resolver(class_names: Sequence[str], class_map: Any = None) -> Callabl
     return resolve
 
 
+def video_groups(project: Any, by: str = "video", where: str = "project") -> dict[int, str]:
+    """{video id: the group the hold-out splits it by}: its id (by video), or its subject (by subject: the
+    ``subject:<id>`` setting, else its file stem). Holding out by subject when no video of the project has a
+    subject set would hold out single videos under another name: refused (InputError, one line)."""
+    from merstudio.project.subjects import video_subject
+
+    videos = project.videos()
+    if by != "subject":
+        return {v.id: str(v.id) for v in videos}
+    named = {v.id: s for v in videos if (s := video_subject(project, v.id)) is not None}
+    if videos and not named:
+        raise InputError(f"{where}: holding out by subject, but no video of the project has a subject set (each "
+                         "video would count as its own subject); set them with `merstudio project subject PROJECT "
+                         "VIDEO SUBJECT`, or hold out by video")
+    return {v.id: named.get(v.id, Path(v.path).stem) for v in videos}
+
+
 def collect_events(project: Any, class_names: Sequence[str], *, by: str = "video",
-                   class_map: Any = None) -> tuple[list[Item], dict[str, int]]:
+                   class_map: Any = None, where: str = "project") -> tuple[list[Item], dict[str, int]]:
     """The project's accepted events whose emotion maps to a class, as Items (ordered by video, onset), and
-    {emotion: count} of accepted events left out because their emotion is empty or not a class."""
+    {emotion: count} of accepted events left out because their emotion is empty or not a class. Holding out by
+    subject with no subject set on any video is refused (video_groups)."""
     resolve = label_resolver(class_names, class_map)
     items: list[Item] = []
     skipped: Counter[str] = Counter()
+    groups = video_groups(project, by, where)
     for video in project.videos():
-        group = str(video.id) if by == "video" else str(project.get_setting(f"subject:{video.id}",
-                                                                             Path(video.path).stem))
+        group = groups.get(video.id, str(video.id))
         for e in project.events(video.id, status="accepted"):
             label = resolve(e.emotion)
             if label is None:
@@ -475,10 +499,61 @@ def _concat(a: DataArrays, b: DataArrays) -> DataArrays:
                         for f in dataclasses.fields(DataArrays)))
 
 
+def _resolved(path: str | Path) -> Path:
+    p = Path(path).expanduser()
+    try:
+        return p.resolve()
+    except (OSError, RuntimeError):  # a symlink loop, a path that cannot be resolved
+        return p.absolute()
+
+
+def held_out_match(sample: Any, held: Sequence[str | Path], videos: Sequence[Any] = ()) -> str | None:
+    """Whether a mixed dataset sample (merstudio.datasets Sample) comes from one of the held-out videos, given
+    where they are (`held`) and their project records (`videos`, merstudio.project Video): "path" when its video
+    file, frame folder or frames' folder is one of them (paths resolved: a link, a relative path or `..` name the
+    same file); "copy" when that file or folder has a held-out video's content (the project's own test of a moved
+    video: its content hash, a frame folder's file names and sizes); "clip" when a held-out video is a frame folder
+    (a dataset clip added to the project) whose name is the sample's clip name (its frame folder's name, or its
+    sample name: another copy of the clip, or flow images computed from it); else None."""
+    from merstudio.project.store import Project
+
+    held_paths = {_resolved(h) for h in held}
+    own = {_resolved(sample.path)}
+    own.update(_resolved(f).parent for f in (sample.frames or [])[:1])
+    if own & held_paths:
+        return "path"
+    if any(Project.matches(p, v) for p in own for v in videos):
+        return "copy"
+    clips = {h.name.casefold() for h in held_paths if h.is_dir()}
+    if not clips:
+        return None
+    names = {str(sample.sample).casefold()}
+    if sample.frames is not None or Path(sample.path).is_dir():
+        names.add(Path(sample.path).name.casefold())
+    return "clip" if names & clips else None
+
+
+def _mix_held_out(spec: str, classes: str, held: Sequence[str | Path], videos: Sequence[Any] = ()) -> dict[str, str]:
+    """{sample key (dataset/subject/sample): "path" | "copy" | "clip"} of the --mix samples that come from a
+    held-out video (held_out_match). The dataset is listed again (no image decoded): load_arrays gives no paths."""
+    from merstudio.datasets import load_samples
+    from merstudio.training.data import _class_spec, parse_data_spec
+
+    kind, root = parse_data_spec(spec)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # load_arrays has shown them
+        ds = load_samples(kind, root, classes=_class_spec(classes), verbose=False, check_images=False)
+    return {s.key: why for s in ds if (why := held_out_match(s, held, videos)) is not None}
+
+
 def load_mix(spec: str, class_names: Sequence[str], prep: Any, aus: Sequence[int], *, classes: Any = None,
-             cache_dir: str | Path | None = None, log: Callable[..., Any] = print) -> DataArrays:
+             cache_dir: str | Path | None = None, log: Callable[..., Any] = print,
+             held_out: Sequence[str | Path] = (),
+             held_videos: Sequence[Any] = ()) -> tuple[DataArrays, dict[str, int]]:
     """A dataset (a --data spec) prepared with the checkpoint's input settings, its labels re-indexed to the
-    checkpoint's classes (default class map: the model's own class names)."""
+    checkpoint's classes (default class map: the model's own class names), less the samples that come from one
+    of the held-out videos (held_out_match: where they are, `held_out`, and their project records, `held_videos`).
+    Returns the arrays and {"path" | "copy" | "clip": samples left out}."""
     from merstudio.training.data import PREP_TO_MODALITY, load_arrays
 
     real = [c for c in class_names if c != NONE_CLASS]
@@ -494,9 +569,16 @@ def load_mix(spec: str, class_names: Sequence[str], prep: Any, aus: Sequence[int
                              f"({', '.join(class_names)}); give a class map that maps onto them")
         remap.append(index[_norm(c)])
     data.y = np.asarray(remap, dtype=np.int64)[data.y]
+    left: Counter[str] = Counter()
+    if (held_out or held_videos) and len(data):
+        hits = _mix_held_out(spec, cls, held_out, held_videos)
+        why = [hits.get(f"{d}/{s}/{n}") for d, s, n in zip(data.datasets, data.subjects, data.samples, strict=True)]
+        left.update(w for w in why if w is not None)
+        if left:
+            data = data.subset(np.flatnonzero([w is None for w in why]))
     data.subjects = np.array([f"mix:{s}" for s in data.subjects], dtype=object)
     data.samples = np.array([f"mix:{s}" for s in data.samples], dtype=object)
-    return data
+    return data, dict(left)
 
 
 # --------------------------------------------------------------------------------------------- training
@@ -591,7 +673,7 @@ def finetune(project_path: str | Path, checkpoint_path: str | Path, out_path: st
 
     project = Project.open(ppath)
     try:
-        items, skipped = collect_events(project, class_names, by=by, class_map=class_map)
+        items, skipped = collect_events(project, class_names, by=by, class_map=class_map, where=where)
         check_counts(items, class_names, min_per_class, where)
         previous = project.get_setting(SPLIT_SETTING)
         parent_trained = trained_events(parent_meta, ppath)
@@ -637,6 +719,17 @@ def finetune(project_path: str | Path, checkpoint_path: str | Path, out_path: st
                                  "relocate it in the app or put it beside the project")
             paths[vid] = found
         fps = {vid: videos[vid].fps for vid in video_ids}
+        # Where the held-out videos' frames are (every video of a held-out group, events or not; where it is now
+        # and where the project recorded it): a mixed sample taken from them is left out of training.
+        held_paths: list[Path] = []
+        held_records: list[Any] = []
+        for vid, group in video_groups(project, by, where).items():
+            if group in held_groups:
+                held_records.append(videos[vid])
+                held_paths.append(Path(videos[vid].path))
+                now = paths.get(vid) or project.locate_video(vid)
+                if now is not None:
+                    held_paths.append(Path(now))
         # `none` windows from the same videos, away from every event (any status): they follow their video's side
         # of the split like the events do.
         none_items: list[Item] = []
@@ -680,10 +773,17 @@ def finetune(project_path: str | Path, checkpoint_path: str | Path, out_path: st
     leaked_groups = set(train.subjects.tolist()) & set(held.subjects.tolist())
     if leaked or leaked_groups:  # cannot happen by construction; a guard against future edits
         raise RuntimeError(f"held-out samples in the training data: {sorted(leaked | leaked_groups)[:5]}")
-    n_mix = 0
+    n_mix = n_mix_held = 0
     if mix_with:
-        mix = load_mix(mix_with, class_names, prep, cfg.aus, classes=mix_classes, cache_dir=cache_dir, log=say)
-        n_mix = len(mix)
+        mix, left = load_mix(mix_with, class_names, prep, cfg.aus, classes=mix_classes, cache_dir=cache_dir,
+                             log=say, held_out=held_paths, held_videos=held_records)
+        n_mix, n_mix_held = len(mix), sum(left.values())
+        if n_mix_held:
+            how = ", ".join(f"{left[k]} {what}" for k, what in (("path", "the same file or frame folder"),
+                                                                 ("copy", "a copy of one"),
+                                                                 ("clip", "the same clip name")) if left.get(k))
+            say(f"--mix {mix_with}: left out {n_mix_held} sample{'s' * (n_mix_held != 1)} taken from the held-out "
+                f"video(s) ({how}); training on the other {n_mix}")
         train = _concat(train, mix)
 
     if cancel_fn is not None and cancel_fn():
@@ -716,6 +816,9 @@ def finetune(project_path: str | Path, checkpoint_path: str | Path, out_path: st
         if progress is not None:
             progress(epoch, total)
 
+    # the seed decides everything random in training (dropout and MixStyle draw from torch's global generator):
+    # the same seed and data give the same weights, as in trainer.train_fold
+    seed_everything(settings.seed)
     history = fit_model(model, train, settings, prior, freeze_norm=freeze_norm, cancel=cancel_fn,
                         progress=lambda p: on_epoch(p.epoch, p.epochs, p.loss),
                         cancel_message="fine-tuning cancelled")
@@ -765,7 +868,7 @@ def finetune(project_path: str | Path, checkpoint_path: str | Path, out_path: st
             "after": summary(after),
             "skipped_labels": skipped,
             "n_none_train": int(sum(1 for it in all_items[:n_train_items] if it.event_id is None)),
-            "mix": {"spec": mix_with, "n": n_mix} if mix_with else None,
+            "mix": {"spec": mix_with, "n": n_mix, "left_out_held_out": n_mix_held} if mix_with else None,
             "epochs": settings.epochs,
             "lr": settings.lr,
             "freeze_norm": bool(freeze_norm),
@@ -783,6 +886,6 @@ def finetune(project_path: str | Path, checkpoint_path: str | Path, out_path: st
     return FinetuneResult(checkpoint=out, class_names=class_names, before=before, after=after,
                           holdout=holdout_info, train_events=train_events, holdout_events=held_events,
                           coders=coders, train_counts=train_counts, holdout_counts=held_counts, skipped=skipped,
-                          n_mix=n_mix, history=history, split=record, split_saved=saved,
+                          n_mix=n_mix, n_mix_held_out=n_mix_held, history=history, split=record, split_saved=saved,
                           split_note=split_note(record, parent_overlap=len(parent_trained & set(held_events)),
                                                 reused=reused))

@@ -143,3 +143,43 @@ def test_merge_two_faces_of_one_person(tmp_path: Path, capsys: pytest.CaptureFix
         assert [e.face_id for e in p.events(1)] == [0]  # the event at 60 begins before the split
     code, out, err = run(capsys, "project", "merge", proj, "0", "7", "--video", "3")
     assert code != 0 and "no video '3'" in err
+
+
+def test_subject_of_a_video(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """`project subject` names the person of a video where fine-tuning's hold-out by subject reads it; `show`
+    lists it; --clear removes it; a bad video or an empty name is one line."""
+    from merstudio.training.finetune import collect_events
+
+    a, b = _video(tmp_path / "a.avi"), _video(tmp_path / "b.avi", n=60)
+    proj = tmp_path / "p.merproj"
+    assert run(capsys, "project", "new", proj, a, b)[0] == 0
+    code, out, err = run(capsys, "project", "subject", proj, "a.avi", " P01 ")
+    assert code == 0, err
+    assert out.strip() == "video 1: a.avi: subject P01"
+    assert run(capsys, "project", "subject", proj, "2", "P01")[0] == 0
+    code, out, err = run(capsys, "project", "show", proj)
+    assert code == 0 and out.count("  subject: P01") == 2, out
+    with Project.open(proj) as p:
+        assert p.get_setting("subject:1") == "P01"
+        for v in p.videos():
+            p.add_events([Event(v.id, 10 + k * 10, 12 + k * 10, 15 + k * 10, emotion=emo, coder="ann",
+                                status="accepted") for k, emo in enumerate(("positive", "negative"))])
+        items, _ = collect_events(p, ["negative", "positive"], by="subject")
+        assert {it.group for it in items} == {"P01"}  # both videos: one person, held out together
+    code, out, err = run(capsys, "project", "subject", proj, "b.avi")
+    assert code == 0 and out.strip() == "video 2: b.avi: subject P01"
+    code, out, err = run(capsys, "project", "subject", proj, "b.avi", "--clear")
+    assert code == 0 and "no subject set" in out
+    with Project.open(proj) as p:
+        assert p.get_setting("subject:2") is None
+        items, _ = collect_events(p, ["negative", "positive"], by="subject")
+        assert {it.group for it in items} == {"P01", "b"}  # without a subject: its own (the file stem)
+    for argv, message in [
+        (("project", "subject", proj, "c.avi", "P02"), "no video 'c.avi'"),
+        (("project", "subject", proj, "a.avi", "  "), "the name is empty"),
+        (("project", "subject", proj, "a.avi", "P02", "--clear"), "give no SUBJECT"),
+    ]:
+        code, out, err = run(capsys, *argv)
+        assert code == 2 and message in err and err.count("\n") == 1, (argv, err)
+    with Project.open(proj) as p:
+        assert p.get_setting("subject:1") == "P01"

@@ -235,7 +235,7 @@ def test_mix_with_a_dataset(proj, cache, flow_table, tmp_path):
                      log=lambda *a, **k: None)
     assert res.n_mix == 12
     meta = read_checkpoint_meta(res.checkpoint)
-    assert meta["finetune"]["mix"] == {"spec": str(table), "n": 12}
+    assert meta["finetune"]["mix"] == {"spec": str(table), "n": 12, "left_out_held_out": 0}
     assert meta["finetune"]["holdout"]["n"] == res.holdout["n"]  # the mix never enters the held-out set
 
 
@@ -422,3 +422,152 @@ def test_a_new_grouping_that_holds_out_spent_events_says_so_in_the_note(proj, ca
     with Project.open(path) as p:
         (spent,) = p.get_setting(F.SPLIT_SETTING)["spent"]
     assert spent["by"] == "video" and spent["runs"] == 2
+
+
+def _own_clips_table(path: Path, folder: Path) -> tuple[Path, dict[str, int]]:
+    """A sample table of the project's own clips and accepted class events (as a labelled-set export would list
+    them), written in `folder`, naming each clip another way: a copy (the project folder's, relative to the
+    table), the file the project reads through `..`, and that file through a symlink. Returns it and {clip file
+    name: rows}."""
+    folder.mkdir(parents=True, exist_ok=True)
+    rows, per_clip = ["subject,sample,label,path,onset,apex,offset"], {}
+    with Project.open(path, read_only=True) as p:
+        for k, v in enumerate(p.videos()):
+            clip = (path.parent / v.name).resolve()
+            used = p.locate_video(v.id)  # the fixture's original: the copy has its content
+            assert used is not None
+            if k == 0:
+                ref = str(Path("..") / path.parent.name / v.name)  # the copy, relative to the table
+            elif k == 1:
+                ref = f"{used.parent}/../{used.parent.name}/{used.name}"  # absolute: the loader keeps the `..`
+            else:
+                link = folder / f"link_{v.name}"
+                link.symlink_to(used)
+                ref = str(link)  # absolute, through a link
+            for e in p.events(v.id, status="accepted"):
+                if e.emotion in ("negative", "positive", "surprise"):
+                    rows.append(f"s{v.id},{clip.stem}_{e.id},{e.emotion},{ref},{e.onset},{e.apex},{e.offset}")
+                    per_clip[v.name] = per_clip.get(v.name, 0) + 1
+    table = folder / "own.csv"
+    table.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    return table, per_clip
+
+
+def test_mixed_samples_from_held_out_videos_are_left_out(proj, cache, monkeypatch, capsys):
+    """--mix with a dataset that holds the project's own clips (a labelled-set export, say): the mixed samples
+    taken from a held-out video never reach the training loop, and the run says how many were left out."""
+    from merstudio.cli.main import main
+
+    built, path, ckpt = proj
+    table, per_clip = _own_clips_table(path, path.parent.parent / "mixdata")
+    seen = _spy(monkeypatch)
+    res = F.finetune(path, ckpt, path.parent / "mixed.pt", epochs=1, mix_with=str(table), cache_dir=cache,
+                     log=lambda *a, **k: None)
+    (held_name,) = res.holdout["video_names"]
+    held_stem = Path(held_name).stem
+    (train,) = seen["fit"]
+    mixed = [s for s in train.samples.tolist() if s.startswith("mix:")]
+    assert mixed and not [s for s in mixed if s.startswith(f"mix:{held_stem}_")]
+    assert res.n_mix == len(mixed) == sum(per_clip.values()) - per_clip[held_name]
+    assert res.n_mix_held_out == per_clip[held_name] > 0
+    meta = read_checkpoint_meta(res.checkpoint)
+    assert meta["finetune"]["mix"]["n"] == res.n_mix
+    assert meta["finetune"]["mix"]["left_out_held_out"] == per_clip[held_name]
+
+    rc = main(["finetune", "--project", str(path), "--checkpoint", str(ckpt), "--epochs", "1", "--cache",
+               str(cache), "--no-progress", "--mix", str(table), "-o", str(path.parent / "mixed2.pt")])
+    out = capsys.readouterr().out
+    assert rc == 0
+    assert f"+ {res.n_mix} mixed samples" in out
+    assert (f"left out {per_clip[held_name]} mixed samples taken from the held-out video(s)" in out), out
+
+
+def test_a_mixed_sample_matches_a_held_out_video_by_path_content_or_clip_folder(tmp_path):
+    from merstudio.datasets.sample import Sample
+    from merstudio.project import Video, content_hash
+
+    video = tmp_path / "v" / "clip1.avi"
+    video.parent.mkdir()
+    video.write_bytes(b"x")
+    (tmp_path / "v" / "link.avi").symlink_to(video)
+    clip = tmp_path / "study" / "EP02_01f"  # a dataset clip folder added to the project
+    clip.mkdir(parents=True)
+    other = tmp_path / "CASME2" / "sub01" / "EP02_01f"  # the same clip in the dataset (another copy)
+    other.mkdir(parents=True)
+    unrelated = tmp_path / "CASME2" / "sub01" / "EP03_02"
+    unrelated.mkdir()
+
+    def s(p: Path, name: str = "x") -> Sample:
+        return Sample(dataset="d", subject="s", sample=name, label="a", raw_label="a", path=p)
+
+    held = [video, clip]
+    assert F.held_out_match(s(tmp_path / "v" / "link.avi"), held) == "path"
+    assert F.held_out_match(s(tmp_path / "v" / ".." / "v" / "clip1.avi"), held) == "path"
+    assert F.held_out_match(s(other, "EP02_01f"), held) == "clip"
+    assert F.held_out_match(s(tmp_path / "flows" / "sub01_EP02_01f.png", "EP02_01f"), held) == "clip"
+    assert F.held_out_match(s(unrelated, "EP03_02"), held) is None
+    assert F.held_out_match(s(tmp_path / "v" / "clip2.avi", "clip1"), held) is None  # a video file: by path only
+    # a copy of a held-out video (its content: what the project recognises a moved video by)
+    copy = tmp_path / "elsewhere.avi"
+    copy.write_bytes(b"x")
+    (tmp_path / "other.avi").write_bytes(b"y")
+    digest, size = content_hash(video)
+    record = Video(1, str(video), digest, size, 30.0, 10, 64, 48)
+    assert F.held_out_match(s(copy), held, [record]) == "copy"
+    assert F.held_out_match(s(tmp_path / "other.avi"), held, [record]) is None
+
+
+def test_holding_out_by_subject_without_any_subject_set_refuses(proj):
+    """No video has a subject: every video would be its own subject (holding out by video under another name):
+    refused in one line that says how to set them."""
+    from merstudio.project.subjects import set_video_subject
+
+    built, path, ckpt = proj
+    with Project.open(path) as p:
+        for v in p.videos():
+            set_video_subject(p, v.id, None)
+    with pytest.raises(InputError) as exc:
+        F.finetune(path, ckpt, epochs=1, holdout="subject")
+    text = str(exc.value)
+    assert "\n" not in text and "no video" in text and "merstudio project subject" in text
+    with Project.open(path) as p:
+        items, _ = F.collect_events(p, ["negative", "positive", "surprise", "none"], by="video")
+        assert {it.group for it in items} == {str(v) for v in built.videos}
+        set_video_subject(p, built.videos[0], "carol")  # one set: the others group by file name
+        items, _ = F.collect_events(p, ["negative", "positive", "surprise", "none"], by="subject")
+        assert {it.group for it in items} == {"carol", "clip2", "clip3"}
+
+
+def _dropout_checkpoint(path: Path) -> Path:
+    """tiny_checkpoint with dropout: training draws from torch's global RNG."""
+    import torch
+
+    from merstudio.datasets.preprocess import PreprocessSettings
+    from merstudio.model import InputSettings, MENet, ModelConfig, save_checkpoint
+
+    torch.manual_seed(0)
+    classes = ["negative", "positive", "surprise", "none"]
+    cfg = ModelConfig(width=4, mswm_width=8, local_dim=4, lstm_hidden=8, dropout=0.5, n_classes=len(classes),
+                      class_names=classes)
+    inp = InputSettings(modality="flow", size=28, T=1).to_dict()
+    inp["preprocess"] = PreprocessSettings(modality="flow", size=28, T=1, flow="dis").to_dict()
+    return save_checkpoint(path, MENet(cfg).eval(), {"input": inp, "training_data": {"description": "none"}})
+
+
+def test_the_same_seed_gives_the_same_weights(proj, cache):
+    """Two fine-tunings with the same seed and data give identical weights, whatever torch's global RNG held
+    before (dropout draws from it); another seed gives other weights."""
+    import torch
+
+    built, path, _ = proj
+    ckpt = _dropout_checkpoint(path.parent / "drop.pt")
+    states = []
+    for k, (glob, seed) in enumerate(((1, 5), (2, 5), (1, 6))):
+        torch.manual_seed(glob)
+        res = F.finetune(path, ckpt, path.parent / f"s{k}.pt", epochs=2, seed=seed, cache_dir=cache,
+                         device="cpu", log=lambda *a, **k: None)
+        states.append(load_checkpoint(res.checkpoint)[0].state_dict())
+    a, b, c = states
+    assert a.keys() == b.keys()
+    assert all(torch.equal(a[k], b[k]) for k in a), [k for k in a if not torch.equal(a[k], b[k])][:5]
+    assert not all(torch.equal(a[k], c[k]) for k in a)

@@ -206,7 +206,8 @@ class AnalysisControl(QObject):
         video = win.require_video()
         proj = win.require_writable()  # the results are stored in the project
         if self.worker is not None:
-            raise InputError("analysis: already running (cancel it first)")
+            running = self.video_name(self.worker.video_id)
+            raise InputError(f"analysis of {running}: already running (cancel it first)")
         note = ""
         if settings is None:
             from merstudio.analysis.pipeline import AnalysisSettings
@@ -242,6 +243,17 @@ class AnalysisControl(QObject):
         if note or kept:
             self.message.emit("Re-running" + (f" {note}" if note else "") +
                               (f"; previous predictions kept as {kept!r} (dashed)" if kept else ""), 8000)
+        else:  # replaces "Checkpoint ... loaded: run the analysis to use it"
+            ckpt = getattr(settings, "checkpoint", None)
+            self.message.emit(f"Analysing {video.name}" + (f" with {Path(ckpt).name}" if ckpt else ""), 6000)
+
+    def video_name(self, video_id: int) -> str:
+        """A project video's file name (for messages about a video that may not be the one shown)."""
+        proj = self.win.project
+        try:
+            return proj.video(video_id).name if proj is not None else f"video {video_id}"
+        except KeyError:
+            return f"video {video_id}"
 
     def cancel(self) -> None:
         if self.worker is not None:
@@ -280,6 +292,8 @@ class AnalysisControl(QObject):
         if video is not None and vid == video.id:
             self.load()  # the stored rows, as a reopen shows them
             self.finished.emit(status)
+        elif vid is not None:  # the coder moved on to another video meanwhile: said, not silent
+            self.message.emit(f"Analysis of {self.video_name(vid)}: {status}", 8000)
 
     def _rerun_step(self, w: AnalysisWorker) -> RerunAnalysisCommand | None:
         """A finished re-run (complete or cancelled) as one undo step: undo puts back the previous run's results

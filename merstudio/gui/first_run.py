@@ -175,6 +175,12 @@ class FirstRun:
         if win.video is None:
             return HINT_NO_VIDEO
         if win.worker is not None:
+            if getattr(win.worker, "video_id", win.video.id) != win.video.id:  # another video is analysed
+                buf = win.buffer
+                if buf is not None and buf.columns:
+                    return ""
+                return (f"Not analysed yet: {win.analysis.video_name(win.worker.video_id)} is being analysed "
+                        "(one video at a time); press Ctrl+R here when it is done")
             buf = win.buffer
             return "" if buf is not None and buf.frames_done else HINT_RUNNING
         buf = win.buffer

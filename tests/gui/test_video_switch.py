@@ -204,6 +204,29 @@ def test_undo_of_another_videos_step_goes_to_that_video(qtbot, window, video_pat
     assert win.video.id == first.id and len(win.project.events(first.id)) == 1
     assert "(on " not in win.statusBar().currentMessage()
 
+
+def test_another_video_while_one_is_analysed_says_which(qtbot, window, video_path, tmp_path, fake_analysis):
+    """One analysis runs at a time: on another video the hint, Ctrl+R's refusal and the end of the run name the
+    video being analysed (the hint said "Analysing…" over the unanalysed video, the end was silent)."""
+    import threading
+
+    win = window
+    other = write_video(tmp_path / "media" / "second.avi", n=30)
+    assert win.ctx.execute(C.NewProject, path=str(tmp_path / "study"))
+    assert win.ctx.execute(C.OpenVideo, path=str(video_path))
+    first = win.video
+    fake_analysis.gate = threading.Event()
+    assert win.ctx.execute(C.RunAnalysis, settings={"landmarks": True}), win.errors
+    assert win.ctx.execute(C.OpenVideo, path=str(other)), win.errors
+    win.first_run.update()
+    hint = win.first_run.hint_text()
+    assert hint.startswith("Not analysed yet") and first.name in hint
+    assert not win.ctx.execute(C.RunAnalysis, settings={"landmarks": True})
+    assert win.errors[-1].startswith(f"analysis of {first.name}: already running")
+    fake_analysis.gate.set()
+    qtbot.waitUntil(lambda: win.worker is None, timeout=20000)
+    assert win.statusBar().currentMessage() == f"Analysis of {first.name}: complete"
+
 class _SlowSource:
     """A frame source whose frame 50 waits for a gate: a decoder on a busy machine."""
 

@@ -224,19 +224,32 @@ class NewEvent(AppCommand):
         win = ctx.win
         video = win.require_video()
         on, off = sorted((int(params["onset"]), int(params["offset"])))
+        fields = {k: params[k] for k in ("emotion", "aus", "confidence", "note", "face_id") if k in params}
+        face = fields.pop("face_id", None)
+        moved = ""
+        if face is None:
+            face = win.timeline.face or 0
+            buf = win.buffer
+            if buf is not None and buf.faces and not buf.seen_between(face, on, off):
+                # the face shown is not in these frames (a cut, a person who left): the one face that is
+                there = [f for f in buf.faces if buf.seen_between(f, on, off)]
+                if len(there) == 1:
+                    moved = f" on face {there[0]}, the face in these frames (face {face} is not)"
+                    face = there[0]
         apex = params.get("apex")
         if apex is None or not on <= apex <= off:
             from merstudio.gui.state import peak
 
-            apex = peak(win.activity(), on, off)
-        fields = {k: params[k] for k in ("emotion", "aus", "confidence", "note", "face_id") if k in params}
+            apex = peak(win.analysis.activity(face), on, off)
         ev = Event(video.id, on, int(apex), off, coder=win.coding.require_coder(), source="manual", status="accepted",
-                   face_id=fields.pop("face_id", win.timeline.face or 0), **fields)
+                   face_id=face, **fields)
         cmd = win.coding.push_add(ev)
         win.marks.clear()
         win.coding.show_marks(say=False)
         win.timeline.clear_selection()
         win.coding.select(cmd.event.id)
+        if moved:
+            win.statusBar().showMessage(f"Event {cmd.event.id}: frames {on}-{off}{moved}", 8000)
 
 
 class EditEvent(AppCommand):
@@ -339,6 +352,7 @@ class MarkPoint(AppCommand):
         # the marks: never from a timeline selection left over from something else
         if params["which"] in ("onset", "offset") and win.marks.ready():
             on, apex_mark, off = win.marks.onset, win.marks.apex, win.marks.offset
+            shown = win.timeline.face  # selecting the new event shows its face
             if not ctx.execute(NewEvent, **{"from": "marks"}):
                 return
             ev = win.coding.find(win.selected_event_id)
@@ -349,6 +363,8 @@ class MarkPoint(AppCommand):
                 note.append("the offset was marked before the onset")
             if apex_mark is not None and apex_mark != ev.apex:
                 note.append(f"the apex mark {apex_mark} lies outside it: apex at the activity peak")
+            if shown is not None and ev.face_id != shown:
+                note.append(f"on face {ev.face_id}, the face in these frames (face {shown} is not)")
             win.statusBar().showMessage(f"Event {ev.id}: frames {ev.onset}-{ev.offset}, apex {ev.apex}"
                                         + (f" ({'; '.join(note)})" if note else ""), 6000)
 

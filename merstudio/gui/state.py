@@ -163,6 +163,11 @@ class CurveBuffer:
         face is still there)."""
         return int(max((np.isfinite(a).sum() for a in self.faces.get(face, {}).values()), default=0))
 
+    def seen_between(self, face: int, first: int, last: int) -> int:
+        """On how many of frames first..last the face has values."""
+        cols = self.faces.get(face, {}).values()
+        return int(max((np.isfinite(a[first:last + 1]).sum() for a in cols), default=0))
+
     def main_face(self) -> int | None:
         """The face seen in most frames: the default track to show."""
         if not self.faces:

@@ -395,6 +395,25 @@ def test_the_face_seen_most_is_shown_until_the_coder_picks_one(qtbot, window, vi
     assert window.selected_face() == 1 and window.timeline.face == 1
 
 
+
+def test_an_event_marked_where_the_shown_face_is_absent_goes_to_the_face_there(qtbot, window, video_path,
+                                                                                monkeypatch):
+    """I..O on frames where only face 0 is (face 1, the face seen most, is shown): the event is face 0's, its apex at
+    face 0's peak, and the status bar says so (it was face 1's, apex at the onset of an all-NaN curve)."""
+    from gui_fixtures import FakeAnalysis
+    from PySide6.QtCore import Qt
+
+    monkeypatch.setattr(FakeAnalysis, "cut_at", 15)  # face 0 on frames 2-14, face 1 from 15
+    open_and_analyse(qtbot, window, video_path)
+    assert window.timeline.face == 1
+    for frame, key in ((4, Qt.Key.Key_I), (12, Qt.Key.Key_O)):
+        window.transport.seek(frame)
+        qtbot.keyClick(window, key)
+    (ev,) = [e for e in window.events if e.source == "manual"]
+    activity = window.analysis.activity(0)
+    assert ev.face_id == 0 and ev.apex == 4 + int(np.nanargmax(activity[4:13]))
+    assert "on face 0, the face in these frames (face 1 is not)" in window.statusBar().currentMessage()
+
 def test_a_click_on_a_face_in_the_video_shows_its_curves(qtbot, window, video_path, monkeypatch):
     """Two people in turn: a click on a face's box picks it, as the face list does; its box is drawn bolder; a drag
     pans the picture and picks nothing."""

@@ -320,9 +320,10 @@ def test_a_masked_face_reads_its_mouth_as_unknown_and_its_eyes_as_usual(tmp_path
     bare, masked = rows["bare"], rows["masked"]
     assert bare["confidence"] == 1.0 and bare["AU12_r"] > 2  # the portrait smiles
     assert masked["confidence"] == pytest.approx(0.7, abs=0.01)
-    for au in ("AU10", "AU12", "AU25", "AU26"):
+    # AU06 too: its eye narrowing counts only beside a lip-corner raise, which the mask hides
+    for au in ("AU06", "AU10", "AU12", "AU25", "AU26"):
         assert np.isnan(masked[f"{au}_r"]) and masked[f"{au}_c"] == 0
-    for au in ("AU01", "AU04", "AU06", "AU45"):
+    for au in ("AU01", "AU04", "AU45"):
         assert np.isfinite(masked[f"{au}_r"])
 
 

@@ -354,7 +354,8 @@ class AnalysisControl(QObject):
 
 
 def edited_proposal(proj: Any, event: Event) -> bool:
-    """Whether an open proposal differs from what the model wrote: its fields against those of its first "create"
+    """Whether an open proposal differs from what the model wrote (frames, emotion, AUs or note; a face merge or
+    split is re-applied by a re-run, so no loss): its fields against those of its first "create"
     in the project's event history (ids are never reused, so that is the model's; an undone re-run that puts
     proposals back logs them as created again, edits and all). One without a recorded creation shows no edit."""
     if event.id is None:
@@ -363,4 +364,5 @@ def edited_proposal(proj: Any, event: Event) -> bool:
     if made is None:
         return False
     now = event.to_dict()
-    return any(made.get(k) != v for k, v in now.items() if k != "id")
+    # what a coder edits in review; not the face (a merge or split of faces is applied again by the re-run)
+    return any(made.get(k) != now.get(k) for k in ("onset", "apex", "offset", "emotion", "aus", "note"))

@@ -13,7 +13,9 @@ EPILOG = """\
 Each face's AU intensities (AUxx_r, and the per-side AUxx_L / AUxx_R) become clip(value - neutral, 0, 5), where
 neutral is the column's median over the face's neutral frames; presences (AUxx_c) follow the new intensities.
 Every other column, the frame numbering and the column order stay as they are, so scripts that read the input
-read the output. Unknown values stay empty.
+read the output. Unknown values stay empty; a column with too few known values on the neutral frames gets no
+level, stays absolute, and is named. The calmest stretch is found among frames with (nearly) every AU known (a hand
+over the mouth is not calm, it is hidden); the frame rate is read from the timestamps of the face's own frames.
 
 examples:
   merstudio neutral results/interview.csv results/interview_neutral.csv             # the calmest second per face
@@ -35,7 +37,7 @@ def register(sub: argparse._SubParsersAction) -> None:
                    help="only this face_id (repeatable; default: every face in the file)")
     p.add_argument("--seconds", type=float, default=1.0,
                    help="length of the automatic neutral stretch (default: 1.0)")
-    p.add_argument("--fps", type=float, help="frame rate (default: from the timestamps)")
+    p.add_argument("--fps", type=float, help="frame rate (default: from the timestamps of the face's frames)")
     p.add_argument("--overwrite", action="store_true", help="replace OUT if it exists")
     p.set_defaults(func=run)
 
@@ -57,7 +59,7 @@ def run(args: argparse.Namespace) -> int:
     import pandas as pd
 
     from merstudio.atomic import atomic_path
-    from merstudio.features.neutral import apply_baselines, table_baseline
+    from merstudio.features.neutral import apply_baselines, column_names, table_baseline
 
     if args.fps is not None and not 0 < args.fps < math.inf:
         raise InputError(f"--fps must be a positive number, got {args.fps:g}")
@@ -97,5 +99,10 @@ def run(args: argparse.Namespace) -> int:
     with atomic_path(out) as tmp:
         rel.to_csv(tmp, index=False, na_rep="", float_format=None)
     changed = int(np.sum([len(b.values) for b in baselines]))
-    print(f"wrote {out}: {len(rel)} rows, {changed} intensity column(s) relative to neutral over {len(faces)} face(s)")
+    line = f"wrote {out}: {len(rel)} rows, {changed} intensity column(s) relative to neutral over {len(faces)} face(s)"
+    absolute = [f"face {b.face_id}: {column_names(b.absolute)}" for b in baselines if b.absolute]
+    if absolute:  # no level (unknown on the neutral frames): absolute values beside relative ones, so named
+        left = sum(len(b.absolute) for b in baselines)
+        line += f"; {left} left absolute (no level, unknown on the neutral frames): {'; '.join(absolute)}"
+    print(line)
     return 0

@@ -4,9 +4,10 @@ own relaxed frames.
 The AU estimator is absolute: one `floor` per AU for everyone (docs/aus.md), so a person whose relaxed brows sit
 low reads AU4 at 1.5-2 all along, and narrow eyes read some AU6/AU7. A coder picks (or merstudio finds) a stretch
 of neutral frames of a face; each intensity column's median over those frames is that person's neutral level, and
-the relative value is ``clip(value - neutral, 0, 5)``: what the face does beyond its resting state. Presences
-(``AUxx_c``) are recomputed from the relative intensities with the estimator's hysteresis. Unknown values (NaN)
-stay unknown. The absolute values are never overwritten in a project: relative values are a view (the app) or a
+the relative value is ``clip(value - neutral, 0, 5)``: what the face does beyond its resting state. The automatic
+search takes a frame as evidence of calm only where (nearly) all its AUs are known: a hand over the mouth hides
+AUs, and hidden AUs would read as calm. Presences (``AUxx_c``) are recomputed from the relative intensities with
+the estimator's hysteresis. Unknown values (NaN) stay unknown. The absolute values are never overwritten in a project: relative values are a view (the app) or a
 new file (``merstudio neutral``).
 
 Qt-free: the app (Analysis > Neutral frames) and the CLI share these functions.
@@ -28,6 +29,11 @@ from merstudio.features.aus import MAX_INTENSITY, PRESENCE_OFF, PRESENCE_ON
 NEUTRAL_SECONDS = 1.0  # the automatic search: the calmest stretch this long
 MIN_FRAMES = 5  # a neutral level is the median of at least this many frames with the face
 MIN_COVER = 0.8  # an automatic window needs the face (and its AUs) in this share of its frames
+# A frame is evidence of calm only with at least this share of its AUs (AUxx_r, blinks left out) known: a hand over
+# the mouth leaves the brows and eyes known and the mouth's 9 AUs unknown, and unknown AUs add nothing to the summed
+# activity, so the hidden stretch would look the calmest. With 2-4 AUs every one must be known; with OpenFace's 16,
+# two or three may be missing (merstudio leaves AU05/AU07 unknown under some glasses).
+KNOWN_SHARE = 0.8
 # A range whose summed AU activity varies by more than this (90th - 10th percentile; a smile rising is ~10, the
 # frame-to-frame noise of a still face under 1) is not calm throughout: said beside its levels.
 UNCALM_SPREAD = 3.0
@@ -61,16 +67,28 @@ class NeutralBaseline:
     # the summed AU activity's spread over the range (90th - 10th percentile): a range that is not calm
     # throughout (a smile in half of it) has a median that may be the expression
     spread: float = 0.0
+    # the intensity columns that got no level (fewer than MIN_FRAMES known values in the range): apply_baselines
+    # leaves them absolute beside the relative ones, so they are named
+    absolute: tuple[str, ...] = ()
+    # the AUxx_r columns unknown on more than 1 - MIN_COVER of the range's frames with the face (a hand, the
+    # frame's edge): their levels, where they have one, come from the few frames where they show
+    hidden: tuple[str, ...] = ()
+    # found automatically, but no window had (nearly) every AU known on MIN_COVER of its frames: the calmest of the
+    # known AUs, which may be calm only because the others are hidden
+    fallback: bool = False
 
     def to_dict(self) -> dict[str, Any]:
         return {"face_id": self.face_id, "first": self.first, "last": self.last, "values": dict(self.values),
-                "frames": self.frames, "auto": self.auto, "spread": self.spread}
+                "frames": self.frames, "auto": self.auto, "spread": self.spread, "absolute": list(self.absolute),
+                "hidden": list(self.hidden), "fallback": self.fallback}
 
     @classmethod
     def from_dict(cls, d: Mapping[str, Any]) -> NeutralBaseline:
         return cls(int(d["face_id"]), int(d["first"]), int(d["last"]),
                    {str(k): float(v) for k, v in dict(d.get("values", {})).items()}, int(d.get("frames", 0)),
-                   bool(d.get("auto", False)), float(d.get("spread", 0.0)))
+                   bool(d.get("auto", False)), float(d.get("spread", 0.0)),
+                   tuple(str(c) for c in d.get("absolute", ()) or ()), tuple(str(c) for c in d.get("hidden", ()) or ()),
+                   bool(d.get("fallback", False)))
 
     def describe(self, most: int = 6) -> str:
         """One line: which frames, and the largest neutral levels (the ones the relative view takes off)."""
@@ -84,7 +102,23 @@ class NeutralBaseline:
         elif top and top[0][0] >= HIGH_LEVEL:
             line += (f"; {top[0][1][:-2]} reads {top[0][0]:.1f} even here: this person's resting face, or no relaxed "
                      "stretch in the clip")
+        hidden = ", ".join(c[:-2] for c in self.hidden)
+        if self.fallback:
+            line += (f"; no stretch has (nearly) every AU known: the calmest of the known AUs, with {hidden or 'some'} "
+                     "unknown on most of its frames (hidden?): choose the neutral frames yourself")
+        elif hidden:
+            line += f"; {hidden} unknown on most of these frames"
+        if self.absolute:
+            line += f"; left absolute (too few known values here for a level): {column_names(self.absolute)}"
         return line
+
+
+def column_names(columns: Sequence[str]) -> str:
+    """Intensity columns, one AU's together: ``AU12_r/L/R, AU25_r``."""
+    sides: dict[str, list[str]] = {}
+    for c in columns:
+        sides.setdefault(c[:-2], []).append(c[-1])
+    return ", ".join(f"{au}_{'/'.join(s)}" for au, s in sides.items())
 
 
 def setting_key(video_id: int) -> str:
@@ -111,25 +145,50 @@ def store_baselines(project: SettingsStore, video_id: int, baselines: Mapping[in
     project.set_setting(setting_key(video_id), [baselines[f].to_dict() for f in sorted(baselines)])
 
 
-def activity(cols: Mapping[str, np.ndarray]) -> np.ndarray:
-    """Sum of the AU intensities (``AUxx_r``, blinks left out) per frame; NaN where every one is unknown."""
+def _activity_stack(cols: Mapping[str, np.ndarray]) -> np.ndarray:
+    """The AU intensities the activity sums (``AUxx_r``, blinks left out), one row per column."""
     arrs = [np.asarray(a, dtype=np.float64) for c, a in cols.items() if c.endswith("_r") and
             _INTENSITY.match(c) and c != BLINK_COL]
     if not arrs:
         raise InputError("no AU intensity columns (AUxx_r): nothing to calibrate")
-    stack = np.vstack(arrs)
+    return np.vstack(arrs)
+
+
+def activity(cols: Mapping[str, np.ndarray]) -> np.ndarray:
+    """Sum of the AU intensities (``AUxx_r``, blinks left out) per frame; NaN where every one is unknown. The sum
+    of the known ones: a frame with AUs hidden reads lower than it is (known_share says how much is known)."""
+    stack = _activity_stack(cols)
     known = np.isfinite(stack).any(0)
     return np.where(known, np.nansum(stack, 0), np.nan)
 
 
+def known_share(cols: Mapping[str, np.ndarray]) -> np.ndarray:
+    """Per frame, the share of the AUs summed by activity() that are known (0-1)."""
+    return np.isfinite(_activity_stack(cols)).mean(0)
+
+
 def find_neutral_window(frames: np.ndarray, act: np.ndarray, fps: float, seconds: float = NEUTRAL_SECONDS,
-                        ) -> tuple[int, int]:
+                        known: np.ndarray | None = None) -> tuple[int, int]:
     """The calmest stretch of `seconds`: the window of consecutive frame numbers whose mean activity is lowest,
     among windows where the face's AUs are known in at least MIN_COVER of the frames (ties: the earliest).
-    `frames` are the frame numbers of `act`'s values (one face, any order, gaps allowed)."""
+    `frames` are the frame numbers of `act`'s values (one face, any order, gaps allowed). `known`: each frame's
+    known_share(); given, windows with (nearly) every AU known are preferred (see calm_window)."""
+    first, last, _ = calm_window(frames, act, fps, seconds, known)
+    return first, last
+
+
+def calm_window(frames: np.ndarray, act: np.ndarray, fps: float, seconds: float = NEUTRAL_SECONDS,
+                known: np.ndarray | None = None) -> tuple[int, int, bool]:
+    """find_neutral_window's window and whether it is a fallback. With `known` (known_share per frame of `act`),
+    only frames with at least KNOWN_SHARE of their AUs known are evidence of calm: the window is the one whose
+    evidence frames have the lowest mean activity among windows with evidence in MIN_COVER of their frames (ties:
+    the most evidence, then the earliest). Only where no window has that, the rule without `known` (every frame
+    with an AU known counts), and the third value is True: the window may be calm only because AUs are hidden.
+    The activity stays the sum (UNCALM_SPREAD and HIGH_LEVEL are on its scale)."""
     if fps <= 0 or seconds <= 0:
         raise InputError(f"neutral window: fps {fps} and seconds {seconds} must be > 0")
     frames = np.asarray(frames, dtype=np.int64)
+    act = np.asarray(act, dtype=np.float64)
     ok = np.isfinite(act)
     if not ok.any():
         raise InputError("no frame with the face's AUs known: nothing to calibrate on")
@@ -141,6 +200,19 @@ def find_neutral_window(frames: np.ndarray, act: np.ndarray, fps: float, seconds
         raise InputError(f"the face is seen over only {len(series)} frames; a {seconds:g}-s neutral window needs "
                          f"{w}: choose the neutral frames yourself")
     win = np.lib.stride_tricks.sliding_window_view(series, w)
+    if known is not None:
+        full = np.full(len(series), np.nan)
+        evidence = ok & (np.asarray(known, dtype=np.float64) >= KNOWN_SHARE)
+        full[frames[evidence] - lo] = act[evidence]
+        fwin = np.lib.stride_tricks.sliding_window_view(full, w)
+        share = np.isfinite(fwin).mean(1)
+        good = np.flatnonzero(share >= MIN_COVER)
+        if len(good):
+            mean = np.nanmean(fwin[good], axis=1)
+            # ties: the window with the most evidence (not one with hidden frames at an edge), then the earliest
+            tied = good[mean <= mean.min() + 1e-9]
+            start = int(tied[int(np.argmax(share[tied]))]) + lo
+            return start, start + w - 1, False
     cover = np.isfinite(win).mean(1)
     good = np.flatnonzero(cover >= MIN_COVER)
     if not len(good):
@@ -148,7 +220,15 @@ def find_neutral_window(frames: np.ndarray, act: np.ndarray, fps: float, seconds
                          "choose the neutral frames yourself")
     mean = np.nanmean(win[good], axis=1)  # the mean, not the median: calm throughout, not for half the window
     start = int(good[int(np.argmin(mean))]) + lo
-    return start, start + w - 1
+    return start, start + w - 1, known is not None
+
+
+def auto_baseline(frames: np.ndarray, cols: Mapping[str, np.ndarray], face_id: int, fps: float,
+                  seconds: float = NEUTRAL_SECONDS) -> NeutralBaseline:
+    """A face's levels over its calmest stretch (calm_window, preferring frames with every AU known), the
+    fallback said in the baseline (`fallback`, in describe())."""
+    first, last, fallback = calm_window(frames, activity(cols), fps, seconds, known_share(cols))
+    return replace(neutral_levels(frames, cols, face_id, first, last, auto=True), fallback=fallback)
 
 
 def neutral_levels(frames: np.ndarray, cols: Mapping[str, np.ndarray], face_id: int, first: int, last: int, *,
@@ -169,11 +249,19 @@ def neutral_levels(frames: np.ndarray, cols: Mapping[str, np.ndarray], face_id: 
     a = a[np.isfinite(a)]
     spread = float(np.percentile(a, 90) - np.percentile(a, 10))
     values = {}
+    absolute, hidden = [], []
+    with_face = inside & np.isfinite(act)
     for c in intensity_columns(list(cols)):
-        level = _level(np.asarray(cols[c], dtype=np.float64)[inside])
+        v = np.asarray(cols[c], dtype=np.float64)
+        level = _level(v[inside])
         if level is not None:
             values[c] = level
-    return NeutralBaseline(int(face_id), int(first), int(last), values, seen, auto, round(spread, 3))
+        else:
+            absolute.append(c)
+        if c.endswith("_r") and np.isfinite(v[with_face]).mean() < MIN_COVER:
+            hidden.append(c)
+    return NeutralBaseline(int(face_id), int(first), int(last), values, seen, auto, round(spread, 3),
+                           tuple(absolute), tuple(hidden))
 
 
 def _level(values: np.ndarray) -> float | None:
@@ -208,10 +296,18 @@ def _face_rows(df: pd.DataFrame, face_id: int) -> pd.DataFrame:
     return rows.sort_values("frame")
 
 
-def table_fps(df: pd.DataFrame) -> float:
-    """Frames per second of a per-frame table, from its timestamps (median step between consecutive frames)."""
+def table_fps(df: pd.DataFrame, face_id: int | None = None) -> float:
+    """Frames per second of a per-frame table, from its timestamps (median step between consecutive frames).
+    `face_id`: over the frames where that face is seen (success = 1), the ones its neutral window lies in; a
+    variable-frame-rate clip can run at 24 fps where nobody is seen and at 30 where the face is. Too few of
+    them: the whole table's."""
     if "timestamp" not in df.columns:
         raise InputError("no timestamp column: give the frame rate (--fps)")
+    if face_id is not None and "frame" in df.columns:
+        try:
+            return table_fps(_face_rows(df, face_id))
+        except InputError:
+            pass
     t = df.drop_duplicates("frame").sort_values("frame")
     steps = np.diff(t["frame"].to_numpy(dtype=np.float64))
     dt = np.diff(pd.to_numeric(t["timestamp"], errors="coerce").to_numpy(dtype=np.float64))
@@ -234,16 +330,15 @@ def table_baseline(df: pd.DataFrame, face_id: int, frames: tuple[int, int] | Non
             for c in intensity_columns(list(rows.columns))}
     fr = rows["frame"].to_numpy(dtype=np.int64)
     if frames is None:
-        rate = fps or table_fps(df)
+        rate = fps or table_fps(df, face_id)
         try:
-            first, last = find_neutral_window(fr, activity(cols), rate, seconds)
+            return auto_baseline(fr, cols, face_id, rate, seconds)
         except InputError as exc:
             if fps:
                 raise
             # the rate came from the timestamps (OpenFace's own rounding can make that 1000): say so
             raise InputError(f"{exc} (at {rate:g} fps, read from its timestamps: give --fps if that is wrong)") \
                 from None
-        return neutral_levels(fr, cols, face_id, first, last, auto=True)
     return neutral_levels(fr, cols, face_id, *frames)
 
 
@@ -254,11 +349,12 @@ def complete_baseline(b: NeutralBaseline, df: pd.DataFrame) -> NeutralBaseline:
     rows = _face_rows(df, b.face_id)
     rows = rows[(rows["frame"] >= b.first) & (rows["frame"] <= b.last)]
     values = dict(b.values)
-    for c in intensity_columns(list(df.columns)):
+    columns = intensity_columns(list(df.columns))
+    for c in columns:
         level = None if c in values else _level(pd.to_numeric(rows[c], errors="coerce").to_numpy(dtype=np.float64))
         if level is not None:
             values[c] = level
-    return replace(b, values=values)
+    return replace(b, values=values, absolute=tuple(c for c in columns if c not in values))
 
 
 def apply_baselines(df: pd.DataFrame, baselines: Sequence[NeutralBaseline],

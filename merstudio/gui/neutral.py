@@ -14,8 +14,7 @@ import numpy as np
 from merstudio.errors import InputError
 from merstudio.features.neutral import (
     NeutralBaseline,
-    activity,
-    find_neutral_window,
+    auto_baseline,
     load_baselines,
     neutral_levels,
     store_baselines,
@@ -58,9 +57,8 @@ def baseline_from_buffer(buf: Any, face: int, frames: tuple[int, int] | None, fp
     if not cols:
         raise InputError(f"face {face} has no AU values: run the analysis first")
     x = np.arange(buf.frame_count)
-    if frames is None:
-        first, last = find_neutral_window(x, activity(cols), fps)
-        return neutral_levels(x, cols, face, first, last, auto=True)
+    if frames is None:  # the calmest second with (nearly) every AU known; said when none has
+        return auto_baseline(x, cols, face, fps)
     return neutral_levels(x, cols, face, *frames)
 
 

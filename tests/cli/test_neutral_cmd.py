@@ -76,3 +76,46 @@ def test_a_table_without_a_face_is_one_line(tmp_path, capsys):
     code, _, err = run(capsys, "neutral", src, tmp_path / "out.csv")
     assert code == 2 and "no face in the table" in err and len(err.strip().splitlines()) == 1
     assert not (tmp_path / "out.csv").exists()
+
+
+def _hand_over_mouth_csv(path: Path) -> Path:
+    """merstudio's layout at 30 fps: talking (mouth AUs 2.0) over 0-99 and 240-299, a hand over the mouth at 100-199
+    (mouth unknown, upper face 0.1), a calm second at 200-239 with every AU known (0.1, the mouth 0.2)."""
+    f = np.arange(300)
+    upper = np.where((f >= 100) & (f < 240), 0.1, 0.3)
+    mouth = np.where((f >= 100) & (f < 200), np.nan, np.where((f >= 200) & (f < 240), 0.2, 2.0))
+    pd.DataFrame({"frame": f, "face_id": 0, "timestamp": f / 30.0, "confidence": 0.98, "success": 1,
+                  "AU01_r": upper, "AU04_r": upper, "AU12_r": mouth, "AU25_r": mouth, "AU26_r": mouth,
+                  "AU12_L": mouth, "AU12_R": mouth}).to_csv(path, index=False)
+    return path
+
+
+def test_a_hidden_mouth_is_not_the_neutral_second_and_columns_left_absolute_are_named(tmp_path, capsys):
+    src = _hand_over_mouth_csv(tmp_path / "hand.csv")
+    code, text, err = run(capsys, "neutral", src, tmp_path / "auto.csv")
+    assert code == 0, err
+    first, last = (int(x) for x in text.split("neutral frames ")[1].split(" ")[0].split("-"))
+    assert 200 <= first and last <= 239 and "left absolute" not in text
+    assert "7 intensity column(s) relative to neutral" in text
+    # frames chosen over the hand: the mouth's columns get no level and stay absolute, said in the summary too
+    code, text, err = run(capsys, "neutral", src, tmp_path / "chosen.csv", "--frames", "100-129")
+    assert code == 0, err
+    summary = text.strip().splitlines()[-1]
+    assert summary.endswith("2 intensity column(s) relative to neutral over 1 face(s); 5 left absolute (no level, "
+                            "unknown on the neutral frames): face 0: AU12_r/L/R, AU25_r, AU26_r")
+    b = pd.read_csv(tmp_path / "chosen.csv")
+    assert b.loc[b["frame"] == 50, "AU12_r"].item() == 2.0  # absolute: as it was
+    assert b.loc[b["frame"] == 50, "AU04_r"].item() == pytest.approx(0.2)  # 0.3 - 0.1
+
+
+def test_a_variable_frame_rate_file_gets_a_second_of_the_faces_frames(tmp_path, capsys):
+    """30 fps while the face is seen (frames 0-59), 24 fps after with nobody: the neutral second is 30 frames."""
+    face = pd.DataFrame({"frame": np.arange(60), "face_id": 0, "timestamp": np.arange(60) / 30.0, "success": 1,
+                         "AU04_r": 0.2, "AU12_r": 0.1})
+    nobody = pd.DataFrame({"frame": np.arange(60, 200), "face_id": -1, "success": 0,
+                           "timestamp": 59 / 30.0 + np.arange(1, 141) / 24.0})
+    src = tmp_path / "vfr.csv"
+    pd.concat([face, nobody], ignore_index=True).to_csv(src, index=False)
+    code, text, err = run(capsys, "neutral", src, tmp_path / "out.csv")
+    assert code == 0, err
+    assert "neutral frames 0-29 (found automatically, 30 with the face)" in text

@@ -10,6 +10,7 @@ from merstudio.features.neutral import (
     activity,
     apply_baselines,
     find_neutral_window,
+    known_share,
     presence,
     table_baseline,
     table_fps,
@@ -134,3 +135,69 @@ def test_an_inferred_rate_is_named_when_the_window_does_not_fit():
     df["timestamp"] = df["frame"] * 0.001  # OpenFace's rounding: 1000 fps read from the timestamps
     with pytest.raises(InputError, match="at 1000 fps, read from its timestamps: give --fps"):
         table_baseline(df, 0)
+
+
+def _hand_over_mouth(n: int = 300, mouth_known: tuple[int, int] | None = None) -> pd.DataFrame:
+    """One face at 30 fps: talking over 0-99 and 240-299 (mouth AUs 2.0), a hand over the mouth at 100-199 (the mouth
+    AUs unknown, the upper face quiet at 0.1: a known sum of 0.3), a calm second at 200-239 with every AU known
+    (0.1 above, 0.2 at the mouth: a sum of 0.9, higher than the hidden stretch's). `mouth_known`: the mouth is
+    known only over these frames (inclusive) instead."""
+    f = np.arange(n)
+    upper = np.where((f >= 100) & (f < 240), 0.1, 0.3)
+    mouth = np.where((f >= 200) & (f < 240), 0.2, 2.0)
+    hidden = (f >= 100) & (f < 200) if mouth_known is None else ~((f >= mouth_known[0]) & (f <= mouth_known[1]))
+    mouth = np.where(hidden, np.nan, mouth)
+    return pd.DataFrame({"frame": f, "face_id": 0, "timestamp": f / FPS, "success": 1, "AU01_r": upper,
+                         "AU04_r": upper, "AU06_r": upper, "AU12_r": mouth, "AU25_r": mouth, "AU26_r": mouth,
+                         "AU45_r": 0.0, "AU12_L": mouth, "AU12_R": mouth})
+
+
+def test_a_stretch_with_the_mouth_hidden_is_not_taken_for_calm():
+    """Hidden AUs add nothing to the summed activity: a hand over the mouth looked like the calmest second, and its
+    mouth columns got no level (left absolute, unsaid). A frame with a large share of its AUs unknown is no evidence
+    of calm: the calm second with every AU known is taken, though its sum is higher than the hidden stretch's."""
+    df = _hand_over_mouth()
+    b = table_baseline(df, 0)
+    assert 200 <= b.first and b.last <= 239 and b.last - b.first + 1 == 30  # the old rule: 100-129
+    assert b.auto and not b.fallback
+    assert b.values["AU12_r"] == pytest.approx(0.2) and b.values["AU12_L"] == pytest.approx(0.2)
+    assert b.absolute == () and b.hidden == () and "left absolute" not in b.describe()
+    rel = apply_baselines(df, [b]).set_index("frame")
+    assert rel.loc[50, "AU12_r"] == pytest.approx(1.8) and rel.loc[50, "AU25_r"] == pytest.approx(1.8)
+    # the scale is the sum as before; without the known shares the old rule takes the hidden stretch
+    cols = {c: df[c].to_numpy() for c in ("AU01_r", "AU04_r", "AU06_r", "AU12_r", "AU25_r", "AU26_r", "AU45_r")}
+    assert activity(cols)[150] == pytest.approx(0.3) and known_share(cols)[150] == pytest.approx(0.5)
+    assert find_neutral_window(df["frame"].to_numpy(), activity(cols), FPS) == (100, 129)
+    assert find_neutral_window(df["frame"].to_numpy(), activity(cols), FPS, known=known_share(cols)) == (200, 229)
+
+
+def test_without_a_second_with_every_au_known_the_fallback_and_the_absolute_columns_are_said():
+    """The mouth shows only over frames 0-19 (talking): no second has (nearly) every AU known, so the calmest of the
+    known AUs is taken as before, and the line says so and names the columns it leaves absolute."""
+    b = table_baseline(_hand_over_mouth(mouth_known=(0, 19)), 0)
+    line = b.describe()
+    assert "no stretch has (nearly) every AU known" in line and "AU12, AU25, AU26 unknown" in line
+    assert "left absolute (too few known values here for a level): AU12_r/L/R, AU25_r, AU26_r" in line
+    assert b.auto and b.fallback and b.first >= 100
+    assert b.absolute == ("AU12_r", "AU25_r", "AU26_r", "AU12_L", "AU12_R")
+    assert b.hidden == ("AU12_r", "AU25_r", "AU26_r")
+    assert NeutralBaseline.from_dict(b.to_dict()) == b
+    # a range chosen over the hidden stretch says the same of its columns, without the fallback
+    chosen = table_baseline(_hand_over_mouth(), 0, (100, 129))
+    assert not chosen.fallback and chosen.absolute == b.absolute
+    assert "left absolute" in chosen.describe() and "no stretch has" not in chosen.describe()
+
+
+def test_a_variable_frame_rate_clip_takes_the_rate_where_the_face_is():
+    """A phone clip at 30 fps while the face is seen (frames 0-59) and 24 fps after, with nobody in view: the whole
+    table's median step is 24 fps, and the neutral second was 24 frames, 0.8 s of the face."""
+    face = pd.DataFrame({"frame": np.arange(60), "face_id": 0, "timestamp": np.arange(60) / 30.0, "success": 1,
+                         "AU04_r": 0.2, "AU12_r": 0.1})
+    t0 = 59 / 30.0
+    nobody = pd.DataFrame({"frame": np.arange(60, 200), "face_id": -1, "timestamp": t0 + np.arange(1, 141) / 24.0,
+                           "success": 0, "AU04_r": np.nan, "AU12_r": np.nan})
+    df = pd.concat([face, nobody], ignore_index=True)
+    b = table_baseline(df, 0)
+    assert b.last - b.first + 1 == 30 and b.frames == 30  # was 24
+    assert table_fps(df) == pytest.approx(24.0) and table_fps(df, 0) == pytest.approx(30.0)
+    assert table_baseline(df, 0, fps=24.0).frames == 24  # a rate given is the rate used

@@ -17,7 +17,7 @@ import numpy as np
 from merstudio.errors import InputError
 from merstudio.face.landmarks import N_LANDMARKS
 from merstudio.face.mp_import import mediapipe
-from merstudio.face.small_faces import Box, Crop, CropFitter, SmallFaces, crop_for, crop_square
+from merstudio.face.small_faces import Box, Crop, CropFitter, SmallFaces, centre_inside, crop_for, crop_square
 from merstudio.native_logs import native_logs_filtered
 
 # A face the video-mode mesh has just detected is fitted in a region placed from the detector's few key points; on
@@ -276,6 +276,11 @@ class FaceMeshDetector:
     (SETTLE_PASSES, above): a photo read in video mode reads what the same face reads in a video. Static mode does
     not settle (every image is detected afresh there).
 
+    A frame on which the video-mode mesh loses faces it tracked while its detector was off (it tracked `capacity`
+    faces: a cut, a face jumping away) is looked at again by a graph that detects afresh (`_look_again`): MediaPipe
+    would only detect on the next frame, and a face in plain view was reported missing on the first frame after
+    every cut. `redetections` counts those looks (the only frames that pay for them).
+
     small_faces: also find faces too small for Face Mesh's own detector, on tiles of the frame, and follow them in
     crops (merstudio.face.small_faces): every SEARCH_EVERY frames in video mode while fewer than max_faces are
     seen, on every image in static mode while fewer are seen.
@@ -293,18 +298,20 @@ class FaceMeshDetector:
         self._mesh = self._make_mesh()
         self._meshes = {self._capacity: self._mesh}  # graphs by capacity: the full one and the latest lower one
         self._tracked = 0  # faces the mesh graph tracked after the last frame (more now: some were just detected)
+        self._spare: Any = None  # a full-capacity graph for _look_again while the full one is the one tracking
+        self.redetections = 0  # frames looked at again after tracking lost faces (_look_again)
         # lazily created short-range face detector (find_faces); mediapipe has no type information
         self._finder: Any = None
         self._crops = _CropMeshes(self.video_mode, self.min_confidence)
         self.small = SmallFaces(self._crops, self.min_confidence) if small_faces else None
 
-    def _make_mesh(self):  # noqa: ANN202 - mediapipe type
+    def _make_mesh(self, capacity: int | None = None):  # noqa: ANN202 - mediapipe type
         mp = mediapipe()
 
         with native_logs_filtered():  # TFLite/absl start-up lines on every graph, which users read as errors
             return started(mp.solutions.face_mesh.FaceMesh(
                 static_image_mode=not self.video_mode,
-                max_num_faces=self._capacity,
+                max_num_faces=self._capacity if capacity is None else capacity,
                 refine_landmarks=True,
                 min_detection_confidence=self.min_confidence,
                 min_tracking_confidence=0.5,
@@ -351,8 +358,12 @@ class FaceMeshDetector:
         """Faces in an RGB uint8 image (H, W, 3): the full-frame mesh's, then those found in crops."""
         rgb = np.ascontiguousarray(check_rgb(rgb))
         if self.video_mode:
-            faces = settled_fit(lambda: self._mesh_faces(rgb), self._tracked)
+            tracked = self._tracked
+            faces = settled_fit(lambda: self._mesh_faces(rgb), tracked)
             self._tracked = len(faces)
+            # MediaPipe's detector ran on this frame only if the graph tracked fewer faces than its capacity
+            if len(faces) < tracked >= self._capacity:
+                faces = self._look_again(rgb, faces)
         else:
             faces = self._mesh_faces(rgb)
         if self.small is not None:
@@ -364,6 +375,46 @@ class FaceMeshDetector:
     def _mesh_faces(self, rgb: np.ndarray) -> list[FaceObservation]:
         h, w = rgb.shape[:2]
         return _observations(self._mesh.process(rgb), (w, h), (w, h))
+
+    def detect_afresh(self, rgb: np.ndarray) -> list[FaceObservation]:
+        """The full-frame mesh's faces on this frame, detected afresh: the tracking graph forgets what it tracked
+        and fits the frame as on new faces (settled), then tracks those. For a frame on which a tracked face turned
+        out to be someone else (a cut, FaceTracker): MediaPipe fitted the newcomer in the region of the last
+        person's landmarks. Faces followed in crops are not looked at again."""
+        rgb = np.ascontiguousarray(check_rgb(rgb))
+        if not self.video_mode:
+            return self._mesh_faces(rgb)
+        return self._afresh(rgb)
+
+    def _afresh(self, rgb: np.ndarray) -> list[FaceObservation]:
+        self._mesh.process(_BLANK)  # nothing left to track: the frame is detected afresh
+        faces = settled_fit(lambda: self._mesh_faces(rgb), 0)
+        self._tracked = len(faces)
+        return faces
+
+    def _look_again(self, rgb: np.ndarray, faces: list[FaceObservation]) -> list[FaceObservation]:
+        """A frame on which the tracking mesh lost faces, detected afresh (fits settled as for any new face).
+
+        All lost (a cut): the tracking graph itself detects the frame afresh and tracks what it finds from the next
+        frame on, so that frame costs no more than it did (the graph detected there before). Some kept: those,
+        plus the faces a second graph finds elsewhere on the frame, up to `capacity`; the tracking graph is left as
+        it is (it tracks fewer faces than its capacity now: its own detector runs from the next frame, as before).
+        The second graph is the full-capacity one when a lower capacity is tracking (it is kept anyway, idle), else
+        one more made on first need (about 28 MB)."""
+        self.redetections += 1
+        if not faces:
+            return self._afresh(rgb)
+        spare = self._meshes.get(self.max_faces) if self._capacity != self.max_faces else None
+        if spare is None:
+            if self._spare is None:
+                self._spare = self._make_mesh(self.max_faces)  # made by `started`: nothing tracked
+            spare = self._spare
+        spare.process(_BLANK)  # forget what it last tracked: the frame is detected afresh
+        h, w = rgb.shape[:2]
+        found = settled_fit(lambda: _observations(spare.process(rgb), (w, h), (w, h)), 0)
+        new = [f for f in found if not any(centre_inside(f.bbox, g.bbox) or centre_inside(g.bbox, f.bbox)
+                                           for g in faces)]
+        return faces + new[: max(0, self._capacity - len(faces))]
 
     def find_faces(self, rgb: np.ndarray) -> list[tuple[float, float, float, float]]:
         """Boxes (x0, y0, x1, y1) from MediaPipe's short-range face detector alone (about 1 ms at 640x480): a cheap
@@ -389,6 +440,9 @@ class FaceMeshDetector:
         if self.small is not None:
             self.small.close()
         self._crops.close()
+        if self._spare is not None:
+            self._spare.close()
+            self._spare = None
         if self._finder is not None:
             self._finder.close()
             self._finder = None

@@ -152,6 +152,7 @@ class AUActivation:
 class _Track:
     presence: dict[int, int]
     au6_eye: deque = field(default_factory=deque)  # recent (L, R) eye evidence for AU6
+    last_frame: int | None = None  # the frame it was last read on: after a gap the evidence window starts afresh
     # frame -> whether it is one of a blink's shut frames (BlinkMarker), the last lag + 1 frames marked
     blinks: dict[int, bool] = field(default_factory=dict)
 
@@ -269,6 +270,11 @@ class AUEstimator:
         t = self._tracks.setdefault(m.track, _Track({a: 0 for a in AUS}))
         covered = p.covered
         nan = float("nan")
+        if t.last_frame is not None and not 0 < m.frame - t.last_frame <= 1:
+            # a gap (the face away, a seek, a person re-identified after a cut): older eye evidence is another
+            # moment's, maybe another look-alike's; AU6's median window starts again
+            t.au6_eye.clear()
+        t.last_frame = m.frame
         if reading is not None:
             intensity, sides, blink = reading.intensity, reading.sides, reading.blink
             if not m.blink:

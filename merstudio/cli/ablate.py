@@ -32,7 +32,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from merstudio.cli.train import Bars, build_settings
+    from merstudio.cli.train import Bars, build_settings, write_data_record
     from merstudio.errors import InputError
     from merstudio.execution import backend_from_args
     from merstudio.training.data import load_arrays
@@ -66,5 +66,6 @@ def run(args: argparse.Namespace) -> int:
     finally:
         bars.close()
     if rank == 0:
+        write_data_record(args.out, info, len(data))
         print((args.out / "ablation.md").read_text(encoding="utf-8"))
     return 0

@@ -63,6 +63,9 @@ def run(args: argparse.Namespace) -> int:
             "checkpoint": str(args.checkpoint), "data": args.data, "protocol": "evaluate",
             "merstudio_version": __version__, "data_fingerprint": data_fingerprint(data),
             "seen_subjects": len(seen)})
+        from merstudio.cli.train import write_data_record
+
+        write_data_record(args.out, info, len(data))
     print(f"{args.checkpoint.name} on {info['description']} ({m['n']} samples): accuracy {m['accuracy']:.3f}  "
           f"UF1 {m['uf1']:.3f}  UAR {m['uar']:.3f}")
     for name, r in m["per_class"].items():

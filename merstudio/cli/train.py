@@ -87,6 +87,14 @@ def add_search_args(p: argparse.ArgumentParser) -> None:
                    help="cross-validation by subject that scores each trial (default kfold:5)")
 
 
+def write_data_record(out: Path, info: dict[str, Any], n_samples: int) -> None:
+    """data.md in a finished run folder: what the loader read and left out (training.data.data_record)."""
+    from merstudio.atomic import write_text_atomic
+    from merstudio.training.data import data_record
+
+    write_text_atomic(out / "data.md", data_record(info, n_samples))
+
+
 # training flags that name a parameter a search space may vary: given, the flag fixes it
 _SEARCHED_FLAGS = {"epochs": "train.epochs", "lr": "train.lr", "width": "model.width", "mixup": "train.mixup",
                    "batch_size": "train.batch_size", "val_fraction": "train.val_fraction"}
@@ -327,6 +335,7 @@ def run(args: argparse.Namespace) -> int:
     finally:
         bars.close()
     if rank == 0:
+        write_data_record(args.out, info, len(data))
         print(f"pooled over {metrics['n_folds']} folds: accuracy {metrics['accuracy']:.3f}  "
               f"UF1 {metrics['uf1']:.3f}  UAR {metrics['uar']:.3f}   ({args.out / 'summary.md'})")
     if args.final is not None and spec is not None:

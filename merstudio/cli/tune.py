@@ -58,6 +58,10 @@ def run(args: argparse.Namespace) -> int:
                      fold_done=bars.fold_done)
     finally:
         bars.close()
+    if dist_info()[0] == 0:
+        from merstudio.cli.train import write_data_record
+
+        write_data_record(args.out, info, len(data))
     b = found.best
     print(f"chosen: trial {b['trial']} of {len(found.trials)} {b['params']}: UF1 {b['uf1']:.3f} UAR {b['uar']:.3f} "
           f"({args.inner or spec.inner})")

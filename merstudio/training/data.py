@@ -142,8 +142,32 @@ def load_arrays(spec: str, *, classes: str | None = None, allow_missing: bool = 
         "aus": au_list,
         "n_au_coded": int(au_mask.sum()),
         "skipped": [str(s) for s in ds.skipped] + [f"{key}: {why}" for _, key, why in failed],
+        "dropped": dict(sorted(ds.dropped.items())),
+        "notes": list(ds.notes),
+        "centre_cropped": [key for key, _ in pinfo.get("centre_cropped", [])],
     }
     return arrays, info
+
+
+def data_record(info: dict[str, Any], n_samples: int) -> str:
+    """What the loader read and left out, as Markdown (a run folder's data.md): the class map, the labels mapped to
+    no class, the rows skipped (--allow-missing) and the irregularities it recovered from. The console showed them
+    once; a run's results are read later, without it."""
+    lines = [f"# Data: {info.get('description', '')}", "", f"{n_samples} samples.", "", "## Class map", "",
+             "```", str(info.get("class_map", "")).rstrip(), "```", ""]
+    dropped = info.get("dropped") or {}
+    lines += ["## Labels mapped to no class (left out)", ""]
+    lines += [f"- {k}: {v}" for k, v in dropped.items()] or ["none"]
+    skipped = info.get("skipped") or []
+    lines += ["", f"## Rows skipped ({len(skipped)})", ""]
+    lines += [f"- {s}" for s in skipped] or ["none"]
+    cropped = info.get("centre_cropped") or []
+    if cropped:
+        lines += ["", f"## No face found: centre-cropped ({len(cropped)})", ""] + [f"- {k}" for k in cropped]
+    notes = info.get("notes") or []
+    lines += ["", f"## Notes ({len(notes)})", ""]
+    lines += [f"- {n}" for n in notes] or ["none"]
+    return "\n".join(lines) + "\n"
 
 
 def _image_size(path: Path) -> int:

@@ -93,6 +93,8 @@ def test_allow_missing_lists_skipped_and_bad_input_is_one_line(tmp_path, flow_ta
     rc = main([*args, "--allow-missing"])
     out = capsys.readouterr().out
     assert rc == 0 and "skipped 1 samples" in out
+    record = (tmp_path / "r" / "data.md").read_text()  # the run keeps what the console said once
+    assert "## Rows skipped (1)" in record and first in record and "## Class map" in record
     rc = main(["train", "--data", str(table), "--out", str(tmp_path / "r2"), "--ablate", "lstm", *TINY])
     err = capsys.readouterr().err
     assert rc == 2 and "--ablate" in err

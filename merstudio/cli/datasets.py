@@ -15,8 +15,9 @@ def _load_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("root", metavar="ROOT", type=Path,
                    help="the dataset folder as distributed (for table: the CSV or its folder)")
     p.add_argument("--sheet", help="the annotation file, or a sheet name in the one found under ROOT")
-    p.add_argument("--classes", help="class map: a built-in name (see `merstudio datasets classes`) or a JSON "
-                                     "file; default: the dataset's usual map")
+    p.add_argument("--classes", help="class map: a built-in name (see `merstudio datasets classes`), a JSON "
+                                     "file, or a comma list of class names (those only; other labels dropped and "
+                                     "counted); default: the dataset's usual map")
     p.add_argument("--sadness-fear", choices=("drop", "others"),
                    help="CASME II: drop sadness/fear (usual) or merge them into others")
     p.add_argument("--variant", choices=("selected", "raw", "cropped"),

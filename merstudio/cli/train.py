@@ -22,7 +22,8 @@ def add_data_args(p: argparse.ArgumentParser) -> None:
                    help="a dataset (e.g. casme2:/data/CASME2, megc2019:/data/megc) or a generic sample table CSV")
     p.add_argument("--classes", default=None, metavar="MAP",
                    help="class map: a preset name (see `merstudio datasets`), a JSON file, or a comma list of class "
-                        "names (default: the dataset's standard map)")
+                        "names (those classes only: other labels are dropped and counted; default: the dataset's "
+                        "standard map)")
     p.add_argument("--allow-missing", action="store_true",
                    help="skip missing/unreadable samples (the skipped ones are listed) instead of stopping")
 

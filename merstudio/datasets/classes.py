@@ -3,6 +3,8 @@
 A map is looked up per dataset first ("casme2", "samm", ...) and then under "*" (any dataset). A label that is
 already one of the map's class names maps to itself, so a table whose labels are already mapped loads under the
 same map. A label found nowhere is *unknown* (an input error); a label mapped to None is *dropped* (counted).
+A list of names (``happiness,disgust,surprise``) is a map of those classes, each label its own name, that drops
+(and counts) every other label: the way to train on a subset of a dataset's classes (JSON: ``"others": "drop"``).
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ class ClassMap:
     classes: tuple[str, ...]  # class index = position
     mapping: dict[str, dict[str, str | None]] = field(default_factory=dict)  # dataset|"*" -> raw -> class
     identity: bool = False  # unknown labels become their own class (the table's labels as they are)
+    drop_others: bool = False  # labels found nowhere are dropped (counted), not unknown
 
     def lookup(self, dataset: str, raw: str) -> Any:
         """The class for a raw label, None when it is dropped, or _UNKNOWN."""
@@ -40,13 +43,15 @@ class ClassMap:
                 return c
         if self.identity and key:
             return key
-        return _UNKNOWN
+        return None if self.drop_others else _UNKNOWN
 
     def describe(self) -> str:
         """The map as text: classes in index order, then raw -> class per dataset."""
         lines = [f"class map {self.name}: " + ", ".join(f"{i} {c}" for i, c in enumerate(self.classes))]
         if self.identity:
             lines.append("  labels used as they are (lower-cased)")
+        if self.drop_others:
+            lines.append("  every other label dropped")
         for scope, table in self.mapping.items():
             where = "any dataset" if scope == "*" else scope
             parts = [f"{raw} -> {cls if cls is not None else '(dropped)'}" for raw, cls in table.items()]
@@ -54,7 +59,7 @@ class ClassMap:
         return "\n".join(lines)
 
     def with_classes(self, classes: tuple[str, ...]) -> ClassMap:
-        return ClassMap(self.name, classes, self.mapping, self.identity)
+        return ClassMap(self.name, classes, self.mapping, self.identity, self.drop_others)
 
 
 def _m(**kw: str | None) -> dict[str, str | None]:
@@ -137,6 +142,12 @@ def class_map(spec: str | Path | dict | ClassMap | None, kind: str = "table",
         return spec
     if spec is None:
         spec = DEFAULT_MAP.get(kind, "raw")
+    if isinstance(spec, str) and "," in spec and not spec.lower().endswith(".json"):
+        names = [c.strip() for c in spec.split(",") if c.strip()]
+        if len(set(map(_norm, names))) != len(names) or not names:
+            raise InputError(f"--classes {spec}: give each class once, separated by commas")
+        return _from_dict({"name": "custom", "classes": names, "map": {c: c for c in names}, "others": "drop"},
+                          f"--classes {spec}", "custom")
     if isinstance(spec, str) and not spec.lower().endswith(".json"):
         name = spec.lower()
         if name.startswith("casme2-5") and sadness_fear is not None:
@@ -158,6 +169,9 @@ def class_map(spec: str | Path | dict | ClassMap | None, kind: str = "table",
 def _from_dict(data: Any, where: str, default_name: str) -> ClassMap:
     if not isinstance(data, dict) or not data:
         raise InputError(f"{where}: a class map must be a non-empty JSON object")
+    others = data.get("others") if "map" in data or "classes" in data else None
+    if others not in (None, "drop", "unknown"):
+        raise InputError(f"{where}: 'others' must be \"drop\" or \"unknown\", not {others!r}")
     if "map" in data or "classes" in data:
         raw_map = data.get("map", {})
         name = str(data.get("name", default_name))
@@ -188,7 +202,7 @@ def _from_dict(data: Any, where: str, default_name: str) -> ClassMap:
     missing = [c for c in seen if c not in classes]
     if missing:
         raise InputError(f"{where}: labels map to {', '.join(missing)}, which are not in 'classes'")
-    return ClassMap(name, tuple(classes), mapping)
+    return ClassMap(name, tuple(classes), mapping, drop_others=others == "drop")
 
 
 def is_unknown(value: Any) -> bool:

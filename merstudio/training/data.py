@@ -57,15 +57,6 @@ def parse_data_spec(spec: str) -> tuple[str, Path]:
     return canonical_kind(kind), Path(root).expanduser()
 
 
-def _class_spec(classes: str | None) -> Any:
-    if classes is None:
-        return None
-    if "," in classes and not classes.lower().endswith(".json"):
-        names = [c.strip() for c in classes.split(",") if c.strip()]
-        return {"name": "custom", "classes": names, "map": {c: c for c in names}}
-    return classes
-
-
 def load_arrays(spec: str, *, classes: str | None = None, allow_missing: bool = False, input_kind: str | None = None,
                 size: int | None = None, steps: int | None = None, spacing: str | None = None, flow: str = "dis",
                 aus: list[int] | None = None, cache_dir: str | Path | None = None, framing: Any = None,
@@ -82,7 +73,7 @@ def load_arrays(spec: str, *, classes: str | None = None, allow_missing: bool = 
     from merstudio.model.priors import au_targets_from_sets
 
     kind, root = parse_data_spec(spec)
-    ds = load_samples(kind, root, classes=_class_spec(classes), allow_missing=allow_missing, verbose=False)
+    ds = load_samples(kind, root, classes=classes, allow_missing=allow_missing, verbose=False)
     log(ds.class_map.describe())
     if ds.dropped:
         log("dropped (label maps to no class): " + ", ".join(f"{k} {v}" for k, v in sorted(ds.dropped.items())))

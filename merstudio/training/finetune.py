@@ -537,12 +537,12 @@ def _mix_held_out(spec: str, classes: str, held: Sequence[str | Path], videos: S
     """{sample key (dataset/subject/sample): "path" | "copy" | "clip"} of the --mix samples that come from a
     held-out video (held_out_match). The dataset is listed again (no image decoded): load_arrays gives no paths."""
     from merstudio.datasets import load_samples
-    from merstudio.training.data import _class_spec, parse_data_spec
+    from merstudio.training.data import parse_data_spec
 
     kind, root = parse_data_spec(spec)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # load_arrays has shown them
-        ds = load_samples(kind, root, classes=_class_spec(classes), verbose=False, check_images=False)
+        ds = load_samples(kind, root, classes=classes, verbose=False, check_images=False)
     return {s.key: why for s in ds if (why := held_out_match(s, held, videos)) is not None}
 
 

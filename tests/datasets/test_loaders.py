@@ -511,6 +511,17 @@ def test_custom_class_maps(tmp_path, make):
     assert "happiness -> pos" in text and "others -> (dropped)" in text
 
 
+
+def test_a_list_of_classes_trains_on_that_subset_and_counts_the_rest(tmp_path, make):
+    """--classes happiness,disgust on CASME II: the other labels are dropped and counted (it was an error: "unknown
+    label 'repression' for class map custom"), the same in every command (datasets inspect did not take a list)."""
+    make.casme2(tmp_path)
+    ds = load_samples("casme2", tmp_path, classes="happiness, disgust", verbose=False)
+    assert ds.classes == ("happiness", "disgust") and {s.label for s in ds} <= {"happiness", "disgust"}
+    assert sum(ds.dropped.values()) == 6 - len(ds) and "every other label dropped" in ds.class_map.describe()
+    with pytest.raises(InputError, match="give each class once"):
+        class_map("happiness,Happiness")
+
 def test_class_map_errors_and_printing(tmp_path):
     with pytest.raises(InputError, match="unknown class map"):
         class_map("nope")

@@ -163,6 +163,9 @@ def _curve_figure(plt: Any, frames: pd.DataFrame, df: pd.DataFrame, cols: list[s
         top_ax.text((on + off) / 2, top_ax.get_ylim()[1], label, ha="center", va="bottom", fontsize=7,
                     color="#2ca02c")
     axes[-1, 0].set_xlabel("frame")
+    from matplotlib.ticker import MaxNLocator
+
+    axes[-1, 0].xaxis.set_major_locator(MaxNLocator(integer=True))  # frames are whole: no tick at 1.5 on a short clip
     head = title or f"AU intensity (0-5), face {face_id}"
     legend = []
     if motion:

@@ -150,3 +150,17 @@ def test_frames_without_the_face_are_a_gap_not_a_line(tmp_path: Path, monkeypatc
     x, y = (np.asarray(v, dtype=float) for v in ax.lines[0].get_data())
     gap = (x >= 20) & (x <= 29)
     assert gap.sum() == 10 and np.isnan(y[gap]).all() and np.isfinite(y[~gap]).all()
+
+
+def test_a_short_clip_has_frame_ticks_on_whole_frames(tmp_path: Path, monkeypatch) -> None:
+    """Four frames (four photos of a folder, a short clip): frames are whole, no tick at 0.5 or 1.5."""
+    import merstudio.analysis.plot as plot_mod
+
+    seen = []
+    monkeypatch.setattr(plot_mod, "_save", lambda plt, fig, png: seen.append(fig) or png)
+    plot_au_curves(_table(4), tmp_path / "short.png", 0)
+    (fig,) = seen
+    ax = fig.axes[-1]
+    ax.figure.canvas.draw()
+    ticks = [t for t in ax.get_xticks() if ax.get_xlim()[0] <= t <= ax.get_xlim()[1]]
+    assert ticks and all(float(t).is_integer() for t in ticks), ticks

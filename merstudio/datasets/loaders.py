@@ -299,6 +299,8 @@ def _casme_rows(ctx: _Ctx, dataset: str, ann: Path, rows: list[SheetRow], tree: 
         apex = frame_number(v[c_apex])
         if apex is None and dataset == "casme":
             apex = frame_number(v.get("apexf2"))
+            if apex is not None:  # CASME I codes two apex columns; the second stands in, said
+                note(ctx.notes, f"{ann}: row {r.row}: {name} has no usable ApexF1; its ApexF2 {apex} is the apex")
         sdir = subjects.get(subj)
         folder = find_child(sdir, name) if sdir is not None and name else None
         if folder is None:

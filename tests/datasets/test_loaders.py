@@ -201,7 +201,8 @@ def test_casme1(tmp_path, make):
     assert ds.classes == ("tense", "disgust", "repression", "surprise")
     assert len(ds) == 4 and ds.dropped == {"casme:happiness": 1}
     s = by_key(ds)[("casme_sub02", "EP03_1")]
-    assert s.apex == 7  # ApexF1 is '/', ApexF2 holds it
+    assert s.apex == 7  # ApexF1 is '/', ApexF2 holds it: said
+    assert any("row 3: EP03_1 has no usable ApexF1; its ApexF2 7 is the apex" in n for n in ds.notes)
     z = by_key(ds)[("casme_sub03", "EP05_1")]
     assert z.frames[0].name == "reg_EP05_1-020.jpg" and (z.onset, z.apex, z.offset) == (20, 22, 24)
     assert z.fps == 60.0

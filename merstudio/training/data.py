@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import dataclasses
 import sys
+import warnings
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -66,12 +67,14 @@ def load_arrays(spec: str, *, classes: str | None = None, allow_missing: bool = 
     input (InputSettings dict for checkpoints/inference), in_channels, input_size, T, flip_channels, skipped.
     `framing` (model.inputs.parse_framing): the framing clips are cropped to, or the one precomputed flow images
     have; the checkpoint records it so that per-frame inference frames video faces the same way."""
-    from merstudio.datasets import PreprocessSettings, load_samples, prepare
+    from merstudio.datasets import DatasetWarning, PreprocessSettings, load_samples, prepare
     from merstudio.datasets.parse import is_empty_cell
     from merstudio.model.config import DEFAULT_AUS
     from merstudio.model.inputs import InputSettings
     from merstudio.model.priors import au_targets_from_sets
 
+    if steps is not None and steps < 1:  # before the data is read, in the option's own name
+        raise InputError(f"--steps must be at least 1 (got {steps})")
     kind, root = parse_data_spec(spec)
     ds = load_samples(kind, root, classes=classes, allow_missing=allow_missing, verbose=False)
     log(ds.class_map.describe())
@@ -96,7 +99,9 @@ def load_arrays(spec: str, *, classes: str | None = None, allow_missing: bool = 
         log("precomputed flow images: their framing of the face is taken to be merstudio's aligned face, which video "
             "is fed as; if they are the MEGC2019 composite's shared flow images, give --framing megc2019 (tighter "
             "and higher: docs/model.md, \"Framing\")")
-    X, pinfo = prepare(list(ds), prep, progress=progress, cache_dir=cache_dir, skip_bad=allow_missing)
+    with warnings.catch_warnings():  # its "no face found" warning: said once, below
+        warnings.filterwarnings("ignore", message=".*had no face found", category=DatasetWarning)
+        X, pinfo = prepare(list(ds), prep, progress=progress, cache_dir=cache_dir, skip_bad=allow_missing)
     failed = pinfo.get("failed", [])
     if failed:  # frames the loader's checks did not read (a step between onset and apex): skipped too
         log(f"skipped {len(failed)} more samples whose frames cannot be read (--allow-missing):")

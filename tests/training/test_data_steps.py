@@ -101,3 +101,31 @@ def test_allow_missing_covers_frames_only_preprocessing_reads(tmp_path):
     assert len(arrays) == 5 and first.sample not in arrays.samples.tolist()
     assert any(first.key in s and "unreadable image" in s for s in info["skipped"])
     assert any("skipped 1 more samples whose frames cannot be read" in s for s in said)
+
+
+def test_steps_below_one_name_the_option(tmp_path, flow_table):
+    from merstudio.errors import InputError
+
+    with pytest.raises(InputError, match=r"^--steps must be at least 1 \(got 0\)$"):
+        load_arrays(str(flow_table(tmp_path / "flows")), steps=0, log=lambda *a, **k: None)
+
+
+def test_no_face_found_is_said_once(tmp_path, flow_table, monkeypatch, capsys, recwarn):
+    """prepare() warns of centre-cropped samples and load_arrays says it: one line, not both."""
+    import merstudio.datasets as datasets
+    from merstudio.datasets import DatasetWarning
+
+    real = datasets.prepare
+
+    def prepare(samples, prep, **kw):
+        x, info = real(samples, prep, **kw)
+        info["centre_cropped"] = [(samples[0].key, "no face found on the onset frame")]
+        import warnings
+
+        warnings.warn("1 of 24 samples had no face found and were centre-cropped", DatasetWarning, stacklevel=2)
+        return x, info
+
+    monkeypatch.setattr(datasets, "prepare", prepare)
+    load_arrays(str(flow_table(tmp_path / "flows")), log=lambda *a, **k: None, cache_dir=tmp_path / "c")
+    said = capsys.readouterr().err + "".join(str(w.message) for w in recwarn)
+    assert said.count("had no face found") == 1

@@ -190,6 +190,10 @@ def _clip_sample(ctx: _Ctx, file: Path, row: int | None, *, dataset: str, subjec
         note(ctx.notes, f"{file}: row {row}: {subject}/{name} has no offset coded; the clip ends at its apex "
                         f"{apex} (onset -> apex, what the network reads)")
     span = [n for n in nums if onset <= n <= end]
+    if len(span) < end - onset + 1:  # frames missing from the folder: steps are placed on the ones there
+        gone = [n for n in range(onset, end + 1) if n not in by_num]
+        note(ctx.notes, f"{file}: row {row}: {subject}/{name}: {len(gone)} frame(s) of {onset}..{end} missing in "
+                        f"{folder.name} ({', '.join(map(str, gone[:5]))}{', ...' if len(gone) > 5 else ''})")
     frames = [by_num[n] for n in span]
     if apex is None or not onset <= apex <= end:
         mid = span[len(span) // 2]

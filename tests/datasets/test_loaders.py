@@ -591,3 +591,14 @@ def test_an_uncoded_onset_starts_the_clip_at_its_first_frame_and_says_so(tmp_pat
                "frame 3" in n for n in ds.notes)
     (tmp_path / "samples.csv").write_text("subject,sample,label,path\ns1,a,happy,clip1\n")  # a plain folder: no note
     assert not load_samples("table", tmp_path).notes
+
+
+def test_frames_missing_inside_a_clip_are_noted(tmp_path):
+    clip = tmp_path / "clip1"
+    clip.mkdir()
+    for k in (1, 2, 3, 5, 7, 8):
+        cv2.imwrite(str(clip / f"img{k}.jpg"), np.zeros((8, 8, 3), np.uint8))
+    (tmp_path / "samples.csv").write_text("subject,sample,label,path,onset,apex,offset\ns1,a,happy,clip1,1,5,8\n")
+    ds = load_samples("table", tmp_path, verbose=False)
+    assert [f.name for f in ds[0].frames] == ["img1.jpg", "img2.jpg", "img3.jpg", "img5.jpg", "img7.jpg", "img8.jpg"]
+    assert any("s1/a: 2 frame(s) of 1..8 missing in clip1 (4, 6)" in n for n in ds.notes)

@@ -387,6 +387,39 @@ class SetCoder(AppCommand):
         ctx.win.set_coder(params["name"])
 
 
+class SetVideoSubject(AppCommand):
+    """Name the person a project video shows (fine-tuning's hold-out by subject holds out all of a person's videos
+    together). params: video_id (default: the current video), subject ("" clears it)."""
+
+    @staticmethod
+    def ask(ctx: CommandContext, params: Params) -> bool:
+        from merstudio.project.subjects import video_subject
+
+        proj = ctx.win.require_writable()
+        if params.get("video_id") is None:
+            params["video_id"] = ctx.win.require_video().id
+        if "subject" in params:
+            return True
+        name = proj.video(params["video_id"]).name
+        text, ok = QInputDialog.getText(ctx.win, "Subject", f"The person {name} shows (a name or code such as P01; "
+                                        "empty: none):", text=video_subject(proj, params["video_id"]) or "")
+        if not ok:
+            return False
+        params["subject"] = text.strip()
+        return True
+
+    @staticmethod
+    def do(ctx: CommandContext, params: Params) -> None:
+        from merstudio.project.subjects import set_video_subject
+
+        proj = ctx.win.require_writable()
+        subject = str(params["subject"]).strip()
+        set_video_subject(proj, int(params["video_id"]), subject or None)
+        ctx.win.refresh_video_list()
+        name = proj.video(int(params["video_id"])).name
+        ctx.win.statusBar().showMessage(f"{name}: subject {subject}" if subject else f"{name}: no subject", 5000)
+
+
 class GoToFrame(AppCommand):
     @staticmethod
     def ask(ctx: CommandContext, params: Params) -> bool:

@@ -206,6 +206,9 @@ class MainWindow(QMainWindow):
         self.history_dock = self._dock("Undo history", self.undo_view, Qt.DockWidgetArea.RightDockWidgetArea)
         self.video_list = QListWidget(self)
         self.video_list.itemActivated.connect(lambda it: self.session.select_video(it.data(Qt.ItemDataRole.UserRole)))
+        # right-click: name the person a video shows (fine-tuning holds out whole subjects)
+        self.video_list.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.video_list.customContextMenuRequested.connect(self._video_list_menu)
         self.videos_dock = self._dock("Videos", self.video_list, Qt.DockWidgetArea.RightDockWidgetArea)
         self.tabifyDockWidget(self.history_dock, self.videos_dock)
         self.history_dock.raise_()
@@ -509,7 +512,7 @@ class MainWindow(QMainWindow):
 
     # ================================================================== project and video switches
     def _project_changed(self) -> None:
-        self._refresh_video_list()
+        self.refresh_video_list()
         self._update_labels()
 
     def _project_closing(self) -> None:
@@ -613,12 +616,26 @@ class MainWindow(QMainWindow):
         show()
         self.turn_menu = menu
 
-    def _refresh_video_list(self) -> None:
+    def _video_list_menu(self, pos: Any) -> None:
+        it = self.video_list.itemAt(pos)
+        if it is None:
+            return
+        menu = QMenu(self)
+        vid = it.data(Qt.ItemDataRole.UserRole)
+        menu.addAction("Set subject…", lambda: self.ctx.execute(C.SetVideoSubject, video_id=vid))
+        menu.exec(self.video_list.viewport().mapToGlobal(pos))
+
+    def refresh_video_list(self) -> None:
         self.video_list.clear()
         if self.project is None:
             return
+        from merstudio.project.subjects import subjects
+
+        named = subjects(self.project)
         for v in self.project.videos():
             what = "photo" if v.frame_count == 1 else f"{v.frame_count} frames, {v.fps:g} fps"
+            if v.id in named:
+                what += f"; subject {named[v.id]}"
             it = QListWidgetItem(f"{v.name}  ({what})")
             it.setData(Qt.ItemDataRole.UserRole, v.id)
             it.setToolTip(v.path)

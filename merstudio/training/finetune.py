@@ -168,8 +168,8 @@ def video_groups(project: Any, by: str = "video", where: str = "project") -> dic
     named = {v.id: s for v in videos if (s := video_subject(project, v.id)) is not None}
     if videos and not named:
         raise InputError(f"{where}: holding out by subject, but no video of the project has a subject set (each "
-                         "video would count as its own subject); set them with `merstudio project subject PROJECT "
-                         "VIDEO SUBJECT`, or hold out by video")
+                         "video would count as its own subject); set them (the app's Videos dock: right-click > Set "
+                         "subject; or `merstudio project subject PROJECT VIDEO SUBJECT`), or hold out by video")
     return {v.id: named.get(v.id, Path(v.path).stem) for v in videos}
 
 

@@ -60,7 +60,7 @@ def test_a_photo_is_listed_as_one_and_has_nothing_to_play(qtbot, window, tmp_pat
     window.first_run.update()
     assert not window.first_run.play.isEnabled() and not window.play_button.isEnabled()
     assert window.project is not None  # opening a file puts it in a project
-    window._refresh_video_list()
+    window.refresh_video_list()
     assert window.video_list.item(0).text() == "still.png  (photo)"
 
 

@@ -104,3 +104,19 @@ def test_opening_the_project_already_open_leaves_it_writable(qtbot, window, vide
         assert "already open" in win.statusBar().currentMessage()
     assert win.ctx.execute(C.NewEvent, onset=10, offset=18), win.errors
     assert [(e.onset, e.offset) for e in win.project.events(video.id)] == [(10, 18)]
+
+
+
+def test_a_videos_subject_is_set_from_the_videos_dock(qtbot, window, video_path, tmp_path):
+    """Fine-tuning's hold-out by subject needs each video's person: Videos dock > right-click > Set subject…"""
+    from merstudio.project.subjects import video_subject
+
+    win = window
+    assert win.ctx.execute(C.NewProject, path=str(tmp_path / "study"))
+    assert win.ctx.execute(C.OpenVideo, path=str(video_path))
+    vid = win.video.id
+    assert win.ctx.execute(C.SetVideoSubject, video_id=vid, subject=" P01 "), win.errors
+    assert video_subject(win.project, vid) == "P01"
+    assert "subject P01" in win.video_list.item(0).text()
+    assert win.ctx.execute(C.SetVideoSubject, subject="")  # the current video, cleared
+    assert video_subject(win.project, vid) is None and "subject" not in win.video_list.item(0).text()

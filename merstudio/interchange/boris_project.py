@@ -272,8 +272,8 @@ def read_boris_project(path: str | os.PathLike[str], fps: float | None = None, v
             other += 1
             continue
         file, file_fps, length = files[at]
-        before = [length for _, _, length in files[:at]]
-        if any(length is None for length in before):
+        before = [earlier for _, _, earlier in files[:at]]  # the lengths of the files the player plays first
+        if any(x is None for x in before):
             skipped.append(Skip(f"{p.name}: observation {quote(obs_id)}", f"{quote(_base(file))} plays after "
                                 "media files of unknown length: its times cannot be placed"))
             continue

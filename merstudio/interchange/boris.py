@@ -258,8 +258,13 @@ def _pair_tabular(p: Path, rows: Sequence[Sequence[Any]], header_at: int, col: d
                         "observationid"), "")  # BORIS 7 writes it in a block above the header
     modifier_cols = [k for k in sorted(col, key=lambda k: col[k]) if re.fullmatch(r"modifiers|modifier\d+", k)]
     groups: dict[tuple[str, str, str, str], list[BorisEntry]] = {}
+    not_media = 0
     for k, r in enumerate(rows[header_at + 1:]):
         if not any(cell_text(c) for c in r):
+            continue
+        kind = _cell(r, col, "observationtype").lower()
+        if kind and "media" not in kind:  # a live observation or one of images: no video to place it on
+            not_media += 1
             continue
         flag = _cell(r, col, flag_col).upper()
         t = _number(_cell(r, col, "time"))
@@ -280,6 +285,8 @@ def _pair_tabular(p: Path, rows: Sequence[Sequence[Any]], header_at: int, col: d
         where = f"{p.name}: observation {quote(obs)}" if obs else p.name
         out += [[obs, media, fps, *row, *([coder or obs] if "coder" in col else [])]
                 for row in pair_boris_events(entries, where, skipped, notes)]
+    if not_media:
+        notes.append(f"{not_media} row(s) of live or image observations left out (no video to place them on)")
     return out
 
 

@@ -165,6 +165,8 @@ def test_a_boris_tabular_events_export_is_paired(tmp_path):
         _tabular_row("Bob", "happiness", "AU12", "STOP", "2.000", "end"),
         _tabular_row("Anna", "blink", "", "POINT", "3.000"),
         _tabular_row("Anna", "surprise", "AU1,AU2", "START", "5.000"),  # never stopped
+        ["live 1", "2024-05-01 10:00:00", "", "NA", "Live observation", "NA", "0.0", "NA", "NA", "ann", "Anna",
+         "blink", "", "", "POINT", "2.000", "NA", "NA", "NA", ""],  # no video: left out, said
     ], header=BORIS9_TABULAR)
     prev = read_boris(path, fps=25.0)  # the coder from the observation's variable "coder", as .boris exports set it
     assert prev.format == "BORIS tsv (tabular events)"
@@ -172,6 +174,7 @@ def test_a_boris_tabular_events_export_is_paired(tmp_path):
     assert got == [(0, 30, 35, 40, "happiness", "12", "clear", "ann"), (0, 75, 75, 75, "blink", "", "", "ann"),
                    (1, 32, 40, 49, "happiness", "12", "end", "ann")]  # 1.3 s lies in frame 32; no apex: the middle
     assert [s.reason for s in prev.skipped] == ["'surprise' of 'Anna' starts at 5.000 s and is never stopped"]
+    assert "1 row(s) of live or image observations left out (no video to place them on)" in prev.notes
 
 
 def test_time_offset_and_a_players_second_file_are_taken_off(tmp_path):

@@ -159,12 +159,12 @@ class CurveBuffer:
         return sorted(self.faces)
 
     def frames_seen(self, face: int) -> int:
-        """On how many frames the face has values (any column's count: a covered region's AUs are unknown, the
-        face is still there)."""
-        return int(max((np.isfinite(a).sum() for a in self.faces.get(face, {}).values()), default=0))
+        """On how many frames the face has values."""
+        return self.seen_between(face, 0, self.frame_count - 1)
 
     def seen_between(self, face: int, first: int, last: int) -> int:
-        """On how many of frames first..last the face has values."""
+        """On how many of frames first..last the face has values (any column's count: a covered region's AUs are
+        unknown, the face is still there)."""
         cols = self.faces.get(face, {}).values()
         return int(max((np.isfinite(a[first:last + 1]).sum() for a in cols), default=0))
 

@@ -32,6 +32,7 @@ from merstudio.interchange.common import (
     aus_as_modifiers,
     check_fps,
     face_label,
+    file_name,
     fps_differs,
     fps_mismatch,
     make_event,
@@ -237,8 +238,8 @@ def _time_shift(row: Sequence[Any], col: Mapping[str, int]) -> float:
     shift = _number(_cell(row, col, "timeoffsets")) or 0.0
     source, lengths = _cell(row, col, "source"), _cell(row, col, "mediadurations")
     files = source.split("|")[0].split(":", 1)[-1].split(";") if source.lower().startswith("player #1:") else []
-    mine = Path(_cell(row, col, "mediafilename").replace("\\", "/")).name
-    names = [Path(f.replace("\\", "/")).name for f in files]
+    mine = file_name(_cell(row, col, "mediafilename"))
+    names = [file_name(f) for f in files]
     if len(names) > 1 and mine in names[1:]:
         before = [_number(x) for x in lengths.split("|")[0].split(";")][: names.index(mine)]
         if len(before) == names.index(mine) and all(x is not None for x in before):
@@ -374,7 +375,7 @@ def read_boris_rows(p: Path, rows: Sequence[Sequence[Any]], fmt: str, fps: float
     use_fps = check_fps(fps if fps is not None else file_fps, str(p))
     clock = FrameClock(use_fps, variable_times(times, use_fps))
     notes += vfr_note(clock)
-    media_names = {Path(cell_text(get(r, "mediafilename")).replace("\\", "/")).name for _, r in body} - {""}
+    media_names = {file_name(cell_text(get(r, "mediafilename"))) for _, r in body} - {""}
     if not video_name and len(media_names) > 1:
         raise InputError(f"{p}: the table holds events of {len(media_names)} media files "
                          f"({name_list(sorted(media_names), 4)}); choose one (video_name= / --video)")
@@ -403,7 +404,7 @@ def read_boris_rows(p: Path, rows: Sequence[Sequence[Any]], fmt: str, fps: float
     other_media = 0
     for rowno, r in body:
         where = f"{p.name}: row {rowno}"
-        mname = Path(cell_text(get(r, "mediafilename")).replace("\\", "/")).name
+        mname = file_name(cell_text(get(r, "mediafilename")))
         if video_name and len(media_names) > 1 and mname != video_name:
             other_media += 1  # the user chose the video: the other files' rows are not errors
             continue

@@ -49,6 +49,7 @@ from merstudio.interchange.common import (
     Skip,
     aus_as_modifiers,
     face_label,
+    file_name,
     name_list,
     quote,
 )
@@ -226,10 +227,6 @@ def _media_of(obs: dict[str, Any]) -> list[tuple[str, float | None, float | None
     return out
 
 
-def _base(path: str) -> str:
-    return Path(path.replace("\\", "/")).name
-
-
 def read_boris_project(path: str | os.PathLike[str], fps: float | None = None, video_id: int = 0,
                        video_name: str | None = None, fps_override: bool = False,
                        emotions: Mapping[str, str] | None = None, default_coder: str = "boris",
@@ -250,7 +247,7 @@ def read_boris_project(path: str | os.PathLike[str], fps: float | None = None, v
         notes.append(f"{len(not_media)} observation(s) without media (live or images) left out: "
                      f"{name_list(not_media, 4)}")
     media_obs = {k: o for k, o in observations.items() if k not in not_media}
-    names = sorted({_base(f) for o in media_obs.values() for f, _, _ in _media_of(o)})
+    names = sorted({file_name(f) for o in media_obs.values() for f, _, _ in _media_of(o)})
     if not names:
         raise InputError(f"{p}: no observation of a media file in the project ({len(observations)} observation(s) "
                          "in all, live or of images): nothing to import on a video")
@@ -267,14 +264,14 @@ def read_boris_project(path: str | os.PathLike[str], fps: float | None = None, v
     other = 0
     for obs_id, obs in sorted(media_obs.items()):
         files = _media_of(obs)
-        at = next((i for i, (f, _, _) in enumerate(files) if _base(f) == target), None)
+        at = next((i for i, (f, _, _) in enumerate(files) if file_name(f) == target), None)
         if at is None:
             other += 1
             continue
         file, file_fps, length = files[at]
         before = [earlier for _, _, earlier in files[:at]]  # the lengths of the files the player plays first
         if any(x is None for x in before):
-            skipped.append(Skip(f"{p.name}: observation {quote(obs_id)}", f"{quote(_base(file))} plays after "
+            skipped.append(Skip(f"{p.name}: observation {quote(obs_id)}", f"{quote(file_name(file))} plays after "
                                 "media files of unknown length: its times cannot be placed"))
             continue
         start_at = sum(x for x in before if x is not None)

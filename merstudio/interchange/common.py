@@ -87,6 +87,11 @@ def too_long(fields: dict[str, Any], limit: int = MAX_FIELD_CHARS) -> str | None
 _FIELD_LABELS = {"aus": "AU text", "emotion": "emotion", "coder": "coder name", "note": "note"}
 
 
+def file_name(path: str) -> str:
+    """The file name of a path as another tool wrote it, on Windows or elsewhere (``C:\\v\\a.mp4`` -> ``a.mp4``)."""
+    return Path(path.replace("\\", "/")).name
+
+
 def media_name(name: str) -> str:
     """A media file name a file records, or "" when it cannot be one (longer than any file system allows)."""
     return name if len(name) <= 255 else ""

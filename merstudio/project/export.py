@@ -28,6 +28,7 @@ from merstudio.features.neutral import apply_baselines, complete_baseline, load_
 from merstudio.palette import au_colour, class_colour, emotion_colour
 from merstudio.project.events import Event, au_numbers
 from merstudio.project.store import Project
+from merstudio.project.subjects import video_subject
 from merstudio.series import envelope, lone_finite
 
 Progress = Callable[[int, int], None] | None
@@ -316,7 +317,7 @@ def labelled_set_table(project: Project, statuses: tuple[str, ...] = ("accepted"
     rows = []
     for video in project.videos():
         stem = Path(video.path).stem
-        subject = project.get_setting(f"subject:{video.id}", stem)
+        subject = video_subject(project, video.id) or stem
         for e in project.events(video.id):
             if e.status not in statuses or not e.emotion:
                 continue

@@ -373,7 +373,8 @@ def _analyze_claimed(input_path: Path, paths: OutputPaths, settings: AnalysisSet
                                   model_frames=tuple(analysis.model_frames) if settings.checkpoint else None)
 
         def finish(complete: bool, rows: int) -> AnalysisOutput:
-            return finish_result(result(complete, rows), analysis.spots(), settings, source.is_vfr)
+            return finish_result(result(complete, rows), analysis.spots(), settings, source.is_vfr,
+                                 analysis.class_names)
 
         return write_result(paths, columns, analysis.rows(progress=progress, cancel=cancel), result, finish,
                             lambda: analysis.cancelled, settings, source.is_vfr, notice)
@@ -428,12 +429,12 @@ def _open_writer(path: Path, columns: list[str], fmt: str) -> _RowWriter | Parqu
     return _RowWriter(path, columns)
 
 
-def finish_result(out: AnalysisOutput, spots: list[SpotRow], settings: AnalysisSettings, vfr: bool
-                  ) -> AnalysisOutput:
+def finish_result(out: AnalysisOutput, spots: list[SpotRow], settings: AnalysisSettings, vfr: bool,
+                  class_names: Sequence[str] = ()) -> AnalysisOutput:
     """Label the spots from the rows written and make the result: committed when `out.complete`, else described
-    as partial."""
+    as partial. `class_names`: the model's classes (the labels' names)."""
     paths = out.paths
-    labels: list[Suggestion | None] = (label_spots(paths.partial, spots) if paths.partial.exists()
+    labels: list[Suggestion | None] = (label_spots(paths.partial, spots, class_names) if paths.partial.exists()
                                        else [None] * len(spots))
     out.spots, out.labels = spots, labels
     if out.complete:
@@ -646,7 +647,7 @@ class _RowWriter:
         self._size += len(encoded)
 
 
-def label_spots(rows_csv: Path, spots: list[SpotRow]) -> list[Suggestion | None]:
+def label_spots(rows_csv: Path, spots: list[SpotRow], class_names: Sequence[str] = ()) -> list[Suggestion | None]:
     """Suggested AUs and emotion per spotted interval, read back from the per-frame CSV in chunks (only the rows
     inside intervals are kept, so memory stays flat on long videos)."""
     if not spots:
@@ -665,7 +666,7 @@ def label_spots(rows_csv: Path, spots: list[SpotRow]) -> list[Suggestion | None]
                 part = chunk[(chunk["frame"] >= sp.onset) & (chunk["frame"] <= sp.offset)
                              & (chunk["face_id"] == sp.face_id)]
                 wanted[k].append(part)
-    return [describe_interval(pd.concat(parts), apex=sp.apex) if parts else None
+    return [describe_interval(pd.concat(parts), apex=sp.apex, class_names=class_names) if parts else None
             for sp, parts in zip(spots, wanted.values(), strict=True)]
 
 

@@ -15,7 +15,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -23,6 +23,7 @@ import pandas as pd
 
 from merstudio.facs import FACS_OBJECTIVE_CLASSES
 from merstudio.features.aus import AUS, au_r
+from merstudio.model.columns import class_column
 
 NONE_CLASS = "none"
 # the lowest mean class probability over an interval that names a class as the suggested emotion (see above); a class
@@ -87,8 +88,18 @@ def objective_emotion(aus: Iterable[int]) -> str:
     return best
 
 
-def describe_interval(frames: pd.DataFrame, min_frames: int = 2, apex: int | None = None) -> Suggestion:
-    """A suggestion from the per-frame rows of one face over one interval (onset..offset; `apex` its frame)."""
+def _class_names(names: Sequence[str]) -> dict[str, str]:
+    """{table column: class name} for a model's classes."""
+    if not names:
+        return {}
+    return {class_column(n): str(n) for n in names}
+
+
+def describe_interval(frames: pd.DataFrame, min_frames: int = 2, apex: int | None = None,
+                      class_names: Sequence[str] = ()) -> Suggestion:
+    """A suggestion from the per-frame rows of one face over one interval (onset..offset; `apex` its frame).
+    `class_names`: the model's classes, so that the emotion is the class's own name ("happily surprised"), not
+    its column's ("p_happily_surprised"); a column no name matches gives its own tail."""
     rows = frames[frames["success"] == 1] if "success" in frames else frames
     micro = _micro_aus(rows, apex)
     present = [a for a in AUS if a != 45 and (a in micro or _rises(rows, a))]
@@ -98,14 +109,15 @@ def describe_interval(frames: pd.DataFrame, min_frames: int = 2, apex: int | Non
         means = rows[classes].apply(pd.to_numeric, errors="coerce").mean()
         if means.notna().any() and float(means.max()) > 0:
             top = str(means.idxmax())
+            name = _class_names(class_names).get(top, top[2:])
             p = round(float(means[top]), 3)
             none_col = "p_" + NONE_CLASS
             p_none = pd.to_numeric(rows[none_col], errors="coerce").mean() if none_col in rows else float("nan")
             if np.isfinite(p_none) and p <= float(p_none):
-                return Suggestion("", aus, None, f"{top[2:]} p={p:.2f} <= {NONE_CLASS} p={float(p_none):.2f}")
+                return Suggestion("", aus, None, f"{name} p={p:.2f} <= {NONE_CLASS} p={float(p_none):.2f}")
             if p < MIN_LABEL_P:
-                return Suggestion("", aus, None, f"{top[2:]} p={p:.2f} < {MIN_LABEL_P:.2f}")
-            return Suggestion(top[2:], aus, p)
+                return Suggestion("", aus, None, f"{name} p={p:.2f} < {MIN_LABEL_P:.2f}")
+            return Suggestion(name, aus, p)
         if means.isna().all():  # every frame stayed under the motion gate: the AUs' FACS class, said so
             return Suggestion(objective_emotion(present), aus, None, "it was not asked (too little motion, a "
                               "blink or a hand alone: its motion gate; a turning head; or the face going back to "

@@ -137,7 +137,7 @@ def _child(path: str, settings: AnalysisSettings, fps: float | None, out: Any, c
 
         with open_source(path, fps=fps) as source:
             analysis = Analysis(source, settings)
-            put(("started", (analysis.device, source.frame_count)))
+            put(("started", (analysis.device, source.frame_count, list(analysis.class_names))))
             batch: list[dict] = []
             last = time.monotonic()
             done = [0, source.frame_count]
@@ -203,7 +203,7 @@ class ProcessAnalysis:
         if kind != "started":
             self.close()
             self._raise(kind, payload)
-        self.device, self.frame_count = payload
+        self.device, self.frame_count, self.class_names = payload  # class_names: the model's, [] without one
 
     def _get(self, timeout: float | None = None) -> tuple[str, Any]:
         waited = 0.0

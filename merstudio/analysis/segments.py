@@ -121,6 +121,7 @@ class SegmentResult:
     tail: list[tuple[int, int, Box]] = field(default_factory=list)  # the last `warmup` frames
     portraits: dict[int, tuple[int, Box]] = field(default_factory=dict)  # local id -> (frame, largest box)
     turned: int = 0  # the turn the segment found the faces upright with (every segment chooses the same)
+    class_names: list[str] = field(default_factory=list)  # the model's classes (the spots' labels)
 
     def row_lines(self) -> Iterator[dict[str, str]]:
         if self.rows_blob is not None:
@@ -182,7 +183,7 @@ def analyze_segment(input_path: str | Path, start: int, stop: int, settings: Ana
                 [u for u in source.unreadable_frames if start <= u[0] < stop], path, None,
                 dict(analysis._signals), stamps,
                 [b for b in analysis.boxes if b[0] < start], [b for b in analysis.boxes if b[0] >= start],
-                dict(analysis.portraits), analysis.turned or 0)
+                dict(analysis.portraits), analysis.turned or 0, list(analysis.class_names))
         if own_dir:
             result.rows_blob = zlib.compress(path.read_bytes(), 6)
             result.rows_path = None
@@ -300,7 +301,7 @@ def merge_segments(results: Sequence[SegmentResult], out_dir: str | Path, name: 
 
     def finish(complete: bool, rows: int) -> AnalysisOutput:
         spots = spot_tracks(signals, n, first.fps, stamps, first.lag)
-        return finish_result(result(complete, rows), spots, settings, first.vfr)
+        return finish_result(result(complete, rows), spots, settings, first.vfr, first.class_names)
 
     with claim_result(paths, overwrite, notice):
         return write_result(paths, first.columns, _merged_rows(segs, maps), result, finish, lambda: False,

@@ -21,6 +21,7 @@ from merstudio.gui.dialogs import DEFAULT_EMOTIONS
 from merstudio.gui.state import CurveBuffer
 from merstudio.gui.undo import RerunAnalysisCommand
 from merstudio.gui.workers import AnalysisWorker
+from merstudio.model.columns import class_column
 from merstudio.project import Event
 
 if TYPE_CHECKING:
@@ -95,8 +96,9 @@ class AnalysisControl(QObject):
             getattr(meta, "class_names", None)
         if classes:
             names += list(classes)
-        if self.buffer is not None:
-            names += [c[2:] for c in self.buffer.class_columns()]
+        if self.buffer is not None:  # stored results' columns whose class the model above did not name
+            named = {class_column(n) for n in names}
+            names += [c[2:] for c in self.buffer.class_columns() if c not in named]
         return tuple(dict.fromkeys(names + list(DEFAULT_EMOTIONS)))
 
     # ---------------------------------------------------------------- checkpoints

@@ -160,7 +160,8 @@ class AnalysisWorker(QThread):
             if not cancelled:
                 edits = self._carry_face_edits()
                 # a re-run: proposals matching reviewed ones are dropped (the review stands); coded events stay
-                props = unreviewed_proposals(self._proposals(analysis.spots(), edits),
+                props = unreviewed_proposals(self._proposals(analysis.spots(), edits,
+                                                             getattr(analysis, "class_names", None) or ()),
                                              self.project.events(self.video_id))
                 self.replaced_proposals, self.new_proposals = self.project.swap_proposals(self.video_id, props)
             self.status = "cancelled" if cancelled else "complete"
@@ -191,7 +192,7 @@ class AnalysisWorker(QThread):
         self.warnings += [f"not done again: {line}" for line in missed]
         return done
 
-    def _proposals(self, spots: list, edits: Sequence[Any] = ()) -> list[Event]:
+    def _proposals(self, spots: list, edits: Sequence[Any] = (), class_names: Sequence[str] = ()) -> list[Event]:
         """Spotted intervals as proposals, pre-filled with the AUs present and a suggested emotion (the model's
         class, or the FACS objective class of those AUs) read back from the stored rows. ``edits``: the face edits
         made on the run's tracks since it found the spots (merges, splits)."""
@@ -200,7 +201,7 @@ class AnalysisWorker(QThread):
             face = remap_face(edits, s.face_id, s.onset)
             rows = self.project.load_frames(self.video_id, s.onset, s.offset + 1)
             rows = rows[rows["face_id"] == face]
-            sug = describe_interval(rows, apex=s.apex)
+            sug = describe_interval(rows, apex=s.apex, class_names=class_names)
             # confidence: the model's mean class probability; without a model, none (a spotting score is no
             # probability)
             props.append(Event(self.video_id, s.onset, s.apex, s.offset, face_id=max(0, face),

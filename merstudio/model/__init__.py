@@ -19,15 +19,10 @@ if TYPE_CHECKING:
         save_checkpoint,
         transfer_weights,
     )
+    from merstudio.model.columns import au_column, class_column, prediction_columns
     from merstudio.model.config import ABLATIONS, DEFAULT_AUS, DEFAULT_CLASSES, ModelConfig
     from merstudio.model.device import pick_device
-    from merstudio.model.inference import (
-        FramePrediction,
-        FramePredictor,
-        au_column,
-        class_column,
-        prediction_columns,
-    )
+    from merstudio.model.inference import FramePrediction, FramePredictor
     from merstudio.model.inputs import MODALITY_CHANNELS, InputSettings, make_input, step_indices
     from merstudio.model.losses import LOSS_PARTS, compute_losses
     from merstudio.model.network import MENet, count_parameters
@@ -41,7 +36,8 @@ _MODULE_OF = {name: module for module, names in {
                    "transfer_weights"),
     "config": ("ABLATIONS", "DEFAULT_AUS", "DEFAULT_CLASSES", "ModelConfig"),
     "device": ("pick_device",),
-    "inference": ("FramePrediction", "FramePredictor", "au_column", "class_column", "prediction_columns"),
+    "columns": ("au_column", "class_column", "prediction_columns"),
+    "inference": ("FramePrediction", "FramePredictor"),
     "inputs": ("InputSettings", "MODALITY_CHANNELS", "make_input", "step_indices"),
     "losses": ("LOSS_PARTS", "compute_losses"),
     "network": ("MENet", "count_parameters"),

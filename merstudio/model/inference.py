@@ -30,7 +30,6 @@ onset and the lips closing pass and none of its neutral frames; 19-26 % of the f
 
 from __future__ import annotations
 
-import re
 from collections import deque
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -42,6 +41,7 @@ import torch
 
 from merstudio.errors import InputError
 from merstudio.features.micromotion import TURN_DEG, head_turned
+from merstudio.model.columns import au_column, class_column, prediction_columns
 from merstudio.model.device import pick_device
 from merstudio.model.inputs import InputSettings, assemble, grey_u8, hide, step_indices
 from merstudio.model.network import MENet
@@ -73,20 +73,6 @@ class _Peak:
     motion: float
     frame: int
     released: bool = False
-
-
-def class_column(name: str) -> str:
-    """Per-frame table column of a class probability: p_<class> (runs of non-word characters become '_')."""
-    return "p_" + re.sub(r"\W+", "_", str(name).strip()).strip("_")
-
-
-def au_column(au: int) -> str:
-    """Per-frame table column of a learned AU probability: AU01_p."""
-    return f"AU{int(au):02d}_p"
-
-
-def prediction_columns(class_names: Sequence[str], aus: Sequence[int]) -> list[str]:
-    return [class_column(c) for c in class_names] + [au_column(a) for a in aus]
 
 
 @dataclass

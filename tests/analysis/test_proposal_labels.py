@@ -57,3 +57,13 @@ def test_an_interval_entirely_under_the_gate_falls_back_to_the_facs_class_and_sa
     assert s.aus == "1+2" and s.emotion == "surprise" and s.confidence is None
     assert "motion gate" in s.uncertain
 
+
+
+def test_the_label_is_the_class_name_not_its_column():
+    # a class map's names may hold spaces or punctuation; the table's column is p_happily_surprised, the label
+    # the coder sees is the model's own name
+    names = ["happily surprised", "none"]
+    s = describe_interval(_rows(p_happily_surprised=[.8] * 5, p_none=[.2] * 5), class_names=names)
+    assert s.emotion == "happily surprised" and s.confidence == 0.8
+    s = describe_interval(_rows(p_happily_surprised=[.2] * 5, p_none=[.8] * 5), class_names=names)
+    assert s.emotion == "" and s.uncertain.startswith("happily surprised p=0.20")

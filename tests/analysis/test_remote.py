@@ -40,3 +40,22 @@ def test_bad_input_is_a_user_error(tmp_path):
     bad.write_bytes(b"nope")
     with pytest.raises(MerstudioError, match="x.avi"):
         ProcessAnalysis(bad)
+
+
+def test_the_child_reports_the_models_class_names(clip):
+    # the spots' labels are named after them (a column p_happily_surprised is the class "happily surprised")
+    from merstudio.analysis.pipeline import AnalysisSettings
+    from merstudio.model import read_checkpoint_meta
+    from merstudio.resources import starter_checkpoint
+
+    ckpt = starter_checkpoint()
+    remote = ProcessAnalysis(clip, AnalysisSettings(checkpoint=str(ckpt)))
+    try:
+        assert remote.class_names == list(read_checkpoint_meta(ckpt)["class_names"])
+    finally:
+        remote.close()
+    remote = ProcessAnalysis(clip)
+    try:
+        assert remote.class_names == []
+    finally:
+        remote.close()

@@ -293,3 +293,14 @@ def test_agreement_tables_honour_the_umask(tmp_path):
         os.umask(mask)
     assert paths and all(oct(p.stat().st_mode & 0o777) == oct(0o644) for p in paths), \
         [(p.name, oct(p.stat().st_mode & 0o777)) for p in paths]
+
+
+def test_spots_are_labelled_with_the_models_class_names(tmp_path):
+    from merstudio.analysis.files import SpotRow, label_spots
+
+    rows = tmp_path / "rows.csv"
+    rows.write_text("frame,face_id,success,p_happily_surprised,p_none\n"
+                    + "".join(f"{f},0,1,0.8,0.2\n" for f in range(6)))
+    spot = SpotRow(0, 1, 3, 5, 1.0, 0.0, 0.03, 0.17)
+    labelled = label_spots(rows, [spot], ["happily surprised", "none"])
+    assert labelled[0] is not None and labelled[0].emotion == "happily surprised"

@@ -491,3 +491,15 @@ def test_a_video_after_a_photo_has_its_timeline_back(qtbot, window, tmp_path, vi
     assert window.ctx.execute(C.OpenVideo, path=str(video_path))
     assert window.below_video.currentWidget() is window.timeline
     assert window.play_button.isEnabled() and window.slider.isEnabled()
+
+
+def test_emotion_names_offer_a_class_once_under_its_own_name(window, monkeypatch):
+    # the stored results' column p_happily_surprised is the loaded model's class "happily surprised": one choice
+    from types import SimpleNamespace
+
+    monkeypatch.setattr(window.analysis, "checkpoint_meta", {"class_names": ["happily surprised", "none"]})
+    monkeypatch.setattr(window.analysis, "buffer",
+                        SimpleNamespace(class_columns=lambda: ["p_happily_surprised", "p_none", "p_other"]))
+    names = window.analysis.emotion_names()
+    assert names[:3] == ("happily surprised", "none", "other")
+    assert "happily_surprised" not in names

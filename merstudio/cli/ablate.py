@@ -32,7 +32,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from merstudio.cli.train import Bars, build_settings, write_data_record
+    from merstudio.cli.train import Bars, build_settings, loader_options, write_data_record
     from merstudio.errors import InputError
     from merstudio.execution import backend_from_args
     from merstudio.training.data import load_arrays
@@ -47,6 +47,7 @@ def run(args: argparse.Namespace) -> int:
         raise InputError(str(exc).replace("--ablate", "--parts", 1)) from None
     parse_ablate(args.ablate)
     parse_protocol(args.protocol)
+    options = loader_options(args)
     if args.seeds < 1:
         raise InputError(f"--seeds must be at least 1 (got {args.seeds})")
     backend = backend_from_args(args.jobs, args.ray)
@@ -54,8 +55,8 @@ def run(args: argparse.Namespace) -> int:
     rank, _ = dist_info()
     say = print if rank == 0 else (lambda *a, **k: None)
     data, info = load_arrays(args.data, classes=args.classes, allow_missing=args.allow_missing,
-                             input_kind=args.input, size=args.size, steps=args.steps,
-                             spacing=args.step_spacing, framing=args.framing, log=say)
+                             options=options, input_kind=args.input, size=args.size,
+                             steps=args.steps, spacing=args.step_spacing, framing=args.framing, log=say)
     model_cfg, settings = build_settings(args, info)  # applies --ablate: the reference has those parts off
     bars = Bars(enabled=(rank == 0 and not args.no_progress))
     try:

@@ -10,26 +10,42 @@ KIND_HELP = ("casme2 | casme | smic | samm | casme_sq (CAS(ME)^2) | casme3a (CAS
              "megc2019 (composite) | table (generic CSV: subject,sample,label,path[,onset,apex,offset,aus,dataset,face_box])")
 
 
+def add_loader_args(p: argparse.ArgumentParser, prefix: str = "", of: str = "") -> None:
+    """The dataset loader's options (merstudio.datasets.LoadOptions), defined once for `datasets inspect|prepare`,
+    `train`, `evaluate`, `ablate`, `tune` and (prefix "mix-", of "--mix") `finetune --mix-...`. Each applies to some
+    dataset kinds only; given with another kind it is refused in one line (LoadOptions.check)."""
+    dest = prefix.replace("-", "_")
+    g = p.add_argument_group(f"dataset loader options{f' (for {of})' if of else ''}",
+                             "each applies to the dataset kinds named; with another kind it is refused")
+    g.add_argument(f"--{prefix}sheet", dest=f"{dest}sheet", metavar="SHEET",
+                   help="casme2, casme, samm, casme_sq, casme3a: the annotation file, or a sheet name in the one "
+                        "found under ROOT")
+    g.add_argument(f"--{prefix}sadness-fear", dest=f"{dest}sadness_fear", choices=("drop", "others"),
+                   help="the casme2-5 class map (CASME II's default): drop sadness/fear (usual) or merge them into "
+                        "others")
+    g.add_argument(f"--{prefix}variant", dest=f"{dest}variant", choices=("selected", "raw", "cropped"),
+                   help="casme2, casme, samm, smic, casme_sq, megc2019 (all three parts; selected is CASME II's "
+                        "alone): which frame tree when several exist (default: selected/raw before cropped)")
+    g.add_argument(f"--{prefix}modality", dest=f"{dest}modality", choices=("HS", "VIS", "NIR"),
+                   help="smic: the camera (default HS; the megc2019 composite is SMIC-HS)")
+    g.add_argument(f"--{prefix}expression", dest=f"{dest}expression", choices=("micro", "macro", "all"),
+                   help="casme_sq: CAS(ME)^2 rows to use (default micro)")
+    g.add_argument(f"--{prefix}gt", dest=f"{dest}gt", type=Path, metavar="FILE",
+                   help="megc2019: the official ground-truth CSV (found under ROOT otherwise)")
+
+
 def _load_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("kind", metavar="KIND", help=KIND_HELP)
     p.add_argument("root", metavar="ROOT", type=Path,
                    help="the dataset folder as distributed (for table: the CSV or its folder)")
-    p.add_argument("--sheet", help="the annotation file, or a sheet name in the one found under ROOT")
     p.add_argument("--classes", help="class map: a built-in name (see `merstudio datasets classes`), a JSON "
                                      "file, or a comma list of class names (those only; other labels dropped and "
                                      "counted); default: the dataset's usual map")
-    p.add_argument("--sadness-fear", choices=("drop", "others"),
-                   help="CASME II: drop sadness/fear (usual) or merge them into others")
-    p.add_argument("--variant", choices=("selected", "raw", "cropped"),
-                   help="which frame tree when several exist (default: selected/raw before cropped)")
-    p.add_argument("--modality", default="HS", choices=("HS", "VIS", "NIR"), help="SMIC camera (default HS)")
-    p.add_argument("--expression", default="micro", choices=("micro", "macro", "all"),
-                   help="CAS(ME)^2 rows to use (default micro)")
-    p.add_argument("--gt", type=Path, help="MEGC2019: the official ground-truth CSV (found under ROOT otherwise)")
     p.add_argument("--allow-missing", action="store_true",
                    help="skip missing or bad clips/rows and list them, instead of stopping at the first")
     p.add_argument("--no-check-images", action="store_true",
                    help="do not decode the onset/apex/offset frames while loading")
+    add_loader_args(p)
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -68,12 +84,12 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def _load(args: argparse.Namespace):  # -> SampleSet
-    from merstudio.datasets import load_samples
+    from merstudio.datasets import LoadOptions, canonical_kind, load_samples
 
-    return load_samples(args.kind, args.root, classes=args.classes, sheet=args.sheet,
-                        allow_missing=args.allow_missing, variant=args.variant, modality=args.modality,
-                        expression=args.expression, gt=args.gt, sadness_fear=args.sadness_fear,
-                        check_images=not args.no_check_images, verbose=False)
+    options = LoadOptions.from_args(args)
+    options.check(canonical_kind(args.kind), args.classes)
+    return load_samples(args.kind, args.root, classes=args.classes, allow_missing=args.allow_missing,
+                        check_images=not args.no_check_images, verbose=False, **options.loader_kwargs())
 
 
 def run_inspect(args: argparse.Namespace) -> int:

@@ -28,18 +28,21 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from merstudio.cli.train import loader_options
     from merstudio.model.checkpoint import load_checkpoint
     from merstudio.model.device import pick_device
     from merstudio.training.data import load_arrays
     from merstudio.training.metrics import compute_metrics
 
+    # --modality VIS and the like: the data read as `merstudio train` read it (one its kind does not read fails now)
+    options = loader_options(args)
     if args.out is not None:
         _check_out(args.out, args.overwrite)
     device = pick_device(args.device)
     model, meta = load_checkpoint(args.checkpoint, map_location=device)
     inp = meta.get("input") or {}
     names = list(meta["class_names"])
-    data, info = load_arrays(args.data, classes=args.classes, allow_missing=args.allow_missing,
+    data, info = load_arrays(args.data, classes=args.classes, allow_missing=args.allow_missing, options=options,
                              input_kind=inp.get("modality", "flow"), size=inp.get("size"), steps=inp.get("T"),
                              spacing=inp.get("spacing", "even"), flow=inp.get("flow_method", "dis"),
                              aus=list(meta["aus"]), framing=inp.get("framing"))
@@ -60,9 +63,10 @@ def run(args: argparse.Namespace) -> int:
         from merstudio.training.run import data_fingerprint
 
         m = write_evaluation(model, data, names, args.out, spec={
-            "checkpoint": str(args.checkpoint), "data": args.data, "protocol": "evaluate",
+            "checkpoint": str(args.checkpoint), "data": options.describe(args.data), "protocol": "evaluate",
             "merstudio_version": __version__, "data_fingerprint": data_fingerprint(data),
-            "seen_subjects": len(seen)})
+            "seen_subjects": len(seen), **({"loader_options": info["loader_options"]}
+                                           if info["loader_options"] else {})})
         from merstudio.cli.train import write_data_record
 
         write_data_record(args.out, info, len(data))
@@ -77,12 +81,37 @@ def run(args: argparse.Namespace) -> int:
         print(f"warning: {'all' if len(seen) == n else len(seen)} of these {n} subjects trained this checkpoint: on "
               "them these figures are its fit to data it has seen, not accuracy (for that: the LOSO/LODO figures of "
               "its training run, or data of other people)")
+    other = other_loader_options(meta, args.data, info["loader_options"])
+    if other is not None:
+        print(f"note: the checkpoint was trained on {args.data} read with {other}; this evaluation read it with "
+              f"{options.flags() or 'the loader defaults'} (give the same options to evaluate on the same data)")
     named = [s for s in named_like_training(meta, data) if s not in seen]
     if named:
         print(f"note: {len(named)} of these subjects ({', '.join(named[:6])}{' ...' if len(named) > 6 else ''}) "
               "share a name with subjects that trained this checkpoint (with other inputs): if they are the same "
               "people, other clips of them score higher than new people would")
     return 0
+
+
+def other_loader_options(meta: dict, spec: str, given: dict) -> str | None:
+    """The loader options (--modality VIS, ...) the checkpoint's training read this same --data with, as flags, when
+    they are not the ones given now (None otherwise, and for a checkpoint trained on other data)."""
+    from merstudio.datasets.options import LoadOptions
+
+    td = meta.get("training_data")
+    if not isinstance(td, dict) or td.get("spec") != spec:
+        return None
+    recorded = td.get("loader_options") or {}
+    if not isinstance(recorded, dict):
+        return None
+    try:
+        trained = LoadOptions(**{k: v for k, v in recorded.items() if k in LoadOptions.names()})
+    except (TypeError, ValueError):
+        return None
+    # the options that read other frames or labels (--sheet and --gt name files, spelt as the folder had them)
+    if trained.identity() == LoadOptions(**given).identity():
+        return None
+    return trained.flags() or "the loader defaults"
 
 
 def named_like_training(meta: dict, data) -> list[str]:  # noqa: ANN001 - merstudio.training.data.DataArrays

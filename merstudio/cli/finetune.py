@@ -43,6 +43,9 @@ def register(sub: argparse._SubParsersAction) -> None:
                         "clip name of a held-out frame folder) are left out of training")
     p.add_argument("--mix-classes", default=None, metavar="MAP",
                    help="class map for --mix (default: the model's class names)")
+    from merstudio.cli.datasets import add_loader_args
+
+    add_loader_args(p, prefix="mix-", of="--mix")  # --mix-modality VIS, ... as `merstudio train --modality VIS`
     p.add_argument("--min-per-class", type=int, default=3,
                    help="refuse when a class has fewer training events than this (default 3)")
     p.add_argument("--freeze-norm", action="store_true", help="keep the parent's batch-norm statistics")
@@ -93,8 +96,10 @@ class _Bars:
 
 
 def run(args: argparse.Namespace) -> int:
+    from merstudio.datasets.options import LoadOptions
     from merstudio.training.finetune import finetune, suggest_class_map
 
+    mix_options = LoadOptions.from_args(args, prefix="mix-")
     if args.mix_classes is not None and args.mix is None:
         from merstudio.errors import InputError
 
@@ -113,7 +118,7 @@ def run(args: argparse.Namespace) -> int:
     bars = _Bars(enabled=not args.no_progress)
     try:
         res = finetune(args.project, args.checkpoint, args.out, holdout=args.holdout, mix_with=args.mix,
-                       mix_classes=args.mix_classes, class_map=args.classes, epochs=args.epochs, lr=args.lr,
+                       mix_classes=args.mix_classes, mix_options=mix_options, class_map=args.classes, epochs=args.epochs, lr=args.lr,
                        batch_size=args.batch_size, seed=args.seed, device=args.device,
                        freeze_norm=args.freeze_norm, min_per_class=args.min_per_class, cache_dir=args.cache,
                        fresh_split=args.fresh_split,

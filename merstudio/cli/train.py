@@ -19,13 +19,28 @@ PARTS_HELP = (f"{','.join(ALL_ABLATIONS)} (fam = the facial-action module with i
 
 def add_data_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--data", required=True, metavar="KIND:ROOT|TABLE.csv",
-                   help="a dataset (e.g. casme2:/data/CASME2, megc2019:/data/megc) or a generic sample table CSV")
+                   help="a dataset (e.g. casme2:/data/CASME2, megc2019:/data/megc) or a generic sample table CSV; "
+                        "the dataset loader options below (--modality VIS, ...) say how to read it")
     p.add_argument("--classes", default=None, metavar="MAP",
                    help="class map: a preset name (see `merstudio datasets`), a JSON file, or a comma list of class "
                         "names (those classes only: other labels are dropped and counted; default: the dataset's "
                         "standard map)")
     p.add_argument("--allow-missing", action="store_true",
                    help="skip missing/unreadable samples (the skipped ones are listed) instead of stopping")
+    from merstudio.cli.datasets import add_loader_args
+
+    add_loader_args(p)  # --sheet, --variant, --modality, ... as `merstudio datasets inspect` takes them
+
+
+def loader_options(args: argparse.Namespace) -> Any:
+    """The --sheet, --variant, --modality, ... of add_data_args (a merstudio.datasets.LoadOptions), checked against
+    the --data kind: one that kind does not read fails now, before the (slow) data preparation."""
+    from merstudio.datasets.options import LoadOptions
+    from merstudio.training.data import parse_data_spec
+
+    options = LoadOptions.from_args(args)
+    options.check(parse_data_spec(args.data)[0], args.classes)
+    return options
 
 
 def add_train_args(p: argparse.ArgumentParser, protocol: bool = True) -> None:
@@ -295,6 +310,7 @@ def run(args: argparse.Namespace) -> int:
 
     parse_ablate(args.ablate)  # bad flags fail before the (slow) data preparation
     parse_protocol(args.protocol)
+    options = loader_options(args)
     for flag in ("jobs", "threads", "epochs"):
         value = getattr(args, flag, None)
         if value is not None and value < 1:
@@ -313,8 +329,8 @@ def run(args: argparse.Namespace) -> int:
     rank, world = dist_info()
     say = print if rank == 0 else (lambda *a, **k: None)
     data, info = load_arrays(args.data, classes=args.classes, allow_missing=args.allow_missing,
-                             input_kind=args.input, size=args.size, steps=args.steps,
-                             spacing=args.step_spacing, framing=args.framing, log=say)
+                             options=options, input_kind=args.input, size=args.size,
+                             steps=args.steps, spacing=args.step_spacing, framing=args.framing, log=say)
     model_cfg, settings = build_settings(args, info)
     if spec is not None:
         spec = search_spec(args, settings.seed)
@@ -360,7 +376,9 @@ def run(args: argparse.Namespace) -> int:
             "input": info["input"],
             "class_names": list(info["class_names"]),
             "aus": list(model_cfg.aus),
-            "training_data": {"description": info["description"], "spec": args.data, "n_samples": len(data),
+            "training_data": {"description": info["description"], "spec": args.data,
+                              # --sheet, --variant, --modality, ... as given (`merstudio evaluate` compares them)
+                              "loader_options": info["loader_options"], "n_samples": len(data),
                               "n_subjects": len(data.subject_list), "class_map": info.get("class_map", ""),
                               # who trained it: `merstudio evaluate` on these people is fit, not accuracy (known by
                               # their inputs: ids alone collide across datasets)

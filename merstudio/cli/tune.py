@@ -28,7 +28,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from merstudio.cli.train import Bars, build_settings, search_spec
+    from merstudio.cli.train import Bars, build_settings, loader_options, search_spec
     from merstudio.errors import InputError
     from merstudio.execution import backend_from_args
     from merstudio.training.data import load_arrays
@@ -37,6 +37,7 @@ def run(args: argparse.Namespace) -> int:
     from merstudio.training.tune import tune
 
     parse_ablate(args.ablate)  # bad flags fail before the (slow) data preparation
+    options = loader_options(args)
     for flag in ("threads", "epochs"):
         value = getattr(args, flag, None)
         if value is not None and value < 1:
@@ -44,8 +45,8 @@ def run(args: argparse.Namespace) -> int:
     search_spec(args, 0, say=False)  # a bad space fails before the data preparation
     backend = backend_from_args(args.jobs, args.ray)
     data, info = load_arrays(args.data, classes=args.classes, allow_missing=args.allow_missing,
-                             input_kind=args.input, size=args.size, steps=args.steps,
-                             spacing=args.step_spacing, framing=args.framing, log=print)
+                             options=options, input_kind=args.input, size=args.size,
+                             steps=args.steps, spacing=args.step_spacing, framing=args.framing, log=print)
     model_cfg, settings = build_settings(args, info)
     spec = search_spec(args, settings.seed)
     spec.validate_against(model_cfg, settings)
@@ -65,6 +66,7 @@ def run(args: argparse.Namespace) -> int:
     b = found.best
     print(f"chosen: trial {b['trial']} of {len(found.trials)} {b['params']}: UF1 {b['uf1']:.3f} UAR {b['uar']:.3f} "
           f"({args.inner or spec.inner})")
-    print(f"wrote {args.out / 'chosen.json'}; use: merstudio train --data {args.data} --config "
-          f"{args.out / 'chosen.json'}")
+    flags = options.flags()  # the same data: --modality VIS and the like go with --data
+    print(f"wrote {args.out / 'chosen.json'}; use: merstudio train --data {args.data}{' ' + flags if flags else ''} "
+          f"--config {args.out / 'chosen.json'}")
     return 0

@@ -58,16 +58,20 @@ def parse_data_spec(spec: str) -> tuple[str, Path]:
     return canonical_kind(kind), Path(root).expanduser()
 
 
-def load_arrays(spec: str, *, classes: str | None = None, allow_missing: bool = False, input_kind: str | None = None,
+def load_arrays(spec: str, *, classes: str | None = None, allow_missing: bool = False, options: Any = None,
+                input_kind: str | None = None,
                 size: int | None = None, steps: int | None = None, spacing: str | None = None, flow: str = "dis",
                 aus: list[int] | None = None, cache_dir: str | Path | None = None, framing: Any = None,
-                log: Callable[..., Any] = print,
+                log: Callable[..., Any] = print, option_flags: str = "--",
                 progress: Callable[[int, int], None] | None = None) -> tuple[DataArrays, dict[str, Any]]:
     """Load and prepare a dataset. Returns (arrays, info) with info keys: description, class_names, class_map,
-    input (InputSettings dict for checkpoints/inference), in_channels, input_size, T, flip_channels, skipped.
+    loader_options, input (InputSettings dict for checkpoints/inference), in_channels, input_size, T, flip_channels,
+    skipped. `options` (merstudio.datasets.LoadOptions): --sheet, --variant, --modality, ... for the dataset of
+    `spec`; one that its kind does not read is refused (named with `option_flags`, e.g. "--mix-"). They are part of
+    the description and of the arrays' identity (DataArrays.options, in run.data_fingerprint).
     `framing` (model.inputs.parse_framing): the framing clips are cropped to, or the one precomputed flow images
     have; the checkpoint records it so that per-frame inference frames video faces the same way."""
-    from merstudio.datasets import DatasetWarning, PreprocessSettings, load_samples, prepare
+    from merstudio.datasets import DatasetWarning, LoadOptions, PreprocessSettings, load_samples, prepare
     from merstudio.datasets.parse import is_empty_cell
     from merstudio.model.config import DEFAULT_AUS
     from merstudio.model.inputs import InputSettings
@@ -76,7 +80,10 @@ def load_arrays(spec: str, *, classes: str | None = None, allow_missing: bool = 
     if steps is not None and steps < 1:  # before the data is read, in the option's own name
         raise InputError(f"--steps must be at least 1 (got {steps})")
     kind, root = parse_data_spec(spec)
-    ds = load_samples(kind, root, classes=classes, allow_missing=allow_missing, verbose=False)
+    opts = options if options is not None else LoadOptions()
+    opts.check(kind, classes, option_flags)
+    ds = load_samples(kind, root, classes=classes, allow_missing=allow_missing, verbose=False,
+                      **opts.loader_kwargs())
     log(ds.class_map.describe())
     if ds.dropped:
         log("dropped (label maps to no class): " + ", ".join(f"{k} {v}" for k, v in sorted(ds.dropped.items())))
@@ -116,7 +123,8 @@ def load_arrays(spec: str, *, classes: str | None = None, allow_missing: bool = 
     au, au_mask = au_targets_from_sets(au_sets, au_list)
     arrays = DataArrays(X=X, y=ds.labels, subjects=np.array(ds.subjects, dtype=object),
                         samples=np.array([s.sample for s in ds], dtype=object),
-                        datasets=np.array([s.dataset for s in ds], dtype=object), au=au, au_mask=au_mask)
+                        datasets=np.array([s.dataset for s in ds], dtype=object), au=au, au_mask=au_mask,
+                        options=opts.identity())
     inp = InputSettings(modality=modality, size=prep.size, T=prep.T, flow_method=flow, spacing=prep.spacing,
                         framing=None if prep.framing is None else list(prep.framing)).to_dict()
     # How the flow channels were normalised (merstudio.datasets.preprocess): per sample, per channel, min-max
@@ -127,7 +135,8 @@ def load_arrays(spec: str, *, classes: str | None = None, allow_missing: bool = 
         print(f"merstudio: {len(pinfo['centre_cropped'])} samples had no face found and were centre-cropped",
               file=sys.stderr)
     info = {
-        "description": f"{kind}:{root}" if kind != "table" else str(root),
+        "description": opts.describe(f"{kind}:{root}" if kind != "table" else str(root)),
+        "loader_options": opts.given(),
         "class_names": list(ds.classes),
         "class_map": ds.class_map.describe(),
         "input": inp,

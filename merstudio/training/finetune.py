@@ -495,8 +495,11 @@ def _arrays(items: Sequence[Item], X: np.ndarray, class_names: Sequence[str], au
 
 
 def _concat(a: DataArrays, b: DataArrays) -> DataArrays:
-    return DataArrays(*(np.concatenate([getattr(a, f.name), getattr(b, f.name)])
-                        for f in dataclasses.fields(DataArrays)))
+    def cat(name: str) -> np.ndarray:
+        return np.concatenate([getattr(a, name), getattr(b, name)])
+
+    return DataArrays(X=cat("X"), y=cat("y"), subjects=cat("subjects"), samples=cat("samples"),
+                      datasets=cat("datasets"), au=cat("au"), au_mask=cat("au_mask"))
 
 
 def _resolved(path: str | Path) -> Path:
@@ -533,24 +536,28 @@ def held_out_match(sample: Any, held: Sequence[str | Path], videos: Sequence[Any
     return "clip" if names & clips else None
 
 
-def _mix_held_out(spec: str, classes: str, held: Sequence[str | Path], videos: Sequence[Any] = ()) -> dict[str, str]:
+def _mix_held_out(spec: str, classes: str, held: Sequence[str | Path], videos: Sequence[Any] = (),
+                  options: Any = None) -> dict[str, str]:
     """{sample key (dataset/subject/sample): "path" | "copy" | "clip"} of the --mix samples that come from a
-    held-out video (held_out_match). The dataset is listed again (no image decoded): load_arrays gives no paths."""
-    from merstudio.datasets import load_samples
+    held-out video (held_out_match). The dataset is listed again (no image decoded), with the same loader options
+    (`options`, a LoadOptions): load_arrays gives no paths."""
+    from merstudio.datasets import LoadOptions, load_samples
     from merstudio.training.data import parse_data_spec
 
     kind, root = parse_data_spec(spec)
+    opts = options if options is not None else LoadOptions()
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # load_arrays has shown them
-        ds = load_samples(kind, root, classes=classes, verbose=False, check_images=False)
+        ds = load_samples(kind, root, classes=classes, verbose=False, check_images=False, **opts.loader_kwargs())
     return {s.key: why for s in ds if (why := held_out_match(s, held, videos)) is not None}
 
 
 def load_mix(spec: str, class_names: Sequence[str], prep: Any, aus: Sequence[int], *, classes: Any = None,
              cache_dir: str | Path | None = None, log: Callable[..., Any] = print,
              held_out: Sequence[str | Path] = (),
-             held_videos: Sequence[Any] = ()) -> tuple[DataArrays, dict[str, int]]:
-    """A dataset (a --data spec) prepared with the checkpoint's input settings, its labels re-indexed to the
+             held_videos: Sequence[Any] = (), options: Any = None) -> tuple[DataArrays, dict[str, int]]:
+    """A dataset (a --data spec, read with the loader `options`: a LoadOptions, the --mix-modality, ... flags)
+    prepared with the checkpoint's input settings, its labels re-indexed to the
     checkpoint's classes (default class map: the model's own class names), less the samples that come from one
     of the held-out videos (held_out_match: where they are, `held_out`, and their project records, `held_videos`).
     Returns the arrays and {"path" | "copy" | "clip": samples left out}."""
@@ -560,7 +567,8 @@ def load_mix(spec: str, class_names: Sequence[str], prep: Any, aus: Sequence[int
     cls = classes if classes is not None else ",".join(real)
     modality = PREP_TO_MODALITY[prep.modality]
     data, info = load_arrays(spec, classes=cls, input_kind=modality, size=prep.size, steps=prep.T, spacing=prep.spacing,
-                             flow=prep.flow, aus=list(aus), cache_dir=cache_dir, framing=prep.framing, log=log)
+                             flow=prep.flow, aus=list(aus), cache_dir=cache_dir, framing=prep.framing, log=log,
+                             options=options, option_flags="--mix-")
     index = {_norm(c): i for i, c in enumerate(class_names)}
     remap = []
     for c in info["class_names"]:
@@ -571,7 +579,7 @@ def load_mix(spec: str, class_names: Sequence[str], prep: Any, aus: Sequence[int
     data.y = np.asarray(remap, dtype=np.int64)[data.y]
     left: Counter[str] = Counter()
     if (held_out or held_videos) and len(data):
-        hits = _mix_held_out(spec, cls, held_out, held_videos)
+        hits = _mix_held_out(spec, cls, held_out, held_videos, options)
         why = [hits.get(f"{d}/{s}/{n}") for d, s, n in zip(data.datasets, data.subjects, data.samples, strict=True)]
         left.update(w for w in why if w is not None)
         if left:
@@ -635,6 +643,7 @@ def _metrics(y: np.ndarray, probs: np.ndarray, class_names: Sequence[str]) -> di
 
 def finetune(project_path: str | Path, checkpoint_path: str | Path, out_path: str | Path | None = None, *,
              holdout: str | float = "video", mix_with: str | None = None, mix_classes: Any = None,
+             mix_options: Any = None,
              class_map: Any = None, epochs: int = 15, lr: float = 1e-3, batch_size: int = 8, seed: int = 0,
              fresh_split: bool = False,
              device: str = "auto", freeze_norm: bool = False, min_per_class: int = MIN_TRAIN_PER_CLASS, none_per_video: int | None = None,
@@ -653,7 +662,8 @@ def finetune(project_path: str | Path, checkpoint_path: str | Path, out_path: st
     (seeded) and records it in the project; later runs hold out the same groups whatever their seed, so their
     scores compare like with like, and each run is recorded on it. Because choosing among runs by those scores
     spends the held-out events, the result's split_note says so from the second run on; fresh_split draws a
-    new split (new seed) and starts a new record."""
+    new split (new seed) and starts a new record. mix_options (merstudio.datasets.LoadOptions): how the mix_with
+    dataset is read (--mix-modality VIS, ...), as `merstudio train` reads --data with --modality VIS."""
     from merstudio.model.checkpoint import load_checkpoint, save_checkpoint
     from merstudio.project.store import Project
 
@@ -668,6 +678,16 @@ def finetune(project_path: str | Path, checkpoint_path: str | Path, out_path: st
     class_names = list(cfg.class_names)
     prep = preprocess_settings(parent_meta, cfg, str(ckpt))
     by, fraction = parse_holdout(holdout)
+    from merstudio.datasets import LoadOptions
+
+    mix_opts = mix_options if mix_options is not None else LoadOptions()
+    if mix_opts.given():  # an option the --mix dataset's kind does not read fails now, not after the inputs
+        if not mix_with:
+            raise InputError(f"{mix_opts.flags('--mix-')}: loader options of --mix: give --mix DATA too")
+        from merstudio.training.data import parse_data_spec
+
+        mix_cls = mix_classes if mix_classes is not None else ",".join(c for c in class_names if c != NONE_CLASS)
+        mix_opts.check(parse_data_spec(mix_with)[0], mix_cls, "--mix-")
     ppath = Path(project_path).expanduser()
     where = str(ppath)
 
@@ -776,7 +796,7 @@ def finetune(project_path: str | Path, checkpoint_path: str | Path, out_path: st
     n_mix = n_mix_held = 0
     if mix_with:
         mix, left = load_mix(mix_with, class_names, prep, cfg.aus, classes=mix_classes, cache_dir=cache_dir,
-                             log=say, held_out=held_paths, held_videos=held_records)
+                             log=say, held_out=held_paths, held_videos=held_records, options=mix_opts)
         n_mix, n_mix_held = len(mix), sum(left.values())
         if n_mix_held:
             how = ", ".join(f"{left[k]} {what}" for k, what in (("path", "the same file or frame folder"),
@@ -868,7 +888,8 @@ def finetune(project_path: str | Path, checkpoint_path: str | Path, out_path: st
             "after": summary(after),
             "skipped_labels": skipped,
             "n_none_train": int(sum(1 for it in all_items[:n_train_items] if it.event_id is None)),
-            "mix": {"spec": mix_with, "n": n_mix, "left_out_held_out": n_mix_held} if mix_with else None,
+            "mix": {"spec": mix_with, "n": n_mix, "left_out_held_out": n_mix_held,
+                    **({"loader_options": mix_opts.given()} if mix_opts.given() else {})} if mix_with else None,
             "epochs": settings.epochs,
             "lr": settings.lr,
             "freeze_norm": bool(freeze_norm),
@@ -880,7 +901,8 @@ def finetune(project_path: str | Path, checkpoint_path: str | Path, out_path: st
     save_checkpoint(out, model, meta)
     record = {**record, "runs": [*record.get("runs", []), {
         "created": meta["finetune"]["created"], "checkpoint": str(out), "parent_sha256": parent_hash,
-        "epochs": settings.epochs, "lr": settings.lr, "freeze_norm": bool(freeze_norm), "mix": mix_with,
+        "epochs": settings.epochs, "lr": settings.lr, "freeze_norm": bool(freeze_norm),
+        "mix": mix_opts.describe(mix_with) if mix_with else mix_with,
         "n_held_out": len(held), "before_uf1": before["uf1"], "after_uf1": after["uf1"], "after_uar": after["uar"]}]}
     saved = store_split(ppath, record)
     return FinetuneResult(checkpoint=out, class_names=class_names, before=before, after=after,

@@ -28,6 +28,10 @@ class DataArrays:
     datasets: np.ndarray
     au: np.ndarray
     au_mask: np.ndarray
+    # The loader options that chose these samples' frames or labels beyond the --data spec ("modality=VIS",
+    # merstudio.datasets.LoadOptions.identity): "" for the loader's defaults. run.data_fingerprint mixes it in, so
+    # that SMIC-HS and SMIC-VIS clips under the same names are other data to a resume.
+    options: str = ""
 
     def __post_init__(self) -> None:
         n = len(self.X)
@@ -44,7 +48,7 @@ class DataArrays:
         return DataArrays(X=np.ascontiguousarray(self.X[idx]), y=self.y[idx].copy(),
                          subjects=self.subjects[idx].copy(), samples=self.samples[idx].copy(),
                          datasets=self.datasets[idx].copy(), au=self.au[idx].copy(),
-                         au_mask=self.au_mask[idx].copy())
+                         au_mask=self.au_mask[idx].copy(), options=self.options)
 
     @property
     def subject_list(self) -> list[str]:

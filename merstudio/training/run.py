@@ -105,6 +105,8 @@ def data_fingerprint(data: DataArrays) -> str:
     h.update(np.ascontiguousarray(data.y, dtype=np.int64).tobytes())
     h.update(np.ascontiguousarray(data.X, dtype=np.float32).tobytes())
     h.update(np.ascontiguousarray(data.au, dtype=np.float32).tobytes())
+    if data.options:  # --modality VIS, --variant cropped, ...: other frames under the same names are other data
+        h.update(f"\x1eloader {data.options}".encode())
     return h.hexdigest()[:16]
 
 

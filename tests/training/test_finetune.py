@@ -239,6 +239,43 @@ def test_mix_with_a_dataset(proj, cache, flow_table, tmp_path):
     assert meta["finetune"]["holdout"]["n"] == res.holdout["n"]  # the mix never enters the held-out set
 
 
+def test_mix_reads_its_dataset_with_the_loader_options(proj, cache, tmp_path, capsys):
+    """--mix-modality VIS: the mixed SMIC clips are the VIS camera's, as `merstudio train --modality VIS` reads them;
+    an option the --mix dataset's kind does not read is refused in one line before any work, named as given."""
+    import cv2
+
+    from merstudio.cli.main import main
+    from merstudio.datasets import LoadOptions
+
+    built, path, ckpt = proj
+    root = tmp_path / "SMIC"
+    rng = np.random.default_rng(1)
+    for camera, subjects in (("HS", (1, 2)), ("VIS", (1,))):  # VIS holds fewer clips, as in the real SMIC
+        for subj in subjects:
+            for label, short in (("negative", "ne"), ("positive", "po"), ("surprise", "sur")):
+                folder = root / "SMIC_all_raw" / camera / f"s{subj}" / "micro" / label / f"s{subj}_{short}_01"
+                folder.mkdir(parents=True)
+                for k in range(1, 6):
+                    cv2.imwrite(str(folder / f"image{100 * subj + k:06d}.bmp"),
+                                rng.integers(0, 255, (32, 32, 3), dtype=np.uint8))
+    res = F.finetune(path, ckpt, path.parent / "vis.pt", epochs=1, mix_with=f"smic:{root}", cache_dir=cache,
+                     mix_options=LoadOptions(modality="VIS"), log=lambda *a, **k: None)
+    assert res.n_mix == 3  # not the 6 HS clips
+    mix = read_checkpoint_meta(res.checkpoint)["finetune"]["mix"]
+    assert mix == {"spec": f"smic:{root}", "n": 3, "left_out_held_out": 0, "loader_options": {"modality": "VIS"}}
+
+    capsys.readouterr()
+    base = ["finetune", "--project", str(path), "--checkpoint", str(ckpt), "--epochs", "1", "--cache", str(cache),
+            "--no-progress", "-o", str(path.parent / "never.pt")]
+    for extra, message in (
+            (["--mix", f"casme2:{root}", "--mix-modality", "VIS"], "--mix-modality VIS: applies to smic only, not to "
+                                                                   "casme2"),
+            (["--mix-variant", "cropped"], "--mix-variant cropped: loader options of --mix: give --mix DATA too")):
+        assert main([*base, *extra]) == 2
+        assert capsys.readouterr().err.strip() == f"merstudio: error: {message}"
+    assert not (path.parent / "never.pt").exists()
+
+
 def test_cli(proj, cache, capsys):
     from merstudio.cli.main import main
 

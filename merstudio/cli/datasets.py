@@ -35,8 +35,9 @@ def add_loader_args(p: argparse.ArgumentParser, prefix: str = "", of: str = "") 
 
 
 def _load_args(p: argparse.ArgumentParser) -> None:
-    p.add_argument("kind", metavar="KIND", help=KIND_HELP)
-    p.add_argument("root", metavar="ROOT", type=Path,
+    p.add_argument("kind", metavar="KIND", help=KIND_HELP + "; or KIND:ROOT in one, as `merstudio train --data` "
+                   "spells it")
+    p.add_argument("root", metavar="ROOT", type=Path, nargs="?",
                    help="the dataset folder as distributed (for table: the CSV or its folder)")
     p.add_argument("--classes", help="class map: a built-in name (see `merstudio datasets classes`), a JSON "
                                      "file, or a comma list of class names (those only; other labels dropped and "
@@ -69,13 +70,16 @@ def register(sub: argparse._SubParsersAction) -> None:
                           description="Compute the preprocessed inputs (face alignment, optical flow) of every "
                                       "sample once and store them in the cache, keyed by the settings.")
     _load_args(pre)
-    pre.add_argument("--input", dest="input_modality", default="flow", choices=("flow", "grey", "both"),
-                     help="network input: flow (u, v, strain), grey aligned frames, or both (default flow)")
+    pre.add_argument("--input", dest="input_modality", default="flow", choices=("flow", "grey", "flow+grey", "both"),
+                     help="network input: flow (u, v, strain), grey aligned frames, or flow+grey (both; default "
+                          "flow), as `merstudio train --input`")
     pre.add_argument("--size", type=int, default=28, help="input size in pixels (default 28)")
-    pre.add_argument("--T", type=int, default=None,
-                     help="time steps (default as `merstudio train`: 2 for clips, 1 for precomputed flow images)")
-    pre.add_argument("--spacing", default=None, choices=("late", "even"),
-                     help="where the T steps lie over onset -> apex: late (default, as `merstudio train`) or even")
+    pre.add_argument("--steps", "--T", dest="T", type=int, default=None, metavar="T",
+                     help="time steps (default as `merstudio train --steps`: 2 for clips, 1 for precomputed flow "
+                          "images)")
+    pre.add_argument("--step-spacing", "--spacing", dest="spacing", default=None, choices=("late", "even"),
+                     help="where the T steps lie over onset -> apex: late (default, as `merstudio train "
+                          "--step-spacing`) or even")
     pre.add_argument("--flow", default="dis", choices=("dis", "tvl1", "farneback"),
                      help="optical flow method (default dis)")
     pre.add_argument("--no-align", action="store_true", help="centre-crop instead of detecting and aligning faces")
@@ -83,9 +87,23 @@ def register(sub: argparse._SubParsersAction) -> None:
     pre.set_defaults(func=run_prepare)
 
 
+def _kind_root(args: argparse.Namespace) -> None:
+    """KIND ROOT, or KIND:ROOT (a table file) in one as --data spells it: sets args.kind and args.root."""
+    if args.root is not None:
+        return
+    from merstudio.errors import InputError
+    from merstudio.training.data import parse_data_spec
+
+    try:
+        args.kind, args.root = parse_data_spec(args.kind)
+    except InputError:
+        raise InputError(f"{args.kind}: give KIND ROOT (e.g. casme2 /data/CASME2) or KIND:ROOT") from None
+
+
 def _load(args: argparse.Namespace):  # -> SampleSet
     from merstudio.datasets import LoadOptions, canonical_kind, load_samples
 
+    _kind_root(args)
     options = LoadOptions.from_args(args)
     options.check(canonical_kind(args.kind), args.classes)
     return load_samples(args.kind, args.root, classes=args.classes, allow_missing=args.allow_missing,
@@ -123,7 +141,7 @@ def run_prepare(args: argparse.Namespace) -> int:
     from merstudio.atomic import ensure_parent
     from merstudio.datasets import PreprocessSettings, prepare
     from merstudio.datasets.preprocess import default_cache_dir
-    from merstudio.training.data import default_steps
+    from merstudio.training.data import MODALITY_TO_PREP, default_steps
 
     # the cache is this command's whole output: an unwritable one must fail, not be a silenced warning
     ensure_parent(Path(args.cache or default_cache_dir()) / "prep")
@@ -132,7 +150,7 @@ def run_prepare(args: argparse.Namespace) -> int:
         ds = _load(args)
     # the training defaults, so that this fills the cache `merstudio train` reads
     steps, spacing = default_steps(any(s.kind == "image" for s in ds), args.T, args.spacing)
-    settings = PreprocessSettings(modality=args.input_modality, size=args.size, T=steps, flow=args.flow,
+    settings = PreprocessSettings(modality=MODALITY_TO_PREP[args.input_modality], size=args.size, T=steps, flow=args.flow,
                                   spacing=spacing, align=not args.no_align)
     if ds.skipped:
         print(f"skipped {len(ds.skipped)}:")

@@ -64,3 +64,15 @@ def test_help_everywhere(capsys):
             run(argv)
         assert exc.value.code == 0
     assert "--allow-missing" in capsys.readouterr().out
+
+
+def test_the_dataset_is_named_as_train_names_it(tmp_path, make, capsys):
+    # `merstudio train --data smic:ROOT --steps 1 --step-spacing even --input flow+grey`: the same words here
+    make.smic(tmp_path)
+    assert run(["datasets", "inspect", f"smic:{tmp_path}"]) == 0
+    assert "smic: 5 samples" in capsys.readouterr().out
+    assert run(["datasets", "prepare", f"smic:{tmp_path}", "--no-align", "--size", "28", "--steps", "1",
+                "--step-spacing", "even", "--input", "flow+grey", "--cache", str(tmp_path / "cache")]) == 0
+    assert "5 samples -> (5, 1, 4, 28, 28) float32" in capsys.readouterr().out
+    with pytest.raises(InputError, match="give KIND ROOT"):
+        run(["datasets", "inspect", "smic"])

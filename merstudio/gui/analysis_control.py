@@ -1,26 +1,29 @@
 """The analysis results of the current video: their one owner.
 
 Holds the per-frame curves (:class:`~merstudio.gui.state.CurveBuffer`), the overlays (older model runs, imported
-OpenFace tables), the checkpoint to analyse with and the analysis worker. A run stores each batch in the project
-before it streams it here, so a video switch mid-run loses nothing: the worker goes on for its video and the
-curves of another video are never fed with its rows. Views follow ``bufferChanged`` / ``overlaysChanged`` and
-redraw the streamed curves every :data:`REFRESH_MS` (the timeline spreads each redraw over event-loop turns:
-``Timeline.refresh_step``).
+OpenFace tables), the checkpoint to analyse with (loaded by :class:`~merstudio.gui.workers.CheckpointLoader`, off the
+GUI thread: only the latest request is applied, and an analysis asked for while one loads waits for it) and the
+analysis worker. A run stores each batch in the project before it streams it here, so a video switch mid-run loses
+nothing: the worker goes on for its video and the curves of another video are never fed with its rows. Views
+follow ``bufferChanged`` / ``overlaysChanged`` and redraw the streamed curves every :data:`REFRESH_MS` (the timeline
+spreads each redraw over event-loop turns: ``Timeline.refresh_step``).
 """
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
-from merstudio.errors import InputError
+from merstudio.errors import InputError, MerstudioError
 from merstudio.gui.dialogs import DEFAULT_EMOTIONS
 from merstudio.gui.state import CurveBuffer
 from merstudio.gui.undo import RerunAnalysisCommand
-from merstudio.gui.workers import AnalysisWorker
+from merstudio.gui.workers import AnalysisWorker, CheckpointLoader, failure_line
 from merstudio.model.columns import class_column
 from merstudio.project import Event
 
@@ -28,6 +31,19 @@ if TYPE_CHECKING:
     from merstudio.gui.main_window import MainWindow
 
 REFRESH_MS = 200  # streamed curves are redrawn at 5 Hz, not per batch (each redraw in slices, refresh_step)
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class CheckpointRequest:
+    """A checkpoint asked for (Analysis > Load checkpoint, a re-run after fine-tuning), until it is used, refused
+    or superseded: ``ask`` shows the checkpoint dialog once it has loaded; ``then`` (instead of making it the
+    checkpoint in use) gets its metadata."""
+
+    serial: int
+    path: Path
+    ask: bool = False
+    then: Callable[[Any], None] | None = None
 
 
 class AnalysisControl(QObject):
@@ -40,6 +56,7 @@ class AnalysisControl(QObject):
     deviceChanged = Signal(str)  # "CPU" | "CUDA"
     finished = Signal(str)  # a run of the current video ended: "complete" | "cancelled"
     message = Signal(str, int)
+    checkpointLoading = Signal(str, str)  # the checkpoint loading, short and whole ("" when none): the status bar
 
     def __init__(self, win: MainWindow, make_analysis: Callable[[Any, Any], Any]) -> None:
         super().__init__(win)
@@ -51,6 +68,10 @@ class AnalysisControl(QObject):
         self.last_warnings: list[str] = []  # the last finished run's (AnalysisWorker.warnings)
         self.checkpoint: Path | None = None
         self.checkpoint_meta: Any = None
+        self.checkpoint_request: CheckpointRequest | None = None  # the latest, while it loads or is asked about
+        self._serial = 0
+        self._loader: CheckpointLoader | None = None
+        self._held: tuple[AnalysisWorker, Any, bool] | None = None  # a run waiting for the checkpoint request
         self.device = "CPU"
         self.batch_seconds = 0.2  # how often streamed rows are stored and drawn
         # faces analysed per frame (Analysis > Faces per frame; kept in the app's settings): None = automatic,
@@ -105,6 +126,100 @@ class AnalysisControl(QObject):
     def set_checkpoint(self, path: Path, meta: Any) -> None:
         self.checkpoint, self.checkpoint_meta = path, meta
         self.message.emit(f"Checkpoint {path.name} loaded: run the analysis to use it", 6000)
+
+    @property
+    def checkpoint_loading(self) -> Path | None:
+        """The checkpoint asked for and not yet used or refused (loading, or its dialog open), else None."""
+        req = self.checkpoint_request
+        return req.path if req is not None else None
+
+    def request_checkpoint(self, path: Path, ask: bool = False, meta: Any = None,
+                           then: Callable[[Any], None] | None = None) -> None:
+        """Load the checkpoint at ``path`` in the checkpoint loader (torch.load and building the network: seconds
+        the first time, which torch's import takes) and use it once loaded; with ``ask``, the checkpoint dialog asks
+        first. A newer request supersedes this one: only the latest request's result is used. An analysis asked for
+        meanwhile waits for the request and runs with its model, or not at all when the file does not load. ``meta``
+        known already: no load. ``then(meta)``: run instead of making it the checkpoint in use (a re-run)."""
+        self._serial += 1
+        req = CheckpointRequest(self._serial, Path(path), ask, then)
+        self.checkpoint_request = req
+        self.win.close_checkpoint_question()  # an older request's question: superseded (its answer is dropped)
+        if meta is not None:
+            self._loaded(req.serial, str(req.path), meta)
+            return
+        self.checkpointLoading.emit(f"Loading {req.path.name}…", f"Loading the checkpoint {req.path}…")
+        if self._loader is None:
+            self._loader = CheckpointLoader(parent=self)
+            self._loader.loaded.connect(self._loaded)
+            self._loader.failed.connect(self._load_failed)
+        self._loader.request(req.serial, req.path)
+
+    def _loaded(self, serial: int, _path: str, meta: Any) -> None:
+        req = self.checkpoint_request
+        if req is None or serial != req.serial:
+            return  # superseded by a newer request (or the window is closing): never applied
+        if req.ask:
+            self.checkpointLoading.emit("", "")
+            self.win.ask_checkpoint(str(req.path), meta, lambda ok: self._answered(serial, meta, ok))
+            return
+        self._use(req, meta)
+
+    def _answered(self, serial: int, meta: Any, ok: bool) -> None:
+        req = self.checkpoint_request
+        if req is None or serial != req.serial:
+            return
+        if ok:
+            self._use(req, meta)
+        else:
+            self._settle(f"{req.path.name}: not loaded (the model in use is unchanged)", error=False)
+
+    def _load_failed(self, serial: int, _path: str, line: str) -> None:
+        req = self.checkpoint_request
+        if req is None or serial != req.serial:
+            return
+        self._settle(line, error=True)
+
+    def _settle(self, why: str, error: bool) -> None:
+        """The latest request ends without a model: nothing changes, and a run waiting for it is not started."""
+        self.checkpoint_request = None
+        self.checkpointLoading.emit("", "")
+        held = self._held
+        if held is not None:
+            why += f"; the analysis of {self.video_name(held[0].video_id)} was not started"
+            self._abort_held()
+        if error:
+            self.win.show_error(why)
+        else:
+            self.message.emit(why, 8000)
+
+    def _use(self, req: CheckpointRequest, meta: Any) -> None:
+        self.checkpoint_request = None
+        self.checkpointLoading.emit("", "")
+        if req.then is None:
+            self.set_checkpoint(req.path, meta)
+            self._release_held()
+            return
+        if self._held is not None:  # the re-run asked for with this checkpoint goes first
+            name = self.video_name(self._held[0].video_id)
+            self._abort_held()
+            self.message.emit(f"Analysis of {name}: the re-run with {req.path.name} runs instead", 8000)
+        try:
+            req.then(meta)
+        except Exception as exc:  # as CommandContext.execute: one line, the app keeps running
+            if not isinstance(exc, MerstudioError):
+                log.exception("using %s failed", req.path)
+            self.win.show_error(failure_line(f"{req.path.name}: re-running the analysis", exc))
+
+    def shutdown(self) -> None:
+        """The window is closing: no request is applied any more, and the loader's thread ends (after the load
+        running now, which cannot be interrupted)."""
+        self.checkpoint_request = None
+        self.win.close_checkpoint_question()
+        loader, self._loader = self._loader, None
+        if loader is not None:
+            loader.stop()
+            loader.deleteLater()
+        self.checkpointLoading.emit("", "")
 
     def previous_checkpoint(self) -> Path | None:
         """The checkpoint the current video's stored analysis used, when it is still there."""
@@ -203,13 +318,44 @@ class AnalysisControl(QObject):
     def start(self, settings: Any = None, keep_previous: bool = True) -> None:
         """Run the analysis of the current video. A re-run keeps the previous predictions as an overlay
         (``keep_previous``), uses the loaded checkpoint or else the one the previous run used, and clears the old
-        curves before the new ones stream in; the worker keeps coded events and reviewed proposals."""
+        curves before the new ones stream in; the worker keeps coded events and reviewed proposals. While a
+        checkpoint is loading (or its dialog asks), the run waits for it (shown as running, Ctrl+. cancels it) and
+        starts with that model once it is in use; not at all (said in one line) when it does not load."""
         win = self.win
         video = win.require_video()
         proj = win.require_writable()  # the results are stored in the project
         if self.worker is not None:
             running = self.video_name(self.worker.video_id)
             raise InputError(f"analysis of {running}: already running (cancel it first)")
+        path = proj.locate_video(video.id)
+        if path is None:
+            raise InputError(f"{video.path}: video not found (moved or deleted)")
+        waiting_for = self.checkpoint_loading
+        prepared = self._prepare(settings, keep_previous) if waiting_for is None else None
+        w = AnalysisWorker(proj, video.id, str(path), prepared[0] if prepared is not None else None,
+                           make_analysis=self._make_analysis, open_source=win.session.open_source,
+                           batch_seconds=self.batch_seconds, parent=self)
+        w.started_on.connect(lambda d: self._set_device("CUDA" if d.startswith("cuda") else "CPU"))
+        w.progress.connect(self.progress)
+        w.rows.connect(self._rows)
+        w.finished_ok.connect(self._done)
+        w.errored.connect(self._failed)
+        self.worker = w
+        self.running.emit(True)
+        self.progress.emit(0, win.frame_count)
+        if prepared is None:
+            assert waiting_for is not None
+            self._held = (w, settings, keep_previous)
+            self.message.emit(f"Analysis of {video.name} starts once {waiting_for.name} has loaded", 0)
+            return
+        self._go(w, *prepared)
+
+    def _prepare(self, settings: Any, keep_previous: bool) -> tuple[Any, str, str | None]:
+        """Before a run's thread starts: its settings (the checkpoint in use now), the previous predictions kept
+        as an overlay, the old curves cleared. Returns (settings, a note on the checkpoint, the overlay kept)."""
+        win = self.win
+        video = win.require_video()
+        proj = win.require_writable()
         note = ""
         if settings is None:
             from merstudio.analysis.pipeline import AnalysisSettings
@@ -221,25 +367,16 @@ class AnalysisControl(QObject):
                     note = f"with {ckpt.name}, the checkpoint used before"
             settings = AnalysisSettings(landmarks=True, checkpoint=ckpt, max_faces=self.max_faces, turn=self.turn(),
                                         occlusion=self.covers, model_gate=self.model_gate)
-        path = proj.locate_video(video.id)
-        if path is None:
-            raise InputError(f"{video.path}: video not found (moved or deleted)")
         kept = self.keep_predictions() if keep_previous and proj.analysis(video.id) is not None else None
         if kept is not None:
             self.load_overlays()
             win.timeline.set_overlay_visible(kept, True)
         self.buffer = CurveBuffer(win.frame_count)  # the previous run's curves (class curves too) go first
         self.bufferChanged.emit()
-        w = AnalysisWorker(proj, video.id, str(path), settings, make_analysis=self._make_analysis,
-                           open_source=win.session.open_source, batch_seconds=self.batch_seconds, parent=self)
-        w.started_on.connect(lambda d: self._set_device("CUDA" if d.startswith("cuda") else "CPU"))
-        w.progress.connect(self.progress)
-        w.rows.connect(self._rows)
-        w.finished_ok.connect(self._done)
-        w.errored.connect(self._failed)
-        self.worker = w
-        self.running.emit(True)
-        self.progress.emit(0, win.frame_count)
+        return settings, note, kept
+
+    def _go(self, w: AnalysisWorker, settings: Any, note: str, kept: str | None) -> None:
+        w.settings = settings
         self._refresh.start()
         w.start()
         if note or kept:
@@ -247,7 +384,39 @@ class AnalysisControl(QObject):
                               (f"; previous predictions kept as {kept!r} (dashed)" if kept else ""), 8000)
         else:  # replaces "Checkpoint ... loaded: run the analysis to use it"
             ckpt = getattr(settings, "checkpoint", None)
-            self.message.emit(f"Analysing {video.name}" + (f" with {Path(ckpt).name}" if ckpt else ""), 6000)
+            self.message.emit(f"Analysing {self.video_name(w.video_id)}" +
+                              (f" with {Path(ckpt).name}" if ckpt else ""), 6000)
+
+    def _release_held(self) -> None:
+        """The checkpoint a held run waited for is in use: the run starts with it (on its video, still shown)."""
+        held, self._held = self._held, None
+        if held is None:
+            return
+        w, settings, keep_previous = held
+        video = self.win.video
+        if w is not self.worker:
+            return
+        if video is None or video.id != w.video_id:
+            self._held = held
+            self._abort_held()
+            self.message.emit(f"Analysis of {self.video_name(w.video_id)} not started: another video was opened "
+                              "while the checkpoint loaded (Ctrl+R runs it)", 8000)
+            return
+        try:
+            prepared = self._prepare(settings, keep_previous)
+        except MerstudioError as exc:
+            self._held = held
+            self._abort_held()
+            self.win.show_error(str(exc))
+            return
+        self._go(w, *prepared)
+
+    def _abort_held(self) -> None:
+        """A held run that never started goes (its thread was never started: nothing was stored)."""
+        held, self._held = self._held, None
+        if held is not None and held[0] is self.worker:
+            self.stop()
+            self.message.emit("", 0)  # "Analysis of … starts once … has loaded" no longer holds
 
     def video_name(self, video_id: int) -> str:
         """A project video's file name (for messages about a video that may not be the one shown)."""
@@ -258,12 +427,17 @@ class AnalysisControl(QObject):
             return f"video {video_id}"
 
     def cancel(self) -> None:
-        if self.worker is not None:
+        if self._held is not None:  # still waiting for its checkpoint: it never starts
+            name = self.video_name(self._held[0].video_id)
+            self._abort_held()
+            self.message.emit(f"Analysis of {name} cancelled (it was waiting for the checkpoint)", 6000)
+        elif self.worker is not None:
             self.worker.cancel()
 
     def stop(self) -> None:
         """Stop a running analysis and wait for its thread (the project is closing)."""
         self._refresh.stop()
+        self._held = None
         w, self.worker = self.worker, None
         if w is not None:
             w.cancel()

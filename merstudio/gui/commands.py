@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from PySide6.QtWidgets import QDialog, QFileDialog, QInputDialog
 
+from merstudio.atomic import ensure_parent
 from merstudio.errors import InputError, MerstudioError
 from merstudio.features.neutral import load_baselines
 from merstudio.io import VIDEO_EXTENSIONS
@@ -171,30 +172,20 @@ class CancelAnalysis(AppCommand):
 
 
 class LoadCheckpoint(AppCommand):
+    """params: path; confirmed True uses the model once it has loaded, else the checkpoint dialog shows what it was
+    trained on first and asks. The load (torch.load and building the network: the whole model, so that an
+    incompatible file is refused now, not in the middle of an analysis) runs in a worker
+    (:meth:`AnalysisControl.request_checkpoint`): the command returns at once, the status bar shows the load, a
+    newer request supersedes this one, and an analysis asked for meanwhile waits for it."""
+
     @staticmethod
     def ask(ctx: CommandContext, params: Params) -> bool:
-        if not _ask_path(ctx, params, "path", "Load checkpoint", "Checkpoints (*.pt *.pth);;All files (*)"):
-            return False
-        params["meta"] = _describe_checkpoint(params["path"])
-        if params.get("confirmed"):
-            return True
-        from merstudio.gui.checkpoint_dialog import CheckpointDialog
-
-        return CheckpointDialog(str(params["path"]), params["meta"], ctx.win).exec() == QDialog.DialogCode.Accepted
+        return _ask_path(ctx, params, "path", "Load checkpoint", "Checkpoints (*.pt *.pth);;All files (*)")
 
     @staticmethod
     def do(ctx: CommandContext, params: Params) -> None:
-        meta = params.get("meta") or _describe_checkpoint(params["path"])
-        ctx.win.analysis.set_checkpoint(Path(params["path"]), meta)
-
-
-def _describe_checkpoint(path: str | Path) -> dict[str, Any]:
-    """A checkpoint's metadata, loading the whole model so an incompatible file is refused now (CheckpointError,
-    shown as a dialog), not in the middle of an analysis."""
-    from merstudio.model.checkpoint import load_checkpoint
-
-    _, meta = load_checkpoint(path)
-    return dict(meta)
+        ctx.win.analysis.request_checkpoint(Path(params["path"]), ask=not params.get("confirmed"),
+                                            meta=params.get("meta"))
 
 
 # ---------------------------------------------------------------------------------------------------- events
@@ -455,7 +446,8 @@ EXPORTS = {
 
 
 class Export(AppCommand):
-    """params: kind (a key of EXPORTS), path. Progress goes to the window's progress bar."""
+    """params: kind (a key of EXPORTS), path. Progress goes to the window's progress bar. The summary runs in a
+    worker (``gui/exports.py``): the command returns once it started, ``win.exports`` reports the outcome."""
 
     @staticmethod
     def ask(ctx: CommandContext, params: Params) -> bool:
@@ -464,6 +456,8 @@ class Export(AppCommand):
         title, filt, default = EXPORTS[params["kind"]]
         if params["kind"] == "frames_neutral" and not load_baselines(win.project, video.id):
             raise InputError("no neutral frames set for this video: set them first (Analysis > Neutral frames)")
+        if params["kind"] == "summary":
+            win.exports.require_idle()  # before the file dialog, not after it
         assert win.project is not None
         name = default.format(stem=Path(video.path).stem, project=win.project.path.stem)
         return _ask_path(ctx, params, "path", f"Export {title}", filt, save=True,
@@ -488,8 +482,16 @@ class Export(AppCommand):
             out += _behaviours_beside(proj, video.id, path, times)
         elif kind == "behaviours":
             out = [ex.export_behaviours_csv(proj, path, video_id=video.id, progress=progress, times=times)]
-        elif kind == "summary":
-            out = ex.export_summary(proj, video.id, path, path.with_suffix(".png"), progress=progress, times=times)
+        elif kind == "summary":  # seconds of matplotlib: written in a worker from the data as it is now
+            win.exports.require_idle()
+            png = path.with_suffix(".png")
+            for p in (path, png):
+                ensure_parent(p)  # a bad path is refused at once, not after the drawing
+            data = ex.summary_data(proj, video.id, times)
+            win.exports.start(f"summary export of {video.name} ({path.name} and {png.name})",
+                              lambda progress: ex.write_summary(data, path, png, progress=progress),
+                              busy="Exporting the summary…")
+            return
         elif kind == "labelled":
             out = [ex.export_labelled_set(proj, path, progress=progress)]
         else:
@@ -677,12 +679,16 @@ class FineTune(AppCommand):
 
 
 class RerunPredictions(AppCommand):
-    """Load a checkpoint (params path; meta to skip loading it twice), keep the current predictions (p_<class>,
-    AUxx_p) as an overlay named after the old model, and re-run the analysis of the current video."""
+    """Load a checkpoint (params path; meta to skip loading it twice) in the worker, then keep the current
+    predictions (p_<class>, AUxx_p) as an overlay named after the old model and re-run the analysis of the current
+    video (a file that does not load: one line, nothing changed)."""
 
     @staticmethod
     def do(ctx: CommandContext, params: Params) -> None:
-        meta = params.get("meta")
-        if meta is None:
-            meta = _describe_checkpoint(params["path"])  # CheckpointError -> dialog, nothing changed
-        ctx.win.analysis.rerun_with_checkpoint(Path(params["path"]), meta, settings=params.get("settings"))
+        analysis, path, settings = ctx.win.analysis, Path(params["path"]), params.get("settings")
+        ctx.win.require_video()
+        ctx.win.require_writable()
+        if analysis.worker is not None:
+            raise InputError("analysis: already running (cancel it first)")
+        analysis.request_checkpoint(path, meta=params.get("meta"),
+                                    then=lambda meta: analysis.rerun_with_checkpoint(path, meta, settings=settings))

@@ -48,6 +48,7 @@ from merstudio.gui.checkpoint_dialog import ModelNote
 from merstudio.gui.coders import CoderView
 from merstudio.gui.coding import Coding
 from merstudio.gui.events_table import EventsTable
+from merstudio.gui.exports import Exports
 from merstudio.gui.faces import PICTURE_SIZE, FacePictures, MergeFaces, SplitFace, face_entry, face_menu
 from merstudio.gui.first_run import FirstRun
 from merstudio.gui.neutral import NeutralView
@@ -55,7 +56,7 @@ from merstudio.gui.photo_chart import PhotoChart
 from merstudio.gui.playback import AudioControls, selection_range
 from merstudio.gui.session import Session
 from merstudio.gui.state import timecode
-from merstudio.gui.status_bar import StatusBar
+from merstudio.gui.status_bar import BusyIndicator, StatusBar
 from merstudio.gui.timeline import Timeline
 from merstudio.gui.transport import Transport
 from merstudio.gui.video_view import TransportSlider, VideoView
@@ -91,6 +92,8 @@ class MainWindow(QMainWindow):
         self.session = Session(self, open_source)
         self.transport = Transport(self)
         self.analysis = AnalysisControl(self, make_analysis)
+        self.exports = Exports(self)  # exports written in a worker (the summary report)
+        self.checkpoint_question: Any = None  # the checkpoint dialog asking whether to use a loaded model
         self._build_ui()
         self._build_actions()
         self._connect()
@@ -214,6 +217,7 @@ class MainWindow(QMainWindow):
         self.history_dock.raise_()
 
         sb = self.statusBar()
+        self.busy = BusyIndicator(self)  # what runs in a worker: an export, a checkpoint loading
         self.progress_bar = QProgressBar(self)
         self.progress_bar.setMaximumWidth(220)
         self.progress_bar.hide()
@@ -223,6 +227,7 @@ class MainWindow(QMainWindow):
         self.read_only_label.setStyleSheet("QLabel { color: white; background: #b35900; padding: 0 6px; }")
         self.read_only_label.hide()
         sb.addPermanentWidget(self.read_only_label)
+        sb.addPermanentWidget(self.busy)
         sb.addPermanentWidget(self.progress_bar)
         sb.addPermanentWidget(self.coder_label)
         sb.addPermanentWidget(self.device_label)
@@ -426,6 +431,8 @@ class MainWindow(QMainWindow):
         a.deviceChanged.connect(lambda _d: self._update_labels())
         a.finished.connect(self._analysis_finished)
         a.message.connect(self._message)
+        a.checkpointLoading.connect(lambda text, tip: self.busy.set("checkpoint", text, tip))
+        self.exports.busy.connect(lambda text, tip: self.busy.set("export", text, tip))
         c.eventsChanged.connect(self._events_changed)
         c.selectionChanged.connect(self._selection_shown)
         c.message.connect(self._message)
@@ -502,6 +509,30 @@ class MainWindow(QMainWindow):
         box.exec()
         clicked = box.clickedButton()
         return "beside" if clicked is own else "current" if clicked is add else None
+
+    def ask_checkpoint(self, path: str, meta: Any, answer: Callable[[bool], None]) -> None:
+        """The checkpoint dialog (what the loaded model was trained on) asks whether to use it; ``answer(True)`` on
+        "Use this model". Window-modal, not blocking: the app goes on meanwhile."""
+        from merstudio.gui.checkpoint_dialog import CheckpointDialog
+
+        self.close_checkpoint_question()
+        dlg = CheckpointDialog(path, meta, self)
+        dlg.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+
+        def done(result: int) -> None:
+            if self.checkpoint_question is dlg:
+                self.checkpoint_question = None
+            answer(result == CheckpointDialog.DialogCode.Accepted)
+
+        dlg.finished.connect(done)
+        self.checkpoint_question = dlg
+        dlg.open()
+
+    def close_checkpoint_question(self) -> None:
+        """Close the checkpoint dialog still asking (a newer request supersedes it: its answer is dropped)."""
+        dlg, self.checkpoint_question = self.checkpoint_question, None
+        if dlg is not None:
+            dlg.reject()
 
     def confirm(self, question: str) -> bool:
         """A yes/cancel question."""
@@ -1008,7 +1039,10 @@ class MainWindow(QMainWindow):
 
     def export_done(self, paths: list[Path]) -> None:
         self.last_exports = list(paths)
-        self.progress_bar.hide()
+        if self.worker is None:
+            self.progress_bar.hide()
+        else:  # the bar is the running analysis' again
+            self.progress_bar.setFormat("analysis %p%")
         self.statusBar().showMessage("Exported " + ", ".join(str(p) for p in paths), 8000)
 
     # ================================================================== closing
@@ -1019,7 +1053,10 @@ class MainWindow(QMainWindow):
         super().closeEvent(event)
 
     def shutdown(self) -> None:
-        """Stop every thread and close the project (idempotent)."""
+        """Stop every thread and close the project (idempotent). A running export is written to the end first (a few
+        seconds at most); a checkpoint loading is dropped once its load ends."""
+        self.exports.shutdown()
+        self.analysis.shutdown()
         self.transport.shutdown()
         self.session.close_project()
         if self._error_box is not None:

@@ -1,11 +1,12 @@
 """The main window's status bar: a message too long for the room beside the permanent widgets (coder, device,
 model badge) ends in "…" instead of being cut mid-word under them; the whole text stays on hover and in
-``currentMessage()``."""
+``currentMessage()``. :class:`BusyIndicator` shows what runs in a worker meanwhile (an export, a checkpoint
+loading)."""
 
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QStatusBar, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QProgressBar, QSizePolicy, QStatusBar, QWidget
 
 _MARGINS = 48  # px: the bar's own margins, the spacing between widgets and the size grip (before layout)
 _GAP = 24  # px: the message's left margin and a gap before the first permanent widget
@@ -47,3 +48,40 @@ class StatusBar(QStatusBar):
     def clearMessage(self) -> None:  # noqa: N802 - Qt's name
         self._full = ""
         super().clearMessage()
+
+
+class BusyIndicator(QWidget):
+    """What runs in a worker, at the status bar's right (an export, a checkpoint loading): its text beside a busy
+    bar, hidden when nothing runs. Each job is set under its own key (``set(key, text)``; "" ends it), so two
+    jobs at once show both."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        lay = QHBoxLayout(self)
+        lay.setContentsMargins(0, 0, 4, 0)
+        lay.setSpacing(6)
+        self.label = QLabel(self)
+        self.label.setStyleSheet("QLabel { color: #0d47a1; font-weight: bold; }")
+        self.bar = QProgressBar(self)
+        self.bar.setRange(0, 0)  # busy: the work says nothing about how far it is
+        self.bar.setTextVisible(False)
+        self.bar.setFixedSize(72, 12)
+        lay.addWidget(self.label)
+        lay.addWidget(self.bar)
+        self._jobs: dict[str, tuple[str, str]] = {}  # key: (text, tooltip)
+        self.setSizePolicy(QSizePolicy.Policy.Maximum, QSizePolicy.Policy.Preferred)  # its text's width, no more
+        self.hide()
+
+    def set(self, key: str, text: str, tip: str = "") -> None:
+        """Show ``text`` for job ``key`` ("" ends it); ``tip``: the whole story, on hover."""
+        if text:
+            self._jobs[key] = (text, tip or text)
+        else:
+            self._jobs.pop(key, None)
+        self.label.setText("  ·  ".join(t for t, _ in self._jobs.values()))
+        self.setToolTip("\n".join(t for _, t in self._jobs.values()))
+        self.setVisible(bool(self._jobs))
+
+    def text(self) -> str:
+        """What is shown ("" when nothing runs)."""
+        return self.label.text() if self._jobs else ""

@@ -1,4 +1,5 @@
-"""Background threads: the frame loader (serves only the latest request) and the analysis worker."""
+"""Background threads: the frame loader and the checkpoint loader (each serves only the latest request), the analysis
+worker, and :class:`TaskWorker`, which runs one call (an export) off the GUI thread."""
 
 from __future__ import annotations
 
@@ -70,6 +71,114 @@ class FrameLoader(QThread):
                 self.failed.emit(i, f"frame {i}: {exc}")
                 continue
             self.frameReady.emit(i, rgb)
+
+
+def one_line(text: str, limit: int = 300) -> str:
+    """A message as one line (an error dialog says what went wrong in one line): white space and control characters
+    collapsed, cut at ``limit`` characters."""
+    text = " ".join("".join(c if c.isprintable() else " " for c in str(text)).split())
+    return text if len(text) <= limit else text[: limit - 3].rstrip() + "..."
+
+
+def failure_line(what: str, exc: BaseException) -> str:
+    """The one line that says why ``what`` failed: a MerstudioError's own message (it names the file and the
+    reason), else the exception's type and text (a bug: logged with its traceback by the caller)."""
+    if isinstance(exc, MerstudioError):
+        return one_line(str(exc))
+    return one_line(f"{what} failed ({type(exc).__name__}: {exc})")
+
+
+class TaskWorker(QThread):
+    """Runs ``fn(progress)`` once off the GUI thread (an export: its work runs on data the GUI thread read before,
+    never on the GUI's own state). ``progress(done, total)`` may be called from ``fn``; the outcome is kept on the
+    worker (``result``, or ``error``: one line) before ``succeeded`` / ``failed`` is emitted, so a caller that
+    waited for the thread (the window closing) can read it without the queued signal."""
+
+    progress = Signal(int, int)
+    succeeded = Signal(object)
+    failed = Signal(str)
+
+    def __init__(self, fn: Callable[[Callable[[int, int], None]], Any], what: str, parent: Any = None) -> None:
+        super().__init__(parent)
+        self._fn = fn
+        self.what = what  # names the job in messages: "summary export of clip.avi"
+        self.result: Any = None
+        self.error = ""
+        self.done = False
+
+    def run(self) -> None:
+        try:
+            res = self._fn(self.progress.emit)
+        except Exception as exc:  # a bug must reach the user as a line, not kill the thread silently
+            if not isinstance(exc, MerstudioError):
+                log.error("%s failed:\n%s", self.what, traceback.format_exc())
+            self.error, self.done = failure_line(self.what, exc), True
+            self.failed.emit(self.error)
+            return
+        self.result, self.done = res, True
+        self.succeeded.emit(res)
+
+
+def describe_checkpoint(path: str | Path) -> dict[str, Any]:
+    """A checkpoint's metadata, loading the whole model (torch.load and building the network), so that an
+    incompatible file is refused when it is chosen (CheckpointError, one line naming it), not in the middle of an
+    analysis. Slow (torch is imported on the first call): the app calls it in :class:`CheckpointLoader`."""
+    from merstudio.model.checkpoint import load_checkpoint
+
+    _, meta = load_checkpoint(path)
+    return dict(meta)
+
+
+class CheckpointLoader(QThread):
+    """Loads checkpoints off the GUI thread, as the frame loader decodes frames: ``request(serial, path)``
+    replaces a request not yet started, so at most one load runs and one waits; each answer carries its request's
+    serial number, and the caller applies only its latest request's (a load already running when a newer request
+    came cannot be interrupted: it finishes and its answer is dropped). ``load`` (default
+    :func:`describe_checkpoint`, looked up at each call) returns the metadata."""
+
+    loaded = Signal(int, str, object)  # serial, path, metadata
+    failed = Signal(int, str, str)  # serial, path, one line
+
+    def __init__(self, load: Callable[[Path], Any] | None = None, parent: Any = None) -> None:
+        super().__init__(parent)
+        self._load = load
+        self._cond = threading.Condition()
+        self._wanted: tuple[int, Path] | None = None
+        self._stop = False
+        self.loads = 0  # loads actually run (tests check that a request replaced before it started never ran)
+
+    def request(self, serial: int, path: Path) -> None:
+        with self._cond:
+            self._wanted = (int(serial), Path(path))
+            self._cond.notify()
+        if not self.isRunning():
+            self.start()
+
+    def stop(self) -> None:
+        """Drop the waiting request and end the thread once the load running now (if any) is done."""
+        with self._cond:
+            self._stop, self._wanted = True, None
+            self._cond.notify()
+        self.wait()
+
+    def run(self) -> None:
+        while True:
+            with self._cond:
+                while self._wanted is None and not self._stop:
+                    self._cond.wait()
+                wanted, self._wanted = self._wanted, None
+                if self._stop or wanted is None:
+                    return
+            serial, path = wanted
+            self.loads += 1
+            try:
+                meta = (self._load or describe_checkpoint)(path)
+            except Exception as exc:  # a bad file must not kill the loader; the window says why in one line
+                if not isinstance(exc, MerstudioError):
+                    log.error("loading %s failed:\n%s", path, traceback.format_exc())
+                self.failed.emit(serial, str(path), failure_line(f"{path.name}: loading the checkpoint", exc))
+                continue
+            self.loaded.emit(serial, str(path), meta)
 
 
 ANALYSIS_NICE = 5  # the analysis child yields the CPU to the window: it ran it ~2x late on a busy 2-core machine

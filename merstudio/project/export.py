@@ -17,6 +17,7 @@ from __future__ import annotations
 import csv
 import os
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -25,6 +26,7 @@ import pandas as pd
 from merstudio.atomic import atomic_path as _atomic
 from merstudio.errors import InputError
 from merstudio.features.neutral import apply_baselines, complete_baseline, load_baselines
+from merstudio.io.timebase import Timebase
 from merstudio.palette import au_colour, class_colour, emotion_colour
 from merstudio.project.events import Event, au_numbers
 from merstudio.project.store import Project
@@ -212,19 +214,45 @@ def export_events_xlsx(project: Project, path: str | os.PathLike[str], video_id:
     return Path(path)
 
 
+@dataclass(frozen=True)
+class SummaryData:
+    """What the summary report of a video is made of, read from the project at one moment: the app reads it on the
+    GUI thread (:func:`summary_data`) and writes the report from it in a worker (:func:`write_summary`), so that the
+    report is the project as it was when asked for, whatever the coder does meanwhile, and the worker never
+    touches the project."""
+
+    video: str  # the video's name
+    frame_count: int
+    frames: pd.DataFrame  # Project.load_frames: every face, every stored column
+    events: tuple[Event, ...]
+    timebase: Timebase
+
+
+def summary_data(project: Project, video_id: int, times: Times = None) -> SummaryData:
+    """The summary's data (see :class:`SummaryData`). ``times``: as for :func:`events_table` (copied)."""
+    video = project.video(video_id)
+    times = None if times is None else np.array(times, dtype=np.float64)  # the player's array is not shared
+    return SummaryData(video.name, video.frame_count, project.load_frames(video_id),
+                       tuple(project.events(video_id)), project.timebase(video_id, times))
+
+
 def summary_table(project: Project, video_id: int, times: Times = None) -> pd.DataFrame:
     """Tidy per-video summary: (measure, category, value) rows for coded (accepted) events per class, their
     durations, AU frequencies (fraction of analysed face frames with AUxx_c = 1, and number of coded events coding
     each AU), and the proposals not coded: ``proposals/open`` (unreviewed) and ``proposals/rejected``."""
-    video = project.video(video_id)
-    every = project.events(video_id)
+    return summary_of(summary_data(project, video_id, times))
+
+
+def summary_of(data: SummaryData) -> pd.DataFrame:
+    """:func:`summary_table` of data read before (no project needed)."""
+    every = data.events
     evs = [e for e in every if e.status == "accepted"]
-    rows: list[tuple[str, str, float]] = [("frames", "total", float(video.frame_count)),
+    rows: list[tuple[str, str, float]] = [("frames", "total", float(data.frame_count)),
                                           ("events", "all", float(len(evs))),
                                           ("proposals", "open", float(sum(e.status == "proposal" for e in every))),
                                           ("proposals", "rejected",
                                            float(sum(e.status == "rejected" for e in every)))]
-    tb = project.timebase(video_id, times)
+    tb = data.timebase
     by_class: dict[str, list[Event]] = {}
     for e in evs:
         by_class.setdefault(e.emotion or "(none)", []).append(e)
@@ -232,7 +260,7 @@ def summary_table(project: Project, video_id: int, times: Times = None) -> pd.Da
         durs = np.array([tb.span(e.onset, e.offset) for e in by_class[cls]])
         rows += [("events", cls, float(len(durs))), ("mean_duration_s", cls, float(durs.mean())),
                  ("total_duration_s", cls, float(durs.sum()))]
-    df = project.load_frames(video_id)
+    df = data.frames
     ok = df[df["success"] == 1] if len(df) else df
     rows.append(("face_frames", "analysed", float(len(ok))))
     for c in [c for c in df.columns if c.startswith("AU") and c.endswith("_c")]:
@@ -244,7 +272,7 @@ def summary_table(project: Project, video_id: int, times: Times = None) -> pd.Da
     for n in sorted(au_counts):
         rows.append(("au_events", f"AU{n:02d}", float(au_counts[n])))
     out = pd.DataFrame(rows, columns=["measure", "category", "value"])
-    out.insert(0, "video", video.name)
+    out.insert(0, "video", data.video)
     return out
 
 
@@ -252,15 +280,21 @@ def export_summary(project: Project, video_id: int, csv_path: str | os.PathLike[
                    png_path: str | os.PathLike[str] | None = None, progress: Progress = None,
                    times: Times = None) -> list[Path]:
     """Summary CSV, plus a timeline PNG (AU curves, class confidence, events) when ``png_path`` is given."""
+    return write_summary(summary_data(project, video_id, times), csv_path, png_path, progress)
+
+
+def write_summary(data: SummaryData, csv_path: str | os.PathLike[str],
+                  png_path: str | os.PathLike[str] | None = None, progress: Progress = None) -> list[Path]:
+    """:func:`export_summary` of data read before: touches no project (the app runs it in a worker)."""
     out = []
     with _atomic(csv_path) as tmp:
-        summary_table(project, video_id, times).to_csv(tmp, index=False)
+        summary_of(data).to_csv(tmp, index=False)
     out.append(Path(csv_path))
     if progress:
         progress(1, 2)
     if png_path is not None:
         with _atomic(png_path) as tmp:
-            render_timeline_png(project, video_id, tmp, times=times)
+            draw_timeline_png(data, tmp)
         out.append(Path(png_path))
     if progress:
         progress(2, 2)
@@ -269,14 +303,18 @@ def export_summary(project: Project, video_id: int, csv_path: str | os.PathLike[
 
 def render_timeline_png(project: Project, video_id: int, path: str | os.PathLike[str], dpi: int = 100,
                         times: Times = None) -> None:
+    draw_timeline_png(summary_data(project, video_id, times), path, dpi)
+
+
+def draw_timeline_png(data: SummaryData, path: str | os.PathLike[str], dpi: int = 100) -> None:
+    """The timeline PNG (AU curves and class confidence of the face seen most, events) of data read before."""
     from matplotlib.figure import Figure  # no pyplot: no global backend state, renders with Agg
 
-    video = project.video(video_id)
-    df = project.load_frames(video_id)
+    df = data.frames
     if len(df) and (df["face_id"] >= 0).any():
         face = int(df.loc[df["face_id"] >= 0, "face_id"].mode().iloc[0])
         df = df[df["face_id"] == face]
-    tb = project.timebase(video_id, times)
+    tb = data.timebase
     au_cols = [c for c in df.columns if c.startswith("AU") and c.endswith("_r")]
     p_cols = [c for c in df.columns if c.startswith("p_")]
     fig = Figure(figsize=(12, 6), dpi=dpi)
@@ -294,7 +332,7 @@ def render_timeline_png(project: Project, video_id: int, path: str | os.PathLike
     axes[1].set_ylabel("class p")
     if p_cols:
         axes[1].legend(ncol=min(6, len(p_cols)), fontsize=7, loc="upper right")
-    for e in project.events(video_id):
+    for e in data.events:
         if e.status == "rejected":
             continue
         col = emotion_colour(e.emotion)  # as the app's events track draws it
@@ -304,8 +342,8 @@ def render_timeline_png(project: Project, video_id: int, path: str | os.PathLike
     axes[2].set_yticks([])
     axes[2].set_ylabel("events")
     axes[2].set_xlabel("time (s)")
-    axes[2].set_xlim(0, max(tb.time_of(video.frame_count), 1e-3))
-    fig.suptitle(video.name)
+    axes[2].set_xlim(0, max(tb.time_of(data.frame_count), 1e-3))
+    fig.suptitle(data.video)
     fig.tight_layout()
     fig.savefig(path, format="png")
 

@@ -33,8 +33,9 @@ def test_bad_inputs_are_dialogs_and_the_app_keeps_running(qtbot, window, video_p
 
     ckpt = tmp_path / "model.pt"
     ckpt.write_bytes(b"definitely not a torch checkpoint")
-    assert not win.ctx.execute(C.LoadCheckpoint, path=str(ckpt), confirmed=True)
-    assert "model.pt" in win.errors[-1] and win.checkpoint is None
+    assert win.ctx.execute(C.LoadCheckpoint, path=str(ckpt), confirmed=True)  # loads in a worker: said when done
+    qtbot.waitUntil(lambda: win.analysis.checkpoint_loading is None, timeout=30000)
+    assert "model.pt" in win.errors[-1] and "\n" not in win.errors[-1] and win.checkpoint is None
 
     assert not win.ctx.execute(C.EditEvent, event_id=win.events[0].id, changes={"aus": "12+12"})
     assert "repeated" in win.errors[-1] and win.project.event(win.events[0].id).aus == ""
@@ -80,6 +81,7 @@ def test_checkpoint_metadata_shown_and_kept(qtbot, window, tmp_path):
     cfg = ModelConfig(T=2, in_channels=4, class_names=["negative", "positive", "none"])
     path = save_checkpoint(tmp_path / "m.pt", MENet(cfg).eval(), {"training": {"data": "synthetic"}})
     assert window.ctx.execute(C.LoadCheckpoint, path=str(path), confirmed=True)
+    qtbot.waitUntil(lambda: window.analysis.checkpoint_loading is None, timeout=30000)
     assert window.checkpoint == path and not window.errors
     assert window.analysis.emotion_names()[:3] == ("negative", "positive", "none")
     dlg = CheckpointDialog(str(path), window.checkpoint_meta, window)

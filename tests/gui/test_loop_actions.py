@@ -257,11 +257,14 @@ def test_finetune_rerun_keeps_old_predictions(qtbot, window, video_path, tmp_pat
     dlg = win.finetune_dialog
     assert dlg.isVisible() and dlg.checkpoint.text() == str(tmp_path / "starter.pt")
     new = tmp_path / "starter-ft1.pt"
-    monkeypatch.setattr(C, "_describe_checkpoint", lambda p: {"class_names": ["negative", "positive"],
-                                                              "parent": "starter.pt"})
+    from merstudio.gui import workers
+
+    monkeypatch.setattr(workers, "describe_checkpoint", lambda p: {"class_names": ["negative", "positive"],
+                                                                   "parent": "starter.pt"})
     dlg.result = types.SimpleNamespace(checkpoint=new)  # as after a finished fine-tuning
     dlg.rerun_button.setEnabled(True)
     qtbot.mouseClick(dlg.rerun_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: win.analysis.checkpoint_loading is None)  # loaded in the checkpoint loader
     assert win.checkpoint == new and win.checkpoint_meta["parent"] == "starter.pt"
     qtbot.waitUntil(lambda: win.worker is None, timeout=20000)
     [ov] = win.project.overlays(video.id)

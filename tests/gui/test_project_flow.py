@@ -46,6 +46,8 @@ def test_save_reopen_export(qtbot, window, video_path, qsettings, tmp_path):
         for kind, name in (("frames", "f.csv"), ("events_csv", "e.csv"), ("events_xlsx", "e.xlsx"),
                            ("summary", "s.csv"), ("labelled", "l.csv")):
             assert win2.ctx.execute(C.Export, kind=kind, path=str(out / name)), win2.errors
+            qtbot.waitUntil(lambda: not win2.exports.running, timeout=20000)  # the summary is written in a worker
+            assert not win2.errors
         frames = pd.read_csv(out / "f.csv")
         assert len(frames) == N_FRAMES and {"AU12_r", "AU12_c", "p_positive"} <= set(frames.columns)
         assert frames.loc[frames["frame"] == 24, "AU12_r"].item() > 3

@@ -115,6 +115,28 @@ def test_summary_and_png(project, tmp_path):
         assert np.sum(np.all(np.abs(img - rgb) < 0.02, axis=-1)) >= 20, emotion
 
 
+def test_summary_written_from_data_read_before_touches_no_project(project, tmp_path, monkeypatch):
+    """The app reads the summary's data on the GUI thread and writes the report in a worker: what changes in the
+    project meanwhile is not in it, and writing it reads nothing from the project."""
+    from merstudio.project import Event, Project
+    from merstudio.project.export import summary_data, summary_table, write_summary
+
+    times = np.arange(40) / 30.0
+    data = summary_data(project, 1, times)
+    times[:] = 0.0  # the player's array changes: the data kept its own copy
+    expected = summary_table(project, 1)
+    project.add_event(Event(1, 25, 26, 28, emotion="positive", aus="12", coder="ann"))  # coded meanwhile
+    for name in ("load_frames", "events", "video", "timebase", "frame_times", "analysis"):
+        monkeypatch.setattr(Project, name, lambda *a, **k: pytest.fail("the project was read while writing"))
+    progress = []
+    folder = tmp_path / "reports"
+    out = write_summary(data, folder / "s.csv", folder / "s.png", progress=lambda d, n: progress.append(d))
+    assert out == [folder / "s.csv", folder / "s.png"] and progress == [1, 2]
+    pd.testing.assert_frame_equal(pd.read_csv(folder / "s.csv"), expected, check_dtype=False)
+    assert (folder / "s.png").read_bytes()[:4] == b"\x89PNG"
+    assert sorted(p.name for p in folder.iterdir()) == ["s.csv", "s.png"]  # no temporary left
+
+
 def test_labelled_set(project, tmp_path):
     project.set_setting("subject:1", "s07")
     df = pd.read_csv(export_labelled_set(project, tmp_path / "labels.csv"), dtype={"aus": str})

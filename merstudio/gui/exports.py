@@ -1,0 +1,88 @@
+"""Exports that run in a worker, and their one owner: the summary report (its timeline PNG, drawn with matplotlib,
+froze the window for 2.4 s on a 20-minute project when it ran on the GUI thread).
+
+The data is read from the project on the GUI thread when the export is asked for (``merstudio.project.export.
+summary_data``: the rows, events and frame times as they are then); the worker writes the files from that copy
+alone, through the one atomic writer (``merstudio.atomic``: a reader sees the old file or the whole new one, never a
+half-written one), so the coder may go on editing, switch videos or close the project meanwhile. One export runs at
+a time: asking for another meanwhile is refused in one line. Closing the window waits for the running export to be
+written (a few seconds at most), rather than losing it.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QObject, Signal
+
+from merstudio.errors import InputError
+from merstudio.gui.workers import TaskWorker
+
+if TYPE_CHECKING:
+    from merstudio.gui.main_window import MainWindow
+
+log = logging.getLogger(__name__)
+
+
+class Exports(QObject):
+    busy = Signal(str, str)  # what is being written, short and whole ("" when nothing): the status bar shows it
+
+    def __init__(self, win: MainWindow) -> None:
+        super().__init__(win)
+        self.win = win  # its messages: export_done / show_error
+        self.worker: TaskWorker | None = None
+
+    @property
+    def running(self) -> bool:
+        return self.worker is not None
+
+    def require_idle(self) -> None:
+        """Refuse a second export while one is written (called before the data is read)."""
+        if self.worker is not None:
+            raise InputError(f"export: the {self.worker.what} is still being written; wait for it to finish "
+                             "(the status bar shows it)")
+
+    def start(self, what: str, write: Callable[[Callable[[int, int], None]], list[Path]], busy: str = "") -> None:
+        """Run ``write(progress)`` (which returns the paths written, from data read before) in a worker. ``what``
+        names it in messages ("summary export of clip.avi"); ``busy``: the status bar's short text for it."""
+        self.require_idle()
+        w = TaskWorker(write, what, self)
+        w.finished.connect(self._finished)  # queued: runs on the GUI thread once the thread's run() returned
+        self.worker = w
+        self.busy.emit(busy or f"Writing the {what}…", f"Writing the {what}…")
+        w.start()
+
+    def _finished(self) -> None:
+        w = self.worker
+        if w is None or w.isRunning():  # already reported (the window closed and waited for it)
+            return
+        self._report(w)
+
+    def _report(self, w: TaskWorker, closing: bool = False) -> None:
+        self.worker = None
+        w.wait()
+        w.deleteLater()
+        self.busy.emit("", "")
+        if w.error:
+            if closing:
+                log.warning("%s", w.error)
+            else:
+                self.win.show_error(w.error)
+        elif w.done:
+            if closing:
+                self.win.last_exports = list(w.result)
+                log.info("exported %s", ", ".join(map(str, w.result)))
+            else:
+                self.win.export_done(list(w.result))
+
+    def shutdown(self) -> None:
+        """The window is closing: the running export is written to the end (a few seconds at most), not left."""
+        w = self.worker
+        if w is None:
+            return
+        self.win.statusBar().showMessage(f"Finishing the {w.what}…")
+        self.win.statusBar().repaint()
+        self._report(w, closing=True)

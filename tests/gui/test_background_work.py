@@ -1,0 +1,344 @@
+"""Work that took seconds on the GUI thread runs in a worker: the summary export (its timeline PNG, drawn with
+matplotlib, froze a 20-minute project's window for 2.4 s) and loading a checkpoint (torch.load and building the
+network, ~1.5 s). The slow parts are replaced here by stand-ins parked at a gate, so each test sees the work in
+flight: the window keeps turning its event loop, shows what runs, refuses or supersedes what comes meanwhile, and
+says in one line what failed. A gate opens by itself after a few seconds, so on code that runs the work on the GUI
+thread these tests fail instead of hanging."""
+
+from __future__ import annotations
+
+import threading
+import time
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from PySide6.QtCore import QTimer
+
+from merstudio.gui import commands as C
+
+pytestmark = pytest.mark.gui
+
+GATE_S = 3.0  # a gate nobody opens opens by itself: work on the GUI thread fails the test, never hangs it
+
+
+class SlowDrawing:
+    """Figure.savefig (the timeline PNG's drawing) parked at a gate: records the threads that draw."""
+
+    def __init__(self, monkeypatch: pytest.MonkeyPatch, fail: str = "") -> None:
+        from matplotlib.figure import Figure
+
+        self.gate, self.started = threading.Event(), threading.Event()
+        self.threads: list[threading.Thread] = []
+        original = Figure.savefig
+
+        def savefig(fig, *args, **kwargs):
+            self.threads.append(threading.current_thread())
+            self.started.set()
+            self.gate.wait(GATE_S)
+            if fail:
+                raise RuntimeError(fail)
+            return original(fig, *args, **kwargs)
+
+        monkeypatch.setattr(Figure, "savefig", savefig)
+
+
+class SlowLoads:
+    """merstudio.model.checkpoint.load_checkpoint replaced: a file named in ``gates`` waits at its gate; a name with
+    "bad" in it fails with a message of several lines (as torch's unpickling errors are)."""
+
+    def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        self.gates: dict[str, threading.Event] = {}
+        self.threads: list[threading.Thread] = []
+        self.started: list[str] = []
+        monkeypatch.setattr("merstudio.model.checkpoint.load_checkpoint", self)
+
+    def gate(self, name: str) -> threading.Event:
+        self.gates[name] = threading.Event()
+        return self.gates[name]
+
+    def __call__(self, path, map_location="cpu"):
+        p = Path(path)
+        self.threads.append(threading.current_thread())
+        self.started.append(p.name)
+        gate = self.gates.get(p.name)
+        if gate is not None:
+            gate.wait(GATE_S)
+        if "bad" in p.name:
+            raise RuntimeError("unpickling failed\n  at byte 12\nthe file looks damaged")
+        return None, {"class_names": [p.stem, "other"], "aus": [12], "model_config": {}}
+
+
+def _turns(qtbot, ms: int = 300) -> int:
+    """How many times a 10-ms timer fired on the GUI thread during ``ms``."""
+    ticks: list[int] = []
+    timer = QTimer()
+    timer.timeout.connect(lambda: ticks.append(1))
+    timer.start(10)
+    qtbot.wait(ms)
+    timer.stop()
+    return len(ticks)
+
+
+@pytest.fixture
+def analysed(qtbot, window, video_path):
+    assert window.ctx.execute(C.OpenVideo, path=str(video_path))
+    assert window.ctx.execute(C.RunAnalysis, settings={"landmarks": True})
+    qtbot.waitUntil(lambda: window.worker is None, timeout=20000)
+    assert not window.errors
+    return window
+
+
+def _parts(folder: Path) -> list[str]:
+    return sorted(p.name for p in folder.iterdir() if p.name.endswith(".part"))
+
+
+# ------------------------------------------------------------------------------------------------ summary export
+def test_the_summary_is_drawn_in_a_worker_while_the_window_stays_responsive(qtbot, analysed, tmp_path, monkeypatch):
+    win = analysed
+    drawing = SlowDrawing(monkeypatch)
+    out = tmp_path / "reports"
+    t0 = time.monotonic()
+    assert win.ctx.execute(C.Export, kind="summary", path=str(out / "s.csv")), win.errors
+    assert time.monotonic() - t0 < GATE_S  # the command returned with the drawing still parked
+    qtbot.waitUntil(drawing.started.is_set, timeout=10000)
+    assert drawing.threads[0] is not threading.main_thread()
+    # in flight: the status bar says so, the event loop turns, the PNG is not there under its name
+    assert win.exports.running and win.busy.isVisible() and "Exporting the summary" in win.busy.text()
+    assert "clip.avi" in win.busy.toolTip()
+    assert _turns(qtbot) >= 10
+    assert not (out / "s.png").exists()
+    drawing.gate.set()
+    qtbot.waitUntil(lambda: not win.exports.running, timeout=10000)
+    assert not win.errors and not win.busy.isVisible()
+    assert win.last_exports == [out / "s.csv", out / "s.png"]
+    assert "Exported" in win.statusBar().currentMessage()
+    assert (out / "s.png").read_bytes()[:4] == b"\x89PNG" and _parts(out) == []
+
+
+def test_the_summary_is_the_project_as_it_was_when_asked_for(qtbot, analysed, tmp_path, monkeypatch):
+    """The data is read on the GUI thread when the export is asked for; the worker never reads the project, so
+    an event coded while the report is drawn is not half in it."""
+    from merstudio.project import Project
+
+    win = analysed
+    drawing = SlowDrawing(monkeypatch)
+    readers: list[threading.Thread] = []
+    for name in ("load_frames", "events", "video", "timebase"):
+        original = getattr(Project, name)
+
+        def spy(self, *a, _original=original, **k):
+            readers.append(threading.current_thread())
+            return _original(self, *a, **k)
+
+        monkeypatch.setattr(Project, name, spy)
+    before = sum(e.status == "accepted" for e in win.events)
+    assert win.ctx.execute(C.Export, kind="summary", path=str(tmp_path / "s.csv")), win.errors
+    qtbot.waitUntil(drawing.started.is_set, timeout=10000)
+    assert drawing.threads[0] is not threading.main_thread()
+    assert win.ctx.execute(C.NewEvent, onset=70, offset=75, emotion="negative")  # coded meanwhile
+    drawing.gate.set()
+    qtbot.waitUntil(lambda: not win.exports.running, timeout=10000)
+    summary = pd.read_csv(tmp_path / "s.csv")
+    assert summary.query("measure == 'events' and category == 'all'")["value"].item() == before
+    assert readers and all(t is threading.main_thread() for t in readers)
+
+
+def test_a_second_export_is_refused_and_closing_the_project_lets_the_first_finish(qtbot, analysed, tmp_path,
+                                                                                 monkeypatch):
+    win = analysed
+    drawing = SlowDrawing(monkeypatch)
+    out = tmp_path / "reports"
+    assert win.ctx.execute(C.Export, kind="summary", path=str(out / "s.csv")), win.errors
+    qtbot.waitUntil(drawing.started.is_set, timeout=10000)
+    assert drawing.threads[0] is not threading.main_thread()
+    assert not win.ctx.execute(C.Export, kind="summary", path=str(out / "t.csv"))
+    assert "still being written" in win.errors[-1] and "\n" not in win.errors[-1]
+    assert not (out / "t.csv").exists()
+    win.session.close_project()  # the report is drawn from its own copy of the data: it goes on
+    assert win.project is None and win.exports.running
+    drawing.gate.set()
+    qtbot.waitUntil(lambda: not win.exports.running, timeout=10000)
+    assert len(win.errors) == 1 and win.last_exports == [out / "s.csv", out / "s.png"]
+    assert (out / "s.png").read_bytes()[:4] == b"\x89PNG" and _parts(out) == []
+
+
+def test_closing_the_window_while_exporting_writes_the_report_whole(qtbot, analysed, tmp_path, monkeypatch):
+    win = analysed
+    drawing = SlowDrawing(monkeypatch)
+    out = tmp_path / "reports"
+    assert win.ctx.execute(C.Export, kind="summary", path=str(out / "s.csv")), win.errors
+    qtbot.waitUntil(drawing.started.is_set, timeout=10000)
+    assert drawing.threads[0] is not threading.main_thread()
+    opener = threading.Timer(0.3, drawing.gate.set)  # the drawing ends while the window is closing
+    opener.start()
+    win.close()
+    opener.join()
+    assert not win.exports.running and win.exports.worker is None
+    assert win.last_exports == [out / "s.csv", out / "s.png"]
+    assert (out / "s.png").read_bytes()[:4] == b"\x89PNG" and _parts(out) == []
+
+
+def test_a_failed_summary_export_says_why_in_one_line(qtbot, analysed, tmp_path, monkeypatch):
+    win = analysed
+    drawing = SlowDrawing(monkeypatch, fail="the renderer gave up\n  at line 3\nfor no reason")
+    drawing.gate.set()
+    assert win.ctx.execute(C.Export, kind="summary", path=str(tmp_path / "s.csv")) is not None
+    qtbot.waitUntil(lambda: bool(win.errors), timeout=10000)
+    msg = win.errors[-1]
+    assert "\n" not in msg and "summary" in msg and "the renderer gave up" in msg
+    qtbot.waitUntil(lambda: not win.exports.running, timeout=10000)
+    assert drawing.threads[0] is not threading.main_thread()
+    assert not (tmp_path / "s.png").exists() and _parts(tmp_path) == []  # no half-written PNG, no temporary
+    assert not win.busy.isVisible()
+
+
+# ------------------------------------------------------------------------------------------------ checkpoints
+def test_a_checkpoint_loads_in_a_worker_and_the_status_bar_says_so(qtbot, window, tmp_path, monkeypatch):
+    win = window
+    loads = SlowLoads(monkeypatch)
+    gate = loads.gate("a.pt")
+    t0 = time.monotonic()
+    assert win.ctx.execute(C.LoadCheckpoint, path=str(tmp_path / "a.pt"), confirmed=True), win.errors
+    assert time.monotonic() - t0 < GATE_S
+    qtbot.waitUntil(lambda: bool(loads.started), timeout=10000)
+    assert loads.threads[0] is not threading.main_thread()
+    assert win.analysis.checkpoint_loading == tmp_path / "a.pt" and win.checkpoint is None
+    assert win.busy.isVisible() and "Loading a.pt" in win.busy.text()
+    assert _turns(qtbot) >= 10
+    gate.set()
+    qtbot.waitUntil(lambda: win.checkpoint == tmp_path / "a.pt", timeout=10000)
+    assert win.analysis.checkpoint_loading is None and not win.busy.isVisible() and not win.errors
+    assert win.analysis.emotion_names()[:2] == ("a", "other")
+
+
+def test_only_the_latest_checkpoint_request_is_used(qtbot, window, tmp_path, monkeypatch):
+    """As the frame loader: a request replaces one not yet started (never loaded), and the answer of a load that
+    was running when a newer request came is dropped."""
+    win = window
+    loads = SlowLoads(monkeypatch)
+    used: list[str] = []
+    original = win.analysis.set_checkpoint
+    monkeypatch.setattr(win.analysis, "set_checkpoint", lambda p, m: (used.append(Path(p).name), original(p, m)))
+    gate = loads.gate("a.pt")
+    assert win.ctx.execute(C.LoadCheckpoint, path=str(tmp_path / "a.pt"), confirmed=True)
+    qtbot.waitUntil(lambda: bool(loads.started), timeout=10000)
+    assert loads.threads[0] is not threading.main_thread()
+    assert win.ctx.execute(C.LoadCheckpoint, path=str(tmp_path / "b.pt"), confirmed=True)
+    assert win.ctx.execute(C.LoadCheckpoint, path=str(tmp_path / "c.pt"), confirmed=True)
+    assert win.analysis.checkpoint_loading == tmp_path / "c.pt"
+    gate.set()
+    qtbot.waitUntil(lambda: win.checkpoint == tmp_path / "c.pt", timeout=10000)
+    qtbot.wait(100)  # nothing late arrives
+    assert used == ["c.pt"] and loads.started == ["a.pt", "c.pt"]  # b was replaced before it started
+    assert win.checkpoint == tmp_path / "c.pt" and not win.errors
+
+
+def test_the_checkpoint_dialog_asks_once_loaded_and_a_newer_request_closes_it(qtbot, window, tmp_path, monkeypatch):
+    from merstudio.gui.checkpoint_dialog import CheckpointDialog
+
+    win = window
+    loads = SlowLoads(monkeypatch)
+    monkeypatch.setattr(CheckpointDialog, "exec", lambda self: 0)  # a modal dialog would hang the test: declined
+    assert win.ctx.execute(C.LoadCheckpoint, path=str(tmp_path / "a.pt"))
+    qtbot.waitUntil(lambda: getattr(win, "checkpoint_question", None) is not None, timeout=10000)
+    dlg = win.checkpoint_question
+    assert dlg.isVisible() and "2: a, other" in dlg.rows["Classes"] and win.checkpoint is None
+    assert loads.threads[0] is not threading.main_thread()
+    closed: list[int] = []
+    dlg.finished.connect(closed.append)
+    assert win.ctx.execute(C.LoadCheckpoint, path=str(tmp_path / "b.pt"))  # a newer request: a's question goes
+    assert closed == [0]
+    qtbot.waitUntil(lambda: win.checkpoint_question is not None, timeout=10000)
+    win.checkpoint_question.accept()  # "Use this model"
+    assert win.checkpoint == tmp_path / "b.pt" and win.checkpoint_question is None
+    assert win.ctx.execute(C.LoadCheckpoint, path=str(tmp_path / "c.pt"))
+    qtbot.waitUntil(lambda: win.checkpoint_question is not None, timeout=10000)
+    win.checkpoint_question.reject()  # Cancel: the model in use stays
+    assert win.checkpoint == tmp_path / "b.pt" and "c.pt: not loaded" in win.statusBar().currentMessage()
+    assert not win.errors
+
+
+def test_a_checkpoint_that_fails_to_load_says_why_in_one_line(qtbot, window, tmp_path, monkeypatch):
+    win = window
+    loads = SlowLoads(monkeypatch)
+    win.analysis.set_checkpoint(tmp_path / "old.pt", {"class_names": ["x"]})
+    assert win.ctx.execute(C.LoadCheckpoint, path=str(tmp_path / "bad.pt"), confirmed=True) is not None
+    qtbot.waitUntil(lambda: bool(win.errors), timeout=10000)
+    msg = win.errors[-1]
+    assert "\n" not in msg and "bad.pt" in msg and "unpickling failed" in msg
+    assert loads.threads[0] is not threading.main_thread()
+    assert win.checkpoint == tmp_path / "old.pt" and win.analysis.checkpoint_loading is None
+    assert not win.busy.isVisible()
+
+
+def test_an_analysis_asked_for_while_a_checkpoint_loads_waits_and_runs_with_it(qtbot, window, video_path, tmp_path,
+                                                                              monkeypatch):
+    win = window
+    loads = SlowLoads(monkeypatch)
+    assert win.ctx.execute(C.OpenVideo, path=str(video_path))
+    win.analysis.set_checkpoint(tmp_path / "old.pt", {"class_names": ["x"]})  # the model in use before
+    gate = loads.gate("new.pt")
+    assert win.ctx.execute(C.LoadCheckpoint, path=str(tmp_path / "new.pt"), confirmed=True)
+    assert win.ctx.execute(C.RunAnalysis, confirmed=True), win.errors
+    # waiting, shown as running (Ctrl+R says "already running", Ctrl+. cancels), not running with old.pt
+    assert win.worker is not None and not win.worker.isRunning()
+    assert "starts once new.pt has loaded" in win.statusBar().currentMessage()
+    assert "Loading new.pt" in win.busy.text()
+    assert not win.run_action.isEnabled() and win.progress_bar.isVisible()
+    assert loads.threads[0] is not threading.main_thread()
+    gate.set()
+    qtbot.waitUntil(lambda: win.worker is None, timeout=20000)
+    assert win.project.analysis(win.video.id).model == str(tmp_path / "new.pt") and not win.errors
+
+
+def test_an_analysis_waiting_for_a_checkpoint_can_be_cancelled(qtbot, window, video_path, tmp_path, monkeypatch):
+    win = window
+    loads = SlowLoads(monkeypatch)
+    assert win.ctx.execute(C.OpenVideo, path=str(video_path))
+    gate = loads.gate("new.pt")
+    assert win.ctx.execute(C.LoadCheckpoint, path=str(tmp_path / "new.pt"), confirmed=True)
+    assert win.ctx.execute(C.RunAnalysis, confirmed=True), win.errors
+    assert win.worker is not None and not win.worker.isRunning()
+    assert win.ctx.execute(C.CancelAnalysis)  # Ctrl+.
+    assert win.worker is None and "cancelled" in win.statusBar().currentMessage()
+    assert win.run_action.isEnabled() and not win.progress_bar.isVisible()
+    gate.set()
+    qtbot.waitUntil(lambda: win.checkpoint == tmp_path / "new.pt", timeout=10000)
+    qtbot.wait(100)
+    assert win.worker is None and win.project.analysis(win.video.id) is None and not win.errors
+
+
+def test_an_analysis_waiting_for_a_checkpoint_that_fails_is_not_run(qtbot, window, video_path, tmp_path,
+                                                                   monkeypatch):
+    win = window
+    loads = SlowLoads(monkeypatch)
+    assert win.ctx.execute(C.OpenVideo, path=str(video_path))
+    win.analysis.set_checkpoint(tmp_path / "old.pt", {"class_names": ["x"]})
+    gate = loads.gate("bad.pt")
+    assert win.ctx.execute(C.LoadCheckpoint, path=str(tmp_path / "bad.pt"), confirmed=True) is not None
+    assert win.ctx.execute(C.RunAnalysis, confirmed=True) is not None
+    assert loads.threads and loads.threads[0] is not threading.main_thread()
+    gate.set()
+    qtbot.waitUntil(lambda: bool(win.errors), timeout=10000)
+    qtbot.waitUntil(lambda: win.worker is None, timeout=10000)
+    msg = win.errors[-1]
+    assert "\n" not in msg and "bad.pt" in msg and "not started" in msg
+    assert win.project.analysis(win.video.id) is None  # never run with old.pt
+    assert "starts once" not in win.statusBar().currentMessage()
+    assert win.checkpoint == tmp_path / "old.pt" and not win.progress_bar.isVisible()
+
+
+def test_closing_the_window_while_a_checkpoint_loads(qtbot, window, tmp_path, monkeypatch):
+    win = window
+    loads = SlowLoads(monkeypatch)
+    gate = loads.gate("a.pt")
+    assert win.ctx.execute(C.LoadCheckpoint, path=str(tmp_path / "a.pt"), confirmed=True)
+    qtbot.waitUntil(lambda: bool(loads.started), timeout=10000)
+    assert loads.threads[0] is not threading.main_thread()
+    opener = threading.Timer(0.2, gate.set)
+    opener.start()
+    win.close()  # waits for the load running (it cannot be interrupted), drops its answer
+    opener.join()
+    qtbot.wait(100)
+    assert win.checkpoint is None and win.analysis.checkpoint_loading is None and not win.errors

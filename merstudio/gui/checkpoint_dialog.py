@@ -237,8 +237,15 @@ class CheckpointDialog(QDialog):
 
 
 def read_meta(path: str | Path) -> dict[str, Any] | None:
-    """A checkpoint's metadata (None when the file is gone or not readable)."""
+    """A checkpoint's metadata (None when the file is gone or not readable). Read without torch when the file is
+    plainly a checkpoint (milliseconds: this runs on the GUI thread when a video is shown); else torch's reader
+    decides."""
     from merstudio.errors import MerstudioError
+    from merstudio.model.checkpoint_meta import peek_checkpoint_meta
+
+    meta = peek_checkpoint_meta(path)
+    if meta is not None:
+        return meta
     from merstudio.model.checkpoint import read_checkpoint_meta
 
     try:

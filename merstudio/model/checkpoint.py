@@ -31,14 +31,12 @@ from torch import nn
 from merstudio import __version__
 from merstudio.atomic import atomic_path
 from merstudio.errors import CheckpointError, InputError, OutputError
+from merstudio.model.checkpoint_meta import FORMAT, FORMAT_VERSION  # defined once, torch-free
 from merstudio.model.config import LEGACY_DEFAULTS, ModelConfig
 from merstudio.model.device import pick_device
 from merstudio.model.inputs import InputSettings, framing_note, spacing_note
 from merstudio.model.network import MENet, count_parameters
 from merstudio.model.tta import tta_from_meta, tta_to_meta
-
-FORMAT = "merstudio-checkpoint"
-FORMAT_VERSION = 1
 
 
 def _unwrap(model: nn.Module) -> nn.Module:

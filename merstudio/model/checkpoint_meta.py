@@ -1,0 +1,64 @@
+"""A checkpoint's metadata read without torch (merstudio.model.checkpoint): the app names the model behind a video's
+class curves when the video is shown, and importing torch for that froze the window for about a second.
+
+The file is torch's zip: ``<archive>/data.pkl`` pickles {"format", "format_version", "meta", "state_dict"}, whose
+tensors refer to storages by persistent id. Those are read as placeholders, and no global outside torch's tensor
+rebuilders and OrderedDict is accepted (as torch.load(weights_only=True) refuses them). Anything unexpected gives
+None: the caller then asks torch (read_checkpoint_meta), which says what is wrong."""
+
+from __future__ import annotations
+
+import collections
+import io
+import pickle
+import zipfile
+from pathlib import Path
+from typing import Any
+
+FORMAT = "merstudio-checkpoint"  # merstudio.model.checkpoint writes these
+FORMAT_VERSION = 1
+_REQUIRED = ("model_config", "class_names", "aus")
+
+
+class _Tensor:
+    """Stands in for a tensor (its storage is never read)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        pass
+
+    def __setstate__(self, state: Any) -> None:
+        pass
+
+
+class _Unpickler(pickle.Unpickler):
+    def find_class(self, module: str, name: str) -> Any:
+        if module == "collections" and name == "OrderedDict":
+            return collections.OrderedDict
+        if module == "torch" or module.startswith("torch."):  # rebuilders and storage types: placeholders
+            return _Tensor
+        raise pickle.UnpicklingError(f"global {module}.{name} refused")
+
+    def persistent_load(self, pid: Any) -> Any:
+        return None
+
+
+def peek_checkpoint_meta(path: str | Path) -> dict[str, Any] | None:
+    """The metadata of a merstudio checkpoint, without torch; None when the file is not plainly one (let
+    merstudio.model.checkpoint.read_checkpoint_meta say why)."""
+    try:
+        with zipfile.ZipFile(path) as zf:
+            names = [n for n in zf.namelist() if n.endswith("/data.pkl") and n.count("/") == 1]
+            if len(names) != 1:
+                return None
+            raw = zf.read(names[0])  # checks the member's CRC-32
+        payload = _Unpickler(io.BytesIO(raw)).load()
+    except Exception:  # noqa: BLE001 - any doubt goes to torch's reader, which names the problem
+        return None
+    if not isinstance(payload, dict) or payload.get("format") != FORMAT:
+        return None
+    version, meta = payload.get("format_version"), payload.get("meta")
+    if not isinstance(version, int) or not 1 <= version <= FORMAT_VERSION or not isinstance(meta, dict):
+        return None
+    if not isinstance(payload.get("state_dict"), dict) or any(k not in meta for k in _REQUIRED):
+        return None
+    return meta

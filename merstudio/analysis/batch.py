@@ -17,7 +17,7 @@ large that writing it would take more than `WRITE_SHARE` of the time is written 
 the end), and holds `<out>/manifest.lock` for the whole run, so two batches never interleave their rows.
 
 A rerun reads the manifest (`plan_batch`): an input whose row is `done` with the same hash and whose meta file is
-there is skipped; a `failed` one with the same hash is skipped and reported unless `retry_failed`; everything else
+there, made with the run's settings (`settings_changes`), is skipped (other settings: it runs again); a `failed` one with the same hash is skipped and reported unless `retry_failed`; everything else
 runs again (a changed file replaces its earlier result). A video keeps its output name from run to run. Each video
 is one task of `merstudio.execution` (in-process, local processes or Ray); a video's result files are committed by
 `analyze_file` (rows go to `<name>.partial.csv`, renamed over `<name>.csv` at the end), so a killed worker leaves no
@@ -45,7 +45,14 @@ from pathlib import Path
 from typing import Any
 
 from merstudio import execution
-from merstudio.analysis.files import AnalysisOutput, analyze_file, output_names, output_paths, result_status
+from merstudio.analysis.files import (
+    WORKING_FORMS,
+    AnalysisOutput,
+    analyze_file,
+    output_names,
+    output_paths,
+    result_status,
+)
 from merstudio.analysis.pipeline import AnalysisSettings
 from merstudio.atomic import ClaimedElsewhere, FileClaim, ensure_dir, write_text_atomic
 from merstudio.errors import InputError, MerstudioError, OutputError
@@ -69,13 +76,17 @@ DEFAULT_RETRIES = 2  # runs of a video again after its worker process died
 
 def read_list(path: Path) -> list[Path]:
     """The paths named in a list file: one per line, `#` comments and blank lines ignored; relative paths are
-    relative to the list file's folder."""
+    relative to the list file's folder. Any text encoding (`merstudio.textfile.decode_table`: UTF-8 with or
+    without a byte-order mark, UTF-16, Latin-1)."""
+    from merstudio.textfile import decode_table
+
     try:
-        text = Path(path).read_text(encoding="utf-8")
+        data = Path(path).read_bytes()
     except FileNotFoundError:
         raise InputError(f"{path}: no such file") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise InputError(f"{path}: cannot read the list ({getattr(exc, 'strerror', None) or exc})") from None
+    except OSError as exc:
+        raise InputError(f"{path}: cannot read the list ({exc.strerror or exc})") from None
+    text = decode_table(Path(path), data)  # the one text decoder: a BOM, UTF-16 (Notepad's "Unicode"), Latin-1
     out: list[Path] = []
     for line in text.splitlines():
         # a comment starts a line or follows a space: take#2.mp4 is a file name
@@ -85,6 +96,15 @@ def read_list(path: Path) -> list[Path]:
         p = Path(entry).expanduser()
         out.append(p if p.is_absolute() else Path(path).parent / p)
     return out
+
+
+def frames_fps(path: Path | str, fps: float | None) -> float | None:
+    """The `--fps` that applies to `path`: the rate of a frame folder or an image; a video keeps its own timing
+    (None). An input that does not exist (yet) is judged by its name."""
+    if fps is None:
+        return None
+    p = Path(path)
+    return fps if p.is_dir() or p.suffix.lower() in IMAGE_EXTENSIONS else None
 
 
 def _has_images(folder: Path) -> bool:
@@ -106,7 +126,31 @@ def _clip_or_photos(folder: Path) -> list[Path]:
     return list(photos) if photos is not None else [folder]
 
 
-def _walk(folder: Path, skip: set[Path]) -> Iterator[Path]:
+def results_folder(folder: Path) -> bool:
+    """True when `folder` holds merstudio results: a batch manifest (`manifest.csv` with its columns) or a
+    result's meta file (`<name>.meta.json` written by merstudio). Such a folder (its plots are images) is never an
+    input of a tree walk."""
+    try:
+        with os.scandir(folder) as it:
+            names = [e.name for e in it if e.is_file()]
+    except OSError:
+        return False
+    if MANIFEST in names:
+        with contextlib.suppress(OSError, UnicodeDecodeError):
+            with open(Path(folder) / MANIFEST, encoding="utf-8") as fh:
+                if fh.readline().startswith(",".join(MANIFEST_COLUMNS[:3])):
+                    return True
+    import json
+
+    for name in (n for n in names if n.endswith(".meta.json")):
+        with contextlib.suppress(OSError, ValueError):
+            meta = json.loads((Path(folder) / name).read_text(encoding="utf-8"))
+            if isinstance(meta, dict) and ("merstudio" in meta or "analysis_revision" in meta):
+                return True
+    return False
+
+
+def _walk(folder: Path, skip: set[Path], results: list[Path] | None = None) -> Iterator[Path]:
     try:
         with os.scandir(folder) as it:
             entries = sorted(it, key=lambda e: natural_sort_key(e.name))
@@ -123,33 +167,42 @@ def _walk(folder: Path, skip: set[Path]) -> Iterator[Path]:
         elif e.is_file() and p.suffix.lower() in VIDEO_EXTENSIONS:
             yield p
     for d in subdirs:
+        if results_folder(d):  # an earlier run's output folder (its plots are images, not frames)
+            if results is not None:
+                results.append(d)
+            continue
         if _has_images(d):
             yield from _clip_or_photos(d)
             # its videos too (a frame folder is a leaf: its subfolders are not searched)
             yield from (p for p in sorted(d.iterdir(), key=lambda q: natural_sort_key(q.name))
                         if p.is_file() and p.suffix.lower() in VIDEO_EXTENSIONS and not p.name.startswith("."))
         else:
-            yield from _walk(d, skip)
+            yield from _walk(d, skip, results)
 
 
 def find_inputs(paths: Iterable[Path], list_file: Path | None = None, skip: Iterable[Path] = (),
-                on_duplicate: Callable[[Path, Path], None] | None = None) -> list[Path]:
+                on_duplicate: Callable[[Path, Path], None] | None = None,
+                on_results: Callable[[list[Path]], None] | None = None) -> list[Path]:
     """The inputs of a batch (module docstring): files as given, frame/photo folders by today's rules, other
     folders searched recursively, then the entries of `list_file`. Paths that do not exist are kept (the batch
     records them as failed); each input appears once (`on_duplicate(path, first)` hears of each later name of an
     input already found: a link, or the same file listed twice). `skip`: folders never searched (the output
-    folder)."""
+    folder). Folders of merstudio results met in a search (`results_folder`: an earlier run's output folder, its
+    plots would pass for frames) are skipped, and `on_results` hears of them all at once."""
     skipped = {Path(p).resolve() for p in skip}
     found: list[Path] = []
+    results: list[Path] = []
     entries = [Path(p) for p in paths] + (read_list(list_file) if list_file is not None else [])
     for p in entries:
         if p.is_dir():
             if _has_images(p):
                 found.extend(_clip_or_photos(p))
             else:
-                found.extend(_walk(p, skipped))
+                found.extend(_walk(p, skipped, results))
         else:
             found.append(p)
+    if results and on_results is not None:
+        on_results(results)
     seen: dict[str, Path] = {}
     out = []
     for p in found:
@@ -322,6 +375,13 @@ class BatchPlan:
     done: list[ManifestRow] = field(default_factory=list)  # skipped: finished with the same content
     failed: list[ManifestRow] = field(default_factory=list)  # skipped: failed before (rerun with retry_failed)
     manifest: Manifest | None = None  # None: a plain run (no manifest, nothing skipped)
+    # finished before with the same content but other settings: analysed again (input's manifest key -> what
+    # changed, e.g. ["--landmarks", "--format"])
+    changed: dict[str, list[str]] = field(default_factory=dict)
+
+    def changes(self) -> list[str]:
+        """What changed since the inputs of `changed` were analysed, each named once, in order of appearance."""
+        return list(dict.fromkeys(c for cs in self.changed.values() for c in cs))
 
     @property
     def total(self) -> int:
@@ -340,12 +400,80 @@ def _result_there(out: Path, name: str) -> bool:
     return result_status(out, name) == "complete"
 
 
+# AnalysisSettings fields -> the `merstudio analyze` option that sets them (a change names the option)
+SETTING_FLAGS = {"flow": "--flow", "max_faces": "--max-faces", "landmarks": "--landmarks",
+                 "checkpoint": "--checkpoint", "occlusion": "--no-cover-checks", "turn": "--rotate",
+                 "model_gate": "--no-model-gate", "motion_lag_s": "motion_lag_s", "keyframe_s": "keyframe_s"}
+
+
+def _setting_value(name: str, value: Any) -> Any:
+    if name == "checkpoint" and value not in (None, ""):
+        return os.path.normpath(Path(str(value)).expanduser().absolute())
+    return value
+
+
+def settings_changes(out: Path, name: str, source: Path, settings: AnalysisSettings, *, fmt: str = "csv",
+                     fps: float | None = None, plot: bool = False) -> list[str]:
+    """What differs between the finished result `name` in `out` (its meta file) and a run of `source` with these
+    settings: the options (`--landmarks`, `--format`, `--fps`, `--plot`: its plots are missing) or `analysis
+    revision` (an older merstudio's values). Empty: the result is what this run would write. `device` is not
+    compared (the same values on any device)."""
+    import json
+    from dataclasses import asdict
+
+    from merstudio.analysis.pipeline import ANALYSIS_REVISION
+
+    meta_path = output_paths(Path(out), name).meta
+    try:
+        meta = json.loads(meta_path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return []
+    if not isinstance(meta, dict):
+        return []
+    changes = []
+    if meta.get("analysis_revision") != ANALYSIS_REVISION:
+        changes.append(f"analysis revision {meta.get('analysis_revision')} -> {ANALYSIS_REVISION}")
+    raw = meta.get("settings")
+    recorded: dict[str, Any] = raw if isinstance(raw, dict) else {}
+    for key, value in asdict(settings).items():
+        if key == "device" or key not in SETTING_FLAGS:
+            continue
+        if key in recorded and _setting_value(key, recorded[key]) != _setting_value(key, value):
+            changes.append(SETTING_FLAGS[key])
+    if str(meta.get("format") or "csv") != fmt:
+        changes.append("--format")
+    if Path(source).is_dir() or Path(source).suffix.lower() in IMAGE_EXTENSIONS:  # --fps: frame folders, images
+        from merstudio.io import DEFAULT_FOLDER_FPS, dataset_fps_hint
+
+        rate = fps if fps is not None else (dataset_fps_hint(source) if Path(source).is_dir() else None) \
+            or DEFAULT_FOLDER_FPS
+        with contextlib.suppress(TypeError, ValueError):
+            had = meta.get("fps")
+            if had is not None and abs(float(had) - float(rate)) > 1e-6:
+                changes.append("--fps")
+    if plot and not _plots_there(Path(out), name, meta):
+        changes.append("--plot")
+    return changes
+
+
+def _plots_there(out: Path, name: str, meta: dict[str, Any]) -> bool:
+    """The AU plots `--plot` draws for the result `name` (none for a result without faces) are there."""
+    raw = meta.get("faces")
+    faces: list[Any] = raw if isinstance(raw, list) else []
+    if len(faces) == 1:
+        return (out / f"{name}.png").is_file()
+    return all((out / f"{name}_face{fid}.png").is_file() for fid in faces)
+
+
 def plan_batch(inputs: Sequence[Path], out: Path, *, retry_failed: bool = False, overwrite: bool = False,
                manifest: Manifest | None = None, hash_fn: Callable[[Path], str] = content_hash,
-               fmt: str = "csv") -> BatchPlan:
+               fmt: str = "csv", settings: AnalysisSettings | None = None, fps: float | None = None,
+               plot: bool = False) -> BatchPlan:
     """What a batch run does with each input, given the manifest in `out` (module docstring). Inputs that must
     run and are new to the manifest get names by `output_names` (never one that another row owns); an earlier
-    result of such a name is refused unless `overwrite` (OutputError, before anything runs)."""
+    result of such a name is refused unless `overwrite` (OutputError, before anything runs). With `settings`, a
+    finished input whose result was made with other settings (`settings_changes`: the options, `fmt`, `fps` of a
+    frame folder, `plot` without its plots, an older analysis revision) runs again and is named in `changed`."""
     manifest = manifest if manifest is not None else Manifest.read(out)
     owned = {r.output: k for k, r in manifest.rows.items() if r.output}
     plan = BatchPlan(Path(out), [], manifest=manifest)
@@ -363,8 +491,12 @@ def plan_batch(inputs: Sequence[Path], out: Path, *, retry_failed: bool = False,
         same = row is not None and error is None and row.hash == digest
         if same and row is not None and not overwrite:
             if row.status == "done" and _result_there(plan.out, row.output):
-                plan.done.append(row)
-                continue
+                changes = ([] if settings is None else
+                           settings_changes(plan.out, row.output, Path(p), settings, fmt=fmt, fps=fps, plot=plot))
+                if not changes:
+                    plan.done.append(row)
+                    continue
+                plan.changed[key] = changes
             if row.status == "failed" and not retry_failed:
                 plan.failed.append(row)
                 continue
@@ -379,7 +511,7 @@ def plan_batch(inputs: Sequence[Path], out: Path, *, retry_failed: bool = False,
         names = output_names([i.input for i in new], plan.out)
         for item, name in zip(new, names, strict=True):
             cand, k = name, 1
-            while cand in owned and owned[cand] != Manifest.key(item.input):
+            while _owned_by_other(owned, cand, Manifest.key(item.input)):
                 k += 1
                 cand = f"{name}_{k}"
             owned[cand] = Manifest.key(item.input)
@@ -391,6 +523,14 @@ def plan_batch(inputs: Sequence[Path], out: Path, *, retry_failed: bool = False,
                 if existing:
                     raise OutputError(f"{existing[0]}: already exists (use --overwrite to replace it)")
     return plan
+
+
+def _owned_by_other(owned: dict[str, str], name: str, key: str) -> bool:
+    """`name` is another row's output name, or a name whose working files are another row's result (`x` when
+    a row of an earlier merstudio owns `x.partial`: x.partial.csv would be taken for x's rows in progress)."""
+    if name in owned and owned[name] != key:
+        return True
+    return any(owned.get(name + form, key) != key for form in WORKING_FORMS)
 
 
 def plain_plan(inputs: Sequence[Path], out: Path, overwrite: bool, fmt: str = "csv") -> BatchPlan:
@@ -435,6 +575,18 @@ def _notice(line: str) -> None:
     print(f"merstudio: {line}", file=sys.stderr, flush=True)
 
 
+NOTICE = "notice"  # a task's progress payload (NOTICE, line): a notice for the caller to print (`on_notice`)
+
+
+def _task_notice(line: str) -> None:
+    """A notice from inside a task (the rows of an interrupted run set aside): sent to the batch's caller, which
+    prints it above its progress bar (`run_batch(on_notice=...)`); printed here outside a task."""
+    if getattr(execution._context, "value", None) is None:
+        _notice(line)
+    else:
+        execution.report((NOTICE, line))
+
+
 def _throttled_report() -> Callable[[int, int], None]:
     """A task's progress(done, total) sent to the driver at most every PROGRESS_SECONDS (and at the end)."""
     last = [0.0]
@@ -456,7 +608,7 @@ def analyze_task(task: VideoTask) -> AnalysisOutput:
         warnings.simplefilter("ignore", SourceWarning)  # the input's warnings are in the result and its meta
         return analyze_file(task.input, task.out, task.name, task.settings, progress=progress,
                             cancel=execution.cancelled, fps=task.fps, overwrite=task.overwrite,
-                            notice=_notice, **_file_keywords(task.fmt))
+                            notice=_task_notice, **_file_keywords(task.fmt))
 
 
 @dataclass(frozen=True)
@@ -606,13 +758,17 @@ def run_batch(plan: BatchPlan, settings: AnalysisSettings, backend: Backend, *, 
               fmt: str = "csv", cancel: execution.CancelArg = None, retries: int = DEFAULT_RETRIES,
               on_progress: Callable[[BatchProgress], None] | None = None,
               on_result: Callable[[BatchItem, AnalysisOutput | BaseException], None] | None = None,
-              segment_s: float | None = None) -> BatchResult:
+              segment_s: float | None = None, on_notice: Callable[[str], None] | None = None) -> BatchResult:
     """Run the plan's inputs on `backend`; update the manifest (when the plan has one) as videos start and end.
     Ctrl-C (main thread) and `cancel` stop the run (no new video starts, running ones stop and keep their rows as
     partial files); the result names those files and says whether it was interrupted. `segment_s`: videos longer
     than this are split into segments (`merstudio.analysis.segments`: the rows of an unsplit run), each a task
-    of its own, merged by this process when all are done."""
+    of its own, merged by this process when all are done. `on_notice` gets the runs' notices (one line each, e.g.
+    the rows of an interrupted run kept; default: printed to stderr), so that a caller drawing a progress bar prints
+    them above it. `fps`: the rate of frame folders and images (a video keeps its own timing)."""
+    notify = on_notice if on_notice is not None else _notice
     _file_keywords(fmt)  # a format this build cannot write fails before anything runs
+    claim_stack = contextlib.ExitStack()  # split videos' result claims still held: given back when the run ends
     ensure_dir(plan.out)
     manifest = plan.manifest
     claim = _take_manifest(plan.out) if manifest is not None else None
@@ -651,6 +807,14 @@ def run_batch(plan: BatchPlan, settings: AnalysisSettings, backend: Backend, *, 
             _from_partial_meta(row, output_paths(plan.out, item.name).partial_meta)
         else:
             row.status, row.error = "failed", _error_text(outcome)
+            # what failed is the input as it is now (a file gone since the plan: no hash, so that the file, once
+            # restored, runs again); nothing of an earlier run's result stays on a failed row
+            try:
+                row.hash = content_hash(item.input)
+            except OSError:
+                row.hash = ""
+            row.frames = row.fps = row.duration = row.seconds = None
+            row.device = ""
         save()
 
     # inputs known to fail (missing, unreadable) are recorded without running
@@ -665,21 +829,38 @@ def run_batch(plan: BatchPlan, settings: AnalysisSettings, backend: Backend, *, 
             runnable.append(k)
     progress.total = len(runnable)
     tasks: list[VideoTask | SegmentTask] = []
+    claims: dict[int, contextlib.ExitStack] = {}  # item index -> the claim on its result (split videos)
+    refused = 0  # split videos whose result another run is writing
     owner: list[int] = []  # task index -> item index
     split: dict[int, int] = {}  # item index -> its number of segments (videos split into several tasks)
     for k in runnable:
         item = plan.items[k]
-        spans = _segment_spans(item.input, settings, fps, segment_s) if segment_s else None
+        rate = frames_fps(item.input, fps)  # --fps: frame folders and images only; a video keeps its timing
+        spans = _segment_spans(item.input, settings, rate, segment_s) if segment_s else None
         if spans is None or len(spans) < 2:
-            tasks.append(VideoTask(item.input, plan.out, item.name, settings, fps, item.overwrite, fmt))
+            tasks.append(VideoTask(item.input, plan.out, item.name, settings, rate, item.overwrite, fmt))
             owner.append(k)
             progress.labels[len(tasks) - 1] = item.name
             continue
         work = _work_dir(plan.out, item.name)
-        shutil.rmtree(work, ignore_errors=True)  # an earlier, stopped run's segments: this run starts over
+        from merstudio.analysis.segments import claim_segments
+
+        try:  # the result's claim first (another run writing it: this input fails), then start its segments over
+            claims[k] = claim_stack.enter_context(contextlib.ExitStack())
+            claims[k].enter_context(claim_segments(plan.out, item.name, work, fmt=fmt, overwrite=item.overwrite,
+                                                   notice=notify))
+        except OutputError as exc:  # refused before it started: neither run nor "not started"
+            claims.pop(k).close()
+            refused += 1
+            progress.total -= 1
+            result.failures.append((item.input, _error_text(exc)))
+            record(item, exc)
+            if on_result is not None:
+                on_result(item, exc)
+            continue
         split[k] = len(spans)
         for start, stop_at in spans:
-            tasks.append(SegmentTask(item.input, start, stop_at, settings, fps, work))
+            tasks.append(SegmentTask(item.input, start, stop_at, settings, rate, work))
             owner.append(k)
             progress.labels[len(tasks) - 1] = f"{item.name} [{start}, {stop_at})"
     segments_done: dict[int, list[Any]] = {}
@@ -701,6 +882,9 @@ def run_batch(plan: BatchPlan, settings: AnalysisSettings, backend: Backend, *, 
             save()
 
     def on_frames(i: int, payload: Any) -> None:
+        if isinstance(payload, tuple) and len(payload) == 2 and payload[0] == NOTICE:
+            notify(str(payload[1]))
+            return
         if manifest is not None:
             manifest.flush()
         progress.running[i] = payload
@@ -716,6 +900,8 @@ def run_batch(plan: BatchPlan, settings: AnalysisSettings, backend: Backend, *, 
             started.discard(k)
             return
         settled.add(k)
+        if k in claims:
+            claims.pop(k).close()  # a split video's result claim: given back with its final outcome
         progress.videos_done += 1
         if isinstance(outcome, AnalysisOutput):
             outputs[k] = outcome
@@ -747,7 +933,7 @@ def run_batch(plan: BatchPlan, settings: AnalysisSettings, backend: Backend, *, 
         try:
             merged: AnalysisOutput | BaseException = merge_segments(
                 sorted(segments_done[k], key=lambda r: r.start), plan.out, item.name, settings, fmt=fmt,
-                overwrite=item.overwrite, notice=_notice)
+                overwrite=item.overwrite, notice=notify, claimed=True)
         except Exception as exc:  # noqa: BLE001 - recorded as this input's failure
             merged = exc
         shutil.rmtree(_work_dir(plan.out, item.name), ignore_errors=True)
@@ -785,11 +971,12 @@ def run_batch(plan: BatchPlan, settings: AnalysisSettings, backend: Backend, *, 
         if manifest is not None and (started or manifest.dirty):
             manifest.save(force=True)
     finally:
+        claim_stack.close()
         if claim is not None:
             claim.release()
     result.interrupted = interrupted[0]
     result.cancelled = result.interrupted or stop.is_set() or user_cancel()
-    result.not_started = len(runnable) - len(started)
+    result.not_started = len(runnable) - len(started) - refused
     result.outputs = [outputs[k] for k in sorted(outputs)]
     return result
 

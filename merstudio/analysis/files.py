@@ -195,17 +195,24 @@ def output_names(inputs: Sequence[Path], out_dir: Path | None = None) -> list[st
     """A unique, predictable output name per input: `clip` for `clip.mp4`; the whole file name (`x.mp4`, `x.jpg`)
     when another input of this run has the same stem, or when `out_dir` already holds results named `<stem>` of
     another input (so a later run never replaces them); `<parent>_<file name>` when file names collide too;
-    numbered (`_2`, `_3`) only when even those collide. A folder input's name is the folder's name."""
+    numbered (`_2`, `_3`) only when even those collide. A folder input's name is the folder's name. A name that
+    would end like another result's working files (`x.partial` for x.partial.mp4: `x.partial.csv` is the rows in
+    progress of the result `x`; see `working_name`) is never given: such an input gets its whole file name
+    (`x.partial.mp4`), a folder `x.partial` the name `x_partial`."""
     paths = [Path(p) for p in inputs]
     full = [p.name for p in paths]
     stems = [p.stem if p.suffix and not p.is_dir() else p.name for p in paths]
     names = []
     for k, p in enumerate(paths):
         name = stems[k]
-        if stems.count(name) > 1 or (out_dir is not None and _taken_by_other(out_dir, name, p)):
+        if (working_name(name) or stems.count(name) > 1
+                or (out_dir is not None and _taken_by_other(out_dir, name, p))):
             name = full[k]
             if full.count(name) > 1 or (out_dir is not None and _taken_by_other(out_dir, name, p)):
                 name = f"{p.resolve().parent.name}_{name}"
+        while working_name(name):  # a folder `x.partial`: x_partial
+            head, _, tail = name.rpartition(".")
+            name = f"{head}_{tail}"
         names.append(name)
     out: list[str] = []
     for n in names:
@@ -215,6 +222,21 @@ def output_names(inputs: Sequence[Path], out_dir: Path | None = None) -> list[st
             cand = f"{n}_{k}"
         out.append(cand)
     return out
+
+
+# A result's working files are `<name>` plus one of these and a file suffix (`x.partial.csv`, `x.spots.partial.csv`,
+# `x.previous.partial.meta.json`, `x.spots.commit.csv`): a result named `<other>` + one of them (`x.partial` for
+# x.partial.mp4) would have its files taken for the working files of the result `<other>`, so no name ends so.
+WORKING_ENDINGS = (".partial", ".spots", ".previous", ".commit")
+# the names whose files are those of the result `<name>`: `<name>` + one of these
+WORKING_FORMS = (".partial", ".spots", ".previous", ".spots.partial", ".spots.commit", ".previous.partial",
+                 ".previous.spots", ".previous.spots.partial")
+
+
+def working_name(name: str) -> bool:
+    """True when a result named `name` would share files with another result's working files (`x.partial`: its
+    x.partial.csv is the result x's rows in progress); `output_names` never gives one."""
+    return name.lower().endswith(WORKING_ENDINGS)
 
 
 def _taken_by_other(out_dir: Path, name: str, source: Path) -> bool:
@@ -554,6 +576,13 @@ def _set_aside_partial(paths: OutputPaths) -> int | None:
     when there was none."""
     if not paths.partial.is_file():
         return None
+    other = _read_json(paths.partial_meta)
+    if other is not None and other.get("status") in ("complete", "committing"):
+        # `<name>.partial.meta.json` describes a finished result: the result named `<name>.partial` (an earlier
+        # merstudio's name for x.partial.mp4), whose table `<name>.partial.csv` is, not rows of this result's
+        raise OutputError(f"{paths.partial}: is the finished result of another input "
+                          f"({other.get('input') or 'see ' + paths.partial_meta.name}), not rows of an interrupted "
+                          f"run of {paths.csv.name}; write to another folder")
     try:
         rows = count_rows(paths.partial, paths.fmt)
         os.replace(paths.partial, paths.previous)

@@ -32,6 +32,7 @@ fresh face detection once a minute (`merstudio bench` reports both).
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
 import math
@@ -49,6 +50,7 @@ import numpy as np
 
 from merstudio.analysis.files import (
     AnalysisOutput,
+    FileClaim,
     _RowWriter,
     claim_result,
     finish_result,
@@ -248,12 +250,27 @@ def _check(results: Sequence[SegmentResult]) -> list[SegmentResult]:
     return segs
 
 
+@contextlib.contextmanager
+def claim_segments(out_dir: str | Path, name: str, work_dir: str | Path | None = None, *, fmt: str = "csv",
+                   overwrite: bool = True, notice: Callable[[str], None] | None = None) -> Iterator[FileClaim]:
+    """Hold the claim on the result `<out_dir>/<name>` for a whole split run (`claim_result`: OutputError "another
+    merstudio analyze is writing this result (pid N)" when another run holds it) and only then start the
+    segments' work folder `work_dir` over (an earlier, stopped run's rows). A second run into the same folder is
+    thus refused before it touches the first one's segments. Give the merge `claimed=True` while this is held."""
+    paths = output_paths(Path(str(localize(out_dir))), name, check_format(fmt))
+    with claim_result(paths, overwrite, notice) as claim:
+        if work_dir is not None:
+            shutil.rmtree(work_dir, ignore_errors=True)
+        yield claim
+
+
 def merge_segments(results: Sequence[SegmentResult], out_dir: str | Path, name: str,
                    settings: AnalysisSettings | None = None, *, fmt: str = "csv", overwrite: bool = True,
-                   notice: Callable[[str], None] | None = None) -> AnalysisOutput:
+                   notice: Callable[[str], None] | None = None, claimed: bool = False) -> AnalysisOutput:
     """Write the segments' rows as one result (`<name>.csv` or `.parquet`, `.spots.csv`, `.meta.json`) with the
     track ids of an unsplit run, spots found once on the joined signals, committed as `analyze_file` commits (a
-    claim on the result, the meta as the commit point). Segments must cover the video, in order."""
+    claim on the result, the meta as the commit point). Segments must cover the video, in order. `claimed`: the
+    caller holds the result's claim (`claim_segments`, taken before the segments ran); the merge takes none."""
     settings = settings or AnalysisSettings()
     fmt = check_format(fmt)
     segs = _check(results)
@@ -303,7 +320,7 @@ def merge_segments(results: Sequence[SegmentResult], out_dir: str | Path, name: 
         spots = spot_tracks(signals, n, first.fps, stamps, first.lag)
         return finish_result(result(complete, rows), spots, settings, first.vfr, first.class_names)
 
-    with claim_result(paths, overwrite, notice):
+    with contextlib.nullcontext() if claimed else claim_result(paths, overwrite, notice):
         return write_result(paths, first.columns, _merged_rows(segs, maps), result, finish, lambda: False,
                             settings, first.vfr, notice)
 
@@ -334,10 +351,14 @@ def analyze_in_segments(input_path: str | Path, out_dir: str | Path, name: str,
         count, rate = src.frame_count, src.fps
     plan = plan_segments(count, rate, max_seconds, settings)
     n = len(plan)
-    results = list(map_fn(analyze_segment, [input_path] * n, [a for a, _ in plan], [b for _, b in plan],
-                          [settings] * n, [None] * n, [fps] * n))
-    return merge_segments(results, out_dir, name, settings, fmt=fmt, overwrite=overwrite, notice=notice)
+    held = contextlib.nullcontext() if is_url(localize(out_dir)) else \
+        claim_segments(out_dir, name, fmt=fmt, overwrite=overwrite, notice=notice)  # the whole run, as unsplit
+    with held:
+        results = list(map_fn(analyze_segment, [input_path] * n, [a for a, _ in plan], [b for _, b in plan],
+                              [settings] * n, [None] * n, [fps] * n))
+        return merge_segments(results, out_dir, name, settings, fmt=fmt, overwrite=overwrite, notice=notice,
+                              claimed=not is_url(localize(out_dir)))
 
 
-__all__ = ["SegmentResult", "analyze_in_segments", "analyze_segment", "map_track_ids", "merge_segments",
-           "plan_segments"]
+__all__ = ["SegmentResult", "analyze_in_segments", "analyze_segment", "claim_segments", "map_track_ids",
+           "merge_segments", "plan_segments"]

@@ -34,7 +34,10 @@ def register(sub: argparse._SubParsersAction) -> None:
         "Batch analysis of an archive: a folder that holds no images itself is searched recursively for videos "
         "and frame folders, --list FILE names inputs one per line; a batch writes <out>/manifest.csv (one row "
         "per input: hash, status, frames, fps, duration, device, error, output) after each input, and a rerun "
-        "skips the inputs it lists as done with the same content (resumable). -j N runs N local processes, "
+        "skips the inputs it lists as done with the same content and the same settings (resumable; a finished "
+        "input whose result was made with other options, e.g. --landmarks, --format, --fps, --plot, or by an "
+        "older analysis revision, is analysed again, and the run says which changed); folders that hold results "
+        "(a manifest.csv or *.meta.json) are never inputs. -j N runs N local processes, "
         "--ray an embedded Ray on this machine, --ray ADDRESS an existing Ray cluster (pip install -e "
         "'.[cluster]'). Ctrl-C stops every back-end within a second or two and names the partial files.",
     )
@@ -79,8 +82,9 @@ def register(sub: argparse._SubParsersAction) -> None:
                    help="do not judge covers (a hand over the face, a mask over the mouth, dark glasses, the "
                    "frame's edge cutting the face): every region's AUs read as the face mesh fits them (by default "
                    "a covered region reads NaN)")
-    p.add_argument("--fps", type=float, default=None, help="frame rate of frame folders (default: the dataset's rate when the folder "
-                   "names match a known dataset, e.g. CASME II 200, else 30)")
+    p.add_argument("--fps", type=float, default=None, help="frame rate of frame folders and images (default: the dataset's rate "
+                   "when the folder names match a known dataset, e.g. CASME II 200, else 30); a video keeps its "
+                   "own timing")
     p.add_argument("--checkpoint", type=Path, default=None,
                    help="learned model: adds p_<class> and AUxx_p columns (default: none, AU activations only)")
     p.add_argument("--device", default=None,
@@ -143,12 +147,15 @@ def _run(args: argparse.Namespace) -> int:
              or any(B.is_tree(p) for p in args.inputs) or (args.out / B.MANIFEST).is_file())
     if batch:
         inputs = B.find_inputs(args.inputs, args.list, skip=[args.out], on_duplicate=lambda p, first: print(
-            f"merstudio: {p}: the same file as {first}: analysed once", file=sys.stderr))
+            f"merstudio: {p}: the same file as {first}: analysed once", file=sys.stderr),
+            on_results=lambda folders: print(
+                f"merstudio: skipped {len(folders)} folder(s) of merstudio results (a manifest.csv or *.meta.json): "
+                f"{', '.join(str(f) for f in folders[:5])}{', ...' if len(folders) > 5 else ''}", file=sys.stderr))
         if not inputs:
             where = args.list if args.list is not None else args.inputs[0]
             raise InputError(f"{where}: no videos or frame folders found")
         plan = B.plan_batch(inputs, args.out, retry_failed=args.retry_failed, overwrite=args.overwrite,
-                            fmt=args.format)
+                            fmt=args.format, settings=settings, fps=args.fps, plot=args.plot)
     else:
         plan = B.plain_plan(expand_photo_sets(args.inputs, quiet=args.quiet), args.out, args.overwrite,
                             fmt=args.format)
@@ -163,7 +170,9 @@ def _run(args: argparse.Namespace) -> int:
         if taken:
             raise OutputError(f"{taken[0]}: already exists (use --overwrite to replace it)")
     if batch and not args.quiet:
-        print(f"batch of {plan.total} input(s) on {backend.describe()}: {len(plan.items)} to analyse, "
+        again = (f" ({len(plan.changed)} finished before with other settings, analysed again: settings changed: "
+                 f"{', '.join(plan.changes())})" if plan.changed else "")
+        print(f"batch of {plan.total} input(s) on {backend.describe()}: {len(plan.items)} to analyse{again}, "
               f"{len(plan.done)} finished before (skipped), {len(plan.failed)} failed before (skipped"
               f"{'' if not plan.failed else ': --retry-failed runs them again'})")
     from merstudio.execution.local import resource_tracker_running, stop_resource_tracker
@@ -172,7 +181,7 @@ def _run(args: argparse.Namespace) -> int:
     try:
         with _Display(batch, args.quiet, len(plan.items)) as display:
             result = B.run_batch(plan, settings, backend, fps=args.fps, fmt=args.format,
-                                 on_progress=display.progress, on_result=display.result,
+                                 on_progress=display.progress, on_result=display.result, on_notice=display.notice,
                                  segment_s=None if args.segment_minutes is None else args.segment_minutes * 60)
     finally:
         if not tracker_before and threading.current_thread() is threading.main_thread():
@@ -235,6 +244,13 @@ class _Display:
 
         tqdm.write(line, file=sys.stderr if err else sys.stdout)
 
+    def notice(self, line: str) -> None:
+        """A run's notice (the rows of an interrupted run kept): above the progress bars, never over them."""
+        if self.quiet or (self.overall is None and not self.bars):
+            print(f"merstudio: {line}", file=sys.stderr, flush=True)
+        else:
+            self._write(f"merstudio: {line}", err=True)
+
     def progress(self, p: Any) -> None:
         if self.quiet:
             return
@@ -296,7 +312,9 @@ def _run_one(path: Path, out: Path, name: str, settings: AnalysisSettings, fps: 
 
 
 def _notice(line: str) -> None:
-    print(f"merstudio: {line}", file=sys.stderr, flush=True)
+    from tqdm import tqdm
+
+    tqdm.write(f"merstudio: {line}", file=sys.stderr)  # above a frame bar, never over it
 
 
 def _run_one_quietly(path: Path, out: Path, name: str, settings: AnalysisSettings, fps: float | None,

@@ -67,7 +67,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     split.add_argument("frame", type=int, metavar="FRAME", help="the first frame of the new face")
     for q in (merge, split):
         q.add_argument("--video", default=None, metavar="VIDEO",
-                       help="the video (its id or file name; default: the project's only video)")
+                       help="the video: its id, file name, or a path or path end that is unique "
+                            "(P1/interview.mp4); default: the project's only video")
     subject = acts.add_parser(
         "subject", help="set the subject (the person) of a video, for fine-tuning's hold-out by subject",
         description="Name the person a video shows. `merstudio finetune --holdout subject` holds out whole "
@@ -76,7 +77,8 @@ def register(sub: argparse._SubParsersAction) -> None:
                     "labelled set export writes it in its subject column. Without SUBJECT: show the video's "
                     "subject. `show` lists them.")
     subject.add_argument("project", type=Path, metavar="PROJECT", help="the project file (.merproj)")
-    subject.add_argument("video", metavar="VIDEO", help="the video (its id or file name)")
+    subject.add_argument("video", metavar="VIDEO",
+                         help="the video: its id, file name, or a path or path end that is unique (P1/interview.mp4)")
     subject.add_argument("subject", nargs="?", default=None, metavar="SUBJECT",
                          help="the subject's name or code (e.g. P01)")
     subject.add_argument("--clear", action="store_true", help="remove the video's subject")
@@ -99,29 +101,73 @@ def _subject(project: Any, args: argparse.Namespace) -> None:
 
 
 def video_id(project: Any, ref: str | None) -> int:
-    """The id of the video ``ref`` names (its id or file name); None: the project's only video."""
+    """The id of the video ``ref`` names; None: the project's only video.
+
+    ``ref`` is the video's id (digits), its file name, or a path or the end of one (``P1/interview.mp4``,
+    matched on whole path components, or the path itself, relative to the working folder). A name or path
+    suffix that fits several videos (same-named files in per-participant folders) is refused in one line that
+    lists them: nothing is picked for the user. Digits are the id; were a video also named exactly that, the
+    reference is refused as ambiguous."""
     videos = project.videos()
     if ref is None:
         if len(videos) == 1:
             return videos[0].id
         raise InputError(f"{project.path}: holds {len(videos)} videos; choose one with --video "
                          f"({', '.join(f'{v.id}={v.name}' for v in videos[:6])})")
-    for v in videos:
-        if ref == str(v.id) or ref == v.name:
-            return v.id
-    raise InputError(f"{project.path}: no video {ref!r} (videos: "
-                     f"{', '.join(f'{v.id}={v.name}' for v in videos[:6]) or 'none'})")
+    by_id = [v for v in videos if ref.strip().isdigit() and int(ref) == v.id]
+    by_name = [v for v in videos if _names(v, ref, project.path.parent)]
+    hits = list({v.id: v for v in by_id + by_name}.values())
+    if len(hits) == 1:
+        return int(hits[0].id)
+    if not hits:
+        raise InputError(f"{project.path}: no video {ref!r} (videos: "
+                         f"{', '.join(f'{v.id}={v.name}' for v in videos[:6]) or 'none'})")
+    listed = "; ".join(f"{v.id}={v.path}" for v in hits[:6]) + ("; ..." if len(hits) > 6 else "")
+    why = f"is video {by_id[0].id}'s id and a name of another video" if by_id else f"names {len(hits)} videos"
+    raise InputError(f"{project.path}: {ref!r} {why} ({listed}); give its id or a longer path that is unique "
+                     f"(e.g. {_unique_hint(hits[0], videos)})")
+
+
+def _parts(path: str) -> tuple[str, ...]:
+    return tuple(q for q in path.replace("\\", "/").split("/") if q not in ("", "."))
+
+
+def _names(v: Any, ref: str, base: Path) -> bool:
+    """Whether ``ref`` names video ``v``: its file name, the end of its path (whole components), or its path."""
+    want = _parts(ref)
+    if not want:
+        return False
+    if want == (v.name,) or _parts(v.path)[-len(want):] == want:
+        return True
+    if v.relpath and _parts(v.relpath)[-len(want):] == want:
+        return True
+    try:
+        return len(want) > 1 and Path(ref).resolve() == Path(v.path).resolve()
+    except OSError:
+        return False
+
+
+def _unique_hint(v: Any, videos: list[Any]) -> str:
+    """The shortest end of ``v``'s path that names it alone (its id when none does)."""
+    parts = _parts(v.path)
+    for k in range(1, len(parts) + 1):
+        tail = "/".join(parts[-k:])
+        if [w.id for w in videos if _parts(w.path)[-k:] == parts[-k:]] == [v.id]:
+            return tail if k > 1 or not tail.isdigit() else str(v.id)
+    return str(v.id)
 
 
 def _open_all(media: list[Path], fps: float | None) -> list[Any]:
     """Every video opened (one line naming the first that is not one) before the project is touched, so a bad
     file in the list leaves no empty project and no half of the list added behind."""
-    from merstudio.io import open_source
+    from merstudio.io import IMAGE_EXTENSIONS, open_source
 
     sources: list[Any] = []
     try:
         for path in media:
-            sources.append(open_source(path, fps=fps))
+            # --fps is the rate of frame folders (and images); a video keeps its own timing
+            frames = Path(path).is_dir() or Path(path).suffix.lower() in IMAGE_EXTENSIONS
+            sources.append(open_source(path, fps=fps if frames else None))
     except BaseException:
         for s in sources:
             s.close()
@@ -152,6 +198,7 @@ def _show(project: Any) -> None:
     for v in videos:
         print(f"video {v.id}: {v.name}  {v.frame_count} frames at {v.fps:g} fps ({v.frame_count / v.fps:.1f} s), "
               f"{v.width}x{v.height}" if v.fps > 0 else f"video {v.id}: {v.name}  {v.frame_count} frames")
+        print(f"  path: {v.path}{_where(project, v)}")
         if v.id in named:
             print(f"  subject: {named[v.id]}")
         a = project.analysis(v.id)
@@ -170,6 +217,19 @@ def _show(project: Any) -> None:
             print("  events: none")
         for (coder, status), n in sorted(counts.items()):
             print(f"  events by {coder}: {n} {status}")
+
+
+def _where(project: Any, v: Any) -> str:
+    """Nothing when the video is at its stored path (a cheap check: there, and the same size), else a flag: where
+    a copy at its path relative to the project is, or why it is missing (the app and `analyze` look for it)."""
+    p = Path(v.path)
+    if p.is_dir() if v.size == 0 else (p.is_file() and p.stat().st_size == v.size):
+        return ""
+    if v.relpath:
+        q = project.path.parent / v.relpath
+        if q.is_dir() if v.size == 0 else (q.is_file() and q.stat().st_size == v.size):
+            return f"  (MOVED: not there; found at {q} beside the project)"
+    return f"  (MISSING: {project.missing_reason(v.id)})"
 
 
 def describe_faces(spans: dict[int, tuple[int, int, int]]) -> str:

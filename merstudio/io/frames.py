@@ -20,7 +20,7 @@ import re
 import warnings
 from abc import ABC, abstractmethod
 from collections import OrderedDict
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -252,6 +252,8 @@ class ImageSequenceSource(FrameSource):
         first = self._read(k)
         self._cache = _LRU(first.nbytes)
         self._cache.put(k, first)
+        if (gaps := numbering_gaps([f.name for f in files])):
+            self._warn(_gaps_message(path, gaps, self.fps), stacklevel=2)
 
     @property
     def frame_count(self) -> int:
@@ -318,6 +320,38 @@ class ImageSequenceSource(FrameSource):
 
 _JPEG_SOI, _JPEG_EOI = b"\xff\xd8", b"\xff\xd9"
 _NAMES_SHOWN = 5
+
+
+def numbering_gaps(names: Sequence[str]) -> list[tuple[int, int]]:
+    """The missing numbers (first, last) in a frame folder's numbered names, in order: `img20.png` followed by
+    `img31.png` is the gap (21, 30). Only when every name is one pattern with a number in it (the last run of
+    digits: `img0007.png`, `006_1_2_0009.jpg`) and no number comes twice; otherwise nothing is told."""
+    pattern: tuple[str, str] | None = None
+    numbers: list[int] = []
+    for name in names:
+        parts = _DIGITS.split(name)
+        if len(parts) < 3:
+            return []
+        shape = ("".join(parts[:-2]).casefold(), parts[-1].casefold())  # all but the last number, as it is
+        if pattern is None:
+            pattern = shape
+        elif shape != pattern:
+            return []
+        numbers.append(int(parts[-2]))
+    numbers.sort()
+    if len(set(numbers)) != len(numbers):
+        return []
+    return [(a + 1, b - 1) for a, b in zip(numbers, numbers[1:], strict=False) if b - a > 1]
+
+
+def _gaps_message(path: Path, gaps: list[tuple[int, int]], fps: float) -> str:
+    """One line naming a frame folder's numbering gaps and what they do to the times."""
+    shown = ", ".join(f"{a}" if a == b else f"{a}-{b}" for a, b in gaps[:_NAMES_SHOWN]) + \
+        (f" and {len(gaps) - _NAMES_SHOWN} more gap(s)" if len(gaps) > _NAMES_SHOWN else "")
+    missing = sum(b - a + 1 for a, b in gaps)
+    return (f"{path}: frame numbers {shown} missing ({missing} frame(s)): times assume no frame is missing (frame "
+            f"index / {fps:g} fps), so the frames after a gap are timed up to {missing / fps:.3g} s early")
+
 
 
 def jpeg_cut_short(path: str | os.PathLike[str]) -> bool:

@@ -213,3 +213,22 @@ def test_a_long_video_split_into_segment_tasks_gives_the_rows_of_an_unsplit_run(
     assert _tables(split) == _tables(whole)
     assert [r.status for r in B.Manifest.read(split).rows.values()] == ["done"]
     assert not (split / B.SEGMENTS_DIR).exists()  # the segments' rows (and their folder) are gone once merged
+
+
+def test_a_split_video_whose_result_another_run_writes_is_refused_before_its_segments_are_touched(tmp_path: Path):
+    """Two `merstudio analyze --segment-minutes` runs into one folder (no manifest): the second used to wipe the
+    first's `.segments/<name>/` before any claim, and both failed. It is refused now, and the first's rows stay."""
+    from merstudio.analysis.segments import claim_segments
+
+    clip = write_clip(tmp_path / "long.avi", n=45)
+    out = tmp_path / "out"
+    plan = B.plain_plan([clip], out, overwrite=False)
+    name = plan.items[0].name
+    work = out / B.SEGMENTS_DIR / name
+    with claim_segments(out, name, work):  # the first run, under way
+        (work / "segment_rows.csv").parent.mkdir(parents=True, exist_ok=True)
+        (work / "segment_rows.csv").write_text("frame\n0\n")
+        res = B.run_batch(plan, AnalysisSettings(keyframe_s=1.0), Backend(), segment_s=1.0)
+        assert (work / "segment_rows.csv").is_file()  # the first run's segments are untouched
+    assert not res.outputs and len(res.failures) == 1 and res.not_started == 0
+    assert "another merstudio analyze is writing this result" in res.failures[0][1]

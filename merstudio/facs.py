@@ -1,7 +1,11 @@
-"""FACS knowledge shared by the core: the objective classes (AU combinations -> emotion). No torch, no Qt, so the
-analysis and the GUI worker can use it without importing the model package."""
+"""FACS knowledge shared by the core: the objective classes (AU combinations -> emotion) and the AU string grammar
+(what an event stores, and how AU text written by coders and other tools is read into it). No torch, no Qt, so the
+analysis, the project and the GUI worker can use it without importing the model package."""
 
 from __future__ import annotations
+
+import re
+from typing import NamedTuple
 
 # Objective classes (Davison et al. 2018; ../shared/reference/datasets.md): class -> (emotion, AU combinations).
 FACS_OBJECTIVE_CLASSES: dict[str, tuple[str, tuple[tuple[int, ...], ...]]] = {
@@ -14,3 +18,98 @@ FACS_OBJECTIVE_CLASSES: dict[str, tuple[str, tuple[tuple[int, ...], ...]]] = {
     "VI": ("fear", ((1, 2, 4), (20,))),
     "VII": ("others", ()),
 }
+
+
+# ------------------------------------------------------------------------------------------ AU strings
+# The one AU grammar. What an event stores is the canonical string ``4+7+L12C``: terms joined by "+", each an
+# optional side (L or R, as FACS coders write unilateral AUs), the AU number 1-99 and an optional intensity letter
+# A-E (FACS intensity). :func:`parse_aus` / :func:`normalize_aus` check that grammar (merstudio.project.Event uses
+# them); :func:`read_aus` reads AU text as coders and other tools write it (``AU6+AU12``, ``AU04, AU07``, ``12L``,
+# ``4|7``, ``6 12``, ``0`` for a neutral face) into it, and names the tokens it cannot read (``AD19``, ``T14``).
+_AU_TERM = re.compile(r"^([LR]?)(\d{1,2})([A-E]?)$")
+# a term as tools write it: "AU" prefix, zero padding, the side before or after the number ("L12", "12L")
+_LOOSE_TERM = re.compile(r"^(?:AU)?([LR]?)0*(\d{1,2})([A-E]?)([LR]?)$", re.IGNORECASE)
+_NO_AUS = frozenset({"", "NONE", "NULL", "NAN", "NA", "N/A", "-", "/"})  # spellings of "no AUs"
+
+
+def _terms_text(text: str) -> str:
+    """"+" between terms: a space inside a term ("L 12", "AU 4") is no separator; between terms it is one, never a
+    merge ("1 2" is AU1 and AU2, not AU12). The case is kept."""
+    text = re.sub(r"\s*\+\s*", "+", (text or "").strip())
+    return re.sub(r"\s+", "+", re.sub(r"(?i)(?<=\b[LR])\s+|(?<=\bAU)\s+", "", text))
+
+
+def parse_aus(text: str) -> list[tuple[str, int, str]]:
+    """Parse a canonical FACS AU string such as ``4+7``, ``L12``, ``1+2+L12`` into (side, au, intensity) terms.
+
+    Raises ValueError with a one-line reason on a malformed string. The empty string means "no AUs". AU text as
+    other tools write it (``AU04, AU07``) is :func:`read_aus`'s."""
+    text = _terms_text(text).upper()
+    if not text:
+        return []
+    terms: list[tuple[str, int, str]] = []
+    seen: set[tuple[str, int]] = set()
+    for part in text.split("+"):
+        m = _AU_TERM.match(part)
+        if not m:
+            raise ValueError(f"bad AU term {part!r} in {text!r} (expected e.g. 4+7, L12, R6)")
+        side, num, inten = m.group(1), int(m.group(2)), m.group(3)
+        if not 1 <= num <= 99:
+            raise ValueError(f"AU number out of range in {text!r}: {num}")
+        if (side, num) in seen:
+            raise ValueError(f"AU {side}{num} repeated in {text!r}")
+        seen.add((side, num))
+        terms.append((side, num, inten))
+    return terms
+
+
+def normalize_aus(text: str) -> str:
+    """Validate and return the canonical spelling of an AU string (upper case, no spaces)."""
+    return "+".join(f"{s}{n}{i}" for s, n, i in parse_aus(text))
+
+
+def au_numbers(text: str) -> list[int]:
+    """The AU numbers in an AU string, sides and intensities dropped (``1+2+L12`` -> [1, 2, 12])."""
+    return [n for _, n, _ in parse_aus(text)]
+
+
+class AUReading(NamedTuple):
+    """What :func:`read_aus` made of a cell: the canonical AU string of the terms it read, and the tokens (as
+    written) it could not read."""
+
+    aus: str
+    unreadable: tuple[str, ...]
+
+
+def read_aus(text: str) -> AUReading:
+    """AU text as coders and tools write it -> the canonical AU string, and the tokens that are no AU term.
+
+    Separators: ``+ , ; |`` and spaces between terms. A term: an optional ``AU`` prefix, the side before or after
+    the number (``L12``, ``12L``), zero padding (``AU04``), an intensity letter A-E (``12C``), any case. ``0``
+    alone (FACS's neutral face) and the spellings of nothing (``none``, ``NULL``, ``-``) are no AUs. A repeated term
+    is read once; the same AU again with another intensity, numbers outside 1-99, action descriptors (``AD19``) and
+    other codes (``T14``, ``12?``) are unreadable: the caller keeps them where a person can see them."""
+    raw = (text or "").strip()
+    if raw.upper() in _NO_AUS:
+        return AUReading("", ())
+    tokens = [t for t in re.split(r"[+,;|]+", _terms_text(raw)) if t]
+    if len(tokens) == 1 and re.fullmatch(r"(?:AU)?0+", tokens[0], re.IGNORECASE):  # FACS's neutral face: no AU
+        return AUReading("", ())
+    terms: list[str] = []
+    seen: dict[tuple[str, int], str] = {}
+    bad: list[str] = []
+    for tok in tokens:
+        m = _LOOSE_TERM.match(tok)
+        side = (m.group(1) or m.group(4)).upper() if m else ""
+        if m is None or (m.group(1) and m.group(4)) or not 1 <= int(m.group(2)) <= 99:
+            bad.append(tok)
+            continue
+        term = f"{side}{int(m.group(2))}{m.group(3).upper()}"
+        key = (side, int(m.group(2)))
+        if key in seen:
+            if seen[key] != term:
+                bad.append(tok)  # the same AU with two intensities: which one is meant is the coder's call
+            continue
+        seen[key] = term
+        terms.append(term)
+    return AUReading("+".join(terms), tuple(bad))

@@ -5,6 +5,8 @@ Coders' tables come from Excel and other tools: UTF-8 with or without a byte-ord
 8-bit Latin-1 ("Text" on Windows). The encoding is read from the BOM, UTF-16 without one is recognised by its NUL
 bytes, and undecodable UTF-8 falls back to Latin-1; a binary file or bytes that break the announced encoding is one
 InputError line. A csv error (a field over the module's limit, a quote left open) is one line naming the record.
+The delimiter (",", ";" as Excel writes CSV in comma-decimal locales, or a tab) is told by the header line alone
+(:func:`sniff_delimiter`).
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ from __future__ import annotations
 import codecs
 import csv
 import io
+import re
 from pathlib import Path
 
 from merstudio.errors import InputError
@@ -90,6 +93,18 @@ def read_head(path: Path, n: int = 65_536) -> str:
     return text.splitlines()[0] if text else ""
 
 
+DELIMITERS = (",", ";", "\t")  # CSV; Excel's CSV in comma-decimal locales; TSV / Excel's "Unicode text"
+
+
+def sniff_delimiter(header: str, candidates: tuple[str, ...] = DELIMITERS) -> str:
+    """The delimiter of a text table, told by its header line (one line: a tab or ";" in a note further down
+    says nothing): the candidate that occurs most often in it, "," on a tie or when none does. Quoted names are
+    skipped over, so a column called "a;b" does not count."""
+    unquoted = re.sub(r'"[^"]*"', "", header)
+    best = max(candidates, key=lambda d: (unquoted.count(d), d == ","))
+    return best if unquoted.count(best) else ","
+
+
 def csv_rows(path: Path, text: str, delimiter: str = ",") -> list[list[str]]:
     """The records of a CSV/TSV text. A field over the csv module's limit (:data:`CSV_FIELD_LIMIT`) or another csv
     error is one InputError line naming the record ("row 3", the header being row 1)."""
@@ -105,8 +120,6 @@ def csv_rows(path: Path, text: str, delimiter: str = ",") -> list[list[str]]:
                    "quote left open)")
         raise InputError(f"{path}: row {len(rows) + 1}: {' '.join(msg.split())[:120]}") from None
     return rows
-
-
 
 
 def pandas_encoding(p: Path) -> str:

@@ -1,4 +1,6 @@
-"""The one XLSX writer: a sheet of rows, written atomically, every text cell stored as text.
+"""The one XLSX writer: a sheet of rows, written atomically, every text cell stored as text; and a look at a
+workbook's first row (what a reader needs to tell our tables apart; the rows themselves are read by
+merstudio.datasets.parse.read_workbook_rows).
 
 openpyxl stores a string that starts with "=" as a formula: a coder's note "=AU12 stronger" would come back empty
 (a formula without a cached value) and a crafted note would run as a formula when the sheet is opened in Excel
@@ -53,3 +55,22 @@ def write_xlsx(path: str | os.PathLike[str], sheet: str, header: Sequence[str], 
     with atomic_path(path) as tmp:
         tmp.write_bytes(buf.getvalue())
     return Path(path)
+
+
+def first_row(path: str | os.PathLike[str]) -> list[Any]:
+    """The first row of an .xlsx file's first sheet (cells as openpyxl reads them); [] when it has none or is no
+    workbook openpyxl can open: for telling a table's kind, never for reporting (the reader says what is wrong)."""
+    try:
+        import openpyxl
+
+        wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    except Exception:  # openpyxl raises many unrelated types for a bad file; the reader reports it
+        return []
+    try:
+        for row in wb[wb.sheetnames[0]].iter_rows(max_row=1, values_only=True):
+            return list(row)
+        return []
+    except Exception:  # a sheet is read lazily: broken XML raises here
+        return []
+    finally:
+        wb.close()

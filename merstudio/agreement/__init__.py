@@ -1,8 +1,10 @@
 """Agreement between coders (and the model as one more coder): Qt-free, for the CLI and the app.
 
 Coders: every event counts for ``Event.coder`` (an uncredited ``source="model"`` event counts for ``model``).
-Rejected proposals are left out by default. A coder has coded a video when it has at least one event there, or
-(``all_coded``) every compared coder has coded every compared video, and one with no events there found none.
+Rejected proposals are left out by default. A coder has coded a video when it has at least one event there, when
+the project records it as having coded the video (``Project.coded_by``: an import of a file of theirs, events or
+none; ``coded=`` of agreement_from_events), or (``all_coded``) every compared coder has coded every compared video;
+one with no events there found none.
 
 Definitions
 - Event matching (matching.py), per video and face track, per pair of coders: two events can match when their
@@ -10,9 +12,15 @@ Definitions
   ``tolerance`` frames (default 3); a one-to-one assignment (Hungarian) maximises the number of matches, then IoU.
   Reported per pair: matched / only_a / only_b, F1 (= Dice of the two event sets), mean IoU, mean |d| and mean
   signed d (b - a) of onset, apex and offset in frames, and ``kappa_frames``: Cohen's kappa of "frame inside an
-  event" over every frame of the video (detection agreement that does not depend on the matching rule).
+  event" over every frame of the video (detection agreement that does not depend on the matching rule). An apex an
+  import put at the middle frame (merstudio.project.apex: the file had none) is no coder's: the tolerance rule checks
+  onset and offset only, and the pair is left out of the apex differences (``n_apex``: the pairs that count; a note
+  says how many are left out). Two coders whose events on a video never share a face but would match with faces
+  ignored get a note (one person under two face ids).
 - Cohen's kappa (two coders) on matched events: emotion labels (case-insensitive; empty = not coded) and each AU's
-  presence (an event with an empty AU string has its AUs not coded: missing, not "absent").
+  presence (an event with an empty AU string has its AUs not coded: missing, not "absent"). Sides are ignored by
+  default (L14 = R14 = 14, as most FACS reliability reports count AUs; a note counts the pairs that differ in side);
+  ``au_sides=True`` compares each AU with its side (absent, L, R, LR: both sides, written ``14`` or ``L14+R14``).
 - Krippendorff's alpha (all coders, nominal, missing data allowed) on units that group the coders' events
   (``group_units``: every two events of a unit can match): ``emotion`` and each AU's presence; and ``event
   frames``: "frame inside an event" with every frame of every face track as a unit (missing for a coder with no
@@ -21,14 +29,16 @@ Definitions
   ``frames``: per-frame ``AUxx_r`` of two per-frame tables of one video, on the frames both tracked, plus kappa
   of ``AUxx_c`` (needs a second table per video, e.g. an imported OpenFace CSV; otherwise skipped with a note);
   ``events``: FACS intensity letters in AU strings (``12C``: A..E = 1..5, absent = 0, a letter-less AU = missing)
-  on matched events, per coder pair. The same letters give an ordinal alpha (``AUxx intensity``) over all coders.
+  on the matched events where either coder scored the AU (0/0 pairs agree on absence, which the presence kappa
+  counts; as intensities they would inflate the ICC), per coder pair. The same letters give an ordinal alpha
+  (``AUxx intensity``) over all coders, on the units where some coder scored the AU.
 
 API
     agreement_report(project, video_ids=None, coders=None, tolerance=3, iou=0.5,
                      statuses=("proposal", "accepted"), frame_tables=None, frames_coder=None,
-                     all_coded=False) -> AgreementReport
+                     all_coded=False, au_sides=False) -> AgreementReport
     agreement_from_events(events, coders=None, tolerance=3, iou=0.5, frame_tables=None, video_ids=None,
-                          frame_counts=None, all_coded=False)
+                          frame_counts=None, all_coded=False, coded=None, au_sides=False)
     AgreementReport: .pairs .kappa .alpha .icc .matches (DataFrames), .notes, .coders, .video_ids,
                      .summary() -> str, .write_csv(dir) -> list[Path], .tables() -> dict[str, DataFrame]
     match_events(a, b, tolerance, iou) -> EventMatch(pairs, only_a, only_b); group_units(events_by_coder, ...)

@@ -3,7 +3,8 @@
 Two events *can* match when their frame intervals (both ends included) overlap with IoU >= ``iou`` **or** when
 all three boundaries (onset, apex, offset) lie within ``tolerance`` frames of each other. The second rule keeps
 very short events (a 3-frame micro-expression shifted by 2 frames has IoU 0.2) matchable; the first keeps long
-events with sloppy boundaries matchable. Among the candidate pairs, a one-to-one assignment is chosen by the
+events with sloppy boundaries matchable. An apex that an import put at the middle frame (no coder set it:
+merstudio.project.apex) is left out of the second rule: onset and offset within the tolerance suffice. Among the candidate pairs, a one-to-one assignment is chosen by the
 Hungarian algorithm (scipy's linear_sum_assignment): first as many matches as possible, then the highest summed
 IoU, then the smallest summed boundary distance. Events are anything with integer ``onset``, ``apex``, ``offset``
 attributes (e.g. merstudio.project.Event).
@@ -20,6 +21,7 @@ import numpy as np
 from scipy.optimize import linear_sum_assignment
 
 from merstudio.features import spotting
+from merstudio.project.apex import apex_imputed
 
 
 class Interval(Protocol):
@@ -70,6 +72,11 @@ def pair_costs(a: Sequence[Interval], b: Sequence[Interval], tolerance: int = 3,
         raise ValueError(f"iou threshold must be within (0, 1], got {iou}")
     ba, bb = _bounds(a), _bounds(b)
     diff = np.abs(ba[:, None, :] - bb[None, :, :])  # (na, nb, 3)
+    # an apex an import put at the middle frame (no coder set it) is no boundary to agree on: onset and offset only
+    ia = np.array([apex_imputed(e) for e in a], dtype=bool)
+    ib = np.array([apex_imputed(e) for e in b], dtype=bool)
+    if ia.any() or ib.any():
+        diff[:, :, 1] = np.where(ia[:, None] | ib[None, :], 0, diff[:, :, 1])
     inter = np.minimum(ba[:, None, 2], bb[None, :, 2]) - np.maximum(ba[:, None, 0], bb[None, :, 0]) + 1
     inter = np.clip(inter, 0, None)
     union = (ba[:, None, 2] - ba[:, None, 0] + 1) + (bb[None, :, 2] - bb[None, :, 0] + 1) - inter

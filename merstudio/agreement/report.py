@@ -22,14 +22,15 @@ from merstudio.agreement.stats import (
     percent_agreement,
 )
 from merstudio.errors import InputError
-from merstudio.project.events import Event, au_numbers, parse_aus
+from merstudio.project.apex import apex_imputed
+from merstudio.project.events import Event, parse_aus
 from merstudio.project.store import Project
 
 MODEL_CODER = "model"
 
 PAIR_COLUMNS = ("coder_a", "coder_b", "videos", "matched", "only_a", "only_b", "f1", "mean_iou",
                 "mean_abs_d_onset", "mean_abs_d_apex", "mean_abs_d_offset", "mean_d_onset", "mean_d_apex",
-                "mean_d_offset", "kappa_emotion", "n_emotion", "kappa_frames")
+                "mean_d_offset", "kappa_emotion", "n_emotion", "kappa_frames", "n_apex")
 MATCH_COLUMNS = ("video_id", "face_id", "coder_a", "coder_b", "status", "event_a", "event_b", "onset_a", "apex_a",
                  "offset_a", "onset_b", "apex_b", "offset_b", "d_onset", "d_apex", "d_offset", "iou", "emotion_a",
                  "emotion_b", "aus_a", "aus_b")
@@ -53,13 +54,34 @@ def _emotion(e: Event) -> str | None:
     return label or None
 
 
-def _aus(e: Event) -> set[int] | None:
-    """The event's AU numbers; None when it carries no AU string (AUs not coded, which is not 'no AU')."""
+def _aus(e: Event | None, sides: bool = False) -> dict[int, object] | None:
+    """{AU number: value} of the event's AUs, an AU not there being absent (0); None when it carries no AU string
+    (AUs not coded, which is not 'no AU'). The value is 1 (present), or with ``sides`` the side as coded: ``L``,
+    ``R`` or ``LR`` (both sides: ``14``, or ``L14+R14``), so that L14 and R14 disagree."""
+    if e is None:
+        return None
     try:
-        nums = au_numbers(e.aus)
+        terms = parse_aus(e.aus)
     except ValueError:
         return None
-    return set(nums) if nums else None
+    if not terms:
+        return None
+    if not sides:
+        return {n: 1 for _, n, _ in terms}
+    seen: dict[int, set[str]] = {}
+    for side, n, _ in terms:
+        seen.setdefault(n, set()).update(side or "LR")
+    return {n: "".join(sorted(v)) for n, v in seen.items()}
+
+
+def _side_text(e: Event, au: int) -> str:
+    return "+".join(f"{s}{n}" for s, n, _ in parse_aus(e.aus) if n == au)
+
+
+def _num(x: float) -> str:
+    """A coefficient to 3 decimals, never "-0.000" (a value that rounds to zero has no sign)."""
+    text = f"{x:.3f}"
+    return "0.000" if text == "-0.000" else text
 
 
 def _intensities(e: Event | None) -> dict[int, float] | None:
@@ -88,6 +110,12 @@ def _intensity(d: dict[int, float] | None, au: int) -> float:
     return float("nan") if d is None else d.get(au, 0.0)
 
 
+def _scored(values: Sequence[float]) -> bool:
+    """Some coder scored the AU here (an intensity letter, above 0): pairs and units where the coders have it absent
+    (0) or without a letter say nothing about intensity and are left out (presence has its kappa and alpha)."""
+    return any(x > 0 for x in values if not np.isnan(x))
+
+
 def _au_name(au: int) -> str:
     return f"AU{au:02d}"
 
@@ -110,6 +138,7 @@ class AgreementReport:
     icc: pd.DataFrame      # video x table pair x AU: Shrout & Fleiss ICCs of per-frame intensities
     matches: pd.DataFrame  # every matched pair and every unmatched event, per coder pair
     notes: list[str] = field(default_factory=list)
+    au_sides: bool = False  # AUs compared with their side (L14 vs R14 disagree), not on presence alone
 
     def tables(self) -> dict[str, pd.DataFrame]:
         return {"pairs": self.pairs, "kappa": self.kappa, "alpha": self.alpha, "icc": self.icc,
@@ -137,12 +166,15 @@ class AgreementReport:
 
     def header(self) -> str:
         vids = ", ".join(str(v) for v in self.video_ids)
+        aus = ("AUs compared with their side (absent, L, R, both: L14 and R14 disagree)" if self.au_sides else
+               "AUs compared on presence, sides ignored (L14 = R14 = 14; --au-sides compares sides)")
         return (f"Agreement of {', '.join(self.coders)} on video(s) {vids}; events match when IoU >= {self.iou:g} "
-                f"or onset, apex and offset are all within {self.tolerance} frame(s).")
+                f"or onset, apex and offset are all within {self.tolerance} frame(s).\n{aus}; AU intensity (ICC, "
+                "ordinal alpha) over the matched events where either coder scored the AU.")
 
     def summary(self) -> str:
         """A plain-text rendering of the main tables, for the terminal."""
-        fmt = {"float_format": lambda x: f"{x:.3f}", "index": False, "na_rep": "-"}
+        fmt = {"float_format": _num, "index": False, "na_rep": "-"}
         out = [self.header(), ""]
         if len(self.pairs):
             p = self.pairs.rename(columns={"mean_abs_d_onset": "|d_on|", "mean_abs_d_apex": "|d_apex|",
@@ -161,7 +193,7 @@ class AgreementReport:
             cols = ["source", "video_id", "coder_a", "coder_b", "au", "n", "icc2_1", "icc3_1", "icc2_k", "icc3_k",
                     "kappa_presence"]
             out += ["ICC of AU intensities (Shrout & Fleiss; source frames: per-frame tables, n = frames; events: "
-                    "FACS letters A-E on matched events, n = pairs):",
+                    "FACS letters A-E on matched events, n = pairs where either coder scored the AU):",
                     self.icc[cols].astype({"video_id": object}).fillna({"video_id": "-"}).to_string(**fmt), ""]
         out += [f"Note: {n}" for n in self.notes]
         return "\n".join(out).rstrip() + "\n"
@@ -170,7 +202,9 @@ class AgreementReport:
 def agreement_from_events(events: Iterable[Event], coders: Sequence[str] | None = None, tolerance: int = 3,
                           iou: float = 0.5, frame_tables: Mapping[int, Mapping[str, pd.DataFrame]] | None = None,
                           video_ids: Sequence[int] | None = None, frame_counts: Mapping[int, int] | None = None,
-                          all_coded: bool = False, where: str = "agreement") -> AgreementReport:
+                          all_coded: bool = False, where: str = "agreement",
+                          coded: Mapping[int, Iterable[str]] | None = None, au_sides: bool = False,
+                          known_coders: Iterable[str] = ()) -> AgreementReport:
     """The report from plain events (any videos, any coders) and optional per-frame tables
     ``{video_id: {coder name: DataFrame}}``.
 
@@ -181,6 +215,11 @@ def agreement_from_events(events: Iterable[Event], coders: Sequence[str] | None 
     the event statistics (with a note), unless they are listed in ``video_ids``, which makes that an InputError.
     ``all_coded``: every coder coded every video of ``video_ids`` (default: every video with events), so a coder
     with no events on one found none there and the others' events there are their misses.
+    ``coded`` ({video_id: coders}): coders recorded as having coded a video (Project.coded_by: a file of theirs was
+    imported, events or none) count as having coded it with or without events there, as with ``all_coded``.
+    ``au_sides``: AUs are compared with their side (L14 vs R14 disagree) instead of on presence.
+    ``known_coders`` (the project's registered coders): with ``all_coded``, one of them named in ``coders`` who has no
+    event at all is compared as having found nothing (a name known nowhere is refused: a typo, most likely).
     InputError too when nothing at all can be compared. ``where`` prefixes error messages (e.g. the project path).
     """
     if tolerance < 0:
@@ -188,16 +227,24 @@ def agreement_from_events(events: Iterable[Event], coders: Sequence[str] | None 
     if not 0.0 < iou <= 1.0:
         raise InputError(f"{where}: the IoU threshold must be within (0, 1], got {iou}")
     evs = [e for e in events if video_ids is None or e.video_id in video_ids]
+    recorded = {int(v): sorted({c.strip() for c in cs if c.strip()}) for v, cs in (coded or {}).items()
+                if video_ids is None or v in video_ids}
     present = sorted({coder_of(e) for e in evs})
+    silent = sorted({c for cs in recorded.values() for c in cs} - set(present))  # coded, found nothing
     if coders is not None:
         coders = list(dict.fromkeys(c.strip() for c in coders if c.strip()))
-        missing = [c for c in coders if c not in present]
+        missing = [c for c in coders if c not in present and c not in silent]
+        if all_coded:  # the caller says every named coder coded every video: a registered one found nothing
+            silent += [c for c in missing if c in set(known_coders)]
+            missing = [c for c in missing if c not in silent]
         if missing:
             have = ", ".join(present) or "none"
-            raise InputError(f"{where}: no events by coder {', '.join(map(repr, missing))} (coders with events: {have})")
+            raise InputError(f"{where}: no events by coder {', '.join(map(repr, missing))}, nor a video recorded as "
+                             f"coded by them (coders with events: {have}; import a file of a coder who found "
+                             "nothing with `merstudio convert --project P --import FILE --coder NAME`)")
         evs = [e for e in evs if coder_of(e) in coders]
     else:
-        coders = present
+        coders = sorted({*present, *silent})
     tables = {int(v): dict(t) for v, t in (frame_tables or {}).items() if video_ids is None or v in video_ids}
 
     by_video: dict[int, dict[str, list[Event]]] = {}
@@ -207,8 +254,12 @@ def agreement_from_events(events: Iterable[Event], coders: Sequence[str] | None 
         for v in video_ids if video_ids is not None else list(by_video):
             for c in coders:
                 by_video.setdefault(v, {}).setdefault(c, [])
+    for v, cs in recorded.items():  # a coder who coded the video and found nothing: their silence counts
+        for c in cs:
+            if c in coders:
+                by_video.setdefault(v, {}).setdefault(c, [])
     all_videos = sorted(set(by_video) | set(tables) | set(video_ids or ()))
-    notes: list[str] = []
+    video_notes: list[str] = []
     event_videos = []
     for v in all_videos:
         on_v = [c for c in coders if c in by_video.get(v, {})]
@@ -220,13 +271,13 @@ def agreement_from_events(events: Iterable[Event], coders: Sequence[str] | None 
         if video_ids is not None and n_tables < 2:
             raise InputError(f"{where}: video {v} has events by fewer than two coders ({who})")
         if on_v or n_tables:
-            notes.append(f"video {v}: events by fewer than two coders ({who}); no event agreement there")
+            video_notes.append(f"video {v}: events by fewer than two coders ({who}); no event agreement there")
     table_videos = [v for v in all_videos if len(tables.get(v, {})) >= 2]
     if not event_videos and not table_videos:
         raise InputError(f"{where}: no video has events by two or more coders"
                          + (f" (coders: {', '.join(coders)})" if coders else ""))
 
-    aus = sorted({a for v in event_videos for lst in by_video[v].values() for e in lst for a in (_aus(e) or ())})
+    aus = sorted({a for v in event_videos for lst in by_video[v].values() for e in lst for a in (_aus(e) or {})})
     # AUs that some coder graded with a FACS intensity letter: these also get ICC / ordinal alpha
     graded = sorted({a for v in event_videos for lst in by_video[v].values() for e in lst
                      for a, x in (_intensities(e) or {}).items() if not np.isnan(x)})
@@ -234,15 +285,24 @@ def agreement_from_events(events: Iterable[Event], coders: Sequence[str] | None 
 
     detect = _frame_detection(by_video, event_videos, used, frame_counts or {})
     pair_rows, match_rows, kappa_rows, icc_rows = [], [], [], []
+    notes: list[str] = []
+    sided: dict[int, list[str]] = {}  # AU -> matched pairs that agree on presence, not on side: "L14 / R14"
     for ka, kb in itertools.combinations(range(len(used)), 2):
         ca, cb = used[ka], used[kb]
         rows = _match_pair(by_video, event_videos, ca, cb, tolerance, iou)
         match_rows += rows
         pair_rows.append({**_pair_summary(ca, cb, rows, by_video, event_videos),
                           "kappa_frames": _binary_kappa(detect[ka], detect[kb])})
-        kappa_rows += _pair_kappas(ca, cb, rows, aus)
+        kappa_rows += _pair_kappas(ca, cb, rows, aus, au_sides)
         icc_rows += _pair_intensity_icc(ca, cb, rows, graded)
-    alpha_rows = _alphas(by_video, event_videos, used, aus, graded, tolerance, iou)
+        notes += _face_hints(by_video, event_videos, ca, cb, tolerance, iou)
+        for r in rows:
+            if r["status"] == "matched":
+                sa, sb = _aus(r["_ev_a"], True) or {}, _aus(r["_ev_b"], True) or {}
+                for a in sorted(set(sa) & set(sb)):
+                    if sa[a] != sb[a]:
+                        sided.setdefault(a, []).append(f"{_side_text(r['_ev_a'], a)} / {_side_text(r['_ev_b'], a)}")
+    alpha_rows = _alphas(by_video, event_videos, used, aus, graded, tolerance, iou, au_sides)
     if alpha_rows:
         on = ~np.isnan(detect)
         per_frame = on.sum(axis=0)
@@ -250,6 +310,18 @@ def agreement_from_events(events: Iterable[Event], coders: Sequence[str] | None 
                               "units": int((per_frame >= 2).sum()), "values": int(per_frame[per_frame >= 2].sum()),
                               "alpha": krippendorff_alpha(detect, "nominal")})
 
+    notes = video_notes + notes
+    if silent:
+        notes.append(f"{'coded' if all_coded else 'recorded as having coded a video'} and found nothing there: "
+                     f"{', '.join(silent)} (the others' events there count as their misses)")
+    imputed = sum(r["status"] == "matched" and r["d_apex"] is None for r in match_rows)
+    if imputed:
+        notes.append(f"apex: {imputed} matched pair(s) left out of |d_apex| and d_apex: an import put one of their "
+                     "apexes at the middle frame (the file had none; tagged '[apex imputed: middle frame]' in the "
+                     "note); their matching used onset and offset only")
+    for a, seen in sorted(sided.items()) if not au_sides else ():
+        notes.append(f"{_au_name(a)}: {len(seen)} matched pair(s) agree on presence but not on side ({seen[0]}"
+                     + (", …" if len(seen) > 1 else "") + "); --au-sides (au_sides=True) counts that as disagreement")
     for v in table_videos:
         names = list(tables[v])
         for na, nb in itertools.combinations(names, 2):
@@ -270,7 +342,7 @@ def agreement_from_events(events: Iterable[Event], coders: Sequence[str] | None 
         coders=list(coders), video_ids=sorted(set(event_videos) | set(table_videos)), tolerance=int(tolerance), iou=float(iou),
         pairs=_frame(pair_rows, PAIR_COLUMNS), kappa=_frame(kappa_rows, KAPPA_COLUMNS),
         alpha=_frame(alpha_rows, ALPHA_COLUMNS), icc=icc_table,
-        matches=_frame(match_rows, MATCH_COLUMNS), notes=notes)
+        matches=_frame(match_rows, MATCH_COLUMNS), notes=notes, au_sides=au_sides)
 
 
 def _frame_detection(by_video: dict[int, dict[str, list[Event]]], videos: list[int], coders: list[str],
@@ -320,12 +392,34 @@ def _match_pair(by_video: dict[int, dict[str, list[Event]]], videos: list[int], 
             for i, j in m.pairs:
                 ea, eb = a[i], b[j]
                 rows.append({**base, "status": "matched", **_side(ea, "a"), **_side(eb, "b"),
-                             "d_onset": eb.onset - ea.onset, "d_apex": eb.apex - ea.apex,
-                             "d_offset": eb.offset - ea.offset,
+                             "d_onset": eb.onset - ea.onset, "d_offset": eb.offset - ea.offset,
+                             # an apex no coder set (imputed on import) is no apex to compare
+                             "d_apex": None if apex_imputed(ea) or apex_imputed(eb) else eb.apex - ea.apex,
                              "iou": _iou(ea, eb)})
             rows += [{**base, "status": "only_a", **_side(a[i], "a")} for i in m.only_a]
             rows += [{**base, "status": "only_b", **_side(b[j], "b")} for j in m.only_b]
     return rows
+
+
+def _face_hints(by_video: dict[int, dict[str, list[Event]]], videos: list[int], ca: str, cb: str, tolerance: int,
+                iou: float) -> list[str]:
+    """One line per video where the two coders' events never share a face track but would match with faces
+    ignored: one person under two face ids, most likely (events are only matched on the same face)."""
+    out = []
+    for v in videos:
+        a, b = by_video[v].get(ca), by_video[v].get(cb)
+        if not a or not b:
+            continue
+        fa, fb = _faces([a]), _faces([b])
+        if set(fa) & set(fb):
+            continue
+        n = len(match_events(sorted(a, key=lambda e: e.onset), sorted(b, key=lambda e: e.onset), tolerance,
+                             iou).pairs)
+        if n:
+            out.append(f"video {v}: {ca} coded face(s) {', '.join(map(str, fa))} and {cb} face(s) "
+                       f"{', '.join(map(str, fb))}: their events never share a face, but {n} would match with faces "
+                       "ignored (one person under two face ids? events are matched per face)")
+    return out
 
 
 def _integer_columns(df: pd.DataFrame) -> pd.DataFrame:
@@ -338,7 +432,7 @@ def _integer_columns(df: pd.DataFrame) -> pd.DataFrame:
 
 _INTEGER_COLUMNS = frozenset({"video_id", "face_id", "event_a", "event_b", "onset_a", "apex_a", "offset_a",
                               "onset_b", "apex_b", "offset_b", "d_onset", "d_apex", "d_offset", "videos", "matched",
-                              "only_a", "only_b", "n", "n_emotion", "coders", "units", "values"})
+                              "only_a", "only_b", "n", "n_emotion", "n_apex", "coders", "units", "values"})
 
 
 def _iou(a: Event, b: Event) -> float:
@@ -363,9 +457,10 @@ def _pair_summary(ca: str, cb: str, rows: list[dict], by_video: dict[int, dict[s
            "f1": 2 * m / (2 * m + n_a + n_b) if (m + n_a + n_b) else float("nan"),
            "mean_iou": float(np.mean([r["iou"] for r in matched])) if m else float("nan")}
     for k in ("onset", "apex", "offset"):
-        d = np.array([r[f"d_{k}"] for r in matched], dtype=np.float64)
-        out[f"mean_abs_d_{k}"] = float(np.abs(d).mean()) if m else float("nan")
-        out[f"mean_d_{k}"] = float(d.mean()) if m else float("nan")
+        d = np.array([r[f"d_{k}"] for r in matched if r[f"d_{k}"] is not None], dtype=np.float64)
+        out[f"mean_abs_d_{k}"] = float(np.abs(d).mean()) if len(d) else float("nan")
+        out[f"mean_d_{k}"] = float(d.mean()) if len(d) else float("nan")
+    out["n_apex"] = sum(r["d_apex"] is not None for r in matched)  # pairs whose apexes both coders set
     la = [_emotion(r["_ev_a"]) for r in matched]
     lb = [_emotion(r["_ev_b"]) for r in matched]
     out["kappa_emotion"] = cohen_kappa(la, lb)
@@ -373,16 +468,16 @@ def _pair_summary(ca: str, cb: str, rows: list[dict], by_video: dict[int, dict[s
     return out
 
 
-def _pair_kappas(ca: str, cb: str, rows: list[dict], aus: list[int]) -> list[dict]:
+def _pair_kappas(ca: str, cb: str, rows: list[dict], aus: list[int], sides: bool = False) -> list[dict]:
     matched = [r for r in rows if r["status"] == "matched"]
     out = []
     variables: list[tuple[str, list, list]] = [
         ("emotion", [_emotion(r["_ev_a"]) for r in matched], [_emotion(r["_ev_b"]) for r in matched])]
-    sa = [_aus(r["_ev_a"]) for r in matched]
-    sb = [_aus(r["_ev_b"]) for r in matched]
+    sa = [_aus(r["_ev_a"], sides) for r in matched]
+    sb = [_aus(r["_ev_b"], sides) for r in matched]
     for au in aus:
-        variables.append((_au_name(au), [None if s is None else int(au in s) for s in sa],
-                          [None if s is None else int(au in s) for s in sb]))
+        variables.append((_au_name(au), [None if s is None else s.get(au, 0) for s in sa],
+                          [None if s is None else s.get(au, 0) for s in sb]))
     for name, la, lb in variables:
         n = sum(x is not None and y is not None for x, y in zip(la, lb, strict=True))
         out.append({"coder_a": ca, "coder_b": cb, "variable": name, "n": n,
@@ -391,7 +486,9 @@ def _pair_kappas(ca: str, cb: str, rows: list[dict], aus: list[int]) -> list[dic
 
 
 def _pair_intensity_icc(ca: str, cb: str, rows: list[dict], graded: list[int]) -> list[dict]:
-    """ICC of FACS intensity letters (A..E = 1..5, absent = 0) on matched events, per AU that has letters."""
+    """ICC of FACS intensity letters (A..E = 1..5, absent = 0) on matched events, per AU that has letters, over the
+    pairs where either coder scored the AU (two coders who both left it out agree on its absence, which kappa on
+    presence counts; as intensities those 0/0 pairs would inflate the ICC)."""
     matched = [r for r in rows if r["status"] == "matched"]
     ia = [_intensities(r["_ev_a"]) for r in matched]
     ib = [_intensities(r["_ev_b"]) for r in matched]
@@ -400,7 +497,8 @@ def _pair_intensity_icc(ca: str, cb: str, rows: list[dict], graded: list[int]) -
         vals = np.array([[_intensity(x, au), _intensity(y, au)] for x, y in zip(ia, ib, strict=True)],
                         dtype=np.float64).reshape(-1, 2)
         kept = vals[~np.isnan(vals).any(axis=1)]
-        if len(kept) < 2 or not (kept > 0).any():  # nothing graded to compare for this pair
+        kept = kept[(kept > 0).any(axis=1)]
+        if len(kept) < 2:  # nothing graded to compare for this pair
             continue
         res = icc(kept)
         out.append({"source": "events", "video_id": None, "coder_a": ca, "coder_b": cb, "au": au, "n": res.n,
@@ -410,10 +508,11 @@ def _pair_intensity_icc(ca: str, cb: str, rows: list[dict], graded: list[int]) -
 
 
 def _alphas(by_video: dict[int, dict[str, list[Event]]], videos: list[int], coders: list[str], aus: list[int],
-            graded: list[int], tolerance: int, iou: float) -> list[dict]:
-    """Krippendorff's alpha over units built by group_units: ``emotion`` and AU presence (nominal; missing where
-    the coder has no event in the unit, or left the label / AU string empty), and for AUs graded with FACS
-    letters ``AUxx intensity`` (ordinal 0..5; missing also where the AU is written without a letter)."""
+            graded: list[int], tolerance: int, iou: float, sides: bool = False) -> list[dict]:
+    """Krippendorff's alpha over units built by group_units: ``emotion`` and AU presence (nominal, or with
+    ``sides`` the AU's side; missing where the coder has no event in the unit, or left the label / AU string
+    empty), and for AUs graded with FACS letters ``AUxx intensity`` (ordinal 0..5; missing also where the AU is
+    written without a letter; over the units where some coder scored the AU, as the ICC)."""
     if len(coders) < 2:
         return []
     names = ["emotion", *(_au_name(a) for a in aus), *(f"{_au_name(a)} intensity" for a in graded)]
@@ -426,13 +525,15 @@ def _alphas(by_video: dict[int, dict[str, list[Event]]], videos: list[int], code
                 for k, c in enumerate(coders):
                     ev = lists[c][unit[c]] if c in unit else None
                     data["emotion"][k].append(_emotion(ev) if ev is not None else None)
-                    s = _aus(ev) if ev is not None else None
+                    s = _aus(ev, sides)
                     for a in aus:
-                        data[_au_name(a)][k].append(None if s is None else int(a in s))
-                    grades = _intensities(ev)
-                    for a in graded:
-                        x = _intensity(grades, a)
-                        data[f"{_au_name(a)} intensity"][k].append(None if np.isnan(x) else x)
+                        data[_au_name(a)][k].append(None if s is None else s.get(a, 0))
+                for a in graded:
+                    xs = [_intensity(_intensities(lists[c][unit[c]]), a) for c in unit]
+                    scored = _scored(xs)
+                    for k, c in enumerate(coders):
+                        x = _intensity(_intensities(lists[c][unit[c]]), a) if c in unit else float("nan")
+                        data[f"{_au_name(a)} intensity"][k].append(None if np.isnan(x) or not scored else x)
     rows = []
     for n in names:
         mat = data[n]
@@ -448,13 +549,14 @@ def agreement_report(project: Project, video_ids: Sequence[int] | None = None, c
                      tolerance: int = 3, iou: float = 0.5, statuses: Sequence[str] = ("proposal", "accepted"),
                      frame_tables: Mapping[int, Mapping[str, pd.DataFrame]] | None = None,
                      frames_coder: str | None = None, model_name: str = MODEL_CODER,
-                     all_coded: bool = False) -> AgreementReport:
+                     all_coded: bool = False, au_sides: bool = False) -> AgreementReport:
     """The agreement report of a project's events (``statuses``: rejected proposals are not a coder's judgement).
 
     ``frame_tables`` adds other coders' per-frame AU tables ``{video_id: {name: DataFrame}}``; a video that has one
     also gets its stored analysis as table ``model_name``, so ICC compares the two. ``frames_coder`` (a name) also
-    reads each video's stored per-frame table as a coder of events (see events_from_frames). ``all_coded``: see
-    agreement_from_events."""
+    reads each video's stored per-frame table as a coder of events (see events_from_frames). ``all_coded``,
+    ``au_sides``: see agreement_from_events; the coders the project records as having coded a video
+    (Project.coded_by: a file of theirs was imported, with events or none) count as having coded it."""
     where = str(project.path)
     known = {v.id for v in project.videos()}
     if video_ids is not None:
@@ -488,8 +590,10 @@ def agreement_report(project: Project, video_ids: Sequence[int] | None = None, c
                 unanalysed.append(v)
             events += events_from_frames(frames, v, coder=frames_coder)
     counts = {v.id: v.frame_count for v in project.videos()}
+    coded = {v: cs for v, cs in project.coded().items() if v in vids}
     report = agreement_from_events(events, coders=coders, tolerance=tolerance, iou=iou, frame_tables=tables,
-                                   video_ids=video_ids, frame_counts=counts, all_coded=all_coded, where=where)
+                                   video_ids=video_ids, frame_counts=counts, all_coded=all_coded, where=where,
+                                   coded=coded, au_sides=au_sides, known_coders=project.coders())
     if unanalysed:  # else the frames coder would be missing from the tables without a word
         report.notes.append(f"{frames_coder!r} (per-frame AU presence) has nothing on video(s) "
                             f"{', '.join(map(str, unanalysed))}: no per-frame table is stored (analyse them in the app)")

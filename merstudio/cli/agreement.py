@@ -44,7 +44,11 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--all-coded", action="store_true",
                    help="every compared coder coded every compared video (--video, default: every video with "
                    "events): a coder with no events on a video found none there, so the others' events there "
-                   "count as misses (default: a coder without events on a video did not code it)")
+                   "count as misses (default: a coder without events on a video did not code it, unless a file "
+                   "of theirs was imported for it: `convert --import FILE --coder NAME` records one without events)")
+    p.add_argument("--au-sides", action="store_true",
+                   help="compare AUs with their side (absent, L, R, both: L14 and R14 disagree); default: on presence, "
+                   "sides ignored, as most FACS reliability reports do (a note counts the pairs that differ in side)")
     p.add_argument("--frames-coder", metavar="NAME",
                    help="also read the project's per-frame AU presence as a coder of events named NAME")
     p.add_argument("-o", "--out", type=Path, metavar="OUT_DIR", help="write the tables as CSV files here")
@@ -108,7 +112,7 @@ def run(args: argparse.Namespace) -> int:
                                        for name, p in specs.items()}}
         report = agreement_report(project, video_ids=args.video, coders=coders, tolerance=args.tolerance,
                                   iou=args.iou, frame_tables=frame_tables, frames_coder=args.frames_coder,
-                                  all_coded=args.all_coded)
+                                  all_coded=args.all_coded, au_sides=args.au_sides)
     print(report.summary(), end="")
     if args.out is not None:
         paths = report.write_csv(args.out)

@@ -35,10 +35,10 @@ EPILOG = """examples:
 
 formats by extension: .eaf ELAN; .tsv/.xlsx BORIS-style aggregated events; .boris/.boris.gz a BORIS project
 (BORIS opens it; --video chooses the media file when its observations play several); .csv our events CSV when named
-*.events.csv or when its header has 'onset', an OpenFace CSV by its header (frame, success, AUxx_r), a py-feat
-CSV by its (FaceScore, AU01..), else BORIS
+*.events.csv, an OpenFace CSV by its header (frame, success, AUxx_r), a py-feat CSV by its (FaceScore, AU01..),
+else BORIS; a .csv/.tsv/.txt/.xlsx whose header has 'onset' (or 'onset_frame': the report) is our events table
 (on output: .csv is ours, *.boris.csv is BORIS); override with --from/--to. Text tables may be UTF-8 or UTF-16
-(Excel's "Unicode text")."""
+(Excel's "Unicode text") or 8-bit, with ',', ';' (decimal commas then) or tabs between the columns."""
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -52,7 +52,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("output", nargs="?", type=Path, metavar="OUT", help="file to write")
     p.add_argument("--fps", type=float, help="the video's frame rate (default: the one the input file records)")
     p.add_argument("--video", "--video-id", dest="video", metavar="VIDEO",
-                   help="with --project: the video (id or file name); otherwise: the media file whose rows "
+                   help="with --project: the video (its id, file name, or a path or path end that is unique, "
+                        "e.g. P1/interview.mp4); otherwise: the media file whose rows "
                         "to convert when the input holds several")
     p.add_argument("--media", type=Path, help="the video file the output should refer to (default: the input's); "
                                                "when it is here and has a variable frame rate, times are placed on "
@@ -67,18 +68,28 @@ def register(sub: argparse._SubParsersAction) -> None:
                    help="OpenFace input numbers frames from 1 (default: detected from a frame 0 and the timestamps)")
     n.add_argument("--zero-based", dest="one_based", action="store_const", const=False,
                    help="OpenFace-style input numbers frames from 0 (merstudio's own per-frame CSV)")
-    p.add_argument("--tier", action="append", default=[], metavar="TIER=CODER",
-                   help="ELAN: read another tool's tier as the events of CODER (repeatable)")
+    p.add_argument("--tier", action="append", default=[], metavar="TIER=CODER[:KIND]",
+                   help="ELAN: read another tool's tier as the events of CODER (repeatable). KIND: what the tier "
+                        "holds: aus (AU codes), emotion, or event ('emotion | AUs', the default unless every value "
+                        "is AU codes); a coder's AU annotations inside one of their emotion annotations become one "
+                        "event (e.g. --tier AU=alice:aus --tier Emotion=alice:emotion)")
     p.add_argument("--yes", action="store_true", help="go ahead when the preview lists items to skip")
     p.add_argument("--overwrite", action="store_true",
                    help="replace OUT if it exists (with --project: the video's OpenFace or py-feat overlay)")
     g = p.add_argument_group("project")
     g.add_argument("--project", type=Path, metavar="P", help="a merstudio project file (.merproj)")
     g.add_argument("--import", dest="import_file", type=Path, metavar="FILE", help="import FILE into the project")
+    g.add_argument("--replace", action="store_true",
+                   help="--import: replace the events of the coders FILE holds on the video with FILE's (a corrected "
+                        "file; one transaction; their events FILE holds unchanged are kept)")
+    g.add_argument("--coder", metavar="NAME",
+                   help="--import: the coder of FILE's events that name none; a FILE without events records NAME as "
+                        "having coded the video and found nothing (compared by `merstudio agreement`)")
     g.add_argument("--export", dest="export_file", type=Path, metavar="FILE",
                    help="export the video's events from the project to FILE")
     g.add_argument("--status", action="append", choices=("proposal", "accepted", "rejected"),
-                   help="--export: only events with this status (repeatable; default all)")
+                   help="only events with this status (repeatable; default all): what --export writes, what a "
+                        "conversion IN OUT writes, what --import imports (not with --replace)")
     d = p.add_argument_group("dataset annotation sheet (with --import)")
     d.add_argument("--dataset", choices=("casme2", "samm", "casme", "casme3a"),
                    help="FILE is this dataset's annotation sheet")
@@ -89,29 +100,93 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(func=run)
 
 
-def _tier_map(items: list[str]) -> dict[str, str]:
-    out = {}
+def _tier_map(items: list[str]) -> tuple[dict[str, str], dict[str, str]]:
+    """``--tier TIER=CODER[:KIND]`` -> ({tier: coder}, {tier: kind}) for read_eaf's tier_coders / tier_roles."""
+    from merstudio.interchange.eaf import TIER_ROLES, split_tier_target
+
+    coders, roles = {}, {}
     for it in items:
-        tier, sep, coder = it.partition("=")
-        if not sep or not tier or not coder.strip():
-            raise InputError(f"--tier {it}: expected TIER=CODER")
-        out[tier] = coder.strip()
-    return out
+        tier, sep, target = it.partition("=")
+        if not sep or not tier or not target.strip():
+            raise InputError(f"--tier {it}: expected TIER=CODER or TIER=CODER:KIND (KIND: {', '.join(TIER_ROLES)})")
+        try:
+            coder, role = split_tier_target(target)
+        except InputError:
+            raise InputError(f"--tier {it}: unknown kind after ':' (expected {', '.join(TIER_ROLES)}; a coder name "
+                             f"with ':' is written with its kind, {tier}={target}:event)") from None
+        if not coder:
+            raise InputError(f"--tier {it}: no coder before ':'")
+        coders[tier] = coder
+        if role:
+            roles[tier] = role
+    return coders, roles
 
 
 def _kwargs(args: argparse.Namespace, fmt: str) -> dict:
-    tiers = _tier_map(args.tier)
+    tiers, roles = _tier_map(args.tier)
     if tiers and fmt != "eaf":
         raise InputError("--tier applies to ELAN (.eaf) input only")
-    return {"tier_coders": tiers} if tiers else {}
+    return ({"tier_coders": tiers} if tiers else {}) | ({"tier_roles": roles} if roles else {})
+
+
+def _keep_status(preview: Any, statuses: list[str] | None) -> None:
+    """--status: leave the preview's other events out (a note says how many)."""
+    if not statuses:
+        return
+    left = [e for e in preview.events if e.status not in statuses]
+    if left:
+        preview.events = [e for e in preview.events if e.status in statuses]
+        preview.notes.append(f"{len(left)} event(s) not {' or '.join(statuses)} left out (--status)")
+
+
+def _named_media(path: Path, preview: Any) -> Path | None:
+    """The video an annotation file names, when it is here: beside the file, or where the file says it lies."""
+    for c in (path.parent / preview.media if preview.media else None,
+              Path(preview.media_path) if preview.media_path else None):
+        if c is not None and c.is_file():
+            return c
+    return None
 
 
 def _show(preview: Any) -> None:
     print(preview.summary(), file=sys.stderr)
 
 
-def _check_out(path: Path, overwrite: bool) -> None:
+def _check_out(path: Path, overwrite: bool, project: Any = None) -> None:
+    """Refuse an output that is a folder or exists without --overwrite; with ``project``, one that is the project
+    itself (or its SQLite -wal/-shm/-journal) or one of its videos, or inside one of its frame folders, whatever
+    --overwrite says: an export must never replace what it is exported from."""
+    if project is not None:
+        from merstudio.errors import OutputError
+
+        out = _resolved(path)
+        base = _resolved(Path(project.path))
+        if any(_same(out, base.with_name(base.name + x)) for x in ("", "-wal", "-shm", "-journal")):
+            raise OutputError(f"{path}: is the project {project.path} (or its database's side file); "
+                              "write the export to another file")
+        for v in project.videos():
+            places = [_resolved(Path(v.path))] + ([_resolved(project.path.parent / v.relpath)] if v.relpath else [])
+            for where in places:
+                if _same(out, where) or (v.size == 0 and where in out.parents):
+                    what = "is" if _same(out, where) else "is inside the frame folder of"
+                    raise OutputError(f"{path}: {what} video {v.id} of the project ({v.path}); write the export "
+                                      "to another file")
     check_output_file(path, overwrite, "events.eaf")
+
+
+def _same(a: Path, b: Path) -> bool:
+    """The same path, or the same file under another name (a hard link)."""
+    try:
+        return a == b or (a.exists() and b.exists() and a.samefile(b))
+    except OSError:
+        return False
+
+
+def _resolved(path: Path) -> Path:
+    try:
+        return path.expanduser().resolve()
+    except (OSError, RuntimeError):
+        return path.absolute()
 
 
 def run(args: argparse.Namespace) -> int:
@@ -124,6 +199,8 @@ def run(args: argparse.Namespace) -> int:
         return _run_project(args)
     if args.input is None or args.output is None:
         raise InputError("convert: give IN and OUT, or --project with --import/--export (see --help)")
+    if args.replace or args.coder:
+        raise InputError("--replace and --coder go with --project and --import (an import into a project)")
     from merstudio import interchange as ix
 
     if not args.input.exists():
@@ -137,6 +214,16 @@ def run(args: argparse.Namespace) -> int:
     media_fps, times = _media_times(args.media)
     preview = ix.read_events(args.input, fps=args.fps or media_fps, video_name=args.video,
                              fps_override=args.force_fps, fmt=fmt, times=times, **_kwargs(args, fmt))
+    named = _named_media(args.input, preview) if args.media is None else None
+    if named is not None and (found := _media_times(named, quiet=True))[1] is not None:
+        # the video the file names is here and variable-rate: its own frame times place the file's times, as
+        # --media would (read again: the first reading used a constant rate)
+        media_fps, times = found
+        print(f"note: {named} (the video the file names) has a variable frame rate: times placed on its own "
+              "frame times", file=sys.stderr)
+        preview = ix.read_events(args.input, fps=args.fps or media_fps, video_name=args.video,
+                                 fps_override=args.force_fps, fmt=fmt, times=times, **_kwargs(args, fmt))
+    _keep_status(preview, args.status)
     _show(preview)
     events = preview.accept(skip_bad=args.yes)
     fps = args.fps or media_fps or preview.fps
@@ -147,7 +234,8 @@ def run(args: argparse.Namespace) -> int:
             media_path = str(beside.resolve())
         elif preview.media_path and not args.video:
             media_path = preview.media_path  # where the file says it is (another machine's folder, say): kept
-    media = ix.Media(path=media_path, fps=fps or 0.0, times=times)
+    media = ix.Media(path=media_path, fps=fps or 0.0, times=times, time_origin=preview.time_origin,
+                     linked=preview.linked_media)  # ELAN's media offset and other linked media: written back
     out = ix.write_events(events, args.output, media, fmt=args.to_fmt)
     print(f"wrote {len(events)} event(s) to {out}")
     return 0
@@ -219,6 +307,11 @@ def _run_project(args: argparse.Namespace) -> int:
         raise InputError("convert: with --project give one of --import FILE or --export FILE")
     if args.input is not None:
         raise InputError("convert: with --project, give the file with --import/--export, not as IN")
+    if args.import_file is None and (args.replace or args.coder):
+        raise InputError("--replace and --coder go with --import (an import into the project)")
+    if args.status and args.replace:
+        raise InputError("--status with --replace would replace the coders' events with part of the file; "
+                         "import the whole file, or filter it first (merstudio convert IN OUT --status ...)")
     with Project.open(args.project) as project:
         vid = video_id(project, args.video)
 
@@ -226,7 +319,7 @@ def _run_project(args: argparse.Namespace) -> int:
             return _media_times(Path(project.video(vid).path), quiet=True)[1]
 
         if args.export_file is not None:
-            _check_out(args.export_file, args.overwrite)
+            _check_out(args.export_file, args.overwrite, project)
             out = ix.export_project_events(project, vid, args.export_file, fmt=args.to_fmt, statuses=args.status,
                                            times=times())
             n = sum(1 for e in project.events(vid) if args.status is None or e.status in args.status)
@@ -237,23 +330,30 @@ def _run_project(args: argparse.Namespace) -> int:
         if args.dataset:
             if not args.clip:
                 raise InputError("--dataset needs --clip (the clip's Filename in the sheet)")
-            preview = ix.preview_sheet(args.import_file, args.dataset, args.clip, vid, clip_folder=args.clip_folder,
-                                       first_frame=args.first_frame, subject=args.subject)
-            frame_count = project.video(vid).frame_count
-            bad = [e for e in preview.events if frame_count and e.offset >= frame_count]
-            for e in bad:
-                preview.skipped.append(ix.Skip(f"{preview.path.name}: frames {e.onset}-{e.offset}",
-                                               f"past the end of the video ({frame_count} frames)"))
-            preview.events = [e for e in preview.events if e not in bad]
+            sheet = ix.preview_sheet(args.import_file, args.dataset, args.clip, vid, clip_folder=args.clip_folder,
+                                     first_frame=args.first_frame, subject=args.subject, coder=args.coder)
+            preview = ix.project_preview(project, sheet, vid, replace=args.replace)  # past the end, duplicates
         elif (kind := _au_table_kind(args.import_file, args.from_fmt)) is not None:
             return _import_au_table(project, vid, args, kind)
         else:
             fmt = ix.detect_format(args.import_file, args.from_fmt)
             preview = ix.preview_import(project, args.import_file, vid, fps_override=args.force_fps, fmt=fmt,
-                                        times=times(), **_kwargs(args, fmt))
+                                        times=times(), coder=args.coder, replace=args.replace, **_kwargs(args, fmt))
+        _keep_status(preview, args.status)
         _show(preview)
         added = ix.commit_import(project, preview, skip_bad=args.yes)
+        if ix.remember_elan_media(project, vid, preview):  # its media offset / linked media: ELAN gets them back
+            kept = [f"media offset {preview.time_origin:+,} ms (TIME_ORIGIN)"] if preview.time_origin else []
+            kept += [f"{len(preview.linked_media)} other linked media file(s)"] if preview.linked_media else []
+            print(f"note: the ELAN file's {' and '.join(kept)} kept for exports of video {vid} to ELAN",
+                  file=sys.stderr)
+        who = ", ".join(preview.file_coders)
+        new = [c for c in preview.file_coders if c not in preview.coded_before]  # a coder who found nothing
         print(f"imported {len(added)} event(s) into video {vid} of {args.project}"
+              + (f"; replaced {len(preview.replaces)} event(s) of {who or '(no coder)'}" if args.replace else "")
               + (f"; skipped {len(preview.skipped)}" if preview.skipped else "")
-              + (f"; {len(preview.duplicates)} already there" if preview.duplicates else ""))
+              + (f"; {len(preview.duplicates)} {'unchanged' if args.replace else 'already there'}"
+                 if preview.duplicates else "")
+              + (f"; {', '.join(new)} recorded as having coded it" if not added and not preview.replaces and new
+                 else ""))
     return 0

@@ -7,6 +7,7 @@ selection is announced with ``eventsChanged`` and the views (timeline, events ta
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, QSettings, Signal
@@ -250,6 +251,9 @@ class Coding(QObject):
         proj = self.win.require_writable()
         self.push(set_status(proj, event, status, self.require_coder(), self.reload))
 
-    def push_import(self, events: list[Event], text: str) -> None:
-        """An import as one undo step (all its events added, or removed, in one transaction)."""
-        self.push(ImportEventsCommand(self.win.require_writable(), events, self.reload, text))
+    def push_import(self, events: list[Event], text: str, replaces: Sequence[Event] = (),
+                    coded: dict[int, list[str]] | None = None) -> None:
+        """An import as one undo step (all its events added, or removed, in one transaction; ``replaces``: the
+        events it replaces, removed in that transaction; ``coded``: see ImportEventsCommand)."""
+        self.push(ImportEventsCommand(self.win.require_writable(), events, self.reload, text, replaces=replaces,
+                                      coded=coded))

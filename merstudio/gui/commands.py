@@ -515,9 +515,10 @@ EXPORT_EVENTS_FILTER = ("ELAN (*.eaf);;BORIS TSV (*.tsv);;BORIS Excel (*.xlsx);;
 
 class ImportEvents(AppCommand):
     """Import an annotation file (ELAN .eaf, BORIS tsv/csv/xlsx or .boris project, events CSV) into the current video. ``ask`` shows
-    what will be imported and what skipped (and why) and imports only on confirm; ``do`` pushes the import as one
-    undo step. params: path, optional fmt, fps_override; skip_bad (the user confirmed skipping); confirmed (no
-    dialog)."""
+    what will be imported and what skipped (and why) and imports only on confirm, with a "Replace" box when the
+    project has events of the file's coders on the video (a corrected file replaces them); ``do`` pushes the import
+    as one undo step. params: path, optional fmt, fps_override; replace (the file's coders' events on the video
+    are replaced by the file's); skip_bad (the user confirmed skipping); confirmed (no dialog)."""
 
     @staticmethod
     def ask(ctx: CommandContext, params: Params) -> bool:
@@ -540,8 +541,16 @@ class ImportEvents(AppCommand):
             params["preview"] = _preview(ctx, params)
         from merstudio.gui.dialogs import ImportPreviewDialog
 
-        if ImportPreviewDialog(params["preview"], ctx.win).exec() != QDialog.DialogCode.Accepted:
+        prev = params["preview"]
+        theirs = [e for e in ctx.win.require_writable().events(prev.video_id) if e.coder in prev.file_coders]
+        alt = _preview(ctx, {**params, "replace": True}) if theirs else None  # a corrected file of theirs?
+        dlg = ImportPreviewDialog(alt if params.get("replace") and alt is not None else prev, ctx.win,
+                                  replace_preview=alt)
+        if dlg.replace_box is not None and params.get("replace"):
+            dlg.replace_box.setChecked(True)
+        if dlg.exec() != QDialog.DialogCode.Accepted:
             return False
+        params["replace"], params["preview"] = dlg.replace, dlg.preview
         params["skip_bad"] = True  # the dialog listed what is skipped and the user confirmed
         return True
 
@@ -549,12 +558,23 @@ class ImportEvents(AppCommand):
     def do(ctx: CommandContext, params: Params) -> None:
         preview = params.get("preview") or _preview(ctx, params)
         events = preview.accept(skip_bad=bool(params.get("skip_bad")))  # InputError: nothing imported
-        if not events:
+        gone = list(preview.replaces)
+        new = [c for c in preview.file_coders if c not in preview.coded_before]
+        if not events and not gone and (preview.duplicates or not new):
             dup = len(preview.duplicates)
             raise InputError(f"{preview.path}: no events to import" + (
                 f" (its {dup} event(s) are already in the project)" if dup else ""))
-        ctx.win.coding.push_import(events, f"Import {len(events)} event(s) from {preview.path.name}")
+        text = (f"Import {len(events)} event(s) from {preview.path.name}" if not gone else
+                f"Replace {len(gone)} event(s) of {', '.join(preview.file_coders)} by {len(events)} from "
+                f"{preview.path.name}")
+        if not events and not gone:
+            text = f"Record {', '.join(new)} as having coded {ctx.win.require_video().name} ({preview.path.name})"
+        ctx.win.coding.push_import(events, text, replaces=gone, coded={preview.video_id: list(preview.file_coders)})
         ctx.win.last_import = preview
+        from merstudio.interchange import remember_elan_media
+
+        # an ELAN file's media offset and other linked media, so that an export to ELAN writes them back
+        remember_elan_media(ctx.win.project, preview.video_id, preview)
 
 
 def _preview(ctx: CommandContext, params: Params) -> Any:
@@ -562,7 +582,8 @@ def _preview(ctx: CommandContext, params: Params) -> Any:
 
     video = ctx.win.require_video()
     return preview_import(ctx.win.project, params["path"], video.id, fps_override=bool(params.get("fps_override")),
-                          fmt=params.get("fmt"), times=ctx.win.playback.timebase.times)
+                          fmt=params.get("fmt"), times=ctx.win.playback.timebase.times,
+                          replace=bool(params.get("replace")))
 
 
 class ExportEvents(AppCommand):

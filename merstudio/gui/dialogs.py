@@ -6,6 +6,7 @@ from dataclasses import replace
 from typing import Any
 
 from PySide6.QtWidgets import (
+    QCheckBox,
     QComboBox,
     QDialog,
     QDialogButtonBox,
@@ -118,29 +119,60 @@ class EventDialog(QDialog):
 
 class ImportPreviewDialog(QDialog):
     """What an annotation import will do (ImportPreview.summary(): events to import, items skipped and why, notes),
-    before anything is written. With items to skip, the OK button says so: confirming means importing the rest."""
+    before anything is written. With items to skip, the OK button says so: confirming means importing the rest.
+    ``replace_preview``: the same file read to replace its coders' events on the video (a corrected file,
+    interchange.preview_import(replace=True)); a "Replace" box then chooses between the two (``preview``)."""
 
-    def __init__(self, preview: Any, parent: Any = None) -> None:
+    def __init__(self, preview: Any, parent: Any = None, replace_preview: Any = None) -> None:
         super().__init__(parent)
         self.setWindowTitle(f"Import {preview.path.name}")
-        n, skip = len(preview.events), len(preview.skipped)
-        head = f"{n} event(s) will be imported" + (f"; {skip} item(s) will be SKIPPED (reasons below)" if skip else "")
-        dup = len(preview.duplicates)
-        head += f"; {dup} already in the project, not imported again" if dup else ""
-        self.head = QLabel(head + ". Nothing is written until you confirm; the import is one undo step.", self)
+        self.previews = (preview, replace_preview)
+        self.preview = preview
+        self.head = QLabel(self)
         self.head.setWordWrap(True)
-        self.text = QPlainTextEdit(preview.summary(limit=200), self)
+        self.replace_box: QCheckBox | None = None
+        if replace_preview is not None:
+            who = ", ".join(replace_preview.file_coders)
+            self.replace_box = QCheckBox(f"Replace the events of {who} on this video with the file's (a corrected "
+                                         f"file: {len(replace_preview.replaces)} removed, "
+                                         f"{len(replace_preview.duplicates)} unchanged)", self)
+            self.replace_box.toggled.connect(self._show)
+        self.text = QPlainTextEdit(self)
         self.text.setReadOnly(True)
         self.text.setLineWrapMode(QPlainTextEdit.LineWrapMode.NoWrap)
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel,
                                         parent=self)
-        ok = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
-        ok.setText(f"Import {n}, skip {skip}" if skip else f"Import {n}")
-        ok.setEnabled(n > 0)
         self.buttons.accepted.connect(self.accept)
         self.buttons.rejected.connect(self.reject)
         lay = QVBoxLayout(self)
         lay.addWidget(self.head)
+        if self.replace_box is not None:
+            lay.addWidget(self.replace_box)
         lay.addWidget(self.text, 1)
         lay.addWidget(self.buttons)
+        self._show(False)
         self.resize(760, 420)
+
+    @property
+    def replace(self) -> bool:
+        return self.replace_box is not None and self.replace_box.isChecked()
+
+    def _show(self, replace: bool) -> None:
+        preview = self.preview = self.previews[1] if replace and self.previews[1] is not None else self.previews[0]
+        n, skip = len(preview.events), len(preview.skipped)
+        gone = len(getattr(preview, "replaces", ()))
+        head = f"{n} event(s) will be imported" + (f"; {skip} item(s) will be SKIPPED (reasons below)" if skip else "")
+        dup = len(preview.duplicates)
+        if replace:
+            head += f"; {gone} event(s) will be REMOVED" + (f", {dup} kept unchanged" if dup else "")
+        else:
+            head += f"; {dup} already in the project, not imported again" if dup else ""
+        self.head.setText(head + ". Nothing is written until you confirm; the import is one undo step.")
+        self.text.setPlainText(preview.summary(limit=200))
+        ok = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
+        new = sorted(set(getattr(preview, "file_coders", ())) - set(getattr(preview, "coded_before", ())))
+        verb = f"Replace {gone} by {n}" if replace else f"Import {n}"
+        if not n and not gone and new and not dup:  # a coder's file with no events: they found nothing
+            verb = f"Record {', '.join(new)} as having coded this video"
+        ok.setText(f"{verb}, skip {skip}" if skip else verb)
+        ok.setEnabled(n > 0 or gone > 0 or bool(new and not dup))

@@ -974,7 +974,10 @@ class MainWindow(QMainWindow):
             return []
         vids = None if all_videos or self.video is None else self.video.id
         evs = [e for e in self.project.events(vids) if e.status != "rejected"]
-        return sorted({coder_of(e) for e in evs})
+        # and those recorded as having coded the video with no event in it (an imported file of theirs that
+        # found nothing): the agreement compares them, the others' events counting as their misses
+        recorded = self.project.coded() if vids is None else {vids: self.project.coded_by(vids)}
+        return sorted({coder_of(e) for e in evs} | {c for cs in recorded.values() for c in cs})
 
     def compute_agreement(self, coders: list[str], tolerance: int = 3, iou: float = 0.5,
                           all_videos: bool = False, all_coded: bool = False) -> Any:

@@ -186,20 +186,30 @@ def set_status(project: Project, event: Event, status: str, coder: str, notify: 
 class ImportEventsCommand(ProjectCommand):
     """An import of annotation-file events as one undoable step: redo adds them all, with their new coders, in one
     transaction, undo deletes them all in one transaction (events keep their ids, so a redo after an undo restores
-    the same ones). A failed import adds nothing and registers no coder."""
+    the same ones). A failed import adds nothing and registers no coder. ``replaces``: the project's events the
+    import replaces (a coder's corrected file): removed with the same transaction, put back (same ids) by undo.
+    ``coded`` ({video id: coders}): recorded as having coded the video (Project.coded_by), a record undo takes
+    back when this import made it."""
 
-    def __init__(self, project: Project, events: list[Event], notify: Notify, text: str) -> None:
+    def __init__(self, project: Project, events: list[Event], notify: Notify, text: str,
+                 replaces: Sequence[Event] = (), coded: dict[int, list[str]] | None = None) -> None:
         super().__init__(text, project, notify)
         self.events = [e.validated() for e in events]
-        videos = {e.video_id for e in self.events}
+        self.replaces = list(replaces)
+        self.coded = dict(coded or {})
+        self.recorded: dict[int, list[str]] = {}
+        videos = {e.video_id for e in [*self.events, *self.replaces]} | set(self.coded)
         self.video_id: int | None = videos.pop() if len(videos) == 1 else None
 
     def _do(self) -> None:
         new = {e.coder for e in self.events if e.coder} - set(self.project.coders())
-        self.events = self.project.add_events(self.events, coders=sorted(new))
+        self.recorded = {v: sorted(set(cs) - set(self.project.coded_by(v))) for v, cs in self.coded.items()}
+        self.replaces, self.events = self.project.replace_events(
+            [e.id for e in self.replaces if e.id is not None], self.events, coders=sorted(new), coded=self.coded)
 
     def _undo(self) -> None:
-        self.project.delete_events([e.id for e in self.events if e.id is not None])
+        self.project.replace_events([e.id for e in self.events if e.id is not None], self.replaces,
+                                    uncoded=self.recorded)
 
 
 class RerunAnalysisCommand(ProjectCommand):

@@ -13,7 +13,11 @@ Every reader returns an :class:`ImportPreview`; nothing reaches a project until 
 from __future__ import annotations
 
 import os
+import re
+from collections import Counter
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field, fields
+from dataclasses import replace as replace_field
 from pathlib import Path
 from typing import Any
 
@@ -25,21 +29,29 @@ from merstudio.interchange.boris_project import is_boris_project, read_boris_pro
 from merstudio.interchange.common import (
     FrameClock,
     ImportPreview,
+    LinkedMedia,
     Media,
     Skip,
     frame_to_ms,
     frames_to_ms,
     ms_to_frame,
     ms_to_frames,
+    name_list,
     quote,
+    shorten,
 )
 from merstudio.interchange.eaf import read_eaf, tier_name, write_eaf
-from merstudio.interchange.events_csv import EVENT_CSV_COLUMNS, read_events_csv, write_events_csv
+from merstudio.interchange.events_csv import (
+    EVENT_CSV_COLUMNS,
+    looks_events_table,
+    read_events_csv,
+    write_events_csv,
+)
 from merstudio.interchange.openface import OpenFaceTable, looks_openface, read_openface
 from merstudio.interchange.pyfeat import PyFeatTable, looks_pyfeat, read_pyfeat
 from merstudio.interchange.sheets import clip_frame_files, events_from_samples, preview_sheet
+from merstudio.project.apex import note_apex_imputed
 from merstudio.project.events import Event
-from merstudio.textfile import read_head
 
 FORMATS = ("eaf", "boris-tsv", "boris-csv", "boris-xlsx", "boris-project", "events-csv")
 
@@ -50,12 +62,13 @@ def _au_table_refusal(p: Path, tool: str = "OpenFace") -> InputError:
                       f"or convert it (merstudio convert {p.name} frames.csv)")
 
 
-def detect_format(path: str | os.PathLike[str], fmt: str | None = None) -> str:
+def detect_format(path: str | os.PathLike[str], fmt: str | None = None, look_inside: bool = True) -> str:
     """eaf | boris-tsv | boris-csv | boris-xlsx | boris-project | events-csv, from ``fmt`` or the file name
-    (``.boris`` / ``.boris.gz``: a BORIS project). A ``.csv`` is ours
-    when named ``*.events.csv`` or when its header has ``onset``; otherwise BORIS (checked when it exists). The
-    header is read in the file's encoding (UTF-16 from Excel too). An OpenFace per-frame CSV is no events file:
-    InputError saying where it goes."""
+    (``.boris`` / ``.boris.gz``: a BORIS project). A ``.csv`` is ours when named ``*.events.csv``; a ``.csv``,
+    ``.tsv``, ``.txt`` or ``.xlsx`` that exists is ours when its header has ``onset`` (or ``onset_frame``: the
+    report), whatever its delimiter (``,``, ``;``, tab) and encoding (UTF-16 from Excel too); otherwise BORIS.
+    ``look_inside=False``: by the name only (a file about to be written). An OpenFace per-frame CSV is no events
+    file: InputError saying where it goes."""
     if fmt:
         if fmt in ("openface", "pyfeat"):
             raise _au_table_refusal(Path(path), "OpenFace" if fmt == "openface" else "py-feat")
@@ -68,6 +81,8 @@ def detect_format(path: str | os.PathLike[str], fmt: str | None = None) -> str:
         return "boris-project"
     if ext == ".eaf":
         return "eaf"
+    if ext in (".tsv", ".txt", ".xlsx") and look_inside and p.is_file() and looks_events_table(p):
+        return "events-csv"  # our events table saved by Excel as text or a workbook, or the report's XLSX
     if ext in (".tsv", ".txt"):
         return "boris-tsv"
     if ext == ".xlsx":
@@ -75,9 +90,8 @@ def detect_format(path: str | os.PathLike[str], fmt: str | None = None) -> str:
     if ext == ".csv":
         if p.name.lower().endswith(".events.csv"):
             return "events-csv"
-        if p.is_file():
-            head = [h.strip().strip('"').lower() for h in read_head(p).split(",")]
-            if "onset" in head or "onset_frame" in head:
+        if p.is_file() and look_inside:
+            if looks_events_table(p):
                 return "events-csv"
             if looks_openface(p):
                 raise _au_table_refusal(p)
@@ -113,7 +127,7 @@ def read_events(path: str | os.PathLike[str], fps: float | None = None, video_id
 def write_events(events: Iterable[Event], path: str | os.PathLike[str], media: Media | Mapping[int, Media],
                  fmt: str | None = None) -> Path:
     """Write events in the format the file name (or ``fmt``) says. ELAN takes one video's events."""
-    f = detect_format(path, fmt) if fmt or Path(path).suffix.lower() != ".csv" else \
+    f = detect_format(path, fmt, look_inside=False) if fmt or Path(path).suffix.lower() != ".csv" else \
         ("events-csv" if not Path(path).name.lower().endswith(".boris.csv") else "boris-csv")
     evs = list(events)
     if f == "eaf":
@@ -133,33 +147,141 @@ def write_events(events: Iterable[Event], path: str | os.PathLike[str], media: M
 # ------------------------------------------------------------------------------------------ projects
 def project_media(project: Any, video_id: int, times: np.ndarray | None = None) -> Media:
     """A project video as :class:`Media`, with its frame times when they show a variable rate: ``times`` (the
-    player's, which knows them before any analysis) or else those the analysis stored."""
+    player's, which knows them before any analysis) or else those the analysis stored; and the ELAN media offset
+    and linked media an imported .eaf gave it (:func:`remember_elan_media`), so ELAN gets them back on export."""
     video = project.video(video_id)
-    return Media.from_video(video, project.frame_times(video_id) if times is None else times)
+    media = Media.from_video(video, project.frame_times(video_id) if times is None else times)
+    get = getattr(project, "get_setting", None)
+    rec = get(elan_media_key(video_id)) if get is not None else None
+    if isinstance(rec, dict):
+        try:
+            media = replace_field(media, time_origin=int(rec.get("time_origin") or 0),
+                                  linked=tuple(LinkedMedia.from_dict(d) for d in rec.get("linked") or ()
+                                               if isinstance(d, dict)))
+        except (TypeError, ValueError):  # a damaged record: the video's own times serve
+            pass
+    return media
+
+
+def elan_media_key(video_id: int) -> str:
+    """The project setting that keeps an imported .eaf's media offset and linked media for a video."""
+    return f"elan_media/{video_id}"
+
+
+def remember_elan_media(project: Any, video_id: int, preview: ImportPreview) -> bool:
+    """After an ELAN file's import (:func:`commit_import`): keep its media offset (TIME_ORIGIN) and the other
+    media it links for the video, so an export to ELAN writes them back (the annotation times ELAN shows stay the
+    file's). A file with neither leaves what an earlier one gave. True when something was recorded."""
+    if not preview.time_origin and not preview.linked_media:
+        return False
+    project.set_setting(elan_media_key(video_id), {"time_origin": int(preview.time_origin),
+                                                   "linked": [m.to_dict() for m in preview.linked_media]})
+    return True
+
+
+@dataclass
+class ProjectImport(ImportPreview):
+    """An :class:`ImportPreview` for one video of a project (:func:`preview_import`, :func:`project_preview`):
+    also the video, the coders the file holds (``file_coders``: with or without events in it: an empty ELAN tier,
+    ``coder=``), who are recorded as having coded the video when it is imported (Project.coded_by), and, for an
+    import that replaces (``replace=True``), the project's events of those coders on the video that it removes
+    (``replaces``; their events that the file holds unchanged stay, listed in ``duplicates``)."""
+
+    video_id: int = 0
+    file_coders: list[str] = field(default_factory=list)
+    coded_before: list[str] = field(default_factory=list)  # the coders recorded for the video before the import
+    replace: bool = False
+    replaces: list[Event] = field(default_factory=list)
+
+    def summary(self, limit: int = 20) -> str:
+        text = super().summary(limit)
+        if self.replace:
+            who = name_list(self.file_coders, 8) or "(no coder)"
+            text += (f"\n  replaces {len(self.replaces)} event(s) of {who} on this video with the file's"
+                     + (f" ({len(self.duplicates)} unchanged, kept)" if self.duplicates else ""))
+        new = [c for c in self.file_coders if c not in self.coded_before]
+        if not self.events and new and not self.replaces:
+            text += f"\n  records {name_list(new, 8)} as having coded this video"
+        return text
 
 
 def preview_import(project: Any, path: str | os.PathLike[str], video_id: int, fps_override: bool = False,
-                   fmt: str | None = None, times: np.ndarray | None = None, **kwargs: Any) -> ImportPreview:
+                   fmt: str | None = None, times: np.ndarray | None = None, coder: str | None = None,
+                   replace: bool = False, **kwargs: Any) -> ProjectImport:
     """Read an annotation file for one video of a merstudio.project Project (its fps and name are used for the
-    checks, a variable-rate video's frame times (:func:`project_media`) to place the file's times). Events past
-    the video's last frame are moved to ``skipped``; events the video already has (the same coder, face, frames,
-    emotion and AUs: the same file imported twice) to ``duplicates``, so a second import does not double a coder's
-    events (and the agreement counted on them). Nothing is written."""
+    checks, a variable-rate video's frame times (:func:`project_media`) to place the file's times), then
+    :func:`project_preview`: events past the video's last frame are moved to ``skipped``; events the video already
+    has (the same coder, face, frames, emotion and AUs: the same file imported twice) to ``duplicates``, so a
+    second import does not double a coder's events (and the agreement counted on them). ``coder``: the coder of
+    the file's events that name none, and of a file without events. ``replace``: the file's coders' events on the
+    video are to be replaced by the file's (see :class:`ProjectImport`). Nothing is written."""
     video = project.video(video_id)
     media = project_media(project, video_id, times)
     prev = read_events(path, fps=video.fps, video_id=video_id, video_name=video.name, fps_override=fps_override,
                        fmt=fmt, times=media.times, **kwargs)
-    have = {_identity(e) for e in project.events(video_id)}
+    _mark_imputed_apexes(prev)
+    named = _eaf_coders(prev.path, kwargs.get("tier_coders")) if detect_format(path, fmt) == "eaf" else set()
+    return project_preview(project, prev, video_id, replace=replace, coder=coder, file_coders=named)
+
+
+def project_preview(project: Any, preview: ImportPreview, video_id: int, replace: bool = False,
+                    coder: str | None = None, file_coders: Iterable[str] = ()) -> ProjectImport:
+    """A preview read from any file (an annotation file, a dataset sheet) checked against the project's video
+    ``video_id``; see :func:`preview_import`. ``file_coders``: coders the file holds beyond its events'."""
+    video = project.video(video_id)
+    prev = ProjectImport(**{f.name: getattr(preview, f.name) for f in fields(ImportPreview)}, video_id=video_id,
+                         replace=replace)
+    name = (coder or "").strip()
+    if name:
+        prev.events = [e if e.coder else replace_field(e, coder=name) for e in prev.events]
+    prev.file_coders = sorted({e.coder for e in prev.events if e.coder} | {c for c in file_coders if c}
+                              | ({name} if name else set()))
+    prev.coded_before = list(project.coded_by(video_id)) if hasattr(project, "coded_by") else []
+    existing = project.events(video_id)
+    have = {_identity(e) for e in existing}
     keep = []
     for e in prev.events:
+        if video.frame_count and e.offset >= video.frame_count:
+            where = f"{prev.path.name}: {e.coder or 'event'} frames {e.onset}-{e.offset}"
+            if e.onset >= video.frame_count:  # nothing of it is in the video
+                prev.skipped.append(Skip(where, f"starts past the end of {video.name} ({video.frame_count} frames)"))
+                continue
+            # it starts in the video and ends past it (ELAN's end a few ms after the last frame): cut at the end
+            last = video.frame_count - 1
+            prev.notes.append(f"{where}: ends past the end of {video.name} ({video.frame_count} frames); offset "
+                              f"moved to its last frame {last}" + (f", apex {e.apex} too" if e.apex > last else ""))
+            e = replace_field(e, offset=last, apex=min(e.apex, last))
         if _identity(e) in have:
             prev.duplicates.append(e)
-        elif video.frame_count and e.offset >= video.frame_count:
-            prev.skipped.append(Skip(f"{prev.path.name}: {e.coder or 'event'} frames {e.onset}-{e.offset}",
-                                     f"past the end of {video.name} ({video.frame_count} frames)"))
         else:
             keep.append(e)
     prev.events = keep
+    if replace:
+        # the coders' events there go, but those the file holds exactly as they are stay (ids, history, checkpoints)
+        mine = [x for x in existing if x.coder in prev.file_coders]
+        same: dict[Event, list[Event]] = {}
+        for x in mine:
+            same.setdefault(replace_field(x, id=None), []).append(x)
+        kept, add = [], []
+        for e in [*prev.duplicates, *prev.events]:
+            match = same.get(replace_field(e, id=None))
+            if match:
+                kept.append(match.pop())
+            else:
+                add.append(e)
+        kept_ids = {x.id for x in kept}
+        prev.replaces = [x for x in mine if x.id not in kept_ids]
+        prev.duplicates, prev.events = kept, add
+    else:
+        close = _overlapping(existing, prev.events)
+        if close:
+            new, old = close[0]
+            prev.notes.append(
+                f"{len(close)} event(s) overlap an event of the same coder, face and emotion already in the project "
+                f"({shorten(new.coder or '(no coder)', 40)} face {new.face_id}: frames {new.onset}-{new.offset} "
+                f"here, {old.onset}-{old.offset} there): a corrected file of {name_list(prev.file_coders, 4)}? "
+                "Replace their events on this video with the file's (--replace; the app: 'Replace' in the "
+                "import preview) rather than adding these beside them")
     return prev
 
 
@@ -168,15 +290,94 @@ def _identity(e: Event) -> tuple[object, ...]:
     return e.coder, e.face_id, e.onset, e.apex, e.offset, e.emotion.strip().lower(), e.aus
 
 
+def _overlapping(existing: Iterable[Event], events: Iterable[Event]) -> list[tuple[Event, Event]]:
+    """(imported event, an event the project has) for each imported event that overlaps one of the same coder,
+    face and emotion: the same coding, corrected."""
+    by_key: dict[tuple[str, int, str], list[Event]] = {}
+    for x in existing:
+        by_key.setdefault((x.coder, x.face_id, x.emotion.strip().lower()), []).append(x)
+    out = []
+    for e in events:
+        hit = next((x for x in by_key.get((e.coder, e.face_id, e.emotion.strip().lower()), ())
+                    if x.onset <= e.offset and e.onset <= x.offset), None)
+        if hit is not None:
+            out.append((e, hit))
+    return out
+
+
+_NO_APEX = re.compile(r"no apex; using the middle frame (\d+)$")
+
+
+def _mark_imputed_apexes(prev: ImportPreview) -> None:
+    """Tag the events whose apex a reader put at the middle frame (its note "... no apex; using the middle frame
+    N") with :data:`merstudio.project.apex.APEX_IMPUTED`, so agreement leaves those apexes out. An event is
+    told by its frames (apex N, the middle of its onset..offset); where more such events than notes share N, the
+    ones with an apex of their own cannot be told apart and none is tagged (a note says so)."""
+    want = Counter(int(m.group(1)) for n in prev.notes if (m := _NO_APEX.search(n)))
+    if not want:
+        return
+    at: dict[int, list[int]] = {}
+    for i, e in enumerate(prev.events):
+        if e.apex in want and e.apex == (e.onset + e.offset) // 2:
+            at.setdefault(e.apex, []).append(i)
+    for apex, idx in at.items():
+        if len(idx) > want[apex]:
+            prev.notes.append(f"{len(idx)} events have their apex at their middle frame {apex}, {want[apex]} of "
+                              "them for want of one: none is marked as imputed")
+            continue
+        for i in idx:
+            prev.events[i] = replace_field(prev.events[i], note=note_apex_imputed(prev.events[i].note))
+
+
+def _eaf_coders(path: Path, tier_coders: Mapping[str, str] | None) -> set[str]:
+    """The coders of an ELAN file's event tiers (``<coder>/event``, ``<coder>/rejected``, mapped tiers), with or
+    without annotations: a coder's empty tier says they coded the video and found nothing."""
+    import xml.etree.ElementTree as ET
+
+    from merstudio.interchange.eaf import _TIER_RX
+
+    out = {c.strip() for c in (tier_coders or {}).values()}
+    try:
+        root = ET.parse(path).getroot()
+    except (ET.ParseError, OSError):
+        return out
+    for t in root.findall("TIER"):
+        m = _TIER_RX.match(t.get("TIER_ID", ""))
+        if m and m.group("kind") in ("event", "rejected"):
+            out.add(m.group("coder").strip())
+    return {c for c in out if c}
+
+
 def commit_import(project: Any, preview: ImportPreview, skip_bad: bool = False) -> list[Event]:
-    """Add a preview's events to the project in one transaction (all or nothing), then register their coders.
-    Raises InputError, importing nothing, while anything would be skipped and ``skip_bad`` is False, or when
-    everything would be skipped. A failed write (full disk, locked project) registers no coder."""
+    """Add a preview's events to the project in one transaction (all or nothing), registering their coders and
+    recording the file's coders as having coded the video (Project.coded_by; a file without events too: a coder
+    who found nothing). A :class:`ProjectImport` made with ``replace=True`` removes its ``replaces`` in the same
+    transaction. Raises InputError, importing nothing, while anything would be skipped and ``skip_bad`` is False,
+    when everything would be skipped, or when there is nothing to import and no coder to record. A failed write
+    (full disk, locked project) registers no coder and removes nothing."""
     events = preview.accept(skip_bad=skip_bad)
-    added = project.add_events(events)  # raises before any coder is registered
+    if isinstance(preview, ProjectImport):
+        coded = {preview.video_id: list(preview.file_coders)}
+        remove = [e.id for e in preview.replaces if e.id is not None]
+    else:
+        coded = {}
+        for e in [*events, *preview.duplicates]:
+            coded.setdefault(e.video_id, []).append(e.coder)
+        remove = []
+    if not events and not remove and not any(coded.values()) and not preview.duplicates:
+        raise InputError(f"{preview.path}: no events and no coder in the file: nothing to import (to record a coder "
+                         "who found nothing on this video, name them: --coder NAME)")
     known = set(project.coders())
-    for c in sorted({e.coder for e in events if e.coder} - known):
-        project.add_coder(c)
+    new = sorted(({e.coder for e in events if e.coder} | {c for cs in coded.values() for c in cs if c}) - known)
+    if remove:  # the old events go and the new come in one transaction, coders with them
+        try:
+            return project.replace_events(remove, events, coders=new, coded=coded)[1]
+        except KeyError as exc:  # an event to replace went meanwhile: the preview is stale
+            raise InputError(f"{preview.path}: {exc.args[0] if exc.args else exc} of the events to replace is gone "
+                             "since the preview; nothing imported (preview again)") from None
+    added = project.add_events(events) if events else []  # raises before any coder is registered
+    if new or any(coded.values()):
+        project.add_events([], coders=new, coded=coded)
     return added
 
 
@@ -192,10 +393,11 @@ def export_project_events(project: Any, video_id: int, path: str | os.PathLike[s
 
 
 __all__ = [
-    "BORIS_COLUMNS", "EVENT_CSV_COLUMNS", "FORMATS", "FrameClock", "ImportPreview", "Media", "OpenFaceTable",
-    "PyFeatTable", "Skip", "clip_frame_files", "commit_import", "detect_format", "events_from_samples",
+    "BORIS_COLUMNS", "EVENT_CSV_COLUMNS", "FORMATS", "FrameClock", "ImportPreview", "LinkedMedia", "Media",
+    "OpenFaceTable", "elan_media_key", "remember_elan_media",
+    "ProjectImport", "PyFeatTable", "Skip", "clip_frame_files", "commit_import", "detect_format", "events_from_samples",
     "export_project_events", "frame_to_ms", "frames_to_ms", "is_boris_project", "looks_openface", "looks_pyfeat",
-    "ms_to_frame", "ms_to_frames", "preview_import", "preview_sheet", "project_media", "read_boris",
+    "ms_to_frame", "ms_to_frames", "preview_import", "preview_sheet", "project_media", "project_preview", "read_boris",
     "read_boris_project", "read_eaf", "read_events", "read_events_csv", "read_openface", "read_pyfeat", "tier_name",
     "write_boris", "write_boris_project", "write_eaf", "write_events", "write_events_csv",
 ]

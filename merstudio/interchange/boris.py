@@ -24,7 +24,9 @@ import numpy as np
 from merstudio.atomic import atomic_path
 from merstudio.datasets.parse import cell_text, norm_col, read_workbook_rows
 from merstudio.errors import InputError
+from merstudio.facs import read_aus
 from merstudio.interchange.common import (
+    AUReader,
     FrameClock,
     ImportPreview,
     Media,
@@ -39,12 +41,11 @@ from merstudio.interchange.common import (
     media_name,
     name_list,
     quote,
-    split_aus,
     variable_times,
     vfr_note,
 )
-from merstudio.project.events import Event, parse_aus
-from merstudio.textfile import csv_rows, read_table_text
+from merstudio.project.events import Event
+from merstudio.textfile import csv_rows, read_table_text, sniff_delimiter
 from merstudio.xlsx import write_xlsx
 
 BORIS_COLUMNS = ("Observation id", "Observation date", "Description", "Observation type", "Source",
@@ -117,9 +118,11 @@ def _table(p: Path) -> list[tuple[Any, ...]]:
     if fmt == "xlsx":
         return read_workbook_rows(p)[1]
     text = read_table_text(p, "BORIS table")
-    delim = "\t" if fmt == "tsv" else ","
-    if fmt == "csv" and "\t" not in text[:2000] and text.count(";") > text.count(","):
-        delim = ";"  # spreadsheets in comma-decimal locales
+    delim = "\t"
+    if fmt == "csv":  # ";" from spreadsheets in comma-decimal locales: told by the header line, not by the notes
+        lines = text[:65_536].splitlines()[:30]
+        header = next((ln for ln in lines if re.search(r"behaviou?r", ln, re.IGNORECASE)), lines[0] if lines else "")
+        delim = sniff_delimiter(header)
     return [tuple(r) for r in csv_rows(p, text, delim)]
 
 
@@ -163,10 +166,14 @@ def _face(subject: str, names: dict[str, int], taken: set[int], notes: list[str]
 
 
 def _is_au(text: str) -> bool:
-    try:
-        return bool(parse_aus(text))
-    except ValueError:
-        return False
+    """A modifier that reads as AUs, and nothing else (``AU4``, ``L12``; not ``strong``)."""
+    aus, bad = read_aus(text)
+    return bool(aus) and not bad
+
+
+def _comment(v: Any) -> str:
+    """A comment cell as written: its spaces are the coder's (cell_text would strip them)."""
+    return v if isinstance(v, str) else cell_text(v)
 
 
 class BorisEntry(NamedTuple):
@@ -396,6 +403,7 @@ def read_boris_rows(p: Path, rows: Sequence[Sequence[Any]], fmt: str, fps: float
     if ours is None:
         ours = "coder" in col or "eventsource" in col
     not_aus: list[str] = []
+    au_reader = AUReader()
 
     emap = {k.strip().lower(): v for k, v in (emotions or {}).items()}
     names: dict[str, int] = {}
@@ -455,31 +463,32 @@ def read_boris_rows(p: Path, rows: Sequence[Sequence[Any]], fmt: str, fps: float
         if conf_raw and conf is None:
             skipped.append(Skip(where, f"bad confidence {quote(conf_raw)}"))
             continue
-        note = " / ".join(t for t in (cell_text(get(r, "commentstart")), cell_text(get(r, "commentstop"))) if t)
+        note = " / ".join(t for t in (_comment(get(r, "commentstart")), _comment(get(r, "commentstop")))
+                          if t.strip())
         mods = modifiers(r)
-        if ours:
-            aus = split_aus("|".join(mods))
+        if ours:  # our AUs: read as every format reads AU text (unreadable ones kept in the note)
+            aus = "|".join(mods)
         else:
             au_terms, other = [], []
             for t in (t.strip() for m in mods for t in re.split(r"[|,;]", m)):
                 if not t or t.lower() in ("none", "na"):  # a set with nothing chosen (BORIS writes None)
                     continue
-                a = split_aus(t)
-                if _is_au(a):
-                    au_terms.append(a)
+                if _is_au(t):
+                    au_terms.append(read_aus(t).aus)
                 else:
                     other.append(t)
             aus = "+".join(au_terms)
             if other:
                 note = " / ".join(x for x in (note, "modifiers: " + ", ".join(other)) if x)
                 not_aus += [t for t in other if t not in not_aus]
-        ev = make_event(where, skipped, video_id=video_id, onset=onset, apex=apex, offset=offset,
-                        face_id=_face(cell_text(get(r, "subject")), names, taken, notes, where), emotion=emotion,
-                        aus=aus, coder=coder, confidence=conf, note=note,
+        ev = make_event(where, skipped, au_reader=au_reader, video_id=video_id, onset=onset, apex=apex,
+                        offset=offset, face_id=_face(cell_text(get(r, "subject")), names, taken, notes, where),
+                        emotion=emotion, aus=aus, coder=coder, confidence=conf, note=note,
                         source=source or cell_text(get(r, "eventsource")) or "imported",
                         status=cell_text(get(r, "status")) or "accepted")
         if ev is not None:
             events.append(ev)
+    notes += au_reader.notes()
     if not_aus:
         notes.append(f"modifiers that are not AUs kept in the events' notes: {name_list(not_aus, 6)}")
     if other_media:

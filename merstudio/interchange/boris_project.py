@@ -9,19 +9,22 @@ it, the next stops it (BORIS's own pairing rule), so one event of ours is:
   our BORIS tables, the behaviour being the emotion (``unlabelled`` for none) and the modifier the AUs (one
   multiple-selection set, ``AU4,AU7``); the START carries the note as its comment;
 - a point event ``apex`` at the apex frame, whose comment names the emotion it belongs to;
-- the coder is the observation's independent variable ``coder`` (one observation per video and coder); the
-  subject is the face (``face 0``).
+- the coder is the observation's independent variable ``coder`` and the review status its ``review status``
+  (one observation per video, coder and status, as ELAN export keeps rejected proposals on tiers of their own:
+  ``clip - alice`` accepted, ``clip - alice (proposals)`` open model proposals, ``clip - alice (rejected)``
+  rejected ones, so a BORIS user never takes a rejected or unreviewed proposal for a coder's event); the subject is
+  the face (``face 0``).
 
 Two events of one coder with the same face, emotion and AUs that overlap or touch cannot be told apart by that
-pairing, so the later one goes to a second observation of the same video (``… (2)``). Confidence, review status
-and source are not kept (the import marks events ``imported`` and ``accepted``).
+pairing, so the later one goes to a second observation of the same video (``… (2)``). Confidence and source are
+not kept (the import marks events ``imported``); the status comes back from the ``review status`` variable.
 
 Reading takes any BORIS project (format 7, BORIS 7 to 9): media observations on the chosen video (by file name;
 times are media time plus the observation's time offset, and a player's later files start where the earlier ones
 end), states paired as BORIS pairs them, an ``apex`` point event inside a state as its apex, other point events as
 one-frame events, and the observation id as the coder when no ``coder`` variable is set. The rows then go through
 the BORIS table reader (:func:`merstudio.interchange.boris.read_boris_rows`): the same frame rules, face names and
-checks.
+checks. An observation's ``review status`` variable (accepted, proposal, rejected) is its events' status.
 """
 
 from __future__ import annotations
@@ -53,17 +56,21 @@ from merstudio.interchange.common import (
     name_list,
     quote,
 )
-from merstudio.project.events import Event
+from merstudio.project.events import STATUSES, Event
 
 UNLABELLED = "unlabelled"  # the behaviour of an event with no emotion (BORIS needs a code)
 APEX = "apex"
 AU_SET = "AUs"
 CODER_VARIABLE = "coder"
+# not "status": BORIS before 8 so names the START/STOP column of its tabular export, which would then read as such
+STATUS_VARIABLE = "review status"
+# the observation of a coder's events of each review status: accepted ones under the coder's name alone
+STATUS_LABELS = {"accepted": "", "proposal": "proposals", "rejected": "rejected"}
 OURS = "exported by merstudio"  # the project description's start: its modifiers are our AUs
 FORMAT_VERSION = "7.0"  # BORIS's project format (unchanged from BORIS 7 to 9)
 PLAYERS = tuple(str(k) for k in range(1, 9))
 _HEADER = ("Observation id", "Media file name", "FPS", "Subject", "Behavior", "Modifiers", "Behavior type",
-           "Start (s)", "Stop (s)", "Apex (s)", "Comment start", "Comment stop", "Coder")
+           "Start (s)", "Stop (s)", "Apex (s)", "Comment start", "Comment stop", "Coder", "Status")
 
 
 def is_boris_project(path: str | os.PathLike[str]) -> bool:
@@ -97,30 +104,35 @@ def boris_project(events: Iterable[Event], media: Media | Mapping[int, Media], n
     """The BORIS project (a JSON-ready dict) of these events. ``media``: the one video, or {video_id: Media}."""
     evs = [e.validated() for e in events]
     by_id = {media.video_id: media} if isinstance(media, Media) else dict(media)
-    groups: dict[tuple[int, str], list[Event]] = defaultdict(list)
+    groups: dict[tuple[int, str, int], list[Event]] = defaultdict(list)
+    order = list(STATUS_LABELS)
     for e in evs:
         if e.video_id not in by_id:
             if isinstance(media, Media):  # one video given: its events, whatever id they carry
                 by_id[e.video_id] = media
             else:
                 raise InputError(f"event {e.id}: no media given for video {e.video_id}")
-        groups[(e.video_id, e.coder)].append(e)
+        groups[(e.video_id, e.coder, order.index(e.status))].append(e)
     if not groups and isinstance(media, Media):
-        groups[(media.video_id, "")] = []  # an empty observation on the video: a start for coding in BORIS
+        groups[(media.video_id, "", 0)] = []  # an empty observation on the video: a start for coding in BORIS
     emotions = sorted({e.emotion or UNLABELLED for e in evs})
     apex_code = APEX if APEX not in emotions else f"{APEX} (merstudio)"
     values = sorted({v for e in evs for v in _modifier(e.aus)}, key=lambda v: (len(v), v))
     faces = sorted({e.face_id for e in evs})
     now = _dt.datetime.now().replace(microsecond=0).isoformat()
     observations: dict[str, Any] = {}
-    for (vid, coder), group in sorted(groups.items()):
+    for (vid, coder, st), group in sorted(groups.items()):
         m = by_id[vid]
         clock = m.clock("BORIS project export")
         path = str(m.path)
         length = clock.ms(m.frame_count) / 1000.0 if m.frame_count else 0.0
         stem = Path(path).stem or "media"
+        status = order[st]
+        what = {"accepted": "events", "proposal": "open (unreviewed) model proposals",
+                "rejected": "rejected model proposals (not events)"}[status]
         for k, layer in enumerate(_layers(group) or [[]]):
-            obs_id = f"{stem} - {coder or 'no coder'}" + (f" ({k + 1})" if k else "")
+            tags = [t for t in (STATUS_LABELS[status], str(k + 1) if k else "") if t]
+            obs_id = f"{stem} - {coder or 'no coder'}" + (f" ({', '.join(tags)})" if tags else "")
             rows: list[tuple[float, int, list[Any]]] = []  # (time, order: STOP before START at one time, entry)
             for e in layer:
                 subject, code = face_label(e.face_id), e.emotion or UNLABELLED
@@ -134,11 +146,11 @@ def boris_project(events: Iterable[Event], media: Media | Mapping[int, Media], n
                 "file": {p: ([path] if p == "1" else []) for p in PLAYERS},
                 "type": "MEDIA",
                 "date": now,
-                "description": f"merstudio events of {coder or 'no coder'} on {Path(path).name}",
+                "description": f"merstudio {what} of {coder or 'no coder'} on {Path(path).name}",
                 "time offset": 0.0,
                 "events": [r[2] for r in rows],
                 "observation time interval": [0, 0],
-                "independent_variables": {CODER_VARIABLE: coder},
+                "independent_variables": {CODER_VARIABLE: coder, STATUS_VARIABLE: status},
                 "visualize_spectrogram": False,
                 "visualize_waveform": False,
                 "close_behaviors_between_videos": False,
@@ -159,15 +171,21 @@ def boris_project(events: Iterable[Event], media: Media | Mapping[int, Media], n
         "time_format": "hh:mm:ss",
         "project_date": now,
         "project_name": name,
-        "project_description": f"{OURS} {__version__}: one observation per video and coder; behaviours are "
-                               "emotions with the AUs as modifiers, 'apex' marks each event's apex",
+        "project_description": f"{OURS} {__version__}: one observation per video, coder and review status "
+                               "(variable 'review status': accepted; proposal, the model's open proposals; rejected, "
+                               "proposals rejected in review, no coder's events); behaviours are emotions with the "
+                               "AUs as modifiers, 'apex' marks each event's apex",
         "project_format_version": FORMAT_VERSION,
         "subjects_conf": {str(i): {"key": "", "name": face_label(f), "description": ""}
                           for i, f in enumerate(faces)},
         "behaviors_conf": ethogram,
         "behavioral_categories": [],
         "independent_variables": {"0": {"label": CODER_VARIABLE, "description": "the merstudio coder",
-                                        "type": "text", "default value": "", "possible values": ""}},
+                                        "type": "text", "default value": "", "possible values": ""},
+                                  "1": {"label": STATUS_VARIABLE, "description": "the events' review status in "
+                                        "merstudio (proposal: the model's, not reviewed; rejected: not events)",
+                                        "type": "value from set", "default value": "accepted",
+                                        "possible values": ",".join(STATUS_LABELS)}},
         "coding_map": {},
         "behaviors_coding_map": [],
         "converters": {},
@@ -278,11 +296,14 @@ def read_boris_project(path: str | os.PathLike[str], fps: float | None = None, v
         end_at = start_at + length if length is not None and at < len(files) - 1 else math.inf
         offset = _number(obs.get("time offset")) or 0.0
         variables = obs.get("independent_variables") or {}
-        coder = str(variables.get(CODER_VARIABLE, "") if isinstance(variables, dict) else "").strip()
+        if not isinstance(variables, dict):
+            variables = {}
+        coder = str(variables.get(CODER_VARIABLE, "")).strip()
         if not coder and not ours:  # BORIS's own projects: one coder per observation, as its tables are read
             coder = obs_id or default_coder
+        status = str(variables.get(STATUS_VARIABLE, "")).strip().lower()
         rows += _observation_rows(p, obs_id, obs, ethogram, file, file_fps, start_at + offset, end_at + offset,
-                                  coder, skipped, notes)
+                                  coder, skipped, notes, status if status in STATUSES else "")
     if other:
         notes.append(f"{other} observation(s) of other media files than {quote(target)} left out")
     emap = dict(emotions or {})
@@ -295,9 +316,10 @@ def read_boris_project(path: str | os.PathLike[str], fps: float | None = None, v
 
 def _observation_rows(p: Path, obs_id: str, obs: dict[str, Any], ethogram: dict[str, str], file: str,
                       file_fps: float | None, start_at: float, end_at: float, coder: str, skipped: list[Skip],
-                      notes: list[str]) -> list[list[Any]]:
+                      notes: list[str], status: str = "") -> list[list[Any]]:
     """Aggregated-table rows (:data:`_HEADER`) of one observation's events on one media file (times from
-    ``start_at``, the file's start on the observation's clock, up to ``end_at``)."""
+    ``start_at``, the file's start on the observation's clock, up to ``end_at``; ``status`` their review status,
+    "" for accepted)."""
     where = f"{p.name}: observation {quote(obs_id)}"
     raw = obs.get("events") or []
     entries: list[BorisEntry] = []
@@ -321,5 +343,5 @@ def _observation_rows(p: Path, obs_id: str, obs: dict[str, Any], ethogram: dict[
         skipped.append(Skip(where, f"behaviour(s) not in the ethogram: {name_list(sorted(undefined))}"))
     if left:
         notes.append(f"{where}: {left} event(s) on other media files of its player left out")
-    return [[obs_id, file, "" if file_fps is None else file_fps, *row, coder]
+    return [[obs_id, file, "" if file_fps is None else file_fps, *row, coder, status]
             for row in pair_boris_events(entries, where, skipped, notes)]

@@ -2,11 +2,13 @@
 round-trips, the import preview (what would be imported, what would be skipped), and atomic writes.
 
 Frames are intervals: frame i covers [i/fps, (i+1)/fps). An event on frames onset..offset (both included) is the
-time span [t(onset), t(offset + 1)); its apex is the start of the apex frame. Files store times rounded to the
-millisecond (ELAN always, BORIS by convention), so a boundary is ``ms(i) = floor(i * 1000 / fps + 1/2)``; reading
-back takes the frame whose rounded boundary equals the stored value, which is exact for every fps <= 1000 because
-two boundaries are then at least 1 ms apart. Times that are not one of our boundaries (drawn by hand in ELAN) go to
-the frame that contains them (start) or the last frame before them (end).
+time span [t(onset), t(offset + 1)); its apex is the start of the apex frame. Files store times to the millisecond
+(ELAN always, BORIS by convention), so a boundary is ``ms(i) = ceil(i * 1000 / fps)``, ELAN's own rule (see "frame
+<-> time" below); reading back takes the frame whose boundary equals the stored value, which is exact for every
+fps <= 1000 because two boundaries are then at least 1 ms apart. Times that are not one of our boundaries (drawn by
+hand in ELAN) go to the frame that contains them (start) or the first boundary at or after them (end). An ``.eaf``
+merstudio wrote before 2026-12-05 used half-up ms, ``floor(i * 1000 / fps + 1/2)`` (rule ROUND), and is read back
+with it.
 
 A variable-frame-rate video (a phone's) has no single fps: its frames start at their own presentation times, and a
 boundary is then ``ms(i) = floor(t_i * 1000 + 1/2)`` (:class:`FrameClock` with ``Media.times``), so ELAN's and
@@ -22,6 +24,8 @@ a field longer than :data:`MAX_FIELD_CHARS` makes its row or annotation a skippe
 from __future__ import annotations
 
 import math
+import os
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -30,6 +34,7 @@ from typing import Any
 import numpy as np
 
 from merstudio.errors import FrameRateMismatch, InputError
+from merstudio.facs import parse_aus, read_aus
 from merstudio.io.timebase import Timebase, detect_vfr
 from merstudio.project.events import Event
 
@@ -92,12 +97,42 @@ def file_name(path: str) -> str:
     return Path(path.replace("\\", "/")).name
 
 
+_WINDOWS_PATH = re.compile(r"^(?:[A-Za-z]:[\\/]|\\\\)")  # a drive (C:\\, C:/) or a share (\\\\server\\share)
+
+
+def foreign_path(path: str) -> bool:
+    """A Windows path (``C:\\Users\\...``, ``C:/Users/...``, ``\\\\server\\share``) seen on another system: absolute
+    where it was written, no path here (POSIX would take ``C:/Users`` for a folder named ``C:``)."""
+    return os.name != "nt" and bool(_WINDOWS_PATH.match(path))
+
+
 def media_name(name: str) -> str:
     """A media file name a file records, or "" when it cannot be one (longer than any file system allows)."""
     return name if len(name) <= 255 else ""
 
 
 # --------------------------------------------------------------------------------------------- media
+@dataclass(frozen=True)
+class LinkedMedia:
+    """A media file an ELAN file links beside its video (an audio track ELAN extracted from it, a second camera),
+    kept when the events are written to ELAN again: its MEDIA_DESCRIPTOR's attributes as written, and where it lies
+    (``location``, as ELAN looks for it; "" when not a path here) to write a relative URL from the new file."""
+
+    url: str
+    mime: str = ""
+    relative: str = ""
+    location: str = ""
+    time_origin: str = ""  # as written (this media's own offset; the events are placed on the video's)
+    extracted_from: str = ""
+
+    def to_dict(self) -> dict[str, str]:
+        return {k: getattr(self, k) for k in self.__dataclass_fields__}
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> LinkedMedia:
+        return cls(**{k: str(d.get(k) or "") for k in cls.__dataclass_fields__})
+
+
 @dataclass(frozen=True)
 class Media:
     """The video an annotation file refers to. ``path`` may be a frame folder; ``fps`` must be > 0 (a
@@ -109,10 +144,14 @@ class Media:
     frame_count: int | None = None
     video_id: int = 0
     times: np.ndarray | None = field(default=None, compare=False, repr=False)
+    # ELAN's media offset (its MEDIA_DESCRIPTOR's TIME_ORIGIN): the video's time in ms at the annotations' time 0,
+    # so annotation time t is video time t + time_origin; 0 when the annotations' times are the video's
+    time_origin: int = 0
+    linked: tuple[LinkedMedia, ...] = ()  # the other media files an ELAN file links (an extracted .wav): kept
 
     @property
     def name(self) -> str:
-        return Path(self.path).name if self.path else ""
+        return file_name(self.path) if self.path else ""
 
     @classmethod
     def from_video(cls, video: Any, times: np.ndarray | None = None) -> Media:
@@ -308,6 +347,8 @@ class ImportPreview:
     # where the annotation file places its media (absolute, or resolved against the file's folder), when it says
     media_path: str = ""
     duplicates: list[Event] = field(default_factory=list)  # already in the project: not imported again
+    time_origin: int = 0  # ELAN's media offset (ms) the file's times were shifted by: see Media.time_origin
+    linked_media: tuple[LinkedMedia, ...] = ()  # the other media an ELAN file links beside the video
 
     @property
     def coders(self) -> list[str]:
@@ -355,15 +396,26 @@ class ImportPreview:
         return "\n".join(lines)
 
 
-def make_event(where: str, skipped: list[Skip], **fields: Any) -> Event | None:
+def make_event(where: str, skipped: list[Skip], au_reader: AUReader | None = None, **fields: Any) -> Event | None:
     """Build and validate an Event; on a bad field (or a text field over :data:`MAX_FIELD_CHARS`) record a Skip
-    and return None. The reason is bounded: Event's own messages quote the whole field."""
+    and return None. The reason is bounded: Event's own messages quote the whole field. With ``au_reader`` the AU
+    text is read as coders and tools write it (:class:`AUReader`); without it, it must be our AU string."""
     long = too_long({k: v for k, v in fields.items() if k in ("emotion", "aus", "coder", "note", "source", "status")})
     if long:
         skipped.append(Skip(where, long))
         return None
+    unreadable: tuple[str, ...] = ()
+    if au_reader is not None:
+        fields["aus"], fields["note"], unreadable = au_reader.fields(fields.get("aus") or "", fields.get("note") or "")
+        long = too_long({"note": fields["note"]})
+        if long:
+            skipped.append(Skip(where, long))
+            return None
     try:
-        return Event(**fields).validated()
+        ev = Event(**fields).validated()
+        if au_reader is not None:
+            au_reader.record(unreadable)
+        return ev
     except InputError as exc:
         skipped.append(Skip(where, shorten(str(exc).removeprefix("event: "))))
         return None
@@ -373,33 +425,41 @@ def make_event(where: str, skipped: list[Skip], **fields: Any) -> Event | None:
 
 
 # ---------------------------------------------------------------------------------------- helpers
+AS_CODED = "AUs as coded: "  # the note an event's unreadable AU text goes to, as the dataset sheets write it
 
 
-def split_aus(text: str) -> str:
-    """Modifier / AU text as tools write it (``AU4|AU7``, ``AU04, AU07``, ``4+7``, ``L12``) -> our AU string
-    (not yet validated). ``None``/empty -> ""."""
-    import re
+@dataclass
+class AUReader:
+    """Reads events' AU text for one file with :func:`merstudio.facs.read_aus`, the one reader of AU text for every
+    format (``AU6+AU12``, ``AU04, AU07``, ``12L``, ``6 12``, ``0``). An AU cell with tokens it cannot read (``AD19``,
+    ``T14``) keeps its event: the AUs it could read, and the cell as coded in the event's note
+    (``AUs as coded: 12+AD19``); :meth:`notes` is the preview's note about them."""
 
-    t = (text or "").strip()
-    if t.lower() in ("", "none", "null", "nan", "-"):
-        return ""
-    parts = [p.strip() for p in re.split(r"[|,;+\s]+", t) if p.strip()]
-    out = []
-    for p in parts:
-        q = re.sub(r"^AU\s*", "", p, flags=re.IGNORECASE)
-        m = re.fullmatch(r"0*(\d{1,2})([A-Ea-e]?)([LRlr]?)", q)  # "12L" / "04" as some tools write them
-        if m and m.group(3):
-            q = f"{m.group(3)}{m.group(1)}{m.group(2)}"
-        elif m:
-            q = f"{m.group(1)}{m.group(2)}"
-        out.append(q.upper())
-    return "+".join(out)
+    events: int = 0
+    tokens: list[str] = field(default_factory=list)
+
+    def fields(self, raw: str, note: str) -> tuple[str, str, tuple[str, ...]]:
+        """(AU string, note, unreadable tokens) for one event."""
+        aus, bad = read_aus(raw)
+        if bad:
+            note = " / ".join(x for x in (note, AS_CODED + raw.strip()) if x)
+        return aus, note, bad
+
+    def record(self, bad: tuple[str, ...]) -> None:
+        """Count an event imported with unreadable tokens ``bad`` (none: nothing to count)."""
+        if bad:
+            self.events += 1
+            self.tokens += [t for t in bad if t not in self.tokens][: max(0, NAMES_SHOWN - len(self.tokens))]
+
+    def notes(self) -> list[str]:
+        if not self.events:
+            return []
+        return [f"{self.events} event(s) with AU text merstudio cannot read ({name_list(self.tokens, 6)}): kept with "
+                "the AUs that could be read; the AU text as coded is in each event's note"]
 
 
 def aus_as_modifiers(aus: str) -> str:
     """Our AU string -> BORIS-style modifiers: ``4+L12`` -> ``AU4|L12`` (sided terms keep their FACS spelling)."""
-    from merstudio.project.events import parse_aus
-
     return "|".join(f"{s}{n}{i}" if s else f"AU{n}{i}" for s, n, i in parse_aus(aus))
 
 

@@ -20,6 +20,12 @@ and properties ``merstudio:fps`` and ``merstudio:frame_count`` so a reader can c
 ``merstudio:frame_rule`` (``ceil``: frame k starts at ceil(k * 1000 / fps) ms, ELAN's own rule; a merstudio file
 without it was written with half-up ms and is read that way: merstudio.interchange.common).
 
+Media: the events are on the file's video descriptor (the first ``video/*`` one where ELAN also linked the .wav it
+extracted); its ``TIME_ORIGIN`` (ELAN's media offset: annotation time t is media time t + TIME_ORIGIN) is applied
+on import and written back on export (``Media.time_origin``); the other descriptors are kept (``Media.linked``).
+Other tools' tiers (``tier_coders``, ``tier_roles``): AU tiers, emotion tiers, and one coder's AU annotations
+merged into the emotion annotation they lie in (:func:`_merge_mapped`).
+
 pympi-ling was evaluated and not used: its parser raises bare ``Exception``/``KeyError`` without a location on
 malformed files, does not check slot references, and ``Eaf()`` adds a default tier we would have to strip; the
 subset of EAF we write and read is small enough for xml.etree with exact, one-line errors.
@@ -40,16 +46,21 @@ import numpy as np
 
 from merstudio.atomic import atomic_path
 from merstudio.errors import InputError
+from merstudio.facs import read_aus
 from merstudio.interchange.common import (
     CEIL,
     FRAME_RULES,
     MAX_MS_FPS,
     ROUND,
+    AUReader,
     FrameClock,
     ImportPreview,
+    LinkedMedia,
     Media,
     Skip,
     check_fps,
+    file_name,
+    foreign_path,
     fps_differs,
     fps_mismatch,
     make_event,
@@ -124,11 +135,26 @@ def _lanes(events: Sequence[Event]) -> dict[_TierKey, list[Event]]:
     return dict(sorted(out.items(), key=lambda kv: (kv[0].coder, kv[0].rejected, kv[0].face, kv[0].lane)))
 
 
-def _media_url(path: Path) -> str:
+def _media_url(path: Path | str) -> str:
+    if foreign_path(str(path)):  # another system's (Windows) path: its URL as ELAN writes it there
+        return "file:///" + str(path).replace("\\", "/").lstrip("/")
+    path = Path(path)
     try:
         return path.resolve().as_uri()
     except ValueError:
         return "file:///" + path.as_posix().lstrip("/")
+
+
+def _relative_url(media: Path | str, eaf_path: str | os.PathLike[str]) -> str | None:
+    """RELATIVE_MEDIA_URL of a media file from an .eaf (``./clip.mp4``, ``../coded/clip.mp4``); None for another
+    system's path or another drive, which no relative URL reaches."""
+    if foreign_path(str(media)):
+        return None
+    try:
+        rel = os.path.relpath(Path(media).resolve(), Path(eaf_path).resolve().parent)
+    except ValueError:  # another drive (Windows)
+        return None
+    return "./" + Path(rel).as_posix() if not rel.startswith("..") else Path(rel).as_posix()
 
 
 def _media_location(eaf: Path, url: str, relative: str) -> str:
@@ -143,6 +169,10 @@ def _media_location(eaf: Path, url: str, relative: str) -> str:
             absolute = unquote(u.path) if u.scheme == "file" else url
             if u.netloc and u.netloc != "localhost":  # file://server/share/...: a network path
                 absolute = f"//{u.netloc}{absolute}"
+            elif re.match(r"^/[A-Za-z]:[/\\]", absolute):  # file:///C:/Users/...: a Windows drive
+                absolute = absolute[1:]
+        elif re.match(r"^[A-Za-z]:[/\\]", url):  # C:\Users\... written as it is (urlparse: scheme "c")
+            absolute = url
     near = ""
     if relative:
         r = urlparse(relative)
@@ -150,9 +180,37 @@ def _media_location(eaf: Path, url: str, relative: str) -> str:
             near = os.path.normpath(eaf.parent / unquote(r.path))
             if Path(near).exists():
                 return near
-    if absolute and Path(absolute).is_absolute():
-        return absolute
+    if absolute and (Path(absolute).is_absolute() or foreign_path(absolute)):
+        return absolute  # a Windows path read elsewhere is kept as written: it is where ELAN looks on that machine
     return near
+
+
+_VIDEO_EXTS = frozenset(ext for ext, mime in _MIME.items() if mime.startswith("video/"))
+
+
+def _is_video(md: ET.Element) -> bool:
+    """A MEDIA_DESCRIPTOR of a video (MIME_TYPE video/*, or a video file's extension), not an audio track."""
+    if (md.get("MIME_TYPE") or "").lower().startswith("video/"):
+        return True
+    return Path(_url_name(md.get("RELATIVE_MEDIA_URL") or md.get("MEDIA_URL") or "")).suffix.lower() in _VIDEO_EXTS
+
+
+def _url_name(url: str) -> str:
+    """The file name a media URL (or a path, Windows or not) ends in."""
+    from urllib.parse import unquote, urlparse
+
+    return file_name(unquote(urlparse(url).path if "://" in url else url))
+
+
+def _time_origin(p: Path, md: ET.Element) -> int:
+    """A media descriptor's TIME_ORIGIN (ELAN's media offset, ms); 0 when it has none."""
+    raw = (md.get("TIME_ORIGIN") or "").strip()
+    if not raw:
+        return 0
+    try:
+        return int(raw)
+    except ValueError:
+        raise InputError(f"{p}: media offset TIME_ORIGIN {quote(raw)} is no whole number of milliseconds") from None
 
 
 # extra time-aligned tiers written after the event tiers (the project's behaviours): {tier id: (annotator,
@@ -172,37 +230,47 @@ def eaf_tree(events: Iterable[Event], media: Media, eaf_path: str | os.PathLike[
         raise InputError(f"{media.name or 'eaf export'}: {fps:g} fps is above 1000 fps; ELAN's millisecond time "
                          "slots cannot tell such frames apart")
     evs = [e.validated() for e in events]
+    lanes = _lanes(evs)
+    # time slots: one per distinct ms value, in time order (ELAN's own files number them in order); the values are
+    # the video's times, written less the media offset (ELAN's TIME_ORIGIN) the video had in an imported .eaf
+    values = sorted({clock.ms(f) for e in evs for f in (e.onset, e.offset + 1, e.apex, e.apex + 1)}
+                    | {clock.ms(f) for _, spans in extra.values() for a, b, _v in spans for f in (a, b + 1)})
+    origin = eaf_time_origin(media, values)
     root = ET.Element("ANNOTATION_DOCUMENT", {
         "AUTHOR": author, "DATE": _dt.datetime.now(_dt.UTC).replace(microsecond=0).isoformat(),
         "FORMAT": EAF_VERSION, "VERSION": EAF_VERSION, f"{{{XSI}}}noNamespaceSchemaLocation": SCHEMA_URL})
     header = ET.SubElement(root, "HEADER", {"MEDIA_FILE": "", "TIME_UNITS": "milliseconds"})
     if media.path:
-        mp = Path(media.path)
-        if not mp.is_absolute() and eaf_path is not None:
+        mp: Path | str = media.path if foreign_path(media.path) else Path(media.path)
+        if isinstance(mp, Path) and not mp.is_absolute() and eaf_path is not None:
             mp = Path(eaf_path).parent / mp  # a bare name (a BORIS table names only the file): beside the .eaf
-        attrs = {"MEDIA_URL": _media_url(mp), "MIME_TYPE": _MIME.get(mp.suffix.lower(), "video/*")}
-        if eaf_path is not None:
-            try:
-                rel = os.path.relpath(mp.resolve(), Path(eaf_path).resolve().parent)
-                attrs["RELATIVE_MEDIA_URL"] = "./" + Path(rel).as_posix() if not rel.startswith("..") else \
-                    Path(rel).as_posix()
-            except ValueError:  # another drive (Windows)
-                pass
+        attrs = {"MEDIA_URL": _media_url(mp), "MIME_TYPE": _MIME.get(Path(file_name(str(mp))).suffix.lower(),
+                                                                      "video/*")}
+        rel = _relative_url(mp, eaf_path) if eaf_path is not None else None
+        if rel:
+            attrs["RELATIVE_MEDIA_URL"] = rel
+        if origin:
+            attrs["TIME_ORIGIN"] = str(origin)
+        ET.SubElement(header, "MEDIA_DESCRIPTOR", attrs)
+    for lm in media.linked:  # the other media an imported .eaf linked (an extracted .wav): kept
+        attrs = {"MEDIA_URL": lm.url, "MIME_TYPE": lm.mime or "unknown"}
+        rel = _relative_url(lm.location, eaf_path) if eaf_path is not None and lm.location else None
+        if rel:
+            attrs["RELATIVE_MEDIA_URL"] = rel
+        for name, value in (("TIME_ORIGIN", lm.time_origin), ("EXTRACTED_FROM", lm.extracted_from)):
+            if value:
+                attrs[name] = value
         ET.SubElement(header, "MEDIA_DESCRIPTOR", attrs)
     ET.SubElement(header, "PROPERTY", {"NAME": "merstudio:fps"}).text = repr(float(fps))
     ET.SubElement(header, "PROPERTY", {"NAME": "merstudio:frame_rule"}).text = clock.rule
     if media.frame_count is not None:
         ET.SubElement(header, "PROPERTY", {"NAME": "merstudio:frame_count"}).text = str(int(media.frame_count))
-    lanes = _lanes(evs)
     n_ann = sum(len(v) for v in lanes.values()) * 3 + sum(len(spans) for _, spans in extra.values())
     ET.SubElement(header, "PROPERTY", {"NAME": "lastUsedAnnotationId"}).text = str(n_ann)
-    # time slots: one per distinct ms value, in time order (ELAN's own files number them in order)
-    values = sorted({clock.ms(f) for e in evs for f in (e.onset, e.offset + 1, e.apex, e.apex + 1)}
-                    | {clock.ms(f) for _, spans in extra.values() for a, b, _v in spans for f in (a, b + 1)})
     slot = {v: f"ts{i + 1}" for i, v in enumerate(values)}
     order = ET.SubElement(root, "TIME_ORDER")
     for v in values:
-        ET.SubElement(order, "TIME_SLOT", {"TIME_SLOT_ID": slot[v], "TIME_VALUE": str(v)})
+        ET.SubElement(order, "TIME_SLOT", {"TIME_SLOT_ID": slot[v], "TIME_VALUE": str(v - origin)})
     aid = 0
     for key, tier_events in lanes.items():
         pre = "rejected" if key.rejected else ""
@@ -265,6 +333,13 @@ def eaf_tree(events: Iterable[Event], media: Media, eaf_path: str | os.PathLike[
     return ET.ElementTree(root)
 
 
+def eaf_time_origin(media: Media, values: Iterable[int]) -> int:
+    """The media offset (TIME_ORIGIN) an export writes: the video's (``media.time_origin``), unless an event starts
+    before it (ELAN has no negative times): then 0, the annotation times being the video's own."""
+    origin = int(media.time_origin)
+    return origin if origin and all(v - origin >= 0 for v in values) else 0
+
+
 def write_eaf(events: Iterable[Event], path: str | os.PathLike[str], media: Media,
               author: str = "merstudio", extra_tiers: ExtraTiers | None = None) -> Path:
     """Write one video's events (and ``extra_tiers``) as an ELAN 3.0 file (atomically). Returns the path."""
@@ -288,7 +363,7 @@ def _parse_meta(text: str) -> dict[str, str]:
     """``confidence=0.87; status=accepted; source=model; note=...`` -> dict (the note is last and may hold
     anything). One pass over the text: a hostile value of a million ``;`` stays linear."""
     out: dict[str, str] = {}
-    t = text.strip()
+    t = text.lstrip()  # not the end: it is the note's, whose trailing spaces are the coder's
     i, n = 0, len(t)
     while i < n:
         if t.startswith("note=", i):
@@ -307,12 +382,19 @@ def _parse_meta(text: str) -> dict[str, str]:
 
 def read_eaf(path: str | os.PathLike[str], fps: float | None = None, video_id: int = 0,
              fps_override: bool = False, tier_coders: Mapping[str, str] | None = None,
-             source: str | None = None, times: np.ndarray | None = None) -> ImportPreview:
+             source: str | None = None, times: np.ndarray | None = None,
+             tier_roles: Mapping[str, str] | None = None) -> ImportPreview:
     """Read events from an ELAN file into an :class:`ImportPreview` (nothing is imported yet).
 
     fps: the video's frame rate (default: the file's ``merstudio:fps`` property). When both are known and differ,
     InputError unless ``fps_override`` (then the file's ms times are converted at ``fps``).
     tier_coders: extra time-aligned tiers of other tools to read as event tiers, ``{tier_id: coder}``.
+    tier_roles: what such a tier holds, ``{tier_id: "aus" | "emotion" | "event"}`` (``event``: ``emotion | AUs``
+    or an emotion alone); a tier not named is read as AUs when its every value is AU codes, else as ``event``.
+    A coder's AU annotations lying inside one of their emotion annotations become one event
+    (:func:`_merge_mapped`), so a coding is not counted twice.
+    Times: ``t + TIME_ORIGIN`` of the video's media descriptor (ELAN's media offset); the video's descriptor is
+    the first video one where the file links several media (an extracted .wav beside the video).
     source: the events' source; default the one recorded in the file, else ``imported``.
     times: a variable-rate video's frame times (seconds): the file's times are placed on them (FrameClock).
     File-level problems (not XML, not EAF, no TIME_ORDER, unknown time units) raise InputError; problems of single
@@ -374,23 +456,47 @@ def read_eaf(path: str | os.PathLike[str], fps: float | None = None, video_id: i
         if ms is not None and ms < 0:
             raise InputError(f"{p}: time slot {quote(sid)} has a negative TIME_VALUE {quote(val)}")
         slots[sid] = ms
-    media, media_path = "", ""
-    md = header.find("MEDIA_DESCRIPTOR")
-    if md is not None:
-        media = Path((md.get("RELATIVE_MEDIA_URL") or md.get("MEDIA_URL") or "").replace("file://", "")).name
+    media, media_path, origin = "", "", 0
+    linked: list[LinkedMedia] = []
+    descriptors = header.findall("MEDIA_DESCRIPTOR")
+    if descriptors:
+        # the video the events are on: the first video descriptor (an .eaf often links the audio ELAN extracted
+        # from it too, sometimes first); the others are kept for writing the file again
+        md = next((d for d in descriptors if _is_video(d)), descriptors[0])
+        media = _url_name(md.get("RELATIVE_MEDIA_URL") or md.get("MEDIA_URL") or "")
         if not media_name(media):  # no file system has longer names
             notes.append(f"{p.name}: media file name of {len(media):,} characters ignored")
             media = ""
         else:
             media_path = _media_location(p, md.get("MEDIA_URL") or "", md.get("RELATIVE_MEDIA_URL") or "")
+        origin = _time_origin(p, md)
+        for d in descriptors:
+            if d is not md:
+                linked.append(LinkedMedia(
+                    url=d.get("MEDIA_URL") or "", mime=d.get("MIME_TYPE") or "",
+                    relative=d.get("RELATIVE_MEDIA_URL") or "",
+                    location=_media_location(p, d.get("MEDIA_URL") or "", d.get("RELATIVE_MEDIA_URL") or ""),
+                    time_origin=(d.get("TIME_ORIGIN") or "").strip(), extracted_from=d.get("EXTRACTED_FROM") or ""))
+        if linked:
+            notes.append(f"{p.name}: {len(descriptors)} media files linked; the events are placed on the video "
+                         f"{quote(media or '(unnamed)')} (the others, {name_list(_url_name(m.url) for m in linked)}, "
+                         "are kept when the events are written to ELAN)")
+        if origin:
+            notes.append(f"{p.name}: media offset (TIME_ORIGIN) {origin:+,} ms: an annotation at t ms is at "
+                         f"t{origin:+,} ms of {quote(media or 'the video')}, as ELAN plays it")
 
     tiers = {t.get("TIER_ID", ""): t for t in root.findall("TIER")}
     extra = dict(tier_coders or {})
-    for tid in extra:
+    roles = {k: _role(k, v) for k, v in (tier_roles or {}).items()}
+    for tid in [*extra, *roles]:
         if tid not in tiers:
             raise InputError(f"{p}: no tier {quote(tid)} ({len(tiers):,} tiers: {name_list(tiers) or 'none'})")
+    for tid in roles:
+        if tid not in extra:
+            raise InputError(f"{p}: tier {quote(tid)} has a kind ({roles[tid]}) but no coder: map it to one")
     skipped: list[Skip] = []
     events: list[Event] = []
+    au_reader = AUReader()
     # classify tiers
     event_tiers: dict[str, tuple[str, int]] = {}  # tier id -> (coder, face)
     children: dict[tuple[str, str], str] = {}  # (event tier id, kind) -> child tier id
@@ -423,8 +529,15 @@ def read_eaf(path: str | os.PathLike[str], fps: float | None = None, video_id: i
     for (parent, kind), tid in children.items():
         if parent not in event_tiers:
             skipped.append(Skip(f"{p.name}: tier {quote(tid)}", f"{kind} tier without its event tier {quote(parent)}"))
+    for tid in extra:  # another tool's tier: AU codes, emotions, or our "emotion | AUs"
+        if tid not in roles:
+            roles[tid] = _guess_role(tiers[tid])
+            if roles[tid] == "aus":
+                notes.append(f"{p.name}: tier {quote(tid)} read as AUs (its values are AU codes); give it a kind "
+                             f"to read it otherwise (--tier {shorten(tid, 40)}={shorten(extra[tid], 40)}:emotion)")
 
-    def aligned(tier_id: str, a: ET.Element) -> tuple[int, int] | str:
+    def aligned(a: ET.Element) -> tuple[int, int] | str:
+        """The annotation's span in the video's ms (the file's times plus the media offset)."""
         times: list[int] = []
         for r in (a.get("TIME_SLOT_REF1"), a.get("TIME_SLOT_REF2")):
             if r is None or r not in slots:
@@ -432,18 +545,22 @@ def read_eaf(path: str | os.PathLike[str], fps: float | None = None, video_id: i
             ms = slots[r]
             if ms is None:
                 return f"time slot {quote(r)} is unaligned (no TIME_VALUE)"
-            times.append(ms)
+            times.append(ms + origin)
         t1, t2 = times
         if t2 <= t1:
-            return f"ends at {t2} ms, not after its start {t1} ms"
+            return f"ends at {t2 - origin} ms, not after its start {t1 - origin} ms"
+        if t2 <= 0:
+            return (f"ends at {t2 - origin} ms, before the video starts (media offset TIME_ORIGIN {origin:+,} ms): "
+                    "not in the video")
         return t1, t2
 
+    anns: list[_Ann] = []
     for tid, (coder, face) in event_tiers.items():
         apexes: list[tuple[int, int, str]] = []
         apex_tid = children.get((tid, "apex"))
         if apex_tid is not None:
             for a in tiers[apex_tid].iter("ALIGNABLE_ANNOTATION"):
-                got = aligned(apex_tid, a)
+                got = aligned(a)
                 if isinstance(got, str):
                     skipped.append(Skip(f"{p.name}: tier {quote(apex_tid)}, annotation "
                                         f"{shorten(a.get('ANNOTATION_ID'), 40)}", got))
@@ -455,19 +572,25 @@ def read_eaf(path: str | os.PathLike[str], fps: float | None = None, video_id: i
         meta_tid = children.get((tid, "meta"))
         if meta_tid is not None:
             for a in tiers[meta_tid].iter("REF_ANNOTATION"):
-                metas[a.get("ANNOTATION_REF", "")] = (a.findtext("ANNOTATION_VALUE") or "").strip()
+                # the note is last and keeps its spaces (a coder's trailing blanks are theirs)
+                metas[a.get("ANNOTATION_REF", "")] = (a.findtext("ANNOTATION_VALUE") or "").lstrip()
         if tiers[tid].find("ANNOTATION/REF_ANNOTATION") is not None:
             skipped.append(Skip(f"{p.name}: tier {quote(tid)}", "event tier holds reference annotations, not "
                                                               "time-aligned ones"))
             continue
+        role = roles.get(tid, "event")
         for a in tiers[tid].iter("ALIGNABLE_ANNOTATION"):
             aid = a.get("ANNOTATION_ID", "?")
             where = f"{p.name}: tier {quote(tid)}, annotation {shorten(aid, 40)}"
-            got = aligned(tid, a)
+            got = aligned(a)
             if isinstance(got, str):
                 skipped.append(Skip(where, got))
                 continue
             t1, t2 = got
+            if t1 < 0:
+                notes.append(f"{where}: starts {-t1} ms before the video (media offset TIME_ORIGIN {origin:+,} "
+                             "ms); its onset moved to the first frame")
+                t1 = 0
             onset = clock.frame(t1, "start")
             offset = max(onset, clock.frame(t2, "end") - 1)
             lo, hi = bisect.bisect_left(apex_starts, t1), bisect.bisect_left(apex_starts, t2)
@@ -475,12 +598,14 @@ def read_eaf(path: str | os.PathLike[str], fps: float | None = None, video_id: i
             if len(inside) > 1:
                 skipped.append(Skip(where, f"{len(inside)} apex annotations inside the event"))
                 continue
-            if inside:
-                apex = clock.frame(inside[0][0], "start")
+            apex = clock.frame(max(0, inside[0][0]), "start") if inside else None
+            value = a.findtext("ANNOTATION_VALUE") or ""
+            if role == "aus":
+                emotion, aus = "", value.strip()
+            elif role == "emotion":
+                emotion, aus = value.strip(), ""
             else:
-                apex = (onset + offset) // 2
-                notes.append(f"{where}: no apex; using the middle frame {apex}")
-            emotion, aus = _parse_value(a.findtext("ANNOTATION_VALUE") or "")
+                emotion, aus = _parse_value(value)
             meta = _parse_meta(metas.get(aid, ""))
             conf: float | None = None
             if meta.get("confidence"):
@@ -489,11 +614,134 @@ def read_eaf(path: str | os.PathLike[str], fps: float | None = None, video_id: i
                 except ValueError:
                     skipped.append(Skip(where, f"bad confidence {quote(meta['confidence'])}"))
                     continue
-            ev = make_event(where, skipped, video_id=video_id, onset=onset, apex=apex, offset=offset, face_id=face,
-                            emotion=emotion, aus=aus, coder=coder, confidence=conf, note=meta.get("note", ""),
-                            source=source or meta.get("source", "imported"),
-                            status="rejected" if tid in rejected_tiers else meta.get("status", "accepted"))
-            if ev is not None:
-                events.append(ev)
+            anns.append(_Ann(where, tid, role if tid in extra else "ours", coder, face, onset, apex, offset,
+                             emotion, aus, conf, meta, tid in rejected_tiers))
+    anns = _merge_mapped(anns, notes, p.name)
+    for x in anns:
+        apex = x.apex
+        if apex is None:
+            apex = (x.onset + x.offset) // 2
+            notes.append(f"{x.where}: no apex; using the middle frame {apex}")
+        ev = make_event(x.where, skipped, au_reader=au_reader, video_id=video_id, onset=x.onset, apex=apex,
+                        offset=x.offset, face_id=x.face, emotion=x.emotion, aus=x.aus, coder=x.coder,
+                        confidence=x.confidence, note=x.meta.get("note", ""),
+                        source=source or x.meta.get("source", "imported"),
+                        status="rejected" if x.rejected else x.meta.get("status", "accepted"))
+        if ev is not None:
+            events.append(ev)
+    notes += au_reader.notes()
     return ImportPreview(path=p, format="ELAN eaf", events=events, skipped=skipped, notes=notes, fps=use_fps,
-                         media=media, media_path=media_path)
+                         media=media, media_path=media_path, time_origin=origin, linked_media=tuple(linked))
+
+
+# ------------------------------------------------------------------------ other tools' tiers (tier_coders)
+TIER_ROLES = ("aus", "emotion", "event")  # what a mapped tier holds: AU codes, emotions, or "emotion | AUs"
+_ROLE_NAMES = {"aus": "aus", "au": "aus", "emotion": "emotion", "emotions": "emotion", "event": "event",
+               "events": "event"}
+
+
+def _role(tier: str, role: str) -> str:
+    r = _ROLE_NAMES.get(role.strip().lower())
+    if r is None:
+        raise InputError(f"tier {quote(tier)}: unknown kind {quote(role)} (expected one of {', '.join(TIER_ROLES)})")
+    return r
+
+
+def split_tier_target(spec: str) -> tuple[str, str | None]:
+    """``alice`` -> ("alice", None); ``alice:aus`` -> ("alice", "aus") (kinds: :data:`TIER_ROLES`, ``au`` and
+    ``emotions`` too). A coder whose name holds ":" is written with its kind (``lab:alice:event``). InputError for
+    a kind that is none of them."""
+    coder, sep, role = spec.rpartition(":")
+    if not sep:
+        return spec.strip(), None
+    return coder.strip(), _role(coder, role)
+
+
+def _guess_role(tier: ET.Element) -> str:
+    """``aus`` for a tier whose every value reads as AU codes (``12``, ``AU04``, ``6+12+25``), else ``event``."""
+    values = [v.strip() for v in (a.findtext("ANNOTATION_VALUE") or "" for a in tier.iter("ALIGNABLE_ANNOTATION"))
+              if v.strip()]
+    return "aus" if values and all((r := read_aus(v)).aus and not r.unreadable for v in values) else "event"
+
+
+@dataclass
+class _Ann:
+    """One annotation of an event tier, read (frames in the video, value split), before it becomes an event."""
+
+    where: str
+    tier: str
+    role: str  # a mapped tier's aus / emotion / event; ours: a <coder>/event tier
+    coder: str
+    face: int
+    onset: int
+    apex: int | None  # None: no apex annotation
+    offset: int
+    emotion: str
+    aus: str
+    confidence: float | None
+    meta: dict[str, str]
+    rejected: bool
+
+
+def _merge_mapped(anns: list[_Ann], notes: list[str], file: str) -> list[_Ann]:
+    """One event per coding where a coder's AUs and emotions are on tiers of their own: each annotation of an AU
+    tier joins the annotation of an emotion tier of the same coder and face with the same frames, or else the
+    shortest one it lies inside (onset and offset within); the event keeps the emotion annotation's frames, apex
+    and emotion, and takes the AUs of every AU annotation that joined it. An AU annotation inside none (or
+    overlapping one only in part) stays an event of its own, without an emotion."""
+    emo = [x for x in anns if x.role in ("emotion", "event") and not x.rejected]  # mapped tiers only
+    aus = [x for x in anns if x.role == "aus" and not x.rejected]
+    if not aus or not emo:
+        return anns
+    # per coder and face: emotion annotations by onset, the latest offset so far (a walk back stops where no
+    # earlier annotation reaches), and by their frames: linear in the annotations for tiers without overlaps
+    groups: dict[tuple[str, int], tuple[list[_Ann], list[int], list[int], dict[tuple[int, int], _Ann]]] = {}
+    for e in sorted(emo, key=lambda e: (e.onset, e.offset)):
+        g = groups.setdefault((e.coder, e.face), ([], [], [], {}))
+        g[0].append(e)
+        g[1].append(e.onset)
+        g[2].append(max(e.offset, g[2][-1]) if g[2] else e.offset)
+        g[3].setdefault((e.onset, e.offset), e)
+    joined: dict[int, list[_Ann]] = {}  # id of the emotion annotation -> AU annotations
+    partial: list[_Ann] = []
+    for a in aus:
+        found = groups.get((a.coder, a.face))
+        if found is None:
+            continue
+        anns_, onsets, reach, exact = found
+        target = exact.get((a.onset, a.offset))
+        if target is None:
+            j = bisect.bisect_right(onsets, a.onset) - 1  # the last one starting at or before it
+            while j >= 0 and reach[j] >= a.offset:
+                e = anns_[j]
+                if e.offset >= a.offset and (target is None or e.offset - e.onset < target.offset - target.onset):
+                    target = e
+                j -= 1
+        if target is None:
+            hi = bisect.bisect_right(onsets, a.offset)  # those starting before it ends; one reaching into it?
+            if hi and reach[hi - 1] >= a.onset:
+                partial.append(a)
+            continue
+        joined.setdefault(id(target), []).append(a)
+    if not joined:
+        if partial:
+            notes.append(f"{file}: {len(partial)} AU annotation(s) overlap an emotion annotation of their coder "
+                         "without lying inside it: kept as events of their own")
+        return anns
+    gone = {id(a) for group in joined.values() for a in group}
+    out = []
+    for x in anns:
+        if id(x) in gone:
+            continue
+        group = joined.get(id(x))
+        if group:
+            terms = [t for t in (x.aus, *(a.aus for a in sorted(group, key=lambda a: a.onset))) if t.strip()]
+            x = _Ann(**{**x.__dict__, "aus": "+".join(terms)})
+        out.append(x)
+    tiers = sorted({a.tier for g in joined.values() for a in g})
+    notes.append(f"{file}: {len(gone)} annotation(s) of AU tier(s) {name_list(tiers, 4)} merged into the "
+                 f"{len(joined)} emotion annotation(s) of the same coder they lie in (one event each)")
+    if partial:
+        notes.append(f"{file}: {len(partial)} AU annotation(s) overlap an emotion annotation of their coder without "
+                     "lying inside it: kept as events of their own")
+    return out

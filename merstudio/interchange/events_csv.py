@@ -3,7 +3,9 @@
 Columns: video, face_id, onset, apex, offset, onset_time, apex_time, offset_time, emotion, aus, coder, confidence,
 source, status, note. Frames are 0-based and both ends are included; ``*_time`` is the start of that frame in
 seconds (frame / fps, or the video's own timestamp when given). The reader also takes the project's report CSV
-(``onset_frame``/``apex_frame``/``offset_frame``, see merstudio.project.export).
+(``onset_frame``/``apex_frame``/``offset_frame``, see merstudio.project.export) and the same tables as Excel saves
+them: ``;`` or tab between the columns (told by the header line), decimal commas where the delimiter is no comma,
+UTF-16 or an 8-bit code page (merstudio.textfile), or the report's XLSX (File > Export, sheet ``events``).
 """
 
 from __future__ import annotations
@@ -22,10 +24,12 @@ from merstudio.atomic import atomic_path
 from merstudio.datasets.parse import cell_text
 from merstudio.errors import InputError
 from merstudio.interchange.common import (
+    AUReader,
     FrameClock,
     ImportPreview,
     Media,
     Skip,
+    file_name,
     fps_mismatch,
     make_event,
     media_name,
@@ -35,7 +39,7 @@ from merstudio.interchange.common import (
     vfr_note,
 )
 from merstudio.project.events import Event
-from merstudio.textfile import csv_rows, read_table_text
+from merstudio.textfile import csv_rows, read_head, read_table_text, sniff_delimiter
 
 EVENT_CSV_COLUMNS = ("video", "face_id", "onset", "apex", "offset", "onset_time", "apex_time", "offset_time",
                      "emotion", "aus", "coder", "confidence", "source", "status", "note")
@@ -83,6 +87,53 @@ def _int(v: str) -> int | None:
     return int(x) if math.isfinite(x) and x == int(x) else None
 
 
+def _float(v: str, decimal_comma: bool) -> float:
+    """A number cell; ``0,25`` too where commas cannot be thousands separators (``decimal_comma``: a table whose
+    delimiter is no comma, as Excel writes it in comma-decimal locales). ValueError when it is no number."""
+    try:
+        return float(v)
+    except ValueError:
+        if decimal_comma and v.count(",") == 1 and "." not in v:
+            return float(v.replace(",", "."))
+        raise
+
+
+def _header_key(h: object) -> str:
+    t = cell_text(h).lower()
+    return _ALIASES.get(t, t)
+
+
+def table_header(path: str | os.PathLike[str]) -> list[str]:
+    """The column names of a text table (its delimiter told by the header line) or of an .xlsx file's first sheet,
+    lower-cased: for telling our events table from others' (merstudio.interchange.detect_format)."""
+    p = Path(path)
+    if p.suffix.lower() == ".xlsx":
+        from merstudio.xlsx import first_row
+
+        return [_header_key(h) for h in first_row(p)]
+    head = read_head(p)
+    return [_header_key(h.strip().strip('"')) for h in head.split(sniff_delimiter(head))]
+
+
+def looks_events_table(path: str | os.PathLike[str]) -> bool:
+    """Our events table (CSV, TSV, the report's CSV or XLSX): its header names ``onset`` or ``onset_frame``."""
+    return "onset" in table_header(path)
+
+
+def _rows(p: Path) -> tuple[list[list[Any]], str, bool]:
+    """(records, format name, decimal commas allowed) of an events table: text in any delimiter Excel writes, or
+    the report's XLSX (its cells as they are: numbers stay numbers)."""
+    if p.suffix.lower() == ".xlsx":
+        from merstudio.datasets.parse import read_workbook_rows
+
+        return [list(r) for r in read_workbook_rows(p)[1]], "events XLSX", False
+    text = read_table_text(p, "events CSV")  # UTF-8 (BOM or not), UTF-16 with a BOM (Excel), Latin-1
+    lines = text[:65_536].splitlines()
+    delim = sniff_delimiter(lines[0] if lines else "")
+    name = {",": "events CSV", ";": "events CSV (';')", "\t": "events TSV"}[delim]
+    return [list(r) for r in csv_rows(p, text, delim)], name, delim != ","
+
+
 def read_events_csv(path: str | os.PathLike[str], fps: float | None = None, video_id: int = 0,
                     video_name: str | None = None, fps_override: bool = False,
                     source: str | None = None, times: np.ndarray | None = None) -> ImportPreview:
@@ -95,29 +146,40 @@ def read_events_csv(path: str | os.PathLike[str], fps: float | None = None, vide
     along such a video) and from which frames are recomputed.
     """
     p = Path(path)
-    text = read_table_text(p, "events CSV")  # UTF-8 (BOM or not), UTF-16 with a BOM (Excel), Latin-1
-    rows = csv_rows(p, text)
+    if not p.is_file():
+        raise InputError(f"{p}: events CSV not found")
+    rows, fmt, decimal_comma = _rows(p)
     if not rows:
         raise InputError(f"{p}: empty file")
-    header = [_ALIASES.get(h.strip().lower(), h.strip().lower()) for h in rows[0]]
+    header = [_header_key(h) for h in rows[0]]
     missing = [c for c in ("onset", "apex", "offset") if c not in header]
     if missing:
-        raise InputError(f"{p}: missing column(s) {', '.join(missing)} (have: {name_list(rows[0]) or 'none'}; "
-                         f"expected {', '.join(EVENT_CSV_COLUMNS)})")
+        raise InputError(f"{p}: missing column(s) {', '.join(missing)} (have: "
+                         f"{name_list(cell_text(h) for h in rows[0]) or 'none'}; expected "
+                         f"{', '.join(EVENT_CSV_COLUMNS)})")
     idx = {h: j for j, h in reversed(list(enumerate(header)))}
-    body = [(k + 2, r) for k, r in enumerate(rows[1:]) if any(c.strip() for c in r)]
+    body = [(k + 2, r) for k, r in enumerate(rows[1:]) if any(cell_text(c) for c in r)]
 
-    def get(r: list[str], c: str) -> str:
+    def get(r: list[Any], c: str) -> str:
         j = idx.get(c)
-        return r[j].strip() if j is not None and j < len(r) else ""
+        return cell_text(r[j]) if j is not None and j < len(r) else ""
+
+    def raw(r: list[Any], c: str) -> str:
+        """A text cell as written (a note's spaces are the coder's)."""
+        j = idx.get(c)
+        v = r[j] if j is not None and j < len(r) else None
+        return v if isinstance(v, str) else cell_text(v)
+
+    def seconds(r: list[Any], c: str) -> float:
+        return _float(get(r, c), decimal_comma)
 
     clock = FrameClock(float(fps), variable_times(times, float(fps))) if fps is not None else None
     ratios, scales = [], []
     for _, r in body:
         for c in ("onset", "apex", "offset"):
-            f, t = _int(get(r, c)), get(r, f"{c}_time")
+            f = _int(get(r, c))
             try:
-                tv = float(t)
+                tv = seconds(r, f"{c}_time")
             except ValueError:
                 continue
             if f and tv > 0:
@@ -144,8 +206,11 @@ def read_events_csv(path: str | os.PathLike[str], fps: float | None = None, vide
     if not video_name and len(videos) > 1:
         raise InputError(f"{p}: the file holds events of {len(videos)} videos ({name_list(sorted(videos), 4)}); "
                          "choose one (video_name= / --video)")
+    if video_name and len(videos) == 1 and file_name(next(iter(videos))) != video_name:
+        notes.append(f"the file's video {quote(next(iter(videos)))} is not {quote(video_name)}; imported anyway")
     events: list[Event] = []
     skipped: list[Skip] = []
+    au_reader = AUReader()
     for rowno, r in body:
         where = f"{p.name}: row {rowno}"
         if video_name and len(videos) > 1 and get(r, "video") != video_name:
@@ -156,22 +221,23 @@ def read_events_csv(path: str | os.PathLike[str], fps: float | None = None, vide
             if from_times:
                 try:
                     assert clock is not None  # from_times only where the video's rate is given
-                    frames[c] = clock.seconds_frame(float(get(r, f"{c}_time")))
+                    frames[c] = clock.seconds_frame(seconds(r, f"{c}_time"))
                 except (ValueError, OverflowError):  # not a number, nan, inf
-                    break
+                    continue
             else:
                 f = _int(get(r, c))
-                if f is None:
-                    break
-                frames[c] = f
+                if f is not None:
+                    frames[c] = f
         if len(frames) < 3:
-            skipped.append(Skip(where, f"bad or missing frame in {', '.join(c for c in ('onset', 'apex', 'offset') if c not in frames)}"))
+            bad = [f"{c}_time" if from_times else c for c in ("onset", "apex", "offset") if c not in frames]
+            what = ", ".join(f"{c} {quote(get(r, c))}" if get(r, c) else f"{c} (empty)" for c in bad)
+            skipped.append(Skip(where, f"bad or missing {'time' if from_times else 'frame'} in {what}"))
             continue
         conf_raw = get(r, "confidence")
         conf: float | None = None
         if conf_raw:
             try:
-                conf = float(conf_raw)
+                conf = _float(conf_raw, True)  # 0..1: "0,9" is never a thousands separator
             except ValueError:
                 skipped.append(Skip(where, f"bad confidence {quote(conf_raw)}"))
                 continue
@@ -179,11 +245,12 @@ def read_events_csv(path: str | os.PathLike[str], fps: float | None = None, vide
         if face is None:
             skipped.append(Skip(where, f"bad face_id {quote(get(r, 'face_id'))}"))
             continue
-        ev = make_event(where, skipped, video_id=video_id, onset=frames["onset"], apex=frames["apex"],
-                        offset=frames["offset"], face_id=face, emotion=get(r, "emotion"),
-                        aus=cell_text(get(r, "aus")), coder=get(r, "coder"), confidence=conf, note=get(r, "note"),
+        ev = make_event(where, skipped, au_reader=au_reader, video_id=video_id, onset=frames["onset"],
+                        apex=frames["apex"], offset=frames["offset"], face_id=face, emotion=get(r, "emotion"),
+                        aus=get(r, "aus"), coder=get(r, "coder"), confidence=conf, note=raw(r, "note"),
                         source=source or get(r, "source") or "imported", status=get(r, "status") or "accepted")
         if ev is not None:
             events.append(ev)
-    return ImportPreview(path=p, format="events CSV", events=events, skipped=skipped, notes=notes,
+    notes += au_reader.notes()
+    return ImportPreview(path=p, format=fmt, events=events, skipped=skipped, notes=notes,
                          fps=float(use_fps) if use_fps else None, media=media_name(next(iter(videos))) if len(videos) == 1 else "")

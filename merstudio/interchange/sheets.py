@@ -12,6 +12,7 @@ row (or, over the csv module's limit, refuses the file naming the row).
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -36,6 +37,7 @@ from merstudio.interchange.common import (
     quote,
     shorten,
 )
+from merstudio.project.apex import note_apex_imputed
 from merstudio.project.events import Event, normalize_aus
 
 # kind -> (subject, filename, onset, apex, offset, AUs, emotion) as written in the sheet
@@ -105,18 +107,22 @@ def events_from_samples(samples: Iterable[Sample], video_id: int, clip: str | os
             if s.onset is None or s.offset is None:
                 raise InputError(f"{s.source}: no onset/offset")
             onset, offset = s.onset, s.offset
+            imputed = s.apex is None or bool(s.meta.get("apex_is_middle"))
             apex = s.apex if s.apex is not None else (onset + offset) // 2
         else:
             if not s.frames:
                 raise InputError(f"{s.source}: the sample lists no frames")
             if listing is None:
                 listing = {p.resolve(): i for i, p in enumerate(clip_frame_files(s.path))}
+            imputed = s.apex_pos is None or bool(s.meta.get("apex_is_middle"))  # SMIC: no apex in the dataset
             apex_file = s.frames[s.apex_pos if s.apex_pos is not None else len(s.frames) // 2]
             try:
                 onset, apex, offset = (listing[f.resolve()] for f in (s.frames[0], apex_file, s.frames[-1]))
             except KeyError as exc:
                 raise InputError(f"{s.source}: frame {exc.args[0]} is not in the clip's frame sequence") from None
         aus, note = _au_fields(s.aus, s.aus_raw)
+        if imputed:  # the sheet has no apex: the middle frame, marked so agreement leaves it out
+            note = note_apex_imputed(note)
         emotion = s.label if label == "class" else _emotion(s.raw_label)
         ev = Event(video_id=video_id, onset=onset, apex=apex, offset=offset, emotion=emotion, aus=aus,
                    coder=coder or s.dataset, note=note, source="imported", status="accepted")
@@ -130,6 +136,26 @@ def _frame(value: object) -> int | None:
         return frame_number(value)
     except (ValueError, OverflowError):
         return None
+
+
+# The subject folder above a clip's frame folder, as each dataset is distributed (docs: datasets): CASME II and CASME
+# ``subNN/<Filename>/``, SAMM ``<subject>/<Filename>/`` (006/006_1_2), CAS(ME)^3 ``spNO.<n>/<task>/color/``.
+_SUBJECT_FOLDERS = {"casme2": (re.compile(r"sub0*(\d+)", re.I), 1), "casme": (re.compile(r"sub0*(\d+)", re.I), 1),
+                    "samm": (re.compile(r"0*(\d{1,4})"), 1), "casme3a": (re.compile(r"spno\.?0*(\d+)", re.I), 3)}
+
+
+def folder_subject(kind: str, clip_folder: str | os.PathLike[str]) -> tuple[int, str] | None:
+    """(subject number, the folder that names it) for a clip folder laid out as the dataset is distributed
+    (``CASME2-RAW/sub01/EP02_01f`` -> 1, ``SAMM/006/006_1_2`` -> 6, ``part_A/spNO.1/a/color`` -> 1), else None."""
+    rule = _SUBJECT_FOLDERS.get(canonical_kind(kind))
+    if rule is None:
+        return None
+    rx, depth = rule
+    for parent in Path(os.path.abspath(clip_folder)).parents[:depth]:
+        m = rx.fullmatch(parent.name)
+        if m:
+            return int(m.group(1)), parent.name
+    return None
 
 
 def _same_clip(a: str, b: str) -> bool:
@@ -146,7 +172,10 @@ def preview_sheet(sheet: str | os.PathLike[str], kind: str, clip: str, video_id:
 
     kind: casme2 | samm | casme | casme3a. clip_folder: the clip's frame folder (positions come from its files);
     else first_frame: the frame number of the clip's first frame (1 for a whole CASME II clip, the onset for a
-    ``*_selected`` clip). subject: keep only that subject's rows (a clip name can repeat across subjects).
+    ``*_selected`` clip). subject: keep only that subject's rows (a clip name can repeat across subjects; CASME II
+    repeats EP02_01f in several subjects). Without it the subject comes from the clip folder when its path names one
+    as the dataset is laid out (:func:`folder_subject`); else rows of more than one subject for the clip are refused
+    (InputError listing them): one clip's events never mix in another person's.
     """
     k = canonical_kind(kind)
     if k not in SHEET_COLUMNS:
@@ -179,6 +208,27 @@ def preview_sheet(sheet: str | os.PathLike[str], kind: str, clip: str, video_id:
     events: list[Event] = []
     skipped: list[Skip] = []
     notes: list[str] = []
+    from_folder = folder_subject(k, clip_folder) if clip_folder is not None else None
+    if from_folder is not None:
+        if want_subj is None:
+            want_subj = from_folder[0]
+            notes.append(f"subject {from_folder[0]}: from the clip folder ({quote(from_folder[1])})")
+        elif want_subj != from_folder[0]:
+            raise InputError(f"{path}: subject {subject} given, but the clip folder {clip_folder} is subject "
+                             f"{from_folder[0]}'s ({quote(from_folder[1])}); give the clip folder of that subject")
+    if want_subj is None:
+        found: set[int | str] = set()
+        for r in rows:
+            if _same_clip(cell_text(r.values.get(c_name)), clip):
+                try:
+                    found.add(subject_number(r.values.get(c_subj)))
+                except (InputError, ValueError):
+                    found.add(cell_text(r.values.get(c_subj)))
+        if len(found) > 1:
+            listed = ", ".join(str(x) for x in sorted(found, key=str)[:8]) + (", …" if len(found) > 8 else "")
+            raise InputError(f"{path}: clip {clip!r} has rows of {len(found)} subjects ({listed}); name the subject "
+                             "(subject= / --subject), or give the clip folder as the dataset lays it out "
+                             "(e.g. sub01/EP02_01f)")
     matched = 0
     for r in rows:
         v = r.values
@@ -218,7 +268,8 @@ def preview_sheet(sheet: str | os.PathLike[str], kind: str, clip: str, video_id:
                     break
                 pos[what] = n - first_frame
         else:
-            if "apex" not in pos or not pos["onset"] <= pos["apex"] <= pos["offset"]:
+            imputed = "apex" not in pos or not pos["onset"] <= pos["apex"] <= pos["offset"]
+            if imputed:
                 mid = (pos["onset"] + pos["offset"]) // 2
                 raw = cell_text(v.get(c_apex))
                 notes.append(f"{where}: apex {quote(raw) if raw else 'blank'} unusable; using the middle "
@@ -232,6 +283,8 @@ def preview_sheet(sheet: str | os.PathLike[str], kind: str, clip: str, video_id:
             except ValueError:  # too long, or an AU number of thousands of digits
                 skipped.append(Skip(where, f"bad AU cell {quote(au_raw)}"))
                 continue
+            if imputed:  # no usable apex in the sheet: the middle frame, marked so agreement leaves it out
+                note = note_apex_imputed(note)
             ev = make_event(where, skipped, video_id=video_id, onset=pos["onset"], apex=pos["apex"],
                             offset=pos["offset"], emotion=_emotion(cell_text(v.get(c_emo))), aus=aus,
                             coder=coder or k, note=note, source="imported", status="accepted")

@@ -2,54 +2,16 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import asdict, dataclass, replace
 from typing import Any
 
 from merstudio.errors import InputError
+from merstudio.facs import au_numbers, normalize_aus, parse_aus  # the AU grammar lives in merstudio.facs
+
+__all__ = ["SOURCES", "STATUSES", "Event", "au_numbers", "normalize_aus", "parse_aus"]
 
 SOURCES = ("model", "manual", "imported")
 STATUSES = ("proposal", "accepted", "rejected")
-
-# One AU term: optional side (L or R, as FACS coders write unilateral AUs), AU number, optional
-# intensity letter A-E (FACS intensity), e.g. "L12", "R6", "4", "12C".
-_AU_TERM = re.compile(r"^([LR]?)(\d{1,2})([A-E]?)$")
-
-
-def parse_aus(text: str) -> list[tuple[str, int, str]]:
-    """Parse a FACS AU string such as ``4+7``, ``L12``, ``1+2+L12`` into (side, au, intensity) terms.
-
-    Raises ValueError with a one-line reason on a malformed string. The empty string means "no AUs".
-    """
-    text = re.sub(r"\s*\+\s*", "+", (text or "").strip().upper())
-    # a space inside a term ("L 12", "AU 4") is no separator; between terms ("1 2") it is one, never a merge (AU12)
-    text = re.sub(r"\s+", "+", re.sub(r"(?<=\b[LR])\s+|(?<=\bAU)\s+", "", text))
-    if not text:
-        return []
-    terms: list[tuple[str, int, str]] = []
-    seen: set[tuple[str, int]] = set()
-    for part in text.split("+"):
-        m = _AU_TERM.match(part)
-        if not m:
-            raise ValueError(f"bad AU term {part!r} in {text!r} (expected e.g. 4+7, L12, R6)")
-        side, num, inten = m.group(1), int(m.group(2)), m.group(3)
-        if not 1 <= num <= 99:
-            raise ValueError(f"AU number out of range in {text!r}: {num}")
-        if (side, num) in seen:
-            raise ValueError(f"AU {side}{num} repeated in {text!r}")
-        seen.add((side, num))
-        terms.append((side, num, inten))
-    return terms
-
-
-def normalize_aus(text: str) -> str:
-    """Validate and return the canonical spelling of an AU string (upper case, no spaces)."""
-    return "+".join(f"{s}{n}{i}" for s, n, i in parse_aus(text))
-
-
-def au_numbers(text: str) -> list[int]:
-    """The AU numbers in an AU string, sides and intensities dropped (``1+2+L12`` -> [1, 2, 12])."""
-    return [n for _, n, _ in parse_aus(text)]
 
 
 @dataclass(frozen=True)

@@ -505,6 +505,47 @@ class Project(BehaviourTables):
     def coders(self) -> list[str]:
         return [r[0] for r in self._query("SELECT name FROM coders ORDER BY created, name")]
 
+    # A coder who coded a video and found nothing leaves no event there; an import of a file of theirs (even one
+    # with no events) records them in the per-video setting ``coded:<video id>`` (a sorted list of names), so the
+    # agreement report can count their silence as a judgement (merstudio.agreement).
+    def coded_by(self, video_id: int) -> list[str]:
+        """The coders recorded as having coded the video (see above), sorted."""
+        return sorted(str(c) for c in self.get_setting(coded_key(video_id)) or [])
+
+    def coded(self) -> dict[int, list[str]]:
+        """{video id: :meth:`coded_by`} of every video with a record."""
+        out: dict[int, list[str]] = {}
+        for key, value in self._query("SELECT key, value FROM settings WHERE key LIKE 'coded:%'"):
+            try:
+                vid = int(key.split(":", 1)[1])
+            except ValueError:
+                continue
+            out[vid] = sorted(str(c) for c in json.loads(value) or [])
+        return out
+
+    def mark_coded(self, video_id: int, coders: Iterable[str]) -> None:
+        """Record that ``coders`` coded the video (kept with those recorded before)."""
+        with self._tx() as con:
+            self._mark_coded(con, {video_id: coders})
+
+    @staticmethod
+    def _mark_coded(con: sqlite3.Connection, coded: Mapping[int, Iterable[str]], keep: bool = True) -> None:
+        """Add ``coded``'s coders to the videos' records (``keep=False``: take them off: an undone import)."""
+        for vid, names in coded.items():
+            change = {c.strip() for c in names if c.strip()}
+            if not change:
+                continue
+            key = coded_key(vid)
+            row = con.execute("SELECT value FROM settings WHERE key = ?", (key,)).fetchone()
+            have = set(json.loads(row[0]) or []) if row else set()
+            now = have | change if keep else have - change
+            if now == have:
+                continue
+            if now:
+                con.execute("INSERT OR REPLACE INTO settings VALUES (?, ?)", (key, json.dumps(sorted(now))))
+            else:
+                con.execute("DELETE FROM settings WHERE key = ?", (key,))
+
     # ----------------------------------------------------------------- videos
     def add_video(self, path: str | os.PathLike[str], fps: float, frame_count: int, width: int,
                   height: int) -> Video:
@@ -542,6 +583,7 @@ class Project(BehaviourTables):
     def remove_video(self, video_id: int) -> None:
         with self._tx() as con:
             con.execute("DELETE FROM videos WHERE id = ?", (video_id,))
+            con.execute("DELETE FROM settings WHERE key = ?", (coded_key(video_id),))  # its id may come back
 
     def locate_video(self, video_id: int, search_dirs: Iterable[str | os.PathLike[str]] = ()) -> Path | None:
         """Where the video is now: its stored path if the content still matches, else a file with the same
@@ -1102,19 +1144,40 @@ class Project(BehaviourTables):
             ev = self._insert_event(con, ev, now)
         return ev
 
-    def add_events(self, events: Iterable[Event], coders: Iterable[str] = ()) -> list[Event]:
-        """Insert many events in one transaction (proposals from spotting, imports), registering ``coders`` in the
-        same transaction (a failed import registers nobody)."""
-        out = []
+    def add_events(self, events: Iterable[Event], coders: Iterable[str] = (),
+                   coded: Mapping[int, Iterable[str]] | None = None) -> list[Event]:
+        """Insert many events in one transaction (proposals from spotting, imports), registering ``coders`` and
+        recording ``coded`` ({video id: coders who coded it}, see :meth:`coded_by`) in the same transaction (a
+        failed import registers nobody)."""
+        return self.replace_events((), events, coders=coders, coded=coded)[1]
+
+    def replace_events(self, remove: Iterable[int], events: Iterable[Event], coders: Iterable[str] = (),
+                       coded: Mapping[int, Iterable[str]] | None = None,
+                       uncoded: Mapping[int, Iterable[str]] | None = None) -> tuple[list[Event], list[Event]]:
+        """Delete the events ``remove`` (ids) and insert ``events`` (keeping the id of one that has one: how undo
+        restores deleted events), registering ``coders``, recording ``coded`` (see :meth:`add_events`) and taking
+        ``uncoded`` off those records (the undo of an import), all in one transaction: a re-import of a coder's
+        corrected file replaces their events whole, or not at all (an id that is gone meanwhile: KeyError,
+        nothing changed). Returns (the events removed, as they were; the events stored)."""
+        removed, out = [], []
         now = time.time()
         evs = [e.validated() for e in events]
         names = sorted({c.strip() for c in coders if c.strip()})
         with self._tx() as con:
+            for eid in remove:
+                before = self._get_event(con, eid)
+                if before is None:
+                    raise KeyError(f"no event {eid}")
+                con.execute("DELETE FROM events WHERE id = ?", (eid,))
+                self._log(con, eid, "delete", before, None)
+                removed.append(before)
             for name in names:
                 con.execute("INSERT OR IGNORE INTO coders VALUES (?, ?)", (name, now))
+            self._mark_coded(con, coded or {})
+            self._mark_coded(con, uncoded or {}, keep=False)
             for ev in evs:
                 out.append(self._insert_event(con, ev, now))
-        return out
+        return removed, out
 
     def update_event(self, event: Event) -> Event:
         eid = event.id
@@ -1240,6 +1303,11 @@ class Project(BehaviourTables):
             out.append({"id": r[0], "event_id": r[1], "time": r[2], "action": r[3], "coder": r[4],
                         "before": json.loads(r[5]) if r[5] else None, "after": json.loads(r[6]) if r[6] else None})
         return out
+
+
+def coded_key(video_id: int) -> str:
+    """The project setting that lists the coders recorded as having coded a video (:meth:`Project.coded_by`)."""
+    return f"coded:{int(video_id)}"
 
 
 def _owner(text: str | None) -> dict[str, Any] | None:

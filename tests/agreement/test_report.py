@@ -193,19 +193,20 @@ def test_facs_intensity_letters_give_icc_and_ordinal_alpha() -> None:
     evs += [Event(1, 10 * i, 10 * i + 1, 10 * i + 3, aus=b, coder="bob") for i, b in enumerate(bob)]
     rep = agreement_from_events(evs)
     rows = rep.icc[rep.icc["source"] == "events"].set_index("au")
-    assert rows.index.tolist() == [4, 12]
-    assert rows.loc[12, "n"] == 4
-    assert rows.loc[12, "icc2_1"] == pytest.approx(icc([[1, 2], [3, 3], [5, 4], [0, 0]]).icc2_1)
-    # AU4 pairs (0, 0), (0, 0), (NaN, NaN), (1, 2), (0, 0): the letter-less "4"s are missing, that pair is dropped
-    assert rows.loc[4, "n"] == 4
-    assert rows.loc[4, "icc3_1"] == pytest.approx(icc([[0, 0], [0, 0], [1, 2], [0, 0]]).icc3_1)
+    # only pairs where either coder scored the AU: the (0, 0) pair says nothing about intensity
+    assert rows.index.tolist() == [12]
+    assert rows.loc[12, "n"] == 3
+    assert rows.loc[12, "icc2_1"] == pytest.approx(icc([[1, 2], [3, 3], [5, 4]]).icc2_1)
+    # AU4 pairs (0, 0), (0, 0), (NaN, NaN), (1, 2), (0, 0): one scored pair, too few for an ICC
+    assert 4 not in rows.index
     # a pair of coders without any letter for an AU gets no row
     plain = agreement_from_events([Event(1, 0, 1, 3, aus="4", coder="a"), Event(1, 0, 1, 3, aus="4", coder="b"),
                                    Event(1, 9, 9, 9, aus="4", coder="a"), Event(1, 9, 9, 9, aus="1", coder="b")])
     assert plain.icc.empty
     a = rep.alpha.set_index("variable").loc["AU12 intensity"]
     assert a["level"] == "ordinal"
-    assert a["alpha"] == pytest.approx(krippendorff_alpha([[1, 3, 5, 0, np.nan], [2, 3, 4, 0, 2]], "ordinal"))
+    assert a["alpha"] == pytest.approx(krippendorff_alpha([[1, 3, 5, np.nan, np.nan], [2, 3, 4, np.nan, 2]],
+                                                          "ordinal"))
 
 
 def test_write_csv_to_an_impossible_folder(tmp_path: Path) -> None:

@@ -53,6 +53,12 @@ class SlowLoads:
         self.started: list[str] = []
         monkeypatch.setattr("merstudio.model.checkpoint.load_checkpoint", self)
 
+    def ran_off_the_gui_thread(self, qtbot) -> bool:
+        """Whether the first load ran in a thread of its own (waiting for it to begin: the loader's thread may not
+        have reached the load yet)."""
+        qtbot.waitUntil(lambda: bool(self.threads), timeout=10000)
+        return self.threads[0] is not threading.main_thread()
+
     def gate(self, name: str) -> threading.Event:
         self.gates[name] = threading.Event()
         return self.gates[name]
@@ -202,7 +208,7 @@ def test_a_checkpoint_loads_in_a_worker_and_the_status_bar_says_so(qtbot, window
     assert win.ctx.execute(C.LoadCheckpoint, path=str(tmp_path / "a.pt"), confirmed=True), win.errors
     assert time.monotonic() - t0 < GATE_S
     qtbot.waitUntil(lambda: bool(loads.started), timeout=10000)
-    assert loads.threads[0] is not threading.main_thread()
+    assert loads.ran_off_the_gui_thread(qtbot)
     assert win.analysis.checkpoint_loading == tmp_path / "a.pt" and win.checkpoint is None
     assert win.busy.isVisible() and "Loading a.pt" in win.busy.text()
     assert _turns(qtbot) >= 10
@@ -223,7 +229,7 @@ def test_only_the_latest_checkpoint_request_is_used(qtbot, window, tmp_path, mon
     gate = loads.gate("a.pt")
     assert win.ctx.execute(C.LoadCheckpoint, path=str(tmp_path / "a.pt"), confirmed=True)
     qtbot.waitUntil(lambda: bool(loads.started), timeout=10000)
-    assert loads.threads[0] is not threading.main_thread()
+    assert loads.ran_off_the_gui_thread(qtbot)
     assert win.ctx.execute(C.LoadCheckpoint, path=str(tmp_path / "b.pt"), confirmed=True)
     assert win.ctx.execute(C.LoadCheckpoint, path=str(tmp_path / "c.pt"), confirmed=True)
     assert win.analysis.checkpoint_loading == tmp_path / "c.pt"
@@ -244,7 +250,7 @@ def test_the_checkpoint_dialog_asks_once_loaded_and_a_newer_request_closes_it(qt
     qtbot.waitUntil(lambda: getattr(win, "checkpoint_question", None) is not None, timeout=10000)
     dlg = win.checkpoint_question
     assert dlg.isVisible() and "2: a, other" in dlg.rows["Classes"] and win.checkpoint is None
-    assert loads.threads[0] is not threading.main_thread()
+    assert loads.ran_off_the_gui_thread(qtbot)
     closed: list[int] = []
     dlg.finished.connect(closed.append)
     assert win.ctx.execute(C.LoadCheckpoint, path=str(tmp_path / "b.pt"))  # a newer request: a's question goes
@@ -267,7 +273,7 @@ def test_a_checkpoint_that_fails_to_load_says_why_in_one_line(qtbot, window, tmp
     qtbot.waitUntil(lambda: bool(win.errors), timeout=10000)
     msg = win.errors[-1]
     assert "\n" not in msg and "bad.pt" in msg and "unpickling failed" in msg
-    assert loads.threads[0] is not threading.main_thread()
+    assert loads.ran_off_the_gui_thread(qtbot)
     assert win.checkpoint == tmp_path / "old.pt" and win.analysis.checkpoint_loading is None
     assert not win.busy.isVisible()
 
@@ -286,7 +292,7 @@ def test_an_analysis_asked_for_while_a_checkpoint_loads_waits_and_runs_with_it(q
     assert "starts once new.pt has loaded" in win.statusBar().currentMessage()
     assert "Loading new.pt" in win.busy.text()
     assert not win.run_action.isEnabled() and win.progress_bar.isVisible()
-    assert loads.threads[0] is not threading.main_thread()
+    assert loads.ran_off_the_gui_thread(qtbot)
     gate.set()
     qtbot.waitUntil(lambda: win.worker is None, timeout=20000)
     assert win.project.analysis(win.video.id).model == str(tmp_path / "new.pt") and not win.errors
@@ -318,7 +324,7 @@ def test_an_analysis_waiting_for_a_checkpoint_that_fails_is_not_run(qtbot, windo
     gate = loads.gate("bad.pt")
     assert win.ctx.execute(C.LoadCheckpoint, path=str(tmp_path / "bad.pt"), confirmed=True) is not None
     assert win.ctx.execute(C.RunAnalysis, confirmed=True) is not None
-    assert loads.threads and loads.threads[0] is not threading.main_thread()
+    assert loads.ran_off_the_gui_thread(qtbot)
     gate.set()
     qtbot.waitUntil(lambda: bool(win.errors), timeout=10000)
     qtbot.waitUntil(lambda: win.worker is None, timeout=10000)
@@ -335,7 +341,7 @@ def test_closing_the_window_while_a_checkpoint_loads(qtbot, window, tmp_path, mo
     gate = loads.gate("a.pt")
     assert win.ctx.execute(C.LoadCheckpoint, path=str(tmp_path / "a.pt"), confirmed=True)
     qtbot.waitUntil(lambda: bool(loads.started), timeout=10000)
-    assert loads.threads[0] is not threading.main_thread()
+    assert loads.ran_off_the_gui_thread(qtbot)
     opener = threading.Timer(0.2, gate.set)
     opener.start()
     win.close()  # waits for the load running (it cannot be interrupted), drops its answer

@@ -72,7 +72,7 @@ def test_import_with_problems_needs_confirmation(window, video_path, tmp_path):
     win = window
     video = _open(win, video_path)
     evs = [Event(video.id, 5, 6, 8, emotion="positive", coder="cy"),
-           Event(video.id, 85, 88, 95, emotion="negative", coder="cy")]  # past the 90-frame video
+           Event(video.id, 92, 94, 97, emotion="negative", coder="cy")]  # past the 90-frame video
     tsv = write_events(evs, tmp_path / "boris.tsv", Media(str(video_path), fps=FPS, frame_count=200))
     assert not win.ctx.execute(C.ImportEvents, path=str(tsv), confirmed=True)
     assert "past the end" in win.errors[-1] and "nothing imported" in win.errors[-1]
@@ -366,3 +366,23 @@ def test_export_and_import_of_a_variable_rate_video_use_its_frame_times(window, 
     monkeypatch.setattr(ImportPreviewDialog, "exec", lambda self: ImportPreviewDialog.DialogCode.Accepted)
     assert window.ctx.execute(C.ImportEvents, path=str(eaf)), window.errors
     assert [(e.onset, e.apex, e.offset) for e in window.project.events(video.id)] == [(45, 47, 50)]
+
+
+def test_an_elan_files_media_offset_survives_the_app(window, video_path, tmp_path):
+    # ELAN plays the media at annotation time + TIME_ORIGIN: imported in the app, exported back to ELAN, the file
+    # keeps its offset and its annotation times (as a command-line import does)
+    import xml.etree.ElementTree as ET
+
+    win = window
+    video = _open(win, video_path)
+    src = write_events([Event(video.id, 3, 4, 6, emotion="positive", coder="cy")], tmp_path / "o.eaf",
+                       Media(str(video_path), fps=FPS, frame_count=N_FRAMES))
+    root = ET.parse(src)
+    root.getroot().find("HEADER/MEDIA_DESCRIPTOR").set("TIME_ORIGIN", "1000")  # the video starts 1 s in
+    root.write(src)
+    assert win.ctx.execute(C.ImportEvents, path=str(src), confirmed=True), win.errors
+    assert [(e.onset, e.offset) for e in win.project.events(video.id)] == [(3 + FPS, 6 + FPS)]
+    out = tmp_path / "back.eaf"
+    assert win.ctx.execute(C.ExportEvents, path=str(out)), win.errors
+    assert ET.parse(out).getroot().find("HEADER/MEDIA_DESCRIPTOR").get("TIME_ORIGIN") == "1000"
+    assert read_events(out, fps=FPS).events[0].onset == 3 + FPS

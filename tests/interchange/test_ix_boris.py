@@ -223,15 +223,18 @@ def test_bad_rows_preview_and_all_or_nothing_import(tmp_path, project):
     wb = openpyxl.load_workbook(path)
     ws = wb.active
     head = [c.value for c in ws[1]]
-    ws.cell(row=2, column=head.index("Modifiers") + 1, value="AU4|strong")
+    ws.cell(row=2, column=head.index("Status") + 1, value="maybe")
     ws.cell(row=3, column=head.index("Start frame") + 1, value="ten")
     ws.cell(row=4, column=head.index("Confidence") + 1, value="high")
+    ws.cell(row=5, column=head.index("Modifiers") + 1, value="AU4|strong")  # kept: the AU read, the rest noted
     wb.save(path)
     prev = preview_import(project, path, vid)
     assert len(prev.skipped) == 3 and len(prev.events) == len(sample_events()) - 3
     reasons = " ".join(str(s) for s in prev.skipped)
-    assert "row 2: bad AU term" in reasons and "row 3: bad start frame 'ten'" in reasons
+    assert "row 2: status must be one of" in reasons and "row 3: bad start frame 'ten'" in reasons
     assert "row 4: bad confidence 'high'" in reasons
+    assert any(e.aus == "4" and e.note.endswith("AUs as coded: AU4|strong") for e in prev.events)
+    assert any("AU text merstudio cannot read (strong)" in n for n in prev.notes)
     with pytest.raises(InputError, match="nothing imported"):
         commit_import(project, prev)
     assert project.events(vid) == []

@@ -1,0 +1,23 @@
+"""Apexes no coder set. An ELAN annotation or a BORIS state without an apex, or a dataset sheet's ``/``, gets the
+middle frame of its onset..offset on import, and the event's note gets the :data:`APEX_IMPUTED` tag, so that the
+agreement report leaves those apexes out of its apex statistics (merstudio.agreement). The tag travels with the
+note through every export (ELAN meta, BORIS comment, events CSV)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+APEX_IMPUTED = "[apex imputed: middle frame]"
+
+
+def note_apex_imputed(note: str) -> str:
+    """``note`` with the :data:`APEX_IMPUTED` tag (once)."""
+    if APEX_IMPUTED in (note or ""):
+        return note
+    return f"{note} {APEX_IMPUTED}" if note else APEX_IMPUTED
+
+
+def apex_imputed(event: Any) -> bool:
+    """The event's apex was put at its middle frame by an import (its note has the :data:`APEX_IMPUTED` tag) and is
+    still there: an apex a coder has moved since counts as coded."""
+    return APEX_IMPUTED in (getattr(event, "note", "") or "") and event.apex == (event.onset + event.offset) // 2

@@ -13,8 +13,6 @@ Every reader returns an :class:`ImportPreview`; nothing reaches a project until 
 from __future__ import annotations
 
 import os
-import re
-from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, fields
 from dataclasses import replace as replace_field
@@ -50,7 +48,6 @@ from merstudio.interchange.events_csv import (
 from merstudio.interchange.openface import OpenFaceTable, looks_openface, read_openface
 from merstudio.interchange.pyfeat import PyFeatTable, looks_pyfeat, read_pyfeat
 from merstudio.interchange.sheets import clip_frame_files, events_from_samples, preview_sheet
-from merstudio.project.apex import note_apex_imputed
 from merstudio.project.events import Event
 
 FORMATS = ("eaf", "boris-tsv", "boris-csv", "boris-xlsx", "boris-project", "events-csv")
@@ -219,7 +216,6 @@ def preview_import(project: Any, path: str | os.PathLike[str], video_id: int, fp
     media = project_media(project, video_id, times)
     prev = read_events(path, fps=video.fps, video_id=video_id, video_name=video.name, fps_override=fps_override,
                        fmt=fmt, times=media.times, **kwargs)
-    _mark_imputed_apexes(prev)
     named = _eaf_coders(prev.path, kwargs.get("tier_coders")) if detect_format(path, fmt) == "eaf" else set()
     return project_preview(project, prev, video_id, replace=replace, coder=coder, file_coders=named)
 
@@ -303,30 +299,6 @@ def _overlapping(existing: Iterable[Event], events: Iterable[Event]) -> list[tup
         if hit is not None:
             out.append((e, hit))
     return out
-
-
-_NO_APEX = re.compile(r"no apex; using the middle frame (\d+)$")
-
-
-def _mark_imputed_apexes(prev: ImportPreview) -> None:
-    """Tag the events whose apex a reader put at the middle frame (its note "... no apex; using the middle frame
-    N") with :data:`merstudio.project.apex.APEX_IMPUTED`, so agreement leaves those apexes out. An event is
-    told by its frames (apex N, the middle of its onset..offset); where more such events than notes share N, the
-    ones with an apex of their own cannot be told apart and none is tagged (a note says so)."""
-    want = Counter(int(m.group(1)) for n in prev.notes if (m := _NO_APEX.search(n)))
-    if not want:
-        return
-    at: dict[int, list[int]] = {}
-    for i, e in enumerate(prev.events):
-        if e.apex in want and e.apex == (e.onset + e.offset) // 2:
-            at.setdefault(e.apex, []).append(i)
-    for apex, idx in at.items():
-        if len(idx) > want[apex]:
-            prev.notes.append(f"{len(idx)} events have their apex at their middle frame {apex}, {want[apex]} of "
-                              "them for want of one: none is marked as imputed")
-            continue
-        for i in idx:
-            prev.events[i] = replace_field(prev.events[i], note=note_apex_imputed(prev.events[i].note))
 
 
 def _eaf_coders(path: Path, tier_coders: Mapping[str, str] | None) -> set[str]:

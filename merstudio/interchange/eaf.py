@@ -71,6 +71,7 @@ from merstudio.interchange.common import (
     variable_times,
     vfr_note,
 )
+from merstudio.project.apex import note_apex_imputed
 from merstudio.project.events import Event
 
 EAF_VERSION = "3.0"
@@ -618,13 +619,15 @@ def read_eaf(path: str | os.PathLike[str], fps: float | None = None, video_id: i
                              emotion, aus, conf, meta, tid in rejected_tiers))
     anns = _merge_mapped(anns, notes, p.name)
     for x in anns:
-        apex = x.apex
-        if apex is None:
+        apex, note = x.apex, x.meta.get("note", "")
+        if apex is None:  # the middle frame, tagged so that the agreement leaves it out (merstudio.project.apex)
             apex = (x.onset + x.offset) // 2
+            if x.offset > x.onset:  # a one-frame event's apex is no choice
+                note = note_apex_imputed(note)
             notes.append(f"{x.where}: no apex; using the middle frame {apex}")
         ev = make_event(x.where, skipped, au_reader=au_reader, video_id=video_id, onset=x.onset, apex=apex,
                         offset=x.offset, face_id=x.face, emotion=x.emotion, aus=x.aus, coder=x.coder,
-                        confidence=x.confidence, note=x.meta.get("note", ""),
+                        confidence=x.confidence, note=note,
                         source=source or x.meta.get("source", "imported"),
                         status="rejected" if x.rejected else x.meta.get("status", "accepted"))
         if ev is not None:

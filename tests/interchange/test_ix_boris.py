@@ -18,6 +18,7 @@ from merstudio.interchange import (
     write_boris,
 )
 from merstudio.interchange.boris import COLUMNS
+from merstudio.project.apex import APEX_IMPUTED
 
 
 @pytest.mark.parametrize("ext", ["tsv", "csv", "xlsx"])
@@ -74,7 +75,7 @@ def test_a_real_boris_export_without_frame_columns(tmp_path):
     prev = read_boris(path, fps=25.0, video_name="p01.mp4", emotions={"HAPPINESS": "positive"})
     happy, blink, disgust = prev.accept()
     assert (happy.onset, happy.apex, happy.offset) == (30, 35, 40)  # 1.2 s * 25 = 30; stop 1.64 s -> frame 40
-    assert happy.emotion == "positive" and happy.aus == "6+12" and happy.note == "clear"
+    assert happy.emotion == "positive" and happy.aus == "6+12" and happy.note == "clear " + APEX_IMPUTED  # apex: the middle
     assert happy.coder == "obs1" and happy.source == "imported" and happy.face_id == 0
     assert (blink.onset, blink.offset, blink.face_id) == (75, 75, 1)  # not Anna's face
     assert (disgust.onset, disgust.offset, disgust.aus) == (100, 106, "9+10")  # 4.013 s lies in frame 100
@@ -92,7 +93,7 @@ def test_an_unchosen_modifier_set_is_no_modifier(tmp_path):
     prev = read_boris(path, fps=25.0)
     assert prev.ok and not any("modifiers" in n for n in prev.notes)
     (happy,) = prev.accept()
-    assert (happy.aus, happy.note) == ("12", "")
+    assert (happy.aus, happy.note) == ("12", APEX_IMPUTED)  # an aggregated state has no apex: the middle frame
 
 BORIS9_HEADER = ("Observation id", "Observation date", "Description", "Observation type", "Source",
                  "Time offset (s)", "Coding duration", "Media duration (s)", "FPS (frame/s)", "Subject",
@@ -121,7 +122,7 @@ def test_a_boris_8_export_modifiers_in_columns_fps_and_named_subjects(tmp_path):
     happy, surprise, neg = prev.accept()
     assert (happy.onset, happy.offset, happy.aus, happy.face_id) == (250, 264, "1+12", 0)
     assert (surprise.aus, surprise.face_id) == ("4", 1)
-    assert (neg.aus, neg.face_id, neg.note) == ("15", 2, "modifiers: strong")
+    assert (neg.aus, neg.face_id, neg.note) == ("15", 2, "modifiers: strong " + APEX_IMPUTED)
     assert any("not AUs kept in the events' notes: strong" in n for n in prev.notes)
     with pytest.raises(FrameRateMismatch):  # recorded at 25 fps: a 30 fps video would put every event 20 % late
         read_boris(path, fps=30.0)
@@ -172,7 +173,8 @@ def test_a_boris_tabular_events_export_is_paired(tmp_path):
     assert prev.format == "BORIS tsv (tabular events)"
     got = sorted((e.face_id, e.onset, e.apex, e.offset, e.emotion, e.aus, e.note, e.coder) for e in prev.events)
     assert got == [(0, 30, 35, 40, "happiness", "12", "clear", "ann"), (0, 75, 75, 75, "blink", "", "", "ann"),
-                   (1, 32, 40, 49, "happiness", "12", "end", "ann")]  # 1.3 s lies in frame 32; no apex: the middle
+                   (1, 32, 40, 49, "happiness", "12", "end " + APEX_IMPUTED, "ann")]  # 1.3 s lies in frame 32; no apex:
+    # the middle, tagged as imputed (a point's one frame is no choice: untagged)
     assert [s.reason for s in prev.skipped] == ["'surprise' of 'Anna' starts at 5.000 s and is never stopped"]
     assert "1 row(s) of live or image observations left out (no video to place them on)" in prev.notes
 

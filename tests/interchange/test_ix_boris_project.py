@@ -20,6 +20,7 @@ from merstudio.interchange import (
 )
 from merstudio.interchange.boris_project import boris_project, read_boris_project, write_boris_project
 from merstudio.project import Event
+from merstudio.project.apex import APEX_IMPUTED
 
 
 def coding(events):
@@ -129,7 +130,7 @@ def test_a_project_as_boris_writes_it(tmp_path):
     got = sorted((e.coder, e.face_id, e.onset, e.apex, e.offset, e.emotion, e.aus, e.note) for e in prev.events)
     assert got == [("ann, session 1", 0, 10, 15, 20, "happiness", "12", "smile"),
                    ("ann, session 1", 0, 36, 36, 36, "blink", "", ""),
-                   ("ann, session 1", 1, 30, 37, 44, "surprise", "1+2", "brows")]
+                   ("ann, session 1", 1, 30, 37, 44, "surprise", "1+2", "brows " + APEX_IMPUTED)]  # no apex point
     assert [s.reason for s in prev.skipped] == ["'happiness' of 'participant' starts at 2.000 s and is never stopped"]
     assert prev.media_path == "/home/coder/video/clip.mp4"
 

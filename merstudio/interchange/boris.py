@@ -45,7 +45,7 @@ from merstudio.interchange.common import (
     vfr_note,
 )
 from merstudio.project.apex import note_apex_imputed
-from merstudio.project.events import Event
+from merstudio.project.events import STATUSES, Event
 from merstudio.textfile import csv_rows, read_table_text, sniff_delimiter
 from merstudio.xlsx import write_xlsx
 
@@ -266,7 +266,7 @@ def _pair_tabular(p: Path, rows: Sequence[Sequence[Any]], header_at: int, col: d
     observation = next((cell_text(r[1]) for r in rows[:header_at] if len(r) > 1 and norm_col(r[0]) ==
                         "observationid"), "")  # BORIS 7 writes it in a block above the header
     modifier_cols = [k for k in sorted(col, key=lambda k: col[k]) if re.fullmatch(r"modifiers|modifier\d+", k)]
-    groups: dict[tuple[str, str, str, str], list[BorisEntry]] = {}
+    groups: dict[tuple[str, str, str, str, str], list[BorisEntry]] = {}
     not_media = 0
     for k, r in enumerate(rows[header_at + 1:]):
         if not any(cell_text(c) for c in r):
@@ -282,21 +282,36 @@ def _pair_tabular(p: Path, rows: Sequence[Sequence[Any]], header_at: int, col: d
                                 f"({quote(flag or 'empty')}, {quote(_cell(r, col, 'time') or 'empty')})"))
             continue
         mod = "|".join(m for m in (_cell(r, col, c) for c in modifier_cols))
+        # independent variables "coder" and "review status" (our .boris projects set them)
         key = (_cell(r, col, "observationid") or observation, _cell(r, col, "mediafilename"), _cell(r, col, "fps"),
-               _cell(r, col, "coder"))  # an independent variable "coder" (our .boris projects set it)
+               _cell(r, col, "coder"), _cell(r, col, "reviewstatus"))
         groups.setdefault(key, []).append(BorisEntry(t - _time_shift(r, col), _cell(r, col, "subject"),
                                                      _cell(r, col, "behavior"), mod, _cell(r, col, "comment"),
                                                      "point" if flag == "POINT" else "state"))
     out: list[list[Any]] = [["Observation id", "Media file name", "FPS", "Subject", "Behavior", "Modifiers",
                              "Behavior type", "Start (s)", "Stop (s)", "Apex (s)", "Comment start", "Comment stop"]
-                            + (["Coder"] if "coder" in col else [])]
-    for (obs, media, fps, coder), entries in groups.items():
+                            + (["Coder"] if "coder" in col else [])
+                            + (["Review status"] if "reviewstatus" in col else [])]
+    for (obs, media, fps, coder, review), entries in groups.items():
         where = f"{p.name}: observation {quote(obs)}" if obs else p.name
-        out += [[obs, media, fps, *row, *([coder or obs] if "coder" in col else [])]
+        out += [[obs, media, fps, *row, *([coder or obs] if "coder" in col else []),
+                 *([review] if "reviewstatus" in col else [])]
                 for row in pair_boris_events(entries, where, skipped, notes)]
     if not_media:
         notes.append(f"{not_media} row(s) of live or image observations left out (no video to place them on)")
     return out
+
+
+def _status(*cells: Any) -> str:
+    """An event's review status: our tables' Status column, or the "review status" variable of our .boris projects
+    as BORIS's exports write it (a column of its own); accepted when neither holds one (BORIS's own Status column
+    of START / STOP is no review status)."""
+    values = [cell_text(c).lower() for c in cells]
+    for v in values:
+        if v in STATUSES:
+            return v
+    # anything else in a Status column is said to be bad where the event is made (a row of its own, skipped)
+    return next((v for v in values if v and v.upper() not in ("START", "STOP", "POINT")), "accepted")
 
 
 def read_boris(path: str | os.PathLike[str], fps: float | None = None, video_id: int = 0,
@@ -489,7 +504,7 @@ def read_boris_rows(p: Path, rows: Sequence[Sequence[Any]], fmt: str, fps: float
                         offset=offset, face_id=_face(cell_text(get(r, "subject")), names, taken, notes, where),
                         emotion=emotion, aus=aus, coder=coder, confidence=conf, note=note,
                         source=source or cell_text(get(r, "eventsource")) or "imported",
-                        status=cell_text(get(r, "status")) or "accepted")
+                        status=_status(get(r, "reviewstatus"), get(r, "status")))
         if ev is not None:
             events.append(ev)
     notes += au_reader.notes()

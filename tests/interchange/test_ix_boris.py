@@ -248,3 +248,21 @@ def test_read_events_dispatches_on_the_name(tmp_path, events, media):
     assert read_events(tmp_path / "c.csv", fps=30.0).format == "BORIS csv"
     write_xlsx(tmp_path / "empty.xlsx", [["Behavior", "Start (s)", "Stop (s)"]])
     assert read_events(tmp_path / "empty.xlsx", fps=30.0).events == []
+
+
+def test_the_review_status_of_our_boris_projects_survives_borises_tabular_export(tmp_path):
+    """Our .boris keeps rejected and proposed events in observations of their own, their status in the variable
+    'review status'; BORIS's tabular export writes that variable as a column: the events keep their status (they
+    came back as accepted coding)."""
+    header = BORIS9_TABULAR[:10] + ("review status",) + BORIS9_TABULAR[10:]
+
+    def row(status, flag, time):
+        r = _tabular_row("face 0", "happiness", "AU12", flag, time)
+        return r[:10] + [status] + r[10:]
+
+    path = _boris_export(tmp_path / "tab.tsv", [row("accepted", "START", "1.200"), row("accepted", "STOP", "1.640"),
+                                                row("rejected", "START", "2.000"), row("rejected", "STOP", "2.400"),
+                                                row("proposal", "START", "3.000"), row("proposal", "STOP", "3.200")],
+                         header=header)
+    prev = read_boris(path, fps=25.0)
+    assert [(e.onset, e.status) for e in prev.events] == [(30, "accepted"), (50, "rejected"), (75, "proposal")]

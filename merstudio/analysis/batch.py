@@ -29,7 +29,6 @@ from __future__ import annotations
 
 import contextlib
 import csv
-import hashlib
 import inspect
 import io
 import os
@@ -46,12 +45,16 @@ from typing import Any
 
 from merstudio import execution
 from merstudio.analysis.files import (
+    HASH_CHUNK,  # noqa: F401 - re-exported: bytes hashed at each end of a file
     WORKING_FORMS,
     AnalysisOutput,
     analyze_file,
+    content_hash,
+    finish_commit,
     output_names,
     output_paths,
     result_status,
+    results_of_inputs,
 )
 from merstudio.analysis.pipeline import AnalysisSettings
 from merstudio.atomic import ClaimedElsewhere, FileClaim, ensure_dir, write_text_atomic
@@ -63,7 +66,6 @@ MANIFEST = "manifest.csv"
 MANIFEST_COLUMNS = ("video", "hash", "status", "frames", "fps", "duration", "device", "error", "output",
                     "seconds")
 STATUSES = ("done", "failed", "partial", "running")
-HASH_CHUNK = 1 << 20  # bytes hashed at each end of a file
 SEGMENTS_DIR = ".segments"  # <out>/.segments/<name>/: rows of a split video's segments until they are merged
 WRITE_SHARE = 0.1  # manifest writes take at most this share of the batch's time (they are put off otherwise)
 SMALL_WRITE_S = 0.05  # ... unless one takes less than this: then every change is written (a killed run's in flight)
@@ -218,36 +220,6 @@ def find_inputs(paths: Iterable[Path], list_file: Path | None = None, skip: Iter
 # ------------------------------------------------------------------------------------------ content hash
 
 
-def _ends(h: Any, path: Path, size: int, head: bool = True, tail: bool = True) -> None:
-    with open(path, "rb") as fh:
-        if head:
-            h.update(fh.read(HASH_CHUNK))
-        if tail and size > HASH_CHUNK:
-            fh.seek(max(HASH_CHUNK, size - HASH_CHUNK) if head else max(0, size - HASH_CHUNK))
-            h.update(fh.read(HASH_CHUNK))
-
-
-def content_hash(path: Path) -> str:
-    """`<bytes>-<sha256 hex>`: cheap (at most 2 MiB read per file or frame folder) and free of modification
-    times. A file: its size and first and last MiB. A frame folder: its images' names and sizes, the first MiB of
-    the first image and the last MiB of the last. OSError when it cannot be read."""
-    p = Path(path)
-    h = hashlib.sha256()
-    if p.is_dir():
-        files = sorted((f for f in p.iterdir() if f.suffix.lower() in IMAGE_EXTENSIONS and f.is_file()
-                        and not f.name.startswith(".")), key=lambda f: natural_sort_key(f.name))
-        sizes = [f.stat().st_size for f in files]
-        for f, s in zip(files, sizes, strict=True):
-            h.update(f"{f.name}\t{s}\n".encode())
-        if files:
-            _ends(h, files[0], sizes[0], tail=False)
-            _ends(h, files[-1], sizes[-1], head=False)
-        return f"{sum(sizes)}-{h.hexdigest()}"
-    size = p.stat().st_size
-    _ends(h, p, size)
-    return f"{size}-{h.hexdigest()}"
-
-
 # ------------------------------------------------------------------------------------------ manifest
 
 
@@ -378,6 +350,9 @@ class BatchPlan:
     # finished before with the same content but other settings: analysed again (input's manifest key -> what
     # changed, e.g. ["--landmarks", "--format"])
     changed: dict[str, list[str]] = field(default_factory=dict)
+    # earlier results of the same inputs (same content, same settings) taken into the manifest as done: single
+    # runs into this folder, or a commit a stopped run left (`adoptable`)
+    adopted: list[ManifestRow] = field(default_factory=list)
 
     def changes(self) -> list[str]:
         """What changed since the inputs of `changed` were analysed, each named once, in order of appearance."""
@@ -465,15 +440,54 @@ def _plots_there(out: Path, name: str, meta: dict[str, Any]) -> bool:
     return all((out / f"{name}_face{fid}.png").is_file() for fid in faces)
 
 
+def adoptable(out: Path, name: str, source: Path, digest: str, settings: AnalysisSettings | None, *,
+              fmt: str = "csv", fps: float | None = None, plot: bool = False) -> dict[str, Any] | None:
+    """The meta of the finished result `name` in `out` when a batch may take it as the result of `source` without
+    analysing it again: complete, its meta records this input (the same resolved path and the same content hash,
+    `content_hash`) and this run's settings (`settings_changes` finds nothing). None otherwise (also without
+    `settings`, or for a result of an older merstudio that recorded no content hash)."""
+    import json
+
+    if settings is None or not digest or not _result_there(Path(out), name):
+        return None
+    try:
+        meta = json.loads(output_paths(Path(out), name).meta.read_text(encoding="utf-8"))
+        where = meta.get("input_path") or meta.get("input")
+        same = (meta.get("input_hash") == digest and bool(where)
+                and Path(str(where)).resolve() == Path(source).resolve())
+    except (OSError, ValueError, AttributeError):
+        return None
+    if not same or settings_changes(Path(out), name, Path(source), settings, fmt=fmt, fps=fps, plot=plot):
+        return None
+    return meta if isinstance(meta, dict) else None
+
+
+def _adopt(row: ManifestRow, meta: dict[str, Any], digest: str, name: str) -> ManifestRow:
+    """`row` (the input's manifest row) made `done` from an adopted result's meta."""
+    row.hash, row.status, row.error, row.output = digest, "done", "", name
+    row.frames = _num(str(meta.get("frames_processed", "")), int)
+    row.fps = _num(str(meta.get("fps", "")), float)
+    count = _num(str(meta.get("frame_count", "")), int)
+    row.duration = count / row.fps if row.fps and count is not None else None
+    row.device = str(meta.get("device") or "")
+    row.seconds = _num(str(meta.get("seconds", "")), float)
+    return row
+
+
 def plan_batch(inputs: Sequence[Path], out: Path, *, retry_failed: bool = False, overwrite: bool = False,
                manifest: Manifest | None = None, hash_fn: Callable[[Path], str] = content_hash,
                fmt: str = "csv", settings: AnalysisSettings | None = None, fps: float | None = None,
-               plot: bool = False) -> BatchPlan:
-    """What a batch run does with each input, given the manifest in `out` (module docstring). Inputs that must
-    run and are new to the manifest get names by `output_names` (never one that another row owns); an earlier
-    result of such a name is refused unless `overwrite` (OutputError, before anything runs). With `settings`, a
-    finished input whose result was made with other settings (`settings_changes`: the options, `fmt`, `fps` of a
-    frame folder, `plot` without its plots, an older analysis revision) runs again and is named in `changed`."""
+               plot: bool = False, notice: Callable[[str], None] | None = None) -> BatchPlan:
+    """What a batch run does with each input, given the manifest in `out` (module docstring). A commit a stopped
+    run left for an input's result is finished first (`files.finish_commit`: `notice` hears of it), so the result
+    counts as there. Inputs that must run and are new to the manifest get names by `output_names` (never one that
+    another row owns; the name of the input's own earlier result in `out` when there is one); an earlier result of
+    such a name is taken into the manifest as done when it is this input's, of the same content and made with
+    these settings (`adoptable`: the plan's `adopted`), else refused unless `overwrite` (OutputError, before
+    anything runs). A row that is not `done` (a batch killed while its result committed) whose result is so is
+    adopted the same way. With `settings`, a finished input whose result was made with other settings
+    (`settings_changes`: the options, `fmt`, `fps` of a frame folder, `plot` without its plots, an older analysis
+    revision) runs again and is named in `changed`."""
     manifest = manifest if manifest is not None else Manifest.read(out)
     owned = {r.output: k for k, r in manifest.rows.items() if r.output}
     plan = BatchPlan(Path(out), [], manifest=manifest)
@@ -488,6 +502,8 @@ def plan_batch(inputs: Sequence[Path], out: Path, *, retry_failed: bool = False,
             digest, error = "", f"{p}: no such file or folder"
         except OSError as exc:
             digest, error = "", f"{p}: cannot read ({exc.strerror or exc})"
+        if row is not None and row.output and plan.out.is_dir():
+            finish_commit(_paths(plan.out, row.output, fmt), notice)
         same = row is not None and error is None and row.hash == digest
         if same and row is not None and not overwrite:
             if row.status == "done" and _result_there(plan.out, row.output):
@@ -497,6 +513,13 @@ def plan_batch(inputs: Sequence[Path], out: Path, *, retry_failed: bool = False,
                     plan.done.append(row)
                     continue
                 plan.changed[key] = changes
+            elif row.status in ("running", "partial") and row.output:
+                meta = adoptable(plan.out, row.output, Path(p), digest, settings, fmt=fmt, fps=fps, plot=plot)
+                if meta is not None:
+                    plan.adopted.append(_adopt(row, meta, digest, row.output))
+                    plan.done.append(row)
+                    manifest.dirty = True
+                    continue
             if row.status == "failed" and not retry_failed:
                 plan.failed.append(row)
                 continue
@@ -508,7 +531,8 @@ def plan_batch(inputs: Sequence[Path], out: Path, *, retry_failed: bool = False,
             plan.items.append(item)
             new.append(item)
     if new:
-        names = output_names([i.input for i in new], plan.out)
+        names = _own_names([i.input for i in new], output_names([i.input for i in new], plan.out), plan.out,
+                           notice)
         for item, name in zip(new, names, strict=True):
             cand, k = name, 1
             while _owned_by_other(owned, cand, Manifest.key(item.input)):
@@ -516,13 +540,52 @@ def plan_batch(inputs: Sequence[Path], out: Path, *, retry_failed: bool = False,
                 cand = f"{name}_{k}"
             owned[cand] = Manifest.key(item.input)
             item.name = cand
-        if not overwrite:
-            for item in new:
+        for item in new:
+            if plan.out.is_dir():
+                finish_commit(_paths(plan.out, item.name, fmt), notice)
+            meta = None if overwrite or item.error is not None else adoptable(
+                plan.out, item.name, item.input, item.hash, settings, fmt=fmt, fps=fps, plot=plot)
+            if meta is not None:
+                key = Manifest.key(item.input)
+                row = manifest.rows.setdefault(key, ManifestRow(key))
+                plan.adopted.append(_adopt(row, meta, item.hash, item.name))
+                plan.done.append(row)
+                plan.items.remove(item)
+                manifest.dirty = True
+                continue
+            if not overwrite:
                 paths = _paths(plan.out, item.name, fmt)
                 existing = [q for q in (paths.csv, paths.spots) if q.exists()]
                 if existing:
                     raise OutputError(f"{existing[0]}: already exists (use --overwrite to replace it)")
     return plan
+
+
+def _own_names(inputs: Sequence[Path], names: list[str], out: Path,
+               notice: Callable[[str], None] | None = None) -> list[str]:
+    """`names` with each input's own earlier result in `out` kept: an input whose finished result there (its meta
+    records this input) has another name than `output_names` gave keeps that name (so a rerun replaces it, never
+    leaves it beside a new one), unless another input of the run has that name; an older result of the input
+    that stays under another name is named through `notice`."""
+    if not Path(out).is_dir():
+        return names
+    known = results_of_inputs(Path(out))
+    if not known:
+        return names
+    names = list(names)
+    for k, p in enumerate(inputs):
+        try:
+            mine = known.get(str(Path(p).resolve()), [])
+        except OSError:
+            continue
+        if mine and names[k] not in mine:
+            free = [n for n in mine if n not in names]
+            if free:
+                names[k] = free[0]
+        for other in mine:
+            if other != names[k] and notice is not None:
+                notice(f"{p}: an older result of this input remains in {out} under the name {other}")
+    return names
 
 
 def _owned_by_other(owned: dict[str, str], name: str, key: str) -> bool:
@@ -533,12 +596,27 @@ def _owned_by_other(owned: dict[str, str], name: str, key: str) -> bool:
     return any(owned.get(name + form, key) != key for form in WORKING_FORMS)
 
 
-def plain_plan(inputs: Sequence[Path], out: Path, overwrite: bool, fmt: str = "csv") -> BatchPlan:
-    """A run without a manifest (what `merstudio analyze a.mp4 b.mp4` always did): every input runs."""
+def plain_plan(inputs: Sequence[Path], out: Path, overwrite: bool, fmt: str = "csv",
+               notice: Callable[[str], None] | None = None) -> BatchPlan:
+    """A run without a manifest (what `merstudio analyze a.mp4 b.mp4` always did): every input runs, once (an
+    input named twice, the same resolved path, is analysed once and `notice` says so). An input whose earlier
+    result in `out` has another name keeps that name (`_own_names`). A commit a stopped run left is finished
+    before an existing result is refused (`prepare_output_dir`)."""
     from merstudio.analysis.files import prepare_output_dir
 
-    names = output_names(list(inputs), out)
-    prepare_output_dir(out, [_paths(out, n, fmt) for n in names], overwrite)
+    seen: dict[str, Path] = {}
+    unique: list[Path] = []
+    for p in inputs:
+        key = str(Path(p).resolve())
+        if key in seen:
+            if notice is not None:
+                notice(f"{p}: the same file as {seen[key]}: analysed once")
+            continue
+        seen[key] = Path(p)
+        unique.append(Path(p))
+    inputs = unique
+    names = _own_names(inputs, output_names(list(inputs), out), out, notice)
+    prepare_output_dir(out, [_paths(out, n, fmt) for n in names], overwrite, notice)
     return BatchPlan(Path(out), [BatchItem(Path(p), n, overwrite=overwrite) for p, n in zip(inputs, names,
                                                                                              strict=True)])
 
@@ -683,10 +761,25 @@ class BatchProgress:
     running: dict[int, tuple[int, int]] = field(default_factory=dict)
     started: float = field(default_factory=time.monotonic)
     labels: dict[int, str] = field(default_factory=dict)  # task index -> what it analyses (a name, a segment)
+    # split videos: task index -> (item index, the video's frames); item index -> frames of its finished segments
+    segments: dict[int, tuple[int, int]] = field(default_factory=dict)
+    split_done: dict[int, int] = field(default_factory=dict)
 
     @property
     def frames(self) -> int:
         return self.frames_done + sum(d for d, _ in self.running.values())
+
+    def videos(self) -> float:
+        """Videos finished plus the share of the unfinished ones' frames done (a running video: its frames done of
+        its total; a split video: its segments' frames of the whole video's), for an ETA that moves while a long
+        video runs."""
+        share = 0.0
+        for i, (done, total) in self.running.items():
+            whole = self.segments[i][1] if i in self.segments else total
+            share += min(1.0, done / whole) if whole else 0.0
+        owners = {k: n for k, n in self.segments.values()}
+        share += sum(min(1.0, f / owners[k]) for k, f in self.split_done.items() if owners.get(k))
+        return self.videos_done + share
 
     def rates(self) -> tuple[float, float]:
         """(videos/s, frames/s) since the start."""
@@ -862,17 +955,20 @@ def run_batch(plan: BatchPlan, settings: AnalysisSettings, backend: Backend, *, 
         for start, stop_at in spans:
             tasks.append(SegmentTask(item.input, start, stop_at, settings, rate, work))
             owner.append(k)
+            progress.segments[len(tasks) - 1] = (k, spans[-1][1])
             progress.labels[len(tasks) - 1] = f"{item.name} [{start}, {stop_at})"
     segments_done: dict[int, list[Any]] = {}
     settled: set[int] = set()  # items with their final outcome in this run
 
     before: dict[str, ManifestRow | None] = {}  # rows as they were before their video was handed out
+    began: dict[int, float] = {}  # item index -> perf_counter when its first task started (a split run's wall clock)
 
     def on_start(i: int) -> None:
         k = owner[i]
         if k in started:
             return
         started.add(k)
+        began[k] = time.perf_counter()
         if manifest is not None:
             key = Manifest.key(plan.items[k].input)
             old = manifest.rows.get(key)
@@ -900,6 +996,7 @@ def run_batch(plan: BatchPlan, settings: AnalysisSettings, backend: Backend, *, 
             started.discard(k)
             return
         settled.add(k)
+        progress.split_done.pop(k, None)
         if k in claims:
             claims.pop(k).close()  # a split video's result claim: given back with its final outcome
         progress.videos_done += 1
@@ -922,6 +1019,7 @@ def run_batch(plan: BatchPlan, settings: AnalysisSettings, backend: Backend, *, 
     def segment_finished(k: int, seg: Any) -> None:
         item = plan.items[k]
         progress.frames_done += seg.frames_done
+        progress.split_done[k] = progress.split_done.get(k, 0) + seg.frames_done
         if not seg.complete:
             settle(k, Cancelled("stopped"))
             return
@@ -933,7 +1031,7 @@ def run_batch(plan: BatchPlan, settings: AnalysisSettings, backend: Backend, *, 
         try:
             merged: AnalysisOutput | BaseException = merge_segments(
                 sorted(segments_done[k], key=lambda r: r.start), plan.out, item.name, settings, fmt=fmt,
-                overwrite=item.overwrite, notice=notify, claimed=True)
+                overwrite=item.overwrite, notice=notify, claimed=True, wall_started=began.get(k))
         except Exception as exc:  # noqa: BLE001 - recorded as this input's failure
             merged = exc
         shutil.rmtree(_work_dir(plan.out, item.name), ignore_errors=True)

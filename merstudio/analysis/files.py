@@ -39,6 +39,7 @@ from __future__ import annotations
 import contextlib
 import csv
 import errno
+import hashlib
 import io
 import json
 import os
@@ -83,9 +84,10 @@ from merstudio.atomic import (
     write_text_atomic,
 )
 from merstudio.errors import OutputError
-from merstudio.io import open_source
+from merstudio.io import IMAGE_EXTENSIONS, natural_sort_key, open_source
 
 SPOT_COLUMNS = ("face_id", "onset", "apex", "offset", "score", "onset_time", "apex_time", "offset_time")
+HASH_CHUNK = 1 << 20  # content_hash: bytes hashed at each end of a file
 UNREADABLE_NAMED = 10  # damaged frame images named in the meta file (all are counted)
 FLUSH_SECONDS = 0.5  # rows reach the partial CSV at least this often (whole rows, one write each time)
 
@@ -181,6 +183,8 @@ class AnalysisOutput:
     # the blinks and the partly covered faces its motion gate turned away, the turning heads); the rest were under
     # its motion gate
     model_frames: tuple[int, ...] | None = None
+    input_hash: str = ""  # content_hash of the input (recorded in the meta: a batch adopts a result of the same input)
+    cpu_seconds: float | None = None  # a split run: the segments' own seconds (summed over workers; `seconds`: wall)
 
     @property
     def csv(self) -> Path:
@@ -189,6 +193,37 @@ class AnalysisOutput:
     @property
     def frames_per_second(self) -> float:
         return self.frames / self.seconds if self.seconds > 0 else 0.0
+
+
+def _ends(h: Any, path: Path, size: int, head: bool = True, tail: bool = True) -> None:
+    with open(path, "rb") as fh:
+        if head:
+            h.update(fh.read(HASH_CHUNK))
+        if tail and size > HASH_CHUNK:
+            fh.seek(max(HASH_CHUNK, size - HASH_CHUNK) if head else max(0, size - HASH_CHUNK))
+            h.update(fh.read(HASH_CHUNK))
+
+
+def content_hash(path: Path) -> str:
+    """`<bytes>-<sha256 hex>`: cheap (at most 2 MiB read per file or frame folder) and free of modification
+    times. A file: its size and first and last MiB. A frame folder: its images' names and sizes, the first MiB of
+    the first image and the last MiB of the last. OSError when it cannot be read."""
+    p = Path(path)
+    h = hashlib.sha256()
+    if p.is_dir():
+        files = sorted((f for f in p.iterdir() if f.suffix.lower() in IMAGE_EXTENSIONS and f.is_file()
+                        and not f.name.startswith(".")), key=lambda f: natural_sort_key(f.name))
+        sizes = [f.stat().st_size for f in files]
+        for f, s in zip(files, sizes, strict=True):
+            h.update(f"{f.name}\t{s}\n".encode())
+        if files:
+            _ends(h, files[0], sizes[0], tail=False)
+            _ends(h, files[-1], sizes[-1], head=False)
+        return f"{sum(sizes)}-{h.hexdigest()}"
+    size = p.stat().st_size
+    _ends(h, p, size)
+    return f"{size}-{h.hexdigest()}"
+
 
 
 def output_names(inputs: Sequence[Path], out_dir: Path | None = None) -> list[str]:
@@ -262,6 +297,35 @@ def _records_other(meta: Path, source: Path) -> bool:
         return False
 
 
+RESULTS_SCANNED = 20_000  # results_of_inputs reads at most this many meta files
+
+
+def results_of_inputs(out_dir: Path) -> dict[str, list[str]]:
+    """The finished results in `out_dir` (meta `complete`, or `committing`: a commit a stopped run left) by the
+    input their meta records: resolved input path -> result names (sorted). A folder of more than RESULTS_SCANNED
+    meta files is not read (empty)."""
+    out: dict[str, list[str]] = {}
+    try:
+        metas = sorted(Path(out_dir).glob("*.meta.json"))
+    except OSError:
+        return out
+    if len(metas) > RESULTS_SCANNED:
+        return out
+    for meta in metas:
+        recorded = _read_json(meta)
+        if recorded is None or recorded.get("status") not in ("complete", "committing"):
+            continue
+        where = recorded.get("input_path") or recorded.get("input")
+        if not where or is_url(str(where)):
+            continue
+        try:
+            key = str(Path(str(where)).resolve())
+        except OSError:
+            continue
+        out.setdefault(key, []).append(meta.name[: -len(".meta.json")])
+    return out
+
+
 def output_paths(out_dir: Path, name: str, fmt: str = "csv") -> OutputPaths:
     suffix = SUFFIX[check_format(fmt)]
     out_dir = Path(out_dir)
@@ -269,9 +333,29 @@ def output_paths(out_dir: Path, name: str, fmt: str = "csv") -> OutputPaths:
                        out_dir / f"{name}.spots.csv", out_dir / f"{name}.meta.json", fmt)
 
 
-def prepare_output_dir(out_dir: Path | str, paths: Sequence[OutputPaths], overwrite: bool) -> None:
-    """Create the output folder and refuse to clobber earlier results unless `overwrite`. For an output URL only
-    the file names of `paths` are used (checked at the URL)."""
+def finish_commit(paths: OutputPaths, notice: Callable[[str], None] | None = None) -> bool:
+    """Finish the commit a stopped run left for the result of `paths` (its meta is a `committing` record, written
+    once the rows were complete and fsynced: roll forward, `recover_result`), so that what a run then finds is the
+    committed result. Called before a run decides whether a result exists (skip, refuse, overwrite). A result
+    another run holds, or whose files do not match the record, is left as it is. True when it finished one."""
+    record = _read_json(paths.meta)
+    if record is None or record.get("status") != "committing":
+        return False
+    try:
+        with _claim(paths):
+            done = recover_result(paths)
+    except OutputError:
+        return False
+    if done and notice is not None:
+        notice(f"{paths.meta}: finished committing the result of a run that stopped while committing it")
+    return done
+
+
+def prepare_output_dir(out_dir: Path | str, paths: Sequence[OutputPaths], overwrite: bool,
+                       notice: Callable[[str], None] | None = None) -> None:
+    """Create the output folder, finish the commits stopped runs left (`finish_commit`) and refuse to clobber
+    earlier results unless `overwrite`. For an output URL only the file names of `paths` are used (checked at the
+    URL)."""
     out_dir = localize(out_dir)
     if is_url(out_dir):
         if not overwrite:
@@ -283,6 +367,7 @@ def prepare_output_dir(out_dir: Path | str, paths: Sequence[OutputPaths], overwr
         return
     ensure_dir(Path(out_dir))
     for p in paths:
+        finish_commit(p, notice)
         existing = [q for q in (p.csv, p.spots) if q.exists()]
         if existing and not overwrite:
             raise OutputError(f"{existing[0]}: already exists (use --overwrite to replace it)")
@@ -378,6 +463,10 @@ def _analyze_claimed(input_path: Path, paths: OutputPaths, settings: AnalysisSet
                      progress: ProgressFn | None, cancel: CancelFn | None, fps: float | None,
                      notice: Callable[[str], None] | None, source_url: str | None = None) -> AnalysisOutput:
     started = time.perf_counter()
+    try:
+        digest = content_hash(input_path)
+    except OSError:
+        digest = ""  # open_source says what is wrong with it
     with open_source(input_path, fps=fps) as source:
         analysis = Analysis(source, settings)
         columns = analysis.columns()
@@ -392,7 +481,8 @@ def _analyze_claimed(input_path: Path, paths: OutputPaths, settings: AnalysisSet
                                   boxes=[(tid, box) for _, tid, box in analysis.boxes],  # kept for a photo only
                                   portraits=dict(analysis.portraits), turned=analysis.turned or 0,
                                   face_frames=analysis.face_frames(),
-                                  model_frames=tuple(analysis.model_frames) if settings.checkpoint else None)
+                                  model_frames=tuple(analysis.model_frames) if settings.checkpoint else None,
+                                  input_hash=digest)
 
         def finish(complete: bool, rows: int) -> AnalysisOutput:
             return finish_result(result(complete, rows), analysis.spots(), settings, source.is_vfr,
@@ -522,6 +612,13 @@ def recover_result(paths: OutputPaths) -> bool:
     except OSError as exc:
         raise OutputError(f"{paths.meta}: cannot finish committing the result ({exc.strerror or exc})") from None
     write_text_atomic(paths.meta, json.dumps(meta, indent=2))
+    # the result's table in the other format (an earlier result written with another --format): it is not what the
+    # meta describes now, and a reader picking it would get stale rows
+    for suffix in SUFFIX.values():
+        other = folder / f"{paths.name}{suffix}"
+        if other.name != str(meta.get("csv")):
+            with contextlib.suppress(OSError):
+                other.unlink(missing_ok=True)
     for stale in (paths.partial_spots, paths.partial_meta, paths.previous, paths.previous_spots,
                   paths.previous_meta, paths.staged_spots):
         with contextlib.suppress(OSError):
@@ -736,6 +833,7 @@ def _meta_dict(result: AnalysisOutput, settings: AnalysisSettings, vfr: bool, cs
         "analysis_revision": ANALYSIS_REVISION,  # merstudio.analysis.pipeline: bumped when outputs change
         "input": result.source or str(result.input),
         "input_path": result.source or str(Path(result.input).resolve()),
+        "input_hash": result.input_hash or None,  # content_hash: size and sha256 of the first and last MiB
         "format": result.paths.fmt,
         "status": status or ("complete" if result.complete else "partial"),
         "frames_processed": result.frames,
@@ -753,10 +851,12 @@ def _meta_dict(result: AnalysisOutput, settings: AnalysisSettings, vfr: bool, cs
         "spots_csv": (result.paths.spots if result.complete else result.paths.partial_spots).name,
         "faces": result.face_ids,
         "spots": len(result.spots),
-        "seconds": round(result.seconds, 3),
+        "seconds": round(result.seconds, 3),  # wall-clock (a split run: from its first segment's start)
         "device": result.device,
         "settings": {k: (str(v) if isinstance(v, Path) else v) for k, v in asdict(settings).items()},
     }
+    if result.cpu_seconds is not None:  # a split run: its segments' seconds, summed over the workers
+        meta["cpu_seconds"] = round(result.cpu_seconds, 3)
     if status == "running":  # the rows are still coming: what the file holds is not known yet
         meta.update(rows=None, csv_bytes=None, pid=os.getpid())
     return meta

@@ -53,6 +53,7 @@ from merstudio.analysis.files import (
     FileClaim,
     _RowWriter,
     claim_result,
+    content_hash,
     finish_result,
     output_paths,
     write_result,
@@ -266,11 +267,15 @@ def claim_segments(out_dir: str | Path, name: str, work_dir: str | Path | None =
 
 def merge_segments(results: Sequence[SegmentResult], out_dir: str | Path, name: str,
                    settings: AnalysisSettings | None = None, *, fmt: str = "csv", overwrite: bool = True,
-                   notice: Callable[[str], None] | None = None, claimed: bool = False) -> AnalysisOutput:
+                   notice: Callable[[str], None] | None = None, claimed: bool = False,
+                   wall_started: float | None = None) -> AnalysisOutput:
     """Write the segments' rows as one result (`<name>.csv` or `.parquet`, `.spots.csv`, `.meta.json`) with the
     track ids of an unsplit run, spots found once on the joined signals, committed as `analyze_file` commits (a
     claim on the result, the meta as the commit point). Segments must cover the video, in order. `claimed`: the
-    caller holds the result's claim (`claim_segments`, taken before the segments ran); the merge takes none."""
+    caller holds the result's claim (`claim_segments`, taken before the segments ran); the merge takes none.
+    `wall_started`: the `time.perf_counter()` when the first segment started (this process): the result's `seconds`
+    is then the wall-clock time of the run and `cpu_seconds` the segments' own seconds summed (with the merge);
+    without it both are that sum."""
     settings = settings or AnalysisSettings()
     fmt = check_format(fmt)
     segs = _check(results)
@@ -280,7 +285,8 @@ def merge_segments(results: Sequence[SegmentResult], out_dir: str | Path, name: 
         from merstudio.analysis.outputs import join_url, staging_dir
 
         url = str(out_dir)
-        out = merge_segments(segs, staging_dir(url), name, settings, fmt=fmt, overwrite=True, notice=notice)
+        out = merge_segments(segs, staging_dir(url), name, settings, fmt=fmt, overwrite=True, notice=notice,
+                             wall_started=wall_started)
         publish_result(out.paths, url, out.run_id)
         out.remote = join_url(url, out.paths.csv.name)
         return out
@@ -308,10 +314,17 @@ def merge_segments(results: Sequence[SegmentResult], out_dir: str | Path, name: 
 
     held = held_warnings(held_aus(signals, n, first.fps))  # every segment completed (checked above)
 
+    try:
+        digest = "" if is_url(first.input) else content_hash(Path(first.input))
+    except OSError:
+        digest = ""
+
     def result(complete: bool, rows: int) -> AnalysisOutput:
+        cpu = sum(s.seconds for s in segs) + time.perf_counter() - started
+        wall = cpu if wall_started is None else time.perf_counter() - wall_started
         return AnalysisOutput(Path(first.input), paths, sum(s.frames_done for s in segs), first.frame_count,
-                              first.fps, complete, sum(s.seconds for s in segs) + time.perf_counter() - started,
-                              sorted(signals), [], [], rows, first.device, frames_claimed=first.frames_claimed,
+                              first.fps, complete, wall, input_hash=digest, cpu_seconds=cpu,
+                              face_ids=sorted(signals), rows=rows, device=first.device, frames_claimed=first.frames_claimed,
                               warnings=first.warnings + held, unreadable=[u for s in segs for u in s.unreadable],
                               source=source, run_id=run_id, portraits=portraits, turned=first.turned,
                               face_frames=track_frames(signals))
@@ -347,6 +360,7 @@ def analyze_in_segments(input_path: str | Path, out_dir: str | Path, name: str,
                         map_fn: Callable[..., Iterable[SegmentResult]] = map) -> AnalysisOutput:
     """Plan, analyse (with `map_fn`, e.g. a process pool's `map`) and merge the segments of one input."""
     settings = settings or AnalysisSettings()
+    wall_started = time.perf_counter()
     with local_input(input_path) as local, open_source(local, fps=fps) as src:
         count, rate = src.frame_count, src.fps
     plan = plan_segments(count, rate, max_seconds, settings)
@@ -357,7 +371,7 @@ def analyze_in_segments(input_path: str | Path, out_dir: str | Path, name: str,
         results = list(map_fn(analyze_segment, [input_path] * n, [a for a, _ in plan], [b for _, b in plan],
                               [settings] * n, [None] * n, [fps] * n))
         return merge_segments(results, out_dir, name, settings, fmt=fmt, overwrite=overwrite, notice=notice,
-                              claimed=not is_url(localize(out_dir)))
+                              claimed=not is_url(localize(out_dir)), wall_started=wall_started)
 
 
 __all__ = ["SegmentResult", "analyze_in_segments", "analyze_segment", "claim_segments", "map_track_ids",

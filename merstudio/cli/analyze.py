@@ -37,7 +37,10 @@ def register(sub: argparse._SubParsersAction) -> None:
         "skips the inputs it lists as done with the same content and the same settings (resumable; a finished "
         "input whose result was made with other options, e.g. --landmarks, --format, --fps, --plot, or by an "
         "older analysis revision, is analysed again, and the run says which changed); folders that hold results "
-        "(a manifest.csv or *.meta.json) are never inputs. -j N runs N local processes, "
+        "(a manifest.csv or *.meta.json) are never inputs. A batch into a folder holding results of single runs "
+        "takes over (adopts as done) those of the same input, content and settings. An input named twice is "
+        "analysed once; a rerun keeps the name of the input's earlier result in the folder. -j N runs N local "
+        "processes, "
         "--ray an embedded Ray on this machine, --ray ADDRESS an existing Ray cluster (pip install -e "
         "'.[cluster]'). Ctrl-C stops every back-end within a second or two and names the partial files.",
     )
@@ -66,7 +69,8 @@ def register(sub: argparse._SubParsersAction) -> None:
                    help="per-frame table format (default csv; parquet needs pyarrow)")
     p.add_argument("-o", "--out", type=Path, required=True, help="output folder")
     p.add_argument("--overwrite", action="store_true", help="replace existing results in the output folder (an "
-                   "existing result stays until the new one is complete)")
+                   "existing result stays until the new one is complete; then its table in the other --format goes too). A "
+                   "commit a killed run left is finished before a run looks for existing results")
     p.add_argument("-j", "--jobs", type=int, default=1, help="inputs analysed in parallel local processes (default 1); with --ray "
                    "and no ADDRESS, the CPUs of the embedded Ray")
     p.add_argument("--flow", choices=FLOW_METHODS, default="dis",
@@ -155,10 +159,10 @@ def _run(args: argparse.Namespace) -> int:
             where = args.list if args.list is not None else args.inputs[0]
             raise InputError(f"{where}: no videos or frame folders found")
         plan = B.plan_batch(inputs, args.out, retry_failed=args.retry_failed, overwrite=args.overwrite,
-                            fmt=args.format, settings=settings, fps=args.fps, plot=args.plot)
+                            fmt=args.format, settings=settings, fps=args.fps, plot=args.plot, notice=_say)
     else:
         plan = B.plain_plan(expand_photo_sets(args.inputs, quiet=args.quiet), args.out, args.overwrite,
-                            fmt=args.format)
+                            fmt=args.format, notice=_say)
     if args.plot:
         sources = {it.input.resolve() for it in plan.items}
         for it in plan.items:  # a photo analysed into its own folder: <name>.png is the photo itself
@@ -169,6 +173,9 @@ def _run(args: argparse.Namespace) -> int:
         taken = [p for it in plan.items if not it.overwrite and (p := args.out / f"{it.name}.png").exists()]
         if taken:
             raise OutputError(f"{taken[0]}: already exists (use --overwrite to replace it)")
+    if batch and plan.adopted:
+        print(f"merstudio: adopted {len(plan.adopted)} earlier result(s) in {args.out} (the same input, content and "
+              "settings) into the manifest as done", file=sys.stderr)
     if batch and not args.quiet:
         again = (f" ({len(plan.changed)} finished before with other settings, analysed again: settings changed: "
                  f"{', '.join(plan.changes())})" if plan.changed else "")
@@ -212,7 +219,26 @@ def _run(args: argparse.Namespace) -> int:
     return 0
 
 
+def _say(line: str) -> None:
+    print(f"merstudio: {line}", file=sys.stderr, flush=True)
+
+
 SUMMARIES = 20  # a batch prints the full summary of each result up to this many results (one line each beyond)
+
+
+# the batch bar: videos (fractional while videos run: the share of their frames done), elapsed < ETA, rate
+BATCH_BAR = "{l_bar}{bar}| {n:.2f}/{total_fmt} videos [{elapsed}<{remaining}{postfix}]"
+RUNNING_NAMED = 3  # running videos named in the batch bar with their frames
+
+
+def _running_text(p: Any) -> str:
+    """`: long 1200/3750 frames (32%), b 10/40 frames (25%)` for the running videos (the first RUNNING_NAMED)."""
+    parts = []
+    for i, (done, total) in sorted(p.running.items())[:RUNNING_NAMED]:
+        pct = f" ({100 * done / total:.0f}%)" if total else ""
+        parts.append(f"{p.labels.get(i, str(i))} {done}/{total or '?'} frames{pct}")
+    more = len(p.running) - len(parts)
+    return (": " + ", ".join(parts) + (f", +{more}" if more > 0 else "")) if parts else ""
 
 
 class _Display:
@@ -230,7 +256,8 @@ class _Display:
 
             tqdm.monitor_interval = 0  # no monitor thread: it would outlive the run (and tests check for leaks)
             if self.batch:
-                self.overall = tqdm(desc="batch", total=self.total, unit="video", dynamic_ncols=True)
+                self.overall = tqdm(desc="batch", total=self.total, unit="video", dynamic_ncols=True,
+                                    bar_format=BATCH_BAR)
         return self
 
     def __exit__(self, *exc: object) -> None:
@@ -257,9 +284,12 @@ class _Display:
         from tqdm import tqdm
 
         if self.overall is not None:
-            self.overall.update(p.videos_done - self.overall.n)
+            # the bar counts videos, the running ones by the share of their frames done (so the ETA moves while
+            # a long video runs); the running ones' frames are named after it
+            self.overall.n = round(p.videos(), 2)
             vps, fps = p.rates()
-            self.overall.set_postfix_str(f"{fps:.1f} frames/s, {len(p.running)} running", refresh=False)
+            self.overall.set_postfix_str(f"{fps:.1f} frames/s, {len(p.running)} running{_running_text(p)}",
+                                         refresh=False)
             self.overall.refresh()
             return
         for i, (done, total) in p.running.items():
@@ -446,4 +476,7 @@ def _print_summary(r: AnalysisOutput, plot: bool = False) -> None:
         print(f"  {'face map' if png.stem.endswith('_faces') else 'AU curves':<14}: {png}")
     if plot and not r.plots:  # asked for, and nothing to draw: say so rather than leave the user looking
         print(f"  {'AU curves':<14}: none (no face to plot)")
-    print(f"  speed         : {r.frames_per_second:.1f} frames/s over {r.seconds:.1f} s ({r.device})")
+    cpu = (f"; the segments took {r.cpu_seconds:.1f} s of worker time" if r.cpu_seconds is not None
+           and abs(r.cpu_seconds - r.seconds) > 0.05 else "")
+    print(f"  speed         : {r.frames_per_second:.1f} frames/s over {r.seconds:.1f} s wall-clock "
+          f"({r.device}{cpu})")

@@ -326,9 +326,16 @@ class Project(BehaviourTables):
     @staticmethod
     def _connect_ro(p: Path, busy_timeout: float, immutable_ok: bool) -> sqlite3.Connection:
         """A read-only connection: live (it sees the writer's commits) where SQLite can share the WAL index beside
-        the file; in a read-only location, where nobody can change the file, as an immutable file."""
+        the file; in a read-only location, where nobody can change the file, as an immutable file.
+
+        Where the location can be written it is opened `mode=rw` with `query_only` (no statement of ours writes):
+        a `mode=ro` connection to a WAL project creates the `-wal` and `-shm` files beside it and can never remove
+        them, so every read (`project show`) left two empty files; a read-write connection that is the last one
+        to close removes them as SQLite always does (and leaves them to a writer that still has the project
+        open; its commits are read as from any reader, one snapshot per transaction)."""
         uri = p.resolve().as_uri()
-        con = sqlite3.connect(f"{uri}?mode=ro", uri=True, isolation_level=None, check_same_thread=False,
+        mode = "ro" if immutable_ok or not _location_writable(p) else "rw"
+        con = sqlite3.connect(f"{uri}?mode={mode}", uri=True, isolation_level=None, check_same_thread=False,
                               timeout=busy_timeout)
         try:
             con.execute("SELECT COUNT(*) FROM sqlite_master").fetchone()
@@ -341,7 +348,11 @@ class Project(BehaviourTables):
                 raise InputError(f"{p}: cannot be read where it is (a read-only folder, and edits still in "
                                  f"{wal.name}); copy both files to a folder you can write") from None
             con = sqlite3.connect(f"{uri}?immutable=1", uri=True, isolation_level=None, check_same_thread=False)
-        con.execute("PRAGMA query_only = ON")
+        try:
+            con.execute("PRAGMA query_only = ON")
+        except BaseException:
+            con.close()
+            raise
         return con
 
     def _migrate(self, version: int) -> None:

@@ -478,5 +478,5 @@ def _print_summary(r: AnalysisOutput, plot: bool = False) -> None:
         print(f"  {'AU curves':<14}: none (no face to plot)")
     cpu = (f"; the segments took {r.cpu_seconds:.1f} s of worker time" if r.cpu_seconds is not None
            and abs(r.cpu_seconds - r.seconds) > 0.05 else "")
-    print(f"  speed         : {r.frames_per_second:.1f} frames/s over {r.seconds:.1f} s wall-clock "
-          f"({r.device}{cpu})")
+    print(f"  speed         : {r.frames_per_second:.1f} frames/s over {r.seconds:.1f} s wall-clock on "
+          f"{r.device.upper() if r.device == 'cpu' else r.device}{cpu}")

@@ -1170,18 +1170,12 @@ class Project(BehaviourTables):
         ``uncoded`` off those records (the undo of an import), all in one transaction: a re-import of a coder's
         corrected file replaces their events whole, or not at all (an id that is gone meanwhile: KeyError,
         nothing changed). Returns (the events removed, as they were; the events stored)."""
-        removed, out = [], []
+        out: list[Event] = []
         now = time.time()
         evs = [e.validated() for e in events]
         names = sorted({c.strip() for c in coders if c.strip()})
         with self._tx() as con:
-            for eid in remove:
-                before = self._get_event(con, eid)
-                if before is None:
-                    raise KeyError(f"no event {eid}")
-                con.execute("DELETE FROM events WHERE id = ?", (eid,))
-                self._log(con, eid, "delete", before, None)
-                removed.append(before)
+            removed = [self._delete_in(con, eid) for eid in remove]
             for name in names:
                 con.execute("INSERT OR IGNORE INTO coders VALUES (?, ?)", (name, now))
             self._mark_coded(con, coded or {})
@@ -1207,27 +1201,23 @@ class Project(BehaviourTables):
             self._log(con, eid, "update", before, ev)
         return ev
 
+    def _delete_in(self, con: sqlite3.Connection, event_id: int) -> Event:
+        """Delete one event inside the caller's transaction, logged; returns it as it was (KeyError: no such id)."""
+        before = self._get_event(con, event_id)
+        if before is None:
+            raise KeyError(f"no event {event_id}")
+        con.execute("DELETE FROM events WHERE id = ?", (event_id,))
+        self._log(con, event_id, "delete", before, None)
+        return before
+
     def delete_event(self, event_id: int) -> Event:
         with self._tx() as con:
-            before = self._get_event(con, event_id)
-            if before is None:
-                raise KeyError(f"no event {event_id}")
-            con.execute("DELETE FROM events WHERE id = ?", (event_id,))
-            self._log(con, event_id, "delete", before, None)
-        return before
+            return self._delete_in(con, event_id)
 
     def delete_events(self, event_ids: Iterable[int]) -> list[Event]:
         """Delete several events in one transaction (undo of an import); returns them as they were."""
-        out = []
         with self._tx() as con:
-            for eid in event_ids:
-                before = self._get_event(con, eid)
-                if before is None:
-                    raise KeyError(f"no event {eid}")
-                con.execute("DELETE FROM events WHERE id = ?", (eid,))
-                self._log(con, eid, "delete", before, None)
-                out.append(before)
-        return out
+            return [self._delete_in(con, eid) for eid in event_ids]
 
     def proposals(self, video_id: int) -> list[Event]:
         """The video's open model proposals (status "proposal"): what :meth:`replace_proposals` replaces, so a saved

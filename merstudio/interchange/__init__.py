@@ -253,8 +253,17 @@ def project_preview(project: Any, preview: ImportPreview, video_id: int, replace
             keep.append(e)
     prev.events = keep
     if replace:
-        # the coders' events there go, but those the file holds exactly as they are stay (ids, history, checkpoints)
-        mine = [x for x in existing if x.coder in prev.file_coders]
+        # the coders' events there go, but those the file holds exactly as they are stay (ids, history, checkpoints).
+        # Their rejected (or still open) model proposals are reviews, not coding: a file of coded events (a CSV, an
+        # ELAN file without a rejected tier) does not replace them; a file that holds such statuses (our exports)
+        # does.
+        statuses = {e.status for e in [*prev.duplicates, *prev.events]}
+        coders = [x for x in existing if x.coder in prev.file_coders]
+        mine = [x for x in coders if x.status == "accepted" or x.status in statuses]
+        reviews = len(coders) - len(mine)
+        if reviews:
+            prev.notes.append(f"{reviews} reviewed model proposal(s) of {name_list(prev.file_coders, 4)} on this "
+                              "video kept: the file holds no events of their status (rejected or open)")
         same: dict[Event, list[Event]] = {}
         for x in mine:
             same.setdefault(replace_field(x, id=None), []).append(x)

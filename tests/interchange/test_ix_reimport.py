@@ -53,6 +53,27 @@ def test_a_corrected_file_warns_then_replaces_in_one_step(tmp_path, project):
     assert [h["action"] for h in project.event_history(ids[60])] == ["create", "delete"]
 
 
+def test_replace_keeps_the_coders_reviews_of_model_proposals(tmp_path, project):
+    """A coded file replaces the coder's coding, not their reviews: a model proposal alice rejected (or one still
+    open under her name) stays unless the file itself holds events of that status (our own exports do)."""
+    vid = project.videos()[0].id
+    commit_import(project, preview_import(project, _csv(tmp_path / "alice.events.csv", "alice", ALICE[:2]), vid))
+    rejected = project.add_event(Event(vid, 70, 72, 75, emotion="anger", aus="4", coder="alice", source="model",
+                                       status="rejected"))
+    v2 = _csv(tmp_path / "alice_v2.events.csv", "alice", [ALICE[0]])
+    prev = preview_import(project, v2, vid, replace=True)
+    assert [(e.onset, e.status) for e in prev.replaces] == [(20, "accepted")]
+    assert any("1 reviewed model proposal(s) of alice on this video kept" in n for n in prev.notes)
+    commit_import(project, prev)
+    assert rejected.id in {e.id for e in project.events(vid)}
+    # a file that carries rejected events (our ELAN export's rejected tier, our CSV's status) replaces them too
+    v3 = tmp_path / "alice_v3.events.csv"
+    v3.write_text("video,face_id,onset,apex,offset,emotion,aus,coder,status\n"
+                  "clip.mp4,0,5,7,10,happiness,6+12,alice,accepted\nclip.mp4,0,80,82,85,anger,4,alice,rejected\n")
+    prev = preview_import(project, v3, vid, replace=True)
+    assert [(e.onset, e.status) for e in prev.replaces] == [(70, "rejected")]
+
+
 def test_replace_is_one_transaction(tmp_path, project, monkeypatch):
     vid = project.videos()[0].id
     commit_import(project, preview_import(project, _csv(tmp_path / "a.events.csv", "alice", ALICE), vid))

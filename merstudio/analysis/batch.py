@@ -353,6 +353,9 @@ class BatchPlan:
     # earlier results of the same inputs (same content, same settings) taken into the manifest as done: single
     # runs into this folder, or a commit a stopped run left (`adoptable`)
     adopted: list[ManifestRow] = field(default_factory=list)
+    # inputs found at another path than their finished row's, whose old path is gone (the archive moved or was
+    # remounted): (old key, new key); their rows and results are kept
+    moved: list[tuple[str, str]] = field(default_factory=list)
 
     def changes(self) -> list[str]:
         """What changed since the inputs of `changed` were analysed, each named once, in order of appearance."""
@@ -492,6 +495,12 @@ def plan_batch(inputs: Sequence[Path], out: Path, *, retry_failed: bool = False,
     owned = {r.output: k for k, r in manifest.rows.items() if r.output}
     plan = BatchPlan(Path(out), [], manifest=manifest)
     new: list[BatchItem] = []
+    listed = {Manifest.key(p) for p in inputs}
+    # finished rows whose input is no longer where it was: an input of the same content is that input, moved
+    gone: dict[str, str] = {}
+    for was, r in manifest.rows.items():
+        if r.hash and r.status == "done" and r.output and was not in listed and not os.path.exists(was):
+            gone.setdefault(r.hash, was)
     for p in inputs:
         key = Manifest.key(p)
         row = manifest.rows.get(key)
@@ -502,6 +511,14 @@ def plan_batch(inputs: Sequence[Path], out: Path, *, retry_failed: bool = False,
             digest, error = "", f"{p}: no such file or folder"
         except OSError as exc:
             digest, error = "", f"{p}: cannot read ({exc.strerror or exc})"
+        if row is None and error is None and digest in gone:
+            old = gone.pop(digest)
+            row = manifest.rows.pop(old)
+            row.video = key
+            manifest.rows[key] = row
+            owned[row.output] = key
+            plan.moved.append((old, key))
+            manifest.dirty = True
         if row is not None and row.output and plan.out.is_dir():
             finish_commit(_paths(plan.out, row.output, fmt), notice)
         same = row is not None and error is None and row.hash == digest

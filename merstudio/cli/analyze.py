@@ -173,6 +173,10 @@ def _run(args: argparse.Namespace) -> int:
         taken = [p for it in plan.items if not it.overwrite and (p := args.out / f"{it.name}.png").exists()]
         if taken:
             raise OutputError(f"{taken[0]}: already exists (use --overwrite to replace it)")
+    if batch and plan.moved:
+        print(f"merstudio: {len(plan.moved)} input(s) found at a new path with the content of a finished one whose "
+              f"path is gone (moved or remounted; e.g. {plan.moved[0][0]} -> {plan.moved[0][1]}): their results "
+              "are kept", file=sys.stderr)
     if batch and plan.adopted:
         print(f"merstudio: adopted {len(plan.adopted)} earlier result(s) in {args.out} (the same input, content and "
               "settings) into the manifest as done", file=sys.stderr)

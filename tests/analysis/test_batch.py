@@ -232,3 +232,28 @@ def test_a_split_video_whose_result_another_run_writes_is_refused_before_its_seg
         assert (work / "segment_rows.csv").is_file()  # the first run's segments are untouched
     assert not res.outputs and len(res.failures) == 1 and res.not_started == 0
     assert "another merstudio analyze is writing this result" in res.failures[0][1]
+
+
+def test_a_moved_archive_keeps_its_results(tmp_path: Path):
+    """The study's videos moved (another mount point, a renamed folder): each input of a finished row's content whose
+    old path is gone is that input; its row and result are kept, nothing is analysed again."""
+    from merstudio.analysis.pipeline import AnalysisSettings
+
+    old = tmp_path / "mnt_a" / "study"
+    old.mkdir(parents=True)
+    clip = write_clip(old / "p01.avi", n=12)
+    out = tmp_path / "out"
+    res = B.run_batch(B.plan_batch([clip], out), AnalysisSettings(), Backend())
+    assert len(res.outputs) == 1
+    new = tmp_path / "mnt_b" / "study"
+    new.parent.mkdir()
+    old.rename(new)
+    plan = B.plan_batch([new / "p01.avi"], out, settings=AnalysisSettings())
+    assert not plan.items and len(plan.done) == 1
+    assert plan.moved == [(B.Manifest.key(clip), B.Manifest.key(new / "p01.avi"))]
+    B.run_batch(plan, AnalysisSettings(), Backend())
+    assert list(B.Manifest.read(out).rows) == [B.Manifest.key(new / "p01.avi")]
+    # a copy (the old path still there) is another input: analysed as such
+    copy = tmp_path / "copy.avi"
+    copy.write_bytes((new / "p01.avi").read_bytes())
+    assert len(B.plan_batch([copy], out, settings=AnalysisSettings()).items) == 1

@@ -1,0 +1,487 @@
+"""Spotting evaluation on long videos, the MEGC way (`merstudio spotting`).
+
+For each long video the ground-truth intervals (GT) and the spotted intervals (the spots of `merstudio analyze`,
+`<name>.spots.csv`) are matched one to one with the inter-coder matcher (`merstudio.agreement.matching.
+match_events`, with no boundary tolerance: IoU alone); a spot is a true positive when its IoU with its GT (frames,
+both ends included) is at least `iou` (0.5). An unmatched GT is a false negative, an unmatched spot a false
+positive. TP, FP and FN are pooled over all videos, then precision, recall and F1 (per expression type and overall).
+
+Types: a GT interval has the type its sheet gives (CAS(ME)^2: micro-/macro-expression; a table's `type` column);
+a table without one types it by its length, as spots are: a spot takes the type of the GT it matches, an unmatched
+one is *micro* when it lasts at most MICRO_MAX_S (0.5 s, CAS(ME)^2's bound) at the video's frame rate, else
+*macro*. Matching always uses all of a video's coded GT; `expression` only chooses the rows reported (a spot that
+matched a macro-expression is neither a TP nor an FP of the micro row).
+
+Frames: the analysis numbers a frame folder's images by their position in it (0, 1, ...; natural order), a video
+by its 0-based frame index. CAS(ME)^2's onset/offset are image numbers (img<k>.jpg); they are turned into positions
+by the folder's own listing, so a folder numbered from 1 or with a gap in its numbering is read right. A `table:`
+CSV gives frame indices as merstudio indexes them (0-based positions).
+
+Ground truth that is not coded (CAS(ME)^2 offset 0, a table row with no offset) is left out and counted.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+from collections import Counter
+from collections.abc import Callable, Sequence
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+from merstudio.errors import InputError
+
+MICRO_MAX_S = 0.5  # a micro-expression lasts at most this long (CAS(ME)^2)
+TYPES = ("micro", "macro")
+EXPRESSIONS = ("micro", "macro", "all")
+DATA_KINDS = ("casme_sq", "table")
+CSV_COLUMNS = ("video", "kind", "onset", "offset", "type", "partner_onset", "partner_offset", "iou", "outcome")
+DEFAULT_FPS = 30.0
+
+
+@dataclass(frozen=True)
+class Span:
+    """One interval of a long video, frames as the analysis indexes them (inclusive)."""
+
+    onset: int
+    offset: int
+    type: str = ""  # "micro" / "macro" ("" for a spot until it is typed)
+    source: str = ""  # where it was declared ("file: row N") or "spot"
+
+    @property
+    def apex(self) -> int:  # match_events reads an apex; with no tolerance only the IoU rule applies
+        return (self.onset + self.offset) // 2
+
+    @property
+    def length(self) -> int:
+        return self.offset - self.onset + 1
+
+
+@dataclass
+class LongVideo:
+    name: str  # shown in the report and the CSV: "s15/15_0101disgustingteeth", or the table's path
+    path: Path  # frame folder or video file
+    gt: list[Span] = field(default_factory=list)
+
+
+@dataclass
+class GroundTruth:
+    kind: str
+    source: Path
+    videos: list[LongVideo]
+    fps: float | None = None  # the frame rate of the dataset's frame folders (None: the analysis' default)
+    uncoded: int = 0  # GT left out: not coded (CAS(ME)^2 offset 0, a table row without an offset)
+    skipped: list[str] = field(default_factory=list)  # bad rows left out (with allow_missing)
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def intervals(self) -> int:
+        return sum(len(v.gt) for v in self.videos)
+
+
+def parse_data(spec: str) -> tuple[str, Path]:
+    """`casme_sq:ROOT` or `table:FILE.csv` -> (kind, path)."""
+    from merstudio.datasets.loaders import canonical_kind
+
+    kind, sep, rest = spec.partition(":")
+    if not sep or not rest:
+        raise InputError(f"--data {spec}: give KIND:PATH (casme_sq:ROOT or table:FILE.csv)")
+    k = canonical_kind(kind)
+    if k not in DATA_KINDS:
+        raise InputError(f"--data {spec}: {k} has no long videos with spotting ground truth (spotting reads "
+                         "casme_sq:ROOT, CAS(ME)^2's long videos, or table:FILE.csv with video,onset,offset[,type])")
+    return k, Path(rest).expanduser()
+
+
+def load_truth(kind: str, path: Path, *, sheet: str | None = None, allow_missing: bool = False) -> GroundTruth:
+    if not path.exists():
+        raise InputError(f"{path}: not found")
+    if kind == "casme_sq":
+        return casme_sq_truth(path, sheet=sheet, allow_missing=allow_missing)
+    if sheet is not None:
+        raise InputError("--sheet applies to casme_sq only (a table: names its intervals itself)")
+    return table_truth(path, allow_missing=allow_missing)
+
+
+def folder_positions(folder: Path) -> dict[str, int]:
+    """Image name -> the position the analysis gives it in a frame folder (merstudio.io's listing)."""
+    from merstudio.io.frames import _folder_images
+
+    return {p.name: i for i, p in enumerate(_folder_images(folder))}
+
+
+def _type_of(text: str) -> str:
+    low = text.strip().lower()
+    return "macro" if "macro" in low else "micro" if "micro" in low else ""
+
+
+def casme_sq_truth(root: Path, *, sheet: str | None = None, allow_missing: bool = False) -> GroundTruth:
+    """CAS(ME)^2's coded intervals grouped by long video (rawpic/sNN/<folder>), as frame positions."""
+    import warnings
+
+    from merstudio.datasets.loaders import FPS, load_samples
+    from merstudio.datasets.sample import DatasetWarning
+
+    # every row is read (labels are not what spotting scores), and rows that are not coded are counted, not refused
+    # (the loader's notes on them, e.g. a clip ending at its apex, are about classification clips)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DatasetWarning)
+        ds = load_samples("casme_sq", root, classes="raw", sheet=sheet, variant="raw", expression="all",
+                          allow_missing=True, verbose=False)
+    uncoded = sum(1 for s in ds.skipped if "not coded" in s.reason)
+    bad = [str(s) for s in ds.skipped if "not coded" not in s.reason]
+    if bad and not allow_missing:
+        raise InputError(f"{bad[0]}" + (f" (and {len(bad) - 1} more; --allow-missing leaves them out)"
+                                        if len(bad) > 1 else " (--allow-missing leaves it out)"))
+    videos: dict[Path, LongVideo] = {}
+    positions: dict[Path, dict[str, int]] = {}
+    for s in ds:
+        if s.offset is None or not s.frames:
+            uncoded += 1  # offset 0: the loader ends the clip at the apex; no interval to score
+            continue
+        folder = Path(s.path)
+        pos = positions.get(folder)
+        if pos is None:
+            pos = positions[folder] = folder_positions(folder)
+        first, last = pos.get(s.frames[0].name), pos.get(s.frames[-1].name)
+        if first is None or last is None:  # an image the analysis does not read (a hidden file)
+            what = f"{s.source}: {s.frames[0].name}..{s.frames[-1].name} not among the frames of {folder}"
+            if not allow_missing:
+                raise InputError(what)
+            bad.append(what)
+            continue
+        video = videos.setdefault(folder, LongVideo(f"{folder.parent.name}/{folder.name}", folder))
+        video.gt.append(Span(first, last, _type_of(str(s.meta.get("type", ""))), s.source))
+    for v in videos.values():
+        v.gt.sort(key=lambda g: (g.onset, g.offset))
+    if not videos:
+        raise InputError(f"{root}: no coded intervals to evaluate ({uncoded} not coded)")
+    return GroundTruth("casme_sq", root, sorted(videos.values(), key=lambda v: v.name), FPS["casme_sq"], uncoded,
+                       bad, list(ds.notes))
+
+
+def _int(text: str, what: str, where: str) -> int | None:
+    t = text.strip()
+    if t == "":
+        return None
+    if not re.fullmatch(r"\d+(\.0*)?", t):
+        raise InputError(f"{where}: {what} '{t[:40]}' is not a frame index (0, 1, ...)")
+    return int(float(t))
+
+
+def table_truth(path: Path, *, allow_missing: bool = False) -> GroundTruth:
+    """A CSV with columns video (a video file or frame folder, relative to the CSV), onset, offset[, type]: frame
+    indices as merstudio indexes them (0-based positions)."""
+    from merstudio.datasets.parse import norm_col
+    from merstudio.textfile import read_table_text
+
+    if path.is_dir():
+        raise InputError(f"{path}: is a folder; table: names a CSV file (video,onset,offset[,type])")
+    with io.StringIO(read_table_text(path, "spotting table"), newline="") as fh:
+        reader = csv.reader(fh)
+        header = next(reader, None)
+        if header is None:
+            raise InputError(f"{path}: empty table")
+        cols = [norm_col(h) for h in header]
+        missing = [c for c in ("video", "onset", "offset") if c not in cols]
+        if missing:
+            raise InputError(f"{path}: missing column(s) {', '.join(missing)} (need video,onset,offset; optional "
+                             f"type; found {','.join(h[:40] for h in header[:10])})")
+        idx = {c: cols.index(c) for c in ("video", "onset", "offset", "type") if c in cols}
+        rows = list(enumerate(reader, start=2))
+    videos: dict[Path, LongVideo] = {}
+    uncoded = 0
+    skipped: list[str] = []
+    for rowno, row in rows:
+        if not any(c.strip() for c in row):
+            continue
+        get = {c: (row[i].strip() if i < len(row) else "") for c, i in idx.items()}
+        where = f"{path}: row {rowno}"
+        try:
+            if not get["video"]:
+                raise InputError(f"{where}: empty video")
+            target = Path(get["video"]).expanduser()
+            target = target if target.is_absolute() else (path.parent / target)
+            if not target.exists():
+                raise InputError(f"{where}: {get['video']}: no such video or frame folder")
+            onset = _int(get["onset"], "onset", where)
+            offset = _int(get["offset"], "offset", where)
+            if onset is None or offset is None:
+                uncoded += 1
+                continue
+            if offset < onset:
+                raise InputError(f"{where}: offset {offset} is before onset {onset}")
+            kind = get.get("type", "")
+            typ = _type_of(kind)
+            if kind and not typ:
+                raise InputError(f"{where}: type '{kind[:40]}' is neither micro nor macro")
+        except InputError as exc:
+            if not allow_missing:
+                raise
+            skipped.append(str(exc))
+            continue
+        key = Path(target.resolve())
+        video = videos.setdefault(key, LongVideo(get["video"], target))
+        video.gt.append(Span(onset, offset, typ, where))
+    for v in videos.values():
+        v.gt.sort(key=lambda g: (g.onset, g.offset))
+    if not videos:
+        raise InputError(f"{path}: no coded intervals to evaluate ({uncoded} not coded, {len(skipped)} bad)")
+    return GroundTruth("table", path, list(videos.values()), None, uncoded, skipped)
+
+
+def select_videos(truth: GroundTruth, names: Sequence[str]) -> None:
+    """Keep the videos named (the report's name, the folder or file name, or its stem); an unknown name is refused."""
+    if not names:
+        return
+    keep: list[LongVideo] = []
+    for n in names:
+        hits = [v for v in truth.videos if n in (v.name, v.path.name, v.path.stem, str(v.path))]
+        if not hits:
+            shown = ", ".join(v.name for v in truth.videos[:5]) + (", ..." if len(truth.videos) > 5 else "")
+            raise InputError(f"--video {n}: no long video of that name with ground truth ({shown})")
+        keep += [v for v in hits if v not in keep]
+    truth.videos = keep
+
+
+# ------------------------------------------------------------------------------------------ matching and scoring
+
+
+def span_type(span: Span, fps: float | None) -> str:
+    """micro when the interval lasts at most MICRO_MAX_S at `fps`, else macro."""
+    rate = fps if fps and fps > 0 else DEFAULT_FPS
+    return "micro" if span.length <= round(MICRO_MAX_S * rate) else "macro"
+
+
+@dataclass
+class VideoResult:
+    video: LongVideo
+    spots: list[Span]
+    pairs: list[tuple[int, int, float]]  # (GT index, spot index, IoU)
+    fps: float | None = None
+    status: str = "ok"  # ok | no face | failed
+    error: str = ""
+
+    @property
+    def scored(self) -> bool:
+        return self.status != "failed"
+
+
+def match_video(gt: Sequence[Span], spots: Sequence[Span], iou: float = 0.5) -> list[tuple[int, int, float]]:
+    """One-to-one pairs (GT index, spot index, IoU) with IoU >= iou (merstudio.agreement.matching, no tolerance)."""
+    from merstudio.agreement.matching import interval_iou, match_events
+
+    m = match_events(list(gt), list(spots), tolerance=0, iou=iou)
+    return [(i, j, interval_iou(gt[i].onset, gt[i].offset, spots[j].onset, spots[j].offset)) for i, j in m.pairs]
+
+
+def evaluate_video(video: LongVideo, spots: Sequence[Span], iou: float = 0.5, fps: float | None = None,
+                   status: str = "ok", error: str = "") -> VideoResult:
+    gt = [g if g.type else Span(g.onset, g.offset, span_type(g, fps), g.source) for g in video.gt]
+    video = LongVideo(video.name, video.path, gt)
+    pairs = match_video(gt, spots, iou) if status != "failed" else []
+    partner = {j: i for i, j, _ in pairs}
+    typed = [Span(s.onset, s.offset, gt[partner[j]].type if j in partner else span_type(s, fps), s.source)
+             for j, s in enumerate(spots)]
+    return VideoResult(video, typed, pairs, fps, status, error)
+
+
+@dataclass(frozen=True)
+class Score:
+    tp: int
+    fp: int
+    fn: int
+
+    @property
+    def precision(self) -> float:
+        return self.tp / (self.tp + self.fp) if self.tp + self.fp else 0.0
+
+    @property
+    def recall(self) -> float:
+        return self.tp / (self.tp + self.fn) if self.tp + self.fn else 0.0
+
+    @property
+    def f1(self) -> float:
+        p, r = self.precision, self.recall
+        return 2 * p * r / (p + r) if p + r else 0.0
+
+
+def pooled(results: Sequence[VideoResult], expression: str = "all") -> dict[str, Score]:
+    """TP/FP/FN summed over the scored videos, per type, and overall (both types) when `expression` is all."""
+    want = TYPES if expression == "all" else (expression,)
+    counts: dict[str, Counter[str]] = {t: Counter() for t in TYPES}
+    for r in results:
+        if not r.scored:
+            continue
+        gt_hit = {i for i, _, _ in r.pairs}
+        spot_hit = {j for _, j, _ in r.pairs}
+        for i, g in enumerate(r.video.gt):
+            counts[g.type]["tp" if i in gt_hit else "fn"] += 1
+        for j, s in enumerate(r.spots):
+            if j not in spot_hit:
+                counts[s.type]["fp"] += 1
+    out = {t: Score(counts[t]["tp"], counts[t]["fp"], counts[t]["fn"]) for t in want}
+    if expression == "all":
+        out["overall"] = Score(*(sum(counts[t][k] for t in want) for k in ("tp", "fp", "fn")))
+    return out
+
+
+# ------------------------------------------------------------------------------------------ analysis
+
+
+def read_spots(path: Path) -> list[Span]:
+    """The intervals of a `<name>.spots.csv` (every face track's)."""
+    with open(path, newline="", encoding="utf-8") as fh:
+        return sorted((Span(int(float(r["onset"])), int(float(r["offset"])), "", "spot")
+                       for r in csv.DictReader(fh) if r.get("onset") not in (None, "")),
+                      key=lambda s: (s.onset, s.offset))
+
+
+@dataclass
+class SpottingRun:
+    truth: GroundTruth
+    results: list[VideoResult]
+    iou: float
+    expression: str
+    settings: Any  # AnalysisSettings
+    analysed: int = 0  # videos analysed by this run
+    skipped_done: int = 0  # finished before (skipped)
+    interrupted: bool = False
+
+    def scores(self) -> dict[str, Score]:
+        return pooled(self.results, self.expression)
+
+
+def run_spotting(truth: GroundTruth, out: Path, settings: Any, backend: Any, *, iou: float = 0.5,
+                 expression: str = "all", overwrite: bool = False, retry_failed: bool = False,
+                 notice: Callable[[str], None] | None = None,
+                 on_result: Callable[[Any, Any], None] | None = None) -> SpottingRun:
+    """Analyse each long video into `out` as a batch (manifest: a rerun skips finished videos), read its spots,
+    match them to its GT and write `out`/spotting.csv and spotting.md."""
+    from merstudio.analysis import batch as B
+    from merstudio.analysis.files import output_paths
+
+    if not 0.0 < iou <= 1.0:
+        raise InputError(f"--iou must be within (0, 1], got {iou:g}")
+    if expression not in EXPRESSIONS:
+        raise InputError(f"--expression must be micro, macro or all (got {expression})")
+    inputs = [v.path for v in truth.videos]
+    plan = B.plan_batch(inputs, out, overwrite=overwrite, retry_failed=retry_failed, settings=settings,
+                        fps=truth.fps, notice=notice)
+    result = B.run_batch(plan, settings, backend, fps=truth.fps, on_result=on_result, on_notice=notice)
+    run = SpottingRun(truth, [], iou, expression, settings, sum(1 for r in result.outputs if r.complete),
+                      len(plan.done), result.interrupted)
+    if result.interrupted:
+        return run
+    manifest = plan.manifest if plan.manifest is not None else B.Manifest.read(out)
+    for v in truth.videos:
+        row = manifest.rows.get(B.Manifest.key(v.path))
+        if row is None or row.status != "done" or not row.output:
+            error = (row.error if row is not None and row.error else "not analysed") if row is not None else \
+                "not analysed"
+            run.results.append(evaluate_video(v, [], iou, row.fps if row else None, "failed", error))
+            continue
+        paths = output_paths(out, row.output)
+        faces: list[Any] = []
+        try:
+            faces = list(json.loads(paths.meta.read_text(encoding="utf-8")).get("faces") or [])
+        except (OSError, ValueError):
+            pass
+        spots = read_spots(paths.spots)
+        fps = row.fps if row.fps else truth.fps
+        run.results.append(evaluate_video(v, spots, iou, fps, "ok" if faces else "no face"))
+    write_csv(run, out / "spotting.csv")
+    write_report(run, out / "spotting.md")
+    return run
+
+
+# ------------------------------------------------------------------------------------------ files
+
+
+def csv_rows(results: Sequence[VideoResult]) -> list[list[str]]:
+    rows: list[list[str]] = []
+    for r in results:
+        by_gt = {i: (j, v) for i, j, v in r.pairs}
+        by_spot = {j: (i, v) for i, j, v in r.pairs}
+        for i, g in enumerate(r.video.gt):
+            hit = by_gt.get(i)
+            if hit is None:
+                rows.append([r.video.name, "gt", str(g.onset), str(g.offset), g.type, "", "", "",
+                             "FN" if r.scored else "not scored"])
+            else:
+                s = r.spots[hit[0]]
+                rows.append([r.video.name, "gt", str(g.onset), str(g.offset), g.type, str(s.onset), str(s.offset),
+                             f"{hit[1]:.3f}", "TP"])
+        for j, s in enumerate(r.spots):
+            hit = by_spot.get(j)
+            if hit is None:
+                rows.append([r.video.name, "spot", str(s.onset), str(s.offset), s.type, "", "", "", "FP"])
+            else:
+                g = r.video.gt[hit[0]]
+                rows.append([r.video.name, "spot", str(s.onset), str(s.offset), s.type, str(g.onset),
+                             str(g.offset), f"{hit[1]:.3f}", "TP"])
+    return rows
+
+
+def write_csv(run: SpottingRun, path: Path) -> None:
+    from merstudio.atomic import write_text_atomic
+
+    buf = io.StringIO()
+    w = csv.writer(buf, lineterminator="\n")
+    w.writerow(CSV_COLUMNS)
+    w.writerows(csv_rows(run.results))
+    write_text_atomic(path, buf.getvalue())
+
+
+def score_table(scores: dict[str, Score]) -> list[str]:
+    lines = ["| expression | TP | FP | FN | precision | recall | F1 |", "|---|---:|---:|---:|---:|---:|---:|"]
+    for name, s in scores.items():
+        lines.append(f"| {name} | {s.tp} | {s.fp} | {s.fn} | {s.precision:.3f} | {s.recall:.3f} | {s.f1:.3f} |")
+    return lines
+
+
+def video_notes(run: SpottingRun) -> list[str]:
+    notes = []
+    for r in run.results:
+        if r.status == "failed":
+            notes.append(f"{r.video.name}: analysis failed ({' '.join(r.error.split())[:300]}); its "
+                         f"{len(r.video.gt)} interval(s) are left out of the scores")
+        elif r.status == "no face":
+            notes.append(f"{r.video.name}: no face found; its {len(r.video.gt)} interval(s) count as missed")
+    return notes
+
+
+def report_text(run: SpottingRun) -> str:
+    t = run.truth
+    scored = [r for r in run.results if r.scored]
+    gt_types = Counter(g.type for r in scored for g in r.video.gt)
+    lines = [
+        "# Spotting evaluation", "",
+        f"- data: {t.kind}:{t.source}",
+        f"- videos: {len(run.results)} with ground truth, {len(scored)} scored"
+        f" ({sum(1 for r in run.results if r.status == 'failed')} failed)",
+        f"- ground-truth intervals scored: {sum(gt_types.values())} ("
+        + ", ".join(f"{k} {gt_types.get(k, 0)}" for k in TYPES) + f"); not coded (left out): {t.uncoded}"
+        + (f"; bad rows left out (--allow-missing): {len(t.skipped)}" if t.skipped else ""),
+        f"- spots: {sum(len(r.spots) for r in scored)}",
+        f"- matching: one to one per video, a TP at IoU >= {run.iou:g} (frames, both ends included); "
+        f"expression: {run.expression}; an unmatched spot is micro when it lasts <= {MICRO_MAX_S:g} s",
+        "- analysis settings (merstudio analyze's defaults unless given): "
+        + ", ".join(f"{k}={v}" for k, v in asdict(run.settings).items())
+        + (f", fps of the frame folders {t.fps:g}" if t.fps else ""),
+        "",
+        *score_table(run.scores()),
+    ]
+    notes = video_notes(run)
+    if notes:
+        lines += ["", "Notes:", *(f"- {n}" for n in notes)]
+    return "\n".join(lines) + "\n"
+
+
+def write_report(run: SpottingRun, path: Path) -> None:
+    from merstudio.atomic import write_text_atomic
+
+    write_text_atomic(path, report_text(run))

@@ -1,0 +1,116 @@
+"""`merstudio spotting`: evaluate spotting on long videos (MEGC style): TP/FP/FN, precision, recall, F1."""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import sys
+import threading
+from pathlib import Path
+from typing import Any
+
+from merstudio.errors import InputError
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser(
+        "spotting",
+        help="evaluate spotting on long videos (CAS(ME)^2 or your own table): TP/FP/FN, precision, recall, F1",
+        description="Analyse each long video of the ground truth as `merstudio analyze` does (same machinery and "
+        "defaults; a batch with OUT/manifest.csv, so a rerun skips the videos analysed before), match each "
+        "video's spotted intervals one to one to its ground-truth intervals (a true positive at IoU >= --iou, "
+        "frames counted with both ends), and pool TP/FP/FN over the videos: precision, recall and F1 per "
+        "expression type (micro / macro) and overall. Writes OUT/spotting.csv (one row per ground-truth interval "
+        "and per spot: its partner, IoU and TP/FP/FN) and OUT/spotting.md (the table, the counts, the settings) "
+        "and prints the table. --data casme_sq:ROOT reads CAS(ME)^2 (rawpic/sNN/<video>/img<k>.jpg and "
+        "CAS(ME)^2code_final.xlsx; image numbers are turned into the analysis' frame positions); --data "
+        "table:FILE.csv reads columns video (a video file or frame folder, relative to the CSV), onset, offset "
+        "and optionally type (micro / macro), frame indices as merstudio numbers them (from 0). Ground truth "
+        "that is not coded (offset 0, or empty) is left out and counted. A spot takes the type of the interval "
+        "it matches; an unmatched one is micro when it lasts at most 0.5 s.",
+    )
+    p.add_argument("--data", required=True, metavar="KIND:PATH",
+                   help="casme_sq:ROOT (CAS(ME)^2 as distributed) or table:FILE.csv (video,onset,offset[,type])")
+    p.add_argument("-o", "--out", type=Path, required=True, help="output folder (analyses, manifest, report)")
+    p.add_argument("--expression", choices=("micro", "macro", "all"), default="all",
+                   help="the expression type(s) reported (default all: micro, macro and overall); matching always "
+                   "uses every coded interval of a video")
+    p.add_argument("--iou", type=float, default=0.5, help="IoU a spot needs with a ground-truth interval to be "
+                   "a true positive (default 0.5)")
+    p.add_argument("--video", nargs="+", default=[], metavar="NAME",
+                   help="evaluate only these long videos (the report's name, e.g. s15/15_0101disgustingteeth, "
+                   "the folder or file name, or its stem)")
+    p.add_argument("--sheet", default=None, metavar="FILE|NAME", help="casme_sq: the code sheet (default: found "
+                   "beside the frames)")
+    p.add_argument("-j", "--jobs", type=int, default=1, help="videos analysed in parallel local processes "
+                   "(default 1)")
+    p.add_argument("--flow", choices=("dis", "farneback", "tvl1"), default="dis",
+                   help="optical flow of the analysis (default dis, as merstudio analyze)")
+    p.add_argument("--overwrite", action="store_true", help="analyse every video again (default: a rerun "
+                   "skips the videos the manifest lists as done with the same content and settings); the "
+                   "report files are rewritten on every run")
+    p.add_argument("--retry-failed", action="store_true", help="analyse the videos that failed before again "
+                   "(default: skipped, named in the report and left out of the scores)")
+    p.add_argument("--allow-missing", action="store_true", help="leave out ground-truth rows that name missing "
+                   "frames or videos, or are malformed, and count them (default: a one-line error)")
+    p.add_argument("-q", "--quiet", action="store_true", help="no progress lines")
+    p.set_defaults(func=run)
+
+
+def _say(line: str) -> None:
+    print(f"merstudio: {line}", file=sys.stderr, flush=True)
+
+
+def run(args: argparse.Namespace) -> int:
+    from merstudio.analysis import spotting_eval as E
+    from merstudio.analysis.pipeline import AnalysisSettings
+    from merstudio.execution import backend_from_args
+
+    kind, path = E.parse_data(args.data)
+    if not 0.0 < args.iou <= 1.0:
+        raise InputError(f"--iou must be within (0, 1], got {args.iou:g}")
+    backend = backend_from_args(args.jobs, None)
+    truth = E.load_truth(kind, path, sheet=args.sheet, allow_missing=args.allow_missing)
+    E.select_videos(truth, args.video)
+    for line in truth.skipped[:5]:
+        _say(f"left out: {line}")
+    if not args.quiet:
+        print(f"{truth.kind}: {len(truth.videos)} long video(s), {truth.intervals} coded interval(s)"
+              f" ({truth.uncoded} not coded, left out)")
+    settings = AnalysisSettings(flow=args.flow)
+
+    def on_result(item: Any, outcome: Any) -> None:
+        if args.quiet:
+            return
+        if isinstance(outcome, BaseException):
+            print(f"merstudio: error: {item.input}: {' '.join(str(outcome).split())}", file=sys.stderr)
+        else:
+            print(f"{item.input}: analysed, {len(outcome.spots)} spot(s)")
+
+    made = not args.out.exists()
+    from merstudio.execution.local import resource_tracker_running, stop_resource_tracker
+
+    tracker_before = resource_tracker_running()
+    try:
+        result = E.run_spotting(truth, args.out, settings, backend, iou=args.iou, expression=args.expression,
+                                overwrite=args.overwrite, retry_failed=args.retry_failed, notice=_say,
+                                on_result=on_result)
+    except BaseException:
+        if made:
+            with contextlib.suppress(OSError):
+                args.out.rmdir()
+        raise
+    finally:
+        if not tracker_before and threading.current_thread() is threading.main_thread():
+            stop_resource_tracker()
+    if result.interrupted:
+        print("merstudio: interrupted; rerun the command to go on (finished videos are kept)", file=sys.stderr)
+        return 130
+    scored = sum(1 for r in result.results if r.scored)
+    print(f"spotting: {len(result.results)} video(s) ({result.analysed} analysed now, {result.skipped_done} "
+          f"finished before), {scored} scored; IoU >= {args.iou:g}")
+    print("\n".join(E.score_table(result.scores())))
+    for note in E.video_notes(result):
+        print(f"note: {note}")
+    print(f"wrote {args.out / 'spotting.csv'} and {args.out / 'spotting.md'}")
+    return 0

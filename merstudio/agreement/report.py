@@ -164,11 +164,18 @@ class AgreementReport:
             written.append(path)
         return written
 
-    def header(self) -> str:
-        vids = ", ".join(str(v) for v in self.video_ids)
+    def header(self, video_names: Mapping[int, str] | None = None, cli: bool = True) -> str:
+        """``video_names`` ({id: file name}): the videos named so (the app), not by id; ``cli``: say which
+        command-line option changes how AUs are compared (the app has no such option)."""
+        if video_names is not None:
+            vids = ", ".join(video_names.get(v, f"video {v}") for v in self.video_ids)
+            where = f"on {vids}" if vids else "on no video"
+        else:
+            where = f"on video(s) {', '.join(str(v) for v in self.video_ids)}"
         aus = ("AUs compared with their side (absent, L, R, both: L14 and R14 disagree)" if self.au_sides else
-               "AUs compared on presence, sides ignored (L14 = R14 = 14; --au-sides compares sides)")
-        return (f"Agreement of {', '.join(self.coders)} on video(s) {vids}; events match when IoU >= {self.iou:g} "
+               "AUs compared on presence, sides ignored (L14 = R14 = 14" + ("; --au-sides compares sides)" if cli
+                                                                         else ")"))
+        return (f"Agreement of {', '.join(self.coders)} {where}; events match when IoU >= {self.iou:g} "
                 f"or onset, apex and offset are all within {self.tolerance} frame(s).\n{aus}; AU intensity (ICC, "
                 "ordinal alpha) over the matched events where either coder scored the AU.")
 
@@ -204,7 +211,8 @@ def agreement_from_events(events: Iterable[Event], coders: Sequence[str] | None 
                           video_ids: Sequence[int] | None = None, frame_counts: Mapping[int, int] | None = None,
                           all_coded: bool = False, where: str = "agreement",
                           coded: Mapping[int, Iterable[str]] | None = None, au_sides: bool = False,
-                          known_coders: Iterable[str] = ()) -> AgreementReport:
+                          known_coders: Iterable[str] = (),
+                          video_names: Mapping[int, str] | None = None) -> AgreementReport:
     """The report from plain events (any videos, any coders) and optional per-frame tables
     ``{video_id: {coder name: DataFrame}}``.
 
@@ -268,10 +276,11 @@ def agreement_from_events(events: Iterable[Event], coders: Sequence[str] | None 
             continue
         n_tables = len(tables.get(v, {}))
         who = ", ".join(on_v) or "none"
+        label = f"{video_names[v]} (video {v})" if video_names and v in video_names else f"video {v}"
         if video_ids is not None and n_tables < 2:
-            raise InputError(f"{where}: video {v} has events by fewer than two coders ({who})")
+            raise InputError(f"{where}: {label} has events by fewer than two coders ({who})")
         if on_v or n_tables:
-            video_notes.append(f"video {v}: events by fewer than two coders ({who}); no event agreement there")
+            video_notes.append(f"{label}: events by fewer than two coders ({who}); no event agreement there")
     table_videos = [v for v in all_videos if len(tables.get(v, {})) >= 2]
     if not event_videos and not table_videos:
         raise InputError(f"{where}: no video has events by two or more coders"
@@ -311,6 +320,7 @@ def agreement_from_events(events: Iterable[Event], coders: Sequence[str] | None 
                               "alpha": krippendorff_alpha(detect, "nominal")})
 
     notes = video_notes + notes
+    silent = [c for c in silent if c in coders]  # a coder not chosen is not compared: no note on them
     if silent:
         notes.append(f"{'coded' if all_coded else 'recorded as having coded a video'} and found nothing there: "
                      f"{', '.join(silent)} (the others' events there count as their misses)")
@@ -321,7 +331,8 @@ def agreement_from_events(events: Iterable[Event], coders: Sequence[str] | None 
                      "note); their matching used onset and offset only")
     for a, seen in sorted(sided.items()) if not au_sides else ():
         notes.append(f"{_au_name(a)}: {len(seen)} matched pair(s) agree on presence but not on side ({seen[0]}"
-                     + (", …" if len(seen) > 1 else "") + "); --au-sides (au_sides=True) counts that as disagreement")
+                     + (", …" if len(seen) > 1 else "") + "); compared with their sides (merstudio agreement --au-sides), "
+                     "that is a disagreement")
     for v in table_videos:
         names = list(tables[v])
         for na, nb in itertools.combinations(names, 2):
@@ -593,7 +604,8 @@ def agreement_report(project: Project, video_ids: Sequence[int] | None = None, c
     coded = {v: cs for v, cs in project.coded().items() if v in vids}
     report = agreement_from_events(events, coders=coders, tolerance=tolerance, iou=iou, frame_tables=tables,
                                    video_ids=video_ids, frame_counts=counts, all_coded=all_coded, where=where,
-                                   coded=coded, au_sides=au_sides, known_coders=project.coders())
+                                   coded=coded, au_sides=au_sides, known_coders=project.coders(),
+                                   video_names={v.id: v.name for v in project.videos()})
     if unanalysed:  # else the frames coder would be missing from the tables without a word
         report.notes.append(f"{frames_coder!r} (per-frame AU presence) has nothing on video(s) "
                             f"{', '.join(map(str, unanalysed))}: no per-frame table is stored (analyse them in the app)")

@@ -5,7 +5,7 @@ the per-frame tables of videos that have an overlay), so it runs on the GUI thre
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -84,12 +84,15 @@ def _text(v: Any) -> str:
 
 class AgreementDialog(QDialog):
     """``compute(coders, tolerance, iou, all_videos, all_coded)`` returns an AgreementReport (the window binds it to its
-    project); ``coders``: every coder known for the scope, all checked at first; ``save``: what "Save CSV…" runs."""
+    project); ``coders``: every coder known for the scope, all checked at first; ``save``: what "Save CSV…" runs;
+    ``video_names()``: {video id: file name}, how the header names the videos."""
 
     def __init__(self, compute: Callable[..., Any], coders: Sequence[str], parent: QWidget | None = None,
                  tolerance: int = 3, iou: float = 0.5, all_videos: bool = False, all_coded: bool = False,
-                 save: Callable[[], Any] | None = None) -> None:
+                 save: Callable[[], Any] | None = None,
+                 video_names: Callable[[], Mapping[int, str]] | None = None) -> None:
         super().__init__(parent)
+        self._video_names = video_names  # {video id: file name}: the header names the videos, not their ids
         self.setWindowTitle("Agreement between coders")
         self._compute = compute
         self.report: Any = None
@@ -189,6 +192,21 @@ class AgreementDialog(QDialog):
             w.blockSignals(False)
         self.recompute()
 
+    def events_changed(self, coders: Sequence[str]) -> None:
+        """The project's events changed (an edit, an undo, an import): the report is computed again, so what it
+        shows and what Save CSV writes are never stale. ``coders``: every coder known now; one new since the
+        dialog opened is offered, not chosen (the comparison asked for stays the same)."""
+        known = {self.coder_list.item(i).text() for i in range(self.coder_list.count())}
+        self.coder_list.blockSignals(True)
+        for c in coders:
+            if c not in known:
+                it = QListWidgetItem(c)
+                it.setFlags(it.flags() | Qt.ItemFlag.ItemIsUserCheckable)
+                it.setCheckState(Qt.CheckState.Unchecked)
+                self.coder_list.addItem(it)
+        self.coder_list.blockSignals(False)
+        self.recompute()
+
     def recompute(self) -> None:
         coders = self.chosen_coders()
         self.error = ""
@@ -201,7 +219,8 @@ class AgreementDialog(QDialog):
         except MerstudioError as exc:
             self._show(None, str(exc))
             return
-        self._show(rep, rep.header())
+        # in the app: the videos by file name, no command-line option
+        self._show(rep, rep.header(video_names=self._video_names() if self._video_names else None, cli=False))
 
     def _show(self, report: Any, header: str) -> None:
         self.report = report

@@ -161,6 +161,8 @@ class AnalysisControl(QObject):
         if req.ask:
             self.checkpointLoading.emit("", "")
             self.win.ask_checkpoint(str(req.path), meta, lambda ok: self._answered(serial, meta, ok))
+            if self._held is not None:  # it no longer waits for the load: for the coder's answer
+                self.message.emit(self._held_line(), 0)
             return
         self._use(req, meta)
 
@@ -346,9 +348,18 @@ class AnalysisControl(QObject):
         if prepared is None:
             assert waiting_for is not None
             self._held = (w, settings, keep_previous)
-            self.message.emit(f"Analysis of {video.name} starts once {waiting_for.name} has loaded", 0)
+            self.message.emit(self._held_line(), 0)
             return
         self._go(w, *prepared)
+
+    def _held_line(self) -> str:
+        """What the held run waits for: the checkpoint's load, or (loaded, its dialog open) the coder's answer."""
+        held, req = self._held, self.checkpoint_request
+        if held is None or req is None:
+            return ""
+        what = "is confirmed in its dialog (Use this model)" if self.win.checkpoint_question is not None \
+            else "has loaded"
+        return f"Analysis of {self.video_name(held[0].video_id)} starts once {req.path.name} {what}"
 
     def _prepare(self, settings: Any, keep_previous: bool) -> tuple[Any, str, str | None]:
         """Before a run's thread starts: its settings (the checkpoint in use now), the previous predictions kept
@@ -410,6 +421,18 @@ class AnalysisControl(QObject):
             self.win.show_error(str(exc))
             return
         self._go(w, *prepared)
+
+    def drop_held_elsewhere(self) -> str:
+        """The current video changed: a held run (waiting for its checkpoint) of another video goes at once, so the
+        video now shown is not shown as being analysed. Returns the line saying so ("" when nothing was held)."""
+        held = self._held
+        video = self.win.video
+        if held is None or (video is not None and video.id == held[0].video_id):
+            return ""
+        name = self.video_name(held[0].video_id)
+        self._abort_held()
+        return (f"Analysis of {name} not started: another video was opened while the checkpoint loaded "
+                "(Ctrl+R runs it)")
 
     def _abort_held(self) -> None:
         """A held run that never started goes (its thread was never started: nothing was stored)."""

@@ -8,7 +8,7 @@ selection is announced with ``eventsChanged`` and the views (timeline, events ta
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, QSettings, Signal
 from PySide6.QtGui import QUndoStack
@@ -252,8 +252,8 @@ class Coding(QObject):
         self.push(set_status(proj, event, status, self.require_coder(), self.reload))
 
     def push_import(self, events: list[Event], text: str, replaces: Sequence[Event] = (),
-                    coded: dict[int, list[str]] | None = None) -> None:
+                    coded: dict[int, list[str]] | None = None, settings: dict[str, Any] | None = None) -> None:
         """An import as one undo step (all its events added, or removed, in one transaction; ``replaces``: the
-        events it replaces, removed in that transaction; ``coded``: see ImportEventsCommand)."""
+        events it replaces, removed in that transaction; ``coded`` and ``settings``: see ImportEventsCommand)."""
         self.push(ImportEventsCommand(self.win.require_writable(), events, self.reload, text, replaces=replaces,
-                                      coded=coded))
+                                      coded=coded, settings=settings))

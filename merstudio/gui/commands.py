@@ -320,7 +320,13 @@ class SetProposalStatus(AppCommand):
         if ev is None:
             return
         win.coding.push_status(ev, params["status"])
-        if params.get("advance", True):
+        # what was done and what is left: an analysis' "N proposals to review" would go stale
+        left = sum(1 for e in win.coding.events if e.status == "proposal")
+        what = f"{'Accepted' if params['status'] == 'accepted' else 'Rejected'} {ev.emotion or 'proposal'} " \
+               f"{ev.onset}-{ev.offset}: "
+        win.statusBar().showMessage(what + (f"{left} proposal{'s' * (left != 1)} left to review (N next, Y accept, "
+                                            "X reject)" if left else "no proposals left to review"), 8000)
+        if params.get("advance", True) and left:
             win.coding.goto_next_proposal()
 
 
@@ -569,12 +575,44 @@ class ImportEvents(AppCommand):
                 f"{preview.path.name}")
         if not events and not gone:
             text = f"Record {', '.join(new)} as having coded {ctx.win.require_video().name} ({preview.path.name})"
-        ctx.win.coding.push_import(events, text, replaces=gone, coded={preview.video_id: list(preview.file_coders)})
-        ctx.win.last_import = preview
         from merstudio.interchange import remember_elan_media
 
-        # an ELAN file's media offset and other linked media, so that an export to ELAN writes them back
-        remember_elan_media(ctx.win.project, preview.video_id, preview)
+        # an ELAN file's media offset and other linked media, so that an export to ELAN writes them back: set by
+        # the import's undo step (undo takes it back with the events)
+        settings = _SettingsMade()
+        remember_elan_media(settings, preview.video_id, preview)
+        ctx.win.coding.push_import(events, text, replaces=gone, coded={preview.video_id: list(preview.file_coders)},
+                                   settings=settings.values)
+        ctx.win.last_import = preview
+        ctx.win.statusBar().showMessage(_import_done(preview, events, gone, new, ctx.win.require_video().name), 10000)
+
+
+def _import_done(preview: Any, events: list[Event], gone: list[Event], new: list[str], video: str) -> str:
+    """What an import did, for the status bar (it replaces whatever the bar said before, e.g. an analysis' count of
+    proposals to review)."""
+    n = len(events)
+    evs = f"{n} event{'s' * (n != 1)}"
+    if gone:
+        coders = ", ".join(preview.file_coders)
+        line = f"Replaced {len(gone)} event{'s' * (len(gone) != 1)} of {coders} by {n} from {preview.path.name}"
+    elif events:
+        line = f"Imported {evs} from {preview.path.name}"
+    else:
+        return f"Recorded {', '.join(new)} as having coded {video}, with no events ({preview.path.name})"
+    extra = [f"{len(preview.skipped)} skipped" if preview.skipped else "",
+             f"{len(preview.duplicates)} already in the project" if preview.duplicates else ""]
+    extra = [x for x in extra if x]
+    return line + (f" ({', '.join(extra)})" if extra else "")
+
+
+class _SettingsMade:
+    """Stands for the project where a helper writes project settings: collects them (to write in an undo step)."""
+
+    def __init__(self) -> None:
+        self.values: dict[str, Any] = {}
+
+    def set_setting(self, key: str, value: Any) -> None:
+        self.values[key] = value
 
 
 def _preview(ctx: CommandContext, params: Params) -> Any:

@@ -117,6 +117,12 @@ class EventDialog(QDialog):
         return replace(ev, **kept)
 
 
+def removed_line(e: Any) -> str:
+    """One event an import with Replace removes: its coder, face, frames, emotion, AUs and status."""
+    return (f"{e.coder or '(no coder)'} face {e.face_id}: frames {e.onset}-{e.apex}-{e.offset} {e.emotion or '-'} "
+            f"{e.aus or '-'} ({e.status})")
+
+
 class ImportPreviewDialog(QDialog):
     """What an annotation import will do (ImportPreview.summary(): events to import, items skipped and why, notes),
     before anything is written. With items to skip, the OK button says so: confirming means importing the rest.
@@ -139,7 +145,9 @@ class ImportPreviewDialog(QDialog):
             self.replace_box.toggled.connect(self._show)
         self.text = QPlainTextEdit(self)
         self.text.setReadOnly(True)
-        self.text.setLineWrapMode(QPlainTextEdit.LineWrapMode.NoWrap)
+        # wrapped at the box's width: a note (media linked, an offset moved) is read whole, never cut off at the
+        # edge (the text is in a proportional font: its event lines are no fixed-width table a wrap would break)
+        self.text.setLineWrapMode(QPlainTextEdit.LineWrapMode.WidgetWidth)
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel,
                                         parent=self)
         self.buttons.accepted.connect(self.accept)
@@ -168,7 +176,13 @@ class ImportPreviewDialog(QDialog):
         else:
             head += f"; {dup} already in the project, not imported again" if dup else ""
         self.head.setText(head + ". Nothing is written until you confirm; the import is one undo step.")
-        self.text.setPlainText(preview.summary(limit=200))
+        text = preview.summary(limit=200)
+        if replace and gone:  # which events go, not only how many: the coder checks before confirming
+            text += f"\n\nREMOVED from the project ({gone}):\n" + "\n".join(
+                f"  - remove {removed_line(e)}" for e in preview.replaces[:200])
+            if gone > 200:
+                text += f"\n  - ... {gone - 200} more to remove"
+        self.text.setPlainText(text)
         ok = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
         new = sorted(set(getattr(preview, "file_coders", ())) - set(getattr(preview, "coded_before", ())))
         verb = f"Replace {gone} by {n}" if replace else f"Import {n}"

@@ -195,6 +195,8 @@ class FirstRun:
         for follow in self.followers:
             follow()
         playing = win.transport.playing
+        # Analysis > Run analysis (Ctrl+R): a video to analyse, and no run going (or waiting for its checkpoint)
+        win.run_action.setEnabled(win.video is not None and win.worker is None)
         state = (win.video is None, self.hint_text(), playing, win.speed, win.worker is None,
                  win.project is not None and win.project.read_only, win.frame_count <= 1)
         if state == self._state:

@@ -269,8 +269,9 @@ class MainWindow(QMainWindow):
         self.recent_menu.aboutToShow.connect(self._build_recent_menu)
         self._action(f, "&Save (and back up)", lambda: x(C.SaveProject), QKeySequence.StandardKey.Save)
         exp = f.addMenu("&Export")
+        self.export_actions: dict[str, QAction] = {}
         for kind, (title, _f, _d) in C.EXPORTS.items():
-            self._action(exp, f"{title}…", partial(x, C.Export, kind=kind))
+            self.export_actions[kind] = self._action(exp, f"{title}…", partial(x, C.Export, kind=kind))
         f.addSeparator()
         self._action(f, "&Import events… (ELAN, BORIS, CSV)", lambda: x(C.ImportEvents), "Ctrl+I")
         self._action(f, "E&xport events… (ELAN, BORIS, CSV)", lambda: x(C.ExportEvents), "Ctrl+Shift+E")
@@ -433,6 +434,8 @@ class MainWindow(QMainWindow):
         a.message.connect(self._message)
         a.checkpointLoading.connect(lambda text, tip: self.busy.set("checkpoint", text, tip))
         self.exports.busy.connect(lambda text, tip: self.busy.set("export", text, tip))
+        # one summary is written at a time: its menu item is greyed out meanwhile (not offered, then refused)
+        self.exports.busy.connect(lambda text, _tip: self.export_actions["summary"].setEnabled(not text))
         c.eventsChanged.connect(self._events_changed)
         c.selectionChanged.connect(self._selection_shown)
         c.message.connect(self._message)
@@ -564,6 +567,7 @@ class MainWindow(QMainWindow):
         goes (AU curves, heat map, motion lane, class curves, overlays, events, selection, marks, face overlay,
         status message), then the new video's picture, results and events are loaded."""
         self.statusBar().clearMessage()
+        held_note = self.analysis.drop_held_elsewhere()  # a run waiting for its checkpoint: of the other video
         self._picked_face = None
         self.face_pictures.stop()
         self.transport.set_source(self.session.source)
@@ -605,6 +609,8 @@ class MainWindow(QMainWindow):
         if notes:
             self.statusBar().showMessage(notes[0] if len(notes) == 1 else f"{notes[0]} (+{len(notes) - 1} more)",
                                          15000)
+        if held_note:
+            self.statusBar().showMessage(held_note, 10000)
         self._update_labels()
 
     def _faces_menu(self, menu: QMenu) -> None:
@@ -757,7 +763,7 @@ class MainWindow(QMainWindow):
             self.progress_bar.setFormat("analysis %p%")
         self.progress_bar.setVisible(on)
         # at once, not at the first rows: Ctrl+R while it runs would only say "already running"
-        self.run_action.setEnabled(not on)
+        self.run_action.setEnabled(not on and self.video is not None)
         self.cancel_action.setEnabled(on)
         self._update_labels()  # the lane's hint says "Analysing…", the toolbar's Analyse greys out
 
@@ -925,6 +931,10 @@ class MainWindow(QMainWindow):
         dlg = self.finetune_dialog
         if dlg is not None and dlg.isVisible() and not dlg.is_running():
             dlg.update_data()  # its count of coded events follows the coding
+        agree = self.agreement_dialog
+        if agree is not None and agree.isVisible() and self.video is not None:
+            # the report (and what Save CSV writes) follows every edit, undo and import; a new coder is offered
+            agree.events_changed(self.agreement_coders(all_videos=True))
 
     def _selection_shown(self) -> None:
         c = self.coding
@@ -1006,7 +1016,8 @@ class MainWindow(QMainWindow):
             self.agreement_dialog.close()
             self.agreement_dialog.deleteLater()
         dlg = AgreementDialog(self.compute_agreement, self.agreement_coders(all_videos=True), self,
-                              save=lambda: self.ctx.execute(C.SaveAgreementCSV))
+                              save=lambda: self.ctx.execute(C.SaveAgreementCSV),
+                              video_names=lambda: {v.id: v.name for v in self.project.videos()} if self.project else {})
         self.agreement_dialog = dlg
         dlg.set_choices(coders=coders, tolerance=tolerance, iou=iou, all_videos=all_videos, all_coded=all_coded)
         dlg.show()

@@ -372,9 +372,20 @@ class ImportPreview:
                              f"{len(self.skipped)} item(s) (--yes)")
         return list(self.events)
 
+    def _by_whom(self) -> str:
+        """" from coder(s) a, b", saying so when events name no coder (a file without a coder column)."""
+        if not self.events:
+            return ""
+        named = [c for c in self.coders if c]
+        blank = sum(1 for e in self.events if not e.coder)
+        if not blank:
+            return f" from coder(s) {name_list(named, 20)}"
+        if named:
+            return f" from coder(s) {name_list(named, 20)} and {blank} naming no coder"
+        return " naming no coder (the file has no coder column)"
+
     def summary(self, limit: int = 20) -> str:
-        lines = [f"{self.path}: {self.format}, {len(self.events)} event(s) to import"
-                 + (f" from coder(s) {name_list(self.coders, 20)}" if self.events else "")
+        lines = [f"{self.path}: {self.format}, {len(self.events)} event(s) to import" + self._by_whom()
                  + (f", {len(self.skipped)} item(s) to skip" if self.skipped else "")
                  + (f", {len(self.duplicates)} already in the project (not imported again)" if self.duplicates
                     else "")]

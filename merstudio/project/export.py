@@ -285,20 +285,20 @@ def export_summary(project: Project, video_id: int, csv_path: str | os.PathLike[
 
 def write_summary(data: SummaryData, csv_path: str | os.PathLike[str],
                   png_path: str | os.PathLike[str] | None = None, progress: Progress = None) -> list[Path]:
-    """:func:`export_summary` of data read before: touches no project (the app runs it in a worker)."""
-    out = []
-    with _atomic(csv_path) as tmp:
-        summary_of(data).to_csv(tmp, index=False)
-    out.append(Path(csv_path))
-    if progress:
-        progress(1, 2)
-    if png_path is not None:
-        with _atomic(png_path) as tmp:
-            draw_timeline_png(data, tmp)
-        out.append(Path(png_path))
+    """:func:`export_summary` of data read before: touches no project (the app runs it in a worker). The CSV and
+    the PNG are a pair: both are written to temporaries first, and neither replaces its file unless both were
+    written (the PNG is moved into place first, then the CSV: a PNG that cannot be written or moved, its path a
+    folder say, leaves the old CSV as it was)."""
+    with _atomic(csv_path) as csv_tmp:
+        summary_of(data).to_csv(csv_tmp, index=False)
+        if progress:
+            progress(1, 2)
+        if png_path is not None:
+            with _atomic(png_path) as png_tmp:
+                draw_timeline_png(data, png_tmp)
     if progress:
         progress(2, 2)
-    return out
+    return [Path(csv_path)] + ([Path(png_path)] if png_path is not None else [])
 
 
 def render_timeline_png(project: Project, video_id: int, path: str | os.PathLike[str], dpi: int = 100,

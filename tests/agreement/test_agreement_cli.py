@@ -64,7 +64,7 @@ def test_a_zero_based_table_is_not_shifted(project, tmp_path: Path, capsys: pyte
 @pytest.mark.parametrize(("args", "message"), [
     (["missing.merproj"], "no such project file"),
     (["a-folder"], "a folder, not a project file"),
-    (["{p}", "--video", "2"], "video 2 has events by fewer than two coders (ann)"),
+    (["{p}", "--video", "2"], "b.avi (video 2) has events by fewer than two coders (ann)"),
     (["{p}", "--coders", "ann,zed"], "no events by coder 'zed'"),
     (["{p}", "--coders", "ann"], "name at least two different coders"),
     (["{p}", "--coders", "ann, ann"], "name at least two different coders"),

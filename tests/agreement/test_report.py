@@ -135,7 +135,7 @@ def test_report_from_project_statuses_and_model_coder(project) -> None:
 
 
 def test_project_errors(project) -> None:
-    with pytest.raises(InputError, match="video 2 has events by fewer than two coders \\(ann\\)"):
+    with pytest.raises(InputError, match="b.avi \\(video 2\\) has events by fewer than two coders \\(ann\\)"):
         agreement_report(project, video_ids=[2])
     with pytest.raises(InputError, match="no video 7 in the project"):
         agreement_report(project, video_ids=[7])

@@ -122,6 +122,32 @@ def test_the_summary_is_drawn_in_a_worker_while_the_window_stays_responsive(qtbo
     assert (out / "s.png").read_bytes()[:4] == b"\x89PNG" and _parts(out) == []
 
 
+def test_the_summary_menu_item_is_greyed_out_while_one_is_written(qtbot, analysed, tmp_path, monkeypatch):
+    """One summary at a time: Export > Summary is not offered while one is written (rather than offered, then
+    refused with an error box), and is again once it is."""
+    win = analysed
+    drawing = SlowDrawing(monkeypatch)
+    from PySide6.QtGui import QAction
+
+    act = next(a for a in win.findChildren(QAction) if a.text().startswith("Summary CSV"))
+    assert act.isEnabled()
+    assert win.ctx.execute(C.Export, kind="summary", path=str(tmp_path / "s.csv")), win.errors
+    qtbot.waitUntil(drawing.started.is_set, timeout=10000)
+    assert not act.isEnabled()
+    drawing.gate.set()
+    qtbot.waitUntil(lambda: not win.exports.running, timeout=10000)
+    assert act.isEnabled() and not win.errors
+
+
+def test_run_analysis_is_greyed_out_without_a_video(qtbot, window, video_path):
+    win = window
+    assert not win.run_action.isEnabled()  # nothing open: nothing to analyse
+    assert win.ctx.execute(C.OpenVideo, path=str(video_path))
+    assert win.run_action.isEnabled()
+    win.session.close_project()
+    assert win.video is None and not win.run_action.isEnabled()
+
+
 def test_the_summary_is_the_project_as_it_was_when_asked_for(qtbot, analysed, tmp_path, monkeypatch):
     """The data is read on the GUI thread when the export is asked for; the worker never reads the project, so
     an event coded while the report is drawn is not half in it."""
@@ -313,6 +339,61 @@ def test_an_analysis_waiting_for_a_checkpoint_can_be_cancelled(qtbot, window, vi
     qtbot.waitUntil(lambda: win.checkpoint == tmp_path / "new.pt", timeout=10000)
     qtbot.wait(100)
     assert win.worker is None and win.project.analysis(win.video.id) is None and not win.errors
+
+
+def test_another_video_opened_while_a_run_waits_for_its_checkpoint_drops_that_run_at_once(qtbot, window, video_path,
+                                                                                          tmp_path, monkeypatch):
+    """The held run belonged to the video it was asked on: opening another one drops it at once, so the new video is
+    not shown as being analysed (Analyse enabled, no progress bar, Ctrl+R runs it), and says so."""
+    win = window
+    loads = SlowLoads(monkeypatch)
+    assert win.ctx.execute(C.OpenVideo, path=str(video_path))
+    first = win.video.name
+    gate = loads.gate("new.pt")
+    assert win.ctx.execute(C.LoadCheckpoint, path=str(tmp_path / "new.pt"), confirmed=True)
+    assert win.ctx.execute(C.RunAnalysis, confirmed=True), win.errors
+    assert win.worker is not None and not win.worker.isRunning()
+    other = video_path.with_name("other.avi")
+    other.write_bytes(video_path.read_bytes() + b"another file")
+    assert win.ctx.execute(C.OpenVideo, path=str(other))
+    assert win.video.name == "other.avi"
+    assert win.worker is None and win.run_action.isEnabled() and not win.progress_bar.isVisible()
+    msg = win.statusBar().currentMessage()
+    assert f"Analysis of {first} not started: another video was opened while the checkpoint loaded" in msg
+    gate.set()
+    qtbot.waitUntil(lambda: win.checkpoint == tmp_path / "new.pt", timeout=10000)
+    assert win.ctx.execute(C.RunAnalysis, confirmed=True), win.errors  # Ctrl+R runs the video shown
+    qtbot.waitUntil(lambda: win.worker is None, timeout=20000)
+    assert win.project.analysis(win.video.id) is not None and not win.errors
+
+
+def test_a_run_waiting_for_the_checkpoint_dialog_says_it_waits_for_the_answer(qtbot, window, video_path, tmp_path,
+                                                                               monkeypatch):
+    """Once the file has loaded and its dialog asks, the run waits for the coder's answer, not for a load."""
+    from merstudio.gui.checkpoint_dialog import CheckpointDialog
+
+    win = window
+    loads = SlowLoads(monkeypatch)
+    monkeypatch.setattr(CheckpointDialog, "exec", lambda self: 0)  # a modal dialog would hang the test
+    assert win.ctx.execute(C.OpenVideo, path=str(video_path))
+    gate = loads.gate("new.pt")
+    assert win.ctx.execute(C.LoadCheckpoint, path=str(tmp_path / "new.pt"))  # asks once loaded
+    assert win.ctx.execute(C.RunAnalysis, confirmed=True), win.errors
+    assert "starts once new.pt has loaded" in win.statusBar().currentMessage()
+    gate.set()
+    qtbot.waitUntil(lambda: win.checkpoint_question is not None, timeout=10000)
+    msg = win.statusBar().currentMessage()
+    assert "starts once new.pt is confirmed in its dialog" in msg and "has loaded" not in msg
+    win.checkpoint_question.reject()  # Cancel: not run
+    assert win.worker is None
+    # asked for while the dialog is already open: the same
+    assert win.ctx.execute(C.LoadCheckpoint, path=str(tmp_path / "new.pt"))
+    qtbot.waitUntil(lambda: win.checkpoint_question is not None, timeout=10000)
+    assert win.ctx.execute(C.RunAnalysis, confirmed=True), win.errors
+    assert "starts once new.pt is confirmed in its dialog" in win.statusBar().currentMessage()
+    win.checkpoint_question.accept()  # "Use this model": it runs
+    qtbot.waitUntil(lambda: win.worker is None, timeout=20000)
+    assert win.project.analysis(win.video.id).model == str(tmp_path / "new.pt") and not win.errors
 
 
 def test_an_analysis_waiting_for_a_checkpoint_that_fails_is_not_run(qtbot, window, video_path, tmp_path,

@@ -386,3 +386,37 @@ def test_an_elan_files_media_offset_survives_the_app(window, video_path, tmp_pat
     assert win.ctx.execute(C.ExportEvents, path=str(out)), win.errors
     assert ET.parse(out).getroot().find("HEADER/MEDIA_DESCRIPTOR").get("TIME_ORIGIN") == "1000"
     assert read_events(out, fps=FPS).events[0].onset == 3 + FPS
+
+
+def test_undoing_an_elan_import_takes_back_its_media_offset(window, video_path, tmp_path):
+    # the media offset an ELAN import records is part of the import's undo step: undo takes it back with the events
+    # (a later export to ELAN would shift every time by it), redo sets it again, and an earlier import's stays
+    import xml.etree.ElementTree as ET
+
+    from merstudio.interchange import elan_media_key
+
+    win = window
+    video = _open(win, video_path)
+    key = elan_media_key(video.id)
+
+    def elan_file(name: str, coder: str, origin: str) -> str:
+        src = write_events([Event(video.id, 3, 4, 6, emotion="positive", coder=coder)], tmp_path / name,
+                           Media(str(video_path), fps=FPS, frame_count=N_FRAMES))
+        root = ET.parse(src)
+        root.getroot().find("HEADER/MEDIA_DESCRIPTOR").set("TIME_ORIGIN", origin)
+        root.write(src)
+        return str(src)
+
+    assert win.ctx.execute(C.ImportEvents, path=str(elan_file("a.eaf", "cy", "1000")), confirmed=True), win.errors
+    assert win.project.get_setting(key)["time_origin"] == 1000
+    win.undo_stack.undo()
+    assert win.project.get_setting(key) is None and win.project.events(video.id) == []
+    out = tmp_path / "back.eaf"
+    assert win.ctx.execute(C.ExportEvents, path=str(out)), win.errors
+    assert ET.parse(out).getroot().find("HEADER/MEDIA_DESCRIPTOR").get("TIME_ORIGIN") in (None, "0")
+    win.undo_stack.redo()
+    assert win.project.get_setting(key)["time_origin"] == 1000 and len(win.project.events(video.id)) == 1
+    assert win.ctx.execute(C.ImportEvents, path=str(elan_file("b.eaf", "dee", "500")), confirmed=True), win.errors
+    assert win.project.get_setting(key)["time_origin"] == 500
+    win.undo_stack.undo()  # the earlier import's offset is back
+    assert win.project.get_setting(key)["time_origin"] == 1000 and not win.errors

@@ -103,3 +103,17 @@ def test_a_bad_frame_names_only_its_column(tmp_path):
     reasons = [s.reason for s in read_events_csv(p, fps=30.0).skipped]
     assert reasons == ["bad or missing frame in apex 'x'", "bad or missing frame in offset (empty)",
                        "bad or missing frame in onset (empty), apex (empty), offset (empty)"]
+
+
+def test_the_summary_says_when_events_name_no_coder(tmp_path):
+    # never "from coder(s) " with nothing after it (the command line and the app's preview print this line)
+    from merstudio.interchange import read_events
+
+    plain = tmp_path / "plain.events.csv"
+    plain.write_text("video,face_id,onset,apex,offset,emotion,aus\nclip.mp4,0,5,7,10,happiness,12\n")
+    first = read_events(plain, fps=30.0).summary().splitlines()[0]
+    assert first.endswith("1 event(s) to import naming no coder (the file has no coder column)"), first
+    mixed = tmp_path / "mixed.events.csv"
+    mixed.write_text("video,face_id,onset,apex,offset,emotion,aus,coder\nclip.mp4,0,5,7,10,happiness,12,ann\n"
+                     "clip.mp4,0,20,22,25,surprise,1+2,\n")
+    assert "from coder(s) ann and 1 naming no coder" in read_events(mixed, fps=30.0).summary()

@@ -137,6 +137,26 @@ def test_summary_written_from_data_read_before_touches_no_project(project, tmp_p
     assert sorted(p.name for p in folder.iterdir()) == ["s.csv", "s.png"]  # no temporary left
 
 
+def test_a_summary_whose_png_cannot_be_written_leaves_the_old_csv(project, tmp_path):
+    """The CSV and the PNG are one report: a PNG that cannot be written (its path a folder) leaves no new CSV beside
+    the old PNG (nor a new CSV where there was none), and no temporary."""
+    from merstudio.project.export import summary_data, write_summary
+
+    data = summary_data(project, 1, np.arange(40) / 30.0)
+    folder = tmp_path / "reports"
+    folder.mkdir()
+    (folder / "s.csv").write_text("the old report\n")
+    (folder / "s.png").mkdir()  # not a file: the PNG cannot be moved into place
+    with pytest.raises(OutputError):
+        write_summary(data, folder / "s.csv", folder / "s.png")
+    assert (folder / "s.csv").read_text() == "the old report\n"
+    (folder / "s.csv").unlink()
+    with pytest.raises(OutputError):
+        write_summary(data, folder / "s.csv", folder / "s.png")
+    assert sorted(p.name for p in folder.iterdir()) == ["s.png"]  # no CSV, no temporary
+    assert list((folder / "s.png").iterdir()) == []
+
+
 def test_labelled_set(project, tmp_path):
     project.set_setting("subject:1", "s07")
     df = pd.read_csv(export_labelled_set(project, tmp_path / "labels.csv"), dtype={"aus": str})

@@ -477,6 +477,15 @@ def _adopt(row: ManifestRow, meta: dict[str, Any], digest: str, name: str) -> Ma
     return row
 
 
+def _common_tail(a: str, b: str) -> int:
+    """How many trailing path parts (the file name, its folders) two paths share."""
+    pa, pb = Path(a).parts, Path(b).parts
+    n = 0
+    while n < min(len(pa), len(pb)) and pa[-1 - n] == pb[-1 - n]:
+        n += 1
+    return n
+
+
 def plan_batch(inputs: Sequence[Path], out: Path, *, retry_failed: bool = False, overwrite: bool = False,
                manifest: Manifest | None = None, hash_fn: Callable[[Path], str] = content_hash,
                fmt: str = "csv", settings: AnalysisSettings | None = None, fps: float | None = None,
@@ -496,11 +505,12 @@ def plan_batch(inputs: Sequence[Path], out: Path, *, retry_failed: bool = False,
     plan = BatchPlan(Path(out), [], manifest=manifest)
     new: list[BatchItem] = []
     listed = {Manifest.key(p) for p in inputs}
-    # finished rows whose input is no longer where it was: an input of the same content is that input, moved
-    gone: dict[str, str] = {}
+    # rows whose input is no longer where it was (done, failed or stopped): an input of the same content is that
+    # input, moved; of several with that content (copies), the one that kept its file name and folders
+    gone: dict[str, list[str]] = {}
     for was, r in manifest.rows.items():
-        if r.hash and r.status == "done" and r.output and was not in listed and not os.path.exists(was):
-            gone.setdefault(r.hash, was)
+        if r.hash and r.output and was not in listed and not os.path.exists(was):
+            gone.setdefault(r.hash, []).append(was)
     for p in inputs:
         key = Manifest.key(p)
         row = manifest.rows.get(key)
@@ -511,8 +521,9 @@ def plan_batch(inputs: Sequence[Path], out: Path, *, retry_failed: bool = False,
             digest, error = "", f"{p}: no such file or folder"
         except OSError as exc:
             digest, error = "", f"{p}: cannot read ({exc.strerror or exc})"
-        if row is None and error is None and digest in gone:
-            old = gone.pop(digest)
+        if row is None and error is None and gone.get(digest):
+            old = max(gone[digest], key=lambda was: _common_tail(was, key))
+            gone[digest].remove(old)
             row = manifest.rows.pop(old)
             row.video = key
             manifest.rows[key] = row

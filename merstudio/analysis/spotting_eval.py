@@ -437,9 +437,14 @@ def write_csv(run: SpottingRun, path: Path) -> None:
 
 
 def score_table(scores: dict[str, Score]) -> list[str]:
+    """The markdown table; a ratio with nothing to count (no spot, no interval of that type) is '–', not 0."""
+    def ratio(value: float, counted: int) -> str:
+        return f"{value:.3f}" if counted else "–"
+
     lines = ["| expression | TP | FP | FN | precision | recall | F1 |", "|---|---:|---:|---:|---:|---:|---:|"]
     for name, s in scores.items():
-        lines.append(f"| {name} | {s.tp} | {s.fp} | {s.fn} | {s.precision:.3f} | {s.recall:.3f} | {s.f1:.3f} |")
+        lines.append(f"| {name} | {s.tp} | {s.fp} | {s.fn} | {ratio(s.precision, s.tp + s.fp)} | "
+                     f"{ratio(s.recall, s.tp + s.fn)} | {ratio(s.f1, s.tp + s.fp + s.fn)} |")
     return lines
 
 

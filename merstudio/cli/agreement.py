@@ -24,8 +24,9 @@ def register(sub: argparse._SubParsersAction) -> None:
         "(unreviewed) proposals count as their coder's events (the model's, unless a coder was set).",
     )
     p.add_argument("project", type=Path, metavar="PROJECT", help="project file (.merproj)")
-    p.add_argument("--video", type=int, action="append", metavar="ID",
-                   help="video id to compare (repeatable; default: every video with two or more coders)")
+    p.add_argument("--video", action="append", metavar="VIDEO",
+                   help="a video to compare: its id, file name, or a path or path end that is unique "
+                        "(P1/interview.mp4) (repeatable; default: every video with two or more coders)")
     p.add_argument("--coders", metavar="A,B", help="comma-separated coders to compare (default: all)")
     p.add_argument("--tolerance", type=int, default=3, metavar="FRAMES",
                    help="boundary tolerance in frames for matching events (default 3)")
@@ -101,16 +102,16 @@ def run(args: argparse.Namespace) -> int:
     if specs and (not args.video or len(args.video) != 1):
         raise InputError("--frames needs exactly one --video (the video the tables belong to)")
     with Project.open(args.project) as project:
+        from merstudio.cli.project import video_id
+
+        vids = [video_id(project, ref) for ref in args.video] if args.video else None
         frame_tables = None
         if specs:
-            videos = project.videos()
-            video = next((v for v in videos if v.id == args.video[0]), None)
-            if video is None:
-                have = ", ".join(str(v.id) for v in videos) or "none"
-                raise InputError(f"{args.project}: no video {args.video[0]} in the project (videos: {have})")
+            assert vids is not None
+            video = project.video(vids[0])
             frame_tables = {video.id: {name: _read_frames(p, video, args.one_based, project)
                                        for name, p in specs.items()}}
-        report = agreement_report(project, video_ids=args.video, coders=coders, tolerance=args.tolerance,
+        report = agreement_report(project, video_ids=vids, coders=coders, tolerance=args.tolerance,
                                   iou=args.iou, frame_tables=frame_tables, frames_coder=args.frames_coder,
                                   all_coded=args.all_coded, au_sides=args.au_sides)
     print(report.summary(), end="")

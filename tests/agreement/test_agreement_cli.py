@@ -69,11 +69,11 @@ def test_a_zero_based_table_is_not_shifted(project, tmp_path: Path, capsys: pyte
     (["{p}", "--coders", "ann"], "name at least two different coders"),
     (["{p}", "--coders", "ann, ann"], "name at least two different coders"),
     (["{p}", "--frames-coder", "bob"], "'bob' already codes events here"),
-    (["{p}", "--video", "9"], "no video 9 in the project"),
+    (["{p}", "--video", "9"], "no video '9' (videos: 1=a.avi, 2=b.avi)"),
     (["{p}", "--frames", "x.csv"], "expected NAME=CSV"),
     (["{p}", "--frames", "of={csv}"], "--frames needs exactly one --video"),
     (["{p}", "--video", "1", "--frames", "of={csv}"], "negative frame -1"),
-    (["{p}", "--video", "9", "--frames", "of={csv}"], "no video 9 in the project (videos: 1, 2)"),
+    (["{p}", "--video", "9", "--frames", "of={csv}"], "no video '9' (videos: 1=a.avi, 2=b.avi)"),
 ])
 def test_errors_are_one_line(project, openface_csv: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str],
                              args: list[str], message: str) -> None:
@@ -117,3 +117,12 @@ def test_a_py_feat_table_is_compared_on_presence(project, tmp_path: Path,
     text = capsys.readouterr().out
     row = next(ln.split() for ln in text.splitlines() if ln.split()[:5] == ["frames", "1", "model", "feat", "12"])
     assert row[5] == str(len(rows)) and row[6] == "-" and float(row[-1]) == pytest.approx(1.0)  # no ICC: "-"
+
+
+def test_a_video_is_named_as_everywhere_else(project, capsys: pytest.CaptureFixture[str]) -> None:
+    # --video takes a file name (or path end) as convert and project do; the id still works
+    assert main(["agreement", str(project.path), "--video", "a.avi", "--coders", "ann,bob"]) == 0
+    by_name = capsys.readouterr().out
+    assert "Agreement of ann, bob on video(s) 1" in by_name
+    assert main(["agreement", str(project.path), "--video", "1", "--coders", "ann,bob"]) == 0
+    assert capsys.readouterr().out == by_name

@@ -235,25 +235,32 @@ def test_a_split_video_whose_result_another_run_writes_is_refused_before_its_seg
 
 
 def test_a_moved_archive_keeps_its_results(tmp_path: Path):
-    """The study's videos moved (another mount point, a renamed folder): each input of a finished row's content whose
-    old path is gone is that input; its row and result are kept, nothing is analysed again."""
+    """The study's videos moved (another mount point, a renamed folder): each input with the content of a row whose
+    old path is gone is that input (of identical copies, the one under the same name and folders); its row and
+    result are kept, a failed row stays failed, nothing is analysed again and no row is doubled."""
     from merstudio.analysis.pipeline import AnalysisSettings
 
     old = tmp_path / "mnt_a" / "study"
-    old.mkdir(parents=True)
-    clip = write_clip(old / "p01.avi", n=12)
+    (old / "a").mkdir(parents=True)
+    (old / "b").mkdir()
+    clip = write_clip(old / "a" / "clip.avi", n=12)
+    (old / "b" / "clip.avi").write_bytes(clip.read_bytes())  # an identical copy, in another participant's folder
+    (old / "b" / "cut.avi").write_bytes(clip.read_bytes()[:300])  # damaged: fails
+    inputs = [old / "a" / "clip.avi", old / "b" / "clip.avi", old / "b" / "cut.avi"]
     out = tmp_path / "out"
-    res = B.run_batch(B.plan_batch([clip], out), AnalysisSettings(), Backend())
-    assert len(res.outputs) == 1
+    B.run_batch(B.plan_batch(inputs, out), AnalysisSettings(), Backend())
+    before = {Path(k).relative_to(old).as_posix(): (r.status, r.output) for k, r in B.Manifest.read(out).rows.items()}
+    assert [s for s, _ in before.values()].count("done") == 2 and before["b/cut.avi"][0] == "failed"
     new = tmp_path / "mnt_b" / "study"
     new.parent.mkdir()
     old.rename(new)
-    plan = B.plan_batch([new / "p01.avi"], out, settings=AnalysisSettings())
-    assert not plan.items and len(plan.done) == 1
-    assert plan.moved == [(B.Manifest.key(clip), B.Manifest.key(new / "p01.avi"))]
+    moved = [new / p.relative_to(old) for p in inputs]
+    plan = B.plan_batch(moved, out, settings=AnalysisSettings())
+    assert not plan.items and len(plan.done) == 2 and len(plan.failed) == 1 and len(plan.moved) == 3
     B.run_batch(plan, AnalysisSettings(), Backend())
-    assert list(B.Manifest.read(out).rows) == [B.Manifest.key(new / "p01.avi")]
+    after = {Path(k).relative_to(new).as_posix(): (r.status, r.output) for k, r in B.Manifest.read(out).rows.items()}
+    assert after == before  # each row moved to its own input: same statuses, same result names
     # a copy (the old path still there) is another input: analysed as such
     copy = tmp_path / "copy.avi"
-    copy.write_bytes((new / "p01.avi").read_bytes())
+    copy.write_bytes(clip.read_bytes() if clip.exists() else (new / "a" / "clip.avi").read_bytes())
     assert len(B.plan_batch([copy], out, settings=AnalysisSettings()).items) == 1

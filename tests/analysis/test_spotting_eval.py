@@ -191,3 +191,12 @@ def test_parse_data():
     for bad in ("smic:/x", "casme2:/x", "nothing"):
         with pytest.raises(InputError):
             parse_data(bad)
+
+
+def test_a_type_with_nothing_to_count_reads_a_dash_not_zero():
+    from merstudio.analysis.spotting_eval import Score, score_table
+
+    rows = score_table({"micro": Score(2, 1, 0), "macro": Score(0, 0, 0), "late": Score(0, 2, 0)})
+    assert rows[2] == "| micro | 2 | 1 | 0 | 0.667 | 1.000 | 0.800 |"
+    assert rows[3] == "| macro | 0 | 0 | 0 | – | – | – |"
+    assert rows[4] == "| late | 0 | 2 | 0 | 0.000 | – | 0.000 |"  # spots, none right: precision 0 is a fact

@@ -523,8 +523,12 @@ class ImportEvents(AppCommand):
     """Import an annotation file (ELAN .eaf, BORIS tsv/csv/xlsx or .boris project, events CSV) into the current video. ``ask`` shows
     what will be imported and what skipped (and why) and imports only on confirm, with a "Replace" box when the
     project has events of the file's coders on the video (a corrected file replaces them); ``do`` pushes the import
-    as one undo step. params: path, optional fmt, fps_override; replace (the file's coders' events on the video
-    are replaced by the file's); skip_bad (the user confirmed skipping); confirmed (no dialog)."""
+    as one undo step. An ELAN file with tiers not in merstudio's scheme (a colleague's "Emotion" and "AU") is
+    first mapped in the Map ELAN tiers dialog (tier_dialog.TierMapDialog): whose coding each tier is and what it
+    holds; the mapping is remembered in the project for a file with the same tiers. params: path, optional fmt,
+    fps_override; tier_coders ``{tier: coder}`` and tier_roles ``{tier: "aus" | "emotion" | "event"}`` (ELAN,
+    read_eaf's; given, no tier dialog); replace (the file's coders' events on the video are replaced by the
+    file's); skip_bad (the user confirmed skipping); confirmed (no dialog)."""
 
     @staticmethod
     def ask(ctx: CommandContext, params: Params) -> bool:
@@ -533,6 +537,8 @@ class ImportEvents(AppCommand):
             return False
         if params.get("confirmed"):
             return True
+        if not _ask_tiers(ctx, params):
+            return False
         from merstudio.errors import FrameRateMismatch
 
         try:
@@ -563,7 +569,10 @@ class ImportEvents(AppCommand):
     @staticmethod
     def do(ctx: CommandContext, params: Params) -> None:
         preview = params.get("preview") or _preview(ctx, params)
-        events = preview.accept(skip_bad=bool(params.get("skip_bad")))  # InputError: nothing imported
+        try:
+            events = preview.accept(skip_bad=bool(params.get("skip_bad")))  # InputError: nothing imported
+        except InputError as exc:
+            raise _unmapped_tiers(params, preview) or exc from None
         gone = list(preview.replaces)
         new = [c for c in preview.file_coders if c not in preview.coded_before]
         if not events and not gone and (preview.duplicates or not new):
@@ -581,6 +590,7 @@ class ImportEvents(AppCommand):
         # the import's undo step (undo takes it back with the events)
         settings = _SettingsMade()
         remember_elan_media(settings, preview.video_id, preview)
+        _remember_tiers(settings, params)  # the tier mapping, prefilled when a file with these tiers comes again
         ctx.win.coding.push_import(events, text, replaces=gone, coded={preview.video_id: list(preview.file_coders)},
                                    settings=settings.values)
         ctx.win.last_import = preview
@@ -619,9 +629,69 @@ def _preview(ctx: CommandContext, params: Params) -> Any:
     from merstudio.interchange import preview_import
 
     video = ctx.win.require_video()
+    tiers: dict[str, Any] = {k: dict(params[k]) for k in ("tier_coders", "tier_roles") if params.get(k)}
     return preview_import(ctx.win.project, params["path"], video.id, fps_override=bool(params.get("fps_override")),
                           fmt=params.get("fmt"), times=ctx.win.playback.timebase.times,
-                          replace=bool(params.get("replace")))
+                          replace=bool(params.get("replace")), **tiers)
+
+
+def _is_eaf(params: Params) -> bool:
+    from merstudio.interchange import detect_format
+
+    try:
+        return detect_format(params["path"], params.get("fmt")) == "eaf"
+    except MerstudioError:
+        return False  # the reader says what is wrong with it
+
+
+def _ask_tiers(ctx: CommandContext, params: Params) -> bool:
+    """An ELAN file with tiers not in merstudio's scheme: the Map ELAN tiers dialog fills params tier_coders and
+    tier_roles (prefilled as remembered for a file with these tiers). False: cancelled."""
+    if "tier_coders" in params or not _is_eaf(params):
+        return True
+    from merstudio.gui.tier_dialog import TierMapDialog, memory_key
+    from merstudio.interchange.eaf import foreign_tiers
+
+    info = foreign_tiers(params["path"])
+    if not any(t.aligned for t in info.tiers):
+        return True  # nothing another tool's tiers could give (the preview names any it skips)
+    remembered = ctx.win.require_writable().get_setting(memory_key(t.tier for t in info.tiers))
+    dlg = TierMapDialog(info, Path(params["path"]).name, remembered=remembered, parent=ctx.win)
+    if dlg.exec() != QDialog.DialogCode.Accepted:
+        return False
+    params["tier_coders"], params["tier_roles"] = dlg.mapping()
+    return True
+
+
+def _remember_tiers(settings: _SettingsMade, params: Params) -> None:
+    """The tier mapping an import used (tier_coders given for an ELAN file), as a project setting keyed by the
+    file's foreign tier names (tiers not mapped: left out)."""
+    if "tier_coders" not in params or not _is_eaf(params):
+        return
+    from merstudio.gui.tier_dialog import memory_key, remembered_value
+    from merstudio.interchange.eaf import foreign_tiers
+
+    names = [t.tier for t in foreign_tiers(params["path"]).tiers]
+    if names:
+        settings.set_setting(memory_key(names), remembered_value(
+            names, dict(params.get("tier_coders") or {}), dict(params.get("tier_roles") or {})))
+
+
+def _unmapped_tiers(params: Params, preview: Any) -> InputError | None:
+    """An ELAN file refused for its unknown tiers, with nothing mapped: one line saying how to map them in the
+    app (None: not that case)."""
+    if params.get("tier_coders") or not _is_eaf(params):
+        return None
+    unknown = [s for s in preview.skipped if str(getattr(s, "reason", "")).startswith("unknown tier")]
+    if not unknown:
+        return None
+    from merstudio.interchange.common import name_list
+    from merstudio.interchange.eaf import foreign_tiers
+
+    names = [t.tier for t in foreign_tiers(params["path"]).tiers]
+    return InputError(f"{preview.path.name}: {len(names)} tier(s) not in merstudio's scheme (CODER/event): "
+                      f"{name_list(names, 4)}; nothing imported. Map them to coders: File > Import events… asks "
+                      "whose coding each tier is and what it holds (Map ELAN tiers)")
 
 
 class ExportEvents(AppCommand):

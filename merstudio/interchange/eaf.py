@@ -667,6 +667,65 @@ def _guess_role(tier: ET.Element) -> str:
     return "aus" if values and all((r := read_aus(v)).aus and not r.unreadable for v in values) else "event"
 
 
+@dataclass(frozen=True)
+class ForeignTier:
+    """A tier of an ELAN file that is not in merstudio's scheme (``<coder>/event`` ...), for a user to map to a
+    coder (:func:`foreign_tiers`): its id, annotation count (time-aligned ones: those an import can read), a few
+    distinct sample values, its ``ANNOTATOR`` attribute, and the kind :func:`_guess_role` tells from its values
+    (``aus`` when every value reads as AU codes, else ``event``)."""
+
+    tier: str
+    count: int
+    aligned: int
+    samples: tuple[str, ...]
+    annotator: str
+    guessed_role: str
+
+
+@dataclass(frozen=True)
+class ElanTiers:
+    """What :func:`foreign_tiers` found: the file's ``AUTHOR``, its other tools' tiers that hold annotations, and
+    whether it also has tiers of merstudio's own scheme."""
+
+    author: str
+    tiers: tuple[ForeignTier, ...]
+    has_own: bool
+
+
+def foreign_tiers(path: str | os.PathLike[str], samples: int = 4) -> ElanTiers:
+    """The tiers of an ELAN file that :func:`read_eaf` reports as unknown unless mapped (``tier_coders``), with
+    their annotation counts and up to ``samples`` distinct values each; empty tiers (ELAN's ``default``) are left
+    out, as read_eaf ignores them. InputError for a file that is no readable XML."""
+    p = Path(path)
+    try:
+        root = ET.parse(p).getroot()
+    except ET.ParseError as exc:
+        raise InputError(f"{p}: not valid XML ({shorten(exc, 200)})") from None
+    except OSError as exc:
+        raise InputError(f"{p}: cannot read ({exc.strerror or exc})") from None
+    out: list[ForeignTier] = []
+    own = False
+    for t in root.findall("TIER"):
+        tid = t.get("TIER_ID", "")
+        if _TIER_RX.match(tid):
+            own = True
+            continue
+        anns = t.findall("ANNOTATION")
+        if not anns:
+            continue
+        aligned = list(t.iter("ALIGNABLE_ANNOTATION"))
+        seen: list[str] = []
+        for a in t.iter("ANNOTATION_VALUE"):
+            v = (a.text or "").strip()
+            if v and v not in seen:
+                seen.append(v)
+                if len(seen) >= samples:
+                    break
+        out.append(ForeignTier(tier=tid, count=len(anns), aligned=len(aligned), samples=tuple(seen),
+                               annotator=(t.get("ANNOTATOR") or "").strip(), guessed_role=_guess_role(t)))
+    return ElanTiers(author=(root.get("AUTHOR") or "").strip(), tiers=tuple(out), has_own=own)
+
+
 @dataclass
 class _Ann:
     """One annotation of an event tier, read (frames in the video, value split), before it becomes an event."""

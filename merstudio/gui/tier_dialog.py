@@ -1,0 +1,215 @@
+"""Map ELAN tiers: an ELAN file whose tiers are not merstudio's (``<coder>/event``; a colleague's "Emotion" and
+"AU" tiers) is read by saying, for each tier, whose coding it is and what it holds (the app's form of
+``merstudio convert --tier AU=alice:aus --tier Emotion=alice:emotion``). The dialog is built and read without
+``exec`` (tests set its widgets and call :meth:`TierMapDialog.mapping`); ``ImportEvents.ask`` runs it."""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QGridLayout,
+    QLabel,
+    QLineEdit,
+    QScrollArea,
+    QSizePolicy,
+    QVBoxLayout,
+    QWidget,
+)
+
+__all__ = ["ROLE_LABELS", "TierMapDialog", "memory_key", "prefill", "remembered_value"]
+
+# what a mapped tier holds (read_eaf's tier_roles), as the dialog names it
+ROLE_LABELS = {"emotion": "emotion", "aus": "AUs (AU codes)", "event": "emotion | AUs"}
+_EMOTION_WORD = re.compile(r"(?i)(?<![a-z0-9])(emotions?|emo|affect|expressions?|feelings?)(?![a-z0-9])")
+_AU_WORD = re.compile(r"(?i)(?<![a-z0-9])(aus?|facs|action[ _-]?units?)(?![a-z0-9])")
+_ROLE_WORDS = re.compile(r"(?i)(?<![a-z0-9])(emotions?|emo|affect|expressions?|feelings?|aus?|facs|action[ _-]?units?|"
+                         r"events?|codings?|codes?|annotations?|tiers?)(?![a-z0-9])")
+MEMORY_PREFIX = "elan_tiers:"
+
+
+def memory_key(tiers: Any) -> str:
+    """The project setting that remembers the mapping of a file with these (foreign) tier names."""
+    return MEMORY_PREFIX + json.dumps(sorted(tiers), ensure_ascii=False)
+
+
+def remembered_value(tiers: Any, tier_coders: dict[str, str], tier_roles: dict[str, str]) -> dict[str, Any]:
+    """``{tier: {"coder", "role"} | None}`` (None: left out) for :func:`memory_key`'s setting."""
+    return {t: ({"coder": tier_coders[t], "role": tier_roles.get(t, "")} if t in tier_coders else None)
+            for t in sorted(tiers)}
+
+
+def _coder_from_name(tier: str) -> str:
+    """``Alice_emotions`` -> ``Alice``; ``AU`` / ``Emotion`` -> '' (the name says what, not who)."""
+    return _ROLE_WORDS.sub(" ", tier).strip(" _-./:|").replace("  ", " ")
+
+
+def prefill(info: Any, remembered: dict[str, Any] | None = None) -> dict[str, tuple[bool, str, str]]:
+    """Per tier: (import it, coder, role). Remembered choices for this set of tiers first; else a coder from the
+    tier's ANNOTATOR, its name less words of what it holds (``Alice_emotions``), or the file's AUTHOR, and what
+    it holds from the reader's look at its values (every value AU codes: AUs) or its name (``Emotion``, ``AU``).
+    A file that also has merstudio's own tiers starts with its other tiers left out."""
+    out: dict[str, tuple[bool, str, str]] = {}
+    for t in info.tiers:
+        role = t.guessed_role
+        if role != "aus":
+            role = "emotion" if _EMOTION_WORD.search(t.tier) else "aus" if _AU_WORD.search(t.tier) else "event"
+        named = _ROLE_WORDS.search(t.tier) is not None  # "Alice_emotions": the rest of the name is the coder
+        coder = t.annotator or (_coder_from_name(t.tier) if named else "") or info.author
+        # ticked: what the tier holds is told by its values or name, or its values are short codes (a
+        # "Transcript" of sentences is left out); a file with tiers of our own: its other tiers are left out
+        told = t.guessed_role == "aus" or named or all(len(v) <= 30 for v in t.samples)
+        on = bool(t.aligned) and not info.has_own and told
+        if remembered and t.tier in remembered:
+            got = remembered[t.tier]
+            on = bool(got) and bool(t.aligned)
+            if got:
+                coder = str(got.get("coder") or coder)
+                role = got.get("role") if got.get("role") in ROLE_LABELS else role
+        out[t.tier] = (on, coder, role)
+    return out
+
+
+class TierMapDialog(QDialog):
+    """One row per tier of the file that is not ours: ticked (import it) or left out, with its annotation count
+    and a few values, the coder whose events it holds (editable) and what it holds (emotion, AUs, or our
+    ``emotion | AUs``). :meth:`mapping` gives read_eaf's ``tier_coders`` and ``tier_roles``."""
+
+    def __init__(self, info: Any, file_name: str, remembered: dict[str, Any] | None = None,
+                 parent: Any = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(f"Map ELAN tiers: {file_name}")
+        self.info = info
+        self.from_memory = bool(remembered)
+        own = (" It also has tiers of merstudio's own (<coder>/event); those are read as always."
+               if info.has_own else "")
+        self.head = QLabel(
+            f"<b>{_html(file_name)}</b> has tiers that are not merstudio's (<i>coder</i>/event).{own} For each "
+            "tier, say whose coding it is and what it holds; untick a tier to leave it out. One coder's AU and emotion tiers "
+            "make one event per coding: an AU annotation joins the emotion annotation it lies in. The import "
+            "preview comes next; nothing is written before you confirm it.", self)
+        self.head.setWordWrap(True)
+        self.head.setTextFormat(Qt.TextFormat.RichText)
+        self.memory_note = QLabel("Filled in as you mapped these tiers the last time in this project.", self)
+        self.memory_note.setStyleSheet("color: #2e7d32")
+        self.memory_note.setVisible(self.from_memory)
+        grid = QGridLayout()
+        grid.setHorizontalSpacing(14)
+        for col, text in enumerate(("Import tier", "Annotations", "Values (first few)", "Coder", "Holds")):
+            lab = QLabel(f"<b>{text}</b>", self)
+            grid.addWidget(lab, 0, col)
+        self.rows: dict[str, tuple[QCheckBox, QLineEdit, QComboBox]] = {}
+        filled = prefill(info, remembered)
+        for r, t in enumerate(info.tiers, start=1):
+            on, coder, role = filled[t.tier]
+            box = QCheckBox(t.tier, self)
+            box.setChecked(on)
+            count = QLabel(f"{t.count:,}", self)
+            count.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+            values = QLabel(_samples(t.samples) if t.aligned else "no times of its own: cannot be imported", self)
+            values.setStyleSheet("color: #555")
+            # the values give way to the coder and kind (whole in the tooltip), never pushing them off the edge
+            values.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+            values.setMinimumWidth(80)
+            values.setToolTip("\n".join(t.samples))
+            name = QLineEdit(coder, self)
+            name.setPlaceholderText("coder name")
+            name.setMinimumWidth(120)
+            kind = QComboBox(self)
+            for key, label in ROLE_LABELS.items():
+                kind.addItem(label, key)
+            kind.setCurrentIndex(list(ROLE_LABELS).index(role))
+            kind.setToolTip("emotion: the whole value is the emotion; AUs: AU codes (6+12, AU04); "
+                            "emotion | AUs: merstudio's own 'happiness | 6+12', or an emotion alone")
+            if not t.aligned:
+                box.setEnabled(False)
+            for col, w in enumerate((box, count, values, name, kind)):
+                grid.addWidget(w, r, col)
+            self.rows[t.tier] = (box, name, kind)
+            box.toggled.connect(self.validate)
+            name.textChanged.connect(self.validate)
+        grid.setColumnStretch(2, 1)
+        grid.setRowStretch(len(info.tiers) + 1, 1)  # rows at the top, under their headings, not spread out
+        inner = QWidget(self)
+        inner.setLayout(grid)
+        scroll = QScrollArea(self)
+        scroll.setWidget(inner)
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)  # the values column gives way
+        self.problem = QLabel("", self)
+        self.problem.setStyleSheet("color: #c62828")
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel,
+                                        parent=self)
+        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setText("Preview import")
+        self.buttons.accepted.connect(self.accept)
+        self.buttons.rejected.connect(self.reject)
+        lay = QVBoxLayout(self)
+        lay.addWidget(self.head)
+        lay.addWidget(self.memory_note)
+        lay.addWidget(scroll, 1)
+        lay.addWidget(self.problem)
+        lay.addWidget(self.buttons)
+        for box, name, kind in self.rows.values():
+            box.toggled.connect(name.setEnabled)
+            box.toggled.connect(kind.setEnabled)
+            name.setEnabled(box.isChecked())
+            kind.setEnabled(box.isChecked())
+        self.validate()
+        self.resize(860, min(560, 200 + 32 * len(self.rows)))
+
+    def set_row(self, tier: str, on: bool | None = None, coder: str | None = None, role: str | None = None) -> None:
+        """Set a tier's row as a user would (tests; role: emotion / aus / event)."""
+        box, name, kind = self.rows[tier]
+        if on is not None:
+            box.setChecked(on)
+        if coder is not None:
+            name.setText(coder)
+        if role is not None:
+            kind.setCurrentIndex(kind.findData(role))
+
+    def row(self, tier: str) -> tuple[bool, str, str]:
+        """(ticked, coder, role) as the row shows it."""
+        box, name, kind = self.rows[tier]
+        return box.isChecked(), name.text().strip(), str(kind.currentData())
+
+    def validate(self) -> str:
+        """'' when the rows make a mapping to import, else why not (shown; the OK button is disabled)."""
+        on = [t for t in self.rows if self.row(t)[0]]
+        unnamed = [t for t in on if not self.row(t)[1]]
+        msg = ""
+        if unnamed:
+            msg = f"Name the coder of tier {unnamed[0]!r}" + (f" (and {len(unnamed) - 1} more)" if len(unnamed) > 1
+                                                               else "")
+        elif not on and not self.info.has_own:
+            msg = "Tick a tier to import: the file has no tiers of merstudio's own"
+        self.problem.setText(msg)
+        self.problem.setVisible(bool(msg))
+        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setEnabled(not msg)
+        return msg
+
+    def mapping(self) -> tuple[dict[str, str], dict[str, str]]:
+        """read_eaf's ``tier_coders`` and ``tier_roles`` for the ticked tiers."""
+        coders: dict[str, str] = {}
+        roles: dict[str, str] = {}
+        for t in self.rows:
+            on, coder, role = self.row(t)
+            if on and coder:
+                coders[t], roles[t] = coder, role
+        return coders, roles
+
+
+def _samples(values: tuple[str, ...], width: int = 48) -> str:
+    text = ", ".join(v if len(v) <= 24 else v[:23] + "…" for v in values)
+    return text if len(text) <= width else text[:width - 1] + "…"
+
+
+def _html(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")

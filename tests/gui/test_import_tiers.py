@@ -1,0 +1,150 @@
+"""A colleague's ELAN file with tiers of their own ("Emotion", "AU") imported in the app: the Map ELAN tiers step
+says whose coding each tier is and what it holds (the app's ``merstudio convert --tier AU=alice:aus --tier
+Emotion=alice:emotion``), the preview follows with that mapping, and the mapping is remembered for the next file
+with these tiers."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from PySide6.QtWidgets import QDialog
+
+from merstudio.gui import commands as C
+
+pytestmark = pytest.mark.gui
+
+
+def _tiers_eaf(path: Path, author: str = "Alice") -> Path:
+    """Alice's AUs and emotions on tiers of their own, as coders lay them out in ELAN (ms, 30 fps): AU a1 567-667
+    "12" (inside no emotion), a2 700-2300 "6+12+25" (inside emotion a4 700-2400), a3 1000-1500 "AU04" (the span of
+    emotion a5); Emotion a4 "happiness", a5 "surprise". No ANNOTATOR: the coder comes from the file's AUTHOR."""
+    slots = {"ts1": 567, "ts2": 667, "ts3": 2300, "ts4": 700, "ts5": 2400, "ts7": 1000, "ts8": 1500}
+
+    def ann(aid: str, a: str, b: str, value: str) -> str:
+        return (f'<ANNOTATION><ALIGNABLE_ANNOTATION ANNOTATION_ID="{aid}" TIME_SLOT_REF1="{a}" TIME_SLOT_REF2="{b}">'
+                f"<ANNOTATION_VALUE>{value}</ANNOTATION_VALUE></ALIGNABLE_ANNOTATION></ANNOTATION>")
+
+    path.write_text(
+        f'<?xml version="1.0" encoding="UTF-8"?><ANNOTATION_DOCUMENT AUTHOR="{author}" FORMAT="3.0" VERSION="3.0">'
+        '<HEADER MEDIA_FILE="" TIME_UNITS="milliseconds"/><TIME_ORDER>'
+        + "".join(f'<TIME_SLOT TIME_SLOT_ID="{k}" TIME_VALUE="{v}"/>' for k, v in slots.items())
+        + '</TIME_ORDER><TIER LINGUISTIC_TYPE_REF="lt" TIER_ID="Emotion">'
+        + ann("a4", "ts4", "ts5", "happiness") + ann("a5", "ts7", "ts8", "surprise")
+        + '</TIER><TIER LINGUISTIC_TYPE_REF="lt" TIER_ID="AU">'
+        + ann("a1", "ts1", "ts2", "12") + ann("a2", "ts4", "ts3", "6+12+25") + ann("a3", "ts7", "ts8", "AU04")
+        + '</TIER><TIER LINGUISTIC_TYPE_REF="lt" TIER_ID="default"/>'
+        '<LINGUISTIC_TYPE LINGUISTIC_TYPE_ID="lt" TIME_ALIGNABLE="true"/></ANNOTATION_DOCUMENT>',
+        encoding="utf-8")
+    return path
+
+
+MERGED = [("alice", 17, 19, "", "12"), ("alice", 21, 71, "happiness", "6+12+25"), ("alice", 30, 44, "surprise", "4")]
+
+
+def _open(win, video_path):
+    assert win.ctx.execute(C.OpenVideo, path=str(video_path)), win.errors
+    return win.video
+
+
+def _coding(events):
+    return sorted((e.coder, e.onset, e.offset, e.emotion, e.aus) for e in events)
+
+
+def test_mapped_tiers_import_through_the_command_as_one_undo_step(window, video_path, tmp_path):
+    """With tier_coders / tier_roles given (no dialog), the AU annotations join the emotion annotations they lie
+    in, as ``merstudio convert --tier AU=alice:aus --tier Emotion=alice:emotion`` does; one undo step."""
+    win = window
+    video = _open(win, video_path)
+    src = _tiers_eaf(tmp_path / "colleague.eaf")
+    n_steps = win.undo_stack.count()
+    assert win.ctx.execute(C.ImportEvents, path=str(src), tier_coders={"Emotion": "alice", "AU": "alice"},
+                           tier_roles={"Emotion": "emotion", "AU": "aus"}, confirmed=True), win.errors
+    assert _coding(win.project.events(video.id)) == MERGED
+    assert any("merged into the 2 emotion annotation(s)" in n for n in win.last_import.notes)
+    assert win.undo_stack.count() == n_steps + 1
+    win.undo_stack.undo()
+    assert win.project.events(video.id) == []
+    win.undo_stack.redo()
+    assert _coding(win.project.events(video.id)) == MERGED
+
+
+def test_an_unmapped_file_fails_in_one_line_that_says_how_to_map_it_in_the_app(window, video_path, tmp_path):
+    win = window
+    video = _open(win, video_path)
+    src = _tiers_eaf(tmp_path / "colleague.eaf")
+    assert not win.ctx.execute(C.ImportEvents, path=str(src), confirmed=True)
+    msg = win.errors[-1]
+    assert "\n" not in msg and "Emotion, AU" in msg and "Map ELAN tiers" in msg and "File > Import events" in msg
+    assert win.project.events(video.id) == []
+
+
+def test_the_mapping_dialog_lists_the_tiers_and_its_result_feeds_the_preview(window, video_path, tmp_path,
+                                                                              monkeypatch):
+    from merstudio.gui.dialogs import ImportPreviewDialog
+    from merstudio.gui.tier_dialog import TierMapDialog
+    from merstudio.interchange.eaf import foreign_tiers
+
+    win = window
+    video = _open(win, video_path)
+    src = _tiers_eaf(tmp_path / "colleague.eaf")
+    # built and read without exec: the tiers with their counts, sample values and prefilled coder and kind
+    dlg = TierMapDialog(foreign_tiers(src), src.name, parent=win)
+    assert list(dlg.rows) == ["Emotion", "AU"]  # the empty "default" tier is not offered
+    assert dlg.row("Emotion") == (True, "Alice", "emotion")  # the coder from AUTHOR, the kind from the name
+    assert dlg.row("AU") == (True, "Alice", "aus")  # its values are AU codes
+    texts = [w.text() for w in dlg.findChildren(type(dlg.head))]
+    assert "2" in texts and "3" in texts and any("happiness, surprise" in t for t in texts)
+    assert any("12, 6+12+25, AU04" in t for t in texts)
+    ok = dlg.buttons.button(dlg.buttons.StandardButton.Ok)
+    dlg.set_row("AU", coder="")  # a ticked tier needs a coder
+    assert not ok.isEnabled() and "AU" in dlg.problem.text()
+    dlg.set_row("AU", on=False)
+    assert ok.isEnabled() and dlg.mapping() == ({"Emotion": "Alice"}, {"Emotion": "emotion"})
+    dlg.deleteLater()
+
+    # as a user: File > Import events shows the tier step, then the preview with that mapping
+    seen = {}
+
+    def map_tiers(self):
+        seen["tiers"] = [(t, self.row(t)) for t in self.rows]
+        self.set_row("Emotion", coder="alice")
+        self.set_row("AU", coder="alice")
+        return QDialog.DialogCode.Accepted
+
+    def confirm(self):
+        seen["preview"] = _coding(self.preview.events)
+        seen["notes"] = list(self.preview.notes)
+        return QDialog.DialogCode.Accepted
+
+    monkeypatch.setattr(TierMapDialog, "exec", map_tiers)
+    monkeypatch.setattr(ImportPreviewDialog, "exec", confirm)
+    n_steps = win.undo_stack.count()
+    assert win.ctx.execute(C.ImportEvents, path=str(src)), win.errors
+    assert seen["tiers"] == [("Emotion", (True, "Alice", "emotion")), ("AU", (True, "Alice", "aus"))]
+    assert seen["preview"] == MERGED and any("merged into" in n for n in seen["notes"])
+    assert _coding(win.project.events(video.id)) == MERGED and win.undo_stack.count() == n_steps + 1
+
+
+def test_the_mapping_is_remembered_and_prefilled_on_the_next_import(window, video_path, tmp_path, monkeypatch):
+    from merstudio.gui.dialogs import ImportPreviewDialog
+    from merstudio.gui.tier_dialog import TierMapDialog
+
+    win = window
+    video = _open(win, video_path)
+    first = _tiers_eaf(tmp_path / "first.eaf")
+    assert win.ctx.execute(C.ImportEvents, path=str(first), tier_coders={"Emotion": "bob", "AU": "bob"},
+                           tier_roles={"Emotion": "event", "AU": "aus"}, confirmed=True), win.errors
+    seen = []
+
+    def look(self):
+        seen.append(({t: self.row(t) for t in self.rows}, self.memory_note.isVisibleTo(self)))
+        return QDialog.DialogCode.Rejected  # cancel: nothing imported
+
+    monkeypatch.setattr(TierMapDialog, "exec", look)
+    monkeypatch.setattr(ImportPreviewDialog, "exec", lambda self: pytest.fail("no preview after a cancel"))
+    n = len(win.project.events(video.id))
+    second = _tiers_eaf(tmp_path / "second.eaf", author="Carol")  # another file with these tiers
+    assert not win.ctx.execute(C.ImportEvents, path=str(second)) and not win.errors
+    assert seen == [({"Emotion": (True, "bob", "event"), "AU": (True, "bob", "aus")}, True)]
+    assert len(win.project.events(video.id)) == n

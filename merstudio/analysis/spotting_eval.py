@@ -76,6 +76,7 @@ class GroundTruth:
     uncoded: int = 0  # GT left out: not coded (CAS(ME)^2 offset 0, a table row without an offset)
     skipped: list[str] = field(default_factory=list)  # bad rows left out (with allow_missing)
     notes: list[str] = field(default_factory=list)
+    selected_from: int | None = None  # --video: the number of videos with ground truth before the selection
 
     @property
     def intervals(self) -> int:
@@ -244,6 +245,7 @@ def select_videos(truth: GroundTruth, names: Sequence[str]) -> None:
             shown = ", ".join(v.name for v in truth.videos[:5]) + (", ..." if len(truth.videos) > 5 else "")
             raise InputError(f"--video {n}: no long video of that name with ground truth ({shown})")
         keep += [v for v in hits if v not in keep]
+    truth.selected_from = len(truth.videos)
     truth.videos = keep
 
 
@@ -264,6 +266,12 @@ class VideoResult:
     fps: float | None = None
     status: str = "ok"  # ok | no face | failed
     error: str = ""
+    frames: int | None = None  # frames the analysis read (None: not known)
+
+    @property
+    def past_end(self) -> list[Span]:
+        """Ground truth that ends past the video's last frame: another numbering (1-based, another rate)?"""
+        return [g for g in self.video.gt if self.frames is not None and g.offset >= self.frames]
 
     @property
     def scored(self) -> bool:
@@ -392,7 +400,9 @@ def run_spotting(truth: GroundTruth, out: Path, settings: Any, backend: Any, *, 
             pass
         spots = read_spots(paths.spots)
         fps = row.fps if row.fps else truth.fps
-        run.results.append(evaluate_video(v, spots, iou, fps, "ok" if faces else "no face"))
+        res = evaluate_video(v, spots, iou, fps, "ok" if faces else "no face")
+        res.frames = row.frames
+        run.results.append(res)
     write_csv(run, out / "spotting.csv")
     write_report(run, out / "spotting.md")
     return run
@@ -456,6 +466,11 @@ def video_notes(run: SpottingRun) -> list[str]:
                          f"{len(r.video.gt)} interval(s) are left out of the scores")
         elif r.status == "no face":
             notes.append(f"{r.video.name}: no face found; its {len(r.video.gt)} interval(s) count as missed")
+        if r.past_end:
+            g = r.past_end[0]
+            notes.append(f"{r.video.name}: {len(r.past_end)} interval(s) end past its last frame ({r.frames} frames; "
+                         f"e.g. {g.onset}-{g.offset}): frames numbered from 1, or at another rate? They count as "
+                         "missed")
     return notes
 
 
@@ -467,7 +482,9 @@ def report_text(run: SpottingRun) -> str:
         "# Spotting evaluation", "",
         f"- data: {t.kind}:{t.source}",
         f"- videos: {len(run.results)} with ground truth, {len(scored)} scored"
-        f" ({sum(1 for r in run.results if r.status == 'failed')} failed)",
+        f" ({sum(1 for r in run.results if r.status == 'failed')} failed)"
+        + (f"; only those named by --video ({len(run.results)} of {t.selected_from})"
+           if t.selected_from is not None else ""),
         f"- ground-truth intervals scored: {sum(gt_types.values())} ("
         + ", ".join(f"{k} {gt_types.get(k, 0)}" for k in TYPES) + f"); not coded (left out): {t.uncoded}"
         + (f"; bad rows left out (--allow-missing): {len(t.skipped)}" if t.skipped else ""),

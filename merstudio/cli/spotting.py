@@ -53,6 +53,9 @@ def register(sub: argparse._SubParsersAction) -> None:
                    "(default: skipped, named in the report and left out of the scores)")
     p.add_argument("--allow-missing", action="store_true", help="leave out ground-truth rows that name missing "
                    "frames or videos, or are malformed, and count them (default: a one-line error)")
+    p.add_argument("--fps", type=float, default=None, metavar="FPS",
+                   help="the recording rate of frame folders (default: CAS(ME)^2's 30 for casme_sq; for a table's "
+                        "frame folders the known dataset named in their path, else 30); videos keep their own")
     p.add_argument("-q", "--quiet", action="store_true", help="no progress lines")
     p.set_defaults(func=run)
 
@@ -70,7 +73,11 @@ def run(args: argparse.Namespace) -> int:
     if not 0.0 < args.iou <= 1.0:
         raise InputError(f"--iou must be within (0, 1], got {args.iou:g}")
     backend = backend_from_args(args.jobs, None)
+    if args.fps is not None and not args.fps > 0:
+        raise InputError(f"--fps must be positive, got {args.fps:g}")
     truth = E.load_truth(kind, path, sheet=args.sheet, allow_missing=args.allow_missing)
+    if args.fps is not None:
+        truth.fps = args.fps
     E.select_videos(truth, args.video)
     for line in truth.skipped[:5]:
         _say(f"left out: {line}")
@@ -113,4 +120,8 @@ def run(args: argparse.Namespace) -> int:
     for note in E.video_notes(result):
         print(f"note: {note}")
     print(f"wrote {args.out / 'spotting.csv'} and {args.out / 'spotting.md'}")
+    failed = len(result.results) - scored
+    if failed:  # as merstudio analyze: scores without a video are not the whole evaluation
+        print(f"merstudio: {failed} video(s) failed and are left out of the scores (exit status 2)", file=sys.stderr)
+        return 2
     return 0

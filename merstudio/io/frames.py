@@ -65,7 +65,8 @@ def natural_sort_key(name: str) -> tuple[Any, ...]:
 
 # (pattern on one path component, fps). CAS(ME)^n must come before CASME II, which must come before CASME (I).
 _DATASET_FPS: tuple[tuple[re.Pattern[str], float], ...] = (
-    (re.compile(r"^cas\(me\)\^?[23]|^casme\^[23]|^cas\(me\)[23]", re.I), 30.0),
+    (re.compile(r"^cas\(me\)\^?[23]|^casme\^[23]|^cas\(me\)[23]|^casme[ _-]?(sq|square)([ _-]|$)", re.I), 30.0),
+    (re.compile(r"^rawpic$", re.I), 30.0),  # CAS(ME)^2's long videos: rawpic/sNN/<video>/img<k>.jpg
     (re.compile(r"^casme[ _-]?(2|ii)([ _-]|$)", re.I), 200.0),
     (re.compile(r"^casme([ _-]|$)", re.I), 60.0),
     (re.compile(r"^samm([ _-]|$)", re.I), 200.0),

@@ -135,3 +135,23 @@ def test_bad_input_is_one_line(tmp_path, capsys):
     code = main(["spotting", "--data", f"table:{tmp_path / 't.csv'}", "-o", str(tmp_path / "o"), "--iou", "0"])
     _one_line_error(capsys, code, "--iou")
     assert not (tmp_path / "o").exists()
+
+
+def test_a_failed_video_a_subset_truth_past_the_end_and_the_frame_rate_are_said(casme_sq, tmp_path, capsys):
+    """Scores without a failed video exit 2 (as analyze does); --video says the report is a subset; ground truth
+    past a video's end is noted (1-based frames?); --fps is the rate of a table's frame folders."""
+    face = casme_sq / "rawpic" / "s15" / "15_0101disgustingteeth"
+    (tmp_path / "broken.mp4").write_bytes(b"not a video at all" * 100)
+    table = tmp_path / "truth.csv"
+    table.write_text(f"video,onset,offset\n{face},20,27\n{face},60,67\n{face},88,95\nbroken.mp4,1,5\n")
+    out = tmp_path / "out"
+    assert main(["spotting", "--data", f"table:{table}", "-o", str(out), "-q", "--fps", "25"]) == 2
+    captured = capsys.readouterr()
+    assert "1 video(s) failed and are left out of the scores" in captured.err
+    assert "1 interval(s) end past its last frame (90 frames; e.g. 88-95)" in captured.out
+    rows = {Path(r["video"]).name: r for r in csv.DictReader(open(out / "manifest.csv", encoding="utf-8"))}
+    assert float(rows[face.name]["fps"]) == 25.0
+    assert main(["spotting", "--data", f"table:{table}", "-o", str(out), "-q", "--fps", "25",
+                 "--video", face.name]) == 0
+    capsys.readouterr()
+    assert "only those named by --video (1 of 2)" in (out / "spotting.md").read_text(encoding="utf-8")

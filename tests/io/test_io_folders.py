@@ -77,6 +77,9 @@ def test_folder_fps_default_override_and_dataset_hints(tmp_path: Path) -> None:
     assert dataset_fps_hint(Path("/d/SMIC_all_raw/VIS/s1/micro/negative/s1_ne_01")) == 25.0
     assert dataset_fps_hint(Path("/d/CASME_raw_selected/sub01/EP01_5")) == 60.0
     assert dataset_fps_hint(Path("/d/CAS(ME)^2/rawpic/s15/15_0101disgustingteeth")) == 30.0
+    # CAS(ME)^2 under the name merstudio gives the kind (casme_sq), or only its rawpic layout: 30, not CASME I's 60
+    assert dataset_fps_hint(Path("/data/CASME_sq/rawpic/s15/15_0101disgustingteeth")) == 30.0
+    assert dataset_fps_hint(Path("/mnt/disk2/rawpic/s15/15_0101disgustingteeth")) == 30.0
     assert dataset_fps_hint(Path("/home/sammy/casmer_notes/clip")) is None  # lookalike names are not datasets
 
 

@@ -1,12 +1,17 @@
 """Exports that run in a worker, and their one owner: the summary report (its timeline PNG, drawn with matplotlib,
-froze the window for 2.4 s on a 20-minute project when it ran on the GUI thread).
+froze the window for 2.4 s on a 20-minute project when it ran on the GUI thread), the per-frame CSV (absolute or
+relative to neutral: 36 000 rows held it for 1.1 s) and the XLSX events reports.
 
-The data is read from the project on the GUI thread when the export is asked for (``merstudio.project.export.
-summary_data``: the rows, events and frame times as they are then); the worker writes the files from that copy
-alone, through the one atomic writer (``merstudio.atomic``: a reader sees the old file or the whole new one, never a
-half-written one), so the coder may go on editing, switch videos or close the project meanwhile. One export runs at
-a time: asking for another meanwhile is refused in one line. Closing the window waits for the running export to be
-written (a few seconds at most), rather than losing it.
+The summary's data is read from the project on the GUI thread when the export is asked for (``merstudio.project.
+export.summary_data``: the rows, events and frame times as they are then); the worker writes the files from that
+copy alone. The per-frame table is too big to copy first: :meth:`Exports.start_reading` opens a read-only
+connection of its own to the project file on the GUI thread (never the GUI's connection, which stays on its
+thread), pins its snapshot there (a read transaction: the table as it is when asked for, whatever is committed
+meanwhile, a re-run included) and the worker reads the rows through it, chunk by chunk, and closes it. Every file
+is written through the one atomic writer (``merstudio.atomic``: a reader sees the old file or the whole new one,
+never a half-written one), so the coder may go on editing, switch videos or close the project meanwhile. One
+export runs at a time: asking for another meanwhile is refused in one line. Closing the window waits for the
+running export to be written (a few seconds at most), rather than losing it.
 """
 
 from __future__ import annotations
@@ -20,6 +25,7 @@ from PySide6.QtCore import QObject, Signal
 
 from merstudio.errors import InputError
 from merstudio.gui.workers import TaskWorker
+from merstudio.project import Project
 
 if TYPE_CHECKING:
     from merstudio.gui.main_window import MainWindow
@@ -29,6 +35,7 @@ log = logging.getLogger(__name__)
 
 class Exports(QObject):
     busy = Signal(str, str)  # what is being written, short and whole ("" when nothing): the status bar shows it
+    progress = Signal(int, int)  # done, total of the running export, where its work says (the busy bar shows it)
 
     def __init__(self, win: MainWindow) -> None:
         super().__init__(win)
@@ -50,10 +57,31 @@ class Exports(QObject):
         names it in messages ("summary export of clip.avi"); ``busy``: the status bar's short text for it."""
         self.require_idle()
         w = TaskWorker(write, what, self)
+        w.progress.connect(self.progress)  # queued: the worker's thread emits it
         w.finished.connect(self._finished)  # queued: runs on the GUI thread once the thread's run() returned
         self.worker = w
         self.busy.emit(busy or f"Writing the {what}…", f"Writing the {what}…")
         w.start()
+
+    def start_reading(self, what: str, project: Project,
+                      write: Callable[[Project, Callable[[int, int], None]], list[Path]], busy: str = "") -> None:
+        """Run ``write(reader, progress)`` in a worker, ``reader`` a read-only connection of its own to ``project``'s
+        file, opened here and pinned to the project as it is now (see the module); the worker closes it."""
+        self.require_idle()
+        reader = Project.open(project.path, check=False, read_only=True, busy_timeout=project.busy_timeout)
+        try:
+            reader.pin_snapshot()
+
+            def run(progress: Callable[[int, int], None]) -> list[Path]:
+                try:
+                    return write(reader, progress)
+                finally:
+                    reader.close()
+
+            self.start(what, run, busy)
+        except BaseException:
+            reader.close()
+            raise
 
     def _finished(self) -> None:
         w = self.worker
@@ -86,3 +114,4 @@ class Exports(QObject):
         self.win.statusBar().showMessage(f"Finishing the {w.what}…")
         self.win.statusBar().repaint()
         self._report(w, closing=True)
+

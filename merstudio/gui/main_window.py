@@ -92,7 +92,7 @@ class MainWindow(QMainWindow):
         self.session = Session(self, open_source)
         self.transport = Transport(self)
         self.analysis = AnalysisControl(self, make_analysis)
-        self.exports = Exports(self)  # exports written in a worker (the summary report)
+        self.exports = Exports(self)  # exports written in a worker (summary, per-frame CSV, XLSX reports)
         self.checkpoint_question: Any = None  # the checkpoint dialog asking whether to use a loaded model
         self._build_ui()
         self._build_actions()
@@ -434,8 +434,10 @@ class MainWindow(QMainWindow):
         a.message.connect(self._message)
         a.checkpointLoading.connect(lambda text, tip: self.busy.set("checkpoint", text, tip))
         self.exports.busy.connect(lambda text, tip: self.busy.set("export", text, tip))
-        # one summary is written at a time: its menu item is greyed out meanwhile (not offered, then refused)
-        self.exports.busy.connect(lambda text, _tip: self.export_actions["summary"].setEnabled(not text))
+        self.exports.progress.connect(lambda done, total: self.busy.progress("export", done, total))
+        # one export is written in a worker at a time: those menu items are greyed out meanwhile (not offered, then
+        # refused); the exports written at once stay offered
+        self.exports.busy.connect(self._export_running)
         c.eventsChanged.connect(self._events_changed)
         c.selectionChanged.connect(self._selection_shown)
         c.message.connect(self._message)
@@ -1050,6 +1052,10 @@ class MainWindow(QMainWindow):
         self.progress_bar.setValue(done)
         self.progress_bar.show()
         QApplication.processEvents()  # exports run on the GUI thread; keep the bar painting
+
+    def _export_running(self, text: str, _tip: str = "") -> None:
+        for kind in C.IN_WORKER:
+            self.export_actions[kind].setEnabled(not text)
 
     def export_done(self, paths: list[Path]) -> None:
         self.last_exports = list(paths)

@@ -1,7 +1,7 @@
 """The main window's status bar: a message too long for the room beside the permanent widgets (coder, device,
 model badge) ends in "…" instead of being cut mid-word under them; the whole text stays on hover and in
 ``currentMessage()``. :class:`BusyIndicator` shows what runs in a worker meanwhile (an export, a checkpoint
-loading)."""
+loading), with how far it is where its work says."""
 
 from __future__ import annotations
 
@@ -69,18 +69,38 @@ class BusyIndicator(QWidget):
         lay.addWidget(self.label)
         lay.addWidget(self.bar)
         self._jobs: dict[str, tuple[str, str]] = {}  # key: (text, tooltip)
+        self._done: dict[str, tuple[int, int]] = {}  # key: (done, total), where the job says
         self.setSizePolicy(QSizePolicy.Policy.Maximum, QSizePolicy.Policy.Preferred)  # its text's width, no more
         self.hide()
 
     def set(self, key: str, text: str, tip: str = "") -> None:
         """Show ``text`` for job ``key`` ("" ends it); ``tip``: the whole story, on hover."""
         if text:
+            if key not in self._jobs:
+                self._done.pop(key, None)  # a new job: nothing done yet
             self._jobs[key] = (text, tip or text)
         else:
             self._jobs.pop(key, None)
+            self._done.pop(key, None)
+        self._show_bar()
         self.label.setText("  ·  ".join(t for t, _ in self._jobs.values()))
         self.setToolTip("\n".join(t for _, t in self._jobs.values()))
         self.setVisible(bool(self._jobs))
+
+    def progress(self, key: str, done: int, total: int) -> None:
+        """How far job ``key`` is (its work says): the bar shows it while that job runs alone, else stays busy."""
+        if key in self._jobs:
+            self._done[key] = (done, total)
+        self._show_bar()
+
+    def _show_bar(self) -> None:
+        known = [self._done[k] for k in self._jobs if k in self._done]
+        if len(self._jobs) == 1 and known and known[0][1] > 0:
+            done, total = known[0]
+            self.bar.setRange(0, total)
+            self.bar.setValue(min(done, total))
+        else:
+            self.bar.setRange(0, 0)
 
     def text(self) -> str:
         """What is shown ("" when nothing runs)."""

@@ -16,15 +16,18 @@ from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QGridLayout,
+    QHBoxLayout,
     QLabel,
     QLineEdit,
+    QPushButton,
     QScrollArea,
     QSizePolicy,
     QVBoxLayout,
     QWidget,
 )
 
-__all__ = ["ROLE_LABELS", "TierMapDialog", "memory_key", "prefill", "remembered_value"]
+__all__ = ["EMOTION_WORDS", "ROLE_LABELS", "TierMapDialog", "coder_clashes", "looks_coded", "memory_key",
+           "prefill", "remembered_value"]
 
 # what a mapped tier holds (read_eaf's tier_roles), as the dialog names it
 ROLE_LABELS = {"emotion": "emotion", "aus": "AUs (AU codes)", "event": "emotion | AUs"}
@@ -32,6 +35,13 @@ _EMOTION_WORD = re.compile(r"(?i)(?<![a-z0-9])(emotions?|emo|affect|expressions?
 _AU_WORD = re.compile(r"(?i)(?<![a-z0-9])(aus?|facs|action[ _-]?units?)(?![a-z0-9])")
 _ROLE_WORDS = re.compile(r"(?i)(?<![a-z0-9])(emotions?|emo|affect|expressions?|feelings?|aus?|facs|action[ _-]?units?|"
                          r"events?|codings?|codes?|annotations?|tiers?)(?![a-z0-9])")
+_ME_WORD = re.compile(r"(?<![A-Za-z0-9])(MEs?|(?i:micro[ _-]?expressions?))(?![A-Za-z0-9])")
+# values that read as emotion labels (the label sets of the datasets, a few common synonyms): a tier of them is
+# ticked at first
+EMOTION_WORDS = frozenset((
+    "happiness", "happy", "joy", "sadness", "sad", "surprise", "surprised", "fear", "fearful", "anger", "angry",
+    "disgust", "disgusted", "contempt", "repression", "tense", "others", "other", "positive", "negative",
+    "neutral"))
 MEMORY_PREFIX = "elan_tiers:"
 
 
@@ -52,28 +62,68 @@ def _coder_from_name(tier: str) -> str:
 
 
 def prefill(info: Any, remembered: dict[str, Any] | None = None) -> dict[str, tuple[bool, str, str]]:
-    """Per tier: (import it, coder, role). Remembered choices for this set of tiers first; else a coder from the
-    tier's ANNOTATOR, its name less words of what it holds (``Alice_emotions``), or the file's AUTHOR, and what
-    it holds from the reader's look at its values (every value AU codes: AUs) or its name (``Emotion``, ``AU``).
-    A file that also has merstudio's own tiers starts with its other tiers left out."""
+    """Per tier: (import it, coder, role). The coder is the tier's ANNOTATOR, else its name less words of what it
+    holds (``Alice_emotions``), else the file's AUTHOR; what it holds comes from the reader's look at its values
+    (every value AU codes: AUs) or its name (``Emotion``, ``AU``). Remembered choices for this set of tiers give
+    the tick and the role, and the coder only where the file names nobody (no ANNOTATOR, no AUTHOR): the same
+    tier names from another coder's file (the agreement workflow) keep that coder (:func:`coder_clashes`).
+    Ticked at first: a tier with times whose name or values say it holds emotions or AUs (:func:`looks_coded`),
+    or any tier of short values in a file with one or two such tiers; a file that also has merstudio's own tiers
+    starts with its other tiers left out."""
     out: dict[str, tuple[bool, str, str]] = {}
+    few = len(info.tiers) <= 2
     for t in info.tiers:
         role = t.guessed_role
         if role != "aus":
             role = "emotion" if _EMOTION_WORD.search(t.tier) else "aus" if _AU_WORD.search(t.tier) else "event"
-        named = _ROLE_WORDS.search(t.tier) is not None  # "Alice_emotions": the rest of the name is the coder
-        coder = t.annotator or (_coder_from_name(t.tier) if named else "") or info.author
-        # ticked: what the tier holds is told by its values or name, or its values are short codes (a
+        coder = _default_coder(info, t)
+        # ticked: the name or values say emotions / AUs; in a file of one or two tiers, any of short values (a
         # "Transcript" of sentences is left out); a file with tiers of our own: its other tiers are left out
-        told = t.guessed_role == "aus" or named or all(len(v) <= 30 for v in t.samples)
-        on = bool(t.aligned) and not info.has_own and told
+        short = all(len(v) <= 30 for v in t.samples)
+        on = bool(t.aligned) and not info.has_own and (looks_coded(t) or (few and short))
         if remembered and t.tier in remembered:
             got = remembered[t.tier]
             on = bool(got) and bool(t.aligned)
             if got:
-                coder = str(got.get("coder") or coder)
+                if not _file_coder(info, t):  # the file names nobody: the coder as remembered
+                    coder = str(got.get("coder") or coder)
                 role = got.get("role") if got.get("role") in ROLE_LABELS else role
         out[t.tier] = (on, coder, role)
+    return out
+
+
+def looks_coded(tier: Any) -> bool:
+    """A tier whose name says it holds emotions, expressions, AUs, FACS or MEs, or whose values are all AU codes
+    or emotion words (``happiness``, ``surprise``, ``negative``, ``happiness | 6+12`` ...): ticked at first."""
+    if _EMOTION_WORD.search(tier.tier) or _AU_WORD.search(tier.tier) or _ME_WORD.search(tier.tier):
+        return True
+    if tier.guessed_role == "aus":
+        return True
+    values = [v.split("|")[0].strip().casefold() for v in tier.samples]
+    return bool(values) and all(v in EMOTION_WORDS for v in values)
+
+
+def _default_coder(info: Any, tier: Any) -> str:
+    """The tier's ANNOTATOR, else its name less words of what it holds (``Alice_emotions``), else the AUTHOR."""
+    named = _ROLE_WORDS.search(tier.tier) is not None  # "Alice_emotions": the rest of the name is the coder
+    return str(tier.annotator or (_coder_from_name(tier.tier) if named else "") or info.author or "")
+
+
+def _file_coder(info: Any, tier: Any) -> str:
+    """Whom the file itself names as the tier's coder: its ANNOTATOR, else the file's AUTHOR ('' for nobody)."""
+    return str(tier.annotator or info.author or "")
+
+
+def coder_clashes(info: Any, remembered: dict[str, Any] | None) -> list[tuple[str, str, str]]:
+    """``(tier, remembered coder, the coder the file names)`` where these differ: the file's name was used."""
+    out: list[tuple[str, str, str]] = []
+    for t in info.tiers:
+        got = (remembered or {}).get(t.tier)
+        if not got or not got.get("coder"):
+            continue
+        filled = _default_coder(info, t) if _file_coder(info, t) else ""
+        if filled and filled.casefold() != str(got["coder"]).casefold():
+            out.append((t.tier, str(got["coder"]), filled))
     return out
 
 
@@ -97,7 +147,15 @@ class TierMapDialog(QDialog):
             "preview comes next; nothing is written before you confirm it.", self)
         self.head.setWordWrap(True)
         self.head.setTextFormat(Qt.TextFormat.RichText)
-        self.memory_note = QLabel("Filled in as you mapped these tiers the last time in this project.", self)
+        note = "Filled in as you mapped these tiers the last time in this project."
+        self.clashes = coder_clashes(info, remembered)
+        if self.clashes:  # the same tier names from another coder's file: the file's coder, said so
+            said = sorted({(old, new) for _, old, new in self.clashes})
+            note += (" The coder is the one this file names (its ANNOTATOR / AUTHOR): "
+                     + "; ".join(f"{new}, not {old} as remembered" for old, new in said[:3])
+                     + ("; …" if len(said) > 3 else "") + ".")
+        self.memory_note = QLabel(note, self)
+        self.memory_note.setWordWrap(True)
         self.memory_note.setStyleSheet("color: #2e7d32")
         self.memory_note.setVisible(self.from_memory)
         grid = QGridLayout()
@@ -144,6 +202,16 @@ class TierMapDialog(QDialog):
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QScrollArea.Shape.NoFrame)
         scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)  # the values column gives way
+        self.tick_all = QPushButton("Tick all", self)
+        self.untick_all = QPushButton("Untick all", self)
+        self.tick_all.setToolTip("Import every tier that has times of its own")
+        self.untick_all.setToolTip("Leave every tier out (then tick the ones to import)")
+        self.tick_all.clicked.connect(lambda: self.set_all(True))
+        self.untick_all.clicked.connect(lambda: self.set_all(False))
+        ticks = QHBoxLayout()
+        ticks.addWidget(self.tick_all)
+        ticks.addWidget(self.untick_all)
+        ticks.addStretch(1)
         self.problem = QLabel("", self)
         self.problem.setStyleSheet("color: #c62828")
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel,
@@ -154,6 +222,7 @@ class TierMapDialog(QDialog):
         lay = QVBoxLayout(self)
         lay.addWidget(self.head)
         lay.addWidget(self.memory_note)
+        lay.addLayout(ticks)
         lay.addWidget(scroll, 1)
         lay.addWidget(self.problem)
         lay.addWidget(self.buttons)
@@ -174,6 +243,12 @@ class TierMapDialog(QDialog):
             name.setText(coder)
         if role is not None:
             kind.setCurrentIndex(kind.findData(role))
+
+    def set_all(self, on: bool) -> None:
+        """Tick (or untick) every tier that can be imported (the Tick all / Untick all buttons)."""
+        for box, _, _ in self.rows.values():
+            if box.isEnabled():
+                box.setChecked(on)
 
     def row(self, tier: str) -> tuple[bool, str, str]:
         """(ticked, coder, role) as the row shows it."""
@@ -207,8 +282,21 @@ class TierMapDialog(QDialog):
 
 
 def _samples(values: tuple[str, ...], width: int = 48) -> str:
-    text = ", ".join(v if len(v) <= 24 else v[:23] + "…" for v in values)
-    return text if len(text) <= width else text[:width - 1] + "…"
+    """The first values, comma-separated, each long one and the whole clipped at a word with an ellipsis."""
+    return _clip(", ".join(_clip(v, 24) for v in values), width)
+
+
+def _clip(text: str, width: int) -> str:
+    """``text`` in at most ``width`` characters: cut after its last whole word that fits, with "…" (mid-word only
+    for a single word longer than about two thirds of ``width``)."""
+    if len(text) <= width:
+        return text
+    cut = text[:width - 1]
+    if text[width - 1] not in " ,":  # the cut falls inside a word: back to the space before it
+        at = cut.rfind(" ")
+        if at >= width // 3:
+            cut = cut[:at]
+    return cut.rstrip(" ,;:.") + "…"
 
 
 def _html(text: str) -> str:

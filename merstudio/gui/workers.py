@@ -89,8 +89,8 @@ def failure_line(what: str, exc: BaseException) -> str:
 
 
 class TaskWorker(QThread):
-    """Runs ``fn(progress)`` once off the GUI thread (an export: its work runs on data the GUI thread read before,
-    never on the GUI's own state). ``progress(done, total)`` may be called from ``fn``; the outcome is kept on the
+    """Runs ``fn(progress)`` once off the GUI thread (an export: its work runs on data the GUI thread read before, or
+    through a read-only project connection of its own, never on the GUI's own state or connection). ``progress(done, total)`` may be called from ``fn``; the outcome is kept on the
     worker (``result``, or ``error``: one line) before ``succeeded`` / ``failed`` is emitted, so a caller that
     waited for the thread (the window closing) can read it without the queued signal."""
 

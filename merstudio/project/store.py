@@ -436,6 +436,16 @@ class Project(BehaviourTables):
         with self._lock:
             return self._con.execute(sql, args).fetchall()
 
+    def pin_snapshot(self) -> None:
+        """On a read-only connection: begin a read transaction and read once, so that everything read until
+        close() is the project as it is now (SQLite's WAL keeps a reader on its transaction's snapshot while the
+        writer goes on committing): an export in a worker writes one consistent table, a re-run meanwhile or not."""
+        if not self.read_only:
+            raise RuntimeError("pin_snapshot is for a read-only connection (it would block the writer's saves)")
+        with self._lock:
+            self._con.execute("BEGIN")
+            self._con.execute("SELECT COUNT(*) FROM videos").fetchone()
+
     def close(self) -> None:
         """Fold the journal into the file, close it and end this opener's claim (idempotent)."""
         with self._lock:

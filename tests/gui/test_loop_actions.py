@@ -106,11 +106,13 @@ def test_import_at_another_frame_rate_offers_to_convert(window, video_path, tmp_
 
 
 @pytest.mark.parametrize("name", ["out.eaf", "out.tsv", "out.xlsx", "out.boris.csv", "out.boris", "out.csv"])
-def test_export_events_by_extension(window, video_path, tmp_path, name):
+def test_export_events_by_extension(qtbot, window, video_path, tmp_path, name):
     win = window
     video = _open(win, video_path)
     win.project.add_events(_coded(video.id))
     assert win.ctx.execute(C.ExportEvents, path=str(tmp_path / name)), win.errors
+    qtbot.waitUntil(lambda: not win.exports.running, timeout=10000)  # a workbook is written in a worker
+    assert not win.errors
     assert win.last_exports == [tmp_path / name]
     back = read_events(tmp_path / name, fps=FPS, video_id=video.id)
     assert back.ok, back.summary()

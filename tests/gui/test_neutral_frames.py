@@ -84,14 +84,16 @@ def test_what_cannot_be_done_says_why(analysed):
     assert "at least 5" in win.errors[-1]
 
 
-def test_export_relative_to_neutral(analysed, tmp_path):
+def test_export_relative_to_neutral(qtbot, analysed, tmp_path):
     win = analysed
     assert not win.ctx.execute(C.Export, kind="frames_neutral", path=str(tmp_path / "rel.csv"))
     assert "no neutral frames set" in win.errors[-1] and not (tmp_path / "rel.csv").exists()
     win.timeline.set_selection(3, 12)
     assert win.ctx.execute(SetNeutral, mode="selection")
-    assert win.ctx.execute(C.Export, kind="frames_neutral", path=str(tmp_path / "rel.csv"))
-    assert win.ctx.execute(C.Export, kind="frames", path=str(tmp_path / "abs.csv"))
+    for kind, name in (("frames_neutral", "rel.csv"), ("frames", "abs.csv")):
+        assert win.ctx.execute(C.Export, kind=kind, path=str(tmp_path / name))
+        qtbot.waitUntil(lambda: not win.exports.running, timeout=10000)  # written in a worker
+    assert len(win.errors) == 1  # only the refusal above
     rel, absolute = (pd.read_csv(tmp_path / f).set_index("frame") for f in ("rel.csv", "abs.csv"))
     assert absolute.loc[5, "AU12_r"] == pytest.approx(0.2) and rel.loc[5, "AU12_r"] == 0
     apex = SPOTS[0][1]

@@ -15,25 +15,31 @@ from merstudio.gui import commands as C
 pytestmark = pytest.mark.gui
 
 
-def _tiers_eaf(path: Path, author: str = "Alice") -> Path:
+def _tiers_eaf(path: Path, author: str = "Alice", extra: dict[str, tuple[str, ...]] | None = None,
+               annotator: str = "") -> Path:
     """Alice's AUs and emotions on tiers of their own, as coders lay them out in ELAN (ms, 30 fps): AU a1 567-667
     "12" (inside no emotion), a2 700-2300 "6+12+25" (inside emotion a4 700-2400), a3 1000-1500 "AU04" (the span of
-    emotion a5); Emotion a4 "happiness", a5 "surprise". No ANNOTATOR: the coder comes from the file's AUTHOR."""
+    emotion a5); Emotion a4 "happiness", a5 "surprise". No ANNOTATOR (unless ``annotator``): the coder comes from
+    the file's AUTHOR. ``extra``: more tiers of other things, ``{tier: values}`` (each value 700-2400 ms)."""
     slots = {"ts1": 567, "ts2": 667, "ts3": 2300, "ts4": 700, "ts5": 2400, "ts7": 1000, "ts8": 1500}
 
     def ann(aid: str, a: str, b: str, value: str) -> str:
         return (f'<ANNOTATION><ALIGNABLE_ANNOTATION ANNOTATION_ID="{aid}" TIME_SLOT_REF1="{a}" TIME_SLOT_REF2="{b}">'
                 f"<ANNOTATION_VALUE>{value}</ANNOTATION_VALUE></ALIGNABLE_ANNOTATION></ANNOTATION>")
 
+    more = "".join(f'<TIER LINGUISTIC_TYPE_REF="lt" TIER_ID="{t}">'
+                   + "".join(ann(f"x{i}_{j}", "ts4", "ts5", v) for j, v in enumerate(vals)) + "</TIER>"
+                   for i, (t, vals) in enumerate((extra or {}).items()))
+    who = f' ANNOTATOR="{annotator}"' if annotator else ""
     path.write_text(
         f'<?xml version="1.0" encoding="UTF-8"?><ANNOTATION_DOCUMENT AUTHOR="{author}" FORMAT="3.0" VERSION="3.0">'
         '<HEADER MEDIA_FILE="" TIME_UNITS="milliseconds"/><TIME_ORDER>'
         + "".join(f'<TIME_SLOT TIME_SLOT_ID="{k}" TIME_VALUE="{v}"/>' for k, v in slots.items())
-        + '</TIME_ORDER><TIER LINGUISTIC_TYPE_REF="lt" TIER_ID="Emotion">'
+        + f'</TIME_ORDER><TIER LINGUISTIC_TYPE_REF="lt" TIER_ID="Emotion"{who}>'
         + ann("a4", "ts4", "ts5", "happiness") + ann("a5", "ts7", "ts8", "surprise")
-        + '</TIER><TIER LINGUISTIC_TYPE_REF="lt" TIER_ID="AU">'
+        + f'</TIER><TIER LINGUISTIC_TYPE_REF="lt" TIER_ID="AU"{who}>'
         + ann("a1", "ts1", "ts2", "12") + ann("a2", "ts4", "ts3", "6+12+25") + ann("a3", "ts7", "ts8", "AU04")
-        + '</TIER><TIER LINGUISTIC_TYPE_REF="lt" TIER_ID="default"/>'
+        + "</TIER>" + more + '<TIER LINGUISTIC_TYPE_REF="lt" TIER_ID="default"/>'
         '<LINGUISTIC_TYPE LINGUISTIC_TYPE_ID="lt" TIME_ALIGNABLE="true"/></ANNOTATION_DOCUMENT>',
         encoding="utf-8")
     return path
@@ -144,7 +150,135 @@ def test_the_mapping_is_remembered_and_prefilled_on_the_next_import(window, vide
     monkeypatch.setattr(TierMapDialog, "exec", look)
     monkeypatch.setattr(ImportPreviewDialog, "exec", lambda self: pytest.fail("no preview after a cancel"))
     n = len(win.project.events(video.id))
-    second = _tiers_eaf(tmp_path / "second.eaf", author="Carol")  # another file with these tiers
+    second = _tiers_eaf(tmp_path / "second.eaf", author="")  # another file with these tiers, naming nobody
     assert not win.ctx.execute(C.ImportEvents, path=str(second)) and not win.errors
     assert seen == [({"Emotion": (True, "bob", "event"), "AU": (True, "bob", "aus")}, True)]
     assert len(win.project.events(video.id)) == n
+
+
+def test_a_file_that_names_its_coder_keeps_it_over_the_remembered_one(window, video_path, tmp_path, monkeypatch):
+    """The agreement workflow: Alice's and Bob's files have the same tier names. Bob's file (ANNOTATOR / AUTHOR
+    "bob") is prefilled with bob, not the remembered alice, the note line says so, and his events import as his
+    (no offer to replace alice's); the remembered roles and ticks still apply."""
+    from merstudio.gui.dialogs import ImportPreviewDialog
+    from merstudio.gui.tier_dialog import TierMapDialog
+
+    win = window
+    video = _open(win, video_path)
+    alice = _tiers_eaf(tmp_path / "alice.eaf", author="alice", annotator="alice")
+    assert win.ctx.execute(C.ImportEvents, path=str(alice), tier_coders={"Emotion": "alice", "AU": "alice"},
+                           tier_roles={"Emotion": "event", "AU": "aus"}, confirmed=True), win.errors
+    seen: dict = {}
+
+    def look(self):
+        seen["rows"] = {t: self.row(t) for t in self.rows}
+        seen["note"] = self.memory_note.text() if self.memory_note.isVisibleTo(self) else ""
+        return QDialog.DialogCode.Accepted
+
+    def confirm(self):
+        seen["preview"] = sorted({e.coder for e in self.preview.events})
+        seen["replace_offered"] = self.replace_box is not None
+        return QDialog.DialogCode.Accepted
+
+    monkeypatch.setattr(TierMapDialog, "exec", look)
+    monkeypatch.setattr(ImportPreviewDialog, "exec", confirm)
+    bob = _tiers_eaf(tmp_path / "bob.eaf", author="bob", annotator="bob")
+    assert win.ctx.execute(C.ImportEvents, path=str(bob)), win.errors
+    assert seen["rows"] == {"Emotion": (True, "bob", "event"), "AU": (True, "bob", "aus")}  # roles remembered
+    assert "bob, not alice as remembered" in seen["note"]
+    assert seen["preview"] == ["bob"] and not seen["replace_offered"]
+    assert sorted({e.coder for e in win.project.events(video.id)}) == ["alice", "bob"]
+    # AUTHOR alone names the coder too; a file naming nobody takes the remembered one (here: bob, the last)
+    from merstudio.gui.tier_dialog import prefill
+    from merstudio.interchange.eaf import foreign_tiers
+
+    remembered = {"Emotion": {"coder": "alice", "role": "emotion"}, "AU": None}
+    carol = foreign_tiers(_tiers_eaf(tmp_path / "carol.eaf", author="Carol"))
+    assert prefill(carol, remembered) == {"Emotion": (True, "Carol", "emotion"), "AU": (False, "Carol", "aus")}
+    nobody = foreign_tiers(_tiers_eaf(tmp_path / "nobody.eaf", author=""))
+    assert prefill(nobody, remembered)["Emotion"] == (True, "alice", "emotion")
+    dlg = TierMapDialog(nobody, "nobody.eaf", remembered=remembered, parent=win)
+    assert "not alice" not in dlg.memory_note.text()  # nothing to say: the remembered coder is used
+    dlg.deleteLater()
+
+
+def test_reimporting_a_file_says_its_events_are_already_in_the_project(window, video_path, tmp_path, monkeypatch):
+    """The same file imported twice, with a tier (a transcript) left unticked: the preview does not list the
+    unticked tier as a problem ("unknown tier ... map it to a coder") but notes it once as left out, and the
+    second import fails saying its events are already in the project, not that the unticked tier is unknown."""
+    from merstudio.gui.dialogs import ImportPreviewDialog
+    from merstudio.gui.tier_dialog import TierMapDialog
+
+    win = window
+    video = _open(win, video_path)
+    src = _tiers_eaf(tmp_path / "colleague.eaf", author="alice",
+                     extra={"SPEAKER_00": ("Well I did not expect that at all, to be honest with you.",)})
+    seen: list = []
+
+    def look(self):
+        assert self.row("SPEAKER_00")[0] is False  # a transcript starts unticked
+        return QDialog.DialogCode.Accepted
+
+    def confirm(self):
+        seen.append(([str(s) for s in self.preview.skipped], list(self.preview.notes)))
+        return QDialog.DialogCode.Accepted
+
+    monkeypatch.setattr(TierMapDialog, "exec", look)
+    monkeypatch.setattr(ImportPreviewDialog, "exec", confirm)
+    assert win.ctx.execute(C.ImportEvents, path=str(src)), win.errors
+    skipped, notes = seen[0]
+    assert not any("unknown tier" in s for s in skipped)
+    assert any("left out (unticked" in n and "SPEAKER_00" in n for n in notes)
+    n = len(win.project.events(video.id))
+    assert n == 3
+    assert not win.ctx.execute(C.ImportEvents, path=str(src))
+    msg = win.errors[-1]
+    assert "no events to import (its 3 event(s) are already in the project)" in msg, msg
+    assert "unknown tier" not in msg and len(win.project.events(video.id)) == n
+
+
+def test_only_tiers_of_emotions_or_aus_start_ticked_and_all_can_be_ticked_at_once(window, tmp_path):
+    """Gesture phases, words, a marker and gaze tiers start unticked; tiers named for emotions / AUs / MEs or
+    whose values are AU codes or emotion words start ticked; in a file of one or two tiers, those are ticked.
+    Tick all / Untick all set every row that can be imported; long values are clipped at a word with "…"."""
+    from merstudio.gui.tier_dialog import TierMapDialog
+    from merstudio.interchange.eaf import foreign_tiers
+
+    extra = {"gesture": ("preparation", "stroke"), "words": ("so", "you"), "marker": ("convo start",),
+             **{f"gaze_{i:02d}": ("left",) for i in range(6)}, "labels": ("Happiness", "negative"),
+             "codes": ("1+2", "AU4"), "Bob_ME": ("x",),
+             "Transcript": ("Well I did not expect that at all, to be honest with you.",)}
+    info = foreign_tiers(_tiers_eaf(tmp_path / "many.eaf", extra=extra))
+    dlg = TierMapDialog(info, "many.eaf", parent=window)
+    ticked = sorted(t for t in dlg.rows if dlg.row(t)[0])
+    assert ticked == ["AU", "Bob_ME", "Emotion", "codes", "labels"]
+    dlg.untick_all.click()
+    assert not any(dlg.row(t)[0] for t in dlg.rows)
+    dlg.tick_all.click()
+    assert all(dlg.row(t)[0] for t in dlg.rows)
+    values = [w.text() for w in dlg.findChildren(type(dlg.head))]
+    assert "Well I did not expect…" in values  # clipped at a word, not "Well I did not expect t…"
+    dlg.deleteLater()
+    two = foreign_tiers(_tiers_eaf(tmp_path / "two.eaf", extra={"gaze": ("left",)}))
+    one = TierMapDialog(foreign_tiers(_only_tiers(tmp_path / "two_only.eaf", {"A": ("x",), "B": ("y", "z")})),
+                        "two_only.eaf", parent=window)
+    assert one.row("A")[0] and one.row("B")[0]  # a file of two tiers: both ticked
+    one.deleteLater()
+    three = TierMapDialog(two, "two.eaf", parent=window)
+    assert not three.row("gaze")[0] and three.row("Emotion")[0]
+    three.deleteLater()
+
+
+def _only_tiers(path: Path, tiers: dict[str, tuple[str, ...]]) -> Path:
+    """An ELAN file with just these tiers (each value 0-1000 ms)."""
+    body = "".join(
+        f'<TIER LINGUISTIC_TYPE_REF="lt" TIER_ID="{t}">' + "".join(
+            f'<ANNOTATION><ALIGNABLE_ANNOTATION ANNOTATION_ID="a{i}_{j}" TIME_SLOT_REF1="ts1" TIME_SLOT_REF2="ts2">'
+            f"<ANNOTATION_VALUE>{v}</ANNOTATION_VALUE></ALIGNABLE_ANNOTATION></ANNOTATION>"
+            for j, v in enumerate(vals)) + "</TIER>" for i, (t, vals) in enumerate(tiers.items()))
+    path.write_text('<?xml version="1.0" encoding="UTF-8"?><ANNOTATION_DOCUMENT AUTHOR="" FORMAT="3.0" '
+                    'VERSION="3.0"><HEADER MEDIA_FILE="" TIME_UNITS="milliseconds"/><TIME_ORDER>'
+                    '<TIME_SLOT TIME_SLOT_ID="ts1" TIME_VALUE="0"/><TIME_SLOT TIME_SLOT_ID="ts2" TIME_VALUE="1000"/>'
+                    f'</TIME_ORDER>{body}<LINGUISTIC_TYPE LINGUISTIC_TYPE_ID="lt" TIME_ALIGNABLE="true"/>'
+                    "</ANNOTATION_DOCUMENT>", encoding="utf-8")
+    return path

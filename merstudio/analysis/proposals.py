@@ -23,9 +23,8 @@ import pandas as pd
 
 from merstudio.facs import FACS_OBJECTIVE_CLASSES
 from merstudio.features.aus import AUS, au_r
-from merstudio.model.columns import class_column
+from merstudio.model.columns import NONE_CLASS, class_column
 
-NONE_CLASS = "none"
 # the lowest mean class probability over an interval that names a class as the suggested emotion (see above); a class
 # also has to beat the `none` class's mean
 MIN_LABEL_P = 0.4

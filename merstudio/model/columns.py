@@ -6,6 +6,10 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
+# The class of "no micro-expression": fine-tuning adds it from a project's uncoded windows, and a proposal is not
+# labelled with a class that scores below it.
+NONE_CLASS = "none"
+
 
 def class_column(name: str) -> str:
     """Per-frame table column of a class probability: p_<class> (runs of non-word characters become '_')."""

@@ -46,12 +46,12 @@ import torch
 
 from merstudio.errors import CheckpointError, InputError
 from merstudio.io import natural_sort_key
+from merstudio.model.columns import NONE_CLASS
 from merstudio.project.events import au_numbers
 from merstudio.training.metrics import compute_metrics
 from merstudio.training.protocols import DataArrays
 from merstudio.training.trainer import TrainingCancelled, TrainSettings, fit_model, predict, seed_everything
 
-NONE_CLASS = "none"
 MIN_TRAIN_PER_CLASS = 3  # training events a class needs (after holding out) for fine-tuning to go ahead
 DEFAULT_HOLDOUT_FRACTION = 0.25  # of the videos / subjects
 _MAX_SPLITS = 400  # candidate hold-out sets scored (all of them when there are fewer)

@@ -89,6 +89,12 @@ def prefill(info: Any, remembered: dict[str, Any] | None = None) -> dict[str, tu
                     coder = str(got.get("coder") or coder)
                 role = got.get("role") if got.get("role") in ROLE_LABELS else role
         out[t.tier] = (on, coder, role)
+    # a tier whose ticked child tiers (ELAN's Symbolic_Association: "AU", "Emotion" under "Expression") take their
+    # times from it starts left out: its children hold the coding, and it would make a second event of each one
+    for t in info.tiers:
+        parent = getattr(t, "times_from", "")
+        if parent in out and out[t.tier][0] and not (remembered and parent in remembered):
+            out[parent] = (False, *out[parent][1:])
     return out
 
 
@@ -171,12 +177,16 @@ class TierMapDialog(QDialog):
             box.setChecked(on)
             count = QLabel(f"{t.count:,}", self)
             count.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-            values = QLabel(_samples(t.samples) if t.aligned else "no times of its own: cannot be imported", self)
+            parent = getattr(t, "times_from", "")
+            shown = (f"{_samples(t.samples, 28)} (times of its parent {_clip(parent, 24)})" if t.aligned and parent
+                     else _samples(t.samples) if t.aligned else "no times of its own: cannot be imported")
+            values = QLabel(shown, self)
             values.setStyleSheet("color: #555")
             # the values give way to the coder and kind (whole in the tooltip), never pushing them off the edge
             values.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
             values.setMinimumWidth(80)
-            values.setToolTip("\n".join(t.samples))
+            values.setToolTip("\n".join(t.samples) + (f"\n(a child tier: its annotations take the times of the "
+                                                        f"annotations of {parent} they belong to)" if parent else ""))
             name = QLineEdit(coder, self)
             name.setPlaceholderText("coder name")
             name.setMinimumWidth(120)

@@ -24,7 +24,10 @@ Media: the events are on the file's video descriptor (the first ``video/*`` one 
 extracted); its ``TIME_ORIGIN`` (ELAN's media offset: annotation time t is media time t + TIME_ORIGIN) is applied
 on import and written back on export (``Media.time_origin``); the other descriptors are kept (``Media.linked``).
 Other tools' tiers (``tier_coders``, ``tier_roles``): AU tiers, emotion tiers, and one coder's AU annotations
-merged into the emotion annotation they lie in (:func:`_merge_mapped`).
+merged into the emotion annotation they lie in (:func:`_merge_mapped`); a child tier's reference annotations
+(ELAN's Symbolic_Association / Symbolic_Subdivision: "AU" and "Emotion" under "Expression") take their parent
+annotation's times, unaligned time slots of Time_Subdivision children are spaced evenly between their aligned
+neighbours (:func:`_interpolated`), and a controlled vocabulary entry's value is read for a ``CVE_REF``.
 
 pympi-ling was evaluated and not used: its parser raises bare ``Exception``/``KeyError`` without a location on
 malformed files, does not check slot references, and ``Eaf()`` adds a default tier we would have to strip; the
@@ -381,6 +384,157 @@ def _parse_meta(text: str) -> dict[str, str]:
     return out
 
 
+def _cv_entries(root: ET.Element) -> dict[str, dict[str, tuple[str, ...]]]:
+    """Per linguistic type: its controlled vocabulary's ``{CVE_ID: values}`` (one value per language, the file's
+    first language first; ELAN 2.8+ ``CV_ENTRY_ML``/``CVE_VALUE``, older ``CV_ENTRY`` text). A type without a CV of
+    the file maps to every entry of the file's CVs (an external CV's entries are not in the file: the annotation's
+    own value is read then)."""
+    cvs: dict[str, dict[str, tuple[str, ...]]] = {}
+    for cv in root.findall("CONTROLLED_VOCABULARY"):
+        entries: dict[str, tuple[str, ...]] = {}
+        for e in cv.findall("CV_ENTRY_ML"):
+            vals = tuple(v for v in ((c.text or "").strip() for c in e.findall("CVE_VALUE")) if v)
+            if e.get("CVE_ID") and vals:
+                entries[e.get("CVE_ID", "")] = vals
+        for e in cv.findall("CV_ENTRY"):
+            if e.get("CVE_ID") and (e.text or "").strip():
+                entries.setdefault(e.get("CVE_ID", ""), ((e.text or "").strip(),))
+        cvs[cv.get("CV_ID", "")] = entries
+    every: dict[str, tuple[str, ...]] = {}
+    for entries in cvs.values():
+        for k, v in entries.items():
+            every.setdefault(k, v)
+    out: dict[str, dict[str, tuple[str, ...]]] = {"": every}
+    for lt in root.findall("LINGUISTIC_TYPE"):
+        out[lt.get("LINGUISTIC_TYPE_ID", "")] = cvs.get(lt.get("CONTROLLED_VOCABULARY_REF") or "", every)
+    return out
+
+
+def _ann_value(a: ET.Element, entries: Mapping[str, tuple[str, ...]]) -> str:
+    """An annotation's value; one that refers to a controlled vocabulary entry (``CVE_REF``) reads the entry's
+    value (its value in the file's first language, unless the stored value is the entry's in another language), so
+    a stored id or an empty value reads ``happiness``."""
+    raw = a.findtext("ANNOTATION_VALUE") or ""
+    vals = entries.get(a.get("CVE_REF") or "")
+    if vals and raw.strip() not in vals:
+        return vals[0]
+    return raw
+
+
+def _annotation_index(root: ET.Element) -> tuple[dict[str, ET.Element], dict[str, str]]:
+    """Every annotation of the file by its id (the first where ids repeat), and the tier each is on."""
+    index: dict[str, ET.Element] = {}
+    tier_of: dict[str, str] = {}
+    for t in root.findall("TIER"):
+        for a in t.findall("ANNOTATION/*"):
+            aid = a.get("ANNOTATION_ID")
+            if aid and aid not in index:
+                index[aid] = a
+                tier_of[aid] = t.get("TIER_ID", "")
+    return index, tier_of
+
+
+def _ancestor(a: ET.Element, index: Mapping[str, ET.Element], memo: dict[int, ET.Element | str]) -> ET.Element | str:
+    """The time-alignable annotation a reference annotation (ELAN's Symbolic_Association / Symbolic_Subdivision
+    child) takes its times from, following ``ANNOTATION_REF`` up; a reason where the chain breaks."""
+    path: list[ET.Element] = []
+    cur: ET.Element | str = a
+    seen: set[int] = set()
+    while isinstance(cur, ET.Element) and cur.tag == "REF_ANNOTATION":
+        if id(cur) in memo:
+            cur = memo[id(cur)]
+            break
+        if id(cur) in seen:
+            cur = "its ANNOTATION_REF chain goes round in a circle"
+            break
+        seen.add(id(cur))
+        path.append(cur)
+        ref = cur.get("ANNOTATION_REF") or ""
+        nxt = index.get(ref)
+        cur = nxt if nxt is not None else f"refers to annotation {quote(shorten(ref, 40))}, which the file does not have"
+    for x in path:
+        memo[id(x)] = cur
+    return cur
+
+
+def _interpolated(root: ET.Element, slots: Mapping[str, int | None]) -> dict[str, int]:
+    """Times for unaligned time slots (no TIME_VALUE: ELAN's Time_Subdivision / Included_In children a coder did
+    not align): a run of them on a chain of annotations (one ending where the next starts) between two aligned
+    slots is spaced evenly between those, as ELAN shows them. Slots without an aligned slot on both sides of their
+    chain get none."""
+    prev_of: dict[str, str] = {}
+    next_of: dict[str, str] = {}
+
+    def unaligned(sid: str | None) -> bool:
+        return sid is not None and sid in slots and slots[sid] is None
+
+    for a in root.iter("ALIGNABLE_ANNOTATION"):
+        r1, r2 = a.get("TIME_SLOT_REF1"), a.get("TIME_SLOT_REF2")
+        if r1 and r2:
+            if unaligned(r2):
+                prev_of.setdefault(r2, r1)
+            if unaligned(r1):
+                next_of.setdefault(r1, r2)
+    out: dict[str, int] = {}
+    done: set[str] = set()
+    for s in [*next_of, *prev_of]:
+        if s in done:
+            continue
+        back: list[str] = []
+        cur: str | None = s
+        while cur is not None and unaligned(cur) and cur not in done:
+            done.add(cur)
+            back.append(cur)
+            cur = prev_of.get(cur)
+        start = slots.get(cur) if cur is not None else None
+        fwd: list[str] = []
+        cur = next_of.get(s)
+        while cur is not None and unaligned(cur) and cur not in done:
+            done.add(cur)
+            fwd.append(cur)
+            cur = next_of.get(cur)
+        end = slots.get(cur) if cur is not None else None
+        run = back[::-1] + fwd
+        if start is not None and end is not None and end > start:
+            for k, sid in enumerate(run, start=1):
+                out[sid] = start + (end - start) * k // (len(run) + 1)
+    return out
+
+
+def _children_values(tier: ET.Element, entries: Mapping[str, tuple[str, ...]]) -> list[tuple[ET.Element, str]]:
+    """A tier's annotations with their values; reference annotations of one parent annotation (ELAN's
+    Symbolic_Subdivision: ordered parts, ``PREVIOUS_ANNOTATION``) are one, their values joined with ``+`` in their
+    order (``AU6``, ``AU12`` -> ``AU6+AU12``)."""
+    out: list[tuple[ET.Element, str]] = []
+    groups: dict[str, list[ET.Element]] = {}
+    for a in tier.findall("ANNOTATION/*"):
+        if a.tag == "REF_ANNOTATION":
+            g = groups.setdefault(a.get("ANNOTATION_REF") or "", [])
+            if not g:
+                out.append((a, ""))
+            g.append(a)
+        elif a.tag == "ALIGNABLE_ANNOTATION":
+            out.append((a, _ann_value(a, entries)))
+    for i, (a, _) in enumerate(out):
+        if a.tag != "REF_ANNOTATION":
+            continue
+        g = groups[a.get("ANNOTATION_REF") or ""]
+        if len(g) > 1:  # ordered by PREVIOUS_ANNOTATION where the file says, else as written
+            by_prev = {x.get("PREVIOUS_ANNOTATION") or "": x for x in g}
+            ids = {x.get("ANNOTATION_ID") for x in g}
+            head = next((x for x in g if (x.get("PREVIOUS_ANNOTATION") or "") not in ids), None)
+            chain: list[ET.Element] = []
+            placed: set[int] = set()
+            while head is not None and id(head) not in placed:
+                chain.append(head)
+                placed.add(id(head))
+                head = by_prev.get(head.get("ANNOTATION_ID") or "")
+            g = chain + [x for x in g if id(x) not in placed]
+            a = g[0]
+        out[i] = (a, "+".join(v for v in (_ann_value(x, entries).strip() for x in g) if v))
+    return out
+
+
 def read_eaf(path: str | os.PathLike[str], fps: float | None = None, video_id: int = 0,
              fps_override: bool = False, tier_coders: Mapping[str, str] | None = None,
              source: str | None = None, times: np.ndarray | None = None,
@@ -537,15 +691,35 @@ def read_eaf(path: str | os.PathLike[str], fps: float | None = None, video_id: i
                 notes.append(f"{p.name}: tier {quote(tid)} read as AUs (its values are AU codes); give it a kind "
                              f"to read it otherwise (--tier {shorten(tid, 40)}={shorten(extra[tid], 40)}:emotion)")
 
+    guessed = _interpolated(root, slots)  # unaligned slots between aligned ones, spaced evenly as ELAN shows them
+    used_guessed: set[str] = set()
+    index, tier_of = _annotation_index(root)
+    memo: dict[int, ET.Element | str] = {}
+    cv_entries = _cv_entries(root)
+
     def aligned(a: ET.Element) -> tuple[int, int] | str:
-        """The annotation's span in the video's ms (the file's times plus the media offset)."""
+        """The annotation's span in the video's ms (the file's times plus the media offset); a reference
+        annotation's is its time-alignable ancestor's (ELAN's Symbolic_Association / Symbolic_Subdivision)."""
+        if a.tag == "REF_ANNOTATION":
+            anc = _ancestor(a, index, memo)
+            if isinstance(anc, str):
+                return anc
+            got = aligned(anc)
+            if isinstance(got, str):
+                return (f"takes its times from annotation {shorten(anc.get('ANNOTATION_ID'), 40)} of tier "
+                        f"{quote(shorten(tier_of.get(anc.get('ANNOTATION_ID') or '', '?'), 60))}, which {got}")
+            return got
         times: list[int] = []
         for r in (a.get("TIME_SLOT_REF1"), a.get("TIME_SLOT_REF2")):
             if r is None or r not in slots:
                 return f"time slot {quote(r) if r is not None else 'None'} is missing from TIME_ORDER"
             ms = slots[r]
             if ms is None:
-                return f"time slot {quote(r)} is unaligned (no TIME_VALUE)"
+                ms = guessed.get(r)
+                if ms is None:
+                    return (f"time slot {quote(r)} is unaligned (no TIME_VALUE) and lies between no aligned "
+                            "slots to take a time from")
+                used_guessed.add(r)
             times.append(ms + origin)
         t1, t2 = times
         if t2 <= t1:
@@ -575,12 +749,17 @@ def read_eaf(path: str | os.PathLike[str], fps: float | None = None, video_id: i
             for a in tiers[meta_tid].iter("REF_ANNOTATION"):
                 # the note is last and keeps its spaces (a coder's trailing blanks are theirs)
                 metas[a.get("ANNOTATION_REF", "")] = (a.findtext("ANNOTATION_VALUE") or "").lstrip()
-        if tiers[tid].find("ANNOTATION/REF_ANNOTATION") is not None:
+        if tid in extra:  # another tool's tier: a child tier's reference annotations take their parent's times
+            items = _children_values(tiers[tid], cv_entries.get(tiers[tid].get("LINGUISTIC_TYPE_REF") or "",
+                                                                cv_entries[""]))
+        elif tiers[tid].find("ANNOTATION/REF_ANNOTATION") is not None:
             skipped.append(Skip(f"{p.name}: tier {quote(tid)}", "event tier holds reference annotations, not "
                                                               "time-aligned ones"))
             continue
+        else:
+            items = [(a, a.findtext("ANNOTATION_VALUE") or "") for a in tiers[tid].iter("ALIGNABLE_ANNOTATION")]
         role = roles.get(tid, "event")
-        for a in tiers[tid].iter("ALIGNABLE_ANNOTATION"):
+        for a, value in items:
             aid = a.get("ANNOTATION_ID", "?")
             where = f"{p.name}: tier {quote(tid)}, annotation {shorten(aid, 40)}"
             got = aligned(a)
@@ -600,7 +779,6 @@ def read_eaf(path: str | os.PathLike[str], fps: float | None = None, video_id: i
                 skipped.append(Skip(where, f"{len(inside)} apex annotations inside the event"))
                 continue
             apex = clock.frame(max(0, inside[0][0]), "start") if inside else None
-            value = a.findtext("ANNOTATION_VALUE") or ""
             if role == "aus":
                 emotion, aus = "", value.strip()
             elif role == "emotion":
@@ -617,6 +795,19 @@ def read_eaf(path: str | os.PathLike[str], fps: float | None = None, video_id: i
                     continue
             anns.append(_Ann(where, tid, role if tid in extra else "ours", coder, face, onset, apex, offset,
                              emotion, aus, conf, meta, tid in rejected_tiers))
+    # an unmapped tier whose mapped child tiers take their times from it (an "Expression" tier above "AU" and
+    # "Emotion" tiers) has given what it holds: a note, not a skipped tier
+    givers = sorted({tier_of.get(anc.get("ANNOTATION_ID") or "", "") for tid in extra
+                     for a in tiers[tid].findall("ANNOTATION/REF_ANNOTATION")
+                     if not isinstance(anc := _ancestor(a, index, memo), str)} - set(extra))
+    if givers:
+        gone = {f"{p.name}: tier {quote(t)}" for t in givers}
+        skipped[:] = [k for k in skipped if not (k.where in gone and k.reason.startswith("unknown tier"))]
+        notes.append(f"{p.name}: tier(s) {name_list(givers, 4)} not imported: only the times of the mapped tier(s) "
+                     "under them were read")
+    if used_guessed:
+        notes.append(f"{p.name}: {len(used_guessed)} time slot(s) without a time (unaligned) placed evenly between "
+                     "their aligned neighbours, as ELAN shows them")
     anns = _merge_mapped(anns, notes, p.name)
     for x in anns:
         apex, note = x.apex, x.meta.get("note", "")
@@ -662,7 +853,7 @@ def split_tier_target(spec: str) -> tuple[str, str | None]:
 
 def _guess_role(tier: ET.Element) -> str:
     """``aus`` for a tier whose every value reads as AU codes (``12``, ``AU04``, ``6+12+25``), else ``event``."""
-    values = [v.strip() for v in (a.findtext("ANNOTATION_VALUE") or "" for a in tier.iter("ALIGNABLE_ANNOTATION"))
+    values = [v.strip() for v in (a.findtext("ANNOTATION_VALUE") or "" for a in tier.findall("ANNOTATION/*"))
               if v.strip()]
     return "aus" if values and all((r := read_aus(v)).aus and not r.unreadable for v in values) else "event"
 
@@ -670,9 +861,12 @@ def _guess_role(tier: ET.Element) -> str:
 @dataclass(frozen=True)
 class ForeignTier:
     """A tier of an ELAN file that is not in merstudio's scheme (``<coder>/event`` ...), for a user to map to a
-    coder (:func:`foreign_tiers`): its id, annotation count (time-aligned ones: those an import can read), a few
-    distinct sample values, its ``ANNOTATOR`` attribute, and the kind :func:`_guess_role` tells from its values
-    (``aus`` when every value reads as AU codes, else ``event``)."""
+    coder (:func:`foreign_tiers`): its id, annotation count (``aligned``: those with times, an import can read: its
+    time-aligned ones, and the reference annotations of a child tier that take the times of the parent annotation
+    they refer to), a few distinct sample values, its ``ANNOTATOR`` attribute, the kind :func:`_guess_role` tells
+    from its values (``aus`` when every value reads as AU codes, else ``event``), and for a child tier of reference
+    annotations (ELAN's Symbolic_Association / Symbolic_Subdivision: an "AU" tier under an "Expression" tier) the
+    tier whose annotations give it times (``times_from``; '' for a tier with times of its own)."""
 
     tier: str
     count: int
@@ -680,6 +874,7 @@ class ForeignTier:
     samples: tuple[str, ...]
     annotator: str
     guessed_role: str
+    times_from: str = ""
 
 
 @dataclass(frozen=True)
@@ -705,6 +900,9 @@ def foreign_tiers(path: str | os.PathLike[str], samples: int = 4) -> ElanTiers:
         raise InputError(f"{p}: cannot read ({exc.strerror or exc})") from None
     out: list[ForeignTier] = []
     own = False
+    index, tier_of = _annotation_index(root)
+    memo: dict[int, ET.Element | str] = {}
+    cv_entries = _cv_entries(root)
     for t in root.findall("TIER"):
         tid = t.get("TIER_ID", "")
         if _TIER_RX.match(tid):
@@ -713,16 +911,24 @@ def foreign_tiers(path: str | os.PathLike[str], samples: int = 4) -> ElanTiers:
         anns = t.findall("ANNOTATION")
         if not anns:
             continue
-        aligned = list(t.iter("ALIGNABLE_ANNOTATION"))
+        aligned = len(t.findall("ANNOTATION/ALIGNABLE_ANNOTATION"))
+        times_from = ""
+        for a in t.findall("ANNOTATION/REF_ANNOTATION"):  # a child tier's: its parent annotation's times
+            anc = _ancestor(a, index, memo)
+            if not isinstance(anc, str) and anc.tag == "ALIGNABLE_ANNOTATION":
+                aligned += 1
+                times_from = times_from or tier_of.get(anc.get("ANNOTATION_ID") or "", "")
+        entries = cv_entries.get(t.get("LINGUISTIC_TYPE_REF") or "", cv_entries[""])
         seen: list[str] = []
-        for a in t.iter("ANNOTATION_VALUE"):
-            v = (a.text or "").strip()
+        for a in t.findall("ANNOTATION/*"):
+            v = _ann_value(a, entries).strip()
             if v and v not in seen:
                 seen.append(v)
                 if len(seen) >= samples:
                     break
-        out.append(ForeignTier(tier=tid, count=len(anns), aligned=len(aligned), samples=tuple(seen),
-                               annotator=(t.get("ANNOTATOR") or "").strip(), guessed_role=_guess_role(t)))
+        out.append(ForeignTier(tier=tid, count=len(anns), aligned=aligned, samples=tuple(seen),
+                               annotator=(t.get("ANNOTATOR") or "").strip(), guessed_role=_guess_role(t),
+                               times_from=times_from))
     return ElanTiers(author=(root.get("AUTHOR") or "").strip(), tiers=tuple(out), has_own=own)
 
 

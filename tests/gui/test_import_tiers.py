@@ -282,3 +282,30 @@ def _only_tiers(path: Path, tiers: dict[str, tuple[str, ...]]) -> Path:
                     f'</TIME_ORDER>{body}<LINGUISTIC_TYPE LINGUISTIC_TYPE_ID="lt" TIME_ALIGNABLE="true"/>'
                     "</ANNOTATION_DOCUMENT>", encoding="utf-8")
     return path
+
+
+def test_elan_child_tiers_of_an_expression_import_with_its_times(window, video_path, tmp_path):
+    """The FACS layout: "AU" and "Emotion" Symbolic_Association children of an "Expression" tier. The dialog offers
+    the children (with "times of its parent Expression"), ticked, and the parent left out; the command imports one
+    event per expression with its frames, the emotion (from the CV) and the AUs."""
+    from merstudio.gui.tier_dialog import TierMapDialog
+    from merstudio.interchange.eaf import foreign_tiers
+    from tests.interchange.test_ix_eaf_children import facs_eaf
+
+    win = window
+    video = _open(win, video_path)
+    src = facs_eaf(tmp_path / "facs.eaf", second=(2000, 2300))  # the test video has 90 frames (30 fps)
+    dlg = TierMapDialog(foreign_tiers(src), src.name, parent=win)
+    assert dlg.row("AU") == (True, "alice", "aus") and dlg.row("Emotion") == (True, "alice", "emotion")
+    assert not dlg.row("Expression")[0] and dlg.rows["AU"][0].isEnabled()
+    texts = [w.text() for w in dlg.findChildren(type(dlg.head))]
+    assert any("times of its parent Expression" in t for t in texts)
+    assert not any("cannot be imported" in t for t in texts)
+    assert dlg.mapping() == ({"AU": "alice", "Emotion": "alice"}, {"AU": "aus", "Emotion": "emotion"})
+    dlg.deleteLater()
+    n_steps = win.undo_stack.count()
+    assert win.ctx.execute(C.ImportEvents, path=str(src), tier_coders={"AU": "alice", "Emotion": "alice"},
+                           tier_roles={"AU": "aus", "Emotion": "emotion"}, confirmed=True), win.errors
+    assert _coding(win.project.events(video.id)) == [("alice", 30, 41, "happiness", "6+12"),
+                                                      ("alice", 60, 68, "contempt", "R14")]
+    assert win.undo_stack.count() == n_steps + 1

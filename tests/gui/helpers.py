@@ -33,3 +33,17 @@ def click(widget, p: QPoint) -> None:
     QTest.qWait(15)
     QTest.mouseClick(widget, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, p)
     QApplication.processEvents()
+
+
+def event_loop_turns(qtbot, ms: int = 300) -> int:
+    """How many times a 10-ms timer fired on the GUI thread during ``ms``: work on the GUI thread meanwhile shows
+    as missing turns."""
+    from PySide6.QtCore import QTimer
+
+    ticks: list[int] = []
+    timer = QTimer()
+    timer.timeout.connect(lambda: ticks.append(1))
+    timer.start(10)
+    qtbot.wait(ms)
+    timer.stop()
+    return len(ticks)

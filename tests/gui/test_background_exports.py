@@ -10,7 +10,7 @@ import time
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QTimer
+from helpers import event_loop_turns
 from PySide6.QtGui import QAction
 
 from merstudio.gui import commands as C
@@ -61,17 +61,6 @@ class FrameReads:
         monkeypatch.setattr(Project, "load_frames", load_frames)
 
 
-def _turns(qtbot, ms: int = 300) -> int:
-    """How many times a 10-ms timer fired on the GUI thread during ``ms``."""
-    ticks: list[int] = []
-    timer = QTimer()
-    timer.timeout.connect(lambda: ticks.append(1))
-    timer.start(10)
-    qtbot.wait(ms)
-    timer.stop()
-    return len(ticks)
-
-
 @pytest.fixture
 def analysed(qtbot, window, video_path):
     assert window.ctx.execute(C.OpenVideo, path=str(video_path))
@@ -113,7 +102,7 @@ def test_the_per_frame_table_is_read_and_written_in_a_worker_while_the_window_st
     # in flight: the status bar says so, the event loop turns, nothing under the file's name yet
     assert win.exports.running and win.busy.isVisible() and "per-frame" in win.busy.text()
     assert "clip.avi" in win.busy.toolTip()
-    assert _turns(qtbot) >= 10
+    assert event_loop_turns(qtbot) >= 10
     assert not (out / "f.csv").exists()
     writer.gate.set()
     _done(qtbot, win)

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from PySide6.QtCore import QTimer
+from helpers import event_loop_turns
 
 from merstudio.gui import commands as C
 
@@ -75,17 +75,6 @@ class SlowLoads:
         return None, {"class_names": [p.stem, "other"], "aus": [12], "model_config": {}}
 
 
-def _turns(qtbot, ms: int = 300) -> int:
-    """How many times a 10-ms timer fired on the GUI thread during ``ms``."""
-    ticks: list[int] = []
-    timer = QTimer()
-    timer.timeout.connect(lambda: ticks.append(1))
-    timer.start(10)
-    qtbot.wait(ms)
-    timer.stop()
-    return len(ticks)
-
-
 @pytest.fixture
 def analysed(qtbot, window, video_path):
     assert window.ctx.execute(C.OpenVideo, path=str(video_path))
@@ -112,7 +101,7 @@ def test_the_summary_is_drawn_in_a_worker_while_the_window_stays_responsive(qtbo
     # in flight: the status bar says so, the event loop turns, the PNG is not there under its name
     assert win.exports.running and win.busy.isVisible() and "Exporting the summary" in win.busy.text()
     assert "clip.avi" in win.busy.toolTip()
-    assert _turns(qtbot) >= 10
+    assert event_loop_turns(qtbot) >= 10
     assert not (out / "s.png").exists()
     drawing.gate.set()
     qtbot.waitUntil(lambda: not win.exports.running, timeout=10000)
@@ -237,7 +226,7 @@ def test_a_checkpoint_loads_in_a_worker_and_the_status_bar_says_so(qtbot, window
     assert loads.ran_off_the_gui_thread(qtbot)
     assert win.analysis.checkpoint_loading == tmp_path / "a.pt" and win.checkpoint is None
     assert win.busy.isVisible() and "Loading a.pt" in win.busy.text()
-    assert _turns(qtbot) >= 10
+    assert event_loop_turns(qtbot) >= 10
     gate.set()
     qtbot.waitUntil(lambda: win.checkpoint == tmp_path / "a.pt", timeout=10000)
     assert win.analysis.checkpoint_loading is None and not win.busy.isVisible() and not win.errors

@@ -91,6 +91,9 @@ def run(args: argparse.Namespace) -> int:
             return
         if isinstance(outcome, BaseException):
             print(f"merstudio: error: {item.input}: {' '.join(str(outcome).split())}", file=sys.stderr)
+        elif not getattr(outcome, "complete", True):  # stopped (Ctrl-C): its rows are kept, not its spots
+            print(f"{item.input}: stopped at frame {outcome.frames} of {outcome.frame_count} (its rows are kept; "
+                  "rerun the command to finish it)")
         else:
             print(f"{item.input}: analysed, {len(outcome.spots)} spot(s)")
 

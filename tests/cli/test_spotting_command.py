@@ -155,3 +155,24 @@ def test_a_failed_video_a_subset_truth_past_the_end_and_the_frame_rate_are_said(
                  "--video", face.name]) == 0
     capsys.readouterr()
     assert "only those named by --video (1 of 2)" in (out / "spotting.md").read_text(encoding="utf-8")
+
+
+def test_a_video_stopped_midway_is_not_said_to_be_analysed(tmp_path, capsys, monkeypatch):
+    # Ctrl-C during a video: the per-video line says where it stopped, not "analysed, N spot(s)" of a partial run
+    from types import SimpleNamespace
+
+    from merstudio.analysis import spotting_eval as E
+
+    (tmp_path / "v.mp4").write_bytes(b"x")
+    table = tmp_path / "t.csv"
+    table.write_text("video,onset,offset\nv.mp4,1,5\n")
+
+    def stopped(truth, out, settings, backend, *, on_result=None, **kw):
+        on_result(SimpleNamespace(input=tmp_path / "v.mp4"),
+                  SimpleNamespace(complete=False, frames=40, frame_count=90, spots=[1, 2]))
+        return SimpleNamespace(interrupted=True)
+
+    monkeypatch.setattr(E, "run_spotting", stopped)
+    assert main(["spotting", "--data", f"table:{table}", "-o", str(tmp_path / "o")]) == 130
+    out = capsys.readouterr().out
+    assert "v.mp4: stopped at frame 40 of 90" in out and "analysed, 2 spot(s)" not in out

@@ -80,6 +80,11 @@ class AUReading(NamedTuple):
     aus: str
     unreadable: tuple[str, ...]
 
+    @property
+    def only_aus(self) -> bool:
+        """The text was AUs and nothing else (``AU4``, ``L12``; not ``strong``, not ``AD19``)."""
+        return bool(self.aus) and not self.unreadable
+
 
 def read_aus(text: str) -> AUReading:
     """AU text as coders and tools write it -> the canonical AU string, and the tokens that are no AU term.

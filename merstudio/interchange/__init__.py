@@ -350,16 +350,13 @@ def commit_import(project: Any, preview: ImportPreview, skip_bad: bool = False) 
                          "who found nothing on this video, name them: --coder NAME)")
     known = set(project.coders())
     new = sorted(({e.coder for e in events if e.coder} | {c for cs in coded.values() for c in cs if c}) - known)
-    if remove:  # the old events go and the new come in one transaction, coders with them
-        try:
-            return project.replace_events(remove, events, coders=new, coded=coded)[1]
-        except KeyError as exc:  # an event to replace went meanwhile: the preview is stale
-            raise InputError(f"{preview.path}: {exc.args[0] if exc.args else exc} of the events to replace is gone "
-                             "since the preview; nothing imported (preview again)") from None
-    added = project.add_events(events) if events else []  # raises before any coder is registered
-    if new or any(coded.values()):
-        project.add_events([], coders=new, coded=coded)
-    return added
+    # the old events go (a replace) and the new come in one transaction, their coders and coded records with them:
+    # a bad event raises before anything is written
+    try:
+        return project.replace_events(remove, events, coders=new, coded=coded)[1]
+    except KeyError as exc:  # an event to replace went meanwhile: the preview is stale
+        raise InputError(f"{preview.path}: {exc.args[0] if exc.args else exc} of the events to replace is gone "
+                         "since the preview; nothing imported (preview again)") from None
 
 
 def export_project_events(project: Any, video_id: int, path: str | os.PathLike[str], fmt: str | None = None,

@@ -166,12 +166,6 @@ def _face(subject: str, names: dict[str, int], taken: set[int], notes: list[str]
     return names[key]
 
 
-def _is_au(text: str) -> bool:
-    """A modifier that reads as AUs, and nothing else (``AU4``, ``L12``; not ``strong``)."""
-    aus, bad = read_aus(text)
-    return bool(aus) and not bad
-
-
 def _comment(v: Any) -> str:
     """A comment cell as written: its spaces are the coder's (cell_text would strip them)."""
     return v if isinstance(v, str) else cell_text(v)
@@ -490,8 +484,9 @@ def read_boris_rows(p: Path, rows: Sequence[Sequence[Any]], fmt: str, fps: float
             for t in (t.strip() for m in mods for t in re.split(r"[|,;]", m)):
                 if not t or t.lower() in ("none", "na"):  # a set with nothing chosen (BORIS writes None)
                     continue
-                if _is_au(t):
-                    au_terms.append(read_aus(t).aus)
+                reading = read_aus(t)
+                if reading.only_aus:
+                    au_terms.append(reading.aus)
                 else:
                     other.append(t)
             aus = "+".join(au_terms)

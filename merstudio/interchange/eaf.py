@@ -855,7 +855,7 @@ def _guess_role(tier: ET.Element) -> str:
     """``aus`` for a tier whose every value reads as AU codes (``12``, ``AU04``, ``6+12+25``), else ``event``."""
     values = [v.strip() for v in (a.findtext("ANNOTATION_VALUE") or "" for a in tier.findall("ANNOTATION/*"))
               if v.strip()]
-    return "aus" if values and all((r := read_aus(v)).aus and not r.unreadable for v in values) else "event"
+    return "aus" if values and all(read_aus(v).only_aus for v in values) else "event"
 
 
 @dataclass(frozen=True)

@@ -30,6 +30,7 @@ from merstudio.datasets.parse import (
 from merstudio.datasets.sample import Sample
 from merstudio.errors import InputError
 from merstudio.interchange.common import (
+    AS_CODED,
     MAX_FIELD_CHARS,
     ImportPreview,
     Skip,
@@ -70,7 +71,7 @@ def _au_fields(aus: frozenset[int], raw: str) -> tuple[str, str]:
     try:
         return normalize_aus(raw), ""
     except ValueError:
-        return "+".join(str(a) for a in sorted(aus)), f"AUs as coded: {raw}"
+        return "+".join(str(a) for a in sorted(aus)), f"{AS_CODED}{raw}"
 
 
 def _emotion(raw: str) -> str:

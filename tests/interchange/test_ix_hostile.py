@@ -285,10 +285,10 @@ def test_failed_import_registers_no_coder(tmp_path, project, monkeypatch):
     prev = preview_import(project, path, vid)
     assert prev.ok
 
-    def full_disk(events):
+    def full_disk(*args):  # the first event's INSERT, inside the import's one transaction
         raise OutputError(f"{project.path}: the disk is full")
 
-    monkeypatch.setattr(project, "add_events", full_disk)
+    monkeypatch.setattr(project, "_insert_event", full_disk)
     with pytest.raises(OutputError):
         commit_import(project, prev)
     assert project.coders() == before and project.events() == []

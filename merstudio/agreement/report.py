@@ -539,11 +539,11 @@ def _alphas(by_video: dict[int, dict[str, list[Event]]], videos: list[int], code
                     s = _aus(ev, sides)
                     for a in aus:
                         data[_au_name(a)][k].append(None if s is None else s.get(a, 0))
+                grades = {c: _intensities(lists[c][unit[c]]) for c in unit} if graded else {}  # once per unit
                 for a in graded:
-                    xs = [_intensity(_intensities(lists[c][unit[c]]), a) for c in unit]
-                    scored = _scored(xs)
+                    scored = _scored([_intensity(grades[c], a) for c in unit])
                     for k, c in enumerate(coders):
-                        x = _intensity(_intensities(lists[c][unit[c]]), a) if c in unit else float("nan")
+                        x = _intensity(grades[c], a) if c in unit else float("nan")
                         data[f"{_au_name(a)} intensity"][k].append(None if np.isnan(x) or not scored else x)
     rows = []
     for n in names:

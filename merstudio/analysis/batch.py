@@ -414,7 +414,7 @@ def settings_changes(out: Path, name: str, source: Path, settings: AnalysisSetti
     raw = meta.get("settings")
     recorded: dict[str, Any] = raw if isinstance(raw, dict) else {}
     for key, value in asdict(settings).items():
-        if key == "device" or key not in SETTING_FLAGS:
+        if key not in SETTING_FLAGS:  # device is none of them: the same values on any device
             continue
         if key in recorded and _setting_value(key, recorded[key]) != _setting_value(key, value):
             changes.append(SETTING_FLAGS[key])

@@ -384,12 +384,12 @@ def run_spotting(truth: GroundTruth, out: Path, settings: Any, backend: Any, *, 
                       len(plan.done), result.interrupted)
     if result.interrupted:
         return run
-    manifest = plan.manifest if plan.manifest is not None else B.Manifest.read(out)
+    manifest = plan.manifest
+    assert manifest is not None  # plan_batch reads or starts one
     for v in truth.videos:
         row = manifest.rows.get(B.Manifest.key(v.path))
         if row is None or row.status != "done" or not row.output:
-            error = (row.error if row is not None and row.error else "not analysed") if row is not None else \
-                "not analysed"
+            error = row.error if row is not None and row.error else "not analysed"
             run.results.append(evaluate_video(v, [], iou, row.fps if row else None, "failed", error))
             continue
         paths = output_paths(out, row.output)

@@ -301,11 +301,6 @@ def write_summary(data: SummaryData, csv_path: str | os.PathLike[str],
     return [Path(csv_path)] + ([Path(png_path)] if png_path is not None else [])
 
 
-def render_timeline_png(project: Project, video_id: int, path: str | os.PathLike[str], dpi: int = 100,
-                        times: Times = None) -> None:
-    draw_timeline_png(summary_data(project, video_id, times), path, dpi)
-
-
 def draw_timeline_png(data: SummaryData, path: str | os.PathLike[str], dpi: int = 100) -> None:
     """The timeline PNG (AU curves and class confidence of the face seen most, events) of data read before."""
     from matplotlib.figure import Figure  # no pyplot: no global backend state, renders with Agg

@@ -334,7 +334,7 @@ class Project(BehaviourTables):
         to close removes them as SQLite always does (and leaves them to a writer that still has the project
         open; its commits are read as from any reader, one snapshot per transaction)."""
         uri = p.resolve().as_uri()
-        mode = "ro" if immutable_ok or not _location_writable(p) else "rw"
+        mode = "ro" if not _location_writable(p) else "rw"  # immutable_ok implies it
         con = sqlite3.connect(f"{uri}?mode={mode}", uri=True, isolation_level=None, check_same_thread=False,
                               timeout=busy_timeout)
         try:

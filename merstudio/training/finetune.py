@@ -743,7 +743,7 @@ def finetune(project_path: str | Path, checkpoint_path: str | Path, out_path: st
         # and where the project recorded it): a mixed sample taken from them is left out of training.
         held_paths: list[Path] = []
         held_records: list[Any] = []
-        for vid, group in video_groups(project, by, where).items():
+        for vid, group in (video_groups(project, by, where).items() if mix_with else ()):  # only --mix reads them
             if group in held_groups:
                 held_records.append(videos[vid])
                 held_paths.append(Path(videos[vid].path))

@@ -663,6 +663,7 @@ class VideoTask:
     fps: float | None = None
     overwrite: bool = True
     fmt: str = "csv"
+    input_hash: str | None = None  # its content_hash from the plan (None: the worker computes it)
 
 
 def _file_keywords(fmt: str) -> dict[str, Any]:
@@ -714,7 +715,7 @@ def analyze_task(task: VideoTask) -> AnalysisOutput:
         warnings.simplefilter("ignore", SourceWarning)  # the input's warnings are in the result and its meta
         return analyze_file(task.input, task.out, task.name, task.settings, progress=progress,
                             cancel=execution.cancelled, fps=task.fps, overwrite=task.overwrite,
-                            notice=_task_notice, **_file_keywords(task.fmt))
+                            notice=_task_notice, input_hash=task.input_hash, **_file_keywords(task.fmt))
 
 
 @dataclass(frozen=True)
@@ -959,7 +960,8 @@ def run_batch(plan: BatchPlan, settings: AnalysisSettings, backend: Backend, *, 
         rate = frames_fps(item.input, fps)  # --fps: frame folders and images only; a video keeps its timing
         spans = _segment_spans(item.input, settings, rate, segment_s) if segment_s else None
         if spans is None or len(spans) < 2:
-            tasks.append(VideoTask(item.input, plan.out, item.name, settings, rate, item.overwrite, fmt))
+            tasks.append(VideoTask(item.input, plan.out, item.name, settings, rate, item.overwrite, fmt,
+                                   item.hash or None))
             owner.append(k)
             progress.labels[len(tasks) - 1] = item.name
             continue
@@ -1059,7 +1061,8 @@ def run_batch(plan: BatchPlan, settings: AnalysisSettings, backend: Backend, *, 
         try:
             merged: AnalysisOutput | BaseException = merge_segments(
                 sorted(segments_done[k], key=lambda r: r.start), plan.out, item.name, settings, fmt=fmt,
-                overwrite=item.overwrite, notice=notify, claimed=True, wall_started=began.get(k))
+                overwrite=item.overwrite, notice=notify, claimed=True, wall_started=began.get(k),
+                input_hash=item.hash or None)
         except Exception as exc:  # noqa: BLE001 - recorded as this input's failure
             merged = exc
         shutil.rmtree(_work_dir(plan.out, item.name), ignore_errors=True)

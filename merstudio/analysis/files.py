@@ -385,13 +385,15 @@ def analyze_file(
     overwrite: bool = True,
     notice: Callable[[str], None] | None = None,
     fmt: str = "csv",
+    input_hash: str | None = None,
 ) -> AnalysisOutput:
     """Analyse one video or frame folder into files in `out_dir` (which `prepare_output_dir` checked).
 
     The result is claimed for the whole run (OutputError when another run holds it); with `overwrite=False` a
     complete result that appeared since `prepare_output_dir` is refused too. `notice` gets one line when the rows
     of an earlier interrupted run are set aside (see the module docstring). `fmt`: "csv" or "parquet". The input
-    and `out_dir` may be fsspec URLs (merstudio.analysis.outputs)."""
+    and `out_dir` may be fsspec URLs (merstudio.analysis.outputs). `input_hash`: its `content_hash`, when the caller
+    has it already (`input_digest`)."""
     settings = settings or AnalysisSettings()
     fmt = check_format(fmt)
     out_dir, input_path = localize(out_dir), localize(input_path)
@@ -402,7 +404,7 @@ def analyze_file(
     with claim_result(paths, overwrite, notice):
         source = str(input_path) if is_url(input_path) else None
         with local_input(input_path) as local:
-            return _analyze_claimed(local, paths, settings, progress, cancel, fps, notice, source)
+            return _analyze_claimed(local, paths, settings, progress, cancel, fps, notice, source, input_hash)
 
 
 @contextlib.contextmanager
@@ -459,14 +461,26 @@ def _claim(paths: OutputPaths) -> FileClaim:
                           "to finish, or write to another folder") from None
 
 
+def input_digest(path: Path | str, known: str | None = None) -> str:
+    """The `content_hash` a result's meta records for its input: `known` when the caller has it (a batch hashed
+    every input when planning), else computed; "" for a URL or an input that cannot be read (open_source says
+    what is wrong with it)."""
+    if known is not None:
+        return known
+    if is_url(path):
+        return ""
+    try:
+        return content_hash(Path(path))
+    except OSError:
+        return ""
+
+
 def _analyze_claimed(input_path: Path, paths: OutputPaths, settings: AnalysisSettings,
                      progress: ProgressFn | None, cancel: CancelFn | None, fps: float | None,
-                     notice: Callable[[str], None] | None, source_url: str | None = None) -> AnalysisOutput:
+                     notice: Callable[[str], None] | None, source_url: str | None = None,
+                     input_hash: str | None = None) -> AnalysisOutput:
     started = time.perf_counter()
-    try:
-        digest = content_hash(input_path)
-    except OSError:
-        digest = ""  # open_source says what is wrong with it
+    digest = input_digest(input_path, input_hash)
     with open_source(input_path, fps=fps) as source:
         analysis = Analysis(source, settings)
         columns = analysis.columns()

@@ -53,8 +53,8 @@ from merstudio.analysis.files import (
     FileClaim,
     _RowWriter,
     claim_result,
-    content_hash,
     finish_result,
+    input_digest,
     output_paths,
     write_result,
 )
@@ -268,7 +268,7 @@ def claim_segments(out_dir: str | Path, name: str, work_dir: str | Path | None =
 def merge_segments(results: Sequence[SegmentResult], out_dir: str | Path, name: str,
                    settings: AnalysisSettings | None = None, *, fmt: str = "csv", overwrite: bool = True,
                    notice: Callable[[str], None] | None = None, claimed: bool = False,
-                   wall_started: float | None = None) -> AnalysisOutput:
+                   wall_started: float | None = None, input_hash: str | None = None) -> AnalysisOutput:
     """Write the segments' rows as one result (`<name>.csv` or `.parquet`, `.spots.csv`, `.meta.json`) with the
     track ids of an unsplit run, spots found once on the joined signals, committed as `analyze_file` commits (a
     claim on the result, the meta as the commit point). Segments must cover the video, in order. `claimed`: the
@@ -314,10 +314,7 @@ def merge_segments(results: Sequence[SegmentResult], out_dir: str | Path, name: 
 
     held = held_warnings(held_aus(signals, n, first.fps))  # every segment completed (checked above)
 
-    try:
-        digest = "" if is_url(first.input) else content_hash(Path(first.input))
-    except OSError:
-        digest = ""
+    digest = input_digest(first.input, input_hash)
 
     def result(complete: bool, rows: int) -> AnalysisOutput:
         cpu = sum(s.seconds for s in segs) + time.perf_counter() - started

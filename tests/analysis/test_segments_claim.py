@@ -7,15 +7,25 @@ import threading
 from pathlib import Path
 
 import pytest
+from support.clips import write_clip
 
+from merstudio.analysis.pipeline import AnalysisSettings
 from merstudio.analysis.segments import analyze_in_segments, analyze_segment, claim_segments, merge_segments
 from merstudio.errors import OutputError
-from tests.analysis.test_segments import SETTINGS, N, clip  # noqa: F401  (the module's clip fixture)
+
+N = 45  # 1.5 s at 30 fps: two segments at max_seconds=1.0
+SETTINGS = AnalysisSettings(keyframe_s=1.0)  # a restart every second, as tests/analysis/test_segments.py splits
+
+
+@pytest.fixture(scope="module")
+def clip(tmp_path_factory) -> Path:
+    # its own clip: importing another test module's fixture needed `tests` importable as a package
+    return write_clip(tmp_path_factory.mktemp("seg") / "face.avi", n=N)
 
 BUSY = "another merstudio analyze is writing this result"
 
 
-def test_a_second_split_run_is_refused_while_the_first_runs(clip: Path, tmp_path: Path) -> None:  # noqa: F811
+def test_a_second_split_run_is_refused_while_the_first_runs(clip: Path, tmp_path: Path) -> None:
     out = tmp_path / "out"
     second: list[BaseException | object] = []
 
@@ -33,7 +43,7 @@ def test_a_second_split_run_is_refused_while_the_first_runs(clip: Path, tmp_path
     assert analyze_in_segments(clip, out, "two", SETTINGS, max_seconds=1.0).complete
 
 
-def test_the_work_folder_is_only_reset_under_the_claim(clip: Path, tmp_path: Path) -> None:  # noqa: F811
+def test_the_work_folder_is_only_reset_under_the_claim(clip: Path, tmp_path: Path) -> None:
     out, work = tmp_path / "out", tmp_path / "out" / ".segments" / "two"
     held, tried = threading.Event(), threading.Event()
     errors: list[BaseException] = []

@@ -298,6 +298,7 @@ class FaceMeshDetector:
         self._mesh = self._make_mesh()
         self._meshes = {self._capacity: self._mesh}  # graphs by capacity: the full one and the latest lower one
         self._tracked = 0  # faces the mesh graph tracked after the last frame (more now: some were just detected)
+        self._fresh = False  # the last frame's full-frame faces were detected afresh (see `fresh`)
         self._spare: Any = None  # a full-capacity graph for _look_again while the full one is the one tracking
         self.redetections = 0  # frames looked at again after tracking lost faces (_look_again)
         # lazily created short-range face detector (find_faces); mediapipe has no type information
@@ -316,6 +317,14 @@ class FaceMeshDetector:
                 min_detection_confidence=self.min_confidence,
                 min_tracking_confidence=0.5,
             ))
+
+    @property
+    def fresh(self) -> bool:
+        """Whether the full-frame faces `detect` (or `detect_afresh`) last returned were detected afresh: the graph
+        tracked nothing before that frame (a first frame, after a seek, a capacity change or a frame without a
+        face; static mode: always) or lost every face there and detected it again (`_look_again`). `detect_afresh`
+        on that frame would only fit it the same way a second time."""
+        return self._fresh
 
     @property
     def capacity(self) -> int:
@@ -361,11 +370,13 @@ class FaceMeshDetector:
             tracked = self._tracked
             faces = settled_fit(lambda: self._mesh_faces(rgb), tracked)
             self._tracked = len(faces)
+            self._fresh = tracked == 0  # nothing to track from: the graph detected the frame as `_afresh` does
             # MediaPipe's detector ran on this frame only if the graph tracked fewer faces than its capacity
             if len(faces) < tracked >= self._capacity:
                 faces = self._look_again(rgb, faces)
         else:
             faces = self._mesh_faces(rgb)
+            self._fresh = True
         if self.small is not None:
             if not self.video_mode:
                 self.small.reset()  # each image on its own: nothing followed from the last one, a search on each
@@ -390,6 +401,7 @@ class FaceMeshDetector:
         self._mesh.process(_BLANK)  # nothing left to track: the frame is detected afresh
         faces = settled_fit(lambda: self._mesh_faces(rgb), 0)
         self._tracked = len(faces)
+        self._fresh = True
         return faces
 
     def _look_again(self, rgb: np.ndarray, faces: list[FaceObservation]) -> list[FaceObservation]:

@@ -184,7 +184,8 @@ class FaceTracker:
         self._search_interval = self.search_every
         self._short_frames = 0  # consecutive frames with fewer faces than the detector's capacity
         # splits: new tracks started on a detection that a live track's position matched but its appearance refused
-        # refits: frames detected afresh for such a split (FaceMeshDetector.detect_afresh)
+        # refits: frames detected afresh for such a split (FaceMeshDetector.detect_afresh; not those the detector
+        # had just detected afresh itself)
         self.stats = {"frames": 0, "mesh_calls": 0, "searches": 0, "rebuilds": 0, "seeks": 0, "splits": 0,
                       "refits": 0}
 
@@ -227,7 +228,10 @@ class FaceTracker:
         appearance = [appearance_patch(o, rgb) for o in observations]
         pairs, refused = self._continuity(frame_index, observations, appearance)
         refit = getattr(self.detector, "detect_afresh", None)  # FaceMeshDetector's
-        if refused.keys() - {j for _, _, j in pairs} and refit is not None:
+        # (not when the detector has just fitted this frame afresh itself: after a blank, or a cut on which the mesh
+        # lost every face; a second fresh fit would give the same faces at the cost of a settled fit)
+        if (refused.keys() - {j for _, _, j in pairs} and refit is not None
+                and not getattr(self.detector, "fresh", False)):
             # A cut to someone else where a tracked face was: MediaPipe fitted the newcomer in the region of the
             # last person's landmarks. Fit the frame afresh (as on a new face, settled), so the new track starts
             # from a proper fit and its next frame, tracked from it, still looks like it.

@@ -602,9 +602,11 @@ class Project(BehaviourTables):
         raise KeyError(f"no video {video_id} in {self.path}")
 
     def remove_video(self, video_id: int) -> None:
+        """Remove the video and, in the same transaction, its per-video settings (VIDEO_SETTING_PREFIXES): a video
+        added later may get its id, and must not inherit them."""
         with self._tx() as con:
             con.execute("DELETE FROM videos WHERE id = ?", (video_id,))
-            con.execute("DELETE FROM settings WHERE key = ?", (coded_key(video_id),))  # its id may come back
+            con.executemany("DELETE FROM settings WHERE key = ?", [(k,) for k in video_setting_keys(video_id)])
 
     def locate_video(self, video_id: int, search_dirs: Iterable[str | os.PathLike[str]] = ()) -> Path | None:
         """Where the video is now: its stored path if the content still matches, else a file with the same
@@ -1314,6 +1316,25 @@ class Project(BehaviourTables):
             out.append({"id": r[0], "event_id": r[1], "time": r[2], "action": r[3], "coder": r[4],
                         "before": json.loads(r[5]) if r[5] else None, "after": json.loads(r[6]) if r[6] else None})
         return out
+
+
+# The project settings that belong to one video: each key is one of these prefixes followed by the video's id.
+# Project.remove_video removes them all (a video added later may get the id). A new per-video setting's prefix goes
+# here; tests/project/test_video_settings.py finds the per-video keys merstudio's sources build and checks that
+# each is listed.
+VIDEO_SETTING_PREFIXES = (
+    "coded:",            # the coders recorded as having coded it (coded_key, below)
+    "subject:",          # who is in it (merstudio.project.subjects.subject_key)
+    "neutral.video.",    # its neutral baselines (merstudio.features.neutral.setting_key)
+    "elan_media/",       # an imported .eaf's media offset and linked media (merstudio.interchange.elan_media_key)
+    "analysis_turn/",    # the turn chosen for its analysis (merstudio.gui.analysis_control)
+    "analysis_turned/",  # an automatic run's turn, kept by projects before 2026-12-03 (the same)
+)
+
+
+def video_setting_keys(video_id: int) -> list[str]:
+    """The keys of every per-video setting (VIDEO_SETTING_PREFIXES) of a video."""
+    return [f"{prefix}{int(video_id)}" for prefix in VIDEO_SETTING_PREFIXES]
 
 
 def coded_key(video_id: int) -> str:

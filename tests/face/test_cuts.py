@@ -176,3 +176,46 @@ def test_two_faces_lost_at_once_or_one_beside_one_kept_are_both_found(still_dete
         assert len(det.detect(cut)) == 2  # was 0 (both lost) or 1 (one lost)
         assert det.redetections == 1
         assert len(det.detect(cut)) == 2 and det.redetections == 1
+
+
+# -- a frame is fitted afresh at most once -----------------------------------------------------------------------
+@pytest.mark.parametrize("how", ["lost", "blank", "static"])
+def test_a_frame_after_a_cut_is_fitted_afresh_once(still_detector, face_a, face_other, how) -> None:
+    """A cut to someone else beside the last person's place, where the mesh loses the face (the detector detects
+    the frame afresh, `_look_again`), or after a blank frame (nothing tracked: detected afresh anyway), or in static
+    mode (every image afresh): the newcomer is refused by the track there, and the tracker's refit for that split
+    (`detect_afresh`) fitted the frame afresh a second time, to the same faces."""
+    a = _placed(still_detector, face_a)
+    if how == "blank":
+        frames = [a] * 12 + [np.full_like(a, 90)] * 2 + [_placed(still_detector, face_other)] * 4
+    else:
+        frames = [a] * 12 + [_placed(still_detector, face_other, (300, 120, 500, 360))] * 4
+    det = FaceMeshDetector(max_faces=4, video_mode=how != "static", small_faces=False)
+    fits: dict[int, int] = {}  # frame -> fits from nothing (a settled fit of the whole frame, or a static fit)
+    now = 0
+    detect, afresh, static_fit = det.detect, det._afresh, det._mesh_faces
+
+    def counted(fit, first: bool = False):
+        def call(rgb):
+            if not first or det._tracked == 0:  # a video-mode graph tracking nothing detects the frame afresh
+                fits[now] = fits.get(now, 0) + 1
+            return fit(rgb)
+        return call
+
+    if how == "static":
+        det._mesh_faces = counted(static_fit)
+    else:
+        det.detect, det._afresh = counted(detect, first=True), counted(afresh)
+    with FaceTracker(max_faces=4, detector=det) as tracker:
+        ids = []
+        for now, rgb in enumerate(frames):  # `now`: read by the counters
+            ids.append([f.track_id for f in tracker.update(now, rgb)])
+        stats = dict(tracker.stats)
+    det.close()
+    after = 12 if how != "blank" else 14
+    assert ids[after:] == [[1]] * 4 and {tuple(i) for i in ids[:12]} == {(0,)}
+    assert stats["splits"] == 1
+    assert fits[after] == 1  # was 2: the refit fitted again what the detector had just fitted afresh
+    assert max(fits.values()) == 1
+    if how == "lost":
+        assert det.redetections == 1

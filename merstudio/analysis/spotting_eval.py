@@ -176,30 +176,14 @@ def _int(text: str, what: str, where: str) -> int | None:
 def table_truth(path: Path, *, allow_missing: bool = False) -> GroundTruth:
     """A CSV with columns video (a video file or frame folder, relative to the CSV), onset, offset[, type]: frame
     indices as merstudio indexes them (0-based positions)."""
-    from merstudio.datasets.parse import norm_col
-    from merstudio.textfile import read_table_text
+    from merstudio.datasets.parse import read_table_rows
 
     if path.is_dir():
         raise InputError(f"{path}: is a folder; table: names a CSV file (video,onset,offset[,type])")
-    with io.StringIO(read_table_text(path, "spotting table"), newline="") as fh:
-        reader = csv.reader(fh)
-        header = next(reader, None)
-        if header is None:
-            raise InputError(f"{path}: empty table")
-        cols = [norm_col(h) for h in header]
-        missing = [c for c in ("video", "onset", "offset") if c not in cols]
-        if missing:
-            raise InputError(f"{path}: missing column(s) {', '.join(missing)} (need video,onset,offset; optional "
-                             f"type; found {','.join(h[:40] for h in header[:10])})")
-        idx = {c: cols.index(c) for c in ("video", "onset", "offset", "type") if c in cols}
-        rows = list(enumerate(reader, start=2))
     videos: dict[Path, LongVideo] = {}
     uncoded = 0
     skipped: list[str] = []
-    for rowno, row in rows:
-        if not any(c.strip() for c in row):
-            continue
-        get = {c: (row[i].strip() if i < len(row) else "") for c, i in idx.items()}
+    for rowno, get in read_table_rows(path, "spotting table", ("video", "onset", "offset"), ("type",)):
         where = f"{path}: row {rowno}"
         try:
             if not get["video"]:
@@ -355,6 +339,7 @@ class SpottingRun:
     iou: float
     expression: str
     settings: Any  # AnalysisSettings
+    model: dict[str, Any] | None = None  # the learned model (--checkpoint): checkpoint_record; None: none
     analysed: int = 0  # videos analysed by this run
     skipped_done: int = 0  # finished before (skipped)
     interrupted: bool = False
@@ -363,12 +348,31 @@ class SpottingRun:
         return pooled(self.results, self.expression)
 
 
+def checkpoint_record(path: Path) -> dict[str, Any]:
+    """The learned model a run analyses with (settings.checkpoint), as spotting.md records it: its path, SHA-256
+    and classes. The checkpoint is loaded whole here, so that a missing, damaged or incompatible one is one line
+    (CheckpointError) before any video is analysed, not a failure of every video."""
+    import hashlib
+
+    from merstudio.model.checkpoint import load_checkpoint
+
+    path = Path(path).expanduser()
+    _, meta = load_checkpoint(path)
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            h.update(block)
+    return {"path": str(path.absolute()), "sha256": h.hexdigest(), "classes": [str(c) for c in meta["class_names"]]}
+
+
 def run_spotting(truth: GroundTruth, out: Path, settings: Any, backend: Any, *, iou: float = 0.5,
                  expression: str = "all", overwrite: bool = False, retry_failed: bool = False,
                  notice: Callable[[str], None] | None = None,
-                 on_result: Callable[[Any, Any], None] | None = None) -> SpottingRun:
+                 on_result: Callable[[Any, Any], None] | None = None,
+                 model: dict[str, Any] | None = None) -> SpottingRun:
     """Analyse each long video into `out` as a batch (manifest: a rerun skips finished videos), read its spots,
-    match them to its GT and write `out`/spotting.csv and spotting.md."""
+    match them to its GT and write `out`/spotting.csv and spotting.md. With settings.checkpoint the analysis uses
+    that learned model (`model`: its checkpoint_record, made here when not given)."""
     from merstudio.analysis import batch as B
     from merstudio.analysis.files import output_paths
 
@@ -376,11 +380,13 @@ def run_spotting(truth: GroundTruth, out: Path, settings: Any, backend: Any, *, 
         raise InputError(f"--iou must be within (0, 1], got {iou:g}")
     if expression not in EXPRESSIONS:
         raise InputError(f"--expression must be micro, macro or all (got {expression})")
+    if settings.checkpoint is not None and model is None:
+        model = checkpoint_record(settings.checkpoint)
     inputs = [v.path for v in truth.videos]
     plan = B.plan_batch(inputs, out, overwrite=overwrite, retry_failed=retry_failed, settings=settings,
                         fps=truth.fps, notice=notice)
     result = B.run_batch(plan, settings, backend, fps=truth.fps, on_result=on_result, on_notice=notice)
-    run = SpottingRun(truth, [], iou, expression, settings, sum(1 for r in result.outputs if r.complete),
+    run = SpottingRun(truth, [], iou, expression, settings, model, sum(1 for r in result.outputs if r.complete),
                       len(plan.done), result.interrupted)
     if result.interrupted:
         return run
@@ -474,6 +480,15 @@ def video_notes(run: SpottingRun) -> list[str]:
     return notes
 
 
+def model_line(model: dict[str, Any] | None) -> str:
+    """spotting.md's line on the learned model: which checkpoint (path, SHA-256, classes), or none."""
+    if model is None:
+        return "- learned model: none (no --checkpoint; a spot's suggested emotion is the FACS class of its AUs)"
+    return (f"- learned model (--checkpoint): {model['path']} (sha256 {model['sha256']}; classes "
+            f"{', '.join(model['classes'])}): it names each spot's emotion (emotion, emotion_p of the videos' "
+            "spots.csv); the intervals scored are the micro-motion spotter's either way")
+
+
 def report_text(run: SpottingRun) -> str:
     t = run.truth
     scored = [r for r in run.results if r.scored]
@@ -491,6 +506,7 @@ def report_text(run: SpottingRun) -> str:
         f"- spots: {sum(len(r.spots) for r in scored)}",
         f"- matching: one to one per video, a TP at IoU >= {run.iou:g} (frames, both ends included); "
         f"expression: {run.expression}; an unmatched spot is micro when it lasts <= {MICRO_MAX_S:g} s",
+        model_line(run.model),
         "- analysis settings (merstudio analyze's defaults unless given): "
         + ", ".join(f"{k}={v}" for k, v in asdict(run.settings).items())
         + (f", fps of the frame folders {t.fps:g}" if t.fps else ""),

@@ -34,16 +34,24 @@ def add_loader_args(p: argparse.ArgumentParser, prefix: str = "", of: str = "") 
                    help="megc2019: the official ground-truth CSV (found under ROOT otherwise)")
 
 
+def add_class_args(p: argparse.ArgumentParser) -> None:
+    """--classes and --allow-missing (load_samples' classes= and allow_missing=), defined once for `datasets
+    inspect|prepare` and the commands of merstudio.cli.train.add_data_args (`train`, `evaluate`, `ablate`, `tune`).
+    `finetune --classes` maps coders' emotions, not a dataset's labels: its own flag."""
+    p.add_argument("--classes", default=None, metavar="MAP",
+                   help="class map: a built-in name (see `merstudio datasets classes`), a JSON file, or a comma list "
+                        "of class names (those only; other labels dropped and counted); default: the dataset's usual "
+                        "map")
+    p.add_argument("--allow-missing", action="store_true",
+                   help="skip missing or bad clips/rows and list them, instead of stopping at the first")
+
+
 def _load_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("kind", metavar="KIND", help=KIND_HELP + "; or KIND:ROOT in one, as `merstudio train --data` "
                    "spells it")
     p.add_argument("root", metavar="ROOT", type=Path, nargs="?",
                    help="the dataset folder as distributed (for table: the CSV or its folder)")
-    p.add_argument("--classes", help="class map: a built-in name (see `merstudio datasets classes`), a JSON "
-                                     "file, or a comma list of class names (those only; other labels dropped and "
-                                     "counted); default: the dataset's usual map")
-    p.add_argument("--allow-missing", action="store_true",
-                   help="skip missing or bad clips/rows and list them, instead of stopping at the first")
+    add_class_args(p)
     p.add_argument("--no-check-images", action="store_true",
                    help="do not decode the onset/apex/offset frames while loading")
     add_loader_args(p)

@@ -53,6 +53,11 @@ def register(sub: argparse._SubParsersAction) -> None:
                    "(default: skipped, named in the report and left out of the scores)")
     p.add_argument("--allow-missing", action="store_true", help="leave out ground-truth rows that name missing "
                    "frames or videos, or are malformed, and count them (default: a one-line error)")
+    p.add_argument("--checkpoint", type=Path, default=None,
+                   help="learned model the analysis uses, as `merstudio analyze --checkpoint`: adds p_<class> and "
+                   "AUxx_p columns and names each spot's emotion; spotting.md records it (path, SHA-256, classes). "
+                   "The spotted intervals, and so the scores, are the micro-motion spotter's either way (default: "
+                   "none)")
     p.add_argument("--fps", type=float, default=None, metavar="FPS",
                    help="the recording rate of frame folders (default: CAS(ME)^2's 30 for casme_sq; for a table's "
                         "frame folders the known dataset named in their path, else 30); videos keep their own")
@@ -75,6 +80,8 @@ def run(args: argparse.Namespace) -> int:
     backend = backend_from_args(args.jobs, None)
     if args.fps is not None and not args.fps > 0:
         raise InputError(f"--fps must be positive, got {args.fps:g}")
+    # loaded whole now: a missing or bad checkpoint is one line before any video, not a failure of each
+    model = E.checkpoint_record(args.checkpoint) if args.checkpoint is not None else None
     truth = E.load_truth(kind, path, sheet=args.sheet, allow_missing=args.allow_missing)
     if args.fps is not None:
         truth.fps = args.fps
@@ -84,7 +91,9 @@ def run(args: argparse.Namespace) -> int:
     if not args.quiet:
         print(f"{truth.kind}: {len(truth.videos)} long video(s), {truth.intervals} coded interval(s)"
               f" ({truth.uncoded} not coded, left out)")
-    settings = AnalysisSettings(flow=args.flow)
+    if model is not None and not args.quiet:
+        print(f"learned model: {model['path']} ({', '.join(model['classes'])})")
+    settings = AnalysisSettings(flow=args.flow, checkpoint=None if model is None else Path(model["path"]))
 
     def on_result(item: Any, outcome: Any) -> None:
         if args.quiet:
@@ -104,7 +113,7 @@ def run(args: argparse.Namespace) -> int:
     try:
         result = E.run_spotting(truth, args.out, settings, backend, iou=args.iou, expression=args.expression,
                                 overwrite=args.overwrite, retry_failed=args.retry_failed, notice=_say,
-                                on_result=on_result)
+                                on_result=on_result, model=model)
     except BaseException:
         if made:
             with contextlib.suppress(OSError):

@@ -21,14 +21,9 @@ def add_data_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--data", required=True, metavar="KIND:ROOT|TABLE.csv",
                    help="a dataset (e.g. casme2:/data/CASME2, megc2019:/data/megc) or a generic sample table CSV; "
                         "the dataset loader options below (--modality VIS, ...) say how to read it")
-    p.add_argument("--classes", default=None, metavar="MAP",
-                   help="class map: a preset name (see `merstudio datasets`), a JSON file, or a comma list of class "
-                        "names (those classes only: other labels are dropped and counted; default: the dataset's "
-                        "standard map)")
-    p.add_argument("--allow-missing", action="store_true",
-                   help="skip missing/unreadable samples (the skipped ones are listed) instead of stopping")
-    from merstudio.cli.datasets import add_loader_args
+    from merstudio.cli.datasets import add_class_args, add_loader_args
 
+    add_class_args(p)  # --classes, --allow-missing as `merstudio datasets inspect` takes them
     add_loader_args(p)  # --sheet, --variant, --modality, ... as `merstudio datasets inspect` takes them
 
 

@@ -27,11 +27,11 @@ from merstudio.datasets.parse import (
     find_file,
     frame_number,
     list_images,
-    norm_col,
     numbered_dirs,
     numbered_frames,
     parse_aus,
     read_table,
+    read_table_rows,
     read_workbook_rows,
     sheet_names,
     subject_number,
@@ -626,7 +626,7 @@ def _read_gt(path: Path) -> dict[tuple[str, int, str], tuple[int, str]]:
 # ------------------------------------------------------------------------------------------ generic table
 
 TABLE_REQUIRED = ("subject", "sample", "label", "path")
-TABLE_OPTIONAL = ("onset", "apex", "offset", "aus", "dataset", "facebox")  # as norm_col reads them: face_box
+TABLE_OPTIONAL = ("onset", "apex", "offset", "aus", "dataset", "face_box")  # keyed as norm_col spells them: facebox
 
 
 def _box_cell(value: str, ctx: _Ctx, file: Path, row: int) -> tuple[bool, list[float] | None]:
@@ -665,23 +665,8 @@ def _load_table(ctx: _Ctx, root: Path) -> None:
         path = next((p for p in cands if p.is_file()), root / "samples.csv")
     if not path.is_file():
         raise InputError(f"{path}: sample table not found")
-    with io.StringIO(read_table_text(path, "sample table"), newline="") as fh:
-        reader = csv.reader(fh)
-        header = next(reader, None)
-        if header is None:
-            raise InputError(f"{path}: empty sample table")
-        cols = [norm_col(h) for h in header]
-        missing = [c for c in TABLE_REQUIRED if c not in cols]
-        if missing:
-            raise InputError(f"{path}: missing column(s) {', '.join(missing)} (need subject,sample,label,path; "
-                             f"optional onset,apex,offset,aus,dataset,face_box; found {','.join(header)})")
-        idx = {c: cols.index(c) for c in (*TABLE_REQUIRED, *TABLE_OPTIONAL) if c in cols}
-        rows = list(enumerate(reader, start=2))
     base = path.parent
-    for rowno, row in rows:
-        if not any(c.strip() for c in row):
-            continue
-        get = {c: (row[i].strip() if i < len(row) else "") for c, i in idx.items()}
+    for rowno, get in read_table_rows(path, "sample table", TABLE_REQUIRED, TABLE_OPTIONAL):
         dataset = get.get("dataset") or "table"
         subject, name, rel = get["subject"], get["sample"], get["path"]
         if not subject or not name or not rel:

@@ -1,9 +1,9 @@
 """The loader options of `load_samples` that go beyond KIND, ROOT and the class map: the annotation sheet, the frame
 tree (variant), SMIC's camera, CAS(ME)^2's expression rows, MEGC2019's ground-truth file and CASME II's sadness and
 fear. `merstudio datasets inspect|prepare`, `train`, `evaluate`, `ablate`, `tune` and `finetune --mix` take them
-(merstudio.cli.datasets.add_loader_args defines the flags once); this says which apply to which dataset kind, how
-they are passed to the loader, and how a run records them (its data description, and the data fingerprint that a
-resume compares)."""
+(merstudio.cli.datasets.add_loader_args defines the flags once, and add_class_args --classes and --allow-missing
+beside them); this says which apply to which dataset kind, how they are passed to the loader, and how a run records
+them (its data description, and the data fingerprint that a resume compares)."""
 
 from __future__ import annotations
 

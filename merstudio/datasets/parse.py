@@ -11,7 +11,7 @@ from typing import Any
 
 from merstudio.errors import InputError
 from merstudio.io import IMAGE_EXTENSIONS, VIDEO_EXTENSIONS, natural_sort_key
-from merstudio.textfile import csv_rows, read_table_text
+from merstudio.textfile import csv_rows, read_table_text, sniff_delimiter
 
 # One home for these (merstudio.io); the dataset code keeps its short names.
 IMAGE_EXTS = IMAGE_EXTENSIONS
@@ -266,6 +266,32 @@ def read_table(path: Path, required: Sequence[str], sheet: str | int | None = No
                 values[col] = cell
         out.append(SheetRow(j, values, row))
     return out
+
+
+def read_table_rows(path: Path, what: str, required: Sequence[str],
+                    optional: Sequence[str] = ()) -> list[tuple[int, dict[str, str]]]:
+    """The rows of a CSV/TSV table with a header row, each as (row number, {column: stripped cell}) with a cell
+    for every `required` and `optional` column the header has ("" beyond a short row); blank rows are left out.
+    Any encoding (merstudio.textfile), "," ";" or tab as the header line says; column names compare case-, space-
+    and punctuation-insensitively and are keyed as norm_col spells them (face_box -> facebox). An empty table, a
+    missing required column or a broken record is one InputError line naming `path` (`what`: "sample table")."""
+    text = read_table_text(path, what)
+    records = csv_rows(path, text, sniff_delimiter(text.split("\n", 1)[0]))
+    if not records:
+        raise InputError(f"{path}: empty {what}")
+    header = records[0]
+    cols = [norm_col(h) for h in header]
+    missing = [c for c in required if norm_col(c) not in cols]
+    if missing:
+        found = ",".join(h[:40] for h in header[:10]) + (",..." if len(header) > 10 else "")
+        raise InputError(f"{path}: missing column(s) {', '.join(missing)} (need {','.join(required)}"
+                         + (f"; optional {','.join(optional)}" if optional else "") + f"; found {found})")
+    idx = {k: cols.index(k) for k in map(norm_col, (*required, *optional)) if k in cols}
+    rows = []
+    for rowno, row in enumerate(records[1:], start=2):
+        if any(c.strip() for c in row):
+            rows.append((rowno, {k: (row[i].strip() if i < len(row) else "") for k, i in idx.items()}))
+    return rows
 
 
 def find_file(roots: Iterable[Path], patterns: Sequence[str]) -> Path | None:

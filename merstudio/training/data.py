@@ -63,14 +63,16 @@ def load_arrays(spec: str, *, classes: str | None = None, allow_missing: bool = 
                 size: int | None = None, steps: int | None = None, spacing: str | None = None, flow: str = "dis",
                 aus: list[int] | None = None, cache_dir: str | Path | None = None, framing: Any = None,
                 log: Callable[..., Any] = print, option_flags: str = "--",
-                progress: Callable[[int, int], None] | None = None) -> tuple[DataArrays, dict[str, Any]]:
+                progress: Callable[[int, int], None] | None = None,
+                on_samples: Callable[[Any], None] | None = None) -> tuple[DataArrays, dict[str, Any]]:
     """Load and prepare a dataset. Returns (arrays, info) with info keys: description, class_names, class_map,
     loader_options, input (InputSettings dict for checkpoints/inference), in_channels, input_size, T, flip_channels,
     skipped. `options` (merstudio.datasets.LoadOptions): --sheet, --variant, --modality, ... for the dataset of
     `spec`; one that its kind does not read is refused (named with `option_flags`, e.g. "--mix-"). They are part of
     the description and of the arrays' identity (DataArrays.options, in run.data_fingerprint).
     `framing` (model.inputs.parse_framing): the framing clips are cropped to, or the one precomputed flow images
-    have; the checkpoint records it so that per-frame inference frames video faces the same way."""
+    have; the checkpoint records it so that per-frame inference frames video faces the same way. `on_samples` is
+    given the SampleSet the arrays were made of, one sample per row in order (their paths: the arrays hold none)."""
     from merstudio.datasets import DatasetWarning, LoadOptions, PreprocessSettings, load_samples, prepare
     from merstudio.datasets.parse import is_empty_cell
     from merstudio.model.config import DEFAULT_AUS
@@ -116,6 +118,8 @@ def load_arrays(spec: str, *, classes: str | None = None, allow_missing: bool = 
             log(f"  {key}: {why}")
         bad = {i for i, _, _ in failed}
         ds = dataclasses.replace(ds, samples=[x for i, x in enumerate(ds) if i not in bad])
+    if on_samples is not None:
+        on_samples(ds)
     au_list = list(aus) if aus is not None else list(DEFAULT_AUS)
     # A sample counts as AU-coded when the dataset wrote AUs for it; SMIC writes no AU cell and a NULL, "/" or "-"
     # cell says nothing either: masked, never a target of "no AU at all"

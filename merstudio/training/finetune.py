@@ -34,7 +34,6 @@ import itertools
 import math
 import re
 import threading
-import warnings
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -536,22 +535,6 @@ def held_out_match(sample: Any, held: Sequence[str | Path], videos: Sequence[Any
     return "clip" if names & clips else None
 
 
-def _mix_held_out(spec: str, classes: str, held: Sequence[str | Path], videos: Sequence[Any] = (),
-                  options: Any = None) -> dict[str, str]:
-    """{sample key (dataset/subject/sample): "path" | "copy" | "clip"} of the --mix samples that come from a
-    held-out video (held_out_match). The dataset is listed again (no image decoded), with the same loader options
-    (`options`, a LoadOptions): load_arrays gives no paths."""
-    from merstudio.datasets import LoadOptions, load_samples
-    from merstudio.training.data import parse_data_spec
-
-    kind, root = parse_data_spec(spec)
-    opts = options if options is not None else LoadOptions()
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")  # load_arrays has shown them
-        ds = load_samples(kind, root, classes=classes, verbose=False, check_images=False, **opts.loader_kwargs())
-    return {s.key: why for s in ds if (why := held_out_match(s, held, videos)) is not None}
-
-
 def load_mix(spec: str, class_names: Sequence[str], prep: Any, aus: Sequence[int], *, classes: Any = None,
              cache_dir: str | Path | None = None, log: Callable[..., Any] = print,
              held_out: Sequence[str | Path] = (),
@@ -566,9 +549,10 @@ def load_mix(spec: str, class_names: Sequence[str], prep: Any, aus: Sequence[int
     real = [c for c in class_names if c != NONE_CLASS]
     cls = classes if classes is not None else ",".join(real)
     modality = PREP_TO_MODALITY[prep.modality]
+    listed: list[Any] = []  # the samples behind the arrays' rows: where each one's frames are (listed once)
     data, info = load_arrays(spec, classes=cls, input_kind=modality, size=prep.size, steps=prep.T, spacing=prep.spacing,
                              flow=prep.flow, aus=list(aus), cache_dir=cache_dir, framing=prep.framing, log=log,
-                             options=options, option_flags="--mix-")
+                             options=options, option_flags="--mix-", on_samples=listed.append)
     index = {_norm(c): i for i, c in enumerate(class_names)}
     remap = []
     for c in info["class_names"]:
@@ -579,8 +563,8 @@ def load_mix(spec: str, class_names: Sequence[str], prep: Any, aus: Sequence[int
     data.y = np.asarray(remap, dtype=np.int64)[data.y]
     left: Counter[str] = Counter()
     if (held_out or held_videos) and len(data):
-        hits = _mix_held_out(spec, cls, held_out, held_videos, options)
-        why = [hits.get(f"{d}/{s}/{n}") for d, s, n in zip(data.datasets, data.subjects, data.samples, strict=True)]
+        why = [held_out_match(s, held_out, held_videos) for s in listed[0]]
+        assert len(why) == len(data)  # load_arrays makes one row per sample, in order
         left.update(w for w in why if w is not None)
         if left:
             data = data.subset(np.flatnonzero([w is None for w in why]))

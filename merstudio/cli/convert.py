@@ -174,6 +174,18 @@ def _check_out(path: Path, overwrite: bool, project: Any = None) -> None:
     check_output_file(path, overwrite, "events.eaf")
 
 
+def _out_folder(path: Path) -> None:
+    """Create the output's folder where it is missing (as users expect), saying so in one line: a typo in the
+    folder's name then shows, not a file written where nobody looks."""
+    folder = path.parent
+    if folder.exists():
+        return
+    from merstudio.atomic import ensure_parent
+
+    ensure_parent(path)  # one-line OutputError where it cannot be made
+    print(f"note: created the folder {folder} for {path.name}", file=sys.stderr)
+
+
 def _same(a: Path, b: Path) -> bool:
     """The same path, or the same file under another name (a hard link)."""
     try:
@@ -236,6 +248,7 @@ def run(args: argparse.Namespace) -> int:
             media_path = preview.media_path  # where the file says it is (another machine's folder, say): kept
     media = ix.Media(path=media_path, fps=fps or 0.0, times=times, time_origin=preview.time_origin,
                      linked=preview.linked_media)  # ELAN's media offset and other linked media: written back
+    _out_folder(args.output)
     out = ix.write_events(events, args.output, media, fmt=args.to_fmt)
     print(f"wrote {len(events)} event(s) to {out}")
     return 0
@@ -274,6 +287,7 @@ def _convert_au_table(args: argparse.Namespace, kind: str) -> int:
                          "OUT ending in .csv and no --to (events formats hold events, not per-frame AUs)")
     table = read_au_table(args.input, kind, fps=args.fps, one_based=args.one_based)
     warn_about(args.input, table.mismatches)
+    _out_folder(args.output)
     with atomic_path(args.output) as tmp:
         table.frames.to_csv(tmp, index=False)  # full precision: frame times of long videos need every digit
     print(f"wrote {len(table.frames)} row(s), frames 0..{table.frame_count - 1}, to {args.output}; {table.note}")
@@ -320,6 +334,7 @@ def _run_project(args: argparse.Namespace) -> int:
 
         if args.export_file is not None:
             _check_out(args.export_file, args.overwrite, project)
+            _out_folder(args.export_file)
             out = ix.export_project_events(project, vid, args.export_file, fmt=args.to_fmt, statuses=args.status,
                                            times=times())
             n = sum(1 for e in project.events(vid) if args.status is None or e.status in args.status)

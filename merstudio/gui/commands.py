@@ -563,7 +563,8 @@ class ImportEvents(AppCommand):
     fps_override; tier_coders ``{tier: coder}`` and tier_roles ``{tier: "aus" | "emotion" | "event"}`` (ELAN,
     read_eaf's; given, no tier dialog); tiers_left_out (tiers unticked in that dialog: a note in the preview, not
     skipped items); replace (the file's coders' events on the video are replaced by the
-    file's); skip_bad (the user confirmed skipping); confirmed (no dialog)."""
+    file's); skip_bad (the user confirmed skipping); confirmed (no dialog); elan (set on the way: the ELAN file
+    parsed once for every step, :func:`_elan`)."""
 
     @staticmethod
     def ask(ctx: CommandContext, params: Params) -> bool:
@@ -669,7 +670,8 @@ def _preview(ctx: CommandContext, params: Params) -> Any:
 
     video = ctx.win.require_video()
     tiers: dict[str, Any] = {k: dict(params[k]) for k in ("tier_coders", "tier_roles") if params.get(k)}
-    prev = preview_import(ctx.win.project, params["path"], video.id, fps_override=bool(params.get("fps_override")),
+    prev = preview_import(ctx.win.project, _elan(params) or params["path"], video.id,
+                          fps_override=bool(params.get("fps_override")),
                           fmt=params.get("fmt"), times=ctx.win.playback.timebase.times,
                           replace=bool(params.get("replace")), **tiers)
     _note_left_out(prev, params.get("tiers_left_out") or ())
@@ -700,6 +702,18 @@ def _is_eaf(params: Params) -> bool:
         return False  # the reader says what is wrong with it
 
 
+def _elan(params: Params) -> Any:
+    """The ELAN file of an import, parsed once for every step (tier dialog, previews, remembered mapping): kept in
+    params ``elan`` (merstudio.interchange.eaf.EafDocument); None for a file of another format."""
+    if not _is_eaf(params):
+        return None
+    if "elan" not in params:
+        from merstudio.interchange import parse_eaf
+
+        params["elan"] = parse_eaf(params["path"])
+    return params["elan"]
+
+
 def _ask_tiers(ctx: CommandContext, params: Params) -> bool:
     """An ELAN file with tiers not in merstudio's scheme: the Map ELAN tiers dialog fills params tier_coders and
     tier_roles (prefilled as remembered for a file with these tiers). False: cancelled."""
@@ -708,7 +722,7 @@ def _ask_tiers(ctx: CommandContext, params: Params) -> bool:
     from merstudio.gui.tier_dialog import TierMapDialog, memory_key
     from merstudio.interchange.eaf import foreign_tiers
 
-    info = foreign_tiers(params["path"])
+    info = foreign_tiers(_elan(params))
     if not any(t.aligned for t in info.tiers):
         return True  # nothing another tool's tiers could give (the preview names any it skips)
     remembered = ctx.win.require_writable().get_setting(memory_key(t.tier for t in info.tiers))
@@ -728,7 +742,7 @@ def _remember_tiers(settings: _SettingsMade, params: Params) -> None:
     from merstudio.gui.tier_dialog import memory_key, remembered_value
     from merstudio.interchange.eaf import foreign_tiers
 
-    names = [t.tier for t in foreign_tiers(params["path"]).tiers]
+    names = [t.tier for t in foreign_tiers(_elan(params)).tiers]
     if names:
         settings.set_setting(memory_key(names), remembered_value(
             names, dict(params.get("tier_coders") or {}), dict(params.get("tier_roles") or {})))
@@ -745,7 +759,7 @@ def _unmapped_tiers(params: Params, preview: Any) -> InputError | None:
     from merstudio.interchange.common import name_list
     from merstudio.interchange.eaf import foreign_tiers
 
-    names = [t.tier for t in foreign_tiers(params["path"]).tiers]
+    names = [t.tier for t in foreign_tiers(_elan(params)).tiers]
     return InputError(f"{preview.path.name}: {len(names)} tier(s) not in merstudio's scheme (CODER/event): "
                       f"{name_list(names, 4)}; nothing imported. Map them to coders: File > Import events… asks "
                       "whose coding each tier is and what it holds (Map ELAN tiers)")

@@ -38,7 +38,7 @@ from merstudio.interchange.common import (
     quote,
     shorten,
 )
-from merstudio.interchange.eaf import read_eaf, tier_name, write_eaf
+from merstudio.interchange.eaf import EafDocument, parse_eaf, read_eaf, tier_name, write_eaf
 from merstudio.interchange.events_csv import (
     EVENT_CSV_COLUMNS,
     looks_events_table,
@@ -99,18 +99,28 @@ def detect_format(path: str | os.PathLike[str], fmt: str | None = None, look_ins
     raise InputError(f"{p}: unknown annotation format {ext or '(no extension)'} (use .eaf, .tsv, .csv or .xlsx)")
 
 
-def read_events(path: str | os.PathLike[str], fps: float | None = None, video_id: int = 0,
+def _format(path: str | os.PathLike[str] | EafDocument, fmt: str | None) -> str:
+    """:func:`detect_format`, for a path or an ELAN file already parsed."""
+    if isinstance(path, EafDocument):
+        return detect_format(path.path, fmt or "eaf")
+    return detect_format(path, fmt)
+
+
+def read_events(path: str | os.PathLike[str] | EafDocument, fps: float | None = None, video_id: int = 0,
                 video_name: str | None = None, fps_override: bool = False, fmt: str | None = None,
                 **kwargs: Any) -> ImportPreview:
     """Read any supported annotation file into an :class:`ImportPreview` (extra keyword arguments go to the
     format's reader: ``tier_coders`` for ELAN, ``emotions`` for BORIS, ``source`` and ``times`` (a variable-rate
-    video's frame times) for all)."""
-    f = detect_format(path, fmt)
+    video's frame times) for all). ``path`` may be an ELAN file parsed already (:func:`parse_eaf`): it is not
+    parsed again."""
+    f = _format(path, fmt)
     if f == "eaf":
         prev = read_eaf(path, fps=fps, video_id=video_id, fps_override=fps_override, **kwargs)
         if video_name and prev.media and prev.media != video_name:
             prev.notes.append(f"the ELAN file's media is {quote(prev.media)}, not {quote(video_name)}; imported anyway")
         return prev
+    if isinstance(path, EafDocument):
+        raise InputError(f"{path.path}: an ELAN file, not {f}")
     if f == "boris-project":
         return read_boris_project(path, fps=fps, video_id=video_id, video_name=video_name,
                                   fps_override=fps_override, **kwargs)
@@ -202,21 +212,23 @@ class ProjectImport(ImportPreview):
         return text
 
 
-def preview_import(project: Any, path: str | os.PathLike[str], video_id: int, fps_override: bool = False,
-                   fmt: str | None = None, times: np.ndarray | None = None, coder: str | None = None,
-                   replace: bool = False, **kwargs: Any) -> ProjectImport:
+def preview_import(project: Any, path: str | os.PathLike[str] | EafDocument, video_id: int,
+                   fps_override: bool = False, fmt: str | None = None, times: np.ndarray | None = None,
+                   coder: str | None = None, replace: bool = False, **kwargs: Any) -> ProjectImport:
     """Read an annotation file for one video of a merstudio.project Project (its fps and name are used for the
     checks, a variable-rate video's frame times (:func:`project_media`) to place the file's times), then
     :func:`project_preview`: events past the video's last frame are moved to ``skipped``; events the video already
     has (the same coder, face, frames, emotion and AUs: the same file imported twice) to ``duplicates``, so a
     second import does not double a coder's events (and the agreement counted on them). ``coder``: the coder of
     the file's events that name none, and of a file without events. ``replace``: the file's coders' events on the
-    video are to be replaced by the file's (see :class:`ProjectImport`). Nothing is written."""
+    video are to be replaced by the file's (see :class:`ProjectImport`). An ELAN file is parsed once (``path`` may
+    be its :class:`EafDocument` already). Nothing is written."""
     video = project.video(video_id)
     media = project_media(project, video_id, times)
-    prev = read_events(path, fps=video.fps, video_id=video_id, video_name=video.name, fps_override=fps_override,
-                       fmt=fmt, times=media.times, **kwargs)
-    named = _eaf_coders(prev.path, kwargs.get("tier_coders")) if detect_format(path, fmt) == "eaf" else set()
+    doc = parse_eaf(path) if _format(path, fmt) == "eaf" else None  # parsed once: its events and its coders
+    prev = read_events(doc or path, fps=video.fps, video_id=video_id, video_name=video.name,
+                       fps_override=fps_override, fmt=fmt, times=media.times, **kwargs)
+    named = doc.coders(kwargs.get("tier_coders")) if doc is not None else set()
     return project_preview(project, prev, video_id, replace=replace, coder=coder, file_coders=named)
 
 
@@ -310,25 +322,6 @@ def _overlapping(existing: Iterable[Event], events: Iterable[Event]) -> list[tup
     return out
 
 
-def _eaf_coders(path: Path, tier_coders: Mapping[str, str] | None) -> set[str]:
-    """The coders of an ELAN file's event tiers (``<coder>/event``, ``<coder>/rejected``, mapped tiers), with or
-    without annotations: a coder's empty tier says they coded the video and found nothing."""
-    import xml.etree.ElementTree as ET
-
-    from merstudio.interchange.eaf import _TIER_RX
-
-    out = {c.strip() for c in (tier_coders or {}).values()}
-    try:
-        root = ET.parse(path).getroot()
-    except (ET.ParseError, OSError):
-        return out
-    for t in root.findall("TIER"):
-        m = _TIER_RX.match(t.get("TIER_ID", ""))
-        if m and m.group("kind") in ("event", "rejected"):
-            out.add(m.group("coder").strip())
-    return {c for c in out if c}
-
-
 def commit_import(project: Any, preview: ImportPreview, skip_bad: bool = False) -> list[Event]:
     """Add a preview's events to the project in one transaction (all or nothing), registering their coders and
     recording the file's coders as having coded the video (Project.coded_by; a file without events too: a coder
@@ -371,11 +364,11 @@ def export_project_events(project: Any, video_id: int, path: str | os.PathLike[s
 
 
 __all__ = [
-    "BORIS_COLUMNS", "EVENT_CSV_COLUMNS", "FORMATS", "FrameClock", "ImportPreview", "LinkedMedia", "Media",
-    "OpenFaceTable", "elan_media_key", "remember_elan_media",
-    "ProjectImport", "PyFeatTable", "Skip", "clip_frame_files", "commit_import", "detect_format", "events_from_samples",
-    "export_project_events", "frame_to_ms", "frames_to_ms", "is_boris_project", "looks_openface", "looks_pyfeat",
-    "ms_to_frame", "ms_to_frames", "preview_import", "preview_sheet", "project_media", "project_preview", "read_boris",
+    "BORIS_COLUMNS", "EVENT_CSV_COLUMNS", "EafDocument", "FORMATS", "FrameClock", "ImportPreview", "LinkedMedia",
+    "Media", "OpenFaceTable", "elan_media_key", "remember_elan_media", "ProjectImport", "PyFeatTable", "Skip",
+    "clip_frame_files", "commit_import", "detect_format", "events_from_samples", "export_project_events",
+    "frame_to_ms", "frames_to_ms", "is_boris_project", "looks_openface", "looks_pyfeat", "ms_to_frame",
+    "ms_to_frames", "parse_eaf", "preview_import", "preview_sheet", "project_media", "project_preview", "read_boris",
     "read_boris_project", "read_eaf", "read_events", "read_events_csv", "read_openface", "read_pyfeat", "tier_name",
     "write_boris", "write_boris_project", "write_eaf", "write_events", "write_events_csv",
 ]

@@ -37,6 +37,7 @@ from merstudio.interchange.common import (
     file_name,
     fps_differs,
     fps_mismatch,
+    imputed_apex,
     make_event,
     media_name,
     name_list,
@@ -44,7 +45,6 @@ from merstudio.interchange.common import (
     variable_times,
     vfr_note,
 )
-from merstudio.project.apex import note_apex_imputed
 from merstudio.project.events import STATUSES, Event
 from merstudio.textfile import csv_rows, read_table_text, sniff_delimiter
 from merstudio.xlsx import write_xlsx
@@ -460,9 +460,9 @@ def read_boris_rows(p: Path, rows: Sequence[Sequence[Any]], fmt: str, fps: float
         if btype == "POINT":
             offset = onset
         offset = max(onset, offset)  # a stop at the start instant: a one-frame event
-        imputed = apex is None and offset > onset  # a one-frame event's (a point's) apex is no choice
-        if apex is None:  # the middle frame, tagged below so that the agreement leaves it out (merstudio.project.apex)
-            apex = (onset + offset) // 2
+        imputed = apex is None  # the middle frame, tagged below (imputed_apex) so that the agreement leaves it out
+        if imputed:
+            apex = imputed_apex(onset, offset)[0]
             notes.append(f"{where}: no apex; using the middle frame {apex}")
         behavior = cell_text(get(r, "behavior"))
         emotion = emap.get(behavior.lower(), behavior)
@@ -494,7 +494,7 @@ def read_boris_rows(p: Path, rows: Sequence[Sequence[Any]], fmt: str, fps: float
                 note = " / ".join(x for x in (note, "modifiers: " + ", ".join(other)) if x)
                 not_aus += [t for t in other if t not in not_aus]
         if imputed:
-            note = note_apex_imputed(note)
+            note = imputed_apex(onset, offset, note)[1]
         ev = make_event(where, skipped, au_reader=au_reader, video_id=video_id, onset=onset, apex=apex,
                         offset=offset, face_id=_face(cell_text(get(r, "subject")), names, taken, notes, where),
                         emotion=emotion, aus=aus, coder=coder, confidence=conf, note=note,

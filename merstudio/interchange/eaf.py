@@ -27,7 +27,9 @@ Other tools' tiers (``tier_coders``, ``tier_roles``): AU tiers, emotion tiers, a
 merged into the emotion annotation they lie in (:func:`_merge_mapped`); a child tier's reference annotations
 (ELAN's Symbolic_Association / Symbolic_Subdivision: "AU" and "Emotion" under "Expression") take their parent
 annotation's times, unaligned time slots of Time_Subdivision children are spaced evenly between their aligned
-neighbours (:func:`_interpolated`), and a controlled vocabulary entry's value is read for a ``CVE_REF``.
+neighbours (:func:`_interpolated`), and a controlled vocabulary entry's value is read for a ``CVE_REF`` (an
+external vocabulary's from its local ``.ecv`` file, :func:`_external_entries`). :func:`parse_eaf` parses a file once
+for every step of an import (:class:`EafDocument`).
 
 pympi-ling was evaluated and not used: its parser raises bare ``Exception``/``KeyError`` without a location on
 malformed files, does not check slot references, and ``Eaf()`` adds a default tier we would have to strip; the
@@ -42,7 +44,7 @@ import os
 import re
 import xml.etree.ElementTree as ET
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -66,6 +68,7 @@ from merstudio.interchange.common import (
     foreign_path,
     fps_differs,
     fps_mismatch,
+    imputed_apex,
     make_event,
     media_name,
     name_list,
@@ -74,7 +77,6 @@ from merstudio.interchange.common import (
     variable_times,
     vfr_note,
 )
-from merstudio.project.apex import note_apex_imputed
 from merstudio.project.events import Event
 
 EAF_VERSION = "3.0"
@@ -384,21 +386,100 @@ def _parse_meta(text: str) -> dict[str, str]:
     return out
 
 
-def _cv_entries(root: ET.Element) -> dict[str, dict[str, tuple[str, ...]]]:
+def _entries_of(cv: ET.Element, langs: Sequence[str] = ()) -> dict[str, tuple[str, ...]]:
+    """A CONTROLLED_VOCABULARY's ``{CVE_ID: values}``: one value per language (ELAN 2.8+ ``CV_ENTRY_ML`` /
+    ``CVE_VALUE``; older ``CV_ENTRY`` text), those of ``langs`` first in their order, then as written."""
+    rank = {lang: i for i, lang in enumerate(langs)}
+    entries: dict[str, tuple[str, ...]] = {}
+    for e in cv.findall("CV_ENTRY_ML"):
+        values = sorted(e.findall("CVE_VALUE"), key=lambda c: rank.get(c.get("LANG_REF") or "", len(rank)))
+        vals = tuple(v for v in ((c.text or "").strip() for c in values) if v)
+        if e.get("CVE_ID") and vals:
+            entries[e.get("CVE_ID", "")] = vals
+    for e in cv.findall("CV_ENTRY"):
+        if e.get("CVE_ID") and (e.text or "").strip():
+            entries.setdefault(e.get("CVE_ID", ""), ((e.text or "").strip(),))
+    return entries
+
+
+def _ecv_file(eaf: Path, url: str) -> Path | str:
+    """The local .ecv file an EXTERNAL_REF's URL names (a relative path from the .eaf's folder, a path, or a
+    ``file:`` URL), or the file of that name beside the .eaf where the URL's is not here (made on another machine);
+    else why not ("remote": an http URL, never fetched)."""
+    from urllib.parse import unquote, urlparse
+
+    u = urlparse(url)
+    if re.match(r"^[A-Za-z]:[/\\]", url):  # C:\... as written (urlparse: scheme "c")
+        where = url
+    elif u.scheme == "file":
+        where = unquote(u.path)
+        if u.netloc and u.netloc != "localhost":  # file://server/share/...: a network path
+            where = f"//{u.netloc}{where}"
+        elif re.match(r"^/[A-Za-z]:[/\\]", where):  # file:///C:/...: a Windows drive
+            where = where[1:]
+    elif u.scheme:
+        return "remote"
+    else:
+        where = unquote(url)
+    candidates = [] if foreign_path(where) else [eaf.parent / where]  # an absolute path stays itself
+    candidates.append(eaf.parent / file_name(where))
+    return next((c for c in candidates if c.is_file()), "not found")
+
+
+def _external_entries(eaf: Path, cv: ET.Element, ref: ET.Element | None, langs: Sequence[str],
+                      loaded: dict[str, ET.Element | str], notes: list[str]) -> dict[str, tuple[str, ...]]:
+    """The entries of an external controlled vocabulary (``CONTROLLED_VOCABULARY EXT_REF`` -> ``EXTERNAL_REF
+    TYPE="ecv"``): the CV of the same ``CV_ID`` in the local .ecv file (``CV_RESOURCE``) the reference names. A
+    remote one (http) is not fetched, and one not here or unreadable not read: a note, and the annotations keep the
+    values the .eaf stores."""
+    cv_id = cv.get("CV_ID", "")
+    url = (ref.get("VALUE") or "").strip() if ref is not None else ""
+    what = f"{eaf.name}: controlled vocabulary {quote(shorten(cv_id, 60))}"
+    if ref is None or not url or (ref.get("TYPE") or "ecv") != "ecv":
+        notes.append(f"{what} refers to no external vocabulary file; its annotations keep the values stored")
+        return {}
+    if url not in loaded:
+        where = _ecv_file(eaf, url)
+        if isinstance(where, str):
+            loaded[url] = where
+        else:
+            try:
+                root = ET.parse(where).getroot()
+                loaded[url] = root if root.tag == "CV_RESOURCE" else f"{where.name} is no .ecv file"
+            except ET.ParseError as exc:
+                loaded[url] = f"{where.name} is not valid XML ({shorten(exc, 100)})"
+            except OSError as exc:
+                loaded[url] = f"cannot read {where.name} ({exc.strerror or exc})"
+    got = loaded[url]
+    if isinstance(got, str):
+        why = {"remote": "is remote (not fetched)", "not found": "is not here (nor beside the file)"}.get(got, got)
+        notes.append(f"{what}: its external vocabulary {quote(shorten(url, 120))} {why}; its annotations keep the "
+                     "values stored in the file (the entries' ids where it stores none)")
+        return {}
+    cvs = got.findall("CONTROLLED_VOCABULARY")
+    mine = next((c for c in cvs if c.get("CV_ID", "") == cv_id), cvs[0] if len(cvs) == 1 else None)
+    if mine is None:
+        notes.append(f"{what}: not in its external vocabulary {quote(shorten(url, 120))}; its annotations keep the "
+                     "values stored in the file")
+        return {}
+    return _entries_of(mine, langs)
+
+
+def _cv_entries(root: ET.Element, eaf: Path | None = None,
+                notes: list[str] | None = None) -> dict[str, dict[str, tuple[str, ...]]]:
     """Per linguistic type: its controlled vocabulary's ``{CVE_ID: values}`` (one value per language, the file's
-    first language first; ELAN 2.8+ ``CV_ENTRY_ML``/``CVE_VALUE``, older ``CV_ENTRY`` text). A type without a CV of
-    the file maps to every entry of the file's CVs (an external CV's entries are not in the file: the annotation's
-    own value is read then)."""
+    first language first). An external CV (``EXT_REF``, its entries in an .ecv file) is read from the local .ecv
+    beside ``eaf`` or where its URL says (:func:`_external_entries`; ``notes`` says when it cannot be). A type
+    without a CV of the file maps to every entry of the file's CVs."""
+    langs = [x.get("LANG_ID", "") for x in root.findall("LANGUAGE")]
+    refs = {r.get("EXT_REF_ID", ""): r for r in root.findall("EXTERNAL_REF")}
+    loaded: dict[str, ET.Element | str] = {}
     cvs: dict[str, dict[str, tuple[str, ...]]] = {}
     for cv in root.findall("CONTROLLED_VOCABULARY"):
-        entries: dict[str, tuple[str, ...]] = {}
-        for e in cv.findall("CV_ENTRY_ML"):
-            vals = tuple(v for v in ((c.text or "").strip() for c in e.findall("CVE_VALUE")) if v)
-            if e.get("CVE_ID") and vals:
-                entries[e.get("CVE_ID", "")] = vals
-        for e in cv.findall("CV_ENTRY"):
-            if e.get("CVE_ID") and (e.text or "").strip():
-                entries.setdefault(e.get("CVE_ID", ""), ((e.text or "").strip(),))
+        entries = _entries_of(cv)
+        if not entries and cv.get("EXT_REF") and eaf is not None:
+            entries = _external_entries(eaf, cv, refs.get(cv.get("EXT_REF", "")), langs, loaded,
+                                        notes if notes is not None else [])
         cvs[cv.get("CV_ID", "")] = entries
     every: dict[str, tuple[str, ...]] = {}
     for entries in cvs.values():
@@ -535,7 +616,60 @@ def _children_values(tier: ET.Element, entries: Mapping[str, tuple[str, ...]]) -
     return out
 
 
-def read_eaf(path: str | os.PathLike[str], fps: float | None = None, video_id: int = 0,
+@dataclass
+class EafDocument:
+    """An ELAN file parsed once (:func:`parse_eaf`), for every step of one import to share: :func:`read_eaf` and
+    :func:`foreign_tiers` take it in place of the path, and :meth:`coders` names the coders of its event tiers."""
+
+    path: Path
+    root: ET.Element
+    _foreign: dict[int, ElanTiers] = field(default_factory=dict, repr=False, compare=False)
+
+    _vocabularies: tuple[dict[str, dict[str, tuple[str, ...]]], list[str]] | None = field(
+        default=None, repr=False, compare=False)
+
+    def foreign(self, samples: int = 4) -> ElanTiers:
+        """:func:`foreign_tiers` of the file (worked out once)."""
+        if samples not in self._foreign:
+            self._foreign[samples] = _foreign_tiers(self, samples)
+        return self._foreign[samples]
+
+    def vocabularies(self) -> tuple[dict[str, dict[str, tuple[str, ...]]], list[str]]:
+        """The controlled vocabularies' entries per linguistic type (:func:`_cv_entries`, external .ecv files
+        read once) and the notes on those that could not be read."""
+        if self._vocabularies is None:
+            notes: list[str] = []
+            self._vocabularies = (_cv_entries(self.root, self.path, notes), notes)
+        return self._vocabularies
+
+    def coders(self, tier_coders: Mapping[str, str] | None = None) -> set[str]:
+        """The coders of the file's event tiers (``<coder>/event``, ``<coder>/rejected``, the ``tier_coders``
+        mapped), with or without annotations: a coder's empty tier says they coded the video and found nothing."""
+        out = {c.strip() for c in (tier_coders or {}).values()}
+        for t in self.root.findall("TIER"):
+            m = _TIER_RX.match(t.get("TIER_ID", ""))
+            if m and m.group("kind") in ("event", "rejected"):
+                out.add(m.group("coder").strip())
+        return {c for c in out if c}
+
+
+def parse_eaf(path: str | os.PathLike[str] | EafDocument) -> EafDocument:
+    """The ELAN file parsed (a document given is returned as it is); InputError, in one line, for a file that is
+    not there or no readable XML (entity bombs end here too: expat refuses the amplification)."""
+    if isinstance(path, EafDocument):
+        return path
+    p = Path(path)
+    if not p.is_file():
+        raise InputError(f"{p}: ELAN file not found")
+    try:
+        return EafDocument(p, ET.parse(p).getroot())
+    except ET.ParseError as exc:
+        raise InputError(f"{p}: not valid XML ({shorten(exc, 200)})") from None
+    except OSError as exc:
+        raise InputError(f"{p}: cannot read ({exc.strerror or exc})") from None
+
+
+def read_eaf(path: str | os.PathLike[str] | EafDocument, fps: float | None = None, video_id: int = 0,
              fps_override: bool = False, tier_coders: Mapping[str, str] | None = None,
              source: str | None = None, times: np.ndarray | None = None,
              tier_roles: Mapping[str, str] | None = None) -> ImportPreview:
@@ -556,15 +690,8 @@ def read_eaf(path: str | os.PathLike[str], fps: float | None = None, video_id: i
     tiers and annotations (unknown tiers, missing or unaligned time slots, bad AU strings) are listed in
     ``preview.skipped``.
     """
-    p = Path(path)
-    if not p.is_file():
-        raise InputError(f"{p}: ELAN file not found")
-    try:
-        root = ET.parse(p).getroot()
-    except ET.ParseError as exc:  # entity bombs end here too: expat refuses the amplification
-        raise InputError(f"{p}: not valid XML ({shorten(exc, 200)})") from None
-    except OSError as exc:
-        raise InputError(f"{p}: cannot read ({exc.strerror or exc})") from None
+    doc = parse_eaf(path)
+    p, root = doc.path, doc.root
     if root.tag != "ANNOTATION_DOCUMENT":
         raise InputError(f"{p}: not an ELAN file (root element <{shorten(root.tag, 60)}>, expected "
                          "<ANNOTATION_DOCUMENT>)")
@@ -695,7 +822,8 @@ def read_eaf(path: str | os.PathLike[str], fps: float | None = None, video_id: i
     used_guessed: set[str] = set()
     index, tier_of = _annotation_index(root)
     memo: dict[int, ET.Element | str] = {}
-    cv_entries = _cv_entries(root)
+    cv_entries, cv_notes = doc.vocabularies()
+    notes += cv_notes
 
     def aligned(a: ET.Element) -> tuple[int, int] | str:
         """The annotation's span in the video's ms (the file's times plus the media offset); a reference
@@ -811,10 +939,8 @@ def read_eaf(path: str | os.PathLike[str], fps: float | None = None, video_id: i
     anns = _merge_mapped(anns, notes, p.name)
     for x in anns:
         apex, note = x.apex, x.meta.get("note", "")
-        if apex is None:  # the middle frame, tagged so that the agreement leaves it out (merstudio.project.apex)
-            apex = (x.onset + x.offset) // 2
-            if x.offset > x.onset:  # a one-frame event's apex is no choice
-                note = note_apex_imputed(note)
+        if apex is None:  # the middle frame, tagged so that the agreement leaves it out
+            apex, note = imputed_apex(x.onset, x.offset, note)
             notes.append(f"{x.where}: no apex; using the middle frame {apex}")
         ev = make_event(x.where, skipped, au_reader=au_reader, video_id=video_id, onset=x.onset, apex=apex,
                         offset=x.offset, face_id=x.face, emotion=x.emotion, aus=x.aus, coder=x.coder,
@@ -887,22 +1013,20 @@ class ElanTiers:
     has_own: bool
 
 
-def foreign_tiers(path: str | os.PathLike[str], samples: int = 4) -> ElanTiers:
-    """The tiers of an ELAN file that :func:`read_eaf` reports as unknown unless mapped (``tier_coders``), with
-    their annotation counts and up to ``samples`` distinct values each; empty tiers (ELAN's ``default``) are left
-    out, as read_eaf ignores them. InputError for a file that is no readable XML."""
-    p = Path(path)
-    try:
-        root = ET.parse(p).getroot()
-    except ET.ParseError as exc:
-        raise InputError(f"{p}: not valid XML ({shorten(exc, 200)})") from None
-    except OSError as exc:
-        raise InputError(f"{p}: cannot read ({exc.strerror or exc})") from None
+def foreign_tiers(path: str | os.PathLike[str] | EafDocument, samples: int = 4) -> ElanTiers:
+    """The tiers of an ELAN file (or of its :class:`EafDocument`) that :func:`read_eaf` reports as unknown unless
+    mapped (``tier_coders``), with their annotation counts and up to ``samples`` distinct values each; empty tiers
+    (ELAN's ``default``) are left out, as read_eaf ignores them. InputError for a file that is no readable XML."""
+    return parse_eaf(path).foreign(samples)
+
+
+def _foreign_tiers(doc: EafDocument, samples: int) -> ElanTiers:
+    root = doc.root
     out: list[ForeignTier] = []
     own = False
     index, tier_of = _annotation_index(root)
     memo: dict[int, ET.Element | str] = {}
-    cv_entries = _cv_entries(root)
+    cv_entries = doc.vocabularies()[0]
     for t in root.findall("TIER"):
         tid = t.get("TIER_ID", "")
         if _TIER_RX.match(tid):

@@ -34,11 +34,11 @@ from merstudio.interchange.common import (
     MAX_FIELD_CHARS,
     ImportPreview,
     Skip,
+    imputed_apex,
     make_event,
     quote,
     shorten,
 )
-from merstudio.project.apex import note_apex_imputed
 from merstudio.project.events import Event, normalize_aus
 
 # kind -> (subject, filename, onset, apex, offset, AUs, emotion) as written in the sheet
@@ -109,21 +109,21 @@ def events_from_samples(samples: Iterable[Sample], video_id: int, clip: str | os
                 raise InputError(f"{s.source}: no onset/offset")
             onset, offset = s.onset, s.offset
             imputed = s.apex is None or bool(s.meta.get("apex_is_middle"))
-            apex = s.apex if s.apex is not None else (onset + offset) // 2
+            apex = s.apex if s.apex is not None else onset  # imputed: the middle frame, below
         else:
             if not s.frames:
                 raise InputError(f"{s.source}: the sample lists no frames")
             if listing is None:
                 listing = {p.resolve(): i for i, p in enumerate(clip_frame_files(s.path))}
             imputed = s.apex_pos is None or bool(s.meta.get("apex_is_middle"))  # SMIC: no apex in the dataset
-            apex_file = s.frames[s.apex_pos if s.apex_pos is not None else len(s.frames) // 2]
+            apex_file = s.frames[s.apex_pos if s.apex_pos is not None else 0]  # imputed: the middle frame, below
             try:
                 onset, apex, offset = (listing[f.resolve()] for f in (s.frames[0], apex_file, s.frames[-1]))
             except KeyError as exc:
                 raise InputError(f"{s.source}: frame {exc.args[0]} is not in the clip's frame sequence") from None
         aus, note = _au_fields(s.aus, s.aus_raw)
-        if imputed:  # the sheet has no apex: the middle frame, marked so agreement leaves it out
-            note = note_apex_imputed(note)
+        if imputed:  # the sheet has no apex: the middle frame (the loader's may be the later of two), tagged
+            apex, note = imputed_apex(onset, offset, note)
         emotion = s.label if label == "class" else _emotion(s.raw_label)
         ev = Event(video_id=video_id, onset=onset, apex=apex, offset=offset, emotion=emotion, aus=aus,
                    coder=coder or s.dataset, note=note, source="imported", status="accepted")
@@ -271,7 +271,7 @@ def preview_sheet(sheet: str | os.PathLike[str], kind: str, clip: str, video_id:
         else:
             imputed = "apex" not in pos or not pos["onset"] <= pos["apex"] <= pos["offset"]
             if imputed:
-                mid = (pos["onset"] + pos["offset"]) // 2
+                mid = imputed_apex(pos["onset"], pos["offset"])[0]
                 raw = cell_text(v.get(c_apex))
                 notes.append(f"{where}: apex {quote(raw) if raw else 'blank'} unusable; using the middle "
                              f"frame (position {mid})")
@@ -284,8 +284,8 @@ def preview_sheet(sheet: str | os.PathLike[str], kind: str, clip: str, video_id:
             except ValueError:  # too long, or an AU number of thousands of digits
                 skipped.append(Skip(where, f"bad AU cell {quote(au_raw)}"))
                 continue
-            if imputed:  # no usable apex in the sheet: the middle frame, marked so agreement leaves it out
-                note = note_apex_imputed(note)
+            if imputed:  # no usable apex in the sheet: the middle frame, tagged so agreement leaves it out
+                note = imputed_apex(pos["onset"], pos["offset"], note)[1]
             ev = make_event(where, skipped, video_id=video_id, onset=pos["onset"], apex=pos["apex"],
                             offset=pos["offset"], emotion=_emotion(cell_text(v.get(c_emo))), aus=aus,
                             coder=coder or k, note=note, source="imported", status="accepted")

@@ -1,0 +1,98 @@
+"""External ELAN controlled vocabularies: a CV whose entries are in an .ecv file (CONTROLLED_VOCABULARY EXT_REF ->
+EXTERNAL_REF TYPE="ecv") is read from the local file, by a relative path or a file: URL (or the file of that name
+beside the .eaf); a remote one is never fetched: a note, and the stored values stay."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from merstudio.interchange import read_eaf
+from merstudio.interchange.eaf import foreign_tiers
+
+ECV = """<?xml version="1.0" encoding="UTF-8"?>
+<CV_RESOURCE AUTHOR="lab" DATE="2026-01-01T00:00:00+00:00" VERSION="0.2">
+    <LANGUAGE LANG_DEF="http://cdb.iso.org/lg/CDB-00138580-001" LANG_ID="nld" LANG_LABEL="Dutch (nld)"/>
+    <LANGUAGE LANG_DEF="http://cdb.iso.org/lg/CDB-00138502-001" LANG_ID="eng" LANG_LABEL="English (eng)"/>
+    <CONTROLLED_VOCABULARY CV_ID="Other">
+        <CV_ENTRY_ML CVE_ID="cveid_o1"><CVE_VALUE LANG_REF="eng">nothing</CVE_VALUE></CV_ENTRY_ML>
+    </CONTROLLED_VOCABULARY>
+    <CONTROLLED_VOCABULARY CV_ID="Emotions">
+        <DESCRIPTION LANG_REF="eng">emotion labels of the lab</DESCRIPTION>
+        <CV_ENTRY_ML CVE_ID="cveid_1">
+            <CVE_VALUE DESCRIPTION="" LANG_REF="nld">blijdschap</CVE_VALUE>
+            <CVE_VALUE DESCRIPTION="" LANG_REF="eng">happiness</CVE_VALUE>
+        </CV_ENTRY_ML>
+        <CV_ENTRY_ML CVE_ID="cveid_2">
+            <CVE_VALUE DESCRIPTION="" LANG_REF="nld">verrassing</CVE_VALUE>
+            <CVE_VALUE DESCRIPTION="" LANG_REF="eng">surprise</CVE_VALUE>
+        </CV_ENTRY_ML>
+    </CONTROLLED_VOCABULARY>
+</CV_RESOURCE>
+"""
+
+
+def _eaf(path: Path, url: str) -> Path:
+    """An ELAN 6 file: an "Emotion" tier whose type uses the external CV "Emotions"; the first annotation stores no
+    value (only its entry), the second a stale one."""
+    path.write_text(f"""<?xml version="1.0" encoding="UTF-8"?>
+<ANNOTATION_DOCUMENT AUTHOR="" DATE="2026-01-01T00:00:00+00:00" FORMAT="3.0" VERSION="3.0">
+    <HEADER MEDIA_FILE="" TIME_UNITS="milliseconds"/>
+    <TIME_ORDER>
+        <TIME_SLOT TIME_SLOT_ID="ts1" TIME_VALUE="400"/><TIME_SLOT TIME_SLOT_ID="ts2" TIME_VALUE="800"/>
+        <TIME_SLOT TIME_SLOT_ID="ts3" TIME_VALUE="1000"/><TIME_SLOT TIME_SLOT_ID="ts4" TIME_VALUE="1200"/>
+    </TIME_ORDER>
+    <TIER LINGUISTIC_TYPE_REF="emo" TIER_ID="Emotion">
+        <ANNOTATION><ALIGNABLE_ANNOTATION ANNOTATION_ID="a1" CVE_REF="cveid_1"
+            TIME_SLOT_REF1="ts1" TIME_SLOT_REF2="ts2">
+            <ANNOTATION_VALUE></ANNOTATION_VALUE></ALIGNABLE_ANNOTATION></ANNOTATION>
+        <ANNOTATION><ALIGNABLE_ANNOTATION ANNOTATION_ID="a2" CVE_REF="cveid_2"
+            TIME_SLOT_REF1="ts3" TIME_SLOT_REF2="ts4">
+            <ANNOTATION_VALUE>surprised</ANNOTATION_VALUE></ALIGNABLE_ANNOTATION></ANNOTATION>
+    </TIER>
+    <LINGUISTIC_TYPE CONTROLLED_VOCABULARY_REF="Emotions" GRAPHIC_REFERENCES="false" LINGUISTIC_TYPE_ID="emo"
+                     TIME_ALIGNABLE="true"/>
+    <LANGUAGE LANG_DEF="http://cdb.iso.org/lg/CDB-00138502-001" LANG_ID="eng" LANG_LABEL="English (eng)"/>
+    <CONTROLLED_VOCABULARY CV_ID="Emotions" EXT_REF="er1"/>
+    <EXTERNAL_REF EXT_REF_ID="er1" TYPE="ecv" VALUE="{url}"/>
+</ANNOTATION_DOCUMENT>
+""", encoding="utf-8")
+    return path
+
+
+def _emotions(path: Path):
+    prev = read_eaf(path, fps=25.0, tier_coders={"Emotion": "alice"}, tier_roles={"Emotion": "emotion"})
+    return [e.emotion for e in prev.accept()], prev.notes
+
+
+def test_a_local_ecv_gives_the_values(tmp_path):
+    (tmp_path / "cv").mkdir()
+    (tmp_path / "cv" / "emotions.ecv").write_text(ECV, encoding="utf-8")
+    # a relative path from the .eaf's folder: the entries' values, in the .eaf's language (English), not the
+    # .ecv's first (Dutch)
+    emotions, notes = _emotions(_eaf(tmp_path / "rel.eaf", "cv/emotions.ecv"))
+    assert emotions == ["happiness", "surprise"] and not any("vocabulary" in n for n in notes)
+    # a file: URL as ELAN writes it (file:/path) and with an empty host (file:///path)
+    ecv = (tmp_path / "cv" / "emotions.ecv").resolve()
+    assert _emotions(_eaf(tmp_path / "url.eaf", ecv.as_uri()))[0] == ["happiness", "surprise"]
+    assert _emotions(_eaf(tmp_path / "url1.eaf", f"file:{ecv.as_posix()}"))[0] == ["happiness", "surprise"]
+    # the Map ELAN tiers dialog shows the values too
+    (tier,) = foreign_tiers(tmp_path / "rel.eaf").tiers
+    assert tier.samples == ("happiness", "surprise")
+
+
+def test_an_ecv_of_another_machine_is_read_beside_the_file(tmp_path):
+    (tmp_path / "emotions.ecv").write_text(ECV, encoding="utf-8")
+    emotions, _ = _emotions(_eaf(tmp_path / "win.eaf", "file:///C:/Users/lab/ELAN/emotions.ecv"))
+    assert emotions == ["happiness", "surprise"]
+
+
+def test_a_remote_or_missing_vocabulary_keeps_the_stored_values(tmp_path):
+    emotions, notes = _emotions(_eaf(tmp_path / "remote.eaf", "http://example.org/cv/emotions.ecv"))
+    assert emotions == ["", "surprised"]
+    (note,) = [n for n in notes if "vocabulary" in n]
+    assert "'Emotions'" in note and "is remote (not fetched)" in note and "\n" not in note
+    emotions, notes = _emotions(_eaf(tmp_path / "gone.eaf", "file:///nowhere/emotions.ecv"))
+    assert emotions == ["", "surprised"] and any("is not here" in n for n in notes)
+    (tmp_path / "bad.ecv").write_text("<CV_RESOURCE>", encoding="utf-8")
+    emotions, notes = _emotions(_eaf(tmp_path / "bad.eaf", "bad.ecv"))
+    assert emotions == ["", "surprised"] and any("bad.ecv is not valid XML" in n for n in notes)

@@ -7,10 +7,11 @@ import os
 from pathlib import Path
 
 import pytest
+from support.cli_run import noise_frames as _frames
+from support.cli_run import run
+from support.cli_run import tiny_video as _video
 
 from merstudio.project import Event, Project
-from tests.cli.test_project_cmd import _video
-from tests.cli.test_project_video_ref import _frames, run
 
 
 def test_export_refuses_the_project_and_its_videos(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -5,27 +5,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import cv2
-import numpy as np
 import pytest
+from support.cli_run import run
+from support.cli_run import tiny_video as _video
 
 from merstudio.cli.main import main
 from merstudio.interchange import Media, write_eaf
 from merstudio.project import Event, Project
-
-
-def _video(path: Path, n: int = 90, fps: float = 30.0) -> Path:
-    writer = cv2.VideoWriter(str(path), cv2.VideoWriter_fourcc(*"MJPG"), fps, (64, 48))
-    for i in range(n):
-        writer.write(np.full((48, 64, 3), 40 + i, np.uint8))
-    writer.release()
-    return path
-
-
-def run(capsys: pytest.CaptureFixture[str], *argv: object) -> tuple[int, str, str]:
-    code = main([str(a) for a in argv])
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 def test_headless_project_import_and_agreement(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -7,27 +7,12 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-import cv2
-import numpy as np
 import pytest
+from support.cli_run import noise_frames as _frames
+from support.cli_run import run
+from support.cli_run import tiny_video as _video
 
-from merstudio.cli.main import main
 from merstudio.project import Project
-from tests.cli.test_project_cmd import _video
-
-
-def _frames(folder: Path, value: int) -> Path:
-    folder.mkdir()
-    rng = np.random.default_rng(value)
-    for i in range(5 + value % 7):  # another count (and content) per folder: not one video by content
-        cv2.imwrite(str(folder / f"img{i + 1}.png"), rng.integers(0, 255, (48, 64, 3), np.uint8))
-    return folder
-
-
-def run(capsys: pytest.CaptureFixture[str], *argv: object) -> tuple[int, str, str]:
-    code = main([str(a) for a in argv])
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 @pytest.fixture()

@@ -288,9 +288,10 @@ def test_elan_child_tiers_of_an_expression_import_with_its_times(window, video_p
     """The FACS layout: "AU" and "Emotion" Symbolic_Association children of an "Expression" tier. The dialog offers
     the children (with "times of its parent Expression"), ticked, and the parent left out; the command imports one
     event per expression with its frames, the emotion (from the CV) and the AUs."""
+    from support.elan_files import facs_eaf
+
     from merstudio.gui.tier_dialog import TierMapDialog
     from merstudio.interchange.eaf import foreign_tiers
-    from tests.interchange.test_ix_eaf_children import facs_eaf
 
     win = window
     video = _open(win, video_path)
@@ -309,3 +310,31 @@ def test_elan_child_tiers_of_an_expression_import_with_its_times(window, video_p
     assert _coding(win.project.events(video.id)) == [("alice", 30, 41, "happiness", "6+12"),
                                                       ("alice", 60, 68, "contempt", "R14")]
     assert win.undo_stack.count() == n_steps + 1
+
+
+def test_the_app_parses_the_elan_file_once_per_import(window, video_path, tmp_path, monkeypatch):
+    """The tier step, the preview (and the replace preview offered beside it) and the remembered mapping share one
+    parsed document."""
+    import xml.etree.ElementTree as ET
+
+    from merstudio.gui.dialogs import ImportPreviewDialog
+    from merstudio.gui.tier_dialog import TierMapDialog
+
+    def map_tiers(self):
+        self.set_row("Emotion", coder="alice")
+        self.set_row("AU", coder="alice")
+        return QDialog.DialogCode.Accepted
+
+    monkeypatch.setattr(TierMapDialog, "exec", map_tiers)
+    monkeypatch.setattr(ImportPreviewDialog, "exec", lambda self: QDialog.DialogCode.Accepted)
+    win = window
+    video = _open(win, video_path)
+    src = _tiers_eaf(tmp_path / "colleague.eaf")
+    parsed = []
+    real = ET.parse
+    monkeypatch.setattr(ET, "parse", lambda *a, **k: parsed.append(a[0]) or real(*a, **k))
+    assert win.ctx.execute(C.ImportEvents, path=str(src)), win.errors
+    assert _coding(win.project.events(video.id)) == MERGED and len(parsed) == 1
+    src.write_text(src.read_text(encoding="utf-8").replace("surprise", "fear"), encoding="utf-8")  # corrected
+    assert win.ctx.execute(C.ImportEvents, path=str(src), replace=True), win.errors
+    assert len(parsed) == 2 and ("alice", 30, 44, "fear", "4") in _coding(win.project.events(video.id))

@@ -7,93 +7,12 @@ they import like tiers with times of their own; Symbolic_Subdivision parts of on
 from __future__ import annotations
 
 import csv
-from pathlib import Path
+
+from support.elan_files import facs_eaf
 
 from merstudio.cli.main import main
 from merstudio.interchange import read_eaf
 from merstudio.interchange.eaf import foreign_tiers
-
-
-def facs_eaf(path: Path, subdivided: bool = False, second: tuple[int, int] = (3000, 3300)) -> Path:
-    """As ELAN 3.0 writes it (30 fps): Expression a1 1000-1400 ms "ME", a2 3000-3300 ms "ME"; AU (Symbolic_
-    Association) "AU6+AU12" on a1, "R14" on a2; Emotion (Symbolic_Association, CV "emotions", ELAN 2.8+
-    CV_ENTRY_ML) "happiness" on a1 and, on a2, an empty stored value with CVE_REF c2 ("contempt"). ``subdivided``:
-    the AU tier is Symbolic_Subdivision instead, a1's AUs in two ordered parts (AU12 written first, AU6 before it by
-    PREVIOUS_ANNOTATION). ``second``: a2's times (ms)."""
-    if subdivided:
-        au = ('<TIER LINGUISTIC_TYPE_REF="sub" PARENT_REF="Expression" TIER_ID="AU" ANNOTATOR="alice">'
-              '<ANNOTATION><REF_ANNOTATION ANNOTATION_ID="a8" ANNOTATION_REF="a1" PREVIOUS_ANNOTATION="a3">'
-              '<ANNOTATION_VALUE>AU12</ANNOTATION_VALUE></REF_ANNOTATION></ANNOTATION>'
-              '<ANNOTATION><REF_ANNOTATION ANNOTATION_ID="a3" ANNOTATION_REF="a1">'
-              '<ANNOTATION_VALUE>AU6</ANNOTATION_VALUE></REF_ANNOTATION></ANNOTATION>')
-    else:
-        au = ('<TIER LINGUISTIC_TYPE_REF="assoc" PARENT_REF="Expression" TIER_ID="AU" ANNOTATOR="alice">'
-              '<ANNOTATION><REF_ANNOTATION ANNOTATION_ID="a3" ANNOTATION_REF="a1">'
-              '<ANNOTATION_VALUE>AU6+AU12</ANNOTATION_VALUE></REF_ANNOTATION></ANNOTATION>')
-    path.write_text(f'''<?xml version="1.0" encoding="UTF-8"?>
-<ANNOTATION_DOCUMENT AUTHOR="alice" DATE="2026-12-05T10:00:00+01:00" FORMAT="3.0" VERSION="3.0" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" xsi:noNamespaceSchemaLocation="http://www.mpi.nl/tools/elan/EAFv3.0.xsd">
-    <HEADER MEDIA_FILE="" TIME_UNITS="milliseconds">
-        <PROPERTY NAME="lastUsedAnnotationId">8</PROPERTY>
-    </HEADER>
-    <TIME_ORDER>
-        <TIME_SLOT TIME_SLOT_ID="ts1" TIME_VALUE="1000"/>
-        <TIME_SLOT TIME_SLOT_ID="ts2" TIME_VALUE="1400"/>
-        <TIME_SLOT TIME_SLOT_ID="ts3" TIME_VALUE="{second[0]}"/>
-        <TIME_SLOT TIME_SLOT_ID="ts4" TIME_VALUE="{second[1]}"/>
-    </TIME_ORDER>
-    <TIER LINGUISTIC_TYPE_REF="seg" TIER_ID="Expression" ANNOTATOR="alice">
-        <ANNOTATION>
-            <ALIGNABLE_ANNOTATION ANNOTATION_ID="a1" TIME_SLOT_REF1="ts1" TIME_SLOT_REF2="ts2">
-                <ANNOTATION_VALUE>ME</ANNOTATION_VALUE>
-            </ALIGNABLE_ANNOTATION>
-        </ANNOTATION>
-        <ANNOTATION>
-            <ALIGNABLE_ANNOTATION ANNOTATION_ID="a2" TIME_SLOT_REF1="ts3" TIME_SLOT_REF2="ts4">
-                <ANNOTATION_VALUE>ME</ANNOTATION_VALUE>
-            </ALIGNABLE_ANNOTATION>
-        </ANNOTATION>
-    </TIER>
-    {au}
-        <ANNOTATION>
-            <REF_ANNOTATION ANNOTATION_ID="a4" ANNOTATION_REF="a2">
-                <ANNOTATION_VALUE>R14</ANNOTATION_VALUE>
-            </REF_ANNOTATION>
-        </ANNOTATION>
-    </TIER>
-    <TIER LINGUISTIC_TYPE_REF="emo" PARENT_REF="Expression" TIER_ID="Emotion" ANNOTATOR="alice">
-        <ANNOTATION>
-            <REF_ANNOTATION ANNOTATION_ID="a5" ANNOTATION_REF="a1" CVE_REF="c1">
-                <ANNOTATION_VALUE>happiness</ANNOTATION_VALUE>
-            </REF_ANNOTATION>
-        </ANNOTATION>
-        <ANNOTATION>
-            <REF_ANNOTATION ANNOTATION_ID="a6" ANNOTATION_REF="a2" CVE_REF="c2">
-                <ANNOTATION_VALUE></ANNOTATION_VALUE>
-            </REF_ANNOTATION>
-        </ANNOTATION>
-    </TIER>
-    <LINGUISTIC_TYPE GRAPHIC_REFERENCES="false" LINGUISTIC_TYPE_ID="seg" TIME_ALIGNABLE="true"/>
-    <LINGUISTIC_TYPE CONSTRAINTS="Symbolic_Association" GRAPHIC_REFERENCES="false" LINGUISTIC_TYPE_ID="assoc" TIME_ALIGNABLE="false"/>
-    <LINGUISTIC_TYPE CONSTRAINTS="Symbolic_Subdivision" GRAPHIC_REFERENCES="false" LINGUISTIC_TYPE_ID="sub" TIME_ALIGNABLE="false"/>
-    <LINGUISTIC_TYPE CONSTRAINTS="Symbolic_Association" CONTROLLED_VOCABULARY_REF="emotions" GRAPHIC_REFERENCES="false" LINGUISTIC_TYPE_ID="emo" TIME_ALIGNABLE="false"/>
-    <LANGUAGE LANG_DEF="http://cdb.iso.org/lg/CDB-00130975-001" LANG_ID="und" LANG_LABEL="undetermined (und)"/>
-    <CONSTRAINT DESCRIPTION="Time subdivision of parent annotation's time interval, no time gaps allowed within this interval" STEREOTYPE="Time_Subdivision"/>
-    <CONSTRAINT DESCRIPTION="Symbolic subdivision of a parent annotation. Annotations refering to the same parent are ordered" STEREOTYPE="Symbolic_Subdivision"/>
-    <CONSTRAINT DESCRIPTION="1-1 association with a parent annotation" STEREOTYPE="Symbolic_Association"/>
-    <CONSTRAINT DESCRIPTION="Time alignable annotations within the parent annotation's time interval, gaps are allowed" STEREOTYPE="Included_In"/>
-    <CONTROLLED_VOCABULARY CV_ID="emotions">
-        <DESCRIPTION LANG_REF="und"/>
-        <CV_ENTRY_ML CVE_ID="c1">
-            <CVE_VALUE DESCRIPTION="" LANG_REF="und">happiness</CVE_VALUE>
-        </CV_ENTRY_ML>
-        <CV_ENTRY_ML CVE_ID="c2">
-            <CVE_VALUE DESCRIPTION="" LANG_REF="und">contempt</CVE_VALUE>
-        </CV_ENTRY_ML>
-    </CONTROLLED_VOCABULARY>
-</ANNOTATION_DOCUMENT>
-''', encoding="utf-8")
-    return path
-
 
 MAPPED = {"AU": "alice", "Emotion": "alice"}
 ROLES = {"AU": "aus", "Emotion": "emotion"}

@@ -48,6 +48,7 @@ from merstudio.analysis.files import (
     HASH_CHUNK,  # noqa: F401 - re-exported: bytes hashed at each end of a file
     WORKING_FORMS,
     AnalysisOutput,
+    MetaFiles,
     analyze_file,
     content_hash,
     finish_commit,
@@ -60,7 +61,14 @@ from merstudio.analysis.pipeline import AnalysisSettings
 from merstudio.atomic import ClaimedElsewhere, FileClaim, ensure_dir, write_text_atomic
 from merstudio.errors import InputError, MerstudioError, OutputError
 from merstudio.execution import Backend, Cancelled, WorkerLost
-from merstudio.io import IMAGE_EXTENSIONS, VIDEO_EXTENSIONS, SourceWarning, natural_sort_key, photo_set
+from merstudio.io import (
+    IMAGE_EXTENSIONS,
+    VIDEO_EXTENSIONS,
+    SourceWarning,
+    folder_fps,
+    natural_sort_key,
+    photo_set,
+)
 
 MANIFEST = "manifest.csv"
 MANIFEST_COLUMNS = ("video", "hash", "status", "frames", "fps", "duration", "device", "error", "output",
@@ -101,12 +109,9 @@ def read_list(path: Path) -> list[Path]:
 
 
 def frames_fps(path: Path | str, fps: float | None) -> float | None:
-    """The `--fps` that applies to `path`: the rate of a frame folder or an image; a video keeps its own timing
-    (None). An input that does not exist (yet) is judged by its name."""
-    if fps is None:
-        return None
-    p = Path(path)
-    return fps if p.is_dir() or p.suffix.lower() in IMAGE_EXTENSIONS else None
+    """The `--fps` that applies to `path` (`merstudio.io.folder_fps`): the rate of a frame folder or an image; a
+    video keeps its own timing (None). None when no `--fps` was given (each source's own default)."""
+    return None if fps is None else folder_fps(path, fps)
 
 
 def _has_images(folder: Path) -> bool:
@@ -356,6 +361,9 @@ class BatchPlan:
     # inputs found at another path than their finished row's, whose old path is gone (the archive moved or was
     # remounted): (old key, new key); their rows and results are kept
     moved: list[tuple[str, str]] = field(default_factory=list)
+    # finished, up-to-date results (skipped or adopted; in a plain run, not refused) whose plots `--plot` asks for:
+    # drawn from the result's files (`files.stored_result`), not analysed again
+    replot: list[BatchItem] = field(default_factory=list)
 
     def changes(self) -> list[str]:
         """What changed since the inputs of `changed` were analysed, each named once, in order of appearance."""
@@ -373,9 +381,9 @@ def _paths(out: Path, name: str, fmt: str = "csv") -> Any:
     return output_paths(out, name, fmt)  # type: ignore[call-arg, unused-ignore]
 
 
-def _result_there(out: Path, name: str) -> bool:
+def _result_there(out: Path, name: str, metas: MetaFiles | None = None) -> bool:
     """A committed result whose meta describes the files beside it (not a commit record a killed run left)."""
-    return result_status(out, name) == "complete"
+    return result_status(out, name, metas=metas) == "complete"
 
 
 # AnalysisSettings fields -> the `merstudio analyze` option that sets them (a change names the option)
@@ -391,22 +399,17 @@ def _setting_value(name: str, value: Any) -> Any:
 
 
 def settings_changes(out: Path, name: str, source: Path, settings: AnalysisSettings, *, fmt: str = "csv",
-                     fps: float | None = None, plot: bool = False) -> list[str]:
+                     fps: float | None = None, plot: bool = False, metas: MetaFiles | None = None) -> list[str]:
     """What differs between the finished result `name` in `out` (its meta file) and a run of `source` with these
     settings: the options (`--landmarks`, `--format`, `--fps`, `--plot`: its plots are missing) or `analysis
     revision` (an older merstudio's values). Empty: the result is what this run would write. `device` is not
-    compared (the same values on any device)."""
-    import json
+    compared (the same values on any device). `metas`: the plan's meta files (each read once)."""
     from dataclasses import asdict
 
     from merstudio.analysis.pipeline import ANALYSIS_REVISION
 
-    meta_path = output_paths(Path(out), name).meta
-    try:
-        meta = json.loads(meta_path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return []
-    if not isinstance(meta, dict):
+    meta = (metas if metas is not None else MetaFiles(out)).get(output_paths(Path(out), name).meta)
+    if meta is None:
         return []
     changes = []
     if meta.get("analysis_revision") != ANALYSIS_REVISION:
@@ -420,11 +423,8 @@ def settings_changes(out: Path, name: str, source: Path, settings: AnalysisSetti
             changes.append(SETTING_FLAGS[key])
     if str(meta.get("format") or "csv") != fmt:
         changes.append("--format")
-    if Path(source).is_dir() or Path(source).suffix.lower() in IMAGE_EXTENSIONS:  # --fps: frame folders, images
-        from merstudio.io import DEFAULT_FOLDER_FPS, dataset_fps_hint
-
-        rate = fps if fps is not None else (dataset_fps_hint(source) if Path(source).is_dir() else None) \
-            or DEFAULT_FOLDER_FPS
+    rate = folder_fps(source, fps)  # --fps: frame folders and images (with their default); a video: None
+    if rate is not None:
         with contextlib.suppress(TypeError, ValueError):
             had = meta.get("fps")
             if had is not None and abs(float(had) - float(rate)) > 1e-6:
@@ -444,25 +444,29 @@ def _plots_there(out: Path, name: str, meta: dict[str, Any]) -> bool:
 
 
 def adoptable(out: Path, name: str, source: Path, digest: str, settings: AnalysisSettings | None, *,
-              fmt: str = "csv", fps: float | None = None, plot: bool = False) -> dict[str, Any] | None:
+              fmt: str = "csv", fps: float | None = None, plot: bool = False,
+              metas: MetaFiles | None = None) -> dict[str, Any] | None:
     """The meta of the finished result `name` in `out` when a batch may take it as the result of `source` without
     analysing it again: complete, its meta records this input (the same resolved path and the same content hash,
     `content_hash`) and this run's settings (`settings_changes` finds nothing). None otherwise (also without
-    `settings`, or for a result of an older merstudio that recorded no content hash)."""
-    import json
-
-    if settings is None or not digest or not _result_there(Path(out), name):
+    `settings`, or for a result of an older merstudio that recorded no content hash). `metas`: the plan's meta
+    files (each read once)."""
+    metas = metas if metas is not None else MetaFiles(out)
+    if settings is None or not digest or not _result_there(Path(out), name, metas):
+        return None
+    meta = metas.get(output_paths(Path(out), name).meta)
+    if meta is None:
         return None
     try:
-        meta = json.loads(output_paths(Path(out), name).meta.read_text(encoding="utf-8"))
         where = meta.get("input_path") or meta.get("input")
         same = (meta.get("input_hash") == digest and bool(where)
                 and Path(str(where)).resolve() == Path(source).resolve())
-    except (OSError, ValueError, AttributeError):
+    except OSError:
         return None
-    if not same or settings_changes(Path(out), name, Path(source), settings, fmt=fmt, fps=fps, plot=plot):
+    if not same or settings_changes(Path(out), name, Path(source), settings, fmt=fmt, fps=fps, plot=plot,
+                                    metas=metas):
         return None
-    return meta if isinstance(meta, dict) else None
+    return meta
 
 
 def _adopt(row: ManifestRow, meta: dict[str, Any], digest: str, name: str) -> ManifestRow:
@@ -498,11 +502,18 @@ def plan_batch(inputs: Sequence[Path], out: Path, *, retry_failed: bool = False,
     these settings (`adoptable`: the plan's `adopted`), else refused unless `overwrite` (OutputError, before
     anything runs). A row that is not `done` (a batch killed while its result committed) whose result is so is
     adopted the same way. With `settings`, a finished input whose result was made with other settings
-    (`settings_changes`: the options, `fmt`, `fps` of a frame folder, `plot` without its plots, an older analysis
-    revision) runs again and is named in `changed`."""
+    (`settings_changes`: the options, `fmt`, `fps` of a frame folder, an older analysis revision) runs again and
+    is named in `changed`; with `plot`, a finished result whose plots are missing is skipped or adopted all the
+    same and goes to `replot` (its plots are drawn from it). Each meta file in `out` is read once (`MetaFiles`)."""
     manifest = manifest if manifest is not None else Manifest.read(out)
     owned = {r.output: k for k, r in manifest.rows.items() if r.output}
     plan = BatchPlan(Path(out), [], manifest=manifest)
+    metas = MetaFiles(plan.out)
+
+    def current(item: BatchItem) -> None:
+        """`item`'s result is skipped or adopted: with `plot`, its missing plots are drawn from it."""
+        if plot and not _plots_there(plan.out, item.name, metas.get(output_paths(plan.out, item.name).meta) or {}):
+            plan.replot.append(item)
     new: list[BatchItem] = []
     listed = {Manifest.key(p) for p in inputs}
     # rows whose input is no longer where it was (done, failed or stopped): an input of the same content is that
@@ -531,21 +542,23 @@ def plan_batch(inputs: Sequence[Path], out: Path, *, retry_failed: bool = False,
             plan.moved.append((old, key))
             manifest.dirty = True
         if row is not None and row.output and plan.out.is_dir():
-            finish_commit(_paths(plan.out, row.output, fmt), notice)
+            finish_commit(_paths(plan.out, row.output, fmt), notice, metas)
         same = row is not None and error is None and row.hash == digest
         if same and row is not None and not overwrite:
-            if row.status == "done" and _result_there(plan.out, row.output):
+            if row.status == "done" and _result_there(plan.out, row.output, metas):
                 changes = ([] if settings is None else
-                           settings_changes(plan.out, row.output, Path(p), settings, fmt=fmt, fps=fps, plot=plot))
+                           settings_changes(plan.out, row.output, Path(p), settings, fmt=fmt, fps=fps, metas=metas))
                 if not changes:
                     plan.done.append(row)
+                    current(BatchItem(Path(p), row.output, digest))
                     continue
                 plan.changed[key] = changes
             elif row.status in ("running", "partial") and row.output:
-                meta = adoptable(plan.out, row.output, Path(p), digest, settings, fmt=fmt, fps=fps, plot=plot)
+                meta = adoptable(plan.out, row.output, Path(p), digest, settings, fmt=fmt, fps=fps, metas=metas)
                 if meta is not None:
                     plan.adopted.append(_adopt(row, meta, digest, row.output))
                     plan.done.append(row)
+                    current(BatchItem(Path(p), row.output, digest))
                     manifest.dirty = True
                     continue
             if row.status == "failed" and not retry_failed:
@@ -559,8 +572,8 @@ def plan_batch(inputs: Sequence[Path], out: Path, *, retry_failed: bool = False,
             plan.items.append(item)
             new.append(item)
     if new:
-        names = _own_names([i.input for i in new], output_names([i.input for i in new], plan.out), plan.out,
-                           notice)
+        names = _own_names([i.input for i in new], output_names([i.input for i in new], plan.out, metas), plan.out,
+                           notice, metas)
         for item, name in zip(new, names, strict=True):
             cand, k = name, 1
             while _owned_by_other(owned, cand, Manifest.key(item.input)):
@@ -570,14 +583,15 @@ def plan_batch(inputs: Sequence[Path], out: Path, *, retry_failed: bool = False,
             item.name = cand
         for item in new:
             if plan.out.is_dir():
-                finish_commit(_paths(plan.out, item.name, fmt), notice)
+                finish_commit(_paths(plan.out, item.name, fmt), notice, metas)
             meta = None if overwrite or item.error is not None else adoptable(
-                plan.out, item.name, item.input, item.hash, settings, fmt=fmt, fps=fps, plot=plot)
+                plan.out, item.name, item.input, item.hash, settings, fmt=fmt, fps=fps, metas=metas)
             if meta is not None:
                 key = Manifest.key(item.input)
                 row = manifest.rows.setdefault(key, ManifestRow(key))
                 plan.adopted.append(_adopt(row, meta, item.hash, item.name))
                 plan.done.append(row)
+                current(item)
                 plan.items.remove(item)
                 manifest.dirty = True
                 continue
@@ -590,14 +604,14 @@ def plan_batch(inputs: Sequence[Path], out: Path, *, retry_failed: bool = False,
 
 
 def _own_names(inputs: Sequence[Path], names: list[str], out: Path,
-               notice: Callable[[str], None] | None = None) -> list[str]:
+               notice: Callable[[str], None] | None = None, metas: MetaFiles | None = None) -> list[str]:
     """`names` with each input's own earlier result in `out` kept: an input whose finished result there (its meta
     records this input) has another name than `output_names` gave keeps that name (so a rerun replaces it, never
     leaves it beside a new one), unless another input of the run has that name; an older result of the input
     that stays under another name is named through `notice`."""
     if not Path(out).is_dir():
         return names
-    known = results_of_inputs(Path(out))
+    known = results_of_inputs(Path(out), metas)
     if not known:
         return names
     names = list(names)
@@ -625,11 +639,14 @@ def _owned_by_other(owned: dict[str, str], name: str, key: str) -> bool:
 
 
 def plain_plan(inputs: Sequence[Path], out: Path, overwrite: bool, fmt: str = "csv",
-               notice: Callable[[str], None] | None = None) -> BatchPlan:
+               notice: Callable[[str], None] | None = None, *, settings: AnalysisSettings | None = None,
+               fps: float | None = None, plot: bool = False) -> BatchPlan:
     """A run without a manifest (what `merstudio analyze a.mp4 b.mp4` always did): every input runs, once (an
     input named twice, the same resolved path, is analysed once and `notice` says so). An input whose earlier
     result in `out` has another name keeps that name (`_own_names`). A commit a stopped run left is finished
-    before an existing result is refused (`prepare_output_dir`)."""
+    before an existing result is refused (`prepare_output_dir`). With `plot` (and `settings`, not `overwrite`), an
+    input whose result is up to date (`adoptable`: the same input, content and settings) is not analysed nor
+    refused: it goes to the plan's `replot` (its plots are drawn from the result)."""
     from merstudio.analysis.files import prepare_output_dir
 
     seen: dict[str, Path] = {}
@@ -643,10 +660,25 @@ def plain_plan(inputs: Sequence[Path], out: Path, overwrite: bool, fmt: str = "c
         seen[key] = Path(p)
         unique.append(Path(p))
     inputs = unique
-    names = _own_names(inputs, output_names(list(inputs), out), out, notice)
-    prepare_output_dir(out, [_paths(out, n, fmt) for n in names], overwrite, notice)
+    metas = MetaFiles(out)  # each meta file read once
+    names = _own_names(inputs, output_names(list(inputs), out, metas), out, notice, metas)
+    replot: list[BatchItem] = []
+    if plot and settings is not None and not overwrite and Path(out).is_dir():
+        for p, n in zip(list(inputs), list(names), strict=True):
+            finish_commit(_paths(out, n, fmt), notice, metas)
+            try:
+                digest = content_hash(p)
+            except OSError:
+                continue
+            if adoptable(Path(out), n, p, digest, settings, fmt=fmt, fps=fps, metas=metas) is not None:
+                replot.append(BatchItem(p, n, digest))
+        drawn = {it.name for it in replot}
+        inputs, names = [p for p, n in zip(inputs, names, strict=True) if n not in drawn], \
+            [n for n in names if n not in drawn]
+    prepare_output_dir(out, [_paths(out, n, fmt) for n in names], overwrite, notice, metas)
     return BatchPlan(Path(out), [BatchItem(Path(p), n, overwrite=overwrite) for p, n in zip(inputs, names,
-                                                                                             strict=True)])
+                                                                                             strict=True)],
+                     replot=replot)
 
 
 # ------------------------------------------------------------------------------------------ the task

@@ -43,6 +43,7 @@ import hashlib
 import io
 import json
 import os
+import re
 import secrets
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -226,28 +227,32 @@ def content_hash(path: Path) -> str:
 
 
 
-def output_names(inputs: Sequence[Path], out_dir: Path | None = None) -> list[str]:
+def output_names(inputs: Sequence[Path], out_dir: Path | None = None,
+                 metas: MetaFiles | None = None) -> list[str]:
     """A unique, predictable output name per input: `clip` for `clip.mp4`; the whole file name (`x.mp4`, `x.jpg`)
     when another input of this run has the same stem, or when `out_dir` already holds results named `<stem>` of
     another input (so a later run never replaces them); `<parent>_<file name>` when file names collide too;
     numbered (`_2`, `_3`) only when even those collide. A folder input's name is the folder's name. A name that
     would end like another result's working files (`x.partial` for x.partial.mp4: `x.partial.csv` is the rows in
     progress of the result `x`; see `working_name`) is never given: such an input gets its whole file name
-    (`x.partial.mp4`), a folder `x.partial` the name `x_partial`."""
+    (`x.partial.mp4`), a folder `x.partial` the name `x_partial`. Nor is a name that ends like another result's
+    plots (`x_face1`, `x_faces`: `plot_name`): `x_face1.mp4` is named `x_face1.mp4`, a folder `x_face1` `x-face1`. `metas`: the plan's meta files (read once)."""
     paths = [Path(p) for p in inputs]
     full = [p.name for p in paths]
     stems = [p.stem if p.suffix and not p.is_dir() else p.name for p in paths]
     names = []
     for k, p in enumerate(paths):
         name = stems[k]
-        if (working_name(name) or stems.count(name) > 1
-                or (out_dir is not None and _taken_by_other(out_dir, name, p))):
+        if (working_name(name) or plot_name(name) or stems.count(name) > 1
+                or (out_dir is not None and _taken_by_other(out_dir, name, p, metas))):
             name = full[k]
-            if full.count(name) > 1 or (out_dir is not None and _taken_by_other(out_dir, name, p)):
+            if full.count(name) > 1 or (out_dir is not None and _taken_by_other(out_dir, name, p, metas)):
                 name = f"{p.resolve().parent.name}_{name}"
         while working_name(name):  # a folder `x.partial`: x_partial
             head, _, tail = name.rpartition(".")
             name = f"{head}_{tail}"
+        if (m := PLOT_ENDING.search(name)) is not None:  # a folder `x_face1`: x-face1
+            name = f"{name[:m.start()]}-{name[m.start() + 1:]}"
         names.append(name)
     out: list[str] = []
     for n in names:
@@ -268,27 +273,34 @@ WORKING_FORMS = (".partial", ".spots", ".previous", ".spots.partial", ".spots.co
                  ".previous.spots", ".previous.spots.partial")
 
 
+# A result's plots (`merstudio analyze --plot`) are `<name>.png`, or with several faces `<name>_face<id>.png` and
+# `<name>_faces.png` (the face sheet or map): a result named `<other>_face1` or `<other>_faces` would write a plot of
+# the result `<other>`, so no name ends so (case-insensitive file systems too).
+PLOT_ENDING = re.compile(r"_face(\d+|s)$", re.IGNORECASE)
+
+
+def plot_name(name: str) -> bool:
+    """True when a result named `name` would write the plot of another result (`x_face1.png`: the result x's
+    face 1); `output_names` never gives one."""
+    return PLOT_ENDING.search(name) is not None
+
+
 def working_name(name: str) -> bool:
     """True when a result named `name` would share files with another result's working files (`x.partial`: its
     x.partial.csv is the result x's rows in progress); `output_names` never gives one."""
     return name.lower().endswith(WORKING_ENDINGS)
 
 
-def _taken_by_other(out_dir: Path, name: str, source: Path) -> bool:
+def _taken_by_other(out_dir: Path, name: str, source: Path, metas: MetaFiles | None = None) -> bool:
     """True when `out_dir` holds results named `name` (complete, or partial: a run that stopped or still runs)
     whose meta file records another input."""
     paths = output_paths(Path(out_dir), name)
-    return any(_records_other(meta, source) for meta in (paths.meta, paths.partial_meta))
+    return any(_records_other(meta, source, metas) for meta in (paths.meta, paths.partial_meta))
 
 
-def _records_other(meta: Path, source: Path) -> bool:
-    if not meta.is_file():
-        return False
-    try:
-        recorded = json.loads(meta.read_text(encoding="utf-8"))
-        where = recorded.get("input_path") or recorded.get("input")
-    except (OSError, ValueError, AttributeError):
-        return False
+def _records_other(meta: Path, source: Path, metas: MetaFiles | None = None) -> bool:
+    recorded = _meta(meta, metas)
+    where = recorded.get("input_path") or recorded.get("input") if recorded is not None else None
     if not where:
         return False
     try:
@@ -300,19 +312,52 @@ def _records_other(meta: Path, source: Path) -> bool:
 RESULTS_SCANNED = 20_000  # results_of_inputs reads at most this many meta files
 
 
-def results_of_inputs(out_dir: Path) -> dict[str, list[str]]:
+class MetaFiles:
+    """The meta files of one output folder as a plan reads them: each at most once. A plan asks several things of
+    a result's meta (a commit to finish, complete, whose input, which settings: `finish_commit`, `result_status`,
+    `output_names`, the batch's `settings_changes`) and `results_of_inputs` reads every meta in the folder; passing
+    one of these along shares the reads. A file the plan rewrites (a commit it finished) is read again."""
+
+    def __init__(self, out_dir: Path | str) -> None:
+        self.out_dir = Path(out_dir)
+        self._read: dict[str, dict[str, Any] | None] = {}
+        self._listed: list[Path] | None = None
+
+    def get(self, path: Path) -> dict[str, Any] | None:
+        """The JSON object in `path` (None: missing, unreadable or not an object)."""
+        key = str(path)
+        if key not in self._read:
+            self._read[key] = _read_json(Path(path))
+        return self._read[key]
+
+    def forget(self, path: Path) -> None:
+        self._read.pop(str(path), None)
+
+    def listed(self) -> list[Path]:
+        """The folder's `*.meta.json` files, sorted (listed once; OSError when the folder cannot be listed)."""
+        if self._listed is None:
+            self._listed = sorted(self.out_dir.glob("*.meta.json"))
+        return self._listed
+
+
+def _meta(path: Path, metas: MetaFiles | None) -> dict[str, Any] | None:
+    return metas.get(path) if metas is not None else _read_json(path)
+
+
+def results_of_inputs(out_dir: Path, metas: MetaFiles | None = None) -> dict[str, list[str]]:
     """The finished results in `out_dir` (meta `complete`, or `committing`: a commit a stopped run left) by the
     input their meta records: resolved input path -> result names (sorted). A folder of more than RESULTS_SCANNED
-    meta files is not read (empty)."""
+    meta files is not read (empty). `metas`: the plan's meta files of `out_dir` (each read once)."""
     out: dict[str, list[str]] = {}
+    files = metas if metas is not None else MetaFiles(out_dir)
     try:
-        metas = sorted(Path(out_dir).glob("*.meta.json"))
+        listed = files.listed()
     except OSError:
         return out
-    if len(metas) > RESULTS_SCANNED:
+    if len(listed) > RESULTS_SCANNED:
         return out
-    for meta in metas:
-        recorded = _read_json(meta)
+    for meta in listed:
+        recorded = files.get(meta)
         if recorded is None or recorded.get("status") not in ("complete", "committing"):
             continue
         where = recorded.get("input_path") or recorded.get("input")
@@ -333,12 +378,14 @@ def output_paths(out_dir: Path, name: str, fmt: str = "csv") -> OutputPaths:
                        out_dir / f"{name}.spots.csv", out_dir / f"{name}.meta.json", fmt)
 
 
-def finish_commit(paths: OutputPaths, notice: Callable[[str], None] | None = None) -> bool:
+def finish_commit(paths: OutputPaths, notice: Callable[[str], None] | None = None,
+                  metas: MetaFiles | None = None) -> bool:
     """Finish the commit a stopped run left for the result of `paths` (its meta is a `committing` record, written
     once the rows were complete and fsynced: roll forward, `recover_result`), so that what a run then finds is the
     committed result. Called before a run decides whether a result exists (skip, refuse, overwrite). A result
-    another run holds, or whose files do not match the record, is left as it is. True when it finished one."""
-    record = _read_json(paths.meta)
+    another run holds, or whose files do not match the record, is left as it is. True when it finished one.
+    `metas`: the plan's meta files (the record is read from there; a finished commit's meta is read again)."""
+    record = _meta(paths.meta, metas)
     if record is None or record.get("status") != "committing":
         return False
     try:
@@ -346,13 +393,16 @@ def finish_commit(paths: OutputPaths, notice: Callable[[str], None] | None = Non
             done = recover_result(paths)
     except OutputError:
         return False
+    finally:
+        if metas is not None:
+            metas.forget(paths.meta)
     if done and notice is not None:
         notice(f"{paths.meta}: finished committing the result of a run that stopped while committing it")
     return done
 
 
 def prepare_output_dir(out_dir: Path | str, paths: Sequence[OutputPaths], overwrite: bool,
-                       notice: Callable[[str], None] | None = None) -> None:
+                       notice: Callable[[str], None] | None = None, metas: MetaFiles | None = None) -> None:
     """Create the output folder, finish the commits stopped runs left (`finish_commit`) and refuse to clobber
     earlier results unless `overwrite`. For an output URL only the file names of `paths` are used (checked at the
     URL)."""
@@ -367,7 +417,7 @@ def prepare_output_dir(out_dir: Path | str, paths: Sequence[OutputPaths], overwr
         return
     ensure_dir(Path(out_dir))
     for p in paths:
-        finish_commit(p, notice)
+        finish_commit(p, notice, metas)
         existing = [q for q in (p.csv, p.spots) if q.exists()]
         if existing and not overwrite:
             raise OutputError(f"{existing[0]}: already exists (use --overwrite to replace it)")
@@ -640,14 +690,15 @@ def recover_result(paths: OutputPaths) -> bool:
     return True
 
 
-def result_status(out_dir: Path, name: str, verify: bool = False) -> str:
+def result_status(out_dir: Path, name: str, verify: bool = False, metas: MetaFiles | None = None) -> str:
     """What a reader may take from the result `name` in `out_dir`: "complete" (the meta says so and its table and
     spots are the files it describes: their sizes, and with `verify` their sha256), "mismatch" (the meta says
     complete but a file is not the one it describes: never trust it), "committing" (a run stopped while
-    committing; the next run finishes it), "partial", "running" (or killed), or "missing"."""
-    meta = _read_json(Path(out_dir) / f"{name}.meta.json")
+    committing; the next run finishes it), "partial", "running" (or killed), or "missing". `metas`: the plan's
+    meta files (each read once)."""
+    meta = _meta(Path(out_dir) / f"{name}.meta.json", metas)
     if meta is None:
-        partial = _read_json(Path(out_dir) / f"{name}.partial.meta.json")
+        partial = _meta(Path(out_dir) / f"{name}.partial.meta.json", metas)
         return str(partial.get("status", "partial")) if partial else "missing"
     status = str(meta.get("status"))
     if status != "complete":
@@ -663,6 +714,31 @@ def result_status(out_dir: Path, name: str, verify: bool = False) -> str:
     except OSError:
         ok = False
     return "complete" if ok else "mismatch"
+
+
+def stored_result(out_dir: Path, name: str, metas: MetaFiles | None = None) -> AnalysisOutput:
+    """The complete result `name` in `out_dir` as an AnalysisOutput, read from its meta and spots file (nothing
+    analysed): what `merstudio analyze --plot` draws an up-to-date result's plots from. Face boxes are not stored
+    (none: no face sheet or face map). OutputError when it is not a complete result."""
+    meta_path = output_paths(Path(out_dir), name).meta
+    meta = _meta(meta_path, metas)
+    if meta is None or meta.get("status") != "complete":
+        raise OutputError(f"{meta_path}: not a complete result")
+    paths = output_paths(Path(out_dir), name, str(meta.get("format") or "csv"))
+    try:
+        with open(paths.spots, newline="", encoding="utf-8") as fh:
+            spots = [SpotRow(int(r["face_id"]), int(r["onset"]), int(r["apex"]), int(r["offset"]), float(r["score"]),
+                             float(r["onset_time"]), float(r["apex_time"]), float(r["offset_time"]))
+                     for r in csv.DictReader(fh)]
+        return AnalysisOutput(
+            Path(str(meta.get("input_path") or meta.get("input"))), paths, int(meta.get("frames_processed") or 0),
+            int(meta.get("frame_count") or 0), float(meta.get("fps") or 0.0), True, float(meta.get("seconds") or 0.0),
+            face_ids=[int(f) for f in meta.get("faces") or []], spots=spots, labels=[None] * len(spots),
+            rows=int(meta.get("rows") or 0), device=str(meta.get("device") or "cpu"),
+            frames_claimed=meta.get("frames_claimed"), warnings=list(meta.get("warnings") or []),
+            run_id=str(meta.get("run_id") or ""), input_hash=str(meta.get("input_hash") or ""))
+    except (OSError, KeyError, TypeError, ValueError) as exc:
+        raise OutputError(f"{meta_path}: cannot read the result ({getattr(exc, 'strerror', None) or exc})") from None
 
 
 def _read_json(path: Path) -> dict[str, Any] | None:

@@ -35,8 +35,10 @@ def register(sub: argparse._SubParsersAction) -> None:
         "and frame folders, --list FILE names inputs one per line; a batch writes <out>/manifest.csv (one row "
         "per input: hash, status, frames, fps, duration, device, error, output) after each input, and a rerun "
         "skips the inputs it lists as done with the same content and the same settings (resumable; a finished "
-        "input whose result was made with other options, e.g. --landmarks, --format, --fps, --plot, or by an "
-        "older analysis revision, is analysed again, and the run says which changed); folders that hold results "
+        "input whose result was made with other options, e.g. --landmarks, --format, --fps, or by an "
+        "older analysis revision, is analysed again, and the run says which changed; --plot draws the plots of an "
+        "up-to-date result from its files, in a batch or a plain run, without analysing it again); folders that "
+        "hold results "
         "(a manifest.csv or *.meta.json) are never inputs. A batch into a folder holding results of single runs "
         "takes over (adopts as done) those of the same input, content and settings. An input named twice is "
         "analysed once; a rerun keeps the name of the input's earlier result in the folder. -j N runs N local "
@@ -162,10 +164,10 @@ def _run(args: argparse.Namespace) -> int:
                             fmt=args.format, settings=settings, fps=args.fps, plot=args.plot, notice=_say)
     else:
         plan = B.plain_plan(expand_photo_sets(args.inputs, quiet=args.quiet), args.out, args.overwrite,
-                            fmt=args.format, notice=_say)
+                            fmt=args.format, notice=_say, settings=settings, fps=args.fps, plot=args.plot)
     if args.plot:
-        sources = {it.input.resolve() for it in plan.items}
-        for it in plan.items:  # a photo analysed into its own folder: <name>.png is the photo itself
+        sources = {it.input.resolve() for it in plan.items + plan.replot}
+        for it in plan.items + plan.replot:  # a photo analysed into its own folder: <name>.png is the photo itself
             png = args.out / f"{it.name}.png"
             if png.resolve() in sources:
                 raise OutputError(f"{png}: is an input; its AU plot would replace it: write to another folder (-o)")
@@ -186,6 +188,8 @@ def _run(args: argparse.Namespace) -> int:
         print(f"batch of {plan.total} input(s) on {backend.describe()}: {len(plan.items)} to analyse{again}, "
               f"{len(plan.done)} finished before (skipped), {len(plan.failed)} failed before (skipped"
               f"{'' if not plan.failed else ': --retry-failed runs them again'})")
+    if args.plot and plan.replot:
+        _plot_stored(plan.replot, args.out)
     from merstudio.execution.local import resource_tracker_running, stop_resource_tracker
 
     tracker_before = resource_tracker_running()
@@ -375,11 +379,10 @@ def _run_one_quietly(path: Path, out: Path, name: str, settings: AnalysisSetting
 
 def write_plot(r: AnalysisOutput, truth: list[tuple[int, int, str]] | None = None) -> None:
     """AU curves of each face track to <name>.png (<name>_face<k>.png when there are several)."""
-    import pandas as pd
-
+    from merstudio.analysis.outputs import read_table
     from merstudio.analysis.plot import plot_au_curves
 
-    frames = pd.read_csv(r.csv)
+    frames = read_table(r.csv)  # CSV or Parquet (--format)
     if r.boxes and len(r.face_ids) > 1:  # a photo of several people: which face is which
         _face_map(r, frames)
     elif r.portraits and len(r.face_ids) > 1:  # a video of several people (or one, lost and found): who is who
@@ -392,6 +395,24 @@ def write_plot(r: AnalysisOutput, truth: list[tuple[int, int, str]] | None = Non
         spots = [(s.onset, s.offset) for s in r.spots if s.face_id == fid]
         plot_au_curves(frames, png, fid, spots, truth or (), title=f"{r.input.name}: AU intensity (0-5), face {fid}")
         r.plots.append(png)
+
+
+def _plot_stored(items: list[Any], out: Path) -> None:
+    """--plot for inputs whose result in `out` is up to date (the same input, content and settings): drawn from
+    the result's table and meta (`stored_result`), not analysed again; one line says so."""
+    from merstudio.analysis.files import stored_result
+
+    drawn: list[Path] = []
+    for it in items:
+        r = stored_result(out, it.name)
+        write_plot(r)
+        drawn.extend(r.plots)
+    what = (f"{items[0].input}: its result in {out} is" if len(items) == 1
+            else f"{len(items)} inputs: their results in {out} are")
+    shown = ", ".join(str(p) for p in drawn[:3]) + (", ..." if len(drawn) > 3 else "")
+    print(f"merstudio: {what} up to date (the same content and settings): plot drawn from "
+          f"{'it' if len(items) == 1 else 'them'}, not analysed again ({shown or 'no face to plot'})",
+          file=sys.stderr)
 
 
 def _face_sheet(r: AnalysisOutput, frames: Any) -> None:  # frames: pandas.DataFrame (imported lazily)

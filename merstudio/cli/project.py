@@ -160,14 +160,12 @@ def _unique_hint(v: Any, videos: list[Any]) -> str:
 def _open_all(media: list[Path], fps: float | None) -> list[Any]:
     """Every video opened (one line naming the first that is not one) before the project is touched, so a bad
     file in the list leaves no empty project and no half of the list added behind."""
-    from merstudio.io import IMAGE_EXTENSIONS, open_source
+    from merstudio.io import folder_fps, open_source
 
     sources: list[Any] = []
     try:
         for path in media:
-            # --fps is the rate of frame folders (and images); a video keeps its own timing
-            frames = Path(path).is_dir() or Path(path).suffix.lower() in IMAGE_EXTENSIONS
-            sources.append(open_source(path, fps=fps if frames else None))
+            sources.append(open_source(path, fps=folder_fps(path, fps)))  # --fps: frame folders and images only
     except BaseException:
         for s in sources:
             s.close()

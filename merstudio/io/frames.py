@@ -897,6 +897,19 @@ class VideoSource(FrameSource):
 # ------------------------------------------------------------------------------------------------------- entry
 
 
+def folder_fps(path: str | os.PathLike[str], fps: float | None) -> float | None:
+    """The frame rate a frame folder or an image is opened at: `fps` (the `--fps` option), else a known dataset's
+    rate from a folder's names (`dataset_fps_hint`), else DEFAULT_FOLDER_FPS. None for a video: `--fps` is the rate
+    of frame folders and images only, and a video keeps its own timing whatever it says. A path that does not
+    exist (yet) is judged by its name. The one home of that rule (`open_source`, the batch, `merstudio project`)."""
+    p = Path(path)
+    if p.is_dir():
+        return fps if fps is not None else (dataset_fps_hint(p) or DEFAULT_FOLDER_FPS)
+    if p.suffix.lower() in IMAGE_EXTENSIONS:
+        return fps if fps is not None else DEFAULT_FOLDER_FPS
+    return None
+
+
 def open_source(path: str | os.PathLike[str], fps: float | None = None) -> FrameSource:
     """Open a video file, an image-sequence folder, or a single image as a FrameSource.
 
@@ -922,12 +935,13 @@ def open_source(path: str | os.PathLike[str], fps: float | None = None) -> Frame
                              f"{_size_text(size_a)}, {b.name} is {_size_text(size_b)}), so they are "
                              f"separate photos, not the frames of one clip: open one photo, or run `merstudio "
                              f"analyze` on the folder (one result per photo)")
-        rate = fps if fps is not None else (dataset_fps_hint(p) or DEFAULT_FOLDER_FPS)
-        return ImageSequenceSource(p, files, rate)
+        rate = folder_fps(p, fps)
+        return ImageSequenceSource(p, files, DEFAULT_FOLDER_FPS if rate is None else rate)
     if not os.access(p, os.R_OK):
         raise InputError(f"{p}: permission denied")
     if p.stat().st_size == 0:
         raise InputError(f"{p}: file is empty")
     if p.suffix.lower() in IMAGE_EXTENSIONS:
-        return ImageSequenceSource(p, [p], fps if fps is not None else DEFAULT_FOLDER_FPS)
+        rate = folder_fps(p, fps)
+        return ImageSequenceSource(p, [p], DEFAULT_FOLDER_FPS if rate is None else rate)
     return VideoSource(p, fps=fps)

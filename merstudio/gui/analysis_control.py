@@ -11,7 +11,6 @@ spreads each redraw over event-loop turns: ``Timeline.refresh_step``).
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,9 +20,10 @@ from PySide6.QtCore import QObject, QTimer, Signal
 
 from merstudio.errors import InputError, MerstudioError
 from merstudio.gui.dialogs import DEFAULT_EMOTIONS
+from merstudio.gui.failures import failure_line
 from merstudio.gui.state import CurveBuffer
 from merstudio.gui.undo import RerunAnalysisCommand
-from merstudio.gui.workers import AnalysisWorker, CheckpointLoader, failure_line
+from merstudio.gui.workers import AnalysisWorker, CheckpointLoader
 from merstudio.model.columns import class_column
 from merstudio.project import Event
 
@@ -31,7 +31,6 @@ if TYPE_CHECKING:
     from merstudio.gui.main_window import MainWindow
 
 REFRESH_MS = 200  # streamed curves are redrawn at 5 Hz, not per batch (each redraw in slices, refresh_step)
-log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -71,7 +70,9 @@ class AnalysisControl(QObject):
         self.checkpoint_request: CheckpointRequest | None = None  # the latest, while it loads or is asked about
         self._serial = 0
         self._loader: CheckpointLoader | None = None
-        self._held: tuple[AnalysisWorker, Any, bool] | None = None  # a run waiting for the checkpoint request
+        # (settings, keep_previous) of a run asked for while a checkpoint request is open: ``worker``, its thread
+        # not started until the request's model is in use (a video switch drops it: drop_held_elsewhere)
+        self._held: tuple[Any, bool] | None = None
         self.device = "CPU"
         self.batch_seconds = 0.2  # how often streamed rows are stored and drawn
         # faces analysed per frame (Analysis > Faces per frame; kept in the app's settings): None = automatic,
@@ -185,9 +186,8 @@ class AnalysisControl(QObject):
         """The latest request ends without a model: nothing changes, and a run waiting for it is not started."""
         self.checkpoint_request = None
         self.checkpointLoading.emit("", "")
-        held = self._held
-        if held is not None:
-            why += f"; the analysis of {self.video_name(held[0].video_id)} was not started"
+        if self._held is not None:
+            why += f"; the analysis of {self._held_video()} was not started"
             self._abort_held()
         if error:
             self.win.show_error(why)
@@ -202,14 +202,12 @@ class AnalysisControl(QObject):
             self._release_held()
             return
         if self._held is not None:  # the re-run asked for with this checkpoint goes first
-            name = self.video_name(self._held[0].video_id)
+            name = self._held_video()
             self._abort_held()
             self.message.emit(f"Analysis of {name}: the re-run with {req.path.name} runs instead", 8000)
         try:
             req.then(meta)
         except Exception as exc:  # as CommandContext.execute: one line, the app keeps running
-            if not isinstance(exc, MerstudioError):
-                log.exception("using %s failed", req.path)
             self.win.show_error(failure_line(f"{req.path.name}: re-running the analysis", exc))
 
     def shutdown(self) -> None:
@@ -347,19 +345,19 @@ class AnalysisControl(QObject):
         self.progress.emit(0, win.frame_count)
         if prepared is None:
             assert waiting_for is not None
-            self._held = (w, settings, keep_previous)
+            self._held = (settings, keep_previous)
             self.message.emit(self._held_line(), 0)
             return
         self._go(w, *prepared)
 
     def _held_line(self) -> str:
         """What the held run waits for: the checkpoint's load, or (loaded, its dialog open) the coder's answer."""
-        held, req = self._held, self.checkpoint_request
-        if held is None or req is None:
+        req = self.checkpoint_request
+        if self._held is None or req is None:
             return ""
         what = "is confirmed in its dialog (Use this model)" if self.win.checkpoint_question is not None \
             else "has loaded"
-        return f"Analysis of {self.video_name(held[0].video_id)} starts once {req.path.name} {what}"
+        return f"Analysis of {self._held_video()} starts once {req.path.name} {what}"
 
     def _prepare(self, settings: Any, keep_previous: bool) -> tuple[Any, str, str | None]:
         """Before a run's thread starts: its settings (the checkpoint in use now), the previous predictions kept
@@ -399,47 +397,40 @@ class AnalysisControl(QObject):
                               (f" with {Path(ckpt).name}" if ckpt else ""), 6000)
 
     def _release_held(self) -> None:
-        """The checkpoint a held run waited for is in use: the run starts with it (on its video, still shown)."""
+        """The checkpoint a held run waited for is in use: the run starts with it (on its video, still shown: a
+        switch to another video dropped it)."""
         held, self._held = self._held, None
         if held is None:
             return
-        w, settings, keep_previous = held
-        video = self.win.video
-        if w is not self.worker:
-            return
-        if video is None or video.id != w.video_id:
-            self._held = held
-            self._abort_held()
-            self.message.emit(f"Analysis of {self.video_name(w.video_id)} not started: another video was opened "
-                              "while the checkpoint loaded (Ctrl+R runs it)", 8000)
-            return
+        assert self.worker is not None
         try:
-            prepared = self._prepare(settings, keep_previous)
+            prepared = self._prepare(*held)
         except MerstudioError as exc:
-            self._held = held
             self._abort_held()
             self.win.show_error(str(exc))
             return
-        self._go(w, *prepared)
+        self._go(self.worker, *prepared)
 
     def drop_held_elsewhere(self) -> str:
         """The current video changed: a held run (waiting for its checkpoint) of another video goes at once, so the
         video now shown is not shown as being analysed. Returns the line saying so ("" when nothing was held)."""
-        held = self._held
-        video = self.win.video
-        if held is None or (video is not None and video.id == held[0].video_id):
+        video, w = self.win.video, self.worker
+        if self._held is None or w is None or (video is not None and video.id == w.video_id):
             return ""
-        name = self.video_name(held[0].video_id)
+        name = self._held_video()
         self._abort_held()
         return (f"Analysis of {name} not started: another video was opened while the checkpoint loaded "
                 "(Ctrl+R runs it)")
 
+    def _held_video(self) -> str:
+        """The name of the video a held run is of (the held run is ``worker``: stop() drops both)."""
+        assert self.worker is not None
+        return self.video_name(self.worker.video_id)
+
     def _abort_held(self) -> None:
-        """A held run that never started goes (its thread was never started: nothing was stored)."""
-        held, self._held = self._held, None
-        if held is not None and held[0] is self.worker:
-            self.stop()
-            self.message.emit("", 0)  # "Analysis of … starts once … has loaded" no longer holds
+        """The worker of a held run goes (its thread was never started: nothing was stored)."""
+        self.stop()
+        self.message.emit("", 0)  # "Analysis of … starts once … has loaded" no longer holds
 
     def video_name(self, video_id: int) -> str:
         """A project video's file name (for messages about a video that may not be the one shown)."""
@@ -451,7 +442,7 @@ class AnalysisControl(QObject):
 
     def cancel(self) -> None:
         if self._held is not None:  # still waiting for its checkpoint: it never starts
-            name = self.video_name(self._held[0].video_id)
+            name = self._held_video()
             self._abort_held()
             self.message.emit(f"Analysis of {name} cancelled (it was waiting for the checkpoint)", 6000)
         elif self.worker is not None:

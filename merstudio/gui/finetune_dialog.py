@@ -7,7 +7,6 @@ from __future__ import annotations
 import logging
 import math
 import threading
-import traceback
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -35,6 +34,7 @@ from PySide6.QtWidgets import (
 
 from merstudio.errors import MerstudioError
 from merstudio.gui.checkpoint_dialog import WARN_COLOUR
+from merstudio.gui.failures import failure_line
 
 log = logging.getLogger(__name__)
 
@@ -77,13 +77,9 @@ class FinetuneThread(QThread):
         except TrainingCancelled:
             self.outcome = "cancelled"
             self.cancelled.emit()
-        except MerstudioError as exc:
-            self.outcome = "failed"
-            self.failed.emit(str(exc))
         except Exception as exc:  # a bug must reach the user as a message, not kill the thread silently
-            log.error("fine-tuning failed:\n%s", traceback.format_exc())
             self.outcome = "failed"
-            self.failed.emit(f"fine-tuning failed ({type(exc).__name__}: {exc})")
+            self.failed.emit(failure_line("fine-tuning", exc))
         else:
             self.outcome = "ok"
             self.succeeded.emit(res)

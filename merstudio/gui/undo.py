@@ -191,8 +191,9 @@ class ImportEventsCommand(ProjectCommand):
     import replaces (a coder's corrected file): removed with the same transaction, put back (same ids) by undo.
     ``coded`` ({video id: coders}): recorded as having coded the video (Project.coded_by), a record undo takes
     back when this import made it. ``settings`` ({key: value}): project settings the import sets (an ELAN file's
-    media offset and linked media, ``elan_media/<video>``), part of the same step: undo puts back what each held
-    before (or removes it), redo sets it again."""
+    media offset and linked media, ``elan_media/<video>``; the tier mapping remembered for its tiers), written in the
+    events' transaction (a fault leaves neither): undo puts back what each held before (or removes it) in the
+    transaction that takes the events back, redo sets it again."""
 
     def __init__(self, project: Project, events: list[Event], notify: Notify, text: str,
                  replaces: Sequence[Event] = (), coded: dict[int, list[str]] | None = None,
@@ -203,41 +204,22 @@ class ImportEventsCommand(ProjectCommand):
         self.coded = dict(coded or {})
         self.recorded: dict[int, list[str]] = {}
         self.settings = dict(settings or {})
-        self.settings_before: dict[str, Any] = {}  # each setting's value before the import (_ABSENT: none)
+        self.settings_before: dict[str, Any] = {}  # each setting's value before the import (None: none)
         videos = {e.video_id for e in [*self.events, *self.replaces]} | set(self.coded)
         self.video_id: int | None = videos.pop() if len(videos) == 1 else None
 
     def _do(self) -> None:
         new = {e.coder for e in self.events if e.coder} - set(self.project.coders())
         self.recorded = {v: sorted(set(cs) - set(self.project.coded_by(v))) for v, cs in self.coded.items()}
-        if self.settings:
-            self.settings_before = {k: self.project.get_setting(k, _ABSENT) for k in self.settings}
-            self.project.set_settings(self.settings)  # one transaction; nothing else written yet
-        try:
-            self.replaces, self.events = self.project.replace_events(
-                [e.id for e in self.replaces if e.id is not None], self.events, coders=sorted(new),
-                coded=self.coded)
-        except BaseException:
-            self._restore_settings()  # the step failed as a whole
-            raise
+        before = {k: self.project.get_setting(k) for k in self.settings}
+        self.replaces, self.events = self.project.replace_events(
+            [e.id for e in self.replaces if e.id is not None], self.events, coders=sorted(new),
+            coded=self.coded, settings=self.settings)
+        self.settings_before = before
 
     def _undo(self) -> None:
         self.project.replace_events([e.id for e in self.events if e.id is not None], self.replaces,
-                                    uncoded=self.recorded)
-        self._restore_settings()
-
-    def _restore_settings(self) -> None:
-        if not self.settings_before:
-            return
-        kept = {k: v for k, v in self.settings_before.items() if v is not _ABSENT}
-        if kept:
-            self.project.set_settings(kept)
-        for k, v in self.settings_before.items():
-            if v is _ABSENT:
-                self.project.delete_setting(k)
-
-
-_ABSENT = object()  # a setting that was not there
+                                    uncoded=self.recorded, settings=self.settings_before)
 
 
 class RerunAnalysisCommand(ProjectCommand):

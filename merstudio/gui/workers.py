@@ -1,12 +1,12 @@
-"""Background threads: the frame loader and the checkpoint loader (each serves only the latest request), the analysis
-worker, and :class:`TaskWorker`, which runs one call (an export) off the GUI thread."""
+"""Background threads: the frame loader and the checkpoint loader (each serves only the latest request: both are a
+:class:`LatestRequestThread`), the analysis worker, and :class:`TaskWorker`, which runs one call (an export) off the
+GUI thread."""
 
 from __future__ import annotations
 
 import logging
 import threading
 import time
-import traceback
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
@@ -18,7 +18,7 @@ from PySide6.QtCore import QThread, Signal
 from merstudio.analysis.pipeline import AnalysisSettings
 from merstudio.analysis.proposals import describe_interval
 from merstudio.analysis.remote import ProcessAnalysis
-from merstudio.errors import MerstudioError
+from merstudio.gui.failures import failure_line
 from merstudio.gui.state import OVERLAY_LANDMARKS, unreviewed_proposals
 from merstudio.project import Event, Project
 from merstudio.project.faces import carry_face_edits, describe_edit, remap_face
@@ -27,7 +27,44 @@ from merstudio.project.portraits import encode as encode_portraits
 log = logging.getLogger(__name__)
 
 
-class FrameLoader(QThread):
+class LatestRequestThread(QThread):
+    """A thread that serves only the latest request: :meth:`_ask` replaces any request not yet started, so that at
+    most one runs and one waits (scrubbing, or choosing one checkpoint after another, builds no backlog).
+    :meth:`_serve` does the work in the thread; :meth:`stop` drops the waiting request and ends the thread once the
+    one running now (if any) is done (it cannot be interrupted)."""
+
+    def __init__(self, parent: Any = None) -> None:
+        super().__init__(parent)
+        self._cond = threading.Condition()
+        self._wanted: Any = None  # the request waiting (None: none)
+        self._stop = False
+
+    def _ask(self, wanted: Any) -> None:
+        with self._cond:
+            self._wanted = wanted
+            self._cond.notify()
+
+    def stop(self) -> None:
+        with self._cond:
+            self._stop, self._wanted = True, None
+            self._cond.notify()
+        self.wait()
+
+    def run(self) -> None:
+        while True:
+            with self._cond:
+                while self._wanted is None and not self._stop:
+                    self._cond.wait()
+                wanted, self._wanted = self._wanted, None
+                if self._stop or wanted is None:
+                    return
+            self._serve(wanted)
+
+    def _serve(self, wanted: Any) -> None:
+        raise NotImplementedError
+
+
+class FrameLoader(LatestRequestThread):
     """Decodes frames off the GUI thread. ``request(i)`` replaces any request not yet started, so scrubbing
     never builds a backlog: at most one decode runs and one waits."""
 
@@ -37,55 +74,25 @@ class FrameLoader(QThread):
     def __init__(self, source: Any, parent: Any = None) -> None:
         super().__init__(parent)
         self._source = source
-        self._cond = threading.Condition()
-        self._wanted: int | None = None
-        self._stop = False
         self.decoded = 0  # frames actually decoded (tests check that skipped requests were never decoded)
 
     def request(self, index: int) -> None:
-        with self._cond:
-            self._wanted = int(index)
-            self._cond.notify()
+        self._ask(int(index))
 
     def stop(self) -> None:
-        with self._cond:
-            self._stop = True
-            self._cond.notify()
-        self.wait()
+        super().stop()
         close = getattr(self._source, "close", None)
         if close is not None:
             close()
 
-    def run(self) -> None:
-        while True:
-            with self._cond:
-                while self._wanted is None and not self._stop:
-                    self._cond.wait()
-                if self._stop:
-                    return
-                i, self._wanted = self._wanted, None
-            try:
-                rgb = self._source.frame(i)
-                self.decoded += 1
-            except Exception as exc:  # a damaged frame must not kill the loader; the view says so
-                self.failed.emit(i, f"frame {i}: {exc}")
-                continue
-            self.frameReady.emit(i, rgb)
-
-
-def one_line(text: str, limit: int = 300) -> str:
-    """A message as one line (an error dialog says what went wrong in one line): white space and control characters
-    collapsed, cut at ``limit`` characters."""
-    text = " ".join("".join(c if c.isprintable() else " " for c in str(text)).split())
-    return text if len(text) <= limit else text[: limit - 3].rstrip() + "..."
-
-
-def failure_line(what: str, exc: BaseException) -> str:
-    """The one line that says why ``what`` failed: a MerstudioError's own message (it names the file and the
-    reason), else the exception's type and text (a bug: logged with its traceback by the caller)."""
-    if isinstance(exc, MerstudioError):
-        return one_line(str(exc))
-    return one_line(f"{what} failed ({type(exc).__name__}: {exc})")
+    def _serve(self, i: int) -> None:
+        try:
+            rgb = self._source.frame(i)
+            self.decoded += 1
+        except Exception as exc:  # a damaged frame must not kill the loader; the view says so
+            self.failed.emit(i, f"frame {i}: {exc}")
+            return
+        self.frameReady.emit(i, rgb)
 
 
 class TaskWorker(QThread):
@@ -110,8 +117,6 @@ class TaskWorker(QThread):
         try:
             res = self._fn(self.progress.emit)
         except Exception as exc:  # a bug must reach the user as a line, not kill the thread silently
-            if not isinstance(exc, MerstudioError):
-                log.error("%s failed:\n%s", self.what, traceback.format_exc())
             self.error, self.done = failure_line(self.what, exc), True
             self.failed.emit(self.error)
             return
@@ -129,12 +134,13 @@ def describe_checkpoint(path: str | Path) -> dict[str, Any]:
     return dict(meta)
 
 
-class CheckpointLoader(QThread):
+class CheckpointLoader(LatestRequestThread):
     """Loads checkpoints off the GUI thread, as the frame loader decodes frames: ``request(serial, path)``
     replaces a request not yet started, so at most one load runs and one waits; each answer carries its request's
     serial number, and the caller applies only its latest request's (a load already running when a newer request
     came cannot be interrupted: it finishes and its answer is dropped). ``load`` (default
-    :func:`describe_checkpoint`, looked up at each call) returns the metadata."""
+    :func:`describe_checkpoint`, looked up at each call) returns the metadata. The thread starts with the first
+    request."""
 
     loaded = Signal(int, str, object)  # serial, path, metadata
     failed = Signal(int, str, str)  # serial, path, one line
@@ -142,43 +148,22 @@ class CheckpointLoader(QThread):
     def __init__(self, load: Callable[[Path], Any] | None = None, parent: Any = None) -> None:
         super().__init__(parent)
         self._load = load
-        self._cond = threading.Condition()
-        self._wanted: tuple[int, Path] | None = None
-        self._stop = False
         self.loads = 0  # loads actually run (tests check that a request replaced before it started never ran)
 
     def request(self, serial: int, path: Path) -> None:
-        with self._cond:
-            self._wanted = (int(serial), Path(path))
-            self._cond.notify()
+        self._ask((int(serial), Path(path)))
         if not self.isRunning():
             self.start()
 
-    def stop(self) -> None:
-        """Drop the waiting request and end the thread once the load running now (if any) is done."""
-        with self._cond:
-            self._stop, self._wanted = True, None
-            self._cond.notify()
-        self.wait()
-
-    def run(self) -> None:
-        while True:
-            with self._cond:
-                while self._wanted is None and not self._stop:
-                    self._cond.wait()
-                wanted, self._wanted = self._wanted, None
-                if self._stop or wanted is None:
-                    return
-            serial, path = wanted
-            self.loads += 1
-            try:
-                meta = (self._load or describe_checkpoint)(path)
-            except Exception as exc:  # a bad file must not kill the loader; the window says why in one line
-                if not isinstance(exc, MerstudioError):
-                    log.error("loading %s failed:\n%s", path, traceback.format_exc())
-                self.failed.emit(serial, str(path), failure_line(f"{path.name}: loading the checkpoint", exc))
-                continue
-            self.loaded.emit(serial, str(path), meta)
+    def _serve(self, wanted: tuple[int, Path]) -> None:
+        serial, path = wanted
+        self.loads += 1
+        try:
+            meta = (self._load or describe_checkpoint)(path)
+        except Exception as exc:  # a bad file must not kill the loader; the window says why in one line
+            self.failed.emit(serial, str(path), failure_line(f"{path.name}: loading the checkpoint", exc))
+            return
+        self.loaded.emit(serial, str(path), meta)
 
 
 ANALYSIS_NICE = 5  # the analysis child yields the CPU to the window: it ran it ~2x late on a busy 2-core machine
@@ -278,11 +263,8 @@ class AnalysisWorker(QThread):
             self.project.finish_analysis(aid, self.status,
                                          found={"turned": self.turned} if self.turned is not None else None)
             self.finished_ok.emit(self.status)
-        except MerstudioError as exc:
-            self._fail(aid, str(exc))
         except Exception as exc:
-            log.error("analysis failed:\n%s", traceback.format_exc())
-            self._fail(aid, f"{Path(self.video_path).name}: analysis failed ({type(exc).__name__}: {exc})")
+            self._fail(aid, failure_line(f"{Path(self.video_path).name}: analysis", exc))
         finally:
             close = getattr(source, "close", None)
             if close is not None:

@@ -1025,11 +1025,7 @@ class Project(BehaviourTables):
             for name, blob in c.overlay_keys.items():
                 con.execute("UPDATE overlays SET keys = ? WHERE video_id = ? AND name = ? AND length(keys) = ?",
                             (blob, c.video_id, name, len(blob)))
-            for key, value in c.settings_before.items():
-                if value is None:
-                    con.execute("DELETE FROM settings WHERE key = ?", (key,))
-                else:
-                    con.execute("INSERT OR REPLACE INTO settings VALUES (?, ?)", (key, json.dumps(value)))
+            _put_settings(con, c.settings_before)
             con.execute("UPDATE analyses SET settings = ? WHERE id = ?",
                         (json.dumps(c.run_settings_before, default=str), c.analysis_id))
 
@@ -1176,12 +1172,14 @@ class Project(BehaviourTables):
 
     def replace_events(self, remove: Iterable[int], events: Iterable[Event], coders: Iterable[str] = (),
                        coded: Mapping[int, Iterable[str]] | None = None,
-                       uncoded: Mapping[int, Iterable[str]] | None = None) -> tuple[list[Event], list[Event]]:
+                       uncoded: Mapping[int, Iterable[str]] | None = None,
+                       settings: Mapping[str, Any] | None = None) -> tuple[list[Event], list[Event]]:
         """Delete the events ``remove`` (ids) and insert ``events`` (keeping the id of one that has one: how undo
-        restores deleted events), registering ``coders``, recording ``coded`` (see :meth:`add_events`) and taking
-        ``uncoded`` off those records (the undo of an import), all in one transaction: a re-import of a coder's
-        corrected file replaces their events whole, or not at all (an id that is gone meanwhile: KeyError,
-        nothing changed). Returns (the events removed, as they were; the events stored)."""
+        restores deleted events), registering ``coders``, recording ``coded`` (see :meth:`add_events`), taking
+        ``uncoded`` off those records (the undo of an import) and writing ``settings`` ({key: value}, None deletes
+        the key: what an import remembers, an ELAN file's media offset and tier mapping), all in one transaction: a
+        re-import of a coder's corrected file replaces their events whole, or not at all (an id that is gone
+        meanwhile: KeyError, nothing changed). Returns (the events removed, as they were; the events stored)."""
         out: list[Event] = []
         now = time.time()
         evs = [e.validated() for e in events]
@@ -1192,6 +1190,7 @@ class Project(BehaviourTables):
                 con.execute("INSERT OR IGNORE INTO coders VALUES (?, ?)", (name, now))
             self._mark_coded(con, coded or {})
             self._mark_coded(con, uncoded or {}, keep=False)
+            _put_settings(con, settings or {})
             for ev in evs:
                 out.append(self._insert_event(con, ev, now))
         return removed, out
@@ -1316,6 +1315,16 @@ class Project(BehaviourTables):
             out.append({"id": r[0], "event_id": r[1], "time": r[2], "action": r[3], "coder": r[4],
                         "before": json.loads(r[5]) if r[5] else None, "after": json.loads(r[6]) if r[6] else None})
         return out
+
+
+def _put_settings(con: sqlite3.Connection, values: Mapping[str, Any]) -> None:
+    """Write settings inside the caller's transaction; None removes the key (what undo restores to a setting that
+    was not there)."""
+    for key, value in values.items():
+        if value is None:
+            con.execute("DELETE FROM settings WHERE key = ?", (key,))
+        else:
+            con.execute("INSERT OR REPLACE INTO settings VALUES (?, ?)", (key, json.dumps(value)))
 
 
 # The project settings that belong to one video: each key is one of these prefixes followed by the video's id.

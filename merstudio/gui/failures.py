@@ -1,0 +1,26 @@
+"""What the app says when something fails: one line for the coder, and for a bug (anything but a MerstudioError,
+whose message already names the file and the reason) its traceback in the log as well, for whoever fixes it."""
+
+from __future__ import annotations
+
+import logging
+
+from merstudio.errors import MerstudioError
+
+log = logging.getLogger(__name__)
+
+
+def one_line(text: str, limit: int = 300) -> str:
+    """A message as one line (an error dialog says what went wrong in one line): white space and control characters
+    collapsed, cut at ``limit`` characters."""
+    text = " ".join("".join(c if c.isprintable() else " " for c in str(text)).split())
+    return text if len(text) <= limit else text[: limit - 3].rstrip() + "..."
+
+
+def failure_line(what: str, exc: BaseException) -> str:
+    """The one line that says why ``what`` failed: a MerstudioError's own message, else the exception's type and
+    text, its traceback logged (a bug: the line alone would not say where)."""
+    if isinstance(exc, MerstudioError):
+        return one_line(str(exc))
+    log.error("%s failed", what, exc_info=exc)
+    return one_line(f"{what} failed ({type(exc).__name__}: {exc})")

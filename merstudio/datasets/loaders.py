@@ -202,6 +202,7 @@ def _clip_sample(ctx: _Ctx, file: Path, row: int | None, *, dataset: str, subjec
                             f"({'blank, / or not a frame number' if apex is None else apex}); using the middle "
                             f"frame {mid}")
         apex = mid
+        meta = {**(meta or {}), "apex_is_middle": True}  # not coded: an import tags it (interchange.imputed_apex)
     if ctx.check_images:
         for n in dict.fromkeys((onset, apex, span[-1])):
             if not _readable(by_num[n]):
@@ -746,12 +747,13 @@ def _table_video(ctx: _Ctx, path: Path, rowno: int, video: Path, nums: dict[str,
     if offset >= count:
         ctx.problem(path, rowno, f"offset {offset} is past the end of {video.name} ({count} frames)")
         return
-    if apex is None or not onset <= apex <= offset:
+    imputed = apex is None or not onset <= apex <= offset
+    if imputed:
         apex = (onset + offset + 1) // 2
     ctx.add(Sample(dataset=common["dataset"], subject=common["subject"], sample=common["name"],
                    label=common["label"][0], raw_label=common["label"][1], path=video, onset=onset, apex=apex,
                    offset=offset, aus=common["aus"][0], aus_raw=common["aus"][1], fps=fps,
-                   meta={"kind": "video", "source": f"{path}: row {rowno}",
+                   meta={"kind": "video", "source": f"{path}: row {rowno}", **({"apex_is_middle": True} if imputed else {}),
                          **({"face_box": common["face_box"]} if common["face_box"] else {})}), path, rowno)
 
 

@@ -36,7 +36,7 @@ import numpy as np
 from merstudio.errors import FrameRateMismatch, InputError
 from merstudio.facs import parse_aus, read_aus
 from merstudio.io.timebase import Timebase, detect_vfr
-from merstudio.project.apex import note_apex_imputed
+from merstudio.project.apex import middle_frame, note_apex_imputed
 from merstudio.project.events import Event
 
 MAX_MS_FPS = 1000.0  # above this two frame boundaries can share a millisecond
@@ -413,8 +413,7 @@ def imputed_apex(onset: int, offset: int, note: str = "") -> tuple[int, str]:
     two middles the earlier), the note tagged as imputed so that the agreement leaves the apex out
     (merstudio.project.apex). A one-frame event's apex is no choice: its note stays as it is. The one rule of
     every reader (ELAN, BORIS, dataset sheets)."""
-    apex = (onset + offset) // 2
-    return apex, (note_apex_imputed(note) if offset > onset else note)
+    return middle_frame(onset, offset), (note_apex_imputed(note) if offset > onset else note)
 
 
 def make_event(where: str, skipped: list[Skip], au_reader: AUReader | None = None, **fields: Any) -> Event | None:

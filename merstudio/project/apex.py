@@ -10,6 +10,11 @@ from typing import Any
 APEX_IMPUTED = "[apex imputed: middle frame]"
 
 
+def middle_frame(onset: int, offset: int) -> int:
+    """The apex an import gives an event whose file has none: its middle frame, the earlier of two."""
+    return (onset + offset) // 2
+
+
 def note_apex_imputed(note: str) -> str:
     """``note`` with the :data:`APEX_IMPUTED` tag (once)."""
     if APEX_IMPUTED in (note or ""):
@@ -20,4 +25,4 @@ def note_apex_imputed(note: str) -> str:
 def apex_imputed(event: Any) -> bool:
     """The event's apex was put at its middle frame by an import (its note has the :data:`APEX_IMPUTED` tag) and is
     still there: an apex a coder has moved since counts as coded."""
-    return APEX_IMPUTED in (getattr(event, "note", "") or "") and event.apex == (event.onset + event.offset) // 2
+    return APEX_IMPUTED in (getattr(event, "note", "") or "") and event.apex == middle_frame(event.onset, event.offset)

@@ -10,6 +10,7 @@ from ix_helpers import write_frames, write_xlsx
 from merstudio.datasets import load_samples
 from merstudio.errors import InputError
 from merstudio.interchange import commit_import, events_from_samples, preview_sheet
+from merstudio.project.apex import APEX_IMPUTED, apex_imputed
 
 CASME2_HEADER = ["Subject", "Filename", None, "OnsetFrame", "ApexFrame", "OffsetFrame", None, "Action Units",
                  "Estimated Emotion"]
@@ -43,8 +44,10 @@ def test_samples_to_events_at_clip_positions(casme2):
     assert (b.onset, b.apex, b.offset, b.emotion, b.aus) == (87, 89, 94, "disgust", "L12+4")
     assert a.coder == "casme2" and a.source == "imported" and a.video_id == 3
     (c,) = events_from_samples(ds, 4, clip=casme2 / "CASME2-RAW" / "sub04" / "EP12_01f", label="class")
-    assert (c.onset, c.apex, c.offset) == (19, 22, 25)  # apex "/" -> middle frame (the loader's rule)
-    assert c.aus == "6+12+15" and c.note == "AUs as coded: (R6 or R12)+R15" and c.emotion == "others"
+    assert (c.onset, c.apex, c.offset) == (19, 22, 25)  # apex "/" -> middle frame
+    # ... tagged as imputed (the loader now says the sheet coded none), so agreement leaves it out
+    assert c.aus == "6+12+15" and c.note == f"AUs as coded: (R6 or R12)+R15 {APEX_IMPUTED}" and apex_imputed(c)
+    assert c.emotion == "others" and not apex_imputed(a) and not apex_imputed(b)
     with pytest.raises(InputError, match="2 clips among the samples"):
         events_from_samples(ds, 1)
     with pytest.raises(InputError, match="no sample of this clip"):

@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import contextlib
 import csv
+import functools
 import inspect
 import io
 import os
@@ -398,6 +399,26 @@ def _setting_value(name: str, value: Any) -> Any:
     return value
 
 
+def _digest_of(path: Path | str) -> str | None:
+    """The sha256 of a checkpoint file (None: unreadable: the run that loads it says why), read once per file
+    version in a plan of many inputs."""
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None
+    return _digest_cached(os.path.abspath(path), st.st_size, st.st_mtime_ns)
+
+
+@functools.lru_cache(maxsize=8)
+def _digest_cached(path: str, size: int, mtime_ns: int) -> str | None:
+    from merstudio.analysis.outputs import file_digest
+
+    try:
+        return file_digest(Path(path))
+    except OSError:
+        return None
+
+
 def settings_changes(out: Path, name: str, source: Path, settings: AnalysisSettings, *, fmt: str = "csv",
                      fps: float | None = None, plot: bool = False, metas: MetaFiles | None = None) -> list[str]:
     """What differs between the finished result `name` in `out` (its meta file) and a run of `source` with these
@@ -421,6 +442,9 @@ def settings_changes(out: Path, name: str, source: Path, settings: AnalysisSetti
             continue
         if key in recorded and _setting_value(key, recorded[key]) != _setting_value(key, value):
             changes.append(SETTING_FLAGS[key])
+    had = meta.get("checkpoint_sha256")  # results of merstudio before 2026-12-05 record none: not compared
+    if settings.checkpoint and had and "--checkpoint" not in changes and _digest_of(settings.checkpoint) != had:
+        changes.append("--checkpoint (its file changed: a retrained model)")
     if str(meta.get("format") or "csv") != fmt:
         changes.append("--format")
     rate = folder_fps(source, fps)  # --fps: frame folders and images (with their default); a video: None

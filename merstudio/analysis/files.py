@@ -186,6 +186,7 @@ class AnalysisOutput:
     model_frames: tuple[int, ...] | None = None
     input_hash: str = ""  # content_hash of the input (recorded in the meta: a batch adopts a result of the same input)
     cpu_seconds: float | None = None  # a split run: the segments' own seconds (summed over workers; `seconds`: wall)
+    checkpoint_sha256: str = ""  # the learned model's file as loaded (recorded: a rerun sees a retrained model)
 
     @property
     def csv(self) -> Path:
@@ -546,7 +547,7 @@ def _analyze_claimed(input_path: Path, paths: OutputPaths, settings: AnalysisSet
                                   portraits=dict(analysis.portraits), turned=analysis.turned or 0,
                                   face_frames=analysis.face_frames(),
                                   model_frames=tuple(analysis.model_frames) if settings.checkpoint else None,
-                                  input_hash=digest)
+                                  input_hash=digest, checkpoint_sha256=analysis.checkpoint_sha256)
 
         def finish(complete: bool, rows: int) -> AnalysisOutput:
             return finish_result(result(complete, rows), analysis.spots(), settings, source.is_vfr,
@@ -736,7 +737,8 @@ def stored_result(out_dir: Path, name: str, metas: MetaFiles | None = None) -> A
             face_ids=[int(f) for f in meta.get("faces") or []], spots=spots, labels=[None] * len(spots),
             rows=int(meta.get("rows") or 0), device=str(meta.get("device") or "cpu"),
             frames_claimed=meta.get("frames_claimed"), warnings=list(meta.get("warnings") or []),
-            run_id=str(meta.get("run_id") or ""), input_hash=str(meta.get("input_hash") or ""))
+            run_id=str(meta.get("run_id") or ""), input_hash=str(meta.get("input_hash") or ""),
+            checkpoint_sha256=str(meta.get("checkpoint_sha256") or ""))
     except (OSError, KeyError, TypeError, ValueError) as exc:
         raise OutputError(f"{meta_path}: cannot read the result ({getattr(exc, 'strerror', None) or exc})") from None
 
@@ -945,6 +947,8 @@ def _meta_dict(result: AnalysisOutput, settings: AnalysisSettings, vfr: bool, cs
         "device": result.device,
         "settings": {k: (str(v) if isinstance(v, Path) else v) for k, v in asdict(settings).items()},
     }
+    if result.checkpoint_sha256:
+        meta["checkpoint_sha256"] = result.checkpoint_sha256
     if result.cpu_seconds is not None:  # a split run: its segments' seconds, summed over the workers
         meta["cpu_seconds"] = round(result.cpu_seconds, 3)
     if status == "running":  # the rows are still coming: what the file holds is not known yet

@@ -221,6 +221,7 @@ class Analysis:
     device: str = "cpu"
     class_names: list[str] = field(default_factory=list)
     model_aus: list[int] = field(default_factory=list)
+    checkpoint_sha256: str = ""  # of the checkpoint file loaded (the result records it: a rerun sees it changed)
     # a segment: yield the rows of frames [start, stop) only, after `warmup` frames before start (None = all)
     span: tuple[int, int] | None = None
     warmup: int = 0
@@ -247,9 +248,11 @@ class Analysis:
         # parts), and the ones over a turning head (the rest: its motion gate)
         self.model_frames = [0, 0, 0, 0, 0, 0]
         if self.settings.checkpoint is not None:
+            from merstudio.analysis.outputs import file_digest
             from merstudio.model.checkpoint import load_checkpoint
             from merstudio.model.inference import DEFAULT_MOTION_THRESHOLD, FramePredictor
 
+            self.checkpoint_sha256 = file_digest(Path(self.settings.checkpoint))  # ~1 MB: read whole
             model, meta = load_checkpoint(self.settings.checkpoint)
             gate = DEFAULT_MOTION_THRESHOLD if self.settings.model_gate else 0.0  # 0: every face frame
             self._predictor = FramePredictor(model, meta, device=self.settings.device, fps=self.source.fps,

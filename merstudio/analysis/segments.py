@@ -125,6 +125,7 @@ class SegmentResult:
     portraits: dict[int, tuple[int, Box]] = field(default_factory=dict)  # local id -> (frame, largest box)
     turned: int = 0  # the turn the segment found the faces upright with (every segment chooses the same)
     class_names: list[str] = field(default_factory=list)  # the model's classes (the spots' labels)
+    checkpoint_sha256: str = ""  # of the checkpoint the segment loaded
 
     def row_lines(self) -> Iterator[dict[str, str]]:
         if self.rows_blob is not None:
@@ -186,7 +187,8 @@ def analyze_segment(input_path: str | Path, start: int, stop: int, settings: Ana
                 [u for u in source.unreadable_frames if start <= u[0] < stop], path, None,
                 dict(analysis._signals), stamps,
                 [b for b in analysis.boxes if b[0] < start], [b for b in analysis.boxes if b[0] >= start],
-                dict(analysis.portraits), analysis.turned or 0, list(analysis.class_names))
+                dict(analysis.portraits), analysis.turned or 0, list(analysis.class_names),
+                checkpoint_sha256=analysis.checkpoint_sha256)
         if own_dir:
             result.rows_blob = zlib.compress(path.read_bytes(), 6)
             result.rows_path = None
@@ -324,7 +326,10 @@ def merge_segments(results: Sequence[SegmentResult], out_dir: str | Path, name: 
                               face_ids=sorted(signals), rows=rows, device=first.device, frames_claimed=first.frames_claimed,
                               warnings=first.warnings + held, unreadable=[u for s in segs for u in s.unreadable],
                               source=source, run_id=run_id, portraits=portraits, turned=first.turned,
-                              face_frames=track_frames(signals))
+                              face_frames=track_frames(signals),
+                              # a checkpoint rewritten while the segments loaded it: no one model, never current
+                              checkpoint_sha256=first.checkpoint_sha256 if all(
+                                  s.checkpoint_sha256 == first.checkpoint_sha256 for s in segs) else "mixed")
 
     def finish(complete: bool, rows: int) -> AnalysisOutput:
         spots = spot_tracks(signals, n, first.fps, stamps, first.lag)

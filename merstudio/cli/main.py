@@ -19,10 +19,18 @@ SUBCOMMANDS = ("analyze", "doctor", "bench", "demo", "gui", "train", "tune", "ev
                "finetune", "agreement", "convert", "project", "neutral", "spotting")
 
 
+# what scripts around merstudio can rely on (README, Command line)
+EXIT_STATUSES = ("exit status: 0 done; 2 a bad input, option or checkpoint, or an analysis that failed part way "
+                 "(a batch: any input; a full disk mid-run too: the message or manifest row says why); 3 an output "
+                 "refused before the work (it exists without --overwrite, no permission); 130 interrupted (Ctrl-C; "
+                 "a batch resumes); 141 stdout's reader went away; 1 a bug (a traceback: please report it)")
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="merstudio",
         description="Micro-expression research studio. With no command, opens the desktop app.",
+        epilog=EXIT_STATUSES,
     )
     parser.add_argument("--version", action="version", version=f"merstudio {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")

@@ -945,7 +945,8 @@ def _meta_dict(result: AnalysisOutput, settings: AnalysisSettings, vfr: bool, cs
         "spots": len(result.spots),
         "seconds": round(result.seconds, 3),  # wall-clock (a split run: from its first segment's start)
         "device": result.device,
-        "settings": {k: (str(v) if isinstance(v, Path) else v) for k, v in asdict(settings).items()},
+        # paths absolute: a relative --checkpoint said nothing once the folder was read from elsewhere
+        "settings": {k: (os.path.abspath(v) if isinstance(v, Path) else v) for k, v in asdict(settings).items()},
     }
     if result.checkpoint_sha256:
         meta["checkpoint_sha256"] = result.checkpoint_sha256

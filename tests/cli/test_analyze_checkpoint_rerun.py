@@ -38,3 +38,12 @@ def test_a_retrained_checkpoint_at_the_same_path_is_analysed_again(tmp_path: Pat
 
     assert main(argv) == 0
     assert "0 to analyse, 1 finished before (skipped)" in capsys.readouterr().out
+
+
+def test_the_meta_records_a_relative_checkpoint_absolute(tmp_path: Path, monkeypatch, capsys) -> None:
+    clip = write_clip(tmp_path / "a.avi", n=8)
+    tiny_checkpoint(tmp_path / "model.pt")
+    monkeypatch.chdir(tmp_path)
+    assert main(["analyze", str(clip), "-o", "out", "--checkpoint", "model.pt", "-q"]) == 0
+    meta = json.loads((tmp_path / "out" / "a.meta.json").read_text())
+    assert meta["settings"]["checkpoint"] == str(tmp_path / "model.pt")  # was "model.pt": of which folder?

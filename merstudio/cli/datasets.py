@@ -102,9 +102,12 @@ def _kind_root(args: argparse.Namespace) -> None:
     from merstudio.errors import InputError
     from merstudio.training.data import parse_data_spec
 
+    kind, sep, root = args.kind.strip().partition(":")
     try:
         args.kind, args.root = parse_data_spec(args.kind)
     except InputError:
+        if sep and len(kind) >= 2 and root:  # KIND:ROOT with a kind no loader reads: the loader's refusal says so
+            raise
         raise InputError(f"{args.kind}: give KIND ROOT (e.g. casme2 /data/CASME2) or KIND:ROOT") from None
 
 
@@ -123,6 +126,11 @@ def run_inspect(args: argparse.Namespace) -> int:
         warnings.simplefilter("ignore")  # the notes are printed in the summary
         ds = _load(args)
     print(ds.summary())
+    from merstudio.datasets.classes import rare_classes_note
+
+    rare = rare_classes_note(s.label for s in ds)  # as `merstudio train` says it (training.data.load_arrays)
+    if rare:
+        print(rare)
     if args.list:
         print("")
         for s in ds:

@@ -9,7 +9,10 @@ A list of names (``happiness,disgust,surprise``) is a map of those classes, each
 
 from __future__ import annotations
 
+import difflib
 import json
+from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -17,6 +20,11 @@ from typing import Any
 from merstudio.errors import InputError
 
 _UNKNOWN = object()
+
+# A class with fewer samples than this, or under RARE_SHARE of them, is named when a dataset is read: UF1 and UAR
+# weigh each class alike, so one mistyped label ('postive' among 'positive') would be a class scored on one sample.
+RARE_MIN = 3
+RARE_SHARE = 0.01
 
 
 def _norm(label: str) -> str:
@@ -207,3 +215,23 @@ def _from_dict(data: Any, where: str, default_name: str) -> ClassMap:
 
 def is_unknown(value: Any) -> bool:
     return value is _UNKNOWN
+
+
+def rare_classes_note(labels: Iterable[str]) -> str:
+    """One line naming each class with very few samples (fewer than RARE_MIN, or under RARE_SHARE of all), saying
+    where its name is close to a larger class's that it looks like a typo of that class; '' when none is. A
+    warning, never a refusal: a real class can be rare."""
+    counts = Counter(labels)
+    total = sum(counts.values())
+    rare = sorted((c for c, n in counts.items() if n < RARE_MIN or n < RARE_SHARE * total),
+                  key=lambda c: (counts[c], c))
+    parts = []
+    for c in rare:
+        larger = [o for o in counts if counts[o] > counts[c]]
+        close = difflib.get_close_matches(c, larger, n=1, cutoff=0.85)
+        parts.append(f"'{c}' {counts[c]}" + (f" (looks like a typo of '{close[0]}', {counts[close[0]]})"
+                                              if close else ""))
+    if not parts:
+        return ""
+    return (f"warning: class{'es' * (len(parts) > 1)} with very few of the {total} samples: {', '.join(parts)}; "
+            "UF1 and UAR weigh every class alike: check the labels (a class map can merge or drop them)")

@@ -74,6 +74,7 @@ def load_arrays(spec: str, *, classes: str | None = None, allow_missing: bool = 
     have; the checkpoint records it so that per-frame inference frames video faces the same way. `on_samples` is
     given the SampleSet the arrays were made of, one sample per row in order (their paths: the arrays hold none)."""
     from merstudio.datasets import DatasetWarning, LoadOptions, PreprocessSettings, load_samples, prepare
+    from merstudio.datasets.classes import rare_classes_note
     from merstudio.datasets.parse import is_empty_cell
     from merstudio.model.config import DEFAULT_AUS
     from merstudio.model.inputs import InputSettings
@@ -93,6 +94,9 @@ def load_arrays(spec: str, *, classes: str | None = None, allow_missing: bool = 
         log(f"skipped {len(ds.skipped)} samples (--allow-missing):")
         for s in ds.skipped:
             log(f"  {s}")
+    rare = rare_classes_note(s.label for s in ds)  # a mistyped label is a class of its own: said, not refused
+    if rare:
+        log(rare)
     modality = (input_kind or "flow").strip().lower()
     if modality not in MODALITY_TO_PREP:
         raise InputError(f"--input {input_kind}: expected flow, grey or flow+grey")
@@ -152,6 +156,7 @@ def load_arrays(spec: str, *, classes: str | None = None, allow_missing: bool = 
         "n_au_coded": int(au_mask.sum()),
         "skipped": [str(s) for s in ds.skipped] + [f"{key}: {why}" for _, key, why in failed],
         "dropped": dict(sorted(ds.dropped.items())),
+        "rare_classes": rare,
         "notes": list(ds.notes),
         "centre_cropped": [key for key, _ in pinfo.get("centre_cropped", [])],
     }
@@ -167,6 +172,8 @@ def data_record(info: dict[str, Any], n_samples: int) -> str:
     dropped = info.get("dropped") or {}
     lines += ["## Labels mapped to no class (left out)", ""]
     lines += [f"- {k}: {v}" for k, v in dropped.items()] or ["none"]
+    if info.get("rare_classes"):
+        lines += ["", "## Classes with very few samples", "", str(info["rare_classes"])]
     skipped = info.get("skipped") or []
     lines += ["", f"## Rows skipped ({len(skipped)})", ""]
     lines += [f"- {s}" for s in skipped] or ["none"]

@@ -128,7 +128,9 @@ def _norm(s: str) -> str:
 
 def label_resolver(class_names: Sequence[str], class_map: Any = None) -> Callable[[str], str | None]:
     """emotion -> checkpoint class name or None. Without a map: the class of the same name (case-insensitive).
-    With a map (merstudio.datasets class map name, JSON file or dict): its lookup in any of its scopes."""
+    With a map (merstudio.datasets class map name, JSON file or dict): its lookup in any of its scopes. A coder's
+    project is of no dataset, so a label maps by the first scope that maps it to a class, and is dropped only when
+    no scope does (MEGC2019: SAMM's sadness -> negative, not CASME II's sadness -> dropped)."""
     by_name = {_norm(c): c for c in class_names}
     cmap = None
     if class_map is not None:
@@ -146,10 +148,14 @@ def label_resolver(class_names: Sequence[str], class_map: Any = None) -> Callabl
         if not key:
             return None
         if cmap is not None:
+            dropped = False
             for scope in ("project", *cmap.mapping):
                 hit = cmap.lookup(scope, key)
-                if not is_unknown(hit):
-                    return by_name.get(_norm(hit)) if hit is not None else None
+                if isinstance(hit, str):
+                    return by_name.get(_norm(hit))
+                dropped = dropped or not is_unknown(hit)
+            if dropped:
+                return None
         return by_name.get(key)
 
     return resolve
@@ -384,23 +390,39 @@ def store_split(project_path: str | Path, record: dict[str, Any]) -> bool:
 
 
 def check_counts(items: Sequence[Item], class_names: Sequence[str], min_per_class: int,
-                 where: str = "project") -> None:
+                 where: str = "project", *, skipped: dict[str, int] | None = None, suggest: bool = False) -> None:
     """Refuse (one line, naming the class and its count) when a class used in the project has too few events,
-    or fewer than two classes are usable. Classes with no events at all are allowed (kept from the parent)."""
+    or fewer than two classes are usable. Classes with no events at all are allowed (kept from the parent).
+    `skipped` (collect_events'): the refusal also counts the events left out because their emotion is not a class,
+    and with `suggest` (no class map given) names the preset map that would use them (suggest_class_map)."""
     counts = Counter(it.label for it in items)
     real = [c for c in class_names if c != NONE_CLASS]
+    left = _left_out(class_names, skipped or {}, suggest)
     if not items:
         raise InputError(f"{where}: no accepted events with an emotion among the model's classes "
-                         f"({', '.join(real)}); accept or code some events first")
+                         f"({', '.join(real)}){left}; accept or code some events first")
     for c in real:
         if 0 < counts[c] < min_per_class:
             raise InputError(f"{where}: too few events to fine-tune: class '{c}' has {counts[c]} accepted "
-                             f"event{'s' if counts[c] != 1 else ''} (need at least {min_per_class})")
+                             f"event{'s' if counts[c] != 1 else ''} (need at least {min_per_class}){left}")
     used = [c for c in real if counts[c]]
     if len(used) < 2:
         have = f"only '{used[0]}' ({counts[used[0]]} events)" if used else "none"
         raise InputError(f"{where}: too few events to fine-tune: events of at least 2 classes are needed, the "
-                         f"project has {have}")
+                         f"project has {have}{left}")
+
+
+def _left_out(class_names: Sequence[str], skipped: dict[str, int], suggest: bool) -> str:
+    """'; N accepted events left out, their emotion naming none of the model's classes (sadness 4, ...)', with the
+    preset map that would use them when `suggest`; '' when none was left out by its name."""
+    named = {k: v for k, v in skipped.items() if k != "(no emotion)"}
+    n = sum(named.values())
+    if not n:
+        return ""
+    text = (f"; {n} accepted event{'s' * (n != 1)} left out, {'their' if n != 1 else 'its'} emotion naming none of "
+            f"the model's classes ({', '.join(f'{k} {v}' for k, v in sorted(named.items()))})")
+    hint = suggest_class_map(class_names, named) if suggest else None
+    return text + (f"; the class map {hint[0]} (--classes {hint[0]}) would use {hint[1]} of them" if hint else "")
 
 
 def none_windows(busy: Sequence[tuple[int, int]], frame_count: int, length: int, n: int,
@@ -678,7 +700,7 @@ def finetune(project_path: str | Path, checkpoint_path: str | Path, out_path: st
     project = Project.open(ppath)
     try:
         items, skipped = collect_events(project, class_names, by=by, class_map=class_map, where=where)
-        check_counts(items, class_names, min_per_class, where)
+        check_counts(items, class_names, min_per_class, where, skipped=skipped, suggest=class_map is None)
         previous = project.get_setting(SPLIT_SETTING)
         parent_trained = trained_events(parent_meta, ppath)
         locked = None if fresh_split else locked_split(previous, items, by, min_train=min_per_class, where=where)

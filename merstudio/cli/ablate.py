@@ -32,7 +32,15 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from merstudio.cli.train import Bars, build_settings, loader_options, write_data_record
+    from merstudio.cli.train import (
+        Bars,
+        apply_config_input,
+        build_settings,
+        check_not_evaluation,
+        loader_options,
+        prep_progress,
+        write_data_record,
+    )
     from merstudio.errors import InputError
     from merstudio.execution import backend_from_args
     from merstudio.training.data import load_arrays
@@ -51,12 +59,15 @@ def run(args: argparse.Namespace) -> int:
     if args.seeds < 1:
         raise InputError(f"--seeds must be at least 1 (got {args.seeds})")
     backend = backend_from_args(args.jobs, args.ray)
+    check_not_evaluation(args.out)
+    flow = apply_config_input(args)  # chosen.json's input, where no flag gives it
     init_distributed_from_env(args.device)
     rank, _ = dist_info()
     say = print if rank == 0 else (lambda *a, **k: None)
     data, info = load_arrays(args.data, classes=args.classes, allow_missing=args.allow_missing,
                              options=options, input_kind=args.input, size=args.size,
-                             steps=args.steps, spacing=args.step_spacing, framing=args.framing, log=say)
+                             steps=args.steps, spacing=args.step_spacing, framing=args.framing, flow=flow, log=say,
+                             progress=prep_progress(rank == 0 and not args.no_progress))
     model_cfg, settings = build_settings(args, info)  # applies --ablate: the reference has those parts off
     bars = Bars(enabled=(rank == 0 and not args.no_progress))
     try:

@@ -24,11 +24,12 @@ def register(sub: argparse._SubParsersAction) -> None:
                    help="folder for predictions.csv, metrics.json, summary.md, confusion.png")
     p.add_argument("--overwrite", action="store_true", help="replace the results already in --out")
     p.add_argument("--device", default="auto", help="cpu, cuda, cuda:N or auto")
+    p.add_argument("--no-progress", "-q", "--quiet", dest="no_progress", action="store_true", help="no progress bar")
     p.set_defaults(func=run)
 
 
 def run(args: argparse.Namespace) -> int:
-    from merstudio.cli.train import loader_options
+    from merstudio.cli.train import loader_options, prep_progress
     from merstudio.model.checkpoint import load_checkpoint
     from merstudio.model.device import pick_device
     from merstudio.training.data import load_arrays
@@ -42,10 +43,27 @@ def run(args: argparse.Namespace) -> int:
     model, meta = load_checkpoint(args.checkpoint, map_location=device)
     inp = meta.get("input") or {}
     names = list(meta["class_names"])
+    steps = int(inp.get("T") or 1)
+    images: list[bool] = []
+
+    def log(line: str) -> None:
+        # load_arrays' advice to give --framing is train's: evaluate frames the data as the checkpoint says
+        if str(line).startswith(_FRAMING_ADVICE):
+            line = ("precomputed flow images: taken to show the checkpoint's framing (the whole aligned face); "
+                    "evaluate uses the checkpoint's input settings (a model for the MEGC2019 composite's flow "
+                    "images is one trained on them with --framing megc2019)")
+        print(line)
+
     data, info = load_arrays(args.data, classes=args.classes, allow_missing=args.allow_missing, options=options,
-                             input_kind=inp.get("modality", "flow"), size=inp.get("size"), steps=inp.get("T"),
+                             input_kind=inp.get("modality", "flow"), size=inp.get("size"), steps=steps,
                              spacing=inp.get("spacing", "even"), flow=inp.get("flow_method", "dis"),
-                             aus=list(meta["aus"]), framing=inp.get("framing"))
+                             aus=list(meta["aus"]), framing=inp.get("framing"), log=log,
+                             progress=prep_progress(not args.no_progress),
+                             on_samples=lambda ds: images.append(any(x.kind == "image" for x in ds)))
+    if steps > 1 and any(images):
+        print(f"warning: {args.checkpoint.name} takes {steps} time steps over a clip's onset -> apex; {args.data} "
+              f"holds single flow images, one step each, repeated {steps} times: unless it was trained on flow "
+              "images so, these figures are not its accuracy on clips (evaluate it on clips)")
     unknown = [c for c in info["class_names"] if c not in names]
     if unknown:
         raise InputError(f"{args.data}: class {', '.join(unknown)} is not one the checkpoint knows "
@@ -58,6 +76,7 @@ def run(args: argparse.Namespace) -> int:
 
         probs, _ = predict(model, data.X, device=device)
         m = compute_metrics(data.y, probs.argmax(1), names, data.datasets.tolist())
+        unseen = unseen_metrics(data.subjects, data.y, probs.argmax(1), names, seen)
     else:
         from merstudio import __version__
         from merstudio.training.run import data_fingerprint
@@ -66,12 +85,19 @@ def run(args: argparse.Namespace) -> int:
             "checkpoint": str(args.checkpoint), "data": options.describe(args.data), "protocol": "evaluate",
             "merstudio_version": __version__, "data_fingerprint": data_fingerprint(data),
             "seen_subjects": len(seen), **({"loader_options": info["loader_options"]}
-                                           if info["loader_options"] else {})})
+                                           if info["loader_options"] else {})}, seen=seen)
+        unseen = m.get("unseen")
         from merstudio.cli.train import write_data_record
 
         write_data_record(args.out, info, len(data))
-    print(f"{args.checkpoint.name} on {info['description']} ({m['n']} samples): accuracy {m['accuracy']:.3f}  "
+    n_subjects = len(data.subject_list)
+    # the headline mixes fit and accuracy when some subjects trained it: said, and the unseen ones' figure follows
+    mixed = f", all {n_subjects} subjects including the {len(seen)} it was trained on" if unseen is not None else ""
+    print(f"{args.checkpoint.name} on {info['description']} ({m['n']} samples){mixed}: accuracy {m['accuracy']:.3f}  "
           f"UF1 {m['uf1']:.3f}  UAR {m['uar']:.3f}")
+    if unseen is not None:
+        print(f"  unseen subjects only ({unseen['n_subjects']} subjects, {unseen['n']} samples): "
+              f"accuracy {unseen['accuracy']:.3f}  UF1 {unseen['uf1']:.3f}  UAR {unseen['uar']:.3f}")
     for name, r in m["per_class"].items():
         print(f"  {name:>12}: support {r['support']:4d}  recall {r['recall']:.3f}  F1 {r['f1']:.3f}")
     for name, r in m.get("per_dataset", {}).items():
@@ -145,24 +171,67 @@ def seen_subjects(meta: dict, spec: str, data) -> list[str]:  # noqa: ANN001 - m
     return list(subjects) if td.get("spec") == spec else []
 
 
+def unseen_metrics(subjects, y, pred, names, seen: list[str]) -> dict | None:  # noqa: ANN001 - arrays
+    """UF1, UAR, accuracy over the subjects that did not train the checkpoint, when some did and some did not
+    (the headline mixes fit on the seen with accuracy on the unseen); None otherwise."""
+    from merstudio.training.metrics import compute_metrics
+
+    subj = np.asarray([str(s) for s in subjects])
+    keep = ~np.isin(subj, [str(s) for s in seen])
+    if not seen or not keep.any():
+        return None
+    m = compute_metrics(np.asarray(y)[keep], np.asarray(pred)[keep], names)
+    return {"n": int(keep.sum()), "n_subjects": len(set(subj[keep])), "accuracy": m["accuracy"], "uf1": m["uf1"],
+            "uar": m["uar"]}
+
+
 RESULT_FILES = ("run.json", "metrics.json", "predictions.csv", "summary.md", "folds")
+_FRAMING_ADVICE = "precomputed flow images: their framing"
+
+
+def _run_record(out: Path) -> dict:
+    try:
+        rec = json.loads((out / "run.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return rec if isinstance(rec, dict) else {}
+
+
+def _held_run(out: Path) -> str | None:
+    """What another command's run in `out` is, in words (None: none there, or an evaluation)."""
+    if (out / "tune.json").exists():
+        return "a `merstudio tune` search"
+    if (out / "ablation.md").exists() or (out / "ablation.csv").exists():
+        return "a `merstudio ablate` table"
+    protocol = _run_record(out).get("protocol")
+    if protocol is not None and protocol != "evaluate":
+        return f"a `merstudio train` run ({protocol})"
+    return None
 
 
 def _check_out(out: Path, overwrite: bool) -> None:
-    """Refuse a file, or a folder that holds results (a training run's, an earlier evaluation's), unless
-    --overwrite: writing there replaces them and removes the run's per-fold predictions."""
+    """Refuse a file, or a folder holding another command's run (train, ablate, tune: writing there would replace
+    its predictions and summary, --overwrite or not), or an earlier evaluation unless --overwrite."""
     from merstudio.errors import OutputError
 
     if out.exists() and not out.is_dir():
         raise OutputError(f"--out {out}: is a file; give a folder")
+    other = _held_run(out)
+    if other is not None:
+        raise OutputError(f"--out {out}: holds {other}; an evaluation would replace its results: pick another "
+                          "--out")
     held = [n for n in RESULT_FILES if (out / n).exists()]
     if held and not overwrite:
-        raise OutputError(f"--out {out}: holds results already ({', '.join(held)}); choose another folder or "
-                          "use --overwrite")
+        rec = _run_record(out)
+        what = f" of an earlier evaluation (of {rec.get('checkpoint', '?')})" if rec.get("protocol") == "evaluate" \
+            else ""
+        raise OutputError(f"--out {out}: holds results already ({', '.join(held)}){what}; choose another folder or "
+                          "use --overwrite to replace them")
 
 
-def write_evaluation(model, data, names, out: Path, spec: dict) -> dict:
-    """Predict all of `data` as one pseudo-fold and write the same files as a training run."""
+def write_evaluation(model, data, names, out: Path, spec: dict, seen: list[str] | None = None) -> dict:
+    """Predict all of `data` as one pseudo-fold and write the same files as a training run; with `seen` (the
+    subjects that trained the checkpoint), the figures over the others as well ("unseen" in metrics.json)."""
     from merstudio.atomic import atomic_path, ensure_dir, write_text_atomic
     from merstudio.training.protocols import Fold
     from merstudio.training.run import _fold_frame, _fold_stem, summarise
@@ -180,4 +249,5 @@ def write_evaluation(model, data, names, out: Path, spec: dict) -> dict:
         df.to_csv(tmp, index=False)
     write_text_atomic(out / "run.json", json.dumps({**spec, "n_samples": len(data),
                                                    "n_subjects": len(data.subject_list)}, indent=2))
-    return summarise(out, [fold], names)
+    unseen = unseen_metrics(data.subjects, data.y, probs.argmax(1), names, list(seen or []))
+    return summarise(out, [fold], names, extra={"unseen": unseen} if unseen is not None else None)

@@ -130,9 +130,11 @@ def search_spec(args: argparse.Namespace, seed: int, say: bool = True) -> Any:
         if not space:
             raise InputError(f"{given}: every parameter of the search space is fixed by a flag; nothing to search")
         kw["params"] = space
-        if say:
-            print(f"merstudio: {given} fixed: taken out of the search space ({', '.join(k for _, k in fixed)})",
-                  file=sys.stderr)
+        if say:  # one write, newline included: print's separate "\n" could land after the next stdout line
+            sys.stdout.flush()
+            sys.stderr.write(f"merstudio: {given} fixed: taken out of the search space "
+                             f"({', '.join(k for _, k in fixed)})\n")
+            sys.stderr.flush()
     return SearchSpec(**kw, seed=seed)
 
 
@@ -159,7 +161,104 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 # What `merstudio tune` writes into chosen.json beside "model" and "train" (merstudio.training.tune.chosen_config)
-CHOSEN_KEYS = {"seed", "data", "data_fingerprint", "subjects", "chosen", "merstudio_version"}
+CHOSEN_KEYS = {"seed", "data", "data_fingerprint", "subjects", "chosen", "merstudio_version", "input"}
+# a --config's "input" (InputSettings, as chosen.json records it) -> the flag that sets it here
+_INPUT_FLAGS = {"modality": "input", "size": "size", "T": "steps", "spacing": "step_spacing", "framing": "framing"}
+
+
+def apply_config_input(args: argparse.Namespace) -> str:
+    """The input settings of a --config that records them (chosen.json: the search scored its trials on that
+    input): each one a flag does not give is set on `args`; a flag giving another value is refused, in one line
+    (training chosen settings on another input would evaluate something the search never tried). Returns the
+    optical-flow method to prepare clips with (no flag sets it)."""
+    if args.config is None:
+        return "dis"
+    try:
+        inp = json.loads(Path(args.config).read_text(encoding="utf-8")).get("input")
+    except (OSError, ValueError, AttributeError):
+        return "dis"  # build_settings says what is wrong with the file
+    if not isinstance(inp, dict) or not inp:
+        return "dis"
+    from merstudio.model.inputs import parse_framing
+    from merstudio.training.data import MODALITY_TO_PREP
+
+    def same(key: str, given: Any, recorded: Any) -> bool:
+        if key == "modality":
+            return MODALITY_TO_PREP.get(str(given).strip().lower()) == MODALITY_TO_PREP.get(str(recorded))
+        if key == "framing":
+            box = parse_framing(recorded)
+            return parse_framing(given) == (None if box is None else tuple(box))
+        return bool(str(given) == str(recorded))
+
+    for key, flag in _INPUT_FLAGS.items():
+        if key not in inp:
+            continue
+        recorded, given = inp[key], getattr(args, flag, None)
+        if given is None:
+            if key == "framing" and recorded is not None:
+                recorded = ",".join(f"{v:g}" for v in recorded)
+            setattr(args, flag, recorded)
+        elif not same(key, given, recorded):
+            shown = recorded if key != "framing" or recorded is None else ",".join(f"{v:g}" for v in recorded)
+            raise InputError(f"--{flag.replace('_', '-')} {given}: {args.config} was chosen on "
+                             f"{_INPUT_NAMES[key]} {shown if shown is not None else 'whole'}; leave the flag out "
+                             "(the config sets it) or tune again with it")
+    return str(inp.get("flow_method") or "dis")
+
+
+_INPUT_NAMES = {"modality": "input", "size": "size", "T": "steps", "spacing": "step spacing", "framing": "framing"}
+
+
+def check_writable_file(path: Path) -> None:
+    """Refuse, in one line, a file that cannot be written in its folder: a probe file is made and removed (a
+    permission check alone passes /proc/x.pt as root, and the write failed after all the training)."""
+    import os
+    import tempfile
+
+    from merstudio.atomic import ensure_parent
+    from merstudio.errors import OutputError
+
+    ensure_parent(path)
+    try:
+        fd, probe = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".probe", dir=path.parent)
+    except OSError as exc:
+        raise OutputError(f"{path}: cannot write ({exc.strerror or exc})") from None
+    os.close(fd)
+    Path(probe).unlink(missing_ok=True)
+
+
+def check_not_evaluation(out: Path) -> None:
+    """Refuse (one line) a run folder that holds a `merstudio evaluate` result: its run.json, predictions and
+    summary are the evaluation's, and a run there would mix with or replace them."""
+    from merstudio.errors import OutputError
+
+    try:
+        rec = json.loads((out / "run.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return
+    if isinstance(rec, dict) and rec.get("protocol") == "evaluate":
+        raise OutputError(f"--out {out}: holds an evaluation (merstudio evaluate of {rec.get('checkpoint', '?')}); "
+                          "pick another --out")
+
+
+def prep_progress(enabled: bool) -> Any:
+    """The callback load_arrays reports the data preparation to (face alignment, optical flow: minutes on a new
+    dataset), as a tqdm bar like `merstudio datasets prepare` shows; None when off (-q)."""
+    if not enabled:
+        return None
+    from tqdm import tqdm
+
+    bar: list[Any] = []
+
+    def progress(done: int, total: int) -> None:
+        if not bar:
+            tqdm.monitor_interval = 0  # no monitor thread: it outlives the bar by up to 10 s
+            bar.append(tqdm(total=total, desc="preprocess", unit="sample"))
+        bar[0].update(done - bar[0].n)
+        if done >= total:
+            bar[0].close()
+
+    return progress
 
 
 def config_note(args: argparse.Namespace, data: Any) -> str | None:
@@ -244,6 +343,11 @@ def build_settings(args: argparse.Namespace, data_info: dict[str, Any]) -> tuple
     return model_cfg, settings
 
 
+# tqdm's default less its rate: the first update comes after a whole epoch (or fold) and its count can jump, so
+# the rate read "11155 epoch/s"; the elapsed and remaining times say the pace
+BAR_FORMAT = "{l_bar}{bar}| {n_fmt}/{total_fmt} [{elapsed}<{remaining}{postfix}]"
+
+
 class Bars:
     """tqdm bars: folds (outer) and one bar per fold in training (epochs, with the loss); with --jobs several
     folds train at once, each on its own line."""
@@ -259,7 +363,7 @@ class Bars:
         from tqdm import tqdm
 
         if self.folds is None:
-            self.folds = tqdm(total=total, desc="folds", unit="fold", position=0)
+            self.folds = tqdm(total=total, desc="folds", unit="fold", position=0, bar_format=BAR_FORMAT)
         self.folds.update(done - self.folds.n)
 
     def progress(self, p: Any) -> None:
@@ -270,7 +374,7 @@ class Bars:
         bar = self.epochs.get(p.fold)
         if bar is None:
             bar = tqdm(total=p.epochs, desc=f"fold {p.fold}", unit="epoch", position=1 + len(self.epochs),
-                       leave=False)
+                       leave=False, bar_format=BAR_FORMAT)
             self.epochs[p.fold] = bar
         bar.update(p.epoch - bar.n)
         post = {"loss": f"{p.loss:.3f}"}
@@ -320,12 +424,16 @@ def run(args: argparse.Namespace) -> int:
 
         check_output_file(args.final, args.overwrite, "final.pt")  # before the protocol, not after it
         ensure_parent(args.final)
+        check_writable_file(args.final)
+    check_not_evaluation(args.out)
+    flow = apply_config_input(args)  # chosen.json's input, where no flag gives it
     init_distributed_from_env(args.device)
     rank, world = dist_info()
     say = print if rank == 0 else (lambda *a, **k: None)
     data, info = load_arrays(args.data, classes=args.classes, allow_missing=args.allow_missing,
                              options=options, input_kind=args.input, size=args.size,
-                             steps=args.steps, spacing=args.step_spacing, framing=args.framing, log=say)
+                             steps=args.steps, spacing=args.step_spacing, framing=args.framing, flow=flow, log=say,
+                             progress=prep_progress(rank == 0 and not args.no_progress))
     model_cfg, settings = build_settings(args, info)
     if spec is not None:
         spec = search_spec(args, settings.seed)

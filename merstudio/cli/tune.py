@@ -28,7 +28,15 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from merstudio.cli.train import Bars, build_settings, loader_options, search_spec
+    from merstudio.cli.train import (
+        Bars,
+        apply_config_input,
+        build_settings,
+        check_not_evaluation,
+        loader_options,
+        prep_progress,
+        search_spec,
+    )
     from merstudio.errors import InputError
     from merstudio.execution import backend_from_args
     from merstudio.training.data import load_arrays
@@ -44,9 +52,12 @@ def run(args: argparse.Namespace) -> int:
             raise InputError(f"--{flag} must be at least 1 (got {value})")
     search_spec(args, 0, say=False)  # a bad space fails before the data preparation
     backend = backend_from_args(args.jobs, args.ray)
+    check_not_evaluation(args.out)
+    flow = apply_config_input(args)  # a --config's input, where no flag gives it
     data, info = load_arrays(args.data, classes=args.classes, allow_missing=args.allow_missing,
                              options=options, input_kind=args.input, size=args.size,
-                             steps=args.steps, spacing=args.step_spacing, framing=args.framing, log=print)
+                             steps=args.steps, spacing=args.step_spacing, framing=args.framing, flow=flow, log=print,
+                             progress=prep_progress(dist_info()[0] == 0 and not args.no_progress))
     model_cfg, settings = build_settings(args, info)
     spec = search_spec(args, settings.seed)
     spec.validate_against(model_cfg, settings)

@@ -132,10 +132,12 @@ def save_confusion_png(cm: np.ndarray | list, class_names: Sequence[str], path: 
     rows = cm.sum(axis=1, keepdims=True)
     norm = np.divide(cm, rows, out=np.zeros(cm.shape, dtype=float), where=rows > 0)
     n = len(class_names)
-    fig = Figure(figsize=(1.2 + 0.9 * n, 1.0 + 0.8 * n), dpi=120)
+    fig = Figure(figsize=(2.2 + 0.9 * n, 1.3 + 0.8 * n), dpi=120)
     FigureCanvasAgg(fig)
     ax = fig.add_subplot(1, 1, 1)
-    ax.imshow(norm, cmap="Blues", vmin=0, vmax=1)
+    im = ax.imshow(norm, cmap="Blues", vmin=0, vmax=1)
+    # the cells show counts, the colour each count's share of its row: said, or the figure reads as counts
+    fig.colorbar(im, ax=ax, fraction=0.046, pad=0.04).set_label("share of the true class (row)", fontsize=8)
     ax.set_xticks(range(n), labels=list(class_names), rotation=45, ha="right")
     ax.set_yticks(range(n), labels=list(class_names))
     ax.set_xlabel("predicted")
@@ -144,8 +146,7 @@ def save_confusion_png(cm: np.ndarray | list, class_names: Sequence[str], path: 
         for j in range(n):
             ax.text(j, i, str(cm[i, j]), ha="center", va="center",
                     color="white" if norm[i, j] > 0.5 else "black", fontsize=9)
-    if title:
-        ax.set_title(title, fontsize=9)
+    ax.set_title((title + "\n" if title else "") + "counts; colour normalised per row", fontsize=9)
     fig.tight_layout()
     path = Path(path)
     with atomic_path(path) as tmp:

@@ -411,8 +411,10 @@ def roc_auc(truth: np.ndarray, score: np.ndarray) -> float:
     return float((ranks[truth].sum() - pos * (pos + 1) / 2) / (pos * neg))
 
 
-def summarise(out_dir: str | Path, folds: Sequence[Fold] | None, class_names: Sequence[str]) -> dict[str, Any]:
-    """Pool the fold CSVs, compute metrics once, write predictions.csv, metrics.json, summary.md, confusion.png."""
+def summarise(out_dir: str | Path, folds: Sequence[Fold] | None, class_names: Sequence[str],
+              extra: dict[str, Any] | None = None) -> dict[str, Any]:
+    """Pool the fold CSVs, compute metrics once, write predictions.csv, metrics.json, summary.md, confusion.png.
+    `extra`: more figures for metrics.json and the summary (an evaluation's "unseen")."""
     out = Path(out_dir)
     pred = load_predictions(out, folds)
     names = list(class_names)
@@ -421,11 +423,17 @@ def summarise(out_dir: str | Path, folds: Sequence[Fold] | None, class_names: Se
     metrics["au"] = au_metrics(pred)
     infos = [json.loads(p.read_text(encoding="utf-8")) for p in sorted((out / "folds").glob("*.json"))]
     metrics["train_seconds"] = float(sum(i.get("seconds", 0.0) for i in infos))
+    metrics.update(extra or {})
     _write_csv_atomic(out / "predictions.csv", pred)
     _write_atomic(out / "metrics.json", json.dumps(json_safe(metrics), indent=2, default=_json_default))
-    save_confusion_png(np.asarray(metrics["confusion"]), names, out / "confusion.png",
-                       title=f"pooled over {metrics['n_folds']} folds, UF1 {metrics['uf1']:.3f}")
     spec = json.loads((out / "run.json").read_text(encoding="utf-8")) if (out / "run.json").exists() else {}
+    # an evaluation is one pass over the data, not folds
+    seen = f" ({spec['seen_subjects']} of {spec.get('n_subjects', '?')} subjects trained it)" \
+        if spec.get("seen_subjects") else ""
+    pooled = f"all {metrics['n']} samples{seen}" if "checkpoint" in spec else \
+        f"pooled over {metrics['n_folds']} fold{'s' if metrics['n_folds'] != 1 else ''}"
+    save_confusion_png(np.asarray(metrics["confusion"]), names, out / "confusion.png",
+                       title=f"{pooled}, UF1 {metrics['uf1']:.3f}")
     _write_atomic(out / "summary.md", render_summary(spec, metrics))
     return metrics
 
@@ -463,6 +471,10 @@ def _selection(train: dict[str, Any], tuned: Any = ()) -> str:
     return f"a fixed {n} epochs, {how}; the test fold is never looked at"
 
 
+def _fmt3(x: Any) -> str:
+    return "—" if x is None or not np.isfinite(x) else f"{x:.3f}"
+
+
 def render_summary(spec: dict[str, Any], m: dict[str, Any]) -> str:
     lines = [f"# Run summary ({spec.get('protocol', '?')})", ""]
     lines += [f"- data: {spec.get('data', '')} ({spec.get('n_samples', '?')} samples, "
@@ -497,10 +509,22 @@ def render_summary(spec: dict[str, Any], m: dict[str, Any]) -> str:
                      "checkpoint**: on them the figures are its fit to data it has seen, not accuracy")
     lines += ["", "## Class map", ""]
     lines += [f"- {i}: {n}" for i, n in enumerate(m["class_names"])]
-    lines += ["", "## Pooled metrics (predictions of all folds pooled, computed once)", "",
+    if "checkpoint" not in spec:
+        heading = "Pooled metrics (predictions of all folds pooled, computed once)"
+    elif spec.get("seen_subjects"):
+        heading = (f"Metrics over all {spec.get('n_subjects', '?')} subjects, including the "
+                   f"{spec['seen_subjects']} that trained the checkpoint")
+    else:
+        heading = "Metrics (every sample predicted once)"
+    lines += ["", f"## {heading}", "",
               "| accuracy | UF1 | UAR | n |", "|---:|---:|---:|---:|",
-              f"| {m['accuracy']:.3f} | {m['uf1']:.3f} | {m['uar']:.3f} | {m['n']} |", "",
-              "## Per class", "", format_per_class_table(m), ""]
+              f"| {m['accuracy']:.3f} | {m['uf1']:.3f} | {m['uar']:.3f} | {m['n']} |", ""]
+    u = m.get("unseen")
+    if u:
+        lines += [f"## Unseen subjects only ({u['n_subjects']} subjects that did not train the checkpoint)", "",
+                  "| accuracy | UF1 | UAR | n |", "|---:|---:|---:|---:|",
+                  f"| {_fmt3(u['accuracy'])} | {_fmt3(u['uf1'])} | {_fmt3(u['uar'])} | {u['n']} |", ""]
+    lines += ["## Per class", "", format_per_class_table(m), ""]
     if m.get("per_dataset"):
         lines += ["## Per dataset", "", format_per_dataset_table(m), ""]
     lines += ["## Confusion matrix", "", format_confusion_table(m), "", "![confusion matrix](confusion.png)", ""]

@@ -16,7 +16,7 @@ Run folder of `tune()`:
     trials/NNN/      one resumable run per trial (run.json, folds/, predictions.csv, metrics.json, summary.md)
     search.json      every trial: parameters, UF1/UAR/accuracy, per inner fold scores, seconds
     trials.csv       the same as a table, best first
-    chosen.json      {"model", "train", "seed", "data_fingerprint", ...}: `merstudio train --config` reads it
+    chosen.json      {"model", "train", "seed", "input", "data_fingerprint", ...}: `merstudio train --config` reads it
     tune.md          the table and the choice
 """
 
@@ -302,14 +302,17 @@ def search(data: DataArrays, class_names: list[str] | Any, model_cfg: Any, setti
     return SearchResult(trials=trials, best=best, model_cfg=cfg, settings=s)
 
 
-def chosen_config(result: SearchResult, data: DataArrays, spec: SearchSpec, data_desc: str = "") -> dict[str, Any]:
-    """What `merstudio train --config` reads: the chosen model and training settings, the seed, and where they
-    came from (the data fingerprint says which data the choice saw)."""
+def chosen_config(result: SearchResult, data: DataArrays, spec: SearchSpec, data_desc: str = "",
+                  input_settings: dict[str, Any] | None = None) -> dict[str, Any]:
+    """What `merstudio train --config` reads: the chosen model and training settings, the seed, the input the
+    trials were scored on (`train --config` prepares the data the same way where no flag says otherwise) and
+    where they came from (the data fingerprint says which data the choice saw)."""
     train = {k: v for k, v in result.settings.to_dict().items() if k not in ("device", "num_threads", "seed")}
     return {
         "model": result.model_cfg.to_dict(),
         "train": train,
         "seed": result.settings.seed,
+        "input": input_settings or {},
         "data": data_desc,
         "data_fingerprint": data_fingerprint(data),
         "subjects": data.subject_list,
@@ -354,7 +357,7 @@ def tune(data: DataArrays, class_names: list[str] | Any, model_cfg: Any, setting
     table = pd.DataFrame([{"trial": t["trial"], **{k: t["params"][k] for k in spec.params}, "uf1": t["uf1"],
                            "uar": t["uar"], "accuracy": t["accuracy"], "seconds": t["seconds"]} for t in ranked])
     write_text_atomic(out / "trials.csv", table.to_csv(index=False))
-    chosen = chosen_config(result, data, spec, data_desc)
+    chosen = chosen_config(result, data, spec, data_desc, input_settings)
     write_text_atomic(out / "chosen.json", json.dumps(json_safe(chosen), indent=2))
     write_text_atomic(out / "tune.md", _render(spec, ranked, data_desc, len(data), len(data.subject_list)))
     return result

@@ -352,17 +352,13 @@ def checkpoint_record(path: Path) -> dict[str, Any]:
     """The learned model a run analyses with (settings.checkpoint), as spotting.md records it: its path, SHA-256
     and classes. The checkpoint is loaded whole here, so that a missing, damaged or incompatible one is one line
     (CheckpointError) before any video is analysed, not a failure of every video."""
-    import hashlib
-
+    from merstudio.analysis.outputs import file_digest
     from merstudio.model.checkpoint import load_checkpoint
 
     path = Path(path).expanduser()
     _, meta = load_checkpoint(path)
-    h = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            h.update(block)
-    return {"path": str(path.absolute()), "sha256": h.hexdigest(), "classes": [str(c) for c in meta["class_names"]]}
+    return {"path": str(path.absolute()), "sha256": file_digest(path),
+            "classes": [str(c) for c in meta["class_names"]]}
 
 
 def run_spotting(truth: GroundTruth, out: Path, settings: Any, backend: Any, *, iou: float = 0.5,

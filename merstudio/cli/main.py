@@ -20,10 +20,11 @@ SUBCOMMANDS = ("analyze", "doctor", "bench", "demo", "gui", "train", "tune", "ev
 
 
 # what scripts around merstudio can rely on (README, Command line)
-EXIT_STATUSES = ("exit status: 0 done; 2 a bad input, option or checkpoint, or an analysis that failed part way "
-                 "(a batch: any input; a full disk mid-run too: the message or manifest row says why); 3 an output "
-                 "refused before the work (it exists without --overwrite, no permission); 130 interrupted (Ctrl-C; "
-                 "a batch resumes); 141 stdout's reader went away; 1 a bug (a traceback: please report it)")
+EXIT_STATUSES = ("exit status: 0 done; 2 a bad input, option or checkpoint, or (analyze, spotting) an input whose "
+                 "analysis failed, for whatever reason, a disk full mid-run included: the message or the manifest "
+                 "row says why; 3 an output that cannot be written (it exists without --overwrite, no permission, "
+                 "no space); 130 interrupted (Ctrl-C; a batch resumes); 141 stdout's reader went away; 1 a bug (a "
+                 "traceback: please report it)")
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -408,7 +408,10 @@ def _ecv_file(eaf: Path, url: str) -> Path | str:
     else why not ("remote": an http URL, never fetched)."""
     from urllib.parse import unquote, urlparse
 
-    u = urlparse(url)
+    try:
+        u = urlparse(url)
+    except ValueError:  # "http://[host/x.ecv": not a URL anyone can follow
+        return "not found"
     if re.match(r"^[A-Za-z]:[/\\]", url):  # C:\... as written (urlparse: scheme "c")
         where = url
     elif u.scheme == "file":
@@ -476,7 +479,7 @@ def _cv_entries(root: ET.Element, eaf: Path | None = None,
     loaded: dict[str, ET.Element | str] = {}
     cvs: dict[str, dict[str, tuple[str, ...]]] = {}
     for cv in root.findall("CONTROLLED_VOCABULARY"):
-        entries = _entries_of(cv)
+        entries = _entries_of(cv, langs)
         if not entries and cv.get("EXT_REF") and eaf is not None:
             entries = _external_entries(eaf, cv, refs.get(cv.get("EXT_REF", "")), langs, loaded,
                                         notes if notes is not None else [])

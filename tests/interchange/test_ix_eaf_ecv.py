@@ -96,3 +96,16 @@ def test_a_remote_or_missing_vocabulary_keeps_the_stored_values(tmp_path):
     (tmp_path / "bad.ecv").write_text("<CV_RESOURCE>", encoding="utf-8")
     emotions, notes = _emotions(_eaf(tmp_path / "bad.eaf", "bad.ecv"))
     assert emotions == ["", "surprised"] and any("bad.ecv is not valid XML" in n for n in notes)
+    # a URL that cannot be parsed is one more vocabulary not here, not a traceback
+    emotions, notes = _emotions(_eaf(tmp_path / "odd.eaf", "http://[vocab.example/emotions.ecv"))
+    assert emotions == ["", "surprised"] and any("vocabulary" in n for n in notes)
+
+
+def test_a_vocabulary_in_the_file_gives_the_files_first_language(tmp_path):
+    """As for an .ecv: the entry's value in the .eaf's language (English), though the entry lists Dutch first."""
+    inline = ECV.split("<CONTROLLED_VOCABULARY CV_ID=\"Emotions\">")[1].split("</CONTROLLED_VOCABULARY>")[0]
+    text = _eaf(tmp_path / "in.eaf", "unused.ecv").read_text(encoding="utf-8")
+    text = text.replace('<CONTROLLED_VOCABULARY CV_ID="Emotions" EXT_REF="er1"/>',
+                        f'<CONTROLLED_VOCABULARY CV_ID="Emotions">{inline}</CONTROLLED_VOCABULARY>')
+    (tmp_path / "in.eaf").write_text(text, encoding="utf-8")
+    assert _emotions(tmp_path / "in.eaf")[0] == ["happiness", "surprise"]  # the entries list Dutch first

@@ -420,11 +420,12 @@ def _digest_cached(path: str, size: int, mtime_ns: int) -> str | None:
 
 
 def settings_changes(out: Path, name: str, source: Path, settings: AnalysisSettings, *, fmt: str = "csv",
-                     fps: float | None = None, plot: bool = False, metas: MetaFiles | None = None) -> list[str]:
+                     fps: float | None = None, metas: MetaFiles | None = None) -> list[str]:
     """What differs between the finished result `name` in `out` (its meta file) and a run of `source` with these
-    settings: the options (`--landmarks`, `--format`, `--fps`, `--plot`: its plots are missing) or `analysis
-    revision` (an older merstudio's values). Empty: the result is what this run would write. `device` is not
-    compared (the same values on any device). `metas`: the plan's meta files (each read once)."""
+    settings: the options (`--landmarks`, `--format`, `--fps`) or `analysis revision` (an older merstudio's
+    values). Empty: the result is what this run would write. Its plots are no part of it (missing ones are drawn
+    from the result: the plan's `replot`). `device` is not compared (the same values on any device). `metas`: the
+    plan's meta files (each read once)."""
     from dataclasses import asdict
 
     from merstudio.analysis.pipeline import ANALYSIS_REVISION
@@ -443,8 +444,11 @@ def settings_changes(out: Path, name: str, source: Path, settings: AnalysisSetti
         if key in recorded and _setting_value(key, recorded[key]) != _setting_value(key, value):
             changes.append(SETTING_FLAGS[key])
     had = meta.get("checkpoint_sha256")  # results of merstudio before 2026-12-05 record none: not compared
-    if settings.checkpoint and had and "--checkpoint" not in changes and _digest_of(settings.checkpoint) != had:
-        changes.append("--checkpoint (its file changed: a retrained model)")
+    if settings.checkpoint and had and "--checkpoint" not in changes:
+        now = _digest_of(settings.checkpoint)
+        if now != had:  # None: gone or unreadable now (the run that loads it says which)
+            changes.append("--checkpoint (its file changed: a retrained model)" if now else
+                           "--checkpoint (its file cannot be read now)")
     if str(meta.get("format") or "csv") != fmt:
         changes.append("--format")
     rate = folder_fps(source, fps)  # --fps: frame folders and images (with their default); a video: None
@@ -453,8 +457,6 @@ def settings_changes(out: Path, name: str, source: Path, settings: AnalysisSetti
             had = meta.get("fps")
             if had is not None and abs(float(had) - float(rate)) > 1e-6:
                 changes.append("--fps")
-    if plot and not _plots_there(Path(out), name, meta):
-        changes.append("--plot")
     return changes
 
 
@@ -468,8 +470,7 @@ def _plots_there(out: Path, name: str, meta: dict[str, Any]) -> bool:
 
 
 def adoptable(out: Path, name: str, source: Path, digest: str, settings: AnalysisSettings | None, *,
-              fmt: str = "csv", fps: float | None = None, plot: bool = False,
-              metas: MetaFiles | None = None) -> dict[str, Any] | None:
+              fmt: str = "csv", fps: float | None = None, metas: MetaFiles | None = None) -> dict[str, Any] | None:
     """The meta of the finished result `name` in `out` when a batch may take it as the result of `source` without
     analysing it again: complete, its meta records this input (the same resolved path and the same content hash,
     `content_hash`) and this run's settings (`settings_changes` finds nothing). None otherwise (also without
@@ -487,8 +488,7 @@ def adoptable(out: Path, name: str, source: Path, digest: str, settings: Analysi
                 and Path(str(where)).resolve() == Path(source).resolve())
     except OSError:
         return None
-    if not same or settings_changes(Path(out), name, Path(source), settings, fmt=fmt, fps=fps, plot=plot,
-                                    metas=metas):
+    if not same or settings_changes(Path(out), name, Path(source), settings, fmt=fmt, fps=fps, metas=metas):
         return None
     return meta
 

@@ -188,8 +188,6 @@ def _run(args: argparse.Namespace) -> int:
         print(f"batch of {plan.total} input(s) on {backend.describe()}: {len(plan.items)} to analyse{again}, "
               f"{len(plan.done)} finished before (skipped), {len(plan.failed)} failed before (skipped"
               f"{'' if not plan.failed else ': --retry-failed runs them again'})")
-    if args.plot and plan.replot:
-        _plot_stored(plan.replot, args.out)
     from merstudio.execution.local import resource_tracker_running, stop_resource_tracker
 
     tracker_before = resource_tracker_running()
@@ -205,6 +203,10 @@ def _run(args: argparse.Namespace) -> int:
     if result.interrupted:
         print(f"merstudio: {B.interrupt_message(result, plan.manifest)}", file=sys.stderr)
         return 130
+    if args.plot and plan.replot:
+        # drawn once the batch has claimed the folder (run_batch: manifest.lock): a run refused because another
+        # batch owns it writes nothing there
+        _plot_stored(plan.replot, args.out)
     for r in result.outputs:
         if args.plot:
             write_plot(r)

@@ -505,7 +505,11 @@ class Export(AppCommand):
         elif kind == "behaviours":
             out = [ex.export_behaviours_csv(proj, path, video_id=video.id, progress=progress, times=times)]
         elif kind == "summary":  # seconds of matplotlib, 0.2 s of reading: both in the worker
-            win.exports.start_summary(proj, vid, path, times)
+            copy, png = _own_times(times), path.with_suffix(".png")  # the timeline PNG beside the CSV
+            _export_in_worker(win, proj, f"summary export of {video.name} ({path.name} and {png.name})", [path, png],
+                              lambda reader, progress: ex.write_summary(ex.summary_data(reader, vid, copy), path,
+                                                                        png, progress=progress),
+                              busy="Exporting the summary…")
             return
         elif kind == "labelled":
             out = [ex.export_labelled_set(proj, path, progress=progress)]

@@ -18,16 +18,13 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
-import numpy as np
 from PySide6.QtCore import QObject, Signal
 
-from merstudio.atomic import ensure_parent
 from merstudio.errors import InputError
 from merstudio.gui.workers import TaskWorker
 from merstudio.project import Project
-from merstudio.project import export as ex
 
 if TYPE_CHECKING:
     from merstudio.gui.main_window import MainWindow
@@ -55,8 +52,9 @@ class Exports(QObject):
                              "(the status bar shows it)")
 
     def start(self, what: str, write: Callable[[Callable[[int, int], None]], list[Path]], busy: str = "") -> None:
-        """Run ``write(progress)`` (which returns the paths written, from data read before) in a worker. ``what``
-        names it in messages ("summary export of clip.avi"); ``busy``: the status bar's short text for it."""
+        """Run ``write(progress)`` (which returns the paths written) in a worker. The exports come through
+        :meth:`start_reading`: what ``write`` reads of the project it reads there, through a connection of its own.
+        ``what`` names it in messages ("summary export of clip.avi"); ``busy``: the status bar's short text for it."""
         self.require_idle()
         w = TaskWorker(write, what, self)
         w.progress.connect(self.progress)  # queued: the worker's thread emits it
@@ -84,23 +82,6 @@ class Exports(QObject):
         except BaseException:
             reader.close()
             raise
-
-    def start_summary(self, project: Project, video_id: int, csv_path: Path, times: Any = None) -> None:
-        """Write the video's summary report, ``csv_path`` and its timeline PNG beside it, in a worker that reads the
-        rows, events and frame times through :meth:`start_reading`'s reader (the project as it is now).
-        ``times``: the player's frame times (a variable-rate video's; copied here, the player's array stays its
-        own)."""
-        self.require_idle()
-        png = csv_path.with_suffix(".png")
-        for p in (csv_path, png):
-            ensure_parent(p)  # a bad path is refused at once, not after the drawing
-        copy = None if times is None else np.array(times, dtype=np.float64)
-
-        def write(reader: Project, progress: Callable[[int, int], None]) -> list[Path]:
-            return ex.write_summary(ex.summary_data(reader, video_id, copy), csv_path, png, progress=progress)
-
-        self.start_reading(f"summary export of {project.video(video_id).name} ({csv_path.name} and {png.name})",
-                           project, write, busy="Exporting the summary…")
 
     def _finished(self) -> None:
         w = self.worker

@@ -216,10 +216,10 @@ def export_events_xlsx(project: Project, path: str | os.PathLike[str], video_id:
 
 @dataclass(frozen=True)
 class SummaryData:
-    """What the summary report of a video is made of, read from the project at one moment: the app reads it on the
-    GUI thread (:func:`summary_data`) and writes the report from it in a worker (:func:`write_summary`), so that the
-    report is the project as it was when asked for, whatever the coder does meanwhile, and the worker never
-    touches the project."""
+    """What the summary report of a video is made of, read from the project at one moment (:func:`summary_data`);
+    :func:`write_summary` writes the report from it. The app does both in a worker, reading through a read-only
+    connection of the export's own whose snapshot was pinned when the export was asked for (``gui/exports.py``),
+    so that the report is the project as it was then, whatever the coder does meanwhile."""
 
     video: str  # the video's name
     frame_count: int

@@ -131,9 +131,7 @@ def test_settings_changes_name_what_differs_from_the_result(tmp_path: Path):
     assert B.settings_changes(out, "v", frames, settings, fps=200) == ["--fps"]
     assert B.settings_changes(out, "v", frames, settings) == []  # 30: the default rate of a folder
     assert B.settings_changes(out, "v", video, AnalysisSettings(landmarks=True, max_faces=2, device="cpu"),
-                              fmt="parquet", plot=True) == ["--max-faces", "--landmarks", "--format", "--plot"]
-    (out / "v.png").write_bytes(b"png")
-    assert B.settings_changes(out, "v", video, settings, plot=True) == []
+                              fmt="parquet") == ["--max-faces", "--landmarks", "--format"]
     meta["analysis_revision"] = ANALYSIS_REVISION - 1
     output_paths(out, "v").meta.write_text(json.dumps(meta))
     assert B.settings_changes(out, "v", video, settings) == [

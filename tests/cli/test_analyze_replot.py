@@ -66,3 +66,23 @@ def test_a_parquet_result_is_plotted(clip: Path, tmp_path: Path):
     out = tmp_path / "out"
     assert main(["analyze", str(clip), "-o", str(out), "-q", "--format", "parquet", "--plot"]) == 0
     assert (out / "a.parquet").is_file() and (out / "a.png").is_file()
+
+
+def test_a_batch_refused_by_another_batch_draws_nothing(clip: Path, tmp_path: Path, capsys, monkeypatch):
+    """Another batch owns the folder (its manifest.lock): the plots of up-to-date results are drawn only once this
+    run has claimed it, so a refused run writes no plot there."""
+    from merstudio.atomic import FileClaim
+
+    listing = tmp_path / "list.txt"
+    listing.write_text(f"{clip}\n")
+    out = tmp_path / "out"
+    assert main(["analyze", "--list", str(listing), "-o", str(out), "-q"]) == 0
+    no_analysis = _forbid_analysis(monkeypatch)
+    capsys.readouterr()
+    with FileClaim.acquire(out / "manifest.lock"):  # another batch (the same lock refuses this process too)
+        assert main(["analyze", "--list", str(listing), "-o", str(out), "--plot", "-q"]) == 3
+        err = capsys.readouterr().err
+        assert "another batch is running" in err and "plot drawn" not in err, err
+        assert not (out / "a.png").exists() and not no_analysis
+    assert main(["analyze", "--list", str(listing), "-o", str(out), "--plot", "-q"]) == 0
+    assert (out / "a.png").is_file() and not no_analysis

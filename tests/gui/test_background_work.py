@@ -161,7 +161,7 @@ def test_the_summary_is_the_project_as_it_was_when_asked_for(qtbot, analysed, tm
     before = sum(e.status == "accepted" for e in win.events)
     reads = FrameReads(monkeypatch)
     assert win.ctx.execute(C.Export, kind="summary", path=str(tmp_path / "s.csv")), win.errors
-    assert reads.threads == []  # nothing of the table read on the GUI thread: the worker reads it
+    assert threading.main_thread() not in reads.threads  # nothing of the table read on the GUI thread
     qtbot.waitUntil(drawing.started.is_set, timeout=10000)
     assert drawing.threads[0] is not threading.main_thread()
     assert reads.threads and threading.main_thread() not in reads.threads
@@ -174,7 +174,7 @@ def test_the_summary_is_the_project_as_it_was_when_asked_for(qtbot, analysed, tm
 
 def test_the_summary_reads_the_project_in_the_worker_through_a_snapshot_pinned_when_asked_for(qtbot, analysed,
                                                                                               tmp_path, monkeypatch):
-    """Exports.start_summary: the rows, events and frame times are read in the worker (0.2 s of a 20-minute project
+    """The summary export: the rows, events and frame times are read in the worker (0.2 s of a 20-minute project
     on the GUI thread before), through a read-only connection of the export's own pinned when it was asked for: an
     event coded meanwhile is not in the report, and the GUI's connection is never used from the worker."""
     from merstudio.project import Project
@@ -191,7 +191,7 @@ def test_the_summary_reads_the_project_in_the_worker_through_a_snapshot_pinned_w
 
         monkeypatch.setattr(Project, name, spy)
     before = sum(e.status == "accepted" for e in win.events)
-    win.exports.start_summary(win.project, win.video.id, tmp_path / "s.csv", win.playback.timebase.times)
+    assert win.ctx.execute(C.Export, kind="summary", path=str(tmp_path / "s.csv")), win.errors
     assert not [r for r in reads if r[0] == "load_frames"]  # nothing of the table read on the GUI thread
     qtbot.waitUntil(drawing.started.is_set, timeout=10000)
     assert win.ctx.execute(C.NewEvent, onset=70, offset=75, emotion="negative")  # coded meanwhile
@@ -217,7 +217,7 @@ def test_a_second_export_is_refused_and_closing_the_project_lets_the_first_finis
     assert not win.ctx.execute(C.Export, kind="summary", path=str(out / "t.csv"))
     assert "still being written" in win.errors[-1] and "\n" not in win.errors[-1]
     assert not (out / "t.csv").exists()
-    win.session.close_project()  # the report is drawn from its own copy of the data: it goes on
+    win.session.close_project()  # the worker reads through a connection of its own (pinned when asked): it goes on
     assert win.project is None and win.exports.running
     drawing.gate.set()
     qtbot.waitUntil(lambda: not win.exports.running, timeout=10000)

@@ -936,14 +936,17 @@ def run_batch(plan: BatchPlan, settings: AnalysisSettings, backend: Backend, *, 
               fmt: str = "csv", cancel: execution.CancelArg = None, retries: int = DEFAULT_RETRIES,
               on_progress: Callable[[BatchProgress], None] | None = None,
               on_result: Callable[[BatchItem, AnalysisOutput | BaseException], None] | None = None,
-              segment_s: float | None = None, on_notice: Callable[[str], None] | None = None) -> BatchResult:
+              segment_s: float | None = None, on_notice: Callable[[str], None] | None = None,
+              while_claimed: Callable[[], None] | None = None) -> BatchResult:
     """Run the plan's inputs on `backend`; update the manifest (when the plan has one) as videos start and end.
     Ctrl-C (main thread) and `cancel` stop the run (no new video starts, running ones stop and keep their rows as
     partial files); the result names those files and says whether it was interrupted. `segment_s`: videos longer
     than this are split into segments (`merstudio.analysis.segments`: the rows of an unsplit run), each a task
     of its own, merged by this process when all are done. `on_notice` gets the runs' notices (one line each, e.g.
     the rows of an interrupted run kept; default: printed to stderr), so that a caller drawing a progress bar prints
-    them above it. `fps`: the rate of frame folders and images (a video keeps its own timing)."""
+    them above it. `fps`: the rate of frame folders and images (a video keeps its own timing). `while_claimed`:
+    work on the folder's results that must hold its claim too, run before the inputs (the plots `--plot` draws
+    from up-to-date results: a run refused because another batch owns the folder writes nothing there)."""
     notify = on_notice if on_notice is not None else _notice
     _file_keywords(fmt)  # a format this build cannot write fails before anything runs
     claim_stack = contextlib.ExitStack()  # split videos' result claims still held: given back when the run ends
@@ -1127,6 +1130,8 @@ def run_batch(plan: BatchPlan, settings: AnalysisSettings, backend: Backend, *, 
         settle(k, merged)
 
     try:
+        if while_claimed is not None:
+            while_claimed()
         with sigint_cancels(stop, interrupted):
             try:
                 for i, outcome in execution.run_tasks(

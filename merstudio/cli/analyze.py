@@ -195,7 +195,10 @@ def _run(args: argparse.Namespace) -> int:
         with _Display(batch, args.quiet, len(plan.items)) as display:
             result = B.run_batch(plan, settings, backend, fps=args.fps, fmt=args.format,
                                  on_progress=display.progress, on_result=display.result, on_notice=display.notice,
-                                 segment_s=None if args.segment_minutes is None else args.segment_minutes * 60)
+                                 segment_s=None if args.segment_minutes is None else args.segment_minutes * 60,
+                                 # drawn under the batch's claim on the folder (manifest.lock)
+                                 while_claimed=(lambda: _plot_stored(plan.replot, args.out))
+                                 if args.plot and plan.replot else None)
     finally:
         if not tracker_before and threading.current_thread() is threading.main_thread():
             stop_resource_tracker()  # the workers are gone: without this the exit waits for it (fd 2)
@@ -203,10 +206,6 @@ def _run(args: argparse.Namespace) -> int:
     if result.interrupted:
         print(f"merstudio: {B.interrupt_message(result, plan.manifest)}", file=sys.stderr)
         return 130
-    if args.plot and plan.replot:
-        # drawn once the batch has claimed the folder (run_batch: manifest.lock): a run refused because another
-        # batch owns it writes nothing there
-        _plot_stored(plan.replot, args.out)
     for r in result.outputs:
         if args.plot:
             write_plot(r)

@@ -115,10 +115,8 @@ def read_events(path: str | os.PathLike[str] | EafDocument, fps: float | None = 
     parsed again."""
     f = _format(path, fmt)
     if f == "eaf":
-        prev = read_eaf(path, fps=fps, video_id=video_id, fps_override=fps_override, **kwargs)
-        if video_name and prev.media and prev.media != video_name:
-            prev.notes.append(f"the ELAN file's media is {quote(prev.media)}, not {quote(video_name)}; imported anyway")
-        return prev
+        # the video's name picks its media descriptor (and offset) where the file links several media
+        return read_eaf(path, fps=fps, video_id=video_id, fps_override=fps_override, video_name=video_name, **kwargs)
     if isinstance(path, EafDocument):
         raise InputError(f"{path.path}: an ELAN file, not {f}")
     if f == "boris-project":

@@ -20,9 +20,10 @@ and properties ``merstudio:fps`` and ``merstudio:frame_count`` so a reader can c
 ``merstudio:frame_rule`` (``ceil``: frame k starts at ceil(k * 1000 / fps) ms, ELAN's own rule; a merstudio file
 without it was written with half-up ms and is read that way: merstudio.interchange.common).
 
-Media: the events are on the file's video descriptor (the first ``video/*`` one where ELAN also linked the .wav it
-extracted); its ``TIME_ORIGIN`` (ELAN's media offset: annotation time t is media time t + TIME_ORIGIN) is applied
-on import and written back on export (``Media.time_origin``); the other descriptors are kept (``Media.linked``).
+Media: the events are on the file's video descriptor (the one that names the video imported into, else the
+first ``video/*`` one where ELAN also linked the .wav it extracted); its ``TIME_ORIGIN`` (ELAN's media offset:
+annotation time t is media time t + TIME_ORIGIN) is applied on import and written back on export
+(``Media.time_origin``); the other descriptors are kept (``Media.linked``).
 Other tools' tiers (``tier_coders``, ``tier_roles``): AU tiers, emotion tiers, and one coder's AU annotations
 merged into the emotion annotation they lie in (:func:`_merge_mapped`); a child tier's reference annotations
 (ELAN's Symbolic_Association / Symbolic_Subdivision: "AU" and "Emotion" under "Expression") take their parent
@@ -46,6 +47,7 @@ import xml.etree.ElementTree as ET
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import ParseResult
 
 import numpy as np
 
@@ -163,14 +165,27 @@ def _relative_url(media: Path | str, eaf_path: str | os.PathLike[str]) -> str | 
     return "./" + Path(rel).as_posix() if not rel.startswith("..") else Path(rel).as_posix()
 
 
-def _media_location(eaf: Path, url: str, relative: str) -> str:
+def _parsed_url(url: str, bad: list[str] | None = None) -> ParseResult | None:
+    """``urlparse(url)``; None for a URL that cannot be parsed (``http://[broken/clip.mp4``: urlparse's "Invalid
+    IPv6 URL"), which is added to ``bad``: a media location that is not here, not a traceback."""
+    from urllib.parse import urlparse
+
+    try:
+        return urlparse(url)
+    except ValueError:
+        if bad is not None and url not in bad:
+            bad.append(url)
+        return None
+
+
+def _media_location(eaf: Path, url: str, relative: str, bad: list[str] | None = None) -> str:
     """Where an ELAN file's media lies, as ELAN looks for it: the relative URL (against the file's folder) when the
-    media is there, else the absolute URL's path, else the relative one resolved; "" when neither is a path."""
-    from urllib.parse import unquote, urlparse
+    media is there, else the absolute URL's path, else the relative one resolved; "" when neither is a path. A URL
+    that cannot be parsed is no location (it goes to ``bad``, for a note)."""
+    from urllib.parse import unquote
 
     absolute = ""
-    if url:
-        u = urlparse(url)
+    if url and (u := _parsed_url(url, bad)) is not None:
         if u.scheme in ("file", ""):
             absolute = unquote(u.path) if u.scheme == "file" else url
             if u.netloc and u.netloc != "localhost":  # file://server/share/...: a network path
@@ -180,8 +195,7 @@ def _media_location(eaf: Path, url: str, relative: str) -> str:
         elif re.match(r"^[A-Za-z]:[/\\]", url):  # C:\Users\... written as it is (urlparse: scheme "c")
             absolute = url
     near = ""
-    if relative:
-        r = urlparse(relative)
+    if relative and (r := _parsed_url(relative, bad)) is not None:
         if r.scheme in ("file", ""):
             near = os.path.normpath(eaf.parent / unquote(r.path))
             if Path(near).exists():
@@ -201,11 +215,32 @@ def _is_video(md: ET.Element) -> bool:
     return Path(_url_name(md.get("RELATIVE_MEDIA_URL") or md.get("MEDIA_URL") or "")).suffix.lower() in _VIDEO_EXTS
 
 
-def _url_name(url: str) -> str:
-    """The file name a media URL (or a path, Windows or not) ends in."""
-    from urllib.parse import unquote, urlparse
+def _descriptor_names(md: ET.Element) -> list[str]:
+    """The file names a MEDIA_DESCRIPTOR's URLs end in (relative URL first), without repeats or blanks."""
+    names = (_url_name(md.get(k) or "") for k in ("RELATIVE_MEDIA_URL", "MEDIA_URL"))
+    return list(dict.fromkeys(n for n in names if n))
 
-    return file_name(unquote(urlparse(url).path if "://" in url else url))
+
+def _video_descriptor(descriptors: Sequence[ET.Element], video_name: str | None) -> ET.Element | None:
+    """The MEDIA_DESCRIPTOR whose URL names the video ``video_name`` (a file name or a path), or one that names it
+    in other letter case (an .eaf made on Windows); None when none does or no video is named."""
+    want = file_name(video_name or "")
+    if not want:
+        return None
+    for same in (str, str.casefold):
+        for d in descriptors:
+            if any(same(n) == same(want) for n in _descriptor_names(d)):
+                return d
+    return None
+
+
+def _url_name(url: str) -> str:
+    """The file name a media URL (or a path, Windows or not) ends in; for a URL that cannot be parsed, the name its
+    text ends in."""
+    from urllib.parse import unquote
+
+    u = _parsed_url(url) if "://" in url else None
+    return file_name(unquote(u.path if u is not None else url))
 
 
 def _time_origin(p: Path, md: ET.Element) -> int:
@@ -402,15 +437,15 @@ def _entries_of(cv: ET.Element, langs: Sequence[str] = ()) -> dict[str, tuple[st
     return entries
 
 
-def _ecv_file(eaf: Path, url: str) -> Path | str:
+def _ecv_file(eaf: Path, url: str) -> tuple[Path, bool] | str:
     """The local .ecv file an EXTERNAL_REF's URL names (a relative path from the .eaf's folder, a path, or a
-    ``file:`` URL), or the file of that name beside the .eaf where the URL's is not here (made on another machine);
-    else why not ("remote": an http URL, never fetched)."""
-    from urllib.parse import unquote, urlparse
+    ``file:`` URL), or the file of that name beside the .eaf where the URL's is not here (made on another machine),
+    with whether it is that file beside the .eaf in place of the URL's; else why not ("remote": an http URL, never
+    fetched)."""
+    from urllib.parse import unquote
 
-    try:
-        u = urlparse(url)
-    except ValueError:  # "http://[host/x.ecv": not a URL anyone can follow
+    u = _parsed_url(url)
+    if u is None:  # "http://[host/x.ecv": not a URL anyone can follow
         return "not found"
     if re.match(r"^[A-Za-z]:[/\\]", url):  # C:\... as written (urlparse: scheme "c")
         where = url
@@ -424,9 +459,11 @@ def _ecv_file(eaf: Path, url: str) -> Path | str:
         return "remote"
     else:
         where = unquote(url)
-    candidates = [] if foreign_path(where) else [eaf.parent / where]  # an absolute path stays itself
-    candidates.append(eaf.parent / file_name(where))
-    return next((c for c in candidates if c.is_file()), "not found")
+    own = None if foreign_path(where) else eaf.parent / where  # an absolute path stays itself
+    if own is not None and own.is_file():
+        return own, False
+    beside = eaf.parent / file_name(where)
+    return (beside, own is None or beside != own) if beside.is_file() else "not found"
 
 
 def _external_entries(eaf: Path, cv: ET.Element, ref: ET.Element | None, langs: Sequence[str],
@@ -439,31 +476,35 @@ def _external_entries(eaf: Path, cv: ET.Element, ref: ET.Element | None, langs: 
     url = (ref.get("VALUE") or "").strip() if ref is not None else ""
     what = f"{eaf.name}: controlled vocabulary {quote(shorten(cv_id, 60))}"
     if ref is None or not url or (ref.get("TYPE") or "ecv") != "ecv":
-        notes.append(f"{what} refers to no external vocabulary file; its annotations keep the values stored")
+        notes.append(f"{what} refers to no external vocabulary file; its annotations keep the values stored in "
+                     "the file (the entry's id where one stores none)")
         return {}
     if url not in loaded:
-        where = _ecv_file(eaf, url)
-        if isinstance(where, str):
-            loaded[url] = where
+        found = _ecv_file(eaf, url)
+        if isinstance(found, str):
+            loaded[url] = {"remote": "is remote (not fetched)", "not found": "is not here (nor beside the file)"}[found]
         else:
+            where, beside = found
+            # the file is named once: by its URL, and where that is not the file read, by the name read beside
+            at = f", read from the {quote(shorten(where.name, 60))} beside the file, " if beside else ""
             try:
                 root = ET.parse(where).getroot()
-                loaded[url] = root if root.tag == "CV_RESOURCE" else f"{where.name} is no .ecv file"
+                loaded[url] = root if root.tag == "CV_RESOURCE" else (
+                    f"{at}is no .ecv file (its root element is <{shorten(root.tag, 40)}>, not <CV_RESOURCE>)")
             except ET.ParseError as exc:
-                loaded[url] = f"{where.name} is not valid XML ({shorten(exc, 100)})"
+                loaded[url] = f"{at}is not valid XML ({shorten(exc, 100)})"
             except OSError as exc:
-                loaded[url] = f"cannot read {where.name} ({exc.strerror or exc})"
+                loaded[url] = f"{at}cannot be read ({shorten(exc.strerror or exc, 100)})"
     got = loaded[url]
-    if isinstance(got, str):
-        why = {"remote": "is remote (not fetched)", "not found": "is not here (nor beside the file)"}.get(got, got)
-        notes.append(f"{what}: its external vocabulary {quote(shorten(url, 120))} {why}; its annotations keep the "
-                     "values stored in the file (the entries' ids where it stores none)")
+    if isinstance(got, str):  # the reason, written to follow the URL
+        notes.append(f"{what}: its external vocabulary {quote(shorten(url, 120))}{'' if got[:1] == ',' else ' '}{got}; "
+                     "its annotations keep the values stored in the file (the entry's id where one stores none)")
         return {}
     cvs = got.findall("CONTROLLED_VOCABULARY")
     mine = next((c for c in cvs if c.get("CV_ID", "") == cv_id), cvs[0] if len(cvs) == 1 else None)
     if mine is None:
         notes.append(f"{what}: not in its external vocabulary {quote(shorten(url, 120))}; its annotations keep the "
-                     "values stored in the file")
+                     "values stored in the file (the entry's id where one stores none)")
         return {}
     return _entries_of(mine, langs)
 
@@ -497,12 +538,24 @@ def _cv_entries(root: ET.Element, eaf: Path | None = None,
 def _ann_value(a: ET.Element, entries: Mapping[str, tuple[str, ...]]) -> str:
     """An annotation's value; one that refers to a controlled vocabulary entry (``CVE_REF``) reads the entry's
     value (its value in the file's first language, unless the stored value is the entry's in another language), so
-    a stored id or an empty value reads ``happiness``."""
+    a stored id or an empty value reads ``happiness``. Where the vocabulary gives no value for the entry (an .ecv
+    that is not here) and the file stores none, the entry's id (``cveid_1``): an emotion the coder can see and
+    fix, not one silently blank."""
     raw = a.findtext("ANNOTATION_VALUE") or ""
-    vals = entries.get(a.get("CVE_REF") or "")
+    ref = (a.get("CVE_REF") or "").strip()
+    vals = entries.get(ref)
     if vals and raw.strip() not in vals:
         return vals[0]
+    if ref and not vals and not raw.strip():
+        return ref
     return raw
+
+
+def _ids_as_values(tier: ET.Element, entries: Mapping[str, tuple[str, ...]]) -> int:
+    """How many of a tier's annotations read their vocabulary entry's id as value (:func:`_ann_value`)."""
+    return sum(1 for a in tier.findall("ANNOTATION/*")
+               if (a.get("CVE_REF") or "").strip() and not entries.get((a.get("CVE_REF") or "").strip())
+               and not (a.findtext("ANNOTATION_VALUE") or "").strip())
 
 
 def _annotation_index(root: ET.Element) -> tuple[dict[str, ET.Element], dict[str, str]]:
@@ -675,7 +728,7 @@ def parse_eaf(path: str | os.PathLike[str] | EafDocument) -> EafDocument:
 def read_eaf(path: str | os.PathLike[str] | EafDocument, fps: float | None = None, video_id: int = 0,
              fps_override: bool = False, tier_coders: Mapping[str, str] | None = None,
              source: str | None = None, times: np.ndarray | None = None,
-             tier_roles: Mapping[str, str] | None = None) -> ImportPreview:
+             tier_roles: Mapping[str, str] | None = None, video_name: str | None = None) -> ImportPreview:
     """Read events from an ELAN file into an :class:`ImportPreview` (nothing is imported yet).
 
     fps: the video's frame rate (default: the file's ``merstudio:fps`` property). When both are known and differ,
@@ -685,8 +738,10 @@ def read_eaf(path: str | os.PathLike[str] | EafDocument, fps: float | None = Non
     or an emotion alone); a tier not named is read as AUs when its every value is AU codes, else as ``event``.
     A coder's AU annotations lying inside one of their emotion annotations become one event
     (:func:`_merge_mapped`), so a coding is not counted twice.
-    Times: ``t + TIME_ORIGIN`` of the video's media descriptor (ELAN's media offset); the video's descriptor is
-    the first video one where the file links several media (an extracted .wav beside the video).
+    Times: ``t + TIME_ORIGIN`` of the video's media descriptor (ELAN's media offset). The video's descriptor is
+    the one that names ``video_name`` (the file the events are imported into: an .eaf may link a face and a scene
+    camera, each with its offset), else the first video one (an extracted .wav may come first); a note where none
+    names ``video_name``.
     source: the events' source; default the one recorded in the file, else ``imported``.
     times: a variable-rate video's frame times (seconds): the file's times are placed on them (FrameClock).
     File-level problems (not XML, not EAF, no TIME_ORDER, unknown time units) raise InputError; problems of single
@@ -743,32 +798,52 @@ def read_eaf(path: str | os.PathLike[str] | EafDocument, fps: float | None = Non
         slots[sid] = ms
     media, media_path, origin = "", "", 0
     linked: list[LinkedMedia] = []
+    bad_urls: list[str] = []  # media URLs that cannot be parsed: media that is not here
     descriptors = header.findall("MEDIA_DESCRIPTOR")
     if descriptors:
-        # the video the events are on: the first video descriptor (an .eaf often links the audio ELAN extracted
-        # from it too, sometimes first); the others are kept for writing the file again
-        md = next((d for d in descriptors if _is_video(d)), descriptors[0])
+        # the video the events are on: the one the caller imports into, else the first video descriptor (an .eaf
+        # often links the audio ELAN extracted from the video too, sometimes first); the others are kept for
+        # writing the file again
+        md = _video_descriptor(descriptors, video_name)
+        named = md is not None
+        if md is None:
+            md = next((d for d in descriptors if _is_video(d)), descriptors[0])
         media = _url_name(md.get("RELATIVE_MEDIA_URL") or md.get("MEDIA_URL") or "")
-        if not media_name(media):  # no file system has longer names
-            notes.append(f"{p.name}: media file name of {len(media):,} characters ignored")
+        if not media:
+            notes.append(f"{p.name}: the video's media descriptor names no media file (it has no MEDIA_URL)")
+        elif not media_name(media):  # no file system has longer names
+            notes.append(f"{p.name}: the media file name in the file ({len(media):,} characters) is longer than any "
+                         "file system allows; ignored")
             media = ""
         else:
-            media_path = _media_location(p, md.get("MEDIA_URL") or "", md.get("RELATIVE_MEDIA_URL") or "")
+            media_path = _media_location(p, md.get("MEDIA_URL") or "", md.get("RELATIVE_MEDIA_URL") or "", bad_urls)
         origin = _time_origin(p, md)
         for d in descriptors:
             if d is not md:
                 linked.append(LinkedMedia(
                     url=d.get("MEDIA_URL") or "", mime=d.get("MIME_TYPE") or "",
                     relative=d.get("RELATIVE_MEDIA_URL") or "",
-                    location=_media_location(p, d.get("MEDIA_URL") or "", d.get("RELATIVE_MEDIA_URL") or ""),
+                    location=_media_location(p, d.get("MEDIA_URL") or "", d.get("RELATIVE_MEDIA_URL") or "",
+                                             bad_urls),
                     time_origin=(d.get("TIME_ORIGIN") or "").strip(), extracted_from=d.get("EXTRACTED_FROM") or ""))
         if linked:
-            notes.append(f"{p.name}: {len(descriptors)} media files linked; the events are placed on the video "
-                         f"{quote(media or '(unnamed)')} (the others, {name_list(_url_name(m.url) for m in linked)}, "
-                         "are kept when the events are written to ELAN)")
+            which = "the video they are imported into" if named else "the first video"
+            notes.append(f"{p.name}: {len(descriptors)} media files linked; the events are placed on "
+                         f"{quote(media or '(unnamed)')} ({which}); the others "
+                         f"({name_list(_url_name(m.url or m.relative) for m in linked)}) are kept when the events "
+                         "are written to ELAN")
+        if video_name and not named and media:
+            want = quote(file_name(video_name))
+            names = name_list(dict.fromkeys(n for d in descriptors for n in _descriptor_names(d)))
+            notes.append(f"the ELAN file's media is {quote(media)}, not {want}; imported anyway" if len(descriptors) == 1
+                         else f"none of the ELAN file's media ({names}) is {want}; imported anyway, timed as on "
+                              f"{quote(media)}")
         if origin:
             notes.append(f"{p.name}: media offset (TIME_ORIGIN) {origin:+,} ms: an annotation at t ms is at "
                          f"t{origin:+,} ms of {quote(media or 'the video')}, as ELAN plays it")
+    for url in bad_urls:
+        notes.append(f"{p.name}: media URL {quote(shorten(url, 120))} is no URL that can be read; taken as media "
+                     "that is not here")
 
     tiers = {t.get("TIER_ID", ""): t for t in root.findall("TIER")}
     extra = dict(tier_coders or {})
@@ -841,9 +916,12 @@ def read_eaf(path: str | os.PathLike[str] | EafDocument, fps: float | None = Non
                         f"{quote(shorten(tier_of.get(anc.get('ANNOTATION_ID') or '', '?'), 60))}, which {got}")
             return got
         times: list[int] = []
-        for r in (a.get("TIME_SLOT_REF1"), a.get("TIME_SLOT_REF2")):
-            if r is None or r not in slots:
-                return f"time slot {quote(r) if r is not None else 'None'} is missing from TIME_ORDER"
+        for attr, end in (("TIME_SLOT_REF1", "start"), ("TIME_SLOT_REF2", "end")):
+            r = a.get(attr)
+            if not r:
+                return f"has no {end} time (its {attr} is missing)"
+            if r not in slots:
+                return f"time slot {quote(r)} is missing from TIME_ORDER"
             ms = slots[r]
             if ms is None:
                 ms = guessed.get(r)
@@ -861,6 +939,7 @@ def read_eaf(path: str | os.PathLike[str] | EafDocument, fps: float | None = Non
         return t1, t2
 
     anns: list[_Ann] = []
+    ids_read: dict[str, int] = {}  # mapped tier -> annotations whose value is their vocabulary entry's id
     for tid, (coder, face) in event_tiers.items():
         apexes: list[tuple[int, int, str]] = []
         apex_tid = children.get((tid, "apex"))
@@ -881,8 +960,10 @@ def read_eaf(path: str | os.PathLike[str] | EafDocument, fps: float | None = Non
                 # the note is last and keeps its spaces (a coder's trailing blanks are theirs)
                 metas[a.get("ANNOTATION_REF", "")] = (a.findtext("ANNOTATION_VALUE") or "").lstrip()
         if tid in extra:  # another tool's tier: a child tier's reference annotations take their parent's times
-            items = _children_values(tiers[tid], cv_entries.get(tiers[tid].get("LINGUISTIC_TYPE_REF") or "",
-                                                                cv_entries[""]))
+            entries = cv_entries.get(tiers[tid].get("LINGUISTIC_TYPE_REF") or "", cv_entries[""])
+            items = _children_values(tiers[tid], entries)
+            if n_ids := _ids_as_values(tiers[tid], entries):
+                ids_read[tid] = n_ids
         elif tiers[tid].find("ANNOTATION/REF_ANNOTATION") is not None:
             skipped.append(Skip(f"{p.name}: tier {quote(tid)}", "event tier holds reference annotations, not "
                                                               "time-aligned ones"))
@@ -936,6 +1017,10 @@ def read_eaf(path: str | os.PathLike[str] | EafDocument, fps: float | None = Non
         skipped[:] = [k for k in skipped if not (k.where in gone and k.reason.startswith("unknown tier"))]
         notes.append(f"{p.name}: tier(s) {name_list(givers, 4)} not imported: only the times of the mapped tier(s) "
                      "under them were read")
+    if ids_read:
+        notes.append(f"{p.name}: {sum(ids_read.values())} annotation(s) of tier(s) {name_list(ids_read, 4)} store no "
+                     "value and their vocabulary gives none for their entry: read as the entry's id (CVE_REF), for "
+                     "the coder to correct")
     if used_guessed:
         notes.append(f"{p.name}: {len(used_guessed)} time slot(s) without a time (unaligned) placed evenly between "
                      "their aligned neighbours, as ELAN shows them")

@@ -87,18 +87,22 @@ def test_an_ecv_of_another_machine_is_read_beside_the_file(tmp_path):
 
 
 def test_a_remote_or_missing_vocabulary_keeps_the_stored_values(tmp_path):
+    """The stored value where the file stores one; the entry's id where it stores none (an emotion the coder sees
+    and fixes, never a silently empty one), and a note that counts them."""
     emotions, notes = _emotions(_eaf(tmp_path / "remote.eaf", "http://example.org/cv/emotions.ecv"))
-    assert emotions == ["", "surprised"]
-    (note,) = [n for n in notes if "vocabulary" in n]
+    assert emotions == ["cveid_1", "surprised"]
+    (note,) = [n for n in notes if "vocabulary" in n and "external" in n]
     assert "'Emotions'" in note and "is remote (not fetched)" in note and "\n" not in note
+    assert "the entry's id where one stores none" in note
+    assert any("1 annotation(s) of tier(s) Emotion store no value" in n and "entry's id" in n for n in notes)
     emotions, notes = _emotions(_eaf(tmp_path / "gone.eaf", "file:///nowhere/emotions.ecv"))
-    assert emotions == ["", "surprised"] and any("is not here" in n for n in notes)
+    assert emotions == ["cveid_1", "surprised"] and any("is not here" in n for n in notes)
     (tmp_path / "bad.ecv").write_text("<CV_RESOURCE>", encoding="utf-8")
     emotions, notes = _emotions(_eaf(tmp_path / "bad.eaf", "bad.ecv"))
-    assert emotions == ["", "surprised"] and any("bad.ecv is not valid XML" in n for n in notes)
+    assert emotions == ["cveid_1", "surprised"] and any("'bad.ecv' is not valid XML" in n for n in notes)
     # a URL that cannot be parsed is one more vocabulary not here, not a traceback
     emotions, notes = _emotions(_eaf(tmp_path / "odd.eaf", "http://[vocab.example/emotions.ecv"))
-    assert emotions == ["", "surprised"] and any("vocabulary" in n for n in notes)
+    assert emotions == ["cveid_1", "surprised"] and any("vocabulary" in n for n in notes)
 
 
 def test_a_vocabulary_in_the_file_gives_the_files_first_language(tmp_path):

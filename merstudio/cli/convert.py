@@ -186,6 +186,15 @@ def _out_folder(path: Path) -> None:
     print(f"note: created the folder {folder} for {path.name}", file=sys.stderr)
 
 
+def _video_name(args: argparse.Namespace, fmt: str) -> str | None:
+    """The video whose rows, or whose media descriptor (an ELAN file linking several cameras), the conversion is
+    for: --video, else for an ELAN file the --media file's name (a BORIS file's rows keep their own media names:
+    --media only re-points the output)."""
+    if args.video is not None:
+        return str(args.video)
+    return args.media.name if args.media is not None and fmt == "eaf" else None
+
+
 def _same(a: Path, b: Path) -> bool:
     """The same path, or the same file under another name (a hard link)."""
     try:
@@ -224,7 +233,7 @@ def run(args: argparse.Namespace) -> int:
         ix.detect_format(args.output)  # an unknown output type fails before the input is read and previewed
     fmt = ix.detect_format(args.input, args.from_fmt)
     media_fps, times = _media_times(args.media)
-    preview = ix.read_events(args.input, fps=args.fps or media_fps, video_name=args.video,
+    preview = ix.read_events(args.input, fps=args.fps or media_fps, video_name=_video_name(args, fmt),
                              fps_override=args.force_fps, fmt=fmt, times=times, **_kwargs(args, fmt))
     named = _named_media(args.input, preview) if args.media is None else None
     if named is not None and (found := _media_times(named, quiet=True))[1] is not None:
@@ -233,7 +242,7 @@ def run(args: argparse.Namespace) -> int:
         media_fps, times = found
         print(f"note: {named} (the video the file names) has a variable frame rate: times placed on its own "
               "frame times", file=sys.stderr)
-        preview = ix.read_events(args.input, fps=args.fps or media_fps, video_name=args.video,
+        preview = ix.read_events(args.input, fps=args.fps or media_fps, video_name=_video_name(args, fmt),
                                  fps_override=args.force_fps, fmt=fmt, times=times, **_kwargs(args, fmt))
     _keep_status(preview, args.status)
     _show(preview)

@@ -4,6 +4,7 @@ that cannot be parsed (urlparse's "Invalid IPv6 URL") are media that is not here
 
 from __future__ import annotations
 
+import csv
 import xml.etree.ElementTree as ET
 from collections.abc import Sequence
 from pathlib import Path
@@ -106,6 +107,18 @@ def test_cli_convert_with_video_picks_its_descriptor(tmp_path, capsys):
     assert other["MEDIA_URL"] == "file:///elsewhere/other.mp4"
     assert _spans(tmp_path / "out.eaf") == [(1000, 1800)]
 
+
+
+def test_cli_convert_with_media_picks_its_descriptor(tmp_path, capsys):
+    """--media names the video the output is for: an ELAN file linking two cameras is read against its descriptor
+    (it took the first camera's offset)."""
+    src = _eaf(tmp_path / "two.eaf", TWO_CAMS)
+    media = tmp_path / "clip.mp4"
+    assert main(["convert", str(src), str(tmp_path / "out.csv"), "--fps", "30", "--media", str(media)]) == 0
+    capsys.readouterr()
+    with open(tmp_path / "out.csv", newline="", encoding="utf-8") as fh:
+        (row,) = list(csv.DictReader(fh))
+    assert int(row["onset"]) == 45  # 1000 ms in the file is 1500 ms into clip.mp4 (its 500 ms offset; other.mp4: 30)
 
 BAD = {
     "media": '<MEDIA_DESCRIPTOR MEDIA_URL="http://[broken/clip.mp4" MIME_TYPE="video/mp4" TIME_ORIGIN="500"/>',

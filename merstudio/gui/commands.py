@@ -506,6 +506,7 @@ class Export(AppCommand):
             out = [ex.export_behaviours_csv(proj, path, video_id=video.id, progress=progress, times=times)]
         elif kind == "summary":  # seconds of matplotlib, 0.2 s of reading: both in the worker
             copy, png = _own_times(times), path.with_suffix(".png")  # the timeline PNG beside the CSV
+            ex.check_summary_paths(path, png)  # a folder for either: refused now, and neither written
             _export_in_worker(win, proj, f"summary export of {video.name} ({path.name} and {png.name})", [path, png],
                               lambda reader, progress: ex.write_summary(ex.summary_data(reader, vid, copy), path,
                                                                         png, progress=progress),

@@ -35,11 +35,38 @@ from PySide6.QtWidgets import (
 from merstudio.errors import MerstudioError
 from merstudio.gui.checkpoint_dialog import WARN_COLOUR
 from merstudio.gui.failures import failure_line
+from merstudio.model.columns import NONE_CLASS
 
 log = logging.getLogger(__name__)
 
+TYPO_CUTOFF = 0.85  # difflib's similarity for a likely typo, as datasets.classes.rare_classes_note's
+
 STAGE_TEXT = {"inputs": "Building inputs from the events' videos…", "before": "Scoring the current model…",
               "training": "Training…", "after": "Scoring the new model…", "saving": "Saving the checkpoint…"}
+
+
+class WrappedLabel(QLabel):
+    """A word-wrapped label as tall as its text at its width: a wrapped QLabel in the form was given the height of
+    fewer lines than it wraps to, at every dialog size (its refusal, on the last line, was cut off), and an
+    unwrapped one made the dialog as wide as its longest line."""
+
+    def __init__(self, text: str = "", parent: QWidget | None = None) -> None:
+        super().__init__(text, parent)
+        self.setWordWrap(True)
+
+    def setText(self, text: str) -> None:  # noqa: N802 - Qt's name
+        super().setText(text)
+        self._fit()
+
+    def resizeEvent(self, event: Any) -> None:  # noqa: N802 - Qt's name
+        super().resizeEvent(event)
+        self._fit()
+
+    def _fit(self) -> None:
+        if not self.isVisible():  # not laid out yet: its height at a default width would stretch the dialog
+            return
+        self.setMinimumHeight(0)  # QLabel's height for a width is at least its minimum: measured without it
+        self.setMinimumHeight(max(0, self.heightForWidth(self.width())) if self.text() else 0)
 
 
 def _default_finetune(*args: Any, **kwargs: Any) -> Any:
@@ -110,7 +137,7 @@ class FinetuneDialog(QDialog):
         self._losses: list[float] = []
 
         form = QFormLayout()
-        form.addRow("Project", QLabel(str(self.project_path), self))
+        form.addRow("Project", WrappedLabel(str(self.project_path), self))  # a long path wraps at its slashes
         self.checkpoint = QLineEdit(str(checkpoint or ""), self)
         browse = QPushButton("Browse…", self)
         browse.clicked.connect(self._browse)
@@ -149,8 +176,7 @@ class FinetuneDialog(QDialog):
             "learning rates are compared on the same events. Every comparison spends those events a little:\n"
             "draw a fresh split to check a choice on events that did not make it.")
         form.addRow("", self.fresh_split)
-        self.split_label = QLabel(self._split_text(), self)
-        self.split_label.setWordWrap(True)
+        self.split_label = WrappedLabel(self._split_text(), self)
         form.addRow("Held-out split", self.split_label)
         self.mix = QLineEdit(self)
         self.mix.setPlaceholderText("optional: also train on a dataset (KIND:ROOT or a sample table)")
@@ -169,13 +195,12 @@ class FinetuneDialog(QDialog):
                                   "JSON class map file: as `merstudio finetune --classes`")
         form.addRow("Class map", self.class_map)
         # what it would learn from, before Start: the accepted events per class, and why it would refuse
-        self.data_label = QLabel("", self)
-        self.data_label.setWordWrap(True)
+        self.data_label = WrappedLabel("", self)
         form.addRow("Coded events", self.data_label)
         self._data_ok = True
         self._classes: tuple[tuple[str, float], list[str]] | None = None  # the checkpoint's, by (path, mtime)
 
-        self.stage_label = QLabel("Ready.", self)
+        self.stage_label = WrappedLabel("Ready.", self)  # a failure names paths: wrapped, not widening the dialog
         self.bar = QProgressBar(self)
         self.bar.setRange(0, 1)
         self.bar.setValue(0)
@@ -193,8 +218,7 @@ class FinetuneDialog(QDialog):
         self.table.setHorizontalHeaderLabels(["held-out metric", "before", "after"])
         self.table.verticalHeader().setVisible(False)
         self.table.setMinimumHeight(120)
-        self.summary = QLabel("", self)
-        self.summary.setWordWrap(True)
+        self.summary = WrappedLabel("", self)
 
         self.start_button = QPushButton("Start", self)
         self.cancel_button = QPushButton("Cancel", self)
@@ -225,6 +249,8 @@ class FinetuneDialog(QDialog):
         self.holdout.currentTextChanged.connect(self.update_data)
         self.holdout.currentTextChanged.connect(lambda *_: self.split_label.setText(self._split_text()))
         self.class_map.currentTextChanged.connect(self.update_data)
+        self.fraction.valueChanged.connect(self.update_data)  # how many groups are held out: the hold-out check
+        self.fresh_split.toggled.connect(self.update_data)
         self.update_data()
 
     def _class_map(self) -> Any:
@@ -232,8 +258,9 @@ class FinetuneDialog(QDialog):
 
     def update_data(self) -> None:
         """The "Coded events" row: the project's accepted events the checkpoint's classes can learn from, per
-        class, in how many videos (subjects), those left out, and the refusal fine-tuning would give (Start is
-        off then), by the same rule it applies (training.finetune.check_counts)."""
+        class, in how many videos (subjects), those left out (a left-out emotion close to a class's name: its likely
+        typo), and the refusal fine-tuning would give (Start is off then), by the checks it runs: the counts
+        (training.finetune.check_counts) and the held-out split (locked_split, else split_holdout)."""
         text, ok = self._data_text()
         self._data_ok = ok
         self.data_label.setText(text)
@@ -250,8 +277,11 @@ class FinetuneDialog(QDialog):
         from merstudio.model.checkpoint import read_checkpoint_meta
         from merstudio.training.finetune import (
             MIN_TRAIN_PER_CLASS,
+            SPLIT_SETTING,
             check_counts,
             collect_events,
+            locked_split,
+            split_holdout,
             suggest_class_map,
         )
 
@@ -277,10 +307,22 @@ class FinetuneDialog(QDialog):
             hint = suggest_class_map(classes, skipped) if self._class_map() is None else None
             if hint is not None:
                 text += f" (Class map {hint[0]} would use {hint[1]} of them)"
+            typos = _typo_hints(skipped, classes, self._class_map())
+            if typos:
+                text += f"; {typos}"
+        min_train = int(self._extra.get("min_per_class", MIN_TRAIN_PER_CLASS))
         try:
-            check_counts(items, classes, int(self._extra.get("min_per_class", MIN_TRAIN_PER_CLASS)))
+            check_counts(items, classes, min_train)
+            # the held-out split the run would hold out, by the run's own functions (finetune.finetune)
+            locked = None if self.fresh_split.isChecked() else locked_split(
+                self.project.get_setting(SPLIT_SETTING), items, by, min_train=min_train)
+            if locked is None:
+                split_holdout(items, self.fraction.value(), min_train=min_train, by=by,
+                              seed=int(self._extra.get("seed", 0)))
         except MerstudioError as exc:
             return "\n".join(t for t in (text, str(exc).removeprefix("project: ")) if t), False
+        except OSError as exc:
+            return "\n".join(t for t in (text, f"cannot read the project's split: {exc.strerror or exc}") if t), False
         return text, True
 
     # ------------------------------------------------------------------ running
@@ -457,6 +499,32 @@ class FinetuneDialog(QDialog):
         path, _ = QFileDialog.getOpenFileName(self, "Checkpoint", self.checkpoint.text(), "Checkpoints (*.pt)")
         if path:
             self.checkpoint.setText(path)
+
+
+def _typo_hints(skipped: dict[str, int], classes: list[str], class_map: Any) -> str:
+    """"'postive' looks like a typo of 'positive'" for each left-out emotion one edit or so from a name the model
+    would use (its classes, the class map's labels) or from a left-out emotion coded more often; '' when none is.
+    Matched as `merstudio train` and `datasets inspect` name a likely typo (datasets.classes.rare_classes_note)."""
+    import difflib
+
+    names = {c.strip().lower() for c in classes if c != NONE_CLASS}
+    if class_map is not None:
+        from merstudio.datasets.classes import class_map as resolve_map
+
+        try:
+            names |= {raw for table in resolve_map(class_map).mapping.values() for raw, c in table.items() if c}
+        except (MerstudioError, OSError):
+            pass  # the row already says why the map cannot be used
+    hints = []
+    for emotion, n in sorted(skipped.items()):
+        key = emotion.strip().lower()
+        if emotion == "(no emotion)":
+            continue
+        known = names | {k.strip().lower() for k, m in skipped.items() if m > n}
+        close = difflib.get_close_matches(key, sorted(known - {key}), n=1, cutoff=TYPO_CUTOFF)
+        if close:
+            hints.append(f"'{emotion}' looks like a typo of '{close[0]}'")
+    return "; ".join(hints)
 
 
 def _fmt(x: Any) -> str:

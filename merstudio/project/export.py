@@ -24,7 +24,7 @@ import numpy as np
 import pandas as pd
 
 from merstudio.atomic import atomic_path as _atomic
-from merstudio.errors import InputError
+from merstudio.errors import InputError, OutputError
 from merstudio.features.neutral import apply_baselines, complete_baseline, load_baselines
 from merstudio.io.timebase import Timebase
 from merstudio.palette import au_colour, class_colour, emotion_colour
@@ -237,41 +237,58 @@ def summary_data(project: Project, video_id: int, times: Times = None) -> Summar
 
 
 def summary_table(project: Project, video_id: int, times: Times = None) -> pd.DataFrame:
-    """Tidy per-video summary: (measure, category, value) rows for coded (accepted) events per class, their
-    durations, AU frequencies (fraction of analysed face frames with AUxx_c = 1, and number of coded events coding
-    each AU), and the proposals not coded: ``proposals/open`` (unreviewed) and ``proposals/rejected``."""
+    """Tidy per-video summary: (measure, category, value, coder) rows. Per coder (``coder``: their name,
+    ``(no coder)`` for accepted events without one): their coded (accepted) events per class, durations and the
+    number of their events coding each AU (``au_events``); two coders coding one expression are two coders' events,
+    never one pooled count of two. Of the video (``coder`` empty): its frames, the AU frequencies (fraction of
+    analysed face frames with AUxx_c = 1), the proposals not coded (``proposals/open``, ``proposals/rejected``) and
+    ``coders/count``, how many coders the rows cover. Counts are integers."""
     return summary_of(summary_data(project, video_id, times))
+
+
+NO_CODER = "(no coder)"  # the summary's coder of accepted events that name none
+
+
+def summary_coders(data: SummaryData) -> list[str]:
+    """The coders whose accepted events the summary counts, sorted (:data:`NO_CODER` for events naming none)."""
+    return sorted({e.coder or NO_CODER for e in data.events if e.status == "accepted"})
 
 
 def summary_of(data: SummaryData) -> pd.DataFrame:
     """:func:`summary_table` of data read before (no project needed)."""
     every = data.events
     evs = [e for e in every if e.status == "accepted"]
-    rows: list[tuple[str, str, float]] = [("frames", "total", float(data.frame_count)),
-                                          ("events", "all", float(len(evs))),
-                                          ("proposals", "open", float(sum(e.status == "proposal" for e in every))),
-                                          ("proposals", "rejected",
-                                           float(sum(e.status == "rejected" for e in every)))]
+    coders = summary_coders(data)
+    rows: list[tuple[str, str, int | float, str]] = [
+        ("frames", "total", int(data.frame_count), ""),
+        ("proposals", "open", sum(e.status == "proposal" for e in every), ""),
+        ("proposals", "rejected", sum(e.status == "rejected" for e in every), ""),
+        ("coders", "count", len(coders), "")]
+    if not coders:
+        rows.append(("events", "all", 0, ""))
     tb = data.timebase
-    by_class: dict[str, list[Event]] = {}
-    for e in evs:
-        by_class.setdefault(e.emotion or "(none)", []).append(e)
-    for cls in sorted(by_class):
-        durs = np.array([tb.span(e.onset, e.offset) for e in by_class[cls]])
-        rows += [("events", cls, float(len(durs))), ("mean_duration_s", cls, float(durs.mean())),
-                 ("total_duration_s", cls, float(durs.sum()))]
+    for coder in coders:
+        mine = [e for e in evs if (e.coder or NO_CODER) == coder]
+        rows.append(("events", "all", len(mine), coder))
+        by_class: dict[str, list[Event]] = {}
+        for e in mine:
+            by_class.setdefault(e.emotion or "(none)", []).append(e)
+        for cls in sorted(by_class):
+            durs = np.array([tb.span(e.onset, e.offset) for e in by_class[cls]])
+            rows += [("events", cls, len(durs), coder), ("mean_duration_s", cls, float(durs.mean()), coder),
+                     ("total_duration_s", cls, float(durs.sum()), coder)]
+        au_counts: dict[int, int] = {}
+        for e in mine:
+            for n in set(au_numbers(e.aus)):
+                au_counts[n] = au_counts.get(n, 0) + 1
+        rows += [("au_events", f"AU{n:02d}", au_counts[n], coder) for n in sorted(au_counts)]
     df = data.frames
     ok = df[df["success"] == 1] if len(df) else df
-    rows.append(("face_frames", "analysed", float(len(ok))))
+    rows.append(("face_frames", "analysed", len(ok), ""))
     for c in [c for c in df.columns if c.startswith("AU") and c.endswith("_c")]:
-        rows.append(("au_frequency", c[:-2], float(ok[c].mean()) if len(ok) else 0.0))
-    au_counts: dict[int, int] = {}
-    for e in evs:
-        for n in set(au_numbers(e.aus)):
-            au_counts[n] = au_counts.get(n, 0) + 1
-    for n in sorted(au_counts):
-        rows.append(("au_events", f"AU{n:02d}", float(au_counts[n])))
-    out = pd.DataFrame(rows, columns=["measure", "category", "value"])
+        rows.append(("au_frequency", c[:-2], float(ok[c].mean()) if len(ok) else 0.0, ""))
+    # object, not float: a count is written 72, not 72.0; the coder column comes last, after the columns of old
+    out = pd.DataFrame(rows, columns=["measure", "category", "value", "coder"], dtype=object)
     out.insert(0, "video", data.video)
     return out
 
@@ -283,12 +300,21 @@ def export_summary(project: Project, video_id: int, csv_path: str | os.PathLike[
     return write_summary(summary_data(project, video_id, times), csv_path, png_path, progress)
 
 
+def check_summary_paths(*paths: str | os.PathLike[str] | None) -> None:
+    """Refuse (OutputError, one line) a summary whose CSV or PNG path is a folder, before either is written: the
+    PNG was moved into place before the CSV's folder refused it. The app calls it before starting the worker."""
+    for p in paths:
+        if p is not None and Path(p).is_dir():
+            raise OutputError(f"{p}: cannot write (it is a folder; give the file to write)")
+
+
 def write_summary(data: SummaryData, csv_path: str | os.PathLike[str],
                   png_path: str | os.PathLike[str] | None = None, progress: Progress = None) -> list[Path]:
     """:func:`export_summary` of data read before: touches no project (the app runs it in a worker). The CSV and
-    the PNG are a pair: both are written to temporaries first, and neither replaces its file unless both were
-    written (the PNG is moved into place first, then the CSV: a PNG that cannot be written or moved, its path a
-    folder say, leaves the old CSV as it was)."""
+    the PNG are a pair: a path that is a folder is refused before anything is written (:func:`check_summary_paths`);
+    both are written to temporaries first, and neither replaces its file unless both were written (the PNG is moved
+    into place first, then the CSV: a PNG that cannot be written or moved leaves the old CSV as it was)."""
+    check_summary_paths(csv_path, png_path)
     with _atomic(csv_path) as csv_tmp:
         summary_of(data).to_csv(csv_tmp, index=False)
         if progress:
@@ -338,7 +364,8 @@ def draw_timeline_png(data: SummaryData, path: str | os.PathLike[str], dpi: int 
     axes[2].set_ylabel("events")
     axes[2].set_xlabel("time (s)")
     axes[2].set_xlim(0, max(tb.time_of(data.frame_count), 1e-3))
-    fig.suptitle(data.video)
+    coders = summary_coders(data)  # whose events: the track draws every coder's, one over another
+    fig.suptitle(f"{data.video}: events of {', '.join(coders)}" if coders else data.video)
     fig.tight_layout()
     fig.savefig(path, format="png")
 

@@ -164,10 +164,15 @@ def test_it_says_what_it_would_learn_from_and_why_it_would_refuse_before_start(q
         text = dlg.data_label.text()
         assert "positive 1" in text and "class 'positive' has 1 accepted event (need at least 3)" in text
         assert not dlg.start_button.isEnabled()
-        # the coders' "happiness" is the model's "positive" with the MEGC2019 map: the positives are enough again
+        # the coders' "happiness" is the model's "positive" with the MEGC2019 map: the positives are enough again,
+        # but not outside a held-out subject of two (the run's split check, said before Start)
         dlg.class_map.setCurrentText("megc2019")
         text = dlg.data_label.text()
-        assert "positive 4" in text and "happiness" not in text and dlg.start_button.isEnabled()
+        assert "positive 4" in text and "happiness" not in text and not dlg.start_button.isEnabled()
+        assert "class 'positive' has 2 accepted events outside the held-out subjects" in text
+        dlg.holdout.setCurrentText("video")  # one video of three held out leaves three positives
+        text = dlg.data_label.text()
+        assert "positive 4" in text and "held-out" not in text and dlg.start_button.isEnabled()
         seen = {}
 
         def record(*args, **kw):

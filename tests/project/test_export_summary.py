@@ -1,0 +1,67 @@
+"""The summary report: nothing written when either of its paths is refused, counts written as integers, and its
+events counted per coder (two coders coding one expression are not two expressions of twice the duration)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from merstudio.errors import OutputError
+from merstudio.project import Event
+from merstudio.project.export import export_summary, summary_data, write_summary
+
+
+def _rows(path) -> dict[tuple[str, str, str], float]:
+    s = pd.read_csv(path, keep_default_na=False)
+    return {(m, c, k): v for m, c, v, k in zip(s["measure"], s["category"], s["value"], s["coder"], strict=True)}
+
+
+def test_a_csv_path_that_is_a_folder_writes_no_png(project, tmp_path):
+    data = summary_data(project, 1, np.arange(40) / 30.0)
+    folder = tmp_path / "reports"
+    (folder / "s.csv").mkdir(parents=True)
+    with pytest.raises(OutputError, match="s.csv: cannot write .*folder"):
+        write_summary(data, folder / "s.csv", folder / "s.png")
+    assert sorted(p.name for p in folder.iterdir()) == ["s.csv"]  # no PNG beside it, no temporary
+    assert list((folder / "s.csv").iterdir()) == []
+
+
+def test_counts_are_written_as_integers(project, tmp_path):
+    (path,) = export_summary(project, 1, tmp_path / "s.csv")
+    lines = path.read_text().splitlines()
+    assert lines[0] == "video,measure,category,value,coder"  # the old columns first, as they were
+    assert "interview.avi,frames,total,40," in lines
+    assert "interview.avi,events,all,2,ann" in lines and "interview.avi,events,positive,1,ann" in lines
+    assert "interview.avi,proposals,open,1," in lines and "interview.avi,au_events,AU12,1,ann" in lines
+    assert not [line for line in lines if line.split(",")[1] in ("frames", "events", "proposals", "au_events",
+                                                                  "face_frames", "coders") and ".0," in line]
+    mean = next(line for line in lines if line.startswith("interview.avi,mean_duration_s,negative,"))
+    assert float(mean.split(",")[3]) == pytest.approx(11 / 30)
+
+
+def test_events_are_counted_per_coder_and_it_says_which(project, tmp_path):
+    # bob codes the same expression as ann (frames 5-12), and one of his own
+    project.add_event(Event(1, 5, 8, 12, emotion="positive", aus="12", coder="bob"))
+    project.add_event(Event(1, 14, 15, 17, emotion="surprise", aus="1+2", coder="bob"))
+    project.add_event(Event(1, 25, 26, 27, emotion="surprise", aus="", coder=""))
+    (path,) = export_summary(project, 1, tmp_path / "s.csv")
+    get = _rows(path)
+    assert get[("coders", "count", "")] == 3
+    assert get[("events", "all", "ann")] == 2 and get[("events", "all", "bob")] == 2
+    assert get[("events", "all", "(no coder)")] == 1
+    assert get[("events", "positive", "ann")] == 1 and get[("events", "positive", "bob")] == 1
+    assert get[("total_duration_s", "positive", "ann")] == pytest.approx(8 / 30)  # not doubled by bob's
+    assert get[("total_duration_s", "positive", "bob")] == pytest.approx(8 / 30)
+    assert ("events", "surprise", "ann") not in get and get[("events", "surprise", "bob")] == 1
+    assert get[("au_events", "AU12", "ann")] == 1 and get[("au_events", "AU12", "bob")] == 1
+    assert get[("au_events", "AU06", "ann")] == 1 and ("au_events", "AU06", "bob") not in get
+    assert get[("frames", "total", "")] == 40 and get[("proposals", "open", "")] == 1
+
+
+def test_a_video_with_no_coded_event_says_none(project, tmp_path):
+    for e in project.events(1):
+        if e.status == "accepted":
+            project.delete_event(e.id)
+    get = _rows(export_summary(project, 1, tmp_path / "s.csv")[0])
+    assert get[("events", "all", "")] == 0 and get[("coders", "count", "")] == 0

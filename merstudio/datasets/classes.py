@@ -217,6 +217,19 @@ def is_unknown(value: Any) -> bool:
     return value is _UNKNOWN
 
 
+TYPO_CUTOFF = 0.85  # difflib's similarity above which a rare label is taken for a typo of a common one
+
+
+def likely_typo(name: str, names: Iterable[str]) -> str | None:
+    """The one of `names` that `name` looks like a mistyping of ('postive' -> 'positive'), compared without case;
+    None when none is that close. The one rule of `merstudio train`, `datasets inspect` and the fine-tuning dialog."""
+    key = name.strip().lower()
+    others = sorted({n for n in names if n.strip().lower() != key})
+    lowered = {n.strip().lower(): n for n in others}
+    close = difflib.get_close_matches(key, sorted(lowered), n=1, cutoff=TYPO_CUTOFF)
+    return lowered[close[0]] if close else None
+
+
 def rare_classes_note(labels: Iterable[str]) -> str:
     """One line naming each class with very few samples (fewer than RARE_MIN, or under RARE_SHARE of all), saying
     where its name is close to a larger class's that it looks like a typo of that class; '' when none is. A
@@ -227,9 +240,8 @@ def rare_classes_note(labels: Iterable[str]) -> str:
                   key=lambda c: (counts[c], c))
     parts = []
     for c in rare:
-        larger = [o for o in counts if counts[o] > counts[c]]
-        close = difflib.get_close_matches(c, larger, n=1, cutoff=0.85)
-        parts.append(f"'{c}' {counts[c]}" + (f" (looks like a typo of '{close[0]}', {counts[close[0]]})"
+        close = likely_typo(c, [o for o in counts if counts[o] > counts[c]])
+        parts.append(f"'{c}' {counts[c]}" + (f" (looks like a typo of '{close}', {counts[close]})"
                                               if close else ""))
     if not parts:
         return ""

@@ -39,7 +39,6 @@ from merstudio.model.columns import NONE_CLASS
 
 log = logging.getLogger(__name__)
 
-TYPO_CUTOFF = 0.85  # difflib's similarity for a likely typo, as datasets.classes.rare_classes_note's
 
 STAGE_TEXT = {"inputs": "Building inputs from the events' videos…", "before": "Scoring the current model…",
               "training": "Training…", "after": "Scoring the new model…", "saving": "Saving the checkpoint…"}
@@ -504,8 +503,8 @@ class FinetuneDialog(QDialog):
 def _typo_hints(skipped: dict[str, int], classes: list[str], class_map: Any) -> str:
     """"'postive' looks like a typo of 'positive'" for each left-out emotion one edit or so from a name the model
     would use (its classes, the class map's labels) or from a left-out emotion coded more often; '' when none is.
-    Matched as `merstudio train` and `datasets inspect` name a likely typo (datasets.classes.rare_classes_note)."""
-    import difflib
+    Matched as `merstudio train` and `datasets inspect` name a likely typo (datasets.classes.likely_typo)."""
+    from merstudio.datasets.classes import likely_typo
 
     names = {c.strip().lower() for c in classes if c != NONE_CLASS}
     if class_map is not None:
@@ -520,10 +519,9 @@ def _typo_hints(skipped: dict[str, int], classes: list[str], class_map: Any) -> 
         key = emotion.strip().lower()
         if emotion == "(no emotion)":
             continue
-        known = names | {k.strip().lower() for k, m in skipped.items() if m > n}
-        close = difflib.get_close_matches(key, sorted(known - {key}), n=1, cutoff=TYPO_CUTOFF)
+        close = likely_typo(key, names | {k.strip().lower() for k, m in skipped.items() if m > n})
         if close:
-            hints.append(f"'{emotion}' looks like a typo of '{close[0]}'")
+            hints.append(f"'{emotion}' looks like a typo of '{close}'")
     return "; ".join(hints)
 
 

@@ -243,15 +243,24 @@ def _url_name(url: str) -> str:
     return file_name(unquote(u.path if u is not None else url))
 
 
+# a time past this (about 115 days) belongs to no recording: a corrupt or hand-edited value, refused in one line
+# rather than read as frame 3e21
+MAX_MS = 10**10
+
+
 def _time_origin(p: Path, md: ET.Element) -> int:
     """A media descriptor's TIME_ORIGIN (ELAN's media offset, ms); 0 when it has none."""
     raw = (md.get("TIME_ORIGIN") or "").strip()
     if not raw:
         return 0
     try:
-        return int(raw)
+        ms = int(raw)
     except ValueError:
         raise InputError(f"{p}: media offset TIME_ORIGIN {quote(raw)} is no whole number of milliseconds") from None
+    if abs(ms) > MAX_MS:
+        raise InputError(f"{p}: media offset TIME_ORIGIN {quote(raw)} ms is longer than any recording (over "
+                         f"{MAX_MS // 86_400_000} days): a damaged file?")
+    return ms
 
 
 # extra time-aligned tiers written after the event tiers (the project's behaviours): {tier id: (annotator,
@@ -795,6 +804,9 @@ def read_eaf(path: str | os.PathLike[str] | EafDocument, fps: float | None = Non
             raise InputError(f"{p}: time slot {quote(sid)} has a bad TIME_VALUE {quote(val)}") from None
         if ms is not None and ms < 0:
             raise InputError(f"{p}: time slot {quote(sid)} has a negative TIME_VALUE {quote(val)}")
+        if ms is not None and ms > MAX_MS:
+            raise InputError(f"{p}: time slot {quote(sid)} has a TIME_VALUE of {quote(val)} ms, longer than any "
+                             f"recording (over {MAX_MS // 86_400_000} days): a damaged file?")
         slots[sid] = ms
     media, media_path, origin = "", "", 0
     linked: list[LinkedMedia] = []

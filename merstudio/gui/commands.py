@@ -737,10 +737,11 @@ def _remember_tiers(settings: _SettingsMade, params: Params) -> None:
     from merstudio.gui.tier_dialog import memory_key, remembered_value
     from merstudio.interchange.eaf import foreign_tiers
 
-    names = [t.tier for t in foreign_tiers(_elan(params)).tiers]
+    info = foreign_tiers(_elan(params))
+    names = [t.tier for t in info.tiers]
     if names:
         settings.set_setting(memory_key(names), remembered_value(
-            names, dict(params.get("tier_coders") or {}), dict(params.get("tier_roles") or {})))
+            names, dict(params.get("tier_coders") or {}), dict(params.get("tier_roles") or {}), info))
 
 
 def _unmapped_tiers(params: Params, preview: Any) -> InputError | None:

@@ -50,10 +50,21 @@ def memory_key(tiers: Any) -> str:
     return MEMORY_PREFIX + json.dumps(sorted(tiers), ensure_ascii=False)
 
 
-def remembered_value(tiers: Any, tier_coders: dict[str, str], tier_roles: dict[str, str]) -> dict[str, Any]:
-    """``{tier: {"coder", "role"} | None}`` (None: left out) for :func:`memory_key`'s setting."""
-    return {t: ({"coder": tier_coders[t], "role": tier_roles.get(t, "")} if t in tier_coders else None)
-            for t in sorted(tiers)}
+def remembered_value(tiers: Any, tier_coders: dict[str, str], tier_roles: dict[str, str],
+                     info: Any = None) -> dict[str, Any]:
+    """``{tier: {"coder", "role", "named"} | None}`` (None: left out) for :func:`memory_key`'s setting; ``named``:
+    whom the file (``info``: foreign_tiers') named as the tier's coder, so that the same person's files are given
+    the coder chosen for them again (Dana renamed Eve), while another person's file keeps its own name."""
+    named = {t.tier: _file_coder(info, t) for t in info.tiers} if info is not None else {}
+    return {t: ({"coder": tier_coders[t], "role": tier_roles.get(t, ""), "named": named.get(t, "")}
+                if t in tier_coders else None) for t in sorted(tiers)}
+
+
+def _renamed(info: Any, tier: Any, got: dict[str, Any]) -> bool:
+    """The remembered coder applies to this tier: the file names nobody, or names whom it named when the coder was
+    chosen (the same person's file again)."""
+    named = _file_coder(info, tier)
+    return not named or named.casefold() == str(got.get("named") or "").casefold()
 
 
 def _coder_from_name(tier: str) -> str:
@@ -65,8 +76,9 @@ def prefill(info: Any, remembered: dict[str, Any] | None = None) -> dict[str, tu
     """Per tier: (import it, coder, role). The coder is the tier's ANNOTATOR, else its name less words of what it
     holds (``Alice_emotions``), else the file's AUTHOR; what it holds comes from the reader's look at its values
     (every value AU codes: AUs) or its name (``Emotion``, ``AU``). Remembered choices for this set of tiers give
-    the tick and the role, and the coder only where the file names nobody (no ANNOTATOR, no AUTHOR): the same
-    tier names from another coder's file (the agreement workflow) keep that coder (:func:`coder_clashes`).
+    the tick and the role, and the coder where the file names nobody (no ANNOTATOR, no AUTHOR) or names the person
+    it named when that coder was chosen (a coder renamed on import stays renamed): the same tier names from
+    another coder's file (the agreement workflow) keep that coder (:func:`coder_clashes`).
     Ticked at first: a tier with times whose name or values say it holds emotions or AUs (:func:`looks_coded`),
     or any tier of short values in a file with one or two such tiers; a file that also has merstudio's own tiers
     starts with its other tiers left out."""
@@ -85,7 +97,7 @@ def prefill(info: Any, remembered: dict[str, Any] | None = None) -> dict[str, tu
             got = remembered[t.tier]
             on = bool(got) and bool(t.aligned)
             if got:
-                if not _file_coder(info, t):  # the file names nobody: the coder as remembered
+                if _renamed(info, t, got):  # the file names nobody, or the person it named then: as remembered
                     coder = str(got.get("coder") or coder)
                 role = got.get("role") if got.get("role") in ROLE_LABELS else role
         out[t.tier] = (on, coder, role)
@@ -125,7 +137,7 @@ def coder_clashes(info: Any, remembered: dict[str, Any] | None) -> list[tuple[st
     out: list[tuple[str, str, str]] = []
     for t in info.tiers:
         got = (remembered or {}).get(t.tier)
-        if not got or not got.get("coder"):
+        if not got or not got.get("coder") or _renamed(info, t, got):
             continue
         filled = _default_coder(info, t) if _file_coder(info, t) else ""
         if filled and filled.casefold() != str(got["coder"]).casefold():

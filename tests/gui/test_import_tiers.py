@@ -338,3 +338,34 @@ def test_the_app_parses_the_elan_file_once_per_import(window, video_path, tmp_pa
     src.write_text(src.read_text(encoding="utf-8").replace("surprise", "fear"), encoding="utf-8")  # corrected
     assert win.ctx.execute(C.ImportEvents, path=str(src), replace=True), win.errors
     assert len(parsed) == 2 and ("alice", 30, 44, "fear", "4") in _coding(win.project.events(video.id))
+
+
+def test_a_coder_renamed_on_import_stays_renamed_for_that_persons_files(window, video_path, tmp_path, monkeypatch):
+    """Dana's file imported as Eve: importing it (or another of Dana's files) again prefills Eve, with no clash
+    note, so the re-import finds its events already there instead of adding them as Dana's; Bob's file with the
+    same tiers still keeps Bob. (The file's name won over the remembered one, and the events came in twice.)"""
+    from merstudio.gui.dialogs import ImportPreviewDialog
+    from merstudio.gui.tier_dialog import TierMapDialog
+
+    win = window
+    video = _open(win, video_path)
+    dana = _tiers_eaf(tmp_path / "dana.eaf", author="Dana", annotator="Dana")
+    assert win.ctx.execute(C.ImportEvents, path=str(dana), tier_coders={"Emotion": "Eve", "AU": "Eve"},
+                           tier_roles={"Emotion": "event", "AU": "aus"}, confirmed=True), win.errors
+    n = len(win.project.events(video.id))
+    seen: list = []
+
+    def look(self):
+        seen.append(({t: self.row(t) for t in self.rows},
+                     self.memory_note.text() if self.memory_note.isVisibleTo(self) else ""))
+        return QDialog.DialogCode.Rejected
+
+    monkeypatch.setattr(TierMapDialog, "exec", look)
+    monkeypatch.setattr(ImportPreviewDialog, "exec", lambda self: pytest.fail("no preview after a cancel"))
+    assert not win.ctx.execute(C.ImportEvents, path=str(dana)) and not win.errors
+    assert seen[-1][0] == {"Emotion": (True, "Eve", "event"), "AU": (True, "Eve", "aus")}
+    assert "as remembered" not in seen[-1][1]
+    bob = _tiers_eaf(tmp_path / "bob.eaf", author="Bob", annotator="Bob")
+    assert not win.ctx.execute(C.ImportEvents, path=str(bob)) and not win.errors
+    assert seen[-1][0]["Emotion"][1] == "Bob" and "Bob, not Eve as remembered" in seen[-1][1]
+    assert len(win.project.events(video.id)) == n

@@ -142,6 +142,13 @@ _NO_SUBJECT = ("", "no focal subject", "none")
 _NUMBERED = re.compile(r"(?:face|track|subject)?\s*#?\s*(-?\d{1,9})", flags=re.IGNORECASE)
 
 
+def frame_index(v: Any) -> int | None:
+    """A BORIS ``Image index`` cell as a frame: a whole number from 0 (BORIS writes NA, or nan for an event coded
+    before BORIS noted frames; anything else is no frame either)."""
+    x = _number(v)
+    return int(x) if x is not None and x >= 0 and x == int(x) else None
+
+
 def _numbered(subject: str) -> int | None:
     m = _NUMBERED.fullmatch(subject.strip())
     return int(m.group(1)) if m else None
@@ -173,7 +180,8 @@ def _comment(v: Any) -> str:
 
 class BorisEntry(NamedTuple):
     """One entry of a BORIS observation's event list: a state's start or stop, or a point event. ``kind``:
-    ``state`` / ``point``, from the ethogram (a project) or the START/STOP/POINT column (a tabular export)."""
+    ``state`` / ``point``, from the ethogram (a project) or the START/STOP/POINT column (a tabular export);
+    ``frame``: the frame BORIS noted for it (its ``Image index``, see :func:`read_boris_rows`), None when none."""
 
     time: float
     subject: str
@@ -181,6 +189,7 @@ class BorisEntry(NamedTuple):
     modifier: str
     comment: str
     kind: str
+    frame: int | None = None
 
 
 def _is_apex(code: str) -> bool:
@@ -189,12 +198,12 @@ def _is_apex(code: str) -> bool:
 
 
 def pair_boris_events(entries: Sequence[BorisEntry], where: str, skipped: list[Skip],
-                      notes: list[str]) -> list[list[Any]]:
+                      notes: list[str], indices: bool = False) -> list[list[Any]]:
     """Aggregated rows (Subject, Behavior, Modifiers, Behavior type, Start (s), Stop (s), Apex (s), Comment start,
-    Comment stop) from BORIS event entries: a state's entries paired as BORIS pairs them (alternately, per subject,
-    code and modifier, in time order); an ``apex`` point event inside a state of its subject is that state's apex
-    (the one whose behaviour its comment names first); other point events are one-frame events. A state never
-    stopped is skipped, named."""
+    Comment stop, and with ``indices`` Image index start, stop and apex) from BORIS event entries: a state's entries
+    paired as BORIS pairs them (alternately, per subject, code and modifier, in time order); an ``apex`` point event
+    inside a state of its subject is that state's apex (the one whose behaviour its comment names first); other
+    point events are one-frame events. A state never stopped is skipped, named."""
     states: list[list[Any]] = []
     apexes: list[BorisEntry] = []
     open_: dict[tuple[str, str, str], BorisEntry] = {}
@@ -203,7 +212,8 @@ def pair_boris_events(entries: Sequence[BorisEntry], where: str, skipped: list[S
             if _is_apex(e.code):
                 apexes.append(e)
             else:
-                states.append([e.subject, e.code, e.modifier, "POINT", e.time, e.time, None, e.comment, ""])
+                states.append([e.subject, e.code, e.modifier, "POINT", e.time, e.time, None, e.comment, "",
+                               e.frame, e.frame, None])
             continue
         key = (e.subject, e.code, e.modifier)
         start = open_.pop(key, None)
@@ -211,7 +221,7 @@ def pair_boris_events(entries: Sequence[BorisEntry], where: str, skipped: list[S
             open_[key] = e
         else:
             states.append([e.subject, e.code, e.modifier, "STATE", start.time, e.time, None, start.comment,
-                           e.comment])
+                           e.comment, start.frame, e.frame, None])
     for e in sorted(open_.values(), key=lambda e: e.time):
         skipped.append(Skip(where, f"{quote(e.code)} of {quote(e.subject or 'no focal subject')} starts at "
                                    f"{e.time:.3f} s and is never stopped"))
@@ -223,9 +233,10 @@ def pair_boris_events(entries: Sequence[BorisEntry], where: str, skipped: list[S
             notes.append(f"{where}: an apex at {a.time:.3f} s of {quote(a.subject or 'no focal subject')} outside "
                          "its events (or a second one) left out")
             continue
-        inside[0][6] = a.time
-    return [[subj, code, mod.replace(",", "|"), btype, t0, t1, "" if apex is None else apex, c0, c1]
-            for subj, code, mod, btype, t0, t1, apex, c0, c1 in states]
+        inside[0][6], inside[0][11] = a.time, a.frame
+    return [[subj, code, mod.replace(",", "|"), btype, t0, t1, "" if apex is None else apex, c0, c1,
+             *(["" if i is None else i for i in (i0, i1, ia)] if indices else [])]
+            for subj, code, mod, btype, t0, t1, apex, c0, c1, i0, i1, ia in states]
 
 
 def _cell(row: Sequence[Any], col: Mapping[str, int], key: str) -> str:
@@ -276,21 +287,24 @@ def _pair_tabular(p: Path, rows: Sequence[Sequence[Any]], header_at: int, col: d
                                 f"({quote(flag or 'empty')}, {quote(_cell(r, col, 'time') or 'empty')})"))
             continue
         mod = "|".join(m for m in (_cell(r, col, c) for c in modifier_cols))
+        index = frame_index(_cell(r, col, "imageindex"))  # BORIS 8.11+: the frame the player showed; NA before
         # independent variables "coder" and "review status" (our .boris projects set them)
         key = (_cell(r, col, "observationid") or observation, _cell(r, col, "mediafilename"), _cell(r, col, "fps"),
                _cell(r, col, "coder"), _cell(r, col, "reviewstatus"))
         groups.setdefault(key, []).append(BorisEntry(t - _time_shift(r, col), _cell(r, col, "subject"),
                                                      _cell(r, col, "behavior"), mod, _cell(r, col, "comment"),
-                                                     "point" if flag == "POINT" else "state"))
+                                                     "point" if flag == "POINT" else "state",
+                                                     index))
     out: list[list[Any]] = [["Observation id", "Media file name", "FPS", "Subject", "Behavior", "Modifiers",
-                             "Behavior type", "Start (s)", "Stop (s)", "Apex (s)", "Comment start", "Comment stop"]
+                             "Behavior type", "Start (s)", "Stop (s)", "Apex (s)", "Comment start", "Comment stop",
+                             "Image index start", "Image index stop", "Image index apex"]
                             + (["Coder"] if "coder" in col else [])
                             + (["Review status"] if "reviewstatus" in col else [])]
     for (obs, media, fps, coder, review), entries in groups.items():
         where = f"{p.name}: observation {quote(obs)}" if obs else p.name
         out += [[obs, media, fps, *row, *([coder or obs] if "coder" in col else []),
                  *([review] if "reviewstatus" in col else [])]
-                for row in pair_boris_events(entries, where, skipped, notes)]
+                for row in pair_boris_events(entries, where, skipped, notes, indices=True)]
     if not_media:
         notes.append(f"{not_media} row(s) of live or image observations left out (no video to place them on)")
     return out
@@ -319,6 +333,7 @@ def read_boris(path: str | os.PathLike[str], fps: float | None = None, video_id:
     video_name: the video's file name; rows of other media files (when the table names several) are skipped.
     emotions: behaviour -> emotion map (case-insensitive); default: the behaviour as written.
     times: a variable-rate video's frame times (seconds): times in the file are placed on them (FrameClock).
+    BORIS's ``Image index`` columns (8.11 and later) place an entry where they lie within a frame of its time.
     """
     p = Path(path)
     return read_boris_rows(p, _table(p), f"BORIS {boris_format(p)}", fps=fps, video_id=video_id,
@@ -392,6 +407,30 @@ def read_boris_rows(p: Path, rows: Sequence[Sequence[Any]], fmt: str, fps: float
     use_fps = check_fps(fps if fps is not None else file_fps, str(p))
     clock = FrameClock(use_fps, variable_times(times, use_fps))
     notes += vfr_note(clock)
+    # BORIS (8.11 and later) writes the frame its player showed at each entry's time, 0-based, as "Image index"
+    # (tabular export) or "Image index start" / "Image index stop" (aggregated); the player counts it from the
+    # time at the media's rate, so a STOP's is the first frame after the state, as its time is the state's end
+    index_cols = {"start": "imageindexstart", "stop": "imageindexstop", "apex": "imageindexapex"}
+    index_unused: list[str] = []  # why BORIS's frames were not used, said once
+
+    def boundary(row: Sequence[Any], side: str, b: int, where: str) -> int:
+        """The frame boundary of an entry whose time gives ``b``: BORIS's index where it lies within a frame of
+        ``b`` (the frame the player showed, free of the time's rounding to the millisecond); further off it was
+        counted at another rate than the file's (or edited), and the time, which BORIS's own analyses use, wins."""
+        k = frame_index(get(row, index_cols[side]))
+        if k is None or k == b:
+            return b
+        if not use_frames or clock.variable:
+            if not index_unused:
+                index_unused.append("BORIS's image indices not used: " + (
+                    "counted at the file's frame rate, not the video's" if not use_frames else
+                    "a variable-frame-rate video's frames are placed by their times"))
+            return b
+        if abs(k - b) <= 1:
+            return k
+        notes.append(f"{where}: BORIS's image index {k} of the {side} is {abs(k - b)} frames from its time's "
+                     f"frame {b} (counted at another frame rate?); the time used")
+        return b
     media_names = {file_name(cell_text(get(r, "mediafilename"))) for _, r in body} - {""}
     if not video_name and len(media_names) > 1:
         raise InputError(f"{p}: the table holds events of {len(media_names)} media files "
@@ -428,7 +467,7 @@ def read_boris_rows(p: Path, rows: Sequence[Sequence[Any]], fmt: str, fps: float
             continue
         btype = cell_text(get(r, "behaviortype")).upper()
 
-        def frame_of(fcol: str, tcol: str, side: str, _r: Sequence[Any] = r) -> int | None | str:
+        def frame_of(fcol: str, tcol: str, side: str, _r: Sequence[Any] = r, _w: str = where) -> int | None | str:
             if use_frames and fcol in col:
                 v = _number(get(_r, fcol))
                 if v is None and cell_text(get(_r, fcol)) not in ("", "NA"):
@@ -445,7 +484,7 @@ def read_boris_rows(p: Path, rows: Sequence[Sequence[Any]], fmt: str, fps: float
                 t -= _time_shift(_r, col)
                 if t < 0:
                     return f"negative time {t:g} s"
-                b = clock.seconds_frame(t, "end" if side == "stop" else "start")
+                b = boundary(_r, side, clock.seconds_frame(t, "end" if side == "stop" else "start"), _w)
                 return b - 1 if side == "stop" else b
             return None if side == "apex" else f"no {side} frame or time"
 
@@ -502,7 +541,7 @@ def read_boris_rows(p: Path, rows: Sequence[Sequence[Any]], fmt: str, fps: float
                         status=_status(get(r, "reviewstatus"), get(r, "status")))
         if ev is not None:
             events.append(ev)
-    notes += au_reader.notes()
+    notes += au_reader.notes() + index_unused
     if not_aus:
         notes.append(f"modifiers that are not AUs kept in the events' notes: {name_list(not_aus, 6)}")
     if other_media:

@@ -22,9 +22,10 @@ not kept (the import marks events ``imported``); the status comes back from the 
 Reading takes any BORIS project (format 7, BORIS 7 to 9): media observations on the chosen video (by file name;
 times are media time plus the observation's time offset, and a player's later files start where the earlier ones
 end), states paired as BORIS pairs them, an ``apex`` point event inside a state as its apex, other point events as
-one-frame events, and the observation id as the coder when no ``coder`` variable is set. The rows then go through
-the BORIS table reader (:func:`merstudio.interchange.boris.read_boris_rows`): the same frame rules, face names and
-checks. An observation's ``review status`` variable (accepted, proposal, rejected) is its events' status.
+one-frame events, and the observation id as the coder when no ``coder`` variable is set; an entry's frame index
+(BORIS 8.11 and later) is its tables' ``Image index``. The rows then go through the BORIS table reader
+(:func:`merstudio.interchange.boris.read_boris_rows`): the same frame rules, face names and checks. An
+observation's ``review status`` variable (accepted, proposal, rejected) is its events' status.
 """
 
 from __future__ import annotations
@@ -45,7 +46,7 @@ import numpy as np
 from merstudio import __version__
 from merstudio.atomic import atomic_path
 from merstudio.errors import InputError
-from merstudio.interchange.boris import BorisEntry, pair_boris_events, read_boris_rows
+from merstudio.interchange.boris import BorisEntry, frame_index, pair_boris_events, read_boris_rows
 from merstudio.interchange.common import (
     ImportPreview,
     Media,
@@ -70,7 +71,8 @@ OURS = "exported by merstudio"  # the project description's start: its modifiers
 FORMAT_VERSION = "7.0"  # BORIS's project format (unchanged from BORIS 7 to 9)
 PLAYERS = tuple(str(k) for k in range(1, 9))
 _HEADER = ("Observation id", "Media file name", "FPS", "Subject", "Behavior", "Modifiers", "Behavior type",
-           "Start (s)", "Stop (s)", "Apex (s)", "Comment start", "Comment stop", "Coder", "Status")
+           "Start (s)", "Stop (s)", "Apex (s)", "Comment start", "Comment stop", "Image index start",
+           "Image index stop", "Image index apex", "Coder", "Status")
 
 
 def is_boris_project(path: str | os.PathLike[str]) -> bool:
@@ -338,10 +340,11 @@ def _observation_rows(p: Path, obs_id: str, obs: dict[str, Any], ethogram: dict[
             undefined.add(code)
             continue
         entries.append(BorisEntry(t - start_at, str(ev[1] or ""), code, str(ev[3] or ""), str(ev[4] or ""),
-                                  "state" if "state" in kind.lower() else "point"))
+                                  "state" if "state" in kind.lower() else "point",
+                                  frame_index(ev[5]) if len(ev) > 5 else None))  # noted since BORIS 8.11
     if undefined:
         skipped.append(Skip(where, f"behaviour(s) not in the ethogram: {name_list(sorted(undefined))}"))
     if left:
         notes.append(f"{where}: {left} event(s) on other media files of its player left out")
     return [[obs_id, file, "" if file_fps is None else file_fps, *row, coder, status]
-            for row in pair_boris_events(entries, where, skipped, notes)]
+            for row in pair_boris_events(entries, where, skipped, notes, indices=True)]

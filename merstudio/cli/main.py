@@ -16,7 +16,7 @@ from merstudio.errors import MerstudioError
 
 # Module names under merstudio.cli; each defines register(subparsers) and sets `func` on its parser.
 SUBCOMMANDS = ("analyze", "doctor", "bench", "demo", "gui", "train", "tune", "evaluate", "ablate", "datasets",
-               "finetune", "agreement", "convert", "project", "neutral", "spotting")
+               "finetune", "agreement", "convert", "project", "neutral", "spotting", "reencode")
 
 
 # what scripts around merstudio can rely on (README, Command line)

@@ -896,3 +896,40 @@ class RerunPredictions(AppCommand):
             raise InputError("analysis: already running (cancel it first)")
         analysis.request_checkpoint(path, meta=params.get("meta"),
                                     then=lambda meta: analysis.rerun_with_checkpoint(path, meta, settings=settings))
+
+
+# ---------------------------------------------------------------------------------------------------- video files
+class ReencodeVideo(AppCommand):
+    """File > Re-encode video for exact seeking…: a copy of the current video with frequent keyframes at a constant
+    frame rate, made in a worker (``gui/reencode.py``). params: dst (default: asked, proposing ``<name>.seek.avi``
+    beside the video), overwrite, keyint (default 12), open (True/False: open the copy when made; absent: ask)."""
+
+    @staticmethod
+    def ask(ctx: CommandContext, params: Params) -> bool:
+        from merstudio.gui import reencode
+
+        src = _reencode_source(ctx)
+        reencode.require_idle(ctx.win)  # a second copy is refused before its dialog
+        if params.get("dst"):
+            return True
+        chosen = reencode.ask_output(ctx.win, src)
+        if chosen is None:
+            return False
+        params["dst"], params["overwrite"] = chosen
+        return True
+
+    @staticmethod
+    def do(ctx: CommandContext, params: Params) -> None:
+        from merstudio.gui import reencode
+
+        reencode.start(ctx.win, _reencode_source(ctx), Path(params["dst"]), keyint=int(params.get("keyint", 12)),
+                       overwrite=bool(params.get("overwrite")), open_after=params.get("open"))
+
+
+def _reencode_source(ctx: CommandContext) -> Path:
+    """The file the current video is read from (its located path when it moved)."""
+    ctx.win.require_video()
+    source = ctx.win.session.source
+    if source is None:
+        raise InputError("re-encode: no video is open")
+    return Path(source.path)

@@ -54,6 +54,7 @@ from merstudio.gui.first_run import FirstRun
 from merstudio.gui.neutral import NeutralView
 from merstudio.gui.photo_chart import PhotoChart
 from merstudio.gui.playback import AudioControls, selection_range
+from merstudio.gui.reencode import seek_hint
 from merstudio.gui.session import Session
 from merstudio.gui.state import timecode
 from merstudio.gui.status_bar import BusyIndicator, StatusBar
@@ -276,6 +277,8 @@ class MainWindow(QMainWindow):
         self._action(f, "&Import events… (ELAN, BORIS, CSV)", lambda: x(C.ImportEvents), "Ctrl+I")
         self._action(f, "E&xport events… (ELAN, BORIS, CSV)", lambda: x(C.ExportEvents), "Ctrl+Shift+E")
         self._action(f, "Import Open&Face or py-feat CSV…", lambda: x(C.ImportAUTable))
+        f.addSeparator()
+        self.reencode_action = self._action(f, "Re-encode video for exact seeking…", lambda: x(C.ReencodeVideo))
         f.addSeparator()
         self._action(f, "&Quit", self.close, QKeySequence.StandardKey.Quit)
 
@@ -608,9 +611,8 @@ class MainWindow(QMainWindow):
                 self.statusBar().showMessage(f"{video.name}: stored analysis ({a.status}, {a.device or 'cpu'})",
                                              5000)
         notes = list(getattr(self.session.source, "warnings", None) or [])  # e.g. more frames claimed than decode
-        if notes:
-            self.statusBar().showMessage(notes[0] if len(notes) == 1 else f"{notes[0]} (+{len(notes) - 1} more)",
-                                         15000)
+        if notes:  # one that says the video seeks badly names File > Re-encode video for exact seeking…
+            self.statusBar().showMessage(seek_hint(notes), 15000)
         if held_note:
             self.statusBar().showMessage(held_note, 10000)
         self._update_labels()

@@ -1,10 +1,14 @@
 """Re-encode a video for fast, exact seeking: frequent keyframes and a constant frame rate, streamed frame by frame
-through cv2.VideoWriter (never the whole video in memory)."""
+through cv2.VideoWriter (never the whole video in memory). The picture only: the copy has no sound.
+
+The frames go to a hidden temporary beside the output (same suffix: FFmpeg picks the container by it), renamed over
+the output once complete: a cancel, an error or Ctrl-C removes it and leaves an existing output as it was."""
 
 from __future__ import annotations
 
 import math
 import os
+import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,7 +21,7 @@ from merstudio.io.frames import open_source
 
 # Container suffix -> fourcc. MJPG is all-intra (every frame a keyframe); mp4v gets a keyframe every `keyint`
 # frames where the OpenCV build honours VIDEOWRITER_PROP_KEY_INTERVAL and every 12 (OpenCV's fixed GOP) otherwise.
-_CODECS = {".avi": "MJPG", ".mp4": "mp4v", ".mov": "mp4v", ".m4v": "mp4v", ".mkv": "mp4v"}
+CODECS = {".avi": "MJPG", ".mp4": "mp4v", ".mov": "mp4v", ".m4v": "mp4v", ".mkv": "mp4v"}
 
 
 @dataclass(frozen=True)
@@ -41,22 +45,49 @@ def reencode(src: str | os.PathLike[str], dst: str | os.PathLike[str], keyint: i
     every frame and its indices.
     """
     dst = Path(dst).expanduser()
-    fourcc = _CODECS.get(dst.suffix.lower())
+    fourcc = check_output(src, dst, keyint, overwrite)
+    tmp = dst.with_name(f".{dst.stem}.{secrets.token_hex(4)}.part{dst.suffix}")
+    try:
+        written, rate, cancelled = _write(src, tmp, dst, fourcc, keyint, fps, progress, cancel)
+        if cancelled:
+            return ReencodeResult(dst, written, rate, fourcc, 0, complete=False)
+        os.replace(tmp, dst)
+    finally:
+        tmp.unlink(missing_ok=True)  # cancelled, failed or interrupted: nothing half-written stays
+    return ReencodeResult(dst, written, rate, fourcc, _max_keyframe_gap(dst), complete=True)
+
+
+def check_output(src: str | os.PathLike[str], dst: str | os.PathLike[str], keyint: int = 12,
+                 overwrite: bool = False) -> str:
+    """Refuse, in one line, an output `reencode` cannot write (before any frame is decoded); returns its fourcc."""
+    dst = Path(dst).expanduser()
+    fourcc = CODECS.get(dst.suffix.lower())
     if fourcc is None:
-        raise OutputError(f"{dst}: unsupported output type (use {', '.join(sorted(_CODECS))})")
+        raise OutputError(f"{dst}: unsupported output type (use {', '.join(sorted(CODECS))})")
     if keyint < 1:
         raise OutputError(f"{dst}: keyint must be >= 1, got {keyint}")
+    if Path(src).expanduser().resolve() == dst.resolve():
+        raise OutputError(f"{dst}: is the input; write the re-encoded copy to another file")
+    if dst.is_dir():
+        raise OutputError(f"{dst}: is a folder; give the file to write")
     if dst.exists() and not overwrite:
         raise OutputError(f"{dst}: already exists (pass overwrite=True to replace it)")
     if not dst.parent.is_dir():
         raise OutputError(f"{dst}: folder {dst.parent} does not exist")
+    return fourcc
+
+
+def _write(src: str | os.PathLike[str], tmp: Path, dst: Path, fourcc: str, keyint: int, fps: float | None,
+           progress: Callable[[int, int], None] | None,
+           cancel: Callable[[], bool] | None) -> tuple[int, float, bool]:
+    """Stream `src` into `tmp` (`dst`'s temporary); returns (frames written, rate, cancelled)."""
     with open_source(src) as source:
         rate = float(fps or source.fps)
         if source.is_vfr and fps is None and source.frame_count > 1:
             # The container's rate of a VFR file is a mean; the typical frame interval is the rate it was shot at.
             rate = round(1.0 / float(np.median(np.diff(source.timestamps))), 3)
         w, h = source.size
-        writer = cv2.VideoWriter(str(dst), cv2.CAP_FFMPEG, cv2.VideoWriter.fourcc(*fourcc), rate, (w, h),
+        writer = cv2.VideoWriter(str(tmp), cv2.CAP_FFMPEG, cv2.VideoWriter.fourcc(*fourcc), rate, (w, h),
                                  [cv2.VIDEOWRITER_PROP_KEY_INTERVAL, int(keyint)])
         if not writer.isOpened():
             raise OutputError(f"{dst}: cannot write a {fourcc} video there")
@@ -82,10 +113,7 @@ def reencode(src: str | os.PathLike[str], dst: str | os.PathLike[str], keyint: i
                     progress(written, total)
         finally:
             writer.release()
-    if cancelled:
-        dst.unlink(missing_ok=True)
-        return ReencodeResult(dst, written, rate, fourcc, 0, complete=False)
-    return ReencodeResult(dst, written, rate, fourcc, _max_keyframe_gap(dst), complete=True)
+    return written, rate, cancelled
 
 
 def _max_keyframe_gap(path: Path, frames: int = 100) -> int:

@@ -1,0 +1,85 @@
+"""`merstudio reencode`: a copy of a video that seeks fast and exactly (frequent keyframes, a constant frame rate),
+for the files the frame reader warns about (no timestamps, few keyframes, a variable frame rate)."""
+
+from __future__ import annotations
+
+import argparse
+import math
+from pathlib import Path
+
+from merstudio.cli.main import check_output_file
+from merstudio.errors import InputError
+
+EPILOG = """\
+output type, by OUT's suffix:
+  .avi                     MJPG: every frame a keyframe (the fastest, exact seeks; larger files)
+  .mp4 .mov .m4v .mkv      MPEG-4 part 2: a keyframe every --keyint frames (OpenCV's pip wheels keep 12)
+
+A constant-rate input keeps every frame and its frame numbers. A variable-rate one (a phone's) is resampled onto a
+constant clock (--fps, default the rate it was shot at): each output frame shows the latest input frame at or
+before its time, so a hole becomes repeated frames. The copy has the picture only (no sound). It is written to a
+hidden temporary beside OUT and renamed when complete: Ctrl-C (exit 130) removes it and leaves an existing OUT.
+
+examples:
+  merstudio reencode phone.mov phone.seek.avi        every frame a keyframe
+  merstudio reencode long.mkv long.seek.mp4 --keyint 6 --overwrite
+"""
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("reencode", help="copy a video so that it seeks fast and exactly (frequent keyframes, "
+                                        "constant frame rate)",
+                       description="Re-encode a video (or a frame folder) for fast, frame-exact seeking: frequent "
+                                   "keyframes and a constant frame rate. Prints the frames written, their rate, "
+                                   "the codec and the keyframe gap measured in the copy.",
+                       epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("input", type=Path, metavar="IN", help="video file or frame folder")
+    p.add_argument("output", type=Path, metavar="OUT",
+                   help="file to write: .avi (MJPG) or .mp4/.mov/.m4v/.mkv (MPEG-4 part 2)")
+    p.add_argument("--keyint", type=int, default=12, metavar="N",
+                   help="MPEG-4 outputs: a keyframe every N frames where the OpenCV build allows it (default: 12)")
+    p.add_argument("--fps", type=float, metavar="F",
+                   help="output frame rate; the input is resampled onto it (default: the input's; for a "
+                        "variable-rate input, 1 / its typical frame interval)")
+    p.add_argument("--overwrite", action="store_true", help="replace OUT if it exists")
+    p.add_argument("-q", "--quiet", "--no-progress", action="store_true", help="no progress bar")
+    p.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    from merstudio.io.reencode import CODECS, reencode
+
+    src, out = Path(args.input), Path(args.output)
+    if args.keyint < 1:
+        raise InputError(f"--keyint must be at least 1, got {args.keyint}")
+    if args.fps is not None and not 0 < args.fps < math.inf:
+        raise InputError(f"--fps must be a positive number, got {args.fps:g}")
+    if not src.exists():
+        raise InputError(f"{src}: not found")
+    if out.suffix.lower() not in CODECS and not out.is_dir():
+        raise InputError(f"{out}: unknown output type '{out.suffix or '(no suffix)'}' (use "
+                         f"{', '.join(sorted(CODECS))})")
+    check_output_file(out, args.overwrite, f"{src.stem}.seek.avi")
+    from tqdm import tqdm
+
+    tqdm.monitor_interval = 0  # no monitor thread: it would outlive the run
+    bar: tqdm | None = None
+
+    def progress(done: int, total: int) -> None:
+        nonlocal bar
+        if args.quiet:
+            return
+        if bar is None:  # made on the first frame: the input's warnings (read at open) print above it
+            bar = tqdm(desc=src.name, total=total, unit="frame", dynamic_ncols=True)
+        bar.update(done - bar.n)
+
+    try:
+        res = reencode(src, out, keyint=args.keyint, fps=args.fps, overwrite=args.overwrite, progress=progress)
+    finally:
+        if bar is not None:
+            bar.close()
+    gap = "every frame a keyframe" if res.max_keyframe_gap == 1 else \
+        f"a keyframe every {res.max_keyframe_gap} frames at most"
+    print(f"wrote {res.path}: {res.frames} frames at {res.fps:g} fps, {res.fourcc}, {gap} (measured in its first "
+          f"100 frames)")
+    return 0

@@ -1,0 +1,237 @@
+"""File > Re-encode video for exact seeking…: a copy of the current video that seeks fast and exactly
+(``merstudio.io.reencode``, as ``merstudio reencode``), made in a worker with a progress window and Cancel; once
+made, the app offers to open it. The status bar's warning about a video that seeks badly names the menu entry."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QEvent, QObject, Qt, Signal
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QMessageBox,
+    QProgressDialog,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from merstudio.errors import InputError
+from merstudio.gui.workers import TaskWorker
+from merstudio.io.reencode import CODECS, ReencodeResult, check_output, reencode
+
+if TYPE_CHECKING:
+    from merstudio.gui.main_window import MainWindow
+
+MENU_ENTRY = "File > Re-encode video for exact seeking…"
+SUFFIX = ".seek.avi"  # MJPG: every frame a keyframe, so every seek lands exactly on its frame at once
+FILTER = ("MJPG AVI, every frame a keyframe (*.avi);;MPEG-4, a keyframe every 12 frames, smaller (*.mp4 *.mov "
+          "*.m4v *.mkv)")
+EXPLAIN = ("Writes a copy of {name} that seeks fast and exactly, at a constant frame rate (a variable-rate video is "
+           "resampled: a gap becomes repeated frames). {name} is left as it is.\n\n"
+           "• .avi (the default): MJPG, every frame a keyframe: the fastest seeks, a larger file.\n"
+           "• .mp4: MPEG-4, a keyframe every 12 frames: a smaller file, seeks a little slower.\n\n"
+           "The copy has the picture only, no sound.")
+# what the frame reader says about a video that seeks badly (merstudio.io.frames): no timestamps, VFR, re-encode
+_SEEK_NOTES = ("re-encod", "random access decodes from the start", "variable frame rate")
+
+
+def default_output(src: Path) -> Path:
+    """``<name>.seek.avi`` beside the video (a frame folder: beside the folder), numbered when taken."""
+    stem = src.name if src.is_dir() else src.stem
+    out = src.with_name(stem + SUFFIX)
+    k = 2
+    while out.exists():
+        out = src.with_name(f"{stem}.seek{k}.avi")
+        k += 1
+    return out
+
+
+def seek_hint(notes: Sequence[str]) -> str:
+    """The status bar's line for a video's reader notes: the first, with "(+N more)", and, when one says the video
+    seeks badly, the menu entry that makes a copy that does not."""
+    if not notes:
+        return ""
+    line = notes[0] if len(notes) == 1 else f"{notes[0]} (+{len(notes) - 1} more)"
+    if any(key in n.lower() for n in notes for key in _SEEK_NOTES):
+        line += f" — {MENU_ENTRY} makes a copy that seeks exactly"
+    return line
+
+
+class OutputDialog(QDialog):
+    """Where to write the copy, with what the two kinds of copy are."""
+
+    def __init__(self, src: Path, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Re-encode video for exact seeking")
+        self.src = src
+        self.overwrite = False
+        lay = QVBoxLayout(self)
+        text = QLabel(EXPLAIN.format(name=src.name), self)
+        text.setWordWrap(True)
+        lay.addWidget(text)
+        row = QHBoxLayout()
+        self.path_edit = QLineEdit(str(default_output(src)), self)
+        self.path_edit.setMinimumWidth(420)
+        browse = QPushButton("Browse…", self)
+        browse.clicked.connect(self._browse)
+        row.addWidget(self.path_edit)
+        row.addWidget(browse)
+        lay.addLayout(row)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel, self)
+        ok = buttons.addButton("Re-encode", QDialogButtonBox.ButtonRole.AcceptRole)
+        ok.setDefault(True)
+        buttons.accepted.connect(self._accept)
+        buttons.rejected.connect(self.reject)
+        lay.addWidget(buttons)
+        self.setMinimumWidth(560)
+
+    def path(self) -> Path:
+        return Path(self.path_edit.text().strip()).expanduser()
+
+    def _browse(self) -> None:
+        path, _ = QFileDialog.getSaveFileName(self, "Re-encoded copy", str(self.path()), FILTER)
+        if path:
+            self.path_edit.setText(path)
+            self.overwrite = Path(path).exists()  # the file dialog asked already
+
+    def _accept(self) -> None:
+        out = self.path()
+        if out.suffix.lower() not in CODECS:
+            QMessageBox.warning(self, "merstudio", f"{out.name}: use {', '.join(sorted(CODECS))} (.avi: every "
+                                                   "frame a keyframe)")
+            return
+        if out.exists() and not self.overwrite:
+            answer = QMessageBox.question(self, "merstudio", f"{out.name} exists. Replace it?")
+            if answer != QMessageBox.StandardButton.Yes:
+                return
+            self.overwrite = True
+        self.accept()
+
+
+def ask_output(parent: QWidget, src: Path) -> tuple[Path, bool] | None:
+    """The output path chosen in :class:`OutputDialog` and whether it replaces a file; None: cancelled."""
+    dlg = OutputDialog(src, parent)
+    if dlg.exec() != QDialog.DialogCode.Accepted:
+        return None
+    return dlg.path(), dlg.overwrite
+
+
+def ask_open(parent: QWidget, res: ReencodeResult, in_project: str) -> bool:
+    """Whether to open the copy just made."""
+    where = (f"\n\nIt is added to {in_project} as a video of its own (what is coded on the original stays with "
+             "the original)." if in_project else "")
+    box = QMessageBox(QMessageBox.Icon.Question, "merstudio", f"{done_line(res)}\n\nOpen {res.path.name} now?"
+                      f"{where}", QMessageBox.StandardButton.Open | QMessageBox.StandardButton.Close, parent)
+    box.setDefaultButton(QMessageBox.StandardButton.Open)
+    return box.exec() == QMessageBox.StandardButton.Open
+
+
+def done_line(res: ReencodeResult) -> str:
+    gap = "every frame a keyframe" if res.max_keyframe_gap == 1 else \
+        f"a keyframe every {res.max_keyframe_gap} frames at most"
+    return f"Wrote {res.path.name}: {res.frames} frames at {res.fps:g} fps, {res.fourcc}, {gap}."
+
+
+class ReencodeJob(QObject):
+    """One copy being made: the work in a :class:`TaskWorker` (it opens the video with its own decoder), its
+    progress window (a bar and Cancel; not modal: the coder may go on meanwhile). Closing the window cancels it
+    (the core removes the partial file) and waits for the worker. Child of the window: ``running(win)`` finds it."""
+
+    finished = Signal(object)  # the ReencodeResult, or None when it failed
+
+    def __init__(self, win: MainWindow, src: Path, dst: Path, keyint: int = 12, overwrite: bool = False,
+                 open_after: bool | None = None) -> None:
+        super().__init__(win)
+        self.win, self.src, self.dst, self.open_after = win, src, dst, open_after
+        self._cancelled = False
+        self._reported = False
+        self.worker = TaskWorker(lambda progress: reencode(src, dst, keyint=keyint, overwrite=overwrite,
+                                                           progress=progress, cancel=lambda: self._cancelled),
+                                 f"re-encoding {src.name}", self)
+        self.progress = QProgressDialog(f"Re-encoding {src.name} to {dst.name}…", "Cancel", 0, 0, win)
+        self.progress.setWindowTitle("Re-encode video for exact seeking")
+        self.progress.setWindowModality(Qt.WindowModality.NonModal)
+        self.progress.setAutoClose(False)
+        self.progress.setAutoReset(False)
+        self.progress.setMinimumDuration(0)
+        self.progress.setMinimumWidth(460)
+        self.progress.canceled.connect(self.cancel)
+        self.worker.progress.connect(self._progress)
+        self.worker.finished.connect(self._finished)
+        win.installEventFilter(self)
+
+    def start(self) -> None:
+        self.progress.show()
+        self.worker.start()
+
+    def cancel(self) -> None:
+        self._cancelled = True
+        self.progress.setLabelText(f"Cancelling the re-encoding of {self.src.name}…")
+
+    def _progress(self, done: int, total: int) -> None:
+        self.progress.setMaximum(max(1, total))
+        self.progress.setValue(min(done, max(1, total)))
+
+    def eventFilter(self, obj: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt override
+        if obj is self.win and event.type() == QEvent.Type.Close and self.worker.isRunning():
+            self.shutdown()
+        return False
+
+    def shutdown(self) -> None:
+        """Stop now (the window closes): the copy is cancelled and its partial file removed."""
+        self._cancelled = True
+        self.worker.wait()
+        self._finished()
+
+    def _finished(self) -> None:
+        if self.worker.isRunning() or self._reported:  # reported already (shutdown)
+            return
+        self._reported = True
+        self.worker.wait()
+        self.win.removeEventFilter(self)
+        self.progress.close()
+        self.progress.deleteLater()
+        self.setParent(None)  # running(win) no longer finds it
+        res: ReencodeResult | None = self.worker.result
+        if self.worker.error:
+            self.win.show_error(self.worker.error)
+        elif res is not None and not res.complete:
+            self.win.statusBar().showMessage(f"Re-encoding of {self.src.name} cancelled; nothing was written", 8000)
+        elif res is not None:
+            self.win.statusBar().showMessage(done_line(res), 15000)
+        self.finished.emit(res if res is not None and res.complete else None)
+        if res is not None and res.complete and self.open_after is not False:
+            proj = self.win.project
+            if self.open_after or ask_open(self.win, res, proj.path.name if proj is not None else ""):
+                from merstudio.gui import commands as C
+
+                self.win.ctx.execute(C.OpenVideo, path=str(res.path))
+        self.deleteLater()
+
+def running(win: QObject) -> ReencodeJob | None:
+    return win.findChild(ReencodeJob)
+
+
+def require_idle(win: QObject) -> None:
+    """One copy at a time: a second is refused in one line."""
+    job = running(win)
+    if job is not None:
+        raise InputError(f"re-encode: {job.src.name} is still being re-encoded; wait for it or cancel it")
+
+
+def start(win: MainWindow, src: Path, dst: Path, keyint: int = 12, overwrite: bool = False,
+          open_after: bool | None = None) -> ReencodeJob:
+    """Start making the copy (refused while one is made)."""
+    require_idle(win)
+    check_output(src, dst, keyint, overwrite)  # a bad path is said now, not from the worker
+    job = ReencodeJob(win, src, dst, keyint, overwrite, open_after)
+    job.start()
+    return job

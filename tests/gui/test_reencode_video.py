@@ -1,0 +1,142 @@
+"""File > Re-encode video for exact seeking…: the copy is made in a worker with a progress window and Cancel, then
+offered to open (it joins the project); a second copy meanwhile, a bad path or closing the window are handled; the
+status bar's warning about a video that seeks badly names the menu entry. Dialogs are patched (a modal one would
+hang the test); the re-encoding can be parked at a gate that opens by itself, so no test hangs."""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+
+import pytest
+from PySide6.QtWidgets import QPushButton
+
+from merstudio.gui import commands as C
+from merstudio.gui import reencode as R
+from merstudio.io import VideoSource, open_source
+
+pytestmark = pytest.mark.gui
+
+GATE_S = 5.0
+
+
+class Gate:
+    """The core's reencode with its progress parked after the first frame until ``gate`` opens."""
+
+    def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        self.gate, self.parked = threading.Event(), threading.Event()
+        real = R.reencode
+
+        def reencode(src, dst, **kw):
+            progress = kw.pop("progress")
+
+            def parked(done: int, total: int) -> None:
+                progress(done, total)
+                if done == 1:
+                    self.parked.set()
+                    self.gate.wait(GATE_S)
+
+            return real(src, dst, progress=parked, **kw)
+
+        monkeypatch.setattr(R, "reencode", reencode)
+
+
+@pytest.fixture
+def opened(window, video_path):
+    assert window.ctx.execute(C.OpenVideo, path=str(video_path))
+    return window
+
+
+def _idle(qtbot, win) -> None:
+    qtbot.waitUntil(lambda: R.running(win) is None, timeout=20000)
+
+
+def test_the_menu_entry_makes_the_copy_and_opens_it_in_the_project(qtbot, opened, video_path, monkeypatch):
+    win = opened
+    asked: list[Path] = []
+    monkeypatch.setattr(R, "ask_output", lambda parent, src: asked.append(src) or (R.default_output(src), False))
+    offered: list[str] = []
+    monkeypatch.setattr(R, "ask_open", lambda parent, res, proj: offered.append(proj) or True)
+    assert win.reencode_action.text() == "Re-encode video for exact seeking…"
+    win.reencode_action.trigger()
+    assert asked == [video_path]
+    job = R.running(win)
+    assert job is not None and job.progress.isVisible() and job.progress.labelText().startswith("Re-encoding clip")
+    _idle(qtbot, win)
+    copy = video_path.with_name("clip.seek.avi")
+    assert not win.errors and copy.is_file()
+    assert offered == [win.project.path.name]
+    qtbot.waitUntil(lambda: win.video is not None and win.video.name == "clip.seek.avi", timeout=10000)
+    assert sorted(v.name for v in win.project.videos()) == ["clip.avi", "clip.seek.avi"]
+    with open_source(video_path) as a, open_source(copy) as b:
+        assert b.frame_count == a.frame_count and b.fps == a.fps
+    # the next default is numbered, the copy is not replaced
+    assert R.default_output(video_path) == video_path.with_name("clip.seek2.avi")
+
+
+def test_cancel_removes_the_partial_copy(qtbot, opened, video_path, monkeypatch, tmp_path):
+    win = opened
+    gate = Gate(monkeypatch)
+    done: list[object] = []
+    out = tmp_path / "copy.mp4"
+    assert win.ctx.execute(C.ReencodeVideo, dst=str(out), open=False)
+    job = R.running(win)
+    job.finished.connect(done.append)
+    qtbot.waitUntil(gate.parked.is_set, timeout=10000)
+    assert job.worker.isRunning()  # in a worker: the command returned
+    # a second copy meanwhile is refused in one line, before its dialog
+    monkeypatch.setattr(R, "ask_output", lambda *a: pytest.fail("asked for a path while a copy is made"))
+    assert not win.ctx.execute(C.ReencodeVideo)
+    assert "clip.avi is still being re-encoded" in win.errors[-1]
+    cancel = job.progress.findChild(QPushButton)
+    assert cancel.text() == "Cancel"
+    cancel.click()
+    assert "Cancelling" in job.progress.labelText()
+    gate.gate.set()
+    _idle(qtbot, win)
+    assert done == [None] and not out.exists() and list(tmp_path.glob(".copy.*")) == []
+    assert "cancelled; nothing was written" in win.statusBar().currentMessage()
+    assert win.video.name == "clip.avi"
+
+
+def test_bad_paths_are_refused_before_the_worker(opened, video_path, tmp_path):
+    win = opened
+    (tmp_path / "taken.avi").write_bytes(b"keep")
+    assert not win.ctx.execute(C.ReencodeVideo, dst=str(tmp_path / "taken.avi"))
+    assert "already exists" in win.errors[-1] and R.running(win) is None
+    assert not win.ctx.execute(C.ReencodeVideo, dst=str(tmp_path / "x.gif"))
+    assert "unsupported output type (use .avi, .m4v, .mkv, .mov, .mp4)" in win.errors[-1]
+    assert not win.ctx.execute(C.ReencodeVideo, dst=str(video_path), overwrite=True)
+    assert "is the input" in win.errors[-1]
+    assert (tmp_path / "taken.avi").read_bytes() == b"keep"
+
+
+def test_no_video_open_is_one_line(window):
+    assert not window.ctx.execute(C.ReencodeVideo, dst="/tmp/never.avi")
+    assert window.errors and "video" in window.errors[-1]
+
+
+def test_closing_the_window_cancels_the_copy(qtbot, opened, monkeypatch, tmp_path):
+    win = opened
+    gate = Gate(monkeypatch)
+    out = tmp_path / "copy.avi"
+    assert win.ctx.execute(C.ReencodeVideo, dst=str(out), open=False)
+    job = R.running(win)
+    qtbot.waitUntil(gate.parked.is_set, timeout=10000)
+    threading.Timer(0.3, gate.gate.set).start()  # the worker's next frame sees the cancel
+    win.close()
+    assert not job.worker.isRunning() and not out.exists() and R.running(win) is None
+
+
+def test_the_warning_about_a_video_that_seeks_badly_names_the_menu_entry(opened, video_path, monkeypatch):
+    win = opened
+    note = (f"{video_path}: the video has no frame timestamps; random access decodes from the start (re-encode it "
+            "for fast seeking)")
+    monkeypatch.setattr(VideoSource, "warnings", property(lambda self: [note]))
+    assert win.ctx.execute(C.OpenVideo, path=str(video_path))
+    win._video_changed()  # as on a switch to it
+    text = win.statusBar().currentMessage()
+    assert text.startswith(note) and "File > Re-encode video for exact seeking… makes a copy" in text
+    # a note about something else is shown as before, without the entry
+    assert R.seek_hint(["a.mp4: the file says 300 frames; 298 decode"]) == "a.mp4: the file says 300 frames; 298 decode"
+    assert R.seek_hint(["a: variable frame rate (…)", "b"]).startswith("a: variable frame rate (…) (+1 more) — File")

@@ -110,8 +110,9 @@ def read_list(path: Path) -> list[Path]:
 
 
 def frames_fps(path: Path | str, fps: float | None) -> float | None:
-    """The `--fps` that applies to `path` (`merstudio.io.folder_fps`): the rate of a frame folder or an image; a
-    video keeps its own timing (None). None when no `--fps` was given (each source's own default)."""
+    """The `--fps` that applies to `path` (`merstudio.io.folder_fps`): the rate of a frame folder, an image or a
+    video without frame timestamps (a raw `.h264` stream); a video with them keeps its own timing (None). None when
+    no `--fps` was given (each source's own default)."""
     return None if fps is None else folder_fps(path, fps)
 
 
@@ -451,7 +452,11 @@ def settings_changes(out: Path, name: str, source: Path, settings: AnalysisSetti
                            "--checkpoint (its file cannot be read now)")
     if str(meta.get("format") or "csv") != fmt:
         changes.append("--format")
-    rate = folder_fps(source, fps)  # --fps: frame folders and images (with their default); a video: None
+    # --fps or the own rate of frames without times; a timed video: None. A video is opened to tell only where --fps
+    # is given or its result says its frames had no times (a rerun of 10,000 videos need not open each one)
+    untimed = any("no frame timestamps" in str(w) for w in meta.get("warnings") or [])
+    video = Path(source).is_file() and Path(source).suffix.lower() not in IMAGE_EXTENSIONS
+    rate = folder_fps(source, fps) if (fps is not None or untimed or not video) else None
     if rate is not None:
         with contextlib.suppress(TypeError, ValueError):
             had = meta.get("fps")
@@ -1016,7 +1021,7 @@ def run_batch(plan: BatchPlan, settings: AnalysisSettings, backend: Backend, *, 
     split: dict[int, int] = {}  # item index -> its number of segments (videos split into several tasks)
     for k in runnable:
         item = plan.items[k]
-        rate = frames_fps(item.input, fps)  # --fps: frame folders and images only; a video keeps its timing
+        rate = frames_fps(item.input, fps)  # --fps: frames without times only; a timed video keeps its timing
         spans = _segment_spans(item.input, settings, rate, segment_s) if segment_s else None
         if spans is None or len(spans) < 2:
             tasks.append(VideoTask(item.input, plan.out, item.name, settings, rate, item.overwrite, fmt,

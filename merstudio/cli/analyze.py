@@ -89,8 +89,9 @@ def register(sub: argparse._SubParsersAction) -> None:
                    "frame's edge cutting the face): every region's AUs read as the face mesh fits them (by default "
                    "a covered region reads NaN)")
     p.add_argument("--fps", type=float, default=None, help="frame rate of frame folders and images (default: the dataset's rate "
-                   "when the folder names match a known dataset, e.g. CASME II 200, else 30); a video keeps its "
-                   "own timing")
+                   "when the folder names match a known dataset, e.g. CASME II 200, else 30) and of videos without "
+                   "frame timestamps, such as raw .h264 streams (default: the rate the stream states); a video with "
+                   "timestamps keeps its own timing")
     p.add_argument("--checkpoint", type=Path, default=None,
                    help="learned model: adds p_<class> and AUxx_p columns (default: none, AU activations only)")
     p.add_argument("--device", default=None,

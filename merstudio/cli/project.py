@@ -165,7 +165,8 @@ def _open_all(media: list[Path], fps: float | None) -> list[Any]:
     sources: list[Any] = []
     try:
         for path in media:
-            sources.append(open_source(path, fps=folder_fps(path, fps)))  # --fps: frame folders and images only
+            # --fps: frame folders, images and videos without frame timestamps (raw streams)
+            sources.append(open_source(path, fps=folder_fps(path, fps)))
     except BaseException:
         for s in sources:
             s.close()

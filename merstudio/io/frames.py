@@ -467,6 +467,75 @@ def _no_images_message(folder: Path) -> str:
 # ------------------------------------------------------------------------------------------------------- video
 
 
+def _valid_rate(fps: float) -> bool:
+    return fps > 0 and math.isfinite(fps) and fps < 10000
+
+
+def _header_rate(cap: cv2.VideoCapture) -> float | None:
+    """The frame rate the container (or, for a raw stream, FFmpeg's demuxer) reports, or None when it is no rate."""
+    fps = float(cap.get(cv2.CAP_PROP_FPS))
+    return fps if _valid_rate(fps) else None
+
+
+def _untimed(head: Sequence[float]) -> bool:
+    """Whether a video's first frames (their presentation times, ms) carry no usable times: a raw elementary
+    stream (`.h264`, `.hevc`) has no container timing, and every frame after the first reports the same time."""
+    return len(head) > 2 and len(set(head[1:])) == 1
+
+
+def _stated_rate(path: Path) -> tuple[float, str] | None:
+    """(frame rate, codec name) that a video's codec states in the stream itself (H.264 and HEVC: the SPS timing
+    info), read with PyAV; None when it states none or PyAV cannot read the file. What a raw stream's rate is:
+    OpenCV reports FFmpeg's raw-demuxer default, 25 fps, whatever the stream says."""
+    try:
+        import av
+    except ImportError:  # a broken install: the demuxer's rate stands (the warning says so)
+        return None
+    try:
+        with av.open(str(path)) as container:
+            ctx = container.streams.video[0].codec_context
+            rate, codec = ctx.framerate, ctx.name
+    except (av.FFmpegError, OSError, IndexError, ValueError):
+        return None
+    if rate is None or not _valid_rate(float(rate)):
+        return None
+    return float(rate), codec
+
+
+def _untimed_message(path: Path, fps: float, own: float, stated: tuple[float, str] | None) -> str:
+    """The warning for a video without frame times: which rate its timestamps assume and where it came from."""
+    if fps != own:
+        came = f"{fps:g} fps as given (the stream states {f'{stated[0]:g} fps' if stated else 'no rate'})"
+    elif stated is not None:
+        came = f"the {fps:g} fps its {stated[1]} stream states (--fps sets another rate)"
+    else:
+        came = f"{fps:g} fps, FFmpeg's default, as the stream states no rate (--fps sets the rate)"
+    return (f"{path}: the video has no frame timestamps; timestamps assume {came}; random access decodes from the "
+            f"start (re-encode it for fast seeking)")
+
+
+def _untimed_video_fps(path: Path) -> float | None:
+    """The rate a video without frame times (a raw stream) opens at when no rate is given (see VideoSource); None
+    for a video with frame times or a file that does not open as a video. Decodes 3 frames of a timed video,
+    up to HEAD_SAMPLE of an untimed one: what VideoSource's own check at open sees."""
+    cap = cv2.VideoCapture(str(path), cv2.CAP_FFMPEG)
+    head: list[float] = []
+    try:
+        if not cap.isOpened():
+            return None
+        header = _header_rate(cap)
+        while len(head) < HEAD_SAMPLE and cap.grab():
+            head.append(float(cap.get(cv2.CAP_PROP_POS_MSEC)))
+            if len(head) > 2 and not _untimed(head):
+                return None
+    finally:
+        cap.release()
+    if not _untimed(head):
+        return None
+    stated = _stated_rate(path)
+    return stated[0] if stated else header or DEFAULT_FOLDER_FPS
+
+
 class _Decoder:
     """One cv2.VideoCapture plus the index of the frame it holds. Positions come from presentation times read
     back after each seek (`locate`), never from OpenCV's CAP_PROP_POS_FRAMES."""
@@ -547,6 +616,7 @@ class VideoSource(FrameSource):
             self._probe(cap)
         finally:
             cap.release()
+        own = self.fps
         if fps is not None:
             if not fps > 0 or not math.isfinite(fps):
                 raise InputError(f"{path}: fps must be a positive number, got {fps}")
@@ -554,6 +624,8 @@ class VideoSource(FrameSource):
             # rate); frame positions still come from the container's own timing.
             self.fps = float(fps)
             self._fps_override = True
+        if self._no_times:  # told here, once the rate that timestamps use is known
+            self._warn(_untimed_message(path, self.fps, own, self._stated), stacklevel=3)
         self._decoder = _Decoder(self)
         self._cache = _LRU(self.size[0] * self.size[1] * 3)
         self._cache.put(0, self._first)
@@ -572,10 +644,10 @@ class VideoSource(FrameSource):
     def _probe(self, cap: cv2.VideoCapture) -> None:
         path = self.path
         self._fps_override = False
-        fps = float(cap.get(cv2.CAP_PROP_FPS))
+        fps = _header_rate(cap)
         reported = int(round(cap.get(cv2.CAP_PROP_FRAME_COUNT)))
         self._claimed = reported if reported > 0 else None
-        if not (fps > 0 and math.isfinite(fps) and fps < 10000):
+        if fps is None:
             self._warn(f"{path}: no valid frame rate in the file; assuming {DEFAULT_FOLDER_FPS:g} fps", stacklevel=4)
             fps = DEFAULT_FOLDER_FPS
         self.fps = self._container_fps = fps
@@ -600,11 +672,16 @@ class VideoSource(FrameSource):
         header_fps = self.fps
         steady = self._measured_rate(head)
 
-        if len(head) > 2 and len(set(head[1:])) == 1:
-            # No usable timestamps (raw streams): positions can only be counted from the start.
+        self._no_times = _untimed(head)
+        self._stated: tuple[float, str] | None = None  # (rate, codec) an untimed stream states
+        if self._no_times:
+            # No usable timestamps (raw streams): positions can only be counted from the start, and the rate is the
+            # one the codec states in the stream, if any (FFmpeg's raw demuxers report 25 fps whatever it says).
             self._seekable = False
-            self._warn(f"{path}: the video has no frame timestamps; random access decodes from the start "
-                       f"(re-encode it for fast seeking)", stacklevel=4)
+            self._stated = _stated_rate(path)
+            if self._stated is not None:
+                self.fps = self._container_fps = self._stated[0]
+                self._dt_ms = 1000.0 / self.fps
         # Grid of a constant rate: index k sits at base + k*dt. Fit on frames 1.. (frame 0 may carry a DTS).
         ks = np.arange(1, len(head))
         self._base_ms = float(np.median(np.asarray(head[1:]) - ks * self._dt_ms)) if len(head) > 1 else head[0]
@@ -898,23 +975,28 @@ class VideoSource(FrameSource):
 
 
 def folder_fps(path: str | os.PathLike[str], fps: float | None) -> float | None:
-    """The frame rate a frame folder or an image is opened at: `fps` (the `--fps` option), else a known dataset's
-    rate from a folder's names (`dataset_fps_hint`), else DEFAULT_FOLDER_FPS. None for a video: `--fps` is the rate
-    of frame folders and images only, and a video keeps its own timing whatever it says. A path that does not
-    exist (yet) is judged by its name. The one home of that rule (`open_source`, the batch, `merstudio project`)."""
+    """The frame rate an input whose frames carry no times is opened at: `fps` (the `--fps` option), else its own.
+    Those inputs are frame folders and images (own rate: a known dataset's from a folder's names,
+    `dataset_fps_hint`, else DEFAULT_FOLDER_FPS) and videos without frame timestamps, i.e. raw `.h264`/`.hevc`
+    streams (own rate: the one the codec states in the stream, else FFmpeg's default). None for a video with frame
+    timestamps: it keeps its own timing whatever `--fps` says (a 30 fps clip analysed at 200 gave NaN motion).
+    A path that does not exist (yet) is judged by its name; a video file is opened to see whether its frames are
+    timed. The one home of that rule (`open_source`, the batch, `merstudio project`)."""
     p = Path(path)
     if p.is_dir():
         return fps if fps is not None else (dataset_fps_hint(p) or DEFAULT_FOLDER_FPS)
     if p.suffix.lower() in IMAGE_EXTENSIONS:
         return fps if fps is not None else DEFAULT_FOLDER_FPS
-    return None
+    own = _untimed_video_fps(p) if p.is_file() else None
+    return None if own is None else (fps if fps is not None else own)
 
 
 def open_source(path: str | os.PathLike[str], fps: float | None = None) -> FrameSource:
     """Open a video file, an image-sequence folder, or a single image as a FrameSource.
 
     fps: for folders, the rate of the sequence (default: a known dataset's rate from its folder names, else 30);
-    for videos, overrides the container's rate for timestamps. Raises InputError (one line naming the file).
+    for videos, overrides the container's rate for timestamps (the CLI's `--fps` reaches only videos without frame
+    timestamps: `folder_fps`). Raises InputError (one line naming the file).
     """
     p = Path(path).expanduser()
     if not p.exists():

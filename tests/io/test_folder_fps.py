@@ -1,4 +1,5 @@
-"""`merstudio.io.folder_fps`: the one rule for `--fps` (frame folders and images only; a video keeps its timing)."""
+"""`merstudio.io.folder_fps`: the one rule for `--fps` (frame folders, images and videos without frame timestamps; a
+timed video keeps its timing)."""
 
 from pathlib import Path
 

@@ -1,0 +1,58 @@
+"""`merstudio analyze` on a raw H.264 stream (no container timing): it runs at the rate its stream states, `--fps`
+sets its rate as it sets a frame folder's, and a rerun with another `--fps` is a change of settings."""
+
+from __future__ import annotations
+
+import csv
+import json
+import subprocess
+from pathlib import Path
+
+import pytest
+from support.clips import write_clip
+from support.miscounted import ffmpeg_exe
+
+from merstudio.analysis import batch as B
+from merstudio.analysis.files import output_paths
+from merstudio.analysis.pipeline import AnalysisSettings
+from merstudio.execution import Backend
+
+
+@pytest.fixture(scope="module")
+def raw(tmp_path_factory) -> Path:
+    """A 20-frame face clip as a raw H.264 stream whose SPS says 24 fps (OpenCV alone reads it at 25)."""
+    ffmpeg = ffmpeg_exe()
+    if ffmpeg is None:
+        pytest.skip("no ffmpeg binary (pip install imageio-ffmpeg)")
+    root = tmp_path_factory.mktemp("raw")
+    clip = write_clip(root / "v.avi", n=20)
+    path = root / "raw.h264"
+    subprocess.run([ffmpeg, "-y", "-loglevel", "error", "-r", "24", "-i", str(clip), "-c:v", "libx264",
+                    "-pix_fmt", "yuv420p", "-f", "h264", str(path)], check=True, timeout=120)
+    return path
+
+
+def _meta(out: Path) -> dict:
+    return json.loads(output_paths(out, "raw").meta.read_text(encoding="utf-8"))
+
+
+def _times(out: Path) -> dict[int, float]:
+    with open(out / "raw.csv", newline="", encoding="utf-8") as f:
+        return {int(r["frame"]): float(r["timestamp"]) for r in csv.DictReader(f)}
+
+
+def test_raw_stream_runs_at_its_stated_rate_and_fps_sets_it(raw: Path, tmp_path: Path) -> None:
+    own, given = tmp_path / "own", tmp_path / "given"
+    res = B.run_batch(B.plan_batch([raw], own), AnalysisSettings(), Backend())
+    assert all(o.complete for o in res.outputs) and not res.failures
+    assert _meta(own)["fps"] == 24 and _times(own)[12] == pytest.approx(0.5)  # was 25 fps: 0.48
+    assert any("24 fps its h264 stream states" in w for w in _meta(own)["warnings"])
+    assert B.frames_fps(raw, 200) == 200 and B.frames_fps(raw, None) is None
+
+    B.run_batch(B.plan_batch([raw], given), AnalysisSettings(), Backend(), fps=200)
+    assert _meta(given)["fps"] == 200 and _times(given)[12] == pytest.approx(0.06)  # --fps was ignored
+
+    settings = AnalysisSettings()
+    assert B.settings_changes(own, "raw", raw, settings) == []
+    assert B.settings_changes(own, "raw", raw, settings, fps=200) == ["--fps"]
+    assert B.settings_changes(given, "raw", raw, settings) == ["--fps"]  # back to the stream's own 24

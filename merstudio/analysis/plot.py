@@ -19,6 +19,7 @@ from merstudio.palette import class_colour
 from merstudio.series import lone_finite
 
 _AU_R = re.compile(r"^AU(\d+)_r$")
+SHORT_SERIES = 12  # frames: up to this many, every frame of a curve is drawn as a dot as well
 
 
 def au_intensity_columns(columns: Sequence[str]) -> list[str]:
@@ -121,6 +122,9 @@ def plot_face_sheet(faces: Sequence[tuple[int, np.ndarray, str]], png: Path, tit
         ax.text(0.5, -0.03, caption, transform=ax.transAxes, ha="center", va="top", fontsize=7.5)
     if title:
         fig.suptitle(title, fontsize=10)
+    # twice: the first pass sizes the cells, then the square pictures take a cell's other height, which moves
+    # their captions; the second pass makes room for the captions where they now are
+    fig.tight_layout()
     fig.tight_layout()
     return _save(plt, fig, png)
 
@@ -147,7 +151,11 @@ def _curve_figure(plt: Any, frames: pd.DataFrame, df: pd.DataFrame, cols: list[s
         y = df[c].to_numpy(dtype=float)
         is_motion = c in motion
         _shade(ax, spots, truth)
-        ax.plot(x, y, lw=0.9, color="#b0413e" if is_motion else "#1f3b73")  # NaN: a gap, not a zero
+        # NaN: a gap, not a zero. A line through one point draws nothing (a face on one frame of a photo folder,
+        # a frame between gaps): such points get a dot, and a short series (a few photos) a dot on every frame
+        mark = np.isfinite(y) if n_frames <= SHORT_SERIES else lone_finite(y)
+        ax.plot(x, y, lw=0.9, color="#b0413e" if is_motion else "#1f3b73", marker="o", markersize=3.5,
+                markevery=list(mark))
         if is_motion:
             ax.set_ylim(0, motion_top)
         else:

@@ -906,9 +906,10 @@ class Project(BehaviourTables):
         """Give face track ``face`` a new id from frame ``at`` on, in one transaction: where the tracker kept one id
         across two people (a cut from one person to another it took for the same). Its frames from ``at`` on, the
         events and behaviour events that start there or later and the rows of our "model" overlays move to the new
-        id (one above every face id of the video); the neutral frames stay. InputError when the face is not seen
-        both before and from ``at``. Recorded in the run's ``face_edits``, as a merge is. ``new``: the id to give
-        (a re-run repeating a split: the id its events already carry); it must be free in the run."""
+        id (one above every face id the video has had: in its runs, its events and its face edits, a merged-away
+        id included); the neutral frames stay. InputError when the face is not seen both before and from ``at``.
+        Recorded in the run's ``face_edits``, as a merge is. ``new``: the id to give (a re-run repeating a split:
+        the id its events already carry); it must be free in the run."""
         with self._tx() as con:
             aid, run_settings = self._active_run(con, video_id, "split")
             span = self._span(con, aid, face)
@@ -919,7 +920,13 @@ class Project(BehaviourTables):
                 row = con.execute("SELECT MAX(face_id) FROM frames WHERE analysis_id IN (SELECT id FROM analyses"
                                   " WHERE video_id = ?)", (video_id,)).fetchone()
                 ev_row = con.execute("SELECT MAX(face_id) FROM events WHERE video_id = ?", (video_id,)).fetchone()
-                new = max(int(row[0] or 0), int(ev_row[0] or 0)) + 1
+                # and above every id the video's face edits named, a face merged away included: its id reused
+                # would make `project show` and a re-run's replay call two people by one id
+                edited = [int(v) for (text,) in con.execute("SELECT settings FROM analyses WHERE video_id = ?",
+                                                            (video_id,))
+                          for r in json.loads(text or "{}").get("face_edits", []) if isinstance(r, dict)
+                          for k in ("keep", "merged", "face", "new") if isinstance(v := r.get(k), int)]
+                new = max(int(row[0] or 0), int(ev_row[0] or 0), *edited) + 1
             elif new < 0 or con.execute("SELECT 1 FROM frames WHERE analysis_id = ? AND face_id = ? LIMIT 1",
                                         (aid, new)).fetchone():
                 raise InputError(f"face {face}: cannot split off as face {new}, which is taken")

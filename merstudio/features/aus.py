@@ -48,7 +48,9 @@ LIDS_CLOSED = 0.5  # blink score above which AU5 (lid raiser) and AU7 (lid tight
 # AU6's eye evidence (how much the eye narrows while the lip corners rise) is median-filtered over the last
 # 0.25 s, at least 5 frames: the closing and opening frames of a blink that never quite shuts (the eye already
 # narrowed) are outliers in that window, a cheek raise (which lasts) is not. With nothing in the window yet (a
-# still photo, a track that begins with narrowed eyes) the frame's own evidence is all there is, blink or not.
+# still photo, a track that begins with narrowed eyes) the frame's own evidence is all there is, blink or not;
+# but a blink that the frames after it show to be one (the lids open again), at the start of a track or after a
+# gap (a cut back to a person), has no evidence to hold and its lids say nothing of the cheeks: AU6 reads unknown.
 AU6_MEDIAN_S = 0.25
 # On a still (one frame) the brow lowerer cannot be told from relaxed brows that sit low: the blendshape model reads
 # both as browDown, and one frame has no neutral frames to calibrate on. Measured on 44 faces with relaxed brows in
@@ -192,6 +194,7 @@ class AUEstimator:
         self.batch = max(1, int(batch))
         self._au6_window = max(5, int(round(AU6_MEDIAN_S * fps)) | 1)
         self._tracks: dict[int, _Track] = {}
+        self._pushed: dict[int, int] = {}  # track -> the last frame pushed (the frames a finished face had after it)
         self._queue: list[_Pending] = []
         self._marker: BlinkMarker[_Read] = BlinkMarker(fps, blink_on=self.micro.blink_on)
 
@@ -202,6 +205,7 @@ class AUEstimator:
 
     def reset(self) -> None:
         self._tracks.clear()
+        self._pushed.clear()
         self._queue.clear()
         self._marker.reset()
         self.micro.reset()
@@ -223,6 +227,7 @@ class AUEstimator:
         if obs.refined is not None and len(obs.refined) >= 478:
             mesh = np.asarray(obs.refined, dtype=np.float64)
         micro = self.micro.update(track_id, frame_index, aligned.image, aligned.landmarks, None, pose)
+        self._pushed[track_id] = frame_index
         self._queue.append(_Pending(track_id, frame_index, mesh, pose, micro, dict(covered or {})))
         return self._run_batch() if len(self._queue) >= self.batch else []
 
@@ -262,10 +267,11 @@ class AUEstimator:
         """Finish a face (frame order per track) once the blink marker knows whether its lids are shut in a blink.
 
         A blink's lids say nothing about the cheeks: AU6's eye evidence holds on the frames near one (its closing
-        and opening included); lids kept low for longer than a blink lasts (a broad smile's slits, eyes squeezed
-        shut) are read from their first frame on. In the micro-motion lane, a blink's shut frame, or one whose
-        baseline frame (lag frames earlier, marked before it) is, reads the eyes as NaN. A covered region reads
-        NaN."""
+        and opening included), and with nothing to hold (a track that begins or comes back in a blink) AU6 reads
+        NaN until the eyes are read again; lids kept low for longer than a blink lasts (a broad smile's slits, eyes
+        squeezed shut) are read from their first frame on. In the micro-motion lane, a blink's shut frame, or one
+        whose baseline frame (lag frames earlier, marked before it) is, reads the eyes as NaN. A covered region
+        reads NaN."""
         p, scores, reading = m.item
         t = self._tracks.setdefault(m.track, _Track({a: 0 for a in AUS}))
         covered = p.covered
@@ -281,7 +287,14 @@ class AUEstimator:
                 t.au6_eye.append(reading.au6_eye)
                 while len(t.au6_eye) > self._au6_window:
                     t.au6_eye.popleft()
-            eye = np.median(np.array(t.au6_eye), axis=0) if t.au6_eye else np.asarray(reading.au6_eye)
+            if t.au6_eye:
+                eye = np.median(np.array(t.au6_eye), axis=0)
+            elif self._pushed.get(m.track, m.frame) > m.frame:
+                # a blink with nothing before it to hold (the track begins or comes back in it), told from narrowed
+                # eyes by the frames after it: AU6 unknown, not the lids' narrowing read as a cheek raise
+                eye = np.array([nan, nan])
+            else:  # a photo, or nothing after it yet: the frame's own narrowing, blink or not
+                eye = np.asarray(reading.au6_eye)
             combine_au6(reading, (float(eye[0]), float(eye[1])))
             if blink > LIDS_CLOSED:  # the lids are shut: how wide or tight they are cannot be read
                 for au in (5, 7):

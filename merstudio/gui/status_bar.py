@@ -1,26 +1,44 @@
 """The main window's status bar: a message too long for the room beside the permanent widgets (coder, device,
-model badge) ends in "…" instead of being cut mid-word under them; the whole text stays on hover and in
+model badge) ends in "…" instead of being cut mid-word under them, elided again whenever that room changes (the
+window resized, a permanent widget shown, hidden or given a longer text: a message shown while the window was
+still being laid out ran up to "coder:" so the two read as one); the whole text stays on hover and in
 ``currentMessage()``. :class:`BusyIndicator` shows what runs in a worker meanwhile (an export, a checkpoint
 loading), with how far it is where its work says."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+import time
+from typing import Any
+
+from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QProgressBar, QSizePolicy, QStatusBar, QWidget
 
 _MARGINS = 48  # px: the bar's own margins, the spacing between widgets and the size grip (before layout)
 _GAP = 24  # px: the message's left margin and a gap before the first permanent widget
+# a permanent widget's events that change the message's room
+_ROOM_EVENTS = frozenset({QEvent.Type.Move, QEvent.Type.Resize, QEvent.Type.Show, QEvent.Type.Hide})
 
 
 class StatusBar(QStatusBar):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._full = ""
+        self._until: float | None = None  # time.monotonic() when the message goes (None: when replaced)
         self._permanent: list[QWidget] = []
 
     def addPermanentWidget(self, widget: QWidget, stretch: int | None = 0) -> None:  # noqa: N802 - Qt's name
         self._permanent.append(widget)
         super().addPermanentWidget(widget, stretch or 0)
+        widget.installEventFilter(self)  # its moves and resizes change the message's room (_fit)
+
+    def eventFilter(self, obj: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt's name
+        if event.type() in _ROOM_EVENTS and obj in self._permanent:
+            self._fit()
+        return super().eventFilter(obj, event)
+
+    def resizeEvent(self, event: Any) -> None:  # noqa: N802 - Qt's name
+        super().resizeEvent(event)
+        self._fit()
 
     def room(self) -> int:
         """Pixels a message may take: the bar's width less its visible permanent widgets."""
@@ -32,10 +50,24 @@ class StatusBar(QStatusBar):
 
     def showMessage(self, text: str, timeout: int | None = 0) -> None:  # noqa: N802 - Qt's name
         self._full = text
+        self._until = time.monotonic() + timeout / 1000 if timeout else None
+        super().showMessage(self._elided(text), timeout or 0)
+
+    def _elided(self, text: str) -> str:
         shown = self.fontMetrics().elidedText(text, Qt.TextElideMode.ElideRight, self.room()) if text else text
         if shown != text:
             self.setToolTip(text)
-        super().showMessage(shown, timeout or 0)
+        return shown
+
+    def _fit(self) -> None:
+        """Elide the message shown again for the room there is now; it goes when it was due to."""
+        drawn = super().currentMessage()
+        if not drawn or not self._full:
+            return
+        shown = self._elided(self._full)
+        if shown != drawn:
+            left = 0 if self._until is None else max(1, round(1000 * (self._until - time.monotonic())))
+            super().showMessage(shown, left)
 
     def currentMessage(self) -> str:  # noqa: N802 - Qt's name
         """The whole message while one is shown (what is drawn may be elided), else ""."""

@@ -22,8 +22,10 @@ from merstudio.features.neutral import relative
 from merstudio.gui.state import MOTION_REGIONS, CurveBuffer
 from merstudio.gui.timeline_items import (
     LEGEND_WIDTH,
+    NOTE_PAD,
     EventRegion,
     FrameAxis,
+    LaneNotes,
     LegendBox,
     Readout,
     TrackBox,
@@ -55,6 +57,8 @@ PLAYHEAD_COLOUR = "#d50000"
 MARK_COLOUR = "#6a1b9a"
 NO_ANALYSIS = "{what} appears when the video is analysed (Analysis > Run analysis, Ctrl+R)"  # pending I/A/O marks: apart from the play head's red and the emotions' colours
 WAVEFORM_COLOUR = "#455a64"  # the audio lane: a neutral blue-grey under the coloured lanes
+NO_SOUND_BAND = (120, 144, 156, 40)  # the audio lane past the end of a track shorter than the video
+SOUND_END_SLACK = 0.1  # s: a track this much shorter than the video is not shaded (a phone's ends a frame early)
 SILENT_PEAK = 1e-4  # the loudest sample below -80 dBFS: the audio lane says the track is silent
 EVENT_MIN_PX = 4.0  # an event is drawn at least this wide on screen, whatever the zoom
 COLLAPSED_HEIGHT = 16.0  # a collapsed lane: a strip that keeps its label's place
@@ -133,6 +137,10 @@ class Timeline(pg.GraphicsLayoutWidget):
         self.collapsed: set[pg.PlotItem] = set()  # lanes shrunk to a strip (double-click the legend; H/M hide)
         self._thinned: set[pg.PlotItem] = set()  # lanes made a strip because they show nothing (_thin_lane)
         self._user_set: set[pg.PlotItem] = set()  # lanes the user collapsed or expanded: left as they set them
+        # what an empty lane is for, its text fitted to the lane (LaneNotes); ours start at the lane's left edge,
+        # wherever it is panned (a note at frame 0, y 0.5 sat half under the heat map's lane before its rows came)
+        self.notes = LaneNotes()
+        self._own_notes: dict[pg.TextItem, pg.PlotItem] = {}
 
         # the value readout at the play head (FaceReader): every drawn AU and class, above the tracks
         self.readout = Readout("", size="7pt", justify="left")
@@ -153,9 +161,8 @@ class Timeline(pg.GraphicsLayoutWidget):
         # brighter than viridis' top
         self.heat_plot.vb.setBackgroundColor(HEAT_UNKNOWN)
         self.heat_scale = self._text_legend(self.heat_plot)  # what the colours mean: they follow the video
-        self._no_heat = pg.TextItem(NO_ANALYSIS.format(what="the AU heat map"), color="#eeeeee", anchor=(0, 0.5))
-        self._no_heat.setPos(0, 0.5)
-        self.heat_plot.addItem(self._no_heat, ignoreBounds=True)
+        # dark on the grey of blank cells (light grey on it was barely there)
+        self._no_heat = self._note(self.heat_plot, NO_ANALYSIS.format(what="the AU heat map"), "#37474f")
         self.motion_plot = self._track(3, "motion", height=2)
         self.motion_plot.setYRange(0, MOTION_MIN_TOP, padding=0.02)
         self.motion_legend = self._legend(self.motion_plot, 3)
@@ -163,17 +170,13 @@ class Timeline(pg.GraphicsLayoutWidget):
                                            brush=pg.mkBrush(120, 144, 156, 60), pen=pg.mkPen(None))
         self._blink_bars.setZValue(-2)
         self.motion_plot.addItem(self._blink_bars)
-        self._no_motion = pg.TextItem(NO_ANALYSIS.format(what="micro-motion"), color="#757575", anchor=(0, 0.5))
-        self._no_motion.setPos(0, 0.5 * MOTION_MIN_TOP)
-        self.motion_plot.addItem(self._no_motion, ignoreBounds=True)
+        self._no_motion = self._note(self.motion_plot, NO_ANALYSIS.format(what="micro-motion"))
         self.class_plot = self._track(4, "class p", height=1)
         self.class_plot.setYRange(0, 1, padding=0.02)
         self.class_plot.getAxis("left").setTicks([[(0, "0"), (0.5, "0.5"), (1, "1")]])
         self._legend(self.class_plot, 3)
-        self._no_model = pg.TextItem("class confidence appears when the analysis runs with a checkpoint "
-                                     "(Analysis > Load checkpoint)", color="#757575", anchor=(0, 0.5))
-        self._no_model.setPos(0, 0.5)
-        self.class_plot.addItem(self._no_model, ignoreBounds=True)
+        self._no_model = self._note(self.class_plot, "class confidence appears when the analysis runs with a "
+                                    "checkpoint (Analysis > Load checkpoint)")
         self.events_plot = self._track(5, "events", height=1, select=True)
         self.events_plot.setYRange(0, 1, padding=0)
         self.events_plot.getAxis("left").setTicks([[]])
@@ -199,10 +202,21 @@ class Timeline(pg.GraphicsLayoutWidget):
         self.waveform = self.audio_plot.plot(pen=pg.mkPen(WAVEFORM_COLOUR, width=CURVE_WIDTH), name="waveform")
         self.audio_envelope: Any = None  # the Envelope drawn, or None
         # a flat line alone reads as "not loaded yet"; say it (a phone or screen recording with its microphone off)
-        self._silent = pg.TextItem("silent: the audio track holds no sound", color="#757575", anchor=(0, 0.5))
-        self._silent.setPos(0, 0)
+        self._silent = self._note(self.audio_plot, "silent: the audio track holds no sound")
         self._silent.hide()
-        self.audio_plot.addItem(self._silent, ignoreBounds=True)
+        # the frames after the sound ends (a track shorter than the video): a band that says so, else the waveform
+        # stopping short reads as one drawn at the wrong rate (the sound is placed by the frames' own times)
+        self._no_sound = pg.LinearRegionItem(brush=pg.mkBrush(NO_SOUND_BAND), movable=False)
+        self._no_sound.setZValue(-10)
+        for line in self._no_sound.lines:
+            line.setPen(pg.mkPen(None))
+        self._no_sound_note = pg.TextItem("", color="#757575", anchor=(0, 0.5))
+        font = self._no_sound_note.textItem.font()
+        font.setPointSizeF(7.0)
+        self._no_sound_note.setFont(font)
+        for item in (self._no_sound, self._no_sound_note):
+            item.hide()
+            self.audio_plot.addItem(item, ignoreBounds=True)
         self._show_track(self.audio_plot, False)
         for p in (self.heat_plot, self.motion_plot, self.class_plot, self.events_plot, self.coder_plot,
                   self.audio_plot):
@@ -242,6 +256,9 @@ class Timeline(pg.GraphicsLayoutWidget):
             p.addItem(line, ignoreBounds=True)
             self.playheads.append(line)
         self.au_plot.setXRange(0, 100, padding=0)  # before a video: frames from 0, not a range around zero
+        self._note_lanes = frozenset(self.plots)
+        for p in self.plots:
+            self._fit_notes(p)
 
     @property
     def plots(self) -> list[pg.PlotItem]:
@@ -261,7 +278,36 @@ class Timeline(pg.GraphicsLayoutWidget):
         self.ci.layout.setRowStretchFactor(row, height)
         self._rows[plot] = (row, height)
         plot.vb.sigResized.connect(lambda _vb: self._fit_labels())
+        plot.vb.sigResized.connect(lambda _vb: self._fit_notes(plot))
+        plot.vb.sigRangeChanged.connect(lambda *_: self._place_notes(plot))
+        plot.vb.sigRangeChanged.connect(lambda *_: self._fit_notes(plot))  # (one added since: fitted from now on)
         return plot
+
+    def _note(self, plot: pg.PlotItem, text: str, colour: str = "#757575") -> pg.TextItem:
+        """A note on an empty lane (what fills it), at the lane's left, fitted to it (LaneNotes)."""
+        note = pg.TextItem(text, color=colour, anchor=(0, 0.5))
+        plot.addItem(note, ignoreBounds=True)
+        self._own_notes[note] = plot
+        self._place_notes(plot)
+        return note
+
+    def _fit_notes(self, plot: pg.PlotItem) -> None:
+        """Fit every note on a lane to its size: ours and any other's text there (the window's AU-lane hint,
+        gui/first_run.py), not the pending marks' keys."""
+        if plot not in getattr(self, "_note_lanes", ()):  # not made yet; or another view's (the behaviours lane)
+            return
+        marks = {*self._mark_labels.values(), self._no_sound_note}  # labels of a frame, not of the lane
+        for item in plot.vb.childGroup.childItems():  # (addedItems leaves out those added with ignoreBounds)
+            if isinstance(item, pg.TextItem) and item not in marks:
+                self.notes.fit(item, plot.vb)
+
+    def _place_notes(self, plot: pg.PlotItem) -> None:
+        """Our notes of a lane at its left edge, half-way up, wherever the lane is panned or zoomed to."""
+        (x0, _x1), (y0, y1) = plot.vb.viewRange()
+        px = plot.vb.viewPixelSize()[0] if plot.vb.width() > 0 else 0.0
+        for note, on in self._own_notes.items():
+            if on is plot:
+                note.setPos(x0 + NOTE_PAD * px, (y0 + y1) / 2)
 
     def _fit_labels(self) -> None:
         """Each lane's rotated name, centred on its lane, is shown only where it clears the name above it: on short
@@ -464,6 +510,7 @@ class Timeline(pg.GraphicsLayoutWidget):
         min to its max at its frame position (peak downsampling keeps the strokes' extremes when zoomed out); y spans
         the loudest 0.1 % of bins."""
         self.audio_envelope = envelope
+        self._mark_sound_end(envelope)
         if envelope is None or not len(envelope):
             self.waveform.setData([], [])
             self._silent.hide()
@@ -483,6 +530,20 @@ class Timeline(pg.GraphicsLayoutWidget):
         self.audio_plot.setYRange(-top, top, padding=0.05)
         self._show_track(self.audio_plot, True)
         self._thin_lane(self.audio_plot, silent)
+
+    def _mark_sound_end(self, envelope: Any) -> None:
+        """Shade the frames after the sound ends, when it ends SOUND_END_SLACK or more before the video's last
+        frame, and say when it ends there."""
+        end = envelope.start + envelope.duration if envelope is not None and len(envelope) else math.inf
+        last = self.frame_count - 1
+        short = end < self.timebase.time_of(last) - SOUND_END_SLACK
+        self._no_sound.setVisible(short)
+        self._no_sound_note.setVisible(short)
+        if short:
+            x = float(self.timebase.position(np.array([end]))[0])
+            self._no_sound.setRegion((x, last + 0.5))
+            self._no_sound_note.setText(f"no sound after {end:.2f} s")
+            self._no_sound_note.setPos(x, 0)
 
     def set_motion_by_au(self, on: bool) -> None:
         """The micro-motion lane shows the directed motion per AU (AUxx_m, the AU curves' colours) instead of the
@@ -645,7 +706,6 @@ class Timeline(pg.GraphicsLayoutWidget):
             self.motion_plot.setYRange(0, top, padding=0.02)
             step = _tick_step(top)  # two or three labelled ticks: the lane is short
             self.motion_plot.getAxis("left").setTickSpacing(step, step)
-            self._no_motion.setPos(0, 0.5 * top)
         starts, lengths = buf.blinks(self.face) if self.face is not None else (np.zeros(0), np.zeros(0))
         blinks = (starts.tobytes(), lengths.tobytes(), top)
         if blinks != self._blinks_drawn:

@@ -1,16 +1,19 @@
 """The graphics items the timeline's lanes are made of: frame cells (frame f drawn over [f - 1/2, f + 1/2)), the
 editable spans of the events track and the behaviours lane (FrameRegion), the lanes' view box (click to seek, drag
-to select), the compact side legends and the value readout. merstudio.gui.timeline lays them out."""
+to select), the compact side legends, the value readout and the lanes' notes (LaneNotes). merstudio.gui.timeline lays
+them out."""
 
 from __future__ import annotations
 
 import math
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from functools import partial
 from typing import TYPE_CHECKING, Any
 
 import pyqtgraph as pg
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QColor
+from PySide6.QtGui import QColor, QFontMetricsF, QTextOption
 from PySide6.QtWidgets import QGraphicsTextItem
 
 from merstudio import palette
@@ -24,6 +27,8 @@ if TYPE_CHECKING:
 PROPOSAL_COLOUR = "#00838f"
 REJECTED_COLOUR = "#757575"
 LEGEND_WIDTH = 180  # the legends' column, right of the tracks: never over the curves
+NOTE_MIN_PT = 7.0  # a lane's note shrinks down to this size before it is cut short
+NOTE_PAD = 10.0  # px between a note and its lane's ends (clear of the play head on frame 0)
 
 
 def frame_cell(first: int, last: int) -> tuple[float, float]:
@@ -286,3 +291,68 @@ class EventRegion(FrameRegion):
         self.coded, self.item_id = None, None
         self.setVisible(False)
         self.apex_line.setVisible(False)
+
+
+@dataclass
+class _Note:
+    full: str  # the whole text (what was set)
+    shown: str  # what the item shows (the whole text, or cut short)
+    pt: float  # the size it was made with: the largest it is drawn at
+    fitted: tuple[float, float, str] | None = None  # (width, height, text) it was last fitted to
+
+
+class LaneNotes:
+    """The notes on the timeline's lanes (what an empty lane is for, the AU lane's "press Ctrl+R" hint): each
+    fits its lane at every window size. Wrapped at the lane's width, at its own size or smaller (down to NOTE_MIN_PT)
+    until its lines fit the lane's height; where even that does not fit, one line cut short with "…", the whole text
+    on hover. A centred note (anchor x 0.5) stays centred, the others start at the lane's left. Drawn as they were
+    set, at 1400x900 the AU lane's hint lost both ends ("ress Ctrl+R … appear her")."""
+
+    def __init__(self) -> None:
+        self._notes: dict[Any, _Note] = {}
+        self._busy = False  # fitting: the item's own text and size changes are ours
+
+    def fit(self, note: pg.TextItem, box: pg.ViewBox) -> None:
+        """Fit `note` (a TextItem in `box`, a lane's view box) to the box's size; again whenever its text is set."""
+        if self._busy:
+            return
+        item = note.textItem
+        st = self._notes.get(note)
+        if st is None:
+            text = note.toPlainText()
+            st = _Note(text, text, item.font().pointSizeF())
+            self._notes[note] = st
+            doc = item.document()
+            doc.setDocumentMargin(0)  # the lines' own height: a 16-px strip holds one
+            if note.anchor.x() >= 0.5:
+                doc.setDefaultTextOption(QTextOption(Qt.AlignmentFlag.AlignHCenter))
+            doc.contentsChanged.connect(partial(self.fit, note, box))  # its text set by its owner
+        text = note.toPlainText()
+        if text != st.shown:  # set by its owner since
+            st.full, st.shown, st.fitted = text, text, None
+        width, height = max(1.0, box.width() - 2 * NOTE_PAD), max(1.0, box.height())
+        if st.fitted == (width, height, st.full):
+            return
+        self._busy = True
+        try:
+            if st.shown != st.full:
+                note.setText(st.full)
+            item.setTextWidth(width)
+            font = item.font()
+            pt = st.pt
+            while True:
+                font.setPointSizeF(pt)
+                item.setFont(font)
+                if item.boundingRect().height() <= height or pt <= NOTE_MIN_PT:
+                    break
+                pt = max(NOTE_MIN_PT, pt - 1.0)
+            shown = st.full
+            if item.boundingRect().height() > height:  # one line, cut short
+                shown = QFontMetricsF(font).elidedText(st.full, Qt.TextElideMode.ElideRight, width)
+                note.setText(shown)
+                item.setTextWidth(width)
+            st.shown, st.fitted = shown, (width, height, st.full)
+            note.setToolTip(st.full if shown != st.full else "")
+            note.updateTextPos()
+        finally:
+            self._busy = False

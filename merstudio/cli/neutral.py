@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import math
+import sys
 from pathlib import Path
 
 from merstudio.cli.main import check_output_file
@@ -13,9 +14,14 @@ EPILOG = """\
 Each face's AU intensities (AUxx_r, and the per-side AUxx_L / AUxx_R) become clip(value - neutral, 0, 5), where
 neutral is the column's median over the face's neutral frames; presences (AUxx_c) follow the new intensities.
 Every other column, the frame numbering and the column order stay as they are, so scripts that read the input
-read the output. Unknown values stay empty; a column with too few known values on the neutral frames gets no
-level, stays absolute, and is named. The calmest stretch is found among frames with (nearly) every AU known (a hand
-over the mouth is not calm, it is hidden); the frame rate is read from the timestamps of the face's own frames.
+read the output; one column is added at the end, neutral_frames: "A-B" on the rows made relative to frames A-B,
+empty on the rows of faces left absolute (a face --face left out), and those faces are named on stderr. Unknown
+values stay empty; a column with too few known values on the neutral frames gets no level, stays absolute, and is
+named. The automatic stretch is where the face is still (the table's motion column, else the AUs' change over
+0.2 s), away from the spotted intervals of IN's <stem>.spots.csv beside it (merstudio analyze writes it), the least
+active such stretch (shorter than --seconds, down to a third, where the face holds still only briefly at rest),
+among frames with (nearly) every AU known (a hand over the mouth is not calm, it is hidden); the frame rate is
+read from the timestamps of the face's own frames. --frames must lie within the table's frames.
 
 examples:
   merstudio neutral results/interview.csv results/interview_neutral.csv             # the calmest second per face
@@ -55,11 +61,16 @@ def parse_frames(text: str) -> tuple[int, int]:
 
 
 def run(args: argparse.Namespace) -> int:
-    import numpy as np
     import pandas as pd
 
     from merstudio.atomic import atomic_path
-    from merstudio.features.neutral import apply_baselines, column_names, table_baseline
+    from merstudio.features.neutral import (
+        absolute_note,
+        apply_baselines,
+        column_names,
+        mark_rows,
+        table_baseline,
+    )
 
     if args.fps is not None and not 0 < args.fps < math.inf:
         raise InputError(f"--fps must be a positive number, got {args.fps:g}")
@@ -87,22 +98,51 @@ def run(args: argparse.Namespace) -> int:
         if missing:
             raise InputError(f"{src}: no face {', '.join(map(str, missing))} (faces: {', '.join(map(str, faces))})")
         faces = sorted(set(args.face))
+    if frames is not None:
+        have = pd.to_numeric(df["frame"], errors="coerce")
+        first, last = int(have.min()), int(have.max())
+        if frames[0] < first or frames[1] > last:
+            raise InputError(f"{src}: --frames {frames[0]}-{frames[1]} runs past the table's frames {first}-{last}")
+    spots = _spots(src)
     baselines = []
     for face in faces:
         try:
-            b = table_baseline(df, face, frames, fps=args.fps, seconds=args.seconds)
+            b = table_baseline(df, face, frames, fps=args.fps, seconds=args.seconds, avoid=spots.get(face, []))
         except InputError as exc:
             raise InputError(f"{src}: {exc}") from None
         baselines.append(b)
         print(b.describe())
-    rel = apply_baselines(df, baselines)
+    rel = mark_rows(apply_baselines(df, baselines), baselines)
     with atomic_path(out) as tmp:
         rel.to_csv(tmp, index=False, na_rep="", float_format=None)
-    changed = int(np.sum([len(b.values) for b in baselines]))
-    line = f"wrote {out}: {len(rel)} rows, {changed} intensity column(s) relative to neutral over {len(faces)} face(s)"
-    absolute = [f"face {b.face_id}: {column_names(b.absolute)}" for b in baselines if b.absolute]
-    if absolute:  # no level (unknown on the neutral frames): absolute values beside relative ones, so named
-        left = sum(len(b.absolute) for b in baselines)
-        line += f"; {left} left absolute (no level, unknown on the neutral frames): {'; '.join(absolute)}"
+    parts = []
+    for b in baselines:  # per face: each has its own columns and frames
+        part = f"face {b.face_id}: {len(b.values)} intensity column(s) relative to neutral frames {b.first}-{b.last}"
+        if b.absolute:  # no level (unknown on the neutral frames): absolute values beside relative ones, so named
+            part += (f", {len(b.absolute)} left absolute (no level, unknown on the neutral frames): "
+                     f"{column_names(b.absolute)}")
+        parts.append(part)
+    line = f"wrote {out}: {len(rel)} rows; {'; '.join(parts)}"
     print(line)
+    note = absolute_note(sorted(int(f) for f in df["face_id"].dropna().unique()) if "face_id" in df.columns else [],
+                         baselines)
+    if note:  # rows of other people, absolute beside relative ones: said where a script's log catches it
+        print(f"{out}: {note}", file=sys.stderr)
     return 0
+
+
+def _spots(src: Path) -> dict[int, list[tuple[int, int]]]:
+    """The spotted intervals by face of `merstudio analyze`'s <stem>.spots.csv beside `src` (none there, or not
+    readable: none; the search then goes by the motion alone)."""
+    import pandas as pd
+
+    path = src.with_name(src.stem + ".spots.csv")
+    try:
+        sp = pd.read_csv(path)
+        rows = zip(sp["face_id"].astype(int), sp["onset"].astype(int), sp["offset"].astype(int), strict=True)
+    except (OSError, KeyError, ValueError, pd.errors.ParserError, pd.errors.EmptyDataError):
+        return {}
+    out: dict[int, list[tuple[int, int]]] = {}
+    for face, onset, offset in rows:
+        out.setdefault(face, []).append((onset, offset))
+    return out

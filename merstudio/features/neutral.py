@@ -8,7 +8,13 @@ the relative value is ``clip(value - neutral, 0, 5)``: what the face does beyond
 search takes a frame as evidence of calm only where (nearly) all its AUs are known: a hand over the mouth hides
 AUs, and hidden AUs would read as calm. Presences (``AUxx_c``) are recomputed from the relative intensities with
 the estimator's hysteresis. Unknown values (NaN) stay unknown. The absolute values are never overwritten in a project: relative values are a view (the app) or a
-new file (``merstudio neutral``).
+new file (``merstudio neutral``, the app's relative export), whose ``neutral_frames`` column says on each row which
+frames it is relative to ("A-B"), empty on the rows of faces without a baseline, left absolute.
+
+The automatic search looks for a face that is still, not for the lowest AUs: a brow raise lowers the AU4 a
+person's resting brows read, so the sum of the AUs drops during an expression. Frames where the face moves (the
+micro-motion lane's ``motion``, else the AUs changing over 0.2 s) and spotted intervals are no evidence of calm;
+among the still stretches, the least active one (a held smile is still too).
 
 Qt-free: the app (Analysis > Neutral frames) and the CLI share these functions.
 """
@@ -38,6 +44,21 @@ KNOWN_SHARE = 0.8
 # frame-to-frame noise of a still face under 1) is not calm throughout: said beside its levels.
 UNCALM_SPREAD = 3.0
 HIGH_LEVEL = 3.0  # a neutral level this high is worth a word: a resting face that reads as an expression
+# A frame moves when the micro-motion lane's `motion` (units of 0.04 IOD against the frame 0.2 s earlier; a still
+# face reads 0.05-0.3, docs/aus.md) exceeds MOVING, or this many times the face's median where its noise is higher
+# (a real clip's still face: median 0.2); without that column (OpenFace's files), when the AUs change by more than
+# AU_MOVING over 0.2 s, summed (or MOVING_X_MEDIAN times the median: the demo's still face, whose AU4 jitters,
+# sums 0.4, at most 1.5; its expressions 0.9-2.1). A margin of MARGIN_S each side: the lane lags the movement's first and last frames.
+MOVING = 0.25
+MOVING_X_MEDIAN = 2.5
+AU_MOVING = 1.0
+MOTION_LAG_S = 0.2
+MARGIN_S = 0.1
+# with no still stretch of `seconds`, a shorter one down to this share of it (a clip that smiles from 0.6 s on)
+SHORTEST_SHARE = 1 / 3
+# a shorter still stretch is taken only when it is this much calmer (summed AUs) than the calmest full-length one
+SHORTER_GAIN = 1.0
+NEUTRAL_COLUMN = "neutral_frames"  # written beside the relative values: which frames each row is relative to
 BLINK_COL = "AU45_r"  # a blink is not an expression: left out of the activity that finds the calm stretch
 _INTENSITY = re.compile(r"^AU\d\d_(r|L|R)$")  # OpenFace 2's AUxx_r and merstudio's per-side AUxx_L / AUxx_R
 
@@ -178,13 +199,18 @@ def find_neutral_window(frames: np.ndarray, act: np.ndarray, fps: float, seconds
 
 
 def calm_window(frames: np.ndarray, act: np.ndarray, fps: float, seconds: float = NEUTRAL_SECONDS,
-                known: np.ndarray | None = None) -> tuple[int, int, bool]:
+                known: np.ndarray | None = None, moving: np.ndarray | None = None) -> tuple[int, int, bool]:
     """find_neutral_window's window and whether it is a fallback. With `known` (known_share per frame of `act`),
     only frames with at least KNOWN_SHARE of their AUs known are evidence of calm: the window is the one whose
     evidence frames have the lowest mean activity among windows with evidence in MIN_COVER of their frames (ties:
     the most evidence, then the earliest). Only where no window has that, the rule without `known` (every frame
     with an AU known counts), and the third value is True: the window may be calm only because AUs are hidden.
-    The activity stays the sum (UNCALM_SPREAD and HIGH_LEVEL are on its scale)."""
+    `moving` (per frame of `act`, moving_frames()): windows are taken only where no frame moves, the lowest
+    activity among those; without such a window of `seconds`, a shorter one (down to SHORTEST_SHARE of it; a face
+    seen over less than `seconds` is refused as without `moving`), and
+    a shorter one also where it is SHORTER_GAIN calmer (a clip that smiles from 0.6 s on holds the smile still for
+    longer than it rested); no still window at all: the rule without `moving`. The activity stays the sum
+    (UNCALM_SPREAD and HIGH_LEVEL are on its scale)."""
     if fps <= 0 or seconds <= 0:
         raise InputError(f"neutral window: fps {fps} and seconds {seconds} must be > 0")
     frames = np.asarray(frames, dtype=np.int64)
@@ -196,15 +222,33 @@ def calm_window(frames: np.ndarray, act: np.ndarray, fps: float, seconds: float 
     w = max(MIN_FRAMES, round(seconds * fps))
     series = np.full(hi - lo + 1, np.nan)
     series[frames[ok] - lo] = act[ok]
+    shortest = w if moving is None else max(MIN_FRAMES, min(w, round(w * SHORTEST_SHARE)))
+    if len(series) < MIN_FRAMES:  # a photo: its one frame would be its own neutral, every AU 0
+        raise InputError(f"the face is seen over only {len(series)} frame(s); a neutral level is the median of at "
+                         f"least {MIN_FRAMES} frames of the face, so it cannot be calibrated on itself: compare "
+                         "with the person's neutral photo, or calibrate in a video of them")
     if len(series) < w:
         raise InputError(f"the face is seen over only {len(series)} frames; a {seconds:g}-s neutral window needs "
-                         f"{w}: choose the neutral frames yourself")
+                         f"{w}: choose the neutral frames yourself (at least {MIN_FRAMES} with the face)")
+    evidence = series
+    if known is not None:
+        evidence = np.full(len(series), np.nan)
+        sure = ok & (np.asarray(known, dtype=np.float64) >= KNOWN_SHARE)
+        evidence[frames[sure] - lo] = act[sure]
+    if moving is not None:
+        bad = np.zeros(len(series), bool)
+        bad[frames[np.asarray(moving, bool)] - lo] = True
+        found, fallback = _still_window(evidence, bad, w, shortest), False
+        if known is not None and (found is None or found[1] < w):
+            # no still second with (nearly) every AU known: one with some hidden, if it is full-length and calmer
+            alt = _still_window(series, bad, w, shortest)
+            if alt is not None and (found is None or (alt[1] > found[1] and alt[2] <= found[2] - SHORTER_GAIN)):
+                found, fallback = alt, True
+        if found is not None:
+            return found[0] + lo, found[0] + lo + found[1] - 1, fallback
     win = np.lib.stride_tricks.sliding_window_view(series, w)
     if known is not None:
-        full = np.full(len(series), np.nan)
-        evidence = ok & (np.asarray(known, dtype=np.float64) >= KNOWN_SHARE)
-        full[frames[evidence] - lo] = act[evidence]
-        fwin = np.lib.stride_tricks.sliding_window_view(full, w)
+        fwin = np.lib.stride_tricks.sliding_window_view(evidence, w)
         share = np.isfinite(fwin).mean(1)
         good = np.flatnonzero(share >= MIN_COVER)
         if len(good):
@@ -223,11 +267,67 @@ def calm_window(frames: np.ndarray, act: np.ndarray, fps: float, seconds: float 
     return start, start + w - 1, known is not None
 
 
+def _still_window(series: np.ndarray, bad: np.ndarray, w: int, shortest: int) -> tuple[int, int, float] | None:
+    """(start index, length, mean activity) of calm_window's still window over `series` (activity by frame, NaN:
+    no evidence), `bad` the frames that move; None where no window of `shortest` frames or more is still."""
+    best: dict[int, tuple[float, int]] = {}
+    for n in range(min(w, len(series)), shortest - 1, -1):
+        win = np.lib.stride_tricks.sliding_window_view(series, n)
+        share = np.isfinite(win).mean(1)
+        good = np.flatnonzero((share >= MIN_COVER) & ~np.lib.stride_tricks.sliding_window_view(bad, n).any(1))
+        if len(good):
+            mean = np.nanmean(win[good], axis=1)
+            tied = good[mean <= mean.min() + 1e-9]
+            best[n] = (float(mean.min()), int(tied[int(np.argmax(share[tied]))]))
+    if not best:
+        return None
+    lowest = min(m for m, _ in best.values())
+    n = max(k for k, (m, _) in best.items() if m <= lowest + SHORTER_GAIN)  # the longest nearly as calm
+    return best[n][1], n, best[n][0]
+
+
+def moving_frames(frames: np.ndarray, cols: Mapping[str, np.ndarray], fps: float, motion: np.ndarray | None = None,
+                  avoid: Sequence[tuple[int, int]] = ()) -> np.ndarray:
+    """Per frame (of `frames`, `cols` aligned with it), whether the face moves there: `motion` (the micro-motion
+    lane's, aligned too) above MOVING (or MOVING_X_MEDIAN times its median), else an AU changing by AU_MOVING over
+    MOTION_LAG_S; or the frame lies in an interval of `avoid` (spotted or coded: an expression). MARGIN_S each
+    side of both. Unknown motion is not movement (a track's first 0.2 s; the AUs' evidence decides there)."""
+    frames = np.asarray(frames, dtype=np.int64)
+    if not len(frames):
+        return np.zeros(0, bool)
+    lo, hi = int(frames.min()), int(frames.max())
+    grid = np.zeros(hi - lo + 1, bool)
+    m = None if motion is None else np.asarray(motion, dtype=np.float64)
+    if m is not None and np.isfinite(m).any():
+        limit = max(MOVING, MOVING_X_MEDIAN * float(np.nanmedian(m)))
+        grid[frames[np.nan_to_num(m, nan=0.0) > limit] - lo] = True
+    else:
+        lag = max(1, round(MOTION_LAG_S * fps))
+        au = _activity_stack(cols)
+        stack = np.full((len(au), hi - lo + 1), np.nan)
+        stack[:, frames - lo] = au
+        if stack.shape[1] > lag:
+            change = np.nansum(np.abs(stack[:, lag:] - stack[:, :-lag]), 0)  # all NaN: 0, not movement
+            grid[lag:] = change > max(AU_MOVING, MOVING_X_MEDIAN * float(np.median(change)))
+    margin = round(MARGIN_S * fps)
+    out = grid.copy()
+    for i in np.flatnonzero(grid):
+        out[max(0, i - margin):i + margin + 1] = True
+    for first, last in avoid:
+        a, b = max(lo, int(first) - margin), min(hi, int(last) + margin)
+        if a <= b:
+            out[a - lo:b - lo + 1] = True
+    return out[frames - lo]
+
+
 def auto_baseline(frames: np.ndarray, cols: Mapping[str, np.ndarray], face_id: int, fps: float,
-                  seconds: float = NEUTRAL_SECONDS) -> NeutralBaseline:
-    """A face's levels over its calmest stretch (calm_window, preferring frames with every AU known), the
-    fallback said in the baseline (`fallback`, in describe())."""
-    first, last, fallback = calm_window(frames, activity(cols), fps, seconds, known_share(cols))
+                  seconds: float = NEUTRAL_SECONDS, motion: np.ndarray | None = None,
+                  avoid: Sequence[tuple[int, int]] = ()) -> NeutralBaseline:
+    """A face's levels over its calmest still stretch (calm_window, preferring frames with every AU known, away
+    from the frames that move and the intervals of `avoid`: moving_frames), the fallback said in the baseline
+    (`fallback`, in describe())."""
+    moving = moving_frames(frames, cols, fps, motion, avoid)
+    first, last, fallback = calm_window(frames, activity(cols), fps, seconds, known_share(cols), moving)
     return replace(neutral_levels(frames, cols, face_id, first, last, auto=True), fallback=fallback)
 
 
@@ -318,9 +418,11 @@ def table_fps(df: pd.DataFrame, face_id: int | None = None) -> float:
 
 
 def table_baseline(df: pd.DataFrame, face_id: int, frames: tuple[int, int] | None = None, *,
-                   fps: float | None = None, seconds: float = NEUTRAL_SECONDS) -> NeutralBaseline:
+                   fps: float | None = None, seconds: float = NEUTRAL_SECONDS,
+                   avoid: Sequence[tuple[int, int]] = ()) -> NeutralBaseline:
     """A face's baseline from a per-frame table (OpenFace 2 style columns): over `frames` (inclusive, in the
-    table's own frame numbers), or over the calmest `seconds` found by find_neutral_window."""
+    table's own frame numbers), or over the calmest still `seconds` (auto_baseline: the table's `motion` column
+    where it has one; away from the face's intervals in `avoid`, its spots)."""
     if "frame" not in df.columns:
         raise InputError("no frame column: not a per-frame table")
     rows = _face_rows(df, face_id)
@@ -332,7 +434,9 @@ def table_baseline(df: pd.DataFrame, face_id: int, frames: tuple[int, int] | Non
     if frames is None:
         rate = fps or table_fps(df, face_id)
         try:
-            return auto_baseline(fr, cols, face_id, rate, seconds)
+            motion = pd.to_numeric(rows["motion"], errors="coerce").to_numpy(dtype=np.float64) \
+                if "motion" in rows.columns else None
+            return auto_baseline(fr, cols, face_id, rate, seconds, motion, avoid)
         except InputError as exc:
             if fps:
                 raise
@@ -360,7 +464,8 @@ def complete_baseline(b: NeutralBaseline, df: pd.DataFrame) -> NeutralBaseline:
 def apply_baselines(df: pd.DataFrame, baselines: Sequence[NeutralBaseline],
                     state: dict[tuple[int, str], bool] | None = None) -> pd.DataFrame:
     """A copy of a per-frame table with each baselined face's intensities relative to its neutral levels and its
-    presences (``AUxx_c``) recomputed from them; other faces and columns unchanged. `state`: for a table written
+    presences (``AUxx_c``) recomputed from them; other faces and columns unchanged (mark_rows says which rows
+    are relative). `state`: for a table written
     in consecutive chunks, one dict passed with every chunk carries each presence's hysteresis across them."""
     state = {} if state is None else state
     out = df.copy()
@@ -382,3 +487,26 @@ def apply_baselines(df: pd.DataFrame, baselines: Sequence[NeutralBaseline],
                 if len(p):
                     state[(b.face_id, pc)] = bool(p[-1])
     return out
+
+
+def mark_rows(df: pd.DataFrame, baselines: Sequence[NeutralBaseline]) -> pd.DataFrame:
+    """`df` with NEUTRAL_COLUMN last: "A-B", the neutral frames its values are relative to, on each baselined
+    face's rows; empty on the others (left absolute). Every other column as it was."""
+    out = df.drop(columns=[NEUTRAL_COLUMN]) if NEUTRAL_COLUMN in df.columns else df.copy()
+    mark = pd.Series("", index=out.index, dtype=object)
+    for b in baselines:
+        rows = (out["face_id"] == b.face_id) if "face_id" in out.columns else pd.Series(True, index=out.index)
+        mark[rows.to_numpy()] = f"{b.first}-{b.last}"
+    out[NEUTRAL_COLUMN] = mark
+    return out
+
+
+def absolute_note(faces: Sequence[int], baselines: Sequence[NeutralBaseline]) -> str:
+    """One line naming the faces of `faces` (ids >= 0) without a baseline, whose values stay absolute; "" when
+    every face has one."""
+    left = sorted({int(f) for f in faces if f >= 0} - {b.face_id for b in baselines})
+    if not left:
+        return ""
+    which = ", ".join(map(str, left))
+    return (f"face{'s' if len(left) > 1 else ''} {which}: no neutral frames, left absolute ({NEUTRAL_COLUMN} "
+            "empty on their rows)")

@@ -15,7 +15,7 @@ from PySide6.QtWidgets import QDialog, QFileDialog, QInputDialog
 
 from merstudio.atomic import ensure_parent
 from merstudio.errors import InputError, MerstudioError
-from merstudio.features.neutral import load_baselines
+from merstudio.features.neutral import absolute_note, load_baselines
 from merstudio.gui.failures import failure_line
 from merstudio.io import VIDEO_EXTENSIONS
 from merstudio.project import PROJECT_SUFFIX, Event
@@ -486,10 +486,15 @@ class Export(AppCommand):
         vid = video.id
         if kind in ("frames", "frames_neutral"):  # 36 000 rows: 1.2 s; read and written in the worker
             relative = kind == "frames_neutral"
+            # the faces without neutral frames stay absolute in it (neutral_frames empty on their rows): said
+            note = absolute_note(list(proj.face_spans(vid)), list(load_baselines(proj, vid).values())) \
+                if relative else ""
             _export_in_worker(win, proj, f"per-frame export of {video.name} ({path.name})", [path],
                               lambda reader, progress: [ex.export_frames_csv(reader, vid, path, progress=progress,
                                                                              relative=relative)],
-                              busy="Exporting the per-frame table…")
+                              busy="Exporting the per-frame table…" + (f" ({note})" if note else ""))
+            if note:
+                _say_after(win, f"Exported {path}; {note}")
             return
         elif kind == "events_csv":
             out = [ex.export_events_csv(proj, path, video_id=video.id, progress=progress, times=times)]
@@ -532,6 +537,17 @@ def _export_in_worker(win: Any, proj: Any, what: str, paths: list[Path],
     for p in paths:
         ensure_parent(p)  # a bad path is refused at once, not after the work
     win.exports.start_reading(what, proj, write, busy=busy)
+
+
+def _say_after(win: Any, message: str) -> None:
+    """Show `message` in the status bar once the running export is written (after its "Exported …"); not if it
+    failed (its error is shown)."""
+    from PySide6.QtCore import Qt
+
+    w = win.exports.worker
+    if w is not None:  # queued like exports' own slot, so after it and on the GUI thread
+        w.finished.connect(lambda: w.error or win.statusBar().showMessage(message, 15000),
+                           Qt.ConnectionType.QueuedConnection)
 
 
 def _behaviours_beside(proj: Any, video_id: int, events_path: Path, times: Any = None) -> list[Path]:

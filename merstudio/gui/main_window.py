@@ -722,15 +722,15 @@ class MainWindow(QMainWindow):
                 self.video_view.follow_face(faces.get(face) if face is not None else None)
 
     def _face_note(self, face: int, frame: int) -> str:
-        """The AUs marked present on this face in this frame and the regions hidden (features.aus.face_note)."""
+        """The AUs marked present on this face in this frame and the regions hidden (features.aus.face_note): as
+        the AU lane shows them, relative to the face's neutral frames while View > AUs relative to neutral is on."""
         from merstudio.features.aus import face_note
 
-        buf = self.analysis.buffer
-        if buf is None:
+        if self.analysis.buffer is None:
             return ""
 
         def value(col: str) -> float | None:
-            arr = buf.get(face, col)
+            arr = self.neutral.column(face, col)
             return float(arr[frame]) if arr is not None and 0 <= frame < len(arr) else None
 
         return face_note(value, still=self.frame_count == 1)

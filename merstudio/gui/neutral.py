@@ -7,6 +7,7 @@ per-frame CSV) writes the relative ones."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -17,6 +18,8 @@ from merstudio.features.neutral import (
     auto_baseline,
     load_baselines,
     neutral_levels,
+    presence,
+    relative,
     store_baselines,
 )
 from merstudio.gui.commands import AppCommand, CommandContext, Params
@@ -51,14 +54,16 @@ class NeutralCommand(ProjectCommand):
         self._write(self.before)
 
 
-def baseline_from_buffer(buf: Any, face: int, frames: tuple[int, int] | None, fps: float) -> NeutralBaseline:
-    """A face's neutral levels from the analysis curves: over `frames`, or its calmest second."""
+def baseline_from_buffer(buf: Any, face: int, frames: tuple[int, int] | None, fps: float,
+                         avoid: Sequence[tuple[int, int]] = ()) -> NeutralBaseline:
+    """A face's neutral levels from the analysis curves: over `frames`, or its calmest still second (where the
+    micro-motion lane is low, away from the intervals of `avoid`: the face's events, coded or proposed)."""
     cols = buf.faces.get(face)
     if not cols:
         raise InputError(f"face {face} has no AU values: run the analysis first")
     x = np.arange(buf.frame_count)
-    if frames is None:  # the calmest second with (nearly) every AU known; said when none has
-        return auto_baseline(x, cols, face, fps)
+    if frames is None:  # the calmest still second with (nearly) every AU known; said when none has
+        return auto_baseline(x, cols, face, fps, motion=buf.get(face, "motion"), avoid=avoid)
     return neutral_levels(x, cols, face, *frames)
 
 
@@ -83,8 +88,9 @@ class SetNeutral(AppCommand):
             if sel is None:
                 raise InputError("select the neutral frames first: drag over them on the events track")
             after = baseline_from_buffer(buf, face, sel, win.fps)
-        elif mode == "auto":
-            after = baseline_from_buffer(buf, face, None, win.fps)
+        elif mode == "auto":  # an event is an expression, not neutral: kept away from
+            events = [(e.onset, e.offset) for e in proj.events(win.video.id) if e.face_id == face]
+            after = baseline_from_buffer(buf, face, None, win.fps, events)
         elif mode != "clear":
             raise InputError(f"neutral frames: unknown mode {mode}")
         elif face not in load_baselines(proj, win.video.id):
@@ -109,6 +115,37 @@ class NeutralView:
         win._action(m, "Find the calmest second", lambda: x(SetNeutral, mode="auto"))
         win._action(m, "Clear", lambda: x(SetNeutral, mode="clear"))
         self.view_action = win._action(view_menu, "AUs relative to neutral", self.update, checkable=True)
+        self._cache: dict[tuple[Any, ...], np.ndarray] = {}
+
+    def column(self, face: int, col: str) -> np.ndarray | None:
+        """A face's curve as the view shows it: with View > AUs relative to neutral on and neutral frames for the
+        face, AUxx_r (and AUxx_L / AUxx_R) relative to them and AUxx_c recomputed from the relative AUxx_r
+        (features.neutral.presence, the estimator's hysteresis), as the relative export writes them; else the
+        stored curve. Cached until the analysis or the baseline changes (the overlay asks on every frame)."""
+        buf = self.win.analysis.buffer
+        raw = buf.get(face, col) if buf is not None else None
+        b = self.baseline(face)
+        if b is None or buf is None:
+            return raw
+        rcol = col[:-2] + "_r" if col.endswith("_c") else col
+        level = b.values.get(rcol)
+        src = buf.get(face, rcol)
+        if level is None or src is None:
+            return raw
+        key = (face, col, buf.version, b.first, b.last, level)
+        if key not in self._cache:
+            if len(self._cache) > 256:
+                self._cache.clear()
+            rel = relative(src, level)
+            self._cache[key] = presence(rel).astype(np.float32) if col.endswith("_c") else rel
+        return self._cache[key]
+
+    def baseline(self, face: int | None) -> NeutralBaseline | None:
+        """The face's baseline while the relative view is on; None when it is off or the face has none."""
+        win = self.win
+        if not self.view_action.isChecked() or face is None or win.video is None:
+            return None
+        return load_baselines(win.project, win.video.id).get(face)
 
     def update(self) -> None:
         """Draw the shown face's baseline when the toggle is on and the face has one; absolute values otherwise."""
@@ -117,6 +154,8 @@ class NeutralView:
         face = win.selected_face()
         b = load_baselines(win.project, vid).get(face) if self.view_action.isChecked() and face is not None else None
         win.timeline.set_neutral(b.values if b else None, (b.first, b.last) if b else None)
+        if win.overlay_action.isChecked() and win.video is not None:
+            win.transport.request_current()  # the face labels over the video follow the view too (column())
         if self.view_action.isChecked() and b is None and win.analysis.buffer is not None:
             win.statusBar().showMessage("no neutral frames for this face: AUs are absolute (Analysis > Neutral "
                                         "frames)", 8000)

@@ -25,7 +25,7 @@ import pandas as pd
 
 from merstudio.atomic import atomic_path as _atomic
 from merstudio.errors import InputError, OutputError
-from merstudio.features.neutral import apply_baselines, complete_baseline, load_baselines
+from merstudio.features.neutral import apply_baselines, complete_baseline, load_baselines, mark_rows
 from merstudio.io.timebase import Timebase
 from merstudio.palette import au_colour, class_colour, emotion_colour
 from merstudio.project.events import Event, au_numbers
@@ -50,7 +50,8 @@ def export_frames_csv(project: Project, video_id: int, path: str | os.PathLike[s
     """OpenFace-style per-frame CSV (frame, face_id, timestamp, confidence, success, AUxx_r, AUxx_c, p_<class>,
     AUxx_p), written in chunks so long videos do not build one huge table in memory. ``relative``: each calibrated
     face's AU intensities relative to its neutral frames (merstudio.features.neutral; refused when the video has
-    no neutral frames), the others as stored.
+    no neutral frames), the others as stored, and a last column ``neutral_frames`` that says which: "A-B" on the
+    relative rows, empty on the absolute ones (features.neutral.mark_rows).
 
     Numbers keep their full precision: frame numbers as integers, timestamps as the shortest text that reads back
     to the same float64 (frame 24000 at 23.976 fps is 1001.001001, not "1001"), and the value columns, which
@@ -69,7 +70,7 @@ def export_frames_csv(project: Project, video_id: int, path: str | os.PathLike[s
         for start in range(0, max(n, 1), chunk):
             df = project.load_frames(video_id, start, start + chunk)
             if baselines:
-                df = apply_baselines(df, baselines, state)
+                df = mark_rows(apply_baselines(df, baselines, state), baselines)
             df = _stored_precision(df)
             if first or len(df):
                 df.to_csv(tmp, mode="w" if first else "a", header=first, index=False)

@@ -36,7 +36,7 @@ def test_openface_file_relative_to_chosen_and_found_neutral_frames(tmp_path, cap
     assert "face 0: neutral frames 1-30 (chosen, 30 with the face): AU04 1.60" in text
     a = pd.read_csv(src, skipinitialspace=True)
     b = pd.read_csv(out)
-    assert list(b.columns) == list(a.columns) and b["frame"].tolist() == a["frame"].tolist()  # 1-based kept
+    assert list(b.columns) == [*a.columns, "neutral_frames"] and b["frame"].tolist() == a["frame"].tolist()  # kept
     assert b["x_0"].tolist() == a["x_0"].tolist()
     assert b.loc[b["frame"] == 10, "AU04_r"].item() == 0 and b.loc[b["frame"] == 85, "AU04_r"].item() == 2.0
     assert b.loc[b["frame"] == 10, "AU04_c"].item() == 0 and b.loc[b["frame"] == 85, "AU04_c"].item() == 1
@@ -101,8 +101,8 @@ def test_a_hidden_mouth_is_not_the_neutral_second_and_columns_left_absolute_are_
     code, text, err = run(capsys, "neutral", src, tmp_path / "chosen.csv", "--frames", "100-129")
     assert code == 0, err
     summary = text.strip().splitlines()[-1]
-    assert summary.endswith("2 intensity column(s) relative to neutral over 1 face(s); 5 left absolute (no level, "
-                            "unknown on the neutral frames): face 0: AU12_r/L/R, AU25_r, AU26_r")
+    assert summary.endswith("face 0: 2 intensity column(s) relative to neutral frames 100-129, 5 left absolute (no "
+                            "level, unknown on the neutral frames): AU12_r/L/R, AU25_r, AU26_r")
     b = pd.read_csv(tmp_path / "chosen.csv")
     assert b.loc[b["frame"] == 50, "AU12_r"].item() == 2.0  # absolute: as it was
     assert b.loc[b["frame"] == 50, "AU04_r"].item() == pytest.approx(0.2)  # 0.3 - 0.1

@@ -61,8 +61,8 @@ def test_found_automatically_stored_with_the_project(qtbot, analysed):
     win = analysed
     assert win.ctx.execute(SetNeutral, mode="auto"), win.errors
     b = load_baselines(win.project, win.video.id)[0]
-    # every second of this 3-s clip touches an expression; the calmest one's medians are still the rest level
-    assert b.auto and b.last - b.first + 1 == 30 and b.values["AU12_r"] == pytest.approx(0.2, abs=0.01)
+    # every second of this 3-s clip touches an expression: a shorter still stretch between them, at the rest level
+    assert b.auto and 10 <= b.last - b.first + 1 <= 30 and b.values["AU12_r"] == pytest.approx(0.2, abs=0.01)
     path = win.project.path
     win.session.close_project()
     assert win.ctx.execute(C.OpenProject, path=str(path), read_only=True)
@@ -98,5 +98,5 @@ def test_export_relative_to_neutral(qtbot, analysed, tmp_path):
     assert absolute.loc[5, "AU12_r"] == pytest.approx(0.2) and rel.loc[5, "AU12_r"] == 0
     apex = SPOTS[0][1]
     assert rel.loc[apex, "AU12_r"] == pytest.approx(absolute.loc[apex, "AU12_r"] - 0.2, abs=1e-4)
-    assert list(rel.columns) == list(absolute.columns)
+    assert list(rel.columns) == [*absolute.columns, "neutral_frames"] and set(rel["neutral_frames"].dropna()) == {"3-12"}
     pd.testing.assert_series_equal(rel["p_positive"], absolute["p_positive"])  # only the AU intensities change

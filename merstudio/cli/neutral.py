@@ -99,7 +99,9 @@ def run(args: argparse.Namespace) -> int:
             raise InputError(f"{src}: no face {', '.join(map(str, missing))} (faces: {', '.join(map(str, faces))})")
         faces = sorted(set(args.face))
     if frames is not None:
-        have = pd.to_numeric(df["frame"], errors="coerce")
+        have = pd.to_numeric(df["frame"], errors="coerce").dropna()
+        if have.empty:
+            raise InputError(f"{src}: no frame numbers in its frame column: nothing to calibrate")
         first, last = int(have.min()), int(have.max())
         if frames[0] < first or frames[1] > last:
             raise InputError(f"{src}: --frames {frames[0]}-{frames[1]} runs past the table's frames {first}-{last}")

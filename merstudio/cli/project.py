@@ -165,8 +165,9 @@ def _open_all(media: list[Path], fps: float | None) -> list[Any]:
     sources: list[Any] = []
     try:
         for path in media:
-            # --fps: frame folders, images and videos without frame timestamps (raw streams)
-            sources.append(open_source(path, fps=folder_fps(path, fps)))
+            # --fps: frame folders, images and videos without frame timestamps (raw streams); without it each opens
+            # at its own rate (asked of folder_fps only with --fps: it opens a video file to tell)
+            sources.append(open_source(path, fps=None if fps is None else folder_fps(path, fps)))
     except BaseException:
         for s in sources:
             s.close()

@@ -240,7 +240,7 @@ def calm_window(frames: np.ndarray, act: np.ndarray, fps: float, seconds: float 
         bad[frames[np.asarray(moving, bool)] - lo] = True
         found, fallback = _still_window(evidence, bad, w, shortest), False
         if known is not None and (found is None or found[1] < w):
-            # no still second with (nearly) every AU known: one with some hidden, if it is full-length and calmer
+            # no still second with (nearly) every AU known: one with some hidden, if it is longer and calmer
             alt = _still_window(series, bad, w, shortest)
             if alt is not None and (found is None or (alt[1] > found[1] and alt[2] <= found[2] - SHORTER_GAIN)):
                 found, fallback = alt, True

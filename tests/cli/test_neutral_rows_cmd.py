@@ -63,3 +63,11 @@ def test_the_spots_beside_the_table_are_kept_away_from(tmp_path, capsys):
     code, text, err = run(capsys, "neutral", tmp_path / "v.csv", tmp_path / "b.csv")
     first = int(text.split("neutral frames ")[1].split("-")[0])
     assert code == 0 and first > 21, text
+
+
+def test_frames_of_a_table_without_frame_numbers_is_one_line(tmp_path, capsys) -> None:
+    """--frames checked against a frame column that holds no numbers: one line (it was a NaN ValueError traceback)."""
+    src = tmp_path / "t.csv"
+    src.write_text("frame,face_id,AU12_r\nx,0,1\n", encoding="utf-8")
+    assert main(["neutral", str(src), str(tmp_path / "o.csv"), "--frames", "0-5"]) == 2
+    assert "no frame numbers in its frame column" in capsys.readouterr().err

@@ -116,6 +116,10 @@ class NeutralView:
         win._action(m, "Clear", lambda: x(SetNeutral, mode="clear"))
         self.view_action = win._action(view_menu, "AUs relative to neutral", self.update, checkable=True)
         self._cache: dict[tuple[Any, ...], np.ndarray] = {}
+        self._cache_buf: Any = None  # the buffer _cache's curves come from: another one restarts its version at 1
+        # the shown video's baselines, read once (face_note asks ~34 columns a frame; each read is SQL + JSON):
+        # (project, video, baselines), dropped by update(), which every change of them calls
+        self._baselines: tuple[Any, Any, dict[int, NeutralBaseline]] | None = None
 
     def column(self, face: int, col: str) -> np.ndarray | None:
         """A face's curve as the view shows it: with View > AUs relative to neutral on and neutral frames for the
@@ -132,6 +136,9 @@ class NeutralView:
         src = buf.get(face, rcol)
         if level is None or src is None:
             return raw
+        if buf is not self._cache_buf:  # another video or a rerun: its versions say nothing about the old curves
+            self._cache.clear()
+            self._cache_buf = buf
         key = (face, col, buf.version, b.first, b.last, level)
         if key not in self._cache:
             if len(self._cache) > 256:
@@ -142,17 +149,26 @@ class NeutralView:
 
     def baseline(self, face: int | None) -> NeutralBaseline | None:
         """The face's baseline while the relative view is on; None when it is off or the face has none."""
-        win = self.win
-        if not self.view_action.isChecked() or face is None or win.video is None:
+        if not self.view_action.isChecked() or face is None or self.win.video is None:
             return None
-        return load_baselines(win.project, win.video.id).get(face)
+        return self.baselines().get(face)
+
+    def baselines(self) -> dict[int, NeutralBaseline]:
+        """The shown video's baselines by face, read from the project once until update() or another video."""
+        win = self.win
+        got = self._baselines
+        if got is None or got[0] is not win.project or got[1] is not win.video:
+            vid = win.video.id if win.video is not None else None
+            got = self._baselines = (win.project, win.video, load_baselines(win.project, vid))
+        return got[2]
 
     def update(self) -> None:
-        """Draw the shown face's baseline when the toggle is on and the face has one; absolute values otherwise."""
+        """Draw the shown face's baseline when the toggle is on and the face has one; absolute values otherwise.
+        Called after every change of the baselines (NeutralCommand's do and undo, face edits): they are read again."""
         win = self.win
-        vid = win.video.id if win.video is not None else None
+        self._baselines = None
         face = win.selected_face()
-        b = load_baselines(win.project, vid).get(face) if self.view_action.isChecked() and face is not None else None
+        b = self.baseline(face)
         win.timeline.set_neutral(b.values if b else None, (b.first, b.last) if b else None)
         if win.overlay_action.isChecked() and win.video is not None:
             win.transport.request_current()  # the face labels over the video follow the view too (column())

@@ -55,12 +55,15 @@ def default_output(src: Path) -> Path:
 
 
 def seek_hint(notes: Sequence[str]) -> str:
-    """The status bar's line for a video's reader notes: the first, with "(+N more)", and, when one says the video
-    seeks badly, the menu entry that makes a copy that does not."""
+    """The status bar's line for a video's reader notes: one, with "(+N more)": the first that says the video seeks
+    badly, followed by the menu entry that makes a copy that does not (the hint after another note read as its
+    remedy), else the first."""
     if not notes:
         return ""
-    line = notes[0] if len(notes) == 1 else f"{notes[0]} (+{len(notes) - 1} more)"
-    if any(key in n.lower() for n in notes for key in _SEEK_NOTES):
+    seeking = next((n for n in notes if any(key in n.lower() for key in _SEEK_NOTES)), None)
+    first = seeking if seeking is not None else notes[0]
+    line = first if len(notes) == 1 else f"{first} (+{len(notes) - 1} more)"
+    if seeking is not None:
         line += f" — {MENU_ENTRY} makes a copy that seeks exactly"
     return line
 
@@ -72,7 +75,8 @@ class OutputDialog(QDialog):
         super().__init__(parent)
         self.setWindowTitle("Re-encode video for exact seeking")
         self.src = src
-        self.overwrite = False
+        self.overwrite = False  # set on accepting: the output exists and its replacing was confirmed
+        self._confirmed: Path | None = None  # the existing file the coder agreed to replace (file dialog or question)
         lay = QVBoxLayout(self)
         text = QLabel(EXPLAIN.format(name=src.name), self)
         text.setWordWrap(True)
@@ -100,7 +104,8 @@ class OutputDialog(QDialog):
         path, _ = QFileDialog.getSaveFileName(self, "Re-encoded copy", str(self.path()), FILTER)
         if path:
             self.path_edit.setText(path)
-            self.overwrite = Path(path).exists()  # the file dialog asked already
+            # the file dialog asked already, about this file only: a name typed afterwards is asked about again
+            self._confirmed = Path(path).expanduser() if Path(path).exists() else None
 
     def _accept(self) -> None:
         out = self.path()
@@ -108,11 +113,12 @@ class OutputDialog(QDialog):
             QMessageBox.warning(self, "merstudio", f"{out.name}: use {', '.join(sorted(CODECS))} (.avi: every "
                                                    "frame a keyframe)")
             return
-        if out.exists() and not self.overwrite:
+        if out.exists() and out != self._confirmed:
             answer = QMessageBox.question(self, "merstudio", f"{out.name} exists. Replace it?")
             if answer != QMessageBox.StandardButton.Yes:
                 return
-            self.overwrite = True
+            self._confirmed = out
+        self.overwrite = out.exists()
         self.accept()
 
 

@@ -23,6 +23,9 @@ class StatusBar(QStatusBar):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._full = ""
+        # what our showMessage drew for _full: a menu's status tip is drawn by Qt's C++ showMessage, past this class,
+        # and must be neither redrawn over (_fit) nor reported as _full (currentMessage)
+        self._drawn = ""
         self._until: float | None = None  # time.monotonic() when the message goes (None: when replaced)
         self._permanent: list[QWidget] = []
 
@@ -51,7 +54,8 @@ class StatusBar(QStatusBar):
     def showMessage(self, text: str, timeout: int | None = 0) -> None:  # noqa: N802 - Qt's name
         self._full = text
         self._until = time.monotonic() + timeout / 1000 if timeout else None
-        super().showMessage(self._elided(text), timeout or 0)
+        self._drawn = self._elided(text)
+        super().showMessage(self._drawn, timeout or 0)
 
     def _elided(self, text: str) -> str:
         shown = self.fontMetrics().elidedText(text, Qt.TextElideMode.ElideRight, self.room()) if text else text
@@ -62,23 +66,25 @@ class StatusBar(QStatusBar):
     def _fit(self) -> None:
         """Elide the message shown again for the room there is now; it goes when it was due to."""
         drawn = super().currentMessage()
-        if not drawn or not self._full:
+        if not drawn or not self._full or drawn != self._drawn:  # nothing, or not ours (a status tip)
             return
         shown = self._elided(self._full)
         if shown != drawn:
             left = 0 if self._until is None else max(1, round(1000 * (self._until - time.monotonic())))
+            self._drawn = shown
             super().showMessage(shown, left)
 
     def currentMessage(self) -> str:  # noqa: N802 - Qt's name
-        """The whole message while one is shown (what is drawn may be elided), else ""."""
-        return self._full if super().currentMessage() else ""
+        """The whole message while one is shown (what is drawn may be elided), a status tip as drawn, else ""."""
+        drawn = super().currentMessage()
+        return self._full if drawn and drawn == self._drawn else drawn
 
     def shown_message(self) -> str:
         """What the bar draws now (elided to fit)."""
         return super().currentMessage()
 
     def clearMessage(self) -> None:  # noqa: N802 - Qt's name
-        self._full = ""
+        self._full = self._drawn = ""
         super().clearMessage()
 
 

@@ -140,3 +140,29 @@ def test_the_warning_about_a_video_that_seeks_badly_names_the_menu_entry(opened,
     # a note about something else is shown as before, without the entry
     assert R.seek_hint(["a.mp4: the file says 300 frames; 298 decode"]) == "a.mp4: the file says 300 frames; 298 decode"
     assert R.seek_hint(["a: variable frame rate (…)", "b"]).startswith("a: variable frame rate (…) (+1 more) — File")
+
+
+def test_a_replace_confirmed_in_the_file_dialog_covers_that_file_only(qtbot, monkeypatch, tmp_path):
+    src, picked, typed = (tmp_path / n for n in ("clip.mp4", "a.seek.avi", "b.seek.avi"))
+    for f in (src, picked, typed):
+        f.write_bytes(b"x")
+    asked = []
+    monkeypatch.setattr(R.QMessageBox, "question", lambda *a, **k: asked.append(a[2]) or R.QMessageBox.StandardButton.No)
+    monkeypatch.setattr(R.QFileDialog, "getSaveFileName", lambda *a, **k: (str(picked), ""))
+    dlg = R.OutputDialog(src)
+    qtbot.addWidget(dlg)
+    dlg._browse()  # the file dialog asked about replacing a.seek.avi
+    dlg.path_edit.setText(str(typed))  # then another existing name, typed
+    dlg._accept()
+    assert asked == ["b.seek.avi exists. Replace it?"] and dlg.result() != R.QDialog.DialogCode.Accepted
+    assert not dlg.overwrite
+    dlg.path_edit.setText(str(picked))  # the picked file itself: asked once already, in the file dialog
+    dlg._accept()
+    assert len(asked) == 1 and dlg.result() == R.QDialog.DialogCode.Accepted and dlg.overwrite
+
+
+def test_the_seek_hint_shows_the_note_it_is_the_remedy_for():
+    count = "clip.mp4: the container claims 900 frames but 850 decode"
+    vfr = "clip.mp4: variable frame rate (24-30 fps)"
+    assert R.seek_hint([count, vfr]) == f"{vfr} (+1 more) — {R.MENU_ENTRY} makes a copy that seeks exactly"
+    assert R.seek_hint([count, "b"]) == f"{count} (+1 more)"

@@ -4,7 +4,8 @@ inde…coder: auditor") so the two read as one."""
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QLabel, QMainWindow
+from PySide6.QtGui import QStatusTipEvent
+from PySide6.QtWidgets import QApplication, QLabel, QMainWindow, QStatusBar
 
 from merstudio.gui.status_bar import StatusBar
 
@@ -68,3 +69,26 @@ def test_a_hidden_permanent_widget_gives_its_room_back(qtbot):
     device.hide()
     qtbot.waitUntil(lambda: len(bar.shown_message()) > len(short))
     assert _clear_of(bar, [coder])
+
+
+def test_a_menu_status_tip_is_not_drawn_over_when_the_room_changes(qtbot):
+    """Qt draws a menu entry's status tip with its C++ showMessage, past StatusBar's: a resize or a longer label
+    while the tip was shown put the old message back over it."""
+    win, bar, coder, device = _window(qtbot)
+    coder.setText("coder: auditor")
+    qtbot.wait(20)
+    bar.showMessage(LONG)
+    QApplication.sendEvent(win, QStatusTipEvent("Open a video file"))  # the pointer on a menu entry
+    assert QStatusBar.currentMessage(bar) == "Open a video file"
+    coder.setText("coder: someone with a much longer name")
+    device.setText("analysis on CPU")
+    win.resize(700, 300)
+    qtbot.wait(50)
+    assert bar.shown_message() == "Open a video file"  # not the old message, fitted again over it
+    assert bar.currentMessage() == "Open a video file"  # what is drawn, not the message it replaced
+    QApplication.sendEvent(win, QStatusTipEvent(""))  # off the entry: Qt clears the tip
+    assert bar.shown_message() == "" == bar.currentMessage()
+    bar.showMessage(LONG)  # ours again: fitted as before
+    win.resize(600, 300)
+    qtbot.waitUntil(lambda: _clear_of(bar, [coder, device]))
+    assert bar.currentMessage() == LONG

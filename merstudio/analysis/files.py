@@ -727,10 +727,7 @@ def stored_result(out_dir: Path, name: str, metas: MetaFiles | None = None) -> A
         raise OutputError(f"{meta_path}: not a complete result")
     paths = output_paths(Path(out_dir), name, str(meta.get("format") or "csv"))
     try:
-        with open(paths.spots, newline="", encoding="utf-8") as fh:
-            spots = [SpotRow(int(r["face_id"]), int(r["onset"]), int(r["apex"]), int(r["offset"]), float(r["score"]),
-                             float(r["onset_time"]), float(r["apex_time"]), float(r["offset_time"]))
-                     for r in csv.DictReader(fh)]
+        spots = read_spot_rows(paths.spots)
         return AnalysisOutput(
             Path(str(meta.get("input_path") or meta.get("input"))), paths, int(meta.get("frames_processed") or 0),
             int(meta.get("frame_count") or 0), float(meta.get("fps") or 0.0), True, float(meta.get("seconds") or 0.0),
@@ -741,6 +738,25 @@ def stored_result(out_dir: Path, name: str, metas: MetaFiles | None = None) -> A
             checkpoint_sha256=str(meta.get("checkpoint_sha256") or ""))
     except (OSError, KeyError, TypeError, ValueError) as exc:
         raise OutputError(f"{meta_path}: cannot read the result ({getattr(exc, 'strerror', None) or exc})") from None
+
+
+def read_spot_rows(path: Path) -> list[SpotRow]:
+    """The spotted intervals of a `<name>.spots.csv` (every face track's), in file order: the one reader of that
+    file (a stored result, spotting's evaluation, `merstudio neutral` keeping its window away from them). Rows
+    without an onset are skipped; times and scores missing from a hand-made file read NaN. OSError, KeyError or
+    ValueError for a file that is not one."""
+    nan = float("nan")
+
+    def num(r: dict[str, str], key: str) -> float:
+        cell = r.get(key)
+        return float(cell) if cell not in (None, "") else nan
+
+    with open(path, newline="", encoding="utf-8") as fh:
+        return [SpotRow(int(num(r, "face_id")) if r.get("face_id") not in (None, "") else 0, int(num(r, "onset")),
+                        int(num(r, "apex")) if r.get("apex") not in (None, "") else int(num(r, "onset")),
+                        int(num(r, "offset")), num(r, "score"), num(r, "onset_time"), num(r, "apex_time"),
+                        num(r, "offset_time"))
+                for r in csv.DictReader(fh) if r.get("onset") not in (None, "")]
 
 
 def _read_json(path: Path) -> dict[str, Any] | None:

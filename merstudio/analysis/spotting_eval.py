@@ -325,11 +325,11 @@ def pooled(results: Sequence[VideoResult], expression: str = "all") -> dict[str,
 
 
 def read_spots(path: Path) -> list[Span]:
-    """The intervals of a `<name>.spots.csv` (every face track's)."""
-    with open(path, newline="", encoding="utf-8") as fh:
-        return sorted((Span(int(float(r["onset"])), int(float(r["offset"])), "", "spot")
-                       for r in csv.DictReader(fh) if r.get("onset") not in (None, "")),
-                      key=lambda s: (s.onset, s.offset))
+    """The intervals of a `<name>.spots.csv` (every face track's), in time order."""
+    from merstudio.analysis.files import read_spot_rows
+
+    return sorted((Span(s.onset, s.offset, "", "spot") for s in read_spot_rows(path)),
+                  key=lambda s: (s.onset, s.offset))
 
 
 @dataclass

@@ -136,15 +136,13 @@ def run(args: argparse.Namespace) -> int:
 def _spots(src: Path) -> dict[int, list[tuple[int, int]]]:
     """The spotted intervals by face of `merstudio analyze`'s <stem>.spots.csv beside `src` (none there, or not
     readable: none; the search then goes by the motion alone)."""
-    import pandas as pd
+    from merstudio.analysis.files import read_spot_rows
 
-    path = src.with_name(src.stem + ".spots.csv")
     try:
-        sp = pd.read_csv(path)
-        rows = zip(sp["face_id"].astype(int), sp["onset"].astype(int), sp["offset"].astype(int), strict=True)
-    except (OSError, KeyError, ValueError, pd.errors.ParserError, pd.errors.EmptyDataError):
+        rows = read_spot_rows(src.with_name(src.stem + ".spots.csv"))
+    except (OSError, KeyError, ValueError):
         return {}
     out: dict[int, list[tuple[int, int]]] = {}
-    for face, onset, offset in rows:
-        out.setdefault(face, []).append((onset, offset))
+    for s in rows:
+        out.setdefault(s.face_id, []).append((s.onset, s.offset))
     return out

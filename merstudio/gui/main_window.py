@@ -279,6 +279,7 @@ class MainWindow(QMainWindow):
         self._action(f, "Import Open&Face or py-feat CSV…", lambda: x(C.ImportAUTable))
         f.addSeparator()
         self.reencode_action = self._action(f, "Re-encode video for exact seeking…", lambda: x(C.ReencodeVideo))
+        f.aboutToShow.connect(lambda: self.reencode_action.setEnabled(self.video is not None))  # greyed: no video
         f.addSeparator()
         self._action(f, "&Quit", self.close, QKeySequence.StandardKey.Quit)
 

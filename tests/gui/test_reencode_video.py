@@ -166,3 +166,14 @@ def test_the_seek_hint_shows_the_note_it_is_the_remedy_for():
     vfr = "clip.mp4: variable frame rate (24-30 fps)"
     assert R.seek_hint([count, vfr]) == f"{vfr} (+1 more) — {R.MENU_ENTRY} makes a copy that seeks exactly"
     assert R.seek_hint([count, "b"]) == f"{count} (+1 more)"
+
+
+def test_the_menu_entry_is_greyed_out_without_a_video(window, video_path):
+    """The File menu shows the entry greyed out while no video is open (it refused in one line only when clicked)."""
+    file_menu = window.menuBar().actions()[0].menu()
+    assert window.reencode_action in file_menu.actions()
+    file_menu.aboutToShow.emit()
+    assert window.video is None and not window.reencode_action.isEnabled()
+    assert window.ctx.execute(C.OpenVideo, path=str(video_path))
+    file_menu.aboutToShow.emit()
+    assert window.reencode_action.isEnabled()

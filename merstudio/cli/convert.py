@@ -1,7 +1,8 @@
 """`merstudio convert`: annotation files between ELAN .eaf, BORIS tables and our events CSV; imports into and
 exports from a project (with a preview, and --yes to import when some rows must be skipped). An OpenFace 2 or
 py-feat CSV is converted to our per-frame CSV, or imported into a project as the video's ``OpenFace`` / ``py-feat``
-overlay (as the app's File > Import OpenFace or py-feat CSV does)."""
+overlay (as the app's File > Import OpenFace or py-feat CSV does); our per-frame CSV is written back for OpenFace 2
+or py-feat scripts (``--to openface`` / ``--to pyfeat``)."""
 
 from __future__ import annotations
 
@@ -16,7 +17,8 @@ from merstudio.cli.project import video_id
 from merstudio.errors import InputError
 
 EVENT_FORMATS = ("eaf", "boris-tsv", "boris-csv", "boris-xlsx", "boris-project", "events-csv")
-IN_FORMATS = (*EVENT_FORMATS, "openface", "pyfeat")
+AU_TABLE_FORMATS = ("openface", "pyfeat")  # per-frame AU tables: read, and written back with --to
+IN_FORMATS = (*EVENT_FORMATS, *AU_TABLE_FORMATS)
 
 EPILOG = """examples:
   merstudio convert coded.eaf coded.tsv --fps 30              ELAN -> BORIS-style TSV
@@ -26,6 +28,8 @@ EPILOG = """examples:
   merstudio convert phone.eaf phone.tsv --media phone.mov     a variable-rate video: frames from its own times
   merstudio convert openface.csv frames.csv --fps 30          OpenFace 2 per-frame CSV -> ours (0-based frames)
   merstudio convert pyfeat.csv frames.csv --fps 30            py-feat CSV (AU01.., FaceScore) -> ours (AUxx_p)
+  merstudio convert results/clip.csv of.csv --to openface     our per-frame CSV -> OpenFace 2's (frames from 1)
+  merstudio convert results/clip.csv feat.csv --to pyfeat     -> py-feat's names (AU01..AU43 = AUxx_r / 5)
   merstudio convert --project study.merproj --import coded.eaf --video 1 [--yes]
   merstudio convert --project study.merproj --import openface.csv --video 1   as the video's 'OpenFace' overlay
   merstudio convert --project study.merproj --import pyfeat.csv --video 1     as its 'py-feat' overlay
@@ -59,7 +63,9 @@ def register(sub: argparse._SubParsersAction) -> None:
                                                "when it is here and has a variable frame rate, times are placed on "
                                                "its frames' own times")
     p.add_argument("--from", dest="from_fmt", choices=IN_FORMATS, help="input format (default: by extension)")
-    p.add_argument("--to", dest="to_fmt", choices=EVENT_FORMATS, help="output format (default: by extension)")
+    p.add_argument("--to", dest="to_fmt", choices=(*EVENT_FORMATS, *AU_TABLE_FORMATS),
+                   help="output format (default: by extension); openface / pyfeat: a per-frame AU table (merstudio's "
+                        "per-frame CSV, OpenFace's, py-feat's) written for OpenFace 2 or py-feat scripts")
     p.add_argument("--force-fps", action="store_true",
                    help="accept a frame rate in the file that differs from the video's: convert its times at "
                         "the video's rate")
@@ -213,6 +219,9 @@ def _resolved(path: Path) -> Path:
 def run(args: argparse.Namespace) -> int:
     if args.fps is not None and not 0 < args.fps < math.inf:
         raise InputError(f"--fps must be a positive number, got {args.fps:g}")
+    if args.to_fmt in AU_TABLE_FORMATS and args.project is not None:
+        raise InputError(f"--to {args.to_fmt} converts a per-frame AU table file (merstudio convert RESULT.csv OUT.csv "
+                         f"--to {args.to_fmt}); a project exports events")
     if args.project is not None:
         if args.fps is not None:  # the project knows its video's rate; a file at another rate needs --force-fps
             raise InputError("--fps is for converting files; with --project the video's own rate is used "
@@ -229,6 +238,9 @@ def run(args: argparse.Namespace) -> int:
     _check_out(args.output, args.overwrite)
     if (kind := _au_table_kind(args.input, args.from_fmt)) is not None:
         return _convert_au_table(args, kind)
+    if args.to_fmt in AU_TABLE_FORMATS:
+        raise InputError(f"{args.input}: not a per-frame AU table; --to {args.to_fmt} converts merstudio's per-frame "
+                         "CSV (merstudio analyze), an OpenFace or a py-feat CSV")
     if args.to_fmt is None and args.output.suffix.lower() != ".csv":
         ix.detect_format(args.output)  # an unknown output type fails before the input is read and previewed
     fmt = ix.detect_format(args.input, args.from_fmt)
@@ -288,15 +300,26 @@ def _au_table_kind(path: Path, fmt: str | None) -> str | None:
 
 
 def _convert_au_table(args: argparse.Namespace, kind: str) -> int:
+    """A per-frame AU table to our per-frame CSV, or with ``--to openface`` / ``--to pyfeat`` back to those tools'
+    layouts (from merstudio's own per-frame CSV, say)."""
     from merstudio.atomic import atomic_path
-    from merstudio.interchange.au_tables import read_au_table
+    from merstudio.interchange.au_tables import OVERLAY_NAMES, read_au_table, write_au_table
 
-    if args.to_fmt is not None or args.output.suffix.lower() != ".csv":
-        raise InputError(f"{args.input}: a per-frame AU table ({kind}) converts to our per-frame CSV only; give an "
-                         "OUT ending in .csv and no --to (events formats hold events, not per-frame AUs)")
-    table = read_au_table(args.input, kind, fps=args.fps, one_based=args.one_based)
+    to = args.to_fmt
+    if (to is not None and to not in AU_TABLE_FORMATS) or args.output.suffix.lower() != ".csv":
+        raise InputError(f"{args.input}: a per-frame AU table ({kind}) converts to our per-frame CSV only, or to "
+                         "OpenFace's or py-feat's with --to openface / --to pyfeat; give an OUT ending in .csv "
+                         "(events formats hold events, not per-frame AUs)")
+    table = read_au_table(args.input, kind, fps=args.fps, one_based=args.one_based, keep_other=to == "openface")
     warn_about(args.input, table.mismatches)
     _out_folder(args.output)
+    if to is not None:
+        note = write_au_table(table, args.output, to)
+        first = "frames from 1, OpenFace's numbering: frame 0 here is its 1" if to == "openface" else \
+            "frames from 0, as py-feat numbers them"
+        print(f"wrote {len(table.frames)} row(s) as {OVERLAY_NAMES[to]} writes them ({first}) to {args.output}")
+        print(f"note: {note}", file=sys.stderr)
+        return 0
     with atomic_path(args.output) as tmp:
         table.frames.to_csv(tmp, index=False)  # full precision: frame times of long videos need every digit
     print(f"wrote {len(table.frames)} row(s), frames 0..{table.frame_count - 1}, to {args.output}; {table.note}")

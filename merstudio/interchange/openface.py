@@ -9,6 +9,10 @@ curve, not a 0 that looks like a measured neutral face). Files in the same forma
 (merstudio's own per-frame CSV, tools that imitate OpenFace) are told apart by a frame 0 or by their timestamps
 (OpenFace puts frame 1 at 0 s), so neither is read one frame off; a caller can also say which it is.
 
+``write_openface`` is the way back: our per-frame table as OpenFace 2.2's FeatureExtraction writes it (its column
+order, ``", "`` between fields so pandas reads the names with their leading space, ``' AU12_r'``, frames from 1,
+its decimals), with the columns we do not estimate left out rather than faked (``openface_absent`` names them).
+
 The file may come through a spreadsheet: its encoding is taken from the byte-order mark (UTF-8, UTF-16 LE/BE).
 Timestamps that imply an implausible frame rate (over 240 fps, or under 1 fps: milliseconds written as seconds, or
 not a video's frame times) are listed in ``mismatches`` even when no frame rate is given to compare with.
@@ -24,6 +28,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from merstudio.atomic import atomic_path
 from merstudio.errors import InputError
 from merstudio.interchange.common import (
     FPS_TOLERANCE,
@@ -38,6 +43,14 @@ _BASE = ("frame", "face_id", "timestamp", "confidence", "success")
 MAX_PLAUSIBLE_FPS = 240.0  # implied by the timestamps above this: not a video's frame times (a warning)
 MIN_PLAUSIBLE_FPS = 1.0
 MAX_FRAME = 2**31 - 1
+# What OpenFace 2.2's FeatureExtraction writes (-aus -pose -gaze -2Dfp -3Dfp -pdmparams), in its order
+OPENFACE_AUS_R = (1, 2, 4, 5, 6, 7, 9, 10, 12, 14, 15, 17, 20, 23, 25, 26, 45)
+OPENFACE_AUS_C = (1, 2, 4, 5, 6, 7, 9, 10, 12, 14, 15, 17, 20, 23, 25, 26, 28, 45)
+POSE_R = ("pose_Rx", "pose_Ry", "pose_Rz")  # radians, camera axes: ours are in its convention (face/pose.py)
+NEVER_WRITTEN = ("gaze_0_x .. gaze_angle_y", "eye_lmk_*", "pose_Tx/Ty/Tz", "x_/y_ and X_/Y_/Z_ (its 68 landmarks)",
+                 "p_* (shape parameters)")  # not estimated here (our landmarks are MediaPipe's 468: another set)
+# its decimals (std::fixed with these precisions); a column not named here is an AU's
+_DECIMALS = {"timestamp": 3, "confidence": 2, **dict.fromkeys(POSE_R, 3)}
 
 
 def looks_openface(path: str | os.PathLike[str]) -> bool:
@@ -234,3 +247,52 @@ def read_openface(path: str | os.PathLike[str], fps: float | None = None, frame_
                                                     else ""))
     return OpenFaceTable(path=p, frames=out, fps=est, frame_count=n, mismatches=mismatches, one_based=one_based,
                          numbering=numbering)
+
+
+def openface_absent(frames: pd.DataFrame) -> list[str]:
+    """OpenFace 2's columns that :func:`write_openface` leaves out of this table (not estimated here), for a note."""
+    aus = [f"AU{a:02d}_r" for a in OPENFACE_AUS_R] + [f"AU{a:02d}_c" for a in OPENFACE_AUS_C]
+    pose = [] if all(c in frames.columns for c in POSE_R) else ["pose_Rx/Ry/Rz"]
+    return [*NEVER_WRITTEN[:2], *pose, *NEVER_WRITTEN[2:], *(c for c in aus if c not in frames.columns)]
+
+
+def _field(values: pd.Series, decimals: int) -> np.ndarray:
+    """Numbers as OpenFace prints them (fixed decimals); an unknown value (NaN) an empty field."""
+    v = pd.to_numeric(values, errors="coerce").to_numpy(dtype=np.float64)
+    out = np.char.mod(f"%.{decimals}f", np.nan_to_num(v)).astype(object)
+    out[~np.isfinite(v)] = ""
+    return out
+
+
+def write_openface(frames: pd.DataFrame, path: str | os.PathLike[str]) -> str:
+    """Write a per-frame table in our convention (``read_openface``'s, merstudio's own analysis CSV) as OpenFace
+    2.2 writes it, so a script written for OpenFace reads it unchanged: frames numbered from 1 (frame 1 at 0 s, so
+    the timestamps are ours), ``", "`` between fields (``df[' AU12_r']``), its column order for the columns we have
+    (pose_Rx/Ry/Rz, every AUxx_r, then every AUxx_c), its decimals (AUxx_c 0.0/1.0). A row without a face has
+    face_id 0 and success 0, as FeatureExtraction writes one. An unknown value (NaN: no face, or an AU unreliable on
+    that frame) is an empty field with no space before it: pandas then reads NaN, where ``, nan`` or ``, `` would
+    make the whole column text. Written atomically; returns a note naming OpenFace's columns left out."""
+    p = Path(path)
+    missing = [c for c in ("frame", "timestamp", "success") if c not in frames.columns]
+    aus = sorted((c for c in frames.columns if _AU_COL.match(c)), key=lambda c: (c[-1] != "r", _au_parts(c)[0]))
+    if missing or not aus:
+        raise InputError(f"{p}: nothing to write as OpenFace: no {', '.join(missing) or 'AUxx_r / AUxx_c'} column")
+    success = frames["success"].fillna(0).to_numpy().astype(np.int64)
+    face = frames["face_id"].fillna(0).to_numpy().astype(np.int64) if "face_id" in frames.columns else \
+        np.zeros(len(frames), dtype=np.int64)
+    confidence = frames["confidence"] if "confidence" in frames.columns else pd.Series(np.nan, index=frames.index)
+    cols: dict[str, np.ndarray] = {
+        "face_id": np.where(face >= 0, face, 0).astype(str).astype(object),
+        "timestamp": _field(frames["timestamp"], 3),
+        "confidence": _field(confidence, 2),
+        "success": success.astype(str).astype(object),
+    }
+    for c in (*(c for c in POSE_R if c in frames.columns), *aus):
+        cols[c] = _field(frames[c], _DECIMALS.get(c, 2 if c.endswith("_r") else 1))
+    lines = (frames["frame"].to_numpy().astype(np.int64) + 1).astype(str).astype(object)
+    for v in cols.values():
+        lines = lines + np.where(v == "", ",", ", ") + v
+    with atomic_path(p) as tmp, tmp.open("w", newline="", encoding="utf-8") as fh:
+        fh.write(", ".join(["frame", *cols]) + "\n")
+        fh.writelines(line + "\n" for line in lines)
+    return f"OpenFace columns absent (merstudio does not estimate them): {', '.join(openface_absent(frames))}"

@@ -8,6 +8,9 @@ intensities, so they are kept as ``AUxx_p`` with the presence ``AUxx_c`` = p >= 
 probabilities ``p_<emotion>``. py-feat does not track faces: where a frame has several, they are numbered from the
 left (a face that moves past another swaps ids), unless the file carries an ``identity`` column (``Person_3`` ->
 face 3). A row without a face (py-feat writes NaN) is ``face_id`` -1, ``success`` 0.
+
+``write_pyfeat`` writes a per-frame table under py-feat's names (``AU01 .. AU43``, 0-1) for scripts written for
+py-feat; from our 0-5 intensities the values are ``AUxx_r / 5``: a rescaled intensity, not py-feat's model.
 """
 
 from __future__ import annotations
@@ -21,6 +24,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from merstudio.atomic import atomic_path
 from merstudio.errors import InputError
 from merstudio.face.boxes import Box, box_iou
 from merstudio.interchange.common import name_list, quote
@@ -36,6 +40,8 @@ PRESENT_P = 0.5  # an AU probability from which the AU counts as present (AUxx_c
 _IDENTITY = ("identity", "Identity")
 _RECT = ("FaceRectX", "FaceRectY", "FaceRectWidth", "FaceRectHeight")
 BOX_COLUMNS = ("box_x0", "box_y0", "box_x1", "box_y1")  # py-feat's face rectangle, kept to match faces to ours
+PYFEAT_AUS = (1, 2, 4, 5, 6, 7, 9, 10, 11, 12, 14, 15, 17, 20, 23, 24, 25, 26, 28, 43)  # the AUs its models give
+MAX_INTENSITY = 5.0  # top of the 0-5 intensity scale (OpenFace's and ours): AUxx_r / 5 is written as py-feat's AUxx
 MATCH_IOU = 0.3  # a py-feat face is one of ours on a frame from this overlap of their boxes
 UNMATCHED = 1000  # py-feat faces that match none of ours keep their own number above this
 
@@ -192,3 +198,50 @@ def match_faces(frames: pd.DataFrame, ours: Iterable[tuple[int, int, Box]]) -> t
     if unmatched:
         note += f"; {unmatched} matched none of ours (faces {UNMATCHED}+)"
     return out, note
+
+
+def write_pyfeat(frames: pd.DataFrame, path: str | os.PathLike[str]) -> str:
+    """Write a per-frame table in our convention under py-feat's names, laid out as py-feat 0.7 saves a ``Fex``
+    (``FaceRect*`` when the table has py-feat's boxes, ``FaceScore``, ``AU01 .. AU43``, then ``frame`` and
+    ``Identity``), for scripts written for py-feat. Its AUs are in 0-1: a table read from py-feat (no ``AUxx_r``)
+    keeps its probabilities (``AUxx_p``) as they were; from our (or OpenFace's) 0-5 intensities the value is
+    ``AUxx_r / 5`` clipped to 0-1, a rescaled intensity and neither py-feat's model nor a probability (py-feat's
+    0.5 is intensity 2.5 here; our presence begins at 1.0, 0.2 there). Only AUs in py-feat's list are written (not
+    AU45, a blink: its AU43 is eyes closed). A row without a face has FaceScore and AUs empty (py-feat's NaN row);
+    the face id is ``Identity`` Person_<id>, as py-feat 0.7 names its identities, so :func:`read_pyfeat` gives the
+    faces their ids back. Written atomically; returns a note on the scale and the columns left out."""
+    p = Path(path)
+    n = len(frames)
+    found = frames["success"].fillna(0).to_numpy().astype(np.int64) == 1 if "success" in frames.columns else \
+        frames["face_id"].to_numpy() >= 0
+    out = pd.DataFrame(index=frames.index)
+    boxes = all(c in frames.columns for c in BOX_COLUMNS)
+    if boxes:  # py-feat's own rectangles, read back
+        x0, y0, x1, y1 = (pd.to_numeric(frames[c], errors="coerce").where(found) for c in BOX_COLUMNS)
+        for col, v in zip(_RECT, (x0, y0, x1 - x0, y1 - y0), strict=True):
+            out[col] = v
+    out["FaceScore"] = frames["confidence"].where(found) if "confidence" in frames.columns else \
+        np.where(found, 1.0, np.nan)
+    probs = not any(f"AU{a:02d}_r" in frames.columns for a in PYFEAT_AUS)  # a py-feat table read back
+    written = []
+    for a in PYFEAT_AUS:
+        src = f"AU{a:02d}_p" if probs else f"AU{a:02d}_r"
+        if src in frames.columns:
+            v = pd.to_numeric(frames[src], errors="coerce")
+            out[f"AU{a:02d}"] = (v if probs else (v / MAX_INTENSITY).clip(0.0, 1.0)).where(found)
+            written.append(a)
+    if not written:
+        raise InputError(f"{p}: nothing to write as py-feat: no AU intensities (AUxx_r) or probabilities (AUxx_p) "
+                         "of py-feat's AUs")
+    out["frame"] = frames["frame"].to_numpy().astype(np.int64)
+    face = frames["face_id"].to_numpy().astype(np.int64) if "face_id" in frames.columns else np.zeros(n, np.int64)
+    out["Identity"] = np.where(found, np.char.add("Person_", face.astype(str)), "")
+    with atomic_path(p) as tmp:
+        out.to_csv(tmp, index=False)  # full precision, as py-feat saves a Fex
+    scale = "py-feat's probabilities as they were" if probs else \
+        f"AUxx = our AUxx_r / {MAX_INTENSITY:g} clipped to 0-1 (a rescaled intensity, not py-feat's model)"
+    absent = [f"AU{a:02d}" for a in PYFEAT_AUS if a not in written] + ([] if boxes else ["FaceRect*"])
+    extra = [c[:4] for c in frames.columns if re.fullmatch(r"AU\d\d_[rp]", c) and int(c[2:4]) not in PYFEAT_AUS]
+    return (f"{scale}; py-feat columns absent: {', '.join(absent)}, landmarks, Pitch/Roll/Yaw, emotions, input, "
+            "approx_time (no timestamps: give --fps when reading it back)"
+            + (f"; not written (no py-feat name): {', '.join(dict.fromkeys(extra))}" if extra else ""))

@@ -47,3 +47,14 @@ def event_loop_turns(qtbot, ms: int = 300) -> int:
     qtbot.wait(ms)
     timer.stop()
     return len(ticks)
+
+
+def open_and_analyse(qtbot, window, video_path, **settings):
+    """The window with `video_path` open and analysed (RunAnalysis with `settings`, waited for), no error shown."""
+    from merstudio.gui import commands as C
+
+    assert window.ctx.execute(C.OpenVideo, path=str(video_path))
+    assert window.ctx.execute(C.RunAnalysis, settings=settings)
+    qtbot.waitUntil(lambda: window.worker is None, timeout=20000)
+    assert not window.errors
+    return window

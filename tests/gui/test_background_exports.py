@@ -10,7 +10,7 @@ import time
 from pathlib import Path
 
 import pytest
-from helpers import event_loop_turns
+from helpers import event_loop_turns, open_and_analyse
 from PySide6.QtGui import QAction
 
 from merstudio.gui import commands as C
@@ -63,9 +63,7 @@ class FrameReads:
 
 @pytest.fixture
 def analysed(qtbot, window, video_path):
-    assert window.ctx.execute(C.OpenVideo, path=str(video_path))
-    assert window.ctx.execute(C.RunAnalysis, settings={"landmarks": True})
-    qtbot.waitUntil(lambda: window.worker is None, timeout=20000)
+    open_and_analyse(qtbot, window, video_path, landmarks=True)
     assert window.ctx.execute(C.NewEvent, onset=3, offset=9, emotion="positive", aus="6+12")
     assert not window.errors
     return window

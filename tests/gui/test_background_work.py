@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from helpers import event_loop_turns
+from helpers import event_loop_turns, open_and_analyse
 
 from merstudio.gui import commands as C
 
@@ -77,11 +77,7 @@ class SlowLoads:
 
 @pytest.fixture
 def analysed(qtbot, window, video_path):
-    assert window.ctx.execute(C.OpenVideo, path=str(video_path))
-    assert window.ctx.execute(C.RunAnalysis, settings={"landmarks": True})
-    qtbot.waitUntil(lambda: window.worker is None, timeout=20000)
-    assert not window.errors
-    return window
+    return open_and_analyse(qtbot, window, video_path, landmarks=True)
 
 
 class FrameReads:

@@ -1,6 +1,6 @@
 import pytest
 from gui_fixtures import SPOTS
-from helpers import click, drag, plot_to_widget
+from helpers import click, drag, open_and_analyse, plot_to_widget
 from PySide6.QtCore import Qt
 
 from merstudio.gui import commands as C
@@ -12,10 +12,7 @@ pytestmark = pytest.mark.gui
 
 @pytest.fixture
 def analysed(qtbot, window, video_path):
-    window.ctx.execute(C.OpenVideo, path=str(video_path))
-    window.ctx.execute(C.RunAnalysis, settings={"landmarks": True})
-    qtbot.waitUntil(lambda: window.worker is None, timeout=20000)
-    return window
+    return open_and_analyse(qtbot, window, video_path, landmarks=True)
 
 
 def manual(win):

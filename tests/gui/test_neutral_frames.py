@@ -5,6 +5,7 @@ import numpy as np
 import pandas as pd
 import pytest
 from gui_fixtures import SPOTS
+from helpers import open_and_analyse
 
 from merstudio.features.neutral import load_baselines
 from merstudio.gui import commands as C
@@ -15,10 +16,7 @@ pytestmark = pytest.mark.gui
 
 @pytest.fixture
 def analysed(qtbot, window, video_path):
-    window.ctx.execute(C.OpenVideo, path=str(video_path))
-    window.ctx.execute(C.RunAnalysis, settings={})
-    qtbot.waitUntil(lambda: window.worker is None, timeout=20000)
-    return window
+    return open_and_analyse(qtbot, window, video_path)
 
 
 def test_neutral_frames_from_the_selection_are_one_undo_step_and_draw_relative_aus(analysed):

@@ -7,10 +7,10 @@ import numpy as np
 import pandas as pd
 import pytest
 from gui_fixtures import SPOTS
+from helpers import open_and_analyse
 
 import merstudio.gui.neutral as gn
 from merstudio.features.neutral import NeutralBaseline, load_baselines, relative, store_baselines
-from merstudio.gui import commands as C
 from merstudio.gui.neutral import SetNeutral
 from merstudio.gui.state import CurveBuffer
 
@@ -19,10 +19,7 @@ pytestmark = pytest.mark.gui
 
 @pytest.fixture
 def analysed(qtbot, window, video_path):
-    window.ctx.execute(C.OpenVideo, path=str(video_path))
-    window.ctx.execute(C.RunAnalysis, settings={})
-    qtbot.waitUntil(lambda: window.worker is None, timeout=20000)
-    return window
+    return open_and_analyse(qtbot, window, video_path)
 
 
 def _buffer(au12: np.ndarray) -> CurveBuffer:

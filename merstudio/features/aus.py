@@ -24,7 +24,17 @@ import numpy as np
 from merstudio.errors import InputError
 from merstudio.face import blendshapes as bs
 from merstudio.face.pose import head_pose
-from merstudio.features.blendshape_aus import AU_MAP, AUS, SIDED, AUReading, aus_from_blendshapes, combine_au6
+from merstudio.features.blendshape_aus import (
+    AU_MAP,
+    AUS,
+    SIDED,
+    AUReading,
+    aus_from_blendshapes,
+    combine_au6,
+)
+from merstudio.features.blendshape_aus import (
+    MAX_INTENSITY as MAX_INTENSITY,  # the AU scale's top, defined there
+)
 from merstudio.features.blinks import BlinkMarker, Marked
 from merstudio.features.micromotion import MICRO_AUS, MicroMotion, MicroMotionEstimator, mask_blink
 from merstudio.features.micromotion import REGIONS as MOTION_REGION_NAMES
@@ -37,7 +47,6 @@ AU_NAMES: dict[int, str] = {
     14: "dimpler", 15: "lip corner depressor", 17: "chin raiser", 20: "lip stretcher", 23: "lip tightener",
     25: "lips part", 26: "jaw drop", 45: "blink",
 }
-MAX_INTENSITY = 5.0
 PRESENCE_ON = 1.0  # intensity at which AUxx_c becomes 1 (FACS's A-B boundary) ...
 PRESENCE_OFF = 0.6  # ... and below which it returns to 0 (hysteresis, per track)
 # AU6's eye evidence holds its last value on the frames near a blink (merstudio.features.blinks: shut for no longer

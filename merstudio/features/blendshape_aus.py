@@ -20,7 +20,7 @@ import numpy as np
 
 from merstudio.face.blendshapes import INDEX
 
-MAX_INTENSITY = 5.0
+MAX_INTENSITY = 5.0  # top of the AU intensity scale (OpenFace's too): the one definition
 
 
 @dataclass(frozen=True)

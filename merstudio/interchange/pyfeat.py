@@ -27,6 +27,7 @@ import pandas as pd
 from merstudio.atomic import atomic_path
 from merstudio.errors import InputError
 from merstudio.face.boxes import Box, box_iou
+from merstudio.features.blendshape_aus import MAX_INTENSITY
 from merstudio.interchange.common import name_list, quote
 from merstudio.interchange.openface import MAX_FRAME
 from merstudio.textfile import pandas_encoding, read_head
@@ -41,7 +42,6 @@ _IDENTITY = ("identity", "Identity")
 _RECT = ("FaceRectX", "FaceRectY", "FaceRectWidth", "FaceRectHeight")
 BOX_COLUMNS = ("box_x0", "box_y0", "box_x1", "box_y1")  # py-feat's face rectangle, kept to match faces to ours
 PYFEAT_AUS = (1, 2, 4, 5, 6, 7, 9, 10, 11, 12, 14, 15, 17, 20, 23, 24, 25, 26, 28, 43)  # the AUs its models give
-MAX_INTENSITY = 5.0  # top of the 0-5 intensity scale (OpenFace's and ours): AUxx_r / 5 is written as py-feat's AUxx
 MATCH_IOU = 0.3  # a py-feat face is one of ours on a frame from this overlap of their boxes
 UNMATCHED = 1000  # py-feat faces that match none of ours keep their own number above this
 

@@ -55,6 +55,7 @@ from merstudio.gui.neutral import NeutralView
 from merstudio.gui.photo_chart import PhotoChart
 from merstudio.gui.playback import AudioControls, selection_range
 from merstudio.gui.reencode import seek_hint
+from merstudio.gui.reencode import stop as stop_reencoding
 from merstudio.gui.session import Session
 from merstudio.gui.state import timecode
 from merstudio.gui.status_bar import BusyIndicator, StatusBar
@@ -1079,6 +1080,7 @@ class MainWindow(QMainWindow):
         """Stop every thread and close the project (idempotent). A running export is written to the end first (a few
         seconds at most); a checkpoint loading is dropped once its load ends."""
         self.exports.shutdown()
+        stop_reencoding(self)
         self.analysis.shutdown()
         self.transport.shutdown()
         self.session.close_project()

@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QEvent, QObject, Qt, Signal
+from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -148,8 +148,9 @@ def done_line(res: ReencodeResult) -> str:
 
 class ReencodeJob(QObject):
     """One copy being made: the work in a :class:`TaskWorker` (it opens the video with its own decoder), its
-    progress window (a bar and Cancel; not modal: the coder may go on meanwhile). Closing the window cancels it
-    (the core removes the partial file) and waits for the worker. Child of the window: ``running(win)`` finds it."""
+    progress window (a bar and Cancel; not modal: the coder may go on meanwhile). The window's shutdown (closing
+    it) cancels it (:func:`stop`: the core removes the partial file) and waits for the worker. Child of the window:
+    ``running(win)`` finds it."""
 
     finished = Signal(object)  # the ReencodeResult, or None when it failed
 
@@ -172,7 +173,6 @@ class ReencodeJob(QObject):
         self.progress.canceled.connect(self.cancel)
         self.worker.progress.connect(self._progress)
         self.worker.finished.connect(self._finished)
-        win.installEventFilter(self)
 
     def start(self) -> None:
         self.progress.show()
@@ -186,11 +186,6 @@ class ReencodeJob(QObject):
         self.progress.setMaximum(max(1, total))
         self.progress.setValue(min(done, max(1, total)))
 
-    def eventFilter(self, obj: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt override
-        if obj is self.win and event.type() == QEvent.Type.Close and self.worker.isRunning():
-            self.shutdown()
-        return False
-
     def shutdown(self) -> None:
         """Stop now (the window closes): the copy is cancelled and its partial file removed."""
         self._cancelled = True
@@ -202,7 +197,6 @@ class ReencodeJob(QObject):
             return
         self._reported = True
         self.worker.wait()
-        self.win.removeEventFilter(self)
         self.progress.close()
         self.progress.deleteLater()
         self.setParent(None)  # running(win) no longer finds it
@@ -224,6 +218,13 @@ class ReencodeJob(QObject):
 
 def running(win: QObject) -> ReencodeJob | None:
     return win.findChild(ReencodeJob)
+
+
+def stop(win: QObject) -> None:
+    """The window shuts down: a copy being made is cancelled, its partial file removed (MainWindow.shutdown)."""
+    job = running(win)
+    if job is not None and job.worker.isRunning():
+        job.shutdown()
 
 
 def require_idle(win: QObject) -> None:

@@ -20,7 +20,9 @@ values stay empty; a column with too few known values on the neutral frames gets
 named. The automatic stretch is where the face is still (the table's motion column, else the AUs' change over
 0.2 s), away from the spotted intervals of IN's <stem>.spots.csv beside it (merstudio analyze writes it), the least
 active such stretch (shorter than --seconds, down to a third, where the face holds still only briefly at rest),
-among frames with (nearly) every AU known (a hand over the mouth is not calm, it is hidden); the frame rate is
+among frames with (nearly) every AU known (a hand over the mouth is not calm, it is hidden); without a motion
+column (an OpenFace file), of the still stretches about as low, the one whose AUs and head pose (pose_Rx/Ry/Rz)
+change least, each against its own typical change: a weak movement hides in the level's noise. The frame rate is
 read from the timestamps of the face's own frames. --frames must lie within the table's frames.
 
 examples:

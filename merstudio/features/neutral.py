@@ -14,7 +14,9 @@ frames it is relative to ("A-B"), empty on the rows of faces without a baseline,
 The automatic search looks for a face that is still, not for the lowest AUs: a brow raise lowers the AU4 a
 person's resting brows read, so the sum of the AUs drops during an expression. Frames where the face moves (the
 micro-motion lane's ``motion``, else the AUs changing over 0.2 s) and spotted intervals are no evidence of calm;
-among the still stretches, the least active one (a held smile is still too).
+among the still stretches, the least active one (a held smile is still too). Without the lane (an OpenFace file)
+a weak movement stays within the summed AUs' noise: there, among still stretches about as low, the one whose AUs
+and head pose change least (restlessness).
 
 Qt-free: the app (Analysis > Neutral frames) and the CLI share these functions.
 """
@@ -30,7 +32,7 @@ import numpy as np
 import pandas as pd
 
 from merstudio.errors import InputError
-from merstudio.features.aus import MAX_INTENSITY, PRESENCE_OFF, PRESENCE_ON
+from merstudio.features.aus import MAX_INTENSITY, POSE_COLUMNS, PRESENCE_OFF, PRESENCE_ON
 
 NEUTRAL_SECONDS = 1.0  # the automatic search: the calmest stretch this long
 MIN_FRAMES = 5  # a neutral level is the median of at least this many frames with the face
@@ -54,6 +56,15 @@ MOVING_X_MEDIAN = 2.5
 AU_MOVING = 1.0
 MOTION_LAG_S = 0.2
 MARGIN_S = 0.1
+# Without the lane (an OpenFace file) a weak movement stays under AU_MOVING (the demo's AU14 dimple: AU12 4.97 ->
+# 4.85, its summed AUs within the still face's noise), and the lowest level alone lands on it. There the still
+# windows whose summed AUs lie within LEVEL_TIE of the lowest are the same rest, and the one whose face changes
+# least is taken (restlessness: each AU's and each head pose angle's change over MOTION_LAG_S in units of its own
+# typical change, so an AU that jitters counts less than one that never moves). A held weak expression that raises
+# the level by LEVEL_TIE or more loses on its level; a face that moves, on its change.
+LEVEL_TIE = 0.5
+AU_STEP = 0.02  # an AU's typical change over MOTION_LAG_S is at least this (OpenFace writes 2 decimals; an AU at 0: 0)
+POSE_STEP = 0.002  # the same for a head pose angle, radians (OpenFace writes 3 decimals)
 # with no still stretch of `seconds`, a shorter one down to this share of it (a clip that smiles from 0.6 s on)
 SHORTEST_SHARE = 1 / 3
 # a shorter still stretch is taken only when it is this much calmer (summed AUs) than the calmest full-length one
@@ -199,7 +210,8 @@ def find_neutral_window(frames: np.ndarray, act: np.ndarray, fps: float, seconds
 
 
 def calm_window(frames: np.ndarray, act: np.ndarray, fps: float, seconds: float = NEUTRAL_SECONDS,
-                known: np.ndarray | None = None, moving: np.ndarray | None = None) -> tuple[int, int, bool]:
+                known: np.ndarray | None = None, moving: np.ndarray | None = None,
+                restless: np.ndarray | None = None) -> tuple[int, int, bool]:
     """find_neutral_window's window and whether it is a fallback. With `known` (known_share per frame of `act`),
     only frames with at least KNOWN_SHARE of their AUs known are evidence of calm: the window is the one whose
     evidence frames have the lowest mean activity among windows with evidence in MIN_COVER of their frames (ties:
@@ -209,8 +221,10 @@ def calm_window(frames: np.ndarray, act: np.ndarray, fps: float, seconds: float 
     activity among those; without such a window of `seconds`, a shorter one (down to SHORTEST_SHARE of it; a face
     seen over less than `seconds` is refused as without `moving`), and
     a shorter one also where it is SHORTER_GAIN calmer (a clip that smiles from 0.6 s on holds the smile still for
-    longer than it rested); no still window at all: the rule without `moving`. The activity stays the sum
-    (UNCALM_SPREAD and HIGH_LEVEL are on its scale)."""
+    longer than it rested); no still window at all: the rule without `moving`. `restless` (per frame of `act`,
+    restlessness(); with `moving`): of the still windows of a length within LEVEL_TIE of the lowest activity, the
+    one whose mean restlessness is lowest. The activity stays the sum (UNCALM_SPREAD and HIGH_LEVEL are on its
+    scale)."""
     if fps <= 0 or seconds <= 0:
         raise InputError(f"neutral window: fps {fps} and seconds {seconds} must be > 0")
     frames = np.asarray(frames, dtype=np.int64)
@@ -238,10 +252,14 @@ def calm_window(frames: np.ndarray, act: np.ndarray, fps: float, seconds: float 
     if moving is not None:
         bad = np.zeros(len(series), bool)
         bad[frames[np.asarray(moving, bool)] - lo] = True
-        found, fallback = _still_window(evidence, bad, w, shortest), False
+        rest = None
+        if restless is not None:
+            rest = np.full(len(series), np.nan)
+            rest[frames[ok] - lo] = np.asarray(restless, dtype=np.float64)[ok]
+        found, fallback = _still_window(evidence, bad, w, shortest, rest), False
         if known is not None and (found is None or found[1] < w):
             # no still second with (nearly) every AU known: one with some hidden, if it is longer and calmer
-            alt = _still_window(series, bad, w, shortest)
+            alt = _still_window(series, bad, w, shortest, rest)
             if alt is not None and (found is None or (alt[1] > found[1] and alt[2] <= found[2] - SHORTER_GAIN)):
                 found, fallback = alt, True
         if found is not None:
@@ -267,9 +285,11 @@ def calm_window(frames: np.ndarray, act: np.ndarray, fps: float, seconds: float 
     return start, start + w - 1, known is not None
 
 
-def _still_window(series: np.ndarray, bad: np.ndarray, w: int, shortest: int) -> tuple[int, int, float] | None:
-    """(start index, length, mean activity) of calm_window's still window over `series` (activity by frame, NaN:
-    no evidence), `bad` the frames that move; None where no window of `shortest` frames or more is still."""
+def _still_window(series: np.ndarray, bad: np.ndarray, w: int, shortest: int,
+                  rest: np.ndarray | None = None) -> tuple[int, int, float] | None:
+    """(start index, length, lowest mean activity of that length) of calm_window's still window over `series`
+    (activity by frame, NaN: no evidence), `bad` the frames that move, `rest` the restlessness by frame (None:
+    the lowest activity decides); None where no window of `shortest` frames or more is still."""
     best: dict[int, tuple[float, int]] = {}
     for n in range(min(w, len(series)), shortest - 1, -1):
         win = np.lib.stride_tricks.sliding_window_view(series, n)
@@ -277,8 +297,14 @@ def _still_window(series: np.ndarray, bad: np.ndarray, w: int, shortest: int) ->
         good = np.flatnonzero((share >= MIN_COVER) & ~np.lib.stride_tricks.sliding_window_view(bad, n).any(1))
         if len(good):
             mean = np.nanmean(win[good], axis=1)
-            tied = good[mean <= mean.min() + 1e-9]
-            best[n] = (float(mean.min()), int(tied[int(np.argmax(share[tied]))]))
+            tied = good[mean <= mean.min() + (1e-9 if rest is None else LEVEL_TIE)]
+            if rest is not None:  # the same rest (level within LEVEL_TIE): the stillest; unknown restlessness last
+                r = np.lib.stride_tricks.sliding_window_view(rest, n)[tied]
+                seen = np.isfinite(r).any(1)
+                score = np.full(len(tied), np.inf)
+                score[seen] = np.nanmean(r[seen], axis=1)
+                tied = tied[score <= score.min() + 1e-9]
+            best[n] = (float(mean.min()), int(tied[int(np.argmax(share[tied]))]))  # ties: the most evidence
     if not best:
         return None
     lowest = min(m for m, _ in best.values())
@@ -320,14 +346,47 @@ def moving_frames(frames: np.ndarray, cols: Mapping[str, np.ndarray], fps: float
     return out[frames - lo]
 
 
+def restlessness(frames: np.ndarray, cols: Mapping[str, np.ndarray], fps: float,
+                 pose: Mapping[str, np.ndarray] | None = None) -> np.ndarray:
+    """Per frame (of `frames`, `cols` and `pose` aligned with it), how much the face changes over MOTION_LAG_S:
+    each AU's (``AUxx_r``, blinks left out) and each head pose angle's (`pose`: OpenFace's pose_Rx/Ry/Rz)
+    absolute change in units of its own median change (at least AU_STEP / POSE_STEP), summed. NaN where nothing
+    is known on both frames (a track's first MOTION_LAG_S)."""
+    frames = np.asarray(frames, dtype=np.int64)
+    lag = max(1, round(MOTION_LAG_S * fps))
+    if not len(frames) or frames.max() - frames.min() < lag:
+        return np.full(len(frames), np.nan)
+    lo, hi = int(frames.min()), int(frames.max())
+    parts = [(_activity_stack(cols), AU_STEP)]
+    if pose:
+        parts.append((np.vstack([np.asarray(v, dtype=np.float64) for v in pose.values()]), POSE_STEP))
+    changes = []
+    for stack, floor in parts:
+        grid = np.full((len(stack), hi - lo + 1), np.nan)
+        grid[:, frames - lo] = stack
+        step = np.abs(grid[:, lag:] - grid[:, :-lag])
+        typical = np.array([max(floor, float(np.median(s[np.isfinite(s)]))) if np.isfinite(s).any() else floor
+                            for s in step])
+        changes.append(np.nansum(step / typical[:, None], 0))
+        changes[-1][~np.isfinite(step).any(0)] = np.nan
+    total = np.full(hi - lo + 1, np.nan)
+    both = np.vstack(changes)
+    total[lag:] = np.where(np.isfinite(both).any(0), np.nansum(both, 0), np.nan)
+    return total[frames - lo]
+
+
 def auto_baseline(frames: np.ndarray, cols: Mapping[str, np.ndarray], face_id: int, fps: float,
                   seconds: float = NEUTRAL_SECONDS, motion: np.ndarray | None = None,
-                  avoid: Sequence[tuple[int, int]] = ()) -> NeutralBaseline:
+                  avoid: Sequence[tuple[int, int]] = (), pose: Mapping[str, np.ndarray] | None = None
+                  ) -> NeutralBaseline:
     """A face's levels over its calmest still stretch (calm_window, preferring frames with every AU known, away
     from the frames that move and the intervals of `avoid`: moving_frames), the fallback said in the baseline
-    (`fallback`, in describe())."""
+    (`fallback`, in describe()). Without `motion` (an OpenFace file), among still stretches about as low, the
+    one whose AUs and head `pose` (pose_Rx/Ry/Rz, aligned with `frames`) change least (restlessness)."""
     moving = moving_frames(frames, cols, fps, motion, avoid)
-    first, last, fallback = calm_window(frames, activity(cols), fps, seconds, known_share(cols), moving)
+    lane = motion is not None and bool(np.isfinite(np.asarray(motion, dtype=np.float64)).any())
+    restless = None if lane else restlessness(frames, cols, fps, pose)
+    first, last, fallback = calm_window(frames, activity(cols), fps, seconds, known_share(cols), moving, restless)
     return replace(neutral_levels(frames, cols, face_id, first, last, auto=True), fallback=fallback)
 
 
@@ -436,7 +495,9 @@ def table_baseline(df: pd.DataFrame, face_id: int, frames: tuple[int, int] | Non
         try:
             motion = pd.to_numeric(rows["motion"], errors="coerce").to_numpy(dtype=np.float64) \
                 if "motion" in rows.columns else None
-            return auto_baseline(fr, cols, face_id, rate, seconds, motion, avoid)
+            pose = {c: pd.to_numeric(rows[c], errors="coerce").to_numpy(dtype=np.float64)
+                    for c in POSE_COLUMNS if c in rows.columns}
+            return auto_baseline(fr, cols, face_id, rate, seconds, motion, avoid, pose)
         except InputError as exc:
             if fps:
                 raise

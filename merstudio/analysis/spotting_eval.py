@@ -365,10 +365,13 @@ def run_spotting(truth: GroundTruth, out: Path, settings: Any, backend: Any, *, 
                  expression: str = "all", overwrite: bool = False, retry_failed: bool = False,
                  notice: Callable[[str], None] | None = None,
                  on_result: Callable[[Any, Any], None] | None = None,
-                 model: dict[str, Any] | None = None) -> SpottingRun:
-    """Analyse each long video into `out` as a batch (manifest: a rerun skips finished videos), read its spots,
-    match them to its GT and write `out`/spotting.csv and spotting.md. With settings.checkpoint the analysis uses
-    that learned model (`model`: its checkpoint_record, made here when not given)."""
+                 model: dict[str, Any] | None = None, segment_s: float | None = None) -> SpottingRun:
+    """Analyse each long video into `out` as `merstudio analyze` does a batch (`batch.plan_batch`/`run_batch` on
+    `backend`: local processes or Ray; `segment_s`: videos longer than this split into segments, the rows of an
+    unsplit run), read its spots, match them to its GT and write `out`/spotting.csv and spotting.md. The folder is
+    a batch folder like any: a video its manifest lists as done with the same content and settings (by this
+    command, or by `merstudio analyze --ray` into it) is not analysed again. With settings.checkpoint the analysis
+    uses that learned model (`model`: its checkpoint_record, made here when not given)."""
     from merstudio.analysis import batch as B
     from merstudio.analysis.files import output_paths
 
@@ -381,7 +384,11 @@ def run_spotting(truth: GroundTruth, out: Path, settings: Any, backend: Any, *, 
     inputs = [v.path for v in truth.videos]
     plan = B.plan_batch(inputs, out, overwrite=overwrite, retry_failed=retry_failed, settings=settings,
                         fps=truth.fps, notice=notice)
-    result = B.run_batch(plan, settings, backend, fps=truth.fps, on_result=on_result, on_notice=notice)
+    if plan.changed and notice is not None:  # a folder analysed with other options: not reused, and said why
+        notice(f"{len(plan.changed)} video(s) finished before with other settings, analysed again: settings "
+               f"changed: {', '.join(plan.changes())}")
+    result = B.run_batch(plan, settings, backend, fps=truth.fps, on_result=on_result, on_notice=notice,
+                         segment_s=segment_s)
     run = SpottingRun(truth, [], iou, expression, settings, model, sum(1 for r in result.outputs if r.complete),
                       len(plan.done), result.interrupted)
     if result.interrupted:

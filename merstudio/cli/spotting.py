@@ -17,7 +17,10 @@ def register(sub: argparse._SubParsersAction) -> None:
         "spotting",
         help="evaluate spotting on long videos (CAS(ME)^2 or your own table): TP/FP/FN, precision, recall, F1",
         description="Analyse each long video of the ground truth as `merstudio analyze` does (same machinery and "
-        "defaults; a batch with OUT/manifest.csv, so a rerun skips the videos analysed before), match each "
+        "defaults, and the same back-ends: -j N local processes, --ray, --segment-minutes; a batch with "
+        "OUT/manifest.csv, so a rerun skips the videos analysed before, and so does a run on a folder that "
+        "`merstudio analyze` filled with the same settings: analyze the videos there with --ray, then score them "
+        "with spotting -o on that folder), match each "
         "video's spotted intervals one to one to its ground-truth intervals (a true positive at IoU >= --iou, "
         "frames counted with both ends), and pool TP/FP/FN over the videos: precision, recall and F1 per "
         "expression type (micro / macro) and overall. Writes OUT/spotting.csv (one row per ground-truth interval "
@@ -42,8 +45,17 @@ def register(sub: argparse._SubParsersAction) -> None:
                    "the folder or file name, or its stem)")
     p.add_argument("--sheet", default=None, metavar="FILE|NAME", help="casme_sq: the code sheet (default: found "
                    "beside the frames)")
-    p.add_argument("-j", "--jobs", type=int, default=1, help="videos analysed in parallel local processes "
-                   "(default 1)")
+    # the execution options of `merstudio analyze`, passed to the same batch (merstudio.analysis.batch.run_batch)
+    p.add_argument("-j", "--jobs", type=int, default=1, help="videos (or segments) analysed in parallel local "
+                   "processes (default 1); with --ray and no ADDRESS, the CPUs of the embedded Ray")
+    p.add_argument("--ray", nargs="?", const="local", default=None, metavar="ADDRESS",
+                   help="analyse on Ray, as merstudio analyze --ray: without ADDRESS an embedded Ray on this machine, "
+                   "with one an existing cluster (e.g. ray://head:10001); OUT and the data must be on storage every "
+                   "node sees. Needs pip install -e '.[cluster]'")
+    p.add_argument("--segment-minutes", type=float, default=None, metavar="M",
+                   help="as merstudio analyze: split videos longer than M minutes into segments analysed as "
+                   "separate tasks (in parallel with -j or --ray) and merged into the rows and spots of an unsplit "
+                   "run (segments are whole minutes)")
     p.add_argument("--flow", choices=("dis", "farneback", "tvl1"), default="dis",
                    help="optical flow of the analysis (default dis, as merstudio analyze)")
     p.add_argument("--overwrite", action="store_true", help="analyse every video again (default: a rerun "
@@ -77,7 +89,9 @@ def run(args: argparse.Namespace) -> int:
     kind, path = E.parse_data(args.data)
     if not 0.0 < args.iou <= 1.0:
         raise InputError(f"--iou must be within (0, 1], got {args.iou:g}")
-    backend = backend_from_args(args.jobs, None)
+    backend = backend_from_args(args.jobs, args.ray)
+    if args.segment_minutes is not None and not args.segment_minutes > 0:
+        raise InputError(f"--segment-minutes must be positive (got {args.segment_minutes:g})")
     if args.fps is not None and not args.fps > 0:
         raise InputError(f"--fps must be positive, got {args.fps:g}")
     # loaded whole now: a missing or bad checkpoint is one line before any video, not a failure of each
@@ -90,7 +104,7 @@ def run(args: argparse.Namespace) -> int:
         _say(f"left out: {line}")
     if not args.quiet:
         print(f"{truth.kind}: {len(truth.videos)} long video(s), {truth.intervals} coded interval(s)"
-              f" ({truth.uncoded} not coded, left out)")
+              f" ({truth.uncoded} not coded, left out); analysed on {backend.describe()}")
     if model is not None and not args.quiet:
         print(f"learned model: {model['path']} ({', '.join(model['classes'])})")
     settings = AnalysisSettings(flow=args.flow, checkpoint=None if model is None else Path(model["path"]))
@@ -113,7 +127,8 @@ def run(args: argparse.Namespace) -> int:
     try:
         result = E.run_spotting(truth, args.out, settings, backend, iou=args.iou, expression=args.expression,
                                 overwrite=args.overwrite, retry_failed=args.retry_failed, notice=_say,
-                                on_result=on_result, model=model)
+                                on_result=on_result, model=model,
+                                segment_s=None if args.segment_minutes is None else args.segment_minutes * 60)
     except BaseException:
         if made:
             with contextlib.suppress(OSError):

@@ -420,6 +420,17 @@ def _digest_cached(path: str, size: int, mtime_ns: int) -> str | None:
         return None
 
 
+def _untimed(meta: dict[str, Any]) -> bool:
+    """Whether the result `meta` describes was made from a video without frame timestamps (a raw stream: timed at
+    `--fps` or its own rate): its `seek_trouble` (a `merstudio.io.frames.SeekTrouble` value) where it records one,
+    else the reader's warning line that says so (the one place that reads a warning's wording)."""
+    from merstudio.io.frames import SeekTrouble
+
+    if "seek_trouble" in meta:
+        return meta["seek_trouble"] == SeekTrouble.NO_TIMESTAMPS.value
+    return any(": the video has no frame timestamps;" in str(w) for w in meta.get("warnings") or [])
+
+
 def settings_changes(out: Path, name: str, source: Path, settings: AnalysisSettings, *, fmt: str = "csv",
                      fps: float | None = None, metas: MetaFiles | None = None) -> list[str]:
     """What differs between the finished result `name` in `out` (its meta file) and a run of `source` with these
@@ -454,7 +465,7 @@ def settings_changes(out: Path, name: str, source: Path, settings: AnalysisSetti
         changes.append("--format")
     # --fps or the own rate of frames without times; a timed video: None. A video is opened to tell only where --fps
     # is given or its result says its frames had no times (a rerun of 10,000 videos need not open each one)
-    untimed = any("no frame timestamps" in str(w) for w in meta.get("warnings") or [])
+    untimed = _untimed(meta)
     video = Path(source).is_file() and Path(source).suffix.lower() not in IMAGE_EXTENSIONS
     rate = folder_fps(source, fps) if (fps is not None or untimed or not video) else None
     if rate is not None:

@@ -86,6 +86,7 @@ from merstudio.atomic import (
 )
 from merstudio.errors import OutputError
 from merstudio.io import IMAGE_EXTENSIONS, natural_sort_key, open_source
+from merstudio.io.frames import SeekNote
 
 SPOT_COLUMNS = ("face_id", "onset", "apex", "offset", "score", "onset_time", "apex_time", "offset_time")
 HASH_CHUNK = 1 << 20  # content_hash: bytes hashed at each end of a file
@@ -953,6 +954,9 @@ def _meta_dict(result: AnalysisOutput, settings: AnalysisSettings, vfr: bool, cs
         "unreadable_files": [name for _, name in result.unreadable[:UNREADABLE_NAMED]],
         "fps": result.fps,
         "variable_frame_rate": bool(vfr),
+        # why the input seeks badly (a merstudio.io.frames.SeekTrouble value; None: it seeks exactly), from the tag of
+        # its reader's note: what a rerun's --fps check reads, never the wording of "warnings"
+        "seek_trouble": next((w.trouble.value for w in result.warnings if isinstance(w, SeekNote)), None),
         "csv": result.csv.name,
         "rows": result.rows,
         "csv_bytes": csv_bytes,

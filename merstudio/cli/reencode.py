@@ -7,7 +7,7 @@ import argparse
 import math
 from pathlib import Path
 
-from merstudio.cli.main import check_output_file
+from merstudio.cli.main import check_output_file, warning_line
 from merstudio.errors import InputError
 
 EPILOG = """\
@@ -17,8 +17,10 @@ output type, by OUT's suffix:
 
 A constant-rate input keeps every frame and its frame numbers. A variable-rate one (a phone's) is resampled onto a
 constant clock (--fps, default the rate it was shot at): each output frame shows the latest input frame at or
-before its time, so a hole becomes repeated frames. The copy has the picture only (no sound). It is written to a
-hidden temporary beside OUT and renamed when complete: Ctrl-C (exit 130) removes it and leaves an existing OUT.
+before its time, so a hole becomes repeated frames. The sound comes along at its own times: copied where OUT's
+container takes its codec, else converted (.avi: 16-bit PCM; .mp4 .mov .m4v .mkv: AAC); sound that cannot be
+written leaves a copy with no sound, and a warning. The copy is written to a hidden temporary beside OUT and
+renamed when complete: Ctrl-C (exit 130) removes it and leaves an existing OUT.
 
 examples:
   merstudio reencode phone.mov phone.seek.avi        every frame a keyframe
@@ -30,8 +32,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("reencode", help="copy a video so that it seeks fast and exactly (frequent keyframes, "
                                         "constant frame rate)",
                        description="Re-encode a video (or a frame folder) for fast, frame-exact seeking: frequent "
-                                   "keyframes and a constant frame rate. Prints the frames written, their rate, "
-                                   "the codec and the keyframe gap measured in the copy.",
+                                   "keyframes and a constant frame rate, with the video's sound. Prints the frames "
+                                   "written, their rate, the codec, the keyframe gap measured in the copy and its "
+                                   "sound, if any.",
                        epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("input", type=Path, metavar="IN", help="video file or frame folder")
     p.add_argument("output", type=Path, metavar="OUT",
@@ -80,6 +83,9 @@ def run(args: argparse.Namespace) -> int:
             bar.close()
     gap = "every frame a keyframe" if res.max_keyframe_gap == 1 else \
         f"a keyframe every {res.max_keyframe_gap} frames at most"
+    sound = f", sound: {res.audio}" if res.audio else ""
     print(f"wrote {res.path}: {res.frames} frames at {res.fps:g} fps, {res.fourcc}, {gap} (measured in its first "
-          f"100 frames)")
+          f"100 frames){sound}")
+    if res.audio_warning:
+        warning_line(res.audio_warning, UserWarning, "", 0)
     return 0

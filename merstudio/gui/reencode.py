@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 
 from merstudio.errors import InputError
 from merstudio.gui.workers import TaskWorker
+from merstudio.io.frames import SeekNote
 from merstudio.io.reencode import CODECS, ReencodeResult, check_output, reencode
 
 if TYPE_CHECKING:
@@ -38,9 +39,8 @@ EXPLAIN = ("Writes a copy of {name} that seeks fast and exactly, at a constant f
            "resampled: a gap becomes repeated frames). {name} is left as it is.\n\n"
            "• .avi (the default): MJPG, every frame a keyframe: the fastest seeks, a larger file.\n"
            "• .mp4: MPEG-4, a keyframe every 12 frames: a smaller file, seeks a little slower.\n\n"
-           "The copy has the picture only, no sound.")
-# what the frame reader says about a video that seeks badly (merstudio.io.frames): no timestamps, VFR, re-encode
-_SEEK_NOTES = ("re-encod", "random access decodes from the start", "variable frame rate")
+           "The sound comes along, in step with the picture (copied, or converted to what the file type takes: "
+           "PCM in .avi, AAC in .mp4).")
 
 
 def default_output(src: Path) -> Path:
@@ -55,12 +55,13 @@ def default_output(src: Path) -> Path:
 
 
 def seek_hint(notes: Sequence[str]) -> str:
-    """The status bar's line for a video's reader notes: one, with "(+N more)": the first that says the video seeks
-    badly, followed by the menu entry that makes a copy that does not (the hint after another note read as its
-    remedy), else the first."""
+    """The status bar's line for a video's reader notes (its `FrameSource.warnings`): one, with "(+N more)": the
+    first that says the video seeks badly (a `SeekNote`: the source's `seek_trouble`, whatever its wording or its
+    file's name), followed by the menu entry that makes a copy that does not (the hint after another note read as
+    its remedy), else the first."""
     if not notes:
         return ""
-    seeking = next((n for n in notes if any(key in n.lower() for key in _SEEK_NOTES)), None)
+    seeking = next((n for n in notes if isinstance(n, SeekNote)), None)
     first = seeking if seeking is not None else notes[0]
     line = first if len(notes) == 1 else f"{first} (+{len(notes) - 1} more)"
     if seeking is not None:
@@ -143,7 +144,9 @@ def ask_open(parent: QWidget, res: ReencodeResult, in_project: str) -> bool:
 def done_line(res: ReencodeResult) -> str:
     gap = "every frame a keyframe" if res.max_keyframe_gap == 1 else \
         f"a keyframe every {res.max_keyframe_gap} frames at most"
-    return f"Wrote {res.path.name}: {res.frames} frames at {res.fps:g} fps, {res.fourcc}, {gap}."
+    sound = f", sound: {res.audio}" if res.audio else ""
+    line = f"Wrote {res.path.name}: {res.frames} frames at {res.fps:g} fps, {res.fourcc}, {gap}{sound}."
+    return f"{line} {res.audio_warning}" if res.audio_warning else line
 
 
 class ReencodeJob(QObject):

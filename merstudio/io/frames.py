@@ -14,6 +14,7 @@ line each, also issued as a `SourceWarning`), and only a file with no decodable 
 
 from __future__ import annotations
 
+import enum
 import math
 import os
 import re
@@ -53,6 +54,30 @@ _DIGITS = re.compile(r"([0-9]+)")
 class SourceWarning(UserWarning):
     """Something about an input file that the results depend on (variable frame rate, a frame count that differs
     from the container's claim). Each one is also kept, as one line, in `FrameSource.warnings`."""
+
+
+class SeekTrouble(enum.StrEnum):
+    """Why random access to a video is slow: what a copy made by `merstudio reencode` cures. The value is the
+    words that say it (and what a record of it stores)."""
+
+    NO_TIMESTAMPS = "no frame timestamps"  # a raw stream: every seek decodes from the start
+    UNORDERED_TIMES = "frame times repeated or out of order"  # the same
+    VARIABLE_RATE = "variable frame rate"  # seeks by time through a frame index built in one decoding pass
+
+
+class SeekNote(str):
+    """The line of `FrameSource.warnings` that says a video seeks badly, tagged with why, so that a reader of the
+    lines (the status bar's hint to re-encode) knows it without matching their wording."""
+
+    trouble: SeekTrouble
+
+    def __new__(cls, text: str, trouble: SeekTrouble) -> SeekNote:
+        note = super().__new__(cls, text)
+        note.trouble = trouble
+        return note
+
+    def __getnewargs__(self) -> tuple[str, SeekTrouble]:  # type: ignore[override]  # pickled with its tag
+        return str(self), self.trouble
 
 
 def natural_sort_key(name: str) -> tuple[Any, ...]:
@@ -168,6 +193,13 @@ class FrameSource(ABC):
     @property
     def is_vfr(self) -> bool:
         return False
+
+    @property
+    def seek_trouble(self) -> SeekTrouble | None:
+        """Why random access to this source is slow (then `warnings` holds a `SeekNote` saying so), or None: it
+        seeks fast and exactly (frame folders always do). Known at open, except a variable rate that only the
+        first complete `iter_frames()` pass finds (see `VideoSource`)."""
+        return None
 
     @property
     def variable_times(self) -> np.ndarray | None:
@@ -625,7 +657,8 @@ class VideoSource(FrameSource):
             self.fps = float(fps)
             self._fps_override = True
         if self._no_times:  # told here, once the rate that timestamps use is known
-            self._warn(_untimed_message(path, self.fps, own, self._stated), stacklevel=3)
+            self._warn(SeekNote(_untimed_message(path, self.fps, own, self._stated), SeekTrouble.NO_TIMESTAMPS),
+                       stacklevel=3)
         self._decoder = _Decoder(self)
         self._cache = _LRU(self.size[0] * self.size[1] * 3)
         self._cache.put(0, self._first)
@@ -717,9 +750,10 @@ class VideoSource(FrameSource):
             self._warn(f"{path}: the header says {header_fps:.4g} fps but the frames are {1000.0 / steady:.2f} ms "
                        f"apart: {steady:.4g} fps used", stacklevel=4)
         if vfr:
-            self._warn(f"{path}: variable frame rate (frame times are not a constant {fps:g} fps); timestamps "
-                       f"come from each frame's presentation time and random access uses a frame index built "
-                       f"in one pass. Re-encoding to a constant rate is recommended.", stacklevel=4)
+            self._warn(SeekNote(f"{path}: variable frame rate (frame times are not a constant {fps:g} fps); "
+                                f"timestamps come from each frame's presentation time and random access uses a "
+                                f"frame index built in one pass. Re-encoding to a constant rate is recommended.",
+                                SeekTrouble.VARIABLE_RATE), stacklevel=4)
 
     def _measured_rate(self, head: list[float]) -> float | None:
         """The rate the first frames keep, set as the video's, when it is steady and the header's differs by more
@@ -848,8 +882,9 @@ class VideoSource(FrameSource):
             self._seekable = False
             self._fps_override = True  # timestamps from the nominal rate
             if not warned:
-                self._warn(f"{self.path}: frame times are repeated or out of order; timestamps assume "
-                           f"{self.fps:g} fps and random access decodes from the start", stacklevel=3)
+                self._warn(SeekNote(f"{self.path}: frame times are repeated or out of order; timestamps assume "
+                                    f"{self.fps:g} fps and random access decodes from the start",
+                                    SeekTrouble.UNORDERED_TIMES), stacklevel=3)
             return
         self._times_ms = np.asarray(times, dtype=np.float64)
         self._t0_ms = times[0]
@@ -857,9 +892,9 @@ class VideoSource(FrameSource):
     def _became_irregular(self, i: int, times: list[float]) -> None:
         """A sequential pass met a frame off the constant-rate grid that the checks at open did not see (a
         container without a frame count with dropped frames in the middle)."""
-        self._warn(f"{self.path}: frame {i} is off the constant {self.fps:g} fps grid (variable frame rate or "
-                   f"dropped frames); from here on timestamps come from each frame's presentation time and "
-                   f"the frame count from decoding", stacklevel=3)
+        self._warn(SeekNote(f"{self.path}: frame {i} is off the constant {self.fps:g} fps grid (variable frame "
+                            f"rate or dropped frames); from here on timestamps come from each frame's presentation "
+                            f"time and the frame count from decoding", SeekTrouble.VARIABLE_RATE), stacklevel=3)
         self._vfr = True
         self._cache.clear()
         self._seen_ms = np.full(max(self._count, len(times)), np.nan)
@@ -882,6 +917,14 @@ class VideoSource(FrameSource):
     @property
     def is_vfr(self) -> bool:
         return self._vfr
+
+    @property
+    def seek_trouble(self) -> SeekTrouble | None:
+        if self._no_times:
+            return SeekTrouble.NO_TIMESTAMPS
+        if not self._seekable:
+            return SeekTrouble.UNORDERED_TIMES
+        return SeekTrouble.VARIABLE_RATE if self._vfr else None
 
     @property
     def timestamps(self) -> np.ndarray:

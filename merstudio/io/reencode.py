@@ -1,27 +1,48 @@
 """Re-encode a video for fast, exact seeking: frequent keyframes and a constant frame rate, streamed frame by frame
-through cv2.VideoWriter (never the whole video in memory). The picture only: the copy has no sound.
+through cv2.VideoWriter (never the whole video in memory). The source's sound comes along: PyAV muxes its first
+audio stream with the new picture, copied where the container takes its codec, else converted (AUDIO), on the
+source's clock (a sound at t s stays at t s, also when a variable-rate picture is resampled).
 
-The frames go to a hidden temporary beside the output (same suffix: FFmpeg picks the container by it), renamed over
-the output once complete: a cancel, an error or Ctrl-C removes it and leaves an existing output as it was."""
+The frames go to a hidden temporary beside the output (same suffix: FFmpeg picks the container by it), joined with
+the sound into a second one, renamed over the output once complete: a cancel, an error or Ctrl-C removes them and
+leaves an existing output as it was. Sound that cannot be written makes a copy without sound and one line
+(`ReencodeResult.audio_warning`), never a failure."""
 
 from __future__ import annotations
 
+import heapq
+import itertools
 import math
 import os
 import secrets
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from fractions import Fraction
 from pathlib import Path
 
+import av
 import cv2
 import numpy as np
 
 from merstudio.errors import OutputError
-from merstudio.io.frames import open_source
+from merstudio.io.frames import IMAGE_EXTENSIONS, open_source
 
 # Container suffix -> fourcc. MJPG is all-intra (every frame a keyframe); mp4v gets a keyframe every `keyint`
 # frames where the OpenCV build honours VIDEOWRITER_PROP_KEY_INTERVAL and every 12 (OpenCV's fixed GOP) otherwise.
 CODECS = {".avi": "MJPG", ".mp4": "mp4v", ".mov": "mp4v", ".m4v": "mp4v", ".mkv": "mp4v"}
+# Container suffix -> (audio codecs copied as they are, the codec other audio is converted to): what players take in
+# each (FFmpeg would also put AAC or FLAC in an AVI, which few players read). AVI gets 16-bit PCM: lossless, and
+# small beside MJPG pictures.
+_MPEG4_AUDIO = frozenset({"aac", "mp3", "alac", "ac3", "eac3"})
+AUDIO = {".avi": (frozenset({"pcm_s16le", "pcm_u8", "mp3", "mp2", "ac3"}), "pcm_s16le"),
+         ".mp4": (_MPEG4_AUDIO, "aac"), ".m4v": (_MPEG4_AUDIO, "aac"),
+         ".mov": (_MPEG4_AUDIO | {"pcm_s16le", "pcm_s16be", "pcm_s24le", "pcm_f32le"}, "aac"),
+         ".mkv": (_MPEG4_AUDIO | {"opus", "vorbis", "flac", "mp2", "pcm_s16le", "pcm_f32le"}, "aac")}
+# Where a copied sound's first packet may lie, s from the start: AVI keeps no start offset, Matroska none before
+# the start (an AAC or MP3 encoder's priming, which MP4 trims with an edit list, would play and delay the sound).
+# Sound outside is converted (to PCM or AAC, which starts at 0: silence fills the time before the sound).
+_COPY_LEAD = {".avi": (0.0, 0.0), ".mkv": (0.0, math.inf)}
+AUDIO_BITRATE = 96_000  # per channel, for AAC: transparent for speech
 
 
 @dataclass(frozen=True)
@@ -32,6 +53,8 @@ class ReencodeResult:
     fourcc: str
     max_keyframe_gap: int  # largest distance between keyframes measured in the output's first 100 frames
     complete: bool  # False when cancelled (the partial file is removed)
+    audio: str = ""  # the copy's sound: "aac, copied", "pcm_s16le, from aac"; "" none
+    audio_warning: str = ""  # one line: the source has sound and the copy has none (why)
 
 
 def reencode(src: str | os.PathLike[str], dst: str | os.PathLike[str], keyint: int = 12, fps: float | None = None,
@@ -42,19 +65,29 @@ def reencode(src: str | os.PathLike[str], dst: str | os.PathLike[str], keyint: i
     A variable-frame-rate source is resampled to a constant `fps` (default: 1 / its median frame interval, the
     rate it was shot at): each output frame shows the latest source frame whose timestamp is not after the output
     frame's time, so the output's frame indices are those of a constant-rate clock. A constant-rate source keeps
-    every frame and its indices.
+    every frame and its indices. The source's first audio stream keeps its times in the copy (`_add_audio`).
     """
     dst = Path(dst).expanduser()
     fourcc = check_output(src, dst, keyint, overwrite)
-    tmp = dst.with_name(f".{dst.stem}.{secrets.token_hex(4)}.part{dst.suffix}")
+    tmp, muxed = (dst.with_name(f".{dst.stem}.{secrets.token_hex(4)}.part{dst.suffix}") for _ in range(2))
     try:
         written, rate, cancelled = _write(src, tmp, dst, fourcc, keyint, fps, progress, cancel)
-        if cancelled:
+        audio: str | None = ""
+        note = ""
+        if not cancelled:
+            try:
+                audio = _add_audio(Path(src).expanduser(), tmp, muxed, cancel)
+            except (av.FFmpegError, ValueError) as exc:  # a codec or layout PyAV or the container cannot take
+                note = f"{dst}: the sound of {Path(src).name} cannot be put in a {dst.suffix} file ({exc}); the " \
+                       f"copy has the picture only"
+        if cancelled or audio is None:  # None: cancelled while the sound was added
             return ReencodeResult(dst, written, rate, fourcc, 0, complete=False)
-        os.replace(tmp, dst)
+        os.replace(muxed if audio else tmp, dst)
     finally:
-        tmp.unlink(missing_ok=True)  # cancelled, failed or interrupted: nothing half-written stays
-    return ReencodeResult(dst, written, rate, fourcc, _max_keyframe_gap(dst), complete=True)
+        for part in (tmp, muxed):  # cancelled, failed or interrupted: nothing half-written stays
+            part.unlink(missing_ok=True)
+    return ReencodeResult(dst, written, rate, fourcc, _max_keyframe_gap(dst), complete=True, audio=audio,
+                          audio_warning=note)
 
 
 def check_output(src: str | os.PathLike[str], dst: str | os.PathLike[str], keyint: int = 12,
@@ -114,6 +147,121 @@ def _write(src: str | os.PathLike[str], tmp: Path, dst: Path, fourcc: str, keyin
         finally:
             writer.release()
     return written, rate, cancelled
+
+
+def _add_audio(src: Path, picture: Path, out: Path, cancel: Callable[[], bool] | None) -> str | None:
+    """Write `picture` (the new video, stream copied) and the first audio stream of `src` into `out`, interleaved
+    by time. The sound keeps the source's clock: its times are counted from the source's start, where the frame
+    sources put frame 0 (merstudio.io.audio), and the copy's frame 0 is at 0. Returns what the copy's sound is,
+    "" when `src` has none (a frame folder, a silent video; `out` is not written), None when cancelled."""
+    if not src.is_file() or src.suffix.lower() in IMAGE_EXTENSIONS:
+        return ""
+    with av.open(str(src)) as source:
+        if not source.streams.audio:
+            return ""
+        ain = source.streams.audio[0]
+        origin = Fraction(source.start_time or 0, 1_000_000)  # AV_TIME_BASE
+        name = ain.codec_context.codec.canonical_name
+        suffix = out.suffix.lower()
+        keep, convert_to = AUDIO[suffix]
+        packets = _packets(source.demux(ain))
+        head = next(packets, None)
+        if head is None:
+            return ""  # an audio stream without a packet: nothing to hear
+        packets = itertools.chain([head], packets)
+        lead = _time(head) - origin  # where its first packet lies (< 0: an encoder's priming that MP4 trims)
+        first = max(Fraction(0), Fraction(ain.start_time) * ain.time_base - origin) \
+            if ain.start_time is not None and ain.time_base is not None else Fraction(0)  # where the sound starts
+        earliest, latest = _COPY_LEAD.get(suffix, (-math.inf, math.inf))
+        copy = name in keep and earliest - 0.001 <= lead <= latest + 0.001
+        with av.open(str(picture)) as video, av.open(str(out), "w") as output:
+            vin = video.streams.video[0]
+            vout = output.add_stream_from_template(vin)
+            if copy:
+                aout = output.add_stream_from_template(ain)
+                sound = _copied(packets, origin)
+            else:
+                aout = _audio_encoder(output, convert_to, ain.codec_context)
+                frames = (f for packet in itertools.chain(packets, [None]) for f in ain.decode(packet))
+                sound = _converted(frames, aout, first)
+            for _, packet in heapq.merge(_timed(_packets(video.demux(vin)), vout), _timed(sound, aout),
+                                         key=lambda p: p[0]):
+                if cancel is not None and cancel():
+                    return None
+                output.mux(packet)
+    return f"{name}, copied" if copy else f"{convert_to}, from {name}"
+
+
+def _time(packet: av.Packet) -> Fraction:
+    t = packet.dts if packet.dts is not None else packet.pts
+    return Fraction(t or 0) * (packet.time_base or 0)
+
+
+def _packets(packets: Iterator[av.Packet]) -> Iterator[av.Packet]:
+    return (p for p in packets if p.dts is not None or p.pts is not None)  # not the demuxer's empty flush packet
+
+
+def _timed(packets: Iterator[av.Packet], stream: av.stream.Stream) -> Iterator[tuple[float, av.Packet]]:
+    """(seconds, packet) in decode order, for the muxer's interleaving; the packets go to `stream`."""
+    for p in packets:
+        p.stream = stream
+        yield float(_time(p)), p
+
+
+def _copied(packets: Iterator[av.Packet], origin: Fraction) -> Iterator[av.Packet]:
+    """The source's audio packets with their times counted from the source's start."""
+    for p in packets:
+        shift = round(origin / p.time_base) if p.time_base else 0
+        if p.pts is not None:
+            p.pts -= shift
+        if p.dts is not None:
+            p.dts -= shift
+        yield p
+
+
+def _audio_encoder(output: av.container.OutputContainer, codec: str,
+                   ctx: av.audio.codeccontext.AudioCodecContext) -> av.audio.stream.AudioStream:
+    """An audio stream of `codec` for the sound `ctx` decodes: its rate where the encoder takes it, else 48 kHz."""
+    rates = av.Codec(codec, "w").audio_rates
+    rate = ctx.sample_rate if not rates or ctx.sample_rate in rates else 48_000
+    layout = ctx.layout.name
+    if any(ch.name == "NONE" for ch in ctx.layout.channels):  # unnamed channels (AVI's PCM: "1 channels")
+        layout = {1: "mono", 2: "stereo"}.get(ctx.channels, layout)
+    stream = output.add_stream(codec, rate=rate, layout=layout)
+    assert isinstance(stream, av.audio.stream.AudioStream)
+    if codec == "aac":
+        stream.codec_context.bit_rate = AUDIO_BITRATE * ctx.channels
+    return stream
+
+
+def _converted(frames: Iterator[av.AudioFrame], stream: av.audio.stream.AudioStream,
+               first: Fraction) -> Iterator[av.Packet]:
+    """The decoded sound encoded for `stream`, its samples counted from the source's start: silence fills the time
+    before the first sound, so a container without start offsets (AVI) keeps the clock too."""
+    ctx = stream.codec_context
+    rate = ctx.sample_rate
+    to = av.AudioResampler(format=ctx.format, layout=ctx.layout, rate=rate)
+    start = round(first * rate)
+    done = 0  # samples given to the encoder
+    for frame in itertools.chain(frames, [None]):  # None: the resampler's flush
+        for out in to.resample(frame):
+            while done < start:  # silence before the first sound, a second at a time
+                yield from stream.encode(_silence(out, min(rate, start - done), done))
+                done += min(rate, start - done)
+            out.pts, out.time_base = done, Fraction(1, rate)
+            done += out.samples
+            yield from stream.encode(out)
+    yield from stream.encode(None)
+
+
+def _silence(like: av.AudioFrame, samples: int, pts: int) -> av.AudioFrame:
+    """`samples` of silence in the sample format and layout of `like`."""
+    channels = len(like.layout.channels)
+    shape = (channels, samples) if like.format.is_planar else (1, samples * channels)
+    frame = av.AudioFrame.from_ndarray(np.zeros(shape, like.to_ndarray().dtype), format=like.format.name,
+                                       layout=like.layout.name)
+    frame.sample_rate, frame.pts, frame.time_base = like.sample_rate, pts, Fraction(1, like.sample_rate)
+    return frame
 
 
 def _max_keyframe_gap(path: Path, frames: int = 100) -> int:

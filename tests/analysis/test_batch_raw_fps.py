@@ -47,6 +47,7 @@ def test_raw_stream_runs_at_its_stated_rate_and_fps_sets_it(raw: Path, tmp_path:
     assert all(o.complete for o in res.outputs) and not res.failures
     assert _meta(own)["fps"] == 24 and _times(own)[12] == pytest.approx(0.5)  # was 25 fps: 0.48
     assert any("24 fps its h264 stream states" in w for w in _meta(own)["warnings"])
+    assert _meta(own)["seek_trouble"] == "no frame timestamps"  # recorded by the reader's tag, not read from words
     assert B.frames_fps(raw, 200) == 200 and B.frames_fps(raw, None) is None
 
     B.run_batch(B.plan_batch([raw], given), AnalysisSettings(), Backend(), fps=200)
@@ -56,3 +57,11 @@ def test_raw_stream_runs_at_its_stated_rate_and_fps_sets_it(raw: Path, tmp_path:
     assert B.settings_changes(own, "raw", raw, settings) == []
     assert B.settings_changes(own, "raw", raw, settings, fps=200) == ["--fps"]
     assert B.settings_changes(given, "raw", raw, settings) == ["--fps"]  # back to the stream's own 24
+
+
+def test_a_timed_videos_result_records_that_it_seeks_exactly(tmp_path: Path) -> None:
+    clip = write_clip(tmp_path / "v.avi", n=10)
+    res = B.run_batch(B.plan_batch([clip], tmp_path / "out"), AnalysisSettings(), Backend())
+    assert all(o.complete for o in res.outputs)
+    meta = json.loads(output_paths(tmp_path / "out", "v").meta.read_text(encoding="utf-8"))
+    assert "seek_trouble" in meta and meta["seek_trouble"] is None  # a rerun opens it for --fps alone

@@ -14,6 +14,8 @@ from PySide6.QtWidgets import QPushButton
 from merstudio.gui import commands as C
 from merstudio.gui import reencode as R
 from merstudio.io import VideoSource, open_source
+from merstudio.io.frames import SeekNote, SeekTrouble
+from merstudio.io.reencode import ReencodeResult
 
 pytestmark = pytest.mark.gui
 
@@ -130,8 +132,8 @@ def test_closing_the_window_cancels_the_copy(qtbot, opened, monkeypatch, tmp_pat
 
 def test_the_warning_about_a_video_that_seeks_badly_names_the_menu_entry(opened, video_path, monkeypatch):
     win = opened
-    note = (f"{video_path}: the video has no frame timestamps; random access decodes from the start (re-encode it "
-            "for fast seeking)")
+    note = SeekNote(f"{video_path}: the video has no frame timestamps; random access decodes from the start "
+                    "(re-encode it for fast seeking)", SeekTrouble.NO_TIMESTAMPS)
     monkeypatch.setattr(VideoSource, "warnings", property(lambda self: [note]))
     assert win.ctx.execute(C.OpenVideo, path=str(video_path))
     win._video_changed()  # as on a switch to it
@@ -139,7 +141,18 @@ def test_the_warning_about_a_video_that_seeks_badly_names_the_menu_entry(opened,
     assert text.startswith(note) and "File > Re-encode video for exact seeking… makes a copy" in text
     # a note about something else is shown as before, without the entry
     assert R.seek_hint(["a.mp4: the file says 300 frames; 298 decode"]) == "a.mp4: the file says 300 frames; 298 decode"
-    assert R.seek_hint(["a: variable frame rate (…)", "b"]).startswith("a: variable frame rate (…) (+1 more) — File")
+    vfr = SeekNote("a: variable frame rate (…)", SeekTrouble.VARIABLE_RATE)
+    assert R.seek_hint([vfr, "b"]).startswith("a: variable frame rate (…) (+1 more) — File")
+
+
+def test_the_seek_hint_goes_by_the_source_not_by_words(tmp_path):
+    """The hint follows the note the reader tagged, whatever the words of the other notes (their file's name is in
+    each: a folder named re-encoded/ made every note read as one about seeking)."""
+    folder = tmp_path / "re-encoded"
+    count = f"{folder}/a.mp4: the file says 300 frames, 298 can be decoded (a cut-off end); all 298 are used"
+    assert R.seek_hint([count]) == count
+    gaps = f"{tmp_path}/variable frame rate/clip: frame numbers 4 missing (1 frame(s))"
+    assert R.seek_hint([gaps, "b"]) == f"{gaps} (+1 more)"
 
 
 def test_a_replace_confirmed_in_the_file_dialog_covers_that_file_only(qtbot, monkeypatch, tmp_path):
@@ -163,7 +176,7 @@ def test_a_replace_confirmed_in_the_file_dialog_covers_that_file_only(qtbot, mon
 
 def test_the_seek_hint_shows_the_note_it_is_the_remedy_for():
     count = "clip.mp4: the container claims 900 frames but 850 decode"
-    vfr = "clip.mp4: variable frame rate (24-30 fps)"
+    vfr = SeekNote("clip.mp4: variable frame rate (24-30 fps)", SeekTrouble.VARIABLE_RATE)
     assert R.seek_hint([count, vfr]) == f"{vfr} (+1 more) — {R.MENU_ENTRY} makes a copy that seeks exactly"
     assert R.seek_hint([count, "b"]) == f"{count} (+1 more)"
 
@@ -177,3 +190,26 @@ def test_the_menu_entry_is_greyed_out_without_a_video(window, video_path):
     assert window.ctx.execute(C.OpenVideo, path=str(video_path))
     file_menu.aboutToShow.emit()
     assert window.reencode_action.isEnabled()
+
+
+def test_the_dialog_and_the_done_line_tell_the_sound():
+    assert "no sound" not in R.EXPLAIN and "picture only" not in R.EXPLAIN and "sound comes along" in R.EXPLAIN
+    res = ReencodeResult(Path("/x/clip.seek.avi"), 90, 30.0, "MJPG", 1, True, audio="pcm_s16le, from aac")
+    assert R.done_line(res) == ("Wrote clip.seek.avi: 90 frames at 30 fps, MJPG, every frame a keyframe, sound: "
+                                "pcm_s16le, from aac.")
+    mute = ReencodeResult(Path("/x/clip.seek.avi"), 90, 30.0, "MJPG", 1, True,
+                          audio_warning="/x/clip.seek.avi: the sound of clip.mov cannot be put in a .avi file (…)")
+    assert R.done_line(mute).endswith("every frame a keyframe. /x/clip.seek.avi: the sound of clip.mov cannot be "
+                                      "put in a .avi file (…)")
+
+
+def test_a_real_variable_rate_video_gets_the_hint(window, tmp_path):
+    from support.vfr_clips import write_vfr_clip
+
+    path = write_vfr_clip(tmp_path / "phone.mov")
+    with pytest.warns(UserWarning, match="variable frame rate"):
+        assert window.ctx.execute(C.OpenVideo, path=str(path))
+    assert window.session.source.seek_trouble is SeekTrouble.VARIABLE_RATE
+    window._video_changed()
+    text = window.statusBar().currentMessage()
+    assert text.startswith(f"{path}: variable frame rate") and f"{R.MENU_ENTRY} makes a copy" in text

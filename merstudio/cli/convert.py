@@ -1,14 +1,16 @@
 """`merstudio convert`: annotation files between ELAN .eaf, BORIS tables and our events CSV; imports into and
 exports from a project (with a preview, and --yes to import when some rows must be skipped). An OpenFace 2 or
 py-feat CSV is converted to our per-frame CSV, or imported into a project as the video's ``OpenFace`` / ``py-feat``
-overlay (as the app's File > Import OpenFace or py-feat CSV does); our per-frame CSV is written back for OpenFace 2
-or py-feat scripts (``--to openface`` / ``--to pyfeat``)."""
+overlay (as the app's File > Import OpenFace or py-feat CSV does); our per-frame CSV, or a project video's analysis
+(``--project P --export OUT.csv``), is written for OpenFace 2 or py-feat scripts (``--to openface`` / ``--to
+pyfeat``), one writer for both."""
 
 from __future__ import annotations
 
 import argparse
 import math
 import sys
+import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -30,6 +32,7 @@ EPILOG = """examples:
   merstudio convert pyfeat.csv frames.csv --fps 30            py-feat CSV (AU01.., FaceScore) -> ours (AUxx_p)
   merstudio convert results/clip.csv of.csv --to openface     our per-frame CSV -> OpenFace 2's (frames from 1)
   merstudio convert results/clip.csv feat.csv --to pyfeat     -> py-feat's names (AU01..AU43 = AUxx_r / 5)
+  merstudio convert --project study.merproj --export of.csv --to openface --video 1   its analysis, as OpenFace's
   merstudio convert --project study.merproj --import coded.eaf --video 1 [--yes]
   merstudio convert --project study.merproj --import openface.csv --video 1   as the video's 'OpenFace' overlay
   merstudio convert --project study.merproj --import pyfeat.csv --video 1     as its 'py-feat' overlay
@@ -65,7 +68,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--from", dest="from_fmt", choices=IN_FORMATS, help="input format (default: by extension)")
     p.add_argument("--to", dest="to_fmt", choices=(*EVENT_FORMATS, *AU_TABLE_FORMATS),
                    help="output format (default: by extension); openface / pyfeat: a per-frame AU table (merstudio's "
-                        "per-frame CSV, OpenFace's, py-feat's) written for OpenFace 2 or py-feat scripts")
+                        "per-frame CSV, OpenFace's, py-feat's; with --project --export, the video's analysis) "
+                        "written for OpenFace 2 or py-feat scripts")
     p.add_argument("--force-fps", action="store_true",
                    help="accept a frame rate in the file that differs from the video's: convert its times at "
                         "the video's rate")
@@ -92,7 +96,8 @@ def register(sub: argparse._SubParsersAction) -> None:
                    help="--import: the coder of FILE's events that name none; a FILE without events records NAME as "
                         "having coded the video and found nothing (compared by `merstudio agreement`)")
     g.add_argument("--export", dest="export_file", type=Path, metavar="FILE",
-                   help="export the video's events from the project to FILE")
+                   help="export the video's events from the project to FILE (with --to openface / --to pyfeat: "
+                        "its analysis, the per-frame AU table, to a .csv)")
     g.add_argument("--status", action="append", choices=("proposal", "accepted", "rejected"),
                    help="only events with this status (repeatable; default all): what --export writes, what a "
                         "conversion IN OUT writes, what --import imports (not with --replace)")
@@ -219,9 +224,6 @@ def _resolved(path: Path) -> Path:
 def run(args: argparse.Namespace) -> int:
     if args.fps is not None and not 0 < args.fps < math.inf:
         raise InputError(f"--fps must be a positive number, got {args.fps:g}")
-    if args.to_fmt in AU_TABLE_FORMATS and args.project is not None:
-        raise InputError(f"--to {args.to_fmt} converts a per-frame AU table file (merstudio convert RESULT.csv OUT.csv "
-                         f"--to {args.to_fmt}); a project exports events")
     if args.project is not None:
         if args.fps is not None:  # the project knows its video's rate; a file at another rate needs --force-fps
             raise InputError("--fps is for converting files; with --project the video's own rate is used "
@@ -303,7 +305,7 @@ def _convert_au_table(args: argparse.Namespace, kind: str) -> int:
     """A per-frame AU table to our per-frame CSV, or with ``--to openface`` / ``--to pyfeat`` back to those tools'
     layouts (from merstudio's own per-frame CSV, say)."""
     from merstudio.atomic import atomic_path
-    from merstudio.interchange.au_tables import OVERLAY_NAMES, read_au_table, write_au_table
+    from merstudio.interchange.au_tables import read_au_table
 
     to = args.to_fmt
     if (to is not None and to not in AU_TABLE_FORMATS) or args.output.suffix.lower() != ".csv":
@@ -314,16 +316,48 @@ def _convert_au_table(args: argparse.Namespace, kind: str) -> int:
     warn_about(args.input, table.mismatches)
     _out_folder(args.output)
     if to is not None:
-        note = write_au_table(table, args.output, to)
-        first = "frames from 1, OpenFace's numbering: frame 0 here is its 1" if to == "openface" else \
-            "frames from 0, as py-feat numbers them"
-        print(f"wrote {len(table.frames)} row(s) as {OVERLAY_NAMES[to]} writes them ({first}) to {args.output}")
-        print(f"note: {note}", file=sys.stderr)
-        return 0
+        return _write_au_table(table, args.output, to)
     with atomic_path(args.output) as tmp:
         table.frames.to_csv(tmp, index=False)  # full precision: frame times of long videos need every digit
     print(f"wrote {len(table.frames)} row(s), frames 0..{table.frame_count - 1}, to {args.output}; {table.note}")
     return 0
+
+
+def _write_au_table(table: Any, out: Path, to: str, what: str = "") -> int:
+    """Write ``table`` (an AUTable) for OpenFace 2 or py-feat scripts (``to``) and say so; ``what``: whose rows."""
+    from merstudio.interchange.au_tables import OVERLAY_NAMES, write_au_table
+
+    note = write_au_table(table, out, to)
+    first = "frames from 1, OpenFace's numbering: frame 0 here is its 1" if to == "openface" else \
+        "frames from 0, as py-feat numbers them"
+    print(f"wrote {len(table.frames)} row(s){what} as {OVERLAY_NAMES[to]} writes them ({first}) to {out}")
+    print(f"note: {note}", file=sys.stderr)
+    return 0
+
+
+def _export_au_table(project: Any, vid: int, args: argparse.Namespace) -> int:
+    """The video's analysis for OpenFace 2 or py-feat scripts: its per-frame CSV (what File > Export > Per-frame CSV
+    and `merstudio analyze` write: values at the float32 precision they are stored with, 0.3 and not
+    0.30000001192092896) converted as ``convert RESULT.csv OUT.csv --to ...`` converts it, by the same reader and
+    writer: the same bytes."""
+    from merstudio.interchange.au_tables import OVERLAY_NAMES, read_au_table
+    from merstudio.project.export import export_frames_csv
+
+    to, out = args.to_fmt, args.export_file
+    video = project.video(vid)
+    run = project.analysis(vid)
+    if run is None:
+        raise InputError(f"{args.project}: video {vid} ({video.name}) has no analysis to write as "
+                         f"{OVERLAY_NAMES[to]}'s: analyse it first (merstudio analyze, or the app)")
+    _check_out(out, args.overwrite, project)
+    if run.status != "complete":  # what is stored is written: said, so nobody takes it for the whole video
+        print(f"note: the analysis of video {vid} is {run.status}: only the frames it stored are written",
+              file=sys.stderr)
+    _out_folder(out)
+    with tempfile.TemporaryDirectory(prefix="merstudio-") as tmp:
+        frames = export_frames_csv(project, vid, Path(tmp) / "frames.csv")
+        table = read_au_table(frames, "openface", one_based=False, keep_other=to == "openface")
+    return _write_au_table(table, out, to, f" of video {vid}")
 
 
 def _import_au_table(project: Any, vid: int, args: argparse.Namespace, kind: str) -> int:
@@ -358,8 +392,19 @@ def _run_project(args: argparse.Namespace) -> int:
     if args.status and args.replace:
         raise InputError("--status with --replace would replace the coders' events with part of the file; "
                          "import the whole file, or filter it first (merstudio convert IN OUT --status ...)")
+    if args.to_fmt in AU_TABLE_FORMATS and args.export_file is None:
+        raise InputError(f"--to {args.to_fmt} with --project goes with --export FILE.csv (the video's analysis "
+                         "written as that tool's per-frame table); an OpenFace or py-feat file is imported by its "
+                         "header (or --from)")
+    if args.to_fmt in AU_TABLE_FORMATS and args.status:
+        raise InputError(f"--status chooses events; --to {args.to_fmt} writes the video's per-frame AU table")
+    if args.to_fmt in AU_TABLE_FORMATS and args.export_file.suffix.lower() != ".csv":
+        raise InputError(f"{args.export_file}: --to {args.to_fmt} writes a per-frame AU table; give a FILE ending "
+                         "in .csv")
     with Project.open(args.project) as project:
         vid = video_id(project, args.video)
+        if args.to_fmt in AU_TABLE_FORMATS:
+            return _export_au_table(project, vid, args)
 
         def times() -> Any:  # the video's frame times as the app's player knows them, analysed or not
             return _media_times(Path(project.video(vid).path), quiet=True)[1]

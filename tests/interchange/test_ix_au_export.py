@@ -103,9 +103,6 @@ def test_to_openface_or_pyfeat_takes_a_per_frame_table_only(tmp_path, capsys):
     src = ours(tmp_path / "clip.csv")
     code, out, err = run(capsys, "convert", src, tmp_path / "of.tsv", "--to", "openface")
     assert code == 2 and "give an OUT ending in .csv" in err
-    code, out, err = run(capsys, "convert", "--project", tmp_path / "p.merproj", "--export", tmp_path / "o.csv",
-                         "--to", "pyfeat")
-    assert code == 2 and "converts a per-frame AU table file" in err
 
 
 def test_a_py_feat_file_goes_back_to_py_feat_with_its_boxes_faces_and_probabilities(tmp_path, capsys):

@@ -14,6 +14,7 @@ import numpy as np
 
 from merstudio.errors import InputError
 from merstudio.features.neutral import (
+    MIN_FRAMES,
     NeutralBaseline,
     auto_baseline,
     load_baselines,
@@ -67,9 +68,18 @@ def baseline_from_buffer(buf: Any, face: int, frames: tuple[int, int] | None, fp
     return neutral_levels(x, cols, face, *frames)
 
 
+# A photo (one frame) has no neutral frames of its own: its one frame as its neutral would zero every AU, and a level
+# is the median of MIN_FRAMES frames. Nothing applies another video's levels to it (a baseline is of a video's own
+# frames), so the message says what a user can do: read its bars against a neutral photo of the person.
+PHOTO_NEUTRAL = ("a photo has one frame, and it cannot be its own neutral: relative to itself every AU would read 0 "
+                 f"(a neutral level is the median of at least {MIN_FRAMES} frames of the face). Neutral frames are "
+                 "set in videos; for a photo, compare its AU bars with those of a neutral photo of the same person "
+                 "(open that photo too)")
+
+
 class SetNeutral(AppCommand):
     """params: mode "selection" (the timeline's selected frames), "auto" (the face's calmest second) or "clear";
-    face (default: the face shown)."""
+    face (default: the face shown). On a photo, "selection" and "auto" are refused (PHOTO_NEUTRAL)."""
 
     @staticmethod
     def do(ctx: CommandContext, params: Params) -> None:
@@ -77,6 +87,8 @@ class SetNeutral(AppCommand):
         proj = win.require_writable()
         if win.video is None or win.video.id is None:
             raise InputError("open a video first")
+        if params.get("mode", "auto") in ("selection", "auto") and win.frame_count == 1:
+            raise InputError(PHOTO_NEUTRAL)  # before "run the analysis": analysed or not, a photo has no neutral
         buf = win.analysis.buffer
         face = params.get("face", win.selected_face())
         if buf is None or face is None:

@@ -240,7 +240,7 @@ def calm_window(frames: np.ndarray, act: np.ndarray, fps: float, seconds: float 
     if len(series) < MIN_FRAMES:  # a photo: its one frame would be its own neutral, every AU 0
         raise InputError(f"the face is seen over only {len(series)} frame(s); a neutral level is the median of at "
                          f"least {MIN_FRAMES} frames of the face, so it cannot be calibrated on itself: compare "
-                         "with the person's neutral photo, or calibrate in a video of them")
+                         "it with a neutral photo of the same person")
     if len(series) < w:
         raise InputError(f"the face is seen over only {len(series)} frames; a {seconds:g}-s neutral window needs "
                          f"{w}: choose the neutral frames yourself (at least {MIN_FRAMES} with the face)")

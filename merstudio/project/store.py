@@ -70,6 +70,15 @@ def _is_write_fault(exc: BaseException) -> bool:
     return isinstance(exc, (sqlite3.OperationalError, OSError)) or type(exc) is sqlite3.DatabaseError
 
 
+def _file_id(path: Path) -> tuple[int, int] | None:
+    """(device, inode) of the file at `path`, None where there is none."""
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None
+    return st.st_dev, st.st_ino
+
+
 def _fault_text(exc: BaseException) -> str:
     """A write fault in a few plain words."""
     if isinstance(exc, OSError):
@@ -183,6 +192,8 @@ class Project(BehaviourTables):
         self.removed_leftovers: list[Path] = []  # what a killed save() had left, removed on open
         self.interrupted_analyses: list[int] = []  # analyses found "running" by a process gone, marked on open
         self.coder = ""  # default coder for edits; the GUI sets it once per session
+        # (device, inode) of the file as opened: whether `path` still names it (at_its_path); None for a copy
+        self._file_id: tuple[int, int] | None = None
 
     @property
     def read_only(self) -> bool:
@@ -212,6 +223,7 @@ class Project(BehaviourTables):
             claim.release()
             raise OutputError(f"{p}: cannot create project ({_fault_text(exc)})") from None
         proj = cls(p, con, claim=claim, busy_timeout=busy_timeout)
+        proj._file_id = _file_id(p)
         try:
             with proj._lock:
                 con.execute(f"PRAGMA application_id = {APPLICATION_ID}")
@@ -300,6 +312,7 @@ class Project(BehaviourTables):
                 claim.release()
             raise
         proj = cls(p, con, read_only_reason=reason, claim=claim, busy_timeout=busy_timeout)
+        proj._file_id = _file_id(p)
         try:
             if claim is not None:
                 proj._migrate(version)
@@ -445,6 +458,26 @@ class Project(BehaviourTables):
         with self._lock:
             self._con.execute("BEGIN")
             self._con.execute("SELECT COUNT(*) FROM videos").fetchone()
+
+    def at_its_path(self) -> bool:
+        """Whether `path` still names the file this project was opened from: not once it was moved or renamed
+        while open (SQLite goes on through its open file, its journal beside the old name) or another file was put
+        under the name (a connection opened by the path would read a mix of that file and this one's journal, and
+        on closing fold the journal into the wrong file and delete it)."""
+        return self._file_id is not None and _file_id(self.path) == self._file_id
+
+    def copy_in_memory(self, reason: str) -> Project:
+        """A read-only copy of the project as it is now, in memory, made through this connection (SQLite's backup
+        API): reachable whatever became of the file. `reason` is the copy's read_only_reason."""
+        mem = sqlite3.connect(":memory:", isolation_level=None, check_same_thread=False)
+        try:
+            with self._lock:
+                self._con.backup(mem)
+            mem.execute("PRAGMA query_only = ON")
+        except BaseException:
+            mem.close()
+            raise
+        return Project(self.path, mem, read_only_reason=reason, busy_timeout=self.busy_timeout)
 
     def close(self) -> None:
         """Fold the journal into the file, close it and end this opener's claim (idempotent)."""

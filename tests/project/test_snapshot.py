@@ -89,9 +89,13 @@ def test_another_file_under_the_project_s_name_is_never_opened(project, tmp_path
         assert len(moved.events(vid)) == 5  # the fixture's three and the two above
 
 
-def test_open_here_knows_the_files_this_process_has_open(project, tmp_path):
-    from merstudio.project.snapshot import open_here
-
-    other = tmp_path / "other.merproj"
-    shutil.copy(project.path, other)
-    assert open_here(project.path) and not open_here(other) and not open_here(tmp_path / "none.merproj")
+def test_a_project_knows_whether_its_path_still_names_its_file(project, tmp_path):
+    assert project.at_its_path()
+    moved = tmp_path / "moved.merproj"
+    project.path.rename(moved)
+    assert not project.at_its_path()  # nothing under the name
+    shutil.copy(moved, project.path)
+    assert not project.at_its_path()  # another file under the name: a copy of it
+    project.path.unlink()
+    moved.rename(project.path)
+    assert project.at_its_path()  # put back

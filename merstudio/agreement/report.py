@@ -1,5 +1,6 @@
-"""The agreement report: every pair of coders (event matching, Cohen's kappa), all coders together (Krippendorff's
-alpha) and per-frame AU tables (ICC). See merstudio.agreement for the definitions."""
+"""The agreement report: every pair of coders (event matching, Cohen's kappa, the FACS agreement index), all coders
+together (Krippendorff's alpha, Fleiss' kappa) and AU intensities (ICC). See merstudio.agreement for the
+definitions."""
 
 from __future__ import annotations
 
@@ -15,10 +16,13 @@ import pandas as pd
 from merstudio.agreement.frames import au_intensity_columns, events_from_frames, frame_icc
 from merstudio.agreement.matching import group_units, match_events
 from merstudio.agreement.stats import (
+    MIN_ICC_TARGETS,
     cohen_kappa,
+    fleiss_kappa,
     icc,
     kappa_from_table,
     krippendorff_alpha,
+    observed_agreement,
     percent_agreement,
 )
 from merstudio.errors import InputError
@@ -30,12 +34,14 @@ MODEL_CODER = "model"
 
 PAIR_COLUMNS = ("coder_a", "coder_b", "videos", "matched", "only_a", "only_b", "f1", "mean_iou",
                 "mean_abs_d_onset", "mean_abs_d_apex", "mean_abs_d_offset", "mean_d_onset", "mean_d_apex",
-                "mean_d_offset", "kappa_emotion", "n_emotion", "kappa_frames", "n_apex")
+                "mean_d_offset", "kappa_emotion", "n_emotion", "agreement_emotion", "kappa_frames", "n_apex",
+                "facs_agreement", "n_facs", "facs_agreement_all")
 MATCH_COLUMNS = ("video_id", "face_id", "coder_a", "coder_b", "status", "event_a", "event_b", "onset_a", "apex_a",
                  "offset_a", "onset_b", "apex_b", "offset_b", "d_onset", "d_apex", "d_offset", "iou", "emotion_a",
                  "emotion_b", "aus_a", "aus_b")
 KAPPA_COLUMNS = ("coder_a", "coder_b", "variable", "n", "agreement", "kappa")
-ALPHA_COLUMNS = ("variable", "level", "coders", "units", "values", "alpha")
+ALPHA_COLUMNS = ("variable", "level", "coders", "units", "values", "agreement", "alpha", "fleiss_kappa",
+                 "fleiss_units")
 ICC_TABLE_COLUMNS = ("source", "video_id", "coder_a", "coder_b", "au", "n", "icc1_1", "icc2_1", "icc3_1", "icc1_k",
                      "icc2_k", "icc3_k", "kappa_presence")
 _LETTERS = {"A": 1.0, "B": 2.0, "C": 3.0, "D": 4.0, "E": 5.0}
@@ -78,8 +84,9 @@ def _side_text(e: Event, au: int) -> str:
     return "+".join(f"{s}{n}" for s, n, _ in parse_aus(e.aus) if n == au)
 
 
-def _num(x: float) -> str:
-    """A coefficient to 3 decimals, never "-0.000" (a value that rounds to zero has no sign)."""
+def coefficient_text(x: float) -> str:
+    """A coefficient to 3 decimals, never "-0.000" (a value that rounds to zero has no sign): the terminal's summary
+    and the app's tables print numbers with it."""
     text = f"{x:.3f}"
     return "0.000" if text == "-0.000" else text
 
@@ -177,25 +184,37 @@ class AgreementReport:
                                                                          else ")"))
         return (f"Agreement of {', '.join(self.coders)} {where}; events match when IoU >= {self.iou:g} "
                 f"or onset, apex and offset are all within {self.tolerance} frame(s).\n{aus}; AU intensity (ICC, "
-                "ordinal alpha) over the matched events where either coder scored the AU.")
+                f"ordinal alpha) over the matched events where either coder scored the AU (ICC on {MIN_ICC_TARGETS} "
+                "pairs or more); the FACS agreement index on AU numbers (sides and intensity letters ignored).")
 
     def summary(self) -> str:
         """A plain-text rendering of the main tables, for the terminal."""
-        fmt = {"float_format": _num, "index": False, "na_rep": "-"}
+        fmt = {"float_format": coefficient_text, "index": False, "na_rep": "-"}
         out = [self.header(), ""]
         if len(self.pairs):
             p = self.pairs.rename(columns={"mean_abs_d_onset": "|d_on|", "mean_abs_d_apex": "|d_apex|",
-                                           "mean_abs_d_offset": "|d_off|", "kappa_emotion": "kappa_emo"})
+                                           "mean_abs_d_offset": "|d_off|", "kappa_emotion": "kappa_emo",
+                                           "agreement_emotion": "agree_emo", "facs_agreement": "facs",
+                                           "facs_agreement_all": "facs_all"})
             p = p[["coder_a", "coder_b", "videos", "matched", "only_a", "only_b", "f1", "mean_iou", "|d_on|",
-                   "|d_apex|", "|d_off|", "kappa_emo", "n_emotion", "kappa_frames"]]
-            out += ["Event matching (d = frames, mean absolute difference on matched events):", p.to_string(**fmt), ""]
+                   "|d_apex|", "|d_off|", "kappa_emo", "agree_emo", "n_emotion", "kappa_frames", "facs", "n_facs",
+                   "facs_all"]]
+            out += ["Event matching (d = frames, mean absolute difference on matched events; agree = share of "
+                    "matched pairs with the same label; facs = FACS agreement index, 2 x AUs both scored / AUs "
+                    "scored by each, on the n_facs matched pairs; facs_all: also the AUs of unmatched events):",
+                    p.to_string(**fmt), ""]
         if len(self.kappa):
-            wide = self.kappa.assign(pair=self.kappa["coder_a"] + " / " + self.kappa["coder_b"]).pivot(
-                index="variable", columns="pair", values="kappa")
+            cell = [f"{coefficient_text(k) if k == k else '-'} ({a:.0%})" if a == a else "-"
+                    for k, a in zip(self.kappa["kappa"], self.kappa["agreement"], strict=True)]
+            wide = self.kappa.assign(pair=self.kappa["coder_a"] + " / " + self.kappa["coder_b"], cell=cell).pivot(
+                index="variable", columns="pair", values="cell")
             wide = wide.reindex(list(dict.fromkeys(self.kappa["variable"])))
-            out += ["Cohen's kappa on matched events:", wide.reset_index().to_string(**fmt), ""]
+            out += ["Cohen's kappa on matched events (percent agreement in brackets; kappa '-': undefined, one "
+                    "category throughout):", wide.reset_index().fillna("-").to_string(**fmt), ""]
         if len(self.alpha):
-            out += ["Krippendorff's alpha, all coders:", self.alpha.to_string(**fmt), ""]
+            out += ["Krippendorff's alpha, all coders (agreement: share of pairable values that agree; Fleiss' kappa "
+                    "with 3 or more coders, over the fleiss_units every coder rated):",
+                    self.alpha.astype({"fleiss_units": object}).fillna({"fleiss_units": "-"}).to_string(**fmt), ""]
         if len(self.icc):
             cols = ["source", "video_id", "coder_a", "coder_b", "au", "n", "icc2_1", "icc3_1", "icc2_k", "icc3_k",
                     "kappa_presence"]
@@ -295,6 +314,7 @@ def agreement_from_events(events: Iterable[Event], coders: Sequence[str] | None 
     detect = _frame_detection(by_video, event_videos, used, frame_counts or {})
     pair_rows, match_rows, kappa_rows, icc_rows = [], [], [], []
     notes: list[str] = []
+    too_few: list[str] = []  # AU and coder pair (scored pairs) of the ICCs not computed: fewer than MIN_ICC_TARGETS
     sided: dict[int, list[str]] = {}  # AU -> matched pairs that agree on presence, not on side: "L14 / R14"
     for ka, kb in itertools.combinations(range(len(used)), 2):
         ca, cb = used[ka], used[kb]
@@ -303,7 +323,7 @@ def agreement_from_events(events: Iterable[Event], coders: Sequence[str] | None 
         pair_rows.append({**_pair_summary(ca, cb, rows, by_video, event_videos),
                           "kappa_frames": _binary_kappa(detect[ka], detect[kb])})
         kappa_rows += _pair_kappas(ca, cb, rows, aus, au_sides)
-        icc_rows += _pair_intensity_icc(ca, cb, rows, graded)
+        icc_rows += _pair_intensity_icc(ca, cb, rows, graded, too_few)
         notes += _face_hints(by_video, event_videos, ca, cb, tolerance, iou)
         for r in rows:
             if r["status"] == "matched":
@@ -317,7 +337,7 @@ def agreement_from_events(events: Iterable[Event], coders: Sequence[str] | None 
         per_frame = on.sum(axis=0)
         alpha_rows.insert(0, {"variable": "event frames", "level": "nominal", "coders": len(used),
                               "units": int((per_frame >= 2).sum()), "values": int(per_frame[per_frame >= 2].sum()),
-                              "alpha": krippendorff_alpha(detect, "nominal")})
+                              **_all_coders(detect, "nominal")})
 
     notes = video_notes + notes
     silent = [c for c in silent if c in coders]  # a coder not chosen is not compared: no note on them
@@ -344,15 +364,22 @@ def agreement_from_events(events: Iterable[Event], coders: Sequence[str] | None 
                 notes.append(f"video {v}: per-frame tables {na} and {nb} share no AUxx_r column; no ICC")
             for r in res.to_dict("records"):
                 n = r.pop("n_frames")
+                if 0 < n < MIN_ICC_TARGETS:
+                    too_few.append(f"{_au_name(int(r['au']))} {na} / {nb} on video {v} ({n} frames)")
+                    r |= {k: float("nan") for k in r if k.startswith("icc")}
                 icc_rows.append({"source": "frames", "video_id": v, "coder_a": na, "coder_b": nb, **r, "n": n})
     if not table_videos:
         notes.append("per-frame ICC skipped: no video has two per-frame AU tables (only one per-frame table per "
                      "video); add another coder's per-frame table (e.g. an OpenFace CSV) to compare AU intensities")
+    if too_few:
+        notes.append(f"ICC not computed on fewer than {MIN_ICC_TARGETS} pairs (with two, ICC(2,1) can take any "
+                     f"value): {', '.join(too_few)}")
+    notes += _icc_range_notes(icc_rows)
     icc_table = _frame(icc_rows, ICC_TABLE_COLUMNS).astype({"video_id": "Int64"})
     return AgreementReport(
         coders=list(coders), video_ids=sorted(set(event_videos) | set(table_videos)), tolerance=int(tolerance), iou=float(iou),
         pairs=_frame(pair_rows, PAIR_COLUMNS), kappa=_frame(kappa_rows, KAPPA_COLUMNS),
-        alpha=_frame(alpha_rows, ALPHA_COLUMNS), icc=icc_table,
+        alpha=_frame(alpha_rows, ALPHA_COLUMNS).astype({"fleiss_units": "Int64"}), icc=icc_table,
         matches=_frame(match_rows, MATCH_COLUMNS), notes=notes, au_sides=au_sides)
 
 
@@ -443,7 +470,8 @@ def _integer_columns(df: pd.DataFrame) -> pd.DataFrame:
 
 _INTEGER_COLUMNS = frozenset({"video_id", "face_id", "event_a", "event_b", "onset_a", "apex_a", "offset_a",
                               "onset_b", "apex_b", "offset_b", "d_onset", "d_apex", "d_offset", "videos", "matched",
-                              "only_a", "only_b", "n", "n_emotion", "n_apex", "coders", "units", "values"})
+                              "only_a", "only_b", "n", "n_emotion", "n_apex", "coders", "units", "values",
+                              "n_facs", "fleiss_units"})
 
 
 def _iou(a: Event, b: Event) -> float:
@@ -476,7 +504,34 @@ def _pair_summary(ca: str, cb: str, rows: list[dict], by_video: dict[int, dict[s
     lb = [_emotion(r["_ev_b"]) for r in matched]
     out["kappa_emotion"] = cohen_kappa(la, lb)
     out["n_emotion"] = sum(x is not None and y is not None for x, y in zip(la, lb, strict=True))
+    out["agreement_emotion"] = percent_agreement(la, lb)  # defined where kappa is not (one label throughout)
+    out["facs_agreement"], out["n_facs"], out["facs_agreement_all"] = _facs_agreement(rows)
     return out
+
+
+def _au_numbers(e: Event | None) -> set[int] | None:
+    s = _aus(e)
+    return None if s is None else set(s)
+
+
+def _facs_agreement(rows: list[dict]) -> tuple[float, int, float]:
+    """The FACS agreement index (Wexler 1972; Ekman, Friesen & Hager 2002): 2 x (AUs both coders scored) / (AUs
+    scored by A + AUs scored by B), pooled over events (every scored AU counts once), on AU numbers (L12, R12, 12C
+    and 12 are all AU12: FACS scores the action, laterality and intensity apart). Returns (index over the matched
+    pairs where both coders wrote AUs, those pairs, index over all events): the last also counts, in the
+    denominator, the AUs of every event without a partner and of a matched event whose partner wrote no AUs, as
+    FACS reliability counts every AU either coder scored."""
+    both = scored = extra = n = 0
+    for r in rows:
+        a = _au_numbers(r["_ev_a"]) if r["status"] != "only_b" else None
+        b = _au_numbers(r["_ev_b"]) if r["status"] != "only_a" else None
+        if a is not None and b is not None:
+            both, scored, n = both + len(a & b), scored + len(a) + len(b), n + 1
+        else:
+            extra += len(a or ()) + len(b or ())
+    matched = 2 * both / scored if scored else float("nan")
+    everything = 2 * both / (scored + extra) if scored + extra else float("nan")
+    return matched, n, everything
 
 
 def _pair_kappas(ca: str, cb: str, rows: list[dict], aus: list[int], sides: bool = False) -> list[dict]:
@@ -496,10 +551,25 @@ def _pair_kappas(ca: str, cb: str, rows: list[dict], aus: list[int], sides: bool
     return out
 
 
-def _pair_intensity_icc(ca: str, cb: str, rows: list[dict], graded: list[int]) -> list[dict]:
+def _icc_range_notes(rows: list[dict]) -> list[str]:
+    """A line naming the ICCs outside [-1, 1]: with few targets the Shrout & Fleiss formulas allow them (ICC(2,1) on
+    3 pairs reaches -3; a k-rater form's denominator can turn negative), and they read as "no agreement", not as a
+    strength."""
+    odd = [f"{_au_name(int(r['au']))} {r['coder_a']} / {r['coder_b']} {k} {coefficient_text(r[k])} (n {r['n']})"
+           for r in rows for k in ICC_TABLE_COLUMNS if k.startswith("icc") and abs(r[k]) > 1.0 + 1e-9]
+    if not odd:
+        return []
+    return [f"ICC outside [-1, 1]: {', '.join(odd[:4])}{', …' if len(odd) > 4 else ''}: the coders' differences "
+            "exceed what the few targets vary (the formulas allow such values with few targets); read it as no "
+            "agreement"]
+
+
+def _pair_intensity_icc(ca: str, cb: str, rows: list[dict], graded: list[int],
+                        too_few: list[str]) -> list[dict]:
     """ICC of FACS intensity letters (A..E = 1..5, absent = 0) on matched events, per AU that has letters, over the
     pairs where either coder scored the AU (two coders who both left it out agree on its absence, which kappa on
-    presence counts; as intensities those 0/0 pairs would inflate the ICC)."""
+    presence counts; as intensities those 0/0 pairs would inflate the ICC). An AU with 1 to MIN_ICC_TARGETS - 1
+    such pairs gets no row, but a line in ``too_few``."""
     matched = [r for r in rows if r["status"] == "matched"]
     ia = [_intensities(r["_ev_a"]) for r in matched]
     ib = [_intensities(r["_ev_b"]) for r in matched]
@@ -509,7 +579,9 @@ def _pair_intensity_icc(ca: str, cb: str, rows: list[dict], graded: list[int]) -
                         dtype=np.float64).reshape(-1, 2)
         kept = vals[~np.isnan(vals).any(axis=1)]
         kept = kept[(kept > 0).any(axis=1)]
-        if len(kept) < 2:  # nothing graded to compare for this pair
+        if len(kept) < MIN_ICC_TARGETS:  # with two pairs ICC(2,1) can take any value
+            if len(kept):
+                too_few.append(f"{_au_name(au)} {ca} / {cb} ({len(kept)})")
             continue
         res = icc(kept)
         out.append({"source": "events", "video_id": None, "coder_a": ca, "coder_b": cb, "au": au, "n": res.n,
@@ -552,8 +624,17 @@ def _alphas(by_video: dict[int, dict[str, list[Event]]], videos: list[int], code
         pairable = [m for m in per_unit if m >= 2]
         level = "ordinal" if n.endswith(" intensity") else "nominal"
         rows.append({"variable": n, "level": level, "coders": len(coders), "units": len(pairable),
-                     "values": int(sum(pairable)), "alpha": krippendorff_alpha(mat, level)})
+                     "values": int(sum(pairable)), **_all_coders(mat, level)})
     return rows
+
+
+def _all_coders(data: Sequence[Sequence] | np.ndarray, level: str) -> dict:
+    """Krippendorff's alpha, the share of pairable values that agree (defined where alpha is not: every coder used
+    one value throughout), and for three or more coders on nominal data Fleiss' kappa over the units every coder
+    rated (two coders: Cohen's kappa, in the kappa table)."""
+    fk, units = fleiss_kappa(data) if level == "nominal" and len(data) >= 3 else (float("nan"), None)
+    return {"agreement": observed_agreement(data), "alpha": krippendorff_alpha(data, level), "fleiss_kappa": fk,
+            "fleiss_units": units}
 
 
 def agreement_report(project: Project, video_ids: Sequence[int] | None = None, coders: Sequence[str] | None = None,

@@ -1,4 +1,5 @@
-"""Agreement coefficients over plain arrays: Cohen's kappa, Krippendorff's alpha, Shrout & Fleiss ICCs.
+"""Agreement coefficients over plain arrays: Cohen's kappa, Fleiss' kappa, Krippendorff's alpha, Shrout & Fleiss
+ICCs.
 
 Implemented with numpy from the published formulas (no scikit-learn / krippendorff / pingouin dependency); the tests
 check each against its source's worked example. An undefined coefficient (no variation to agree on, too few
@@ -13,12 +14,17 @@ from dataclasses import asdict, dataclass
 from typing import Any
 
 import numpy as np
+import pandas as pd
 
 LEVELS = ("nominal", "ordinal", "interval", "ratio")
+# The fewest targets an agreement report computes an ICC on: with two, the between-targets mean square has one
+# degree of freedom and ICC(2,1) can take any value (the Shrout & Fleiss formulas do not bound it).
+MIN_ICC_TARGETS = 3
 
 
 def _missing(v: Any) -> bool:
-    if v is None:
+    """None, NaN, and pandas' missing markers (a label read from a nullable column is ``pd.NA``)."""
+    if v is None or v is pd.NA or v is pd.NaT:
         return True
     try:
         return bool(isinstance(v, float | np.floating) and math.isnan(v))
@@ -75,12 +81,36 @@ def krippendorff_alpha(data: Sequence[Sequence[Any]] | np.ndarray, level: str = 
     function d of the level of measurement (``nominal``, ``ordinal``, ``interval``, ``ratio``; the last three need
     numeric values). NaN when fewer than two pairable values or no variation among them (D_e = 0).
     """
+    o, values = _coincidences(data, level)
+    nc = o.sum(axis=1)
+    n = nc.sum()
+    if n <= 1:
+        return float("nan")
+    d = _difference(values, nc, level)
+    de = float(nc @ d @ nc)
+    if de <= 0:
+        return float("nan")
+    do = float((o * d).sum())
+    return float(1.0 - (n - 1) * do / de)
+
+
+def observed_agreement(data: Sequence[Sequence[Any]] | np.ndarray) -> float:
+    """Share of the pairable values (Krippendorff's coincidences: pairs of two coders' values within a unit, weighted
+    1/(m_u - 1)) that are the same value: 1 - D_o of nominal alpha. Stays defined where alpha is not: coders who all
+    used one value throughout agree 100%. NaN when no unit holds two values."""
+    o, _ = _coincidences(data, "nominal")
+    n = o.sum()
+    return float(np.trace(o) / n) if n > 0 else float("nan")
+
+
+def _coincidences(data: Sequence[Sequence[Any]] | np.ndarray, level: str) -> tuple[np.ndarray, list[Any]]:
+    """Krippendorff's coincidence matrix o_ck over the sorted distinct values (empty when no unit holds two)."""
     if level not in LEVELS:
         raise ValueError(f"krippendorff_alpha: level must be one of {', '.join(LEVELS)}, got {level!r}")
     codes, values = _codes(data, level)
-    if codes.size == 0:
-        return float("nan")
     k = len(values)
+    if codes.size == 0:
+        return np.zeros((k, k)), values
     n_coders, n_units = codes.shape
     # counts[u, c]: how many coders gave value c to unit u (code -1 = missing)
     counts = np.zeros((n_units, k + 1))
@@ -88,20 +118,34 @@ def krippendorff_alpha(data: Sequence[Sequence[Any]] | np.ndarray, level: str = 
     counts = counts[:, :k]
     m = counts.sum(axis=1)
     keep = m >= 2  # only units with two or more values are pairable
-    if not keep.any():
-        return float("nan")
     counts, m = counts[keep], m[keep]
     w = counts / (m - 1)[:, None]
     # ordered pairs of distinct coders' values within a unit: n_uc n_uk, minus the self-pairs on the diagonal
-    o = w.T @ counts - np.diag(w.sum(axis=0))
-    nc = o.sum(axis=1)
-    n = nc.sum()
-    d = _difference(values, nc, level)
-    de = float(nc @ d @ nc)
-    if n <= 1 or de <= 0:
-        return float("nan")
-    do = float((o * d).sum())
-    return float(1.0 - (n - 1) * do / de)
+    return w.T @ counts - np.diag(w.sum(axis=0)), values
+
+
+def fleiss_kappa(data: Sequence[Sequence[Any]] | np.ndarray) -> tuple[float, int]:
+    """Fleiss' (1971) kappa of m coders' nominal labels, one row per coder, one column per unit (as
+    krippendorff_alpha), and the number of units it counts: those every coder labelled (Fleiss' kappa needs the same
+    number of ratings per unit; a unit with a missing value is left out). ``(P_bar - P_e) / (1 - P_e)``, P_bar the
+    mean share of agreeing coder pairs per unit, P_e the sum of squared category shares. NaN when fewer than two
+    coders or no complete unit, or when every value is one category (P_e = 1)."""
+    codes, values = _codes(data, "nominal")
+    if codes.size == 0 or codes.shape[0] < 2:
+        return float("nan"), 0
+    m = codes.shape[0]
+    full = codes[:, (codes >= 0).all(axis=0)]
+    n_units = full.shape[1]
+    if n_units == 0:
+        return float("nan"), 0
+    counts = np.zeros((n_units, len(values)))
+    np.add.at(counts, (np.broadcast_to(np.arange(n_units), full.shape), full), 1.0)
+    p_bar = float((((counts**2).sum(axis=1) - m) / (m * (m - 1))).mean())
+    share = counts.sum(axis=0) / (n_units * m)
+    p_e = float(share @ share)
+    if p_e >= 1.0 - 1e-12:
+        return float("nan"), n_units
+    return float((p_bar - p_e) / (1.0 - p_e)), n_units
 
 
 def _codes(data: Sequence[Sequence[Any]] | np.ndarray, level: str) -> tuple[np.ndarray, list[Any]]:
@@ -179,7 +223,10 @@ class ICCResult:
 def icc(ratings: np.ndarray | Sequence[Sequence[float]]) -> ICCResult:
     """ICCs of an (n targets x k judges) table from the two-way ANOVA mean squares (Shrout & Fleiss 1979,
     Table 1/3). Targets with a missing (NaN) rating are dropped (listwise). A coefficient whose denominator is 0
-    (no variance at all) is NaN; fewer than two targets or judges gives all NaN."""
+    (up to rounding, next to the ratings' variance) is NaN, and so are all when every rating is the same (their
+    spread below 1e-12 of their size, whatever their mean) or there are fewer than two targets or judges. The
+    formulas hold for any n, and few targets can take ICC(2,1) below -1 (n = 2, k = 2: any value); the report asks
+    for at least MIN_ICC_TARGETS."""
     x = np.asarray(ratings, dtype=np.float64)
     if x.ndim != 2:
         raise ValueError(f"icc: need an (n targets, k judges) table, got shape {x.shape}")
@@ -188,21 +235,26 @@ def icc(ratings: np.ndarray | Sequence[Sequence[float]]) -> ICCResult:
     nan = float("nan")
     if n < 2 or k < 2:
         return ICCResult(n, k, nan, nan, nan, nan, nan, nan)
-    grand = x.mean()
-    ss_rows = k * ((x.mean(axis=1) - grand) ** 2).sum()
-    ss_cols = n * ((x.mean(axis=0) - grand) ** 2).sum()
-    ss_total = ((x - grand) ** 2).sum()
+    # Centred first: the ICCs do not change with an offset, and sums of squares of raw values near 1e7 would lose
+    # the differences to rounding.
+    size = float(np.abs(x).max())
+    x = x - x.mean()
+    if float(np.ptp(x)) <= 1e-12 * size:  # the spread, relative to the ratings' size (not to the mean squared)
+        return ICCResult(n, k, nan, nan, nan, nan, nan, nan)  # every rating the same (up to rounding)
+    ss_rows = k * (x.mean(axis=1) ** 2).sum()
+    ss_cols = n * (x.mean(axis=0) ** 2).sum()
+    ss_total = (x**2).sum()
     ss_err = ss_total - ss_rows - ss_cols
     bms = ss_rows / (n - 1)
     wms = (ss_total - ss_rows) / (n * (k - 1))
     jms = ss_cols / (k - 1)
     ems = ss_err / ((n - 1) * (k - 1))
-
-    if ss_total <= 1e-12 * n * k * (1.0 + grand * grand):  # every rating the same (up to rounding)
-        return ICCResult(n, k, nan, nan, nan, nan, nan, nan)
+    # a denominator that is rounding noise next to the ratings' variance is 0 (e.g. judges that differ by a constant
+    # and nothing else leave no error variance)
+    tiny = 1e-12 * ss_total / (n * k - 1)
 
     def ratio(num: float, den: float) -> float:
-        return float(num / den) if den != 0 else nan
+        return float(num / den) if abs(den) > tiny else nan
 
     return ICCResult(
         n=n, k=k,

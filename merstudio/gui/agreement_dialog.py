@@ -30,15 +30,18 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from merstudio.agreement.report import coefficient_text
 from merstudio.errors import MerstudioError
 
-TAB_TITLES = {"pairs": "Event matching", "kappa": "Cohen's kappa", "alpha": "Krippendorff's alpha",
+TAB_TITLES = {"pairs": "Event matching", "kappa": "Cohen's kappa",
+              "alpha": "Krippendorff's alpha / Fleiss' kappa",
               "icc": "ICC (AU intensity)", "matches": "Matches"}
 Index = QModelIndex | QPersistentModelIndex
 
 
 class DataFrameModel(QAbstractTableModel):
-    """A read-only table model over a pandas DataFrame (floats to 3 decimals, NaN as '-')."""
+    """A read-only table model over a pandas DataFrame (floats to 3 decimals as the terminal prints them, NaN as
+    '-')."""
 
     def __init__(self, df: pd.DataFrame | None = None, parent: Any = None) -> None:
         super().__init__(parent)
@@ -78,7 +81,7 @@ def _text(v: Any) -> str:
     if v is None or (isinstance(v, float) and math.isnan(v)) or v is pd.NA:
         return "-"
     if isinstance(v, float):
-        return f"{v:.3f}"
+        return coefficient_text(v)  # the terminal's formatter: never "-0.000"
     return str(v)
 
 

@@ -36,12 +36,13 @@ def test_au_sides_are_presence_by_default_and_compared_on_request() -> None:
 
 
 def test_intensity_icc_leaves_out_pairs_where_neither_scored_the_au() -> None:
-    # AU12: (3, 4), (5, 4) scored; three matched pairs where neither has AU12 would inflate the ICC
-    rep = agreement_from_events(_pairs(["12C", "12E", "4A", "4B", "4C"], ["12D", "12D", "4A", "4B", "4C"]))
+    # AU12: (3, 4), (5, 4), (2, 1) scored; three matched pairs where neither has AU12 would inflate the ICC
+    rep = agreement_from_events(_pairs(["12C", "12E", "12B", "4A", "4B", "4C"],
+                                       ["12D", "12D", "12A", "4A", "4B", "4C"]))
     row = rep.icc.set_index("au").loc[12]
-    assert row["n"] == 2
-    assert row["icc2_1"] == pytest.approx(icc([[3, 4], [5, 4]]).icc2_1)
-    assert row["icc2_1"] < icc([[3, 4], [5, 4], [0, 0], [0, 0], [0, 0]]).icc2_1  # what counting (0, 0) gave
+    assert row["n"] == 3
+    assert row["icc2_1"] == pytest.approx(icc([[3, 4], [5, 4], [2, 1]]).icc2_1)
+    assert row["icc2_1"] < icc([[3, 4], [5, 4], [2, 1], [0, 0], [0, 0], [0, 0]]).icc2_1  # what counting (0, 0) gave
     assert "either coder scored the AU" in rep.header() and "either coder scored the AU" in rep.summary()
 
 

@@ -111,8 +111,9 @@ def read_list(path: Path) -> list[Path]:
 
 def frames_fps(path: Path | str, fps: float | None) -> float | None:
     """The `--fps` that applies to `path` (`merstudio.io.folder_fps`): the rate of a frame folder, an image or a
-    video without frame timestamps (a raw `.h264` stream); a video with them keeps its own timing (None). None when
-    no `--fps` was given (each source's own default)."""
+    video without frame timestamps (a raw `.h264` or `.mjpeg` stream); a video with them keeps its own timing
+    (None). None when no `--fps` was given (each source's own default). A video file is opened to tell once per
+    version of it in the process: the plan's rerun check (`settings_changes`) and the run share what it found."""
     return None if fps is None else folder_fps(path, fps)
 
 

@@ -15,6 +15,7 @@ line each, also issued as a `SourceWarning`), and only a file with no decodable 
 from __future__ import annotations
 
 import enum
+import functools
 import math
 import os
 import re
@@ -197,8 +198,8 @@ class FrameSource(ABC):
     @property
     def seek_trouble(self) -> SeekTrouble | None:
         """Why random access to this source is slow (then `warnings` holds a `SeekNote` saying so), or None: it
-        seeks fast and exactly (frame folders always do). Known at open, except a variable rate that only the
-        first complete `iter_frames()` pass finds (see `VideoSource`)."""
+        seeks fast and exactly (frame folders always do). Known at open, except what only the first complete
+        `iter_frames()` pass finds: a hole (a variable rate) or times that go back (see `VideoSource`)."""
         return None
 
     @property
@@ -515,6 +516,26 @@ def _untimed(head: Sequence[float]) -> bool:
     return len(head) > 2 and len(set(head[1:])) == 1
 
 
+_AVFMT_NOTIMESTAMPS = 0x0080  # FFmpeg's demuxer flag: the format stores no frame times
+
+
+def _no_container_times(path: Path) -> bool:
+    """Whether FFmpeg reads `path` with a demuxer that finds no frame times in the file: raw elementary streams
+    (`.h264`, `.hevc`, `.mjpeg`, `.m2v`, ...) and piped images. It then makes times up at the codec's stated rate
+    or its default, 25 fps, which look regular (a raw MJPEG stream's frames come 40 ms apart) but say nothing.
+    Read with PyAV; False when PyAV cannot read the file (the frames' own times then decide)."""
+    try:
+        import av
+    except ImportError:
+        return False
+    try:
+        with av.open(str(path)) as container:
+            fmt = container.format
+            return bool(int(fmt.flags) & _AVFMT_NOTIMESTAMPS) or fmt.name == "image2pipe" or fmt.name.endswith("_pipe")
+    except (av.FFmpegError, OSError, ValueError):
+        return False
+
+
 def _stated_rate(path: Path) -> tuple[float, str] | None:
     """(frame rate, codec name) that a video's codec states in the stream itself (H.264 and HEVC: the SPS timing
     info), read with PyAV; None when it states none or PyAV cannot read the file. What a raw stream's rate is:
@@ -546,26 +567,54 @@ def _untimed_message(path: Path, fps: float, own: float, stated: tuple[float, st
             f"start (re-encode it for fast seeking)")
 
 
+def _unordered_message(path: Path, fps: float, times: Sequence[float]) -> str:
+    """The warning for a video whose frame times repeat or go back past the first HEAD_SAMPLE frames (found by a
+    count at open or by the first complete pass). `--fps` (`folder_fps`) does not reach it: it is decided before the
+    video is analysed, from what the check at open reads, and a pass has already timed the frames before the break
+    at this rate when it meets it."""
+    k = 1 + int(np.argmax(np.diff(np.asarray(times, dtype=np.float64)) <= 0))
+    return (f"{path}: frame times are repeated or out of order from frame {k} on; timestamps assume {fps:g} fps "
+            f"and random access decodes from the start; --fps does not set this rate (it reaches a video whose "
+            f"first {HEAD_SAMPLE} frames carry no times, as known before it is analysed): re-encode the video")
+
+
 def _untimed_video_fps(path: Path) -> float | None:
     """The rate a video without frame times (a raw stream) opens at when no rate is given (see VideoSource); None
-    for a video with frame times or a file that does not open as a video. Decodes 3 frames of a timed video,
-    up to HEAD_SAMPLE of an untimed one: what VideoSource's own check at open sees."""
-    cap = cv2.VideoCapture(str(path), cv2.CAP_FFMPEG)
+    for a video with frame times or a file that does not open as a video. What VideoSource's own check at open
+    sees: the demuxer (asked only of a file that states no frame count, as raw streams do) and up to HEAD_SAMPLE
+    frames (3 of a timed video). The file is opened once per version (size, mtime) in a process: a batch's planning
+    and its run both ask this of every input where `--fps` is given."""
+    try:
+        st = path.stat()
+    except OSError:
+        return None
+    header = _untimed_header_rate(str(path.absolute()), st.st_size, st.st_mtime_ns)
+    if header is None:
+        return None
+    stated = _stated_rate(path)
+    return stated[0] if stated else header
+
+
+@functools.lru_cache(maxsize=1 << 16)  # a batch's inputs, planned then run; an entry is a few hundred bytes
+def _untimed_header_rate(path: str, size: int, mtime_ns: int) -> float | None:
+    """For `_untimed_video_fps`: the rate the demuxer reports for a video without frame times (else
+    DEFAULT_FOLDER_FPS), None for one with frame times or no video."""
+    cap = cv2.VideoCapture(path, cv2.CAP_FFMPEG)
     head: list[float] = []
     try:
         if not cap.isOpened():
             return None
         header = _header_rate(cap)
+        counted = int(round(cap.get(cv2.CAP_PROP_FRAME_COUNT))) > 0
         while len(head) < HEAD_SAMPLE and cap.grab():
             head.append(float(cap.get(cv2.CAP_PROP_POS_MSEC)))
             if len(head) > 2 and not _untimed(head):
-                return None
+                break
     finally:
         cap.release()
-    if not _untimed(head):
+    if not _untimed(head) and not (head and not counted and _no_container_times(Path(path))):
         return None
-    stated = _stated_rate(path)
-    return stated[0] if stated else header or DEFAULT_FOLDER_FPS
+    return header or DEFAULT_FOLDER_FPS
 
 
 class _Decoder:
@@ -702,15 +751,17 @@ class VideoSource(FrameSource):
         self.size = (self._first.shape[1], self._first.shape[0])
         head = self._fix_first_time(head)
         self._t0_ms = head[0]
+        # A raw stream states no frame count; its demuxer may make up regular times (MJPEG: 25 fps) that say nothing
+        self._no_times = _untimed(head) or (self._claimed is None and _no_container_times(path))
         header_fps = self.fps
-        steady = self._measured_rate(head)
+        steady = None if self._no_times else self._measured_rate(head)
 
-        self._no_times = _untimed(head)
         self._stated: tuple[float, str] | None = None  # (rate, codec) an untimed stream states
         if self._no_times:
             # No usable timestamps (raw streams): positions can only be counted from the start, and the rate is the
             # one the codec states in the stream, if any (FFmpeg's raw demuxers report 25 fps whatever it says).
             self._seekable = False
+            self._fps_override = True  # timestamps from that rate, never from times the demuxer made up
             self._stated = _stated_rate(path)
             if self._stated is not None:
                 self.fps = self._container_fps = self._stated[0]
@@ -862,13 +913,15 @@ class VideoSource(FrameSource):
             cap.release()
         self._install_index(times)
 
-    def _install_index(self, times: list[float]) -> None:
-        """Adopt the presentation times of every frame (from a scan or a complete sequential pass)."""
+    def _install_index(self, times: list[float], estimated: int | None = None) -> None:
+        """Adopt the presentation times of every frame (from a scan or a complete sequential pass; `estimated`:
+        the count the pass started with, where it met frames past it)."""
         if not times:
             raise InputError(f"{self.path}: no frame can be decoded")
-        if hasattr(self, "_cache") and len(times) != self._count:
+        estimated = self._count if estimated is None else estimated
+        if hasattr(self, "_cache") and len(times) != estimated:
             # Only after opening (a hole the checks at open could not see): the count found then was wrong.
-            self._warn(f"{self.path}: decoding gives {len(times)} frames, not the {self._count} estimated at "
+            self._warn(f"{self.path}: decoding gives {len(times)} frames, not the {estimated} estimated at "
                        f"open; frame count and timestamps corrected", stacklevel=3)
         times = self._fix_first_time(times)
         self._scanned = True
@@ -876,15 +929,15 @@ class VideoSource(FrameSource):
         self._seen_ms = np.empty(0)
         if hasattr(self, "_cache"):  # absent while the constructor probes
             self._cache.clear()
-        if np.any(np.diff(times) <= 0):
-            # Repeated or unordered times: positions cannot be told apart by time, and the times are no use.
+        if self._no_times or np.any(np.diff(times) <= 0):
+            # Repeated or unordered times (or made up by a raw stream's demuxer): positions cannot be told apart by
+            # time, and the times are no use.
             warned = not self._seekable  # the no-timestamps warning at open said it already
             self._seekable = False
             self._fps_override = True  # timestamps from the nominal rate
             if not warned:
-                self._warn(SeekNote(f"{self.path}: frame times are repeated or out of order; timestamps assume "
-                                    f"{self.fps:g} fps and random access decodes from the start",
-                                    SeekTrouble.UNORDERED_TIMES), stacklevel=3)
+                self._warn(SeekNote(_unordered_message(self.path, self.fps, times), SeekTrouble.UNORDERED_TIMES),
+                           stacklevel=3)
             return
         self._times_ms = np.asarray(times, dtype=np.float64)
         self._t0_ms = times[0]
@@ -972,7 +1025,9 @@ class VideoSource(FrameSource):
     def iter_frames(self, start: int = 0, stop: int | None = None) -> Iterator[tuple[int, np.ndarray]]:
         """Sequential decode. With stop=None it runs to the real end of the stream. A complete pass from frame 0
         also checks every frame's time against the constant-rate grid and, for VFR files, records the times
-        (so `timestamp(i)` inside the loop needs no extra pass, and the index is built for free)."""
+        (so `timestamp(i)` inside the loop needs no extra pass, and the index is built for free); it counts frames
+        past the count found at open as it meets them, and times that repeat or go back give every frame the
+        nominal rate's time, inside the loop as after it (where no hole made it variable before them)."""
         to_end = stop is None
         start, stop = self._range(start, stop)
         if start >= stop:
@@ -981,6 +1036,8 @@ class VideoSource(FrameSource):
         if start > 0:
             self._ensure_index()
         times: list[float] = []
+        opened = self._count  # the count at open: a pass may meet more frames (then they are counted as met)
+        back = restarted = False  # a frame's time repeated or went back / and then went on again
         dec = _Decoder(self)
         try:
             if start > 0:
@@ -991,11 +1048,21 @@ class VideoSource(FrameSource):
                 i = dec.cur
                 if full_pass:
                     t = dec.time_ms() if i else self._t0_ms
-                    if (not self._vfr and i > 0 and self._seekable and t > times[-1]
-                            and self._locate(t) != i and not self._fps_override):
+                    if i > 0 and t <= times[-1]:
+                        # Repeated or unordered times: timed at the rate, as the end of the pass decides (not as a
+                        # variable rate by each frame's time). B-frame AVIs end on a run of frames timed 0: no restart.
+                        back = True
+                    elif back:
+                        restarted = True
+                    elif (not self._vfr and i > 0 and self._seekable and self._locate(t) != i
+                          and not self._fps_override):
                         self._became_irregular(i, times)
                     times.append(t)
-                    if self._vfr and i < len(self._seen_ms):
+                    if i >= self._count:  # a frame past the count at open: it is there (timestamp(i) answers)
+                        self._count = i + 1
+                    if self._vfr:
+                        if i >= len(self._seen_ms):
+                            self._seen_ms = np.concatenate([self._seen_ms, np.full(len(self._seen_ms) + 1, np.nan)])
                         self._seen_ms[i] = t
                 yield i, dec.retrieve()
                 if not to_end and i + 1 >= stop:
@@ -1004,8 +1071,8 @@ class VideoSource(FrameSource):
                     if to_end and (i + 1 >= self._count or full_pass):
                         break  # the real end (a complete pass adopts what it found, below)
                     raise InputError(f"{self.path}: frame {i + 1} cannot be decoded (file truncated or damaged?)")
-            if full_pass and not self._scanned and (self._vfr or len(times) != self._count):
-                self._install_index(times)
+            if full_pass and not self._scanned and (self._vfr or restarted or len(times) != opened):
+                self._install_index(times, opened)
         finally:
             dec.close()
 
@@ -1020,10 +1087,12 @@ class VideoSource(FrameSource):
 def folder_fps(path: str | os.PathLike[str], fps: float | None) -> float | None:
     """The frame rate an input whose frames carry no times is opened at: `fps` (the `--fps` option), else its own.
     Those inputs are frame folders and images (own rate: a known dataset's from a folder's names,
-    `dataset_fps_hint`, else DEFAULT_FOLDER_FPS) and videos without frame timestamps, i.e. raw `.h264`/`.hevc`
-    streams (own rate: the one the codec states in the stream, else FFmpeg's default). None for a video with frame
-    timestamps: it keeps its own timing whatever `--fps` says (a 30 fps clip analysed at 200 gave NaN motion).
-    A path that does not exist (yet) is judged by its name; a video file is opened to see whether its frames are
+    `dataset_fps_hint`, else DEFAULT_FOLDER_FPS) and videos without frame timestamps, i.e. raw `.h264`/`.hevc`/
+    `.mjpeg`/`.m2v` streams (own rate: the one the codec states in the stream, else FFmpeg's default). None for a
+    video with frame timestamps: it keeps its own timing whatever `--fps` says (a 30 fps clip analysed at 200 gave
+    NaN motion). What VideoSource's check at open tells decides: a video whose times repeat or go back only past
+    its first HEAD_SAMPLE frames is timed (its warning says `--fps` does not set its rate). A path that does not
+    exist (yet) is judged by its name; a video file is opened (once per version) to see whether its frames are
     timed. The one home of that rule (`open_source`, the batch, `merstudio project`)."""
     p = Path(path)
     if p.is_dir():

@@ -1,0 +1,97 @@
+"""`merstudio analyze` on a raw MJPEG stream (FFmpeg makes its frame times up at 25 fps): it runs at 25 fps and says
+so, `--fps` sets its rate as it sets a raw H.264 stream's or a frame folder's, and a rerun with another `--fps` is
+a change of settings. Such a rerun opens each raw stream once to tell that `--fps` reaches it (its plan and its run
+both ask)."""
+
+from __future__ import annotations
+
+import csv
+import json
+import subprocess
+from pathlib import Path
+
+import pytest
+from support.clips import write_clip
+from support.miscounted import ffmpeg_exe
+
+from merstudio.analysis import batch as B
+from merstudio.analysis.files import output_paths
+from merstudio.analysis.pipeline import AnalysisSettings
+from merstudio.execution import Backend
+
+
+@pytest.fixture(scope="module")
+def mjpeg(tmp_path_factory) -> Path:
+    """A 20-frame face clip, shot at 30 fps, as a raw MJPEG stream (which states no rate)."""
+    ffmpeg = ffmpeg_exe()
+    if ffmpeg is None:
+        pytest.skip("no ffmpeg binary (pip install imageio-ffmpeg)")
+    root = tmp_path_factory.mktemp("mjpeg")
+    clip = write_clip(root / "v.avi", n=20)
+    path = root / "face.mjpeg"
+    subprocess.run([ffmpeg, "-y", "-loglevel", "error", "-i", str(clip), "-c:v", "mjpeg", "-f", "mjpeg", str(path)],
+                   check=True, timeout=120)
+    return path
+
+
+def _meta(out: Path) -> dict:
+    return json.loads(output_paths(out, "face").meta.read_text(encoding="utf-8"))
+
+
+def _times(out: Path) -> dict[int, float]:
+    with open(out / "face.csv", newline="", encoding="utf-8") as f:
+        return {int(r["frame"]): float(r["timestamp"]) for r in csv.DictReader(f)}
+
+
+def test_fps_reaches_a_raw_mjpeg_stream(mjpeg: Path, tmp_path: Path) -> None:
+    own, given = tmp_path / "own", tmp_path / "given"
+    res = B.run_batch(B.plan_batch([mjpeg], own), AnalysisSettings(), Backend())
+    assert all(o.complete for o in res.outputs) and not res.failures
+    assert _meta(own)["fps"] == 25 and _times(own)[12] == pytest.approx(0.48)
+    assert any("25 fps, FFmpeg's default, as the stream states no rate (--fps sets the rate)" in w
+               for w in _meta(own)["warnings"])  # was silent
+    assert _meta(own)["seek_trouble"] == "no frame timestamps"
+
+    B.run_batch(B.plan_batch([mjpeg], given), AnalysisSettings(), Backend(), fps=30)
+    assert _meta(given)["fps"] == 30 and _times(given)[12] == pytest.approx(0.4)  # was 25 fps: --fps ignored
+
+    settings = AnalysisSettings()
+    assert B.settings_changes(own, "face", mjpeg, settings) == []
+    assert B.settings_changes(own, "face", mjpeg, settings, fps=30) == ["--fps"]
+    assert B.settings_changes(given, "face", mjpeg, settings) == ["--fps"]  # back to its own 25
+
+
+@pytest.mark.parametrize("codec", ["mjpeg", "h264"])
+def test_a_rerun_with_fps_opens_a_video_once_to_tell(mjpeg: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                     codec: str) -> None:
+    import cv2
+
+    from merstudio.io import frames as F
+
+    path = tmp_path / f"face.{codec}"  # a file of this test's own: no other test has asked about it
+    if codec == "mjpeg":
+        path.write_bytes(mjpeg.read_bytes())
+    else:
+        subprocess.run([str(ffmpeg_exe()), "-y", "-loglevel", "error", "-i", str(mjpeg), "-c:v", "libx264",
+                        "-pix_fmt", "yuv420p", "-f", "h264", str(path)], check=True, timeout=120)
+    out = tmp_path / "out"
+    B.run_batch(B.plan_batch([path], out), AnalysisSettings(), Backend())  # at its own rate
+    told: list[str] = []  # opens that tell whether it is timed (not those of the analysis's own source)
+    real_capture, real_open = cv2.VideoCapture, F.VideoSource._open_capture
+
+    def capture(*args: object) -> cv2.VideoCapture:
+        told.append(str(args[0]))
+        return real_capture(*args)
+
+    def source_capture(self: F.VideoSource) -> cv2.VideoCapture:
+        cap = real_open(self)
+        told.pop()  # its own open, just recorded
+        return cap
+
+    monkeypatch.setattr(F.cv2, "VideoCapture", capture)
+    monkeypatch.setattr(F.VideoSource, "_open_capture", source_capture)
+    plan = B.plan_batch([path], out, settings=AnalysisSettings(), fps=30)
+    assert [item.input for item in plan.items] == [path]  # --fps changed: run again
+    B.run_batch(plan, AnalysisSettings(), Backend(), fps=30)
+    assert _meta(out)["fps"] == 30
+    assert told == [str(path.absolute())]  # the plan's check and the run's: was two opens

@@ -578,19 +578,20 @@ def _unordered_message(path: Path, fps: float, times: Sequence[float]) -> str:
             f"first {HEAD_SAMPLE} frames carry no times, as known before it is analysed): re-encode the video")
 
 
-def _untimed_video_fps(path: Path) -> float | None:
+def _untimed_video_fps(path: Path, own_rate: bool = True) -> float | None:
     """The rate a video without frame times (a raw stream) opens at when no rate is given (see VideoSource); None
     for a video with frame times or a file that does not open as a video. What VideoSource's own check at open
     sees: the demuxer (asked only of a file that states no frame count, as raw streams do) and up to HEAD_SAMPLE
     frames (3 of a timed video). The file is opened once per version (size, mtime) in a process: a batch's planning
-    and its run both ask this of every input where `--fps` is given."""
+    and its run both ask this of every input where `--fps` is given. Without `own_rate` (a rate is given: only
+    whether the video is untimed matters) the rate its stream states is not read (a PyAV open per call)."""
     try:
         st = path.stat()
     except OSError:
         return None
     header = _untimed_header_rate(str(path.absolute()), st.st_size, st.st_mtime_ns)
-    if header is None:
-        return None
+    if header is None or not own_rate:
+        return header
     stated = _stated_rate(path)
     return stated[0] if stated else header
 
@@ -1099,7 +1100,7 @@ def folder_fps(path: str | os.PathLike[str], fps: float | None) -> float | None:
         return fps if fps is not None else (dataset_fps_hint(p) or DEFAULT_FOLDER_FPS)
     if p.suffix.lower() in IMAGE_EXTENSIONS:
         return fps if fps is not None else DEFAULT_FOLDER_FPS
-    own = _untimed_video_fps(p) if p.is_file() else None
+    own = _untimed_video_fps(p, own_rate=fps is None) if p.is_file() else None
     return None if own is None else (fps if fps is not None else own)
 
 

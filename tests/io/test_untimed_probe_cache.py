@@ -28,10 +28,14 @@ def test_a_video_is_opened_once_to_tell(make_video, ffmpeg: str, tmp_path: Path,
         return real(*args)
 
     monkeypatch.setattr(F.cv2, "VideoCapture", capture)
+    stated: list[Path] = []
+    real_stated = F._stated_rate
+    monkeypatch.setattr(F, "_stated_rate", lambda p: stated.append(p) or real_stated(p))
     raw = name.endswith(".mjpeg")
     for _ in range(3):
         assert folder_fps(path, 50) == (50 if raw else None)
     assert opened == [str(path.absolute())]  # was 3 opens
+    assert stated == []  # the rate its stream states is not asked for where --fps gives one (a PyAV open each)
     st = path.stat()
     os.utime(path, ns=(st.st_atime_ns, st.st_mtime_ns + 1_000_000_000))  # a new version of the file
     assert folder_fps(path, 50) == (50 if raw else None) and len(opened) == 2

@@ -18,7 +18,9 @@ is fsynced once, when the run commits, before it is renamed over `<name>.csv` (f
 
 Temporaries a killed writer left are removed by the next write of the same target (`remove_dead_temps`, called by
 `atomic_path`): on POSIX a live writer holds an OS lock (flock) on its temporary while it writes, a killed one's
-lock went with the process, so no claim and no clock is needed. (On NFS, where flock is emulated with POSIX locks
+lock went with the process, so no claim and no clock is needed. Those of other names in the folder (a killed export
+whose file is never written again) go with them once a day old (:data:`ABANDONED_AFTER`) and unlocked too: the age
+keeps a file of another program that happens to look like ours out of reach. (On NFS, where flock is emulated with POSIX locks
 that a close() of the file drops, a concurrent writer of the same target may lose its temporary and fail with an
 OutputError; it never replaces the target with a partial file.) `remove_stale_temps` removes them by age, for
 callers that hold a `FileClaim`.
@@ -33,6 +35,7 @@ from __future__ import annotations
 import os
 import secrets
 import stat
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
 from pathlib import Path
@@ -41,6 +44,7 @@ from merstudio.errors import OutputError
 from merstudio.locks import Busy, LockFile, Unsettled, os_lock, pid_alive
 
 TEMP_SUFFIX = ".part"
+ABANDONED_AFTER = 24 * 3600.0  # seconds: an unlocked temporary of another target this old is a killed writer's
 
 
 def _make_folder(folder: Path, name: Path, what: str) -> None:
@@ -191,17 +195,38 @@ def _temp_of(dst: Path) -> Callable[[str], bool]:
     return ours
 
 
+def _any_temp(name: str) -> bool:
+    """Whether `name` is shaped like a temporary of atomic_path's, of any target: `.<name>.<8 hex>.part`."""
+    if not (name.startswith(".") and name.endswith(TEMP_SUFFIX)):
+        return False
+    head, _, token = name[:-len(TEMP_SUFFIX)].rpartition(".")
+    return len(head) > 1 and len(token) == 8 and all(c in "0123456789abcdef" for c in token)
+
+
 def remove_dead_temps(target: str | os.PathLike[str]) -> list[Path]:
     """Remove the temporaries of `target` whose writer is gone (killed): a live writer holds an OS lock on its
-    temporary (see `_new_temp`), a killed one's lock went with it. Needs no claim on `target`; POSIX only (elsewhere
-    it removes nothing). Returns the removed paths. atomic_path calls it before every write."""
+    temporary (see `_new_temp`), a killed one's lock went with it; and those of other targets in its folder that
+    are unlocked and older than ABANDONED_AFTER. Needs no claim on `target`; POSIX only (elsewhere it removes
+    nothing). Returns the removed paths. atomic_path calls it before every write."""
     dst = Path(target)
     removed: list[Path] = []
     if os.name != "posix":
         return removed
     ours = _temp_of(dst)
+    old = time.time() - ABANDONED_AFTER
+
+    def dead(e: os.DirEntry[str]) -> bool:
+        if ours(e.name):
+            return True
+        if not _any_temp(e.name):
+            return False
+        try:
+            return e.stat(follow_symlinks=False).st_mtime < old
+        except OSError:
+            return False
+
     try:
-        entries = [e for e in os.scandir(dst.parent) if ours(e.name)]
+        entries = [e for e in os.scandir(dst.parent) if dead(e)]
     except OSError:
         return removed
     for entry in entries:

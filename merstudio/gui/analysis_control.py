@@ -506,8 +506,36 @@ class AnalysisControl(QObject):
         return RerunAnalysisCommand(proj, vid, before, shown, new_id=w.analysis_id, after=after)
 
     def _failed(self, message: str) -> None:
+        """A run failed: said in a dialog. A failed re-run never replaces the complete run it was re-doing: that
+        one is the active run again (with the proposals the re-run replaced, had it got that far), the partial run
+        is kept inactive, and the status bar says so (the "Re-running…" line no longer holds)."""
+        w = self.worker
         self.stop()
+        line = self._restore_after_failure(w) if w is not None else ""
+        self.message.emit(line, 15000)  # replaces "Re-running…" (a first run's failure: cleared)
         self.win.show_error(message)
+
+    def _restore_after_failure(self, w: AnalysisWorker) -> str:
+        """Make the complete run a failed re-run was replacing the active one again; the status line saying what
+        happened ("" for a first run, which stays as it is)."""
+        proj, vid = self.win.project, w.video_id
+        if proj is None or w.analysis_id is None or proj.read_only:
+            return ""
+        name = self.video_name(vid)
+        try:
+            restored = proj.restore_complete_run(vid, w.replaced_proposals)
+        except MerstudioError as exc:
+            return f"{name}: the re-run failed and the complete run before it could not be made active again ({exc})"
+        if restored is None:
+            return ""
+        video = self.win.video
+        if video is not None and video.id == vid:
+            self.load()
+            self.win.coding.reload()
+            self.win.video_view.set_turn(self.view_turn())
+            self.win.transport.request_current()
+        return (f"{name}: the re-run failed; the complete run before it is shown again (the failed run's frames "
+                "are kept, inactive, until the next run)")
 
     # ---------------------------------------------------------------- model runs kept as overlays
     def keep_predictions(self) -> str | None:

@@ -42,6 +42,7 @@ class Session(QObject):
         self.project: Project | None = None
         self.video: Video | None = None
         self.source: Any = None  # the current video's FrameSource (the transport reads frames from it)
+        self._note = ""  # what opening the project set right, for the status bar (restored_line)
         self._heartbeat = QTimer(self)  # tells a second opener this window still has the project
         self._heartbeat.setInterval(int(HEARTBEAT_EVERY * 1000))
         self._heartbeat.timeout.connect(lambda: self.project.heartbeat() if self.project is not None else None)
@@ -103,9 +104,16 @@ class Session(QObject):
         if proj.read_only:
             self.win.show_info(f"{proj.path.name} is open read-only ({proj.read_only_reason}): you can look at it "
                                "and export from it, but edits are refused.")
+        self._note = restored_line(proj)  # said once a video is shown (its own status line would hide it)
         if vids and select:
             self.select_video(vids[0].id)
+        self._say_note()
         return True
+
+    def _say_note(self) -> None:
+        if self._note:
+            self.win.statusBar().showMessage(self._note, 15000)
+            self._note = ""
 
     def _set_project(self, proj: Project) -> None:
         self.close_project()
@@ -204,6 +212,7 @@ class Session(QObject):
             video = self.project.video(video_id)
         self.video, self.source = video, source
         self.videoChanged.emit()
+        self._say_note()
 
     # ---------------------------------------------------------------- recent projects
     def _add_recent(self, path: Path) -> None:
@@ -215,6 +224,20 @@ class Session(QObject):
         if isinstance(v, str):  # QSettings gives a single-entry list back as a plain string
             return [v]
         return [str(p) for p in v] if isinstance(v, (list, tuple)) else []
+
+
+def restored_line(proj: Project) -> str:
+    """The status line for re-runs found interrupted on opening whose complete run came back ("" when none)."""
+    if not proj.restored_analyses:
+        return ""
+    names = []
+    for vid in proj.restored_analyses:
+        try:
+            names.append(proj.video(vid).name)
+        except KeyError:
+            names.append(f"video {vid}")
+    return (f"{', '.join(names)}: an interrupted re-run was set aside (its frames kept, inactive); the complete run "
+            "before it is shown again")
 
 
 def close_source(source: Any) -> None:

@@ -13,12 +13,16 @@ another program holds (the app uses a fraction of a second, so its GUI thread ne
 
 One writer: opening for writing claims the project (``<name>.merproj.lock``, see merstudio.project.lock); a second
 opener gets it read-only (``read_only`` and ``read_only_reason`` say why) or, with ``in_use="raise"``, a
-ProjectInUse naming the owner. A project in a read-only location opens read-only too. Opening checks the tables
+ProjectInUse naming the owner. A project in a read-only location opens read-only too, as does one with SQLite
+side files beside it that this process cannot write (another user's reader made them: merstudio.project.sidefiles
+removes them when unused, else the reason names them). Opening checks the tables
 and columns against the schema version (a file missing its ``events`` table is refused in one line) and, as the
 writer, removes what a killed ``save()`` left (``<name>.bak.tmp``, temporaries of the backup and their journals).
 
 Analysis runs (schema 6): a video has one active run, the one every reader sees, and at most one previous run a
 re-run kept so that the re-run can be undone (``begin_analysis``, ``previous_analysis``, ``set_active_analysis``).
+A re-run that fails or is interrupted never replaces a complete run: ``restore_complete_run`` (the GUI, after a
+failure; the writer's open, after a kill) makes the complete one active again and keeps the partial one inactive.
 """
 
 from __future__ import annotations
@@ -45,7 +49,7 @@ from merstudio.errors import InputError, OutputError
 from merstudio.face.boxes import Box
 from merstudio.io import VIDEO_EXTENSIONS, Timebase
 from merstudio.locks import pid_alive
-from merstudio.project import portraits
+from merstudio.project import portraits, sidefiles
 from merstudio.project.base import inserted_id
 from merstudio.project.behaviours import BehaviourTables
 from merstudio.project.events import Event
@@ -63,6 +67,20 @@ def _location_writable(p: Path) -> bool:
     """Can the project and the files SQLite keeps beside it be written? (root too: a read-only mount or an
     immutable file says no.)"""
     return os.access(p, os.W_OK) and os.access(p.parent, os.W_OK)
+
+
+def _damaged(p: Path, what: object) -> str:
+    """The one line for a damaged project; its backup (``save()``'s) named only when there is one."""
+    bak = p.with_name(p.name + ".bak")
+    return f"{p}: project file is damaged ({what})" + (f"; try {bak.name}" if bak.is_file() else "")
+
+
+def _empty_file(p: Path) -> bool:
+    """A 0-byte file: a project whose creation was killed before SQLite wrote anything."""
+    try:
+        return p.is_file() and p.stat().st_size == 0
+    except OSError:
+        return False
 
 
 def _is_write_fault(exc: BaseException) -> bool:
@@ -191,13 +209,21 @@ class Project(BehaviourTables):
         self.busy_timeout = float(busy_timeout)
         self.removed_leftovers: list[Path] = []  # what a killed save() had left, removed on open
         self.interrupted_analyses: list[int] = []  # analyses found "running" by a process gone, marked on open
+        # {video id: its complete run} made active again on open, over an interrupted re-run (restore_complete_run)
+        self.restored_analyses: dict[int, int] = {}
         self.coder = ""  # default coder for edits; the GUI sets it once per session
         # (device, inode) of the file as opened: whether `path` still names it (at_its_path); None for a copy
         self._file_id: tuple[int, int] | None = None
+        self._registered = False  # counted among this process's openers of the file (merstudio.project.sidefiles)
+        self._tidy = False  # a reader that cannot write the file: removes SQLite's side files on close when unused
 
     @property
     def read_only(self) -> bool:
         return bool(self.read_only_reason)
+
+    def _register(self, tidy: bool) -> None:
+        sidefiles.register(self.path)
+        self._registered, self._tidy = True, tidy
 
     # ----------------------------------------------------------------- opening
     @classmethod
@@ -206,7 +232,7 @@ class Project(BehaviourTables):
         """A new, empty project. ``overwrite`` replaces an existing file, unless someone has it open
         (ProjectInUse)."""
         p = Path(path)
-        if p.exists() and not overwrite:
+        if p.exists() and not overwrite and not _empty_file(p):  # empty: a creation killed at once, made again
             raise OutputError(f"{p}: already exists")
         try:
             p.parent.mkdir(parents=True, exist_ok=True)
@@ -224,6 +250,7 @@ class Project(BehaviourTables):
             raise OutputError(f"{p}: cannot create project ({_fault_text(exc)})") from None
         proj = cls(p, con, claim=claim, busy_timeout=busy_timeout)
         proj._file_id = _file_id(p)
+        proj._register(tidy=False)
         try:
             with proj._lock:
                 con.execute(f"PRAGMA application_id = {APPLICATION_ID}")
@@ -238,6 +265,8 @@ class Project(BehaviourTables):
              in_use: str = "read-only", busy_timeout: float = DEFAULT_BUSY_TIMEOUT) -> Project:
         """Open a project file, refusing (InputError, one line) one that is not ours, damaged, missing tables or
         columns of its schema version, or newer than this merstudio.
+
+        A 0-byte file (a creation killed before SQLite wrote its first page) is a new, empty project to the writer.
 
         ``read_only``: None (default) opens it for writing when possible, else read-only with the reason in
         ``read_only_reason`` (in a read-only location; open for writing elsewhere, unless ``in_use="raise"``,
@@ -256,7 +285,9 @@ class Project(BehaviourTables):
                 head = f.read(16)
         except OSError as exc:
             raise InputError(f"{p}: cannot read ({exc.strerror or exc})") from None
-        if head != b"SQLite format 3\x00":
+        # empty: created but killed before SQLite wrote its first page -> a new project, made by the writer
+        empty = head == b""
+        if head != b"SQLite format 3\x00" and not empty:
             raise InputError(f"{p}: not a merstudio project (not an SQLite database)")
         reason, claim = "", None
         if read_only:
@@ -272,20 +303,38 @@ class Project(BehaviourTables):
                 reason = f"in use by merstudio ({exc.owner.describe() if exc.owner else 'another program'})"
             except OSError as exc:  # no lock file beside it: nobody can write there, nor can we
                 reason = f"cannot write beside it ({exc.strerror or exc})"
+            # SQLite's side files left by a reader who could not write the file (another user's, or the file made
+            # read-only then) would fail every edit: removed when unused, else named
+            blocked = sidefiles.unwritable(p) if claim is not None else []
+            if blocked and not sidefiles.remove_unused(p):
+                assert claim is not None
+                claim.release()
+                claim, reason = None, sidefiles.blocking(p, sidefiles.unwritable(p) or blocked)
         if reason and read_only is False:
             raise OutputError(f"{p}: cannot be opened for writing ({reason})")
+        blank = (f"{p}: an empty project file (being created, or its creation was cut short); opened for writing, "
+                 f"it becomes a new project ({reason})")
+        if reason and empty:
+            raise InputError(blank)
         con: sqlite3.Connection | None = None
         try:
             try:
                 con = cls._connect_ro(p, busy_timeout, immutable_ok=claim is None and not _location_writable(p)) \
                     if reason else cls._connect(p, busy_timeout)
                 app_id = con.execute("PRAGMA application_id").fetchone()[0]
+                # no id and nothing in it either: create() killed before it set the id (SQLite had written its
+                # header), or an empty file -> as create() does; the writer migrates below
+                if app_id == 0 and not con.execute("SELECT 1 FROM sqlite_master").fetchone():
+                    if reason:
+                        raise InputError(blank)
+                    con.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+                    app_id = APPLICATION_ID
                 if app_id != APPLICATION_ID:
                     raise InputError(f"{p}: not a merstudio project (an SQLite file of another program)")
                 if check:
                     res = con.execute("PRAGMA quick_check").fetchone()[0]
                     if res != "ok":
-                        raise InputError(f"{p}: project file is damaged ({res}); try {p.name}.bak")
+                        raise InputError(_damaged(p, res))
                 has_table = con.execute("SELECT 1 FROM sqlite_master WHERE name = 'schema_version'").fetchone()
                 # no table: created but killed before the first migration committed -> an empty project, migrate it
                 version = (con.execute("SELECT MAX(version) FROM schema_version").fetchone()[0] or 0) \
@@ -295,24 +344,27 @@ class Project(BehaviourTables):
                                      "update merstudio")
                 problem = schema_problem(con, version)
                 if problem:
-                    raise InputError(f"{p}: project file is damaged ({problem}); try {p.name}.bak")
+                    raise InputError(_damaged(p, problem))
                 if reason and version < SCHEMA_VERSION:
                     raise InputError(f"{p}: made by an older merstudio (schema {version}); upgrading it needs "
                                      f"write access ({reason})")
             except sqlite3.OperationalError as exc:
                 if "locked" in str(exc) or "busy" in str(exc):
                     raise InputError(f"{p}: locked by another program; try again") from None
-                raise InputError(f"{p}: project file is damaged ({exc}); try {p.name}.bak") from None
+                raise InputError(_damaged(p, exc)) from None
             except sqlite3.DatabaseError as exc:
-                raise InputError(f"{p}: project file is damaged ({exc}); try {p.name}.bak") from None
+                raise InputError(_damaged(p, exc)) from None
         except BaseException:
             if con is not None:
                 con.close()
+                if reason and not _location_writable(p):  # a refused file: no side files left either
+                    sidefiles.remove_unused(p)
             if claim is not None:
                 claim.release()
             raise
         proj = cls(p, con, read_only_reason=reason, claim=claim, busy_timeout=busy_timeout)
         proj._file_id = _file_id(p)
+        proj._register(tidy=bool(reason) and not _location_writable(p))
         try:
             if claim is not None:
                 proj._migrate(version)
@@ -345,7 +397,10 @@ class Project(BehaviourTables):
         a `mode=ro` connection to a WAL project creates the `-wal` and `-shm` files beside it and can never remove
         them, so every read (`project show`) left two empty files; a read-write connection that is the last one
         to close removes them as SQLite always does (and leaves them to a writer that still has the project
-        open; its commits are read as from any reader, one snapshot per transaction)."""
+        open; its commits are read as from any reader, one snapshot per transaction). Where the file cannot be
+        written but its folder can (another user's project), `mode=ro` is all there is: close() then removes the
+        side files it made when nobody uses them (merstudio.project.sidefiles), as they would stop the owner's
+        edits."""
         uri = p.resolve().as_uri()
         mode = "ro" if not _location_writable(p) else "rw"  # immutable_ok implies it
         con = sqlite3.connect(f"{uri}?mode={mode}", uri=True, isolation_level=None, check_same_thread=False,
@@ -395,14 +450,47 @@ class Project(BehaviourTables):
         committed frames kept. An analysis writes through the project's writer, and this open got the project's
         lock, so the lock was free: no process can still be adding to such a run, whether its pid is still alive
         (a reused pid, or a process that closed the project) or not. The owner decides too (:func:`_owner_gone`),
-        for a clear account in the log and for readers."""
-        rows = self._query("SELECT id, owner FROM analyses WHERE status = 'running'")
-        ids = [int(r[0]) for r in rows if _owner_gone(_owner(r[1]), lock_free=True)]
-        if ids:
+        for a clear account in the log and for readers. An interrupted re-run gives the active place back to the
+        complete run it was replacing (:meth:`restore_complete_run`, recorded in ``restored_analyses``); a first
+        run interrupted stays active (its frames are all there is)."""
+        rows = self._query("SELECT id, owner, video_id, active FROM analyses WHERE status = 'running'")
+        gone = [r for r in rows if _owner_gone(_owner(r[1]), lock_free=True)]
+        if gone:
             with self._tx() as con:
                 con.executemany("UPDATE analyses SET status = 'interrupted' WHERE id = ? AND status = 'running'",
-                                [(i,) for i in ids])
-        return ids
+                                [(int(r[0]),) for r in gone])
+                for r in gone:
+                    if r[3]:
+                        restored = self._restore_complete_run(con, int(r[2]))
+                        if restored is not None:
+                            self.restored_analyses[int(r[2])] = restored
+        return [int(r[0]) for r in gone]
+
+    def restore_complete_run(self, video_id: int, proposals: Iterable[Event] | None = None) -> int | None:
+        """After a re-run failed or was interrupted: when the video's active run did not complete and its previous
+        run did, make the previous one active again (the partial run stays, inactive: a record, and the run a next
+        re-run replaces, see :meth:`begin_analysis`); with ``proposals``, the open proposals become those (what the
+        re-run replaced, should it have got that far), in the same transaction. Returns the run made active, None
+        when nothing changed (a first run, or the active run is complete)."""
+        evs = self._checked_proposals(video_id, proposals) if proposals is not None else None
+        with self._tx() as con:
+            restored = self._restore_complete_run(con, video_id)
+            if restored is not None and evs is not None:
+                self._replace_proposals(con, video_id, evs)
+            return restored
+
+    @staticmethod
+    def _restore_complete_run(con: sqlite3.Connection, video_id: int) -> int | None:
+        runs = con.execute("SELECT id, status, active FROM analyses WHERE video_id = ? ORDER BY id DESC",
+                           (video_id,)).fetchall()
+        current = next((r for r in runs if r[2]), None)
+        previous = next((r for r in runs if not r[2]), None)
+        if current is None or current[1] == "complete" or previous is None or previous[1] != "complete":
+            return None
+        # two statements: the unique index on the active run is checked row by row
+        con.execute("UPDATE analyses SET active = 0 WHERE id = ?", (current[0],))
+        con.execute("UPDATE analyses SET active = 1 WHERE id = ?", (previous[0],))
+        return int(previous[0])
 
     @property
     def schema_version(self) -> int:
@@ -490,6 +578,10 @@ class Project(BehaviourTables):
                     self._con.execute("PRAGMA wal_checkpoint(TRUNCATE)")
             with suppress(sqlite3.Error):
                 self._con.close()
+            if self._registered:
+                sidefiles.unregister(self.path)
+                if self._tidy:  # a read-only connection's side files, which no writer of the file could use
+                    sidefiles.remove_unused(self.path)
             if self._release_claim is not None:
                 self._release_claim()  # releases the claim once
             self._claim = None

@@ -86,7 +86,9 @@ def plan_segments(frame_count: int, fps: float, max_seconds: float,
     `settings.keyframe_s`), every seam on the restart grid. One segment when the video is shorter, or when the
     settings have no restart grid (`keyframe_s=None`)."""
     settings = settings or AnalysisSettings()
-    if frame_count <= 0:
+    if not max_seconds > 0:  # NaN too
+        raise InputError(f"segment length must be positive, got {max_seconds:g} s")
+    if frame_count <= 0 or not math.isfinite(max_seconds * fps):  # no split: an endless segment holds it all
         return [(0, max(0, frame_count))]
     grid = keyframe_frames(settings, fps)
     if grid is None or grid < warmup_frames(fps, settings.motion_lag_s):

@@ -7,6 +7,7 @@ from pathlib import Path
 
 
 def register(sub: argparse._SubParsersAction) -> None:
+    from merstudio.cli.bounds import COUNT_MAX, whole
     from merstudio.cli.train import add_data_args, add_train_args
 
     p = sub.add_parser("ablate", help="ablation table: the full model and each part switched off, same folds",
@@ -23,7 +24,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--parts", default=",".join(ALL_ABLATIONS),
                    help=f"parts to switch off one at a time (default: all of {PARTS_HELP})")
     add_train_args(p)
-    p.add_argument("--seeds", type=int, default=1, metavar="N",
+    p.add_argument("--seeds", action=whole(1, COUNT_MAX), default=1, metavar="N",
                    help="run every variant with N seeds (--seed, --seed+1, ...) and report each variant's mean and "
                         "its paired difference to the reference; one seed's UF1 moves by about as much as a part "
                         "is worth (default 1)")
@@ -32,6 +33,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from merstudio.cli.main import check_output_folder
     from merstudio.cli.train import (
         Bars,
         apply_config_input,
@@ -56,9 +58,8 @@ def run(args: argparse.Namespace) -> int:
     parse_ablate(args.ablate)
     parse_protocol(args.protocol)
     options = loader_options(args)
-    if args.seeds < 1:
-        raise InputError(f"--seeds must be at least 1 (got {args.seeds})")
     backend = backend_from_args(args.jobs, args.ray)
+    check_output_folder(args.out)
     check_not_evaluation(args.out)
     flow = apply_config_input(args)  # chosen.json's input, where no flag gives it
     init_distributed_from_env(args.device)

@@ -12,6 +12,7 @@ from typing import Any
 
 from merstudio.analysis.files import AnalysisOutput, analyze_file
 from merstudio.analysis.pipeline import FACE_LIMIT_AUTO, AnalysisSettings
+from merstudio.cli.bounds import FACES_MAX, JOBS_MAX, MINUTES_MAX, frame_rate, real, whole
 from merstudio.errors import InputError, MerstudioError, OutputError
 from merstudio.io import SourceWarning, photo_set
 
@@ -63,7 +64,8 @@ def register(sub: argparse._SubParsersAction) -> None:
                    help="run on Ray: without ADDRESS an embedded Ray on this machine (-j N CPUs, default all), "
                    "with one an existing cluster (e.g. ray://head:10001); outputs must be on storage every node "
                    "sees. Needs pip install -e '.[cluster]'")
-    p.add_argument("--segment-minutes", type=float, default=None, metavar="M",
+    p.add_argument("--segment-minutes", action=real(0, MINUTES_MAX, above=True, below_text="positive"), default=None,
+                   metavar="M",
                    help="split videos longer than M minutes into segments analysed as separate tasks (in parallel "
                    "with -j or --ray) and merged into the rows of an unsplit run (segments are whole minutes: the "
                    "pipeline's restart grid)")
@@ -73,11 +75,11 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--overwrite", action="store_true", help="replace existing results in the output folder (an "
                    "existing result stays until the new one is complete; then its table in the other --format goes too). A "
                    "commit a killed run left is finished before a run looks for existing results")
-    p.add_argument("-j", "--jobs", type=int, default=1, help="inputs analysed in parallel local processes (default 1); with --ray "
+    p.add_argument("-j", "--jobs", action=whole(1, JOBS_MAX), default=1, help="inputs analysed in parallel local processes (default 1); with --ray "
                    "and no ADDRESS, the CPUs of the embedded Ray")
     p.add_argument("--flow", choices=FLOW_METHODS, default="dis",
                    help="optical flow: dis (fast, default), farneback, tvl1 (slow, most accurate)")
-    p.add_argument("--max-faces", type=int, default=None,
+    p.add_argument("--max-faces", action=whole(1, FACES_MAX), default=None,
                    help=f"faces analysed per frame (default {FACE_LIMIT_AUTO})")
     p.add_argument("--landmarks", action="store_true", help="also write the 468 landmarks (x_k, y_k)")
     p.add_argument("--rotate", choices=["auto", "0", "90", "180", "270"], default="auto",
@@ -88,7 +90,7 @@ def register(sub: argparse._SubParsersAction) -> None:
                    help="do not judge covers (a hand over the face, a mask over the mouth, dark glasses, the "
                    "frame's edge cutting the face): every region's AUs read as the face mesh fits them (by default "
                    "a covered region reads NaN)")
-    p.add_argument("--fps", type=float, default=None, help="frame rate of frame folders and images (default: the dataset's rate "
+    p.add_argument("--fps", action=frame_rate(), default=None, help="frame rate of frame folders and images (default: the dataset's rate "
                    "when the folder names match a known dataset, e.g. CASME II 200, else 30) and of videos without "
                    "frame timestamps, such as raw .h264 streams (default: the rate the stream states); a video with "
                    "timestamps keeps its own timing")
@@ -111,9 +113,8 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def _settings(args: argparse.Namespace) -> AnalysisSettings:
-    # checked before the output folder is touched: a bad value must not set aside an interrupted run's rows
-    if args.max_faces is not None and args.max_faces < 1:
-        raise InputError(f"--max-faces must be at least 1 (got {args.max_faces})")
+    # checked before the output folder is touched: a bad value must not set aside an interrupted run's rows (the
+    # numbers are checked as the command line is read: merstudio.cli.bounds)
     if args.checkpoint is not None and not args.checkpoint.is_file():
         what = "is a folder, not a checkpoint file" if args.checkpoint.is_dir() else "checkpoint not found"
         raise InputError(f"{args.checkpoint}: {what}")
@@ -148,8 +149,6 @@ def _run(args: argparse.Namespace) -> int:
     if not args.inputs and args.list is None:
         raise InputError("no inputs: name videos or folders, or give --list FILE")
     settings = _settings(args)
-    if args.segment_minutes is not None and not args.segment_minutes > 0:
-        raise InputError(f"--segment-minutes must be positive (got {args.segment_minutes:g})")
     batch = (args.batch or args.list is not None or args.ray is not None or args.retry_failed
              or any(B.is_tree(p) for p in args.inputs) or (args.out / B.MANIFEST).is_file())
     if batch:

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from merstudio import __version__
+from merstudio.cli.bounds import JOBS_MAX, real, whole
 from merstudio.errors import InputError
 
 ALL = ("decode", "landmarks", "pipeline", "stages", "model", "gui", "memory", "loso", "batch")
@@ -36,12 +37,13 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("what", nargs="*", default=None, metavar="WHAT",
                    help=f"any of {', '.join(ALL)} (default: {' '.join(DEFAULT)})")
     p.add_argument("--video", type=Path, default=None, help="video to use (default: the bundled demo)")
-    p.add_argument("--cores", type=int, default=2, help="pin to this many CPU cores (default 2)")
-    p.add_argument("--minutes", type=float, default=20.0, help="length of the clip for 'memory' (default 20)")
+    p.add_argument("--cores", action=whole(1, JOBS_MAX), default=2, help="pin to this many CPU cores (default 2)")
+    p.add_argument("--minutes", action=real(0, 24 * 60, above=True), default=20.0, help="length of the clip for 'memory' (default 20)")
     p.add_argument("--checkpoint", type=Path, default=None, help="model for 'model' (default: starter)")
-    p.add_argument("--videos", type=int, default=8, help="videos in the 'batch' benchmark (default 8)")
-    p.add_argument("--frames", type=int, default=30, help="frames per video in the 'batch' benchmark (default 30)")
+    p.add_argument("--videos", action=whole(1, 1000), default=8, help="videos in the 'batch' benchmark (default 8)")
+    p.add_argument("--frames", action=whole(1, 100_000), default=30, help="frames per video in the 'batch' benchmark (default 30)")
     p.add_argument("--json", type=Path, default=None, help="also write the figures to this JSON file")
+    p.add_argument("--overwrite", action="store_true", help="replace an existing --json file")
     p.set_defaults(func=run)
 
 
@@ -53,17 +55,11 @@ def run(args: argparse.Namespace) -> int:
     unknown = [w for w in what if w not in ALL]
     if unknown:
         raise InputError(f"unknown benchmark {unknown[0]!r} (choose from {', '.join(ALL)})")
-    if args.cores < 1:
-        raise InputError(f"--cores must be at least 1 (got {args.cores})")
-    if not args.minutes > 0:
-        raise InputError(f"--minutes must be positive (got {args.minutes:g})")
     if args.json:
         from merstudio.atomic import ensure_parent
+        from merstudio.cli.main import check_output_file
 
-        if args.json.is_dir():
-            from merstudio.errors import OutputError
-
-            raise OutputError(f"--json {args.json}: is a folder; give the file to write (e.g. {args.json / 'bench.json'})")
+        check_output_file(args.json, args.overwrite, "bench.json")  # an earlier run's figures are kept unasked
         ensure_parent(args.json)  # fail now, not after minutes of benchmarks
     video = args.video or demo_video()
     before = os.sched_getaffinity(0)
@@ -146,7 +142,7 @@ def _run(args: argparse.Namespace, what: tuple[str, ...], video: Path, cores: li
     if "batch" in what:
         from merstudio.execution.bench import bench_batch_throughput, bench_manifest
 
-        report["batch"] = r = bench_batch_throughput(video, videos=max(1, args.videos), frames=max(1, args.frames),
+        report["batch"] = r = bench_batch_throughput(video, videos=args.videos, frames=args.frames,
                                                      jobs=min(2, len(cores)),
                                                      progress=lambda label: print(f"  batch: {label} ...",
                                                                                   flush=True))

@@ -8,13 +8,13 @@ pyfeat``), one writer for both."""
 from __future__ import annotations
 
 import argparse
-import math
 import sys
 import tempfile
 from pathlib import Path
 from typing import Any
 
-from merstudio.cli.main import check_output_file, warn_about
+from merstudio.cli.bounds import frame_rate
+from merstudio.cli.main import EpilogFormatter, check_output_file, warn_about
 from merstudio.cli.project import video_id
 from merstudio.errors import InputError
 
@@ -54,10 +54,10 @@ def register(sub: argparse._SubParsersAction) -> None:
                        description="Convert coded events between ELAN .eaf, BORIS-style tables (TSV/CSV/XLSX) and "
                                    "merstudio's events CSV, convert an OpenFace 2 or py-feat CSV to merstudio's "
                                    "per-frame CSV, or import/export a project's events. Imports show a preview first.",
-                       epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
+                       epilog=EPILOG, formatter_class=EpilogFormatter)
     p.add_argument("input", nargs="?", type=Path, metavar="IN", help="annotation file to convert")
     p.add_argument("output", nargs="?", type=Path, metavar="OUT", help="file to write")
-    p.add_argument("--fps", type=float, help="the video's frame rate (default: the one the input file records)")
+    p.add_argument("--fps", action=frame_rate(), help="the video's frame rate (default: the one the input file records)")
     p.add_argument("--video", "--video-id", dest="video", metavar="VIDEO",
                    help="with --project: the video (its id, file name, or a path or path end that is unique, "
                         "e.g. P1/interview.mp4); otherwise: the media file whose rows "
@@ -222,8 +222,6 @@ def _resolved(path: Path) -> Path:
 
 
 def run(args: argparse.Namespace) -> int:
-    if args.fps is not None and not 0 < args.fps < math.inf:
-        raise InputError(f"--fps must be a positive number, got {args.fps:g}")
     if args.project is not None:
         if args.fps is not None:  # the project knows its video's rate; a file at another rate needs --force-fps
             raise InputError("--fps is for converting files; with --project the video's own rate is used "
@@ -237,6 +235,8 @@ def run(args: argparse.Namespace) -> int:
 
     if not args.input.exists():
         raise InputError(f"{args.input}: not found")
+    if args.input.is_dir():
+        raise InputError(f"{args.input}: is a folder, not an annotation file or a per-frame CSV")
     _check_out(args.output, args.overwrite)
     if (kind := _au_table_kind(args.input, args.from_fmt)) is not None:
         return _convert_au_table(args, kind)

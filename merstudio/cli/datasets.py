@@ -6,6 +6,9 @@ import argparse
 import warnings
 from pathlib import Path
 
+from merstudio.cli.bounds import SIZE_MAX, STEPS_MAX, whole
+from merstudio.model.config import MIN_INPUT_SIZE
+
 KIND_HELP = ("casme2 | casme | smic | samm | casme_sq (CAS(ME)^2) | casme3a (CAS(ME)^3 part A) | "
              "megc2019 (composite) | table (generic CSV: subject,sample,label,path[,onset,apex,offset,aus,dataset,face_box])")
 
@@ -81,8 +84,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     pre.add_argument("--input", dest="input_modality", default="flow", choices=("flow", "grey", "flow+grey", "both"),
                      help="network input: flow (u, v, strain), grey aligned frames, or flow+grey (both; default "
                           "flow), as `merstudio train --input`")
-    pre.add_argument("--size", type=int, default=28, help="input size in pixels (default 28)")
-    pre.add_argument("--steps", "--T", dest="T", type=int, default=None, metavar="T",
+    pre.add_argument("--size", action=whole(MIN_INPUT_SIZE, SIZE_MAX), default=28, help="input size in pixels (default 28)")
+    pre.add_argument("--steps", "--T", dest="T", action=whole(1, STEPS_MAX), default=None, metavar="T",
                      help="time steps (default as `merstudio train --steps`: 2 for clips, 1 for precomputed flow "
                           "images)")
     pre.add_argument("--step-spacing", "--spacing", dest="spacing", default=None, choices=("late", "even"),
@@ -113,10 +116,16 @@ def _kind_root(args: argparse.Namespace) -> None:
 
 def _load(args: argparse.Namespace):  # -> SampleSet
     from merstudio.datasets import LoadOptions, canonical_kind, load_samples
+    from merstudio.errors import InputError
 
     _kind_root(args)
     options = LoadOptions.from_args(args)
-    options.check(canonical_kind(args.kind), args.classes)
+    kind = canonical_kind(args.kind)
+    options.check(kind, args.classes)
+    root = Path(args.root)
+    if kind == "megc2019" and root.is_file() and root.suffix.lower() != ".csv":  # its loader reads the folder above
+        raise InputError(f"{root}: is a file; ROOT is the folder holding the CASME II, SAMM and SMIC folders (or "
+                         "the composite's ground-truth CSV)")
     return load_samples(args.kind, args.root, classes=args.classes, allow_missing=args.allow_missing,
                         check_images=not args.no_check_images, verbose=False, **options.loader_kwargs())
 

@@ -10,6 +10,8 @@ from typing import Any
 
 
 def register(sub: argparse._SubParsersAction) -> None:
+    from merstudio.cli.bounds import BATCH_MAX, COUNT_MAX, EPOCHS_MAX, LR_MAX, SEED_MAX, real, whole
+
     p = sub.add_parser(
         "finetune",
         help="fine-tune a model on a project's accepted and corrected events",
@@ -26,9 +28,9 @@ def register(sub: argparse._SubParsersAction) -> None:
                    help="where to write the new checkpoint (default: <checkpoint>-ftN.pt beside the project, "
                         "N the next free version)")
     p.add_argument("--overwrite", action="store_true", help="replace an existing -o file (never the --checkpoint)")
-    p.add_argument("--epochs", type=int, default=15, help="training epochs (default 15)")
-    p.add_argument("--lr", type=float, default=1e-3, help="learning rate (default 1e-3)")
-    p.add_argument("--batch-size", type=int, default=8, help="batch size (default 8)")
+    p.add_argument("--epochs", action=whole(1, EPOCHS_MAX), default=15, help="training epochs (default 15)")
+    p.add_argument("--lr", action=real(0, LR_MAX, above=True), default=1e-3, help="learning rate (default 1e-3)")
+    p.add_argument("--batch-size", action=whole(1, BATCH_MAX), default=8, help="batch size (default 8)")
     p.add_argument("--holdout", default="video", metavar="BY",
                    help="what is held out: video (default), subject (each video's subject, set with `merstudio "
                         "project subject`; a video without one is its own subject; refused when no video has "
@@ -46,10 +48,10 @@ def register(sub: argparse._SubParsersAction) -> None:
     from merstudio.cli.datasets import add_loader_args
 
     add_loader_args(p, prefix="mix-", of="--mix")  # --mix-modality VIS, ... as `merstudio train --modality VIS`
-    p.add_argument("--min-per-class", type=int, default=3,
+    p.add_argument("--min-per-class", action=whole(1, COUNT_MAX), default=3,
                    help="refuse when a class has fewer training events than this (default 3)")
     p.add_argument("--freeze-norm", action="store_true", help="keep the parent's batch-norm statistics")
-    p.add_argument("--seed", type=int, default=0,
+    p.add_argument("--seed", action=whole(0, SEED_MAX), default=0,
                    help="training seed; also draws the held-out split on a project's first fine-tuning")
     p.add_argument("--fresh-split", action="store_true",
                    help="draw a new held-out split instead of the project's locked one (the first fine-tuning "
@@ -115,6 +117,10 @@ def run(args: argparse.Namespace) -> int:
                              "its parent); write the new one elsewhere")
         check_output_file(args.out, args.overwrite, "finetuned.pt")
         ensure_parent(args.out)
+    if args.cache is not None:  # as `merstudio datasets prepare --cache`: a cache that cannot be written is refused
+        from merstudio.atomic import ensure_parent
+
+        ensure_parent(args.cache / "prep")
     bars = _Bars(enabled=not args.no_progress)
     try:
         res = finetune(args.project, args.checkpoint, args.out, holdout=args.holdout, mix_with=args.mix,

@@ -23,8 +23,18 @@ SUBCOMMANDS = ("analyze", "doctor", "bench", "demo", "gui", "train", "tune", "ev
 EXIT_STATUSES = ("exit status: 0 done; 2 a bad input, option or checkpoint, or (analyze, spotting) an input whose "
                  "analysis failed, for whatever reason, a disk full mid-run included: the message or the manifest "
                  "row says why; 3 an output that cannot be written (it exists without --overwrite, no permission, "
-                 "no space); 130 interrupted (Ctrl-C; a batch resumes); 141 stdout's reader went away; 1 a bug (a "
-                 "traceback: please report it)")
+                 "no space); 130 interrupted (Ctrl-C; a batch resumes); 141 stdout's reader went away; 1 an essential "
+                 "check of `merstudio doctor` failed, or (any other command) a bug (a traceback: please report it)")
+
+
+class EpilogFormatter(argparse.RawDescriptionHelpFormatter):
+    """--help with a wrapped description and an epilog laid out as written (examples, tables): a text of one
+    paragraph (no line breaks) is wrapped to the terminal, one with line breaks is kept as it is."""
+
+    def _fill_text(self, text: str, width: int, indent: str) -> str:
+        if "\n" not in text.strip():
+            return argparse.HelpFormatter._fill_text(self, text, width, indent)
+        return super()._fill_text(text, width, indent)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -101,6 +111,19 @@ def check_output_file(path: Path, overwrite: bool, example: str) -> None:
         raise OutputError(f"{path}: already exists (use --overwrite)")
 
 
+def check_output_folder(path: Path) -> None:
+    """Refuse, in one line (exit 3), an output folder that a file stands in place of (the folder or one above it),
+    in the words of analyze's (merstudio.atomic.ensure_dir); nothing is created, so a run refused later leaves
+    no folder behind."""
+    from merstudio.errors import OutputError
+
+    for anc in (path, *path.parents):
+        if anc.exists():
+            if not anc.is_dir():
+                raise OutputError(f"{path}: cannot create the folder ({anc} is a file, not a folder)")
+            return
+
+
 def _stdout_closed() -> bool:
     """Whether stdout is a pipe whose reader has gone (poll reports an error on its write end). True where that
     cannot be told (no poll, no file descriptor)."""
@@ -149,6 +172,9 @@ def _main(argv: Sequence[str] | None) -> int:
     except SystemExit:
         sys.stdout.flush()  # --help into a closed pipe: BrokenPipeError, handled in main
         raise
+    except MerstudioError as exc:  # a number out of its bounds (merstudio.cli.bounds), before the command runs
+        print(f"merstudio: error: {one_line(exc)}", file=sys.stderr)
+        return exc.exit_code
     if args.command is None:
         if _has_command(parser, "gui"):
             args = parser.parse_args(["gui", *(sys.argv[1:] if argv is None else argv)])

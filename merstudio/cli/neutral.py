@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import argparse
-import math
 import sys
 from pathlib import Path
 
-from merstudio.cli.main import check_output_file
+from merstudio.cli.bounds import frame_rate, real
+from merstudio.cli.main import EpilogFormatter, check_output_file
 from merstudio.errors import InputError, OutputError
 
 EPILOG = """\
@@ -36,16 +36,16 @@ def register(sub: argparse._SubParsersAction) -> None:
                        description="Write a per-frame AU table (merstudio's or OpenFace 2's CSV) with each face's "
                                    "AU intensities relative to its own neutral frames: a coder's chosen frames or "
                                    "the face's calmest stretch.",
-                       epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
+                       epilog=EPILOG, formatter_class=EpilogFormatter)
     p.add_argument("input", type=Path, metavar="IN", help="per-frame CSV (merstudio analyze output or OpenFace 2)")
     p.add_argument("output", type=Path, metavar="OUT", help="CSV to write")
     p.add_argument("--frames", metavar="A-B", help="the neutral frames, inclusive, in the file's own frame numbers "
                                                    "(default: each face's calmest stretch of --seconds)")
     p.add_argument("--face", type=int, action="append", metavar="N",
                    help="only this face_id (repeatable; default: every face in the file)")
-    p.add_argument("--seconds", type=float, default=1.0,
+    p.add_argument("--seconds", action=real(0, 3600, above=True), default=1.0,
                    help="length of the automatic neutral stretch (default: 1.0)")
-    p.add_argument("--fps", type=float, help="frame rate (default: from the timestamps of the face's frames)")
+    p.add_argument("--fps", action=frame_rate(), help="frame rate (default: from the timestamps of the face's frames)")
     p.add_argument("--overwrite", action="store_true", help="replace OUT if it exists")
     p.set_defaults(func=run)
 
@@ -74,14 +74,10 @@ def run(args: argparse.Namespace) -> int:
         table_baseline,
     )
 
-    if args.fps is not None and not 0 < args.fps < math.inf:
-        raise InputError(f"--fps must be a positive number, got {args.fps:g}")
-    if not 0 < args.seconds < math.inf:
-        raise InputError(f"--seconds must be a positive number, got {args.seconds:g}")
     frames = parse_frames(args.frames) if args.frames else None
     src, out = Path(args.input), Path(args.output)
     if not src.is_file():
-        raise InputError(f"{src}: not found")
+        raise InputError(f"{src}: {'is a folder, not a per-frame CSV' if src.is_dir() else 'not found'}")
     check_output_file(out, args.overwrite, "neutral.csv")
     if out.resolve() == src.resolve():
         raise OutputError(f"{out}: is the input; write the relative values to another file")

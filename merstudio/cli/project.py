@@ -5,11 +5,12 @@ person, `split` one face id two people, `subject` names the person a video shows
 from __future__ import annotations
 
 import argparse
-import math
 from collections import Counter
 from pathlib import Path
 from typing import Any
 
+from merstudio.cli.bounds import frame_rate
+from merstudio.cli.main import EpilogFormatter
 from merstudio.errors import InputError
 
 EPILOG = """examples:
@@ -27,7 +28,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("project", help="create a project, add videos to it, show what it holds",
                        description="Create a merstudio project (.merproj) and register videos or frame folders in "
                                    "it without the app, or list its videos, analyses, overlays and coded events.",
-                       epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
+                       epilog=EPILOG, formatter_class=EpilogFormatter)
     acts = p.add_subparsers(dest="action", metavar="ACTION", required=True)
     new = acts.add_parser("new", help="create a project (and add videos)",
                           description="Create a new project file and register the given videos in it.")
@@ -39,7 +40,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     add.add_argument("project", type=Path, metavar="PROJECT", help="the project file (.merproj)")
     add.add_argument("media", nargs="+", type=Path, metavar="VIDEO_OR_FOLDER", help="videos or frame folders to add")
     for q in (new, add):
-        q.add_argument("--fps", type=float, default=None,
+        q.add_argument("--fps", action=frame_rate(), default=None,
                        help="frame rate of frame folders (default: the dataset's rate when the folder names tell, "
                             "else 30)")
     show = acts.add_parser("show", help="list a project's videos, analyses, overlays and events",
@@ -180,7 +181,11 @@ def _add(project: Any, sources: list[Any]) -> None:
         for source in sources:
             known = {v.id for v in project.videos()}
             video = project.add_source(source)
-            state = "already in the project" if video.id in known else "added"
+            state = "added"
+            if video.id in known:  # by content: name the file given, which may be another copy of the video
+                given = Path(source.path)
+                same = "" if given.name == video.name else f" (the same content as {given})"
+                state = f"already in the project{same}"
             print(f"video {video.id}: {video.name} ({video.frame_count} frames at {video.fps:g} fps): {state}")
     finally:
         for s in sources:
@@ -255,8 +260,6 @@ def _edit_faces(project: Any, args: argparse.Namespace) -> None:
 def run(args: argparse.Namespace) -> int:
     from merstudio.project import Project
 
-    if args.action in ("new", "add") and args.fps is not None and not 0 < args.fps < math.inf:
-        raise InputError(f"--fps must be a positive number, got {args.fps:g}")
     missing = [m for m in getattr(args, "media", []) if not m.exists()]
     if missing:  # before anything is written: a typo leaves no empty project, and no half of the list, behind
         raise InputError(f"{missing[0]}: no such file or folder")

@@ -4,10 +4,10 @@ for the files the frame reader warns about (no timestamps, few keyframes, a vari
 from __future__ import annotations
 
 import argparse
-import math
 from pathlib import Path
 
-from merstudio.cli.main import check_output_file, warning_line
+from merstudio.cli.bounds import KEYINT_MAX, frame_rate, whole
+from merstudio.cli.main import EpilogFormatter, check_output_file, warning_line
 from merstudio.errors import InputError
 
 EPILOG = """\
@@ -35,13 +35,13 @@ def register(sub: argparse._SubParsersAction) -> None:
                                    "keyframes and a constant frame rate, with the video's sound. Prints the frames "
                                    "written, their rate, the codec, the keyframe gap measured in the copy and its "
                                    "sound, if any.",
-                       epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
+                       epilog=EPILOG, formatter_class=EpilogFormatter)
     p.add_argument("input", type=Path, metavar="IN", help="video file or frame folder")
     p.add_argument("output", type=Path, metavar="OUT",
                    help="file to write: .avi (MJPG) or .mp4/.mov/.m4v/.mkv (MPEG-4 part 2)")
-    p.add_argument("--keyint", type=int, default=12, metavar="N",
+    p.add_argument("--keyint", action=whole(1, KEYINT_MAX), default=12, metavar="N",
                    help="MPEG-4 outputs: a keyframe every N frames where the OpenCV build allows it (default: 12)")
-    p.add_argument("--fps", type=float, metavar="F",
+    p.add_argument("--fps", action=frame_rate(), metavar="F",
                    help="output frame rate; the input is resampled onto it (default: the input's; for a "
                         "variable-rate input, 1 / its typical frame interval)")
     p.add_argument("--overwrite", action="store_true", help="replace OUT if it exists")
@@ -53,16 +53,16 @@ def run(args: argparse.Namespace) -> int:
     from merstudio.io.reencode import CODECS, reencode
 
     src, out = Path(args.input), Path(args.output)
-    if args.keyint < 1:
-        raise InputError(f"--keyint must be at least 1, got {args.keyint}")
-    if args.fps is not None and not 0 < args.fps < math.inf:
-        raise InputError(f"--fps must be a positive number, got {args.fps:g}")
     if not src.exists():
         raise InputError(f"{src}: not found")
     if out.suffix.lower() not in CODECS and not out.is_dir():
         raise InputError(f"{out}: unknown output type '{out.suffix or '(no suffix)'}' (use "
                          f"{', '.join(sorted(CODECS))})")
     check_output_file(out, args.overwrite, f"{src.stem}.seek.avi")
+    if out.parent.is_dir():  # why a folder cannot be written (no permission, read-only), not "cannot write a video"
+        from merstudio.atomic import ensure_parent
+
+        ensure_parent(out)
     from tqdm import tqdm
 
     tqdm.monitor_interval = 0  # no monitor thread: it would outlive the run

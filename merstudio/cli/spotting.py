@@ -9,6 +9,7 @@ import threading
 from pathlib import Path
 from typing import Any
 
+from merstudio.cli.bounds import JOBS_MAX, MINUTES_MAX, frame_rate, real, whole
 from merstudio.errors import InputError
 
 
@@ -46,13 +47,14 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--sheet", default=None, metavar="FILE|NAME", help="casme_sq: the code sheet (default: found "
                    "beside the frames)")
     # the execution options of `merstudio analyze`, passed to the same batch (merstudio.analysis.batch.run_batch)
-    p.add_argument("-j", "--jobs", type=int, default=1, help="videos (or segments) analysed in parallel local "
+    p.add_argument("-j", "--jobs", action=whole(1, JOBS_MAX), default=1, help="videos (or segments) analysed in parallel local "
                    "processes (default 1); with --ray and no ADDRESS, the CPUs of the embedded Ray")
     p.add_argument("--ray", nargs="?", const="local", default=None, metavar="ADDRESS",
                    help="analyse on Ray, as merstudio analyze --ray: without ADDRESS an embedded Ray on this machine, "
                    "with one an existing cluster (e.g. ray://head:10001); OUT and the data must be on storage every "
                    "node sees. Needs pip install -e '.[cluster]'")
-    p.add_argument("--segment-minutes", type=float, default=None, metavar="M",
+    p.add_argument("--segment-minutes", action=real(0, MINUTES_MAX, above=True, below_text="positive"), default=None,
+                   metavar="M",
                    help="as merstudio analyze: split videos longer than M minutes into segments analysed as "
                    "separate tasks (in parallel with -j or --ray) and merged into the rows and spots of an unsplit "
                    "run (segments are whole minutes)")
@@ -70,7 +72,7 @@ def register(sub: argparse._SubParsersAction) -> None:
                    "AUxx_p columns and names each spot's emotion; spotting.md records it (path, SHA-256, classes). "
                    "The spotted intervals, and so the scores, are the micro-motion spotter's either way (default: "
                    "none)")
-    p.add_argument("--fps", type=float, default=None, metavar="FPS",
+    p.add_argument("--fps", action=frame_rate(), default=None, metavar="FPS",
                    help="the recording rate of frame folders (default: CAS(ME)^2's 30 for casme_sq; for a table's "
                         "frame folders the known dataset named in their path, else 30); videos keep their own")
     p.add_argument("-q", "--quiet", action="store_true", help="no progress lines")
@@ -84,16 +86,14 @@ def _say(line: str) -> None:
 def run(args: argparse.Namespace) -> int:
     from merstudio.analysis import spotting_eval as E
     from merstudio.analysis.pipeline import AnalysisSettings
+    from merstudio.cli.main import check_output_folder
     from merstudio.execution import backend_from_args
 
     kind, path = E.parse_data(args.data)
     if not 0.0 < args.iou <= 1.0:
         raise InputError(f"--iou must be within (0, 1], got {args.iou:g}")
     backend = backend_from_args(args.jobs, args.ray)
-    if args.segment_minutes is not None and not args.segment_minutes > 0:
-        raise InputError(f"--segment-minutes must be positive (got {args.segment_minutes:g})")
-    if args.fps is not None and not args.fps > 0:
-        raise InputError(f"--fps must be positive, got {args.fps:g}")
+    check_output_folder(args.out)  # a file named as -o: one line, as analyze says it (not a manifest error)
     # loaded whole now: a missing or bad checkpoint is one line before any video, not a failure of each
     model = E.checkpoint_record(args.checkpoint) if args.checkpoint is not None else None
     truth = E.load_truth(kind, path, sheet=args.sheet, allow_missing=args.allow_missing)

@@ -9,8 +9,21 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from merstudio.cli.bounds import (
+    BATCH_MAX,
+    COUNT_MAX,
+    EPOCHS_MAX,
+    JOBS_MAX,
+    LR_MAX,
+    SEED_MAX,
+    SIZE_MAX,
+    STEPS_MAX,
+    WIDTH_MAX,
+    real,
+    whole,
+)
 from merstudio.errors import InputError
-from merstudio.model.config import ALL_ABLATIONS
+from merstudio.model.config import ALL_ABLATIONS, MIN_INPUT_SIZE
 
 PARTS_HELP = (f"{','.join(ALL_ABLATIONS)} (fam = the facial-action module with its AU-emotion constraint, "
               "au_emotion = the constraint only, sample_norm = the per-sample input standardisation, mixstyle = "
@@ -44,12 +57,12 @@ def add_train_args(p: argparse.ArgumentParser, protocol: bool = True) -> None:
                        "trains on the other datasets, the proxy for an unseen camera and population)")
     # the defaults are TrainSettings' and ModelConfig's, written out so that --help does not import torch
     # (tests/cli/test_cli_entry.py checks that they agree)
-    p.add_argument("--epochs", type=int, default=None, help="training epochs per fold (default 60, or the --config's)")
-    p.add_argument("--batch-size", type=int, default=None, help="batch size (default 32)")
-    p.add_argument("--lr", type=float, default=None, help="peak learning rate of the cosine schedule (default 0.001)")
-    p.add_argument("--width", type=int, default=None,
+    p.add_argument("--epochs", action=whole(1, EPOCHS_MAX), default=None, help="training epochs per fold (default 60, or the --config's)")
+    p.add_argument("--batch-size", action=whole(1, BATCH_MAX), default=None, help="batch size (default 32)")
+    p.add_argument("--lr", action=real(0, LR_MAX, above=True), default=None, help="peak learning rate of the cosine schedule (default 0.001)")
+    p.add_argument("--width", action=whole(4, WIDTH_MAX), default=None,
                    help="backbone width: channels of the first stage (default 16)")
-    p.add_argument("--val-fraction", type=float, default=None,
+    p.add_argument("--val-fraction", action=real(0, 1), default=None,
                    help="choose the epoch on an inner validation split of this fraction of TRAINING subjects "
                         "(default 0: a fixed number of epochs, their weights averaged as \"average\" in --config says: "
                         "SWA over the last quarter by default)")
@@ -60,8 +73,8 @@ def add_train_args(p: argparse.ArgumentParser, protocol: bool = True) -> None:
                         "defaults, e.g. the chosen.json of `merstudio tune` (its seed too, unless --seed is given)")
     p.add_argument("--input", default=None, metavar="KIND",
                    help="network input for clips: flow (default), grey or flow+grey (ignored for image tables)")
-    p.add_argument("--size", type=int, default=None, help="input size in pixels (>= 28)")
-    p.add_argument("--steps", type=int, default=None, metavar="T", help="time steps per clip over onset -> apex (default 2 "
+    p.add_argument("--size", action=whole(MIN_INPUT_SIZE, SIZE_MAX), default=None, help="input size in pixels (>= 28)")
+    p.add_argument("--steps", action=whole(1, STEPS_MAX), default=None, metavar="T", help="time steps per clip over onset -> apex (default 2 "
                    "for clips, so the ConvLSTM sees the movement unfold; precomputed flow images default to 1, and a larger T "
                    "repeats the one image at every step)")
     p.add_argument("--step-spacing", choices=("late", "even"), default=None,
@@ -76,12 +89,12 @@ def add_train_args(p: argparse.ArgumentParser, protocol: bool = True) -> None:
     p.add_argument("--precision", choices=("auto", "float32", "bfloat16"), default=None,
                    help="training arithmetic (default auto: bfloat16 autocast on a CPU with AMX or AVX512-BF16, "
                         "about 25%% faster with the same accuracy; float32 elsewhere); evaluation is float32")
-    p.add_argument("--seed", type=int, default=None, help="random seed (default: the --config's seed, else 0)")
-    p.add_argument("--jobs", type=int, default=1, help="folds trained in parallel processes (default 1)")
+    p.add_argument("--seed", action=whole(0, SEED_MAX), default=None, help="random seed (default: the --config's seed, else 0)")
+    p.add_argument("--jobs", action=whole(1, JOBS_MAX), default=1, help="folds trained in parallel processes (default 1)")
     p.add_argument("--ray", nargs="?", const="", default=None, metavar="ADDRESS",
                    help="run the folds as Ray tasks: an embedded local Ray (no ADDRESS; --jobs CPUs when > 1) or the "
                         "cluster at ADDRESS (pip install -e '.[cluster]'); results equal a local run's")
-    p.add_argument("--threads", type=int, default=1,
+    p.add_argument("--threads", action=whole(1, JOBS_MAX), default=1,
                    help="torch CPU threads per process (default 1: the small networks train fastest single-threaded, "
                         "and a busy machine makes multi-threaded training much slower; use --jobs to use more cores)")
 
@@ -93,7 +106,7 @@ def add_search_args(p: argparse.ArgumentParser) -> None:
                         '"log": true} (default: merstudio.training.tune.DEFAULT_SPACE)')
     p.add_argument("--search", choices=("grid", "random"), default=None,
                    help="grid: every combination; random: --trials draws (default: random)")
-    p.add_argument("--trials", type=int, default=None, help="random search: trials to draw (default 12)")
+    p.add_argument("--trials", action=whole(1, COUNT_MAX), default=None, help="random search: trials to draw (default 12)")
     p.add_argument("--inner", default=None, metavar="kfold:K",
                    help="cross-validation by subject that scores each trial (default kfold:5)")
 
@@ -326,10 +339,28 @@ def build_settings(args: argparse.Namespace, data_info: dict[str, Any]) -> tuple
         train_d["flip_channels"] = data_info.get("flip_channels", [0])
     settings = TrainSettings.from_dict({**TrainSettings().to_dict(), **train_d})
     model_cfg, settings = apply_ablation(model_cfg, settings, parse_ablate(args.ablate))
+    check_settings(model_cfg, settings)
+    return model_cfg, settings
+
+
+def check_settings(model_cfg: Any, settings: Any, where: str = "") -> None:
+    """Refuse, in one line (prefixed by `where`), settings from flags, a --config or a search space that training
+    would fail on, or run with silently: NaN or infinity, a negative seed, a mixup or erase probability out of its
+    range, a width that can only exhaust memory. Called before the run folder is made."""
+    def bad(text: str) -> InputError:
+        return InputError(f"{where}{text}")
+
     if settings.epochs < 1 or settings.batch_size < 1 or settings.lr <= 0:
-        raise InputError("--epochs and --batch-size must be >= 1 and --lr > 0")
+        raise bad("--epochs and --batch-size must be >= 1 and --lr > 0")
+    if not 0 < settings.lr <= LR_MAX:  # NaN and infinity too (the weights would be NaN, silently)
+        raise bad(f"lr must be a positive number up to {LR_MAX:g}, got {settings.lr!r}")
+    seed = settings.seed
+    if not isinstance(seed, int) or isinstance(seed, bool) or not 0 <= seed <= SEED_MAX:
+        raise bad(f"seed must be a whole number from 0 to {SEED_MAX}, got {seed!r}")
+    if not 4 <= model_cfg.width <= WIDTH_MAX:
+        raise bad(f"width must be from 4 to {WIDTH_MAX}, got {model_cfg.width!r}")
     if not 0 <= settings.val_fraction < 1:
-        raise InputError("--val-fraction must be in [0, 1)")
+        raise bad("--val-fraction must be in [0, 1)")
     # the rest a flag or --config may set: a negative mixup or erase probability above 1 must not pass as "off"
     ranges = (("mixup", 0.0, math.inf), ("erase", 0.0, 1.0), ("noise", 0.0, math.inf), ("weight_decay", 0.0, math.inf),
               ("rotate_deg", 0.0, 180.0), ("scale", 0.0, 0.99), ("translate", 0.0, 0.5), ("ema_decay", 0.0, 1.0),
@@ -337,10 +368,20 @@ def build_settings(args: argparse.Namespace, data_info: dict[str, Any]) -> tuple
     for name, lo, hi in ranges:
         v = getattr(settings, name)
         if not isinstance(v, (int, float)) or isinstance(v, bool) or not lo <= v <= hi:
-            raise InputError(f"{name} must be within [{lo:g}, {hi:g}], got {v!r}")
-    if settings.distill_teachers < 0 or settings.distill_temperature <= 0:
-        raise InputError("distill_teachers must be >= 0 and distill_temperature > 0")
-    return model_cfg, settings
+            raise bad(f"{name} must be within [{lo:g}, {hi:g}], got {v!r}")
+        if not math.isfinite(v):
+            raise bad(f"{name} must be a finite number, got {v!r}")
+    if settings.distill_teachers < 0 or not 0 < settings.distill_temperature < math.inf:
+        raise bad("distill_teachers must be >= 0 and distill_temperature > 0")
+
+
+def check_trials(spec: Any, model_cfg: Any, settings: Any) -> None:
+    """Every trial of a search checked as build_settings checks the flags (a space's lr NaN included), before any
+    training or folder."""
+    from merstudio.training.tune import apply_params, make_trials
+
+    for params in make_trials(spec):
+        check_settings(*apply_params(model_cfg, settings, params), where=f"search space {params}: ")
 
 
 # tqdm's default less its rate: the first update comes after a whole epoch (or fold) and its count can jump, so
@@ -394,6 +435,7 @@ class Bars:
 
 
 def run(args: argparse.Namespace) -> int:
+    from merstudio.cli.main import check_output_folder
     from merstudio.execution import backend_from_args
     from merstudio.model.device import pick_device
     from merstudio.training.data import load_arrays
@@ -410,10 +452,6 @@ def run(args: argparse.Namespace) -> int:
     parse_ablate(args.ablate)  # bad flags fail before the (slow) data preparation
     parse_protocol(args.protocol)
     options = loader_options(args)
-    for flag in ("jobs", "threads", "epochs"):
-        value = getattr(args, flag, None)
-        if value is not None and value < 1:
-            raise InputError(f"--{flag} must be at least 1 (got {value})")
     spec = search_spec(args, 0, say=False) if args.tune else None  # a bad space fails before the data preparation
     if not args.tune and (args.space or args.search or args.trials or args.inner):
         raise InputError("--space, --search, --trials and --inner go with --tune (or `merstudio tune`)")
@@ -425,6 +463,7 @@ def run(args: argparse.Namespace) -> int:
         check_output_file(args.final, args.overwrite, "final.pt")  # before the protocol, not after it
         ensure_parent(args.final)
         check_writable_file(args.final)
+    check_output_folder(args.out)
     check_not_evaluation(args.out)
     flow = apply_config_input(args)  # chosen.json's input, where no flag gives it
     init_distributed_from_env(args.device)
@@ -437,7 +476,7 @@ def run(args: argparse.Namespace) -> int:
     model_cfg, settings = build_settings(args, info)
     if spec is not None:
         spec = search_spec(args, settings.seed)
-        spec.validate_against(model_cfg, settings)
+        check_trials(spec, model_cfg, settings)
     say(f"{info['description']}: {len(data)} samples, {len(data.subject_list)} subjects; "
         f"protocol {args.protocol}; {settings.epochs} epochs; device {pick_device(settings.device)} "
         f"({settings.arithmetic()} training)"

@@ -28,16 +28,17 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from merstudio.cli.main import check_output_folder
     from merstudio.cli.train import (
         Bars,
         apply_config_input,
         build_settings,
         check_not_evaluation,
+        check_trials,
         loader_options,
         prep_progress,
         search_spec,
     )
-    from merstudio.errors import InputError
     from merstudio.execution import backend_from_args
     from merstudio.training.data import load_arrays
     from merstudio.training.run import parse_ablate
@@ -46,12 +47,9 @@ def run(args: argparse.Namespace) -> int:
 
     parse_ablate(args.ablate)  # bad flags fail before the (slow) data preparation
     options = loader_options(args)
-    for flag in ("threads", "epochs"):
-        value = getattr(args, flag, None)
-        if value is not None and value < 1:
-            raise InputError(f"--{flag} must be at least 1 (got {value})")
     search_spec(args, 0, say=False)  # a bad space fails before the data preparation
     backend = backend_from_args(args.jobs, args.ray)
+    check_output_folder(args.out)
     check_not_evaluation(args.out)
     flow = apply_config_input(args)  # a --config's input, where no flag gives it
     data, info = load_arrays(args.data, classes=args.classes, allow_missing=args.allow_missing,
@@ -60,7 +58,7 @@ def run(args: argparse.Namespace) -> int:
                              progress=prep_progress(dist_info()[0] == 0 and not args.no_progress))
     model_cfg, settings = build_settings(args, info)
     spec = search_spec(args, settings.seed)
-    spec.validate_against(model_cfg, settings)
+    check_trials(spec, model_cfg, settings)
     print(f"{info['description']}: {len(data)} samples, {len(data.subject_list)} subjects; {spec.search} search, "
           f"{len(spec.params)} parameters, scored by {spec.inner}; {backend.describe()}")
     bars = Bars(enabled=(dist_info()[0] == 0 and not args.no_progress))

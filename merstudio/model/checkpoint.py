@@ -70,7 +70,8 @@ def _plain(x: Any, where: str) -> Any:
 def save_checkpoint(path: str | Path, model: nn.Module, meta: dict[str, Any] | None = None) -> Path:
     """Write weights + metadata atomically (merstudio.atomic.atomic_path; the temporary is fsynced first).
 
-    Raises OutputError when the file cannot be written, ValueError for meta that cannot be stored or that
+    Raises OutputError when the file cannot be written, CheckpointError for weights that hold NaN or infinity
+    (a diverged training), ValueError for meta that cannot be stored or that
     contradicts the model (class_names / aus differing from its config)."""
     path = Path(path)
     net = _unwrap(model)
@@ -93,11 +94,16 @@ def save_checkpoint(path: str | Path, model: nn.Module, meta: dict[str, Any] | N
     }
     full.setdefault("parent", None)
     full["tta_flip"] = tta_to_meta(net)  # how predictions mirror the inputs (the app does as the figures did)
+    state = net.state_dict()
+    bad = _non_finite(state)
+    if bad:  # a training that diverged (a learning rate far too high): its model would predict NaN, unsaid
+        raise CheckpointError(f"{path}: not saved: {bad} of the model's {len(state)} weight tensors hold NaN or "
+                              "infinity (the training diverged; a lower learning rate may help)")
     payload = {
         "format": FORMAT,
         "format_version": FORMAT_VERSION,
         "meta": full,
-        "state_dict": {k: v.detach().cpu().clone() for k, v in net.state_dict().items()},
+        "state_dict": {k: v.detach().cpu().clone() for k, v in state.items()},
     }
     what = "cannot write the checkpoint"
     with atomic_path(path, what) as tmp:
@@ -109,6 +115,11 @@ def save_checkpoint(path: str | Path, model: nn.Module, meta: dict[str, Any] | N
         except OSError as e:
             raise OutputError(f"{path}: {what} ({os_reason(e)})") from None
     return path
+
+
+def _non_finite(state: dict[str, torch.Tensor]) -> int:
+    """How many floating-point tensors of a state dict hold NaN or infinity."""
+    return sum(1 for v in state.values() if v.is_floating_point() and not bool(torch.isfinite(v).all()))
 
 
 _ANSI = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]|\x1b[@-_]")  # terminal escape sequences (torch bolds its advice)
@@ -253,6 +264,10 @@ def load_checkpoint(path: str | Path, map_location: str | torch.device = "cpu") 
             if keys:
                 bits.append(f"{label}: {', '.join(keys[:4])}{' ...' if len(keys) > 4 else ''}")
         raise _fail(path, f"weights do not fit the model config ({'; '.join(bits)})")
+    bad = _non_finite(state)
+    if bad:
+        raise _fail(path, f"{bad} of its {len(state)} weight tensors hold NaN or infinity (its training diverged); "
+                          "it was not loaded")
     model.load_state_dict(state, strict=True)
     try:
         model.tta_flip = tta_from_meta(meta.get("tta_flip"))  # type: ignore[assignment]

@@ -397,6 +397,12 @@ def fit_model(model: nn.Module, fit: DataArrays, settings: TrainSettings, prior:
         raise InputError(f"average {s.average}: expected one of {', '.join(AVERAGES)}")
     if not 0 <= s.erase <= 1:
         raise InputError(f"erase {s.erase}: expected a probability in [0, 1]")
+    if not 0 < s.lr < math.inf:  # NaN too: torch refuses it mid-run, infinity trains NaN weights silently
+        raise InputError(f"lr {s.lr}: expected a positive finite number")
+    if not isinstance(s.seed, int) or s.seed < 0:
+        raise InputError(f"seed {s.seed}: expected a whole number >= 0")
+    if not 0 <= s.mixup < math.inf:
+        raise InputError(f"mixup {s.mixup}: expected a finite number >= 0")
     rank, world = dist_info()
     device = device or pick_device(s.device)
     low_precision = training_precision(s.precision, device) == "bfloat16"

@@ -1,0 +1,91 @@
+"""Bounds of the CLI's numeric options, checked as the command line is read: NaN, infinity or a value out of range
+is one line naming the option (``merstudio: error: --lr must be ...``, exit 2) before a command touches anything
+(an output folder, a run folder, a batch's partial files). An upper bound is where a larger value can only exhaust
+memory, overflow a library's integers or mean nothing (a 10-hour neutral stretch). Core functions called from
+Python keep their own checks.
+
+Use: ``p.add_argument("--lr", action=real(0, LR_MAX, above=True))``; the action sets the option's type itself.
+"""
+
+from __future__ import annotations
+
+import argparse
+import math
+from collections.abc import Sequence
+from typing import Any
+
+from merstudio.errors import InputError
+
+# shared by every command that takes the option
+FPS_MIN, FPS_MAX = 0.01, 10_000.0  # a time-lapse's frame per 100 s .. a high-speed camera's rate
+JOBS_MAX = 1024  # processes (-j, --jobs, --threads, --cores)
+SEED_MAX = 2**32 - 1  # numpy's seed range
+MINUTES_MAX = 10_000.0  # about a week: --segment-minutes, bench --minutes
+LR_MAX = 10.0
+KEYINT_MAX = 1000
+SIZE_MAX = 512  # network input pixels (a batch of clips is n x T x C x size^2 floats)
+STEPS_MAX = 64
+WIDTH_MAX = 512
+EPOCHS_MAX = 100_000
+BATCH_MAX = 100_000
+FACES_MAX = 100
+COUNT_MAX = 1_000_000  # other counts (trials, seeds, videos, frames, events per class)
+
+
+class _Bounded(argparse.Action):
+    """Stores the option's value after checking it against the class's bounds (made by `whole` and `real`)."""
+
+    integer = True
+    low: float = 0
+    high: float = math.inf
+    above = False  # low itself is refused (a positive number)
+    below_text = ""  # how a value at or under `low` is refused, where it differs from the range's words
+
+    def __init__(self, option_strings: Sequence[str], dest: str, **kwargs: Any) -> None:
+        kwargs.setdefault("type", int if self.integer else float)
+        super().__init__(option_strings, dest, **kwargs)
+
+    def __call__(self, parser: argparse.ArgumentParser, namespace: argparse.Namespace, values: Any,
+                 option_string: str | None = None) -> None:
+        check(option_string or self.dest, values, type(self))
+        setattr(namespace, self.dest, values)
+
+
+def check(flag: str, value: Any, bounds: type[_Bounded]) -> None:
+    """Raise InputError naming `flag` when `value` is outside `bounds` (NaN and infinity always are)."""
+    b = bounds
+    if b.integer:
+        if value < b.low:
+            raise InputError(f"{flag} must be at least {int(b.low)} (got {value})")
+        if value > b.high:
+            raise InputError(f"{flag} must be at most {int(b.high)} (got {value})")
+        return
+    v = float(value)
+    under = v <= b.low if b.above else v < b.low
+    if under and b.below_text and math.isfinite(v):
+        raise InputError(f"{flag} must be {b.below_text} (got {v:g})")
+    if under or not math.isfinite(v):
+        if b.low > 0 or b.above:
+            span = "a positive number" + (f" from {b.low:g}" if b.low > 0 else "") + f" up to {b.high:g}"
+        else:
+            span = f"a number from {b.low:g} to {b.high:g}"
+        raise InputError(f"{flag} must be {span} (got {v:g})")
+    if v > b.high:
+        raise InputError(f"{flag} must be at most {b.high:g} (got {v:g})")
+
+
+def whole(low: int, high: int) -> type[argparse.Action]:
+    """An action for a whole-number option within [low, high]."""
+    return type("Whole", (_Bounded,), {"integer": True, "low": low, "high": high})
+
+
+def real(low: float, high: float, *, above: bool = False, below_text: str = "") -> type[argparse.Action]:
+    """An action for a finite number within [low, high] (`above`: (low, high]); `below_text` words the refusal of
+    a value at or under `low` where a command has always said it so."""
+    return type("Real", (_Bounded,), {"integer": False, "low": low, "high": high, "above": above,
+                                      "below_text": below_text})
+
+
+def frame_rate() -> type[argparse.Action]:
+    """--fps of every command: a frame rate from FPS_MIN to FPS_MAX."""
+    return real(FPS_MIN, FPS_MAX)

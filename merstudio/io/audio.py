@@ -7,16 +7,19 @@ Nothing here holds a whole track's PCM: both :meth:`AudioTrack.envelope` and :me
 file a block at a time (an hour at 48 kHz is 173 M samples; its envelope is 240 k bins, 1.9 MB)
 and open their own decoder, so a worker thread and the player can read the same file at once.
 
-Times are seconds from the start of the container (its ``start_time``), the origin the frame sources use for
-frame 0 in ordinary files; samples are float32 in [-1, 1].
+Times are seconds from the video's frame 0 (:func:`time_origin`), where the frame sources put time 0, and each
+decoded frame is at its own time (a hole in the stream is silence, not sound pulled early); samples are float32 in
+[-1, 1].
 """
 
 from __future__ import annotations
 
+import itertools
 import logging
 import math
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from fractions import Fraction
 from pathlib import Path
 
 import numpy as np
@@ -45,6 +48,37 @@ def envelope_rate(duration: float) -> float:
         return ENVELOPE_BINS_PER_SECOND
     return min(ENVELOPE_BINS_PER_SECOND, ENVELOPE_MAX_BINS / duration)
 _BLOCK_SAMPLES = 1 << 16  # samples gathered before binning (fewer numpy calls per second of audio)
+CLOCK_SLACK = 0.002  # s a frame of sound may lie off its time and go as it is (Matroska keeps ms times)
+_ORIGIN_PACKETS = 300  # video packets read for the first frame before time_origin falls back on the stream's start
+
+
+def time_origin(path: str | Path) -> Fraction:
+    """Where time 0 of the media file at ``path`` lies on its clock, in seconds: the presentation time of the first
+    video frame that decodes, the frame sources' frame 0 (they count frame times from it); the video stream's start
+    where that frame has no time or cannot be decoded here, the container's start in a file without a picture.
+    Every reader of a video's sound counts from here (the audio lane, playback, a re-encoded copy), so a sound at
+    frame i's time plays with frame i also where the picture starts after the sound (an MPEG-TS mux delay,
+    B-frames in an MP4 without an edit list, a video stream that starts late). Raises av.FFmpegError when the file
+    cannot be opened."""
+    with av.open(str(path)) as container:
+        origin = Fraction(container.start_time or 0, 1_000_000)  # AV_TIME_BASE
+        pictures = [s for s in container.streams.video if not s.disposition & av.stream.Disposition.attached_pic]
+        if not pictures:
+            return origin  # sound only (a cover image is no picture)
+        stream = pictures[0]
+        if stream.start_time is not None and stream.time_base is not None:
+            origin = Fraction(stream.start_time) * stream.time_base
+        try:
+            for n, packet in enumerate(container.demux(stream)):  # the last, empty packet flushes the decoder
+                for frame in packet.decode():
+                    if frame.pts is not None and frame.time_base is not None:
+                        return Fraction(frame.pts) * frame.time_base
+                    return origin
+                if n >= _ORIGIN_PACKETS:
+                    break
+        except av.FFmpegError:  # a codec FFmpeg lacks here, a damaged start
+            pass
+        return origin
 
 
 @dataclass(frozen=True)
@@ -80,7 +114,7 @@ class AudioTrack:
     duration: float  # seconds, from the container (0.0 when it does not say)
     codec: str
     stream_index: int
-    origin: float  # the container's start time in seconds (times here are relative to it)
+    origin: float  # time_origin in seconds: times here are relative to it
 
     def _open(self) -> tuple[InputContainer, AudioStream]:
         container = av.open(str(self.path))
@@ -95,33 +129,39 @@ class AudioTrack:
             bins_per_second = envelope_rate(self.duration)
         total_ms = max(1, int(self.duration * 1000))
         binner = _Binner(self.sample_rate, float(bins_per_second))
-        start: float | None = None
+        start: int | None = None  # the first sample's index on the clock
         container, stream = self._open()
         resampler = av.AudioResampler(format="fltp", layout=None, rate=self.sample_rate)
         pending: list[np.ndarray] = []
         pending_n = 0
         try:
-            for frame in _and_flush(container.decode(stream)):
+            for at, arr in _on_clock(container.decode(stream), resampler, self.origin, self.sample_rate):
                 if cancel is not None and cancel():
                     return None
-                if start is None and frame is not None and frame.time is not None:
-                    start = max(0.0, float(frame.time) - self.origin)
-                for out in resampler.resample(frame):
-                    arr = out.to_ndarray()  # (channels, n) float32
-                    pending.append(arr)
-                    pending_n += arr.shape[1]
-                if pending_n >= _BLOCK_SAMPLES or (frame is None and pending_n):
-                    block = np.concatenate(pending, axis=1) if len(pending) > 1 else pending[0]
+                if at < 0:  # the sound before time 0 (before the first frame) is not drawn
+                    arr, at = arr[:, -at:], 0
+                if start is None and arr.shape[1]:
+                    start = at
+                pending.append(arr)
+                pending_n += arr.shape[1]
+                if pending_n >= _BLOCK_SAMPLES:
+                    self._bin(binner, pending, progress, total_ms)
                     pending, pending_n = [], 0
-                    binner.push(block.min(axis=0), block.max(axis=0))  # over channels, per sample
-                    if progress is not None:
-                        progress(min(total_ms, int(binner.samples * 1000 / self.sample_rate)), total_ms)
+            if pending_n:
+                self._bin(binner, pending, progress, total_ms)
         finally:
             container.close()
         lo, hi = binner.finish()
         if progress is not None:
             progress(total_ms, total_ms)
-        return Envelope(float(bins_per_second), lo, hi, start or 0.0)
+        return Envelope(float(bins_per_second), lo, hi, (start or 0) / self.sample_rate)
+
+    def _bin(self, binner: _Binner, pending: list[np.ndarray], progress: Callable[[int, int], None] | None,
+             total_ms: int) -> None:
+        block = np.concatenate(pending, axis=1) if len(pending) > 1 else pending[0]
+        binner.push(block.min(axis=0), block.max(axis=0))  # over channels, per sample
+        if progress is not None:
+            progress(min(total_ms, int(binner.samples * 1000 / self.sample_rate)), total_ms)
 
     def chunks(self, start: float = 0.0, channels: int | None = None) -> Iterator[np.ndarray]:
         """PCM from ``start`` seconds on, as float32 arrays (n, channels) at ``sample_rate``: the first sample of
@@ -137,23 +177,15 @@ class AudioTrack:
                 target = start + self.origin
                 container.seek(int(max(0.0, target - 0.5) / float(stream.time_base or 1)), stream=stream,
                                backward=True)
-            skip: int | None = None  # samples still to drop before `start`
-            for frame in _and_flush(container.decode(stream)):
-                outs = resampler.resample(frame)
-                for out in outs:
-                    arr = out.to_ndarray().T  # (n, ch)
-                    if skip is None:
-                        t = frame.time if frame is not None and frame.time is not None else self.origin
-                        skip = int(round((start - (float(t) - self.origin)) * self.sample_rate))
-                        if skip < 0:  # the audio starts after `start`: silence first
-                            yield np.zeros((-skip, arr.shape[1]), np.float32)
-                            skip = 0
-                    if skip:
-                        drop = min(skip, arr.shape[0])
-                        arr = arr[drop:]
-                        skip -= drop
-                    if arr.shape[0]:
-                        yield np.ascontiguousarray(arr, dtype=np.float32)
+            want = int(round(start * self.sample_rate))  # the clock's index of the next sample to give
+            for at, arr in _on_clock(container.decode(stream), resampler, self.origin, self.sample_rate):
+                if at > want:  # the audio starts after `start`: silence first
+                    yield np.zeros((at - want, ch), np.float32)
+                    want = at
+                part = arr[:, want - at:]  # the samples before `start` dropped
+                want = max(want, at + arr.shape[1])
+                if part.shape[1]:
+                    yield np.ascontiguousarray(part.T, dtype=np.float32)
         finally:
             container.close()
 
@@ -221,10 +253,30 @@ class _Binner:
         return lo, hi
 
 
-def _and_flush(frames: Iterator[AudioFrame]) -> Iterator[AudioFrame | None]:
-    """The decoded frames, then None (the resampler's flush)."""
-    yield from frames
-    yield None
+def _on_clock(frames: Iterator[AudioFrame], resampler: av.AudioResampler, origin: float,
+              rate: int) -> Iterator[tuple[int, np.ndarray]]:
+    """The decoded `frames` through `resampler` (to `rate`) as (index, samples (channels, n)): index on a clock of
+    `rate` samples a second from `origin`, so that each frame is at its own time and the pieces after the first are
+    contiguous: silence (a second a piece) fills a hole, where a recorder dropped sound, and samples on time already
+    given are dropped. A frame within CLOCK_SLACK of the clock goes as it is (times rounded to the millisecond)."""
+    done: int | None = None  # the clock's index of the next sample
+    slack = round(CLOCK_SLACK * rate)
+    for frame in itertools.chain(frames, [None]):  # None: the resampler's flush
+        for out in resampler.resample(frame):
+            arr = out.to_ndarray()
+            at = done if out.pts is None or out.time_base is None else round(
+                (float(out.pts * out.time_base) - origin) * rate)
+            if done is None:
+                done = at or 0
+            elif at is not None and at - done > slack:
+                while done < at:
+                    n = min(rate, at - done)
+                    yield done, np.zeros((arr.shape[0], n), arr.dtype)
+                    done += n
+            elif at is not None and done - at > slack:
+                arr = arr[:, done - at:]
+            yield done, arr
+            done += arr.shape[1]
 
 
 def open_audio(path: str | Path) -> AudioTrack | None:
@@ -251,7 +303,7 @@ def open_audio(path: str | Path) -> AudioTrack | None:
                 duration = float(stream.duration * stream.time_base)
             elif container.duration is not None:
                 duration = container.duration / 1_000_000
-            origin = container.start_time / 1_000_000 if container.start_time is not None else 0.0
+            origin = time_origin(p)
             # one packet must decode: a stream whose codec FFmpeg lacks fails here, not in the player
             decoded = False
             for frame in container.decode(stream):

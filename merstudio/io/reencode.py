@@ -24,7 +24,8 @@ import av
 import cv2
 import numpy as np
 
-from merstudio.errors import OutputError
+from merstudio.errors import InputError, OutputError
+from merstudio.io.audio import CLOCK_SLACK, time_origin
 from merstudio.io.frames import IMAGE_EXTENSIONS, open_source
 
 # Container suffix -> fourcc. MJPG is all-intra (every frame a keyframe); mp4v gets a keyframe every `keyint`
@@ -35,14 +36,17 @@ CODECS = {".avi": "MJPG", ".mp4": "mp4v", ".mov": "mp4v", ".m4v": "mp4v", ".mkv"
 # small beside MJPG pictures.
 _MPEG4_AUDIO = frozenset({"aac", "mp3", "alac", "ac3", "eac3"})
 AUDIO = {".avi": (frozenset({"pcm_s16le", "pcm_u8", "mp3", "mp2", "ac3"}), "pcm_s16le"),
-         ".mp4": (_MPEG4_AUDIO, "aac"), ".m4v": (_MPEG4_AUDIO, "aac"),
+         ".mp4": (_MPEG4_AUDIO, "aac"), ".m4v": (_MPEG4_AUDIO - {"mp3"}, "aac"),  # Apple's M4V takes no MP3
          ".mov": (_MPEG4_AUDIO | {"pcm_s16le", "pcm_s16be", "pcm_s24le", "pcm_f32le"}, "aac"),
          ".mkv": (_MPEG4_AUDIO | {"opus", "vorbis", "flac", "mp2", "pcm_s16le", "pcm_f32le"}, "aac")}
-# Where a copied sound's first packet may lie, s from the start: AVI keeps no start offset, Matroska none before
+# Where a copied sound's first packet may lie, s from frame 0: AVI keeps no start offset, Matroska none before
 # the start (an AAC or MP3 encoder's priming, which MP4 trims with an edit list, would play and delay the sound).
 # Sound outside is converted (to PCM or AAC, which starts at 0: silence fills the time before the sound).
 _COPY_LEAD = {".avi": (0.0, 0.0), ".mkv": (0.0, math.inf)}
 AUDIO_BITRATE = 96_000  # per channel, for AAC: transparent for speech
+_AAC_PRIMING = 1024  # samples FFmpeg's AAC encoder puts before the sound (its initial padding)
+MAX_KEYINT = 2**31 - 1  # cv2.VideoWriter takes its parameters as C ints
+MAX_FPS = 65_535.0  # MPEG-4 part 2 keeps its clock in 16 bits: FFmpeg opens no writer for a faster rate
 
 
 @dataclass(frozen=True)
@@ -68,6 +72,8 @@ def reencode(src: str | os.PathLike[str], dst: str | os.PathLike[str], keyint: i
     every frame and its indices. The source's first audio stream keeps its times in the copy (`_add_audio`).
     """
     dst = Path(dst).expanduser()
+    if fps is not None and not 0 < fps <= MAX_FPS:  # NaN too
+        raise InputError(f"{dst}: fps must be a positive number up to {MAX_FPS:g}, got {fps:g}")
     fourcc = check_output(src, dst, keyint, overwrite)
     tmp, muxed = (dst.with_name(f".{dst.stem}.{secrets.token_hex(4)}.part{dst.suffix}") for _ in range(2))
     try:
@@ -76,7 +82,7 @@ def reencode(src: str | os.PathLike[str], dst: str | os.PathLike[str], keyint: i
         note = ""
         if not cancelled:
             try:
-                audio = _add_audio(Path(src).expanduser(), tmp, muxed, cancel)
+                audio = _add_audio(Path(src).expanduser(), tmp, muxed, Fraction(written) / Fraction(rate), cancel)
             except (av.FFmpegError, ValueError) as exc:  # a codec or layout PyAV or the container cannot take
                 note = f"{dst}: the sound of {Path(src).name} cannot be put in a {dst.suffix} file ({exc}); the " \
                        f"copy has the picture only"
@@ -97,8 +103,8 @@ def check_output(src: str | os.PathLike[str], dst: str | os.PathLike[str], keyin
     fourcc = CODECS.get(dst.suffix.lower())
     if fourcc is None:
         raise OutputError(f"{dst}: unsupported output type (use {', '.join(sorted(CODECS))})")
-    if keyint < 1:
-        raise OutputError(f"{dst}: keyint must be >= 1, got {keyint}")
+    if not 1 <= keyint <= MAX_KEYINT:
+        raise OutputError(f"{dst}: keyint must be from 1 to {MAX_KEYINT}, got {keyint}")
     if Path(src).expanduser().resolve() == dst.resolve():
         raise OutputError(f"{dst}: is the input; write the re-encoded copy to another file")
     if dst.is_dir():
@@ -149,47 +155,64 @@ def _write(src: str | os.PathLike[str], tmp: Path, dst: Path, fourcc: str, keyin
     return written, rate, cancelled
 
 
-def _add_audio(src: Path, picture: Path, out: Path, cancel: Callable[[], bool] | None) -> str | None:
+def _add_audio(src: Path, picture: Path, out: Path, end: Fraction, cancel: Callable[[], bool] | None) -> str | None:
     """Write `picture` (the new video, stream copied) and the first audio stream of `src` into `out`, interleaved
-    by time. The sound keeps the source's clock: its times are counted from the source's start, where the frame
-    sources put frame 0 (merstudio.io.audio), and the copy's frame 0 is at 0. Returns what the copy's sound is,
-    "" when `src` has none (a frame folder, a silent video; `out` is not written), None when cancelled."""
+    by time. The sound keeps the source's clock: its times are counted from the source's frame 0 (`time_origin`,
+    the audio lane's origin too), which is the copy's frame 0, at 0; it ends where the picture ends, at `end` s (a
+    sound that runs on past the last frame makes Matroska, which keeps no frame count, claim frames that are not
+    there). Copied where the container takes the codec and the start, else converted, also when writing the copy
+    fails (MP3 at 11.025 kHz in MP4). Returns what the copy's sound is, "" when `src` has none (a frame folder, a
+    silent video; `out` is not written), None when cancelled."""
     if not src.is_file() or src.suffix.lower() in IMAGE_EXTENSIONS:
         return ""
     with av.open(str(src)) as source:
         if not source.streams.audio:
             return ""
         ain = source.streams.audio[0]
-        origin = Fraction(source.start_time or 0, 1_000_000)  # AV_TIME_BASE
         name = ain.codec_context.codec.canonical_name
-        suffix = out.suffix.lower()
-        keep, convert_to = AUDIO[suffix]
-        packets = _packets(source.demux(ain))
-        head = next(packets, None)
+        head = next(_packets(source.demux(ain)), None)
         if head is None:
             return ""  # an audio stream without a packet: nothing to hear
-        packets = itertools.chain([head], packets)
-        lead = _time(head) - origin  # where its first packet lies (< 0: an encoder's priming that MP4 trims)
-        first = max(Fraction(0), Fraction(ain.start_time) * ain.time_base - origin) \
-            if ain.start_time is not None and ain.time_base is not None else Fraction(0)  # where the sound starts
-        earliest, latest = _COPY_LEAD.get(suffix, (-math.inf, math.inf))
-        copy = name in keep and earliest - 0.001 <= lead <= latest + 0.001
-        with av.open(str(picture)) as video, av.open(str(out), "w") as output:
-            vin = video.streams.video[0]
-            vout = output.add_stream_from_template(vin)
-            if copy:
-                aout = output.add_stream_from_template(ain)
-                sound = _copied(packets, origin)
-            else:
-                aout = _audio_encoder(output, convert_to, ain.codec_context)
-                frames = (f for packet in itertools.chain(packets, [None]) for f in ain.decode(packet))
-                sound = _converted(frames, aout, first)
-            for _, packet in heapq.merge(_timed(_packets(video.demux(vin)), vout), _timed(sound, aout),
-                                         key=lambda p: p[0]):
-                if cancel is not None and cancel():
-                    return None
-                output.mux(packet)
-    return f"{name}, copied" if copy else f"{convert_to}, from {name}"
+        first = _time(head)
+    origin = time_origin(src)
+    suffix = out.suffix.lower()
+    keep, convert_to = AUDIO[suffix]
+    lead = first - origin  # where its first packet lies (< 0: before frame 0, or an encoder's priming MP4 trims)
+    earliest, latest = _COPY_LEAD.get(suffix, (-math.inf, math.inf))
+    if name in keep and earliest - 0.001 <= lead <= latest + 0.001:
+        try:
+            return f"{name}, copied" if _mux(src, picture, out, origin, end, None, cancel) else None
+        except (av.FFmpegError, ValueError):  # a rate or codec the muxer refuses after all (MP3 at 11.025 kHz)
+            pass
+    return f"{convert_to}, from {name}" if _mux(src, picture, out, origin, end, convert_to, cancel) else None
+
+
+def _mux(src: Path, picture: Path, out: Path, origin: Fraction, end: Fraction, convert_to: str | None,
+         cancel: Callable[[], bool] | None) -> bool:
+    """Write `out` (`_add_audio`) with the sound copied (`convert_to` None) or converted to `convert_to`; False
+    when cancelled."""
+    with av.open(str(src)) as source, av.open(str(picture)) as video, av.open(str(out), "w") as output:
+        ain = source.streams.audio[0]
+        vin = video.streams.video[0]
+        vout = output.add_stream_from_template(vin)
+        packets = _packets(source.demux(ain))
+        if convert_to is None:
+            aout = output.add_stream_from_template(ain)
+            sound = _copied(packets, origin)
+        else:
+            aout = _audio_encoder(output, convert_to, ain.codec_context)
+            if convert_to == "aac" and out.suffix.lower() == ".mkv":
+                # Matroska counts the encoder's priming (its CodecDelay) into the duration it states, so that much
+                # less sound keeps the stated duration at the picture's
+                end -= Fraction(_AAC_PRIMING, aout.codec_context.sample_rate)
+            frames = (f for packet in itertools.chain(packets, [None]) for f in ain.decode(packet))
+            sound = _converted(frames, aout, origin, end)
+        for _, packet in heapq.merge(_timed(_packets(video.demux(vin)), vout), _timed(_until(sound, end), aout),
+                                     key=lambda p: p[0]):
+            if cancel is not None and cancel():
+                return False
+            output.mux(packet)
+    return True
 
 
 def _time(packet: av.Packet) -> Fraction:
@@ -209,13 +232,25 @@ def _timed(packets: Iterator[av.Packet], stream: av.stream.Stream) -> Iterator[t
 
 
 def _copied(packets: Iterator[av.Packet], origin: Fraction) -> Iterator[av.Packet]:
-    """The source's audio packets with their times counted from the source's start."""
+    """The source's audio packets with their times counted from `origin`."""
     for p in packets:
         shift = round(origin / p.time_base) if p.time_base else 0
         if p.pts is not None:
             p.pts -= shift
         if p.dts is not None:
             p.dts -= shift
+        yield p
+
+
+def _until(packets: Iterator[av.Packet], end: Fraction) -> Iterator[av.Packet]:
+    """The sound's packets up to `end` s: those from there on are left out, and the one across it ends there (the
+    container's duration is the picture's)."""
+    for p in packets:
+        if p.time_base and p.pts is not None:
+            if p.pts * p.time_base >= end:
+                break
+            if p.duration and (p.pts + p.duration) * p.time_base > end:
+                p.duration = math.ceil(end / p.time_base) - p.pts
         yield p
 
 
@@ -234,24 +269,45 @@ def _audio_encoder(output: av.container.OutputContainer, codec: str,
     return stream
 
 
-def _converted(frames: Iterator[av.AudioFrame], stream: av.audio.stream.AudioStream,
-               first: Fraction) -> Iterator[av.Packet]:
-    """The decoded sound encoded for `stream`, its samples counted from the source's start: silence fills the time
-    before the first sound, so a container without start offsets (AVI) keeps the clock too."""
+def _converted(frames: Iterator[av.AudioFrame], stream: av.audio.stream.AudioStream, origin: Fraction,
+               end: Fraction) -> Iterator[av.Packet]:
+    """The decoded sound encoded for `stream`, on a clock of samples that counts from `origin` and starts at 0 (AVI
+    keeps no start offsets): every frame at its own time, so silence fills the time before the sound and any hole
+    in it (a Matroska stream with gaps), samples before 0 or on time already filled are dropped, and so is the sound
+    from `end` on. A frame within CLOCK_SLACK of its time goes as it is (as in the app's audio lane)."""
     ctx = stream.codec_context
     rate = ctx.sample_rate
     to = av.AudioResampler(format=ctx.format, layout=ctx.layout, rate=rate)
-    start = round(first * rate)
+    stop, slack = round(end * rate), round(CLOCK_SLACK * rate)
     done = 0  # samples given to the encoder
     for frame in itertools.chain(frames, [None]):  # None: the resampler's flush
         for out in to.resample(frame):
-            while done < start:  # silence before the first sound, a second at a time
-                yield from stream.encode(_silence(out, min(rate, start - done), done))
-                done += min(rate, start - done)
+            at = done if out.pts is None or out.time_base is None else round((out.pts * out.time_base - origin) * rate)
+            while done < min(at, stop) and at - done > slack:  # silence up to its time, a second at a time
+                n = min(rate, at - done, stop - done)
+                yield from stream.encode(_silence(out, n, done))
+                done += n
+            skip = done - at if done - at > slack else 0  # its head is on time already filled (or before 0)
+            n = min(out.samples - skip, stop - done)
+            if n <= 0:
+                continue
+            if skip or n < out.samples:
+                out = _part(out, skip, skip + n)
             out.pts, out.time_base = done, Fraction(1, rate)
-            done += out.samples
+            done += n
             yield from stream.encode(out)
+        if done >= stop:
+            break
     yield from stream.encode(None)
+
+
+def _part(frame: av.AudioFrame, start: int, stop: int) -> av.AudioFrame:
+    """Samples `start` to `stop` of `frame`."""
+    per = 1 if frame.format.is_planar else len(frame.layout.channels)  # packed: the channels interleaved in one row
+    part = av.AudioFrame.from_ndarray(frame.to_ndarray()[:, start * per:stop * per].copy(), format=frame.format.name,
+                                      layout=frame.layout.name)
+    part.sample_rate = frame.sample_rate
+    return part
 
 
 def _silence(like: av.AudioFrame, samples: int, pts: int) -> av.AudioFrame:

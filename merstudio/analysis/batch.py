@@ -372,6 +372,13 @@ class BatchPlan:
         """What changed since the inputs of `changed` were analysed, each named once, in order of appearance."""
         return list(dict.fromkeys(c for cs in self.changed.values() for c in cs))
 
+    def changed_text(self, units: str = "") -> str:
+        """The one line that says how many were analysed again for other settings, and which ("" when none)."""
+        if not self.changed:
+            return ""
+        return (f"{len(self.changed)} {units + ' ' if units else ''}finished before with other settings, analysed "
+                f"again: settings changed: {', '.join(self.changes())}")
+
     @property
     def total(self) -> int:
         return len(self.items) + len(self.done) + len(self.failed)

@@ -385,8 +385,7 @@ def run_spotting(truth: GroundTruth, out: Path, settings: Any, backend: Any, *, 
     plan = B.plan_batch(inputs, out, overwrite=overwrite, retry_failed=retry_failed, settings=settings,
                         fps=truth.fps, notice=notice)
     if plan.changed and notice is not None:  # a folder analysed with other options: not reused, and said why
-        notice(f"{len(plan.changed)} video(s) finished before with other settings, analysed again: settings "
-               f"changed: {', '.join(plan.changes())}")
+        notice(plan.changed_text("video(s)"))
     result = B.run_batch(plan, settings, backend, fps=truth.fps, on_result=on_result, on_notice=notice,
                          segment_s=segment_s)
     run = SpottingRun(truth, [], iou, expression, settings, model, sum(1 for r in result.outputs if r.complete),

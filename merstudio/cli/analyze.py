@@ -19,6 +19,21 @@ from merstudio.io import SourceWarning, photo_set
 FLOW_METHODS = ("dis", "farneback", "tvl1")
 
 
+def add_execution_options(p: argparse.ArgumentParser, units: str) -> None:
+    """-j, --ray and --segment-minutes: where `analyze` and `spotting` (the same batch, run_batch) run `units`."""
+    p.add_argument("-j", "--jobs", action=whole(1, JOBS_MAX), default=1, help=f"{units} (or segments) analysed in "
+                   "parallel local processes (default 1); with --ray and no ADDRESS, the CPUs of the embedded Ray")
+    p.add_argument("--ray", nargs="?", const="local", default=None, metavar="ADDRESS",
+                   help="run on Ray: without ADDRESS an embedded Ray on this machine (-j N CPUs, default all), "
+                   "with one an existing cluster (e.g. ray://head:10001); outputs and inputs must be on storage "
+                   "every node sees. Needs pip install -e '.[cluster]'")
+    p.add_argument("--segment-minutes", action=real(0, MINUTES_MAX, above=True, below_text="positive"), default=None,
+                   metavar="M",
+                   help="split videos longer than M minutes into segments analysed as separate tasks (in parallel "
+                   "with -j or --ray) and merged into the rows (and spots) of an unsplit run (segments are whole "
+                   "minutes: the pipeline's restart grid)")
+
+
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser(
         "analyze",
@@ -60,23 +75,13 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--retry-failed", action="store_true",
                    help="a batch rerun analyses the inputs the manifest lists as failed again (default: skipped "
                    "and reported)")
-    p.add_argument("--ray", nargs="?", const="local", default=None, metavar="ADDRESS",
-                   help="run on Ray: without ADDRESS an embedded Ray on this machine (-j N CPUs, default all), "
-                   "with one an existing cluster (e.g. ray://head:10001); outputs must be on storage every node "
-                   "sees. Needs pip install -e '.[cluster]'")
-    p.add_argument("--segment-minutes", action=real(0, MINUTES_MAX, above=True, below_text="positive"), default=None,
-                   metavar="M",
-                   help="split videos longer than M minutes into segments analysed as separate tasks (in parallel "
-                   "with -j or --ray) and merged into the rows of an unsplit run (segments are whole minutes: the "
-                   "pipeline's restart grid)")
+    add_execution_options(p, "inputs")
     p.add_argument("--format", choices=("csv", "parquet"), default="csv",
                    help="per-frame table format (default csv; parquet needs pyarrow)")
     p.add_argument("-o", "--out", type=Path, required=True, help="output folder")
     p.add_argument("--overwrite", action="store_true", help="replace existing results in the output folder (an "
                    "existing result stays until the new one is complete; then its table in the other --format goes too). A "
                    "commit a killed run left is finished before a run looks for existing results")
-    p.add_argument("-j", "--jobs", action=whole(1, JOBS_MAX), default=1, help="inputs analysed in parallel local processes (default 1); with --ray "
-                   "and no ADDRESS, the CPUs of the embedded Ray")
     p.add_argument("--flow", choices=FLOW_METHODS, default="dis",
                    help="optical flow: dis (fast, default), farneback, tvl1 (slow, most accurate)")
     p.add_argument("--max-faces", action=whole(1, FACES_MAX), default=None,
@@ -92,7 +97,7 @@ def register(sub: argparse._SubParsersAction) -> None:
                    "a covered region reads NaN)")
     p.add_argument("--fps", action=frame_rate(), default=None, help="frame rate of frame folders and images (default: the dataset's rate "
                    "when the folder names match a known dataset, e.g. CASME II 200, else 30) and of videos without "
-                   "frame timestamps, such as raw .h264 streams (default: the rate the stream states); a video with "
+                   "frame timestamps, such as raw .h264/.mjpeg streams (default: the rate the stream states, else 25); a video with "
                    "timestamps keeps its own timing")
     p.add_argument("--checkpoint", type=Path, default=None,
                    help="learned model: adds p_<class> and AUxx_p columns (default: none, AU activations only)")
@@ -183,8 +188,7 @@ def _run(args: argparse.Namespace) -> int:
         print(f"merstudio: adopted {len(plan.adopted)} earlier result(s) in {args.out} (the same input, content and "
               "settings) into the manifest as done", file=sys.stderr)
     if batch and not args.quiet:
-        again = (f" ({len(plan.changed)} finished before with other settings, analysed again: settings changed: "
-                 f"{', '.join(plan.changes())})" if plan.changed else "")
+        again = f" ({plan.changed_text()})" if plan.changed else ""
         print(f"batch of {plan.total} input(s) on {backend.describe()}: {len(plan.items)} to analyse{again}, "
               f"{len(plan.done)} finished before (skipped), {len(plan.failed)} failed before (skipped"
               f"{'' if not plan.failed else ': --retry-failed runs them again'})")

@@ -9,7 +9,8 @@ import threading
 from pathlib import Path
 from typing import Any
 
-from merstudio.cli.bounds import JOBS_MAX, MINUTES_MAX, frame_rate, real, whole
+from merstudio.cli.analyze import add_execution_options
+from merstudio.cli.bounds import frame_rate
 from merstudio.errors import InputError
 
 
@@ -46,18 +47,7 @@ def register(sub: argparse._SubParsersAction) -> None:
                    "the folder or file name, or its stem)")
     p.add_argument("--sheet", default=None, metavar="FILE|NAME", help="casme_sq: the code sheet (default: found "
                    "beside the frames)")
-    # the execution options of `merstudio analyze`, passed to the same batch (merstudio.analysis.batch.run_batch)
-    p.add_argument("-j", "--jobs", action=whole(1, JOBS_MAX), default=1, help="videos (or segments) analysed in parallel local "
-                   "processes (default 1); with --ray and no ADDRESS, the CPUs of the embedded Ray")
-    p.add_argument("--ray", nargs="?", const="local", default=None, metavar="ADDRESS",
-                   help="analyse on Ray, as merstudio analyze --ray: without ADDRESS an embedded Ray on this machine, "
-                   "with one an existing cluster (e.g. ray://head:10001); OUT and the data must be on storage every "
-                   "node sees. Needs pip install -e '.[cluster]'")
-    p.add_argument("--segment-minutes", action=real(0, MINUTES_MAX, above=True, below_text="positive"), default=None,
-                   metavar="M",
-                   help="as merstudio analyze: split videos longer than M minutes into segments analysed as "
-                   "separate tasks (in parallel with -j or --ray) and merged into the rows and spots of an unsplit "
-                   "run (segments are whole minutes)")
+    add_execution_options(p, "videos")  # merstudio analyze's, passed to the same batch (run_batch)
     p.add_argument("--flow", choices=("dis", "farneback", "tvl1"), default="dis",
                    help="optical flow of the analysis (default dis, as merstudio analyze)")
     p.add_argument("--overwrite", action="store_true", help="analyse every video again (default: a rerun "

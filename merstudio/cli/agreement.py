@@ -15,11 +15,13 @@ from merstudio.errors import InputError
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser(
         "agreement",
-        help="agreement between coders: event matching, Cohen's kappa, Krippendorff's alpha, ICC",
+        help="agreement between coders: event matching, FACS agreement index, Cohen's and Fleiss' kappa, "
+        "Krippendorff's alpha, ICC",
         description="Compares the coders of a project's events (the model counts as a coder): events are "
         "matched per video and face track when their IoU reaches --iou or all of onset, apex and offset lie "
-        "within --tolerance frames; prints matched/unmatched counts and boundary differences, Cohen's kappa "
-        "(pairs) and Krippendorff's alpha (all coders) for emotion labels and AU presence, and ICCs of per-frame "
+        "within --tolerance frames; prints matched/unmatched counts and boundary differences, the FACS agreement index (pairs), "
+        "Cohen's kappa with percent agreement (pairs) and Krippendorff's alpha (all coders; with three or more, "
+        "Fleiss' kappa beside it) for emotion labels and AU presence, and ICCs of per-frame "
         "AU intensities when a second per-frame table is given (--frames). Rejected proposals are left out; open "
         "(unreviewed) proposals count as their coder's events (the model's, unless a coder was set).",
     )

@@ -211,7 +211,7 @@ def apply_params(model_cfg: Any, settings: TrainSettings, params: dict[str, Any]
         s = TrainSettings.from_dict(td)
     except (InputError, TypeError, ValueError) as exc:
         raise InputError(f"search space {params}: {exc}") from None
-    if s.epochs < 1 or s.batch_size < 1 or s.lr <= 0 or not 0 <= s.val_fraction < 1:
+    if s.epochs < 1 or s.batch_size < 1 or not 0 < s.lr < float('inf') or not 0 <= s.val_fraction < 1:  # NaN too
         raise InputError(f"search space {params}: epochs and batch_size must be >= 1, lr > 0, val_fraction in [0, 1)")
     return cfg, s
 

@@ -211,8 +211,10 @@ def apply_params(model_cfg: Any, settings: TrainSettings, params: dict[str, Any]
         s = TrainSettings.from_dict(td)
     except (InputError, TypeError, ValueError) as exc:
         raise InputError(f"search space {params}: {exc}") from None
-    if s.epochs < 1 or s.batch_size < 1 or not 0 < s.lr < float('inf') or not 0 <= s.val_fraction < 1:  # NaN too
-        raise InputError(f"search space {params}: epochs and batch_size must be >= 1, lr > 0, val_fraction in [0, 1)")
+    if not 0 < s.lr < float("inf"):  # NaN too: it passed `lr <= 0` and failed in the optimiser
+        raise InputError(f"search space {params}: lr must be a positive number, got {s.lr!r}")
+    if s.epochs < 1 or s.batch_size < 1 or not 0 <= s.val_fraction < 1:
+        raise InputError(f"search space {params}: epochs and batch_size must be >= 1, val_fraction in [0, 1)")
     return cfg, s
 
 

@@ -161,7 +161,7 @@ def test_bad_values_fail_before_training(tiny_cfg, tiny_settings):
     cfg, s = apply_params(tiny_cfg(), tiny_settings(), {"model.width": 8, "train.mixup": 0.2})
     assert cfg.width == 8 and s.mixup == 0.2
     for lr in (float("nan"), float("inf"), 0.0):  # NaN passed `lr <= 0` and failed later in the optimiser
-        with pytest.raises(InputError, match="lr > 0"):
+        with pytest.raises(InputError, match="lr must be a positive number"):
             apply_params(tiny_cfg(), tiny_settings(), {"train.lr": lr})
     with pytest.raises(InputError, match="inner"):
         SearchSpec(inner="loso")

@@ -25,6 +25,7 @@ from merstudio.datasets.parse import (
     find_child,
     find_dir,
     find_file,
+    find_files,
     frame_number,
     list_images,
     numbered_dirs,
@@ -78,6 +79,7 @@ class _Ctx:
         self.select: Callable[[str, int, str], str | None] | None = None
         self.unselected: Counter[str] = Counter()  # per dataset: rows the GT file leaves out
         self.relabelled: list[str] = []  # "casme2 sub01/EP02_01f: happiness -> GT negative": GT against own label
+        self.listed: set[tuple[str, int, str]] = set()  # (dataset, subject no., lower-case name) the sheet codes
 
     def problem(self, file: Path | str, row: int | None, reason: str) -> None:
         if not self.allow_missing:
@@ -217,18 +219,26 @@ def _clip_sample(ctx: _Ctx, file: Path, row: int | None, *, dataset: str, subjec
     ), file, row)
 
 
-def _annotation(root: Path, sheet: str | Path | None, patterns: list[str]) -> tuple[Path, str | None]:
-    """The annotation file (given, or found in root or its parent) and the sheet name to read, if any."""
+def _annotation(ctx: _Ctx, root: Path, sheet: str | Path | None, patterns: list[str]) -> tuple[Path, str | None]:
+    """The annotation file (given, or found in root or its parent: the .xlsx names, then the same names saved as
+    .csv) and the sheet name to read, if any. Several candidates (CASME II's two coding versions) are noted."""
     if sheet is not None and Path(sheet).is_file():
         return Path(sheet), None
     if sheet is not None and (Path(sheet).suffix.lower() in (".xlsx", ".xls", ".csv") or "/" in str(sheet)):
         raise InputError(f"{sheet}: annotation file not found (--sheet names the file, or a sheet inside the "
                          "one found beside the dataset)")
-    found = root if root.is_file() else find_file([root, root.parent], patterns)
-    if found is None:
-        raise InputError(f"{root}: no annotation file found (looked for {', '.join(patterns)}; "
-                         "give it with sheet=/--sheet)")
-    return found, None if sheet is None else str(sheet)
+    if root.is_file():
+        return root, None if sheet is None else str(sheet)
+    # a sheet saved as CSV under its own name; not a bare "*.csv", which any table beside the data would match
+    csvs = [p[:-5] + ".csv" for p in patterns if p.lower().endswith(".xlsx") and p.lower() != "*.xlsx"]
+    found = find_files([root, root.parent], patterns + csvs)
+    if not found:
+        raise InputError(f"{root}: no annotation file found (looked for {', '.join(patterns)} and the same names "
+                         "as .csv; give it with sheet=/--sheet)")
+    if len(found) > 1:
+        note(ctx.notes, f"{found[0].parent}: {len(found)} annotation files: read {found[0].name} (the latest name); "
+                        f"not read: {', '.join(p.name for p in found[1:])} (--sheet FILE reads another)")
+    return found[0], None if sheet is None else str(sheet)
 
 
 def _tree(root: Path, patterns: list[str], subject_rx: str) -> Path:
@@ -265,7 +275,7 @@ def _order(variant: str | None, default: list[str], by_variant: dict[str, list[s
 
 
 def _load_casme2(ctx: _Ctx, root: Path, sheet: str | Path | None, variant: str | None) -> None:
-    ann, sheet_name = _annotation(root, sheet, ["CASME2-coding*.xlsx", "CASME2*.xlsx", "*coding*.xlsx"])
+    ann, sheet_name = _annotation(ctx, root, sheet, ["CASME2-coding*.xlsx", "CASME2*.xlsx", "*coding*.xlsx"])
     rows = read_table(ann, ["Subject", "Filename", "OnsetFrame", "ApexFrame", "OffsetFrame", "Action Units",
                             "Estimated Emotion"], sheet=sheet_name)
     tree = _tree(root, _order(variant, ["CASME2_RAW_selected", "*RAW_selected*", "CASME2-RAW*", "*RAW*",
@@ -277,7 +287,7 @@ def _load_casme2(ctx: _Ctx, root: Path, sheet: str | Path | None, variant: str |
 
 
 def _load_casme(ctx: _Ctx, root: Path, sheet: str | Path | None, variant: str | None) -> None:
-    ann, sheet_name = _annotation(root, sheet, ["casme.xlsx", "CASME*.xlsx", "*.xlsx"])
+    ann, sheet_name = _annotation(ctx, root, sheet, ["casme.xlsx", "CASME*.xlsx", "*.xlsx"])
     rows = read_table(ann, ["Subject", "Filename", "OnsetF", "ApexF1", "OffsetF", "AU", "Emotion"],
                       sheet=sheet_name, optional=["ApexF2"])
     tree = _tree(root, _order(variant, ["CASME_raw_selected*", "*raw*", "Cropped*", "*crop*"],
@@ -286,10 +296,34 @@ def _load_casme(ctx: _Ctx, root: Path, sheet: str | Path | None, variant: str | 
     _casme_rows(ctx, "casme", ann, rows, tree, ("onsetf", "apexf1", "offsetf", "au", "emotion"))
 
 
+def _listed(ctx: _Ctx, dataset: str, rows: list[SheetRow]) -> dict[int, set[str]]:
+    """subject no. -> the lower-case clip names the sheet codes for it (also kept in ctx.listed for the GT)."""
+    out: dict[int, set[str]] = {}
+    for r in rows:
+        try:
+            subj = subject_number(r.values.get("subject"))
+        except InputError:
+            continue  # said when the row is read
+        name = cell_text(r.values.get("filename")).lower()
+        out.setdefault(subj, set()).add(name)
+        ctx.listed.add((dataset, subj, name))
+    return out
+
+
+def _clip_folder(ctx: _Ctx, ann: Path, row: int, sdir: Path | None, name: str, others: set[str]) -> Path | None:
+    """The clip folder of a sheet row (find_child), noting when it is read under another name than the sheet's."""
+    folder = find_child(sdir, name, others) if sdir is not None and name else None
+    if folder is not None and folder.name.lower() != name.lower():
+        note(ctx.notes, f"{ann}: row {row}: no folder {name} in {sdir}; read {folder.name} (the names differ by a "
+                        f"trailing f, and the sheet codes no clip {folder.name})")
+    return folder
+
+
 def _casme_rows(ctx: _Ctx, dataset: str, ann: Path, rows: list[SheetRow], tree: Path,
                 cols: tuple[str, str, str, str, str]) -> None:
     c_on, c_apex, c_off, c_au, c_emo = cols
     subjects = numbered_dirs(tree)
+    listed = _listed(ctx, dataset, rows)
     for r in rows:
         v = r.values
         name = cell_text(v["filename"])
@@ -306,12 +340,13 @@ def _casme_rows(ctx: _Ctx, dataset: str, ann: Path, rows: list[SheetRow], tree: 
             apex = frame_number(v.get("apexf2"))
             if apex is not None:  # CASME I codes two apex columns; the second stands in, said
                 note(ctx.notes, f"{ann}: row {r.row}: {name} has no usable ApexF1; its ApexF2 {apex} is the apex")
-        sdir = subjects.get(subj)
-        folder = find_child(sdir, name) if sdir is not None and name else None
+        folder = _clip_folder(ctx, ann, r.row, subjects.get(subj), name, listed.get(subj, set()))
         if folder is None:
             ctx.problem(ann, r.row, f"clip folder not found: {tree / f'sub{subj:02d}' / name}")
             continue
-        _clip_sample(ctx, ann, r.row, dataset=dataset, subject=f"{dataset}_sub{subj:02d}", name=name,
+        # the id is the folder's name, as the composite's ground truth and its flow tables write it (EP18_01f
+        # where the sheet says ep18_01F)
+        _clip_sample(ctx, ann, r.row, dataset=dataset, subject=f"{dataset}_sub{subj:02d}", name=folder.name,
                      label=label, folder=folder, onset=frame_number(v[c_on]), apex=apex,
                      offset=frame_number(v[c_off]), aus=parse_aus(v[c_au]), fps=FPS[dataset])
 
@@ -320,13 +355,14 @@ def _casme_rows(ctx: _Ctx, dataset: str, ann: Path, rows: list[SheetRow], tree: 
 
 
 def _load_samm(ctx: _Ctx, root: Path, sheet: str | Path | None, variant: str | None) -> None:
-    ann, sheet_name = _annotation(root, sheet, ["SAMM_Micro_FACS_Codes*.xlsx", "SAMM*.xlsx", "*FACS*.xlsx"])
+    ann, sheet_name = _annotation(ctx, root, sheet, ["SAMM_Micro_FACS_Codes*.xlsx", "SAMM*.xlsx", "*FACS*.xlsx"])
     rows = read_table(ann, ["Subject", "Filename", "Onset Frame", "Apex Frame", "Offset Frame", "Action Units",
                             "Estimated Emotion"], sheet=sheet_name,
                       optional=["Objective Classes", "Micro", "Inducement Code", "Notes"])
     tree = _tree(root, _order(variant, ["SAMM", "SAMM_*", "*crop*"], {"raw": ["SAMM"], "cropped": ["*crop*"]}),
                  r"\d{3}")
     subjects = numbered_dirs(tree)
+    listed = _listed(ctx, "samm", rows)
     for r in rows:
         v = r.values
         name = cell_text(v["filename"])
@@ -338,8 +374,7 @@ def _load_samm(ctx: _Ctx, root: Path, sheet: str | Path | None, variant: str | N
         label = ctx.label("samm", v["estimatedemotion"], ann, r.row, subj, _canon("samm", name))
         if label is None:
             continue
-        sdir = subjects.get(subj)
-        folder = find_child(sdir, name) if sdir is not None and name else None
+        folder = _clip_folder(ctx, ann, r.row, subjects.get(subj), name, listed.get(subj, set()))
         if folder is None:
             ctx.problem(ann, r.row, f"clip folder not found: {tree / f'{subj:03d}' / name}")
             continue
@@ -385,46 +420,65 @@ def _load_smic(ctx: _Ctx, root: Path, modality: str, variant: str | None = None)
                 label = ctx.label("smic", ldir.name, clip, None, subj, _canon("smic", clip.name))
                 if label is None:
                     continue
-                _clip_sample(ctx, clip, None, dataset="smic", subject=f"smic_s{subj:02d}", name=clip.name,
+                # the id as the composite's ground truth and its flow tables write it (s01_ne_01; s1_ne_01 on disk)
+                _clip_sample(ctx, clip, None, dataset="smic", subject=f"smic_s{subj:02d}", name=_smic_id(clip.name),
                              label=label, folder=clip, onset=None, apex=None, offset=None,
                              aus=(frozenset(), ""), fps=SMIC_FPS[mod],
-                             meta={"modality": mod, "apex_is_middle": True})
+                             meta={"modality": mod, "apex_is_middle": True, "clip": clip.name})
 
 
 # ------------------------------------------------------------------------------------------------ CAS(ME)^2
 
 
-def _casme_sq_naming(ann: Path) -> tuple[dict[int, int], dict[str, str]]:
-    """The naming-rule sheets of CAS(ME)^2code_final.xlsx: participant -> folder number (sheet 2: folder no.,
-    ..., participant) and expression name -> video code (sheet 3: '0101', 'disgust1')."""
+# What the naming-rule sheets map (for messages): CAS(ME)^2's rows name participants and expressions, its folders
+# name subjects and videos (s15/15_0102eatingworms).
+_NAMING = {1: "participant -> subject folder (rows: folder number, folder, participant: 15, s15, 1)",
+           2: "expression name -> video code (rows: code, name: 0102, disgust2)"}
+
+
+def _casme_sq_naming(ann: Path) -> tuple[dict[int, int], dict[str, str], dict[int, str]]:
+    """The naming-rule sheets of CAS(ME)^2code_final.xlsx: participant -> folder number ('naming rule1': folder
+    no., ..., participant) and expression name -> video code ('naming rule2': '0101', 'disgust1'); a sheet not so
+    named is taken by position (2nd, 3rd). Also, per rule, why it gave nothing ({} when both were read)."""
     subjects: dict[int, int] = {}
     videos: dict[str, str] = {}
     if ann.suffix.lower() != ".xlsx":
-        return subjects, videos
+        plain = f"{ann.name} is not a workbook, so it has no 'naming rule1'/'naming rule2' sheets"
+        return subjects, videos, {1: plain, 2: plain}
     names = sheet_names(ann)
-    if len(names) > 1:
-        for row in read_workbook_rows(ann, 1)[1]:
+    found: dict[int, str | None] = {}
+    for k in (1, 2):
+        named = [n for n in names if re.sub(r"[^a-z0-9]", "", n.lower()) == f"namingrule{k}"]
+        found[k] = named[0] if named else (names[k] if len(names) > k else None)
+    if found[1] is not None:
+        for row in read_workbook_rows(ann, found[1])[1]:
             cells = [cell_text(c) for c in row if cell_text(c)]
             nums = [c for c in cells if re.fullmatch(r"s?\d+", c, re.IGNORECASE)]
             if len(nums) >= 2:
                 subjects[int(re.sub(r"\D", "", nums[-1]))] = int(re.sub(r"\D", "", nums[0]))
-    if len(names) > 2:
-        for row in read_workbook_rows(ann, 2)[1]:
+    if found[2] is not None:
+        for row in read_workbook_rows(ann, found[2])[1]:
             cells = [cell_text(c) for c in row if cell_text(c)]
             code = next((c for c in cells if re.fullmatch(r"\d{3,4}", c)), None)
             word = next((c for c in cells if re.fullmatch(r"[A-Za-z]+\d*", c)), None)
             if code and word:
                 videos[word.lower()] = code.zfill(4)
-    return subjects, videos
+    why: dict[int, str] = {}
+    for k, got in ((1, subjects), (2, videos)):
+        if found[k] is None:
+            why[k] = f"{ann.name} has no sheet 'naming rule{k}' (sheets: {', '.join(names)})"
+        elif not got:
+            why[k] = f"its sheet '{found[k]}' has no rows mapping {_NAMING[k].split(' (')[0]}"
+    return subjects, videos, why
 
 
 def _load_casme_sq(ctx: _Ctx, root: Path, sheet: str | Path | None, variant: str | None,
                    expression: str) -> None:
-    ann, sheet_name = _annotation(root, sheet, ["CAS(ME)*code*.xlsx", "*code_final*.xlsx", "*code*.xlsx"])
+    ann, sheet_name = _annotation(ctx, root, sheet, ["CAS(ME)*code*.xlsx", "*code_final*.xlsx", "*code*.xlsx"])
     _, rows = read_workbook_rows(ann, sheet_name)
     tree = _tree(root, _order(variant, ["rawpic", "selectedpic", "cropped"],
                               {"raw": ["rawpic"], "selected": ["selectedpic"], "cropped": ["cropped"]}), r"s\d+")
-    subj_map, video_map = _casme_sq_naming(ann)
+    subj_map, video_map, why = _casme_sq_naming(ann)
     subjects = numbered_dirs(tree)
     want = expression.lower()
     if want not in ("micro", "macro", "all"):
@@ -450,7 +504,8 @@ def _load_casme_sq(ctx: _Ctx, root: Path, sheet: str | Path | None, variant: str
             continue
         sdir = subjects.get(folder_no)
         if sdir is None:
-            hint = "" if subj_map else " (the workbook has no naming-rule sheet mapping participants to folders)"
+            hint = f"; the loader maps {_NAMING[1]} by the workbook's 'naming rule1' sheet: " + \
+                (why[1] if 1 in why else f"it maps no folder to participant {participant}")
             ctx.problem(ann, i, f"no subject folder for participant {participant} in {tree}{hint}")
             continue
         video = expr.split("_")[0].lower()
@@ -462,7 +517,9 @@ def _load_casme_sq(ctx: _Ctx, root: Path, sheet: str | Path | None, variant: str
                 clip = d
                 break
         if clip is None:
-            ctx.problem(ann, i, f"no clip folder for '{expr}' (video code {code or '?'}) in {sdir}")
+            hint = "" if code else f"; the loader maps {_NAMING[2]} by the workbook's 'naming rule2' sheet: " + \
+                why.get(2, f"it has no code for '{video}'")
+            ctx.problem(ann, i, f"no clip folder for '{expr}' (video code {code or '?'}) in {sdir}{hint}")
             continue
         onset, apex, offset = (frame_number(cells[k]) for k in (2, 3, 4))
         if onset is None or (apex is None and offset is None):
@@ -480,7 +537,7 @@ def _load_casme_sq(ctx: _Ctx, root: Path, sheet: str | Path | None, variant: str
 
 
 def _load_casme3a(ctx: _Ctx, root: Path, sheet: str | Path | None) -> None:
-    ann, sheet_name = _annotation(root, sheet, ["cas(me)3_part_A*label*.xlsx", "*part_A*.xlsx", "*label*.xlsx"])
+    ann, sheet_name = _annotation(ctx, root, sheet, ["cas(me)3_part_A*label*.xlsx", "*part_A*.xlsx", "*label*.xlsx"])
     if sheet_name is None and ann.suffix.lower() == ".xlsx" and "label" in [n.lower() for n in sheet_names(ann)]:
         sheet_name = "label"
     rows = read_table(ann, ["Subject", "Filename", "Onset", "Apex", "Offset", "AU", "emotion"], sheet=sheet_name,
@@ -494,6 +551,7 @@ def _load_casme3a(ctx: _Ctx, root: Path, sheet: str | Path | None) -> None:
     if tree is None:
         raise InputError(f"{base}: no part_A tree with spNO.* subject folders found")
     subjects = numbered_dirs(tree)
+    listed = _listed(ctx, "casme3a", rows)
     frame_cache: dict[Path, dict[int, Path]] = {}
     for r in rows:
         v = r.values
@@ -506,12 +564,15 @@ def _load_casme3a(ctx: _Ctx, root: Path, sheet: str | Path | None) -> None:
         label = ctx.label("casme3a", v["emotion"], ann, r.row, subj, name.lower())
         if label is None:
             continue
-        sdir = subjects.get(subj)
-        clip = find_child(sdir, name) if sdir is not None and name else None
+        onset = frame_number(v["onset"])
+        if onset is None:  # the onset names the sample (Filenames repeat): a row without one has no id
+            ctx.problem(ann, r.row, f"{name}: onset not coded ('{cell_text(v['onset'])}'); CAS(ME)^3 samples are "
+                                    "named by Filename and onset")
+            continue
+        clip = _clip_folder(ctx, ann, r.row, subjects.get(subj), name, listed.get(subj, set()))
         folder = None
         if clip is not None:
-            folder = clip / "color" if (clip / "color").is_dir() else clip
-        onset = frame_number(v["onset"])
+            folder = clip / "color" if (clip / "color").is_dir() else clip  # depth/ beside it is not read
         if folder is not None and folder not in frame_cache:
             frame_cache[folder] = numbered_frames(folder)
         # Filenames repeat within a subject (several expressions in one task video): the onset keys them.
@@ -525,14 +586,22 @@ def _load_casme3a(ctx: _Ctx, root: Path, sheet: str | Path | None) -> None:
 # ------------------------------------------------------------------------------------------ MEGC2019 composite
 
 
+def _smic_id(name: str) -> str:
+    """A SMIC clip's id: its subject zero-padded to 2 as the composite's ground truth writes it (s1_ne_01 on disk
+    -> s01_ne_01)."""
+    return re.sub(r"^([sS])0*(\d+)_", lambda m: f"{m.group(1)}{int(m.group(2)):02d}_", name.strip())
+
+
 def _canon(dataset: str, name: str) -> str:
-    """A clip name as the composite GT and the trees agree on it (SMIC s01_ne_01 == s1_ne_01)."""
+    """A clip name as the composite GT and the sheets/trees are compared: lower case, SMIC's subject zero-padded.
+    CASME II's trailing "f" is kept (EP05_03 and EP05_03f are two clips); select() drops it only as a fallback."""
     n = name.strip().lower()
-    if dataset == "smic":
-        n = re.sub(r"^s0*(\d+)_", r"s\1_", n)
-    if dataset == "casme2":
-        n = n.rstrip("f")
-    return n
+    return _smic_id(n) if dataset == "smic" else n
+
+
+def _f_twin(name: str) -> str:
+    """The CASME II name differing by a trailing f: ep15_01f <-> ep15_01."""
+    return name[:-1] if name.endswith("f") else name + "f"
 
 
 def _gt_dataset(text: str) -> str | None:
@@ -562,11 +631,18 @@ def _load_megc2019(ctx: _Ctx, root: Path, gt: str | Path | None, roots: dict[str
                                                 else find_file([base], ["*3class*gt*.csv", "*gt*.csv", "*3class*.csv",
                                                                       "*composite*.csv", "*megc*.csv"]))
     if gt_path is not None:
-        wanted = _read_gt(gt_path)
+        wanted, repeats = _read_gt(ctx, gt_path)
         hits: set[tuple[str, int, str]] = set()
+        twins: list[str] = []  # GT rows matched to a sheet name that differs by a trailing f
 
         def select(dataset: str, subj: int, name: str) -> str | None:
             key = (dataset, subj, _canon(dataset, name))
+            if key not in wanted and dataset == "casme2":
+                # EP15_01 in the GT, EP15_01f in the sheet: one clip, unless the sheet codes both names
+                twin = (dataset, subj, _f_twin(key[2]))
+                if twin in wanted and twin not in ctx.listed and twin not in hits:
+                    twins.append(f"{wanted[twin][2]} ~ {name}")
+                    key = twin
             if key in wanted:
                 hits.add(key)
                 return wanted[key][1]
@@ -585,23 +661,30 @@ def _load_megc2019(ctx: _Ctx, root: Path, gt: str | Path | None, roots: dict[str
     else:
         left = ", ".join(f"{n} {d}" for d, n in sorted(ctx.unselected.items()))
         note(ctx.notes, f"{gt_path}: the composite's ground truth ({len(wanted)} samples) chose the samples and their "
-                        f"labels" + (f"; sheet/tree samples it does not list left out: {left}" if left else ""))
+                        f"labels" + (f"; sheet/tree samples it does not list left out: {left}" if left else "")
+                        + (f"; {len(repeats)} row(s) naming a sample again left out "
+                           f"(row {', '.join(map(str, repeats))})" if repeats else "")
+                        + (f"; {len(twins)} CASME II name(s) matched to the sheet's ignoring a trailing f "
+                           f"({', '.join(twins[:5])}{', ...' if len(twins) > 5 else ''})" if twins else ""))
         if ctx.relabelled:
             shown = "; ".join(ctx.relabelled[:5]) + (f"; and {len(ctx.relabelled) - 5} more" if len(ctx.relabelled)
                                                      > 5 else "")
             note(ctx.notes, f"{gt_path}: {len(ctx.relabelled)} sample(s) labelled otherwise than their dataset's own "
                             f"label maps to: {shown}")
-        for key, (row, _) in sorted(wanted.items(), key=lambda kv: kv[1][0]):
+        for key, (row, _, written) in sorted(wanted.items(), key=lambda kv: kv[1][0]):
             if key not in hits:
-                ctx.problem(gt_path, row, f"{key[0]} sample {key[2]} of subject {key[1]} is not in the "
+                ctx.problem(gt_path, row, f"{key[0]} sample {written} of subject {key[1]} is not in the "
                                           f"{key[0]} sheet/tree ({found[key[0]]})")
 
 
-def _read_gt(path: Path) -> dict[tuple[str, int, str], tuple[int, str]]:
-    """The official composite GT: no header, CRLF, rows dataset,subject,filename,label."""
+def _read_gt(ctx: _Ctx, path: Path) -> tuple[dict[tuple[str, int, str], tuple[int, str, str]], list[int]]:
+    """The official composite GT: no header, CRLF, rows dataset,subject,filename,label. Returns
+    (dataset, subject no., _canon name) -> (row, label, name as written), and the rows that name a sample again
+    (a problem: the first is kept)."""
     if not path.is_file():
         raise InputError(f"{path}: ground-truth file not found")
-    out: dict[tuple[str, int, str], tuple[int, str]] = {}
+    out: dict[tuple[str, int, str], tuple[int, str, str]] = {}
+    repeats: list[int] = []
     with io.StringIO(read_table_text(path, "sample table"), newline="") as fh:
         for i, row in enumerate(csv.reader(fh), start=1):
             cells = [c.strip() for c in row]
@@ -618,10 +701,17 @@ def _read_gt(path: Path) -> dict[tuple[str, int, str], tuple[int, str]]:
                 subj = subject_number(cells[1])
             except InputError:
                 raise InputError(f"{path}: row {i}: subject '{cells[1]}' has no number") from None
-            out[(dataset, subj, _canon(dataset, cells[2]))] = (i, cells[3])
+            key = (dataset, subj, _canon(dataset, cells[2]))
+            if key in out:
+                first = out[key]
+                ctx.problem(path, i, f"{dataset} subject {subj} {cells[2]} is named again (row {first[0]}, "
+                                     f"'{first[1]}'; here '{cells[3]}'): one sample, the first row kept")
+                repeats.append(i)
+                continue
+            out[key] = (i, cells[3], cells[2])
     if not out:
         raise InputError(f"{path}: no rows")
-    return out
+    return out, repeats
 
 
 # ------------------------------------------------------------------------------------------ generic table

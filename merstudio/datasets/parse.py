@@ -157,9 +157,11 @@ def numbered_dirs(parent: Path) -> dict[int, Path]:
     return out
 
 
-def find_child(parent: Path, name: str) -> Path | None:
-    """A subfolder named `name`, matched exactly, then case-insensitively, then ignoring a trailing `f`
-    (CASME II sheets and trees disagree on e.g. EP15_01f vs EP15_01)."""
+def find_child(parent: Path, name: str, others: Iterable[str] = ()) -> Path | None:
+    """A subfolder named `name`, matched exactly, then case-insensitively, then ignoring a trailing `f` (CASME II
+    sheets and trees disagree on e.g. EP15_01f vs EP15_01). `others`: the sheet's other clip names in this folder;
+    one of those is never taken for `name` (EP05_03 and EP05_03f are two clips). The caller says when the folder
+    found is not `name` itself."""
     exact = parent / name
     if exact.is_dir():
         return exact
@@ -171,8 +173,9 @@ def find_child(parent: Path, name: str) -> Path | None:
     for p in dirs:
         if p.name.lower() == want:
             return p
+    listed = {o.strip().lower() for o in others} - {want}
     for p in dirs:
-        if p.name.lower().rstrip("f") == want.rstrip("f"):
+        if p.name.lower().rstrip("f") == want.rstrip("f") and p.name.lower() not in listed:
             return p
     return None
 
@@ -296,17 +299,24 @@ def read_table_rows(path: Path, what: str, required: Sequence[str],
 
 def find_file(roots: Iterable[Path], patterns: Sequence[str]) -> Path | None:
     """The first file matching a glob pattern (case-insensitive) directly in one of `roots`; latest name wins."""
+    found = find_files(roots, patterns)
+    return found[0] if found else None
+
+
+def find_files(roots: Iterable[Path], patterns: Sequence[str]) -> list[Path]:
+    """What find_file reads first, then the other files of its folder that match any of the patterns (two coding
+    versions of one sheet, an .xlsx and its .csv export): [] when none matches."""
     for root in roots:
         if not root.is_dir():
             continue
-        files = [p for p in root.iterdir() if p.is_file()]
-        for pat in patterns:
-            rx = re.compile(_glob_to_re(pat), re.IGNORECASE)
-            hits = sorted((p for p in files if rx.fullmatch(p.name) and not p.name.startswith("~$")),
-                          key=lambda p: natural_key(p.name))
+        files = sorted((p for p in root.iterdir() if p.is_file() and not p.name.startswith("~$")),
+                       key=lambda p: natural_key(p.name))
+        rxs = [re.compile(_glob_to_re(pat), re.IGNORECASE) for pat in patterns]
+        for rx in rxs:
+            hits = [p for p in files if rx.fullmatch(p.name)]
             if hits:
-                return hits[-1]
-    return None
+                return [hits[-1], *(p for p in files if p != hits[-1] and any(r.fullmatch(p.name) for r in rxs))]
+    return []
 
 
 def find_dir(root: Path, patterns: Sequence[str]) -> Path | None:

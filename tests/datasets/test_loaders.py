@@ -243,7 +243,7 @@ def test_smic_hs_labels_from_folders(tmp_path, make):
     make.smic(tmp_path)
     ds = load_samples("smic", tmp_path)
     assert ds.classes == ("negative", "positive", "surprise") and len(ds) == 5
-    s = by_key(ds)[("smic_s01", "s1_ne_01")]
+    s = by_key(ds)[("smic_s01", "s01_ne_01")]  # the id the composite writes; s1_ne_01 on disk
     assert (s.label, s.fps, len(s.frames)) == ("negative", 100.0, 5)
     assert (s.onset, s.apex, s.offset) == (101, 103, 105) and (s.onset_pos, s.apex_pos, s.offset_pos) == (0, 2, 4)
     assert s.aus == frozenset() and not ds.notes  # no apex in SMIC is the norm, not an irregularity
@@ -355,7 +355,7 @@ def test_megc2019_with_official_gt(tmp_path, make):
         ds = load_samples("megc2019", tmp_path)
     assert len(ds) == 8 and ds.classes == ("negative", "positive", "surprise")
     got = {s.key: s.label for s in ds}
-    assert got["smic/smic_s01/s1_ne_01"] == "negative" and got["casme2/casme2_sub01/EP02_01f"] == "positive"
+    assert got["smic/smic_s01/s01_ne_01"] == "negative" and got["casme2/casme2_sub01/EP02_01f"] == "positive"
     assert got["samm/samm_007/007_5_1"] == "surprise"
     assert by_key(ds)[("casme2_sub01", "EP19_05f")].raw_label == "disgust"
     assert sorted({s.dataset for s in ds}) == ["casme2", "samm", "smic"]
@@ -384,7 +384,7 @@ def test_megc2019_gt_row_without_a_clip(tmp_path, make):
     _composite(tmp_path, make)
     (tmp_path / "gt.csv").write_bytes(b"casme2,sub01,EP02_01f,1\r\nsmic,s09,s09_ne_01,0\r\n"
                                       b"smic,s02,s02_sur_01,2\r\n")
-    with pytest.raises(InputError, match=r"gt\.csv: row 2: smic sample s9_ne_01 of subject 9"):
+    with pytest.raises(InputError, match=r"gt\.csv: row 2: smic sample s09_ne_01 of subject 9"):
         load_samples("megc2019", tmp_path, gt=tmp_path / "gt.csv")
     ds = load_samples("megc2019", tmp_path, gt=tmp_path / "gt.csv", allow_missing=True)
     assert len(ds) == 2 and any(s.row == 2 for s in ds.skipped)

@@ -270,7 +270,11 @@ def run(args: argparse.Namespace) -> int:
         elif preview.media_path and not args.video:
             media_path = preview.media_path  # where the file says it is (another machine's folder, say): kept
     media = ix.Media(path=media_path, fps=fps or 0.0, times=times, time_origin=preview.time_origin,
-                     linked=preview.linked_media)  # ELAN's media offset and other linked media: written back
+                     linked=preview.linked_media,  # ELAN's media offset and other linked media: written back
+                     # the file's own relative URL, kept where the media is not here (another machine's folder) and
+                     # the new file lies beside the old one: relative to another folder it would lead nowhere
+                     relative=preview.media_relative if not (args.media or args.video) and
+                     args.output.expanduser().resolve().parent == args.input.expanduser().resolve().parent else "")
     _out_folder(args.output)
     out = ix.write_events(events, args.output, media, fmt=args.to_fmt)
     print(f"wrote {len(events)} event(s) to {out}")

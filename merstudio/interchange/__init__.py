@@ -91,6 +91,8 @@ def detect_format(path: str | os.PathLike[str], fmt: str | None = None, look_ins
             if looks_events_table(p):
                 return "events-csv"
             if looks_openface(p):
+                if not looks_openface(p, aus=True):
+                    read_openface(p)  # OpenFace run without -aus: its reader names the AU columns it lacks
                 raise _au_table_refusal(p)
             if looks_pyfeat(p):
                 raise _au_table_refusal(p, "py-feat")
@@ -223,7 +225,12 @@ def preview_import(project: Any, path: str | os.PathLike[str] | EafDocument, vid
     be its :class:`EafDocument` already). Nothing is written."""
     video = project.video(video_id)
     media = project_media(project, video_id, times)
-    doc = parse_eaf(path) if _format(path, fmt) == "eaf" else None  # parsed once: its events and its coders
+    f = _format(path, fmt)
+    doc = parse_eaf(path) if f == "eaf" else None  # parsed once: its events and its coders
+    if f in ("boris-tsv", "boris-csv", "boris-xlsx") and hasattr(project, "videos"):
+        # a BORIS 7 observation playing several files times the later ones from the first's start: its length here
+        kwargs.setdefault("media_lengths", {v.name: v.frame_count / v.fps for v in project.videos()
+                                            if v.fps > 0 and v.frame_count > 0})
     prev = read_events(doc or path, fps=video.fps, video_id=video_id, video_name=video.name,
                        fps_override=fps_override, fmt=fmt, times=media.times, **kwargs)
     named = doc.coders(kwargs.get("tier_coders")) if doc is not None else set()

@@ -260,8 +260,84 @@ def _time_shift(row: Sequence[Any], col: Mapping[str, int]) -> float:
     return shift
 
 
+def _media_length(path: Path) -> float | None:
+    """Seconds of a video that is here (frames / rate), None when it is not or cannot be read."""
+    if not path.is_file():
+        return None
+    from merstudio.io.frames import open_source
+
+    try:
+        with open_source(path) as src:
+            return src.frame_count / src.fps if src.fps > 0 else None
+    except (InputError, OSError, ValueError):
+        return None
+
+
+def _played_in_turn(p: Path, body: Iterable[Sequence[Any]], col: Mapping[str, int], observation: str,
+                    lengths: Mapping[str, float] | None, notes: list[str]) -> dict[tuple[str, str], float | str]:
+    """BORIS 7's layout (a ``Media file`` per row and the observation's ``Total length``, no ``Source``): a player
+    playing several files one after another times all of them from the start of the first. {(observation, file
+    name): seconds to take from its rows' times}, for the files after an observation's first (in the order of
+    their first rows), from the lengths of those before it: ``lengths`` (by file name: a project's videos), else
+    the videos beside the table; one unknown length is the Total length less the others'. Where that cannot be
+    told, the value is why (a line naming what is needed). An observation whose rows name one file shorter than
+    its Total length plays others too: a note in ``notes`` (whether they play before it the table cannot say)."""
+    if "source" in col or "totallength" not in col:
+        return {}
+    order: dict[str, list[str]] = {}
+    total: dict[str, float | None] = {}
+    full: dict[str, str] = {}
+    for r in body:
+        obs = _cell(r, col, "observationid") or observation
+        path = _cell(r, col, "mediafilename")
+        name = file_name(path)
+        if name and name not in order.setdefault(obs, []):
+            order[obs].append(name)
+            full.setdefault(name, path)
+        if total.get(obs) is None:
+            total[obs] = _number(_cell(r, col, "totallength"))
+    out: dict[tuple[str, str], float | str] = {}
+    for obs, names in order.items():
+        tot = total.get(obs)
+        if len(names) == 1:  # the only file the rows name, shorter than the observation: others play too
+            x = (lengths or {}).get(names[0])
+            if x is not None and tot is not None and tot - x > 0.2:
+                notes.append(f"observation {quote(obs)}: its Total length {tot:.3f} s is longer than "
+                             f"{quote(names[0])} ({x:.3f} s): it plays media the table does not name, and if they "
+                             f"play before {quote(names[0])} its times here are late by their length (import the "
+                             "BORIS project (.boris) itself)")
+            continue
+        known: dict[str, float] = {}
+        for n in names[:-1]:  # the last file's length moves no other's times, but checks the Total length
+            x = (lengths or {}).get(n)
+            if x is None:
+                x = next((y for c in (p.parent / n, p.parent / full[n]) if (y := _media_length(c)) is not None), None)
+            if x is not None:
+                known[n] = x
+        x = (lengths or {}).get(names[-1])
+        if x is not None:
+            known[names[-1]] = x
+        unknown = [n for n in names if n not in known]
+        if len(unknown) == 1 and tot is not None and tot - sum(known.values()) > 0:
+            known[unknown[0]] = tot - sum(known.values())
+        elif not unknown and tot is not None and abs(tot - sum(known.values())) > 0.1 * len(names):
+            why = (f"observation {quote(obs)}: Total length {tot:.3f} s is not the sum of its files' lengths "
+                   f"({', '.join(f'{known[n]:.3f}' for n in names)} s): its later files' times cannot be placed "
+                   "(import the .boris project)")
+            out.update({(obs, n): why for n in names[1:]})
+            continue
+        for i, n in enumerate(names[1:], 1):
+            missing = [m for m in names[:i] if m not in known]
+            out[(obs, n)] = sum(known[m] for m in names[:i]) if not missing else (
+                f"observation {quote(obs)} plays {len(names)} files in turn, timed from the start of the first: "
+                f"{quote(n)} needs the length of {name_list(missing, 3)} (import into a project that holds it, put "
+                "it beside the table, or import the .boris project)")
+    return out
+
+
 def _pair_tabular(p: Path, rows: Sequence[Sequence[Any]], header_at: int, col: dict[str, int], skipped: list[Skip],
-                  notes: list[str]) -> list[list[Any]]:
+                  notes: list[str], video_name: str | None = None,
+                  lengths: Mapping[str, float] | None = None) -> list[list[Any]]:
     """A BORIS tabular events export (one START, STOP or POINT row each, in ``Behavior type`` since BORIS 8 or
     ``Status`` before) as aggregated rows, paired per observation and media file as BORIS pairs them."""
     flag_col = "status" if "status" in col else "behaviortype"
@@ -273,6 +349,7 @@ def _pair_tabular(p: Path, rows: Sequence[Sequence[Any]], header_at: int, col: d
     modifier_cols = [k for k in sorted(col, key=lambda k: col[k]) if re.fullmatch(r"modifiers|modifier\d+", k)]
     groups: dict[tuple[str, str, str, str, str], list[BorisEntry]] = {}
     not_media = 0
+    in_turn = _played_in_turn(p, rows[header_at + 1:], col, observation, lengths, notes)
     for k, r in enumerate(rows[header_at + 1:]):
         if not any(cell_text(c) for c in r):
             continue
@@ -291,7 +368,12 @@ def _pair_tabular(p: Path, rows: Sequence[Sequence[Any]], header_at: int, col: d
         # independent variables "coder" and "review status" (our .boris projects set them)
         key = (_cell(r, col, "observationid") or observation, _cell(r, col, "mediafilename"), _cell(r, col, "fps"),
                _cell(r, col, "coder"), _cell(r, col, "reviewstatus"))
-        groups.setdefault(key, []).append(BorisEntry(t - _time_shift(r, col), _cell(r, col, "subject"),
+        later = in_turn.get((key[0], file_name(key[1])), 0.0)
+        if isinstance(later, str):
+            if video_name == file_name(key[1]):  # the chosen file's rows cannot be placed: refused
+                raise InputError(f"{p}: {later}")
+            later = 0.0  # another file's rows, left out below
+        groups.setdefault(key, []).append(BorisEntry(t - _time_shift(r, col) - later, _cell(r, col, "subject"),
                                                      _cell(r, col, "behavior"), mod, _cell(r, col, "comment"),
                                                      "point" if flag == "POINT" else "state",
                                                      index))
@@ -325,7 +407,8 @@ def _status(*cells: Any) -> str:
 def read_boris(path: str | os.PathLike[str], fps: float | None = None, video_id: int = 0,
                video_name: str | None = None, fps_override: bool = False,
                emotions: Mapping[str, str] | None = None, default_coder: str = "boris",
-               source: str | None = None, times: np.ndarray | None = None) -> ImportPreview:
+               source: str | None = None, times: np.ndarray | None = None,
+               media_lengths: Mapping[str, float] | None = None) -> ImportPreview:
     """Read a BORIS-style events table (.tsv/.csv/.xlsx) into an :class:`ImportPreview`.
 
     fps: the video's frame rate (default: the file's FPS column). A different FPS in the file raises InputError
@@ -334,11 +417,13 @@ def read_boris(path: str | os.PathLike[str], fps: float | None = None, video_id:
     emotions: behaviour -> emotion map (case-insensitive); default: the behaviour as written.
     times: a variable-rate video's frame times (seconds): times in the file are placed on them (FrameClock).
     BORIS's ``Image index`` columns (8.11 and later) place an entry where they lie within a frame of its time.
+    media_lengths: {file name: seconds} of media files (a project's videos) for a BORIS 7 table whose observation
+    plays several files one after another (see :func:`_played_in_turn`; files beside the table are measured).
     """
     p = Path(path)
     return read_boris_rows(p, _table(p), f"BORIS {boris_format(p)}", fps=fps, video_id=video_id,
                            video_name=video_name, fps_override=fps_override, emotions=emotions,
-                           default_coder=default_coder, source=source, times=times)
+                           default_coder=default_coder, source=source, times=times, media_lengths=media_lengths)
 
 
 def read_boris_rows(p: Path, rows: Sequence[Sequence[Any]], fmt: str, fps: float | None = None, video_id: int = 0,
@@ -346,11 +431,13 @@ def read_boris_rows(p: Path, rows: Sequence[Sequence[Any]], fmt: str, fps: float
                     emotions: Mapping[str, str] | None = None, default_coder: str = "boris",
                     source: str | None = None, times: np.ndarray | None = None,
                     ours: bool | None = None, skipped: list[Skip] | None = None,
-                    notes: list[str] | None = None) -> ImportPreview:
+                    notes: list[str] | None = None,
+                    media_lengths: Mapping[str, float] | None = None) -> ImportPreview:
     """:func:`read_boris` on the rows of an aggregated-events table however they were read (a file, or a BORIS
     project's paired events: :mod:`merstudio.interchange.boris_project`), ``fmt`` naming the source in the
     preview. ``ours``: the modifiers are merstudio's AUs (default: the table has our Coder / Event source
-    columns); ``skipped`` / ``notes``: what the caller found before the rows (unpaired BORIS states, say)."""
+    columns); ``skipped`` / ``notes``: what the caller found before the rows (unpaired BORIS states, say);
+    ``media_lengths``: see :func:`read_boris`."""
     skipped, notes = list(skipped or []), list(notes or [])
     header_at = None
     for i, row in enumerate(rows[:30]):
@@ -359,7 +446,10 @@ def read_boris_rows(p: Path, rows: Sequence[Sequence[Any]], fmt: str, fps: float
             break
     if header_at is None:
         first = name_list(t for t in (cell_text(c) for c in (rows[0] if rows else ())) if t) or "empty"
-        raise InputError(f"{p}: no header row with a Behavior column (first row: {first})")
+        # not BORIS's either (an iMotions export, say): what merstudio reads, not one format's missing column
+        raise InputError(f"{p}: not a table merstudio reads (first row: {first}): no header row with a Behavior "
+                         "column (a BORIS export) or an onset column (merstudio's events CSV), and not an OpenFace "
+                         "or py-feat per-frame AU table")
     header = [norm_col(c) for c in rows[header_at]]
     col = {h: j for j, h in reversed(list(enumerate(header))) if h}
     # other BORIS versions' spellings: "Behaviour", "Media file", and since BORIS 8 "FPS (frame/s)"
@@ -369,7 +459,7 @@ def read_boris_rows(p: Path, rows: Sequence[Sequence[Any]], fmt: str, fps: float
             col[key] = col[alias]
     if "time" in col and "starts" not in col and "startframe" not in col:
         # BORIS's tabular events export: one row per START, STOP or POINT, paired here into events
-        paired = _pair_tabular(p, rows, header_at, col, skipped, notes)
+        paired = _pair_tabular(p, rows, header_at, col, skipped, notes, video_name, media_lengths)
         return read_boris_rows(p, paired, f"{fmt} (tabular events)", fps=fps, video_id=video_id,
                                video_name=video_name, fps_override=fps_override, emotions=emotions,
                                default_coder=default_coder, source=source, times=times, ours=False,
@@ -432,6 +522,7 @@ def read_boris_rows(p: Path, rows: Sequence[Sequence[Any]], fmt: str, fps: float
                      f"frame {b} (counted at another frame rate?); the time used")
         return b
     media_names = {file_name(cell_text(get(r, "mediafilename"))) for _, r in body} - {""}
+    in_turn = _played_in_turn(p, (r for _, r in body), col, "", media_lengths, notes)
     if not video_name and len(media_names) > 1:
         raise InputError(f"{p}: the table holds events of {len(media_names)} media files "
                          f"({name_list(sorted(media_names), 4)}); choose one (video_name= / --video)")
@@ -466,8 +557,12 @@ def read_boris_rows(p: Path, rows: Sequence[Sequence[Any]], fmt: str, fps: float
             other_media += 1  # the user chose the video: the other files' rows are not errors
             continue
         btype = cell_text(get(r, "behaviortype")).upper()
+        later = in_turn.get((cell_text(get(r, "observationid")), mname), 0.0)
+        if isinstance(later, str):  # the rows of a file timed from an earlier one's start, whose length is unknown
+            raise InputError(f"{p}: {later}")
 
-        def frame_of(fcol: str, tcol: str, side: str, _r: Sequence[Any] = r, _w: str = where) -> int | None | str:
+        def frame_of(fcol: str, tcol: str, side: str, _r: Sequence[Any] = r, _w: str = where,
+                     _later: float = later) -> int | None | str:
             if use_frames and fcol in col:
                 v = _number(get(_r, fcol))
                 if v is None and cell_text(get(_r, fcol)) not in ("", "NA"):
@@ -481,7 +576,7 @@ def read_boris_rows(p: Path, rows: Sequence[Sequence[Any]], fmt: str, fps: float
                 if t is None:
                     raw = cell_text(get(_r, tcol))
                     return f"no time in column {tcol} ({quote(raw) if raw else 'empty'})" if side != "apex" else None
-                t -= _time_shift(_r, col)
+                t -= _time_shift(_r, col) + _later
                 if t < 0:
                     return f"negative time {t:g} s"
                 b = boundary(_r, side, clock.seconds_frame(t, "end" if side == "stop" else "start"), _w)
@@ -502,7 +597,8 @@ def read_boris_rows(p: Path, rows: Sequence[Sequence[Any]], fmt: str, fps: float
         imputed = apex is None  # the middle frame, tagged below (imputed_apex) so that the agreement leaves it out
         if imputed:
             apex = imputed_apex(onset, offset)[0]
-            notes.append(f"{where}: no apex; using the middle frame {apex}")
+            if offset > onset:  # a one-frame event (a POINT) has no other frame to be its apex: nothing to say
+                notes.append(f"{where}: no apex; using the middle frame {apex}")
         behavior = cell_text(get(r, "behavior"))
         emotion = emap.get(behavior.lower(), behavior)
         # our own tables carry the coder (possibly empty); BORIS's own have only the observation id

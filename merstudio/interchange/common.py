@@ -149,6 +149,9 @@ class Media:
     # so annotation time t is video time t + time_origin; 0 when the annotations' times are the video's
     time_origin: int = 0
     linked: tuple[LinkedMedia, ...] = ()  # the other media files an ELAN file links (an extracted .wav): kept
+    # the RELATIVE_MEDIA_URL an imported .eaf gave the video: written back where the video is not here (no relative
+    # URL from this machine reaches it)
+    relative: str = ""
 
     @property
     def name(self) -> str:
@@ -350,6 +353,7 @@ class ImportPreview:
     duplicates: list[Event] = field(default_factory=list)  # already in the project: not imported again
     time_origin: int = 0  # ELAN's media offset (ms) the file's times were shifted by: see Media.time_origin
     linked_media: tuple[LinkedMedia, ...] = ()  # the other media an ELAN file links beside the video
+    media_relative: str = ""  # the RELATIVE_MEDIA_URL an ELAN file gives the video: see Media.relative
 
     @property
     def coders(self) -> list[str]:

@@ -165,6 +165,22 @@ def _relative_url(media: Path | str, eaf_path: str | os.PathLike[str]) -> str | 
     return "./" + Path(rel).as_posix() if not rel.startswith("..") else Path(rel).as_posix()
 
 
+def _reachable(media: Path | str, eaf_path: str | os.PathLike[str]) -> bool:
+    """Whether a relative URL from the .eaf leads to the media: it is here, or lies in a folder the .eaf's shares
+    beyond the root. Not another machine's path (/Users/Shared/... read from an .eaf made on a Mac): a relative URL
+    there would climb to this machine's root (../../../Users/Shared/...), where the media is not."""
+    if not media or foreign_path(str(media)):
+        return False
+    m = Path(media)
+    if m.exists():
+        return True
+    try:
+        common = Path(os.path.commonpath([m.resolve(), Path(eaf_path).resolve().parent]))
+    except ValueError:  # another drive (Windows)
+        return False
+    return common != Path(common.anchor)
+
+
 def _parsed_url(url: str, bad: list[str] | None = None) -> ParseResult | None:
     """``urlparse(url)``; None for a URL that cannot be parsed (``http://[broken/clip.mp4``: urlparse's "Invalid
     IPv6 URL"), which is added to ``bad``: a media location that is not here, not a traceback."""
@@ -296,7 +312,11 @@ def eaf_tree(events: Iterable[Event], media: Media, eaf_path: str | os.PathLike[
             mp = Path(eaf_path).parent / mp  # a bare name (a BORIS table names only the file): beside the .eaf
         attrs = {"MEDIA_URL": _media_url(mp), "MIME_TYPE": _MIME.get(Path(file_name(str(mp))).suffix.lower(),
                                                                       "video/*")}
-        rel = _relative_url(mp, eaf_path) if eaf_path is not None else None
+        # the media named by its name alone lies beside the .eaf; one elsewhere keeps the relative URL the
+        # imported .eaf gave it where no relative URL from here reaches it
+        near = isinstance(mp, Path) and not Path(media.path).is_absolute()
+        rel = (_relative_url(mp, eaf_path) if near or _reachable(mp, eaf_path) else media.relative or None) \
+            if eaf_path is not None else None
         if rel:
             attrs["RELATIVE_MEDIA_URL"] = rel
         if origin:
@@ -304,7 +324,8 @@ def eaf_tree(events: Iterable[Event], media: Media, eaf_path: str | os.PathLike[
         ET.SubElement(header, "MEDIA_DESCRIPTOR", attrs)
     for lm in media.linked:  # the other media an imported .eaf linked (an extracted .wav): kept
         attrs = {"MEDIA_URL": lm.url, "MIME_TYPE": lm.mime or "unknown"}
-        rel = _relative_url(lm.location, eaf_path) if eaf_path is not None and lm.location else None
+        rel = _relative_url(lm.location, eaf_path) if eaf_path is not None and _reachable(lm.location, eaf_path) \
+            else None
         if rel:
             attrs["RELATIVE_MEDIA_URL"] = rel
         for name, value in (("TIME_ORIGIN", lm.time_origin), ("EXTRACTED_FROM", lm.extracted_from)):
@@ -808,7 +829,7 @@ def read_eaf(path: str | os.PathLike[str] | EafDocument, fps: float | None = Non
             raise InputError(f"{p}: time slot {quote(sid)} has a TIME_VALUE of {quote(val)} ms, longer than any "
                              f"recording (over {MAX_MS // 86_400_000} days): a damaged file?")
         slots[sid] = ms
-    media, media_path, origin = "", "", 0
+    media, media_path, media_relative, origin = "", "", "", 0
     linked: list[LinkedMedia] = []
     bad_urls: list[str] = []  # media URLs that cannot be parsed: media that is not here
     descriptors = header.findall("MEDIA_DESCRIPTOR")
@@ -829,6 +850,7 @@ def read_eaf(path: str | os.PathLike[str] | EafDocument, fps: float | None = Non
             media = ""
         else:
             media_path = _media_location(p, md.get("MEDIA_URL") or "", md.get("RELATIVE_MEDIA_URL") or "", bad_urls)
+            media_relative = md.get("RELATIVE_MEDIA_URL") or ""
         origin = _time_origin(p, md)
         for d in descriptors:
             if d is not md:
@@ -951,6 +973,7 @@ def read_eaf(path: str | os.PathLike[str] | EafDocument, fps: float | None = Non
         return t1, t2
 
     anns: list[_Ann] = []
+    blank: set[str] = set()  # annotations with an empty value (ELAN makes one on a click): events with no label
     ids_read: dict[str, int] = {}  # mapped tier -> annotations whose value is their vocabulary entry's id
     for tid, (coder, face) in event_tiers.items():
         apexes: list[tuple[int, int, str]] = []
@@ -1017,6 +1040,8 @@ def read_eaf(path: str | os.PathLike[str] | EafDocument, fps: float | None = Non
                 except ValueError:
                     skipped.append(Skip(where, f"bad confidence {quote(meta['confidence'])}"))
                     continue
+            if not value.strip():
+                blank.add(where)
             anns.append(_Ann(where, tid, role if tid in extra else "ours", coder, face, onset, apex, offset,
                              emotion, aus, conf, meta, tid in rejected_tiers))
     # an unmapped tier whose mapped child tiers take their times from it (an "Expression" tier above "AU" and
@@ -1037,11 +1062,15 @@ def read_eaf(path: str | os.PathLike[str] | EafDocument, fps: float | None = Non
         notes.append(f"{p.name}: {len(used_guessed)} time slot(s) without a time (unaligned) placed evenly between "
                      "their aligned neighbours, as ELAN shows them")
     anns = _merge_mapped(anns, notes, p.name)
+    if n_blank := sum(1 for x in anns if x.where in blank and not x.emotion and not x.aus):
+        notes.append(f"{p.name}: {n_blank} annotation(s) with an empty value imported as events without an emotion "
+                     "or AUs")
     for x in anns:
         apex, note = x.apex, x.meta.get("note", "")
         if apex is None:  # the middle frame, tagged so that the agreement leaves it out
             apex, note = imputed_apex(x.onset, x.offset, note)
-            notes.append(f"{x.where}: no apex; using the middle frame {apex}")
+            if x.offset > x.onset:  # a one-frame event's only frame is its apex: nothing to say
+                notes.append(f"{x.where}: no apex; using the middle frame {apex}")
         ev = make_event(x.where, skipped, au_reader=au_reader, video_id=video_id, onset=x.onset, apex=apex,
                         offset=x.offset, face_id=x.face, emotion=x.emotion, aus=x.aus, coder=x.coder,
                         confidence=x.confidence, note=note,
@@ -1051,7 +1080,8 @@ def read_eaf(path: str | os.PathLike[str] | EafDocument, fps: float | None = Non
             events.append(ev)
     notes += au_reader.notes()
     return ImportPreview(path=p, format="ELAN eaf", events=events, skipped=skipped, notes=notes, fps=use_fps,
-                         media=media, media_path=media_path, time_origin=origin, linked_media=tuple(linked))
+                         media=media, media_path=media_path, time_origin=origin, linked_media=tuple(linked),
+                         media_relative=media_relative)
 
 
 # ------------------------------------------------------------------------ other tools' tiers (tier_coders)

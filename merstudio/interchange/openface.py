@@ -53,13 +53,17 @@ NEVER_WRITTEN = ("gaze_0_x .. gaze_angle_y", "eye_lmk_*", "pose_Tx/Ty/Tz", "x_/y
 _DECIMALS = {"timestamp": 3, "confidence": 2, **dict.fromkeys(POSE_R, 3)}
 
 
-def looks_openface(path: str | os.PathLike[str]) -> bool:
-    """Whether a file's header is an OpenFace per-frame CSV's (frame, success and AU columns), in any encoding."""
+def looks_openface(path: str | os.PathLike[str], aus: bool = False) -> bool:
+    """Whether a file's header is an OpenFace per-frame CSV's, in any encoding: frame, success and AU columns, or
+    frame, timestamp and success without them (OpenFace run without -aus: landmarks, pose, gaze), which its reader
+    then refuses naming the AU columns it lacks. ``aus``: only a file with AU columns."""
     p = Path(path)
     if p.suffix.lower() != ".csv":
         return False
     head = [h.strip().strip('"') for h in read_head(p).split(",")]
-    return "frame" in head and "success" in head and any(_AU_COL.match(h) for h in head)
+    if "frame" not in head or "success" not in head:
+        return False
+    return any(_AU_COL.match(h) for h in head) or (not aus and "timestamp" in head)
 
 
 def _au_parts(col: str) -> tuple[int, str]:
@@ -147,11 +151,14 @@ def read_openface(path: str | os.PathLike[str], fps: float | None = None, frame_
     df.columns = [str(c).strip() for c in df.columns]
     missing = [c for c in ("frame", "timestamp", "success") if c not in df.columns]
     au_cols = [c for c in df.columns if _AU_COL.match(c)]
+    have = name_list(dict.fromkeys(c.strip() for c in header)) or "none"
+    if not au_cols and not missing:  # OpenFace's other outputs (landmarks, pose, gaze), no AUs to import
+        raise InputError(f"{p}: missing OpenFace AU columns (this OpenFace run had no -aus; FeatureExtraction "
+                         f"-aus writes AUxx_r / AUxx_c) (have: {have})")
     if not au_cols:
         missing.append("AUxx_r / AUxx_c")
     if missing:
-        raise InputError(f"{p}: missing OpenFace column(s) {', '.join(missing)} (have: "
-                         f"{name_list(dict.fromkeys(c.strip() for c in header)) or 'none'})")
+        raise InputError(f"{p}: missing OpenFace column(s) {', '.join(missing)} (have: {have})")
     if df.empty:
         raise InputError(f"{p}: no rows")
     keep = ["frame", "face_id", "timestamp", "confidence", "success"]
@@ -180,27 +187,33 @@ def read_openface(path: str | os.PathLike[str], fps: float | None = None, frame_
         numbering = "as told"
     if one_based and first < 1:
         raise InputError(f"{p}: frame 0 found, but the frames were to be numbered from 1 (OpenFace's convention)")
-    out = pd.DataFrame({"frame": frames.astype(np.int64) - (1 if one_based else 0)})
     success = df["success"].fillna(0).to_numpy().astype(np.int64)
     face = df["face_id"].fillna(0).to_numpy().astype(np.int64) if "face_id" in df.columns else \
         np.zeros(len(df), dtype=np.int64)
-    out["face_id"] = np.where(success == 1, face, -1)
-    out["timestamp"] = df["timestamp"].to_numpy(dtype=np.float64)
-    out["confidence"] = df["confidence"].to_numpy(dtype=np.float64) if "confidence" in df.columns else np.nan
-    out["success"] = success
+    # the columns gathered first and made into one frame: added one at a time, a file's ~700 landmark columns
+    # fragment it (pandas warns once per column past 100)
+    cols: dict[str, np.ndarray] = {
+        "frame": frames.astype(np.int64) - (1 if one_based else 0),
+        "face_id": np.where(success == 1, face, -1),
+        "timestamp": df["timestamp"].to_numpy(dtype=np.float64),
+        "confidence": df["confidence"].to_numpy(dtype=np.float64) if "confidence" in df.columns else
+        np.full(len(df), np.nan),
+        "success": success,
+    }
     # OpenFace's order: all intensities, then all presences
     for c in sorted(au_cols, key=lambda c: (c[-1] != "r", _au_parts(c)[0])):
         au, kind = _au_parts(c)
         name = f"AU{au:02d}_{kind}"
         v = df[c].to_numpy(dtype=np.float64)
         if kind == "r":
-            out[name] = np.where(success == 1, v, np.nan)
+            cols[name] = np.where(success == 1, v, np.nan)
         else:
-            out[name] = np.where(success == 1, np.nan_to_num(v), 0).astype(np.int64)
+            cols[name] = np.where(success == 1, np.nan_to_num(v), 0).astype(np.int64)
     if keep_other:
         for c in df.columns:
             if c not in keep and c not in au_cols:
-                out[c] = df[c].to_numpy()
+                cols[c] = df[c].to_numpy()
+    out = pd.DataFrame(cols)
     # a frame without a face in several-face files: one row per frame is enough
     out = out.sort_values(["frame", "face_id"], kind="stable")
     dup = out.duplicated(["frame", "face_id"])

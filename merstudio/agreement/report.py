@@ -44,6 +44,89 @@ ALPHA_COLUMNS = ("variable", "level", "coders", "units", "values", "agreement", 
                  "fleiss_units")
 ICC_TABLE_COLUMNS = ("source", "video_id", "coder_a", "coder_b", "au", "n", "icc1_1", "icc2_1", "icc3_1", "icc1_k",
                      "icc2_k", "icc3_k", "kappa_presence")
+# What a column is and how it is computed, for a reader: {table: {column: (label, explanation)}}; the app's header
+# labels and tooltips. The CSVs keep the column names; a column not here is shown by its name.
+COLUMN_HELP: dict[str, dict[str, tuple[str, str]]] = {
+    "pairs": {
+        "coder_a": ("coder A", "The pair's first coder (only A: their events without a partner)."),
+        "coder_b": ("coder B", "The pair's second coder (only B: their events without a partner)."),
+        "videos": ("videos", "Videos both coders coded (events there, or recorded or checked as coded)."),
+        "matched": ("matched", "Pairs of events, one per coder, on the same face: IoU at least the threshold, or "
+                               "onset, apex and offset all within the tolerance."),
+        "only_a": ("only A", "Coder A's events that found no partner among coder B's."),
+        "only_b": ("only B", "Coder B's events that found no partner among coder A's."),
+        "f1": ("F1", "2 x matched / (2 x matched + only A + only B): symmetric, 1 when every event found a partner."),
+        "mean_iou": ("mean IoU", "Mean intersection over union of the matched pairs' frame spans."),
+        "mean_abs_d_onset": ("|d onset|", "Mean absolute onset difference on matched pairs, in frames."),
+        "mean_abs_d_apex": ("|d apex|", "Mean absolute apex difference, in frames, on the n apex matched pairs "
+                                        "(an apex an import put at the middle frame is no coder's judgement)."),
+        "mean_abs_d_offset": ("|d offset|", "Mean absolute offset difference on matched pairs, in frames."),
+        "mean_d_onset": ("d onset", "Mean onset difference B - A on matched pairs, in frames: above 0, B marks "
+                                    "it later."),
+        "mean_d_apex": ("d apex", "Mean apex difference B - A, in frames, on the n apex matched pairs."),
+        "mean_d_offset": ("d offset", "Mean offset difference B - A on matched pairs, in frames: above 0, B ends "
+                                      "it later."),
+        "kappa_emotion": ("emotion kappa", "Cohen's kappa of the emotion labels on the n emotion matched pairs; "
+                                           "'-': undefined (one label throughout)."),
+        "n_emotion": ("n emotion", "Matched pairs where both coders gave an emotion."),
+        "agreement_emotion": ("emotion agree", "Share of matched pairs with the same emotion label (defined where "
+                                               "kappa is not)."),
+        "kappa_frames": ("frame kappa", "Cohen's kappa of 'inside an event' frame by frame, per face, on the videos "
+                                        "both coded."),
+        "n_apex": ("n apex", "Matched pairs whose apexes both coders set (those in |d apex| and d apex)."),
+        "facs_agreement": ("FACS index", "FACS agreement index (Wexler 1972): 2 x (AUs both coders scored) / (AUs "
+                                         "scored by A + AUs scored by B), pooled over the n FACS matched pairs; on "
+                                         "AU numbers (L12, R12, 12C and 12 are all AU12)."),
+        "n_facs": ("n FACS", "Matched pairs where both coders wrote AUs (those in the FACS index)."),
+        "facs_agreement_all": ("FACS index, all events", "The FACS agreement index counting every AU either coder "
+                                                         "scored, as FACS reliability does: the AUs of events "
+                                                         "without a partner (or whose partner wrote no AUs) join "
+                                                         "the denominator."),
+    },
+    "kappa": {
+        "coder_a": ("coder A", "The pair's first coder."),
+        "coder_b": ("coder B", "The pair's second coder."),
+        "variable": ("variable", "The emotion label, or an AU's presence (with its side when sides are compared)."),
+        "n": ("n", "Matched pairs where both coders gave a value (an event without AUs written has no AU value)."),
+        "agreement": ("agreement", "Share of those pairs with the same value."),
+        "kappa": ("kappa", "Cohen's kappa; '-': undefined (one category throughout)."),
+    },
+    "alpha": {
+        "variable": ("variable", "event frames ('inside an event', frame by frame), the emotion label, an AU's "
+                                 "presence, or an AU's FACS intensity letter (A-E, ordinal)."),
+        "level": ("level", "nominal, or ordinal for intensities."),
+        "coders": ("coders", "Coders compared: every chosen coder with events on a compared video."),
+        "units": ("units", "Units (events grouped across coders, or frames) that two or more coders rated."),
+        "values": ("values", "Values in those units."),
+        "agreement": ("agreement", "Share of pairable values that agree (defined where alpha is not)."),
+        "alpha": ("alpha", "Krippendorff's alpha over all the coders; '-': undefined (one value throughout)."),
+        "fleiss_kappa": ("Fleiss' kappa", "Fleiss' kappa with 3 or more coders on nominal variables, over the "
+                                          "units every coder rated (two coders: Cohen's kappa tab)."),
+        "fleiss_units": ("Fleiss units", "Units every coder rated (those in Fleiss' kappa)."),
+    },
+    "icc": {
+        "source": ("source", "frames: two per-frame AU tables, n = frames; events: FACS intensity letters A-E (1-5, "
+                             "absent 0) on matched events, n = pairs where either coder scored the AU."),
+        "n": ("n", "Frames, or matched pairs where either coder scored the AU (at least 3 for an ICC)."),
+        "icc1_1": ("icc1_1", "Shrout & Fleiss ICC(1,1): one-way random, single rater."),
+        "icc2_1": ("icc2_1", "Shrout & Fleiss ICC(2,1): two-way random, absolute agreement, single rater."),
+        "icc3_1": ("icc3_1", "Shrout & Fleiss ICC(3,1): two-way mixed, consistency, single rater."),
+        "icc1_k": ("icc1_k", "ICC(1,k): as ICC(1,1), for the mean of the two raters."),
+        "icc2_k": ("icc2_k", "ICC(2,k): as ICC(2,1), for the mean of the two raters."),
+        "icc3_k": ("icc3_k", "ICC(3,k): as ICC(3,1), for the mean of the two raters."),
+        "kappa_presence": ("kappa_presence", "Per-frame tables: Cohen's kappa of the AU's presence columns "
+                                             "(AUxx_c), frame by frame."),
+    },
+    "matches": {
+        "status": ("status", "matched, only_a (coder A's event without a partner) or only_b (coder B's)."),
+        "event_a": ("event_a", "Coder A's event id (blank: no event of A in this row)."),
+        "event_b": ("event_b", "Coder B's event id (blank: no event of B in this row)."),
+        "d_onset": ("d_onset", "onset_b - onset_a, in frames."),
+        "d_apex": ("d_apex", "apex_b - apex_a, in frames (blank where an import put an apex at the middle frame)."),
+        "d_offset": ("d_offset", "offset_b - offset_a, in frames."),
+        "iou": ("iou", "Intersection over union of the two events' frame spans."),
+    },
+}
 _LETTERS = {"A": 1.0, "B": 2.0, "C": 3.0, "D": 4.0, "E": 5.0}
 
 

@@ -1,16 +1,18 @@
 """The agreement report in the app: coder and tolerance choices, one table per report table (a QTableView on a
-small read-only pandas model), and "Save CSV…" (AgreementReport.write_csv). Computing is quick (events only, plus
+small read-only pandas model, shown through a ShownTable: readable labels and tooltips, the coder pair as the row
+header), and "Save CSV…" (AgreementReport.write_csv). Computing is quick (events only, plus
 the per-frame tables of videos that have an overlay), so it runs on the GUI thread when a choice changes."""
 
 from __future__ import annotations
 
 import math
+import numbers
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import QAbstractTableModel, QIdentityProxyModel, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -30,22 +32,32 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from merstudio.agreement.report import coefficient_text
+from merstudio.agreement.report import COLUMN_HELP, MODEL_CODER, _integer_columns, coefficient_text
 from merstudio.errors import MerstudioError
 
 TAB_TITLES = {"pairs": "Event matching", "kappa": "Cohen's kappa",
               "alpha": "Krippendorff's alpha / Fleiss' kappa",
               "icc": "ICC (AU intensity)", "matches": "Matches"}
+# How a tab orders a table's columns (the CSVs keep the report's order), the rest after: on Event matching the
+# figures a coder looks for first (events matched, F1, emotion, FACS index), the boundary details after.
+SHOWN_ORDER = {"pairs": ("coder_a", "coder_b", "matched", "only_a", "only_b", "f1", "kappa_emotion",
+                         "agreement_emotion", "n_emotion", "facs_agreement", "facs_agreement_all", "n_facs",
+                         "kappa_frames", "mean_iou", "mean_abs_d_onset", "mean_abs_d_apex", "mean_abs_d_offset",
+                         "n_apex", "mean_d_onset", "mean_d_apex", "mean_d_offset", "videos")}
+# columns shown as the row header ("alice / bob"), not as columns: in sight however far the table scrolls
+ROW_HEADER = {"pairs": ("coder_a", "coder_b")}
 Index = QModelIndex | QPersistentModelIndex
 
 
 class DataFrameModel(QAbstractTableModel):
-    """A read-only table model over a pandas DataFrame (floats to 3 decimals as the terminal prints them, NaN as
-    '-')."""
+    """A read-only table model over a pandas DataFrame (floats to 3 decimals as the terminal prints them, numbers
+    right-aligned, a missing value as ``missing``: '-', undefined, or '' where there is nothing, as an unmatched
+    event's partner). Its header is the column names; a tab shows it through a ShownTable."""
 
-    def __init__(self, df: pd.DataFrame | None = None, parent: Any = None) -> None:
+    def __init__(self, df: pd.DataFrame | None = None, parent: Any = None, missing: str = "-") -> None:
         super().__init__(parent)
         self.df = df if df is not None else pd.DataFrame()
+        self.missing = missing
 
     def set_frame(self, df: pd.DataFrame) -> None:
         self.beginResetModel()
@@ -63,9 +75,9 @@ class DataFrameModel(QAbstractTableModel):
             return None
         v = self.df.iat[index.row(), index.column()]
         if role == Qt.ItemDataRole.DisplayRole:
-            return _text(v)
-        if role == Qt.ItemDataRole.TextAlignmentRole and isinstance(v, int | float) and not isinstance(v, bool):
-            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+            return _text(v, self.missing)
+        if role == Qt.ItemDataRole.TextAlignmentRole and isinstance(v, numbers.Number) and not isinstance(v, bool):
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)  # numpy ints too
         return None
 
     def headerData(self, section: int, orientation: Qt.Orientation,  # noqa: N802
@@ -77,12 +89,62 @@ class DataFrameModel(QAbstractTableModel):
         return str(section + 1)
 
 
-def _text(v: Any) -> str:
+def _text(v: Any, missing: str = "-") -> str:
     if v is None or (isinstance(v, float) and math.isnan(v)) or v is pd.NA:
-        return "-"
+        return missing
     if isinstance(v, float):
         return coefficient_text(v)  # the terminal's formatter: never "-0.000"
     return str(v)
+
+
+class ShownTable(QIdentityProxyModel):
+    """A report table as its tab shows it: header labels a reader knows, each with a tooltip saying what the column
+    is and how it is computed (``labels``: COLUMN_HELP's), and the ``pair`` columns' values as the row header."""
+
+    def __init__(self, table: DataFrameModel, labels: Mapping[str, tuple[str, str]], pair: Sequence[str] = (),
+                 parent: Any = None) -> None:
+        super().__init__(parent)
+        self.table, self.labels, self.pair = table, labels, tuple(pair)
+        self.setSourceModel(table)
+
+    def headerData(self, section: int, orientation: Qt.Orientation,  # noqa: N802
+                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        df = self.table.df
+        tip = role == Qt.ItemDataRole.ToolTipRole
+        if orientation == Qt.Orientation.Horizontal and 0 <= section < len(df.columns):
+            name = str(df.columns[section])
+            label, what = self.labels.get(name, (name, ""))
+            if role == Qt.ItemDataRole.DisplayRole:
+                return label
+            if tip and what:
+                return f"{label}: {what}\n(CSV column {name})"
+        elif orientation == Qt.Orientation.Vertical and self.pair and 0 <= section < len(df):
+            if role == Qt.ItemDataRole.DisplayRole:
+                return " / ".join(str(df.at[section, c]) for c in self.pair)
+            if tip:
+                return " / ".join(self.labels.get(c, (c, ""))[0] for c in self.pair)
+        return super().headerData(section, orientation, role)
+
+
+def _shown(key: str, df: pd.DataFrame) -> pd.DataFrame:
+    """The table as its tab holds it: ids, frames and counts as integers (not 3.000), the columns in SHOWN_ORDER."""
+    df = _integer_columns(df)
+    first = [c for c in SHOWN_ORDER.get(key, ()) if c in df.columns]
+    return df[first + [c for c in df.columns if c not in first]]
+
+
+def _alpha_coders(report: Any) -> str:
+    """Whose ratings the alpha tab is over: the chosen coders with events on a compared video, the ones its pairs
+    compare (the model's proposals among them, by default)."""
+    paired = set(report.pairs["coder_a"]) | set(report.pairs["coder_b"])
+    coders = [c for c in report.coders if c in paired]
+    if not coders:
+        return ""
+    text = f"All coders together ({len(coders)}): {', '.join(coders)}."
+    if MODEL_CODER in coders:
+        text += (f" {MODEL_CODER!r} is the model's proposals, counted as a coder: untick it under Coders to compare "
+                 "the people alone.")
+    return text
 
 
 class AgreementDialog(QDialog):
@@ -133,16 +195,27 @@ class AgreementDialog(QDialog):
         self.header = QLabel(self)
         self.header.setWordWrap(True)
         self.tabs = QTabWidget(self)
-        self.models: dict[str, DataFrameModel] = {}
-        self.views: dict[str, QTableView] = {}
+        # Fleiss' kappa and alpha are over every coder compared, the model's proposals too unless unticked: say whose
+        self.alpha_coders = QLabel(self)
+        self.alpha_coders.setWordWrap(True)
+        self.models: dict[str, DataFrameModel] = {}  # the report's tables (CSV column names)
+        self.views: dict[str, QTableView] = {}  # each through a ShownTable: labels, tooltips, the pair as row header
         for key, title in TAB_TITLES.items():
             view = QTableView(self)
-            model = DataFrameModel(parent=view)
-            view.setModel(model)
+            model = DataFrameModel(parent=view, missing="" if key == "matches" else "-")  # no partner: blank
+            view.setModel(ShownTable(model, COLUMN_HELP.get(key, {}), ROW_HEADER.get(key, ()), parent=view))
             view.setAlternatingRowColors(True)
-            view.verticalHeader().setVisible(False)
+            view.verticalHeader().setVisible(key in ROW_HEADER)
+            view.verticalHeader().setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
             self.models[key], self.views[key] = model, view
-            self.tabs.addTab(view, title)
+            page: QWidget = view
+            if key == "alpha":
+                page = QWidget(self)
+                page_lay = QVBoxLayout(page)
+                page_lay.setContentsMargins(0, 0, 0, 0)
+                page_lay.addWidget(self.alpha_coders)
+                page_lay.addWidget(view, 1)
+            self.tabs.addTab(page, title)
         self.notes = QLabel(self)
         self.notes.setWordWrap(True)
         self.save_button = QPushButton("Save CSV…", self)
@@ -231,8 +304,12 @@ class AgreementDialog(QDialog):
             self.error = header
         self.header.setText(header)
         for key, model in self.models.items():
-            model.set_frame(report.tables()[key] if report is not None else pd.DataFrame())
-            self.views[key].resizeColumnsToContents()
+            model.set_frame(_shown(key, report.tables()[key]) if report is not None else pd.DataFrame())
+            view = self.views[key]
+            for c, name in enumerate(model.df.columns):  # the pair is the row header
+                view.setColumnHidden(c, name in ROW_HEADER.get(key, ()))
+            view.resizeColumnsToContents()
+        self.alpha_coders.setText(_alpha_coders(report) if report is not None else "")
         self.notes.setText("\n".join(f"Note: {n}" for n in report.notes) if report is not None else "")
         self.save_button.setEnabled(report is not None)
 

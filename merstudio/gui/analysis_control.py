@@ -471,11 +471,19 @@ class AnalysisControl(QObject):
             self.rowsAdded.emit()
 
     def _done(self, status: str) -> None:
+        """A run ended. A complete re-run is one undo step; a cancelled one never replaces a complete run: that
+        one is the active run again (its proposals were never replaced), the partial run is kept inactive and one
+        status line says so, as after a failure."""
         w = self.worker
         vid = w.video_id if w is not None else None
         self.last_warnings = list(w.warnings) if w is not None else []
         step = self._rerun_step(w) if w is not None else None
         self.stop()
+        if status == "cancelled" and w is not None:
+            line = self._restore_complete(w, "cancelled")
+            if line:  # no undo step (the complete run never went) and no "Analysis cancelled: N proposals"
+                self.message.emit(line, 15000)
+                return
         if step is not None:
             self.win.coding.push(step)  # only checks the new run is the active one; nothing is re-analysed
         video = self.win.video
@@ -486,8 +494,8 @@ class AnalysisControl(QObject):
             self.message.emit(f"Analysis of {self.video_name(vid)}: {status}", 8000)
 
     def _rerun_step(self, w: AnalysisWorker) -> RerunAnalysisCommand | None:
-        """A finished re-run (complete or cancelled) as one undo step: undo puts back the previous run's results
-        and proposals (the project keeps one previous run per video)."""
+        """A finished re-run (complete, or cancelled over a run that was not complete either) as one undo step:
+        undo puts back the previous run's results and proposals (the project keeps one previous run per video)."""
         proj, vid = self.win.project, w.video_id
         if proj is None or w.analysis_id is None or proj.previous_analysis(vid) is None:
             return None  # a first run: nothing to go back to
@@ -511,13 +519,15 @@ class AnalysisControl(QObject):
         is kept inactive, and the status bar says so (the "Re-running…" line no longer holds)."""
         w = self.worker
         self.stop()
-        line = self._restore_after_failure(w) if w is not None else ""
+        line = self._restore_complete(w, "failed") if w is not None else ""
         self.message.emit(line, 15000)  # replaces "Re-running…" (a first run's failure: cleared)
-        self.win.show_error(message)
+        # the box says it too: the status line goes in 15 s, and the box is what the coder reads
+        self.win.show_error(f"{message}\n\n{line}" if line else message)
 
-    def _restore_after_failure(self, w: AnalysisWorker) -> str:
-        """Make the complete run a failed re-run was replacing the active one again; the status line saying what
-        happened ("" for a first run, which stays as it is)."""
+    def _restore_complete(self, w: AnalysisWorker, how: str) -> str:
+        """Make the complete run a re-run that ``how`` ("failed", "cancelled") was replacing the active one again;
+        the status line saying what happened ("" for a first run, which stays as it is, or a re-run over a run that
+        was not complete either)."""
         proj, vid = self.win.project, w.video_id
         if proj is None or w.analysis_id is None or proj.read_only:
             return ""
@@ -525,7 +535,11 @@ class AnalysisControl(QObject):
         try:
             restored = proj.restore_complete_run(vid, w.replaced_proposals)
         except MerstudioError as exc:
-            return f"{name}: the re-run failed and the complete run before it could not be made active again ({exc})"
+            if how == "cancelled":  # the cancelled run stays active: the undo step puts the complete one back
+                self.win.show_error(f"{name}: the cancelled re-run could not be set aside ({exc}); Edit > Undo "
+                                    "puts the complete run back")
+                return ""
+            return f"{name}: the re-run {how} and the complete run before it could not be made active again ({exc})"
         if restored is None:
             return ""
         video = self.win.video
@@ -534,8 +548,9 @@ class AnalysisControl(QObject):
             self.win.coding.reload()
             self.win.video_view.set_turn(self.view_turn())
             self.win.transport.request_current()
-        return (f"{name}: the re-run failed; the complete run before it is shown again (the failed run's frames "
-                "are kept, inactive, until the next run)")
+        ended = "was cancelled" if how == "cancelled" else how
+        return (f"{name}: the re-run {ended}; the complete run before it is shown again, with its proposals (the "
+                f"{how} run's frames are kept, inactive, until the next run)")
 
     # ---------------------------------------------------------------- model runs kept as overlays
     def keep_predictions(self) -> str | None:

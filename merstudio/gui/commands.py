@@ -116,10 +116,16 @@ class SaveProject(AppCommand):
         if ctx.win.project is None:
             raise InputError("save: no project is open")
         ctx.win.require_writable()
-        bak = ctx.win.project.save()
+        moved = ctx.win.session.follow_project()  # the backup goes beside the file where it is now
+        proj = ctx.win.project
+        bak = proj.save()
         ctx.win.undo_stack.setClean()
-        ctx.win.statusBar().showMessage(f"Saved {ctx.win.project.path.name} (backup {bak.name if bak else '-'})",
-                                        4000)
+        if proj.lost():  # deleted, or moved where it cannot be followed: the backup is the copy to open
+            ctx.win.show_info(f"{proj.path.name} is no longer in {proj.path.parent} (deleted, or moved where "
+                              f"merstudio cannot follow it). This save wrote everything to the backup {bak}: once "
+                              "this window closes, that is the copy to open (File > Open project).")
+        ctx.win.statusBar().showMessage(f"Saved {proj.path.name} (backup {bak.name if bak else '-'})" +
+                                        (f"; {moved}" if moved else ""), 8000 if moved else 4000)
 
 
 class LocateVideo(AppCommand):
@@ -466,10 +472,15 @@ class Export(AppCommand):
         video = win.require_video()
         title, filt, default = EXPORTS[params["kind"]]
         if params["kind"] == "frames_neutral" and not load_baselines(win.project, video.id):
+            if win.frame_count == 1:  # Analysis > Neutral frames refuses photos: say why instead
+                from merstudio.gui.neutral import PHOTO_NEUTRAL  # (gui.neutral imports this module)
+
+                raise InputError(PHOTO_NEUTRAL)
             raise InputError("no neutral frames set for this video: set them first (Analysis > Neutral frames)")
         if params["kind"] in IN_WORKER:
             win.exports.require_idle()  # before the file dialog, not after it
         assert win.project is not None
+        win.follow_project()  # the default folder and the labelled set's name are the project's
         name = default.format(stem=Path(video.path).stem, project=win.project.path.stem)
         return _ask_path(ctx, params, "path", f"Export {title}", filt, save=True,
                          default=str(win.project.path.parent / name))
@@ -785,6 +796,7 @@ class ExportEvents(AppCommand):
     def ask(ctx: CommandContext, params: Params) -> bool:
         video = ctx.win.require_video()
         assert ctx.win.project is not None
+        ctx.win.follow_project()
         default = str(ctx.win.project.path.parent / f"{Path(video.path).stem}.eaf")
         return _ask_path(ctx, params, "path", "Export events", EXPORT_EVENTS_FILTER, save=True, default=default)
 
@@ -875,6 +887,7 @@ class SaveAgreementCSV(AppCommand):
     def ask(ctx: CommandContext, params: Params) -> bool:
         if params.get("path"):
             return True
+        ctx.win.follow_project()
         path = QFileDialog.getExistingDirectory(ctx.win, "Save agreement CSVs in",
                                                 str(ctx.win.project.path.parent) if ctx.win.project else "")
         params["path"] = path

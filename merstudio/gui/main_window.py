@@ -17,7 +17,7 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QPoint, QSettings, QSize, Qt, QTimer
+from PySide6.QtCore import QEvent, QPoint, QSettings, QSize, Qt, QTimer
 from PySide6.QtGui import QAction, QActionGroup, QIcon, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
@@ -418,6 +418,7 @@ class MainWindow(QMainWindow):
         s, t, a, c = self.session, self.transport, self.analysis, self.coding
         s.projectChanged.connect(self._project_changed)
         s.projectClosing.connect(self._project_closing)
+        s.projectMoved.connect(self._update_labels)  # the title names the project file
         s.videoChanged.connect(self._video_changed)
         t.frameChanged.connect(self._frame_changed)
         t.frameReady.connect(self._frame_ready)
@@ -1044,6 +1045,7 @@ class MainWindow(QMainWindow):
             from merstudio.resources import starter_checkpoint
 
             ckpt = starter_checkpoint()
+        self.follow_project()  # the dialog's default folders are the project's
         dlg = FinetuneDialog(self.project.path, ckpt, self, finetune_fn=self.finetune_fn, project=self.project)
         dlg.rerunRequested.connect(lambda path: self.ctx.execute(C.RerunPredictions, path=path))
         self.finetune_dialog = dlg
@@ -1068,6 +1070,19 @@ class MainWindow(QMainWindow):
         else:  # the bar is the running analysis' again
             self.progress_bar.setFormat("analysis %p%")
         self.statusBar().showMessage("Exported " + ", ".join(str(p) for p in paths), 8000)
+
+    def follow_project(self) -> None:
+        """Follow the project file if it was moved or renamed while open (Session.follow_project), said in the
+        status bar."""
+        line = self.session.follow_project()
+        if line:
+            self.statusBar().showMessage(line, 8000)
+
+    def changeEvent(self, event: Any) -> None:  # noqa: N802 - Qt override
+        # back from a file manager, where the project may have been renamed: the title names it as it is now
+        if event.type() == QEvent.Type.ActivationChange and self.isActiveWindow() and hasattr(self, "session"):
+            self.follow_project()
+        super().changeEvent(event)
 
     # ================================================================== closing
     def closeEvent(self, event: Any) -> None:  # noqa: N802 - Qt override

@@ -185,5 +185,7 @@ class NeutralView:
         if win.overlay_action.isChecked() and win.video is not None:
             win.transport.request_current()  # the face labels over the video follow the view too (column())
         if self.view_action.isChecked() and b is None and win.analysis.buffer is not None:
-            win.statusBar().showMessage("no neutral frames for this face: AUs are absolute (Analysis > Neutral "
-                                        "frames)", 8000)
+            # a photo: not the Analysis > Neutral frames entry, which refuses photos
+            why = f"AUs are absolute: {PHOTO_NEUTRAL}" if win.frame_count == 1 else \
+                "no neutral frames for this face: AUs are absolute (Analysis > Neutral frames)"
+            win.statusBar().showMessage(why, 8000)

@@ -9,20 +9,23 @@ through the window, which tests replace.
 
 from __future__ import annotations
 
+import logging
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, QStandardPaths, QTimer, Signal
 
-from merstudio.errors import InputError
+from merstudio.errors import InputError, MerstudioError
 from merstudio.gui import commands as C
 from merstudio.project import PROJECT_SUFFIX, Project, ProjectInUse, Video
 from merstudio.project.lock import HEARTBEAT_EVERY
 
 if TYPE_CHECKING:
     from merstudio.gui.main_window import MainWindow
+
+log = logging.getLogger(__name__)
 
 MAX_RECENT = 8
 # seconds a write on the GUI thread waits for a lock another program holds, then fails with a message (the store's
@@ -34,6 +37,7 @@ class Session(QObject):
     projectChanged = Signal()  # a project was opened, created or closed (read-only state included)
     videoChanged = Signal()  # the current video is another one (or none): every view starts over
     projectClosing = Signal()  # the project is about to close: stop what writes to it
+    projectMoved = Signal()  # the project file was moved or renamed while open, and followed (follow_project)
 
     def __init__(self, win: MainWindow, open_source: Callable[[str], Any]) -> None:
         super().__init__(win)
@@ -104,7 +108,13 @@ class Session(QObject):
         if proj.read_only:
             self.win.show_info(f"{proj.path.name} is open read-only ({proj.read_only_reason}): you can look at it "
                                "and export from it, but edits are refused.")
-        self._note = restored_line(proj)  # said once a video is shown (its own status line would hide it)
+        aside: dict[int, int] = {}
+        if not proj.read_only:
+            try:  # cancelled re-runs an older version left active over a complete run
+                aside = proj.set_aside_cancelled_reruns()
+            except MerstudioError as exc:
+                log.warning("%s: cancelled re-runs not set aside (%s)", proj.path, exc)
+        self._note = restored_line(proj, aside)  # said once a video is shown (its own status line would hide it)
         if vids and select:
             self.select_video(vids[0].id)
         self._say_note()
@@ -214,9 +224,24 @@ class Session(QObject):
         self.videoChanged.emit()
         self._say_note()
 
+    def follow_project(self) -> str:
+        """The project file was moved or renamed while open: the project follows it (Project.follow_move), and
+        with it the backup, the title, the default export folder and the names made from the project's, and the
+        recent projects' entry. One stat when it did not move: called before a save, an export and when the window
+        comes to the front. Returns the status line saying so ("" when it did not move or cannot be found)."""
+        proj = self.project
+        old = proj.path if proj is not None else None
+        moved = proj.follow_move() if proj is not None else None
+        if moved is None:
+            return ""
+        self._add_recent(moved, replacing=old)
+        self.projectMoved.emit()
+        return f"project file moved to {moved}"
+
     # ---------------------------------------------------------------- recent projects
-    def _add_recent(self, path: Path) -> None:
-        recent = [str(path.resolve())] + [p for p in self.recent_projects() if p != str(path.resolve())]
+    def _add_recent(self, path: Path, replacing: Path | None = None) -> None:
+        gone = {str(path.resolve())} | ({str(replacing.resolve())} if replacing is not None else set())
+        recent = [str(path.resolve())] + [p for p in self.recent_projects() if p not in gone]
         self.win.qsettings.setValue("recentProjects", recent[:MAX_RECENT])
 
     def recent_projects(self) -> list[str]:
@@ -226,18 +251,22 @@ class Session(QObject):
         return [str(p) for p in v] if isinstance(v, (list, tuple)) else []
 
 
-def restored_line(proj: Project) -> str:
-    """The status line for re-runs found interrupted on opening whose complete run came back ("" when none)."""
-    if not proj.restored_analyses:
-        return ""
-    names = []
-    for vid in proj.restored_analyses:
-        try:
-            names.append(proj.video(vid).name)
-        except KeyError:
-            names.append(f"video {vid}")
-    return (f"{', '.join(names)}: an interrupted re-run was set aside (its frames kept, inactive); the complete run "
-            "before it is shown again")
+def restored_line(proj: Project, cancelled: Mapping[int, int] | None = None) -> str:
+    """The status line for re-runs found interrupted (``proj.restored_analyses``) or cancelled (``cancelled``:
+    Project.set_aside_cancelled_reruns) on opening whose complete run came back ("" when none)."""
+    def names(vids: Iterable[int]) -> str:
+        out = []
+        for vid in vids:
+            try:
+                out.append(proj.video(vid).name)
+            except KeyError:
+                out.append(f"video {vid}")
+        return ", ".join(out)
+
+    lines = [f"{names(vids)}: {'an' if how == 'interrupted' else 'a'} {how} re-run was set aside (its frames kept, "
+             "inactive); the complete run before it is shown again"
+             for how, vids in (("interrupted", proj.restored_analyses), ("cancelled", cancelled or {})) if vids]
+    return "; ".join(lines)
 
 
 def close_source(source: Any) -> None:

@@ -7,7 +7,8 @@ opened. A project moved or renamed while open (the app keeps it open, and SQLite
 the journal ``-wal`` beside the old name) is reached by no path: a connection to its new place would read it
 without its journal, and there is no file at the old one. The snapshot is then a copy made through the open
 connection itself (SQLite's backup API, into memory): 60-160 ms and the project's size in memory for a 20-minute
-video's project (36 000 rows with their landmarks, 170 MB), only after such a move.
+video's project (36 000 rows with their landmarks, 170 MB), only after such a move, followed or not
+(``Project.follow_move`` names the file's new place, but its journal stays beside the name SQLite opened).
 
 Whether the file at the path is still the open project is asked before anything opens it
 (``Project.at_its_path``: the file's device and inode as opened). Another file put under the name (a copy of the

@@ -21,8 +21,12 @@ writer, removes what a killed ``save()`` left (``<name>.bak.tmp``, temporaries o
 
 Analysis runs (schema 6): a video has one active run, the one every reader sees, and at most one previous run a
 re-run kept so that the re-run can be undone (``begin_analysis``, ``previous_analysis``, ``set_active_analysis``).
-A re-run that fails or is interrupted never replaces a complete run: ``restore_complete_run`` (the GUI, after a
-failure; the writer's open, after a kill) makes the complete one active again and keeps the partial one inactive.
+A re-run that fails, is interrupted or is cancelled never replaces a complete run: ``restore_complete_run`` (the
+GUI, after a failure or a cancel; the writer's open, after a kill) makes the complete one active again and keeps the
+partial one inactive (``set_aside_cancelled_reruns``: those an older app left active).
+
+A file moved or renamed while open is followed (``follow_move``: its new name from this process's open descriptor
+of it, Linux), so that the backup, and whatever is named after the project, go beside it.
 """
 
 from __future__ import annotations
@@ -95,6 +99,27 @@ def _file_id(path: Path) -> tuple[int, int] | None:
     except OSError:
         return None
     return st.st_dev, st.st_ino
+
+
+def _current_name(file_id: tuple[int, int]) -> Path | None:
+    """The name the file (device, inode) has now, read from this process's open descriptors of it (Linux's
+    /proc/self/fd); None where that cannot be told (another OS) or no name reaches it (deleted)."""
+    fds = Path("/proc/self/fd")
+    try:
+        names = os.listdir(fds)
+    except OSError:
+        return None
+    for fd in names:
+        try:
+            st = os.fstat(int(fd))
+            if (st.st_dev, st.st_ino) != file_id:
+                continue
+            p = Path(os.readlink(fds / fd))
+        except (OSError, ValueError):  # closed meanwhile, or not a number
+            continue
+        if p.is_absolute() and _file_id(p) == file_id:  # a deleted file's link ("… (deleted)") names nothing
+            return p
+    return None
 
 
 def _fault_text(exc: BaseException) -> str:
@@ -198,7 +223,8 @@ class Project(BehaviourTables):
 
     def __init__(self, path: Path, con: sqlite3.Connection, read_only_reason: str = "",
                  claim: ProjectLock | None = None, busy_timeout: float = DEFAULT_BUSY_TIMEOUT) -> None:
-        self.path = path
+        self.path = path  # where the file is (follow_move updates it when the file moved while open)
+        self._opened_path = path  # the name SQLite opened it by: its -wal and -shm stay beside that name
         self._con = con
         self._lock = threading.RLock()
         self._claim = claim
@@ -222,7 +248,7 @@ class Project(BehaviourTables):
         return bool(self.read_only_reason)
 
     def _register(self, tidy: bool) -> None:
-        sidefiles.register(self.path)
+        sidefiles.register(self._opened_path)
         self._registered, self._tidy = True, tidy
 
     # ----------------------------------------------------------------- opening
@@ -466,6 +492,22 @@ class Project(BehaviourTables):
                             self.restored_analyses[int(r[2])] = restored
         return [int(r[0]) for r in gone]
 
+    def set_aside_cancelled_reruns(self) -> dict[int, int]:
+        """Re-runs cancelled over a complete run and still active (the app kept them so, one undo step away, until
+        2026-12-05; once the project was closed the complete run could not be reached): the complete run is made
+        active again and the cancelled one kept inactive, as :meth:`restore_complete_run` does. The app calls it
+        when it opens a project for writing (a cancel is the coder's; the CLI shows the run as stored). Returns
+        {video id: the run made active}."""
+        rows = self._query("SELECT video_id FROM analyses WHERE active = 1 AND status = 'cancelled'")
+        restored: dict[int, int] = {}
+        if rows:
+            with self._tx() as con:
+                for (vid,) in rows:
+                    run = self._restore_complete_run(con, int(vid))
+                    if run is not None:
+                        restored[int(vid)] = run
+        return restored
+
     def restore_complete_run(self, video_id: int, proposals: Iterable[Event] | None = None) -> int | None:
         """After a re-run failed or was interrupted: when the video's active run did not complete and its previous
         run did, make the previous one active again (the partial run stays, inactive: a record, and the run a next
@@ -548,11 +590,31 @@ class Project(BehaviourTables):
             self._con.execute("SELECT COUNT(*) FROM videos").fetchone()
 
     def at_its_path(self) -> bool:
-        """Whether `path` still names the file this project was opened from: not once it was moved or renamed
-        while open (SQLite goes on through its open file, its journal beside the old name) or another file was put
-        under the name (a connection opened by the path would read a mix of that file and this one's journal, and
-        on closing fold the journal into the wrong file and delete it)."""
-        return self._file_id is not None and _file_id(self.path) == self._file_id
+        """Whether `path` still names the file this project was opened from, its journal beside it: not once it was
+        moved or renamed while open (SQLite goes on through its open file, its journal beside the old name, even
+        when follow_move found the new one) or another file was put under the name (a connection opened by the
+        path would read a mix of that file and this one's journal, and on closing fold the journal into the wrong
+        file and delete it)."""
+        return (self._file_id is not None and self.path == self._opened_path
+                and _file_id(self.path) == self._file_id)
+
+    def follow_move(self) -> Path | None:
+        """The file was moved or renamed while open: ``path`` becomes its new name, which is returned (the backup,
+        and what the app names after the project, go beside it). None when ``path`` still names it (one stat) or
+        no name can be found for it (see :meth:`lost`). The name is that of this process's open descriptor of the
+        file (its device and inode as opened; Linux only)."""
+        if self._file_id is None or self._closed or _file_id(self.path) == self._file_id:
+            return None
+        found = _current_name(self._file_id)
+        if found is None or found == self.path:
+            return None
+        self.path = found
+        return found
+
+    def lost(self) -> bool:
+        """Whether no name reaches the open file any more (deleted, or moved where follow_move cannot find it: on
+        another OS): the edits go on into it, but only ``save()``'s backup is a file anyone else can open."""
+        return self._file_id is not None and _file_id(self.path) != self._file_id
 
     def copy_in_memory(self, reason: str) -> Project:
         """A read-only copy of the project as it is now, in memory, made through this connection (SQLite's backup
@@ -576,12 +638,16 @@ class Project(BehaviourTables):
             if not self.read_only:
                 with suppress(sqlite3.Error):
                     self._con.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            # SQLite neither checkpoints nor removes the journal of a file no longer at the name it opened
+            moved = self._file_id is not None and _file_id(self._opened_path) != self._file_id
             with suppress(sqlite3.Error):
                 self._con.close()
             if self._registered:
-                sidefiles.unregister(self.path)
-                if self._tidy:  # a read-only connection's side files, which no writer of the file could use
-                    sidefiles.remove_unused(self.path)
+                sidefiles.unregister(self._opened_path)
+                # a read-only connection's side files, which no writer of the file could use; or the emptied ones
+                # left beside the name a moved file had
+                if self._tidy or moved:
+                    sidefiles.remove_unused(self._opened_path)
             if self._release_claim is not None:
                 self._release_claim()  # releases the claim once
             self._claim = None

@@ -294,7 +294,7 @@ class MainWindow(QMainWindow):
             self.addAction(act)
         e.addSeparator()
         self._action(e, "New event from selection / marks", lambda: x(C.NewEvent), "C")
-        self._action(e, "Edit event…", lambda: x(C.EditEvent), ["Return", "E"])
+        self._action(e, "Edit event…", lambda: x(C.EditEvent), ["Return", "Enter", "E"])  # Enter: the keypad's
         self._action(e, "Delete event", lambda: x(C.DeleteEvent), ["Delete", "Backspace"])
         self._action(e, "Clear marks and selection", self.coding.clear_marks, "Esc")
         e.addSeparator()

@@ -165,6 +165,9 @@ class Timeline(pg.GraphicsLayoutWidget):
         self._no_heat = self._note(self.heat_plot, NO_ANALYSIS.format(what="the AU heat map"), "#37474f")
         self.motion_plot = self._track(3, "motion", height=2)
         self.motion_plot.setYRange(0, MOTION_MIN_TOP, padding=0.02)
+        # pyqtgraph's own ticks (0, 0.2, .. 1.0) ran together on the empty window's short lane: the drawn lane's step
+        step = _tick_step(MOTION_MIN_TOP)
+        self.motion_plot.getAxis("left").setTickSpacing(step, step)
         self.motion_legend = self._legend(self.motion_plot, 3)
         self._blink_bars = pg.BarGraphItem(x0=np.zeros(0), width=np.zeros(0), y0=0.0, height=MOTION_MIN_TOP,
                                            brush=pg.mkBrush(120, 144, 156, 60), pen=pg.mkPen(None))

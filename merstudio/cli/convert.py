@@ -21,6 +21,7 @@ from merstudio.errors import InputError
 EVENT_FORMATS = ("eaf", "boris-tsv", "boris-csv", "boris-xlsx", "boris-project", "events-csv")
 AU_TABLE_FORMATS = ("openface", "pyfeat")  # per-frame AU tables: read, and written back with --to
 IN_FORMATS = (*EVENT_FORMATS, *AU_TABLE_FORMATS)
+ALL_VIDEOS = "all"  # --video all: every video of the project, in one events CSV
 
 EPILOG = """examples:
   merstudio convert coded.eaf coded.tsv --fps 30              ELAN -> BORIS-style TSV
@@ -37,6 +38,8 @@ EPILOG = """examples:
   merstudio convert --project study.merproj --import openface.csv --video 1   as the video's 'OpenFace' overlay
   merstudio convert --project study.merproj --import pyfeat.csv --video 1     as its 'py-feat' overlay
   merstudio convert --project study.merproj --export coded.eaf --video 1
+  merstudio convert --project study.merproj --export all.csv --video all   every video's events, one CSV
+  merstudio convert --project study.merproj --import all.csv --video all   each row into the video it names
   merstudio convert --project study.merproj --import CASME2-coding.xlsx --dataset casme2 --clip EP02_01f \\
       --subject 1 --clip-folder CASME2-RAW/sub01/EP02_01f --video 2
 
@@ -60,8 +63,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--fps", action=frame_rate(), help="the video's frame rate (default: the one the input file records)")
     p.add_argument("--video", "--video-id", dest="video", metavar="VIDEO",
                    help="with --project: the video (its id, file name, or a path or path end that is unique, "
-                        "e.g. P1/interview.mp4); otherwise: the media file whose rows "
-                        "to convert when the input holds several")
+                        "e.g. P1/interview.mp4), or 'all' (every video, in one events CSV: --export all.csv "
+                        "writes each row's video, --import all.csv puts each row into its video); otherwise: the "
+                        "media file whose rows to convert when the input holds several")
     p.add_argument("--media", type=Path, help="the video file the output should refer to (default: the input's); "
                                                "when it is here and has a variable frame rate, times are placed on "
                                                "its frames' own times")
@@ -96,8 +100,9 @@ def register(sub: argparse._SubParsersAction) -> None:
                    help="--import: the coder of FILE's events that name none; a FILE without events records NAME as "
                         "having coded the video and found nothing (compared by `merstudio agreement`)")
     g.add_argument("--export", dest="export_file", type=Path, metavar="FILE",
-                   help="export the video's events from the project to FILE (with --to openface / --to pyfeat: "
-                        "its analysis, the per-frame AU table, to a .csv)")
+                   help="export the video's events from the project to FILE (with --video all: every video's, "
+                        "to one events CSV; with --to openface / --to pyfeat: its analysis, the per-frame AU table, "
+                        "to a .csv)")
     g.add_argument("--status", action="append", choices=("proposal", "accepted", "rejected"),
                    help="only events with this status (repeatable; default all): what --export writes, what a "
                         "conversion IN OUT writes, what --import imports (not with --replace)")
@@ -383,6 +388,104 @@ def _import_au_table(project: Any, vid: int, args: argparse.Namespace, kind: str
     return 0
 
 
+def _events_format(path: Path, fmt: str | None) -> str:
+    """The events format ``path`` is written in (as ``interchange.write_events`` chooses it)."""
+    from merstudio import interchange as ix
+
+    if fmt is None and path.suffix.lower() == ".csv":
+        return "boris-csv" if path.name.lower().endswith(".boris.csv") else "events-csv"
+    return ix.detect_format(path, fmt, look_inside=False)
+
+
+def _all_videos(project: Any, args: argparse.Namespace) -> int:
+    """``--video all``: every video's events in (--export) or from (--import) one events CSV, whose ``video``
+    column names each row's video. ELAN and BORIS files hold one video's events each: refused, in one line."""
+    from merstudio import interchange as ix
+
+    path = args.export_file if args.export_file is not None else args.import_file
+    if args.to_fmt in AU_TABLE_FORMATS or args.dataset:
+        raise InputError("--video all goes with an events CSV (--export/--import FILE.csv); a per-frame AU table or "
+                         "a dataset sheet is one video's: choose it with --video ID")
+    fmt = _events_format(path, args.to_fmt) if args.export_file is not None else \
+        ix.detect_format(path, args.from_fmt)
+    if fmt != "events-csv":
+        raise InputError(f"{path}: --video all reads and writes merstudio's events CSV (a .csv with a video column); "
+                         f"{fmt} holds one video's events: give each video with --video ID")
+    videos = project.videos()
+    names = [v.name for v in videos]
+    twice = sorted({n for n in names if names.count(n) > 1})
+    # the video column names files: rows of two videos of one name cannot be told apart
+    shared = f"videos {', '.join(twice[:4])} share a file name, which the events CSV's video column cannot tell apart"
+    if twice and args.import_file is not None:
+        raise InputError(f"{args.project}: {shared}; import into each video with --video ID")
+    if twice:
+        print(f"note: {shared}: their rows cannot be imported back with --video all", file=sys.stderr)
+    if args.export_file is not None:
+        _check_out(path, args.overwrite, project)
+        _out_folder(path)
+        keep = set(args.status) if args.status else None
+        evs = [e for v in videos for e in project.events(v.id) if keep is None or e.status in keep]
+        media = {v.id: ix.project_media(project, v.id, _media_times(Path(v.path), quiet=True)[1]) for v in videos}
+        out = ix.write_events(evs, path, media, fmt="events-csv")
+        print(f"wrote {len(evs)} event(s) of {len({e.video_id for e in evs})} of the {len(videos)} videos to {out}")
+        return 0
+    return _import_all(project, args, videos)
+
+
+def _file_videos(path: Path) -> list[str]:
+    """The video names an events CSV's ``video`` column holds (the table as ``read_events_csv`` reads it)."""
+    from merstudio.datasets.parse import cell_text
+    from merstudio.interchange.events_csv import _header_key, _rows
+
+    rows = _rows(path)[0]
+    if not rows:
+        raise InputError(f"{path}: empty file")
+    header = [_header_key(h) for h in rows[0]]
+    if "video" not in header:
+        return []
+    j = header.index("video")
+    return sorted({cell_text(r[j]) for r in rows[1:] if j < len(r)} - {""})
+
+
+def _import_all(project: Any, args: argparse.Namespace, videos: list[Any]) -> int:
+    """Each row of an events CSV into the project video its ``video`` column names: every video's preview is
+    made and checked before anything is written (a video named that is not in the project refuses the file)."""
+    from merstudio import interchange as ix
+    from merstudio.interchange.common import name_list, quote
+
+    path = args.import_file
+    if not path.is_file():
+        raise InputError(f"{path}: not found")
+    named = _file_videos(path)
+    if not named:
+        raise InputError(f"{path}: no video column (or it is empty): import it into one video with --video ID")
+    by_name = {v.name: v for v in videos}
+    unknown = [n for n in named if n not in by_name]
+    if unknown:
+        raise InputError(f"{path}: names video(s) not in {args.project}: {name_list(unknown, 4)}; nothing imported "
+                         f"(the project's: {name_list(by_name, 4)})")
+    previews = []
+    for name in named:
+        v = by_name[name]
+        prev = ix.preview_import(project, path, v.id, fps_override=args.force_fps, fmt="events-csv",
+                                 times=_media_times(Path(v.path), quiet=True)[1], coder=args.coder,
+                                 replace=args.replace)
+        others = {f"video {quote(n)} is not {quote(name)}" for n in named if n != name}
+        prev.skipped = [s for s in prev.skipped if s.reason not in others]  # rows of the other videos: theirs
+        _keep_status(prev, args.status)
+        print(f"{name}: {prev.summary()}", file=sys.stderr)
+        prev.accept(skip_bad=args.yes)  # every video checked before any is written
+        previews.append((v, prev))
+    lines = []
+    for v, prev in previews:
+        added = ix.commit_import(project, prev, skip_bad=args.yes)
+        lines.append(f"{len(added)} into video {v.id} ({v.name})"
+                     + (f", replacing {len(prev.replaces)}" if args.replace else "")
+                     + (f", {len(prev.duplicates)} already there" if prev.duplicates else ""))
+    print(f"imported {'; '.join(lines)} of {args.project}")
+    return 0
+
+
 def _run_project(args: argparse.Namespace) -> int:
     from merstudio import interchange as ix
     from merstudio.project import Project
@@ -406,7 +509,14 @@ def _run_project(args: argparse.Namespace) -> int:
         raise InputError(f"{args.export_file}: --to {args.to_fmt} writes a per-frame AU table; give a FILE ending "
                          "in .csv")
     with Project.open(args.project) as project:
-        vid = video_id(project, args.video)
+        if args.video is not None and args.video.strip().lower() == ALL_VIDEOS:
+            return _all_videos(project, args)
+        try:
+            vid = video_id(project, args.video)
+        except InputError as exc:
+            if args.video is None and args.to_fmt not in AU_TABLE_FORMATS:
+                raise InputError(f"{exc}; or --video all for every video's events in one events CSV") from None
+            raise
         if args.to_fmt in AU_TABLE_FORMATS:
             return _export_au_table(project, vid, args)
 

@@ -129,20 +129,36 @@ class SaveProject(AppCommand):
 
 
 class LocateVideo(AppCommand):
-    """A video that moved and could not be found by its content hash: ask the user where it is."""
+    """A video that moved and could not be found by its content hash: ask the user where it is (the dialog opens
+    in the last folder a video was found in, else the project's), then look in that folder for the project's other
+    missing videos too (moved together, they are found at once: one dialog, not one per video) and say how many."""
 
     @staticmethod
     def ask(ctx: CommandContext, params: Params) -> bool:
-        return _ask_path(ctx, params, "path", f"Where is {params.get('name', 'the video')}?", VIDEO_FILTER)
+        proj = ctx.win.project
+        start = str(proj.search_dirs[-1] if proj.search_dirs else proj.path.parent) if proj is not None else ""
+        return _ask_path(ctx, params, "path", f"Where is {params.get('name', 'the video')}?", VIDEO_FILTER,
+                         default=start)
 
     @staticmethod
     def do(ctx: CommandContext, params: Params) -> None:
-        assert ctx.win.project is not None
-        video = ctx.win.project.relocate(params["video_id"], params["path"])  # read-only: checked, not stored
-        if ctx.win.project.read_only:
-            ctx.win.session.select_video(params["video_id"], source=ctx.win.session.open_source(video.path))
+        proj = ctx.win.project
+        assert proj is not None
+        vid = params["video_id"]
+        video = proj.relocate(vid, params["path"])  # read-only: checked, not stored
+        folder = Path(video.path).parent
+        found, missing = proj.locate_missing(folder, exclude=[vid])
+        if proj.read_only:
+            ctx.win.session.select_video(vid, source=ctx.win.session.open_source(video.path))
         else:
-            ctx.win.session.select_video(params["video_id"])
+            ctx.win.session.select_video(vid)
+        if found or missing:
+            line = f"Found {video.name} in {folder}"
+            if found:
+                line += f"; found {len(found)} other missing video{'s' * (len(found) != 1)} there too"
+            if missing:
+                line += f"; {len(missing)} still missing (not in that folder)"
+            ctx.win.statusBar().showMessage(line, 15000)
 
 
 # ---------------------------------------------------------------------------------------------------- analysis
@@ -450,6 +466,7 @@ EXPORTS = {
     "frames_neutral": ("Per-frame CSV relative to neutral", "CSV (*.csv)", "{stem}_frames_neutral.csv"),
     "events_csv": ("Events report CSV (ids, times, durations)", "CSV (*.csv)", "{stem}_events.csv"),
     "events_xlsx": ("Events report XLSX", "Excel (*.xlsx)", "{stem}_events.xlsx"),
+    "events_all": ("Events of all videos (CSV)", "Events CSV (*.csv)", "{project}_all_events.csv"),
     "summary": ("Summary CSV + timeline PNG", "CSV (*.csv)", "{stem}_summary.csv"),
     "labelled": ("Labelled set for fine-tuning", "CSV (*.csv)", "{project}_labels.csv"),
     "behaviours": ("Behaviour events CSV", "CSV (*.csv)", "{stem}_behaviours.csv"),
@@ -518,6 +535,8 @@ class Export(AppCommand):
                               + _behaviours_beside(reader, vid, path, copy),
                               busy="Exporting the events…")
             return
+        elif kind == "events_all":
+            out = [_all_events_csv(proj, path, vid, times)]
         elif kind == "behaviours":
             out = [ex.export_behaviours_csv(proj, path, video_id=video.id, progress=progress, times=times)]
         elif kind == "summary":  # seconds of matplotlib, 0.2 s of reading: both in the worker
@@ -533,6 +552,17 @@ class Export(AppCommand):
         else:
             raise InputError(f"export: unknown kind {kind!r}")
         win.export_done(out)
+
+
+def _all_events_csv(proj: Any, path: Path, current: int, times: Any) -> Path:
+    """Every video's events in one events CSV (the interchange format), each row naming its video: what `merstudio
+    convert --project P --import FILE --video all` puts back into the videos. ``times``: the current video's frame
+    times as its player knows them (the others': those their analysis stored)."""
+    from merstudio.interchange import project_media, write_events
+
+    videos = proj.videos()
+    media = {v.id: project_media(proj, v.id, times if v.id == current else None) for v in videos}
+    return write_events([e for v in videos for e in proj.events(v.id)], path, media, fmt="events-csv")
 
 
 def _own_times(times: Any) -> Any:

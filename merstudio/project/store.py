@@ -242,6 +242,9 @@ class Project(BehaviourTables):
         self._file_id: tuple[int, int] | None = None
         self._registered = False  # counted among this process's openers of the file (merstudio.project.sidefiles)
         self._tidy = False  # a reader that cannot write the file: removes SQLite's side files on close when unused
+        # folders the user found a moved video in this session (locate_missing): locate_video looks there too, so a
+        # read-only project, which stores no new path, still finds the videos moved with it
+        self.search_dirs: list[Path] = []
 
     @property
     def read_only(self) -> bool:
@@ -808,7 +811,8 @@ class Project(BehaviourTables):
         candidates: list[Path] = [Path(v.path)]
         if v.relpath:
             candidates.append(self.path.parent / v.relpath)
-        dirs = [self.path.parent, Path(v.path).parent, *map(Path, search_dirs)]
+        dirs = list(dict.fromkeys([self.path.parent, Path(v.path).parent, *map(Path, search_dirs),
+                                   *self.search_dirs]))
         candidates += [d / v.name for d in dirs]
         for c in candidates:
             if self.matches(c, v):
@@ -824,6 +828,22 @@ class Project(BehaviourTables):
                         self.relocate(video_id, c)
                     return c.resolve()
         return None
+
+    def locate_missing(self, folder: str | os.PathLike[str], exclude: Iterable[int] = ()) -> tuple[list[int], list[int]]:
+        """The user found a video in ``folder``: look there (by name, then by content, as :meth:`locate_video`)
+        for the project's other videos that are not where the project says (those in ``exclude`` aside: the one
+        just found), remembering the folder for the rest of the session (``search_dirs``). Returns (ids found,
+        ids still missing)."""
+        where = Path(folder).resolve()
+        self.search_dirs = [d for d in self.search_dirs if d != where] + [where]  # the last one found in: last
+        skip = set(exclude)
+        found: list[int] = []
+        missing: list[int] = []
+        for v in self.videos():
+            if v.id in skip or self.matches(Path(v.path), v):
+                continue
+            (found if self.locate_video(v.id) is not None else missing).append(v.id)
+        return found, missing
 
     def missing_reason(self, video_id: int) -> str:
         """Why locate_video found nothing, in a few words: the file at the stored path is another one now (edited,

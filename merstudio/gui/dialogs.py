@@ -66,6 +66,7 @@ class EventDialog(QDialog):
         # changes nothing and makes no undo step
         self._shown = self._texts()
         self.note.setMaximumHeight(70)
+        self.note.setTabChangesFocus(True)  # Tab goes on to the buttons, as in every other field (no tab typed)
         self.problem = QLabel("", self)
         self.problem.setStyleSheet("color: #c62828")
         for label, w in (("Onset", self.onset), ("Apex", self.apex), ("Offset", self.offset),

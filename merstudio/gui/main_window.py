@@ -25,7 +25,6 @@ from PySide6.QtWidgets import (
     QDockWidget,
     QHBoxLayout,
     QLabel,
-    QListWidget,
     QListWidgetItem,
     QMainWindow,
     QMenu,
@@ -61,6 +60,7 @@ from merstudio.gui.state import timecode
 from merstudio.gui.status_bar import BusyIndicator, StatusBar
 from merstudio.gui.timeline import Timeline
 from merstudio.gui.transport import Transport
+from merstudio.gui.video_list import SelectVideo, StepVideo, VideoList
 from merstudio.gui.video_view import TransportSlider, VideoView
 from merstudio.gui.workers import _default_analysis, _default_open
 from merstudio.project import Project, Video
@@ -96,6 +96,10 @@ class MainWindow(QMainWindow):
         self.analysis = AnalysisControl(self, make_analysis)
         self.exports = Exports(self)  # exports written in a worker (summary, per-frame CSV, XLSX reports)
         self.checkpoint_question: Any = None  # the checkpoint dialog asking whether to use a loaded model
+        # where the coder was in each video of the open project (play head, timeline's frame range), for this
+        # session: switching back to a video goes back there, not to frame 0 zoomed out
+        self._places: dict[int, tuple[int, tuple[float, float]]] = {}
+        self._placed: int | None = None  # the video the play head and the timeline show
         self._build_ui()
         self._build_actions()
         self._connect()
@@ -209,8 +213,9 @@ class MainWindow(QMainWindow):
         self.undo_view = QUndoView(self.undo_stack, self)
         self.undo_view.setEmptyLabel("<opened>")
         self.history_dock = self._dock("Undo history", self.undo_view, Qt.DockWidgetArea.RightDockWidgetArea)
-        self.video_list = QListWidget(self)
-        self.video_list.itemActivated.connect(lambda it: self.session.select_video(it.data(Qt.ItemDataRole.UserRole)))
+        self.video_list = VideoList(self)  # Return opens the current row's video (gui/video_list.py)
+        self.video_list.itemActivated.connect(
+            lambda it: self.ctx.execute(SelectVideo, video_id=it.data(Qt.ItemDataRole.UserRole)))
         # right-click: name the person a video shows (fine-tuning holds out whole subjects)
         self.video_list.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.video_list.customContextMenuRequested.connect(self._video_list_menu)
@@ -405,6 +410,8 @@ class MainWindow(QMainWindow):
         self._action(v, "Pan timeline left", lambda: self.timeline.pan_x(-0.25), "Ctrl+Left")
         self._action(v, "Pan timeline right", lambda: self.timeline.pan_x(0.25), "Ctrl+Right")
         v.addSeparator()
+        self._action(v, "Next video", lambda: x(StepVideo, step=+1), "Ctrl+PgDown")
+        self._action(v, "Previous video", lambda: x(StepVideo, step=-1), "Ctrl+PgUp")
         for d in (self.events_dock, self.history_dock, self.videos_dock):
             v.addAction(d.toggleViewAction())
         self.first_run = FirstRun(self)  # toolbar, empty state, "what next" hint (gui/first_run.py)
@@ -561,6 +568,7 @@ class MainWindow(QMainWindow):
         """Before the project closes: nothing may write to it any more, and nothing of it stays on screen."""
         self.analysis.stop()
         self.coding.undo_stack.clear()
+        self._places.clear()  # video ids are the project's
         for name in ("agreement_dialog", "finetune_dialog"):
             dlg = getattr(self, name, None)
             if dlg is not None:
@@ -575,6 +583,7 @@ class MainWindow(QMainWindow):
         goes (AU curves, heat map, motion lane, class curves, overlays, events, selection, marks, face overlay,
         status message), then the new video's picture, results and events are loaded."""
         self.statusBar().clearMessage()
+        self._keep_place()
         held_note = self.analysis.drop_held_elsewhere()  # a run waiting for its checkpoint: of the other video
         self._picked_face = None
         self.face_pictures.stop()
@@ -594,13 +603,13 @@ class MainWindow(QMainWindow):
         self.analysis.load()
         self.video_view.set_turn(self.analysis.view_turn() if video is not None else 0)
         self.coding.reload()
-        for i in range(self.video_list.count()):
-            it = self.video_list.item(i)
-            it.setSelected(video is not None and it.data(Qt.ItemDataRole.UserRole) == video.id)
+        self.video_list.show_current(video.id if video is not None else None)
+        self._placed = video.id if video is not None else None
         if video is None:
             self._update_labels()
             return
         self.transport.start()
+        self._restore_place(video.id)
         assert self.project is not None
         a = self.project.analysis(video.id)
         if a is not None:
@@ -619,6 +628,22 @@ class MainWindow(QMainWindow):
         if held_note:
             self.statusBar().showMessage(held_note, 10000)
         self._update_labels()
+
+    def _keep_place(self) -> None:
+        """Remember where the video being left was shown (_restore_place brings it back)."""
+        if self._placed is not None and self.transport.source is not None:
+            lo, hi = self.timeline.au_plot.viewRange()[0]
+            self._places[self._placed] = (self.transport.current_frame, (float(lo), float(hi)))
+
+    def _restore_place(self, video_id: int) -> None:
+        """Back to a video shown before: its play head and the timeline's range as they were left (clamped to
+        the video, should its file have changed)."""
+        place = self._places.get(video_id)
+        if place is None:
+            return
+        frame, (lo, hi) = place
+        self.transport.seek(frame)
+        self.timeline.au_plot.setXRange(lo, hi, padding=0)  # after the seek: its "keep the play head in view"
 
     def _faces_menu(self, menu: QMenu) -> None:
         """How many faces the next analysis follows per frame: automatic, or a fixed number (a panel of five)."""
@@ -684,7 +709,7 @@ class MainWindow(QMainWindow):
             it.setData(Qt.ItemDataRole.UserRole, v.id)
             it.setToolTip(v.path)
             self.video_list.addItem(it)
-            it.setSelected(self.video is not None and v.id == self.video.id)  # once in the list: else ignored
+        self.video_list.show_current(self.video.id if self.video is not None else None)  # once in the list
 
     def _build_recent_menu(self) -> None:
         self.recent_menu.clear()

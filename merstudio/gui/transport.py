@@ -49,6 +49,9 @@ class Transport(QObject):
         self.pause()
         self._stop_loader()
         self.source = source
+        # until start(): views that follow the switch ask for the current frame of the new video (frame 100 of the
+        # last one was "out of range (0..71)" in a 72-frame video)
+        self.current_frame = 0
         if source is None:
             self.frame_count = 1
             self.playback.set_video(1, self.fps, None)  # no audio: the waveform lane and the sound go too

@@ -271,3 +271,21 @@ def test_seek_shows_loading_until_the_new_picture_arrives(qtbot, qsettings, vide
     finally:
         gate.set()
         win.shutdown()
+
+
+def test_switching_from_a_late_frame_to_a_shorter_video_says_nothing_out_of_range(qtbot, window, video_path,
+                                                                                  tmp_path):
+    """The views that follow a switch asked for the old video's frame in the new one before the play head was put
+    back: frame 50 of the long video was 'frame 50 out of range (0..19)' in the status bar of a 20-frame one."""
+    win = window
+    short = write_video(tmp_path / "media" / "short.avi", n=20)
+    win.overlay_action.setChecked(True)  # the face labels over the video ask for the current frame on a switch
+    assert win.ctx.execute(C.NewProject, path=str(tmp_path / "study"))
+    assert win.ctx.execute(C.OpenVideo, path=str(video_path))
+    win.transport.seek(win.frame_count - 1)
+    qtbot.waitUntil(lambda: win.transport.current_frame == win.frame_count - 1, timeout=5000)
+    assert win.frame_count - 1 >= 20
+    assert win.ctx.execute(C.OpenVideo, path=str(short)), win.errors
+    assert win.frame_count == 20
+    qtbot.wait(300)  # the frame loader answers on its thread
+    assert "out of range" not in win.statusBar().currentMessage() and not win.errors

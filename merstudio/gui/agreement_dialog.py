@@ -150,13 +150,19 @@ def _alpha_coders(report: Any) -> str:
 class AgreementDialog(QDialog):
     """``compute(coders, tolerance, iou, all_videos, all_coded)`` returns an AgreementReport (the window binds it to its
     project); ``coders``: every coder known for the scope, all checked at first; ``save``: what "Save CSV…" runs;
-    ``video_names()``: {video id: file name}, how the header names the videos."""
+    ``video_names()``: {video id: file name}, how the header names the videos; ``coders_for(all_videos)``: the
+    coders with events (or a recorded coding) on this video / all videos. Given it, only those are ticked by default
+    (again when Videos changes, the user's own ticks kept) and a ticked coder without events there is left out with a
+    note: in a multi-video project a coder of another video no longer makes the report refuse."""
 
     def __init__(self, compute: Callable[..., Any], coders: Sequence[str], parent: QWidget | None = None,
                  tolerance: int = 3, iou: float = 0.5, all_videos: bool = False, all_coded: bool = False,
                  save: Callable[[], Any] | None = None,
-                 video_names: Callable[[], Mapping[int, str]] | None = None) -> None:
+                 video_names: Callable[[], Mapping[int, str]] | None = None,
+                 coders_for: Callable[[bool], Sequence[str]] | None = None) -> None:
         super().__init__(parent)
+        self._coders_for = coders_for
+        self._user_ticks: dict[str, bool] = {}  # coder -> ticked, as the user set it: kept when Videos changes
         self._video_names = video_names  # {video id: file name}: the header names the videos, not their ids
         self.setWindowTitle("Agreement between coders")
         self._compute = compute
@@ -187,7 +193,14 @@ class AgreementDialog(QDialog):
                                   "the video, and it is left out of their comparisons.")
         self.all_coded.setChecked(all_coded)
         form = QFormLayout()
-        form.addRow("Coders", self.coder_list)
+        self.coder_note = QLabel(self)  # the coders without events on the chosen videos
+        self.coder_note.setWordWrap(True)
+        self.coder_note.setVisible(False)
+        coders_box = QVBoxLayout()
+        coders_box.setContentsMargins(0, 0, 0, 0)
+        coders_box.addWidget(self.coder_list)
+        coders_box.addWidget(self.coder_note)
+        form.addRow("Coders", coders_box)
         form.addRow("Onset/apex/offset tolerance", self.tolerance)
         form.addRow("or IoU at least", self.iou)
         form.addRow("Videos", self.scope)
@@ -233,12 +246,41 @@ class AgreementDialog(QDialog):
         lay.addWidget(self.tabs, 1)
         lay.addWidget(self.notes)
         lay.addLayout(buttons)
-        self.coder_list.itemChanged.connect(lambda *_: self.recompute())
+        self.coder_list.itemChanged.connect(self._ticked)
         self.tolerance.valueChanged.connect(lambda *_: self.recompute())
         self.iou.valueChanged.connect(lambda *_: self.recompute())
-        self.scope.currentIndexChanged.connect(lambda *_: self.recompute())
+        self.scope.currentIndexChanged.connect(lambda *_: self._scope_changed())
         self.all_coded.toggled.connect(lambda *_: self.recompute())
+        self._apply_default_ticks()
         self.resize(900, 620)
+
+    def _items(self) -> list[QListWidgetItem]:
+        return [self.coder_list.item(i) for i in range(self.coder_list.count())]
+
+    def _with_events(self) -> set[str] | None:
+        """The coders with events on the chosen videos; None when the caller cannot tell (every coder counts)."""
+        if self._coders_for is None:
+            return None
+        return set(self._coders_for(self.scope.currentIndex() == 1))
+
+    def _ticked(self, item: QListWidgetItem) -> None:
+        self._user_ticks[item.text()] = item.checkState() == Qt.CheckState.Checked
+        self.recompute()
+
+    def _scope_changed(self) -> None:
+        self._apply_default_ticks()
+        self.recompute()
+
+    def _apply_default_ticks(self) -> None:
+        """Tick the coders with events on the chosen videos, except where the user ticked or unticked one."""
+        have = self._with_events()
+        if have is None:
+            return
+        self.coder_list.blockSignals(True)
+        for it in self._items():
+            on = self._user_ticks.get(it.text(), it.text() in have)
+            it.setCheckState(Qt.CheckState.Checked if on else Qt.CheckState.Unchecked)
+        self.coder_list.blockSignals(False)
 
     def chosen_coders(self) -> list[str]:
         return [self.coder_list.item(i).text() for i in range(self.coder_list.count())
@@ -251,17 +293,18 @@ class AgreementDialog(QDialog):
         widgets = (self.coder_list, self.tolerance, self.iou, self.scope, self.all_coded)
         for w in widgets:
             w.blockSignals(True)
-        if coders is not None:
+        if all_videos is not None:
+            self.scope.setCurrentIndex(1 if all_videos else 0)
+            self._apply_default_ticks()
+        if coders is not None:  # asked for by name: the user's ticks
             want = set(coders)
-            for i in range(self.coder_list.count()):
-                it = self.coder_list.item(i)
+            for it in self._items():
                 it.setCheckState(Qt.CheckState.Checked if it.text() in want else Qt.CheckState.Unchecked)
+                self._user_ticks[it.text()] = it.text() in want
         if tolerance is not None:
             self.tolerance.setValue(int(tolerance))
         if iou is not None:
             self.iou.setValue(float(iou))
-        if all_videos is not None:
-            self.scope.setCurrentIndex(1 if all_videos else 0)
         if all_coded is not None:
             self.all_coded.setChecked(bool(all_coded))
         for w in widgets:
@@ -283,8 +326,30 @@ class AgreementDialog(QDialog):
         self.coder_list.blockSignals(False)
         self.recompute()
 
+    def _mark_coders(self) -> set[str] | None:
+        """Grey out and name, under the list, the coders without events on the chosen videos."""
+        have = self._with_events()
+        where = "these videos" if self.scope.currentIndex() == 1 else "this video"
+        idle = [] if have is None else [it.text() for it in self._items() if it.text() not in have]
+        fate = "counted as finding none" if self.all_coded.isChecked() else "left out of the report"
+        for it in self._items():
+            none = it.text() in idle
+            it.setToolTip(f"no events by {it.text()} on {where}: {fate}" if none else "")
+            it.setForeground(self.palette().color(self.palette().ColorRole.PlaceholderText) if none
+                             else self.palette().color(self.palette().ColorRole.Text))
+        self.coder_note.setText(f"No events on {where}: {', '.join(idle)} ({fate} if ticked)." if idle else "")
+        self.coder_note.setVisible(bool(idle))
+        return have
+
     def recompute(self) -> None:
+        self.coder_list.blockSignals(True)  # the marks are no tick
+        have = self._mark_coders()
+        self.coder_list.blockSignals(False)
         coders = self.chosen_coders()
+        if have is not None and not self.all_coded.isChecked():
+            # one ticked without events here would make the report refuse as a whole: left out, as its note says
+            # (with "every coder coded these videos" it found nothing there, and counts)
+            coders = [c for c in coders if c in have]
         self.error = ""
         if len(coders) < 2:
             self._show(None, "Choose at least two coders.")

@@ -12,8 +12,10 @@ from merstudio.gui.state import timecode
 from merstudio.io.timebase import Timebase
 from merstudio.project.events import Event
 
-# face after what coders read first (in a one-person video it says nothing new)
-COLUMNS = ("id", "onset", "apex", "offset", "time", "emotion", "AUs", "face", "coder", "conf", "source", "status",
+# what coders read first (the frames, emotion, AUs, coder, status) on the left: in the narrow pane of a 1280x720
+# or 1366x768 screen the columns right of them scroll (status and source were off its edge behind the time);
+# face after them (in a one-person video it says nothing new)
+COLUMNS = ("id", "onset", "apex", "offset", "emotion", "AUs", "coder", "status", "time", "face", "conf", "source",
            "note")
 _STATUS_BG = {"proposal": QColor("#fff8e1"), "rejected": QColor("#eeeeee")}
 

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import pyqtgraph as pg
-from PySide6.QtCore import QThread, Signal
+from PySide6.QtCore import Qt, QThread, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -20,11 +20,13 @@ from PySide6.QtWidgets import (
     QDoubleSpinBox,
     QFileDialog,
     QFormLayout,
+    QFrame,
     QHBoxLayout,
     QLabel,
     QLineEdit,
     QProgressBar,
     QPushButton,
+    QScrollArea,
     QSpinBox,
     QTableWidget,
     QTableWidgetItem,
@@ -39,6 +41,8 @@ from merstudio.model.columns import NONE_CLASS
 
 log = logging.getLogger(__name__)
 
+
+TITLE_BAR = 32  # px a window manager's title bar takes, before the window has a frame to measure
 
 STAGE_TEXT = {"inputs": "Building inputs from the events' videos…", "before": "Scoring the current model…",
               "training": "Training…", "after": "Scoring the new model…", "saving": "Saving the checkpoint…"}
@@ -235,15 +239,30 @@ class FinetuneDialog(QDialog):
         buttons.addStretch(1)
         buttons.addWidget(self.close_button)
 
+        # Everything but the buttons scrolls: the content is ~720 px tall, more than a laptop screen leaves under
+        # its taskbar and title bar, and Start/Close must never be the part that is cut off.
+        content = QWidget(self)
+        body = QVBoxLayout(content)
+        body.setContentsMargins(0, 0, 0, 0)
+        body.addLayout(form)
+        body.addWidget(self.stage_label)
+        body.addWidget(self.bar)
+        body.addWidget(self.plot, 1)
+        body.addWidget(self.table)
+        body.addWidget(self.summary)
+        self.scroll_area = QScrollArea(self)
+        self.scroll_area.setWidgetResizable(True)
+        self.scroll_area.setFrameShape(QFrame.Shape.NoFrame)
+        self.scroll_area.setWidget(content)
+        # it scrolls up and down only: as wide as the content with the scroll bar beside it
+        self.scroll_area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.scroll_area.setMinimumWidth(content.minimumSizeHint().width()
+                                         + self.scroll_area.verticalScrollBar().sizeHint().width())
         lay = QVBoxLayout(self)
-        lay.addLayout(form)
-        lay.addWidget(self.stage_label)
-        lay.addWidget(self.bar)
-        lay.addWidget(self.plot, 1)
-        lay.addWidget(self.table)
-        lay.addWidget(self.summary)
+        lay.addWidget(self.scroll_area, 1)
         lay.addLayout(buttons)
         self.resize(620, 720)
+        self._fitted = False
         self.checkpoint.editingFinished.connect(self.update_data)
         self.holdout.currentTextChanged.connect(self.update_data)
         self.holdout.currentTextChanged.connect(lambda *_: self.split_label.setText(self._split_text()))
@@ -380,12 +399,31 @@ class FinetuneDialog(QDialog):
 
     def showEvent(self, event: Any) -> None:  # noqa: N802 - Qt's name
         super().showEvent(event)
+        if not self._fitted:  # once: later the user's own size stands
+            self._fitted = True
+            self._fit_screen()
         if not self.is_running():
             self.update_data()  # events coded while it was closed
 
     def closeEvent(self, event: Any) -> None:  # noqa: N802 - Qt's name
         self.shutdown()
         super().closeEvent(event)
+
+    def _fit_screen(self) -> None:
+        """Shrink to the screen's available area (its taskbar left out) less the title bar; the scroll area takes
+        the difference, the buttons stay."""
+        screen = self.screen()
+        if screen is None:
+            return
+        avail = screen.availableGeometry()
+        frame = self.frameGeometry().height() - self.geometry().height()
+        frame = frame if frame > 0 else TITLE_BAR  # a window manager adds it after the first show
+        w, h = min(self.width(), avail.width()), min(self.height(), avail.height() - frame)
+        if (w, h) != (self.width(), self.height()):
+            self.resize(w, h)
+            # pos() is the frame's: keep the whole frame on the screen
+            self.move(max(avail.left(), min(self.x(), avail.right() + 1 - w)),
+                      max(avail.top(), min(self.y(), avail.bottom() + 1 - h - frame)))
 
     # ------------------------------------------------------------------ slots
     def _set_running(self, running: bool) -> None:

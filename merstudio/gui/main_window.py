@@ -1049,7 +1049,9 @@ class MainWindow(QMainWindow):
             self.agreement_dialog.deleteLater()
         dlg = AgreementDialog(self.compute_agreement, self.agreement_coders(all_videos=True), self,
                               save=lambda: self.ctx.execute(C.SaveAgreementCSV),
-                              video_names=lambda: {v.id: v.name for v in self.project.videos()} if self.project else {})
+                              video_names=lambda: {v.id: v.name for v in self.project.videos()} if self.project else {},
+                              # ticked by default: the coders with events on the chosen videos
+                              coders_for=lambda all_videos: self.agreement_coders(all_videos=all_videos))
         self.agreement_dialog = dlg
         dlg.set_choices(coders=coders, tolerance=tolerance, iou=iou, all_videos=all_videos, all_coded=all_coded)
         dlg.show()

@@ -68,11 +68,16 @@ NEUTRAL_BAND = (38, 166, 154, 40)  # the neutral frames behind the AU curves: a 
 # its baseline 0.2 s earlier: one blink gives two bands 0.2 s apart, so the legend does not call them "blink"
 # (the blink itself is AU45).
 BLINK_LABEL = "blink mask"
-# a named row of a lane (a coder's on the coders track, a behaviour's): its 8-pt name needs this much, whatever the
-# window's size; the lanes without rows shrink instead (at 1366x768 four coders got 5 px each)
+# a named row of a lane (a coder's on the coders track, a behaviour's): its 8-pt name (11 px) needs this much,
+# whatever the window's size; the lanes without rows shrink instead (at 1366x768 four coders got 5 px each)
 AXIS_PX = 60  # every lane's left axis: the lanes' x ranges line up
 AXIS_TEXT_PX = 46  # room for a row name on it, beside the lane's own title
-ROW_MIN_PX = 16.0
+ROW_MIN_PX = 13.0  # not 16: at 1280x720 three coders' rows and the frame axis took 88 px, the AU lane 24
+LANE_MIN_PX = 16.0  # every shown lane (the heat map's two AU names, the events track's marks), short windows too
+# the AU lane's own minimum, taken from the lanes that have none (heat map, motion, class, events) when the window
+# is short: at 1280x720 it was 24 px (its 0/2/4 ticks touching) while the coders track kept 88
+AU_MIN_PX = 48.0
+TICK_GAP_PX = 16.0  # a short lane's labelled ticks at least this far apart (a 7-pt value is about 10 px high)
 # a streamed redraw's work per event-loop turn, in units: new data for a curve 1, a new curve (and its legend
 # entry) STEP_CREATE, the heat map 4, the motion lane's scale and blinks 2; the next turn follows STEP_MS later
 STEP_BUDGET = 2
@@ -149,6 +154,7 @@ class Timeline(pg.GraphicsLayoutWidget):
         self.ci.layout.setRowStretchFactor(0, 0)
         self.au_plot = self._track(1, "AU", height=3)  # short: it shows on a short lane too
         self.au_plot.setYRange(0, 5, padding=0.02)
+        self._ticks: dict[pg.PlotItem, list[tuple[float, str]]] = {}  # each lane's ticks as set (_fit_ticks)
         # 17 AUs named by number ("12": AU12) in the legend column right of the lane, never over the curves
         self._legend(self.au_plot, 6)
         self.heat_plot = self._track(2, "", height=3)  # its rows are named AU01..: no room for a rotated label
@@ -176,7 +182,6 @@ class Timeline(pg.GraphicsLayoutWidget):
         self._no_motion = self._note(self.motion_plot, NO_ANALYSIS.format(what="micro-motion"))
         self.class_plot = self._track(4, "class p", height=1)
         self.class_plot.setYRange(0, 1, padding=0.02)
-        self.class_plot.getAxis("left").setTicks([[(0, "0"), (0.5, "0.5"), (1, "1")]])
         self._legend(self.class_plot, 3)
         self._no_model = self._note(self.class_plot, "class confidence appears when the analysis runs with a "
                                     "checkpoint (Analysis > Load checkpoint)")
@@ -259,6 +264,9 @@ class Timeline(pg.GraphicsLayoutWidget):
             p.addItem(line, ignoreBounds=True)
             self.playheads.append(line)
         self.au_plot.setXRange(0, 100, padding=0)  # before a video: frames from 0, not a range around zero
+        for p in (self.au_plot, self.motion_plot, self.class_plot):  # values thinned on a short lane (0/5, 0/2.5/5)
+            p.vb.sigResized.connect(partial(lambda p, _vb: self._fit_ticks(p), p))
+            p.vb.sigYRangeChanged.connect(partial(lambda p, *_: self._fit_ticks(p), p))
         self._note_lanes = frozenset(self.plots)
         for p in self.plots:
             self._fit_notes(p)
@@ -282,6 +290,7 @@ class Timeline(pg.GraphicsLayoutWidget):
         self._rows[plot] = (row, height)
         plot.vb.sigResized.connect(lambda _vb: self._fit_labels())
         plot.vb.sigResized.connect(lambda _vb: self._fit_notes(plot))
+        plot.vb.sigResized.connect(lambda _vb: self._fit_legend(plot))
         plot.vb.sigRangeChanged.connect(lambda *_: self._place_notes(plot))
         plot.vb.sigRangeChanged.connect(lambda *_: self._fit_notes(plot))  # (one added since: fitted from now on)
         return plot
@@ -338,7 +347,34 @@ class Timeline(pg.GraphicsLayoutWidget):
         box.on_double_click = lambda: self._user_collapse(plot)
         plot.legend = legend
         self.legend_boxes[plot] = box
+        legend.on_least_changed = self._place_frame_axis
         return legend
+
+    def _fit_legend(self, plot: pg.PlotItem) -> None:
+        """The lane's legend in as many columns as its height needs (_CompactLegend.fit)."""
+        legend = getattr(plot, "legend", None)
+        if legend is not None and hasattr(legend, "fit") and plot in self.legend_boxes:
+            legend.fit(plot.height())
+
+    def _fit_ticks(self, plot: pg.PlotItem) -> None:
+        """Labelled ticks at least TICK_GAP_PX apart on the AU and motion lanes: at 24 px the AU lane's 0, 2 and 4
+        touched. A step of 1, 2.5 or 5 x 10^k, as on the full-height lane at least (the AU lane's 2, the motion
+        lane's two or three ticks)."""
+        lo, hi = plot.vb.viewRange()[1]
+        px = plot.vb.height()
+        if px <= 0 or hi <= lo:
+            return
+        need = (hi - lo) * TICK_GAP_PX / px
+        mag = 10.0 ** math.floor(math.log10(need))
+        step = max(min(m * mag for m in (1, 2.5, 5, 10) if m * mag >= need), _tick_step(hi))
+        top = 10.0 ** math.floor(math.log10(hi - lo))
+        step = min(step, max(m * top for m in (1, 2.5, 5) if m * top <= hi - lo))  # two values at least: 0 and 1
+        # the values, not a spacing: pyqtgraph wrote 2.5 as "2"
+        ticks = [(v, f"{v:g}") for v in (k * step for k in range(math.ceil(lo / step - 1e-9),
+                                                                   math.floor(hi / step + 1e-9) + 1))]
+        if self._ticks.get(plot) != ticks:  # an axis given its ticks repaints its whole lane
+            self._ticks[plot] = ticks
+            plot.getAxis("left").setTicks([ticks])
 
     def _user_collapse(self, plot: pg.PlotItem) -> None:
         self._thinned.discard(plot)
@@ -387,7 +423,14 @@ class Timeline(pg.GraphicsLayoutWidget):
             elif p is not lowest and axis.isVisible():
                 p.hideAxis("bottom")
             rows = self._named_rows.get(p, 0) if p.isVisible() and p not in self.collapsed else 0
-            p.setMinimumHeight(rows * ROW_MIN_PX + (axis.minimumHeight() if rows and p is lowest else 0))
+            least = rows * ROW_MIN_PX + (axis.minimumHeight() if rows and p is lowest else 0)
+            if p.isVisible() and p not in self.collapsed:
+                # its legend whole, never cut at the lane's edge; the AU curves first: the others give way
+                legend: Any = getattr(p, "legend", None)
+                least = max(least, legend.least_height() if hasattr(legend, "least_height") else 0.0,
+                            AU_MIN_PX if p is self.au_plot else LANE_MIN_PX)
+            if p.minimumHeight() != least:
+                p.setMinimumHeight(least)
 
     def _class_lane_state(self) -> None:
         """The class lane's hint and height from what it draws: our class curves or an overlay's (py-feat's
@@ -678,7 +721,7 @@ class Timeline(pg.GraphicsLayoutWidget):
         top = max(1.0, _robust_top(mat, 99.9))
         self.heat.setImage(mat, levels=(0, top), autoLevels=False)
         self.heat_scale.setText(f"<span style='color:#440154'>■</span> 0 to <span style='color:#c8a800'>■</span> "
-                                f"{top:.1f} (this video)<br><span style='color:{HEAT_UNKNOWN}'>■</span> unknown")
+                                f"{top:.1f} (this video) <span style='color:{HEAT_UNKNOWN}'>■</span> unknown")  # one line: a short lane
         self.heat.setRect(-0.5, 0, buf.frame_count, len(au_cols))  # cells centred on their frames
         if self._heat_rows != au_cols:
             self._heat_rows = list(au_cols)
@@ -707,8 +750,7 @@ class Timeline(pg.GraphicsLayoutWidget):
         if top != self._motion_top:
             self._motion_top = top
             self.motion_plot.setYRange(0, top, padding=0.02)
-            step = _tick_step(top)  # two or three labelled ticks: the lane is short
-            self.motion_plot.getAxis("left").setTickSpacing(step, step)
+            self._fit_ticks(self.motion_plot)  # two or three labelled ticks, fewer on a short lane
         starts, lengths = buf.blinks(self.face) if self.face is not None else (np.zeros(0), np.zeros(0))
         blinks = (starts.tobytes(), lengths.tobytes(), top)
         if blinks != self._blinks_drawn:

@@ -27,6 +27,8 @@ if TYPE_CHECKING:
 PROPOSAL_COLOUR = "#00838f"
 REJECTED_COLOUR = "#757575"
 LEGEND_WIDTH = 180  # the legends' column, right of the tracks: never over the curves
+LEGEND_ROW_PX = 11.0  # a legend entry's height (7-pt text, no margin)
+SAMPLE_PX, NARROW_SAMPLE_PX = 12, 8  # a legend sample's width; narrow where a short lane's legend needs a column more
 NOTE_MIN_PT = 7.0  # a lane's note shrinks down to this size before it is cut short
 NOTE_PAD = 10.0  # px between a note and its lane's ends (clear of the play head on frame 0)
 
@@ -64,21 +66,42 @@ class _SmallSample(pg.ItemSample):
 
     def __init__(self, item: Any) -> None:
         super().__init__(item)
-        self.setFixedWidth(12)
+        self._w = SAMPLE_PX
+        self.setFixedWidth(self._w)
         self.setFixedHeight(10)
+
+    def set_narrow(self, on: bool) -> None:
+        """8 px wide, not 12: a fourth column of a short lane's legend fits the legend column."""
+        w = NARROW_SAMPLE_PX if on else SAMPLE_PX
+        if w != self._w:
+            self.prepareGeometryChange()
+            self._w = w
+            self.setFixedWidth(w)
 
     def boundingRect(self) -> Any:  # noqa: N802
         from PySide6.QtCore import QRectF
 
-        return QRectF(0, 0, 12, 10)
+        return QRectF(0, 0, self._w, 10)
 
     def paint(self, p: Any, *args: Any) -> None:
-        p.scale(0.6, 0.5)
+        p.scale(0.6 * self._w / SAMPLE_PX, 0.5)
         super().paint(p, *args)
 
 
 class _CompactLegend(pg.LegendItem):
-    """A legend with tight labels (no text-document margin): entries 11 px high."""
+    """A legend with tight labels (no text-document margin): entries LEGEND_ROW_PX high. Fitted to its lane's height
+    (fit): on a short lane its entries go into more columns, where the column's width allows, rather than below the
+    lane's edge (at 1280x720 "blink mask" was cut off under the class legend)."""
+
+    columnCount: int  # pyqtgraph's  # noqa: N815
+
+    def __init__(self, *args: Any, colCount: int = 1, **kwargs: Any) -> None:  # noqa: N803 - pyqtgraph's name
+        super().__init__(*args, colCount=colCount, **kwargs)
+        self._base_columns = colCount
+        self._height: float | None = None  # the height it is fitted to, once its lane has one
+        self._narrow = False
+        self._least = 0.0
+        self.on_least_changed: Callable[[], None] | None = None  # its lane's minimum height follows least_height
 
     def _addItemToLayout(self, sample: Any, label: Any) -> None:  # noqa: N802 - pyqtgraph override
         label.item.document().setDocumentMargin(0)
@@ -86,6 +109,61 @@ class _CompactLegend(pg.LegendItem):
         br = label.item.boundingRect()
         label.setMaximumSize(br.width() + 1, br.height())
         super()._addItemToLayout(sample, label)
+
+    def addItem(self, item: Any, name: str) -> None:  # noqa: N802 - pyqtgraph's name
+        super().addItem(item, name)
+        self._changed()
+
+    def removeItem(self, item: Any) -> None:  # noqa: N802 - pyqtgraph's name
+        super().removeItem(item)
+        self._changed()
+
+    def _changed(self) -> None:
+        self._refit()
+        least = self.least_height()
+        if least != self._least:
+            self._least = least
+            if self.on_least_changed is not None:
+                self.on_least_changed()
+
+    def least_height(self) -> float:
+        """The height its entries need in as many columns as fit the legend column: its lane's minimum."""
+        n = len(self.items)
+        cols = max(c for c in range(1, max(1, n) + 1)
+                   if c <= self._base_columns or self._width(c, narrow=True) <= LEGEND_WIDTH)
+        return math.ceil(n / cols) * LEGEND_ROW_PX if n else 0.0
+
+    def fit(self, height: float) -> None:
+        self._height = height
+        self._refit()
+
+    def _refit(self) -> None:
+        n = len(self.items)
+        if self._height is None or not n:
+            return
+        rows = max(1, int(self._height // LEGEND_ROW_PX))
+        want = max(self._base_columns, math.ceil(n / rows))
+        # too wide: narrow samples and spacing first, then fewer columns (its last row cut, as the lane is short)
+        while want > self._base_columns and self._width(want, narrow=True) > LEGEND_WIDTH:
+            want -= 1
+        narrow = want > self._base_columns and self._width(want, narrow=False) > LEGEND_WIDTH
+        if (want, narrow) == (self.columnCount, self._narrow):
+            return
+        self._narrow = narrow
+        self.layout.setHorizontalSpacing(1 if narrow else 3)
+        for sample, _label in self.items:
+            sample.set_narrow(narrow)
+        self.columnCount = 0  # laid out again even where only the samples' width changed
+        self.setColumnCount(want)
+
+    def _width(self, columns: int, narrow: bool) -> float:
+        """Its width in this many columns: per column, its widest sample and label."""
+        sample, gap = (NARROW_SAMPLE_PX, 1) if narrow else (SAMPLE_PX, 3)
+        cols: dict[int, float] = {}
+        for i, (_sample, label) in enumerate(self.items):
+            c = i % columns
+            cols[c] = max(cols.get(c, 0.0), sample + label.maximumWidth() + 2 * gap)
+        return sum(cols.values()) + self.layout.getContentsMargins()[0]
 
 
 class Readout(pg.LabelItem):

@@ -68,7 +68,7 @@ def test_a_note_is_fitted_again_when_its_text_or_its_lane_changes(qtbot):
     qtbot.wait(20)
     tl.grab()
     assert _inside(hint, tl.au_plot) and hint.toPlainText() == HINT_NOT_ANALYSED
-    tl.resize(420, 200)  # too small for its lines even at the smallest size: one line, cut short
+    tl.resize(300, 200)  # too small for its lines even at the smallest size: one line, cut short
     qtbot.waitUntil(lambda: hint.toPlainText().endswith("…"))
     tl.grab()
     assert _inside(hint, tl.au_plot) and hint.toolTip() == HINT_NOT_ANALYSED

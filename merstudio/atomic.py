@@ -47,13 +47,18 @@ TEMP_SUFFIX = ".part"
 ABANDONED_AFTER = 24 * 3600.0  # seconds: an unlocked temporary of another target this old is a killed writer's
 
 
-def _make_folder(folder: Path, name: Path, what: str) -> None:
-    # a file standing where a folder should be is named as such (mkdir alone would only say "File exists")
+def check_no_file_in_the_way(folder: Path, name: Path, what: str) -> None:
+    """Refuse, in one line, a folder that a file stands in place of (the folder or one above it): mkdir alone would
+    only say "File exists". Nothing is created (a command checks its output folder before its work)."""
     for anc in (folder, *folder.parents):
         if anc.exists():
             if not anc.is_dir():
                 raise OutputError(f"{name}: {what} ({anc} is a file, not a folder)")
-            break
+            return
+
+
+def _make_folder(folder: Path, name: Path, what: str) -> None:
+    check_no_file_in_the_way(folder, name, what)
     try:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError as exc:

@@ -115,13 +115,9 @@ def check_output_folder(path: Path) -> None:
     """Refuse, in one line (exit 3), an output folder that a file stands in place of (the folder or one above it),
     in the words of analyze's (merstudio.atomic.ensure_dir); nothing is created, so a run refused later leaves
     no folder behind."""
-    from merstudio.errors import OutputError
+    from merstudio.atomic import check_no_file_in_the_way
 
-    for anc in (path, *path.parents):
-        if anc.exists():
-            if not anc.is_dir():
-                raise OutputError(f"{path}: cannot create the folder ({anc} is a file, not a folder)")
-            return
+    check_no_file_in_the_way(path, path, "cannot create the folder")
 
 
 def _stdout_closed() -> bool:

@@ -22,6 +22,7 @@ from merstudio.datasets.parse import (
     IMAGE_EXTS,
     SheetRow,
     cell_text,
+    f_twin,
     find_child,
     find_dir,
     find_file,
@@ -599,11 +600,6 @@ def _canon(dataset: str, name: str) -> str:
     return _smic_id(n) if dataset == "smic" else n
 
 
-def _f_twin(name: str) -> str:
-    """The CASME II name differing by a trailing f: ep15_01f <-> ep15_01."""
-    return name[:-1] if name.endswith("f") else name + "f"
-
-
 def _gt_dataset(text: str) -> str | None:
     t = re.sub(r"[^a-z0-9]", "", text.lower())
     if t.startswith(("casme2", "casmeii")):
@@ -639,7 +635,7 @@ def _load_megc2019(ctx: _Ctx, root: Path, gt: str | Path | None, roots: dict[str
             key = (dataset, subj, _canon(dataset, name))
             if key not in wanted and dataset == "casme2":
                 # EP15_01 in the GT, EP15_01f in the sheet: one clip, unless the sheet codes both names
-                twin = (dataset, subj, _f_twin(key[2]))
+                twin = (dataset, subj, f_twin(key[2]))
                 if twin in wanted and twin not in ctx.listed and twin not in hits:
                     twins.append(f"{wanted[twin][2]} ~ {name}")
                     key = twin

@@ -157,6 +157,11 @@ def numbered_dirs(parent: Path) -> dict[int, Path]:
     return out
 
 
+def f_twin(name: str) -> str:
+    """The CASME II name differing by one trailing f: ep15_01f <-> ep15_01 (sheets and trees disagree on it)."""
+    return name[:-1] if name.endswith("f") else name + "f"
+
+
 def find_child(parent: Path, name: str, others: Iterable[str] = ()) -> Path | None:
     """A subfolder named `name`, matched exactly, then case-insensitively, then ignoring a trailing `f` (CASME II
     sheets and trees disagree on e.g. EP15_01f vs EP15_01). `others`: the sheet's other clip names in this folder;
@@ -175,7 +180,7 @@ def find_child(parent: Path, name: str, others: Iterable[str] = ()) -> Path | No
             return p
     listed = {o.strip().lower() for o in others} - {want}
     for p in dirs:
-        if p.name.lower().rstrip("f") == want.rstrip("f") and p.name.lower() not in listed:
+        if p.name.lower() == f_twin(want) and p.name.lower() not in listed:
             return p
     return None
 

@@ -45,8 +45,8 @@ AUDIO = {".avi": (frozenset({"pcm_s16le", "pcm_u8", "mp3", "mp2", "ac3"}), "pcm_
 _COPY_LEAD = {".avi": (0.0, 0.0), ".mkv": (0.0, math.inf)}
 AUDIO_BITRATE = 96_000  # per channel, for AAC: transparent for speech
 _AAC_PRIMING = 1024  # samples FFmpeg's AAC encoder puts before the sound (its initial padding)
-MAX_KEYINT = 2**31 - 1  # cv2.VideoWriter takes its parameters as C ints
-MAX_FPS = 65_535.0  # MPEG-4 part 2 keeps its clock in 16 bits: FFmpeg opens no writer for a faster rate
+WRITER_KEYINT_LIMIT = 2**31 - 1  # cv2.VideoWriter takes its parameters as C ints
+WRITER_FPS_LIMIT = 65_535.0  # MPEG-4 part 2 keeps its clock in 16 bits: FFmpeg opens no writer for a faster rate
 
 
 @dataclass(frozen=True)
@@ -72,8 +72,8 @@ def reencode(src: str | os.PathLike[str], dst: str | os.PathLike[str], keyint: i
     every frame and its indices. The source's first audio stream keeps its times in the copy (`_add_audio`).
     """
     dst = Path(dst).expanduser()
-    if fps is not None and not 0 < fps <= MAX_FPS:  # NaN too
-        raise InputError(f"{dst}: fps must be a positive number up to {MAX_FPS:g}, got {fps:g}")
+    if fps is not None and not 0 < fps <= WRITER_FPS_LIMIT:  # NaN too
+        raise InputError(f"{dst}: fps must be a positive number up to {WRITER_FPS_LIMIT:g}, got {fps:g}")
     fourcc = check_output(src, dst, keyint, overwrite)
     tmp, muxed = (dst.with_name(f".{dst.stem}.{secrets.token_hex(4)}.part{dst.suffix}") for _ in range(2))
     try:
@@ -103,8 +103,8 @@ def check_output(src: str | os.PathLike[str], dst: str | os.PathLike[str], keyin
     fourcc = CODECS.get(dst.suffix.lower())
     if fourcc is None:
         raise OutputError(f"{dst}: unsupported output type (use {', '.join(sorted(CODECS))})")
-    if not 1 <= keyint <= MAX_KEYINT:
-        raise OutputError(f"{dst}: keyint must be from 1 to {MAX_KEYINT}, got {keyint}")
+    if not 1 <= keyint <= WRITER_KEYINT_LIMIT:
+        raise OutputError(f"{dst}: keyint must be from 1 to {WRITER_KEYINT_LIMIT}, got {keyint}")
     if Path(src).expanduser().resolve() == dst.resolve():
         raise OutputError(f"{dst}: is the input; write the re-encoded copy to another file")
     if dst.is_dir():

@@ -412,51 +412,31 @@ def _all_videos(project: Any, args: argparse.Namespace) -> int:
         raise InputError(f"{path}: --video all reads and writes merstudio's events CSV (a .csv with a video column); "
                          f"{fmt} holds one video's events: give each video with --video ID")
     videos = project.videos()
-    names = [v.name for v in videos]
-    twice = sorted({n for n in names if names.count(n) > 1})
     # the video column names files: rows of two videos of one name cannot be told apart
-    shared = f"videos {', '.join(twice[:4])} share a file name, which the events CSV's video column cannot tell apart"
-    if twice and args.import_file is not None:
+    shared = ix.shared_video_names(project)
+    if shared and args.import_file is not None:
         raise InputError(f"{args.project}: {shared}; import into each video with --video ID")
-    if twice:
-        print(f"note: {shared}: their rows cannot be imported back with --video all", file=sys.stderr)
     if args.export_file is not None:
         _check_out(path, args.overwrite, project)
         _out_folder(path)
-        keep = set(args.status) if args.status else None
-        evs = [e for v in videos for e in project.events(v.id) if keep is None or e.status in keep]
-        media = {v.id: ix.project_media(project, v.id, _media_times(Path(v.path), quiet=True)[1]) for v in videos}
-        out = ix.write_events(evs, path, media, fmt="events-csv")
-        print(f"wrote {len(evs)} event(s) of {len({e.video_id for e in evs})} of the {len(videos)} videos to {out}")
+        done = ix.export_all_events(project, path, statuses=args.status)
+        for note in done.notes:
+            print(f"note: {note}", file=sys.stderr)
+        print(done.summary())
         return 0
     return _import_all(project, args, videos)
-
-
-def _file_videos(path: Path) -> list[str]:
-    """The video names an events CSV's ``video`` column holds (the table as ``read_events_csv`` reads it)."""
-    from merstudio.datasets.parse import cell_text
-    from merstudio.interchange.events_csv import _header_key, _rows
-
-    rows = _rows(path)[0]
-    if not rows:
-        raise InputError(f"{path}: empty file")
-    header = [_header_key(h) for h in rows[0]]
-    if "video" not in header:
-        return []
-    j = header.index("video")
-    return sorted({cell_text(r[j]) for r in rows[1:] if j < len(r)} - {""})
 
 
 def _import_all(project: Any, args: argparse.Namespace, videos: list[Any]) -> int:
     """Each row of an events CSV into the project video its ``video`` column names: every video's preview is
     made and checked before anything is written (a video named that is not in the project refuses the file)."""
     from merstudio import interchange as ix
-    from merstudio.interchange.common import name_list, quote
+    from merstudio.interchange.common import name_list
 
     path = args.import_file
     if not path.is_file():
         raise InputError(f"{path}: not found")
-    named = _file_videos(path)
+    named = ix.events_csv_videos(path)
     if not named:
         raise InputError(f"{path}: no video column (or it is empty): import it into one video with --video ID")
     by_name = {v.name: v for v in videos}
@@ -469,9 +449,7 @@ def _import_all(project: Any, args: argparse.Namespace, videos: list[Any]) -> in
         v = by_name[name]
         prev = ix.preview_import(project, path, v.id, fps_override=args.force_fps, fmt="events-csv",
                                  times=_media_times(Path(v.path), quiet=True)[1], coder=args.coder,
-                                 replace=args.replace)
-        others = {f"video {quote(n)} is not {quote(name)}" for n in named if n != name}
-        prev.skipped = [s for s in prev.skipped if s.reason not in others]  # rows of the other videos: theirs
+                                 replace=args.replace, only_video=True)  # the other videos' rows are theirs
         _keep_status(prev, args.status)
         print(f"{name}: {prev.summary()}", file=sys.stderr)
         prev.accept(skip_bad=args.yes)  # every video checked before any is written

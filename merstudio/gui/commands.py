@@ -536,7 +536,11 @@ class Export(AppCommand):
                               busy="Exporting the events…")
             return
         elif kind == "events_all":
-            out = [_all_events_csv(proj, path, vid, times)]
+            out, note = _all_events_csv(proj, path, vid, times)
+            if note:  # after "Exported …", which it would replace
+                win.export_done(out)
+                win.statusBar().showMessage(f"Exported {path}; {note}", 15000)
+                return
         elif kind == "behaviours":
             out = [ex.export_behaviours_csv(proj, path, video_id=video.id, progress=progress, times=times)]
         elif kind == "summary":  # seconds of matplotlib, 0.2 s of reading: both in the worker
@@ -554,15 +558,15 @@ class Export(AppCommand):
         win.export_done(out)
 
 
-def _all_events_csv(proj: Any, path: Path, current: int, times: Any) -> Path:
+def _all_events_csv(proj: Any, path: Path, current: int, times: Any) -> tuple[list[Path], str]:
     """Every video's events in one events CSV (the interchange format), each row naming its video: what `merstudio
-    convert --project P --import FILE --video all` puts back into the videos. ``times``: the current video's frame
-    times as its player knows them (the others': those their analysis stored)."""
-    from merstudio.interchange import project_media, write_events
+    convert --project P --import FILE --video all` puts back into the videos (interchange.export_all_events, as that
+    command's --export writes it). ``times``: the current video's frame times as its player knows them (the
+    others': those their analysis stored). ([the file], what to say beside "Exported": "" or its notes)."""
+    from merstudio.interchange import export_all_events
 
-    videos = proj.videos()
-    media = {v.id: project_media(proj, v.id, times if v.id == current else None) for v in videos}
-    return write_events([e for v in videos for e in proj.events(v.id)], path, media, fmt="events-csv")
+    done = export_all_events(proj, path, times={current: times})
+    return [done.path], "; ".join(done.notes)
 
 
 def _own_times(times: Any) -> Any:

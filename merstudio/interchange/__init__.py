@@ -41,6 +41,7 @@ from merstudio.interchange.common import (
 from merstudio.interchange.eaf import EafDocument, parse_eaf, read_eaf, tier_name, write_eaf
 from merstudio.interchange.events_csv import (
     EVENT_CSV_COLUMNS,
+    events_csv_videos,
     looks_events_table,
     read_events_csv,
     write_events_csv,
@@ -368,12 +369,56 @@ def export_project_events(project: Any, video_id: int, path: str | os.PathLike[s
     return write_events(evs, path, project_media(project, video_id, times), fmt=fmt)
 
 
+def shared_video_names(project: Any) -> str:
+    """Why the project's events cannot go through one events CSV and back, or "": videos sharing a file name,
+    whose rows its ``video`` column cannot tell apart."""
+    names = [v.name for v in project.videos()]
+    twice = sorted({n for n in names if names.count(n) > 1})
+    return f"videos {', '.join(twice[:4])} share a file name, which the events CSV's video column cannot tell " \
+        "apart" if twice else ""
+
+
+@dataclass
+class AllEventsExport:
+    """What :func:`export_all_events` wrote: the file, how many events, of how many of the project's videos,
+    and what to tell its user."""
+
+    path: Path
+    events: int
+    videos_with_events: int
+    videos: int
+    notes: list[str] = field(default_factory=list)
+
+    def summary(self) -> str:
+        return (f"wrote {self.events} event(s) of {self.videos_with_events} of the {self.videos} videos to "
+                f"{self.path}")
+
+
+def export_all_events(project: Any, path: str | os.PathLike[str], statuses: Iterable[str] | None = None,
+                      times: Mapping[int, np.ndarray | None] | None = None) -> AllEventsExport:
+    """Every video's events of a project in one events CSV, each row naming its video: what ``merstudio convert
+    --project P --import FILE --video all`` puts back into the videos. ``statuses``: only events of these.
+    Frame times: ``times`` by video id where given (a player's, which knows a variable-rate video's before any
+    analysis), else what the project stores (:func:`project_media`): no video is decoded. Videos sharing a file
+    name are written, with a note (their rows cannot be told apart on the way back)."""
+    videos = project.videos()
+    keep = None if statuses is None else set(statuses)
+    evs = [e for v in videos for e in project.events(v.id) if keep is None or e.status in keep]
+    media = {v.id: project_media(project, v.id, (times or {}).get(v.id)) for v in videos}
+    out = write_events(evs, path, media, fmt="events-csv")
+    shared = shared_video_names(project)
+    return AllEventsExport(out, len(evs), len({e.video_id for e in evs}), len(videos),
+                           [f"{shared}: their rows cannot be imported back from this file"] if shared else [])
+
+
 __all__ = [
-    "BORIS_COLUMNS", "EVENT_CSV_COLUMNS", "EafDocument", "FORMATS", "FrameClock", "ImportPreview", "LinkedMedia",
-    "Media", "OpenFaceTable", "elan_media_key", "remember_elan_media", "ProjectImport", "PyFeatTable", "Skip",
-    "clip_frame_files", "commit_import", "detect_format", "events_from_samples", "export_project_events",
-    "frame_to_ms", "frames_to_ms", "is_boris_project", "looks_openface", "looks_pyfeat", "ms_to_frame",
-    "ms_to_frames", "parse_eaf", "preview_import", "preview_sheet", "project_media", "project_preview", "read_boris",
-    "read_boris_project", "read_eaf", "read_events", "read_events_csv", "read_openface", "read_pyfeat", "tier_name",
-    "write_boris", "write_boris_project", "write_eaf", "write_events", "write_events_csv",
+    "AllEventsExport", "BORIS_COLUMNS", "EVENT_CSV_COLUMNS", "EafDocument", "FORMATS", "FrameClock",
+    "ImportPreview", "LinkedMedia", "Media", "OpenFaceTable", "elan_media_key", "remember_elan_media",
+    "ProjectImport", "PyFeatTable", "Skip", "clip_frame_files", "commit_import", "detect_format",
+    "events_csv_videos", "events_from_samples", "export_all_events", "export_project_events", "frame_to_ms",
+    "frames_to_ms", "is_boris_project", "looks_openface", "looks_pyfeat", "ms_to_frame", "ms_to_frames",
+    "parse_eaf", "preview_import", "preview_sheet", "project_media", "project_preview", "read_boris",
+    "read_boris_project", "read_eaf", "read_events", "read_events_csv", "read_openface", "read_pyfeat",
+    "shared_video_names", "tier_name", "write_boris", "write_boris_project", "write_eaf", "write_events",
+    "write_events_csv",
 ]

@@ -274,19 +274,27 @@ def _media_length(path: Path) -> float | None:
 
 
 def _played_in_turn(p: Path, body: Iterable[Sequence[Any]], col: Mapping[str, int], observation: str,
-                    lengths: Mapping[str, float] | None, notes: list[str]) -> dict[tuple[str, str], float | str]:
+                    lengths: Mapping[str, float] | None, notes: list[str],
+                    played: Sequence[str] = ()) -> dict[tuple[str, str], float | str]:
     """BORIS 7's layout (a ``Media file`` per row and the observation's ``Total length``, no ``Source``): a player
     playing several files one after another times all of them from the start of the first. {(observation, file
-    name): seconds to take from its rows' times}, for the files after an observation's first (in the order of
-    their first rows), from the lengths of those before it: ``lengths`` (by file name: a project's videos), else
-    the videos beside the table; one unknown length is the Total length less the others'. Where that cannot be
-    told, the value is why (a line naming what is needed). An observation whose rows name one file shorter than
-    its Total length plays others too: a note in ``notes`` (whether they play before it the table cannot say)."""
+    name): seconds to take from its rows' times}, for the files after an observation's first, from the lengths of
+    those before it: ``lengths`` (by file name: a project's videos), else the videos beside the table; one unknown
+    length is the Total length less the others' (said in ``notes``). The playing order is ``played`` (the paths
+    of the tabular export's "Player #1" block, every file of ``observation`` with events or not) where given, else
+    the order of the files' first rows, which cannot show a file without events. Where a shift cannot be told, the
+    value is why (a line naming what is needed). An observation whose rows name one file shorter than its Total
+    length plays others too: a note in ``notes`` (whether they play before it the table cannot say)."""
     if "source" in col or "totallength" not in col:
         return {}
     order: dict[str, list[str]] = {}
     total: dict[str, float | None] = {}
     full: dict[str, str] = {}
+    for path in played:
+        name = file_name(path)
+        if name and name not in order.setdefault(observation, []):
+            order[observation].append(name)
+            full.setdefault(name, path)
     for r in body:
         obs = _cell(r, col, "observationid") or observation
         path = _cell(r, col, "mediafilename")
@@ -320,6 +328,12 @@ def _played_in_turn(p: Path, body: Iterable[Sequence[Any]], col: Mapping[str, in
         unknown = [n for n in names if n not in known]
         if len(unknown) == 1 and tot is not None and tot - sum(known.values()) > 0:
             known[unknown[0]] = tot - sum(known.values())
+            # nothing checks it then; from the rows alone, a file without events would be in it, unseen
+            notes.append(f"observation {quote(obs)}: the length of {quote(unknown[0])} taken as its Total length "
+                         f"less the other files' ({known[unknown[0]]:.3f} s)" + (
+                             "" if played and obs == observation else
+                             "; if the observation also plays a file without events here, its files' times are "
+                             "off by that file's length (import the BORIS project (.boris) itself)"))
         elif not unknown and tot is not None and abs(tot - sum(known.values())) > 0.1 * len(names):
             why = (f"observation {quote(obs)}: Total length {tot:.3f} s is not the sum of its files' lengths "
                    f"({', '.join(f'{known[n]:.3f}' for n in names)} s): its later files' times cannot be placed "
@@ -349,7 +363,9 @@ def _pair_tabular(p: Path, rows: Sequence[Sequence[Any]], header_at: int, col: d
     modifier_cols = [k for k in sorted(col, key=lambda k: col[k]) if re.fullmatch(r"modifiers|modifier\d+", k)]
     groups: dict[tuple[str, str, str, str, str], list[BorisEntry]] = {}
     not_media = 0
-    in_turn = _played_in_turn(p, rows[header_at + 1:], col, observation, lengths, notes)
+    # BORIS 7 lists every file the player plays in turn above the header ("Player #1" / path), with events or not
+    played = [cell_text(r[1]) for r in rows[:header_at] if len(r) > 1 and norm_col(r[0]) == "player1"]
+    in_turn = _played_in_turn(p, rows[header_at + 1:], col, observation, lengths, notes, played)
     for k, r in enumerate(rows[header_at + 1:]):
         if not any(cell_text(c) for c in r):
             continue

@@ -134,16 +134,33 @@ def _rows(p: Path) -> tuple[list[list[Any]], str, bool]:
     return [list(r) for r in csv_rows(p, text, delim)], name, delim != ","
 
 
+def events_csv_videos(path: str | os.PathLike[str]) -> list[str]:
+    """The video names an events table's ``video`` column holds, sorted (none: no such column, or it is empty)."""
+    p = Path(path)
+    if not p.is_file():
+        raise InputError(f"{p}: events CSV not found")
+    rows = _rows(p)[0]
+    if not rows:
+        raise InputError(f"{p}: empty file")
+    header = [_header_key(h) for h in rows[0]]
+    if "video" not in header:
+        return []
+    j = header.index("video")
+    return sorted({cell_text(r[j]) for r in rows[1:] if j < len(r)} - {""})
+
+
 def read_events_csv(path: str | os.PathLike[str], fps: float | None = None, video_id: int = 0,
                     video_name: str | None = None, fps_override: bool = False,
-                    source: str | None = None, times: np.ndarray | None = None) -> ImportPreview:
+                    source: str | None = None, times: np.ndarray | None = None,
+                    only_video: bool = False) -> ImportPreview:
     """Read our events CSV (or the project's report CSV) into an :class:`ImportPreview`.
 
     The file's frame rate is estimated from frame / time; when ``fps`` is given and differs, InputError unless
     ``fps_override`` (frames are then recomputed from the times at ``fps``). Rows of other videos (by the
-    ``video`` column, when the file holds several) are skipped when ``video_name`` is given. ``times``: a
-    variable-rate video's frame times (seconds), against which the file's times are checked (frame / time varies
-    along such a video) and from which frames are recomputed.
+    ``video`` column, when the file holds several) are skipped when ``video_name`` is given; with ``only_video``
+    those naming another video are left out, no skipped items (a file of several videos imported into each of them in turn, see
+    :func:`events_csv_videos`). ``times``: a variable-rate video's frame times (seconds), against which the file's
+    times are checked (frame / time varies along such a video) and from which frames are recomputed.
     """
     p = Path(path)
     if not p.is_file():
@@ -214,7 +231,8 @@ def read_events_csv(path: str | os.PathLike[str], fps: float | None = None, vide
     for rowno, r in body:
         where = f"{p.name}: row {rowno}"
         if video_name and len(videos) > 1 and get(r, "video") != video_name:
-            skipped.append(Skip(where, f"video {quote(get(r, 'video'))} is not {quote(video_name)}"))
+            if not only_video or not get(r, "video"):  # a row of no video is no other video's either
+                skipped.append(Skip(where, f"video {quote(get(r, 'video'))} is not {quote(video_name)}"))
             continue
         frames: dict[str, int] = {}
         for c in ("onset", "apex", "offset"):

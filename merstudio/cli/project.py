@@ -259,6 +259,7 @@ def _edit_faces(project: Any, args: argparse.Namespace) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from merstudio.project import Project
+    from merstudio.project.store import killed_before_created
 
     missing = [m for m in getattr(args, "media", []) if not m.exists()]
     if missing:  # before anything is written: a typo leaves no empty project, and no half of the list, behind
@@ -266,7 +267,7 @@ def run(args: argparse.Namespace) -> int:
     if args.action == "new":
         if args.project.suffix.lower() != ".merproj":
             raise InputError(f"{args.project}: a project file ends in .merproj")
-        if args.project.exists():
+        if args.project.exists() and not killed_before_created(args.project):  # a killed `new`: made afresh
             from merstudio.errors import OutputError
 
             raise OutputError(f"{args.project}: already exists (add videos to it with `merstudio project add`)")

@@ -641,9 +641,15 @@ class MainWindow(QMainWindow):
         place = self._places.get(video_id)
         if place is None:
             return
+        from merstudio.gui.timeline_items import frame_cell
+
         frame, (lo, hi) = place
         self.transport.seek(frame)
-        self.timeline.au_plot.setXRange(lo, hi, padding=0)  # after the seek: its "keep the play head in view"
+        # the range as wide as it was, at most the whole video, moved inside the video (a shorter file now)
+        first, last = frame_cell(0, self.timeline.frame_count - 1)
+        width = min(hi - lo, last - first)
+        lo = min(max(lo, first), last - width)
+        self.timeline.au_plot.setXRange(lo, lo + width, padding=0)  # after the seek: its "keep the play head in view"
 
     def _faces_menu(self, menu: QMenu) -> None:
         """How many faces the next analysis follows per frame: automatic, or a fixed number (a panel of five)."""

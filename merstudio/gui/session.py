@@ -228,12 +228,18 @@ class Session(QObject):
         """The project file was moved or renamed while open: the project follows it (Project.follow_move), and
         with it the backup, the title, the default export folder and the names made from the project's, and the
         recent projects' entry. One stat when it did not move: called before a save, an export and when the window
-        comes to the front. Returns the status line saying so ("" when it did not move or cannot be found)."""
+        comes to the front. Returns the status line saying so ("" when it did not move or cannot be found), or that
+        it was not followed because another writer has the new name open."""
         proj = self.project
         old = proj.path if proj is not None else None
         moved = proj.follow_move() if proj is not None else None
         if moved is None:
-            return ""
+            refused = proj.move_refused if proj is not None else None
+            if refused is None:
+                return ""
+            who = refused.owner.describe() if refused.owner else "another program"
+            return (f"project file moved to {refused.project}, which is open for writing elsewhere ({who}): "
+                    "not followed; close one of the two")
         self._add_recent(moved, replacing=old)
         self.projectMoved.emit()
         return f"project file moved to {moved}"

@@ -19,6 +19,7 @@ from __future__ import annotations
 import os
 import struct
 import sys
+import threading
 from collections import Counter
 from contextlib import suppress
 from pathlib import Path
@@ -27,6 +28,7 @@ SUFFIXES = ("-wal", "-shm")
 DMS_BYTE = 128  # SQLite's unix VFS: the "dead man switch" byte of the -shm (UNIX_SHM_DMS), locked by every user
 
 _open_here: Counter[str] = Counter()  # projects this process has open, by real path (register / unregister)
+_open_lock = threading.Lock()  # export workers close their snapshot readers from their own threads
 
 
 def _key(project: Path) -> str:
@@ -34,14 +36,23 @@ def _key(project: Path) -> str:
 
 
 def register(project: Path) -> None:
-    _open_here[_key(project)] += 1
+    key = _key(project)
+    with _open_lock:
+        _open_here[key] += 1
 
 
 def unregister(project: Path) -> None:
     key = _key(project)
-    _open_here[key] -= 1
-    if _open_here[key] <= 0:
-        del _open_here[key]
+    with _open_lock:
+        _open_here[key] -= 1
+        if _open_here[key] <= 0:
+            del _open_here[key]
+
+
+def _open_in_this_process(project: Path) -> bool:
+    key = _key(project)
+    with _open_lock:
+        return _open_here.get(key, 0) > 0
 
 
 def side_files(project: Path) -> list[Path]:
@@ -68,7 +79,11 @@ def _shm_in_use(fd: int, writable: bool) -> bool | None:
         return False
     if not sys.platform.startswith("linux"):
         return None  # struct flock's layout is the platform's; Linux's is known
-    # a descriptor we cannot write cannot take a write lock, but can ask who would stand in its way (F_GETLK)
+    # a descriptor we cannot write cannot take a write lock, but can ask who would stand in its way (F_GETLK).
+    # Unlike the branch above this holds nothing: a connection may open the -shm between this answer and the
+    # removal. Accepted because nothing better is possible without write access, the window is a few system calls,
+    # and the -wal is checked empty after the query, so no committed frame is lost; such a connection would keep an
+    # unlinked -shm until it reopens, while the alternative (never removing) locks the owner out for good.
     query = struct.pack("hhqqi4x", fcntl.F_WRLCK, os.SEEK_SET, DMS_BYTE, 1, 0)
     try:
         got = fcntl.fcntl(fd, fcntl.F_GETLK, query)
@@ -82,7 +97,7 @@ def remove_unused(project: Path) -> bool:
     wal, shm = (Path(f"{project}{s}") for s in SUFFIXES)
     if not side_files(project):
         return True
-    if sys.platform == "win32" or _open_here[_key(project)]:
+    if sys.platform == "win32" or _open_in_this_process(project):
         return False  # Windows refuses to remove a file in use anyway; here, SQLite of this process may use them
 
     def wal_empty() -> bool:

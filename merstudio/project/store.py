@@ -26,7 +26,8 @@ GUI, after a failure or a cancel; the writer's open, after a kill) makes the com
 partial one inactive (``set_aside_cancelled_reruns``: those an older app left active).
 
 A file moved or renamed while open is followed (``follow_move``: its new name from this process's open descriptor
-of it, Linux), so that the backup, and whatever is named after the project, go beside it.
+of it, Linux), so that the backup, and whatever is named after the project, go beside it; the writer's lock goes
+with it, and where another writer opened the new name first it is not followed (``move_refused``).
 """
 
 from __future__ import annotations
@@ -79,12 +80,31 @@ def _damaged(p: Path, what: object) -> str:
     return f"{p}: project file is damaged ({what})" + (f"; try {bak.name}" if bak.is_file() else "")
 
 
-def _empty_file(p: Path) -> bool:
-    """A 0-byte file: a project whose creation was killed before SQLite wrote anything."""
+def killed_before_created(path: str | os.PathLike[str]) -> bool:
+    """A file a creation killed at once left, which ``create`` (and ``project new``) may make afresh: 0 bytes
+    (SQLite had not written yet), or SQLite's first page alone, with no application id and no table (killed before
+    the id was set). Read from the bytes, so nothing is written beside it; a journal with anything in it (what was
+    committed may be there) makes it a project like any other."""
+    p = Path(path)
     try:
-        return p.is_file() and p.stat().st_size == 0
+        if not p.is_file():
+            return False
+        size = p.stat().st_size
+        if size == 0:
+            return True
+        if any(q.exists() and q.stat().st_size > 0 for q in (Path(f"{p}-wal"), Path(f"{p}-journal"))):
+            return False
+        with p.open("rb") as f:
+            head = f.read(105)
     except OSError:
         return False
+    if len(head) < 105 or head[:16] != b"SQLite format 3\x00":
+        return False
+    page = int.from_bytes(head[16:18], "big")
+    page = 65536 if page == 1 else page
+    # one page, application id 0, and page 1 (sqlite_master) a leaf table page (0x0d) with no cell: no table
+    return (size == page and head[68:72] == b"\0\0\0\0" and head[100] == 0x0D
+            and int.from_bytes(head[103:105], "big") == 0)
 
 
 def _is_write_fault(exc: BaseException) -> bool:
@@ -245,6 +265,8 @@ class Project(BehaviourTables):
         # folders the user found a moved video in this session (locate_missing): locate_video looks there too, so a
         # read-only project, which stores no new path, still finds the videos moved with it
         self.search_dirs: list[Path] = []
+        # the file was moved to a name another writer had opened meanwhile: not followed (follow_move), who has it
+        self.move_refused: ProjectInUse | None = None
 
     @property
     def read_only(self) -> bool:
@@ -261,7 +283,7 @@ class Project(BehaviourTables):
         """A new, empty project. ``overwrite`` replaces an existing file, unless someone has it open
         (ProjectInUse)."""
         p = Path(path)
-        if p.exists() and not overwrite and not _empty_file(p):  # empty: a creation killed at once, made again
+        if p.exists() and not overwrite and not killed_before_created(p):  # a creation killed at once: made again
             raise OutputError(f"{p}: already exists")
         try:
             p.parent.mkdir(parents=True, exist_ok=True)
@@ -605,12 +627,31 @@ class Project(BehaviourTables):
         """The file was moved or renamed while open: ``path`` becomes its new name, which is returned (the backup,
         and what the app names after the project, go beside it). None when ``path`` still names it (one stat) or
         no name can be found for it (see :meth:`lost`). The name is that of this process's open descriptor of the
-        file (its device and inode as opened; Linux only)."""
+        file (its device and inode as opened; Linux only). The writer takes the lock beside the new name and lets
+        go of the old one; where someone else holds the new name's lock it does not follow (None) and
+        ``move_refused`` says who (ProjectInUse)."""
         if self._file_id is None or self._closed or _file_id(self.path) == self._file_id:
             return None
         found = _current_name(self._file_id)
         if found is None or found == self.path:
             return None
+        if self._claim is not None:
+            # the write lock goes with the name, else a second opener of the new name would find none and write
+            # too, through a journal of its own: one of the two would lose its edits
+            try:
+                claim: ProjectLock | None = ProjectLock.acquire(found)
+            except ProjectInUse as exc:
+                self.move_refused = exc  # another writer has the new name: not followed
+                return None
+            except OSError:  # no lock file can be made there: nobody else can write there either
+                claim = None
+            if claim is not None:
+                with self._lock:
+                    if self._release_claim is not None:
+                        self._release_claim()  # the old name's lock, released once
+                    self._claim = claim
+                    self._release_claim = weakref.finalize(self, claim.release)
+        self.move_refused = None
         self.path = found
         return found
 

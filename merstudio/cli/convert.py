@@ -267,6 +267,8 @@ def run(args: argparse.Namespace) -> int:
     _show(preview)
     events = preview.accept(skip_bad=args.yes)
     fps = args.fps or media_fps or preview.fps
+    if not fps and (video := args.media if args.media is not None else named) is not None:
+        fps = _media_rate(video)  # the file states no rate but its video is here: the video's times the frames
     media_path = str(args.media) if args.media else (preview.media or args.video or "")
     if media_path and not args.media and not Path(media_path).is_absolute():
         beside = args.input.parent / media_path  # a file that names only the media: look beside it
@@ -302,6 +304,19 @@ def _media_times(media: Path | None, quiet: bool = False) -> tuple[float | None,
         if not quiet:
             print(f"note: {exc}; times converted at the nominal frame rate", file=sys.stderr)
         return None, None
+
+
+def _media_rate(media: Path) -> float | None:
+    """The frame rate of `media` where it is a video merstudio reads, else None (the writer then asks for --fps)."""
+    if not media.is_file():
+        return None
+    from merstudio.io import open_source
+
+    try:
+        with open_source(media) as src:
+            return float(src.fps) or None
+    except InputError:
+        return None
 
 
 def _au_table_kind(path: Path, fmt: str | None) -> str | None:

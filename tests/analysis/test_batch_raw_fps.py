@@ -3,17 +3,13 @@ sets its rate as it sets a frame folder's, and a rerun with another `--fps` is a
 
 from __future__ import annotations
 
-import csv
-import json
-import subprocess
 from pathlib import Path
 
 import pytest
 from support.clips import write_clip
-from support.miscounted import ffmpeg_exe
+from support.raw_streams import H264, raw_stream, result_meta, result_times
 
 from merstudio.analysis import batch as B
-from merstudio.analysis.files import output_paths
 from merstudio.analysis.pipeline import AnalysisSettings
 from merstudio.execution import Backend
 
@@ -21,24 +17,15 @@ from merstudio.execution import Backend
 @pytest.fixture(scope="module")
 def raw(tmp_path_factory) -> Path:
     """A 20-frame face clip as a raw H.264 stream whose SPS says 24 fps (OpenCV alone reads it at 25)."""
-    ffmpeg = ffmpeg_exe()
-    if ffmpeg is None:
-        pytest.skip("no ffmpeg binary (pip install imageio-ffmpeg)")
-    root = tmp_path_factory.mktemp("raw")
-    clip = write_clip(root / "v.avi", n=20)
-    path = root / "raw.h264"
-    subprocess.run([ffmpeg, "-y", "-loglevel", "error", "-r", "24", "-i", str(clip), "-c:v", "libx264",
-                    "-pix_fmt", "yuv420p", "-f", "h264", str(path)], check=True, timeout=120)
-    return path
+    return raw_stream(tmp_path_factory.mktemp("raw"), "raw.h264", H264, rate="24")
 
 
 def _meta(out: Path) -> dict:
-    return json.loads(output_paths(out, "raw").meta.read_text(encoding="utf-8"))
+    return result_meta(out, "raw")
 
 
 def _times(out: Path) -> dict[int, float]:
-    with open(out / "raw.csv", newline="", encoding="utf-8") as f:
-        return {int(r["frame"]): float(r["timestamp"]) for r in csv.DictReader(f)}
+    return result_times(out, "raw")
 
 
 def test_raw_stream_runs_at_its_stated_rate_and_fps_sets_it(raw: Path, tmp_path: Path) -> None:
@@ -63,5 +50,5 @@ def test_a_timed_videos_result_records_that_it_seeks_exactly(tmp_path: Path) -> 
     clip = write_clip(tmp_path / "v.avi", n=10)
     res = B.run_batch(B.plan_batch([clip], tmp_path / "out"), AnalysisSettings(), Backend())
     assert all(o.complete for o in res.outputs)
-    meta = json.loads(output_paths(tmp_path / "out", "v").meta.read_text(encoding="utf-8"))
+    meta = result_meta(tmp_path / "out", "v")
     assert "seek_trouble" in meta and meta["seek_trouble"] is None  # a rerun opens it for --fps alone

@@ -5,17 +5,12 @@ both ask)."""
 
 from __future__ import annotations
 
-import csv
-import json
-import subprocess
 from pathlib import Path
 
 import pytest
-from support.clips import write_clip
-from support.miscounted import ffmpeg_exe
+from support.raw_streams import H264, MJPEG, convert, raw_stream, result_meta, result_times
 
 from merstudio.analysis import batch as B
-from merstudio.analysis.files import output_paths
 from merstudio.analysis.pipeline import AnalysisSettings
 from merstudio.execution import Backend
 
@@ -23,24 +18,15 @@ from merstudio.execution import Backend
 @pytest.fixture(scope="module")
 def mjpeg(tmp_path_factory) -> Path:
     """A 20-frame face clip, shot at 30 fps, as a raw MJPEG stream (which states no rate)."""
-    ffmpeg = ffmpeg_exe()
-    if ffmpeg is None:
-        pytest.skip("no ffmpeg binary (pip install imageio-ffmpeg)")
-    root = tmp_path_factory.mktemp("mjpeg")
-    clip = write_clip(root / "v.avi", n=20)
-    path = root / "face.mjpeg"
-    subprocess.run([ffmpeg, "-y", "-loglevel", "error", "-i", str(clip), "-c:v", "mjpeg", "-f", "mjpeg", str(path)],
-                   check=True, timeout=120)
-    return path
+    return raw_stream(tmp_path_factory.mktemp("mjpeg"), "face.mjpeg", MJPEG)
 
 
 def _meta(out: Path) -> dict:
-    return json.loads(output_paths(out, "face").meta.read_text(encoding="utf-8"))
+    return result_meta(out, "face")
 
 
 def _times(out: Path) -> dict[int, float]:
-    with open(out / "face.csv", newline="", encoding="utf-8") as f:
-        return {int(r["frame"]): float(r["timestamp"]) for r in csv.DictReader(f)}
+    return result_times(out, "face")
 
 
 def test_fps_reaches_a_raw_mjpeg_stream(mjpeg: Path, tmp_path: Path) -> None:
@@ -72,8 +58,7 @@ def test_a_rerun_with_fps_opens_a_video_once_to_tell(mjpeg: Path, tmp_path: Path
     if codec == "mjpeg":
         path.write_bytes(mjpeg.read_bytes())
     else:
-        subprocess.run([str(ffmpeg_exe()), "-y", "-loglevel", "error", "-i", str(mjpeg), "-c:v", "libx264",
-                        "-pix_fmt", "yuv420p", "-f", "h264", str(path)], check=True, timeout=120)
+        convert(mjpeg, path, H264)
     out = tmp_path / "out"
     B.run_batch(B.plan_batch([path], out), AnalysisSettings(), Backend())  # at its own rate
     told: list[str] = []  # opens that tell whether it is timed (not those of the analysis's own source)

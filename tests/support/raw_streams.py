@@ -1,0 +1,44 @@
+"""Raw video streams without container timing (a 20-frame face clip through FFmpeg: `.h264`, `.mjpeg`) and the
+result files `merstudio analyze` writes of them: the batch tests of how such streams are timed share these."""
+
+from __future__ import annotations
+
+import csv
+import json
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from merstudio.analysis.files import output_paths
+from support.clips import write_clip
+from support.miscounted import ffmpeg_exe
+
+H264 = ["-c:v", "libx264", "-pix_fmt", "yuv420p", "-f", "h264"]
+MJPEG = ["-c:v", "mjpeg", "-f", "mjpeg"]
+
+
+def convert(src: Path, dst: Path, args: list[str], rate: str | None = None) -> Path:
+    """`src` through FFmpeg with `args` into `dst` (`rate`: the input's rate as FFmpeg reads it); skips the test
+    where there is no ffmpeg binary."""
+    ffmpeg = ffmpeg_exe()
+    if ffmpeg is None:
+        pytest.skip("no ffmpeg binary (pip install imageio-ffmpeg)")
+    head = ["-r", rate] if rate else []
+    subprocess.run([ffmpeg, "-y", "-loglevel", "error", *head, "-i", str(src), *args, str(dst)], check=True,
+                   timeout=120)
+    return dst
+
+
+def raw_stream(root: Path, name: str, args: list[str], rate: str | None = None) -> Path:
+    """A 20-frame face clip written as `root/name` by FFmpeg with `args`."""
+    return convert(write_clip(root / "v.avi", n=20), root / name, args, rate)
+
+
+def result_meta(out: Path, name: str) -> dict:
+    return json.loads(output_paths(out, name).meta.read_text(encoding="utf-8"))
+
+
+def result_times(out: Path, name: str) -> dict[int, float]:
+    with open(out / f"{name}.csv", newline="", encoding="utf-8") as f:
+        return {int(r["frame"]): float(r["timestamp"]) for r in csv.DictReader(f)}

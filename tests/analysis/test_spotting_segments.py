@@ -6,9 +6,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import cv2
 import pytest
-from support.clips import _face
+from support.clips import write_warped_frames
 
 import merstudio.analysis.batch as B
 from merstudio.analysis import spotting_eval as E
@@ -24,20 +23,8 @@ SETTINGS = AnalysisSettings(keyframe_s=1.0)
 @pytest.fixture(scope="module")
 def truth_table(tmp_path_factory) -> Path:
     """A table naming one frame folder of a still face with AU12 warps at WARPS, one interval each."""
-    from merstudio.synth.warps import au_displacement, warp
-
     root = tmp_path_factory.mktemp("spotseg")
-    canvas, lm = _face()
-    folder = root / "long"
-    folder.mkdir()
-    for pos in range(90):
-        img = canvas
-        for a, b in WARPS:
-            if a <= pos <= b:
-                apex = (a + b) // 2
-                img = warp(canvas, au_displacement(lm, canvas.shape[:2], {12: 3.0 * (1 - abs(pos - apex) /
-                                                                                     (apex - a + 1))}))
-        assert cv2.imwrite(str(folder / f"{pos:03d}.jpg"), cv2.cvtColor(img, cv2.COLOR_RGB2BGR))
+    write_warped_frames(root / "long", [f"{pos:03d}.jpg" for pos in range(90)], WARPS)
     table = root / "truth.csv"
     table.write_text("video,onset,offset\n" + "".join(f"long,{a},{b}\n" for a, b in WARPS), encoding="utf-8")
     return table

@@ -10,7 +10,7 @@ from pathlib import Path
 import cv2
 import openpyxl
 import pytest
-from support.clips import _face
+from support.clips import write_warped_frames
 
 from merstudio.cli.main import main
 
@@ -19,18 +19,7 @@ WARPS = ((20, 27), (60, 67))  # frame positions of the AU12 warps in each long v
 
 def _long_video(folder: Path, numbers: list[int]) -> None:
     """Frames img<k>.jpg (k from `numbers`, in order) of a still face with AU12 warps at positions WARPS."""
-    from merstudio.synth.warps import au_displacement, warp
-
-    canvas, lm = _face()
-    folder.mkdir(parents=True, exist_ok=True)
-    for pos, k in enumerate(numbers):
-        img = canvas
-        for a, b in WARPS:
-            if a <= pos <= b:
-                apex = (a + b) // 2
-                img = warp(canvas, au_displacement(lm, canvas.shape[:2], {12: 3.0 * (1 - abs(pos - apex) /
-                                                                                     (apex - a + 1))}))
-        assert cv2.imwrite(str(folder / f"img{k}.jpg"), cv2.cvtColor(img, cv2.COLOR_RGB2BGR))
+    write_warped_frames(folder, [f"img{k}.jpg" for k in numbers], WARPS)
 
 
 @pytest.fixture(scope="module")

@@ -46,3 +46,21 @@ def write_clip(path: Path, n: int = 60, blank: range = range(0), au12: float = 3
         writer.write(cv2.cvtColor(img, cv2.COLOR_RGB2BGR))
     writer.release()
     return path
+
+
+def write_warped_frames(folder: Path, names: list[str], warps: tuple[tuple[int, int], ...]) -> Path:
+    """Frame images `names` (in order) of one still face with an AU12 rise and fall over each (first, last) position
+    of `warps`: a long video with known micro-movements for the spotting tests."""
+    from merstudio.synth.warps import au_displacement, warp
+
+    canvas, lm = _face()
+    folder.mkdir(parents=True, exist_ok=True)
+    for pos, name in enumerate(names):
+        img = canvas
+        for a, b in warps:
+            if a <= pos <= b:
+                apex = (a + b) // 2
+                img = warp(canvas, au_displacement(lm, canvas.shape[:2], {12: 3.0 * (1 - abs(pos - apex) /
+                                                                                     (apex - a + 1))}))
+        assert cv2.imwrite(str(folder / name), cv2.cvtColor(img, cv2.COLOR_RGB2BGR))
+    return folder

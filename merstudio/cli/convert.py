@@ -40,6 +40,7 @@ EPILOG = """examples:
   merstudio convert --project study.merproj --export coded.eaf --video 1
   merstudio convert --project study.merproj --export all.csv --video all   every video's events, one CSV
   merstudio convert --project study.merproj --import all.csv --video all   each row into the video it names
+      (--all-videos instead of --video all where a video is named 'all')
   merstudio convert --project study.merproj --import CASME2-coding.xlsx --dataset casme2 --clip EP02_01f \\
       --subject 1 --clip-folder CASME2-RAW/sub01/EP02_01f --video 2
 
@@ -64,8 +65,11 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--video", "--video-id", dest="video", metavar="VIDEO",
                    help="with --project: the video (its id, file name, or a path or path end that is unique, "
                         "e.g. P1/interview.mp4), or 'all' (every video, in one events CSV: --export all.csv "
-                        "writes each row's video, --import all.csv puts each row into its video); otherwise: the "
-                        "media file whose rows to convert when the input holds several")
+                        "writes each row's video, --import all.csv puts each row into its video; --all-videos "
+                        "where a video is named 'all'); otherwise: the media file whose rows to convert when the "
+                        "input holds several")
+    p.add_argument("--all-videos", action="store_true",
+                   help="with --project: every video, as --video all (the spelling when a video is named 'all')")
     p.add_argument("--media", type=Path, help="the video file the output should refer to (default: the input's); "
                                                "when it is here and has a variable frame rate, times are placed on "
                                                "its frames' own times")
@@ -227,6 +231,8 @@ def _resolved(path: Path) -> Path:
 
 
 def run(args: argparse.Namespace) -> int:
+    if args.all_videos and (args.project is None or args.video is not None):
+        raise InputError("--all-videos goes with --project, instead of --video")
     if args.project is not None:
         if args.fps is not None:  # the project knows its video's rate; a file at another rate needs --force-fps
             raise InputError("--fps is for converting files; with --project the video's own rate is used "
@@ -412,6 +418,18 @@ def _events_format(path: Path, fmt: str | None) -> str:
     return ix.detect_format(path, fmt, look_inside=False)
 
 
+def _refuse_named_all(project: Any, ref: str) -> None:
+    """``--video all`` where a video is named so (its file or frame folder, in any case): which one is meant is
+    not guessed; one line says how to name that video (its id) or every video (--all-videos)."""
+    want = ref.strip().lower()
+    named = [v for v in project.videos() if want in (v.name.lower(), Path(v.path).name.lower())]
+    if named:
+        ids = ", ".join(str(v.id) for v in named[:4])
+        raise InputError(f"--video {ref}: ambiguous: video{'s' * (len(named) > 1)} {ids} of {project.path} "
+                         f"{'are' if len(named) > 1 else 'is'} named {named[0].name!r}; give that video by its id "
+                         f"(--video {named[0].id}), or every video with --all-videos")
+
+
 def _all_videos(project: Any, args: argparse.Namespace) -> int:
     """``--video all``: every video's events in (--export) or from (--import) one events CSV, whose ``video``
     column names each row's video. ELAN and BORIS files hold one video's events each: refused, in one line."""
@@ -426,7 +444,6 @@ def _all_videos(project: Any, args: argparse.Namespace) -> int:
     if fmt != "events-csv":
         raise InputError(f"{path}: --video all reads and writes merstudio's events CSV (a .csv with a video column); "
                          f"{fmt} holds one video's events: give each video with --video ID")
-    videos = project.videos()
     # the video column names files: rows of two videos of one name cannot be told apart
     shared = ix.shared_video_names(project)
     if shared and args.import_file is not None:
@@ -439,38 +456,29 @@ def _all_videos(project: Any, args: argparse.Namespace) -> int:
             print(f"note: {note}", file=sys.stderr)
         print(done.summary())
         return 0
-    return _import_all(project, args, videos)
+    return _import_all(project, args)
 
 
-def _import_all(project: Any, args: argparse.Namespace, videos: list[Any]) -> int:
-    """Each row of an events CSV into the project video its ``video`` column names: every video's preview is
-    made and checked before anything is written (a video named that is not in the project refuses the file)."""
+def _import_all(project: Any, args: argparse.Namespace) -> int:
+    """Each row of an events CSV into the project video its ``video`` column names (interchange.preview_all_events,
+    as the app's Import events does it): every video's preview is made and checked before anything is written (a
+    video named that is not in the project refuses the file)."""
     from merstudio import interchange as ix
     from merstudio.interchange.common import name_list
 
     path = args.import_file
-    if not path.is_file():
-        raise InputError(f"{path}: not found")
-    named = ix.events_csv_videos(path)
-    if not named:
-        raise InputError(f"{path}: no video column (or it is empty): import it into one video with --video ID")
-    by_name = {v.name: v for v in videos}
-    unknown = [n for n in named if n not in by_name]
-    if unknown:
-        raise InputError(f"{path}: names video(s) not in {args.project}: {name_list(unknown, 4)}; nothing imported "
-                         f"(the project's: {name_list(by_name, 4)})")
-    previews = []
-    for name in named:
-        v = by_name[name]
-        prev = ix.preview_import(project, path, v.id, fps_override=args.force_fps, fmt="events-csv",
-                                 times=_media_times(Path(v.path), quiet=True)[1], coder=args.coder,
-                                 replace=args.replace, only_video=True)  # the other videos' rows are theirs
+    found = ix.preview_all_events(project, path, times=lambda vid: _media_times(Path(project.video(vid).path),
+                                                                                  quiet=True)[1],
+                                  fps_override=args.force_fps, coder=args.coder, replace=args.replace)
+    if found.unknown:
+        raise InputError(f"{path}: names video(s) not in {args.project}: {name_list(found.unknown, 4)}; nothing "
+                         f"imported (the project's: {name_list([v.name for v in project.videos()], 4)})")
+    for v, prev in found.parts:
         _keep_status(prev, args.status)
-        print(f"{name}: {prev.summary()}", file=sys.stderr)
+        print(f"{v.name}: {prev.summary()}", file=sys.stderr)
         prev.accept(skip_bad=args.yes)  # every video checked before any is written
-        previews.append((v, prev))
     lines = []
-    for v, prev in previews:
+    for v, prev in found.parts:
         added = ix.commit_import(project, prev, skip_bad=args.yes)
         lines.append(f"{len(added)} into video {v.id} ({v.name})"
                      + (f", replacing {len(prev.replaces)}" if args.replace else "")
@@ -502,7 +510,9 @@ def _run_project(args: argparse.Namespace) -> int:
         raise InputError(f"{args.export_file}: --to {args.to_fmt} writes a per-frame AU table; give a FILE ending "
                          "in .csv")
     with Project.open(args.project) as project:
-        if args.video is not None and args.video.strip().lower() == ALL_VIDEOS:
+        if args.all_videos or (args.video is not None and args.video.strip().lower() == ALL_VIDEOS):
+            if not args.all_videos:
+                _refuse_named_all(project, args.video)
             return _all_videos(project, args)
         try:
             vid = video_id(project, args.video)

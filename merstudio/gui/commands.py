@@ -610,8 +610,9 @@ EXPORT_EVENTS_FILTER = ("ELAN (*.eaf);;BORIS TSV (*.tsv);;BORIS Excel (*.xlsx);;
 
 
 class ImportEvents(AppCommand):
-    """Import an annotation file (ELAN .eaf, BORIS tsv/csv/xlsx or .boris project, events CSV) into the current video. ``ask`` shows
-    what will be imported and what skipped (and why) and imports only on confirm, with a "Replace" box when the
+    """Import an annotation file (ELAN .eaf, BORIS tsv/csv/xlsx or .boris project, events CSV) into the current
+    video; of an events CSV naming several videos (Export > Events of all videos), each video's rows into its own
+    video, after one confirmation, as one undo step (gui.all_videos_import). ``ask`` shows what will be imported and what skipped (and why) and imports only on confirm, with a "Replace" box when the
     project has events of the file's coders on the video (a corrected file replaces them); ``do`` pushes the import
     as one undo step. An ELAN file with tiers not in merstudio's scheme (a colleague's "Emotion" and "AU") is
     first mapped in the Map ELAN tiers dialog (tier_dialog.TierMapDialog): whose coding each tier is and what it
@@ -627,6 +628,10 @@ class ImportEvents(AppCommand):
         ctx.win.require_writable()  # before any dialog
         if not _ask_path(ctx, params, "path", "Import events", EVENTS_FILTER):
             return False
+        from merstudio.gui import all_videos_import
+
+        if all_videos_import.several_videos(ctx, params):  # each video's rows into its own video
+            return bool(params.get("confirmed")) or all_videos_import.ask(ctx, params)
         if params.get("confirmed"):
             return True
         if not _ask_tiers(ctx, params):
@@ -660,6 +665,10 @@ class ImportEvents(AppCommand):
 
     @staticmethod
     def do(ctx: CommandContext, params: Params) -> None:
+        from merstudio.gui import all_videos_import
+
+        if all_videos_import.several_videos(ctx, params):
+            return all_videos_import.do(ctx, params)
         preview = params.get("preview") or _preview(ctx, params)
         if not preview.events and preview.duplicates and not preview.replaces:
             # the same file again: say so, not what accept() says of whatever else it skips

@@ -13,7 +13,7 @@ Every reader returns an :class:`ImportPreview`; nothing reaches a project until 
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, fields
 from dataclasses import replace as replace_field
 from pathlib import Path
@@ -411,14 +411,66 @@ def export_all_events(project: Any, path: str | os.PathLike[str], statuses: Iter
                            [f"{shared}: their rows cannot be imported back from this file"] if shared else [])
 
 
+@dataclass
+class AllEventsImport:
+    """What :func:`preview_all_events` found in an events CSV of several videos: a preview per project video the
+    file names (``parts``: (video, its :class:`ProjectImport`), in the file's name order) and the names it holds
+    that match no video of the project (``unknown``: their rows are in no preview)."""
+
+    path: Path
+    parts: list[tuple[Any, ProjectImport]]
+    unknown: list[str] = field(default_factory=list)
+
+    def lines(self) -> list[str]:
+        """One line per video the file names: how many of its events are new, already there, to skip; then one
+        for the names matching no video."""
+        out = []
+        for v, p in self.parts:
+            out.append(f"{v.name}: {len(p.events)} new" + (f", {len(p.duplicates)} already there" if p.duplicates
+                                                            else "")
+                       + (f", {len(p.skipped)} to skip" if p.skipped else "")
+                       + (f", replacing {len(p.replaces)}" if p.replaces else ""))
+        if self.unknown:
+            out.append(f"matching no video in the project (their rows left out): {name_list(self.unknown, 6)}")
+        return out
+
+
+def preview_all_events(project: Any, path: str | os.PathLike[str],
+                       times: Callable[[int], np.ndarray | None] | None = None, fps_override: bool = False,
+                       coder: str | None = None, replace: bool = False) -> AllEventsImport:
+    """An events CSV holding several videos' events (:func:`export_all_events` writes one) previewed for each
+    project video its ``video`` column names (:func:`preview_import` with ``only_video``: the other videos' rows
+    are theirs, not skipped items); what ``merstudio convert --project P --import FILE --video all`` and the app's
+    Import events (given such a file) import. ``times(video_id)``: a video's frame times where known (a mapping's
+    ``get``; default: what the project stores). InputError: no video column, or videos of the project sharing a
+    file name (their rows cannot be told apart). Nothing is written."""
+    p = Path(path)
+    if not p.is_file():
+        raise InputError(f"{p}: not found")
+    named = events_csv_videos(p)
+    if not named:
+        raise InputError(f"{p}: no video column (or it is empty): import it into one video")
+    shared = shared_video_names(project)
+    if shared:
+        raise InputError(f"{p}: {shared}; import the file into one video at a time")
+    by_name = {v.name: v for v in project.videos()}
+    parts = []
+    for name in (n for n in named if n in by_name):
+        v = by_name[name]
+        parts.append((v, preview_import(project, p, v.id, fps_override=fps_override, fmt="events-csv",
+                                        times=times(v.id) if times is not None else None, coder=coder,
+                                        replace=replace, only_video=True)))
+    return AllEventsImport(p, parts, [n for n in named if n not in by_name])
+
+
 __all__ = [
-    "AllEventsExport", "BORIS_COLUMNS", "EVENT_CSV_COLUMNS", "EafDocument", "FORMATS", "FrameClock",
-    "ImportPreview", "LinkedMedia", "Media", "OpenFaceTable", "elan_media_key", "remember_elan_media",
+    "AllEventsExport", "AllEventsImport", "BORIS_COLUMNS", "EVENT_CSV_COLUMNS", "EafDocument", "FORMATS",
+    "FrameClock", "ImportPreview", "LinkedMedia", "Media", "OpenFaceTable", "elan_media_key", "remember_elan_media",
     "ProjectImport", "PyFeatTable", "Skip", "clip_frame_files", "commit_import", "detect_format",
     "events_csv_videos", "events_from_samples", "export_all_events", "export_project_events", "frame_to_ms",
     "frames_to_ms", "is_boris_project", "looks_openface", "looks_pyfeat", "ms_to_frame", "ms_to_frames",
-    "parse_eaf", "preview_import", "preview_sheet", "project_media", "project_preview", "read_boris",
-    "read_boris_project", "read_eaf", "read_events", "read_events_csv", "read_openface", "read_pyfeat",
+    "parse_eaf", "preview_all_events", "preview_import", "preview_sheet", "project_media", "project_preview",
+    "read_boris", "read_boris_project", "read_eaf", "read_events", "read_events_csv", "read_openface", "read_pyfeat",
     "shared_video_names", "tier_name", "write_boris", "write_boris_project", "write_eaf", "write_events",
     "write_events_csv",
 ]

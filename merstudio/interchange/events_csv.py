@@ -155,10 +155,11 @@ def read_events_csv(path: str | os.PathLike[str], fps: float | None = None, vide
                     only_video: bool = False) -> ImportPreview:
     """Read our events CSV (or the project's report CSV) into an :class:`ImportPreview`.
 
-    The file's frame rate is estimated from frame / time; when ``fps`` is given and differs, InputError unless
-    ``fps_override`` (frames are then recomputed from the times at ``fps``). Rows of other videos (by the
-    ``video`` column, when the file holds several) are skipped when ``video_name`` is given; with ``only_video``
-    those naming another video are left out, no skipped items (a file of several videos imported into each of them in turn, see
+    The file's frame rate is estimated from frame / time (from ``video_name``'s rows where the file holds several
+    videos: each may have its own rate); when ``fps`` is given and differs, InputError unless ``fps_override``
+    (frames are then recomputed from the times at ``fps``). Rows of other videos (by the ``video`` column, when
+    the file holds several) are skipped when ``video_name`` is given; with ``only_video`` those naming another
+    video are left out, no skipped items (a file of several videos imported into each of them in turn, see
     :func:`events_csv_videos`). ``times``: a variable-rate video's frame times (seconds), against which the file's
     times are checked (frame / time varies along such a video) and from which frames are recomputed.
     """
@@ -190,9 +191,13 @@ def read_events_csv(path: str | os.PathLike[str], fps: float | None = None, vide
     def seconds(r: list[Any], c: str) -> float:
         return _float(get(r, c), decimal_comma)
 
+    videos = {get(r, "video") for _, r in body} - {""}
     clock = FrameClock(float(fps), variable_times(times, float(fps))) if fps is not None else None
     ratios, scales = [], []
-    for _, r in body:
+    # the rate from the chosen video's rows only: a project's videos can each have their own
+    mine = [(k, r) for k, r in body if get(r, "video") in ("", video_name)] if video_name and len(videos) > 1 \
+        else body
+    for _, r in mine:
         for c in ("onset", "apex", "offset"):
             f = _int(get(r, c))
             try:
@@ -219,7 +224,6 @@ def read_events_csv(path: str | os.PathLike[str], fps: float | None = None, vide
         notes.append(f"frame rate ~{file_fps:g} fps in the file overridden by the video's {float(fps):g} fps; "
                      "frames recomputed from the times")
     use_fps = fps if fps is not None else file_fps
-    videos = {get(r, "video") for _, r in body} - {""}
     if not video_name and len(videos) > 1:
         raise InputError(f"{p}: the file holds events of {len(videos)} videos ({name_list(sorted(videos), 4)}); "
                          "choose one (video_name= / --video)")

@@ -1,0 +1,97 @@
+"""File > Import events given an events CSV of several videos (File > Export > Events of all videos writes one):
+each video's rows into its own video, as `merstudio convert --project P --import FILE --video all` does, through
+the same core function (interchange.preview_all_events). One confirmation lists, per video, how many events are
+new, already there or to skip, and the names matching no video of the project (their rows are left out); the
+import is one undo step (ImportEventsCommand spans videos). Used by commands.ImportEvents, whose params it reads:
+path, fmt, fps_override, replace, skip_bad; ``all_videos`` (set on the way: whether the file is such a file) and
+``all_preview`` (the confirmed previews)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from merstudio.errors import FrameRateMismatch, InputError, MerstudioError
+
+SHOWN = 20  # videos listed by name in the confirmation; the rest counted
+
+
+def several_videos(ctx: Any, params: dict[str, Any]) -> bool:
+    """Whether the import's file is an events CSV naming several videos and the project can tell its rows apart
+    (no two videos of one file name: then the file goes into the current video, as any file does). Kept in params
+    ``all_videos``."""
+    if "all_videos" not in params:
+        from merstudio.interchange import detect_format, events_csv_videos, shared_video_names
+
+        try:
+            params["all_videos"] = (detect_format(params["path"], params.get("fmt")) == "events-csv"
+                                    and len(events_csv_videos(params["path"])) > 1
+                                    and not shared_video_names(ctx.win.require_writable()))
+        except MerstudioError:
+            params["all_videos"] = False  # the one-video reader says what is wrong with it
+    return bool(params["all_videos"])
+
+
+def _preview(ctx: Any, params: dict[str, Any]) -> Any:
+    from merstudio.interchange import preview_all_events
+
+    win = ctx.win
+    times = {win.require_video().id: win.playback.timebase.times}  # the others': what their analysis stored
+    return preview_all_events(win.require_writable(), params["path"], times=times.get,
+                              fps_override=bool(params.get("fps_override")), replace=bool(params.get("replace")))
+
+
+def question(found: Any) -> str:
+    """The confirmation: one line per video the file names (the first SHOWN), then the names matching none."""
+    lines = found.lines()
+    per_video, rest = lines[:len(found.parts)], lines[len(found.parts):]
+    if len(per_video) > SHOWN:
+        per_video = [*per_video[:SHOWN], f"... and {len(per_video) - SHOWN} more videos"]
+    return (f"{found.path.name} holds the events of several videos. Import each video's rows into its own "
+            "video?\n\n" + "\n".join(per_video + rest) + "\n\nOne undo step takes the whole import back.")
+
+
+def ask(ctx: Any, params: dict[str, Any]) -> bool:
+    """Preview every video's rows and ask once; False: cancelled."""
+    try:
+        found = _preview(ctx, params)
+    except FrameRateMismatch as exc:  # a video coded on another copy of it (another rate): offer to convert
+        if not ctx.win.confirm(f"{Path(params['path']).name}: rows of a video were coded at {exc.file_fps:g} fps; "
+                               f"that video has {exc.video_fps:g} fps. Import their times at each video's rate? "
+                               "(Its times would otherwise land on the wrong frames.)"):
+            return False
+        params["fps_override"] = True
+        found = _preview(ctx, params)
+    if not ctx.win.confirm(question(found)):
+        return False
+    params["all_preview"], params["skip_bad"] = found, True  # the user saw what is skipped and confirmed
+    return True
+
+
+def do(ctx: Any, params: dict[str, Any]) -> None:
+    """Import every video's rows as one undo step; InputError (nothing imported) when a video's rows would all be
+    skipped, or skipped items are not confirmed, or nothing is new."""
+    found = params.get("all_preview") or _preview(ctx, params)
+    events, gone, coded = [], [], {}
+    for v, prev in found.parts:
+        try:
+            events += prev.accept(skip_bad=bool(params.get("skip_bad")))
+        except InputError as exc:
+            raise InputError(f"{v.name}: {exc}") from None
+        gone += prev.replaces
+        coded[v.id] = list(prev.file_coders)
+    dup = sum(len(p.duplicates) for _, p in found.parts)
+    if not events and not gone:
+        raise InputError(f"{found.path}: no events to import" + (
+            f" (its {dup} event(s) are already in the project)" if dup else ""))
+    into = sum(1 for _, p in found.parts if p.events or p.replaces)
+    name = found.path.name
+    text = (f"Import {len(events)} event(s) into {into} videos from {name}" if not gone else
+            f"Replace {len(gone)} event(s) by {len(events)} in {into} videos from {name}")
+    ctx.win.coding.push_import(events, text, replaces=gone, coded=coded)
+    per = ", ".join(f"{len(p.events)} into {v.name}" for v, p in found.parts if p.events)
+    extra = [f"{dup} already in the project" if dup else "",
+             f"rows of {len(found.unknown)} video name(s) matching no video left out" if found.unknown else ""]
+    extra = [x for x in extra if x]
+    line = f"Imported {per} from {name}" if per else f"Removed {len(gone)} event(s) the file replaces ({name})"
+    ctx.win.statusBar().showMessage(line + (f" ({'; '.join(extra)})" if extra else ""), 10000)

@@ -52,6 +52,7 @@ from merstudio.gui.faces import PICTURE_SIZE, FacePictures, MergeFaces, SplitFac
 from merstudio.gui.first_run import FirstRun
 from merstudio.gui.neutral import NeutralView
 from merstudio.gui.photo_chart import PhotoChart
+from merstudio.gui.places import Place, fit_place, store_place, stored_place
 from merstudio.gui.playback import AudioControls, selection_range
 from merstudio.gui.reencode import seek_hint
 from merstudio.gui.reencode import stop as stop_reencoding
@@ -96,9 +97,10 @@ class MainWindow(QMainWindow):
         self.analysis = AnalysisControl(self, make_analysis)
         self.exports = Exports(self)  # exports written in a worker (summary, per-frame CSV, XLSX reports)
         self.checkpoint_question: Any = None  # the checkpoint dialog asking whether to use a loaded model
-        # where the coder was in each video of the open project (play head, timeline's frame range), for this
-        # session: switching back to a video goes back there, not to frame 0 zoomed out
-        self._places: dict[int, tuple[int, tuple[float, float]]] = {}
+        # where the coder was in each video of the open project (play head, timeline's frame range): switching back
+        # to a video, or opening the project again, goes back there, not to frame 0 zoomed out. Kept here for the
+        # session and in the project (merstudio.gui.places; a read-only project's only here)
+        self._places: dict[int, Place] = {}
         self._placed: int | None = None  # the video the play head and the timeline show
         self._build_ui()
         self._build_actions()
@@ -630,26 +632,28 @@ class MainWindow(QMainWindow):
         self._update_labels()
 
     def _keep_place(self) -> None:
-        """Remember where the video being left was shown (_restore_place brings it back)."""
+        """Remember where the video being left was shown (_restore_place brings it back), here and in the project:
+        every switch, the project's close (its videoChanged comes while the project is still open) and the
+        window's (shutdown) pass here."""
         if self._placed is not None and self.transport.source is not None:
             lo, hi = self.timeline.au_plot.viewRange()[0]
-            self._places[self._placed] = (self.transport.current_frame, (float(lo), float(hi)))
+            place: Place = (self.transport.current_frame, (float(lo), float(hi)))
+            self._places[self._placed] = place
+            if self.project is not None:
+                store_place(self.project, self._placed, place, self.transport.frame_count)
 
     def _restore_place(self, video_id: int) -> None:
-        """Back to a video shown before: its play head and the timeline's range as they were left (clamped to
-        the video, should its file have changed)."""
+        """Back to a video shown before, in this session or an earlier one: its play head and the timeline's range
+        as they were left (fitted to the video, should its file have changed: merstudio.gui.places.fit_place)."""
         place = self._places.get(video_id)
+        if place is None and self.project is not None:
+            place = stored_place(self.project, video_id)
         if place is None:
             return
-        from merstudio.gui.timeline_items import frame_cell
-
-        frame, (lo, hi) = place
+        frame, rng = fit_place(place, self.timeline.frame_count)
         self.transport.seek(frame)
-        # the range as wide as it was, at most the whole video, moved inside the video (a shorter file now)
-        first, last = frame_cell(0, self.timeline.frame_count - 1)
-        width = min(hi - lo, last - first)
-        lo = min(max(lo, first), last - width)
-        self.timeline.au_plot.setXRange(lo, lo + width, padding=0)  # after the seek: its "keep the play head in view"
+        if rng is not None:  # after the seek: its "keep the play head in view"
+            self.timeline.au_plot.setXRange(*rng, padding=0)
 
     def _faces_menu(self, menu: QMenu) -> None:
         """How many faces the next analysis follows per frame: automatic, or a fixed number (a panel of five)."""
@@ -1127,6 +1131,7 @@ class MainWindow(QMainWindow):
     def shutdown(self) -> None:
         """Stop every thread and close the project (idempotent). A running export is written to the end first (a few
         seconds at most); a checkpoint loading is dropped once its load ends."""
+        self._keep_place()  # while the transport still shows the video (its shutdown lets go of it)
         self.exports.shutdown()
         stop_reencoding(self)
         self.analysis.shutdown()

@@ -1597,6 +1597,7 @@ VIDEO_SETTING_PREFIXES = (
     "elan_media/",       # an imported .eaf's media offset and linked media (merstudio.interchange.elan_media_key)
     "analysis_turn/",    # the turn chosen for its analysis (merstudio.gui.analysis_control)
     "analysis_turned/",  # an automatic run's turn, kept by projects before 2026-12-03 (the same)
+    "view_place/",       # its play head and timeline zoom as the coder left them (merstudio.gui.places.place_key)
 )
 
 

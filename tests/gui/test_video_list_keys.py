@@ -93,11 +93,11 @@ def test_switching_back_to_a_video_keeps_its_frame_and_zoom(qtbot, window, video
     assert win.timeline.au_plot.viewRange()[0] == pytest.approx([30, 50], abs=0.01)
     win.session.select_video(ids[1])
     assert win.current_frame == 12
-    # a project opened again starts over
+    # a project opened again goes back there too (kept in the project: tests/gui/test_view_place_persists.py)
     path = win.project.path
     win.session.close_project()
     assert win.ctx.execute(C.OpenProject, path=str(path)), win.errors
-    assert win.video.id == ids[0] and win.current_frame == 0
+    assert win.video.id == ids[0] and win.current_frame == 37
 
 
 def test_tab_in_the_event_dialogs_note_moves_on(qtbot):

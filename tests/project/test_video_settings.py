@@ -34,6 +34,7 @@ def _set_all(project, vid: int, tag: str) -> None:
     project.set_setting(elan_media_key(vid), {"time_origin": 40, "linked": []})
     project.set_setting(f"analysis_turn/{vid}", 180)  # as merstudio.gui.analysis_control writes them
     project.set_setting(f"analysis_turned/{vid}", 90)
+    project.set_setting(f"view_place/{vid}", {"frame": 12, "range": [2.5, 30.5]})  # as merstudio.gui.places does
 
 
 def _keys_of(project, vid: int) -> set[str]:

@@ -1,6 +1,7 @@
 """A PNG of the per-frame AU intensities of one face: curves (one strip per AU, then one per micro-motion region)
-with spotted and true intervals shaded, or, for a one-frame input (a photo), a bar chart of that frame's AU
-intensities (a curve of one point is an empty plot); and, for a photo, a map of which face is which (plot_face_map).
+with spotted and true intervals shaded and values not measured (covered, out of frame) hatched, or, for a
+one-frame input (a photo), a bar chart of that frame's AU intensities (a curve of one point is an empty plot); and,
+for a photo, a map of which face is which (plot_face_map).
 """
 
 from __future__ import annotations
@@ -132,6 +133,7 @@ def plot_face_sheet(faces: Sequence[tuple[int, np.ndarray, str]], png: Path, tit
 def _curve_figure(plt: Any, frames: pd.DataFrame, df: pd.DataFrame, cols: list[str], face_id: int | None,
                   spots: Sequence[tuple[int, int]], truth: Sequence[tuple[int, int, str]], title: str) -> Any:
     n_frames = int(frames["frame"].max()) + 1 if len(frames) else 1
+    found = set(df["frame"].tolist())  # frames with a row of this face: there a NaN is "not measured"
     if len(df) and df["frame"].is_unique:  # frames without this face are gaps in its curves, not joined across
         df = df.copy().set_index("frame").reindex(np.arange(n_frames)).rename_axis("frame").reset_index()  # copy: one block
     motion = motion_columns(list(frames.columns))
@@ -140,6 +142,8 @@ def _curve_figure(plt: Any, frames: pd.DataFrame, df: pd.DataFrame, cols: list[s
     fig, axes = plt.subplots(max(1, len(strips)), 1, figsize=(11, 0.55 * max(1, len(strips)) + 1.2), sharex=True,
                              squeeze=False)
     x = df["frame"].to_numpy()
+    present = np.isin(x, list(found))
+    unmeasured = False
     # One scale per kind, so strip heights compare: AUs on FACS's 0-5 (an AU at 0.8 must not look as tall as one
     # at 5), micro-motion strips on one shared range (all in the same IOD units).
     m = df[motion].to_numpy(dtype=float) if motion else np.zeros(0)
@@ -151,6 +155,12 @@ def _curve_figure(plt: Any, frames: pd.DataFrame, df: pd.DataFrame, cols: list[s
         y = df[c].to_numpy(dtype=float)
         is_motion = c in motion
         _shade(ax, spots, truth)
+        # NaN where the face was found: not measured (the part covered or out of frame). Its strip is hatched, as a
+        # curve at 0 lies on the axis and a missing one would look like it
+        for a, b in unmeasured_spans(x, y, present):
+            ax.axvspan(a - 0.5, b + 0.5, facecolor="#e6e6e6", edgecolor="#b3b3b3", hatch="////", lw=0,
+                       gid="unmeasured")
+            unmeasured = True
         # NaN: a gap, not a zero. A line through one point draws nothing (a face on one frame of a photo folder,
         # a frame between gaps): such points get a dot, and a short series (a few photos) a dot on every frame
         mark = np.isfinite(y) if n_frames <= SHORT_SERIES else lone_finite(y)
@@ -182,12 +192,24 @@ def _curve_figure(plt: Any, frames: pd.DataFrame, df: pd.DataFrame, cols: list[s
         legend.append("green: ground truth")
     if spots:
         legend.append("orange: spotted")
+    if unmeasured:
+        legend.append("grey hatched: not measured (covered / out of frame" + ("; motion: a face's first frames)"
+                                                                             if motion else ")"))
     if classes:
         legend.append("class p: the model's, blank where it was not asked")
     # the key on a line of its own: beside a long file name it ran off the figure
     fig.suptitle(head + ("\n[" + ", ".join(legend) + "]" if legend else ""), fontsize=10)
     fig.tight_layout(rect=(0, 0, 1, 0.965 if legend else 0.97))
     return fig
+
+
+def unmeasured_spans(x: np.ndarray, y: np.ndarray, present: np.ndarray) -> list[tuple[int, int]]:
+    """(first, last) frame of each run of frames `x` where the face was found (`present`) but `y` is NaN: a value
+    not measured (a covered or cut-off part of the face), unlike 0 (measured, not there). Frames without the face
+    are no run's: its curve just breaks there."""
+    gap = np.asarray(present, bool) & ~np.isfinite(np.asarray(y, dtype=float))
+    edges = np.flatnonzero(np.diff(np.r_[0, gap.astype(np.int8), 0]))
+    return [(int(x[a]), int(x[b - 1])) for a, b in zip(edges[::2], edges[1::2], strict=True)]
 
 
 def _shade(ax: Any, spots: Sequence[tuple[int, int]], truth: Sequence[tuple[int, int, str]]) -> None:

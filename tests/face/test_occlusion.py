@@ -11,7 +11,6 @@ from merstudio.face.occlusion import (
     EYE_CONTRAST_MIN,
     JUDGE_MIN_IOD,
     LIP_CONTRAST_MIN,
-    LIP_FRAMES,
     REGION_POINTS,
     EyesVisibility,
     MouthVisibility,
@@ -67,31 +66,24 @@ def test_a_cover_over_the_lips_hides_them(faces, cover):
     assert MouthVisibility().update(0, *faces["colour"]) == 0.0
 
 
-def test_mouth_visibility_goes_by_the_median_of_recent_frames(faces):
-    seen = MouthVisibility(every=1)
-    for _ in range(LIP_FRAMES - 1):
-        assert seen.update(7, *faces["colour"]) == 0.0
-    assert seen.update(7, *faces["mask"]) == 0.0  # one dark or blurred frame does not blank a mouth
-    for _ in range(LIP_FRAMES // 2):
-        seen.update(7, *faces["mask"])
-    assert seen.update(7, *faces["mask"]) == 1.0  # a cover that stays does
-    assert seen.update(8, *faces["colour"]) == 0.0  # each track on its own
+def test_mouth_visibility_goes_by_the_median_of_the_frames_round_each(faces):
+    seen = MouthVisibility(fps=30)  # two frames either side
+    order = ["colour", "mask", "colour", "colour", "colour", "mask", "mask", "mask", "colour", "colour"]
+    for i, name in enumerate(order):
+        seen.judge(7, i, *faces[name])
+    # one dark or blurred frame does not blank a mouth; a cover that stays does, from its first frame to its last
+    assert [seen.decide(7, i) for i in range(len(order))] == [0, 0, 0, 0, 0, 1, 1, 1, 0, 0]
+    seen.judge(8, 0, *faces["colour"])
+    assert seen.decide(8, 0) == 0.0  # each track on its own
     seen.forget({8})
-    assert seen.update(7, *faces["colour"]) == 0.0  # a forgotten track starts afresh
+    seen.judge(7, 20, *faces["colour"])
+    assert seen.decide(7, 20) == 0.0  # a forgotten track starts afresh
 
 
 def test_lips_outside_the_frame_or_too_small_are_not_judged(faces):
     im, lm = faces["colour"]
     assert lip_contrast(im[:300], lm) is None  # the mouth is below the cut
     assert lip_contrast(im, lm * 0.02) is None  # a face of a few pixels
-
-
-def test_mouth_visibility_judges_every_few_frames_and_holds_between(faces):
-    seen = MouthVisibility(every=3)
-    assert seen.update(1, *faces["mask"]) == 1.0  # a track's first frame is judged (a photo has only that)
-    assert seen.update(1, *faces["colour"]) == 1.0  # not judged: the last judgement holds
-    assert seen.update(1, *faces["colour"]) == 1.0
-    assert seen.update(1, *faces["colour"]) == 0.0  # judged: the median of (mask, bare lips) is well above the line
 
 
 # -- eyes behind dark glasses ----------------------------------------------------------------------------------------
@@ -120,7 +112,7 @@ def test_closing_tiny_or_cut_eyes_are_not_judged(faces):
     small = (lm - c) * (0.9 * JUDGE_MIN_IOD / np.linalg.norm(lm[33] - lm[263])) + c
     assert eye_contrast(im, small) is None  # the eyes a few pixels tall
     assert eye_contrast(im[:int(lm[159, 1])], lm) is None  # the eyes cut by the frame's edge
-    seen = EyesVisibility(every=1)
+    seen = EyesVisibility()
     seen.update(3, *faces["dark glasses"])
     assert seen.update(3, im, shut) == 1.0  # a blink behind the glasses: the last judgement holds
 

@@ -124,7 +124,8 @@ class AnalysisSettings:
 # 11 (2026-12-05): a cover the lips' or the eyes' check finds is decided on the frames round each frame, not the
 # latest judgements, so it reads NaN from its first frame to its last (merstudio.face.occlusion.CoverCheck); AU6's
 # median window is counted in seconds, 3 frames at 15 fps, 7 at 30 (merstudio.features.aus.au6_window); a face cut
-# off at the mouth reads its brows unknown too (merstudio.face.occlusion.outside_regions).
+# off at the mouth reads its brows unknown too (merstudio.face.occlusion.outside_regions); a covered region's
+# micro-motion is unknown for the lag frames after the cover too, and the chin's under a covered mouth.
 ANALYSIS_REVISION = 11
 
 

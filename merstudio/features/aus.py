@@ -81,6 +81,16 @@ MICRO_COLUMNS = tuple(f"AU{a:02d}_m" for a in MICRO_AUS)  # directed micro-motio
 REGION_WEIGHT = {"brows": 0.2, "eyes": 0.25, "nose": 0.15, "mouth": 0.3, "jaw": 0.1}  # for `confidence`
 
 
+def _hidden_regions(covered: dict[str, float]) -> frozenset[str]:
+    """The micro-motion regions a cover hides (COVERED_FRACTION of a face region, 0.3): brows, eyes, nose and mouth
+    by name, the chin under a covered jaw or mouth (the lips' check sees only the lips; what hides them, a hand, a
+    mask, a box, reaches the chin: its edge read motion_chin 6-8 over a still chin)."""
+    hidden = {r for r in ("brows", "eyes", "nose", "mouth") if covered.get(r, 0.0) >= 0.3}
+    if covered.get("jaw", 0.0) >= 0.3 or "mouth" in hidden:
+        hidden.add("chin")
+    return frozenset(hidden)
+
+
 def au_r(au: int) -> str:
     """Intensity column name, OpenFace style: ``au_r(1) == "AU01_r"``."""
     return f"AU{int(au):02d}_r"
@@ -175,6 +185,9 @@ class _Track:
     last_frame: int | None = None  # the frame it was last read on: after a gap the evidence window starts afresh
     # frame -> whether it is one of a blink's shut frames (BlinkMarker), the last lag + 1 frames marked
     blinks: dict[int, bool] = field(default_factory=dict)
+    # frame -> the micro-motion regions a cover hid there (_hidden_regions), the last lag + 1 frames: a frame whose
+    # baseline frame was covered compares the face with the cover (a hand lowered from the mouth read motion_mouth 20)
+    hidden: dict[int, frozenset[str]] = field(default_factory=dict)
 
 
 class _Read(NamedTuple):
@@ -337,18 +350,17 @@ class AUEstimator:
             presence[a] = t.presence[a]
         lag = self.micro.k
         t.blinks[m.frame] = m.shut
+        t.hidden[m.frame] = _hidden_regions(covered)
         for old in [f for f in t.blinks if f < m.frame - lag or f > m.frame]:
             del t.blinks[old]
+        for old in [f for f in t.hidden if f < m.frame - lag or f > m.frame]:
+            del t.hidden[old]
         micro = mask_blink(p.micro, m.shut or t.blinks.get(m.frame - lag, False))
         conf = 1.0 - sum(REGION_WEIGHT[r] * min(1.0, covered.get(r, 0.0)) for r in REGION_WEIGHT)
-        if covered and any(covered.get(r, 0.0) > 0 for r in REGION_WEIGHT):
-            # A hand moving over the face is not facial motion.
-            regions = dict(micro.regions)
-            for r in ("brows", "eyes", "nose", "mouth"):
-                if covered.get(r, 0.0) >= 0.3:
-                    regions[r] = nan
-            if covered.get("jaw", 0.0) >= 0.3:
-                regions["chin"] = nan
+        # A hand moving over the face, or leaving it (the baseline frame covered), is not facial motion.
+        hidden = t.hidden[m.frame] | t.hidden.get(m.frame - lag, frozenset())
+        if hidden or (covered and any(covered.get(r, 0.0) > 0 for r in REGION_WEIGHT)):
+            regions = {r: nan if r in hidden else v for r, v in micro.regions.items()}
             micro = MicroMotion(regions, nan, micro.blink, micro.head_turn, {a: nan for a in micro.aus})
         return AUActivation(intensity, presence, micro, sides, p.pose, scores, max(0.0, conf), covered, p.track_id,
                             p.frame_index, blink, m.blink)

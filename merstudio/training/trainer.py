@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import math
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass, fields, replace
 from typing import Any
 
@@ -57,6 +58,13 @@ class TrainSettings:
     # mixup Beta(alpha, alpha) on inputs and losses; 0 = off. 0.2 since 2026-12-02 (LODO +.008 UF1 over 40 paired
     # seeds, docs/model.md); fine-tuning keeps it off
     mixup: float = 0.2
+    # camera-resolution jitter (another camera's smoother, coarser flow: SMIC's lower resolution): with this
+    # probability a sample is blurred by a Gaussian of sigma 0.3-1.0 px or resampled down to 0.5-1.0 of its size and
+    # back (even odds), the same at every step. 0 = off (LODO: docs/model.md, "what else was tried on 2026-12-05")
+    resolution_jitter: float = 0.0
+    # sharpness-aware minimisation (Foret et al. 2021): each step's gradient is taken at the weights moved by
+    # sam_rho along the normalised gradient (a second forward and backward pass per step). 0 = off
+    sam_rho: float = 0.0
     # weight averaging instead of any epoch selection: "ema" (exponential, per step), "swa" (equal average of
     # the epoch-end weights from swa_start * epochs on), "none" (the last epoch's weights)
     average: str = "swa"
@@ -204,10 +212,33 @@ class FlowAugment:
             grid = F.affine_grid(theta, list(flat.shape), align_corners=False)
             x = F.grid_sample(flat, grid, mode="bilinear", padding_mode="border", align_corners=False)
             x = x.reshape(b, t, c, h, w)
+        if s.resolution_jitter > 0 and b:
+            x = self._soften(x)
         if s.erase > 0 and b:
             x = self._erase(x)
         if self.noise_std > 0:
             x = x + torch.randn(x.shape, generator=self.g).to(dev, x.dtype) * self.noise_std
+        return x
+
+    def _soften(self, x: torch.Tensor) -> torch.Tensor:
+        """Camera-resolution jitter: each hit sample blurred (Gaussian, sigma 0.3-1.0 px) or resampled down to
+        0.5-1.0 of its size and back up (bilinear), alike at every step."""
+        b, t, c, h, w = x.shape
+        hit = torch.rand(b, generator=self.g) < self.s.resolution_jitter
+        blur = torch.rand(b, generator=self.g) < 0.5
+        amount = torch.rand(b, generator=self.g)
+        if not hit.any():
+            return x
+        x = x.clone()
+        for i in hit.nonzero().ravel().tolist():
+            frames = x[i]  # (T, C, H, W): the steps as a batch, the same filter for each
+            if blur[i]:
+                x[i] = gaussian_blur(frames, 0.3 + 0.7 * float(amount[i]))
+            else:
+                scale = 0.5 + 0.5 * float(amount[i])
+                small = F.interpolate(frames, size=(max(1, round(h * scale)), max(1, round(w * scale))),
+                                      mode="bilinear", align_corners=False, antialias=True)
+                x[i] = F.interpolate(small, size=(h, w), mode="bilinear", align_corners=False)
         return x
 
     def _erase(self, x: torch.Tensor) -> torch.Tensor:
@@ -226,6 +257,21 @@ class FlowAugment:
         mask = (inside_y[:, :, None] & inside_x[:, None, :] & hit[:, None, None]).to(x.device)
         mean = x.mean(dim=(1, 3, 4), keepdim=True)
         return torch.where(mask[:, None, None], mean, x)
+
+
+def gaussian_blur(x: torch.Tensor, sigma: float) -> torch.Tensor:
+    """x (N, C, H, W) blurred per channel by a separable Gaussian of `sigma` px (edges replicated). The kernel is
+    the discrete Gaussian (Lindeberg's, exp(-t) I_n(t) with t = sigma**2), whose variance is sigma**2 also below
+    a pixel, where the sampled exp(-n**2 / 2 sigma**2) hardly blurs at all (sigma 0.3: 0.09 px)."""
+    from scipy.special import ive
+
+    r = math.ceil(3 * sigma) + 1
+    k_np = ive(np.abs(np.arange(-r, r + 1)), sigma * sigma)
+    k = torch.as_tensor(k_np / k_np.sum(), dtype=x.dtype, device=x.device)
+    n, c, h, w = x.shape
+    flat = F.pad(x.reshape(n * c, 1, h, w), (r, r, r, r), mode="replicate")
+    flat = F.conv2d(F.conv2d(flat, k.view(1, 1, 1, -1)), k.view(1, 1, -1, 1))
+    return flat.reshape(n, c, h, w)
 
 
 def pick_reflect(setting: str, X: np.ndarray) -> str:
@@ -376,6 +422,62 @@ def set_tta(model: nn.Module, settings: TrainSettings, reflect: str) -> None:
     model.tta_flip = (tuple(settings.flip_channels), reflect) if settings.tta_flip and settings.flip else None  # type: ignore[assignment]
 
 
+def step_loss(net: nn.Module, xb: torch.Tensor, targets: tuple[torch.Tensor, torch.Tensor, torch.Tensor],
+              mix: tuple[float, torch.Tensor] | None, soft: torch.Tensor | None, prior: torch.Tensor | None,
+              s: TrainSettings, low_precision: bool, update_centers: bool = True) -> torch.Tensor:
+    """One batch's training loss: the forward pass and the losses of `targets` (labels, AU targets, AU mask),
+    blended as mixup blended the inputs (`mix`: lambda and the partner permutation), and the distillation term
+    when `soft` (the batch's teacher probabilities) is given."""
+    from merstudio.model.losses import compute_losses, distillation_loss
+    from merstudio.model.network import training_forward
+
+    cfg: Any = net.module.cfg if isinstance(net, nn.parallel.DistributedDataParallel) else net.cfg
+    out = training_forward(net, xb, low_precision)
+    if mix is not None:
+        lam, perm = mix
+        # a mixup step evaluates the losses twice, under the dominant label first: only that evaluation moves the
+        # EMA class centres (each moving them would pull every centre to the others')
+        dom, other = targets, (targets[0][perm], targets[1][perm], targets[2][perm])
+        w = lam
+        if lam < 0.5:
+            dom, other, w = other, dom, 1 - lam
+        loss_dom, _ = compute_losses(out, *dom, prior, cfg, update_centers=update_centers)
+        loss_other, _ = compute_losses(out, *other, prior, cfg, update_centers=False)
+        loss = w * loss_dom + (1 - w) * loss_other
+    else:
+        loss, _ = compute_losses(out, *targets, prior, cfg, update_centers=update_centers)
+    if soft is not None:
+        if mix is not None:
+            soft = mix[0] * soft + (1 - mix[0]) * soft[mix[1]]
+        kd = distillation_loss(out["logits"], soft, s.distill_temperature)
+        loss = (1 - s.distill_weight) * loss + s.distill_weight * kd
+    return loss
+
+
+@contextmanager
+def sam_ascent(model: nn.Module, rho: float) -> Iterator[None]:
+    """SAM's ascent step: inside the block the weights are moved by rho along their current gradient (normalised
+    over all parameters) and the BatchNorm statistics are frozen (the batch was counted once already); on leaving,
+    the weights come back and keep the gradient computed inside, which the optimiser then applies."""
+    params = [p for p in model.parameters() if p.grad is not None]
+    grads = [p.grad for p in params if p.grad is not None]  # (the same list; typed for mypy)
+    norm = float(torch.linalg.vector_norm(torch.stack([torch.linalg.vector_norm(g) for g in grads]))) if grads else 0.0
+    steps = [g * (rho / (norm + 1e-12)) for g in grads]
+    saved = [(m, {k: v.clone() for k, v in m.state_dict().items()})
+             for m in model.modules() if isinstance(m, nn.modules.batchnorm._BatchNorm)]
+    with torch.no_grad():
+        for p, e in zip(params, steps, strict=True):
+            p.add_(e)
+    try:
+        yield
+    finally:
+        with torch.no_grad():
+            for p, e in zip(params, steps, strict=True):
+                p.sub_(e)
+            for m, state in saved:
+                m.load_state_dict(state)
+
+
 def fit_model(model: nn.Module, fit: DataArrays, settings: TrainSettings, prior: torch.Tensor | None, *,
               val: DataArrays | None = None, freeze_norm: bool = False, fold: str = "",
               progress: ProgressFn | None = None, cancel: Callable[[], bool] | None = None,
@@ -389,8 +491,7 @@ def fit_model(model: nn.Module, fit: DataArrays, settings: TrainSettings, prior:
     probabilities of the `fit` rows: distillation, see TrainSettings.distill_teachers). Weight averaging
     (settings.average) replaces the last epoch's weights by their EMA or SWA average; with `val`, the averaged weights are what
     validation scores. Returns the per-epoch history; the model is left in eval mode."""
-    from merstudio.model.losses import compute_losses, distillation_loss
-    from merstudio.model.network import to_training_device, training_forward
+    from merstudio.model.network import to_training_device
 
     s = settings
     if s.average not in AVERAGES:
@@ -403,6 +504,10 @@ def fit_model(model: nn.Module, fit: DataArrays, settings: TrainSettings, prior:
         raise InputError(f"seed {s.seed}: expected a whole number >= 0")
     if not 0 <= s.mixup < math.inf:
         raise InputError(f"mixup {s.mixup}: expected a finite number >= 0")
+    if not 0 <= s.resolution_jitter <= 1:
+        raise InputError(f"resolution_jitter {s.resolution_jitter}: expected a probability in [0, 1]")
+    if not 0 <= s.sam_rho < math.inf:
+        raise InputError(f"sam_rho {s.sam_rho}: expected a finite number >= 0")
     rank, world = dist_info()
     device = device or pick_device(s.device)
     low_precision = training_precision(s.precision, device) == "bfloat16"
@@ -467,27 +572,16 @@ def fit_model(model: nn.Module, fit: DataArrays, settings: TrainSettings, prior:
             if lam < 1.0:
                 perm = torch.from_numpy(mix_rng.permutation(len(idx))).to(device)
                 xb = lam * xb + (1 - lam) * xb[perm]
-            out = training_forward(net, xb, low_precision)
-            if lam < 1.0:
-                # a mixup step evaluates the losses twice, under the dominant label first: only that evaluation
-                # moves the EMA class centres (each moving them would pull every centre to the others')
-                dom, other = (yb, aub, mb), (yb[perm], aub[perm], mb[perm])
-                w = lam
-                if lam < 0.5:
-                    dom, other, w = other, dom, 1 - lam
-                loss_dom, _ = compute_losses(out, *dom, prior, cfg)
-                loss_other, _ = compute_losses(out, *other, prior, cfg, update_centers=False)
-                loss = w * loss_dom + (1 - w) * loss_other
-            else:
-                loss, _ = compute_losses(out, yb, aub, mb, prior, cfg)
-            if soft is not None:
-                sb = soft[idx].to(device)
-                if lam < 1.0:
-                    sb = lam * sb + (1 - lam) * sb[perm]
-                kd = distillation_loss(out["logits"], sb, s.distill_temperature)
-                loss = (1 - s.distill_weight) * loss + s.distill_weight * kd
+            sb = soft[idx].to(device) if soft is not None else None
+            mix = (lam, perm) if lam < 1.0 else None
+            loss = step_loss(net, xb, (yb, aub, mb), mix, sb, prior, s, low_precision)
             opt.zero_grad(set_to_none=True)
             loss.backward()
+            if s.sam_rho > 0:
+                # the same batch again at the weights moved uphill by sam_rho; its gradient is the one applied
+                with sam_ascent(model, s.sam_rho):
+                    opt.zero_grad(set_to_none=True)
+                    step_loss(net, xb, (yb, aub, mb), mix, sb, prior, s, low_precision, update_centers=False).backward()
             nn.utils.clip_grad_norm_(model.parameters(), 5.0, foreach=True)
             opt.step()
             if s.average == "ema" and averaged is not None:

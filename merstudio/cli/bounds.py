@@ -16,16 +16,18 @@ from typing import Any
 
 from merstudio.errors import InputError
 
+# the training settings' own bounds (merstudio.training.checks), one rule for the flags and for callers from Python
+from merstudio.training.checks import LR_MAX as LR_MAX
+from merstudio.training.checks import SEED_MAX as SEED_MAX
+from merstudio.training.checks import WIDTH_MAX as WIDTH_MAX
+
 # shared by every command that takes the option
 FPS_MIN, FPS_MAX = 0.01, 10_000.0  # a time-lapse's frame per 100 s .. a high-speed camera's rate
 JOBS_MAX = 1024  # processes (-j, --jobs, --threads, --cores)
-SEED_MAX = 2**32 - 1  # numpy's seed range
 MINUTES_MAX = 10_000.0  # about a week: --segment-minutes, bench --minutes
-LR_MAX = 10.0
 KEYINT_MAX = 1000  # a keyframe every 1000 frames is already no seek aid (io.reencode takes up to its writer's limit)
 SIZE_MAX = 512  # network input pixels (a batch of clips is n x T x C x size^2 floats)
 STEPS_MAX = 64
-WIDTH_MAX = 512
 EPOCHS_MAX = 100_000
 BATCH_MAX = 100_000
 FACES_MAX = 100

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import math
 import sys
 from pathlib import Path
 from typing import Any
@@ -24,6 +23,7 @@ from merstudio.cli.bounds import (
 )
 from merstudio.errors import InputError
 from merstudio.model.config import ALL_ABLATIONS, MIN_INPUT_SIZE
+from merstudio.training.checks import check_settings
 
 PARTS_HELP = (f"{','.join(ALL_ABLATIONS)} (fam = the facial-action module with its AU-emotion constraint, "
               "au_emotion = the constraint only, sample_norm = the per-sample input standardisation, mixstyle = "
@@ -339,40 +339,13 @@ def build_settings(args: argparse.Namespace, data_info: dict[str, Any]) -> tuple
         train_d["flip_channels"] = data_info.get("flip_channels", [0])
     settings = TrainSettings.from_dict({**TrainSettings().to_dict(), **train_d})
     model_cfg, settings = apply_ablation(model_cfg, settings, parse_ablate(args.ablate))
-    check_settings(model_cfg, settings)
+    check_settings(settings, model_cfg)
+    if settings.schedule == "cosine" and settings.epochs <= settings.warmup_epochs:
+        # the learning rate is still rising when training stops: the weights hardly move (two trials or two
+        # ablation variants score alike), which looks like a result and is not one
+        print(f"merstudio: note: {settings.epochs} epoch(s) end within the {settings.warmup_epochs} warm-up epochs of "
+              "the learning rate: the model hardly trains (a smoke test, not a figure)", file=sys.stderr)
     return model_cfg, settings
-
-
-def check_settings(model_cfg: Any, settings: Any, where: str = "") -> None:
-    """Refuse, in one line (prefixed by `where`), settings from flags, a --config or a search space that training
-    would fail on, or run with silently: NaN or infinity, a negative seed, a mixup or erase probability out of its
-    range, a width that can only exhaust memory. Called before the run folder is made."""
-    def bad(text: str) -> InputError:
-        return InputError(f"{where}{text}")
-
-    if settings.epochs < 1 or settings.batch_size < 1 or settings.lr <= 0:
-        raise bad("--epochs and --batch-size must be >= 1 and --lr > 0")
-    if not 0 < settings.lr <= LR_MAX:  # NaN and infinity too (the weights would be NaN, silently)
-        raise bad(f"lr must be a positive number up to {LR_MAX:g}, got {settings.lr!r}")
-    seed = settings.seed
-    if not isinstance(seed, int) or isinstance(seed, bool) or not 0 <= seed <= SEED_MAX:
-        raise bad(f"seed must be a whole number from 0 to {SEED_MAX}, got {seed!r}")
-    if not 4 <= model_cfg.width <= WIDTH_MAX:
-        raise bad(f"width must be from 4 to {WIDTH_MAX}, got {model_cfg.width!r}")
-    if not 0 <= settings.val_fraction < 1:
-        raise bad("--val-fraction must be in [0, 1)")
-    # the rest a flag or --config may set: a negative mixup or erase probability above 1 must not pass as "off"
-    ranges = (("mixup", 0.0, math.inf), ("erase", 0.0, 1.0), ("noise", 0.0, math.inf), ("weight_decay", 0.0, math.inf),
-              ("rotate_deg", 0.0, 180.0), ("scale", 0.0, 0.99), ("translate", 0.0, 0.5), ("ema_decay", 0.0, 1.0),
-              ("swa_start", 0.0, 1.0), ("distill_weight", 0.0, 1.0))
-    for name, lo, hi in ranges:
-        v = getattr(settings, name)
-        if not isinstance(v, (int, float)) or isinstance(v, bool) or not lo <= v <= hi:
-            raise bad(f"{name} must be within [{lo:g}, {hi:g}], got {v!r}")
-        if not math.isfinite(v):
-            raise bad(f"{name} must be a finite number, got {v!r}")
-    if settings.distill_teachers < 0 or not 0 < settings.distill_temperature < math.inf:
-        raise bad("distill_teachers must be >= 0 and distill_temperature > 0")
 
 
 def check_trials(spec: Any, model_cfg: Any, settings: Any) -> None:
@@ -381,7 +354,7 @@ def check_trials(spec: Any, model_cfg: Any, settings: Any) -> None:
     from merstudio.training.tune import apply_params, make_trials
 
     for params in make_trials(spec):
-        check_settings(*apply_params(model_cfg, settings, params), where=f"search space {params}: ")
+        apply_params(model_cfg, settings, params)  # checks the trial's settings (training.checks)
 
 
 # tqdm's default less its rate: the first update comes after a whole epoch (or fold) and its count can jump, so

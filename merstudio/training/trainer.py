@@ -23,6 +23,7 @@ from torch import nn
 from merstudio.errors import InputError, MerstudioError
 from merstudio.model.device import pick_device
 from merstudio.model.tta import flip_flow, probabilities
+from merstudio.training.checks import check_settings
 from merstudio.training.metrics import compute_metrics
 from merstudio.training.protocols import DataArrays, inner_validation_split
 
@@ -105,7 +106,6 @@ class TrainSettings:
         return cls(**kw)
 
 
-AVERAGES = ("none", "ema", "swa")
 PRECISIONS = ("auto", "float32", "bfloat16")
 
 
@@ -494,20 +494,7 @@ def fit_model(model: nn.Module, fit: DataArrays, settings: TrainSettings, prior:
     from merstudio.model.network import to_training_device
 
     s = settings
-    if s.average not in AVERAGES:
-        raise InputError(f"average {s.average}: expected one of {', '.join(AVERAGES)}")
-    if not 0 <= s.erase <= 1:
-        raise InputError(f"erase {s.erase}: expected a probability in [0, 1]")
-    if not 0 < s.lr < math.inf:  # NaN too: torch refuses it mid-run, infinity trains NaN weights silently
-        raise InputError(f"lr {s.lr}: expected a positive finite number")
-    if not isinstance(s.seed, int) or s.seed < 0:
-        raise InputError(f"seed {s.seed}: expected a whole number >= 0")
-    if not 0 <= s.mixup < math.inf:
-        raise InputError(f"mixup {s.mixup}: expected a finite number >= 0")
-    if not 0 <= s.resolution_jitter <= 1:
-        raise InputError(f"resolution_jitter {s.resolution_jitter}: expected a probability in [0, 1]")
-    if not 0 <= s.sam_rho < math.inf:
-        raise InputError(f"sam_rho {s.sam_rho}: expected a finite number >= 0")
+    check_settings(s)  # the CLI checked its flags already; callers from Python (fine-tuning, scripts) here
     rank, world = dist_info()
     device = device or pick_device(s.device)
     low_precision = training_precision(s.precision, device) == "bfloat16"

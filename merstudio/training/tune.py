@@ -39,6 +39,7 @@ from merstudio import __version__
 from merstudio.atomic import write_text_atomic
 from merstudio.errors import InputError, OutputError
 from merstudio.execution import Backend
+from merstudio.training.checks import check_settings
 from merstudio.training.metrics import compute_metrics
 from merstudio.training.protocols import DataArrays, make_folds, parse_protocol
 from merstudio.training.run import (
@@ -211,10 +212,7 @@ def apply_params(model_cfg: Any, settings: TrainSettings, params: dict[str, Any]
         s = TrainSettings.from_dict(td)
     except (InputError, TypeError, ValueError) as exc:
         raise InputError(f"search space {params}: {exc}") from None
-    if not 0 < s.lr < float("inf"):  # NaN too: it passed `lr <= 0` and failed in the optimiser
-        raise InputError(f"search space {params}: lr must be a positive number, got {s.lr!r}")
-    if s.epochs < 1 or s.batch_size < 1 or not 0 <= s.val_fraction < 1:
-        raise InputError(f"search space {params}: epochs and batch_size must be >= 1, val_fraction in [0, 1)")
+    check_settings(s, cfg, where=f"search space {params}: ")
     return cfg, s
 
 

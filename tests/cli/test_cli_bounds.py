@@ -74,14 +74,14 @@ def test_a_search_space_with_a_nan_learning_rate_is_refused_before_any_trial() -
 
 
 def test_mixup_infinity_from_a_flag_is_refused(tmp_path, capsys) -> None:
-    from merstudio.cli.train import check_settings
     from merstudio.model.config import ModelConfig
+    from merstudio.training.checks import check_settings
     from merstudio.training.trainer import TrainSettings
 
     with pytest.raises(InputError, match="mixup must be a finite number"):
-        check_settings(ModelConfig(), TrainSettings(mixup=math.inf))
+        check_settings(TrainSettings(mixup=math.inf), ModelConfig())
     with pytest.raises(InputError, match="seed must be a whole number from 0"):
-        check_settings(ModelConfig(), TrainSettings(seed=-1))
+        check_settings(TrainSettings(seed=-1), ModelConfig())
 
 
 @pytest.mark.parametrize("command", ["train", "tune", "ablate"])

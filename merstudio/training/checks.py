@@ -1,0 +1,61 @@
+"""One rule for which training settings train: checked by the CLI as its flags and --config are read (before any run
+folder is made), for every trial of a search space, and by `fit_model` for callers from Python (the app's
+fine-tuning, scripts). A value out of range is one InputError naming it; NaN and infinity always are: torch fails on
+some mid-run (a NaN learning rate) and trains NaN weights silently on others (an infinite one or mixup), and a
+negative probability must not pass as "off"."""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+from merstudio.errors import InputError
+
+LR_MAX = 10.0  # a learning rate above it only diverges
+SEED_MAX = 2**32 - 1  # numpy's seed range
+WIDTH_MAX = 512  # network width: beyond it a batch only exhausts memory
+
+# (TrainSettings field, lowest, highest): the real-valued settings a flag or --config may set
+RANGES = (("mixup", 0.0, math.inf), ("erase", 0.0, 1.0), ("noise", 0.0, math.inf), ("weight_decay", 0.0, math.inf),
+          ("rotate_deg", 0.0, 180.0), ("scale", 0.0, 0.99), ("translate", 0.0, 0.5), ("ema_decay", 0.0, 1.0),
+          ("swa_start", 0.0, 1.0), ("distill_weight", 0.0, 1.0), ("resolution_jitter", 0.0, 1.0),
+          ("sam_rho", 0.0, math.inf))
+AVERAGES = ("none", "ema", "swa")  # TrainSettings.average
+
+
+def check_settings(settings: Any, model_cfg: Any = None, where: str = "") -> None:
+    """Refuse, in one line prefixed by `where`, training settings (a TrainSettings) and, when given, a model
+    configuration's width that training would fail on or run with silently."""
+    def bad(text: str) -> InputError:
+        return InputError(f"{where}{text}")
+
+    s = settings
+    if not _whole(s.epochs) or s.epochs < 1 or not _whole(s.batch_size) or s.batch_size < 1:
+        raise bad(f"epochs and batch size must be whole numbers >= 1, got {s.epochs!r} and {s.batch_size!r}")
+    if not _real(s.lr) or not 0 < s.lr <= LR_MAX:  # NaN and infinity too
+        raise bad(f"lr must be a positive number up to {LR_MAX:g}, got {s.lr!r}")
+    if not _whole(s.seed) or not 0 <= s.seed <= SEED_MAX:
+        raise bad(f"seed must be a whole number from 0 to {SEED_MAX}, got {s.seed!r}")
+    if model_cfg is not None and not (_whole(model_cfg.width) and 4 <= model_cfg.width <= WIDTH_MAX):
+        raise bad(f"width must be from 4 to {WIDTH_MAX}, got {model_cfg.width!r}")
+    if not _real(s.val_fraction) or not 0 <= s.val_fraction < 1:
+        raise bad(f"val_fraction must be in [0, 1), got {s.val_fraction!r}")
+    if s.average not in AVERAGES:
+        raise bad(f"average must be one of {', '.join(AVERAGES)}, got {s.average!r}")
+    for name, lo, hi in RANGES:
+        v = getattr(s, name)
+        if not _real(v) or not lo <= v <= hi:
+            raise bad(f"{name} must be within [{lo:g}, {hi:g}], got {v!r}")
+        if not math.isfinite(v):
+            raise bad(f"{name} must be a finite number, got {v!r}")
+    if not _whole(s.distill_teachers) or s.distill_teachers < 0 or not _real(s.distill_temperature) \
+            or not 0 < s.distill_temperature < math.inf:
+        raise bad("distill_teachers must be >= 0 and distill_temperature > 0")
+
+
+def _whole(v: Any) -> bool:
+    return isinstance(v, int) and not isinstance(v, bool)
+
+
+def _real(v: Any) -> bool:
+    return isinstance(v, int | float) and not isinstance(v, bool)

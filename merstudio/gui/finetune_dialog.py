@@ -1,6 +1,7 @@
 """The fine-tuning dialog: runs merstudio.training.finetune in a worker thread with progress, Cancel and a live loss
-plot, then shows the before/after metrics on the held-out videos and offers to re-run predictions with the new
-model (``rerunRequested(path)``; the main window acts on it)."""
+plot, then shows the before/after metrics on the held-out videos, says whether the new model is the one the next
+analyses use, and offers to use it (``useRequested(path)``) or to re-run predictions with it
+(``rerunRequested(path)``); the main window acts on both."""
 
 from __future__ import annotations
 
@@ -118,14 +119,16 @@ class FinetuneThread(QThread):
 class FinetuneDialog(QDialog):
     """Fine-tune `checkpoint` on the project at `project_path`. `finetune_fn` (default
     merstudio.training.finetune.finetune) and `extra` (more keyword arguments for it) exist for tests and callers
-    that want other settings (cache folder, device ...)."""
+    that want other settings (cache folder, device ...). `model_in_use()`: the checkpoint the app's next analyses
+    use (None: each video's earlier one), read to say whether that is the new model yet."""
 
     finetuned = Signal(str)  # path of the new checkpoint
     rerunRequested = Signal(str)  # "re-run predictions with this checkpoint"
+    useRequested = Signal(str)  # "use this checkpoint for the next analyses"
 
     def __init__(self, project_path: str | Path, checkpoint: str | Path | None = None, parent: QWidget | None = None,
                  finetune_fn: Callable[..., Any] | None = None, extra: dict[str, Any] | None = None,
-                 project: Any = None) -> None:
+                 project: Any = None, model_in_use: Callable[[], Any] | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle("Fine-tune the model on this project")
         self.project_path = Path(project_path)
@@ -133,6 +136,7 @@ class FinetuneDialog(QDialog):
         # cannot open the project for writing (the app holds it).
         self.project = project
         self._fn = finetune_fn or _default_finetune
+        self._model_in_use = model_in_use
         self._extra = dict(extra or {})
         self.worker: FinetuneThread | None = None
         self.result: Any = None
@@ -142,11 +146,11 @@ class FinetuneDialog(QDialog):
         form = QFormLayout()
         form.addRow("Project", WrappedLabel(str(self.project_path), self))  # a long path wraps at its slashes
         self.checkpoint = QLineEdit(str(checkpoint or ""), self)
-        browse = QPushButton("Browse…", self)
-        browse.clicked.connect(self._browse)
+        self.browse_button = QPushButton("Browse…", self)
+        self.browse_button.clicked.connect(self._browse)
         row = QHBoxLayout()
         row.addWidget(self.checkpoint, 1)
-        row.addWidget(browse)
+        row.addWidget(self.browse_button)
         form.addRow("Start from checkpoint", row)
         self.out = QLineEdit(self)
         self.out.setPlaceholderText("automatic: <checkpoint>-ftN.pt beside the project")
@@ -222,19 +226,27 @@ class FinetuneDialog(QDialog):
         self.table.verticalHeader().setVisible(False)
         self.table.setMinimumHeight(120)
         self.summary = WrappedLabel("", self)
+        self.use_label = WrappedLabel("", self)  # whether the next analyses use the new model
+        self._stage = ""  # the run's stage now (STAGE_TEXT's keys)
+        self._cancelling = False
 
         self.start_button = QPushButton("Start", self)
         self.cancel_button = QPushButton("Cancel", self)
         self.cancel_button.setEnabled(False)
         self.rerun_button = QPushButton("Re-run predictions with the new model", self)
         self.rerun_button.setEnabled(False)
+        self.use_button = QPushButton("Use this model", self)
+        self.use_button.setToolTip("Use the new checkpoint for the next analyses (as Analysis > Load checkpoint);\n"
+                                   "the predictions shown now stay until a video is analysed again")
+        self.use_button.setEnabled(False)
         self.close_button = QPushButton("Close", self)
         self.start_button.clicked.connect(self.start)
         self.cancel_button.clicked.connect(self.cancel)
         self.rerun_button.clicked.connect(self._rerun)
+        self.use_button.clicked.connect(self._use)
         self.close_button.clicked.connect(self.reject)
         buttons = QHBoxLayout()
-        for b in (self.start_button, self.cancel_button, self.rerun_button):
+        for b in (self.start_button, self.cancel_button, self.use_button, self.rerun_button):
             buttons.addWidget(b)
         buttons.addStretch(1)
         buttons.addWidget(self.close_button)
@@ -260,6 +272,7 @@ class FinetuneDialog(QDialog):
                                          + self.scroll_area.verticalScrollBar().sizeHint().width())
         lay = QVBoxLayout(self)
         lay.addWidget(self.scroll_area, 1)
+        lay.addWidget(self.use_label)  # beside its button, never scrolled away under the result
         lay.addLayout(buttons)
         self.resize(620, 720)
         self._fitted = False
@@ -298,6 +311,7 @@ class FinetuneDialog(QDialog):
             SPLIT_SETTING,
             check_counts,
             collect_events,
+            group_names,
             locked_split,
             split_holdout,
             suggest_class_map,
@@ -333,7 +347,8 @@ class FinetuneDialog(QDialog):
             check_counts(items, classes, min_train)
             # the held-out split the run would hold out, by the run's own functions (finetune.finetune)
             locked = None if self.fresh_split.isChecked() else locked_split(
-                self.project.get_setting(SPLIT_SETTING), items, by, min_train=min_train)
+                self.project.get_setting(SPLIT_SETTING), items, by, min_train=min_train,
+                names=group_names(self.project, by))
             if locked is None:
                 split_holdout(items, self.fraction.value(), min_train=min_train, by=by,
                               seed=int(self._extra.get("seed", 0)))
@@ -360,6 +375,9 @@ class FinetuneDialog(QDialog):
         self.table.setRowCount(0)
         self.summary.setText("")
         self.rerun_button.setEnabled(False)
+        self.use_button.setEnabled(False)
+        self.use_label.setText("")
+        self._cancelling = False
         kwargs = {"holdout": f"{self.holdout.currentText()}:{self.fraction.value():.2f}",
                   "epochs": self.epochs.value(), "lr": self.lr.value(),
                   "mix_with": self.mix.text().strip() or None, "fresh_split": self.fresh_split.isChecked(),
@@ -384,6 +402,7 @@ class FinetuneDialog(QDialog):
         if self.is_running():
             assert self.worker is not None
             self.worker.cancel()
+            self._cancelling = True  # progress arriving after this does not hide it
             self.stage_label.setText("Cancelling…")
             self.cancel_button.setEnabled(False)
 
@@ -429,16 +448,20 @@ class FinetuneDialog(QDialog):
     def _set_running(self, running: bool) -> None:
         self.start_button.setEnabled(not running and self._data_ok)
         self.cancel_button.setEnabled(running)
-        for w in (self.checkpoint, self.out, self.epochs, self.lr, self.holdout, self.fraction, self.mix,
-                  self.fresh_split, self.class_map):
+        for w in (self.checkpoint, self.browse_button, self.out, self.epochs, self.lr, self.holdout, self.fraction,
+                  self.mix, self.fresh_split, self.class_map):
             w.setEnabled(not running)
 
     def _on_progress(self, done: int, total: int) -> None:
         self.bar.setRange(0, max(1, total))
         self.bar.setValue(done)
+        if self._stage == "inputs" and not self._cancelling:  # a sample takes seconds: say which one
+            self.stage_label.setText(f"{STAGE_TEXT['inputs']} {done} of {total}")
 
     def _on_stage(self, name: str) -> None:
-        self.stage_label.setText(STAGE_TEXT.get(name, name))
+        self._stage = name
+        if not self._cancelling:
+            self.stage_label.setText(STAGE_TEXT.get(name, name))
         self.bar.setValue(0)
 
     def _on_loss(self, epoch: int, epochs: int, loss: float) -> None:
@@ -480,6 +503,7 @@ class FinetuneDialog(QDialog):
         self.bar.setRange(0, 1)  # full: the last stage (scoring the held-out events) reports no steps
         self.bar.setValue(1)
         self.rerun_button.setEnabled(True)
+        self.show_model_in_use()
         self.finetuned.emit(str(res.checkpoint))
 
     def _on_failed(self, message: str) -> None:
@@ -489,6 +513,11 @@ class FinetuneDialog(QDialog):
         self.stage_label.setText("Cancelled: no checkpoint was written.")
 
     def _on_thread_finished(self) -> None:
+        # the coding went on during the run (the window recounts only an idle dialog): recount, so the row and
+        # Start tell the next run's refusal (a closed dialog recounts when shown again: its project may be gone)
+        if self.isVisible():
+            self.update_data()
+            self.split_label.setText(self._split_text())
         self._set_running(False)
 
     def _show_error(self, message: str) -> None:
@@ -521,7 +550,10 @@ class FinetuneDialog(QDialog):
         if not isinstance(record, dict):
             return "not drawn yet: the first run draws it and the project keeps it for later runs"
         runs = len(record.get("runs", []))
-        locked = (f"locked: {record.get('by')} {', '.join(map(str, record.get('groups', [])))} "
+        from merstudio.training.finetune import named_groups
+
+        names = _group_names(self.project, str(record.get("by")))
+        locked = (f"locked: {record.get('by')} {named_groups(record.get('groups', []), names)} "
                   f"({runs} earlier run{'s' if runs != 1 else ''} scored on it)")
         by = self.holdout.currentText() if hasattr(self, "holdout") else record.get("by")
         if by != record.get("by"):  # another grouping draws a new split; the locked one is kept as spent
@@ -531,11 +563,56 @@ class FinetuneDialog(QDialog):
     def _rerun(self) -> None:
         if self.result is not None:
             self.rerunRequested.emit(str(self.result.checkpoint))
+            self.show_model_in_use()
+
+    def _use(self) -> None:
+        if self.result is not None:
+            self.useRequested.emit(str(self.result.checkpoint))
+            self.show_model_in_use()
+
+    def show_model_in_use(self, *_args: Any) -> None:
+        """Say whether the next analyses use the new checkpoint (the app's model in use, or the one loading for
+        them: a run asked for meanwhile waits for it); Use this model is offered while they do not."""
+        if self.result is None:
+            self.use_label.setText("")
+            self.use_button.setEnabled(False)
+            return
+        new = Path(self.result.checkpoint)
+        now = self._model_in_use() if self._model_in_use is not None else None
+        if now is not None and _same_file(Path(now), new):
+            self.use_label.setText(f"In use: the next analyses use {new.name}.")
+            self.use_label.setStyleSheet("")
+            self.use_button.setEnabled(False)
+            return
+        current = f"{Path(now).name}, the model loaded now" if now is not None else \
+            "the model each video was analysed with before"
+        self.use_label.setText(f"⚠ {new.name} is not in use yet: the next analyses use {current}. Use this model "
+                               "to analyse with it from now on, or Re-run predictions to also re-analyse this video "
+                               "with it.")
+        self.use_label.setStyleSheet(f"QLabel {{ color: {WARN_COLOUR}; }}")
+        self.use_button.setEnabled(True)
 
     def _browse(self) -> None:
         path, _ = QFileDialog.getOpenFileName(self, "Checkpoint", self.checkpoint.text(), "Checkpoints (*.pt)")
         if path:
             self.checkpoint.setText(path)
+
+
+def _same_file(a: Path, b: Path) -> bool:
+    try:
+        return a.resolve() == b.resolve()
+    except (OSError, RuntimeError):
+        return a == b
+
+
+def _group_names(project: Any, by: str) -> dict[str, str]:
+    """The project's videos by file name (training.finetune.group_names); {} when it cannot be read now."""
+    from merstudio.training.finetune import group_names
+
+    try:
+        return group_names(project, by)
+    except (MerstudioError, OSError):
+        return {}
 
 
 def _typo_hints(skipped: dict[str, int], classes: list[str], class_map: Any) -> str:

@@ -1083,8 +1083,15 @@ class MainWindow(QMainWindow):
 
             ckpt = starter_checkpoint()
         self.follow_project()  # the dialog's default folders are the project's
-        dlg = FinetuneDialog(self.project.path, ckpt, self, finetune_fn=self.finetune_fn, project=self.project)
+        an = self.analysis  # the one owner of the model in use: the dialog reads it and asks it for the new one
+        dlg = FinetuneDialog(self.project.path, ckpt, self, finetune_fn=self.finetune_fn, project=self.project,
+                             model_in_use=lambda: an.checkpoint_loading or an.checkpoint)
         dlg.rerunRequested.connect(lambda path: self.ctx.execute(C.RerunPredictions, path=path))
+        dlg.useRequested.connect(lambda path: self.ctx.execute(C.LoadCheckpoint, path=path, confirmed=True))
+        dlg.finetuned.connect(lambda path: self.statusBar().showMessage(
+            f"Fine-tuned {Path(path).name} saved; not in use yet: Use this model in the fine-tuning dialog", 10000))
+        # queued: a load's end is announced before the model is set (AnalysisControl._use), read it after
+        an.checkpointLoading.connect(dlg.show_model_in_use, Qt.ConnectionType.QueuedConnection)
         self.finetune_dialog = dlg
         dlg.show()
 

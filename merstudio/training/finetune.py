@@ -35,7 +35,7 @@ import math
 import re
 import threading
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -178,6 +178,21 @@ def video_groups(project: Any, by: str = "video", where: str = "project") -> dic
     return {v.id: named.get(v.id, Path(v.path).stem) for v in videos}
 
 
+def group_names(project: Any, by: str = "video") -> dict[str, str]:
+    """{group: how to name it to a person}: a video (grouped by video: its id) by its file name, with its id in
+    brackets where two of the project's videos share that name ("clip.mp4 [3]"); a subject is its own name."""
+    if by != "video":
+        return {}
+    videos = project.videos()
+    shared = Counter(v.name for v in videos)
+    return {str(v.id): v.name if shared[v.name] == 1 else f"{v.name} [{v.id}]" for v in videos}
+
+
+def named_groups(groups: Iterable[Any], names: dict[str, str] | None) -> str:
+    """The groups, named for a person (group_names), in their order."""
+    return ", ".join((names or {}).get(str(g), str(g)) for g in groups)
+
+
 def collect_events(project: Any, class_names: Sequence[str], *, by: str = "video",
                    class_map: Any = None, where: str = "project") -> tuple[list[Item], dict[str, int]]:
     """The project's accepted events whose emotion maps to a class, as Items (ordered by video, onset), and
@@ -310,17 +325,19 @@ def _spent(previous: dict[str, Any], items: Sequence[Item], by: str) -> list[dic
 
 
 def locked_split(record: Any, items: Sequence[Item], by: str, *, min_train: int = MIN_TRAIN_PER_CLASS,
-                 where: str = "project") -> tuple[set[str], list[int], list[int]] | None:
+                 where: str = "project", names: dict[str, str] | None = None,
+                 ) -> tuple[set[str], list[int], list[int]] | None:
     """The held-out split a project locked on its first fine-tuning by `by`, applied to today's events: the
     same groups stay held out (groups coded since then train). None when there is no lock for `by`. Refuses
-    (InputError) when the locked groups have no usable events left or too few training events remain."""
+    (InputError) when the locked groups have no usable events left or too few training events remain; `names`
+    (group_names) names the groups there."""
     if not isinstance(record, dict) or record.get("by") != by or not isinstance(record.get("groups"), list):
         return None
     groups = {it.group for it in items}
     held = {str(g) for g in record["groups"]} & groups
     fresh = "hold out afresh (--fresh-split, or 'Fresh split' in the dialog)"
     if not held:
-        raise InputError(f"{where}: none of the locked held-out {by}s ({', '.join(map(str, record['groups']))}) "
+        raise InputError(f"{where}: none of the locked held-out {by}s ({named_groups(record['groups'], names)}) "
                          f"has usable events now; {fresh}")
     if held == groups:
         raise InputError(f"{where}: every {by} with usable events is in the locked held-out split; code events on "
@@ -487,7 +504,8 @@ def preprocess_settings(meta: dict[str, Any], cfg: Any, where: str) -> Any:
 def build_inputs(items: Sequence[Item], video_paths: dict[int, Path], fps: dict[int, float], prep: Any, *,
                  cache_dir: str | Path | None = None, progress: ProgressFn | None = None,
                  cancel: Callable[[], bool] | None = None, where: str = "project") -> np.ndarray:
-    """(N, T, C, S, S) inputs of the items, through datasets.preprocess (face alignment, flow, cache)."""
+    """(N, T, C, S, S) inputs of the items, through datasets.preprocess (face alignment, flow, cache).
+    progress(done, total) from (0, total) on, one step per sample; cancel is checked before each sample."""
     from merstudio.datasets.preprocess import PreprocessCancelled, prepare
     from merstudio.datasets.sample import Sample
 
@@ -497,6 +515,8 @@ def build_inputs(items: Sequence[Item], video_paths: dict[int, Path], fps: dict[
                       meta={"kind": "video", "source": f"{where}: {it.sample.replace(':', ' ')}",
                             **({"face_box": list(it.face_box)} if it.face_box is not None else {})})
                for it in items]
+    if progress is not None:  # how many, before the first (MediaPipe's start-up: seconds) is done
+        progress(0, len(samples))
     try:
         X, _info = prepare(samples, prep, progress=progress, cancel=cancel, cache_dir=cache_dir)
     except PreprocessCancelled:
@@ -703,7 +723,9 @@ def finetune(project_path: str | Path, checkpoint_path: str | Path, out_path: st
         check_counts(items, class_names, min_per_class, where, skipped=skipped, suggest=class_map is None)
         previous = project.get_setting(SPLIT_SETTING)
         parent_trained = trained_events(parent_meta, ppath)
-        locked = None if fresh_split else locked_split(previous, items, by, min_train=min_per_class, where=where)
+        names = group_names(project, by)  # the messages name videos by file name, not by id
+        locked = None if fresh_split else locked_split(previous, items, by, min_train=min_per_class, where=where,
+                                                       names=names)
         reused = 0
         if locked is not None:
             held_groups, train_idx, held_idx = locked
@@ -731,8 +753,9 @@ def finetune(project_path: str | Path, checkpoint_path: str | Path, out_path: st
             if had:
                 last = spent[-1]
                 reused = len(spent_events & set(record["held_events"]))
-                say(f"drew a new hold-out by {by}: {', '.join(record['groups'])}; the earlier split ({last['by']} "
-                    f"{', '.join(map(str, last['groups']))}, {last['runs']} run(s) scored on it) stays recorded as "
+                say(f"drew a new hold-out by {by}: {named_groups(record['groups'], names)}; the earlier split "
+                    f"({last['by']} {named_groups(last['groups'], group_names(project, str(last['by'])))}, "
+                    f"{last['runs']} run(s) scored on it) stays recorded as "
                     "spent" + (f"; {reused} of the new held-out events were held out before (no split avoids them "
                                "all): earlier choices already saw them" if reused else ""))
         video_ids = sorted({it.video_id for it in items})
@@ -745,6 +768,7 @@ def finetune(project_path: str | Path, checkpoint_path: str | Path, out_path: st
                                  "relocate it in the app or put it beside the project")
             paths[vid] = found
         fps = {vid: videos[vid].fps for vid in video_ids}
+        video_names = group_names(project, "video")
         # Where the held-out videos' frames are (every video of a held-out group, events or not; where it is now
         # and where the project recorded it): a mixed sample taken from them is left out of training.
         held_paths: list[Path] = []
@@ -785,7 +809,8 @@ def finetune(project_path: str | Path, checkpoint_path: str | Path, out_path: st
     n_train_items = len(all_items)
     all_items += [items[i] for i in held_idx] + [it for it in none_items if it.group in held_groups]
     say(f"{len(items)} events ({', '.join(f'{c} {n}' for c, n in sorted(Counter(i.label for i in items).items()))})"
-        f" + {len(none_items)} '{NONE_CLASS}' windows; holding out {by} {', '.join(sorted(held_groups, key=natural_sort_key))}")
+        f" + {len(none_items)} '{NONE_CLASS}' windows; holding out {by} "
+        f"{named_groups(sorted(held_groups, key=natural_sort_key), names)}")
 
     stage_fn("inputs")
     X = build_inputs(all_items, paths, fps, prep, cache_dir=cache_dir, progress=progress, cancel=cancel_fn,
@@ -863,7 +888,7 @@ def finetune(project_path: str | Path, checkpoint_path: str | Path, out_path: st
     train_counts = dict(Counter(class_names[k] for k in train.y))
     held_counts = dict(Counter(class_names[k] for k in held.y))
     holdout_info = {"by": by, "fraction": fraction, "groups": sorted(held_groups, key=natural_sort_key),
-                    "videos": held_videos, "video_names": [Path(videos[v].path).name for v in held_videos],
+                    "videos": held_videos, "video_names": [video_names[str(v)] for v in held_videos],
                     "events": held_events, "n": len(held),
                     "samples": held.samples.tolist(), "labels": [class_names[k] for k in held.y],
                     "n_none": int(sum(1 for it in all_items[n_train_items:] if it.event_id is None))}

@@ -307,8 +307,9 @@ def prepare_run(data: DataArrays, class_names: list[str], model_cfg: Any, settin
 
 def check_same_run(record: Path, spec: dict[str, Any], what: str) -> None:
     """A folder's record (run.json, tune.json) must describe the run being resumed into it: refuse (OutputError,
-    naming the settings that differ) otherwise. The merstudio version and the arithmetic may differ. No record:
-    nothing to check."""
+    naming each setting that differs with both values) otherwise. The merstudio version and the arithmetic may
+    differ. A model or training setting the record lacks (added to merstudio after the run began) reads as its
+    default, as an old checkpoint's does. No record: nothing to check."""
     if not record.exists():
         return
     try:
@@ -318,10 +319,58 @@ def check_same_run(record: Path, spec: dict[str, Any], what: str) -> None:
     for key in _RECORD_ONLY:
         old.pop(key, None)
     new = json.loads(json.dumps({k: v for k, v in spec.items() if k not in _RECORD_ONLY}))
+    old = _with_defaults(old, new)
     if new != old:
         diff = sorted(k for k in set(new) | set(old) if new.get(k) != old.get(k))
-        raise OutputError(f"{record.parent}: holds a {what} with different settings ({', '.join(diff)}); "
-                          f"use another --out to start a new {what}")
+        shown = "; ".join(_differences(old, new))
+        raise OutputError(f"{record.parent}: holds a {what} with different settings ({', '.join(diff)})"
+                          f"{': ' + shown if shown else ''}; use another --out to start a new {what}")
+
+
+def _setting_defaults() -> dict[str, dict[str, Any]]:
+    """What a setting missing from an older record was: the model configuration's as ModelConfig.from_dict
+    reads an old checkpoint's (LEGACY_DEFAULTS where a default changed), the training settings' as
+    TrainSettings.from_dict does (today's default: a new setting's default is the behaviour before it)."""
+    from merstudio.model.config import LEGACY_DEFAULTS, ModelConfig
+
+    train = {k: v for k, v in TrainSettings().to_dict().items() if k not in _VOLATILE}
+    return json.loads(json.dumps({"model": {**ModelConfig().to_dict(), **LEGACY_DEFAULTS}, "train": train}))
+
+
+def _with_defaults(old: dict[str, Any], new: dict[str, Any]) -> dict[str, Any]:
+    """`old` (a record) with the model and training settings it lacks but `new` has read as their defaults."""
+    out = dict(old)
+    for part, defaults in _setting_defaults().items():
+        have, now = old.get(part), new.get(part)
+        if isinstance(have, dict) and isinstance(now, dict):
+            out[part] = {**{k: defaults[k] for k in now if k not in have and k in defaults}, **have}
+    return out
+
+
+# a hash: two of them say only that the data differ, which the key's name already says
+_OPAQUE = ("data_fingerprint",)
+
+
+def _differences(old: Any, new: Any, key: str = "") -> list[str]:
+    """'train.lr: 0.001 in the folder, 0.002 now' for each setting (nested ones by their dotted name) that
+    differs between a record and the run being started; hashes named by the key alone."""
+    if isinstance(old, dict) and isinstance(new, dict):
+        return [line for k in sorted(set(old) | set(new), key=str)
+                for line in _differences(old.get(k, _ABSENT), new.get(k, _ABSENT), f"{key}.{k}" if key else str(k))
+                if old.get(k, _ABSENT) != new.get(k, _ABSENT)]
+    if old == new or key in _OPAQUE:
+        return []
+    return [f"{key}: {_shown(old)} in the folder, {_shown(new)} now"]
+
+
+_ABSENT = object()
+
+
+def _shown(value: Any, limit: int = 60) -> str:
+    if value is _ABSENT:
+        return "absent"
+    text = json.dumps(value)
+    return text if len(text) <= limit else text[:limit - 1] + "…"
 
 
 def store_fold(out: Path, fold: Fold, df: pd.DataFrame, info: dict[str, Any]) -> None:

@@ -5,6 +5,10 @@ merstudio.datasets.parse.read_workbook_rows).
 openpyxl stores a string that starts with "=" as a formula: a coder's note "=AU12 stronger" would come back empty
 (a formula without a cached value) and a crafted note would run as a formula when the sheet is opened in Excel
 (formula injection). Cells here are text whatever they start with, so the sheet reads back exactly as written.
+
+An XLSX file is XML, and XML 1.0 forbids most control characters (a note pasted from Word holds \x0b, its
+shift-enter line break): openpyxl refuses such a cell (IllegalCharacterError) and an .eaf holding one is no XML
+that ELAN (or our reader) opens. :func:`xml_text` is the one rule every XML writer applies to its text.
 """
 
 from __future__ import annotations
@@ -12,11 +16,24 @@ from __future__ import annotations
 import io
 import math
 import os
+import re
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
 from merstudio.atomic import atomic_path
+
+# what XML 1.0 forbids (its Char production): C0 controls but tab, LF and CR; lone surrogates; U+FFFE and U+FFFF
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+_LINE_BREAKS = str.maketrans({"\x0b": "\n", "\x0c": "\n"})  # vertical tab (Word's shift-enter), form feed
+
+
+def xml_text(text: str) -> str:
+    """``text`` as XML 1.0 can hold it: a vertical tab or form feed is the line break it stands for, any other
+    character XML forbids becomes U+FFFD (visibly something that was not text, not silently dropped)."""
+    if not _NOT_XML.search(text):
+        return text
+    return _NOT_XML.sub("\ufffd", text.translate(_LINE_BREAKS))
 
 
 def _plain(value: Any) -> Any:
@@ -40,11 +57,13 @@ def write_xlsx(path: str | os.PathLike[str], sheet: str, header: Sequence[str], 
     ws = wb.create_sheet(sheet)
 
     def cell(value: Any) -> Any:
-        c = WriteOnlyCell(ws, value=_plain(value))
+        value = _plain(value)
+        c = WriteOnlyCell(ws, value=xml_text(value) if isinstance(value, str) else value)
         if isinstance(c.value, str):
             c.data_type = "s"  # text, even when it starts with "=" (openpyxl would make it a formula)
         return c
 
+    ws.freeze_panes = "A2"  # the header stays in view as the rows scroll
     ws.append([cell(h) for h in header])
     for r in rows:
         ws.append([cell(v) for v in r])

@@ -273,16 +273,25 @@ def run(args: argparse.Namespace) -> int:
     _show(preview)
     events = preview.accept(skip_bad=args.yes)
     fps = args.fps or media_fps or preview.fps
-    if not fps and (video := args.media if args.media is not None else named) is not None:
-        fps = _media_rate(video)  # the file states no rate but its video is here: the video's times the frames
-    media_path = str(args.media) if args.media else (preview.media or args.video or "")
+    video = args.media if args.media is not None else named
+    video_fps, frames = _media_rate(video) if video is not None else (None, None)
+    if not fps:
+        fps = video_fps  # the file states no rate but its video is here: the video's times the frames
+    # --media is a path on this command line: from the current folder, not from OUT's (the writers take a relative
+    # path as beside the file they write); another system's path is kept as written
+    from merstudio.interchange.common import foreign_path
+
+    media_path = (str(args.media) if foreign_path(str(args.media)) else str(args.media.expanduser().resolve())) \
+        if args.media else (preview.media or args.video or "")
     if media_path and not args.media and not Path(media_path).is_absolute():
         beside = args.input.parent / media_path  # a file that names only the media: look beside it
         if beside.exists():
             media_path = str(beside.resolve())
         elif preview.media_path and not args.video:
             media_path = preview.media_path  # where the file says it is (another machine's folder, say): kept
-    media = ix.Media(path=media_path, fps=fps or 0.0, times=times, time_origin=preview.time_origin,
+    # the video's length where it is here (a .boris needs it: BORIS's analyses drop events past a length of 0)
+    media = ix.Media(path=media_path, fps=fps or 0.0, frame_count=frames, times=times,
+                     time_origin=preview.time_origin,
                      linked=preview.linked_media,  # ELAN's media offset and other linked media: written back
                      # the file's own relative URL, kept where the media is not here (another machine's folder) and
                      # the new file lies beside the old one: relative to another folder it would lead nowhere
@@ -290,6 +299,9 @@ def run(args: argparse.Namespace) -> int:
                      args.output.expanduser().resolve().parent == args.input.expanduser().resolve().parent else "")
     _out_folder(args.output)
     out = ix.write_events(events, args.output, media, fmt=args.to_fmt)
+    if not frames and events and ix.detect_format(out, args.to_fmt, look_inside=False) == "boris-project":
+        print("note: the video's length is not known: the BORIS project gives it the last event's end plus 1 s "
+              "(--media VIDEO, a video merstudio reads, for its real length)", file=sys.stderr)
     print(f"wrote {len(events)} event(s) to {out}")
     return 0
 
@@ -312,17 +324,18 @@ def _media_times(media: Path | None, quiet: bool = False) -> tuple[float | None,
         return None, None
 
 
-def _media_rate(media: Path) -> float | None:
-    """The frame rate of `media` where it is a video merstudio reads, else None (the writer then asks for --fps)."""
+def _media_rate(media: Path) -> tuple[float | None, int | None]:
+    """(frame rate, frame count) of `media` where it is a video merstudio reads, else (None, None) (the writer
+    then asks for --fps)."""
     if not media.is_file():
-        return None
+        return None, None
     from merstudio.io import open_source
 
     try:
         with open_source(media) as src:
-            return float(src.fps) or None
+            return float(src.fps) or None, int(src.frame_count) or None
     except InputError:
-        return None
+        return None, None
 
 
 def _au_table_kind(path: Path, fmt: str | None) -> str | None:

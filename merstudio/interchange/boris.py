@@ -1,6 +1,8 @@
 """BORIS-style tabular events (TSV, CSV, XLSX): the columns of BORIS's "aggregated events" export plus frame columns.
 
-One row per event. ``Behavior`` is the emotion, ``Modifiers`` the AUs (``AU4|AU7|L12``), ``Subject`` the face
+One row per event. ``Behavior`` is the emotion, ``Modifier #1`` the AUs (``AU4,AU7,L12``: one set of values, as
+BORIS writes a multiple-choice set; merstudio's earlier exports wrote ``Modifiers`` with ``|``, BORIS's separator
+between sets, and are read as before), ``FPS (frame/s)`` the rate (``FPS`` before), ``Subject`` the face
 (``face 0``), ``Behavior type`` ``STATE``. ``Start (s)``/``Stop (s)`` are the span [t(onset), t(offset + 1)) to the
 millisecond, as BORIS writes them; ``Start frame``/``Apex frame``/``Stop frame`` are the 0-based onset, apex and
 offset frames (both ends included), which an import prefers over the times. ``Coder``, ``Confidence``, ``Status``
@@ -49,13 +51,16 @@ from merstudio.project.events import STATUSES, Event
 from merstudio.textfile import csv_rows, read_table_text, sniff_delimiter
 from merstudio.xlsx import write_xlsx
 
+# BORIS 8 and later's names ("FPS (frame/s)", a "Modifier #k" per modifier set: ours is one, the AUs); our readers
+# take these and the earlier "FPS" / "Modifiers" (merstudio's exports before them, BORIS 7's)
 BORIS_COLUMNS = ("Observation id", "Observation date", "Description", "Observation type", "Source",
-                 "Media duration (s)", "FPS", "Subject", "Behavior", "Behavioral category", "Modifiers",
+                 "Media duration (s)", "FPS (frame/s)", "Subject", "Behavior", "Behavioral category", "Modifier #1",
                  "Behavior type", "Start (s)", "Stop (s)", "Duration (s)", "Media file name", "Comment start",
                  "Comment stop")
 EXTRA_COLUMNS = ("Start frame", "Apex frame", "Stop frame", "Apex (s)", "Coder", "Confidence", "Status",
                  "Event source")
 COLUMNS = BORIS_COLUMNS + EXTRA_COLUMNS
+NUMBER_COLUMNS = ("Media duration (s)", "FPS (frame/s)", "Start (s)", "Stop (s)", "Duration (s)", "Apex (s)", "Confidence")
 FORMATS = ("tsv", "csv", "xlsx")
 
 
@@ -83,8 +88,8 @@ def boris_rows(events: Iterable[Event], media: Media | Mapping[int, Media]) -> l
             "Description": "exported by merstudio", "Observation type": "Media file(s)",
             "Source": f"player #1: {m.path}",
             "Media duration (s)": f"{clock.ms(m.frame_count) / 1000.0:.3f}" if m.frame_count else "",
-            "FPS": f"{clock.fps:g}", "Subject": face_label(e.face_id), "Behavior": e.emotion,
-            "Behavioral category": "micro-expression", "Modifiers": aus_as_modifiers(e.aus),
+            "FPS (frame/s)": f"{clock.fps:g}", "Subject": face_label(e.face_id), "Behavior": e.emotion,
+            "Behavioral category": "micro-expression", "Modifier #1": aus_as_modifiers(e.aus),
             "Behavior type": "STATE", "Start (s)": f"{start:.3f}", "Stop (s)": f"{stop:.3f}",
             "Duration (s)": f"{stop - start:.3f}", "Media file name": m.path, "Comment start": e.note,
             "Comment stop": "", "Start frame": e.onset, "Apex frame": e.apex, "Stop frame": e.offset,
@@ -95,13 +100,19 @@ def boris_rows(events: Iterable[Event], media: Media | Mapping[int, Media]) -> l
     return rows
 
 
+def _xlsx_number(text: str) -> float | None:
+    """A number column's text (as the text tables write it: ``1.200``) as the number a workbook cell holds."""
+    return float(text) if text != "" else None
+
+
 def write_boris(events: Iterable[Event], path: str | os.PathLike[str], media: Media | Mapping[int, Media],
                 fmt: str | None = None) -> Path:
     """Write events as a BORIS-style aggregated-events table; the format follows the extension unless given."""
     fmt = fmt or boris_format(path)
     rows = boris_rows(events, media)
-    if fmt == "xlsx":
-        return write_xlsx(path, "Aggregated events", COLUMNS, ([r[c] for c in COLUMNS] for r in rows))
+    if fmt == "xlsx":  # numbers as numbers (BORIS's own workbooks do; a sum over text cells is 0 in Excel)
+        return write_xlsx(path, "Aggregated events", COLUMNS,
+                          ([_xlsx_number(r[c]) if c in NUMBER_COLUMNS else r[c] for c in COLUMNS] for r in rows))
     with atomic_path(path) as tmp, tmp.open("w", newline="", encoding="utf-8") as fh:
         w = csv.DictWriter(fh, fieldnames=list(COLUMNS), delimiter="\t" if fmt == "tsv" else ",")
         w.writeheader()

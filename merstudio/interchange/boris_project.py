@@ -70,6 +70,7 @@ STATUS_LABELS = {"accepted": "", "proposal": "proposals", "rejected": "rejected"
 OURS = "exported by merstudio"  # the project description's start: its modifiers are our AUs
 FORMAT_VERSION = "7.0"  # BORIS's project format (unchanged from BORIS 7 to 9)
 PLAYERS = tuple(str(k) for k in range(1, 9))
+LENGTH_MARGIN = 1.0  # seconds after the last event: a video's length where it is not known
 _HEADER = ("Observation id", "Media file name", "FPS", "Subject", "Behavior", "Modifiers", "Behavior type",
            "Start (s)", "Stop (s)", "Apex (s)", "Comment start", "Comment stop", "Image index start",
            "Image index stop", "Image index apex", "Coder", "Status")
@@ -83,7 +84,7 @@ def is_boris_project(path: str | os.PathLike[str]) -> bool:
 # ---------------------------------------------------------------------------------------------- export
 def _modifier(aus: str) -> list[str]:
     """An AU string (``4+7+L12``) as modifier values (``AU4``, ``AU7``, ``L12``), as our BORIS tables write them."""
-    return [v for v in aus_as_modifiers(aus).split("|") if v]
+    return [v for v in aus_as_modifiers(aus).split(",") if v]
 
 
 def _layers(events: list[Event]) -> list[list[Event]]:
@@ -100,6 +101,28 @@ def _layers(events: list[Event]) -> list[list[Event]]:
         layers[k].append(e)
         last[k][key] = e.offset
     return layers
+
+
+def _length(m: Media, events: list[Event]) -> tuple[float, bool]:
+    """(seconds, guessed) of a video in a project: its length when its frame count is known, else the last event's
+    end plus :data:`LENGTH_MARGIN` (BORIS's analyses of a full observation leave out what lies past the length: at
+    0 every event)."""
+    clock = m.clock("BORIS project export")
+    if m.frame_count:
+        return clock.ms(m.frame_count) / 1000.0, False
+    if not events:
+        return 0.0, False
+    return round(max(clock.event_times(e)[2] for e in events) + LENGTH_MARGIN, 3), True
+
+
+def _has_audio(path: str) -> bool:
+    """Whether the media file, here, has a sound track BORIS can show (its waveform, spectrogram); False when it is
+    not here."""
+    if not path or not Path(path).is_file():
+        return False
+    from merstudio.io.audio import open_audio
+
+    return open_audio(path) is not None
 
 
 def boris_project(events: Iterable[Event], media: Media | Mapping[int, Media], name: str = "merstudio") -> dict:
@@ -123,11 +146,17 @@ def boris_project(events: Iterable[Event], media: Media | Mapping[int, Media], n
     faces = sorted({e.face_id for e in evs})
     now = _dt.datetime.now().replace(microsecond=0).isoformat()
     observations: dict[str, Any] = {}
+    lengths: dict[int, tuple[float, bool]] = {}
+    sound: dict[str, bool] = {}
     for (vid, coder, st), group in sorted(groups.items()):
         m = by_id[vid]
         clock = m.clock("BORIS project export")
         path = str(m.path)
-        length = clock.ms(m.frame_count) / 1000.0 if m.frame_count else 0.0
+        if vid not in lengths:  # per video, not per observation: the same length and sound in all of them
+            lengths[vid] = _length(m, [e for (v, _, _), g in groups.items() if v == vid for e in g])
+        length, guessed = lengths[vid]
+        if path not in sound:
+            sound[path] = _has_audio(path)
         stem = Path(path).stem or "media"
         status = order[st]
         what = {"accepted": "events", "proposal": "open (unreviewed) model proposals",
@@ -148,7 +177,9 @@ def boris_project(events: Iterable[Event], media: Media | Mapping[int, Media], n
                 "file": {p: ([path] if p == "1" else []) for p in PLAYERS},
                 "type": "MEDIA",
                 "date": now,
-                "description": f"merstudio {what} of {coder or 'no coder'} on {Path(path).name}",
+                "description": f"merstudio {what} of {coder or 'no coder'} on {Path(path).name}" + (
+                    f"; the media's length was not known: {length:.3f} s, the last event's end plus "
+                    f"{LENGTH_MARGIN:g} s" if guessed else ""),
                 "time offset": 0.0,
                 "events": [r[2] for r in rows],
                 "observation time interval": [0, 0],
@@ -157,7 +188,8 @@ def boris_project(events: Iterable[Event], media: Media | Mapping[int, Media], n
                 "visualize_waveform": False,
                 "close_behaviors_between_videos": False,
                 "media_info": {"length": {path: length}, "fps": {path: clock.fps}, "hasVideo": {path: True},
-                               "hasAudio": {path: False}, "offset": {p: 0.0 for p in PLAYERS}},
+                               "hasAudio": {path: sound[path]}, "offset": {p: 0.0 for p in PLAYERS},
+                               "display": {path: "Nothing"}},  # no spectrogram or waveform (BORIS 8+ adds it)
             }
 
     def behaviour(code: str, kind: str, mods: dict[str, Any], description: str) -> dict[str, Any]:
@@ -182,6 +214,7 @@ def boris_project(events: Iterable[Event], media: Media | Mapping[int, Media], n
                           for i, f in enumerate(faces)},
         "behaviors_conf": ethogram,
         "behavioral_categories": [],
+        "behavioral_categories_config": {},  # BORIS 8+ adds it on opening, marking the project changed
         "independent_variables": {"0": {"label": CODER_VARIABLE, "description": "the merstudio coder",
                                         "type": "text", "default value": "", "possible values": ""},
                                   "1": {"label": STATUS_VARIABLE, "description": "the events' review status in "
@@ -200,8 +233,10 @@ def write_boris_project(events: Iterable[Event], path: str | os.PathLike[str],
     """Write events as a BORIS project (``.boris``: JSON; ``.boris.gz``: gzip-compressed JSON), atomically."""
     p = Path(path)
     stem = p.name[: -len(".gz")] if p.name.lower().endswith(".gz") else p.name
-    data = json.dumps(boris_project(events, media, name=Path(stem).stem), indent=1, ensure_ascii=False)
-    raw = data.encode("utf-8")
+    # ASCII JSON (\u escapes), as BORIS writes it: BORIS reads a project in the system's encoding (cp1252 on
+    # Windows), where raw UTF-8 turns "é" into "Ã©" (a media path not found) or is refused outright
+    data = json.dumps(boris_project(events, media, name=Path(stem).stem), indent=1, ensure_ascii=True)
+    raw = data.encode("ascii")
     with atomic_path(p) as tmp:
         tmp.write_bytes(gzip.compress(raw, mtime=0) if p.name.lower().endswith(".gz") else raw)
     return p

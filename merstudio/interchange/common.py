@@ -483,8 +483,10 @@ class AUReader:
 
 
 def aus_as_modifiers(aus: str) -> str:
-    """Our AU string -> BORIS-style modifiers: ``4+L12`` -> ``AU4|L12`` (sided terms keep their FACS spelling)."""
-    return "|".join(f"{s}{n}{i}" if s else f"AU{n}{i}" for s, n, i in parse_aus(aus))
+    """Our AU string -> BORIS modifiers: ``4+L12`` -> ``AU4,L12`` (sided terms keep their FACS spelling): the
+    values of one multiple-choice set, which BORIS joins with "," ("|" separates sets; merstudio's earlier tables
+    wrote it, and the readers still take it)."""
+    return ",".join(f"{s}{n}{i}" if s else f"AU{n}{i}" for s, n, i in parse_aus(aus))
 
 
 def face_label(face_id: int) -> str:

@@ -80,6 +80,7 @@ from merstudio.interchange.common import (
     vfr_note,
 )
 from merstudio.project.events import Event
+from merstudio.xlsx import xml_text
 
 EAF_VERSION = "3.0"
 XSI = "http://www.w3.org/2001/XMLSchema-instance"
@@ -401,6 +402,11 @@ def eaf_tree(events: Iterable[Event], media: Media, eaf_path: str | os.PathLike[
                                      "gaps are allowed")):
         ET.SubElement(root, "CONSTRAINT", {"STEREOTYPE": st, "DESCRIPTION": desc})
     ET.indent(root, space="    ")
+    for el in root.iter():  # notes, coder and emotion names: what XML cannot hold (a control character) made safe
+        if el.text:
+            el.text = xml_text(el.text)
+        for attr, val in el.attrib.items():
+            el.set(attr, xml_text(val))
     return ET.ElementTree(root)
 
 

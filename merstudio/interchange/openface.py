@@ -47,6 +47,8 @@ MAX_FRAME = 2**31 - 1
 OPENFACE_AUS_R = (1, 2, 4, 5, 6, 7, 9, 10, 12, 14, 15, 17, 20, 23, 25, 26, 45)
 OPENFACE_AUS_C = (1, 2, 4, 5, 6, 7, 9, 10, 12, 14, 15, 17, 20, 23, 25, 26, 28, 45)
 POSE_R = ("pose_Rx", "pose_Ry", "pose_Rz")  # radians, camera axes: ours are in its convention (face/pose.py)
+POSE_T = ("pose_Tx", "pose_Ty", "pose_Tz")  # mm from the camera: not estimated (written empty beside pose_R*)
+AU28_C = "AU28_c"  # OpenFace's one presence-only AU: not estimated (written empty)
 NEVER_WRITTEN = ("gaze_0_x .. gaze_angle_y", "eye_lmk_*", "pose_Tx/Ty/Tz", "x_/y_ and X_/Y_/Z_ (its 68 landmarks)",
                  "p_* (shape parameters)")  # not estimated here (our landmarks are MediaPipe's 468: another set)
 # its decimals (std::fixed with these precisions); a column not named here is an AU's
@@ -264,9 +266,11 @@ def read_openface(path: str | os.PathLike[str], fps: float | None = None, frame_
 
 def openface_absent(frames: pd.DataFrame) -> list[str]:
     """OpenFace 2's columns that :func:`write_openface` leaves out of this table (not estimated here), for a note."""
-    aus = [f"AU{a:02d}_r" for a in OPENFACE_AUS_R] + [f"AU{a:02d}_c" for a in OPENFACE_AUS_C]
+    aus = [f"AU{a:02d}_r" for a in OPENFACE_AUS_R] + [f"AU{a:02d}_c" for a in OPENFACE_AUS_C if a != 28]
+    has_pose = any(c in frames.columns for c in POSE_R)
     pose = [] if all(c in frames.columns for c in POSE_R) else ["pose_Rx/Ry/Rz"]
-    return [*NEVER_WRITTEN[:2], *pose, *NEVER_WRITTEN[2:], *(c for c in aus if c not in frames.columns)]
+    never = [n for n in NEVER_WRITTEN if not (has_pose and n.startswith("pose_T"))]  # then written empty
+    return [*never[:2], *pose, *never[2:], *(c for c in aus if c not in frames.columns)]
 
 
 def _field(values: pd.Series, decimals: int) -> np.ndarray:
@@ -277,11 +281,20 @@ def _field(values: pd.Series, decimals: int) -> np.ndarray:
     return out
 
 
+def _insert(cols: dict[str, np.ndarray], before: str | None, key: str, value: np.ndarray) -> dict[str, np.ndarray]:
+    """``cols`` with ``key`` placed before ``before`` (at the end for None)."""
+    items = list(cols.items())
+    at = next((i for i, (k, _) in enumerate(items) if k == before), len(items))
+    return dict([*items[:at], (key, value), *items[at:]])
+
+
 def write_openface(frames: pd.DataFrame, path: str | os.PathLike[str]) -> str:
     """Write a per-frame table in our convention (``read_openface``'s, merstudio's own analysis CSV) as OpenFace
     2.2 writes it, so a script written for OpenFace reads it unchanged: frames numbered from 1 (frame 1 at 0 s, so
     the timestamps are ours), ``", "`` between fields (``df[' AU12_r']``), its column order for the columns we have
-    (pose_Rx/Ry/Rz, every AUxx_r, then every AUxx_c), its decimals (AUxx_c 0.0/1.0). A row without a face has
+    (pose_Rx/Ry/Rz, every AUxx_r, then every AUxx_c), its decimals (AUxx_c 0.0/1.0); an AUxx_c is empty where its
+    AUxx_r is (unknown, not absent), and AU28_c and pose_Tx/Ty/Tz (with pose_R*), which OpenFace always writes and
+    py-feat's ``read_openface`` needs (``Fex.aus``, ``Fex.facepose``), are there but empty: not measured. A row without a face has
     face_id 0 and success 0, as FeatureExtraction writes one. An unknown value (NaN: no face, or an AU unreliable on
     that frame) is an empty field with no space before it: pandas then reads NaN, where ``, nan`` or ``, `` would
     make the whole column text. Written atomically; returns a note naming OpenFace's columns left out."""
@@ -300,12 +313,23 @@ def write_openface(frames: pd.DataFrame, path: str | os.PathLike[str]) -> str:
         "confidence": _field(confidence, 2),
         "success": success.astype(str).astype(object),
     }
-    for c in (*(c for c in POSE_R if c in frames.columns), *aus):
-        cols[c] = _field(frames[c], _DECIMALS.get(c, 2 if c.endswith("_r") else 1))
+    pose = [c for c in POSE_R if c in frames.columns]
+    if pose:  # not measured here, but columns py-feat's read_openface needs (its Fex.facepose): empty, unknown
+        cols.update(dict.fromkeys(POSE_T, np.full(len(frames), "", dtype=object)))
+    for c in (*pose, *aus):
+        values = frames[c]
+        if c.endswith("_c") and (r := c[:-1] + "r") in frames.columns:
+            values = values.where(frames[r].notna())  # an intensity unknown on a frame: its presence too, not 0
+        cols[c] = _field(values, _DECIMALS.get(c, 2 if c.endswith("_r") else 1))
+    if AU28_C not in cols:  # OpenFace 2.2 always writes it (py-feat's Fex.aus asks for it): empty, not measured
+        at = [k for k in cols if k.endswith("_c") and _au_parts(k)[0] > 28]
+        cols = _insert(cols, at[0] if at else None, AU28_C, np.full(len(frames), "", dtype=object))
     lines = (frames["frame"].to_numpy().astype(np.int64) + 1).astype(str).astype(object)
     for v in cols.values():
         lines = lines + np.where(v == "", ",", ", ") + v
     with atomic_path(p) as tmp, tmp.open("w", newline="", encoding="utf-8") as fh:
         fh.write(", ".join(["frame", *cols]) + "\n")
         fh.writelines(line + "\n" for line in lines)
-    return f"OpenFace columns absent (merstudio does not estimate them): {', '.join(openface_absent(frames))}"
+    empty = [*(["pose_Tx/Ty/Tz"] if pose else []), *([] if AU28_C in frames.columns else [AU28_C])]
+    return (f"OpenFace columns absent (merstudio does not estimate them): {', '.join(openface_absent(frames))}"
+            + (f"; written empty (not measured, for py-feat's reader): {', '.join(empty)}" if empty else ""))

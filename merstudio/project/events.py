@@ -46,7 +46,12 @@ class Event:
             aus = normalize_aus(self.aus)
         except ValueError as exc:
             raise InputError(f"event: {exc}") from None
-        return replace(self, aus=aus)
+        from merstudio.xlsx import xml_text  # the one rule for text an XML file (.eaf, .xlsx) can hold
+
+        # a note pasted from Word holds \x0b (its shift-enter line break): a line break here, and any other control
+        # character a visible U+FFFD, so that no export of the event writes a file ELAN or Excel refuses
+        return replace(self, aus=aus, note=xml_text(self.note), emotion=xml_text(self.emotion),
+                       coder=xml_text(self.coder))
 
     @property
     def duration(self) -> int:

@@ -65,7 +65,7 @@ def test_to_openface_reads_back_to_the_video_s_frames_and_aus(project, tmp_path,
     assert code == 0, err
     assert "frames from 1" in out
     assert (tmp_path / "of.csv").read_text().splitlines()[1] == \
-        "1, 0, 0.000, 0.97, 1, 0.012, -0.200, 0.050, 0.50, 0.00, 1.00, 0.0, 0.0, 1.0"
+        "1, 0, 0.000, 0.97, 1,,,, 0.012, -0.200, 0.050, 0.50, 0.00, 1.00, 0.0, 0.0,, 1.0"  # pose_T*, AU28_c empty
     assert run(capsys, "convert", tmp_path / "of.csv", tmp_path / "back.csv")[0] == 0
     with Project.open(project, read_only=True) as p:
         a = p.load_frames(1)

@@ -43,10 +43,12 @@ def test_to_openface_is_read_by_an_openface_script_unchanged(tmp_path, capsys):
     assert code == 0, err
     lines = (tmp_path / "of.csv").read_text().splitlines()
     # OpenFace 2's order for the columns we have, ", " between them; no side, motion or micro-motion columns
-    assert lines[0] == ("frame, face_id, timestamp, confidence, success, pose_Rx, pose_Ry, pose_Rz, AU05_r, AU12_r, "
-                        "AU45_r, AU05_c, AU12_c, AU45_c")
-    assert lines[1] == "1, 0, 0.000, 0.97, 1, 0.012, -0.200, 0.050, 0.50, 0.00, 1.00, 0.0, 0.0, 1.0"
-    assert lines[2].startswith("2, 0, 0.033, 0.97, 1, 0.012, -0.200, 0.050,, 0.40,")  # AU05 unknown: empty
+    # (pose_T* and AU28_c, which OpenFace always writes and py-feat's reader needs, there but empty: not measured)
+    assert lines[0] == ("frame, face_id, timestamp, confidence, success, pose_Tx, pose_Ty, pose_Tz, pose_Rx, pose_Ry, "
+                        "pose_Rz, AU05_r, AU12_r, AU45_r, AU05_c, AU12_c, AU28_c, AU45_c")
+    assert lines[1] == "1, 0, 0.000, 0.97, 1,,,, 0.012, -0.200, 0.050, 0.50, 0.00, 1.00, 0.0, 0.0,, 1.0"
+    # AU05 unknown: empty, its presence too (not 0, absent)
+    assert lines[2] == "2, 0, 0.033, 0.97, 1,,,, 0.012, -0.200, 0.050,, 0.40, 1.00,, 0.0,, 1.0"
     df = pd.read_csv(tmp_path / "of.csv")  # as OpenFace scripts read it: names with their leading space
     assert list(df.columns[:3]) == ["frame", " face_id", " timestamp"]
     assert all(df[c].dtype.kind in "if" for c in df.columns)  # every column numeric, NaN where unknown
@@ -54,7 +56,8 @@ def test_to_openface_is_read_by_an_openface_script_unchanged(tmp_path, capsys):
     assert df[" face_id"].tolist() == [0, 0, 0, 1, 0, 0, 0]  # the frame without a face: face 0, success 0
     assert df[" success"].tolist() == [1, 1, 1, 1, 0, 1, 1]
     assert df[" AU12_r"].iloc[4] != df[" AU12_r"].iloc[4] and df[" AU12_r"].iloc[3] == pytest.approx(2.8)
-    assert df[" AU12_c"].tolist() == [0, 0, 1, 1, 0, 1, 1]
+    assert df[" AU12_c"].fillna(-1).tolist() == [0, 0, 1, 1, -1, 1, 1]  # no face: AU12_r and AU12_c unknown
+    assert df[" AU28_c"].isna().all() and df[" pose_Tx"].isna().all()
     assert "AU28_c" in err and "gaze" in err and "pose_Tx" in err and err.count("\n") == 1  # one note line
     assert "frames from 1" in out
 

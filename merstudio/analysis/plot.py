@@ -193,8 +193,9 @@ def _curve_figure(plt: Any, frames: pd.DataFrame, df: pd.DataFrame, cols: list[s
     if spots:
         legend.append("orange: spotted")
     if unmeasured:
-        legend.append("grey hatched: not measured (covered / out of frame" + ("; motion: a face's first frames)"
-                                                                             if motion else ")"))
+        # (eyelid AUs read nothing while the lids are shut, the eyes' motion nothing through a blink)
+        legend.append("grey hatched: not measured (covered / out of frame / lids shut" + (
+            "; motion: a face's first frames)" if motion else ")"))
     if classes:
         legend.append("class p: the model's, blank where it was not asked")
     # the key on a line of its own: beside a long file name it ran off the figure

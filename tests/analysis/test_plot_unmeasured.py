@@ -58,7 +58,7 @@ def test_a_covered_stretch_is_hatched_and_a_stretch_of_zeros_is_not(tmp_path: Pa
     assert hatched("AU4") == []  # measured zeros: the curve on the axis
     x, y = (np.asarray(v, dtype=float) for v in strips["AU12"].lines[0].get_data())
     assert np.isnan(y[(x >= 20) & (x <= 29)]).all()  # and the curve breaks there
-    assert "not measured (covered / out of frame" in fig._suptitle.get_text()
+    assert "not measured (covered / out of frame / lids shut" in fig._suptitle.get_text()
 
 
 def test_no_hatching_and_no_key_when_everything_was_measured(tmp_path: Path, monkeypatch) -> None:

@@ -20,11 +20,13 @@ from PySide6.QtWidgets import (
     QDoubleSpinBox,
     QFileDialog,
     QFormLayout,
+    QFrame,
     QHBoxLayout,
     QLabel,
     QListWidget,
     QListWidgetItem,
     QPushButton,
+    QScrollArea,
     QSpinBox,
     QTableView,
     QTabWidget,
@@ -34,6 +36,7 @@ from PySide6.QtWidgets import (
 
 from merstudio.agreement.report import COLUMN_HELP, MODEL_CODER, _integer_columns, coefficient_text
 from merstudio.errors import MerstudioError
+from merstudio.gui.look import fit_screen
 
 TAB_TITLES = {"pairs": "Event matching", "kappa": "Cohen's kappa",
               "alpha": "Krippendorff's alpha / Fleiss' kappa",
@@ -46,6 +49,7 @@ SHOWN_ORDER = {"pairs": ("coder_a", "coder_b", "matched", "only_a", "only_b", "f
                          "n_apex", "mean_d_onset", "mean_d_apex", "mean_d_offset", "videos")}
 # columns shown as the row header ("alice / bob"), not as columns: in sight however far the table scrolls
 ROW_HEADER = {"pairs": ("coder_a", "coder_b")}
+CODER_ROWS = 6  # the coder list shows this many rows at most, then scrolls
 Index = QModelIndex | QPersistentModelIndex
 
 
@@ -168,8 +172,7 @@ class AgreementDialog(QDialog):
         self._compute = compute
         self.report: Any = None
         self.error = ""
-        self.coder_list = QListWidget(self)
-        self.coder_list.setMaximumHeight(84)
+        self.coder_list = QListWidget(self)  # as tall as its rows, up to CODER_ROWS (_fit_list)
         for c in coders:
             it = QListWidgetItem(c)
             it.setFlags(it.flags() | Qt.ItemFlag.ItemIsUserCheckable)
@@ -193,6 +196,8 @@ class AgreementDialog(QDialog):
                                   "the video, and it is left out of their comparisons.")
         self.all_coded.setChecked(all_coded)
         form = QFormLayout()
+        # a label over its field where the two do not fit side by side (a big font): 958 px wide at 16 pt before
+        form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
         self.coder_note = QLabel(self)  # the coders without events on the chosen videos
         self.coder_note.setWordWrap(True)
         self.coder_note.setVisible(False)
@@ -240,11 +245,22 @@ class AgreementDialog(QDialog):
         buttons.addWidget(self.save_button)
         buttons.addStretch(1)
         buttons.addWidget(close)
+        # everything but the buttons scrolls where the screen is short (at 16 pt on a 200%-scaled laptop the wrapped
+        # header and notes squeezed the coder list under the tolerance's field); the tables keep a few rows
+        body = QWidget(self)
+        col = QVBoxLayout(body)
+        col.setContentsMargins(0, 0, 0, 0)
+        col.addLayout(form)
+        col.addWidget(self.header)
+        col.addWidget(self.tabs, 1)
+        col.addWidget(self.notes)
+        self.tabs.setMinimumHeight(8 * self.fontMetrics().height())
+        self.body_scroll = QScrollArea(self)
+        self.body_scroll.setWidgetResizable(True)
+        self.body_scroll.setFrameShape(QFrame.Shape.NoFrame)
+        self.body_scroll.setWidget(body)
         lay = QVBoxLayout(self)
-        lay.addLayout(form)
-        lay.addWidget(self.header)
-        lay.addWidget(self.tabs, 1)
-        lay.addWidget(self.notes)
+        lay.addWidget(self.body_scroll, 1)
         lay.addLayout(buttons)
         self.coder_list.itemChanged.connect(self._ticked)
         self.tolerance.valueChanged.connect(lambda *_: self.recompute())
@@ -252,7 +268,24 @@ class AgreementDialog(QDialog):
         self.scope.currentIndexChanged.connect(lambda *_: self._scope_changed())
         self.all_coded.toggled.connect(lambda *_: self.recompute())
         self._apply_default_ticks()
+        self._fit_list()
+        self._fitted = False
         self.resize(900, 620)
+
+    def _fit_list(self) -> None:
+        """The coder list as tall as its rows at the font in use, CODER_ROWS at most (it scrolls past them), two
+        where the screen is short: a fixed 84 px showed 2 of 5 coders at a 16-pt font."""
+        lst = self.coder_list
+        row = lst.sizeHintForRow(0) if lst.count() else lst.fontMetrics().height() + 4
+        frame = 2 * lst.frameWidth()
+        lst.setMaximumHeight(row * max(1, min(lst.count(), CODER_ROWS)) + frame)
+        lst.setMinimumHeight(row * max(1, min(lst.count(), 2)) + frame)  # on a short screen: two, and it scrolls
+
+    def showEvent(self, event: Any) -> None:  # noqa: N802 - Qt's name
+        super().showEvent(event)
+        if not self._fitted:  # once: later the user's own size stands
+            self._fitted = True
+            fit_screen(self)  # 620 px was taller than a 200%-scaled laptop's 540; the tables take the difference
 
     def _items(self) -> list[QListWidgetItem]:
         return [self.coder_list.item(i) for i in range(self.coder_list.count())]
@@ -324,6 +357,7 @@ class AgreementDialog(QDialog):
                 it.setCheckState(Qt.CheckState.Unchecked)
                 self.coder_list.addItem(it)
         self.coder_list.blockSignals(False)
+        self._fit_list()
         self.recompute()
 
     def _mark_coders(self) -> set[str] | None:

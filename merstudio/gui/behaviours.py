@@ -15,6 +15,7 @@ head). Each edit is one undo step ("Edit behaviour 'gaze away' 120–180")."""
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
@@ -44,6 +45,7 @@ from merstudio.errors import InputError
 from merstudio.gui.coders import visible_events
 from merstudio.gui.commands import AppCommand, CommandContext, Params
 from merstudio.gui.events_table import list_style
+from merstudio.gui.look import readable
 from merstudio.gui.state import timecode
 from merstudio.gui.timeline_items import FrameRegion, frame_cell
 from merstudio.gui.undo import ProjectCommand
@@ -54,6 +56,7 @@ if TYPE_CHECKING:
     from merstudio.gui.main_window import MainWindow
 
 LANE_ROW = 20  # the lane's row in the timeline's layout: below every built-in track (empty rows take no room)
+WHITE = QColor("white")  # the timeline's lanes' background
 PALETTE = ("#5e35b1", "#00897b", "#f4511e", "#3949ab", "#c0ca33", "#8e24aa", "#6d4c41", "#039be5")
 Notify = Callable[[], None]
 
@@ -131,6 +134,7 @@ class BehaviourLane:
         self.plot.getAxis("left").setTicks([[]])
         self.labels: list[pg.TextItem] = []  # "[key] name" at the left of each row (the axis is too narrow)
         self.plot.vb.sigRangeChanged.connect(lambda *_: self._place_labels())
+        self.plot.vb.sigResized.connect(lambda *_: self._place_labels())
         self.plot.setYRange(0, 1, padding=0)
         self.plot.invertY(True)
         self.plot.setXLink(timeline.au_plot)
@@ -174,18 +178,17 @@ class BehaviourLane:
         self._draw_regions([e for e in events if e.behaviour_id in row and e.id is not None], by_id, row,
                            frame_count, selected)
         while len(self.labels) < len(behaviours):
-            item = pg.TextItem("", anchor=(0, 0.5), fill=pg.mkBrush(255, 255, 255, 190))
-            font = item.textItem.font()
-            font.setPointSize(7)
-            item.setFont(font)
+            # on an opaque white, over a state's bar (its own colour showed through and hid the name), in the
+            # lanes' tick font (a fixed 7 pt beside a big font's values)
+            item = pg.TextItem("", anchor=(0, 0.5), fill=pg.mkBrush("w"))
+            item.setFont(tl.tick_font)
             item.setZValue(60)
             self.plot.addItem(item, ignoreBounds=True)
             self.labels.append(item)
         for i, item in enumerate(self.labels):
             if i < len(behaviours):
                 b = behaviours[i]
-                item.setText(f"[{b.key}] {b.name}" if b.key else b.name, color=b.colour)
-            item.setVisible(i < len(behaviours))
+                item.setText(f"[{b.key}] {b.name}" if b.key else b.name, color=readable(QColor(b.colour), WHITE))
         self._place_labels()
 
     def _draw_regions(self, events: list[BehaviourEvent], by_id: dict[int | None, Behaviour],
@@ -226,9 +229,15 @@ class BehaviourLane:
             r.setVisible(False)
 
     def _place_labels(self) -> None:
+        """Each row's name at its left; every n-th where the rows are squeezed below a name's height (a short
+        window at a big font), never over each other."""
         x0 = self.plot.vb.viewRange()[0][0]
+        n = len(self.rows)
+        px = self.plot.vb.height()  # 0: not laid out yet (thinned when it is)
+        step = max(1, math.ceil(self.timeline.sizes.row * n / px)) if n and px > 0 else 1
         for i, item in enumerate(self.labels):
             item.setPos(x0, i + 0.5)
+            item.setVisible(i < n and i % step == 0)
 
 
 # ---------------------------------------------------------------------------------------------------- controller
@@ -769,7 +778,9 @@ class BehaviourEventsTable(QTableWidget):
             for j, text in enumerate(texts):
                 it = QTableWidgetItem(text)
                 if j == 0 and b is not None:
-                    it.setForeground(QColor(b.colour))
+                    # a swatch of its colour; the name in the table's own text colour (a dark purple name was
+                    # unreadable on a dark theme's base)
+                    it.setData(Qt.ItemDataRole.DecorationRole, QColor(b.colour))
                 self.setItem(i, j, it)
         self.select_event(selected)
 

@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
 )
 
 from merstudio.gui.commands import AppCommand, CommandContext, Params
+from merstudio.gui.look import ElidedLabel
 
 if TYPE_CHECKING:
     from merstudio.gui.main_window import MainWindow
@@ -272,7 +273,9 @@ class ModelNote:
         names = win.timeline.class_plot.legend
         if names is not None:
             names.geometryChanged.connect(self._place)
-        self.badge = QLabel(win)
+        # its whole text where the status bar has room, else the legend's short form (a 561-px badge made the
+        # window wider than a 200%-scaled laptop screen at a 16-pt font)
+        self.badge = ElidedLabel("", win)
         self.badge.hide()
         win.statusBar().addPermanentWidget(self.badge)
         self._meta_cache: dict[tuple[str, float], dict[str, Any] | None] = {}
@@ -329,6 +332,7 @@ class ModelNote:
         self.item.setText(_html(self._short), **self._style)
         self.item.setToolTip(self.text)
         self.item.setVisible(bool(self.text))
+        self.badge.short = self.badge.least = self._short
         self.badge.setText(self.text)
         self.badge.setStyleSheet(f"QLabel {{ color: white; background: {WARN_COLOUR}; padding: 0 6px; }}"
                                  if self.synthetic else "QLabel { color: #37474f; padding: 0 6px; }")

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
-from PySide6.QtGui import QBrush, QColor
+from PySide6.QtGui import QBrush, QColor, QFont, QGuiApplication, QPalette
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView
 
+from merstudio.gui.look import mix, readable
 from merstudio.gui.state import timecode
 from merstudio.io.timebase import Timebase
 from merstudio.project.events import Event
@@ -17,7 +19,9 @@ from merstudio.project.events import Event
 # face after them (in a one-person video it says nothing new)
 COLUMNS = ("id", "onset", "apex", "offset", "emotion", "AUs", "coder", "status", "time", "face", "conf", "source",
            "note")
-_STATUS_BG = {"proposal": QColor("#fff8e1"), "rejected": QColor("#eeeeee")}
+# a proposal's and a rejected event's rows: the palette's base tinted toward these (a fixed light #fff8e1 sat behind
+# a dark theme's light text), their text made readable on that (merstudio.gui.look)
+_STATUS_TINT = {"proposal": ("#ffb300", 0.16), "rejected": ("#9e9e9e", 0.22)}
 
 Index = QModelIndex | QPersistentModelIndex
 
@@ -66,11 +70,31 @@ class EventsModel(QAbstractTableModel):
                 "conf": "" if e.confidence is None else f"{e.confidence:.2f}", "source": e.source,
                 "status": e.status, "note": e.note,
             }[col]
-        if role == Qt.ItemDataRole.BackgroundRole and e.status in _STATUS_BG:
-            return QBrush(_STATUS_BG[e.status])
-        if role == Qt.ItemDataRole.ForegroundRole and e.status == "rejected":
-            return QBrush(QColor("#9e9e9e"))
+        if role in (Qt.ItemDataRole.BackgroundRole, Qt.ItemDataRole.ForegroundRole) and e.status in _STATUS_TINT:
+            return QBrush(status_colours(e.status)[role == Qt.ItemDataRole.ForegroundRole])
+        if role == Qt.ItemDataRole.FontRole and e.status == "rejected":
+            font = QFont()
+            font.setItalic(True)  # set apart by its slant, its text as readable as the others'
+            return font
         return None
+
+
+def status_colours(status: str, palette: QPalette | None = None) -> tuple[QColor, QColor]:
+    """(background, text) of a row of this status under the palette (the application's): the base tinted, the
+    text readable on it (WCAG 4.5:1), a rejected one's dimmed toward the background only as far as that allows."""
+    pal = palette if palette is not None else QGuiApplication.palette()
+    base, text = pal.color(QPalette.ColorRole.Base), pal.color(QPalette.ColorRole.Text)
+    bg, fg = _status_colours(status, base.name(), text.name())
+    return QColor(bg), QColor(fg)
+
+
+@lru_cache(maxsize=64)
+def _status_colours(status: str, base: str, text: str) -> tuple[str, str]:
+    """(background, text) as names; asked for every cell painted, computed once per palette."""
+    colour, amount = _STATUS_TINT[status]
+    bg = mix(QColor(base), QColor(colour), amount)
+    fg = QColor(text) if status != "rejected" else mix(QColor(text), bg, 0.45)
+    return bg.name(), readable(fg, bg).name()
 
 
 def list_style(view: QTableView) -> None:

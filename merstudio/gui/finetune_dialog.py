@@ -38,12 +38,11 @@ from PySide6.QtWidgets import (
 from merstudio.errors import MerstudioError
 from merstudio.gui.checkpoint_dialog import WARN_COLOUR
 from merstudio.gui.failures import failure_line
+from merstudio.gui.look import fit_screen
 from merstudio.model.columns import NONE_CLASS
 
 log = logging.getLogger(__name__)
 
-
-TITLE_BAR = 32  # px a window manager's title bar takes, before the window has a frame to measure
 
 STAGE_TEXT = {"inputs": "Building inputs from the events' videos…", "before": "Scoring the current model…",
               "training": "Training…", "after": "Scoring the new model…", "saving": "Saving the checkpoint…"}
@@ -176,9 +175,10 @@ class FinetuneDialog(QDialog):
         hold.addWidget(QLabel("fraction", self))
         hold.addWidget(self.fraction)
         form.addRow("Hold out by", hold)
-        self.fresh_split = QCheckBox("Fresh split (draw new held-out events instead of the project's locked ones)",
-                                     self)
+        # short: a check box does not wrap, and the long form made the dialog wider than a 200%-scaled laptop screen
+        self.fresh_split = QCheckBox("Fresh split (new held-out events)", self)
         self.fresh_split.setToolTip(
+            "Draw new held-out events instead of the project's locked ones.\n"
             "The first fine-tuning locks which videos (or subjects) are held out, so runs with other epochs or\n"
             "learning rates are compared on the same events. Every comparison spends those events a little:\n"
             "draw a fresh split to check a choice on events that did not make it.")
@@ -216,7 +216,7 @@ class FinetuneDialog(QDialog):
         for side in ("left", "bottom"):
             self.plot.getAxis(side).setPen("k")
             self.plot.getAxis(side).setTextPen("k")
-        self.plot.setMinimumHeight(160)
+        self.plot.setMinimumHeight(max(160, 9 * self.fontMetrics().lineSpacing()))  # its axis labels grow with the font
         self.plot.setLabel("bottom", "epoch")
         self.plot.setLabel("left", "training loss")
         self.plot.showGrid(x=True, y=True, alpha=0.3)
@@ -420,29 +420,13 @@ class FinetuneDialog(QDialog):
         super().showEvent(event)
         if not self._fitted:  # once: later the user's own size stands
             self._fitted = True
-            self._fit_screen()
+            fit_screen(self)  # the scroll area takes the difference; the buttons stay
         if not self.is_running():
             self.update_data()  # events coded while it was closed
 
     def closeEvent(self, event: Any) -> None:  # noqa: N802 - Qt's name
         self.shutdown()
         super().closeEvent(event)
-
-    def _fit_screen(self) -> None:
-        """Shrink to the screen's available area (its taskbar left out) less the title bar; the scroll area takes
-        the difference, the buttons stay."""
-        screen = self.screen()
-        if screen is None:
-            return
-        avail = screen.availableGeometry()
-        frame = self.frameGeometry().height() - self.geometry().height()
-        frame = frame if frame > 0 else TITLE_BAR  # a window manager adds it after the first show
-        w, h = min(self.width(), avail.width()), min(self.height(), avail.height() - frame)
-        if (w, h) != (self.width(), self.height()):
-            self.resize(w, h)
-            # pos() is the frame's: keep the whole frame on the screen
-            self.move(max(avail.left(), min(self.x(), avail.right() + 1 - w)),
-                      max(avail.top(), min(self.y(), avail.bottom() + 1 - h - frame)))
 
     # ------------------------------------------------------------------ slots
     def _set_running(self, running: bool) -> None:

@@ -13,11 +13,14 @@ from typing import TYPE_CHECKING, Any
 
 import pyqtgraph as pg
 from PySide6.QtCore import QEvent, QObject, Qt
+from PySide6.QtGui import QFont, QPalette
 from PySide6.QtWidgets import (
     QComboBox,
+    QFrame,
     QHBoxLayout,
     QLabel,
     QPushButton,
+    QScrollArea,
     QToolBar,
     QVBoxLayout,
     QWidget,
@@ -56,37 +59,47 @@ def run_demo(win: MainWindow) -> bool:
     return True
 
 
-class EmptyState(QWidget):
-    """Drawn over the video area while no video is open: what to do first, as big buttons, and the keys."""
+class EmptyState(QScrollArea):
+    """Drawn over the video area while no video is open: what to do first, as big buttons, and the keys. Its fonts
+    follow the application's (fixed 15/20 px made the title smaller than a 16-pt text), its colours the palette's
+    (a fixed #fafafa was a light slab on a dark theme), and it scrolls where the area is too small for it (a
+    200%-scaled laptop cut the keys off)."""
 
     def __init__(self, win: MainWindow, over: QWidget) -> None:
         super().__init__(over)
         self.setObjectName("empty_state")
-        self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)  # the style sheet paints it
-        self.setStyleSheet("#empty_state { background: #fafafa; } QPushButton { font-size: 15px; padding: 10px "
-                           "22px; } QLabel#empty_title { font-size: 20px; font-weight: bold; color: #263238; }")
-        col = QVBoxLayout(self)
+        self.setFrameShape(QFrame.Shape.NoFrame)
+        self.setWidgetResizable(True)
+        page = QWidget(self)
+        page.setBackgroundRole(QPalette.ColorRole.Window)
+        page.setAutoFillBackground(True)
+        self.setWidget(page)
+        pt = self.font().pointSizeF() if self.font().pointSizeF() > 0 else 9.0
+        pad = self.fontMetrics().height() // 3
+        self.setStyleSheet(f"QPushButton {{ padding: {pad}px {pad}px; }}")  # big buttons, at the font in use
+        col = QVBoxLayout(page)
         col.addStretch(2)
-        title = QLabel("Start by opening a video or a project", self)
+        title = QLabel("Start by opening a video or a project", page)
         title.setObjectName("empty_title")
+        title.setFont(_scaled(self.font(), pt * 1.4, bold=True))
         title.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        title.setWordWrap(True)
         col.addWidget(title)
         sub = QLabel("A video gets its own project beside it (<video>.merproj) with its analysis and your coding; "
-                     "every edit is saved at once.", self)
+                     "every edit is saved at once.", page)
         sub.setAlignment(Qt.AlignmentFlag.AlignCenter)
         sub.setWordWrap(True)
-        sub.setStyleSheet("color: #546e7a")
         col.addWidget(sub)
         row = QHBoxLayout()
         row.addStretch(1)
         x = win.ctx.execute
-        self.open_video = QPushButton("Open video…", self)
+        self.open_video = QPushButton("Open video…", page)
         self.open_video.setToolTip("Open a video file or an image-sequence folder (Ctrl+Shift+O)")
         self.open_video.clicked.connect(lambda: x(C.OpenVideo))
-        self.open_project = QPushButton("Open project…", self)
+        self.open_project = QPushButton("Open project…", page)
         self.open_project.setToolTip("Open a .merproj project (Ctrl+O)")
         self.open_project.clicked.connect(lambda: x(C.OpenProject))
-        self.demo = QPushButton("Try the demo", self)
+        self.demo = QPushButton("Try the demo", page)
         self.demo.setToolTip("The bundled synthetic interview clip, analysed with the starter model (synthetic "
                              "faces only)")
         self.demo.clicked.connect(lambda: run_demo(win))
@@ -98,8 +111,8 @@ class EmptyState(QWidget):
         col.addLayout(row)
         keys = "".join(f"<tr><td align='right'><b>{k}</b></td><td>&nbsp;&nbsp;{what}</td></tr>"
                        for k, what in FIRST_KEYS)
-        self.keys = QLabel(f"<table cellspacing='3'>{keys}</table>", self)
-        self.keys.setStyleSheet("color: #37474f")
+        self.keys = QLabel(f"<table cellspacing='3'>{keys}</table>", page)
+        self.keys.setWordWrap(True)  # a narrow area wraps what a key does, not cuts it off
         keys_row = QHBoxLayout()
         keys_row.addStretch(1)
         keys_row.addWidget(self.keys)
@@ -107,6 +120,7 @@ class EmptyState(QWidget):
         col.addSpacing(12)
         col.addLayout(keys_row)
         col.addStretch(3)
+        self.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # the window's keys keep working
         over.installEventFilter(self)
         self.setGeometry(over.rect())
 
@@ -114,6 +128,13 @@ class EmptyState(QWidget):
         if obj is self.parent() and event.type() == QEvent.Type.Resize:
             self.setGeometry(obj.rect())  # type: ignore[attr-defined]
         return False
+
+
+def _scaled(font: QFont, pt: float, bold: bool = False) -> QFont:
+    f = QFont(font)
+    f.setPointSizeF(pt)
+    f.setBold(bold)
+    return f
 
 
 class FirstRun:

@@ -50,6 +50,7 @@ from merstudio.gui.events_table import EventsTable
 from merstudio.gui.exports import Exports
 from merstudio.gui.faces import PICTURE_SIZE, FacePictures, MergeFaces, SplitFace, face_entry, face_menu
 from merstudio.gui.first_run import FirstRun
+from merstudio.gui.look import ElidedLabel
 from merstudio.gui.neutral import NeutralView
 from merstudio.gui.photo_chart import PhotoChart
 from merstudio.gui.places import Place, fit_place, store_place, stored_place
@@ -161,10 +162,10 @@ class MainWindow(QMainWindow):
         self.slider.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.slider.valueChanged.connect(self.transport.seek)
         self.slider.setMinimumWidth(100)  # never a stub: it is how one scrubs
-        self.frame_label = QLabel(transport)
-        # wide enough that the label does not jump as the numbers change, no wider (the window's minimum width)
-        self.frame_label.setMinimumWidth(self.frame_label.fontMetrics().horizontalAdvance(
-            "frame 00000 / 00000  00:00:00.000  0.25×") + 8)
+        # as wide as the video's longest frame numbers, time and speed read (it does not jump as they change), the
+        # time elided in a narrow window: a fixed "frame 00000 / 00000 .." took 463 px at 16 pt (_update_labels)
+        self.frame_label = ElidedLabel("", transport)
+        self._frame_digits = 0
         self.face_combo = QComboBox(transport)
         # until the coder picks a face, the one seen in most frames is shown (a clip that opens on someone else, or
         # on a wide shot, still shows its main face once the run has seen it); a pick outlives re-runs, a video
@@ -211,7 +212,9 @@ class MainWindow(QMainWindow):
         self.table.selectionModel().currentRowChanged.connect(self._row_current)
         self.table.doubleClicked.connect(self._row_double_clicked)
         self.events_dock = self._dock("Events", self.table, Qt.DockWidgetArea.RightDockWidgetArea)
-        self.table.setMinimumWidth(300)
+        # its id, frames and emotion; the rest scroll (300 px and a 16-pt status bar made the window wider than a
+        # 200%-scaled laptop's 960 px)
+        self.table.setMinimumWidth(self.table.fontMetrics().horizontalAdvance("0") * 20)
         self.undo_view = QUndoView(self.undo_stack, self)
         self.undo_view.setEmptyLabel("<opened>")
         self.history_dock = self._dock("Undo history", self.undo_view, Qt.DockWidgetArea.RightDockWidgetArea)
@@ -230,8 +233,8 @@ class MainWindow(QMainWindow):
         self.progress_bar = QProgressBar(self)
         self.progress_bar.setMaximumWidth(220)
         self.progress_bar.hide()
-        self.device_label = QLabel(self)
-        self.coder_label = QLabel(self)
+        self.device_label = ElidedLabel("", self)  # elided, not the window widened, where the bar is short
+        self.coder_label = ElidedLabel("", self)
         self.read_only_label = QLabel("read-only", self)
         self.read_only_label.setStyleSheet("QLabel { color: white; background: #b35900; padding: 0 6px; }")
         self.read_only_label.hide()
@@ -488,6 +491,13 @@ class MainWindow(QMainWindow):
 
     def _update_labels(self) -> None:
         t = self.transport
+        digits = len(str(max(0, t.frame_count - 1)))
+        if digits != self._frame_digits:
+            self._frame_digits = digits
+            n = "0" * digits
+            self.frame_label.reserve = f"frame {n} / {n}  00:00:00.000  0.25×"
+            self.frame_label.least = f"frame {n} / {n}…"  # the frame numbers are never elided
+            self.frame_label.updateGeometry()
         self.frame_label.setText(f"frame {t.current_frame} / {max(0, t.frame_count - 1)}  "
                                  f"{timecode(t.current_frame, t.fps, t.playback.timebase)}  {t.speed:g}×  "
                                  f"{t.playback.state_text()}")

@@ -15,7 +15,7 @@ from typing import Any
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtGui import QFontMetrics
+from PySide6.QtGui import QFont, QFontMetrics, QGuiApplication
 
 from merstudio.features.aus import MAX_INTENSITY, STILL_UNRELIABLE_AU, au_r
 from merstudio.features.neutral import relative
@@ -23,6 +23,7 @@ from merstudio.gui.state import MOTION_REGIONS, CurveBuffer
 from merstudio.gui.timeline_items import (
     LEGEND_WIDTH,
     NOTE_PAD,
+    EventLayer,
     EventRegion,
     FrameAxis,
     LaneNotes,
@@ -31,7 +32,6 @@ from merstudio.gui.timeline_items import (
     TrackBox,
     cell_frames,
     emotion_colour,
-    event_colour,
     event_sub_rows,
     frame_cell,
     side_legend,
@@ -68,6 +68,9 @@ NEUTRAL_BAND = (38, 166, 154, 40)  # the neutral frames behind the AU curves: a 
 # its baseline 0.2 s earlier: one blink gives two bands 0.2 s apart, so the legend does not call them "blink"
 # (the blink itself is AU45).
 BLINK_LABEL = "blink mask"
+# The lanes' sizes below are their least, at a 7-pt tick font; a bigger font (a 16-pt application font) grows them
+# with its height and width (Timeline.sizes): fixed, the values overlapped and the heat map's AU names and the coders'
+# names were not drawn at all.
 # a named row of a lane (a coder's on the coders track, a behaviour's): its 8-pt name (11 px) needs this much,
 # whatever the window's size; the lanes without rows shrink instead (at 1366x768 four coders got 5 px each)
 AXIS_PX = 60  # every lane's left axis: the lanes' x ranges line up
@@ -78,11 +81,46 @@ LANE_MIN_PX = 16.0  # every shown lane (the heat map's two AU names, the events 
 # is short: at 1280x720 it was 24 px (its 0/2/4 ticks touching) while the coders track kept 88
 AU_MIN_PX = 48.0
 TICK_GAP_PX = 16.0  # a short lane's labelled ticks at least this far apart (a 7-pt value is about 10 px high)
+TICK_FONT_SHARE = 0.8  # the lanes' values and names: this share of the application font's size, 7 pt at least
+# the lanes' rotated titles: an explicit colour (a font size alone dropped pyqtgraph's, and a dark theme's light
+# text vanished on the lanes' white); 7:1 on white
+LABEL_COLOUR = "#455a64"
 # a streamed redraw's work per event-loop turn, in units: new data for a curve 1, a new curve (and its legend
 # entry) STEP_CREATE, the heat map 4, the motion lane's scale and blinks 2; the next turn follows STEP_MS later
 STEP_BUDGET = 2
 STEP_CREATE = 2
 STEP_MS = 5
+
+
+def tick_font() -> QFont:
+    """The lanes' values and row names: the application's font at TICK_FONT_SHARE of its size (7.2 pt at 9 pt,
+    12.8 at 16), 7 pt at least."""
+    font = QFont(QGuiApplication.font())
+    pt = font.pointSizeF() if font.pointSizeF() > 0 else 9.0
+    font.setPointSizeF(max(7.0, round(pt * TICK_FONT_SHARE, 1)))
+    return font
+
+
+class LaneSizes:
+    """The lanes' sizes in px for a tick font: the module's least values, grown with the font's height (rows,
+    lanes, the gap between labelled values) and width (the axis with its row names)."""
+
+    def __init__(self, axis: int, axis_text: int, row: float, lane: float, au: float, tick_gap: float,
+                 label_pt: float) -> None:
+        self.axis, self.axis_text = axis, axis_text
+        self.row, self.lane, self.au, self.tick_gap = row, lane, au, tick_gap
+        self.label_style = {"font-size": f"{label_pt:g}pt", "color": LABEL_COLOUR}
+
+    @classmethod
+    def of(cls, font: QFont) -> LaneSizes:
+        fm = QFontMetrics(font)
+        h = fm.height()
+        text = max(AXIS_TEXT_PX, 7 * fm.averageCharWidth(), fm.horizontalAdvance("AU00"))  # a short name, an AU
+        label_pt = max(8.0, font.pointSizeF())
+        title = QFontMetrics(QFont(font.family(), round(label_pt))).height()
+        gap = max(TICK_GAP_PX, h + 5.0)
+        return cls(axis=max(AXIS_PX, text + title + 1), axis_text=text, row=max(ROW_MIN_PX, h + 2.0),
+                   lane=max(LANE_MIN_PX, h + 5.0), au=max(AU_MIN_PX, 3 * gap), tick_gap=gap, label_pt=label_pt)
 
 
 class Timeline(pg.GraphicsLayoutWidget):
@@ -94,6 +132,8 @@ class Timeline(pg.GraphicsLayoutWidget):
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
         self.setBackground("w")
+        self.tick_font = tick_font()
+        self.sizes = LaneSizes.of(self.tick_font)
         self.frame_count = 1
         self.fps = 30.0
         self.timebase = Timebase(self.fps)
@@ -120,6 +160,7 @@ class Timeline(pg.GraphicsLayoutWidget):
         self.motion_by_au = False  # the micro-motion lane shows the regions, or the directed motion per AU (AUxx_m)
         self.regions: dict[int, EventRegion] = {}
         self._pool: list[EventRegion] = []
+        self._event_layer = EventLayer(self)  # regions in view, the rest batched (set_events)
         self.selection: tuple[int, int] | None = None
         # overlays: other per-frame tables (an imported OpenFace CSV, the previous model) drawn dashed beside ours
         self.overlays: dict[str, CurveBuffer] = {}
@@ -131,6 +172,7 @@ class Timeline(pg.GraphicsLayoutWidget):
         # events by coder: one lane per coder on its own track
         self.coder_lanes: list[str] = []
         self.coder_bars: dict[str, pg.BarGraphItem] = {}
+        self._coder_ticks_set: list[tuple[float, str]] | None = None  # the names on the coders' axis (_coder_ticks)
         self._events: list[Event] = []
         self._rows: dict[pg.PlotItem, tuple[int, int]] = {}  # track -> (layout row, height share)
         self._named_rows: dict[pg.PlotItem, int] = {}  # track -> its rows of at least ROW_MIN_PX (set_lane_rows)
@@ -199,6 +241,7 @@ class Timeline(pg.GraphicsLayoutWidget):
         self.coder_plot = self._track(6, "coders", height=2)
         self.coder_plot.setYRange(0, 1, padding=0)
         self.coder_plot.invertY(True)
+        self.coder_plot.vb.sigResized.connect(lambda _vb: self._coder_ticks())
         self._apex_marks = pg.ScatterPlotItem(symbol="s", size=3, pen=None)
         self.coder_plot.addItem(self._apex_marks)
         self._show_track(self.coder_plot, False)
@@ -279,9 +322,12 @@ class Timeline(pg.GraphicsLayoutWidget):
     def _track(self, row: int, label: str, height: int, select: bool = False) -> pg.PlotItem:
         plot = self.addPlot(row=row, col=0, viewBox=TrackBox(self, select_on_drag=select),
                             axisItems={"bottom": FrameAxis("bottom")})
-        plot.setLabel("left", label, **{"font-size": "8pt"})  # short lanes: the rotated label must fit
+        plot.setLabel("left", label, **self.sizes.label_style)  # short lanes: the rotated label must fit
         plot.hideAxis("bottom")
-        plot.getAxis("left").setWidth(AXIS_PX)
+        for side in ("left", "bottom"):  # values (and row names) in the font the lane sizes are measured in
+            plot.getAxis(side).setTickFont(self.tick_font)
+            plot.getAxis(side).setFont(self.tick_font)
+        plot.getAxis("left").setWidth(self.sizes.axis)
         plot.setDownsampling(auto=True, mode="peak")
         plot.setClipToView(True)
         plot.setMenuEnabled(False)
@@ -364,7 +410,7 @@ class Timeline(pg.GraphicsLayoutWidget):
         px = plot.vb.height()
         if px <= 0 or hi <= lo:
             return
-        need = (hi - lo) * TICK_GAP_PX / px
+        need = (hi - lo) * self.sizes.tick_gap / px
         mag = 10.0 ** math.floor(math.log10(need))
         step = max(min(m * mag for m in (1, 2.5, 5, 10) if m * mag >= need), _tick_step(hi))
         top = 10.0 ** math.floor(math.log10(hi - lo))
@@ -418,19 +464,56 @@ class Timeline(pg.GraphicsLayoutWidget):
             axis = p.getAxis("bottom")
             if p is lowest and not axis.isVisible():
                 p.showAxis("bottom")
-                p.setLabel("bottom", "frame")
+                p.setLabel("bottom", "frame", **self.sizes.label_style)
                 axis.enableAutoSIPrefix(False)  # frame numbers as they are, no "(x1000)"
             elif p is not lowest and axis.isVisible():
                 p.hideAxis("bottom")
+        wanted: dict[pg.PlotItem, float] = {}
+        for p in order:
+            axis = p.getAxis("bottom")
             rows = self._named_rows.get(p, 0) if p.isVisible() and p not in self.collapsed else 0
-            least = rows * ROW_MIN_PX + (axis.minimumHeight() if rows and p is lowest else 0)
+            least = rows * self.sizes.row + (axis.minimumHeight() if rows and p is lowest else 0)
             if p.isVisible() and p not in self.collapsed:
                 # its legend whole, never cut at the lane's edge; the AU curves first: the others give way
                 legend: Any = getattr(p, "legend", None)
                 least = max(least, legend.least_height() if hasattr(legend, "least_height") else 0.0,
-                            AU_MIN_PX if p is self.au_plot else LANE_MIN_PX)
+                            self.sizes.au if p is self.au_plot else self.sizes.lane)
+            wanted[p] = least
+        for p, least in self._fit_height(wanted, lowest).items():
             if p.minimumHeight() != least:
                 p.setMinimumHeight(least)
+
+    def _fit_height(self, wanted: dict[pg.PlotItem, float], lowest: pg.PlotItem) -> dict[pg.PlotItem, float]:
+        """The lanes' least heights, shrunk toward a floor (a strip; the frame axis whole), the AU lane last, where
+        together they are taller than the view: at 1024x640 with coder lanes and a big font the behaviours lane
+        and the frame axis were laid out below the view's bottom, out of sight. The view is kept at least as tall
+        as the floors."""
+        shown = [p for p in wanted if p.isVisible()]
+        gaps = self.ci.layout.verticalSpacing() * len(shown) + self.readout.boundingRect().height() + 8
+        if not self._named_rows.get(lowest, 0):  # its frame axis is not in its least height: laid out under it
+            gaps += lowest.getAxis("bottom").minimumHeight()
+        # a strip each (a collapsed lane's), the frame axis whole under the lowest
+        axis = lowest.getAxis("bottom").minimumHeight() if self._named_rows.get(lowest, 0) else 0.0
+        floor = {p: min(wanted[p], COLLAPSED_HEIGHT + (axis if p is lowest else 0.0)) for p in shown}
+        self.setMinimumHeight(math.ceil(sum(floor.values()) + gaps))
+        room = self.viewport().height() - gaps
+        total = sum(wanted[p] for p in shown)
+        if total <= room or total <= sum(floor.values()):
+            return wanted
+        # the AU curves keep theirs first (the other lanes give way first), the others share what is left alike
+        spare = max(0.0, room - sum(floor.values()))
+        out = dict(wanted)
+        for group in ([p for p in floor if p is self.au_plot], [p for p in floor if p is not self.au_plot]):
+            extra = sum(wanted[p] - floor[p] for p in group)
+            keep = min(1.0, spare / extra) if extra > 0 else 1.0
+            out.update({p: floor[p] + (wanted[p] - floor[p]) * keep for p in group})
+            spare -= extra * keep
+        return out
+
+    def resizeEvent(self, ev: Any) -> None:  # noqa: N802 - Qt override
+        super().resizeEvent(ev)
+        if not self.closed and hasattr(self, "sizes") and self._rows:  # (closed: its items are gone)
+            self._place_frame_axis()  # the lanes' least heights fit the new height
 
     def _class_lane_state(self) -> None:
         """The class lane's hint and height from what it draws: our class curves or an overlay's (py-feat's
@@ -488,7 +571,7 @@ class Timeline(pg.GraphicsLayoutWidget):
         if not n:
             self.heat_plot.getAxis("left").setTicks([[]])
             return
-        step = max(1, math.ceil(12.0 * n / max(1.0, self.heat_plot.vb.height())))
+        step = max(1, math.ceil(max(12.0, self.sizes.row - 1) * n / max(1.0, self.heat_plot.vb.height())))
         self.heat_plot.getAxis("left").setTicks(
             [[(i + 0.5, c[:-2]) for i, c in enumerate(self._heat_rows) if i % step == 0]])
 
@@ -876,11 +959,22 @@ class Timeline(pg.GraphicsLayoutWidget):
         self._apex_marks.setData(pos=np.array(apex, dtype=np.float64).reshape(-1, 2), brush=pg.mkBrush("#212121"))
         self.coder_plot.setYRange(0, max(1, len(lanes)), padding=0)
         self.set_lane_rows(self.coder_plot, len(lanes))
+        self._coder_ticks()
+
+    def _coder_ticks(self) -> None:
+        """The coders' names on their rows; every n-th where the rows are squeezed below a name's height (a short
+        window), never over each other."""
         axis = self.coder_plot.getAxis("left")
+        n = len(self.coder_lanes)
+        px = self.coder_plot.vb.height()  # 0: not laid out yet (thinned when it is)
+        step = max(1, math.ceil(self.sizes.row * n / px)) if n and px > 0 else 1
         # a name wider than the axis is not drawn at all by pyqtgraph: elide it ("demo-co…") so every row is named
         fm = QFontMetrics(axis.font())
-        axis.setTicks([[(i + 0.5, fm.elidedText(n, Qt.TextElideMode.ElideRight, AXIS_TEXT_PX))
-                        for i, n in enumerate(lanes)]])
+        ticks = [(i + 0.5, fm.elidedText(name, Qt.TextElideMode.ElideRight, self.sizes.axis_text))
+                 for i, name in enumerate(self.coder_lanes) if i % step == 0]
+        if ticks != self._coder_ticks_set:  # an axis given its ticks repaints its whole lane
+            self._coder_ticks_set = ticks
+            axis.setTicks([ticks])
 
     def _clear_curves(self) -> None:
         for c in self._curves.values():
@@ -962,18 +1056,9 @@ class Timeline(pg.GraphicsLayoutWidget):
         self._events = shown
         if self.coder_plot.isVisible():
             self._draw_coder_lanes()
-        while len(self._pool) < len(shown):
-            r = EventRegion(self)
-            self.events_plot.addItem(r)
-            self.events_plot.addItem(r.apex_line)
-            self._pool.append(r)
-        self.regions = {}
         self.event_rows, self.event_row_count = event_sub_rows(shown)
-        for r, e in zip(self._pool, shown, strict=False):
-            r.assign(e, e.id == selected, self.event_rows[e.id], self.event_row_count)  # type: ignore[index]
-            self.regions[e.id] = r  # type: ignore[index]
-        for r in self._pool[len(shown):]:
-            r.release()
+        # an editable region for the selected event and the events in view (at most REGION_CAP), the rest batched
+        self._event_layer.set_events(shown, selected, self.event_rows, self.event_row_count)
         self._draw_event_marks()
 
     def event_px_width(self, event_id: int) -> float:
@@ -983,25 +1068,10 @@ class Timeline(pg.GraphicsLayoutWidget):
         return max(e.offset + 1 - e.onset, EVENT_MIN_PX * px) / px
 
     def _draw_event_marks(self) -> None:
-        evs = self._events
-        if not evs:
-            self._event_marks.setOpts(x0=np.zeros(0), width=np.zeros(0), y0=np.zeros(0), height=np.zeros(0),
-                                      brushes=[])
-            return
-        px = self.events_plot.vb.viewPixelSize()[0]
-        n = self.event_row_count
-        on = np.array([e.onset for e in evs], dtype=np.float64)
-        w = np.array([e.offset + 1 - e.onset for e in evs], dtype=np.float64)
-        wide = np.maximum(w, EVENT_MIN_PX * px)
-        rows = np.array([self.event_rows.get(e.id, 0) for e in evs], dtype=np.float64)  # type: ignore[arg-type]
-        brushes = []
-        for e in evs:
-            c = event_colour(e)
-            c.setAlpha({"proposal": 200, "accepted": 230, "rejected": 60}[e.status])
-            brushes.append(pg.mkBrush(c))
-        # centred on the event, on its sub-row (a third of the row high, at its middle)
-        self._event_marks.setOpts(x0=on - 0.5 + (w - wide) / 2, width=wide, y0=1.0 - (rows + 0.66) / n,
-                                  height=np.full(len(evs), 0.32 / n), brushes=brushes)
+        """On a zoom, pan or resize: the events' marks (again only on a zoom) and their regions (the events in
+        view)."""
+        self._event_layer.draw_marks(self._event_marks, EVENT_MIN_PX)
+        self._event_layer.place()
 
     # ---------------------------------------------------------------- selection and play head
     def clamp_frame(self, x: float) -> int:

@@ -11,9 +11,10 @@ from dataclasses import dataclass
 from functools import partial
 from typing import TYPE_CHECKING, Any
 
+import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QColor, QFontMetricsF, QTextOption
+from PySide6.QtGui import QColor, QFontMetricsF, QPen, QTextOption
 from PySide6.QtWidgets import QGraphicsTextItem
 
 from merstudio import palette
@@ -55,6 +56,21 @@ def event_colour(event: Event) -> QColor:
     if event.status == "rejected":
         return QColor(REJECTED_COLOUR)
     return QColor(PROPOSAL_COLOUR) if event.status == "proposal" else emotion_colour(event.emotion)
+
+
+def event_style(event: Event, selected: bool = False) -> tuple[QColor, QColor, QColor, QPen]:
+    """An event's fill, hover fill, edge colour and edge pen on the events track (its region's, or its batched
+    bar's: EventLayer): fainter for a proposal, fainter still when rejected; a proposal's edge dashed; the selected
+    event's fill stronger and its edge 3 px."""
+    col = event_colour(event)
+    alpha = {"proposal": 60, "accepted": 110, "rejected": 25}[event.status]
+    fill, hover, edge = QColor(col), QColor(col), QColor(col)
+    fill.setAlpha(alpha + (60 if selected else 0))
+    hover.setAlpha(min(255, alpha + 80))
+    edge.setAlpha(255)
+    pen = pg.mkPen(edge, width=3 if selected else 1,
+                   style=Qt.PenStyle.DashLine if event.status == "proposal" else Qt.PenStyle.SolidLine)
+    return fill, hover, edge, pen
 
 
 def emotion_colour(name: str) -> QColor:
@@ -342,18 +358,11 @@ class EventRegion(FrameRegion):
 
     def assign(self, event: Event, selected: bool, row: int = 0, rows: int = 1) -> None:
         self.coded, self.item_id = event, event.id
-        col = event_colour(event)
-        alpha = {"proposal": 60, "accepted": 110, "rejected": 25}[event.status]
-        fill, hover, edge = QColor(col), QColor(col), QColor(col)
-        fill.setAlpha(alpha + (60 if selected else 0))
-        hover.setAlpha(min(255, alpha + 80))
-        edge.setAlpha(255)
+        fill, hover, edge, pen = event_style(event, selected)
         # its sub-row of the events track (row 0 on top): overlapping events never hide each other
         self.setSpan(1.0 - (row + 1) / rows, 1.0 - row / rows)
         self.setBrush(fill)
         self.setHoverBrush(hover)
-        pen = pg.mkPen(edge, width=3 if selected else 1,
-                       style=Qt.PenStyle.DashLine if event.status == "proposal" else Qt.PenStyle.SolidLine)
         for line in self.lines:
             line.setPen(pen)
         self.setMovable(event.status != "rejected")
@@ -369,6 +378,166 @@ class EventRegion(FrameRegion):
         self.coded, self.item_id = None, None
         self.setVisible(False)
         self.apex_line.setVisible(False)
+
+
+# at most this many events in view get an editable region each; with more the events track is drawn batched (EventLayer)
+REGION_CAP = 40
+
+
+class EventBars(pg.BarGraphItem):
+    """Events of one style (status and colour) drawn as one item: their spans with edges, or their apex lines (bars
+    of no width). A left click on a span reports ``clicked(id)`` as an EventRegion's does; a click elsewhere falls
+    through to the track (a seek)."""
+
+    def __init__(self, clicked: Callable[[int], Any] | None, **opts: Any) -> None:
+        super().__init__(x0=np.zeros(0), width=np.zeros(0), y0=np.zeros(0), height=np.zeros(0), **opts)
+        self.ids = np.zeros(0, dtype=np.int64)
+        self._clicked = clicked
+
+    def set_bars(self, ids: np.ndarray, x0: np.ndarray, width: np.ndarray, y0: np.ndarray, height: np.ndarray,
+                 **style: Any) -> None:
+        self.ids = ids
+        self.setOpts(x0=x0, width=width, y0=y0, height=height, **style)
+        self.setVisible(len(ids) > 0)
+
+    def mouseClickEvent(self, ev: Any) -> None:  # noqa: N802 - pyqtgraph override
+        hit = np.zeros(0, dtype=np.int64)
+        if self._clicked is not None and ev.button() == Qt.MouseButton.LeftButton and len(self.ids):
+            x, y = ev.pos().x(), ev.pos().y()
+            x0, w = np.asarray(self.opts["x0"]), np.asarray(self.opts["width"])
+            y0, h = np.asarray(self.opts["y0"]), np.asarray(self.opts["height"])
+            hit = np.flatnonzero((x0 <= x) & (x <= x0 + w) & (y0 <= y) & (y <= y0 + h))
+        if not hit.size:
+            ev.ignore()
+            return
+        ev.accept()
+        assert self._clicked is not None
+        self._clicked(int(self.ids[hit[np.argmin(np.asarray(self.opts["width"])[hit])]]))  # the narrowest
+
+
+class EventLayer:
+    """The events track's events, cheap with thousands of them: an editable EventRegion (4 graphics items) only for
+    the selected event and, where at most REGION_CAP events are in view, for those; every other event is a bar of
+    a batched item per style (EventBars: spans and apex lines), and every event has its mark at least EVENT_MIN_PX
+    wide (the timeline's one BarGraphItem). One region and its lines per event made opening a project with 2,000
+    events take seconds and every seek that moved the view redraw 6,000 lines. Regions come from a pool (the
+    timeline's ``_pool``) and are shown in ``timeline.regions`` (event id -> region)."""
+
+    def __init__(self, timeline: Timeline) -> None:
+        self._tl = timeline
+        self._events: list[Event] = []
+        self._selected: int | None = None
+        self._ids = np.zeros(0, dtype=np.int64)
+        self._on = self._off = self._apex = self._y0 = self._h = np.zeros(0)
+        self._group = np.zeros(0, dtype=np.int64)  # each event's style: an index into _styles
+        self._styles: list[tuple[QColor, QPen, QPen]] = []  # per style: fill, edge pen, apex pen
+        self._mark_brushes: list[Any] = []  # per event: its mark's brush
+        self._spans: list[EventBars] = []
+        self._apexes: list[EventBars] = []
+        self._marks_at: tuple[float, float] | None = None  # (view width in frames, in px) the marks were drawn for
+
+    def set_events(self, events: list[Event], selected: int | None, rows: dict[int, int], n: int) -> None:
+        """Show these events (each with an id), `selected` highlighted, on sub-rows `rows` of `n`."""
+        self._events, self._selected = events, selected
+        self._ids = np.array([e.id for e in events], dtype=np.int64)
+        self._on = np.array([e.onset for e in events], dtype=np.float64)
+        self._off = np.array([e.offset for e in events], dtype=np.float64)
+        self._apex = np.array([e.apex for e in events], dtype=np.float64)
+        row = np.array([rows.get(e.id, 0) for e in events], dtype=np.float64)  # type: ignore[arg-type]
+        self._y0, self._h = 1.0 - (row + 1) / n, np.full(len(events), 1.0 / n)
+        keys: dict[tuple[str, int], int] = {}
+        group, marks = [], []
+        self._styles = []
+        for e in events:
+            key = (event_colour(e).name(), {"proposal": 0, "accepted": 1, "rejected": 2}[e.status])
+            g = keys.get(key)
+            if g is None:
+                g = keys[key] = len(self._styles)
+                fill, _hover, edge, pen = event_style(e)
+                mark = event_colour(e)
+                mark.setAlpha({"proposal": 200, "accepted": 230, "rejected": 60}[e.status])
+                self._styles.append((fill, pen, pg.mkPen(edge, width=2)))
+                marks.append(pg.mkBrush(mark))
+            group.append(g)
+        self._group = np.array(group, dtype=np.int64)
+        self._mark_brushes = [marks[g] for g in group]
+        self._marks_at = None
+        self.place(force=True)
+
+    def place(self, force: bool = False) -> None:
+        """Regions for the selected event and, where few are in view, for the events in view; the others batched.
+        `force`: the events changed, every region is assigned again (a refused drag snaps back)."""
+        tl = self._tl
+        lo, hi = tl.events_plot.vb.viewRange()[0]
+        vis = np.flatnonzero((self._off + 0.5 >= lo) & (self._on - 0.5 <= hi))
+        want = [self._events[i] for i in vis] if len(vis) <= REGION_CAP else []
+        sel = next((e for e in self._events if e.id == self._selected), None) if self._selected is not None else None
+        if sel is not None and all(e.id != sel.id for e in want):
+            want.append(sel)
+        if not force and {e.id for e in want} == set(tl.regions):
+            return
+        rows, n = tl.event_rows, tl.event_row_count
+        wanted = {e.id for e in want}
+        for eid in [eid for eid in tl.regions if force or eid not in wanted]:
+            tl.regions.pop(eid).release()
+        free = [r for r in tl._pool if r.item_id is None]
+        for e in want:
+            if e.id in tl.regions:
+                continue
+            r = free.pop() if free else self._new_region()
+            r.assign(e, e.id == self._selected, rows.get(e.id, 0), n)  # type: ignore[arg-type]
+            tl.regions[e.id] = r  # type: ignore[index]
+        self._draw_bars()
+
+    def _new_region(self) -> EventRegion:
+        tl = self._tl
+        r = EventRegion(tl)
+        tl.events_plot.addItem(r)
+        tl.events_plot.addItem(r.apex_line)
+        tl._pool.append(r)
+        return r
+
+    def _draw_bars(self) -> None:
+        """The events without a region: one span item and one apex item per style."""
+        tl = self._tl
+        while len(self._spans) < len(self._styles):
+            spans = EventBars(tl.eventClicked.emit)
+            apexes = EventBars(None, brush=pg.mkBrush(None))
+            spans.setZValue(5)
+            apexes.setZValue(6)
+            for item in (spans, apexes):
+                tl.events_plot.addItem(item, ignoreBounds=True)
+            self._spans.append(spans)
+            self._apexes.append(apexes)
+        bare = ~np.isin(self._ids, np.fromiter(tl.regions, dtype=np.int64, count=len(tl.regions)))
+        for g, (spans, apexes) in enumerate(zip(self._spans, self._apexes, strict=True)):
+            if g >= len(self._styles):  # a style no event has now
+                spans.setVisible(False)
+                apexes.setVisible(False)
+                continue
+            fill, pen, apex_pen = self._styles[g]
+            i = np.flatnonzero(bare & (self._group == g))
+            spans.set_bars(self._ids[i], self._on[i] - 0.5, self._off[i] + 1 - self._on[i], self._y0[i], self._h[i],
+                           brush=fill, pen=pen)
+            apexes.set_bars(self._ids[i], self._apex[i], np.zeros(len(i)), self._y0[i], self._h[i], pen=apex_pen)
+
+    def draw_marks(self, marks: pg.BarGraphItem, min_px: float) -> None:
+        """Every event's mark, at least EVENT_MIN_PX wide and centred on it, on its sub-row (a third of the row high,
+        at its middle): drawn again only when the zoom changed (a pan or a seek moves them with the view)."""
+        vb = self._tl.events_plot.vb
+        lo, hi = vb.viewRange()[0]
+        at = (hi - lo, vb.width())
+        if at == self._marks_at:
+            return
+        self._marks_at = at
+        if not self._events:
+            marks.setOpts(x0=np.zeros(0), width=np.zeros(0), y0=np.zeros(0), height=np.zeros(0), brushes=[])
+            return
+        px = vb.viewPixelSize()[0]
+        w = self._off + 1 - self._on
+        wide = np.maximum(w, min_px * px)
+        marks.setOpts(x0=self._on - 0.5 + (w - wide) / 2, width=wide, y0=self._y0 + 0.34 * self._h,
+                      height=0.32 * self._h, brushes=self._mark_brushes)
 
 
 @dataclass

@@ -1,0 +1,128 @@
+"""Readable under any palette, font and screen (a dark theme, a 16-pt app font, a 200%-scaled laptop): a text colour
+for a background by its WCAG contrast (and a mix of two colours, to tint a theme's own base), a label that elides
+instead of widening the window, a top-level window fitted to the screen's available area."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QColor
+from PySide6.QtWidgets import QLabel, QSizePolicy, QWidget
+
+READABLE = 4.5  # WCAG AA for body text
+TITLE_BAR = 32  # px a window manager's title bar takes, before the window has a frame to measure
+LABEL_PAD = 12  # px an ElidedLabel keeps beside its text: a badge's style-sheet padding (6 px a side)
+
+
+def luminance(c: QColor) -> float:
+    """WCAG relative luminance (0 black .. 1 white)."""
+
+    def lin(v: float) -> float:
+        return v / 12.92 if v <= 0.03928 else ((v + 0.055) / 1.055) ** 2.4
+
+    return 0.2126 * lin(c.redF()) + 0.7152 * lin(c.greenF()) + 0.0722 * lin(c.blueF())
+
+
+def contrast(a: QColor, b: QColor) -> float:
+    """WCAG contrast ratio of two colours (1 .. 21)."""
+    la, lb = sorted((luminance(a), luminance(b)), reverse=True)
+    return (la + 0.05) / (lb + 0.05)
+
+
+def mix(a: QColor, b: QColor, t: float) -> QColor:
+    """``a`` moved the fraction ``t`` of the way to ``b``."""
+    return QColor.fromRgbF(*(x + (y - x) * t for x, y in ((a.redF(), b.redF()), (a.greenF(), b.greenF()),
+                                                          (a.blueF(), b.blueF()))))
+
+
+def readable(fg: QColor, bg: QColor, ratio: float = READABLE) -> QColor:
+    """``fg``, moved toward black or white (whichever ``bg`` contrasts with more) until it reads on ``bg``."""
+    far = QColor("black") if contrast(QColor("black"), bg) >= contrast(QColor("white"), bg) else QColor("white")
+    for step in range(11):
+        c = mix(fg, far, step / 10)
+        if contrast(c, bg) >= ratio:
+            return c
+    return far
+
+
+class ElidedLabel(QLabel):
+    """A one-line label that gives way: it ends in "…" when the room is short (the whole text on hover) instead of
+    making its window at least as wide as the text (a status bar at a 16-pt font was wider than the screen)."""
+
+    def __init__(self, text: str = "", parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._full = ""
+        self._tip = ""
+        # a text as wide as the widest this label will show (its width does not jump as numbers change); "": its own
+        self.reserve = ""
+        self.least = "…"  # what it shows at its narrowest
+        self.short = ""  # a short form shown whole rather than the text cut short, where it fits
+        self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Preferred)
+        self.setText(text)
+
+    def setText(self, text: str) -> None:  # noqa: N802 - Qt's name
+        self._full = text
+        self._elide()
+        self.updateGeometry()
+
+    def setToolTip(self, tip: str) -> None:  # noqa: N802 - Qt's name
+        self._tip = tip
+        self._elide()
+
+    def text(self) -> str:
+        """The whole text (what is drawn may be elided)."""
+        return self._full
+
+    def sizeHint(self) -> Any:  # noqa: N802 - Qt's name
+        s = super().sizeHint()
+        m = self.contentsMargins()
+        fm = self.fontMetrics()
+        text = max(fm.horizontalAdvance(self._full), fm.horizontalAdvance(self.reserve))
+        s.setWidth(text + m.left() + m.right() + 2 * self.margin() + LABEL_PAD)
+        return s
+
+    def minimumSizeHint(self) -> Any:  # noqa: N802 - Qt's name
+        s = super().minimumSizeHint()
+        s.setWidth(self.fontMetrics().horizontalAdvance(self.least) + LABEL_PAD if self._full else 0)
+        return s
+
+    def resizeEvent(self, event: Any) -> None:  # noqa: N802 - Qt's name
+        super().resizeEvent(event)
+        self._elide()
+
+    def showEvent(self, event: Any) -> None:  # noqa: N802 - Qt's name
+        super().showEvent(event)
+        self._elide()
+
+    def _elide(self) -> None:
+        m = self.contentsMargins()
+        room = self.width() - m.left() - m.right() - 2 * self.margin() - LABEL_PAD
+        shown = self._full  # until laid out, its width says nothing
+        if self.isVisible():
+            shown = self.fontMetrics().elidedText(self._full, Qt.TextElideMode.ElideRight, max(0, room))
+            if shown != self._full and self.short and self.fontMetrics().horizontalAdvance(self.short) <= room:
+                shown = self.short
+        super().setText(shown)
+        tip = self._tip if shown == self._full else "\n".join(t for t in (self._full, self._tip) if t)
+        super().setToolTip(tip)
+
+
+def fit_screen(window: QWidget) -> None:
+    """Shrink a top-level window to its screen's available area (the taskbar left out) less the title bar, and keep
+    its whole frame on that screen; a scroll area or a stretching list inside takes the difference."""
+    screen = window.screen()
+    if screen is None:
+        return
+    avail = screen.availableGeometry()
+    frame = window.frameGeometry().height() - window.geometry().height()
+    frame = frame if frame > 0 else TITLE_BAR  # a window manager adds it after the first show
+    sides = max(0, window.frameGeometry().width() - window.geometry().width())
+    w, h = min(window.width(), avail.width() - sides), min(window.height(), avail.height() - frame)
+    if (w, h) != (window.width(), window.height()):
+        window.resize(w, h)
+    # pos() is the frame's: keep the whole frame on the screen
+    x = max(avail.left(), min(window.x(), avail.right() + 1 - w - sides))
+    y = max(avail.top(), min(window.y(), avail.bottom() + 1 - h - frame))
+    if (x, y) != (window.x(), window.y()):
+        window.move(x, y)

@@ -100,8 +100,12 @@ class ElidedLabel(QLabel):
         room = self.width() - m.left() - m.right() - 2 * self.margin() - LABEL_PAD
         shown = self._full  # until laid out, its width says nothing
         if self.isVisible():
-            shown = self.fontMetrics().elidedText(self._full, Qt.TextElideMode.ElideRight, max(0, room))
-            if shown != self._full and self.short and self.fontMetrics().horizontalAdvance(self.short) <= room:
+            fm = self.fontMetrics()
+            # elidedText measures a little wider than horizontalAdvance, which sizeHint gives: a label laid out at
+            # its size hint showed "analysis on C…"
+            fits = fm.horizontalAdvance(self._full) <= room
+            shown = self._full if fits else fm.elidedText(self._full, Qt.TextElideMode.ElideRight, max(0, room))
+            if shown != self._full and self.short and fm.horizontalAdvance(self.short) <= room:
                 shown = self.short
         super().setText(shown)
         tip = self._tip if shown == self._full else "\n".join(t for t in (self._full, self._tip) if t)

@@ -95,3 +95,24 @@ def test_a_short_badge_keeps_its_short_form_whole(qtbot):
     box.resize(label.minimumSizeHint().width() + 40, 30)
     qtbot.waitUntil(lambda: QLabel.text(label) == "synthetic only — not evidence")
     assert label.text().startswith("starter model")  # the whole text stays the label's (and the tooltip's)
+
+
+def test_a_label_given_its_size_hint_shows_its_whole_text(qtbot):
+    """Laid out at its size hint (a status bar with room), the device label read "analysis on C…": the elided
+    text is measured a little wider than the hint's advance."""
+    from PySide6.QtWidgets import QHBoxLayout, QWidget
+
+    from merstudio.gui.look import ElidedLabel
+
+    for text in ("analysis on CPU", "coder: demo-coder", "analysis on CUDA (NVIDIA H100 80GB HBM3)"):
+        box = QWidget()
+        qtbot.addWidget(box)
+        lay = QHBoxLayout(box)
+        lay.setContentsMargins(0, 0, 0, 0)
+        lay.addWidget(label := ElidedLabel(text))
+        lay.addStretch(1)
+        box.resize(label.sizeHint().width() + 400, 30)
+        box.show()
+        qtbot.waitExposed(box)
+        assert label.width() == label.sizeHint().width()
+        assert QLabel.text(label) == text

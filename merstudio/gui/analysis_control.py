@@ -11,6 +11,7 @@ spreads each redraw over event-loop turns: ``Timeline.refresh_step``).
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,6 +22,7 @@ from PySide6.QtCore import QObject, QTimer, Signal
 from merstudio.errors import InputError, MerstudioError
 from merstudio.gui.dialogs import DEFAULT_EMOTIONS
 from merstudio.gui.failures import failure_line
+from merstudio.gui.results_loader import ResultsLoader, read_curves
 from merstudio.gui.state import CurveBuffer
 from merstudio.gui.undo import RerunAnalysisCommand
 from merstudio.gui.workers import AnalysisWorker, CheckpointLoader
@@ -31,6 +33,7 @@ if TYPE_CHECKING:
     from merstudio.gui.main_window import MainWindow
 
 REFRESH_MS = 200  # streamed curves are redrawn at 5 Hz, not per batch (each redraw in slices, refresh_step)
+LOAD_GRACE_MS = 150  # stored curves read within this are waited for: a short video's show with it, as before
 
 
 @dataclass(frozen=True)
@@ -83,18 +86,69 @@ class AnalysisControl(QObject):
         self.covers = str(win.qsettings.value("analysis/covers", "true")).lower() != "false"
         # Analysis > Model only where the face moves (kept in the app's settings): the model's motion gate
         self.model_gate = str(win.qsettings.value("analysis/model_gate", "true")).lower() != "false"
+        self._results: ResultsLoader | None = None  # reads the stored curves (load), started at the first
+        self._load_serial = 0  # the latest load's: only its answer is applied
+        self._pending_rows: list | None = None  # while a load is on its way: rows streamed meanwhile
+        self._thens: list[Callable[[], None]] = []  # the latest load's, run when its curves are in
+        self._loading: int | None = None  # the video whose curves are on their way
+        self._buffer_video: int | None = None  # whose curves ``buffer`` holds
         self._refresh = QTimer(self)
         self._refresh.setInterval(REFRESH_MS)
         self._refresh.timeout.connect(self.refreshDue)
 
     # ---------------------------------------------------------------- the current video's results
-    def load(self) -> None:
+    def load(self, then: Callable[[], None] | None = None) -> None:
         """Read the current video's stored results and overlays (a running analysis stores each batch before it
-        sends it, so its rows are there too)."""
+        sends it, so its rows are there too). The curves are read in the results loader (gui/results_loader.py):
+        taken at once when they come within LOAD_GRACE_MS (a short video's), else they arrive later, and
+        ``then()`` (if given) runs when they are in. Meanwhile the video shown before keeps its curves (a reload)
+        or there are none (another video); a newer load drops this one's."""
         proj, video, n = self.win.project, self.win.video, self.win.frame_count
-        self.buffer = CurveBuffer.from_frame(proj.load_frames(video.id), n) if proj and video else None
-        self.bufferChanged.emit()
+        # a reload of the video whose load is on its way: what that one was to do is done after this one
+        thens = self._thens if self._pending_rows is not None and self._loading == (video and video.id) else []
+        thens += [then] if then is not None else []
+        self._load_serial += 1
+        self._pending_rows, self._thens, self._loading = None, [], None
+        if proj is None or video is None:
+            self._set_buffer(None, None, thens)
+            self.load_overlays()
+            return
+        if not proj.at_its_path():  # moved while open: no other connection reaches it (project/snapshot.py)
+            self._set_buffer(read_curves(proj, video.id, n), video.id, thens)
+            self.load_overlays()
+            return
+        if self._results is None:
+            self._results = ResultsLoader(self)
+            self._results.loaded.connect(self._results_loaded)  # queued: the loader's thread emits it
+        serial, done = self._load_serial, threading.Event()
+        self._pending_rows = []  # rows streamed meanwhile, put in once the stored ones are (a run of this video)
+        self._thens, self._loading = thens, video.id
+        self._results.request(serial, proj.path, proj.busy_timeout, video.id, n, done)
+        if done.wait(LOAD_GRACE_MS / 1000):
+            self._results_loaded(serial)
+        elif self._buffer_video != video.id:  # another video's curves must not stay up meanwhile
+            self.buffer, self._buffer_video = None, None
+            self.bufferChanged.emit()
         self.load_overlays()
+
+    def _results_loaded(self, serial: int) -> None:
+        answer = self._results.take(serial) if self._results is not None else None
+        if answer is None or serial != self._load_serial or self._pending_rows is None:
+            return  # taken already, or a newer load (or a run's start) replaced it
+        buf, error = answer
+        rows, thens, video = self._pending_rows, self._thens, self._loading
+        self._pending_rows, self._thens, self._loading = None, [], None
+        if error:
+            self.win.show_error(error)
+        elif buf is not None and rows:
+            buf.add_rows(rows)
+        self._set_buffer(buf, video if buf is not None else None, thens)
+
+    def _set_buffer(self, buf: CurveBuffer | None, video_id: int | None, thens: list[Callable[[], None]]) -> None:
+        self.buffer, self._buffer_video = buf, video_id
+        self.bufferChanged.emit()
+        for f in thens:
+            f()
 
     def load_overlays(self) -> None:
         proj, video = self.win.project, self.win.video
@@ -220,6 +274,11 @@ class AnalysisControl(QObject):
             loader.stop()
             loader.deleteLater()
         self.checkpointLoading.emit("", "")
+        results, self._results = self._results, None
+        self._load_serial += 1
+        if results is not None:
+            results.stop()
+            results.deleteLater()
 
     def previous_checkpoint(self) -> Path | None:
         """The checkpoint the current video's stored analysis used, when it is still there."""
@@ -380,7 +439,9 @@ class AnalysisControl(QObject):
         if kept is not None:
             self.load_overlays()
             win.timeline.set_overlay_visible(kept, True)
-        self.buffer = CurveBuffer(win.frame_count)  # the previous run's curves (class curves too) go first
+        self._load_serial += 1  # a load still on its way would replace the run's curves: dropped
+        self._pending_rows, self._thens, self._loading = None, [], None
+        self.buffer, self._buffer_video = CurveBuffer(win.frame_count), video.id  # the previous run's curves go
         self.bufferChanged.emit()
         return settings, note, kept
 
@@ -466,7 +527,11 @@ class AnalysisControl(QObject):
 
     def _rows(self, rows: list) -> None:
         w, video = self.worker, self.win.video
-        if w is not None and video is not None and w.video_id == video.id and self.buffer is not None:
+        if w is None or video is None or w.video_id != video.id:
+            return
+        if self._pending_rows is not None:  # its stored rows are being read: these go in after them
+            self._pending_rows += rows
+        elif self.buffer is not None:
             self.buffer.add_rows(rows)
             self.rowsAdded.emit()
 
@@ -488,8 +553,7 @@ class AnalysisControl(QObject):
             self.win.coding.push(step)  # only checks the new run is the active one; nothing is re-analysed
         video = self.win.video
         if video is not None and vid == video.id:
-            self.load()  # the stored rows, as a reopen shows them
-            self.finished.emit(status)
+            self.load(then=lambda: self.finished.emit(status))  # the stored rows, as a reopen shows them
         elif vid is not None:  # the coder moved on to another video meanwhile: said, not silent
             self.message.emit(f"Analysis of {self.video_name(vid)}: {status}", 8000)
 

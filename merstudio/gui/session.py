@@ -19,6 +19,8 @@ from PySide6.QtCore import QObject, QStandardPaths, QTimer, Signal
 
 from merstudio.errors import InputError, MerstudioError
 from merstudio.gui import commands as C
+from merstudio.gui.video_opening import VideoOpener, close_source, open_now
+from merstudio.io.frames import IndexNeeded
 from merstudio.project import PROJECT_SUFFIX, Project, ProjectInUse, Video
 from merstudio.project.lock import HEARTBEAT_EVERY
 
@@ -46,6 +48,7 @@ class Session(QObject):
         self.project: Project | None = None
         self.video: Video | None = None
         self.source: Any = None  # the current video's FrameSource (the transport reads frames from it)
+        self.opener = VideoOpener(win, open_source)  # a video indexed in a worker before it is shown
         self._note = ""  # what opening the project set right, for the status bar (restored_line)
         self._heartbeat = QTimer(self)  # tells a second opener this window still has the project
         self._heartbeat.setInterval(int(HEARTBEAT_EVERY * 1000))
@@ -141,6 +144,7 @@ class Session(QObject):
     def close_project(self) -> None:
         """Close the project (nothing to ask: every edit is saved when it is made)."""
         self._heartbeat.stop()
+        self.opener.shutdown()  # a video being indexed is of this project (or its window is closing)
         had_video = self.video is not None or self.source is not None
         self.video, self.source = None, None
         if had_video or self.project is not None:
@@ -167,8 +171,18 @@ class Session(QObject):
         """Open a video. With no project open, the project beside it is opened (created when there is none). With
         a project open that does not have this video while the video has its own project beside it (its earlier
         coding), ``project`` says which to use: "beside" opens that project, "current" adds the video to the open
-        one; None asks."""
-        source = self.open_source(str(path))  # InputError -> dialog before anything changes
+        one; None asks. A video that needs a pass over the whole file to index its frames (variable frame rate)
+        is indexed in a worker first (gui.video_opening): it is added and shown when that is done; Cancel leaves
+        everything as it was."""
+        try:
+            source = open_now(self.open_source, str(path))  # InputError -> dialog before anything changes
+        except IndexNeeded:
+            self.opener.open(str(path), lambda source: self._add_video(path, source, project))
+            return
+        self._add_video(path, source, project)
+
+    def _add_video(self, path: Path, source: Any, project: str | None) -> None:
+        """open_video, once the video is open."""
         try:
             beside = self.default_project_path(Path(path))
             if (self.project is not None and beside.exists() and not same_file(beside, self.project.path)
@@ -218,11 +232,23 @@ class Session(QObject):
                 self.win.show_error(f"{video.path}: {self.project.missing_reason(video_id)}; please locate it")
                 self.win.ctx.execute(C.LocateVideo, video_id=video_id, name=video.name)
                 return
-            source = self.open_source(str(where))
+            try:
+                source = open_now(self.open_source, str(where))
+            except IndexNeeded:  # shown once indexed, if this project is still open then
+                proj = self.project
+                self.opener.open(str(where), lambda source: self._show_video(proj, video_id, source))
+                return
             video = self.project.video(video_id)
+        self.opener.cancel()  # a video still being indexed is not wanted any more
         self.video, self.source = video, source
         self.videoChanged.emit()
         self._say_note()
+
+    def _show_video(self, proj: Project, video_id: int, source: Any) -> None:
+        if self.project is not proj:  # closed meanwhile (the opener is cancelled then: a safeguard)
+            close_source(source)
+            return
+        self.select_video(video_id, source=source)
 
     def follow_project(self) -> str:
         """The project file was moved or renamed while open: the project follows it (Project.follow_move), and
@@ -273,12 +299,6 @@ def restored_line(proj: Project, cancelled: Mapping[int, int] | None = None) -> 
              "inactive); the complete run before it is shown again"
              for how, vids in (("interrupted", proj.restored_analyses), ("cancelled", cancelled or {})) if vids]
     return "; ".join(lines)
-
-
-def close_source(source: Any) -> None:
-    close = getattr(source, "close", None)
-    if close is not None:
-        close()
 
 
 def same_file(a: Path, b: Path) -> bool:

@@ -14,15 +14,19 @@ line each, also issued as a `SourceWarning`), and only a file with no decodable 
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import enum
 import functools
 import math
 import os
 import re
+import threading
 import warnings
 from abc import ABC, abstractmethod
 from collections import OrderedDict
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -618,6 +622,60 @@ def _untimed_header_rate(path: str, size: int, mtime_ns: int) -> float | None:
     return header or DEFAULT_FOLDER_FPS
 
 
+class IndexNeeded(Exception):
+    """Raised while `indexing(defer=True)` holds, where opening a video would decode the whole file to build its
+    frame index (variable frame rate, a count to confirm): the caller opens it again where it may take that long
+    (the app: in a worker, with a progress bar and Cancel)."""
+
+
+class IndexCancelled(Exception):
+    """The index pass was cancelled (`indexing`'s ``cancel`` said so)."""
+
+
+@dataclass
+class _IndexHooks:
+    defer: bool = False
+    progress: Callable[[int, int], None] | None = None
+    cancel: Callable[[], bool] | None = None
+
+    def report(self, done: int, total: int) -> None:
+        if self.cancel is not None and self.cancel():
+            raise IndexCancelled("cancelled")
+        if self.progress is not None:
+            self.progress(done, max(done, total))
+
+
+_INDEX_HOOKS: contextvars.ContextVar[_IndexHooks | None] = contextvars.ContextVar("merstudio_index", default=None)
+_INDEX_STEP = 500  # frames between progress reports (and cancel checks) of an index pass: ~10 ms of grabbing
+# Frame times of the last files indexed, by (path, size, mtime): the app's second opener of a video (the analysis
+# worker's own decoder) and a reopen take them instead of another whole-file pass (35 s for 60 minutes).
+_INDEXES: OrderedDict[tuple[str, int, int], np.ndarray] = OrderedDict()
+_INDEXES_KEPT = 8  # ~0.9 MB each for an hour at 30 fps
+_INDEXES_LOCK = threading.Lock()  # the GUI's opener and the analysis worker's decoder index on their own threads
+
+
+def _file_key(path: Path) -> tuple[str, int, int] | None:
+    try:
+        st = path.stat()
+    except OSError:
+        return None
+    return str(path.resolve()), st.st_size, st.st_mtime_ns
+
+
+@contextlib.contextmanager
+def indexing(defer: bool = False, progress: Callable[[int, int], None] | None = None,
+             cancel: Callable[[], bool] | None = None) -> Iterator[None]:
+    """How a video opened in this thread (context) meanwhile builds its frame index, where it needs one: with
+    ``defer``, not at all (IndexNeeded is raised instead, before the pass); else reporting ``progress(done, total)``
+    every few hundred frames (total: the count known so far, an estimate) and stopping with IndexCancelled once
+    ``cancel()`` is true. An index already built for this version of the file is reused, whatever these say."""
+    token = _INDEX_HOOKS.set(_IndexHooks(defer, progress, cancel))
+    try:
+        yield
+    finally:
+        _INDEX_HOOKS.reset(token)
+
+
 class _Decoder:
     """One cv2.VideoCapture plus the index of the frame it holds. Positions come from presentation times read
     back after each seek (`locate`), never from OpenCV's CAP_PROP_POS_FRAMES."""
@@ -904,15 +962,36 @@ class VideoSource(FrameSource):
         return int(kr) if abs(pos - kr) < 0.3 and kr >= 0 else None
 
     def _scan(self) -> None:
-        """One grab-only pass recording every frame's presentation time."""
+        """One grab-only pass recording every frame's presentation time (or the times an earlier pass over this
+        version of the file found: `_INDEXES`). Reports to the hooks `indexing` set in this thread, if any."""
+        key = _file_key(self.path)
+        with _INDEXES_LOCK:
+            cached = _INDEXES.get(key) if key is not None else None
+            if key is not None and cached is not None:
+                _INDEXES.move_to_end(key)
+        if cached is not None:
+            self._install_index(list(cached))
+            return
+        hooks = _INDEX_HOOKS.get()
+        if hooks is not None and hooks.defer:
+            raise IndexNeeded(f"{self.path}: the frame index needs one pass over the whole file")
         cap = self._open_capture()
         times: list[float] = []
         try:
             while cap.grab():
                 times.append(float(cap.get(cv2.CAP_PROP_POS_MSEC)))
+                if hooks is not None and len(times) % _INDEX_STEP == 0:
+                    hooks.report(len(times), self._count)
         finally:
             cap.release()
+        if hooks is not None:
+            hooks.report(len(times), len(times))
         self._install_index(times)
+        if key is not None and self._times_ms is not None:
+            with _INDEXES_LOCK:
+                _INDEXES[key] = self._times_ms.copy()
+                while len(_INDEXES) > _INDEXES_KEPT:
+                    _INDEXES.popitem(last=False)
 
     def _install_index(self, times: list[float], estimated: int | None = None) -> None:
         """Adopt the presentation times of every frame (from a scan or a complete sequential pass; `estimated`:

@@ -1,0 +1,103 @@
+"""A video's stored analysis is read off the GUI thread (merstudio.gui.results_loader): showing an analysed video
+(a project opened, a switch, a run's end) keeps the window running while its curves are read (~2 s for 60
+minutes), the curves come when read, and a switch to another video meanwhile drops the older read's curves."""
+
+from __future__ import annotations
+
+import threading
+import time
+
+import numpy as np
+import pytest
+from gui_fixtures import write_video
+from PySide6.QtCore import QTimer
+
+from merstudio.gui import commands as C
+from merstudio.project import Project
+
+pytestmark = pytest.mark.gui
+
+SLOW = 1.2  # seconds a stored analysis is made to take to read (a long video's)
+
+
+class Ticks:
+    """A 10-ms timer: the longest gap between its ticks is how long the GUI thread was held."""
+
+    def __init__(self):
+        self.stamps = [time.perf_counter()]
+        self.timer = QTimer()
+        self.timer.timeout.connect(lambda: self.stamps.append(time.perf_counter()))
+        self.timer.start(10)
+
+    def longest_gap(self):
+        self.timer.stop()
+        return float(np.diff(self.stamps).max())
+
+
+def _two_videos(qtbot, win, video_path, tmp_path):
+    """The first analysed, the second not; the second is shown."""
+    assert win.ctx.execute(C.NewProject, path=str(tmp_path / "study"))
+    assert win.ctx.execute(C.OpenVideo, path=str(video_path)), win.errors
+    first = win.video
+    assert win.ctx.execute(C.RunAnalysis, settings={"landmarks": True}), win.errors
+    qtbot.waitUntil(lambda: win.worker is None, timeout=20000)
+    assert win.buffer.faces
+    other = write_video(tmp_path / "media" / "second.avi", n=30)
+    assert win.ctx.execute(C.OpenVideo, path=str(other)), win.errors
+    return first, win.video
+
+
+def _slow_reads(monkeypatch, calls=None):
+    real = Project.load_frames
+
+    def slow(self, *a, **k):
+        if calls is not None:
+            calls.append(threading.current_thread() is threading.main_thread())
+        time.sleep(SLOW)
+        return real(self, *a, **k)
+
+    monkeypatch.setattr(Project, "load_frames", slow)
+
+
+def test_an_analysed_video_is_shown_while_its_curves_are_read(qtbot, window, video_path, tmp_path, monkeypatch):
+    win = window
+    first, _second = _two_videos(qtbot, win, video_path, tmp_path)
+    calls = []
+    _slow_reads(monkeypatch, calls)
+    ticks = Ticks()
+    t = time.perf_counter()
+    win.session.select_video(first.id)  # what a double-click in the Videos dock does
+    assert time.perf_counter() - t < SLOW / 2
+    assert win.video.id == first.id and win.buffer is None  # the other video's (empty) curves went at once
+    qtbot.waitUntil(lambda: win.buffer is not None, timeout=20000)
+    assert ticks.longest_gap() < SLOW / 2  # the timer kept firing all along
+    assert calls == [False]  # read once, in the loader's thread
+    assert win.buffer.faces and win.timeline.curve_data("AU12_r") is not None
+    assert not win.errors
+
+
+def test_a_quick_switch_drops_the_older_videos_curves(qtbot, window, video_path, tmp_path, monkeypatch):
+    win = window
+    first, second = _two_videos(qtbot, win, video_path, tmp_path)
+    _slow_reads(monkeypatch)
+    shown = []
+    win.analysis.bufferChanged.connect(lambda: shown.append(
+        (win.video.id if win.video else None, bool(win.buffer and win.buffer.faces))))
+    t = time.perf_counter()
+    win.session.select_video(first.id)
+    win.session.select_video(second.id)  # before the first's curves came
+    assert time.perf_counter() - t < SLOW
+    qtbot.waitUntil(lambda: win.buffer is not None, timeout=20000)
+    qtbot.wait(int(SLOW * 2500))  # the first's read, already running, ends meanwhile: its answer is dropped
+    assert win.video.id == second.id and win.buffer is not None and not win.buffer.faces
+    assert (second.id, True) not in shown  # the first video's curves were never shown on the second
+    assert win.timeline.curve_data("AU12_r") is None
+    assert not win.errors
+
+
+def test_a_short_videos_curves_are_there_at_once(qtbot, window, video_path, tmp_path):
+    """Read within the grace period: the switch returns with the curves in (as on a short video before)."""
+    win = window
+    first, _second = _two_videos(qtbot, win, video_path, tmp_path)
+    win.session.select_video(first.id)
+    assert win.buffer is not None and win.buffer.faces and win.timeline.curve_data("AU12_r") is not None

@@ -1,0 +1,116 @@
+"""Opening a variable-frame-rate video builds its frame index (a pass over the whole file: 36 s for an hour) in a
+worker, not on the GUI thread: the window keeps running meanwhile, the video is shown once indexed, Cancel (or
+opening another video) leaves what was shown before (merstudio.gui.video_opening)."""
+
+from __future__ import annotations
+
+import time
+
+import numpy as np
+import pytest
+from PySide6.QtCore import QTimer
+from support.vfr_clips import write_vfr_clip
+
+from merstudio.gui import commands as C
+from merstudio.io import frames
+
+pytestmark = pytest.mark.gui
+
+SLOW = 1.2  # seconds the index pass is made to take (a long video's)
+
+
+@pytest.fixture
+def slow_index(monkeypatch):
+    """Every index pass takes SLOW seconds more (after its frames are grabbed, before they are adopted)."""
+    if hasattr(frames, "_INDEXES"):
+        frames._INDEXES.clear()  # no index kept from another test
+    real = frames.VideoSource._install_index
+
+    def slow(self, times, estimated=None):
+        time.sleep(SLOW)
+        return real(self, times, estimated)
+
+    monkeypatch.setattr(frames.VideoSource, "_install_index", slow)
+    yield
+    if hasattr(frames, "_INDEXES"):
+        frames._INDEXES.clear()
+
+
+@pytest.fixture
+def vfr_path(tmp_path):
+    (tmp_path / "media").mkdir(exist_ok=True)
+    return write_vfr_clip(tmp_path / "media" / "phone.mp4")
+
+
+class Ticks:
+    """A 10-ms timer: the longest gap between its ticks is how long the GUI thread was held."""
+
+    def __init__(self):
+        self.stamps = [time.perf_counter()]
+        self.timer = QTimer()
+        self.timer.timeout.connect(lambda: self.stamps.append(time.perf_counter()))
+        self.timer.start(10)
+
+    def longest_gap(self):
+        self.timer.stop()
+        return float(np.diff(self.stamps).max())
+
+
+def test_a_vfr_video_is_indexed_while_the_window_keeps_running(qtbot, window, vfr_path, tmp_path, slow_index):
+    win = window
+    assert win.ctx.execute(C.NewProject, path=str(tmp_path / "study"))
+    ticks = Ticks()
+    t = time.perf_counter()
+    assert win.ctx.execute(C.OpenVideo, path=str(vfr_path)), win.errors
+    assert time.perf_counter() - t < SLOW / 2  # the command returns while the index is built
+    assert win.video is None and win.busy.isVisible() and win.session.opener.cancel_button.isVisible()
+    qtbot.waitUntil(lambda: win.video is not None, timeout=20000)
+    assert ticks.longest_gap() < SLOW / 2  # the timer kept firing all along
+    assert win.video.name == "phone.mp4" and win.frame_count == 90 and win.session.source.is_vfr
+    assert [v.name for v in win.project.videos()] == ["phone.mp4"]
+    assert not win.session.opener.running and not win.session.opener.cancel_button.isVisible()
+    assert not win.errors
+
+
+@pytest.mark.parametrize("how", ["cancel", "another_video"])
+def test_cancel_or_another_video_drops_the_vfr_opening(qtbot, window, video_path, vfr_path, slow_index, how):
+    win = window
+    assert win.ctx.execute(C.OpenVideo, path=str(video_path)), win.errors
+    first, first_source = win.video, win.session.source
+    assert win.ctx.execute(C.OpenVideo, path=str(vfr_path), project="current"), win.errors
+    opener = win.session.opener
+    assert opener.running and win.video.id == first.id  # the previous video stays while indexing
+    indexing = opener.worker
+    if how == "cancel":
+        opener.cancel_button.click()
+        assert win.video.id == first.id and win.session.source is first_source
+        expected = ["clip.avi"]
+    else:
+        win.session.select_video(first.id)  # the Videos dock: the coder went back meanwhile
+        expected = ["clip.avi"]
+    assert not opener.running and not opener.cancel_button.isVisible()
+    indexing.wait(20000)
+    qtbot.wait(50)  # the dropped worker's end is seen (its source, if any, closed)
+    assert win.video.id == first.id and win.video.name == "clip.avi"
+    assert [v.name for v in win.project.videos()] == expected
+    assert not win.errors
+
+
+def test_closing_the_project_while_indexing_drops_the_video(qtbot, window, tmp_path, vfr_path, slow_index):
+    win = window
+    assert win.ctx.execute(C.NewProject, path=str(tmp_path / "study"))
+    assert win.ctx.execute(C.OpenVideo, path=str(vfr_path)), win.errors
+    assert win.session.opener.running
+    win.session.close_project()
+    qtbot.wait(50)
+    assert win.project is None and win.video is None and not win.session.opener.running
+    assert not win.errors
+
+
+def test_a_short_vfr_clip_opens_at_once(qtbot, window, vfr_path):
+    """No slow index: the command returns with the video shown (a clip indexed within the grace period)."""
+    win = window
+    if hasattr(frames, "_INDEXES"):
+        frames._INDEXES.clear()
+    assert win.ctx.execute(C.OpenVideo, path=str(vfr_path)), win.errors
+    assert win.video is not None and win.video.name == "phone.mp4" and win.frame_count == 90

@@ -662,6 +662,26 @@ def _file_key(path: Path) -> tuple[str, int, int] | None:
     return str(path.resolve()), st.st_size, st.st_mtime_ns
 
 
+def known_index(path: str | os.PathLike[str]) -> tuple[tuple[str, int, int], np.ndarray] | None:
+    """The frame index an earlier pass built for this version of the file, with its key, or None: for another
+    process that will open the file (the app's analysis child), which adopts it with `adopt_index`."""
+    key = _file_key(Path(path))
+    with _INDEXES_LOCK:
+        times = _INDEXES.get(key) if key is not None else None
+    return (key, times) if key is not None and times is not None else None
+
+
+def adopt_index(known: tuple[tuple[str, int, int], np.ndarray] | None) -> None:
+    """Keep another process's `known_index` as this one's: an open of that file (unchanged since) skips its pass."""
+    if known is None:
+        return
+    key, times = known
+    with _INDEXES_LOCK:
+        _INDEXES[tuple(key)] = np.asarray(times, dtype=np.float64)  # type: ignore[index]
+        while len(_INDEXES) > _INDEXES_KEPT:
+            _INDEXES.popitem(last=False)
+
+
 @contextlib.contextmanager
 def indexing(defer: bool = False, progress: Callable[[int, int], None] | None = None,
              cancel: Callable[[], bool] | None = None) -> Iterator[None]:

@@ -57,3 +57,46 @@ def test_the_index_pass_reports_progress_and_can_be_cancelled(clip, monkeypatch)
     with pytest.raises(frames.IndexCancelled), frames.indexing(cancel=lambda: True):
         _open(clip)
     assert not frames._INDEXES  # a cancelled pass keeps nothing
+
+
+def test_another_process_adopts_the_index(clip) -> None:
+    """The app's analysis runs in a spawned child (analysis.remote): it gets the parent's index with its arguments
+    and opens the video without a second whole-file pass (35.9 s for 60 minutes before its first row)."""
+    assert frames.known_index(clip) is None
+    _open(clip).close()
+    known = frames.known_index(clip)
+    assert known is not None
+    frames._INDEXES.clear()  # as in a fresh process
+    frames.adopt_index(known)
+    with frames.indexing(defer=True):  # no pass needed
+        src = _open(clip)
+    assert src.frame_count == 90 and np.allclose(src.timestamps, vfr_times(), atol=2e-3)
+    src.close()
+
+
+def test_the_analysis_child_is_given_the_index(clip, monkeypatch) -> None:
+    from merstudio.analysis import remote
+
+    _open(clip).close()
+    started = {}
+
+    class Proc:
+        def __init__(self, target, args, **kw):
+            started["index"] = args[-1]
+
+        def start(self):
+            raise RuntimeError("not started")  # the arguments are what this test reads
+
+    spawn = remote.mp.get_context("spawn")  # (remote.mp is multiprocessing itself: taken before it is patched)
+
+    class Ctx:
+        def __getattr__(self, name):
+            return getattr(spawn, name)
+
+        Process = Proc
+
+    monkeypatch.setattr(remote.mp, "get_context", lambda kind: Ctx())
+    with pytest.raises(RuntimeError, match="not started"):
+        remote.ProcessAnalysis(clip)
+    key, times = started["index"]
+    assert key == frames.known_index(clip)[0] and len(times) == 90

@@ -8,12 +8,13 @@ have changed (labels refreshed, curves replaced). Nothing here owns state: it re
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 import pyqtgraph as pg
 from PySide6.QtCore import QEvent, QObject, Qt
-from PySide6.QtGui import QFont, QPalette
+from PySide6.QtGui import QFont, QPalette, QTextDocument
 from PySide6.QtWidgets import (
     QComboBox,
     QFrame,
@@ -113,9 +114,14 @@ class EmptyState(QScrollArea):
                        for k, what in FIRST_KEYS)
         self.keys = QLabel(f"<table cellspacing='3'>{keys}</table>", page)
         self.keys.setWordWrap(True)  # a narrow area wraps what a key does, not cuts it off
+        # ... but only there: a wrapped label's own width hint is narrow (its lines broke with room to spare)
+        doc = QTextDocument()
+        doc.setDefaultFont(self.keys.font())
+        doc.setHtml(self.keys.text())
+        self.keys.setMaximumWidth(math.ceil(doc.idealWidth()) + 4)  # as wide as that where there is room (stretch)
         keys_row = QHBoxLayout()
         keys_row.addStretch(1)
-        keys_row.addWidget(self.keys)
+        keys_row.addWidget(self.keys, 100)
         keys_row.addStretch(1)
         col.addSpacing(12)
         col.addLayout(keys_row)

@@ -59,3 +59,22 @@ def test_the_empty_state_follows_the_font_and_the_palette_and_scrolls(qtbot, dar
     keys = empty.keys
     bottom = keys.mapTo(empty.widget(), keys.rect().bottomLeft()).y()
     assert bottom <= empty.viewport().height() or empty.verticalScrollBar().maximum() > 0
+
+
+def test_the_keys_wrap_only_where_the_area_is_narrow(qtbot, qsettings, fake_analysis):
+    """With room beside them the keys' descriptions are on one line each (a wrapped label's own width hint broke
+    "analyse the video (AU curves, micro-motion, proposals)" into three lines on a 1366-px window)."""
+    from gui_fixtures import FakeAnalysis
+
+    from merstudio.gui.main_window import MainWindow
+
+    win = MainWindow(qsettings=qsettings, make_analysis=lambda src, settings: FakeAnalysis(src, settings))
+    qtbot.addWidget(win)
+    win.resize(1366, 768)
+    win.show()
+    qtbot.waitExposed(win)
+    keys = win.first_run.empty.keys
+    qtbot.waitUntil(lambda: keys.width() > 0)
+    line = keys.fontMetrics().lineSpacing()
+    assert keys.height() < 9 * line  # seven rows, none wrapped (was 10 lines)
+    win.shutdown()

@@ -77,3 +77,16 @@ def window(qtbot, qsettings, fake_analysis):
 def settings_obj():
     """Pipeline settings without importing the pipeline (the fake ignores them)."""
     return {"landmarks": True}
+
+
+@pytest.fixture
+def big_font(qapp):
+    """The application font at 16 pt (a laptop user's enlarged font) for the test, then back."""
+    from PySide6.QtWidgets import QApplication
+
+    old = QApplication.font()
+    f = QApplication.font()
+    f.setPointSizeF(16.0)
+    QApplication.setFont(f)
+    yield f
+    QApplication.setFont(old)

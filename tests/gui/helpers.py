@@ -49,6 +49,26 @@ def event_loop_turns(qtbot, ms: int = 300) -> int:
     return len(ticks)
 
 
+class Ticks:
+    """A 10-ms timer on the GUI thread: the longest gap between its ticks is how long that thread was held."""
+
+    def __init__(self):
+        import time
+
+        from PySide6.QtCore import QTimer
+
+        self.stamps = [time.perf_counter()]
+        self.timer = QTimer()
+        self.timer.timeout.connect(lambda: self.stamps.append(time.perf_counter()))
+        self.timer.start(10)
+
+    def longest_gap(self) -> float:
+        import numpy as np
+
+        self.timer.stop()
+        return float(np.diff(self.stamps).max())
+
+
 def open_and_analyse(qtbot, window, video_path, **settings):
     """The window with `video_path` open and analysed (RunAnalysis with `settings`, waited for), no error shown."""
     from merstudio.gui import commands as C

@@ -5,7 +5,6 @@ laptop's 540)."""
 from __future__ import annotations
 
 import pytest
-from PySide6.QtWidgets import QApplication
 
 from merstudio.gui.look import TITLE_BAR
 
@@ -14,14 +13,6 @@ pytestmark = pytest.mark.gui
 CODERS = ["alice", "bob", "cy_with_a_rather_long_name", "dan", "model"]
 
 
-@pytest.fixture
-def big_font(qapp):
-    old = QApplication.font()
-    f = QApplication.font()
-    f.setPointSizeF(16.0)
-    QApplication.setFont(f)
-    yield
-    QApplication.setFont(old)
 
 
 def _dialog(qtbot):

@@ -5,21 +5,13 @@ factor leaves logical sizes as they are: 16 pt at scale 1 measures what it does 
 from __future__ import annotations
 
 import pytest
-from PySide6.QtWidgets import QApplication, QLabel
+from PySide6.QtWidgets import QLabel
 
 from merstudio.gui import commands as C
 
 pytestmark = pytest.mark.gui
 
 
-@pytest.fixture
-def big_font(qapp):
-    old = QApplication.font()
-    f = QApplication.font()
-    f.setPointSizeF(16.0)
-    QApplication.setFont(f)
-    yield f
-    QApplication.setFont(old)
 
 
 @pytest.fixture

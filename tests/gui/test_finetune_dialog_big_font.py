@@ -5,7 +5,6 @@ axis label was cut (a 160-px plot under a larger font)."""
 from __future__ import annotations
 
 import pytest
-from PySide6.QtWidgets import QApplication
 
 from merstudio.project import Event, Project
 from merstudio.resources import starter_checkpoint
@@ -13,14 +12,6 @@ from merstudio.resources import starter_checkpoint
 pytestmark = pytest.mark.gui
 
 
-@pytest.fixture
-def big_font(qapp):
-    old = QApplication.font()
-    f = QApplication.font()
-    f.setPointSizeF(16.0)
-    QApplication.setFont(f)
-    yield f
-    QApplication.setFont(old)
 
 
 def test_the_dialog_fits_a_960_px_screen_at_a_big_font(qtbot, tmp_path, big_font) -> None:

@@ -7,10 +7,9 @@ from __future__ import annotations
 import threading
 import time
 
-import numpy as np
 import pytest
 from gui_fixtures import write_video
-from PySide6.QtCore import QTimer
+from helpers import Ticks
 
 from merstudio.gui import commands as C
 from merstudio.project import Project
@@ -20,18 +19,6 @@ pytestmark = pytest.mark.gui
 SLOW = 1.2  # seconds a stored analysis is made to take to read (a long video's)
 
 
-class Ticks:
-    """A 10-ms timer: the longest gap between its ticks is how long the GUI thread was held."""
-
-    def __init__(self):
-        self.stamps = [time.perf_counter()]
-        self.timer = QTimer()
-        self.timer.timeout.connect(lambda: self.stamps.append(time.perf_counter()))
-        self.timer.start(10)
-
-    def longest_gap(self):
-        self.timer.stop()
-        return float(np.diff(self.stamps).max())
 
 
 def _two_videos(qtbot, win, video_path, tmp_path):

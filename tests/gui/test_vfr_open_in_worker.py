@@ -6,9 +6,8 @@ from __future__ import annotations
 
 import time
 
-import numpy as np
 import pytest
-from PySide6.QtCore import QTimer
+from helpers import Ticks
 from support.vfr_clips import write_vfr_clip
 
 from merstudio.gui import commands as C
@@ -42,18 +41,6 @@ def vfr_path(tmp_path):
     return write_vfr_clip(tmp_path / "media" / "phone.mp4")
 
 
-class Ticks:
-    """A 10-ms timer: the longest gap between its ticks is how long the GUI thread was held."""
-
-    def __init__(self):
-        self.stamps = [time.perf_counter()]
-        self.timer = QTimer()
-        self.timer.timeout.connect(lambda: self.stamps.append(time.perf_counter()))
-        self.timer.start(10)
-
-    def longest_gap(self):
-        self.timer.stop()
-        return float(np.diff(self.stamps).max())
 
 
 def test_a_vfr_video_is_indexed_while_the_window_keeps_running(qtbot, window, vfr_path, tmp_path, slow_index):

@@ -456,8 +456,13 @@ class Analysis:
         fps = self.source.fps
         checks = {"mouth": MouthVisibility(fps), "eyes": EyesVisibility(fps)} if self.settings.occlusion else {}
         # A frame's cover decision reads the few frames after it (CoverCheck: centred, so it does not lag a cover's
-        # edges): frames wait here until then, or until a restart or the end, which decide on the frames so far.
+        # edges): frames wait here until then, or until the end, which decides on the frames so far. A segment
+        # reads those frames past its end (judged, not passed on), so its last frames are decided as in an unsplit
+        # run; across the periodic restarts the judgements carry on (CoverCheck.restart).
         ahead = max((check.lookahead for check in checks.values()), default=0)
+        beyond = stop
+        if self.span is not None and ahead and stop is not None and self.source.frame_count > 0:
+            beyond = min(stop + ahead, self.source.frame_count)
         held: deque[tuple[int, float, list, Any]] = deque()
 
         def release(upto: int | None) -> bool:
@@ -474,19 +479,25 @@ class Analysis:
 
         deg = self.turned or 0
         try:
-            for i, rgb in self.source.iter_frames(first, stop):
+            for i, rgb in self.source.iter_frames(first, beyond):
                 if halt.is_set():
                     return
+                if stop is not None and i >= stop:  # past a segment's end: only judged, for its last frames' decisions
+                    for tf in tracker.update(i, turn(rgb, deg) if deg else rgb):
+                        obs = unturn_observation(tf.obs, deg, rgb.shape[1], rgb.shape[0]) if deg else tf.obs
+                        for check in checks.values():
+                            check.judge(tf.track_id, i, rgb, obs.landmarks)
+                    if not release(i - ahead):
+                        return
+                    continue
                 t = self.source.timestamp(i)  # cheap inside a pass (no index build, even on VFR)
                 if i in restarts:
-                    if not release(None):  # the frames before a restart: decided on the judgements before it
-                        return
                     _restart_tracker(tracker)
                     aligner.reset()
                     if looker is not None:  # in order with the looks
                         looker.submit(hands.restart)
                     for check in checks.values():
-                        check.reset()
+                        check.restart()
                 if deg:
                     h, w = rgb.shape[:2]
                     faces = [replace(tf, obs=unturn_observation(tf.obs, deg, w, h))

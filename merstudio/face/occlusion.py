@@ -421,6 +421,14 @@ class CoverCheck:
         self._last.clear()
         self._age.clear()
 
+    def restart(self) -> None:
+        """The analysis' periodic restart of the per-face state (analysis.pipeline.restart_frames): the last
+        decisions start over, as a segment that begins there has none; the judgements stay, so the frames just
+        before the restart are still decided on the frames round them (a segment's first emitted frame lies more
+        than `lookahead` frames after its restart: it reads none of them)."""
+        self._last.clear()
+        self._age.clear()
+
 
 class MouthVisibility(CoverCheck):
     """A mask, a scarf, a cup over the mouth: lip_contrast below LIP_CONTRAST_MIN."""

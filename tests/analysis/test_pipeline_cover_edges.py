@@ -64,3 +64,33 @@ def test_a_skin_coloured_box_over_a_held_smile_reads_unknown_on_its_frames_only(
     first, last = round(30 / step), round(60 / step) - 1
     assert got and abs(got[0] - first) <= 1 and abs(got[-1] - last) <= 1
     assert got == list(range(got[0], got[-1] + 1))  # no gap inside the cover
+
+
+@pytest.mark.parametrize("keyframe_frames", [32, 31])
+def test_a_cover_near_a_seam_or_a_restart_reads_alike_split_or_not(tmp_path, keyframe_frames):
+    """A cover beginning two frames before a segment's end (a seam at 32) or before the periodic restart: a segment
+    decided its last frames without the frames after it (AU12 0.00 on the cover's first frame, NaN unsplit), and a
+    restart flushed the frames before it undecided likewise. The segment now reads those frames past its end, and
+    the judgements carry across a restart."""
+    from support.occluders import astronaut_face, paint_patch
+
+    from merstudio.analysis.files import analyze_file
+    from merstudio.analysis.pipeline import AnalysisSettings
+    from merstudio.analysis.segments import analyze_segment, merge_segments, plan_segments
+    from merstudio.face.detector import FaceMeshDetector
+
+    face = astronaut_face()
+    with FaceMeshDetector(max_faces=1, video_mode=False) as det:
+        lm = det.detect(face)[0].landmarks
+    covered = paint_patch(face, lm)
+    clip = _write(tmp_path / "patch.avi", [covered if 30 <= i < 60 else face for i in range(72)], 30)
+    settings = AnalysisSettings(keyframe_s=keyframe_frames / 30)
+    whole = analyze_file(clip, tmp_path / "whole", "x", settings)
+    plan = plan_segments(whole.frame_count, whole.fps, settings.keyframe_s, settings)
+    assert len(plan) > 1
+    split = merge_segments([analyze_segment(clip, a, b, settings) for a, b in plan], tmp_path / "split", "x",
+                           settings)
+    assert split.paths.csv.read_bytes() == whole.paths.csv.read_bytes()
+    with open_source(clip) as src:
+        rows = list(Analysis(src, settings).rows())
+    assert [r["frame"] for r in rows if np.isnan(r["AU12_r"])] == list(range(30, 60))

@@ -19,8 +19,9 @@ WIDTH_MAX = 512  # network width: beyond it a batch only exhausts memory
 RANGES = (("mixup", 0.0, math.inf), ("erase", 0.0, 1.0), ("noise", 0.0, math.inf), ("weight_decay", 0.0, math.inf),
           ("rotate_deg", 0.0, 180.0), ("scale", 0.0, 0.99), ("translate", 0.0, 0.5), ("ema_decay", 0.0, 1.0),
           ("swa_start", 0.0, 1.0), ("distill_weight", 0.0, 1.0), ("resolution_jitter", 0.0, 1.0),
-          ("sam_rho", 0.0, math.inf))
+          ("sam_rho", 0.0, math.inf), ("step_gamma", 0.0, 1.0))
 AVERAGES = ("none", "ema", "swa")  # TrainSettings.average
+SCHEDULES = ("cosine", "step")  # TrainSettings.schedule
 
 
 def check_settings(settings: Any, model_cfg: Any = None, where: str = "") -> None:
@@ -42,6 +43,12 @@ def check_settings(settings: Any, model_cfg: Any = None, where: str = "") -> Non
         raise bad(f"val_fraction must be in [0, 1), got {s.val_fraction!r}")
     if s.average not in AVERAGES:
         raise bad(f"average must be one of {', '.join(AVERAGES)}, got {s.average!r}")
+    if s.schedule not in SCHEDULES:
+        raise bad(f"schedule must be one of {', '.join(SCHEDULES)}, got {s.schedule!r}")
+    for name in ("warmup_epochs", "step_every", "num_threads"):  # a NaN warm-up made every epoch's lr 0
+        v = getattr(s, name)
+        if not _whole(v) or v < (1 if name == "step_every" else 0):
+            raise bad(f"{name} must be a whole number >= {1 if name == 'step_every' else 0}, got {v!r}")
     for name, lo, hi in RANGES:
         v = getattr(s, name)
         if not _real(v) or not lo <= v <= hi:
@@ -50,7 +57,8 @@ def check_settings(settings: Any, model_cfg: Any = None, where: str = "") -> Non
             raise bad(f"{name} must be a finite number, got {v!r}")
     if not _whole(s.distill_teachers) or s.distill_teachers < 0 or not _real(s.distill_temperature) \
             or not 0 < s.distill_temperature < math.inf:
-        raise bad("distill_teachers must be >= 0 and distill_temperature > 0")
+        raise bad(f"distill_teachers must be a whole number >= 0 and distill_temperature a number > 0, got "
+                  f"{s.distill_teachers!r} and {s.distill_temperature!r}")
 
 
 def _whole(v: Any) -> bool:

@@ -56,7 +56,7 @@ def test_ablation_variants_share_one_pool(tiny_data, tiny_cfg, tiny_settings, tm
 def test_a_failing_fold_task_is_reported_and_finished_folds_kept(tiny_data, tiny_cfg, tiny_settings, tmp_path):
     data, classes = tiny_data
     bad = tiny_settings(epochs=1, num_threads=1, schedule="nope")  # the trainer rejects it inside every task
-    with pytest.raises(Exception, match="schedule nope"):
+    with pytest.raises(Exception, match="schedule must be one of cosine, step, got .nope."):
         run_mod.run_protocol(data, classes, tiny_cfg(), bad, tmp_path / "x", protocol="kfold:2",
                              backend=Backend("processes", jobs=2))
     assert not list((tmp_path / "x" / "folds").glob("*.csv"))

@@ -22,3 +22,18 @@ from merstudio.training.trainer import TrainSettings, fit_model
 def test_bad_settings_are_refused_before_training(settings, message) -> None:
     with pytest.raises(InputError, match=message):
         fit_model(None, None, settings, None)  # type: ignore[arg-type]  # refused before the model is touched
+
+
+@pytest.mark.parametrize("settings, message", [
+    (TrainSettings(warmup_epochs=math.nan), "warmup_epochs must be a whole number >= 0, got nan"),  # lr 0 always
+    (TrainSettings(warmup_epochs="5"), "warmup_epochs must be a whole number >= 0, got '5'"),  # type: ignore[arg-type]
+    (TrainSettings(schedule="linear"), "schedule must be one of cosine, step, got 'linear'"),
+    (TrainSettings(step_gamma=math.inf), r"step_gamma must be within \[0, 1\], got inf"),
+    (TrainSettings(step_every=0), "step_every must be a whole number >= 1, got 0"),
+    (TrainSettings(distill_teachers=1.0), "distill_teachers must be a whole number"),  # type: ignore[arg-type]
+])
+def test_the_schedule_settings_are_checked_too(settings, message) -> None:
+    """A --config's schedule fields (JSON takes NaN): a NaN warm-up trained nothing, silently; a text one failed
+    in the warm-up note; an unknown schedule only mid-run, after the run folder was made."""
+    with pytest.raises(InputError, match=message):
+        fit_model(None, None, settings, None)  # type: ignore[arg-type]

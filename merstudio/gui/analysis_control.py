@@ -90,6 +90,7 @@ class AnalysisControl(QObject):
         self._load_serial = 0  # the latest load's: only its answer is applied
         self._pending_rows: list | None = None  # while a load is on its way: rows streamed meanwhile
         self._thens: list[Callable[[], None]] = []  # the latest load's, run when its curves are in
+        self._drops: list[Callable[[], None]] = []  # ... or these, when a load of another video replaces it
         self._loading: int | None = None  # the video whose curves are on their way
         self._buffer_video: int | None = None  # whose curves ``buffer`` holds
         self._refresh = QTimer(self)
@@ -97,7 +98,7 @@ class AnalysisControl(QObject):
         self._refresh.timeout.connect(self.refreshDue)
 
     # ---------------------------------------------------------------- the current video's results
-    def load(self, then: Callable[[], None] | None = None) -> None:
+    def load(self, then: Callable[[], None] | None = None, dropped: Callable[[], None] | None = None) -> None:
         """Read the current video's stored results and overlays (a running analysis stores each batch before it
         sends it, so its rows are there too). The curves are read in the results loader (gui/results_loader.py):
         taken at once when they come within LOAD_GRACE_MS (a short video's), else they arrive later, and
@@ -105,10 +106,15 @@ class AnalysisControl(QObject):
         or there are none (another video); a newer load drops this one's."""
         proj, video, n = self.win.project, self.win.video, self.win.frame_count
         # a reload of the video whose load is on its way: what that one was to do is done after this one
-        thens = self._thens if self._pending_rows is not None and self._loading == (video and video.id) else []
+        carry = self._pending_rows is not None and self._loading == (video and video.id)
+        thens, drops = (self._thens, self._drops) if carry else ([], [])
+        if not carry:  # a load of another video replaces one on its way: ``dropped()`` says what its end would have
+            for f in self._drops:
+                f()
         thens += [then] if then is not None else []
+        drops += [dropped] if dropped is not None else []
         self._load_serial += 1
-        self._pending_rows, self._thens, self._loading = None, [], None
+        self._pending_rows, self._thens, self._drops, self._loading = None, [], [], None
         if proj is None or video is None:
             self._set_buffer(None, None, thens)
             self.load_overlays()
@@ -122,7 +128,7 @@ class AnalysisControl(QObject):
             self._results.loaded.connect(self._results_loaded)  # queued: the loader's thread emits it
         serial, done = self._load_serial, threading.Event()
         self._pending_rows = []  # rows streamed meanwhile, put in once the stored ones are (a run of this video)
-        self._thens, self._loading = thens, video.id
+        self._thens, self._drops, self._loading = thens, drops, video.id
         self._results.request(serial, proj.path, proj.busy_timeout, video.id, n, done)
         if done.wait(LOAD_GRACE_MS / 1000):
             self._results_loaded(serial)
@@ -137,7 +143,7 @@ class AnalysisControl(QObject):
             return  # taken already, or a newer load (or a run's start) replaced it
         buf, error = answer
         rows, thens, video = self._pending_rows, self._thens, self._loading
-        self._pending_rows, self._thens, self._loading = None, [], None
+        self._pending_rows, self._thens, self._drops, self._loading = None, [], [], None
         if error:
             self.win.show_error(error)
         elif buf is not None and rows:
@@ -440,7 +446,7 @@ class AnalysisControl(QObject):
             self.load_overlays()
             win.timeline.set_overlay_visible(kept, True)
         self._load_serial += 1  # a load still on its way would replace the run's curves: dropped
-        self._pending_rows, self._thens, self._loading = None, [], None
+        self._pending_rows, self._thens, self._drops, self._loading = None, [], [], None
         self.buffer, self._buffer_video = CurveBuffer(win.frame_count), video.id  # the previous run's curves go
         self.bufferChanged.emit()
         return settings, note, kept
@@ -553,7 +559,9 @@ class AnalysisControl(QObject):
             self.win.coding.push(step)  # only checks the new run is the active one; nothing is re-analysed
         video = self.win.video
         if video is not None and vid == video.id:
-            self.load(then=lambda: self.finished.emit(status))  # the stored rows, as a reopen shows them
+            # the stored rows, as a reopen shows them; a switch to another video before they are in: said, as below
+            self.load(then=lambda: self.finished.emit(status),
+                      dropped=lambda: self.message.emit(f"Analysis of {self.video_name(video.id)}: {status}", 8000))
         elif vid is not None:  # the coder moved on to another video meanwhile: said, not silent
             self.message.emit(f"Analysis of {self.video_name(vid)}: {status}", 8000)
 

@@ -386,13 +386,48 @@ REGION_CAP = 40
 
 class EventBars(pg.BarGraphItem):
     """Events of one style (status and colour) drawn as one item: their spans with edges, or their apex lines (bars
-    of no width). A left click on a span reports ``clicked(id)`` as an EventRegion's does; a click elsewhere falls
-    through to the track (a seek)."""
+    of no width). A left click on a span reports ``clicked(id)`` as an EventRegion's does; a left drag that starts
+    on one selects it and, when it ends, moves it by whole frames (``edited(id, onset, offset)``, as an
+    EventRegion's body drag; it fell through to the track, which selected an interval instead); a click or drag
+    elsewhere falls through to the track (a seek, an interval)."""
 
-    def __init__(self, clicked: Callable[[int], Any] | None, **opts: Any) -> None:
+    def __init__(self, clicked: Callable[[int], Any] | None, edited: Callable[[int, int, int], Any] | None = None,
+                 spans: Callable[[int], tuple[int, int]] | None = None, **opts: Any) -> None:
         super().__init__(x0=np.zeros(0), width=np.zeros(0), y0=np.zeros(0), height=np.zeros(0), **opts)
         self.ids = np.zeros(0, dtype=np.int64)
-        self._clicked = clicked
+        self._clicked, self._edited, self._span = clicked, edited, spans
+        self._dragging: int | None = None
+
+    def _hit(self, pos: Any) -> int | None:
+        """The event under `pos` (item coordinates), the narrowest where several are; None: none."""
+        if not len(self.ids):
+            return None
+        x, y = pos.x(), pos.y()
+        x0, w = np.asarray(self.opts["x0"]), np.asarray(self.opts["width"])
+        y0, h = np.asarray(self.opts["y0"]), np.asarray(self.opts["height"])
+        hit = np.flatnonzero((x0 <= x) & (x <= x0 + w) & (y0 <= y) & (y <= y0 + h))
+        return int(self.ids[hit[np.argmin(w[hit])]]) if hit.size else None
+
+    def mouseDragEvent(self, ev: Any) -> None:  # noqa: N802 - pyqtgraph override
+        if ev.button() != Qt.MouseButton.LeftButton or self._clicked is None:
+            ev.ignore()
+            return
+        if ev.isStart():
+            self._dragging = self._hit(ev.buttonDownPos())
+            if self._dragging is None:
+                ev.ignore()
+                return
+            self._clicked(self._dragging)
+        if self._dragging is None:
+            ev.ignore()
+            return
+        ev.accept()
+        if ev.isFinish():
+            eid, self._dragging = self._dragging, None
+            dx = int(round(ev.pos().x() - ev.buttonDownPos().x()))
+            if dx and self._edited is not None and self._span is not None:
+                onset, offset = self._span(eid)
+                self._edited(eid, onset + dx, offset + dx)
 
     def set_bars(self, ids: np.ndarray, x0: np.ndarray, width: np.ndarray, y0: np.ndarray, height: np.ndarray,
                  **style: Any) -> None:
@@ -401,18 +436,13 @@ class EventBars(pg.BarGraphItem):
         self.setVisible(len(ids) > 0)
 
     def mouseClickEvent(self, ev: Any) -> None:  # noqa: N802 - pyqtgraph override
-        hit = np.zeros(0, dtype=np.int64)
-        if self._clicked is not None and ev.button() == Qt.MouseButton.LeftButton and len(self.ids):
-            x, y = ev.pos().x(), ev.pos().y()
-            x0, w = np.asarray(self.opts["x0"]), np.asarray(self.opts["width"])
-            y0, h = np.asarray(self.opts["y0"]), np.asarray(self.opts["height"])
-            hit = np.flatnonzero((x0 <= x) & (x <= x0 + w) & (y0 <= y) & (y <= y0 + h))
-        if not hit.size:
+        eid = self._hit(ev.pos()) if self._clicked is not None and ev.button() == Qt.MouseButton.LeftButton else None
+        if eid is None:
             ev.ignore()
             return
         ev.accept()
         assert self._clicked is not None
-        self._clicked(int(self.ids[hit[np.argmin(np.asarray(self.opts["width"])[hit])]]))  # the narrowest
+        self._clicked(eid)
 
 
 class EventLayer:
@@ -489,6 +519,11 @@ class EventLayer:
             tl.regions[e.id] = r  # type: ignore[index]
         self._draw_bars()
 
+    def _span_of(self, event_id: int) -> tuple[int, int]:
+        """(onset, offset) of a shown event."""
+        e = next(e for e in self._events if e.id == event_id)
+        return e.onset, e.offset
+
     def _new_region(self) -> EventRegion:
         tl = self._tl
         r = EventRegion(tl)
@@ -501,7 +536,7 @@ class EventLayer:
         """The events without a region: one span item and one apex item per style."""
         tl = self._tl
         while len(self._spans) < len(self._styles):
-            spans = EventBars(tl.eventClicked.emit)
+            spans = EventBars(tl.eventClicked.emit, tl.eventRangeEdited.emit, self._span_of)
             apexes = EventBars(None, brush=pg.mkBrush(None))
             spans.setZValue(5)
             apexes.setZValue(6)

@@ -253,7 +253,13 @@ def _load(p: Path) -> dict[str, Any]:
     try:
         if raw[:2] == b"\x1f\x8b":
             raw = gzip.decompress(raw)
-        pj = json.loads(raw.decode("utf-8-sig"))
+        try:
+            text = raw.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            # BORIS writes ASCII JSON but reads with the system's encoding: a project edited and saved by hand on
+            # Windows is Windows-1252, whose accented names are no UTF-8. Read as such (JSON's structure is ASCII)
+            text = raw.decode("cp1252", errors="strict")
+        pj = json.loads(text)
     except (OSError, EOFError, zlib.error) as exc:
         raise InputError(f"{p}: not a readable gzip file ({exc})") from None
     except (UnicodeDecodeError, ValueError, RecursionError) as exc:

@@ -9,7 +9,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 import cv2  # noqa: E402, F401  (imported before Qt, as in the app: it sets QT_QPA_PLATFORM_PLUGIN_PATH)
 import pytest  # noqa: E402
-from gui_fixtures import FakeAnalysis, write_video  # noqa: E402
+from gui_fixtures import FakeAnalysis, shown_window, write_video  # noqa: E402
 
 
 @pytest.fixture(scope="session")
@@ -61,13 +61,7 @@ def qsettings(tmp_path):
 
 @pytest.fixture
 def window(qtbot, qsettings, fake_analysis):
-    from merstudio.gui.main_window import MainWindow
-
-    win = MainWindow(qsettings=qsettings, make_analysis=lambda src, settings: FakeAnalysis(src, settings))
-    qtbot.addWidget(win)
-    win.resize(1300, 850)
-    win.show()
-    qtbot.waitExposed(win)
+    win = shown_window(qtbot, qsettings)
     yield win
     if FakeAnalysis.gate is not None:
         FakeAnalysis.gate.set()  # a failed test must not leave the worker parked at the gate

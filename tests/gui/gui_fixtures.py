@@ -122,3 +122,42 @@ class FakeAnalysis:
     def spots(self):
         return [Spot(1 if self.cut_at is not None and on >= self.cut_at else 0, on, ap, off, 0.8)
                 for on, ap, off in SPOTS]
+
+
+def shown_window(qtbot, qsettings, size: tuple[int, int] = (1300, 850)):
+    """A MainWindow analysing with FakeAnalysis, at `size`, shown and exposed (the caller shuts it down)."""
+    from merstudio.gui.main_window import MainWindow
+
+    win = MainWindow(qsettings=qsettings, make_analysis=lambda src, settings: FakeAnalysis(src, settings))
+    qtbot.addWidget(win)
+    win.resize(*size)
+    win.show()
+    qtbot.waitExposed(win)
+    return win
+
+
+def two_video_project(window, tmp_path):
+    """study.merproj in the window with a.avi (30 frames) and "b clip.avi" (35) added, b current: (a, b)."""
+    from merstudio.gui import commands as C
+
+    names = ["a.avi", "b clip.avi"]
+    for k, name in enumerate(names):
+        write_video(tmp_path / name, n=30 + 5 * k)
+    assert window.ctx.execute(C.NewProject, path=str(tmp_path / "study.merproj"))
+    for name in names:
+        assert window.ctx.execute(C.OpenVideo, path=str(tmp_path / name))
+    a, b = window.project.videos()
+    return a, b
+
+
+def shown_timeline(qtbot, frames: int, size: tuple[int, int] = (1366, 330), fps: float = 30.0):
+    """A Timeline of a `frames`-frame video at `size`, shown and exposed."""
+    from merstudio.gui.timeline import Timeline
+
+    tl = Timeline()
+    qtbot.addWidget(tl)
+    tl.resize(*size)
+    tl.set_video(frames, fps)
+    tl.show()
+    qtbot.waitExposed(tl)
+    return tl

@@ -16,15 +16,9 @@ pytestmark = pytest.mark.gui
 
 @pytest.fixture
 def big_window(big_font, qtbot, qsettings, fake_analysis):
-    from gui_fixtures import FakeAnalysis
+    from gui_fixtures import shown_window
 
-    from merstudio.gui.main_window import MainWindow
-
-    win = MainWindow(qsettings=qsettings, make_analysis=lambda src, settings: FakeAnalysis(src, settings))
-    qtbot.addWidget(win)
-    win.resize(960, 540)
-    win.show()
-    qtbot.waitExposed(win)
+    win = shown_window(qtbot, qsettings, (960, 540))
     yield win
     win.shutdown()
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import csv
 
 import pytest
-from gui_fixtures import write_video
+from gui_fixtures import two_video_project
 
 from merstudio.gui import commands as C
 from merstudio.project import Event
@@ -15,13 +15,7 @@ pytestmark = pytest.mark.gui
 
 
 def test_events_of_all_videos_in_one_csv(qtbot, window, tmp_path):
-    names = ["a.avi", "b clip.avi"]
-    for k, name in enumerate(names):
-        write_video(tmp_path / name, n=30 + 5 * k)
-    assert window.ctx.execute(C.NewProject, path=str(tmp_path / "study.merproj"))
-    for name in names:
-        assert window.ctx.execute(C.OpenVideo, path=str(tmp_path / name))
-    a, b = window.project.videos()
+    a, b = two_video_project(window, tmp_path)
     window.project.add_events([Event(a.id, 3, 5, 8, emotion="happiness", coder="ann"),
                                Event(b.id, 10, 12, 20, emotion="surprise", coder="bob")])
     assert window.video.id == b.id

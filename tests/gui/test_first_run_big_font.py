@@ -31,15 +31,9 @@ def dark_big(qapp):
 
 @pytest.fixture
 def dark_window(dark_big, qtbot, qsettings, fake_analysis):
-    from gui_fixtures import FakeAnalysis
+    from gui_fixtures import shown_window
 
-    from merstudio.gui.main_window import MainWindow
-
-    win = MainWindow(qsettings=qsettings, make_analysis=lambda src, settings: FakeAnalysis(src, settings))
-    qtbot.addWidget(win)
-    win.resize(1024, 640)
-    win.show()
-    qtbot.waitExposed(win)
+    win = shown_window(qtbot, qsettings, (1024, 640))
     yield win
     win.shutdown()
 
@@ -64,15 +58,9 @@ def test_the_empty_state_follows_the_font_and_the_palette_and_scrolls(qtbot, dar
 def test_the_keys_wrap_only_where_the_area_is_narrow(qtbot, qsettings, fake_analysis):
     """With room beside them the keys' descriptions are on one line each (a wrapped label's own width hint broke
     "analyse the video (AU curves, micro-motion, proposals)" into three lines on a 1366-px window)."""
-    from gui_fixtures import FakeAnalysis
+    from gui_fixtures import shown_window
 
-    from merstudio.gui.main_window import MainWindow
-
-    win = MainWindow(qsettings=qsettings, make_analysis=lambda src, settings: FakeAnalysis(src, settings))
-    qtbot.addWidget(win)
-    win.resize(1366, 768)
-    win.show()
-    qtbot.waitExposed(win)
+    win = shown_window(qtbot, qsettings, (1366, 768))
     keys = win.first_run.empty.keys
     qtbot.waitUntil(lambda: keys.width() > 0)
     line = keys.fontMetrics().lineSpacing()

@@ -13,14 +13,9 @@ pytestmark = pytest.mark.gui
 
 
 def test_dragging_an_unselected_event_among_many_moves_it(qtbot):
-    from merstudio.gui.timeline import Timeline
+    from gui_fixtures import shown_timeline
 
-    tl = Timeline()
-    qtbot.addWidget(tl)
-    tl.resize(1366, 330)
-    tl.set_video(3000, 30.0)
-    tl.show()
-    qtbot.waitExposed(tl)
+    tl = shown_timeline(qtbot, 3000)
     events = [Event(video_id=1, id=i + 1, onset=50 * i, apex=50 * i + 20, offset=50 * i + 40, emotion="positive",
                     status="accepted") for i in range(59)]
     tl.set_events(events)

@@ -25,14 +25,9 @@ def _events(n: int = 2000) -> list[Event]:
 
 @pytest.fixture
 def timeline(qtbot):
-    from merstudio.gui.timeline import Timeline
+    from gui_fixtures import shown_timeline
 
-    tl = Timeline()
-    qtbot.addWidget(tl)
-    tl.resize(1366, 330)
-    tl.set_video(FRAMES, 30.0)
-    tl.show()
-    qtbot.waitExposed(tl)
+    tl = shown_timeline(qtbot, FRAMES)
     qtbot.wait(20)
     return tl
 

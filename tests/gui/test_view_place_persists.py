@@ -5,24 +5,13 @@ replaced or re-encoded) is fitted to the video; a read-only project restores pla
 from __future__ import annotations
 
 import pytest
-from gui_fixtures import FakeAnalysis, write_video
+from gui_fixtures import shown_window, write_video
 
 from merstudio.gui import commands as C
 from merstudio.gui.places import place_key
 from merstudio.project import Project
 
 pytestmark = pytest.mark.gui
-
-
-def _window(qtbot, qsettings):
-    from merstudio.gui.main_window import MainWindow
-
-    win = MainWindow(qsettings=qsettings, make_analysis=lambda src, settings: FakeAnalysis(src, settings))
-    qtbot.addWidget(win)
-    win.resize(1300, 850)
-    win.show()
-    qtbot.waitExposed(win)
-    return win
 
 
 def _xrange(win) -> tuple[float, float]:
@@ -49,7 +38,7 @@ def test_reopening_the_project_goes_back_to_where_the_coder_was(qtbot, window, q
     assert window.undo_stack.count() == 0  # a view setting, not an edit
     window.close()  # closing keeps the place of the video shown
 
-    win = _window(qtbot, qsettings)
+    win = shown_window(qtbot, qsettings)
     try:
         assert win.ctx.execute(C.OpenProject, path=str(path)), win.errors
         assert win.video.id == first and win.current_frame == 57  # was: frame 0
@@ -70,7 +59,7 @@ def test_a_stored_place_is_fitted_to_the_video(qtbot, window, qsettings, video_p
         n = proj.video(first).frame_count
         proj.set_setting(place_key(first), {"frame": n + 500, "range": [n + 400.0, n + 500.0]})
         proj.set_setting(place_key(second), {"frame": 25, "range": [20.5, 40.5]})
-    win = _window(qtbot, qsettings)
+    win = shown_window(qtbot, qsettings)
     try:
         assert win.ctx.execute(C.OpenProject, path=str(path)), win.errors
         assert win.current_frame == n - 1  # clamped (was: frame 0)
@@ -89,7 +78,7 @@ def test_a_place_that_is_not_one_is_ignored(qtbot, window, qsettings, video_path
     window.shutdown()
     with Project.open(path) as proj:  # a hand-edited file
         proj.set_setting(place_key(first), {"frame": "57", "range": [1, 2]})
-    win = _window(qtbot, qsettings)
+    win = shown_window(qtbot, qsettings)
     try:
         assert win.ctx.execute(C.OpenProject, path=str(path)), win.errors
         assert win.video.id == first and win.current_frame == 0 and not win.errors
@@ -106,7 +95,7 @@ def test_a_read_only_project_restores_places_and_writes_none(qtbot, window, qset
     with Project.open(path, read_only=True) as proj:
         before = {k: proj.get_setting(k) for k in (place_key(first), place_key(second))}
 
-    win = _window(qtbot, qsettings)
+    win = shown_window(qtbot, qsettings)
     try:
         assert win.ctx.execute(C.OpenProject, path=str(path), read_only=True), win.errors
         assert win.project.read_only

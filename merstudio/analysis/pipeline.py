@@ -478,15 +478,22 @@ class Analysis:
             return True
 
         deg = self.turned or 0
+
+        def faces_at(i: int, rgb: np.ndarray) -> list:
+            """The tracked faces of frame i, in the frame's own pixels (found in it turned by `deg`)."""
+            if not deg:
+                return tracker.update(i, rgb)
+            h, w = rgb.shape[:2]
+            return [replace(tf, obs=unturn_observation(tf.obs, deg, w, h)) for tf in tracker.update(i, turn(rgb, deg))]
+
         try:
             for i, rgb in self.source.iter_frames(first, beyond):
                 if halt.is_set():
                     return
                 if stop is not None and i >= stop:  # past a segment's end: only judged, for its last frames' decisions
-                    for tf in tracker.update(i, turn(rgb, deg) if deg else rgb):
-                        obs = unturn_observation(tf.obs, deg, rgb.shape[1], rgb.shape[0]) if deg else tf.obs
+                    for tf in faces_at(i, rgb):
                         for check in checks.values():
-                            check.judge(tf.track_id, i, rgb, obs.landmarks)
+                            check.judge(tf.track_id, i, rgb, tf.obs.landmarks)
                     if not release(i - ahead):
                         return
                     continue
@@ -498,12 +505,7 @@ class Analysis:
                         looker.submit(hands.restart)
                     for check in checks.values():
                         check.restart()
-                if deg:
-                    h, w = rgb.shape[:2]
-                    faces = [replace(tf, obs=unturn_observation(tf.obs, deg, w, h))
-                             for tf in tracker.update(i, turn(rgb, deg))]
-                else:
-                    faces = tracker.update(i, rgb)
+                faces = faces_at(i, rgb)
                 looking = (looker.submit(hands.update, i, rgb, [tf.obs.bbox for tf in faces])
                            if looker is not None and faces else None)
                 items = []

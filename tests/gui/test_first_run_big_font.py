@@ -14,18 +14,14 @@ DARK_WINDOW = "#353535"
 
 
 @pytest.fixture
-def dark_big(qapp):
-    old_font, old_pal = QApplication.font(), QApplication.palette()
-    f = QApplication.font()
-    f.setPointSizeF(16.0)
-    QApplication.setFont(f)
+def dark_big(big_font):
+    old_pal = QApplication.palette()
     pal = QPalette(old_pal)
     for role, colour in ((QPalette.ColorRole.Window, DARK_WINDOW), (QPalette.ColorRole.WindowText, "#e0e0e0"),
                          (QPalette.ColorRole.Base, "#232323"), (QPalette.ColorRole.Text, "#e0e0e0")):
         pal.setColor(role, QColor(colour))
     QApplication.setPalette(pal)
     yield
-    QApplication.setFont(old_font)
     QApplication.setPalette(old_pal)
 
 

@@ -22,6 +22,9 @@ held-out frame folder's clip name: ``held_out_match``) is left out of training t
 Training starts from the parent's weights: AdamW, cosine learning-rate decay, class-balanced sampling and the
 parent's augmentation settings. Batch-norm statistics adapt to the project's videos by default (they are often
 far from the parent's training data: another camera, another flow range); `freeze_norm=True` keeps the parent's.
+
+The events, the `none` windows and the held-out split are chosen in ``merstudio.training.finetune_split`` (their
+names are importable from here too); this module builds the inputs, runs the steps and writes the result.
 """
 
 from __future__ import annotations
@@ -30,12 +33,11 @@ import copy
 import dataclasses
 import datetime as _dt
 import hashlib
-import itertools
 import math
 import re
 import threading
 from collections import Counter
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -46,37 +48,53 @@ import torch
 from merstudio.errors import CheckpointError, InputError
 from merstudio.io import natural_sort_key
 from merstudio.model.columns import NONE_CLASS
-from merstudio.project.events import au_numbers
+from merstudio.training.finetune_split import (
+    DEFAULT_HOLDOUT_FRACTION,
+    MIN_TRAIN_PER_CLASS,
+    SPLIT_SETTING,
+    Item,
+    RunSplit,
+    check_counts,
+    collect_events,
+    group_names,
+    label_key,
+    label_resolver,
+    locked_split,
+    named_groups,
+    none_items,
+    none_windows,
+    parse_holdout,
+    run_split,
+    split_holdout,
+    split_note,
+    store_split,
+    suggest_class_map,
+    trained_events,
+    video_groups,
+)
 from merstudio.training.metrics import compute_metrics
 from merstudio.training.protocols import DataArrays
-from merstudio.training.trainer import TrainingCancelled, TrainSettings, fit_model, predict, seed_everything
+from merstudio.training.trainer import (
+    TrainingCancelled,
+    TrainProgress,
+    TrainSettings,
+    fit_model,
+    predict,
+    seed_everything,
+)
 
-MIN_TRAIN_PER_CLASS = 3  # training events a class needs (after holding out) for fine-tuning to go ahead
-DEFAULT_HOLDOUT_FRACTION = 0.25  # of the videos / subjects
-_MAX_SPLITS = 400  # candidate hold-out sets scored (all of them when there are fewer)
+# the public names, those of finetune_split included (imported from here by the CLI, the dialog and the tests)
+__all__ = [
+    "DEFAULT_HOLDOUT_FRACTION", "MIN_TRAIN_PER_CLASS", "SPLIT_SETTING", "FinetuneResult", "Item", "LossFn",
+    "ProgressFn", "StageFn", "build_inputs", "check_counts", "collect_events", "file_sha256", "finetune",
+    "glob_escape", "group_names", "held_out_match", "label_resolver", "load_mix", "locked_split", "named_groups",
+    "next_version_path", "none_windows", "parse_holdout", "preprocess_settings", "split_holdout", "split_note",
+    "store_split", "suggest_class_map", "trained_events", "video_groups",
+]
 
 ProgressFn = Callable[[int, int], None]
 StageFn = Callable[[str], None]
 LossFn = Callable[[int, int, float], None]  # (epoch 1-based, epochs, mean training loss)
-
-
-@dataclass(frozen=True)
-class Item:
-    """One training/evaluation sample from the project: a coded event, or a `none` window."""
-
-    sample: str  # "event:<id>" or "none:<video id>:<onset>"
-    event_id: int | None
-    video_id: int
-    group: str  # what the hold-out splits by (video id or subject)
-    label: str  # checkpoint class name
-    onset: int
-    apex: int
-    offset: int
-    aus: tuple[int, ...] | None  # None = not AU-coded (AU loss masked)
-    coder: str = ""
-    # the event's face on its onset frame (pixel box from the project's stored landmarks): in a video of several
-    # people the input is built from that person's face, not from whichever face is largest (None: not stored)
-    face_box: tuple[float, float, float, float] | None = None
 
 
 @dataclass
@@ -117,356 +135,6 @@ class FinetuneResult:
 
 def _fmt(x: Any) -> str:
     return "—" if x is None or (isinstance(x, float) and math.isnan(x)) else f"{x:.3f}"
-
-
-# --------------------------------------------------------------------------------------------- events and split
-
-
-def _norm(s: str) -> str:
-    return " ".join(str(s).strip().lower().split())
-
-
-def label_resolver(class_names: Sequence[str], class_map: Any = None) -> Callable[[str], str | None]:
-    """emotion -> checkpoint class name or None. Without a map: the class of the same name (case-insensitive).
-    With a map (merstudio.datasets class map name, JSON file or dict): its lookup in any of its scopes. A coder's
-    project is of no dataset, so a label maps by the first scope that maps it to a class, and is dropped only when
-    no scope does (MEGC2019: SAMM's sadness -> negative, not CASME II's sadness -> dropped)."""
-    by_name = {_norm(c): c for c in class_names}
-    cmap = None
-    if class_map is not None:
-        from merstudio.datasets.classes import class_map as resolve_map
-        from merstudio.datasets.classes import is_unknown
-
-        cmap = resolve_map(class_map)
-        unknown = [c for c in cmap.classes if _norm(c) not in by_name]
-        if unknown:
-            raise InputError(f"class map {cmap.name}: class {', '.join(unknown)} is not one of the model's "
-                             f"classes ({', '.join(class_names)})")
-
-    def resolve(emotion: str) -> str | None:
-        key = _norm(emotion)
-        if not key:
-            return None
-        if cmap is not None:
-            dropped = False
-            for scope in ("project", *cmap.mapping):
-                hit = cmap.lookup(scope, key)
-                if isinstance(hit, str):
-                    return by_name.get(_norm(hit))
-                dropped = dropped or not is_unknown(hit)
-            if dropped:
-                return None
-        return by_name.get(key)
-
-    return resolve
-
-
-def video_groups(project: Any, by: str = "video", where: str = "project") -> dict[int, str]:
-    """{video id: the group the hold-out splits it by}: its id (by video), or its subject (by subject: the
-    ``subject:<id>`` setting, else its file stem). Holding out by subject when no video of the project has a
-    subject set would hold out single videos under another name: refused (InputError, one line)."""
-    from merstudio.project.subjects import video_subject
-
-    videos = project.videos()
-    if by != "subject":
-        return {v.id: str(v.id) for v in videos}
-    named = {v.id: s for v in videos if (s := video_subject(project, v.id)) is not None}
-    if videos and not named:
-        raise InputError(f"{where}: holding out by subject, but no video of the project has a subject set (each "
-                         "video would count as its own subject); set them (the app's Videos dock: right-click > Set "
-                         "subject; or `merstudio project subject PROJECT VIDEO SUBJECT`), or hold out by video")
-    return {v.id: named.get(v.id, Path(v.path).stem) for v in videos}
-
-
-def group_names(project: Any, by: str = "video") -> dict[str, str]:
-    """{group: how to name it to a person}: a video (grouped by video: its id) by its file name, with its id in
-    brackets where two of the project's videos share that name ("clip.mp4 [3]"); a subject is its own name."""
-    if by != "video":
-        return {}
-    videos = project.videos()
-    shared = Counter(v.name for v in videos)
-    return {str(v.id): v.name if shared[v.name] == 1 else f"{v.name} [{v.id}]" for v in videos}
-
-
-def named_groups(groups: Iterable[Any], names: dict[str, str] | None) -> str:
-    """The groups, named for a person (group_names), in their order."""
-    return ", ".join((names or {}).get(str(g), str(g)) for g in groups)
-
-
-def collect_events(project: Any, class_names: Sequence[str], *, by: str = "video",
-                   class_map: Any = None, where: str = "project") -> tuple[list[Item], dict[str, int]]:
-    """The project's accepted events whose emotion maps to a class, as Items (ordered by video, onset), and
-    {emotion: count} of accepted events left out because their emotion is empty or not a class. Holding out by
-    subject with no subject set on any video is refused (video_groups)."""
-    resolve = label_resolver(class_names, class_map)
-    items: list[Item] = []
-    skipped: Counter[str] = Counter()
-    groups = video_groups(project, by, where)
-    for video in project.videos():
-        group = groups.get(video.id, str(video.id))
-        for e in project.events(video.id, status="accepted"):
-            label = resolve(e.emotion)
-            if label is None:
-                skipped[e.emotion or "(no emotion)"] += 1
-                continue
-            aus = tuple(au_numbers(e.aus)) if e.aus else None
-            items.append(Item(f"event:{e.id}", e.id, video.id, group, label, e.onset, e.apex, e.offset, aus,
-                              e.coder, project.face_box(video.id, e.onset, e.face_id)))
-    return items, dict(skipped)
-
-
-def suggest_class_map(class_names: Sequence[str], skipped: dict[str, int]) -> tuple[str, int] | None:
-    """The preset class map that would use the most of the events left out for want of a class (collect_events'
-    `skipped`), and how many: (name, n), or None when no preset uses any."""
-    from merstudio.datasets.classes import class_map_names
-
-    best: tuple[str, int] | None = None
-    for name in class_map_names():
-        if name == "raw":
-            continue
-        try:
-            resolve = label_resolver(class_names, name)
-        except InputError:
-            continue  # its classes are not the model's
-        n = sum(k for emotion, k in skipped.items() if resolve(emotion) is not None)
-        if n and (best is None or n > best[1]):
-            best = (name, n)
-    return best
-
-
-def parse_holdout(holdout: str | float) -> tuple[str, float]:
-    """'video' | 'subject' | 'video:0.3' | 'subject:0.5' | 0.3 (a fraction of the videos) -> (by, fraction)."""
-    bad = InputError(f"--holdout {holdout}: expected video, subject, video:FRACTION, subject:FRACTION or a "
-                     "fraction of the videos (hold-out is by whole videos or subjects, never by frame)")
-    if isinstance(holdout, int | float) and not isinstance(holdout, bool):
-        by, frac = "video", float(holdout)
-    else:
-        text = str(holdout).strip().lower()
-        by, _, f = text.partition(":")
-        if by not in ("video", "subject"):
-            by, f = "video", text
-        try:
-            frac = float(f) if f else DEFAULT_HOLDOUT_FRACTION
-        except ValueError:
-            raise bad from None
-    if not 0.0 < frac < 1.0:
-        raise InputError(f"--holdout {holdout}: the fraction must be between 0 and 1, got {frac}")
-    return by, frac
-
-
-def split_holdout(items: Sequence[Item], fraction: float, *, min_train: int = MIN_TRAIN_PER_CLASS, seed: int = 0,
-                  where: str = "project", by: str = "video",
-                  avoid: set[int] | frozenset[int] = frozenset()) -> tuple[set[str], list[int], list[int]]:
-    """Choose whole groups to hold out: about `fraction` of them (at least one, at least one left), preferring
-    a split where every class keeps >= min_train training events, then one that holds out the fewest events of
-    `avoid` (event ids: the ones the parent model trained on, or that earlier splits held out), then one whose
-    held-out part covers the most classes, then the one closest to `fraction` of the events. Returns (held-out
-    groups, train indices, held-out indices) into `items`. Refuses (InputError) when no split leaves enough
-    training events."""
-    groups = sorted({it.group for it in items}, key=natural_sort_key)
-    if len(groups) < 2:
-        raise InputError(f"{where}: holding out by {by} needs usable events on at least 2 {by}s, found "
-                         f"{len(groups)}; code events on another {by} so the new model can be evaluated")
-    n_hold = max(1, min(len(groups) - 1, round(fraction * len(groups))))
-    labels = sorted({it.label for it in items})
-    per_group = {g: Counter(it.label for it in items if it.group == g) for g in groups}
-    avoided = {g: sum(1 for it in items if it.group == g and it.event_id in avoid) for g in groups}
-    total = Counter(it.label for it in items)
-    rng = np.random.default_rng(seed)
-    n_combos = math.comb(len(groups), n_hold)
-    if n_combos <= _MAX_SPLITS:
-        combos = list(itertools.combinations(groups, n_hold))
-    else:
-        combos = list({tuple(sorted(rng.choice(groups, n_hold, replace=False).tolist(), key=natural_sort_key))
-                       for _ in range(_MAX_SPLITS)})
-        combos.sort()
-    order = rng.permutation(len(combos))  # seeded tie-break
-    best, best_key, best_short = None, None, None
-    for rank, ci in enumerate(order):
-        held = combos[ci]
-        h: Counter[str] = Counter()
-        for g in held:
-            h.update(per_group[g])
-        train = {c: total[c] - h[c] for c in labels}
-        short = min(labels, key=lambda c: (train[c] - min_train, c))
-        valid = train[short] >= min_train
-        n_held = sum(h.values())
-        key = (valid, -sum(avoided[g] for g in held), sum(1 for c in labels if h[c] > 0),
-               -abs(n_held / len(items) - fraction), -rank)
-        if best_key is None or key > best_key:
-            best, best_key, best_short = held, key, (short, train[short])
-    assert best is not None and best_key is not None and best_short is not None
-    if not best_key[0]:
-        c, n = best_short
-        raise InputError(f"{where}: too few events to fine-tune: class '{c}' has {n} accepted event"
-                         f"{'s' if n != 1 else ''} outside the held-out {by}s (need at least {min_train}); "
-                         f"code more '{c}' events on other {by}s")
-    held_set = set(best)
-    train_idx = [i for i, it in enumerate(items) if it.group not in held_set]
-    held_idx = [i for i, it in enumerate(items) if it.group in held_set]
-    return held_set, train_idx, held_idx
-
-
-SPLIT_SETTING = "finetune.split"  # project setting: the locked held-out split and the runs scored on it
-
-
-def _spent(previous: dict[str, Any], items: Sequence[Item], by: str) -> list[dict[str, Any]]:
-    """The splits a project used before a new one is drawn, oldest first: each one's grouping, groups, held-out
-    event ids (recorded since 2026-12-05; for an older record, today's events of its groups when it grouped as
-    `by` does, else unknown) and run count."""
-    held = previous.get("held_events")
-    if not isinstance(held, list):
-        groups = {str(g) for g in previous.get("groups", [])}
-        held = sorted(it.event_id for it in items if it.event_id is not None and it.group in groups) \
-            if previous.get("by") == by else []
-    current = {"by": previous.get("by"), "groups": list(previous.get("groups", [])), "held_events": held,
-               "runs": len(previous.get("runs", []))}
-    return [*(previous.get("spent") or []), current]
-
-
-def locked_split(record: Any, items: Sequence[Item], by: str, *, min_train: int = MIN_TRAIN_PER_CLASS,
-                 where: str = "project", names: dict[str, str] | None = None,
-                 ) -> tuple[set[str], list[int], list[int]] | None:
-    """The held-out split a project locked on its first fine-tuning by `by`, applied to today's events: the
-    same groups stay held out (groups coded since then train). None when there is no lock for `by`. Refuses
-    (InputError) when the locked groups have no usable events left or too few training events remain; `names`
-    (group_names) names the groups there."""
-    if not isinstance(record, dict) or record.get("by") != by or not isinstance(record.get("groups"), list):
-        return None
-    groups = {it.group for it in items}
-    held = {str(g) for g in record["groups"]} & groups
-    fresh = "hold out afresh (--fresh-split, or 'Fresh split' in the dialog)"
-    if not held:
-        raise InputError(f"{where}: none of the locked held-out {by}s ({named_groups(record['groups'], names)}) "
-                         f"has usable events now; {fresh}")
-    if held == groups:
-        raise InputError(f"{where}: every {by} with usable events is in the locked held-out split; code events on "
-                         f"another {by} or {fresh}")
-    train_idx = [i for i, it in enumerate(items) if it.group not in held]
-    held_idx = [i for i, it in enumerate(items) if it.group in held]
-    counts = Counter(items[i].label for i in train_idx)
-    for c in sorted({it.label for it in items}):
-        if counts[c] < min_train:
-            raise InputError(f"{where}: too few events to fine-tune: class '{c}' has {counts[c]} accepted event"
-                             f"{'s' if counts[c] != 1 else ''} outside the locked held-out {by}s (need at least "
-                             f"{min_train}); code more '{c}' events on other {by}s or {fresh}")
-    return held, train_idx, held_idx
-
-
-def trained_events(meta: dict[str, Any], project_path: str | Path) -> set[int]:
-    """The project's events a checkpoint (and the fine-tunings it descends from) trained on; empty for a model
-    trained elsewhere (a checkpoint of another project's events says nothing about this one's ids)."""
-    ft = meta.get("finetune") or {}
-    try:
-        same = Path(str(ft.get("project", ""))).resolve() == Path(project_path).expanduser().resolve()
-    except (OSError, ValueError):
-        same = False
-    if not same:
-        return set()
-    ids = ft.get("trained_events", ft.get("events")) or []
-    return {int(i) for i in ids if isinstance(i, int)}
-
-
-def split_note(record: dict[str, Any], parent_overlap: int = 0, reused: int = 0) -> str:
-    """What to say about held-out scores: on events the parent model trained on (its 'before' score is fit, not
-    held out), on events an earlier, spent split held out (`reused`: its runs were scored on them), and on a split
-    earlier runs were already scored on ('' when none)."""
-    first = (f"{parent_overlap} of these held-out events trained the parent checkpoint (or a fine-tuning it "
-             "descends from): its 'before' score on them is not a held-out score. " if parent_overlap else "")
-    if reused:
-        first += (f"{reused} of these held-out events were held out by an earlier split, whose runs were already "
-                  "scored on them (no split avoids them all): choices made by those scores saw them. ")
-    earlier = record.get("runs", [])[:-1]
-    if not earlier:
-        return first.strip()
-    best = max((r.get("after_uf1") for r in earlier if isinstance(r.get("after_uf1"), float)
-                and not math.isnan(r["after_uf1"])), default=None)
-    return first + (f"These held-out events already scored {len(earlier)} earlier fine-tuning run"
-            f"{'s' if len(earlier) != 1 else ''}" + (f" (best UF1 {best:.3f})" if best is not None else "")
-            + ": picking the best of several runs by them makes its score optimistic. Confirm the chosen "
-            "settings on events coded later, or on a fresh split.")
-
-
-def store_split(project_path: str | Path, record: dict[str, Any]) -> bool:
-    """Write the split record into the project; False when the project cannot be opened for writing now (for
-    example the app holds it: the app then stores the record itself)."""
-    from merstudio.errors import MerstudioError
-    from merstudio.project.store import Project
-
-    try:
-        project = Project.open(Path(project_path).expanduser(), read_only=False, in_use="raise")
-    except (MerstudioError, OSError):
-        return False
-    try:
-        project.set_setting(SPLIT_SETTING, record)
-    except (MerstudioError, OSError):
-        return False
-    finally:
-        project.close()
-    return True
-
-
-def check_counts(items: Sequence[Item], class_names: Sequence[str], min_per_class: int,
-                 where: str = "project", *, skipped: dict[str, int] | None = None, suggest: bool = False) -> None:
-    """Refuse (one line, naming the class and its count) when a class used in the project has too few events,
-    or fewer than two classes are usable. Classes with no events at all are allowed (kept from the parent).
-    `skipped` (collect_events'): the refusal also counts the events left out because their emotion is not a class,
-    and with `suggest` (no class map given) names the preset map that would use them (suggest_class_map)."""
-    counts = Counter(it.label for it in items)
-    real = [c for c in class_names if c != NONE_CLASS]
-    left = _left_out(class_names, skipped or {}, suggest)
-    if not items:
-        raise InputError(f"{where}: no accepted events with an emotion among the model's classes "
-                         f"({', '.join(real)}){left}; accept or code some events first")
-    for c in real:
-        if 0 < counts[c] < min_per_class:
-            raise InputError(f"{where}: too few events to fine-tune: class '{c}' has {counts[c]} accepted "
-                             f"event{'s' if counts[c] != 1 else ''} (need at least {min_per_class}){left}")
-    used = [c for c in real if counts[c]]
-    if len(used) < 2:
-        have = f"only '{used[0]}' ({counts[used[0]]} events)" if used else "none"
-        raise InputError(f"{where}: too few events to fine-tune: events of at least 2 classes are needed, the "
-                         f"project has {have}{left}")
-
-
-def _left_out(class_names: Sequence[str], skipped: dict[str, int], suggest: bool) -> str:
-    """'; N accepted events left out, their emotion naming none of the model's classes (sadness 4, ...)', with the
-    preset map that would use them when `suggest`; '' when none was left out by its name."""
-    named = {k: v for k, v in skipped.items() if k != "(no emotion)"}
-    n = sum(named.values())
-    if not n:
-        return ""
-    text = (f"; {n} accepted event{'s' * (n != 1)} left out, {'their' if n != 1 else 'its'} emotion naming none of "
-            f"the model's classes ({', '.join(f'{k} {v}' for k, v in sorted(named.items()))})")
-    hint = suggest_class_map(class_names, named) if suggest else None
-    return text + (f"; the class map {hint[0]} (--classes {hint[0]}) would use {hint[1]} of them" if hint else "")
-
-
-def none_windows(busy: Sequence[tuple[int, int]], frame_count: int, length: int, n: int,
-                 margin: int) -> list[int]:
-    """Onsets of up to n windows [onset, onset + length] lying at least `margin` frames away from every busy
-    interval (onset, offset), spread evenly over the free frames of the video."""
-    if n <= 0 or frame_count <= length:
-        return []
-    free = np.ones(frame_count - length, dtype=bool)  # candidate onsets
-    for a, b in busy:
-        lo = max(0, a - margin - length)
-        hi = min(len(free), b + margin + 1)
-        if lo < hi:
-            free[lo:hi] = False
-    cand = np.flatnonzero(free)
-    if len(cand) == 0:
-        return []
-    if len(cand) <= n:
-        picks = cand
-    else:
-        picks = cand[np.round(np.linspace(0, len(cand) - 1, n + 2)[1:-1]).astype(int)]
-    # windows of one video should not overlap each other either
-    out: list[int] = []
-    for p in picks.tolist():
-        if not out or p - out[-1] > length:
-            out.append(int(p))
-    return out
 
 
 # --------------------------------------------------------------------------------------------- inputs
@@ -595,13 +263,13 @@ def load_mix(spec: str, class_names: Sequence[str], prep: Any, aus: Sequence[int
     data, info = load_arrays(spec, classes=cls, input_kind=modality, size=prep.size, steps=prep.T, spacing=prep.spacing,
                              flow=prep.flow, aus=list(aus), cache_dir=cache_dir, framing=prep.framing, log=log,
                              options=options, option_flags="--mix-", on_samples=listed.append)
-    index = {_norm(c): i for i, c in enumerate(class_names)}
+    index = {label_key(c): i for i, c in enumerate(class_names)}
     remap = []
     for c in info["class_names"]:
-        if _norm(c) not in index:
+        if label_key(c) not in index:
             raise InputError(f"{spec}: class '{c}' of the mixed data is not one of the model's classes "
                              f"({', '.join(class_names)}); give a class map that maps onto them")
-        remap.append(index[_norm(c)])
+        remap.append(index[label_key(c)])
     data.y = np.asarray(remap, dtype=np.int64)[data.y]
     left: Counter[str] = Counter()
     if (held_out or held_videos) and len(data):
@@ -613,9 +281,6 @@ def load_mix(spec: str, class_names: Sequence[str], prep: Any, aus: Sequence[int
     data.subjects = np.array([f"mix:{s}" for s in data.subjects], dtype=object)
     data.samples = np.array([f"mix:{s}" for s in data.samples], dtype=object)
     return data, dict(left)
-
-
-# --------------------------------------------------------------------------------------------- training
 
 
 # --------------------------------------------------------------------------------------------- files
@@ -652,7 +317,7 @@ def glob_escape(s: str) -> str:
     return re.sub(r"([*?\[])", r"[\1]", s)
 
 
-# --------------------------------------------------------------------------------------------- main entry
+# --------------------------------------------------------------------------------------------- the steps
 
 
 def _as_cancel(cancel: Callable[[], bool] | threading.Event | None) -> Callable[[], bool] | None:
@@ -661,10 +326,305 @@ def _as_cancel(cancel: Callable[[], bool] | threading.Event | None) -> Callable[
     return cancel
 
 
+def _check_cancel(cancel: Callable[[], bool] | None) -> None:
+    """Stop between steps when asked (TrainingCancelled): nothing is written then."""
+    if cancel is not None and cancel():
+        raise TrainingCancelled("fine-tuning cancelled")
+
+
 def _metrics(y: np.ndarray, probs: np.ndarray, class_names: Sequence[str]) -> dict[str, Any]:
     m = compute_metrics(y, probs.argmax(1), list(class_names))
     m.pop("per_dataset", None)
     return m
+
+
+@dataclass
+class _Parent:
+    """The checkpoint a run starts from, and the input settings its inputs are rebuilt with."""
+
+    path: Path  # as given (user expanded)
+    model: Any  # MENet
+    meta: dict[str, Any]
+    class_names: list[str]
+    prep: Any  # PreprocessSettings
+
+    @property
+    def cfg(self) -> Any:
+        return self.model.cfg
+
+
+def _load_parent(ckpt: Path) -> _Parent:
+    """The parent checkpoint; refused (CheckpointError) when its inputs cannot be rebuilt from video."""
+    from merstudio.model.checkpoint import load_checkpoint
+
+    model, meta = load_checkpoint(ckpt)
+    return _Parent(ckpt, model, meta, list(model.cfg.class_names), preprocess_settings(meta, model.cfg, str(ckpt)))
+
+
+def _mix_options(options: Any, mix_with: str | None, mix_classes: Any, class_names: Sequence[str]) -> Any:
+    """The loader options of the mixed dataset (a LoadOptions), checked now: an option the --mix dataset's kind
+    does not read fails before any work, not after the inputs are built."""
+    from merstudio.datasets import LoadOptions
+
+    mix_opts = options if options is not None else LoadOptions()
+    if mix_opts.given():
+        if not mix_with:
+            raise InputError(f"{mix_opts.flags('--mix-')}: loader options of --mix: give --mix DATA too")
+        from merstudio.training.data import parse_data_spec
+
+        mix_cls = mix_classes if mix_classes is not None else ",".join(c for c in class_names if c != NONE_CLASS)
+        mix_opts.check(parse_data_spec(mix_with)[0], mix_cls, "--mix-")
+    return mix_opts
+
+
+@dataclass
+class _Plan:
+    """What a run trains and is scored on, read from the project before any input is built."""
+
+    items: list[Item]  # the accepted events with a class (collect_events)
+    skipped: dict[str, int]  # emotion -> accepted events left out
+    split: RunSplit
+    none_items: list[Item]  # `none` windows, on both sides of the split
+    parent_trained: set[int]  # the project's events the parent (and the fine-tunings it descends from) trained on
+    names: dict[str, str]  # the split's groups, named for a person (group_names)
+    video_names: dict[str, str]  # the videos, named for a person
+    paths: dict[int, Path]  # where each video with events is now
+    fps: dict[int, float]
+    held_paths: list[Path]  # where the held-out videos' frames are (read for mix_with only) ...
+    held_records: list[Any]  # ... and their project records
+
+    def train_items(self) -> list[Item]:
+        """The training samples: the events outside the held-out groups, then their `none` windows."""
+        return ([self.items[i] for i in self.split.train_idx]
+                + [it for it in self.none_items if it.group not in self.split.groups])
+
+    def held_items(self) -> list[Item]:
+        """The held-out samples, in the same order."""
+        return ([self.items[i] for i in self.split.held_idx]
+                + [it for it in self.none_items if it.group in self.split.groups])
+
+    def summary(self, by: str) -> str:
+        """What the run uses and holds out, in a line for the log."""
+        counts = ", ".join(f"{c} {n}" for c, n in sorted(Counter(i.label for i in self.items).items()))
+        return (f"{len(self.items)} events ({counts}) + {len(self.none_items)} '{NONE_CLASS}' windows; holding out "
+                f"{by} {named_groups(sorted(self.split.groups, key=natural_sort_key), self.names)}")
+
+
+def _read_project(ppath: Path, parent: _Parent, *, by: str, fraction: float, seed: int, fresh_split: bool,
+                  min_per_class: int, class_map: Any, none_per_video: int | None, mix_with: str | None,
+                  say: Callable[..., Any]) -> _Plan:
+    """Everything a run needs from the project, in one opening of it: the usable events (refused when too few:
+    check_counts), the held-out split (run_split: the locked one, else a new draw), where the videos are, where
+    the held-out videos' frames are (for mix_with) and the `none` windows (when the model has that class)."""
+    from merstudio.project.store import Project
+
+    where, class_names = str(ppath), parent.class_names
+    project = Project.open(ppath)
+    try:
+        items, skipped = collect_events(project, class_names, by=by, class_map=class_map, where=where)
+        check_counts(items, class_names, min_per_class, where, skipped=skipped, suggest=class_map is None)
+        parent_trained = trained_events(parent.meta, ppath)
+        names = group_names(project, by)  # the messages name videos by file name, not by id
+        split = run_split(project, items, by, fraction, seed=seed, fresh=fresh_split, min_train=min_per_class,
+                          avoid=parent_trained, names=names, where=where, say=say)
+        videos = {v.id: v for v in project.videos()}
+        paths = _video_paths(project, sorted({it.video_id for it in items}), videos, where)
+        held_paths, held_records = (_held_out_frames(project, by, split.groups, videos, paths, where) if mix_with
+                                    else ([], []))
+        none = (none_items(project, items, split.train_idx, videos, per_video=none_per_video,
+                           min_per_class=min_per_class) if NONE_CLASS in class_names else [])
+        return _Plan(items, skipped, split, none, parent_trained, names, group_names(project, "video"), paths,
+                     {vid: videos[vid].fps for vid in paths}, held_paths, held_records)
+    finally:
+        project.close()
+
+
+def _video_paths(project: Any, video_ids: Sequence[int], videos: dict[int, Any], where: str) -> dict[int, Path]:
+    """Where each video is now (a moved one found by the project); a missing one is refused, saying why."""
+    paths: dict[int, Path] = {}
+    for vid in video_ids:
+        found = project.locate_video(vid)
+        if found is None:
+            raise InputError(f"{where}: video {videos[vid].path} (id {vid}): {project.missing_reason(vid)}; "
+                             "relocate it in the app or put it beside the project")
+        paths[vid] = found
+    return paths
+
+
+def _held_out_frames(project: Any, by: str, groups: set[str], videos: dict[int, Any], paths: dict[int, Path],
+                     where: str) -> tuple[list[Path], list[Any]]:
+    """Where the held-out videos' frames are (every video of a held-out group, events or not; where it is now
+    and where the project recorded it), and their project records: a mixed sample taken from them is left out of
+    training (held_out_match)."""
+    held_paths: list[Path] = []
+    held_records: list[Any] = []
+    for vid, group in video_groups(project, by, where).items():
+        if group in groups:
+            held_records.append(videos[vid])
+            held_paths.append(Path(videos[vid].path))
+            now = paths.get(vid) or project.locate_video(vid)
+            if now is not None:
+                held_paths.append(Path(now))
+    return held_paths, held_records
+
+
+def _build_arrays(train_items: Sequence[Item], held_items: Sequence[Item], plan: _Plan, parent: _Parent, *,
+                  cache_dir: str | Path | None, progress: ProgressFn | None, cancel: Callable[[], bool] | None,
+                  where: str) -> tuple[DataArrays, DataArrays]:
+    """The network inputs of the training and the held-out samples, built in one pass (one progress count) and
+    handed back as copies: the training loop gets `train` only, and nothing it holds refers to the held-out rows."""
+    items = [*train_items, *held_items]
+    X = build_inputs(items, plan.paths, plan.fps, parent.prep, cache_dir=cache_dir, progress=progress,
+                     cancel=cancel, where=where)
+    data = _arrays(items, X, parent.class_names, parent.cfg.aus)
+    train = data.subset(np.arange(len(train_items)))
+    held = data.subset(np.arange(len(train_items), len(items)))
+    leaked = set(train.samples.tolist()) & set(held.samples.tolist())
+    leaked_groups = set(train.subjects.tolist()) & set(held.subjects.tolist())
+    if leaked or leaked_groups:  # cannot happen by construction; a guard against future edits
+        raise RuntimeError(f"held-out samples in the training data: {sorted(leaked | leaked_groups)[:5]}")
+    return train, held
+
+
+def _mix_in(train: DataArrays, mix_with: str, parent: _Parent, plan: _Plan, *, classes: Any, options: Any,
+            cache_dir: str | Path | None, say: Callable[..., Any]) -> tuple[DataArrays, int, int]:
+    """`train` with the mixed dataset appended (load_mix), less its samples taken from a held-out video; and how
+    many mixed samples are trained on and how many were left out (said, with why)."""
+    mix, left = load_mix(mix_with, parent.class_names, parent.prep, parent.cfg.aus, classes=classes,
+                         cache_dir=cache_dir, log=say, held_out=plan.held_paths, held_videos=plan.held_records,
+                         options=options)
+    n_mix, n_held = len(mix), sum(left.values())
+    if n_held:
+        how = ", ".join(f"{left[k]} {what}" for k, what in (("path", "the same file or frame folder"),
+                                                             ("copy", "a copy of one"),
+                                                             ("clip", "the same clip name")) if left.get(k))
+        say(f"--mix {mix_with}: left out {n_held} sample{'s' * (n_held != 1)} taken from the held-out "
+            f"video(s) ({how}); training on the other {n_mix}")
+    return _concat(train, mix), n_mix, n_held
+
+
+def _train_settings(parent: _Parent, *, epochs: int, lr: float, batch_size: int, seed: int,
+                    device: str) -> TrainSettings:
+    """The parent's training settings (augmentation, sampling, averaging) with this run's epochs, lr, batch size,
+    seed and device, and none of what a few events cannot use: no inner validation, warm-up or mixup."""
+    stored = parent.meta.get("training")
+    settings = TrainSettings.from_dict({**TrainSettings().to_dict(), **(stored if isinstance(stored, dict) else {})})
+    return dataclasses.replace(settings, epochs=int(epochs), lr=float(lr), batch_size=int(batch_size),
+                               seed=int(seed), device=device, val_fraction=0.0, warmup_epochs=0, mixup=0.0,
+                               # predicts as its parent does (flip-averaged or not): before/after compare alike
+                               tta_flip=getattr(parent.model, "tta_flip", None) is not None)
+
+
+def _au_prior(parent: _Parent, train: DataArrays) -> torch.Tensor | None:
+    """The AU -> class prior of the consistency loss: the parent's own, else one estimated from the training rows;
+    None when the model has no such loss."""
+    cfg = parent.cfg
+    if not (cfg.use_au and cfg.w_consistency > 0):
+        return None
+    stored = parent.meta.get("prior")
+    if stored is not None and np.asarray(stored).shape == (len(cfg.aus), cfg.n_classes):
+        return torch.tensor(np.asarray(stored, dtype=np.float32))
+    from merstudio.model.priors import estimate_prior
+
+    return estimate_prior(train.au, train.y, train.au_mask, cfg)
+
+
+def _train(parent_model: Any, train: DataArrays, settings: TrainSettings, prior: torch.Tensor | None, *,
+           freeze_norm: bool, cancel: Callable[[], bool] | None, progress: ProgressFn | None,
+           loss_callback: LossFn | None) -> tuple[Any, list[dict[str, Any]]]:
+    """A copy of the parent trained on `train` through the one epoch loop (trainer.fit_model), and its history;
+    progress(epoch, epochs) and loss_callback(epoch, epochs, loss) follow every epoch."""
+    model = copy.deepcopy(parent_model)
+
+    def on_epoch(p: TrainProgress) -> None:
+        if loss_callback is not None:
+            loss_callback(p.epoch, p.epochs, p.loss)
+        if progress is not None:
+            progress(p.epoch, p.epochs)
+
+    # the seed decides everything random in training (dropout and MixStyle draw from torch's global generator):
+    # the same seed and data give the same weights, as in trainer.train_fold
+    seed_everything(settings.seed)
+    history = fit_model(model, train, settings, prior, freeze_norm=freeze_norm, cancel=cancel, progress=on_epoch,
+                        cancel_message="fine-tuning cancelled")
+    return model, history
+
+
+def _event_ids(items: Sequence[Item]) -> list[int]:
+    """The project event ids among the samples (a `none` window has none), sorted."""
+    return sorted(it.event_id for it in items if it.event_id is not None)
+
+
+def _holdout_info(held_items: Sequence[Item], held: DataArrays, held_events: list[int], plan: _Plan, by: str,
+                  fraction: float, class_names: Sequence[str]) -> dict[str, Any]:
+    """The held-out set as the result and the new checkpoint record it: its groups, videos, events, samples and
+    their labels."""
+    videos = sorted({it.video_id for it in held_items})
+    return {"by": by, "fraction": fraction, "groups": sorted(plan.split.groups, key=natural_sort_key),
+            "videos": videos, "video_names": [plan.video_names[str(v)] for v in videos],
+            "events": held_events, "n": len(held),
+            "samples": held.samples.tolist(), "labels": [class_names[k] for k in held.y],
+            "n_none": int(sum(1 for it in held_items if it.event_id is None))}
+
+
+def _checkpoint_meta(result: FinetuneResult, parent: _Parent, parent_hash: str, ppath: Path,
+                     settings: TrainSettings, prior: torch.Tensor | None, *, parent_trained: set[int],
+                     n_none_train: int, mix_with: str | None, mix_opts: Any, freeze_norm: bool) -> dict[str, Any]:
+    """The new checkpoint's metadata: the parent's, less what describes the parent's own file, plus its lineage,
+    the run's training settings, the held-out metrics, and the fine-tuning record (events, coders, split, before
+    and after, mixed data, history)."""
+    summary = lambda m: {k: m[k] for k in ("uf1", "uar", "accuracy", "n", "per_class", "confusion")}  # noqa: E731
+    before, after, ckpt = result.before, result.after, parent.path
+    meta = {k: v for k, v in parent.meta.items()
+            if k not in ("model_config", "n_parameters", "merstudio_version", "created", "format_version")}
+    meta.update({
+        "parent": str(ckpt.resolve()),
+        "parent_sha256": parent_hash,
+        "lineage": [*(parent.meta.get("lineage") or []),
+                    {"path": str(ckpt.resolve()), "sha256": parent_hash, "created": parent.meta.get("created")}],
+        "training": settings.to_dict(),
+        "metrics": {"protocol": f"fine-tuning hold-out by {result.holdout['by']} ({result.holdout['n']} samples)",
+                    "uf1": after["uf1"], "uar": after["uar"], "accuracy": after["accuracy"], "n": after["n"],
+                    "before_uf1": before["uf1"], "before_uar": before["uar"]},
+        "finetune": {
+            "project": str(ppath.resolve()),
+            "created": _dt.datetime.now(_dt.UTC).isoformat(timespec="seconds"),
+            "events": result.train_events,
+            # with the fine-tunings this one descends from (same project): what a later run must not score on
+            "trained_events": sorted(parent_trained | set(result.train_events)),
+            "coders": result.coders,
+            "train_counts": result.train_counts,
+            "holdout": result.holdout,
+            "holdout_counts": result.holdout_counts,
+            "before": summary(before),
+            "after": summary(after),
+            "skipped_labels": result.skipped,
+            "n_none_train": n_none_train,
+            "mix": {"spec": mix_with, "n": result.n_mix, "left_out_held_out": result.n_mix_held_out,
+                    **({"loader_options": mix_opts.given()} if mix_opts.given() else {})} if mix_with else None,
+            "epochs": settings.epochs,
+            "lr": settings.lr,
+            "freeze_norm": bool(freeze_norm),
+            "history": result.history,
+        },
+    })
+    if prior is not None:
+        meta["prior"] = prior.cpu().numpy().tolist()
+    return meta
+
+
+def _with_run(record: dict[str, Any], out: Path, meta: dict[str, Any], result: FinetuneResult,
+              mix: Any) -> dict[str, Any]:
+    """The project's split record with this run added (`mix`: how the mixed data was read, or None)."""
+    ft = meta["finetune"]
+    return {**record, "runs": [*record.get("runs", []), {
+        "created": ft["created"], "checkpoint": str(out), "parent_sha256": meta["parent_sha256"],
+        "epochs": ft["epochs"], "lr": ft["lr"], "freeze_norm": ft["freeze_norm"], "mix": mix,
+        "n_held_out": result.holdout["n"], "before_uf1": result.before["uf1"], "after_uf1": result.after["uf1"],
+        "after_uar": result.after["uar"]}]}
+
+
+# --------------------------------------------------------------------------------------------- main entry
 
 
 def finetune(project_path: str | Path, checkpoint_path: str | Path, out_path: str | Path | None = None, *,
@@ -690,255 +650,64 @@ def finetune(project_path: str | Path, checkpoint_path: str | Path, out_path: st
     spends the held-out events, the result's split_note says so from the second run on; fresh_split draws a
     new split (new seed) and starts a new record. mix_options (merstudio.datasets.LoadOptions): how the mix_with
     dataset is read (--mix-modality VIS, ...), as `merstudio train` reads --data with --modality VIS."""
-    from merstudio.model.checkpoint import load_checkpoint, save_checkpoint
-    from merstudio.project.store import Project
+    from merstudio.model.checkpoint import save_checkpoint
 
     cancel_fn = _as_cancel(cancel)
     say = log or (lambda *a, **k: None)
     stage_fn = stage or (lambda name: None)
     if epochs < 1 or lr <= 0 or batch_size < 1 or min_per_class < 1:
         raise InputError("fine-tuning needs epochs >= 1, lr > 0, batch size >= 1 and min-per-class >= 1")
-    ckpt = Path(checkpoint_path).expanduser()
-    parent_model, parent_meta = load_checkpoint(ckpt)
-    cfg = parent_model.cfg
-    class_names = list(cfg.class_names)
-    prep = preprocess_settings(parent_meta, cfg, str(ckpt))
+    parent = _load_parent(Path(checkpoint_path).expanduser())
+    class_names = parent.class_names
     by, fraction = parse_holdout(holdout)
-    from merstudio.datasets import LoadOptions
-
-    mix_opts = mix_options if mix_options is not None else LoadOptions()
-    if mix_opts.given():  # an option the --mix dataset's kind does not read fails now, not after the inputs
-        if not mix_with:
-            raise InputError(f"{mix_opts.flags('--mix-')}: loader options of --mix: give --mix DATA too")
-        from merstudio.training.data import parse_data_spec
-
-        mix_cls = mix_classes if mix_classes is not None else ",".join(c for c in class_names if c != NONE_CLASS)
-        mix_opts.check(parse_data_spec(mix_with)[0], mix_cls, "--mix-")
+    mix_opts = _mix_options(mix_options, mix_with, mix_classes, class_names)
     ppath = Path(project_path).expanduser()
-    where = str(ppath)
-
-    project = Project.open(ppath)
-    try:
-        items, skipped = collect_events(project, class_names, by=by, class_map=class_map, where=where)
-        check_counts(items, class_names, min_per_class, where, skipped=skipped, suggest=class_map is None)
-        previous = project.get_setting(SPLIT_SETTING)
-        parent_trained = trained_events(parent_meta, ppath)
-        names = group_names(project, by)  # the messages name videos by file name, not by id
-        locked = None if fresh_split else locked_split(previous, items, by, min_train=min_per_class, where=where,
-                                                       names=names)
-        reused = 0
-        if locked is not None:
-            held_groups, train_idx, held_idx = locked
-            record: dict[str, Any] = dict(previous)
-            if abs(float(previous.get("fraction", fraction)) - fraction) > 1e-9:
-                say(f"holding out the project's locked {by} split (fraction {previous.get('fraction')}), not a new "
-                    f"one of fraction {fraction}")
-        else:
-            split_seed = seed
-            had = isinstance(previous, dict) and isinstance(previous.get("groups"), list)
-            if fresh_split and had and previous.get("by") == by:
-                split_seed = int(previous.get("seed", seed)) + 1  # another draw than the spent one
-            # a new split (fresh, or by another grouping) keeps what earlier ones spent, and avoids holding it out
-            # again where it can, as it avoids the events the parent model trained on
-            spent = _spent(previous, items, by) if had else []
-            spent_events = {e for s in spent for e in s.get("held_events", [])}
-            held_groups, train_idx, held_idx = split_holdout(items, fraction, min_train=min_per_class,
-                                                             seed=split_seed, where=where, by=by,
-                                                             avoid=parent_trained | spent_events)
-            record = {"by": by, "fraction": fraction, "seed": split_seed,
-                      "groups": sorted(held_groups, key=natural_sort_key),
-                      "held_events": sorted(e for i in held_idx if (e := items[i].event_id) is not None),
-                      "created": _dt.datetime.now(_dt.UTC).isoformat(timespec="seconds"), "runs": [],
-                      "spent": spent}
-            if had:
-                last = spent[-1]
-                reused = len(spent_events & set(record["held_events"]))
-                say(f"drew a new hold-out by {by}: {named_groups(record['groups'], names)}; the earlier split "
-                    f"({last['by']} {named_groups(last['groups'], group_names(project, str(last['by'])))}, "
-                    f"{last['runs']} run(s) scored on it) stays recorded as "
-                    "spent" + (f"; {reused} of the new held-out events were held out before (no split avoids them "
-                               "all): earlier choices already saw them" if reused else ""))
-        video_ids = sorted({it.video_id for it in items})
-        videos = {v.id: v for v in project.videos()}
-        paths: dict[int, Path] = {}
-        for vid in video_ids:
-            found = project.locate_video(vid)
-            if found is None:
-                raise InputError(f"{where}: video {videos[vid].path} (id {vid}): {project.missing_reason(vid)}; "
-                                 "relocate it in the app or put it beside the project")
-            paths[vid] = found
-        fps = {vid: videos[vid].fps for vid in video_ids}
-        video_names = group_names(project, "video")
-        # Where the held-out videos' frames are (every video of a held-out group, events or not; where it is now
-        # and where the project recorded it): a mixed sample taken from them is left out of training.
-        held_paths: list[Path] = []
-        held_records: list[Any] = []
-        for vid, group in (video_groups(project, by, where).items() if mix_with else ()):  # only --mix reads them
-            if group in held_groups:
-                held_records.append(videos[vid])
-                held_paths.append(Path(videos[vid].path))
-                now = paths.get(vid) or project.locate_video(vid)
-                if now is not None:
-                    held_paths.append(Path(now))
-        # `none` windows from the same videos, away from every event (any status): they follow their video's side
-        # of the split like the events do.
-        none_items: list[Item] = []
-        if NONE_CLASS in class_names:
-            real_counts = Counter(items[i].label for i in train_idx)
-            lengths = [max(1, it.apex - it.onset) for it in items]
-            length = int(np.median(lengths))
-            per_video = none_per_video
-            if per_video is None:
-                target = int(np.median([n for c, n in real_counts.items() if c != NONE_CLASS] or [min_per_class]))
-                n_train_videos = len({items[i].video_id for i in train_idx}) or 1
-                per_video = max(1, math.ceil(target / n_train_videos))
-            for vid in video_ids:
-                busy = [(e.onset, e.offset) for e in project.events(vid)]
-                margin = max(length, round(0.5 * fps[vid]))
-                group = next(it.group for it in items if it.video_id == vid)
-                spans = project.face_spans(vid)  # a window of no expression: the face seen most, as the app shows
-                main = max(spans, key=lambda f: spans[f][2]) if spans else None
-                for on in none_windows(busy, videos[vid].frame_count, length, per_video, margin):
-                    box = project.face_box(vid, on, main) if main is not None else None
-                    none_items.append(Item(f"none:{vid}:{on}", None, vid, group, NONE_CLASS, on, on + length,
-                                           on + length, None, "", box))
-    finally:
-        project.close()
-
-    all_items = [items[i] for i in train_idx] + [it for it in none_items if it.group not in held_groups]
-    n_train_items = len(all_items)
-    all_items += [items[i] for i in held_idx] + [it for it in none_items if it.group in held_groups]
-    say(f"{len(items)} events ({', '.join(f'{c} {n}' for c, n in sorted(Counter(i.label for i in items).items()))})"
-        f" + {len(none_items)} '{NONE_CLASS}' windows; holding out {by} "
-        f"{named_groups(sorted(held_groups, key=natural_sort_key), names)}")
+    plan = _read_project(ppath, parent, by=by, fraction=fraction, seed=seed, fresh_split=fresh_split,
+                         min_per_class=min_per_class, class_map=class_map, none_per_video=none_per_video,
+                         mix_with=mix_with, say=say)
+    train_items, held_items = plan.train_items(), plan.held_items()
+    say(plan.summary(by))
 
     stage_fn("inputs")
-    X = build_inputs(all_items, paths, fps, prep, cache_dir=cache_dir, progress=progress, cancel=cancel_fn,
-                     where=where)
-    data = _arrays(all_items, X, class_names, cfg.aus)
-    # Copies: the training loop gets `train` only, and nothing it holds refers to the held-out rows.
-    train = data.subset(np.arange(n_train_items))
-    held = data.subset(np.arange(n_train_items, len(all_items)))
-    del data, X
-    leaked = set(train.samples.tolist()) & set(held.samples.tolist())
-    leaked_groups = set(train.subjects.tolist()) & set(held.subjects.tolist())
-    if leaked or leaked_groups:  # cannot happen by construction; a guard against future edits
-        raise RuntimeError(f"held-out samples in the training data: {sorted(leaked | leaked_groups)[:5]}")
+    train, held = _build_arrays(train_items, held_items, plan, parent, cache_dir=cache_dir, progress=progress,
+                                cancel=cancel_fn, where=str(ppath))
     n_mix = n_mix_held = 0
     if mix_with:
-        mix, left = load_mix(mix_with, class_names, prep, cfg.aus, classes=mix_classes, cache_dir=cache_dir,
-                             log=say, held_out=held_paths, held_videos=held_records, options=mix_opts)
-        n_mix, n_mix_held = len(mix), sum(left.values())
-        if n_mix_held:
-            how = ", ".join(f"{left[k]} {what}" for k, what in (("path", "the same file or frame folder"),
-                                                                 ("copy", "a copy of one"),
-                                                                 ("clip", "the same clip name")) if left.get(k))
-            say(f"--mix {mix_with}: left out {n_mix_held} sample{'s' * (n_mix_held != 1)} taken from the held-out "
-                f"video(s) ({how}); training on the other {n_mix}")
-        train = _concat(train, mix)
+        train, n_mix, n_mix_held = _mix_in(train, mix_with, parent, plan, classes=mix_classes, options=mix_opts,
+                                           cache_dir=cache_dir, say=say)
 
-    if cancel_fn is not None and cancel_fn():
-        raise TrainingCancelled("fine-tuning cancelled")
+    _check_cancel(cancel_fn)
     stage_fn("before")
-    before = _metrics(held.y, predict(parent_model, held.X)[0], class_names)
-
-    stored_settings = parent_meta.get("training")
-    base_settings = stored_settings if isinstance(stored_settings, dict) else {}
-    settings = TrainSettings.from_dict({**TrainSettings().to_dict(), **base_settings})
-    settings = dataclasses.replace(settings, epochs=int(epochs), lr=float(lr), batch_size=int(batch_size),
-                                   seed=int(seed), device=device, val_fraction=0.0, warmup_epochs=0, mixup=0.0,
-                                   # predicts as its parent does (flip-averaged or not): before/after compare alike
-                                   tta_flip=getattr(parent_model, "tta_flip", None) is not None)
-    prior = None
-    if cfg.use_au and cfg.w_consistency > 0:
-        stored = parent_meta.get("prior")
-        if stored is not None and np.asarray(stored).shape == (len(cfg.aus), cfg.n_classes):
-            prior = torch.tensor(np.asarray(stored, dtype=np.float32))
-        else:
-            from merstudio.model.priors import estimate_prior
-
-            prior = estimate_prior(train.au, train.y, train.au_mask, cfg)
-    model = copy.deepcopy(parent_model)
+    before = _metrics(held.y, predict(parent.model, held.X)[0], class_names)
+    settings = _train_settings(parent, epochs=epochs, lr=lr, batch_size=batch_size, seed=seed, device=device)
+    prior = _au_prior(parent, train)
     stage_fn("training")
-
-    def on_epoch(epoch: int, total: int, loss: float) -> None:
-        if loss_callback is not None:
-            loss_callback(epoch, total, loss)
-        if progress is not None:
-            progress(epoch, total)
-
-    # the seed decides everything random in training (dropout and MixStyle draw from torch's global generator):
-    # the same seed and data give the same weights, as in trainer.train_fold
-    seed_everything(settings.seed)
-    history = fit_model(model, train, settings, prior, freeze_norm=freeze_norm, cancel=cancel_fn,
-                        progress=lambda p: on_epoch(p.epoch, p.epochs, p.loss),
-                        cancel_message="fine-tuning cancelled")
+    model, history = _train(parent.model, train, settings, prior, freeze_norm=freeze_norm, cancel=cancel_fn,
+                            progress=progress, loss_callback=loss_callback)
     stage_fn("after")
     model.cpu()
     after = _metrics(held.y, predict(model, held.X, device="cpu")[0], class_names)
 
-    if cancel_fn is not None and cancel_fn():
-        raise TrainingCancelled("fine-tuning cancelled")
+    _check_cancel(cancel_fn)
     stage_fn("saving")
-    out = Path(out_path).expanduser() if out_path is not None else next_version_path(ckpt, ppath.parent)
-    train_events = sorted(it.event_id for it in all_items[:n_train_items] if it.event_id is not None)
-    held_events = sorted(it.event_id for it in all_items[n_train_items:] if it.event_id is not None)
-    coders = sorted({it.coder for it in all_items[:n_train_items] if it.event_id is not None and it.coder})
-    held_videos = sorted({it.video_id for it in all_items[n_train_items:]})
-    train_counts = dict(Counter(class_names[k] for k in train.y))
-    held_counts = dict(Counter(class_names[k] for k in held.y))
-    holdout_info = {"by": by, "fraction": fraction, "groups": sorted(held_groups, key=natural_sort_key),
-                    "videos": held_videos, "video_names": [video_names[str(v)] for v in held_videos],
-                    "events": held_events, "n": len(held),
-                    "samples": held.samples.tolist(), "labels": [class_names[k] for k in held.y],
-                    "n_none": int(sum(1 for it in all_items[n_train_items:] if it.event_id is None))}
-    parent_hash = file_sha256(ckpt)
-    summary = lambda m: {k: m[k] for k in ("uf1", "uar", "accuracy", "n", "per_class", "confusion")}  # noqa: E731
-    meta = {k: v for k, v in parent_meta.items()
-            if k not in ("model_config", "n_parameters", "merstudio_version", "created", "format_version")}
-    meta.update({
-        "parent": str(ckpt.resolve()),
-        "parent_sha256": parent_hash,
-        "lineage": [*(parent_meta.get("lineage") or []),
-                    {"path": str(ckpt.resolve()), "sha256": parent_hash, "created": parent_meta.get("created")}],
-        "training": settings.to_dict(),
-        "metrics": {"protocol": f"fine-tuning hold-out by {by} ({len(held)} samples)", "uf1": after["uf1"],
-                    "uar": after["uar"], "accuracy": after["accuracy"], "n": after["n"],
-                    "before_uf1": before["uf1"], "before_uar": before["uar"]},
-        "finetune": {
-            "project": str(ppath.resolve()),
-            "created": _dt.datetime.now(_dt.UTC).isoformat(timespec="seconds"),
-            "events": train_events,
-            # with the fine-tunings this one descends from (same project): what a later run must not score on
-            "trained_events": sorted(parent_trained | set(train_events)),
-            "coders": coders,
-            "train_counts": train_counts,
-            "holdout": holdout_info,
-            "holdout_counts": held_counts,
-            "before": summary(before),
-            "after": summary(after),
-            "skipped_labels": skipped,
-            "n_none_train": int(sum(1 for it in all_items[:n_train_items] if it.event_id is None)),
-            "mix": {"spec": mix_with, "n": n_mix, "left_out_held_out": n_mix_held,
-                    **({"loader_options": mix_opts.given()} if mix_opts.given() else {})} if mix_with else None,
-            "epochs": settings.epochs,
-            "lr": settings.lr,
-            "freeze_norm": bool(freeze_norm),
-            "history": history,
-        },
-    })
-    if prior is not None:
-        meta["prior"] = prior.cpu().numpy().tolist()
+    out = Path(out_path).expanduser() if out_path is not None else next_version_path(parent.path, ppath.parent)
+    train_events, held_events = _event_ids(train_items), _event_ids(held_items)
+    result = FinetuneResult(
+        checkpoint=out, class_names=class_names, before=before, after=after,
+        holdout=_holdout_info(held_items, held, held_events, plan, by, fraction, class_names),
+        train_events=train_events, holdout_events=held_events,
+        coders=sorted({it.coder for it in train_items if it.event_id is not None and it.coder}),
+        train_counts=dict(Counter(class_names[k] for k in train.y)),
+        holdout_counts=dict(Counter(class_names[k] for k in held.y)), skipped=plan.skipped,
+        n_mix=n_mix, n_mix_held_out=n_mix_held, history=history)
+    parent_hash = file_sha256(parent.path)
+    meta = _checkpoint_meta(result, parent, parent_hash, ppath, settings, prior, parent_trained=plan.parent_trained,
+                            n_none_train=sum(1 for it in train_items if it.event_id is None), mix_with=mix_with,
+                            mix_opts=mix_opts, freeze_norm=freeze_norm)
     save_checkpoint(out, model, meta)
-    record = {**record, "runs": [*record.get("runs", []), {
-        "created": meta["finetune"]["created"], "checkpoint": str(out), "parent_sha256": parent_hash,
-        "epochs": settings.epochs, "lr": settings.lr, "freeze_norm": bool(freeze_norm),
-        "mix": mix_opts.describe(mix_with) if mix_with else mix_with,
-        "n_held_out": len(held), "before_uf1": before["uf1"], "after_uf1": after["uf1"], "after_uar": after["uar"]}]}
-    saved = store_split(ppath, record)
-    return FinetuneResult(checkpoint=out, class_names=class_names, before=before, after=after,
-                          holdout=holdout_info, train_events=train_events, holdout_events=held_events,
-                          coders=coders, train_counts=train_counts, holdout_counts=held_counts, skipped=skipped,
-                          n_mix=n_mix, n_mix_held_out=n_mix_held, history=history, split=record, split_saved=saved,
-                          split_note=split_note(record, parent_overlap=len(parent_trained & set(held_events)),
-                                                reused=reused))
+    mix_read = mix_opts.describe(mix_with) if mix_with else mix_with
+    result.split = _with_run(plan.split.record, out, meta, result, mix_read)
+    result.split_saved = store_split(ppath, result.split)
+    result.split_note = split_note(result.split, parent_overlap=len(plan.parent_trained & set(held_events)),
+                                   reused=plan.split.reused)
+    return result

@@ -478,6 +478,47 @@ def sam_ascent(model: nn.Module, rho: float) -> Iterator[None]:
                 m.load_state_dict(state)
 
 
+def _row_tensors(fit: DataArrays, soft_targets: np.ndarray | None, n_classes: int, device: torch.device,
+                 ) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor, torch.Tensor, torch.Tensor | None]:
+    """The training rows as tensors (inputs, labels, AU targets, AU mask, soft targets or None), on the GPU when
+    training there (each batch is then indexed where it is), else on the CPU."""
+    X = torch.from_numpy(np.ascontiguousarray(fit.X, dtype=np.float32))
+    y = torch.from_numpy(fit.y.astype(np.int64))
+    au = torch.from_numpy(fit.au.astype(np.float32))
+    au_mask = torch.from_numpy(fit.au_mask.astype(bool))
+    soft = torch.from_numpy(np.asarray(soft_targets, np.float32)) if soft_targets is not None else None
+    if soft is not None and soft.shape != (len(fit), n_classes):
+        raise InputError(f"soft targets {tuple(soft.shape)}: expected ({len(fit)}, {n_classes})")
+    if device.type == "cuda":
+        X, y, au, au_mask = X.to(device), y.to(device), au.to(device), au_mask.to(device)
+        soft = soft.to(device) if soft is not None else None
+    return X, y, au, au_mask, soft
+
+
+def _batches_per_epoch(n: int, batch_size: int) -> tuple[int, int]:
+    """(batch size, steps per epoch) for n training rows: a batch is at most the data; with at least two full
+    batches the ragged rest of an epoch is left out (a different sample of it every epoch), else it is a step."""
+    bs = max(1, min(batch_size, n))
+    return bs, (max(1, n // bs) if n >= 2 * bs else max(1, math.ceil(n / bs)))
+
+
+def _keep_norm_statistics(model: nn.Module) -> None:
+    """Put the model's BatchNorm layers in eval mode: they normalise by, and no longer update, their statistics."""
+    for m in model.modules():
+        if isinstance(m, nn.modules.batchnorm._BatchNorm):
+            m.eval()
+
+
+def _validation_uf1(model: nn.Module, averaged: WeightAverage | None, val: DataArrays, s: TrainSettings,
+                    reflect: str, device: torch.device, class_names: list[str]) -> tuple[float, nn.Module]:
+    """UF1 on the inner validation split of the weights training would keep now (their average when averaging),
+    and that model."""
+    scored = averaged.model_like(model) if averaged is not None and averaged.n else model
+    set_tta(scored, s, reflect)
+    probs, _ = predict(scored, val.X, device=device)
+    return float(compute_metrics(val.y, probs.argmax(1), class_names)["uf1"]), scored
+
+
 def fit_model(model: nn.Module, fit: DataArrays, settings: TrainSettings, prior: torch.Tensor | None, *,
               val: DataArrays | None = None, freeze_norm: bool = False, fold: str = "",
               progress: ProgressFn | None = None, cancel: Callable[[], bool] | None = None,
@@ -510,16 +551,7 @@ def fit_model(model: nn.Module, fit: DataArrays, settings: TrainSettings, prior:
     averaged = WeightAverage(s.average, s.ema_decay) if s.average != "none" else None
     swa_from = min(s.epochs - 1, int(s.swa_start * s.epochs))
 
-    X = torch.from_numpy(np.ascontiguousarray(fit.X, dtype=np.float32))
-    y = torch.from_numpy(fit.y.astype(np.int64))
-    au = torch.from_numpy(fit.au.astype(np.float32))
-    au_mask = torch.from_numpy(fit.au_mask.astype(bool))
-    soft = torch.from_numpy(np.asarray(soft_targets, np.float32)) if soft_targets is not None else None
-    if soft is not None and soft.shape != (len(fit), cfg.n_classes):
-        raise InputError(f"soft targets {tuple(soft.shape)}: expected ({len(fit)}, {cfg.n_classes})")
-    if device.type == "cuda":
-        X, y, au, au_mask = X.to(device), y.to(device), au.to(device), au_mask.to(device)
-        soft = soft.to(device) if soft is not None else None
+    X, y, au, au_mask, soft = _row_tensors(fit, soft_targets, cfg.n_classes, device)
     gen = torch.Generator().manual_seed(s.seed * 1000 + 17 + rank)
     reflect = pick_reflect(s.flip_reflect, fit.X)
     augment = FlowAugment(s, float(fit.X.std()) or 1.0, reflect, gen)
@@ -527,16 +559,13 @@ def fit_model(model: nn.Module, fit: DataArrays, settings: TrainSettings, prior:
     mix_rng = np.random.default_rng(s.seed + 1)
 
     n = len(fit)
-    bs = max(1, min(s.batch_size, n))
-    steps = max(1, n // bs) if n >= 2 * bs else max(1, math.ceil(n / bs))
+    bs, steps = _batches_per_epoch(n, s.batch_size)
     history: list[dict[str, Any]] = []
     best: tuple[float, int, dict[str, torch.Tensor]] | None = None
     for epoch in range(s.epochs):
         net.train()
         if freeze_norm:
-            for m in model.modules():
-                if isinstance(m, nn.modules.batchnorm._BatchNorm):
-                    m.eval()
+            _keep_norm_statistics(model)
         order = torch.from_numpy(epoch_order(fit.y, s.balance, order_rng))
         tot, cnt = 0.0, 0
         for step in range(steps):
@@ -579,10 +608,7 @@ def fit_model(model: nn.Module, fit: DataArrays, settings: TrainSettings, prior:
             averaged.update(model)
         rec: dict[str, Any] = {"epoch": epoch + 1, "loss": tot / max(1, cnt), "lr": opt.param_groups[0]["lr"]}
         if val is not None:
-            scored = averaged.model_like(model) if averaged is not None and averaged.n else model
-            set_tta(scored, s, reflect)
-            probs, _ = predict(scored, val.X, device=device)
-            rec["val_uf1"] = float(compute_metrics(val.y, probs.argmax(1), cfg.class_names)["uf1"])
+            rec["val_uf1"], scored = _validation_uf1(model, averaged, val, s, reflect, device, cfg.class_names)
             score = rec["val_uf1"] if not math.isnan(rec["val_uf1"]) else -1.0
             if best is None or score >= best[0]:  # ties: the later epoch (more training)
                 best = (score, epoch + 1, {k: v.detach().clone() for k, v in scored.state_dict().items()})

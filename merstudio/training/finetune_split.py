@@ -1,0 +1,485 @@
+"""What a fine-tuning trains and is scored on, decided from the project before any input is built: its coded
+events (``collect_events``: accepted, with an emotion that maps to one of the checkpoint's classes), the `none`
+windows of the same videos, and the held-out split.
+
+The split holds out whole videos (or whole subjects: the per-video ``subject:<id>`` project setting, else the video's
+file stem), never single frames or events, and is locked per project (``SPLIT_SETTING``): the first fine-tuning
+draws it, later ones score on the same groups, and a fresh split keeps the spent ones on record. The names are
+importable from ``merstudio.training.finetune`` too, where they were first.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import itertools
+import math
+from collections import Counter
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from merstudio.errors import InputError
+from merstudio.io import natural_sort_key
+from merstudio.model.columns import NONE_CLASS
+from merstudio.project.events import au_numbers
+
+MIN_TRAIN_PER_CLASS = 3  # training events a class needs (after holding out) for fine-tuning to go ahead
+DEFAULT_HOLDOUT_FRACTION = 0.25  # of the videos / subjects
+_MAX_SPLITS = 400  # candidate hold-out sets scored (all of them when there are fewer)
+
+
+@dataclass(frozen=True)
+class Item:
+    """One training/evaluation sample from the project: a coded event, or a `none` window."""
+
+    sample: str  # "event:<id>" or "none:<video id>:<onset>"
+    event_id: int | None
+    video_id: int
+    group: str  # what the hold-out splits by (video id or subject)
+    label: str  # checkpoint class name
+    onset: int
+    apex: int
+    offset: int
+    aus: tuple[int, ...] | None  # None = not AU-coded (AU loss masked)
+    coder: str = ""
+    # the event's face on its onset frame (pixel box from the project's stored landmarks): in a video of several
+    # people the input is built from that person's face, not from whichever face is largest (None: not stored)
+    face_box: tuple[float, float, float, float] | None = None
+
+
+def label_key(s: str) -> str:
+    """How labels and class names compare: case and spacing ignored."""
+    return " ".join(str(s).strip().lower().split())
+
+
+def label_resolver(class_names: Sequence[str], class_map: Any = None) -> Callable[[str], str | None]:
+    """emotion -> checkpoint class name or None. Without a map: the class of the same name (case-insensitive).
+    With a map (merstudio.datasets class map name, JSON file or dict): its lookup in any of its scopes. A coder's
+    project is of no dataset, so a label maps by the first scope that maps it to a class, and is dropped only when
+    no scope does (MEGC2019: SAMM's sadness -> negative, not CASME II's sadness -> dropped)."""
+    by_name = {label_key(c): c for c in class_names}
+    cmap = None
+    if class_map is not None:
+        from merstudio.datasets.classes import class_map as resolve_map
+        from merstudio.datasets.classes import is_unknown
+
+        cmap = resolve_map(class_map)
+        unknown = [c for c in cmap.classes if label_key(c) not in by_name]
+        if unknown:
+            raise InputError(f"class map {cmap.name}: class {', '.join(unknown)} is not one of the model's "
+                             f"classes ({', '.join(class_names)})")
+
+    def resolve(emotion: str) -> str | None:
+        key = label_key(emotion)
+        if not key:
+            return None
+        if cmap is not None:
+            dropped = False
+            for scope in ("project", *cmap.mapping):
+                hit = cmap.lookup(scope, key)
+                if isinstance(hit, str):
+                    return by_name.get(label_key(hit))
+                dropped = dropped or not is_unknown(hit)
+            if dropped:
+                return None
+        return by_name.get(key)
+
+    return resolve
+
+
+def video_groups(project: Any, by: str = "video", where: str = "project") -> dict[int, str]:
+    """{video id: the group the hold-out splits it by}: its id (by video), or its subject (by subject: the
+    ``subject:<id>`` setting, else its file stem). Holding out by subject when no video of the project has a
+    subject set would hold out single videos under another name: refused (InputError, one line)."""
+    from merstudio.project.subjects import video_subject
+
+    videos = project.videos()
+    if by != "subject":
+        return {v.id: str(v.id) for v in videos}
+    named = {v.id: s for v in videos if (s := video_subject(project, v.id)) is not None}
+    if videos and not named:
+        raise InputError(f"{where}: holding out by subject, but no video of the project has a subject set (each "
+                         "video would count as its own subject); set them (the app's Videos dock: right-click > Set "
+                         "subject; or `merstudio project subject PROJECT VIDEO SUBJECT`), or hold out by video")
+    return {v.id: named.get(v.id, Path(v.path).stem) for v in videos}
+
+
+def group_names(project: Any, by: str = "video") -> dict[str, str]:
+    """{group: how to name it to a person}: a video (grouped by video: its id) by its file name, with its id in
+    brackets where two of the project's videos share that name ("clip.mp4 [3]"); a subject is its own name."""
+    if by != "video":
+        return {}
+    videos = project.videos()
+    shared = Counter(v.name for v in videos)
+    return {str(v.id): v.name if shared[v.name] == 1 else f"{v.name} [{v.id}]" for v in videos}
+
+
+def named_groups(groups: Iterable[Any], names: dict[str, str] | None) -> str:
+    """The groups, named for a person (group_names), in their order."""
+    return ", ".join((names or {}).get(str(g), str(g)) for g in groups)
+
+
+def collect_events(project: Any, class_names: Sequence[str], *, by: str = "video",
+                   class_map: Any = None, where: str = "project") -> tuple[list[Item], dict[str, int]]:
+    """The project's accepted events whose emotion maps to a class, as Items (ordered by video, onset), and
+    {emotion: count} of accepted events left out because their emotion is empty or not a class. Holding out by
+    subject with no subject set on any video is refused (video_groups)."""
+    resolve = label_resolver(class_names, class_map)
+    items: list[Item] = []
+    skipped: Counter[str] = Counter()
+    groups = video_groups(project, by, where)
+    for video in project.videos():
+        group = groups.get(video.id, str(video.id))
+        for e in project.events(video.id, status="accepted"):
+            label = resolve(e.emotion)
+            if label is None:
+                skipped[e.emotion or "(no emotion)"] += 1
+                continue
+            aus = tuple(au_numbers(e.aus)) if e.aus else None
+            items.append(Item(f"event:{e.id}", e.id, video.id, group, label, e.onset, e.apex, e.offset, aus,
+                              e.coder, project.face_box(video.id, e.onset, e.face_id)))
+    return items, dict(skipped)
+
+
+def suggest_class_map(class_names: Sequence[str], skipped: dict[str, int]) -> tuple[str, int] | None:
+    """The preset class map that would use the most of the events left out for want of a class (collect_events'
+    `skipped`), and how many: (name, n), or None when no preset uses any."""
+    from merstudio.datasets.classes import class_map_names
+
+    best: tuple[str, int] | None = None
+    for name in class_map_names():
+        if name == "raw":
+            continue
+        try:
+            resolve = label_resolver(class_names, name)
+        except InputError:
+            continue  # its classes are not the model's
+        n = sum(k for emotion, k in skipped.items() if resolve(emotion) is not None)
+        if n and (best is None or n > best[1]):
+            best = (name, n)
+    return best
+
+
+def parse_holdout(holdout: str | float) -> tuple[str, float]:
+    """'video' | 'subject' | 'video:0.3' | 'subject:0.5' | 0.3 (a fraction of the videos) -> (by, fraction)."""
+    bad = InputError(f"--holdout {holdout}: expected video, subject, video:FRACTION, subject:FRACTION or a "
+                     "fraction of the videos (hold-out is by whole videos or subjects, never by frame)")
+    if isinstance(holdout, int | float) and not isinstance(holdout, bool):
+        by, frac = "video", float(holdout)
+    else:
+        text = str(holdout).strip().lower()
+        by, _, f = text.partition(":")
+        if by not in ("video", "subject"):
+            by, f = "video", text
+        try:
+            frac = float(f) if f else DEFAULT_HOLDOUT_FRACTION
+        except ValueError:
+            raise bad from None
+    if not 0.0 < frac < 1.0:
+        raise InputError(f"--holdout {holdout}: the fraction must be between 0 and 1, got {frac}")
+    return by, frac
+
+
+def split_holdout(items: Sequence[Item], fraction: float, *, min_train: int = MIN_TRAIN_PER_CLASS, seed: int = 0,
+                  where: str = "project", by: str = "video",
+                  avoid: set[int] | frozenset[int] = frozenset()) -> tuple[set[str], list[int], list[int]]:
+    """Choose whole groups to hold out: about `fraction` of them (at least one, at least one left), preferring
+    a split where every class keeps >= min_train training events, then one that holds out the fewest events of
+    `avoid` (event ids: the ones the parent model trained on, or that earlier splits held out), then one whose
+    held-out part covers the most classes, then the one closest to `fraction` of the events. Returns (held-out
+    groups, train indices, held-out indices) into `items`. Refuses (InputError) when no split leaves enough
+    training events."""
+    groups = sorted({it.group for it in items}, key=natural_sort_key)
+    if len(groups) < 2:
+        raise InputError(f"{where}: holding out by {by} needs usable events on at least 2 {by}s, found "
+                         f"{len(groups)}; code events on another {by} so the new model can be evaluated")
+    n_hold = max(1, min(len(groups) - 1, round(fraction * len(groups))))
+    labels = sorted({it.label for it in items})
+    per_group = {g: Counter(it.label for it in items if it.group == g) for g in groups}
+    avoided = {g: sum(1 for it in items if it.group == g and it.event_id in avoid) for g in groups}
+    total = Counter(it.label for it in items)
+    rng = np.random.default_rng(seed)
+    n_combos = math.comb(len(groups), n_hold)
+    if n_combos <= _MAX_SPLITS:
+        combos = list(itertools.combinations(groups, n_hold))
+    else:
+        combos = list({tuple(sorted(rng.choice(groups, n_hold, replace=False).tolist(), key=natural_sort_key))
+                       for _ in range(_MAX_SPLITS)})
+        combos.sort()
+    order = rng.permutation(len(combos))  # seeded tie-break
+    best, best_key, best_short = None, None, None
+    for rank, ci in enumerate(order):
+        held = combos[ci]
+        h: Counter[str] = Counter()
+        for g in held:
+            h.update(per_group[g])
+        train = {c: total[c] - h[c] for c in labels}
+        short = min(labels, key=lambda c: (train[c] - min_train, c))
+        valid = train[short] >= min_train
+        n_held = sum(h.values())
+        key = (valid, -sum(avoided[g] for g in held), sum(1 for c in labels if h[c] > 0),
+               -abs(n_held / len(items) - fraction), -rank)
+        if best_key is None or key > best_key:
+            best, best_key, best_short = held, key, (short, train[short])
+    assert best is not None and best_key is not None and best_short is not None
+    if not best_key[0]:
+        c, n = best_short
+        raise InputError(f"{where}: too few events to fine-tune: class '{c}' has {n} accepted event"
+                         f"{'s' if n != 1 else ''} outside the held-out {by}s (need at least {min_train}); "
+                         f"code more '{c}' events on other {by}s")
+    held_set = set(best)
+    train_idx = [i for i, it in enumerate(items) if it.group not in held_set]
+    held_idx = [i for i, it in enumerate(items) if it.group in held_set]
+    return held_set, train_idx, held_idx
+
+
+SPLIT_SETTING = "finetune.split"  # project setting: the locked held-out split and the runs scored on it
+
+
+def _spent(previous: dict[str, Any], items: Sequence[Item], by: str) -> list[dict[str, Any]]:
+    """The splits a project used before a new one is drawn, oldest first: each one's grouping, groups, held-out
+    event ids (recorded since 2026-12-05; for an older record, today's events of its groups when it grouped as
+    `by` does, else unknown) and run count."""
+    held = previous.get("held_events")
+    if not isinstance(held, list):
+        groups = {str(g) for g in previous.get("groups", [])}
+        held = sorted(it.event_id for it in items if it.event_id is not None and it.group in groups) \
+            if previous.get("by") == by else []
+    current = {"by": previous.get("by"), "groups": list(previous.get("groups", [])), "held_events": held,
+               "runs": len(previous.get("runs", []))}
+    return [*(previous.get("spent") or []), current]
+
+
+def locked_split(record: Any, items: Sequence[Item], by: str, *, min_train: int = MIN_TRAIN_PER_CLASS,
+                 where: str = "project", names: dict[str, str] | None = None,
+                 ) -> tuple[set[str], list[int], list[int]] | None:
+    """The held-out split a project locked on its first fine-tuning by `by`, applied to today's events: the
+    same groups stay held out (groups coded since then train). None when there is no lock for `by`. Refuses
+    (InputError) when the locked groups have no usable events left or too few training events remain; `names`
+    (group_names) names the groups there."""
+    if not isinstance(record, dict) or record.get("by") != by or not isinstance(record.get("groups"), list):
+        return None
+    groups = {it.group for it in items}
+    held = {str(g) for g in record["groups"]} & groups
+    fresh = "hold out afresh (--fresh-split, or 'Fresh split' in the dialog)"
+    if not held:
+        raise InputError(f"{where}: none of the locked held-out {by}s ({named_groups(record['groups'], names)}) "
+                         f"has usable events now; {fresh}")
+    if held == groups:
+        raise InputError(f"{where}: every {by} with usable events is in the locked held-out split; code events on "
+                         f"another {by} or {fresh}")
+    train_idx = [i for i, it in enumerate(items) if it.group not in held]
+    held_idx = [i for i, it in enumerate(items) if it.group in held]
+    counts = Counter(items[i].label for i in train_idx)
+    for c in sorted({it.label for it in items}):
+        if counts[c] < min_train:
+            raise InputError(f"{where}: too few events to fine-tune: class '{c}' has {counts[c]} accepted event"
+                             f"{'s' if counts[c] != 1 else ''} outside the locked held-out {by}s (need at least "
+                             f"{min_train}); code more '{c}' events on other {by}s or {fresh}")
+    return held, train_idx, held_idx
+
+
+@dataclass
+class RunSplit:
+    """The held-out split of one run: the groups held out, indices of the training and held-out items, and the
+    project's split record (the runs scored on it so far; the caller adds its own)."""
+
+    groups: set[str]
+    train_idx: list[int]
+    held_idx: list[int]
+    record: dict[str, Any]
+    reused: int = 0  # held-out events an earlier, spent split held out too (a new draw that cannot avoid them)
+
+
+def run_split(project: Any, items: Sequence[Item], by: str, fraction: float, *, seed: int = 0, fresh: bool = False,
+              min_train: int = MIN_TRAIN_PER_CLASS, avoid: set[int] | frozenset[int] = frozenset(),
+              names: dict[str, str] | None = None, where: str = "project",
+              say: Callable[..., Any] = print) -> RunSplit:
+    """The split a run holds out: the project's locked split for `by` (locked_split: every run scores on the same
+    groups, whatever its seed, so their scores compare like with like), else a new draw (`fresh`, the first run, or
+    another grouping). `avoid`: the events the parent model trained on; `names` (group_names) names the groups."""
+    previous = project.get_setting(SPLIT_SETTING)
+    locked = None if fresh else locked_split(previous, items, by, min_train=min_train, where=where, names=names)
+    if locked is None:
+        return _draw_split(project, previous, items, by, fraction, seed=seed, fresh=fresh, min_train=min_train,
+                           avoid=avoid, names=names, where=where, say=say)
+    if abs(float(previous.get("fraction", fraction)) - fraction) > 1e-9:
+        say(f"holding out the project's locked {by} split (fraction {previous.get('fraction')}), not a new "
+            f"one of fraction {fraction}")
+    return RunSplit(*locked, record=dict(previous))
+
+
+def _draw_split(project: Any, previous: Any, items: Sequence[Item], by: str, fraction: float, *, seed: int,
+                fresh: bool, min_train: int, avoid: set[int] | frozenset[int], names: dict[str, str] | None,
+                where: str, say: Callable[..., Any]) -> RunSplit:
+    """A new split (split_holdout, seeded) and the record that locks it. Drawn afresh by the same grouping, it
+    takes the seed after the spent split's (another draw); any new split keeps the earlier ones as spent and
+    avoids holding out their events again where it can, as it avoids `avoid`."""
+    split_seed = seed
+    had = isinstance(previous, dict) and isinstance(previous.get("groups"), list)
+    if fresh and had and previous.get("by") == by:
+        split_seed = int(previous.get("seed", seed)) + 1  # another draw than the spent one
+    spent = _spent(previous, items, by) if had else []
+    spent_events = {e for s in spent for e in s.get("held_events", [])}
+    held_groups, train_idx, held_idx = split_holdout(items, fraction, min_train=min_train, seed=split_seed,
+                                                     where=where, by=by, avoid=avoid | spent_events)
+    record: dict[str, Any] = {
+        "by": by, "fraction": fraction, "seed": split_seed, "groups": sorted(held_groups, key=natural_sort_key),
+        "held_events": sorted(e for i in held_idx if (e := items[i].event_id) is not None),
+        "created": _dt.datetime.now(_dt.UTC).isoformat(timespec="seconds"), "runs": [], "spent": spent}
+    reused = 0
+    if had:
+        last = spent[-1]
+        reused = len(spent_events & set(record["held_events"]))
+        say(f"drew a new hold-out by {by}: {named_groups(record['groups'], names)}; the earlier split "
+            f"({last['by']} {named_groups(last['groups'], group_names(project, str(last['by'])))}, "
+            f"{last['runs']} run(s) scored on it) stays recorded as "
+            "spent" + (f"; {reused} of the new held-out events were held out before (no split avoids them "
+                       "all): earlier choices already saw them" if reused else ""))
+    return RunSplit(held_groups, train_idx, held_idx, record, reused)
+
+
+def trained_events(meta: dict[str, Any], project_path: str | Path) -> set[int]:
+    """The project's events a checkpoint (and the fine-tunings it descends from) trained on; empty for a model
+    trained elsewhere (a checkpoint of another project's events says nothing about this one's ids)."""
+    ft = meta.get("finetune") or {}
+    try:
+        same = Path(str(ft.get("project", ""))).resolve() == Path(project_path).expanduser().resolve()
+    except (OSError, ValueError):
+        same = False
+    if not same:
+        return set()
+    ids = ft.get("trained_events", ft.get("events")) or []
+    return {int(i) for i in ids if isinstance(i, int)}
+
+
+def split_note(record: dict[str, Any], parent_overlap: int = 0, reused: int = 0) -> str:
+    """What to say about held-out scores: on events the parent model trained on (its 'before' score is fit, not
+    held out), on events an earlier, spent split held out (`reused`: its runs were scored on them), and on a split
+    earlier runs were already scored on ('' when none)."""
+    first = (f"{parent_overlap} of these held-out events trained the parent checkpoint (or a fine-tuning it "
+             "descends from): its 'before' score on them is not a held-out score. " if parent_overlap else "")
+    if reused:
+        first += (f"{reused} of these held-out events were held out by an earlier split, whose runs were already "
+                  "scored on them (no split avoids them all): choices made by those scores saw them. ")
+    earlier = record.get("runs", [])[:-1]
+    if not earlier:
+        return first.strip()
+    best = max((r.get("after_uf1") for r in earlier if isinstance(r.get("after_uf1"), float)
+                and not math.isnan(r["after_uf1"])), default=None)
+    return first + (f"These held-out events already scored {len(earlier)} earlier fine-tuning run"
+            f"{'s' if len(earlier) != 1 else ''}" + (f" (best UF1 {best:.3f})" if best is not None else "")
+            + ": picking the best of several runs by them makes its score optimistic. Confirm the chosen "
+            "settings on events coded later, or on a fresh split.")
+
+
+def store_split(project_path: str | Path, record: dict[str, Any]) -> bool:
+    """Write the split record into the project; False when the project cannot be opened for writing now (for
+    example the app holds it: the app then stores the record itself)."""
+    from merstudio.errors import MerstudioError
+    from merstudio.project.store import Project
+
+    try:
+        project = Project.open(Path(project_path).expanduser(), read_only=False, in_use="raise")
+    except (MerstudioError, OSError):
+        return False
+    try:
+        project.set_setting(SPLIT_SETTING, record)
+    except (MerstudioError, OSError):
+        return False
+    finally:
+        project.close()
+    return True
+
+
+def check_counts(items: Sequence[Item], class_names: Sequence[str], min_per_class: int,
+                 where: str = "project", *, skipped: dict[str, int] | None = None, suggest: bool = False) -> None:
+    """Refuse (one line, naming the class and its count) when a class used in the project has too few events,
+    or fewer than two classes are usable. Classes with no events at all are allowed (kept from the parent).
+    `skipped` (collect_events'): the refusal also counts the events left out because their emotion is not a class,
+    and with `suggest` (no class map given) names the preset map that would use them (suggest_class_map)."""
+    counts = Counter(it.label for it in items)
+    real = [c for c in class_names if c != NONE_CLASS]
+    left = _left_out(class_names, skipped or {}, suggest)
+    if not items:
+        raise InputError(f"{where}: no accepted events with an emotion among the model's classes "
+                         f"({', '.join(real)}){left}; accept or code some events first")
+    for c in real:
+        if 0 < counts[c] < min_per_class:
+            raise InputError(f"{where}: too few events to fine-tune: class '{c}' has {counts[c]} accepted "
+                             f"event{'s' if counts[c] != 1 else ''} (need at least {min_per_class}){left}")
+    used = [c for c in real if counts[c]]
+    if len(used) < 2:
+        have = f"only '{used[0]}' ({counts[used[0]]} events)" if used else "none"
+        raise InputError(f"{where}: too few events to fine-tune: events of at least 2 classes are needed, the "
+                         f"project has {have}{left}")
+
+
+def _left_out(class_names: Sequence[str], skipped: dict[str, int], suggest: bool) -> str:
+    """'; N accepted events left out, their emotion naming none of the model's classes (sadness 4, ...)', with the
+    preset map that would use them when `suggest`; '' when none was left out by its name."""
+    named = {k: v for k, v in skipped.items() if k != "(no emotion)"}
+    n = sum(named.values())
+    if not n:
+        return ""
+    text = (f"; {n} accepted event{'s' * (n != 1)} left out, {'their' if n != 1 else 'its'} emotion naming none of "
+            f"the model's classes ({', '.join(f'{k} {v}' for k, v in sorted(named.items()))})")
+    hint = suggest_class_map(class_names, named) if suggest else None
+    return text + (f"; the class map {hint[0]} (--classes {hint[0]}) would use {hint[1]} of them" if hint else "")
+
+
+def none_windows(busy: Sequence[tuple[int, int]], frame_count: int, length: int, n: int,
+                 margin: int) -> list[int]:
+    """Onsets of up to n windows [onset, onset + length] lying at least `margin` frames away from every busy
+    interval (onset, offset), spread evenly over the free frames of the video."""
+    if n <= 0 or frame_count <= length:
+        return []
+    free = np.ones(frame_count - length, dtype=bool)  # candidate onsets
+    for a, b in busy:
+        lo = max(0, a - margin - length)
+        hi = min(len(free), b + margin + 1)
+        if lo < hi:
+            free[lo:hi] = False
+    cand = np.flatnonzero(free)
+    if len(cand) == 0:
+        return []
+    if len(cand) <= n:
+        picks = cand
+    else:
+        picks = cand[np.round(np.linspace(0, len(cand) - 1, n + 2)[1:-1]).astype(int)]
+    # windows of one video should not overlap each other either
+    out: list[int] = []
+    for p in picks.tolist():
+        if not out or p - out[-1] > length:
+            out.append(int(p))
+    return out
+
+
+def none_items(project: Any, items: Sequence[Item], train_idx: Sequence[int], videos: dict[int, Any], *,
+               per_video: int | None = None, min_per_class: int = MIN_TRAIN_PER_CLASS) -> list[Item]:
+    """`none` windows of the items' videos (none_windows), away from every event of any status, as long as the
+    median event's onset -> apex. Each one is in its video's group, so on its side of the split, as the events
+    are; its face is the one the video shows most. `per_video` windows a video (None: the median class's training
+    events, shared over the training videos); `videos`: the project's Video records by id."""
+    real_counts = Counter(items[i].label for i in train_idx)
+    lengths = [max(1, it.apex - it.onset) for it in items]
+    length = int(np.median(lengths))
+    if per_video is None:
+        target = int(np.median([n for c, n in real_counts.items() if c != NONE_CLASS] or [min_per_class]))
+        n_train_videos = len({items[i].video_id for i in train_idx}) or 1
+        per_video = max(1, math.ceil(target / n_train_videos))
+    out: list[Item] = []
+    for vid in sorted({it.video_id for it in items}):
+        busy = [(e.onset, e.offset) for e in project.events(vid)]
+        margin = max(length, round(0.5 * videos[vid].fps))
+        group = next(it.group for it in items if it.video_id == vid)
+        spans = project.face_spans(vid)  # a window of no expression: the face seen most, as the app shows
+        main = max(spans, key=lambda f: spans[f][2]) if spans else None
+        for on in none_windows(busy, videos[vid].frame_count, length, per_video, margin):
+            box = project.face_box(vid, on, main) if main is not None else None
+            out.append(Item(f"none:{vid}:{on}", None, vid, group, NONE_CLASS, on, on + length, on + length, None, "",
+                            box))
+    return out

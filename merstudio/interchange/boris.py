@@ -18,6 +18,7 @@ import math
 import os
 import re
 from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -466,24 +467,8 @@ def read_boris_rows(p: Path, rows: Sequence[Sequence[Any]], fmt: str, fps: float
     columns); ``skipped`` / ``notes``: what the caller found before the rows (unpaired BORIS states, say);
     ``media_lengths``: see :func:`read_boris`."""
     skipped, notes = list(skipped or []), list(notes or [])
-    header_at = None
-    for i, row in enumerate(rows[:30]):
-        if "behavior" in [norm_col(c) for c in row] or "behaviour" in [norm_col(c) for c in row]:
-            header_at = i
-            break
-    if header_at is None:
-        first = name_list(t for t in (cell_text(c) for c in (rows[0] if rows else ())) if t) or "empty"
-        # not BORIS's either (an iMotions export, say): what merstudio reads, not one format's missing column
-        raise InputError(f"{p}: not a table merstudio reads (first row: {first}): no header row with a Behavior "
-                         "column (a BORIS export) or an onset column (merstudio's events CSV), and not an OpenFace "
-                         "or py-feat per-frame AU table")
-    header = [norm_col(c) for c in rows[header_at]]
-    col = {h: j for j, h in reversed(list(enumerate(header))) if h}
-    # other BORIS versions' spellings: "Behaviour", "Media file", and since BORIS 8 "FPS (frame/s)"
-    for alias, key in (("behaviour", "behavior"), ("mediafile", "mediafilename"), ("mediafilepath", "mediafilename"),
-                       ("fpsframes", "fps")):
-        if alias in col and key not in col:
-            col[key] = col[alias]
+    header_at = _header_row(p, rows)
+    col = _columns(rows[header_at])
     if "time" in col and "starts" not in col and "startframe" not in col:
         # BORIS's tabular events export: one row per START, STOP or POINT, paired here into events
         paired = _pair_tabular(p, rows, header_at, col, skipped, notes, video_name, media_lengths)
@@ -496,24 +481,96 @@ def read_boris_rows(p: Path, rows: Sequence[Sequence[Any]], fmt: str, fps: float
     if missing:
         raise InputError(f"{p}: missing column(s) {', '.join(missing)} (have: "
                          f"{name_list(t for t in (cell_text(c) for c in rows[header_at]) if t)})")
-
-    def get(row: Sequence[Any], key: str) -> Any:
-        j = col.get(key)
-        return row[j] if j is not None and j < len(row) else None
-
     body = [(header_at + 2 + k, r) for k, r in enumerate(rows[header_at + 1:])
             if any(cell_text(c) for c in r)]
-    # the file's frame rate: the FPS column (BORIS writes one per row; "25.0;30.0" for several players)
-    file_fps_values = set()
+    use_fps, use_frames = _table_rate(p, body, col, fps, fps_override, notes)
+    clock = FrameClock(use_fps, variable_times(times, use_fps))
+    notes += vfr_note(clock)
+    frames = _RowFrames(col, clock, use_frames, notes)
+    media_names, in_turn = _rows_media(p, body, col, video_name, media_lengths, notes)
+    # Our own tables' modifiers are AUs (anything else there is damage: the row is skipped); a study's BORIS
+    # ethogram may define other modifiers, which are kept in the event's note instead of losing the event.
+    if ours is None:
+        ours = "coder" in col or "eventsource" in col
+    taken = {k for _, r in body if (k := _numbered(cell_text(_value(r, col, "subject")))) is not None}
+    rows_read = _BorisRows(col, _modifier_cols(col), ours, {k.strip().lower(): v for k, v in (emotions or {}).items()},
+                           default_coder, taken)
+    au_reader = AUReader()
+    events: list[Event] = []
+    other_media = 0
+    for rowno, r in body:
+        where = f"{p.name}: row {rowno}"
+        mname = file_name(cell_text(_value(r, col, "mediafilename")))
+        if video_name and len(media_names) > 1 and mname != video_name:
+            other_media += 1  # the user chose the video: the other files' rows are not errors
+            continue
+        later = in_turn.get((cell_text(_value(r, col, "observationid")), mname), 0.0)
+        if isinstance(later, str):  # the rows of a file timed from an earlier one's start, whose length is unknown
+            raise InputError(f"{p}: {later}")
+        ev = rows_read.event(r, where, frames, later, au_reader, video_id, source, notes, skipped)
+        if ev is not None:
+            events.append(ev)
+    notes += au_reader.notes() + frames.index_unused
+    if rows_read.not_aus:
+        notes.append(f"modifiers that are not AUs kept in the events' notes: {name_list(rows_read.not_aus, 6)}")
+    if other_media:
+        notes.append(f"{other_media} row(s) of other media files than {quote(video_name or '')} left out")
+    media, media_path = _table_media(body, col, media_names)
+    return ImportPreview(path=p, format=fmt, events=events, skipped=skipped, notes=notes,
+                         fps=use_fps, media=media, media_path=media_path)
+
+
+def _header_row(p: Path, rows: Sequence[Sequence[Any]]) -> int:
+    """The index of an aggregated table's header row: the first of the first 30 with a Behavior column (BORIS 7
+    writes a block about the observation above it). InputError for a table without one."""
+    for i, row in enumerate(rows[:30]):
+        if "behavior" in [norm_col(c) for c in row] or "behaviour" in [norm_col(c) for c in row]:
+            return i
+    first = name_list(t for t in (cell_text(c) for c in (rows[0] if rows else ())) if t) or "empty"
+    # not BORIS's either (an iMotions export, say): what merstudio reads, not one format's missing column
+    raise InputError(f"{p}: not a table merstudio reads (first row: {first}): no header row with a Behavior "
+                     "column (a BORIS export) or an onset column (merstudio's events CSV), and not an OpenFace "
+                     "or py-feat per-frame AU table")
+
+
+def _columns(header_row: Sequence[Any]) -> dict[str, int]:
+    """{normalised column name: index} of a header row (the first of a repeated name), with other BORIS versions'
+    spellings under ours: "Behaviour", "Media file", and since BORIS 8 "FPS (frame/s)"."""
+    header = [norm_col(c) for c in header_row]
+    col = {h: j for j, h in reversed(list(enumerate(header))) if h}
+    for alias, key in (("behaviour", "behavior"), ("mediafile", "mediafilename"), ("mediafilepath", "mediafilename"),
+                       ("fpsframes", "fps")):
+        if alias in col and key not in col:
+            col[key] = col[alias]
+    return col
+
+
+def _value(row: Sequence[Any], col: Mapping[str, int], key: str) -> Any:
+    """A row's cell in column ``key`` as read (None where the table or the row has no such column)."""
+    j = col.get(key)
+    return row[j] if j is not None and j < len(row) else None
+
+
+def _file_fps(p: Path, body: Sequence[tuple[int, Sequence[Any]]], col: Mapping[str, int]) -> float | None:
+    """The table's frame rate: its FPS column (BORIS writes one per row; "25.0;30.0" for several players); None
+    without one, InputError where rows differ."""
+    values = set()
     for _, r in body:
-        v = cell_text(get(r, "fps")).split(";")[0]
-        x = _number(v)
+        x = _number(cell_text(_value(r, col, "fps")).split(";")[0])
         if x and x > 0:
-            file_fps_values.add(round(x, 6))
-    file_fps = min(file_fps_values) if file_fps_values else None
-    if len(file_fps_values) > 1:
+            values.add(round(x, 6))
+    if len(values) > 1:
         raise InputError(f"{p}: rows have different frame rates "
-                         f"({name_list(f'{v:g}' for v in sorted(file_fps_values))}); import one media file at a time")
+                         f"({name_list(f'{v:g}' for v in sorted(values))}); import one media file at a time")
+    return min(values) if values else None
+
+
+def _table_rate(p: Path, body: Sequence[tuple[int, Sequence[Any]]], col: Mapping[str, int], fps: float | None,
+                fps_override: bool, notes: list[str]) -> tuple[float, bool]:
+    """The frame rate used (the video's ``fps``, else the table's) and whether the table's frame columns count
+    frames of it: InputError where the table's rate differs from the video's, unless ``fps_override`` (then frames
+    are recomputed from the times, said in ``notes``)."""
+    file_fps = _file_fps(p, body, col)
     use_frames = True
     if fps is not None and file_fps is not None and fps_differs(file_fps, float(fps)):
         if not fps_override:
@@ -521,34 +578,16 @@ def read_boris_rows(p: Path, rows: Sequence[Sequence[Any]], fmt: str, fps: float
         use_frames = False
         notes.append(f"frame rate {file_fps:g} fps in the file overridden by the video's {float(fps):g} fps; "
                      "frames recomputed from the times")
-    use_fps = check_fps(fps if fps is not None else file_fps, str(p))
-    clock = FrameClock(use_fps, variable_times(times, use_fps))
-    notes += vfr_note(clock)
-    # BORIS (8.11 and later) writes the frame its player showed at each entry's time, 0-based, as "Image index"
-    # (tabular export) or "Image index start" / "Image index stop" (aggregated); the player counts it from the
-    # time at the media's rate, so a STOP's is the first frame after the state, as its time is the state's end
-    index_cols = {"start": "imageindexstart", "stop": "imageindexstop", "apex": "imageindexapex"}
-    index_unused: list[str] = []  # why BORIS's frames were not used, said once
+    return check_fps(fps if fps is not None else file_fps, str(p)), use_frames
 
-    def boundary(row: Sequence[Any], side: str, b: int, where: str) -> int:
-        """The frame boundary of an entry whose time gives ``b``: BORIS's index where it lies within a frame of
-        ``b`` (the frame the player showed, free of the time's rounding to the millisecond); further off it was
-        counted at another rate than the file's (or edited), and the time, which BORIS's own analyses use, wins."""
-        k = frame_index(get(row, index_cols[side]))
-        if k is None or k == b:
-            return b
-        if not use_frames or clock.variable:
-            if not index_unused:
-                index_unused.append("BORIS's image indices not used: " + (
-                    "counted at the file's frame rate, not the video's" if not use_frames else
-                    "a variable-frame-rate video's frames are placed by their times"))
-            return b
-        if abs(k - b) <= 1:
-            return k
-        notes.append(f"{where}: BORIS's image index {k} of the {side} is {abs(k - b)} frames from its time's "
-                     f"frame {b} (counted at another frame rate?); the time used")
-        return b
-    media_names = {file_name(cell_text(get(r, "mediafilename"))) for _, r in body} - {""}
+
+def _rows_media(p: Path, body: Sequence[tuple[int, Sequence[Any]]], col: Mapping[str, int], video_name: str | None,
+                media_lengths: Mapping[str, float] | None,
+                notes: list[str]) -> tuple[set[str], dict[tuple[str, str], float | str]]:
+    """The media file names the rows give, and the seconds to take from the times of files a BORIS 7 observation
+    plays after its first (:func:`_played_in_turn`). InputError where the rows name several files and no
+    ``video_name`` chooses one; a note where their only one is not ``video_name``."""
+    media_names = {file_name(cell_text(_value(r, col, "mediafilename"))) for _, r in body} - {""}
     in_turn = _played_in_turn(p, (r for _, r in body), col, "", media_lengths, notes)
     if not video_name and len(media_names) > 1:
         raise InputError(f"{p}: the table holds events of {len(media_names)} media files "
@@ -556,121 +595,165 @@ def read_boris_rows(p: Path, rows: Sequence[Sequence[Any]], fmt: str, fps: float
     if video_name and media_names and video_name not in media_names and len(media_names) == 1:
         notes.append(f"the table's media file {quote(next(iter(media_names)))} is not {quote(video_name)}; "
                      "imported anyway")
-    # BORIS 8+ writes each modifier in a column of its own ("Modifier #1", "Modifier #2", ...)
-    modifier_cols = [j for h, j in sorted(col.items(), key=lambda kv: kv[1]) if re.fullmatch(r"modifier\d+", h)]
+    return media_names, in_turn
+
+
+def _table_media(body: Sequence[tuple[int, Sequence[Any]]], col: Mapping[str, int],
+                 media_names: set[str]) -> tuple[str, str]:
+    """The media file the table's rows name (its name, and its path where they all give the same absolute one);
+    blanks where they name several or none."""
+    media = media_name(next(iter(media_names))) if len(media_names) == 1 else ""
+    full = {cell_text(_value(r, col, "mediafilename")) for _, r in body} - {""}
+    media_path = next(iter(full)) if media and len(full) == 1 and Path(next(iter(full))).is_absolute() else ""
+    return media, media_path
+
+
+def _modifier_cols(col: Mapping[str, int]) -> list[int]:
+    """The modifier columns, in table order: BORIS 8+ writes each modifier set in a column of its own ("Modifier
+    #1", "Modifier #2", ...), earlier versions and merstudio's earlier exports one "Modifiers" (first)."""
+    cols = [j for h, j in sorted(col.items(), key=lambda kv: kv[1]) if re.fullmatch(r"modifier\d+", h)]
     if "modifiers" in col:
-        modifier_cols.insert(0, col["modifiers"])
+        cols.insert(0, col["modifiers"])
+    return cols
 
-    def modifiers(row: Sequence[Any]) -> list[str]:
-        return [t for t in (cell_text(row[j]) if j < len(row) else "" for j in modifier_cols)
-                if t.lower() not in ("", "na", "none")]  # BORIS writes None where none was chosen
 
-    # Our own tables' modifiers are AUs (anything else there is damage: the row is skipped); a study's BORIS
-    # ethogram may define other modifiers, which are kept in the event's note instead of losing the event.
-    if ours is None:
-        ours = "coder" in col or "eventsource" in col
-    not_aus: list[str] = []
-    au_reader = AUReader()
+# BORIS (8.11 and later) writes the frame its player showed at each entry's time, 0-based, as "Image index"
+# (tabular export) or "Image index start" / "Image index stop" (aggregated); the player counts it from the
+# time at the media's rate, so a STOP's is the first frame after the state, as its time is the state's end
+_INDEX_COLS = {"start": "imageindexstart", "stop": "imageindexstop", "apex": "imageindexapex"}
 
-    emap = {k.strip().lower(): v for k, v in (emotions or {}).items()}
-    names: dict[str, int] = {}
-    taken = {k for _, r in body if (k := _numbered(cell_text(get(r, "subject")))) is not None}
-    events: list[Event] = []
-    other_media = 0
-    for rowno, r in body:
-        where = f"{p.name}: row {rowno}"
-        mname = file_name(cell_text(get(r, "mediafilename")))
-        if video_name and len(media_names) > 1 and mname != video_name:
-            other_media += 1  # the user chose the video: the other files' rows are not errors
-            continue
-        btype = cell_text(get(r, "behaviortype")).upper()
-        later = in_turn.get((cell_text(get(r, "observationid")), mname), 0.0)
-        if isinstance(later, str):  # the rows of a file timed from an earlier one's start, whose length is unknown
-            raise InputError(f"{p}: {later}")
 
-        def frame_of(fcol: str, tcol: str, side: str, _r: Sequence[Any] = r, _w: str = where,
-                     _later: float = later) -> int | None | str:
-            if use_frames and fcol in col:
-                v = _number(get(_r, fcol))
-                if v is None and cell_text(get(_r, fcol)) not in ("", "NA"):
-                    return f"bad {fcol.replace('frame', ' frame')} {quote(cell_text(get(_r, fcol)))}"
-                if v is not None:
-                    if v != int(v) or v < 0:
-                        return f"bad {fcol.replace('frame', ' frame')} {quote(cell_text(get(_r, fcol)))}"
-                    return int(v)
-            if tcol in col:
-                t = _number(get(_r, tcol))
-                if t is None:
-                    raw = cell_text(get(_r, tcol))
-                    return f"no time in column {tcol} ({quote(raw) if raw else 'empty'})" if side != "apex" else None
-                t -= _time_shift(_r, col) + _later
-                if t < 0:
-                    return f"negative time {t:g} s"
-                b = boundary(_r, side, clock.seconds_frame(t, "end" if side == "stop" else "start"), _w)
-                return b - 1 if side == "stop" else b
-            return None if side == "apex" else f"no {side} frame or time"
+@dataclass
+class _RowFrames:
+    """An aggregated row's frames: from its frame columns (while the table's rate is the video's), else from its
+    times on ``clock`` (less the observation's time shift), checked against BORIS's image indices."""
 
-        onset = frame_of("startframe", "starts", "start")
-        offset = frame_of("stopframe", "stops", "stop")
-        apex = frame_of("apexframe", "apexs", "apex")
+    col: Mapping[str, int]
+    clock: FrameClock
+    use_frames: bool  # False: the table's frame rate was overridden, its frame columns are not the video's
+    notes: list[str]
+    index_unused: list[str] = field(default_factory=list)  # why BORIS's frames were not used, said once
+
+    def boundary(self, row: Sequence[Any], side: str, b: int, where: str) -> int:
+        """The frame boundary of an entry whose time gives ``b``: BORIS's index where it lies within a frame of
+        ``b`` (the frame the player showed, free of the time's rounding to the millisecond); further off it was
+        counted at another rate than the file's (or edited), and the time, which BORIS's own analyses use, wins."""
+        k = frame_index(_value(row, self.col, _INDEX_COLS[side]))
+        if k is None or k == b:
+            return b
+        if not self.use_frames or self.clock.variable:
+            if not self.index_unused:
+                self.index_unused.append("BORIS's image indices not used: " + (
+                    "counted at the file's frame rate, not the video's" if not self.use_frames else
+                    "a variable-frame-rate video's frames are placed by their times"))
+            return b
+        if abs(k - b) <= 1:
+            return k
+        self.notes.append(f"{where}: BORIS's image index {k} of the {side} is {abs(k - b)} frames from its time's "
+                          f"frame {b} (counted at another frame rate?); the time used")
+        return b
+
+    def frame(self, r: Sequence[Any], fcol: str, tcol: str, side: str, where: str, later: float) -> int | None | str:
+        """The row's ``side`` (start, stop, apex) frame: the frame column ``fcol``, else the time column ``tcol``
+        less the time shift and ``later`` (the files played before the row's); None for no apex, else a reason
+        where it has none."""
+        col = self.col
+        if self.use_frames and fcol in col:
+            v = _number(_value(r, col, fcol))
+            if v is None and cell_text(_value(r, col, fcol)) not in ("", "NA"):
+                return f"bad {fcol.replace('frame', ' frame')} {quote(cell_text(_value(r, col, fcol)))}"
+            if v is not None:
+                if v != int(v) or v < 0:
+                    return f"bad {fcol.replace('frame', ' frame')} {quote(cell_text(_value(r, col, fcol)))}"
+                return int(v)
+        if tcol in col:
+            t = _number(_value(r, col, tcol))
+            if t is None:
+                raw = cell_text(_value(r, col, tcol))
+                return f"no time in column {tcol} ({quote(raw) if raw else 'empty'})" if side != "apex" else None
+            t -= _time_shift(r, col) + later
+            if t < 0:
+                return f"negative time {t:g} s"
+            b = self.boundary(r, side, self.clock.seconds_frame(t, "end" if side == "stop" else "start"), where)
+            return b - 1 if side == "stop" else b
+        return None if side == "apex" else f"no {side} frame or time"
+
+
+@dataclass
+class _BorisRows:
+    """How an aggregated table's rows become events: its columns, whether its modifiers are merstudio's AUs
+    (``ours``), the behaviour -> emotion map, and the faces its subjects are read as."""
+
+    col: Mapping[str, int]
+    modifier_cols: list[int]
+    ours: bool
+    emap: dict[str, str]
+    default_coder: str
+    taken: set[int]  # the faces numbered subjects use: named ones take others
+    names: dict[str, int] = field(default_factory=dict)  # named subject -> face
+    not_aus: list[str] = field(default_factory=list)  # modifiers that are not AUs, kept in notes
+
+    def event(self, r: Sequence[Any], where: str, frames: _RowFrames, later: float, au_reader: AUReader,
+              video_id: int, source: str | None, notes: list[str], skipped: list[Skip]) -> Event | None:
+        """The row's event, or None with the reason in ``skipped``: a point event is one frame, a row without an
+        apex takes the middle frame (tagged by :func:`imputed_apex` so that the agreement leaves it out)."""
+        col = self.col
+        btype = cell_text(_value(r, col, "behaviortype")).upper()
+        onset = frames.frame(r, "startframe", "starts", "start", where, later)
+        offset = frames.frame(r, "stopframe", "stops", "stop", where, later)
+        apex = frames.frame(r, "apexframe", "apexs", "apex", where, later)
         bad = next((x for x in (onset, offset, apex) if isinstance(x, str)), None)
         if bad:
             skipped.append(Skip(where, bad))
-            continue
+            return None
         assert isinstance(onset, int) and isinstance(offset, int)
         if btype == "POINT":
             offset = onset
         offset = max(onset, offset)  # a stop at the start instant: a one-frame event
-        imputed = apex is None  # the middle frame, tagged below (imputed_apex) so that the agreement leaves it out
+        imputed = apex is None
         if imputed:
             apex = imputed_apex(onset, offset)[0]
             if offset > onset:  # a one-frame event (a POINT) has no other frame to be its apex: nothing to say
                 notes.append(f"{where}: no apex; using the middle frame {apex}")
-        behavior = cell_text(get(r, "behavior"))
-        emotion = emap.get(behavior.lower(), behavior)
+        behavior = cell_text(_value(r, col, "behavior"))
+        emotion = self.emap.get(behavior.lower(), behavior)
         # our own tables carry the coder (possibly empty); BORIS's own have only the observation id
-        coder = cell_text(get(r, "coder")) if "coder" in col else \
-            (cell_text(get(r, "observationid")) or default_coder)
-        conf_raw = cell_text(get(r, "confidence"))
+        coder = cell_text(_value(r, col, "coder")) if "coder" in col else \
+            (cell_text(_value(r, col, "observationid")) or self.default_coder)
+        conf_raw = cell_text(_value(r, col, "confidence"))
         conf = _number(conf_raw)
         if conf_raw and conf is None:
             skipped.append(Skip(where, f"bad confidence {quote(conf_raw)}"))
-            continue
-        note = " / ".join(t for t in (_comment(get(r, "commentstart")), _comment(get(r, "commentstop")))
-                          if t.strip())
-        mods = modifiers(r)
-        if ours:  # our AUs: read as every format reads AU text (unreadable ones kept in the note)
-            aus = "|".join(mods)
-        else:
-            au_terms, other = [], []
-            for t in (t.strip() for m in mods for t in re.split(r"[|,;]", m)):
-                if not t or t.lower() in ("none", "na"):  # a set with nothing chosen (BORIS writes None)
-                    continue
-                reading = read_aus(t)
-                if reading.only_aus:
-                    au_terms.append(reading.aus)
-                else:
-                    other.append(t)
-            aus = "+".join(au_terms)
-            if other:
-                note = " / ".join(x for x in (note, "modifiers: " + ", ".join(other)) if x)
-                not_aus += [t for t in other if t not in not_aus]
+            return None
+        note = " / ".join(t for t in (_comment(_value(r, col, "commentstart")),
+                                      _comment(_value(r, col, "commentstop"))) if t.strip())
+        aus, note = self.aus(r, note)
         if imputed:
             note = imputed_apex(onset, offset, note)[1]
-        ev = make_event(where, skipped, au_reader=au_reader, video_id=video_id, onset=onset, apex=apex,
-                        offset=offset, face_id=_face(cell_text(get(r, "subject")), names, taken, notes, where),
-                        emotion=emotion, aus=aus, coder=coder, confidence=conf, note=note,
-                        source=source or cell_text(get(r, "eventsource")) or "imported",
-                        status=_status(get(r, "reviewstatus"), get(r, "status")))
-        if ev is not None:
-            events.append(ev)
-    notes += au_reader.notes() + index_unused
-    if not_aus:
-        notes.append(f"modifiers that are not AUs kept in the events' notes: {name_list(not_aus, 6)}")
-    if other_media:
-        notes.append(f"{other_media} row(s) of other media files than {quote(video_name or '')} left out")
-    media = media_name(next(iter(media_names))) if len(media_names) == 1 else ""
-    full = {cell_text(get(r, "mediafilename")) for _, r in body} - {""}
-    media_path = next(iter(full)) if media and len(full) == 1 and Path(next(iter(full))).is_absolute() else ""
-    return ImportPreview(path=p, format=fmt, events=events, skipped=skipped, notes=notes,
-                         fps=use_fps, media=media, media_path=media_path)
+        return make_event(where, skipped, au_reader=au_reader, video_id=video_id, onset=onset, apex=apex,
+                          offset=offset, face_id=_face(cell_text(_value(r, col, "subject")), self.names, self.taken,
+                                                       notes, where),
+                          emotion=emotion, aus=aus, coder=coder, confidence=conf, note=note,
+                          source=source or cell_text(_value(r, col, "eventsource")) or "imported",
+                          status=_status(_value(r, col, "reviewstatus"), _value(r, col, "status")))
+
+    def aus(self, r: Sequence[Any], note: str) -> tuple[str, str]:
+        """The row's AUs and note: our tables' modifiers are AUs, read as every format reads AU text (unreadable
+        ones kept in the note by make_event); a BORIS ethogram's modifiers that are no AU codes go to the note."""
+        mods = [t for t in (cell_text(r[j]) if j < len(r) else "" for j in self.modifier_cols)
+                if t.lower() not in ("", "na", "none")]  # BORIS writes None where none was chosen
+        if self.ours:
+            return "|".join(mods), note
+        au_terms, other = [], []
+        for t in (t.strip() for m in mods for t in re.split(r"[|,;]", m)):
+            if not t or t.lower() in ("none", "na"):  # a set with nothing chosen (BORIS writes None)
+                continue
+            reading = read_aus(t)
+            if reading.only_aus:
+                au_terms.append(reading.aus)
+            else:
+                other.append(t)
+        if other:
+            note = " / ".join(x for x in (note, "modifiers: " + ", ".join(other)) if x)
+            self.not_aus += [t for t in other if t not in self.not_aus]
+        return "+".join(au_terms), note

@@ -32,6 +32,9 @@ neighbours (:func:`_interpolated`), and a controlled vocabulary entry's value is
 external vocabulary's from its local ``.ecv`` file, :func:`_external_entries`). :func:`parse_eaf` parses a file once
 for every step of an import (:class:`EafDocument`).
 
+This module reads; the export is merstudio.interchange.eaf_write (its names re-exported here) and the media
+descriptors' URLs and offsets merstudio.interchange.eaf_media.
+
 pympi-ling was evaluated and not used: its parser raises bare ``Exception``/``KeyError`` without a location on
 malformed files, does not check slot references, and ``Eaf()`` adds a default tier we would have to strip; the
 subset of EAF we write and read is small enough for xml.etree with exact, one-line errors.
@@ -40,18 +43,15 @@ subset of EAF we write and read is small enough for xml.etree with exact, one-li
 from __future__ import annotations
 
 import bisect
-import datetime as _dt
 import os
 import re
 import xml.etree.ElementTree as ET
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from urllib.parse import ParseResult
 
 import numpy as np
 
-from merstudio.atomic import atomic_path
 from merstudio.errors import InputError
 from merstudio.facs import read_aus
 from merstudio.interchange.common import (
@@ -63,7 +63,6 @@ from merstudio.interchange.common import (
     FrameClock,
     ImportPreview,
     LinkedMedia,
-    Media,
     Skip,
     check_fps,
     file_name,
@@ -79,352 +78,34 @@ from merstudio.interchange.common import (
     variable_times,
     vfr_note,
 )
+from merstudio.interchange.eaf_media import (
+    MAX_MS,
+    _descriptor_names,
+    _is_video,
+    _media_location,
+    _parsed_url,
+    _time_origin,
+    _url_name,
+    _video_descriptor,
+)
+
+# the export lives in eaf_write; its names are re-exported here, where callers import them
+from merstudio.interchange.eaf_write import (
+    _TIER_RX,
+    EAF_VERSION,  # noqa: F401
+    LT_APEX,  # noqa: F401
+    LT_BEHAVIOUR,  # noqa: F401
+    LT_EVENT,  # noqa: F401
+    LT_META,  # noqa: F401
+    SCHEMA_URL,  # noqa: F401
+    XSI,  # noqa: F401
+    ExtraTiers,  # noqa: F401
+    eaf_time_origin,  # noqa: F401
+    eaf_tree,  # noqa: F401
+    tier_name,
+    write_eaf,  # noqa: F401
+)
 from merstudio.project.events import Event
-from merstudio.xlsx import xml_text
-
-EAF_VERSION = "3.0"
-XSI = "http://www.w3.org/2001/XMLSchema-instance"
-SCHEMA_URL = "http://www.mpi.nl/tools/elan/EAFv3.0.xsd"
-LT_EVENT, LT_APEX, LT_META = "merstudio-event", "merstudio-apex", "merstudio-meta"
-# tier id: <coder>/<kind>[/face<k>][/<lane>]; the coder may itself contain "/"
-_TIER_RX = re.compile(r"^(?P<coder>.*)/(?P<kind>rejected-apex|rejected-meta|rejected|event|apex|meta)(?:/face(?P<face>-?\d{1,9}))?(?:/(?P<lane>\d{1,9}))?$")
-_MIME = {".mp4": "video/mp4", ".m4v": "video/mp4", ".mov": "video/quicktime", ".avi": "video/x-msvideo",
-         ".mkv": "video/x-matroska", ".webm": "video/webm", ".mpg": "video/mpeg", ".mpeg": "video/mpeg",
-         ".wmv": "video/x-ms-wmv", ".wav": "audio/x-wav"}
-
-
-def tier_name(coder: str, kind: str = "event", face_id: int = 0, lane: int = 1) -> str:
-    """The tier id for a coder's events (kind ``event``), apexes or metadata on one face and lane (kinds
-    ``rejected``, ``rejected-apex``, ``rejected-meta``: the coder's rejected proposals)."""
-    name = f"{coder}/{kind}"
-    if face_id != 0 or lane > 1:
-        name += f"/face{face_id}"
-    if lane > 1:
-        name += f"/{lane}"
-    return name
-
-
-@dataclass(frozen=True)
-class _TierKey:
-    coder: str
-    face: int
-    lane: int
-    rejected: bool = False  # the rejected proposals' tiers, never the event tier
-
-
-# ---------------------------------------------------------------------------------------------- export
-def _meta_value(ev: Event) -> str:
-    parts = []
-    if ev.confidence is not None:
-        parts.append(f"confidence={float(ev.confidence):.6g}")
-    parts += [f"status={ev.status}", f"source={ev.source}"]
-    if ev.note:
-        parts.append(f"note={ev.note}")
-    return "; ".join(parts)
-
-
-def _lanes(events: Sequence[Event]) -> dict[_TierKey, list[Event]]:
-    """Group by coder and face, then spread overlapping events over lanes (greedy, by onset)."""
-    out: dict[_TierKey, list[Event]] = {}
-    groups: dict[tuple[str, int, bool], list[Event]] = {}
-    for e in events:
-        groups.setdefault((e.coder, e.face_id, e.status == "rejected"), []).append(e)
-    for (coder, face, rejected), evs in groups.items():
-        ends: list[int] = []  # last offset per lane
-        for e in sorted(evs, key=lambda e: (e.onset, e.offset, e.apex)):
-            for i, end in enumerate(ends):
-                if e.onset > end:
-                    ends[i] = e.offset
-                    lane = i + 1
-                    break
-            else:
-                ends.append(e.offset)
-                lane = len(ends)
-            out.setdefault(_TierKey(coder, face, lane, rejected), []).append(e)
-    return dict(sorted(out.items(), key=lambda kv: (kv[0].coder, kv[0].rejected, kv[0].face, kv[0].lane)))
-
-
-def _media_url(path: Path | str) -> str:
-    if foreign_path(str(path)):  # another system's (Windows) path: its URL as ELAN writes it there
-        return "file:///" + str(path).replace("\\", "/").lstrip("/")
-    path = Path(path)
-    try:
-        return path.resolve().as_uri()
-    except ValueError:
-        return "file:///" + path.as_posix().lstrip("/")
-
-
-def _relative_url(media: Path | str, eaf_path: str | os.PathLike[str]) -> str | None:
-    """RELATIVE_MEDIA_URL of a media file from an .eaf (``./clip.mp4``, ``../coded/clip.mp4``); None for another
-    system's path or another drive, which no relative URL reaches."""
-    if foreign_path(str(media)):
-        return None
-    try:
-        rel = os.path.relpath(Path(media).resolve(), Path(eaf_path).resolve().parent)
-    except ValueError:  # another drive (Windows)
-        return None
-    return "./" + Path(rel).as_posix() if not rel.startswith("..") else Path(rel).as_posix()
-
-
-def _reachable(media: Path | str, eaf_path: str | os.PathLike[str]) -> bool:
-    """Whether a relative URL from the .eaf leads to the media: it is here, or lies in a folder the .eaf's shares
-    beyond the root. Not another machine's path (/Users/Shared/... read from an .eaf made on a Mac): a relative URL
-    there would climb to this machine's root (../../../Users/Shared/...), where the media is not."""
-    if not media or foreign_path(str(media)):
-        return False
-    m = Path(media)
-    if m.exists():
-        return True
-    try:
-        common = Path(os.path.commonpath([m.resolve(), Path(eaf_path).resolve().parent]))
-    except ValueError:  # another drive (Windows)
-        return False
-    return common != Path(common.anchor)
-
-
-def _parsed_url(url: str, bad: list[str] | None = None) -> ParseResult | None:
-    """``urlparse(url)``; None for a URL that cannot be parsed (``http://[broken/clip.mp4``: urlparse's "Invalid
-    IPv6 URL"), which is added to ``bad``: a media location that is not here, not a traceback."""
-    from urllib.parse import urlparse
-
-    try:
-        return urlparse(url)
-    except ValueError:
-        if bad is not None and url not in bad:
-            bad.append(url)
-        return None
-
-
-def _media_location(eaf: Path, url: str, relative: str, bad: list[str] | None = None) -> str:
-    """Where an ELAN file's media lies, as ELAN looks for it: the relative URL (against the file's folder) when the
-    media is there, else the absolute URL's path, else the relative one resolved; "" when neither is a path. A URL
-    that cannot be parsed is no location (it goes to ``bad``, for a note)."""
-    from urllib.parse import unquote
-
-    absolute = ""
-    if url and (u := _parsed_url(url, bad)) is not None:
-        if u.scheme in ("file", ""):
-            absolute = unquote(u.path) if u.scheme == "file" else url
-            if u.netloc and u.netloc != "localhost":  # file://server/share/...: a network path
-                absolute = f"//{u.netloc}{absolute}"
-            elif re.match(r"^/[A-Za-z]:[/\\]", absolute):  # file:///C:/Users/...: a Windows drive
-                absolute = absolute[1:]
-        elif re.match(r"^[A-Za-z]:[/\\]", url):  # C:\Users\... written as it is (urlparse: scheme "c")
-            absolute = url
-    near = ""
-    if relative and (r := _parsed_url(relative, bad)) is not None:
-        if r.scheme in ("file", ""):
-            near = os.path.normpath(eaf.parent / unquote(r.path))
-            if Path(near).exists():
-                return near
-    if absolute and (Path(absolute).is_absolute() or foreign_path(absolute)):
-        return absolute  # a Windows path read elsewhere is kept as written: it is where ELAN looks on that machine
-    return near
-
-
-_VIDEO_EXTS = frozenset(ext for ext, mime in _MIME.items() if mime.startswith("video/"))
-
-
-def _is_video(md: ET.Element) -> bool:
-    """A MEDIA_DESCRIPTOR of a video (MIME_TYPE video/*, or a video file's extension), not an audio track."""
-    if (md.get("MIME_TYPE") or "").lower().startswith("video/"):
-        return True
-    return Path(_url_name(md.get("RELATIVE_MEDIA_URL") or md.get("MEDIA_URL") or "")).suffix.lower() in _VIDEO_EXTS
-
-
-def _descriptor_names(md: ET.Element) -> list[str]:
-    """The file names a MEDIA_DESCRIPTOR's URLs end in (relative URL first), without repeats or blanks."""
-    names = (_url_name(md.get(k) or "") for k in ("RELATIVE_MEDIA_URL", "MEDIA_URL"))
-    return list(dict.fromkeys(n for n in names if n))
-
-
-def _video_descriptor(descriptors: Sequence[ET.Element], video_name: str | None) -> ET.Element | None:
-    """The MEDIA_DESCRIPTOR whose URL names the video ``video_name`` (a file name or a path), or one that names it
-    in other letter case (an .eaf made on Windows); None when none does or no video is named."""
-    want = file_name(video_name or "")
-    if not want:
-        return None
-    for same in (str, str.casefold):
-        for d in descriptors:
-            if any(same(n) == same(want) for n in _descriptor_names(d)):
-                return d
-    return None
-
-
-def _url_name(url: str) -> str:
-    """The file name a media URL (or a path, Windows or not) ends in; for a URL that cannot be parsed, the name its
-    text ends in."""
-    from urllib.parse import unquote
-
-    u = _parsed_url(url) if "://" in url else None
-    return file_name(unquote(u.path if u is not None else url))
-
-
-# a time past this (about 115 days) belongs to no recording: a corrupt or hand-edited value, refused in one line
-# rather than read as frame 3e21
-MAX_MS = 10**10
-
-
-def _time_origin(p: Path, md: ET.Element) -> int:
-    """A media descriptor's TIME_ORIGIN (ELAN's media offset, ms); 0 when it has none."""
-    raw = (md.get("TIME_ORIGIN") or "").strip()
-    if not raw:
-        return 0
-    try:
-        ms = int(raw)
-    except ValueError:
-        raise InputError(f"{p}: media offset TIME_ORIGIN {quote(raw)} is no whole number of milliseconds") from None
-    if abs(ms) > MAX_MS:
-        raise InputError(f"{p}: media offset TIME_ORIGIN {quote(raw)} ms is longer than any recording (over "
-                         f"{MAX_MS // 86_400_000} days): a damaged file?")
-    return ms
-
-
-# extra time-aligned tiers written after the event tiers (the project's behaviours): {tier id: (annotator,
-# [(onset frame, offset frame (inclusive), value), ...] without overlaps)}; our import lists them as unknown tiers
-ExtraTiers = Mapping[str, tuple[str, Sequence[tuple[int, int, str]]]]
-LT_BEHAVIOUR = "merstudio-behaviour"
-
-
-def eaf_tree(events: Iterable[Event], media: Media, eaf_path: str | os.PathLike[str] | None = None,
-             author: str = "merstudio", extra_tiers: ExtraTiers | None = None) -> ET.ElementTree:
-    """The EAF 3.0 document for one video's events (see the module docstring for the tier scheme), plus
-    ``extra_tiers`` (type ``merstudio-behaviour``)."""
-    extra = dict(extra_tiers or {})
-    clock = media.clock("eaf export")
-    fps = clock.fps
-    if fps > MAX_MS_FPS:
-        raise InputError(f"{media.name or 'eaf export'}: {fps:g} fps is above 1000 fps; ELAN's millisecond time "
-                         "slots cannot tell such frames apart")
-    evs = [e.validated() for e in events]
-    lanes = _lanes(evs)
-    # time slots: one per distinct ms value, in time order (ELAN's own files number them in order); the values are
-    # the video's times, written less the media offset (ELAN's TIME_ORIGIN) the video had in an imported .eaf
-    values = sorted({clock.ms(f) for e in evs for f in (e.onset, e.offset + 1, e.apex, e.apex + 1)}
-                    | {clock.ms(f) for _, spans in extra.values() for a, b, _v in spans for f in (a, b + 1)})
-    origin = eaf_time_origin(media, values)
-    root = ET.Element("ANNOTATION_DOCUMENT", {
-        "AUTHOR": author, "DATE": _dt.datetime.now(_dt.UTC).replace(microsecond=0).isoformat(),
-        "FORMAT": EAF_VERSION, "VERSION": EAF_VERSION, f"{{{XSI}}}noNamespaceSchemaLocation": SCHEMA_URL})
-    header = ET.SubElement(root, "HEADER", {"MEDIA_FILE": "", "TIME_UNITS": "milliseconds"})
-    if media.path:
-        mp: Path | str = media.path if foreign_path(media.path) else Path(media.path)
-        if isinstance(mp, Path) and not mp.is_absolute() and eaf_path is not None:
-            mp = Path(eaf_path).parent / mp  # a bare name (a BORIS table names only the file): beside the .eaf
-        attrs = {"MEDIA_URL": _media_url(mp), "MIME_TYPE": _MIME.get(Path(file_name(str(mp))).suffix.lower(),
-                                                                      "video/*")}
-        # the media named by its name alone lies beside the .eaf; one elsewhere keeps the relative URL the
-        # imported .eaf gave it where no relative URL from here reaches it
-        near = isinstance(mp, Path) and not Path(media.path).is_absolute()
-        rel = (_relative_url(mp, eaf_path) if near or _reachable(mp, eaf_path) else media.relative or None) \
-            if eaf_path is not None else None
-        if rel:
-            attrs["RELATIVE_MEDIA_URL"] = rel
-        if origin:
-            attrs["TIME_ORIGIN"] = str(origin)
-        ET.SubElement(header, "MEDIA_DESCRIPTOR", attrs)
-    for lm in media.linked:  # the other media an imported .eaf linked (an extracted .wav): kept
-        attrs = {"MEDIA_URL": lm.url, "MIME_TYPE": lm.mime or "unknown"}
-        rel = _relative_url(lm.location, eaf_path) if eaf_path is not None and _reachable(lm.location, eaf_path) \
-            else None
-        if rel:
-            attrs["RELATIVE_MEDIA_URL"] = rel
-        for name, value in (("TIME_ORIGIN", lm.time_origin), ("EXTRACTED_FROM", lm.extracted_from)):
-            if value:
-                attrs[name] = value
-        ET.SubElement(header, "MEDIA_DESCRIPTOR", attrs)
-    ET.SubElement(header, "PROPERTY", {"NAME": "merstudio:fps"}).text = repr(float(fps))
-    ET.SubElement(header, "PROPERTY", {"NAME": "merstudio:frame_rule"}).text = clock.rule
-    if media.frame_count is not None:
-        ET.SubElement(header, "PROPERTY", {"NAME": "merstudio:frame_count"}).text = str(int(media.frame_count))
-    n_ann = sum(len(v) for v in lanes.values()) * 3 + sum(len(spans) for _, spans in extra.values())
-    ET.SubElement(header, "PROPERTY", {"NAME": "lastUsedAnnotationId"}).text = str(n_ann)
-    slot = {v: f"ts{i + 1}" for i, v in enumerate(values)}
-    order = ET.SubElement(root, "TIME_ORDER")
-    for v in values:
-        ET.SubElement(order, "TIME_SLOT", {"TIME_SLOT_ID": slot[v], "TIME_VALUE": str(v - origin)})
-    aid = 0
-    for key, tier_events in lanes.items():
-        pre = "rejected" if key.rejected else ""
-        ev_tier = ET.SubElement(root, "TIER", {"LINGUISTIC_TYPE_REF": LT_EVENT, "ANNOTATOR": key.coder,
-                                               "TIER_ID": tier_name(key.coder, pre or "event", key.face, key.lane)})
-        apex_tier = ET.Element("TIER", {"LINGUISTIC_TYPE_REF": LT_APEX, "ANNOTATOR": key.coder,
-                                        "PARENT_REF": ev_tier.get("TIER_ID", ""),
-                                        "TIER_ID": tier_name(key.coder, f"{pre}-apex" if pre else "apex", key.face,
-                                                             key.lane)})
-        meta_tier = ET.Element("TIER", {"LINGUISTIC_TYPE_REF": LT_META, "ANNOTATOR": key.coder,
-                                        "PARENT_REF": ev_tier.get("TIER_ID", ""),
-                                        "TIER_ID": tier_name(key.coder, f"{pre}-meta" if pre else "meta", key.face,
-                                                             key.lane)})
-        for e in tier_events:
-            aid += 1
-            ev_id = f"a{aid}"
-            ann = ET.SubElement(ET.SubElement(ev_tier, "ANNOTATION"), "ALIGNABLE_ANNOTATION", {
-                "ANNOTATION_ID": ev_id, "TIME_SLOT_REF1": slot[clock.ms(e.onset)],
-                "TIME_SLOT_REF2": slot[clock.ms(e.offset + 1)]})
-            ET.SubElement(ann, "ANNOTATION_VALUE").text = f"{e.emotion} | {e.aus}"
-            aid += 1
-            ann = ET.SubElement(ET.SubElement(apex_tier, "ANNOTATION"), "ALIGNABLE_ANNOTATION", {
-                "ANNOTATION_ID": f"a{aid}", "TIME_SLOT_REF1": slot[clock.ms(e.apex)],
-                "TIME_SLOT_REF2": slot[clock.ms(e.apex + 1)]})
-            ET.SubElement(ann, "ANNOTATION_VALUE").text = "apex"
-            aid += 1
-            ann = ET.SubElement(ET.SubElement(meta_tier, "ANNOTATION"), "REF_ANNOTATION", {
-                "ANNOTATION_ID": f"a{aid}", "ANNOTATION_REF": ev_id})
-            ET.SubElement(ann, "ANNOTATION_VALUE").text = _meta_value(e)
-        root.append(apex_tier)
-        root.append(meta_tier)
-    for tier_id, (annotator, spans) in extra.items():
-        tier = ET.SubElement(root, "TIER", {"LINGUISTIC_TYPE_REF": LT_BEHAVIOUR, "ANNOTATOR": annotator,
-                                            "TIER_ID": tier_id})
-        for a, b, value in sorted(spans):
-            aid += 1
-            ann = ET.SubElement(ET.SubElement(tier, "ANNOTATION"), "ALIGNABLE_ANNOTATION", {
-                "ANNOTATION_ID": f"a{aid}", "TIME_SLOT_REF1": slot[clock.ms(a)],
-                "TIME_SLOT_REF2": slot[clock.ms(b + 1)]})
-            ET.SubElement(ann, "ANNOTATION_VALUE").text = value
-    ET.SubElement(root, "LINGUISTIC_TYPE", {"LINGUISTIC_TYPE_ID": LT_EVENT, "TIME_ALIGNABLE": "true",
-                                            "GRAPHIC_REFERENCES": "false"})
-    if extra:
-        ET.SubElement(root, "LINGUISTIC_TYPE", {"LINGUISTIC_TYPE_ID": LT_BEHAVIOUR, "TIME_ALIGNABLE": "true",
-                                                "GRAPHIC_REFERENCES": "false"})
-    ET.SubElement(root, "LINGUISTIC_TYPE", {"LINGUISTIC_TYPE_ID": LT_APEX, "TIME_ALIGNABLE": "true",
-                                            "CONSTRAINTS": "Included_In", "GRAPHIC_REFERENCES": "false"})
-    ET.SubElement(root, "LINGUISTIC_TYPE", {"LINGUISTIC_TYPE_ID": LT_META, "TIME_ALIGNABLE": "false",
-                                            "CONSTRAINTS": "Symbolic_Association", "GRAPHIC_REFERENCES": "false"})
-    # the four stereotypes every ELAN file declares
-    for st, desc in (("Time_Subdivision", "Time subdivision of parent annotation's time interval, no time gaps "
-                                          "allowed within this interval"),
-                     ("Symbolic_Subdivision", "Symbolic subdivision of a parent annotation. Annotations refering "
-                                              "to the same parent are ordered"),
-                     ("Symbolic_Association", "1-1 association with a parent annotation"),
-                     ("Included_In", "Time alignable annotations within the parent annotation's time interval, "
-                                     "gaps are allowed")):
-        ET.SubElement(root, "CONSTRAINT", {"STEREOTYPE": st, "DESCRIPTION": desc})
-    ET.indent(root, space="    ")
-    for el in root.iter():  # notes, coder and emotion names: what XML cannot hold (a control character) made safe
-        if el.text:
-            el.text = xml_text(el.text)
-        for attr, val in el.attrib.items():
-            el.set(attr, xml_text(val))
-    return ET.ElementTree(root)
-
-
-def eaf_time_origin(media: Media, values: Iterable[int]) -> int:
-    """The media offset (TIME_ORIGIN) an export writes: the video's (``media.time_origin``), unless an event starts
-    before it (ELAN has no negative times): then 0, the annotation times being the video's own."""
-    origin = int(media.time_origin)
-    return origin if origin and all(v - origin >= 0 for v in values) else 0
-
-
-def write_eaf(events: Iterable[Event], path: str | os.PathLike[str], media: Media,
-              author: str = "merstudio", extra_tiers: ExtraTiers | None = None) -> Path:
-    """Write one video's events (and ``extra_tiers``) as an ELAN 3.0 file (atomically). Returns the path."""
-    tree = eaf_tree(events, media, path, author, extra_tiers)
-    ET.register_namespace("xsi", XSI)
-    with atomic_path(path) as tmp:
-        tree.write(tmp, encoding="UTF-8", xml_declaration=True)
-    return Path(path)
 
 
 # ---------------------------------------------------------------------------------------------- import
@@ -786,6 +467,41 @@ def read_eaf(path: str | os.PathLike[str] | EafDocument, fps: float | None = Non
     """
     doc = parse_eaf(path)
     p, root = doc.path, doc.root
+    header = _eaf_header(p, root)
+    notes: list[str] = []
+    use_fps, clock = _eaf_clock(p, header, fps, fps_override, times, notes)
+    slots = _time_slots(p, root)
+    video = _eaf_video(p, header, video_name, notes)
+    skipped: list[Skip] = []
+    scheme = _eaf_tiers(p, root, dict(tier_coders or {}), tier_roles, notes, skipped)
+    timing = _Timing(slots, _interpolated(root, slots), video.origin, *_annotation_index(root))
+    cv_entries, cv_notes = doc.vocabularies()
+    notes += cv_notes
+    found = _Found()
+    for tid, (coder, face) in scheme.event_tiers.items():
+        _read_tier(scheme, tid, coder, face, cv_entries, timing, clock, found, notes, skipped)
+    _note_givers(p, scheme, timing, notes, skipped)
+    if found.ids_read:
+        notes.append(f"{p.name}: {sum(found.ids_read.values())} annotation(s) of tier(s) "
+                     f"{name_list(found.ids_read, 4)} store no value and their vocabulary gives none for their "
+                     "entry: read as the entry's id (CVE_REF), for the coder to correct")
+    if timing.used_guessed:
+        notes.append(f"{p.name}: {len(timing.used_guessed)} time slot(s) without a time (unaligned) placed evenly "
+                     "between their aligned neighbours, as ELAN shows them")
+    anns = _merge_mapped(found.anns, notes, p.name)
+    if n_blank := sum(1 for x in anns if x.where in found.blank and not x.emotion and not x.aus):
+        notes.append(f"{p.name}: {n_blank} annotation(s) with an empty value imported as events without an emotion "
+                     "or AUs")
+    au_reader = AUReader()
+    events = _events(anns, au_reader, video_id, source, notes, skipped)
+    notes += au_reader.notes()
+    return ImportPreview(path=p, format="ELAN eaf", events=events, skipped=skipped, notes=notes, fps=use_fps,
+                         media=video.name, media_path=video.path, time_origin=video.origin,
+                         linked_media=tuple(video.linked), media_relative=video.relative)
+
+
+def _eaf_header(p: Path, root: ET.Element) -> ET.Element:
+    """The file's HEADER, after checking that the file is an ELAN document in milliseconds (InputError if not)."""
     if root.tag != "ANNOTATION_DOCUMENT":
         raise InputError(f"{p}: not an ELAN file (root element <{shorten(root.tag, 60)}>, expected "
                          "<ANNOTATION_DOCUMENT>)")
@@ -795,6 +511,14 @@ def read_eaf(path: str | os.PathLike[str] | EafDocument, fps: float | None = Non
     units = header.get("TIME_UNITS", "milliseconds")
     if units != "milliseconds":
         raise InputError(f"{p}: time units {quote(units)} are not supported (only milliseconds)")
+    return header
+
+
+def _eaf_clock(p: Path, header: ET.Element, fps: float | None, fps_override: bool, times: np.ndarray | None,
+               notes: list[str]) -> tuple[float, FrameClock]:
+    """The frame rate used (the video's, else the file's ``merstudio:fps``; InputError where both are known and
+    differ, unless ``fps_override``) and the clock turning the file's ms into frames: ELAN's ceil rule, or the
+    half-up rule an older merstudio file was written with (``merstudio:frame_rule``)."""
     props = {e.get("NAME", ""): (e.text or "").strip() for e in header.findall("PROPERTY")}
     file_fps: float | None = None
     if props.get("merstudio:fps"):
@@ -802,7 +526,6 @@ def read_eaf(path: str | os.PathLike[str] | EafDocument, fps: float | None = Non
             file_fps = float(props["merstudio:fps"])
         except ValueError:
             raise InputError(f"{p}: bad merstudio:fps property {quote(props['merstudio:fps'])}") from None
-    notes: list[str] = []
     if fps is not None and file_fps is not None and fps_differs(file_fps, float(fps)):
         if not fps_override:
             raise fps_mismatch(str(p), file_fps, float(fps))
@@ -816,6 +539,12 @@ def read_eaf(path: str | os.PathLike[str] | EafDocument, fps: float | None = Non
                          f"{', '.join(FRAME_RULES)})")
     clock = FrameClock(use_fps, variable_times(times, use_fps), rule)
     notes += vfr_note(clock)
+    return use_fps, clock
+
+
+def _time_slots(p: Path, root: ET.Element) -> dict[str, int | None]:
+    """The TIME_ORDER's slots, ``{id: ms}`` (None: unaligned, no TIME_VALUE); InputError for a missing TIME_ORDER
+    or a slot without an id or with a bad, negative or impossibly long time."""
     order = root.find("TIME_ORDER")
     if order is None:
         raise InputError(f"{p}: no TIME_ORDER element (the time slots are missing)")
@@ -835,58 +564,102 @@ def read_eaf(path: str | os.PathLike[str] | EafDocument, fps: float | None = Non
             raise InputError(f"{p}: time slot {quote(sid)} has a TIME_VALUE of {quote(val)} ms, longer than any "
                              f"recording (over {MAX_MS // 86_400_000} days): a damaged file?")
         slots[sid] = ms
-    media, media_path, media_relative, origin = "", "", "", 0
-    linked: list[LinkedMedia] = []
+    return slots
+
+
+@dataclass
+class _Video:
+    """The video an ELAN file's events are on, as its media descriptor gives it (:func:`_eaf_video`)."""
+
+    name: str = ""  # the media file name
+    path: str = ""  # where it lies (:func:`_media_location`)
+    relative: str = ""  # its RELATIVE_MEDIA_URL
+    origin: int = 0  # its TIME_ORIGIN (ms)
+    linked: list[LinkedMedia] = field(default_factory=list)  # the other descriptors, kept for writing again
+
+
+def _eaf_video(p: Path, header: ET.Element, video_name: str | None, notes: list[str]) -> _Video:
+    """The video the events are on: the descriptor naming the one the caller imports into, else the first video
+    descriptor (an .eaf often links the audio ELAN extracted from the video too, sometimes first); the others are
+    kept for writing the file again. Notes on what was chosen and on media URLs that cannot be read."""
+    video = _Video()
     bad_urls: list[str] = []  # media URLs that cannot be parsed: media that is not here
     descriptors = header.findall("MEDIA_DESCRIPTOR")
     if descriptors:
-        # the video the events are on: the one the caller imports into, else the first video descriptor (an .eaf
-        # often links the audio ELAN extracted from the video too, sometimes first); the others are kept for
-        # writing the file again
         md = _video_descriptor(descriptors, video_name)
         named = md is not None
         if md is None:
             md = next((d for d in descriptors if _is_video(d)), descriptors[0])
-        media = _url_name(md.get("RELATIVE_MEDIA_URL") or md.get("MEDIA_URL") or "")
-        if not media:
+        video.name = _url_name(md.get("RELATIVE_MEDIA_URL") or md.get("MEDIA_URL") or "")
+        if not video.name:
             notes.append(f"{p.name}: the video's media descriptor names no media file (it has no MEDIA_URL)")
-        elif not media_name(media):  # no file system has longer names
-            notes.append(f"{p.name}: the media file name in the file ({len(media):,} characters) is longer than any "
-                         "file system allows; ignored")
-            media = ""
+        elif not media_name(video.name):  # no file system has longer names
+            notes.append(f"{p.name}: the media file name in the file ({len(video.name):,} characters) is longer "
+                         "than any file system allows; ignored")
+            video.name = ""
         else:
-            media_path = _media_location(p, md.get("MEDIA_URL") or "", md.get("RELATIVE_MEDIA_URL") or "", bad_urls)
-            media_relative = md.get("RELATIVE_MEDIA_URL") or ""
-        origin = _time_origin(p, md)
-        for d in descriptors:
-            if d is not md:
-                linked.append(LinkedMedia(
-                    url=d.get("MEDIA_URL") or "", mime=d.get("MIME_TYPE") or "",
-                    relative=d.get("RELATIVE_MEDIA_URL") or "",
-                    location=_media_location(p, d.get("MEDIA_URL") or "", d.get("RELATIVE_MEDIA_URL") or "",
-                                             bad_urls),
-                    time_origin=(d.get("TIME_ORIGIN") or "").strip(), extracted_from=d.get("EXTRACTED_FROM") or ""))
-        if linked:
-            which = "the video they are imported into" if named else "the first video"
-            notes.append(f"{p.name}: {len(descriptors)} media files linked; the events are placed on "
-                         f"{quote(media or '(unnamed)')} ({which}); the others "
-                         f"({name_list(_url_name(m.url or m.relative) for m in linked)}) are kept when the events "
-                         "are written to ELAN")
-        if video_name and not named and media:
-            want = quote(file_name(video_name))
-            names = name_list(dict.fromkeys(n for d in descriptors for n in _descriptor_names(d)))
-            notes.append(f"the ELAN file's media is {quote(media)}, not {want}; imported anyway" if len(descriptors) == 1
-                         else f"none of the ELAN file's media ({names}) is {want}; imported anyway, timed as on "
-                              f"{quote(media)}")
-        if origin:
-            notes.append(f"{p.name}: media offset (TIME_ORIGIN) {origin:+,} ms: an annotation at t ms is at "
-                         f"t{origin:+,} ms of {quote(media or 'the video')}, as ELAN plays it")
+            video.path = _media_location(p, md.get("MEDIA_URL") or "", md.get("RELATIVE_MEDIA_URL") or "",
+                                         bad_urls)
+            video.relative = md.get("RELATIVE_MEDIA_URL") or ""
+        video.origin = _time_origin(p, md)
+        video.linked = [_linked(p, d, bad_urls) for d in descriptors if d is not md]
+        _note_video(p, descriptors, video, named, video_name, notes)
     for url in bad_urls:
         notes.append(f"{p.name}: media URL {quote(shorten(url, 120))} is no URL that can be read; taken as media "
                      "that is not here")
+    return video
 
+
+def _linked(p: Path, d: ET.Element, bad_urls: list[str]) -> LinkedMedia:
+    """A media descriptor other than the video's (an extracted .wav), kept as written and located."""
+    return LinkedMedia(url=d.get("MEDIA_URL") or "", mime=d.get("MIME_TYPE") or "",
+                       relative=d.get("RELATIVE_MEDIA_URL") or "",
+                       location=_media_location(p, d.get("MEDIA_URL") or "", d.get("RELATIVE_MEDIA_URL") or "",
+                                                bad_urls),
+                       time_origin=(d.get("TIME_ORIGIN") or "").strip(), extracted_from=d.get("EXTRACTED_FROM") or "")
+
+
+def _note_video(p: Path, descriptors: Sequence[ET.Element], video: _Video, named: bool, video_name: str | None,
+                notes: list[str]) -> None:
+    """Notes on the chosen video: the other media kept, a video that is not the one imported into, its offset."""
+    media = video.name
+    if video.linked:
+        which = "the video they are imported into" if named else "the first video"
+        notes.append(f"{p.name}: {len(descriptors)} media files linked; the events are placed on "
+                     f"{quote(media or '(unnamed)')} ({which}); the others "
+                     f"({name_list(_url_name(m.url or m.relative) for m in video.linked)}) are kept when the events "
+                     "are written to ELAN")
+    if video_name and not named and media:
+        want = quote(file_name(video_name))
+        names = name_list(dict.fromkeys(n for d in descriptors for n in _descriptor_names(d)))
+        notes.append(f"the ELAN file's media is {quote(media)}, not {want}; imported anyway" if len(descriptors) == 1
+                     else f"none of the ELAN file's media ({names}) is {want}; imported anyway, timed as on "
+                          f"{quote(media)}")
+    if video.origin:
+        notes.append(f"{p.name}: media offset (TIME_ORIGIN) {video.origin:+,} ms: an annotation at t ms is at "
+                     f"t{video.origin:+,} ms of {quote(media or 'the video')}, as ELAN plays it")
+
+
+@dataclass
+class _Scheme:
+    """An ELAN file's tiers as an import reads them (:func:`_eaf_tiers`)."""
+
+    p: Path
+    tiers: dict[str, ET.Element]  # every tier by id
+    extra: dict[str, str]  # another tool's tiers mapped to coders (tier_coders)
+    roles: dict[str, str]  # what each mapped tier holds (TIER_ROLES)
+    event_tiers: dict[str, tuple[str, int]] = field(default_factory=dict)  # tier id -> (coder, face)
+    children: dict[tuple[str, str], str] = field(default_factory=dict)  # (event tier id, kind) -> child tier id
+    rejected: set[str] = field(default_factory=set)  # <coder>/rejected tiers: their events are rejected proposals
+
+
+def _eaf_tiers(p: Path, root: ET.Element, extra: dict[str, str], tier_roles: Mapping[str, str] | None,
+               notes: list[str], skipped: list[Skip]) -> _Scheme:
+    """Which tiers hold events (ours, ``<coder>/event`` and ``<coder>/rejected``, and the mapped ``extra``), and
+    their apex and meta child tiers; InputError for a mapping naming a tier the file does not have. Unknown tiers
+    with annotations are skipped, empty ones noted; a mapped tier without a kind is read as AUs where its every
+    value is AU codes."""
     tiers = {t.get("TIER_ID", ""): t for t in root.findall("TIER")}
-    extra = dict(tier_coders or {})
     roles = {k: _role(k, v) for k, v in (tier_roles or {}).items()}
     for tid in [*extra, *roles]:
         if tid not in tiers:
@@ -894,40 +667,11 @@ def read_eaf(path: str | os.PathLike[str] | EafDocument, fps: float | None = Non
     for tid in roles:
         if tid not in extra:
             raise InputError(f"{p}: tier {quote(tid)} has a kind ({roles[tid]}) but no coder: map it to one")
-    skipped: list[Skip] = []
-    events: list[Event] = []
-    au_reader = AUReader()
-    # classify tiers
-    event_tiers: dict[str, tuple[str, int]] = {}  # tier id -> (coder, face)
-    children: dict[tuple[str, str], str] = {}  # (event tier id, kind) -> child tier id
-    rejected_tiers: set[str] = set()  # <coder>/rejected tiers: their events are rejected proposals
+    scheme = _Scheme(p, tiers, extra, roles)
     for tid, t in tiers.items():
-        if tid in extra:
-            event_tiers[tid] = (extra[tid], 0)
-            continue
-        m = _TIER_RX.match(tid)
-        if m is None:
-            n = len(t.findall("ANNOTATION"))
-            if n == 0:  # e.g. ELAN's empty "default" tier: nothing would be lost
-                notes.append(f"{p.name}: empty tier {quote(tid)} ignored")
-                continue
-            skipped.append(Skip(f"{p.name}: tier {quote(tid)}", f"unknown tier ({n} annotation(s)); expected "
-                                "<coder>/event, <coder>/apex, <coder>/meta or <coder>/rejected, or map it to a "
-                                "coder"))
-            continue
-        face = int(m.group("face") or 0)
-        kind = m.group("kind")
-        if kind in ("event", "rejected"):
-            event_tiers[tid] = (m.group("coder"), face)
-            if kind == "rejected":
-                rejected_tiers.add(tid)
-        else:
-            parent_kind, _, kind = kind.rpartition("-")
-            parent = t.get("PARENT_REF") or tier_name(m.group("coder"), parent_kind or "event", face,
-                                                      int(m.group("lane") or 1))
-            children[(parent, kind)] = tid
-    for (parent, kind), tid in children.items():
-        if parent not in event_tiers:
+        _classify_tier(scheme, tid, t, notes, skipped)
+    for (parent, kind), tid in scheme.children.items():
+        if parent not in scheme.event_tiers:
             skipped.append(Skip(f"{p.name}: tier {quote(tid)}", f"{kind} tier without its event tier {quote(parent)}"))
     for tid in extra:  # another tool's tier: AU codes, emotions, or our "emotion | AUs"
         if tid not in roles:
@@ -935,42 +679,84 @@ def read_eaf(path: str | os.PathLike[str] | EafDocument, fps: float | None = Non
             if roles[tid] == "aus":
                 notes.append(f"{p.name}: tier {quote(tid)} read as AUs (its values are AU codes); give it a kind "
                              f"to read it otherwise (--tier {shorten(tid, 40)}={shorten(extra[tid], 40)}:emotion)")
+    return scheme
 
-    guessed = _interpolated(root, slots)  # unaligned slots between aligned ones, spaced evenly as ELAN shows them
-    used_guessed: set[str] = set()
-    index, tier_of = _annotation_index(root)
-    memo: dict[int, ET.Element | str] = {}
-    cv_entries, cv_notes = doc.vocabularies()
-    notes += cv_notes
 
-    def aligned(a: ET.Element) -> tuple[int, int] | str:
+def _classify_tier(scheme: _Scheme, tid: str, t: ET.Element, notes: list[str], skipped: list[Skip]) -> None:
+    """One tier into ``scheme``: a mapped tier or one of ours holding events, an apex or meta child of one of ours
+    (by its PARENT_REF, else the event tier its id names), or another tool's unmapped tier (skipped, or noted
+    where it is empty: nothing would be lost)."""
+    p = scheme.p
+    if tid in scheme.extra:
+        scheme.event_tiers[tid] = (scheme.extra[tid], 0)
+        return
+    m = _TIER_RX.match(tid)
+    if m is None:
+        n = len(t.findall("ANNOTATION"))
+        if n == 0:  # e.g. ELAN's empty "default" tier: nothing would be lost
+            notes.append(f"{p.name}: empty tier {quote(tid)} ignored")
+            return
+        skipped.append(Skip(f"{p.name}: tier {quote(tid)}", f"unknown tier ({n} annotation(s)); expected "
+                            "<coder>/event, <coder>/apex, <coder>/meta or <coder>/rejected, or map it to a "
+                            "coder"))
+        return
+    face = int(m.group("face") or 0)
+    kind = m.group("kind")
+    if kind in ("event", "rejected"):
+        scheme.event_tiers[tid] = (m.group("coder"), face)
+        if kind == "rejected":
+            scheme.rejected.add(tid)
+    else:
+        parent_kind, _, kind = kind.rpartition("-")
+        parent = t.get("PARENT_REF") or tier_name(m.group("coder"), parent_kind or "event", face,
+                                                  int(m.group("lane") or 1))
+        scheme.children[(parent, kind)] = tid
+
+
+@dataclass
+class _Timing:
+    """Where an import's annotations lie in the video: the time slots (unaligned ones placed by
+    :func:`_interpolated`, ``guessed``) plus the media offset, and for a reference annotation its time-alignable
+    ancestor's (``index``/``tier_of``: :func:`_annotation_index`). ``used_guessed``: the guessed slots read."""
+
+    slots: Mapping[str, int | None]
+    guessed: Mapping[str, int]
+    origin: int
+    index: dict[str, ET.Element]
+    tier_of: dict[str, str]
+    memo: dict[int, ET.Element | str] = field(default_factory=dict)
+    used_guessed: set[str] = field(default_factory=set)
+
+    def aligned(self, a: ET.Element) -> tuple[int, int] | str:
         """The annotation's span in the video's ms (the file's times plus the media offset); a reference
-        annotation's is its time-alignable ancestor's (ELAN's Symbolic_Association / Symbolic_Subdivision)."""
+        annotation's is its time-alignable ancestor's (ELAN's Symbolic_Association / Symbolic_Subdivision). A
+        reason where it has none."""
         if a.tag == "REF_ANNOTATION":
-            anc = _ancestor(a, index, memo)
+            anc = _ancestor(a, self.index, self.memo)
             if isinstance(anc, str):
                 return anc
-            got = aligned(anc)
+            got = self.aligned(anc)
             if isinstance(got, str):
                 return (f"takes its times from annotation {shorten(anc.get('ANNOTATION_ID'), 40)} of tier "
-                        f"{quote(shorten(tier_of.get(anc.get('ANNOTATION_ID') or '', '?'), 60))}, which {got}")
+                        f"{quote(shorten(self.tier_of.get(anc.get('ANNOTATION_ID') or '', '?'), 60))}, which {got}")
             return got
         times: list[int] = []
         for attr, end in (("TIME_SLOT_REF1", "start"), ("TIME_SLOT_REF2", "end")):
             r = a.get(attr)
             if not r:
                 return f"has no {end} time (its {attr} is missing)"
-            if r not in slots:
+            if r not in self.slots:
                 return f"time slot {quote(r)} is missing from TIME_ORDER"
-            ms = slots[r]
+            ms = self.slots[r]
             if ms is None:
-                ms = guessed.get(r)
+                ms = self.guessed.get(r)
                 if ms is None:
                     return (f"time slot {quote(r)} is unaligned (no TIME_VALUE) and lies between no aligned "
                             "slots to take a time from")
-                used_guessed.add(r)
-            times.append(ms + origin)
+                self.used_guessed.add(r)
+            times.append(ms + self.origin)
         t1, t2 = times
+        origin = self.origin
         if t2 <= t1:
             return f"ends at {t2 - origin} ms, not after its start {t1 - origin} ms"
         if t2 <= 0:
@@ -978,102 +764,141 @@ def read_eaf(path: str | os.PathLike[str] | EafDocument, fps: float | None = Non
                     "not in the video")
         return t1, t2
 
-    anns: list[_Ann] = []
-    blank: set[str] = set()  # annotations with an empty value (ELAN makes one on a click): events with no label
-    ids_read: dict[str, int] = {}  # mapped tier -> annotations whose value is their vocabulary entry's id
-    for tid, (coder, face) in event_tiers.items():
-        apexes: list[tuple[int, int, str]] = []
-        apex_tid = children.get((tid, "apex"))
-        if apex_tid is not None:
-            for a in tiers[apex_tid].iter("ALIGNABLE_ANNOTATION"):
-                got = aligned(a)
-                if isinstance(got, str):
-                    skipped.append(Skip(f"{p.name}: tier {quote(apex_tid)}, annotation "
-                                        f"{shorten(a.get('ANNOTATION_ID'), 40)}", got))
-                else:
-                    apexes.append((got[0], got[1], a.get("ANNOTATION_ID", "")))
-        apexes.sort()
-        apex_starts = [a[0] for a in apexes]
-        metas: dict[str, str] = {}
-        meta_tid = children.get((tid, "meta"))
-        if meta_tid is not None:
-            for a in tiers[meta_tid].iter("REF_ANNOTATION"):
-                # the note is last and keeps its spaces (a coder's trailing blanks are theirs)
-                metas[a.get("ANNOTATION_REF", "")] = (a.findtext("ANNOTATION_VALUE") or "").lstrip()
-        if tid in extra:  # another tool's tier: a child tier's reference annotations take their parent's times
-            entries = cv_entries.get(tiers[tid].get("LINGUISTIC_TYPE_REF") or "", cv_entries[""])
-            items = _children_values(tiers[tid], entries)
-            if n_ids := _ids_as_values(tiers[tid], entries):
-                ids_read[tid] = n_ids
-        elif tiers[tid].find("ANNOTATION/REF_ANNOTATION") is not None:
-            skipped.append(Skip(f"{p.name}: tier {quote(tid)}", "event tier holds reference annotations, not "
-                                                              "time-aligned ones"))
-            continue
-        else:
-            items = [(a, a.findtext("ANNOTATION_VALUE") or "") for a in tiers[tid].iter("ALIGNABLE_ANNOTATION")]
-        role = roles.get(tid, "event")
-        for a, value in items:
-            aid = a.get("ANNOTATION_ID", "?")
-            where = f"{p.name}: tier {quote(tid)}, annotation {shorten(aid, 40)}"
-            got = aligned(a)
+
+@dataclass
+class _Found:
+    """What the event tiers of an import gave (:func:`_read_tier`)."""
+
+    anns: list[_Ann] = field(default_factory=list)
+    blank: set[str] = field(default_factory=set)  # annotations with an empty value (ELAN makes one on a click)
+    ids_read: dict[str, int] = field(default_factory=dict)  # mapped tier -> values read as their entry's id
+
+
+def _apexes(scheme: _Scheme, apex_tid: str | None, timing: _Timing,
+            skipped: list[Skip]) -> list[tuple[int, int, str]]:
+    """The spans of an event tier's apex annotations (ms in the video, and the id), in time order; those without
+    times skipped."""
+    apexes: list[tuple[int, int, str]] = []
+    if apex_tid is not None:
+        for a in scheme.tiers[apex_tid].iter("ALIGNABLE_ANNOTATION"):
+            got = timing.aligned(a)
             if isinstance(got, str):
-                skipped.append(Skip(where, got))
-                continue
-            t1, t2 = got
-            if t1 < 0:
-                notes.append(f"{where}: starts {-t1} ms before the video (media offset TIME_ORIGIN {origin:+,} "
-                             "ms); its onset moved to the first frame")
-                t1 = 0
-            onset = clock.frame(t1, "start")
-            offset = max(onset, clock.frame(t2, "end") - 1)
-            lo, hi = bisect.bisect_left(apex_starts, t1), bisect.bisect_left(apex_starts, t2)
-            inside = apexes[lo:hi]  # apex annotations starting inside the event
-            if len(inside) > 1:
-                skipped.append(Skip(where, f"{len(inside)} apex annotations inside the event"))
-                continue
-            apex = clock.frame(max(0, inside[0][0]), "start") if inside else None
-            if role == "aus":
-                emotion, aus = "", value.strip()
-            elif role == "emotion":
-                emotion, aus = value.strip(), ""
+                skipped.append(Skip(f"{scheme.p.name}: tier {quote(apex_tid)}, annotation "
+                                    f"{shorten(a.get('ANNOTATION_ID'), 40)}", got))
             else:
-                emotion, aus = _parse_value(value)
-            meta = _parse_meta(metas.get(aid, ""))
-            conf: float | None = None
-            if meta.get("confidence"):
-                try:
-                    conf = float(meta["confidence"])
-                except ValueError:
-                    skipped.append(Skip(where, f"bad confidence {quote(meta['confidence'])}"))
-                    continue
-            if not value.strip():
-                blank.add(where)
-            anns.append(_Ann(where, tid, role if tid in extra else "ours", coder, face, onset, apex, offset,
-                             emotion, aus, conf, meta, tid in rejected_tiers))
-    # an unmapped tier whose mapped child tiers take their times from it (an "Expression" tier above "AU" and
-    # "Emotion" tiers) has given what it holds: a note, not a skipped tier
-    givers = sorted({tier_of.get(anc.get("ANNOTATION_ID") or "", "") for tid in extra
-                     for a in tiers[tid].findall("ANNOTATION/REF_ANNOTATION")
-                     if not isinstance(anc := _ancestor(a, index, memo), str)} - set(extra))
+                apexes.append((got[0], got[1], a.get("ANNOTATION_ID", "")))
+    apexes.sort()
+    return apexes
+
+
+def _metas(scheme: _Scheme, meta_tid: str | None) -> dict[str, str]:
+    """An event tier's meta annotations, ``{event annotation id: value}``."""
+    metas: dict[str, str] = {}
+    if meta_tid is not None:
+        for a in scheme.tiers[meta_tid].iter("REF_ANNOTATION"):
+            # the note is last and keeps its spaces (a coder's trailing blanks are theirs)
+            metas[a.get("ANNOTATION_REF", "")] = (a.findtext("ANNOTATION_VALUE") or "").lstrip()
+    return metas
+
+
+def _read_tier(scheme: _Scheme, tid: str, coder: str, face: int,
+               cv_entries: Mapping[str, dict[str, tuple[str, ...]]], timing: _Timing, clock: FrameClock,
+               found: _Found, notes: list[str], skipped: list[Skip]) -> None:
+    """The annotations of one event tier into ``found``, with the apexes and meta values of its child tiers. A
+    mapped tier reads controlled vocabulary values and takes a child tier's reference annotations at their parent's
+    times; one of ours must be time-aligned (a tier of reference annotations is skipped)."""
+    tier = scheme.tiers[tid]
+    apexes = _apexes(scheme, scheme.children.get((tid, "apex")), timing, skipped)
+    apex_starts = [x[0] for x in apexes]
+    metas = _metas(scheme, scheme.children.get((tid, "meta")))
+    mapped = tid in scheme.extra
+    if mapped:  # another tool's tier: a child tier's reference annotations take their parent's times
+        entries = cv_entries.get(tier.get("LINGUISTIC_TYPE_REF") or "", cv_entries[""])
+        items = _children_values(tier, entries)
+        if n_ids := _ids_as_values(tier, entries):
+            found.ids_read[tid] = n_ids
+    elif tier.find("ANNOTATION/REF_ANNOTATION") is not None:
+        skipped.append(Skip(f"{scheme.p.name}: tier {quote(tid)}", "event tier holds reference annotations, not "
+                                                                   "time-aligned ones"))
+        return
+    else:
+        items = [(a, a.findtext("ANNOTATION_VALUE") or "") for a in tier.iter("ALIGNABLE_ANNOTATION")]
+    role = scheme.roles.get(tid, "event")
+    for a, value in items:
+        aid = a.get("ANNOTATION_ID", "?")
+        where = f"{scheme.p.name}: tier {quote(tid)}, annotation {shorten(aid, 40)}"
+        got = _annotation_frames(a, where, apexes, apex_starts, timing, clock, notes)
+        if isinstance(got, str):
+            skipped.append(Skip(where, got))
+            continue
+        onset, apex, offset = got
+        emotion, aus = _role_value(role, value)
+        meta = _parse_meta(metas.get(aid, ""))
+        conf: float | None = None
+        if meta.get("confidence"):
+            try:
+                conf = float(meta["confidence"])
+            except ValueError:
+                skipped.append(Skip(where, f"bad confidence {quote(meta['confidence'])}"))
+                continue
+        if not value.strip():
+            found.blank.add(where)
+        found.anns.append(_Ann(where, tid, role if mapped else "ours", coder, face, onset, apex, offset, emotion,
+                               aus, conf, meta, tid in scheme.rejected))
+
+
+def _annotation_frames(a: ET.Element, where: str, apexes: Sequence[tuple[int, int, str]], apex_starts: Sequence[int],
+                       timing: _Timing, clock: FrameClock, notes: list[str]) -> tuple[int, int | None, int] | str:
+    """An event annotation's onset, apex (the frame of the apex annotation starting inside it; None where none
+    does) and offset frames, or why it has none. One starting before the video starts at its first frame."""
+    got = timing.aligned(a)
+    if isinstance(got, str):
+        return got
+    t1, t2 = got
+    if t1 < 0:
+        notes.append(f"{where}: starts {-t1} ms before the video (media offset TIME_ORIGIN {timing.origin:+,} "
+                     "ms); its onset moved to the first frame")
+        t1 = 0
+    onset = clock.frame(t1, "start")
+    offset = max(onset, clock.frame(t2, "end") - 1)
+    lo, hi = bisect.bisect_left(apex_starts, t1), bisect.bisect_left(apex_starts, t2)
+    inside = apexes[lo:hi]  # apex annotations starting inside the event
+    if len(inside) > 1:
+        return f"{len(inside)} apex annotations inside the event"
+    apex = clock.frame(max(0, inside[0][0]), "start") if inside else None
+    return onset, apex, offset
+
+
+def _role_value(role: str, value: str) -> tuple[str, str]:
+    """(emotion, AUs) of an annotation's value on a tier holding AUs, emotions, or ``emotion | AUs``."""
+    if role == "aus":
+        return "", value.strip()
+    if role == "emotion":
+        return value.strip(), ""
+    return _parse_value(value)
+
+
+def _note_givers(p: Path, scheme: _Scheme, timing: _Timing, notes: list[str], skipped: list[Skip]) -> None:
+    """An unmapped tier whose mapped child tiers take their times from it (an "Expression" tier above "AU" and
+    "Emotion" tiers) has given what it holds: a note, not a skipped tier."""
+    givers = sorted({timing.tier_of.get(anc.get("ANNOTATION_ID") or "", "") for tid in scheme.extra
+                     for a in scheme.tiers[tid].findall("ANNOTATION/REF_ANNOTATION")
+                     if not isinstance(anc := _ancestor(a, timing.index, timing.memo), str)} - set(scheme.extra))
     if givers:
         gone = {f"{p.name}: tier {quote(t)}" for t in givers}
         skipped[:] = [k for k in skipped if not (k.where in gone and k.reason.startswith("unknown tier"))]
         notes.append(f"{p.name}: tier(s) {name_list(givers, 4)} not imported: only the times of the mapped tier(s) "
                      "under them were read")
-    if ids_read:
-        notes.append(f"{p.name}: {sum(ids_read.values())} annotation(s) of tier(s) {name_list(ids_read, 4)} store no "
-                     "value and their vocabulary gives none for their entry: read as the entry's id (CVE_REF), for "
-                     "the coder to correct")
-    if used_guessed:
-        notes.append(f"{p.name}: {len(used_guessed)} time slot(s) without a time (unaligned) placed evenly between "
-                     "their aligned neighbours, as ELAN shows them")
-    anns = _merge_mapped(anns, notes, p.name)
-    if n_blank := sum(1 for x in anns if x.where in blank and not x.emotion and not x.aus):
-        notes.append(f"{p.name}: {n_blank} annotation(s) with an empty value imported as events without an emotion "
-                     "or AUs")
+
+
+def _events(anns: Sequence[_Ann], au_reader: AUReader, video_id: int, source: str | None, notes: list[str],
+            skipped: list[Skip]) -> list[Event]:
+    """The events of the annotations read; one without an apex takes the middle frame, tagged so that the
+    agreement leaves it out."""
+    events: list[Event] = []
     for x in anns:
         apex, note = x.apex, x.meta.get("note", "")
-        if apex is None:  # the middle frame, tagged so that the agreement leaves it out
+        if apex is None:
             apex, note = imputed_apex(x.onset, x.offset, note)
             if x.offset > x.onset:  # a one-frame event's only frame is its apex: nothing to say
                 notes.append(f"{x.where}: no apex; using the middle frame {apex}")
@@ -1084,10 +909,7 @@ def read_eaf(path: str | os.PathLike[str] | EafDocument, fps: float | None = Non
                         status="rejected" if x.rejected else x.meta.get("status", "accepted"))
         if ev is not None:
             events.append(ev)
-    notes += au_reader.notes()
-    return ImportPreview(path=p, format="ELAN eaf", events=events, skipped=skipped, notes=notes, fps=use_fps,
-                         media=media, media_path=media_path, time_origin=origin, linked_media=tuple(linked),
-                         media_relative=media_relative)
+    return events
 
 
 # ------------------------------------------------------------------------ other tools' tiers (tier_coders)

@@ -14,7 +14,8 @@ import csv
 import math
 import os
 import statistics
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -167,55 +168,16 @@ def read_events_csv(path: str | os.PathLike[str], fps: float | None = None, vide
     if not p.is_file():
         raise InputError(f"{p}: events CSV not found")
     rows, fmt, decimal_comma = _rows(p)
-    if not rows:
-        raise InputError(f"{p}: empty file")
-    header = [_header_key(h) for h in rows[0]]
-    missing = [c for c in ("onset", "apex", "offset") if c not in header]
-    if missing:
-        raise InputError(f"{p}: missing column(s) {', '.join(missing)} (have: "
-                         f"{name_list(cell_text(h) for h in rows[0]) or 'none'}; expected "
-                         f"{', '.join(EVENT_CSV_COLUMNS)})")
-    idx = {h: j for j, h in reversed(list(enumerate(header)))}
+    cells = _Cells(_column_index(p, rows), decimal_comma)
     body = [(k + 2, r) for k, r in enumerate(rows[1:]) if any(cell_text(c) for c in r)]
-
-    def get(r: list[Any], c: str) -> str:
-        j = idx.get(c)
-        return cell_text(r[j]) if j is not None and j < len(r) else ""
-
-    def raw(r: list[Any], c: str) -> str:
-        """A text cell as written (a note's spaces are the coder's)."""
-        j = idx.get(c)
-        v = r[j] if j is not None and j < len(r) else None
-        return v if isinstance(v, str) else cell_text(v)
-
-    def seconds(r: list[Any], c: str) -> float:
-        return _float(get(r, c), decimal_comma)
-
-    videos = {get(r, "video") for _, r in body} - {""}
+    videos = {cells.get(r, "video") for _, r in body} - {""}
     clock = FrameClock(float(fps), variable_times(times, float(fps))) if fps is not None else None
-    ratios, scales = [], []
     # the rate from the chosen video's rows only: a project's videos can each have their own
-    mine = [(k, r) for k, r in body if get(r, "video") in ("", video_name)] if video_name and len(videos) > 1 \
+    mine = [(k, r) for k, r in body if cells.get(r, "video") in ("", video_name)] if video_name and len(videos) > 1 \
         else body
-    for _, r in mine:
-        for c in ("onset", "apex", "offset"):
-            f = _int(get(r, c))
-            try:
-                tv = seconds(r, f"{c}_time")
-            except ValueError:
-                continue
-            if f and tv > 0:
-                ratios.append(f / tv)
-                if clock is not None:
-                    scales.append(clock.timebase.time_of(f) / tv)  # 1 where the file's times are the video's
-    file_fps = round(statistics.median(ratios), 3) if ratios else None
+    file_fps, differs = _file_rate(mine, cells, fps, clock)
     notes: list[str] = vfr_note(clock) if clock is not None else []
     from_times = False
-    # the estimate comes from frame times (exact, rounded by another tool, or a VFR video's real times): allow 1 %
-    if clock is not None and clock.variable:
-        differs = bool(scales) and abs(statistics.median(scales) - 1.0) > 0.01
-    else:
-        differs = fps is not None and file_fps is not None and abs(file_fps - float(fps)) > 0.01 * float(fps)
     if differs:
         assert fps is not None and file_fps is not None
         if not fps_override:
@@ -234,45 +196,121 @@ def read_events_csv(path: str | os.PathLike[str], fps: float | None = None, vide
     au_reader = AUReader()
     for rowno, r in body:
         where = f"{p.name}: row {rowno}"
-        if video_name and len(videos) > 1 and get(r, "video") != video_name:
-            if not only_video or not get(r, "video"):  # a row of no video is no other video's either
-                skipped.append(Skip(where, f"video {quote(get(r, 'video'))} is not {quote(video_name)}"))
+        if video_name and len(videos) > 1 and cells.get(r, "video") != video_name:
+            if not only_video or not cells.get(r, "video"):  # a row of no video is no other video's either
+                skipped.append(Skip(where, f"video {quote(cells.get(r, 'video'))} is not {quote(video_name)}"))
             continue
-        frames: dict[str, int] = {}
-        for c in ("onset", "apex", "offset"):
-            if from_times:
-                try:
-                    assert clock is not None  # from_times only where the video's rate is given
-                    frames[c] = clock.seconds_frame(seconds(r, f"{c}_time"))
-                except (ValueError, OverflowError):  # not a number, nan, inf
-                    continue
-            else:
-                f = _int(get(r, c))
-                if f is not None:
-                    frames[c] = f
-        if len(frames) < 3:
-            bad = [f"{c}_time" if from_times else c for c in ("onset", "apex", "offset") if c not in frames]
-            what = ", ".join(f"{c} {quote(get(r, c))}" if get(r, c) else f"{c} (empty)" for c in bad)
-            skipped.append(Skip(where, f"bad or missing {'time' if from_times else 'frame'} in {what}"))
-            continue
-        conf_raw = get(r, "confidence")
-        conf: float | None = None
-        if conf_raw:
-            try:
-                conf = _float(conf_raw, True)  # 0..1: "0,9" is never a thousands separator
-            except ValueError:
-                skipped.append(Skip(where, f"bad confidence {quote(conf_raw)}"))
-                continue
-        face = _int(get(r, "face_id") or "0")
-        if face is None:
-            skipped.append(Skip(where, f"bad face_id {quote(get(r, 'face_id'))}"))
-            continue
-        ev = make_event(where, skipped, au_reader=au_reader, video_id=video_id, onset=frames["onset"],
-                        apex=frames["apex"], offset=frames["offset"], face_id=face, emotion=get(r, "emotion"),
-                        aus=get(r, "aus"), coder=get(r, "coder"), confidence=conf, note=raw(r, "note"),
-                        source=source or get(r, "source") or "imported", status=get(r, "status") or "accepted")
+        ev = _row_event(r, where, cells, clock if from_times else None, au_reader, video_id, source, skipped)
         if ev is not None:
             events.append(ev)
     notes += au_reader.notes()
     return ImportPreview(path=p, format=fmt, events=events, skipped=skipped, notes=notes,
                          fps=float(use_fps) if use_fps else None, media=media_name(next(iter(videos))) if len(videos) == 1 else "")
+
+
+def _column_index(p: Path, rows: Sequence[Sequence[Any]]) -> dict[str, int]:
+    """{column name: index} of an events table's header (the first of a repeated name, the report's
+    ``onset_frame`` as ``onset``); InputError for an empty file or one without the frame columns."""
+    if not rows:
+        raise InputError(f"{p}: empty file")
+    header = [_header_key(h) for h in rows[0]]
+    missing = [c for c in ("onset", "apex", "offset") if c not in header]
+    if missing:
+        raise InputError(f"{p}: missing column(s) {', '.join(missing)} (have: "
+                         f"{name_list(cell_text(h) for h in rows[0]) or 'none'}; expected "
+                         f"{', '.join(EVENT_CSV_COLUMNS)})")
+    return {h: j for j, h in reversed(list(enumerate(header)))}
+
+
+@dataclass(frozen=True)
+class _Cells:
+    """A row's cells by column name: as text, as written (a note's spaces are the coder's), or as seconds (decimal
+    commas allowed where the table's delimiter is no comma)."""
+
+    idx: Mapping[str, int]
+    decimal_comma: bool
+
+    def get(self, r: Sequence[Any], c: str) -> str:
+        j = self.idx.get(c)
+        return cell_text(r[j]) if j is not None and j < len(r) else ""
+
+    def raw(self, r: Sequence[Any], c: str) -> str:
+        j = self.idx.get(c)
+        v = r[j] if j is not None and j < len(r) else None
+        return v if isinstance(v, str) else cell_text(v)
+
+    def seconds(self, r: Sequence[Any], c: str) -> float:
+        return _float(self.get(r, c), self.decimal_comma)
+
+
+def _file_rate(rows: Sequence[tuple[int, Sequence[Any]]], cells: _Cells, fps: float | None,
+               clock: FrameClock | None) -> tuple[float | None, bool]:
+    """The file's frame rate, estimated as the median frame / time of its rows, and whether it differs from the
+    video's ``fps`` (by over 1 %: the times may be exact, rounded by another tool, or a VFR video's real times; for
+    a VFR video, whether the file's times are not the video's own)."""
+    ratios, scales = [], []
+    for _, r in rows:
+        for c in ("onset", "apex", "offset"):
+            f = _int(cells.get(r, c))
+            try:
+                tv = cells.seconds(r, f"{c}_time")
+            except ValueError:
+                continue
+            if f and tv > 0:
+                ratios.append(f / tv)
+                if clock is not None:
+                    scales.append(clock.timebase.time_of(f) / tv)  # 1 where the file's times are the video's
+    file_fps = round(statistics.median(ratios), 3) if ratios else None
+    if clock is not None and clock.variable:
+        differs = bool(scales) and abs(statistics.median(scales) - 1.0) > 0.01
+    else:
+        differs = fps is not None and file_fps is not None and abs(file_fps - float(fps)) > 0.01 * float(fps)
+    return file_fps, differs
+
+
+def _row_frames(r: Sequence[Any], cells: _Cells, clock: FrameClock | None) -> dict[str, int] | str:
+    """A row's onset, apex and offset frames: its frame columns, or with ``clock`` (the file's rate overridden by
+    the video's) its times on that clock; else what is bad or missing."""
+    frames: dict[str, int] = {}
+    for c in ("onset", "apex", "offset"):
+        if clock is not None:
+            try:
+                frames[c] = clock.seconds_frame(cells.seconds(r, f"{c}_time"))
+            except (ValueError, OverflowError):  # not a number, nan, inf
+                continue
+        else:
+            f = _int(cells.get(r, c))
+            if f is not None:
+                frames[c] = f
+    if len(frames) == 3:
+        return frames
+    from_times = clock is not None
+    bad = [f"{c}_time" if from_times else c for c in ("onset", "apex", "offset") if c not in frames]
+    what = ", ".join(f"{c} {quote(cells.get(r, c))}" if cells.get(r, c) else f"{c} (empty)" for c in bad)
+    return f"bad or missing {'time' if from_times else 'frame'} in {what}"
+
+
+def _row_event(r: Sequence[Any], where: str, cells: _Cells, clock: FrameClock | None, au_reader: AUReader,
+               video_id: int, source: str | None, skipped: list[Skip]) -> Event | None:
+    """A row's event (frames by :func:`_row_frames`), or None with the reason in ``skipped``."""
+    frames = _row_frames(r, cells, clock)
+    if isinstance(frames, str):
+        skipped.append(Skip(where, frames))
+        return None
+    conf_raw = cells.get(r, "confidence")
+    conf: float | None = None
+    if conf_raw:
+        try:
+            conf = _float(conf_raw, True)  # 0..1: "0,9" is never a thousands separator
+        except ValueError:
+            skipped.append(Skip(where, f"bad confidence {quote(conf_raw)}"))
+            return None
+    face = _int(cells.get(r, "face_id") or "0")
+    if face is None:
+        skipped.append(Skip(where, f"bad face_id {quote(cells.get(r, 'face_id'))}"))
+        return None
+    return make_event(where, skipped, au_reader=au_reader, video_id=video_id, onset=frames["onset"],
+                      apex=frames["apex"], offset=frames["offset"], face_id=face, emotion=cells.get(r, "emotion"),
+                      aus=cells.get(r, "aus"), coder=cells.get(r, "coder"), confidence=conf,
+                      note=cells.raw(r, "note"), source=source or cells.get(r, "source") or "imported",
+                      status=cells.get(r, "status") or "accepted")

@@ -1,0 +1,277 @@
+"""ELAN ``.eaf`` export: one video's events as an EAF 3.0 document in merstudio's tier scheme (see
+merstudio.interchange.eaf, which reads it back and re-exports these names)."""
+
+from __future__ import annotations
+
+import datetime as _dt
+import os
+import re
+import xml.etree.ElementTree as ET
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from merstudio.atomic import atomic_path
+from merstudio.errors import InputError
+from merstudio.interchange.common import MAX_MS_FPS, FrameClock, LinkedMedia, Media, file_name, foreign_path
+from merstudio.interchange.eaf_media import _MIME, _media_url, _reachable, _relative_url
+from merstudio.project.events import Event
+from merstudio.xlsx import xml_text
+
+EAF_VERSION = "3.0"
+XSI = "http://www.w3.org/2001/XMLSchema-instance"
+SCHEMA_URL = "http://www.mpi.nl/tools/elan/EAFv3.0.xsd"
+LT_EVENT, LT_APEX, LT_META = "merstudio-event", "merstudio-apex", "merstudio-meta"
+# tier id: <coder>/<kind>[/face<k>][/<lane>]; the coder may itself contain "/"
+_TIER_RX = re.compile(r"^(?P<coder>.*)/(?P<kind>rejected-apex|rejected-meta|rejected|event|apex|meta)(?:/face(?P<face>-?\d{1,9}))?(?:/(?P<lane>\d{1,9}))?$")
+
+
+def tier_name(coder: str, kind: str = "event", face_id: int = 0, lane: int = 1) -> str:
+    """The tier id for a coder's events (kind ``event``), apexes or metadata on one face and lane (kinds
+    ``rejected``, ``rejected-apex``, ``rejected-meta``: the coder's rejected proposals)."""
+    name = f"{coder}/{kind}"
+    if face_id != 0 or lane > 1:
+        name += f"/face{face_id}"
+    if lane > 1:
+        name += f"/{lane}"
+    return name
+
+
+@dataclass(frozen=True)
+class _TierKey:
+    coder: str
+    face: int
+    lane: int
+    rejected: bool = False  # the rejected proposals' tiers, never the event tier
+
+
+# ---------------------------------------------------------------------------------------------- export
+def _meta_value(ev: Event) -> str:
+    parts = []
+    if ev.confidence is not None:
+        parts.append(f"confidence={float(ev.confidence):.6g}")
+    parts += [f"status={ev.status}", f"source={ev.source}"]
+    if ev.note:
+        parts.append(f"note={ev.note}")
+    return "; ".join(parts)
+
+
+def _lanes(events: Sequence[Event]) -> dict[_TierKey, list[Event]]:
+    """Group by coder and face, then spread overlapping events over lanes (greedy, by onset)."""
+    out: dict[_TierKey, list[Event]] = {}
+    groups: dict[tuple[str, int, bool], list[Event]] = {}
+    for e in events:
+        groups.setdefault((e.coder, e.face_id, e.status == "rejected"), []).append(e)
+    for (coder, face, rejected), evs in groups.items():
+        ends: list[int] = []  # last offset per lane
+        for e in sorted(evs, key=lambda e: (e.onset, e.offset, e.apex)):
+            for i, end in enumerate(ends):
+                if e.onset > end:
+                    ends[i] = e.offset
+                    lane = i + 1
+                    break
+            else:
+                ends.append(e.offset)
+                lane = len(ends)
+            out.setdefault(_TierKey(coder, face, lane, rejected), []).append(e)
+    return dict(sorted(out.items(), key=lambda kv: (kv[0].coder, kv[0].rejected, kv[0].face, kv[0].lane)))
+
+
+# extra time-aligned tiers written after the event tiers (the project's behaviours): {tier id: (annotator,
+# [(onset frame, offset frame (inclusive), value), ...] without overlaps)}; our import lists them as unknown tiers
+ExtraTiers = Mapping[str, tuple[str, Sequence[tuple[int, int, str]]]]
+LT_BEHAVIOUR = "merstudio-behaviour"
+
+
+def eaf_tree(events: Iterable[Event], media: Media, eaf_path: str | os.PathLike[str] | None = None,
+             author: str = "merstudio", extra_tiers: ExtraTiers | None = None) -> ET.ElementTree:
+    """The EAF 3.0 document for one video's events (see the module docstring for the tier scheme), plus
+    ``extra_tiers`` (type ``merstudio-behaviour``)."""
+    extra = dict(extra_tiers or {})
+    clock = media.clock("eaf export")
+    if clock.fps > MAX_MS_FPS:
+        raise InputError(f"{media.name or 'eaf export'}: {clock.fps:g} fps is above 1000 fps; ELAN's millisecond "
+                         "time slots cannot tell such frames apart")
+    evs = [e.validated() for e in events]
+    lanes = _lanes(evs)
+    values = _slot_values(evs, extra, clock)
+    origin = eaf_time_origin(media, values)
+    root = ET.Element("ANNOTATION_DOCUMENT", {
+        "AUTHOR": author, "DATE": _dt.datetime.now(_dt.UTC).replace(microsecond=0).isoformat(),
+        "FORMAT": EAF_VERSION, "VERSION": EAF_VERSION, f"{{{XSI}}}noNamespaceSchemaLocation": SCHEMA_URL})
+    n_ann = sum(len(v) for v in lanes.values()) * 3 + sum(len(spans) for _, spans in extra.values())
+    _header(root, media, eaf_path, clock, origin, n_ann)
+    slot = _time_order(root, values, origin)
+    aid = _event_tiers(root, lanes, slot, clock)
+    _behaviour_tiers(root, extra, slot, clock, aid)
+    _types_and_constraints(root, bool(extra))
+    ET.indent(root, space="    ")
+    _xml_safe(root)
+    return ET.ElementTree(root)
+
+
+def _slot_values(evs: Sequence[Event], extra: ExtraTiers, clock: FrameClock) -> list[int]:
+    """The time slots' values: one per distinct ms value, in time order (ELAN's own files number them in order).
+    They are the video's times; the header's media offset (ELAN's TIME_ORIGIN) is taken from them when written."""
+    return sorted({clock.ms(f) for e in evs for f in (e.onset, e.offset + 1, e.apex, e.apex + 1)}
+                  | {clock.ms(f) for _, spans in extra.values() for a, b, _v in spans for f in (a, b + 1)})
+
+
+def _video_attrs(media: Media, eaf_path: str | os.PathLike[str] | None, origin: int) -> dict[str, str]:
+    """The video's MEDIA_DESCRIPTOR: its absolute URL and MIME type, a relative URL where one reaches it from the
+    .eaf (else the one an imported .eaf gave it), and its media offset when it has one."""
+    mp: Path | str = media.path if foreign_path(media.path) else Path(media.path)
+    if isinstance(mp, Path) and not mp.is_absolute() and eaf_path is not None:
+        mp = Path(eaf_path).parent / mp  # a bare name (a BORIS table names only the file): beside the .eaf
+    attrs = {"MEDIA_URL": _media_url(mp), "MIME_TYPE": _MIME.get(Path(file_name(str(mp))).suffix.lower(),
+                                                                  "video/*")}
+    # the media named by its name alone lies beside the .eaf; one elsewhere keeps the relative URL the
+    # imported .eaf gave it where no relative URL from here reaches it
+    near = isinstance(mp, Path) and not Path(media.path).is_absolute()
+    rel = (_relative_url(mp, eaf_path) if near or _reachable(mp, eaf_path) else media.relative or None) \
+        if eaf_path is not None else None
+    if rel:
+        attrs["RELATIVE_MEDIA_URL"] = rel
+    if origin:
+        attrs["TIME_ORIGIN"] = str(origin)
+    return attrs
+
+
+def _linked_attrs(lm: LinkedMedia, eaf_path: str | os.PathLike[str] | None) -> dict[str, str]:
+    """The MEDIA_DESCRIPTOR of another media file an imported .eaf linked (an extracted .wav), kept as it was,
+    with a relative URL where one reaches it from the .eaf written now."""
+    attrs = {"MEDIA_URL": lm.url, "MIME_TYPE": lm.mime or "unknown"}
+    rel = _relative_url(lm.location, eaf_path) if eaf_path is not None and _reachable(lm.location, eaf_path) \
+        else None
+    if rel:
+        attrs["RELATIVE_MEDIA_URL"] = rel
+    for name, value in (("TIME_ORIGIN", lm.time_origin), ("EXTRACTED_FROM", lm.extracted_from)):
+        if value:
+            attrs[name] = value
+    return attrs
+
+
+def _header(root: ET.Element, media: Media, eaf_path: str | os.PathLike[str] | None, clock: FrameClock,
+            origin: int, n_ann: int) -> None:
+    """The HEADER: the media descriptors (the video first, then the other media it came with) and the properties
+    a reader checks the frames by (``merstudio:fps``, ``merstudio:frame_rule``, ``merstudio:frame_count``)."""
+    header = ET.SubElement(root, "HEADER", {"MEDIA_FILE": "", "TIME_UNITS": "milliseconds"})
+    if media.path:
+        ET.SubElement(header, "MEDIA_DESCRIPTOR", _video_attrs(media, eaf_path, origin))
+    for lm in media.linked:  # the other media an imported .eaf linked (an extracted .wav): kept
+        ET.SubElement(header, "MEDIA_DESCRIPTOR", _linked_attrs(lm, eaf_path))
+    ET.SubElement(header, "PROPERTY", {"NAME": "merstudio:fps"}).text = repr(float(clock.fps))
+    ET.SubElement(header, "PROPERTY", {"NAME": "merstudio:frame_rule"}).text = clock.rule
+    if media.frame_count is not None:
+        ET.SubElement(header, "PROPERTY", {"NAME": "merstudio:frame_count"}).text = str(int(media.frame_count))
+    ET.SubElement(header, "PROPERTY", {"NAME": "lastUsedAnnotationId"}).text = str(n_ann)
+
+
+def _time_order(root: ET.Element, values: Sequence[int], origin: int) -> dict[int, str]:
+    """The TIME_ORDER (each value less the media offset, as ELAN stores it); {ms value: time slot id}."""
+    slot = {v: f"ts{i + 1}" for i, v in enumerate(values)}
+    order = ET.SubElement(root, "TIME_ORDER")
+    for v in values:
+        ET.SubElement(order, "TIME_SLOT", {"TIME_SLOT_ID": slot[v], "TIME_VALUE": str(v - origin)})
+    return slot
+
+
+def _aligned(tier: ET.Element, aid: int, start: str, end: str, value: str) -> None:
+    """A time-aligned annotation ``a<aid>`` on ``tier`` from slot ``start`` to slot ``end``."""
+    ann = ET.SubElement(ET.SubElement(tier, "ANNOTATION"), "ALIGNABLE_ANNOTATION", {
+        "ANNOTATION_ID": f"a{aid}", "TIME_SLOT_REF1": start, "TIME_SLOT_REF2": end})
+    ET.SubElement(ann, "ANNOTATION_VALUE").text = value
+
+
+def _event_tiers(root: ET.Element, lanes: Mapping[_TierKey, list[Event]], slot: Mapping[int, str],
+                 clock: FrameClock) -> int:
+    """Per coder, face and lane an event tier (``rejected`` for rejected proposals) with its apex and meta child
+    tiers after it; each event is three annotations (a<n>: the event, a<n+1>: its apex, a<n+2>: its meta,
+    referring to the event). Returns the last annotation id used."""
+    aid = 0
+    for key, tier_events in lanes.items():
+        pre = "rejected" if key.rejected else ""
+        ev_tier = ET.SubElement(root, "TIER", {"LINGUISTIC_TYPE_REF": LT_EVENT, "ANNOTATOR": key.coder,
+                                               "TIER_ID": tier_name(key.coder, pre or "event", key.face, key.lane)})
+        apex_tier = ET.Element("TIER", {"LINGUISTIC_TYPE_REF": LT_APEX, "ANNOTATOR": key.coder,
+                                        "PARENT_REF": ev_tier.get("TIER_ID", ""),
+                                        "TIER_ID": tier_name(key.coder, f"{pre}-apex" if pre else "apex", key.face,
+                                                             key.lane)})
+        meta_tier = ET.Element("TIER", {"LINGUISTIC_TYPE_REF": LT_META, "ANNOTATOR": key.coder,
+                                        "PARENT_REF": ev_tier.get("TIER_ID", ""),
+                                        "TIER_ID": tier_name(key.coder, f"{pre}-meta" if pre else "meta", key.face,
+                                                             key.lane)})
+        for e in tier_events:
+            aid += 1
+            ev_id = f"a{aid}"
+            _aligned(ev_tier, aid, slot[clock.ms(e.onset)], slot[clock.ms(e.offset + 1)], f"{e.emotion} | {e.aus}")
+            aid += 1
+            _aligned(apex_tier, aid, slot[clock.ms(e.apex)], slot[clock.ms(e.apex + 1)], "apex")
+            aid += 1
+            ann = ET.SubElement(ET.SubElement(meta_tier, "ANNOTATION"), "REF_ANNOTATION", {
+                "ANNOTATION_ID": f"a{aid}", "ANNOTATION_REF": ev_id})
+            ET.SubElement(ann, "ANNOTATION_VALUE").text = _meta_value(e)
+        root.append(apex_tier)
+        root.append(meta_tier)
+    return aid
+
+
+def _behaviour_tiers(root: ET.Element, extra: ExtraTiers, slot: Mapping[int, str], clock: FrameClock,
+                     aid: int) -> None:
+    """The ``extra_tiers`` of :func:`eaf_tree` after the event tiers, their annotations numbered on from ``aid``."""
+    for tier_id, (annotator, spans) in extra.items():
+        tier = ET.SubElement(root, "TIER", {"LINGUISTIC_TYPE_REF": LT_BEHAVIOUR, "ANNOTATOR": annotator,
+                                            "TIER_ID": tier_id})
+        for a, b, value in sorted(spans):
+            aid += 1
+            _aligned(tier, aid, slot[clock.ms(a)], slot[clock.ms(b + 1)], value)
+
+
+def _types_and_constraints(root: ET.Element, behaviours: bool) -> None:
+    """The linguistic types of the tiers (the behaviours' only where there are some) and the four constraint
+    stereotypes every ELAN file declares."""
+    ET.SubElement(root, "LINGUISTIC_TYPE", {"LINGUISTIC_TYPE_ID": LT_EVENT, "TIME_ALIGNABLE": "true",
+                                            "GRAPHIC_REFERENCES": "false"})
+    if behaviours:
+        ET.SubElement(root, "LINGUISTIC_TYPE", {"LINGUISTIC_TYPE_ID": LT_BEHAVIOUR, "TIME_ALIGNABLE": "true",
+                                                "GRAPHIC_REFERENCES": "false"})
+    ET.SubElement(root, "LINGUISTIC_TYPE", {"LINGUISTIC_TYPE_ID": LT_APEX, "TIME_ALIGNABLE": "true",
+                                            "CONSTRAINTS": "Included_In", "GRAPHIC_REFERENCES": "false"})
+    ET.SubElement(root, "LINGUISTIC_TYPE", {"LINGUISTIC_TYPE_ID": LT_META, "TIME_ALIGNABLE": "false",
+                                            "CONSTRAINTS": "Symbolic_Association", "GRAPHIC_REFERENCES": "false"})
+    for st, desc in (("Time_Subdivision", "Time subdivision of parent annotation's time interval, no time gaps "
+                                          "allowed within this interval"),
+                     ("Symbolic_Subdivision", "Symbolic subdivision of a parent annotation. Annotations refering "
+                                              "to the same parent are ordered"),
+                     ("Symbolic_Association", "1-1 association with a parent annotation"),
+                     ("Included_In", "Time alignable annotations within the parent annotation's time interval, "
+                                     "gaps are allowed")):
+        ET.SubElement(root, "CONSTRAINT", {"STEREOTYPE": st, "DESCRIPTION": desc})
+
+
+def _xml_safe(root: ET.Element) -> None:
+    """Notes, coder and emotion names: what XML cannot hold (a control character) made safe, in every text and
+    attribute of the document."""
+    for el in root.iter():
+        if el.text:
+            el.text = xml_text(el.text)
+        for attr, val in el.attrib.items():
+            el.set(attr, xml_text(val))
+
+
+def eaf_time_origin(media: Media, values: Iterable[int]) -> int:
+    """The media offset (TIME_ORIGIN) an export writes: the video's (``media.time_origin``), unless an event starts
+    before it (ELAN has no negative times): then 0, the annotation times being the video's own."""
+    origin = int(media.time_origin)
+    return origin if origin and all(v - origin >= 0 for v in values) else 0
+
+
+def write_eaf(events: Iterable[Event], path: str | os.PathLike[str], media: Media,
+              author: str = "merstudio", extra_tiers: ExtraTiers | None = None) -> Path:
+    """Write one video's events (and ``extra_tiers``) as an ELAN 3.0 file (atomically). Returns the path."""
+    tree = eaf_tree(events, media, path, author, extra_tiers)
+    ET.register_namespace("xsi", XSI)
+    with atomic_path(path) as tmp:
+        tree.write(tmp, encoding="UTF-8", xml_declaration=True)
+    return Path(path)
+

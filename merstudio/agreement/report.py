@@ -143,17 +143,24 @@ def _emotion(e: Event) -> str | None:
     return label or None
 
 
-def _aus(e: Event | None, sides: bool = False) -> dict[int, object] | None:
-    """{AU number: value} of the event's AUs, an AU not there being absent (0); None when it carries no AU string
-    (AUs not coded, which is not 'no AU'). The value is 1 (present), or with ``sides`` the side as coded: ``L``,
-    ``R`` or ``LR`` (both sides: ``14``, or ``L14+R14``), so that L14 and R14 disagree."""
+def _au_terms(e: Event | None) -> list[tuple[str, int, str]] | None:
+    """The event's AU string parsed ((side, AU, intensity letter) per term); None when there is no event or its AUs
+    are not coded (an empty or unreadable string), which is missing, not 'no AU'."""
     if e is None:
         return None
     try:
         terms = parse_aus(e.aus)
     except ValueError:
         return None
-    if not terms:
+    return terms or None
+
+
+def _aus(e: Event | None, sides: bool = False) -> dict[int, object] | None:
+    """{AU number: value} of the event's AUs, an AU not there being absent (0); None when it carries no AU string
+    (AUs not coded, which is not 'no AU'). The value is 1 (present), or with ``sides`` the side as coded: ``L``,
+    ``R`` or ``LR`` (both sides: ``14``, or ``L14+R14``), so that L14 and R14 disagree."""
+    terms = _au_terms(e)
+    if terms is None:
         return None
     if not sides:
         return {n: 1 for _, n, _ in terms}
@@ -177,13 +184,8 @@ def coefficient_text(x: float) -> str:
 def _intensities(e: Event | None) -> dict[int, float] | None:
     """{AU: FACS intensity A..E as 1..5, NaN when the AU is written without a letter}; None when the event carries
     no AU string. An AU not in the string has intensity 0."""
-    if e is None:
-        return None
-    try:
-        terms = parse_aus(e.aus)
-    except ValueError:
-        return None
-    if not terms:
+    terms = _au_terms(e)
+    if terms is None:
         return None
     out: dict[int, float] = {}
     for _, au, letter in terms:  # L12B + R12C: the stronger side
@@ -339,24 +341,62 @@ def agreement_from_events(events: Iterable[Event], coders: Sequence[str] | None 
     evs = [e for e in events if video_ids is None or e.video_id in video_ids]
     recorded = {int(v): sorted({c.strip() for c in cs if c.strip()}) for v, cs in (coded or {}).items()
                 if video_ids is None or v in video_ids}
+    coders, evs, silent = _chosen_coders(evs, coders, recorded, all_coded, set(known_coders), where)
+    tables = {int(v): dict(t) for v, t in (frame_tables or {}).items() if video_ids is None or v in video_ids}
+    by_video = _events_by_video(evs, coders, recorded, video_ids, all_coded)
+    event_videos, table_videos, notes = _compared_videos(by_video, tables, coders, video_ids, video_names, where)
+
+    aus = sorted({a for v in event_videos for lst in by_video[v].values() for e in lst for a in (_aus(e) or {})})
+    # AUs that some coder graded with a FACS intensity letter: these also get ICC / ordinal alpha
+    graded = sorted({a for v in event_videos for lst in by_video[v].values() for e in lst
+                     for a, x in (_intensities(e) or {}).items() if not np.isnan(x)})
+    used = [c for c in coders if any(c in by_video[v] for v in event_videos)]
+    detect = _frame_detection(by_video, event_videos, used, frame_counts or {})
+    per_pair = _pair_tables(by_video, event_videos, used, detect, aus, graded, tolerance, iou, au_sides)
+    alpha_rows = _alphas(by_video, event_videos, used, aus, graded, tolerance, iou, au_sides)
+    if alpha_rows:
+        alpha_rows.insert(0, _event_frames_alpha(detect))
+
+    notes += per_pair.notes
+    silent = [c for c in silent if c in coders]  # a coder not chosen is not compared: no note on them
+    notes += _event_notes(silent, all_coded, per_pair.matches, per_pair.sided if not au_sides else {})
+    icc_rows = per_pair.icc + _frame_table_iccs(tables, table_videos, where, notes, per_pair.too_few)
+    notes += _icc_notes(bool(table_videos), per_pair.too_few, icc_rows)
+    icc_table = _frame(icc_rows, ICC_TABLE_COLUMNS).astype({"video_id": "Int64"})
+    return AgreementReport(
+        coders=list(coders), video_ids=sorted(set(event_videos) | set(table_videos)), tolerance=int(tolerance), iou=float(iou),
+        pairs=_frame(per_pair.pairs, PAIR_COLUMNS), kappa=_frame(per_pair.kappa, KAPPA_COLUMNS),
+        alpha=_frame(alpha_rows, ALPHA_COLUMNS).astype({"fleiss_units": "Int64"}), icc=icc_table,
+        matches=_frame(per_pair.matches, MATCH_COLUMNS), notes=notes, au_sides=au_sides)
+
+
+def _chosen_coders(evs: list[Event], coders: Sequence[str] | None, recorded: Mapping[int, list[str]],
+                   all_coded: bool, known_coders: set[str], where: str) -> tuple[list[str], list[Event], list[str]]:
+    """(the coders compared, their events, the coders who coded and found nothing): ``coders`` as given (stripped,
+    each once) or every coder with events or recorded as having coded a video. A named coder with neither is
+    refused (a typo, most likely), unless ``all_coded`` and the project knows them: then they found nothing."""
     present = sorted({coder_of(e) for e in evs})
     silent = sorted({c for cs in recorded.values() for c in cs} - set(present))  # coded, found nothing
-    if coders is not None:
-        coders = list(dict.fromkeys(c.strip() for c in coders if c.strip()))
-        missing = [c for c in coders if c not in present and c not in silent]
-        if all_coded:  # the caller says every named coder coded every video: a registered one found nothing
-            silent += [c for c in missing if c in set(known_coders)]
-            missing = [c for c in missing if c not in silent]
-        if missing:
-            have = ", ".join(present) or "none"
-            raise InputError(f"{where}: no events by coder {', '.join(map(repr, missing))}, nor a video recorded as "
-                             f"coded by them (coders with events: {have}; import a file of a coder who found "
-                             "nothing with `merstudio convert --project P --import FILE --coder NAME`)")
-        evs = [e for e in evs if coder_of(e) in coders]
-    else:
-        coders = sorted({*present, *silent})
-    tables = {int(v): dict(t) for v, t in (frame_tables or {}).items() if video_ids is None or v in video_ids}
+    if coders is None:
+        return sorted({*present, *silent}), evs, silent
+    chosen = list(dict.fromkeys(c.strip() for c in coders if c.strip()))
+    missing = [c for c in chosen if c not in present and c not in silent]
+    if all_coded:  # the caller says every named coder coded every video: a registered one found nothing
+        silent += [c for c in missing if c in known_coders]
+        missing = [c for c in missing if c not in silent]
+    if missing:
+        have = ", ".join(present) or "none"
+        raise InputError(f"{where}: no events by coder {', '.join(map(repr, missing))}, nor a video recorded as "
+                         f"coded by them (coders with events: {have}; import a file of a coder who found "
+                         "nothing with `merstudio convert --project P --import FILE --coder NAME`)")
+    return chosen, [e for e in evs if coder_of(e) in chosen], silent
 
+
+def _events_by_video(evs: list[Event], coders: list[str], recorded: Mapping[int, list[str]],
+                     video_ids: Sequence[int] | None, all_coded: bool) -> dict[int, dict[str, list[Event]]]:
+    """{video: {coder: events in time order}}, with an empty list for a coder who coded the video and found
+    nothing (``all_coded``: every coder on every video of ``video_ids``, or with events; ``recorded``: the coders
+    a video records), so that the others' events there count as that coder's misses."""
     by_video: dict[int, dict[str, list[Event]]] = {}
     for e in sorted(evs, key=lambda e: (e.video_id, e.face_id, e.onset, e.offset, e.id or 0)):
         by_video.setdefault(e.video_id, {}).setdefault(coder_of(e), []).append(e)
@@ -368,8 +408,17 @@ def agreement_from_events(events: Iterable[Event], coders: Sequence[str] | None 
         for c in cs:
             if c in coders:
                 by_video.setdefault(v, {}).setdefault(c, [])
+    return by_video
+
+
+def _compared_videos(by_video: dict[int, dict[str, list[Event]]], tables: Mapping[int, Mapping[str, pd.DataFrame]],
+                     coders: list[str], video_ids: Sequence[int] | None, video_names: Mapping[int, str] | None,
+                     where: str) -> tuple[list[int], list[int], list[str]]:
+    """(videos with events by two or more coders, videos with two or more per-frame tables, a note per video left
+    out of the event statistics). A video the caller named (``video_ids``) with nothing to compare is an
+    InputError, as is having nothing to compare at all."""
     all_videos = sorted(set(by_video) | set(tables) | set(video_ids or ()))
-    video_notes: list[str] = []
+    notes: list[str] = []
     event_videos = []
     for v in all_videos:
         on_v = [c for c in coders if c in by_video.get(v, {})]
@@ -382,48 +431,70 @@ def agreement_from_events(events: Iterable[Event], coders: Sequence[str] | None 
         if video_ids is not None and n_tables < 2:
             raise InputError(f"{where}: {label} has events by fewer than two coders ({who})")
         if on_v or n_tables:
-            video_notes.append(f"{label}: events by fewer than two coders ({who}); no event agreement there")
+            notes.append(f"{label}: events by fewer than two coders ({who}); no event agreement there")
     table_videos = [v for v in all_videos if len(tables.get(v, {})) >= 2]
     if not event_videos and not table_videos:
         raise InputError(f"{where}: no video has events by two or more coders"
                          + (f" (coders: {', '.join(coders)})" if coders else ""))
+    return event_videos, table_videos, notes
 
-    aus = sorted({a for v in event_videos for lst in by_video[v].values() for e in lst for a in (_aus(e) or {})})
-    # AUs that some coder graded with a FACS intensity letter: these also get ICC / ordinal alpha
-    graded = sorted({a for v in event_videos for lst in by_video[v].values() for e in lst
-                     for a, x in (_intensities(e) or {}).items() if not np.isnan(x)})
-    used = [c for c in coders if any(c in by_video[v] for v in event_videos)]
 
-    detect = _frame_detection(by_video, event_videos, used, frame_counts or {})
-    pair_rows, match_rows, kappa_rows, icc_rows = [], [], [], []
-    notes: list[str] = []
-    too_few: list[str] = []  # AU and coder pair (scored pairs) of the ICCs not computed: fewer than MIN_ICC_TARGETS
-    sided: dict[int, list[str]] = {}  # AU -> matched pairs that agree on presence, not on side: "L14 / R14"
+@dataclass
+class _PairTables:
+    """The rows every pair of coders adds (pairs, matches, kappa, event ICC tables) and what the notes need."""
+
+    pairs: list[dict] = field(default_factory=list)
+    matches: list[dict] = field(default_factory=list)
+    kappa: list[dict] = field(default_factory=list)
+    icc: list[dict] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # one person under two face ids (_face_hints)
+    too_few: list[str] = field(default_factory=list)  # ICCs not computed: fewer than MIN_ICC_TARGETS scored pairs
+    sided: dict[int, list[str]] = field(default_factory=dict)  # AU -> pairs agreeing on presence, not side
+
+
+def _pair_tables(by_video: dict[int, dict[str, list[Event]]], videos: list[int], used: list[str],
+                 detect: np.ndarray, aus: list[int], graded: list[int], tolerance: int, iou: float,
+                 au_sides: bool) -> _PairTables:
+    """Every pair of ``used`` coders on the ``videos`` both coded: their events matched, then the pair's summary
+    (with the frame kappa of their rows of ``detect``), kappas, event ICCs and face hints, in pair order."""
+    out = _PairTables()
     for ka, kb in itertools.combinations(range(len(used)), 2):
         ca, cb = used[ka], used[kb]
-        rows = _match_pair(by_video, event_videos, ca, cb, tolerance, iou)
-        match_rows += rows
-        pair_rows.append({**_pair_summary(ca, cb, rows, by_video, event_videos),
+        rows = _match_pair(by_video, videos, ca, cb, tolerance, iou)
+        out.matches += rows
+        out.pairs.append({**_pair_summary(ca, cb, rows, by_video, videos),
                           "kappa_frames": _binary_kappa(detect[ka], detect[kb])})
-        kappa_rows += _pair_kappas(ca, cb, rows, aus, au_sides)
-        icc_rows += _pair_intensity_icc(ca, cb, rows, graded, too_few)
-        notes += _face_hints(by_video, event_videos, ca, cb, tolerance, iou)
-        for r in rows:
-            if r["status"] == "matched":
-                sa, sb = _aus(r["_ev_a"], True) or {}, _aus(r["_ev_b"], True) or {}
-                for a in sorted(set(sa) & set(sb)):
-                    if sa[a] != sb[a]:
-                        sided.setdefault(a, []).append(f"{_side_text(r['_ev_a'], a)} / {_side_text(r['_ev_b'], a)}")
-    alpha_rows = _alphas(by_video, event_videos, used, aus, graded, tolerance, iou, au_sides)
-    if alpha_rows:
-        on = ~np.isnan(detect)
-        per_frame = on.sum(axis=0)
-        alpha_rows.insert(0, {"variable": "event frames", "level": "nominal", "coders": len(used),
-                              "units": int((per_frame >= 2).sum()), "values": int(per_frame[per_frame >= 2].sum()),
-                              **_all_coders(detect, "nominal")})
+        out.kappa += _pair_kappas(ca, cb, rows, aus, au_sides)
+        out.icc += _pair_intensity_icc(ca, cb, rows, graded, out.too_few)
+        out.notes += _face_hints(by_video, videos, ca, cb, tolerance, iou)
+        _side_differences(rows, out.sided)
+    return out
 
-    notes = video_notes + notes
-    silent = [c for c in silent if c in coders]  # a coder not chosen is not compared: no note on them
+
+def _side_differences(rows: list[dict], sided: dict[int, list[str]]) -> None:
+    """Add to ``sided`` ({AU: ["L14 / R14", ...]}) the matched pairs whose coders both scored an AU, on other sides:
+    a note says how many agree only because sides are ignored."""
+    for r in rows:
+        if r["status"] == "matched":
+            sa, sb = _aus(r["_ev_a"], True) or {}, _aus(r["_ev_b"], True) or {}
+            for a in sorted(set(sa) & set(sb)):
+                if sa[a] != sb[a]:
+                    sided.setdefault(a, []).append(f"{_side_text(r['_ev_a'], a)} / {_side_text(r['_ev_b'], a)}")
+
+
+def _event_frames_alpha(detect: np.ndarray) -> dict:
+    """The alpha table's ``event frames`` row: "inside an event" frame by frame (``detect``, coders x frames)."""
+    on = ~np.isnan(detect)
+    per_frame = on.sum(axis=0)
+    return {"variable": "event frames", "level": "nominal", "coders": len(detect),
+            "units": int((per_frame >= 2).sum()), "values": int(per_frame[per_frame >= 2].sum()),
+            **_all_coders(detect, "nominal")}
+
+
+def _event_notes(silent: list[str], all_coded: bool, match_rows: list[dict], sided: dict[int, list[str]]) -> list[str]:
+    """Notes on what the event statistics count: coders who found nothing (their silence counts), matched pairs
+    left out of the apex differences (an imputed apex), and AUs on which matched pairs differ only in side."""
+    notes = []
     if silent:
         notes.append(f"{'coded' if all_coded else 'recorded as having coded a video'} and found nothing there: "
                      f"{', '.join(silent)} (the others' events there count as their misses)")
@@ -432,11 +503,20 @@ def agreement_from_events(events: Iterable[Event], coders: Sequence[str] | None 
         notes.append(f"apex: {imputed} matched pair(s) left out of |d_apex| and d_apex: an import put one of their "
                      "apexes at the middle frame (the file had none; tagged '[apex imputed: middle frame]' in the "
                      "note); their matching used onset and offset only")
-    for a, seen in sorted(sided.items()) if not au_sides else ():
+    for a, seen in sorted(sided.items()):
         notes.append(f"{_au_name(a)}: {len(seen)} matched pair(s) agree on presence but not on side ({seen[0]}"
                      + (", …" if len(seen) > 1 else "") + "); compared with their sides (merstudio agreement --au-sides), "
                      "that is a disagreement")
-    for v in table_videos:
+    return notes
+
+
+def _frame_table_iccs(tables: Mapping[int, Mapping[str, pd.DataFrame]], videos: list[int], where: str,
+                      notes: list[str], too_few: list[str]) -> list[dict]:
+    """ICC rows of every two per-frame tables of each of ``videos`` (frame_icc); a pair of tables with no AU in
+    common adds a line to ``notes``, an AU on fewer than MIN_ICC_TARGETS shared frames one to ``too_few`` (its ICCs
+    NaN)."""
+    rows = []
+    for v in videos:
         names = list(tables[v])
         for na, nb in itertools.combinations(names, 2):
             try:
@@ -450,20 +530,21 @@ def agreement_from_events(events: Iterable[Event], coders: Sequence[str] | None 
                 if 0 < n < MIN_ICC_TARGETS:
                     too_few.append(f"{_au_name(int(r['au']))} {na} / {nb} on video {v} ({n} frames)")
                     r |= {k: float("nan") for k in r if k.startswith("icc")}
-                icc_rows.append({"source": "frames", "video_id": v, "coder_a": na, "coder_b": nb, **r, "n": n})
-    if not table_videos:
+                rows.append({"source": "frames", "video_id": v, "coder_a": na, "coder_b": nb, **r, "n": n})
+    return rows
+
+
+def _icc_notes(any_tables: bool, too_few: list[str], icc_rows: list[dict]) -> list[str]:
+    """Notes on the ICC table: per-frame ICC skipped (no video has two tables), the ICCs not computed on too few
+    targets, and those outside [-1, 1]."""
+    notes = []
+    if not any_tables:
         notes.append("per-frame ICC skipped: no video has two per-frame AU tables (only one per-frame table per "
                      "video); add another coder's per-frame table (e.g. an OpenFace CSV) to compare AU intensities")
     if too_few:
         notes.append(f"ICC not computed on fewer than {MIN_ICC_TARGETS} pairs (with two, ICC(2,1) can take any "
                      f"value): {', '.join(too_few)}")
-    notes += _icc_range_notes(icc_rows)
-    icc_table = _frame(icc_rows, ICC_TABLE_COLUMNS).astype({"video_id": "Int64"})
-    return AgreementReport(
-        coders=list(coders), video_ids=sorted(set(event_videos) | set(table_videos)), tolerance=int(tolerance), iou=float(iou),
-        pairs=_frame(pair_rows, PAIR_COLUMNS), kappa=_frame(kappa_rows, KAPPA_COLUMNS),
-        alpha=_frame(alpha_rows, ALPHA_COLUMNS).astype({"fleiss_units": "Int64"}), icc=icc_table,
-        matches=_frame(match_rows, MATCH_COLUMNS), notes=notes, au_sides=au_sides)
+    return notes + _icc_range_notes(icc_rows)
 
 
 def _frame_detection(by_video: dict[int, dict[str, list[Event]]], videos: list[int], coders: list[str],

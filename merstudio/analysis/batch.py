@@ -851,7 +851,7 @@ def _segment_spans(path: Path, settings: AnalysisSettings, fps: float | None,
 
 def worker_init() -> None:
     """In each worker process: warnings as one line (as in the CLI)."""
-    from merstudio.cli.main import warning_line
+    from merstudio.messages import warning_line
 
     warnings.showwarning = warning_line
 
@@ -973,35 +973,78 @@ def run_batch(plan: BatchPlan, settings: AnalysisSettings, backend: Backend, *, 
     from up-to-date results: a run refused because another batch owns the folder writes nothing there)."""
     notify = on_notice if on_notice is not None else _notice
     _file_keywords(fmt)  # a format this build cannot write fails before anything runs
-    claim_stack = contextlib.ExitStack()  # split videos' result claims still held: given back when the run ends
     ensure_dir(plan.out)
-    manifest = plan.manifest
-    claim = _take_manifest(plan.out) if manifest is not None else None
+    claim = _take_manifest(plan.out) if plan.manifest is not None else None
     stop = threading.Event()
     user_cancel = execution.as_cancel_fn(cancel)
     interrupted = [False]
-    result = BatchResult([], [], [], skipped_done=len(plan.done), skipped_failed=list(plan.failed))
-    progress = BatchProgress(total=len(plan.items))
-    outputs: dict[int, AnalysisOutput] = {}
-    started: set[int] = set()  # items (inputs) handed out
+    run = _BatchRun(plan, settings, fmt, notify, on_progress, on_result)
+    run.fail_known_errors()
+    run.plan_tasks(fps, segment_s)
+    try:
+        if while_claimed is not None:
+            while_claimed()
+        with sigint_cancels(stop, interrupted):
+            try:
+                run.run_tasks(backend, lambda: stop.is_set() or user_cancel(), retries)
+            except KeyboardInterrupt:
+                interrupted[0] = True
+        run.name_unreported()
+    finally:
+        run.claim_stack.close()
+        if claim is not None:
+            claim.release()
+    return run.finish(interrupted[0], interrupted[0] or stop.is_set() or user_cancel())
 
-    def save() -> None:
-        if manifest is not None:
-            manifest.save()
 
-    def row_for(item: BatchItem) -> ManifestRow:
-        assert manifest is not None
+class _BatchRun:
+    """The state of one run_batch: the plan's inputs as tasks (a split video is several), the manifest rows they
+    update, the progress reported and the result built. Its methods are run_batch's steps and the callbacks of
+    execution.run_tasks; k is an input's index in ``plan.items``, i a task's in ``tasks``."""
+
+    def __init__(self, plan: BatchPlan, settings: AnalysisSettings, fmt: str, notify: Callable[[str], None],
+                 on_progress: Callable[[BatchProgress], None] | None,
+                 on_result: Callable[[BatchItem, AnalysisOutput | BaseException], None] | None) -> None:
+        self.plan, self.settings, self.fmt, self.notify = plan, settings, fmt, notify
+        self.on_progress, self.on_result = on_progress, on_result
+        self.manifest = plan.manifest
+        self.claim_stack = contextlib.ExitStack()  # split videos' result claims still held: given back at the end
+        self.result = BatchResult([], [], [], skipped_done=len(plan.done), skipped_failed=list(plan.failed))
+        self.progress = BatchProgress(total=len(plan.items))
+        self.outputs: dict[int, AnalysisOutput] = {}
+        self.runnable: list[int] = []  # items with no error known before running
+        self.tasks: list[VideoTask | SegmentTask] = []
+        self.owner: list[int] = []  # task index -> item index
+        self.claims: dict[int, contextlib.ExitStack] = {}  # item index -> the claim on its result (split videos)
+        self.refused = 0  # split videos whose result another run is writing
+        self.split: dict[int, int] = {}  # item index -> its number of segments (videos split into several tasks)
+        self.segments_done: dict[int, list[Any]] = {}
+        self.started: set[int] = set()  # items (inputs) handed out
+        self.settled: set[int] = set()  # items with their final outcome in this run
+        self.before: dict[str, ManifestRow | None] = {}  # rows as they were before their video was handed out
+        self.began: dict[int, float] = {}  # item index -> perf_counter when its first task started (a split run's)
+
+    # ------------------------------------------------------------------ the manifest
+
+    def save(self) -> None:
+        if self.manifest is not None:
+            self.manifest.save()
+
+    def row_for(self, item: BatchItem) -> ManifestRow:
+        """The item's manifest row (made when new), naming its input's hash and its result's name."""
+        assert self.manifest is not None
         key = Manifest.key(item.input)
-        row = manifest.rows.get(key)
+        row = self.manifest.rows.get(key)
         if row is None:
-            row = manifest.rows[key] = ManifestRow(key)
+            row = self.manifest.rows[key] = ManifestRow(key)
         row.hash, row.output = item.hash, item.name
         return row
 
-    def record(item: BatchItem, outcome: AnalysisOutput | BaseException) -> None:
-        if manifest is None:
+    def record(self, item: BatchItem, outcome: AnalysisOutput | BaseException) -> None:
+        """Write an input's outcome to its manifest row (done, partial or failed) and save the manifest."""
+        if self.manifest is None:
             return
-        row = row_for(item)
+        row = self.row_for(item)
         if isinstance(outcome, AnalysisOutput):
             row.status = "done" if outcome.complete else "partial"
             row.frames, row.fps, row.device = outcome.frames, outcome.fps, outcome.device
@@ -1009,7 +1052,7 @@ def run_batch(plan: BatchPlan, settings: AnalysisSettings, backend: Backend, *, 
             row.seconds, row.error = outcome.seconds, ""
         elif isinstance(outcome, Cancelled):
             row.status, row.error = "partial", "stopped before the end"
-            _from_partial_meta(row, output_paths(plan.out, item.name).partial_meta)
+            _from_partial_meta(row, output_paths(self.plan.out, item.name).partial_meta)
         else:
             row.status, row.error = "failed", _error_text(outcome)
             # what failed is the input as it is now (a file gone since the plan: no hash, so that the file, once
@@ -1020,179 +1063,188 @@ def run_batch(plan: BatchPlan, settings: AnalysisSettings, backend: Backend, *, 
                 row.hash = ""
             row.frames = row.fps = row.duration = row.seconds = None
             row.device = ""
-        save()
+        self.save()
 
-    # inputs known to fail (missing, unreadable) are recorded without running
-    runnable: list[int] = []
-    for k, item in enumerate(plan.items):
-        if item.error is not None:
-            result.failures.append((item.input, item.error))
-            record(item, InputError(item.error))
-            if on_result is not None:
-                on_result(item, InputError(item.error))
-        else:
-            runnable.append(k)
-    progress.total = len(runnable)
-    tasks: list[VideoTask | SegmentTask] = []
-    claims: dict[int, contextlib.ExitStack] = {}  # item index -> the claim on its result (split videos)
-    refused = 0  # split videos whose result another run is writing
-    owner: list[int] = []  # task index -> item index
-    split: dict[int, int] = {}  # item index -> its number of segments (videos split into several tasks)
-    for k in runnable:
-        item = plan.items[k]
-        rate = frames_fps(item.input, fps)  # --fps: frames without times only; a timed video keeps its timing
-        spans = _segment_spans(item.input, settings, rate, segment_s) if segment_s else None
-        if spans is None or len(spans) < 2:
-            tasks.append(VideoTask(item.input, plan.out, item.name, settings, rate, item.overwrite, fmt,
-                                   item.hash or None))
-            owner.append(k)
-            progress.labels[len(tasks) - 1] = item.name
-            continue
-        work = _work_dir(plan.out, item.name)
+    def fail_unrun(self, item: BatchItem, text: str, exc: BaseException) -> None:
+        """An input that fails before any task of it runs: a failure of the result, its row and on_result."""
+        self.result.failures.append((item.input, text))
+        self.record(item, exc)
+        if self.on_result is not None:
+            self.on_result(item, exc)
+
+    # ------------------------------------------------------------------ before running
+
+    def fail_known_errors(self) -> None:
+        """Inputs the plan already knows fail (missing, unreadable) are recorded without running; the others are
+        ``runnable``."""
+        for k, item in enumerate(self.plan.items):
+            if item.error is not None:
+                self.fail_unrun(item, item.error, InputError(item.error))
+            else:
+                self.runnable.append(k)
+        self.progress.total = len(self.runnable)
+
+    def plan_tasks(self, fps: float | None, segment_s: float | None) -> None:
+        """One task per runnable input, or, for a video longer than ``segment_s``, one per segment (split_task)."""
+        for k in self.runnable:
+            item = self.plan.items[k]
+            rate = frames_fps(item.input, fps)  # --fps: frames without times only; a timed video keeps its timing
+            spans = _segment_spans(item.input, self.settings, rate, segment_s) if segment_s else None
+            if spans is None or len(spans) < 2:
+                self.tasks.append(VideoTask(item.input, self.plan.out, item.name, self.settings, rate,
+                                            item.overwrite, self.fmt, item.hash or None))
+                self.owner.append(k)
+                self.progress.labels[len(self.tasks) - 1] = item.name
+            else:
+                self.split_task(k, item, rate, spans)
+
+    def split_task(self, k: int, item: BatchItem, rate: float | None, spans: list[tuple[int, int]]) -> None:
+        """A task per segment of a split video, once its result is claimed (another run writing that result: the
+        input fails now, neither run nor "not started"); the segments start over in its work folder."""
+        work = _work_dir(self.plan.out, item.name)
         from merstudio.analysis.segments import claim_segments
 
         try:  # the result's claim first (another run writing it: this input fails), then start its segments over
-            claims[k] = claim_stack.enter_context(contextlib.ExitStack())
-            claims[k].enter_context(claim_segments(plan.out, item.name, work, fmt=fmt, overwrite=item.overwrite,
-                                                   notice=notify))
+            self.claims[k] = self.claim_stack.enter_context(contextlib.ExitStack())
+            self.claims[k].enter_context(claim_segments(self.plan.out, item.name, work, fmt=self.fmt,
+                                                        overwrite=item.overwrite, notice=self.notify))
         except OutputError as exc:  # refused before it started: neither run nor "not started"
-            claims.pop(k).close()
-            refused += 1
-            progress.total -= 1
-            result.failures.append((item.input, _error_text(exc)))
-            record(item, exc)
-            if on_result is not None:
-                on_result(item, exc)
-            continue
-        split[k] = len(spans)
+            self.claims.pop(k).close()
+            self.refused += 1
+            self.progress.total -= 1
+            self.fail_unrun(item, _error_text(exc), exc)
+            return
+        self.split[k] = len(spans)
         for start, stop_at in spans:
-            tasks.append(SegmentTask(item.input, start, stop_at, settings, rate, work))
-            owner.append(k)
-            progress.segments[len(tasks) - 1] = (k, spans[-1][1])
-            progress.labels[len(tasks) - 1] = f"{item.name} [{start}, {stop_at})"
-    segments_done: dict[int, list[Any]] = {}
-    settled: set[int] = set()  # items with their final outcome in this run
+            self.tasks.append(SegmentTask(item.input, start, stop_at, self.settings, rate, work))
+            self.owner.append(k)
+            self.progress.segments[len(self.tasks) - 1] = (k, spans[-1][1])
+            self.progress.labels[len(self.tasks) - 1] = f"{item.name} [{start}, {stop_at})"
 
-    before: dict[str, ManifestRow | None] = {}  # rows as they were before their video was handed out
-    began: dict[int, float] = {}  # item index -> perf_counter when its first task started (a split run's wall clock)
+    # ------------------------------------------------------------------ running
 
-    def on_start(i: int) -> None:
-        k = owner[i]
-        if k in started:
+    def run_tasks(self, backend: Backend, cancel: Callable[[], bool], retries: int) -> None:
+        """The tasks on ``backend``, each outcome settling its input (a split video's: once all its segments are
+        in, or one failed or stopped)."""
+        for i, outcome in execution.run_tasks(run_task, self.tasks, backend, cancel=cancel, retries=retries,
+                                              on_start=self.on_start, on_progress=self.on_frames,
+                                              worker_init=worker_init):
+            k = self.owner[i]
+            self.progress.running.pop(i, None)
+            if k in self.settled:
+                continue  # another segment of a video that failed or stopped
+            if k in self.split and not isinstance(outcome, BaseException):
+                self.segment_finished(k, outcome)
+            else:
+                self.settle(k, outcome)
+
+    def on_start(self, i: int) -> None:
+        """Task i started: its input, at its first task, is marked running (its row as it was kept, for _forget)."""
+        k = self.owner[i]
+        if k in self.started:
             return
-        started.add(k)
-        began[k] = time.perf_counter()
-        if manifest is not None:
-            key = Manifest.key(plan.items[k].input)
-            old = manifest.rows.get(key)
-            before[key] = None if old is None else ManifestRow(**vars(old))
-            row = row_for(plan.items[k])
+        self.started.add(k)
+        self.began[k] = time.perf_counter()
+        if self.manifest is not None:
+            key = Manifest.key(self.plan.items[k].input)
+            old = self.manifest.rows.get(key)
+            self.before[key] = None if old is None else ManifestRow(**vars(old))
+            row = self.row_for(self.plan.items[k])
             row.status, row.error = "running", ""
-            save()
+            self.save()
 
-    def on_frames(i: int, payload: Any) -> None:
+    def on_frames(self, i: int, payload: Any) -> None:
+        """What a running task reports: a notice (passed on), or its frames (done, total)."""
         if isinstance(payload, tuple) and len(payload) == 2 and payload[0] == NOTICE:
-            notify(str(payload[1]))
+            self.notify(str(payload[1]))
             return
-        if manifest is not None:
-            manifest.flush()
-        progress.running[i] = payload
-        if on_progress is not None:
-            on_progress(progress)
+        if self.manifest is not None:
+            self.manifest.flush()
+        self.progress.running[i] = payload
+        if self.on_progress is not None:
+            self.on_progress(self.progress)
 
-    def settle(k: int, outcome: AnalysisOutput | BaseException) -> None:
+    def settle(self, k: int, outcome: AnalysisOutput | BaseException) -> None:
         """The final outcome of input k in this run."""
-        item = plan.items[k]
-        files = _partial_files(plan.out, item.name, fmt)
-        if isinstance(outcome, Cancelled) and (k not in started or not files):
-            _forget(manifest, item, before)  # never ran: as if it had not been handed out
-            started.discard(k)
+        item = self.plan.items[k]
+        files = _partial_files(self.plan.out, item.name, self.fmt)
+        if isinstance(outcome, Cancelled) and (k not in self.started or not files):
+            _forget(self.manifest, item, self.before)  # never ran: as if it had not been handed out
+            self.started.discard(k)
             return
-        settled.add(k)
-        progress.split_done.pop(k, None)
-        if k in claims:
-            claims.pop(k).close()  # a split video's result claim: given back with its final outcome
-        progress.videos_done += 1
+        self.settled.add(k)
+        self.progress.split_done.pop(k, None)
+        if k in self.claims:
+            self.claims.pop(k).close()  # a split video's result claim: given back with its final outcome
+        self.progress.videos_done += 1
         if isinstance(outcome, AnalysisOutput):
-            outputs[k] = outcome
-            if k not in split:
-                progress.frames_done += outcome.frames
+            self.outputs[k] = outcome
+            if k not in self.split:
+                self.progress.frames_done += outcome.frames
             if not outcome.complete:
-                result.partial_files.extend(files)
+                self.result.partial_files.extend(files)
         elif isinstance(outcome, Cancelled):
-            result.partial_files.extend(files)
+            self.result.partial_files.extend(files)
         else:
-            result.failures.append((item.input, _error_text(outcome)))
-        record(item, outcome)
-        if on_result is not None:
-            on_result(item, outcome)
-        if on_progress is not None:
-            on_progress(progress)
+            self.result.failures.append((item.input, _error_text(outcome)))
+        self.record(item, outcome)
+        if self.on_result is not None:
+            self.on_result(item, outcome)
+        if self.on_progress is not None:
+            self.on_progress(self.progress)
 
-    def segment_finished(k: int, seg: Any) -> None:
-        item = plan.items[k]
-        progress.frames_done += seg.frames_done
-        progress.split_done[k] = progress.split_done.get(k, 0) + seg.frames_done
+    def segment_finished(self, k: int, seg: Any) -> None:
+        """A segment of split video k is done: kept until all are, then merged into the video's result (its work
+        folder removed) and settled; a segment that stopped settles the video as stopped."""
+        item = self.plan.items[k]
+        self.progress.frames_done += seg.frames_done
+        self.progress.split_done[k] = self.progress.split_done.get(k, 0) + seg.frames_done
         if not seg.complete:
-            settle(k, Cancelled("stopped"))
+            self.settle(k, Cancelled("stopped"))
             return
-        segments_done.setdefault(k, []).append(seg)
-        if len(segments_done[k]) < split[k]:
+        self.segments_done.setdefault(k, []).append(seg)
+        if len(self.segments_done[k]) < self.split[k]:
             return
         from merstudio.analysis.segments import merge_segments
 
         try:
             merged: AnalysisOutput | BaseException = merge_segments(
-                sorted(segments_done[k], key=lambda r: r.start), plan.out, item.name, settings, fmt=fmt,
-                overwrite=item.overwrite, notice=notify, claimed=True, wall_started=began.get(k),
-                input_hash=item.hash or None)
+                sorted(self.segments_done[k], key=lambda r: r.start), self.plan.out, item.name, self.settings,
+                fmt=self.fmt, overwrite=item.overwrite, notice=self.notify, claimed=True,
+                wall_started=self.began.get(k), input_hash=item.hash or None)
         except Exception as exc:  # noqa: BLE001 - recorded as this input's failure
             merged = exc
-        shutil.rmtree(_work_dir(plan.out, item.name), ignore_errors=True)
+        shutil.rmtree(_work_dir(self.plan.out, item.name), ignore_errors=True)
         with contextlib.suppress(OSError):  # the last split video's: no empty .segments/ left in the results
-            (Path(plan.out) / SEGMENTS_DIR).rmdir()
-        settle(k, merged)
+            (Path(self.plan.out) / SEGMENTS_DIR).rmdir()
+        self.settle(k, merged)
 
-    try:
-        if while_claimed is not None:
-            while_claimed()
-        with sigint_cancels(stop, interrupted):
-            try:
-                for i, outcome in execution.run_tasks(
-                        run_task, tasks, backend, cancel=lambda: stop.is_set() or user_cancel(),
-                        retries=retries, on_start=on_start, on_progress=on_frames, worker_init=worker_init):
-                    k = owner[i]
-                    progress.running.pop(i, None)
-                    if k in settled:
-                        continue  # another segment of a video that failed or stopped
-                    if k in split and not isinstance(outcome, BaseException):
-                        segment_finished(k, outcome)
-                    else:
-                        settle(k, outcome)
-            except KeyboardInterrupt:
-                interrupted[0] = True
-        # inputs handed out that never reported back (a second Ctrl-C): name what they left
-        for k in sorted(started - settled):
-            item = plan.items[k]
-            files = _partial_files(plan.out, item.name, fmt)
-            result.partial_files.extend(f for f in files if f not in result.partial_files)
-            if manifest is not None:
+    # ------------------------------------------------------------------ after running
+
+    def name_unreported(self) -> None:
+        """Inputs handed out that never reported back (a second Ctrl-C): their partial files named, their rows
+        partial (or as before, when they left nothing); then the manifest saved."""
+        for k in sorted(self.started - self.settled):
+            item = self.plan.items[k]
+            files = _partial_files(self.plan.out, item.name, self.fmt)
+            self.result.partial_files.extend(f for f in files if f not in self.result.partial_files)
+            if self.manifest is not None:
                 if files:
-                    row = row_for(item)
+                    row = self.row_for(item)
                     row.status, row.error = "partial", "stopped before the end"
                 else:
-                    _forget(manifest, item, before)
-        if manifest is not None and (started or manifest.dirty):
-            manifest.save(force=True)
-    finally:
-        claim_stack.close()
-        if claim is not None:
-            claim.release()
-    result.interrupted = interrupted[0]
-    result.cancelled = result.interrupted or stop.is_set() or user_cancel()
-    result.not_started = len(runnable) - len(started) - refused
-    result.outputs = [outputs[k] for k in sorted(outputs)]
-    return result
+                    _forget(self.manifest, item, self.before)
+        if self.manifest is not None and (self.started or self.manifest.dirty):
+            self.manifest.save(force=True)
+
+    def finish(self, interrupted: bool, cancelled: bool) -> BatchResult:
+        """The result: how the run ended, the inputs not started, the outputs in input order."""
+        result = self.result
+        result.interrupted = interrupted
+        result.cancelled = cancelled
+        result.not_started = len(self.runnable) - len(self.started) - self.refused
+        result.outputs = [self.outputs[k] for k in sorted(self.outputs)]
+        return result
 
 
 def _from_partial_meta(row: ManifestRow, meta: Path) -> None:

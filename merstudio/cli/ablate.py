@@ -8,7 +8,7 @@ from pathlib import Path
 
 def register(sub: argparse._SubParsersAction) -> None:
     from merstudio.cli.bounds import COUNT_MAX, whole
-    from merstudio.cli.train import add_data_args, add_train_args
+    from merstudio.cli.train import add_data_args, add_progress_arg, add_train_args
 
     p = sub.add_parser("ablate", help="ablation table: the full model and each part switched off, same folds",
                        description="Runs the protocol for the reference model (the full model, or the model with "
@@ -28,27 +28,17 @@ def register(sub: argparse._SubParsersAction) -> None:
                    help="run every variant with N seeds (--seed, --seed+1, ...) and report each variant's mean and "
                         "its paired difference to the reference; one seed's UF1 moves by about as much as a part "
                         "is worth (default 1)")
-    p.add_argument("--no-progress", "-q", "--quiet", dest="no_progress", action="store_true", help="no progress bars")
+    add_progress_arg(p)
     p.set_defaults(func=run)
 
 
 def run(args: argparse.Namespace) -> int:
-    from merstudio.cli.main import check_output_folder
-    from merstudio.cli.train import (
-        Bars,
-        apply_config_input,
-        build_settings,
-        check_not_evaluation,
-        loader_options,
-        prep_progress,
-        write_data_record,
-    )
+    from merstudio.cli.train import Bars, build_settings, loader_options, prepare_data, write_data_record
     from merstudio.errors import InputError
     from merstudio.execution import backend_from_args
-    from merstudio.training.data import load_arrays
     from merstudio.training.protocols import parse_protocol
     from merstudio.training.run import parse_ablate, run_ablation
-    from merstudio.training.trainer import dist_info, init_distributed_from_env
+    from merstudio.training.trainer import dist_info
 
     # bad flags fail before the (slow) data preparation
     try:
@@ -59,16 +49,8 @@ def run(args: argparse.Namespace) -> int:
     parse_protocol(args.protocol)
     options = loader_options(args)
     backend = backend_from_args(args.jobs, args.ray)
-    check_output_folder(args.out)
-    check_not_evaluation(args.out)
-    flow = apply_config_input(args)  # chosen.json's input, where no flag gives it
-    init_distributed_from_env(args.device)
+    data, info, _ = prepare_data(args, options)
     rank, _ = dist_info()
-    say = print if rank == 0 else (lambda *a, **k: None)
-    data, info = load_arrays(args.data, classes=args.classes, allow_missing=args.allow_missing,
-                             options=options, input_kind=args.input, size=args.size,
-                             steps=args.steps, spacing=args.step_spacing, framing=args.framing, flow=flow, log=say,
-                             progress=prep_progress(rank == 0 and not args.no_progress))
     model_cfg, settings = build_settings(args, info)  # applies --ablate: the reference has those parts off
     bars = Bars(enabled=(rank == 0 and not args.no_progress))
     try:

@@ -9,10 +9,10 @@ import sys
 import warnings
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TextIO
 
 from merstudio import __version__
 from merstudio.errors import MerstudioError
+from merstudio.messages import one_line, warning_line  # the core's: the batch's workers print warnings so too
 
 # Module names under merstudio.cli; each defines register(subparsers) and sets `func` on its parser.
 SUBCOMMANDS = ("analyze", "doctor", "bench", "demo", "gui", "train", "tune", "evaluate", "ablate", "datasets",
@@ -62,36 +62,6 @@ def _has_command(parser: argparse.ArgumentParser, name: str) -> bool:
         if isinstance(action, argparse._SubParsersAction):
             return name in action.choices
     return False
-
-
-MESSAGE_CHARS = 400  # the most of one error or warning line the CLI prints (a message may quote hostile input)
-
-
-def one_line(message: object, limit: int = MESSAGE_CHARS, squeeze: bool = False) -> str:
-    """A message as the CLI prints it: one line (control characters written as escapes; ``squeeze`` turns runs of
-    white space into one space), cut to ``limit`` characters with ``… (N characters)``. The last line of defence:
-    messages that quote input should bound it themselves (merstudio.interchange.common.quote)."""
-    text = message if isinstance(message, str) else str(message)
-    n = len(text)
-    head = text[: 2 * limit]  # never more of a 400 MB message than is shown
-    if squeeze:
-        head = " ".join(head.split())
-    if not head.isprintable():
-        head = "".join(c if c.isprintable() else repr(c)[1:-1] for c in head)
-    if n > limit or len(head) > limit:
-        return f"{head[:limit]}… ({n:,} characters)"
-    return head
-
-
-def warning_line(message: Warning | str, category: type[Warning], filename: str, lineno: int,
-                 file: TextIO | None = None, line: str | None = None) -> None:
-    """`warnings.showwarning` for the CLI: `merstudio: warning: <message>` on one line, without the file, line
-    number and source line Python adds (those are for developers; set PYTHONWARNINGS=error to trace one)."""
-    text = one_line(message, squeeze=True)
-    try:
-        (file or sys.stderr).write(f"merstudio: warning: {text}\n")
-    except (OSError, ValueError):
-        pass  # stderr gone: nowhere to say it
 
 
 def warn_about(where: object, lines: Sequence[str]) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -99,6 +100,11 @@ def add_train_args(p: argparse.ArgumentParser, protocol: bool = True) -> None:
                         "and a busy machine makes multi-threaded training much slower; use --jobs to use more cores)")
 
 
+def add_progress_arg(p: argparse.ArgumentParser) -> None:
+    """-q: no progress bars (train, tune and ablate draw the data preparation, the folds and the epochs)."""
+    p.add_argument("--no-progress", "-q", "--quiet", dest="no_progress", action="store_true", help="no progress bars")
+
+
 def add_search_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--space", type=Path, default=None, metavar="FILE.json",
                    help='search space: {"train.lr": [5e-4, 1e-3], "model.width": [12, 16], ...} or {"params": '
@@ -169,7 +175,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--final", type=Path, default=None, metavar="OUT.pt",
                    help="afterwards, train on all subjects and save this checkpoint (with the protocol's metrics)")
     p.add_argument("--overwrite", action="store_true", help="replace an existing --final checkpoint")
-    p.add_argument("--no-progress", "-q", "--quiet", dest="no_progress", action="store_true", help="no progress bars")
+    add_progress_arg(p)
     p.set_defaults(func=run)
 
 
@@ -407,11 +413,34 @@ class Bars:
         self.folds = None
 
 
-def run(args: argparse.Namespace) -> int:
+def prepare_data(args: argparse.Namespace, options: Any,
+                 distributed: bool = True) -> tuple[Any, dict[str, Any], Callable[..., None]]:
+    """What train, tune and ablate do between checking their flags and their work, in this order: refuse an
+    --out that cannot be a run folder or holds an evaluation, apply a --config's input (chosen.json's, where no
+    flag gives it), join the DDP process group when torchrun started this process (``distributed``; tune does
+    not), and prepare the data (a progress bar on rank 0 unless -q). Returns (data, info, say): ``say`` prints on
+    rank 0 only, so that the ranks of a DDP run do not print each line once each."""
     from merstudio.cli.main import check_output_folder
+    from merstudio.training.data import load_arrays
+    from merstudio.training.trainer import dist_info, init_distributed_from_env
+
+    check_output_folder(args.out)
+    check_not_evaluation(args.out)
+    flow = apply_config_input(args)
+    if distributed:
+        init_distributed_from_env(args.device)
+    rank = dist_info()[0]
+    say: Callable[..., None] = print if rank == 0 else (lambda *a, **k: None)
+    data, info = load_arrays(args.data, classes=args.classes, allow_missing=args.allow_missing,
+                             options=options, input_kind=args.input, size=args.size,
+                             steps=args.steps, spacing=args.step_spacing, framing=args.framing, flow=flow, log=say,
+                             progress=prep_progress(rank == 0 and not args.no_progress))
+    return data, info, say
+
+
+def run(args: argparse.Namespace) -> int:
     from merstudio.execution import backend_from_args
     from merstudio.model.device import pick_device
-    from merstudio.training.data import load_arrays
     from merstudio.training.protocols import parse_protocol
     from merstudio.training.run import (
         json_safe,
@@ -420,7 +449,7 @@ def run(args: argparse.Namespace) -> int:
         subject_fingerprints,
         train_final,
     )
-    from merstudio.training.trainer import dist_info, init_distributed_from_env
+    from merstudio.training.trainer import dist_info
 
     parse_ablate(args.ablate)  # bad flags fail before the (slow) data preparation
     parse_protocol(args.protocol)
@@ -436,16 +465,8 @@ def run(args: argparse.Namespace) -> int:
         check_output_file(args.final, args.overwrite, "final.pt")  # before the protocol, not after it
         ensure_parent(args.final)
         check_writable_file(args.final)
-    check_output_folder(args.out)
-    check_not_evaluation(args.out)
-    flow = apply_config_input(args)  # chosen.json's input, where no flag gives it
-    init_distributed_from_env(args.device)
+    data, info, say = prepare_data(args, options)
     rank, world = dist_info()
-    say = print if rank == 0 else (lambda *a, **k: None)
-    data, info = load_arrays(args.data, classes=args.classes, allow_missing=args.allow_missing,
-                             options=options, input_kind=args.input, size=args.size,
-                             steps=args.steps, spacing=args.step_spacing, framing=args.framing, flow=flow, log=say,
-                             progress=prep_progress(rank == 0 and not args.no_progress))
     model_cfg, settings = build_settings(args, info)
     if spec is not None:
         spec = search_spec(args, settings.seed)

@@ -8,7 +8,7 @@ from pathlib import Path
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    from merstudio.cli.train import add_data_args, add_search_args, add_train_args
+    from merstudio.cli.train import add_data_args, add_progress_arg, add_search_args, add_train_args
 
     p = sub.add_parser(
         "tune",
@@ -23,24 +23,20 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--out", required=True, type=Path, metavar="DIR", help="folder for the search and chosen.json")
     add_search_args(p)
     add_train_args(p, protocol=False)
-    p.add_argument("--no-progress", "-q", "--quiet", dest="no_progress", action="store_true", help="no progress bars")
+    add_progress_arg(p)
     p.set_defaults(func=run)
 
 
 def run(args: argparse.Namespace) -> int:
-    from merstudio.cli.main import check_output_folder
     from merstudio.cli.train import (
         Bars,
-        apply_config_input,
         build_settings,
-        check_not_evaluation,
         check_trials,
         loader_options,
-        prep_progress,
+        prepare_data,
         search_spec,
     )
     from merstudio.execution import backend_from_args
-    from merstudio.training.data import load_arrays
     from merstudio.training.run import parse_ablate
     from merstudio.training.trainer import dist_info
     from merstudio.training.tune import tune
@@ -49,13 +45,7 @@ def run(args: argparse.Namespace) -> int:
     options = loader_options(args)
     search_spec(args, 0, say=False)  # a bad space fails before the data preparation
     backend = backend_from_args(args.jobs, args.ray)
-    check_output_folder(args.out)
-    check_not_evaluation(args.out)
-    flow = apply_config_input(args)  # a --config's input, where no flag gives it
-    data, info = load_arrays(args.data, classes=args.classes, allow_missing=args.allow_missing,
-                             options=options, input_kind=args.input, size=args.size,
-                             steps=args.steps, spacing=args.step_spacing, framing=args.framing, flow=flow, log=print,
-                             progress=prep_progress(dist_info()[0] == 0 and not args.no_progress))
+    data, info, _ = prepare_data(args, options, distributed=False)  # tune runs no DDP: its trials are tasks
     model_cfg, settings = build_settings(args, info)
     spec = search_spec(args, settings.seed)
     check_trials(spec, model_cfg, settings)

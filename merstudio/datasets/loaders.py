@@ -13,7 +13,7 @@ import io
 import re
 import sys
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -320,11 +320,11 @@ def _clip_folder(ctx: _Ctx, ann: Path, row: int, sdir: Path | None, name: str, o
     return folder
 
 
-def _casme_rows(ctx: _Ctx, dataset: str, ann: Path, rows: list[SheetRow], tree: Path,
-                cols: tuple[str, str, str, str, str]) -> None:
-    c_on, c_apex, c_off, c_au, c_emo = cols
-    subjects = numbered_dirs(tree)
-    listed = _listed(ctx, dataset, rows)
+def _labelled_rows(ctx: _Ctx, dataset: str, ann: Path, rows: list[SheetRow],
+                   emotion: str) -> Iterator[tuple[SheetRow, str, int, tuple[str, str]]]:
+    """(row, clip name, subject number, ctx.label's (class, raw label)) of the sheet rows that can make samples, as
+    the CASME, SAMM and CAS(ME)^3 sheets are read: a row whose subject is no number is a problem (said); one whose
+    ``emotion`` column ctx.label leaves out (dropped, not selected, bad) is skipped."""
     for r in rows:
         v = r.values
         name = cell_text(v["filename"])
@@ -333,9 +333,18 @@ def _casme_rows(ctx: _Ctx, dataset: str, ann: Path, rows: list[SheetRow], tree: 
         except InputError as exc:
             ctx.problem(ann, r.row, str(exc))
             continue
-        label = ctx.label(dataset, v[c_emo], ann, r.row, subj, _canon(dataset, name))
-        if label is None:
-            continue
+        label = ctx.label(dataset, v[emotion], ann, r.row, subj, _canon(dataset, name))
+        if label is not None:
+            yield r, name, subj, label
+
+
+def _casme_rows(ctx: _Ctx, dataset: str, ann: Path, rows: list[SheetRow], tree: Path,
+                cols: tuple[str, str, str, str, str]) -> None:
+    c_on, c_apex, c_off, c_au, c_emo = cols
+    subjects = numbered_dirs(tree)
+    listed = _listed(ctx, dataset, rows)
+    for r, name, subj, label in _labelled_rows(ctx, dataset, ann, rows, c_emo):
+        v = r.values
         apex = frame_number(v[c_apex])
         if apex is None and dataset == "casme":
             apex = frame_number(v.get("apexf2"))
@@ -364,17 +373,8 @@ def _load_samm(ctx: _Ctx, root: Path, sheet: str | Path | None, variant: str | N
                  r"\d{3}")
     subjects = numbered_dirs(tree)
     listed = _listed(ctx, "samm", rows)
-    for r in rows:
+    for r, name, subj, label in _labelled_rows(ctx, "samm", ann, rows, "estimatedemotion"):
         v = r.values
-        name = cell_text(v["filename"])
-        try:
-            subj = subject_number(v["subject"])
-        except InputError as exc:
-            ctx.problem(ann, r.row, str(exc))
-            continue
-        label = ctx.label("samm", v["estimatedemotion"], ann, r.row, subj, _canon("samm", name))
-        if label is None:
-            continue
         folder = _clip_folder(ctx, ann, r.row, subjects.get(subj), name, listed.get(subj, set()))
         if folder is None:
             ctx.problem(ann, r.row, f"clip folder not found: {tree / f'{subj:03d}' / name}")
@@ -554,17 +554,8 @@ def _load_casme3a(ctx: _Ctx, root: Path, sheet: str | Path | None) -> None:
     subjects = numbered_dirs(tree)
     listed = _listed(ctx, "casme3a", rows)
     frame_cache: dict[Path, dict[int, Path]] = {}
-    for r in rows:
+    for r, name, subj, label in _labelled_rows(ctx, "casme3a", ann, rows, "emotion"):
         v = r.values
-        name = cell_text(v["filename"])
-        try:
-            subj = subject_number(v["subject"])
-        except InputError as exc:
-            ctx.problem(ann, r.row, str(exc))
-            continue
-        label = ctx.label("casme3a", v["emotion"], ann, r.row, subj, name.lower())
-        if label is None:
-            continue
         onset = frame_number(v["onset"])
         if onset is None:  # the onset names the sample (Filenames repeat): a row without one has no id
             ctx.problem(ann, r.row, f"{name}: onset not coded ('{cell_text(v['onset'])}'); CAS(ME)^3 samples are "

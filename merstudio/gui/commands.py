@@ -264,6 +264,13 @@ class NewEvent(AppCommand):
             win.statusBar().showMessage(f"Event {cmd.event.id}: frames {on}-{off}{moved}", 8000)
 
 
+def _named_event(ctx: CommandContext, params: Params) -> Event | None:
+    """The event ``params["event_id"]`` names in the open project, the one an event command's ``do`` acts on; None
+    when the project has none by that id (deleted meanwhile): each command says so or does nothing."""
+    assert ctx.win.project is not None
+    return ctx.win.project.event(params["event_id"])
+
+
 class EditEvent(AppCommand):
     """params: event_id plus the fields to change; without fields, the event dialog asks."""
 
@@ -292,8 +299,7 @@ class EditEvent(AppCommand):
     @staticmethod
     def do(ctx: CommandContext, params: Params) -> None:
         win = ctx.win
-        assert win.project is not None
-        before = win.project.event(params["event_id"])
+        before = _named_event(ctx, params)
         if before is None:
             raise InputError(f"event {params['event_id']}: no longer exists")
         after = replace(before, **params["changes"])
@@ -314,11 +320,9 @@ class DeleteEvent(AppCommand):
 
     @staticmethod
     def do(ctx: CommandContext, params: Params) -> None:
-        win = ctx.win
-        assert win.project is not None
-        ev = win.project.event(params["event_id"])
+        ev = _named_event(ctx, params)
         if ev is not None:
-            win.coding.push_delete(ev)
+            ctx.win.coding.push_delete(ev)
 
 
 class SetProposalStatus(AppCommand):
@@ -336,8 +340,7 @@ class SetProposalStatus(AppCommand):
     @staticmethod
     def do(ctx: CommandContext, params: Params) -> None:
         win = ctx.win
-        assert win.project is not None
-        ev = win.project.event(params["event_id"])
+        ev = _named_event(ctx, params)
         if ev is None:
             return
         win.coding.push_status(ev, params["status"])

@@ -197,17 +197,27 @@ def _pin(field: np.ndarray, lm: np.ndarray) -> None:
     prod_k (1 - exp(-r_k^2 / 2 s^2)), s = 6 % of D, which is 0 at each point and ~1 beyond 2.5 s."""
     ff = face_frame(lm)
     s = 0.06 * ff.iod
-    r = int(np.ceil(4 * s))
     h, w = field.shape[:2]
     for p in lm[list(L.STABLE_POINTS)]:
-        x0, x1 = max(int(p[0]) - r, 0), min(int(p[0]) + r + 1, w)
-        y0, y1 = max(int(p[1]) - r, 0), min(int(p[1]) + r + 1, h)
-        if x0 >= x1 or y0 >= y1:
-            continue
-        xs = np.arange(x0, x1, dtype=np.float32) - np.float32(p[0])
-        ys = np.arange(y0, y1, dtype=np.float32) - np.float32(p[1])
-        g = np.exp(-(ys[:, None] ** 2 + xs[None, :] ** 2) / np.float32(2 * s * s))
-        field[y0:y1, x0:x1] *= (1.0 - g)[..., None]
+        patch = _gaussian_patch(p, s, h, w)
+        if patch is not None:
+            box, g = patch
+            field[box] *= (1.0 - g)[..., None]
+
+
+def _gaussian_patch(p: np.ndarray, sigma: float, h: int, w: int) -> tuple[tuple[slice, slice], np.ndarray] | None:
+    """exp(-r^2 / 2 sigma^2) around point p (x, y) in its 4-sigma box clipped to the (h, w) image: (the box's
+    (rows, columns) slices, the weights); None when the box lies outside the image. Beyond 4 sigma the weight is
+    below 4e-4: computing it only in the box keeps a handle's cost independent of the image size."""
+    r = int(np.ceil(4 * sigma))
+    x0, x1 = max(int(p[0]) - r, 0), min(int(p[0]) + r + 1, w)
+    y0, y1 = max(int(p[1]) - r, 0), min(int(p[1]) + r + 1, h)
+    if x0 >= x1 or y0 >= y1:
+        return None
+    xs = np.arange(x0, x1, dtype=np.float32) - np.float32(p[0])
+    ys = np.arange(y0, y1, dtype=np.float32) - np.float32(p[1])
+    g = np.exp(-(ys[:, None] ** 2 + xs[None, :] ** 2) / np.float32(2 * sigma * sigma))
+    return (slice(y0, y1), slice(x0, x1)), g
 
 
 def handles_displacement(
@@ -231,16 +241,12 @@ def _blend_group(group: list[tuple[np.ndarray, np.ndarray, float]], h: int, w: i
     num = np.zeros((h, w, 2), dtype=np.float32)
     den = np.zeros((h, w), dtype=np.float32)
     for p, vec, sigma in group:
-        r = int(np.ceil(4 * sigma))
-        x0, x1 = max(int(p[0]) - r, 0), min(int(p[0]) + r + 1, w)
-        y0, y1 = max(int(p[1]) - r, 0), min(int(p[1]) + r + 1, h)
-        if x0 >= x1 or y0 >= y1:
+        patch = _gaussian_patch(p, sigma, h, w)
+        if patch is None:
             continue
-        xs = np.arange(x0, x1, dtype=np.float32) - np.float32(p[0])
-        ys = np.arange(y0, y1, dtype=np.float32) - np.float32(p[1])
-        g = np.exp(-(ys[:, None] ** 2 + xs[None, :] ** 2) / np.float32(2 * sigma * sigma))
-        num[y0:y1, x0:x1] += g[..., None] * vec.astype(np.float32)
-        den[y0:y1, x0:x1] += g
+        box, g = patch
+        num[box] += g[..., None] * vec.astype(np.float32)
+        den[box] += g
     return num / np.maximum(den, 1.0)[..., None]
 
 

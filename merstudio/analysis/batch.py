@@ -978,20 +978,22 @@ def run_batch(plan: BatchPlan, settings: AnalysisSettings, backend: Backend, *, 
     stop = threading.Event()
     user_cancel = execution.as_cancel_fn(cancel)
     interrupted = [False]
-    run = _BatchRun(plan, settings, fmt, notify, on_progress, on_result)
-    run.fail_known_errors()
-    run.plan_tasks(fps, segment_s)
-    try:
-        if while_claimed is not None:
-            while_claimed()
-        with sigint_cancels(stop, interrupted):
-            try:
-                run.run_tasks(backend, lambda: stop.is_set() or user_cancel(), retries)
-            except KeyboardInterrupt:
-                interrupted[0] = True
-        run.name_unreported()
+    try:  # the folder's claim is released however the run ends, planning included (a video that cannot be split)
+        run = _BatchRun(plan, settings, fmt, notify, on_progress, on_result)
+        try:
+            run.fail_known_errors()
+            run.plan_tasks(fps, segment_s)
+            if while_claimed is not None:
+                while_claimed()
+            with sigint_cancels(stop, interrupted):
+                try:
+                    run.run_tasks(backend, lambda: stop.is_set() or user_cancel(), retries)
+                except KeyboardInterrupt:
+                    interrupted[0] = True
+            run.name_unreported()
+        finally:
+            run.claim_stack.close()
     finally:
-        run.claim_stack.close()
         if claim is not None:
             claim.release()
     return run.finish(interrupted[0], interrupted[0] or stop.is_set() or user_cancel())

@@ -26,7 +26,7 @@ from __future__ import annotations
 import math
 import os
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -491,7 +491,3 @@ def aus_as_modifiers(aus: str) -> str:
 
 def face_label(face_id: int) -> str:
     return f"face {face_id}"
-
-
-def sort_events(events: Sequence[Event]) -> list[Event]:
-    return sorted(events, key=lambda e: (e.video_id, e.coder, e.face_id, e.onset, e.offset, e.apex))

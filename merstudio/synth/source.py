@@ -7,8 +7,6 @@ on a plain background, then find the 468 landmarks once with Face Mesh.
 
 from __future__ import annotations
 
-from functools import lru_cache
-
 import cv2
 import numpy as np
 
@@ -75,14 +73,3 @@ def detect_landmarks(rgb: np.ndarray, what: str = "synthetic face") -> np.ndarra
         raise InputError(f"{what}: Face Mesh found no face in the still image")
     return faces[0].landmarks.astype(np.float64)
 
-
-@lru_cache(maxsize=1)
-def _cutout_landmarks() -> np.ndarray:
-    crop, alpha = astronaut_cutout()
-    still, _ = compose(crop, alpha, (crop.shape[1], crop.shape[0]), (crop.shape[1] / 2, crop.shape[0] / 2), 1.0)
-    return detect_landmarks(still, "astronaut cut-out")
-
-
-def cutout_landmarks() -> np.ndarray:
-    """Landmarks of `astronaut_cutout()` in crop pixels (Face Mesh run once per process, then cached)."""
-    return _cutout_landmarks().copy()

@@ -51,7 +51,6 @@ from merstudio.training.protocols import DataArrays, Fold, make_folds, split_fol
 from merstudio.training.trainer import (
     ProgressFn,
     TrainingCancelled,
-    TrainProgress,
     TrainSettings,
     dist_info,
     predict,
@@ -610,15 +609,6 @@ def train_final(data: DataArrays, model_cfg: Any, settings: TrainSettings, path:
             raise OutputError(f"{path}: cannot create the folder ({exc.strerror})") from exc
         save_checkpoint(path, model.cpu(), meta)
     return path
-
-
-def progress_printer() -> ProgressFn:
-    """A plain-text progress function (used when tqdm is unwanted)."""
-
-    def show(p: TrainProgress) -> None:
-        print(f"fold {p.fold} epoch {p.epoch}/{p.epochs} loss {p.loss:.4f}", flush=True)
-
-    return show
 
 
 def run_ablation(data: DataArrays, class_names: Sequence[str], model_cfg: Any, settings: TrainSettings,

@@ -3,8 +3,10 @@ per-frame table read as a coder of events.
 
 Two tables are compared on the rows they share (same frame and face_id) where both tracked the face
 (``success == 1`` when the column exists); each AU found as ``AUxx_r`` in both gets the Shrout & Fleiss ICCs,
-and ``AUxx_c`` in both gets Cohen's kappa on presence. A table with presence and no intensities (py-feat's, whose
-AUs are probabilities: ``AUxx_p`` and ``AUxx_c``) is compared on presence alone, its ICCs NaN.
+and ``AUxx_c`` in both gets Cohen's kappa on presence, over the frames where both tables know it (an empty
+``AUxx_c``, NaN, is unknown: a covered region, not an agreement on absence). A table with presence and no
+intensities (py-feat's, whose AUs are probabilities: ``AUxx_p`` and ``AUxx_c``) is compared on presence alone, its
+ICCs NaN and ``n_frames`` the frames its kappa compared.
 """
 
 from __future__ import annotations
@@ -72,13 +74,17 @@ def frame_icc(a: pd.DataFrame, b: pd.DataFrame) -> pd.DataFrame:
                     "icc1_k": res.icc1_k, "icc2_k": res.icc2_k, "icc3_k": res.icc3_k}
         if au in both_c:
             c = f"AU{au:02d}_c"
-            row["kappa_presence"] = cohen_kappa(_flags(joined[c]), _flags(joined[c + "@b"]))
+            fa, fb = _flags(joined[c]), _flags(joined[c + "@b"])
+            row["kappa_presence"] = cohen_kappa(fa, fb)
+            if au not in both_r:  # presence alone: the frames where both tables know it, as cohen_kappa compares
+                row["n_frames"] = sum(x is not None and y is not None for x, y in zip(fa, fb, strict=True))
         rows.append(row)
     return pd.DataFrame(rows, columns=["au", *ICC_COLUMNS])
 
 
 def _flags(s: pd.Series) -> list[int | None]:
-    return [None if np.isnan(x) else int(x > 0) for x in s.to_numpy(float)]
+    """Presences as 0 / 1, None where unknown (an empty cell: never an agreement on absence)."""
+    return [None if np.isnan(x) else int(x > 0) for x in pd.to_numeric(s, errors="coerce").to_numpy(float)]
 
 
 def events_from_frames(df: pd.DataFrame, video_id: int, coder: str = "frames", min_frames: int = 2,

@@ -4,7 +4,10 @@ fsspec URL.
 Formats (`FORMATS`): ``csv`` (the default, OpenFace 2 style, written by `merstudio.analysis.files`) and ``parquet``
 (pyarrow, the `cluster` extra or the `test` extra): the same columns and values (a CSV cell's text is the
 shortest repr of the float the Parquet file holds; NaN stays NaN, a cell left empty is null). Column types:
-`frame` int64, `face_id` int32, `success`, `blink` and the `AUxx_c` presences int8, everything else float64.
+`frame` int64, `face_id` int32, `success`, `blink` and the `AUxx_c` presences int8, everything else float64. An
+`AUxx_c` is unknown (an empty CSV cell, a Parquet null; pandas reads NaN) wherever its `AUxx_r` is NaN (a covered
+region, lids shut): a nullable integer, never 0 there, which would say "absent". Tables written before 2026-12-06
+(analysis revision 11 and earlier) have 0 there, and are read as they are.
 Rows go to `<name>.partial.parquet` one row group at a time (every ROW_GROUP_CELLS values, about 11,000 rows of
 the default columns, or every minute, whichever comes first: small row groups would make the file larger and
 slower to read, and memory stays a few tens of MB); the footer is written when the run stops (completes, is

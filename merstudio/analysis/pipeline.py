@@ -126,7 +126,9 @@ class AnalysisSettings:
 # median window is counted in seconds, 3 frames at 15 fps, 7 at 30 (merstudio.features.aus.au6_window); a face cut
 # off at the mouth reads its brows unknown too (merstudio.face.occlusion.outside_regions); a covered region's
 # micro-motion is unknown for the lag frames after the cover too, and the chin's under a covered mouth.
-ANALYSIS_REVISION = 11
+# 12 (2026-12-06): an AU's presence (AUxx_c) is unknown (empty) where its intensity is, not 0 (absent): a batch
+# runs an older result again rather than keep its 0s beside the new tables' unknowns in one folder.
+ANALYSIS_REVISION = 12
 
 
 def analysis_revision(settings: dict[str, Any]) -> int:
@@ -560,8 +562,8 @@ class Analysis:
             row[c] = round(float(v), 4)
         for a in AUS:
             row[au_r(a)] = round(float(act.intensity[a]), 3)
-        for a in AUS:
-            row[au_c(a)] = int(act.presence[a])
+        for a in AUS:  # None where the intensity is unknown (a cover, lids shut): empty in the CSV, not 0 (absent)
+            row[au_c(a)] = int(act.presence[a]) if np.isfinite(act.intensity[a]) else None
         for a in SIDED:
             for side in ("L", "R"):
                 row[au_side(a, side)] = round(float(act.sides.get((a, side), float("nan"))), 3)

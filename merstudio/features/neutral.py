@@ -435,13 +435,16 @@ def relative(values: np.ndarray, level: float) -> np.ndarray:
 
 
 def presence(intensity: np.ndarray, on: bool = False) -> np.ndarray:
-    """``AUxx_c`` from intensities in frame order, with the estimator's hysteresis (on at PRESENCE_ON, off below
-    PRESENCE_OFF); unknown intensities are absent. `on`: the state before the first value (a table read in
-    chunks carries it over)."""
-    out = np.zeros(len(intensity), dtype=np.int8)
-    for i, v in enumerate(np.asarray(intensity, dtype=np.float64)):
+    """``AUxx_c`` from intensities in frame order (float: 0, 1, NaN where the intensity is unknown), with the
+    estimator's hysteresis (on at PRESENCE_ON, off below PRESENCE_OFF); as there, an unknown frame turns it off,
+    so a presence after an unknown run starts at PRESENCE_ON again. `on`: the state before the first value (a
+    table read in chunks carries it over)."""
+    values = np.asarray(intensity, dtype=np.float64)
+    out = np.full(len(values), np.nan)
+    for i, v in enumerate(values):
         on = bool(np.isfinite(v) and (v >= PRESENCE_ON or (on and v >= PRESENCE_OFF)))
-        out[i] = on
+        if np.isfinite(v):
+            out[i] = on
     return out
 
 
@@ -525,9 +528,9 @@ def complete_baseline(b: NeutralBaseline, df: pd.DataFrame) -> NeutralBaseline:
 def apply_baselines(df: pd.DataFrame, baselines: Sequence[NeutralBaseline],
                     state: dict[tuple[int, str], bool] | None = None) -> pd.DataFrame:
     """A copy of a per-frame table with each baselined face's intensities relative to its neutral levels and its
-    presences (``AUxx_c``) recomputed from them; other faces and columns unchanged (mark_rows says which rows
-    are relative). `state`: for a table written
-    in consecutive chunks, one dict passed with every chunk carries each presence's hysteresis across them."""
+    presences (``AUxx_c``, nullable integers: unknown where the intensity is) recomputed from them; other faces and
+    columns unchanged (mark_rows says which rows are relative). `state`: for a table written in consecutive chunks,
+    one dict passed with every chunk carries each presence's hysteresis across them."""
     state = {} if state is None else state
     out = df.copy()
     for b in baselines:
@@ -544,9 +547,11 @@ def apply_baselines(df: pd.DataFrame, baselines: Sequence[NeutralBaseline],
             pc = c[:-2] + "_c"
             if c.endswith("_r") and pc in out.columns:
                 p = presence(rel, state.get((b.face_id, pc), False))
-                out.loc[idx, pc] = p
+                if out[pc].dtype != "Int8":  # 0 / 1 / unknown (written empty), whatever the table held
+                    out[pc] = pd.to_numeric(out[pc], errors="coerce").astype("Int8")
+                out.loc[idx, pc] = pd.array(p, dtype="Int8")
                 if len(p):
-                    state[(b.face_id, pc)] = bool(p[-1])
+                    state[(b.face_id, pc)] = bool(p[-1] == 1)  # off after an unknown frame (NaN)
     return out
 
 

@@ -136,8 +136,9 @@ class NeutralView:
     def column(self, face: int, col: str) -> np.ndarray | None:
         """A face's curve as the view shows it: with View > AUs relative to neutral on and neutral frames for the
         face, AUxx_r (and AUxx_L / AUxx_R) relative to them and AUxx_c recomputed from the relative AUxx_r
-        (features.neutral.presence, the estimator's hysteresis), as the relative export writes them; else the
-        stored curve. Cached until the analysis or the baseline changes (the overlay asks on every frame)."""
+        (features.neutral.presence, the estimator's hysteresis; NaN, unknown, where the intensity is), as the
+        relative export writes them; else the stored curve. Cached until the analysis or the baseline changes (the
+        overlay asks on every frame)."""
         buf = self.win.analysis.buffer
         raw = buf.get(face, col) if buf is not None else None
         b = self.baseline(face)

@@ -30,7 +30,7 @@ OVERLAY_LANDMARKS = FACE_OVAL + BROWS + EYES + NOSE + LIPS
 
 # Per-frame columns (docs/aus.md). What the timeline draws, and where:
 #   AUxx_r  intensity 0..5 (NaN: unreliable, e.g. a hand over that region)  -> AU curves and heat map
-#   AUxx_c  presence 0/1, AUxx_p model AU probability, p_<class>            -> kept (class track, events)
+#   AUxx_c  presence 0/1/NaN, AUxx_p model AU probability, p_<class>        -> kept (class track, events)
 #   motion_<region>, motion, blink, AUxx_m  the micro-motion lane (flow units of 0.04 inter-ocular distance)
 #   AUxx_L / AUxx_R (per side), pose_R*                                      -> not kept (no view shows them)
 AU_COL = re.compile(r"AU\d{2}_(r|c|p|m)")
@@ -137,6 +137,8 @@ class CurveBuffer:
             for k, v in r.items():
                 if _is_curve(k) and isinstance(v, numbers.Real) and not isinstance(v, bool):
                     self._array(face, k)[i] = v
+                elif (v is None or v == "") and _is_curve(k):  # an unknown AUxx_c: NaN, not the old value
+                    self._array(face, k)[i] = np.nan
         self.version += 1
 
     @classmethod

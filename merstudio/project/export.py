@@ -82,9 +82,12 @@ def export_frames_csv(project: Project, video_id: int, path: str | os.PathLike[s
 
 def _stored_precision(df: pd.DataFrame) -> pd.DataFrame:
     """Value columns back to the float32 they are stored as (so 0.3 is written "0.3", not 0.30000001192092896);
-    the base columns (frame, face_id, timestamp, confidence, success) stay as they are."""
-    values = [c for c in df.columns if c not in BASE_FRAME_COLUMNS and df[c].dtype == np.float64]
-    return df.astype(dict.fromkeys(values, np.float32)) if values else df
+    the base columns (frame, face_id, timestamp, confidence, success) stay as they are. Presences (AUxx_c) read
+    back with unknowns (NaN) are nullable integers: written 0 / 1 / empty (unknown), not 0.0 / 1.0."""
+    pres = [c for c in df.columns if c.startswith("AU") and c.endswith("_c") and df[c].dtype == np.float64]
+    values = [c for c in df.columns if c not in BASE_FRAME_COLUMNS and df[c].dtype == np.float64 and c not in pres]
+    types = {**dict.fromkeys(values, "float32"), **dict.fromkeys(pres, "Int8")}
+    return df.astype(types) if types else df
 
 
 def _reviewed_model(e: Event) -> bool:
@@ -242,8 +245,9 @@ def summary_table(project: Project, video_id: int, times: Times = None) -> pd.Da
     ``(no coder)`` for accepted events without one): their coded (accepted) events per class, durations and the
     number of their events coding each AU (``au_events``); two coders coding one expression are two coders' events,
     never one pooled count of two. Of the video (``coder`` empty): its frames, the AU frequencies (fraction of
-    analysed face frames with AUxx_c = 1), the proposals not coded (``proposals/open``, ``proposals/rejected``) and
-    ``coders/count``, how many coders the rows cover. Counts are integers."""
+    analysed face frames with AUxx_c = 1, of those where it is known), the proposals not coded
+    (``proposals/open``, ``proposals/rejected``) and ``coders/count``, how many coders the rows cover. Counts are
+    integers."""
     return summary_of(summary_data(project, video_id, times))
 
 
@@ -286,7 +290,7 @@ def summary_of(data: SummaryData) -> pd.DataFrame:
     df = data.frames
     ok = df[df["success"] == 1] if len(df) else df
     rows.append(("face_frames", "analysed", len(ok), ""))
-    for c in [c for c in df.columns if c.startswith("AU") and c.endswith("_c")]:
+    for c in [c for c in df.columns if c.startswith("AU") and c.endswith("_c")]:  # of the frames where it is known
         rows.append(("au_frequency", c[:-2], float(ok[c].mean()) if len(ok) else 0.0, ""))
     # object, not float: a count is written 72, not 72.0; the coder column comes last, after the columns of old
     out = pd.DataFrame(rows, columns=["measure", "category", "value", "coder"], dtype=object)

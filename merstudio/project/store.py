@@ -1109,16 +1109,14 @@ class Project(BehaviourTables):
         if columns is not None:
             kept = [c for c in cols if columns(c)]
             vals = vals[:, [cols.index(c) for c in kept]]
-            for j, c in enumerate(kept):
-                if c.endswith("_c"):  # presence flags read back as 0/1, as below
-                    vals[:, j] = np.nan_to_num(vals[:, j], nan=0.0)
+            # presence flags 0/1, NaN where unknown (the AU's intensity is: a cover, lids shut), never 0 (absent)
             return pd.concat([df, pd.DataFrame(vals, index=df.index, columns=kept)], axis=1)
         # every column in one go: replacing the presence columns one by one left a frame of ~100 blocks, which
         # pandas reports as a PerformanceWarning at the next insert (merstudio agreement)
         data = vals.astype(np.float64)
-        extra = pd.DataFrame({c: (np.nan_to_num(data[:, j], nan=0.0).astype(np.int64) if c.endswith("_c")
-                                  else data[:, j])  # presence flags and counts read back as integers
-                              for j, c in enumerate(cols)}, index=df.index, columns=cols)
+        # presence flags read back as integers, as pandas reads a CSV column: float with NaN when some are unknown
+        extra = pd.DataFrame({c: (data[:, j].astype(np.int64) if c.endswith("_c") and not np.isnan(data[:, j]).any()
+                                  else data[:, j]) for j, c in enumerate(cols)}, index=df.index, columns=cols)
         return pd.concat([df, extra], axis=1).copy()  # consolidated: one block per dtype
 
     def landmarks(self, video_id: int, frame: int) -> dict[int, np.ndarray]:

@@ -240,16 +240,8 @@ def next_proposal(events: Sequence[Event], frame: int, current: Event | None = N
     return props[0] if props else None
 
 
-def events_at(events: Sequence[Event], frame: int) -> list[Event]:
-    return [e for e in events if e.onset <= frame <= e.offset]
-
-
 def clamp(v: float, lo: float, hi: float) -> float:
     return lo if v < lo else hi if v > hi else v
-
-
-def is_finite(v: float | None) -> bool:
-    return v is not None and math.isfinite(v)
 
 
 def same_interval(a: Event, b: Event, min_share: float = 0.5) -> bool:

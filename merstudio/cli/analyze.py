@@ -328,7 +328,9 @@ class _Display:
                 self._write(f"merstudio: error: {text}", err=True)
         elif self.batch and not self.quiet and self.total > SUMMARIES:
             status = "complete" if outcome.complete else "PARTIAL"
-            self._write(f"{outcome.input}: {status}, {outcome.rows} rows -> {outcome.csv}")
+            n = len(outcome.warnings)  # the full summary lists them; this line must not lose them
+            said = f"; {n} warning{'s' if n > 1 else ''} (first: {outcome.warnings[0]}; all in {outcome.paths.meta.name})" if n else ""
+            self._write(f"{outcome.input}: {status}, {outcome.rows} rows -> {outcome.csv}{said}")
 
 
 def expand_photo_sets(inputs: list[Path], quiet: bool = False) -> list[Path]:

@@ -143,6 +143,18 @@ class FinetuneDialog(QDialog):
         self._losses: list[float] = []
 
         form = QFormLayout()
+        self._add_run_rows(form, checkpoint)
+        self._add_split_rows(form)
+        self._add_data_rows(form)
+        self._build_progress()
+        buttons = self._build_buttons()
+        self._lay_out(form, buttons)
+        self._follow_settings()
+        self.update_data()
+
+    def _add_run_rows(self, form: QFormLayout, checkpoint: str | Path | None) -> None:
+        """The form's first rows: the project, the checkpoint to start from (Browse…), the new checkpoint's path,
+        epochs and learning rate."""
         form.addRow("Project", WrappedLabel(str(self.project_path), self))  # a long path wraps at its slashes
         self.checkpoint = QLineEdit(str(checkpoint or ""), self)
         self.browse_button = QPushButton("Browse…", self)
@@ -164,6 +176,10 @@ class FinetuneDialog(QDialog):
         self.lr.setSingleStep(1e-4)
         self.lr.setValue(1e-3)
         form.addRow("Learning rate", self.lr)
+
+    def _add_split_rows(self, form: QFormLayout) -> None:
+        """The held-out split: by video or subject and what fraction, a fresh split instead of the locked one, and
+        the split the run would use."""
         self.holdout = QComboBox(self)
         self.holdout.addItems(["video", "subject"])
         self.fraction = QDoubleSpinBox(self)
@@ -185,6 +201,10 @@ class FinetuneDialog(QDialog):
         form.addRow("", self.fresh_split)
         self.split_label = WrappedLabel(self._split_text(), self)
         form.addRow("Held-out split", self.split_label)
+
+    def _add_data_rows(self, form: QFormLayout) -> None:
+        """What it learns from: a dataset to mix in, the class map from the coders' emotions to the model's
+        classes, and the coded events it would use (update_data fills that row)."""
         self.mix = QLineEdit(self)
         self.mix.setPlaceholderText("optional: also train on a dataset (KIND:ROOT or a sample table)")
         form.addRow("Mix with", self.mix)
@@ -207,10 +227,25 @@ class FinetuneDialog(QDialog):
         self._data_ok = True
         self._classes: tuple[tuple[str, float], list[str]] | None = None  # the checkpoint's, by (path, mtime)
 
+    def _build_progress(self) -> None:
+        """A run's stage and progress bar, the live loss plot, the before/after table, the summary, and whether
+        the next analyses use the new model."""
         self.stage_label = WrappedLabel("Ready.", self)  # a failure names paths: wrapped, not widening the dialog
         self.bar = QProgressBar(self)
         self.bar.setRange(0, 1)
         self.bar.setValue(0)
+        self._build_loss_plot()
+        self.table = QTableWidget(0, 3, self)
+        self.table.setHorizontalHeaderLabels(["held-out metric", "before", "after"])
+        self.table.verticalHeader().setVisible(False)
+        self.table.setMinimumHeight(120)
+        self.summary = WrappedLabel("", self)
+        self.use_label = WrappedLabel("", self)  # whether the next analyses use the new model
+        self._stage = ""  # the run's stage now (STAGE_TEXT's keys)
+        self._cancelling = False
+
+    def _build_loss_plot(self) -> None:
+        """The training loss per epoch, drawn as the run goes (_on_loss), black on white like the timeline."""
         self.plot = pg.PlotWidget(self)
         self.plot.setBackground("w")  # as the timeline; pyqtgraph's default black hid the app's black axes
         for side in ("left", "bottom"):
@@ -221,15 +256,9 @@ class FinetuneDialog(QDialog):
         self.plot.setLabel("left", "training loss")
         self.plot.showGrid(x=True, y=True, alpha=0.3)
         self.curve = self.plot.plot([], [], pen=pg.mkPen("#1f77b4", width=2), symbol="o", symbolSize=5)
-        self.table = QTableWidget(0, 3, self)
-        self.table.setHorizontalHeaderLabels(["held-out metric", "before", "after"])
-        self.table.verticalHeader().setVisible(False)
-        self.table.setMinimumHeight(120)
-        self.summary = WrappedLabel("", self)
-        self.use_label = WrappedLabel("", self)  # whether the next analyses use the new model
-        self._stage = ""  # the run's stage now (STAGE_TEXT's keys)
-        self._cancelling = False
 
+    def _build_buttons(self) -> QHBoxLayout:
+        """Start, Cancel, Use this model and Re-run (off until a run allows them), then Close on the right."""
         self.start_button = QPushButton("Start", self)
         self.cancel_button = QPushButton("Cancel", self)
         self.cancel_button.setEnabled(False)
@@ -250,7 +279,10 @@ class FinetuneDialog(QDialog):
             buttons.addWidget(b)
         buttons.addStretch(1)
         buttons.addWidget(self.close_button)
+        return buttons
 
+    def _lay_out(self, form: QFormLayout, buttons: QHBoxLayout) -> None:
+        """The form and the run's progress and results in a scroll area; the use note and the buttons below it."""
         # Everything but the buttons scrolls: the content is ~720 px tall, more than a laptop screen leaves under
         # its taskbar and title bar, and Start/Close must never be the part that is cut off.
         content = QWidget(self)
@@ -276,13 +308,16 @@ class FinetuneDialog(QDialog):
         lay.addLayout(buttons)
         self.resize(620, 720)
         self._fitted = False
+
+    def _follow_settings(self) -> None:
+        """The "Coded events" row and Start follow the checkpoint, hold-out, class map, fraction and fresh split;
+        the split row follows the hold-out."""
         self.checkpoint.editingFinished.connect(self.update_data)
         self.holdout.currentTextChanged.connect(self.update_data)
         self.holdout.currentTextChanged.connect(lambda *_: self.split_label.setText(self._split_text()))
         self.class_map.currentTextChanged.connect(self.update_data)
         self.fraction.valueChanged.connect(self.update_data)  # how many groups are held out: the hold-out check
         self.fresh_split.toggled.connect(self.update_data)
-        self.update_data()
 
     def _class_map(self) -> Any:
         return self.class_map.currentText().strip() or self._extra.get("class_map")

@@ -270,10 +270,21 @@ class MainWindow(QMainWindow):
         return act
 
     def _build_actions(self) -> None:
-        mb = self.menuBar()
+        """The menus in menu-bar order, then the parts that add their own actions, toolbar and lanes (first run,
+        coders, behaviours, model note). In this order because later steps use what earlier ones made: the neutral
+        calibration adds to Analysis and View, the coders and behaviours to Coding, the first run enables Run."""
+        self._file_menu()
+        self._edit_menu()
+        self._coding_menu()
+        self._playback_menu()
+        analysis = self._analysis_menu()
+        self._view_menu(analysis)
+        self._menu_parts()
+
+    def _file_menu(self) -> None:
+        """File: projects, videos, exports, event and AU-table interchange, re-encoding, Quit."""
         x = self.ctx.execute
-        t = self.transport
-        f = mb.addMenu("&File")
+        f = self.menuBar().addMenu("&File")
         self._action(f, "&New project…", lambda: x(C.NewProject), QKeySequence.StandardKey.New)
         self._action(f, "&Open project…", lambda: x(C.OpenProject), QKeySequence.StandardKey.Open)
         self._action(f, "Open &video…", lambda: x(C.OpenVideo), "Ctrl+Shift+O")
@@ -294,7 +305,10 @@ class MainWindow(QMainWindow):
         f.addSeparator()
         self._action(f, "&Quit", self.close, QKeySequence.StandardKey.Quit)
 
-        e = mb.addMenu("&Edit")
+    def _edit_menu(self) -> None:
+        """Edit: the undo stack's Undo/Redo (window shortcuts too), the selected event's edits, the coder."""
+        x = self.ctx.execute
+        e = self.menuBar().addMenu("&Edit")
         undo = self.undo_stack.createUndoAction(self, "&Undo")
         undo.setShortcut(QKeySequence("Ctrl+Z"))
         redo = self.undo_stack.createRedoAction(self, "&Redo")
@@ -310,7 +324,10 @@ class MainWindow(QMainWindow):
         e.addSeparator()
         self._action(e, "Set coder…", lambda: x(C.SetCoder))
 
-        c = mb.addMenu("&Coding")
+    def _coding_menu(self) -> None:
+        """Coding: the I/A/O marks that make an event, reviewing proposals, the agreement report."""
+        x = self.ctx.execute
+        c = self.menuBar().addMenu("&Coding")
         self._action(c, "Mark onset", lambda: x(C.MarkPoint, which="onset"), "I")
         self._action(c, "Mark apex", lambda: x(C.MarkPoint, which="apex"), "A")
         self._action(c, "Mark offset (makes the event)", lambda: x(C.MarkPoint, which="offset"), "O")
@@ -321,7 +338,11 @@ class MainWindow(QMainWindow):
         c.addSeparator()
         self._action(c, "A&greement report…", lambda: x(C.ShowAgreement))
 
-        p = mb.addMenu("&Playback")
+    def _playback_menu(self) -> None:
+        """Playback: play, loop and sound; then stepping and seeking (_seek_actions) and, after a separator,
+        moving the selected event's edges frame by frame (_boundary_actions)."""
+        t = self.transport
+        p = self.menuBar().addMenu("&Playback")
         self._action(p, "Play / pause", t.toggle_play, "Space")
         self._action(p, "Play backwards / pause", lambda: t.playback.toggle(-1), "Shift+J")
         self._action(p, "Play selection (event, selection or I..O marks)", self.play_selection, "Shift+Space")
@@ -332,6 +353,14 @@ class MainWindow(QMainWindow):
         self.audio_controls.set_mute_action(self.mute_action)
         self._action(p, "Volume up", lambda: self.audio_controls.step_volume(+10), "Ctrl+Up")
         self._action(p, "Volume down", lambda: self.audio_controls.step_volume(-10), "Ctrl+Down")
+        self._seek_actions(p)
+        p.addSeparator()
+        self._boundary_actions(p)
+
+    def _seek_actions(self, p: QMenu) -> None:
+        """Moving the play head: by frames, J/K/L, to the ends, by seconds and pages, to events, to a typed time."""
+        x = self.ctx.execute
+        t = self.transport
         self._action(p, "Next frame", lambda: t.step(1), "Right")
         self._action(p, "Previous frame", lambda: t.step(-1), "Left")
         self._action(p, "Forward 10 frames", lambda: t.step(10), "Shift+Right")
@@ -348,7 +377,9 @@ class MainWindow(QMainWindow):
         self._action(p, "Next event", lambda: self.coding.goto_event(+1), ".")
         self._action(p, "Previous event", lambda: self.coding.goto_event(-1), ",")
         self._action(p, "Go to frame or time…", lambda: x(C.GoToFrame), "Ctrl+G")
-        p.addSeparator()
+
+    def _boundary_actions(self, p: QMenu) -> None:
+        """The selected event's onset and offset one frame earlier or later, or onto the play head."""
         self._action(p, "Selected event: onset 1 frame earlier", lambda: self.coding.nudge_boundary("onset", -1), "[")
         self._action(p, "Selected event: onset 1 frame later", lambda: self.coding.nudge_boundary("onset", +1), "]")
         self._action(p, "Selected event: offset 1 frame earlier", lambda: self.coding.nudge_boundary("offset", -1), "Alt+[")
@@ -356,7 +387,11 @@ class MainWindow(QMainWindow):
         self._action(p, "Selected event: onset to the play head", lambda: self.coding.snap_boundary("onset"), "Shift+I")
         self._action(p, "Selected event: offset to the play head", lambda: self.coding.snap_boundary("offset"), "Shift+O")
 
-        a = mb.addMenu("&Analysis")
+    def _analysis_menu(self) -> QMenu:
+        """Analysis: run and cancel, the checkpoint, the next analysis' settings (faces, turn, covers, model gate),
+        merging and splitting faces, fine-tuning. Returned: the neutral calibration adds to it (_view_menu)."""
+        x = self.ctx.execute
+        a = self.menuBar().addMenu("&Analysis")
         self.run_action = self._action(a, "&Run analysis", lambda: x(C.RunAnalysis), "Ctrl+R")
         self.cancel_action = self._action(a, "&Cancel analysis", lambda: x(C.CancelAnalysis), "Ctrl+.")
         self.cancel_action.setEnabled(False)
@@ -385,8 +420,13 @@ class MainWindow(QMainWindow):
                                             "shown becomes a new face from the play head on")
         a.addSeparator()
         self._action(a, "&Fine-tune on corrections…", lambda: x(C.FineTune))
+        return a
 
-        v = mb.addMenu("&View")
+    def _view_menu(self, a: QMenu) -> None:
+        """View: the face overlay and following, the timeline's lanes (the neutral calibration's actions among
+        them, its Analysis ones after a separator in `a`), overlay curves, then zoom, videos and docks
+        (_view_zoom_actions)."""
+        v = self.menuBar().addMenu("&View")
         self.overlay_action = self._action(v, "Face overlay", self._toggle_overlay, "F", checkable=True)
         self.overlay_action.setChecked(True)
         self.follow_action = self._action(v, "Follow face", self._toggle_follow, "Shift+F", checkable=True)
@@ -407,6 +447,12 @@ class MainWindow(QMainWindow):
             self.coder_view_action.isChecked()), "Shift+C", checkable=True)
         self.overlay_menu = v.addMenu("Overlay curves (dashed)")
         self.overlay_menu.aboutToShow.connect(self._build_overlay_menu)
+        self._view_zoom_actions(v)
+
+    def _view_zoom_actions(self, v: QMenu) -> None:
+        """The rest of View: zooming the video and the timeline, panning, stepping videos, the docks' toggles."""
+        x = self.ctx.execute
+        t = self.transport
         self._action(v, "Fit video", self.video_view.fit, "Ctrl+0")
         self._action(v, "Zoom video in", lambda: self.video_view.zoom(1.25), "Ctrl+=")
         self._action(v, "Zoom video out", lambda: self.video_view.zoom(0.8), "Ctrl+-")
@@ -419,6 +465,10 @@ class MainWindow(QMainWindow):
         self._action(v, "Previous video", lambda: x(StepVideo, step=-1), "Ctrl+PgUp")
         for d in (self.events_dock, self.history_dock, self.videos_dock):
             v.addAction(d.toggleViewAction())
+
+    def _menu_parts(self) -> None:
+        """The parts that add their own actions, toolbar and panels once the menus exist; the first run's
+        followers update the others when a project or video changes."""
         self.first_run = FirstRun(self)  # toolbar, empty state, "what next" hint (gui/first_run.py)
         self.coders_view = CoderView(self)  # coders shown, blind coding, coder lanes (gui/coders.py)
         self.behaviours = Behaviours(self)  # the project's own behaviours and keys (gui/behaviours.py)

@@ -134,6 +134,27 @@ class Timeline(pg.GraphicsLayoutWidget):
         self.setBackground("w")
         self.tick_font = tick_font()
         self.sizes = LaneSizes.of(self.tick_font)
+        self._init_drawing_state()
+        self._init_event_state()
+        # the readout (layout row 0), then the lanes top to bottom (rows 1..7), each built with what it draws
+        self._build_readout()
+        self._build_au_lane()
+        self._build_heat_lane()
+        self._build_motion_lane()
+        self._build_class_lane()
+        self._build_events_lane()
+        self._build_coder_lane()
+        self._build_audio_lane()
+        for p in (self.heat_plot, self.motion_plot, self.class_plot, self.events_plot, self.coder_plot,
+                  self.audio_plot):
+            p.setXLink(self.au_plot)
+        self._build_bands_and_marks()
+        self._build_playheads()
+        self._fit_ticks_and_notes()
+
+    def _init_drawing_state(self) -> None:
+        """What the curves are drawn from and what is drawn (the video, the buffer, the face, the neutral levels,
+        the parts drawn per buffer version), and the timer of a budgeted redraw."""
         self.frame_count = 1
         self.fps = 30.0
         self.timebase = Timebase(self.fps)
@@ -158,6 +179,10 @@ class Timeline(pg.GraphicsLayoutWidget):
         self._class_dots: dict[str, pg.ScatterPlotItem] = {}
         self._motion_curves: dict[str, pg.PlotDataItem] = {}
         self.motion_by_au = False  # the micro-motion lane shows the regions, or the directed motion per AU (AUxx_m)
+
+    def _init_event_state(self) -> None:
+        """The events and selection, the overlays, the coders' lanes, and each lane's layout row, size, legend,
+        collapsed state and notes: empty until a video, events or a buffer arrive."""
         self.regions: dict[int, EventRegion] = {}
         self._pool: list[EventRegion] = []
         self._event_layer = EventLayer(self)  # regions in view, the rest batched (set_events)
@@ -189,16 +214,23 @@ class Timeline(pg.GraphicsLayoutWidget):
         self.notes = LaneNotes()
         self._own_notes: dict[pg.TextItem, pg.PlotItem] = {}
 
-        # the value readout at the play head (FaceReader): every drawn AU and class, above the tracks
+    def _build_readout(self) -> None:
+        """The value readout at the play head (FaceReader): every drawn AU and class, above the tracks (row 0)."""
         self.readout = Readout("", size="7pt", justify="left")
         self.addItem(self.readout, row=0, col=0, colspan=2)
         self.ci.layout.setVerticalSpacing(3)  # not 6: at 1366x768 eight gaps cost the lanes 24 px
         self.ci.layout.setRowStretchFactor(0, 0)
+
+    def _build_au_lane(self) -> None:
+        """The AU curves' lane, 0..5, with its AU legend beside it; the lane the others are x-linked to."""
         self.au_plot = self._track(1, "AU", height=3)  # short: it shows on a short lane too
         self.au_plot.setYRange(0, 5, padding=0.02)
         self._ticks: dict[pg.PlotItem, list[tuple[float, str]]] = {}  # each lane's ticks as set (_fit_ticks)
         # 17 AUs named by number ("12": AU12) in the legend column right of the lane, never over the curves
         self._legend(self.au_plot, 6)
+
+    def _build_heat_lane(self) -> None:
+        """The AU heat map: one row per AU (named on its axis), its colour scale, and what it says before any."""
         self.heat_plot = self._track(2, "", height=3)  # its rows are named AU01..: no room for a rotated label
         self.heat = pg.ImageItem(axisOrder="row-major", autoDownsample=True)
         self.heat.setColorMap(pg.colormap.get("viridis"))
@@ -211,6 +243,9 @@ class Timeline(pg.GraphicsLayoutWidget):
         self.heat_scale = self._text_legend(self.heat_plot)  # what the colours mean: they follow the video
         # dark on the grey of blank cells (light grey on it was barely there)
         self._no_heat = self._note(self.heat_plot, NO_ANALYSIS.format(what="the AU heat map"), "#37474f")
+
+    def _build_motion_lane(self) -> None:
+        """The micro-motion lane: its regions' legend, the blink-mask bars behind the curves, its note."""
         self.motion_plot = self._track(3, "motion", height=2)
         self.motion_plot.setYRange(0, MOTION_MIN_TOP, padding=0.02)
         # pyqtgraph's own ticks (0, 0.2, .. 1.0) ran together on the empty window's short lane: the drawn lane's step
@@ -222,11 +257,17 @@ class Timeline(pg.GraphicsLayoutWidget):
         self._blink_bars.setZValue(-2)
         self.motion_plot.addItem(self._blink_bars)
         self._no_motion = self._note(self.motion_plot, NO_ANALYSIS.format(what="micro-motion"))
+
+    def _build_class_lane(self) -> None:
+        """The model's class confidences, 0..1, and what it says without a checkpoint."""
         self.class_plot = self._track(4, "class p", height=1)
         self.class_plot.setYRange(0, 1, padding=0.02)
         self._legend(self.class_plot, 3)
         self._no_model = self._note(self.class_plot, "class confidence appears when the analysis runs with a "
                                     "checkpoint (Analysis > Load checkpoint)")
+
+    def _build_events_lane(self) -> None:
+        """The events track (drag to select) and its least-width marks, redrawn when the zoom or size changes."""
         self.events_plot = self._track(5, "events", height=1, select=True)
         self.events_plot.setYRange(0, 1, padding=0)
         self.events_plot.getAxis("left").setTicks([[]])
@@ -238,6 +279,9 @@ class Timeline(pg.GraphicsLayoutWidget):
         self.events_plot.addItem(self._event_marks)
         self.events_plot.vb.sigXRangeChanged.connect(lambda *_: self._draw_event_marks())
         self.events_plot.vb.sigResized.connect(lambda *_: self._draw_event_marks())
+
+    def _build_coder_lane(self) -> None:
+        """The coders track (hidden until Events by coder): one named row per coder, their apexes as marks."""
         self.coder_plot = self._track(6, "coders", height=2)
         self.coder_plot.setYRange(0, 1, padding=0)
         self.coder_plot.invertY(True)
@@ -245,7 +289,10 @@ class Timeline(pg.GraphicsLayoutWidget):
         self._apex_marks = pg.ScatterPlotItem(symbol="s", size=3, pen=None)
         self.coder_plot.addItem(self._apex_marks)
         self._show_track(self.coder_plot, False)
-        # the audio waveform (min/max envelope, merstudio.io.audio): hidden when the video has no audio
+
+    def _build_audio_lane(self) -> None:
+        """The audio waveform (min/max envelope, merstudio.io.audio), its silent note and the no-sound band past a
+        short track's end: hidden when the video has no audio."""
         self.audio_plot = self._track(7, "audio", height=1)
         self.audio_plot.getAxis("left").setTicks([[(0, "0")]])
         self.audio_plot.getAxis("left").enableAutoSIPrefix(False)  # no "(x0.001)" in the label
@@ -269,10 +316,10 @@ class Timeline(pg.GraphicsLayoutWidget):
             item.hide()
             self.audio_plot.addItem(item, ignoreBounds=True)
         self._show_track(self.audio_plot, False)
-        for p in (self.heat_plot, self.motion_plot, self.class_plot, self.events_plot, self.coder_plot,
-                  self.audio_plot):
-            p.setXLink(self.au_plot)
-        # the neutral frames the AU lane is relative to: a band under the curves
+
+    def _build_bands_and_marks(self) -> None:
+        """The neutral frames' band under the AU curves, the selection region on the events track, and the
+        pending I/A/O marks there (where the coder marked, while they look for the rest of the event)."""
         self._neutral_band = pg.LinearRegionItem(brush=pg.mkBrush(NEUTRAL_BAND), movable=False)
         self._neutral_band.setZValue(-10)
         for line in self._neutral_band.lines:
@@ -284,7 +331,6 @@ class Timeline(pg.GraphicsLayoutWidget):
         self._sel_region.hide()
         self._sel_region.sigRegionChangeFinished.connect(self._selection_moved)
         self.events_plot.addItem(self._sel_region)
-        # pending I/A/O marks: where the coder marked, while they look for the rest of the event
         self._mark_lines: dict[str, pg.InfiniteLine] = {}
         self._mark_labels: dict[str, pg.TextItem] = {}
         for which, key, style in (("onset", "I", Qt.PenStyle.DashLine), ("apex", "A", Qt.PenStyle.DotLine),
@@ -298,6 +344,9 @@ class Timeline(pg.GraphicsLayoutWidget):
                 item.hide()
                 self.events_plot.addItem(item, ignoreBounds=True)
             self._mark_lines[which], self._mark_labels[which] = line, label
+
+    def _build_playheads(self) -> None:
+        """One draggable play head per lane, on top of everything (dragging one seeks: _playhead_dragged)."""
         self.playheads = []
         for p in self.plots:
             line = pg.InfiniteLine(0, pen=pg.mkPen(PLAYHEAD_COLOUR, width=2), movable=True,
@@ -306,6 +355,10 @@ class Timeline(pg.GraphicsLayoutWidget):
             line.sigDragged.connect(self._playhead_dragged)
             p.addItem(line, ignoreBounds=True)
             self.playheads.append(line)
+
+    def _fit_ticks_and_notes(self) -> None:
+        """The x range before a video, the value ticks thinned on a short lane whenever a lane's size or y range
+        changes, and every lane's notes fitted to it."""
         self.au_plot.setXRange(0, 100, padding=0)  # before a video: frames from 0, not a range around zero
         for p in (self.au_plot, self.motion_plot, self.class_plot):  # values thinned on a short lane (0/5, 0/2.5/5)
             p.vb.sigResized.connect(partial(lambda p, _vb: self._fit_ticks(p), p))

@@ -14,10 +14,13 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Iterable
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any, NamedTuple
 
 from merstudio.datasets.loaders import canonical_kind
 from merstudio.datasets.parse import (
+    SheetRow,
     cell_text,
     file_frame_number,
     frame_number,
@@ -164,6 +167,18 @@ def _same_clip(a: str, b: str) -> bool:
     return a == b or a.rstrip("f") == b.rstrip("f")  # CASME II sheets and trees disagree on EP15_01f vs EP15_01
 
 
+class _Cols(NamedTuple):
+    """A layout's columns as read_table keys a row's values (norm_col of SHEET_COLUMNS)."""
+
+    subject: str
+    name: str
+    onset: str
+    apex: str
+    offset: str
+    aus: str
+    emotion: str
+
+
 def preview_sheet(sheet: str | os.PathLike[str], kind: str, clip: str, video_id: int,
                   clip_folder: str | os.PathLike[str] | None = None, first_frame: int | None = None,
                   subject: str | int | None = None, sheet_name: str | None = None,
@@ -178,6 +193,34 @@ def preview_sheet(sheet: str | os.PathLike[str], kind: str, clip: str, video_id:
     as the dataset is laid out (:func:`folder_subject`); else rows of more than one subject for the clip are refused
     (InputError listing them): one clip's events never mix in another person's.
     """
+    k, path = _sheet_layout(sheet, kind, clip_folder, first_frame)
+    rows = read_table(path, list(SHEET_COLUMNS[k]), _sheet_to_read(k, path, sheet_name), ["ApexF2"])
+    cols = _Cols(*(norm_col(c) for c in SHEET_COLUMNS[k]))
+    positions = _folder_positions(clip_folder) if clip_folder is not None else None
+    given = None if subject is None else subject_number(subject)
+    notes: list[str] = []
+    want_subj = _clip_subject(k, path, clip, rows, cols, clip_folder, subject, given, notes)
+    clip_rows = _ClipRows(path, k, cols, positions, first_frame, video_id, coder, notes)
+    matched = 0
+    for r in rows:
+        if not _same_clip(cell_text(r.values.get(cols.name)), clip):
+            continue
+        where = f"{path.name}: row {r.row}"
+        if want_subj is not None and not clip_rows.of_subject(r.values, want_subj, where):
+            continue
+        matched += 1
+        clip_rows.add(r.values, where)
+    if matched == 0:
+        raise InputError(f"{path}: no row for clip {clip!r}" + (f" of subject {subject}" if subject is not None
+                                                                  else ""))
+    return ImportPreview(path=path, format=f"{k} sheet", events=clip_rows.events, skipped=clip_rows.skipped,
+                         notes=notes)
+
+
+def _sheet_layout(sheet: str | os.PathLike[str], kind: str, clip_folder: str | os.PathLike[str] | None,
+                  first_frame: int | None) -> tuple[str, Path]:
+    """(the dataset's canonical kind, the sheet's path) once the kind has a sheet layout, the sheet exists and the
+    clip's frames can be placed (a folder or a first frame number); else InputError saying which."""
     k = canonical_kind(kind)
     if k not in SHEET_COLUMNS:
         raise InputError(f"{kind}: no annotation sheet layout for this dataset (choose from "
@@ -188,6 +231,12 @@ def preview_sheet(sheet: str | os.PathLike[str], kind: str, clip: str, video_id:
     if clip_folder is None and first_frame is None:
         raise InputError(f"{path}: give the clip folder or the number of its first frame to place the sheet's "
                          "frame numbers in the clip")
+    return k, path
+
+
+def _sheet_to_read(k: str, path: Path, sheet_name: str | None) -> str | None:
+    """The workbook sheet to read: the one asked for; else, in a CAS(ME)^3 workbook, its ``label`` sheet when it
+    has one (None: the first sheet)."""
     if k == "casme3a" and sheet_name is None and path.suffix.lower() == ".xlsx":
         try:
             names = sheet_names(path)
@@ -195,20 +244,25 @@ def preview_sheet(sheet: str | os.PathLike[str], kind: str, clip: str, video_id:
             raise InputError(shorten(exc, 500)) from None
         if "label" in [n.lower() for n in names]:
             sheet_name = "label"
-    cols = SHEET_COLUMNS[k]
-    rows = read_table(path, list(cols), sheet_name, ["ApexF2"])
-    c_subj, c_name, c_on, c_apex, c_off, c_au, c_emo = (norm_col(c) for c in cols)
-    positions: dict[int, int] | None = None
-    if clip_folder is not None:
-        positions = {}
-        for i, f in enumerate(clip_frame_files(clip_folder)):
-            n = file_frame_number(f)
-            if n is not None:
-                positions.setdefault(n, i)
-    want_subj = None if subject is None else subject_number(subject)
-    events: list[Event] = []
-    skipped: list[Skip] = []
-    notes: list[str] = []
+    return sheet_name
+
+
+def _folder_positions(clip_folder: str | os.PathLike[str]) -> dict[int, int]:
+    """Frame number (in a file's name) -> the file's position in the clip folder; the first file of a number."""
+    positions: dict[int, int] = {}
+    for i, f in enumerate(clip_frame_files(clip_folder)):
+        n = file_frame_number(f)
+        if n is not None:
+            positions.setdefault(n, i)
+    return positions
+
+
+def _clip_subject(k: str, path: Path, clip: str, rows: list[SheetRow], cols: _Cols,
+                  clip_folder: str | os.PathLike[str] | None, subject: str | int | None, want_subj: int | None,
+                  notes: list[str]) -> int | None:
+    """The subject whose rows are kept: the one given (``want_subj``, checked against the clip folder's), else
+    the clip folder's (said in ``notes``), else None when the clip's rows are all one subject's; InputError when
+    the given subject is not the folder's or the clip's rows name several subjects."""
     from_folder = folder_subject(k, clip_folder) if clip_folder is not None else None
     if from_folder is not None:
         if want_subj is None:
@@ -220,78 +274,104 @@ def preview_sheet(sheet: str | os.PathLike[str], kind: str, clip: str, video_id:
     if want_subj is None:
         found: set[int | str] = set()
         for r in rows:
-            if _same_clip(cell_text(r.values.get(c_name)), clip):
+            if _same_clip(cell_text(r.values.get(cols.name)), clip):
                 try:
-                    found.add(subject_number(r.values.get(c_subj)))
+                    found.add(subject_number(r.values.get(cols.subject)))
                 except (InputError, ValueError):
-                    found.add(cell_text(r.values.get(c_subj)))
+                    found.add(cell_text(r.values.get(cols.subject)))
         if len(found) > 1:
             listed = ", ".join(str(x) for x in sorted(found, key=str)[:8]) + (", …" if len(found) > 8 else "")
             raise InputError(f"{path}: clip {clip!r} has rows of {len(found)} subjects ({listed}); name the subject "
                              "(subject= / --subject), or give the clip folder as the dataset lays it out "
                              "(e.g. sub01/EP02_01f)")
-    matched = 0
-    for r in rows:
-        v = r.values
-        if not _same_clip(cell_text(v.get(c_name)), clip):
-            continue
-        where = f"{path.name}: row {r.row}"
-        if want_subj is not None:
-            try:
-                if subject_number(v.get(c_subj), where) != want_subj:
-                    continue
-            except (InputError, ValueError):  # ValueError: a number of thousands of digits
-                skipped.append(Skip(where, f"subject {quote(cell_text(v.get(c_subj)))} has no subject number"))
-                continue
-        matched += 1
-        nums = {"onset": _frame(v.get(c_on)), "apex": _frame(v.get(c_apex)), "offset": _frame(v.get(c_off))}
-        if nums["apex"] is None and k == "casme":
+    return want_subj
+
+
+@dataclass
+class _ClipRows:
+    """One clip's sheet rows made events: frame numbers placed on the clip's positions (its folder's files, else
+    ``first_frame`` is position 0); a row that cannot be placed or read becomes a Skip, an unusable apex the
+    middle frame with a note."""
+
+    path: Path
+    kind: str
+    cols: _Cols
+    positions: dict[int, int] | None
+    first_frame: int | None
+    video_id: int
+    coder: str | None
+    notes: list[str]
+    events: list[Event] = field(default_factory=list)
+    skipped: list[Skip] = field(default_factory=list)
+
+    def of_subject(self, v: dict[str, Any], want_subj: int, where: str) -> bool:
+        """Whether the row is ``want_subj``'s; a subject cell without a number skips the row."""
+        try:
+            return subject_number(v.get(self.cols.subject), where) == want_subj
+        except (InputError, ValueError):  # ValueError: a number of thousands of digits
+            self.skipped.append(Skip(where, f"subject {quote(cell_text(v.get(self.cols.subject)))} has no subject "
+                                            "number"))
+            return False
+
+    def add(self, v: dict[str, Any], where: str) -> None:
+        """The row's event, if its onset and offset are given and every frame it gives is in the clip."""
+        c = self.cols
+        nums = {"onset": _frame(v.get(c.onset)), "apex": _frame(v.get(c.apex)), "offset": _frame(v.get(c.offset))}
+        if nums["apex"] is None and self.kind == "casme":
             nums["apex"] = _frame(v.get("apexf2"))
         if nums["onset"] is None or nums["offset"] is None:
             bad = "onset" if nums["onset"] is None else "offset"
-            raw = cell_text(v.get(c_on if bad == "onset" else c_off))
-            skipped.append(Skip(where, f"no {bad} frame ({quote(raw) if raw else 'blank'})"))
-            continue
+            raw = cell_text(v.get(c.onset if bad == "onset" else c.offset))
+            self.skipped.append(Skip(where, f"no {bad} frame ({quote(raw) if raw else 'blank'})"))
+            return
+        pos = self._place(nums, where)
+        if pos is not None:
+            self._add_event(v, where, pos)
+
+    def _place(self, nums: dict[str, int | None], where: str) -> dict[str, int] | None:
+        """The given frame numbers as positions in the clip; None (and a Skip) when one is not in it."""
         pos: dict[str, int] = {}
         for what, n in nums.items():
             if n is None:
                 continue
-            if positions is not None:
-                if n not in positions:
-                    lo, hi = min(positions, default=0), max(positions, default=0)
-                    skipped.append(Skip(where, f"{what} frame {n} is not in the clip folder (frames {lo}..{hi})"))
-                    break
-                pos[what] = positions[n]
+            if self.positions is not None:
+                if n not in self.positions:
+                    lo, hi = min(self.positions, default=0), max(self.positions, default=0)
+                    self.skipped.append(Skip(where, f"{what} frame {n} is not in the clip folder (frames {lo}..{hi})"))
+                    return None
+                pos[what] = self.positions[n]
             else:
+                first_frame = self.first_frame
                 assert first_frame is not None  # without a clip folder it is given (checked above)
                 if n < first_frame:
-                    skipped.append(Skip(where, f"{what} frame {n} is before the clip's first frame {first_frame}"))
-                    break
+                    self.skipped.append(Skip(where, f"{what} frame {n} is before the clip's first frame "
+                                                    f"{first_frame}"))
+                    return None
                 pos[what] = n - first_frame
-        else:
-            imputed = "apex" not in pos or not pos["onset"] <= pos["apex"] <= pos["offset"]
-            if imputed:
-                mid = imputed_apex(pos["onset"], pos["offset"])[0]
-                raw = cell_text(v.get(c_apex))
-                notes.append(f"{where}: apex {quote(raw) if raw else 'blank'} unusable; using the middle "
-                             f"frame (position {mid})")
-                pos["apex"] = mid
-            au_raw = cell_text(v.get(c_au))
-            try:
-                if len(au_raw) > MAX_FIELD_CHARS:
-                    raise ValueError
-                aus, note = _au_fields(*parse_aus(v.get(c_au)))
-            except ValueError:  # too long, or an AU number of thousands of digits
-                skipped.append(Skip(where, f"bad AU cell {quote(au_raw)}"))
-                continue
-            if imputed:  # no usable apex in the sheet: the middle frame, tagged so agreement leaves it out
-                note = imputed_apex(pos["onset"], pos["offset"], note)[1]
-            ev = make_event(where, skipped, video_id=video_id, onset=pos["onset"], apex=pos["apex"],
-                            offset=pos["offset"], emotion=_emotion(cell_text(v.get(c_emo))), aus=aus,
-                            coder=coder or k, note=note, source="imported", status="accepted")
-            if ev is not None:
-                events.append(ev)
-    if matched == 0:
-        raise InputError(f"{path}: no row for clip {clip!r}" + (f" of subject {subject}" if subject is not None
-                                                                  else ""))
-    return ImportPreview(path=path, format=f"{k} sheet", events=events, skipped=skipped, notes=notes)
+        return pos
+
+    def _add_event(self, v: dict[str, Any], where: str, pos: dict[str, int]) -> None:
+        """The event of a placed row: its apex imputed when missing or outside onset..offset, its AU cell read."""
+        c = self.cols
+        imputed = "apex" not in pos or not pos["onset"] <= pos["apex"] <= pos["offset"]
+        if imputed:
+            mid = imputed_apex(pos["onset"], pos["offset"])[0]
+            raw = cell_text(v.get(c.apex))
+            self.notes.append(f"{where}: apex {quote(raw) if raw else 'blank'} unusable; using the middle "
+                              f"frame (position {mid})")
+            pos["apex"] = mid
+        au_raw = cell_text(v.get(c.aus))
+        try:
+            if len(au_raw) > MAX_FIELD_CHARS:
+                raise ValueError
+            aus, note = _au_fields(*parse_aus(v.get(c.aus)))
+        except ValueError:  # too long, or an AU number of thousands of digits
+            self.skipped.append(Skip(where, f"bad AU cell {quote(au_raw)}"))
+            return
+        if imputed:  # no usable apex in the sheet: the middle frame, tagged so agreement leaves it out
+            note = imputed_apex(pos["onset"], pos["offset"], note)[1]
+        ev = make_event(where, self.skipped, video_id=self.video_id, onset=pos["onset"], apex=pos["apex"],
+                        offset=pos["offset"], emotion=_emotion(cell_text(v.get(c.emotion))), aus=aus,
+                        coder=self.coder or self.kind, note=note, source="imported", status="accepted")
+        if ev is not None:
+            self.events.append(ev)

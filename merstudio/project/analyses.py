@@ -1,0 +1,496 @@
+"""A video's analysis runs and their per-frame results (values, landmarks), and the edits of its face tracks
+(merge, split, undo) with the boxes round each face. Project has these methods through AnalysisTables."""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import sqlite3
+import time
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, replace
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from merstudio.errors import InputError
+from merstudio.face.boxes import Box
+from merstudio.io import Timebase
+from merstudio.locks import pid_alive
+from merstudio.project import portraits
+from merstudio.project.base import StoreBase, inserted_id
+from merstudio.project.events import Event
+from merstudio.project.settings import _put_settings
+
+BASE_COLUMNS = ("frame", "face_id", "timestamp", "confidence", "success")
+
+
+@dataclass(frozen=True)
+class Analysis:
+    id: int
+    video_id: int
+    status: str  # running | complete | cancelled | failed | interrupted (its process died; frames so far kept)
+    columns: tuple[str, ...]
+    settings: dict[str, Any]
+    device: str
+    model: str
+    created: float
+    owner: dict[str, Any] | None = None  # {"pid", "host", "since"} of the process that ran it (None before v4)
+    active: bool = True  # the run readers see; False: the previous run a re-run kept (see Project.begin_analysis)
+
+
+@dataclass(frozen=True)
+class FaceChange:
+    """One edit of a video's face tracks (:meth:`Project.merge_faces`, :meth:`Project.split_face`): face ``source``
+    became ``target`` in ``frames``; what moved with it, so that :meth:`Project.undo_face_change` puts it back."""
+
+    video_id: int
+    analysis_id: int
+    source: int  # a merge: the face merged away; a split: the face split
+    target: int  # a merge: the face kept; a split: the new face
+    frames: tuple[int, ...]  # the frames that moved
+    events: tuple[int, ...]  # coded events and proposals that moved
+    behaviour_events: tuple[int, ...]
+    overlay_keys: dict[str, bytes]  # "model" overlays (our own runs' predictions) with rows that moved: their keys
+    settings_before: dict[str, Any]  # project settings written with the edit (neutral baselines), as they were
+    run_settings_before: dict[str, Any]  # the run's settings (its face edits, its faces' portraits), as they were
+    op: str = "merge"  # "merge" | "split"
+
+
+class AnalysisTables(StoreBase):
+    def begin_analysis(self, video_id: int, settings: Mapping[str, Any] | None = None, device: str = "",
+                       model: str = "") -> int:
+        """Start a new result set for a video and make it the video's active run (the one every reader sees).
+        Returns the analysis id. The row records its owner (this process: pid, host, start time) so that after a
+        crash the next writer marks it ``interrupted`` instead of ``running`` for ever.
+
+        One previous run per video is kept, inactive, so that a re-run can be undone (:meth:`previous_analysis`,
+        :meth:`set_active_analysis`); any other run of the video is deleted with its frames and landmarks, so a
+        video holds two runs at most. The run kept is the one active until now, unless it never completed
+        (running, interrupted, failed or cancelled) while the run kept before it did: then the incomplete one is
+        replaced as before this version and the complete one stays. When neither completed, the newer is kept
+        (it is the data there is). All of it, with the insert, in one transaction."""
+        now = time.time()
+        owner = json.dumps({"pid": os.getpid(), "host": socket.gethostname(), "since": now})
+        with self._tx() as con:
+            runs = con.execute("SELECT id, status, active FROM analyses WHERE video_id = ? ORDER BY id",
+                               (video_id,)).fetchall()
+            current = next((r for r in runs if r[2]), None)
+            older = next((r for r in reversed(runs) if not r[2]), None)
+            keep = current
+            if current is None or (current[1] != "complete" and older is not None and older[1] == "complete"):
+                keep = older
+            con.executemany("DELETE FROM analyses WHERE id = ?",  # frames go with them (ON DELETE CASCADE)
+                            [(r[0],) for r in runs if keep is None or r[0] != keep[0]])
+            con.execute("UPDATE analyses SET active = 0 WHERE video_id = ?", (video_id,))
+            cur = con.execute(
+                "INSERT INTO analyses (video_id, created, status, columns, settings, device, model, owner, active)"
+                " VALUES (?,?,?,?,?,?,?,?,1)",
+                (video_id, now, "running", "[]", json.dumps(dict(settings or {}), default=str),
+                 device, model, owner))
+            return inserted_id(cur)
+
+    def append_frames(self, analysis_id: int, rows: Sequence[Mapping[str, Any]],
+                      landmark_subset: Sequence[int] | None = None) -> None:
+        """Append one batch of per-frame rows (OpenFace-style dicts) in one transaction. Value columns are stored
+        generically; a column first seen in a later batch is appended to the column list. Landmark columns
+        (x_0.., y_0..) are packed separately as float32, all of them or only the mesh indices in
+        ``landmark_subset`` (in that order)."""
+        if not rows:
+            return
+        with self._tx() as con:
+            cols = json.loads(con.execute("SELECT columns FROM analyses WHERE id = ?",
+                                          (analysis_id,)).fetchone()[0])
+            known = set(cols)
+            for k in rows[0]:
+                if k not in known and k not in BASE_COLUMNS and not _is_landmark(k):
+                    cols.append(k)
+                    known.add(k)
+            for r in rows[1:]:
+                for k in r:
+                    if k not in known and k not in BASE_COLUMNS and not _is_landmark(k):
+                        cols.append(k)
+                        known.add(k)
+            con.execute("UPDATE analyses SET columns = ? WHERE id = ?", (json.dumps(cols), analysis_id))
+            data = []
+            for r in rows:
+                vals = np.array([_num(r.get(c)) for c in cols], dtype=np.float32).tobytes()
+                lm = None
+                if "x_0" in r:
+                    idx = landmark_subset if landmark_subset is not None else range(
+                        sum(1 for k in r if _is_landmark(k) and k[0] == "x"))
+                    xy = np.array([[_num(r.get(f"x_{i}")), _num(r.get(f"y_{i}"))] for i in idx],
+                                  dtype=np.float32)
+                    lm = xy.tobytes()
+                data.append((analysis_id, int(r["frame"]), int(r.get("face_id", 0)), _num(r.get("timestamp")),
+                             _num(r.get("confidence")), int(_num(r.get("success"), 0)), vals, lm))
+            con.executemany("INSERT OR REPLACE INTO frames VALUES (?,?,?,?,?,?,?,?)", data)
+
+    def finish_analysis(self, analysis_id: int, status: str = "complete",
+                        found: Mapping[str, Any] | None = None) -> None:
+        """Mark a run finished. ``found``: what the run itself decided (e.g. ``{"turned": 180}``, the turn an
+        automatic run chose), merged into its settings so that it travels with the run: undoing a re-run brings
+        back the previous run's."""
+        with self._tx() as con:
+            if found:
+                self._note_run(con, analysis_id, found)
+            con.execute("UPDATE analyses SET status = ?, finished = ? WHERE id = ?",
+                        (status, time.time(), analysis_id))
+
+    def note_run(self, analysis_id: int, found: Mapping[str, Any]) -> None:
+        """Merge what a run found (e.g. ``portraits``: each face's largest view) into its settings before it ends."""
+        with self._tx() as con:
+            self._note_run(con, analysis_id, found)
+
+    @staticmethod
+    def _note_run(con: sqlite3.Connection, analysis_id: int, found: Mapping[str, Any]) -> None:
+        row = con.execute("SELECT settings FROM analyses WHERE id = ?", (analysis_id,)).fetchone()
+        if row is not None:
+            merged = {**json.loads(row[0] or "{}"), **dict(found)}
+            con.execute("UPDATE analyses SET settings = ? WHERE id = ?", (json.dumps(merged, default=str), analysis_id))
+
+    _ANALYSIS_COLS = "id, video_id, status, columns, settings, device, model, created, owner, active"
+
+    @staticmethod
+    def _analysis_row(r: Sequence[Any]) -> Analysis:
+        return Analysis(r[0], r[1], r[2], tuple(json.loads(r[3])), json.loads(r[4]), r[5], r[6], r[7], _owner(r[8]),
+                        bool(r[9]))
+
+    def analysis(self, video_id: int) -> Analysis | None:
+        """The video's active run: the one its frames, landmarks and exports come from (None: never analysed)."""
+        rows = self._query(f"SELECT {self._ANALYSIS_COLS} FROM analyses WHERE video_id = ? AND active = 1",
+                           (video_id,))
+        return self._analysis_row(rows[0]) if rows else None
+
+    def previous_analysis(self, video_id: int) -> Analysis | None:
+        """The run a re-run kept (inactive; see :meth:`begin_analysis`), None when there is none. Its frames are
+        read only after :meth:`set_active_analysis` makes it the active run again."""
+        rows = self._query(f"SELECT {self._ANALYSIS_COLS} FROM analyses WHERE video_id = ? AND active = 0"
+                           " ORDER BY id DESC LIMIT 1", (video_id,))
+        return self._analysis_row(rows[0]) if rows else None
+
+    def set_active_analysis(self, video_id: int, analysis_id: int,
+                            proposals: Iterable[Event] | None = None) -> None:
+        """Make ``analysis_id`` (a run of this video: the active or the previous one) the run readers see, the
+        other one becoming the previous; with ``proposals``, the video's open proposals are replaced by them
+        (:meth:`replace_proposals`) in the same transaction, which is how undoing a re-run puts back both.
+        InputError for a run of another video or one no longer stored (a later re-run deleted it)."""
+        evs = self._checked_proposals(video_id, proposals) if proposals is not None else None
+        with self._tx() as con:
+            row = con.execute("SELECT video_id FROM analyses WHERE id = ?", (analysis_id,)).fetchone()
+            if row is None:
+                raise InputError(f"analysis run {analysis_id} of video {video_id} is no longer stored "
+                                 "(a later re-run replaced it)")
+            if row[0] != video_id:
+                raise InputError(f"analysis run {analysis_id} belongs to video {row[0]}, not to video {video_id}")
+            # two statements: the unique index on the active run is checked row by row
+            con.execute("UPDATE analyses SET active = 0 WHERE video_id = ? AND id != ?", (video_id, analysis_id))
+            con.execute("UPDATE analyses SET active = 1 WHERE id = ?", (analysis_id,))
+            if evs is not None:
+                self._replace_proposals(con, video_id, evs)
+
+    def frame_count_stored(self, video_id: int) -> int:
+        a = self.analysis(video_id)
+        if a is None:
+            return 0
+        return int(self._query("SELECT COUNT(DISTINCT frame) FROM frames WHERE analysis_id = ?", (a.id,))[0][0])
+
+    def frame_times(self, video_id: int) -> np.ndarray | None:
+        """Each frame's stored timestamp (seconds, indexed by frame) when the active run stored frames 0..n-1 with
+        their times (a run cut short stores a prefix), else None (never analysed, or holes)."""
+        a = self.analysis(video_id)
+        if a is None:
+            return None
+        rows = self._query("SELECT frame, MIN(timestamp) FROM frames WHERE analysis_id = ? GROUP BY frame"
+                           " ORDER BY frame", (a.id,))
+        if not rows or rows[0][0] != 0 or rows[-1][0] != len(rows) - 1 or any(r[1] is None for r in rows):
+            return None
+        return np.array([r[1] for r in rows], dtype=np.float64)
+
+    def timebase(self, video_id: int, times: np.ndarray | None = None) -> Timebase:
+        """Frame <-> seconds for a video: `times` (a variable-rate video's frame times as its player knows them,
+        which cover frames an analysis still running or stopped short has not stored), else the stored frame
+        times, else frame / fps."""
+        return Timebase(self.video(video_id).fps, times if times is not None else self.frame_times(video_id))
+
+    def load_frames(self, video_id: int, start: int = 0, stop: int | None = None,
+                    columns: Callable[[str], bool] | None = None) -> pd.DataFrame:
+        """The stored per-frame table of a video (empty frame with the base columns when not analysed),
+        ordered by frame then face_id. Landmarks are not included (see :meth:`landmarks`). ``columns``: only the
+        stored columns it says yes to, as float32 (what the app's curves keep: a 60-minute video's whole table as
+        float64 took ~400 MB more, for a moment, when a project opened)."""
+        a = self.analysis(video_id)
+        cols = list(a.columns) if a else []
+        if a is None:
+            return pd.DataFrame({c: pd.Series(dtype="float64") for c in BASE_COLUMNS})
+        stop = (1 << 62) if stop is None else stop
+        rows = self._query("SELECT frame, face_id, timestamp, confidence, success, vals FROM frames"
+                           " WHERE analysis_id = ? AND frame >= ? AND frame < ? ORDER BY frame, face_id",
+                           (a.id, start, stop))
+        n, k = len(rows), len(cols)
+        vals = np.full((n, k), np.nan, dtype=np.float32)
+        if n:
+            blobs = [r[5] for r in rows]
+            if all(len(b) == 4 * k for b in blobs):
+                vals = np.frombuffer(b"".join(blobs), dtype=np.float32).reshape(n, k).copy()
+            else:  # columns added mid-run: older rows are shorter, padded with NaN
+                for i, b in enumerate(blobs):
+                    v = np.frombuffer(b, dtype=np.float32)
+                    vals[i, : len(v)] = v
+        base: list[Sequence[Any]] = list(zip(*[r[:5] for r in rows], strict=True)) if n else [[]] * 5
+        df = pd.DataFrame({
+            "frame": np.asarray(base[0], dtype=np.int64),
+            "face_id": np.asarray(base[1], dtype=np.int64),
+            "timestamp": np.asarray(base[2], dtype=np.float64),
+            "confidence": np.asarray(base[3], dtype=np.float64),
+            "success": np.asarray(base[4], dtype=np.int64),
+        })
+        if columns is not None:
+            kept = [c for c in cols if columns(c)]
+            vals = vals[:, [cols.index(c) for c in kept]]
+            # presence flags 0/1, NaN where unknown (the AU's intensity is: a cover, lids shut), never 0 (absent)
+            return pd.concat([df, pd.DataFrame(vals, index=df.index, columns=kept)], axis=1)
+        # every column in one go: replacing the presence columns one by one left a frame of ~100 blocks, which
+        # pandas reports as a PerformanceWarning at the next insert (merstudio agreement)
+        data = vals.astype(np.float64)
+        # presence flags read back as integers, as pandas reads a CSV column: float with NaN when some are unknown
+        extra = pd.DataFrame({c: (data[:, j].astype(np.int64) if c.endswith("_c") and not np.isnan(data[:, j]).any()
+                                  else data[:, j]) for j, c in enumerate(cols)}, index=df.index, columns=cols)
+        return pd.concat([df, extra], axis=1).copy()  # consolidated: one block per dtype
+
+    def landmarks(self, video_id: int, frame: int) -> dict[int, np.ndarray]:
+        """{face_id: (N, 2) float32 pixel landmarks} stored for one frame (empty when none were stored)."""
+        a = self.analysis(video_id)
+        if a is None:
+            return {}
+        rows = self._query("SELECT face_id, landmarks FROM frames WHERE analysis_id = ? AND frame = ?"
+                           " AND landmarks IS NOT NULL AND success = 1", (a.id, frame))
+        return {int(f): np.frombuffer(b, dtype=np.float32).reshape(-1, 2) for f, b in rows}
+
+    def face_spans(self, video_id: int) -> dict[int, tuple[int, int, int]]:
+        """{face_id: (first frame, last frame, frames seen)} of the video's active run (no face: -1 left out)."""
+        a = self.analysis(video_id)
+        if a is None:
+            return {}
+        rows = self._query("SELECT face_id, MIN(frame), MAX(frame), COUNT(*) FROM frames WHERE analysis_id = ?"
+                           " AND face_id >= 0 GROUP BY face_id", (a.id,))
+        return {int(f): (int(lo), int(hi), int(n)) for f, lo, hi, n in rows}
+
+    def merge_faces(self, video_id: int, keep: int, merged: int,
+                    settings: Mapping[str, Any] | None = None) -> FaceChange:
+        """Make face track ``merged`` part of ``keep`` in the video's active run, in one transaction: its frames,
+        the events and behaviour events on it, the rows of our "model" overlays (an imported OpenFace table keeps
+        its own ids) and ``settings`` (project settings that change with it: the neutral baselines). One person
+        seen in two shots (a wide shot, then a close-up) becomes one face. InputError when either face is not in
+        the run, or when both are in one frame (two people). The merge is recorded in the run's settings
+        (``face_edits``), so that a re-run can repeat it (:func:`merstudio.project.faces.carry_face_edits`)."""
+        if keep == merged:
+            raise InputError(f"face {keep}: cannot merge a face into itself")
+        with self._tx() as con:
+            aid, run_settings = self._active_run(con, video_id, "merge")
+            spans = {face: self._span(con, aid, face) for face in (keep, merged)}
+            both = [int(r[0]) for r in con.execute(
+                "SELECT a.frame FROM frames a JOIN frames b ON b.analysis_id = a.analysis_id AND b.frame = a.frame"
+                " WHERE a.analysis_id = ? AND a.face_id = ? AND b.face_id = ? ORDER BY a.frame",
+                (aid, keep, merged))]
+            if both:
+                where = f"frame {both[0]}" if len(both) == 1 else f"{len(both)} frames ({both[0]}-{both[-1]})"
+                raise InputError(f"faces {keep} and {merged} are both in {where}: two people, not one; "
+                                 "not merged")
+            record = {"op": "merge", "keep": keep, "merged": merged, "keep_span": spans[keep],
+                      "merged_span": spans[merged]}
+            return self._move_face(con, video_id, aid, run_settings, merged, keep, 0, record, settings)
+
+    def split_face(self, video_id: int, face: int, at: int, new: int | None = None) -> FaceChange:
+        """Give face track ``face`` a new id from frame ``at`` on, in one transaction: where the tracker kept one id
+        across two people (a cut from one person to another it took for the same). Its frames from ``at`` on, the
+        events and behaviour events that start there or later and the rows of our "model" overlays move to the new
+        id (one above every face id the video has had: in its runs, its events and its face edits, a merged-away
+        id included); the neutral frames stay. InputError when the face is not seen both before and from ``at``.
+        Recorded in the run's ``face_edits``, as a merge is. ``new``: the id to give (a re-run repeating a split:
+        the id its events already carry); it must be free in the run."""
+        with self._tx() as con:
+            aid, run_settings = self._active_run(con, video_id, "split")
+            span = self._span(con, aid, face)
+            if not span[0] < at <= span[1]:
+                raise InputError(f"face {face} is seen in frames {span[0]}-{span[1]}: split it at a frame after its "
+                                 f"first and up to its last, not at {at}")
+            if new is None:
+                row = con.execute("SELECT MAX(face_id) FROM frames WHERE analysis_id IN (SELECT id FROM analyses"
+                                  " WHERE video_id = ?)", (video_id,)).fetchone()
+                ev_row = con.execute("SELECT MAX(face_id) FROM events WHERE video_id = ?", (video_id,)).fetchone()
+                # and above every id the video's face edits named, a face merged away included: its id reused
+                # would make `project show` and a re-run's replay call two people by one id
+                edited = [int(v) for (text,) in con.execute("SELECT settings FROM analyses WHERE video_id = ?",
+                                                            (video_id,))
+                          for r in json.loads(text or "{}").get("face_edits", []) if isinstance(r, dict)
+                          for k in ("keep", "merged", "face", "new") if isinstance(v := r.get(k), int)]
+                new = max(int(row[0] or 0), int(ev_row[0] or 0), *edited) + 1
+            elif new < 0 or con.execute("SELECT 1 FROM frames WHERE analysis_id = ? AND face_id = ? LIMIT 1",
+                                        (aid, new)).fetchone():
+                raise InputError(f"face {face}: cannot split off as face {new}, which is taken")
+            record = {"op": "split", "face": face, "at": at, "new": new, "span": span}
+            return self._move_face(con, video_id, aid, run_settings, face, new, at, record, None)
+
+    def _active_run(self, con: sqlite3.Connection, video_id: int, verb: str) -> tuple[int, dict[str, Any]]:
+        row = con.execute("SELECT id, settings FROM analyses WHERE video_id = ? AND active = 1",
+                          (video_id,)).fetchone()
+        if row is None:
+            raise InputError(f"video {video_id}: not analysed, so it has no faces to {verb}")
+        return int(row[0]), json.loads(row[1] or "{}")
+
+    @staticmethod
+    def _largest_view(con: sqlite3.Connection, aid: int, face: int, most: int = 300) -> tuple[int, Box] | None:
+        """The face's largest view among its stored landmarks, from at most ``most`` evenly spaced frames (a long
+        video's landmarks are hundreds of MB: only the chosen frames' are read)."""
+        where = "analysis_id = ? AND face_id = ? AND landmarks IS NOT NULL AND success = 1"
+        frames = [int(r[0]) for r in con.execute(f"SELECT frame FROM frames WHERE {where} ORDER BY frame", (aid, face))]
+        chosen = frames[::max(1, -(-len(frames) // most))]
+        if not chosen:
+            return None
+        rows = con.execute(f"SELECT frame, landmarks FROM frames WHERE {where} AND frame IN "
+                           f"({','.join('?' * len(chosen))}) ORDER BY frame", (aid, face, *chosen))
+        return portraits.largest_view(rows)
+
+    @staticmethod
+    def _span(con: sqlite3.Connection, aid: int, face: int) -> list[int]:
+        lo, hi, n = con.execute("SELECT MIN(frame), MAX(frame), COUNT(*) FROM frames WHERE analysis_id = ?"
+                                " AND face_id = ?", (aid, face)).fetchone()
+        if not n or face < 0:
+            raise InputError(f"face {face} is not in this video's analysis")
+        return [int(lo), int(hi), int(n)]
+
+    def _move_face(self, con: sqlite3.Connection, video_id: int, aid: int, run_settings: dict[str, Any],
+                   source: int, target: int, start: int, record: dict[str, Any],
+                   settings: Mapping[str, Any] | None) -> FaceChange:
+        """Move face ``source`` from frame ``start`` on to face ``target`` (frames, events and behaviour events
+        starting there, model overlay rows), write ``settings``, record the edit; inside the caller's transaction."""
+        run_before = json.loads(json.dumps(run_settings))
+        frames = tuple(int(r[0]) for r in con.execute(
+            "SELECT frame FROM frames WHERE analysis_id = ? AND face_id = ? AND frame >= ? ORDER BY frame",
+            (aid, source, start)))
+        con.execute("UPDATE frames SET face_id = ? WHERE analysis_id = ? AND face_id = ? AND frame >= ?",
+                    (target, aid, source, start))
+        now = time.time()
+        events = []
+        for ev in self._select_events(con, "video_id = ? AND face_id = ? AND onset >= ?", (video_id, source, start)):
+            assert ev.id is not None
+            con.execute("UPDATE events SET face_id = ?, modified = ? WHERE id = ?", (target, now, ev.id))
+            self._log(con, ev.id, "update", ev, replace(ev, face_id=target))
+            events.append(ev.id)
+        bevs = tuple(int(r[0]) for r in con.execute(
+            "SELECT id FROM behaviour_events WHERE video_id = ? AND face_id = ? AND onset >= ? ORDER BY id",
+            (video_id, source, start)))
+        con.executemany("UPDATE behaviour_events SET face_id = ?, modified = ? WHERE id = ?",
+                        [(target, now, b) for b in bevs])
+        overlay_keys = {}
+        for name, n_rows, blob in con.execute("SELECT name, n_rows, keys FROM overlays WHERE video_id = ?"
+                                              " AND kind = 'model'", (video_id,)).fetchall():
+            keys = np.frombuffer(blob, dtype=np.int64).reshape(int(n_rows), 2)
+            hit = (keys[:, 1] == source) & (keys[:, 0] >= start)
+            if hit.any():
+                moved = keys.copy()
+                moved[hit, 1] = target
+                con.execute("UPDATE overlays SET keys = ? WHERE video_id = ? AND name = ?",
+                            (moved.tobytes(), video_id, name))
+                overlay_keys[name] = bytes(blob)
+        before = {}
+        for key, value in (settings or {}).items():
+            old = con.execute("SELECT value FROM settings WHERE key = ?", (key,)).fetchone()
+            before[key] = json.loads(old[0]) if old else None
+            con.execute("INSERT OR REPLACE INTO settings VALUES (?, ?)", (key, json.dumps(value)))
+        run_settings["face_edits"] = [*run_settings.get("face_edits", []), record]
+        if run_settings.get("portraits"):
+            carried = portraits.carry(run_settings["portraits"], source, target, start)
+            for face in (source, target):  # a split's part without the recorded view: its largest stored one
+                if str(face) not in carried and (view := self._largest_view(con, aid, face)) is not None:
+                    carried |= portraits.encode({face: view})
+            run_settings["portraits"] = carried
+        con.execute("UPDATE analyses SET settings = ? WHERE id = ?", (json.dumps(run_settings, default=str), aid))
+        return FaceChange(video_id, aid, source, target, frames, tuple(events), bevs, overlay_keys, before, run_before,
+                          str(record["op"]))
+
+    def undo_face_change(self, c: FaceChange) -> None:
+        """Undo :meth:`merge_faces` or :meth:`split_face`: the frames, events, overlay rows and settings that moved
+        go back, in one transaction. InputError when the run is no longer the video's active run (re-run since)."""
+        with self._tx() as con:
+            row = con.execute("SELECT id FROM analyses WHERE video_id = ? AND active = 1", (c.video_id,)).fetchone()
+            if row is None or int(row[0]) != c.analysis_id:
+                raise InputError(f"faces {c.target} and {c.source}: the run of that {c.op} is no longer the "
+                                 "video's active analysis")
+            con.executemany("UPDATE frames SET face_id = ? WHERE analysis_id = ? AND frame = ? AND face_id = ?",
+                            [(c.source, c.analysis_id, f, c.target) for f in c.frames])
+            now = time.time()
+            for eid in c.events:
+                ev = self._get_event(con, eid)
+                if ev is not None and ev.face_id == c.target:
+                    con.execute("UPDATE events SET face_id = ?, modified = ? WHERE id = ?", (c.source, now, eid))
+                    self._log(con, eid, "update", ev, replace(ev, face_id=c.source))
+            con.executemany("UPDATE behaviour_events SET face_id = ?, modified = ? WHERE id = ? AND face_id = ?",
+                            [(c.source, now, b, c.target) for b in c.behaviour_events])
+            for name, blob in c.overlay_keys.items():
+                con.execute("UPDATE overlays SET keys = ? WHERE video_id = ? AND name = ? AND length(keys) = ?",
+                            (blob, c.video_id, name, len(blob)))
+            _put_settings(con, c.settings_before)
+            con.execute("UPDATE analyses SET settings = ? WHERE id = ?",
+                        (json.dumps(c.run_settings_before, default=str), c.analysis_id))
+
+    def face_boxes(self, video_id: int) -> Iterator[tuple[int, int, Box]]:
+        """(frame, face, box round its stored landmarks) for every tracked face of the active run, in frame order,
+        streamed (a long video's landmarks are hundreds of MB); nothing when the run stored no landmarks."""
+        a = self.analysis(video_id)
+        if a is None:
+            return
+        lo, hi = self._query("SELECT MIN(frame), MAX(frame) FROM frames WHERE analysis_id = ?", (a.id,))[0]
+        if lo is None:
+            return
+        for start in range(int(lo), int(hi) + 1, 2000):  # 2,000 frames' landmarks at a time
+            for frame, face, blob in self._query(
+                    "SELECT frame, face_id, landmarks FROM frames WHERE analysis_id = ? AND frame BETWEEN ? AND ?"
+                    " AND landmarks IS NOT NULL AND success = 1 AND face_id >= 0 ORDER BY frame",
+                    (a.id, start, start + 1999)):
+                box = portraits.landmark_box(blob)
+                if box is not None:
+                    yield int(frame), int(face), box
+
+    def face_box(self, video_id: int, frame: int, face: int) -> Box | None:
+        """The box (x0, y0, x1, y1, pixels) round a face's stored landmarks on one frame: which person an event is
+        about, in a video of several (None when the run stored no landmarks of that face there)."""
+        pts = self.landmarks(video_id, frame).get(face)
+        return None if pts is None else portraits.landmark_box(pts)
+
+
+def _owner(text: str | None) -> dict[str, Any] | None:
+    """The owner recorded in an analyses row (None: none recorded, or not readable)."""
+    try:
+        d = json.loads(text) if text else None
+    except ValueError:
+        return None
+    return d if isinstance(d, dict) else None
+
+
+def _owner_gone(owner: Mapping[str, Any] | None, lock_free: bool) -> bool:
+    """Whether the process that ran an analysis can no longer be adding to it: the project's lock was free (its
+    writer is gone, see merstudio.project.lock), no owner was recorded (a project of schema 3 or older), or its
+    pid is not alive on this host."""
+    if lock_free or not owner:
+        return True
+    pid = owner.get("pid")
+    if not isinstance(pid, int) or owner.get("host") != socket.gethostname():
+        return not isinstance(pid, int)  # on another host: only its lock can tell
+    return not (pid == os.getpid() or pid_alive(pid))
+
+
+def _is_landmark(k: str) -> bool:
+    return (k.startswith("x_") or k.startswith("y_")) and k[2:].isdigit()
+
+
+def _num(v: Any, default: float = float("nan")) -> float:
+    if v is None or v == "":
+        return default
+    try:
+        return float(v)
+    except (TypeError, ValueError):
+        return default

@@ -1,0 +1,224 @@
+"""The project's coded events (merstudio.project.events.Event) and model proposals, each edit logged in the
+events' history. Project has these methods through EventTables."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import time
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import replace
+from typing import Any
+
+from merstudio.errors import InputError
+from merstudio.project.base import StoreBase, inserted_id
+from merstudio.project.events import Event
+from merstudio.project.settings import _put_settings
+
+
+class EventTables(StoreBase):
+    _EVENT_COLS = ("id", "video_id", "face_id", "onset", "apex", "offset", "emotion", "aus", "coder",
+                   "confidence", "note", "source", "status")
+
+    def _log(self, con: sqlite3.Connection, event_id: int, action: str, before: Event | None,
+             after: Event | None) -> None:
+        ref = after or before
+        coder = ref.coder if ref else ""
+        con.execute("INSERT INTO event_history (event_id, time, action, coder, before, after) VALUES (?,?,?,?,?,?)",
+                    (event_id, time.time(), action, self.coder or coder,
+                     json.dumps(before.to_dict()) if before else None,
+                     json.dumps(after.to_dict()) if after else None))
+
+    @staticmethod
+    def _next_event_id(con: sqlite3.Connection) -> int:
+        """An id no event has had: past the largest in the events and in their history. SQLite would give the id
+        of a deleted newest event to the next one, and its history (and a checkpoint's list of the events it
+        trained on) would then mix two events."""
+        row = con.execute("SELECT MAX(m) FROM (SELECT MAX(id) AS m FROM events UNION ALL "
+                          "SELECT MAX(event_id) FROM event_history)").fetchone()
+        return int(row[0] or 0) + 1
+
+    def _insert_event(self, con: sqlite3.Connection, ev: Event, now: float) -> Event:
+        """INSERT one event (its id kept when given: undo restoring a deleted one; else a never-used id) and log
+        its creation; the stored event, with its id."""
+        if ev.id is None:
+            ev = replace(ev, id=self._next_event_id(con))
+        cur = con.execute(
+            "INSERT INTO events (id, video_id, face_id, onset, apex, offset, emotion, aus, coder, confidence,"
+            " note, source, status, created, modified) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+            (ev.id, ev.video_id, ev.face_id, ev.onset, ev.apex, ev.offset, ev.emotion, ev.aus, ev.coder,
+             ev.confidence, ev.note, ev.source, ev.status, now, now))
+        eid = inserted_id(cur)
+        ev = replace(ev, id=eid)
+        self._log(con, eid, "create", None, ev)
+        return ev
+
+    def add_event(self, event: Event) -> Event:
+        """Insert a validated event (keeping ``event.id`` when given, which is how undo restores a deleted one)."""
+        ev = event.validated()
+        if not ev.coder and self.coder:
+            ev = replace(ev, coder=self.coder)
+        now = time.time()
+        with self._tx() as con:
+            ev = self._insert_event(con, ev, now)
+        return ev
+
+    def add_events(self, events: Iterable[Event], coders: Iterable[str] = (),
+                   coded: Mapping[int, Iterable[str]] | None = None) -> list[Event]:
+        """Insert many events in one transaction (proposals from spotting, imports), registering ``coders`` and
+        recording ``coded`` ({video id: coders who coded it}, see :meth:`coded_by`) in the same transaction (a
+        failed import registers nobody)."""
+        return self.replace_events((), events, coders=coders, coded=coded)[1]
+
+    def replace_events(self, remove: Iterable[int], events: Iterable[Event], coders: Iterable[str] = (),
+                       coded: Mapping[int, Iterable[str]] | None = None,
+                       uncoded: Mapping[int, Iterable[str]] | None = None,
+                       settings: Mapping[str, Any] | None = None) -> tuple[list[Event], list[Event]]:
+        """Delete the events ``remove`` (ids) and insert ``events`` (keeping the id of one that has one: how undo
+        restores deleted events), registering ``coders``, recording ``coded`` (see :meth:`add_events`), taking
+        ``uncoded`` off those records (the undo of an import) and writing ``settings`` ({key: value}, None deletes
+        the key: what an import remembers, an ELAN file's media offset and tier mapping), all in one transaction: a
+        re-import of a coder's corrected file replaces their events whole, or not at all (an id that is gone
+        meanwhile: KeyError, nothing changed). Returns (the events removed, as they were; the events stored)."""
+        out: list[Event] = []
+        now = time.time()
+        evs = [e.validated() for e in events]
+        names = sorted({c.strip() for c in coders if c.strip()})
+        with self._tx() as con:
+            removed = [self._delete_in(con, eid) for eid in remove]
+            for name in names:
+                con.execute("INSERT OR IGNORE INTO coders VALUES (?, ?)", (name, now))
+            self._mark_coded(con, coded or {})
+            self._mark_coded(con, uncoded or {}, keep=False)
+            _put_settings(con, settings or {})
+            for ev in evs:
+                out.append(self._insert_event(con, ev, now))
+        return removed, out
+
+    def update_event(self, event: Event) -> Event:
+        eid = event.id
+        if eid is None:
+            raise ValueError("update_event needs an event with an id")
+        ev = event.validated()
+        with self._tx() as con:
+            before = self._get_event(con, eid)
+            if before is None:
+                raise KeyError(f"no event {ev.id}")
+            con.execute(
+                "UPDATE events SET video_id=?, face_id=?, onset=?, apex=?, offset=?, emotion=?, aus=?, coder=?,"
+                " confidence=?, note=?, source=?, status=?, modified=? WHERE id=?",
+                (ev.video_id, ev.face_id, ev.onset, ev.apex, ev.offset, ev.emotion, ev.aus, ev.coder,
+                 ev.confidence, ev.note, ev.source, ev.status, time.time(), ev.id))
+            self._log(con, eid, "update", before, ev)
+        return ev
+
+    def _delete_in(self, con: sqlite3.Connection, event_id: int) -> Event:
+        """Delete one event inside the caller's transaction, logged; returns it as it was (KeyError: no such id)."""
+        before = self._get_event(con, event_id)
+        if before is None:
+            raise KeyError(f"no event {event_id}")
+        con.execute("DELETE FROM events WHERE id = ?", (event_id,))
+        self._log(con, event_id, "delete", before, None)
+        return before
+
+    def delete_event(self, event_id: int) -> Event:
+        with self._tx() as con:
+            return self._delete_in(con, event_id)
+
+    def delete_events(self, event_ids: Iterable[int]) -> list[Event]:
+        """Delete several events in one transaction (undo of an import); returns them as they were."""
+        with self._tx() as con:
+            return [self._delete_in(con, eid) for eid in event_ids]
+
+    def proposals(self, video_id: int) -> list[Event]:
+        """The video's open model proposals (status "proposal"): what :meth:`replace_proposals` replaces, so a saved
+        list can be put back with it."""
+        return self.events(video_id, status="proposal")
+
+    def replace_proposals(self, video_id: int, events: Iterable[Event]) -> list[Event]:
+        """Swap the open (not yet accepted/rejected) model proposals of a video for new ones, in one transaction.
+        Events with an id keep it (a list saved with :meth:`proposals` comes back exactly, so undo steps naming
+        those ids still find them); InputError when an id is taken by another event, when an event is of another
+        video or is not an open proposal."""
+        return self.swap_proposals(video_id, events)[1]
+
+    def swap_proposals(self, video_id: int, events: Iterable[Event]) -> tuple[list[Event], list[Event]]:
+        """:meth:`replace_proposals` returning (the proposals it removed, the ones it stored), read in its
+        transaction: what an undo of a re-run puts back, exactly, even when the GUI edited events meanwhile."""
+        evs = self._checked_proposals(video_id, events)
+        with self._tx() as con:
+            old = self._select_events(con, "video_id = ? AND status = 'proposal'", (video_id,))
+            return old, self._replace_proposals(con, video_id, evs)
+
+    @staticmethod
+    def _checked_proposals(video_id: int, events: Iterable[Event]) -> list[Event]:
+        evs = [e.validated() for e in events]
+        for e in evs:
+            if e.video_id != video_id:
+                raise InputError(f"proposal {e.onset}-{e.offset}: of video {e.video_id}, not of video {video_id}")
+            if e.status != "proposal":
+                raise InputError(f"proposal {e.onset}-{e.offset}: status {e.status!r}, not an open proposal")
+        return evs
+
+    def _replace_proposals(self, con: sqlite3.Connection, video_id: int, evs: Sequence[Event]) -> list[Event]:
+        now = time.time()
+        out = []
+        for old in self._select_events(con, "video_id = ? AND status = 'proposal'", (video_id,)):
+            con.execute("DELETE FROM events WHERE id = ?", (old.id,))
+            self._log(con, _stored_id(old), "delete", old, None)
+        # new proposals get ids never used before (SQLite would reuse those just deleted): the proposals an undone
+        # re-run removed keep theirs free to come back on redo, and no id names two events in one undo history
+        fresh = 1 + max(con.execute("SELECT COALESCE(MAX(id), 0) FROM events").fetchone()[0],
+                        con.execute("SELECT COALESCE(MAX(event_id), 0) FROM event_history").fetchone()[0],
+                        max((e.id for e in evs if e.id is not None), default=0))
+        for ev in evs:
+            if ev.id is None:
+                ev, fresh = replace(ev, id=fresh), fresh + 1
+            # an id taken by another event is refused: a later undo step naming it would edit the wrong event
+            elif con.execute("SELECT 1 FROM events WHERE id = ?", (ev.id,)).fetchone():
+                raise InputError(f"proposal {ev.onset}-{ev.offset}: event id {ev.id} is taken by another event")
+            ev = self._insert_event(con, ev, now)
+            out.append(ev)
+        return out
+
+    def _select_events(self, con: sqlite3.Connection, where: str, args: Sequence[Any]) -> list[Event]:
+        rows = con.execute(f"SELECT {', '.join(self._EVENT_COLS)} FROM events WHERE {where}"
+                           " ORDER BY video_id, onset, id", args).fetchall()
+        return [Event(**dict(zip(self._EVENT_COLS, r, strict=True))) for r in rows]
+
+    def _get_event(self, con: sqlite3.Connection, event_id: int) -> Event | None:
+        evs = self._select_events(con, "id = ?", (event_id,))
+        return evs[0] if evs else None
+
+    def event(self, event_id: int) -> Event | None:
+        with self._lock:
+            return self._get_event(self._con, event_id)
+
+    def events(self, video_id: int | None = None, status: str | None = None,
+               coder: str | None = None) -> list[Event]:
+        where, args = ["1"], []
+        for col, val in (("video_id", video_id), ("status", status), ("coder", coder)):
+            if val is not None:
+                where.append(f"{col} = ?")
+                args.append(val)
+        with self._lock:
+            return self._select_events(self._con, " AND ".join(where), args)
+
+    def event_history(self, event_id: int | None = None) -> list[dict[str, Any]]:
+        sql = "SELECT id, event_id, time, action, coder, before, after FROM event_history"
+        args: tuple[Any, ...] = ()
+        if event_id is not None:
+            sql += " WHERE event_id = ?"
+            args = (event_id,)
+        out = []
+        for r in self._query(sql + " ORDER BY id", args):
+            out.append({"id": r[0], "event_id": r[1], "time": r[2], "action": r[3], "coder": r[4],
+                        "before": json.loads(r[5]) if r[5] else None, "after": json.loads(r[6]) if r[6] else None})
+        return out
+
+
+def _stored_id(ev: Event) -> int:
+    """The id of an event read from the database (always set there)."""
+    if ev.id is None:
+        raise RuntimeError(f"event read from the project has no id: {ev}")
+    return ev.id

@@ -1,0 +1,119 @@
+"""The project's settings (a key and a JSON value) and its coders, with the per-video settings (each key a prefix
+and a video's id) that go with a video. Project has these methods through SettingTables."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import time
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from merstudio.errors import InputError
+from merstudio.project.base import StoreBase
+
+
+class SettingTables(StoreBase):
+    def get_setting(self, key: str, default: Any = None) -> Any:
+        rows = self._query("SELECT value FROM settings WHERE key = ?", (key,))
+        return json.loads(rows[0][0]) if rows else default
+
+    def set_setting(self, key: str, value: Any) -> None:
+        with self._tx() as con:
+            con.execute("INSERT OR REPLACE INTO settings VALUES (?, ?)", (key, json.dumps(value)))
+
+    def delete_setting(self, key: str) -> None:
+        with self._tx() as con:
+            con.execute("DELETE FROM settings WHERE key = ?", (key,))
+
+    def set_settings(self, values: Mapping[str, Any]) -> None:
+        """Several settings in one transaction (all written, or none)."""
+        with self._tx() as con:
+            for key, value in values.items():
+                con.execute("INSERT OR REPLACE INTO settings VALUES (?, ?)", (key, json.dumps(value)))
+
+    def add_coder(self, name: str) -> None:
+        name = name.strip()
+        if not name:
+            raise InputError("coder: the name is empty")
+        with self._tx() as con:
+            con.execute("INSERT OR IGNORE INTO coders VALUES (?, ?)", (name, time.time()))
+
+    def coders(self) -> list[str]:
+        return [r[0] for r in self._query("SELECT name FROM coders ORDER BY created, name")]
+
+    # A coder who coded a video and found nothing leaves no event there; an import of a file of theirs (even one
+    # with no events) records them in the per-video setting ``coded:<video id>`` (a sorted list of names), so the
+    # agreement report can count their silence as a judgement (merstudio.agreement).
+    def coded_by(self, video_id: int) -> list[str]:
+        """The coders recorded as having coded the video (see above), sorted."""
+        return sorted(str(c) for c in self.get_setting(coded_key(video_id)) or [])
+
+    def coded(self) -> dict[int, list[str]]:
+        """{video id: :meth:`coded_by`} of every video with a record."""
+        out: dict[int, list[str]] = {}
+        for key, value in self._query("SELECT key, value FROM settings WHERE key LIKE 'coded:%'"):
+            try:
+                vid = int(key.split(":", 1)[1])
+            except ValueError:
+                continue
+            out[vid] = sorted(str(c) for c in json.loads(value) or [])
+        return out
+
+    def mark_coded(self, video_id: int, coders: Iterable[str]) -> None:
+        """Record that ``coders`` coded the video (kept with those recorded before)."""
+        with self._tx() as con:
+            self._mark_coded(con, {video_id: coders})
+
+    @staticmethod
+    def _mark_coded(con: sqlite3.Connection, coded: Mapping[int, Iterable[str]], keep: bool = True) -> None:
+        """Add ``coded``'s coders to the videos' records (``keep=False``: take them off: an undone import)."""
+        for vid, names in coded.items():
+            change = {c.strip() for c in names if c.strip()}
+            if not change:
+                continue
+            key = coded_key(vid)
+            row = con.execute("SELECT value FROM settings WHERE key = ?", (key,)).fetchone()
+            have = set(json.loads(row[0]) or []) if row else set()
+            now = have | change if keep else have - change
+            if now == have:
+                continue
+            if now:
+                con.execute("INSERT OR REPLACE INTO settings VALUES (?, ?)", (key, json.dumps(sorted(now))))
+            else:
+                con.execute("DELETE FROM settings WHERE key = ?", (key,))
+
+
+def _put_settings(con: sqlite3.Connection, values: Mapping[str, Any]) -> None:
+    """Write settings inside the caller's transaction; None removes the key (what undo restores to a setting that
+    was not there)."""
+    for key, value in values.items():
+        if value is None:
+            con.execute("DELETE FROM settings WHERE key = ?", (key,))
+        else:
+            con.execute("INSERT OR REPLACE INTO settings VALUES (?, ?)", (key, json.dumps(value)))
+
+
+# The project settings that belong to one video: each key is one of these prefixes followed by the video's id.
+# Project.remove_video removes them all (a video added later may get the id). A new per-video setting's prefix goes
+# here; tests/project/test_video_settings.py finds the per-video keys merstudio's sources build and checks that
+# each is listed.
+VIDEO_SETTING_PREFIXES = (
+    "coded:",            # the coders recorded as having coded it (coded_key, below)
+    "subject:",          # who is in it (merstudio.project.subjects.subject_key)
+    "neutral.video.",    # its neutral baselines (merstudio.features.neutral.setting_key)
+    "elan_media/",       # an imported .eaf's media offset and linked media (merstudio.interchange.elan_media_key)
+    "analysis_turn/",    # the turn chosen for its analysis (merstudio.gui.analysis_control)
+    "analysis_turned/",  # an automatic run's turn, kept by projects before 2026-12-03 (the same)
+    "view_place/",       # its play head and timeline zoom as the coder left them (merstudio.gui.places.place_key)
+)
+
+
+def video_setting_keys(video_id: int) -> list[str]:
+    """The keys of every per-video setting (VIDEO_SETTING_PREFIXES) of a video."""
+    return [f"{prefix}{int(video_id)}" for prefix in VIDEO_SETTING_PREFIXES]
+
+
+def coded_key(video_id: int) -> str:
+    """The project setting that lists the coders recorded as having coded a video (:meth:`Project.coded_by`)."""
+    return f"coded:{int(video_id)}"

@@ -1,0 +1,188 @@
+"""The project's videos: where each file is (stored path, path relative to the project, content hash, so that a
+moved or renamed video is found again) and its metadata. Project has these methods through VideoTables."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import time
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Any
+
+from merstudio.errors import InputError
+from merstudio.io import VIDEO_EXTENSIONS
+from merstudio.project.base import StoreBase, inserted_id
+from merstudio.project.settings import video_setting_keys
+
+MIB = 1 << 20
+VIDEO_SUFFIXES = VIDEO_EXTENSIONS  # one home: merstudio.io
+
+
+@dataclass(frozen=True)
+class Video:
+    id: int
+    path: str
+    hash: str
+    size: int
+    fps: float
+    frame_count: int
+    width: int
+    height: int
+    relpath: str | None = None
+
+    @property
+    def name(self) -> str:
+        return Path(self.path).name
+
+
+def content_hash(path: str | os.PathLike[str]) -> tuple[str, int]:
+    """sha256 over the size plus the first and last MiB: cheap on hour-long files, and enough to recognise a
+    video that was moved or renamed. Returns (hex digest, size)."""
+    p = Path(path)
+    try:
+        size = p.stat().st_size
+        h = hashlib.sha256(str(size).encode())
+        with p.open("rb") as f:
+            h.update(f.read(MIB))
+            if size > MIB:
+                f.seek(max(MIB, size - MIB))
+                h.update(f.read(MIB))
+    except OSError as exc:
+        raise InputError(f"{p}: cannot read ({exc.strerror or exc})") from None
+    return h.hexdigest(), size
+
+
+class VideoTables(StoreBase):
+    def add_video(self, path: str | os.PathLike[str], fps: float, frame_count: int, width: int,
+                  height: int) -> Video:
+        """Register a video (metadata from its FrameSource). Adding the same file twice returns the first record."""
+        p = Path(path).resolve()
+        digest, size = content_hash(p) if p.is_file() else (_folder_hash(p), 0)
+        for v in self.videos():
+            if v.hash == digest and v.size == size:
+                return v
+        rel = _relpath(p, self.path.parent)
+        with self._tx() as con:
+            cur = con.execute(
+                "INSERT INTO videos (path, relpath, hash, size, fps, frame_count, width, height, added)"
+                " VALUES (?,?,?,?,?,?,?,?,?)",
+                (str(p), rel, digest, size, float(fps), int(frame_count), int(width), int(height), time.time()))
+            vid = inserted_id(cur)
+        return self.video(vid)
+
+    def add_source(self, source: Any) -> Video:
+        """Register a merstudio.io FrameSource."""
+        w, h = source.size
+        return self.add_video(source.path, source.fps, source.frame_count, w, h)
+
+    def videos(self) -> list[Video]:
+        rows = self._query("SELECT id, path, hash, size, fps, frame_count, width, height, relpath FROM videos"
+                           " ORDER BY id")
+        return [Video(*r) for r in rows]
+
+    def video(self, video_id: int) -> Video:
+        for v in self.videos():
+            if v.id == video_id:
+                return v
+        raise KeyError(f"no video {video_id} in {self.path}")
+
+    def remove_video(self, video_id: int) -> None:
+        """Remove the video and, in the same transaction, its per-video settings (VIDEO_SETTING_PREFIXES): a video
+        added later may get its id, and must not inherit them."""
+        with self._tx() as con:
+            con.execute("DELETE FROM videos WHERE id = ?", (video_id,))
+            con.executemany("DELETE FROM settings WHERE key = ?", [(k,) for k in video_setting_keys(video_id)])
+
+    def locate_video(self, video_id: int, search_dirs: Iterable[str | os.PathLike[str]] = ()) -> Path | None:
+        """Where the video is now: its stored path if the content still matches, else a file with the same
+        content hash next to the project, at its path relative to the project, or in ``search_dirs``.
+        A hit elsewhere is remembered (the path is updated; not in a read-only project). None when it cannot be
+        found."""
+        v = self.video(video_id)
+        candidates: list[Path] = [Path(v.path)]
+        if v.relpath:
+            candidates.append(self.path.parent / v.relpath)
+        dirs = list(dict.fromkeys([self.path.parent, Path(v.path).parent, *map(Path, search_dirs),
+                                   *self.search_dirs]))
+        candidates += [d / v.name for d in dirs]
+        for c in candidates:
+            if self.matches(c, v):
+                if c.resolve() != Path(v.path) and not self.read_only:
+                    self.relocate(video_id, c)
+                return c.resolve()
+        for d in dirs:  # renamed as well as moved: compare every same-size file
+            if not d.is_dir():
+                continue
+            for c in sorted(d.iterdir()):
+                if c.suffix.lower() in VIDEO_SUFFIXES and self.matches(c, v):
+                    if not self.read_only:
+                        self.relocate(video_id, c)
+                    return c.resolve()
+        return None
+
+    def locate_missing(self, folder: str | os.PathLike[str], exclude: Iterable[int] = ()) -> tuple[list[int], list[int]]:
+        """The user found a video in ``folder``: look there (by name, then by content, as :meth:`locate_video`)
+        for the project's other videos that are not where the project says (those in ``exclude`` aside: the one
+        just found), remembering the folder for the rest of the session (``search_dirs``). Returns (ids found,
+        ids still missing)."""
+        where = Path(folder).resolve()
+        self.search_dirs = [d for d in self.search_dirs if d != where] + [where]  # the last one found in: last
+        skip = set(exclude)
+        found: list[int] = []
+        missing: list[int] = []
+        for v in self.videos():
+            if v.id in skip or self.matches(Path(v.path), v):
+                continue
+            (found if self.locate_video(v.id) is not None else missing).append(v.id)
+        return found, missing
+
+    def missing_reason(self, video_id: int) -> str:
+        """Why locate_video found nothing, in a few words: the file at the stored path is another one now (edited,
+        re-encoded, replaced), or nothing is there."""
+        v = self.video(video_id)
+        if Path(v.path).is_file():
+            return "the file there is not the video that was added (its content changed: edited, re-encoded or replaced)"
+        return "video not found (moved or deleted)"
+
+    @staticmethod
+    def matches(c: Path, v: Video) -> bool:
+        """Whether the file or frame folder ``c`` holds the video ``v`` was added as (its content hash)."""
+        try:
+            if c.is_dir():
+                return v.size == 0 and _folder_hash(c) == v.hash
+            return c.is_file() and c.stat().st_size == v.size and content_hash(c)[0] == v.hash
+        except (OSError, InputError):
+            return False
+
+    def relocate(self, video_id: int, new_path: str | os.PathLike[str], check_hash: bool = True) -> Video:
+        """Point a video record at a new path (the user found it). Refuses a file with other content. A read-only
+        project stores nothing and returns the record with the new path."""
+        p = Path(new_path).resolve()
+        v = self.video(video_id)
+        if check_hash and not self.matches(p, v):
+            raise InputError(f"{p}: not the same video as {v.name} (content differs)")
+        if self.read_only:
+            return replace(v, path=str(p), relpath=_relpath(p, self.path.parent))
+        with self._tx() as con:
+            con.execute("UPDATE videos SET path = ?, relpath = ? WHERE id = ?",
+                        (str(p), _relpath(p, self.path.parent), video_id))
+        return self.video(video_id)
+
+
+def _relpath(p: Path, base: Path) -> str | None:
+    try:
+        return os.path.relpath(p, base.resolve())
+    except ValueError:  # other drive on Windows
+        return None
+
+
+def _folder_hash(p: Path) -> str:
+    """Image-sequence folders: hash of the sorted file names and sizes."""
+    h = hashlib.sha256(b"folder")
+    if p.is_dir():
+        for c in sorted(p.iterdir()):
+            if c.is_file():
+                h.update(f"{c.name}:{c.stat().st_size};".encode())
+    return h.hexdigest()

@@ -34,8 +34,9 @@ class OverlayTables(StoreBase):
                      meta: Mapping[str, Any] | None = None) -> Overlay:
         """Store a per-frame table under ``name`` for a video, replacing one of the same name (one transaction).
         ``frame`` is required, ``face_id`` defaults to 0; every other column must be numeric (stored as float32,
-        integer columns read back as integers). Use it for tables that are not our analysis: an imported OpenFace
-        CSV, the predictions of the model used before a fine-tuning."""
+        integer columns read back as integers, or as floats with NaN where one had unknown cells). Use it for
+        tables that are not our analysis: an imported OpenFace CSV, the predictions of the model used before a
+        fine-tuning."""
         name = name.strip()
         if not name:
             raise InputError("overlay: the name is empty")
@@ -82,8 +83,9 @@ class OverlayTables(StoreBase):
         vals = np.frombuffer(rows[0][4], dtype=np.float32).reshape(n, len(cols))
         df = pd.DataFrame({"frame": keys[:, 0].copy(), "face_id": keys[:, 1].copy()})
         extra = pd.DataFrame(vals.astype(np.float64), columns=cols)
-        for c in ints:
-            extra[c] = extra[c].fillna(0).astype(np.int64)
+        for c in ints:  # unknown cells (an empty AUxx_c) stay NaN, as pandas reads them from a CSV: never 0
+            if not extra[c].isna().any():
+                extra[c] = extra[c].astype(np.int64)
         out = pd.concat([df, extra], axis=1)
         return out.sort_values(["frame", "face_id"], kind="stable").reset_index(drop=True)
 

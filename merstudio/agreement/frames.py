@@ -91,7 +91,8 @@ def events_from_frames(df: pd.DataFrame, video_id: int, coder: str = "frames", m
                        max_gap: int = 0) -> list[Event]:
     """Read a per-frame table as a coder: each run of frames where at least one ``AUxx_c`` is 1 (gaps of up to
     ``max_gap`` frames bridged), at least ``min_frames`` long, becomes an event on its face track. Apex: the frame
-    with the largest summed intensity of the run's AUs; AUs: those present in at least half of the run's frames;
+    with the largest summed intensity of the run's AUs; AUs: those present in at least half of the run's frames
+    where they are known (an AU covered for part of the run counts over the rest);
     emotion: the class with the highest mean ``p_<class>`` when the table has model probabilities.
     Events carry ``source="model"`` and ``status="proposal"``."""
     d = _tracked(df)
@@ -116,8 +117,12 @@ def events_from_frames(df: pd.DataFrame, video_id: int, coder: str = "frames", m
             if offset - onset + 1 < min_frames:
                 continue
             run = g[(g["frame"] >= onset) & (g["frame"] <= offset)]
-            run_on = np.column_stack([run[pres[a]].fillna(0).to_numpy(float) > 0 for a in sorted(pres)])
-            aus = [a for a, share in zip(sorted(pres), run_on.mean(axis=0), strict=True) if share >= 0.5]
+            vals = np.column_stack([pd.to_numeric(run[pres[a]], errors="coerce").to_numpy(float)
+                                    for a in sorted(pres)])
+            run_on = np.nan_to_num(vals) > 0
+            known = (~np.isnan(vals)).sum(axis=0)  # a share of the frames it was seen on: covered is not absent
+            share = run_on.sum(axis=0) / np.maximum(known, 1)
+            aus = [a for a, sh, k in zip(sorted(pres), share, known, strict=True) if k and sh >= 0.5]
             if not aus:  # no AU held for half the run: keep the most frequent one
                 aus = [sorted(pres)[int(run_on.sum(axis=0).argmax())]]
             cols = [inten[a] for a in aus if a in inten]

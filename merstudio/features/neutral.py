@@ -552,6 +552,10 @@ def apply_baselines(df: pd.DataFrame, baselines: Sequence[NeutralBaseline],
                 out.loc[idx, pc] = pd.array(p, dtype="Int8")
                 if len(p):
                     state[(b.face_id, pc)] = bool(p[-1] == 1)  # off after an unknown frame (NaN)
+    if baselines:  # every presence alike, those left absolute too: a CSV read back has them as floats (1.0, NaN)
+        for pc in [c for c in out.columns if str(c).startswith("AU") and str(c).endswith("_c")]:
+            if out[pc].dtype != "Int8":
+                out[pc] = pd.to_numeric(out[pc], errors="coerce").astype("Int8")
     return out
 
 

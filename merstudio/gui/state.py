@@ -137,7 +137,7 @@ class CurveBuffer:
             for k, v in r.items():
                 if _is_curve(k) and isinstance(v, numbers.Real) and not isinstance(v, bool):
                     self._array(face, k)[i] = v
-                elif (v is None or v == "") and _is_curve(k):  # an unknown AUxx_c: NaN, not the old value
+                elif _is_curve(k) and (v is None or (isinstance(v, str) and v == "")):  # unknown AUxx_c: NaN
                     self._array(face, k)[i] = np.nan
         self.version += 1
 

@@ -297,7 +297,7 @@ class RunSplit:
 def run_split(project: Any, items: Sequence[Item], by: str, fraction: float, *, seed: int = 0, fresh: bool = False,
               min_train: int = MIN_TRAIN_PER_CLASS, avoid: set[int] | frozenset[int] = frozenset(),
               names: dict[str, str] | None = None, where: str = "project",
-              say: Callable[..., Any] = print) -> RunSplit:
+              say: Callable[..., Any] = lambda *_a, **_k: None) -> RunSplit:
     """The split a run holds out: the project's locked split for `by` (locked_split: every run scores on the same
     groups, whatever its seed, so their scores compare like with like), else a new draw (`fresh`, the first run, or
     another grouping). `avoid`: the events the parent model trained on; `names` (group_names) names the groups."""

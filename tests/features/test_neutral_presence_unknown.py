@@ -45,3 +45,16 @@ def test_a_table_read_from_csv_with_empty_presences_and_chunks_carry_the_state()
     second = apply_baselines(df.iloc[4:], [b], state)
     assert second["AU12_c"].isna().tolist() == [True, False, False, False]
     assert second["AU12_c"].iloc[1] == 1
+
+
+def test_a_presence_left_absolute_is_written_as_integers_too():
+    # AU04 has no neutral level (only AU12 is baselined): read from a CSV its presence is a float column, which
+    # the relative table wrote as 1.0 / 0.0 beside AU12_c's 1 / 0.
+    df = _table()
+    df["AU04_r"] = [np.nan, np.nan, 0.0, 0.0, 2.0, 2.0, 0.0, 0.0]
+    df["AU04_c"] = pd.array([None, None, 0, 0, 1, 1, 0, 0], dtype="Int8")
+    df = pd.read_csv(io.StringIO(df.to_csv(index=False)))
+    rel = apply_baselines(df, [NeutralBaseline(0, 0, 0, {"AU12_r": 0.5}, 1, False)])
+    text = io.StringIO()
+    rel[["frame", "AU04_c"]].to_csv(text, index=False)
+    assert [line.split(",")[1] for line in text.getvalue().splitlines()[1:]] == ["", "", "0", "0", "1", "1", "0", "0"]

@@ -1,5 +1,5 @@
 """What a new user reads first (issue 14, item 13): after the set-up, the README says how to run `merstudio` (it is
-in .venv, not on the PATH), how much disk the set-up takes, and names menus that exist."""
+in .venv, not on the PATH), how much disk the set-up takes (the menus it names: tests/gui/test_readme_menu_paths.py)."""
 
 from __future__ import annotations
 
@@ -30,29 +30,3 @@ def test_readme_says_how_to_run_merstudio_after_the_setup() -> None:
 
 def test_readme_says_how_much_disk_the_setup_needs() -> None:
     assert re.search(r"\b2\.6 GB\b", _first_contact())
-
-
-def _menus() -> set[str]:
-    """'Menu > Entry' for every menu entry and submenu in the main window, without & and the trailing …."""
-    src = (ROOT / "merstudio" / "gui" / "main_window.py").read_text(encoding="utf-8")
-    clean = lambda t: t.replace("&", "").rstrip("…").strip()  # noqa: E731
-    titles = {var: clean(title) for var, title in re.findall(r'(\w+) = mb\.addMenu\("([^"]+)"\)', src)}
-    found = set()
-    for var, label in re.findall(r'self\._action\((\w+), f?"([^"]+)"', src):
-        if var in titles:
-            found.add(f"{titles[var]} > {clean(label)}")
-    for var, label in re.findall(r'(\w+)\.addMenu\("([^"]+)"\)', src):
-        if var in titles:
-            found.add(f"{titles[var]} > {clean(label)}")
-    assert "File > Open video" in found, sorted(found)  # the parse itself works
-    return found
-
-
-def test_menu_paths_in_the_readme_exist() -> None:
-    menus = _menus()
-    tops = {m.split(" > ")[0] for m in menus}
-    named = re.findall(r"\b(" + "|".join(map(re.escape, tops)) + r") > ([A-Za-z][\w ]*?)(?=…|\s*[(),;.]|\s*$)",
-                       README, re.M)
-    assert named, "the README names no menu path"
-    for top, entry in named:
-        assert f"{top} > {entry.strip()}" in menus, f"README says {top} > {entry}; menus: {sorted(menus)}"

@@ -816,16 +816,26 @@ def _set_aside_partial(paths: OutputPaths) -> int | None:
     return rows
 
 
+def _cell(v: Any, nan: str = "") -> Any:
+    """A value as our CSVs write it: an unknown number (NaN, or the text "nan" of rows read back from a CSV) is
+    `nan`, by default an empty cell, as an unknown AUxx_c is; never the text "nan" in a result (a spreadsheet shows
+    it as text; R's read.csv makes the whole column text; OpenFace never writes it). pandas reads both as NaN, so
+    tables written before with "nan" read the same."""
+    return nan if v != v or v == "nan" else v  # NaN alone is not itself (a float, a numpy float)
+
+
 class _RowWriter:
     """Per-frame rows into the partial CSV, in whole lines: rows are buffered and written (one write of whole
-    lines) at least every FLUSH_SECONDS and at the end. A failed write (a full disk) cuts the file back to its last
-    whole row and raises a one-line OutputError; `rows` counts the rows in the file."""
+    lines) at least every FLUSH_SECONDS and at the end; an unknown value (NaN) is an empty cell (`_cell`), or the
+    text `nan_text` (a segment's rows, which the merge reads back: "nan" keeps a NaN apart from a cell left empty,
+    a null in a Parquet result). A failed write (a full disk) cuts the file back to its last whole row and raises a
+    one-line OutputError; `rows` counts the rows in the file."""
 
-    def __init__(self, path: Path, columns: list[str]) -> None:
+    def __init__(self, path: Path, columns: list[str], nan_text: str = "") -> None:
         self.path, self.rows, self.failed = path, 0, False
         self._buf = io.StringIO()
-        self._csv = csv.DictWriter(self._buf, fieldnames=columns, restval="", extrasaction="ignore",
-                                   lineterminator="\n")
+        self._columns, self._nan = columns, nan_text
+        self._csv = csv.writer(self._buf, lineterminator="\n")
         self._pending = 0
         self._size = 0
         try:
@@ -840,8 +850,8 @@ class _RowWriter:
 
     def write_all(self, rows: Iterable[dict]) -> None:
         last = time.monotonic()
-        for row in rows:
-            self._csv.writerow(row)
+        for row in rows:  # the columns' cells in order (others ignored, missing ones empty)
+            self._csv.writerow([_cell(row.get(c, ""), self._nan) for c in self._columns])
             self._pending += 1
             now = time.monotonic()
             if now - last >= FLUSH_SECONDS:
@@ -917,7 +927,7 @@ def _write_spots_to(path: Path, spots: list[SpotRow], labels: list[Suggestion | 
         for s, lab in zip(spots, labels, strict=True):
             extra = ("", "", "") if lab is None else (lab.aus, lab.emotion,
                                                       "" if lab.confidence is None else lab.confidence)
-            w.writerow([*(getattr(s, c) for c in SPOT_COLUMNS), *extra])
+            w.writerow([*(_cell(getattr(s, c)) for c in SPOT_COLUMNS), *map(_cell, extra)])
 
 
 def _write_meta(result: AnalysisOutput, settings: AnalysisSettings, vfr: bool, path: Path,

@@ -641,16 +641,19 @@ HELD_MIN_S = 10.0
 
 def held_aus(signals: dict[int, _TrackSignals], n: int, fps: float) -> dict[int, list[int]]:
     """Per face track seen for at least HELD_MIN_S, the AUs marked present (intensity >= PRESENCE_ON) in at least
-    HELD_SHARE of its frames."""
+    HELD_SHARE of the frames where the AU is known, when those are HELD_MIN_S or more: a hand over the brows for a
+    while does not hide a brow lowerer held all along, and an AU known on a few frames says nothing of a rest."""
     out: dict[int, list[int]] = {}
+    least = HELD_MIN_S * max(fps, 1.0)
     for fid in sorted(signals):
         f = np.frombuffer(signals[fid].frames, dtype=np.int32)
-        if len(f) < HELD_MIN_S * max(fps, 1.0):
+        if len(f) < least:
             continue
         table = signals[fid].table(n)[np.unique(f[f < n]), _AU0:_AU0 + len(AUS)]
+        known = np.isfinite(table).sum(axis=0)  # unknown (NaN: covered, lids shut) is neither present nor absent
         with np.errstate(invalid="ignore"):
-            share = (table >= PRESENCE_ON).mean(axis=0)  # unknown (NaN) counts as not present
-        held = [au for au, s in zip(AUS, share, strict=True) if s >= HELD_SHARE]
+            present = (table >= PRESENCE_ON).sum(axis=0)
+        held = [au for au, k, p in zip(AUS, known, present, strict=True) if k >= least and p / k >= HELD_SHARE]
         if held:
             out[fid] = held
     return out

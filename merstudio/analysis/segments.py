@@ -163,7 +163,8 @@ def analyze_segment(input_path: str | Path, start: int, stop: int, settings: Ana
             analysis = Analysis(source, settings, span=(int(start), stop), warmup=w, keep_boxes=w)
             columns = analysis.columns()
             stamps = array("d")
-            writer = _RowWriter(path, columns)
+            # "nan", not an empty cell: the merge reads it back as NaN, so a Parquet result stores NaN as unsplit
+            writer = _RowWriter(path, columns, nan_text="nan")
 
             def rows() -> Iterator[dict]:
                 it = analysis.rows(progress=progress, cancel=cancel)

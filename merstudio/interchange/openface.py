@@ -5,9 +5,12 @@ OpenFace 2 (FeatureExtraction / FaceLandmarkVidMulti) writes a header with a spa
 convention (see DEVELOPERS.md) is 0-based ``frame`` as the key, ``face_id`` (-1 and ``success = 0`` for a frame
 without a face), ``timestamp`` in seconds, and ``AUxx_r`` (0-5) / ``AUxx_c`` (0/1) columns, so the table lines up
 frame by frame with our own analysis. Failed frames keep their row; their AU intensities become NaN (a gap in the
-curve, not a 0 that looks like a measured neutral face). Files in the same format that number frames from 0
-(merstudio's own per-frame CSV, tools that imitate OpenFace) are told apart by a frame 0 or by their timestamps
-(OpenFace puts frame 1 at 0 s), so neither is read one frame off; a caller can also say which it is.
+curve, not a 0 that looks like a measured neutral face), their presences 0 as OpenFace writes them. An empty
+``AUxx_c`` on a frame with a face (merstudio's own CSV where the intensity is unknown: a covered region, lids shut)
+stays unknown (NaN), never 0 (absent): the column is then float, as pandas reads it. Files in the same format that
+number frames from 0 (merstudio's own per-frame CSV, tools that imitate OpenFace) are told apart by a frame 0 or by
+their timestamps (OpenFace puts frame 1 at 0 s), so neither is read one frame off; a caller can also say which it
+is.
 
 ``write_openface`` is the way back: our per-frame table as OpenFace 2.2's FeatureExtraction writes it (its column
 order, ``", "`` between fields so pandas reads the names with their leading space, ``' AU12_r'``, frames from 1,
@@ -66,6 +69,14 @@ def looks_openface(path: str | os.PathLike[str], aus: bool = False) -> bool:
     if "frame" not in head or "success" not in head:
         return False
     return any(_AU_COL.match(h) for h in head) or (not aus and "timestamp" in head)
+
+
+def presence_values(v: np.ndarray) -> np.ndarray:
+    """Presences (0 / 1, NaN unknown) as pandas reads a CSV column of them and Project.load_frames returns them:
+    integers when every one is known, else floats with NaN (unknown, never 0: absent). Not a nullable integer: a
+    project's overlay stores integer columns with their unknowns as 0."""
+    v = np.asarray(v, dtype=np.float64)
+    return v if np.isnan(v).any() else v.astype(np.int64)
 
 
 def _au_parts(col: str) -> tuple[int, str]:
@@ -209,8 +220,8 @@ def read_openface(path: str | os.PathLike[str], fps: float | None = None, frame_
         v = df[c].to_numpy(dtype=np.float64)
         if kind == "r":
             cols[name] = np.where(success == 1, v, np.nan)
-        else:
-            cols[name] = np.where(success == 1, np.nan_to_num(v), 0).astype(np.int64)
+        else:  # 0 on a frame without a face, as OpenFace writes it; an empty cell stays unknown, not 0 (absent)
+            cols[name] = presence_values(np.where(success == 1, v, 0))
     if keep_other:
         for c in df.columns:
             if c not in keep and c not in au_cols:

@@ -4,10 +4,11 @@ py-feat's detector writes one row per face and frame: ``FaceRectX, FaceRectY, Fa
 FaceScore``, 68 landmarks ``x_0..y_67``, ``Pitch, Roll, Yaw``, AU columns named ``AU01 .. AU43`` without a suffix,
 the emotions ``anger, disgust, fear, happiness, sadness, surprise, neutral``, ``input`` (the file analysed) and
 ``frame`` (0-based, as ours). Its AU values are probabilities that the AU is present (0-1), not OpenFace's 0-5
-intensities, so they are kept as ``AUxx_p`` with the presence ``AUxx_c`` = p >= 0.5, and the emotions as class
-probabilities ``p_<emotion>``. py-feat does not track faces: where a frame has several, they are numbered from the
-left (a face that moves past another swaps ids), unless the file carries an ``identity`` column (``Person_3`` ->
-face 3). A row without a face (py-feat writes NaN) is ``face_id`` -1, ``success`` 0.
+intensities, so they are kept as ``AUxx_p`` with the presence ``AUxx_c`` = p >= 0.5 (unknown, NaN, where a face's
+p is missing, never 0: absent), and the emotions as class probabilities ``p_<emotion>``. py-feat does not track
+faces: where a frame has several, they are numbered from the left (a face that moves past another swaps ids),
+unless the file carries an ``identity`` column (``Person_3`` -> face 3). A row without a face (py-feat writes NaN)
+is ``face_id`` -1, ``success`` 0, its presences 0 (as OpenFace writes a frame without a face).
 
 ``write_pyfeat`` writes a per-frame table under py-feat's names (``AU01 .. AU43``, 0-1) for scripts written for
 py-feat; from our 0-5 intensities the values are ``AUxx_r / 5``: a rescaled intensity, not py-feat's model.
@@ -29,7 +30,7 @@ from merstudio.errors import InputError
 from merstudio.face.boxes import Box, box_iou
 from merstudio.features.blendshape_aus import MAX_INTENSITY
 from merstudio.interchange.common import name_list, quote
-from merstudio.interchange.openface import MAX_FRAME
+from merstudio.interchange.openface import MAX_FRAME, presence_values
 from merstudio.textfile import pandas_encoding, read_head
 
 _AU = re.compile(r"^AU(\d\d)$")
@@ -138,7 +139,8 @@ def read_pyfeat(path: str | os.PathLike[str], fps: float | None = None,
         if ((v < 0) | (v > 1)).any():
             out_of_range.append(c)
         out[f"AU{c[2:]}_p"] = v
-        out[f"AU{c[2:]}_c"] = (v >= PRESENT_P).astype(np.int64)
+        # a face whose probability is missing (NaN): the presence unknown, not 0 (absent); no face: 0, as OpenFace's
+        out[f"AU{c[2:]}_c"] = presence_values(np.where(found & v.isna(), np.nan, v >= PRESENT_P))
     for col in df.columns:
         e = EMOTION_ALIASES.get(col, col if col in EMOTIONS else None)
         if e is not None and f"p_{e}" not in out.columns:

@@ -40,10 +40,11 @@ def test_a_covered_mouth_writes_an_empty_presence_where_its_intensity_is_unknown
     out = analyze_file(patched_clip, tmp_path, "x")
     with open(out.paths.csv, newline="") as fh:
         rows = list(csv.DictReader(fh))
-    unknown = [int(r["frame"]) for r in rows if r["AU12_r"] == "nan"]
+    unknown = [int(r["frame"]) for r in rows if r["AU12_r"] == ""]  # an unknown intensity is empty too, not "nan"
     assert unknown == list(range(ON, OFF))
+    assert "nan" not in out.paths.csv.read_text()
     for r in rows:  # empty exactly where the intensity is unknown, 0/1 elsewhere
-        assert (r["AU12_c"] == "") == (r["AU12_r"] == "nan"), r["frame"]
+        assert (r["AU12_c"] == "") == (r["AU12_r"] == ""), r["frame"]
         assert r["AU12_c"] in ("", "0", "1")
         assert r["AU01_c"] in ("0", "1")  # the brows, in view, keep their presence
     df = read_table(out.paths.csv)  # read back: unknown (NaN), never 0

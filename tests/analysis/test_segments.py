@@ -103,6 +103,14 @@ def test_split_run_equals_unsplit_row_for_row(clip, unsplit, tmp_path):
     # the same segments into Parquet: the same table
     pq = merge_segments(results, tmp_path / "pq", "two", SETTINGS, fmt="parquet")
     pd.testing.assert_frame_equal(read_table(pq.paths.csv), read_table(unsplit.paths.csv), check_dtype=False)
+    # ... stored alike: an unknown float is NaN in both, never null in one (segment files spell it "nan")
+    import pyarrow.parquet as pq_io
+
+    whole = analyze_file(clip, tmp_path / "pq_whole", "two", SETTINGS, fmt="parquet")
+    nulls = [pq_io.read_table(f).to_pandas().isna().sum().to_dict() for f in (pq.paths.csv, whole.paths.csv)]
+    kinds = [{n: t.column(n).null_count for n in t.column_names}
+             for t in (pq_io.read_table(f) for f in (pq.paths.csv, whole.paths.csv))]
+    assert nulls[0] == nulls[1] and kinds[0] == kinds[1]
 
 
 def test_track_ids_follow_the_faces_across_seams():

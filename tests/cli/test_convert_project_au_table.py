@@ -18,8 +18,8 @@ from merstudio.project import export as ex
 
 
 def _rows(shift: float = 0.0, fps: float = 30.0) -> list[dict]:
-    """Pipeline-shaped rows: frames 0-5, two faces on frame 2, no face on frame 3, AU05 unknown on frame 1, and
-    columns OpenFace does not have (sides, motion)."""
+    """Pipeline-shaped rows: frames 0-5, two faces on frame 2, no face on frame 3, AU05 unknown on frame 1 (its
+    presence too), and columns OpenFace does not have (sides, motion)."""
     rows = []
     for f in range(6):
         for face in ((0, 1) if f == 2 else (-1,) if f == 3 else (0,)):
@@ -28,7 +28,7 @@ def _rows(shift: float = 0.0, fps: float = 30.0) -> list[dict]:
             rows.append({"frame": f, "face_id": face, "timestamp": f / fps, "confidence": 0.97 if found else 0.0,
                          "success": int(found), "pose_Rx": 0.0123 if found else np.nan, "pose_Ry": -0.2,
                          "pose_Rz": 0.05, "AU05_r": np.nan if f in (1, 3) else 0.5, "AU12_r": r12,
-                         "AU45_r": 1.0 if found else np.nan, "AU05_c": 0, "AU12_c": int(found and r12 >= 1.0),
+                         "AU45_r": 1.0 if found else np.nan, "AU05_c": None if f == 1 else 0, "AU12_c": int(found and r12 >= 1.0),
                          "AU45_c": int(found), "AU12_L": 0.1, "AU12_R": 0.2, "motion": 0.3})
     return rows
 

@@ -21,7 +21,8 @@ def run(capsys, *argv):
 
 def ours(path, fps=30.0):
     """A per-frame CSV as `merstudio analyze` writes it: frames from 0, two faces on frame 2, no face on frame 3,
-    AU05 unreliable (NaN) on frame 1, and columns OpenFace does not have (sides, motion, micro-motion)."""
+    AU05 unreliable (NaN) on frame 1, its presence unknown (empty) there, and columns OpenFace does not have (sides,
+    motion, micro-motion)."""
     rows = []
     for f in range(6):
         for face in ((0, 1) if f == 2 else (-1,) if f == 3 else (0,)):
@@ -30,7 +31,7 @@ def ours(path, fps=30.0):
             rows.append({"frame": f, "face_id": face, "timestamp": f / fps, "confidence": 0.97 if found else 0.0,
                          "success": int(found), "pose_Rx": 0.0123 if found else np.nan, "pose_Ry": -0.2,
                          "pose_Rz": 0.05, "AU05_r": np.nan if f in (1, 3) else 0.5, "AU12_r": r12,
-                         "AU45_r": 1.0 if found else np.nan, "AU05_c": 0, "AU12_c": int(found and r12 >= 1.0),
+                         "AU45_r": 1.0 if found else np.nan, "AU05_c": None if f == 1 else 0, "AU12_c": int(found and r12 >= 1.0),
                          "AU45_c": int(found), "AU12_L": 0.1, "AU12_R": 0.2, "motion": 0.3, "blink": 0,
                          "AU12_m": 0.01})
     pd.DataFrame(rows).to_csv(path, index=False)

@@ -348,7 +348,7 @@ def _convert_au_table(args: argparse.Namespace, kind: str) -> int:
     """A per-frame AU table to our per-frame CSV, or with ``--to openface`` / ``--to pyfeat`` back to those tools'
     layouts (from merstudio's own per-frame CSV, say)."""
     from merstudio.atomic import atomic_path
-    from merstudio.interchange.au_tables import read_au_table
+    from merstudio.interchange.au_tables import presences_as_ints, read_au_table
 
     to = args.to_fmt
     if (to is not None and to not in AU_TABLE_FORMATS) or args.output.suffix.lower() != ".csv":
@@ -361,7 +361,7 @@ def _convert_au_table(args: argparse.Namespace, kind: str) -> int:
     if to is not None:
         return _write_au_table(table, args.output, to)
     with atomic_path(args.output) as tmp:
-        table.frames.to_csv(tmp, index=False)  # full precision: frame times of long videos need every digit
+        presences_as_ints(table.frames).to_csv(tmp, index=False)  # full precision: frame times need every digit
     print(f"wrote {len(table.frames)} row(s), frames 0..{table.frame_count - 1}, to {args.output}; {table.note}")
     return 0
 

@@ -67,6 +67,8 @@ def test_the_unknown_survives_the_overlay_and_the_way_back_to_our_csv(tmp_path, 
     assert run(capsys, "convert", tmp_path / "clip.csv", tmp_path / "copy.csv")[0] == 0
     copy = pd.read_csv(tmp_path / "copy.csv")
     assert np.isnan(copy["AU12_c"].iloc[1]) and copy["AU12_c"].iloc[2] == 0
+    cells = [line.split(",")[-1] for line in (tmp_path / "copy.csv").read_text().splitlines()[1:]]
+    assert cells == ["1", "", "0", "0"]  # presences as integers, not 1.0 / 0.0 beside the empty cell
     assert copy["AU04_c"].tolist() == [1, 1, 0, 0]
 
 

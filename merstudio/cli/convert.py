@@ -172,6 +172,38 @@ def _show(preview: Any) -> None:
     print(preview.summary(), file=sys.stderr)
 
 
+def _accept(preview: Any, yes: bool) -> list:
+    """``preview.accept``; its refusal of an ELAN file's unknown tiers ends with the option that maps one (the
+    app's import asks in its Map ELAN tiers dialog instead, in its own words)."""
+    try:
+        return list(preview.accept(skip_bad=yes))
+    except InputError as exc:
+        tier = next((s.where for s in preview.skipped if str(s.reason).startswith("unknown tier")), None)
+        if tier is None:
+            raise
+        from merstudio.interchange.common import shorten
+        from merstudio.messages import MESSAGE_CHARS
+
+        hint = f"; map a tier to a coder with --tier {_tier_option(tier)}"
+        raise InputError(shorten(str(exc), MESSAGE_CHARS - len(hint) - 24) + hint) from None  # the hint shown whole
+
+
+def _tier_option(where: str) -> str:
+    """``--tier``'s value for the tier a skipped item names (``x.eaf: tier 'CHI'``), quoted for the shell:
+    ``'CHI=CODER[:aus|emotion|event]'`` (TIER where the name is cut short in the message)."""
+    import ast
+    import shlex
+
+    from merstudio.interchange.eaf import TIER_ROLES
+
+    try:
+        name = ast.literal_eval(where.rpartition(": tier ")[2])
+    except (ValueError, SyntaxError):
+        name = None
+    tier = name if isinstance(name, str) and name else "TIER"
+    return shlex.quote(f"{tier}=CODER[:{'|'.join(TIER_ROLES)}]")
+
+
 def _check_out(path: Path, overwrite: bool, project: Any = None) -> None:
     """Refuse an output that is a folder or exists without --overwrite; with ``project``, one that is the project
     itself (or its SQLite -wal/-shm/-journal) or one of its videos, or inside one of its frame folders, whatever
@@ -271,7 +303,7 @@ def run(args: argparse.Namespace) -> int:
                                  fps_override=args.force_fps, fmt=fmt, times=times, **_kwargs(args, fmt))
     _keep_status(preview, args.status)
     _show(preview)
-    events = preview.accept(skip_bad=args.yes)
+    events = _accept(preview, args.yes)
     fps = args.fps or media_fps or preview.fps
     video = args.media if args.media is not None else named
     video_fps, frames = _media_rate(video) if video is not None else (None, None)
@@ -292,6 +324,7 @@ def run(args: argparse.Namespace) -> int:
     # the video's length where it is here (a .boris needs it: BORIS's analyses drop events past a length of 0)
     media = ix.Media(path=media_path, fps=fps or 0.0, frame_count=frames, times=times,
                      time_origin=preview.time_origin,
+                     mime="" if args.media else preview.media_mime,  # the file's own media: its type as written
                      linked=preview.linked_media,  # ELAN's media offset and other linked media: written back
                      # the file's own relative URL, kept where the media is not here (another machine's folder) and
                      # the new file lies beside the old one: relative to another folder it would lead nowhere
@@ -414,7 +447,7 @@ def _import_au_table(project: Any, vid: int, args: argparse.Namespace, kind: str
         raise OutputError(f"{args.project}: video {vid} already has an overlay {name!r} "
                           "(use --overwrite to replace it)")
     table = read_au_table(args.import_file, kind, fps=video.fps, frame_count=video.frame_count,
-                          one_based=args.one_based, our_faces=project.face_boxes(vid))
+                          one_based=args.one_based, our_faces=project.face_boxes(vid), video_name=Path(video.path).name)
     warn_about(args.import_file, table.mismatches)
     project.save_overlay(vid, name, table.frames, kind=kind, meta=table.meta)
     print(f"imported {len(table.frames)} row(s), {len(table.au_columns)} AU column(s), of {args.import_file} as "
@@ -563,6 +596,7 @@ def _run_project(args: argparse.Namespace) -> int:
                                         times=times(), coder=args.coder, replace=args.replace, **_kwargs(args, fmt))
         _keep_status(preview, args.status)
         _show(preview)
+        _accept(preview, args.yes)  # refused here, in the CLI's words, before anything is written
         added = ix.commit_import(project, preview, skip_bad=args.yes)
         if ix.remember_elan_media(project, vid, preview):  # its media offset / linked media: ELAN gets them back
             kept = [f"media offset {preview.time_origin:+,} ms (TIME_ORIGIN)"] if preview.time_origin else []

@@ -9,10 +9,14 @@ import sys
 import warnings
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from merstudio import __version__
 from merstudio.errors import MerstudioError
 from merstudio.messages import one_line, warning_line  # the core's: the batch's workers print warnings so too
+
+if TYPE_CHECKING:
+    from merstudio.native_logs import Filter
 
 # Module names under merstudio.cli; each defines register(subparsers) and sets `func` on its parser.
 SUBCOMMANDS = ("analyze", "doctor", "bench", "demo", "gui", "train", "tune", "evaluate", "ablate", "datasets",
@@ -169,6 +173,7 @@ def entry() -> int:
     from merstudio.cli.stderr_filter import install
 
     filt = install()
+    _lines_in_order(filt)
     try:
         code = main()
     finally:
@@ -183,6 +188,27 @@ def entry() -> int:
     if "LOCAL_RANK" in os.environ and "torch.distributed" in sys.modules:
         _leave_distributed(code)
     return code
+
+
+def _lines_in_order(filt: Filter | None) -> None:
+    """stdout and stderr sharing a pipe or a terminal (``2>&1 | tail``) keep their order, a line at a time: stdout
+    goes out at each line end (a pipe buffers it whole, and its lines came after the notes that followed them), and
+    Python's own stderr straight to the real stderr, not through the filter's thread (`install`), which forwards
+    it a moment later, between the text of a stdout line and its line end: ``skipped 165note: ...``. What native
+    code writes to fd 2 (MediaPipe's chatter) still passes the filter."""
+    try:
+        sys.stdout.reconfigure(line_buffering=True)  # type: ignore[union-attr]
+    except (AttributeError, ValueError, OSError):
+        pass  # not a text file of ours (replaced by a caller): left as it is
+    if filt is None:
+        return
+    try:
+        err = sys.stderr
+        err.flush()
+        sys.stderr = open(os.dup(filt.real), "w", encoding=err.encoding, errors=err.errors,
+                          buffering=1)
+    except (AttributeError, ValueError, OSError):
+        pass  # stays on the filter: in order there, if not with stdout
 
 
 def _leave_distributed(code: int) -> None:

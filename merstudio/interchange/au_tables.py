@@ -51,15 +51,17 @@ def au_table_kind(path: str | os.PathLike[str], fmt: str | None = None) -> str |
 
 def read_au_table(path: str | os.PathLike[str], kind: str, fps: float | None = None,
                   frame_count: int | None = None, one_based: bool | None = None,
-                  our_faces: Iterable[tuple[int, int, Box]] | None = None, keep_other: bool = False) -> AUTable:
+                  our_faces: Iterable[tuple[int, int, Box]] | None = None, keep_other: bool = False,
+                  video_name: str | None = None) -> AUTable:
     """``our_faces``: (frame, face, box) of the video's analysis (``Project.face_boxes``), to give a py-feat
     table's faces our track ids (it numbers them from the left in each frame); OpenFace's ids are its own tracks.
-    ``keep_other``: an OpenFace-style table keeps its other columns too (pose, to write back)."""
+    ``keep_other``: an OpenFace-style table keeps its other columns too (pose, to write back). ``video_name``: the
+    video it is imported into, checked against a py-feat file's ``input`` (an OpenFace CSV names no video)."""
     if kind == "openface":
         of = read_openface(path, fps=fps, frame_count=frame_count, one_based=one_based, keep_other=keep_other)
         return AUTable(kind, of.path, of.frames, of.frame_count, of.mismatches, of.numbering_note,
                        {"path": str(of.path), "fps": of.fps, "mismatches": of.mismatches, "one_based": of.one_based})
-    pf = read_pyfeat(path, fps=fps, frame_count=frame_count)
+    pf = read_pyfeat(path, fps=fps, frame_count=frame_count, video_name=video_name)
     frames, notes = pf.frames, list(pf.notes)
     if our_faces is not None:
         frames, matched = match_faces(frames, our_faces)

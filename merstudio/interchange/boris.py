@@ -498,6 +498,8 @@ def read_boris_rows(p: Path, rows: Sequence[Sequence[Any]], fmt: str, fps: float
     au_reader = AUReader()
     events: list[Event] = []
     other_media = 0
+    durations = _durations(body, col)
+    late: dict[str, list[int]] = {}
     for rowno, r in body:
         where = f"{p.name}: row {rowno}"
         mname = file_name(cell_text(_value(r, col, "mediafilename")))
@@ -510,6 +512,11 @@ def read_boris_rows(p: Path, rows: Sequence[Sequence[Any]], fmt: str, fps: float
         ev = rows_read.event(r, where, frames, later, au_reader, video_id, source, notes, skipped)
         if ev is not None:
             events.append(ev)
+            if mname in durations and ev.onset >= clock.seconds_frame(durations[mname], "end"):
+                late.setdefault(mname, []).append(rowno)
+    for name, rownos in late.items():  # an import into the video skips them; a conversion says so too
+        notes.append(f"{len(rownos)} event(s) start past the end of {quote(name)} (its Media duration "
+                     f"{durations[name]:.3f} s): row(s) {name_list(rownos, 6)}")
     notes += au_reader.notes() + frames.index_unused
     if rows_read.not_aus:
         notes.append(f"modifiers that are not AUs kept in the events' notes: {name_list(rows_read.not_aus, 6)}")
@@ -596,6 +603,18 @@ def _rows_media(p: Path, body: Sequence[tuple[int, Sequence[Any]]], col: Mapping
         notes.append(f"the table's media file {quote(next(iter(media_names)))} is not {quote(video_name)}; "
                      "imported anyway")
     return media_names, in_turn
+
+
+def _durations(body: Sequence[tuple[int, Sequence[Any]]], col: Mapping[str, int]) -> dict[str, float]:
+    """{media file name: seconds} from the rows' ``Media duration (s)`` (BORIS 8's, ours), where a row gives one
+    file's (not "10.0;20.0", a player's several)."""
+    out: dict[str, float] = {}
+    for _, r in body:
+        x = _number(cell_text(_value(r, col, "mediadurations")))
+        name = file_name(cell_text(_value(r, col, "mediafilename")))
+        if x is not None and x > 0 and name:
+            out.setdefault(name, x)
+    return out
 
 
 def _table_media(body: Sequence[tuple[int, Sequence[Any]]], col: Mapping[str, int],

@@ -152,6 +152,9 @@ class Media:
     # the RELATIVE_MEDIA_URL an imported .eaf gave the video: written back where the video is not here (no relative
     # URL from this machine reaches it)
     relative: str = ""
+    # the MIME_TYPE an imported .eaf gave it (an audio file's audio/x-wav, or "unknown"): written back as it was;
+    # "" derives one from the file's extension
+    mime: str = ""
 
     @property
     def name(self) -> str:
@@ -354,6 +357,7 @@ class ImportPreview:
     time_origin: int = 0  # ELAN's media offset (ms) the file's times were shifted by: see Media.time_origin
     linked_media: tuple[LinkedMedia, ...] = ()  # the other media an ELAN file links beside the video
     media_relative: str = ""  # the RELATIVE_MEDIA_URL an ELAN file gives the video: see Media.relative
+    media_mime: str = ""  # the MIME_TYPE an ELAN file gives it: see Media.mime
 
     @property
     def coders(self) -> list[str]:

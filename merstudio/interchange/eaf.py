@@ -497,7 +497,7 @@ def read_eaf(path: str | os.PathLike[str] | EafDocument, fps: float | None = Non
     notes += au_reader.notes()
     return ImportPreview(path=p, format="ELAN eaf", events=events, skipped=skipped, notes=notes, fps=use_fps,
                          media=video.name, media_path=video.path, time_origin=video.origin,
-                         linked_media=tuple(video.linked), media_relative=video.relative)
+                         linked_media=tuple(video.linked), media_relative=video.relative, media_mime=video.mime)
 
 
 def _eaf_header(p: Path, root: ET.Element) -> ET.Element:
@@ -574,6 +574,7 @@ class _Video:
     name: str = ""  # the media file name
     path: str = ""  # where it lies (:func:`_media_location`)
     relative: str = ""  # its RELATIVE_MEDIA_URL
+    mime: str = ""  # its MIME_TYPE as written (audio/x-wav, unknown...)
     origin: int = 0  # its TIME_ORIGIN (ms)
     linked: list[LinkedMedia] = field(default_factory=list)  # the other descriptors, kept for writing again
 
@@ -601,6 +602,7 @@ def _eaf_video(p: Path, header: ET.Element, video_name: str | None, notes: list[
             video.path = _media_location(p, md.get("MEDIA_URL") or "", md.get("RELATIVE_MEDIA_URL") or "",
                                          bad_urls)
             video.relative = md.get("RELATIVE_MEDIA_URL") or ""
+            video.mime = md.get("MIME_TYPE") or ""
         video.origin = _time_origin(p, md)
         video.linked = [_linked(p, d, bad_urls) for d in descriptors if d is not md]
         _note_video(p, descriptors, video, named, video_name, notes)

@@ -17,7 +17,8 @@ from merstudio.interchange.common import file_name, foreign_path, quote
 
 _MIME = {".mp4": "video/mp4", ".m4v": "video/mp4", ".mov": "video/quicktime", ".avi": "video/x-msvideo",
          ".mkv": "video/x-matroska", ".webm": "video/webm", ".mpg": "video/mpeg", ".mpeg": "video/mpeg",
-         ".wmv": "video/x-ms-wmv", ".wav": "audio/x-wav"}
+         ".wmv": "video/x-ms-wmv", ".wav": "audio/x-wav", ".m4a": "audio/mp4", ".mp3": "audio/mpeg",
+         ".aif": "audio/x-aiff", ".aiff": "audio/x-aiff"}  # ELAN's own values (its MediaDescriptor), else IANA's
 
 
 def _media_url(path: Path | str) -> str:

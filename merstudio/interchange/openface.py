@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import os
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -265,14 +266,27 @@ def read_openface(path: str | os.PathLike[str], fps: float | None = None, frame_
         mismatches.append(f"frames read as numbered from 1 (OpenFace's convention): {numbering}")
     if frame_count is not None and n != frame_count:
         mismatches.append(f"the CSV covers {n} frame(s), the video has {frame_count}")
-    gaps = len(set(range(n)) - set(per_frame.index.tolist())) if n < 50_000_000 else 0
-    if gaps:
-        mismatches.append(f"{gaps} frame(s) have no row")
+    mismatches += frames_without_row(per_frame.index, n)
     if strict and mismatches:
         raise InputError(f"{p}: {mismatches[0]}" + (f" (and {len(mismatches) - 1} more)" if len(mismatches) > 1
                                                     else ""))
     return OpenFaceTable(path=p, frames=out, fps=est, frame_count=n, mismatches=mismatches, one_based=one_based,
                          numbering=numbering)
+
+
+def frames_without_row(frames: Iterable[int], n: int) -> list[str]:
+    """The mismatch line of a per-frame table (OpenFace's, py-feat's: one rule) where some of the frames 0 .. n-1
+    have no row, saying so where the rows come at a regular step (py-feat's ``skip_frames``); [] where none is
+    missing."""
+    if n >= 50_000_000:  # no table of a real video: not counted
+        return []
+    have = sorted({int(f) for f in frames if 0 <= f < n})
+    gaps = n - len(have)
+    if not gaps:
+        return []
+    steps = set(np.diff(have).tolist())
+    step = f" (a row every {steps.pop()} frames)" if len(steps) == 1 and min(steps) > 1 else ""
+    return [f"{gaps} frame(s) have no row{step}"]
 
 
 def openface_absent(frames: pd.DataFrame) -> list[str]:

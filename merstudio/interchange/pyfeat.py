@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -29,8 +29,9 @@ from merstudio.atomic import atomic_path
 from merstudio.errors import InputError
 from merstudio.face.boxes import Box, box_iou
 from merstudio.features.blendshape_aus import MAX_INTENSITY
-from merstudio.interchange.common import name_list, quote
-from merstudio.interchange.openface import MAX_FRAME, presence_values
+from merstudio.interchange.common import file_name, name_list, quote
+from merstudio.interchange.openface import MAX_FRAME, frames_without_row, presence_values
+from merstudio.io.frames import IMAGE_EXTENSIONS
 from merstudio.textfile import pandas_encoding, read_head
 
 _AU = re.compile(r"^AU(\d\d)$")
@@ -71,10 +72,12 @@ class PyFeatTable:
         return [c for c in self.frames.columns if c.startswith("AU") and c.endswith("_p")]
 
 
-def read_pyfeat(path: str | os.PathLike[str], fps: float | None = None,
-                frame_count: int | None = None) -> PyFeatTable:
+def read_pyfeat(path: str | os.PathLike[str], fps: float | None = None, frame_count: int | None = None,
+                video_name: str | None = None) -> PyFeatTable:
     """Read a py-feat CSV. ``fps``/``frame_count``: the video's (timestamps are frame / fps; rows past its end are
-    listed in ``mismatches`` and dropped)."""
+    listed in ``mismatches`` and dropped, frames without a row counted). ``video_name``: the video it is imported
+    into; an ``input`` that is another file, or a photo, is a mismatch (imported anyway, as the events readers
+    do)."""
     p = Path(path)
     if not p.is_file():
         raise InputError(f"{p}: py-feat CSV not found")
@@ -145,7 +148,7 @@ def read_pyfeat(path: str | os.PathLike[str], fps: float | None = None,
         e = EMOTION_ALIASES.get(col, col if col in EMOTIONS else None)
         if e is not None and f"p_{e}" not in out.columns:
             out[f"p_{e}"] = pd.to_numeric(df[col], errors="coerce").where(found)
-    mismatches = []
+    mismatches = _input_mismatch([str(i) for i in inputs], video_name, notes)
     if out_of_range:
         mismatches.append(f"AU values outside 0-1 in {name_list(out_of_range)}: py-feat's AUs are probabilities, "
                           "these may be another model's scores")
@@ -157,9 +160,26 @@ def read_pyfeat(path: str | os.PathLike[str], fps: float | None = None,
         mismatches.append(f"{int(past.sum())} row(s) at frames {int(out['frame'][past].min())}-"
                           f"{int(out['frame'][past].max())}, past the video's {frame_count} frames: left out")
         out = out[~past]
+    if len(out):  # py-feat's skip_frames, say: the curves would be drawn across the frames it did not analyse
+        mismatches += frames_without_row(out["frame"], int(out["frame"].max()) + 1)
     out = out.sort_values(["frame", "face_id"], kind="stable").reset_index(drop=True)
     n = frame_count if frame_count is not None else int(out["frame"].max()) + 1 if len(out) else 0
     return PyFeatTable(p, out, n, mismatches, notes)
+
+
+def _input_mismatch(inputs: Sequence[str], video_name: str | None, notes: list[str]) -> list[str]:
+    """The mismatch where the file's ``input`` (the file py-feat analysed) is not the video imported into, in the
+    events readers' words, or is a photo; without a video a photo is a note."""
+    name = file_name(str(inputs[0])) if len(inputs) == 1 else ""
+    photo = Path(name).suffix.lower() in IMAGE_EXTENSIONS
+    want = file_name(video_name or "")
+    if name and want and photo:
+        return [f"the file's input {quote(name)} is a photo, not the video {quote(want)}; imported anyway"]
+    if name and want and name != want:
+        return [f"the file's video {quote(name)} is not {quote(want)}; imported anyway"]
+    if photo and not any("one photo" in n for n in notes):
+        notes.append(f"the file's input {quote(name)} is a photo")
+    return []
 
 
 def match_faces(frames: pd.DataFrame, ours: Iterable[tuple[int, int, Box]]) -> tuple[pd.DataFrame, str]:

@@ -924,7 +924,7 @@ class ImportAUTable(AppCommand):
             raise InputError(f"{path.name}: neither an OpenFace CSV (frame, success, AUxx_r) nor a py-feat CSV "
                              "(FaceScore, AU01..) by its header")
         table = read_au_table(path, kind, fps=video.fps, frame_count=video.frame_count,
-                              our_faces=win.project.face_boxes(video.id))
+                              our_faces=win.project.face_boxes(video.id), video_name=Path(video.path).name)
         name = params.get("name") or table.name
         win.project.save_overlay(video.id, name, table.frames, kind=kind, meta=table.meta)
         win.analysis.load_overlays()

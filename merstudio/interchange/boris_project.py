@@ -71,7 +71,7 @@ OURS = "exported by merstudio"  # the project description's start: its modifiers
 FORMAT_VERSION = "7.0"  # BORIS's project format (unchanged from BORIS 7 to 9)
 PLAYERS = tuple(str(k) for k in range(1, 9))
 LENGTH_MARGIN = 1.0  # seconds after the last event: a video's length where it is not known
-_HEADER = ("Observation id", "Media file name", "FPS", "Subject", "Behavior", "Modifiers", "Behavior type",
+_HEADER = ("Observation id", "Media file name", "FPS", "Media duration (s)", "Subject", "Behavior", "Modifiers", "Behavior type",
            "Start (s)", "Stop (s)", "Apex (s)", "Comment start", "Comment stop", "Image index start",
            "Image index stop", "Image index apex", "Coder", "Status")
 
@@ -345,8 +345,8 @@ def read_boris_project(path: str | os.PathLike[str], fps: float | None = None, v
         if not coder and not ours:  # BORIS's own projects: one coder per observation, as its tables are read
             coder = obs_id or default_coder
         status = str(variables.get(STATUS_VARIABLE, "")).strip().lower()
-        rows += _observation_rows(p, obs_id, obs, ethogram, file, file_fps, start_at + offset, end_at + offset,
-                                  coder, skipped, notes, status if status in STATUSES else "")
+        rows += _observation_rows(p, obs_id, obs, ethogram, file, file_fps, length, start_at + offset,
+                                  end_at + offset, coder, skipped, notes, status if status in STATUSES else "")
     if other:
         notes.append(f"{other} observation(s) of other media files than {quote(target)} left out")
     emap = dict(emotions or {})
@@ -358,10 +358,11 @@ def read_boris_project(path: str | os.PathLike[str], fps: float | None = None, v
 
 
 def _observation_rows(p: Path, obs_id: str, obs: dict[str, Any], ethogram: dict[str, str], file: str,
-                      file_fps: float | None, start_at: float, end_at: float, coder: str, skipped: list[Skip],
-                      notes: list[str], status: str = "") -> list[list[Any]]:
+                      file_fps: float | None, length: float | None, start_at: float, end_at: float, coder: str,
+                      skipped: list[Skip], notes: list[str], status: str = "") -> list[list[Any]]:
     """Aggregated-table rows (:data:`_HEADER`) of one observation's events on one media file (times from
-    ``start_at``, the file's start on the observation's clock, up to ``end_at``; ``status`` their review status,
+    ``start_at``, the file's start on the observation's clock, up to ``end_at``; ``length`` the file's seconds as
+    the project gives it, so that an event past its end is noted as in a table; ``status`` their review status,
     "" for accepted)."""
     where = f"{p.name}: observation {quote(obs_id)}"
     raw = obs.get("events") or []
@@ -387,5 +388,6 @@ def _observation_rows(p: Path, obs_id: str, obs: dict[str, Any], ethogram: dict[
         skipped.append(Skip(where, f"behaviour(s) not in the ethogram: {name_list(sorted(undefined))}"))
     if left:
         notes.append(f"{where}: {left} event(s) on other media files of its player left out")
-    return [[obs_id, file, "" if file_fps is None else file_fps, *row, coder, status]
+    return [[obs_id, file, "" if file_fps is None else file_fps, "" if length is None else length, *row, coder,
+             status]
             for row in pair_boris_events(entries, where, skipped, notes, indices=True)]

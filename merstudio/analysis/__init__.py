@@ -1,1 +1,42 @@
+"""Analysis: videos, frame folders and images in, OpenFace-style per-frame tables and spotted intervals out.
 
+Entry points for Python (README, "Using merstudio from Python"):
+    frame_table(path, settings=None, fps=None)  the per-frame table as a pandas DataFrame (analysis.table)
+    Analysis(source, settings)                  one streaming run: rows(), columns(), then spots() (analysis.pipeline)
+    AnalysisSettings                            what a run computes: flow, max_faces, landmarks, checkpoint, ...
+    analyze_file(input, out_dir, name)          `merstudio analyze` for one input: <name>.csv, .spots.csv,
+                                                .meta.json in out_dir (analysis.files)
+    plan_batch, run_batch                       an archive, resumable, with a manifest (analysis.batch)
+
+Loaded on first use: importing this package pulls in neither torch nor mediapipe.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from merstudio.analysis.batch import plan_batch, run_batch
+    from merstudio.analysis.files import analyze_file
+    from merstudio.analysis.pipeline import Analysis, AnalysisSettings
+    from merstudio.analysis.table import frame_table
+
+_MODULE_OF = {name: module for module, names in {
+    "batch": ("plan_batch", "run_batch"),
+    "files": ("analyze_file",),
+    "pipeline": ("Analysis", "AnalysisSettings"),
+    "table": ("frame_table",),
+}.items() for name in names}
+
+
+def __getattr__(name: str) -> Any:
+    where = _MODULE_OF.get(name)
+    if where is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(f"{__name__}.{where}"), name)
+    globals()[name] = value
+    return value
+
+
+__all__ = ["Analysis", "AnalysisSettings", "analyze_file", "frame_table", "plan_batch", "run_batch"]

@@ -84,7 +84,7 @@ from merstudio.atomic import (
     remove_stale_temps,
     write_text_atomic,
 )
-from merstudio.errors import OutputError
+from merstudio.errors import InputError, OutputError
 from merstudio.io import IMAGE_EXTENSIONS, natural_sort_key, open_source
 from merstudio.io.frames import SeekNote
 
@@ -445,7 +445,14 @@ def analyze_file(
     complete result that appeared since `prepare_output_dir` is refused too. `notice` gets one line when the rows
     of an earlier interrupted run are set aside (see the module docstring). `fmt`: "csv" or "parquet". The input
     and `out_dir` may be fsspec URLs (merstudio.analysis.outputs). `input_hash`: its `content_hash`, when the caller
-    has it already (`input_digest`)."""
+    has it already (`input_digest`). `name` is a file name (InputError for one with a folder or `..`: the result
+    would land outside `out_dir`)."""
+    if settings is not None and not isinstance(settings, AnalysisSettings):
+        hint = ": for a dict d, AnalysisSettings(**d)" if isinstance(settings, dict) else ""
+        raise TypeError(f"analyze_file: settings must be an AnalysisSettings{hint}, got {type(settings).__name__}")
+    if not isinstance(name, str) or name in ("", ".", "..") or any(sep in name for sep in ("/", "\\", os.sep)):
+        raise InputError(f"output name {name!r}: give a file name, without a folder or '..' (the results go into "
+                         f"{out_dir})")
     settings = settings or AnalysisSettings()
     fmt = check_format(fmt)
     out_dir, input_path = localize(out_dir), localize(input_path)

@@ -31,6 +31,7 @@ smoothing, the micro-motion baseline, AU6's median and presence hysteresis to th
 from __future__ import annotations
 
 import math
+import os
 import queue
 import threading
 from array import array
@@ -65,7 +66,7 @@ from merstudio.features.aus import (
 from merstudio.features.blendshape_aus import SIDED
 from merstudio.features.micromotion import MICRO_AUS, MOTION_REGIONS, extend_interval, transient_signal
 from merstudio.features.spotting import Interval, spot
-from merstudio.io import FrameSource
+from merstudio.io import FrameSource, open_source
 from merstudio.threads import single_threaded_numerics
 
 ProgressFn = Callable[[int, int], None]
@@ -221,7 +222,11 @@ class _TrackSignals:
 
 @dataclass
 class Analysis:
-    """One run of the pipeline over one source. Iterate `rows()`; afterwards `spots()` and the counters are set."""
+    """One run of the pipeline over one source. Iterate `rows()`; afterwards `spots()` and the counters are set.
+
+    `source`: a FrameSource (`merstudio.io.open_source`; the caller closes it), or a path, which is opened here
+    and closed when `rows()` ends. `settings`: an AnalysisSettings. For the whole table at once:
+    `merstudio.analysis.frame_table`."""
 
     source: FrameSource
     settings: AnalysisSettings = field(default_factory=AnalysisSettings)
@@ -248,6 +253,15 @@ class Analysis:
     warnings: list[str] = field(default_factory=list)  # what a user should know about this run (a turned input)
 
     def __post_init__(self) -> None:
+        if self.settings is None:  # type: ignore[comparison-overlap]  # callers from Python: the defaults
+            self.settings = AnalysisSettings()
+        if not isinstance(self.settings, AnalysisSettings):
+            hint = ": for a dict d, AnalysisSettings(**d)" if isinstance(self.settings, dict) else ""
+            raise TypeError(f"Analysis: settings must be an AnalysisSettings{hint}, got "
+                            f"{type(self.settings).__name__}")
+        if not isinstance(self.source, FrameSource | str | os.PathLike) or isinstance(self.source, bytes):
+            raise TypeError(f"Analysis: source must be a FrameSource (merstudio.io.open_source) or a path, got "
+                            f"{type(self.source).__name__}")
         if self.settings.turn is not None and self.settings.turn not in TURNS:
             raise InputError(f"turn {self.settings.turn}: expected one of {', '.join(map(str, TURNS))} "
                              "(degrees clockwise)")
@@ -256,13 +270,21 @@ class Analysis:
         # and the partly covered faces its motion gate turned away (motion read without the eyes or the covered
         # parts), and the ones over a turning head (the rest: its motion gate)
         self.model_frames = [0, 0, 0, 0, 0, 0]
+        checkpoint = None
         if self.settings.checkpoint is not None:
             from merstudio.analysis.outputs import file_digest
             from merstudio.model.checkpoint import load_checkpoint
+
+            checkpoint = load_checkpoint(self.settings.checkpoint)  # a missing or bad file: CheckpointError
+            self.checkpoint_sha256 = file_digest(Path(self.settings.checkpoint))  # ~1 MB: read whole
+        # a path is opened here (after the checks, so a refusal leaves nothing open) and closed when rows() ends
+        self._owns_source = not isinstance(self.source, FrameSource)
+        if not isinstance(self.source, FrameSource):
+            self.source = open_source(self.source)
+        if checkpoint is not None:
             from merstudio.model.inference import DEFAULT_MOTION_THRESHOLD, FramePredictor
 
-            self.checkpoint_sha256 = file_digest(Path(self.settings.checkpoint))  # ~1 MB: read whole
-            model, meta = load_checkpoint(self.settings.checkpoint)
+            model, meta = checkpoint
             gate = DEFAULT_MOTION_THRESHOLD if self.settings.model_gate else 0.0  # 0: every face frame
             self._predictor = FramePredictor(model, meta, device=self.settings.device, fps=self.source.fps,
                                              motion_threshold=gate)
@@ -272,6 +294,10 @@ class Analysis:
 
     # -- columns -----------------------------------------------------------------------------------------------
     def columns(self) -> list[str]:
+        """The per-frame table's column names, in order: the keys of the rows from `rows()` and the per-frame
+        CSV's header (README, `merstudio analyze`): frame, face_id, timestamp, confidence, success, landmarks
+        (with `settings.landmarks`), pose, AUxx_r / AUxx_c, side columns, motion and micro-motion, and a
+        checkpoint's p_<class> and AUxx_p."""
         cols = list(BASE_COLUMNS)
         if self.settings.landmarks:
             cols += [f"x_{k}" for k in range(N_LANDMARKS)] + [f"y_{k}" for k in range(N_LANDMARKS)]
@@ -292,6 +318,12 @@ class Analysis:
 
     # -- the stream --------------------------------------------------------------------------------------------
     def rows(self, progress: ProgressFn | None = None, cancel: CancelFn | None = None) -> Iterator[dict]:
+        """Stream the per-frame rows: a dict per face and frame, keyed by `columns()` (a frame without a face: one
+        row, face_id -1, success 0), in frame order, each as soon as it is known. Unknown values are NaN (an
+        AUxx_c's: None). `progress(done, total)` after each frame; `cancel()` is asked before each (True: stop,
+        `cancelled` set). Run it once, to the end or `close()`d (a partly read generator holds the reader thread
+        and process-wide thread limits until then); afterwards `spots()`, `warnings` and the counters are set. A
+        source opened from a path here is closed when it ends."""
         from merstudio.face.align import FaceAligner
         from merstudio.face.occlusion import COVERED_FRACTION, covered_regions
         from merstudio.face.tracker import FaceTracker
@@ -423,6 +455,8 @@ class Analysis:
                     looker.shutdown(wait=True, cancel_futures=True)
                 if hands is not None:
                     hands.close()
+                if self._owns_source:  # opened from a path by __post_init__: the caller cannot close it
+                    self.source.close()
             # Not in a `finally`: a generator closed early (break, GeneratorExit) must not yield again.
             complete(estimator.flush())
             if self._predictor is not None:

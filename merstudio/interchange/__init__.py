@@ -1,10 +1,13 @@
 """Annotation interchange (Qt-free): ELAN .eaf, BORIS-style tables (TSV/CSV/XLSX), our events CSV, OpenFace 2
 per-frame CSVs and dataset annotation sheets.
 
-    from merstudio.interchange import Media, read_events, write_events, import_into_project
+    from merstudio.interchange import Media, commit_import, preview_import, read_events, write_events
     write_events(events, "coded.eaf", Media("clip.mp4", fps=30.0))       # or .tsv / .csv / .xlsx / .events.csv
     preview = read_events("coded.eaf", fps=30.0)                          # ImportPreview: events, skipped, notes
     print(preview.summary()); events = preview.accept(skip_bad=False)     # InputError if anything would be skipped
+    with Project.open("study.merproj") as project:                        # merstudio.project.Project
+        check = preview_import(project, "coded.eaf", video_id)            # checked against that project video
+        print(check.summary()); added = commit_import(project, check)     # one transaction: the events added
 
 Every reader returns an :class:`ImportPreview`; nothing reaches a project until ``accept`` (or
 :func:`commit_import`) and then all of it in one transaction. See docs/interchange.md for the formats.

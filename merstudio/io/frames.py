@@ -19,10 +19,12 @@ import contextvars
 import enum
 import functools
 import math
+import numbers
 import os
 import re
 import threading
 import warnings
+import weakref
 from abc import ABC, abstractmethod
 from collections import OrderedDict
 from collections.abc import Callable, Iterator, Sequence
@@ -701,7 +703,9 @@ class _Decoder:
     back after each seek (`locate`), never from OpenCV's CAP_PROP_POS_FRAMES."""
 
     def __init__(self, src: VideoSource) -> None:
-        self.src = src
+        # a weak reference: the source owns its decoder, and a cycle would keep the capture (its FFmpeg threads and
+        # file) open after the source's last reference went, until the cyclic GC ran
+        self.src: VideoSource = weakref.proxy(src)
         self.cap = src._open_capture()
         self.cur = -1  # index of the frame last grabbed (-1: before the first frame)
 
@@ -1208,8 +1212,14 @@ def open_source(path: str | os.PathLike[str], fps: float | None = None) -> Frame
 
     fps: for folders, the rate of the sequence (default: a known dataset's rate from its folder names, else 30);
     for videos, overrides the container's rate for timestamps (the CLI's `--fps` reaches only videos without frame
-    timestamps: `folder_fps`). Raises InputError (one line naming the file).
+    timestamps: `folder_fps`). Raises InputError (one line naming the file); TypeError for a path or fps of the
+    wrong type. Close it when done (``with open_source(p) as src:``; dropping the last reference closes it too).
     """
+    if not isinstance(path, str | os.PathLike) or isinstance(path, bytes):
+        raise TypeError(f"open_source: expected a path (str or pathlib.Path), got {type(path).__name__} {path!r}")
+    if fps is not None and (isinstance(fps, bool) or not isinstance(fps, numbers.Real)):
+        raise TypeError(f"open_source: fps must be a number of frames per second or None, got "
+                        f"{type(fps).__name__} {fps!r}")
     p = Path(path).expanduser()
     if not p.exists():
         raise InputError(f"{p}: no such file or folder")

@@ -53,6 +53,7 @@ from merstudio.training.trainer import (
     TrainingCancelled,
     TrainSettings,
     dist_info,
+    keeps_caller_state,
     predict,
     train_fold,
 )
@@ -226,8 +227,11 @@ def run_fold_jobs(data: DataArrays, jobs: Sequence[FoldJob], backend: Backend, *
     if world > 1 or backend.kind == "inprocess" or len(jobs) <= 1:
         for i, job in enumerate(jobs):
             train, test = split_fold(data, job.fold)
-            df, info = _run_one_fold(job.fold, train, test, job.model_cfg, job.settings, job.class_names,
-                                     job.aus, progress, cancel, tune=job.tune, label=job.label)
+            # a fold trains and predicts under its settings' threads; the caller's generators and threads are
+            # back before it sees the fold (in-process: a Python caller's state)
+            with keeps_caller_state():
+                df, info = _run_one_fold(job.fold, train, test, job.model_cfg, job.settings, job.class_names,
+                                         job.aus, progress, cancel, tune=job.tune, label=job.label)
             yield i, df, info
             if world > 1:
                 torch.distributed.barrier()

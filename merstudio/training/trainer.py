@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 import os
+import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, fields, replace
@@ -165,11 +166,49 @@ def init_distributed_from_env(device: str = "auto") -> bool:
 
 
 def seed_everything(seed: int) -> None:
+    """Seed the global generators that training draws from (the weights' initialisation, dropout). Callers from
+    Python get theirs back: the public entry points run under :func:`keeps_caller_state`."""
     import random
 
     random.seed(seed)
     np.random.seed(seed % (2**32))
     torch.manual_seed(seed)
+
+
+_guard = threading.local()
+
+
+@contextmanager
+def keeps_caller_state() -> Iterator[None]:
+    """Restore, on the way out, what training changes process-wide: the global ``random``, NumPy and torch (CPU,
+    and CUDA once initialised) generators and torch's thread count. Training still seeds those globals itself
+    (seed_everything: the recorded results come from those seeds); the caller's own streams go on afterwards
+    as if no training had run. Only the outermost of nested uses restores, so a run's steps (train, then
+    predict with the run's threads) see one state."""
+    if getattr(_guard, "depth", 0):
+        _guard.depth += 1
+        try:
+            yield
+        finally:
+            _guard.depth -= 1
+        return
+    import random
+
+    py_state, np_state, cpu_state = random.getstate(), np.random.get_state(), torch.get_rng_state()
+    cuda_states = torch.cuda.get_rng_state_all() if torch.cuda.is_initialized() else None
+    threads = torch.get_num_threads()
+    _guard.depth = 1
+    try:
+        yield
+    finally:
+        _guard.depth = 0
+        random.setstate(py_state)
+        np.random.set_state(np_state)
+        torch.set_rng_state(cpu_state)
+        if cuda_states is not None:
+            torch.cuda.set_rng_state_all(cuda_states)
+        if torch.get_num_threads() != threads:
+            torch.set_num_threads(threads)
 
 
 # ----------------------------------------------------------------------------------------------- augmentation
@@ -319,6 +358,7 @@ def epoch_order(y: np.ndarray, balance: bool, rng: np.random.Generator) -> np.nd
     return rng.choice(n, size=n, replace=True, p=w / w.sum())
 
 
+@keeps_caller_state()
 def train_fold(train: DataArrays, model_cfg: Any, settings: TrainSettings, *, fold: str = "",
                progress: ProgressFn | None = None, cancel: Callable[[], bool] | None = None,
                ) -> tuple[nn.Module, list[dict[str, Any]]]:
@@ -519,6 +559,7 @@ def _validation_uf1(model: nn.Module, averaged: WeightAverage | None, val: DataA
     return float(compute_metrics(val.y, probs.argmax(1), class_names)["uf1"]), scored
 
 
+@keeps_caller_state()
 def fit_model(model: nn.Module, fit: DataArrays, settings: TrainSettings, prior: torch.Tensor | None, *,
               val: DataArrays | None = None, freeze_norm: bool = False, fold: str = "",
               progress: ProgressFn | None = None, cancel: Callable[[], bool] | None = None,

@@ -1,0 +1,67 @@
+"""A video's per-frame table as a pandas DataFrame, for merstudio used from Python.
+
+    from merstudio.analysis import frame_table
+    df = frame_table("clip.mp4")      # one row per frame and face, the per-frame CSV's columns
+
+The dtypes are fixed by the column, not by what a video happens to hold: frame, face_id, success and blink int64;
+AUxx_c (presence) the nullable Int8, <NA> where the AU is unknown (a cover, lids shut); everything else float64,
+NaN where unknown. (Read from a CSV, pandas makes an AUxx_c int64, or float64 as soon as one cell is empty.)
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Generator, Iterable, Sequence
+from typing import Any, cast
+
+import pandas as pd
+
+from merstudio.analysis.pipeline import Analysis, AnalysisSettings
+from merstudio.io import open_source
+
+INTEGER_COLUMNS = ("frame", "face_id", "success", "blink")
+_CHUNK = 4096  # rows turned into a typed frame at a time: a long video's rows are never all dicts at once
+
+
+def frame_table_dtypes(columns: Sequence[str]) -> dict[str, str]:
+    """The dtype of each per-frame column (module docstring)."""
+    return {c: "int64" if c in INTEGER_COLUMNS else "Int8" if _presence(c) else "float64" for c in columns}
+
+
+def _presence(column: str) -> bool:
+    return column.startswith("AU") and column.endswith("_c")
+
+
+def typed_frame(rows: Iterable[dict[str, Any]], columns: Sequence[str]) -> pd.DataFrame:
+    """Rows (dicts, as `Analysis.rows()` yields them) as a DataFrame of `columns` with the fixed dtypes; a column
+    a row lacks is unknown there."""
+    df = pd.DataFrame.from_records(list(rows), columns=list(columns))
+    for c in columns:
+        if _presence(c):  # None where unknown: through float, as from_records may have made it object
+            df[c] = pd.to_numeric(df[c], errors="coerce")
+    return df.astype(frame_table_dtypes(columns))
+
+
+def frame_table(path: str | os.PathLike[str], settings: AnalysisSettings | None = None,
+                fps: float | None = None) -> pd.DataFrame:
+    """Analyse a video file, frame folder or image (`merstudio analyze`'s per-frame rows, without writing files)
+    and return the per-frame table: one row per frame and face, the per-frame CSV's columns in its order, dtypes
+    fixed by the column (module docstring). `settings`: an AnalysisSettings (default: the CLI's defaults); `fps`:
+    as `merstudio.io.open_source`'s. Everything opened here is closed before it returns, also on an error or
+    Ctrl-C. The spotted intervals and warnings: run `Analysis` itself (`rows()`, then `spots()`)."""
+    with open_source(path, fps=fps) as source:
+        analysis = Analysis(source, settings or AnalysisSettings())
+        columns = analysis.columns()
+        parts: list[pd.DataFrame] = []
+        chunk: list[dict[str, Any]] = []
+        rows = cast(Generator[dict[str, Any], None, None], analysis.rows())
+        try:
+            for row in rows:
+                chunk.append(row)
+                if len(chunk) >= _CHUNK:
+                    parts.append(typed_frame(chunk, columns))
+                    chunk = []
+        finally:
+            rows.close()  # a stop part-way: the reader thread and the thread limits are released now
+        parts.append(typed_frame(chunk, columns))
+    return pd.concat(parts, ignore_index=True) if len(parts) > 1 else parts[0]

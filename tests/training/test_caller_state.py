@@ -1,0 +1,81 @@
+"""In-process training leaves the caller's global generators and torch thread count as they were (it still
+seeds those globals itself, so its results do not change)."""
+
+from __future__ import annotations
+
+import hashlib
+import random
+
+import numpy as np
+import torch
+
+from merstudio.model.network import MENet
+from merstudio.training.run import load_predictions, run_protocol
+from merstudio.training.trainer import fit_model, train_fold
+
+
+def _draws() -> tuple[float, float, float]:
+    return random.random(), float(np.random.rand()), float(torch.rand(1).item())
+
+
+def _seed_caller() -> None:
+    random.seed(123)
+    np.random.seed(123)
+    torch.manual_seed(123)
+
+
+def _weights_hash(model: torch.nn.Module) -> str:
+    h = hashlib.sha256()
+    for k, v in sorted(model.state_dict().items()):
+        h.update(k.encode())
+        h.update(v.detach().cpu().contiguous().numpy().tobytes())
+    return h.hexdigest()
+
+
+def _other_threads() -> int:
+    return 2 if torch.get_num_threads() == 1 else 1
+
+
+def test_train_fold_keeps_caller_state_and_results(tiny_data, tiny_cfg, tiny_settings):
+    data, _ = tiny_data
+    _seed_caller()
+    expected = _draws()
+    threads = torch.get_num_threads()
+    s = tiny_settings(epochs=1, num_threads=_other_threads(), precision="float32")
+    _seed_caller()
+    model, _ = train_fold(data, tiny_cfg(), s)
+    assert _draws() == expected
+    assert torch.get_num_threads() == threads
+    # the training seeds itself: the same weights whatever the caller's generators held
+    random.seed(7)
+    np.random.seed(7)
+    torch.manual_seed(7)
+    again, _ = train_fold(data, tiny_cfg(), s)
+    assert _weights_hash(again) == _weights_hash(model)
+
+
+def test_fit_model_keeps_caller_state(tiny_data, tiny_cfg, tiny_settings):
+    data, _ = tiny_data
+    torch.manual_seed(0)
+    model = MENet(tiny_cfg(dropout=0.3))  # dropout draws from the global torch generator
+    _seed_caller()
+    expected = _draws()
+    _seed_caller()
+    fit_model(model, data, tiny_settings(epochs=1, precision="float32"), None)
+    assert _draws() == expected
+
+
+def test_run_protocol_in_process_keeps_caller_state(tiny_data, tiny_cfg, tiny_settings, tmp_path):
+    data, classes = tiny_data
+    _seed_caller()
+    expected = _draws()
+    threads = torch.get_num_threads()
+    s = tiny_settings(epochs=1, num_threads=_other_threads(), precision="float32")
+    _seed_caller()
+    run_protocol(data, classes, tiny_cfg(), s, tmp_path / "a", protocol="kfold:2", jobs=1)
+    assert _draws() == expected
+    assert torch.get_num_threads() == threads
+    # a second run from another caller state predicts the same
+    run_protocol(data, classes, tiny_cfg(), s, tmp_path / "b", protocol="kfold:2", jobs=1)
+    a, b = load_predictions(tmp_path / "a"), load_predictions(tmp_path / "b")
+    assert a.equals(b)

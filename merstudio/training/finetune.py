@@ -79,6 +79,7 @@ from merstudio.training.trainer import (
     TrainProgress,
     TrainSettings,
     fit_model,
+    keeps_caller_state,
     predict,
     seed_everything,
 )
@@ -627,6 +628,7 @@ def _with_run(record: dict[str, Any], out: Path, meta: dict[str, Any], result: F
 # --------------------------------------------------------------------------------------------- main entry
 
 
+@keeps_caller_state()  # it seeds the global generators and sets torch's threads: the caller's come back
 def finetune(project_path: str | Path, checkpoint_path: str | Path, out_path: str | Path | None = None, *,
              holdout: str | float = "video", mix_with: str | None = None, mix_classes: Any = None,
              mix_options: Any = None,

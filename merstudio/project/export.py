@@ -117,7 +117,10 @@ def events_table(project: Project, video_id: int | None = None, times: Times = N
                 "source": e.source, "status": e.status,
                 "model_confidence": e.confidence if e.source == "model" else None,
             })
-    return pd.DataFrame(rows, columns=list(EVENT_COLUMNS))
+    df = pd.DataFrame(rows, columns=list(EVENT_COLUMNS))
+    for c in ("confidence", "model_confidence"):  # numbers, NaN where none (all None made them objects)
+        df[c] = pd.to_numeric(df[c], errors="coerce").astype(np.float64)
+    return df
 
 
 BEHAVIOUR_COLUMNS = ("behaviour_event_id", "video", "video_path", "behaviour", "kind", "key", "face_id",

@@ -13,8 +13,9 @@ Loaded on first use: importing this package pulls in neither torch nor mediapipe
 
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from merstudio.lazy import lazy_exports
 
 if TYPE_CHECKING:
     from merstudio.analysis.batch import plan_batch, run_batch
@@ -22,21 +23,12 @@ if TYPE_CHECKING:
     from merstudio.analysis.pipeline import Analysis, AnalysisSettings
     from merstudio.analysis.table import frame_table
 
-_MODULE_OF = {name: module for module, names in {
+__getattr__ = lazy_exports(__name__, {
     "batch": ("plan_batch", "run_batch"),
     "files": ("analyze_file",),
     "pipeline": ("Analysis", "AnalysisSettings"),
     "table": ("frame_table",),
-}.items() for name in names}
-
-
-def __getattr__(name: str) -> Any:
-    where = _MODULE_OF.get(name)
-    if where is None:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    value = getattr(importlib.import_module(f"{__name__}.{where}"), name)
-    globals()[name] = value
-    return value
+})
 
 
 __all__ = ["Analysis", "AnalysisSettings", "analyze_file", "frame_table", "plan_batch", "run_batch"]

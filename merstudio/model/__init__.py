@@ -8,8 +8,9 @@ Stable API (docs/model.md):
 
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from merstudio.lazy import lazy_exports
 
 if TYPE_CHECKING:
     from merstudio.model.checkpoint import (
@@ -31,7 +32,7 @@ if TYPE_CHECKING:
 
 # Loaded on first use (PEP 562): importing merstudio.model.config, as the CLI's argument parsers do, must not pull in
 # torch (seconds) for `merstudio --help`.
-_MODULE_OF = {name: module for module, names in {
+__getattr__ = lazy_exports(__name__, {
     "checkpoint": ("describe_checkpoint", "load_checkpoint", "read_checkpoint_meta", "save_checkpoint",
                    "transfer_weights"),
     "config": ("ABLATIONS", "DEFAULT_AUS", "DEFAULT_CLASSES", "ModelConfig"),
@@ -43,16 +44,7 @@ _MODULE_OF = {name: module for module, names in {
     "network": ("MENet", "count_parameters"),
     "priors": ("au_targets_from_sets", "estimate_au_prior", "estimate_prior", "facs_prior"),
     "regions": ("AU_REGIONS", "AU_REGION_MAP"),
-}.items() for name in names}
-
-
-def __getattr__(name: str) -> Any:
-    where = _MODULE_OF.get(name)
-    if where is None:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    value = getattr(importlib.import_module(f"{__name__}.{where}"), name)
-    globals()[name] = value
-    return value
+})
 
 
 __all__ = [

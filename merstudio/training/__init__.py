@@ -18,8 +18,9 @@ Loaded on first use: importing this package does not import torch.
 
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from merstudio.lazy import lazy_exports
 
 if TYPE_CHECKING:
     from merstudio.training.data import load_arrays
@@ -27,21 +28,12 @@ if TYPE_CHECKING:
     from merstudio.training.run import load_predictions, run_protocol, train_final
     from merstudio.training.trainer import TrainSettings, fit_model, predict, train_fold
 
-_MODULE_OF = {name: module for module, names in {
+__getattr__ = lazy_exports(__name__, {
     "data": ("load_arrays",),
     "protocols": ("DataArrays",),
     "run": ("load_predictions", "run_protocol", "train_final"),
     "trainer": ("TrainSettings", "fit_model", "predict", "train_fold"),
-}.items() for name in names}
-
-
-def __getattr__(name: str) -> Any:
-    where = _MODULE_OF.get(name)
-    if where is None:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    value = getattr(importlib.import_module(f"{__name__}.{where}"), name)
-    globals()[name] = value
-    return value
+})
 
 
 __all__ = ["DataArrays", "TrainSettings", "fit_model", "load_arrays", "load_predictions", "predict",

@@ -239,7 +239,8 @@ def output_names(inputs: Sequence[Path], out_dir: Path | None = None,
     progress of the result `x`; see `working_name`) is never given: such an input gets its whole file name
     (`x.partial.mp4`), a folder `x.partial` the name `x_partial`. Nor is a name that ends like another result's
     plots (`x_face1`, `x_faces`: `plot_name`): `x_face1.mp4` is named `x_face1.mp4`, a folder `x_face1` `x-face1`. `metas`: the plan's meta files (read once)."""
-    paths = [Path(p) for p in inputs]
+    # `.` or `..` (a frame folder given as where one stands) is named by the folder it is
+    paths = [Path(p).resolve() if Path(p).name in ("", ".", "..") else Path(p) for p in inputs]
     full = [p.name for p in paths]
     stems = [p.stem if p.suffix and not p.is_dir() else p.name for p in paths]
     names = []
@@ -450,7 +451,7 @@ def analyze_file(
     if settings is not None and not isinstance(settings, AnalysisSettings):
         hint = ": for a dict d, AnalysisSettings(**d)" if isinstance(settings, dict) else ""
         raise TypeError(f"analyze_file: settings must be an AnalysisSettings{hint}, got {type(settings).__name__}")
-    if not isinstance(name, str) or name in ("", ".", "..") or any(sep in name for sep in ("/", "\\", os.sep)):
+    if not isinstance(name, str) or name in ("", ".", "..") or any(sep and sep in name for sep in (os.sep, os.altsep)):
         raise InputError(f"output name {name!r}: give a file name, without a folder or '..' (the results go into "
                          f"{out_dir})")
     settings = settings or AnalysisSettings()

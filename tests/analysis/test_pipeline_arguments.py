@@ -3,6 +3,7 @@ that leaves the folder are refused in one line; a path is accepted as the source
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -70,10 +71,30 @@ def test_settings_as_a_dict(clip: Path, tmp_path: Path) -> None:
     assert not (tmp_path / "out").exists()  # refused before anything was written
 
 
-@pytest.mark.parametrize("name", ["../../esc", "a/b", "/tmp/esc", "..", ".", "", "a\\b"])
+@pytest.mark.parametrize("name", ["../../esc", "a/b", "/tmp/esc", "..", ".", ""]
+                         + (["a\\b"] if os.altsep else []))  # a backslash is a file name's character on POSIX
 def test_an_output_name_that_leaves_the_folder(clip: Path, tmp_path: Path, name: str) -> None:
     out = tmp_path / "o2" / "sub"
     with pytest.raises(InputError, match="output name") as info:
         analyze_file(clip, out, name)
     assert "\n" not in str(info.value)
     assert not list(tmp_path.rglob("*.csv")) and not list(tmp_path.rglob("*.json"))
+
+
+def test_a_backslash_is_a_file_name_character_here(clip: Path, tmp_path: Path) -> None:
+    if os.altsep:
+        pytest.skip("Windows: a backslash separates folders")
+    out = analyze_file(clip, tmp_path / "o", "bs\\clip")
+    assert out.paths.csv.parent == tmp_path / "o" and out.paths.csv.name == "bs\\clip.csv"
+
+
+def test_a_frame_folder_given_as_dot_is_named_by_the_folder(tmp_path: Path, monkeypatch) -> None:
+    from merstudio.analysis.files import output_names
+
+    (tmp_path / "frames").mkdir()
+    monkeypatch.chdir(tmp_path / "frames")
+    assert output_names([Path(".")]) == ["frames"]
+    monkeypatch.chdir(tmp_path / "frames")
+    (tmp_path / "frames" / "sub").mkdir()
+    monkeypatch.chdir(tmp_path / "frames" / "sub")
+    assert output_names([Path("..")]) == ["frames"]

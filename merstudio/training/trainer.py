@@ -175,7 +175,9 @@ def seed_everything(seed: int) -> None:
     torch.manual_seed(seed)
 
 
-_guard = threading.local()
+_guard = threading.RLock()
+_depth = [0]  # trainings under way in this process (any thread): the generators and threads are the process's
+_saved: list[tuple[Any, ...]] = []  # the state before the first of them
 
 
 @contextmanager
@@ -183,32 +185,33 @@ def keeps_caller_state() -> Iterator[None]:
     """Restore, on the way out, what training changes process-wide: the global ``random``, NumPy and torch (CPU,
     and CUDA once initialised) generators and torch's thread count. Training still seeds those globals itself
     (seed_everything: the recorded results come from those seeds); the caller's own streams go on afterwards
-    as if no training had run. Only the outermost of nested uses restores, so a run's steps (train, then
-    predict with the run's threads) see one state."""
-    if getattr(_guard, "depth", 0):
-        _guard.depth += 1
-        try:
-            yield
-        finally:
-            _guard.depth -= 1
-        return
+    as if no training had run. The state is the process's, so only the last of overlapping uses (nested, or in
+    several threads at once) restores, the state from before the first: a run's steps (train, then predict with
+    the run's threads) see one state, and one thread's end never resets another's training midway."""
     import random
 
-    py_state, np_state, cpu_state = random.getstate(), np.random.get_state(), torch.get_rng_state()
-    cuda_states = torch.cuda.get_rng_state_all() if torch.cuda.is_initialized() else None
-    threads = torch.get_num_threads()
-    _guard.depth = 1
+    with _guard:
+        if _depth[0] == 0:
+            saved = (random.getstate(), np.random.get_state(), torch.get_rng_state(),
+                     torch.cuda.get_rng_state_all() if torch.cuda.is_initialized() else None,
+                     torch.get_num_threads())
+            _saved[:] = [saved]
+        _depth[0] += 1
     try:
         yield
     finally:
-        _guard.depth = 0
-        random.setstate(py_state)
-        np.random.set_state(np_state)
-        torch.set_rng_state(cpu_state)
-        if cuda_states is not None:
-            torch.cuda.set_rng_state_all(cuda_states)
-        if torch.get_num_threads() != threads:
-            torch.set_num_threads(threads)
+        with _guard:
+            _depth[0] -= 1
+            if _depth[0] == 0:
+                py_state, np_state, cpu_state, cuda_states, threads = _saved.pop()
+                random.setstate(py_state)
+                np.random.set_state(np_state)
+                torch.set_rng_state(cpu_state)
+                if cuda_states is not None:
+                    torch.cuda.set_rng_state_all(cuda_states)
+                if torch.get_num_threads() != threads:
+                    torch.set_num_threads(threads)
+
 
 
 # ----------------------------------------------------------------------------------------------- augmentation

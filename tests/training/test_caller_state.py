@@ -79,3 +79,40 @@ def test_run_protocol_in_process_keeps_caller_state(tiny_data, tiny_cfg, tiny_se
     run_protocol(data, classes, tiny_cfg(), s, tmp_path / "b", protocol="kfold:2", jobs=1)
     a, b = load_predictions(tmp_path / "a"), load_predictions(tmp_path / "b")
     assert a.equals(b)
+
+
+def test_overlapping_trainings_in_two_threads_restore_once_at_the_end() -> None:
+    """The generators are the process's: a thread finishing must not reset them under another still training
+    (its seeded stream would jump back to the caller's), and the caller's come back after the last one."""
+    import threading
+
+    from merstudio.training.trainer import keeps_caller_state, seed_everything
+
+    a_in, b_in, a_done = threading.Event(), threading.Event(), threading.Event()
+    seen: list[float] = []
+
+    @keeps_caller_state()
+    def a() -> None:
+        a_in.set()
+        b_in.wait(10)
+
+    @keeps_caller_state()
+    def b() -> None:
+        seed_everything(7)
+        b_in.set()
+        a_done.wait(10)
+        seen.append(float(np.random.rand()))  # drawn after A left: still B's seeded stream
+
+    _seed_caller()
+    expected = _draws()
+    _seed_caller()
+    ta = threading.Thread(target=a)
+    ta.start()
+    a_in.wait(10)
+    tb = threading.Thread(target=b)
+    tb.start()
+    ta.join(10)
+    a_done.set()
+    tb.join(10)
+    assert seen == [float(np.random.RandomState(7).random_sample())]  # B's stream, untouched by A's end
+    assert _draws() == expected  # and the caller's, from before A began

@@ -9,9 +9,11 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 
-def lazy_exports(package: str, modules: Mapping[str, tuple[str, ...]]) -> Callable[[str], Any]:
-    """The module-level ``__getattr__`` of ``package``: each name in ``modules`` ({submodule: names}) is imported
-    from its submodule on first use and kept in the package's namespace (later uses are plain lookups)."""
+def lazy_exports(package: str, modules: Mapping[str, tuple[str, ...]]
+                 ) -> tuple[Callable[[str], Any], Callable[[], list[str]]]:
+    """The module-level ``__getattr__`` and ``__dir__`` of ``package``: each name in ``modules`` ({submodule:
+    names}) is imported from its submodule on first use and kept in the package's namespace (later uses are plain
+    lookups); ``dir()`` and a notebook's tab completion list them before that."""
     module_of = {name: module for module, names in modules.items() for name in names}
 
     def __getattr__(name: str) -> Any:
@@ -22,4 +24,7 @@ def lazy_exports(package: str, modules: Mapping[str, tuple[str, ...]]) -> Callab
         setattr(sys.modules[package], name, value)
         return value
 
-    return __getattr__
+    def __dir__() -> list[str]:
+        return sorted(set(vars(sys.modules[package])) | set(module_of))
+
+    return __getattr__, __dir__

@@ -35,3 +35,13 @@ def test_the_finetune_module_stays_a_module_after_the_package_is_used() -> None:
     import merstudio.training.finetune as module
 
     assert callable(module.finetune) and hasattr(module, "fit_model")
+
+
+@pytest.mark.parametrize("name", ["merstudio.analysis", "merstudio.model", "merstudio.training"])
+def test_dir_lists_the_lazy_names_before_their_first_use(name: str) -> None:
+    import subprocess
+    import sys
+
+    code = f"import {name} as p; print(sorted(set(p.__all__) - set(dir(p))))"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120, check=True)
+    assert out.stdout.strip() == "[]"  # a notebook's tab completion offers them

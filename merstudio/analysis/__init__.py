@@ -23,7 +23,7 @@ if TYPE_CHECKING:
     from merstudio.analysis.pipeline import Analysis, AnalysisSettings
     from merstudio.analysis.table import frame_table
 
-__getattr__ = lazy_exports(__name__, {
+__getattr__, __dir__ = lazy_exports(__name__, {
     "batch": ("plan_batch", "run_batch"),
     "files": ("analyze_file",),
     "pipeline": ("Analysis", "AnalysisSettings"),

@@ -20,7 +20,9 @@ from merstudio.analysis.pipeline import Analysis, AnalysisSettings
 from merstudio.io import open_source
 
 INTEGER_COLUMNS = ("frame", "face_id", "success", "blink")
-_CHUNK = 4096  # rows turned into a typed frame at a time: a long video's rows are never all dicts at once
+# values (rows x columns) turned into a typed frame at a time: a long video's rows are never all dicts at once,
+# and a wide table (landmarks: ~1,000 columns) holds as few dicts as a narrow one (~60 bytes a value as dicts)
+_CHUNK_CELLS = 250_000
 
 
 def frame_table_dtypes(columns: Sequence[str]) -> dict[str, str]:
@@ -52,13 +54,14 @@ def frame_table(path: str | os.PathLike[str], settings: AnalysisSettings | None 
     with open_source(path, fps=fps) as source:
         analysis = Analysis(source, settings or AnalysisSettings())
         columns = analysis.columns()
+        per_chunk = max(1, _CHUNK_CELLS // max(len(columns), 1))
         parts: list[pd.DataFrame] = []
         chunk: list[dict[str, Any]] = []
         rows = cast(Generator[dict[str, Any], None, None], analysis.rows())
         try:
             for row in rows:
                 chunk.append(row)
-                if len(chunk) >= _CHUNK:
+                if len(chunk) >= per_chunk:
                     parts.append(typed_frame(chunk, columns))
                     chunk = []
         finally:

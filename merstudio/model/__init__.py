@@ -32,7 +32,7 @@ if TYPE_CHECKING:
 
 # Loaded on first use (PEP 562): importing merstudio.model.config, as the CLI's argument parsers do, must not pull in
 # torch (seconds) for `merstudio --help`.
-__getattr__ = lazy_exports(__name__, {
+__getattr__, __dir__ = lazy_exports(__name__, {
     "checkpoint": ("describe_checkpoint", "load_checkpoint", "read_checkpoint_meta", "save_checkpoint",
                    "transfer_weights"),
     "config": ("ABLATIONS", "DEFAULT_AUS", "DEFAULT_CLASSES", "ModelConfig"),

@@ -28,7 +28,7 @@ if TYPE_CHECKING:
     from merstudio.training.run import load_predictions, run_protocol, train_final
     from merstudio.training.trainer import TrainSettings, fit_model, predict, train_fold
 
-__getattr__ = lazy_exports(__name__, {
+__getattr__, __dir__ = lazy_exports(__name__, {
     "data": ("load_arrays",),
     "protocols": ("DataArrays",),
     "run": ("load_predictions", "run_protocol", "train_final"),

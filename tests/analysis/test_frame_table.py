@@ -110,3 +110,24 @@ def test_the_readme_python_examples_import_real_names() -> None:
     assert any("frame_table" in ln for ln in lines) and any("run_protocol" in ln for ln in lines)
     for line in lines:
         exec(line, {})  # the names the examples use exist where they say
+
+
+def test_chunks_are_sized_by_values_not_rows(clip: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A wide table (landmarks: ~1,000 columns) turns as few values into dicts at a time as a narrow one; the
+    table is the same whatever the chunks."""
+    from merstudio.analysis import table as T
+
+    whole = T.frame_table(clip)
+    sizes: list[int] = []
+    real = T.typed_frame
+
+    def spy(rows, columns):
+        rows = list(rows)
+        sizes.append(len(rows))
+        return real(rows, columns)
+
+    monkeypatch.setattr(T, "_CHUNK_CELLS", 3 * len(whole.columns))
+    monkeypatch.setattr(T, "typed_frame", spy)
+    chunked = T.frame_table(clip)
+    assert max(sizes) == 3 and len(sizes) > 2
+    pd.testing.assert_frame_equal(chunked, whole)

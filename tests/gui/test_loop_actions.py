@@ -187,7 +187,8 @@ def test_py_feat_overlay_draws_its_probabilities_on_the_au_scale(qtbot, window, 
     video = _open(win, video_path)
     win.ctx.execute(C.RunAnalysis, settings={"landmarks": True})
     qtbot.waitUntil(lambda: win.worker is None, timeout=20000)
-    src = pyfeat_csv(tmp_path / "feat.csv", [(f, 0, 90.0) for f in range(N_FRAMES)], version="0.7")
+    src = pyfeat_csv(tmp_path / "feat.csv", [(f, 0, 90.0) for f in range(N_FRAMES)], version="0.7",
+                     inputs=["clip.avi"] * N_FRAMES)  # made from this video: no mismatch to report
     assert win.ctx.execute(C.ImportAUTable, path=str(src)), win.errors
     [ov] = win.project.overlays(video.id)
     assert ov.name == "py-feat" and ov.kind == "pyfeat"

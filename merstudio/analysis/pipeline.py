@@ -324,70 +324,15 @@ class Analysis:
         `cancelled` set). Run it once, to the end or `close()`d (a partly read generator holds the reader thread
         and process-wide thread limits until then); afterwards `spots()`, `warnings` and the counters are set. A
         source opened from a path here is closed when it ends."""
-        from merstudio.face.align import FaceAligner
         from merstudio.face.occlusion import COVERED_FRACTION, covered_regions
-        from merstudio.face.tracker import FaceTracker
-        from merstudio.features.aus import AUEstimator
 
-        tracker = FaceTracker(max_faces=face_limit(self.settings, self.source.frame_count))
-        aligner = FaceAligner()
-        estimator = AUEstimator(flow=self.settings.flow, fps=self.source.fps, lag_s=self.settings.motion_lag_s)
-        estimator.model = _NoLoneBatch(estimator.model)  # type: ignore[assignment]
-        self._lag = estimator.micro.k
-        # The model gets each face (with what covers it, its pose and whether a blink is near) once the AU estimator
-        # has finished it, which waits for the frames that tell a blink (features.blinks): a window over a blink is
-        # judged without the eyes (merstudio.model.inference). Aligned faces wait here until then.
-        faces_waiting: dict[tuple[int, int], np.ndarray] = {}
-        # Hands: looked for on the frames `_HandSchedule` picks.
-        hands = _HandSchedule(max(1, int(round(self.source.fps / 5)))) if self.settings.occlusion else None
+        tracker, aligner, estimator, hands = self._stages()
         start, stop = self.start, self.stop
-        if self.span is not None and not 0 <= start <= stop:
-            raise ValueError(f"span {self.span}: expected 0 <= start <= stop")
-        first = max(0, start - max(0, int(self.warmup)))
-        restarts = restart_frames(self.settings, self.source.fps, first + 1, stop)
-        if first > 0 and self._predictor is not None:  # a run that starts mid-video starts the model's floor there
-            self._predictor.restart_floor(first)
+        first, restarts = self._plan(start, stop)
         total = stop - start
         photo = self.source.frame_count == 1  # its face boxes are kept: the face map of `merstudio analyze --plot`
-        # Rows wait here in frame order until complete: the AU estimator finishes faces in batches (the
-        # blendshape network is much cheaper per face in a batch) and a model's predictions lag; they leave
-        # in order. `au_done` / `model_done`: the keys whose part has arrived.
-        pending: dict[tuple[int, int], dict] = {}
-        ready: set[tuple[int, int]] = set()
-        au_done: set[tuple[int, int]] = set()
-        model_done: set[tuple[int, int]] = set()
-
-        def complete(acts: list) -> None:
-            for act in acts:
-                key = (act.track_id, act.frame_index)
-                self._fill(pending[key], act)
-                au_done.add(key)
-                if self._predictor is None or key in model_done:
-                    ready.add(key)
-                elif key in faces_waiting:  # with what covers the face (a hand, a mask, the frame's edge), its pose
-                    hidden = [part for part, share in act.covered.items() if share >= COVERED_FRACTION]
-                    resolve(self._predictor.push(act.track_id, act.frame_index, faces_waiting.pop(key),
-                                                 act.near_blink, hidden, act.pose))
-
-        def resolve(predictions: list) -> None:
-            for key in self._resolve(pending, predictions):
-                model_done.add(key)
-                if key in au_done:
-                    ready.add(key)
-
-        # Two stages on two threads: this one turns faces into AUs and rows while a reader thread decodes,
-        # finds faces and aligns the next frames (OpenCV and MediaPipe release the GIL, so the two overlap on two
-        # cores). The queue is short: memory stays a few frames.
-        frames: queue.Queue = queue.Queue(maxsize=4)
-        halt = threading.Event()
-        self.turned = self.resolve_turn()
-        # Hands are looked for on a third thread, in frame order, while the reader goes on: a look costs about as
-        # much as the Face Mesh, and while a hand is seen it runs on every frame (a face touched while crying: the
-        # reader's work doubled). The consumer takes each frame's outlines when it gets to the frame.
-        looker = ThreadPoolExecutor(1, thread_name_prefix="merstudio-hands") if hands is not None else None
-        reader = threading.Thread(target=self._read, name="merstudio-reader", daemon=True,
-                                  args=(frames, halt, tracker, aligner, hands, looker, restarts, covered_regions,
-                                        first, self.span[1] if self.span is not None else None))
+        flight = _InFlight(COVERED_FRACTION)
+        frames, halt, looker, reader = self._reader(tracker, aligner, hands, restarts, covered_regions, first)
         # The threads are the parallelism: numpy's BLAS and OpenCV spreading each small call over the cores as
         # well only competes with them (merstudio.threads).
         with single_threaded_numerics():
@@ -403,70 +348,165 @@ class Analysis:
                     if isinstance(item, _Failed):
                         raise item.error
                     i, t, faces, looking = item
-                    if looking is not None:  # the hands' share of what covers each face region
-                        outlines = looking.result()
-                        for tf, _aligned, covered in faces:
-                            for region, share in covered_regions(outlines, tf.obs.landmarks).items():
-                                covered[region] = max(covered[region], share)
-                    if i in restarts:  # AU presence hysteresis starts over (after finishing what is queued)
-                        complete(estimator.flush())
-                        for state in estimator._tracks.values():
-                            state.presence = dict.fromkeys(state.presence, 0)
-                        if self._predictor is not None:  # and so does the model's noise floor
-                            self._predictor.restart_floor(i)
+                    if looking is not None:
+                        _add_hands(faces, looking.result(), covered_regions)
+                    if i in restarts:
+                        self._restart(flight, estimator, i)
                     if not faces:
-                        pending[(-1, i)] = self._empty_row(i, t)
-                        ready.add((-1, i))
-                        # Nobody in view: the faces seen before need no later face to move on (the AU batch runs,
-                        # the blink look-ahead counts this frame, the model's batch runs), so their rows, and the
-                        # empty ones after them, keep coming instead of waiting for a face or the end.
-                        complete(estimator.idle(i))
-                        if self._predictor is not None:
-                            resolve(self._predictor.flush())
-                    for tf, aligned, covered in faces:
-                        if (self.span is not None and (i < start or i >= stop - self.keep_boxes)) or photo:
-                            self.boxes.append((i, tf.track_id, tf.obs.bbox))
-                        if i >= start:
-                            keep_portrait(self.portraits, tf.track_id, i, tf.obs.bbox)
-                        row = {"frame": i, "face_id": tf.track_id, "timestamp": t,
-                               "confidence": float(tf.obs.confidence), "success": 1}
-                        if self.settings.landmarks:
-                            pts = tf.obs.landmarks
-                            row.update({f"x_{k}": round(float(pts[k, 0]), 2) for k in range(N_LANDMARKS)})
-                            row.update({f"y_{k}": round(float(pts[k, 1]), 2) for k in range(N_LANDMARKS)})
-                        pending[(tf.track_id, i)] = row
-                        if self._predictor is not None:
-                            faces_waiting[(tf.track_id, i)] = aligned.image
-                        complete(estimator.push(tf.track_id, tf.obs, aligned, i, covered))
-                    yield from _drain(pending, ready, start, (au_done, model_done))
+                        self._no_face(flight, estimator, i, t)
+                    for face in faces:
+                        self._push_face(flight, estimator, i, t, face, start, stop, photo)
+                    yield from _drain(flight.pending, flight.ready, start, (flight.au_done, flight.model_done))
                     self.frames_done = max(0, i + 1 - start)
                     if progress is not None:
                         progress(self.frames_done, total)
             finally:
-                halt.set()
-                while reader.is_alive():  # unblock a reader waiting on a full queue, then wait for it
-                    try:
-                        frames.get(timeout=0.05)
-                    except queue.Empty:
-                        pass
-                reader.join()
-                tracker.close()  # MediaPipe's graphs: never freed otherwise (~90 MB per run, kept by the process)
-                if looker is not None:
-                    looker.shutdown(wait=True, cancel_futures=True)
-                if hands is not None:
-                    hands.close()
-                if self._owns_source:  # opened from a path by __post_init__: the caller cannot close it
-                    self.source.close()
+                self._stop_reading(frames, halt, reader, tracker, looker, hands)
             # Not in a `finally`: a generator closed early (break, GeneratorExit) must not yield again.
-            complete(estimator.flush())
-            if self._predictor is not None:
-                resolve(self._predictor.flush())
-            ready.update(k for k in pending if k in au_done or k[0] == -1)  # the model may not predict every row
-            yield from _drain(pending, ready, start, (au_done, model_done))
-            if self.span is None and not self.cancelled:  # a split run's merge says it for the whole input
-                self.warnings += held_warnings(held_aus(self._signals, self.frames_done, self.source.fps))
-                if self.source.frame_count == 1:
-                    self.warnings += still_brow_warnings(still_brows(self._signals))
+            yield from self._finish(flight, estimator, start)
+
+    def _stages(self) -> tuple[Any, Any, Any, _HandSchedule | None]:
+        """The per-run stages of `rows()`: face tracker, aligner, AU estimator, and the hand schedule (None without
+        cover checks). Made per run: each holds the state of the faces it has seen."""
+        from merstudio.face.align import FaceAligner
+        from merstudio.face.tracker import FaceTracker
+        from merstudio.features.aus import AUEstimator
+
+        tracker = FaceTracker(max_faces=face_limit(self.settings, self.source.frame_count))
+        aligner = FaceAligner()
+        estimator = AUEstimator(flow=self.settings.flow, fps=self.source.fps, lag_s=self.settings.motion_lag_s)
+        estimator.model = _NoLoneBatch(estimator.model)  # type: ignore[assignment]
+        self._lag = estimator.micro.k
+        # Hands: looked for on the frames `_HandSchedule` picks.
+        hands = _HandSchedule(max(1, int(round(self.source.fps / 5)))) if self.settings.occlusion else None
+        return tracker, aligner, estimator, hands
+
+    def _plan(self, start: int, stop: int) -> tuple[int, set[int]]:
+        """The first frame read (a segment's warm-up before `start`) and the frames where the per-face state
+        restarts (module docstring); a run that starts mid-video starts the model's noise floor there too."""
+        if self.span is not None and not 0 <= start <= stop:
+            raise ValueError(f"span {self.span}: expected 0 <= start <= stop")
+        first = max(0, start - max(0, int(self.warmup)))
+        restarts = restart_frames(self.settings, self.source.fps, first + 1, stop)
+        if first > 0 and self._predictor is not None:
+            self._predictor.restart_floor(first)
+        return first, restarts
+
+    def _reader(self, tracker, aligner, hands: _HandSchedule | None, restarts: set[int],  # noqa: ANN001
+                covered_regions, first: int,  # noqa: ANN001
+                ) -> tuple[queue.Queue, threading.Event, ThreadPoolExecutor | None, threading.Thread]:
+        """The reader thread (not started yet), its frame queue and halt flag, and the hands' thread (None without
+        cover checks). Chooses the input's turn first (`resolve_turn`): the reader turns the frames."""
+        # Two stages on two threads: `rows()` turns faces into AUs and rows while a reader thread decodes, finds
+        # faces and aligns the next frames (OpenCV and MediaPipe release the GIL, so the two overlap on two
+        # cores). The queue is short: memory stays a few frames.
+        frames: queue.Queue = queue.Queue(maxsize=4)
+        halt = threading.Event()
+        self.turned = self.resolve_turn()
+        # Hands are looked for on a third thread, in frame order, while the reader goes on: a look costs about as
+        # much as the Face Mesh, and while a hand is seen it runs on every frame (a face touched while crying: the
+        # reader's work doubled). The consumer takes each frame's outlines when it gets to the frame.
+        looker = ThreadPoolExecutor(1, thread_name_prefix="merstudio-hands") if hands is not None else None
+        reader = threading.Thread(target=self._read, name="merstudio-reader", daemon=True,
+                                  args=(frames, halt, tracker, aligner, hands, looker, restarts, covered_regions,
+                                        first, self.span[1] if self.span is not None else None))
+        return frames, halt, looker, reader
+
+    def _restart(self, flight: _InFlight, estimator, i: int) -> None:  # noqa: ANN001 - features.aus.AUEstimator
+        """At a restart frame (module docstring): AU presence hysteresis starts over, after finishing what is
+        queued, and so does the model's noise floor."""
+        self._complete(flight, estimator.flush())
+        for state in estimator._tracks.values():
+            state.presence = dict.fromkeys(state.presence, 0)
+        if self._predictor is not None:
+            self._predictor.restart_floor(i)
+
+    def _no_face(self, flight: _InFlight, estimator, i: int, t: float) -> None:  # noqa: ANN001
+        """A frame without a face: its empty row, ready at once. Nobody in view: the faces seen before need no
+        later face to move on (the AU batch runs, the blink look-ahead counts this frame, the model's batch runs),
+        so their rows, and the empty ones after them, keep coming instead of waiting for a face or the end."""
+        flight.pending[(-1, i)] = self._empty_row(i, t)
+        flight.ready.add((-1, i))
+        self._complete(flight, estimator.idle(i))
+        if self._predictor is not None:
+            self._predicted(flight, self._predictor.flush())
+
+    def _push_face(self, flight: _InFlight, estimator, i: int, t: float, face: tuple,  # noqa: ANN001
+                   start: int, stop: int, photo: bool) -> None:
+        """One face of frame `i`: its box kept where a segment's merge or a photo's plots need it, its portrait
+        updated, its row started (frame, face, time, confidence, landmarks) and its aligned face given to the AU
+        estimator, which completes the rows of the faces it has finished."""
+        tf, aligned, covered = face
+        if (self.span is not None and (i < start or i >= stop - self.keep_boxes)) or photo:
+            self.boxes.append((i, tf.track_id, tf.obs.bbox))
+        if i >= start:
+            keep_portrait(self.portraits, tf.track_id, i, tf.obs.bbox)
+        row = {"frame": i, "face_id": tf.track_id, "timestamp": t,
+               "confidence": float(tf.obs.confidence), "success": 1}
+        if self.settings.landmarks:
+            pts = tf.obs.landmarks
+            row.update({f"x_{k}": round(float(pts[k, 0]), 2) for k in range(N_LANDMARKS)})
+            row.update({f"y_{k}": round(float(pts[k, 1]), 2) for k in range(N_LANDMARKS)})
+        flight.pending[(tf.track_id, i)] = row
+        if self._predictor is not None:
+            flight.faces_waiting[(tf.track_id, i)] = aligned.image
+        self._complete(flight, estimator.push(tf.track_id, tf.obs, aligned, i, covered))
+
+    def _complete(self, flight: _InFlight, acts: list) -> None:
+        """Fill the rows of the faces the AU estimator has finished; each is ready once the model has judged it
+        too, or is given to the model now, with what covers the face (a hand, a mask, the frame's edge), its pose
+        and whether a blink is near."""
+        for act in acts:
+            key = (act.track_id, act.frame_index)
+            self._fill(flight.pending[key], act)
+            flight.au_done.add(key)
+            if self._predictor is None or key in flight.model_done:
+                flight.ready.add(key)
+            elif key in flight.faces_waiting:
+                hidden = [part for part, share in act.covered.items() if share >= flight.covered_fraction]
+                self._predicted(flight, self._predictor.push(act.track_id, act.frame_index,
+                                                             flight.faces_waiting.pop(key), act.near_blink,
+                                                             hidden, act.pose))
+
+    def _predicted(self, flight: _InFlight, predictions: list) -> None:
+        """Fill the model's predictions into their rows; each is ready once its AUs are in too."""
+        for key in self._resolve(flight.pending, predictions):
+            flight.model_done.add(key)
+            if key in flight.au_done:
+                flight.ready.add(key)
+
+    def _stop_reading(self, frames: queue.Queue, halt: threading.Event, reader: threading.Thread,
+                      tracker, looker: ThreadPoolExecutor | None,  # noqa: ANN001
+                      hands: _HandSchedule | None) -> None:
+        """Stop the reader and hands threads and free what the run opened, however `rows()` ends."""
+        halt.set()
+        while reader.is_alive():  # unblock a reader waiting on a full queue, then wait for it
+            try:
+                frames.get(timeout=0.05)
+            except queue.Empty:
+                pass
+        reader.join()
+        tracker.close()  # MediaPipe's graphs: never freed otherwise (~90 MB per run, kept by the process)
+        if looker is not None:
+            looker.shutdown(wait=True, cancel_futures=True)
+        if hands is not None:
+            hands.close()
+        if self._owns_source:  # opened from a path by __post_init__: the caller cannot close it
+            self.source.close()
+
+    def _finish(self, flight: _InFlight, estimator, start: int) -> Iterator[dict]:  # noqa: ANN001
+        """The rows still in flight after the last frame (the AU estimator's and the model's last batches; a row
+        the model never judged leaves with its AUs), then the warnings of the whole input."""
+        self._complete(flight, estimator.flush())
+        if self._predictor is not None:
+            self._predicted(flight, self._predictor.flush())
+        # the model may not predict every row
+        flight.ready.update(k for k in flight.pending if k in flight.au_done or k[0] == -1)
+        yield from _drain(flight.pending, flight.ready, start, (flight.au_done, flight.model_done))
+        if self.span is None and not self.cancelled:  # a split run's merge says it for the whole input
+            self.warnings += held_warnings(held_aus(self._signals, self.frames_done, self.source.fps))
+            if self.source.frame_count == 1:
+                self.warnings += still_brow_warnings(still_brows(self._signals))
 
     def _read(self, out: queue.Queue, halt: threading.Event, tracker, aligner, hands,  # noqa: ANN001
               looker: ThreadPoolExecutor | None, restarts: set[int], covered_regions,  # noqa: ANN001
@@ -810,6 +850,31 @@ _END = object()
 @dataclass
 class _Failed:
     error: BaseException
+
+
+@dataclass(slots=True)
+class _InFlight:
+    """The rows of `Analysis.rows()` waiting in frame order until complete: the AU estimator finishes faces in
+    batches (the blendshape network is much cheaper per face in a batch) and a model's predictions lag; they
+    leave in order (`_drain`). `au_done` / `model_done`: the keys whose part has arrived."""
+
+    covered_fraction: float  # merstudio.face.occlusion.COVERED_FRACTION (its module loads MediaPipe: not here)
+    pending: dict[tuple[int, int], dict] = field(default_factory=dict)
+    ready: set[tuple[int, int]] = field(default_factory=set)
+    au_done: set[tuple[int, int]] = field(default_factory=set)
+    model_done: set[tuple[int, int]] = field(default_factory=set)
+    # The model gets each face (with what covers it, its pose and whether a blink is near) once the AU estimator
+    # has finished it, which waits for the frames that tell a blink (features.blinks): a window over a blink is
+    # judged without the eyes (merstudio.model.inference). Aligned faces wait here until then.
+    faces_waiting: dict[tuple[int, int], np.ndarray] = field(default_factory=dict)
+
+
+def _add_hands(faces: list, outlines: list, covered_regions) -> None:  # noqa: ANN001 - face.occlusion's
+    """Add the hands' share of what covers each face region to the reader's (the frame's edge, the lips' and
+    eyes' checks): the hands are looked for on their own thread, so their outlines join the frame here."""
+    for tf, _aligned, covered in faces:
+        for region, share in covered_regions(outlines, tf.obs.landmarks).items():
+            covered[region] = max(covered[region], share)
 
 
 def _drain(pending: dict[tuple[int, int], dict], ready: set[tuple[int, int]], start: int = 0,

@@ -144,6 +144,17 @@ class MainWindow(QMainWindow):
 
     # ================================================================== UI
     def _build_ui(self) -> None:
+        """The window's widgets: the video and its transport above the timeline (a photo's AU bars in its place),
+        the events table, undo history and video list docked on the right, and the status bar's indicators.
+        Built in this order: it is the widgets' order among their siblings (and so the Tab order)."""
+        self._build_views()
+        transport = self._build_transport()
+        self._build_centre(transport)
+        self._build_docks()
+        self._build_status_bar()
+
+    def _build_views(self) -> None:
+        """The video view and the timeline, whose clicks and drags seek, pick and edit events."""
         self.video_view = VideoView(self)
         self.timeline = Timeline(self)
         self.timeline.seekRequested.connect(self.transport.seek)
@@ -151,6 +162,9 @@ class MainWindow(QMainWindow):
         self.timeline.eventRangeEdited.connect(self._region_edited)
         self.timeline.selectionChanged.connect(self._selection_changed)
 
+    def _build_transport(self) -> QWidget:
+        """The row under the video: play, the slider, the frame and time, the face shown, the AU menu, the audio
+        controls. None of them takes the keyboard's focus: the keys stay the coder's shortcuts."""
         transport = QWidget(self)
         row = QHBoxLayout(transport)
         row.setContentsMargins(4, 2, 4, 2)
@@ -166,6 +180,17 @@ class MainWindow(QMainWindow):
         # time elided in a narrow window: a fixed "frame 00000 / 00000 .." took 463 px at 16 pt (_update_labels)
         self.frame_label = ElidedLabel("", transport)
         self._frame_digits = 0
+        self._build_face_combo(transport)
+        self._build_au_button(transport)
+        for w in (self.play_button, self.slider, self.frame_label, QLabel("face"), self.face_combo, self.au_button):
+            row.addWidget(w)
+        row.setStretch(1, 1)
+        self.audio_controls = AudioControls(self.transport.playback, transport)  # mute + volume, shown when there is audio
+        row.addWidget(self.audio_controls)
+        return transport
+
+    def _build_face_combo(self, transport: QWidget) -> None:
+        """The transport's face picker (each face with its picture) and the state of which face is shown."""
         self.face_combo = QComboBox(transport)
         # until the coder picks a face, the one seen in most frames is shown (a clip that opens on someone else, or
         # on a wide shot, still shows its main face once the run has seen it); a pick outlives re-runs, a video
@@ -178,18 +203,19 @@ class MainWindow(QMainWindow):
         self.face_combo.setIconSize(QSize(PICTURE_SIZE, PICTURE_SIZE))
         self.face_pictures = FacePictures(self)  # who is who: each face's largest view, decoded off the GUI thread
         self.face_pictures.changed.connect(self._set_face_pictures)
+
+    def _build_au_button(self, transport: QWidget) -> None:
+        """The transport's "AUs" button: its menu, built as it opens, picks the AU tracks the timeline shows."""
         self.au_button = QToolButton(transport)
         self.au_button.setText("AUs")
         self.au_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
         self.au_menu = QMenu(self.au_button)
         self.au_button.setMenu(self.au_menu)
         self.au_menu.aboutToShow.connect(self._build_au_menu)
-        for w in (self.play_button, self.slider, self.frame_label, QLabel("face"), self.face_combo, self.au_button):
-            row.addWidget(w)
-        row.setStretch(1, 1)
-        self.audio_controls = AudioControls(self.transport.playback, transport)  # mute + volume, shown when there is audio
-        row.addWidget(self.audio_controls)
 
+    def _build_centre(self, transport: QWidget) -> None:
+        """The central splitter: the video and its transport above, the timeline (a photo's AU chart in its
+        place) below."""
         top = QWidget(self)
         col = QVBoxLayout(top)
         col.setContentsMargins(0, 0, 0, 0)
@@ -205,6 +231,9 @@ class MainWindow(QMainWindow):
         self.splitter.setSizes([480, 420])  # the timeline's six tracks get almost half the height
         self.setCentralWidget(self.splitter)
 
+    def _build_docks(self) -> None:
+        """The right-hand docks: the events table, and the undo history tabbed with the video list (the history
+        in front)."""
         self.table = EventsTable(self)
         self.table.clicked.connect(self._row_clicked)
         # the keyboard moves the current row too: the highlighted row is the selected event (Delete, Enter act
@@ -228,6 +257,9 @@ class MainWindow(QMainWindow):
         self.tabifyDockWidget(self.history_dock, self.videos_dock)
         self.history_dock.raise_()
 
+    def _build_status_bar(self) -> None:
+        """The status bar's permanent widgets, left to right: "read-only" (shown for a read-only project), the
+        busy indicator of a worker, the progress of a run (shown while one runs), the coder, the analysis device."""
         sb = self.statusBar()
         self.busy = BusyIndicator(self)  # what runs in a worker: an export, a checkpoint loading
         self.progress_bar = QProgressBar(self)

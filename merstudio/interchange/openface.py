@@ -143,6 +143,29 @@ def read_openface(path: str | os.PathLike[str], fps: float | None = None, frame_
     p = Path(path)
     if not p.is_file():
         raise InputError(f"{p}: OpenFace CSV not found")
+    df, header = _read_columns(p, keep_other)
+    au_cols = _checked_columns(p, df, header)
+    _to_numbers(p, df, [c for c in _BASE if c in df.columns] + au_cols)
+    frames = _frame_numbers(p, df)
+    if one_based is None:
+        one_based, numbering = _detect_one_based(frames, df["timestamp"].to_numpy(dtype=np.float64), fps)
+    else:
+        numbering = "as told"
+    if one_based and int(frames.min()) < 1:
+        raise InputError(f"{p}: frame 0 found, but the frames were to be numbered from 1 (OpenFace's convention)")
+    out, mismatches = _one_row_per_face(_our_table(df, frames, one_based, au_cols, keep_other))
+    est, n, found = _check_frames(out, fps, frame_count, numbering)
+    mismatches += found
+    if strict and mismatches:
+        raise InputError(f"{p}: {mismatches[0]}" + (f" (and {len(mismatches) - 1} more)" if len(mismatches) > 1
+                                                    else ""))
+    return OpenFaceTable(path=p, frames=out, fps=est, frame_count=n, mismatches=mismatches, one_based=one_based,
+                         numbering=numbering)
+
+
+def _read_columns(p: Path, keep_other: bool) -> tuple[pd.DataFrame, list[str]]:
+    """The file's table, only the columns kept (an OpenFace file with 2D/3D landmarks has ~700 columns), and
+    every column name of its header (for the error that lists them). An unreadable file: InputError."""
     header: list[str] = []  # every column of the file (pandas asks about each one, maybe more than once)
 
     def wanted(c: str) -> bool:
@@ -151,7 +174,6 @@ def read_openface(path: str | os.PathLike[str], fps: float | None = None, frame_
 
     encoding = pandas_encoding(p)
     try:
-        # only the columns we keep: an OpenFace file with 2D/3D landmarks has ~700 columns
         try:
             df = pd.read_csv(p, skipinitialspace=True, low_memory=False, encoding=encoding, usecols=wanted)
         except UnicodeDecodeError:
@@ -163,6 +185,12 @@ def read_openface(path: str | os.PathLike[str], fps: float | None = None, frame_
         text = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
         raise InputError(f"{p}: not a readable CSV ({shorten(text, 200)})") from None
     df.columns = [str(c).strip() for c in df.columns]
+    return df, header
+
+
+def _checked_columns(p: Path, df: pd.DataFrame, header: list[str]) -> list[str]:
+    """The file's AU columns, once it is known to have OpenFace's frame, timestamp and success columns, AUs and a
+    row; otherwise an InputError that names what is missing and what the file has."""
     missing = [c for c in ("frame", "timestamp", "success") if c not in df.columns]
     au_cols = [c for c in df.columns if _AU_COL.match(c)]
     have = name_list(dict.fromkeys(c.strip() for c in header)) or "none"
@@ -175,15 +203,24 @@ def read_openface(path: str | os.PathLike[str], fps: float | None = None, frame_
         raise InputError(f"{p}: missing OpenFace column(s) {', '.join(missing)} (have: {have})")
     if df.empty:
         raise InputError(f"{p}: no rows")
-    keep = ["frame", "face_id", "timestamp", "confidence", "success"]
-    num_cols = [c for c in keep if c in df.columns] + au_cols
-    for c in num_cols:
+    return au_cols
+
+
+def _to_numbers(p: Path, df: pd.DataFrame, columns: list[str]) -> None:
+    """Make ``columns`` of ``df`` numbers, in place (an empty cell: NaN); a cell that is not a number is an
+    InputError naming its row, not a silent NaN."""
+    for c in columns:
         conv = pd.to_numeric(df[c], errors="coerce")
         bad = conv.isna() & df[c].notna()
         if bad.any():
             i = int(np.flatnonzero(bad.to_numpy())[0])
             raise InputError(f"{p}: row {i + 2}: column {c} is not a number ({quote(df[c].iloc[i])})")
         df[c] = conv
+
+
+def _frame_numbers(p: Path, df: pd.DataFrame) -> np.ndarray:
+    """The frame column, once every row has one that can number a video's frame (whole, 0 .. MAX_FRAME);
+    otherwise an InputError naming the first row that does not."""
     if df["frame"].isna().any():
         raise InputError(f"{p}: row {int(np.flatnonzero(df['frame'].isna().to_numpy())[0]) + 2}: frame is empty")
     frames = df["frame"].to_numpy()
@@ -195,12 +232,13 @@ def read_openface(path: str | os.PathLike[str], fps: float | None = None, frame_
     first = int(frames.min())
     if first < 0:
         raise InputError(f"{p}: negative frame {first}")
-    if one_based is None:
-        one_based, numbering = _detect_one_based(frames, df["timestamp"].to_numpy(dtype=np.float64), fps)
-    else:
-        numbering = "as told"
-    if one_based and first < 1:
-        raise InputError(f"{p}: frame 0 found, but the frames were to be numbered from 1 (OpenFace's convention)")
+    return frames
+
+
+def _our_table(df: pd.DataFrame, frames: np.ndarray, one_based: bool, au_cols: list[str],
+               keep_other: bool) -> pd.DataFrame:
+    """The file's rows in our convention: frames from 0, face_id -1 and AU intensities unknown where OpenFace
+    found no face, AUxx_r then AUxx_c in OpenFace's order (then the other columns with ``keep_other``)."""
     success = df["success"].fillna(0).to_numpy().astype(np.int64)
     face = df["face_id"].fillna(0).to_numpy().astype(np.int64) if "face_id" in df.columns else \
         np.zeros(len(df), dtype=np.int64)
@@ -225,10 +263,14 @@ def read_openface(path: str | os.PathLike[str], fps: float | None = None, frame_
             cols[name] = presence_values(np.where(success == 1, v, 0))
     if keep_other:
         for c in df.columns:
-            if c not in keep and c not in au_cols:
+            if c not in _BASE and c not in au_cols:
                 cols[c] = df[c].to_numpy()
-    out = pd.DataFrame(cols)
-    # a frame without a face in several-face files: one row per frame is enough
+    return pd.DataFrame(cols)
+
+
+def _one_row_per_face(out: pd.DataFrame) -> tuple[pd.DataFrame, list[str]]:
+    """``out`` sorted by frame and face, one row per (frame, face_id), and the mismatch line of the duplicates
+    dropped (none: []). A frame without a face in several-face files: one row per frame is enough."""
     out = out.sort_values(["frame", "face_id"], kind="stable")
     dup = out.duplicated(["frame", "face_id"])
     mismatches: list[str] = []
@@ -236,8 +278,14 @@ def read_openface(path: str | os.PathLike[str], fps: float | None = None, frame_
         n_dup = int(dup.sum())
         out = out[~dup]
         mismatches.append(f"{n_dup} duplicate (frame, face_id) row(s) dropped")
-    out = out.reset_index(drop=True)
+    return out.reset_index(drop=True), mismatches
 
+
+def _check_frames(out: pd.DataFrame, fps: float | None, frame_count: int | None,
+                  numbering: str) -> tuple[float | None, int, list[str]]:
+    """The frame rate the timestamps imply (None: not known), the frames the table covers, and its mismatches
+    with the video (``fps``, ``frame_count``; None: not checked) or with any video: timestamps off frame / fps, a
+    guessed numbering, frames without a row."""
     # frame rate implied by the timestamps: the slope over the whole span, since OpenFace rounds them to the ms
     per_frame = out.groupby("frame")["timestamp"].first().dropna()
     est: float | None = None
@@ -249,6 +297,7 @@ def read_openface(path: str | os.PathLike[str], fps: float | None = None, frame_
             est = span_f / span_t
             tol = 0.0011 / span_t  # relative error the ms rounding of both ends can cause
     n = int(out["frame"].max()) + 1
+    mismatches: list[str] = []
     if fps is not None and est is not None and abs(est - fps) > max(FPS_TOLERANCE, tol) * fps:
         mismatches.append(f"timestamps imply {est:.3f} fps, the video has {fps:g} fps")
     elif fps is None and est is not None and not MIN_PLAUSIBLE_FPS <= est <= MAX_PLAUSIBLE_FPS:
@@ -267,11 +316,7 @@ def read_openface(path: str | os.PathLike[str], fps: float | None = None, frame_
     if frame_count is not None and n != frame_count:
         mismatches.append(f"the CSV covers {n} frame(s), the video has {frame_count}")
     mismatches += frames_without_row(per_frame.index, n)
-    if strict and mismatches:
-        raise InputError(f"{p}: {mismatches[0]}" + (f" (and {len(mismatches) - 1} more)" if len(mismatches) > 1
-                                                    else ""))
-    return OpenFaceTable(path=p, frames=out, fps=est, frame_count=n, mismatches=mismatches, one_based=one_based,
-                         numbering=numbering)
+    return est, n, mismatches
 
 
 def frames_without_row(frames: Iterable[int], n: int) -> list[str]:

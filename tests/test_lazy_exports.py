@@ -45,3 +45,10 @@ def test_dir_lists_the_lazy_names_before_their_first_use(name: str) -> None:
     code = f"import {name} as p; print(sorted(set(p.__all__) - set(dir(p))))"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120, check=True)
     assert out.stdout.strip() == "[]"  # a notebook's tab completion offers them
+
+
+@pytest.mark.parametrize("name", ["merstudio.analysis", "merstudio.model", "merstudio.training"])
+def test_a_lazy_package_exports_exactly_what_it_loads_on_demand(name: str) -> None:
+    pkg = importlib.import_module(name)
+    assert sorted(pkg.__all__) == sorted(n for names in pkg._LAZY.values() for n in names)
+    assert all(getattr(pkg, n) is not None for n in pkg.__all__)

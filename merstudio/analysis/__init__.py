@@ -23,12 +23,13 @@ if TYPE_CHECKING:
     from merstudio.analysis.pipeline import Analysis, AnalysisSettings
     from merstudio.analysis.table import frame_table
 
-__getattr__, __dir__ = lazy_exports(__name__, {
+_LAZY = {  # submodule: the names it gives this package
     "batch": ("plan_batch", "run_batch"),
     "files": ("analyze_file",),
     "pipeline": ("Analysis", "AnalysisSettings"),
     "table": ("frame_table",),
-})
+}
+__getattr__, __dir__ = lazy_exports(__name__, _LAZY)
 
 
 __all__ = ["Analysis", "AnalysisSettings", "analyze_file", "frame_table", "plan_batch", "run_batch"]

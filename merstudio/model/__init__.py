@@ -32,7 +32,7 @@ if TYPE_CHECKING:
 
 # Loaded on first use (PEP 562): importing merstudio.model.config, as the CLI's argument parsers do, must not pull in
 # torch (seconds) for `merstudio --help`.
-__getattr__, __dir__ = lazy_exports(__name__, {
+_LAZY = {  # submodule: the names it gives this package
     "checkpoint": ("describe_checkpoint", "load_checkpoint", "read_checkpoint_meta", "save_checkpoint",
                    "transfer_weights"),
     "config": ("ABLATIONS", "DEFAULT_AUS", "DEFAULT_CLASSES", "ModelConfig"),
@@ -44,7 +44,8 @@ __getattr__, __dir__ = lazy_exports(__name__, {
     "network": ("MENet", "count_parameters"),
     "priors": ("au_targets_from_sets", "estimate_au_prior", "estimate_prior", "facs_prior"),
     "regions": ("AU_REGIONS", "AU_REGION_MAP"),
-})
+}
+__getattr__, __dir__ = lazy_exports(__name__, _LAZY)
 
 
 __all__ = [

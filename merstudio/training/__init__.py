@@ -28,12 +28,13 @@ if TYPE_CHECKING:
     from merstudio.training.run import load_predictions, run_protocol, train_final
     from merstudio.training.trainer import TrainSettings, fit_model, predict, train_fold
 
-__getattr__, __dir__ = lazy_exports(__name__, {
+_LAZY = {  # submodule: the names it gives this package
     "data": ("load_arrays",),
     "protocols": ("DataArrays",),
     "run": ("load_predictions", "run_protocol", "train_final"),
     "trainer": ("TrainSettings", "fit_model", "predict", "train_fold"),
-})
+}
+__getattr__, __dir__ = lazy_exports(__name__, _LAZY)
 
 
 __all__ = ["DataArrays", "TrainSettings", "fit_model", "load_arrays", "load_predictions", "predict",

@@ -340,8 +340,7 @@ class FinetuneDialog(QDialog):
             return "", True  # counted when it runs (its errors say what is missing)
         from collections import Counter
 
-        from merstudio.model.checkpoint import read_checkpoint_meta
-        from merstudio.training.finetune import (
+        from merstudio.training.finetune_split import (  # torch-free: the dialog opens without loading torch
             MIN_TRAIN_PER_CLASS,
             SPLIT_SETTING,
             check_counts,
@@ -355,7 +354,7 @@ class FinetuneDialog(QDialog):
         try:
             key = (ckpt, Path(ckpt).stat().st_mtime)  # read once, not on every edit in the window
             if self._classes is None or self._classes[0] != key:
-                self._classes = (key, list(read_checkpoint_meta(ckpt).get("class_names") or []))
+                self._classes = (key, list(_read_meta(ckpt).get("class_names") or []))
             classes = self._classes[1]
             by = self.holdout.currentText()
             items, skipped = collect_events(self.project, classes, by=by, class_map=self._class_map())
@@ -497,7 +496,7 @@ class FinetuneDialog(QDialog):
         record = getattr(res, "split", None)
         if not saved and record and self.project is not None:
             try:
-                from merstudio.training.finetune import SPLIT_SETTING
+                from merstudio.training.finetune_split import SPLIT_SETTING
 
                 self.project.set_setting(SPLIT_SETTING, record)
                 saved = True
@@ -560,7 +559,7 @@ class FinetuneDialog(QDialog):
     def _split_text(self) -> str:
         record = None
         if self.project is not None:
-            from merstudio.training.finetune import SPLIT_SETTING
+            from merstudio.training.finetune_split import SPLIT_SETTING
 
             try:
                 record = self.project.get_setting(SPLIT_SETTING)
@@ -569,7 +568,7 @@ class FinetuneDialog(QDialog):
         if not isinstance(record, dict):
             return "not drawn yet: the first run draws it and the project keeps it for later runs"
         runs = len(record.get("runs", []))
-        from merstudio.training.finetune import named_groups
+        from merstudio.training.finetune_split import named_groups
 
         names = _group_names(self.project, str(record.get("by")))
         locked = (f"locked: {record.get('by')} {named_groups(record.get('groups', []), names)} "
@@ -625,13 +624,27 @@ def _same_file(a: Path, b: Path) -> bool:
 
 
 def _group_names(project: Any, by: str) -> dict[str, str]:
-    """The project's videos by file name (training.finetune.group_names); {} when it cannot be read now."""
-    from merstudio.training.finetune import group_names
+    """The project's videos by file name (training.finetune_split.group_names); {} when it cannot be read now."""
+    from merstudio.training.finetune_split import group_names
 
     try:
         return group_names(project, by)
     except (MerstudioError, OSError):
         return {}
+
+
+def _read_meta(path: str) -> dict[str, Any]:
+    """A checkpoint's metadata, read without torch where the file is plainly a checkpoint (the dialog is built on
+    the GUI thread: importing torch for the class names froze the window ~2 s on its first open); else torch's
+    reader, which says what is wrong (MerstudioError, OSError)."""
+    from merstudio.model.checkpoint_meta import peek_checkpoint_meta
+
+    meta = peek_checkpoint_meta(path)
+    if meta is not None:
+        return meta
+    from merstudio.model.checkpoint import read_checkpoint_meta
+
+    return read_checkpoint_meta(path)
 
 
 def _typo_hints(skipped: dict[str, int], classes: list[str], class_map: Any) -> str:

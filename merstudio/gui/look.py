@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QLabel, QSizePolicy, QWidget
 
@@ -58,8 +58,23 @@ class ElidedLabel(QLabel):
         self.reserve = ""
         self.least = "…"  # what it shows at its narrowest
         self.short = ""  # a short form shown whole rather than the text cut short, where it fits
+        self._share = 0.0  # the most of its window's width it asks for (set_share); 0: its whole text's width
         self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Preferred)
         self.setText(text)
+
+    def set_share(self, fraction: float) -> None:
+        """Ask for at most `fraction` of its window's width, as the window is resized: a status bar's permanent
+        label with a long text (a fine-tuned model's note took 1024 of 1400 px) left the bar's messages "Analysis
+        complete, …". Where the text does not fit, the short form (or the text cut short) shows; the tooltip
+        holds the whole."""
+        self._share = fraction
+        self.window().installEventFilter(self)
+        self.updateGeometry()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt's name
+        if self._share and event.type() == QEvent.Type.Resize and watched is self.window():
+            self.updateGeometry()  # its share of the new width
+        return False
 
     def setText(self, text: str) -> None:  # noqa: N802 - Qt's name
         self._full = text
@@ -79,7 +94,14 @@ class ElidedLabel(QLabel):
         m = self.contentsMargins()
         fm = self.fontMetrics()
         text = max(fm.horizontalAdvance(self._full), fm.horizontalAdvance(self.reserve))
-        s.setWidth(text + m.left() + m.right() + 2 * self.margin() + LABEL_PAD)
+        pad = m.left() + m.right() + 2 * self.margin() + LABEL_PAD
+        width = text + pad
+        cap = int(self._share * self.window().width())
+        if self._share and width > cap:
+            # the short form where it fits in its share (no blank room beside it), else the share, elided
+            short = fm.horizontalAdvance(self.short) + pad if self.short else cap + 1
+            width = short if short <= cap else cap
+        s.setWidth(width)
         return s
 
     def minimumSizeHint(self) -> Any:  # noqa: N802 - Qt's name

@@ -505,6 +505,8 @@ class MainWindow(QMainWindow):
         self.coders_view = CoderView(self)  # coders shown, blind coding, coder lanes (gui/coders.py)
         self.behaviours = Behaviours(self)  # the project's own behaviours and keys (gui/behaviours.py)
         self.model_note = ModelNote(self)  # what the drawn model was trained on (gui/checkpoint_dialog.py)
+        # its status-bar badge takes at most a third of the window: the bar's messages keep the rest
+        self.model_note.badge.set_share(1 / 3)
         self.first_run.followers += [self.coders_view.update, self.behaviours.update, self.model_note.update]
 
     def _connect(self) -> None:

@@ -268,7 +268,7 @@ class _Display:
             from tqdm import tqdm
 
             tqdm.monitor_interval = 0  # no monitor thread: it would outlive the run (and tests check for leaks)
-            if self.batch:
+            if self.batch and self.total:  # nothing to analyse: no empty bar (the batch's lines say why)
                 self.overall = tqdm(desc="batch", total=self.total, unit="video", dynamic_ncols=True,
                                     bar_format=BATCH_BAR)
         return self

@@ -124,6 +124,17 @@ def removed_line(e: Any) -> str:
             f"{e.aus or '-'} ({e.status})")
 
 
+def with_statuses(summary: str, events: list[Any], limit: int) -> str:
+    """ImportPreview.summary(limit)'s event lines ("  + alice face 0: frames 122-126-131 anger 4", the first
+    ``limit`` events in order) with the status of each event that is not accepted: one imported as rejected or as a
+    proposal is not listed like an accepted one."""
+    lines, shown = summary.split("\n"), iter(events[:limit])
+    for i, line in enumerate(lines):
+        if line.startswith("  + ") and (e := next(shown, None)) is not None and e.status != "accepted":
+            lines[i] = f"{line} ({e.status})"
+    return "\n".join(lines)
+
+
 class ImportPreviewDialog(QDialog):
     """What an annotation import will do (ImportPreview.summary(): events to import, items skipped and why, notes),
     before anything is written. With items to skip, the OK button says so: confirming means importing the rest.
@@ -177,7 +188,7 @@ class ImportPreviewDialog(QDialog):
         else:
             head += f"; {dup} already in the project, not imported again" if dup else ""
         self.head.setText(head + ". Nothing is written until you confirm; the import is one undo step.")
-        text = preview.summary(limit=200)
+        text = with_statuses(preview.summary(limit=200), preview.events, 200)
         if replace and gone:  # which events go, not only how many: the coder checks before confirming
             text += f"\n\nREMOVED from the project ({gone}):\n" + "\n".join(
                 f"  - remove {removed_line(e)}" for e in preview.replaces[:200])

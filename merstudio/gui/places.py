@@ -3,19 +3,22 @@ per-video setting ``view_place/<video id>`` (one of VIDEO_SETTING_PREFIXES: remo
 that the project opens again where it was left. A view setting, like the visible AUs: written straight to the
 project when the coder leaves the video or closes the project, no undo step (there is nothing to save: every
 write is saved when it is made); a read-only project is not written (the window keeps its places for the
-session)."""
+session). The video shown last is kept too (``view_video``, a project setting: opening shows it again)."""
 
 from __future__ import annotations
 
 import logging
 import math
 import sqlite3
+from collections.abc import Sequence
 from typing import Any
 
 from merstudio.errors import MerstudioError
-from merstudio.project import Project
+from merstudio.project import Project, Video
 
 log = logging.getLogger(__name__)
+
+VIDEO_KEY = "view_video"  # the project setting that keeps the id of the video shown last (store_video)
 
 # (play head frame, (lo, hi) of the timeline's x range, in frame cells: frame f is [f - 1/2, f + 1/2))
 Place = tuple[int, tuple[float, float] | None]
@@ -64,6 +67,31 @@ def store_place(project: Project, video_id: int, place: Place, frame_count: int)
                 project.set_setting(key, value)
     except (MerstudioError, sqlite3.Error) as exc:
         log.warning("%s: the place in video %s was not kept (%s)", project.path, video_id, exc)
+
+
+def stored_video(project: Project, videos: Sequence[Video]) -> Video:
+    """The video (of ``videos``, the project's, not empty) to show on opening the project: the one shown last, when
+    it is still one of them; else the first."""
+    vid = project.get_setting(VIDEO_KEY)
+    return next((v for v in videos if v.id == vid and not isinstance(vid, bool)), videos[0])
+
+
+def store_video(project: Project, video_id: int) -> None:
+    """Keep the video shown as the one the project opens with: as store_place, not in a read-only project, not
+    again when it is what is stored, and as no key at all when it is the first video (what opening shows without
+    one), so that a project only looked at is not written; a failed write is only logged."""
+    if project.read_only:
+        return
+    try:
+        vids = project.videos()
+        value = None if vids and vids[0].id == video_id else int(video_id)
+        if project.get_setting(VIDEO_KEY) != value:
+            if value is None:
+                project.delete_setting(VIDEO_KEY)
+            else:
+                project.set_setting(VIDEO_KEY, value)
+    except (MerstudioError, sqlite3.Error) as exc:
+        log.warning("%s: the video shown (%s) was not kept (%s)", project.path, video_id, exc)
 
 
 def _whole(frame_count: int) -> tuple[float, float]:

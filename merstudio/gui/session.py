@@ -19,6 +19,7 @@ from PySide6.QtCore import QObject, QStandardPaths, QTimer, Signal
 
 from merstudio.errors import InputError, MerstudioError
 from merstudio.gui import commands as C
+from merstudio.gui.places import store_video, stored_video
 from merstudio.gui.video_opening import VideoOpener, close_source, open_now
 from merstudio.io.frames import IndexNeeded
 from merstudio.project import PROJECT_SUFFIX, Project, ProjectInUse, Video
@@ -64,9 +65,12 @@ class Session(QObject):
         """The open project, or InputError (a dialog) when there is none or it is read-only."""
         if self.project is None:
             raise InputError("no project is open: open a video or a project first")
-        if self.project.read_only:
-            raise InputError(f"{self.project.path.name} is open read-only ({self.project.read_only_reason}): "
-                             "changes are not saved")
+        if self.project.read_only:  # every caller asks before it changes anything: nothing was changed
+            reason = self.project.read_only_reason
+            # open_project opens a read-only project again for writing once the other writer let go of it
+            again = "; to edit, close it there and open it here again" if reason.startswith("in use") else ""
+            raise InputError(f"{self.project.path.name} is open read-only ({reason}): edits are refused, nothing "
+                             f"was changed{again}")
         return self.project
 
     # ---------------------------------------------------------------- projects
@@ -84,7 +88,7 @@ class Session(QObject):
         cur = self.project
         if cur is not None and same_file(Path(path), cur.path) and (not cur.read_only or read_only):
             if select and self.video is None and (vids := cur.videos()):
-                self.select_video(vids[0].id)
+                self.select_video(stored_video(cur, vids).id)
             self.win.statusBar().showMessage(f"{cur.path.name} is already open", 4000)
             return True
         if read_only:
@@ -118,8 +122,8 @@ class Session(QObject):
             except MerstudioError as exc:
                 log.warning("%s: cancelled re-runs not set aside (%s)", proj.path, exc)
         self._note = restored_line(proj, aside)  # said once a video is shown (its own status line would hide it)
-        if vids and select:
-            self.select_video(vids[0].id)
+        if vids and select:  # the video shown last (merstudio.gui.places), at its place
+            self.select_video(stored_video(proj, vids).id)
         self._say_note()
         return True
 
@@ -241,6 +245,7 @@ class Session(QObject):
             video = self.project.video(video_id)
         self.opener.cancel()  # a video still being indexed is not wanted any more
         self.video, self.source = video, source
+        store_video(self.project, video.id)  # the project opens with it again
         self.videoChanged.emit()
         self._say_note()
 

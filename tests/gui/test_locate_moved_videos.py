@@ -21,6 +21,7 @@ def _project_with_moved_videos(window, tmp_path, names):
     assert window.ctx.execute(C.NewProject, path=str(home / "study.merproj"))
     for name in names:
         assert window.ctx.execute(C.OpenVideo, path=str(home / name))
+    assert window.ctx.execute(C.OpenVideo, path=str(home / names[0]))  # the project opens on it again
     assert window.ctx.execute(C.SaveProject)
     window.session.close_project()
     moved = tmp_path / "vidéos déplacées"

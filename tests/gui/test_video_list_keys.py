@@ -97,7 +97,9 @@ def test_switching_back_to_a_video_keeps_its_frame_and_zoom(qtbot, window, video
     path = win.project.path
     win.session.close_project()
     assert win.ctx.execute(C.OpenProject, path=str(path)), win.errors
-    assert win.video.id == ids[0] and win.current_frame == 37
+    assert win.video.id == ids[1] and win.current_frame == 12  # on the video left (merstudio.gui.places)
+    win.session.select_video(ids[0])
+    assert win.current_frame == 37
 
 
 def test_tab_in_the_event_dialogs_note_moves_on(qtbot):

@@ -54,6 +54,7 @@ def test_reopening_the_project_goes_back_to_where_the_coder_was(qtbot, window, q
 
 def test_a_stored_place_is_fitted_to_the_video(qtbot, window, qsettings, video_path, tmp_path):
     path, first, second, other = _two_videos(window, video_path, tmp_path)
+    assert window.ctx.execute(C.OpenVideo, path=str(video_path)), window.errors  # the project opens on it again
     window.shutdown()
     with Project.open(path) as proj:  # as left in a longer file, since replaced by this one
         n = proj.video(first).frame_count
@@ -75,6 +76,7 @@ def test_a_stored_place_is_fitted_to_the_video(qtbot, window, qsettings, video_p
 
 def test_a_place_that_is_not_one_is_ignored(qtbot, window, qsettings, video_path, tmp_path):
     path, first, _, _ = _two_videos(window, video_path, tmp_path)
+    assert window.ctx.execute(C.OpenVideo, path=str(video_path)), window.errors  # the project opens on it again
     window.shutdown()
     with Project.open(path) as proj:  # a hand-edited file
         proj.set_setting(place_key(first), {"frame": "57", "range": [1, 2]})

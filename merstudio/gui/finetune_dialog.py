@@ -639,7 +639,7 @@ def _read_meta(path: str) -> dict[str, Any]:
     reader, which says what is wrong (MerstudioError, OSError)."""
     from merstudio.model.checkpoint_meta import peek_checkpoint_meta
 
-    meta = peek_checkpoint_meta(path)
+    meta = peek_checkpoint_meta(path, verify=True)  # a damaged part refused here, as before, not at Start
     if meta is not None:
         return meta
     from merstudio.model.checkpoint import read_checkpoint_meta

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QEvent, QObject, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QLabel, QSizePolicy, QWidget
 
@@ -67,14 +67,8 @@ class ElidedLabel(QLabel):
         label with a long text (a fine-tuned model's note took 1024 of 1400 px) left the bar's messages "Analysis
         complete, …". Where the text does not fit, the short form (or the text cut short) shows; the tooltip
         holds the whole."""
-        self._share = fraction
-        self.window().installEventFilter(self)
+        self._share = fraction  # read by sizeHint, which a status bar asks again as its window is resized
         self.updateGeometry()
-
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt's name
-        if self._share and event.type() == QEvent.Type.Resize and watched is self.window():
-            self.updateGeometry()  # its share of the new width
-        return False
 
     def setText(self, text: str) -> None:  # noqa: N802 - Qt's name
         self._full = text

@@ -29,10 +29,20 @@ def place_key(video_id: int) -> str:
     return f"view_place/{int(video_id)}"
 
 
+def _setting(project: Project, key: str) -> Any:
+    """A view setting's value, None where it cannot be read (not JSON: a hand-edited file): what the view keeps is
+    a convenience, never a reason for a project not to open or a video not to show."""
+    try:
+        return project.get_setting(key)
+    except (ValueError, MerstudioError, sqlite3.Error) as exc:
+        log.warning("%s: the view setting %s is unreadable, ignored (%s)", project.path, key, exc)
+        return None
+
+
 def stored_place(project: Project, video_id: int) -> Place | None:
     """The place stored for the video; None when there is none or the value is not one (a hand-edited file). A
     range that is not one (not two finite numbers, lo < hi) is dropped, the frame kept."""
-    value: Any = project.get_setting(place_key(video_id))
+    value: Any = _setting(project, place_key(video_id))
     if not isinstance(value, dict):
         return None
     frame = value.get("frame")
@@ -60,7 +70,7 @@ def store_place(project: Project, video_id: int, place: Place, frame_count: int)
                                 "range": [round(rng[0], 3), round(rng[1], 3)] if rng is not None else None}
     key = place_key(video_id)
     try:
-        if project.get_setting(key) != value:
+        if _setting(project, key) != value:
             if value is None:
                 project.delete_setting(key)
             else:
@@ -71,9 +81,17 @@ def store_place(project: Project, video_id: int, place: Place, frame_count: int)
 
 def stored_video(project: Project, videos: Sequence[Video]) -> Video:
     """The video (of ``videos``, the project's, not empty) to show on opening the project: the one shown last, when
-    it is still one of them; else the first."""
-    vid = project.get_setting(VIDEO_KEY)
-    return next((v for v in videos if v.id == vid and not isinstance(vid, bool)), videos[0])
+    it is still one of them and its file can be found; else the first (opening asks where a missing file went
+    only as it did before there was a last video)."""
+    vid = _setting(project, VIDEO_KEY)
+    last = next((v for v in videos if v.id == vid and not isinstance(vid, bool)), None)
+    if last is None or last.id == videos[0].id:
+        return videos[0]
+    try:
+        found = project.locate_video(last.id) is not None
+    except (OSError, KeyError, MerstudioError, sqlite3.Error):
+        found = False
+    return last if found else videos[0]
 
 
 def store_video(project: Project, video_id: int) -> None:
@@ -85,7 +103,7 @@ def store_video(project: Project, video_id: int) -> None:
     try:
         vids = project.videos()
         value = None if vids and vids[0].id == video_id else int(video_id)
-        if project.get_setting(VIDEO_KEY) != value:
+        if _setting(project, VIDEO_KEY) != value:
             if value is None:
                 project.delete_setting(VIDEO_KEY)
             else:

@@ -245,8 +245,8 @@ class Session(QObject):
             video = self.project.video(video_id)
         self.opener.cancel()  # a video still being indexed is not wanted any more
         self.video, self.source = video, source
-        store_video(self.project, video.id)  # the project opens with it again
         self.videoChanged.emit()
+        store_video(self.project, video.id)  # the project opens with it again (after the views have it)
         self._say_note()
 
     def _show_video(self, proj: Project, video_id: int, source: Any) -> None:

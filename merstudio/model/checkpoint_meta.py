@@ -42,13 +42,14 @@ class _Unpickler(pickle.Unpickler):
         return None
 
 
-def peek_checkpoint_meta(path: str | Path) -> dict[str, Any] | None:
+def peek_checkpoint_meta(path: str | Path, verify: bool = False) -> dict[str, Any] | None:
     """The metadata of a merstudio checkpoint, without torch; None when the file is not plainly one (let
-    merstudio.model.checkpoint.read_checkpoint_meta say why)."""
+    merstudio.model.checkpoint.read_checkpoint_meta say why). ``verify``: every part's checksum too (a damaged
+    weight file is then None, as torch's reader refuses it), not only the metadata's."""
     try:
         with zipfile.ZipFile(path) as zf:
             names = [n for n in zf.namelist() if n.endswith("/data.pkl") and n.count("/") == 1]
-            if len(names) != 1:
+            if len(names) != 1 or (verify and zf.testzip() is not None):
                 return None
             raw = zf.read(names[0])  # checks the member's CRC-32
         payload = _Unpickler(io.BytesIO(raw)).load()

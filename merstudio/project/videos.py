@@ -4,6 +4,7 @@ moved or renamed video is found again) and its metadata. Project has these metho
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import time
 from collections.abc import Iterable
@@ -94,6 +95,8 @@ class VideoTables(StoreBase):
         with self._tx() as con:
             con.execute("DELETE FROM videos WHERE id = ?", (video_id,))
             con.executemany("DELETE FROM settings WHERE key = ?", [(k,) for k in video_setting_keys(video_id)])
+            # the app's last video (gui.places.VIDEO_KEY) when it was this one: a video added later may get its id
+            con.execute("DELETE FROM settings WHERE key = 'view_video' AND value = ?", (json.dumps(video_id),))
 
     def locate_video(self, video_id: int, search_dirs: Iterable[str | os.PathLike[str]] = ()) -> Path | None:
         """Where the video is now: its stored path if the content still matches, else a file with the same

@@ -68,15 +68,7 @@ def store_place(project: Project, video_id: int, place: Place, frame_count: int)
     start = frame == 0 and (rng is None or (rng[0] <= whole[0] + 1e-6 and rng[1] >= whole[1] - 1e-6))
     value = None if start else {"frame": int(frame),
                                 "range": [round(rng[0], 3), round(rng[1], 3)] if rng is not None else None}
-    key = place_key(video_id)
-    try:
-        if _setting(project, key) != value:
-            if value is None:
-                project.delete_setting(key)
-            else:
-                project.set_setting(key, value)
-    except (MerstudioError, sqlite3.Error) as exc:
-        log.warning("%s: the place in video %s was not kept (%s)", project.path, video_id, exc)
+    _keep(project, place_key(video_id), value, f"the place in video {video_id}")
 
 
 def stored_video(project: Project, videos: Sequence[Video]) -> Video:
@@ -102,14 +94,24 @@ def store_video(project: Project, video_id: int) -> None:
         return
     try:
         vids = project.videos()
-        value = None if vids and vids[0].id == video_id else int(video_id)
-        if _setting(project, VIDEO_KEY) != value:
-            if value is None:
-                project.delete_setting(VIDEO_KEY)
-            else:
-                project.set_setting(VIDEO_KEY, value)
     except (MerstudioError, sqlite3.Error) as exc:
         log.warning("%s: the video shown (%s) was not kept (%s)", project.path, video_id, exc)
+        return
+    _keep(project, VIDEO_KEY, None if vids and vids[0].id == video_id else int(video_id),
+          f"the video shown ({video_id})")
+
+
+def _keep(project: Project, key: str, value: Any, what: str) -> None:
+    """Write a view setting only where it changes, as no key at all for None (the default); a failed write is
+    only logged: what the view keeps is a convenience."""
+    try:
+        if _setting(project, key) != value:
+            if value is None:
+                project.delete_setting(key)
+            else:
+                project.set_setting(key, value)
+    except (MerstudioError, sqlite3.Error) as exc:
+        log.warning("%s: %s was not kept (%s)", project.path, what, exc)
 
 
 def _whole(frame_count: int) -> tuple[float, float]:

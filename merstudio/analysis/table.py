@@ -17,6 +17,7 @@ from typing import Any, cast
 import pandas as pd
 
 from merstudio.analysis.pipeline import Analysis, AnalysisSettings
+from merstudio.features.aus import is_presence
 from merstudio.io import open_source
 
 INTEGER_COLUMNS = ("frame", "face_id", "success", "blink")
@@ -27,11 +28,7 @@ _CHUNK_CELLS = 250_000
 
 def frame_table_dtypes(columns: Sequence[str]) -> dict[str, str]:
     """The dtype of each per-frame column (module docstring)."""
-    return {c: "int64" if c in INTEGER_COLUMNS else "Int8" if _presence(c) else "float64" for c in columns}
-
-
-def _presence(column: str) -> bool:
-    return column.startswith("AU") and column.endswith("_c")
+    return {c: "int64" if c in INTEGER_COLUMNS else "Int8" if is_presence(c) else "float64" for c in columns}
 
 
 def typed_frame(rows: Iterable[dict[str, Any]], columns: Sequence[str]) -> pd.DataFrame:
@@ -39,7 +36,7 @@ def typed_frame(rows: Iterable[dict[str, Any]], columns: Sequence[str]) -> pd.Da
     a row lacks is unknown there."""
     df = pd.DataFrame.from_records(list(rows), columns=list(columns))
     for c in columns:
-        if _presence(c):  # None where unknown: through float, as from_records may have made it object
+        if is_presence(c):  # None where unknown: through float, as from_records may have made it object
             df[c] = pd.to_numeric(df[c], errors="coerce")
     return df.astype(frame_table_dtypes(columns))
 

@@ -381,7 +381,8 @@ def _convert_au_table(args: argparse.Namespace, kind: str) -> int:
     """A per-frame AU table to our per-frame CSV, or with ``--to openface`` / ``--to pyfeat`` back to those tools'
     layouts (from merstudio's own per-frame CSV, say)."""
     from merstudio.atomic import atomic_path
-    from merstudio.interchange.au_tables import presences_as_ints, read_au_table
+    from merstudio.features.aus import presences_as_ints
+    from merstudio.interchange.au_tables import read_au_table
 
     to = args.to_fmt
     if (to is not None and to not in AU_TABLE_FORMATS) or args.output.suffix.lower() != ".csv":

@@ -17,7 +17,7 @@ from __future__ import annotations
 from collections import deque
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from typing import NamedTuple, Protocol
+from typing import Any, NamedTuple, Protocol
 
 import numpy as np
 
@@ -39,7 +39,8 @@ from merstudio.features.blinks import BlinkMarker, Marked
 from merstudio.features.micromotion import MICRO_AUS, MicroMotion, MicroMotionEstimator, mask_blink
 from merstudio.features.micromotion import REGIONS as MOTION_REGION_NAMES
 
-__all__ = ["AUS", "AU_NAMES", "AUActivation", "AUEstimator", "au_c", "au_columns", "au_r", "au_side", "side_columns"]
+__all__ = ["AUS", "AU_NAMES", "AUActivation", "AUEstimator", "au_c", "au_columns", "au_r", "au_side", "is_presence",
+           "presences_as_ints", "side_columns"]
 
 AU_NAMES: dict[int, str] = {
     1: "inner brow raiser", 2: "outer brow raiser", 4: "brow lowerer", 5: "upper lid raiser",
@@ -99,6 +100,26 @@ def au_r(au: int) -> str:
 def au_c(au: int) -> str:
     """Presence column name, OpenFace style: ``au_c(12) == "AU12_c"``."""
     return f"AU{int(au):02d}_c"
+
+
+def is_presence(column: object) -> bool:
+    """Whether a per-frame column is an AU presence (``AUxx_c``): 0 / 1, unknown where its intensity is."""
+    name = str(column)
+    return name.startswith("AU") and name.endswith("_c")
+
+
+def presences_as_ints(frames: Any) -> Any:
+    """A DataFrame with every AUxx_c column the nullable Int8, so that a CSV holds 0 / 1 / empty (unknown), never
+    1.0 (pandas reads a presence column with unknowns as floats)."""
+    import pandas as pd
+
+    pres = [c for c in frames.columns if is_presence(c) and frames[c].dtype != "Int8"]
+    if not pres:
+        return frames
+    out = frames.copy()
+    for c in pres:
+        out[c] = pd.to_numeric(out[c], errors="coerce").astype("Int8")
+    return out
 
 
 def au_side(au: int, side: str) -> str:

@@ -32,7 +32,7 @@ import numpy as np
 import pandas as pd
 
 from merstudio.errors import InputError
-from merstudio.features.aus import MAX_INTENSITY, POSE_COLUMNS, PRESENCE_OFF, PRESENCE_ON
+from merstudio.features.aus import MAX_INTENSITY, POSE_COLUMNS, PRESENCE_OFF, PRESENCE_ON, presences_as_ints
 
 NEUTRAL_SECONDS = 1.0  # the automatic search: the calmest stretch this long
 MIN_FRAMES = 5  # a neutral level is the median of at least this many frames with the face
@@ -552,11 +552,8 @@ def apply_baselines(df: pd.DataFrame, baselines: Sequence[NeutralBaseline],
                 out.loc[idx, pc] = pd.array(p, dtype="Int8")
                 if len(p):
                     state[(b.face_id, pc)] = bool(p[-1] == 1)  # off after an unknown frame (NaN)
-    if baselines:  # every presence alike, those left absolute too: a CSV read back has them as floats (1.0, NaN)
-        for pc in [c for c in out.columns if str(c).startswith("AU") and str(c).endswith("_c")]:
-            if out[pc].dtype != "Int8":
-                out[pc] = pd.to_numeric(out[pc], errors="coerce").astype("Int8")
-    return out
+    # every presence alike, those left absolute too: a CSV read back has them as floats (1.0, NaN)
+    return presences_as_ints(out) if baselines else out
 
 
 def mark_rows(df: pd.DataFrame, baselines: Sequence[NeutralBaseline]) -> pd.DataFrame:

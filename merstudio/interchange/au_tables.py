@@ -71,14 +71,6 @@ def read_au_table(path: str | os.PathLike[str], kind: str, fps: float | None = N
                    {"path": str(pf.path), "mismatches": pf.mismatches, "notes": notes})
 
 
-def presences_as_ints(frames: pd.DataFrame) -> pd.DataFrame:
-    """``frames`` with every AUxx_c column a nullable integer, so a CSV holds 0 / 1 / empty (unknown), never 1.0
-    (pandas reads a presence column with unknowns as floats)."""
-    pres = [c for c in frames.columns if str(c).startswith("AU") and str(c).endswith("_c")
-            and frames[c].dtype != "Int8"]
-    return frames.astype(dict.fromkeys(pres, "Int8")) if pres else frames
-
-
 def write_au_table(table: AUTable, path: str | os.PathLike[str], kind: str) -> str:
     """Write a table read by :func:`read_au_table` (an OpenFace or py-feat CSV, or merstudio's own per-frame CSV)
     as ``kind`` ("openface" or "pyfeat") writes it; returns a note on what the file lacks (and, for py-feat, the

@@ -25,6 +25,7 @@ import pandas as pd
 
 from merstudio.atomic import atomic_path as _atomic
 from merstudio.errors import InputError, OutputError
+from merstudio.features.aus import is_presence
 from merstudio.features.neutral import apply_baselines, complete_baseline, load_baselines, mark_rows
 from merstudio.io.timebase import Timebase
 from merstudio.palette import au_colour, class_colour, emotion_colour
@@ -84,7 +85,7 @@ def _stored_precision(df: pd.DataFrame) -> pd.DataFrame:
     """Value columns back to the float32 they are stored as (so 0.3 is written "0.3", not 0.30000001192092896);
     the base columns (frame, face_id, timestamp, confidence, success) stay as they are. Presences (AUxx_c) read
     back with unknowns (NaN) are nullable integers: written 0 / 1 / empty (unknown), not 0.0 / 1.0."""
-    pres = [c for c in df.columns if c.startswith("AU") and c.endswith("_c") and df[c].dtype == np.float64]
+    pres = [c for c in df.columns if is_presence(c) and df[c].dtype == np.float64]
     values = [c for c in df.columns if c not in BASE_FRAME_COLUMNS and df[c].dtype == np.float64 and c not in pres]
     types = {**dict.fromkeys(values, "float32"), **dict.fromkeys(pres, "Int8")}
     return df.astype(types) if types else df
@@ -293,7 +294,7 @@ def summary_of(data: SummaryData) -> pd.DataFrame:
     df = data.frames
     ok = df[df["success"] == 1] if len(df) else df
     rows.append(("face_frames", "analysed", len(ok), ""))
-    for c in [c for c in df.columns if c.startswith("AU") and c.endswith("_c")]:  # of the frames where it is known
+    for c in [c for c in df.columns if is_presence(c)]:  # of the frames where it is known
         rows.append(("au_frequency", c[:-2], float(ok[c].mean()) if len(ok) else 0.0, ""))
     # object, not float: a count is written 72, not 72.0; the coder column comes last, after the columns of old
     out = pd.DataFrame(rows, columns=["measure", "category", "value", "coder"], dtype=object)

@@ -136,6 +136,16 @@ def shown_window(qtbot, qsettings, size: tuple[int, int] = (1300, 850)):
     return win
 
 
+def reopened(qtbot, qsettings, path, **params):
+    """A new shown window with the project at `path` opened in it (OpenProject's `params`, e.g. read_only=True):
+    what the user gets on opening the project again. The caller shuts it down."""
+    from merstudio.gui import commands as C
+
+    win = shown_window(qtbot, qsettings)
+    assert win.ctx.execute(C.OpenProject, path=str(path), **params), win.errors
+    return win
+
+
 def two_video_project(window, tmp_path):
     """study.merproj in the window with a.avi (30 frames) and "b clip.avi" (35) added, b current: (a, b)."""
     from merstudio.gui import commands as C

@@ -5,7 +5,7 @@ project; a video no longer in the project gives the first."""
 from __future__ import annotations
 
 import pytest
-from gui_fixtures import shown_window, two_video_project
+from gui_fixtures import reopened, two_video_project
 
 from merstudio.gui import commands as C
 from merstudio.project import Project
@@ -15,18 +15,12 @@ pytestmark = pytest.mark.gui
 VIDEO_KEY = "view_video"  # merstudio.gui.places.VIDEO_KEY
 
 
-def _reopen(qtbot, qsettings, path, **params):
-    win = shown_window(qtbot, qsettings)
-    assert win.ctx.execute(C.OpenProject, path=str(path), **params), win.errors
-    return win
-
-
 def test_the_project_opens_on_the_video_left_at_its_place(qtbot, window, qsettings, tmp_path):
     a, b = two_video_project(window, tmp_path)  # b, the second, current
     window.transport.seek(12)
     path = window.project.path
     window.close()
-    win = _reopen(qtbot, qsettings, path)
+    win = reopened(qtbot, qsettings, path)
     try:
         assert win.video.id == b.id and win.current_frame == 12  # was: a, at frame 0
         assert win.ctx.execute(C.OpenVideo, path=a.path), win.errors
@@ -34,7 +28,7 @@ def test_the_project_opens_on_the_video_left_at_its_place(qtbot, window, qsettin
         win.shutdown()
     with Project.open(path, read_only=True) as proj:  # back on the first: the key goes
         assert proj.get_setting(VIDEO_KEY) is None
-    win = _reopen(qtbot, qsettings, path)
+    win = reopened(qtbot, qsettings, path)
     try:
         assert win.video.id == a.id and not win.errors
     finally:
@@ -45,7 +39,7 @@ def test_a_read_only_project_opens_on_it_and_writes_none(qtbot, window, qsetting
     a, b = two_video_project(window, tmp_path)
     path = window.project.path
     window.close()
-    win = _reopen(qtbot, qsettings, path, read_only=True)
+    win = reopened(qtbot, qsettings, path, read_only=True)
     try:
         assert win.project.read_only and win.video.id == b.id
         assert win.ctx.execute(C.OpenVideo, path=a.path), win.errors
@@ -62,7 +56,7 @@ def test_a_video_gone_from_the_project_opens_the_first(qtbot, window, qsettings,
     window.close()
     with Project.open(path) as proj:
         proj.remove_video(b.id)
-    win = _reopen(qtbot, qsettings, path)
+    win = reopened(qtbot, qsettings, path)
     try:
         assert win.video.id == a.id and not win.errors
     finally:

@@ -8,18 +8,12 @@ from __future__ import annotations
 import sqlite3
 
 import pytest
-from gui_fixtures import shown_window, two_video_project
+from gui_fixtures import reopened, two_video_project
 
 from merstudio.gui import commands as C
 from merstudio.project import Project
 
 pytestmark = pytest.mark.gui
-
-
-def _reopen(qtbot, qsettings, path):
-    win = shown_window(qtbot, qsettings)
-    assert win.ctx.execute(C.OpenProject, path=str(path)), win.errors
-    return win
 
 
 def test_a_last_video_whose_file_is_gone_opens_the_first(qtbot, window, qsettings, tmp_path, monkeypatch):
@@ -36,7 +30,7 @@ def test_a_last_video_whose_file_is_gone_opens_the_first(qtbot, window, qsetting
     path = window.project.path
     window.close()
     (tmp_path / "b clip.avi").unlink()
-    win = _reopen(qtbot, qsettings, path)
+    win = reopened(qtbot, qsettings, path)
     try:
         assert win.video is not None and win.video.id == a.id and not win.errors and not asked
     finally:
@@ -52,7 +46,7 @@ def test_an_unreadable_view_setting_is_ignored(qtbot, window, qsettings, tmp_pat
         con.execute("INSERT OR REPLACE INTO settings VALUES ('view_video', 'not json')")
         con.execute("INSERT OR REPLACE INTO settings VALUES (?, '{broken')", (f"view_place/{a.id}",))
     con.close()
-    win = _reopen(qtbot, qsettings, path)
+    win = reopened(qtbot, qsettings, path)
     try:
         assert win.video is not None and win.video.id == a.id
         assert win.ctx.execute(C.OpenVideo, path=b.path), win.errors  # switching works

@@ -68,7 +68,7 @@ class Session(QObject):
         if self.project.read_only:  # every caller asks before it changes anything: nothing was changed
             reason = self.project.read_only_reason
             # open_project opens a read-only project again for writing once the other writer let go of it
-            again = "; to edit, close it there and open it here again" if reason.startswith("in use") else ""
+            again = "; to edit, close it there and open it here again" if self.project.in_use_elsewhere else ""
             raise InputError(f"{self.project.path.name} is open read-only ({reason}): edits are refused, nothing "
                              f"was changed{again}")
         return self.project
@@ -105,7 +105,7 @@ class Session(QObject):
                 if not self.win.ask_read_only(question):
                     return False
                 proj = Project.open(path, read_only=True, busy_timeout=GUI_BUSY_TIMEOUT)
-                proj.read_only_reason = who
+                proj.read_only_reason, proj.in_use_elsewhere = who, True
         try:
             vids = proj.videos()
         except Exception as exc:  # a file the checks let through but that cannot be read: keep the current one

@@ -198,6 +198,8 @@ class Project(SettingTables, VideoTables, AnalysisTables, OverlayTables, EventTa
         self._release_claim = weakref.finalize(self, claim.release) if claim is not None else None
         self._closed = False
         self.read_only_reason = read_only_reason
+        # read-only because another writer holds it (it may be opened for writing once they let go of it)
+        self.in_use_elsewhere = False
         self.busy_timeout = float(busy_timeout)
         self.removed_leftovers: list[Path] = []  # what a killed save() had left, removed on open
         self.interrupted_analyses: list[int] = []  # analyses found "running" by a process gone, marked on open
@@ -286,7 +288,7 @@ class Project(SettingTables, VideoTables, AnalysisTables, OverlayTables, EventTa
         empty = head == b""
         if head != b"SQLite format 3\x00" and not empty:
             raise InputError(f"{p}: not a merstudio project (not an SQLite database)")
-        reason, claim = "", None
+        reason, claim, in_use_elsewhere = "", None, False
         if read_only:
             reason = "opened read-only"
         elif not _location_writable(p):
@@ -298,6 +300,7 @@ class Project(SettingTables, VideoTables, AnalysisTables, OverlayTables, EventTa
                 if read_only is False or in_use == "raise":
                     raise
                 reason = f"in use by merstudio ({exc.owner.describe() if exc.owner else 'another program'})"
+                in_use_elsewhere = True
             except OSError as exc:  # no lock file beside it: nobody can write there, nor can we
                 reason = f"cannot write beside it ({exc.strerror or exc})"
             # SQLite's side files left by a reader who could not write the file (another user's, or the file made
@@ -360,6 +363,7 @@ class Project(SettingTables, VideoTables, AnalysisTables, OverlayTables, EventTa
                 claim.release()
             raise
         proj = cls(p, con, read_only_reason=reason, claim=claim, busy_timeout=busy_timeout)
+        proj.in_use_elsewhere = in_use_elsewhere
         proj._file_id = _file_id(p)
         proj._register(tidy=bool(reason) and not _location_writable(p))
         try:

@@ -262,6 +262,8 @@ class Analysis:
         if not isinstance(self.source, FrameSource | str | os.PathLike) or isinstance(self.source, bytes):
             raise TypeError(f"Analysis: source must be a FrameSource (merstudio.io.open_source) or a path, got "
                             f"{type(self.source).__name__}")
+        if self.span is not None and not 0 <= self.span[0] <= self.span[1]:  # before the source is opened
+            raise ValueError(f"span {self.span}: expected 0 <= start <= stop")
         if self.settings.turn is not None and self.settings.turn not in TURNS:
             raise InputError(f"turn {self.settings.turn}: expected one of {', '.join(map(str, TURNS))} "
                              "(degrees clockwise)")
@@ -384,8 +386,6 @@ class Analysis:
     def _plan(self, start: int, stop: int) -> tuple[int, set[int]]:
         """The first frame read (a segment's warm-up before `start`) and the frames where the per-face state
         restarts (module docstring); a run that starts mid-video starts the model's noise floor there too."""
-        if self.span is not None and not 0 <= start <= stop:
-            raise ValueError(f"span {self.span}: expected 0 <= start <= stop")
         first = max(0, start - max(0, int(self.warmup)))
         restarts = restart_frames(self.settings, self.source.fps, first + 1, stop)
         if first > 0 and self._predictor is not None:

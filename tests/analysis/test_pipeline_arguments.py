@@ -98,3 +98,15 @@ def test_a_frame_folder_given_as_dot_is_named_by_the_folder(tmp_path: Path, monk
     (tmp_path / "frames" / "sub").mkdir()
     monkeypatch.chdir(tmp_path / "frames" / "sub")
     assert output_names([Path("..")]) == ["frames"]
+
+
+@pytest.mark.parametrize("span", [(5, 2), (-1, 4)])
+def test_a_bad_span_is_refused_before_a_path_is_opened(clip: Path, span: tuple[int, int],
+                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    import merstudio.analysis.pipeline as pipeline
+
+    opened: list[object] = []
+    monkeypatch.setattr(pipeline, "open_source", lambda p: opened.append(p) or open_source(p))
+    with pytest.raises(ValueError, match=r"expected 0 <= start <= stop"):
+        Analysis(clip, span=span)
+    assert opened == []  # was: opened in the constructor and left open until the Analysis was dropped

@@ -216,6 +216,8 @@ class FacePictures(QObject):
         self._decoder.start()
 
     def _ready(self, face: int, rgb: np.ndarray) -> None:
+        if self._decoder is None or self.sender() is not self._decoder:
+            return  # queued by a stopped decoder (the last video's, or the run's before a merge): not these faces
         rgb = np.ascontiguousarray(rgb)
         h, w = rgb.shape[:2]
         img = QImage(rgb.data, w, h, 3 * w, QImage.Format.Format_RGB888).copy()  # own its pixels

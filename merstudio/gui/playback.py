@@ -93,15 +93,15 @@ class Playback(QObject):
             w.start()
 
     def _audio_opened(self, track: AudioTrack | None) -> None:
-        if self.sender() is not self._worker:
-            return  # a worker of a previous video
+        if self._worker is None or self.sender() is not self._worker:
+            return  # a worker of a previous video (one already deleted is no sender: None)
         self.track = track
         if track is not None and self.playing:
             self._anchor(self._position())  # starts the sound mid-play
         self.stateChanged.emit()
 
     def _envelope_ready(self, env: Envelope) -> None:
-        if self.sender() is self._worker:
+        if self._worker is not None and self.sender() is self._worker:
             self.envelope = env
             self.envelopeReady.emit(env)
 
@@ -114,6 +114,8 @@ class Playback(QObject):
         if self._worker is not None:
             self._worker.cancel()
             self._worker.wait()
+            # finished (deleting a running QThread crashes); later, so that its queued signals still find their sender
+            self._worker.deleteLater()
             self._worker = None
 
     def shutdown(self) -> None:

@@ -3,7 +3,8 @@ state (:class:`~merstudio.gui.playback.Playback`).
 
 Everything that moves the play head (keys, the slider, a click on the timeline, playback) calls :meth:`seek`;
 views follow ``frameChanged`` (slider, timeline, labels) and ``frameReady`` (the picture) and never keep a frame
-number of their own. The loader serves only the latest request, so scrubbing never queues stale decodes.
+number of their own. The loader serves only the latest request, so scrubbing never queues stale decodes, and only
+the current video's loader reaches the views (a decode finishing after a switch is dropped).
 """
 
 from __future__ import annotations
@@ -60,8 +61,8 @@ class Transport(QObject):
         # a variable-rate video's frame times (its index is built when it opens): playback and the audio lane by them
         times = getattr(source, "variable_times", None)
         self.loader = FrameLoader(source, self)
-        self.loader.frameReady.connect(self.frameReady)
-        self.loader.failed.connect(self.frameFailed)
+        self.loader.frameReady.connect(self._frame_ready)
+        self.loader.failed.connect(self._frame_failed)
         self.loader.start()
         self.playback.set_video(self.frame_count, self.fps, getattr(source, "path", None), times)  # audio
 
@@ -69,6 +70,16 @@ class Transport(QObject):
         """Put the play head on the first frame of a video just set (the views are ready for it)."""
         self.current_frame = -1
         self.seek(0)
+
+    def _frame_ready(self, i: int, rgb: Any) -> None:
+        # stop() waits for the decode in progress, whose frame (queued) arrives after the switch: the last video's
+        # frame 20 would be drawn under the new video's name (and its face overlay)
+        if self.loader is not None and self.sender() is self.loader:
+            self.frameReady.emit(i, rgb)
+
+    def _frame_failed(self, i: int, why: str) -> None:
+        if self.loader is not None and self.sender() is self.loader:
+            self.frameFailed.emit(i, why)
 
     def _stop_loader(self) -> None:
         if self.loader is not None:

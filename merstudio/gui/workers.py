@@ -251,17 +251,21 @@ class AnalysisWorker(QThread):
             portraits = getattr(analysis, "portraits", None)
             if portraits:  # each face's largest view, for the face list's pictures
                 self.project.note_run(aid, {"portraits": encode_portraits(portraits)})
+            props = None
             if not cancelled:
                 edits = self._carry_face_edits()
                 # a re-run: proposals matching reviewed ones are dropped (the review stands); coded events stay
                 props = unreviewed_proposals(self._proposals(analysis.spots(), edits,
                                                              getattr(analysis, "class_names", None) or ()),
                                              self.project.events(self.video_id))
-                self.replaced_proposals, self.new_proposals = self.project.swap_proposals(self.video_id, props)
             self.status = "cancelled" if cancelled else "complete"
             self.turned = getattr(analysis, "turned", None)
-            self.project.finish_analysis(aid, self.status,
-                                         found={"turned": self.turned} if self.turned is not None else None)
+            # the proposals and the status in one transaction: a kill between them left the complete run, given
+            # back on the next open, with the dead re-run's proposals
+            swapped = self.project.finish_analysis(aid, self.status, proposals=props,
+                                                   found={"turned": self.turned} if self.turned is not None else None)
+            if swapped is not None:
+                self.replaced_proposals, self.new_proposals = swapped
             self.finished_ok.emit(self.status)
         except Exception as exc:
             self._fail(aid, failure_line(f"{Path(self.video_path).name}: analysis", exc))

@@ -7,6 +7,7 @@ import json
 import os
 import socket
 import sqlite3
+import threading
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
@@ -37,7 +38,7 @@ class Analysis:
     device: str
     model: str
     created: float
-    owner: dict[str, Any] | None = None  # {"pid", "host", "since"} of the process that ran it (None before v4)
+    owner: dict[str, Any] | None = None  # {"pid", "host", "since", "thread"} of its process (None before v4)
     active: bool = True  # the run readers see; False: the previous run a re-run kept (see Project.begin_analysis)
 
 
@@ -64,7 +65,8 @@ class AnalysisTables(StoreBase):
                        model: str = "") -> int:
         """Start a new result set for a video and make it the video's active run (the one every reader sees).
         Returns the analysis id. The row records its owner (this process: pid, host, start time) so that after a
-        crash the next writer marks it ``interrupted`` instead of ``running`` for ever.
+        crash the next writer marks it ``interrupted`` instead of ``running`` for ever, and the thread that stores
+        its rows: the one thread that may edit its faces while it runs (:meth:`merge_faces`).
 
         One previous run per video is kept, inactive, so that a re-run can be undone (:meth:`previous_analysis`,
         :meth:`set_active_analysis`); any other run of the video is deleted with its frames and landmarks, so a
@@ -73,7 +75,8 @@ class AnalysisTables(StoreBase):
         replaced as before this version and the complete one stays. When neither completed, the newer is kept
         (it is the data there is). All of it, with the insert, in one transaction."""
         now = time.time()
-        owner = json.dumps({"pid": os.getpid(), "host": socket.gethostname(), "since": now})
+        owner = json.dumps({"pid": os.getpid(), "host": socket.gethostname(), "since": now,
+                            "thread": threading.get_ident()})
         with self._tx() as con:
             runs = con.execute("SELECT id, status, active FROM analyses WHERE video_id = ? ORDER BY id",
                                (video_id,)).fetchall()
@@ -128,16 +131,27 @@ class AnalysisTables(StoreBase):
                              _num(r.get("confidence")), int(_num(r.get("success"), 0)), vals, lm))
             con.executemany("INSERT OR REPLACE INTO frames VALUES (?,?,?,?,?,?,?,?)", data)
 
-    def finish_analysis(self, analysis_id: int, status: str = "complete",
-                        found: Mapping[str, Any] | None = None) -> None:
+    def finish_analysis(self, analysis_id: int, status: str = "complete", found: Mapping[str, Any] | None = None,
+                        proposals: Iterable[Event] | None = None) -> tuple[list[Event], list[Event]] | None:
         """Mark a run finished. ``found``: what the run itself decided (e.g. ``{"turned": 180}``, the turn an
         automatic run chose), merged into its settings so that it travels with the run: undoing a re-run brings
-        back the previous run's."""
+        back the previous run's. ``proposals``: the run's spots, which replace the video's open proposals in the
+        same transaction (returned as :meth:`swap_proposals` returns them): a kill leaves the run running and the
+        proposals as they were, so the writer's next open gives back the complete run it was re-doing with its own
+        proposals (in two transactions the dead run's could come back with it)."""
         with self._tx() as con:
+            swapped = None
+            if proposals is not None:
+                row = con.execute("SELECT video_id FROM analyses WHERE id = ?", (analysis_id,)).fetchone()
+                if row is None:
+                    raise InputError(f"analysis run {analysis_id} is no longer stored; its proposals were not saved")
+                video_id = int(row[0])
+                swapped = self._swap_proposals(con, video_id, self._checked_proposals(video_id, proposals))
             if found:
                 self._note_run(con, analysis_id, found)
             con.execute("UPDATE analyses SET status = ?, finished = ? WHERE id = ?",
                         (status, time.time(), analysis_id))
+            return swapped
 
     def note_run(self, analysis_id: int, found: Mapping[str, Any]) -> None:
         """Merge what a run found (e.g. ``portraits``: each face's largest view) into its settings before it ends."""
@@ -335,10 +349,16 @@ class AnalysisTables(StoreBase):
             return self._move_face(con, video_id, aid, run_settings, face, new, at, record, None)
 
     def _active_run(self, con: sqlite3.Connection, video_id: int, verb: str) -> tuple[int, dict[str, Any]]:
-        row = con.execute("SELECT id, settings FROM analyses WHERE video_id = ? AND active = 1",
+        """The active run a face edit changes, and its settings. InputError when there is none, or when it is still
+        running, unless in the thread storing its rows (a re-run repeating the coder's edits once its rows are in):
+        anyone else's edit would change the rows stored so far, those still to come keeping the tracker's ids, and
+        record the edit as made (the app's Redo of a merge, the CLI, while the app analyses)."""
+        row = con.execute("SELECT id, settings, status, owner FROM analyses WHERE video_id = ? AND active = 1",
                           (video_id,)).fetchone()
         if row is None:
             raise InputError(f"video {video_id}: not analysed, so it has no faces to {verb}")
+        if row[2] == "running" and not _own_run(_owner(row[3])):
+            raise InputError(f"video {video_id}: its analysis is running; {verb} faces when it has finished")
         return int(row[0]), json.loads(row[1] or "{}")
 
     @staticmethod
@@ -469,6 +489,14 @@ def _owner(text: str | None) -> dict[str, Any] | None:
     except ValueError:
         return None
     return d if isinstance(d, dict) else None
+
+
+def _own_run(owner: Mapping[str, Any] | None) -> bool:
+    """Whether this thread is the one storing a run's rows (its owner, see AnalysisTables.begin_analysis)."""
+    if not owner:
+        return False
+    return (owner.get("pid"), owner.get("host"), owner.get("thread")) == (
+        os.getpid(), socket.gethostname(), threading.get_ident())
 
 
 def _owner_gone(owner: Mapping[str, Any] | None, lock_free: bool) -> bool:

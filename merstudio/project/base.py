@@ -59,6 +59,10 @@ class StoreBase:
     def _select_events(self, con: sqlite3.Connection, where: str, args: Sequence[Any]) -> list[Event]:
         raise NotImplementedError
 
+    def _swap_proposals(self, con: sqlite3.Connection, video_id: int,
+                        evs: Sequence[Event]) -> tuple[list[Event], list[Event]]:
+        raise NotImplementedError
+
     def _get_event(self, con: sqlite3.Connection, event_id: int) -> Event | None:
         raise NotImplementedError
 

@@ -147,8 +147,12 @@ class EventTables(StoreBase):
         transaction: what an undo of a re-run puts back, exactly, even when the GUI edited events meanwhile."""
         evs = self._checked_proposals(video_id, events)
         with self._tx() as con:
-            old = self._select_events(con, "video_id = ? AND status = 'proposal'", (video_id,))
-            return old, self._replace_proposals(con, video_id, evs)
+            return self._swap_proposals(con, video_id, evs)
+
+    def _swap_proposals(self, con: sqlite3.Connection, video_id: int,
+                        evs: Sequence[Event]) -> tuple[list[Event], list[Event]]:
+        old = self._select_events(con, "video_id = ? AND status = 'proposal'", (video_id,))
+        return old, self._replace_proposals(con, video_id, evs)
 
     @staticmethod
     def _checked_proposals(video_id: int, events: Iterable[Event]) -> list[Event]:

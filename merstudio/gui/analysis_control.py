@@ -40,12 +40,16 @@ LOAD_GRACE_MS = 150  # stored curves read within this are waited for: a short vi
 class CheckpointRequest:
     """A checkpoint asked for (Analysis > Load checkpoint, a re-run after fine-tuning), until it is used, refused
     or superseded: ``ask`` shows the checkpoint dialog once it has loaded; ``then`` (instead of making it the
-    checkpoint in use) gets its metadata."""
+    checkpoint in use) gets its metadata, only while the video it was asked on (``project``, ``video_id``) is the
+    one shown: a re-run asked on one video never runs on the one shown when the load ends."""
 
     serial: int
     path: Path
     ask: bool = False
     then: Callable[[Any], None] | None = None
+    project: Any = None  # the open Project (the object: a project opened over it is another one)
+    video_id: int | None = None
+    video_name: str = ""  # for the line saying it was dropped (the video may be of a project closed since)
 
 
 class AnalysisControl(QObject):
@@ -202,7 +206,9 @@ class AnalysisControl(QObject):
         meanwhile waits for the request and runs with its model, or not at all when the file does not load. ``meta``
         known already: no load. ``then(meta)``: run instead of making it the checkpoint in use (a re-run)."""
         self._serial += 1
-        req = CheckpointRequest(self._serial, Path(path), ask, then)
+        proj, video = self.win.project, self.win.video
+        asked_on = (proj, video.id, video.name) if then is not None and video is not None else (None, None, "")
+        req = CheckpointRequest(self._serial, Path(path), ask, then, *asked_on)
         self.checkpoint_request = req
         self.win.close_checkpoint_question()  # an older request's question: superseded (its answer is dropped)
         if meta is not None:
@@ -255,6 +261,9 @@ class AnalysisControl(QObject):
             self.message.emit(why, 8000)
 
     def _use(self, req: CheckpointRequest, meta: Any) -> None:
+        if req.then is not None and (why := self._elsewhere(req)):  # a safeguard: a switch drops it first
+            self._settle(self._not_rerun(req, why), error=False)
+            return
         self.checkpoint_request = None
         self.checkpointLoading.emit("", "")
         if req.then is None:
@@ -269,6 +278,31 @@ class AnalysisControl(QObject):
             req.then(meta)
         except Exception as exc:  # as CommandContext.execute: one line, the app keeps running
             self.win.show_error(failure_line(f"{req.path.name}: re-running the analysis", exc))
+
+    def _elsewhere(self, req: CheckpointRequest) -> str:
+        """Why a re-run request can no longer run: its video is not the one shown ("" while it is)."""
+        video = self.win.video
+        if self.win.project is not req.project:
+            return "its project was closed"
+        if video is None or video.id != req.video_id:
+            return "another video was opened"
+        return ""
+
+    @staticmethod
+    def _not_rerun(req: CheckpointRequest, why: str) -> str:
+        return (f"Re-run of {req.video_name} with {req.path.name} not started: {why} while the checkpoint loaded "
+                "(the model in use is unchanged)")
+
+    def project_closing(self) -> None:
+        """The project is closing: a re-run asked on one of its videos goes (it would run in the project opened
+        next). Said once the switch is over: the next video's own lines would hide it."""
+        req = self.checkpoint_request
+        if req is None or req.then is None:
+            return  # a plain load is not the project's: its model is still used when it comes
+        self.checkpoint_request = None
+        self.checkpointLoading.emit("", "")
+        line = self._not_rerun(req, "its project was closed")
+        QTimer.singleShot(0, self, lambda: self.message.emit(line, 10000))
 
     def shutdown(self) -> None:
         """The window is closing: no request is applied any more, and the loader's thread ends (after the load
@@ -480,14 +514,22 @@ class AnalysisControl(QObject):
 
     def drop_held_elsewhere(self) -> str:
         """The current video changed: a held run (waiting for its checkpoint) of another video goes at once, so the
-        video now shown is not shown as being analysed. Returns the line saying so ("" when nothing was held)."""
+        video now shown is not shown as being analysed, and so does a re-run asked on another video whose checkpoint
+        is still loading (the project's close drops its own: project_closing). Returns the line saying so ("" when
+        nothing was dropped)."""
+        line = ""
         video, w = self.win.video, self.worker
-        if self._held is None or w is None or (video is not None and video.id == w.video_id):
-            return ""
-        name = self._held_video()
-        self._abort_held()
-        return (f"Analysis of {name} not started: another video was opened while the checkpoint loaded "
-                "(Ctrl+R runs it)")
+        if self._held is not None and w is not None and (video is None or video.id != w.video_id):
+            name = self._held_video()
+            self._abort_held()
+            line = (f"Analysis of {name} not started: another video was opened while the checkpoint loaded "
+                    "(Ctrl+R runs it)")
+        req = self.checkpoint_request
+        if req is not None and req.then is not None and video is not None and (why := self._elsewhere(req)):
+            self.checkpoint_request = None
+            self.checkpointLoading.emit("", "")
+            line = self._not_rerun(req, why)  # said instead: a run held for it was of the same video
+        return line
 
     def _held_video(self) -> str:
         """The name of the video a held run is of (the held run is ``worker``: stop() drops both)."""

@@ -985,7 +985,13 @@ class FineTune(AppCommand):
 class RerunPredictions(AppCommand):
     """Load a checkpoint (params path; meta to skip loading it twice) in the worker, then keep the current
     predictions (p_<class>, AUxx_p) as an overlay named after the old model and re-run the analysis of the current
-    video (a file that does not load: one line, nothing changed)."""
+    video (a file that does not load: one line, nothing changed). Only on that video: another one shown (or the
+    project closed) before the load ends drops the re-run, said in one line. As RunAnalysis, a video with coded
+    events or reviewed proposals asks first (confirmed True skips it)."""
+
+    @staticmethod
+    def ask(ctx: CommandContext, params: Params) -> bool:
+        return RunAnalysis.ask(ctx, params)
 
     @staticmethod
     def do(ctx: CommandContext, params: Params) -> None:

@@ -662,6 +662,7 @@ class MainWindow(QMainWindow):
 
     def _project_closing(self) -> None:
         """Before the project closes: nothing may write to it any more, and nothing of it stays on screen."""
+        self.analysis.project_closing()  # a re-run asked on one of its videos, its checkpoint still loading
         self.analysis.stop()
         self.coding.undo_stack.clear()
         self._places.clear()  # video ids are the project's

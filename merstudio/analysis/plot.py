@@ -198,10 +198,27 @@ def _curve_figure(plt: Any, frames: pd.DataFrame, df: pd.DataFrame, cols: list[s
             "; motion: a face's first frames)" if motion else ")"))
     if classes:
         legend.append("class p: the model's, blank where it was not asked")
-    # the key on a line of its own: beside a long file name it ran off the figure
-    fig.suptitle(head + ("\n[" + ", ".join(legend) + "]" if legend else ""), fontsize=10)
-    fig.tight_layout(rect=(0, 0, 1, 0.965 if legend else 0.97))
+    # the key on lines of its own, as many as the figure's width needs: on one line it ran off both edges
+    lines = [head, *_key_lines(legend, fig.get_size_inches()[0])]
+    fig.suptitle("\n".join(lines), fontsize=10)
+    fig.tight_layout(rect=(0, 0, 1, 1 - (0.05 + 0.17 * len(lines)) / fig.get_size_inches()[1]))
     return fig
+
+
+def _key_lines(entries: Sequence[str], width_in: float) -> list[str]:
+    """The key's entries, "[a, b, c]", broken between entries into lines that fit ``width_in`` inches at 10 pt
+    (about 0.075 in a character; an entry longer than a line gets a line of its own)."""
+    if not entries:
+        return []
+    fits = max(20, int((width_in - 0.3) / 0.075))
+    lines: list[str] = []
+    for i, entry in enumerate(entries):
+        piece = ("[" if i == 0 else "") + entry + ("]" if i == len(entries) - 1 else ",")
+        if lines and len(lines[-1]) + 1 + len(piece) <= fits:
+            lines[-1] += " " + piece
+        else:
+            lines.append(piece)
+    return lines
 
 
 def unmeasured_spans(x: np.ndarray, y: np.ndarray, present: np.ndarray) -> list[tuple[int, int]]:

@@ -70,3 +70,23 @@ def test_no_hatching_and_no_key_when_everything_was_measured(tmp_path: Path, mon
     (fig,) = seen
     assert not [p for ax in fig.axes for p in ax.patches if p.get_gid() == "unmeasured"]
     assert "not measured" not in fig._suptitle.get_text()
+
+
+def test_a_long_key_is_wrapped_inside_the_figure(tmp_path: Path, monkeypatch) -> None:
+    """The demo's key (motion, truth, spots, not measured) on one line ran off both edges of the figure."""
+    import merstudio.analysis.plot as plot_mod
+
+    seen = []
+    monkeypatch.setattr(plot_mod, "_save", lambda plt, fig, png: seen.append(fig) or png)
+    df = _table(60)
+    df.loc[df["frame"].between(20, 29), "AU12_r"] = np.nan
+    plot_au_curves(df, tmp_path / "interview.png", 0, spots=[(5, 9)], truth=[(4, 10, "AU12")])
+    (fig,) = seen
+    fig.canvas.draw()
+    box = fig._suptitle.get_window_extent(fig.canvas.get_renderer())
+    assert 0 <= box.x0 and box.x1 <= fig.bbox.width  # was: x0 < 0 and x1 past the width
+    text = fig._suptitle.get_text()
+    assert "green: ground truth" in text and "orange: spotted" in text and "not measured" in text
+    assert text.count("[") == text.count("]") == 1
+    top_axes = max(ax.get_window_extent().y1 for ax in fig.axes)
+    assert top_axes < box.y0  # the key stays above the strips

@@ -1,7 +1,8 @@
 """Batch analysis of an archive: many videos -> one result set each plus `<out>/manifest.csv`, resumable.
 
 Inputs (`find_inputs`): video files and images as given; a folder that holds images is one input as today (a frame
-folder, or a set of photos of different sizes: one input per photo, `merstudio.io.photo_set`); any other folder is
+folder, or a set of photos of different sizes: one input per photo, `merstudio.io.photo_set`), and each video beside
+its images is an input of its own (`folder_videos`: given directly or met in a tree alike); any other folder is
 searched recursively for videos and frame folders (hidden entries, symbolic links to folders and the output folder
 are skipped; a frame folder is a leaf: its subfolders are not searched); a list file (`--list`) names one path per
 line (`#` starts a comment; relative paths are relative to the list file).
@@ -136,6 +137,29 @@ def _clip_or_photos(folder: Path) -> list[Path]:
     return list(photos) if photos is not None else [folder]
 
 
+def folder_videos(folder: Path) -> list[Path]:
+    """The video files directly in `folder` (natural order, hidden ones skipped). Beside a folder's images (a frame
+    or photo folder) each is an input of its own, whether the folder is met in a tree or given directly."""
+    try:
+        with os.scandir(folder) as it:
+            found = [Path(e.path) for e in it
+                     if e.name[:1] != "." and Path(e.name).suffix.lower() in VIDEO_EXTENSIONS and e.is_file()]
+    except OSError:
+        return []
+    return sorted(found, key=lambda q: natural_sort_key(q.name))
+
+
+def is_mixed(path: Path) -> bool:
+    """A folder that holds images (a frame or photo folder) and videos beside them: given directly, it is a batch
+    of its clip (or photos) and each video, as a tree search finds it (docs/batch.md)."""
+    return Path(path).is_dir() and _has_images(Path(path)) and bool(folder_videos(Path(path)))
+
+
+def _leaf_inputs(folder: Path) -> list[Path]:
+    # a folder that holds images: its clip (or photos), then its videos (a leaf: its subfolders are not searched)
+    return _clip_or_photos(folder) + folder_videos(folder)
+
+
 def results_folder(folder: Path) -> bool:
     """True when `folder` holds merstudio results: a batch manifest (`manifest.csv` with its columns) or a
     result's meta file (`<name>.meta.json` written by merstudio). Such a folder (its plots are images) is never an
@@ -182,23 +206,23 @@ def _walk(folder: Path, skip: set[Path], results: list[Path] | None = None) -> I
                 results.append(d)
             continue
         if _has_images(d):
-            yield from _clip_or_photos(d)
-            # its videos too (a frame folder is a leaf: its subfolders are not searched)
-            yield from (p for p in sorted(d.iterdir(), key=lambda q: natural_sort_key(q.name))
-                        if p.is_file() and p.suffix.lower() in VIDEO_EXTENSIONS and not p.name.startswith("."))
+            yield from _leaf_inputs(d)
         else:
             yield from _walk(d, skip, results)
 
 
 def find_inputs(paths: Iterable[Path], list_file: Path | None = None, skip: Iterable[Path] = (),
                 on_duplicate: Callable[[Path, Path], None] | None = None,
-                on_results: Callable[[list[Path]], None] | None = None) -> list[Path]:
-    """The inputs of a batch (module docstring): files as given, frame/photo folders by today's rules, other
-    folders searched recursively, then the entries of `list_file`. Paths that do not exist are kept (the batch
-    records them as failed); each input appears once (`on_duplicate(path, first)` hears of each later name of an
-    input already found: a link, or the same file listed twice). `skip`: folders never searched (the output
-    folder). Folders of merstudio results met in a search (`results_folder`: an earlier run's output folder, its
-    plots would pass for frames) are skipped, and `on_results` hears of them all at once."""
+                on_results: Callable[[list[Path]], None] | None = None,
+                on_mixed: Callable[[Path, list[Path], list[Path]], None] | None = None) -> list[Path]:
+    """The inputs of a batch (module docstring): files as given, frame/photo folders by today's rules (with the
+    videos beside their images: `on_mixed(folder, clip_or_photos, videos)` hears of each such folder named
+    directly or listed, so that the run can say what it takes from it), other folders searched recursively, then
+    the entries of `list_file`. Paths that do not exist are kept (the batch records them as failed); each input
+    appears once (`on_duplicate(path, first)` hears of each later name of an input already found: a link, or the
+    same file listed twice). `skip`: folders never searched (the output folder). Folders of merstudio results met
+    in a search (`results_folder`: an earlier run's output folder, its plots would pass for frames) are skipped,
+    and `on_results` hears of them all at once."""
     skipped = {Path(p).resolve() for p in skip}
     found: list[Path] = []
     results: list[Path] = []
@@ -206,7 +230,10 @@ def find_inputs(paths: Iterable[Path], list_file: Path | None = None, skip: Iter
     for p in entries:
         if p.is_dir():
             if _has_images(p):
-                found.extend(_clip_or_photos(p))
+                images, videos = _clip_or_photos(p), folder_videos(p)
+                if videos and on_mixed is not None:
+                    on_mixed(p, images, videos)
+                found.extend(images + videos)
             else:
                 found.extend(_walk(p, skipped, results))
         else:

@@ -14,7 +14,7 @@ from merstudio.analysis.files import AnalysisOutput, analyze_file
 from merstudio.analysis.pipeline import FACE_LIMIT_AUTO, AnalysisSettings
 from merstudio.cli.bounds import FACES_MAX, JOBS_MAX, MINUTES_MAX, frame_rate, real, whole
 from merstudio.errors import InputError, MerstudioError, OutputError
-from merstudio.io import SourceWarning, photo_set
+from merstudio.io import VIDEO_EXTENSIONS, SourceWarning, photo_set
 
 FLOW_METHODS = ("dis", "farneback", "tvl1")
 
@@ -45,7 +45,8 @@ def register(sub: argparse._SubParsersAction) -> None:
         "earlier result of another input in the output folder, has the same one; then the whole file name "
         "(x.mp4 and x.jpg -> x.mp4.csv and x.jpg.csv), then <folder>_<file name>. A folder of images of one "
         "size is one clip (its frames); a folder of images of different sizes is a set of photos, each "
-        "analysed on its own with its own output. Every frame that decodes is analysed, whatever frame count "
+        "analysed on its own with its own output; videos beside a folder's images are inputs of their own (a "
+        "batch). Every frame that decodes is analysed, whatever frame count "
         "the video file claims; a difference is printed as a warning and recorded in the meta file. "
         "Batch analysis of an archive: a folder that holds no images itself is searched recursively for videos "
         "and frame folders, --list FILE names inputs one per line; a batch writes <out>/manifest.csv (one row "
@@ -63,9 +64,11 @@ def register(sub: argparse._SubParsersAction) -> None:
         "'.[cluster]'). Ctrl-C stops every back-end within a second or two and names the partial files.",
     )
     p.add_argument("inputs", nargs="*", type=Path, metavar="VIDEO_OR_FOLDER",
-                   help="video files (mp4, avi, mov, mkv), images, folders of frame images (one clip), folders "
-                   "of photos of different sizes (one result per photo), or folder trees (searched for videos and "
-                   "frame folders: a batch)")
+                   help=f"video files ({', '.join(sorted(e[1:] for e in VIDEO_EXTENSIONS))}; named one by one, "
+                   "also other files FFmpeg reads, e.g. raw .h264 or .mjpeg streams), images, folders of frame "
+                   "images (one clip), folders of photos of different sizes (one result per photo), or folder "
+                   "trees (searched for videos and frame folders: a batch); a folder of images with videos beside "
+                   "them is a batch of its clip (or photos) and each video")
     p.add_argument("--list", type=Path, default=None, metavar="FILE",
                    help="a text file naming inputs, one path per line (# after a space or at a line's start: a comment; relative to the file): a batch")
     p.add_argument("--batch", action="store_true",
@@ -155,13 +158,14 @@ def _run(args: argparse.Namespace) -> int:
         raise InputError("no inputs: name videos or folders, or give --list FILE")
     settings = _settings(args)
     batch = (args.batch or args.list is not None or args.ray is not None or args.retry_failed
-             or any(B.is_tree(p) for p in args.inputs) or (args.out / B.MANIFEST).is_file())
+             or any(B.is_tree(p) or B.is_mixed(p) for p in args.inputs) or (args.out / B.MANIFEST).is_file())
     if batch:
         inputs = B.find_inputs(args.inputs, args.list, skip=[args.out], on_duplicate=lambda p, first: print(
             f"merstudio: {p}: the same file as {first}: analysed once", file=sys.stderr),
             on_results=lambda folders: print(
                 f"merstudio: skipped {len(folders)} folder(s) of merstudio results (a manifest.csv or *.meta.json): "
-                f"{', '.join(str(f) for f in folders[:5])}{', ...' if len(folders) > 5 else ''}", file=sys.stderr))
+                f"{', '.join(str(f) for f in folders[:5])}{', ...' if len(folders) > 5 else ''}", file=sys.stderr),
+            on_mixed=lambda folder, images, videos: _say(_mixed_text(folder, images, videos)))
         if not inputs:
             where = args.list if args.list is not None else args.inputs[0]
             raise InputError(f"{where}: no videos or frame folders found")
@@ -234,6 +238,21 @@ def _run(args: argparse.Namespace) -> int:
 
 def _say(line: str) -> None:
     print(f"merstudio: {line}", file=sys.stderr, flush=True)
+
+
+def _mixed_text(folder: Path, images: list[Path], videos: list[Path]) -> str:
+    """What a batch takes from a folder named directly that holds images and videos (`batch.is_mixed`): its frames
+    as one clip (or its photos) and each video, as a tree search would; said, never chosen silently."""
+    if images == [folder]:
+        from merstudio.io import IMAGE_EXTENSIONS
+
+        n = sum(1 for q in folder.iterdir() if q.suffix.lower() in IMAGE_EXTENSIONS and not q.name.startswith("."))
+        what = "its image as a clip of one frame" if n == 1 else f"its {n} images as one clip (its frames)"
+    else:
+        what = f"its {len(images)} photos of different sizes (each on its own)"
+    names = ", ".join(v.name for v in videos[:3]) + (", ..." if len(videos) > 3 else "")
+    return (f"{folder}: holds images and {len(videos)} video(s) ({names}): analysing {what} and each video, a "
+            "batch (name a video to analyse only it)")
 
 
 SUMMARIES = 20  # a batch prints the full summary of each result up to this many results (one line each beyond)
@@ -410,16 +429,27 @@ def _plot_stored(items: list[Any], out: Path) -> None:
     from merstudio.analysis.files import stored_result
 
     drawn: list[Path] = []
+    sheets: list[Path] = []  # <name>_faces.png of results with several faces: not drawn (no face boxes stored)
     for it in items:
         r = stored_result(out, it.name)
         write_plot(r)
         drawn.extend(r.plots)
+        if len(r.face_ids) > 1 and not r.boxes and not r.portraits:
+            sheets.append(r.paths.csv.with_name(f"{r.paths.csv.stem}_faces.png"))
     what = (f"{items[0].input}: its result in {out} is" if len(items) == 1
             else f"{len(items)} inputs: their results in {out} are")
     shown = ", ".join(str(p) for p in drawn[:3]) + (", ..." if len(drawn) > 3 else "")
     print(f"merstudio: {what} up to date (the same content and settings): plot drawn from "
           f"{'it' if len(items) == 1 else 'them'}, not analysed again ({shown or 'no face to plot'})",
           file=sys.stderr)
+    if sheets:
+        kept = sum(1 for p in sheets if p.is_file())
+        state = (f"kept as the analysis drew {'it' if kept == 1 else 'them'}" if kept == len(sheets) else
+                 "--overwrite analyses again to draw it" if not kept else
+                 f"{kept} kept as the analysis drew them; --overwrite analyses the others again to draw them")
+        print(f"merstudio: the face sheet (or a photo's face map) of several faces ({', '.join(p.name for p in sheets[:3])}"
+              f"{', ...' if len(sheets) > 3 else ''}) is not drawn again: the result does not store the face "
+              f"boxes it needs ({state})", file=sys.stderr)
 
 
 def _face_sheet(r: AnalysisOutput, frames: Any) -> None:  # frames: pandas.DataFrame (imported lazily)

@@ -1,0 +1,87 @@
+"""`merstudio analyze FOLDER` where FOLDER holds images and videos: every one is analysed (a batch of its clip and
+each video, as when its parent folder is given), and one line says so; `analyze --help` names the video formats
+it finds; `--plot` of an up-to-date result with several faces says why its face sheet is not drawn again."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import cv2
+import numpy as np
+import pytest
+from support.clips import write_clip
+
+from merstudio.cli.main import main
+from merstudio.io import VIDEO_EXTENSIONS
+
+
+def test_a_folder_of_a_photo_and_videos_analyses_them_all(tmp_path: Path, capsys):
+    p01 = tmp_path / "P01"
+    p01.mkdir()
+    write_clip(p01 / "interview.avi", n=6)
+    write_clip(p01 / "interview2.avi", n=6)
+    cv2.imwrite(str(p01 / "room_photo.png"), np.full((48, 64, 3), 100, np.uint8))
+    out = tmp_path / "out"
+    assert main(["analyze", str(p01), "-o", str(out), "-q"]) == 0
+    err = capsys.readouterr().err
+    assert {p.name for p in out.glob("*.meta.json")} == {"P01.meta.json", "interview.meta.json",
+                                                         "interview2.meta.json"}
+    assert (out / "manifest.csv").is_file() and (out / "interview2.csv").is_file()
+    said = [line for line in err.splitlines() if "holds images and 2 video(s)" in line]
+    assert len(said) == 1 and "its image as a clip of one frame" in said[0] and "each video" in said[0], err
+
+
+def test_help_names_every_video_format(capsys):
+    with pytest.raises(SystemExit):
+        main(["analyze", "--help"])
+    text = " ".join(capsys.readouterr().out.split())
+    assert all(ext[1:] in text for ext in VIDEO_EXTENSIONS)
+    assert "webm" in text and "3gp" in text and "wmv" in text and "mts" in text
+
+
+def test_replot_of_several_faces_says_why_the_face_sheet_is_not_drawn(tmp_path: Path, capsys, monkeypatch):
+    from support.clips import _face
+
+    face = cv2.resize(_face()[0][20:220, 60:260], (200, 200), interpolation=cv2.INTER_AREA)
+    clip = tmp_path / "panel"
+    clip.mkdir()
+    for i in range(4):  # two faces side by side (as tests/cli/test_analyze.py's face sheet test)
+        frame = np.full((320, 560, 3), 90, np.uint8)
+        frame[60:260, 20:220] = face
+        small = cv2.resize(face, (150 + 10 * i, 150 + 10 * i), interpolation=cv2.INTER_AREA)
+        frame[60:60 + small.shape[0], 300:300 + small.shape[1]] = small
+        cv2.imwrite(str(clip / f"img{i}.png"), cv2.cvtColor(frame, cv2.COLOR_RGB2BGR))
+    out = tmp_path / "out"
+    assert main(["analyze", str(clip), "-o", str(out), "-q", "--plot"]) == 0
+    sheet = out / "panel_faces.png"
+    assert sheet.is_file() and (out / "panel_face1.png").is_file()
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("analysed again")
+
+    monkeypatch.setattr("merstudio.analysis.batch.analyze_file", refuse)
+    capsys.readouterr()
+    (out / "panel_face1.png").unlink()
+    assert main(["analyze", str(clip), "-o", str(out), "-q", "--plot"]) == 0
+    err = capsys.readouterr().err
+    assert (out / "panel_face1.png").is_file() and sheet.is_file()
+    said = [line for line in err.splitlines() if "panel_faces.png" in line]
+    assert len(said) == 1 and "not drawn again" in said[0] and "kept as the analysis drew it" in said[0], err
+    sheet.unlink()
+    assert main(["analyze", str(clip), "-o", str(out), "-q", "--plot"]) == 0
+    err = capsys.readouterr().err
+    said = [line for line in err.splitlines() if "panel_faces.png" in line]
+    assert len(said) == 1 and "--overwrite analyses again to draw it" in said[0] and not sheet.exists(), err
+
+
+def test_the_line_for_a_frame_folder_with_videos(tmp_path: Path):
+    from merstudio.cli.analyze import _mixed_text
+
+    clip = tmp_path / "EP01"
+    clip.mkdir()
+    for k in range(3):
+        cv2.imwrite(str(clip / f"img{k}.jpg"), np.full((24, 32, 3), 100, np.uint8))
+    line = _mixed_text(clip, [clip], [clip / "a.mp4"])
+    assert line.startswith(f"{clip}: holds images and 1 video(s) (a.mp4)") and "its 3 images as one clip" in line
+    photos = [clip / "img0.jpg", clip / "img1.jpg"]
+    assert "its 2 photos of different sizes (each on its own)" in _mixed_text(clip, photos, [clip / "a.mp4"])

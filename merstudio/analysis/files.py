@@ -728,8 +728,9 @@ def result_status(out_dir: Path, name: str, verify: bool = False, metas: MetaFil
 
 def stored_result(out_dir: Path, name: str, metas: MetaFiles | None = None) -> AnalysisOutput:
     """The complete result `name` in `out_dir` as an AnalysisOutput, read from its meta and spots file (nothing
-    analysed): what `merstudio analyze --plot` draws an up-to-date result's plots from. Face boxes are not stored
-    (none: no face sheet or face map). OutputError when it is not a complete result."""
+    analysed): what `merstudio analyze --plot` draws an up-to-date result's plots from, its face sheet or map
+    included (the faces' boxes are in the meta since 2026-12-06; an older meta has none). OutputError when it is
+    not a complete result."""
     meta_path = output_paths(Path(out_dir), name).meta
     meta = _meta(meta_path, metas)
     if meta is None or meta.get("status") != "complete":
@@ -744,9 +745,16 @@ def stored_result(out_dir: Path, name: str, metas: MetaFiles | None = None) -> A
             rows=int(meta.get("rows") or 0), device=str(meta.get("device") or "cpu"),
             frames_claimed=meta.get("frames_claimed"), warnings=list(meta.get("warnings") or []),
             run_id=str(meta.get("run_id") or ""), input_hash=str(meta.get("input_hash") or ""),
-            checkpoint_sha256=str(meta.get("checkpoint_sha256") or ""))
+            checkpoint_sha256=str(meta.get("checkpoint_sha256") or ""), turned=int(meta.get("turned") or 0),
+            portraits={int(f): (int(i), _box(b)) for f, (i, b) in (meta.get("portraits") or {}).items()},
+            boxes=[(int(f), _box(b)) for f, b in meta.get("boxes") or []])
     except (OSError, KeyError, TypeError, ValueError) as exc:
         raise OutputError(f"{meta_path}: cannot read the result ({getattr(exc, 'strerror', None) or exc})") from None
+
+
+def _box(values: Any) -> tuple[float, float, float, float]:
+    x0, y0, x1, y1 = (float(v) for v in values)
+    return x0, y0, x1, y1
 
 
 def read_spot_rows(path: Path) -> list[SpotRow]:
@@ -988,6 +996,13 @@ def _meta_dict(result: AnalysisOutput, settings: AnalysisSettings, vfr: bool, cs
     }
     if result.checkpoint_sha256:
         meta["checkpoint_sha256"] = result.checkpoint_sha256
+    # who each face is (a few numbers per track): an up-to-date result's --plot draws its face sheet or map from them
+    if result.portraits:
+        meta["portraits"] = {str(f): [i, list(box)] for f, (i, box) in sorted(result.portraits.items())}
+    if result.boxes:
+        meta["boxes"] = [[f, list(box)] for f, box in result.boxes]
+    if result.turned:
+        meta["turned"] = result.turned
     if result.cpu_seconds is not None:  # a split run: its segments' seconds, summed over the workers
         meta["cpu_seconds"] = round(result.cpu_seconds, 3)
     if status == "running":  # the rows are still coming: what the file holds is not known yet

@@ -448,8 +448,8 @@ def _plot_stored(items: list[Any], out: Path) -> None:
                  "--overwrite analyses again to draw it" if not kept else
                  f"{kept} kept as the analysis drew them; --overwrite analyses the others again to draw them")
         print(f"merstudio: the face sheet (or a photo's face map) of several faces ({', '.join(p.name for p in sheets[:3])}"
-              f"{', ...' if len(sheets) > 3 else ''}) is not drawn again: the result does not store the face "
-              f"boxes it needs ({state})", file=sys.stderr)
+              f"{', ...' if len(sheets) > 3 else ''}) is not drawn again: a result written before merstudio stored the face "
+              f"boxes in its meta lacks them ({state})", file=sys.stderr)
 
 
 def _face_sheet(r: AnalysisOutput, frames: Any) -> None:  # frames: pandas.DataFrame (imported lazily)

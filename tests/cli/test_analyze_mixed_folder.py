@@ -39,7 +39,11 @@ def test_help_names_every_video_format(capsys):
     assert "webm" in text and "3gp" in text and "wmv" in text and "mts" in text
 
 
-def test_replot_of_several_faces_says_why_the_face_sheet_is_not_drawn(tmp_path: Path, capsys, monkeypatch):
+def test_replot_of_several_faces_draws_the_face_sheet_again(tmp_path: Path, capsys, monkeypatch):
+    """The faces' boxes travel in the meta, so an up-to-date --plot draws the face sheet again; a meta written
+    before they did (none there) gets one line saying why it is not."""
+    import json
+
     from support.clips import _face
 
     face = cv2.resize(_face()[0][20:220, 60:260], (200, 200), interpolation=cv2.INTER_AREA)
@@ -55,16 +59,25 @@ def test_replot_of_several_faces_says_why_the_face_sheet_is_not_drawn(tmp_path: 
     assert main(["analyze", str(clip), "-o", str(out), "-q", "--plot"]) == 0
     sheet = out / "panel_faces.png"
     assert sheet.is_file() and (out / "panel_face1.png").is_file()
+    first = sheet.read_bytes()
 
     def refuse(*args, **kwargs):
         raise AssertionError("analysed again")
 
     monkeypatch.setattr("merstudio.analysis.batch.analyze_file", refuse)
     capsys.readouterr()
+    sheet.unlink()
     (out / "panel_face1.png").unlink()
     assert main(["analyze", str(clip), "-o", str(out), "-q", "--plot"]) == 0
     err = capsys.readouterr().err
-    assert (out / "panel_face1.png").is_file() and sheet.is_file()
+    assert (out / "panel_face1.png").is_file() and sheet.read_bytes() == first  # was: not drawn again
+    assert "not drawn again" not in err, err
+    meta_path = out / "panel.meta.json"  # a meta of an older merstudio: no boxes in it
+    meta = json.loads(meta_path.read_text())
+    assert meta.pop("portraits") and meta.pop("turned", 0) == 0
+    meta_path.write_text(json.dumps(meta))
+    assert main(["analyze", str(clip), "-o", str(out), "-q", "--plot"]) == 0
+    err = capsys.readouterr().err
     said = [line for line in err.splitlines() if "panel_faces.png" in line]
     assert len(said) == 1 and "not drawn again" in said[0] and "kept as the analysis drew it" in said[0], err
     sheet.unlink()

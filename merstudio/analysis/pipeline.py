@@ -450,7 +450,10 @@ class Analysis:
         flight.pending[(tf.track_id, i)] = row
         if self._predictor is not None:
             flight.faces_waiting[(tf.track_id, i)] = aligned.image
-        self._complete(flight, estimator.push(tf.track_id, tf.obs, aligned, i, covered))
+        # A variable-rate video's frame times: the micro-motion baseline is the frame nearest lag_s before, not k
+        # frames back at the mean rate (a constant rate counts frames, as its times are the frames' grid).
+        vfr_time = t if self.source.is_vfr else None
+        self._complete(flight, estimator.push(tf.track_id, tf.obs, aligned, i, covered, vfr_time))
 
     def _complete(self, flight: _InFlight, acts: list) -> None:
         """Fill the rows of the faces the AU estimator has finished; each is ready once the model has judged it

@@ -61,6 +61,8 @@ LIDS_CLOSED = 0.5  # blink score above which AU5 (lid raiser) and AU7 (lid tight
 # still photo, a track that begins with narrowed eyes) the frame's own evidence is all there is, blink or not;
 # but a blink that the frames after it show to be one (the lids open again), at the start of a track or after a
 # gap (a cut back to a person), has no evidence to hold and its lids say nothing of the cheeks: AU6 reads unknown.
+# On a variable-rate video (frame times given) the window is the frames less than 0.25 s older than the newest,
+# at least 3, not a count from the mean rate: 8 frames at 30 fps, 3 at 10.
 AU6_MEDIAN_S = 0.25
 # On a still (one frame) the brow lowerer cannot be told from relaxed brows that sit low: the blendshape model reads
 # both as browDown, and one frame has no neutral frames to calibrate on. Measured on 44 faces with relaxed brows in
@@ -203,12 +205,15 @@ class AUActivation:
 class _Track:
     presence: dict[int, int]
     au6_eye: deque = field(default_factory=deque)  # recent (L, R) eye evidence for AU6
+    au6_times: deque = field(default_factory=deque)  # their frame times (None on a constant rate)
     last_frame: int | None = None  # the frame it was last read on: after a gap the evidence window starts afresh
-    # frame -> whether it is one of a blink's shut frames (BlinkMarker), the last lag + 1 frames marked
+    # frame -> whether it is one of a blink's shut frames (BlinkMarker), from the oldest baseline frame still to
+    # come (lag frames back; on a variable rate the last frame lag_s or more before the newest)
     blinks: dict[int, bool] = field(default_factory=dict)
-    # frame -> the micro-motion regions a cover hid there (_hidden_regions), the last lag + 1 frames: a frame whose
+    # frame -> the micro-motion regions a cover hid there (_hidden_regions), the frames `blinks` keeps: a frame whose
     # baseline frame was covered compares the face with the cover (a hand lowered from the mouth read motion_mouth 20)
     hidden: dict[int, frozenset[str]] = field(default_factory=dict)
+    times: dict[int, float] = field(default_factory=dict)  # frame -> time, the frames `blinks` keeps (variable rate)
 
 
 class _Read(NamedTuple):
@@ -225,6 +230,7 @@ class _Pending:
     pose: tuple[float, float, float]
     micro: MicroMotion
     covered: dict[str, float]
+    time: float | None = None  # the frame's time on a variable-rate source (None: constant rate)
 
 
 class AUEstimator:
@@ -267,20 +273,22 @@ class AUEstimator:
         return sorted(self._tracks)
 
     def update(self, track_id: int, obs: ObservationLike, aligned: AlignedLike, frame_index: int,
-               covered: dict[str, float] | None = None) -> AUActivation:
-        out = self.push(track_id, obs, aligned, frame_index, covered) + self.flush()
+               covered: dict[str, float] | None = None, time: float | None = None) -> AUActivation:
+        out = self.push(track_id, obs, aligned, frame_index, covered, time) + self.flush()
         return out[-1]
 
     def push(self, track_id: int, obs: ObservationLike, aligned: AlignedLike, frame_index: int,
-             covered: dict[str, float] | None = None) -> list[AUActivation]:
-        """Queue one face; returns the activations that are complete (possibly none)."""
+             covered: dict[str, float] | None = None, time: float | None = None) -> list[AUActivation]:
+        """Queue one face; returns the activations that are complete (possibly none). `time`: the frame's time in
+        seconds on a variable-rate source, so that the micro-motion baseline and AU6's window go by time (None on a
+        constant rate: they count frames)."""
         pose = head_pose(obs.landmarks, obs.z)
         mesh = None
         if obs.refined is not None and len(obs.refined) >= 478:
             mesh = np.asarray(obs.refined, dtype=np.float64)
-        micro = self.micro.update(track_id, frame_index, aligned.image, aligned.landmarks, None, pose)
+        micro = self.micro.update(track_id, frame_index, aligned.image, aligned.landmarks, None, pose, time)
         self._pushed[track_id] = frame_index
-        self._queue.append(_Pending(track_id, frame_index, mesh, pose, micro, dict(covered or {})))
+        self._queue.append(_Pending(track_id, frame_index, mesh, pose, micro, dict(covered or {}), time))
         return self._run_batch() if len(self._queue) >= self.batch else []
 
     def flush(self) -> list[AUActivation]:
@@ -332,13 +340,17 @@ class AUEstimator:
             # a gap (the face away, a seek, a person re-identified after a cut): older eye evidence is another
             # moment's, maybe another look-alike's; AU6's median window starts again
             t.au6_eye.clear()
+            t.au6_times.clear()
         t.last_frame = m.frame
         if reading is not None:
             intensity, sides, blink = reading.intensity, reading.sides, reading.blink
             if not m.blink:
                 t.au6_eye.append(reading.au6_eye)
-                while len(t.au6_eye) > self._au6_window:
+                t.au6_times.append(p.time)
+                while len(t.au6_eye) > (self._au6_window if p.time is None else 3) and (
+                        p.time is None or t.au6_times[0] is None or t.au6_times[0] <= p.time - AU6_MEDIAN_S):
                     t.au6_eye.popleft()
+                    t.au6_times.popleft()
             if t.au6_eye:
                 eye = np.median(np.array(t.au6_eye), axis=0)
             elif self._pushed.get(m.track, m.frame) > m.frame:
@@ -370,16 +382,22 @@ class AUEstimator:
             t.presence[a] = int(np.isfinite(v) and (v >= PRESENCE_ON or (on and v >= PRESENCE_OFF)))
             presence[a] = t.presence[a]
         lag = self.micro.k
+        base = m.frame - lag if p.micro.base is None else p.micro.base  # the baseline frame (k frames back)
         t.blinks[m.frame] = m.shut
         t.hidden[m.frame] = _hidden_regions(covered)
-        for old in [f for f in t.blinks if f < m.frame - lag or f > m.frame]:
-            del t.blinks[old]
-        for old in [f for f in t.hidden if f < m.frame - lag or f > m.frame]:
-            del t.hidden[old]
-        micro = mask_blink(p.micro, m.shut or t.blinks.get(m.frame - lag, False))
+        keep = m.frame - lag
+        if p.time is not None:
+            t.times[m.frame] = p.time
+            # a later frame's baseline is never before this one's, the last frame lag_s or more before it (none yet:
+            # every frame kept may be one)
+            keep = max((f for f, ft in t.times.items() if ft <= p.time - self.micro.lag_s), default=min(t.times))
+        for d in (t.blinks, t.hidden, t.times):
+            for old in [f for f in d if f < keep or f > m.frame]:
+                del d[old]
+        micro = mask_blink(p.micro, m.shut or t.blinks.get(base, False))
         conf = 1.0 - sum(REGION_WEIGHT[r] * min(1.0, covered.get(r, 0.0)) for r in REGION_WEIGHT)
         # A hand moving over the face, or leaving it (the baseline frame covered), is not facial motion.
-        hidden = t.hidden[m.frame] | t.hidden.get(m.frame - lag, frozenset())
+        hidden = t.hidden[m.frame] | t.hidden.get(base, frozenset())
         if hidden or (covered and any(covered.get(r, 0.0) > 0 for r in REGION_WEIGHT)):
             regions = {r: nan if r in hidden else v for r, v in micro.regions.items()}
             micro = MicroMotion(regions, nan, micro.blink, micro.head_turn, {a: nan for a in micro.aus})

@@ -3,10 +3,13 @@
 Blendshapes (merstudio.features.blendshape_aus) read expressions well but are smoothed and coarse; a micro-
 expression moves skin by a millimetre or two for a fraction of a second. For each aligned face (frame t) we
 compute dense flow from a BASELINE, the track's aligned frame t - k (k = `lag_s` x fps, default 0.2 s, about
-half a micro-expression's onset-to-offset), to the frame. The baseline is local (never older than 0.2 s, so
-held expressions, head turns and lighting drifts leave it at once and large deformations are never compared
-across seconds); spotting makes it robust by reading it two-sided (below), so a one-frame flicker or glitch at
-either end cannot make an interval. There is no long-lived reference, so nothing to refresh.
+half a micro-expression's onset-to-offset), to the frame. On a variable-rate video (frame times given) it is
+the frame nearest `lag_s` before instead: k from the mean rate made the lag, and with it the motion's scale,
+follow the momentary rate (a clip at 30 fps, then 10 fps, read 24 % low, then 11 % high; docs/aus.md). The
+baseline is local (never older than 0.2 s, so held expressions, head turns and lighting drifts leave it at once
+and large deformations are never compared across seconds); spotting makes it robust by reading it two-sided
+(below), so a one-frame flicker or glitch at either end cannot make an interval. There is no long-lived
+reference, so nothing to refresh.
 
 Per FACS region (brows, eyes, cheeks, nose, mouth, chin) the flow is averaged in small patches around named
 mesh points, the rigid residual that the alignment left is fitted robustly at stable points and subtracted, and
@@ -58,6 +61,7 @@ REGIONS: dict[str, tuple[str, ...]] = {
 # AUs whose direction the lane reads (eyelid AUs 5 and 7 are left out: blinks dominate the lids).
 MICRO_AUS = (1, 2, 4, 6, 9, 10, 12, 14, 15, 17)
 MOTION_REGIONS = tuple(REGIONS)
+TIME_EPS_S = 1e-6  # a frame this close to the baseline's moment is at it (times in ms on a grid, sums in floats)
 TURN_DEG = 4.0  # a head turning (yaw or pitch) by more than this between two frames: their flow is no expression
 SPOT_REGIONS = ("brows", "cheeks", "nose", "mouth", "chin")  # eyelids: blinks dominate them
 BLINK_REGIONS = ("nose", "mouth", "chin")  # what a blink leaves alone
@@ -73,6 +77,7 @@ class MicroMotion:
     blink: bool
     head_turn: bool
     aus: dict[int, float] = field(default_factory=dict)  # MICRO_AU -> directed movement, motion units (>= 0)
+    base: int | None = None  # the baseline frame's index (None: no baseline)
 
 
 def _nan_motion(blink: bool = False, turn: bool = False) -> MicroMotion:
@@ -262,6 +267,7 @@ class _Frame:
     landmarks: np.ndarray
     blink: float
     pose: tuple[float, float, float]
+    time: float | None  # seconds (a variable-rate source's frame time), None: the baseline is k frames back
 
 
 class MicroMotionEstimator:
@@ -273,6 +279,7 @@ class MicroMotionEstimator:
             raise InputError(f"fps: must be a positive number, got {fps}")
         self.flow = FlowComputer(flow)
         self.k = max(1, int(round(lag_s * fps)))
+        self.lag_s = float(lag_s)
         self.turn = np.radians(turn_deg)
         self.blink_on = float(blink_on)
         self._hist: dict[int, deque[_Frame]] = {}
@@ -281,17 +288,31 @@ class MicroMotionEstimator:
         self._hist.clear()
 
     def update(self, track_id: int, frame_index: int, image: np.ndarray, landmarks: np.ndarray,
-               blink: float | None = 0.0, pose: tuple[float, float, float] = (0.0, 0.0, 0.0)) -> MicroMotion:
+               blink: float | None = 0.0, pose: tuple[float, float, float] = (0.0, 0.0, 0.0),
+               time: float | None = None) -> MicroMotion:
         """Micro-motion of one aligned face (grey uint8 (S, S), aligned landmarks (468, 2)).
 
         `blink`: the frame's blink score (0..1); None when it is not known yet (the caller applies
-        `mask_blink` later, with the blink scores of this frame and of its baseline frame)."""
+        `mask_blink` later, with the blink scores of this frame and of its baseline frame).
+        `time`: the frame's time in seconds on a variable-rate source (the baseline is then the frame nearest
+        `lag_s` before it, `baseline_by_time`); None on a constant rate (the baseline is k frames back)."""
         img = normalise_illumination(np.asarray(image))
-        hist = self._hist.setdefault(track_id, deque(maxlen=self.k + 1))
-        if hist and (frame_index <= hist[-1].index or hist[-1].image.shape != img.shape):
-            hist.clear()  # a seek or a new face size: the history no longer leads up to this frame
-        cur = _Frame(frame_index, img, np.asarray(landmarks, dtype=np.float64), float(blink or 0.0), pose)
-        base = next((f for f in hist if f.index == frame_index - self.k), None)
+        hist = self._hist.setdefault(track_id, deque())
+        if hist and (frame_index <= hist[-1].index or hist[-1].image.shape != img.shape
+                     or (time is None) != (hist[-1].time is None)
+                     or (time is not None and hist[-1].time is not None and time <= hist[-1].time)):
+            # a seek, a new face size, or times that start or stop (a video found variable mid-pass): the history
+            # no longer leads up to this frame
+            hist.clear()
+        cur = _Frame(frame_index, img, np.asarray(landmarks, dtype=np.float64), float(blink or 0.0), pose, time)
+        if time is None:
+            while hist and hist[0].index < frame_index - self.k:
+                hist.popleft()
+            base = next((f for f in hist if f.index == frame_index - self.k), None)
+        else:
+            while len(hist) > 1 and hist[1].time is not None and hist[1].time <= time - self.lag_s + TIME_EPS_S:
+                hist.popleft()  # the last frame at or before the lag is kept: it may be the nearest one
+            base = baseline_by_time(hist, cur, self.lag_s)
         hist.append(cur)
         if base is None:
             return _nan_motion()
@@ -299,10 +320,29 @@ class MicroMotionEstimator:
         regions, aus = region_motion(self.flow(base.image, img), base.landmarks)
         if turning:
             aus = {a: float("nan") for a in aus}
-        m = MicroMotion(regions, float("nan") if turning else spotting_signal(regions, False), False, turning, aus)
+        m = MicroMotion(regions, float("nan") if turning else spotting_signal(regions, False), False, turning, aus,
+                        base.index)
         if blink is not None:
             m = mask_blink(m, max(cur.blink, base.blink) > self.blink_on)
         return m
+
+
+def baseline_by_time(hist: Sequence[_Frame], cur: _Frame, lag_s: float) -> _Frame | None:
+    """The frame of `hist` (the track's earlier frames, in order, timed) nearest `lag_s` before `cur`, at least one
+    frame back; None where the track missed the source frames around that moment (a frame at it is enough): as a
+    missing frame t - k on a constant rate, a gap leaves no comparison."""
+    assert cur.time is not None
+    target = cur.time - lag_s
+    pos = max((n for n, f in enumerate(hist) if f.time is not None and f.time <= target + TIME_EPS_S), default=None)
+    if pos is None:
+        return None  # the track is younger than the lag
+    a = hist[pos]
+    b = hist[pos + 1] if pos + 1 < len(hist) else cur
+    if a.time is None or b.time is None:
+        return None
+    if b.index != a.index + 1:  # unseen frames between: one of them may be nearer, unless a is at the moment
+        return a if target - a.time <= TIME_EPS_S else None
+    return b if b is not cur and b.time - target < target - a.time else a
 
 
 def mask_blink(m: MicroMotion, blinking: bool) -> MicroMotion:
@@ -316,4 +356,4 @@ def mask_blink(m: MicroMotion, blinking: bool) -> MicroMotion:
     if 6 in aus:
         aus[6] = float("nan")  # the lower lid and the cheek move with a blink
     motion = m.motion if np.isnan(m.motion) else spotting_signal(regions, True)
-    return MicroMotion(regions, motion, True, m.head_turn, aus)
+    return MicroMotion(regions, motion, True, m.head_turn, aus, m.base)

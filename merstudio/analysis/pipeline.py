@@ -129,7 +129,11 @@ class AnalysisSettings:
 # micro-motion is unknown for the lag frames after the cover too, and the chin's under a covered mouth.
 # 12 (2026-12-06): an AU's presence (AUxx_c) is unknown (empty) where its intensity is, not 0 (absent): a batch
 # runs an older result again rather than keep its 0s beside the new tables' unknowns in one folder.
-ANALYSIS_REVISION = 12
+# 13 (2026-12-06): a variable-rate video's micro-motion baseline, its blink and cover masks and AU6's window go by
+# the frames' times (merstudio.features.micromotion.baseline_by_time); frames after damaged data inside a video
+# are read (they ended the analysis), and non-square pixels are stretched to what players show
+# (merstudio.io.frames). Constant-rate, undamaged, square-pixel videos give the same tables to the byte.
+ANALYSIS_REVISION = 13
 
 
 def analysis_revision(settings: dict[str, Any]) -> int:

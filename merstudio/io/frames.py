@@ -29,6 +29,7 @@ from abc import ABC, abstractmethod
 from collections import OrderedDict
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
+from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
@@ -54,6 +55,11 @@ BACKSTEP_RUN = 16  # frames decoded into the cache when a viewer steps backwards
 CACHE_BYTES = 64 * 1024 * 1024  # LRU of decoded frames (at least 2, at most 32 frames)
 _SEEK_MARGINS = (2, 18, 66, 258)  # seek this many frames before the target, growing after an overshoot
 _TAIL = 2  # frames checked at the end of a video at open
+# grab() fails on each damaged packet inside a file (zeroed bytes: 3 fails, then the frames after decode) and on
+# every call after the end (8 us each): this many failures in a row are the end, fewer are damage skipped over
+_DAMAGE_RUN = 256
+_HOLE_WINDOW = 16  # frames after a damaged spot in which its hole in the frame times shows (B-frame reordering)
+_FLUSHED = 8  # frames a decoder still gives out after the data breaks off: fewer after a failure are a cut-off end
 
 _DIGITS = re.compile(r"([0-9]+)")
 
@@ -154,7 +160,9 @@ class FrameSource(ABC):
 
     path: Path
     fps: float
-    size: tuple[int, int]  # (width, height)
+    size: tuple[int, int]  # (width, height), in square pixels as players show the frames
+    # width / height of one stored pixel (anamorphic video: 4/3, PAL DV 16:9 64/45); frames come stretched to square
+    sample_aspect: Fraction = Fraction(1)
     _notes: list[str]
 
     @property
@@ -182,7 +190,7 @@ class FrameSource(ABC):
         notes = list(getattr(self, "_notes", []))
         claimed = self.claimed_frame_count
         if claimed is not None and claimed != self.frame_count:
-            notes.append(_count_message(self.path, claimed, self.frame_count))
+            notes.append(_count_message(self.path, claimed, self.frame_count, bool(getattr(self, "_damage", None))))
         return notes
 
     def _warn(self, message: str, stacklevel: int = 3) -> None:
@@ -257,12 +265,18 @@ class FrameSource(ABC):
         return f"{type(self).__name__}({str(self.path)!r}, {self.frame_count} frames, {self.fps:g} fps, {w}x{h}{vfr})"
 
 
-def _count_message(path: Path, claimed: int, found: int) -> str:
-    if path.suffix.lower() in _NO_COUNT_CONTAINERS:
+def _count_message(path: Path, claimed: int, found: int, damaged: bool = False) -> str:
+    if damaged and found < claimed:
+        why = "damaged data inside the file: see the line that says where"
+    elif path.suffix.lower() in _NO_COUNT_CONTAINERS:
         why = "this container stores no frame count: the claim is duration x frame rate, and another stream such " \
               "as audio can make the duration longer"
+    elif found < claimed and path.suffix.lower() == ".avi":
+        # AVI has no edit lists, and its frames carry no times: a frame lost inside it shifts the later ones
+        why = "damaged data or a cut-off end; if frames are lost inside the file, the frames after them are timed " \
+              "early by as many frames"
     elif found < claimed:
-        why = "an edit list that skips stored frames, or a cut-off end"
+        why = "an edit list that skips stored frames, a cut-off end, or damaged data"
     else:
         why = "a damaged or estimated header"
     return f"{path}: the file says {claimed} frames, {found} can be decoded ({why}); all {found} are used"
@@ -542,6 +556,64 @@ def _no_container_times(path: Path) -> bool:
         return False
 
 
+def _audio_only(path: Path) -> bool:
+    """Whether `path` is a media file with sound and no picture (an .mp4 or .m4a of a voice recording), read with
+    PyAV, so that OpenCV's refusal to open it is told as that rather than as a damaged video."""
+    try:
+        import av
+    except ImportError:
+        return False
+    try:
+        with av.open(str(path)) as container:
+            return not container.streams.video and bool(container.streams.audio)
+    except (av.FFmpegError, OSError, ValueError):
+        return False
+
+
+def _stored_size(path: Path) -> tuple[int, int] | None:
+    """(width, height) of a video's pictures as stored, before any rotation the decoder applies, read with PyAV;
+    None when it cannot tell."""
+    try:
+        import av
+    except ImportError:
+        return None
+    try:
+        with av.open(str(path)) as container:
+            ctx = container.streams.video[0].codec_context
+            return int(ctx.width), int(ctx.height)
+    except (av.FFmpegError, OSError, IndexError, ValueError):
+        return None
+
+
+def _avi_breaks(path: Path) -> dict[int, int]:
+    """Where an AVI's data breaks off and resumes further on: {frame index after the break: about how many frames'
+    bytes are missing}. Damaged bytes there make the demuxer skip to the next chunk it recognises, silently, and as
+    AVI frames are timed by their count the frames after it come early. Reads the chunk positions with PyAV (no
+    decoding); {} when it cannot."""
+    try:
+        import av
+    except ImportError:
+        return {}
+    gaps: list[tuple[int, int]] = []
+    sizes: list[int] = []
+    try:
+        with av.open(str(path)) as container:
+            video = container.streams.video[0]
+            end = None  # where the chunk after the last one read should start: its 8-byte header, data, padding
+            for packet in container.demux():
+                if packet.pos is None or packet.pos < 0 or not packet.size:
+                    continue
+                if packet.stream is video:
+                    if end is not None and packet.pos > end + 64:  # beyond what a JUNK or LIST header takes
+                        gaps.append((len(sizes), packet.pos - end))
+                    sizes.append(packet.size)
+                end = packet.pos + 8 + packet.size + (packet.size & 1)
+    except (av.FFmpegError, OSError, IndexError, ValueError):
+        return {}
+    typical = float(np.median(sizes)) if sizes else 0.0
+    return {k: max(1, round(gap / typical)) for k, gap in gaps} if typical > 0 else {}
+
+
 def _stated_rate(path: Path) -> tuple[float, str] | None:
     """(frame rate, codec name) that a video's codec states in the stream itself (H.264 and HEVC: the SPS timing
     info), read with PyAV; None when it states none or PyAV cannot read the file. What a raw stream's rate is:
@@ -698,6 +770,19 @@ def indexing(defer: bool = False, progress: Callable[[int, int], None] | None = 
         _INDEX_HOOKS.reset(token)
 
 
+def _grab(cap: cv2.VideoCapture) -> int:
+    """cap.grab() past damaged data: how many grabs failed before the frame it holds now, or -1 at the end of the
+    stream (a failure once as many frames as the file claims were passed, or _DAMAGE_RUN failures in a row).
+    Taking the first failure for the end lost every frame after a damaged spot (a clip zeroed over 10 KB of 200
+    gave 28 of the 69 frames that FFmpeg decodes)."""
+    failed = 0
+    while not cap.grab():
+        failed += 1
+        if failed >= _DAMAGE_RUN or cap.get(cv2.CAP_PROP_POS_FRAMES) >= cap.get(cv2.CAP_PROP_FRAME_COUNT) > 0:
+            return -1
+    return failed
+
+
 class _Decoder:
     """One cv2.VideoCapture plus the index of the frame it holds. Positions come from presentation times read
     back after each seek (`locate`), never from OpenCV's CAP_PROP_POS_FRAMES."""
@@ -708,9 +793,11 @@ class _Decoder:
         self.src: VideoSource = weakref.proxy(src)
         self.cap = src._open_capture()
         self.cur = -1  # index of the frame last grabbed (-1: before the first frame)
+        self.failed = 0  # grabs that failed on damaged data before that frame
 
     def grab(self) -> bool:
-        if not self.cap.grab():
+        self.failed = _grab(self.cap)
+        if self.failed < 0:
             return False
         self.cur += 1
         return True
@@ -722,9 +809,7 @@ class _Decoder:
         ok, bgr = self.cap.retrieve()
         if not ok or bgr is None:
             raise InputError(f"{self.src.path}: frame {self.cur} cannot be decoded (damaged file?)")
-        if bgr.ndim == 2:
-            return cv2.cvtColor(bgr, cv2.COLOR_GRAY2RGB)
-        return cv2.cvtColor(bgr, cv2.COLOR_BGR2RGB)
+        return self.src._to_rgb(bgr)
 
     def rewind(self) -> None:
         # Reopening is cheap and, unlike a seek to 0, also works on files whose index is damaged.
@@ -747,7 +832,7 @@ class _Decoder:
                 if j <= 0:
                     break
                 src._request_seek(self.cap, j)
-                if not self.cap.grab():
+                if _grab(self.cap) < 0:
                     continue
                 k = src._locate(self.time_ms())
                 if k is None or k > i or k < 0:
@@ -775,6 +860,9 @@ class VideoSource(FrameSource):
         self._times_ms: np.ndarray | None = None  # VFR: presentation time of every frame, once scanned
         self._scanned = False
         self._seen_ms = np.empty(0)  # VFR: times met during sequential decode before a scan (NaN: not yet)
+        self._damage: dict[int, int] = {}  # frame index -> grabs that failed on damaged data just before it
+        self._damage_told = False
+        self._square: tuple[int, int] | None = None  # (w, h) that frames are stretched to: non-square pixels
         cap = self._open_capture()
         try:
             self._probe(cap)
@@ -802,9 +890,33 @@ class VideoSource(FrameSource):
         cap = cv2.VideoCapture(str(self.path), cv2.CAP_FFMPEG)
         if not cap.isOpened():
             cap.release()
+            if _audio_only(self.path):
+                raise InputError(f"{self.path}: no video stream (audio only): open a video file")
             raise InputError(f"{self.path}: not a readable video (no video frames, an unknown format, or a "
                              f"damaged or truncated file)")
         return cap
+
+    def _to_rgb(self, bgr: np.ndarray) -> np.ndarray:
+        rgb = cv2.cvtColor(bgr, cv2.COLOR_GRAY2RGB if bgr.ndim == 2 else cv2.COLOR_BGR2RGB)
+        if self._square is not None:
+            shrink = self._square[0] * self._square[1] < rgb.shape[0] * rgb.shape[1]
+            rgb = cv2.resize(rgb, self._square, interpolation=cv2.INTER_AREA if shrink else cv2.INTER_LINEAR)
+        return rgb
+
+    def _pixel_aspect(self, cap: cv2.VideoCapture, bgr: np.ndarray) -> None:
+        """Stretch frames of non-square pixels to what players show (an anamorphic 480x360 at 4:3 is 640x360):
+        the face models read a squeezed face as another face (a neutral face gave AU26 4.0)."""
+        num, den = int(cap.get(cv2.CAP_PROP_SAR_NUM)), int(cap.get(cv2.CAP_PROP_SAR_DEN))
+        if num <= 0 or den <= 0 or num == den or not 0.1 < num / den < 10:  # 0:1 is "unknown": square
+            return
+        self.sample_aspect = sar = Fraction(num, den)
+        h, w = bgr.shape[:2]
+        # the ratio applies to the stored width: the height, where the decoder turned the picture upright
+        turned = w != h and _stored_size(self.path) == (h, w)
+        self._square = (w, max(1, round(h * sar))) if turned else (max(1, round(w * sar)), h)
+        self._warn(f"{self.path}: pixels are not square (sample aspect ratio {sar.numerator}:{sar.denominator}): "
+                   f"the {w}x{h} frames are stretched to {self._square[0]}x{self._square[1]}, as players show them",
+                   stacklevel=5)
 
     def _probe(self, cap: cv2.VideoCapture) -> None:
         path = self.path
@@ -820,13 +932,16 @@ class VideoSource(FrameSource):
 
         # The head sample does not stop at the claimed count: a file may hold more frames than it says.
         head: list[float] = []
-        while len(head) < HEAD_SAMPLE and cap.grab():
+        while len(head) < HEAD_SAMPLE and (failed := _grab(cap)) >= 0:
+            if failed:
+                self._damage[len(head)] = failed
             head.append(float(cap.get(cv2.CAP_PROP_POS_MSEC)))
             if len(head) == 1:
                 ok, bgr = cap.retrieve()
                 if not ok or bgr is None:
                     raise InputError(f"{path}: the first frame cannot be decoded (unsupported codec or damaged file)")
-                self._first = cv2.cvtColor(bgr, cv2.COLOR_GRAY2RGB if bgr.ndim == 2 else cv2.COLOR_BGR2RGB)
+                self._pixel_aspect(cap, bgr)
+                self._first = self._to_rgb(bgr)
         if not head:
             raise InputError(f"{path}: video has no frames" if reported <= 0
                              else f"{path}: no frame can be decoded (the file says {reported}; unsupported codec, "
@@ -858,10 +973,10 @@ class VideoSource(FrameSource):
         count: int | None
         if len(head) < HEAD_SAMPLE:
             count = len(head)  # the stream ended inside the head sample: every frame was decoded
-        elif reported > len(head) and self._seekable and not vfr:
+        elif reported > len(head) and self._seekable and not vfr and not self._damage:
             count = self._probe_tail(cap, reported, len(head))
         else:
-            count = None  # no claim, a claim the head already disproves, no timestamps, or VFR
+            count = None  # no claim, a claim the head already disproves, no timestamps, VFR, or damaged data
         self._vfr = vfr
         if count is None:
             # The claim cannot be confirmed from the ends of the file: count (and time) every frame now with one
@@ -874,8 +989,11 @@ class VideoSource(FrameSource):
         else:
             self._count = count
             self._seen_ms = np.empty(0)
+        if self._damage:
+            vfr = self._tell_damage(head if self._times_ms is None else list(self._times_ms), vfr, stacklevel=5)
         if self._claimed is not None and self._claimed != self._count:
-            warnings.warn(_count_message(path, self._claimed, self._count), SourceWarning, stacklevel=4)
+            warnings.warn(_count_message(path, self._claimed, self._count, bool(self._damage)), SourceWarning,
+                          stacklevel=4)
         if steady is not None and vfr:  # steady only at the start: a variable-rate video keeps the header's mean
             self.fps = self._container_fps = header_fps
             self._dt_ms = 1000.0 / header_fps
@@ -937,7 +1055,7 @@ class VideoSource(FrameSource):
             self._request_seek(cap, max(decoded, reported - back))
             bound = back + FORWARD_LIMIT
             times = []
-            while len(times) < bound and cap.grab():
+            while len(times) < bound and _grab(cap) >= 0:
                 times.append(float(cap.get(cv2.CAP_PROP_POS_MSEC)))
             # Retry further back when nothing decoded or the landing frame has no usable time (B-frame AVI
             # decoders flush the last frames with time 0).
@@ -1002,7 +1120,9 @@ class VideoSource(FrameSource):
         cap = self._open_capture()
         times: list[float] = []
         try:
-            while cap.grab():
+            while (failed := _grab(cap)) >= 0:
+                if failed:
+                    self._damage[len(times)] = failed
                 times.append(float(cap.get(cv2.CAP_PROP_POS_MSEC)))
                 if hooks is not None and len(times) % _INDEX_STEP == 0:
                     hooks.report(len(times), self._count)
@@ -1023,6 +1143,8 @@ class VideoSource(FrameSource):
         if not times:
             raise InputError(f"{self.path}: no frame can be decoded")
         estimated = self._count if estimated is None else estimated
+        if not self._damage and self.path.suffix.lower() == ".avi" and len(times) < (self._claimed or 0):
+            self._damage.update(_avi_breaks(self.path))  # frames lost without a failed grab: where the data breaks
         if hasattr(self, "_cache") and len(times) != estimated:
             # Only after opening (a hole the checks at open could not see): the count found then was wrong.
             self._warn(f"{self.path}: decoding gives {len(times)} frames, not the {estimated} estimated at "
@@ -1046,12 +1168,15 @@ class VideoSource(FrameSource):
         self._times_ms = np.asarray(times, dtype=np.float64)
         self._t0_ms = times[0]
 
-    def _became_irregular(self, i: int, times: list[float]) -> None:
+    def _became_irregular(self, i: int, times: list[float], damaged: bool = False) -> None:
         """A sequential pass met a frame off the constant-rate grid that the checks at open did not see (a
-        container without a frame count with dropped frames in the middle)."""
-        self._warn(SeekNote(f"{self.path}: frame {i} is off the constant {self.fps:g} fps grid (variable frame "
-                            f"rate or dropped frames); from here on timestamps come from each frame's presentation "
-                            f"time and the frame count from decoding", SeekTrouble.VARIABLE_RATE), stacklevel=3)
+        container without a frame count with dropped frames in the middle, or `damaged` data just before it:
+        the pass tells that at its end)."""
+        if not damaged:
+            self._warn(SeekNote(f"{self.path}: frame {i} is off the constant {self.fps:g} fps grid (variable frame "
+                                f"rate or dropped frames); from here on timestamps come from each frame's "
+                                f"presentation time and the frame count from decoding", SeekTrouble.VARIABLE_RATE),
+                       stacklevel=3)
         self._vfr = True
         self._cache.clear()
         self._seen_ms = np.full(max(self._count, len(times)), np.nan)
@@ -1060,6 +1185,45 @@ class VideoSource(FrameSource):
     def _ensure_index(self) -> None:
         if self._vfr and not self._scanned:
             self._scan()
+
+    def _tell_damage(self, times: Sequence[float], vfr: bool, stacklevel: int) -> bool:
+        """One warning naming where a complete pass met damaged data (`_damage`) in the frame times `times` (ms,
+        one per frame that decodes); returns whether the video still needs the variable-rate warning, i.e. its
+        times are irregular beyond the holes the damage left. A failure followed only by the frames the decoder
+        held is a cut-off end, not damage inside the file: the frame-count line tells that."""
+        self._damage_told = True
+        self._damage = {k: n for k, n in self._damage.items() if len(times) - k > _FLUSHED}
+        if not self._damage:
+            return vfr
+        t = np.asarray(times, dtype=np.float64)
+        d = np.diff(t)
+        # AVI frames are timed by their count: a lost frame leaves no hole, the frames after it come early
+        timed = self._seekable and not self._fps_override and len(d) > 0 and self.path.suffix.lower() != ".avi"
+        holes: set[int] = set()
+        spans: list[str] = []
+        for k, failed in sorted(self._damage.items()):
+            window = [j for j in range(max(0, k - 1), min(len(d), k + _HOLE_WINDOW))
+                      if timed and d[j] > 1.5 * self._dt_ms and j not in holes]
+            if window:  # the frames lost there leave a hole in the times of those that decode
+                holes.update(window)
+                lost = sum(max(1, round(d[j] / self._dt_ms) - 1) for j in window)
+                a = (t[window[0]] + self._dt_ms - self._t0_ms) / 1000.0
+                b = (t[window[-1] + 1] - self._dt_ms - self._t0_ms) / 1000.0
+                spans.append(f"{lost} frame(s) at {a:.2f}" + (f"-{b:.2f} s" if b > a + 1e-6 else " s") +
+                             " are lost (the frames after keep their own times)")
+            elif timed:
+                at = (t[min(k, len(t) - 1)] - self._t0_ms) / 1000.0
+                spans.append(f"data before frame {k} ({at:.2f} s) does not decode (no frame time is missing there)")
+            else:  # no hole to see (untimed frames): the frames after it are counted, and timed, early
+                at = k / self.fps
+                spans.append(f"about {failed} frame(s) before frame {k} ({at:.2f} s) are lost (the frames after "
+                             f"it may be timed up to {failed} frame(s) early)")
+        regular = len(d) - len(holes) < 1 or not np.any(
+            np.abs(np.delete(d, sorted(holes)) - self._dt_ms) > 0.25 * self._dt_ms + 1.1)
+        text = f"{self.path}: damaged data inside the file: {'; '.join(spans)}; frame numbers count what decodes"
+        self._warn(SeekNote(text, SeekTrouble.VARIABLE_RATE) if self._vfr and regular else text,
+                   stacklevel=stacklevel)
+        return vfr and not regular
 
     # -- public API ---------------------------------------------------------------------------------------------
 
@@ -1142,6 +1306,7 @@ class VideoSource(FrameSource):
         times: list[float] = []
         opened = self._count  # the count at open: a pass may meet more frames (then they are counted as met)
         back = restarted = False  # a frame's time repeated or went back / and then went on again
+        damaged_at = -_HOLE_WINDOW  # the frame after the last damaged data met (its hole in the times follows)
         dec = _Decoder(self)
         try:
             if start > 0:
@@ -1160,7 +1325,7 @@ class VideoSource(FrameSource):
                         restarted = True
                     elif (not self._vfr and i > 0 and self._seekable and self._locate(t) != i
                           and not self._fps_override):
-                        self._became_irregular(i, times)
+                        self._became_irregular(i, times, damaged=i - damaged_at < _HOLE_WINDOW)
                     times.append(t)
                     if i >= self._count:  # a frame past the count at open: it is there (timestamp(i) answers)
                         self._count = i + 1
@@ -1175,8 +1340,13 @@ class VideoSource(FrameSource):
                     if to_end and (i + 1 >= self._count or full_pass):
                         break  # the real end (a complete pass adopts what it found, below)
                     raise InputError(f"{self.path}: frame {i + 1} cannot be decoded (file truncated or damaged?)")
+                if dec.failed and full_pass:
+                    damaged_at = dec.cur
+                    self._damage[dec.cur] = dec.failed
             if full_pass and not self._scanned and (self._vfr or restarted or len(times) != opened):
                 self._install_index(times, opened)
+            if full_pass and self._damage and not self._damage_told:
+                self._tell_damage(times, self._vfr, stacklevel=3)
         finally:
             dec.close()
 

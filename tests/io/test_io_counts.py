@@ -29,10 +29,13 @@ def plain_decode(path: Path) -> tuple[int, list[str], list[int]]:
     cap = cv2.VideoCapture(str(path), cv2.CAP_FFMPEG)
     claimed = int(round(cap.get(cv2.CAP_PROP_FRAME_COUNT)))
     hashes, codes = [], []
-    while True:
+    misses = 0  # FFmpeg decodes on past a damaged packet (a file cut mid-frame flushes the frames it holds)
+    while misses < 256:
         ok, bgr = cap.read()
         if not ok:
-            break
+            misses += 1
+            continue
+        misses = 0
         rgb = cv2.cvtColor(bgr, cv2.COLOR_BGR2RGB)
         hashes.append(digest(rgb))
         codes.append(read_code(rgb))

@@ -42,6 +42,7 @@ import errno
 import hashlib
 import io
 import json
+import math
 import os
 import re
 import secrets
@@ -85,6 +86,7 @@ from merstudio.atomic import (
     write_text_atomic,
 )
 from merstudio.errors import InputError, OutputError
+from merstudio.face.orientation import TURNS
 from merstudio.io import IMAGE_EXTENSIONS, natural_sort_key, open_source
 from merstudio.io.frames import SeekNote
 
@@ -745,15 +747,36 @@ def stored_result(out_dir: Path, name: str, metas: MetaFiles | None = None) -> A
             rows=int(meta.get("rows") or 0), device=str(meta.get("device") or "cpu"),
             frames_claimed=meta.get("frames_claimed"), warnings=list(meta.get("warnings") or []),
             run_id=str(meta.get("run_id") or ""), input_hash=str(meta.get("input_hash") or ""),
-            checkpoint_sha256=str(meta.get("checkpoint_sha256") or ""), turned=int(meta.get("turned") or 0),
-            portraits={int(f): (int(i), _box(b)) for f, (i, b) in (meta.get("portraits") or {}).items()},
-            boxes=[(int(f), _box(b)) for f, b in meta.get("boxes") or []])
+            checkpoint_sha256=str(meta.get("checkpoint_sha256") or ""), **_faces_of(meta))
     except (OSError, KeyError, TypeError, ValueError) as exc:
         raise OutputError(f"{meta_path}: cannot read the result ({getattr(exc, 'strerror', None) or exc})") from None
 
 
+def _faces_of(meta: dict[str, Any]) -> dict[str, Any]:
+    """The faces' boxes a meta keeps for --plot's face sheet or map (portraits, a photo's boxes, the turn), checked:
+    a hand-edited or damaged entry drops them all (no sheet, said by --plot), never the AU plots with them."""
+    frames = meta.get("frame_count")
+    try:
+        turned = meta.get("turned") or 0
+        if turned not in TURNS or not isinstance(frames, int):
+            raise ValueError
+        portraits = {int(f): (_frame_in(i, frames), _box(b)) for f, (i, b) in (meta.get("portraits") or {}).items()}
+        boxes = [(int(f), _box(b)) for f, b in meta.get("boxes") or []]
+    except (AttributeError, TypeError, ValueError, OverflowError):
+        return {}
+    return {"turned": int(turned), "portraits": portraits, "boxes": boxes}
+
+
+def _frame_in(value: Any, count: int) -> int:
+    if not isinstance(value, int) or not 0 <= value < count:
+        raise ValueError(value)
+    return value
+
+
 def _box(values: Any) -> tuple[float, float, float, float]:
     x0, y0, x1, y1 = (float(v) for v in values)
+    if not all(math.isfinite(v) for v in (x0, y0, x1, y1)) or x1 <= x0 or y1 <= y0:
+        raise ValueError(values)
     return x0, y0, x1, y1
 
 

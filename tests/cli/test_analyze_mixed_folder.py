@@ -98,3 +98,35 @@ def test_the_line_for_a_frame_folder_with_videos(tmp_path: Path):
     assert line.startswith(f"{clip}: holds images and 1 video(s) (a.mp4)") and "its 3 images as one clip" in line
     photos = [clip / "img0.jpg", clip / "img1.jpg"]
     assert "its 2 photos of different sizes (each on its own)" in _mixed_text(clip, photos, [clip / "a.mp4"])
+
+
+@pytest.mark.parametrize("entry", [
+    {"portraits": ["not", "a", "dict"]},
+    {"portraits": {"0": [1e999, [1, 2, 3, 4]]}},
+    {"portraits": {"0": [99999, [1, 2, 3, 4]]}},  # a frame past the end
+    {"portraits": {"0": [0, [1, 2, float("nan"), 4]]}},
+    {"turned": 1e999},
+    {"turned": 45},
+])
+def test_a_hand_edited_face_entry_in_the_meta_drops_the_sheet_not_the_plots(tmp_path: Path, capsys, entry):
+    import json
+
+    from merstudio.analysis.files import stored_result
+
+    clip = tmp_path / "clip"
+    clip.mkdir()
+    from support.clips import _face
+
+    for i in range(3):
+        cv2.imwrite(str(clip / f"img{i}.png"), cv2.cvtColor(_face()[0], cv2.COLOR_RGB2BGR))
+    out = tmp_path / "out"
+    assert main(["analyze", str(clip), "-o", str(out), "-q"]) == 0
+    meta_path = out / "clip.meta.json"
+    meta = json.loads(meta_path.read_text())
+    meta.update(entry)
+    meta_path.write_text(json.dumps(meta))
+    r = stored_result(out, "clip")  # was: AttributeError / OverflowError, or a bad box reaching the sheet
+    assert r.portraits == {} and r.boxes == [] and r.turned == 0
+    capsys.readouterr()
+    assert main(["analyze", str(clip), "-o", str(out), "-q", "--plot"]) == 0
+    assert (out / "clip.png").is_file() and "Traceback" not in capsys.readouterr().err

@@ -38,7 +38,7 @@ class Analysis:
     device: str
     model: str
     created: float
-    owner: dict[str, Any] | None = None  # {"pid", "host", "since", "thread"} of its process (None before v4)
+    owner: dict[str, Any] | None = None  # {"pid", "host", "since"} of the process that ran it (None before v4)
     active: bool = True  # the run readers see; False: the previous run a re-run kept (see Project.begin_analysis)
 
 
@@ -65,8 +65,9 @@ class AnalysisTables(StoreBase):
                        model: str = "") -> int:
         """Start a new result set for a video and make it the video's active run (the one every reader sees).
         Returns the analysis id. The row records its owner (this process: pid, host, start time) so that after a
-        crash the next writer marks it ``interrupted`` instead of ``running`` for ever, and the thread that stores
-        its rows: the one thread that may edit its faces while it runs (:meth:`merge_faces`).
+        crash the next writer marks it ``interrupted`` instead of ``running`` for ever. The calling thread is the
+        one that stores its rows, until :meth:`finish_analysis`: the one thread that may edit its faces meanwhile
+        (:meth:`merge_faces`).
 
         One previous run per video is kept, inactive, so that a re-run can be undone (:meth:`previous_analysis`,
         :meth:`set_active_analysis`); any other run of the video is deleted with its frames and landmarks, so a
@@ -75,8 +76,7 @@ class AnalysisTables(StoreBase):
         replaced as before this version and the complete one stays. When neither completed, the newer is kept
         (it is the data there is). All of it, with the insert, in one transaction."""
         now = time.time()
-        owner = json.dumps({"pid": os.getpid(), "host": socket.gethostname(), "since": now,
-                            "thread": threading.get_ident()})
+        owner = json.dumps({"pid": os.getpid(), "host": socket.gethostname(), "since": now})
         with self._tx() as con:
             runs = con.execute("SELECT id, status, active FROM analyses WHERE video_id = ? ORDER BY id",
                                (video_id,)).fetchall()
@@ -93,7 +93,9 @@ class AnalysisTables(StoreBase):
                 " VALUES (?,?,?,?,?,?,?,?,1)",
                 (video_id, now, "running", "[]", json.dumps(dict(settings or {}), default=str),
                  device, model, owner))
-            return inserted_id(cur)
+            aid = inserted_id(cur)
+        self._storing[aid] = threading.get_ident()
+        return aid
 
     def append_frames(self, analysis_id: int, rows: Sequence[Mapping[str, Any]],
                       landmark_subset: Sequence[int] | None = None) -> None:
@@ -139,6 +141,13 @@ class AnalysisTables(StoreBase):
         same transaction (returned as :meth:`swap_proposals` returns them): a kill leaves the run running and the
         proposals as they were, so the writer's next open gives back the complete run it was re-doing with its own
         proposals (in two transactions the dead run's could come back with it)."""
+        try:
+            return self._finish(analysis_id, status, found, proposals)
+        finally:  # its thread is done with it, whatever happened (a run it could not mark is nobody's to wait for)
+            self._storing.pop(analysis_id, None)
+
+    def _finish(self, analysis_id: int, status: str, found: Mapping[str, Any] | None,
+                proposals: Iterable[Event] | None) -> tuple[list[Event], list[Event]] | None:
         with self._tx() as con:
             swapped = None
             if proposals is not None:
@@ -353,11 +362,11 @@ class AnalysisTables(StoreBase):
         running, unless in the thread storing its rows (a re-run repeating the coder's edits once its rows are in):
         anyone else's edit would change the rows stored so far, those still to come keeping the tracker's ids, and
         record the edit as made (the app's Redo of a merge, the CLI, while the app analyses)."""
-        row = con.execute("SELECT id, settings, status, owner FROM analyses WHERE video_id = ? AND active = 1",
+        row = con.execute("SELECT id, settings, status FROM analyses WHERE video_id = ? AND active = 1",
                           (video_id,)).fetchone()
         if row is None:
             raise InputError(f"video {video_id}: not analysed, so it has no faces to {verb}")
-        if row[2] == "running" and not _own_run(_owner(row[3])):
+        if row[2] == "running" and self._storing.get(int(row[0]), threading.get_ident()) != threading.get_ident():
             raise InputError(f"video {video_id}: its analysis is running; {verb} faces when it has finished")
         return int(row[0]), json.loads(row[1] or "{}")
 
@@ -489,14 +498,6 @@ def _owner(text: str | None) -> dict[str, Any] | None:
     except ValueError:
         return None
     return d if isinstance(d, dict) else None
-
-
-def _own_run(owner: Mapping[str, Any] | None) -> bool:
-    """Whether this thread is the one storing a run's rows (its owner, see AnalysisTables.begin_analysis)."""
-    if not owner:
-        return False
-    return (owner.get("pid"), owner.get("host"), owner.get("thread")) == (
-        os.getpid(), socket.gethostname(), threading.get_ident())
 
 
 def _owner_gone(owner: Mapping[str, Any] | None, lock_free: bool) -> bool:

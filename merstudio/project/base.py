@@ -23,6 +23,7 @@ class StoreBase:
     search_dirs: list[Path]
     _con: sqlite3.Connection
     _lock: threading.RLock
+    _storing: dict[int, int]  # run id -> the thread storing its rows (Project.__init__)
 
     @property
     def read_only(self) -> bool:

@@ -198,6 +198,9 @@ class Project(SettingTables, VideoTables, AnalysisTables, OverlayTables, EventTa
         self._release_claim = weakref.finalize(self, claim.release) if claim is not None else None
         self._closed = False
         self.read_only_reason = read_only_reason
+        # {run id: the thread storing its rows} from begin_analysis to finish_analysis, in this process (the one
+        # writer): only that thread may edit the run's faces meanwhile (a redo of a merge mid-run half-merged them)
+        self._storing: dict[int, int] = {}
         # read-only because another writer holds it (it may be opened for writing once they let go of it)
         self.in_use_elsewhere = False
         self.busy_timeout = float(busy_timeout)

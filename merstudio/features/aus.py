@@ -62,7 +62,8 @@ LIDS_CLOSED = 0.5  # blink score above which AU5 (lid raiser) and AU7 (lid tight
 # but a blink that the frames after it show to be one (the lids open again), at the start of a track or after a
 # gap (a cut back to a person), has no evidence to hold and its lids say nothing of the cheeks: AU6 reads unknown.
 # On a variable-rate video (frame times given) the window is the frames less than 0.25 s older than the newest,
-# at least 3, not a count from the mean rate: 8 frames at 30 fps, 3 at 10.
+# at least 3, not a count from the mean rate: 8 frames at 30 fps, 3 at 10 (a frame 0.25 s old to the millisecond,
+# as container times are rounded, is out: 15 at 60 fps, not 15 or 16 by the rounding).
 AU6_MEDIAN_S = 0.25
 # On a still (one frame) the brow lowerer cannot be told from relaxed brows that sit low: the blendshape model reads
 # both as browDown, and one frame has no neutral frames to calibrate on. Measured on 44 faces with relaxed brows in
@@ -348,7 +349,7 @@ class AUEstimator:
                 t.au6_eye.append(reading.au6_eye)
                 t.au6_times.append(p.time)
                 while len(t.au6_eye) > (self._au6_window if p.time is None else 3) and (
-                        p.time is None or t.au6_times[0] is None or t.au6_times[0] <= p.time - AU6_MEDIAN_S):
+                        p.time is None or t.au6_times[0] is None or t.au6_times[0] <= p.time - AU6_MEDIAN_S + 1e-3):
                     t.au6_eye.popleft()
                     t.au6_times.popleft()
             if t.au6_eye:

@@ -61,6 +61,7 @@ REGIONS: dict[str, tuple[str, ...]] = {
 # AUs whose direction the lane reads (eyelid AUs 5 and 7 are left out: blinks dominate the lids).
 MICRO_AUS = (1, 2, 4, 6, 9, 10, 12, 14, 15, 17)
 MOTION_REGIONS = tuple(REGIONS)
+PAUSE_S = 1.0  # frames this far apart on a variable-rate video are a pause in the recording: no baseline across it
 TIME_EPS_S = 1e-6  # a frame this close to the baseline's moment is at it (times in ms on a grid, sums in floats)
 TURN_DEG = 4.0  # a head turning (yaw or pitch) by more than this between two frames: their flow is no expression
 SPOT_REGIONS = ("brows", "cheeks", "nose", "mouth", "chin")  # eyelids: blinks dominate them
@@ -342,7 +343,9 @@ def baseline_by_time(hist: Sequence[_Frame], cur: _Frame, lag_s: float) -> _Fram
         return None
     if b.index != a.index + 1:  # unseen frames between: one of them may be nearer, unless a is at the moment
         return a if target - a.time <= TIME_EPS_S else None
-    return b if b is not cur and b.time - target < target - a.time else a
+    base = b if b is not cur and b.time - target < target - a.time else a
+    # a pause in the recording (frame times seconds apart): nothing near the moment to compare with
+    return base if cur.time - base.time <= max(PAUSE_S, 2 * lag_s) + TIME_EPS_S else None
 
 
 def mask_blink(m: MicroMotion, blinking: bool) -> MicroMotion:

@@ -51,6 +51,10 @@ def test_the_baseline_is_the_frame_nearest_the_lag_before_and_a_gap_leaves_none(
     gap = MicroMotionEstimator(fps=30.0)
     bases = [gap.update(0, i, img, lm, time=i / 30.0).base for i in (0, 1, 4, 5, 6, 7, 8, 9, 10, 11)]
     assert bases == [None] * 4 + [0, 1, None, None, 4, 5], bases  # 8 and 9 would compare with 2 and 3
+    # a pause in the recording: the frame after it is compared with nothing, not with one 5 s older
+    pause = MicroMotionEstimator(fps=10.0)
+    assert [pause.update(0, i, img, lm, time=t).base for i, t in enumerate((0, .1, .2, .3, 5.3, 5.4, 5.5))] == \
+        [None, None, 0, 1, None, 4, 4]  # after it the nearest frame to 0.2 s before, the pause's end
 
 
 def test_a_constant_rate_still_counts_frames(aligned_face):

@@ -50,6 +50,11 @@ def test_prefers_the_higher_iou_then_the_closer_boundaries() -> None:
     a = [ev(50, 55, 60)]
     m = match_events(a, [ev(50, 57, 61), ev(49, 55, 60)], tolerance=3)
     assert m.pairs == [(0, 1)] and m.only_b == [0]
+    # the same with the nearer candidate starting later (events are grouped by onset, so without the tie-break the
+    # earlier one would win): IoU 10/12 both (frames 50-59 of 49-60; 51-60 of 50-61), summed boundary distance
+    # 1 + 3 + 1 = 5 against 1 + 0 + 1 = 2
+    m = match_events(a, [ev(49, 52, 59), ev(51, 55, 61)], tolerance=3)
+    assert m.pairs == [(0, 1)] and m.only_b == [0]
     # a strictly better IoU wins over a closer apex
     assert match_events(a, [ev(52, 55, 62), ev(50, 58, 60)]).pairs == [(0, 1)]
 

@@ -72,7 +72,9 @@ def test_train_tune_nested_per_fold(setup, tmp_path, capsys):
 
     _model, meta = load_checkpoint(tmp_path / "final.pt")
     assert meta["training"]["lr"] == final["train"]["lr"] and len(final["subjects"]) == 4
-    for info in map(json.loads, (p.read_text() for p in (run / "folds").glob("*.json"))):
+    infos = [json.loads(p.read_text()) for p in sorted((run / "folds").glob("*.json"))]
+    assert len(infos) == 2  # --protocol kfold:2: one record per outer fold, each tuned on its own training side
+    for info in infos:
         assert len(info["tune"]["trials"]) == 2
         assert info["tune"]["params"]["train.lr"] in (1e-3, 3e-3)
     assert json.loads((run / "run.json").read_text())["tune"]["inner"] == "kfold:2"

@@ -75,11 +75,15 @@ def test_spot_finds_known_bumps():
 
 
 def test_spot_length_rules_and_gaps():
-    x = _signal([(100, 110, 1.0), (300, 329, 1.0), (600, 600, 3.0)])  # ME, 1 s macro, one-frame glitch
+    # ME, 1 s macro, one-frame glitch, and an ME whose second half is lost with the face
+    x = _signal([(100, 110, 1.0), (300, 329, 1.0), (600, 600, 3.0), (445, 454, 1.0)])
     x[450:460] = np.nan  # face lost: no interval spans it
     x[455] = np.nan
     found = spot(x, FPS)
-    assert [(iv.onset <= 105 <= iv.offset) for iv in found] == [True]
+    assert [(iv.onset <= 105 <= iv.offset) for iv in found] == [True, False]
+    # the half seen before the loss is an interval that ends at the last frame with a face
+    assert 440 <= found[1].onset <= 446 and found[1].offset == 449
+    assert not any(np.isnan(x[iv.onset : iv.offset + 1]).any() for iv in spot(x, FPS, keep_long=True))
     with_long = spot(x, FPS, keep_long=True)
     longs = [iv for iv in with_long if iv.long]
     assert len(longs) == 1 and longs[0].onset <= 314 <= longs[0].offset

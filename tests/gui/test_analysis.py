@@ -99,8 +99,7 @@ def test_second_run_while_running_is_refused(qtbot, window, video_path, fake_ana
 
 
 def test_real_pipeline_on_a_face_clip(qtbot, qsettings, tmp_path):
-    """The real streaming pipeline in the worker (skipped until the core's spotting lands)."""
-    pytest.importorskip("merstudio.features.spotting")
+    """The real streaming pipeline in the worker: a face clip's per-frame rows and landmarks, stored in the project."""
     from support.clips import write_clip
 
     from merstudio.analysis.pipeline import AnalysisSettings

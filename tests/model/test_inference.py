@@ -9,6 +9,7 @@ import numpy as np
 import pytest
 import torch
 
+from merstudio.datasets.preprocess import PreprocessSettings, input_from_aligned
 from merstudio.errors import InputError
 from merstudio.features.flow import compute_flow
 from merstudio.model import (
@@ -108,12 +109,11 @@ def test_make_input_channels_and_flow_scale() -> None:
 @pytest.mark.parametrize(("modality", "prep_modality"), [("flow", "flow"), ("grey", "grey"), ("flow+grey", "both")])
 def test_same_input_as_training_preprocessing(modality: str, prep_modality: str) -> None:
     """Per-frame inference and the dataset preprocessing must produce identical inputs."""
-    preprocess = pytest.importorskip("merstudio.datasets.preprocess")
     seq = _sequence(5, 0.6, seed=3)
     steps = [seq[i] for i in step_indices(0, 4, 2)]
     ours = make_input(seq[0], steps, InputSettings(modality=modality, size=28, T=2))
-    theirs = preprocess.input_from_aligned(
-        seq[0], steps, preprocess.PreprocessSettings(modality=prep_modality, size=28, T=2, flow="dis"))
+    theirs = input_from_aligned(
+        seq[0], steps, PreprocessSettings(modality=prep_modality, size=28, T=2, flow="dis"))
     np.testing.assert_allclose(ours, theirs, rtol=1e-5, atol=1e-6)
     assert step_indices(3, 6, 2) == [int(round(t)) for t in np.linspace(3, 6, 3)[1:]]
 
@@ -123,7 +123,6 @@ def test_framed_input_is_the_crop_of_the_aligned_face(modality: str) -> None:
     """A framing crops the aligned face before the resize, in inference and in the dataset preprocessing alike."""
     from merstudio.model.inputs import crop_to_framing
 
-    preprocess = pytest.importorskip("merstudio.datasets.preprocess")
     seq = _sequence(5, 0.6, seed=4)
     box = (0.143, 0.201, 0.857, 0.916)
     framed = make_input(seq[0], [seq[4]], InputSettings(modality=modality, size=28, framing="megc2019"))
@@ -138,7 +137,7 @@ def test_framed_input_is_the_crop_of_the_aligned_face(modality: str) -> None:
         u = (u - u.min()) / (u.max() - u.min())
         np.testing.assert_allclose(framed[0, 0], u, atol=1e-5)
     prep_modality = {"flow": "flow", "grey": "grey", "flow+grey": "both"}[modality]
-    theirs = preprocess.input_from_aligned(seq[0], [seq[4]], preprocess.PreprocessSettings(
+    theirs = input_from_aligned(seq[0], [seq[4]], PreprocessSettings(
         modality=prep_modality, size=28, framing=list(box)))
     np.testing.assert_allclose(framed, theirs, rtol=1e-5, atol=1e-6)
 

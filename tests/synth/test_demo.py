@@ -120,9 +120,15 @@ def test_build_writes_a_readable_video_and_truth(tmp_path):
     assert not list(tmp_path.glob("demo/.*tmp*"))
 
 
-@pytest.mark.skipif(not (DEMO_DIR / "interview.mp4").exists(), reason="resources/demo not generated")
-def test_committed_demo_decodes_frame_exact():
+def _committed_demo() -> Path:
     video = DEMO_DIR / "interview.mp4"
+    # committed: missing is a failure, never a skip
+    assert video.exists(), f"{video} (committed) is missing (regenerate: scripts/make_demo.py)"
+    return video
+
+
+def test_committed_demo_decodes_frame_exact():
+    video = _committed_demo()
     assert video.stat().st_size <= 5_000_000
     frames, fps, size = _decode(video)
     assert len(frames) == D.N_FRAMES == 600 and fps == pytest.approx(30.0) and size == (640, 480)
@@ -140,10 +146,9 @@ def test_committed_demo_decodes_frame_exact():
         assert (DEMO_DIR / name).exists()
 
 
-@pytest.mark.skipif(not (DEMO_DIR / "interview.mp4").exists(), reason="resources/demo not generated")
 def test_committed_demo_is_current(renderer):
     """The committed clip is what the current code renders (regenerate with scripts/make_demo.py if not)."""
-    frames, _, _ = _decode(DEMO_DIR / "interview.mp4")
+    frames, _, _ = _decode(_committed_demo())
     # Frames in the fast head turn and the flicker (gain alternates every 2 frames) tell neighbours apart.
     for i in (50, 334, 401, 403):
         scores = {j: _psnr(frames[i], renderer.frame(j, noise=False)) for j in (i - 2, i, i + 2)}

@@ -121,6 +121,7 @@ def test_split_is_by_whole_video_or_subject(built):
     assert {items[i].group for i in ho} == {"bob"} and "bob" not in {items[i].group for i in tr}
 
     rng = np.random.default_rng(1)
+    split = 0
     for _ in range(30):  # any project: no video ever on both sides
         n_videos = int(rng.integers(2, 9))
         fake = [F.Item(f"event:{k}", k, int(v), str(v), str(rng.choice(["a", "b"])), 0, 1, 2, None)
@@ -129,8 +130,13 @@ def test_split_is_by_whole_video_or_subject(built):
             held, tr, ho = F.split_holdout(fake, float(rng.uniform(0.1, 0.6)), min_train=1)
         except InputError:
             continue
+        split += 1
         assert held and {fake[i].group for i in tr}.isdisjoint({fake[i].group for i in ho})
         assert sorted(tr + ho) == list(range(len(fake)))
+    # 60 events of 2 random classes over 2-8 videos: in these draws all videos but two hold both classes, so a
+    # split leaving one event of each to train on (min_train=1) always exists and no try may be refused (a
+    # refused try checks nothing)
+    assert split == 30
 
 
 def test_refuses_too_few_events_naming_the_class(proj, cache):

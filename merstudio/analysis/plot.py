@@ -199,18 +199,29 @@ def _curve_figure(plt: Any, frames: pd.DataFrame, df: pd.DataFrame, cols: list[s
     if classes:
         legend.append("class p: the model's, blank where it was not asked")
     # the key on lines of its own, as many as the figure's width needs: on one line it ran off both edges
-    lines = [head, *_key_lines(legend, fig.get_size_inches()[0])]
+    lines = [*_title_lines(head, fig.get_size_inches()[0]), *_key_lines(legend, fig.get_size_inches()[0])]
     fig.suptitle("\n".join(lines), fontsize=10)
     fig.tight_layout(rect=(0, 0, 1, 1 - (0.05 + 0.17 * len(lines)) / fig.get_size_inches()[1]))
     return fig
 
 
+def _fits(width_in: float) -> int:
+    return max(20, int((width_in - 0.3) / 0.075))  # characters in a line at 10 pt: about 0.075 in each
+
+
+def _title_lines(head: str, width_in: float) -> list[str]:
+    """The title (a file name, which may be long and have no spaces) in lines that fit ``width_in`` inches."""
+    import textwrap
+
+    return textwrap.wrap(head, _fits(width_in), break_on_hyphens=False) or [head]
+
+
 def _key_lines(entries: Sequence[str], width_in: float) -> list[str]:
     """The key's entries, "[a, b, c]", broken between entries into lines that fit ``width_in`` inches at 10 pt
-    (about 0.075 in a character; an entry longer than a line gets a line of its own)."""
+    (an entry longer than a line gets a line of its own)."""
     if not entries:
         return []
-    fits = max(20, int((width_in - 0.3) / 0.075))
+    fits = _fits(width_in)
     lines: list[str] = []
     for i, entry in enumerate(entries):
         piece = ("[" if i == 0 else "") + entry + ("]" if i == len(entries) - 1 else ",")

@@ -90,3 +90,18 @@ def test_a_long_key_is_wrapped_inside_the_figure(tmp_path: Path, monkeypatch) ->
     assert text.count("[") == text.count("]") == 1
     top_axes = max(ax.get_window_extent().y1 for ax in fig.axes)
     assert top_axes < box.y0  # the key stays above the strips
+
+
+def test_a_long_file_name_in_the_title_is_wrapped_inside_the_figure(tmp_path: Path, monkeypatch) -> None:
+    import merstudio.analysis.plot as plot_mod
+
+    seen = []
+    monkeypatch.setattr(plot_mod, "_save", lambda plt, fig, png: seen.append(fig) or png)
+    name = "participant_017_session_2_interview_camera_B_" * 4 + "take3.mp4"
+    plot_au_curves(_table(30), tmp_path / "x.png", 0, title=f"{name}: AU intensity (0-5), face 0")
+    (fig,) = seen
+    fig.canvas.draw()
+    box = fig._suptitle.get_window_extent(fig.canvas.get_renderer())
+    assert 0 <= box.x0 and box.x1 <= fig.bbox.width  # was: off both edges
+    text = fig._suptitle.get_text()
+    assert "\n" in text and "".join(text.split()) == "".join(f"{name}: AU intensity (0-5), face 0".split())

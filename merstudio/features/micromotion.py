@@ -343,9 +343,9 @@ def baseline_by_time(hist: Sequence[_Frame], cur: _Frame, lag_s: float) -> _Fram
         return None
     if b.index != a.index + 1:  # unseen frames between: one of them may be nearer, unless a is at the moment
         return a if target - a.time <= TIME_EPS_S else None
-    base = b if b is not cur and b.time - target < target - a.time else a
+    base, when = (b, b.time) if b is not cur and b.time - target < target - a.time else (a, a.time)
     # a pause in the recording (frame times seconds apart): nothing near the moment to compare with
-    return base if cur.time - base.time <= max(PAUSE_S, 2 * lag_s) + TIME_EPS_S else None
+    return base if cur.time - when <= max(PAUSE_S, 2 * lag_s) + TIME_EPS_S else None
 
 
 def mask_blink(m: MicroMotion, blinking: bool) -> MicroMotion:

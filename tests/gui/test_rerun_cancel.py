@@ -65,7 +65,8 @@ def test_a_cancelled_first_run_stays(qtbot, window, video_path, fake_analysis):
     _cancelled_run(qtbot, window, fake_analysis)
     a = window.project.analysis(window.video.id)
     assert a.status == "cancelled" and window.project.frame_count_stored(window.video.id) == 11
-    assert "Analysis cancelled" in window.statusBar().currentMessage()
+    # said once the stored rows are loaded (a worker thread): after the run's worker is gone
+    qtbot.waitUntil(lambda: "Analysis cancelled" in window.statusBar().currentMessage(), timeout=10000)
 
 
 def test_a_cancelled_rerun_left_active_is_set_aside_on_opening(qtbot, window, video_path):

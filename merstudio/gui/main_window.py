@@ -15,7 +15,7 @@ import logging
 from collections.abc import Callable
 from functools import partial
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from PySide6.QtCore import QEvent, QPoint, QSettings, QSize, Qt, QTimer
 from PySide6.QtGui import QAction, QActionGroup, QIcon, QKeySequence
@@ -55,7 +55,7 @@ from merstudio.gui.neutral import NeutralView
 from merstudio.gui.photo_chart import PhotoChart
 from merstudio.gui.places import Place, fit_place, store_place, stored_place
 from merstudio.gui.playback import AudioControls, selection_range
-from merstudio.gui.reencode import seek_hint
+from merstudio.gui.reencode import notes_details, seek_hint, short_note
 from merstudio.gui.reencode import stop as stop_reencoding
 from merstudio.gui.session import Session
 from merstudio.gui.state import timecode
@@ -721,7 +721,8 @@ class MainWindow(QMainWindow):
                                              5000)
         notes = list(getattr(self.session.source, "warnings", None) or [])  # e.g. more frames claimed than decode
         if notes:  # one that says the video seeks badly names File > Re-encode video for exact seeking…
-            self.statusBar().showMessage(seek_hint(notes), 15000)
+            cast(StatusBar, self.statusBar()).showMessage(seek_hint(notes, self.session.source.path), 15000,
+                                                          notes_details(notes))
         if held_note:
             self.statusBar().showMessage(held_note, 10000)
         self._update_labels()
@@ -922,16 +923,20 @@ class MainWindow(QMainWindow):
 
             notes.append(f"no face found ({NO_FACE_REASON})")
         faces = len(buf.faces) if buf is not None else 0
+        details = ""
         if self.frame_count == 1 and faces:  # a photo: nothing is spotted in one frame, so no proposals to review
             lead = f"Analysis {status}: a photo, {faces} face{'s' if faces != 1 else ''} (each face's AUs on its " \
                    "label; click a face, or pick it in the face list, for its values)"
             msg = lead + ("; " + "; ".join(notes) if notes else "")
-        elif notes:  # what the run says comes first (the review keys are in the Coding menu); all of it on hover
-            msg = f"Analysis {status}, {n} proposal{'s' if n != 1 else ''}: " + "; ".join(notes)
+        elif notes:  # what the run says comes first, each in a few words (the review keys are in the Coding menu)
+            head = f"Analysis {status}, {n} proposal{'s' if n != 1 else ''}: "
+            src = self.session.source
+            details = head + "; ".join(notes)
+            msg = head + "; ".join(short_note(t, src.path) for t in notes) if src is not None else details
         else:
             msg = f"Analysis {status}: {n} proposal{'s' if n != 1 else ''} to review (N next, Y accept, X reject)"
-        self.statusBar().setToolTip(msg)
-        self.statusBar().showMessage(msg, 15000 if notes else 8000)
+        # all of it on hover
+        cast(StatusBar, self.statusBar()).showMessage(msg, 15000 if notes else 8000, details or msg)
 
     # ================================================================== curves
     def _buffer_changed(self) -> None:

@@ -54,19 +54,37 @@ def default_output(src: Path) -> Path:
     return out
 
 
-def seek_hint(notes: Sequence[str]) -> str:
+def seek_hint(notes: Sequence[str], path: Path | None = None) -> str:
     """The status bar's line for a video's reader notes (its `FrameSource.warnings`): one, with "(+N more)": the
     first that says the video seeks badly (a `SeekNote`: the source's `seek_trouble`, whatever its wording or its
     file's name), followed by the menu entry that makes a copy that does not (the hint after another note read as
-    its remedy), else the first."""
+    its remedy), else the first. Given the video's `path`, the line is short enough for the status bar: the file's
+    name and the note's first clause lead, the remedy follows (`notes_details` holds the whole notes, for hover)."""
     if not notes:
         return ""
     seeking = next((n for n in notes if isinstance(n, SeekNote)), None)
     first = seeking if seeking is not None else notes[0]
-    line = first if len(notes) == 1 else f"{first} (+{len(notes) - 1} more)"
-    if seeking is not None:
-        line += f" — {MENU_ENTRY} makes a copy that seeks exactly"
-    return line
+    more = "" if len(notes) == 1 else f" (+{len(notes) - 1} more)"
+    remedy = "" if seeking is None else f" — {MENU_ENTRY} makes a copy that seeks exactly"
+    if path is not None:  # the remedy before the rest: the line is cut at the status bar's end
+        return f"{path.name}: {short_note(first, path)}{remedy}{more}"
+    return f"{first}{more}{remedy}"
+
+
+def short_note(note: str, path: Path) -> str:
+    """A reader's note (one that starts with the video's path) without the path and cut at its first clause ("variable frame rate",
+    "damaged data inside the file: 3 frame(s) at 0.97-1.03 s are lost"): what, in a few words."""
+    if not note.startswith(f"{path}: "):
+        return note  # not the reader's (an analysis's own note): already short, and its reason is in brackets
+    text = note[len(f"{path}: "):]
+    for stop in ("; ", " ("):
+        text = text.split(stop, 1)[0]
+    return text
+
+
+def notes_details(notes: Sequence[str]) -> str:
+    """The whole notes, one a line, for the status bar's hover."""
+    return "\n".join(notes)
 
 
 class OutputDialog(QDialog):

@@ -27,6 +27,7 @@ class StatusBar(QStatusBar):
         # and must be neither redrawn over (_fit) nor reported as _full (currentMessage)
         self._drawn = ""
         self._until: float | None = None  # time.monotonic() when the message goes (None: when replaced)
+        self._details = ""  # the whole story behind the message, on hover (showMessage's details)
         self._permanent: list[QWidget] = []
 
     def addPermanentWidget(self, widget: QWidget, stretch: int | None = 0) -> None:  # noqa: N802 - Qt's name
@@ -51,16 +52,19 @@ class StatusBar(QStatusBar):
         taken = sum(max(w.width(), w.sizeHint().width()) for w in shown)
         return max(0, self.width() - taken - _MARGINS)
 
-    def showMessage(self, text: str, timeout: int | None = 0) -> None:  # noqa: N802 - Qt's name
+    def showMessage(self, text: str, timeout: int | None = 0, details: str = "") -> None:  # noqa: N802 - Qt's name
+        """Show ``text`` (elided to the room there is); on hover ``details`` (the whole story behind a short line),
+        else the text when it had to be elided."""
         self._full = text
+        self._details = details
         self._until = time.monotonic() + timeout / 1000 if timeout else None
         self._drawn = self._elided(text)
         super().showMessage(self._drawn, timeout or 0)
 
     def _elided(self, text: str) -> str:
         shown = self.fontMetrics().elidedText(text, Qt.TextElideMode.ElideRight, self.room()) if text else text
-        if shown != text:
-            self.setToolTip(text)
+        if self._details or shown != text:
+            self.setToolTip(self._details or text)
         return shown
 
     def _fit(self) -> None:
@@ -84,7 +88,7 @@ class StatusBar(QStatusBar):
         return super().currentMessage()
 
     def clearMessage(self) -> None:  # noqa: N802 - Qt's name
-        self._full = self._drawn = ""
+        self._full = self._drawn = self._details = ""
         super().clearMessage()
 
 

@@ -31,6 +31,8 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
 from merstudio.analysis.pipeline import AnalysisSettings, CancelFn, ProgressFn, SpotRow
 from merstudio.errors import MerstudioError
 from merstudio.face.boxes import Box
@@ -120,10 +122,12 @@ def _put(out: Any, message: tuple[str, Any], parent_pid: int, cancel: Any) -> No
 
 
 def _child(path: str, settings: AnalysisSettings, fps: float | None, out: Any, cancel: Any, nice: int = 0,
-           parent_pid: int | None = None, link: Any = None, index: Any = None) -> None:
+           parent_pid: int | None = None, link: Any = None, index: Any = None, damage: Any = None) -> None:
     """Runs in the child: stream ('rows', [...]) and ('progress', (done, total)) messages, then 'done'. `index`:
-    the parent's frame index of the file (io.frames.known_index), so a variable-rate video is not decoded whole
-    once more before the first row (35.9 s for 60 minutes)."""
+    the parent's frame index of the file (io.frames.known_index, with `damage`: io.frames.index_damage), so a
+    variable-rate video is not decoded whole once more before the first row (35.9 s for 60 minutes). 'done' carries
+    back the index the child's pass found where the parent had none (damaged data past the first frames: the
+    parent's own opens of the file numbered frames by the file's claim)."""
     if parent_pid is None:
         parent_pid = os.getppid()
     die_with_parent(parent_pid, link)
@@ -136,9 +140,9 @@ def _child(path: str, settings: AnalysisSettings, fps: float | None, out: Any, c
     try:
         from merstudio.analysis.pipeline import Analysis
         from merstudio.io import open_source
-        from merstudio.io.frames import adopt_index
+        from merstudio.io.frames import adopt_index, index_damage, known_index
 
-        adopt_index(index)
+        adopt_index(index, damage)
         with open_source(path, fps=fps) as source:
             analysis = Analysis(source, settings)
             put(("started", (analysis.device, source.frame_count, list(analysis.class_names))))
@@ -159,9 +163,12 @@ def _child(path: str, settings: AnalysisSettings, fps: float | None, out: Any, c
             if batch:
                 put(("rows", batch))
             put(("progress", tuple(done)))
+            found = known_index(path)
+            if found is not None and index is not None and np.array_equal(found[1], index[1]):
+                found = None  # the parent's own
             put(("done", (analysis.cancelled, analysis.spots(), analysis.frames_done, analysis.face_ids(),
                           source.warnings + analysis.warnings, source.unreadable_frames, analysis.turned,
-                          dict(analysis.portraits))))
+                          dict(analysis.portraits), found, index_damage(path) if found is not None else {})))
     except _Abandoned:
         return
     except MerstudioError as exc:
@@ -183,12 +190,12 @@ class ProcessAnalysis:
         self._queue = ctx.Queue(maxsize=256)
         self._cancel = ctx.Event()
         self._link = ParentLink(ctx)
-        from merstudio.io.frames import known_index
+        from merstudio.io.frames import index_damage, known_index
 
         self._proc = ctx.Process(target=_child, args=(str(path), settings or AnalysisSettings(), fps,
                                                       self._queue, self._cancel, nice, *self._link.child_args,
                                                       known_index(path)),
-                                 name="merstudio-analysis", daemon=True)
+                                 kwargs={"damage": index_damage(path)}, name="merstudio-analysis", daemon=True)
         try:
             self._proc.start()
         except BaseException:
@@ -200,6 +207,10 @@ class ProcessAnalysis:
         self.unreadable_frames: list[tuple[int, str]] = []  # damaged frame images (see FrameSource)
         self.turned: int | None = None  # degrees clockwise the child turned the frames (known at the end)
         self.portraits: dict[int, tuple[int, Box]] = {}  # face: (frame, largest box)
+        # the frame index the child's complete pass found, where this process had none (io.frames.known_index), and
+        # where it met damaged data: for adopt_index here (known at the end)
+        self.found_index: Any = None
+        self.found_damage: dict[int, int] = {}
         self._spots: list[SpotRow] = []
         self._face_ids: list[int] = []
         try:
@@ -247,7 +258,8 @@ class ProcessAnalysis:
                         progress(*payload)
                 elif kind == "done":
                     (self.cancelled, self._spots, self.frames_done, self._face_ids, self.warnings,
-                     self.unreadable_frames, self.turned, self.portraits) = payload
+                     self.unreadable_frames, self.turned, self.portraits, self.found_index,
+                     self.found_damage) = payload
                     return
                 else:
                     self._raise(kind, payload)

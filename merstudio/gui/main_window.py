@@ -533,6 +533,7 @@ class MainWindow(QMainWindow):
         a.progress.connect(self._progress)
         a.deviceChanged.connect(lambda _d: self._update_labels())
         a.finished.connect(self._analysis_finished)
+        s.opener.follow(s.videoChanged, a.finished)  # damaged data found since: the video shown renumbered
         a.message.connect(self._message)
         a.checkpointLoading.connect(lambda text, tip: self.busy.set("checkpoint", text, tip))
         self.exports.busy.connect(lambda text, tip: self.busy.set("export", text, tip))

@@ -4,7 +4,14 @@ opens a video at once unless it needs that pass (``merstudio.io.frames.IndexNeed
 builds the index in a worker, shown in the status bar's busy indicator with how far it is and a Cancel button, and
 hands the source over on the GUI thread when it is ready (at once when that took under :data:`GRACE_MS`: a short
 clip opens as any other). One opening at a time: a newer one (another video, the project closing) cancels the one
-running, whose source is dropped. The index is kept by ``merstudio.io.frames`` for the analysis' own decoder."""
+running, whose source is dropped. The index is kept by ``merstudio.io.frames`` for the analysis' own decoder.
+
+Damaged data past a video's first frames is found only by a complete pass (io.frames: "Damaged data inside a
+video"); until then frames are numbered by the file's claim, wrongly after the damage. The analysis makes that pass
+in its own decoder (a child process: analysis.remote sends the index back), so :meth:`VideoOpener.check_index`
+holds the video shown against what is known of its frames on each video switch and each finished analysis: the
+video is opened again with the index found (the views follow as on a switch; a status line says why), and one
+whose stored analysis counts other frames than it opened with is indexed first (a project reopened)."""
 
 from __future__ import annotations
 
@@ -14,11 +21,11 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QObject, QThread, Signal
+from PySide6.QtCore import QObject, QThread, QTimer, Signal
 from PySide6.QtWidgets import QToolButton
 
 from merstudio.gui.failures import failure_line
-from merstudio.io.frames import IndexCancelled, indexing
+from merstudio.io.frames import IndexCancelled, VideoSource, indexing, known_index
 
 if TYPE_CHECKING:
     from merstudio.gui.main_window import MainWindow
@@ -46,10 +53,12 @@ class _IndexWorker(QThread):
 
     progress = Signal(int, int)
 
-    def __init__(self, open_source: Callable[[str], Any], path: str, parent: Any = None) -> None:
+    def __init__(self, open_source: Callable[[str], Any], path: str, parent: Any = None,
+                 verify: bool = False) -> None:
         super().__init__(parent)
         self._open = open_source
         self.path = path
+        self._verify = verify  # index it even where its ends agree with the file's claim
         self._cancel = threading.Event()
         self.source: Any = None
         self.error = ""
@@ -64,7 +73,7 @@ class _IndexWorker(QThread):
 
     def run(self) -> None:
         try:
-            with indexing(progress=self.progress.emit, cancel=self._cancel.is_set):
+            with indexing(progress=self.progress.emit, cancel=self._cancel.is_set, verify=self._verify):
                 self.source = self._open(self.path)
         except IndexCancelled:
             return
@@ -89,14 +98,16 @@ class VideoOpener(QObject):
         self.cancel_button.clicked.connect(self.cancel)
         self.cancel_button.hide()
         self._placed = False
+        self._tried: Any = None  # (file key, count shown) last opened again by check_index
 
     @property
     def running(self) -> bool:
         return self.worker is not None
 
-    def open(self, path: str, then: Callable[[Any], None]) -> None:
+    def open(self, path: str, then: Callable[[Any], None], verify: bool = False) -> None:
+        """``verify``: index the video even where its ends agree with the file's claim (see check_index)."""
         self.cancel()
-        w = _IndexWorker(self._open_source, path, self)
+        w = _IndexWorker(self._open_source, path, self, verify)
         w.finished.connect(lambda: self._finished(w))  # queued: on the GUI thread
         self.worker, self._then = w, then
         w.start()
@@ -105,6 +116,11 @@ class VideoOpener(QObject):
             return
         name = Path(path).name
         w.progress.connect(lambda done, total: self._progress(w, done, total))
+        if verify:
+            self._busy(f"Indexing {name}…", f"Indexing {name}: its stored analysis counts other frames than the "
+                                            "file states (damaged data?); the video is decoded once to number its "
+                                            "frames as they decode, and shown again when that is done")
+            return
         self._busy(f"Indexing {name}…", f"Indexing {name}: a variable-frame-rate video is decoded once to find "
                                         "every frame's time; it is shown when that is done")
 
@@ -152,6 +168,64 @@ class VideoOpener(QObject):
                 then(w.source)
             except Exception as exc:  # no command around it any more: its dialog is shown here
                 self.win.show_error(failure_line("OpenVideo", exc))
+
+    # ---------------------------------------------------------------- the frames of the video shown
+    def follow(self, video_changed: Any, analysis_finished: Any) -> None:
+        """Check the video shown after each switch and each finished analysis (MainWindow._connect), once the views
+        have followed and a finished run's rows are in: a re-open is another switch."""
+        video_changed.connect(lambda *_: QTimer.singleShot(0, self.check_index))
+        analysis_finished.connect(lambda *_: QTimer.singleShot(0, self.check_index))
+
+    def check_index(self) -> None:
+        """Number the video shown as its frames decode where it was opened numbered otherwise: a complete pass
+        since (the analysis') found another count (`known_index`): it is opened again, at once, with that index;
+        none did, but its complete stored analysis counts other frames than it opened with: it is indexed in the
+        worker first (a project reopened in a new session). The views follow as on a video switch."""
+        session = getattr(self.win, "session", None)
+        if session is None or self.running:
+            return
+        src, video, proj = session.source, session.video, session.project
+        if not isinstance(src, VideoSource) or video is None or proj is None:
+            return
+        known = known_index(src.path)
+        if known is not None:
+            if len(known[1]) != src.frame_count and self._tried != (known[0], src.frame_count):
+                self._tried = (known[0], src.frame_count)  # once: an opener that takes no index would loop
+                try:
+                    session.select_video(video.id)  # opened again: it takes the index kept (no pass)
+                except Exception as exc:  # the file went meanwhile: said, the video shown stays as it was
+                    self.win.show_error(failure_line("OpenVideo", exc))
+                    return
+                self._renumbered(session, src.frame_count)
+            return
+        shown = src.frame_count
+        run = proj.analysis(video.id)
+        if run is None or run.status != "complete":
+            return  # a cut-short run stores a prefix
+        # a complete run stores a row for each frame it decoded (faceless ones too): are frames shown-1 and no
+        # further there? (two keys of the primary key; counting every row read the whole table: seconds for an hour)
+        ends = set(proj.load_frames(video.id, shown - 1, shown + 1, columns=lambda _c: False)["frame"].tolist())
+        if ends == {shown - 1}:
+            return
+
+        def then(new: Any) -> None:
+            if session.project is not proj or session.video is None or session.video.id != video.id or \
+                    new.frame_count == shown:
+                close_source(new)  # another video now, or nothing to renumber: the index is kept all the same
+                return
+            session.select_video(video.id, source=new)
+            self._renumbered(session, shown)
+
+        self.open(str(src.path), then, verify=True)
+
+    def _renumbered(self, session: Any, before: int) -> None:
+        src = session.source
+        if src is None or session.video is None:
+            return
+        why = "damaged data inside the video" if src.damage else "the file's frame count is not what decodes"
+        self.win.statusBar().showMessage(
+            f"{session.video.name}: {why}: {src.frame_count} frames decode, not the {before} it was shown with; "
+            "frames renumbered as they decode", 15000)
 
     def _drop(self, w: _IndexWorker) -> None:
         w.handled = True

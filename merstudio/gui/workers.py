@@ -20,6 +20,7 @@ from merstudio.analysis.proposals import describe_interval
 from merstudio.analysis.remote import ProcessAnalysis
 from merstudio.gui.failures import failure_line
 from merstudio.gui.state import OVERLAY_LANDMARKS, unreviewed_proposals
+from merstudio.io.frames import adopt_index
 from merstudio.project import Event, Project
 from merstudio.project.faces import carry_face_edits, describe_edit, remap_face
 from merstudio.project.portraits import encode as encode_portraits
@@ -246,6 +247,9 @@ class AnalysisWorker(QThread):
                     self._flush(aid, batch)
                     batch, last = [], now
             self._flush(aid, batch)
+            found = getattr(analysis, "found_index", None)
+            if found is not None:  # the child's pass numbered the frames otherwise than this process's opens did
+                adopt_index(found, getattr(analysis, "found_damage", None))  # the video shown takes it: video_opening
             cancelled = bool(getattr(analysis, "cancelled", False)) or self._cancel.is_set()
             self.warnings = list(getattr(analysis, "warnings", None) or [])
             portraits = getattr(analysis, "portraits", None)

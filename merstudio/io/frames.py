@@ -184,6 +184,14 @@ class FrameSource(ABC):
         return []
 
     @property
+    def damage(self) -> dict[int, int]:
+        """Where damaged data inside a video was met, as known so far: {index of the first frame after a damaged
+        spot: frames lost there (the grabs that failed on it)}. The first complete pass (or an index built at open)
+        finds every spot; until then only those in the frames decoded. Always empty for frame folders (their damaged
+        images are `unreadable_frames`)."""
+        return {}
+
+    @property
     def warnings(self) -> list[str]:
         """One line per thing worth knowing about this input (variable frame rate, a frame count that differs
         from the container's claim, ...), in the order found. A copy: the list may grow during the first pass."""
@@ -711,6 +719,7 @@ class _IndexHooks:
     defer: bool = False
     progress: Callable[[int, int], None] | None = None
     cancel: Callable[[], bool] | None = None
+    verify: bool = False
 
     def report(self, done: int, total: int) -> None:
         if self.cancel is not None and self.cancel():
@@ -726,6 +735,9 @@ _INDEX_STEP = 500  # frames between progress reports (and cancel checks) of an i
 _INDEXES: OrderedDict[tuple[str, int, int], np.ndarray] = OrderedDict()
 _INDEXES_KEPT = 8  # ~0.9 MB each for an hour at 30 fps
 _INDEXES_LOCK = threading.Lock()  # the GUI's opener and the analysis worker's decoder index on their own threads
+# Where those passes met damaged data (VideoSource.damage), by the same key: an open that takes a kept index says
+# where the damage is as the pass did, instead of taking the holes it left for a variable rate.
+_INDEX_DAMAGE: dict[tuple[str, int, int], dict[int, int]] = {}
 
 
 def _file_key(path: Path) -> tuple[str, int, int] | None:
@@ -738,32 +750,65 @@ def _file_key(path: Path) -> tuple[str, int, int] | None:
 
 def known_index(path: str | os.PathLike[str]) -> tuple[tuple[str, int, int], np.ndarray] | None:
     """The frame index an earlier pass built for this version of the file, with its key, or None: for another
-    process that will open the file (the app's analysis child), which adopts it with `adopt_index`."""
+    process that will open the file (the app's analysis child, and back from it), which adopts it with
+    `adopt_index` (with `index_damage`)."""
     key = _file_key(Path(path))
     with _INDEXES_LOCK:
         times = _INDEXES.get(key) if key is not None else None
     return (key, times) if key is not None and times is not None else None
 
 
-def adopt_index(known: tuple[tuple[str, int, int], np.ndarray] | None) -> None:
-    """Keep another process's `known_index` as this one's: an open of that file (unchanged since) skips its pass."""
+def index_damage(path: str | os.PathLike[str]) -> dict[int, int]:
+    """Where the pass that built `known_index(path)` met damaged data (see `FrameSource.damage`); {} when none."""
+    key = _file_key(Path(path))
+    with _INDEXES_LOCK:
+        return dict(_INDEX_DAMAGE.get(key, {})) if key is not None and key in _INDEXES else {}
+
+
+def adopt_index(known: tuple[tuple[str, int, int], np.ndarray] | None, damage: dict[int, int] | None = None) -> None:
+    """Keep another process's `known_index` (and `index_damage`) as this one's: an open of that file (unchanged
+    since) skips its pass, and one whose ends agree with the file's claim is numbered by it all the same."""
     if known is None:
         return
     key, times = known
+    _keep_index(tuple(key), np.asarray(times, dtype=np.float64), damage)  # type: ignore[arg-type]
+
+
+def _keep_index(key: tuple[str, int, int], times: np.ndarray, damage: dict[int, int] | None) -> None:
     with _INDEXES_LOCK:
-        _INDEXES[tuple(key)] = np.asarray(times, dtype=np.float64)  # type: ignore[index]
+        _INDEXES[key] = times
+        _INDEXES.move_to_end(key)
+        if damage:
+            _INDEX_DAMAGE[key] = {int(k): int(n) for k, n in damage.items()}
+        else:
+            _INDEX_DAMAGE.pop(key, None)
         while len(_INDEXES) > _INDEXES_KEPT:
-            _INDEXES.popitem(last=False)
+            gone, _ = _INDEXES.popitem(last=False)
+            _INDEX_DAMAGE.pop(gone, None)
+
+
+def _kept_index(key: tuple[str, int, int] | None) -> tuple[np.ndarray, dict[int, int]] | None:
+    """The index kept for this version of a file, and where its pass met damaged data, or None."""
+    if key is None:
+        return None
+    with _INDEXES_LOCK:
+        times = _INDEXES.get(key)
+        if times is None:
+            return None
+        _INDEXES.move_to_end(key)
+        return times, dict(_INDEX_DAMAGE.get(key, {}))
 
 
 @contextlib.contextmanager
 def indexing(defer: bool = False, progress: Callable[[int, int], None] | None = None,
-             cancel: Callable[[], bool] | None = None) -> Iterator[None]:
+             cancel: Callable[[], bool] | None = None, verify: bool = False) -> Iterator[None]:
     """How a video opened in this thread (context) meanwhile builds its frame index, where it needs one: with
     ``defer``, not at all (IndexNeeded is raised instead, before the pass); else reporting ``progress(done, total)``
     every few hundred frames (total: the count known so far, an estimate) and stopping with IndexCancelled once
-    ``cancel()`` is true. An index already built for this version of the file is reused, whatever these say."""
-    token = _INDEX_HOOKS.set(_IndexHooks(defer, progress, cancel))
+    ``cancel()`` is true. With ``verify``, every video needs one, even where its ends agree with the file's claim
+    (damaged data past the first frames is found only so: the app, when a stored analysis counted other frames).
+    An index already built for this version of the file is reused, whatever these say."""
+    token = _INDEX_HOOKS.set(_IndexHooks(defer, progress, cancel, verify))
     try:
         yield
     finally:
@@ -971,9 +1016,13 @@ class VideoSource(FrameSource):
                                   or not self._on_grid(head[1:], 1))
 
         count: int | None
+        hooks = _INDEX_HOOKS.get()
+        # a pass over this version of the file kept its index (damaged data its ends do not show), or the caller
+        # wants one: the ends cannot confirm the claim then
+        counted = (hooks is not None and hooks.verify) or _kept_index(_file_key(path)) is not None
         if len(head) < HEAD_SAMPLE:
             count = len(head)  # the stream ended inside the head sample: every frame was decoded
-        elif reported > len(head) and self._seekable and not vfr and not self._damage:
+        elif reported > len(head) and self._seekable and not vfr and not self._damage and not counted:
             count = self._probe_tail(cap, reported, len(head))
         else:
             count = None  # no claim, a claim the head already disproves, no timestamps, VFR, or damaged data
@@ -1107,12 +1156,10 @@ class VideoSource(FrameSource):
         """One grab-only pass recording every frame's presentation time (or the times an earlier pass over this
         version of the file found: `_INDEXES`). Reports to the hooks `indexing` set in this thread, if any."""
         key = _file_key(self.path)
-        with _INDEXES_LOCK:
-            cached = _INDEXES.get(key) if key is not None else None
-            if key is not None and cached is not None:
-                _INDEXES.move_to_end(key)
-        if cached is not None:
-            self._install_index(list(cached))
+        kept = _kept_index(key)
+        if kept is not None:
+            self._damage.update(kept[1])
+            self._install_index(list(kept[0]))
             return
         hooks = _INDEX_HOOKS.get()
         if hooks is not None and hooks.defer:
@@ -1131,11 +1178,12 @@ class VideoSource(FrameSource):
         if hooks is not None:
             hooks.report(len(times), len(times))
         self._install_index(times)
+        self._keep(key)
+
+    def _keep(self, key: tuple[str, int, int] | None) -> None:
+        """Keep the index installed for later opens of this version of the file in this process (`_INDEXES`)."""
         if key is not None and self._times_ms is not None:
-            with _INDEXES_LOCK:
-                _INDEXES[key] = self._times_ms.copy()
-                while len(_INDEXES) > _INDEXES_KEPT:
-                    _INDEXES.popitem(last=False)
+            _keep_index(key, self._times_ms.copy(), self._damage)
 
     def _install_index(self, times: list[float], estimated: int | None = None) -> None:
         """Adopt the presentation times of every frame (from a scan or a complete sequential pass; `estimated`:
@@ -1147,8 +1195,13 @@ class VideoSource(FrameSource):
             self._damage.update(_avi_breaks(self.path))  # frames lost without a failed grab: where the data breaks
         if hasattr(self, "_cache") and len(times) != estimated:
             # Only after opening (a hole the checks at open could not see): the count found then was wrong.
-            self._warn(f"{self.path}: decoding gives {len(times)} frames, not the {estimated} estimated at "
-                       f"open; frame count and timestamps corrected", stacklevel=3)
+            if self._claimed is not None and len(times) != self._claimed:
+                # the line of `warnings` that says the file claims another count tells it: one line, not two
+                warnings.warn(_count_message(self.path, self._claimed, len(times), bool(self._damage)),
+                              SourceWarning, stacklevel=4)
+            else:
+                self._warn(f"{self.path}: decoding gives {len(times)} frames, not the {estimated} estimated at "
+                           f"open; frame count and timestamps corrected", stacklevel=3)
         times = self._fix_first_time(times)
         self._scanned = True
         self._count = len(times)
@@ -1234,6 +1287,10 @@ class VideoSource(FrameSource):
     @property
     def claimed_frame_count(self) -> int | None:
         return self._claimed
+
+    @property
+    def damage(self) -> dict[int, int]:
+        return dict(self._damage)
 
     @property
     def is_vfr(self) -> bool:
@@ -1343,10 +1400,15 @@ class VideoSource(FrameSource):
                 if dec.failed and full_pass:
                     damaged_at = dec.cur
                     self._damage[dec.cur] = dec.failed
-            if full_pass and not self._scanned and (self._vfr or restarted or len(times) != opened):
+            found = full_pass and not self._scanned and (self._vfr or restarted or len(times) != opened)
+            if found:
                 self._install_index(times, opened)
             if full_pass and self._damage and not self._damage_told:
                 self._tell_damage(times, self._vfr, stacklevel=3)
+            if found and self._damage:
+                # damaged data the checks at open could not see: later opens in this process number frames as
+                # this pass did (_probe), where they would seek by the file's claim and land frames off
+                self._keep(_file_key(self.path))
         finally:
             dec.close()
 

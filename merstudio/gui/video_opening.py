@@ -202,10 +202,8 @@ class VideoOpener(QObject):
         run = proj.analysis(video.id)
         if run is None or run.status != "complete":
             return  # a cut-short run stores a prefix
-        # a complete run stores a row for each frame it decoded (faceless ones too): are frames shown-1 and no
-        # further there? (two keys of the primary key; counting every row read the whole table: seconds for an hour)
-        ends = set(proj.load_frames(video.id, shown - 1, shown + 1, columns=lambda _c: False)["frame"].tolist())
-        if ends == {shown - 1}:
+        # a complete run stores a row for each frame it decoded (faceless ones too): does it end at frame shown - 1?
+        if proj.last_frame_stored(video.id) in (None, shown - 1):
             return
 
         def then(new: Any) -> None:

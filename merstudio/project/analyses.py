@@ -220,6 +220,15 @@ class AnalysisTables(StoreBase):
             return 0
         return int(self._query("SELECT COUNT(DISTINCT frame) FROM frames WHERE analysis_id = ?", (a.id,))[0][0])
 
+    def last_frame_stored(self, video_id: int) -> int | None:
+        """The last frame the active run stored (None: never analysed, or no rows): one lookup of the frames' primary
+        key, however long the video (a COUNT reads every row: seconds for an hour)."""
+        a = self.analysis(video_id)
+        if a is None:
+            return None
+        last = self._query("SELECT MAX(frame) FROM frames WHERE analysis_id = ?", (a.id,))[0][0]
+        return None if last is None else int(last)
+
     def frame_times(self, video_id: int) -> np.ndarray | None:
         """Each frame's stored timestamp (seconds, indexed by frame) when the active run stored frames 0..n-1 with
         their times (a run cut short stores a prefix), else None (never analysed, or holes)."""

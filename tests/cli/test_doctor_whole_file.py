@@ -12,6 +12,7 @@ import av
 import cv2
 import numpy as np
 import pytest
+from support.damaged_clips import write_h264, zero_frames
 
 from merstudio.cli import doctor
 from merstudio.io import FrameSource
@@ -61,32 +62,10 @@ def test_a_damaged_avi_is_decoded_to_its_real_end(tmp_path: Path, capsys: pytest
     assert "cannot be decoded" not in line and "seeks exact" in line, line
 
 
-def _h264(path: Path, n: int) -> Path:
-    with av.open(str(path), "w") as out:
-        stream = out.add_stream("libx264", rate=FPS)
-        stream.width, stream.height, stream.pix_fmt = W, H, "yuv420p"
-        stream.codec_context.gop_size = 12
-        for i in range(n):
-            for packet in stream.encode(av.VideoFrame.from_ndarray(_picture(i), format="bgr24")):
-                out.mux(packet)
-        for packet in stream.encode(None):
-            out.mux(packet)
-    return path
-
-
 def test_damage_past_the_first_frames_is_found(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """Frames 70-72 of 120 zeroed (past the 32 frames read at open): the real count, and no variable rate."""
-    clean = _h264(tmp_path / "clean.mp4", 120)
-    data = bytearray(clean.read_bytes())
-    with av.open(str(clean)) as container:
-        stream = container.streams.video[0]
-        for packet in container.demux(stream):
-            if packet.pts is not None and packet.size and round(float(packet.pts * stream.time_base) * FPS) in (
-                    70, 71, 72):
-                assert not packet.is_keyframe
-                data[packet.pos:packet.pos + packet.size] = bytes(packet.size)
-    damaged = tmp_path / "damaged.mp4"
-    damaged.write_bytes(bytes(data))
+    clean = write_h264(tmp_path / "clean.mp4", 120, _picture, gop=12, fmt="bgr24")
+    damaged = zero_frames(clean, tmp_path / "damaged.mp4", (70, 71, 72))
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         from merstudio.io import open_source

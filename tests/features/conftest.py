@@ -82,3 +82,18 @@ def align_frames(detector) -> Callable[[Sequence[np.ndarray]], list]:
 def aligned_face(face, align_frames):
     """One aligned neutral face (AlignedFace: image (128, 128) grey uint8, landmarks (468, 2) aligned pixels)."""
     return align_frames([face[0]])[0]
+
+
+@pytest.fixture(scope="session")
+def portrait():
+    """The public-domain NASA portrait (scikit-image's astronaut), its mesh and an aligner."""
+    import cv2
+    from skimage import data
+
+    from merstudio.face.align import FaceAligner
+    from merstudio.face.detector import FaceMeshDetector
+
+    crop = cv2.resize(data.astronaut()[0:300, 100:400], (600, 600), interpolation=cv2.INTER_CUBIC)
+    with FaceMeshDetector(max_faces=1, video_mode=False) as det:
+        obs = det.detect(crop)[0]
+    return crop, obs, FaceAligner()

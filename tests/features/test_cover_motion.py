@@ -4,25 +4,9 @@ mouth), and the chin goes with a covered mouth (what hides the lips reaches the 
 
 from __future__ import annotations
 
-import cv2
 import numpy as np
-import pytest
 
 from merstudio.features.aus import AUEstimator
-
-
-@pytest.fixture(scope="module")
-def portrait():
-    """The public-domain NASA portrait (scikit-image's astronaut), its mesh and aligned face."""
-    from skimage import data
-
-    from merstudio.face.align import FaceAligner
-    from merstudio.face.detector import FaceMeshDetector
-
-    crop = cv2.resize(data.astronaut()[0:300, 100:400], (600, 600), interpolation=cv2.INTER_CUBIC)
-    with FaceMeshDetector(max_faces=1, video_mode=False) as det:
-        obs = det.detect(crop)[0]
-    return crop, obs, FaceAligner()
 
 
 def test_a_covered_mouth_hides_mouth_and_chin_motion_until_its_baseline_is_clear(portrait) -> None:

@@ -63,21 +63,6 @@ def test_a_constant_rate_still_counts_frames(aligned_face):
     assert [est.update(0, i, img, lm).base for i in range(8)] == [None] * 6 + [0, 1]
 
 
-@pytest.fixture(scope="module")
-def portrait():
-    """The public-domain NASA portrait (scikit-image's astronaut), its mesh and an aligner."""
-    import cv2
-    from skimage import data
-
-    from merstudio.face.align import FaceAligner
-    from merstudio.face.detector import FaceMeshDetector
-
-    crop = cv2.resize(data.astronaut()[0:300, 100:400], (600, 600), interpolation=cv2.INTER_CUBIC)
-    with FaceMeshDetector(max_faces=1, video_mode=False) as det:
-        obs = det.detect(crop)[0]
-    return crop, obs, FaceAligner()
-
-
 def test_a_cover_on_the_time_baseline_frame_hides_the_motion_on_a_variable_rate(portrait):
     """The AU estimator reads the cover (and the blink) of the frame the baseline really is: 6 frames back at
     30 fps, where k from a 10 fps mean rate is 2."""

@@ -6,30 +6,12 @@ from __future__ import annotations
 
 import pytest
 from gui_fixtures import FPS, N_FRAMES, FakeAnalysis, H, W
+from support.dying_connection import KillAt, Killed
 
 from merstudio.gui.workers import AnalysisWorker
 from merstudio.project import Project
 
 pytestmark = pytest.mark.gui
-
-
-class Killed(BaseException):
-    """The process dying mid-transaction: nothing after it runs, nothing uncommitted stays."""
-
-
-class _KillAt:
-    """The project's connection, dying at the first statement starting with ``sql``."""
-
-    def __init__(self, con, sql: str) -> None:
-        self._con, self._sql = con, sql
-
-    def execute(self, sql, *args):
-        if sql.startswith(self._sql):
-            raise Killed(sql)
-        return self._con.execute(sql, *args)
-
-    def __getattr__(self, name):
-        return getattr(self._con, name)
 
 
 def _worker(proj: Project, vid: int, video_path) -> AnalysisWorker:
@@ -48,7 +30,7 @@ def test_a_rerun_killed_as_it_finishes_leaves_the_complete_run_with_its_proposal
     proposals = [(e.id, e.onset) for e in proj.proposals(vid)]
     assert proposals
     con = proj._con
-    proj._con = _KillAt(con, "UPDATE analyses SET status")  # killed as the re-run is marked complete
+    proj._con = KillAt(con, "UPDATE analyses SET status")  # killed as the re-run is marked complete
     with pytest.raises(Killed):
         _worker(proj, vid, video_path).run()
     proj._con = con

@@ -7,27 +7,17 @@ import warnings
 from fractions import Fraction
 from pathlib import Path
 
-import av
 import cv2
 import numpy as np
 import pytest
 from io_helpers import H, W, coded_frame
+from support.damaged_clips import write_h264
 
 from merstudio.io import open_source
 
 
 def write_sar(path: Path, sar: Fraction | None, n: int = 40) -> Path:
-    with av.open(str(path), "w") as out:
-        stream = out.add_stream("libx264", rate=30)
-        stream.width, stream.height, stream.pix_fmt = W, H, "yuv420p"
-        if sar is not None:
-            stream.codec_context.sample_aspect_ratio = sar
-        for i in range(n):
-            for packet in stream.encode(av.VideoFrame.from_ndarray(coded_frame(i), format="bgr24")):
-                out.mux(packet)
-        for packet in stream.encode(None):
-            out.mux(packet)
-    return path
+    return write_h264(path, n, coded_frame, sar=sar, fmt="bgr24")
 
 
 def stored(path: Path) -> list[np.ndarray]:

@@ -14,39 +14,11 @@ import cv2
 import numpy as np
 import pytest
 from io_helpers import H, W, coded_frame, read_code
+from support.damaged_clips import write_h264, zero_frames
 
 from merstudio.io import open_source
 
 FPS = 30
-
-
-def write_h264(path: Path, n: int, gop: int = 12) -> Path:
-    with av.open(str(path), "w") as out:
-        stream = out.add_stream("libx264", rate=FPS)
-        stream.width, stream.height, stream.pix_fmt = W, H, "yuv420p"
-        stream.codec_context.gop_size = gop
-        for i in range(n):
-            for packet in stream.encode(av.VideoFrame.from_ndarray(coded_frame(i), format="bgr24")):
-                out.mux(packet)
-        for packet in stream.encode(None):
-            out.mux(packet)
-    return path
-
-
-def zero_frames(src: Path, dst: Path, frames: range) -> Path:
-    """A copy of `src` with the stored data of `frames` (not keyframes) zeroed, as a damaged disk leaves it."""
-    data = bytearray(src.read_bytes())
-    with av.open(str(src)) as container:
-        stream = container.streams.video[0]
-        for packet in container.demux(stream):
-            if packet.pts is None or not packet.size:
-                continue
-            k = round(float(packet.pts * stream.time_base) * FPS)
-            if k in frames:
-                assert not packet.is_keyframe
-                data[packet.pos:packet.pos + packet.size] = bytes(packet.size)
-    dst.write_bytes(bytes(data))
-    return dst
 
 
 def ffmpeg_decode(path: Path) -> tuple[list[int], list[float]]:
@@ -67,7 +39,7 @@ def ffmpeg_decode(path: Path) -> tuple[list[int], list[float]]:
 
 @pytest.fixture(scope="module")
 def clean(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return write_h264(tmp_path_factory.mktemp("damage") / "clean.mp4", 120)
+    return write_h264(tmp_path_factory.mktemp("damage") / "clean.mp4", 120, coded_frame, gop=12, fmt="bgr24")
 
 
 @pytest.mark.parametrize("lost", [range(14, 17), range(70, 73)], ids=["in_head", "past_head"])

@@ -6,27 +6,9 @@ from __future__ import annotations
 
 import pytest
 from project_rows import rows
+from support.dying_connection import KillAt, Killed
 
 from merstudio.project import Event, Project
-
-
-class Killed(BaseException):
-    """The process dying mid-transaction: nothing after it runs, nothing uncommitted stays."""
-
-
-class _KillAt:
-    """The project's connection, dying at the first statement starting with ``sql``."""
-
-    def __init__(self, con, sql: str) -> None:
-        self._con, self._sql = con, sql
-
-    def execute(self, sql, *args):
-        if sql.startswith(self._sql):
-            raise Killed(sql)
-        return self._con.execute(sql, *args)
-
-    def __getattr__(self, name):
-        return getattr(self._con, name)
 
 
 def _proposal(vid: int, onset: int, emotion: str) -> Event:
@@ -62,7 +44,7 @@ def test_a_kill_before_the_status_leaves_the_old_proposals_and_gives_the_complet
     proj, vid, aid = rerun
     first_run, first = proj.previous_analysis(vid).id, _open_proposals(proj, vid)
     con = proj._con
-    proj._con = _KillAt(con, "UPDATE analyses SET status")
+    proj._con = KillAt(con, "UPDATE analyses SET status")
     with pytest.raises(Killed):
         proj.finish_analysis(aid, "complete", proposals=[_proposal(vid, 10, "run2")])
     proj._con = con

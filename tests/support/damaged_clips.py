@@ -4,13 +4,16 @@ stored number as a barcode, so a test can tell which frame it was given."""
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
+from fractions import Fraction
 from pathlib import Path
 
 import av
 import numpy as np
 
+from support.barcodes import read_code, stamp
+
 W, H = 160, 96
-BAR = 13  # barcode cell width (px): 12 cells in the top 16 rows
 FPS = 30
 
 
@@ -20,41 +23,53 @@ def coded_frame(i: int) -> np.ndarray:
     img = np.repeat(np.repeat(rng.integers(40, 215, (H // 8, W // 8, 3), dtype=np.uint8), 8, 0), 8, 1)
     x = (i * 3) % (W - 24)
     img[40:80, x:x + 24] = (230, 40, 40)
-    for b in range(12):
-        img[0:16, b * BAR:(b + 1) * BAR] = 255 if (i >> b) & 1 else 0
-    return img
+    return stamp(img, i)
 
 
-def read_code(img: np.ndarray) -> int:
-    """The number barcoded in a decoded frame (W x H)."""
-    bits = [img[4:12, b * BAR + 3:(b + 1) * BAR - 3].mean() > 127 for b in range(12)]
-    return sum(1 << b for b, v in enumerate(bits) if v)
-
-
-def write_damaged_mp4(path: Path, n: int = 300, lost: range = range(70, 73), gop: int = 30) -> Path:
-    """`n` frames at FPS, the stored data of the frames `lost` (not keyframes) zeroed, as a bad disk leaves it."""
+def write_h264(path: Path, n: int, picture: Callable[[int], np.ndarray], fps: int = FPS, gop: int | None = None,
+               sar: Fraction | None = None, fmt: str = "rgb24", options: dict[str, str] | None = None) -> Path:
+    """An H.264 MP4 of `n` frames `picture(i)` (`fmt`: their channel order) written with PyAV (no ffmpeg binary):
+    `gop` frames between keyframes (None: the encoder's), `sar` the stored pixels' aspect ratio."""
     path.parent.mkdir(parents=True, exist_ok=True)
     with av.open(str(path), "w") as out:
-        stream = out.add_stream("libx264", rate=FPS)
-        stream.width, stream.height, stream.pix_fmt = W, H, "yuv420p"
-        stream.codec_context.gop_size = gop
-        stream.options = {"preset": "ultrafast", "x264-params": "scenecut=0"}
+        stream = out.add_stream("libx264", rate=fps)
+        first = picture(0)
+        stream.height, stream.width = first.shape[:2]
+        stream.pix_fmt = "yuv420p"
+        if gop is not None:
+            stream.codec_context.gop_size = gop
+        if sar is not None:
+            stream.codec_context.sample_aspect_ratio = sar
+        if options:
+            stream.options = options
         for i in range(n):
-            for packet in stream.encode(av.VideoFrame.from_ndarray(coded_frame(i), format="rgb24")):
+            for packet in stream.encode(av.VideoFrame.from_ndarray(first if i == 0 else picture(i), format=fmt)):
                 out.mux(packet)
         for packet in stream.encode(None):
             out.mux(packet)
-    data = bytearray(path.read_bytes())
-    with av.open(str(path)) as container:
+    return path
+
+
+def zero_frames(src: Path, dst: Path, frames: Iterable[int], fps: int = FPS) -> Path:
+    """A copy of `src` with the stored data of `frames` (none a keyframe) zeroed, as a bad disk leaves it."""
+    lost = set(frames)
+    data = bytearray(src.read_bytes())
+    with av.open(str(src)) as container:
         stream = container.streams.video[0]
         for packet in container.demux(stream):
             if packet.pts is None or not packet.size:
                 continue
-            if round(float(packet.pts * stream.time_base) * FPS) in lost:
+            if round(float(packet.pts * stream.time_base) * fps) in lost:
                 assert not packet.is_keyframe
                 data[packet.pos:packet.pos + packet.size] = bytes(packet.size)
-    path.write_bytes(bytes(data))
-    return path
+    dst.write_bytes(bytes(data))
+    return dst
+
+
+def write_damaged_mp4(path: Path, n: int = 300, lost: range = range(70, 73), gop: int = 30) -> Path:
+    """`n` frames at FPS, the stored data of the frames `lost` (not keyframes) zeroed, as a bad disk leaves it."""
+    write_h264(path, n, coded_frame, gop=gop, options={"preset": "ultrafast", "x264-params": "scenecut=0"})
+    return zero_frames(path, path, lost)
 
 
 def decoded_codes(path: Path) -> list[int]:

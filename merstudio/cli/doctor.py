@@ -24,7 +24,6 @@ from merstudio.errors import MerstudioError
 if TYPE_CHECKING:
     import numpy as np
 
-    from merstudio.io import FrameSource
 
 # (fourcc, container) tried by the codec check; the first two are what merstudio itself writes.
 CODECS = (("mp4v", ".mp4"), ("MJPG", ".avi"), ("avc1", ".mp4"), ("XVID", ".avi"))
@@ -33,7 +32,6 @@ ESSENTIAL_CODECS = ("mp4v", "MJPG")
 # claimed count show only after a complete pass. Longer ones: this much of their start, and the line says so.
 FULL_PASS_S = 300.0
 SEEK_SAMPLES = 16  # frames spread over the video that random access must decode as the sequential pass did
-_HOLE_WINDOW = 16  # frames after a damaged spot in which its hole in the frame times shows (as merstudio.io looks)
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -239,7 +237,9 @@ def _check_decode(path: Path) -> tuple[str, str]:
         n = src.frame_count  # after a complete pass: the frames that decode
         w, h = src.size
         claimed = src.claimed_frame_count
-        lost, vfr = _damage(src, last + 1)
+        # where damaged data was met, and whether the rate varies beyond the holes it left (merstudio.io says so)
+        report = getattr(src, "damage_report", None)  # a video file's reader (frame folders have no damage)
+        lost, vfr = report() if report is not None else ("", src.is_vfr)
         # The count is what decodes; a container claiming otherwise (edit list, duration estimate) is only noted.
         counted = f"{n} frames" if claimed in (None, n) else f"{n} frames decodable (the file says {claimed})"
         detail = f"{counted}, {src.fps:g} fps, {w}x{h}{', VARIABLE frame rate' if vfr else ''}"
@@ -263,36 +263,6 @@ def _digest(img: np.ndarray) -> bytes:
     import numpy as np
 
     return hashlib.blake2b(np.ascontiguousarray(img).data).digest()
-
-
-def _damage(src: FrameSource, decoded: int) -> tuple[str, bool]:
-    """Where the source met damaged data (its `damage`, as the pass found it: frame after the spot -> frames lost)
-    as "3 frames lost at 0.97-1.03 s; ...", and whether the frame rate is variable beyond the holes the lost frames
-    left in the times (the source calls a damaged constant-rate file variable-rate: it is indexed like one)."""
-    import numpy as np
-
-    damage = {k: v for k, v in (getattr(src, "damage", None) or {}).items() if 0 < k < decoded}
-    if not damage:
-        return "", src.is_vfr
-    times = np.asarray(src.timestamps[:decoded], dtype=np.float64)
-    dt = 1.0 / src.fps
-    d = np.diff(times)
-    holes: set[int] = set()
-    spots = []
-    for k, lost in sorted(damage.items()):
-        # the hole shows up to a few frames after the spot (B-frames are reordered); none where frames are counted,
-        # not timed (AVI: the frames after it come early; the source's warning says so)
-        window = [j for j in range(k - 1, min(len(d), k + _HOLE_WINDOW)) if d[j] > 1.5 * dt and j not in holes]
-        holes.update(window)
-        frames = f"{lost} frame{'s' if lost != 1 else ''} lost"
-        if window:
-            a, b = times[window[0]] + dt, times[window[-1] + 1] - dt
-            spots.append(f"{frames} at {a:.2f}" + (f"-{b:.2f} s" if b > a + 1e-6 else " s"))
-        else:
-            spots.append(f"{frames} before frame {k} ({times[k]:.2f} s)")
-    rest = np.delete(d, sorted(holes))
-    irregular = bool(np.any(np.abs(rest - dt) > 0.25 * dt + 0.0011))
-    return "; ".join(spots), src.is_vfr and irregular
 
 
 def run(args: argparse.Namespace) -> int:

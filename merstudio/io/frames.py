@@ -1248,6 +1248,15 @@ class VideoSource(FrameSource):
         self._damage = {k: n for k, n in self._damage.items() if len(times) - k > _FLUSHED}
         if not self._damage:
             return vfr
+        spans, regular = self._damage_spans(times)
+        text = f"{self.path}: damaged data inside the file: {'; '.join(spans)}; frame numbers count what decodes"
+        self._warn(SeekNote(text, SeekTrouble.VARIABLE_RATE) if self._vfr and regular else text,
+                   stacklevel=stacklevel)
+        return vfr and not regular
+
+    def _damage_spans(self, times: Sequence[float] | np.ndarray) -> tuple[list[str], bool]:
+        """Where frames were lost to damaged data (`_damage`), one phrase a spot, from the holes they left in the
+        frame times `times` (ms); and whether the times are regular beyond those holes."""
         t = np.asarray(times, dtype=np.float64)
         d = np.diff(t)
         # AVI frames are timed by their count: a lost frame leaves no hole, the frames after it come early
@@ -1255,6 +1264,8 @@ class VideoSource(FrameSource):
         holes: set[int] = set()
         spans: list[str] = []
         for k, failed in sorted(self._damage.items()):
+            if not 0 < k < len(t):
+                continue
             window = [j for j in range(max(0, k - 1), min(len(d), k + _HOLE_WINDOW))
                       if timed and d[j] > 1.5 * self._dt_ms and j not in holes]
             if window:  # the frames lost there leave a hole in the times of those that decode
@@ -1273,10 +1284,18 @@ class VideoSource(FrameSource):
                              f"it may be timed up to {failed} frame(s) early)")
         regular = len(d) - len(holes) < 1 or not np.any(
             np.abs(np.delete(d, sorted(holes)) - self._dt_ms) > 0.25 * self._dt_ms + 1.1)
-        text = f"{self.path}: damaged data inside the file: {'; '.join(spans)}; frame numbers count what decodes"
-        self._warn(SeekNote(text, SeekTrouble.VARIABLE_RATE) if self._vfr and regular else text,
-                   stacklevel=stacklevel)
-        return vfr and not regular
+        return spans, regular
+
+    def damage_report(self) -> tuple[str, bool]:
+        """Where damaged data was met so far ("3 frame(s) at 0.97-1.03 s are lost (...); ..."; "" where none), and
+        whether the frame rate is variable beyond the holes it left (a damaged constant-rate file is indexed, and
+        flagged, as a variable-rate one): what `merstudio doctor` says after its complete pass."""
+        if not self._damage:
+            return "", self._vfr
+        # no index (frames counted, not timed: an AVI's damage leaves no hole): the constant-rate grid
+        times = self._times_ms if self._times_ms is not None else self._t0_ms + np.arange(self._count) * self._dt_ms
+        spans, regular = self._damage_spans(times)
+        return "; ".join(spans), self._vfr and not regular
 
     # -- public API ---------------------------------------------------------------------------------------------
 

@@ -83,13 +83,14 @@ def test_damage_past_the_first_frames_is_found(tmp_path: Path, capsys: pytest.Ca
     code, line = _decode_line(capsys, damaged)
     assert code == 0, line
     assert line.split()[0] == "warn" and f"{found} frames decodable (the file says 120)" in line, line
-    assert "damaged data: 3 frames lost at 2.33-2.40 s" in line, line
+    assert "damaged data: 3 frame(s) at 2.33-2.40 s are lost" in line, line
     assert "VARIABLE" not in line and "seeks exact" in line, line
 
 
 class _Fake(FrameSource):
-    """A 300-frame source at 30 fps with frames 100-102 lost (a hole in the times after frame 99) and, optionally,
-    random access that lands on the wrong frame past frame 150, or times that wander (a variable rate as well)."""
+    """A 300-frame source at 30 fps with frames 100-102 lost (a hole in the times after frame 99, which its damage
+    report names) and, optionally, random access that lands on the wrong frame past frame 150, or times that wander
+    (a variable rate as well, which its damage report says)."""
 
     def __init__(self, path: Path, wrong_seeks: bool = False, variable: bool = False) -> None:
         self.path, self.fps, self.size = path, float(FPS), (W, H)
@@ -98,6 +99,7 @@ class _Fake(FrameSource):
         if variable:
             self._t[200:] += np.arange(100) % 2 * 0.012
         self._wrong, self._variable = wrong_seeks, variable
+        self._reached = -1  # the last frame a pass decoded
 
     @property
     def frame_count(self) -> int:
@@ -119,12 +121,18 @@ class _Fake(FrameSource):
     def damage(self) -> dict[int, int]:
         return {100: 3}
 
+    def damage_report(self) -> tuple[str, bool]:  # as merstudio.io's reader words it (tested in tests/io)
+        if self._reached < 100:  # as known so far: a pass that stopped before the spot has not met it
+            return "", False
+        return "3 frame(s) at 3.33-3.40 s are lost (the frames after keep their own times)", self._variable
+
     def frame(self, i: int) -> np.ndarray:
         return _picture(i + 3 if self._wrong and i > 150 else i)
 
     def iter_frames(self, start: int = 0, stop: int | None = None) -> Iterator[tuple[int, np.ndarray]]:
         start, stop = self._range(start, stop)
         for i in range(start, stop):
+            self._reached = i
             yield i, _picture(i)
 
 
@@ -148,14 +156,14 @@ def test_damage_is_named_and_not_called_a_variable_rate(fake, capsys: pytest.Cap
     code, line = _decode_line(capsys, fake())
     assert code == 0
     assert "300 frames decodable (the file says 303)" in line, line
-    assert "damaged data: 3 frames lost at 3.33-3.40 s" in line and "VARIABLE" not in line, line
+    assert "damaged data: 3 frame(s) at 3.33-3.40 s are lost" in line and "VARIABLE" not in line, line
     assert line.split()[0] == "warn" and "seeks exact" in line, line
 
 
 def test_a_variable_rate_beyond_the_damage_is_still_told(fake, capsys: pytest.CaptureFixture[str]) -> None:
     code, line = _decode_line(capsys, fake(variable=True))
     assert code == 0
-    assert "VARIABLE frame rate" in line and "damaged data: 3 frames lost at 3.33-3.40 s" in line, line
+    assert "VARIABLE frame rate" in line and "damaged data: 3 frame(s) at 3.33-3.40 s are lost" in line, line
 
 
 def test_seeks_are_checked_across_the_whole_file(fake, capsys: pytest.CaptureFixture[str]) -> None:

@@ -62,6 +62,7 @@ REGIONS: dict[str, tuple[str, ...]] = {
 MICRO_AUS = (1, 2, 4, 6, 9, 10, 12, 14, 15, 17)
 MOTION_REGIONS = tuple(REGIONS)
 PAUSE_S = 1.0  # frames this far apart on a variable-rate video are a pause in the recording: no baseline across it
+REPEATED_TIME_S = 1e-3  # a frame whose time repeats the last one's is taken as this much after it
 TIME_EPS_S = 1e-6  # a frame this close to the baseline's moment is at it (times in ms on a grid, sums in floats)
 TURN_DEG = 4.0  # a head turning (yaw or pitch) by more than this between two frames: their flow is no expression
 SPOT_REGIONS = ("brows", "cheeks", "nose", "mouth", "chin")  # eyelids: blinks dominate them
@@ -300,11 +301,14 @@ class MicroMotionEstimator:
         img = normalise_illumination(np.asarray(image))
         hist = self._hist.setdefault(track_id, deque())
         if hist and (frame_index <= hist[-1].index or hist[-1].image.shape != img.shape
-                     or (time is None) != (hist[-1].time is None)
-                     or (time is not None and hist[-1].time is not None and time <= hist[-1].time)):
+                     or (time is None) != (hist[-1].time is None)):
             # a seek, a new face size, or times that start or stop (a video found variable mid-pass): the history
             # no longer leads up to this frame
             hist.clear()
+        if hist and time is not None and hist[-1].time is not None and time <= hist[-1].time:
+            # a time repeated or going back between frames in order (a container's duplicate time, B-frame AVIs
+            # that end on 0): just after the last one, not a restart that left the next frames without a baseline
+            time = hist[-1].time + REPEATED_TIME_S
         cur = _Frame(frame_index, img, np.asarray(landmarks, dtype=np.float64), float(blink or 0.0), pose, time)
         if time is None:
             while hist and hist[0].index < frame_index - self.k:

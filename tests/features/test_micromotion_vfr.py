@@ -51,6 +51,12 @@ def test_the_baseline_is_the_frame_nearest_the_lag_before_and_a_gap_leaves_none(
     gap = MicroMotionEstimator(fps=30.0)
     bases = [gap.update(0, i, img, lm, time=i / 30.0).base for i in (0, 1, 4, 5, 6, 7, 8, 9, 10, 11)]
     assert bases == [None] * 4 + [0, 1, None, None, 4, 5], bases  # 8 and 9 would compare with 2 and 3
+    # a time repeated between frames in order (a container's duplicate): the history goes on (it restarted: frames 3
+    # and 4 had no baseline); and a seek back still restarts it
+    rep = MicroMotionEstimator(fps=10.0)
+    assert [rep.update(0, i, img, lm, time=t).base for i, t in enumerate((0, .1, .2, .2, .3))] == \
+        [None, None, 0, 0, 1]
+    assert rep.update(0, 2, img, lm, time=.2).base is None
     # a pause in the recording: the frame after it is compared with nothing, not with one 5 s older
     pause = MicroMotionEstimator(fps=10.0)
     assert [pause.update(0, i, img, lm, time=t).base for i, t in enumerate((0, .1, .2, .3, 5.3, 5.4, 5.5))] == \

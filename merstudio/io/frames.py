@@ -1249,7 +1249,11 @@ class VideoSource(FrameSource):
         if not self._damage:
             return vfr
         spans, regular = self._damage_spans(times)
-        text = f"{self.path}: damaged data inside the file: {'; '.join(spans)}; frame numbers count what decodes"
+        # the decoder conceals a lost reference frame with an older picture until the next keyframe: those frames
+        # decode, stale or smeared (a smile read AU12 0 for a second, and its return spotted as an event)
+        text = (f"{self.path}: damaged data inside the file: {'; '.join(spans)}; frame numbers count what decodes; "
+                "the frames after each spot, up to the next keyframe, may show a stale or smeared picture: check "
+                "the AUs and proposals there")
         self._warn(SeekNote(text, SeekTrouble.VARIABLE_RATE) if self._vfr and regular else text,
                    stacklevel=stacklevel)
         return vfr and not regular

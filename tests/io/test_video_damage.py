@@ -61,6 +61,7 @@ def test_frames_after_damaged_data_are_all_used(clean: Path, tmp_path: Path, los
     assert "damaged data inside the file" in text
     first, last = (t / FPS for t in (lost.start, lost.stop - 1))
     assert f"at {first:.2f}-{last:.2f} s" in text
+    assert "up to the next keyframe, may show a stale or smeared picture" in text  # the decoder's concealment
     assert "edit list" not in text
 
 

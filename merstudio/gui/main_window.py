@@ -15,7 +15,7 @@ import logging
 from collections.abc import Callable
 from functools import partial
 from pathlib import Path
-from typing import Any, cast
+from typing import Any
 
 from PySide6.QtCore import QEvent, QPoint, QSettings, QSize, Qt, QTimer
 from PySide6.QtGui import QAction, QActionGroup, QIcon, QKeySequence
@@ -78,7 +78,8 @@ class MainWindow(QMainWindow):
                  make_analysis: Callable[[Any, Any], Any] = _default_analysis) -> None:
         super().__init__()
         self.setWindowTitle("merstudio")
-        self.setStatusBar(StatusBar(self))
+        self.status_bar = StatusBar(self)  # typed: its showMessage takes the hover details too
+        self.setStatusBar(self.status_bar)
         self.qsettings = qsettings or QSettings()
         self.ctx = C.CommandContext(self)
         self.errors: list[str] = []  # every message shown in an error dialog (tests read it)
@@ -722,8 +723,7 @@ class MainWindow(QMainWindow):
                                              5000)
         notes = list(getattr(self.session.source, "warnings", None) or [])  # e.g. more frames claimed than decode
         if notes:  # one that says the video seeks badly names File > Re-encode video for exact seeking…
-            cast(StatusBar, self.statusBar()).showMessage(seek_hint(notes, self.session.source.path), 15000,
-                                                          notes_details(notes))
+            self.status_bar.showMessage(seek_hint(notes, self.session.source.path), 15000, notes_details(notes))
         if held_note:
             self.statusBar().showMessage(held_note, 10000)
         self._update_labels()
@@ -937,7 +937,7 @@ class MainWindow(QMainWindow):
         else:
             msg = f"Analysis {status}: {n} proposal{'s' if n != 1 else ''} to review (N next, Y accept, X reject)"
         # all of it on hover
-        cast(StatusBar, self.statusBar()).showMessage(msg, 15000 if notes else 8000, details or msg)
+        self.status_bar.showMessage(msg, 15000 if notes else 8000, details or msg)
 
     # ================================================================== curves
     def _buffer_changed(self) -> None:

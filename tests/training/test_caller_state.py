@@ -24,6 +24,14 @@ def _seed_caller() -> None:
     torch.manual_seed(123)
 
 
+def _caller_draws() -> tuple[float, float, float]:
+    """What the caller's generators, seeded, give next: drawn once, then seeded again so that they give it again."""
+    _seed_caller()
+    expected = _draws()
+    _seed_caller()
+    return expected
+
+
 def _weights_hash(model: torch.nn.Module) -> str:
     h = hashlib.sha256()
     for k, v in sorted(model.state_dict().items()):
@@ -38,11 +46,9 @@ def _other_threads() -> int:
 
 def test_train_fold_keeps_caller_state_and_results(tiny_data, tiny_cfg, tiny_settings):
     data, _ = tiny_data
-    _seed_caller()
-    expected = _draws()
     threads = torch.get_num_threads()
     s = tiny_settings(epochs=1, num_threads=_other_threads(), precision="float32")
-    _seed_caller()
+    expected = _caller_draws()
     model, _ = train_fold(data, tiny_cfg(), s)
     assert _draws() == expected
     assert torch.get_num_threads() == threads
@@ -58,20 +64,16 @@ def test_fit_model_keeps_caller_state(tiny_data, tiny_cfg, tiny_settings):
     data, _ = tiny_data
     torch.manual_seed(0)
     model = MENet(tiny_cfg(dropout=0.3))  # dropout draws from the global torch generator
-    _seed_caller()
-    expected = _draws()
-    _seed_caller()
+    expected = _caller_draws()
     fit_model(model, data, tiny_settings(epochs=1, precision="float32"), None)
     assert _draws() == expected
 
 
 def test_run_protocol_in_process_keeps_caller_state(tiny_data, tiny_cfg, tiny_settings, tmp_path):
     data, classes = tiny_data
-    _seed_caller()
-    expected = _draws()
     threads = torch.get_num_threads()
     s = tiny_settings(epochs=1, num_threads=_other_threads(), precision="float32")
-    _seed_caller()
+    expected = _caller_draws()
     run_protocol(data, classes, tiny_cfg(), s, tmp_path / "a", protocol="kfold:2", jobs=1)
     assert _draws() == expected
     assert torch.get_num_threads() == threads
@@ -103,9 +105,7 @@ def test_overlapping_trainings_in_two_threads_restore_once_at_the_end() -> None:
         a_done.wait(10)
         seen.append(float(np.random.rand()))  # drawn after A left: still B's seeded stream
 
-    _seed_caller()
-    expected = _draws()
-    _seed_caller()
+    expected = _caller_draws()
     ta = threading.Thread(target=a)
     ta.start()
     a_in.wait(10)

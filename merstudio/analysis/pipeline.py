@@ -133,7 +133,10 @@ class AnalysisSettings:
 # the frames' times (merstudio.features.micromotion.baseline_by_time); frames after damaged data inside a video
 # are read (they ended the analysis), and non-square pixels are stretched to what players show
 # (merstudio.io.frames). Constant-rate, undamaged, square-pixel videos give the same tables to the byte.
-ANALYSIS_REVISION = 13
+# 14 (2026-12-06): the frames after damaged data up to the next keyframe (a stale or smeared picture) are unknown,
+# and the faces are fitted afresh after them (merstudio.io.keyframes); the frames read just before a hole keep
+# their motion. Undamaged videos give the same tables to the byte.
+ANALYSIS_REVISION = 14
 
 
 def analysis_revision(settings: dict[str, Any]) -> int:
@@ -272,6 +275,7 @@ class Analysis:
             raise InputError(f"turn {self.settings.turn}: expected one of {', '.join(map(str, TURNS))} "
                              "(degrees clockwise)")
         self._predictor = None
+        self._timed_from: int | None = None  # the first frame the reader read while the source was variable-rate
         # face frames the model judged, of those it was given, the ones its release gate turned away, the blinks
         # and the partly covered faces its motion gate turned away (motion read without the eyes or the covered
         # parts), and the ones over a turning head (the rest: its motion gate)
@@ -341,6 +345,7 @@ class Analysis:
         frames, halt, looker, reader = self._reader(tracker, aligner, hands, restarts, covered_regions, first)
         # The threads are the parallelism: numpy's BLAS and OpenCV spreading each small call over the cores as
         # well only competes with them (merstudio.threads).
+        unseen = False  # the frames before this one were stale (damaged data before them): unknown
         with single_threaded_numerics():
             reader.start()
             try:
@@ -354,14 +359,19 @@ class Analysis:
                     if isinstance(item, _Failed):
                         raise item.error
                     i, t, faces, looking = item
-                    if looking is not None:
-                        _add_hands(faces, looking.result(), covered_regions)
-                    if i in restarts:
-                        self._restart(flight, estimator, i)
-                    if not faces:
-                        self._no_face(flight, estimator, i, t)
-                    for face in faces:
-                        self._push_face(flight, estimator, i, t, face, start, stop, photo)
+                    if faces is _STALE:
+                        self._no_face(flight, estimator, i, t, known=False)
+                        unseen = True
+                    else:
+                        if looking is not None:
+                            _add_hands(faces, looking.result(), covered_regions)
+                        if i in restarts or unseen:
+                            self._restart(flight, estimator, i, forget=unseen)
+                        unseen = False
+                        if not faces:
+                            self._no_face(flight, estimator, i, t)
+                        for face in faces:
+                            self._push_face(flight, estimator, i, t, face, start, stop, photo)
                     yield from _drain(flight.pending, flight.ready, start, (flight.au_done, flight.model_done))
                     self.frames_done = max(0, i + 1 - start)
                     if progress is not None:
@@ -406,6 +416,7 @@ class Analysis:
         # cores). The queue is short: memory stays a few frames.
         frames: queue.Queue = queue.Queue(maxsize=4)
         halt = threading.Event()
+        self._timed_from = None
         self.turned = self.resolve_turn()
         # Hands are looked for on a third thread, in frame order, while the reader goes on: a look costs about as
         # much as the Face Mesh, and while a hand is seen it runs on every frame (a face touched while crying: the
@@ -416,20 +427,28 @@ class Analysis:
                                         first, self.span[1] if self.span is not None else None))
         return frames, halt, looker, reader
 
-    def _restart(self, flight: _InFlight, estimator, i: int) -> None:  # noqa: ANN001 - features.aus.AUEstimator
+    def _restart(self, flight: _InFlight, estimator, i: int,  # noqa: ANN001 - features.aus.AUEstimator
+                 forget: bool = False) -> None:
         """At a restart frame (module docstring): AU presence hysteresis starts over, after finishing what is
-        queued, and so does the model's noise floor."""
+        queued, and so does the model's noise floor. `forget`: the first frame after stale ones (damaged data):
+        the model's windows start afresh too, so that none spans the gap (the micro-motion baseline and AU6's
+        window find no frame in it by themselves)."""
         self._complete(flight, estimator.flush())
         for state in estimator._tracks.values():
             state.presence = dict.fromkeys(state.presence, 0)
         if self._predictor is not None:
             self._predictor.restart_floor(i)
+            if forget:
+                self._predictor.reset()
 
-    def _no_face(self, flight: _InFlight, estimator, i: int, t: float) -> None:  # noqa: ANN001
+    def _no_face(self, flight: _InFlight, estimator, i: int, t: float,  # noqa: ANN001
+                 known: bool = True) -> None:
         """A frame without a face: its empty row, ready at once. Nobody in view: the faces seen before need no
         later face to move on (the AU batch runs, the blink look-ahead counts this frame, the model's batch runs),
-        so their rows, and the empty ones after them, keep coming instead of waiting for a face or the end."""
-        flight.pending[(-1, i)] = self._empty_row(i, t)
+        so their rows, and the empty ones after them, keep coming instead of waiting for a face or the end.
+        `known` False: a stale frame (damaged data before it, merstudio.io.keyframes), not looked at: its row has
+        no values at all, not the zero AUs of a frame seen empty."""
+        flight.pending[(-1, i)] = self._empty_row(i, t) if known else self._unknown_row(i, t)
         flight.ready.add((-1, i))
         self._complete(flight, estimator.idle(i))
         if self._predictor is not None:
@@ -455,8 +474,10 @@ class Analysis:
         if self._predictor is not None:
             flight.faces_waiting[(tf.track_id, i)] = aligned.image
         # A variable-rate video's frame times: the micro-motion baseline is the frame nearest lag_s before, not k
-        # frames back at the mean rate (a constant rate counts frames, as its times are the frames' grid).
-        vfr_time = t if self.source.is_vfr else None
+        # frames back at the mean rate (a constant rate counts frames, as its times are the frames' grid). From the
+        # frame the reader read first as variable, not from when this thread learns it: the reader runs a few
+        # frames ahead, and the frames it read as constant-rate before a hole lost their motion at the switch.
+        vfr_time = t if self._timed_from is not None and i >= self._timed_from else None
         self._complete(flight, estimator.push(tf.track_id, tf.obs, aligned, i, covered, vfr_time))
 
     def _complete(self, flight: _InFlight, acts: list) -> None:
@@ -546,18 +567,18 @@ class Analysis:
         beyond = stop
         if self.span is not None and ahead and stop is not None and self.source.frame_count > 0:
             beyond = min(stop + ahead, self.source.frame_count)
-        held: deque[tuple[int, float, list, Any]] = deque()
+        held: deque[tuple[int, float, Any, Any]] = deque()  # faces: a list, or _STALE
 
         def release(upto: int | None) -> bool:
             while held and (upto is None or held[0][0] <= upto):
                 j, tj, items, looking = held.popleft()
-                for tf, _aligned, covered in items:
+                for tf, _aligned, covered in _faces(items):
                     for region, check in checks.items():
                         covered[region] = max(covered[region], check.decide(tf.track_id, j))
                 if not put((j, tj, items, looking)):
                     return False
             for check in checks.values():  # the tracks of the frames still waiting
-                check.forget({tf.track_id for _j, _t, items, _l in held for tf, _a, _c in items})
+                check.forget({tf.track_id for _j, _t, items, _l in held for tf, _a, _c in _faces(items)})
             return True
 
         deg = self.turned or 0
@@ -569,10 +590,26 @@ class Analysis:
             h, w = rgb.shape[:2]
             return [replace(tf, obs=unturn_observation(tf.obs, deg, w, h)) for tf in tracker.update(i, turn(rgb, deg))]
 
+        unseen = 0  # stale frames in a row just before this one (damaged data: merstudio.io.keyframes)
         try:
             for i, rgb in self.source.iter_frames(first, beyond):
                 if halt.is_set():
                     return
+                if self.source.stale(i):  # its picture is not the frame's: not looked at, its row unknown
+                    unseen += 1
+                    if stop is None or i < stop:
+                        held.append((i, self.source.timestamp(i), _STALE, None))
+                    if not release(i - ahead):
+                        return
+                    continue
+                if unseen:  # the first frame after them: faces are found afresh where they were
+                    tracker.unseen(unseen)
+                    aligner.reset()
+                    if looker is not None:
+                        looker.submit(hands.restart)
+                    for check in checks.values():
+                        check.restart()
+                    unseen = 0
                 if stop is not None and i >= stop:  # past a segment's end: only judged, for its last frames' decisions
                     for tf in faces_at(i, rgb):
                         for check in checks.values():
@@ -581,6 +618,8 @@ class Analysis:
                         return
                     continue
                 t = self.source.timestamp(i)  # cheap inside a pass (no index build, even on VFR)
+                if self._timed_from is None and self.source.is_vfr:
+                    self._timed_from = i  # before the frame is passed on: the consumer reads it after
                 if i in restarts:
                     _restart_tracker(tracker)
                     aligner.reset()
@@ -670,6 +709,14 @@ class Analysis:
                 self.model_frames[4] += p.gated and p.covered and not p.released and not p.turned
                 self.model_frames[5] += p.turned
         return keys
+
+    def _unknown_row(self, i: int, t: float) -> dict:
+        """A stale frame's row: face_id -1 and success 0 as a frame without a face, every value unknown."""
+        row = self._empty_row(i, t)
+        for a in AUS:
+            row[au_r(a)] = float("nan")
+            row[au_c(a)] = None
+        return row
 
     def _empty_row(self, i: int, t: float) -> dict:
         # As OpenFace: a frame without a face is a row with success 0 and zero AUs; pose and motion are unknown.
@@ -852,6 +899,12 @@ def returns(aus: np.ndarray, onset: int, offset: int, lag: int) -> bool:
 
 
 _END = object()
+_STALE = object()  # in place of a frame's faces: its picture is stale (damaged data before it), not looked at
+
+
+def _faces(items: Any) -> list:
+    """A held frame's faces (none for a stale one)."""
+    return [] if items is _STALE else items
 
 
 @dataclass

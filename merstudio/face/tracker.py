@@ -209,6 +209,18 @@ class FaceTracker:
         self._search_interval = self.search_every
         self._detector_reset()
 
+    def unseen(self, frames: int) -> None:
+        """`frames` frames just before the next one could not be seen (decoded from damaged data: their picture is
+        stale, merstudio.io.keyframes): the tracks carry across them as across one frame, so a face where it was
+        keeps its id, and the detector fits the next frame afresh (the face may have moved meanwhile)."""
+        if frames <= 0:
+            return
+        for t in self._tracks.values():
+            t.last_frame += frames
+        if self._last_index is not None:
+            self._last_index += frames
+        self._detector_reset()
+
     def close(self) -> None:
         if self._own_detector and hasattr(self.detector, "close"):
             self.detector.close()

@@ -37,6 +37,7 @@ import cv2
 import numpy as np
 
 from merstudio.errors import InputError
+from merstudio.io.keyframes import doubtful, keyframe_times, next_keyframe, stale_spans
 from merstudio.io.timebase import detect_vfr
 
 IMAGE_EXTENSIONS = frozenset({".jpg", ".jpeg", ".png", ".bmp", ".tif", ".tiff", ".webp"})
@@ -190,6 +191,18 @@ class FrameSource(ABC):
         finds every spot; until then only those in the frames decoded. Always empty for frame folders (their damaged
         images are `unreadable_frames`)."""
         return {}
+
+    @property
+    def stale_frames(self) -> list[tuple[int, int]]:
+        """The frames that follow damaged data up to the next keyframe, as [first, stop) spans, as known so far
+        (see `damage`): the decoder gives them a stale or smeared picture (merstudio.io.keyframes), and the analysis
+        leaves them unknown. Empty where no damage was met, where the frames after it are keyframes, or where the
+        keyframes cannot be placed (an AVI, a raw stream without times)."""
+        return []
+
+    def stale(self, i: int) -> bool:
+        """Whether frame i is one of `stale_frames` (as known so far: inside a first pass, once it has reached i)."""
+        return any(a <= i < b for a, b in self.stale_frames)
 
     @property
     def warnings(self) -> list[str]:
@@ -907,6 +920,9 @@ class VideoSource(FrameSource):
         self._seen_ms = np.empty(0)  # VFR: times met during sequential decode before a scan (NaN: not yet)
         self._damage: dict[int, int] = {}  # frame index -> grabs that failed on damaged data just before it
         self._damage_told = False
+        self._stale: dict[int, int] = {}  # first frame after a damaged spot -> the next keyframe's index (stale_frames)
+        self._keys_ms: np.ndarray | None | bool = False  # keyframe times, read when damage is met (False: not yet)
+        self._stale_open: tuple[int, float] | None = None  # in a first pass: (first stale frame, next keyframe's time)
         self._square: tuple[int, int] | None = None  # (w, h) that frames are stretched to: non-square pixels
         cap = self._open_capture()
         try:
@@ -1246,17 +1262,62 @@ class VideoSource(FrameSource):
         held is a cut-off end, not damage inside the file: the frame-count line tells that."""
         self._damage_told = True
         self._damage = {k: n for k, n in self._damage.items() if len(times) - k > _FLUSHED}
+        self._stale_open = None
         if not self._damage:
+            self._stale = {}
             return vfr
         spans, regular = self._damage_spans(times)
+        keys = self._keyframes()
+        self._stale = stale_spans(times, self._damage, keys) if keys is not None else {}
         # the decoder conceals a lost reference frame with an older picture until the next keyframe: those frames
         # decode, stale or smeared (a smile read AU12 0 for a second, and its return spotted as an event)
-        text = (f"{self.path}: damaged data inside the file: {'; '.join(spans)}; frame numbers count what decodes; "
-                "the frames after each spot, up to the next keyframe, may show a stale or smeared picture: check "
-                "the AUs and proposals there")
+        if keys is None:
+            after = ("the frames after each spot, up to the next keyframe, may show a stale or smeared picture: "
+                     "check the AUs and proposals there")
+        elif self._stale:
+            after = (f"{self._stale_text(times)} follow damaged data up to the next keyframe and may show a stale or "
+                     "smeared picture: the analysis leaves them unknown")
+        else:
+            after = "the frames after it start at keyframes and decode whole"
+        text = f"{self.path}: damaged data inside the file: {'; '.join(spans)}; frame numbers count what decodes; {after}"
         self._warn(SeekNote(text, SeekTrouble.VARIABLE_RATE) if self._vfr and regular else text,
                    stacklevel=stacklevel)
         return vfr and not regular
+
+    def _keyframes(self) -> np.ndarray | None:
+        """The keyframes' times (ms, as the frames' own), read once; None where they cannot be placed among the frame
+        times: an untimed stream, or an AVI (its frames are timed by their count, and lost ones shift the rest)."""
+        if self._keys_ms is False:
+            timed = self._seekable and not self._no_times and self.path.suffix.lower() != ".avi"
+            self._keys_ms = keyframe_times(self.path) if timed else None
+        return None if isinstance(self._keys_ms, bool) else self._keys_ms
+
+    def _follow_damage(self, i: int, t: float) -> None:
+        """Inside a first pass, at frame i (time t, ms): open a stale span where damage was met just before it,
+        unless it is a keyframe, and extend the open span while the next keyframe is not reached (`stale`)."""
+        if i in self._damage:
+            keys = self._keyframes()
+            key = next_keyframe(keys, t) if keys is not None else None
+            if key is None or not doubtful(t, key):
+                self._stale_open = None
+            elif self._stale_open is not None and doubtful(t, self._stale_open[1]):
+                self._stale_open = (self._stale_open[0], key)  # a second spot before that keyframe: one span
+            else:
+                self._stale_open = (i, key)
+        if self._stale_open is not None:
+            k, key = self._stale_open
+            if doubtful(t, key):
+                self._stale[k] = i + 1
+            else:
+                self._stale_open = None
+
+    def _stale_text(self, times: Sequence[float] | np.ndarray) -> str:
+        """The stale spans in words: "frames 151-179 (5.03-5.97 s)", joined."""
+        parts = []
+        for a, b in sorted(self._stale.items()):
+            ta, tb = ((times[j] - self._t0_ms) / 1000.0 for j in (a, b - 1))
+            parts.append(f"frame {a} ({ta:.2f} s)" if b - a == 1 else f"frames {a}-{b - 1} ({ta:.2f}-{tb:.2f} s)")
+        return ", ".join(parts)
 
     def _damage_spans(self, times: Sequence[float] | np.ndarray) -> tuple[list[str], bool]:
         """Where frames were lost to damaged data (`_damage`), one phrase a spot, from the holes they left in the
@@ -1299,6 +1360,9 @@ class VideoSource(FrameSource):
         # no index (frames counted, not timed: an AVI's damage leaves no hole): the constant-rate grid
         times = self._times_ms if self._times_ms is not None else self._t0_ms + np.arange(self._count) * self._dt_ms
         spans, regular = self._damage_spans(times)
+        if self._stale:
+            spans.append(f"{self._stale_text(times)} up to the next keyframe may show a stale picture (the analysis "
+                          "leaves them unknown)")
         return "; ".join(spans), self._vfr and not regular
 
     # -- public API ---------------------------------------------------------------------------------------------
@@ -1314,6 +1378,13 @@ class VideoSource(FrameSource):
     @property
     def damage(self) -> dict[int, int]:
         return dict(self._damage)
+
+    @property
+    def stale_frames(self) -> list[tuple[int, int]]:
+        return sorted(self._stale.items())
+
+    def stale(self, i: int) -> bool:
+        return any(a <= i < b for a, b in self._stale.items())
 
     @property
     def is_vfr(self) -> bool:
@@ -1407,6 +1478,7 @@ class VideoSource(FrameSource):
                           and not self._fps_override):
                         self._became_irregular(i, times, damaged=i - damaged_at < _HOLE_WINDOW)
                     times.append(t)
+                    self._follow_damage(i, t)
                     if i >= self._count:  # a frame past the count at open: it is there (timestamp(i) answers)
                         self._count = i + 1
                     if self._vfr:

@@ -4,6 +4,7 @@ on the frame its claim ends at, and a damaged constant-rate file was called vari
 
 from __future__ import annotations
 
+import re
 import warnings
 from collections.abc import Iterator
 from pathlib import Path
@@ -84,6 +85,8 @@ def test_damage_past_the_first_frames_is_found(tmp_path: Path, capsys: pytest.Ca
     assert code == 0, line
     assert line.split()[0] == "warn" and f"{found} frames decodable (the file says 120)" in line, line
     assert "damaged data: 3 frame(s) at 2.33-2.40 s are lost" in line, line
+    # the frames after it up to the next keyframe (B-frames decoded after the lost ones too) are predicted from them
+    assert re.search(r"; frames 6\d-7\d \(2\.\d\d-2\.\d\d s\) up to the next keyframe may show a stale picture", line)
     assert "VARIABLE" not in line and "seeks exact" in line, line
 
 

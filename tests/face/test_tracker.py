@@ -163,3 +163,21 @@ def test_bad_input() -> None:
         tracker.update(0, np.zeros((10, 10, 3), np.float32))
     with pytest.raises(InputError, match="max_faces"):
         FaceTracker(max_faces=0, detector=_Fixed())
+
+
+def test_frames_not_seen_do_not_age_the_tracks() -> None:
+    """Frames decoded from damaged data are not looked at (merstudio.io.keyframes): a long group of them (200
+    frames, beyond max_gap) must not cost a face its id where it still is; a jump as long over frames seen empty
+    does."""
+    frame = np.zeros((480, 640, 3), np.uint8)
+    for skipped, expected in ((True, 0), (False, 1)):
+        det = _Fixed()
+        tracker = FaceTracker(detector=det)
+        det.next = [_obs(100, 100)]
+        for i in range(10):
+            assert [f.track_id for f in tracker.update(i, frame)] == [0]
+        if skipped:
+            tracker.unseen(200)
+        det.next = [_obs(110, 104)]  # moved a little meanwhile
+        assert [f.track_id for f in tracker.update(210, frame)] == [expected]
+        assert [f.track_id for f in tracker.update(211, frame)] == [expected]

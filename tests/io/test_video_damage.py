@@ -61,7 +61,9 @@ def test_frames_after_damaged_data_are_all_used(clean: Path, tmp_path: Path, los
     assert "damaged data inside the file" in text
     first, last = (t / FPS for t in (lost.start, lost.stop - 1))
     assert f"at {first:.2f}-{last:.2f} s" in text
-    assert "up to the next keyframe, may show a stale or smeared picture" in text  # the decoder's concealment
+    assert "up to the next keyframe and may show a stale or smeared picture" in text  # the decoder's concealment
+    a, b = src.stale_frames[0]
+    assert a <= lost.start and b > lost.stop and f"frames {a}-{b - 1} (" in text  # which frames, in the same line
     assert "edit list" not in text
 
 

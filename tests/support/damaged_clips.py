@@ -50,8 +50,9 @@ def write_h264(path: Path, n: int, picture: Callable[[int], np.ndarray], fps: in
     return path
 
 
-def zero_frames(src: Path, dst: Path, frames: Iterable[int], fps: int = FPS) -> Path:
-    """A copy of `src` with the stored data of `frames` (none a keyframe) zeroed, as a bad disk leaves it."""
+def zero_frames(src: Path, dst: Path, frames: Iterable[int], fps: int = FPS, keyframes: bool = False) -> Path:
+    """A copy of `src` with the stored data of `frames` zeroed, as a bad disk leaves it; none may be a keyframe
+    unless `keyframes`."""
     lost = set(frames)
     data = bytearray(src.read_bytes())
     with av.open(str(src)) as container:
@@ -60,7 +61,7 @@ def zero_frames(src: Path, dst: Path, frames: Iterable[int], fps: int = FPS) -> 
             if packet.pts is None or not packet.size:
                 continue
             if round(float(packet.pts * stream.time_base) * fps) in lost:
-                assert not packet.is_keyframe
+                assert keyframes or not packet.is_keyframe
                 data[packet.pos:packet.pos + packet.size] = bytes(packet.size)
     dst.write_bytes(bytes(data))
     return dst

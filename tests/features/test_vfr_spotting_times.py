@@ -11,7 +11,7 @@ from fractions import Fraction
 import numpy as np
 import pytest
 
-from merstudio.analysis.pipeline import motion_lag_seconds, spot_times
+from merstudio.analysis.pipeline import spot_times
 from merstudio.features.micromotion import ahead_frames, extend_interval
 from merstudio.features.spotting import interval_seconds
 
@@ -57,12 +57,6 @@ def test_a_constant_rate_and_holes_in_it_count_frames():
     assert spot_times(holed, 97, 30.0) is None
     half = np.concatenate([grid[:50], grid[50::2]])  # the rate halves: the mean, 22.4 fps, is neither
     assert spot_times(half, len(half), (len(half) - 1) / half[-1]) is not None
-
-
-def test_the_lag_in_seconds_for_a_caller_that_kept_only_its_frames():
-    assert motion_lag_seconds(4, 22.5) == 0.2  # round(0.2 x 22.5): the settings' default
-    assert motion_lag_seconds(3, 22.5) == pytest.approx(3 / 22.5)  # another lag: its frames at the mean rate
-    assert motion_lag_seconds(4, 22.5, 0.15) == 0.15
 
 
 def _write(path, frames, pts):

@@ -245,6 +245,9 @@ def _check_decode(path: Path) -> tuple[str, str]:
         detail = f"{counted}, {src.fps:g} fps, {w}x{h}{', VARIABLE frame rate' if vfr else ''}"
         if lost:
             detail += f"; damaged data: {lost}"
+        cut = getattr(src, "cut_end", "")  # a video file's reader: a recording that ends cut off
+        if cut:
+            detail += f"; {cut}"
         detail += f"; opened in {opened:.0f} ms, decode {fps:.0f} frames/s"
         if partial:
             detail += (f"; a partial check: the first {last + 1} of {at_open} frames ({(last + 1) / src.fps:.0f} s), "
@@ -252,7 +255,7 @@ def _check_decode(path: Path) -> tuple[str, str]:
         where = "in the part checked" if partial else "across the file"
         if bad:
             return "FAIL", detail + f"; random access differs from sequential decode at frames {bad}"
-        warn = vfr or bool(lost) or claimed not in (None, n)
+        warn = vfr or bool(lost) or bool(cut) or claimed not in (None, n)
         return ("warn" if warn else "ok"), detail + f"; seeks exact ({len(seq)} frames {where})"
 
 

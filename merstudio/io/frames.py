@@ -924,6 +924,7 @@ class VideoSource(FrameSource):
         self._keys_ms: np.ndarray | None | bool = False  # keyframe times, read when damage is met (False: not yet)
         self._stale_open: tuple[int, float] | None = None  # in a first pass: (first stale frame, next keyframe's time)
         self._square: tuple[int, int] | None = None  # (w, h) that frames are stretched to: non-square pixels
+        self.cut_end = ""  # what the warning says (after the path) of a file that ends cut off (_cut_end), or ""
         cap = self._open_capture()
         try:
             self._probe(cap)
@@ -1050,7 +1051,8 @@ class VideoSource(FrameSource):
             self._seen_ms = np.empty(0)
             self._scan()
             if self._times_ms is not None and not vfr:
-                self._vfr = vfr = detect_vfr(self._times_ms[1:] / 1000.0, self.fps)
+                self._vfr = vfr = detect_vfr(self._times_ms[1:] / 1000.0, self.fps) and not self._cut_end(
+                    self._times_ms)
         else:
             self._count = count
             self._seen_ms = np.empty(0)
@@ -1237,15 +1239,38 @@ class VideoSource(FrameSource):
         self._times_ms = np.asarray(times, dtype=np.float64)
         self._t0_ms = times[0]
 
+    def _cut_end(self, times: Sequence[float] | np.ndarray) -> bool:
+        """Whether the only holes in the frame times `times` (ms, every frame) lie among the last few frames, and
+        if so say so: a recording cut off (a crash, a full disk, a camera switched off: an MKV or TS still plays)
+        ends on frames the decoder held, after a hole where the frames at the cut were lost. That is not a
+        variable rate (it was called one, with re-encoding recommended)."""
+        t = np.asarray(times, dtype=np.float64)
+        n = len(t)
+        if n <= HEAD_SAMPLE or self._damage:
+            return False
+        d = np.diff(t)
+        off = np.nonzero(np.abs(d - self._dt_ms) > 0.25 * self._dt_ms + 1.1)[0]
+        if not len(off) or off[0] < n - 1 - _FLUSHED or np.any(d[off] < 1.5 * self._dt_ms):
+            return False  # regular, irregular before the end, or times that bunch up: not a cut
+        lost = int(sum(round(d[j] / self._dt_ms) - 1 for j in off))
+        after = n - 1 - int(off[0])
+        at = (t[off[0] + 1] - self._t0_ms) / 1000.0
+        tail = f"the last frame ({at:.2f} s) follows" if after == 1 else f"the last {after} frames (from {at:.2f} s) follow"
+        self.cut_end = (f"the file ends cut off (a recording stopped by a crash, a full disk or a switched-off "
+                        f"camera?): {tail} a gap of {lost} lost frame(s); the frames before the gap are whole")
+        self._warn(f"{self.path}: {self.cut_end}", stacklevel=4)
+        return True
+
     def _became_irregular(self, i: int, times: list[float], damaged: bool = False) -> None:
         """A sequential pass met a frame off the constant-rate grid that the checks at open did not see (a
         container without a frame count with dropped frames in the middle, or `damaged` data just before it:
         the pass tells that at its end)."""
         if not damaged:
-            self._warn(SeekNote(f"{self.path}: frame {i} is off the constant {self.fps:g} fps grid (variable frame "
-                                f"rate or dropped frames); from here on timestamps come from each frame's "
-                                f"presentation time and the frame count from decoding", SeekTrouble.VARIABLE_RATE),
-                       stacklevel=3)
+            self._irregular_note = SeekNote(
+                f"{self.path}: frame {i} is off the constant {self.fps:g} fps grid (variable frame rate or dropped "
+                f"frames); from here on timestamps come from each frame's presentation time and the frame count from "
+                f"decoding", SeekTrouble.VARIABLE_RATE)
+            self._warn(self._irregular_note, stacklevel=3)
         self._vfr = True
         self._cache.clear()
         self._seen_ms = np.full(max(self._count, len(times)), np.nan)
@@ -1498,6 +1523,10 @@ class VideoSource(FrameSource):
             found = full_pass and not self._scanned and (self._vfr or restarted or len(times) != opened)
             if found:
                 self._install_index(times, opened)
+            note = getattr(self, "_irregular_note", None)
+            if found and note is not None and self._times_ms is not None and self._cut_end(times):
+                self._notes.remove(note)  # a cut-off end, said instead (the frames keep their times)
+                self._vfr = False
             if full_pass and self._damage and not self._damage_told:
                 self._tell_damage(times, self._vfr, stacklevel=3)
             if found and self._damage:

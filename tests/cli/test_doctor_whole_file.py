@@ -13,7 +13,7 @@ import av
 import cv2
 import numpy as np
 import pytest
-from support.damaged_clips import write_h264, zero_frames
+from support.damaged_clips import coded_frame, cut_off, write_h264, zero_frames
 
 from merstudio.cli import doctor
 from merstudio.io import FrameSource
@@ -184,3 +184,12 @@ def test_a_long_video_is_checked_in_part_and_says_so(fake, monkeypatch: pytest.M
     assert code == 0
     assert "a partial check: the first 90 of 300 frames (3 s), damage and seeks past them unchecked" in line, line
     assert "seeks exact" in line and "damaged data" not in line, line  # the damage lies past the part checked
+
+
+def test_a_recording_cut_off_is_told_as_such(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """An MKV ending on a frame whose B-frames were lost at the cut: one gap just before its last frame. It was
+    "VARIABLE frame rate" (and the analysis recommended re-encoding)."""
+    whole = write_h264(tmp_path / "whole.mkv", 150, coded_frame, options={"preset": "veryfast"})
+    code, line = _decode_line(capsys, cut_off(whole, tmp_path / "cut.mkv", 0.6))
+    assert code == 0 and line.split()[0] == "warn", line
+    assert "VARIABLE" not in line and "the file ends cut off" in line and "seeks exact" in line, line

@@ -84,3 +84,20 @@ def decoded_codes(path: Path) -> list[int]:
                 continue
             codes += [read_code(f.to_ndarray(format="rgb24")) for f in frames]
     return codes
+
+
+def cut_off(src: Path, dst: Path, share: float) -> Path:
+    """`src` ending after the first frame stored past `share` of its packets that the frames stored after it are
+    shown before (B-frames), as a recording cut off there: the decoder gives that frame out at the end, after a
+    hole where they were. (Remuxed, not truncated: a truncated file's last block may or may not be read whole.)"""
+    with av.open(str(src)) as container:
+        stream = container.streams.video[0]
+        packets = [p for p in container.demux(stream) if p.size]
+        k = next(k for k in range(int(len(packets) * share), len(packets) - 1)
+                 if packets[k + 1].pts < packets[k].pts)
+        with av.open(str(dst), "w") as out:
+            copy = out.add_stream_from_template(stream)
+            for p in packets[:k + 1]:
+                p.stream = copy
+                out.mux(p)
+    return dst

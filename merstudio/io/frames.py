@@ -618,14 +618,15 @@ def _avi_breaks(path: Path) -> dict[int, int]:
     gaps: list[tuple[int, int]] = []
     sizes: list[int] = []
     try:
-        with av.open(str(path)) as container:
+        with av.open(str(path)) as container, open(path, "rb") as raw:
             video = container.streams.video[0]
             end = None  # where the chunk after the last one read should start: its 8-byte header, data, padding
             for packet in container.demux():
                 if packet.pos is None or packet.pos < 0 or not packet.size:
                     continue
                 if packet.stream is video:
-                    if end is not None and packet.pos > end + 64:  # beyond what a JUNK or LIST header takes
+                    # (pos: where a chunk's data starts, after its 8-byte header)
+                    if end is not None and packet.pos > end + 64 and not _chunks_only(raw, end - 8, packet.pos - 8):
                         gaps.append((len(sizes), packet.pos - end))
                     sizes.append(packet.size)
                 end = packet.pos + 8 + packet.size + (packet.size & 1)
@@ -633,6 +634,24 @@ def _avi_breaks(path: Path) -> dict[int, int]:
         return {}
     typical = float(np.median(sizes)) if sizes else 0.0
     return {k: max(1, round(gap / typical)) for k, gap in gaps} if typical > 0 else {}
+
+
+def _chunks_only(raw: Any, start: int, stop: int) -> bool:
+    """Whether the bytes of an AVI from `start` to `stop` are whole RIFF chunks (a four-letter name, a size, the data)
+    that the demuxer passed over: the empty chunks FFmpeg writes for each tick of a finer time base than the frames'
+    (H.264 copied into an AVI: 1/600 s, 19 empty chunks a frame), index or JUNK chunks; not damage. Lists are
+    entered (their chunks may hold the next frame)."""
+    if stop - start > 1 << 20:
+        return False
+    raw.seek(start)
+    data = raw.read(stop - start)
+    pos = 0
+    while pos + 8 <= len(data):
+        name, size = data[pos:pos + 4], int.from_bytes(data[pos + 4:pos + 8], "little")
+        if not all(32 <= b < 127 for b in name):
+            return False
+        pos += 12 if name in (b"LIST", b"RIFF") else 8 + size + (size & 1)
+    return pos == len(data)
 
 
 def _stated_rate(path: Path) -> tuple[float, str] | None:
@@ -1015,6 +1034,11 @@ class VideoSource(FrameSource):
         self._no_times = _untimed(head) or (self._claimed is None and _no_container_times(path))
         header_fps = self.fps
         steady = None if self._no_times else self._measured_rate(head)
+        ticks = header_fps / steady if steady else 0.0
+        if self._claimed and ticks >= 2 and abs(ticks - round(ticks)) < 1e-3 and self._claimed % round(ticks) == 0:
+            # the header counts ticks of a finer time base, not frames (H.264 copied into an AVI: 600 "fps", 20
+            # ticks a frame, a 600-frame clip "12000 frames"): its claim in frames
+            self._claimed = reported = self._claimed // round(ticks)
 
         self._stated: tuple[float, str] | None = None  # (rate, codec) an untimed stream states
         if self._no_times:
@@ -1286,7 +1310,12 @@ class VideoSource(FrameSource):
         times are irregular beyond the holes the damage left. A failure followed only by the frames the decoder
         held is a cut-off end, not damage inside the file: the frame-count line tells that."""
         self._damage_told = True
-        self._damage = {k: n for k, n in self._damage.items() if len(times) - k > _FLUSHED}
+        # frames after a failure at the very end are those a cut-off file's decoder held, unless the last frame is
+        # where the file's claim puts its end: then the file is whole and they follow damage (a P-frame lost 7
+        # frames before the end of a stream without B-frames: its 6 frames after were marked, then forgotten)
+        whole = (self._claimed is not None and self._seekable and len(times) > 0
+                 and times[-1] - self._t0_ms >= (self._claimed - 2.5) * self._dt_ms)
+        self._damage = {k: n for k, n in self._damage.items() if whole or len(times) - k > _FLUSHED}
         self._stale_open = None
         if not self._damage:
             self._stale = {}

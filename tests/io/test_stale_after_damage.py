@@ -117,3 +117,16 @@ def test_spots_in_one_group_are_one_span() -> None:
     assert stale_spans(times, {30: 1, 33: 2, 60: 1}, keys) == {30: 50, 60: 75}
     assert stale_spans(times, {25: 3}, keys) == {}  # the first frame after the damage is a keyframe
     assert stale_spans(times, {80: 1}, keys) == {80: 100}  # no keyframe after it: to the end
+
+
+def test_damage_in_the_last_frames_of_a_whole_file_is_kept(clips: Path, tmp_path: Path) -> None:
+    """A P-frame lost 5 frames before the end of a file whose last frame is where its claim puts it: the frames
+    after it follow damage (they were marked during the pass, then taken for a cut-off end's flush and forgotten)."""
+    damaged = zero_frames(clips / "ponly.mp4", tmp_path / "late.mp4", [N - 5])
+    bad = spoiled(clips / "ponly.mp4", damaged)
+    assert bad, "test file is no test"
+    src, seen = opened(damaged)
+    with src:
+        assert src.stale_frames == [(N - 5, N - 1)] and seen == list(range(N - 5, N - 1))
+        assert set(bad) <= set(range(N - 5, N - 1))
+        assert f"frames {N - 5}-{N - 2} (" in " ".join(src.warnings)

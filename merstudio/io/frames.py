@@ -37,7 +37,7 @@ import cv2
 import numpy as np
 
 from merstudio.errors import InputError
-from merstudio.io.keyframes import doubtful, keyframe_times, next_keyframe, stale_spans
+from merstudio.io.keyframes import Survey, doubtful, next_keyframe, stale_spans, survey
 from merstudio.io.timebase import detect_vfr
 
 IMAGE_EXTENSIONS = frozenset({".jpg", ".jpeg", ".png", ".bmp", ".tif", ".tiff", ".webp"})
@@ -187,9 +187,10 @@ class FrameSource(ABC):
     @property
     def damage(self) -> dict[int, int]:
         """Where damaged data inside a video was met, as known so far: {index of the first frame after a damaged
-        spot: frames lost there (the grabs that failed on it)}. The first complete pass (or an index built at open)
-        finds every spot; until then only those in the frames decoded. Always empty for frame folders (their damaged
-        images are `unreadable_frames`)."""
+        spot: frames lost there (the grabs that failed on it); 0 where the data is damaged but decodes, concealed,
+        from that frame on (merstudio.io.keyframes.survey)}. The first complete pass (or an index built at open)
+        finds every spot that fails a grab, every complete pass the concealed ones; until then only those in the
+        frames decoded. Always empty for frame folders (their damaged images are `unreadable_frames`)."""
         return {}
 
     @property
@@ -939,8 +940,10 @@ class VideoSource(FrameSource):
         self._seen_ms = np.empty(0)  # VFR: times met during sequential decode before a scan (NaN: not yet)
         self._damage: dict[int, int] = {}  # frame index -> grabs that failed on damaged data just before it
         self._damage_told = False
+        self._damage_told_keys: set[int] = set()  # the damage the warning names
+        self._damage_note: str | None = None  # that warning
         self._stale: dict[int, int] = {}  # first frame after a damaged spot -> the next keyframe's index (stale_frames)
-        self._keys_ms: np.ndarray | None | bool = False  # keyframe times, read when damage is met (False: not yet)
+        self._survey: Survey | None | bool = False  # the packets' keyframes and damage (False: not read yet)
         self._stale_open: tuple[int, float] | None = None  # in a first pass: (first stale frame, next keyframe's time)
         self._square: tuple[int, int] | None = None  # (w, h) that frames are stretched to: non-square pixels
         self.cut_end = ""  # what the warning says (after the path) of a file that ends cut off (_cut_end), or ""
@@ -1304,7 +1307,7 @@ class VideoSource(FrameSource):
         if self._vfr and not self._scanned:
             self._scan()
 
-    def _tell_damage(self, times: Sequence[float], vfr: bool, stacklevel: int) -> bool:
+    def _tell_damage(self, times: Sequence[float] | np.ndarray, vfr: bool, stacklevel: int) -> bool:
         """One warning naming where a complete pass met damaged data (`_damage`) in the frame times `times` (ms,
         one per frame that decodes); returns whether the video still needs the variable-rate warning, i.e. its
         times are irregular beyond the holes the damage left. A failure followed only by the frames the decoder
@@ -1315,14 +1318,17 @@ class VideoSource(FrameSource):
         # frames before the end of a stream without B-frames: its 6 frames after were marked, then forgotten)
         whole = (self._claimed is not None and self._seekable and len(times) > 0
                  and times[-1] - self._t0_ms >= (self._claimed - 2.5) * self._dt_ms)
-        self._damage = {k: n for k, n in self._damage.items() if whole or len(times) - k > _FLUSHED}
+        self._damage = {k: n for k, n in self._damage.items() if whole or n == 0 or len(times) - k > _FLUSHED}
         self._stale_open = None
         if not self._damage:
             self._stale = {}
             return vfr
+        self._damage_told_keys = set(self._damage)
         spans, regular = self._damage_spans(times)
         keys = self._keyframes()
-        self._stale = stale_spans(times, self._damage, keys) if keys is not None else {}
+        ends = {k: end for k in self._damage if 0 < k < len(times)
+                if (end := self._concealed_end(float(times[k]))) is not None}
+        self._stale = stale_spans(times, self._damage, keys, ends) if keys is not None else {}
         # the decoder conceals a lost reference frame with an older picture until the next keyframe: those frames
         # decode, stale or smeared (a smile read AU12 0 for a second, and its return spotted as an event)
         if keys is None:
@@ -1334,24 +1340,48 @@ class VideoSource(FrameSource):
         else:
             after = "the frames after it start at keyframes and decode whole"
         text = f"{self.path}: damaged data inside the file: {'; '.join(spans)}; frame numbers count what decodes; {after}"
-        self._warn(SeekNote(text, SeekTrouble.VARIABLE_RATE) if self._vfr and regular else text,
-                   stacklevel=stacklevel)
+        if self._damage_note is not None and self._damage_note in getattr(self, "_notes", []):
+            self._notes.remove(self._damage_note)  # told again with what a later pass found
+        self._damage_note = SeekNote(text, SeekTrouble.VARIABLE_RATE) if self._vfr and regular else text
+        self._warn(self._damage_note, stacklevel=stacklevel)
         return vfr and not regular
 
-    def _keyframes(self) -> np.ndarray | None:
-        """The keyframes' times (ms, as the frames' own), read once; None where they cannot be placed among the frame
-        times: an untimed stream, or an AVI (its frames are timed by their count, and lost ones shift the rest)."""
-        if self._keys_ms is False:
+    def _concealed_end(self, t: float) -> float | None:
+        """Where damaged data the decoder conceals shows from the frame at `t` (ms) on: the time of the keyframe after
+        the damaged packet (the packets' survey); None where none begins to show there."""
+        found = self._packets()
+        return next((end for start, end in found.damaged if abs(start - t) < 0.5), None) if found else None
+
+    def _frame_times_ms(self) -> np.ndarray:
+        """Every frame's time (ms): the index's, or the constant-rate grid's where there is none."""
+        return self._times_ms if self._times_ms is not None else self._t0_ms + np.arange(self._count) * self._dt_ms
+
+    def _packets(self) -> Survey | None:
+        """The packets' survey (merstudio.io.keyframes: keyframe times, damaged packets; ms, as the frames' own times),
+        read once; None where it cannot be placed among the frame times: an untimed stream, or an AVI (its frames
+        are timed by their count, and lost ones shift the rest)."""
+        if self._survey is False:
             timed = self._seekable and not self._no_times and self.path.suffix.lower() != ".avi"
-            self._keys_ms = keyframe_times(self.path) if timed else None
-        return None if isinstance(self._keys_ms, bool) else self._keys_ms
+            self._survey = survey(self.path) if timed else None
+        return None if isinstance(self._survey, bool) else self._survey
+
+    def _keyframes(self) -> np.ndarray | None:
+        found = self._packets()
+        return None if found is None else found.keys
 
     def _follow_damage(self, i: int, t: float) -> None:
-        """Inside a first pass, at frame i (time t, ms): open a stale span where damage was met just before it,
-        unless it is a keyframe, and extend the open span while the next keyframe is not reached (`stale`)."""
+        """Inside a complete pass, at frame i (time t, ms): open a stale span where damage was met just before it,
+        unless it is a keyframe, or where damaged data the decoder conceals without an error begins to show (the
+        packets' survey: the frame is then noted in `damage` with no frame lost), and extend the open span while the
+        next keyframe is not reached (`stale`)."""
+        concealed = self._concealed_end(t)
+        if concealed is not None and i > 0:
+            self._damage.setdefault(i, 0)
         if i in self._damage:
             keys = self._keyframes()
             key = next_keyframe(keys, t) if keys is not None else None
+            if concealed is not None and (key is None or concealed > key):
+                key = concealed  # the keyframe after the damaged packet in decode order (it may be shown before)
             if key is None or not doubtful(t, key):
                 self._stale_open = None
             elif self._stale_open is not None and doubtful(t, self._stale_open[1]):
@@ -1385,6 +1415,9 @@ class VideoSource(FrameSource):
         for k, failed in sorted(self._damage.items()):
             if not 0 < k < len(t):
                 continue
+            if failed == 0:  # the packet's data is damaged, the decoder conceals it (no grab failed)
+                spans.append(f"the data of the frames from frame {k} ({(t[k] - self._t0_ms) / 1000.0:.2f} s) is "
+                             f"damaged and decodes concealed")
             window = [j for j in range(max(0, k - 1), min(len(d), k + _HOLE_WINDOW))
                       if timed and d[j] > 1.5 * self._dt_ms and j not in holes]
             if window:  # the frames lost there leave a hole in the times of those that decode
@@ -1394,6 +1427,8 @@ class VideoSource(FrameSource):
                 b = (t[window[-1] + 1] - self._dt_ms - self._t0_ms) / 1000.0
                 spans.append(f"{lost} frame(s) at {a:.2f}" + (f"-{b:.2f} s" if b > a + 1e-6 else " s") +
                              " are lost (the frames after keep their own times)")
+            elif failed == 0:
+                continue
             elif timed:
                 at = (t[min(k, len(t) - 1)] - self._t0_ms) / 1000.0
                 spans.append(f"data before frame {k} ({at:.2f} s) does not decode (no frame time is missing there)")
@@ -1412,7 +1447,7 @@ class VideoSource(FrameSource):
         if not self._damage:
             return "", self._vfr
         # no index (frames counted, not timed: an AVI's damage leaves no hole): the constant-rate grid
-        times = self._times_ms if self._times_ms is not None else self._t0_ms + np.arange(self._count) * self._dt_ms
+        times = self._frame_times_ms()
         spans, regular = self._damage_spans(times)
         if self._stale:
             spans.append(f"{self._stale_text(times)} up to the next keyframe may show a stale picture (the analysis "
@@ -1506,6 +1541,8 @@ class VideoSource(FrameSource):
         if start >= stop:
             return
         full_pass = start == 0 and to_end and not self._scanned
+        # every complete pass follows damage frame by frame (stale), the first one also finds the grabs that fail
+        tracking = start == 0 and to_end
         if start > 0:
             self._ensure_index()
         times: list[float] = []
@@ -1532,13 +1569,16 @@ class VideoSource(FrameSource):
                           and not self._fps_override):
                         self._became_irregular(i, times, damaged=i - damaged_at < _HOLE_WINDOW)
                     times.append(t)
-                    self._follow_damage(i, t)
                     if i >= self._count:  # a frame past the count at open: it is there (timestamp(i) answers)
                         self._count = i + 1
                     if self._vfr:
                         if i >= len(self._seen_ms):
                             self._seen_ms = np.concatenate([self._seen_ms, np.full(len(self._seen_ms) + 1, np.nan)])
                         self._seen_ms[i] = t
+                if tracking:
+                    self._follow_damage(i, dec.time_ms() if i else self._t0_ms)
+                    if i in self._damage:  # concealed damage too: the hole a lost frame leaves after it is its own
+                        damaged_at = max(damaged_at, i)
                 yield i, dec.retrieve()
                 if not to_end and i + 1 >= stop:
                     break
@@ -1558,6 +1598,9 @@ class VideoSource(FrameSource):
                 self._vfr = False
             if full_pass and self._damage and not self._damage_told:
                 self._tell_damage(times, self._vfr, stacklevel=3)
+            elif tracking and not full_pass and set(self._damage) != self._damage_told_keys:
+                # concealed damage a later complete pass found (the frame times were known at open)
+                self._tell_damage(self._frame_times_ms(), self._vfr, stacklevel=3)
             if found and self._damage:
                 # damaged data the checks at open could not see: later opens in this process number frames as
                 # this pass did (_probe), where they would seek by the file's claim and land frames off

@@ -130,3 +130,66 @@ def test_damage_in_the_last_frames_of_a_whole_file_is_kept(clips: Path, tmp_path
         assert src.stale_frames == [(N - 5, N - 1)] and seen == list(range(N - 5, N - 1))
         assert set(bad) <= set(range(N - 5, N - 1))
         assert f"frames {N - 5}-{N - 2} (" in " ".join(src.warnings)
+
+
+def zero_bytes(src: Path, dst: Path, frame: int, size: int = 512) -> Path:
+    """A copy of `src` with `size` bytes zeroed a third into the stored data of `frame` (a bad sector inside one
+    packet: the decoder conceals it without an error)."""
+    data = bytearray(src.read_bytes())
+    with av.open(str(src)) as container:
+        stream = container.streams.video[0]
+        packet = next(p for p in container.demux(stream)
+                      if p.size and p.pts is not None and round(float(p.pts * stream.time_base) * 30) == frame)
+        at = packet.pos + packet.size // 3
+        assert packet.size > size * 2, "test file is no test: the packet is too small"
+    data[at:at + size] = bytes(size)
+    dst.write_bytes(bytes(data))
+    return dst
+
+
+def remux(src: Path, dst: Path) -> Path:
+    with av.open(str(src)) as container, av.open(str(dst), "w") as out:
+        stream = container.streams.video[0]
+        copy = out.add_stream_from_template(stream)
+        for p in container.demux(stream):
+            if p.size:
+                p.stream = copy
+                out.mux(p)
+    return dst
+
+
+@pytest.mark.parametrize(("name", "frame"), [("bframes.mp4", 60), ("ponly.mp4", 70), ("bframes.mp4", 75)])
+def test_damage_the_decoder_conceals_is_found_from_the_packets(clips: Path, tmp_path: Path, name: str,
+                                                               frame: int) -> None:
+    """48 bytes zeroed inside one packet: every grab succeeds, so only the packet's bytes tell (H.264 never holds
+    three zero bytes in a row inside a NAL unit)."""
+    damaged = zero_bytes(clips / name, tmp_path / "sector.mp4", frame, size=48)
+    bad = spoiled(clips / name, damaged)
+    assert bad, "test file is no test"
+    src, seen = opened(damaged)
+    with src:
+        assert src.frame_count == N and list(src.damage.values()) == [0]  # nothing lost, one concealed spot
+        spans = src.stale_frames
+        assert len(spans) == 1 and set(bad) <= set(range(*spans[0])) and seen == list(range(*spans[0]))
+        assert abs(src.timestamp(spans[0][1]) - 90 / 30) < 1e-3  # up to the next keyframe
+        assert "is damaged and decodes concealed" in " ".join(src.warnings)
+
+
+def test_no_clean_file_is_said_to_hold_concealed_damage(clips: Path, tmp_path: Path) -> None:
+    from merstudio.io.keyframes import survey
+
+    for path in (clips / "bframes.mp4", clips / "ponly.mp4", clips / "intra.mp4",
+                 remux(clips / "bframes.mp4", tmp_path / "b.ts"), remux(clips / "bframes.mp4", tmp_path / "b.mkv"),
+                 Path(__file__).resolve().parents[2] / "resources" / "demo" / "interview.mp4"):
+        found = survey(path)
+        assert found is not None and found.damaged == [], path
+
+
+def test_a_transport_stream_with_a_sector_lost_is_found(clips: Path, tmp_path: Path) -> None:
+    ts = remux(clips / "ponly.mp4", tmp_path / "clip.ts")
+    damaged = zero_bytes(ts, tmp_path / "sector.ts", 70, size=376)
+    bad = spoiled(ts, damaged)
+    assert bad, "test file is no test"
+    src, _ = opened(damaged)
+    with src:
+        assert src.stale_frames and set(bad) <= set(range(*src.stale_frames[0]))

@@ -61,6 +61,9 @@ _TAIL = 2  # frames checked at the end of a video at open
 _DAMAGE_RUN = 256
 _HOLE_WINDOW = 16  # frames after a damaged spot in which its hole in the frame times shows (B-frame reordering)
 _FLUSHED = 8  # frames a decoder still gives out after the data breaks off: fewer after a failure are a cut-off end
+# codecs whose every frame is a keyframe (FourCCs as OpenCV reports them): damage spoils no frame after it
+_INTRA_FOURCCS = frozenset({"MJPG", "AVRN", "JPEG", "APCN", "APCH", "APCS", "APCO", "AP4H", "AP4X", "AVDN", "DNXD",
+                            "FFV1", "HUFY", "UTVD", "ULY0", "ULY2", "ULRG", "ULRA", "RAW "})
 
 _DIGITS = re.compile(r"([0-9]+)")
 
@@ -987,6 +990,12 @@ class VideoSource(FrameSource):
             rgb = cv2.resize(rgb, self._square, interpolation=cv2.INTER_AREA if shrink else cv2.INTER_LINEAR)
         return rgb
 
+    @property
+    def _intra_only(self) -> bool:
+        """Whether the codec makes every frame a keyframe (MJPEG, ProRes, DNxHD, ...: read from the capture's FourCC),
+        so that nothing after damaged data is predicted from it."""
+        return self._fourcc.upper() in _INTRA_FOURCCS
+
     def _pixel_aspect(self, cap: cv2.VideoCapture, bgr: np.ndarray) -> None:
         """Stretch frames of non-square pixels to what players show (an anamorphic 480x360 at 4:3 is 640x360):
         the face models read a squeezed face as another face (a neutral face gave AU26 4.0)."""
@@ -1005,6 +1014,8 @@ class VideoSource(FrameSource):
     def _probe(self, cap: cv2.VideoCapture) -> None:
         path = self.path
         self._fps_override = False
+        code = int(cap.get(cv2.CAP_PROP_FOURCC))
+        self._fourcc = "".join(chr((code >> 8 * k) & 0xFF) for k in range(4)) if code > 0 else ""
         fps = _header_rate(cap)
         reported = int(round(cap.get(cv2.CAP_PROP_FRAME_COUNT)))
         self._claimed = reported if reported > 0 else None
@@ -1331,7 +1342,9 @@ class VideoSource(FrameSource):
         self._stale = stale_spans(times, self._damage, keys, ends) if keys is not None else {}
         # the decoder conceals a lost reference frame with an older picture until the next keyframe: those frames
         # decode, stale or smeared (a smile read AU12 0 for a second, and its return spotted as an event)
-        if keys is None:
+        if keys is None and self._intra_only:
+            after = "every frame is a keyframe (an intra-only codec): the frames after it decode whole"
+        elif keys is None:
             after = ("the frames after each spot, up to the next keyframe, may show a stale or smeared picture: "
                      "check the AUs and proposals there")
         elif self._stale:
@@ -1413,6 +1426,10 @@ class VideoSource(FrameSource):
         holes: set[int] = set()
         spans: list[str] = []
         for k, failed in sorted(self._damage.items()):
+            if k == 0 and failed and len(t):  # the first keyframe lost: the video starts at the next one
+                spans.append(f"the first {self._t0_ms / 1000.0:.2f} s of the file do not decode (frame 0 is the first "
+                             f"frame that does, and times count from it)")
+                continue
             if not 0 < k < len(t):
                 continue
             if failed == 0:  # the packet's data is damaged, the decoder conceals it (no grab failed)

@@ -193,3 +193,14 @@ def test_a_transport_stream_with_a_sector_lost_is_found(clips: Path, tmp_path: P
     src, _ = opened(damaged)
     with src:
         assert src.stale_frames and set(bad) <= set(range(*src.stale_frames[0]))
+
+
+def test_a_lost_first_keyframe_is_named(clips: Path, tmp_path: Path) -> None:
+    """The first group's keyframe zeroed: the video starts at the next keyframe (1 s in). The warning named no spot
+    at all ("damaged data inside the file: ; ...")."""
+    damaged = zero_frames(clips / "ponly.mp4", tmp_path / "first.mp4", [0], keyframes=True)
+    src, seen = opened(damaged)
+    with src:
+        assert src.frame_count == N - GOP and seen == []
+        text = " ".join(src.warnings)
+    assert "damaged data inside the file: the first 1.00 s of the file do not decode (frame 0 is the first" in text

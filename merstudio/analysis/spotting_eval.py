@@ -25,6 +25,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import math
 import re
 from collections import Counter
 from collections.abc import Callable, Sequence
@@ -237,9 +238,12 @@ def select_videos(truth: GroundTruth, names: Sequence[str]) -> None:
 
 
 def span_type(span: Span, fps: float | None) -> str:
-    """micro when the interval lasts at most MICRO_MAX_S at `fps`, else macro."""
+    """micro when the interval lasts at most MICRO_MAX_S at `fps` (its `length` frames, both ends included, shown
+    for length / fps seconds), else macro. The bound in frames is floored, never rounded: at 15 fps 8 frames last
+    0.533 s (round() made 7.5 frames 8), at 29.97 fps 15 frames 0.5005 s."""
     rate = fps if fps and fps > 0 else DEFAULT_FPS
-    return "micro" if span.length <= round(MICRO_MAX_S * rate) else "macro"
+    # + 1e-9: a rate stored as 29.999999999 for 30 keeps its 15 frames
+    return "micro" if span.length <= math.floor(MICRO_MAX_S * rate + 1e-9) else "macro"
 
 
 @dataclass

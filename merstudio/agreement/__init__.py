@@ -12,7 +12,9 @@ Definitions
   ``tolerance`` frames (default 3); a one-to-one assignment (Hungarian) maximises the number of matches, then IoU.
   Reported per pair: matched / only_a / only_b, F1 (= Dice of the two event sets), mean IoU, mean |d| and mean
   signed d (b - a) of onset, apex and offset in frames, and ``kappa_frames``: Cohen's kappa of "frame inside an
-  event" over every frame of the video (detection agreement that does not depend on the matching rule). An apex an
+  event" over every frame of the video (detection agreement that does not depend on the matching rule; the video's
+  length comes from the project, or ``frame_counts`` of agreement_from_events: without it only frames 0 to the last
+  event's offset count, which a note and a warning say). An apex an
   import put at the middle frame (merstudio.project.apex: the file had none) is no coder's: the tolerance rule checks
   onset and offset only, and the pair is left out of the apex differences (``n_apex``: the pairs that count; a note
   says how many are left out). Two coders whose events on a video never share a face but would match with faces

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import itertools
 import os
+import warnings
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -320,8 +321,11 @@ def agreement_from_events(events: Iterable[Event], coders: Sequence[str] | None 
     """The report from plain events (any videos, any coders) and optional per-frame tables
     ``{video_id: {coder name: DataFrame}}``.
 
-    ``frame_counts`` ({video_id: frames}) sets the length of the frame-level detection units (default: the last
-    event's offset + 1).
+    ``frame_counts`` ({video_id: frames}): each video's length, the frames the frame-wise figures (``kappa_frames``,
+    the ``event frames`` alpha) count, as `merstudio agreement` counts them. A video without one is counted from
+    frame 0 to the last event's offset only, which gives another kappa (a note in the report and a UserWarning say
+    so); a key that is no video of the events, ``video_ids``, ``coded`` or ``frame_tables`` while a compared video
+    has no count is an InputError (the count meant for it would go unused).
     ``coders`` restricts and orders the coders (default: every coder with events, sorted). A coder counts as having
     coded a video when it has at least one event there; videos with fewer than two such coders are left out of
     the event statistics (with a note), unless they are listed in ``video_ids``, which makes that an InputError.
@@ -338,6 +342,8 @@ def agreement_from_events(events: Iterable[Event], coders: Sequence[str] | None 
         raise InputError(f"{where}: the frame tolerance must be 0 or more, got {tolerance}")
     if not 0.0 < iou <= 1.0:
         raise InputError(f"{where}: the IoU threshold must be within (0, 1], got {iou}")
+    events = list(events)
+    counts = {int(v): int(n) for v, n in (frame_counts or {}).items()}
     evs = [e for e in events if video_ids is None or e.video_id in video_ids]
     recorded = {int(v): sorted({c.strip() for c in cs if c.strip()}) for v, cs in (coded or {}).items()
                 if video_ids is None or v in video_ids}
@@ -345,19 +351,20 @@ def agreement_from_events(events: Iterable[Event], coders: Sequence[str] | None 
     tables = {int(v): dict(t) for v, t in (frame_tables or {}).items() if video_ids is None or v in video_ids}
     by_video = _events_by_video(evs, coders, recorded, video_ids, all_coded)
     event_videos, table_videos, notes = _compared_videos(by_video, tables, coders, video_ids, video_names, where)
+    _check_frame_counts(counts, event_videos, events, video_ids, recorded, tables, where)
 
     aus = sorted({a for v in event_videos for lst in by_video[v].values() for e in lst for a in (_aus(e) or {})})
     # AUs that some coder graded with a FACS intensity letter: these also get ICC / ordinal alpha
     graded = sorted({a for v in event_videos for lst in by_video[v].values() for e in lst
                      for a, x in (_intensities(e) or {}).items() if not np.isnan(x)})
     used = [c for c in coders if any(c in by_video[v] for v in event_videos)]
-    detect = _frame_detection(by_video, event_videos, used, frame_counts or {})
+    detect = _frame_detection(by_video, event_videos, used, counts)
     per_pair = _pair_tables(by_video, event_videos, used, detect, aus, graded, tolerance, iou, au_sides)
     alpha_rows = _alphas(by_video, event_videos, used, aus, graded, tolerance, iou, au_sides)
     if alpha_rows:
         alpha_rows.insert(0, _event_frames_alpha(detect))
 
-    notes += per_pair.notes
+    notes += per_pair.notes + _uncounted_videos(by_video, event_videos if len(used) > 1 else [], counts)
     silent = [c for c in silent if c in coders]  # a coder not chosen is not compared: no note on them
     notes += _event_notes(silent, all_coded, per_pair.matches, per_pair.sided if not au_sides else {})
     icc_rows = per_pair.icc + _frame_table_iccs(tables, table_videos, where, notes, per_pair.too_few)
@@ -545,6 +552,36 @@ def _icc_notes(any_tables: bool, too_few: list[str], icc_rows: list[dict]) -> li
         notes.append(f"ICC not computed on fewer than {MIN_ICC_TARGETS} pairs (with two, ICC(2,1) can take any "
                      f"value): {', '.join(too_few)}")
     return notes + _icc_range_notes(icc_rows)
+
+
+def _check_frame_counts(counts: Mapping[int, int], compared: list[int], events: list[Event],
+                        video_ids: Sequence[int] | None, recorded: Mapping[int, list[str]],
+                        tables: Mapping[int, Mapping[str, pd.DataFrame]], where: str) -> None:
+    """Refuse (InputError) frame counts given for videos the call is not about while a compared video has none:
+    the count meant for it (another numbering, a typo) would go unused and its frame-wise figures stop at its last
+    event. Counts beside every compared video's own change nothing (a project's every video, say)."""
+    known = {e.video_id for e in events} | set(video_ids or ()) | set(recorded) | set(tables)
+    stray = sorted(set(counts) - known)
+    missing = [v for v in compared if counts.get(v, 0) <= 0]
+    if stray and missing:
+        raise InputError(f"{where}: frame_counts gives video(s) {', '.join(map(str, stray))}, which no event is "
+                         f"of, and none for video(s) {', '.join(map(str, missing))}, whose events are compared: "
+                         "key each count by the events' video_id")
+
+
+def _uncounted_videos(by_video: dict[int, dict[str, list[Event]]], videos: list[int],
+                      counts: Mapping[int, int]) -> list[str]:
+    """A note (also warned: a script reading only ``pairs`` would not see it) for the compared videos whose length
+    was not given: their frame-wise figures stop at the last event's offset, not the video's end."""
+    short = [(v, max(e.offset for lst in by_video[v].values() for e in lst)) for v in videos
+             if counts.get(v, 0) <= 0 and any(by_video[v].values())]
+    if not short:
+        return []
+    note = (f"no frame count for video(s) {', '.join(f'{v} (frames 0-{last})' for v, last in short)}: the "
+            "frame-wise figures (kappa_frames, the event frames alpha) count those frames only, up to the last "
+            "event's end, not the whole video; give frame_counts={video id: frames} for the video's kappa")
+    warnings.warn(note, UserWarning, stacklevel=3)
+    return [note]
 
 
 def _frame_detection(by_video: dict[int, dict[str, list[Event]]], videos: list[int], coders: list[str],
@@ -845,8 +882,10 @@ def agreement_report(project: Project, video_ids: Sequence[int] | None = None, c
             if not len(frames):
                 unanalysed.append(v)
             events += events_from_frames(frames, v, coder=frames_coder)
-    counts = {v.id: v.frame_count for v in project.videos()}
     coded = {v: cs for v, cs in project.coded().items() if v in vids}
+    # every compared video's length (frame_counts refuses the videos no event, list or table is of)
+    about = {e.video_id for e in events} | set(coded) | set(tables) | set(video_ids or ())
+    counts = {v.id: v.frame_count for v in project.videos() if v.id in about}
     report = agreement_from_events(events, coders=coders, tolerance=tolerance, iou=iou, frame_tables=tables,
                                    video_ids=video_ids, frame_counts=counts, all_coded=all_coded, where=where,
                                    coded=coded, au_sides=au_sides, known_coders=project.coders(),

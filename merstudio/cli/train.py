@@ -280,26 +280,30 @@ def prep_progress(enabled: bool) -> Any:
     return progress
 
 
-def config_note(args: argparse.Namespace, data: Any) -> str | None:
-    """A line when --config is a `merstudio tune` choice made on these very subjects: evaluating it by LOSO on
-    them is not nested (the choice saw every test subject); --tune is."""
+def config_origin(args: argparse.Namespace, data: Any) -> dict[str, Any] | None:
+    """Where --config's settings came from (merstudio.training.run.config_origin: the file, and for a `merstudio
+    tune` choice how many of these subjects its search saw), for run.json, metrics.json and the summary; None
+    without --config."""
     if args.config is None:
         return None
-    from merstudio.training.run import data_fingerprint
+    from merstudio.training.run import config_origin as origin_of
 
     try:
         cfg = json.loads(Path(args.config).read_text(encoding="utf-8"))
     except (OSError, ValueError):
+        return None  # build_settings has refused it already
+    return origin_of(args.config, cfg if isinstance(cfg, dict) else {}, data)
+
+
+def config_note(args: argparse.Namespace, origin: dict[str, Any] | None) -> str | None:
+    """A line when --config is a `merstudio tune` choice made on some of these very subjects (``origin``:
+    config_origin): evaluating it by LOSO on them is not nested (the choice saw test subjects); --tune is. The
+    run's summary.md says the same."""
+    o = origin or {}
+    if not o.get("seen_subjects"):
         return None
-    chosen_on = set(cfg.get("subjects") or [])
-    if not chosen_on:
-        return None
-    seen = chosen_on & set(data.subject_list)
-    if cfg.get("data_fingerprint") == data_fingerprint(data) or seen:
-        return (f"note: {args.config} was chosen by a search that saw {len(seen)} of these "
-                f"{len(data.subject_list)} subjects; their scores here are not a nested estimate "
-                "(use --tune for one)")
-    return None
+    return (f"note: {args.config} was chosen by a search that saw {o['seen_subjects']} of these "
+            f"{o['n_subjects']} subjects; their scores here are not a nested estimate (use --tune for one)")
 
 
 def build_settings(args: argparse.Namespace, data_info: dict[str, Any]) -> tuple[Any, Any]:
@@ -477,14 +481,15 @@ def run(args: argparse.Namespace) -> int:
         + (f"; DDP world size {world}" if world > 1 else "")
         + (f"; {backend.describe()}" if world == 1 else "")
         + (f"; nested {spec.search} search ({spec.inner}) in every fold" if spec is not None else ""))
-    note = config_note(args, data)
+    origin = config_origin(args, data)
+    note = config_note(args, origin)
     if note:
         say(note)
     bars = Bars(enabled=(rank == 0 and not args.no_progress))
     try:
         metrics = run_protocol(data, info["class_names"], model_cfg, settings, args.out, protocol=args.protocol,
                                data_desc=info["description"], input_settings=info["input"], backend=backend,
-                               tune=spec, progress=bars.progress, fold_done=bars.fold_done)
+                               tune=spec, progress=bars.progress, fold_done=bars.fold_done, origin=origin)
     finally:
         bars.close()
     if rank == 0:

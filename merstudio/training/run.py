@@ -65,7 +65,8 @@ _VOLATILE = ("device", "num_threads")
 # (a resume on another CPU or a GPU changes rounding only).
 # recorded, not compared on resume: the data as --data spelt it ("table:dev/x.csv" from one folder, an absolute
 # path from another) is identified by data_fingerprint, which is compared
-_RECORD_ONLY = ("merstudio_version", "arithmetic", "data")
+# the configuration's origin is the file's, which a resume may name by another path (its settings are compared)
+_RECORD_ONLY = ("merstudio_version", "arithmetic", "data", "config_origin")
 
 
 def parse_ablate(spec: str | Sequence[str] | None) -> list[str]:
@@ -119,6 +120,26 @@ def subject_fingerprints(data: DataArrays) -> dict[str, str]:
         h.update(np.ascontiguousarray(data.X[data.subjects == s], dtype=np.float32).tobytes())
         out[str(s)] = h.hexdigest()[:16]
     return out
+
+
+def config_origin(path: str | Path, cfg: dict[str, Any], data: DataArrays) -> dict[str, Any]:
+    """Where a configuration file's settings came from, as run.json and metrics.json record it: the file, and for
+    the chosen.json of `merstudio tune` that search (its data, its choice and score, how many subjects it ran on)
+    and ``seen_subjects``: how many of these ``n_subjects`` it saw (all of them when it ran on these very data,
+    else those among its subjects, by id). Every subject is a test subject once (loso, kfold, lodo), so settings a
+    search chose on some of them were chosen looking at test subjects: the run is then no nested estimate
+    (`merstudio train --tune` is one)."""
+    origin: dict[str, Any] = {"file": str(path)}
+    searched = [str(s) for s in cfg.get("subjects") or []]
+    if not searched and not isinstance(cfg.get("chosen"), dict):
+        return origin  # a hand-written configuration
+    subjects = [str(s) for s in data.subject_list]
+    same = cfg.get("data_fingerprint") == data_fingerprint(data)
+    seen = subjects if same else [s for s in subjects if s in set(searched)]
+    origin.update(chosen_by="merstudio tune", search_data=cfg.get("data", ""),
+                  search_fingerprint=cfg.get("data_fingerprint", ""), chosen=cfg.get("chosen"),
+                  search_subjects=len(searched), seen_subjects=len(seen), n_subjects=len(subjects))
+    return origin
 
 
 def _fold_stem(fold: Fold) -> str:
@@ -256,7 +277,8 @@ def run_fold_jobs(data: DataArrays, jobs: Sequence[FoldJob], backend: Backend, *
 
 
 def _run_spec(data: DataArrays, class_names: list[str], model_cfg: Any, settings: TrainSettings, protocol: str,
-              data_desc: str, input_settings: dict[str, Any] | None, tune: Any) -> dict[str, Any]:
+              data_desc: str, input_settings: dict[str, Any] | None, tune: Any,
+              origin: dict[str, Any] | None = None) -> dict[str, Any]:
     spec = {
         "merstudio_version": __version__,
         "data": data_desc,
@@ -274,14 +296,17 @@ def _run_spec(data: DataArrays, class_names: list[str], model_cfg: Any, settings
     }
     if tune is not None:
         spec["tune"] = tune.to_dict()
+    if origin is not None:
+        spec["config_origin"] = origin
     return spec
 
 
 def prepare_run(data: DataArrays, class_names: list[str], model_cfg: Any, settings: TrainSettings,
                 out: Path, *, protocol: str = "loso", data_desc: str = "",
-                input_settings: dict[str, Any] | None = None, tune: Any = None) -> tuple[list[Fold], list[Fold]]:
-    """Check the data, create (or check, when resuming) the run folder and its run.json.
-    Returns (all folds, folds not finished yet)."""
+                input_settings: dict[str, Any] | None = None, tune: Any = None,
+                origin: dict[str, Any] | None = None) -> tuple[list[Fold], list[Fold]]:
+    """Check the data, create (or check, when resuming) the run folder and its run.json (``origin``: where the
+    settings came from, config_origin). Returns (all folds, folds not finished yet)."""
     rank, world = dist_info()
     if len(data) == 0:
         raise InputError(f"{data_desc or 'data'}: no samples to train on")
@@ -290,7 +315,7 @@ def prepare_run(data: DataArrays, class_names: list[str], model_cfg: Any, settin
     if empty:
         raise InputError(f"{data_desc or 'data'}: class {', '.join(empty)} has no samples")
     folds = make_folds(data.subjects, protocol, seed=settings.seed, datasets=data.datasets)
-    spec = _run_spec(data, class_names, model_cfg, settings, protocol, data_desc, input_settings, tune)
+    spec = _run_spec(data, class_names, model_cfg, settings, protocol, data_desc, input_settings, tune, origin)
     fold_dir = out / "folds"
     run_json = out / "run.json"
     # Every rank checks (so all fail together rather than some waiting at a barrier); rank 0 writes.
@@ -388,9 +413,11 @@ def run_protocol(data: DataArrays, class_names: Sequence[str], model_cfg: Any, s
                  input_settings: dict[str, Any] | None = None, ablate: Sequence[str] = (),
                  progress: ProgressFn | None = None,
                  fold_done: Callable[[int, int], None] | None = None, backend: Backend | None = None,
-                 tune: Any = None, cancel: Callable[[], bool] | None = None) -> dict[str, Any]:
+                 tune: Any = None, cancel: Callable[[], bool] | None = None,
+                 origin: dict[str, Any] | None = None) -> dict[str, Any]:
     """Train/evaluate every fold not finished yet, then pool all folds into metrics and the summary.
-    Returns the pooled metrics dict (also in metrics.json).
+    Returns the pooled metrics dict (also in metrics.json). ``origin`` (config_origin): where the settings came
+    from, recorded in run.json and metrics.json and said in the summary (a search that saw test subjects).
 
     Folds run as tasks on `backend` (default: `jobs` local processes). The parts switched off are recorded from
     `model_cfg` itself (`ablate` is accepted for older callers and not used). With `tune` (a SearchSpec), each
@@ -403,7 +430,7 @@ def run_protocol(data: DataArrays, class_names: Sequence[str], model_cfg: Any, s
     if backend is None:
         backend = backend_from_args(jobs, None)
     folds, pending = prepare_run(data, class_names, model_cfg, settings, out, protocol=protocol,
-                                 data_desc=data_desc, input_settings=input_settings, tune=tune)
+                                 data_desc=data_desc, input_settings=input_settings, tune=tune, origin=origin)
     done_count = len(folds) - len(pending)
     if fold_done is not None:
         fold_done(done_count, len(folds))
@@ -476,9 +503,11 @@ def summarise(out_dir: str | Path, folds: Sequence[Fold] | None, class_names: Se
     infos = [json.loads(p.read_text(encoding="utf-8")) for p in sorted((out / "folds").glob("*.json"))]
     metrics["train_seconds"] = float(sum(i.get("seconds", 0.0) for i in infos))
     metrics.update(extra or {})
+    spec = json.loads((out / "run.json").read_text(encoding="utf-8")) if (out / "run.json").exists() else {}
+    if spec.get("config_origin"):  # beside the figures: a search on the test subjects makes them no nested estimate
+        metrics["config_origin"] = spec["config_origin"]
     _write_csv_atomic(out / "predictions.csv", pred)
     _write_atomic(out / "metrics.json", json.dumps(json_safe(metrics), indent=2, default=_json_default))
-    spec = json.loads((out / "run.json").read_text(encoding="utf-8")) if (out / "run.json").exists() else {}
     # an evaluation is one pass over the data, not folds
     seen = f" ({spec['seen_subjects']} of {spec.get('n_subjects', '?')} subjects trained it)" \
         if spec.get("seen_subjects") else ""
@@ -507,8 +536,18 @@ def _json_default(o: Any) -> Any:
     raise TypeError(type(o))
 
 
-def _selection(train: dict[str, Any], tuned: Any = ()) -> str:
-    """How each fold's weights were chosen, in words (the summary said "last epoch" under SWA)."""
+def _searched_on_test(spec: dict[str, Any]) -> str:
+    """"saw K of these N subjects" when the configuration was chosen by a search on some of the run's test
+    subjects (config_origin), else ""."""
+    o = spec.get("config_origin") or {}
+    if not o.get("seen_subjects"):
+        return ""
+    return f"saw {o['seen_subjects']} of these {o.get('n_subjects', spec.get('n_subjects', '?'))} subjects"
+
+
+def _selection(train: dict[str, Any], tuned: Any = (), searched: str = "") -> str:
+    """How each fold's weights were chosen, in words (the summary said "last epoch" under SWA); ``searched``
+    (_searched_on_test): the configuration was chosen looking at test subjects."""
     if train.get("val_fraction", 0):
         return "best epoch on an inner validation split of training subjects"
     n, avg = train.get("epochs", "?"), train.get("average", "none")
@@ -518,9 +557,11 @@ def _selection(train: dict[str, Any], tuned: Any = ()) -> str:
         how = f"an exponential moving average of the weights (decay {train.get('ema_decay')} per step)"
     else:
         how = "the last epoch's weights"
+    held_out = (f"the test fold is not trained on, but the search that chose the configuration {searched} "
+                "(next line)" if searched else "the test fold is never looked at")
     if "epochs" in tuned or "train.epochs" in tuned:  # the nested search chose them, fold by fold
-        return f"the epochs the search chose in each fold (folds/*.json), {how}; the test fold is never looked at"
-    return f"a fixed {n} epochs, {how}; the test fold is never looked at"
+        return f"the epochs the search chose in each fold (folds/*.json), {how}; {held_out}"
+    return f"a fixed {n} epochs, {how}; {held_out}"
 
 
 def _fmt3(x: Any) -> str:
@@ -537,8 +578,23 @@ def render_summary(spec: dict[str, Any], m: dict[str, Any]) -> str:
     if "checkpoint" not in spec:  # an evaluation trains nothing
         lines.append(f"- folds pooled: {m['n_folds']}; training time {m.get('train_seconds', 0) / 60:.1f} min "
                      "(sum over folds)")
+    searched = _searched_on_test(spec)
     if "train" in spec:
-        lines.append("- model selection: " + _selection(spec["train"], (spec.get("tune") or {}).get("params", {})))
+        lines.append("- model selection: " + _selection(spec["train"], (spec.get("tune") or {}).get("params", {}),
+                                                        searched))
+    origin = spec.get("config_origin") or {}
+    if searched:  # as an evaluation says the subjects that trained its checkpoint
+        chosen = origin.get("chosen") or {}
+        lines.append(f"- **configuration {origin.get('file', '?')} chosen by a search that {searched}** "
+                     f"({origin.get('chosen_by', 'merstudio tune')} on {origin.get('search_data') or '?'}"
+                     + (f": trial {chosen.get('trial')} {chosen.get('params')}, scored by {chosen.get('inner')}"
+                        if chosen else "")
+                     + "): the figures below are not a nested estimate of accuracy on new people (`merstudio train "
+                       "--tune` chooses inside each fold's training subjects)")
+    elif origin:
+        lines.append(f"- configuration: {origin.get('file', '?')}" + (
+            f", chosen by {origin['chosen_by']} on {origin.get('search_data') or 'other data'} (none of these "
+            "subjects)" if origin.get("chosen_by") else ""))
     if spec.get("arithmetic"):
         lines.append(f"- training arithmetic: {spec['arithmetic']} (precision {spec.get('train', {}).get('precision', '?')}"
                      "; evaluation in float32)")
@@ -562,7 +618,8 @@ def render_summary(spec: dict[str, Any], m: dict[str, Any]) -> str:
     lines += ["", "## Class map", ""]
     lines += [f"- {i}: {n}" for i, n in enumerate(m["class_names"])]
     if "checkpoint" not in spec:
-        heading = "Pooled metrics (predictions of all folds pooled, computed once)"
+        heading = "Pooled metrics (predictions of all folds pooled, computed once" + (
+            "; not a nested estimate: the configuration's search saw these subjects)" if searched else ")")
     elif spec.get("seen_subjects"):
         heading = (f"Metrics over all {spec.get('n_subjects', '?')} subjects, including the "
                    f"{spec['seen_subjects']} that trained the checkpoint")

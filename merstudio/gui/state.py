@@ -116,6 +116,12 @@ class CurveBuffer:
     frames_done: int = 0
     version: int = 0  # bumped on every change; views redraw when it moved
     hide_model: bool = False  # blind coding: the model's class columns are not offered to the views
+    # frames whose picture is stale (damaged video data up to the next keyframe, merstudio.io.FrameSource.stale):
+    # the analysis writes them a face_id -1 row with every AU unknown, where a frame without a face has AUs 0
+    stale: np.ndarray = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        self.stale = np.zeros(self.frame_count, dtype=bool)
 
     def _array(self, face: int, col: str) -> np.ndarray:
         cols = self.faces.setdefault(face, {})
@@ -133,6 +139,7 @@ class CurveBuffer:
                 continue
             self.frames_done = max(self.frames_done, i + 1)
             if face < 0:
+                self.stale[i] = _unknown_aus(r)
                 continue
             for k, v in r.items():
                 if _is_curve(k) and isinstance(v, numbers.Real) and not isinstance(v, bool):
@@ -149,7 +156,12 @@ class CurveBuffer:
         buf.frames_done = int(df["frame"].max()) + 1
         idx = df["frame"].to_numpy()
         ok = (idx >= 0) & (idx < frame_count)
-        for face, sub in df[ok & (df["face_id"].to_numpy() >= 0)].groupby("face_id"):
+        faceless = ok & (df["face_id"].to_numpy() < 0)
+        aus = [c for c in df.columns if au_column(c)]
+        if aus and faceless.any():
+            unknown = df.loc[faceless, aus].isna().all(axis=1).to_numpy()
+            buf.stale[idx[faceless][unknown]] = True
+        for face, sub in df[ok & ~faceless].groupby("face_id"):
             fi = sub["frame"].to_numpy()
             for c in sub.columns:
                 if _is_curve(c):
@@ -195,10 +207,16 @@ class CurveBuffer:
         b = self.get(face, "blink")
         if b is None:
             return np.zeros(0, np.int64), np.zeros(0, np.int64)
-        on = np.concatenate([[0], (np.nan_to_num(b) > 0.5).astype(np.int8), [0]])
-        d = np.diff(on)
-        starts, stops = np.flatnonzero(d == 1), np.flatnonzero(d == -1)
-        return starts, stops - starts
+        return runs(np.nan_to_num(b) > 0.5)
+
+    def is_stale(self, frame: int) -> bool:
+        """Whether the frame's picture is stale (damaged video data before it): its values are unknown, whatever
+        face is shown."""
+        return 0 <= frame < len(self.stale) and bool(self.stale[frame])
+
+    def stale_runs(self) -> tuple[np.ndarray, np.ndarray]:
+        """(first frame, frame count) of each run of stale frames."""
+        return runs(self.stale)
 
     def class_columns(self) -> list[str]:
         """The model's class columns (``p_<class>``); none while blind coding hides the model (``hide_model``)."""
@@ -213,6 +231,21 @@ class CurveBuffer:
         if not arrs:
             return None
         return np.nansum(np.vstack(arrs), axis=0)
+
+
+def runs(mask: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(first index, length) of each run of True in a bool array."""
+    d = np.diff(np.concatenate([[0], np.asarray(mask, dtype=np.int8), [0]]))
+    starts, stops = np.flatnonzero(d == 1), np.flatnonzero(d == -1)
+    return starts, stops - starts
+
+
+def _unknown_aus(row: Mapping[str, object]) -> bool:
+    """A face_id -1 row whose AU intensities are all unknown (NaN): a stale frame's (analysis._unknown_row); a
+    frame seen without a face has AUs 0."""
+    vals = [v for k, v in row.items() if au_column(k)]
+    return bool(vals) and all(v is None or v == "" or (isinstance(v, numbers.Real) and math.isnan(float(v)))
+                              for v in vals)
 
 
 def _is_curve(col: str) -> bool:

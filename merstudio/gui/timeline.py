@@ -15,12 +15,13 @@ from typing import Any
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtGui import QFont, QFontMetrics, QGuiApplication
+from PySide6.QtGui import QBrush, QColor, QFont, QFontMetrics, QGuiApplication
 
 from merstudio.features.aus import MAX_INTENSITY, STILL_UNRELIABLE_AU, au_r
 from merstudio.features.neutral import relative
 from merstudio.gui.state import MOTION_REGIONS, CurveBuffer
 from merstudio.gui.timeline_items import (
+    LEGEND_ROW_PX,
     LEGEND_WIDTH,
     NOTE_PAD,
     EventLayer,
@@ -68,6 +69,12 @@ NEUTRAL_BAND = (38, 166, 154, 40)  # the neutral frames behind the AU curves: a 
 # its baseline 0.2 s earlier: one blink gives two bands 0.2 s apart, so the legend does not call them "blink"
 # (the blink itself is AU45).
 BLINK_LABEL = "blink mask"
+# Frames after damaged video data, up to the next keyframe, show a stale picture and have no values (the analysis'
+# face_id -1 rows with every AU unknown): hatched dark grey across the AU lane, apart from the neutral band's solid
+# teal and the blink mask's solid blue-grey; it says why the curves break there.
+STALE_COLOUR = (66, 66, 66, 150)
+STALE_LABEL = "damaged video: picture stale"
+STALE_READOUT = "picture stale (damaged video data)"
 # The lanes' sizes below are their least, at a 7-pt tick font; a bigger font (a 16-pt application font) grows them
 # with its height and width (Timeline.sizes): fixed, the values overlapped and the heat map's AU names and the coders'
 # names were not drawn at all.
@@ -228,6 +235,18 @@ class Timeline(pg.GraphicsLayoutWidget):
         self._ticks: dict[pg.PlotItem, list[tuple[float, str]]] = {}  # each lane's ticks as set (_fit_ticks)
         # 17 AUs named by number ("12": AU12) in the legend column right of the lane, never over the curves
         self._legend(self.au_plot, 6)
+        # the stale frames' bars, the lane's full height whatever its y zoom (ignoreBounds: not in its range)
+        self.stale_bars = pg.BarGraphItem(x0=np.zeros(0), width=np.zeros(0), y0=-MAX_INTENSITY,
+                                           height=4 * MAX_INTENSITY, pen=pg.mkPen(None),
+                                           brush=QBrush(QColor(*STALE_COLOUR), Qt.BrushStyle.BDiagPattern))
+        self.stale_bars.setZValue(-9)  # over the neutral band, under the curves
+        # on the lane's view box, not the plot: a background, not one of the lane's data items (its AU curves)
+        self.au_plot.vb.addItem(self.stale_bars, ignoreBounds=True)
+        # its legend entry on a row of its own under the AU legend's: in one of that legend's six narrow columns
+        # the long name widened the legend past its column (cut off)
+        _box, self.stale_legend = side_legend(1)
+        self.stale_legend.setParentItem(self.legend_boxes[self.au_plot])
+        self._stale_drawn: bytes | None = None
 
     def _build_heat_lane(self) -> None:
         """The AU heat map: one row per AU (named on its axis), its colour scale, and what it says before any."""
@@ -454,6 +473,8 @@ class Timeline(pg.GraphicsLayoutWidget):
         legend = getattr(plot, "legend", None)
         if legend is not None and hasattr(legend, "fit") and plot in self.legend_boxes:
             legend.fit(plot.height())
+        if plot is self.au_plot and hasattr(self, "stale_legend"):
+            self._place_stale_legend()
 
     def _fit_ticks(self, plot: pg.PlotItem) -> None:
         """Labelled ticks at least TICK_GAP_PX apart on the AU and motion lanes: at 24 px the AU lane's 0, 2 and 4
@@ -529,8 +550,10 @@ class Timeline(pg.GraphicsLayoutWidget):
             if p.isVisible() and p not in self.collapsed:
                 # its legend whole, never cut at the lane's edge; the AU curves first: the others give way
                 legend: Any = getattr(p, "legend", None)
-                least = max(least, legend.least_height() if hasattr(legend, "least_height") else 0.0,
-                            self.sizes.au if p is self.au_plot else self.sizes.lane)
+                entries = legend.least_height() if hasattr(legend, "least_height") else 0.0
+                if p is self.au_plot and getattr(self, "stale_legend", None) is not None and self.stale_legend.items:
+                    entries += LEGEND_ROW_PX  # the stale entry's row under the AU legend
+                least = max(least, entries, self.sizes.au if p is self.au_plot else self.sizes.lane)
             wanted[p] = least
         for p, least in self._fit_height(wanted, lowest).items():
             if p.minimumHeight() != least:
@@ -785,6 +808,7 @@ class Timeline(pg.GraphicsLayoutWidget):
         for col in au_want:
             curve(self._curves, self.au_plot, col, au_colour(col), au_number(col))
         jobs.append(("heat", 4, partial(self._draw_heat, buf, au_cols)))
+        jobs.append(("stale", 1, partial(self._draw_stale, buf)))
         for col, (name, colour) in motion.items():
             curve(self._motion_curves, self.motion_plot, col, colour, name)
         jobs.append(("motion", 2, partial(self._draw_motion_lane, buf)))
@@ -805,6 +829,7 @@ class Timeline(pg.GraphicsLayoutWidget):
         if spent:
             # a curve added back goes to the legend's end: AUs in AU order, classes by name
             _order_legend(self.au_plot, [(self._curves[c], au_number(c)) for c in au_cols if c in self._curves])
+            self._place_stale_legend()
             _order_legend(self.class_plot, [(self._class_curves[c], c[2:]) for c in sorted(self._class_curves)])
             blink = [(self._blink_bars, BLINK_LABEL)] if self._blink_in_legend() else []
             _order_legend(self.motion_plot, [(self._motion_curves[c], n) for c, (n, _k) in motion.items()
@@ -863,6 +888,29 @@ class Timeline(pg.GraphicsLayoutWidget):
             self._heat_rows = list(au_cols)
             self._heat_ticks()
             self.heat_plot.setYRange(0, len(au_cols), padding=0)
+
+    def _draw_stale(self, buf: CurveBuffer | None) -> None:
+        """The stale frames' bars on the AU lane (frame cells) and their legend entry while there is one."""
+        starts, lengths = buf.stale_runs() if buf is not None else (np.zeros(0, np.int64), np.zeros(0, np.int64))
+        key = starts.tobytes() + lengths.tobytes()
+        if key == self._stale_drawn:
+            return
+        self._stale_drawn = key
+        self.stale_bars.setOpts(x0=starts - 0.5, width=lengths.astype(np.float64))
+        shown = bool(self.stale_legend.items)
+        if len(starts) and not shown:
+            self.stale_legend.addItem(self.stale_bars, STALE_LABEL)
+        elif shown and not len(starts):
+            self.stale_legend.removeItem(self.stale_bars)
+        if shown != bool(len(starts)):
+            self._place_stale_legend()
+            self._place_frame_axis()  # the AU lane's least height has the entry's row
+
+    def _place_stale_legend(self) -> None:
+        """The stale entry on the row under the AU legend's (its columns change with the lane's height)."""
+        legend = self.au_plot.legend
+        rows = math.ceil(len(legend.items) / max(1, legend.columnCount))
+        self.stale_legend.setPos(0, rows * LEGEND_ROW_PX)
 
     def _motion_columns(self, buf: CurveBuffer, au_cols: list[str]) -> dict[str, tuple[str, str]]:
         """The micro-motion lane's columns -> (legend name, colour): one curve per region, or per AU's directed
@@ -1045,6 +1093,7 @@ class Timeline(pg.GraphicsLayoutWidget):
         self.heat.clear()
         self._heat_rows = []
         self._heat_ticks()
+        self._draw_stale(None)
         self._blink_bars.setOpts(x0=np.zeros(0), width=np.zeros(0))
         self._blinks_drawn = None
         self.motion_legend.removeItem(self._blink_bars)
@@ -1074,6 +1123,8 @@ class Timeline(pg.GraphicsLayoutWidget):
         ahead = self.buffer is not None and f >= self.buffer.frames_done  # a running (or stopped) analysis
         if ahead:
             head += " &nbsp;<i>not analysed yet</i>"
+        elif self.buffer is not None and self.buffer.is_stale(f):  # no face's values: the picture is not this frame's
+            head += f" &nbsp;<i>{STALE_READOUT}</i>"
         elif seen is not None and 0 <= f < len(seen) and not np.isfinite(seen[f]):  # every row of a face has one
             head += f" &nbsp;<i>face {self.face} is not in this frame</i>"
 

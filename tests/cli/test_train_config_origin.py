@@ -12,7 +12,7 @@ import csv
 import json
 
 import pytest
-from support.flow_tables import write_table
+from support.flow_tables import write_table, write_tiny_config
 
 from merstudio.cli.main import main
 
@@ -23,9 +23,7 @@ TINY = ["--epochs", "1", "--batch-size", "8", "--device", "cpu", "--no-progress"
 def tuned(tmp_path, monkeypatch):
     monkeypatch.setenv("MERSTUDIO_CACHE", str(tmp_path / "cache"))
     table = write_table(tmp_path / "data")
-    base = tmp_path / "base.json"
-    base.write_text(json.dumps({"model": {"width": 4, "mswm_width": 8, "local_dim": 4, "lstm_hidden": 8},
-                                "train": {"warmup_epochs": 0}}))
+    base = write_tiny_config(tmp_path / "base.json", width=4)
     space = tmp_path / "space.json"
     space.write_text(json.dumps({"train.lr": [1e-3]}))
     assert main(["tune", "--data", str(table), "--out", str(tmp_path / "tune"), "--space", str(space),

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 import pytest
-from support.flow_tables import write_table
+from support.flow_tables import write_table, write_tiny_config
 
 from merstudio.cli.main import main
 
@@ -16,9 +16,7 @@ TINY = ["--epochs", "1", "--batch-size", "8", "--device", "cpu", "--no-progress"
 def setup(tmp_path, monkeypatch):
     monkeypatch.setenv("MERSTUDIO_CACHE", str(tmp_path / "cache"))
     table = write_table(tmp_path / "data")
-    base = tmp_path / "base.json"
-    base.write_text(json.dumps({"model": {"width": 4, "mswm_width": 8, "local_dim": 4, "lstm_hidden": 8},
-                                "train": {"warmup_epochs": 0}}))
+    base = write_tiny_config(tmp_path / "base.json", width=4)
     space = tmp_path / "space.json"
     space.write_text(json.dumps({"params": {"train.lr": [1e-3, 3e-3], "model.dropout": [0.0, 0.1]},
                                  "search": "random", "trials": 2, "inner": "kfold:2"}))

@@ -12,7 +12,7 @@ from pathlib import Path
 import av
 import numpy as np
 import pytest
-from support.damaged_clips import coded_frame, cut_off, write_h264
+from support.damaged_clips import coded_frame, cut_off, decoded_frames, write_h264
 
 from merstudio.io import open_source
 
@@ -20,15 +20,8 @@ N = 150
 
 
 def pyav_times(path: Path) -> list[float]:
-    """The presentation times (s) of the frames FFmpeg decodes, skipping packets that fail."""
-    times = []
-    with av.open(str(path)) as container:
-        stream = container.streams.video[0]
-        for packet in container.demux(stream):
-            try:
-                times += [float(f.pts * stream.time_base) for f in packet.decode()]
-            except av.FFmpegError:
-                continue
+    """The presentation times (s) of the frames FFmpeg decodes, from the first (support.damaged_clips)."""
+    times = [t for t, _ in decoded_frames(path)]
     return [t - times[0] for t in times]
 
 

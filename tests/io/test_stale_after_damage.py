@@ -12,7 +12,7 @@ import av
 import numpy as np
 import pytest
 from io_helpers import coded_frame
-from support.damaged_clips import write_h264, zero_frames
+from support.damaged_clips import decoded_frames, write_h264, zero_frames
 
 from merstudio.io import open_source
 from merstudio.io.keyframes import keyframe_times, stale_spans
@@ -20,17 +20,9 @@ from merstudio.io.keyframes import keyframe_times, stale_spans
 N, GOP = 150, 30
 
 
-def decoded(path: Path) -> dict[int, np.ndarray]:
-    """{pts: picture} of what FFmpeg decodes, skipping packets that fail as its command line does."""
-    out = {}
-    with av.open(str(path)) as container:
-        for packet in container.demux(container.streams.video[0]):
-            try:
-                frames = packet.decode()
-            except av.FFmpegError:
-                continue
-            out.update({int(f.pts): f.to_ndarray(format="rgb24").astype(np.int16) for f in frames})
-    return out
+def decoded(path: Path) -> dict[float, np.ndarray]:
+    """{presentation time (ms): picture} of what FFmpeg decodes (support.damaged_clips.decoded_frames)."""
+    return {round(t * 1000, 3): img.astype(np.int16) for t, img in decoded_frames(path)}
 
 
 def spoiled(clean: Path, damaged: Path) -> list[int]:

@@ -14,7 +14,7 @@ import cv2
 import numpy as np
 import pytest
 from io_helpers import H, W, coded_frame, read_code
-from support.damaged_clips import write_h264, zero_frames
+from support.damaged_clips import decoded_frames, write_h264, zero_frames
 
 from merstudio.io import open_source
 
@@ -23,18 +23,8 @@ FPS = 30
 
 def ffmpeg_decode(path: Path) -> tuple[list[int], list[float]]:
     """What FFmpeg decodes, skipping packets that fail as its command line does: (barcodes, times in s)."""
-    codes, times = [], []
-    with av.open(str(path)) as container:
-        stream = container.streams.video[0]
-        for packet in container.demux(stream):
-            try:
-                frames = packet.decode()
-            except av.FFmpegError:
-                continue
-            for frame in frames:
-                codes.append(read_code(frame.to_ndarray(format="rgb24")))
-                times.append(float(frame.pts * stream.time_base))
-    return codes, [t - times[0] for t in times]
+    frames = decoded_frames(path)
+    return [read_code(img) for _, img in frames], [t - frames[0][0] for t, _ in frames]
 
 
 @pytest.fixture(scope="module")

@@ -73,17 +73,24 @@ def write_damaged_mp4(path: Path, n: int = 300, lost: range = range(70, 73), gop
     return zero_frames(path, path, lost)
 
 
-def decoded_codes(path: Path) -> list[int]:
-    """The numbers of the frames FFmpeg decodes, in order, skipping packets that fail as its command line does."""
-    codes = []
+def decoded_frames(path: Path) -> list[tuple[float, np.ndarray]]:
+    """What FFmpeg decodes, in order, skipping packets that fail as its command line does: (presentation time in s,
+    RGB picture) per frame. The truth the tests of damaged files hold the reader to."""
+    out = []
     with av.open(str(path)) as container:
-        for packet in container.demux(container.streams.video[0]):
+        stream = container.streams.video[0]
+        for packet in container.demux(stream):
             try:
                 frames = packet.decode()
             except av.FFmpegError:
                 continue
-            codes += [read_code(f.to_ndarray(format="rgb24")) for f in frames]
-    return codes
+            out += [(float(f.pts * stream.time_base), f.to_ndarray(format="rgb24")) for f in frames]
+    return out
+
+
+def decoded_codes(path: Path) -> list[int]:
+    """The numbers of the frames FFmpeg decodes, in order, skipping packets that fail as its command line does."""
+    return [read_code(img) for _, img in decoded_frames(path)]
 
 
 def cut_off(src: Path, dst: Path, share: float) -> Path:

@@ -22,3 +22,13 @@ def write_table(folder: Path, n: int = 24, n_subjects: int = 4) -> Path:
         rows.append(f"{data.subjects[i]},c{i:03d},{classes[data.y[i]]},{name}")
     (folder / "samples.csv").write_text("\n".join(rows) + "\n", encoding="utf-8")
     return folder / "samples.csv"
+
+
+def write_tiny_config(path: Path, **model: int) -> Path:
+    """A `--config` file for a network small enough to train in a test (no warm-up epochs); `model` adds or
+    overrides model settings (e.g. width=4)."""
+    import json
+
+    path.write_text(json.dumps({"model": {"mswm_width": 8, "local_dim": 4, "lstm_hidden": 8, **model},
+                                "train": {"warmup_epochs": 0}}))
+    return path

@@ -7,6 +7,7 @@ from types import SimpleNamespace
 
 import numpy as np
 import pytest
+from support.flow_tables import write_tiny_config
 
 from merstudio import __version__
 from merstudio.cli import evaluate as ev_cli
@@ -18,10 +19,7 @@ TINY = ["--epochs", "1", "--batch-size", "8", "--width", "4", "--device", "cpu",
 
 @pytest.fixture
 def tiny_model_config(tmp_path):
-    path = tmp_path / "cfg.json"
-    path.write_text(json.dumps({"model": {"mswm_width": 8, "local_dim": 4, "lstm_hidden": 8},
-                                "train": {"warmup_epochs": 0}}))
-    return path
+    return write_tiny_config(tmp_path / "cfg.json")
 
 
 def test_train_final_and_evaluate(tmp_path, flow_table, tiny_model_config, capsys, monkeypatch):

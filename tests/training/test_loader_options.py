@@ -13,6 +13,7 @@ from pathlib import Path
 import cv2
 import numpy as np
 import pytest
+from support.flow_tables import write_tiny_config
 
 from merstudio.cli.main import build_parser, main
 from merstudio.model.checkpoint import load_checkpoint
@@ -39,10 +40,7 @@ def smic_tree(root: Path, cameras: dict[str, list[tuple[int, str, str]]], seed: 
 @pytest.fixture
 def tiny_config(tmp_path, monkeypatch):
     monkeypatch.setenv("MERSTUDIO_CACHE", str(tmp_path / "cache"))
-    path = tmp_path / "cfg.json"
-    path.write_text(json.dumps({"model": {"mswm_width": 8, "local_dim": 4, "lstm_hidden": 8},
-                                "train": {"warmup_epochs": 0}}))
-    return path
+    return write_tiny_config(tmp_path / "cfg.json")
 
 
 def test_train_and_evaluate_read_smic_vis_and_record_it(tmp_path, tiny_config, capsys):

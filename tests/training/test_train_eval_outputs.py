@@ -12,6 +12,7 @@ from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
+from support.flow_tables import write_tiny_config
 
 import merstudio.training.data as data_mod
 from merstudio.cli import train as train_cli
@@ -23,10 +24,7 @@ TINY = ["--epochs", "1", "--batch-size", "8", "--width", "4", "--device", "cpu",
 
 @pytest.fixture
 def tiny_config(tmp_path):
-    path = tmp_path / "cfg.json"
-    path.write_text(json.dumps({"model": {"mswm_width": 8, "local_dim": 4, "lstm_hidden": 8},
-                                "train": {"warmup_epochs": 0}}))
-    return path
+    return write_tiny_config(tmp_path / "cfg.json")
 
 
 def _args(config: Path | None, **flags) -> argparse.Namespace:

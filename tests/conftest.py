@@ -14,7 +14,9 @@ def pytest_configure(config: pytest.Config) -> None:
 
 
 # Daemon threads that libraries start once per process and keep on purpose (not leaks of the code under test).
-_KNOWN_DAEMONS = ("TMonitor", "pydevd", "QDBusConnection")
+# tqdm's monitor is "tqdm_monitor" in tqdm 4.60 and later ("TMonitor" before): a bar a test creates outside the
+# commands (which set monitor_interval = 0) starts it, and it sleeps up to 10 s after the last bar closes
+_KNOWN_DAEMONS = ("TMonitor", "tqdm_monitor", "pydevd", "QDBusConnection")
 
 
 @pytest.fixture(autouse=True)

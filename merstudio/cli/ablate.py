@@ -33,7 +33,15 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from merstudio.cli.train import Bars, build_settings, loader_options, prepare_data, write_data_record
+    from merstudio.cli.train import (
+        Bars,
+        build_settings,
+        config_note,
+        config_origin,
+        loader_options,
+        prepare_data,
+        write_data_record,
+    )
     from merstudio.errors import InputError
     from merstudio.execution import backend_from_args
     from merstudio.training.protocols import parse_protocol
@@ -52,12 +60,16 @@ def run(args: argparse.Namespace) -> int:
     data, info, _ = prepare_data(args, options)
     rank, _ = dist_info()
     model_cfg, settings = build_settings(args, info)  # applies --ablate: the reference has those parts off
+    origin = config_origin(args, data)
+    note = config_note(args, origin)
+    if note and rank == 0:
+        print(note)
     bars = Bars(enabled=(rank == 0 and not args.no_progress))
     try:
         run_ablation(data, info["class_names"], model_cfg, settings, args.out, parts=parts,
                      protocol=args.protocol, backend=backend, data_desc=info["description"],
                      input_settings=info["input"], progress=bars.progress, fold_done=bars.fold_done,
-                     seeds=args.seeds)
+                     seeds=args.seeds, origin=origin)
     finally:
         bars.close()
     if rank == 0:

@@ -677,7 +677,8 @@ def run_ablation(data: DataArrays, class_names: Sequence[str], model_cfg: Any, s
                  jobs: int = 1, data_desc: str = "", input_settings: dict[str, Any] | None = None,
                  progress: ProgressFn | None = None,
                  fold_done: Callable[[int, int], None] | None = None, backend: Backend | None = None,
-                 cancel: Callable[[], bool] | None = None, seeds: int = 1) -> list[dict[str, Any]]:
+                 cancel: Callable[[], bool] | None = None, seeds: int = 1,
+                 origin: dict[str, Any] | None = None) -> list[dict[str, Any]]:
     """The reference model (`model_cfg`: the full model, or whatever it already has switched off) and the model
     with each of `parts` switched off in turn, on the same folds and seeds. Every variant is named and recorded
     by the parts really switched off in it (ablated_parts), each a resumable run in out_dir/<full | no-a+b>/; all
@@ -685,7 +686,10 @@ def run_ablation(data: DataArrays, class_names: Sequence[str], model_cfg: Any, s
 
     With `seeds` > 1 every variant runs with the seeds settings.seed, settings.seed + 1, ... (in
     out_dir/<variant>/seed-<s>/): one seed's score moves by about as much as a part is worth, so the table then
-    gives each variant's mean and its paired difference to the reference (same seed, same folds)."""
+    gives each variant's mean and its paired difference to the reference (same seed, same folds).
+
+    ``origin`` (config_origin): where the settings came from; every variant's run records it, and where a search
+    saw some of the test subjects the table says its figures are no nested estimate."""
     if seeds < 1:
         raise InputError(f"seeds must be at least 1 (got {seeds})")
     out = Path(out_dir)
@@ -712,7 +716,7 @@ def run_ablation(data: DataArrays, class_names: Sequence[str], model_cfg: Any, s
             s_seed = dataclasses.replace(s, seed=seed)
             run_dir = out / folder if seeds == 1 else out / folder / f"seed-{seed}"
             folds, pending = prepare_run(data, class_names, cfg, s_seed, run_dir, protocol=protocol,
-                                         data_desc=data_desc, input_settings=input_settings)
+                                         data_desc=data_desc, input_settings=input_settings, origin=origin)
             label = (f"{name}:" if len(variants) > 1 else "") + (f"s{seed}:" if seeds > 1 else "")
             jobs_ += [(len(plans), FoldJob(f, cfg, s_seed, class_names, _aus(cfg), label=label)) for f in pending]
             plans.append((name, run_dir, folds, off, seed))
@@ -745,6 +749,10 @@ def run_ablation(data: DataArrays, class_names: Sequence[str], model_cfg: Any, s
         else:
             lines = [head, "", seeds_table(df_rows)]
         lines += ["", "Parts: " + ", ".join(f"{k} = {v}" for k, v in ALL_ABLATION_NAMES.items()) + "."]
+        searched = _searched_on_test({"config_origin": origin or {}, "n_subjects": len(data.subject_list)})
+        if searched:  # the parts' differences stand on the same footing, the figures themselves do not
+            lines += ["", f"**The configuration ({(origin or {}).get('file', '?')}) was chosen by a search that "
+                          f"{searched}: these figures are not a nested estimate.**"]
         _write_atomic(out / "ablation.md", "\n".join(lines) + "\n")
     if world > 1:
         torch.distributed.barrier()

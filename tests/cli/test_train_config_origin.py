@@ -75,3 +75,22 @@ def test_a_plain_config_keeps_the_held_out_wording_and_names_its_file(tuned, tmp
     assert "the test fold is never looked at" in got["summary"]
     assert got["run"]["config_origin"] == {"file": str(base)}
     assert "not a nested estimate" not in got["summary"]
+
+
+def test_an_ablation_of_a_config_chosen_on_these_subjects_says_so(tuned, tmp_path, capsys):
+    """`merstudio ablate --config chosen.json`: its table and every variant's run said nothing of the search."""
+    table, base, chosen, subjects = tuned
+    out = tmp_path / "ablate"
+    assert main(["ablate", "--data", str(table), "--out", str(out), "--protocol", "kfold:2", "--parts", "cluster",
+                 "--config", str(chosen), *TINY]) == 0
+    assert f"saw {len(subjects)} of these {len(subjects)} subjects" in capsys.readouterr().out
+    table_md = (out / "ablation.md").read_text(encoding="utf-8")
+    assert f"saw {len(subjects)} of these {len(subjects)} subjects: these figures are not a nested estimate" in table_md
+    for variant in ("full", "no-cluster"):
+        run = json.loads((out / variant / "run.json").read_text(encoding="utf-8"))
+        assert run["config_origin"]["seen_subjects"] == len(subjects)
+        assert "not a nested estimate" in (out / variant / "summary.md").read_text(encoding="utf-8")
+    plain = tmp_path / "ablate_plain"
+    assert main(["ablate", "--data", str(table), "--out", str(plain), "--protocol", "kfold:2", "--parts", "cluster",
+                 "--config", str(base), *TINY]) == 0
+    assert "nested" not in (plain / "ablation.md").read_text(encoding="utf-8")

@@ -157,11 +157,12 @@ def write_events(events: Iterable[Event], path: str | os.PathLike[str], media: M
 
 # ------------------------------------------------------------------------------------------ projects
 def project_media(project: Any, video_id: int, times: np.ndarray | None = None) -> Media:
-    """A project video as :class:`Media`, with its frame times when they show a variable rate: ``times`` (the
-    player's, which knows them before any analysis) or else those the analysis stored; and the ELAN media offset
+    """A project video as :class:`Media`, with its frame times when they show a variable rate, by the rule every
+    export and import uses (Project.video_times): ``times`` (the player's), else those the analysis stored for
+    every frame, else the video file's own (a stopped run's completed from it); and the ELAN media offset
     and linked media an imported .eaf gave it (:func:`remember_elan_media`), so ELAN gets them back on export."""
     video = project.video(video_id)
-    media = Media.from_video(video, project.frame_times(video_id) if times is None else times)
+    media = Media.from_video(video, project.video_times(video_id, times))
     get = getattr(project, "get_setting", None)
     rec = get(elan_media_key(video_id)) if get is not None else None
     if isinstance(rec, dict):
@@ -401,9 +402,9 @@ def export_all_events(project: Any, path: str | os.PathLike[str], statuses: Iter
                       times: Mapping[int, np.ndarray | None] | None = None) -> AllEventsExport:
     """Every video's events of a project in one events CSV, each row naming its video: what ``merstudio convert
     --project P --import FILE --video all`` puts back into the videos. ``statuses``: only events of these.
-    Frame times: ``times`` by video id where given (a player's, which knows a variable-rate video's before any
-    analysis), else what the project stores (:func:`project_media`): no video is decoded. Videos sharing a file
-    name are written, with a note (their rows cannot be told apart on the way back)."""
+    Frame times: ``times`` by video id where given (a player's), else :func:`project_media`'s: a video analysed to
+    its end is not opened, another's file is (its header; a variable-rate one indexed, once per process). Videos
+    sharing a file name are written, with a note (their rows cannot be told apart on the way back)."""
     videos = project.videos()
     keep = None if statuses is None else set(statuses)
     evs = [e for v in videos for e in project.events(v.id) if keep is None or e.status in keep]
@@ -445,7 +446,7 @@ def preview_all_events(project: Any, path: str | os.PathLike[str],
     project video its ``video`` column names (:func:`preview_import` with ``only_video``: the other videos' rows
     are theirs, not skipped items); what ``merstudio convert --project P --import FILE --video all`` and the app's
     Import events (given such a file) import. ``times(video_id)``: a video's frame times where known (a mapping's
-    ``get``; default: what the project stores). InputError: no video column, or videos of the project sharing a
+    ``get``; default: :func:`project_media`'s). InputError: no video column, or videos of the project sharing a
     file name (their rows cannot be told apart). Nothing is written."""
     p = Path(path)
     if not p.is_file():

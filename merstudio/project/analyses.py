@@ -241,11 +241,31 @@ class AnalysisTables(StoreBase):
             return None
         return np.array([r[1] for r in rows], dtype=np.float64)
 
+    def video_times(self, video_id: int, times: np.ndarray | None = None) -> np.ndarray | None:
+        """A video's frame times (seconds) for everything that times its events (events table, summary, every
+        interchange export and import), by one rule: ``times`` (the caller's: the app's player), else the stored
+        ones where they cover every frame, else the video file's own where it is here and variable-rate (stored
+        times of a run stopped short completed from it: a cancelled run's 52 of 72 frames put frame 71 at 3.17 s
+        where the player shows 3.53 s), else what is stored (a prefix, the nominal rate past it), else None:
+        frame / fps. Reads no file for a video analysed to its end; a constant-rate file's header only (~0.1 s);
+        a variable-rate file is indexed once per process (one decode-only pass, what its player pays)."""
+        if times is not None:
+            return times
+        stored = self.frame_times(video_id)
+        video = self.video(video_id)
+        if stored is not None and len(stored) >= video.frame_count:
+            return stored
+        own = _file_times(video.path)
+        if own is None or (stored is not None and len(own) <= len(stored)):
+            return stored
+        if stored is None:
+            return own
+        joined = np.concatenate([stored, own[len(stored):]])
+        return joined if joined[len(stored)] > joined[len(stored) - 1] else own  # another file now: its own times
+
     def timebase(self, video_id: int, times: np.ndarray | None = None) -> Timebase:
-        """Frame <-> seconds for a video: `times` (a variable-rate video's frame times as its player knows them,
-        which cover frames an analysis still running or stopped short has not stored), else the stored frame
-        times, else frame / fps."""
-        return Timebase(self.video(video_id).fps, times if times is not None else self.frame_times(video_id))
+        """Frame <-> seconds for a video, by :meth:`video_times`' rule."""
+        return Timebase(self.video(video_id).fps, self.video_times(video_id, times))
 
     def load_frames(self, video_id: int, start: int = 0, stop: int | None = None,
                     columns: Callable[[str], bool] | None = None) -> pd.DataFrame:
@@ -498,6 +518,25 @@ class AnalysisTables(StoreBase):
         about, in a video of several (None when the run stored no landmarks of that face there)."""
         pts = self.landmarks(video_id, frame).get(face)
         return None if pts is None else portraits.landmark_box(pts)
+
+
+def _file_times(path: str) -> np.ndarray | None:
+    """A variable-rate video file's frame times (None for a constant rate, a folder, a missing or unreadable
+    file)."""
+    import warnings
+    from pathlib import Path
+
+    from merstudio.io import SourceWarning, open_source
+
+    if not Path(path).is_file():
+        return None
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", SourceWarning)  # playback's notes (variable rate, counts): not an export's
+            with open_source(path) as src:
+                return src.variable_times
+    except (InputError, OSError):
+        return None
 
 
 def _owner(text: str | None) -> dict[str, Any] | None:

@@ -96,38 +96,10 @@ def _reviewed_model(e: Event) -> bool:
     return e.source == "model" and e.status == "accepted"
 
 
-def video_timebase(project: Project, video_id: int, times: Times = None) -> Timebase:
-    """Frame <-> seconds for a video's exported times: ``times`` (the player's), else the frame times its analysis
-    stored, else, where the video file is here and has a variable rate, its own frames' times (what `merstudio
-    convert --project --export` and the app's player use: a phone clip never analysed read 1.833 s at its nominal
-    rate for an event of 2.999 s), else frame / fps (duration_s = (offset - onset + 1) / fps)."""
-    if times is None and project.frame_times(video_id) is None:
-        times = _file_times(project.video(video_id).path)
-    return project.timebase(video_id, times)
-
-
-def _file_times(path: str) -> Times:
-    """A variable-rate video file's frame times (None for a constant rate, a missing or unreadable file). Opening a
-    constant-rate file reads its header only (~0.1 s); a variable-rate one is indexed once per process."""
-    import warnings
-
-    from merstudio.io import SourceWarning, open_source
-
-    if not Path(path).is_file():
-        return None
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", SourceWarning)  # playback's notes (variable rate, counts): not the export's
-            with open_source(path) as src:
-                return src.variable_times
-    except (InputError, OSError):
-        return None
-
-
 def events_table(project: Project, video_id: int | None = None, times: Times = None) -> pd.DataFrame:
     """Events of one video (or all), one row each, with frame-index and timestamp columns. ``times``: the frame
     times of video ``video_id`` as its player knows them; without them, the stored or the file's own
-    (:func:`video_timebase`). On a constant-rate video duration_s = (offset - onset + 1) / fps: the frames are
+    (Project.video_times). On a constant-rate video duration_s = (offset - onset + 1) / fps: the frames are
     inclusive, each shown for 1 / fps."""
     rows = []
     for video in project.videos():
@@ -136,7 +108,7 @@ def events_table(project: Project, video_id: int | None = None, times: Times = N
         evs = project.events(video.id)
         if not evs:
             continue
-        tb = video_timebase(project, video.id, times if video.id == video_id else None)
+        tb = project.timebase(video.id, times if video.id == video_id else None)
         for e in evs:
             rows.append({
                 "event_id": e.id, "video": video.name, "video_path": video.path, "face_id": e.face_id,
@@ -171,7 +143,7 @@ def behaviours_table(project: Project, video_id: int | None = None, times: Times
         evs = project.behaviour_events(video.id)
         if not evs:
             continue
-        tb = video_timebase(project, video.id, times if video.id == video_id else None)
+        tb = project.timebase(video.id, times if video.id == video_id else None)
         for e in evs:
             b = named.get(e.behaviour_id)
             n = None if e.offset is None else e.offset - e.onset + 1
@@ -271,7 +243,7 @@ def summary_data(project: Project, video_id: int, times: Times = None) -> Summar
     video = project.video(video_id)
     times = None if times is None else np.array(times, dtype=np.float64)  # the player's array is not shared
     return SummaryData(video.name, video.frame_count, project.load_frames(video_id),
-                       tuple(project.events(video_id)), video_timebase(project, video_id, times))
+                       tuple(project.events(video_id)), project.timebase(video_id, times))
 
 
 def summary_table(project: Project, video_id: int, times: Times = None) -> pd.DataFrame:

@@ -21,6 +21,11 @@ class FrameRateMismatch(InputError):
         super().__init__(message)
         self.file_fps, self.video_fps = file_fps, video_fps
 
+    def same_rate(self) -> bool:
+        """The rates agree (within 0.1 %): not another copy of the video, but times another way (a variable-rate
+        video's file timed at its mean rate); converting at the video's rate would land them on the wrong frames."""
+        return abs(self.file_fps - self.video_fps) <= 1e-3 * self.video_fps
+
 
 class OutputError(MerstudioError):
     """An output path that cannot be written, or exists without --overwrite."""

@@ -56,6 +56,9 @@ def ask(ctx: Any, params: dict[str, Any]) -> bool:
     try:
         found = _preview(ctx, params)
     except FrameRateMismatch as exc:  # a video coded on another copy of it (another rate): offer to convert
+        if exc.same_rate():  # the same rate, other times: converting would land them wrong; say what to do
+            ctx.win.show_error(str(exc))
+            return False
         if not ctx.win.confirm(f"{Path(params['path']).name}: rows of a video were coded at {exc.file_fps:g} fps; "
                                f"that video has {exc.video_fps:g} fps. Import their times at each video's rate? "
                                "(Its times would otherwise land on the wrong frames.)"):

@@ -669,6 +669,9 @@ class ImportEvents(AppCommand):
         try:
             params["preview"] = _preview(ctx, params)
         except FrameRateMismatch as exc:  # coded on another copy of the video (another rate): offer to convert
+            if exc.same_rate():  # the same rate, other times: converting would land them wrong; say what to do
+                ctx.win.show_error(str(exc))
+                return False
             name = Path(params["path"]).name
             if not ctx.win.confirm(f"{name} was coded at {exc.file_fps:g} fps; this video has {exc.video_fps:g} fps. "
                                    "Import its times at this video's rate? (Its times would otherwise land on "

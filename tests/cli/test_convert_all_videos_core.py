@@ -1,6 +1,6 @@
 """`convert --project P --export FILE.csv --video all` writes through interchange.export_all_events (as the app's
-File > Export > Events of all videos does): the project's stored frame times, no video decoded; --status filters;
-videos sharing a file name get a note."""
+File > Export > Events of all videos does): the stored frame times of videos analysed to their ends, no video
+decoded; --status filters; videos sharing a file name get a note."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from support.cli_run import run
 from support.cli_run import tiny_video as _video
+from support.stored_runs import analysed_to_the_end
 
 import merstudio.io
 from merstudio.project import Event, Project
@@ -29,6 +30,7 @@ def _project(tmp_path: Path, second: str = "b.avi") -> Path:
 def test_export_all_decodes_no_video(tmp_path: Path, capsys: pytest.CaptureFixture[str],
                                      monkeypatch: pytest.MonkeyPatch) -> None:
     proj = _project(tmp_path)
+    analysed_to_the_end(proj)
 
     def no_decoding(*a: object, **k: object) -> None:
         raise AssertionError("a video was opened: the project's stored times serve")

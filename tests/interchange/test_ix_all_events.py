@@ -10,6 +10,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 from support.cli_run import tiny_video
+from support.stored_runs import analysed_to_the_end
 
 import merstudio.io
 from merstudio.interchange import events_csv_videos, export_all_events, preview_import, read_events_csv
@@ -37,6 +38,7 @@ def _rows(path: Path) -> list[dict[str, str]]:
 
 def test_statuses_times_and_no_video_decoded(tmp_path, monkeypatch):
     proj = _project(tmp_path)
+    analysed_to_the_end(proj)
 
     def no_decoding(*a, **k):
         raise AssertionError("a video was opened: the project's stored times serve")

@@ -531,7 +531,10 @@ def run(args: argparse.Namespace) -> int:
             "training": settings.to_dict(),
             "metrics": json_safe({"protocol": args.protocol,
                                   **{k: metrics.get(k) for k in ("accuracy", "uf1", "uar", "n", "n_folds",
-                                                                 "per_class", "per_dataset", "au")}}),
+                                                                 "per_class", "per_dataset", "au")},
+                                  # where --config came from: a search that saw test subjects makes these figures
+                                  # no nested estimate, wherever the checkpoint is shown (the app's dialog)
+                                  **({"config_origin": origin} if origin else {})}),
             "run_folder": str(args.out),
         }
         bars = Bars(enabled=(rank == 0 and not args.no_progress))

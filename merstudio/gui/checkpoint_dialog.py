@@ -130,6 +130,10 @@ def provenance(path: str | Path | None, meta: dict[str, Any] | None) -> Provenan
         prov.evaluation = ", ".join([str(m.get("protocol") or "protocol not recorded"), *figs])
         if m.get("n"):
             prov.evaluation += f" (n = {m['n']})"
+        origin = _block(m, "config_origin")
+        if origin.get("seen_subjects"):
+            prov.evaluation += (f"; its settings were chosen by a search that saw {origin['seen_subjects']} of these "
+                                f"{origin.get('n_subjects', '?')} subjects: not a nested estimate")
         if synthetic_data and tuned is None:
             prov.evaluation += ", on synthetic faces: says nothing about real footage"
     if tuned is not None:

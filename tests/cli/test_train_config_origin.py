@@ -94,3 +94,22 @@ def test_an_ablation_of_a_config_chosen_on_these_subjects_says_so(tuned, tmp_pat
     assert main(["ablate", "--data", str(table), "--out", str(plain), "--protocol", "kfold:2", "--parts", "cluster",
                  "--config", str(base), *TINY]) == 0
     assert "nested" not in (plain / "ablation.md").read_text(encoding="utf-8")
+
+
+def test_a_final_checkpoint_of_a_config_chosen_on_these_subjects_says_so_where_it_is_shown(tuned, tmp_path):
+    """`train --config chosen.json --final model.pt`: the figures stored in the checkpoint (which the app's model
+    dialog shows as its evaluation) carried no word of the search that saw the test subjects."""
+    from merstudio.gui.checkpoint_dialog import provenance, read_meta
+
+    table, base, chosen, subjects = tuned
+    n = len(subjects)
+    model = tmp_path / "model.pt"
+    assert main(["train", "--data", str(table), "--out", str(tmp_path / "run_final"), "--protocol", "kfold:2",
+                 "--config", str(chosen), "--final", str(model), *TINY]) == 0
+    meta = read_meta(model)
+    assert meta is not None and meta["metrics"]["config_origin"]["seen_subjects"] == n
+    assert f"saw {n} of these {n} subjects: not a nested estimate" in provenance(model, meta).evaluation
+    plain = tmp_path / "plain.pt"
+    assert main(["train", "--data", str(table), "--out", str(tmp_path / "run_plain_final"), "--protocol", "kfold:2",
+                 "--config", str(base), "--final", str(plain), *TINY]) == 0
+    assert "nested" not in provenance(plain, read_meta(plain)).evaluation

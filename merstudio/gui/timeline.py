@@ -275,6 +275,12 @@ class Timeline(pg.GraphicsLayoutWidget):
                                            brush=pg.mkBrush(120, 144, 156, 60), pen=pg.mkPen(None))
         self._blink_bars.setZValue(-2)
         self.motion_plot.addItem(self._blink_bars)
+        # the stale frames hatched here too: the motion breaks there as well, and a gap alone reads as no movement
+        self.stale_motion_bars = pg.BarGraphItem(x0=np.zeros(0), width=np.zeros(0), y0=-1e3, height=2e3,
+                                                 pen=pg.mkPen(None),
+                                                 brush=QBrush(QColor(*STALE_COLOUR), Qt.BrushStyle.BDiagPattern))
+        self.stale_motion_bars.setZValue(-9)
+        self.motion_plot.vb.addItem(self.stale_motion_bars, ignoreBounds=True)
         self._no_motion = self._note(self.motion_plot, NO_ANALYSIS.format(what="micro-motion"))
 
     def _build_class_lane(self) -> None:
@@ -890,13 +896,15 @@ class Timeline(pg.GraphicsLayoutWidget):
             self.heat_plot.setYRange(0, len(au_cols), padding=0)
 
     def _draw_stale(self, buf: CurveBuffer | None) -> None:
-        """The stale frames' bars on the AU lane (frame cells) and their legend entry while there is one."""
+        """The stale frames' bars on the AU and motion lanes (frame cells) and their legend entry while there is
+        one."""
         starts, lengths = buf.stale_runs() if buf is not None else (np.zeros(0, np.int64), np.zeros(0, np.int64))
         key = starts.tobytes() + lengths.tobytes()
         if key == self._stale_drawn:
             return
         self._stale_drawn = key
         self.stale_bars.setOpts(x0=starts - 0.5, width=lengths.astype(np.float64))
+        self.stale_motion_bars.setOpts(x0=starts - 0.5, width=lengths.astype(np.float64))
         shown = bool(self.stale_legend.items)
         if len(starts) and not shown:
             self.stale_legend.addItem(self.stale_bars, STALE_LABEL)

@@ -125,6 +125,9 @@ def test_the_au_lane_shades_the_stale_frames_cells(timeline, clips):
     # frame f's cell is f - 1/2 .. f + 1/2: the run a..b-1 covers a - 1/2 .. b - 1/2
     assert np.asarray(bars["x0"]).tolist() == [a - 0.5] and np.asarray(bars["width"]).tolist() == [b - a]
     assert timeline.stale_bars.getViewBox() is timeline.au_plot.vb
+    motion = timeline.stale_motion_bars  # the motion lane breaks there too: hatched the same
+    assert np.asarray(motion.opts["x0"]).tolist() == [a - 0.5] and np.asarray(motion.opts["width"]).tolist() == [b - a]
+    assert motion.getViewBox() is timeline.motion_plot.vb
 
 
 def test_the_readout_says_the_picture_is_stale(timeline, clips):

@@ -482,7 +482,7 @@ class Analysis:
         # frames back at the mean rate (a constant rate counts frames, as its times are the frames' grid). From the
         # frame the reader read first as variable, not from when this thread learns it: the reader runs a few
         # frames ahead, and the frames it read as constant-rate before a hole lost their motion at the switch.
-        vfr_time = t if self._timed_from is not None and i >= self._timed_from else None
+        vfr_time = t if self._timed(i) else None
         self._complete(flight, estimator.push(tf.track_id, tf.obs, aligned, i, covered, vfr_time))
 
     def _complete(self, flight: _InFlight, acts: list) -> None:
@@ -498,10 +498,14 @@ class Analysis:
             elif key in flight.faces_waiting:
                 hidden = [part for part, share in act.covered.items() if share >= flight.covered_fraction]
                 # a variable-rate video's windows go by the frames' times, from where the micro-motion's do
-                timed = self._timed_from is not None and act.frame_index >= self._timed_from
+                timed = self._timed(act.frame_index)
                 self._predicted(flight, self._predictor.push(
                     act.track_id, act.frame_index, flight.faces_waiting.pop(key), act.near_blink, hidden, act.pose,
                     time=flight.pending[key]["timestamp"] if timed else None))
+
+    def _timed(self, i: int) -> bool:
+        """Whether frame i goes by its time (a variable-rate video, from the frame the reader first read as one)."""
+        return self._timed_from is not None and i >= self._timed_from
 
     def _predicted(self, flight: _InFlight, predictions: list) -> None:
         """Fill the model's predictions into their rows; each is ready once its AUs are in too."""

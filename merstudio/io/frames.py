@@ -950,6 +950,7 @@ class VideoSource(FrameSource):
         self._stale_open: tuple[int, float] | None = None  # in a first pass: (first stale frame, next keyframe's time)
         self._square: tuple[int, int] | None = None  # (w, h) that frames are stretched to: non-square pixels
         self.cut_end = ""  # what the warning says (after the path) of a file that ends cut off (_cut_end), or ""
+        self._irregular_note: SeekNote | None = None  # a first pass's variable-rate warning (a cut-off end takes it back)
         cap = self._open_capture()
         try:
             self._probe(cap)
@@ -1489,9 +1490,6 @@ class VideoSource(FrameSource):
     def stale_frames(self) -> list[tuple[int, int]]:
         return sorted(self._stale.items())
 
-    def stale(self, i: int) -> bool:
-        return any(a <= i < b for a, b in self._stale.items())
-
     @property
     def is_vfr(self) -> bool:
         return self._vfr
@@ -1609,7 +1607,7 @@ class VideoSource(FrameSource):
             found = full_pass and not self._scanned and (self._vfr or restarted or len(times) != opened)
             if found:
                 self._install_index(times, opened)
-            note = getattr(self, "_irregular_note", None)
+            note = self._irregular_note
             if found and note is not None and self._times_ms is not None and self._cut_end(times):
                 self._notes.remove(note)  # a cut-off end, said instead (the frames keep their times)
                 self._vfr = False

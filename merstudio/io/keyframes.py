@@ -79,12 +79,6 @@ def survey(path: str | os.PathLike[str]) -> Survey | None:
     return Survey(np.unique(np.asarray(keys, dtype=np.float64)), sorted(damaged))
 
 
-def keyframe_times(path: str | os.PathLike[str]) -> np.ndarray | None:
-    """The keyframes' presentation times (`survey`), or None."""
-    found = survey(path)
-    return None if found is None else found.keys
-
-
 def _nal_length(codec: str, extradata: bytes | None) -> int | None:
     """How H.264 or HEVC packets are framed: the size of each NAL unit's length prefix (1-4 bytes, from the avcC or
     hvcC record: MP4, MOV, MKV), 0 for start codes (Annex B: MPEG-TS, raw streams); None for other codecs."""

@@ -15,7 +15,7 @@ from io_helpers import coded_frame
 from support.damaged_clips import decoded_frames, write_h264, zero_frames
 
 from merstudio.io import open_source
-from merstudio.io.keyframes import keyframe_times, stale_spans
+from merstudio.io.keyframes import stale_spans, survey
 
 N, GOP = 150, 30
 
@@ -98,9 +98,9 @@ def test_damage_found_at_open_has_its_stale_frames_before_any_pass(clips: Path, 
 
 def test_keyframe_times_are_the_frames_own(clips: Path) -> None:
     with open_source(clips / "ponly.mp4") as src:
-        keys = keyframe_times(clips / "ponly.mp4")
-        assert keys is not None
-        np.testing.assert_allclose(keys, [src.timestamp(i) * 1000 for i in range(0, N, GOP)], atol=0.5)
+        found = survey(clips / "ponly.mp4")
+        assert found is not None
+        np.testing.assert_allclose(found.keys, [src.timestamp(i) * 1000 for i in range(0, N, GOP)], atol=0.5)
 
 
 def test_spots_in_one_group_are_one_span() -> None:
@@ -168,8 +168,6 @@ def test_damage_the_decoder_conceals_is_found_from_the_packets(clips: Path, tmp_
 
 
 def test_no_clean_file_is_said_to_hold_concealed_damage(clips: Path, tmp_path: Path) -> None:
-    from merstudio.io.keyframes import survey
-
     for path in (clips / "bframes.mp4", clips / "ponly.mp4", clips / "intra.mp4",
                  remux(clips / "bframes.mp4", tmp_path / "b.ts"), remux(clips / "bframes.mp4", tmp_path / "b.mkv"),
                  Path(__file__).resolve().parents[2] / "resources" / "demo" / "interview.mp4"):

@@ -75,6 +75,7 @@ BLINK_LABEL = "blink mask"
 STALE_COLOUR = (66, 66, 66, 150)
 STALE_LABEL = "damaged video: picture stale"
 STALE_READOUT = "picture stale (damaged video data)"
+STALE_HEAT_LABEL = "picture stale"  # the heat map's one-line key: short
 # The lanes' sizes below are their least, at a 7-pt tick font; a bigger font (a 16-pt application font) grows them
 # with its height and width (Timeline.sizes): fixed, the values overlapped and the heat map's AU names and the coders'
 # names were not drawn at all.
@@ -236,12 +237,7 @@ class Timeline(pg.GraphicsLayoutWidget):
         # 17 AUs named by number ("12": AU12) in the legend column right of the lane, never over the curves
         self._legend(self.au_plot, 6)
         # the stale frames' bars, the lane's full height whatever its y zoom (ignoreBounds: not in its range)
-        self.stale_bars = pg.BarGraphItem(x0=np.zeros(0), width=np.zeros(0), y0=-MAX_INTENSITY,
-                                           height=4 * MAX_INTENSITY, pen=pg.mkPen(None),
-                                           brush=QBrush(QColor(*STALE_COLOUR), Qt.BrushStyle.BDiagPattern))
-        self.stale_bars.setZValue(-9)  # over the neutral band, under the curves
-        # on the lane's view box, not the plot: a background, not one of the lane's data items (its AU curves)
-        self.au_plot.vb.addItem(self.stale_bars, ignoreBounds=True)
+        self.stale_bars = _stale_bars(self.au_plot, z=-9)  # over the neutral band, under the curves
         # its legend entry on a row of its own under the AU legend's: in one of that legend's six narrow columns
         # the long name widened the legend past its column (cut off)
         _box, self.stale_legend = side_legend(1)
@@ -260,6 +256,9 @@ class Timeline(pg.GraphicsLayoutWidget):
         # brighter than viridis' top
         self.heat_plot.vb.setBackgroundColor(HEAT_UNKNOWN)
         self.heat_scale = self._text_legend(self.heat_plot)  # what the colours mean: they follow the video
+        # the stale frames' cells are blank like any unknown one: hatched over them, as on the AU and motion lanes,
+        # so that a damaged stretch does not read as a face gone from the frame
+        self.stale_heat_bars = _stale_bars(self.heat_plot, z=1)
         # dark on the grey of blank cells (light grey on it was barely there)
         self._no_heat = self._note(self.heat_plot, NO_ANALYSIS.format(what="the AU heat map"), "#37474f")
 
@@ -276,11 +275,7 @@ class Timeline(pg.GraphicsLayoutWidget):
         self._blink_bars.setZValue(-2)
         self.motion_plot.addItem(self._blink_bars)
         # the stale frames hatched here too: the motion breaks there as well, and a gap alone reads as no movement
-        self.stale_motion_bars = pg.BarGraphItem(x0=np.zeros(0), width=np.zeros(0), y0=-1e3, height=2e3,
-                                                 pen=pg.mkPen(None),
-                                                 brush=QBrush(QColor(*STALE_COLOUR), Qt.BrushStyle.BDiagPattern))
-        self.stale_motion_bars.setZValue(-9)
-        self.motion_plot.vb.addItem(self.stale_motion_bars, ignoreBounds=True)
+        self.stale_motion_bars = _stale_bars(self.motion_plot, z=-9)
         self._no_motion = self._note(self.motion_plot, NO_ANALYSIS.format(what="micro-motion"))
 
     def _build_class_lane(self) -> None:
@@ -887,8 +882,11 @@ class Timeline(pg.GraphicsLayoutWidget):
         # scale to what this video reaches (at least 1): micro-expressions rarely go past 2 of 5
         top = max(1.0, _robust_top(mat, 99.9))
         self.heat.setImage(mat, levels=(0, top), autoLevels=False)
+        # on a line of its own: the one line fills the legend's column (LEGEND_WIDTH) already
+        stale = f"<br><span style='color:#424242'>▨</span> {STALE_HEAT_LABEL}" if buf.stale.any() else ""
         self.heat_scale.setText(f"<span style='color:#440154'>■</span> 0 to <span style='color:#c8a800'>■</span> "
-                                f"{top:.1f} (this video) <span style='color:{HEAT_UNKNOWN}'>■</span> unknown")  # one line: a short lane
+                                f"{top:.1f} (this video) <span style='color:{HEAT_UNKNOWN}'>■</span> unknown"
+                                f"{stale}")  # one line (two with stale frames): a short lane
         self.heat.setRect(-0.5, 0, buf.frame_count, len(au_cols))  # cells centred on their frames
         if self._heat_rows != au_cols:
             self._heat_rows = list(au_cols)
@@ -904,7 +902,8 @@ class Timeline(pg.GraphicsLayoutWidget):
             return
         self._stale_drawn = key
         self.stale_bars.setOpts(x0=starts - 0.5, width=lengths.astype(np.float64))
-        self.stale_motion_bars.setOpts(x0=starts - 0.5, width=lengths.astype(np.float64))
+        for bars in (self.stale_motion_bars, self.stale_heat_bars):
+            bars.setOpts(x0=starts - 0.5, width=lengths.astype(np.float64))
         shown = bool(self.stale_legend.items)
         if len(starts) and not shown:
             self.stale_legend.addItem(self.stale_bars, STALE_LABEL)
@@ -1253,6 +1252,16 @@ class Timeline(pg.GraphicsLayoutWidget):
         lo, hi = self.au_plot.viewRange()[0]
         d = (hi - lo) * fraction
         self.au_plot.setXRange(lo + d, hi + d, padding=0)
+
+
+def _stale_bars(plot: pg.PlotItem, z: float) -> pg.BarGraphItem:
+    """Hatched bars over the stale frames' cells (set by _draw_stale), the lane's full height whatever its y zoom:
+    on the lane's view box and out of its range (ignoreBounds), a background, not one of the lane's data items."""
+    bars = pg.BarGraphItem(x0=np.zeros(0), width=np.zeros(0), y0=-1e3, height=2e3, pen=pg.mkPen(None),
+                           brush=QBrush(QColor(*STALE_COLOUR), Qt.BrushStyle.BDiagPattern))
+    bars.setZValue(z)
+    plot.vb.addItem(bars, ignoreBounds=True)
+    return bars
 
 
 def _order_legend(plot: pg.PlotItem, items: Sequence[tuple[pg.PlotDataItem, str]]) -> None:

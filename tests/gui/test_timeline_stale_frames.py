@@ -128,6 +128,18 @@ def test_the_au_lane_shades_the_stale_frames_cells(timeline, clips):
     motion = timeline.stale_motion_bars  # the motion lane breaks there too: hatched the same
     assert np.asarray(motion.opts["x0"]).tolist() == [a - 0.5] and np.asarray(motion.opts["width"]).tolist() == [b - a]
     assert motion.getViewBox() is timeline.motion_plot.vb
+    heat = timeline.stale_heat_bars  # the heat map's cells there are blank like a face gone: hatched too
+    assert np.asarray(heat.opts["x0"]).tolist() == [a - 0.5] and np.asarray(heat.opts["width"]).tolist() == [b - a]
+    assert heat.getViewBox() is timeline.heat_plot.vb and heat.zValue() > timeline.heat.zValue()
+
+
+def test_the_heat_map_key_names_the_stale_cells_only_where_there_are_some(qtbot, timeline, clips):
+    qtbot.waitUntil(lambda: "(this video)" in timeline.heat_scale.text, timeout=3000)
+    assert "picture stale" in timeline.heat_scale.text and "unknown" in timeline.heat_scale.text
+    timeline.set_buffer(_streamed(clips["clean"], clips["frames"]), 0)
+    qtbot.waitUntil(lambda: "picture stale" not in timeline.heat_scale.text, timeout=3000)
+    assert "unknown" in timeline.heat_scale.text
+    assert np.asarray(timeline.stale_heat_bars.opts["width"]).tolist() == []
 
 
 def test_the_readout_says_the_picture_is_stale(timeline, clips):

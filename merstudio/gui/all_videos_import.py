@@ -51,8 +51,24 @@ def question(found: Any) -> str:
             "video?\n\n" + "\n".join(per_video + rest) + "\n\nOne undo step takes the whole import back.")
 
 
+def _index_first(ctx: Any, params: dict[str, Any]) -> bool:
+    """Index, in a worker, the variable-rate files of the videos the file names whose times the preview would read
+    from the file (not analysed to their end; not the current one: its player's times are known). False:
+    cancelled."""
+    from merstudio.gui.index_first import index_videos, unanalysed_paths
+    from merstudio.interchange import events_csv_videos
+
+    win = ctx.win
+    proj = win.require_writable()
+    named, current = set(events_csv_videos(params["path"])), win.require_video().id
+    ids = [v.id for v in proj.videos() if v.name in named and v.id != current]
+    return index_videos(win, unanalysed_paths(proj, ids), "for its events' times")
+
+
 def ask(ctx: Any, params: dict[str, Any]) -> bool:
-    """Preview every video's rows and ask once; False: cancelled."""
+    """Preview every video's rows and ask once; False: cancelled (also while a video's frames were indexed)."""
+    if not _index_first(ctx, params):
+        return False
     try:
         found = _preview(ctx, params)
     except FrameRateMismatch as exc:  # a video coded on another copy of it (another rate): offer to convert

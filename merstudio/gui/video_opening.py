@@ -47,7 +47,7 @@ def close_source(source: Any) -> None:
         close()
 
 
-class _IndexWorker(QThread):
+class IndexWorker(QThread):
     """``open_source(path)`` with the index pass reported and cancellable; the outcome stays on the worker
     (``source``, or ``error``: one line; neither when cancelled) before ``finished``."""
 
@@ -89,9 +89,9 @@ class VideoOpener(QObject):
         super().__init__(win)
         self.win = win
         self._open_source = open_source
-        self.worker: _IndexWorker | None = None
+        self.worker: IndexWorker | None = None
         self._then: Callable[[Any], None] | None = None
-        self._leaving: list[_IndexWorker] = []  # cancelled, still running: kept until their thread ends
+        self._leaving: list[IndexWorker] = []  # cancelled, still running: kept until their thread ends
         self.cancel_button = QToolButton()
         self.cancel_button.setText("Cancel")
         self.cancel_button.setToolTip("Stop indexing the video (the one shown before stays)")
@@ -107,7 +107,7 @@ class VideoOpener(QObject):
     def open(self, path: str, then: Callable[[Any], None], verify: bool = False) -> None:
         """``verify``: index the video even where its ends agree with the file's claim (see check_index)."""
         self.cancel()
-        w = _IndexWorker(self._open_source, path, self, verify)
+        w = IndexWorker(self._open_source, path, self, verify)
         w.finished.connect(lambda: self._finished(w))  # queued: on the GUI thread
         self.worker, self._then = w, then
         w.start()
@@ -144,7 +144,7 @@ class VideoOpener(QObject):
             self._drop(w)
         self._leaving.clear()
 
-    def _finished(self, w: _IndexWorker, at_once: bool = False) -> None:
+    def _finished(self, w: IndexWorker, at_once: bool = False) -> None:
         if w.handled:
             return
         if w is not self.worker:  # cancelled (or superseded) meanwhile
@@ -225,13 +225,13 @@ class VideoOpener(QObject):
             f"{session.video.name}: {why}: {src.frame_count} frames decode, not the {before} it was shown with; "
             "frames renumbered as they decode", 15000)
 
-    def _drop(self, w: _IndexWorker) -> None:
+    def _drop(self, w: IndexWorker) -> None:
         w.handled = True
         close_source(w.source)
         w.source = None
         w.deleteLater()
 
-    def _progress(self, w: _IndexWorker, done: int, total: int) -> None:
+    def _progress(self, w: IndexWorker, done: int, total: int) -> None:
         busy = getattr(self.win, "busy", None)
         if w is self.worker and busy is not None:
             busy.progress("video", done, total)

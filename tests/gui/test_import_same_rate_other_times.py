@@ -36,6 +36,7 @@ def test_the_same_rate_with_other_times_is_not_offered_a_conversion(monkeypatch,
         raise exc
 
     monkeypatch.setattr(all_videos_import, "_preview", preview)
+    monkeypatch.setattr(all_videos_import, "_index_first", lambda ctx, params: True)  # no files to index here
     ctx = type("Ctx", (), {"win": _Win()})()
     assert all_videos_import.ask(ctx, {"path": "x.csv"}) is False
     assert bool(ctx.win.asked) is offered

@@ -269,15 +269,23 @@ def _class_strip(ax: Any, df: pd.DataFrame, classes: list[str], spots: Sequence[
 
 
 def _bar_figure(plt: Any, df: pd.DataFrame, cols: list[str], face_id: int | None, title: str) -> Any:
-    """One frame: a bar per AU (intensity 0-5, value written on top); AUs the estimator marks present
-    (`AUxx_c` = 1) dark, the others light; an AU without a value (occluded, NaN) is labelled n/a; AU4, which a
-    photo cannot tell from relaxed brows that sit low (features.aus.STILL_UNRELIABLE_AU), hatched and "AU4?"."""
+    """One frame of one face: its AU bars (draw_au_bars) alone in a figure."""
+    fig, ax = plt.subplots(figsize=(max(6.0, 0.5 * len(cols) + 2.0), 4.2))
+    draw_au_bars(ax, df, cols, (title or f"AU intensity (0-5), face {face_id}") + " (one frame)")
+    fig.tight_layout()
+    return fig
+
+
+def draw_au_bars(ax: Any, df: pd.DataFrame, cols: list[str], title: str, key: bool = True) -> None:
+    """One frame of one face (`df`: its row, or none: "no face found") on `ax`: a bar per AU (intensity 0-5, value
+    written on top); AUs the estimator marks present (`AUxx_c` = 1) dark, the others light; an AU without a value
+    (occluded, NaN) is labelled n/a; AU4, which a photo cannot tell from relaxed brows that sit low
+    (features.aus.STILL_UNRELIABLE_AU), hatched and "AU4?". `key`: the colours' key above the bars. Touches no
+    pyplot state, so that a worker's Figure (project.export's summary of a photo) draws with it too."""
     from merstudio.features.aus import STILL_UNRELIABLE_AU, au_r
 
     doubt = au_r(STILL_UNRELIABLE_AU)
-    fig, ax = plt.subplots(figsize=(max(6.0, 0.5 * len(cols) + 2.0), 4.2))
     names = [_au_label(c) + ("?" if c == doubt else "") for c in cols]
-    head = title or f"AU intensity (0-5), face {face_id}"
     if len(df) == 0 or not cols:
         ax.text(0.5, 0.5, "no face found" if len(df) == 0 else "no AU columns", ha="center", va="center",
                 transform=ax.transAxes, fontsize=12, color="#555555")
@@ -301,7 +309,7 @@ def _bar_figure(plt: Any, df: pd.DataFrame, cols: list[str], face_id: int | None
         ax.set_ylim(0, 5.3)
         ax.set_ylabel("intensity (0-5)")
         ax.spines[["top", "right"]].set_visible(False)
-        if any(c[:-2] + "_c" in df.columns for c in cols):
+        if key and any(c[:-2] + "_c" in df.columns for c in cols):
             from matplotlib.patches import Patch
 
             handles = [Patch(color="#1f3b73", label="present (_c = 1)"), Patch(color="#9db4d9", label="absent")]
@@ -311,9 +319,7 @@ def _bar_figure(plt: Any, df: pd.DataFrame, cols: list[str], face_id: int | None
             # above the bars, beside the title: inside the axes it covered the value on the last tall bar
             ax.legend(handles=handles, fontsize=7, loc="lower right", bbox_to_anchor=(1.0, 1.0), ncol=len(handles),
                       frameon=False, borderaxespad=0.2)
-    ax.set_title(head + " (one frame)", fontsize=10, loc="left")
-    fig.tight_layout()
-    return fig
+    ax.set_title(title, fontsize=10, loc="left")
 
 
 def _au_label(col: str) -> str:

@@ -23,6 +23,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from merstudio.analysis.plot import au_intensity_columns, draw_au_bars
 from merstudio.atomic import atomic_path as _atomic
 from merstudio.errors import InputError, OutputError
 from merstudio.features.aus import is_presence
@@ -253,7 +254,8 @@ def summary_table(project: Project, video_id: int, times: Times = None) -> pd.Da
     never one pooled count of two. Of the video (``coder`` empty): its frames, the AU frequencies (fraction of
     analysed face frames with AUxx_c = 1, of those where it is known), the proposals not coded
     (``proposals/open``, ``proposals/rejected``) and ``coders/count``, how many coders the rows cover. Counts are
-    integers."""
+    integers. Of a photo (one frame), each face's ``au_intensity`` and ``au_present`` too, category
+    ``face<id>/AUxx``."""
     return summary_of(summary_data(project, video_id, times))
 
 
@@ -270,7 +272,7 @@ def summary_of(data: SummaryData) -> pd.DataFrame:
     every = data.events
     evs = [e for e in every if e.status == "accepted"]
     coders = summary_coders(data)
-    rows: list[tuple[str, str, int | float, str]] = [
+    rows: list[tuple[str, str, int | float | np.float32 | None, str]] = [  # None: empty
         ("frames", "total", int(data.frame_count), ""),
         ("proposals", "open", sum(e.status == "proposal" for e in every), ""),
         ("proposals", "rejected", sum(e.status == "rejected" for e in every), ""),
@@ -298,6 +300,13 @@ def summary_of(data: SummaryData) -> pd.DataFrame:
     rows.append(("face_frames", "analysed", len(ok), ""))
     for c in [c for c in df.columns if is_presence(c)]:  # of the frames where it is known
         rows.append(("au_frequency", c[:-2], float(ok[c].mean()) if len(ok) else 0.0, ""))
+    if data.frame_count == 1:  # a photo: what each face holds, not only a frequency pooled over the people in it
+        for fid, face in _photo_faces(data):
+            for c in au_intensity_columns(list(df.columns)):  # float32 as stored: 2.673, not 2.6730000972747803
+                rows.append(("au_intensity", f"face{fid}/{c[:-2]}", np.float32(face[c].iloc[0]), ""))  # NaN: empty
+                if c[:-2] + "_c" in face:  # 1, 0, or empty where the estimator could not tell
+                    v = face[c[:-2] + "_c"].iloc[0]
+                    rows.append(("au_present", f"face{fid}/{c[:-2]}", None if pd.isna(v) else int(v), ""))
     # object, not float: a count is written 72, not 72.0; the coder column comes last, after the columns of old
     out = pd.DataFrame(rows, columns=["measure", "category", "value", "coder"], dtype=object)
     out.insert(0, "video", data.video)
@@ -338,10 +347,48 @@ def write_summary(data: SummaryData, csv_path: str | os.PathLike[str],
     return [Path(csv_path)] + ([Path(png_path)] if png_path is not None else [])
 
 
-def draw_timeline_png(data: SummaryData, path: str | os.PathLike[str], dpi: int = 100) -> None:
-    """The timeline PNG (AU curves and class confidence of the face seen most, events) of data read before."""
+def _photo_faces(data: SummaryData) -> list[tuple[int, pd.DataFrame]]:
+    """The analysed faces of a one-frame input (a photo), by id, each with its row."""
+    df = data.frames
+    if not len(df):
+        return []
+    ok = df[(df["success"] == 1) & (df["face_id"] >= 0)]
+    return [(int(fid), rows) for fid, rows in ok.groupby("face_id", sort=True)]
+
+
+def draw_photo_png(data: SummaryData, path: str | os.PathLike[str], dpi: int = 100) -> None:
+    """The summary PNG of a one-frame input (a photo): a bar chart of each face's AU intensities, one above another,
+    drawn as `merstudio analyze --plot` draws a photo's (analysis.plot.draw_au_bars); a timeline of one frame is
+    empty axes (a line through one point draws nothing)."""
     from matplotlib.figure import Figure  # no pyplot: no global backend state, renders with Agg
 
+    faces = _photo_faces(data)
+    cols = au_intensity_columns(list(data.frames.columns))
+    fig = Figure(figsize=(max(6.0, 0.5 * len(cols) + 2.0), 3.2 * max(1, len(faces)) + 0.6), dpi=dpi)
+    axes = fig.subplots(max(1, len(faces)), 1, squeeze=False)[:, 0]
+    for i, (fid, rows) in enumerate(faces):
+        draw_au_bars(axes[i], rows, cols, f"face {fid}", key=i == 0)  # one key, above the first face's bars
+    if faces:
+        fig.suptitle(f"{data.video}: AU intensity (0-5) of {len(faces)} face{'' if len(faces) == 1 else 's'} "
+                     "(one frame)")
+    elif len(data.frames):  # analysed, no face: says so, not a chart of zeros
+        draw_au_bars(axes[0], data.frames.iloc[:0], cols, "")
+        fig.suptitle(f"{data.video} (one frame)")
+    else:
+        axes[0].set_axis_off()
+        fig.suptitle(f"{data.video}: not analysed")
+    fig.tight_layout()
+    fig.savefig(path, format="png")
+
+
+def draw_timeline_png(data: SummaryData, path: str | os.PathLike[str], dpi: int = 100) -> None:
+    """The timeline PNG (AU curves and class confidence of the face seen most, events) of data read before; a
+    one-frame input's is :func:`draw_photo_png`'s bars."""
+    from matplotlib.figure import Figure  # no pyplot: no global backend state, renders with Agg
+
+    if data.frame_count == 1:
+        draw_photo_png(data, path, dpi)
+        return
     df = data.frames
     if len(df) and (df["face_id"] >= 0).any():
         face = int(df.loc[df["face_id"] >= 0, "face_id"].mode().iloc[0])

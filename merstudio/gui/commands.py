@@ -17,6 +17,7 @@ from merstudio.atomic import ensure_parent
 from merstudio.errors import InputError, MerstudioError
 from merstudio.features.neutral import absolute_note, load_baselines
 from merstudio.gui.failures import failure_line
+from merstudio.gui.state import short_run_note
 from merstudio.io import VIDEO_EXTENSIONS
 from merstudio.project import PROJECT_SUFFIX, Event
 from merstudio.project import export as ex
@@ -480,6 +481,11 @@ EXPORTS = {
 # on the GUI thread). The others take tens of milliseconds for a few hundred events (docs/gui.md, Exports) and are
 # written at once.
 IN_WORKER = ("frames", "frames_neutral", "events_xlsx", "summary", "events_all")
+# exports of the stored analysis: refused before it exists (a header alone, said "Exported")
+FROM_ANALYSIS = ("frames", "frames_neutral")
+# ... and with the summary (which has the events without one), said to be partial where it stops short: a run
+# interrupted, cancelled or still going stored its frames so far, with nothing to tell the file from a whole one
+SAYS_SHORT = (*FROM_ANALYSIS, "summary")
 # an export in the worker that ends within this is waited for: a small project's file is there when the command
 # returns, as when it was written at once
 EXPORT_GRACE_MS = 100
@@ -495,6 +501,10 @@ class Export(AppCommand):
         win = ctx.win
         video = win.require_video()
         title, filt, default = EXPORTS[params["kind"]]
+        assert win.project is not None
+        if params["kind"] in FROM_ANALYSIS and win.project.analysis(video.id) is None:
+            # it wrote a header alone and said "Exported"
+            raise InputError(f"{video.name} is not analysed yet: Analysis > Run analysis (Ctrl+R) first")
         if params["kind"] == "frames_neutral" and not load_baselines(win.project, video.id):
             if win.frame_count == 1:  # Analysis > Neutral frames refuses photos: say why instead
                 from merstudio.gui.neutral import PHOTO_NEUTRAL  # (gui.neutral imports this module)
@@ -503,7 +513,6 @@ class Export(AppCommand):
             raise InputError("no neutral frames set for this video: set them first (Analysis > Neutral frames)")
         if params["kind"] in IN_WORKER:
             win.exports.require_idle()  # before the file dialog, not after it
-        assert win.project is not None
         win.follow_project()  # the default folder and the labelled set's name are the project's
         name = default.format(stem=Path(video.path).stem, project=win.project.path.stem)
         return _ask_path(ctx, params, "path", f"Export {title}", filt, save=True,
@@ -519,11 +528,13 @@ class Export(AppCommand):
         progress = win.export_progress
         times = win.playback.timebase.times  # a variable-rate video's frame times, past what an analysis stored
         vid = video.id
+        short = short_run_note(proj, video) if kind in SAYS_SHORT else ""  # said once the file is written
         if kind in ("frames", "frames_neutral"):  # 36 000 rows: 1.2 s; read and written in the worker
             relative = kind == "frames_neutral"
             # the faces without neutral frames stay absolute in it (neutral_frames empty on their rows): said
             note = absolute_note(list(proj.face_spans(vid)), list(load_baselines(proj, vid).values())) \
                 if relative else ""
+            note = "; ".join(n for n in (short, note) if n)
             _export_in_worker(win, proj, f"per-frame export of {video.name} ({path.name})", [path],
                               lambda reader, progress: [ex.export_frames_csv(reader, vid, path, progress=progress,
                                                                              relative=relative)],
@@ -564,6 +575,8 @@ class Export(AppCommand):
                               lambda reader, progress: ex.write_summary(ex.summary_data(reader, vid, copy), path,
                                                                         png, progress=progress),
                               busy="Exporting the summary…")
+            if short:
+                _say_after(win, f"Exported {path} and {png.name}; {short}")
             return
         elif kind == "labelled":
             out = [ex.export_labelled_set(proj, path, progress=progress)]

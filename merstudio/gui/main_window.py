@@ -58,7 +58,7 @@ from merstudio.gui.playback import AudioControls, selection_range
 from merstudio.gui.reencode import notes_details, seek_hint, short_note
 from merstudio.gui.reencode import stop as stop_reencoding
 from merstudio.gui.session import Session
-from merstudio.gui.state import timecode
+from merstudio.gui.state import short_run_note, timecode
 from merstudio.gui.status_bar import BusyIndicator, StatusBar
 from merstudio.gui.timeline import Timeline
 from merstudio.gui.transport import Transport
@@ -718,6 +718,9 @@ class MainWindow(QMainWindow):
                 self.statusBar().showMessage(
                     f"{video.name}: stored analysis made by an earlier merstudio; its AU values may differ from "
                     "what this version computes: Analysis > Run analysis (Ctrl+R) makes it again", 15000)
+            elif a.status != "running" and (short := short_run_note(self.project, video)):  # e.g. killed mid-run
+                self.statusBar().showMessage(f"{video.name}: {short}: Analysis > Run analysis (Ctrl+R) analyses "
+                                             "it to the end", 15000)
             else:
                 self.statusBar().showMessage(f"{video.name}: stored analysis ({a.status}, {a.device or 'cpu'})",
                                              5000)

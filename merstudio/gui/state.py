@@ -7,7 +7,7 @@ import numbers
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import SupportsInt
+from typing import Any, SupportsInt
 
 import numpy as np
 import pandas as pd
@@ -36,6 +36,24 @@ OVERLAY_LANDMARKS = FACE_OVAL + BROWS + EYES + NOSE + LIPS
 AU_COL = re.compile(r"AU\d{2}_(r|c|p|m)")
 MOTION_REGIONS = ("brows", "eyes", "cheeks", "nose", "mouth", "chin")  # the order of the CSV's motion_<region>
 BLINK_AU = "AU45_r"  # a blink, not an expression: left out of the activity an apex defaults to
+
+
+_STOPPED = {"interrupted": "was interrupted", "cancelled": "was cancelled", "failed": "failed",
+            "running": "is still running"}
+
+
+def short_run_note(project: Any, video: Any) -> str:
+    """"" when the video's stored analysis reaches its last frame (or none is stored); else how far it got, e.g.
+    "only frames 0-266 of 600 are analysed (the run was interrupted)": said where a coder would otherwise take what
+    is stored for the whole video (an export, a project reopened after a kill)."""
+    run = project.analysis(video.id)
+    if run is None:
+        return ""
+    n, last = video.frame_count, project.last_frame_stored(video.id)
+    if last is not None and last >= n - 1:
+        return ""
+    why = f" (the run {_STOPPED.get(run.status, run.status)})" if run.status != "complete" else ""
+    return f"no frame is analysed{why}" if last is None else f"only frames 0-{last} of {n} are analysed{why}"
 
 
 def au_column(col: str, suffix: str = "_r") -> bool:

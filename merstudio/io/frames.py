@@ -37,6 +37,7 @@ import cv2
 import numpy as np
 
 from merstudio.errors import InputError
+from merstudio.io.images import Decoded, header, read_image
 from merstudio.io.keyframes import Survey, doubtful, next_keyframe, stale_spans, survey
 from merstudio.io.timebase import detect_vfr
 
@@ -323,11 +324,12 @@ class ImageSequenceSource(FrameSource):
         self.fps = float(fps)
         self._damaged: dict[int, str] = {}  # frame index -> file name of images that decode only in part
         self._lost: dict[int, str] = {}  # frame index -> file name of images that do not decode at all (black)
+        self._cut: tuple[int, int] | None = None  # a lone photo cut short: (rows that decode, rows stored)
         # the size from the first image that decodes; damaged ones before it are lost frames of the stream
         k, img = next(((k, im) for k in range(len(files)) if (im := self._decode(k)) is not None), (None, None))
         if k is None or img is None:
             raise InputError(f"{path}: none of its {len(files)} image(s) is readable (damaged or wrong format?)")
-        self.size = (img.shape[1], img.shape[0])
+        self.size = (img.rgb.shape[1], img.rgb.shape[0])
         first = self._read(k)
         self._cache = _LRU(first.nbytes)
         self._cache.put(k, first)
@@ -345,7 +347,12 @@ class ImageSequenceSource(FrameSource):
     @property
     def warnings(self) -> list[str]:
         notes = super().warnings
-        if self._damaged:
+        if self._cut is not None and self._cut[0] < self._cut[1]:
+            whole, rows = self._cut
+            notes.append(f"{self.files[0]}: the file is cut short (damaged): only the first {whole} of its {rows} "
+                         f"rows (as stored) decode; the picture is cropped to them, so what lay in the rest is out "
+                         f"of frame (unknown), not read from the decoder's grey filler")
+        elif self._damaged:
             notes.append(_damaged_message(self.path, [name for _, name in sorted(self._damaged.items())]))
         if self._lost:
             names = [name for _, name in sorted(self._lost.items())]
@@ -362,26 +369,29 @@ class ImageSequenceSource(FrameSource):
     def timestamp(self, i: int) -> float:
         return self._check_index(i) / self.fps
 
-    def _decode(self, i: int) -> np.ndarray | None:
-        # IMREAD_COLOR gives 3 channels for grey and 16-bit images too (converted to 8-bit).
-        return cv2.imread(str(self.files[i]), cv2.IMREAD_COLOR)
+    def _decode(self, i: int) -> Decoded | None:
+        # a lone photo cut short is cropped to the rows that decode; a clip's frame keeps the clip's size
+        return read_image(self.files[i], crop=len(self.files) == 1)
 
     def _read(self, i: int, stream: bool = False) -> np.ndarray:
         file = self.files[i]
-        bgr = self._decode(i)
-        if bgr is None:
+        img = self._decode(i)
+        if img is None:
             reason = "file is missing" if not file.exists() else "not a readable image (damaged or wrong format?)"
             if not stream or not file.exists():  # random access (a dataset's apex, say) needs that very image
                 raise InputError(f"{file}: {reason}")
             # streaming a clip, one damaged image must not cost the rest: a black frame (no face), and a warning
             self._lost[i] = file.name
             return np.zeros((self.size[1], self.size[0], 3), np.uint8)
-        if (bgr.shape[1], bgr.shape[0]) != self.size:
-            raise InputError(f"{file}: image is {bgr.shape[1]}x{bgr.shape[0]}, the first image of "
+        rgb = img.rgb
+        if (rgb.shape[1], rgb.shape[0]) != self.size:
+            raise InputError(f"{file}: image is {rgb.shape[1]}x{rgb.shape[0]}, the first image of "
                              f"{self.path} is {self.size[0]}x{self.size[1]}")
-        if i not in self._damaged and jpeg_cut_short(file):
+        if img.cut is not None:
             self._damaged[i] = file.name
-        return cv2.cvtColor(bgr, cv2.COLOR_BGR2RGB)
+            if len(self.files) == 1:
+                self._cut = img.cut
+        return rgb
 
     def frame(self, i: int) -> np.ndarray:
         i = self._check_index(i)
@@ -397,7 +407,6 @@ class ImageSequenceSource(FrameSource):
             yield i, self._read(i, stream=True)
 
 
-_JPEG_SOI, _JPEG_EOI = b"\xff\xd8", b"\xff\xd9"
 _NAMES_SHOWN = 5
 
 
@@ -433,34 +442,6 @@ def _gaps_message(path: Path, gaps: list[tuple[int, int]], fps: float) -> str:
 
 
 
-def jpeg_cut_short(path: str | os.PathLike[str]) -> bool:
-    """True when `path` is a JPEG that ends before its end-of-image marker (cut off by a copy, a download or a full
-    disk). OpenCV decodes such a file without an error: the part that is there, and grey for the rest. Reads the
-    file's first and last bytes; only a file with data after its end marker (a camera's trailer) is decoded again
-    to tell. False for other formats (OpenCV refuses those when they are cut short)."""
-    try:
-        with open(path, "rb") as fh:
-            if fh.read(2) != _JPEG_SOI:
-                return False
-            size = fh.seek(0, os.SEEK_END)
-            fh.seek(max(2, size - 1024))
-            tail = fh.read()
-    except OSError:
-        return False
-    if tail.rstrip(b"\x00\t\n\r ").endswith(_JPEG_EOI):
-        return False
-    from PIL import Image
-
-    try:
-        with Image.open(path) as im:
-            im.load()  # raises OSError("image file is truncated") for a cut-off scan
-    except Image.DecompressionBombError:
-        return False  # whole but huge: not damaged
-    except Exception:  # noqa: BLE001 - truncated, broken stream: the image is not whole
-        return True
-    return False
-
-
 def _damaged_message(path: Path, names: list[str]) -> str:
     shown = ", ".join(names[:_NAMES_SHOWN]) + (f" and {len(names) - _NAMES_SHOWN} more" if len(names) >
                                                 _NAMES_SHOWN else "")
@@ -477,25 +458,12 @@ def _folder_images(folder: Path) -> list[Path]:
     return files
 
 
-_EXIF_ORIENTATION = 0x0112
-_TRANSPOSED = frozenset({5, 6, 7, 8})  # EXIF orientations that swap width and height
-
-
 def image_size(path: str | os.PathLike[str]) -> tuple[int, int] | None:
-    """(width, height) of an image file as `cv2.imread` decodes it (EXIF rotation applied), read from the file's
-    header without decoding it; None when the header cannot be read (the decode reports that file itself)."""
-    from PIL import Image, UnidentifiedImageError
-
-    try:
-        with Image.open(path) as im:
-            w, h = im.size
-            try:
-                turned = im.getexif().get(_EXIF_ORIENTATION) in _TRANSPOSED
-            except Exception:  # noqa: BLE001 - a damaged EXIF block: cv2 ignores it too
-                turned = False
-    except (OSError, UnidentifiedImageError, ValueError):
-        return None
-    return (h, w) if turned else (w, h)
+    """(width, height) of an image file as it is read (EXIF rotation applied), read from the file's header without
+    decoding it, whatever its size (one over `images.MAX_PIXELS` is refused when decoded, by name); None when the
+    header cannot be read (the decode reports that file itself)."""
+    head = header(path)
+    return None if head is None else head.upright
 
 
 def photo_set(folder: str | os.PathLike[str]) -> list[Path] | None:

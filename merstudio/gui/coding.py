@@ -31,6 +31,11 @@ if TYPE_CHECKING:
     from merstudio.gui.main_window import MainWindow
 
 
+def event_line(ev: Event) -> str:
+    """How the status bar names an event, the same words wherever it is made, edited or reached."""
+    return f"Event {ev.id}: frames {ev.onset}-{ev.offset}, apex {ev.apex}"
+
+
 class Coding(QObject):
     eventsChanged = Signal()  # the events changed (reloaded from the project): redraw them
     selectionChanged = Signal()  # only the selected event changed
@@ -87,6 +92,7 @@ class Coding(QObject):
             self.message.emit("No next event" if direction > 0 else "No previous event", 3000)
             return
         self.select(ev.id, seek=True)
+        self.message.emit(event_line(ev), 6000)  # replaces an earlier "No previous event", or another event's line
 
     def current_proposal_id(self) -> int | None:
         sel = self.find(self.selected_event_id)
@@ -112,14 +118,22 @@ class Coding(QObject):
         return ev
 
     def nudge_boundary(self, which: str, n: int) -> None:
-        """Move the selected event's onset or offset by ``n`` frames (undoable; never past the other boundary)."""
+        """Move the selected event's onset or offset by ``n`` frames (undoable; never past the other boundary nor
+        off the video; a nudge that cannot move says why)."""
         ev = self.selected()
         if ev is None or ev.id is None:
             return
+        last = max(0, self.win.frame_count - 1)
         if which == "onset":
-            self.apply_region(ev.id, min(ev.onset + n, ev.offset), ev.offset)
+            onset, offset = min(max(ev.onset + n, 0), ev.offset), ev.offset
+            stop = "on the offset" if n > 0 else "on the video's first frame"
         else:
-            self.apply_region(ev.id, ev.onset, max(ev.offset + n, ev.onset))
+            onset, offset = ev.onset, max(min(ev.offset + n, last), ev.onset)
+            stop = "on the onset" if n < 0 else "on the video's last frame"
+        if n and (onset, offset) == (ev.onset, ev.offset):
+            self.message.emit(f"{event_line(ev)} (the {which} is {stop}: not moved)", 4000)
+            return
+        self.apply_region(ev.id, onset, offset)
 
     def snap_boundary(self, which: str) -> None:
         """Put the selected event's onset or offset on the play head (undoable; refused where it would cross the
@@ -132,6 +146,9 @@ class Coding(QObject):
             where = "after the offset" if which == "onset" else "before the onset"
             self.message.emit(f"The play head is {where}: not moved", 4000)
             return
+        if f == (ev.onset if which == "onset" else ev.offset):
+            self.message.emit(f"{event_line(ev)} (the {which} is on the play head already)", 4000)
+            return
         if which == "onset":
             self.apply_region(ev.id, f, ev.offset)
         else:
@@ -141,7 +158,8 @@ class Coding(QObject):
         """An event's new onset..offset (a drag, a nudge, a snap): one undoable edit, kept on the video's frames.
         Both ends moved by the same amount (the body dragged) move the event: its length and where its apex lies
         in it are kept, and it stops at the video's first or last frame. Otherwise each end is kept on the video
-        and the apex inside."""
+        and the apex inside. The status bar then names the event's new frames, and says when the apex moved with
+        a boundary (the coded apex is changed by it)."""
         proj = self.win.project
         if proj is None:
             return
@@ -151,6 +169,7 @@ class Coding(QObject):
             return
         last = max(0, self.win.frame_count - 1)
         shift = onset - before.onset
+        pushed = ""  # the boundary that pushed the apex along, if one did
         if shift and offset - before.offset == shift:  # moved: the same frames, stopped at the video's ends
             shift = min(max(shift, -before.onset), last - before.offset)
             onset, apex, offset = before.onset + shift, before.apex + shift, before.offset + shift
@@ -158,6 +177,8 @@ class Coding(QObject):
             onset = min(max(onset, 0), last)
             offset = min(max(offset, onset), last)
             apex = min(max(before.apex, onset), offset)
+            if apex != before.apex:
+                pushed = "onset" if apex == onset and before.apex < onset else "offset"
         if (onset, apex, offset) == (before.onset, before.apex, before.offset):
             self.reload()  # nothing changes (a drag against the video's end): the region goes back where it was
             return
@@ -165,6 +186,11 @@ class Coding(QObject):
         if not self.win.ctx.execute(C.EditEvent, event_id=event_id,
                                     changes={"onset": onset, "apex": apex, "offset": offset}):
             self.reload()  # refused (read-only) or not saved: the dragged region goes back
+            return
+        after = proj.event(event_id)
+        if after is not None:  # the line left from before named the old frames
+            self.message.emit(event_line(after) + (f" (apex moved to {after.apex} with the {pushed})" if pushed
+                                                   else ""), 6000)
 
     # ---------------------------------------------------------------- marks
     def clear_marks(self) -> None:
@@ -246,6 +272,7 @@ class Coding(QObject):
 
     def push_delete(self, event: Event) -> None:
         self.push(DeleteEventCommand(self.win.require_writable(), event, self.reload))
+        self.message.emit(f"Deleted: {event_line(event)} (Ctrl+Z brings it back)", 6000)  # not its line left over
 
     def push_status(self, event: Event, status: str) -> None:
         proj = self.win.require_writable()

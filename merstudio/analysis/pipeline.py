@@ -165,6 +165,11 @@ def face_limit(settings: AnalysisSettings, frame_count: int) -> int:
     return PHOTO_MAX_FACES if frame_count == 1 else VIDEO_MAX_FACES
 
 
+# While a video's faces fill the limit, the face finder looks for more every this many frames (one pass over the
+# frame and its tiles, as the small-face search does below the limit): once a run is enough to say it.
+LIMIT_LOOK_EVERY = 30
+
+
 WARMUP_S = 1.0  # seconds of frames a segment runs before its first row (at least warmup_frames' minimum)
 
 
@@ -281,6 +286,10 @@ class Analysis:
                              "(degrees clockwise)")
         self._predictor = None
         self._timed_from: int | None = None  # the first frame the reader read while the source was variable-rate
+        # faces past the limit (`_look_past_limit`): the frame last looked at, and (frame, time, faces analysed,
+        # faces seen) once more were seen
+        self._limit_looked: int | None = None
+        self._past_limit: tuple[int, float, int, int] | None = None
         # face frames the model judged, of those it was given, the ones its release gate turned away, the blinks
         # and the partly covered faces its motion gate turned away (motion read without the eyes or the covered
         # parts), and the ones over a turning head (the rest: its motion gate)
@@ -542,6 +551,9 @@ class Analysis:
         # the model may not predict every row
         flight.ready.update(k for k in flight.pending if k in flight.au_done or k[0] == -1)
         yield from _drain(flight.pending, flight.ready, start, (flight.au_done, flight.model_done))
+        limit = self.limit_warning()
+        if limit is not None:
+            self.warnings.append(limit)
         if self.span is None and not self.cancelled:  # a split run's merge says it for the whole input
             self.warnings += held_warnings(held_aus(self._signals, self.frames_done, self.source.fps))
             if self.source.frame_count == 1:
@@ -594,12 +606,17 @@ class Analysis:
 
         deg = self.turned or 0
 
-        def faces_at(i: int, rgb: np.ndarray) -> list:
-            """The tracked faces of frame i, in the frame's own pixels (found in it turned by `deg`)."""
+        def faces_at(i: int, rgb: np.ndarray, t: float | None = None) -> list:
+            """The tracked faces of frame i, in the frame's own pixels (found in it turned by `deg`). `t`: a frame of
+            the run's own (its timestamp), where faces filling the limit are looked past (`_look_past_limit`)."""
+            seen = turn(rgb, deg) if deg else rgb
+            faces = tracker.update(i, seen)
+            if t is not None:
+                self._look_past_limit(tracker, i, t, seen, faces)
             if not deg:
-                return tracker.update(i, rgb)
+                return faces
             h, w = rgb.shape[:2]
-            return [replace(tf, obs=unturn_observation(tf.obs, deg, w, h)) for tf in tracker.update(i, turn(rgb, deg))]
+            return [replace(tf, obs=unturn_observation(tf.obs, deg, w, h)) for tf in faces]
 
         unseen = 0  # stale frames in a row just before this one (damaged data: merstudio.io.keyframes)
         try:
@@ -638,7 +655,7 @@ class Analysis:
                         looker.submit(hands.restart)
                     for check in checks.values():
                         check.restart()
-                faces = faces_at(i, rgb)
+                faces = faces_at(i, rgb, t)
                 looking = (looker.submit(hands.update, i, rgb, [tf.obs.bbox for tf in faces])
                            if looker is not None and faces else None)
                 items = []
@@ -658,6 +675,30 @@ class Analysis:
                 put(_END)
         except BaseException as e:  # noqa: BLE001 - handed to the consuming thread, which raises it
             put(_Failed(e))
+
+    def _look_past_limit(self, tracker, i: int, t: float, rgb: np.ndarray,  # noqa: ANN001 - face.tracker's
+                         faces: list) -> None:
+        """On a frame whose faces fill the limit, whether the finder sees more (the reader thread; `_finish` says
+        it): a photo's one frame, a video's every LIMIT_LOOK_EVERY frames while at the limit, until it has."""
+        if self._past_limit is not None or len(faces) < tracker.max_faces:
+            return
+        if self._limit_looked is not None and i - self._limit_looked < LIMIT_LOOK_EVERY:
+            return
+        self._limit_looked = i
+        seen = tracker.faces_present(rgb, faces)
+        if seen > len(faces):
+            self._past_limit = (i, t, len(faces), seen)
+
+    def limit_warning(self) -> str | None:
+        """The run's line for faces left unanalysed past the limit (None: none seen), naming the input."""
+        if self._past_limit is None:
+            return None
+        i, t, analysed, seen = self._past_limit
+        # the input's path first, as the reader's notes: the app's status line shows the clause after it
+        said = (f"{analysed} analysed, {seen} seen in the picture" if self.source.frame_count == 1 else
+                f"{analysed} a frame analysed, {seen} seen first at frame {i} ({t:.2f} s)")
+        return (f"{self.source.path}: more faces than the limit: {said}; raise --max-faces (in the app: Analysis > "
+                "Faces per frame)")
 
     def resolve_turn(self) -> int:
         """The turn for this input: settings.turn, or the one its faces ask for (a few frames spread over the

@@ -281,6 +281,18 @@ class FaceTracker:
                 pairs, refused = self._continuity(frame_index, observations, appearance, rgb)
         return self._associate(frame_index, rgb, observations, appearance, pairs, refused)
 
+    def faces_present(self, rgb: np.ndarray, faces: list[TrackedFace]) -> int:
+        """How many faces `rgb` holds: `faces` (this frame's, from `update`) plus the face finder's boxes outside
+        them. One finder pass (the small-face search: full range, tiles; else the short-range finder) that `update`
+        does not pay: for a frame where the tracker is at max_faces, to say that some went unanalysed."""
+        small = getattr(self.detector, "small", None)
+        find = small.search if small is not None else getattr(self.detector, "find_faces", None)
+        if find is None:
+            return len(faces)
+        rgb = check_rgb(rgb)
+        return len(faces) + sum(not any(centre_inside(b, f.obs.bbox) or centre_inside(f.obs.bbox, b) for f in faces)
+                                for b in find(rgb))
+
     @property
     def track_ids(self) -> list[int]:
         """Ids of all tracks still remembered (seen within max_gap frames)."""

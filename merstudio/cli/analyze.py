@@ -230,10 +230,20 @@ def _run(args: argparse.Namespace) -> int:
             print(f"merstudio: failed before (skipped; --retry-failed runs it again): {row.error or row.video}",
                   file=sys.stderr)
     if failed:
-        if plan.total > 1:
-            print(f"merstudio: {failed} of {plan.total} inputs failed", file=sys.stderr)
+        if plan.total > 1:  # the errors went by among the bars: the last line names whose they were
+            names = [str(p) for p, _ in result.failures] + [row.video for row in result.skipped_failed]
+            print(f"merstudio: {failed} of {plan.total} inputs failed: {_named(names)}", file=sys.stderr)
         return 2
     return 0
+
+
+FAILED_NAMED = 3  # failed inputs named in a run's last line; the rest counted
+
+
+def _named(names: list[str]) -> str:
+    """`a.jpg, b.jpg, c.jpg, +2 more`: the first FAILED_NAMED names, the rest counted."""
+    more = len(names) - FAILED_NAMED
+    return ", ".join(names[:FAILED_NAMED]) + (f", +{more} more" if more > 0 else "")
 
 
 def _say(line: str) -> None:

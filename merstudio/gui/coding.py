@@ -15,7 +15,7 @@ from PySide6.QtGui import QUndoStack
 
 from merstudio.errors import InputError
 from merstudio.gui import commands as C
-from merstudio.gui.state import Marks, neighbour_event_frame, next_proposal
+from merstudio.gui.state import Marks, event_line, neighbour_event_frame, next_proposal
 from merstudio.gui.undo import (
     AddEventCommand,
     DeleteEventCommand,
@@ -29,11 +29,6 @@ from merstudio.project import Event
 
 if TYPE_CHECKING:
     from merstudio.gui.main_window import MainWindow
-
-
-def event_line(ev: Event) -> str:
-    """How the status bar names an event, the same words wherever it is made, edited or reached."""
-    return f"Event {ev.id}: frames {ev.onset}-{ev.offset}, apex {ev.apex}"
 
 
 class Coding(QObject):
@@ -109,6 +104,7 @@ class Coding(QObject):
             self.message.emit("No open proposals", 3000)
             return
         self.select(ev.id, seek=True)
+        self.message.emit(f"Proposal: {event_line(ev)}", 4000)  # not the last key's line, left standing
 
     # ---------------------------------------------------------------- boundaries
     def selected(self) -> Event | None:

@@ -17,7 +17,7 @@ from merstudio.atomic import ensure_parent
 from merstudio.errors import InputError, MerstudioError
 from merstudio.features.neutral import absolute_note, load_baselines
 from merstudio.gui.failures import failure_line
-from merstudio.gui.state import short_run_note
+from merstudio.gui.state import event_line, short_run_note
 from merstudio.io import VIDEO_EXTENSIONS
 from merstudio.project import PROJECT_SUFFIX, Event
 from merstudio.project import export as ex
@@ -262,7 +262,7 @@ class NewEvent(AppCommand):
         win.timeline.clear_selection()
         win.coding.select(cmd.event.id)
         if moved:
-            win.statusBar().showMessage(f"Event {cmd.event.id}: frames {on}-{off}{moved}", 8000)
+            win.statusBar().showMessage(f"{event_line(cmd.event)}{moved}", 8000)
 
 
 def _named_event(ctx: CommandContext, params: Params) -> Event | None:
@@ -387,8 +387,7 @@ class MarkPoint(AppCommand):
                 note.append(f"the apex mark {apex_mark} lies outside it: apex at the activity peak")
             if shown is not None and ev.face_id != shown:
                 note.append(f"on face {ev.face_id}, the face in these frames (face {shown} is not)")
-            win.statusBar().showMessage(f"Event {ev.id}: frames {ev.onset}-{ev.offset}, apex {ev.apex}"
-                                        + (f" ({'; '.join(note)})" if note else ""), 6000)
+            win.statusBar().showMessage(event_line(ev) + (f" ({'; '.join(note)})" if note else ""), 6000)
 
 
 # ---------------------------------------------------------------------------------------------------- misc

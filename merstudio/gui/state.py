@@ -56,6 +56,11 @@ def short_run_note(project: Any, video: Any) -> str:
     return f"no frame is analysed{why}" if last is None else f"only frames 0-{last} of {n} are analysed{why}"
 
 
+def event_line(ev: Event) -> str:
+    """How the status bar names an event, the same words wherever it is made, edited or reached."""
+    return f"Event {ev.id}: frames {ev.onset}-{ev.offset}, apex {ev.apex}"
+
+
 def au_column(col: str, suffix: str = "_r") -> bool:
     """``AU<two digits><suffix>`` exactly: ``AU12_r`` for "_r"; never ``AU12_R`` (the subject's right side),
     ``AU12_L`` or ``AU12_m`` (directed micro-motion, not an intensity)."""

@@ -133,3 +133,17 @@ def test_delete_replaces_the_deleted_events_line(qtbot, opened):
     qtbot.keyClick(win, Qt.Key.Key_Delete)
     assert win.project.event(ev.id) is None
     assert _line(win) == f"Deleted: Event {ev.id}: frames 10-20, apex 12 (Ctrl+Z brings it back)"
+
+
+def test_next_proposal_names_the_proposal_it_went_to(qtbot, opened):
+    win = opened
+    win.coding.push_add(Event(win.video.id, 10, 12, 20, coder="tester"))
+    prop = win.coding.push_add(Event(win.video.id, 40, 44, 50, coder="tester", status="proposal",
+                                     source="model")).event
+    win.coding.select(None)
+    win.transport.seek(5)
+    qtbot.keyClick(win, Qt.Key.Key_Comma)
+    assert _line(win) == "No previous event"
+    qtbot.keyClick(win, Qt.Key.Key_N)  # N: the next open proposal; the old line no longer stands
+    assert win.selected_event_id == prop.id and win.current_frame == 40
+    assert _line(win) == f"Proposal: Event {prop.id}: frames 40-50, apex 44"

@@ -96,15 +96,17 @@ class Coding(QObject):
         here = [e for e in self.events if e.status == "proposal" and e.onset <= self.win.current_frame <= e.offset]
         return here[0].id if here else None
 
-    def goto_next_proposal(self) -> None:
+    def goto_next_proposal(self, say: bool = True) -> None:
         """Select the open proposal after the selected event (every one sharing its onset in turn), else after the
-        play head; wraps to the first."""
+        play head; wraps to the first. ``say``: name it in the status bar (not the last key's line, left standing);
+        off where the caller's own line says more (Y / X: what was done, how many are left)."""
         ev = next_proposal(self.events, self.win.current_frame, self.find(self.selected_event_id))
         if ev is None:
             self.message.emit("No open proposals", 3000)
             return
         self.select(ev.id, seek=True)
-        self.message.emit(f"Proposal: {event_line(ev)}", 4000)  # not the last key's line, left standing
+        if say:
+            self.message.emit(f"Proposal: {event_line(ev)}", 4000)
 
     # ---------------------------------------------------------------- boundaries
     def selected(self) -> Event | None:

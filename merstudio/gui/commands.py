@@ -169,6 +169,10 @@ class RunAnalysis(AppCommand):
 
     @staticmethod
     def ask(ctx: CommandContext, params: Params) -> bool:
+        opening = ctx.win.session.opener.worker
+        if opening is not None:  # the window still shows the video before it: that one would be analysed
+            raise InputError(f"{Path(opening.path).name} is still being indexed: run the analysis once it is shown "
+                             "(Cancel in the status bar keeps the video shown now)")
         if params.get("confirmed"):
             return True
         question = ctx.win.analysis.rerun_question()
@@ -352,7 +356,7 @@ class SetProposalStatus(AppCommand):
         win.statusBar().showMessage(what + (f"{left} proposal{'s' * (left != 1)} left to review (N next, Y accept, "
                                             "X reject)" if left else "no proposals left to review"), 8000)
         if params.get("advance", True) and left:
-            win.coding.goto_next_proposal()
+            win.coding.goto_next_proposal(say=False)  # the line above says what was done and what is left
 
 
 class NextProposal(AppCommand):

@@ -83,6 +83,20 @@ def test_cancel_or_another_video_drops_the_vfr_opening(qtbot, window, video_path
     assert not win.errors
 
 
+def test_analysing_while_another_video_is_indexed_is_refused(qtbot, window, video_path, vfr_path, slow_index):
+    """Ctrl+R while the window still shows the video before: it started a fresh analysis of that one (10 CPU-minutes
+    on a 20-minute video) without a word."""
+    win = window
+    assert win.ctx.execute(C.OpenVideo, path=str(video_path)), win.errors
+    assert win.ctx.execute(C.OpenVideo, path=str(vfr_path), project="current"), win.errors
+    assert win.session.opener.running and win.video.name == "clip.avi"
+    assert not win.ctx.execute(C.RunAnalysis, confirmed=True)
+    assert win.errors[-1].endswith("phone.mp4 is still being indexed: run the analysis once it is shown (Cancel in "
+                                   "the status bar keeps the video shown now)")
+    assert win.worker is None and win.project.analysis(win.video.id) is None  # nothing started, nothing stored
+    qtbot.waitUntil(lambda: win.video is not None and win.video.name == "phone.mp4", timeout=20000)
+
+
 def test_closing_the_project_while_indexing_drops_the_video(qtbot, window, tmp_path, vfr_path, slow_index):
     win = window
     assert win.ctx.execute(C.NewProject, path=str(tmp_path / "study"))

@@ -150,6 +150,7 @@ def analysis_revision(settings: dict[str, Any]) -> int:
     return rev if isinstance(rev, int) else 1
 
 
+PAST_LIMIT = ": more faces than the limit: "  # the run's line for faces left unanalysed (Analysis.limit_warning)
 # Every tracked face costs on every frame of a video; a photo is one frame, and group photos hold more than four.
 VIDEO_MAX_FACES = 4
 PHOTO_MAX_FACES = 16
@@ -697,7 +698,7 @@ class Analysis:
         # the input's path first, as the reader's notes: the app's status line shows the clause after it
         said = (f"{analysed} analysed, {seen} seen in the picture" if self.source.frame_count == 1 else
                 f"{analysed} a frame analysed, {seen} seen first at frame {i} ({t:.2f} s)")
-        return (f"{self.source.path}: more faces than the limit: {said}; raise --max-faces (in the app: Analysis > "
+        return (f"{self.source.path}{PAST_LIMIT}{said}; raise --max-faces (in the app: Analysis > "
                 "Faces per frame)")
 
     def resolve_turn(self) -> int:

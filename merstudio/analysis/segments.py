@@ -60,6 +60,7 @@ from merstudio.analysis.files import (
 )
 from merstudio.analysis.outputs import check_format, is_url, local_input, localize
 from merstudio.analysis.pipeline import (
+    PAST_LIMIT,
     Analysis,
     AnalysisSettings,
     CancelFn,
@@ -327,7 +328,7 @@ def merge_segments(results: Sequence[SegmentResult], out_dir: str | Path, name: 
         return AnalysisOutput(Path(first.input), paths, sum(s.frames_done for s in segs), first.frame_count,
                               first.fps, complete, wall, input_hash=digest, cpu_seconds=cpu,
                               face_ids=sorted(signals), rows=rows, device=first.device, frames_claimed=first.frames_claimed,
-                              warnings=first.warnings + held, unreadable=[u for s in segs for u in s.unreadable],
+                              warnings=_merged_warnings(segs) + held, unreadable=[u for s in segs for u in s.unreadable],
                               source=source, run_id=run_id, portraits=portraits, turned=first.turned,
                               face_frames=track_frames(signals),
                               # a checkpoint rewritten while the segments loaded it: no one model, never current
@@ -341,6 +342,21 @@ def merge_segments(results: Sequence[SegmentResult], out_dir: str | Path, name: 
     with contextlib.nullcontext() if claimed else claim_result(paths, overwrite, notice):
         return write_result(paths, first.columns, _merged_rows(segs, maps), result, finish, lambda: False,
                             settings, first.vfr, notice)
+
+
+def _merged_warnings(segs: Sequence[SegmentResult]) -> list[str]:
+    """Every segment's warnings in order, each line once (the reader's notes repeat in every segment); of the lines
+    saying faces went past the limit, the first segment's to find them (they name where). Only the first segment's
+    were kept: more faces than the limit first met in a later segment went unsaid."""
+    out: list[str] = []
+    past_limit = False
+    for seg in segs:
+        for line in seg.warnings:
+            if line in out or (PAST_LIMIT in line and past_limit):
+                continue
+            past_limit = past_limit or PAST_LIMIT in line
+            out.append(line)
+    return out
 
 
 def _merged_rows(segs: Sequence[SegmentResult], maps: Sequence[dict[int, int]]) -> Iterator[dict[str, str]]:

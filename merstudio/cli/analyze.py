@@ -200,7 +200,8 @@ def _run(args: argparse.Namespace) -> int:
 
     tracker_before = resource_tracker_running()
     try:
-        with _Display(batch, args.quiet, len(plan.items)) as display:
+        with _Display(batch, args.quiet, len(plan.items), [it.input.name for it in plan.items]) as display, \
+                _index_progress(display, backend):
             result = B.run_batch(plan, settings, backend, fps=args.fps, fmt=args.format,
                                  on_progress=display.progress, on_result=display.result, on_notice=display.notice,
                                  segment_s=None if args.segment_minutes is None else args.segment_minutes * 60,
@@ -238,6 +239,18 @@ def _run(args: argparse.Namespace) -> int:
 
 
 FAILED_NAMED = 3  # failed inputs named in a run's last line; the rest counted
+
+
+def _index_progress(display: _Display, backend: Any) -> contextlib.AbstractContextManager[None]:
+    """A video's index pass, where its open needs one (a variable rate: one decode-only pass over the whole file
+    before its first frame, ~9 s for 20 minutes; nothing was shown meanwhile), drawn by `display` as a bar of its
+    own. Only where the inputs open in this process, one at a time (a plain run, the default -j 1): a worker
+    process's pass is not seen here."""
+    if display.batch or display.quiet or getattr(backend, "kind", "") != "inprocess":
+        return contextlib.nullcontext()
+    from merstudio.io.frames import indexing
+
+    return indexing(progress=display.indexing)
 
 
 def _named(names: list[str]) -> str:
@@ -287,10 +300,14 @@ class _Display:
     """Progress in the terminal: a frame bar per running input (a plain run), or one bar for the whole batch
     (videos, videos/s and frames/s, ETA); errors and (in a large batch) one line per finished input."""
 
-    def __init__(self, batch: bool, quiet: bool, total: int) -> None:
+    def __init__(self, batch: bool, quiet: bool, total: int, names: list[str] | None = None) -> None:
         self.batch, self.quiet, self.total = batch, quiet, total
         self.bars: dict[int, Any] = {}
         self.overall: Any = None
+        self.names = names or []  # the inputs' file names, in the order a run in this process takes them
+        self.outcomes = 0  # inputs whose outcome came: in this process the one opening now is the next
+        self.index_bar: Any = None
+        self.index_at = 0.0  # when the index bar last moved
 
     def __enter__(self) -> _Display:
         if not self.quiet:
@@ -303,6 +320,7 @@ class _Display:
         return self
 
     def __exit__(self, *exc: object) -> None:
+        self._index_done()
         for b in self.bars.values():
             b.close()
         if self.overall is not None:
@@ -320,9 +338,33 @@ class _Display:
         else:
             self._write(f"merstudio: {line}", err=True)
 
+    def indexing(self, done: int, total: int) -> None:
+        """The index pass of the input opening now (`_index_progress`): "indexing <file>", above its frame bar."""
+        from tqdm import tqdm
+
+        if self.index_bar is None:
+            name = self.names[self.outcomes] if self.outcomes < len(self.names) else "the video"
+            self.index_bar = tqdm(desc=f"indexing {name}", total=total, unit="frame", position=len(self.bars),
+                                  dynamic_ncols=True)
+        if total != self.index_bar.total:  # the count known so far: a file may hold more frames than it says
+            self.index_bar.total = total
+        self.index_bar.update(done - self.index_bar.n)
+        self.index_at = self.index_bar._time()  # its last report so far: the end of the pass, once it ends
+
+    def _index_done(self) -> None:
+        """The index bar ends where its input's frames come (or its outcome; a file without a stated count gives no
+        other sign of the pass's end): it shows its last count and the pass's time, not the wait for the first
+        frame after it; kept on the screen as the first line, cleared for the frame bar that takes its place
+        further down."""
+        if self.index_bar is not None:
+            self.index_bar._time = lambda at=self.index_at: at  # tqdm's clock, stopped where the pass ended
+            self.index_bar.close()
+            self.index_bar = None
+
     def progress(self, p: Any) -> None:
         if self.quiet:
             return
+        self._index_done()
         from tqdm import tqdm
 
         if self.overall is not None:
@@ -344,6 +386,8 @@ class _Display:
     def result(self, item: Any, outcome: Any) -> None:
         from merstudio.execution import Cancelled
 
+        self.outcomes += 1
+        self._index_done()
         if isinstance(outcome, Cancelled):
             return  # named in the interrupt message
         if isinstance(outcome, BaseException):

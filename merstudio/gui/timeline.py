@@ -98,6 +98,11 @@ LABEL_COLOUR = "#455a64"
 STEP_BUDGET = 2
 STEP_CREATE = 2
 STEP_MS = 5
+# a buffer this long (5 minutes at 30 fps) or longer is redrawn in those turns too when it is shown (another video or
+# face, the AUs shown, the neutral levels): a 20-minute video's (36 000 frames, 23 curves, the heat map) drawn in one
+# go held the window 0.3-0.6 s per switch on a busy 2-core machine, ~30 turns of under 0.1 s each now; a 600-frame
+# video's takes ~12 ms, drawn at once
+STEP_FRAMES = 9000
 
 
 def tick_font() -> QFont:
@@ -587,6 +592,12 @@ class Timeline(pg.GraphicsLayoutWidget):
             spare -= extra * keep
         return out
 
+    def close(self) -> bool:
+        """pyqtgraph's close clears the scene: a pending turn of a redraw (refresh_step) must not draw on the
+        deleted items."""
+        self._step_timer.stop()
+        return bool(super().close())
+
     def resizeEvent(self, ev: Any) -> None:  # noqa: N802 - Qt override
         super().resizeEvent(ev)
         if not self.closed and hasattr(self, "sizes") and self._rows:  # (closed: its items are gone)
@@ -668,28 +679,34 @@ class Timeline(pg.GraphicsLayoutWidget):
     def set_buffer(self, buffer: CurveBuffer | None, face: int | None = None) -> None:
         """Draw this buffer (None: no results) for this face (None: its main face). Curves of columns it does not
         have go; the others are kept and given the new data (creating a curve costs more than redrawing it)."""
+        other = buffer is not self.buffer
         self.buffer = buffer
-        self.face = face if face is not None else (buffer.main_face() if buffer else None)
+        old_face, self.face = self.face, face if face is not None else (buffer.main_face() if buffer else None)
         self._drawn.clear()
         self._motion_top = math.nan  # the motion lane's y range is set again
-        self.refresh()
+        if self._stepped() and (other or self.face != old_face):
+            self._blank_curves()
+        self.redraw()
 
     def set_visible_aus(self, aus: Sequence[str] | None) -> None:
         self.visible_aus = list(aus) if aus is not None else None
         self._drawn.clear()
-        self.refresh()
+        self.redraw()
 
     def set_neutral(self, levels: dict[str, float] | None, frames: tuple[int, int] | None = None) -> None:
         """Draw the AU curves, heat map and readout relative to these neutral levels (None: absolute), the neutral
-        frames shaded in the AU lane."""
-        self.neutral = dict(levels) if levels is not None else None
+        frames shaded in the AU lane. The same levels again (the window sets them after every buffer and face) redraw
+        nothing: a switch to a 20-minute video drew its curves twice."""
+        new = dict(levels) if levels is not None else None
+        same, self.neutral = new == self.neutral, new
         if levels is not None and frames is not None:
             self._neutral_band.setRegion(frame_cell(*frames))
             self._neutral_band.show()
         else:
             self._neutral_band.hide()
-        self._drawn.clear()
-        self.refresh()
+        if not same:
+            self._drawn.clear()
+        self.redraw()
 
     def au_data(self, buf: CurveBuffer, col: str) -> np.ndarray | None:
         """An AU column of the shown face as drawn: the stored values, or relative to the neutral levels."""
@@ -756,7 +773,30 @@ class Timeline(pg.GraphicsLayoutWidget):
         regions."""
         self.motion_by_au = bool(on)
         self._drawn.clear()
-        self.refresh()
+        self.redraw()
+
+    def redraw(self) -> None:
+        """Redraw what changed in the buffer: a short one's now (refresh), a long one's (STEP_FRAMES or more) in
+        budgeted turns as a streamed one's (refresh_step: the first turn now, the top lanes first)."""
+        if self._stepped():
+            self.refresh_step()
+        else:
+            self.refresh()
+
+    def _stepped(self) -> bool:
+        """A long buffer on a shown timeline. A hidden one (a bench's, a script's before its window shows) draws at
+        once: it freezes nothing on screen, and a grab() right after, which runs no event loop, finds it whole."""
+        return self.buffer is not None and self.buffer.frame_count >= STEP_FRAMES and self.isVisible()
+
+    def _blank_curves(self) -> None:
+        """Empty the curves kept for the new buffer and the heat map until their turn comes: a redraw in turns
+        must not show the video (or face) shown before beside the new one's curves."""
+        for curves in (self._curves, self._class_curves, self._motion_curves):
+            for c in curves.values():
+                c.setData([], [])
+        for d in self._class_dots.values():
+            d.setData([], [])
+        self.heat.clear()
 
     def refresh(self) -> None:
         """Redraw everything that changed in the buffer now."""

@@ -1089,12 +1089,8 @@ class MainWindow(QMainWindow):
         ev = c.find(c.selected_event_id)
         if ev is not None:  # a proposal or event of another person: show that face's curves
             self.pick_face(ev.face_id, say=False)
-        tl = self.timeline
-        if c.events is self._timeline_events:
-            # the events it shows (an edit's reload drew them a moment ago): only the highlight moves, through its
-            # event layer (Timeline has no selection-only call); drawing them all, their sub-rows and coder lanes
-            # again took 0.1-0.15 s per edit at 4,000 events
-            tl._event_layer.set_events(tl._events, c.selected_event_id, tl.event_rows, tl.event_row_count)
+        if c.events is self._timeline_events:  # the events it shows: only the highlight moves
+            self.timeline.select_event(c.selected_event_id)
         else:
             self._draw_timeline_events()
         self.table.select_event(c.selected_event_id)

@@ -20,8 +20,7 @@ from PySide6.QtCore import QObject, QStandardPaths, QTimer, Signal
 from merstudio.errors import InputError, MerstudioError
 from merstudio.gui import commands as C
 from merstudio.gui.places import store_video, stored_video
-from merstudio.gui.video_opening import VideoOpener, close_source, open_now
-from merstudio.io.frames import IndexNeeded
+from merstudio.gui.video_opening import VideoOpener, close_source
 from merstudio.project import PROJECT_SUFFIX, Project, ProjectInUse, Video
 from merstudio.project.lock import HEARTBEAT_EVERY
 
@@ -49,7 +48,7 @@ class Session(QObject):
         self.project: Project | None = None
         self.video: Video | None = None
         self.source: Any = None  # the current video's FrameSource (the transport reads frames from it)
-        self.opener = VideoOpener(win, open_source)  # a video indexed in a worker before it is shown
+        self.opener = VideoOpener(win, open_source)  # every video is opened in its worker (a 1080p one takes 1 s)
         self._note = ""  # what opening the project set right, for the status bar (restored_line)
         self._heartbeat = QTimer(self)  # tells a second opener this window still has the project
         self._heartbeat.setInterval(int(HEARTBEAT_EVERY * 1000))
@@ -124,7 +123,8 @@ class Session(QObject):
         self._note = restored_line(proj, aside)  # said once a video is shown (its own status line would hide it)
         if vids and select:  # the video shown last (merstudio.gui.places), at its place
             self.select_video(stored_video(proj, vids).id)
-        self._say_note()
+        if not self.opener.running:  # else said once the video is shown (its own status line would hide it)
+            self._say_note()
         return True
 
     def _say_note(self) -> None:
@@ -175,15 +175,10 @@ class Session(QObject):
         """Open a video. With no project open, the project beside it is opened (created when there is none). With
         a project open that does not have this video while the video has its own project beside it (its earlier
         coding), ``project`` says which to use: "beside" opens that project, "current" adds the video to the open
-        one; None asks. A video that needs a pass over the whole file to index its frames (variable frame rate)
-        is indexed in a worker first (gui.video_opening): it is added and shown when that is done; Cancel leaves
-        everything as it was."""
-        try:
-            source = open_now(self.open_source, str(path))  # InputError -> dialog before anything changes
-        except IndexNeeded:
-            self.opener.open(str(path), lambda source: self._add_video(path, source, project))
-            return
-        self._add_video(path, source, project)
+        one; None asks. The video is opened in a worker (gui.video_opening): one that opens within its grace is
+        added at once (InputError -> dialog before anything changes), a longer one (a 1080p file, a variable frame
+        rate's index) is added and shown when that is done; Cancel leaves everything as it was."""
+        self.opener.open_video(str(path), lambda source: self._add_video(path, source, project))
 
     def _add_video(self, path: Path, source: Any, project: str | None) -> None:
         """open_video, once the video is open."""
@@ -227,7 +222,8 @@ class Session(QObject):
         return any(v.hash == digest and v.size == size for v in proj.videos())
 
     def select_video(self, video_id: int, source: Any = None) -> None:
-        """Make a video of the open project the current one (a missing file: say so and ask where it went)."""
+        """Make a video of the open project the current one (a missing file: say so and ask where it went); with
+        no ``source``, its file is opened first (VideoOpener.open_video)."""
         assert self.project is not None
         video = self.project.video(video_id)
         if source is None:
@@ -236,14 +232,12 @@ class Session(QObject):
                 self.win.show_error(f"{video.path}: {self.project.missing_reason(video_id)}; please locate it")
                 self.win.ctx.execute(C.LocateVideo, video_id=video_id, name=video.name)
                 return
-            try:
-                source = open_now(self.open_source, str(where))
-            except IndexNeeded:  # shown once indexed, if this project is still open then
-                proj = self.project
-                self.opener.open(str(where), lambda source: self._show_video(proj, video_id, source))
-                return
-            video = self.project.video(video_id)
-        self.opener.cancel()  # a video still being indexed is not wanted any more
+            # in the worker: at once when it opens within the grace, else shown once open if this project is
+            # still open then (the video shown stays meanwhile)
+            proj = self.project
+            self.opener.open_video(str(where), lambda source: self._show_video(proj, video_id, source))
+            return
+        self.opener.cancel()  # a video still being opened is not wanted any more
         self.video, self.source = video, source
         self.videoChanged.emit()
         store_video(self.project, video.id)  # the project opens with it again (after the views have it)

@@ -1,10 +1,15 @@
-"""Opening a video whose frame index takes a pass over the whole file (variable frame rate, a frame count to
-confirm): 36 s of decoding for an hour, which froze the window when it ran on the GUI thread. :func:`open_now`
-opens a video at once unless it needs that pass (``merstudio.io.frames.IndexNeeded``); :class:`VideoOpener` then
-builds the index in a worker, shown in the status bar's busy indicator with how far it is and a Cancel button, and
-hands the source over on the GUI thread when it is ready (at once when that took under :data:`GRACE_MS`: a short
-clip opens as any other). One opening at a time: a newer one (another video, the project closing) cancels the one
-running, whose source is dropped. The index is kept by ``merstudio.io.frames`` for the analysis' own decoder.
+"""Opening a video off the GUI thread. Every video the window shows is opened by :class:`VideoOpener` in a worker
+(:meth:`VideoOpener.open_video`): a 1080p file's open decodes its last keyframe interval to confirm its frame count
+(0.4-1 s, 2-3 s on a busy machine: the window froze on each switch to it), and one whose frame index takes a pass
+over the whole file (variable frame rate, a frame count to confirm) decodes all of it (36 s for an hour). An opening
+done within :data:`GRACE_MS` is waited for, so a short clip opens at once, as on the GUI thread; a longer one is
+shown in the status bar's busy indicator ("Opening <file>…", "Indexing <file>…" with how far it is once the pass
+reports) with a Cancel button, and the source is handed over on the GUI thread when it is ready. One opening at a
+time: a newer one (another video, the project closing) cancels the one running, whose source is dropped. The index
+and what the tail probe found are kept by ``merstudio.io.frames`` per version of the file: a switch back to a video
+opens it without decoding either again, and the analysis' own decoder takes the index. :func:`open_now` opens a
+video at once unless it needs the whole-file pass (``merstudio.io.frames.IndexNeeded``): for callers that index
+several files first (gui.index_first).
 
 Damaged data past a video's first frames is found only by a complete pass (io.frames: "Damaged data inside a
 video"); until then frames are numbered by the file's claim, wrongly after the damage. The analysis makes that pass
@@ -49,7 +54,7 @@ def close_source(source: Any) -> None:
 
 class IndexWorker(QThread):
     """``open_source(path)`` with the index pass reported and cancellable; the outcome stays on the worker
-    (``source``, or ``error``: one line; neither when cancelled) before ``finished``."""
+    (``source``, or ``exc`` and ``error``, its one line; neither when cancelled) before ``finished``."""
 
     progress = Signal(int, int)
 
@@ -61,8 +66,9 @@ class IndexWorker(QThread):
         self._verify = verify  # index it even where its ends agree with the file's claim
         self._cancel = threading.Event()
         self.source: Any = None
-        self.error = ""
+        self.exc: Exception | None = None
         self.handled = False  # its outcome was taken (on the GUI thread)
+        self.told_index = verify  # the busy indicator says "Indexing" (else "Opening", until the pass reports)
 
     def cancel(self) -> None:
         self._cancel.set()
@@ -71,19 +77,25 @@ class IndexWorker(QThread):
     def cancelled(self) -> bool:
         return self._cancel.is_set()
 
+    @property
+    def error(self) -> str:
+        """Why the opening failed, in one line ("" when it did not); a bug's traceback is logged when asked."""
+        return failure_line("OpenVideo", self.exc) if self.exc is not None else ""
+
     def run(self) -> None:
         try:
             with indexing(progress=self.progress.emit, cancel=self._cancel.is_set, verify=self._verify):
                 self.source = self._open(self.path)
         except IndexCancelled:
             return
-        except Exception as exc:  # a damaged file: one line, as opening it at once would have said
-            self.error = failure_line("OpenVideo", exc)
+        except Exception as exc:  # a damaged file: raised or shown by the opener (error), as at once it would be
+            self.exc = exc
 
 
 class VideoOpener(QObject):
-    """Builds a video's frame index off the GUI thread (see the module). ``open(path, then)`` calls ``then(source)``
-    on the GUI thread once it is ready; an error is shown, a cancel leaves everything as it was."""
+    """Opens videos, and builds their frame index, off the GUI thread (see the module). ``open_video(path, then)``
+    and ``open(path, then)`` call ``then(source)`` on the GUI thread once it is ready; a cancel leaves everything as
+    it was."""
 
     def __init__(self, win: MainWindow, open_source: Callable[[str], Any]) -> None:
         super().__init__(win)
@@ -94,7 +106,7 @@ class VideoOpener(QObject):
         self._leaving: list[IndexWorker] = []  # cancelled, still running: kept until their thread ends
         self.cancel_button = QToolButton()
         self.cancel_button.setText("Cancel")
-        self.cancel_button.setToolTip("Stop indexing the video (the one shown before stays)")
+        self.cancel_button.setToolTip("Stop opening the video (the one shown before stays)")
         self.cancel_button.clicked.connect(self.cancel)
         self.cancel_button.hide()
         self._placed = False
@@ -104,25 +116,35 @@ class VideoOpener(QObject):
     def running(self) -> bool:
         return self.worker is not None
 
+    def open_video(self, path: str, then: Callable[[Any], None]) -> None:
+        """Open a video to show it (Session: every video): ``then(source)`` at once when it opened within GRACE_MS,
+        where an error raises here (the command running says it and fails, as an open on the GUI thread did); else
+        once it is ready, an error shown then."""
+        self._start(path, then, verify=False, raise_now=True)
+
     def open(self, path: str, then: Callable[[Any], None], verify: bool = False) -> None:
-        """``verify``: index the video even where its ends agree with the file's claim (see check_index)."""
+        """Index a video: ``verify``, even where its ends agree with the file's claim (see check_index); an error
+        is shown."""
+        self._start(path, then, verify=verify, raise_now=False)
+
+    def _start(self, path: str, then: Callable[[Any], None], verify: bool, raise_now: bool) -> None:
         self.cancel()
         w = IndexWorker(self._open_source, path, self, verify)
         w.finished.connect(lambda: self._finished(w))  # queued: on the GUI thread
+        w.progress.connect(lambda done, total: self._progress(w, done, total))  # before: none is lost in the grace
         self.worker, self._then = w, then
         w.start()
-        if w.wait(GRACE_MS):  # a short clip: as if it needed no index (errors reach the caller, as then)
-            self._finished(w, at_once=True)
+        if w.wait(GRACE_MS):  # a short clip: as if opened on the GUI thread (errors of then reach the caller)
+            self._finished(w, at_once=True, raise_now=raise_now)
             return
         name = Path(path).name
-        w.progress.connect(lambda done, total: self._progress(w, done, total))
         if verify:
             self._busy(f"Indexing {name}…", f"Indexing {name}: its stored analysis counts other frames than the "
                                             "file states (damaged data?); the video is decoded once to number its "
                                             "frames as they decode, and shown again when that is done")
             return
-        self._busy(f"Indexing {name}…", f"Indexing {name}: a variable-frame-rate video is decoded once to find "
-                                        "every frame's time; it is shown when that is done")
+        self._busy(f"Opening {name}…", f"Opening {name}: its first and last frames are decoded (a large video "
+                                       "takes a moment); it is shown when that is done")
 
     def cancel(self) -> None:
         """Drop the opening running (if any): its source, when it comes, is closed; the video shown stays."""
@@ -144,7 +166,7 @@ class VideoOpener(QObject):
             self._drop(w)
         self._leaving.clear()
 
-    def _finished(self, w: IndexWorker, at_once: bool = False) -> None:
+    def _finished(self, w: IndexWorker, at_once: bool = False, raise_now: bool = False) -> None:
         if w.handled:
             return
         if w is not self.worker:  # cancelled (or superseded) meanwhile
@@ -158,7 +180,9 @@ class VideoOpener(QObject):
         then, self.worker, self._then = self._then, None, None
         self._busy("")
         w.deleteLater()
-        if w.error:
+        if w.exc is not None and at_once and raise_now:
+            raise w.exc
+        if w.exc is not None:
             self.win.show_error(w.error)
         elif w.source is not None and then is not None:
             if at_once:
@@ -178,7 +202,7 @@ class VideoOpener(QObject):
 
     def check_index(self) -> None:
         """Number the video shown as its frames decode where it was opened numbered otherwise: a complete pass
-        since (the analysis') found another count (`known_index`): it is opened again, at once, with that index;
+        since (the analysis') found another count (`known_index`): it is opened again with that index (no pass);
         none did, but its complete stored analysis counts other frames than it opened with: it is indexed in the
         worker first (a project reopened in a new session). The views follow as on a video switch."""
         session = getattr(self.win, "session", None)
@@ -187,24 +211,7 @@ class VideoOpener(QObject):
         src, video, proj = session.source, session.video, session.project
         if not isinstance(src, VideoSource) or video is None or proj is None:
             return
-        known = known_index(src.path)
-        if known is not None:
-            if len(known[1]) != src.frame_count and self._tried != (known[0], src.frame_count):
-                self._tried = (known[0], src.frame_count)  # once: an opener that takes no index would loop
-                try:
-                    session.select_video(video.id)  # opened again: it takes the index kept (no pass)
-                except Exception as exc:  # the file went meanwhile: said, the video shown stays as it was
-                    self.win.show_error(failure_line("OpenVideo", exc))
-                    return
-                self._renumbered(session, src.frame_count)
-            return
         shown = src.frame_count
-        run = proj.analysis(video.id)
-        if run is None or run.status != "complete":
-            return  # a cut-short run stores a prefix
-        # a complete run stores a row for each frame it decoded (faceless ones too): does it end at frame shown - 1?
-        if proj.last_frame_stored(video.id) in (None, shown - 1):
-            return
 
         def then(new: Any) -> None:
             if session.project is not proj or session.video is None or session.video.id != video.id or \
@@ -214,6 +221,21 @@ class VideoOpener(QObject):
             session.select_video(video.id, source=new)
             self._renumbered(session, shown)
 
+        known = known_index(src.path)
+        if known is not None:
+            if len(known[1]) != shown and self._tried != (known[0], shown):
+                self._tried = (known[0], shown)  # once: an opener that takes no index would loop
+                try:
+                    self.open_video(str(src.path), then)  # opened again: it takes the index kept (no pass)
+                except Exception as exc:  # the file went meanwhile: said, the video shown stays as it was
+                    self.win.show_error(failure_line("OpenVideo", exc))
+            return
+        run = proj.analysis(video.id)
+        if run is None or run.status != "complete":
+            return  # a cut-short run stores a prefix
+        # a complete run stores a row for each frame it decoded (faceless ones too): does it end at frame shown - 1?
+        if proj.last_frame_stored(video.id) in (None, shown - 1):
+            return
         self.open(str(src.path), then, verify=True)
 
     def _renumbered(self, session: Any, before: int) -> None:
@@ -232,8 +254,15 @@ class VideoOpener(QObject):
         w.deleteLater()
 
     def _progress(self, w: IndexWorker, done: int, total: int) -> None:
+        if w is not self.worker:
+            return
+        if not w.told_index:  # the opening turned out to need the whole-file pass: say so
+            w.told_index = True
+            name = Path(w.path).name
+            self._busy(f"Indexing {name}…", f"Indexing {name}: a variable-frame-rate video is decoded once to find "
+                                            "every frame's time; it is shown when that is done")
         busy = getattr(self.win, "busy", None)
-        if w is self.worker and busy is not None:
+        if busy is not None:
             busy.progress("video", done, total)
 
     def _busy(self, text: str, tip: str = "") -> None:

@@ -742,6 +742,11 @@ _INDEXES_LOCK = threading.Lock()  # the GUI's opener and the analysis worker's d
 # Where those passes met damaged data (VideoSource.damage), by the same key: an open that takes a kept index says
 # where the damage is as the pass did, instead of taking the holes it left for a variable rate.
 _INDEX_DAMAGE: dict[tuple[str, int, int], dict[int, int]] = {}
+# What the tail probe (VideoSource._probe_tail) found, by the same key plus what the head sample gave it: the count
+# the last frames confirm, or None (count by decoding). It decodes the last keyframe interval, 0.4-1 s for a 1080p
+# file (x264 puts a keyframe every 250 frames), which each switch back to such a video paid again.
+_TAILS: OrderedDict[tuple[Any, ...], int | None] = OrderedDict()
+_TAILS_KEPT = 64  # a few dozen bytes each: a project's videos
 
 
 def _file_key(path: Path) -> tuple[str, int, int] | None:
@@ -750,6 +755,24 @@ def _file_key(path: Path) -> tuple[str, int, int] | None:
     except OSError:
         return None
     return str(path.resolve()), st.st_size, st.st_mtime_ns
+
+
+def _tail_probed(path: Path, given: tuple[Any, ...], probe: Callable[[], int | None]) -> int | None:
+    """``probe()`` (the tail probe), or what it returned before for this version of the file and these inputs."""
+    file_key = _file_key(path)
+    if file_key is None:
+        return probe()
+    key = (file_key, *given)
+    with _INDEXES_LOCK:
+        if key in _TAILS:
+            _TAILS.move_to_end(key)
+            return _TAILS[key]
+    count = probe()
+    with _INDEXES_LOCK:
+        _TAILS[key] = count
+        while len(_TAILS) > _TAILS_KEPT:
+            _TAILS.popitem(last=False)
+    return count
 
 
 def known_index(path: str | os.PathLike[str]) -> tuple[tuple[str, int, int], np.ndarray] | None:
@@ -1047,7 +1070,9 @@ class VideoSource(FrameSource):
         if len(head) < HEAD_SAMPLE:
             count = len(head)  # the stream ended inside the head sample: every frame was decoded
         elif reported > len(head) and self._seekable and not vfr and not self._damage and not counted:
-            count = self._probe_tail(cap, reported, len(head))
+            # kept per version of the file: a second open (a switch back) decodes no tail again
+            count = _tail_probed(path, (reported, len(head), self._base_ms, self._dt_ms),
+                                 lambda: self._probe_tail(cap, reported, len(head)))
         else:
             count = None  # no claim, a claim the head already disproves, no timestamps, VFR, or damaged data
         self._vfr = vfr

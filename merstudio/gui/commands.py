@@ -171,7 +171,7 @@ class RunAnalysis(AppCommand):
     def ask(ctx: CommandContext, params: Params) -> bool:
         opening = ctx.win.session.opener.worker
         if opening is not None:  # the window still shows the video before it: that one would be analysed
-            raise InputError(f"{Path(opening.path).name} is still being indexed: run the analysis once it is shown "
+            raise InputError(f"{Path(opening.path).name} is still being opened: run the analysis once it is shown "
                              "(Cancel in the status bar keeps the video shown now)")
         if params.get("confirmed"):
             return True

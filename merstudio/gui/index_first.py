@@ -15,7 +15,8 @@ from PySide6.QtCore import QEventLoop, Qt
 from PySide6.QtWidgets import QProgressDialog
 
 from merstudio.errors import MerstudioError
-from merstudio.gui.video_opening import GRACE_MS, IndexWorker, close_source, open_now
+from merstudio.gui import video_opening
+from merstudio.gui.video_opening import IndexWorker, close_source, open_now
 from merstudio.io.frames import IndexNeeded
 
 
@@ -48,7 +49,7 @@ def index_videos(win: Any, paths: Iterable[str], why: str) -> bool:
             continue
         worker = IndexWorker(open_source, path, win)
         worker.start()
-        if not worker.wait(GRACE_MS):
+        if not worker.wait(video_opening.GRACE_MS):
             _wait_with_dialog(win, worker, f"Indexing {Path(path).name} (variable frame rate) {why}…")
         worker.wait()
         close_source(worker.source)

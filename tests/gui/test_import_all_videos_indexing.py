@@ -69,7 +69,7 @@ def test_the_variable_rate_videos_frames_are_indexed_off_the_gui_thread(qtbot, w
     assert [(e.onset, e.apex, e.offset) for e in window.project.events(b.id)] == [(3, 5, 8)]
 
 
-def _slow_pass(monkeypatch):
+def _slow_pass(monkeypatch):  # (its tests ask for open_grace: the app's wait before the dialog shows)
     """A long video's pass: ~1.8 s for the 90 frames, its progress reported (and a cancel seen) at every frame."""
     grab = io_frames._grab
 
@@ -81,7 +81,8 @@ def _slow_pass(monkeypatch):
     monkeypatch.setattr(io_frames, "_INDEX_STEP", 1)
 
 
-def test_a_long_pass_shows_its_progress_and_the_import_goes_on(qtbot, window, tmp_path, monkeypatch, passes):
+def test_a_long_pass_shows_its_progress_and_the_import_goes_on(qtbot, window, tmp_path, monkeypatch, passes,
+                                                               open_grace):
     from PySide6.QtCore import QTimer
     from PySide6.QtWidgets import QProgressDialog
 
@@ -108,7 +109,7 @@ def test_a_long_pass_shows_its_progress_and_the_import_goes_on(qtbot, window, tm
 
 
 @pytest.mark.parametrize("how", ["button", "escape"])
-def test_cancelling_the_indexing_imports_nothing(qtbot, window, tmp_path, monkeypatch, passes, how):
+def test_cancelling_the_indexing_imports_nothing(qtbot, window, tmp_path, monkeypatch, passes, how, open_grace):
     from PySide6.QtCore import Qt, QTimer
     from PySide6.QtTest import QTest
     from PySide6.QtWidgets import QProgressDialog, QPushButton

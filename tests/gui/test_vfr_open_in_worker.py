@@ -19,7 +19,7 @@ SLOW = 1.2  # seconds the index pass is made to take (a long video's)
 
 
 @pytest.fixture
-def slow_index(monkeypatch):
+def slow_index(monkeypatch, open_grace):
     """Every index pass takes SLOW seconds more (after its frames are grabbed, before they are adopted)."""
     if hasattr(frames, "_INDEXES"):
         frames._INDEXES.clear()  # no index kept from another test
@@ -91,7 +91,7 @@ def test_analysing_while_another_video_is_indexed_is_refused(qtbot, window, vide
     assert win.ctx.execute(C.OpenVideo, path=str(vfr_path), project="current"), win.errors
     assert win.session.opener.running and win.video.name == "clip.avi"
     assert not win.ctx.execute(C.RunAnalysis, confirmed=True)
-    assert win.errors[-1].endswith("phone.mp4 is still being indexed: run the analysis once it is shown (Cancel in "
+    assert win.errors[-1].endswith("phone.mp4 is still being opened: run the analysis once it is shown (Cancel in "
                                    "the status bar keeps the video shown now)")
     assert win.worker is None and win.project.analysis(win.video.id) is None  # nothing started, nothing stored
     qtbot.waitUntil(lambda: win.video is not None and win.video.name == "phone.mp4", timeout=20000)

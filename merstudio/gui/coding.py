@@ -246,18 +246,25 @@ class Coding(QObject):
         # a step of another video (the history is the project's): go to that video, so the change is seen
         vid = getattr(cmd, "video_id", None)
         win = self.win
+        # back to where the change is (an undone reject: the proposal it reopened, not the next one)
+        focus = cmd.focus_id(undone) if isinstance(cmd, ProjectCommand) else None
+
+        def show_focus() -> None:
+            if focus is not None and self.find(focus) is not None:
+                self.select(focus, seek=True)
+
+        name = None
         if vid is not None and win.project is not None and win.video is not None and win.video.id != vid:
             try:
                 name = win.project.video(vid).name
             except KeyError:  # the video left the project since: nothing to show
                 name = None
-            if name is not None:
-                win.session.select_video(vid)
-                text += f" (on {name})"
-        # back to where the change is (an undone reject: the proposal it reopened, not the next one)
-        focus = cmd.focus_id(undone) if isinstance(cmd, ProjectCommand) else None
-        if focus is not None and self.find(focus) is not None:
-            self.select(focus, seek=True)
+        if name is not None and vid is not None:
+            # once shown: an open that outlasts the grace shows it later (the event was looked for in the old one)
+            win.session.select_video(vid, then=show_focus)
+            text += f" (on {name})"
+        else:
+            show_focus()
         self.message.emit(text, 4000)  # "" clears the old line
 
     def push_add(self, event: Event) -> AddEventCommand:

@@ -221,9 +221,10 @@ class Session(QObject):
         digest, size = content_hash(p)
         return any(v.hash == digest and v.size == size for v in proj.videos())
 
-    def select_video(self, video_id: int, source: Any = None) -> None:
+    def select_video(self, video_id: int, source: Any = None, then: Callable[[], None] | None = None) -> None:
         """Make a video of the open project the current one (a missing file: say so and ask where it went); with
-        no ``source``, its file is opened first (VideoOpener.open_video)."""
+        no ``source``, its file is opened first (VideoOpener.open_video). ``then``: called once it is shown (at
+        once, or when an open that outlasted the grace is done; not if it never is)."""
         assert self.project is not None
         video = self.project.video(video_id)
         if source is None:
@@ -235,19 +236,21 @@ class Session(QObject):
             # in the worker: at once when it opens within the grace, else shown once open if this project is
             # still open then (the video shown stays meanwhile)
             proj = self.project
-            self.opener.open_video(str(where), lambda source: self._show_video(proj, video_id, source))
+            self.opener.open_video(str(where), lambda source: self._show_video(proj, video_id, source, then))
             return
         self.opener.cancel()  # a video still being opened is not wanted any more
         self.video, self.source = video, source
         self.videoChanged.emit()
         store_video(self.project, video.id)  # the project opens with it again (after the views have it)
         self._say_note()
+        if then is not None:
+            then()
 
-    def _show_video(self, proj: Project, video_id: int, source: Any) -> None:
+    def _show_video(self, proj: Project, video_id: int, source: Any, then: Callable[[], None] | None) -> None:
         if self.project is not proj:  # closed meanwhile (the opener is cancelled then: a safeguard)
             close_source(source)
             return
-        self.select_video(video_id, source=source)
+        self.select_video(video_id, source=source, then=then)
 
     def follow_project(self) -> str:
         """The project file was moved or renamed while open: the project follows it (Project.follow_move), and

@@ -72,15 +72,21 @@ def test_photo_at_the_limit_says_nothing(photo: Path) -> None:
     assert _limit_lines(a) == []
 
 
-def test_video_over_the_limit_says_it_once(clip: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    looks: list[int] = []
+@pytest.fixture
+def looks(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """The faces tracked on each frame the finder looked past them (FaceTracker.faces_present's calls)."""
+    looked: list[int] = []
     original = FaceTracker.faces_present
 
     def counted(self: FaceTracker, rgb: np.ndarray, faces: list) -> int:
-        looks.append(len(faces))
+        looked.append(len(faces))
         return original(self, rgb, faces)
 
     monkeypatch.setattr(FaceTracker, "faces_present", counted)
+    return looked
+
+
+def test_video_over_the_limit_says_it_once(clip: Path, looks: list[int]) -> None:
     a, rows = _run(clip, max_faces=FACES - 1)
     assert {r["frame"] for r in rows} == set(range(FRAMES))
     [line] = _limit_lines(a)  # one line for the run, not one a frame
@@ -89,15 +95,7 @@ def test_video_over_the_limit_says_it_once(clip: Path, monkeypatch: pytest.Monke
     assert len(looks) == 1  # said once: no more looks after it
 
 
-def test_video_at_the_limit_looks_now_and_then(clip: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    looks: list[int] = []
-    original = FaceTracker.faces_present
-
-    def counted(self: FaceTracker, rgb: np.ndarray, faces: list) -> int:
-        looks.append(len(faces))
-        return original(self, rgb, faces)
-
-    monkeypatch.setattr(FaceTracker, "faces_present", counted)
+def test_video_at_the_limit_looks_now_and_then(clip: Path, looks: list[int]) -> None:
     a, _rows = _run(clip, max_faces=FACES)
     assert _limit_lines(a) == []
     assert 1 <= len(looks) <= FRAMES // 10  # not a second detector pass on every frame

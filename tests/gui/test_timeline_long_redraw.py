@@ -5,6 +5,7 @@ map held the window 0.3-0.6 s on a switch. The steps end in the same drawing as 
 import numpy as np
 import pandas as pd
 import pytest
+from gui_fixtures import shown_timeline
 
 from merstudio.gui.state import CurveBuffer
 
@@ -34,14 +35,7 @@ def _cols() -> list[str]:
 
 @pytest.fixture
 def timeline(qtbot):
-    from merstudio.gui.timeline import Timeline
-
-    tl = Timeline()
-    qtbot.addWidget(tl)
-    tl.resize(1600, 450)
-    tl.set_video(LONG, 30.0)
-    tl.show()
-    qtbot.waitExposed(tl)
+    tl = shown_timeline(qtbot, LONG, (1600, 450))
     turns: list[int | None] = []  # the budget of each redraw pass (None: everything in one go)
     redraw = tl._redraw
     tl._redraw = lambda budget: (turns.append(budget), redraw(budget))[1]

@@ -1159,8 +1159,10 @@ class MainWindow(QMainWindow):
             for o in self.project.overlays(v):
                 if o.kind in ("openface", "pyfeat"):
                     tables.setdefault(v, {})[o.name] = self.project.load_overlay(v, o.name)
-        return agreement_report(self.project, video_ids=vids, coders=coders, tolerance=tolerance, iou=iou,
-                                frame_tables=tables or None, all_coded=all_coded)
+        # all videos: none named, so a video not coded by two of them is noted, not refused (as the CLI without
+        # --video); named, one such video refused the whole report
+        return agreement_report(self.project, video_ids=None if all_videos else vids, coders=coders,
+                                tolerance=tolerance, iou=iou, frame_tables=tables or None, all_coded=all_coded)
 
     def show_agreement(self, coders: list[str] | None = None, tolerance: int | None = None,
                        iou: float | None = None, all_videos: bool | None = None,

@@ -1081,7 +1081,8 @@ class MainWindow(QMainWindow):
             dlg.update_data()  # its count of coded events follows the coding
         agree = self.agreement_dialog
         if agree is not None and agree.isVisible() and self.video is not None:
-            # the report (and what Save CSV writes) follows every edit, undo and import; a new coder is offered
+            # the report (and what Save CSV writes) follows every edit, undo and import; a new coder is offered.
+            # A switch with Videos on "all videos" changes nothing it is of: the dialog compares agreement_version
             agree.events_changed(self.agreement_coders(all_videos=True))
 
     def _selection_shown(self) -> None:
@@ -1133,17 +1134,39 @@ class MainWindow(QMainWindow):
         self.timeline.set_coder_view(on)
 
     # ================================================================== agreement, fine-tuning
+    # (project, its events_version, every video's events, its coded records, {video id or None: coders}): read once
+    # per change of the events. An edit with the agreement dialog open read every video's events six times
+    _agreement_read: tuple[Any, Any, list[Event], dict[int, list[str]], dict[int | None, list[str]]] | None = None
+
+    def _agreement_events(self) -> tuple[list[Event], dict[int, list[str]], dict[int | None, list[str]]]:
+        """Every video's events, the coded records and a cache of agreement_coders, as the project holds them now."""
+        proj = self.project
+        assert proj is not None
+        got, version = self._agreement_read, proj.events_version()
+        if got is None or got[0] is not proj or got[1] != version:
+            got = self._agreement_read = (proj, version, proj.events(), proj.coded(), {})
+        return got[2], got[3], got[4]
+
+    def agreement_version(self, all_videos: bool = False) -> tuple[Any, ...]:
+        """What the agreement report of this video (or all) is of: the same value, the same report."""
+        proj, video = self.project, self.video
+        return (id(proj), proj.events_version() if proj is not None else None,
+                None if all_videos or video is None else video.id)
+
     def agreement_coders(self, all_videos: bool = False) -> list[str]:
         from merstudio.agreement.report import coder_of
 
         if self.project is None:
             return []
         vids = None if all_videos or self.video is None else self.video.id
-        evs = [e for e in self.project.events(vids) if e.status != "rejected"]
-        # and those recorded as having coded the video with no event in it (an imported file of theirs that
-        # found nothing): the agreement compares them, the others' events counting as their misses
-        recorded = self.project.coded() if vids is None else {vids: self.project.coded_by(vids)}
-        return sorted({coder_of(e) for e in evs} | {c for cs in recorded.values() for c in cs})
+        events, coded, known = self._agreement_events()
+        if vids not in known:
+            evs = [e for e in events if e.status != "rejected" and (vids is None or e.video_id == vids)]
+            # and those recorded as having coded the video with no event in it (an imported file of theirs that
+            # found nothing): the agreement compares them, the others' events counting as their misses
+            recorded = coded if vids is None else {vids: coded.get(vids, [])}
+            known[vids] = sorted({coder_of(e) for e in evs} | {c for cs in recorded.values() for c in cs})
+        return list(known[vids])
 
     def compute_agreement(self, coders: list[str], tolerance: int = 3, iou: float = 0.5,
                           all_videos: bool = False, all_coded: bool = False) -> Any:
@@ -1161,7 +1184,8 @@ class MainWindow(QMainWindow):
                     tables.setdefault(v, {})[o.name] = self.project.load_overlay(v, o.name)
         # all videos: none named, so a video not coded by two of them is noted, not refused (as the CLI without
         # --video); named, one such video refused the whole report
-        return agreement_report(self.project, video_ids=None if all_videos else vids, coders=coders,
+        return agreement_report(_EventsRead(self.project, self._agreement_events()[0]),  # type: ignore[arg-type]
+                                video_ids=None if all_videos else vids, coders=coders,
                                 tolerance=tolerance, iou=iou, frame_tables=tables or None, all_coded=all_coded)
 
     def show_agreement(self, coders: list[str] | None = None, tolerance: int | None = None,
@@ -1177,7 +1201,8 @@ class MainWindow(QMainWindow):
                               save=lambda: self.ctx.execute(C.SaveAgreementCSV),
                               video_names=lambda: {v.id: v.name for v in self.project.videos()} if self.project else {},
                               # ticked by default: the coders with events on the chosen videos
-                              coders_for=lambda all_videos: self.agreement_coders(all_videos=all_videos))
+                              coders_for=lambda all_videos: self.agreement_coders(all_videos=all_videos),
+                              version=self.agreement_version)
         self.agreement_dialog = dlg
         dlg.set_choices(coders=coders, tolerance=tolerance, iou=iou, all_videos=all_videos, all_coded=all_coded)
         dlg.show()
@@ -1266,3 +1291,19 @@ class MainWindow(QMainWindow):
         if self._info_box is not None:
             self._info_box.close()
             self._info_box = None
+
+
+class _EventsRead:
+    """The project as agreement_report reads it, its events (one query per video there) taken from those the
+    window read once for this change (MainWindow._agreement_events); the rest is the project's."""
+
+    def __init__(self, project: Any, events: list[Event]) -> None:
+        self._project, self._events = project, events
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._project, name)
+
+    def events(self, video_id: int | None = None, status: str | None = None,
+               coder: str | None = None) -> list[Event]:
+        return [e for e in self._events if (video_id is None or e.video_id == video_id)
+                and (status is None or e.status == status) and (coder is None or e.coder == coder)]

@@ -106,24 +106,23 @@ def run(args: argparse.Namespace) -> int:
         from merstudio.errors import InputError
 
         raise InputError("--mix-classes maps the classes of --mix: give --mix DATA too")
+    run_fn: Any = finetune
     if args.out is not None:
         from merstudio.atomic import ensure_parent
-        from merstudio.cli.main import check_output_file
-        from merstudio.errors import InputError
+        from merstudio.training.finetune_output import check_output, guarded, guarded_paths
 
-        # a bad -o fails now, not after the training; the parent checkpoint is what the new one records
-        if args.checkpoint.exists() and args.out.exists() and args.out.resolve() == args.checkpoint.resolve():
-            raise InputError(f"-o {args.out}: that is the checkpoint being fine-tuned (the new one records it as "
-                             "its parent); write the new one elsewhere")
-        check_output_file(args.out, args.overwrite, "finetuned.pt")
-        ensure_parent(args.out)
+        # a bad -o fails now, not after the training, and once more right before the write (a file may appear)
+        keep = guarded_paths(args.project, args.checkpoint)
+        out = check_output(args.out, keep, overwrite=args.overwrite)
+        ensure_parent(out)
+        run_fn = guarded(finetune, lambda: check_output(out, keep, overwrite=args.overwrite))
     if args.cache is not None:  # as `merstudio datasets prepare --cache`: a cache that cannot be written is refused
         from merstudio.atomic import ensure_parent
 
         ensure_parent(args.cache / "prep")
     bars = _Bars(enabled=not args.no_progress)
     try:
-        res = finetune(args.project, args.checkpoint, args.out, holdout=args.holdout, mix_with=args.mix,
+        res = run_fn(args.project, args.checkpoint, args.out, holdout=args.holdout, mix_with=args.mix,
                        mix_classes=args.mix_classes, mix_options=mix_options, class_map=args.classes, epochs=args.epochs, lr=args.lr,
                        batch_size=args.batch_size, seed=args.seed, device=args.device,
                        freeze_norm=args.freeze_norm, min_per_class=args.min_per_class, cache_dir=args.cache,

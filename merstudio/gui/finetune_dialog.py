@@ -403,6 +403,10 @@ class FinetuneDialog(QDialog):
         if not ckpt:
             self._show_error("Choose the checkpoint to start from.")
             return
+        checked = self._checked_output(ckpt)
+        if checked is None:
+            return
+        out, fn = checked
         self.result, self.error = None, ""
         self._losses = []
         self.curve.setData([], [])
@@ -419,8 +423,7 @@ class FinetuneDialog(QDialog):
         class_map = self._class_map()
         if class_map is not None:
             kwargs["class_map"] = class_map
-        out = self.out.text().strip() or None
-        self.worker = FinetuneThread(self._fn, (self.project_path, ckpt, out), kwargs, self)
+        self.worker = FinetuneThread(fn, (self.project_path, ckpt, out), kwargs, self)
         self.worker.progress.connect(self._on_progress)
         self.worker.stage.connect(self._on_stage)
         self.worker.loss.connect(self._on_loss)
@@ -431,6 +434,30 @@ class FinetuneDialog(QDialog):
         self._set_running(True)
         self.stage_label.setText("Starting…")
         self.worker.start()
+
+    def _checked_output(self, ckpt: str) -> tuple[str | None, Callable[..., Any]] | None:
+        """The new checkpoint's path and the fine-tuning that checks it again right before writing; None (the
+        reason shown) when it must not be written there: the project, its side files or videos, the parent, a
+        checkpoint loaded or named by its analyses (training.finetune_output), or an existing file not to replace."""
+        from PySide6.QtWidgets import QMessageBox
+
+        from merstudio.training.finetune_output import check_output, guarded, guarded_paths
+
+        out = self.out.text().strip() or None
+        if out is None:  # the next free <checkpoint>-ftN.pt
+            return None, self._fn
+        loaded = [self._model_in_use()] if self._model_in_use is not None else []
+        keep = guarded_paths(self.project_path, ckpt, loaded, opened=self.project)
+        try:
+            target = check_output(out, keep, overwrite=True)
+        except MerstudioError as exc:
+            self._show_error(str(exc))
+            return None
+        replace = target.exists()
+        if replace and QMessageBox.question(self, "merstudio", f"Replace {target}?") != QMessageBox.StandardButton.Yes:
+            return None
+        hint = "it appeared during the training; nothing was written"
+        return str(target), guarded(self._fn, lambda: check_output(target, keep, overwrite=replace, exists_hint=hint))
 
     def cancel(self) -> None:
         if self.is_running():

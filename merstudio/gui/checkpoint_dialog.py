@@ -72,7 +72,8 @@ class Provenance:
     name: str
     synthetic_only: bool = False
     starter: bool = False  # the bundled starter model, or fine-tuned from it
-    trained_on: str = ""  # one line: the training data
+    trained_on: str = ""  # one line: the training data (fine-tuned: the parent and the coded events)
+    parent_trained_on: str = ""  # fine-tuned: its parent's training data, which its metadata keeps
     evaluation: str = ""  # one line: protocol and figures
     created: str = ""
     finetuned: str = ""  # one line when fine-tuned on corrections
@@ -84,10 +85,12 @@ class Provenance:
             who = "starter model" if self.starter else f"model {self.name}"
             return f"{who}: {SYNTHETIC_NOTE}"
         bits = [f"model {self.name}"]
-        if self.trained_on:
+        if self.trained_on and not self.finetuned:
             bits.append(f"trained on {self.trained_on}")
         if self.finetuned:
             bits.append(self.finetuned)
+        if self.parent_trained_on:
+            bits.append(f"parent trained on {self.parent_trained_on}")
         return " — ".join(bits)
 
 
@@ -124,6 +127,12 @@ def provenance(path: str | Path | None, meta: dict[str, Any] | None) -> Provenan
         desc = str(data.get("description") or "")
     counts = [f"{data[k]} {w}" for k, w in (("n_samples", "samples"), ("n_subjects", "subjects")) if data.get(k)]
     prov.trained_on = desc + (f" ({', '.join(counts)})" if counts else "") if desc or counts else ""
+    if tuned is not None:  # `training_data` is the parent's (kept for `merstudio evaluate`): said as the parent's
+        prov.parent_trained_on = prov.trained_on or "not recorded"
+        if len(lineage) > 1:
+            k = len(lineage) - 1  # the lineage ends with the parent; the fine-tunings before it
+            prov.parent_trained_on += f", then fine-tuned {'once' if k == 1 else f'{k} times'} before this"
+        prov.trained_on = _finetuned_from(meta, tuned)
     m = _block(meta, "metrics")
     if m:
         figs = [f"{k.upper()} {_fmt(m[k])}" for k in ("uf1", "uar", "accuracy") if isinstance(m.get(k), int | float)]
@@ -142,6 +151,31 @@ def provenance(path: str | Path | None, meta: dict[str, Any] | None) -> Provenan
         prov.finetuned = f"fine-tuned on {n} coded event(s) of {Path(str(tuned.get('project', '?'))).name} " \
                          f"(coders {coders})"
     return prov
+
+
+def _finetuned_from(meta: dict[str, Any], tuned: dict[str, Any]) -> str:
+    """'fine-tuned from <parent> on N coded events of K videos (class map X)'; a checkpoint fine-tuned before
+    those were recorded (2026-12-06): its event count and project."""
+    parent = Path(str(meta.get("parent"))).name if meta.get("parent") else "?"
+    records = tuned.get("trained_on")
+    if isinstance(records, list):
+        n = len(records)
+        k = len({(r.get("video_hash"), r.get("video")) for r in records if isinstance(r, dict)})
+        where = f"{k} video{'s' * (k != 1)}"
+    else:
+        n = len(tuned.get("events") or [])
+        where = Path(str(tuned.get("project", "?"))).name
+    return f"fine-tuned from {parent} on {n} coded event{'s' * (n != 1)} of {where} ({_class_map_text(tuned)})"
+
+
+def _class_map_text(tuned: dict[str, Any]) -> str:
+    """The class map a fine-tuning used, in a few words."""
+    if "class_map" not in tuned:
+        return "class map not recorded"
+    cmap = tuned["class_map"]
+    if not isinstance(cmap, dict):
+        return "no class map: emotions by class name"
+    return f"class map {cmap.get('spec') or cmap.get('name') or '?'}"
 
 
 class CheckpointDialog(QDialog):
@@ -186,7 +220,13 @@ class CheckpointDialog(QDialog):
         row("AUs", ", ".join(f"AU{int(a)}" for a in aus) if aus else "")
         row("Trained on", self.prov.trained_on or "not recorded")
         data = meta.get("training_data") if isinstance(meta.get("training_data"), dict) else {}
-        if data.get("class_map"):
+        tuned = meta.get("finetune") if isinstance(meta.get("finetune"), dict) else None
+        if tuned is not None:  # its own class map; the parent's data and map as the parent's
+            row("Class map", _class_map_text(tuned))
+            row("Parent trained on", self.prov.parent_trained_on)
+            if data.get("class_map"):
+                row("Parent's class map", str(data["class_map"]))
+        elif data.get("class_map"):
             row("Class map", str(data["class_map"]))
         row("Evaluation", self.prov.evaluation or "not recorded")
         m = meta.get("metrics") if isinstance(meta.get("metrics"), dict) else {}

@@ -594,12 +594,14 @@ class FinetuneDialog(QDialog):
                 record = None
         if not isinstance(record, dict):
             return "not drawn yet: the first run draws it and the project keeps it for later runs"
-        runs = len(record.get("runs", []))
-        from merstudio.training.finetune_split import named_groups
+        from merstudio.training.finetune_split import named_groups, scored_runs
 
+        # the runs of every split that held out these events, spent ones included (a fresh draw of the same ones)
+        runs, best, _spent = scored_runs(record)
         names = _group_names(self.project, str(record.get("by")))
         locked = (f"locked: {record.get('by')} {named_groups(record.get('groups', []), names)} "
-                  f"({runs} earlier run{'s' if runs != 1 else ''} scored on it)")
+                  f"({runs} earlier run{'s' if runs != 1 else ''} scored on it"
+                  + (f", best UF1 {best:.3f}" if best is not None else "") + ")")
         by = self.holdout.currentText() if hasattr(self, "holdout") else record.get("by")
         if by != record.get("by"):  # another grouping draws a new split; the locked one is kept as spent
             return f"{locked}; holding out by {by} draws a new split (away from those events where it can)"

@@ -55,7 +55,9 @@ from merstudio.training.finetune_split import (
     Item,
     RunSplit,
     check_counts,
+    class_map_record,
     collect_events,
+    event_records,
     group_names,
     label_key,
     label_resolver,
@@ -393,6 +395,7 @@ class _Plan:
     fps: dict[int, float]
     held_paths: list[Path]  # where the held-out videos' frames are (read for mix_with only) ...
     held_records: list[Any]  # ... and their project records
+    videos: dict[int, Any] = field(default_factory=dict)  # the project's Video records by id (the checkpoint names them)
 
     def train_items(self) -> list[Item]:
         """The training samples: the events outside the held-out groups, then their `none` windows."""
@@ -435,7 +438,7 @@ def _read_project(ppath: Path, parent: _Parent, *, by: str, fraction: float, see
         none = (none_items(project, items, split.train_idx, videos, per_video=none_per_video,
                            min_per_class=min_per_class) if NONE_CLASS in class_names else [])
         return _Plan(items, skipped, split, none, parent_trained, names, group_names(project, "video"), paths,
-                     {vid: videos[vid].fps for vid in paths}, held_paths, held_records)
+                     {vid: videos[vid].fps for vid in paths}, held_paths, held_records, videos)
     finally:
         project.close()
 
@@ -570,10 +573,14 @@ def _holdout_info(held_items: Sequence[Item], held: DataArrays, held_events: lis
 
 def _checkpoint_meta(result: FinetuneResult, parent: _Parent, parent_hash: str, ppath: Path,
                      settings: TrainSettings, prior: torch.Tensor | None, *, parent_trained: set[int],
-                     n_none_train: int, mix_with: str | None, mix_opts: Any, freeze_norm: bool) -> dict[str, Any]:
+                     n_none_train: int, mix_with: str | None, mix_opts: Any, freeze_norm: bool,
+                     plan: _Plan, class_map: Any) -> dict[str, Any]:
     """The new checkpoint's metadata: the parent's, less what describes the parent's own file, plus its lineage,
     the run's training settings, the held-out metrics, and the fine-tuning record (events, coders, split, before
-    and after, mixed data, history)."""
+    and after, mixed data, history). ``training_data`` stays the parent's (what `merstudio evaluate` checks for
+    people the model has seen, the parent's included); what this run trained on, readable without the project
+    (each event's video by name and content, its frames, mapped label and coder), the held-out events the same
+    way, the class map and the seed are in ``finetune``."""
     summary = lambda m: {k: m[k] for k in ("uf1", "uar", "accuracy", "n", "per_class", "confusion")}  # noqa: E731
     before, after, ckpt = result.before, result.after, parent.path
     meta = {k: v for k, v in parent.meta.items()
@@ -591,6 +598,11 @@ def _checkpoint_meta(result: FinetuneResult, parent: _Parent, parent_hash: str, 
             "project": str(ppath.resolve()),
             "created": _dt.datetime.now(_dt.UTC).isoformat(timespec="seconds"),
             "events": result.train_events,
+            "trained_on": event_records(plan.train_items(), plan.videos),
+            "held_out": event_records(plan.held_items(), plan.videos),
+            "class_map": class_map_record(class_map),  # None: the coders' emotions by class name
+            "seed": settings.seed,
+            "split_seed": plan.split.record.get("seed"),
             # with the fine-tunings this one descends from (same project): what a later run must not score on
             "trained_events": sorted(parent_trained | set(result.train_events)),
             "coders": result.coders,
@@ -705,11 +717,11 @@ def finetune(project_path: str | Path, checkpoint_path: str | Path, out_path: st
     parent_hash = file_sha256(parent.path)
     meta = _checkpoint_meta(result, parent, parent_hash, ppath, settings, prior, parent_trained=plan.parent_trained,
                             n_none_train=sum(1 for it in train_items if it.event_id is None), mix_with=mix_with,
-                            mix_opts=mix_opts, freeze_norm=freeze_norm)
+                            mix_opts=mix_opts, freeze_norm=freeze_norm, plan=plan, class_map=class_map)
     save_checkpoint(out, model, meta)
     mix_read = mix_opts.describe(mix_with) if mix_with else mix_with
     result.split = _with_run(plan.split.record, out, meta, result, mix_read)
     result.split_saved = store_split(ppath, result.split)
-    result.split_note = split_note(result.split, parent_overlap=len(plan.parent_trained & set(held_events)),
-                                   reused=plan.split.reused)
+    # counts the runs of every split of the project scored on these events, spent ones included
+    result.split_note = split_note(result.split, parent_overlap=len(plan.parent_trained & set(held_events)))
     return result

@@ -144,6 +144,33 @@ def collect_events(project: Any, class_names: Sequence[str], *, by: str = "video
     return items, dict(skipped)
 
 
+def event_records(items: Iterable[Item], videos: dict[int, Any]) -> list[dict[str, Any]]:
+    """The coded events among `items` as a checkpoint records what it trained on or held out, readable without the
+    project: the event's id, its video's file name and content (hash and size, as the project knows the file
+    wherever it moves), onset/apex/offset, its label as mapped to the model's class, and its coder."""
+    out = []
+    for it in items:
+        if it.event_id is None:
+            continue
+        v = videos.get(it.video_id)
+        out.append({"event": it.event_id, "video": v.name if v is not None else str(it.video_id),
+                    "video_hash": getattr(v, "hash", None), "video_size": getattr(v, "size", None),
+                    "onset": it.onset, "apex": it.apex, "offset": it.offset, "label": it.label, "coder": it.coder})
+    return out
+
+
+def class_map_record(class_map: Any) -> dict[str, Any] | None:
+    """How a fine-tuning mapped the coders' emotions to classes, for its checkpoint: None (by class name), else the
+    map's name, as given (a preset's name or a file) and its rules."""
+    if class_map is None:
+        return None
+    from merstudio.datasets.classes import class_map as resolve_map
+
+    cmap = resolve_map(class_map)
+    given = str(class_map) if isinstance(class_map, str | Path) else None
+    return {"name": cmap.name, "spec": given, "classes": list(cmap.classes), "mapping": cmap.mapping}
+
+
 def suggest_class_map(class_names: Sequence[str], skipped: dict[str, int]) -> tuple[str, int] | None:
     """The preset class map that would use the most of the events left out for want of a class (collect_events'
     `skipped`), and how many: (name, n), or None when no preset uses any."""
@@ -248,9 +275,41 @@ def _spent(previous: dict[str, Any], items: Sequence[Item], by: str) -> list[dic
         groups = {str(g) for g in previous.get("groups", [])}
         held = sorted(it.event_id for it in items if it.event_id is not None and it.group in groups) \
             if previous.get("by") == by else []
+    runs = previous.get("runs") or []
     current = {"by": previous.get("by"), "groups": list(previous.get("groups", [])), "held_events": held,
-               "runs": len(previous.get("runs", []))}
+               "runs": len(runs), "best_uf1": _best_uf1(runs)}
     return [*(previous.get("spent") or []), current]
+
+
+def _best_uf1(runs: Iterable[dict[str, Any]]) -> float | None:
+    """The best held-out UF1 among recorded runs (None when none has one)."""
+    return max((r["after_uf1"] for r in runs if isinstance(r, dict) and isinstance(r.get("after_uf1"), float)
+                and not math.isnan(r["after_uf1"])), default=None)
+
+
+def _same_events(record: dict[str, Any], spent: dict[str, Any]) -> bool:
+    """Whether a spent split held out the record's events (by their ids; a record older than those: its groups)."""
+    mine, theirs = record.get("held_events"), spent.get("held_events")
+    if isinstance(mine, list) and isinstance(theirs, list) and mine:
+        return set(mine) == set(theirs)
+    return spent.get("by") == record.get("by") and sorted(map(str, spent.get("groups") or [])) == \
+        sorted(map(str, record.get("groups") or []))
+
+
+def scored_runs(record: Any, *, last: bool = True) -> tuple[int, float | None, int]:
+    """The runs scored on the record's held-out events, from every split of the project: its own runs (without
+    its last one when not `last`: the run just done) and those of each spent split that held out the same events
+    (a fresh draw that could only draw them again). Returns (runs, best UF1 among them or None, of which on
+    spent splits)."""
+    if not isinstance(record, dict):
+        return 0, None, 0
+    own = list(record.get("runs") or [])
+    own = own if last else own[:-1]
+    same = [s for s in record.get("spent") or [] if isinstance(s, dict) and _same_events(record, s)]
+    n_spent = sum(int(s.get("runs") or 0) for s in same)
+    bests = [b for b in (_best_uf1(own), *(s.get("best_uf1") for s in same))
+             if isinstance(b, float) and not math.isnan(b)]
+    return len(own) + n_spent, max(bests, default=None), n_spent
 
 
 def locked_split(record: Any, items: Sequence[Item], by: str, *, min_train: int = MIN_TRAIN_PER_CLASS,
@@ -334,11 +393,14 @@ def _draw_split(project: Any, previous: Any, items: Sequence[Item], by: str, fra
     if had:
         last = spent[-1]
         reused = len(spent_events & set(record["held_events"]))
+        again, _best, _n = scored_runs(record)
         say(f"drew a new hold-out by {by}: {named_groups(record['groups'], names)}; the earlier split "
             f"({last['by']} {named_groups(last['groups'], group_names(project, str(last['by'])))}, "
-            f"{last['runs']} run(s) scored on it) stays recorded as "
-            "spent" + (f"; {reused} of the new held-out events were held out before (no split avoids them "
-                       "all): earlier choices already saw them" if reused else ""))
+            f"{last['runs']} run(s) scored on it) stays recorded as spent"
+            + (f"; it holds out the same events as an earlier split again (no other split avoids them): the "
+               f"{again} run(s) scored on them count as earlier runs" if again else
+               f"; {reused} of the new held-out events were held out before (no split avoids them all): earlier "
+               "choices already saw them" if reused else ""))
     return RunSplit(held_groups, train_idx, held_idx, record, reused)
 
 
@@ -356,24 +418,29 @@ def trained_events(meta: dict[str, Any], project_path: str | Path) -> set[int]:
     return {int(i) for i in ids if isinstance(i, int)}
 
 
-def split_note(record: dict[str, Any], parent_overlap: int = 0, reused: int = 0) -> str:
-    """What to say about held-out scores: on events the parent model trained on (its 'before' score is fit, not
-    held out), on events an earlier, spent split held out (`reused`: its runs were scored on them), and on a split
-    earlier runs were already scored on ('' when none)."""
+def split_note(record: dict[str, Any], parent_overlap: int = 0) -> str:
+    """What to say about held-out scores of the record's last run: on events the parent model trained on (its
+    'before' score is fit, not held out), on events an earlier, spent split held out (its runs were scored on
+    them), and how many earlier runs of any split of the project were scored on these events (scored_runs; ''
+    when none of these)."""
     first = (f"{parent_overlap} of these held-out events trained the parent checkpoint (or a fine-tuning it "
              "descends from): its 'before' score on them is not a held-out score. " if parent_overlap else "")
+    spent_events = {e for s in record.get("spent") or [] if isinstance(s, dict) for e in s.get("held_events") or []}
+    reused = len(set(record.get("held_events") or []) & spent_events)
     if reused:
         first += (f"{reused} of these held-out events were held out by an earlier split, whose runs were already "
                   "scored on them (no split avoids them all): choices made by those scores saw them. ")
-    earlier = record.get("runs", [])[:-1]
-    if not earlier:
+    n, best, n_spent = scored_runs(record, last=False)
+    if not n:
         return first.strip()
-    best = max((r.get("after_uf1") for r in earlier if isinstance(r.get("after_uf1"), float)
-                and not math.isnan(r["after_uf1"])), default=None)
-    return first + (f"These held-out events already scored {len(earlier)} earlier fine-tuning run"
-            f"{'s' if len(earlier) != 1 else ''}" + (f" (best UF1 {best:.3f})" if best is not None else "")
-            + ": picking the best of several runs by them makes its score optimistic. Confirm the chosen "
-            "settings on events coded later, or on a fresh split.")
+    # a spent split of the same events: a new draw gave them again (it avoids spent events where it can), so a
+    # fresh split is no way out
+    again = f", {n_spent} of them on an earlier split of the same events" if n_spent else ""
+    confirm = "on events coded later" if n_spent else "on events coded later, or on a fresh split"
+    return first + (f"These held-out events already scored {n} earlier fine-tuning run{'s' if n != 1 else ''}"
+                    + (f" (best UF1 {best:.3f})" if best is not None else "") + again
+                    + f": picking the best of several runs by them makes its score optimistic. Confirm the chosen "
+                    f"settings {confirm}.")
 
 
 def store_split(project_path: str | Path, record: dict[str, Any]) -> bool:

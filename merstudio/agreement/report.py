@@ -842,8 +842,11 @@ def agreement_report(project: Project, video_ids: Sequence[int] | None = None, c
                      tolerance: int = 3, iou: float = 0.5, statuses: Sequence[str] = ("proposal", "accepted"),
                      frame_tables: Mapping[int, Mapping[str, pd.DataFrame]] | None = None,
                      frames_coder: str | None = None, model_name: str = MODEL_CODER,
-                     all_coded: bool = False, au_sides: bool = False) -> AgreementReport:
+                     all_coded: bool = False, au_sides: bool = False,
+                     events: Sequence[Event] | None = None) -> AgreementReport:
     """The agreement report of a project's events (``statuses``: rejected proposals are not a coder's judgement).
+    ``events``: the project's events as the caller read them already (the app reads them once per change; read here
+    otherwise).
 
     ``frame_tables`` adds other coders' per-frame AU tables ``{video_id: {name: DataFrame}}``; a video that has one
     also gets its stored analysis as table ``model_name``, so ICC compares the two. ``frames_coder`` (a name) also
@@ -859,7 +862,14 @@ def agreement_report(project: Project, video_ids: Sequence[int] | None = None, c
             have = ", ".join(str(v) for v in sorted(known)) or "none"
             raise InputError(f"{where}: no video {', '.join(map(str, bad))} in the project (videos: {have})")
     vids = video_ids if video_ids is not None else sorted(known)
-    events = [e for v in vids for e in project.events(video_id=v) if e.status in statuses]
+    if events is None:
+        events = [e for v in vids for e in project.events(video_id=v)]
+    else:  # video by video, in vids' order, as read here
+        given: dict[int, list[Event]] = {}
+        for e in events:
+            given.setdefault(e.video_id, []).append(e)
+        events = [e for v in vids for e in given.get(v, [])]
+    events = [e for e in events if e.status in statuses]
     tables: dict[int, dict[str, pd.DataFrame]] = {}
     for v, extra in (frame_tables or {}).items():
         if v not in known:

@@ -1184,9 +1184,9 @@ class MainWindow(QMainWindow):
                     tables.setdefault(v, {})[o.name] = self.project.load_overlay(v, o.name)
         # all videos: none named, so a video not coded by two of them is noted, not refused (as the CLI without
         # --video); named, one such video refused the whole report
-        return agreement_report(_EventsRead(self.project, self._agreement_events()[0]),  # type: ignore[arg-type]
-                                video_ids=None if all_videos else vids, coders=coders,
-                                tolerance=tolerance, iou=iou, frame_tables=tables or None, all_coded=all_coded)
+        return agreement_report(self.project, video_ids=None if all_videos else vids, coders=coders,
+                                tolerance=tolerance, iou=iou, frame_tables=tables or None, all_coded=all_coded,
+                                events=self._agreement_events()[0])
 
     def show_agreement(self, coders: list[str] | None = None, tolerance: int | None = None,
                        iou: float | None = None, all_videos: bool | None = None,
@@ -1291,19 +1291,3 @@ class MainWindow(QMainWindow):
         if self._info_box is not None:
             self._info_box.close()
             self._info_box = None
-
-
-class _EventsRead:
-    """The project as agreement_report reads it, its events (one query per video there) taken from those the
-    window read once for this change (MainWindow._agreement_events); the rest is the project's."""
-
-    def __init__(self, project: Any, events: list[Event]) -> None:
-        self._project, self._events = project, events
-
-    def __getattr__(self, name: str) -> Any:
-        return getattr(self._project, name)
-
-    def events(self, video_id: int | None = None, status: str | None = None,
-               coder: str | None = None) -> list[Event]:
-        return [e for e in self._events if (video_id is None or e.video_id == video_id)
-                and (status is None or e.status == status) and (coder is None or e.coder == coder)]

@@ -232,3 +232,15 @@ def test_csv_keeps_large_frame_numbers_and_full_precision(tmp_path: Path) -> Non
     matched = back[back["status"] == "matched"].iloc[0]
     assert (matched.onset_a, matched.onset_b, matched.offset_b) == (big, big + 1, big + 10)
     assert matched.iou == rep.matches[rep.matches["status"] == "matched"].iloc[0].iou  # every digit
+
+
+def test_events_read_by_the_caller_give_the_same_report(project) -> None:
+    """The app reads the project's events once per change and hands them over (agreement_report's ``events``): the
+    report is the one read from the project, the statuses and videos chosen the same way."""
+    every = list(reversed(project.events()))  # any order: taken video by video
+    for kw in ({}, {"video_ids": [1]}, {"statuses": ("proposal", "accepted", "rejected")}):
+        read, given = agreement_report(project, tolerance=2, **kw), agreement_report(project, tolerance=2,
+                                                                                      events=every, **kw)
+        pd.testing.assert_frame_equal(read.pairs, given.pairs)
+        pd.testing.assert_frame_equal(read.kappa, given.kappa)
+        assert read.notes == given.notes and read.video_ids == given.video_ids

@@ -5,11 +5,10 @@ counts the runs of every split that held out the same events."""
 from __future__ import annotations
 
 import math
-import shutil
 from pathlib import Path
 
 import pytest
-from support.finetune_project import build_project
+from support.finetune_project import build_project, private_copy
 
 
 @pytest.fixture(scope="module")
@@ -24,9 +23,7 @@ def cache(tmp_path_factory):
 
 @pytest.fixture
 def proj(built, tmp_path):
-    dst = tmp_path / "p"
-    shutil.copytree(built.path.parent, dst)
-    return dst / built.path.name, dst / built.checkpoint.name
+    return private_copy(built, tmp_path)
 
 
 def test_the_dialog_says_what_the_model_was_fine_tuned_on(qtbot, proj, cache):

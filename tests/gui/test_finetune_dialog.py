@@ -3,11 +3,10 @@ to re-run predictions with the new checkpoint; Cancel stops it with nothing writ
 
 from __future__ import annotations
 
-import shutil
 import threading
 
 import pytest
-from support.finetune_project import build_project
+from support.finetune_project import build_project, private_copy
 
 
 @pytest.fixture(scope="module")
@@ -22,9 +21,7 @@ def cache(tmp_path_factory):
 
 @pytest.fixture
 def proj(built, tmp_path):
-    dst = tmp_path / "p"
-    shutil.copytree(built.path.parent, dst)
-    return dst / built.path.name, dst / built.checkpoint.name
+    return private_copy(built, tmp_path)
 
 
 def _dialog(qtbot, path, ckpt, cache, **kw):

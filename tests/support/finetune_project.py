@@ -106,3 +106,13 @@ def build_project(folder: Path) -> FtProject:
     proj.close()
     ckpt = tiny_checkpoint(folder / "tiny.pt")
     return FtProject(folder / "study.merproj", ckpt, videos, events, others)
+
+
+def private_copy(built: FtProject, tmp_path: Path) -> tuple[Path, Path]:
+    """A test's own copy of a built project's folder (its versioned checkpoints and event edits stay its own):
+    (the project, the checkpoint) in it."""
+    import shutil
+
+    dst = tmp_path / "p"
+    shutil.copytree(built.path.parent, dst)
+    return dst / built.path.name, dst / built.checkpoint.name

@@ -3,13 +3,12 @@ its parent, events, coders and metrics, refusals name the class, cancel writes n
 
 from __future__ import annotations
 
-import shutil
 import threading
 from pathlib import Path
 
 import numpy as np
 import pytest
-from support.finetune_project import build_project
+from support.finetune_project import build_project, private_copy
 
 import merstudio.training.finetune as F
 from merstudio.errors import InputError
@@ -32,9 +31,7 @@ def cache(tmp_path_factory):
 @pytest.fixture
 def proj(built, tmp_path):
     """A private copy of the project folder (its own versioned checkpoints and event edits)."""
-    dst = tmp_path / "p"
-    shutil.copytree(built.path.parent, dst)
-    return built, dst / built.path.name, dst / built.checkpoint.name
+    return (built, *private_copy(built, tmp_path))
 
 
 def _spy(monkeypatch):

@@ -7,11 +7,10 @@ from __future__ import annotations
 
 import hashlib
 import math
-import shutil
 from pathlib import Path
 
 import pytest
-from support.finetune_project import build_project
+from support.finetune_project import build_project, private_copy
 
 import merstudio.training.finetune as F
 from merstudio.model import read_checkpoint_meta
@@ -33,9 +32,7 @@ def cache(tmp_path_factory):
 
 @pytest.fixture
 def proj(built, tmp_path):
-    dst = tmp_path / "p"
-    shutil.copytree(built.path.parent, dst)
-    return dst / built.path.name, dst / built.checkpoint.name
+    return private_copy(built, tmp_path)
 
 
 def _file_identity(path: Path) -> tuple[str, int]:

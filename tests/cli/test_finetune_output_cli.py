@@ -5,32 +5,11 @@ and the file keeps its bytes; an existing other file is refused without --overwr
 from __future__ import annotations
 
 import shutil
-from pathlib import Path
 
 import pytest
-from support.finetune_project import build_project
+from support.finetune_project import build_project, guarded_project
 
 from merstudio.cli.main import main
-
-
-def _small_project(folder: Path) -> dict[str, Path]:
-    """A project with one video and one analysis made with `ran.pt`, saved (so its .bak exists), and a parent."""
-    from merstudio.project import Project
-
-    folder.mkdir(parents=True, exist_ok=True)
-    files = {"video": folder / "clip.avi", "ran": folder / "ran.pt", "parent": folder / "parent.pt"}
-    for name, path in files.items():
-        path.write_bytes(f"{name} bytes ".encode() * 40)
-    proj = Project.create(folder / "study.merproj")
-    v = proj.add_video(files["video"], 25.0, 10, 64, 48)
-    aid = proj.begin_analysis(v.id, {"checkpoint": str(files["ran"])}, model=str(files["ran"]))
-    proj.finish_analysis(aid)
-    proj.save()
-    proj.close()
-    files["project"] = folder / "study.merproj"
-    files["bak"] = folder / "study.merproj.bak"
-    assert files["bak"].is_file()
-    return files
 
 
 @pytest.mark.parametrize("which, why", [
@@ -42,7 +21,7 @@ def _small_project(folder: Path) -> dict[str, Path]:
 ])
 @pytest.mark.parametrize("overwrite", [False, True])
 def test_refused_before_training_and_left_as_it_was(tmp_path, capsys, which, why, overwrite):
-    files = _small_project(tmp_path / "p")
+    files = guarded_project(tmp_path / "p")
     target = files[which]
     before = target.read_bytes()
     rc = main(["finetune", "--project", str(files["project"]), "--checkpoint", str(files["parent"]), "-o",
@@ -54,7 +33,7 @@ def test_refused_before_training_and_left_as_it_was(tmp_path, capsys, which, why
 
 
 def test_the_lock_and_journal_beside_the_project_are_refused_even_absent(tmp_path, capsys):
-    files = _small_project(tmp_path / "p")
+    files = guarded_project(tmp_path / "p")
     for side in ("study.merproj.lock", "study.merproj-journal", "study.merproj-wal"):
         rc = main(["finetune", "--project", str(files["project"]), "--checkpoint", str(files["parent"]), "-o",
                    str(files["project"].parent / side), "--overwrite"])
@@ -62,7 +41,7 @@ def test_the_lock_and_journal_beside_the_project_are_refused_even_absent(tmp_pat
 
 
 def test_a_folder_and_a_path_not_pt_are_refused(tmp_path, capsys):
-    files = _small_project(tmp_path / "p")
+    files = guarded_project(tmp_path / "p")
     rc = main(["finetune", "--project", str(files["project"]), "--checkpoint", str(files["parent"]), "-o",
                str(tmp_path), "--overwrite"])
     assert rc != 0 and "is a folder" in capsys.readouterr().err

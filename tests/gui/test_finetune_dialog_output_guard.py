@@ -6,31 +6,9 @@ a file that appears during the training is not replaced."""
 from __future__ import annotations
 
 import shutil
-from pathlib import Path
 
 import pytest
-from support.finetune_project import build_project
-
-
-def _small_project(folder: Path) -> dict[str, Path]:
-    """A project with one video and one analysis made with `ran.pt`, saved (so its .bak exists), a parent and the
-    checkpoint the app has loaded."""
-    from merstudio.project import Project
-
-    folder.mkdir(parents=True, exist_ok=True)
-    files = {"video": folder / "clip.avi", "ran": folder / "ran.pt", "parent": folder / "parent.pt",
-             "loaded": folder / "loaded.pt"}
-    for name, path in files.items():
-        path.write_bytes(f"{name} bytes ".encode() * 40)
-    proj = Project.create(folder / "study.merproj")
-    v = proj.add_video(files["video"], 25.0, 10, 64, 48)
-    aid = proj.begin_analysis(v.id, {"checkpoint": str(files["ran"])}, model=str(files["ran"]))
-    proj.finish_analysis(aid)
-    proj.save()
-    proj.close()
-    files["project"] = folder / "study.merproj"
-    files["bak"] = folder / "study.merproj.bak"
-    return files
+from support.finetune_project import build_project, guarded_project
 
 
 @pytest.fixture
@@ -59,7 +37,7 @@ def asked(monkeypatch):
 def test_refused_before_training_with_the_file_unchanged(qtbot, qapp, tmp_path, asked, which, why):
     from merstudio.gui.finetune_dialog import FinetuneDialog
 
-    files = _small_project(tmp_path / "p")
+    files = guarded_project(tmp_path / "p")
     calls: list = []
     dlg = FinetuneDialog(files["project"], files["parent"], finetune_fn=lambda *a, **k: calls.append(a),
                          model_in_use=lambda: str(files["loaded"]))
@@ -77,7 +55,7 @@ def test_refused_before_training_with_the_file_unchanged(qtbot, qapp, tmp_path, 
 def test_a_folder_and_a_path_not_pt_are_refused(qtbot, qapp, tmp_path, asked):
     from merstudio.gui.finetune_dialog import FinetuneDialog
 
-    files = _small_project(tmp_path / "p")
+    files = guarded_project(tmp_path / "p")
     dlg = FinetuneDialog(files["project"], files["parent"], finetune_fn=lambda *a, **k: None)
     qtbot.addWidget(dlg)
     dlg.out.setText(str(tmp_path))

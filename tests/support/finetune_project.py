@@ -116,3 +116,26 @@ def private_copy(built: FtProject, tmp_path: Path) -> tuple[Path, Path]:
     dst = tmp_path / "p"
     shutil.copytree(built.path.parent, dst)
     return dst / built.path.name, dst / built.checkpoint.name
+
+
+def guarded_project(folder: Path) -> dict[str, Path]:
+    """Files no fine-tuning may write over, as bytes to compare after: a project with one video and one analysis
+    made with `ran.pt`, saved (so its .bak exists), a parent checkpoint and one the app has loaded (the files are
+    placeholders: the refusals come before any is read). Keys: video, ran, parent, loaded, project, bak."""
+    from merstudio.project import Project
+
+    folder.mkdir(parents=True, exist_ok=True)
+    files = {"video": folder / "clip.avi", "ran": folder / "ran.pt", "parent": folder / "parent.pt",
+             "loaded": folder / "loaded.pt"}
+    for name, path in files.items():
+        path.write_bytes(f"{name} bytes ".encode() * 40)
+    proj = Project.create(folder / "study.merproj")
+    v = proj.add_video(files["video"], 25.0, 10, 64, 48)
+    aid = proj.begin_analysis(v.id, {"checkpoint": str(files["ran"])}, model=str(files["ran"]))
+    proj.finish_analysis(aid)
+    proj.save()
+    proj.close()
+    files["project"] = folder / "study.merproj"
+    files["bak"] = folder / "study.merproj.bak"
+    assert files["bak"].is_file()
+    return files

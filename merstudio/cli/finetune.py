@@ -97,6 +97,18 @@ class _Bars:
             self.bar = None
 
 
+def held_out_text(res: Any) -> str:
+    """The held-out set in words, as `merstudio finetune` and the fine-tuning dialog both say it: its samples split
+    into events and 'none' windows (the held-out UF1 averages over the 'none' class too), and the count per class."""
+    h = res.holdout
+    held = ", ".join(map(str, h["groups"] if h["by"] == "subject" else h.get("video_names", h["groups"])))
+    n, n_none = int(h["n"]), int(h.get("n_none", 0) or 0)
+    parts = f"{n - n_none} events" + (f" + {n_none} 'none' windows" if n_none else "")
+    counts = getattr(res, "holdout_counts", None) or {}
+    per_class = "; " + ", ".join(f"{c} {k}" for c, k in counts.items()) if counts else ""
+    return f"held out {h['by']} {held} ({n} samples: {parts}{per_class}), never trained on in this run"
+
+
 def run(args: argparse.Namespace) -> int:
     from merstudio.datasets.options import LoadOptions
     from merstudio.training.finetune import finetune, suggest_class_map
@@ -135,7 +147,6 @@ def run(args: argparse.Namespace) -> int:
         print("not used (emotion not among the model's classes): "
               + ", ".join(f"{k} {v}" for k, v in sorted(res.skipped.items()))
               + (f" (--classes {hint[0]} would use {hint[1]} of them)" if hint else ""))
-    h = res.holdout
     n_none = res.train_counts.get("none", 0)
     print(f"trained on {len(res.train_events)} events by {', '.join(res.coders) or '-'}"
           + (f" + {n_none} 'none' windows" if n_none else "")
@@ -145,10 +156,7 @@ def run(args: argparse.Namespace) -> int:
         k = res.n_mix_held_out
         print(f"left out {k} mixed sample{'s' * (k != 1)} taken from the held-out video(s) (the same file, frame "
               "folder or clip)")
-    held = ", ".join(h["groups"]) if h["by"] == "subject" else ", ".join(h["video_names"])
-    print(f"held out {h['by']} {held}: {len(res.holdout_events)} events"
-          + (f" + {h['n_none']} 'none' windows" if h["n_none"] else "")
-          + f" ({', '.join(f'{c} {n}' for c, n in res.holdout_counts.items())}), never trained on in this run")
+    print(held_out_text(res))
     print()
     print(res.table())
     print()

@@ -8,6 +8,7 @@ from __future__ import annotations
 import logging
 import math
 import threading
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -35,6 +36,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from merstudio.cli.finetune import held_out_text
 from merstudio.errors import MerstudioError
 from merstudio.gui.checkpoint_dialog import WARN_COLOUR
 from merstudio.gui.failures import failure_line
@@ -238,11 +240,13 @@ class FinetuneDialog(QDialog):
         self.table = QTableWidget(0, 3, self)
         self.table.setHorizontalHeaderLabels(["held-out metric", "before", "after"])
         self.table.verticalHeader().setVisible(False)
-        self.table.setMinimumHeight(120)
+        self._fit_table()
         self.summary = WrappedLabel("", self)
         self.use_label = WrappedLabel("", self)  # whether the next analyses use the new model
         self._stage = ""  # the run's stage now (STAGE_TEXT's keys)
         self._cancelling = False
+        self._clock: Callable[[], float] = time.monotonic  # the epochs' times, for the time left (tests set it)
+        self._training_since: float | None = None
 
     def _build_loss_plot(self) -> None:
         """The training loss per epoch, drawn as the run goes (_on_loss), black on white like the timeline."""
@@ -505,20 +509,31 @@ class FinetuneDialog(QDialog):
 
     def _on_stage(self, name: str) -> None:
         self._stage = name
-        if not self._cancelling:
-            self.stage_label.setText(STAGE_TEXT.get(name, name))
+        text = STAGE_TEXT.get(name, name)
+        if name == "training":  # counted in epochs, the spin box's (start() passes it); 0 until the first ends
+            self._training_since = self._clock()
+            n = self.epochs.value()
+            self.bar.setRange(0, n)
+            text = f"Training: epoch 1/{n}…"
+        else:  # scoring and saving report no steps, and inputs count from their first progress: a busy bar, not
+            self.bar.setRange(0, 0)  # the last stage's maximum standing at 0
         self.bar.setValue(0)
+        if not self._cancelling:
+            self.stage_label.setText(text)
 
     def _on_loss(self, epoch: int, epochs: int, loss: float) -> None:
         self._losses.append(loss)
         self.curve.setData(list(range(1, len(self._losses) + 1)), self._losses)
-        self.stage_label.setText(f"Training: epoch {epoch}/{epochs}, loss {loss:.3f}")
+        text = f"Training: epoch {epoch}/{epochs}, loss {loss:.3f}"
+        if self._training_since is not None and 0 < epoch < epochs:  # the epochs' mean time so far, times those left
+            mean = (self._clock() - self._training_since) / epoch
+            text += f", about {_duration(mean * (epochs - epoch))} left"
+        if not self._cancelling:  # "Cancelling…" stays until the run stops
+            self.stage_label.setText(text)
 
     def _on_done(self, res: Any) -> None:
         self.result = res
         self._fill_table(res)
-        h = res.holdout
-        held = ", ".join(map(str, h["groups"] if h["by"] == "subject" else h.get("video_names", h["groups"])))
         saved = bool(getattr(res, "split_saved", False))
         record = getattr(res, "split", None)
         if not saved and record and self.project is not None:
@@ -530,8 +545,8 @@ class FinetuneDialog(QDialog):
             except (MerstudioError, OSError) as exc:
                 log.warning("could not record the held-out split: %s", exc)
         note = getattr(res, "split_note", "")
-        text = (f"Trained on {len(res.train_events)} events by {', '.join(res.coders) or '—'}; held out {h['by']} "
-                f"{held} ({h['n']} samples, never trained on in this run).\nSaved {res.checkpoint}")
+        text = (f"Trained on {len(res.train_events)} events by {', '.join(res.coders) or '—'}; {held_out_text(res)}."
+                f"\nSaved {res.checkpoint}")
         n_left = int(getattr(res, "n_mix_held_out", 0) or 0)
         if n_left:
             text += (f"\n{n_left} mixed sample{'s' * (n_left != 1)} taken from the held-out videos (the same file, "
@@ -563,6 +578,9 @@ class FinetuneDialog(QDialog):
         if self.isVisible():
             self.update_data()
             self.split_label.setText(self._split_text())
+        if self.bar.maximum() == 0:  # a busy bar left by a stage that failed or was cancelled: stopped, empty
+            self.bar.setRange(0, 1)
+            self.bar.setValue(0)
         self._set_running(False)
 
     def _show_error(self, message: str) -> None:
@@ -582,6 +600,18 @@ class FinetuneDialog(QDialog):
             for col, text in enumerate((name, _fmt(before), _fmt(after))):
                 self.table.setItem(r, col, QTableWidgetItem(text))
         self.table.resizeColumnsToContents()
+        self._fit_table()
+
+    def _fit_table(self, most: int = 12) -> None:
+        """The results table as tall as its header and rows (up to `most` rows, then it scrolls): at a fixed 120 px
+        the per-class rows under UF1/UAR/accuracy were scrolled out of sight."""
+        t = self.table
+        t.resizeRowsToContents()
+        rows = sum(t.rowHeight(r) for r in range(min(t.rowCount(), most)))
+        header = t.horizontalHeader().height() if t.horizontalHeader().isVisible() else 0
+        header = max(header, t.horizontalHeader().sizeHint().height())
+        scroll = t.horizontalScrollBar().sizeHint().height() if t.horizontalScrollBar().isVisible() else 0
+        t.setFixedHeight(header + rows + scroll + 2 * t.frameWidth())
 
     def _split_text(self) -> str:
         record = None
@@ -699,6 +729,18 @@ def _typo_hints(skipped: dict[str, int], classes: list[str], class_map: Any) -> 
         if close:
             hints.append(f"'{emotion}' looks like a typo of '{close}'")
     return "; ".join(hints)
+
+
+def _duration(seconds: float) -> str:
+    """'45 s', '1 min 20 s', '1 h 5 min': a time left, to the second under a minute, to 5 s under an hour."""
+    s = max(1, round(seconds))
+    if s < 60:
+        return f"{s} s"
+    if s < 3600:
+        m, s = divmod(5 * round(s / 5), 60)
+        return f"{m} min {s} s" if s else f"{m} min"
+    h, m = divmod(round(s / 60), 60)
+    return f"{h} h {m} min" if m else f"{h} h"
 
 
 def _fmt(x: Any) -> str:

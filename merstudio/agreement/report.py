@@ -4,6 +4,7 @@ definitions."""
 
 from __future__ import annotations
 
+import functools
 import itertools
 import os
 import warnings
@@ -18,12 +19,11 @@ from merstudio.agreement.frames import au_intensity_columns, events_from_frames,
 from merstudio.agreement.matching import group_units, match_events
 from merstudio.agreement.stats import (
     MIN_ICC_TARGETS,
+    alpha_and_agreement,
     cohen_kappa,
     fleiss_kappa,
     icc,
     kappa_from_table,
-    krippendorff_alpha,
-    observed_agreement,
     percent_agreement,
 )
 from merstudio.errors import InputError
@@ -144,16 +144,23 @@ def _emotion(e: Event) -> str | None:
     return label or None
 
 
-def _au_terms(e: Event | None) -> list[tuple[str, int, str]] | None:
+def _au_terms(e: Event | None) -> tuple[tuple[str, int, str], ...] | None:
     """The event's AU string parsed ((side, AU, intensity letter) per term); None when there is no event or its AUs
     are not coded (an empty or unreadable string), which is missing, not 'no AU'."""
     if e is None:
         return None
+    return _parsed(e.aus) or None
+
+
+@functools.lru_cache(maxsize=4096)
+def _parsed(text: str) -> tuple[tuple[str, int, str], ...] | None:
+    """parse_aus of an AU string (a tuple: shared by every caller), None when unreadable. Cached: a report parses each
+    event's string a few times over (pairs, kappas, alpha units), and most events share a handful of strings; the
+    regexes were a fifth of a long video's report."""
     try:
-        terms = parse_aus(e.aus)
+        return tuple(parse_aus(text))
     except ValueError:
         return None
-    return terms or None
 
 
 def _aus(e: Event | None, sides: bool = False) -> dict[int, object] | None:
@@ -172,7 +179,7 @@ def _aus(e: Event | None, sides: bool = False) -> dict[int, object] | None:
 
 
 def _side_text(e: Event, au: int) -> str:
-    return "+".join(f"{s}{n}" for s, n, _ in parse_aus(e.aus) if n == au)
+    return "+".join(f"{s}{n}" for s, n, _ in _parsed(e.aus) or () if n == au)
 
 
 def coefficient_text(x: float) -> str:
@@ -834,8 +841,8 @@ def _all_coders(data: Sequence[Sequence] | np.ndarray, level: str) -> dict:
     one value throughout), and for three or more coders on nominal data Fleiss' kappa over the units every coder
     rated (two coders: Cohen's kappa, in the kappa table)."""
     fk, units = fleiss_kappa(data) if level == "nominal" and len(data) >= 3 else (float("nan"), None)
-    return {"agreement": observed_agreement(data), "alpha": krippendorff_alpha(data, level), "fleiss_kappa": fk,
-            "fleiss_units": units}
+    alpha, agreement = alpha_and_agreement(data, level)
+    return {"agreement": agreement, "alpha": alpha, "fleiss_kappa": fk, "fleiss_units": units}
 
 
 def agreement_report(project: Project, video_ids: Sequence[int] | None = None, coders: Sequence[str] | None = None,

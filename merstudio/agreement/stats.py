@@ -81,7 +81,10 @@ def krippendorff_alpha(data: Sequence[Sequence[Any]] | np.ndarray, level: str = 
     function d of the level of measurement (``nominal``, ``ordinal``, ``interval``, ``ratio``; the last three need
     numeric values). NaN when fewer than two pairable values or no variation among them (D_e = 0).
     """
-    o, values = _coincidences(data, level)
+    return _alpha(*_coincidences(data, level), level)
+
+
+def _alpha(o: np.ndarray, values: list[Any], level: str) -> float:
     nc = o.sum(axis=1)
     n = nc.sum()
     if n <= 1:
@@ -98,9 +101,19 @@ def observed_agreement(data: Sequence[Sequence[Any]] | np.ndarray) -> float:
     """Share of the pairable values (Krippendorff's coincidences: pairs of two coders' values within a unit, weighted
     1/(m_u - 1)) that are the same value: 1 - D_o of nominal alpha. Stays defined where alpha is not: coders who all
     used one value throughout agree 100%. NaN when no unit holds two values."""
-    o, _ = _coincidences(data, "nominal")
+    return _agreement(_coincidences(data, "nominal")[0])
+
+
+def _agreement(o: np.ndarray) -> float:
     n = o.sum()
     return float(np.trace(o) / n) if n > 0 else float("nan")
+
+
+def alpha_and_agreement(data: Sequence[Sequence[Any]] | np.ndarray, level: str = "nominal") -> tuple[float, float]:
+    """(krippendorff_alpha(data, level), observed_agreement(data)), the same numbers, the coincidences counted once
+    where the level is nominal (a report's every frame of a long video is a unit)."""
+    o, values = _coincidences(data, level)
+    return _alpha(o, values, level), _agreement(o if level == "nominal" else _coincidences(data, "nominal")[0])
 
 
 def _coincidences(data: Sequence[Sequence[Any]] | np.ndarray, level: str) -> tuple[np.ndarray, list[Any]]:
@@ -113,8 +126,9 @@ def _coincidences(data: Sequence[Sequence[Any]] | np.ndarray, level: str) -> tup
         return np.zeros((k, k)), values
     n_coders, n_units = codes.shape
     # counts[u, c]: how many coders gave value c to unit u (code -1 = missing)
-    counts = np.zeros((n_units, k + 1))
-    np.add.at(counts, (np.broadcast_to(np.arange(n_units), codes.shape), codes), 1.0)
+    # (bincount, not np.add.at: the same whole-number counts, several times faster on a long video's frames)
+    flat = (np.arange(n_units) * (k + 1))[None, :] + (codes % (k + 1))  # code -1 counts in the dropped column k
+    counts = np.bincount(flat.ravel(), minlength=n_units * (k + 1)).astype(np.float64).reshape(n_units, k + 1)
     counts = counts[:, :k]
     m = counts.sum(axis=1)
     keep = m >= 2  # only units with two or more values are pairable

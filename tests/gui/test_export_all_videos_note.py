@@ -25,6 +25,9 @@ def test_videos_sharing_a_name_are_said(qtbot, window, tmp_path):
                                Event(other.id, 10, 12, 20, emotion="surprise", coder="bob")])
     out = tmp_path / "all.csv"
     assert window.ctx.execute(C.Export, kind="events_all", path=str(out)), window.errors
+    # written in a worker: waited for 100 ms by the command (a loaded machine takes longer)
+    qtbot.waitUntil(lambda: window.exports.worker is None and window.last_exports == [out]
+                    and "share a file name" in window.statusBar().currentMessage(), timeout=20000)
     with out.open(newline="", encoding="utf-8") as fh:
         assert [(r["video"], r["onset"]) for r in csv.DictReader(fh)] == [("a.avi", "3"), ("a.avi", "10")]
     assert window.last_exports == [out]

@@ -36,12 +36,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from merstudio.cli.finetune import held_out_text
 from merstudio.errors import MerstudioError
 from merstudio.gui.checkpoint_dialog import WARN_COLOUR
 from merstudio.gui.failures import failure_line
 from merstudio.gui.look import fit_screen
 from merstudio.model.columns import NONE_CLASS
+from merstudio.training.finetune_split import held_out_text
 
 log = logging.getLogger(__name__)
 

@@ -550,3 +550,15 @@ def none_items(project: Any, items: Sequence[Item], train_idx: Sequence[int], vi
             out.append(Item(f"none:{vid}:{on}", None, vid, group, NONE_CLASS, on, on + length, on + length, None, "",
                             box))
     return out
+
+
+def held_out_text(res: Any) -> str:
+    """The held-out set in words, as `merstudio finetune` and the fine-tuning dialog both say it: its samples split
+    into events and 'none' windows (the held-out UF1 averages over the 'none' class too), and the count per class."""
+    h = res.holdout
+    held = ", ".join(map(str, h["groups"] if h["by"] == "subject" else h.get("video_names", h["groups"])))
+    n, n_none = int(h["n"]), int(h.get("n_none", 0) or 0)
+    parts = f"{n - n_none} events" + (f" + {n_none} 'none' windows" if n_none else "")
+    counts = getattr(res, "holdout_counts", None) or {}
+    per_class = "; " + ", ".join(f"{c} {k}" for c, k in counts.items()) if counts else ""
+    return f"held out {h['by']} {held} ({n} samples: {parts}{per_class}), never trained on in this run"

@@ -122,7 +122,7 @@ def test_the_summary_counts_the_held_out_none_windows_as_the_cli_does(qtbot, pro
     # 15 samples, 4 of them 'none' windows away from any event: 11 events
     assert ("held out video interview.mp4 (15 samples: 11 events + 4 'none' windows; negative 3, positive 4, "
             "surprise 4, none 4), never trained on in this run") in dlg.summary.text()
-    from merstudio.cli.finetune import held_out_text
+    from merstudio.training.finetune_split import held_out_text
 
     assert held_out_text(res) in dlg.summary.text()  # one wording, the CLI's
 

@@ -437,6 +437,7 @@ class FinetuneDialog(QDialog):
         self.worker.finished.connect(self._on_thread_finished)
         self._set_running(True)
         self.stage_label.setText("Starting…")
+        self.bar.setRange(0, 0)  # busy: the model and the project are read before the first stage (~1.6 s)
         self.worker.start()
 
     def _checked_output(self, ckpt: str) -> tuple[str | None, Callable[..., Any]] | None:

@@ -104,6 +104,26 @@ def test_an_epoch_ending_while_cancelling_leaves_cancelling_shown(qtbot, project
         dlg.shutdown()
 
 
+def test_the_start_is_busy_until_the_first_stage(qtbot, project):
+    """Before the first stage the run reads the model and the project (~1.6 s on a first run): the bar is busy, not
+    0 of 1."""
+    gate = threading.Event()
+
+    def held(*_args, stage, **_kw):
+        gate.wait(30)
+        stage("inputs")
+        raise RuntimeError("stopped by the test")
+
+    dlg = _dialog(qtbot, project, held)
+    try:
+        dlg.start()
+        assert dlg.stage_label.text() == "Starting…"
+        assert (dlg.bar.minimum(), dlg.bar.maximum()) == (0, 0)
+    finally:
+        gate.set()
+        dlg.shutdown()
+
+
 def _result(project, rows_per_class=True):
     per_class = {c: {"support": n, "f1": 0.5} for c, n in (("negative", 3), ("positive", 4), ("surprise", 4),
                                                            ("none", 4))}

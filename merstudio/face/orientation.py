@@ -44,9 +44,8 @@ from typing import Any, TypeVar
 
 import numpy as np
 
-from merstudio.face.boxes import Box
 from merstudio.face.mp_import import mediapipe
-from merstudio.face.small_faces import TILE, centre_inside, tiles
+from merstudio.face.small_faces import TILE, detections_in, merged, tiles
 
 TURN_MARGIN = 0.1  # mean detector score a turn must gain over none to be used
 TURN_MIN_SCORE = 0.8  # ... and reach: a face seen clearly upright
@@ -151,24 +150,13 @@ def _scores(detector: Any, frames: list[np.ndarray], tiled: bool) -> tuple[np.nd
         for deg in TURNS:
             img = turn(rgb, deg)
             h, w = img.shape[:2]
-            faces: list[tuple[float, Box]] = []
-            where = None
-            for x0, y0, x1, y1 in tiles(w, h) if tiled else [(0, 0, w, h)]:
-                for d in detector.process(np.ascontiguousarray(img[y0:y1, x0:x1])).detections or []:
-                    b = d.location_data.relative_bounding_box
-                    tw, th = x1 - x0, y1 - y0
-                    box = (x0 + b.xmin * tw, y0 + b.ymin * th, x0 + (b.xmin + b.width) * tw,
-                           y0 + (b.ymin + b.height) * th)
-                    faces.append((float(d.score[0]), box))
-                    if deg == 0 and (where is None or d.score[0] > where[0].score[0]):
-                        where = (d, tw, th)
-            kept: list[tuple[float, Box]] = []  # a face seen in two overlapping tiles once, at its best score
-            for sc, box in sorted(faces, key=lambda f: -f[0]):
-                if not any(centre_inside(box, k) or centre_inside(k, box) for _, k in kept):
-                    kept.append((sc, box))
-            found.append([sc for sc, _ in kept])
-            if where is not None:
-                angles.append(up_angle(*where))
+            # the best first: a face seen in two overlapping tiles counts once, at its best score
+            faces = sorted(detections_in(detector, img, tiles(w, h) if tiled else [(0, 0, w, h)]),
+                           key=lambda f: -float(f[0].score[0]))
+            found.append([float(faces[i][0].score[0]) for i in merged([box for _, box, _ in faces])])
+            if deg == 0 and faces:
+                d, _, (tw, th) = faces[0]
+                angles.append(up_angle(d, tw, th))
         n = max(1, max(len(f) for f in found))
         scores.append([max(f, default=0.0) for f in found])
         groups.append([sum(f[:n]) / n for f in found])

@@ -97,6 +97,32 @@ def centre_inside(box: Box, other: Box) -> bool:
     return other[0] <= cx <= other[2] and other[1] <= cy <= other[3]
 
 
+def detections_in(detector: Any, rgb: np.ndarray,
+                  windows: list[tuple[int, int, int, int]]) -> list[tuple[Any, Box, tuple[int, int]]]:
+    """What a MediaPipe FaceDetection finds in each window (x0, y0, x1, y1) of `rgb` (the whole frame, `tiles`):
+    (the detection, its box in the frame's pixels, the window's width and height, which its relative keypoints
+    are of)."""
+    out = []
+    for x0, y0, x1, y1 in windows:
+        tw, th = x1 - x0, y1 - y0
+        for d in detector.process(np.ascontiguousarray(rgb[y0:y1, x0:x1])).detections or []:
+            b = d.location_data.relative_bounding_box
+            box = (x0 + b.xmin * tw, y0 + b.ymin * th, x0 + (b.xmin + b.width) * tw, y0 + (b.ymin + b.height) * th)
+            out.append((d, box, (tw, th)))
+    return out
+
+
+def merged(boxes: list[Box]) -> list[int]:
+    """Which of `boxes` (indexes, in their order) stay when one whose centre lies inside a box kept before it, or
+    that holds the centre of one, is taken for the same face seen again (overlapping tiles): the caller orders
+    them."""
+    kept: list[int] = []
+    for i, box in enumerate(boxes):
+        if not any(centre_inside(box, boxes[k]) or centre_inside(boxes[k], box) for k in kept):
+            kept.append(i)
+    return kept
+
+
 @dataclass
 class _Followed:
     box: Box          # last seen face box (landmark extent), frame px
@@ -143,24 +169,14 @@ class SmallFaces:
                 self._finder = started(mp.solutions.face_detection.FaceDetection(
                     model_selection=1, min_detection_confidence=self.min_confidence))
         h, w = rgb.shape[:2]
-        found: list[Box] = []
+        windows = tiles(w, h)
         self.stats["searches"] += 1
-        for x0, y0, x1, y1 in tiles(w, h):
-            self.stats["tiles"] += 1
-            part = np.ascontiguousarray(rgb[y0:y1, x0:x1])
-            tw, th = x1 - x0, y1 - y0
-            for d in self._finder.process(part).detections or []:
-                b = d.location_data.relative_bounding_box
-                box = (x0 + b.xmin * tw, y0 + b.ymin * th, x0 + (b.xmin + b.width) * tw,
-                       y0 + (b.ymin + b.height) * th)
-                if min(box[2] - box[0], box[3] - box[1]) >= self.min_face_px:
-                    found.append(box)
-        boxes: list[Box] = []
+        self.stats["tiles"] += len(windows)
+        found = [box for _, box, _ in detections_in(self._finder, rgb, windows)
+                 if min(box[2] - box[0], box[3] - box[1]) >= self.min_face_px]
         # the largest first: a face cut by a tile's edge gives a smaller box inside the whole face's, and joins it
-        for box in sorted(found, key=lambda b: -(b[2] - b[0]) * (b[3] - b[1])):
-            if not any(centre_inside(box, b) or centre_inside(b, box) for b in boxes):
-                boxes.append(box)
-        return boxes
+        found.sort(key=lambda b: -(b[2] - b[0]) * (b[3] - b[1]))
+        return [found[i] for i in merged(found)]
 
     def update(self, rgb: np.ndarray, faces: list[FaceObservation], max_faces: int) -> list[FaceObservation]:
         """The faces found in crops this frame, beside `faces` (the full-frame mesh's observations, which take

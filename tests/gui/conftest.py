@@ -34,6 +34,25 @@ def _patient_open(request, monkeypatch):
         monkeypatch.setattr(video_opening, "GRACE_MS", 20_000)
 
 
+@pytest.fixture(autouse=True)
+def _patient_load(request, monkeypatch):
+    """A video's stored curves are waited for up to 20 s (the app: 150 ms, then they come in the background), so a
+    test reading them right after a switch or a face merge does not depend on a loaded machine's speed. Tests of the
+    background path ask for ``load_grace`` (the app's)."""
+    if "load_grace" not in request.fixturenames:
+        from merstudio.gui import analysis_control
+
+        monkeypatch.setattr(analysis_control, "LOAD_GRACE_MS", 20_000)
+
+
+@pytest.fixture
+def load_grace():
+    """The app's wait for a video's stored curves (analysis_control.LOAD_GRACE_MS) instead of the tests' 20 s."""
+    from merstudio.gui import analysis_control
+
+    return analysis_control.LOAD_GRACE_MS
+
+
 @pytest.fixture
 def open_grace():
     """The app's wait for a video's open (video_opening.GRACE_MS) instead of the tests' 20 s: the opens and index

@@ -17,7 +17,7 @@ from merstudio.gui import commands as C
 from merstudio.project import Project
 from merstudio.project import export as ex
 
-pytestmark = pytest.mark.gui
+pytestmark = [pytest.mark.gui, pytest.mark.usefixtures("load_grace")]  # the app's wait for stored curves
 
 GATE_S = 3.0  # a gate nobody opens opens by itself: work on the GUI thread fails the test, never hangs it
 

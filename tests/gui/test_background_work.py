@@ -17,7 +17,7 @@ from helpers import event_loop_turns, open_and_analyse
 
 from merstudio.gui import commands as C
 
-pytestmark = pytest.mark.gui
+pytestmark = [pytest.mark.gui, pytest.mark.usefixtures("load_grace")]  # the app's wait for stored curves
 
 GATE_S = 3.0  # a gate nobody opens opens by itself: work on the GUI thread fails the test, never hangs it
 

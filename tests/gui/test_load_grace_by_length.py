@@ -13,7 +13,7 @@ from gui_fixtures import write_video
 from merstudio.gui import analysis_control as ac
 from merstudio.gui import commands as C
 
-pytestmark = pytest.mark.gui
+pytestmark = [pytest.mark.gui, pytest.mark.usefixtures("load_grace")]  # the app's wait for stored curves
 
 LONG = 9000  # 5 minutes at 30 fps: 36,000 frames took the loader 0.41-0.84 s beside a switch
 

@@ -10,7 +10,7 @@ from PySide6.QtGui import QColor
 from merstudio.gui import commands as C
 from merstudio.gui.state import CurveBuffer, au_column
 
-pytestmark = pytest.mark.gui
+pytestmark = [pytest.mark.gui, pytest.mark.usefixtures("load_grace")]  # the app's wait for stored curves
 
 OPENFACE_AUS = (1, 2, 4, 5, 6, 7, 9, 10, 12, 14, 15, 17, 20, 23, 25, 26, 45)
 M_AUS = (1, 2, 4, 6, 9, 10, 12, 14, 15, 17)

@@ -14,7 +14,7 @@ from helpers import Ticks
 from merstudio.gui import commands as C
 from merstudio.project import Project
 
-pytestmark = pytest.mark.gui
+pytestmark = [pytest.mark.gui, pytest.mark.usefixtures("load_grace")]  # the app's wait for stored curves
 
 SLOW = 1.2  # seconds a stored analysis is made to take to read (a long video's)
 

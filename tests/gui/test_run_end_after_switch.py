@@ -14,7 +14,7 @@ from PySide6.QtCore import QEventLoop, QTimer
 from merstudio.gui import commands as C
 from merstudio.project import Project
 
-pytestmark = pytest.mark.gui
+pytestmark = [pytest.mark.gui, pytest.mark.usefixtures("load_grace")]  # the app's wait for stored curves
 
 
 def _spin(ms: int) -> None:

@@ -41,7 +41,7 @@ from merstudio.gui.checkpoint_dialog import WARN_COLOUR
 from merstudio.gui.failures import failure_line
 from merstudio.gui.look import fit_screen
 from merstudio.model.columns import NONE_CLASS
-from merstudio.training.finetune_split import held_out_text
+from merstudio.training.finetune_split import held_out_text, trained_text
 
 log = logging.getLogger(__name__)
 
@@ -546,7 +546,8 @@ class FinetuneDialog(QDialog):
             except (MerstudioError, OSError) as exc:
                 log.warning("could not record the held-out split: %s", exc)
         note = getattr(res, "split_note", "")
-        text = (f"Trained on {len(res.train_events)} events by {', '.join(res.coders) or '—'}; {held_out_text(res)}."
+        trained = trained_text(res)
+        text = (f"{trained[:1].upper()}{trained[1:]}; {held_out_text(res)}."
                 f"\nSaved {res.checkpoint}")
         n_left = int(getattr(res, "n_mix_held_out", 0) or 0)
         if n_left:

@@ -552,6 +552,17 @@ def none_items(project: Any, items: Sequence[Item], train_idx: Sequence[int], vi
     return out
 
 
+def trained_text(res: Any) -> str:
+    """What the run trained on, in words, as `merstudio finetune` and the fine-tuning dialog both say it: the coded
+    events and their coders, the 'none' windows and mixed samples beside them, and the count per class."""
+    n_none = int(res.train_counts.get(NONE_CLASS, 0))
+    counts = ", ".join(f"{c} {k}" for c, k in res.train_counts.items())
+    return (f"trained on {len(res.train_events)} events by {', '.join(res.coders) or '-'}"
+            + (f" + {n_none} 'none' windows" if n_none else "")
+            + (f" + {res.n_mix} mixed samples" if res.n_mix else "")
+            + (f" ({counts})" if counts else ""))
+
+
 def held_out_text(res: Any) -> str:
     """The held-out set in words, as `merstudio finetune` and the fine-tuning dialog both say it: its samples split
     into events and 'none' windows (the held-out UF1 averages over the 'none' class too), and the count per class."""

@@ -132,7 +132,8 @@ def _result(project, rows_per_class=True):
         checkpoint=project.path.parent / "starter-ft1.pt", class_names=["negative", "positive", "surprise", "none"],
         before=metrics, after=metrics, train_events=list(range(11)), coders=["ann"], split={}, split_saved=True,
         holdout={"by": "video", "groups": ["1"], "video_names": ["interview.mp4"], "n": 15, "n_none": 4},
-        holdout_counts={"negative": 3, "positive": 4, "surprise": 4, "none": 4})
+        holdout_counts={"negative": 3, "positive": 4, "surprise": 4, "none": 4},
+        train_counts={"negative": 3, "positive": 4, "surprise": 4, "none": 5}, n_mix=0)
 
 
 def test_the_summary_counts_the_held_out_none_windows_as_the_cli_does(qtbot, project):
@@ -145,6 +146,18 @@ def test_the_summary_counts_the_held_out_none_windows_as_the_cli_does(qtbot, pro
     from merstudio.training.finetune_split import held_out_text
 
     assert held_out_text(res) in dlg.summary.text()  # one wording, the CLI's
+
+
+def test_the_summary_counts_the_trained_none_windows_as_the_cli_does(qtbot, project):
+    dlg = _dialog(qtbot, project)
+    res = _result(project)
+    dlg._on_done(res)
+    # 11 events trained on beside 5 'none' windows: "Trained on 11 events" alone hid a third of the samples
+    assert dlg.summary.text().startswith(
+        "Trained on 11 events by ann + 5 'none' windows (negative 3, positive 4, surprise 4, none 5); held out")
+    from merstudio.training.finetune_split import trained_text
+
+    assert trained_text(res)[1:] in dlg.summary.text()  # one wording, the CLI's
 
 
 def test_the_results_table_shows_every_row(qtbot, project):

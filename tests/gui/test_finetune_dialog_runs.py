@@ -116,6 +116,6 @@ def test_the_summary_names_a_held_out_video_whose_name_is_shared_by_its_id(qtbot
     res = types.SimpleNamespace(
         checkpoint=project.path.parent / "starter-ft1.pt", class_names=list(CLASSES), before={}, after={},
         holdout={"by": "video", "groups": ["3"], "video_names": [names["3"]], "n": 3}, train_events=[1],
-        coders=["ann"], split={}, split_saved=True)
+        coders=["ann"], split={}, split_saved=True, train_counts={CLASSES[0]: 1}, n_mix=0)
     dlg._on_done(res)
     assert "held out video same.avi [3] (3 samples" in dlg.summary.text()

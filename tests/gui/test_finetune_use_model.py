@@ -20,7 +20,8 @@ def _result(path):
     """What finetune() returns, as far as the dialog reads it."""
     return types.SimpleNamespace(checkpoint=path, class_names=["negative", "positive"], before={}, after={},
                                  holdout={"by": "video", "groups": ["1"], "video_names": ["clip.avi"], "n": 2},
-                                 train_events=[1, 2], coders=["tester"], split={}, split_saved=True)
+                                 train_events=[1, 2], coders=["tester"], split={}, split_saved=True,
+                                 train_counts={"negative": 1, "positive": 1}, n_mix=0)
 
 
 def test_use_this_model_makes_the_next_analysis_use_it(qtbot, window, video_path, tmp_path, monkeypatch):

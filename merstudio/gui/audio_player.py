@@ -263,7 +263,7 @@ class EnvelopeWorker(QThread):
         if track is None or self._cancel.is_set():
             return
         try:
-            env = track.envelope(progress=lambda d, t: self.progress.emit(d, t), cancel=self._cancel.is_set)
+            env = track.kept_envelope(progress=lambda d, t: self.progress.emit(d, t), cancel=self._cancel.is_set)
         except Exception as exc:  # a file that decodes at the start but not further: no lane, sound as far as it goes
             log.warning("%s: audio waveform failed (%s)", track.path.name, exc)
             return

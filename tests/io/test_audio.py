@@ -131,3 +131,33 @@ def test_long_tracks_get_wider_bins_so_the_lane_stays_bounded():
     assert envelope_rate(60.0) == 200.0
     assert envelope_rate(3600.0) * 3600.0 == pytest.approx(ENVELOPE_MAX_BINS)
     assert envelope_rate(0.0) == 200.0  # a container that does not say how long it is
+
+
+def test_a_switch_back_takes_the_kept_envelope_and_a_changed_file_is_read_again(tmp_path, monkeypatch):
+    import os
+
+    from merstudio.io import audio
+
+    path = write_av_clip(tmp_path / "kept.avi", tone_signal(2.0, on=(0.5, 1.0), amp=0.4), n_frames=60)
+    reads = []
+    real = audio.AudioTrack.envelope
+    monkeypatch.setattr(audio.AudioTrack, "envelope", lambda self, *a, **k: reads.append(1) or real(self, *a, **k))
+    first = open_audio(path).kept_envelope()
+    seen = []
+    again = open_audio(path).kept_envelope(progress=lambda d, t: seen.append((d, t)))
+    assert len(reads) == 1 and again is first  # the whole track was decoded once
+    assert seen and seen[-1][0] == seen[-1][1]  # a bar shown for it ends full
+    assert first.hi[105:195].min() == pytest.approx(0.4, abs=1e-3)  # the tone at 0.5-1.0 s (5-ms bins)
+    # the same file re-recorded (another tone, later): its new sound, not the old one's lane
+    write_av_clip(path, tone_signal(2.0, on=(1.2, 1.8), amp=0.6), n_frames=60)
+    os.utime(path, ns=(1, 1))  # a new mtime even where the file system's clock is coarse
+    changed = open_audio(path).kept_envelope()
+    assert len(reads) == 2
+    assert changed.hi[245:355].min() == pytest.approx(0.6, abs=1e-3) and np.abs(changed.hi[:95]).max() < 1e-3
+
+
+def test_a_cancelled_envelope_is_not_kept(clips):
+    track = open_audio(clips["pcm"])
+    assert track.kept_envelope(cancel=lambda: True) is None
+    env = track.kept_envelope()
+    assert env is not None and env.hi.max() == pytest.approx(AMP, abs=1e-3)  # the whole tone, read to the end

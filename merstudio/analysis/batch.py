@@ -790,6 +790,9 @@ def _notice(line: str) -> None:
 
 
 NOTICE = "notice"  # a task's progress payload (NOTICE, line): a notice for the caller to print (`on_notice`)
+# a task's progress payload (INDEX, file name, done, total): its video's index pass (a variable rate: one
+# decode-only pass over the whole file before the first frame, ~9 s for 20 minutes), `BatchProgress.indexing`
+INDEX = "index"
 
 
 def _task_notice(line: str) -> None:
@@ -801,24 +804,33 @@ def _task_notice(line: str) -> None:
         execution.report((NOTICE, line))
 
 
-def _throttled_report() -> Callable[[int, int], None]:
-    """A task's progress(done, total) sent to the driver at most every PROGRESS_SECONDS (and at the end)."""
+def _throttled_report(indexing: str | None = None) -> Callable[[int, int], None]:
+    """A task's progress(done, total) sent to the driver at most every PROGRESS_SECONDS (and at the end); with
+    ``indexing`` (the file's name) that of its index pass, as an INDEX payload."""
     last = [0.0]
 
     def progress(done: int, total: int) -> None:
         now = time.monotonic()
         if now - last[0] >= PROGRESS_SECONDS or done == total:
             last[0] = now
-            execution.report((done, total))
+            execution.report((done, total) if indexing is None else (INDEX, indexing, done, total))
 
     return progress
+
+
+def _index_reported(path: Path) -> contextlib.AbstractContextManager[None]:
+    """Within a task: the index pass of the video it opens reported to the driver (INDEX payloads), in a worker
+    process as in this one (nothing was shown of a worker's pass)."""
+    from merstudio.io.frames import indexing
+
+    return indexing(progress=_throttled_report(indexing=path.name))
 
 
 def analyze_task(task: VideoTask) -> AnalysisOutput:
     """Analyse one input (in a worker or in-process): `analyze_file` with the run's cancel and progress."""
     progress = _throttled_report()
 
-    with warnings.catch_warnings():
+    with warnings.catch_warnings(), _index_reported(task.input):
         warnings.simplefilter("ignore", SourceWarning)  # the input's warnings are in the result and its meta
         return analyze_file(task.input, task.out, task.name, task.settings, progress=progress,
                             cancel=execution.cancelled, fps=task.fps, overwrite=task.overwrite,
@@ -843,7 +855,7 @@ def analyze_segment_task(task: SegmentTask) -> Any:
 
     progress = _throttled_report()
 
-    with warnings.catch_warnings():
+    with warnings.catch_warnings(), _index_reported(task.input):
         warnings.simplefilter("ignore", SourceWarning)
         return analyze_segment(task.input, task.start, task.stop, task.settings, work_dir=task.work, fps=task.fps,
                                progress=progress, cancel=execution.cancelled)
@@ -856,18 +868,20 @@ def run_task(task: VideoTask | SegmentTask) -> Any:
     return analyze_task(task)
 
 
-def _segment_spans(path: Path, settings: AnalysisSettings, fps: float | None,
-                   segment_s: float) -> list[tuple[int, int]] | None:
+def _segment_spans(path: Path, settings: AnalysisSettings, fps: float | None, segment_s: float,
+                   indexed: Callable[[int, int], None] | None = None) -> list[tuple[int, int]] | None:
     """The segments of a video longer than `segment_s` seconds (None: one task; an input that does not open is
-    left to its task, which reports it)."""
+    left to its task, which reports it). `indexed`: progress(done, total) of the video's index pass, if it needs
+    one to be counted."""
     try:
         from merstudio.analysis.segments import plan_segments
     except ImportError:
         raise InputError("--segment-minutes: this merstudio cannot split videos into segments") from None
     from merstudio.io import open_source
+    from merstudio.io.frames import indexing
 
     try:
-        with warnings.catch_warnings():
+        with warnings.catch_warnings(), indexing(progress=indexed):
             warnings.simplefilter("ignore", SourceWarning)
             with open_source(path, fps=fps) as src:
                 count, rate = src.frame_count, src.fps
@@ -897,6 +911,9 @@ class BatchProgress:
     running: dict[int, tuple[int, int]] = field(default_factory=dict)
     started: float = field(default_factory=time.monotonic)
     labels: dict[int, str] = field(default_factory=dict)  # task index -> what it analyses (a name, a segment)
+    # index passes under way: task index (-1 - item index: this process's, counting a video to split it) -> (the
+    # file's name, frames done, the count known so far); a task's ends when its frames come
+    indexing: dict[int, tuple[str, int, int]] = field(default_factory=dict)
     # split videos: task index -> (item index, the video's frames); item index -> frames of its finished segments
     segments: dict[int, tuple[int, int]] = field(default_factory=dict)
     split_done: dict[int, int] = field(default_factory=dict)
@@ -1118,7 +1135,14 @@ class _BatchRun:
         for k in self.runnable:
             item = self.plan.items[k]
             rate = frames_fps(item.input, fps)  # --fps: frames without times only; a timed video keeps its timing
-            spans = _segment_spans(item.input, self.settings, rate, segment_s) if segment_s else None
+            spans = None
+            if segment_s:
+                try:  # counting a variable-rate video's frames is a pass over it here: shown as a task's is
+                    spans = _segment_spans(item.input, self.settings, rate, segment_s,
+                                           functools.partial(self.indexed, -1 - k, item.input.name))
+                finally:
+                    if self.progress.indexing.pop(-1 - k, None) is not None and self.on_progress is not None:
+                        self.on_progress(self.progress)
             if spans is None or len(spans) < 2:
                 self.tasks.append(VideoTask(item.input, self.plan.out, item.name, self.settings, rate,
                                             item.overwrite, self.fmt, item.hash or None))
@@ -1160,6 +1184,7 @@ class _BatchRun:
                                               worker_init=worker_init):
             k = self.owner[i]
             self.progress.running.pop(i, None)
+            self.progress.indexing.pop(i, None)  # a pass that failed, or was stopped, before any frame
             if k in self.settled:
                 continue  # another segment of a video that failed or stopped
             if k in self.split and not isinstance(outcome, BaseException):
@@ -1183,13 +1208,24 @@ class _BatchRun:
             self.save()
 
     def on_frames(self, i: int, payload: Any) -> None:
-        """What a running task reports: a notice (passed on), or its frames (done, total)."""
+        """What a running task reports: a notice (passed on), its index pass (INDEX), or its frames (done,
+        total)."""
         if isinstance(payload, tuple) and len(payload) == 2 and payload[0] == NOTICE:
             self.notify(str(payload[1]))
             return
+        if isinstance(payload, tuple) and len(payload) == 4 and payload[0] == INDEX:
+            self.indexed(i, str(payload[1]), int(payload[2]), int(payload[3]))
+            return
         if self.manifest is not None:
             self.manifest.flush()
+        self.progress.indexing.pop(i, None)
         self.progress.running[i] = payload
+        if self.on_progress is not None:
+            self.on_progress(self.progress)
+
+    def indexed(self, key: int, name: str, done: int, total: int) -> None:
+        """How far an index pass is (`BatchProgress.indexing`), passed on to on_progress."""
+        self.progress.indexing[key] = (name, done, total)
         if self.on_progress is not None:
             self.on_progress(self.progress)
 

@@ -8,13 +8,16 @@ import sys
 import threading
 import warnings
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from merstudio.analysis.files import AnalysisOutput, analyze_file
 from merstudio.analysis.pipeline import FACE_LIMIT_AUTO, AnalysisSettings
 from merstudio.cli.bounds import FACES_MAX, JOBS_MAX, MINUTES_MAX, frame_rate, real, whole
 from merstudio.errors import InputError, MerstudioError, OutputError
 from merstudio.io import VIDEO_EXTENSIONS, SourceWarning, photo_set
+
+if TYPE_CHECKING:
+    from merstudio.cli.bars import Bar  # imported where a bar is drawn: tqdm is not needed to start the CLI
 
 FLOW_METHODS = ("dis", "farneback", "tvl1")
 
@@ -200,8 +203,7 @@ def _run(args: argparse.Namespace) -> int:
 
     tracker_before = resource_tracker_running()
     try:
-        with _Display(batch, args.quiet, len(plan.items), [it.input.name for it in plan.items]) as display, \
-                _index_progress(display, backend):
+        with _Display(batch, args.quiet, len(plan.items)) as display:
             result = B.run_batch(plan, settings, backend, fps=args.fps, fmt=args.format,
                                  on_progress=display.progress, on_result=display.result, on_notice=display.notice,
                                  segment_s=None if args.segment_minutes is None else args.segment_minutes * 60,
@@ -239,18 +241,6 @@ def _run(args: argparse.Namespace) -> int:
 
 
 FAILED_NAMED = 3  # failed inputs named in a run's last line; the rest counted
-
-
-def _index_progress(display: _Display, backend: Any) -> contextlib.AbstractContextManager[None]:
-    """A video's index pass, where its open needs one (a variable rate: one decode-only pass over the whole file
-    before its first frame, ~9 s for 20 minutes; nothing was shown meanwhile), drawn by `display` as a bar of its
-    own. Only where the inputs open in this process, one at a time (a plain run, the default -j 1): a worker
-    process's pass is not seen here."""
-    if display.batch or display.quiet or getattr(backend, "kind", "") != "inprocess":
-        return contextlib.nullcontext()
-    from merstudio.io.frames import indexing
-
-    return indexing(progress=display.indexing)
 
 
 def _named(names: list[str]) -> str:
@@ -298,75 +288,74 @@ def _running_text(p: Any) -> str:
 
 class _Display:
     """Progress in the terminal: a frame bar per running input (a plain run), or one bar for the whole batch
-    (videos, videos/s and frames/s, ETA); errors and (in a large batch) one line per finished input."""
+    (videos, videos/s and frames/s, ETA); an "indexing <file>" bar while a video's index pass runs, in a batch and
+    with -j N too (`BatchProgress.indexing`); errors and (in a large batch) one line per finished input."""
 
-    def __init__(self, batch: bool, quiet: bool, total: int, names: list[str] | None = None) -> None:
+    def __init__(self, batch: bool, quiet: bool, total: int) -> None:
         self.batch, self.quiet, self.total = batch, quiet, total
-        self.bars: dict[int, Any] = {}
-        self.overall: Any = None
-        self.names = names or []  # the inputs' file names, in the order a run in this process takes them
-        self.outcomes = 0  # inputs whose outcome came: in this process the one opening now is the next
-        self.index_bar: Any = None
-        self.index_at = 0.0  # when the index bar last moved
+        self.bars: dict[int, Bar] = {}
+        self.overall: Bar | None = None
+        self.index_bars: dict[int, Bar] = {}  # BatchProgress.indexing's keys
+        self.index_at: dict[int, float] = {}  # when each index bar last moved
 
     def __enter__(self) -> _Display:
-        if not self.quiet:
-            from tqdm import tqdm
+        if not self.quiet and self.batch and self.total:  # nothing to analyse: no empty bar (the batch's lines
+            from merstudio.cli.bars import Bar  # say why)
 
-            tqdm.monitor_interval = 0  # no monitor thread: it would outlive the run (and tests check for leaks)
-            if self.batch and self.total:  # nothing to analyse: no empty bar (the batch's lines say why)
-                self.overall = tqdm(desc="batch", total=self.total, unit="video", dynamic_ncols=True,
-                                    bar_format=BATCH_BAR)
+            self.overall = Bar(desc="batch", total=self.total, unit="video", bar_format=BATCH_BAR)
         return self
 
     def __exit__(self, *exc: object) -> None:
-        self._index_done()
+        for key in list(self.index_bars):
+            self._index_done(key)
         for b in self.bars.values():
             b.close()
         if self.overall is not None:
             self.overall.close()
 
-    def _write(self, line: str, err: bool = False) -> None:
-        from tqdm import tqdm
-
-        tqdm.write(line, file=sys.stderr if err else sys.stdout)
-
     def notice(self, line: str) -> None:
         """A run's notice (the rows of an interrupted run kept): above the progress bars, never over them."""
-        if self.quiet or (self.overall is None and not self.bars):
+        if self.quiet or (self.overall is None and not self.bars and not self.index_bars):
             print(f"merstudio: {line}", file=sys.stderr, flush=True)
         else:
-            self._write(f"merstudio: {line}", err=True)
+            from merstudio.cli.bars import write
 
-    def indexing(self, done: int, total: int) -> None:
-        """The index pass of the input opening now (`_index_progress`): "indexing <file>", above its frame bar."""
-        from tqdm import tqdm
+            write(f"merstudio: {line}", err=True)
 
-        if self.index_bar is None:
-            name = self.names[self.outcomes] if self.outcomes < len(self.names) else "the video"
-            self.index_bar = tqdm(desc=f"indexing {name}", total=total, unit="frame", position=len(self.bars),
-                                  dynamic_ncols=True)
-        if total != self.index_bar.total:  # the count known so far: a file may hold more frames than it says
-            self.index_bar.total = total
-        self.index_bar.update(done - self.index_bar.n)
-        self.index_at = self.index_bar._time()  # its last report so far: the end of the pass, once it ends
+    def _indexing(self, passes: dict[int, tuple[str, int, int]]) -> None:
+        """The index passes under way (a task's, or this process's counting a video to split it), each an
+        "indexing <file>" bar above its frame bar, or under the batch bar; a pass's bar ends when its entry goes
+        (its input's frames came, or its outcome)."""
+        from merstudio.cli.bars import index_bar
 
-    def _index_done(self) -> None:
-        """The index bar ends where its input's frames come (or its outcome; a file without a stated count gives no
+        for key in [k for k in self.index_bars if k not in passes]:
+            self._index_done(key)
+        for key, (name, done, total) in passes.items():
+            bar = self.index_bars.get(key)
+            if bar is None:
+                row = (1 if self.overall is not None else len(self.bars)) + len(self.index_bars)
+                bar = self.index_bars[key] = index_bar(name, done, total, position=row)
+            elif (done, total) == (bar.n, bar.total):
+                continue  # another task's report: this pass has not moved
+            if total != bar.total:  # the count known so far: a file may hold more frames than it says
+                bar.total = total
+            bar.update(done - bar.n)
+            self.index_at[key] = bar._time()  # its last report so far: the end of the pass, once it ends
+
+    def _index_done(self, key: int) -> None:
+        """An index bar ends where its input's frames come (or its outcome; a file without a stated count gives no
         other sign of the pass's end): it shows its last count and the pass's time, not the wait for the first
-        frame after it; kept on the screen as the first line, cleared for the frame bar that takes its place
-        further down."""
-        if self.index_bar is not None:
-            self.index_bar._time = lambda at=self.index_at: at  # tqdm's clock, stopped where the pass ended
-            self.index_bar.close()
-            self.index_bar = None
+        frame after it; at the top (a plain run) kept on the screen, cleared for the frame bar that takes its place
+        further down; under the batch bar cleared."""
+        bar = self.index_bars.pop(key)
+        at = self.index_at.pop(key, bar._time())
+        bar._time = lambda: at  # tqdm's clock, stopped where the pass ended
+        bar.close()
 
     def progress(self, p: Any) -> None:
         if self.quiet:
             return
-        self._index_done()
-        from tqdm import tqdm
-
+        self._indexing(p.indexing)
         if self.overall is not None:
             # the bar counts videos, the running ones by the share of their frames done (so the ETA moves while
             # a long video runs); the running ones' frames are named after it
@@ -376,18 +365,19 @@ class _Display:
                                          refresh=False)
             self.overall.refresh()
             return
+        from merstudio.cli.bars import Bar
+
         for i, (done, total) in p.running.items():
             bar = self.bars.get(i)
             if bar is None:
-                bar = self.bars[i] = tqdm(desc=p.labels.get(i, str(i)), total=total, unit="frame",
-                                          position=len(self.bars), dynamic_ncols=True)
+                bar = self.bars[i] = Bar(desc=p.labels.get(i, str(i)), total=total, unit="frame",
+                                         position=len(self.bars))
             bar.update(done - bar.n)
 
     def result(self, item: Any, outcome: Any) -> None:
+        from merstudio.cli.bars import write
         from merstudio.execution import Cancelled
 
-        self.outcomes += 1
-        self._index_done()
         if isinstance(outcome, Cancelled):
             return  # named in the interrupt message
         if isinstance(outcome, BaseException):
@@ -398,12 +388,12 @@ class _Display:
             if self.quiet or self.overall is None:
                 print(f"merstudio: error: {text}", file=sys.stderr)
             else:
-                self._write(f"merstudio: error: {text}", err=True)
+                write(f"merstudio: error: {text}", err=True)
         elif self.batch and not self.quiet and self.total > SUMMARIES:
             status = "complete" if outcome.complete else "PARTIAL"
             n = len(outcome.warnings)  # the full summary lists them; this line must not lose them
             said = f"; {n} warning{'s' if n > 1 else ''} (first: {outcome.warnings[0]}; all in {outcome.paths.meta.name})" if n else ""
-            self._write(f"{outcome.input}: {status}, {outcome.rows} rows -> {outcome.csv}{said}")
+            write(f"{outcome.input}: {status}, {outcome.rows} rows -> {outcome.csv}{said}")
 
 
 def expand_photo_sets(inputs: list[Path], quiet: bool = False) -> list[Path]:
@@ -422,7 +412,7 @@ def expand_photo_sets(inputs: list[Path], quiet: bool = False) -> list[Path]:
 
 def _run_one(path: Path, out: Path, name: str, settings: AnalysisSettings, fps: float | None,
              bar: bool, position: int, overwrite: bool = True) -> AnalysisOutput:
-    """Analyse one input in this process, drawing a tqdm bar (bar=True). The input's warnings are printed in the
+    """Analyse one input in this process, drawing a progress bar (bar=True). The input's warnings are printed in the
     summary (one line each), not as Python warnings. (`merstudio demo` uses it.)"""
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", SourceWarning)
@@ -430,23 +420,22 @@ def _run_one(path: Path, out: Path, name: str, settings: AnalysisSettings, fps: 
 
 
 def _notice(line: str) -> None:
-    from tqdm import tqdm
+    from merstudio.cli.bars import write
 
-    tqdm.write(f"merstudio: {line}", file=sys.stderr)  # above a frame bar, never over it
+    write(f"merstudio: {line}", err=True)  # above a frame bar, never over it
 
 
 def _run_one_quietly(path: Path, out: Path, name: str, settings: AnalysisSettings, fps: float | None,
                      bar: bool, position: int, overwrite: bool = True) -> AnalysisOutput:
     if not bar:
         return analyze_file(path, out, name, settings, fps=fps, overwrite=overwrite, notice=_notice)
-    from tqdm import tqdm
+    from merstudio.cli.bars import Bar
 
-    tqdm.monitor_interval = 0  # no monitor thread: it would outlive the run (and tests check for leaks)
-    bars: list[tqdm] = []  # created on the first frame, so a bad input prints its error line only
+    bars: list[Bar] = []  # created on the first frame, so a bad input prints its error line only
 
     def progress(done: int, total: int) -> None:
         if not bars:
-            bars.append(tqdm(desc=name, total=total, unit="frame", position=position, dynamic_ncols=True))
+            bars.append(Bar(desc=name, total=total, unit="frame", position=position))
         bars[0].update(done - bars[0].n)
 
     try:

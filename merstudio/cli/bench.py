@@ -70,7 +70,7 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _drive(bar: Any) -> Callable[[int, int], None]:
-    """A progress(done, total) callback that moves the tqdm bar `bar` to `done` of `total`."""
+    """A progress(done, total) callback that moves the progress bar `bar` to `done` of `total`."""
 
     def progress(done: int, total: int) -> None:
         bar.total = total
@@ -118,13 +118,13 @@ def _run(args: argparse.Namespace, what: tuple[str, ...], video: Path, cores: li
         report["gui_timeline_pan"] = r = gb.bench_timeline_pan()
         print("app: timeline pan (100k frames, 17 AUs): " + ", ".join(f"{k} {v}" for k, v in r.items()))
     if "memory" in what:
-        from tqdm import tqdm
+        from merstudio.cli.bars import Bar
 
         with tempfile.TemporaryDirectory() as tmp:
             long_clip = Path(tmp) / "long.mp4"
-            with tqdm(desc=f"making a {args.minutes:g}-minute clip", unit="frame") as t:
+            with Bar(desc=f"making a {args.minutes:g}-minute clip", unit="frame") as t:
                 bench.make_long_clip(video, long_clip, args.minutes, progress=_drive(t))
-            with tqdm(desc="analysing it", unit="frame") as t:
+            with Bar(desc="analysing it", unit="frame") as t:
                 report["memory"] = r = bench.bench_memory(long_clip, progress=_drive(t))
             from merstudio.gui import bench as gb
 

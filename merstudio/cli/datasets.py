@@ -161,9 +161,8 @@ def run_classes(args: argparse.Namespace) -> int:
 
 
 def run_prepare(args: argparse.Namespace) -> int:
-    from tqdm import tqdm
-
     from merstudio.atomic import ensure_parent
+    from merstudio.cli.bars import Bar
     from merstudio.datasets import PreprocessSettings, prepare
     from merstudio.datasets.preprocess import default_cache_dir
     from merstudio.training.data import MODALITY_TO_PREP, default_steps
@@ -181,8 +180,7 @@ def run_prepare(args: argparse.Namespace) -> int:
         print(f"skipped {len(ds.skipped)}:")
         for s in ds.skipped:
             print(f"  {s}")
-    tqdm.monitor_interval = 0  # no monitor thread: it outlives the bar by up to 10 s
-    with tqdm(total=len(ds), desc="preprocess", unit="sample") as bar:
+    with Bar(total=len(ds), desc="preprocess", unit="sample") as bar:
         def progress(done: int, total: int) -> None:
             bar.update(done - bar.n)
 

@@ -210,34 +210,24 @@ def _qt_plugin_note() -> str:
 class _Pass:
     """How far one long pass over a video is, on stderr (the report is stdout's), from its first report on: on a
     terminal a bar, as `analyze` draws, cleared when the pass ends (its line in the report follows); elsewhere (a
-    log, a pipe) one plain line as it starts, not a bar redrawn with carriage returns; nothing when quiet. Without
-    it the doctor printed nothing for the whole test decode (37 s for 5 minutes of 1080p, 20 s for a 20-minute
-    variable-rate video, half of that its index pass)."""
+    log, a pipe) a line as it starts and one as it ends (`merstudio.cli.bars`); nothing when quiet. Without it the
+    doctor printed nothing for the whole test decode (37 s for 5 minutes of 1080p, 20 s for a 20-minute
+    variable-rate video, half of that its index pass). ``index``: the index pass of the file named ``name``, else
+    its decode."""
 
-    def __init__(self, what: str, line: str, quiet: bool) -> None:
-        self.what, self.line, self.quiet = what, line, quiet  # line: the log's, {what} and {total} filled in
+    def __init__(self, name: str, quiet: bool, index: bool = False) -> None:
+        self.name, self.quiet, self.index = name, quiet, index
         self._bar: Any = None
-        self._said = False
-        self._terminal: bool | None = None  # looked at once, on the first report
 
     def __call__(self, done: int, total: int) -> None:
         if self.quiet:
             return
-        if self._terminal is None:
-            isatty = getattr(sys.stderr, "isatty", None)
-            self._terminal = bool(isatty is not None and isatty())
-        if not self._terminal:
-            if not self._said:
-                self._said = True
-                print("merstudio doctor: " + self.line.format(what=self.what, total=total), file=sys.stderr,
-                      flush=True)
-            return
         if self._bar is None:
-            from tqdm import tqdm
+            from merstudio.cli.bars import Bar, index_bar
 
-            tqdm.monitor_interval = 0  # no monitor thread: it would outlive the check
-            self._bar = tqdm(desc=self.what, total=total, unit="frame", dynamic_ncols=True, leave=False,
-                             file=sys.stderr)
+            prefix = "merstudio doctor: "  # a log's line: "merstudio doctor: decoding clip.mp4: 9000 frames"
+            self._bar = index_bar(self.name, done, total, leave=False, prefix=prefix) if self.index else \
+                Bar(desc=f"decoding {self.name}", total=total, unit="frame", leave=False, prefix=prefix)
         if total != self._bar.total:  # an index pass's total is the count known so far
             self._bar.total = total
         self._bar.update(done - self._bar.n)
@@ -261,7 +251,7 @@ def _check_decode(path: Path, quiet: bool = False) -> tuple[str, str]:
     from merstudio.io.frames import indexing
 
     t = time.perf_counter()
-    indexed = _Pass(f"indexing {path.name}", "{what} (one pass over the whole file)", quiet)
+    indexed = _Pass(path.name, quiet, index=True)
     try:
         with indexing(progress=indexed):
             src = open_source(path)
@@ -277,7 +267,7 @@ def _check_decode(path: Path, quiet: bool = False) -> tuple[str, str]:
         seq: dict[int, bytes] = {}
         last, last_img = -1, None
         total = stop or at_open
-        decoded = _Pass(f"decoding {path.name}", "{what}: {total} frames", quiet)
+        decoded = _Pass(path.name, quiet)
         t = time.perf_counter()
         try:
             for i, img in src.iter_frames(0, stop):

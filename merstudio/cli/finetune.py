@@ -4,7 +4,6 @@ videos (or subjects), write a new versioned checkpoint that records its parent, 
 from __future__ import annotations
 
 import argparse
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -64,7 +63,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 class _Bars:
-    """One tqdm bar per stage: building inputs, then epochs (with the loss)."""
+    """One progress bar per stage: building inputs, then epochs (with the loss)."""
 
     NAMES = {"inputs": "inputs", "training": "epochs"}
 
@@ -81,10 +80,10 @@ class _Bars:
         if not self.enabled or self.stage not in self.NAMES:
             return
         if self.bar is None:
-            from tqdm import tqdm
+            from merstudio.cli.bars import Bar
 
-            self.bar = tqdm(total=total, desc=self.NAMES[self.stage], unit="epoch" if self.stage == "training"
-                            else "event", file=sys.stderr, leave=False)
+            self.bar = Bar(total=total, desc=self.NAMES[self.stage], unit="epoch" if self.stage == "training"
+                           else "event", leave=False)
         self.bar.update(done - self.bar.n)
 
     def loss(self, epoch: int, epochs: int, loss: float) -> None:

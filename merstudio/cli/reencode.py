@@ -63,17 +63,16 @@ def run(args: argparse.Namespace) -> int:
         from merstudio.atomic import ensure_parent
 
         ensure_parent(out)
-    from tqdm import tqdm
+    from merstudio.cli.bars import Bar
 
-    tqdm.monitor_interval = 0  # no monitor thread: it would outlive the run
-    bar: tqdm | None = None
+    bar: Bar | None = None
 
     def progress(done: int, total: int) -> None:
         nonlocal bar
         if args.quiet:
             return
         if bar is None:  # made on the first frame: the input's warnings (read at open) print above it
-            bar = tqdm(desc=src.name, total=total, unit="frame", dynamic_ncols=True)
+            bar = Bar(desc=src.name, total=total, unit="frame")
         bar.update(done - bar.n)
 
     try:

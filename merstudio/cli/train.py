@@ -262,17 +262,16 @@ def check_not_evaluation(out: Path) -> None:
 
 def prep_progress(enabled: bool) -> Any:
     """The callback load_arrays reports the data preparation to (face alignment, optical flow: minutes on a new
-    dataset), as a tqdm bar like `merstudio datasets prepare` shows; None when off (-q)."""
+    dataset), as a bar like `merstudio datasets prepare` shows; None when off (-q)."""
     if not enabled:
         return None
-    from tqdm import tqdm
+    from merstudio.cli.bars import Bar
 
-    bar: list[Any] = []
+    bar: list[Bar] = []
 
     def progress(done: int, total: int) -> None:
         if not bar:
-            tqdm.monitor_interval = 0  # no monitor thread: it outlives the bar by up to 10 s
-            bar.append(tqdm(total=total, desc="preprocess", unit="sample"))
+            bar.append(Bar(total=total, desc="preprocess", unit="sample"))
         bar[0].update(done - bar[0].n)
         if done >= total:
             bar[0].close()
@@ -367,38 +366,34 @@ def check_trials(spec: Any, model_cfg: Any, settings: Any) -> None:
         apply_params(model_cfg, settings, params)  # checks the trial's settings (training.checks)
 
 
-# tqdm's default less its rate: the first update comes after a whole epoch (or fold) and its count can jump, so
-# the rate read "11155 epoch/s"; the elapsed and remaining times say the pace
-BAR_FORMAT = "{l_bar}{bar}| {n_fmt}/{total_fmt} [{elapsed}<{remaining}{postfix}]"
-
-
 class Bars:
-    """tqdm bars: folds (outer) and one bar per fold in training (epochs, with the loss); with --jobs several
-    folds train at once, each on its own line."""
+    """Progress bars: folds (outer) and one bar per fold in training (epochs, with the loss); with --jobs several
+    folds train at once, each on its own line. Neither shows a rate (`bars.NO_RATE`): the first update comes after
+    a whole epoch (or fold) and its count can jump."""
 
     def __init__(self, enabled: bool) -> None:
         self.enabled = enabled
-        self.folds: Any = None  # tqdm bar, made when the first fold is done
+        self.folds: Any = None  # a bar, made when the first fold is done
         self.epochs: dict[str, Any] = {}
 
     def fold_done(self, done: int, total: int) -> None:
         if not self.enabled:
             return
-        from tqdm import tqdm
+        from merstudio.cli.bars import NO_RATE, Bar
 
         if self.folds is None:
-            self.folds = tqdm(total=total, desc="folds", unit="fold", position=0, bar_format=BAR_FORMAT)
+            self.folds = Bar(total=total, desc="folds", unit="fold", position=0, bar_format=NO_RATE)
         self.folds.update(done - self.folds.n)
 
     def progress(self, p: Any) -> None:
         if not self.enabled:
             return
-        from tqdm import tqdm
+        from merstudio.cli.bars import NO_RATE, Bar
 
         bar = self.epochs.get(p.fold)
         if bar is None:
-            bar = tqdm(total=p.epochs, desc=f"fold {p.fold}", unit="epoch", position=1 + len(self.epochs),
-                       leave=False, bar_format=BAR_FORMAT)
+            bar = Bar(total=p.epochs, desc=f"fold {p.fold}", unit="epoch", position=1 + len(self.epochs),
+                      leave=False, bar_format=NO_RATE)
             self.epochs[p.fold] = bar
         bar.update(p.epoch - bar.n)
         post = {"loss": f"{p.loss:.3f}"}

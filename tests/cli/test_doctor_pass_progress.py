@@ -1,7 +1,8 @@
 """`merstudio doctor VIDEO` says on stderr what it is decoding while it decodes: it printed nothing for the whole
 test decode (37 s for a 5-minute 1080p video, 20 s for a 20-minute variable-rate one, most of that its index pass).
-On a terminal a bar names the video (cleared when the pass ends: the report line follows); elsewhere one plain
-line per pass, not a bar redrawn with carriage returns; -q says nothing."""
+On a terminal a bar names the video (cleared when the pass ends: the report line follows); elsewhere a plain line
+as each pass starts and one as it ends (merstudio.cli.bars), not a bar redrawn with carriage returns; -q says
+nothing."""
 
 from __future__ import annotations
 
@@ -48,11 +49,13 @@ def avi(tmp_path: Path) -> Path:
     return path
 
 
-def test_a_log_gets_one_line_naming_the_video_and_its_frames(avi: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_a_log_gets_a_line_naming_the_video_and_its_frames_and_one_at_the_end(
+        avi: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["doctor", str(avi)]) == 0
     captured = capsys.readouterr()
     lines = captured.err.splitlines()
-    assert lines == [f"merstudio doctor: decoding {avi.name}: {N} frames"], captured.err
+    assert len(lines) == 2 and lines[0] == f"merstudio doctor: decoding {avi.name}: {N} frames", captured.err
+    assert lines[1].startswith(f"merstudio doctor: decoding {avi.name}: 100%") and f"{N}/{N}" in lines[1]
     assert "\r" not in captured.err
     assert f"{N} frames" in next(ln for ln in captured.out.splitlines() if f"decode {avi.name}" in ln)
 
@@ -61,8 +64,9 @@ def test_a_variable_rate_video_says_its_index_pass_first(tmp_path: Path, capsys:
     clip = write_vfr_clip(tmp_path / "phone.mp4")  # 90 frames, 30 then 24 fps: opened only after a whole pass
     assert main(["doctor", str(clip)]) == 0
     err = capsys.readouterr().err.splitlines()
-    assert err[0].startswith("merstudio doctor: indexing phone.mp4"), err
-    assert err[1:] == ["merstudio doctor: decoding phone.mp4: 90 frames"], err
+    assert err[0] == "merstudio doctor: indexing phone.mp4 (one pass over the whole file)", err
+    assert err[1].startswith("merstudio doctor: indexing phone.mp4: 100%") and "90/90" in err[1], err
+    assert err[2:3] == ["merstudio doctor: decoding phone.mp4: 90 frames"] and "90/90" in err[3] and len(err) == 4
 
 
 def test_a_terminal_gets_bars_named_after_the_video(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,

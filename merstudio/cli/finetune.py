@@ -99,7 +99,7 @@ class _Bars:
 def run(args: argparse.Namespace) -> int:
     from merstudio.datasets.options import LoadOptions
     from merstudio.training.finetune import finetune, suggest_class_map
-    from merstudio.training.finetune_split import held_out_text
+    from merstudio.training.finetune_split import held_out_text, trained_text
 
     mix_options = LoadOptions.from_args(args, prefix="mix-")
     if args.mix_classes is not None and args.mix is None:
@@ -135,11 +135,7 @@ def run(args: argparse.Namespace) -> int:
         print("not used (emotion not among the model's classes): "
               + ", ".join(f"{k} {v}" for k, v in sorted(res.skipped.items()))
               + (f" (--classes {hint[0]} would use {hint[1]} of them)" if hint else ""))
-    n_none = res.train_counts.get("none", 0)
-    print(f"trained on {len(res.train_events)} events by {', '.join(res.coders) or '-'}"
-          + (f" + {n_none} 'none' windows" if n_none else "")
-          + (f" + {res.n_mix} mixed samples" if res.n_mix else "")
-          + f" ({', '.join(f'{c} {n}' for c, n in res.train_counts.items())})")
+    print(trained_text(res))
     if res.n_mix_held_out:
         k = res.n_mix_held_out
         print(f"left out {k} mixed sample{'s' * (k != 1)} taken from the held-out video(s) (the same file, frame "

@@ -292,6 +292,7 @@ def test_cli(proj, cache, capsys):
     out = capsys.readouterr().out
     assert rc == 0
     assert "held out subject bob" in out and "UF1" in out and "before" in out
+    assert "\ntrained on " in out and " events by " in out  # the dialog's wording (finetune_split.trained_text)
     # the project's happiness events (no class "happiness" in the model): named, and the map that would use them
     assert "happiness 3" in out and "(--classes megc2019 would use 3 of them)" in out
     assert f"saved {path.parent / 'tiny-ft1.pt'}" in out

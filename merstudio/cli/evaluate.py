@@ -66,8 +66,9 @@ def run(args: argparse.Namespace) -> int:
               "images so, these figures are not its accuracy on clips (evaluate it on clips)")
     unknown = [c for c in info["class_names"] if c not in names]
     if unknown:
-        raise InputError(f"{args.data}: class {', '.join(unknown)} is not one the checkpoint knows "
-                         f"({', '.join(names)}); pass --classes to map the labels")
+        what = f"class {unknown[0]} is not one" if len(unknown) == 1 else f"classes {', '.join(unknown)} are not ones"
+        raise InputError(f"{args.data}: {what} the checkpoint knows ({', '.join(names)}); pass --classes to map the "
+                         "labels")
     remap = np.array([names.index(c) for c in info["class_names"]], dtype=np.int64)
     data.y = remap[data.y]
     seen = seen_subjects(meta, args.data, data)
@@ -99,7 +100,7 @@ def run(args: argparse.Namespace) -> int:
         print(f"  unseen subjects only ({unseen['n_subjects']} subjects, {unseen['n']} samples): "
               f"accuracy {unseen['accuracy']:.3f}  UF1 {unseen['uf1']:.3f}  UAR {unseen['uar']:.3f}")
     for name, r in m["per_class"].items():
-        print(f"  {name:>12}: support {r['support']:4d}  recall {r['recall']:.3f}  F1 {r['f1']:.3f}")
+        print(per_class_line(name, r))
     for name, r in m.get("per_dataset", {}).items():
         print(f"  [{name}] n {r['n']}  UF1 {r['uf1']:.3f}  UAR {r['uar']:.3f}")
     if seen:
@@ -117,6 +118,14 @@ def run(args: argparse.Namespace) -> int:
               "share a name with subjects that trained this checkpoint (with other inputs): if they are the same "
               "people, other clips of them score higher than new people would")
     return 0
+
+
+def per_class_line(name: str, r: dict) -> str:
+    """One class's line of the printed report; a class of the checkpoint the data has no sample of says so (its
+    recall is undefined: nan)."""
+    if r["support"] == 0:
+        return f"  {name:>12}: no samples" + (f" ({r['fp']} predicted as {name})" if r.get("fp") else "")
+    return f"  {name:>12}: support {r['support']:4d}  recall {r['recall']:.3f}  F1 {r['f1']:.3f}"
 
 
 def other_loader_options(meta: dict, spec: str, given: dict) -> str | None:

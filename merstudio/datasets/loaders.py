@@ -20,6 +20,7 @@ from typing import Any
 from merstudio.datasets.classes import ClassMap, class_map, is_unknown
 from merstudio.datasets.parse import (
     IMAGE_EXTS,
+    TEXT_SHEET_SUFFIXES,
     SheetRow,
     cell_text,
     f_twin,
@@ -76,9 +77,9 @@ class _Ctx:
         self.dropped: Counter[str] = Counter()
         self.keys: set[tuple[str, str, str]] = set()
         self.by_key: dict[tuple[str, str, str], Sample] = {}
-        # Composite with an official GT file: (dataset, subject no., canonical name) -> label; others ignored.
-        self.select: Callable[[str, int, str], str | None] | None = None
-        self.unselected: Counter[str] = Counter()  # per dataset: rows the GT file leaves out
+        # Composite with an official GT file: (dataset, subject no., canonical name, "file: row N") -> its label,
+        # None for a row it does not choose (_GroundTruth)
+        self.select: Callable[[str, int, str, str], str | None] | None = None
         self.relabelled: list[str] = []  # "casme2 sub01/EP02_01f: happiness -> GT negative": GT against own label
         self.listed: set[tuple[str, int, str]] = set()  # (dataset, subject no., lower-case name) the sheet codes
 
@@ -95,9 +96,8 @@ class _Ctx:
         if self.select is not None:
             if subject_no is None:
                 return None
-            chosen = self.select(dataset, subject_no, name)
+            chosen = self.select(dataset, subject_no, name, f"{file.name}: row {row}" if row is not None else str(file))
             if chosen is None:
-                self.unselected[dataset] += 1
                 return None
             raw_text, source = chosen, raw_text
             mapped = self.cmap.lookup(dataset, raw_text)
@@ -225,17 +225,20 @@ def _annotation(ctx: _Ctx, root: Path, sheet: str | Path | None, patterns: list[
     .csv) and the sheet name to read, if any. Several candidates (CASME II's two coding versions) are noted."""
     if sheet is not None and Path(sheet).is_file():
         return Path(sheet), None
-    if sheet is not None and (Path(sheet).suffix.lower() in (".xlsx", ".xls", ".csv") or "/" in str(sheet)):
+    if sheet is not None and (Path(sheet).suffix.lower() in (".xlsx", ".xls", *TEXT_SHEET_SUFFIXES)
+                              or "/" in str(sheet)):
         raise InputError(f"{sheet}: annotation file not found (--sheet names the file, or a sheet inside the "
                          "one found beside the dataset)")
     if root.is_file():
         return root, None if sheet is None else str(sheet)
-    # a sheet saved as CSV under its own name; not a bare "*.csv", which any table beside the data would match
-    csvs = [p[:-5] + ".csv" for p in patterns if p.lower().endswith(".xlsx") and p.lower() != "*.xlsx"]
-    found = find_files([root, root.parent], patterns + csvs)
+    # a sheet saved as text under its own name (Excel: CSV, or "Unicode text" as .txt); not a bare "*.csv", which
+    # any table beside the data would match
+    texts = [p[:-5] + ext for ext in (".csv", ".txt") for p in patterns
+             if p.lower().endswith(".xlsx") and p.lower() != "*.xlsx"]
+    found = find_files([root, root.parent], patterns + texts)
     if not found:
         raise InputError(f"{root}: no annotation file found (looked for {', '.join(patterns)} and the same names "
-                         "as .csv; give it with sheet=/--sheet)")
+                         "as .csv or .txt; give it with sheet=/--sheet)")
     if len(found) > 1:
         note(ctx.notes, f"{found[0].parent}: {len(found)} annotation files: read {found[0].name} (the latest name); "
                         f"not read: {', '.join(p.name for p in found[1:])} (--sheet FILE reads another)")
@@ -401,8 +404,7 @@ def _load_smic(ctx: _Ctx, root: Path, modality: str, variant: str | None = None)
     cands = by_variant[variant.lower()] if variant is not None else \
         [root / mod, root / "SMIC_all_raw" / mod, root / "SMIC_all_cropped" / mod, root]
     for cand in cands:
-        if cand.is_dir() and any(p.is_dir() and rx.fullmatch(p.name) and (p / "micro").is_dir()
-                                 for p in cand.iterdir()):
+        if cand.is_dir() and any(p.is_dir() and rx.fullmatch(p.name) and _smic_micro(p) for p in cand.iterdir()):
             base = cand
             break
     if base is None:
@@ -411,9 +413,11 @@ def _load_smic(ctx: _Ctx, root: Path, modality: str, variant: str | None = None)
         if not (sdir.is_dir() and rx.fullmatch(sdir.name)):
             continue
         subj = subject_number(sdir.name)
-        micro = sdir / "micro"
-        if not micro.is_dir():
-            ctx.problem(sdir, None, "no micro/ folder")
+        micro = _smic_micro(sdir)
+        if micro is None:  # a subject recorded without a micro-expression (non_micro/ alone): nothing to read
+            held = sorted(d.name for d in sdir.iterdir() if d.is_dir())
+            what = "no folders" if not held else "only " + ", ".join(held[:4]) + (", ..." if len(held) > 4 else "")
+            note(ctx.notes, f"{sdir}: no micro/ folder ({what}): no micro-expressions of this subject, left out")
             continue
         for ldir in sorted(p for p in micro.iterdir() if p.is_dir()):
             for clip in sorted(p for p in ldir.iterdir() if p.is_dir()):
@@ -426,6 +430,13 @@ def _load_smic(ctx: _Ctx, root: Path, modality: str, variant: str | None = None)
                              label=label, folder=clip, onset=None, apex=None, offset=None,
                              aus=(frozenset(), ""), fps=SMIC_FPS[mod],
                              meta={"modality": mod, "apex_is_middle": True, "clip": clip.name})
+
+
+def _smic_micro(sdir: Path) -> Path | None:
+    """A SMIC subject's micro/ folder, whatever its case (Micro/ in some copies), as the CASME and SAMM clip folders
+    are found; None when it has none."""
+    exact = sdir / "micro"
+    return exact if exact.is_dir() else find_dir(sdir, ["micro"])
 
 
 # ------------------------------------------------------------------------------------------------ CAS(ME)^2
@@ -617,51 +628,77 @@ def _load_megc2019(ctx: _Ctx, root: Path, gt: str | Path | None, roots: dict[str
     gt_path = Path(gt) if gt is not None else (root if root.is_file() and root.suffix.lower() == ".csv"
                                                 else find_file([base], ["*3class*gt*.csv", "*gt*.csv", "*3class*.csv",
                                                                       "*composite*.csv", "*megc*.csv"]))
-    if gt_path is not None:
-        wanted, repeats = _read_gt(ctx, gt_path)
-        hits: set[tuple[str, int, str]] = set()
-        twins: list[str] = []  # GT rows matched to a sheet name that differs by a trailing f
-
-        def select(dataset: str, subj: int, name: str) -> str | None:
-            key = (dataset, subj, _canon(dataset, name))
-            if key not in wanted and dataset == "casme2":
-                # EP15_01 in the GT, EP15_01f in the sheet: one clip, unless the sheet codes both names
-                twin = (dataset, subj, f_twin(key[2]))
-                if twin in wanted and twin not in ctx.listed and twin not in hits:
-                    twins.append(f"{wanted[twin][2]} ~ {name}")
-                    key = twin
-            if key in wanted:
-                hits.add(key)
-                return wanted[key][1]
-            return None
-
-        ctx.select = select
+    truth = _GroundTruth(ctx, gt_path) if gt_path is not None else None
+    ctx.select = truth
     # "selected" (onset..offset frame folders) is CASME II's alone: the others read their default tree then
     other = None if variant is not None and variant.lower() == "selected" else variant
     _load_casme2(ctx, found["casme2"], None, variant)
     _load_samm(ctx, found["samm"], None, other)
     _load_smic(ctx, found["smic"], "HS", other)
     ctx.select = None
-    if gt_path is None:
+    if truth is None:
         note(ctx.notes, f"{base}: no ground-truth file (*3class*gt*.csv) found: the composite is made from each "
                         "dataset's own labels mapped to the 3 classes (give --gt FILE for the official one)")
-    else:
-        left = ", ".join(f"{n} {d}" for d, n in sorted(ctx.unselected.items()))
-        note(ctx.notes, f"{gt_path}: the composite's ground truth ({len(wanted)} samples) chose the samples and their "
-                        f"labels" + (f"; sheet/tree samples it does not list left out: {left}" if left else "")
-                        + (f"; {len(repeats)} row(s) naming a sample again left out "
-                           f"(row {', '.join(map(str, repeats))})" if repeats else "")
-                        + (f"; {len(twins)} CASME II name(s) matched to the sheet's ignoring a trailing f "
-                           f"({', '.join(twins[:5])}{', ...' if len(twins) > 5 else ''})" if twins else ""))
-        if ctx.relabelled:
-            shown = "; ".join(ctx.relabelled[:5]) + (f"; and {len(ctx.relabelled) - 5} more" if len(ctx.relabelled)
-                                                     > 5 else "")
-            note(ctx.notes, f"{gt_path}: {len(ctx.relabelled)} sample(s) labelled otherwise than their dataset's own "
-                            f"label maps to: {shown}")
-        for key, (row, _, written) in sorted(wanted.items(), key=lambda kv: kv[1][0]):
-            if key not in hits:
-                ctx.problem(gt_path, row, f"{key[0]} sample {written} of subject {key[1]} is not in the "
-                                          f"{key[0]} sheet/tree ({found[key[0]]})")
+        return
+    note(ctx.notes, truth.summary(len(ctx.samples)))
+    if ctx.relabelled:
+        shown = "; ".join(ctx.relabelled[:5]) + (f"; and {len(ctx.relabelled) - 5} more" if len(ctx.relabelled)
+                                                 > 5 else "")
+        note(ctx.notes, f"{truth.path}: {len(ctx.relabelled)} sample(s) labelled otherwise than their dataset's own "
+                        f"label maps to: {shown}")
+    for key, (row, _, written) in sorted(truth.wanted.items(), key=lambda kv: kv[1][0]):
+        if key not in truth.hits:
+            ctx.problem(truth.path, row, f"{key[0]} sample {written} of subject {key[1]} is not in the "
+                                         f"{key[0]} sheet/tree ({found[key[0]]})")
+
+
+class _GroundTruth:
+    """The composite's official ground truth choosing the samples and their labels (ctx.select). Each of its rows
+    selects ONE sheet row or SMIC clip: the first in reading order (sheet order; SMIC's folders sorted by name), so
+    that the composite holds as many samples as the ground truth lists. A later sheet row coding that clip again
+    (a second expression in it) is left out and named; so is a row the ground truth does not list (counted)."""
+
+    def __init__(self, ctx: _Ctx, path: Path) -> None:
+        self.path = path
+        self.wanted, self.repeats = _read_gt(ctx, path)
+        self.listed = ctx.listed  # filled as each sheet is read, before its rows are selected
+        self.hits: set[tuple[str, int, str]] = set()
+        self.twins: list[str] = []  # GT names matched to a sheet name that differs by a trailing f
+        self.again: list[str] = []  # "file: row N" of the rows coding a chosen sample again
+        self.unlisted: Counter[str] = Counter()  # per dataset: rows the ground truth does not list
+
+    def __call__(self, dataset: str, subj: int, name: str, where: str) -> str | None:
+        key = (dataset, subj, _canon(dataset, name))
+        twin = (dataset, subj, f_twin(key[2]))
+        if key not in self.wanted and dataset == "casme2" and twin in self.wanted and twin not in self.listed:
+            key = twin  # EP15_01 in the GT, EP15_01f in the sheet: one clip, unless the sheet codes both names
+        if key not in self.wanted:
+            self.unlisted[dataset] += 1
+            return None
+        if key in self.hits:
+            self.again.append(where)
+            return None
+        if key == twin:
+            self.twins.append(f"{self.wanted[key][2]} ~ {name}")
+        self.hits.add(key)
+        return self.wanted[key][1]
+
+    def summary(self, loaded: int) -> str:
+        """The note saying what the ground truth chose; `loaded`: the samples loaded (fewer than it lists where
+        --allow-missing skipped some)."""
+        n = len(self.wanted)
+        left = ", ".join(f"{k} {d}" for d, k in sorted(self.unlisted.items()))
+        again = "; ".join(self.again[:3]) + (f"; and {len(self.again) - 3} more" if len(self.again) > 3 else "")
+        twins = ", ".join(self.twins[:5]) + (", ..." if len(self.twins) > 5 else "")
+        count = f"{n} samples" + (f", {loaded} of them loaded" if loaded != n else "")
+        return (f"{self.path}: the composite's ground truth ({count}) chose the samples and their labels"
+                + (f"; sheet/tree samples it does not list left out: {left}" if left else "")
+                + (f"; {len(self.repeats)} row(s) naming a sample again left out "
+                   f"(row {', '.join(map(str, self.repeats))})" if self.repeats else "")
+                + (f"; {len(self.again)} sheet row(s) coding a chosen sample again left out, each ground-truth row "
+                   f"taking the first row of its clip in sheet order ({again})" if self.again else "")
+                + (f"; {len(self.twins)} CASME II name(s) matched to the sheet's ignoring a trailing f ({twins})"
+                   if self.twins else ""))
 
 
 def _read_gt(ctx: _Ctx, path: Path) -> tuple[dict[tuple[str, int, str], tuple[int, str, str]], list[int]]:
@@ -837,6 +874,23 @@ def _table_video(ctx: _Ctx, path: Path, rowno: int, video: Path, nums: dict[str,
 # ------------------------------------------------------------------------------------------------ entry point
 
 
+def _check_file_root(kind: str, path: Path) -> None:
+    """A file given as ROOT: what the kind reads as one (its annotation sheet, the composite's ground-truth CSV, a
+    sample table), else one line saying what ROOT must be."""
+    if not path.is_file() or kind == "table":
+        return
+    if kind == "smic":
+        raise InputError(f"{path}: is a file; SMIC's ROOT is its folder (holding SMIC_all_raw/HS/s1/micro/...): "
+                         "SMIC has no annotation file")
+    if kind == "megc2019":
+        if path.suffix.lower() != ".csv":
+            raise InputError(f"{path}: is a file; ROOT is the folder holding the CASME II, SAMM and SMIC folders (or "
+                             "the composite's ground-truth CSV)")
+    elif path.suffix.lower() not in (".xlsx", ".xlsm", ".xls", *TEXT_SHEET_SUFFIXES):
+        raise InputError(f"{path}: is a file; ROOT is the {kind} folder or its annotation sheet (.xlsx, or saved as "
+                         ".csv or .txt)")
+
+
 def load_samples(kind: str, root: str | Path, *, classes: str | Path | dict | ClassMap | None = None,
                  sheet: str | Path | None = None, allow_missing: bool = False, variant: str | None = None,
                  modality: str = "HS", expression: str = "micro", gt: str | Path | None = None,
@@ -857,6 +911,7 @@ def load_samples(kind: str, root: str | Path, *, classes: str | Path | dict | Cl
     path = Path(root).expanduser()
     if not path.exists():
         raise InputError(f"{path}: not found")
+    _check_file_root(k, path)
     cmap = class_map(classes, k, sadness_fear)
     ctx = _Ctx(cmap, allow_missing, check_images)
     if k == "casme2":

@@ -11,13 +11,15 @@ from typing import Any
 
 from merstudio.errors import InputError
 from merstudio.io import IMAGE_EXTENSIONS, VIDEO_EXTENSIONS, natural_sort_key
-from merstudio.textfile import csv_rows, read_table_text, sniff_delimiter
+from merstudio.textfile import DELIMITERS, csv_rows, read_table_text, sniff_delimiter
 
 # One home for these (merstudio.io); the dataset code keeps its short names.
 IMAGE_EXTS = IMAGE_EXTENSIONS
 VIDEO_EXTS = VIDEO_EXTENSIONS
 natural_key = natural_sort_key
 _EMPTY = {"", "null", "none", "nan", "n/a", "na", "/", "-", "?"}
+# A sheet saved as text: Excel's CSV (",", or ";" in comma-decimal locales), "Unicode text" (.txt, UTF-16, tabs)
+TEXT_SHEET_SUFFIXES = (".csv", ".txt", ".tsv")
 MAX_DIGITS = 18  # longest number a sheet cell may hold (frames, subjects, AUs): int64; longer is refused in one line
 
 
@@ -196,15 +198,25 @@ def norm_col(name: Any) -> str:
     return re.sub(r"[^a-z0-9]", "", cell_text(name).lower())
 
 
+def sheet_delimiter(text: str, scan: int = 30) -> str:
+    """The delimiter of a sheet saved as text: sniff_delimiter on the widest of its first `scan` lines. A sheet's
+    header may follow a preamble (SAMM's 13 rows), which Excel writes with its row's empty cells but a hand-made file
+    may write as a bare title with no delimiter at all."""
+    lines = text.splitlines()[:scan]
+    return sniff_delimiter(max(lines, key=lambda ln: max(map(re.sub(r'"[^"]*"', "", ln).count, DELIMITERS)),
+                               default=""))
+
+
 def read_workbook_rows(path: Path, sheet: str | int | None = None) -> tuple[str, list[tuple[Any, ...]]]:
-    """All rows of one sheet (by name, index, or the first) of an .xlsx file, or of a .csv file."""
+    """All rows of one sheet (by name, index, or the first) of an .xlsx file, or of a sheet saved as text
+    (TEXT_SHEET_SUFFIXES: ",", ";" or tab as its widest line says)."""
     if not path.is_file():
         raise InputError(f"{path}: annotation file not found")
-    if path.suffix.lower() == ".csv":
+    if path.suffix.lower() in TEXT_SHEET_SUFFIXES:
         # UTF-8 (with or without a BOM), UTF-16 LE/BE (Excel's "Unicode text"), Latin-1; a field over the csv
         # module's limit is one line naming the row
         text = read_table_text(path, "annotation file")
-        return path.name, [tuple(r) for r in csv_rows(path, text)]
+        return path.name, [tuple(r) for r in csv_rows(path, text, sheet_delimiter(text))]
     try:
         import openpyxl
 

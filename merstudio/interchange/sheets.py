@@ -22,6 +22,7 @@ from merstudio.datasets.loaders import canonical_kind
 from merstudio.datasets.parse import (
     SheetRow,
     cell_text,
+    f_twin,
     file_frame_number,
     frame_number,
     norm_col,
@@ -162,9 +163,24 @@ def folder_subject(kind: str, clip_folder: str | os.PathLike[str]) -> tuple[int,
     return None
 
 
-def _same_clip(a: str, b: str) -> bool:
-    a, b = a.strip().lower(), b.strip().lower()
-    return a == b or a.rstrip("f") == b.rstrip("f")  # CASME II sheets and trees disagree on EP15_01f vs EP15_01
+def _row_subject(v: dict[str, Any], cols: _Cols) -> int | str:
+    """A row's subject number, or its cell as written when it holds none."""
+    try:
+        return subject_number(v.get(cols.subject))
+    except (InputError, ValueError):  # ValueError: a number of thousands of digits
+        return cell_text(v.get(cols.subject))
+
+
+def _clip_name(rows: list[SheetRow], cols: _Cols, clip: str, subject: int | None) -> str:
+    """The Filename (lower case) whose rows are the clip's: ``clip`` itself when a row (of ``subject``, if known)
+    names it, else its CASME II twin differing by one trailing f (sheets and trees disagree on EP15_01f vs
+    EP15_01). Never both: sub17's EP05_03 and EP05_03f are two clips, as the loaders' find_child keeps them."""
+    want = clip.strip().lower()
+    for r in rows:
+        if cell_text(r.values.get(cols.name)).lower() == want and (subject is None
+                                                                   or _row_subject(r.values, cols) == subject):
+            return want
+    return f_twin(want)
 
 
 class _Cols(NamedTuple):
@@ -200,10 +216,14 @@ def preview_sheet(sheet: str | os.PathLike[str], kind: str, clip: str, video_id:
     given = None if subject is None else subject_number(subject)
     notes: list[str] = []
     want_subj = _clip_subject(k, path, clip, rows, cols, clip_folder, subject, given, notes)
+    name = _clip_name(rows, cols, clip, want_subj)
     clip_rows = _ClipRows(path, k, cols, positions, first_frame, video_id, coder, notes)
+    if name != clip.strip().lower():
+        notes.append(f"no row names clip {quote(clip)}; the rows of {quote(name)} are read (the names differ by a "
+                     "trailing f, as CASME II's sheet and folders may)")
     matched = 0
     for r in rows:
-        if not _same_clip(cell_text(r.values.get(cols.name)), clip):
+        if cell_text(r.values.get(cols.name)).lower() != name:
             continue
         where = f"{path.name}: row {r.row}"
         if want_subj is not None and not clip_rows.of_subject(r.values, want_subj, where):
@@ -272,13 +292,8 @@ def _clip_subject(k: str, path: Path, clip: str, rows: list[SheetRow], cols: _Co
             raise InputError(f"{path}: subject {subject} given, but the clip folder {clip_folder} is subject "
                              f"{from_folder[0]}'s ({quote(from_folder[1])}); give the clip folder of that subject")
     if want_subj is None:
-        found: set[int | str] = set()
-        for r in rows:
-            if _same_clip(cell_text(r.values.get(cols.name)), clip):
-                try:
-                    found.add(subject_number(r.values.get(cols.subject)))
-                except (InputError, ValueError):
-                    found.add(cell_text(r.values.get(cols.subject)))
+        name = _clip_name(rows, cols, clip, None)
+        found = {_row_subject(r.values, cols) for r in rows if cell_text(r.values.get(cols.name)).lower() == name}
         if len(found) > 1:
             listed = ", ".join(str(x) for x in sorted(found, key=str)[:8]) + (", …" if len(found) > 8 else "")
             raise InputError(f"{path}: clip {clip!r} has rows of {len(found)} subjects ({listed}); name the subject "

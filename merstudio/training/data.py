@@ -42,19 +42,24 @@ def default_steps(images: bool, steps: int | None = None, spacing: str | None = 
 
 
 def parse_data_spec(spec: str) -> tuple[str, Path]:
-    """'KIND:ROOT' -> (kind, root); a table file (or any existing file) -> ('table', path)."""
-    s = spec.strip()
-    if s.lower().startswith("table:"):  # table:FILE.csv as well as table:FOLDER (its samples.csv)
-        s = s[len("table:"):]
-        return "table", Path(s).expanduser()
-    p = Path(s).expanduser()
-    if p.suffix.lower() in _TABLE_SUFFIXES or p.is_file():
-        return "table", p
-    kind, sep, root = s.partition(":")
-    if not sep or len(kind) < 2 or not root:  # len(kind) == 1: a Windows drive letter, not a kind
-        raise InputError(f"--data {spec}: expected KIND:ROOT (e.g. casme2:/data/CASME2) or a sample table .csv")
+    """'KIND:ROOT' -> (kind, root); a table file (or any existing file) -> ('table', path). A known KIND wins over
+    the file suffix: megc2019:gt.csv and samm:SAMM_Micro_FACS_Codes_v2.xlsx are read by that kind's loader, as the
+    two-argument `datasets inspect KIND ROOT` reads them (load_samples says in one line what ROOT must be where its
+    kind takes no such file)."""
     from merstudio.datasets import canonical_kind
 
+    s = spec.strip()
+    kind, sep, root = s.partition(":")
+    if sep and len(kind) >= 2 and root:  # len(kind) == 1: a Windows drive letter, not a kind
+        try:
+            return canonical_kind(kind), Path(root).expanduser()  # table:FILE.csv, table:FOLDER (its samples.csv)
+        except InputError:
+            pass  # no kind: a path holding a colon, or a kind mistyped (refused below unless it is a table)
+    p = Path(s).expanduser()
+    if p.is_file() or (p.suffix.lower() in _TABLE_SUFFIXES and not (sep and Path(root).expanduser().exists())):
+        return "table", p
+    if not sep or len(kind) < 2 or not root:
+        raise InputError(f"--data {spec}: expected KIND:ROOT (e.g. casme2:/data/CASME2) or a sample table .csv")
     return canonical_kind(kind), Path(root).expanduser()
 
 

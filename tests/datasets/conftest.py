@@ -96,6 +96,32 @@ def smic_tree(root: Path, modality: str = "HS", raw: bool = True) -> Path:
     return root
 
 
+# How Excel saves a sheet as text: "CSV UTF-8" (BOM, ","), "CSV" in a comma-decimal locale (";", cp1252), and
+# "Unicode text" (UTF-16 with its BOM, tab-separated, saved as .txt). Rows end in CRLF; a row keeps its empty cells.
+EXCEL_TEXT = {"utf8": (",", "utf-8-sig", ".csv"), "semicolon": (";", "cp1252", ".csv"),
+              "unicode": ("\t", "utf-16", ".txt")}
+
+
+def save_as_text(xlsx: Path, style: str, remove: bool = True) -> Path:
+    """The workbook's first sheet saved as Excel saves it as text (EXCEL_TEXT), beside it under its own name; the
+    .xlsx removed unless `remove` is False."""
+    import csv
+    import io
+
+    delimiter, encoding, suffix = EXCEL_TEXT[style]
+    wb = openpyxl.load_workbook(xlsx)
+    width = wb.active.max_column
+    rows = [["" if c is None else str(int(c)) if isinstance(c, float) and c.is_integer() else str(c)
+             for c in r] + [""] * (width - len(r)) for r in wb.active.iter_rows(values_only=True)]
+    buf = io.StringIO()
+    csv.writer(buf, delimiter=delimiter, lineterminator="\r\n").writerows(rows)
+    out = xlsx.with_suffix(suffix)
+    out.write_bytes(buf.getvalue().encode(encoding))
+    if remove:
+        xlsx.unlink()
+    return out
+
+
 @pytest.fixture
 def make() -> Any:
     class Builders:
@@ -104,6 +130,7 @@ def make() -> Any:
         casme2 = staticmethod(casme2_tree)
         samm = staticmethod(samm_tree)
         smic = staticmethod(smic_tree)
+        save_as_text = staticmethod(save_as_text)
         CASME2_ROWS = CASME2_ROWS
 
     return Builders

@@ -370,14 +370,19 @@ class _Display:
         for i, (done, total) in p.running.items():
             bar = self.bars.get(i)
             if bar is None:
-                bar = self.bars[i] = Bar(desc=p.labels.get(i, str(i)), total=total, unit="frame",
-                                         position=len(self.bars))
+                # under the bars still running; where none is (one input after another), on the line under the
+                # last one's end, not a row further down for each input before it
+                row = len(self.bars) if any(not b.disable for b in self.bars.values()) else 0
+                bar = self.bars[i] = Bar(desc=p.labels.get(i, str(i)), total=total, unit="frame", position=row)
             bar.update(done - bar.n)
 
     def result(self, item: Any, outcome: Any) -> None:
         from merstudio.cli.bars import write
         from merstudio.execution import Cancelled
 
+        for bar in self.bars.values():  # its input's (or its segments'): a plain run's bars stay until the run ends
+            if bar.desc == item.name or bar.desc.startswith(f"{item.name} ["):
+                bar.close()  # so its time is its input's, and a log gets its end line now, not at the run's end
         if isinstance(outcome, Cancelled):
             return  # named in the interrupt message
         if isinstance(outcome, BaseException):

@@ -138,3 +138,16 @@ def test_a_batch_splitting_a_video_shows_the_pass_that_counts_it(tmp_path: Path,
     assert code == 0, err
     _passes(err, "phone.mp4", 90)
     assert "batch: 1 analysed" in out
+
+
+def test_a_plain_run_ends_each_inputs_bar_when_that_input_is_done(tmp_path: Path, capsys) -> None:
+    """A plain run of several inputs closed every frame bar only when the whole run ended: the first input's bar
+    read 16-21 s for about 11 s of work, and a log got every end line at once, after the last input."""
+    a, b = tiny_video(tmp_path / "a.avi", n=12), tiny_video(tmp_path / "b.avi", n=12)
+    code, _, err = run(capsys, "analyze", a, b, "-o", tmp_path / "out")
+    assert code == 0, err
+    lines = [ln for ln in err.splitlines() if ln.startswith(("a:", "b:"))]
+    ends = {name: i for i, ln in enumerate(lines) for name in "ab" if ln.startswith(f"{name}: 100%")}
+    starts = {name: i for i, ln in enumerate(lines) for name in "ab" if ln == f"{name}: 12 frames"}
+    assert set(ends) == set(starts) == {"a", "b"}, err
+    assert ends["a"] < starts["b"], err  # a's bar ended before b's began

@@ -116,16 +116,11 @@ def _kind_root(args: argparse.Namespace) -> None:
 
 def _load(args: argparse.Namespace):  # -> SampleSet
     from merstudio.datasets import LoadOptions, canonical_kind, load_samples
-    from merstudio.errors import InputError
 
     _kind_root(args)
     options = LoadOptions.from_args(args)
     kind = canonical_kind(args.kind)
     options.check(kind, args.classes)
-    root = Path(args.root)
-    if kind == "megc2019" and root.is_file() and root.suffix.lower() != ".csv":  # its loader reads the folder above
-        raise InputError(f"{root}: is a file; ROOT is the folder holding the CASME II, SAMM and SMIC folders (or "
-                         "the composite's ground-truth CSV)")
     return load_samples(args.kind, args.root, classes=args.classes, allow_missing=args.allow_missing,
                         check_images=not args.no_check_images, verbose=False, **options.loader_kwargs())
 

@@ -285,7 +285,7 @@ def run(args: argparse.Namespace) -> int:
     if args.action == "subject" and args.clear and args.subject is not None:
         raise InputError(f"--clear removes the subject of video {args.video}: give no SUBJECT with it")
     reading = args.action == "show" or (args.action == "subject" and args.subject is None and not args.clear)
-    with Project.open(args.project, read_only=reading) as project:
+    with _open(args.project, reading) as project:
         if args.action == "add":
             _add(project, _open_all(list(args.media), args.fps))
         elif args.action in ("merge", "split"):
@@ -295,3 +295,18 @@ def run(args: argparse.Namespace) -> int:
         else:
             _show(project)
     return 0
+
+
+def _open(path: Path, reading: bool) -> Any:
+    """The project, read-only for a command that only reads it; one an older merstudio made is upgraded first, as
+    `agreement` and `convert` do (read-only, it could not be read), or refused with the reason it cannot be (in use
+    elsewhere, a read-only location)."""
+    from merstudio.project import Project
+    from merstudio.project.store import NeedsUpgrade
+
+    if not reading:
+        return Project.open(path)
+    try:
+        return Project.open(path, read_only=True)
+    except NeedsUpgrade:
+        return Project.open(path)

@@ -74,7 +74,12 @@ class Session(QObject):
 
     # ---------------------------------------------------------------- projects
     def create_project(self, path: Path) -> None:
-        # ProjectInUse (someone has that file open) -> dialog, current project untouched
+        # ProjectInUse (someone has that file open) -> dialog, current project untouched. The project of this very
+        # window is said to be so: its lock names this process, which read as another program's
+        cur = self.project
+        if cur is not None and same_file(Path(path), cur.path):
+            raise InputError(f"{cur.path.name}: this project is open in this window; a new project cannot replace "
+                             "it (nothing was changed): give the new project another name")
         self._set_project(Project.create(path, overwrite=True, busy_timeout=GUI_BUSY_TIMEOUT))
 
     def open_project(self, path: Path, read_only: bool | None = None, select: bool = True) -> bool:

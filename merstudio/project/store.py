@@ -4,6 +4,16 @@ Crash safety comes from SQLite itself: WAL journal, synchronous=FULL, and every 
 kill -9 at any moment loses no committed edit and never leaves a broken file (tests/project/test_crash.py kills a
 writer process to prove it). ``save()`` additionally writes a consistent copy to ``<name>.bak`` with the backup API.
 
+Nothing in this process reads the project file but SQLite: its header too is SQLite's to read (``open`` takes
+SQLite's "not a database" for a file that is not one; ``killed_before_created`` reads through an immutable
+connection). On POSIX, closing any descriptor of a file drops every lock the process holds on it, those of SQLite's
+open connections included (SQLite keeps its own descriptors open while a connection of the process holds a lock).
+The app opens its own project again and again (its curve loader, export snapshots), and a header read with a plain
+open() stripped its writer of its locks: the next outside reader (``merstudio project show``) took itself for the
+last user, folded and deleted the ``-wal`` and ``-shm``, and the writer's later edits went into a journal nobody
+could see, lost on a crash (tests/project/test_outside_reader_kill.py). A file that is not ours is refused before
+the writer's connection is made one (WAL): it is left byte for byte as it was.
+
 The connection is shared between threads (the GUI's analysis worker appends frames while the GUI reads), so every
 operation takes one re-entrant lock.
 
@@ -32,6 +42,7 @@ with it, and where another writer opened the new name first it is not followed (
 
 from __future__ import annotations
 
+import errno
 import os
 import sqlite3
 import threading
@@ -103,8 +114,9 @@ def _damaged(p: Path, what: object) -> str:
 def killed_before_created(path: str | os.PathLike[str]) -> bool:
     """A file a creation killed at once left, which ``create`` (and ``project new``) may make afresh: 0 bytes
     (SQLite had not written yet), or SQLite's first page alone, with no application id and no table (killed before
-    the id was set). Read from the bytes, so nothing is written beside it; a journal with anything in it (what was
-    committed may be there) makes it a project like any other."""
+    the id was set). Nothing is written beside it: the header is read through an immutable SQLite connection (no
+    journal, no lock; see :func:`_immutable`); a journal with anything in it (what was committed may be there)
+    makes it a project like any other."""
     p = Path(path)
     try:
         if not p.is_file():
@@ -114,17 +126,41 @@ def killed_before_created(path: str | os.PathLike[str]) -> bool:
             return True
         if any(q.exists() and q.stat().st_size > 0 for q in (Path(f"{p}-wal"), Path(f"{p}-journal"))):
             return False
-        with p.open("rb") as f:
-            head = f.read(105)
-    except OSError:
+        con = _immutable(p)
+        try:
+            page = int(con.execute("PRAGMA page_size").fetchone()[0])
+            app_id = int(con.execute("PRAGMA application_id").fetchone()[0])
+            tables = con.execute("SELECT 1 FROM sqlite_master").fetchone()
+        finally:
+            con.close()
+    except (OSError, sqlite3.Error):  # not an SQLite file (SQLite: "file is not a database"), or unreadable
         return False
-    if len(head) < 105 or head[:16] != b"SQLite format 3\x00":
-        return False
-    page = int.from_bytes(head[16:18], "big")
-    page = 65536 if page == 1 else page
-    # one page, application id 0, and page 1 (sqlite_master) a leaf table page (0x0d) with no cell: no table
-    return (size == page and head[68:72] == b"\0\0\0\0" and head[100] == 0x0D
-            and int.from_bytes(head[103:105], "big") == 0)
+    return size == page and app_id == 0 and tables is None  # one page, application id 0, no table
+
+
+def _immutable(p: Path) -> sqlite3.Connection:
+    """A connection that reads ``p`` as it is on disk (its journal aside), creating and locking nothing: how the
+    project file is read without a descriptor of our own (see the module's notes)."""
+    return sqlite3.connect(f"{p.resolve().as_uri()}?immutable=1", uri=True, isolation_level=None)
+
+
+def _not_a_database(exc: BaseException) -> bool:
+    """SQLite's answer for a file that is not an SQLite database (or whose header is wrecked)."""
+    return getattr(exc, "sqlite_errorcode", None) == sqlite3.SQLITE_NOTADB or "not a database" in str(exc)
+
+
+def _not_ours(p: Path) -> str:
+    """The one line for a file SQLite cannot read as a database; its header is not read by us (see
+    :func:`_immutable`), so where a backup is beside it, it may be a project with a wrecked first page."""
+    bak = p.with_name(p.name + ".bak")
+    return f"{p}: not a merstudio project (not an SQLite database)" + (
+        f"; if it was one, it is damaged: try {bak.name}" if bak.is_file() else "")
+
+
+class NeedsUpgrade(InputError):
+    """A project of an older schema opened read-only: it is read at this version's schema only, so it must be
+    upgraded first, which needs a writer (a reader that may write opens it again without ``read_only``, as
+    ``project show`` does)."""
 
 
 def _is_write_fault(exc: BaseException) -> bool:
@@ -282,15 +318,14 @@ class Project(SettingTables, VideoTables, AnalysisTables, OverlayTables, EventTa
             raise InputError(f"{p}: a folder, not a project file (.merproj)")
         if not p.is_file():
             raise InputError(f"{p}: no such project file")
+        # the header is read by SQLite below, never by a descriptor of ours (see _immutable); an empty file was
+        # created but killed before SQLite wrote its first page -> a new project, made by the writer
         try:
-            with p.open("rb") as f:
-                head = f.read(16)
+            empty = p.stat().st_size == 0
         except OSError as exc:
             raise InputError(f"{p}: cannot read ({exc.strerror or exc})") from None
-        # empty: created but killed before SQLite wrote its first page -> a new project, made by the writer
-        empty = head == b""
-        if head != b"SQLite format 3\x00" and not empty:
-            raise InputError(f"{p}: not a merstudio project (not an SQLite database)")
+        if not os.access(p, os.R_OK):  # what the open() said (SQLite would say "unable to open database file")
+            raise InputError(f"{p}: cannot read ({os.strerror(errno.EACCES)})")
         reason, claim, in_use_elsewhere = "", None, False
         if read_only:
             reason = "opened read-only"
@@ -322,18 +357,22 @@ class Project(SettingTables, VideoTables, AnalysisTables, OverlayTables, EventTa
         con: sqlite3.Connection | None = None
         try:
             try:
+                # the writer's connection is made a writer's (WAL) only once the file is known to be ours: a
+                # refused file stays as it was, byte for byte
                 con = cls._connect_ro(p, busy_timeout, immutable_ok=claim is None and not _location_writable(p)) \
-                    if reason else cls._connect(p, busy_timeout)
+                    if reason else cls._connect(p, busy_timeout, writer=False)
                 app_id = con.execute("PRAGMA application_id").fetchone()[0]
                 # no id and nothing in it either: create() killed before it set the id (SQLite had written its
                 # header), or an empty file -> as create() does; the writer migrates below
-                if app_id == 0 and not con.execute("SELECT 1 FROM sqlite_master").fetchone():
-                    if reason:
-                        raise InputError(blank)
-                    con.execute(f"PRAGMA application_id = {APPLICATION_ID}")
-                    app_id = APPLICATION_ID
-                if app_id != APPLICATION_ID:
+                fresh = app_id == 0 and not con.execute("SELECT 1 FROM sqlite_master").fetchone()
+                if fresh and reason:
+                    raise InputError(blank)
+                if app_id != APPLICATION_ID and not fresh:
                     raise InputError(f"{p}: not a merstudio project (an SQLite file of another program)")
+                if not reason:
+                    cls._make_writer(con)
+                if fresh:
+                    con.execute(f"PRAGMA application_id = {APPLICATION_ID}")
                 if check:
                     res = con.execute("PRAGMA quick_check").fetchone()[0]
                     if res != "ok":
@@ -349,14 +388,14 @@ class Project(SettingTables, VideoTables, AnalysisTables, OverlayTables, EventTa
                 if problem:
                     raise InputError(_damaged(p, problem))
                 if reason and version < SCHEMA_VERSION:
-                    raise InputError(f"{p}: made by an older merstudio (schema {version}); upgrading it needs "
-                                     f"write access ({reason})")
+                    raise NeedsUpgrade(f"{p}: made by an older merstudio (schema {version}); upgrading it needs "
+                                       f"write access ({reason})")
             except sqlite3.OperationalError as exc:
                 if "locked" in str(exc) or "busy" in str(exc):
                     raise InputError(f"{p}: locked by another program; try again") from None
                 raise InputError(_damaged(p, exc)) from None
             except sqlite3.DatabaseError as exc:
-                raise InputError(_damaged(p, exc)) from None
+                raise InputError(_not_ours(p) if _not_a_database(exc) else _damaged(p, exc)) from None
         except BaseException:
             if con is not None:
                 con.close()
@@ -380,17 +419,25 @@ class Project(SettingTables, VideoTables, AnalysisTables, OverlayTables, EventTa
         return proj
 
     @staticmethod
-    def _connect(p: Path, busy_timeout: float = DEFAULT_BUSY_TIMEOUT) -> sqlite3.Connection:
+    def _connect(p: Path, busy_timeout: float = DEFAULT_BUSY_TIMEOUT, writer: bool = True) -> sqlite3.Connection:
+        """A read-write connection; ``writer``: set up as the writer's (:meth:`_make_writer`) at once."""
         # isolation_level=None: we issue BEGIN/COMMIT ourselves, one transaction per edit.
         con = sqlite3.connect(p, isolation_level=None, check_same_thread=False, timeout=busy_timeout)
-        try:
-            con.execute("PRAGMA journal_mode = WAL")
-            con.execute("PRAGMA synchronous = FULL")
-            con.execute("PRAGMA foreign_keys = ON")
-        except BaseException:
-            con.close()
-            raise
+        if writer:
+            try:
+                Project._make_writer(con)
+            except BaseException:
+                con.close()
+                raise
         return con
+
+    @staticmethod
+    def _make_writer(con: sqlite3.Connection) -> None:
+        """WAL journal (a kill loses no committed edit), every commit on the disk, foreign keys enforced. Changes
+        the file (its header says WAL): only on a file that is ours."""
+        con.execute("PRAGMA journal_mode = WAL")
+        con.execute("PRAGMA synchronous = FULL")
+        con.execute("PRAGMA foreign_keys = ON")
 
     @staticmethod
     def _connect_ro(p: Path, busy_timeout: float, immutable_ok: bool) -> sqlite3.Connection:

@@ -99,14 +99,14 @@ class VideoTables(StoreBase):
             con.execute("DELETE FROM settings WHERE key = 'view_video' AND value = ?", (json.dumps(video_id),))
 
     def locate_video(self, video_id: int, search_dirs: Iterable[str | os.PathLike[str]] = ()) -> Path | None:
-        """Where the video is now: its stored path if the content still matches, else a file with the same
-        content hash next to the project, at its path relative to the project, or in ``search_dirs``.
-        A hit elsewhere is remembered (the path is updated; not in a read-only project). None when it cannot be
-        found."""
+        """Where the video is now: at its path relative to the project if the content there matches (a project
+        folder moved, or copied with its videos: the copy's own video, even where the original is still in place),
+        else at its stored path, else a file with the same content hash next to the project or in
+        ``search_dirs``. A hit elsewhere than the stored path is remembered (the path is updated; not in a
+        read-only project). None when it cannot be found."""
         v = self.video(video_id)
-        candidates: list[Path] = [Path(v.path)]
-        if v.relpath:
-            candidates.append(self.path.parent / v.relpath)
+        candidates: list[Path] = [self.path.parent / v.relpath] if v.relpath else []
+        candidates.append(Path(v.path))
         dirs = list(dict.fromkeys([self.path.parent, Path(v.path).parent, *map(Path, search_dirs),
                                    *self.search_dirs]))
         candidates += [d / v.name for d in dirs]

@@ -1,0 +1,74 @@
+"""`merstudio project show` on a project an older merstudio made (schema 5) shows it, upgraded first as `agreement`
+and `convert` do; it said "upgrading it needs write access (opened read-only)" of a file in a folder it could
+write. Where the upgrade truly cannot be made, the reason is the real one (in use elsewhere, a read-only
+location)."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import pytest
+from support.cli_run import run
+from support.readonly import read_only_location
+
+from merstudio.project.lock import ProjectLock
+from merstudio.project.schema import APPLICATION_ID, MIGRATIONS, SCHEMA_VERSION
+
+
+def _v5_project(path: Path) -> None:
+    """A schema-5 project as schema 5 wrote it: the migrations up to 5, a video and one event coded by 'old'."""
+    con = sqlite3.connect(path, isolation_level=None)
+    con.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+    con.execute("PRAGMA journal_mode = WAL")
+    con.execute("CREATE TABLE schema_version (version INTEGER NOT NULL, applied REAL)")
+    for v in range(1, 6):
+        MIGRATIONS[v](con)
+        con.execute("INSERT INTO schema_version VALUES (?, 0)", (v,))
+    con.execute("INSERT INTO videos (path, relpath, hash, size, fps, frame_count, width, height, added)"
+                " VALUES ('/x/clip.avi', NULL, 'h', 10, 30.0, 72, 64, 48, 0)")
+    con.execute("INSERT INTO events (video_id, face_id, onset, apex, offset, emotion, aus, coder, confidence, note,"
+                " source, status, created, modified) VALUES (1, 0, 5, 8, 12, 'surprise', '1+2', 'old', NULL, '',"
+                " 'manual', 'accepted', 0, 0)")
+    con.close()
+
+
+def _schema(path: Path) -> int:
+    con = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+    try:
+        return int(con.execute("SELECT MAX(version) FROM schema_version").fetchone()[0])
+    finally:
+        con.close()
+
+
+def test_show_upgrades_an_older_project_and_shows_it(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = tmp_path / "old.merproj"
+    _v5_project(path)
+    code, out, err = run(capsys, "project", "show", path)
+    assert code == 0, err
+    assert "events by old: 1 accepted" in out and "clip.avi" in out
+    assert _schema(path) == SCHEMA_VERSION == 6
+
+
+def test_show_says_why_an_older_project_in_use_cannot_be_upgraded(tmp_path: Path,
+                                                                  capsys: pytest.CaptureFixture[str]) -> None:
+    path = tmp_path / "old.merproj"
+    _v5_project(path)
+    with ProjectLock.acquire(path):  # another writer has it
+        code, out, err = run(capsys, "project", "show", path)
+    assert code != 0
+    assert "made by an older merstudio (schema 5); upgrading it needs write access (in use by merstudio" in err
+    assert _schema(path) == 5
+
+
+def test_show_says_why_an_older_project_in_a_read_only_folder_cannot_be_upgraded(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    folder = tmp_path / "ro"
+    folder.mkdir()
+    path = folder / "old.merproj"
+    _v5_project(path)
+    with read_only_location(folder):
+        code, out, err = run(capsys, "project", "show", path)
+    assert code != 0
+    assert "upgrading it needs write access (read-only location" in err
+    assert _schema(path) == 5

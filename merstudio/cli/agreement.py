@@ -8,8 +8,14 @@ from typing import Any
 
 import pandas as pd
 
-from merstudio.cli.main import warn_about
+from merstudio.cli.main import EpilogFormatter, warn_about
 from merstudio.errors import InputError
+
+EPILOG = """examples:
+  merstudio agreement study.merproj                  # every video that two or more coders coded
+  merstudio agreement study.merproj --coders ann,bob --video interview1.mp4 -o agreement
+  merstudio agreement study.merproj --all-coded --tolerance 5 --au-sides
+  merstudio agreement study.merproj --video interview1.mp4 --frames openface=of/interview1.csv --one-based"""
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -24,6 +30,7 @@ def register(sub: argparse._SubParsersAction) -> None:
         "Fleiss' kappa beside it) for emotion labels and AU presence, and ICCs of per-frame "
         "AU intensities when a second per-frame table is given (--frames). Rejected proposals are left out; open "
         "(unreviewed) proposals count as their coder's events (the model's, unless a coder was set).",
+        epilog=EPILOG, formatter_class=EpilogFormatter,
     )
     p.add_argument("project", type=Path, metavar="PROJECT", help="project file (.merproj)")
     p.add_argument("--video", action="append", metavar="VIDEO",
@@ -54,7 +61,8 @@ def register(sub: argparse._SubParsersAction) -> None:
                    "sides ignored, as most FACS reliability reports do (a note counts the pairs that differ in side)")
     p.add_argument("--frames-coder", metavar="NAME",
                    help="also read the project's per-frame AU presence as a coder of events named NAME")
-    p.add_argument("-o", "--out", type=Path, metavar="OUT_DIR", help="write the tables as CSV files here")
+    p.add_argument("-o", "--out", type=Path, metavar="OUT_DIR", help="write the tables as CSV files here (default: "
+                   "printed only)")
     p.add_argument("--overwrite", action="store_true", help="replace agreement tables already in OUT_DIR")
     p.set_defaults(func=run)
 

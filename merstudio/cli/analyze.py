@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 from merstudio.analysis.files import AnalysisOutput, analyze_file
 from merstudio.analysis.pipeline import FACE_LIMIT_AUTO, AnalysisSettings
 from merstudio.cli.bounds import FACES_MAX, JOBS_MAX, MINUTES_MAX, frame_rate, real, whole
+from merstudio.cli.main import EpilogFormatter
 from merstudio.errors import InputError, MerstudioError, OutputError
 from merstudio.io import VIDEO_EXTENSIONS, SourceWarning, photo_set
 
@@ -20,6 +21,12 @@ if TYPE_CHECKING:
     from merstudio.cli.bars import Bar  # imported where a bar is drawn: tqdm is not needed to start the CLI
 
 FLOW_METHODS = ("dis", "farneback", "tvl1")
+
+EPILOG = """examples:
+  merstudio analyze interview.mp4 -o results            # results/interview.csv, .spots.csv, .meta.json
+  merstudio analyze /data/CASME2/CASME2-RAW -o casme2 -j 2   # a folder tree: a batch; rerun it to resume
+  merstudio analyze --list videos.txt -o results --retry-failed   # the videos a file names; failed ones again
+  merstudio analyze interview.mp4 -o results --checkpoint model.pt --plot   # + the model's classes, a chart"""
 
 
 def add_execution_options(p: argparse.ArgumentParser, units: str) -> None:
@@ -34,7 +41,7 @@ def add_execution_options(p: argparse.ArgumentParser, units: str) -> None:
                    metavar="M",
                    help="split videos longer than M minutes into segments analysed as separate tasks (in parallel "
                    "with -j or --ray) and merged into the rows (and spots) of an unsplit run (segments are whole "
-                   "minutes: the pipeline's restart grid)")
+                   "minutes: the pipeline's restart grid; default: none split)")
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -65,6 +72,7 @@ def register(sub: argparse._SubParsersAction) -> None:
         "processes, "
         "--ray an embedded Ray on this machine, --ray ADDRESS an existing Ray cluster (pip install -e "
         "'.[cluster]'). Ctrl-C stops every back-end within a second or two and names the partial files.",
+        epilog=EPILOG, formatter_class=EpilogFormatter,
     )
     p.add_argument("inputs", nargs="*", type=Path, metavar="VIDEO_OR_FOLDER",
                    help=f"video files ({', '.join(sorted(e[1:] for e in VIDEO_EXTENSIONS))}; named one by one, "
@@ -552,7 +560,8 @@ def _print_summary(r: AnalysisOutput, plot: bool = False) -> None:
     several = len(r.face_ids) > 1 and r.frame_count > 1  # a video of several tracks: how much of it each is on
     tracks = ", ".join(f"{fid} ({r.face_frames[fid]} frames)" if several and fid in r.face_frames else str(fid)
                        for fid in r.face_ids)
-    print(f"  per-frame CSV : {r.csv}  ({r.rows} rows, {len(r.face_ids)} face track(s): {tracks or 'none'})")
+    table = "per-frame " + ("Parquet" if r.csv.suffix == ".parquet" else "CSV")  # --format's (a partial: CSV)
+    print(f"  {table:<14}: {r.csv}  ({r.rows} rows, {len(r.face_ids)} face track(s): {tracks or 'none'})")
     if not r.face_ids and r.frames:
         from merstudio.features.aus import NO_FACE_REASON
 

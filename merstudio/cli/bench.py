@@ -13,10 +13,20 @@ from typing import Any
 
 from merstudio import __version__
 from merstudio.cli.bounds import JOBS_MAX, real, whole
+from merstudio.cli.main import EpilogFormatter
 from merstudio.errors import InputError
 
 ALL = ("decode", "landmarks", "pipeline", "stages", "model", "gui", "memory", "loso", "batch")
 DEFAULT = ("decode", "landmarks", "pipeline", "stages", "model", "gui")
+
+EPILOG = """examples:
+  merstudio bench                                       # the README's figures, on the bundled demo and 2 cores
+  merstudio bench decode pipeline --video interview.mp4 --cores 4   # your own video, on 4 cores
+  merstudio bench memory --minutes 60 -q --json memory.json         # a one-hour clip: peak memory, open, seeks
+  merstudio bench loso --json loso.json                            # synthetic LOSO training (15-30 minutes)
+
+--json records the figures with the CPU's model name, the cores used and the machine's, and whether the CPU
+computes bfloat16 in hardware (what the README's figures depend on)."""
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -33,6 +43,7 @@ def register(sub: argparse._SubParsersAction) -> None:
         "one core busy, and timeline panning on a 100k-frame, 17-AU buffer; 'loso' runs the 442-sample / 68-subject synthetic LOSO benchmark; 'batch' "
         "analyses --videos short copies of the video with 1 process, --jobs 2 and an embedded Ray (speed-up, "
         "overhead per video) and simulates a 1,000-video manifest (resume and retry planning cost).",
+        epilog=EPILOG, formatter_class=EpilogFormatter,
     )
     p.add_argument("what", nargs="*", default=None, metavar="WHAT",
                    help=f"any of {', '.join(ALL)} (default: {' '.join(DEFAULT)})")
@@ -42,8 +53,12 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--checkpoint", type=Path, default=None, help="model for 'model' (default: starter)")
     p.add_argument("--videos", action=whole(1, 1000), default=8, help="videos in the 'batch' benchmark (default 8)")
     p.add_argument("--frames", action=whole(1, 100_000), default=30, help="frames per video in the 'batch' benchmark (default 30)")
-    p.add_argument("--json", type=Path, default=None, help="also write the figures to this JSON file")
+    p.add_argument("--json", type=Path, default=None,
+                   help="also write the figures to this JSON file (default: printed only); checked before the "
+                   "benchmarks run")
     p.add_argument("--overwrite", action="store_true", help="replace an existing --json file")
+    p.add_argument("-q", "--quiet", "--no-progress", action="store_true",
+                   help="no progress bars or progress lines (a log gets the figures alone)")
     p.set_defaults(func=run)
 
 
@@ -56,17 +71,20 @@ def run(args: argparse.Namespace) -> int:
     if unknown:
         raise InputError(f"unknown benchmark {unknown[0]!r} (choose from {', '.join(ALL)})")
     if args.json:
-        from merstudio.atomic import ensure_parent
-        from merstudio.cli.main import check_output_file
+        from merstudio.cli.main import check_output_file, check_writable_file
 
         check_output_file(args.json, args.overwrite, "bench.json")  # an earlier run's figures are kept unasked
-        ensure_parent(args.json)  # fail now, not after minutes of benchmarks
+        check_writable_file(args.json)  # fail now, not after minutes (loso: 15-30) of benchmarks
     video = args.video or demo_video()
     before = os.sched_getaffinity(0)
     try:
         return _run(args, what, video, bench.limit_cores(args.cores))
     finally:
         os.sched_setaffinity(0, before)  # matters when called in-process (tests, GUI)
+
+
+def _say_batch(label: str) -> None:
+    print(f"  batch: {label} ...", flush=True)
 
 
 def _drive(bar: Any) -> Callable[[int, int], None]:
@@ -79,13 +97,40 @@ def _drive(bar: Any) -> Callable[[int, int], None]:
     return progress
 
 
+def cpu_model() -> str:
+    """The CPU's model name, which the figures depend on: /proc/cpuinfo's "model name" on Linux (x86; ARM's
+    kernels may give none), else what the platform says (its processor, at least its architecture)."""
+    try:
+        with open("/proc/cpuinfo", encoding="utf-8", errors="replace") as f:
+            for line in f:
+                key, sep, value = line.partition(":")
+                if sep and key.strip() == "model name" and value.strip():
+                    return " ".join(value.split())
+    except OSError:
+        pass
+    return platform.processor() or platform.machine()
+
+
+def _cpu_bfloat16() -> bool | None:
+    """Whether the CPU computes bfloat16 in hardware (doctor's line; training's arithmetic), None when unknown."""
+    try:
+        from merstudio.training.trainer import cpu_computes_bfloat16
+
+        return cpu_computes_bfloat16()
+    except (ImportError, OSError, RuntimeError):  # no usable torch: the figures are still worth writing
+        return None
+
+
 def _run(args: argparse.Namespace, what: tuple[str, ...], video: Path, cores: list[int]) -> int:
     from merstudio.analysis import bench
     from merstudio.resources import starter_checkpoint
 
-    report: dict = {"merstudio": __version__, "cpu": platform.processor() or platform.machine(),
-                    "cores": len(cores), "video": str(video)}
-    print(f"merstudio bench on {len(cores)} core(s), video {video}")
+    quiet = bool(args.quiet)
+    cpu = cpu_model()
+    report: dict = {"merstudio": __version__, "cpu": cpu, "machine": platform.machine(),
+                    "cores": len(cores), "cpu_cores": os.cpu_count(), "cpu_bfloat16": _cpu_bfloat16(),
+                    "video": str(video)}
+    print(f"merstudio bench on {len(cores)} of {os.cpu_count()} core(s) of {cpu}, video {video}")
 
     if "decode" in what:
         report["decode"] = r = bench.bench_decode(video)
@@ -122,9 +167,9 @@ def _run(args: argparse.Namespace, what: tuple[str, ...], video: Path, cores: li
 
         with tempfile.TemporaryDirectory() as tmp:
             long_clip = Path(tmp) / "long.mp4"
-            with Bar(desc=f"making a {args.minutes:g}-minute clip", unit="frame") as t:
+            with Bar(desc=f"making a {args.minutes:g}-minute clip", unit="frame", disable=quiet) as t:
                 bench.make_long_clip(video, long_clip, args.minutes, progress=_drive(t))
-            with Bar(desc="analysing it", unit="frame") as t:
+            with Bar(desc="analysing it", unit="frame", disable=quiet) as t:
                 report["memory"] = r = bench.bench_memory(long_clip, progress=_drive(t))
             from merstudio.gui import bench as gb
 
@@ -137,15 +182,14 @@ def _run(args: argparse.Namespace, what: tuple[str, ...], video: Path, cores: li
     if "loso" in what:
         from merstudio.training.bench import bench_loso
 
-        report["loso"] = r = bench_loso()
+        report["loso"] = r = bench_loso(progress=not quiet)
         print(f"LOSO synthetic 442/68/3       : {r}")
     if "batch" in what:
         from merstudio.execution.bench import bench_batch_throughput, bench_manifest
 
         report["batch"] = r = bench_batch_throughput(video, videos=args.videos, frames=args.frames,
                                                      jobs=min(2, len(cores)),
-                                                     progress=lambda label: print(f"  batch: {label} ...",
-                                                                                  flush=True))
+                                                     progress=None if quiet else _say_batch)
         for label, b in r["backends"].items():
             print(f"batch of {r['videos']} x {r['frames_per_video']} frames, {label:24s}: {b['seconds']:6.1f} s, "
                   f"{b['videos_per_s']:.2f} videos/s, {b['frames_per_s']:.1f} frames/s, x{b['speedup_vs_1_process']}"

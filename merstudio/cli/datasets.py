@@ -7,10 +7,26 @@ import warnings
 from pathlib import Path
 
 from merstudio.cli.bounds import SIZE_MAX, STEPS_MAX, whole
+from merstudio.cli.main import EpilogFormatter
 from merstudio.model.config import MIN_INPUT_SIZE
 
 KIND_HELP = ("casme2 | casme | smic | samm | casme_sq (CAS(ME)^2) | casme3a (CAS(ME)^3 part A) | "
              "megc2019 (composite) | table (generic CSV: subject,sample,label,path[,onset,apex,offset,aus,dataset,face_box])")
+
+INSPECT_EXAMPLES = """\
+  merstudio datasets inspect casme2 /data/CASME2            # counts per subject and class, as training reads it
+  merstudio datasets inspect samm:/data/SAMM --allow-missing --list   # what is skipped, and every sample
+  merstudio datasets inspect table:samples.csv --classes megc2019"""
+CLASSES_EXAMPLES = """\
+  merstudio datasets classes                                # every built-in class map
+  merstudio datasets classes casme2-5                       # one: its classes and label -> class"""
+PREPARE_EXAMPLES = """\
+  merstudio datasets prepare casme2:/data/CASME2            # the cache train would fill, filled once ahead
+  merstudio datasets prepare megc2019:/data/megc --input flow+grey --steps 2 --cache /scratch/merstudio"""
+
+
+def _examples(*blocks: str) -> str:
+    return "examples:\n" + "\n".join(blocks)
 
 
 def add_loader_args(p: argparse.ArgumentParser, prefix: str = "", of: str = "") -> None:
@@ -22,10 +38,10 @@ def add_loader_args(p: argparse.ArgumentParser, prefix: str = "", of: str = "") 
                              "each applies to the dataset kinds named; with another kind it is refused")
     g.add_argument(f"--{prefix}sheet", dest=f"{dest}sheet", metavar="SHEET",
                    help="casme2, casme, samm, casme_sq, casme3a: the annotation file, or a sheet name in the one "
-                        "found under ROOT")
+                        "found under ROOT (default: the file found under ROOT)")
     g.add_argument(f"--{prefix}sadness-fear", dest=f"{dest}sadness_fear", choices=("drop", "others"),
                    help="the casme2-5 class map (CASME II's default): drop sadness/fear (usual) or merge them into "
-                        "others")
+                        "others (default: as the class map says; casme2-5 drops them)")
     g.add_argument(f"--{prefix}variant", dest=f"{dest}variant", choices=("selected", "raw", "cropped"),
                    help="casme2, casme, samm, smic, casme_sq, megc2019 (all three parts; selected is CASME II's "
                         "alone): which frame tree when several exist (default: selected/raw before cropped)")
@@ -62,24 +78,31 @@ def _load_args(p: argparse.ArgumentParser) -> None:
 
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("datasets", help="inspect micro-expression datasets and class maps",
-                       description="Read a dataset the way training will, and report what was found.")
+                       description="Read a dataset the way training will, and report what was found.",
+                       epilog=_examples(*(b.splitlines()[0] for b in (INSPECT_EXAMPLES, CLASSES_EXAMPLES,
+                                                                        PREPARE_EXAMPLES)))
+                       + "\n\n(more under `merstudio datasets ACTION --help`)",
+                       formatter_class=EpilogFormatter)
     dsub = p.add_subparsers(dest="datasets_command", metavar="ACTION", required=True)  # as `project` asks for one
 
     ins = dsub.add_parser("inspect", help="counts per subject and class, the class map, dropped and skipped rows",
                           description="Load a dataset and print counts per subject and class, the class map "
-                                      "used, samples dropped by it and (with --allow-missing) what was skipped.")
+                                      "used, samples dropped by it and (with --allow-missing) what was skipped.",
+                          epilog=_examples(INSPECT_EXAMPLES), formatter_class=EpilogFormatter)
     _load_args(ins)
     ins.add_argument("--list", action="store_true", help="also list every sample")
     ins.set_defaults(func=run_inspect)
 
     cls = dsub.add_parser("classes", help="print the built-in class maps (or one of them)",
-                          description="Print class maps: classes in index order and raw label -> class.")
+                          description="Print class maps: classes in index order and raw label -> class.",
+                          epilog=_examples(CLASSES_EXAMPLES), formatter_class=EpilogFormatter)
     cls.add_argument("name", nargs="?", help="a class map name or JSON file (default: all built-in maps)")
     cls.set_defaults(func=run_classes)
 
     pre = dsub.add_parser("prepare", help="compute and cache the network inputs of a dataset",
                           description="Compute the preprocessed inputs (face alignment, optical flow) of every "
-                                      "sample once and store them in the cache, keyed by the settings.")
+                                      "sample once and store them in the cache, keyed by the settings.",
+                          epilog=_examples(PREPARE_EXAMPLES), formatter_class=EpilogFormatter)
     _load_args(pre)
     pre.add_argument("--input", dest="input_modality", default="flow", choices=("flow", "grey", "flow+grey", "both"),
                      help="network input: flow (u, v, strain), grey aligned frames, or flow+grey (both; default "

@@ -7,6 +7,13 @@ import argparse
 import os
 from pathlib import Path
 
+from merstudio.cli.main import EpilogFormatter
+
+EPILOG = """examples:
+  merstudio demo                             # the app on the bundled interview clip
+  merstudio demo --headless                  # analyse it in the terminal into ./merstudio-demo, scored
+  merstudio demo --headless -o demo-out --overwrite   # into demo-out, replacing interview.* results there"""
+
 
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser(
@@ -15,6 +22,7 @@ def register(sub: argparse._SubParsersAction) -> None:
         description="Opens merstudio on the bundled synthetic interview clip (resources/demo). With --headless, "
         "runs `merstudio analyze` on it instead, prints where the CSV went, a summary, and the spotting score "
         "against the clip's ground truth.",
+        epilog=EPILOG, formatter_class=EpilogFormatter,
     )
     p.add_argument("--headless", action="store_true", help="analyse in the terminal instead of opening the app")
     p.add_argument("-o", "--out", type=Path, default=Path("merstudio-demo"),

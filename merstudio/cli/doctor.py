@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from merstudio import __version__
+from merstudio.cli.main import EpilogFormatter
 from merstudio.errors import MerstudioError
 
 if TYPE_CHECKING:
@@ -33,6 +34,11 @@ ESSENTIAL_CODECS = ("mp4v", "MJPG")
 FULL_PASS_S = 300.0
 SEEK_SAMPLES = 16  # frames spread over the video that random access must decode as the sequential pass did
 
+EPILOG = """examples:
+  merstudio doctor                          # versions, device, codecs, the face model
+  merstudio doctor interview.mp4            # and a test decode of this video, seeks checked across it
+  merstudio doctor -q phone.mov /data/CASME2/CASME2-RAW/sub01/EP02_01f > doctor.txt   # for a bug report"""
+
 
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser(
@@ -43,8 +49,10 @@ def register(sub: argparse._SubParsersAction) -> None:
         f"test face, the Qt packages, and (given VIDEO...) a test decode of the whole video (its first "
         f"{FULL_PASS_S / 60:g} minutes when longer) with frame-accurate seek checks across it and where its data "
         "is damaged. Exits 1 when something essential fails.",
+        epilog=EPILOG, formatter_class=EpilogFormatter,
     )
-    p.add_argument("videos", nargs="*", type=Path, metavar="VIDEO", help="video files or frame folders to test")
+    p.add_argument("videos", nargs="*", type=Path, metavar="VIDEO",
+                   help="video files or frame folders to test (default: none, the installation alone)")
     p.add_argument("-q", "--quiet", "--no-progress", action="store_true",
                    help="no progress on stderr while a video is indexed and decoded")
     p.set_defaults(func=run)

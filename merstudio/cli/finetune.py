@@ -7,6 +7,12 @@ import argparse
 from pathlib import Path
 from typing import Any
 
+from merstudio.cli.main import EpilogFormatter
+
+EPILOG = """examples:
+  merstudio finetune --project study.merproj --checkpoint model.pt     # writes model-ft1.pt beside the project
+  merstudio finetune --project study.merproj --checkpoint model.pt --holdout subject --epochs 30
+  merstudio finetune --project study.merproj --checkpoint model.pt --mix casme2:/data/CASME2 -o mixed.pt"""
 
 def register(sub: argparse._SubParsersAction) -> None:
     from merstudio.cli.bounds import BATCH_MAX, COUNT_MAX, EPOCHS_MAX, LR_MAX, SEED_MAX, real, whole
@@ -20,6 +26,7 @@ def register(sub: argparse._SubParsersAction) -> None:
                     "trained on; UF1/UAR on them are reported for the parent (before) and the new model (after). "
                     "The new checkpoint records its parent (path + SHA-256), the events and coders used, the "
                     "held-out split and both sets of metrics.",
+        epilog=EPILOG, formatter_class=EpilogFormatter,
     )
     p.add_argument("--project", required=True, type=Path, metavar="P", help="the project file (.merproj)")
     p.add_argument("--checkpoint", required=True, type=Path, metavar="C", help="the checkpoint to start from")
@@ -41,7 +48,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--mix", default=None, metavar="DATA",
                    help="also train on this dataset (KIND:ROOT or a sample table, as for `merstudio train`); its "
                         "samples taken from a held-out video (the same file or frame folder, a copy of it, or the "
-                        "clip name of a held-out frame folder) are left out of training")
+                        "clip name of a held-out frame folder) are left out of training (default: none, the "
+                        "project's events alone)")
     p.add_argument("--mix-classes", default=None, metavar="MAP",
                    help="class map for --mix (default: the model's class names)")
     from merstudio.cli.datasets import add_loader_args
@@ -51,7 +59,8 @@ def register(sub: argparse._SubParsersAction) -> None:
                    help="refuse when a class has fewer training events than this (default 3)")
     p.add_argument("--freeze-norm", action="store_true", help="keep the parent's batch-norm statistics")
     p.add_argument("--seed", action=whole(0, SEED_MAX), default=0,
-                   help="training seed; also draws the held-out split on a project's first fine-tuning")
+                   help="training seed; also draws the held-out split on a project's first fine-tuning "
+                        "(default 0)")
     p.add_argument("--fresh-split", action="store_true",
                    help="draw a new held-out split instead of the project's locked one (the first fine-tuning "
                         "locks it, so later runs compare on the same held-out events)")

@@ -5,6 +5,14 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from merstudio.cli.main import EpilogFormatter
+
+EPILOG = """examples:
+  merstudio gui                              # the app (as `merstudio` alone)
+  merstudio gui interview.mp4                # the video, added to a project beside it
+  merstudio gui study.merproj                # a project
+  merstudio gui /data/CASME2/CASME2-RAW/sub01/EP02_01f   # a folder of frame images, as one clip"""
+
 
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser(
@@ -12,6 +20,7 @@ def register(sub: argparse._SubParsersAction) -> None:
         help="open the desktop app (optionally on a video, image folder or .merproj project)",
         description="Opens the merstudio desktop app. With a video or image folder, it is added to a project "
         "beside it (created when missing); with a .merproj file, that project opens.",
+        epilog=EPILOG, formatter_class=EpilogFormatter,
     )
     p.add_argument("path", nargs="?", type=Path, metavar="VIDEO|PROJECT", help="video, image folder or project")
     p.set_defaults(func=run)

@@ -85,6 +85,24 @@ def check_output_file(path: Path, overwrite: bool, example: str) -> None:
         raise OutputError(f"{path}: already exists (use --overwrite)")
 
 
+def check_writable_file(path: Path) -> None:
+    """Refuse, in one line (exit 3), a file that cannot be written in its folder, before a long run: a probe file
+    is made and removed (a permission check alone passes /proc/x.json as root, and the write failed after the
+    whole run). Makes the folder when missing, as the write would."""
+    import tempfile
+
+    from merstudio.atomic import ensure_parent
+    from merstudio.errors import OutputError
+
+    ensure_parent(path)
+    try:
+        fd, probe = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".probe", dir=path.parent)
+    except OSError as exc:
+        raise OutputError(f"{path}: cannot write ({exc.strerror or exc})") from None
+    os.close(fd)
+    Path(probe).unlink(missing_ok=True)
+
+
 def check_output_folder(path: Path) -> None:
     """Refuse, in one line (exit 3), an output folder that a file stands in place of (the folder or one above it),
     in the words of analyze's (merstudio.atomic.ensure_dir); nothing is created, so a run refused later leaves

@@ -11,7 +11,14 @@ from typing import Any
 
 from merstudio.cli.analyze import add_execution_options
 from merstudio.cli.bounds import frame_rate
+from merstudio.cli.main import EpilogFormatter
 from merstudio.errors import InputError
+
+EPILOG = """examples:
+  merstudio spotting --data casme_sq:/data/CASME_sq -o runs/spotting          # CAS(ME)^2 as distributed
+  merstudio spotting --data table:truth.csv -o runs/mine -j 2                 # your videos and intervals
+  merstudio spotting --data casme_sq:/data/CASME_sq -o runs/spotting --expression micro   # scored again, no analysis
+  merstudio spotting --data casme_sq:/data/CASME_sq -o runs/s15 --video s15/15_0101disgustingteeth"""
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -33,6 +40,7 @@ def register(sub: argparse._SubParsersAction) -> None:
         "and optionally type (micro / macro), frame indices as merstudio numbers them (from 0). Ground truth "
         "that is not coded (offset 0, or empty) is left out and counted. A spot takes the type of the interval "
         "it matches; an unmatched one is micro when it lasts at most 0.5 s.",
+        epilog=EPILOG, formatter_class=EpilogFormatter,
     )
     p.add_argument("--data", required=True, metavar="KIND:PATH",
                    help="casme_sq:ROOT (CAS(ME)^2 as distributed) or table:FILE.csv (video,onset,offset[,type])")
@@ -44,7 +52,7 @@ def register(sub: argparse._SubParsersAction) -> None:
                    "a true positive (default 0.5)")
     p.add_argument("--video", nargs="+", default=[], metavar="NAME",
                    help="evaluate only these long videos (the report's name, e.g. s15/15_0101disgustingteeth, "
-                   "the folder or file name, or its stem)")
+                   "the folder or file name, or its stem; default: every video of the ground truth)")
     p.add_argument("--sheet", default=None, metavar="FILE|NAME", help="casme_sq: the code sheet (default: found "
                    "beside the frames)")
     add_execution_options(p, "videos")  # merstudio analyze's, passed to the same batch (run_batch)

@@ -180,9 +180,21 @@ def _run(args: argparse.Namespace, what: tuple[str, ...], video: Path, cores: li
         print(f"open the {args.minutes:g}-minute clip in the app: {lo['open_s']} s; random seek p50 "
               f"{lo['seek_ms_p50']} ms, p95 {lo['seek_ms_p95']} ms, max {lo['seek_ms_max']} ms")
     if "loso" in what:
+        from merstudio.cli.bars import Bar
         from merstudio.training.bench import bench_loso
 
-        report["loso"] = r = bench_loso(progress=not quiet)
+        fold_bar = None if quiet else Bar(total=68, desc="LOSO folds", unit="fold")
+
+        def fold_done(done: int, total: int) -> None:
+            if fold_bar is not None:
+                fold_bar.total = total
+                fold_bar.update(done - fold_bar.n)
+
+        try:
+            report["loso"] = r = bench_loso(fold_done=fold_done)
+        finally:
+            if fold_bar is not None:
+                fold_bar.close()
         print(f"LOSO synthetic 442/68/3       : {r}")
     if "batch" in what:
         from merstudio.execution.bench import bench_batch_throughput, bench_manifest
@@ -202,7 +214,7 @@ def _run(args: argparse.Namespace, what: tuple[str, ...], video: Path, cores: li
     if args.json:
         from merstudio.atomic import atomic_path
 
-        with atomic_path(args.json) as tmp:
-            tmp.write_text(json.dumps(report, indent=2), encoding="utf-8")
+        with atomic_path(args.json) as part:
+            part.write_text(json.dumps(report, indent=2), encoding="utf-8")
         print(f"figures written to {args.json}")
     return 0

@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -97,9 +98,11 @@ def _cpu_seconds() -> float:
 
 
 def bench_loso(n_samples: int = 442, n_subjects: int = 68, jobs: int | None = None, epochs: int | None = None,
-               out_dir: str | Path | None = None, progress: bool = True) -> dict[str, Any]:
+               out_dir: str | Path | None = None,
+               fold_done: Callable[[int, int], None] | None = None) -> dict[str, Any]:
     """Full LOSO with the default model and training settings on the synthetic set; returns the figures.
-    jobs: folds in parallel processes (one torch thread each); default one per available core, at most 2."""
+    jobs: folds in parallel processes (one torch thread each); default one per available core, at most 2.
+    fold_done(done, total): after each fold (the command line draws it as a bar)."""
     from merstudio.model.config import ModelConfig
     from merstudio.training.run import run_protocol
     from merstudio.training.trainer import TrainSettings
@@ -111,17 +114,6 @@ def bench_loso(n_samples: int = 442, n_subjects: int = 68, jobs: int | None = No
     settings = TrainSettings()
     if epochs is not None:
         settings.epochs = epochs
-    bar = None
-    fold_done = None
-    if progress:
-        from tqdm import tqdm
-
-        bar = tqdm(total=n_subjects, desc="LOSO folds", unit="fold")
-
-        def fold_done(done: int, total: int) -> None:
-            bar.total = total
-            bar.update(done - bar.n)
-
     with tempfile.TemporaryDirectory() as tmp:
         out = Path(out_dir) if out_dir is not None else Path(tmp)
         t0 = time.perf_counter()
@@ -130,8 +122,6 @@ def bench_loso(n_samples: int = 442, n_subjects: int = 68, jobs: int | None = No
                          data_desc="synthetic flow benchmark", fold_done=fold_done)
         dt = time.perf_counter() - t0
         cpu = _cpu_seconds() - cpu0
-    if bar is not None:
-        bar.close()
     cpus = len(os.sched_getaffinity(0))
     return {"samples": n_samples, "subjects": n_subjects, "folds": m["n_folds"], "epochs": settings.epochs,
             "jobs": jobs, "threads_per_job": max(1, cpus // jobs) if jobs > 1 else None, "cpus": cpus,

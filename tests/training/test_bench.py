@@ -29,8 +29,10 @@ def test_classes_differ_where_the_motion_is():
 def test_loso_bench_reports_wall_and_cpu_time():
     from merstudio.training.bench import bench_loso
 
-    r = bench_loso(n_samples=24, n_subjects=3, epochs=1, jobs=1, progress=False)
+    folds = []
+    r = bench_loso(n_samples=24, n_subjects=3, epochs=1, jobs=1, fold_done=lambda d, t: folds.append((d, t)))
     assert r["folds"] == 3 and r["epochs"] == 1
+    assert folds[-1] == (3, 3)  # the command line's bar (a cli.bars.Bar: a log gets lines, not redraws)
     # seconds: a fast machine does this tiny run in well under the 0.01 minutes that cpu_minutes rounds to
     assert 0 < r["cpu_seconds"] and r["cpu_minutes_per_job"] == r["cpu_minutes"]
     assert 0 <= r["uf1"] <= 1

@@ -6,6 +6,7 @@ import argparse
 import json
 import os
 import platform
+import sys
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
@@ -131,6 +132,9 @@ def _run(args: argparse.Namespace, what: tuple[str, ...], video: Path, cores: li
                     "cores": len(cores), "cpu_cores": os.cpu_count(), "cpu_bfloat16": _cpu_bfloat16(),
                     "video": str(video)}
     print(f"merstudio bench on {len(cores)} of {os.cpu_count()} core(s) of {cpu}, video {video}")
+    if len(cores) < args.cores:  # the figures are of fewer cores than asked: said, not only in the JSON
+        print(f"merstudio: --cores {args.cores} asked, but this process may use {len(cores)}: the figures are "
+              f"{len(cores)} cores'", file=sys.stderr)
 
     if "decode" in what:
         report["decode"] = r = bench.bench_decode(video)

@@ -91,3 +91,24 @@ def test_quiet_loso_and_batch_report_no_progress(tmp_path, capsys, monkeypatch):
     assert "\r" not in err  # a log gets the bar's start and end lines (cli.bars.Bar), not tqdm's redraws
     code, out, err = run(capsys, "bench", "loso", "batch", "--video", clip, "-q")
     assert code == 0 and "LOSO folds" not in err and "batch: 1 process" not in out
+
+
+def test_more_cores_than_the_process_may_use_is_said(tmp_path, capsys, monkeypatch):
+    import os
+
+    import merstudio.execution.bench as eb
+
+    monkeypatch.setattr(eb, "bench_manifest", lambda: dict.fromkeys(
+        ("manifest_kib", "read_ms", "write_ms", "write_ms_10k_rows", "plan_rerun_s", "rerun", "plan_retry_failed_s",
+         "hash_ms_per_video_256MiB"), 0))
+    monkeypatch.setattr(eb, "bench_batch_throughput", lambda video, videos, frames, jobs, progress=None: {
+        "videos": videos, "frames_per_video": frames, "backends": {}})
+    before = os.sched_getaffinity(0)
+    have = len(before)
+    clip = tiny_video(tmp_path / "c.avi", n=10)
+    try:
+        code, out, err = run(capsys, "bench", "batch", "--video", clip, "--cores", have + 1, "-q")
+    finally:
+        os.sched_setaffinity(0, before)  # bench pins this process to its cores: the tests after it are not
+    assert code == 0 and f"on {have} of" in out
+    assert f"--cores {have + 1} asked, but this process may use {have}" in err

@@ -50,7 +50,7 @@ from merstudio.gui.events_table import EventsTable
 from merstudio.gui.exports import Exports
 from merstudio.gui.faces import PICTURE_SIZE, FacePictures, MergeFaces, SplitFace, face_entry, face_menu
 from merstudio.gui.first_run import FirstRun
-from merstudio.gui.look import ElidedLabel
+from merstudio.gui.look import ElidedLabel, fit_screen
 from merstudio.gui.neutral import NeutralView
 from merstudio.gui.photo_chart import PhotoChart
 from merstudio.gui.places import Place, fit_place, store_place, stored_place
@@ -112,6 +112,10 @@ class MainWindow(QMainWindow):
             self.restoreGeometry(geo)
         else:
             self.resize(1400, 900)
+        # within the screen's free area: 1400x900 on a 1366x768 laptop (or 1080p at 200 %, 960x540) put the status
+        # bar, the docks' buttons and the timeline off screen; so did a size kept from a larger screen
+        fit_screen(self)
+        self._chosen_size: QSize | None = self.size()  # fitted again once shown, its frame known (showEvent)
         state = self.qsettings.value("windowState")
         if state is not None:
             self.restoreState(state)
@@ -1268,6 +1272,13 @@ class MainWindow(QMainWindow):
         if event.type() == QEvent.Type.ActivationChange and self.isActiveWindow() and hasattr(self, "session"):
             self.follow_project()
         super().changeEvent(event)
+
+    def showEvent(self, event: Any) -> None:  # noqa: N802 - Qt override
+        super().showEvent(event)
+        # once, with the frame the window manager adds (known now), unless the size was set since (a script's)
+        if self._chosen_size is not None and self.size() == self._chosen_size:
+            fit_screen(self)
+        self._chosen_size = None  # later the user's size stands
 
     # ================================================================== closing
     def closeEvent(self, event: Any) -> None:  # noqa: N802 - Qt override

@@ -26,6 +26,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from merstudio.gui.look import fit_screen
+
 __all__ = ["EMOTION_WORDS", "ROLE_LABELS", "TierMapDialog", "coder_clashes", "looks_coded", "memory_key",
            "prefill", "remembered_value"]
 
@@ -43,6 +45,7 @@ EMOTION_WORDS = frozenset((
     "disgust", "disgusted", "contempt", "repression", "tense", "others", "other", "positive", "negative",
     "neutral"))
 MEMORY_PREFIX = "elan_tiers:"
+TIER_CHARS = 30  # about the most characters of a tier's name shown in its row (the rest elided, whole on hover)
 
 
 def memory_key(tiers: Any) -> str:
@@ -67,14 +70,30 @@ def _renamed(info: Any, tier: Any, got: dict[str, Any]) -> bool:
     return not named or named.casefold() == str(got.get("named") or "").casefold()
 
 
+_NAME_SEPARATORS = re.compile(r"[\s_\-./:|()\[\]]+")
+NAME_WORDS = 2  # the most words a tier name's rest may have to be read as a person's name ("Alice Smith")
+
+
+def _words(text: str) -> list[str]:
+    return [w for w in _NAME_SEPARATORS.split(text.casefold()) if w]
+
+
 def _coder_from_name(tier: str) -> str:
-    """``Alice_emotions`` -> ``Alice``; ``AU`` / ``Emotion`` -> '' (the name says what, not who)."""
-    return _ROLE_WORDS.sub(" ", tier).strip(" _-./:|").replace("  ", " ")
+    """``Alice_emotions`` / ``AU-Bob`` -> ``Alice`` / ``Bob``; ``AU`` / ``Emotion`` -> '' (the name says what, not
+    who). '' too where the words of what it holds stand between other words: the rest is a description
+    (``Dana_emotions_and_expressions_of_the_participant``), not a name; or where it is more than a name's words
+    (``Emotions of the participant``)."""
+    pieces = [p.strip(" _-./:|()[]") for p in _ROLE_WORDS.split(tier)[::2]]  # the text between the role words
+    rest = [p for p in pieces if p]
+    if len(rest) != 1 or len(_words(rest[0])) > NAME_WORDS:
+        return ""
+    return " ".join(rest[0].split())
 
 
 def prefill(info: Any, remembered: dict[str, Any] | None = None) -> dict[str, tuple[bool, str, str]]:
-    """Per tier: (import it, coder, role). The coder is the tier's ANNOTATOR, else its name less words of what it
-    holds (``Alice_emotions``), else the file's AUTHOR; what it holds comes from the reader's look at its values
+    """Per tier: (import it, coder, role). The coder is the tier's ANNOTATOR, else the file's AUTHOR where the
+    tier's name holds it, else the name less words of what it holds where that leaves a name (``Alice_emotions``),
+    else the AUTHOR (:func:`_default_coder`); what it holds comes from the reader's look at its values
     (every value AU codes: AUs) or its name (``Emotion``, ``AU``). Remembered choices for this set of tiers give
     the tick and the role, and the coder where the file names nobody (no ANNOTATOR, no AUTHOR) or names the person
     it named when that coder was chosen (a coder renamed on import stays renamed): the same tier names from
@@ -122,9 +141,22 @@ def looks_coded(tier: Any) -> bool:
 
 
 def _default_coder(info: Any, tier: Any) -> str:
-    """The tier's ANNOTATOR, else its name less words of what it holds (``Alice_emotions``), else the AUTHOR."""
+    """The tier's ANNOTATOR; else the file's AUTHOR where the tier's name holds it as a word
+    (``Dana_emotions_and_expressions_of_the_participant`` by Dana: Dana); else its name less words of what it holds
+    where that leaves a name (``Alice_emotions``: :func:`_coder_from_name`); else the AUTHOR."""
+    author = str(info.author or "").strip()
+    if tier.annotator:
+        return str(tier.annotator)
+    if author and _within(_words(author), _words(tier.tier)):
+        return author
     named = _ROLE_WORDS.search(tier.tier) is not None  # "Alice_emotions": the rest of the name is the coder
-    return str(tier.annotator or (_coder_from_name(tier.tier) if named else "") or info.author or "")
+    return (_coder_from_name(tier.tier) if named else "") or author
+
+
+def _within(part: list[str], whole: list[str]) -> bool:
+    """``part``'s words stand together, in order, among ``whole``'s."""
+    n = len(part)
+    return n > 0 and any(whole[i:i + n] == part for i in range(len(whole) - n + 1))
 
 
 def _file_coder(info: Any, tier: Any) -> str:
@@ -183,9 +215,13 @@ class TierMapDialog(QDialog):
             grid.addWidget(lab, 0, col)
         self.rows: dict[str, tuple[QCheckBox, QLineEdit, QComboBox]] = {}
         filled = prefill(info, remembered)
+        name_px = self.fontMetrics().horizontalAdvance("x") * TIER_CHARS
         for r, t in enumerate(info.tiers, start=1):
             on, coder, role = filled[t.tier]
-            box = QCheckBox(t.tier, self)
+            # a long name is cut in its middle (its start and end tell tiers apart), whole on hover: at its length
+            # it pushed the coder and "Holds" columns past the dialog's edge
+            box = QCheckBox(self.fontMetrics().elidedText(t.tier, Qt.TextElideMode.ElideMiddle, name_px), self)
+            box.setToolTip(t.tier)
             box.setChecked(on)
             count = QLabel(f"{t.count:,}", self)
             count.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
@@ -223,7 +259,9 @@ class TierMapDialog(QDialog):
         scroll.setWidget(inner)
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QScrollArea.Shape.NoFrame)
-        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)  # the values column gives way
+        # the values column gives way first; a window narrower still (a 200%-scaled laptop) scrolls sideways
+        # rather than cutting off the coder and what the tier holds
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAsNeeded)
         self.tick_all = QPushButton("Tick all", self)
         self.untick_all = QPushButton("Untick all", self)
         self.tick_all.setToolTip("Import every tier that has times of its own")
@@ -255,6 +293,13 @@ class TierMapDialog(QDialog):
             kind.setEnabled(box.isChecked())
         self.validate()
         self.resize(860, min(560, 200 + 32 * len(self.rows)))
+        self._fitted = False
+
+    def showEvent(self, event: Any) -> None:  # noqa: N802 - Qt's name
+        super().showEvent(event)
+        if not self._fitted:  # once: later the user's own size stands
+            self._fitted = True
+            fit_screen(self)  # 860 px was wider than a 200%-scaled laptop's 960 less its frame; the rows scroll
 
     def set_row(self, tier: str, on: bool | None = None, coder: str | None = None, role: str | None = None) -> None:
         """Set a tier's row as a user would (tests; role: emotion / aus / event)."""

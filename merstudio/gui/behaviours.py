@@ -259,6 +259,10 @@ class Behaviours:
         c.addSeparator()
         x = win.ctx.execute
         win._action(c, "&Behaviours… (your own tiers and keys)", lambda: x(EditBehaviours))
+        # the keyboard's way to a behaviour event (the lane takes clicks): select it and go to its start, as , / .
+        # do for coded events; then Edit behaviour event… and Shift+Del act on it
+        win._action(c, "Next behaviour event", lambda: self.step(+1), "Alt+.")
+        win._action(c, "Previous behaviour event", lambda: self.step(-1), "Alt+,")
         win._action(c, "Edit behaviour event…", lambda: x(EditBehaviourEvent))
         win._action(c, "Delete the selected behaviour event (or the one at the play head)",
                     lambda: x(DeleteBehaviourEvent), "Shift+Del")
@@ -313,6 +317,29 @@ class Behaviours:
         self.table.select_event(self.selected_id)
         if seek and ev is not None:
             self.win.transport.go_to(ev.onset)
+
+    def step(self, direction: int) -> None:
+        """Select the next (direction > 0) or previous behaviour event shown and put the play head on its start:
+        next to the selected one while the play head is on its start (events sharing a start each in turn), else
+        the nearest start after (before) the play head. The status bar names it."""
+        frame = self.win.current_frame
+        order = sorted(self.events, key=lambda e: (e.onset, e.id or 0))
+        sel = self.find(self.selected_id)
+        if sel is not None and sel.onset == frame:
+            at = (sel.onset, sel.id or 0)
+            ahead = [e for e in order if ((e.onset, e.id or 0) > at if direction > 0 else (e.onset, e.id or 0) < at)]
+        else:
+            ahead = [e for e in order if (e.onset > frame if direction > 0 else e.onset < frame)]
+        if not ahead:
+            self.win.statusBar().showMessage("No next behaviour event" if direction > 0 else
+                                             "No previous behaviour event", 3000)
+            return
+        ev = ahead[0] if direction > 0 else ahead[-1]
+        self.select(ev.id, seek=True)
+        where = (f"at frame {ev.onset}" if ev.offset == ev.onset else
+                 f"frames {ev.onset}–{'…' if ev.offset is None else ev.offset}")
+        self.win.statusBar().showMessage(f"{self.name_of(ev)}: {where} (Coding > Edit behaviour event…; Shift+Del "
+                                         "deletes it)", 5000)
 
     def reserved_keys(self) -> dict[str, str]:
         """{key: action} of every shortcut the window already uses (a behaviour cannot take one)."""

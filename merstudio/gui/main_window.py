@@ -63,7 +63,7 @@ from merstudio.gui.status_bar import BusyIndicator, StatusBar
 from merstudio.gui.timeline import Timeline
 from merstudio.gui.transport import Transport
 from merstudio.gui.video_list import SelectVideo, StepVideo, VideoList
-from merstudio.gui.video_view import TransportSlider, VideoView
+from merstudio.gui.video_view import MenuButton, TransportSlider, VideoView
 from merstudio.gui.workers import _default_analysis, _default_open
 from merstudio.project import Event, Project, Video
 
@@ -211,7 +211,7 @@ class MainWindow(QMainWindow):
 
     def _build_au_button(self, transport: QWidget) -> None:
         """The transport's "AUs" button: its menu, built as it opens, picks the AU tracks the timeline shows."""
-        self.au_button = QToolButton(transport)
+        self.au_button = MenuButton(transport)  # Tab reaches it; Return, Space or Alt+Down open its menu
         self.au_button.setText("AUs")
         self.au_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
         self.au_menu = QMenu(self.au_button)
@@ -468,6 +468,11 @@ class MainWindow(QMainWindow):
         self.overlay_action.setChecked(True)
         self.follow_action = self._action(v, "Follow face", self._toggle_follow, "Shift+F", checkable=True)
         self.video_view.follow_stopped.connect(lambda: self.follow_action.setChecked(False))
+        # the face box beside the transport takes no focus (its keys are the coder's shortcuts): these pick the
+        # face shown from the keyboard, in the box's order
+        faces = v.addMenu("Face shown")
+        self._action(faces, "Next face", lambda: self.step_face(+1), "Ctrl+Shift+Down")
+        self._action(faces, "Previous face", lambda: self.step_face(-1), "Ctrl+Shift+Up")
         self.video_view.face_clicked.connect(self.pick_face)
         self.video_view.face_menu.connect(self._face_menu)
         self.heatmap_action = self._action(v, "AU heat map", lambda: self.timeline.set_heatmap_visible(
@@ -1009,6 +1014,18 @@ class MainWindow(QMainWindow):
             self.face_combo.setCurrentIndex(i)  # _face_changed: the coder's pick
             if say:
                 self.statusBar().showMessage(f"face {face}: its curves in the timeline", 4000)
+
+    def step_face(self, step: int) -> None:
+        """Show the next (step > 0) or previous face of the face box, wrapping (View > Face shown), as picking it
+        in the box does; the status bar names it."""
+        n = self.face_combo.count()
+        if n == 0:
+            self.statusBar().showMessage("No faces yet: run the analysis (Ctrl+R) to find them", 4000)
+            return
+        i = (max(0, self.face_combo.currentIndex()) + step) % n
+        face = self.face_combo.itemData(i)
+        self.pick_face(face, say=False)
+        self.statusBar().showMessage(f"face {face} ({i + 1} of {n}): its curves in the timeline", 4000)
 
     def _face_changed(self, _i: int) -> None:
         self._picked_face = self.selected_face()  # the coder chose it (the list is filled with its signals blocked)

@@ -77,8 +77,25 @@ PHOTO_NEUTRAL = ("a photo has one frame, and it cannot be its own neutral: relat
                  "(open that photo too)")
 
 
+def neutral_range(win: MainWindow) -> tuple[int, int] | None:
+    """The frames "Set from the selected frames" takes: the timeline's selection (a drag on the events track), else
+    the pending I (or O) mark to the play head, both ends included: a coder on the keyboard marks I on the first
+    relaxed frame and steps to the last (I then O would make an event). None: neither."""
+    if win.timeline.selection is not None:
+        lo, hi = win.timeline.selection
+        return int(lo), int(hi)
+    m = win.marks
+    ends = [f for f in (m.onset, m.offset) if f is not None]
+    if not ends:
+        return None
+    if len(ends) == 1:
+        ends.append(win.current_frame)
+    return min(ends), max(ends)
+
+
 class SetNeutral(AppCommand):
-    """params: mode "selection" (the timeline's selected frames), "auto" (the face's calmest second) or "clear";
+    """params: mode "selection" (the timeline's selected frames, else the I mark to the play head:
+    :func:`neutral_range`), "auto" (the face's calmest second) or "clear";
     face (default: the face shown). On a photo, "selection" and "auto" are refused (PHOTO_NEUTRAL)."""
 
     @staticmethod
@@ -96,9 +113,10 @@ class SetNeutral(AppCommand):
         mode = params.get("mode", "auto")
         after = None
         if mode == "selection":
-            sel = win.timeline.selection
+            sel = neutral_range(win)
             if sel is None:
-                raise InputError("select the neutral frames first: drag over them on the events track")
+                raise InputError("select the neutral frames first: drag over them on the events track, or mark I "
+                                 "at their first frame and put the play head on their last")
             after = baseline_from_buffer(buf, face, sel, win.fps)
         elif mode == "auto":  # an event is an expression, not neutral: kept away from
             events = [(e.onset, e.offset) for e in proj.events(win.video.id) if e.face_id == face]
@@ -110,6 +128,8 @@ class SetNeutral(AppCommand):
         win.coding.push(NeutralCommand(proj, win.video.id, face, after, win.neutral.update))
         if mode == "selection":
             win.timeline.clear_selection()  # used: left selected it would stand in for the next I..O marks
+            if win.marks.onset is not None or win.marks.offset is not None:
+                win.coding.clear_marks()  # used too: O would now make an event of them
         if after is not None:
             win.neutral.view_action.setChecked(True)
             win.neutral.update()
@@ -123,7 +143,8 @@ class NeutralView:
         self.win = win
         x = win.ctx.execute
         m = analysis_menu.addMenu("Neutral frames (calibration)")
-        win._action(m, "Set from the selected frames", lambda: x(SetNeutral, mode="selection"))
+        win._action(m, "Set from the selected frames (or the I mark to the play head)",
+                    lambda: x(SetNeutral, mode="selection"))
         win._action(m, "Find the calmest second", lambda: x(SetNeutral, mode="auto"))
         win._action(m, "Clear", lambda: x(SetNeutral, mode="clear"))
         self.view_action = win._action(view_menu, "AUs relative to neutral", self.update, checkable=True)

@@ -8,8 +8,8 @@ from __future__ import annotations
 from typing import Any
 
 import numpy as np
-from PySide6.QtCore import QPointF, QRectF, Qt, Signal
-from PySide6.QtGui import QBrush, QColor, QFont, QImage, QPainter, QPainterPath, QPen, QPixmap
+from PySide6.QtCore import QEvent, QPointF, QRectF, Qt, Signal
+from PySide6.QtGui import QBrush, QColor, QFont, QImage, QKeyEvent, QPainter, QPainterPath, QPen, QPixmap
 from PySide6.QtWidgets import (
     QGraphicsItem,
     QGraphicsItemGroup,
@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
     QProxyStyle,
     QSlider,
     QStyle,
+    QToolButton,
 )
 
 TRACK_COLOURS = ("#00e5ff", "#ffb300", "#76ff03", "#ff4081", "#b388ff", "#ff6e40")
@@ -59,6 +60,43 @@ class TransportSlider(QSlider):
         self._jump_style.setParent(self)
         self.setStyle(self._jump_style)
 
+
+_MENU_KEYS = (Qt.Key.Key_Return, Qt.Key.Key_Enter, Qt.Key.Key_Space)  # with Down and Alt+Down: open a MenuButton
+
+
+class MenuButton(QToolButton):
+    """A tool button with a menu (the transport's "AUs") that the keyboard opens too: Return, Enter, Space, Down or
+    Alt+Down while it has the focus. Tab reaches it, but the window's shortcuts took those keys first (Space
+    played the video, Return edited the selected event); with the focus elsewhere they stay the window's."""
+
+    def _opens(self, ev: QKeyEvent) -> bool:
+        mods = ev.modifiers() & ~Qt.KeyboardModifier.KeypadModifier  # the keypad's Enter is Enter
+        if ev.key() == Qt.Key.Key_Down:
+            return mods in (Qt.KeyboardModifier.NoModifier, Qt.KeyboardModifier.AltModifier)
+        return ev.key() in _MENU_KEYS and mods == Qt.KeyboardModifier.NoModifier
+
+    def event(self, ev: QEvent) -> bool:
+        # a window shortcut is looked up before the focused widget gets the key: claim the keys that open the menu
+        if ev.type() == QEvent.Type.ShortcutOverride and isinstance(ev, QKeyEvent) and self._opens(ev):
+            ev.accept()
+            return True
+        return super().event(ev)
+
+    def keyPressEvent(self, ev: QKeyEvent) -> None:  # noqa: N802 - Qt override
+        if self._opens(ev):
+            self.open_menu()
+            return
+        super().keyPressEvent(ev)
+
+    def open_menu(self) -> None:
+        """The menu under the button (not blocking), its first item current, so that Up / Down / Space work in it."""
+        menu = self.menu()
+        if menu is None:
+            return
+        menu.popup(self.mapToGlobal(self.rect().bottomLeft()))  # aboutToShow fills it first
+        first = next((a for a in menu.actions() if a.isEnabled() and not a.isSeparator()), None)
+        if first is not None:
+            menu.setActiveAction(first)
 
 LABEL_PX = 12  # face labels keep this screen size at any zoom: readable over a small face in a wide shot
 

@@ -9,7 +9,9 @@ every edit of theirs failed ("the file cannot be written") until someone removed
   frame and no process has the ``-shm`` open (every SQLite connection holds a shared lock on one byte of it,
   :data:`DMS_BYTE`, while it has it open; we take that byte exclusively, or where we cannot, ask whether anyone
   holds it) and no other project of this process has the file open (closing a descriptor drops the process's POSIX
-  locks, SQLite's included, so we never open the -shm while SQLite in this process has it);
+  locks, SQLite's included, so we never open the -shm while SQLite in this process has it: an opener registers
+  before its connection is made, and the check, the removal and the closing of our descriptor hold the registry's
+  lock, so no connection of another thread starts in between);
 - the writer, finding side files it cannot write, removes them the same way, or else opens read-only with a reason
   naming them and saying what to do (:func:`blocking`).
 """
@@ -28,7 +30,8 @@ SUFFIXES = ("-wal", "-shm")
 DMS_BYTE = 128  # SQLite's unix VFS: the "dead man switch" byte of the -shm (UNIX_SHM_DMS), locked by every user
 
 _open_here: Counter[str] = Counter()  # projects this process has open, by real path (register / unregister)
-_open_lock = threading.Lock()  # export workers close their snapshot readers from their own threads
+# export workers close their snapshot readers from their own threads; re-entrant: remove_unused holds it throughout
+_open_lock = threading.RLock()
 
 
 def _key(project: Path) -> str:
@@ -94,6 +97,11 @@ def _shm_in_use(fd: int, writable: bool) -> bool | None:
 
 def remove_unused(project: Path) -> bool:
     """Remove the side files when nobody uses them (see the module's notes). True when none is left."""
+    with _open_lock:  # no opener of this process registers (and so connects) while we look and remove
+        return _remove_unused(project)
+
+
+def _remove_unused(project: Path) -> bool:
     wal, shm = (Path(f"{project}{s}") for s in SUFFIXES)
     if not side_files(project):
         return True

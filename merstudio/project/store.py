@@ -259,8 +259,9 @@ class Project(SettingTables, VideoTables, AnalysisTables, OverlayTables, EventTa
     def read_only(self) -> bool:
         return bool(self.read_only_reason)
 
-    def _register(self, tidy: bool) -> None:
-        sidefiles.register(self._opened_path)
+    def _registered_as(self, tidy: bool) -> None:
+        """The opener's registration (made before its connection: sidefiles.register) is now this project's,
+        given up by close()."""
         self._registered, self._tidy = True, tidy
 
     # ----------------------------------------------------------------- opening
@@ -282,13 +283,18 @@ class Project(SettingTables, VideoTables, AnalysisTables, OverlayTables, EventTa
         try:
             for q in (p, Path(f"{p}-wal"), Path(f"{p}-shm"), Path(f"{p}-journal")):
                 q.unlink(missing_ok=True)
-            con = cls._connect(p, busy_timeout)
+            sidefiles.register(p)  # before SQLite opens the -shm (see sidefiles)
+            try:
+                con = cls._connect(p, busy_timeout)
+            except BaseException:
+                sidefiles.unregister(p)
+                raise
         except (OSError, sqlite3.Error) as exc:
             claim.release()
             raise OutputError(f"{p}: cannot create project ({_fault_text(exc)})") from None
         proj = cls(p, con, claim=claim, busy_timeout=busy_timeout)
         proj._file_id = _file_id(p)
-        proj._register(tidy=False)
+        proj._registered_as(tidy=False)
         try:
             with proj._lock:
                 con.execute(f"PRAGMA application_id = {APPLICATION_ID}")
@@ -355,6 +361,7 @@ class Project(SettingTables, VideoTables, AnalysisTables, OverlayTables, EventTa
         if reason and empty:
             raise InputError(blank)
         con: sqlite3.Connection | None = None
+        sidefiles.register(p)  # before SQLite opens the -shm (see sidefiles)
         try:
             try:
                 # the writer's connection is made a writer's (WAL) only once the file is known to be ours: a
@@ -399,15 +406,16 @@ class Project(SettingTables, VideoTables, AnalysisTables, OverlayTables, EventTa
         except BaseException:
             if con is not None:
                 con.close()
-                if reason and not _location_writable(p):  # a refused file: no side files left either
-                    sidefiles.remove_unused(p)
+            sidefiles.unregister(p)
+            if con is not None and reason and not _location_writable(p):  # a refused file: no side files left either
+                sidefiles.remove_unused(p)
             if claim is not None:
                 claim.release()
             raise
         proj = cls(p, con, read_only_reason=reason, claim=claim, busy_timeout=busy_timeout)
         proj.in_use_elsewhere = in_use_elsewhere
         proj._file_id = _file_id(p)
-        proj._register(tidy=bool(reason) and not _location_writable(p))
+        proj._registered_as(tidy=bool(reason) and not _location_writable(p))
         try:
             if claim is not None:
                 proj._migrate(version)

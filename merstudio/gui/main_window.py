@@ -99,6 +99,8 @@ class MainWindow(QMainWindow):
         self.analysis = AnalysisControl(self, make_analysis)
         self.exports = Exports(self)  # exports written in a worker (summary, per-frame CSV, XLSX reports)
         self.checkpoint_question: Any = None  # the checkpoint dialog asking whether to use a loaded model
+        self.keys_dialog: Any = None  # Help's windows, non-modal (kept open beside the video)
+        self.about_dialog: Any = None
         # where the coder was in each video of the open project (play head, timeline's frame range): switching back
         # to a video, or opening the project again, goes back there, not to frame 0 zoomed out. Kept here for the
         # session and in the project (merstudio.gui.places; a read-only project's only here)
@@ -317,6 +319,7 @@ class MainWindow(QMainWindow):
         analysis = self._analysis_menu()
         self._view_menu(analysis)
         self._menu_parts()
+        self._help_menu()
 
     def _file_menu(self) -> None:
         """File: projects, videos, exports, event and AU-table interchange, re-encoding, Quit."""
@@ -507,6 +510,25 @@ class MainWindow(QMainWindow):
         self._action(v, "Previous video", lambda: x(StepVideo, step=-1), "Ctrl+PgUp")
         for d in (self.events_dock, self.history_dock, self.videos_dock):
             v.addAction(d.toggleViewAction())
+
+    def _help_menu(self) -> None:
+        """Help: every key of the window (read from the menus when asked, so the project's behaviour keys are in
+        it), and About. Both non-modal: a coder keeps the keys open beside the video."""
+        h = self.menuBar().addMenu("&Help")
+        self._action(h, "Keyboard shortcuts…", self.show_keys, "F1")
+        self._action(h, "About merstudio…", self.show_about)
+
+    def show_keys(self) -> None:
+        from merstudio.gui.help import KeysDialog
+
+        self.keys_dialog = KeysDialog(self.menuBar(), self)
+        self.keys_dialog.show()
+
+    def show_about(self) -> None:
+        from merstudio.gui.help import AboutDialog
+
+        self.about_dialog = AboutDialog(str(self.checkpoint or ""), self)
+        self.about_dialog.show()
 
     def _menu_parts(self) -> None:
         """The parts that add their own actions, toolbar and panels once the menus exist; the first run's

@@ -1,0 +1,147 @@
+"""Help menu: every key of the window, read from its menus (so the list is never out of step with what the keys
+do, the project's own behaviour keys included), and About: versions, the model in use, and the bundled files'
+licences."""
+
+from __future__ import annotations
+
+import platform
+import sys
+from collections.abc import Iterator
+from typing import Any
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QMenu,
+    QMenuBar,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from merstudio.gui.look import fit_screen
+
+
+def key_rows(menu_bar: QMenuBar) -> list[tuple[str, str, str]]:
+    """(menu path, action, keys) of every action with a key, in menu order; the '&' of menu mnemonics dropped."""
+    rows: list[tuple[str, str, str]] = []
+    for path, act in _actions(menu_bar.actions(), ()):
+        keys = [k.toString(QKeySequence.SequenceFormat.NativeText) for k in act.shortcuts() if not k.isEmpty()]
+        if keys:
+            rows.append((" > ".join(path), _plain(act.text()), ", ".join(keys)))
+    return rows
+
+
+def _actions(actions: list[QAction], path: tuple[str, ...]) -> Iterator[tuple[tuple[str, ...], QAction]]:
+    for act in actions:
+        menu = act.menu()
+        if isinstance(menu, QMenu):
+            yield from _actions(menu.actions(), (*path, _plain(menu.title())))
+        elif not act.isSeparator():
+            yield path, act
+
+
+def _plain(text: str) -> str:
+    return text.replace("&&", "\0").replace("&", "").replace("\0", "&")
+
+
+class KeysDialog(QDialog):
+    """The window's keys as a table with a filter: what a coder looks up without leaving the app."""
+
+    def __init__(self, menu_bar: QMenuBar, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Keyboard shortcuts")
+        self.rows = key_rows(menu_bar)
+        self.filter = QLineEdit(self)
+        self.filter.setPlaceholderText("Filter: a word of the action, a menu or a key (e.g. onset, Ctrl, Space)")
+        self.filter.setClearButtonEnabled(True)
+        self.table = QTableWidget(len(self.rows), 3, self)
+        self.table.setHorizontalHeaderLabels(["Keys", "Action", "Menu"])
+        self.table.verticalHeader().hide()
+        self.table.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 8)  # a list, not a form
+        self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        self.table.setSelectionBehavior(QTableWidget.SelectionBehavior.SelectRows)
+        for r, (menu, text, keys) in enumerate(self.rows):
+            for c, value in enumerate((keys, text, menu)):
+                self.table.setItem(r, c, QTableWidgetItem(value))
+        self.table.resizeColumnsToContents()
+        self.table.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        self.filter.textChanged.connect(self._filter)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
+        buttons.rejected.connect(self.reject)
+        lay = QVBoxLayout(self)
+        lay.addWidget(self.filter)
+        lay.addWidget(self.table)
+        lay.addWidget(buttons)
+        self.resize(720, 640)
+        fit_screen(self)
+
+    def _filter(self, text: str) -> None:
+        words = text.lower().split()
+        for r, row in enumerate(self.rows):
+            hay = " ".join(row).lower()
+            self.table.setRowHidden(r, not all(w in hay for w in words))
+
+    def shown_rows(self) -> list[tuple[str, str, str]]:
+        return [row for r, row in enumerate(self.rows) if not self.table.isRowHidden(r)]
+
+
+def about_text(checkpoint: str = "") -> str:
+    """Versions (merstudio, Python, Qt, torch, OpenCV, MediaPipe), the model in use, and the bundled files'
+    licences, as rich text."""
+    import merstudio
+
+    versions = [("merstudio", merstudio.__version__), ("Python", platform.python_version())]
+    for name, module in (("PySide6 (Qt)", "PySide6"), ("torch", "torch"), ("OpenCV", "cv2"),
+                         ("MediaPipe", "mediapipe"), ("numpy", "numpy")):
+        versions.append((name, _version(module)))
+    rows = "".join(f"<tr><td>{k}</td><td>&nbsp;{v}</td></tr>" for k, v in versions)
+    model = f"<p>Model in use: {checkpoint}</p>" if checkpoint else ""
+    return (f"<h3>merstudio {merstudio.__version__}</h3>"
+            "<p>Micro-expression coding: per-frame action units, a spatiotemporal network's proposals, "
+            "onset/apex/offset events, agreement between coders. MIT licence.</p>"
+            f"<table>{rows}</table>{model}"
+            "<p>Bundled: MediaPipe's face blendshape model (Apache-2.0; resources/models/"
+            "LICENSE-MediaPipe-Apache-2.0.txt) and its numpy port; the starter network (MIT, trained on synthetic "
+            "faces only); the demo clip, made from scikit-image's public-domain astronaut photograph "
+            "(resources/demo/LICENSE.md). No dataset is shipped; nothing is downloaded at run time.</p>"
+            "<p>Command line: <code>merstudio --help</code>; a check of this machine: "
+            "<code>merstudio doctor</code>.</p>")
+
+
+def _version(module: str) -> str:
+    if module == "PySide6":
+        import PySide6
+        from PySide6 import QtCore
+
+        return f"{PySide6.__version__} (Qt {QtCore.qVersion()})"
+    mod: Any = sys.modules.get(module)
+    if mod is None:
+        try:
+            mod = __import__(module)
+        except Exception:  # an optional part missing or broken: About still opens
+            return "not available"
+    return str(getattr(mod, "__version__", "?"))
+
+
+class AboutDialog(QDialog):
+    def __init__(self, checkpoint: str = "", parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("About merstudio")
+        self.text = QLabel(about_text(checkpoint), self)
+        self.text.setTextFormat(Qt.TextFormat.RichText)
+        self.text.setWordWrap(True)
+        self.text.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
+        buttons.rejected.connect(self.reject)
+        lay = QVBoxLayout(self)
+        lay.addWidget(self.text)
+        lay.addWidget(buttons)
+        self.resize(560, 420)
+        fit_screen(self)

@@ -5,9 +5,17 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+EPILOG = """examples:
+  merstudio ablate --data megc2019:/data/megc --out runs/ablation                 each part off in turn, LOSO
+  merstudio ablate --data megc2019:/data/megc --out runs/ablation10 --seeds 10 --jobs 2   paired over 10 seeds
+  merstudio ablate --data megc2019:/data/megc --out runs/abl-lodo --protocol lodo --parts fam,mixup
+The same command again resumes; other --parts or --seeds into the same --out add their variants and replace the
+table (said when the run starts; the earlier variants' runs stay in their folders)."""
+
 
 def register(sub: argparse._SubParsersAction) -> None:
     from merstudio.cli.bounds import COUNT_MAX, whole
+    from merstudio.cli.main import EpilogFormatter
     from merstudio.cli.train import add_data_args, add_progress_arg, add_train_args
 
     p = sub.add_parser("ablate", help="ablation table: the full model and each part switched off, same folds",
@@ -15,7 +23,8 @@ def register(sub: argparse._SubParsersAction) -> None:
                                    "--ablate parts off) and for it with each of --parts switched off (same folds, "
                                    "seeds and settings); writes ablation.md and ablation.csv in --out, each variant "
                                    "a resumable run in its own subfolder named by the parts it has off. All "
-                                   "variants' folds are tasks on one pool (--jobs, --ray).")
+                                   "variants' folds are tasks on one pool (--jobs, --ray).",
+                       epilog=EPILOG, formatter_class=EpilogFormatter)
     add_data_args(p)
     p.add_argument("--out", required=True, type=Path, metavar="DIR", help="folder for the variants and the table")
     from merstudio.cli.train import PARTS_HELP
@@ -36,6 +45,7 @@ def run(args: argparse.Namespace) -> int:
     from merstudio.cli.train import (
         Bars,
         build_settings,
+        cache_dir,
         config_note,
         config_origin,
         loader_options,
@@ -57,7 +67,7 @@ def run(args: argparse.Namespace) -> int:
     parse_protocol(args.protocol)
     options = loader_options(args)
     backend = backend_from_args(args.jobs, args.ray)
-    data, info, _ = prepare_data(args, options)
+    data, info, _ = prepare_data(args, options, command="ablate")
     rank, _ = dist_info()
     model_cfg, settings = build_settings(args, info)  # applies --ablate: the reference has those parts off
     origin = config_origin(args, data)
@@ -69,10 +79,10 @@ def run(args: argparse.Namespace) -> int:
         run_ablation(data, info["class_names"], model_cfg, settings, args.out, parts=parts,
                      protocol=args.protocol, backend=backend, data_desc=info["description"],
                      input_settings=info["input"], progress=bars.progress, fold_done=bars.fold_done,
-                     seeds=args.seeds, origin=origin)
+                     seeds=args.seeds, origin=origin, log=print)
     finally:
         bars.close()
     if rank == 0:
-        write_data_record(args.out, info, len(data))
+        write_data_record(args.out, info, len(data), cache_dir(args))
         print((args.out / "ablation.md").read_text(encoding="utf-8"))
     return 0

@@ -10,26 +10,33 @@ import numpy as np
 
 from merstudio.errors import InputError
 
+EPILOG = """examples:
+  merstudio evaluate --checkpoint megc.pt --data samm:/data/SAMM --classes megc2019          the figures, printed
+  merstudio evaluate --checkpoint megc.pt --data samm:/data/SAMM --classes megc2019 --out runs/eval-samm   and saved
+  merstudio evaluate --checkpoint casme2.pt --data table:samples.csv --device cpu -q"""
+
 
 def register(sub: argparse._SubParsersAction) -> None:
+    from merstudio.cli.main import EpilogFormatter
     from merstudio.cli.train import add_data_args
 
     p = sub.add_parser("evaluate", help="score a trained checkpoint on a labelled dataset",
                        description="Predicts every sample of --data with the checkpoint (inputs prepared with the "
                                    "checkpoint's own input settings) and reports accuracy, UF1, UAR, per class, "
-                                   "per dataset and the confusion matrix.")
+                                   "per dataset and the confusion matrix.",
+                       epilog=EPILOG, formatter_class=EpilogFormatter)
     p.add_argument("--checkpoint", required=True, type=Path, help="a .pt checkpoint written by merstudio train")
     add_data_args(p)
     p.add_argument("--out", type=Path, default=None,
                    help="folder for predictions.csv, metrics.json, summary.md, confusion.png")
     p.add_argument("--overwrite", action="store_true", help="replace the results already in --out")
-    p.add_argument("--device", default="auto", help="cpu, cuda, cuda:N or auto")
+    p.add_argument("--device", default="auto", help="cpu, cuda, cuda:N or auto (default: CUDA when present)")
     p.add_argument("--no-progress", "-q", "--quiet", dest="no_progress", action="store_true", help="no progress bar")
     p.set_defaults(func=run)
 
 
 def run(args: argparse.Namespace) -> int:
-    from merstudio.cli.train import loader_options, prep_progress
+    from merstudio.cli.train import cache_dir, loader_options, prep_progress
     from merstudio.model.checkpoint import load_checkpoint
     from merstudio.model.device import pick_device
     from merstudio.training.data import load_arrays
@@ -39,6 +46,7 @@ def run(args: argparse.Namespace) -> int:
     options = loader_options(args)
     if args.out is not None:
         _check_out(args.out, args.overwrite)
+    cache = cache_dir(args)  # an unwritable --cache fails before the checkpoint loads
     device = pick_device(args.device)
     model, meta = load_checkpoint(args.checkpoint, map_location=device)
     inp = meta.get("input") or {}
@@ -57,7 +65,7 @@ def run(args: argparse.Namespace) -> int:
     data, info = load_arrays(args.data, classes=args.classes, allow_missing=args.allow_missing, options=options,
                              input_kind=inp.get("modality", "flow"), size=inp.get("size"), steps=steps,
                              spacing=inp.get("spacing", "even"), flow=inp.get("flow_method", "dis"),
-                             aus=list(meta["aus"]), framing=inp.get("framing"), log=log,
+                             aus=list(meta["aus"]), framing=inp.get("framing"), log=log, cache_dir=cache,
                              progress=prep_progress(not args.no_progress),
                              on_samples=lambda ds: images.append(any(x.kind == "image" for x in ds)))
     if steps > 1 and any(images):
@@ -90,7 +98,7 @@ def run(args: argparse.Namespace) -> int:
         unseen = m.get("unseen")
         from merstudio.cli.train import write_data_record
 
-        write_data_record(args.out, info, len(data))
+        write_data_record(args.out, info, len(data), cache)
     n_subjects = len(data.subject_list)
     # the headline mixes fit and accuracy when some subjects trained it: said, and the unseen ones' figure follows
     mixed = f", all {n_subjects} subjects including the {len(seen)} it was trained on" if unseen is not None else ""
@@ -198,42 +206,28 @@ RESULT_FILES = ("run.json", "metrics.json", "predictions.csv", "summary.md", "fo
 _FRAMING_ADVICE = "precomputed flow images: their framing"
 
 
-def _run_record(out: Path) -> dict:
+def _holds(path: Path) -> bool:
+    """A result of an earlier evaluation: a file, or a folder with something in it (an empty folds/ is what a
+    Ctrl-C left before anything was written, no result)."""
     try:
-        rec = json.loads((out / "run.json").read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return {}
-    return rec if isinstance(rec, dict) else {}
-
-
-def _held_run(out: Path) -> str | None:
-    """What another command's run in `out` is, in words (None: none there, or an evaluation)."""
-    if (out / "tune.json").exists():
-        return "a `merstudio tune` search"
-    if (out / "ablation.md").exists() or (out / "ablation.csv").exists():
-        return "a `merstudio ablate` table"
-    protocol = _run_record(out).get("protocol")
-    if protocol is not None and protocol != "evaluate":
-        return f"a `merstudio train` run ({protocol})"
-    return None
+        return path.is_file() or (path.is_dir() and any(path.iterdir()))
+    except OSError:
+        return path.exists()
 
 
 def _check_out(out: Path, overwrite: bool) -> None:
     """Refuse a file, or a folder holding another command's run (train, ablate, tune: writing there would replace
     its predictions and summary, --overwrite or not), or an earlier evaluation unless --overwrite."""
+    from merstudio.cli.train import check_run_folder, held_run, run_record
     from merstudio.errors import OutputError
 
     if out.exists() and not out.is_dir():
         raise OutputError(f"--out {out}: is a file; give a folder")
-    other = _held_run(out)
-    if other is not None:
-        raise OutputError(f"--out {out}: holds {other}; an evaluation would replace its results: pick another "
-                          "--out")
-    held = [n for n in RESULT_FILES if (out / n).exists()]
+    check_run_folder(out, "evaluate")
+    held = [n for n in RESULT_FILES if _holds(out / n)]
     if held and not overwrite:
-        rec = _run_record(out)
-        what = f" of an earlier evaluation (of {rec.get('checkpoint', '?')})" if rec.get("protocol") == "evaluate" \
-            else ""
+        what = f" of an earlier evaluation (of {run_record(out).get('checkpoint', '?')})" \
+            if held_run(out) is not None else ""
         raise OutputError(f"--out {out}: holds results already ({', '.join(held)}){what}; choose another folder or "
                           "use --overwrite to replace them")
 
@@ -246,14 +240,16 @@ def write_evaluation(model, data, names, out: Path, spec: dict, seen: list[str] 
     from merstudio.training.run import _fold_frame, _fold_stem, summarise
     from merstudio.training.trainer import predict
 
-    ensure_dir(out / "folds")
-    for old in (out / "folds").glob("*.csv"):
-        old.unlink()
     fold = Fold(index=0, name="all", test_subjects=tuple(data.subject_list),
                 train_idx=np.zeros(0, dtype=np.int64), test_idx=np.arange(len(data)))
     probs, au_probs = predict(model, data.X)
     aus = list(model.cfg.aus) if model.cfg.use_au else []
     df = _fold_frame(fold, data, probs, au_probs, names, aus)
+    # folds/ made only now, with its file: a Ctrl-C during the prediction left an empty one, which the same
+    # command then refused as "results already"
+    ensure_dir(out / "folds")
+    for old in (out / "folds").glob("*.csv"):
+        old.unlink()
     with atomic_path(out / "folds" / f"{_fold_stem(fold)}.csv") as tmp:
         df.to_csv(tmp, index=False)
     write_text_atomic(out / "run.json", json.dumps({**spec, "n_samples": len(data),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import sys
 from collections.abc import Callable
@@ -31,6 +32,16 @@ PARTS_HELP = (f"{','.join(ALL_ABLATIONS)} (fam = the facial-action module with i
               "MixStyle, erase = random erasing, mixup = mixup in training; au = fam)")
 
 
+EPILOG = """examples:
+  merstudio train --data casme2:/data/CASME2 --out runs/casme2                      LOSO (the default protocol)
+  merstudio train --data megc2019:/data/megc --out runs/megc --jobs 2 --final megc.pt   then a model on all subjects
+  merstudio train --data table:samples.csv --out runs/quick --protocol kfold:5 --epochs 10   a quick first look
+  merstudio train --data megc2019:/data/megc --config runs/tune/chosen.json --out runs/chosen   `tune`'s choice
+  merstudio train --data megc2019:/data/megc --tune --out runs/nested               a nested search in every fold
+  merstudio train --data smic:/data/SMIC --modality VIS --out runs/smic-vis --cache /scratch/merstudio-cache
+The same command again resumes (finished folds are kept); other settings into the same --out are refused."""
+
+
 def add_data_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--data", required=True, metavar="KIND:ROOT|TABLE.csv",
                    help="a dataset (e.g. casme2:/data/CASME2, megc2019:/data/megc) or a generic sample table CSV; "
@@ -39,6 +50,29 @@ def add_data_args(p: argparse.ArgumentParser) -> None:
 
     add_class_args(p)  # --classes, --allow-missing as `merstudio datasets inspect` takes them
     add_loader_args(p)  # --sheet, --variant, --modality, ... as `merstudio datasets inspect` takes them
+    add_cache_arg(p)
+
+
+def add_cache_arg(p: argparse.ArgumentParser) -> None:
+    """--cache DIR: where the prepared inputs are kept, as `merstudio datasets prepare --cache` fills it (read with
+    cache_dir)."""
+    p.add_argument("--cache", type=Path, default=None, metavar="DIR",
+                   help="preprocessing cache folder, e.g. the one `merstudio datasets prepare --cache DIR` filled "
+                        "(default: $MERSTUDIO_CACHE or ~/.cache/merstudio)")
+
+
+def cache_dir(args: argparse.Namespace) -> Path:
+    """The cache a run reads and fills: --cache, else $MERSTUDIO_CACHE or ~/.cache/merstudio. A --cache that
+    cannot be written is refused now, as `merstudio datasets prepare --cache` refuses it (the default one only
+    warns: preparation works without it)."""
+    from merstudio.datasets.preprocess import default_cache_dir
+
+    if getattr(args, "cache", None) is None:
+        return default_cache_dir()
+    from merstudio.atomic import ensure_parent
+
+    ensure_parent(Path(args.cache).expanduser() / "prep")
+    return Path(args.cache).expanduser()
 
 
 def loader_options(args: argparse.Namespace) -> Any:
@@ -74,7 +108,9 @@ def add_train_args(p: argparse.ArgumentParser, protocol: bool = True) -> None:
                         "defaults, e.g. the chosen.json of `merstudio tune` (its seed too, unless --seed is given)")
     p.add_argument("--input", default=None, metavar="KIND",
                    help="network input for clips: flow (default), grey or flow+grey (ignored for image tables)")
-    p.add_argument("--size", action=whole(MIN_INPUT_SIZE, SIZE_MAX), default=None, help="input size in pixels (>= 28)")
+    p.add_argument("--size", action=whole(MIN_INPUT_SIZE, SIZE_MAX), default=None,
+                   help=f"input size in pixels, at least {MIN_INPUT_SIZE} (default {MIN_INPUT_SIZE} for clips; "
+                        "precomputed flow images: their own size)")
     p.add_argument("--steps", action=whole(1, STEPS_MAX), default=None, metavar="T", help="time steps per clip over onset -> apex (default 2 "
                    "for clips, so the ConvLSTM sees the movement unfold; precomputed flow images default to 1, and a larger T "
                    "repeats the one image at every step)")
@@ -117,12 +153,17 @@ def add_search_args(p: argparse.ArgumentParser) -> None:
                    help="cross-validation by subject that scores each trial (default kfold:5)")
 
 
-def write_data_record(out: Path, info: dict[str, Any], n_samples: int) -> None:
-    """data.md in a finished run folder: what the loader read and left out (training.data.data_record)."""
+def write_data_record(out: Path, info: dict[str, Any], n_samples: int, cache: Path | None = None) -> None:
+    """data.md in a finished run folder: what the loader read and left out (training.data.data_record), and the
+    preprocessing cache the inputs came from (``cache``: a record, not a setting: runs on other caches compare
+    alike)."""
     from merstudio.atomic import write_text_atomic
     from merstudio.training.data import data_record
 
-    write_text_atomic(out / "data.md", data_record(info, n_samples))
+    text = data_record(info, n_samples)
+    if cache is not None:
+        text += f"\n## Preprocessing cache\n\n{cache}\n"
+    write_text_atomic(out / "data.md", text)
 
 
 # training flags that name a parameter a search space may vary: given, the flag fixes it
@@ -158,12 +199,15 @@ def search_spec(args: argparse.Namespace, seed: int, say: bool = True) -> Any:
 
 
 def register(sub: argparse._SubParsersAction) -> None:
+    from merstudio.cli.main import EpilogFormatter
+
     p = sub.add_parser(
         "train",
         help="train and evaluate under leave-one-subject-out (or k-fold by subject)",
         description="Runs the protocol into the run folder (per-fold CSVs, metrics.json, summary.md, confusion.png). "
                     "Rerunning with the same arguments resumes: finished folds are kept. No model selection looks "
                     "at the held-out subject. Scales out with torchrun (DDP) unchanged.",
+        epilog=EPILOG, formatter_class=EpilogFormatter,
     )
     add_data_args(p)
     p.add_argument("--out", required=True, type=Path, metavar="RUN", help="run folder")
@@ -246,18 +290,46 @@ def check_writable_file(path: Path) -> None:
     Path(probe).unlink(missing_ok=True)
 
 
-def check_not_evaluation(out: Path) -> None:
-    """Refuse (one line) a run folder that holds a `merstudio evaluate` result: its run.json, predictions and
-    summary are the evaluation's, and a run there would mix with or replace them."""
-    from merstudio.errors import OutputError
-
+def run_record(out: Path) -> dict[str, Any]:
+    """A run folder's run.json as a dict ({} when there is none or it cannot be read)."""
     try:
         rec = json.loads((out / "run.json").read_text(encoding="utf-8"))
     except (OSError, ValueError):
-        return
-    if isinstance(rec, dict) and rec.get("protocol") == "evaluate":
-        raise OutputError(f"--out {out}: holds an evaluation (merstudio evaluate of {rec.get('checkpoint', '?')}); "
-                          "pick another --out")
+        return {}
+    return rec if isinstance(rec, dict) else {}
+
+
+def held_run(out: Path) -> tuple[str, str] | None:
+    """(command, in words) of the run a folder holds, as its files tell: `merstudio tune`'s tune.json, `ablate`'s
+    table or variant runs (full/, no-<parts>/), an evaluation's or a training run's run.json; None for none."""
+    if (out / "tune.json").exists():
+        return "tune", "a `merstudio tune` search"
+    if (out / "ablation.md").exists() or (out / "ablation.csv").exists():
+        return "ablate", "a `merstudio ablate` table"
+    rec = run_record(out)
+    if rec.get("protocol") == "evaluate":
+        return "evaluate", f"an evaluation (merstudio evaluate of {rec.get('checkpoint', '?')})"
+    if rec.get("protocol") is not None:
+        return "train", f"a `merstudio train` run ({rec['protocol']})"
+    try:  # an ablation stopped before its table: its variants' runs
+        variants = [c for c in out.iterdir() if c.is_dir() and (c.name == "full" or c.name.startswith("no-"))]
+    except OSError:
+        return None
+    if any((c / "run.json").exists() or any(c.glob("seed-*/run.json")) for c in variants):
+        return "ablate", "a `merstudio ablate` run"
+    return None
+
+
+def check_run_folder(out: Path, command: str) -> None:
+    """Refuse, in one line, an --out holding another command's run (train, tune, ablate, evaluate: one folder is
+    one command's): a `tune` into a `train` folder replaced its data.md while its summary.md still described the
+    old run. A run of the same command is the command's own business (resume, or refusal of other settings)."""
+    from merstudio.errors import OutputError
+
+    held = held_run(out)
+    if held is not None and held[0] != command:
+        raise OutputError(f"--out {out}: holds {held[1]}; pick another --out (`merstudio {command}` there would "
+                          "replace its results)")
 
 
 def prep_progress(enabled: bool) -> Any:
@@ -305,6 +377,26 @@ def config_note(args: argparse.Namespace, origin: dict[str, Any] | None) -> str 
             f"{o['n_subjects']} subjects; their scores here are not a nested estimate (use --tune for one)")
 
 
+def read_config(path: Path) -> dict[str, Any]:
+    """A --config file, checked: JSON, an object of "model" and/or "train" (beside what chosen.json records), each
+    an object of known fields (a typo in either is refused, named with the nearest field: one under "train" was
+    dropped unsaid and the run trained at the default)."""
+    from merstudio.model.config import ModelConfig
+    from merstudio.training.trainer import TrainSettings, refuse_unknown_fields
+
+    try:
+        cfg = json.loads(Path(path).read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise InputError(f"{path}: cannot read the JSON config ({exc})") from None
+    if not isinstance(cfg, dict) or set(cfg) - {"model", "train"} - CHOSEN_KEYS:
+        raise InputError(f"{path}: expected an object with 'model' and/or 'train'")
+    if not isinstance(cfg.get("model", {}), dict) or not isinstance(cfg.get("train", {}), dict):
+        raise InputError(f"{path}: 'model' and 'train' must be objects")
+    refuse_unknown_fields(cfg.get("model", {}), {f.name for f in dataclasses.fields(ModelConfig)}, f'{path}: "model"')
+    refuse_unknown_fields(cfg.get("train", {}), {f.name for f in dataclasses.fields(TrainSettings)}, f'{path}: "train"')
+    return cfg
+
+
 def build_settings(args: argparse.Namespace, data_info: dict[str, Any]) -> tuple[Any, Any]:
     """(ModelConfig, TrainSettings) from defaults, --config, then flags; input fields from the data."""
     from merstudio.model.config import ModelConfig
@@ -314,14 +406,7 @@ def build_settings(args: argparse.Namespace, data_info: dict[str, Any]) -> tuple
     model_d: dict[str, Any] = {}
     train_d: dict[str, Any] = {}
     if args.config is not None:
-        try:
-            cfg = json.loads(Path(args.config).read_text(encoding="utf-8"))
-        except (OSError, ValueError) as exc:
-            raise InputError(f"{args.config}: cannot read the JSON config ({exc})") from None
-        if not isinstance(cfg, dict) or set(cfg) - {"model", "train"} - CHOSEN_KEYS:
-            raise InputError(f"{args.config}: expected an object with 'model' and/or 'train'")
-        if not isinstance(cfg.get("model", {}), dict) or not isinstance(cfg.get("train", {}), dict):
-            raise InputError(f"{args.config}: 'model' and 'train' must be objects")
+        cfg = read_config(args.config)
         model_d.update(cfg.get("model", {}))
         train_d.update(cfg.get("train", {}))
         if "seed" in cfg:
@@ -412,10 +497,10 @@ class Bars:
         self.folds = None
 
 
-def prepare_data(args: argparse.Namespace, options: Any,
-                 distributed: bool = True) -> tuple[Any, dict[str, Any], Callable[..., None]]:
-    """What train, tune and ablate do between checking their flags and their work, in this order: refuse an
-    --out that cannot be a run folder or holds an evaluation, apply a --config's input (chosen.json's, where no
+def prepare_data(args: argparse.Namespace, options: Any, distributed: bool = True,
+                 command: str = "train") -> tuple[Any, dict[str, Any], Callable[..., None]]:
+    """What train, tune and ablate (``command``) do between checking their flags and their work, in this order:
+    refuse an --out that cannot be a run folder or holds another command's run, check --config, apply a --config's input (chosen.json's, where no
     flag gives it), join the DDP process group when torchrun started this process (``distributed``; tune does
     not), and prepare the data (a progress bar on rank 0 unless -q). Returns (data, info, say): ``say`` prints on
     rank 0 only, so that the ranks of a DDP run do not print each line once each."""
@@ -424,14 +509,16 @@ def prepare_data(args: argparse.Namespace, options: Any,
     from merstudio.training.trainer import dist_info, init_distributed_from_env
 
     check_output_folder(args.out)
-    check_not_evaluation(args.out)
+    check_run_folder(args.out, command)
+    if args.config is not None:
+        read_config(args.config)  # a bad --config fails before the (slow) data preparation
     flow = apply_config_input(args)
     if distributed:
         init_distributed_from_env(args.device)
     rank = dist_info()[0]
     say: Callable[..., None] = print if rank == 0 else (lambda *a, **k: None)
     data, info = load_arrays(args.data, classes=args.classes, allow_missing=args.allow_missing,
-                             options=options, input_kind=args.input, size=args.size,
+                             options=options, input_kind=args.input, size=args.size, cache_dir=cache_dir(args),
                              steps=args.steps, spacing=args.step_spacing, framing=args.framing, flow=flow, log=say,
                              progress=prep_progress(rank == 0 and not args.no_progress))
     return data, info, say
@@ -488,7 +575,7 @@ def run(args: argparse.Namespace) -> int:
     finally:
         bars.close()
     if rank == 0:
-        write_data_record(args.out, info, len(data))
+        write_data_record(args.out, info, len(data), cache_dir(args))
         print(f"pooled over {metrics['n_folds']} folds: accuracy {metrics['accuracy']:.3f}  "
               f"UF1 {metrics['uf1']:.3f}  UAR {metrics['uar']:.3f}   ({args.out / 'summary.md'})")
     if args.final is not None and spec is not None:

@@ -5,9 +5,19 @@ from __future__ import annotations
 
 import argparse
 from pathlib import Path
+from typing import Any
+
+EPILOG = """examples:
+  merstudio tune --data megc2019:/data/megc --out runs/tune             random search: 12 trials, each scored by kfold:5
+  merstudio tune --data casme2:/data/CASME2 --out runs/tune-small --trials 6 --inner kfold:3 --epochs 30
+  merstudio tune --data table:samples.csv --out runs/grid --space space.json --search grid
+      space.json: {"train.lr": [0.0005, 0.001], "model.width": [12, 16]}
+then evaluate the choice (the last line of its output says this, with your --data):
+  merstudio train --data megc2019:/data/megc --config runs/tune/chosen.json --out runs/tune-chosen"""
 
 
 def register(sub: argparse._SubParsersAction) -> None:
+    from merstudio.cli.main import EpilogFormatter
     from merstudio.cli.train import add_data_args, add_progress_arg, add_search_args, add_train_args
 
     p = sub.add_parser(
@@ -18,7 +28,8 @@ def register(sub: argparse._SubParsersAction) -> None:
                     "(model + training settings + seed + data fingerprint) for `merstudio train --config`, with the "
                     "whole search (search.json, trials.csv, tune.md, one resumable run per trial) in --out. Give it "
                     "training subjects only; `merstudio train --tune` does this inside every fold (nested). The "
-                    "(trial, fold) pairs are tasks on local processes (--jobs) or Ray (--ray).")
+                    "(trial, fold) pairs are tasks on local processes (--jobs) or Ray (--ray).",
+        epilog=EPILOG, formatter_class=EpilogFormatter)
     add_data_args(p)
     p.add_argument("--out", required=True, type=Path, metavar="DIR", help="folder for the search and chosen.json")
     add_search_args(p)
@@ -45,7 +56,7 @@ def run(args: argparse.Namespace) -> int:
     options = loader_options(args)
     search_spec(args, 0, say=False)  # a bad space fails before the data preparation
     backend = backend_from_args(args.jobs, args.ray)
-    data, info, _ = prepare_data(args, options, distributed=False)  # tune runs no DDP: its trials are tasks
+    data, info, _ = prepare_data(args, options, distributed=False, command="tune")  # tune runs no DDP: its trials are tasks
     model_cfg, settings = build_settings(args, info)
     spec = search_spec(args, settings.seed)
     check_trials(spec, model_cfg, settings)
@@ -59,13 +70,30 @@ def run(args: argparse.Namespace) -> int:
     finally:
         bars.close()
     if dist_info()[0] == 0:
-        from merstudio.cli.train import write_data_record
+        from merstudio.cli.train import cache_dir, write_data_record
 
-        write_data_record(args.out, info, len(data))
+        write_data_record(args.out, info, len(data), cache_dir(args))
     b = found.best
     print(f"chosen: trial {b['trial']} of {len(found.trials)} {b['params']}: UF1 {b['uf1']:.3f} UAR {b['uar']:.3f} "
           f"({args.inner or spec.inner})")
-    flags = options.flags()  # the same data: --modality VIS and the like go with --data
-    print(f"wrote {args.out / 'chosen.json'}; use: merstudio train --data {args.data}{' ' + flags if flags else ''} "
-          f"--config {args.out / 'chosen.json'}")
+    print(f"wrote {args.out / 'chosen.json'}; use: {train_command(args, options)}")
     return 0
+
+
+def train_command(args: argparse.Namespace, options: Any) -> str:
+    """The `merstudio train` line that evaluates the choice, as pasted: the same data (--classes, --modality VIS
+    and the like, --cache), --config chosen.json and an --out beside the search's (the line lacked one, which
+    train requires)."""
+    import shlex
+
+    q = shlex.quote
+    out = args.out.with_name(f"{args.out.name}-chosen")
+    parts = ["merstudio train --data", q(args.data), options.flags()]
+    if args.classes:
+        parts += ["--classes", q(args.classes)]
+    if args.allow_missing:
+        parts.append("--allow-missing")
+    if args.cache is not None:
+        parts += ["--cache", q(str(args.cache))]
+    parts += ["--config", q(str(args.out / "chosen.json")), "--out", q(str(out))]
+    return " ".join(x for x in parts if x)

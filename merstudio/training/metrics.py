@@ -6,9 +6,12 @@ Predictions are pooled over all folds first and the metrics computed once (not a
 - UF1 = mean over classes of 2TP / (2TP + FP + FN)
 - UAR = mean over classes of TP / N_class
 
-A class absent from the truth is left out of UAR (its recall is 0/0); it is left out of UF1 too unless it was
-predicted (then its F1 is 0, since every such prediction is a false positive). This matters for the per-dataset
-breakdown of a composite, where a part may lack a class.
+Both average over the classes present in the ground truth (MEGC2019's definition): a class with no true sample
+is left out of UF1 and UAR alike, predicted or not. Its predictions still count, as false positives of that class
+and false negatives of the true ones, and its own per-class row shows them (support 0, F1 0). This matters for a
+checkpoint evaluated on data lacking one of its classes (the starter's "none"), for a composite's per-dataset
+breakdown, and for per-fold figures; a pooled LOSO/LODO figure has every class in its truth (a training run refuses
+a class without samples), so its UF1 is the same under either rule.
 """
 
 from __future__ import annotations
@@ -60,7 +63,9 @@ def _nanmean(values: list[float]) -> float:
 
 
 def scores_from_confusion(cm: np.ndarray) -> dict[str, float]:
-    rows = per_class(cm)
+    """Accuracy, UF1 and UAR of a confusion matrix; UF1 and UAR over the classes present in its truth (rows with
+    a sample), so that the two average the same classes."""
+    rows = [r for r in per_class(cm) if r["support"] > 0]
     n = int(cm.sum())
     return {
         "n": n,

@@ -42,10 +42,12 @@ from merstudio.model.config import (
 )
 from merstudio.training.metrics import (
     compute_metrics,
+    confusion_matrix,
     format_confusion_table,
     format_per_class_table,
     format_per_dataset_table,
     save_confusion_png,
+    scores_from_confusion,
 )
 from merstudio.training.protocols import DataArrays, Fold, make_folds, split_fold
 from merstudio.training.trainer import (
@@ -504,6 +506,8 @@ def summarise(out_dir: str | Path, folds: Sequence[Fold] | None, class_names: Se
     metrics["train_seconds"] = float(sum(i.get("seconds", 0.0) for i in infos))
     metrics.update(extra or {})
     spec = json.loads((out / "run.json").read_text(encoding="utf-8")) if (out / "run.json").exists() else {}
+    if "checkpoint" not in spec:  # an evaluation is one pass, no folds
+        metrics["per_fold"] = fold_scores(pred, infos, names, spec.get("train") or {})
     if spec.get("config_origin"):  # beside the figures: a search on the test subjects makes them no nested estimate
         metrics["config_origin"] = spec["config_origin"]
     _write_csv_atomic(out / "predictions.csv", pred)
@@ -562,6 +566,73 @@ def _selection(train: dict[str, Any], tuned: Any = (), searched: str = "") -> st
     if "epochs" in tuned or "train.epochs" in tuned:  # the nested search chose them, fold by fold
         return f"the epochs the search chose in each fold (folds/*.json), {how}; {held_out}"
     return f"a fixed {n} epochs, {how}; {held_out}"
+
+
+# a fold of fewer samples has no UF1/UAR worth showing (one sample scores 0 or 1): its accuracy is shown alone
+MIN_FOLD_SCORED = 3
+
+
+def fold_scores(pred: pd.DataFrame, infos: Sequence[dict[str, Any]], class_names: Sequence[str],
+                train: dict[str, Any]) -> list[dict[str, Any]]:
+    """Each fold's own figures, in fold order (to find a fold that went wrong; the run's result is the pooled
+    one): held-out subjects, n, accuracy, UF1 and UAR (over the classes in its truth; None under MIN_FOLD_SCORED
+    samples), how its weights were chosen, and with a nested search the settings it chose. ``infos``: the
+    folds/*.json records; ``train``: the run's training settings (run.json)."""
+    by_name = {str(i.get("fold")): i for i in infos}
+    rows = []
+    for name, g in pred.groupby("fold", sort=False):
+        info = by_name.get(str(name), {})
+        sc = scores_from_confusion(confusion_matrix(g["true"].to_numpy(), g["pred"].to_numpy(), len(class_names)))
+        scored = len(g) >= MIN_FOLD_SCORED
+        chosen = (info.get("tune") or {}).get("params") or {}
+        rows.append({"fold": str(name),
+                     "test_subjects": [str(x) for x in info.get("test_subjects") or sorted(g["subject"].unique())],
+                     "n": int(len(g)), "accuracy": sc["accuracy"], "uf1": sc["uf1"] if scored else None,
+                     "uar": sc["uar"] if scored else None, "weights": fold_weights(info, train, chosen),
+                     **({"chosen": chosen} if chosen else {})})
+    return rows
+
+
+def fold_weights(info: dict[str, Any], train: dict[str, Any], chosen: dict[str, Any] | None = None) -> str:
+    """How one fold's weights were chosen, from its record (folds/*.json: the epochs it ran, the epoch inner
+    validation selected) and its settings (the run's, with what a nested search chose in it, ``chosen``)."""
+    s = {**train, **{k.partition(".")[2]: v for k, v in (chosen or {}).items() if k.startswith("train.")}}
+    history = info.get("history") or []
+    n = sum(1 for h in history if "epoch" in h) or s.get("epochs", "?")
+    avg = s.get("average", "none")
+    kind = {"swa": "SWA weights", "ema": "EMA weights"}.get(avg, "weights")
+    picked = [h for h in history if "selected_epoch" in h]
+    if picked:
+        v = picked[-1].get("val_uf1")
+        return (f"{kind} at epoch {picked[-1]['selected_epoch']} of {n}, chosen by inner validation"
+                + (f" (UF1 {v:.3f})" if isinstance(v, int | float) and v >= 0 else ""))
+    if avg == "swa" and isinstance(n, int):
+        start = min(n - 1, int(float(s.get("swa_start", 0.75)) * n)) + 1
+        return f"SWA of epochs {start}–{n}" if start < n else f"SWA of epoch {n}"
+    if avg == "ema":
+        return f"EMA over {n} epochs"
+    return f"epoch {n} (the last)"
+
+
+def _subjects_shown(subjects: Sequence[str], limit: int = 6) -> str:
+    return ", ".join(subjects[:limit]) + (f", … (+{len(subjects) - limit})" if len(subjects) > limit else "")
+
+
+def format_fold_table(rows: Sequence[dict[str, Any]]) -> str:
+    """The per-fold rows (fold_scores) as a Markdown table, with a line saying how to read them."""
+    tuned = any("chosen" in r for r in rows)
+    head = "| fold (held out) | n | accuracy | UF1 | UAR | weights |" + (" chosen |" if tuned else "")
+    lines = [f"Each fold's own figures, to find one that went wrong; the result is the pooled figure above. UF1 and "
+             f"UAR over the classes in the fold's truth, — under {MIN_FOLD_SCORED} samples. Every subject of a "
+             "fold is in folds/*.json.", "", head, "|---|---:|---:|---:|---:|---|" + ("---|" if tuned else "")]
+    for r in rows:
+        subj = r["test_subjects"]
+        where = r["fold"] if subj == [r["fold"]] else f"{r['fold']} ({_subjects_shown(subj)})"
+        cells = [where, str(r["n"]), _fmt3(r["accuracy"]), _fmt3(r["uf1"]), _fmt3(r["uar"]), r["weights"]]
+        if tuned:
+            cells.append(", ".join(f"{k.partition('.')[2] or k}={v}" for k, v in (r.get("chosen") or {}).items()))
+        lines.append("| " + " | ".join(cells) + " |")
+    return "\n".join(lines)
 
 
 def _fmt3(x: Any) -> str:
@@ -636,6 +707,8 @@ def render_summary(spec: dict[str, Any], m: dict[str, Any]) -> str:
     lines += ["## Per class", "", format_per_class_table(m), ""]
     if m.get("per_dataset"):
         lines += ["## Per dataset", "", format_per_dataset_table(m), ""]
+    if m.get("per_fold"):
+        lines += ["## Per fold", "", format_fold_table(m["per_fold"]), ""]
     lines += ["## Confusion matrix", "", format_confusion_table(m), "", "![confusion matrix](confusion.png)", ""]
     if m.get("au"):
         lines += ["## AU head (AU-labelled samples)", "", "| AU | support | n | F1@0.5 | AUC |",
@@ -646,8 +719,17 @@ def render_summary(spec: dict[str, Any], m: dict[str, Any]) -> str:
             lines.append(f"| {name} | {r['support']} | {r['n']} | {f1} | {auc} |")
         lines.append("")
     if "model" in spec:
-        lines += ["## Configuration", "", "```json",
-                  json.dumps({k: spec.get(k) for k in ("model", "train", "input")}, indent=2), "```", ""]
+        shown = {k: dict(spec.get(k) or {}) for k in ("model", "train", "input")}
+        tuned_keys = list((spec.get("tune") or {}).get("params") or {})
+        lines += ["## Configuration", ""]
+        if tuned_keys:  # those values are where the search started, not what a fold trained with
+            for key in tuned_keys:
+                part, _, name = key.partition(".")
+                if name in shown.get(part, {}):
+                    shown[part][name] = "chosen in each fold (folds/*.json)"
+            lines += [f"Each fold chose its own {', '.join(tuned_keys)} by its nested search (the \"chosen\" column "
+                      "above; folds/*.json \"tune\"); the other settings are the run's.", ""]
+        lines += ["```json", json.dumps(shown, indent=2), "```", ""]
     return "\n".join(lines)
 
 
@@ -678,7 +760,8 @@ def run_ablation(data: DataArrays, class_names: Sequence[str], model_cfg: Any, s
                  progress: ProgressFn | None = None,
                  fold_done: Callable[[int, int], None] | None = None, backend: Backend | None = None,
                  cancel: Callable[[], bool] | None = None, seeds: int = 1,
-                 origin: dict[str, Any] | None = None) -> list[dict[str, Any]]:
+                 origin: dict[str, Any] | None = None,
+                 log: Callable[[str], Any] | None = None) -> list[dict[str, Any]]:
     """The reference model (`model_cfg`: the full model, or whatever it already has switched off) and the model
     with each of `parts` switched off in turn, on the same folds and seeds. Every variant is named and recorded
     by the parts really switched off in it (ablated_parts), each a resumable run in out_dir/<full | no-a+b>/; all
@@ -689,7 +772,8 @@ def run_ablation(data: DataArrays, class_names: Sequence[str], model_cfg: Any, s
     gives each variant's mean and its paired difference to the reference (same seed, same folds).
 
     ``origin`` (config_origin): where the settings came from; every variant's run records it, and where a search
-    saw some of the test subjects the table says its figures are no nested estimate."""
+    saw some of the test subjects the table says its figures are no nested estimate. ``log`` is told, before any
+    training, when out_dir's table is of other variants or seeds than this run's (it is replaced at the end)."""
     if seeds < 1:
         raise InputError(f"seeds must be at least 1 (got {seeds})")
     out = Path(out_dir)
@@ -720,6 +804,9 @@ def run_ablation(data: DataArrays, class_names: Sequence[str], model_cfg: Any, s
             label = (f"{name}:" if len(variants) > 1 else "") + (f"s{seed}:" if seeds > 1 else "")
             jobs_ += [(len(plans), FoldJob(f, cfg, s_seed, class_names, _aus(cfg), label=label)) for f in pending]
             plans.append((name, run_dir, folds, off, seed))
+    note = replaced_table_note(out, [(p[0], p[4]) for p in plans])
+    if note and log is not None and rank == 0:
+        log(note)
     total = sum(len(p[2]) for p in plans)
     done_count = total - len(jobs_)
     if fold_done is not None:
@@ -757,6 +844,29 @@ def run_ablation(data: DataArrays, class_names: Sequence[str], model_cfg: Any, s
     if world > 1:
         torch.distributed.barrier()
     return rows
+
+
+def _variants_said(pairs: Sequence[tuple[str, int]]) -> str:
+    """'full, -fam (seed 0)' / '... (seeds 0, 1)': an ablation table's variants and seeds, in words."""
+    names = list(dict.fromkeys(str(n) for n, _ in pairs))
+    seeds = sorted({int(x) for _, x in pairs})
+    return f"{', '.join(names)} (seed{'s' if len(seeds) > 1 else ''} {', '.join(map(str, seeds))})"
+
+
+def replaced_table_note(out: Path, planned: Sequence[tuple[str, int]]) -> str | None:
+    """A line when out/ablation.csv tables other (variant, seed) pairs than ``planned``: this run's table will
+    replace it (a rerun with other --parts or --seeds did so without a word). The earlier variants' runs stay in
+    their folders, so the old table comes back by a rerun with the old --parts and --seeds (their folds are done)."""
+    try:
+        old = pd.read_csv(out / "ablation.csv", usecols=["variant", "seed"])
+    except (OSError, ValueError):
+        return None
+    before = [(str(v), int(x)) for v, x in zip(old["variant"], old["seed"], strict=True)]
+    if set(before) == {(str(n), int(x)) for n, x in planned}:
+        return None
+    return (f"note: {out / 'ablation.md'} tables {_variants_said(before)}; this run's table of "
+            f"{_variants_said(planned)} replaces it and ablation.csv when it ends (the earlier variants' runs stay "
+            "in their folders: rerun with their --parts and --seeds to table them again)")
 
 
 def seeds_table(rows: pd.DataFrame) -> str:

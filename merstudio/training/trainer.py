@@ -100,11 +100,32 @@ class TrainSettings:
 
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> TrainSettings:
+        """Build from to_dict() output; an unknown key is refused (a typo such as "lrr" trained at the default lr
+        without a word), as ModelConfig.from_dict refuses one."""
         known = {f.name for f in fields(cls)}
-        kw = {k: v for k, v in d.items() if k in known}
+        refuse_unknown_fields(d, known, "train settings")
+        kw = dict(d)
         if "flip_channels" in kw:
             kw["flip_channels"] = tuple(kw["flip_channels"])
         return cls(**kw)
+
+
+def refuse_unknown_fields(d: dict[str, Any], known: set[str], what: str) -> None:
+    """InputError, in one line, naming each key of `d` not in `known` with the nearest known name where one is
+    close ("train settings: unknown field lrr (did you mean lr?)")."""
+    import difflib
+
+    unknown = sorted(set(d) - known, key=str)
+    if not unknown:
+        return
+    named, far = [], False
+    for key in unknown:
+        close = difflib.get_close_matches(str(key), sorted(known), n=1, cutoff=0.6)
+        named.append(f"{key} (did you mean {close[0]}?)" if close else str(key))
+        far = far or not close
+    # the known names only where a key resembles none of them (a list of 40 names hides the one that matters)
+    raise InputError(f"{what}: unknown field{'s' if len(unknown) > 1 else ''} {', '.join(named)}"
+                     + (f"; known: {', '.join(sorted(known))}" if far else ""))
 
 
 PRECISIONS = ("auto", "float32", "bfloat16")

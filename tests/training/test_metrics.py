@@ -51,9 +51,9 @@ def test_absent_class_rules_and_per_dataset_breakdown():
     assert a["n"] == 3
     assert a["uar"] == pytest.approx((1 / 2 + 1) / 2)
     assert a["uf1"] == pytest.approx((2 / 3 + 2 / 3) / 2)
-    b = m["per_dataset"]["b"]  # b: truth z,z; pred z,x -> x absent but predicted: F1 0 counts in UF1, not UAR
+    b = m["per_dataset"]["b"]  # b: truth z,z; pred z,x -> x absent but predicted: in neither UF1 nor UAR (MEGC)
     assert b["uar"] == pytest.approx(1 / 2)
-    assert b["uf1"] == pytest.approx((0 + 2 / 3) / 2)
+    assert b["uf1"] == pytest.approx(2 / 3)  # z: TP 1, FN 1 (the x prediction), FP 0
     assert m["per_dataset"]["a"]["confusion"][0] == [1, 1, 0]
 
 

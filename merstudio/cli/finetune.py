@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from merstudio.cli.main import EpilogFormatter
+from merstudio.cli.train import add_cache_arg, cache_dir
 
 EPILOG = """examples:
   merstudio finetune --project study.merproj --checkpoint model.pt     # writes model-ft1.pt beside the project
@@ -65,8 +66,7 @@ def register(sub: argparse._SubParsersAction) -> None:
                    help="draw a new held-out split instead of the project's locked one (the first fine-tuning "
                         "locks it, so later runs compare on the same held-out events)")
     p.add_argument("--device", default="auto", help="cpu, cuda, cuda:N or auto (default)")
-    p.add_argument("--cache", type=Path, default=None, metavar="DIR",
-                   help="preprocessing cache folder (default: $MERSTUDIO_CACHE or ~/.cache/merstudio)")
+    add_cache_arg(p)
     p.add_argument("--no-progress", "-q", "--quiet", dest="no_progress", action="store_true", help="no progress bars")
     p.set_defaults(func=run)
 
@@ -125,16 +125,13 @@ def run(args: argparse.Namespace) -> int:
         out = check_output(args.out, keep, overwrite=args.overwrite)
         ensure_parent(out)
         run_fn = guarded(finetune, lambda: check_output(out, keep, overwrite=args.overwrite))
-    if args.cache is not None:  # as `merstudio datasets prepare --cache`: a cache that cannot be written is refused
-        from merstudio.atomic import ensure_parent
-
-        ensure_parent(args.cache / "prep")
+    cache = cache_dir(args)  # a --cache that cannot be written is refused now, as by every command that prepares
     bars = _Bars(enabled=not args.no_progress)
     try:
         res = run_fn(args.project, args.checkpoint, args.out, holdout=args.holdout, mix_with=args.mix,
                        mix_classes=args.mix_classes, mix_options=mix_options, class_map=args.classes, epochs=args.epochs, lr=args.lr,
                        batch_size=args.batch_size, seed=args.seed, device=args.device,
-                       freeze_norm=args.freeze_norm, min_per_class=args.min_per_class, cache_dir=args.cache,
+                       freeze_norm=args.freeze_norm, min_per_class=args.min_per_class, cache_dir=cache,
                        fresh_split=args.fresh_split,
                        progress=bars.progress, loss_callback=bars.loss, stage=bars.on_stage, log=print)
     finally:

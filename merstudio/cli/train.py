@@ -272,24 +272,6 @@ def apply_config_input(args: argparse.Namespace) -> str:
 _INPUT_NAMES = {"modality": "input", "size": "size", "T": "steps", "spacing": "step spacing", "framing": "framing"}
 
 
-def check_writable_file(path: Path) -> None:
-    """Refuse, in one line, a file that cannot be written in its folder: a probe file is made and removed (a
-    permission check alone passes /proc/x.pt as root, and the write failed after all the training)."""
-    import os
-    import tempfile
-
-    from merstudio.atomic import ensure_parent
-    from merstudio.errors import OutputError
-
-    ensure_parent(path)
-    try:
-        fd, probe = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".probe", dir=path.parent)
-    except OSError as exc:
-        raise OutputError(f"{path}: cannot write ({exc.strerror or exc})") from None
-    os.close(fd)
-    Path(probe).unlink(missing_ok=True)
-
-
 def run_record(out: Path) -> dict[str, Any]:
     """A run folder's run.json as a dict ({} when there is none or it cannot be read)."""
     try:
@@ -545,12 +527,10 @@ def run(args: argparse.Namespace) -> int:
         raise InputError("--space, --search, --trials and --inner go with --tune (or `merstudio tune`)")
     backend = backend_from_args(args.jobs, args.ray)
     if args.final is not None:
-        from merstudio.atomic import ensure_parent
-        from merstudio.cli.main import check_output_file
+        from merstudio.cli.main import check_output_file, check_writable_file
 
         check_output_file(args.final, args.overwrite, "final.pt")  # before the protocol, not after it
-        ensure_parent(args.final)
-        check_writable_file(args.final)
+        check_writable_file(args.final)  # makes its folder, as the write would
     data, info, say = prepare_data(args, options)
     rank, world = dist_info()
     model_cfg, settings = build_settings(args, info)

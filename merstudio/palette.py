@@ -1,5 +1,7 @@
 """Colours of AUs, classes and emotions, one rule for every view: the app's timeline, the summary PNG of an export
-and `merstudio analyze --plot` draw a class or an AU alike (Qt-free: plain hex strings)."""
+and `merstudio analyze --plot` draw a class or an AU alike (Qt-free: plain hex strings). Every colour here reads as a
+line on white: at least LINE_CONTRAST (WCAG's 3:1 for graphics, which a 1-px curve is). Text in them needs 4.5:1
+(gui.look.readable darkens them for the readout)."""
 
 from __future__ import annotations
 
@@ -7,14 +9,16 @@ import zlib
 
 from merstudio.features.aus import AUS
 
+LINE_CONTRAST = 3.0  # WCAG 2.1 non-text contrast: a curve, a legend sample, a tick on white
 # one colour per AU of OpenFace 2's 17 (AUS order: AU01 is always the first colour, AU12 the ninth, whichever AUs a
-# table has or the view shows), all readable on white; see au_colour
-AU_COLOURS = ("#e6194b", "#3cb44b", "#4363d8", "#f58231", "#911eb4", "#42d4f4", "#f032e6", "#9a6324",
-              "#469990", "#800000", "#808000", "#000075", "#a9a9a9", "#000000", "#c9a400", "#7570b3", "#ff69b4")
+# table has or the view shows); see au_colour. AU02, 05, 07, 20, 25 and 45 were 1.8-2.7:1 on white (AU07's cyan
+# 1.76): darker shades of the same hues now; the closest pair is 24 apart in CIELAB (27 before)
+AU_COLOURS = ("#e6194b", "#2e9e3e", "#4363d8", "#e06a10", "#911eb4", "#0a97d6", "#f032e6", "#9a6324",
+              "#469990", "#800000", "#808000", "#000075", "#8c8c8c", "#000000", "#b8860b", "#7570b3", "#e0439a")
 EMOTION_COLOURS = {"positive": "#2e7d32", "happiness": "#2e7d32", "negative": "#c62828", "disgust": "#6a1b9a",
-                   "repression": "#5d4037", "surprise": "#f9a825", "others": "#546e7a", "tense": "#ad1457",
+                   "repression": "#5d4037", "surprise": "#c77800", "others": "#546e7a", "tense": "#ad1457",
                    "fear": "#4527a0", "sadness": "#1565c0", "anger": "#b71c1c", "contempt": "#4e342e"}
-NONE_COLOUR = "#9e9e9e"  # the model's "none" class: grey, behind the named classes
+NONE_COLOUR = "#8a8a8a"  # the model's "none" class: grey, behind the named classes (3.4:1; #9e9e9e was 2.7)
 UNNAMED_EMOTION_COLOUR = "#1e88e5"  # an event without an emotion
 
 
@@ -47,3 +51,25 @@ def au_colour(col: str) -> str:
     except ValueError:
         return stable_pick(col)
     return AU_COLOURS[AUS.index(n)] if n in AUS else stable_pick(f"AU{n:02d}")
+
+
+def luminance(rgb: tuple[float, float, float]) -> float:
+    """WCAG relative luminance of an sRGB colour given as three 0..1 values (0 black .. 1 white)."""
+
+    def lin(v: float) -> float:
+        return v / 12.92 if v <= 0.03928 else ((v + 0.055) / 1.055) ** 2.4
+
+    r, g, b = rgb
+    return 0.2126 * lin(r) + 0.7152 * lin(g) + 0.0722 * lin(b)
+
+
+def hex_rgb(colour: str) -> tuple[float, float, float]:
+    """"#rrggbb" -> three 0..1 values."""
+    h = colour.lstrip("#")
+    return int(h[0:2], 16) / 255, int(h[2:4], 16) / 255, int(h[4:6], 16) / 255
+
+
+def contrast_ratio(a: tuple[float, float, float], b: tuple[float, float, float]) -> float:
+    """WCAG contrast ratio of two sRGB colours (1 .. 21)."""
+    la, lb = sorted((luminance(a), luminance(b)), reverse=True)
+    return (la + 0.05) / (lb + 0.05)

@@ -30,7 +30,7 @@ from PySide6.QtWidgets import (
 )
 
 from merstudio.gui.commands import AppCommand, CommandContext, Params
-from merstudio.gui.look import ElidedLabel
+from merstudio.gui.look import ElidedLabel, fit_screen
 
 if TYPE_CHECKING:
     from merstudio.gui.main_window import MainWindow
@@ -275,6 +275,13 @@ class CheckpointDialog(QDialog):
         buttons.rejected.connect(self.reject)
         lay.addWidget(buttons)
         self.resize(640, 520)
+        self._fitted = False
+
+    def showEvent(self, event: Any) -> None:  # noqa: N802 - Qt's name
+        super().showEvent(event)
+        if not self._fitted:  # once: later the user's own size stands
+            self._fitted = True
+            fit_screen(self)  # 640x520 was taller than a 200%-scaled laptop's 540: its buttons went off the screen
 
     def _show_raw(self, on: bool) -> None:
         self.raw.setVisible(on)
@@ -312,6 +319,7 @@ class ModelNote:
         # the lane, where confident classes run); the whole text is the status-bar badge's and the tooltip's
         self._box = win.timeline.legend_boxes[win.timeline.class_plot]
         self.item = pg.LabelItem("", size="7pt", justify="left", parent=self._box)
+        self.item.item.document().setDocumentMargin(0)  # one line's own height, kept in the lane's (_place)
         self._box.geometryChanged.connect(self._place)
         # the class names arrive with the streamed curves, after the lane has its size: placed again then
         names = win.timeline.class_plot.legend
@@ -376,6 +384,9 @@ class ModelNote:
         self.item.setText(_html(self._short), **self._style)
         self.item.setToolTip(self.text)
         self.item.setVisible(bool(self.text))
+        # its line under the class names is kept in the lane's height (at 1366x768 it was cut in half there)
+        self.win.timeline.reserve_legend_room(self.win.timeline.class_plot,
+                                              self.item.item.boundingRect().height() if self.text else 0.0)
         self.badge.short = self.badge.least = self._short
         self.badge.setText(self.text)
         self.badge.setStyleSheet(f"QLabel {{ color: white; background: {WARN_COLOUR}; padding: 0 6px; }}"

@@ -10,6 +10,8 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QLabel, QSizePolicy, QWidget
 
+from merstudio import palette
+
 READABLE = 4.5  # WCAG AA for body text
 TITLE_BAR = 32  # px a window manager's title bar takes, before the window has a frame to measure
 LABEL_PAD = 12  # px an ElidedLabel keeps beside its text: a badge's style-sheet padding (6 px a side)
@@ -17,17 +19,12 @@ LABEL_PAD = 12  # px an ElidedLabel keeps beside its text: a badge's style-sheet
 
 def luminance(c: QColor) -> float:
     """WCAG relative luminance (0 black .. 1 white)."""
-
-    def lin(v: float) -> float:
-        return v / 12.92 if v <= 0.03928 else ((v + 0.055) / 1.055) ** 2.4
-
-    return 0.2126 * lin(c.redF()) + 0.7152 * lin(c.greenF()) + 0.0722 * lin(c.blueF())
+    return palette.luminance((c.redF(), c.greenF(), c.blueF()))
 
 
 def contrast(a: QColor, b: QColor) -> float:
     """WCAG contrast ratio of two colours (1 .. 21)."""
-    la, lb = sorted((luminance(a), luminance(b)), reverse=True)
-    return (la + 0.05) / (lb + 0.05)
+    return palette.contrast_ratio((a.redF(), a.greenF(), a.blueF()), (b.redF(), b.greenF(), b.blueF()))
 
 
 def mix(a: QColor, b: QColor, t: float) -> QColor:

@@ -14,11 +14,12 @@ from typing import Any
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtGui import QBrush, QColor, QFont, QFontMetrics, QGuiApplication
+from PySide6.QtCore import QRectF, Qt, QTimer, Signal
+from PySide6.QtGui import QBrush, QColor, QFont, QFontMetrics, QFontMetricsF, QGuiApplication
 
 from merstudio.features.aus import MAX_INTENSITY, STILL_UNRELIABLE_AU, au_r
 from merstudio.features.neutral import relative
+from merstudio.gui.look import readable
 from merstudio.gui.state import MOTION_REGIONS, CurveBuffer
 from merstudio.gui.timeline_items import (
     LEGEND_ROW_PX,
@@ -27,6 +28,7 @@ from merstudio.gui.timeline_items import (
     EventLayer,
     EventRegion,
     FrameAxis,
+    LaneAxis,
     LaneNotes,
     LegendBox,
     Readout,
@@ -42,7 +44,8 @@ from merstudio.palette import AU_COLOURS, au_colour, class_colour
 from merstudio.project.events import Event
 from merstudio.series import lone_finite
 
-MOTION_COLOURS = dict(zip(MOTION_REGIONS, ("#1f77b4", "#9467bd", "#ff7f0e", "#8c564b", "#d62728", "#2ca02c"),
+# each at least 3:1 on white as a 1-px curve (palette.LINE_CONTRAST; the cheeks' #ff7f0e was 2.5:1)
+MOTION_COLOURS = dict(zip(MOTION_REGIONS, ("#1f77b4", "#9467bd", "#e06c00", "#8c564b", "#d62728", "#2ca02c"),
                           strict=True))
 # 1-pixel pens: Qt's raster engine draws them on a fast path; 1.5-pixel ones cost 3x the render time of a pan
 # (23 curves over 3000 frames: 15 renders/s against 48, merstudio.gui.bench)
@@ -93,6 +96,7 @@ TICK_FONT_SHARE = 0.8  # the lanes' values and names: this share of the applicat
 # the lanes' rotated titles: an explicit colour (a font size alone dropped pyqtgraph's, and a dark theme's light
 # text vanished on the lanes' white); 7:1 on white
 LABEL_COLOUR = "#455a64"
+TICK_TEXT_OFFSET = 5.0  # px pyqtgraph keeps between a left axis' edge and its values' right end
 # a streamed redraw's work per event-loop turn, in units: new data for a curve 1, a new curve (and its legend
 # entry) STEP_CREATE, the heat map 4, the motion lane's scale and blinks 2; the next turn follows STEP_MS later
 STEP_BUDGET = 2
@@ -145,6 +149,8 @@ class Timeline(pg.GraphicsLayoutWidget):
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
         self.setBackground("w")
+        # lanes made taller by hand than the view holds scroll (pyqtgraph turns the scroll bars off)
+        self.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAsNeeded)
         self.tick_font = tick_font()
         self.sizes = LaneSizes.of(self.tick_font)
         self._init_drawing_state()
@@ -213,6 +219,10 @@ class Timeline(pg.GraphicsLayoutWidget):
         self._coder_ticks_set: list[tuple[float, str]] | None = None  # the names on the coders' axis (_coder_ticks)
         self._events: list[Event] = []
         self._rows: dict[pg.PlotItem, tuple[int, int]] = {}  # track -> (layout row, height share)
+        self._default_share: dict[pg.PlotItem, int] = {}  # track -> its share as built (set_lane_height)
+        self._legend_room: dict[pg.PlotItem, float] = {}  # track -> px its legend cell holds under the entries
+        self._content_extra = 0.0  # px the lanes reach past the view's bottom (_size_lanes): it scrolls
+        self._readout_h = 0.0  # the readout's height the lanes were sized with
         self._named_rows: dict[pg.PlotItem, int] = {}  # track -> its rows of at least ROW_MIN_PX (set_lane_rows)
         self._heat_rows: list[str] = []  # the AU columns on the heat map's rows, top to bottom
         self.playhead_frame = 0
@@ -251,7 +261,7 @@ class Timeline(pg.GraphicsLayoutWidget):
 
     def _build_heat_lane(self) -> None:
         """The AU heat map: one row per AU (named on its axis), its colour scale, and what it says before any."""
-        self.heat_plot = self._track(2, "", height=3)  # its rows are named AU01..: no room for a rotated label
+        self.heat_plot = self._track(2, "", height=2)  # its rows are named AU01..: no room for a rotated label
         self.heat = pg.ImageItem(axisOrder="row-major", autoDownsample=True)
         self.heat.setColorMap(pg.colormap.get("viridis"))
         self.heat_plot.addItem(self.heat)
@@ -285,7 +295,7 @@ class Timeline(pg.GraphicsLayoutWidget):
 
     def _build_class_lane(self) -> None:
         """The model's class confidences, 0..1, and what it says without a checkpoint."""
-        self.class_plot = self._track(4, "class p", height=1)
+        self.class_plot = self._track(4, "class p", height=2)
         self.class_plot.setYRange(0, 1, padding=0.02)
         self._legend(self.class_plot, 3)
         self._no_model = self._note(self.class_plot, "class confidence appears when the analysis runs with a "
@@ -293,7 +303,7 @@ class Timeline(pg.GraphicsLayoutWidget):
 
     def _build_events_lane(self) -> None:
         """The events track (drag to select) and its least-width marks, redrawn when the zoom or size changes."""
-        self.events_plot = self._track(5, "events", height=1, select=True)
+        self.events_plot = self._track(5, "events", height=2, select=True)
         self.events_plot.setYRange(0, 1, padding=0)
         self.events_plot.getAxis("left").setTicks([[]])
         # every event at least EVENT_MIN_PX wide on screen (a 3-frame event of a 100k-frame video is 0.04 px): a
@@ -399,7 +409,7 @@ class Timeline(pg.GraphicsLayoutWidget):
 
     def _track(self, row: int, label: str, height: int, select: bool = False) -> pg.PlotItem:
         plot = self.addPlot(row=row, col=0, viewBox=TrackBox(self, select_on_drag=select),
-                            axisItems={"bottom": FrameAxis("bottom")})
+                            axisItems={"bottom": FrameAxis("bottom"), "left": LaneAxis("left")})
         plot.setLabel("left", label, **self.sizes.label_style)  # short lanes: the rotated label must fit
         plot.hideAxis("bottom")
         for side in ("left", "bottom"):  # values (and row names) in the font the lane sizes are measured in
@@ -410,8 +420,8 @@ class Timeline(pg.GraphicsLayoutWidget):
         plot.setClipToView(True)
         plot.setMenuEnabled(False)
         plot.hideButtons()
-        self.ci.layout.setRowStretchFactor(row, height)
         self._rows[plot] = (row, height)
+        self._default_share[plot] = height
         plot.vb.sigResized.connect(lambda _vb: self._fit_labels())
         plot.vb.sigResized.connect(lambda _vb: self._fit_notes(plot))
         plot.vb.sigResized.connect(lambda _vb: self._fit_legend(plot))
@@ -446,23 +456,33 @@ class Timeline(pg.GraphicsLayoutWidget):
                 note.setPos(x0 + NOTE_PAD * px, (y0 + y1) / 2)
 
     def _fit_labels(self) -> None:
-        """Each lane's rotated name, centred on its lane, is shown only where it clears the name above it: on short
-        lanes (1366x768 with coder lanes on) the names ran into each other ("eventsclass p")."""
-        shown = [p for p in sorted(self._rows, key=lambda p: self._rows[p][0]) if p.isVisible()]
-        if not shown:
-            return
-        last = shown[0].vb.sceneBoundingRect().top() - 6  # not up into the readout row
-        for plot in shown:
+        """Each lane's name inside its own lane: rotated where the lane is as tall as the name is long, else
+        across, at the axis' left beside its values (a 16-px lane: at 1280x720 "class p" and "events" had no name,
+        their rotated names clashing with their neighbours'), else none. A strip (collapsed) shows none."""
+        for plot in self._rows:
             axis = plot.getAxis("left")
-            if not axis.labelText:
-                continue
-            half = axis.label.boundingRect().width() / 2  # the text is rotated: its width is its height on screen
-            centre = plot.vb.sceneBoundingRect().center().y()
-            show = plot not in self.collapsed and centre - half >= last + 2
-            if show:
-                last = centre + half
-            if axis.label.isVisible() != show:
-                axis.showLabel(show)
+            title = axis.labelText
+            rotated = across = False
+            if title and plot.isVisible() and plot not in self.collapsed:
+                h = plot.vb.height()
+                fm = QFontMetricsF(axis.label.font())
+                # rotated, the text's length is its height on screen (it may run 1 px into the gap to the next lane)
+                rotated = fm.horizontalAdvance(title) <= h + 2
+                room = axis.width() - TICK_TEXT_OFFSET - self._tick_text_width(axis) - 4
+                across = not rotated and fm.height() <= h + 2 and fm.horizontalAdvance(title) <= room
+            if isinstance(axis, LaneAxis):
+                axis.set_across(across)
+            if axis.label.isVisible() != (rotated or across):
+                axis.showLabel(rotated or across)
+
+    def _tick_text_width(self, axis: pg.AxisItem) -> float:
+        """How wide a lane's widest value (or row name) is drawn on its axis."""
+        if not axis.style.get("showValues", True):
+            return 0.0
+        levels = axis._tickLevels  # the ticks we set (_fit_ticks, the row names); None: pyqtgraph's own
+        texts = [t for level in levels for _v, t in level] if levels is not None else ["0.5"]
+        fm = QFontMetricsF(self.tick_font)
+        return max((fm.horizontalAdvance(t) for t in texts), default=0.0)
 
     def _legend(self, plot: pg.PlotItem, columns: int) -> pg.LegendItem:
         """The plot's legend, in the legend column beside its lane (plot.legend: curves plotted with a name join it)."""
@@ -501,6 +521,7 @@ class Timeline(pg.GraphicsLayoutWidget):
         if self._ticks.get(plot) != ticks:  # an axis given its ticks repaints its whole lane
             self._ticks[plot] = ticks
             plot.getAxis("left").setTicks([ticks])
+            self._fit_labels()  # a lane's name across its axis goes beside its values
 
     def _user_collapse(self, plot: pg.PlotItem) -> None:
         self._thinned.discard(plot)
@@ -514,6 +535,7 @@ class Timeline(pg.GraphicsLayoutWidget):
         box.setFlag(box.GraphicsItemFlag.ItemClipsChildrenToShape, True)
         box.on_double_click = lambda: self._user_collapse(plot)
         label = pg.LabelItem("", size="7pt", justify="left", parent=box)
+        label.item.document().setDocumentMargin(0)  # its lines' own height (lane_floor): 4 px of margin cost 8
         self.ci.addItem(box, row=self._rows[plot][0], col=1)
         self.legend_boxes[plot] = box
         return label
@@ -521,22 +543,18 @@ class Timeline(pg.GraphicsLayoutWidget):
     def _show_track(self, plot: pg.PlotItem, on: bool) -> None:
         """Show or hide a track; a hidden one gives its height to the others (a hidden item keeps its place in a
         QGraphicsGridLayout otherwise)."""
-        row, height = self._rows[plot]
-        top = _MAX_HEIGHT if plot not in self.collapsed else COLLAPSED_HEIGHT
-        if on and plot in self.collapsed:
-            height = 0
+        row, _share = self._rows[plot]
         plot.setVisible(on)
         if plot in self.legend_boxes:
             self.legend_boxes[plot].setVisible(on)
-            self.legend_boxes[plot].setMaximumHeight(top if on else 0)
-        plot.setMaximumHeight(top if on else 0)
-        self.ci.layout.setRowStretchFactor(row, height if on else 0)
+            self.legend_boxes[plot].setMaximumHeight((COLLAPSED_HEIGHT if plot in self.collapsed else _MAX_HEIGHT)
+                                                     if on else 0)
         self.ci.layout.setRowSpacing(row, self.ci.layout.verticalSpacing() if on else 0)
         self._place_frame_axis()
 
     def _place_frame_axis(self) -> None:
         """The frame axis under the lowest shown lane only (the behaviours lane, the coders track or the events
-        track); then each lane's minimum height: ROW_MIN_PX per named row, plus the axis where it has it."""
+        track); then every lane's height (_size_lanes)."""
         order = sorted(self._rows, key=lambda p: self._rows[p][0])
         shown = [p for p in order if p.isVisible() and p not in self.collapsed]
         lowest = shown[-1] if shown else self.events_plot
@@ -548,49 +566,115 @@ class Timeline(pg.GraphicsLayoutWidget):
                 axis.enableAutoSIPrefix(False)  # frame numbers as they are, no "(x1000)"
             elif p is not lowest and axis.isVisible():
                 p.hideAxis("bottom")
-        wanted: dict[pg.PlotItem, float] = {}
-        for p in order:
-            axis = p.getAxis("bottom")
-            rows = self._named_rows.get(p, 0) if p.isVisible() and p not in self.collapsed else 0
-            least = rows * self.sizes.row + (axis.minimumHeight() if rows and p is lowest else 0)
-            if p.isVisible() and p not in self.collapsed:
-                # its legend whole, never cut at the lane's edge; the AU curves first: the others give way
-                legend: Any = getattr(p, "legend", None)
-                entries = legend.least_height() if hasattr(legend, "least_height") else 0.0
-                if p is self.au_plot and getattr(self, "stale_legend", None) is not None and self.stale_legend.items:
-                    entries += LEGEND_ROW_PX  # the stale entry's row under the AU legend
-                least = max(least, entries, self.sizes.au if p is self.au_plot else self.sizes.lane)
-            wanted[p] = least
-        for p, least in self._fit_height(wanted, lowest).items():
-            if p.minimumHeight() != least:
-                p.setMinimumHeight(least)
+        self._size_lanes([p for p in order if p.isVisible()], lowest)
 
-    def _fit_height(self, wanted: dict[pg.PlotItem, float], lowest: pg.PlotItem) -> dict[pg.PlotItem, float]:
-        """The lanes' least heights, shrunk toward a floor (a strip; the frame axis whole), the AU lane last, where
-        together they are taller than the view: at 1024x640 with coder lanes and a big font the behaviours lane
-        and the frame axis were laid out below the view's bottom, out of sight. The view is kept at least as tall
-        as the floors."""
-        shown = [p for p in wanted if p.isVisible()]
-        gaps = self.ci.layout.verticalSpacing() * len(shown) + self.readout.boundingRect().height() + 8
-        if not self._named_rows.get(lowest, 0):  # its frame axis is not in its least height: laid out under it
-            gaps += lowest.getAxis("bottom").minimumHeight()
-        # a strip each (a collapsed lane's), the frame axis whole under the lowest
-        axis = lowest.getAxis("bottom").minimumHeight() if self._named_rows.get(lowest, 0) else 0.0
-        floor = {p: min(wanted[p], COLLAPSED_HEIGHT + (axis if p is lowest else 0.0)) for p in shown}
-        self.setMinimumHeight(math.ceil(sum(floor.values()) + gaps))
-        room = self.viewport().height() - gaps
-        total = sum(wanted[p] for p in shown)
-        if total <= room or total <= sum(floor.values()):
-            return wanted
-        # the AU curves keep theirs first (the other lanes give way first), the others share what is left alike
-        spare = max(0.0, room - sum(floor.values()))
-        out = dict(wanted)
-        for group in ([p for p in floor if p is self.au_plot], [p for p in floor if p is not self.au_plot]):
-            extra = sum(wanted[p] - floor[p] for p in group)
-            keep = min(1.0, spare / extra) if extra > 0 else 1.0
-            out.update({p: floor[p] + (wanted[p] - floor[p]) * keep for p in group})
-            spare -= extra * keep
-        return out
+    def lane_least(self, plot: pg.PlotItem) -> float:
+        """The least height of a lane's plot area where it is readable: its floor (its legend whole), LANE_MIN_PX
+        (the AU lane AU_MIN_PX) and ROW_MIN_PX per named row, each grown with the font (LaneSizes)."""
+        if plot in self.collapsed:
+            return self._strip(plot)
+        rows = self._named_rows.get(plot, 0) * self.sizes.row
+        return max(rows, self.lane_floor(plot), self.sizes.au if plot is self.au_plot else self.sizes.lane)
+
+    def lane_floor(self, plot: pg.PlotItem) -> float:
+        """The least a squeezed lane keeps (a short window; lane_heights): a strip, and its legend whole (at
+        960x540 the AU legend's 33 px were cut at 21), with what else its legend cell holds (reserve_legend_room)."""
+        strip = self._strip(plot)
+        if plot in self.collapsed:
+            return strip
+        legend: Any = getattr(plot, "legend", None)
+        entries = legend.least_height() if hasattr(legend, "least_height") else 0.0
+        if plot is self.au_plot and getattr(self, "stale_legend", None) is not None and self.stale_legend.items:
+            entries += LEGEND_ROW_PX  # the stale entry's row under the AU legend
+        if plot is self.heat_plot and hasattr(self, "heat_scale") and self.heat_scale.text:
+            entries = self.heat_scale.item.boundingRect().height()  # the colour scale's one or two lines
+        return max(strip, entries + self._legend_room.get(plot, 0.0))
+
+    def reserve_legend_room(self, plot: pg.PlotItem, px: float) -> None:
+        """Keep `px` more of a lane's height for what its legend cell holds under the legend's entries (the class
+        lane's model note, gui/checkpoint_dialog.py): at 1366x768 the note was cut in half there."""
+        if self._legend_room.get(plot, 0.0) != px:
+            self._legend_room[plot] = px
+            self._place_frame_axis()
+
+    def _strip(self, plot: pg.PlotItem) -> float:
+        """A strip's plot area: the lane COLLAPSED_HEIGHT high less its plot's own margins."""
+        _l, top, _r, bottom = plot.layout.getContentsMargins()
+        return COLLAPSED_HEIGHT - top - bottom
+
+    def _size_lanes(self, shown: list[pg.PlotItem], lowest: pg.PlotItem) -> None:
+        """Give every shown lane its height (lane_heights) and make the layout keep it: each lane's plot fixed at
+        its height (QGraphicsGridLayout gave stretch only to what was left over after every lane's preferred
+        ~52 px, so that Ctrl+wheel changed nothing at 1366x768 or at 1920x1080 with coder lanes), the AU lane's
+        free to take up a pixel or two of rounding. Where the lanes the user made taller need more than the
+        view holds, the timeline scrolls (a vertical scroll bar) rather than squeezing the others below their
+        least height; otherwise a short window squeezes them toward a strip, the AU lane last."""
+        if not shown:
+            return
+        lay = self.ci.layout
+        _l, top, _r, bottom = lay.getContentsMargins()
+        rows = sorted({0, *(r for r, _s in self._rows.values())})
+        spacing = sum(lay.rowSpacing(r) for r in rows[:-1])  # (a hidden row's is 0: _show_track)
+        self._readout_h = self.readout.effectiveSizeHint(Qt.SizeHint.PreferredSize).height()
+
+        def margins(p: pg.PlotItem) -> float:
+            _l, t, _r, b = p.layout.getContentsMargins()
+            return t + b + (p.getAxis("bottom").minimumHeight() if p is lowest else 0.0)
+
+        floor = [self.lane_floor(p) for p in shown]
+        least = [self.lane_least(p) for p in shown]
+        share = [0.0 if p in self.collapsed else float(self._rows[p][1]) for p in shown]
+        extra = [0.0 if p in self.collapsed else max(0, self._rows[p][1] - self._default_share[p]) * self.sizes.lane
+                 for p in shown]
+        rank = [0 if p is self.au_plot or e > 0 else 1 if self._named_rows.get(p, 0) else 2
+                for p, e in zip(shown, extra, strict=True)]
+        need = sum(least) + sum(extra)
+        axis = lowest.getAxis("bottom")
+        for titled in (True, False):
+            # the frame axis' title goes where the lanes do not fit (its 13 px to the lanes): the frame numbers say
+            # it (at 960x540 it was cut in half under the view's edge)
+            if axis.isVisible() and axis.label.isVisible() != titled:
+                axis.showLabel(titled)
+            fixed = top + bottom + self._readout_h + spacing + sum(margins(p) for p in shown)
+            room = self.viewport().height() - fixed
+            if need <= room or any(extra) or not axis.isVisible():
+                break
+        self.setMinimumHeight(math.ceil(fixed + sum(self._strip(p) for p in shown)))  # the strips in view
+        # a lane made taller by hand: the others keep their least height, the timeline scrolls where they do not
+        # fit; else they are squeezed toward their floor, and past that it scrolls (nothing is cut)
+        content = max(room, need if any(extra) else sum(floor))
+        heights = lane_heights(content, floor, least, share, extra, rank)
+        free = next((p for p in shown if p is self.au_plot and p not in self.collapsed),
+                    next((p for p in shown if p not in self.collapsed), None))
+        for p, h, f in zip(shown, heights, floor, strict=True):
+            total = h + margins(p)
+            row = self._rows[p][0]
+            if lay.rowStretchFactor(row) != (1 if p is free else 0):  # (each call lays the timeline out again)
+                lay.setRowStretchFactor(row, 1 if p is free else 0)
+            if p.minimumHeight() != (f + margins(p) if p is free else total):
+                p.setMinimumHeight(f + margins(p) if p is free else total)
+            p.setPreferredHeight(total)
+            p.setMaximumHeight(_MAX_HEIGHT if p is free else total)
+            if p in self.legend_boxes:  # (a QGraphicsWidget asks for 50 px: every legend's row was at least that)
+                self.legend_boxes[p].setPreferredHeight(0)
+        for p in self._rows:
+            if not p.isVisible():
+                p.setMinimumHeight(0)
+                p.setMaximumHeight(0)
+                if lay.rowStretchFactor(self._rows[p][0]):
+                    lay.setRowStretchFactor(self._rows[p][0], 0)
+        self._content_extra = max(0.0, content - room)  # the lanes' height past the view's: a scroll bar shows it
+        self._fit_range()
+
+    def _fit_range(self) -> None:
+        """The layout as wide as the view and as tall as the view plus what the lanes need past it: pyqtgraph's
+        GraphicsView fits it to the widget's size, which leaves no room for a scroll bar or for lanes taller than
+        the view."""
+        vp = self.viewport().size()
+        rect = QRectF(0, 0, vp.width(), vp.height() + getattr(self, "_content_extra", 0.0))
+        # (a layout whose least height outgrew it resizes it: back to the view's once the lanes' heights fit)
+        if rect != self.range or (self.centralWidget is not None and self.centralWidget.geometry() != rect):
+            self.setRange(rect, padding=0, disableAutoPixel=False)
 
     def close(self) -> bool:
         """pyqtgraph's close clears the scene: a pending turn of a redraw (refresh_step) must not draw on the
@@ -599,9 +683,13 @@ class Timeline(pg.GraphicsLayoutWidget):
         return bool(super().close())
 
     def resizeEvent(self, ev: Any) -> None:  # noqa: N802 - Qt override
-        super().resizeEvent(ev)
-        if not self.closed and hasattr(self, "sizes") and self._rows:  # (closed: its items are gone)
-            self._place_frame_axis()  # the lanes' least heights fit the new height
+        """The view's (or its viewport's, as a scroll bar comes or goes) new size: the layout fitted to it
+        (_fit_range, not pyqtgraph's fit to the widget's size) and the lanes' heights again."""
+        if self.closed:  # (its items are gone)
+            return
+        self._fit_range()
+        if hasattr(self, "sizes") and self._rows:
+            self._place_frame_axis()
 
     def _class_lane_state(self) -> None:
         """The class lane's hint and height from what it draws: our class curves or an overlay's (py-feat's
@@ -638,13 +726,15 @@ class Timeline(pg.GraphicsLayoutWidget):
             self._show_track(plot, plot.isVisible())
 
     def set_lane_height(self, plot: pg.PlotItem, share: int) -> None:
-        """A lane's height share (the layout's stretch factor; AU and heat map start at 3, motion 2, class 1)."""
+        """A lane's height share (the AU lane starts at 3, the audio and behaviours lanes at 1, the others at 2):
+        the timeline's height is shared out by these above each lane's least (lane_heights); each share above the
+        lane's first share keeps sizes.lane px more for it, the timeline scrolling where the view is too short."""
         row, _ = self._rows[plot]
         self._rows[plot] = (row, max(1, int(share)))
         self._show_track(plot, plot.isVisible())
 
     def resize_lane(self, plot: pg.PlotItem, step: int) -> None:
-        """Make a lane taller (step > 0) or shorter by one unit of height share (at least 1, at most 12)."""
+        """Make a lane taller (step > 0) or shorter by one share (at least 1, at most 12): Ctrl+wheel."""
         if plot in self._rows:
             self.set_lane_height(plot, min(12, max(1, self._rows[plot][1] + step)))
 
@@ -1177,7 +1267,7 @@ class Timeline(pg.GraphicsLayoutWidget):
 
         def cell(name: str, colour: str, v: float, digits: int) -> str:
             txt = "–" if not math.isfinite(v) else f"{v:.{digits}f}"
-            return f'<span style="color:{colour}"><b>{name}</b></span>&nbsp;{txt}'
+            return f'<span style="color:{text_colour(colour)}"><b>{name}</b></span>&nbsp;{txt}'
 
         doubt = au_r(STILL_UNRELIABLE_AU) if self.frame_count == 1 else None  # a photo: AU4 read with doubt
         aus = [cell(au_number(c) + ("?" if c == doubt else ""), au_colour(c), v, 2)
@@ -1195,6 +1285,8 @@ class Timeline(pg.GraphicsLayoutWidget):
         # too wide for one line (many AUs and classes, a small screen): the class probabilities go under the AUs
         two = sep.join(parts) + ("<br>class p&nbsp; " + " &nbsp;".join(ps) if ps else "")
         self.readout.set_lines(one, two)
+        if self._rows and self.readout.effectiveSizeHint(Qt.SizeHint.PreferredSize).height() != self._readout_h:
+            self._place_frame_axis()  # a line more or less above the lanes: their heights again
 
     def curve_data(self, col: str) -> np.ndarray | None:
         """The y data drawn for a column (AUxx_r, p_<class>, motion_<region> or AUxx_m), or None when not drawn."""
@@ -1300,6 +1392,13 @@ class Timeline(pg.GraphicsLayoutWidget):
 
 
 @lru_cache(maxsize=256)
+def text_colour(colour: str) -> str:
+    """A curve's colour as the readout's text on the timeline's white: the same hue, darkened to 4.5:1
+    (look.readable; AU07's cyan was 1.8:1, the palette's colours are 3:1 at least, enough for a line only)."""
+    return readable(QColor(colour), QColor("white")).name()
+
+
+@lru_cache(maxsize=256)
 def _coder_brush(emotion: str, proposal: bool) -> QBrush:
     """A coder lane's bar brush: the emotion's colour, fainter for a proposal (one brush a kind, not one an event:
     4,000 events made 4,000 brushes on every edit)."""
@@ -1348,3 +1447,33 @@ def _tick_step(top: float) -> float:
     raw = max(top, 1e-6) / 2
     mag = 10.0 ** math.floor(math.log10(raw))
     return max(m * mag for m in (1, 2, 5) if m * mag <= raw)
+
+
+def lane_heights(room: float, floor: Sequence[float], least: Sequence[float], share: Sequence[float],
+                 extra: Sequence[float], rank: Sequence[int]) -> list[float]:
+    """The lanes' heights in `room` px. Each lane gets its floor (a strip), then, while room lasts and shared in
+    proportion where it falls short, rank by rank: the rank-0 lanes (the AU lane, a lane made taller by hand) their
+    least height and then their `extra`, the rank-1 lanes (named rows: coders, behaviours) their least, the rest
+    theirs; what is left goes to the lanes in proportion to `share` (a stretch factor over the least heights; a
+    lane of share 0 keeps what it has). Where even the floors do not fit, the floors."""
+    n = len(floor)
+    h = [float(f) for f in floor]
+    spare = room - sum(h)
+
+    def give(idx: list[int], want: Sequence[float]) -> None:
+        nonlocal spare
+        total = sum(want[i] for i in idx)
+        if total <= 0 or spare <= 0:
+            return
+        k = min(1.0, spare / total)
+        for i in idx:
+            h[i] += want[i] * k
+        spare -= total * k
+
+    up = [max(0.0, lo - f) for lo, f in zip(least, floor, strict=True)]
+    give([i for i in range(n) if rank[i] == 0], up)
+    give([i for i in range(n) if rank[i] == 0], [max(0.0, e) for e in extra])
+    give([i for i in range(n) if rank[i] == 1], up)
+    give([i for i in range(n) if rank[i] >= 2], up)
+    give(list(range(n)), [max(0.0, s) * spare for s in share])  # (the whole spare, by share)
+    return h

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QRectF, Qt
 from PySide6.QtGui import QColor, QFontMetricsF, QPen, QTextOption
 from PySide6.QtWidgets import QGraphicsTextItem
 
@@ -95,8 +95,6 @@ class _SmallSample(pg.ItemSample):
             self.setFixedWidth(w)
 
     def boundingRect(self) -> Any:  # noqa: N802
-        from PySide6.QtCore import QRectF
-
         return QRectF(0, 0, self._w, 10)
 
     def paint(self, p: Any, *args: Any) -> None:
@@ -272,6 +270,45 @@ class FrameAxis(pg.AxisItem):
     def tickSpacing(self, minVal: float, maxVal: float, size: float) -> list[tuple[float, float]]:  # noqa: N802, N803
         levels = [lv for lv in super().tickSpacing(minVal, maxVal, size) if lv[0] >= 1]
         return levels or [(1.0, 0.0)]
+
+
+class LaneAxis(pg.AxisItem):
+    """A lane's left axis: its values (and row names) drawn inside the lane, never past its top or bottom into the
+    next lane's (pyqtgraph lets a vertical axis' labels run 15 px past its ends: on short lanes the class lane's "1"
+    sat on the motion lane's "0"). A label at an end is moved in; one that would then cover another is left out,
+    the upper kept. Its title (the lane's name) is rotated, or across at its left (set_across) on a lane too short
+    for the name's length."""
+
+    across = False
+
+    def set_across(self, on: bool) -> None:
+        """The title across the axis (at its left, centred on the lane) or rotated along it (pyqtgraph's)."""
+        if on != self.across:
+            self.across = on
+            self.label.setRotation(0 if on else -90)
+            self.resizeEvent()
+
+    def resizeEvent(self, ev: Any = None) -> None:  # noqa: N802 - Qt override
+        super().resizeEvent(ev)  # places a rotated title
+        if self.across and self.label is not None:
+            margin = self.label.document().documentMargin()
+            self.label.setPos(2 - margin, (self.size().height() - self.label.boundingRect().height()) / 2)
+
+    def generateDrawSpecs(self, p: Any) -> Any:  # noqa: N802 - pyqtgraph's name
+        specs = super().generateDrawSpecs(p)
+        if specs is None or self.orientation != "left":
+            return specs
+        axis, ticks, texts = specs
+        bounds = self.mapRectFromParent(self.geometry())
+        kept: list[tuple[QRectF, Any, str]] = []
+        for rect, flags, text in sorted(texts, key=lambda t: t[0].top()):
+            r = QRectF(rect)
+            if r.height() > bounds.height():
+                continue
+            r.moveTop(min(max(r.top(), bounds.top()), bounds.bottom() - r.height()))
+            if not any(r.intersects(k) for k, _f, _t in kept):
+                kept.append((r, flags, text))
+        return axis, ticks, kept
 
 
 class TrackBox(pg.ViewBox):

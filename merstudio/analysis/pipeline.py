@@ -45,7 +45,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from merstudio.analysis.proposals import describe_interval
+from merstudio.analysis.proposals import RISE, describe_interval, release
 from merstudio.errors import InputError
 from merstudio.face.boxes import Box, box_area
 from merstudio.face.landmarks import N_LANDMARKS
@@ -65,7 +65,7 @@ from merstudio.features.aus import (
 )
 from merstudio.features.blendshape_aus import SIDED
 from merstudio.features.micromotion import MICRO_AUS, MOTION_REGIONS, extend_interval, transient_signal
-from merstudio.features.spotting import Interval, interval_seconds, spot
+from merstudio.features.spotting import Interval, spot, too_long
 from merstudio.io import FrameSource, open_source
 from merstudio.threads import single_threaded_numerics
 
@@ -141,7 +141,11 @@ class AnalysisSettings:
 # (merstudio.features.micromotion.ahead_frames, merstudio.model.inference); a hand over the eyes keeps the face's
 # track id (merstudio.face.tracker: the frame cropped where the face was). Constant-rate videos with no cover over
 # the eyes give the same tables to the byte.
-ANALYSIS_REVISION = 15
+# 16 (2026-12-06): spotting cuts two expressions under 0.2 s apart where the learned AUs fall back between them
+# (merstudio.features.spotting.split_at_dips), drops the face going back to rest (merstudio.analysis.proposals
+# .release), allows one frame over 0.5 s (rounding: spotting.too_long); a suggestion's micro-motion AU needs its
+# learned AU's agreement where the learned AUs see the event. The per-frame tables are the same to the byte.
+ANALYSIS_REVISION = 16
 
 
 def analysis_revision(settings: dict[str, Any]) -> int:
@@ -916,6 +920,7 @@ def spot_tracks(signals: dict[int, _TrackSignals], n: int, fps: float, timestamp
     out: list[SpotRow] = []
     r = len(MOTION_REGIONS)
     a = r + 3
+    learned = [a + k for k, au in enumerate(AUS) if au != 45]  # the levels a merged interval is cut by (blinks aside)
     times = spot_times(timestamps, n, fps)
     lag_t = float(lag_s)
     for fid in sorted(signals):
@@ -937,12 +942,20 @@ def spot_tracks(signals: dict[int, _TrackSignals], n: int, fps: float, timestamp
         p_med = float(np.median(pv))
         low = p_med + max(3 * 1.4826 * float(np.median(np.abs(pv - p_med))), MOTION_NOISE)
         aus = table[:, a:a + len(AUS)]
-        for iv in spot(sig, fps, min_sigma=MOTION_NOISE, times=times):
-            on, off = extend_interval(iv.onset, iv.apex, iv.offset, past, lag, low, times=times, lag_s=lag_t)
-            if interval_seconds(on, off, fps, times) > 0.5 + 1e-9:  # widened past a micro-expression's length
+        # two expressions under 0.2 s apart merge in the signal: cut where the learned AUs fall back between them
+        for iv in spot(sig, fps, min_sigma=MOTION_NOISE, times=times, levels=table[:, learned], min_rise=RISE):
+            if iv.merged is None:
+                on, off = extend_interval(iv.onset, iv.apex, iv.offset, past, lag, low, times=times, lag_s=lag_t)
+                if too_long(on, off, fps, times=times):  # widened past a micro-expression's length
+                    on, off = iv.onset, iv.offset
+                span = on, off
+            else:  # a part of two: its ends are where the AUs fell back, and the face comes back after the two
                 on, off = iv.onset, iv.offset
-            if not returns(aus, on, off, lag):
+                span = iv.merged
+            if not returns(aus, *span, lag):
                 continue  # the face did not come back: the start (or end) of a held expression
+            if release(_interval_rows(table, max(0, on - 2 * lag), off), on, iv.apex, lag):
+                continue  # the face going back to rest after an expression (the reason: proposals.release)
             if not describe_interval(_interval_rows(table, on, off), apex=iv.apex).aus:
                 continue  # no action unit moved: a glitch or motion of nothing a coder could code
             out.append(_spot_row(fid, Interval(on, iv.apex, off, iv.score), timestamps, fps))

@@ -1,9 +1,14 @@
 """Pre-filled labels for spotted intervals, so a coder reviews a suggestion instead of typing from scratch.
 
-- AUs: those whose directed micro-motion (`AUxx_m`, merstudio.features.micromotion) dominates the interval's
-  apex, and those whose learned intensity (`AUxx_r`) rises by at least `RISE` within it; an AU held through the
+- AUs: those whose learned intensity (`AUxx_r`) rises by at least `RISE` within the interval, and those whose
+  directed micro-motion (`AUxx_m`, merstudio.features.micromotion) dominates its apex; an AU held through the
   whole interval (a smile the person keeps) is not part of the event, and one hovering near the presence
-  threshold is noise. Written as a FACS string (`1+2`). Blinks (AU45) are left out: coders do not code them as part of an expression.
+  threshold is noise. Where the learned AUs see the event (one rises), a micro-motion AU is kept only when its
+  learned AU agrees (rises, or is present at the apex): a broad smile lifts the nose wings and the upper lip, which
+  the micro-motion lane read as AU9 and AU10 beside 6+12+25 while AU09_r stayed 0.00 (AU9 in 27 of 77 proposals
+  on footage of a real smile). Where none rises, the movement is too small for the learned AUs and the micro-motion lane names it alone.
+  Written as a FACS string (`1+2`). Blinks (AU45) are left out: coders do not code them as part of an expression.
+- `release`: whether a spotted interval is the face going back to rest after an expression (no new one), and why.
 - Emotion: with a learned model, the class with the highest mean probability over the interval's frames the model
   looked at (those under its motion gate are NaN, merstudio.model.inference; `none` excluded),
   its mean probability as the confidence, but only when that mean is at least `MIN_LABEL_P` (0.4) and above the
@@ -22,7 +27,7 @@ import numpy as np
 import pandas as pd
 
 from merstudio.facs import FACS_OBJECTIVE_CLASSES
-from merstudio.features.aus import AUS, au_r
+from merstudio.features.aus import AUS, PRESENCE_ON, au_r
 from merstudio.model.columns import NONE_CLASS, class_column
 
 # the lowest mean class probability over an interval that names a class as the suggested emotion (see above); a class
@@ -55,6 +60,70 @@ def _micro_aus(rows: pd.DataFrame, apex: int | None) -> set[int]:
     return {a for a, p in peaks.items() if p >= MICRO_MIN and p >= MICRO_SHARE * top}
 
 
+def _near(rows: pd.DataFrame, first: int, last: int) -> pd.DataFrame:
+    return rows[(rows["frame"] >= first) & (rows["frame"] <= last)] if "frame" in rows else rows.iloc[0:0]
+
+
+def _values(rows: pd.DataFrame, col: str) -> np.ndarray:
+    return pd.to_numeric(rows[col], errors="coerce").to_numpy(dtype=float) if col in rows else np.array([])
+
+
+def _present_at(rows: pd.DataFrame, au: int, apex: int | None) -> bool:
+    """The learned intensity is at or above the presence threshold at the apex (+-1 frame)."""
+    if apex is None:
+        return False
+    v = _values(_near(rows, apex - 1, apex + 1), au_r(au))
+    return bool(np.isfinite(v).any() and np.nanmax(v) >= PRESENCE_ON)
+
+
+# the movement that undoes each directed micro-motion AU (merstudio.features.micromotion.direction_rules): the lip
+# corners coming down after a smile read AU15 (and AU14: in), the brows coming down after a raise AU4
+UNDOES = {15: (12,), 14: (12,), 12: (14, 15), 4: (1, 2), 1: (4,), 2: (4,)}
+
+
+def release(rows: pd.DataFrame, onset: int, apex: int, lag: int) -> str:
+    """Why a spotted interval onset..apex.. is the face going back to rest from an expression, not a new one ('' when
+    it is not). `rows`: the face's frames from 2 x `lag` before the onset to the interval's end (AUxx_r, AUxx_m).
+    - Learned AUs: at the apex (+-1 frame) one has fallen by RISE from its highest in the `lag` frames before the
+      onset up to the apex, none has risen by RISE, and none is present: the face is back at rest (a smile that
+      drops for a moment within a held expression keeps its other AUs: a movement of its own).
+    - When no learned AU moves: each AU the micro-motion lane names at the apex undoes one it named in the
+      2 x `lag` frames before (`UNDOES`): the lane compares a frame with the one `lag` before, so the return of a
+      subtle smile reads AU15, and was proposed as sadness between two smiles."""
+    before = _near(rows, onset - lag, apex - 2)
+    at = _near(rows, apex - 1, apex + 1)
+    fell: list[tuple[float, int, float, float]] = []
+    moved = False
+    for au in AUS:
+        if au == 45:
+            continue
+        vb, va = _values(before, au_r(au)), _values(at, au_r(au))
+        if not (np.isfinite(vb).any() and np.isfinite(va).any()):
+            continue
+        high_b, low_b, high_a = float(np.nanmax(vb)), float(np.nanmin(vb)), float(np.nanmax(va))
+        if high_a - low_b >= RISE or high_a >= PRESENCE_ON:
+            return ""  # an AU rises, or one is held: not the face at rest
+        if high_b - high_a >= RISE:
+            fell.append((high_b - high_a, au, high_b, high_a))
+            moved = True
+    if moved:
+        _, au, b, a = max(fell)
+        return f"AU{au} falls {b:.1f} -> {a:.1f}: the face going back to rest"
+    now = _micro_aus(rows, apex)
+    earlier = _near(rows, apex - 2 * lag, apex - 2)
+    named = set()
+    for c in earlier.columns:
+        if c.startswith("AU") and c.endswith("_m"):
+            v = _values(earlier, c)
+            if np.isfinite(v).any() and np.nanmax(v) >= MICRO_MIN:
+                named.add(int(c[2:4]))
+    undone = {a: sorted(set(UNDOES.get(a, ())) & named) for a in now}
+    if now and all(undone.values()):
+        a = min(now)
+        return f"AU{a} after AU{undone[a][0]}: the face going back to rest"
+    return ""
+
+
 def _rises(rows: pd.DataFrame, au: int) -> bool:
     """The learned intensity rises by RISE within the interval, on at least two frames (one frame is jitter)."""
     col = au_r(au)
@@ -65,6 +134,11 @@ def _rises(rows: pd.DataFrame, au: int) -> bool:
         return False
     second = float(np.sort(v[np.isfinite(v)])[-2])
     return second - v[0] >= RISE
+
+
+def _learned(rows: pd.DataFrame, au: int) -> bool:
+    """The learned model reads this AU on some frame of the rows (it has the AU, and the face part was in view)."""
+    return bool(np.isfinite(_values(rows, au_r(au))).any())
 
 
 @dataclass(frozen=True)
@@ -101,7 +175,10 @@ def describe_interval(frames: pd.DataFrame, min_frames: int = 2, apex: int | Non
     its column's ("p_happily_surprised"); a column no name matches gives its own tail."""
     rows = frames[frames["success"] == 1] if "success" in frames else frames
     micro = _micro_aus(rows, apex)
-    present = [a for a in AUS if a != 45 and (a in micro or _rises(rows, a))]
+    rising = {a for a in AUS if a != 45 and _rises(rows, a)}
+    if rising:  # the learned AUs see the event: the micro-motion lane's AUs need their agreement (module docstring)
+        micro = {a for a in micro if a in rising or _present_at(rows, a, apex) or not _learned(rows, a)}
+    present = [a for a in AUS if a != 45 and (a in micro or a in rising)]
     aus = "+".join(str(a) for a in present)
     classes = [c for c in rows.columns if c.startswith("p_") and c[2:] != NONE_CLASS]
     if classes and len(rows):

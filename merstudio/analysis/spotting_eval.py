@@ -470,6 +470,18 @@ def score_table(scores: dict[str, Score]) -> list[str]:
     return lines
 
 
+def macro_note(scores: dict[str, Score]) -> str:
+    """The line under the table when macro-expressions are scored: the spotter looks for micro-expressions only
+    (merstudio.features.spotting: at most 0.5 s and a frame), so its macro row is 0 by design, and the overall row
+    counts those intervals as missed. '' when no macro-expression is coded or the macro row is not reported."""
+    m = scores.get("macro")
+    if m is None or m.tp + m.fn == 0:
+        return ""
+    return (f"macro: merstudio's spotter looks for micro-expressions only (at most {MICRO_MAX_S:g} s and a frame), "
+            f"so the {m.tp + m.fn} macro-expression(s) count as missed here and in the overall row: read the micro "
+            "row for the spotter")
+
+
 def video_notes(run: SpottingRun) -> list[str]:
     notes = []
     for r in run.results:
@@ -519,6 +531,9 @@ def report_text(run: SpottingRun) -> str:
         "",
         *score_table(run.scores()),
     ]
+    note = macro_note(run.scores())
+    if note:
+        lines += ["", note]
     notes = video_notes(run)
     if notes:
         lines += ["", "Notes:", *(f"- {n}" for n in notes)]

@@ -39,7 +39,8 @@ def register(sub: argparse._SubParsersAction) -> None:
         "table:FILE.csv reads columns video (a video file or frame folder, relative to the CSV), onset, offset "
         "and optionally type (micro / macro), frame indices as merstudio numbers them (from 0). Ground truth "
         "that is not coded (offset 0, or empty) is left out and counted. A spot takes the type of the interval "
-        "it matches; an unmatched one is micro when it lasts at most 0.5 s.",
+        "it matches; an unmatched one is micro when it lasts at most 0.5 s. The spotter looks for "
+        "micro-expressions only (up to 0.5 s and a frame): the macro row counts macro-expressions as missed.",
         epilog=EPILOG, formatter_class=EpilogFormatter,
     )
     p.add_argument("--data", required=True, metavar="KIND:PATH",
@@ -142,6 +143,8 @@ def run(args: argparse.Namespace) -> int:
     print(f"spotting: {len(result.results)} video(s) ({result.analysed} analysed now, {result.skipped_done} "
           f"finished before), {scored} scored; IoU >= {args.iou:g}")
     print("\n".join(E.score_table(result.scores())))
+    if E.macro_note(result.scores()):
+        print(E.macro_note(result.scores()))
     for note in E.video_notes(result):
         print(f"note: {note}")
     print(f"wrote {args.out / 'spotting.csv'} and {args.out / 'spotting.md'}")

@@ -9,10 +9,15 @@
 3. Extent: each run of above-threshold frames is widened to onset/offset, the last frames on either side
    still above the "fall-back" level max(median + 1 sigma, median + `fall` x peak height).
 4. Merge runs whose extents overlap or are at most `merge_gap_s` apart; apex = the frame of the highest value.
-5. Keep ME-length intervals: duration (offset - onset + 1) / fps within [min_dur, max_dur] (on a variable-rate
-   video, `times` given, the frames' own times: `interval_seconds`), and at least two frames. Longer intervals
-   are macro-expressions or head movements: dropped, or returned with ``long=True`` when `keep_long`.
-   Shorter ones (a single-frame glitch) are dropped.
+   Two expressions less than the signal's lag apart (0.2 s) merge this way: the two-sided signal never falls
+   between them. With `levels` (per-frame intensities, e.g. the learned AUs) a merged interval is cut where the
+   level that rises most in it falls back between two peaks (`split_at_dips`): two micro smiles 2-6 frames apart
+   were one interval over 0.5 s, dropped, and both were lost.
+5. Keep ME-length intervals: duration (offset - onset + 1) / fps within [min_dur, max_dur + one frame] (on a
+   variable-rate video, `times` given, the frames' own times: `interval_seconds`), and at least two frames. The
+   frame of tolerance is rounding: an expression of 0.5 s is 15 frames at 30 fps but may cover 31 at 60 fps
+   (0.517 s). Longer intervals are macro-expressions or head movements: dropped, or returned with ``long=True``
+   when `keep_long`. Shorter ones (a single-frame glitch) are dropped.
 Score = peak height above the median in units of sigma (a robust z score, sigma floored at `min_sigma`), so
 scores compare across videos.
 NaN frames (no face) never belong to an interval.
@@ -43,6 +48,8 @@ class Interval:
     offset: int
     score: float = 1.0
     long: bool = False  # longer than max_dur: a macro-expression or head movement (only with keep_long)
+    # cut out of this merged interval (onset, offset) at a dip (`split_at_dips`); its ends are where the level fell
+    merged: tuple[int, int] | None = None
 
     @property
     def length(self) -> int:
@@ -77,6 +84,69 @@ def interval_seconds(onset: int, offset: int, fps: float, times: np.ndarray | No
     return float(times[offset] - times[onset]) * (offset - onset + 1) / (offset - onset)
 
 
+def too_long(onset: int, offset: int, fps: float, max_dur: float = 0.5, times: np.ndarray | None = None) -> bool:
+    """Whether frames onset..offset last longer than `max_dur` plus one frame (1 / fps): the frame of tolerance is
+    rounding, so the same expression passes at any rate (0.5 s is 15 frames at 30 fps, up to 31 at 60 fps)."""
+    return interval_seconds(onset, offset, fps, times) > max_dur + 1.0 / fps + 1e-9
+
+
+# split_at_dips: a peak reaches this share of the level's range in the interval, and a dip between two peaks falls
+# back to at most DIP_SHARE of it (near where it started: the face back at rest, not a wobble at the top)
+PEAK_SHARE = 0.5
+DIP_SHARE = 0.25
+
+
+def split_at_dips(levels: np.ndarray, min_rise: float) -> list[tuple[int, int]]:
+    """The parts of one interval, as (first, last) positions in `levels` ((m,) or (m, c): per frame, per level):
+    the level whose range in the interval is largest (at least `min_rise`) is read; each run of frames at or above
+    PEAK_SHARE of its range is a peak (not one the interval starts in: a held expression), and two peaks with a
+    frame at or below DIP_SHARE of it between them, each `min_rise` above that dip, are two expressions. The cut:
+    the first part ends on the first frame after its peak (the level falling, its offset), the next starts on the
+    last frame before its own (its onset); the frames at rest between belong to neither.
+    One part (the whole interval) when no level rises by `min_rise` or none dips between peaks."""
+    v2 = np.asarray(levels, dtype=np.float64)
+    v2 = v2.reshape(len(v2), -1)
+    m = len(v2)
+    best, col = 0.0, -1
+    for c in range(v2.shape[1]):
+        v = v2[:, c]
+        if np.isfinite(v).sum() < 4:
+            continue
+        span = float(np.nanmax(v) - np.nanmin(v))
+        if span >= min_rise and span > best:
+            best, col = span, c
+    if col < 0:
+        return [(0, m - 1)]
+    v = v2[:, col]
+    lo = float(np.nanmin(v))
+    with np.errstate(invalid="ignore"):
+        high = v >= lo + PEAK_SHARE * best
+        low = v <= lo + DIP_SHARE * best
+    peaks: list[tuple[int, int]] = []
+    i = 0
+    while i < m:
+        if high[i]:
+            j = i
+            while j + 1 < m and high[j + 1]:
+                j += 1
+            if i > 0:  # up from the first frame: a held expression, whose dip is a movement of its own
+                peaks.append((i, j))
+            i = j + 1
+        else:
+            i += 1
+    parts: list[tuple[int, int]] = []
+    start = 0
+    for (s0, e0), (s1, e1) in zip(peaks, peaks[1:], strict=False):
+        dip = float(np.nanmin(v[e0 + 1:s1]))
+        if not low[e0 + 1:s1].any() or min(np.nanmax(v[s0:e0 + 1]), np.nanmax(v[s1:e1 + 1])) - dip < min_rise:
+            continue  # the level stayed up between the peaks, or wobbled: one expression
+        g0, g1 = e0 + 1, s1 - 1
+        parts.append((start, g0))
+        start = g1 if g1 > g0 else g0 + 1
+    parts.append((start, m - 1))
+    return parts
+
+
 def spot(
     motion: np.ndarray,
     fps: float,
@@ -90,9 +160,13 @@ def spot(
     keep_long: bool = False,
     min_sigma: float = 0.0,
     times: np.ndarray | None = None,
+    levels: np.ndarray | None = None,
+    min_rise: float = 1.0,
 ) -> list[Interval]:
     """Candidate micro-expression intervals in a per-frame motion signal (see the module docstring). `times`: the
-    frames' times in seconds on a variable-rate video (durations go by them), None on a constant rate."""
+    frames' times in seconds on a variable-rate video (durations go by them), None on a constant rate. `levels`:
+    per-frame intensities ((n,) or (n, c)) that cut a merged interval at a dip between two peaks rising by at least
+    `min_rise` (step 4)."""
     x = np.asarray(motion, dtype=np.float64).reshape(-1)
     if not (np.isfinite(fps) and fps > 0):
         raise InputError(f"fps: must be a positive number, got {fps}")
@@ -101,6 +175,7 @@ def spot(
     n = len(x)
     if times is not None and len(times) != n:
         raise InputError(f"spotting: {len(times)} frame times for {n} frames")
+    lv = None if levels is None else np.asarray(levels, dtype=np.float64).reshape(n, -1)
     valid = np.isfinite(x)
     if valid.sum() < 3:
         return []
@@ -144,17 +219,21 @@ def spot(
         else:
             merged.append([on, off])
     out: list[Interval] = []
-    for on, off in merged:
-        seg = r[on : off + 1]
-        apex = on + int(np.argmax(seg))
-        dur = interval_seconds(on, off, fps, times)
-        if dur < min_dur - 1e-9 or off == on:  # one frame is a glitch, never an expression
-            continue
-        is_long = dur > max_dur + 1e-9
-        if is_long and not keep_long:
-            continue
-        score = float((r[apex] - med) / sigma)
-        out.append(Interval(int(on), int(apex), int(off), score, is_long))
+    for m_on, m_off in merged:
+        parts = [(m_on, m_off)] if lv is None else \
+            [(m_on + a, m_on + b) for a, b in split_at_dips(lv[m_on : m_off + 1], min_rise)]
+        for on, off in parts:
+            seg = r[on : off + 1]
+            apex = on + int(np.argmax(seg))
+            dur = interval_seconds(on, off, fps, times)
+            if dur < min_dur - 1e-9 or off == on:  # one frame is a glitch, never an expression
+                continue
+            is_long = too_long(on, off, fps, max_dur, times)
+            if is_long and not keep_long:
+                continue
+            score = float((r[apex] - med) / sigma)
+            out.append(Interval(int(on), int(apex), int(off), score, is_long,
+                                (int(m_on), int(m_off)) if len(parts) > 1 else None))
     return out
 
 

@@ -15,7 +15,7 @@ from PySide6.QtGui import QUndoStack
 
 from merstudio.errors import InputError
 from merstudio.gui import commands as C
-from merstudio.gui.state import Marks, event_line, neighbour_event_frame, next_proposal
+from merstudio.gui.state import Marks, event_line, event_order, neighbour_event_frame, next_proposal
 from merstudio.gui.undo import (
     AddEventCommand,
     DeleteEventCommand,
@@ -94,13 +94,17 @@ class Coding(QObject):
         if sel is not None and sel.status == "proposal":
             return sel.id
         here = [e for e in self.events if e.status == "proposal" and e.onset <= self.win.current_frame <= e.offset]
-        return here[0].id if here else None
+        return min(here, key=event_order).id if here else None
 
     def goto_next_proposal(self, say: bool = True) -> None:
-        """Select the open proposal after the selected event (every one sharing its onset in turn), else after the
-        play head; wraps to the first. ``say``: name it in the status bar (not the last key's line, left standing);
-        off where the caller's own line says more (Y / X: what was done, how many are left)."""
-        ev = next_proposal(self.events, self.win.current_frame, self.find(self.selected_event_id))
+        """Select the open proposal after the selected event (every one sharing its onset in turn); with nothing
+        selected, the one under the play head (after reopening a project the play head stands on the proposal being
+        reviewed, and N skipped it), else the first after the play head; wraps to the first. ``say``: name it in the
+        status bar (not the last key's line, left standing); off where the caller's own line says more (Y / X: what
+        was done, how many are left)."""
+        selected = self.find(self.selected_event_id)
+        here = None if selected is not None else self.current_proposal_id()
+        ev = self.find(here) if here is not None else next_proposal(self.events, self.win.current_frame, selected)
         if ev is None:
             self.message.emit("No open proposals", 3000)
             return

@@ -6,8 +6,8 @@ import argparse
 from pathlib import Path
 
 EPILOG = """examples:
-  merstudio ablate --data megc2019:/data/megc --out runs/ablation                 each part off in turn, LOSO
-  merstudio ablate --data megc2019:/data/megc --out runs/ablation10 --seeds 10 --jobs 2   paired over 10 seeds
+  merstudio ablate --data megc2019:/data/megc --out runs/ablation               # each part off in turn, LOSO
+  merstudio ablate --data megc2019:/data/megc --out runs/ablation10 --seeds 10 --jobs 2   # paired over 10 seeds
   merstudio ablate --data megc2019:/data/megc --out runs/abl-lodo --protocol lodo --parts fam,mixup
 The same command again resumes; other --parts or --seeds into the same --out add their variants and replace the
 table (said when the run starts; the earlier variants' runs stay in their folders)."""

@@ -11,8 +11,8 @@ import numpy as np
 from merstudio.errors import InputError
 
 EPILOG = """examples:
-  merstudio evaluate --checkpoint megc.pt --data samm:/data/SAMM --classes megc2019          the figures, printed
-  merstudio evaluate --checkpoint megc.pt --data samm:/data/SAMM --classes megc2019 --out runs/eval-samm   and saved
+  merstudio evaluate --checkpoint megc.pt --data samm:/data/SAMM --classes megc2019        # the figures, printed
+  merstudio evaluate --checkpoint megc.pt --data samm:/data/SAMM --classes megc2019 --out runs/eval-samm   # and saved
   merstudio evaluate --checkpoint casme2.pt --data table:samples.csv --device cpu -q"""
 
 

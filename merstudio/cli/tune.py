@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 EPILOG = """examples:
-  merstudio tune --data megc2019:/data/megc --out runs/tune             random search: 12 trials, each scored by kfold:5
+  merstudio tune --data megc2019:/data/megc --out runs/tune           # random search: 12 trials, each scored by kfold:5
   merstudio tune --data casme2:/data/CASME2 --out runs/tune-small --trials 6 --inner kfold:3 --epochs 30
   merstudio tune --data table:samples.csv --out runs/grid --space space.json --search grid
       space.json: {"train.lr": [0.0005, 0.001], "model.width": [12, 16]}

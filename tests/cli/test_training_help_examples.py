@@ -28,8 +28,8 @@ def test_help_has_examples_that_parse(capsys, command):
     assert len(lines) >= 3 and any(line.startswith(f"merstudio {command} ") for line in lines)
     parser = build_parser()
     for line in lines:
-        # the comment after a command is set off by 3 spaces or more: the command is what comes before it
-        words = shlex.split(line.split("   ", 1)[0])[1:]
+        # as a shell reads the line pasted: its comment marked with '#' (an unmarked one was passed on as arguments)
+        words = shlex.split(line, comments=True)[1:]
         args = parser.parse_args(words)  # exits (a test failure) on a flag the command does not have
         assert args.command == words[0]
 

@@ -7,23 +7,9 @@ from __future__ import annotations
 import math
 from pathlib import Path
 
-import pytest
-from support.finetune_project import build_project, private_copy
+from support.finetune_project import project_fixtures
 
-
-@pytest.fixture(scope="module")
-def built(tmp_path_factory):
-    return build_project(tmp_path_factory.mktemp("ftckdlg"))
-
-
-@pytest.fixture(scope="module")
-def cache(tmp_path_factory):
-    return tmp_path_factory.mktemp("ftckdlgcache")
-
-
-@pytest.fixture
-def proj(built, tmp_path):
-    return private_copy(built, tmp_path)
+built, cache, proj = project_fixtures("ftckdlg")
 
 
 def test_the_dialog_says_what_the_model_was_fine_tuned_on(qtbot, proj, cache):

@@ -5,23 +5,9 @@ from __future__ import annotations
 
 import threading
 
-import pytest
-from support.finetune_project import build_project, private_copy
+from support.finetune_project import project_fixtures
 
-
-@pytest.fixture(scope="module")
-def built(tmp_path_factory):
-    return build_project(tmp_path_factory.mktemp("ftgui"))
-
-
-@pytest.fixture(scope="module")
-def cache(tmp_path_factory):
-    return tmp_path_factory.mktemp("ftguicache")
-
-
-@pytest.fixture
-def proj(built, tmp_path):
-    return private_copy(built, tmp_path)
+built, cache, proj = project_fixtures("ftgui")
 
 
 def _dialog(qtbot, path, ckpt, cache, **kw):

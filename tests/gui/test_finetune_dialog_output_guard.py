@@ -5,10 +5,8 @@ a file that appears during the training is not replaced."""
 
 from __future__ import annotations
 
-import shutil
-
 import pytest
-from support.finetune_project import build_project, guarded_project
+from support.finetune_project import build_project, guarded_project, private_copy
 
 
 @pytest.fixture
@@ -73,9 +71,7 @@ def built(tmp_path_factory):
 
 @pytest.fixture
 def proj(built, tmp_path):
-    dst = tmp_path / "ft"
-    shutil.copytree(built.path.parent, dst)
-    return dst / built.path.name, dst / built.checkpoint.name
+    return private_copy(built, tmp_path)
 
 
 def test_an_existing_file_is_replaced_only_when_the_user_says_so_before_training(qtbot, qapp, tmp_path, proj,

@@ -118,6 +118,27 @@ def private_copy(built: FtProject, tmp_path: Path) -> tuple[Path, Path]:
     return dst / built.path.name, dst / built.checkpoint.name
 
 
+def project_fixtures(name: str):
+    """The fine-tuning tests' fixtures, one project per test module: ``built`` (built once, module scope), ``cache``
+    (a preprocessing cache of the module's own) and ``proj`` (each test's private copy: project, checkpoint).
+    Use as ``built, cache, proj = project_fixtures("ftgui")``."""
+    import pytest
+
+    @pytest.fixture(scope="module", name="built")
+    def built(tmp_path_factory):
+        return build_project(tmp_path_factory.mktemp(name))
+
+    @pytest.fixture(scope="module", name="cache")
+    def cache(tmp_path_factory):
+        return tmp_path_factory.mktemp(f"{name}cache")
+
+    @pytest.fixture(name="proj")
+    def proj(built, tmp_path):
+        return private_copy(built, tmp_path)
+
+    return built, cache, proj
+
+
 def guarded_project(folder: Path) -> dict[str, Path]:
     """Files no fine-tuning may write over, as bytes to compare after: a project with one video and one analysis
     made with `ran.pt`, saved (so its .bak exists), a parent checkpoint and one the app has loaded (the files are

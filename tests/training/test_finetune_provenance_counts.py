@@ -9,8 +9,7 @@ import hashlib
 import math
 from pathlib import Path
 
-import pytest
-from support.finetune_project import build_project, private_copy
+from support.finetune_project import project_fixtures
 
 import merstudio.training.finetune as F
 from merstudio.model import read_checkpoint_meta
@@ -20,19 +19,7 @@ from merstudio.training.finetune_split import _spent, scored_runs, split_note
 MIB = 1 << 20
 
 
-@pytest.fixture(scope="module")
-def built(tmp_path_factory):
-    return build_project(tmp_path_factory.mktemp("ftprov"))
-
-
-@pytest.fixture(scope="module")
-def cache(tmp_path_factory):
-    return tmp_path_factory.mktemp("ftprovcache")
-
-
-@pytest.fixture
-def proj(built, tmp_path):
-    return private_copy(built, tmp_path)
+built, cache, proj = project_fixtures("ftprov")
 
 
 def _file_identity(path: Path) -> tuple[str, int]:

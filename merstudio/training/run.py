@@ -57,6 +57,7 @@ from merstudio.training.trainer import (
     dist_info,
     keeps_caller_state,
     predict,
+    swa_first_epoch,
     train_fold,
 )
 
@@ -607,7 +608,7 @@ def fold_weights(info: dict[str, Any], train: dict[str, Any], chosen: dict[str, 
         return (f"{kind} at epoch {picked[-1]['selected_epoch']} of {n}, chosen by inner validation"
                 + (f" (UF1 {v:.3f})" if isinstance(v, int | float) and v >= 0 else ""))
     if avg == "swa" and isinstance(n, int):
-        start = min(n - 1, int(float(s.get("swa_start", 0.75)) * n)) + 1
+        start = swa_first_epoch(n, float(s.get("swa_start", 0.75))) + 1  # counted from 1
         return f"SWA of epochs {start}–{n}" if start < n else f"SWA of epoch {n}"
     if avg == "ema":
         return f"EMA over {n} epochs"

@@ -583,6 +583,11 @@ def _validation_uf1(model: nn.Module, averaged: WeightAverage | None, val: DataA
     return float(compute_metrics(val.y, probs.argmax(1), class_names)["uf1"]), scored
 
 
+def swa_first_epoch(epochs: int, swa_start: float) -> int:
+    """The first epoch (0-based) whose end weights SWA averages: from swa_start of the epochs on, the last at least."""
+    return min(epochs - 1, int(swa_start * epochs))
+
+
 @keeps_caller_state()
 def fit_model(model: nn.Module, fit: DataArrays, settings: TrainSettings, prior: torch.Tensor | None, *,
               val: DataArrays | None = None, freeze_norm: bool = False, fold: str = "",
@@ -614,7 +619,7 @@ def fit_model(model: nn.Module, fit: DataArrays, settings: TrainSettings, prior:
             model, device_ids=[device.index] if device.type == "cuda" else None, find_unused_parameters=True)
     opt = make_optimizer([p for p in model.parameters() if p.requires_grad], s, device)
     averaged = WeightAverage(s.average, s.ema_decay) if s.average != "none" else None
-    swa_from = min(s.epochs - 1, int(s.swa_start * s.epochs))
+    swa_from = swa_first_epoch(s.epochs, s.swa_start)
 
     X, y, au, au_mask, soft = _row_tensors(fit, soft_targets, cfg.n_classes, device)
     gen = torch.Generator().manual_seed(s.seed * 1000 + 17 + rank)

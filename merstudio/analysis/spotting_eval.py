@@ -7,9 +7,10 @@ both ends included) is at least `iou` (0.5). An unmatched GT is a false negative
 positive. TP, FP and FN are pooled over all videos, then precision, recall and F1 (per expression type and overall).
 
 Types: a GT interval has the type its sheet gives (CAS(ME)^2: micro-/macro-expression; a table's `type` column);
-a table without one types it by its length, as spots are: a spot takes the type of the GT it matches, an unmatched
-one is *micro* when it lasts at most MICRO_MAX_S (0.5 s, CAS(ME)^2's bound) at the video's frame rate, else
-*macro*. Matching always uses all of a video's coded GT; `expression` only chooses the rows reported (a spot that
+a table without one types it by its length: *micro* when it lasts at most MICRO_MAX_S (0.5 s, CAS(ME)^2's bound) at
+the video's frame rate, else *macro*. A spot takes the type of the GT it matches; an unmatched one is typed by the
+spotter's own bound (`merstudio.features.spotting.too_long`: 0.5 s and a frame of rounding), so every candidate the
+spotter keeps as a micro-expression that matches nothing is a false positive of the micro row. Matching always uses all of a video's coded GT; `expression` only chooses the rows reported (a spot that
 matched a macro-expression is neither a TP nor an FP of the micro row).
 
 Frames: the analysis numbers a frame folder's images by their position in it (0, 1, ...; natural order), a video
@@ -246,6 +247,16 @@ def span_type(span: Span, fps: float | None) -> str:
     return "micro" if span.length <= math.floor(MICRO_MAX_S * rate + 1e-9) else "macro"
 
 
+def spot_type(span: Span, fps: float | None) -> str:
+    """An unmatched spot's type: micro unless the spotter itself would have dropped it as too long. span_type's
+    CAS(ME)^2 bound would make the spotter's own 16-frame candidates at 30 fps (0.533 s, within its frame of
+    rounding) macro false positives, hiding them from the micro row."""
+    from merstudio.features.spotting import too_long
+
+    rate = fps if fps and fps > 0 else DEFAULT_FPS
+    return "macro" if too_long(span.onset, span.offset, rate, MICRO_MAX_S) else "micro"
+
+
 @dataclass
 class VideoResult:
     video: LongVideo
@@ -280,7 +291,7 @@ def evaluate_video(video: LongVideo, spots: Sequence[Span], iou: float = 0.5, fp
     video = LongVideo(video.name, video.path, gt)
     pairs = match_video(gt, spots, iou) if status != "failed" else []
     partner = {j: i for i, j, _ in pairs}
-    typed = [Span(s.onset, s.offset, gt[partner[j]].type if j in partner else span_type(s, fps), s.source)
+    typed = [Span(s.onset, s.offset, gt[partner[j]].type if j in partner else spot_type(s, fps), s.source)
              for j, s in enumerate(spots)]
     return VideoResult(video, typed, pairs, fps, status, error)
 
@@ -523,7 +534,8 @@ def report_text(run: SpottingRun) -> str:
         + (f"; bad rows left out (--allow-missing): {len(t.skipped)}" if t.skipped else ""),
         f"- spots: {sum(len(r.spots) for r in scored)}",
         f"- matching: one to one per video, a TP at IoU >= {run.iou:g} (frames, both ends included); "
-        f"expression: {run.expression}; an unmatched spot is micro when it lasts <= {MICRO_MAX_S:g} s",
+        f"expression: {run.expression}; an unmatched spot is micro when it lasts <= {MICRO_MAX_S:g} s "
+        "and a frame (the spotter's bound)",
         model_line(run.model),
         "- analysis settings (merstudio analyze's defaults unless given): "
         + ", ".join(f"{k}={v}" for k, v in asdict(run.settings).items())

@@ -200,3 +200,14 @@ def test_a_type_with_nothing_to_count_reads_a_dash_not_zero():
     assert rows[2] == "| micro | 2 | 1 | 0 | 0.667 | 1.000 | 0.800 |"
     assert rows[3] == "| macro | 0 | 0 | 0 | – | – | – |"
     assert rows[4] == "| late | 0 | 2 | 0 | 0.000 | – | 0.000 |"  # spots, none right: precision 0 is a fact
+
+
+def test_an_unmatched_spot_the_spotter_kept_is_a_micro_false_positive():
+    # The spotter keeps up to 0.5 s and a frame of rounding (merstudio.features.spotting: 16 frames at 30 fps, 31 at
+    # 60). Such a candidate matching nothing is a false positive of the micro row, not a macro one: 16 frames at 30
+    # fps (0.533 s) and 31 at 60 fps (0.517 s) are micro FPs; 17 frames at 30 fps (0.567 s) is past the spotter's bound.
+    far = gt((1000, 1005))
+    assert pooled([evaluate_video(far, spots((0, 15)), fps=30)])["micro"].fp == 1
+    assert pooled([evaluate_video(far, spots((0, 30)), fps=60)])["micro"].fp == 1
+    r = evaluate_video(far, spots((0, 16)), fps=30)
+    assert pooled([r])["micro"].fp == 0 and pooled([r])["macro"].fp == 1

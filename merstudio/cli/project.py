@@ -203,7 +203,7 @@ def _show(project: Any) -> None:
     for v in videos:
         print(f"video {v.id}: {v.name}  {v.frame_count} frames at {v.fps:g} fps ({v.frame_count / v.fps:.1f} s), "
               f"{v.width}x{v.height}" if v.fps > 0 else f"video {v.id}: {v.name}  {v.frame_count} frames")
-        print(f"  path: {v.path}{_where(project, v)}")
+        print(f"  path: {_where(project, v)}")
         if v.id in named:
             print(f"  subject: {named[v.id]}")
         a = project.analysis(v.id)
@@ -225,16 +225,24 @@ def _show(project: Any) -> None:
 
 
 def _where(project: Any, v: Any) -> str:
-    """Nothing when the video is at its stored path (a cheap check: there, and the same size), else a flag: where
-    a copy at its path relative to the project is, or why it is missing (the app and `analyze` look for it)."""
-    p = Path(v.path)
-    if p.is_dir() if v.size == 0 else (p.is_file() and p.stat().st_size == v.size):
-        return ""
+    """The video's path as the app and `analyze` will use it (Project.locate_video's order, by a cheap check: there
+    and the same size): the copy at its path relative to the project first (a project folder copied with its
+    videos uses its own, even where the original is still in place), else the stored path; flagged when that is not
+    the stored path, or why it is missing."""
+
+    def there(q: Path) -> bool:
+        return q.is_dir() if v.size == 0 else (q.is_file() and q.stat().st_size == v.size)
+
+    stored = Path(v.path)
     if v.relpath:
         q = project.path.parent / v.relpath
-        if q.is_dir() if v.size == 0 else (q.is_file() and q.stat().st_size == v.size):
-            return f"  (MOVED: not there; found at {q} beside the project)"
-    return f"  (MISSING: {project.missing_reason(v.id)})"
+        if there(q) and q.resolve() != stored.resolve():
+            if there(stored):
+                return f"{q.resolve()}  (this project's own copy, used; the stored path {v.path} is another copy)"
+            return f"{q.resolve()}  (MOVED: not at the stored path {v.path}; found beside the project)"
+    if there(stored):
+        return str(v.path)
+    return f"{v.path}  (MISSING: {project.missing_reason(v.id)})"
 
 
 def describe_faces(spans: dict[int, tuple[int, int, int]]) -> str:

@@ -91,3 +91,21 @@ def test_show_prints_paths_and_flags_a_missing_video(two: Path, capsys: pytest.C
     line = next(ln for ln in out.splitlines() if "P2" in ln)
     assert "MISSING" in line and "moved or deleted" in line, out
     assert "MISSING" not in next(ln for ln in out.splitlines() if "P1" in ln)
+
+
+def test_show_on_a_copied_project_folder_names_the_copys_own_video(two: Path, tmp_path: Path,
+                                                                     capsys: pytest.CaptureFixture[str]) -> None:
+    # A study folder copied whole (project and videos) while the original stays: the app and `analyze` use the
+    # copy's own videos (Project.locate_video), so `show` names those, not the original's files.
+    copy = tmp_path.parent / (tmp_path.name + "-copy")
+    shutil.copytree(tmp_path, copy)
+    code, out, err = run(capsys, "project", "show", copy / "s.merproj")
+    assert code == 0, err
+    for folder in ("P1", "P2"):
+        line = next(ln for ln in out.splitlines() if ln.startswith("  path:") and folder in ln)
+        assert line.startswith(f"  path: {(copy / folder / 'interview.avi').resolve()}"), out
+        assert str(tmp_path / folder) in line  # the stored (original's) path is still said
+    shutil.rmtree(tmp_path / "P2")  # the original moved away: the copy's video is what is there
+    code, out, err = run(capsys, "project", "show", copy / "s.merproj")
+    line = next(ln for ln in out.splitlines() if ln.startswith("  path:") and "P2" in ln)
+    assert line.startswith(f"  path: {(copy / 'P2' / 'interview.avi').resolve()}") and "MISSING" not in line, out

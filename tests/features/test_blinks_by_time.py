@@ -45,13 +45,16 @@ def test_the_real_blink_at_30_fps_in_a_video_averaging_15_is_marked_for_0_07_s_e
     assert [k for k in kept if got[k][0]] == list(range(24, 31))
 
 
-def test_the_real_blink_at_10_fps_marks_no_frame_0_1_s_away() -> None:
-    kept = sorted(set(range(0, 45, 3)) | set(range(45, 72)))  # 10 fps to 1.5 s (the blink), then 30 fps
+def test_the_real_blink_at_10_fps_marks_the_frames_next_to_it_only() -> None:
+    """At 10 fps the lids close and open between frames 0.1 s apart: the frames next to the shut one are the
+    blink's, as at 30 fps the same moments (0.8 s and 1.0 s) are; the mean rate's two frames reached 0.2 s."""
+    kept = sorted(set(range(0, 15)) | set(range(15, 45, 3)) | set(range(45, 72)))  # 30, 10 (the blink), 30 fps
     fps = _mean_fps(kept)
-    assert fps == pytest.approx(17.3, abs=0.1)
+    assert fps == pytest.approx(21.5, abs=0.1)  # two frames: 0.2 s at 10 fps
     got = _mark(kept, SMILE_BLINK, fps)
     assert [k for k in kept if got[k][1]] == [27]  # the one shut frame kept (0.9 s)
-    assert [k for k in kept if got[k][0]] == [27]  # 0.8 s and 1.0 s are 0.1 s from it: open, the cheeks' 0.3
+    assert [k for k in kept if got[k][0]] == [24, 27, 30]  # not 21 and 33 (0.7 s, 1.1 s): open, in the smile
+    assert [k for k, (near, _) in _mark(list(range(72)), SMILE_BLINK, 30.0).items() if near] == list(range(24, 31))
 
 
 def test_on_a_constant_rate_times_change_nothing() -> None:

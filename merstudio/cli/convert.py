@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import sys
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -88,9 +89,11 @@ def register(sub: argparse._SubParsersAction) -> None:
                    help="OpenFace-style input numbers frames from 0 (merstudio's own per-frame CSV)")
     p.add_argument("--tier", action="append", default=[], metavar="TIER=CODER[:KIND]",
                    help="ELAN: read another tool's tier as the events of CODER (repeatable). KIND: what the tier "
-                        "holds: aus (AU codes), emotion, or event ('emotion | AUs', the default unless every value "
-                        "is AU codes); a coder's AU annotations inside one of their emotion annotations become one "
-                        "event (e.g. --tier AU=alice:aus --tier Emotion=alice:emotion)")
+                        "holds: aus (AU codes), emotion, event ('emotion | AUs', the default unless every value "
+                        "is AU codes), or apex (the coder's apex: an annotation inside one of their events sets its "
+                        "apex, a Phase tier's 'apex' part; the default for a tier of onset/apex/offset values); a "
+                        "coder's AU annotations inside one of their emotion annotations become one event (e.g. "
+                        "--tier AU=alice:aus --tier Emotion=alice:emotion --tier Apex=alice:apex)")
     p.add_argument("--yes", action="store_true", help="go ahead when the preview lists items to skip")
     p.add_argument("--overwrite", action="store_true",
                    help="replace OUT if it exists (with --project: the video's OpenFace or py-feat overlay)")
@@ -188,6 +191,20 @@ def _accept(preview: Any, yes: bool) -> list:
         raise InputError(shorten(str(exc), MESSAGE_CHARS - len(hint) - 24) + hint) from None  # the hint shown whole
 
 
+def _sheet_hinted(path: Path, read: Callable[[], Any]) -> Any:
+    """``read()``; its refusal of a dataset's annotation sheet (CASME II's OnsetFrame, ApexFrame...: no events
+    table) says what the file is and how such a sheet is read (--dataset) instead."""
+    try:
+        return read()
+    except InputError:
+        from merstudio.interchange.sheets import sheet_hint
+
+        hint = sheet_hint(path)
+        if not hint:
+            raise
+        raise InputError(hint) from None
+
+
 def _tier_option(where: str) -> str:
     """``--tier``'s value for the tier a skipped item names (``x.eaf: tier 'CHI'``), quoted for the shell:
     ``'CHI=CODER[:aus|emotion|event]'`` (TIER where the name is cut short in the message)."""
@@ -201,7 +218,8 @@ def _tier_option(where: str) -> str:
     except (ValueError, SyntaxError):
         name = None
     tier = name if isinstance(name, str) and name else "TIER"
-    return shlex.quote(f"{tier}=CODER[:{'|'.join(TIER_ROLES)}]")
+    kinds = [r for r in TIER_ROLES if r != "apex"]  # the kinds that make events (an apex tier places them)
+    return shlex.quote(f"{tier}=CODER[:{'|'.join(kinds)}]")
 
 
 def _check_out(path: Path, overwrite: bool, project: Any = None) -> None:
@@ -290,8 +308,11 @@ def run(args: argparse.Namespace) -> int:
         ix.detect_format(args.output)  # an unknown output type fails before the input is read and previewed
     fmt = ix.detect_format(args.input, args.from_fmt)
     media_fps, times = _media_times(args.media)
-    preview = ix.read_events(args.input, fps=args.fps or media_fps, video_name=_video_name(args, fmt),
-                             fps_override=args.force_fps, fmt=fmt, times=times, **_kwargs(args, fmt))
+    if media_fps is None and args.media is not None and args.fps is None:
+        media_fps = _media_rate(args.media)[0]  # a constant-rate video given right there: its rate times the file
+    preview = _sheet_hinted(args.input, lambda: ix.read_events(
+        args.input, fps=args.fps or media_fps, video_name=_video_name(args, fmt), fps_override=args.force_fps,
+        fmt=fmt, times=times, **_kwargs(args, fmt)))
     named = _named_media(args.input, preview) if args.media is None else None
     if named is not None and (found := _media_times(named, quiet=True))[1] is not None:
         # the video the file names is here and variable-rate: its own frame times place the file's times, as
@@ -593,8 +614,9 @@ def _run_project(args: argparse.Namespace) -> int:
             return _import_au_table(project, vid, args, kind)
         else:
             fmt = ix.detect_format(args.import_file, args.from_fmt)
-            preview = ix.preview_import(project, args.import_file, vid, fps_override=args.force_fps, fmt=fmt,
-                                        times=times(), coder=args.coder, replace=args.replace, **_kwargs(args, fmt))
+            preview = _sheet_hinted(args.import_file, lambda: ix.preview_import(
+                project, args.import_file, vid, fps_override=args.force_fps, fmt=fmt, times=times(), coder=args.coder,
+                replace=args.replace, **_kwargs(args, fmt)))
         _keep_status(preview, args.status)
         _show(preview)
         _accept(preview, args.yes)  # refused here, in the CLI's words, before anything is written

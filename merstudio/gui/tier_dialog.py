@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import re
+import unicodedata
 from typing import Any
 
 from PySide6.QtCore import Qt
@@ -32,18 +33,51 @@ __all__ = ["EMOTION_WORDS", "ROLE_LABELS", "TierMapDialog", "coder_clashes", "lo
            "prefill", "remembered_value"]
 
 # what a mapped tier holds (read_eaf's tier_roles), as the dialog names it
-ROLE_LABELS = {"emotion": "emotion", "aus": "AUs (AU codes)", "event": "emotion | AUs"}
-_EMOTION_WORD = re.compile(r"(?i)(?<![a-z0-9])(emotions?|emo|affect|expressions?|feelings?)(?![a-z0-9])")
+ROLE_LABELS = {"emotion": "emotion", "aus": "AUs (AU codes)", "event": "emotion | AUs",
+               "apex": "apex"}
+# the word for emotion in the languages coders write (fr/de/es/it/pt; Chinese 情绪 / 情感 emotion, 表情
+# expression), any case; a word's ends are those of letters in any script ("Zoë_Émotion")
+_EMO = (r"[ée]motions?|emo|affect|expressions?|feelings?|emoci[oó]n(?:es)?|emozion[ei]|gef[uü]hle?|emo[cç][aã]o|"
+        r"emo[cç][oõ]es|sentiments?|affekte?")
+_CJK_EMOTION = "情绪|情感|情緒|表情"
+_EMOTION_WORD = re.compile(rf"(?i)((?<![^\W_])(?:{_EMO})(?![^\W_])|{_CJK_EMOTION})")
+_APEX_WORD = re.compile(r"(?i)(?<![a-z0-9])(apex|apexes|apices)(?![a-z0-9])")  # a Phase tier: told by its values
 _AU_WORD = re.compile(r"(?i)(?<![a-z0-9])(aus?|facs|action[ _-]?units?)(?![a-z0-9])")
-_ROLE_WORDS = re.compile(r"(?i)(?<![a-z0-9])(emotions?|emo|affect|expressions?|feelings?|aus?|facs|action[ _-]?units?|"
-                         r"events?|codings?|codes?|annotations?|tiers?)(?![a-z0-9])")
+_ROLE_WORDS = re.compile(rf"(?i)((?<![^\W_])(?:{_EMO}|aus?|facs|action[ _-]?units?|events?|codings?|codes?|"
+                         rf"annotations?|tiers?|apex|apexes|phases?)(?![^\W_])|{_CJK_EMOTION})")
 _ME_WORD = re.compile(r"(?<![A-Za-z0-9])(MEs?|(?i:micro[ _-]?expressions?))(?![A-Za-z0-9])")
-# values that read as emotion labels (the label sets of the datasets, a few common synonyms): a tier of them is
-# ticked at first
-EMOTION_WORDS = frozenset((
+
+
+def _nfc(text: str) -> str:
+    return unicodedata.normalize("NFC", text)  # "É" as one character, as the patterns spell it
+
+
+def fold(text: str) -> str:
+    """``text`` without case or accents (``Émotion`` -> ``emotion``, ``Ärger`` -> ``arger``), as names and
+    values are compared here."""
+    return "".join(c for c in unicodedata.normalize("NFKD", text.casefold()) if not unicodedata.combining(c))
+
+
+# values that read as emotion labels (the label sets of the datasets, a few common synonyms; the basic emotions in
+# German, French, Spanish, Italian, Portuguese and Chinese), folded: a tier of them is ticked at first
+EMOTION_WORDS = frozenset(fold(w) for w in (
     "happiness", "happy", "joy", "sadness", "sad", "surprise", "surprised", "fear", "fearful", "anger", "angry",
     "disgust", "disgusted", "contempt", "repression", "tense", "others", "other", "positive", "negative",
-    "neutral"))
+    "neutral",
+    # de
+    "Freude", "Glück", "Fröhlichkeit", "Trauer", "Traurigkeit", "Überraschung", "Angst", "Furcht", "Ärger", "Wut",
+    "Zorn", "Ekel", "Abscheu", "Verachtung", "Anspannung", "Unterdrückung", "Andere", "positiv", "negativ",
+    # fr
+    "joie", "bonheur", "tristesse", "peur", "colère", "dégoût", "mépris", "autre", "autres", "positif", "négatif",
+    "neutre",
+    # es / it / pt
+    "alegría", "felicidad", "tristeza", "sorpresa", "miedo", "ira", "enojo", "enfado", "asco", "desprecio",
+    "otro", "otros", "positivo", "negativo", "felicità", "gioia", "tristezza", "paura", "rabbia", "disgusto",
+    "disprezzo", "alegria", "felicidade", "surpresa", "medo", "raiva", "nojo", "desprezo",
+    # zh (simplified and traditional)
+    "高兴", "快乐", "开心", "幸福", "悲伤", "伤心", "难过", "惊讶", "吃惊", "恐惧", "害怕", "愤怒", "生气", "厌恶",
+    "轻蔑", "蔑视", "压抑", "紧张", "其他", "积极", "消极", "中性", "高興", "快樂", "悲傷", "驚訝", "憤怒", "厭惡",
+    "輕蔑", "壓抑", "緊張"))
 MEMORY_PREFIX = "elan_tiers:"
 TIER_CHARS = 30  # about the most characters of a tier's name shown in its row (the rest elided, whole on hover)
 
@@ -105,8 +139,9 @@ def prefill(info: Any, remembered: dict[str, Any] | None = None) -> dict[str, tu
     few = len(info.tiers) <= 2
     for t in info.tiers:
         role = t.guessed_role
-        if role != "aus":
-            role = "emotion" if _EMOTION_WORD.search(t.tier) else "aus" if _AU_WORD.search(t.tier) else "event"
+        if role not in ("aus", "apex"):
+            role = "emotion" if _EMOTION_WORD.search(_nfc(t.tier)) else "aus" if _AU_WORD.search(t.tier) else \
+                "apex" if _APEX_WORD.search(t.tier) else "event"
         coder = _default_coder(info, t)
         # ticked: the name or values say emotions / AUs; in a file of one or two tiers, any of short values (a
         # "Transcript" of sentences is left out); a file with tiers of our own: its other tiers are left out
@@ -120,6 +155,7 @@ def prefill(info: Any, remembered: dict[str, Any] | None = None) -> dict[str, tu
                     coder = str(got.get("coder") or coder)
                 role = got.get("role") if got.get("role") in ROLE_LABELS else role
         out[t.tier] = (on, coder, role)
+    _one_apex_tier(info, out, remembered)
     # a tier whose ticked child tiers (ELAN's Symbolic_Association: "AU", "Emotion" under "Expression") take their
     # times from it starts left out: its children hold the coding, and it would make a second event of each one
     for t in info.tiers:
@@ -129,14 +165,30 @@ def prefill(info: Any, remembered: dict[str, Any] | None = None) -> dict[str, tu
     return out
 
 
+def _one_apex_tier(info: Any, out: dict[str, tuple[bool, str, str]], remembered: dict[str, Any] | None) -> None:
+    """At most one apex tier of a coder starts ticked (two would each put an apex in the same events, which the
+    import refuses): the one whose name says apex, else the first; not where the choice was remembered."""
+    chosen: dict[str, str] = {}
+    apexes = [t.tier for t in info.tiers if out[t.tier][0] and out[t.tier][2] == "apex"
+              and not (remembered and t.tier in remembered)]
+    named = sorted(apexes, key=lambda t: not re.search(r"(?i)apex", t))  # stable: file order among equals
+    for tier in named:
+        on, coder, role = out[tier]
+        if coder.casefold() in chosen:
+            out[tier] = (False, coder, role)
+        else:
+            chosen[coder.casefold()] = tier
+
+
 def looks_coded(tier: Any) -> bool:
-    """A tier whose name says it holds emotions, expressions, AUs, FACS or MEs, or whose values are all AU codes
-    or emotion words (``happiness``, ``surprise``, ``negative``, ``happiness | 6+12`` ...): ticked at first."""
-    if _EMOTION_WORD.search(tier.tier) or _AU_WORD.search(tier.tier) or _ME_WORD.search(tier.tier):
+    """A tier whose name says it holds emotions (in the languages coders write: ``Émotion``, ``Gefühl``,
+    ``情绪``), expressions, AUs, FACS, MEs or apexes, or whose values are all AU codes, phases or emotion words
+    (``happiness``, ``surprise``, ``Freude``, ``colère``, ``高兴``, ``happiness | 6+12`` ...): ticked at first."""
+    if _EMOTION_WORD.search(_nfc(tier.tier)) or _AU_WORD.search(tier.tier) or _ME_WORD.search(tier.tier):
         return True
-    if tier.guessed_role == "aus":
+    if tier.guessed_role in ("aus", "apex") or _APEX_WORD.search(tier.tier):
         return True
-    values = [v.split("|")[0].strip().casefold() for v in tier.samples]
+    values = [fold(v.split("|")[0].strip()) for v in tier.samples]
     return bool(values) and all(v in EMOTION_WORDS for v in values)
 
 
@@ -193,7 +245,8 @@ class TierMapDialog(QDialog):
         self.head = QLabel(
             f"<b>{_html(file_name)}</b> has tiers that are not merstudio's (<i>coder</i>/event).{own} For each "
             "tier, say whose coding it is and what it holds; untick a tier to leave it out. One coder's AU and emotion tiers "
-            "make one event per coding: an AU annotation joins the emotion annotation it lies in. The import "
+            "make one event per coding: an AU annotation joins the emotion annotation it lies in, and an apex "
+            "tier's annotation (a Phase tier's 'apex' part) sets its apex. The import "
             "preview comes next; nothing is written before you confirm it.", self)
         self.head.setWordWrap(True)
         self.head.setTextFormat(Qt.TextFormat.RichText)
@@ -243,7 +296,9 @@ class TierMapDialog(QDialog):
                 kind.addItem(label, key)
             kind.setCurrentIndex(list(ROLE_LABELS).index(role))
             kind.setToolTip("emotion: the whole value is the emotion; AUs: AU codes (6+12, AU04); "
-                            "emotion | AUs: merstudio's own 'happiness | 6+12', or an emotion alone")
+                            "emotion | AUs: merstudio's own 'happiness | 6+12', or an emotion alone; apex: the "
+                            "coder's apex, an annotation inside one of their events setting its apex (a Phase "
+                            "tier's 'apex' part)")
             if not t.aligned:
                 box.setEnabled(False)
             for col, w in enumerate((box, count, values, name, kind)):

@@ -25,7 +25,8 @@ first ``video/*`` one where ELAN also linked the .wav it extracted); its ``TIME_
 annotation time t is media time t + TIME_ORIGIN) is applied on import and written back on export
 (``Media.time_origin``); the other descriptors are kept (``Media.linked``).
 Other tools' tiers (``tier_coders``, ``tier_roles``): AU tiers, emotion tiers, and one coder's AU annotations
-merged into the emotion annotation they lie in (:func:`_merge_mapped`); a child tier's reference annotations
+merged into the emotion annotation they lie in (:func:`_merge_mapped`); a coder's apex tier (an ``Apex`` tier, or a
+``Phase`` tier's ``apex`` parts) sets the apex of the coder's events it lies in (:func:`_coder_apexes`); a child tier's reference annotations
 (ELAN's Symbolic_Association / Symbolic_Subdivision: "AU" and "Emotion" under "Expression") take their parent
 annotation's times, unaligned time slots of Time_Subdivision children are spaced evenly between their aligned
 neighbours (:func:`_interpolated`), and a controlled vocabulary entry's value is read for a ``CVE_REF`` (an
@@ -451,8 +452,10 @@ def read_eaf(path: str | os.PathLike[str] | EafDocument, fps: float | None = Non
     fps: the video's frame rate (default: the file's ``merstudio:fps`` property). When both are known and differ,
     InputError unless ``fps_override`` (then the file's ms times are converted at ``fps``).
     tier_coders: extra time-aligned tiers of other tools to read as event tiers, ``{tier_id: coder}``.
-    tier_roles: what such a tier holds, ``{tier_id: "aus" | "emotion" | "event"}`` (``event``: ``emotion | AUs``
-    or an emotion alone); a tier not named is read as AUs when its every value is AU codes, else as ``event``.
+    tier_roles: what such a tier holds, ``{tier_id: "aus" | "emotion" | "event" | "apex"}`` (``event``: ``emotion |
+    AUs`` or an emotion alone; ``apex``: the coder's apexes, an annotation inside one of their events setting its
+    apex, :func:`_coder_apexes`); a tier not named is read as AUs when its every value is AU codes, as apexes when
+    its values are onset / apex / offset phases, else as ``event``.
     A coder's AU annotations lying inside one of their emotion annotations become one event
     (:func:`_merge_mapped`), so a coding is not counted twice.
     Times: ``t + TIME_ORIGIN`` of the video's media descriptor (ELAN's media offset). The video's descriptor is
@@ -478,8 +481,10 @@ def read_eaf(path: str | os.PathLike[str] | EafDocument, fps: float | None = Non
     cv_entries, cv_notes = doc.vocabularies()
     notes += cv_notes
     found = _Found()
+    _coder_apexes(scheme, cv_entries, timing, skipped)
     for tid, (coder, face) in scheme.event_tiers.items():
         _read_tier(scheme, tid, coder, face, cv_entries, timing, clock, found, notes, skipped)
+    _note_unused_apexes(scheme, found, notes)
     _note_givers(p, scheme, timing, notes, skipped)
     if found.ids_read:
         notes.append(f"{p.name}: {sum(found.ids_read.values())} annotation(s) of tier(s) "
@@ -652,6 +657,9 @@ class _Scheme:
     roles: dict[str, str]  # what each mapped tier holds (TIER_ROLES)
     event_tiers: dict[str, tuple[str, int]] = field(default_factory=dict)  # tier id -> (coder, face)
     children: dict[tuple[str, str], str] = field(default_factory=dict)  # (event tier id, kind) -> child tier id
+    apex_tiers: dict[str, str] = field(default_factory=dict)  # mapped tiers of kind apex -> their coder
+    # per coder, the spans of their apex tiers' apex annotations (ms in the video, id), in time order
+    coder_apexes: dict[str, list[tuple[int, int, str]]] = field(default_factory=dict)
     rejected: set[str] = field(default_factory=set)  # <coder>/rejected tiers: their events are rejected proposals
 
 
@@ -669,18 +677,21 @@ def _eaf_tiers(p: Path, root: ET.Element, extra: dict[str, str], tier_roles: Map
     for tid in roles:
         if tid not in extra:
             raise InputError(f"{p}: tier {quote(tid)} has a kind ({roles[tid]}) but no coder: map it to one")
+    for tid in extra:  # another tool's tier: AU codes, emotions, our "emotion | AUs", or the coder's apexes
+        if tid not in roles:
+            roles[tid] = _guess_role(tiers[tid])
+            if roles[tid] == "aus":
+                notes.append(f"{p.name}: tier {quote(tid)} read as AUs (its values are AU codes); give it a kind "
+                             f"to read it otherwise (--tier {shorten(tid, 40)}={shorten(extra[tid], 40)}:emotion)")
+            elif roles[tid] == "apex":
+                notes.append(f"{p.name}: tier {quote(tid)} read as the apexes of {quote(shorten(extra[tid], 40))} "
+                             "(its values are onset / apex / offset); give it a kind to read it otherwise")
     scheme = _Scheme(p, tiers, extra, roles)
     for tid, t in tiers.items():
         _classify_tier(scheme, tid, t, notes, skipped)
     for (parent, kind), tid in scheme.children.items():
         if parent not in scheme.event_tiers:
             skipped.append(Skip(f"{p.name}: tier {quote(tid)}", f"{kind} tier without its event tier {quote(parent)}"))
-    for tid in extra:  # another tool's tier: AU codes, emotions, or our "emotion | AUs"
-        if tid not in roles:
-            roles[tid] = _guess_role(tiers[tid])
-            if roles[tid] == "aus":
-                notes.append(f"{p.name}: tier {quote(tid)} read as AUs (its values are AU codes); give it a kind "
-                             f"to read it otherwise (--tier {shorten(tid, 40)}={shorten(extra[tid], 40)}:emotion)")
     return scheme
 
 
@@ -690,7 +701,10 @@ def _classify_tier(scheme: _Scheme, tid: str, t: ET.Element, notes: list[str], s
     where it is empty: nothing would be lost)."""
     p = scheme.p
     if tid in scheme.extra:
-        scheme.event_tiers[tid] = (scheme.extra[tid], 0)
+        if scheme.roles.get(tid) == "apex":  # no events of its own: it places the apexes of its coder's
+            scheme.apex_tiers[tid] = scheme.extra[tid]
+        else:
+            scheme.event_tiers[tid] = (scheme.extra[tid], 0)
         return
     m = _TIER_RX.match(tid)
     if m is None:
@@ -729,10 +743,11 @@ class _Timing:
     memo: dict[int, ET.Element | str] = field(default_factory=dict)
     used_guessed: set[str] = field(default_factory=set)
 
-    def aligned(self, a: ET.Element) -> tuple[int, int] | str:
+    def aligned(self, a: ET.Element, point: bool = False) -> tuple[int, int] | str:
         """The annotation's span in the video's ms (the file's times plus the media offset); a reference
         annotation's is its time-alignable ancestor's (ELAN's Symbolic_Association / Symbolic_Subdivision). A
-        reason where it has none."""
+        reason where it has none. ``point``: one that ends where it starts is a point (an apex mark), not an
+        error."""
         if a.tag == "REF_ANNOTATION":
             anc = _ancestor(a, self.index, self.memo)
             if isinstance(anc, str):
@@ -759,6 +774,8 @@ class _Timing:
             times.append(ms + self.origin)
         t1, t2 = times
         origin = self.origin
+        if point and t1 == t2 >= 0:
+            return t1, t2
         if t2 <= t1:
             return f"ends at {t2 - origin} ms, not after its start {t1 - origin} ms"
         if t2 <= 0:
@@ -774,6 +791,7 @@ class _Found:
     anns: list[_Ann] = field(default_factory=list)
     blank: set[str] = field(default_factory=set)  # annotations with an empty value (ELAN makes one on a click)
     ids_read: dict[str, int] = field(default_factory=dict)  # mapped tier -> values read as their entry's id
+    apexes_used: set[str] = field(default_factory=set)  # ids of apex annotations that set an event's apex
 
 
 def _apexes(scheme: _Scheme, apex_tid: str | None, timing: _Timing,
@@ -803,6 +821,44 @@ def _metas(scheme: _Scheme, meta_tid: str | None) -> dict[str, str]:
     return metas
 
 
+def _coder_apexes(scheme: _Scheme, cv_entries: Mapping[str, dict[str, tuple[str, ...]]], timing: _Timing,
+                  skipped: list[Skip]) -> None:
+    """The apex annotations of each coder's mapped apex tiers into ``scheme.coder_apexes``: an interval (its start
+    is the apex) or a point, of any value but another phase's (a Phase tier's onset / offset parts); those without
+    times skipped, named."""
+    for tid, coder in scheme.apex_tiers.items():
+        tier = scheme.tiers[tid]
+        entries = cv_entries.get(tier.get("LINGUISTIC_TYPE_REF") or "", cv_entries[""])
+        if tier.find("ANNOTATION/ALIGNABLE_ANNOTATION") is None:
+            skipped.append(Skip(f"{scheme.p.name}: tier {quote(tid)}", "apex tier holds no time-aligned "
+                                                                       "annotations (an apex needs a time)"))
+            continue
+        spans = scheme.coder_apexes.setdefault(coder, [])
+        for a in tier.iter("ALIGNABLE_ANNOTATION"):
+            if not _is_apex(_ann_value(a, entries)):
+                continue
+            got = timing.aligned(a, point=True)
+            if isinstance(got, str):
+                skipped.append(Skip(f"{scheme.p.name}: tier {quote(tid)}, annotation "
+                                    f"{shorten(a.get('ANNOTATION_ID'), 40)}", got))
+            else:
+                spans.append((got[0], got[1], a.get("ANNOTATION_ID", "")))
+        spans.sort()
+
+
+def _note_unused_apexes(scheme: _Scheme, found: _Found, notes: list[str]) -> None:
+    """A note per apex tier whose apex annotations set no event's apex: inside none of their coder's events."""
+    for tid, coder in scheme.apex_tiers.items():
+        ids = {a.get("ANNOTATION_ID", "") for a in scheme.tiers[tid].iter("ALIGNABLE_ANNOTATION")}
+        mine = [x for x in scheme.coder_apexes.get(coder, []) if x[2] in ids and x[2] not in found.apexes_used]
+        if mine:
+            has = any(c == coder for c, _ in scheme.event_tiers.values())
+            notes.append(f"{scheme.p.name}: {len(mine)} apex annotation(s) of tier {quote(tid)} not used: "
+                         + (f"inside no event of {quote(coder)}" if has else
+                            f"{quote(coder)} has no mapped tier of events (map the coder's AU / emotion tiers to "
+                            "the same coder)"))
+
+
 def _read_tier(scheme: _Scheme, tid: str, coder: str, face: int,
                cv_entries: Mapping[str, dict[str, tuple[str, ...]]], timing: _Timing, clock: FrameClock,
                found: _Found, notes: list[str], skipped: list[Skip]) -> None:
@@ -810,10 +866,12 @@ def _read_tier(scheme: _Scheme, tid: str, coder: str, face: int,
     mapped tier reads controlled vocabulary values and takes a child tier's reference annotations at their parent's
     times; one of ours must be time-aligned (a tier of reference annotations is skipped)."""
     tier = scheme.tiers[tid]
-    apexes = _apexes(scheme, scheme.children.get((tid, "apex")), timing, skipped)
+    mapped = tid in scheme.extra
+    # another tool's tier: the apexes of its coder's apex tiers; ours: those of its own apex child tier
+    apexes = scheme.coder_apexes.get(coder, []) if mapped else \
+        _apexes(scheme, scheme.children.get((tid, "apex")), timing, skipped)
     apex_starts = [x[0] for x in apexes]
     metas = _metas(scheme, scheme.children.get((tid, "meta")))
-    mapped = tid in scheme.extra
     if mapped:  # another tool's tier: a child tier's reference annotations take their parent's times
         entries = cv_entries.get(tier.get("LINGUISTIC_TYPE_REF") or "", cv_entries[""])
         items = _children_values(tier, entries)
@@ -829,7 +887,7 @@ def _read_tier(scheme: _Scheme, tid: str, coder: str, face: int,
     for a, value in items:
         aid = a.get("ANNOTATION_ID", "?")
         where = f"{scheme.p.name}: tier {quote(tid)}, annotation {shorten(aid, 40)}"
-        got = _annotation_frames(a, where, apexes, apex_starts, timing, clock, notes)
+        got = _annotation_frames(a, where, apexes, apex_starts, timing, clock, notes, found.apexes_used)
         if isinstance(got, str):
             skipped.append(Skip(where, got))
             continue
@@ -850,9 +908,11 @@ def _read_tier(scheme: _Scheme, tid: str, coder: str, face: int,
 
 
 def _annotation_frames(a: ET.Element, where: str, apexes: Sequence[tuple[int, int, str]], apex_starts: Sequence[int],
-                       timing: _Timing, clock: FrameClock, notes: list[str]) -> tuple[int, int | None, int] | str:
-    """An event annotation's onset, apex (the frame of the apex annotation starting inside it; None where none
-    does) and offset frames, or why it has none. One starting before the video starts at its first frame."""
+                       timing: _Timing, clock: FrameClock, notes: list[str],
+                       used: set[str] | None = None) -> tuple[int, int | None, int] | str:
+    """An event annotation's onset, apex (the frame of the apex annotation starting inside it, its id added to
+    ``used``; None where none does) and offset frames, or why it has none. One starting before the video starts
+    at its first frame."""
     got = timing.aligned(a)
     if isinstance(got, str):
         return got
@@ -868,6 +928,8 @@ def _annotation_frames(a: ET.Element, where: str, apexes: Sequence[tuple[int, in
     if len(inside) > 1:
         return f"{len(inside)} apex annotations inside the event"
     apex = clock.frame(max(0, inside[0][0]), "start") if inside else None
+    if inside and used is not None:
+        used.add(inside[0][2])
     return onset, apex, offset
 
 
@@ -915,9 +977,13 @@ def _events(anns: Sequence[_Ann], au_reader: AUReader, video_id: int, source: st
 
 
 # ------------------------------------------------------------------------ other tools' tiers (tier_coders)
-TIER_ROLES = ("aus", "emotion", "event")  # what a mapped tier holds: AU codes, emotions, or "emotion | AUs"
+# what a mapped tier holds: AU codes, emotions, "emotion | AUs", or the coder's apexes (an "Apex" tier, or a "Phase"
+# tier's onset / apex / offset parts: an annotation inside one of the coder's events sets its apex)
+TIER_ROLES = ("aus", "emotion", "event", "apex")
 _ROLE_NAMES = {"aus": "aus", "au": "aus", "emotion": "emotion", "emotions": "emotion", "event": "event",
-               "events": "event"}
+               "events": "event", "apex": "apex", "apexes": "apex", "phase": "apex", "phases": "apex"}
+_PHASES = frozenset(("onset", "apex", "offset", "neutral", "phase"))  # the words of a phase tier's values
+_OTHER_PHASES = frozenset(("onset", "offset", "neutral"))  # a phase tier's parts that are not the apex
 
 
 def _role(tier: str, role: str) -> str:
@@ -938,10 +1004,27 @@ def split_tier_target(spec: str) -> tuple[str, str | None]:
 
 
 def _guess_role(tier: ET.Element) -> str:
-    """``aus`` for a tier whose every value reads as AU codes (``12``, ``AU04``, ``6+12+25``), else ``event``."""
+    """``aus`` for a tier whose every value reads as AU codes (``12``, ``AU04``, ``6+12+25``); ``apex`` for one of
+    phases (every value onset / apex / offset, an apex among them: a "Phase" or "Apex" tier); else ``event``."""
     values = [v.strip() for v in (a.findtext("ANNOTATION_VALUE") or "" for a in tier.findall("ANNOTATION/*"))
               if v.strip()]
-    return "aus" if values and all(read_aus(v).only_aus for v in values) else "event"
+    if values and all(read_aus(v).only_aus for v in values):
+        return "aus"
+    words = [set(_words(v)) for v in values]
+    if words and all(w and w <= _PHASES for w in words) and any("apex" in w for w in words):
+        return "apex"
+    return "event"
+
+
+def _words(value: str) -> list[str]:
+    return re.findall(r"[^\W\d_]+", value.casefold())
+
+
+def _is_apex(value: str) -> bool:
+    """Whether an annotation of an apex tier marks the apex: any value but another phase's (a Phase tier's
+    ``onset`` / ``offset`` parts; ``apex``, a blank or a coder's own mark are the apex)."""
+    words = set(_words(value))
+    return "apex" in words or not words & _OTHER_PHASES
 
 
 @dataclass(frozen=True)

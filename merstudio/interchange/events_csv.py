@@ -32,6 +32,7 @@ from merstudio.interchange.common import (
     Skip,
     file_name,
     fps_mismatch,
+    imputed_apex,
     make_event,
     media_name,
     name_list,
@@ -45,6 +46,16 @@ from merstudio.textfile import csv_rows, read_head, read_table_text, sniff_delim
 EVENT_CSV_COLUMNS = ("video", "face_id", "onset", "apex", "offset", "onset_time", "apex_time", "offset_time",
                      "emotion", "aus", "coder", "confidence", "source", "status", "note")
 _ALIASES = {"onset_frame": "onset", "apex_frame": "apex", "offset_frame": "offset"}
+# the report's columns a reader has no use for (derived from the others, or its ids): never said to be ignored
+_REPORT_ONLY = frozenset(("event_id", "video_path", "duration_frames", "duration_s", "model_confidence"))
+# how coders head these columns in their own sheets (compared without case, spaces, '_' or '-'): read, and said.
+# Not CASME II's OnsetFrame / ApexFrame: a dataset sheet numbers frames as its files do (--dataset reads it)
+_SPELLINGS = {"aus": ("au", "actionunit", "actionunits", "aucodes", "facs"),
+              "emotion": ("emotions", "estimatedemotion", "emotionlabel", "emotionlabels"),
+              "note": ("notes", "comment", "comments", "remark", "remarks"),
+              "coder": ("coders", "annotator", "rater", "codedby")}
+_SPELLED = {w: c for c, words in _SPELLINGS.items() for w in words} | {c.replace("_", ""): c for c in EVENT_CSV_COLUMNS}
+NOT_CODED = "/"  # CASME's mark of an apex nobody coded
 
 
 def events_csv_rows(events: Iterable[Event], media: Media | Mapping[int, Media],
@@ -168,7 +179,8 @@ def read_events_csv(path: str | os.PathLike[str], fps: float | None = None, vide
     if not p.is_file():
         raise InputError(f"{p}: events CSV not found")
     rows, fmt, decimal_comma = _rows(p)
-    cells = _Cells(_column_index(p, rows), decimal_comma)
+    said: list[str] = []  # the columns read under other names / ignored: first among the notes
+    cells = _Cells(_column_index(p, rows, said), decimal_comma)
     body = [(k + 2, r) for k, r in enumerate(rows[1:]) if any(cell_text(c) for c in r)]
     videos = {cells.get(r, "video") for _, r in body} - {""}
     clock = FrameClock(float(fps), variable_times(times, float(fps))) if fps is not None else None
@@ -176,7 +188,7 @@ def read_events_csv(path: str | os.PathLike[str], fps: float | None = None, vide
     mine = [(k, r) for k, r in body if cells.get(r, "video") in ("", video_name)] if video_name and len(videos) > 1 \
         else body
     file_fps, differs = _file_rate(mine, cells, fps, clock)
-    notes: list[str] = vfr_note(clock) if clock is not None else []
+    notes: list[str] = said + (vfr_note(clock) if clock is not None else [])
     from_times = False
     if differs:
         assert fps is not None and file_fps is not None
@@ -194,6 +206,7 @@ def read_events_csv(path: str | os.PathLike[str], fps: float | None = None, vide
     events: list[Event] = []
     skipped: list[Skip] = []
     au_reader = AUReader()
+    imputed: list[str] = []  # "row 3 (6)": rows whose apex nobody coded
     for rowno, r in body:
         where = f"{p.name}: row {rowno}"
         if video_name and len(videos) > 1 and cells.get(r, "video") != video_name:
@@ -203,14 +216,21 @@ def read_events_csv(path: str | os.PathLike[str], fps: float | None = None, vide
         ev = _row_event(r, where, cells, clock if from_times else None, au_reader, video_id, source, skipped)
         if ev is not None:
             events.append(ev)
+            if not _apex_given(r, cells):
+                imputed.append(f"row {rowno} (middle frame {ev.apex})")
+    if imputed:
+        notes.append(f"{p.name}: {len(imputed)} row(s) with no apex ('{NOT_CODED}' or empty): "
+                     f"{name_list(imputed, 4)}, tagged as imputed")
     notes += au_reader.notes()
     return ImportPreview(path=p, format=fmt, events=events, skipped=skipped, notes=notes,
                          fps=float(use_fps) if use_fps else None, media=media_name(next(iter(videos))) if len(videos) == 1 else "")
 
 
-def _column_index(p: Path, rows: Sequence[Sequence[Any]]) -> dict[str, int]:
+def _column_index(p: Path, rows: Sequence[Sequence[Any]], notes: list[str]) -> dict[str, int]:
     """{column name: index} of an events table's header (the first of a repeated name, the report's
-    ``onset_frame`` as ``onset``); InputError for an empty file or one without the frame columns."""
+    ``onset_frame`` as ``onset``; a coder's ``Action Units``, ``Estimated Emotion``, ``Notes``... as ours where the
+    table has no column of our name: :data:`_SPELLINGS`, one line in ``notes`` naming them and the columns left
+    unread); InputError for an empty file or one without the frame columns."""
     if not rows:
         raise InputError(f"{p}: empty file")
     header = [_header_key(h) for h in rows[0]]
@@ -219,7 +239,23 @@ def _column_index(p: Path, rows: Sequence[Sequence[Any]]) -> dict[str, int]:
         raise InputError(f"{p}: missing column(s) {', '.join(missing)} (have: "
                          f"{name_list(cell_text(h) for h in rows[0]) or 'none'}; expected "
                          f"{', '.join(EVENT_CSV_COLUMNS)})")
-    return {h: j for j, h in reversed(list(enumerate(header)))}
+    idx = {h: j for j, h in reversed(list(enumerate(header))) if h in EVENT_CSV_COLUMNS}
+    renamed: list[str] = []
+    ignored: list[str] = []
+    for j, h in enumerate(header):
+        if h in EVENT_CSV_COLUMNS or h in _REPORT_ONLY or not h:
+            continue
+        ours = _SPELLED.get("".join(ch for ch in h if ch not in " _-"))
+        if ours is not None and ours not in idx:
+            idx[ours] = j
+            renamed.append(f"{quote(cell_text(rows[0][j]))} as {ours}")
+        else:
+            ignored.append(quote(cell_text(rows[0][j])))
+    if renamed or ignored:
+        notes.append(f"{p.name}: " + "; ".join(
+            ([f"columns read under another name: {', '.join(renamed)}"] if renamed else [])
+            + ([f"ignored: {name_list(ignored, 6)}"] if ignored else [])))
+    return idx
 
 
 @dataclass(frozen=True)
@@ -268,9 +304,15 @@ def _file_rate(rows: Sequence[tuple[int, Sequence[Any]]], cells: _Cells, fps: fl
     return file_fps, differs
 
 
+def _apex_given(r: Sequence[Any], cells: _Cells) -> bool:
+    """Whether the row codes an apex: its frame or time cell holds anything but CASME's ``/`` (not coded)."""
+    return any(cells.get(r, c) not in ("", NOT_CODED) for c in ("apex", "apex_time"))
+
+
 def _row_frames(r: Sequence[Any], cells: _Cells, clock: FrameClock | None) -> dict[str, int] | str:
     """A row's onset, apex and offset frames: its frame columns, or with ``clock`` (the file's rate overridden by
-    the video's) its times on that clock; else what is bad or missing."""
+    the video's) its times on that clock; the middle frame for an apex nobody coded (:func:`_apex_given`: the
+    event's note tags it imputed); else what is bad or missing."""
     frames: dict[str, int] = {}
     for c in ("onset", "apex", "offset"):
         if clock is not None:
@@ -282,8 +324,8 @@ def _row_frames(r: Sequence[Any], cells: _Cells, clock: FrameClock | None) -> di
             f = _int(cells.get(r, c))
             if f is not None:
                 frames[c] = f
-    if len(frames) == 3:
-        return frames
+    if len(frames) == 3 or ("apex" not in frames and len(frames) == 2 and not _apex_given(r, cells)):
+        return frames  # without an apex: imputed by _row_event
     from_times = clock is not None
     bad = [f"{c}_time" if from_times else c for c in ("onset", "apex", "offset") if c not in frames]
     what = ", ".join(f"{c} {quote(cells.get(r, c))}" if cells.get(r, c) else f"{c} (empty)" for c in bad)
@@ -309,8 +351,13 @@ def _row_event(r: Sequence[Any], where: str, cells: _Cells, clock: FrameClock | 
     if face is None:
         skipped.append(Skip(where, f"bad face_id {quote(cells.get(r, 'face_id'))}"))
         return None
+    note = cells.raw(r, "note")
+    if "apex" in frames:
+        apex = frames["apex"]
+    else:  # no apex coded: the middle frame, tagged so that the agreement leaves it out
+        apex, note = imputed_apex(frames["onset"], frames["offset"], note)
     return make_event(where, skipped, au_reader=au_reader, video_id=video_id, onset=frames["onset"],
-                      apex=frames["apex"], offset=frames["offset"], face_id=face, emotion=cells.get(r, "emotion"),
+                      apex=apex, offset=frames["offset"], face_id=face, emotion=cells.get(r, "emotion"),
                       aus=cells.get(r, "aus"), coder=cells.get(r, "coder"), confidence=conf,
-                      note=cells.raw(r, "note"), source=source or cells.get(r, "source") or "imported",
+                      note=note, source=source or cells.get(r, "source") or "imported",
                       status=cells.get(r, "status") or "accepted")

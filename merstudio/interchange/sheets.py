@@ -54,6 +54,38 @@ SHEET_COLUMNS = {
 }
 
 
+SHEET_NAMES = {"casme2": "CASME II", "samm": "SAMM", "casme": "CASME", "casme3a": "CAS(ME)^3"}
+
+
+def sheet_kind(path: str | os.PathLike[str]) -> str | None:
+    """The dataset whose annotation sheet layout a table's header row is (every column of :data:`SHEET_COLUMNS`'
+    layout, named in any case and spacing), else None: such a sheet numbers frames as the dataset's files do and
+    is read with ``--dataset`` (:func:`preview_sheet`), not as an events table. Never raises: a file that cannot
+    be read is no sheet."""
+    from merstudio.interchange.events_csv import table_header
+
+    try:
+        have = {norm_col(h) for h in table_header(path)}
+    except (InputError, OSError, ValueError):
+        return None
+    for kind, cols in SHEET_COLUMNS.items():
+        if {norm_col(c) for c in cols} <= have:
+            return kind
+    return None
+
+
+def sheet_hint(path: str | os.PathLike[str]) -> str:
+    """'' unless ``path`` is a dataset sheet (:func:`sheet_kind`); then what it is and how to import it, for a
+    refusal to say in place of "not a table merstudio reads"."""
+    kind = sheet_kind(path)
+    if kind is None:
+        return ""
+    return (f"{Path(path).name} is a {SHEET_NAMES[kind]} annotation sheet (its header is that layout's), not an "
+            "events table: its frame numbers are the dataset's own; import it into a project with merstudio "
+            f"convert --project P --import {Path(path).name} --dataset {kind} --clip NAME and --clip-folder FOLDER "
+            "or --first-frame N")
+
+
 def clip_frame_files(folder: str | os.PathLike[str]) -> list[Path]:
     """The frame files of a clip folder in the order merstudio.io plays them (position = frame index)."""
     from merstudio.io import IMAGE_EXTENSIONS, natural_sort_key

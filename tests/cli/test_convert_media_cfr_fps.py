@@ -1,0 +1,57 @@
+"""`merstudio convert x.eaf out.csv --media clip.avi`: a file that states no frame rate, converted for a
+constant-rate video given right there, takes that video's rate (it said "the frame rate is unknown; give it (e.g.
+--fps 30)" unless the video had a variable rate)."""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+import cv2
+import numpy as np
+import pytest
+
+from merstudio.cli.main import main
+
+
+def _clip(path: Path, fps: float = 25.0, n: int = 50) -> Path:
+    w = cv2.VideoWriter(str(path), cv2.VideoWriter_fourcc(*"MJPG"), fps, (64, 48))
+    for i in range(n):
+        w.write(np.full((48, 64, 3), 40 + i, np.uint8))
+    w.release()
+    return path
+
+
+def _eaf(path: Path) -> Path:
+    """One event of alice's, 1000-1400 ms, apex 1200 ms; no merstudio:fps property (ELAN writes none)."""
+    path.write_text(
+        '<?xml version="1.0" encoding="UTF-8"?><ANNOTATION_DOCUMENT AUTHOR="" FORMAT="3.0" VERSION="3.0">'
+        '<HEADER MEDIA_FILE="" TIME_UNITS="milliseconds"/><TIME_ORDER>'
+        '<TIME_SLOT TIME_SLOT_ID="ts1" TIME_VALUE="1000"/><TIME_SLOT TIME_SLOT_ID="ts2" TIME_VALUE="1400"/>'
+        '<TIME_SLOT TIME_SLOT_ID="ts3" TIME_VALUE="1200"/><TIME_SLOT TIME_SLOT_ID="ts4" TIME_VALUE="1240"/>'
+        '</TIME_ORDER><TIER LINGUISTIC_TYPE_REF="merstudio-event" TIER_ID="alice/event"><ANNOTATION>'
+        '<ALIGNABLE_ANNOTATION ANNOTATION_ID="a1" TIME_SLOT_REF1="ts1" TIME_SLOT_REF2="ts2">'
+        "<ANNOTATION_VALUE>happiness | 12</ANNOTATION_VALUE></ALIGNABLE_ANNOTATION></ANNOTATION></TIER>"
+        '<TIER LINGUISTIC_TYPE_REF="merstudio-apex" PARENT_REF="alice/event" TIER_ID="alice/apex"><ANNOTATION>'
+        '<ALIGNABLE_ANNOTATION ANNOTATION_ID="a2" TIME_SLOT_REF1="ts3" TIME_SLOT_REF2="ts4">'
+        "<ANNOTATION_VALUE>apex</ANNOTATION_VALUE></ALIGNABLE_ANNOTATION></ANNOTATION></TIER>"
+        '<LINGUISTIC_TYPE LINGUISTIC_TYPE_ID="merstudio-event" TIME_ALIGNABLE="true"/>'
+        '<LINGUISTIC_TYPE LINGUISTIC_TYPE_ID="merstudio-apex" CONSTRAINTS="Included_In" TIME_ALIGNABLE="true"/>'
+        "</ANNOTATION_DOCUMENT>", encoding="utf-8")
+    return path
+
+
+def test_the_media_given_times_the_frames(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    clip = _clip(tmp_path / "clip.avi")
+    out = tmp_path / "o.csv"
+    assert main(["convert", str(_eaf(tmp_path / "x.eaf")), str(out), "--media", str(clip)]) == 0, \
+        capsys.readouterr().err
+    with out.open(encoding="utf-8") as fh:
+        (row,) = list(csv.DictReader(fh))
+    # 25 fps: 1000 ms is frame 25, 1200 ms frame 30, 1400 ms the start of frame 35 (so the offset is 34)
+    assert (int(row["onset"]), int(row["apex"]), int(row["offset"])) == (25, 30, 34)
+
+
+def test_without_media_the_rate_is_still_asked_for(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["convert", str(_eaf(tmp_path / "x.eaf")), str(tmp_path / "o.csv")]) != 0
+    assert "frame rate is unknown" in capsys.readouterr().err

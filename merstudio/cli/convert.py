@@ -310,11 +310,13 @@ def run(args: argparse.Namespace) -> int:
     media_fps, times = _media_times(args.media)
     if media_fps is None and args.media is not None and args.fps is None:
         media_fps = _media_rate(args.media)[0]  # a constant-rate video given right there: its rate times the file
+    if media_fps is None and args.media is None and args.fps is None and fmt == "eaf":
+        media_fps, times = _eaf_video_rate(args.input)
     preview = _sheet_hinted(args.input, lambda: ix.read_events(
         args.input, fps=args.fps or media_fps, video_name=_video_name(args, fmt), fps_override=args.force_fps,
         fmt=fmt, times=times, **_kwargs(args, fmt)))
     named = _named_media(args.input, preview) if args.media is None else None
-    if named is not None and (found := _media_times(named, quiet=True))[1] is not None:
+    if named is not None and times is None and (found := _media_times(named, quiet=True))[1] is not None:
         # the video the file names is here and variable-rate: its own frame times place the file's times, as
         # --media would (read again: the first reading used a constant rate)
         media_fps, times = found
@@ -376,6 +378,22 @@ def _media_times(media: Path | None, quiet: bool = False) -> tuple[float | None,
         if not quiet:
             print(f"note: {exc}; times converted at the nominal frame rate", file=sys.stderr)
         return None, None
+
+
+def _eaf_video_rate(eaf: Path) -> tuple[float | None, Any]:
+    """(fps, variable frame times or None) of the video an ELAN file names, where it is here: ELAN's milliseconds
+    need a rate, and the video beside the file has it (no --fps needed). (None, None) when it is not here."""
+    from merstudio.interchange.eaf import eaf_media_file
+
+    video = eaf_media_file(eaf)
+    if video is None:
+        return None, None
+    fps, times = _media_times(video, quiet=True)
+    if fps is None:
+        fps = _media_rate(video)[0]
+    if fps is not None:
+        print(f"note: frame rate {fps:g} fps from {video} (the video the file names)", file=sys.stderr)
+    return fps, times
 
 
 def _media_rate(media: Path) -> tuple[float | None, int | None]:

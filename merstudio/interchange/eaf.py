@@ -443,6 +443,23 @@ def parse_eaf(path: str | os.PathLike[str] | EafDocument) -> EafDocument:
         raise InputError(f"{p}: cannot read ({exc.strerror or exc})") from None
 
 
+def eaf_media_file(path: str | os.PathLike[str]) -> Path | None:
+    """The video an ELAN file's events are on (its first video descriptor), where it is here: beside the file (its
+    relative URL or name) or where the file says it lies; None otherwise, and for a file that cannot be read (the
+    reading proper says why). Lets a caller take the frame rate from the video before reading the times."""
+    p = Path(path)
+    try:
+        header = _eaf_header(p, parse_eaf(p).root)
+    except InputError:
+        return None
+    video = _eaf_video(p, header, None, [])
+    for c in (p.parent / video.relative if video.relative else None, p.parent / video.name if video.name else None,
+              Path(video.path) if video.path else None):
+        if c is not None and c.is_file():
+            return c
+    return None
+
+
 def read_eaf(path: str | os.PathLike[str] | EafDocument, fps: float | None = None, video_id: int = 0,
              fps_override: bool = False, tier_coders: Mapping[str, str] | None = None,
              source: str | None = None, times: np.ndarray | None = None,

@@ -22,11 +22,14 @@ def _clip(path: Path, fps: float = 25.0, n: int = 50) -> Path:
     return path
 
 
-def _eaf(path: Path) -> Path:
-    """One event of alice's, 1000-1400 ms, apex 1200 ms; no merstudio:fps property (ELAN writes none)."""
+def _eaf(path: Path, media: str = "") -> Path:
+    """One event of alice's, 1000-1400 ms, apex 1200 ms; no merstudio:fps property (ELAN writes none). `media`: a
+    media descriptor as ELAN 6 writes it (an absolute URL on the coder's machine and the relative one)."""
+    descriptor = (f'<MEDIA_DESCRIPTOR MEDIA_URL="file:///C:/Users/coder/study/{media}" MIME_TYPE="video/*" '
+                  f'RELATIVE_MEDIA_URL="./{media}"/>' if media else "")
     path.write_text(
         '<?xml version="1.0" encoding="UTF-8"?><ANNOTATION_DOCUMENT AUTHOR="" FORMAT="3.0" VERSION="3.0">'
-        '<HEADER MEDIA_FILE="" TIME_UNITS="milliseconds"/><TIME_ORDER>'
+        f'<HEADER MEDIA_FILE="" TIME_UNITS="milliseconds">{descriptor}</HEADER><TIME_ORDER>'
         '<TIME_SLOT TIME_SLOT_ID="ts1" TIME_VALUE="1000"/><TIME_SLOT TIME_SLOT_ID="ts2" TIME_VALUE="1400"/>'
         '<TIME_SLOT TIME_SLOT_ID="ts3" TIME_VALUE="1200"/><TIME_SLOT TIME_SLOT_ID="ts4" TIME_VALUE="1240"/>'
         '</TIME_ORDER><TIER LINGUISTIC_TYPE_REF="merstudio-event" TIER_ID="alice/event"><ANNOTATION>'
@@ -50,6 +53,18 @@ def test_the_media_given_times_the_frames(tmp_path: Path, capsys: pytest.Capture
         (row,) = list(csv.DictReader(fh))
     # 25 fps: 1000 ms is frame 25, 1200 ms frame 30, 1400 ms the start of frame 35 (so the offset is 34)
     assert (int(row["onset"]), int(row["apex"]), int(row["offset"])) == (25, 30, 34)
+
+
+def test_the_video_the_file_names_beside_it_times_the_frames(tmp_path: Path,
+                                                           capsys: pytest.CaptureFixture[str]) -> None:
+    # ELAN's own file for clip.avi lying beside it: no --fps or --media needed (it said "the frame rate is unknown")
+    _clip(tmp_path / "clip.avi")
+    out = tmp_path / "o.csv"
+    assert main(["convert", str(_eaf(tmp_path / "x.eaf", "clip.avi")), str(out)]) == 0, capsys.readouterr().err
+    assert "25 fps" in capsys.readouterr().err
+    with out.open(encoding="utf-8") as fh:
+        (row,) = list(csv.DictReader(fh))
+    assert (int(row["onset"]), int(row["apex"]), int(row["offset"])) == (25, 30, 34)  # as with --media above
 
 
 def test_without_media_the_rate_is_still_asked_for(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

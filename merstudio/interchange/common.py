@@ -6,7 +6,9 @@ time span [t(onset), t(offset + 1)); its apex is the start of the apex frame. Fi
 (ELAN always, BORIS by convention), so a boundary is ``ms(i) = ceil(i * 1000 / fps)``, ELAN's own rule (see "frame
 <-> time" below); reading back takes the frame whose boundary equals the stored value, which is exact for every
 fps <= 1000 because two boundaries are then at least 1 ms apart. Times that are not one of our boundaries (drawn by
-hand in ELAN) go to the frame that contains them (start) or the first boundary at or after them (end). An ``.eaf``
+hand in ELAN) go to the frame that contains them (start) or the first boundary at or after them (end). BORIS itself
+stores a frame's start as ``round(t, 3)`` seconds, up to half a millisecond before it: a BORIS time within half a
+millisecond of a frame's start is that frame (:meth:`FrameClock.seconds_frame`). An ``.eaf``
 merstudio wrote before 2026-12-05 used half-up ms, ``floor(i * 1000 / fps + 1/2)`` (rule ROUND), and is read back
 with it.
 
@@ -23,6 +25,7 @@ a field longer than :data:`MAX_FIELD_CHARS` makes its row or annotation a skippe
 
 from __future__ import annotations
 
+import functools
 import math
 import os
 import re
@@ -93,6 +96,7 @@ def too_long(fields: dict[str, Any], limit: int = MAX_FIELD_CHARS) -> str | None
 _FIELD_LABELS = {"aus": "AU text", "emotion": "emotion", "coder": "coder name", "note": "note"}
 
 
+@functools.lru_cache(maxsize=256)  # a BORIS table names the same few files on every row: 20,000 rows, 1 s of pathlib
 def file_name(path: str) -> str:
     """The file name of a path as another tool wrote it, on Windows or elsewhere (``C:\\v\\a.mp4`` -> ``a.mp4``)."""
     return Path(path.replace("\\", "/")).name
@@ -214,6 +218,7 @@ def fps_mismatch(where: str, file_fps: float, video_fps: float) -> FrameRateMism
 CEIL, ROUND = "ceil", "round"
 FRAME_RULES = (CEIL, ROUND)
 _EPS = 1e-9  # k * 1000 / fps is not exact in floats: 3 * 1000 / 30 may come out a hair above 100
+HALF_MS = 0.0005  # BORIS rounds times to the ms: a frame's start is written up to this far before or after it
 
 
 def frame_to_ms(frame: int, fps: float, rule: str = CEIL) -> int:
@@ -303,14 +308,21 @@ class FrameClock:
         return _side_of(float(self.timebase.position(np.asarray(float(ms) / 1000.0))), side)
 
     def seconds_frame(self, seconds: float, side: str = "start") -> int:
-        """Seconds (as BORIS writes them, to the ms or finer) -> frame boundary: written to the millisecond, the
-        exact rule of :meth:`frame`; a boundary written in full (our events CSV) or to the microsecond, that
-        frame; otherwise the frame containing the time (start) or the next boundary (end)."""
-        ms = float(seconds) * 1000.0
-        if abs(ms - round(ms)) < 1e-6:
-            return self.frame(round(ms), side)
-        x = float(self.timebase.position(np.asarray(float(seconds))))
+        """Seconds (as BORIS writes them, to the ms or finer) -> frame boundary. Written to the millisecond: the
+        frame whose boundary it is by the exact rule of :meth:`frame` (merstudio's own exports), else the frame
+        that starts within half a millisecond of it: BORIS stores ``round(t, 3)``, 0.133 s for frame 4 at 30 fps,
+        which starts at 133.3 ms (134 by the ceil rule, and 133 ms lies in frame 3 there). A boundary written in
+        full (our events CSV) or to the microsecond: that frame. Otherwise (a time pressed during playback) the
+        frame on screen then (start), or the next boundary (end)."""
+        s = float(seconds)
+        ms = s * 1000.0
+        x = float(self.timebase.position(np.asarray(s)))
         near = round(x)
+        if abs(ms - round(ms)) < 1e-6:
+            k = self.frame(round(ms), side)
+            if self.ms(k) == round(ms) or abs(s - self.timebase.time_of(near)) > HALF_MS + 1e-9:
+                return k
+            return int(near)
         if abs(x - near) < 1e-3:
             return int(near)
         return _side_of(x, side)  # x is >= 1e-3 off a boundary here, so _side_of's tolerance never applies

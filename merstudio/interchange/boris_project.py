@@ -17,7 +17,8 @@ it, the next stops it (BORIS's own pairing rule), so one event of ours is:
 
 Two events of one coder with the same face, emotion and AUs that overlap or touch cannot be told apart by that
 pairing, so the later one goes to a second observation of the same video (``… (2)``). Confidence and source are
-not kept (the import marks events ``imported``); the status comes back from the ``review status`` variable.
+not kept (the import marks events ``imported``; :func:`export_losses` is the line that says so where the events have
+them); the status comes back from the ``review status`` variable.
 
 Reading takes any BORIS project (format 7, BORIS 7 to 9): media observations on the chosen video (by file name;
 times are media time plus the observation's time offset, and a player's later files start where the earlier ones
@@ -226,6 +227,23 @@ def boris_project(events: Iterable[Event], media: Media | Mapping[int, Media], n
         "converters": {},
         "observations": observations,
     }
+
+
+def export_losses(events: Iterable[Event]) -> str:
+    """One line saying what a BORIS project cannot hold of these events, where they have it: a confidence (BORIS has
+    no field for it) and a source other than ``imported`` (an import marks every event so); "" when nothing is
+    lost. The export itself does not refuse: the line is for whoever exports."""
+    evs = list(events)
+    scored = sum(1 for e in evs if e.confidence is not None)
+    sources = sorted({e.source for e in evs if e.source != "imported"})
+    sourced = sum(1 for e in evs if e.source != "imported")
+    what = (["confidence"] if scored else []) + (["event source"] if sourced else [])
+    if not what:
+        return ""
+    lost = ([f"the confidence of {scored} event(s)"] if scored else []) + (
+        [f"the source of {sourced} {'/'.join(sources)} event(s) (read back as imported)"] if sourced else [])
+    return (f"a BORIS project holds no {' or '.join(what)}: {' and '.join(lost)} not written; a BORIS table "
+            "(.tsv, .csv, .xlsx) or the events CSV keeps them")
 
 
 def write_boris_project(events: Iterable[Event], path: str | os.PathLike[str],

@@ -358,8 +358,18 @@ def run(args: argparse.Namespace) -> int:
     if not frames and events and ix.detect_format(out, args.to_fmt, look_inside=False) == "boris-project":
         print("note: the video's length is not known: the BORIS project gives it the last event's end plus 1 s "
               "(--media VIDEO, a video merstudio reads, for its real length)", file=sys.stderr)
+    _boris_losses(out, args.to_fmt, events)
     print(f"wrote {len(events)} event(s) to {out}")
     return 0
+
+
+def _boris_losses(out: Path, fmt: str | None, events: list) -> None:
+    """The note on what a BORIS project cannot hold of the events written (confidence, source), where they have it."""
+    from merstudio import interchange as ix
+    from merstudio.interchange.boris_project import export_losses
+
+    if ix.detect_format(out, fmt, look_inside=False) == "boris-project" and (lost := export_losses(events)):
+        print(f"note: {lost}", file=sys.stderr)
 
 
 def _media_times(media: Path | None, quiet: bool = False) -> tuple[float | None, Any]:
@@ -617,8 +627,9 @@ def _run_project(args: argparse.Namespace) -> int:
             _out_folder(args.export_file)
             out = ix.export_project_events(project, vid, args.export_file, fmt=args.to_fmt, statuses=args.status,
                                            times=times())
-            n = sum(1 for e in project.events(vid) if args.status is None or e.status in args.status)
-            print(f"wrote {n} event(s) of video {vid} to {out}")
+            written = [e for e in project.events(vid) if args.status is None or e.status in args.status]
+            _boris_losses(out, args.to_fmt, written)
+            print(f"wrote {len(written)} event(s) of video {vid} to {out}")
             return 0
         if not args.dataset and (args.clip or args.clip_folder):
             raise InputError("--clip and --clip-folder go with --dataset (a dataset's annotation sheet)")

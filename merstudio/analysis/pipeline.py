@@ -145,7 +145,10 @@ class AnalysisSettings:
 # (merstudio.features.spotting.split_at_dips), drops the face going back to rest (merstudio.analysis.proposals
 # .release), allows one frame over 0.5 s (rounding: spotting.too_long); a suggestion's micro-motion AU needs its
 # learned AU's agreement where the learned AUs see the event. The per-frame tables are the same to the byte.
-ANALYSIS_REVISION = 16
+# 17 (2026-12-06): a variable-rate video's blinks go by the frames' times (merstudio.features.blinks: the margin and
+# the longest blink in seconds), so the frames round a blink read their AUs as at a constant rate. Constant-rate
+# videos give the same tables to the byte.
+ANALYSIS_REVISION = 17
 
 
 def analysis_revision(settings: dict[str, Any]) -> int:
@@ -469,7 +472,7 @@ class Analysis:
         no values at all, not the zero AUs of a frame seen empty."""
         flight.pending[(-1, i)] = self._empty_row(i, t) if known else self._unknown_row(i, t)
         flight.ready.add((-1, i))
-        self._complete(flight, estimator.idle(i))
+        self._complete(flight, estimator.idle(i, t if self._timed(i) else None))
         if self._predictor is not None:
             self._predicted(flight, self._predictor.flush())
 

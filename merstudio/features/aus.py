@@ -296,10 +296,10 @@ class AUEstimator:
         """Finish every face pushed so far (in frame order)."""
         return self._run_batch() + [self._mark(m) for m in self._marker.flush()]
 
-    def idle(self, frame_index: int) -> list[AUActivation]:
+    def idle(self, frame_index: int, time: float | None = None) -> list[AUActivation]:
         """No face in this frame: finish the queued faces, and those that this frame makes old enough to leave the
         blink look-ahead (as a face in it would), so that results keep coming while nobody is in view."""
-        return self._run_batch() + [self._mark(m) for m in self._marker.advance(frame_index)]
+        return self._run_batch() + [self._mark(m) for m in self._marker.advance(frame_index, time)]
 
     def _run_batch(self) -> list[AUActivation]:
         """Read the queued faces (one pass of the blendshape network) and hand them to the blink marker; returns
@@ -315,7 +315,9 @@ class AUEstimator:
         for p in queue:
             r = self._read(p, by_id.get(id(p)))
             blink = r.reading.blink if r.reading is not None else 0.0
-            out += [self._mark(m) for m in self._marker.push(p.track_id, p.frame_index, blink, r)]
+            # a variable-rate video's frame times: a blink's margin and length go by them (features.blinks)
+            marked = self._marker.push(p.track_id, p.frame_index, blink, r, time=p.time)
+            out += [self._mark(m) for m in marked]
         return out
 
     def _read(self, p: _Pending, scores: np.ndarray | None) -> _Read:

@@ -401,7 +401,10 @@ def _eaf_video_rate(eaf: Path) -> tuple[float | None, Any]:
     fps, times = _media_times(video, quiet=True)
     if fps is None:
         fps = _media_rate(video)[0]
-    if fps is not None:
+    if times is not None:
+        print(f"note: {video} (the video the file names) has a variable frame rate: times placed on its own "
+              "frame times", file=sys.stderr)
+    elif fps is not None:
         print(f"note: frame rate {fps:g} fps from {video} (the video the file names)", file=sys.stderr)
     return fps, times
 

@@ -251,7 +251,10 @@ def calm_window(frames: np.ndarray, act: np.ndarray, fps: float, seconds: float 
         evidence[frames[sure] - lo] = act[sure]
     if moving is not None:
         bad = np.zeros(len(series), bool)
-        bad[frames[np.asarray(moving, bool)] - lo] = True
+        # only the face's frames: a frame that moves outside them (an event's interval running past where a split
+        # ends the face) would index past the series, or wrap round from before its first frame
+        mv = np.asarray(moving, bool) & (frames >= lo) & (frames <= hi)
+        bad[frames[mv] - lo] = True
         rest = None
         if restless is not None:
             rest = np.full(len(series), np.nan)

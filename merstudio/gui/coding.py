@@ -241,6 +241,8 @@ class Coding(QObject):
     def _undo_index_changed(self, index: int) -> None:
         """An undo or redo (a key, the menu, a click in the history): the status message said something about the
         state before it, so it is replaced by what was undone or redone."""
+        if not self._pushing and self.undo_guard.settle(self.undo_stack):
+            return  # a failure stopped it; the steps left out of step are gone and the call for that index said it
         before, self._undo_index = self._undo_index, index
         if self._pushing or index == before:
             return
@@ -248,7 +250,7 @@ class Coding(QObject):
         cmd = self.undo_stack.command(index if undone else index - 1)
         text = "" if cmd is None else f"{'Undone' if undone else 'Redone'}: {cmd.text()}"
         # a step of another video (the history is the project's): go to that video, so the change is seen
-        vid = getattr(cmd, "video_id", None)
+        vid = cmd.video_id if isinstance(cmd, ProjectCommand) else None
         win = self.win
         # back to where the change is (an undone reject: the proposal it reopened, not the next one)
         focus = cmd.focus_id(undone) if isinstance(cmd, ProjectCommand) else None

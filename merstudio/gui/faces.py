@@ -26,16 +26,22 @@ if TYPE_CHECKING:
 
 
 class FaceEditCommand(ProjectCommand):
-    """One edit of the video's face tracks (a merge, a split) as one undo step; undo puts every frame, event and
-    setting that moved back (Project.undo_face_change)."""
+    """One edit of a video's face tracks (a merge, a split) as one undo step; undo puts every frame, event and
+    setting that moved back (Project.undo_face_change). ``edit`` makes the change; it is given the change the first
+    do made (None the first time), so that a redo of a split gives the new face the id it had: the events redone
+    after it carry that id, and a fresh one (above the ids of a re-run undone meanwhile) would leave them on a face
+    the run does not have."""
 
-    def __init__(self, text: str, project: Project, edit: Callable[[], FaceChange], notify: Notify) -> None:
+    def __init__(self, text: str, project: Project, video_id: int, edit: Callable[[FaceChange | None], FaceChange],
+                 notify: Notify) -> None:
         super().__init__(text, project, notify)
-        self.edit = edit
+        self.video_id, self.edit = video_id, edit
         self.done: FaceChange | None = None
+        self.first: FaceChange | None = None
 
     def _do(self) -> None:
-        self.done = self.edit()
+        self.done = self.edit(self.first)
+        self.first = self.first or self.done
 
     def _undo(self) -> None:
         if self.done is not None:
@@ -44,8 +50,14 @@ class FaceEditCommand(ProjectCommand):
 
 
 def merge_command(project: Project, video_id: int, keep: int, merged: int, notify: Notify) -> FaceEditCommand:
-    return FaceEditCommand(f"Merge face {merged} into face {keep}", project,
-                           lambda: merge_faces(project, video_id, keep, merged), notify)
+    return FaceEditCommand(f"Merge face {merged} into face {keep}", project, video_id,
+                           lambda first: merge_faces(project, video_id, keep, merged), notify)
+
+
+def split_command(project: Project, video_id: int, face: int, at: int, notify: Notify) -> FaceEditCommand:
+    return FaceEditCommand(f"Split face {face} at frame {at}", project, video_id,
+                           lambda first: project.split_face(video_id, face, at,
+                                                            new=None if first is None else first.target), notify)
 
 
 def face_entry(face: int, frames: int) -> str:
@@ -110,8 +122,7 @@ class SplitFace(AppCommand):
         if face is None:
             raise InputError("split face: run the analysis first (it finds the faces)")
         at = int(params.get("at", win.transport.current_frame))
-        cmd = FaceEditCommand(f"Split face {face} at frame {at}", proj,
-                              lambda: proj.split_face(video.id, face, at), lambda: faces_changed(win, video.id))
+        cmd = split_command(proj, video.id, face, at, lambda: faces_changed(win, video.id))
         win.coding.push(cmd)
         new = cmd.done.target if cmd.done is not None else None
         win.statusBar().showMessage(f"Face {face} split at frame {at}: face {new} from there on "

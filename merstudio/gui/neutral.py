@@ -7,6 +7,7 @@ per-frame CSV) writes the relative ones."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -34,6 +35,8 @@ if TYPE_CHECKING:
 class NeutralCommand(ProjectCommand):
     """Set (``after``) or clear (None) one face's neutral baseline of a video: one undo step."""
 
+    video_id: int
+
     def __init__(self, project: Project, video_id: int, face: int, after: NeutralBaseline | None,
                  notify: Any) -> None:
         text = f"Neutral frames of face {face}: {after.first}–{after.last}" if after else \
@@ -41,6 +44,12 @@ class NeutralCommand(ProjectCommand):
         super().__init__(text, project, notify)
         self.video_id, self.face, self.after = video_id, face, after
         self.before = load_baselines(project, video_id).get(face)
+
+    def unchanged(self) -> bool:
+        """Whether ``after`` is the baseline stored already (as stored: JSON, where NaN equals NaN)."""
+        def text(b: NeutralBaseline | None) -> str | None:
+            return None if b is None else json.dumps(b.to_dict(), sort_keys=True)
+        return text(self.after) == text(self.before)
 
     def _write(self, b: NeutralBaseline | None) -> None:
         keep = {f: x for f, x in load_baselines(self.project, self.video_id).items() if f != self.face}
@@ -125,7 +134,13 @@ class SetNeutral(AppCommand):
             raise InputError(f"neutral frames: unknown mode {mode}")
         elif face not in load_baselines(proj, win.video.id):
             raise InputError(f"face {face} has no neutral frames to clear")
-        win.coding.push(NeutralCommand(proj, win.video.id, face, after, win.neutral.update))
+        cmd = NeutralCommand(proj, win.video.id, face, after, win.neutral.update)
+        if after is not None and cmd.unchanged():  # found (or chosen) again: no undo step that changes nothing
+            win.neutral.view_action.setChecked(True)
+            win.neutral.update()
+            win.statusBar().showMessage(f"Already the neutral frames: {after.describe()}", 10000)
+            return
+        win.coding.push(cmd)
         if mode == "selection":
             win.timeline.clear_selection()  # used: left selected it would stand in for the next I..O marks
             if win.marks.onset is not None or win.marks.offset is not None:

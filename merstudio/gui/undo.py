@@ -5,10 +5,12 @@ The undo history never gets out of step with the project:
 - A new edit is *performed first* (``perform()``) and pushed only when it succeeded: ``QUndoStack.push`` calls
   ``redo()`` once more, which then does nothing. A failed edit raises (a one-line OutputError from the store),
   never reaches the stack and leaves the project as it was (every store write is one transaction).
-- An undo or redo that fails later (a full disk, a lock held elsewhere) leaves the project as it was, makes its
-  command obsolete, which QUndoStack removes from the history, and stops the rest of that stack operation (a click in
-  the undo history undoes several commands): those commands are dropped without touching the project. What is left
-  on the stack still matches the project; ``StepGuard`` reports the failure once, in one line.
+- An undo or redo that fails later (a full disk, a lock held elsewhere, a re-run whose run is gone) leaves the
+  project as it was, makes its command obsolete, which QUndoStack removes from the history, and stops the rest of
+  that stack operation (a click in the undo history undoes several commands): those commands are dropped without
+  touching the project, and so is every step beyond them (``StepGuard.settle``: below a step dropped still done, an
+  undo would start from a project it did not leave). What is left on the stack still matches the project;
+  ``StepGuard`` reports the failure once, in one line.
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ from dataclasses import replace
 from typing import Any
 
 from PySide6.QtCore import QObject, QTimer
-from PySide6.QtGui import QUndoCommand
+from PySide6.QtGui import QUndoCommand, QUndoStack
 
 from merstudio.errors import InputError, MerstudioError, OutputError
 from merstudio.project import Event, Project
@@ -48,16 +50,20 @@ def _plain(exc: BaseException, project: Project) -> MerstudioError:
 
 class StepGuard:
     """Shared by the commands of one QUndoStack: turns a failed undo/redo into an obsolete command (removed by the
-    stack), drops the remaining steps of the same stack operation, and reports once through ``report``."""
+    stack), drops the remaining steps of the same stack operation, and reports once through ``report``. The stack's
+    owner calls :meth:`settle` when its index changes (the end of an operation)."""
 
     def __init__(self, report: Callable[[str], None], context: QObject | None = None) -> None:
         self.report = report
         self.context = context  # the report is dropped when this object is gone (a closed window)
-        self.failed: str | None = None
+        self.failed: str | None = None  # the failure's line, until reported
+        self._verb: str | None = None  # "Undo" / "Redo": an operation stopped by a failure, until settled
+        self._passed = 0  # the steps it passed over without doing them (obsolete: the stack removes them)
 
     def step(self, cmd: ProjectCommand, action: Callable[[], None], verb: str) -> None:
-        if self.failed is not None:  # an earlier step of this undo/redo failed: leave the project where it is
+        if self._verb is not None:  # an earlier step of this undo/redo failed: leave the project where it is
             cmd.setObsolete(True)
+            self._passed += 1
             return
         try:
             action()
@@ -65,8 +71,9 @@ class StepGuard:
             if not isinstance(exc, (MerstudioError, sqlite3.Error, OSError)):
                 log.error("%s of %r failed:\n%s", verb, cmd.text(), traceback.format_exc())
             cmd.setObsolete(True)
-            self.failed = (f"{verb} of “{cmd.text()}” failed: {_plain(exc, cmd.project)}. The project is unchanged; "
-                           "the step was removed from the undo history.")
+            self._verb = verb
+            self.failed = (f"{verb} of “{cmd.text()}” failed: {_plain(exc, cmd.project)}. That step left the "
+                           "project unchanged and was removed from the undo history")
             # reported after the stack operation, which may step over more commands
             if self.context is not None:
                 QTimer.singleShot(0, self.context, self._flush)
@@ -75,16 +82,43 @@ class StepGuard:
         finally:
             cmd.notify()
 
+    def settle(self, stack: QUndoStack) -> bool:
+        """After a stack operation that a failure stopped having passed over steps (a click in the undo history
+        several rows away): the steps beyond those, which QUndoStack keeps (below the row clicked for an undo,
+        above it for a redo), leave the history too, without touching the project. A step passed over stays done
+        (or undone) in the project, so the steps beyond it would start from a project they did not leave (an "Add
+        event" under a "Delete" of it that stayed done finds no event to delete). Returns whether the stack's index
+        moved (its indexChanged was then emitted again, from here)."""
+        verb, passed = self._verb, self._passed
+        self._verb, self._passed = None, 0
+        if verb is None or not passed:
+            return False
+        index = stack.index()
+        beyond = range(index) if verb == "Undo" else range(index, stack.count())
+        for i in beyond:
+            stack.command(i).setObsolete(True)  # ProjectCommand: an obsolete step does nothing
+        dropped = passed + len(beyond)
+        if self.failed is not None:
+            steps = f"{dropped} {'earlier' if verb == 'Undo' else 'later'} step{'s' if dropped > 1 else ''}"
+            self.failed += (f"; the {verb.lower()} stopped there, and the {steps} left the history too "
+                            f"({'still done' if verb == 'Undo' else 'not redone'})")
+        # the stack steps over the obsolete steps (doing nothing) and removes them
+        stack.setIndex(0 if verb == "Undo" else stack.count())
+        return stack.index() != index
+
     def _flush(self) -> None:
         msg, self.failed = self.failed, None
+        self._verb, self._passed = None, 0  # a failed single step (no index change to settle at) ends here
         if msg:
-            self.report(msg)
+            self.report(msg + ".")
 
 
 class ProjectCommand(QUndoCommand):
     """A QUndoCommand whose first do happens in ``perform()``, before it is pushed (see the module docstring)."""
 
-    # A command on one video has ``video_id``: an undo or redo of it goes to that video (Coding).
+    # the video the step changes: its undo or redo opens that video and names it (Coding); None: the project's
+    # (a behaviour's definition) or several videos' (an import)
+    video_id: int | None = None
 
     def __init__(self, text: str, project: Project, notify: Notify) -> None:
         super().__init__(text)
@@ -122,6 +156,8 @@ class ProjectCommand(QUndoCommand):
         self._run(self._undo, "Undo")
 
     def _run(self, action: Callable[[], None], verb: str) -> None:
+        if self.isObsolete():  # dropped from the history (StepGuard.settle): the stack steps over it on the way out
+            return
         if self.guard is None:
             self.guard = StepGuard(lambda msg: None)
         self.guard.step(self, action, verb)
@@ -239,6 +275,8 @@ class RerunAnalysisCommand(ProjectCommand):
     Overlays are left alone: an overlay a re-run saved (the predictions of the model used before) stays through
     undo; removing it would need its table kept in the command to save it again on redo, and it describes another
     model, not the run."""
+
+    video_id: int  # always one video's
 
     def __init__(self, project: Project, video_id: int, before: Sequence[Event], notify: Notify, *,
                  previous_id: int | None = None, new_id: int | None = None, after: Sequence[Event] | None = None,

@@ -22,8 +22,8 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import Qt, QTimer
-from PySide6.QtGui import QAction, QColor, QKeySequence
+from PySide6.QtCore import QPointF, Qt, QTimer
+from PySide6.QtGui import QAction, QColor, QFontMetrics, QKeySequence
 from PySide6.QtWidgets import (
     QCheckBox,
     QColorDialog,
@@ -40,6 +40,7 @@ from PySide6.QtWidgets import (
     QTableWidgetItem,
     QVBoxLayout,
 )
+from shiboken6 import isValid
 
 from merstudio.errors import InputError
 from merstudio.gui.coders import visible_events
@@ -47,7 +48,7 @@ from merstudio.gui.commands import AppCommand, CommandContext, Params
 from merstudio.gui.events_table import list_style
 from merstudio.gui.look import readable
 from merstudio.gui.state import timecode
-from merstudio.gui.timeline_items import FrameRegion, frame_cell
+from merstudio.gui.timeline_items import LEGEND_WIDTH, FrameRegion, LegendBox, frame_cell
 from merstudio.gui.undo import ProjectCommand
 from merstudio.io.timebase import Timebase
 from merstudio.project import Behaviour, BehaviourEvent, Project
@@ -57,6 +58,7 @@ if TYPE_CHECKING:
 
 LANE_ROW = 20  # the lane's row in the timeline's layout: below every built-in track (empty rows take no room)
 WHITE = QColor("white")  # the timeline's lanes' background
+LABEL_PAD = 2.0  # px between the legend column's left edge and a row's name
 PALETTE = ("#5e35b1", "#00897b", "#f4511e", "#3949ab", "#c0ca33", "#8e24aa", "#6d4c41", "#039be5")
 Notify = Callable[[], None]
 
@@ -132,9 +134,19 @@ class BehaviourLane:
         self._pool: list[FrameRegion] = []
         self.plot = timeline._track(LANE_ROW, "behav.", height=1)  # a short lane: the full word does not fit
         self.plot.getAxis("left").setTicks([[]])
-        self.labels: list[pg.TextItem] = []  # "[key] name" at the left of each row (the axis is too narrow)
+        # "[key] name" of each row beside it in the legend column (the axis is too narrow): over the lane's left end
+        # the names hid the states and points there (a state from frame 2 to 60 was not drawn at all) and the play
+        # head cut through them; the legend column's cell comes and goes (and collapses) with the lane
+        self.key = LegendBox()
+        self.key.setFixedWidth(LEGEND_WIDTH)
+        self.key.setFlag(self.key.GraphicsItemFlag.ItemClipsChildrenToShape, True)
+        self.key.on_double_click = lambda: timeline._user_collapse(self.plot)
+        timeline.ci.addItem(self.key, row=LANE_ROW, col=1)
+        timeline.legend_boxes[self.plot] = self.key
+        self.labels: list[pg.TextItem] = []
         self.plot.vb.sigRangeChanged.connect(lambda *_: self._place_labels())
         self.plot.vb.sigResized.connect(lambda *_: self._place_labels())
+        self.key.geometryChanged.connect(self._place_labels)  # (the layout may place the cell after the lane)
         self.plot.setYRange(0, 1, padding=0)
         self.plot.invertY(True)
         self.plot.setXLink(timeline.au_plot)
@@ -178,17 +190,20 @@ class BehaviourLane:
         self._draw_regions([e for e in events if e.behaviour_id in row and e.id is not None], by_id, row,
                            frame_count, selected)
         while len(self.labels) < len(behaviours):
-            # on an opaque white, over a state's bar (its own colour showed through and hid the name), in the
-            # lanes' tick font (a fixed 7 pt beside a big font's values)
+            # on opaque white (the lanes' background, whatever the theme's), in the lanes' tick font (a fixed 7 pt
+            # beside a big font's values)
             item = pg.TextItem("", anchor=(0, 0.5), fill=pg.mkBrush("w"))
             item.setFont(tl.tick_font)
-            item.setZValue(60)
-            self.plot.addItem(item, ignoreBounds=True)
+            item.setParentItem(self.key)
             self.labels.append(item)
         for i, item in enumerate(self.labels):
             if i < len(behaviours):
                 b = behaviours[i]
-                item.setText(f"[{b.key}] {b.name}" if b.key else b.name, color=readable(QColor(b.colour), WHITE))
+                # a long name cut with an ellipsis, not at the column's edge (the text has its document's margins)
+                room = LEGEND_WIDTH - LABEL_PAD - 2 * item.textItem.document().documentMargin()
+                text = QFontMetrics(tl.tick_font).elidedText(f"[{b.key}] {b.name}" if b.key else b.name,
+                                                             Qt.TextElideMode.ElideRight, int(room))
+                item.setText(text, color=readable(QColor(b.colour), WHITE))
         self._place_labels()
 
     def _draw_regions(self, events: list[BehaviourEvent], by_id: dict[int | None, Behaviour],
@@ -229,14 +244,17 @@ class BehaviourLane:
             r.setVisible(False)
 
     def _place_labels(self) -> None:
-        """Each row's name at its left; every n-th where the rows are squeezed below a name's height (a short
-        window at a big font), never over each other."""
-        x0 = self.plot.vb.viewRange()[0][0]
+        """Each row's name beside it in the legend column, level with the row; every n-th where the rows are
+        squeezed below a name's height (a short window at a big font), never over each other."""
+        vb = self.plot.vb
+        if not isValid(vb):  # the timeline closing: its scene deletes the lane before the cell (geometryChanged)
+            return
         n = len(self.rows)
-        px = self.plot.vb.height()  # 0: not laid out yet (thinned when it is)
+        px = vb.height()  # 0: not laid out yet (thinned when it is)
         step = max(1, math.ceil(self.timeline.sizes.row * n / px)) if n and px > 0 else 1
         for i, item in enumerate(self.labels):
-            item.setPos(x0, i + 0.5)
+            y = self.key.mapFromScene(vb.mapViewToScene(QPointF(0, i + 0.5))).y()
+            item.setPos(LABEL_PAD, y)
             item.setVisible(i < n and i % step == 0)
 
 

@@ -97,6 +97,10 @@ TICK_FONT_SHARE = 0.8  # the lanes' values and names: this share of the applicat
 # text vanished on the lanes' white); 7:1 on white
 LABEL_COLOUR = "#455a64"
 TICK_TEXT_OFFSET = 5.0  # px pyqtgraph keeps between a left axis' edge and its values' right end
+# a lane's name where even a short lane's values leave no room for the whole word across (a big font): a coder
+# still tells the lanes apart; the readout and the legends say the rest
+LANE_TAGS = {"motion": "mot.", "class p": "cls p", "events": "ev.", "coders": "cod.", "audio": "aud.",
+             "behav.": "beh."}
 # a streamed redraw's work per event-loop turn, in units: new data for a curve 1, a new curve (and its legend
 # entry) STEP_CREATE, the heat map 4, the motion lane's scale and blinks 2; the next turn follows STEP_MS later
 STEP_BUDGET = 2
@@ -219,6 +223,7 @@ class Timeline(pg.GraphicsLayoutWidget):
         self._coder_ticks_set: list[tuple[float, str]] | None = None  # the names on the coders' axis (_coder_ticks)
         self._events: list[Event] = []
         self._rows: dict[pg.PlotItem, tuple[int, int]] = {}  # track -> (layout row, height share)
+        self._names: dict[pg.PlotItem, str] = {}  # track -> its name (its axis shows it or its tag)
         self._default_share: dict[pg.PlotItem, int] = {}  # track -> its share as built (set_lane_height)
         self._legend_room: dict[pg.PlotItem, float] = {}  # track -> px its legend cell holds under the entries
         self._content_extra = 0.0  # px the lanes reach past the view's bottom (_size_lanes): it scrolls
@@ -421,6 +426,7 @@ class Timeline(pg.GraphicsLayoutWidget):
         plot.setMenuEnabled(False)
         plot.hideButtons()
         self._rows[plot] = (row, height)
+        self._names[plot] = label
         self._default_share[plot] = height
         plot.vb.sigResized.connect(lambda _vb: self._fit_labels())
         plot.vb.sigResized.connect(lambda _vb: self._fit_notes(plot))
@@ -458,29 +464,45 @@ class Timeline(pg.GraphicsLayoutWidget):
     def _fit_labels(self) -> None:
         """Each lane's name inside its own lane: rotated where the lane is as tall as the name is long, else
         across, at the axis' left beside its values (a 16-px lane: at 1280x720 "class p" and "events" had no name,
-        their rotated names clashing with their neighbours'), else none. A strip (collapsed) shows none."""
+        their rotated names clashing with their neighbours'), else its tag across (LANE_TAGS), else none. A strip
+        (collapsed) shows none."""
         for plot in self._rows:
             axis = plot.getAxis("left")
-            title = axis.labelText
-            rotated = across = False
-            if title and plot.isVisible() and plot not in self.collapsed:
-                h = plot.vb.height()
-                fm = QFontMetricsF(axis.label.font())
-                # rotated, the text's length is its height on screen (it may run 1 px into the gap to the next lane)
-                rotated = fm.horizontalAdvance(title) <= h + 2
-                room = axis.width() - TICK_TEXT_OFFSET - self._tick_text_width(axis) - 4
-                across = not rotated and fm.height() <= h + 2 and fm.horizontalAdvance(title) <= room
+            name = text = self._names.get(plot, "")
+            fit = None
+            if name and plot.isVisible() and plot not in self.collapsed:
+                values = self._tick_text_width(axis)
+                for text in dict.fromkeys((name, LANE_TAGS.get(name, name))):
+                    fit = self._title_fit(plot, text, values)
+                    if fit is not None:
+                        break
+            if fit is not None and axis.labelText != text:
+                axis.setLabel(text)  # (keeps the axis' label style)
             if isinstance(axis, LaneAxis):
-                axis.set_across(across)
-            if axis.label.isVisible() != (rotated or across):
-                axis.showLabel(rotated or across)
+                axis.set_across(fit == "across")
+            if axis.label.isVisible() != (fit is not None):
+                axis.showLabel(fit is not None)
+
+    def _title_fit(self, plot: pg.PlotItem, text: str, values: float) -> str | None:
+        """How ``text`` fits as the lane's name beside values ``values`` px wide: "rotated" along the axis (it may
+        run 1 px into the gap to the next lane), "across" at the axis' left, or None."""
+        axis = plot.getAxis("left")
+        h = plot.vb.height()
+        fm = QFontMetricsF(axis.label.font())
+        if fm.horizontalAdvance(text) <= h + 2:  # rotated, the text's length is its height on screen
+            return "rotated"
+        room = axis.width() - TICK_TEXT_OFFSET - values - 4
+        return "across" if fm.height() <= h + 2 and fm.horizontalAdvance(text) <= room else None
 
     def _tick_text_width(self, axis: pg.AxisItem) -> float:
         """How wide a lane's widest value (or row name) is drawn on its axis."""
         if not axis.style.get("showValues", True):
             return 0.0
         levels = axis._tickLevels  # the ticks we set (_fit_ticks, the row names); None: pyqtgraph's own
-        texts = [t for level in levels for _v, t in level] if levels is not None else ["0.5"]
+        return self._values_width([t for level in levels for _v, t in level] if levels is not None else ["0.5"])
+
+    def _values_width(self, texts: Sequence[str]) -> float:
+        """How wide the widest of ``texts`` is in the lanes' value font."""
         fm = QFontMetricsF(self.tick_font)
         return max((fm.horizontalAdvance(t) for t in texts), default=0.0)
 
@@ -518,6 +540,12 @@ class Timeline(pg.GraphicsLayoutWidget):
         # the values, not a spacing: pyqtgraph wrote 2.5 as "2"
         ticks = [(v, f"{v:g}") for v in (k * step for k in range(math.ceil(lo / step - 1e-9),
                                                                    math.floor(hi / step + 1e-9) + 1))]
+        # a lane too short for its name rotated keeps its whole name across rather than its middle values: at
+        # 1280x720 the 34-px motion lane's 0 / 0.5 / 1 left no room for "motion" (no name at all); 0 and 1 say the scale
+        name = self._names.get(plot, "")
+        if name and len(ticks) > 2 and self._title_fit(plot, name, self._values_width([t for _v, t in ticks])) is None \
+                and self._title_fit(plot, name, self._values_width([ticks[0][1], ticks[-1][1]])) == "across":
+            ticks = [ticks[0], ticks[-1]]
         if self._ticks.get(plot) != ticks:  # an axis given its ticks repaints its whole lane
             self._ticks[plot] = ticks
             plot.getAxis("left").setTicks([ticks])

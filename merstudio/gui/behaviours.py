@@ -103,12 +103,14 @@ class BehaviourCommand(_ReplaceCommand):
 
 
 class BehaviourEventCommand(_ReplaceCommand):
-    """Add (before None), change (end a state, an edit) or delete (after None) a behaviour event."""
+    """Add (before None), change (end a state, an edit) or delete (after None) a behaviour event; its undo or redo
+    on another video opens that video (``video_id``), as an event's does."""
 
     def __init__(self, project: Project, before: BehaviourEvent | None, after: BehaviourEvent | None,
                  notify: Notify, text: str) -> None:
         super().__init__(text, project, notify)
         self.before, self.after = before, after
+        self.video_id = (after or before).video_id  # type: ignore[union-attr]
 
     def _set(self, old: BehaviourEvent | None, new: BehaviourEvent | None) -> BehaviourEvent | None:
         if new is None:

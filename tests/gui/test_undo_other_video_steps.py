@@ -1,7 +1,7 @@
 """The undo history is the project's (docs/gui.md, Ctrl+Z): a step made on another video opens that video and the
-status bar names it. Coded events did; a face split or merge was undone out of sight (the video shown stayed, the
-status said only "Undone: Split face 0 at frame 30", the change on the other video was gone unseen: its command
-named no video)."""
+status bar names it. Coded events did; a behaviour event and a face split or merge were undone out of sight (the
+video shown stayed, the status said only "Undone: gaze away at 30", the change on the other video was gone unseen:
+their commands named no video)."""
 
 from __future__ import annotations
 
@@ -9,8 +9,10 @@ import pytest
 from gui_fixtures import write_video
 
 from merstudio.gui import commands as C
+from merstudio.gui.behaviours import CodeBehaviour
 from merstudio.gui.faces import MergeFaces, SplitFace
 from merstudio.gui.video_list import SelectVideo
+from merstudio.project import Behaviour
 
 pytestmark = pytest.mark.gui
 
@@ -44,6 +46,20 @@ def _undo_from_the_other_video(qtbot, win, first, second, text):
     win.undo_stack.undo()
     qtbot.waitUntil(lambda: win.video.id == first.id, timeout=20000)
     assert win.statusBar().currentMessage() == f"Undone: {text} (on {first.name})"
+
+
+def test_undo_of_a_behaviour_event_opens_its_video(qtbot, two_videos):
+    win, first, second = two_videos
+    gaze = win.behaviours.add(Behaviour("gaze away", key="G", kind="point"))
+    assert win.ctx.execute(CodeBehaviour, behaviour_id=gaze.id, frame=30)
+    assert [e.onset for e in win.project.behaviour_events(first.id)] == [30]
+    _undo_from_the_other_video(qtbot, win, first, second, "gaze away at 30")
+    assert win.project.behaviour_events(first.id) == []
+    _show(qtbot, win, second.id)
+    win.undo_stack.redo()
+    qtbot.waitUntil(lambda: win.video.id == first.id, timeout=20000)
+    assert win.statusBar().currentMessage() == f"Redone: gaze away at 30 (on {first.name})"
+    assert [e.onset for e in win.project.behaviour_events(first.id)] == [30]
 
 
 def test_undo_of_a_face_split_and_merge_opens_their_video(qtbot, two_videos):

@@ -782,10 +782,19 @@ def _preview(ctx: CommandContext, params: Params) -> Any:
 
     video = ctx.win.require_video()
     tiers: dict[str, Any] = {k: dict(params[k]) for k in ("tier_coders", "tier_roles") if params.get(k)}
-    prev = preview_import(ctx.win.project, _elan(params) or params["path"], video.id,
-                          fps_override=bool(params.get("fps_override")),
-                          fmt=params.get("fmt"), times=ctx.win.playback.timebase.times,
-                          replace=bool(params.get("replace")), **tiers)
+    try:
+        prev = preview_import(ctx.win.project, _elan(params) or params["path"], video.id,
+                              fps_override=bool(params.get("fps_override")),
+                              fmt=params.get("fmt"), times=ctx.win.playback.timebase.times,
+                              replace=bool(params.get("replace")), **tiers)
+    except InputError:
+        from merstudio.interchange.sheets import sheet_hint
+
+        # a dataset's own sheet (CASME II's OnsetFrame...): say what it is and what reads it, not "not a table"
+        hint = sheet_hint(params["path"])
+        if not hint:
+            raise
+        raise InputError(hint) from None
     _note_left_out(prev, params.get("tiers_left_out") or ())
     return prev
 
@@ -915,6 +924,11 @@ class ExportEvents(AppCommand):
             out = [export_project_events(proj, video.id, path, fmt=params.get("fmt"), times=times)]
             out += _behaviours_beside(proj, video.id, path, times)
         ctx.win.export_done(out)
+        if detect_format(path, params.get("fmt"), look_inside=False) == "boris-project":
+            from merstudio.interchange.boris_project import export_losses
+
+            if note := export_losses(proj.events(video.id)):  # what the format cannot hold, as convert says it
+                ctx.win.statusBar().showMessage(f"Exported {path.name}; note: {note}", 15000)
 
 
 class ImportAUTable(AppCommand):

@@ -1,6 +1,6 @@
-"""Help menu: every key of the window, read from its menus (so the list is never out of step with what the keys
-do, the project's own behaviour keys included), and About: versions, the model in use, and the bundled files'
-licences."""
+"""Help menu: every key of the window, read from its menus and the window's own actions (so the list is never out of
+step with what the keys do, the project's own behaviour keys included), and About: versions, the model in use, and
+the bundled files' licences."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import sys
 from collections.abc import Iterator
 from typing import Any
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QDialog,
@@ -27,15 +27,31 @@ from PySide6.QtWidgets import (
 
 from merstudio.gui.look import fit_screen
 
+# the group of the keys the window holds in no menu: the project's behaviour keys ("Code gaze away", 1), which
+# gui/behaviours.py adds to the window itself (they change with the project)
+OWN_KEYS = "Behaviours"
+
 
 def key_rows(menu_bar: QMenuBar) -> list[tuple[str, str, str]]:
-    """(menu path, action, keys) of every action with a key, in menu order; the '&' of menu mnemonics dropped."""
+    """(menu path, action, keys) of every action with a key, in menu order, then the window's actions with a key
+    that are in no menu (the behaviour keys, under OWN_KEYS); the '&' of menu mnemonics dropped."""
     rows: list[tuple[str, str, str]] = []
+    in_menus: set[QAction] = set()
     for path, act in _actions(menu_bar.actions(), ()):
-        keys = [k.toString(QKeySequence.SequenceFormat.NativeText) for k in act.shortcuts() if not k.isEmpty()]
-        if keys:
-            rows.append((" > ".join(path), _plain(act.text()), ", ".join(keys)))
+        in_menus.add(act)
+        _add_row(rows, " > ".join(path), act)
+    window = menu_bar.window()
+    if window is not menu_bar:  # a menu bar of its own (no window): its menus only
+        for act in window.actions():
+            if act not in in_menus and act.menu() is None and not act.isSeparator():
+                _add_row(rows, OWN_KEYS, act)
     return rows
+
+
+def _add_row(rows: list[tuple[str, str, str]], path: str, act: QAction) -> None:
+    keys = [k.toString(QKeySequence.SequenceFormat.NativeText) for k in act.shortcuts() if not k.isEmpty()]
+    if keys:
+        rows.append((path, _plain(act.text()), ", ".join(keys)))
 
 
 def _actions(actions: list[QAction], path: tuple[str, ...]) -> Iterator[tuple[tuple[str, ...], QAction]]:
@@ -52,35 +68,69 @@ def _plain(text: str) -> str:
 
 
 class KeysDialog(QDialog):
-    """The window's keys as a table with a filter: what a coder looks up without leaving the app."""
+    """The window's keys as a table with a filter: what a coder looks up without leaving the app. Read again while it
+    is shown whenever the window's actions change (a behaviour added, its key changed), the filter kept."""
 
     def __init__(self, menu_bar: QMenuBar, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle("Keyboard shortcuts")
-        self.rows = key_rows(menu_bar)
+        self.menu_bar = menu_bar
+        self.rows: list[tuple[str, str, str]] = []
         self.filter = QLineEdit(self)
         self.filter.setPlaceholderText("Filter: a word of the action, a menu or a key (e.g. onset, Ctrl, Space)")
         self.filter.setClearButtonEnabled(True)
-        self.table = QTableWidget(len(self.rows), 3, self)
+        self.table = QTableWidget(0, 3, self)
         self.table.setHorizontalHeaderLabels(["Keys", "Action", "Menu"])
         self.table.verticalHeader().hide()
         self.table.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 8)  # a list, not a form
         self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
         self.table.setSelectionBehavior(QTableWidget.SelectionBehavior.SelectRows)
-        for r, (menu, text, keys) in enumerate(self.rows):
-            for c, value in enumerate((keys, text, menu)):
-                self.table.setItem(r, c, QTableWidgetItem(value))
-        self.table.resizeColumnsToContents()
         self.table.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
         self.filter.textChanged.connect(self._filter)
+        # one re-read per burst of changes (a project's behaviours are rebuilt all at once)
+        self._reread = QTimer(self)
+        self._reread.setSingleShot(True)
+        self._reread.setInterval(0)
+        self._reread.timeout.connect(self.refresh)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
         buttons.rejected.connect(self.reject)
         lay = QVBoxLayout(self)
         lay.addWidget(self.filter)
         lay.addWidget(self.table)
         lay.addWidget(buttons)
+        self.refresh()
         self.resize(720, 640)
         fit_screen(self)
+
+    def refresh(self) -> None:
+        """Read the keys again; the table is refilled only where they changed."""
+        rows = key_rows(self.menu_bar)
+        if rows == self.rows:
+            return
+        self.rows = rows
+        self.table.setRowCount(len(rows))
+        for r, (menu, text, keys) in enumerate(rows):
+            self.table.setRowHidden(r, False)  # sized to every row, not to those the filter left
+            for c, value in enumerate((keys, text, menu)):
+                self.table.setItem(r, c, QTableWidgetItem(value))
+        self.table.resizeColumnToContents(0)
+        self.table.resizeColumnToContents(2)
+        self._filter(self.filter.text())
+
+    # the window is watched only while the list is shown: a closed one costs nothing and is read again on show
+    def showEvent(self, event: Any) -> None:  # noqa: N802 - Qt override
+        self.menu_bar.window().installEventFilter(self)
+        self.refresh()
+        super().showEvent(event)
+
+    def hideEvent(self, event: Any) -> None:  # noqa: N802 - Qt override
+        self.menu_bar.window().removeEventFilter(self)
+        super().hideEvent(event)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt override
+        if event.type() in (QEvent.Type.ActionAdded, QEvent.Type.ActionRemoved, QEvent.Type.ActionChanged):
+            self._reread.start()
+        return False
 
     def _filter(self, text: str) -> None:
         words = text.lower().split()

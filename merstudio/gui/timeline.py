@@ -101,6 +101,12 @@ TICK_TEXT_OFFSET = 5.0  # px pyqtgraph keeps between a left axis' edge and its v
 # still tells the lanes apart; the readout and the legends say the rest
 LANE_TAGS = {"motion": "mot.", "class p": "cls p", "events": "ev.", "coders": "cod.", "audio": "aud.",
              "behav.": "beh."}
+# the coders' names on their rows: every lane's axis widens to at most this share of its usual room for a row name
+# where that shows each coder's whole name (76 px at 7 pt: "demo-coder", "assistant-anna" read "demo-…",
+# "assista…"); past it every lane would lose too much of its width, and the names are shortened (coder_labels)
+CODER_ROOM_SHARE = 1.65
+ELLIPSIS = "…"
+NAME_BREAKS = "-_. "  # where a start shared by coders' names is cut: "assistant-" of assistant-anna, assistant-andy
 # a streamed redraw's work per event-loop turn, in units: new data for a curve 1, a new curve (and its legend
 # entry) STEP_CREATE, the heat map 4, the motion lane's scale and blinks 2; the next turn follows STEP_MS later
 STEP_BUDGET = 2
@@ -120,6 +126,40 @@ def tick_font() -> QFont:
     pt = font.pointSizeF() if font.pointSizeF() > 0 else 9.0
     font.setPointSizeF(max(7.0, round(pt * TICK_FONT_SHARE, 1)))
     return font
+
+
+def coder_labels(names: Sequence[str], room: int, fm: QFontMetrics) -> list[str]:
+    """The coders' names as their rows show them, each at most ``room`` px wide in ``fm``'s font, no two alike: a
+    name that fits whole; else without the start it shares with another coder's name ("…anna", "…bob" for
+    assistant-anna and assistant-bob, which cut at the right all read "assista…"), cut at the right if that is still
+    too wide; names still alike are cut in the middle, else at the left (their ends differ)."""
+    out: list[str] = []
+    for name in names:
+        if fm.horizontalAdvance(name) <= room:
+            out.append(name)
+            continue
+        shared = max((_shared_start(name, other) for other in names if other != name), default=0)
+        text = ELLIPSIS + name[shared:] if shared else name
+        out.append(fm.elidedText(text, Qt.TextElideMode.ElideRight, room))
+    for mode in (Qt.TextElideMode.ElideMiddle, Qt.TextElideMode.ElideLeft):
+        alike = {t for t in out if out.count(t) > 1}
+        if not alike:
+            break
+        out = [fm.elidedText(name, mode, room) if t in alike else t for name, t in zip(names, out, strict=True)]
+    return out
+
+
+def _shared_start(name: str, other: str) -> int:
+    """How many leading characters of ``name`` to drop as shared with ``other``: the shared start cut back to just
+    after its last break (-, _, ., space) if it has one; 0 where fewer than 3 are shared (no gain), never all."""
+    n = 0
+    for a, b in zip(name, other, strict=False):
+        if a != b:
+            break
+        n += 1
+    n = min(n, len(name) - 1)
+    cut = max((i + 1 for i in range(n) if name[i] in NAME_BREAKS), default=n)
+    return cut if cut >= 3 else 0
 
 
 class LaneSizes:
@@ -221,6 +261,7 @@ class Timeline(pg.GraphicsLayoutWidget):
         self.coder_lanes: list[str] = []
         self.coder_bars: dict[str, pg.BarGraphItem] = {}
         self._coder_ticks_set: list[tuple[float, str]] | None = None  # the names on the coders' axis (_coder_ticks)
+        self._axis_width = 0  # every lane's left axis' width as set (_track; _coder_ticks widens it)
         self._events: list[Event] = []
         self._rows: dict[pg.PlotItem, tuple[int, int]] = {}  # track -> (layout row, height share)
         self._names: dict[pg.PlotItem, str] = {}  # track -> its name (its axis shows it or its tag)
@@ -420,7 +461,7 @@ class Timeline(pg.GraphicsLayoutWidget):
         for side in ("left", "bottom"):  # values (and row names) in the font the lane sizes are measured in
             plot.getAxis(side).setTickFont(self.tick_font)
             plot.getAxis(side).setFont(self.tick_font)
-        plot.getAxis("left").setWidth(self.sizes.axis)
+        plot.getAxis("left").setWidth(self._axis_width or self.sizes.axis)
         plot.setDownsampling(auto=True, mode="peak")
         plot.setClipToView(True)
         plot.setMenuEnabled(False)
@@ -1216,6 +1257,7 @@ class Timeline(pg.GraphicsLayoutWidget):
                     "brushes": brushes, "pen": pg.mkPen("#424242", width=0.5)}
             if bar is None:
                 bar = pg.BarGraphItem(**opts)
+                bar.setToolTip(name)  # the whole name over the coder's events (the row's may be shortened)
                 self.coder_bars[name] = bar
                 self.coder_plot.addItem(bar)
             else:
@@ -1228,19 +1270,36 @@ class Timeline(pg.GraphicsLayoutWidget):
         self._coder_ticks()
 
     def _coder_ticks(self) -> None:
-        """The coders' names on their rows; every n-th where the rows are squeezed below a name's height (a short
-        window), never over each other."""
+        """The coders' names on their rows, told apart (coder_labels) on every lane's axis widened for them up to
+        CODER_ROOM_SHARE, the whole names on hover; every n-th where the rows are squeezed below a name's height (a
+        short window), never over each other."""
         axis = self.coder_plot.getAxis("left")
         n = len(self.coder_lanes)
         px = self.coder_plot.vb.height()  # 0: not laid out yet (thinned when it is)
         step = max(1, math.ceil(self.sizes.row * n / px)) if n and px > 0 else 1
-        # a name wider than the axis is not drawn at all by pyqtgraph: elide it ("demo-co…") so every row is named
+        # a name wider than the axis is not drawn at all by pyqtgraph: each is shortened to the room there is
         fm = QFontMetrics(axis.font())
-        ticks = [(i + 0.5, fm.elidedText(name, Qt.TextElideMode.ElideRight, self.sizes.axis_text))
-                 for i, name in enumerate(self.coder_lanes) if i % step == 0]
+        room = self.sizes.axis_text
+        if self.coder_plot.isVisible() and self.coder_lanes:
+            need = max(fm.horizontalAdvance(name) for name in self.coder_lanes)
+            if room < need <= round(room * CODER_ROOM_SHARE):  # wider only where that shows every name whole
+                room = need
+        # widened: 3 px more, between the names and the lane's rotated title (the widest name touched it)
+        self._set_axis_width(self.sizes.axis + (room - self.sizes.axis_text + 3 if room > self.sizes.axis_text else 0))
+        labels = coder_labels(self.coder_lanes, room, fm)
+        ticks = [(i + 0.5, label) for i, label in enumerate(labels) if i % step == 0]
         if ticks != self._coder_ticks_set:  # an axis given its ticks repaints its whole lane
             self._coder_ticks_set = ticks
             axis.setTicks([ticks])
+            cut = [f"{label}: {name}" for label, name in zip(labels, self.coder_lanes, strict=True) if label != name]
+            axis.setToolTip("\n".join(cut))
+
+    def _set_axis_width(self, width: int) -> None:
+        """Every lane's left axis ``width`` px wide (they stay one width: the lanes' frames line up)."""
+        if width != self._axis_width:
+            self._axis_width = width
+            for plot in self._rows:
+                plot.getAxis("left").setWidth(width)
 
     def _clear_curves(self) -> None:
         for c in self._curves.values():

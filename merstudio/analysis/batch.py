@@ -59,6 +59,7 @@ from merstudio.analysis.files import (
     result_status,
     results_of_inputs,
 )
+from merstudio.analysis.outputs import is_url, localize
 from merstudio.analysis.pipeline import AnalysisSettings
 from merstudio.atomic import ClaimedElsewhere, FileClaim, ensure_dir, write_text_atomic
 from merstudio.errors import InputError, MerstudioError, OutputError
@@ -1017,7 +1018,8 @@ def run_batch(plan: BatchPlan, settings: AnalysisSettings, backend: Backend, *, 
     from up-to-date results: a run refused because another batch owns the folder writes nothing there)."""
     notify = on_notice if on_notice is not None else _notice
     _file_keywords(fmt)  # a format this build cannot write fails before anything runs
-    ensure_dir(plan.out)
+    if not is_url(localize(plan.out)):  # an output URL is written in its staging folder, never a local memory:/...
+        ensure_dir(plan.out)
     claim = _take_manifest(plan.out) if plan.manifest is not None else None
     stop = threading.Event()
     user_cancel = execution.as_cancel_fn(cancel)

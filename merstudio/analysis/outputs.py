@@ -20,7 +20,8 @@ local files only); an output URL is written in a local staging folder (`staging_
 files and lock) and published when the run completes: the remote `<name>.meta.json` first becomes a record with
 status ``committing`` (so it never says ``complete`` about other files), then the table and the spots file are
 uploaded, then the meta is written last. A reader of a remote result trusts it only when the meta says
-``complete`` (and may check `csv_bytes` / `csv_sha256`).
+``complete`` (and may check `csv_bytes` / `csv_sha256`). The plots `merstudio analyze --plot` draws from the
+published table are uploaded beside it afterwards (`upload`): no part of the commit.
 """
 
 from __future__ import annotations
@@ -323,3 +324,25 @@ def publish(files: list[tuple[Path, str]], meta: Path, meta_url: str, run_id: st
         fs.pipe_file(meta_path, meta.read_bytes())
     except OSError as exc:
         raise OutputError(f"{meta_url}: cannot write ({exc})") from None
+
+
+def upload(local: Path, url: str) -> None:
+    """One local file to `url` (a plot drawn beside a published result). OutputError (one line) when it cannot be
+    written."""
+    fs, path = _fs(url, "cannot write")
+    try:
+        fs.put_file(str(local), path)
+    except OSError as exc:
+        raise OutputError(f"{url}: cannot write ({exc})") from None
+
+
+def download(url: str, local: Path) -> bool:
+    """The file at `url` into `local`; False when there is none. InputError (one line) when it cannot be read."""
+    fs, path = _fs(url, "cannot read")
+    try:
+        fs.get_file(path, str(local))
+    except FileNotFoundError:
+        return False
+    except OSError as exc:
+        raise InputError(f"{url}: cannot read ({exc})") from None
+    return True

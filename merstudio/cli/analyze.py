@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import dataclasses
 import sys
 import threading
 import warnings
@@ -11,6 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from merstudio.analysis.files import AnalysisOutput, analyze_file
+from merstudio.analysis.outputs import is_url, join_url, localize, staging_dir
 from merstudio.analysis.pipeline import FACE_LIMIT_AUTO, AnalysisSettings
 from merstudio.cli.bounds import FACES_MAX, JOBS_MAX, MINUTES_MAX, frame_rate, real, whole
 from merstudio.cli.main import EpilogFormatter
@@ -148,13 +150,24 @@ def _settings(args: argparse.Namespace) -> AnalysisSettings:
 
 
 def run(args: argparse.Namespace) -> int:
-    made = not args.out.exists()
+    url = out_url(args.out)
+    made = url is None and not args.out.exists()
     try:
         return _run(args)
     finally:
         if made:  # a run that wrote nothing (a bad input) leaves no empty output folder behind
             with contextlib.suppress(OSError):
                 args.out.rmdir()  # only an empty folder goes
+        if url is not None:  # publishing emptied it; a partial result (named in the summary) keeps it
+            with contextlib.suppress(OSError):
+                staging_dir(url).rmdir()
+
+
+def out_url(out: Path) -> str | None:
+    """The URL `-o` names (argparse made it a Path: memory://b/x reads memory:/b/x there), None for a local folder
+    (file:// included)."""
+    where = localize(out)
+    return str(where) if is_url(where) else None
 
 
 def _run(args: argparse.Namespace) -> int:
@@ -168,6 +181,7 @@ def _run(args: argparse.Namespace) -> int:
     if not args.inputs and args.list is None:
         raise InputError("no inputs: name videos or folders, or give --list FILE")
     settings = _settings(args)
+    url = out_url(args.out)
     batch = (args.batch or args.list is not None or args.ray is not None or args.retry_failed
              or any(B.is_tree(p) or B.is_mixed(p) for p in args.inputs) or (args.out / B.MANIFEST).is_file())
     if batch:
@@ -183,7 +197,12 @@ def _run(args: argparse.Namespace) -> int:
         plan = B.plan_batch(inputs, args.out, retry_failed=args.retry_failed, overwrite=args.overwrite,
                             fmt=args.format, settings=settings, fps=args.fps, plot=args.plot, notice=_say)
     else:
-        plan = B.plain_plan(expand_photo_sets(args.inputs, quiet=args.quiet), args.out, args.overwrite,
+        inputs = expand_photo_sets(args.inputs, quiet=args.quiet)
+        if url is not None and args.plot and not args.overwrite:
+            inputs = replot_published(inputs, url, settings, args.format, args.fps)
+            if not inputs:
+                return 0
+        plan = B.plain_plan(inputs, args.out, args.overwrite,
                             fmt=args.format, notice=_say, settings=settings, fps=args.fps, plot=args.plot)
     if args.plot:
         sources = {it.input.resolve() for it in plan.items + plan.replot}
@@ -192,7 +211,7 @@ def _run(args: argparse.Namespace) -> int:
             if png.resolve() in sources:
                 raise OutputError(f"{png}: is an input; its AU plot would replace it: write to another folder (-o)")
     if args.plot and not args.overwrite:
-        taken = [p for it in plan.items if not it.overwrite and (p := args.out / f"{it.name}.png").exists()]
+        taken = [p for it in plan.items if not it.overwrite and _exists(p := _where(args.out, url, f"{it.name}.png"))]
         if taken:
             raise OutputError(f"{taken[0]}: already exists (use --overwrite to replace it)")
     if batch and plan.moved:
@@ -227,9 +246,12 @@ def _run(args: argparse.Namespace) -> int:
         return 130
     for r in result.outputs:
         if args.plot:
-            write_plot(r)
+            if r.remote is not None and url is not None:
+                plot_published(r, url)
+            else:
+                write_plot(r)
         if not batch or len(result.outputs) <= SUMMARIES:
-            _print_summary(r, plot=args.plot)
+            _print_summary(r, plot=args.plot, url=url)
     failed = len(result.failures) + len(result.skipped_failed)
     if batch:
         counts = plan.manifest.counts() if plan.manifest is not None else {}
@@ -255,6 +277,18 @@ def _named(names: list[str]) -> str:
     """`a.jpg, b.jpg, c.jpg, +2 more`: the first FAILED_NAMED names, the rest counted."""
     more = len(names) - FAILED_NAMED
     return ", ".join(names[:FAILED_NAMED]) + (f", +{more} more" if more > 0 else "")
+
+
+def _where(out: Path, url: str | None, name: str) -> Path | str:
+    return join_url(url, name) if url is not None else out / name
+
+
+def _exists(where: Path | str) -> bool:
+    if isinstance(where, str):
+        from merstudio.analysis.outputs import remote_exists
+
+        return remote_exists(where)
+    return where.exists()
 
 
 def _say(line: str) -> None:
@@ -406,7 +440,7 @@ class _Display:
             status = "complete" if outcome.complete else "PARTIAL"
             n = len(outcome.warnings)  # the full summary lists them; this line must not lose them
             said = f"; {n} warning{'s' if n > 1 else ''} (first: {outcome.warnings[0]}; all in {outcome.paths.meta.name})" if n else ""
-            write(f"{outcome.input}: {status}, {outcome.rows} rows -> {outcome.csv}{said}")
+            write(f"{outcome.input}: {status}, {outcome.rows} rows -> {outcome.remote or outcome.csv}{said}")
 
 
 def expand_photo_sets(inputs: list[Path], quiet: bool = False) -> list[Path]:
@@ -479,6 +513,65 @@ def write_plot(r: AnalysisOutput, truth: list[tuple[int, int, str]] | None = Non
         r.plots.append(png)
 
 
+def plot_published(r: AnalysisOutput, url: str) -> None:
+    """--plot of a result published at the output URL `url`: publishing removed its staging copies, so its table
+    is fetched back, the plots are drawn from it as `write_plot` draws them beside a local result, and uploaded beside
+    it (`r.plots`: their names; the summary names their URLs)."""
+    from merstudio.analysis.outputs import local_input, upload
+
+    assert r.remote is not None
+    with local_input(r.remote) as table:
+        fetched = dataclasses.replace(r, paths=dataclasses.replace(r.paths, csv=table), plots=[])
+        write_plot(fetched)
+        for png in fetched.plots:
+            upload(png, join_url(url, png.name))
+    r.plots = fetched.plots
+
+
+def replot_published(inputs: list[Path], url: str, settings: AnalysisSettings, fmt: str,
+                     fps: float | None) -> list[Path]:
+    """--plot without --overwrite into an output URL: an input whose published result is up to date (the same
+    input, content and settings: `batch.adoptable`) gets its plots drawn from that result (fetched) and uploaded
+    beside it, not analysed again, as `_plot_stored` does in a local folder. Returns the inputs left to analyse."""
+    import shutil
+    import tempfile
+
+    from merstudio.analysis import batch as B
+    from merstudio.analysis.files import content_hash, output_names, output_paths, stored_result
+    from merstudio.analysis.outputs import download, upload
+
+    left: list[Path] = []
+    drawn: list[str] = []
+    tmp = Path(tempfile.mkdtemp(prefix="merstudio-replot-"))
+    try:
+        for p, name in zip(inputs, output_names(inputs), strict=True):
+            paths = output_paths(tmp, name, fmt)
+            try:
+                digest = content_hash(p)
+            except OSError:
+                digest = ""
+            fetched = digest and all(download(join_url(url, q.name), q) for q in (paths.meta, paths.csv, paths.spots))
+            if not fetched or B.adoptable(tmp, name, p, digest, settings, fmt=fmt, fps=fps) is None:
+                left.append(p)  # analysed (or refused as existing) as before
+                continue
+            r = stored_result(tmp, name)
+            write_plot(r)
+            for png in r.plots:
+                upload(png, join_url(url, png.name))
+                drawn.append(join_url(url, png.name))
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    done = [p for p in inputs if p not in left]
+    if done:
+        what = (f"{done[0]}: its result at {url} is" if len(done) == 1
+                else f"{len(done)} inputs: their results at {url} are")
+        shown = ", ".join(drawn[:3]) + (", ..." if len(drawn) > 3 else "")
+        print(f"merstudio: {what} up to date (the same content and settings): plot drawn from "
+              f"{'it' if len(done) == 1 else 'them'}, not analysed again ({shown or 'no face to plot'})",
+              file=sys.stderr)
+    return left
+
+
 def _plot_stored(items: list[Any], out: Path) -> None:
     """--plot for inputs whose result in `out` is up to date (the same input, content and settings): drawn from
     the result's table and meta (`stored_result`), not analysed again; one line says so."""
@@ -548,7 +641,11 @@ def _face_map(r: AnalysisOutput, frames: Any) -> None:  # frames: pandas.DataFra
     r.plots.append(png)
 
 
-def _print_summary(r: AnalysisOutput, plot: bool = False) -> None:
+def _print_summary(r: AnalysisOutput, plot: bool = False, url: str | None = None) -> None:
+    """`url`: the output URL; a result published there is named there (its staging copies are gone)."""
+    def shown(path: Path) -> Path | str:
+        return join_url(url, path.name) if url is not None and r.remote is not None else path
+
     status = "complete" if r.complete else f"PARTIAL (stopped after {r.frames} of {r.frame_count} frames)"
     if r.unreadable:
         n = len(r.unreadable)
@@ -561,7 +658,7 @@ def _print_summary(r: AnalysisOutput, plot: bool = False) -> None:
     tracks = ", ".join(f"{fid} ({r.face_frames[fid]} frames)" if several and fid in r.face_frames else str(fid)
                        for fid in r.face_ids)
     table = "per-frame " + ("Parquet" if r.csv.suffix == ".parquet" else "CSV")  # --format's (a partial: CSV)
-    print(f"  {table:<14}: {r.csv}  ({r.rows} rows, {len(r.face_ids)} face track(s): {tracks or 'none'})")
+    print(f"  {table:<14}: {shown(r.csv)}  ({r.rows} rows, {len(r.face_ids)} face track(s): {tracks or 'none'})")
     if not r.face_ids and r.frames:
         from merstudio.features.aus import NO_FACE_REASON
 
@@ -569,7 +666,7 @@ def _print_summary(r: AnalysisOutput, plot: bool = False) -> None:
     if r.frame_count == 1:  # a photo: the (empty) spots file is still written, for scripts that expect it
         print("  spotting      : none in a photo (movement needs more than one frame)")
     else:
-        print(f"  spotting      : {r.paths.spots if r.complete else r.paths.spots.with_suffix('.partial.csv')}"
+        print(f"  spotting      : {shown(r.paths.spots) if r.complete else r.paths.spots.with_suffix('.partial.csv')}"
               f"  ({len(r.spots)} candidate interval(s))")
     for s, lab in list(zip(r.spots, r.labels, strict=True))[:8]:
         what = ""
@@ -592,7 +689,7 @@ def _print_summary(r: AnalysisOutput, plot: bool = False) -> None:
                 "asks it on every frame") if judged < given else "every one: no motion gate"
         print(f"  model         : judged {judged} of {given} face frames ({rest})")
     for png in r.plots:
-        print(f"  {'face map' if png.stem.endswith('_faces') else 'AU curves':<14}: {png}")
+        print(f"  {'face map' if png.stem.endswith('_faces') else 'AU curves':<14}: {shown(png)}")
     if plot and not r.plots:  # asked for, and nothing to draw: say so rather than leave the user looking
         print(f"  {'AU curves':<14}: none (no face to plot)")
     cpu = (f"; the segments took {r.cpu_seconds:.1f} s of worker time" if r.cpu_seconds is not None

@@ -476,8 +476,11 @@ def _export_au_table(project: Any, vid: int, args: argparse.Namespace) -> int:
     video = project.video(vid)
     run = project.analysis(vid)
     if run is None:
+        # `merstudio analyze` writes a results folder, never into a project: its result converts on its own
         raise InputError(f"{args.project}: video {vid} ({video.name}) has no analysis to write as "
-                         f"{OVERLAY_NAMES[to]}'s: analyse it first (merstudio analyze, or the app)")
+                         f"{OVERLAY_NAMES[to]}'s: analyse it in the app (open the project, Analysis > Run analysis), "
+                         f"or convert a `merstudio analyze` result instead: merstudio convert RESULT.csv {out} "
+                         f"--to {to}")
     _check_out(out, args.overwrite, project)
     if run.status != "complete":  # what is stored is written: said, so nobody takes it for the whole video
         print(f"note: the analysis of video {vid} is {run.status}: only the frames it stored are written",

@@ -499,11 +499,24 @@ def prepare_data(args: argparse.Namespace, options: Any, distributed: bool = Tru
         init_distributed_from_env(args.device)
     rank = dist_info()[0]
     say: Callable[..., None] = print if rank == 0 else (lambda *a, **k: None)
+    images: list[bool] = []
     data, info = load_arrays(args.data, classes=args.classes, allow_missing=args.allow_missing,
                              options=options, input_kind=args.input, size=args.size, cache_dir=cache_dir(args),
                              steps=args.steps, spacing=args.step_spacing, framing=args.framing, flow=flow, log=say,
-                             progress=prep_progress(rank == 0 and not args.no_progress))
+                             progress=prep_progress(rank == 0 and not args.no_progress),
+                             on_samples=lambda ds: images.append(any(x.kind == "image" for x in ds)))
+    if int(info["T"]) > 1 and any(images):  # --steps (or a --config's T) over flow images: said, as evaluate does
+        say(single_images_warning(f"the model (--steps {info['T']})", int(info["T"]), args.data,
+                                  "it sees the same still image at every step, no movement unfolding (flow images "
+                                  "take one step: leave --steps out)"))
     return data, info, say
+
+
+def single_images_warning(who: str, steps: int, data: str, consequence: str) -> str:
+    """The line train, tune and ablate print when a model of `steps` time steps meets precomputed flow images (each
+    sample's one image fills every step); worded as evaluate's for a T-step checkpoint, which can call it too."""
+    return (f"warning: {who} takes {steps} time steps over a clip's onset -> apex; {data} holds single flow images, "
+            f"one step each, repeated {steps} times: {consequence}")
 
 
 def run(args: argparse.Namespace) -> int:

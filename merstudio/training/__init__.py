@@ -1,4 +1,5 @@
-"""Training and evaluating MENet on a dataset (Qt-free; `merstudio train` and the app's Model menu use it).
+"""Training and evaluating MENet on a dataset (Qt-free; `merstudio train` uses it, and the app's Analysis >
+Fine-tune on corrections… uses its `finetune`).
 
 Entry points for Python (README, "Using merstudio from Python"):
     load_arrays(spec)                         a dataset as DataArrays + info ("casme2:ROOT", "table:FILE.csv", ...;

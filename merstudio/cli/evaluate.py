@@ -69,9 +69,10 @@ def run(args: argparse.Namespace) -> int:
                              progress=prep_progress(not args.no_progress),
                              on_samples=lambda ds: images.append(any(x.kind == "image" for x in ds)))
     if steps > 1 and any(images):
-        print(f"warning: {args.checkpoint.name} takes {steps} time steps over a clip's onset -> apex; {args.data} "
-              f"holds single flow images, one step each, repeated {steps} times: unless it was trained on flow "
-              "images so, these figures are not its accuracy on clips (evaluate it on clips)")
+        from merstudio.cli.train import single_images_warning
+
+        print(single_images_warning(args.checkpoint.name, steps, args.data, "unless it was trained on flow images "
+                                    "so, these figures are not its accuracy on clips (evaluate it on clips)"))
     unknown = [c for c in info["class_names"] if c not in names]
     if unknown:
         what = f"class {unknown[0]} is not one" if len(unknown) == 1 else f"classes {', '.join(unknown)} are not ones"

@@ -5,29 +5,9 @@ read AU6 1.3-1.6 for 0.1 s where the constant-rate copy reads 0."""
 
 from __future__ import annotations
 
-from fractions import Fraction
-
 import numpy as np
 import pytest
-
-
-def _write(path, frames, kept):
-    import av
-
-    with av.open(str(path), "w") as out:
-        stream = out.add_stream("libx264", rate=30)
-        stream.height, stream.width = frames[0].shape[:2]
-        stream.pix_fmt = "yuv420p"
-        stream.codec_context.time_base = stream.time_base = Fraction(1, 30)
-        stream.options = {"crf": "16", "bf": "0"}
-        for i in kept:
-            vf = av.VideoFrame.from_ndarray(frames[i], format="rgb24")
-            vf.pts, vf.time_base = i, Fraction(1, 30)
-            for packet in stream.encode(vf):
-                out.mux(packet)
-        for packet in stream.encode(None):
-            out.mux(packet)
-    return path
+from support.vfr_clips import write_kept_frames
 
 
 def _au6(path) -> dict[int, float]:
@@ -51,8 +31,8 @@ def test_the_demos_blink_at_30_fps_in_a_15_fps_video_reads_au6_as_at_a_constant_
     with av.open(str(demo_video())) as c:  # frames 200-339: the blink shuts on 273-275, here 73-75 (2.43-2.5 s)
         frames = [f.to_ndarray(format="rgb24") for _, f in zip(range(340), c.decode(video=0), strict=False)][200:]
     kept = [k for k in range(len(frames)) if 62 <= k <= 90 or k % 3 == 0]  # 30 fps from 2.07 s to 3 s, else 10
-    cfr = _au6(_write(tmp_path / "cfr.mp4", frames, range(len(frames))))
-    vfr = _au6(_write(tmp_path / "vfr.mp4", frames, kept))
+    cfr = _au6(write_kept_frames(tmp_path / "cfr.mp4", frames, range(len(frames))))
+    vfr = _au6(write_kept_frames(tmp_path / "vfr.mp4", frames, kept))
     assert 14 < (len(kept) - 1) / ((kept[-1] - kept[0]) / 30) < 15  # the mean rate: one frame is 0.07 s
     opening = [round(k / 30 * 1000) for k in (77, 78, 79)]  # the frames after the shut ones: the lids opening
     assert max(abs(cfr[t]) for t in opening) < 0.2, cfr

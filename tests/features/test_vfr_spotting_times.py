@@ -6,10 +6,9 @@ micro-expression."""
 
 from __future__ import annotations
 
-from fractions import Fraction
-
 import numpy as np
 import pytest
+from support.vfr_clips import write_kept_frames
 
 from merstudio.analysis.pipeline import spot_times
 from merstudio.features.micromotion import ahead_frames, extend_interval
@@ -59,25 +58,6 @@ def test_a_constant_rate_and_holes_in_it_count_frames():
     assert spot_times(half, len(half), (len(half) - 1) / half[-1]) is not None
 
 
-def _write(path, frames, pts):
-    import av
-
-    with av.open(str(path), "w") as out:
-        stream = out.add_stream("libx264", rate=30)
-        stream.height, stream.width = frames[0].shape[:2]
-        stream.pix_fmt = "yuv420p"
-        stream.codec_context.time_base = stream.time_base = Fraction(1, 30)
-        stream.options = {"crf": "16", "bf": "0"}
-        for i in pts:
-            vf = av.VideoFrame.from_ndarray(frames[i], format="rgb24")
-            vf.pts, vf.time_base = i, Fraction(1, 30)
-            for packet in stream.encode(vf):
-                out.mux(packet)
-        for packet in stream.encode(None):
-            out.mux(packet)
-    return path
-
-
 @pytest.mark.slow
 @pytest.mark.filterwarnings("ignore::merstudio.io.frames.SourceWarning")  # the variable rate, as it should
 def test_the_demos_expressions_spot_at_the_same_times_when_the_rate_drops_between_them(tmp_path):
@@ -95,7 +75,7 @@ def test_the_demos_expressions_spot_at_the_same_times_when_the_rate_drops_betwee
     kept = [k for k in range(len(frames)) if not 36 <= k < 88 or k % 4 == 0]
     spots = {}
     for name, pts in (("cfr", range(len(frames))), ("vfr", kept)):
-        with open_source(_write(tmp_path / f"{name}.mp4", frames, pts)) as src:
+        with open_source(write_kept_frames(tmp_path / f"{name}.mp4", frames, pts)) as src:
             assert src.is_vfr == (name == "vfr")
             run = Analysis(src)
             for _ in run.rows():

@@ -31,3 +31,27 @@ def write_vfr_clip(path: Path, n: int = 90, w: int = 160, h: int = 120) -> Path:
                     "-enc_time_base", "1/90000", "-video_track_timescale", "90000", "-c:v", "mjpeg", str(path)],
                    input=frames, check=True, timeout=120)
     return path
+
+
+def write_kept_frames(path: Path, frames: list[np.ndarray], kept) -> Path:
+    """Real frames (RGB arrays) re-timed: only the frames at the indices `kept` are written, each at its own time
+    i / 30 s (H.264, CRF 16, no B-frames), so dropping frames makes a stretch of a lower rate: a variable-rate
+    video made of real footage, as a call recorder's is."""
+    from fractions import Fraction
+
+    import av
+
+    with av.open(str(path), "w") as out:
+        stream = out.add_stream("libx264", rate=30)
+        stream.height, stream.width = frames[0].shape[:2]
+        stream.pix_fmt = "yuv420p"
+        stream.codec_context.time_base = stream.time_base = Fraction(1, 30)
+        stream.options = {"crf": "16", "bf": "0"}
+        for i in kept:
+            vf = av.VideoFrame.from_ndarray(frames[i], format="rgb24")
+            vf.pts, vf.time_base = i, Fraction(1, 30)
+            for packet in stream.encode(vf):
+                out.mux(packet)
+        for packet in stream.encode(None):
+            out.mux(packet)
+    return path

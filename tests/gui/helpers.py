@@ -78,3 +78,32 @@ def open_and_analyse(qtbot, window, video_path, **settings):
     qtbot.waitUntil(lambda: window.worker is None, timeout=20000)
     assert not window.errors
     return window
+
+
+def lanes_timeline(qtbot, pane: tuple[int, int], coders, coder_view: bool = True, behaviours=None,
+                   behaviour_events=()):
+    """A timeline with the demo's lanes (AU, heat map, motion, class curves, events; one event of each coder, and
+    their lanes when `coder_view`) and a behaviours lane (its rows drawn when `behaviours` is given), at a pane's
+    size, shown: (timeline, behaviours lane)."""
+    from test_timeline_readability import _buffer
+
+    from merstudio.gui.behaviours import BehaviourLane
+    from merstudio.gui.timeline import Timeline
+    from merstudio.project import Event
+
+    tl = Timeline()
+    qtbot.addWidget(tl)
+    tl.resize(*pane)
+    tl.set_video(300, 30.0)
+    tl.set_buffer(_buffer(300), 0)
+    tl.set_events([Event(1, 20 + 40 * i, 24 + 40 * i, 30 + 40 * i, id=i + 1, coder=c, emotion="positive")
+                   for i, c in enumerate(coders)])
+    tl.set_coder_view(coder_view)
+    lane = BehaviourLane(tl, lambda *_a: None, lambda *_a: None)
+    if behaviours is not None:
+        lane.draw(list(behaviours), list(behaviour_events), 300)
+    tl.show()
+    qtbot.waitExposed(tl)
+    tl.refresh()
+    qtbot.wait(100)
+    return tl, lane

@@ -8,11 +8,11 @@ first ~70 px of its row: a state from frame 2 to 60 was not drawn at all, and th
 from __future__ import annotations
 
 import pytest
+from helpers import lanes_timeline
 from PySide6.QtCore import QPointF, QRectF
 from PySide6.QtGui import QImage, QPainter
-from test_timeline_readability import _buffer
 
-from merstudio.project import Behaviour, BehaviourEvent, Event
+from merstudio.project import Behaviour, BehaviourEvent
 
 pytestmark = pytest.mark.gui
 
@@ -24,26 +24,9 @@ CODERS = ("alice", "bob", "cy")
 
 
 def _timeline(qtbot, size: str, coders: bool, behaviours: bool = False):
-    from merstudio.gui.behaviours import BehaviourLane
-    from merstudio.gui.timeline import Timeline
-
-    tl = Timeline()
-    qtbot.addWidget(tl)
-    tl.resize(*PANE[size])
-    tl.set_video(300, 30.0)
-    tl.set_buffer(_buffer(300), 0)
-    tl.set_events([Event(1, 20 + 40 * i, 24 + 40 * i, 30 + 40 * i, id=i + 1, coder=c, emotion="positive")
-                   for i, c in enumerate(CODERS)])
-    tl.set_coder_view(coders)
-    lane = BehaviourLane(tl, lambda *_a: None, lambda *_a: None)
-    if behaviours:
-        gaze, nod = Behaviour("gaze away", key="1", id=1), Behaviour("nod", key="2", kind="point", id=2)
-        lane.draw([gaze, nod], [BehaviourEvent(1, 1, 2, 60, id=1), BehaviourEvent(1, 2, 3, 3, id=2)], 300)
-    tl.show()
-    qtbot.waitExposed(tl)
-    tl.refresh()
-    qtbot.wait(100)
-    return tl, lane
+    gaze, nod = Behaviour("gaze away", key="1", id=1), Behaviour("nod", key="2", kind="point", id=2)
+    return lanes_timeline(qtbot, PANE[size], CODERS, coders, [gaze, nod] if behaviours else None,
+                          [BehaviourEvent(1, 1, 2, 60, id=1), BehaviourEvent(1, 2, 3, 3, id=2)])
 
 
 def _text_rect(label) -> QRectF:

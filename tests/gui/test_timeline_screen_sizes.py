@@ -9,12 +9,12 @@ values ran into the next lane's and the frame axis' title was cut at the view's 
 from __future__ import annotations
 
 import pytest
+from helpers import lanes_timeline
 from PySide6.QtCore import QPoint, QPointF, QRectF, Qt
 from PySide6.QtGui import QImage, QPainter, QWheelEvent
 from PySide6.QtWidgets import QApplication
-from test_timeline_readability import _buffer
 
-from merstudio.project import Behaviour, Event
+from merstudio.project import Behaviour
 
 pytestmark = pytest.mark.gui
 
@@ -27,25 +27,10 @@ CODERS = ("ann", "bob", "model")
 def timeline(qtbot):
     """A timeline with the demo's lanes: AU, heat map, motion, class curves, events, three coders' lanes and a
     behaviours lane of two rows, at a pane's size."""
-    from merstudio.gui.behaviours import BehaviourLane
-    from merstudio.gui.timeline import Timeline
 
     def make(size: str):
-        tl = Timeline()
-        qtbot.addWidget(tl)
-        tl.resize(*PANE[size])
-        tl.set_video(300, 30.0)
-        tl.set_buffer(_buffer(300), 0)
-        tl.set_events([Event(1, 20 + 40 * i, 24 + 40 * i, 30 + 40 * i, id=i + 1, coder=c, emotion="positive")
-                       for i, c in enumerate(CODERS)])
-        tl.set_coder_view(True)
-        lane = BehaviourLane(tl, lambda *_a: None, lambda *_a: None)
-        lane.draw([Behaviour("gaze away", key="1", id=1), Behaviour("nod", key="2", kind="point", id=2)], [], 300)
-        tl.show()
-        qtbot.waitExposed(tl)
-        tl.refresh()
-        qtbot.wait(100)
-        return tl, lane
+        return lanes_timeline(qtbot, PANE[size], CODERS, True, [Behaviour("gaze away", key="1", id=1),
+                                                                 Behaviour("nod", key="2", kind="point", id=2)])
 
     return make
 

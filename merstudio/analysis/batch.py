@@ -59,7 +59,7 @@ from merstudio.analysis.files import (
     result_status,
     results_of_inputs,
 )
-from merstudio.analysis.outputs import is_url, localize
+from merstudio.analysis.outputs import is_url, join_url, localize, staging_dir, upload_atomic
 from merstudio.analysis.pipeline import AnalysisSettings
 from merstudio.atomic import ClaimedElsewhere, FileClaim, ensure_dir, write_text_atomic
 from merstudio.errors import InputError, MerstudioError, OutputError
@@ -280,6 +280,20 @@ class ManifestRow:
                 self.device, self.error, self.output, num(self.seconds, 2)]
 
 
+def _read_manifest(where: Path | str) -> str:
+    """A manifest's text, from a path or a URL (FileNotFoundError: none there)."""
+    if isinstance(where, Path):
+        return where.read_text(encoding="utf-8")
+    from merstudio.analysis.outputs import remote_exists
+
+    if not remote_exists(where):
+        raise FileNotFoundError(where)
+    from merstudio.analysis.outputs import local_input
+
+    with local_input(where) as local:
+        return local.read_text(encoding="utf-8")
+
+
 def _num(text: str | None, kind: type) -> Any:
     if text is None or text == "":
         return None
@@ -292,8 +306,9 @@ def _num(text: str | None, kind: type) -> Any:
 class Manifest:
     """`<out>/manifest.csv`: rows keyed by the input's absolute path, in the order they were first added."""
 
-    def __init__(self, path: Path, rows: dict[str, ManifestRow] | None = None) -> None:
+    def __init__(self, path: Path, rows: dict[str, ManifestRow] | None = None, url: str | None = None) -> None:
         self.path = Path(path)
+        self.url = url  # a batch into an output URL: the manifest lives there, beside the results (`path`: unused)
         self.rows: dict[str, ManifestRow] = rows or {}
         self.dirty = False  # changed since the last write (a write that `save` put off)
         self._next_write = 0.0  # monotonic time before which `save` puts writes off
@@ -304,20 +319,26 @@ class Manifest:
         # normalised, so that lists/../clips/a.mp4 and clips/a.mp4 are one input (and one row) across runs
         return os.path.normpath(Path(video).expanduser().absolute())
 
+    @property
+    def where(self) -> str:
+        """Where the manifest is, for messages: its URL or its path."""
+        return join_url(self.url, MANIFEST) if self.url is not None else str(self.path)
+
     @classmethod
-    def read(cls, out_dir: Path) -> Manifest:
-        """The manifest in `out_dir` (empty when there is none); a file that is not one is a one-line
-        InputError."""
+    def read(cls, out_dir: Path, url: str | None = None) -> Manifest:
+        """The manifest in `out_dir`, or at the output URL `url` (`out_dir`: its staging folder), empty when there
+        is none; a file that is not one is a one-line InputError."""
         path = Path(out_dir) / MANIFEST
+        where: Path | str = path if url is None else join_url(url, MANIFEST)
         try:
-            text = path.read_text(encoding="utf-8")
+            text = _read_manifest(where)
         except FileNotFoundError:
-            return cls(path)
-        except (OSError, UnicodeDecodeError) as exc:
-            raise InputError(f"{path}: cannot read the manifest ({getattr(exc, 'strerror', None) or exc})") from None
+            return cls(path, url=url)
+        except (OSError, UnicodeDecodeError, InputError) as exc:
+            raise InputError(f"{where}: cannot read the manifest ({getattr(exc, 'strerror', None) or exc})") from None
         reader = csv.DictReader(io.StringIO(text))
         if reader.fieldnames is None or not {"video", "status", "hash"} <= set(reader.fieldnames):
-            raise InputError(f"{path}: not a merstudio batch manifest (no video, hash and status columns); move "
+            raise InputError(f"{where}: not a merstudio batch manifest (no video, hash and status columns); move "
                              "it away or choose another output folder")
         rows: dict[str, ManifestRow] = {}
         for r in reader:
@@ -327,7 +348,7 @@ class Manifest:
                 r["video"], r.get("hash") or "", r.get("status") or "", _num(r.get("frames"), int),
                 _num(r.get("fps"), float), _num(r.get("duration"), float), r.get("device") or "",
                 r.get("error") or "", r.get("output") or "", _num(r.get("seconds"), float))
-        return cls(path, rows)
+        return cls(path, rows, url)
 
     def text(self) -> str:
         buf = io.StringIO()
@@ -339,7 +360,10 @@ class Manifest:
 
     def write(self) -> None:
         started = time.monotonic()
-        write_text_atomic(self.path, self.text())
+        if self.url is not None:
+            upload_atomic(self.text().encode("utf-8"), join_url(self.url, MANIFEST))
+        else:
+            write_text_atomic(self.path, self.text())
         took = self._took = time.monotonic() - started
         self.dirty = False
         self._next_write = time.monotonic() + took * (1 - WRITE_SHARE) / WRITE_SHARE
@@ -395,6 +419,14 @@ class BatchPlan:
     # finished, up-to-date results (skipped or adopted; in a plain run, not refused) whose plots `--plot` asks for:
     # drawn from the result's files (`files.stored_result`), not analysed again
     replot: list[BatchItem] = field(default_factory=list)
+    # an output URL: the results (and the manifest) are published there; `out` is then its local staging folder
+    # (the runs' partial files and the batch's lock)
+    url: str | None = None
+
+    @property
+    def target(self) -> Path | str:
+        """Where the results go: the URL, or the folder."""
+        return self.url if self.url is not None else self.out
 
     def changes(self) -> list[str]:
         """What changed since the inputs of `changed` were analysed, each named once, in order of appearance."""
@@ -512,13 +544,33 @@ def settings_changes(out: Path, name: str, source: Path, settings: AnalysisSetti
     return changes
 
 
-def _plots_there(out: Path, name: str, meta: dict[str, Any]) -> bool:
-    """The AU plots `--plot` draws for the result `name` (none for a result without faces) are there."""
+def _plots_there(out: Path, name: str, meta: dict[str, Any], metas: MetaFiles | None = None) -> bool:
+    """The AU plots `--plot` draws for the result `name` (none for a result without faces) are there (at the
+    output URL of `metas`, when it has one)."""
     raw = meta.get("faces")
     faces: list[Any] = raw if isinstance(raw, list) else []
-    if len(faces) == 1:
-        return (out / f"{name}.png").is_file()
-    return all((out / f"{name}_face{fid}.png").is_file() for fid in faces)
+    pngs = [out / f"{name}.png"] if len(faces) == 1 else [out / f"{name}_face{fid}.png" for fid in faces]
+    return all(_there(p, metas) for p in pngs)
+
+
+def _there(path: Path, metas: MetaFiles | None) -> bool:
+    """A file of the output folder is there (published at its URL, for a URL output's `metas`)."""
+    if metas is None or metas.url is None:
+        return path.is_file()
+    try:
+        metas.size(path)
+    except OSError:
+        return False
+    return True
+
+
+def _output(out: Path | str) -> tuple[Path, str | None]:
+    """The local folder a plan reads and the output URL (None: a local folder): for a URL (kept as text: pathlib
+    would collapse local:///abs into local:/abs) its staging folder."""
+    where = localize(out)
+    if is_url(where):
+        return staging_dir(str(where)), str(where)
+    return Path(where), None
 
 
 def adoptable(out: Path, name: str, source: Path, digest: str, settings: AnalysisSettings | None, *,
@@ -566,7 +618,7 @@ def _common_tail(a: str, b: str) -> int:
     return n
 
 
-def plan_batch(inputs: Sequence[Path], out: Path, *, retry_failed: bool = False, overwrite: bool = False,
+def plan_batch(inputs: Sequence[Path], out: Path | str, *, retry_failed: bool = False, overwrite: bool = False,
                manifest: Manifest | None = None, hash_fn: Callable[[Path], str] = content_hash,
                fmt: str = "csv", settings: AnalysisSettings | None = None, fps: float | None = None,
                plot: bool = False, notice: Callable[[str], None] | None = None) -> BatchPlan:
@@ -580,15 +632,19 @@ def plan_batch(inputs: Sequence[Path], out: Path, *, retry_failed: bool = False,
     adopted the same way. With `settings`, a finished input whose result was made with other settings
     (`settings_changes`: the options, `fmt`, `fps` of a frame folder, an older analysis revision) runs again and
     is named in `changed`; with `plot`, a finished result whose plots are missing is skipped or adopted all the
-    same and goes to `replot` (its plots are drawn from it). Each meta file in `out` is read once (`MetaFiles`)."""
-    manifest = manifest if manifest is not None else Manifest.read(out)
+    same and goes to `replot` (its plots are drawn from it). Each meta file in `out` is read once (`MetaFiles`).
+    `out` may be an output URL: its manifest and results are read there (`plan.url`; `plan.out`: its staging
+    folder)."""
+    local, url = _output(out)
+    manifest = manifest if manifest is not None else Manifest.read(local, url)
     owned = {r.output: k for k, r in manifest.rows.items() if r.output}
-    plan = BatchPlan(Path(out), [], manifest=manifest)
-    metas = MetaFiles(plan.out)
+    plan = BatchPlan(local, [], manifest=manifest, url=url)
+    metas = MetaFiles(plan.out, url)
 
     def current(item: BatchItem) -> None:
         """`item`'s result is skipped or adopted: with `plot`, its missing plots are drawn from it."""
-        if plot and not _plots_there(plan.out, item.name, metas.get(output_paths(plan.out, item.name).meta) or {}):
+        meta = metas.get(output_paths(plan.out, item.name).meta) or {}
+        if plot and not _plots_there(plan.out, item.name, meta, metas):
             plan.replot.append(item)
     new: list[BatchItem] = []
     listed = {Manifest.key(p) for p in inputs}
@@ -673,9 +729,10 @@ def plan_batch(inputs: Sequence[Path], out: Path, *, retry_failed: bool = False,
                 continue
             if not overwrite:
                 paths = _paths(plan.out, item.name, fmt)
-                existing = [q for q in (paths.csv, paths.spots) if q.exists()]
+                existing = [q for q in (paths.csv, paths.spots) if _there(q, metas)]
                 if existing:
-                    raise OutputError(f"{existing[0]}: already exists (use --overwrite to replace it)")
+                    where = existing[0] if url is None else join_url(url, existing[0].name)
+                    raise OutputError(f"{where}: already exists (use --overwrite to replace it)")
     return plan
 
 
@@ -685,7 +742,7 @@ def _own_names(inputs: Sequence[Path], names: list[str], out: Path,
     records this input) has another name than `output_names` gave keeps that name (so a rerun replaces it, never
     leaves it beside a new one), unless another input of the run has that name; an older result of the input
     that stays under another name is named through `notice`."""
-    if not Path(out).is_dir():
+    if (metas is None or metas.url is None) and not Path(out).is_dir():  # a URL's: listed there
         return names
     known = results_of_inputs(Path(out), metas)
     if not known:
@@ -714,7 +771,7 @@ def _owned_by_other(owned: dict[str, str], name: str, key: str) -> bool:
     return any(owned.get(name + form, key) != key for form in WORKING_FORMS)
 
 
-def plain_plan(inputs: Sequence[Path], out: Path, overwrite: bool, fmt: str = "csv",
+def plain_plan(inputs: Sequence[Path], target: Path | str, overwrite: bool, fmt: str = "csv",
                notice: Callable[[str], None] | None = None, *, settings: AnalysisSettings | None = None,
                fps: float | None = None, plot: bool = False) -> BatchPlan:
     """A run without a manifest (what `merstudio analyze a.mp4 b.mp4` always did): every input runs, once (an
@@ -722,7 +779,8 @@ def plain_plan(inputs: Sequence[Path], out: Path, overwrite: bool, fmt: str = "c
     result in `out` has another name keeps that name (`_own_names`). A commit a stopped run left is finished
     before an existing result is refused (`prepare_output_dir`). With `plot` (and `settings`, not `overwrite`), an
     input whose result is up to date (`adoptable`: the same input, content and settings) is not analysed nor
-    refused: it goes to the plan's `replot` (its plots are drawn from the result)."""
+    refused: it goes to the plan's `replot` (its plots are drawn from the result). `target`: the output folder
+    `out`, or an output URL (kept as text; `plan.url`, `plan.out` its staging folder)."""
     from merstudio.analysis.files import prepare_output_dir
 
     seen: dict[str, Path] = {}
@@ -736,10 +794,11 @@ def plain_plan(inputs: Sequence[Path], out: Path, overwrite: bool, fmt: str = "c
         seen[key] = Path(p)
         unique.append(Path(p))
     inputs = unique
-    metas = MetaFiles(out)  # each meta file read once
+    out, url = _output(target)  # an output URL: its staging folder here, its published results read at the URL
+    metas = MetaFiles(out, url)  # each meta file read once
     names = _own_names(inputs, output_names(list(inputs), out, metas), out, notice, metas)
     replot: list[BatchItem] = []
-    if plot and settings is not None and not overwrite and Path(out).is_dir():
+    if plot and settings is not None and not overwrite and url is None and Path(out).is_dir():
         for p, n in zip(list(inputs), list(names), strict=True):
             finish_commit(_paths(out, n, fmt), notice, metas)
             try:
@@ -751,10 +810,10 @@ def plain_plan(inputs: Sequence[Path], out: Path, overwrite: bool, fmt: str = "c
         drawn = {it.name for it in replot}
         inputs, names = [p for p, n in zip(inputs, names, strict=True) if n not in drawn], \
             [n for n in names if n not in drawn]
-    prepare_output_dir(out, [_paths(out, n, fmt) for n in names], overwrite, notice, metas)
-    return BatchPlan(Path(out), [BatchItem(Path(p), n, overwrite=overwrite) for p, n in zip(inputs, names,
-                                                                                             strict=True)],
-                     replot=replot)
+    prepare_output_dir(target if url is not None else out, [_paths(out, n, fmt) for n in names], overwrite, notice,
+                       metas)
+    return BatchPlan(out, [BatchItem(Path(p), n, overwrite=overwrite) for p, n in zip(inputs, names, strict=True)],
+                     replot=replot, url=url)
 
 
 # ------------------------------------------------------------------------------------------ the task
@@ -765,13 +824,15 @@ class VideoTask:
     """One input for a worker: picklable, and everything `analyze_task` needs."""
 
     input: Path
-    out: Path
+    out: Path | str  # a folder, or an output URL (text: pathlib would collapse local:///abs into local:/abs)
     name: str
     settings: AnalysisSettings
     fps: float | None = None
     overwrite: bool = True
     fmt: str = "csv"
     input_hash: str | None = None  # its content_hash from the plan (None: the worker computes it)
+    # an output URL: drawn from the complete result before it is published (`analyze_file`): a module's function
+    before_publish: Callable[[AnalysisOutput], None] | None = None
 
 
 def _file_keywords(fmt: str) -> dict[str, Any]:
@@ -835,7 +896,8 @@ def analyze_task(task: VideoTask) -> AnalysisOutput:
         warnings.simplefilter("ignore", SourceWarning)  # the input's warnings are in the result and its meta
         return analyze_file(task.input, task.out, task.name, task.settings, progress=progress,
                             cancel=execution.cancelled, fps=task.fps, overwrite=task.overwrite,
-                            notice=_task_notice, input_hash=task.input_hash, **_file_keywords(task.fmt))
+                            notice=_task_notice, input_hash=task.input_hash, before_publish=task.before_publish,
+                            **_file_keywords(task.fmt))
 
 
 @dataclass(frozen=True)
@@ -1006,7 +1068,8 @@ def run_batch(plan: BatchPlan, settings: AnalysisSettings, backend: Backend, *, 
               on_progress: Callable[[BatchProgress], None] | None = None,
               on_result: Callable[[BatchItem, AnalysisOutput | BaseException], None] | None = None,
               segment_s: float | None = None, on_notice: Callable[[str], None] | None = None,
-              while_claimed: Callable[[], None] | None = None) -> BatchResult:
+              while_claimed: Callable[[], None] | None = None,
+              before_publish: Callable[[AnalysisOutput], None] | None = None) -> BatchResult:
     """Run the plan's inputs on `backend`; update the manifest (when the plan has one) as videos start and end.
     Ctrl-C (main thread) and `cancel` stop the run (no new video starts, running ones stop and keep their rows as
     partial files); the result names those files and says whether it was interrupted. `segment_s`: videos longer
@@ -1015,17 +1078,19 @@ def run_batch(plan: BatchPlan, settings: AnalysisSettings, backend: Backend, *, 
     the rows of an interrupted run kept; default: printed to stderr), so that a caller drawing a progress bar prints
     them above it. `fps`: the rate of frame folders and images (a video keeps its own timing). `while_claimed`:
     work on the folder's results that must hold its claim too, run before the inputs (the plots `--plot` draws
-    from up-to-date results: a run refused because another batch owns the folder writes nothing there)."""
+    from up-to-date results: a run refused because another batch owns the folder writes nothing there).
+    `before_publish`: for a plan into an output URL, what each complete result draws before it is published (its
+    plots: `analyze_file`)."""
     notify = on_notice if on_notice is not None else _notice
     _file_keywords(fmt)  # a format this build cannot write fails before anything runs
-    if not is_url(localize(plan.out)):  # an output URL is written in its staging folder, never a local memory:/...
-        ensure_dir(plan.out)
+    ensure_dir(plan.out)  # a URL's staging folder: its lock and partial files, never a local memory:/...
     claim = _take_manifest(plan.out) if plan.manifest is not None else None
     stop = threading.Event()
     user_cancel = execution.as_cancel_fn(cancel)
     interrupted = [False]
     try:  # the folder's claim is released however the run ends, planning included (a video that cannot be split)
         run = _BatchRun(plan, settings, fmt, notify, on_progress, on_result)
+        run.before_publish = before_publish if plan.url is not None else None
         try:
             run.fail_known_errors()
             run.plan_tasks(fps, segment_s)
@@ -1056,6 +1121,7 @@ class _BatchRun:
         self.plan, self.settings, self.fmt, self.notify = plan, settings, fmt, notify
         self.on_progress, self.on_result = on_progress, on_result
         self.manifest = plan.manifest
+        self.before_publish: Callable[[AnalysisOutput], None] | None = None
         self.claim_stack = contextlib.ExitStack()  # split videos' result claims still held: given back at the end
         self.result = BatchResult([], [], [], skipped_done=len(plan.done), skipped_failed=list(plan.failed))
         self.progress = BatchProgress(total=len(plan.items))
@@ -1146,8 +1212,8 @@ class _BatchRun:
                     if self.progress.indexing.pop(-1 - k, None) is not None and self.on_progress is not None:
                         self.on_progress(self.progress)
             if spans is None or len(spans) < 2:
-                self.tasks.append(VideoTask(item.input, self.plan.out, item.name, self.settings, rate,
-                                            item.overwrite, self.fmt, item.hash or None))
+                self.tasks.append(VideoTask(item.input, self.plan.target, item.name, self.settings, rate,
+                                            item.overwrite, self.fmt, item.hash or None, self.before_publish))
                 self.owner.append(k)
                 self.progress.labels[len(self.tasks) - 1] = item.name
             else:
@@ -1161,8 +1227,11 @@ class _BatchRun:
 
         try:  # the result's claim first (another run writing it: this input fails), then start its segments over
             self.claims[k] = self.claim_stack.enter_context(contextlib.ExitStack())
-            self.claims[k].enter_context(claim_segments(self.plan.out, item.name, work, fmt=self.fmt,
-                                                        overwrite=item.overwrite, notice=self.notify))
+            if self.plan.url is not None:  # the merge claims the result in the staging folder as it publishes it,
+                shutil.rmtree(work, ignore_errors=True)  # as segments.analyze_segments does for a URL
+            else:
+                self.claims[k].enter_context(claim_segments(self.plan.out, item.name, work, fmt=self.fmt,
+                                                            overwrite=item.overwrite, notice=self.notify))
         except OutputError as exc:  # refused before it started: neither run nor "not started"
             self.claims.pop(k).close()
             self.refused += 1
@@ -1276,7 +1345,7 @@ class _BatchRun:
 
         try:
             merged: AnalysisOutput | BaseException = merge_segments(
-                sorted(self.segments_done[k], key=lambda r: r.start), self.plan.out, item.name, self.settings,
+                sorted(self.segments_done[k], key=lambda r: r.start), self.plan.target, item.name, self.settings,
                 fmt=self.fmt, overwrite=item.overwrite, notice=self.notify, claimed=True,
                 wall_started=self.began.get(k), input_hash=item.hash or None)
         except Exception as exc:  # noqa: BLE001 - recorded as this input's failure
@@ -1354,7 +1423,7 @@ def _error_text(exc: BaseException) -> str:
 def interrupt_message(result: BatchResult, manifest: Manifest | None) -> str:
     """The one line printed after Ctrl-C: what finished, and every partial file."""
     done = sum(1 for o in result.outputs if o.complete)
-    where = f" (see {manifest.path})" if manifest is not None else ""
+    where = f" (see {manifest.where})" if manifest is not None else ""
     files = ", ".join(str(f) for f in result.partial_files) if result.partial_files else "none"
     return (f"interrupted: {done} input(s) finished in this run, {result.not_started} not started{where}; "
             f"partial files: {files}")

@@ -66,6 +66,8 @@ from merstudio.analysis.outputs import (
     localize,
     publish,
     remote_exists,
+    remote_names,
+    remote_size,
     staging_dir,
 )
 from merstudio.analysis.pipeline import (
@@ -323,17 +325,33 @@ class MetaFiles:
     `output_names`, the batch's `settings_changes`) and `results_of_inputs` reads every meta in the folder; passing
     one of these along shares the reads. A file the plan rewrites (a commit it finished) is read again."""
 
-    def __init__(self, out_dir: Path | str) -> None:
+    def __init__(self, out_dir: Path | str, url: str | None = None) -> None:
         self.out_dir = Path(out_dir)
+        # an output URL whose staging folder `out_dir` is: its published metas (and files' sizes) are read there,
+        # the partial files of a run in progress in `out_dir`
+        self.url = url
         self._read: dict[str, dict[str, Any] | None] = {}
         self._listed: list[Path] | None = None
+
+    def _remote(self, path: Path) -> str | None:
+        """The URL a file of `out_dir` is published at (None: a local file: not a URL output, or a working file)."""
+        path = Path(path)
+        if self.url is None or path.parent != self.out_dir or ".partial." in path.name:
+            return None
+        return join_url(self.url, path.name)
 
     def get(self, path: Path) -> dict[str, Any] | None:
         """The JSON object in `path` (None: missing, unreadable or not an object)."""
         key = str(path)
         if key not in self._read:
-            self._read[key] = _read_json(Path(path))
+            url = self._remote(path)
+            self._read[key] = _read_json(Path(path)) if url is None else _read_remote_json(url)
         return self._read[key]
+
+    def size(self, path: Path) -> int:
+        """The size of a result file (OSError when it is not there)."""
+        url = self._remote(path)
+        return Path(path).stat().st_size if url is None else remote_size(url)
 
     def forget(self, path: Path) -> None:
         self._read.pop(str(path), None)
@@ -341,7 +359,11 @@ class MetaFiles:
     def listed(self) -> list[Path]:
         """The folder's `*.meta.json` files, sorted (listed once; OSError when the folder cannot be listed)."""
         if self._listed is None:
-            self._listed = sorted(self.out_dir.glob("*.meta.json"))
+            if self.url is not None:
+                self._listed = [self.out_dir / n for n in remote_names(self.url, ".meta.json")
+                                if not n.endswith(".partial.meta.json")]
+            else:
+                self._listed = sorted(self.out_dir.glob("*.meta.json"))
         return self._listed
 
 
@@ -441,6 +463,7 @@ def analyze_file(
     notice: Callable[[str], None] | None = None,
     fmt: str = "csv",
     input_hash: str | None = None,
+    before_publish: Callable[[AnalysisOutput], None] | None = None,
 ) -> AnalysisOutput:
     """Analyse one video or frame folder into files in `out_dir` (which `prepare_output_dir` checked).
 
@@ -449,7 +472,9 @@ def analyze_file(
     of an earlier interrupted run are set aside (see the module docstring). `fmt`: "csv" or "parquet". The input
     and `out_dir` may be fsspec URLs (merstudio.analysis.outputs). `input_hash`: its `content_hash`, when the caller
     has it already (`input_digest`). `name` is a file name (InputError for one with a folder or `..`: the result
-    would land outside `out_dir`)."""
+    would land outside `out_dir`). `before_publish` (an output URL only; a picklable function for worker
+    processes): called with the complete result while its files are still in the staging folder; the files it
+    adds to `plots` (`merstudio analyze --plot`) are published with it, before its meta."""
     if settings is not None and not isinstance(settings, AnalysisSettings):
         hint = ": for a dict d, AnalysisSettings(**d)" if isinstance(settings, dict) else ""
         raise TypeError(f"analyze_file: settings must be an AnalysisSettings{hint}, got {type(settings).__name__}")
@@ -461,7 +486,7 @@ def analyze_file(
     out_dir, input_path = localize(out_dir), localize(input_path)
     if is_url(out_dir):
         return _analyze_to_url(input_path, str(out_dir), name, settings, progress, cancel, fps, overwrite, notice,
-                               fmt)
+                               fmt, before_publish)
     paths = output_paths(Path(out_dir), name, fmt)
     with claim_result(paths, overwrite, notice):
         source = str(input_path) if is_url(input_path) else None
@@ -491,23 +516,33 @@ def claim_result(paths: OutputPaths, overwrite: bool = True,
 
 def _analyze_to_url(input_path: Path | str, url: str, name: str, settings: AnalysisSettings,
                     progress: ProgressFn | None, cancel: CancelFn | None, fps: float | None, overwrite: bool,
-                    notice: Callable[[str], None] | None, fmt: str) -> AnalysisOutput:
-    """A run whose output folder is a URL: written in the staging folder, published when complete."""
+                    notice: Callable[[str], None] | None, fmt: str,
+                    before_publish: Callable[[AnalysisOutput], None] | None = None) -> AnalysisOutput:
+    """A run whose output folder is a URL: written in the staging folder, published when complete (with the files
+    `before_publish` drew from it)."""
     if not overwrite:
         prepare_output_dir(url, [output_paths(Path(), name, fmt)], overwrite=False)
     out = analyze_file(input_path, staging_dir(url), name, settings, progress, cancel, fps, overwrite=True,
                        notice=notice, fmt=fmt)
     if out.complete:
-        publish_result(out.paths, url, out.run_id)
+        try:
+            if before_publish is not None:
+                before_publish(out)
+            publish_result(out.paths, url, out.run_id, extra=out.plots)
+        finally:
+            for png in out.plots:  # published with it, or not at all: no staging copy stays
+                with contextlib.suppress(OSError):
+                    png.unlink(missing_ok=True)
         out.remote = join_url(url, out.paths.csv.name)
     return out
 
 
-def publish_result(paths: OutputPaths, url: str, run_id: str = "") -> None:
+def publish_result(paths: OutputPaths, url: str, run_id: str = "", extra: Sequence[Path] = ()) -> None:
     """Publish the complete local result `paths` at the output URL `url` (meta last; see
-    merstudio.analysis.outputs.publish), then remove the local copies."""
+    merstudio.analysis.outputs.publish), with the files `extra` (its plots) beside it, then remove the local
+    copies."""
     with _claim(paths):
-        publish([(paths.csv, join_url(url, paths.csv.name)), (paths.spots, join_url(url, paths.spots.name))],
+        publish([(f, join_url(url, f.name)) for f in (paths.csv, paths.spots, *extra)],
                 paths.meta, join_url(url, paths.meta.name), run_id)
         for f in (paths.csv, paths.spots, paths.meta):
             with contextlib.suppress(OSError):
@@ -718,9 +753,13 @@ def result_status(out_dir: Path, name: str, verify: bool = False, metas: MetaFil
     table = Path(out_dir) / str(meta.get("csv"))
     spots = Path(out_dir) / str(meta.get("spots_csv"))
     try:
-        ok = table.stat().st_size == meta.get("csv_bytes") and spots.is_file()
+        def size(path: Path) -> int:
+            return metas.size(path) if metas is not None else path.stat().st_size
+
+        spots_bytes = size(spots)  # OSError: not there
+        ok = size(table) == meta.get("csv_bytes")
         if ok and "spots_sha256" in meta:
-            ok = spots.stat().st_size > 0 and (not verify or file_digest(spots) == meta["spots_sha256"])
+            ok = spots_bytes > 0 and (not verify or file_digest(spots) == meta["spots_sha256"])
         if ok and verify and "csv_sha256" in meta:
             ok = file_digest(table) == meta["csv_sha256"]
     except OSError:
@@ -797,6 +836,15 @@ def read_spot_rows(path: Path) -> list[SpotRow]:
                         int(num(r, "offset")), num(r, "score"), num(r, "onset_time"), num(r, "apex_time"),
                         num(r, "offset_time"))
                 for r in csv.DictReader(fh) if r.get("onset") not in (None, "")]
+
+
+def _read_remote_json(url: str) -> dict[str, Any] | None:
+    """The JSON object at `url` (None: missing, unreadable or not an object)."""
+    try:
+        with local_input(url) as local:
+            return _read_json(local)
+    except InputError:
+        return None
 
 
 def _read_json(path: Path) -> dict[str, Any] | None:

@@ -21,7 +21,10 @@ files and lock) and published when the run completes: the remote `<name>.meta.js
 status ``committing`` (so it never says ``complete`` about other files), then the table and the spots file are
 uploaded, then the meta is written last. A reader of a remote result trusts it only when the meta says
 ``complete`` (and may check `csv_bytes` / `csv_sha256`). The plots `merstudio analyze --plot` draws from the
-published table are uploaded beside it afterwards (`upload`): no part of the commit.
+staged table are uploaded with the result, before its meta (a reader that waits for ``complete`` finds them
+too). A batch's `manifest.csv` lives at the URL beside the results (`upload_atomic`: never half-written); its
+working copy and `manifest.lock` are in the staging folder. `out_location` keeps a URL the user typed as text:
+pathlib would collapse ``local:///abs`` into ``local:/abs``.
 """
 
 from __future__ import annotations
@@ -238,6 +241,14 @@ def _unmangle(location: str | Path) -> str | Path:
     return location
 
 
+def out_location(text: str) -> str | Path:
+    """The output folder a user typed (`-o`): an fsspec URL kept as its text (pathlib collapses `local:///abs` and
+    `local://abs` alike into `local:/abs`: the URL cannot be told again), a ``file://`` URL or a path as the local
+    Path."""
+    where = localize(text)
+    return where if is_url(where) else Path(where)
+
+
 def localize(location: str | Path) -> str | Path:
     """A ``file://`` URL as the local path it names (written as local results are: atomically, under the claim);
     a URL mangled by pathlib as the URL; anything else unchanged."""
@@ -309,8 +320,8 @@ def remote_exists(url: str) -> bool:
 
 
 def publish(files: list[tuple[Path, str]], meta: Path, meta_url: str, run_id: str) -> None:
-    """Publish a complete local result at its URLs: the remote meta becomes a `committing` record, the files are
-    uploaded, the meta is written last. OutputError (one line) when the location cannot be written."""
+    """Publish a complete local result at its URLs: the remote meta becomes a `committing` record, the files (the
+    table, the spots, the plots) are uploaded, the meta is written last. OutputError (one line) when the location cannot be written."""
     fs, meta_path = _fs(meta_url, "cannot write")
     record = {"status": "committing", "run_id": run_id, "files": [u for _, u in files]}
     try:
@@ -334,6 +345,42 @@ def upload(local: Path, url: str) -> None:
         fs.put_file(str(local), path)
     except OSError as exc:
         raise OutputError(f"{url}: cannot write ({exc})") from None
+
+
+def upload_atomic(data: bytes, url: str) -> None:
+    """`data` at `url`, whole or not at all for a reader (a batch's manifest): written beside under a temporary
+    name, then moved over it (an object store's put is whole already; a local or SFTP file is renamed).
+    OutputError (one line) when it cannot be written."""
+    import os
+
+    fs, path = _fs(url, "cannot write")
+    tmp = f"{path}.{os.getpid()}.tmp"
+    try:
+        parent = path.rsplit("/", 1)[0] if "/" in path else ""
+        if parent:
+            fs.makedirs(parent, exist_ok=True)
+        fs.pipe_file(tmp, data)
+        fs.mv(tmp, path)
+    except OSError as exc:
+        with contextlib.suppress(OSError):
+            fs.rm_file(tmp)
+        raise OutputError(f"{url}: cannot write ({exc})") from None
+
+
+def remote_size(url: str) -> int:
+    """The size of the file at `url`; OSError (FileNotFoundError) when there is none or it cannot be read."""
+    fs, path = _fs(url, "cannot read")
+    return int(fs.size(path))
+
+
+def remote_names(url: str, suffix: str) -> list[str]:
+    """The names of the files in the folder `url` that end in `suffix`, sorted (none: a folder not there)."""
+    fs, path = _fs(url, "cannot read")
+    try:
+        listed = fs.ls(path.rstrip("/"), detail=False)
+    except (FileNotFoundError, NotADirectoryError):
+        return []
+    return sorted(n for n in (str(e).rstrip("/").rsplit("/", 1)[-1] for e in listed) if n.endswith(suffix))
 
 
 def download(url: str, local: Path) -> bool:

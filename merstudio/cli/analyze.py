@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import dataclasses
 import sys
 import threading
 import warnings
@@ -12,7 +11,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from merstudio.analysis.files import AnalysisOutput, analyze_file
-from merstudio.analysis.outputs import is_url, join_url, localize, staging_dir
+from merstudio.analysis.outputs import is_url, join_url, localize, out_location, staging_dir
 from merstudio.analysis.pipeline import FACE_LIMIT_AUTO, AnalysisSettings
 from merstudio.cli.bounds import FACES_MAX, JOBS_MAX, MINUTES_MAX, frame_rate, real, whole
 from merstudio.cli.main import EpilogFormatter
@@ -94,7 +93,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     add_execution_options(p, "inputs")
     p.add_argument("--format", choices=("csv", "parquet"), default="csv",
                    help="per-frame table format (default csv; parquet needs pyarrow)")
-    p.add_argument("-o", "--out", type=Path, required=True, help="output folder")
+    p.add_argument("-o", "--out", type=out_location, required=True,
+                   help="output folder, or a URL (s3://bucket/out, local:///abs/out, memory://...)")
     p.add_argument("--overwrite", action="store_true", help="replace existing results in the output folder (an "
                    "existing result stays until the new one is complete; then its table in the other --format goes too). A "
                    "commit a killed run left is finished before a run looks for existing results")
@@ -151,11 +151,11 @@ def _settings(args: argparse.Namespace) -> AnalysisSettings:
 
 def run(args: argparse.Namespace) -> int:
     url = out_url(args.out)
-    made = url is None and not args.out.exists()
+    made = isinstance(args.out, Path) and not args.out.exists()
     try:
         return _run(args)
     finally:
-        if made:  # a run that wrote nothing (a bad input) leaves no empty output folder behind
+        if made and isinstance(args.out, Path):  # a run that wrote nothing (a bad input) leaves no empty folder
             with contextlib.suppress(OSError):
                 args.out.rmdir()  # only an empty folder goes
         if url is not None:  # publishing emptied it; a partial result (named in the summary) keeps it
@@ -163,9 +163,8 @@ def run(args: argparse.Namespace) -> int:
                 staging_dir(url).rmdir()
 
 
-def out_url(out: Path) -> str | None:
-    """The URL `-o` names (argparse made it a Path: memory://b/x reads memory:/b/x there), None for a local folder
-    (file:// included)."""
+def out_url(out: Path | str) -> str | None:
+    """The URL `-o` names (`out_location` kept it as text), None for a local folder (file:// included)."""
     where = localize(out)
     return str(where) if is_url(where) else None
 
@@ -182,10 +181,11 @@ def _run(args: argparse.Namespace) -> int:
         raise InputError("no inputs: name videos or folders, or give --list FILE")
     settings = _settings(args)
     url = out_url(args.out)
+    folder = Path(args.out) if url is None else staging_dir(url)  # a URL's: its partial files (never memory:/...)
     batch = (args.batch or args.list is not None or args.ray is not None or args.retry_failed
-             or any(B.is_tree(p) or B.is_mixed(p) for p in args.inputs) or (args.out / B.MANIFEST).is_file())
+             or any(B.is_tree(p) or B.is_mixed(p) for p in args.inputs) or _exists(_where(folder, url, B.MANIFEST)))
     if batch:
-        inputs = B.find_inputs(args.inputs, args.list, skip=[args.out], on_duplicate=lambda p, first: print(
+        inputs = B.find_inputs(args.inputs, args.list, skip=[folder], on_duplicate=lambda p, first: print(
             f"merstudio: {p}: the same file as {first}: analysed once", file=sys.stderr),
             on_results=lambda folders: print(
                 f"merstudio: skipped {len(folders)} folder(s) of merstudio results (a manifest.csv or *.meta.json): "
@@ -204,14 +204,14 @@ def _run(args: argparse.Namespace) -> int:
                 return 0
         plan = B.plain_plan(inputs, args.out, args.overwrite,
                             fmt=args.format, notice=_say, settings=settings, fps=args.fps, plot=args.plot)
-    if args.plot:
+    if args.plot and url is None:
         sources = {it.input.resolve() for it in plan.items + plan.replot}
         for it in plan.items + plan.replot:  # a photo analysed into its own folder: <name>.png is the photo itself
-            png = args.out / f"{it.name}.png"
+            png = folder / f"{it.name}.png"
             if png.resolve() in sources:
                 raise OutputError(f"{png}: is an input; its AU plot would replace it: write to another folder (-o)")
     if args.plot and not args.overwrite:
-        taken = [p for it in plan.items if not it.overwrite and _exists(p := _where(args.out, url, f"{it.name}.png"))]
+        taken = [p for it in plan.items if not it.overwrite and _exists(p := _where(folder, url, f"{it.name}.png"))]
         if taken:
             raise OutputError(f"{taken[0]}: already exists (use --overwrite to replace it)")
     if batch and plan.moved:
@@ -219,7 +219,7 @@ def _run(args: argparse.Namespace) -> int:
               f"path is gone (moved or remounted; e.g. {plan.moved[0][0]} -> {plan.moved[0][1]}): their results "
               "are kept", file=sys.stderr)
     if batch and plan.adopted:
-        print(f"merstudio: adopted {len(plan.adopted)} earlier result(s) in {args.out} (the same input, content and "
+        print(f"merstudio: adopted {len(plan.adopted)} earlier result(s) in {url or folder} (the same input, content and "
               "settings) into the manifest as done", file=sys.stderr)
     if batch and not args.quiet:
         again = f" ({plan.changed_text()})" if plan.changed else ""
@@ -235,8 +235,10 @@ def _run(args: argparse.Namespace) -> int:
                                  on_progress=display.progress, on_result=display.result, on_notice=display.notice,
                                  segment_s=None if args.segment_minutes is None else args.segment_minutes * 60,
                                  # drawn under the batch's claim on the folder (manifest.lock)
-                                 while_claimed=(lambda: _plot_stored(plan.replot, args.out))
-                                 if args.plot and plan.replot else None)
+                                 while_claimed=(lambda: _plot_stored(plan.replot, folder, url, args.format))
+                                 if args.plot and plan.replot else None,
+                                 # to a URL: drawn from each complete result and published with it, before its meta
+                                 before_publish=write_plot if args.plot else None)
     finally:
         if not tracker_before and threading.current_thread() is threading.main_thread():
             stop_resource_tracker()  # the workers are gone: without this the exit waits for it (fd 2)
@@ -245,11 +247,12 @@ def _run(args: argparse.Namespace) -> int:
         print(f"merstudio: {B.interrupt_message(result, plan.manifest)}", file=sys.stderr)
         return 130
     for r in result.outputs:
-        if args.plot:
-            if r.remote is not None and url is not None:
-                plot_published(r, url)
-            else:
-                write_plot(r)
+        if args.plot and r.remote is None:
+            write_plot(r)
+        elif args.plot and url is not None and r.face_ids and not r.plots:
+            # published without them (a split video's merge publishes itself): drawn from it, uploaded after
+            fetched = _plot_fetched(url, r.paths.name, args.format)
+            r.plots = fetched.plots if fetched is not None else []
         if not batch or len(result.outputs) <= SUMMARIES:
             _print_summary(r, plot=args.plot, url=url)
     failed = len(result.failures) + len(result.skipped_failed)
@@ -257,7 +260,7 @@ def _run(args: argparse.Namespace) -> int:
         counts = plan.manifest.counts() if plan.manifest is not None else {}
         print(f"batch: {sum(1 for r in result.outputs if r.complete)} analysed, {len(result.failures)} failed, "
               f"{len(plan.done)} skipped (finished before), {len(plan.failed)} skipped (failed before); manifest "
-              f"{plan.manifest.path if plan.manifest else '-'}: {counts.get('done', 0)} done, "
+              f"{plan.manifest.where if plan.manifest else '-'}: {counts.get('done', 0)} done, "
               f"{counts.get('failed', 0)} failed, {counts.get('partial', 0)} partial")
         for row in result.skipped_failed:
             print(f"merstudio: failed before (skipped; --retry-failed runs it again): {row.error or row.video}",
@@ -440,7 +443,8 @@ class _Display:
             status = "complete" if outcome.complete else "PARTIAL"
             n = len(outcome.warnings)  # the full summary lists them; this line must not lose them
             said = f"; {n} warning{'s' if n > 1 else ''} (first: {outcome.warnings[0]}; all in {outcome.paths.meta.name})" if n else ""
-            write(f"{outcome.input}: {status}, {outcome.rows} rows -> {outcome.remote or outcome.csv}{said}")
+            shown = getattr(outcome, "remote", None) or outcome.csv  # a caller's stand-in may have no `remote`
+            write(f"{outcome.input}: {status}, {outcome.rows} rows -> {shown}{said}")
 
 
 def expand_photo_sets(inputs: list[Path], quiet: bool = False) -> list[Path]:
@@ -513,19 +517,30 @@ def write_plot(r: AnalysisOutput, truth: list[tuple[int, int, str]] | None = Non
         r.plots.append(png)
 
 
-def plot_published(r: AnalysisOutput, url: str) -> None:
-    """--plot of a result published at the output URL `url`: publishing removed its staging copies, so its table
-    is fetched back, the plots are drawn from it as `write_plot` draws them beside a local result, and uploaded beside
-    it (`r.plots`: their names; the summary names their URLs)."""
-    from merstudio.analysis.outputs import local_input, upload
+def _plot_fetched(url: str, name: str, fmt: str, check: Any = None) -> AnalysisOutput | None:
+    """The plots of the result `name` published at the output URL `url`: its files fetched into a temporary
+    folder, drawn there as `write_plot` draws them beside a local result and uploaded beside it (`plots`: their
+    names). None (nothing drawn) when it is not there or `check(folder)` says no."""
+    import shutil
+    import tempfile
 
-    assert r.remote is not None
-    with local_input(r.remote) as table:
-        fetched = dataclasses.replace(r, paths=dataclasses.replace(r.paths, csv=table), plots=[])
-        write_plot(fetched)
-        for png in fetched.plots:
+    from merstudio.analysis.files import output_paths, stored_result
+    from merstudio.analysis.outputs import download, upload
+
+    tmp = Path(tempfile.mkdtemp(prefix="merstudio-replot-"))
+    try:
+        paths = output_paths(tmp, name, fmt)
+        if not all(download(join_url(url, q.name), q) for q in (paths.meta, paths.csv, paths.spots)):
+            return None
+        if check is not None and not check(tmp):
+            return None
+        r = stored_result(tmp, name)
+        write_plot(r)
+        for png in r.plots:
             upload(png, join_url(url, png.name))
-    r.plots = fetched.plots
+        return r
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
 
 
 def replot_published(inputs: list[Path], url: str, settings: AnalysisSettings, fmt: str,
@@ -533,34 +548,25 @@ def replot_published(inputs: list[Path], url: str, settings: AnalysisSettings, f
     """--plot without --overwrite into an output URL: an input whose published result is up to date (the same
     input, content and settings: `batch.adoptable`) gets its plots drawn from that result (fetched) and uploaded
     beside it, not analysed again, as `_plot_stored` does in a local folder. Returns the inputs left to analyse."""
-    import shutil
-    import tempfile
-
     from merstudio.analysis import batch as B
-    from merstudio.analysis.files import content_hash, output_names, output_paths, stored_result
-    from merstudio.analysis.outputs import download, upload
+    from merstudio.analysis.files import content_hash, output_names
 
     left: list[Path] = []
     drawn: list[str] = []
-    tmp = Path(tempfile.mkdtemp(prefix="merstudio-replot-"))
-    try:
-        for p, name in zip(inputs, output_names(inputs), strict=True):
-            paths = output_paths(tmp, name, fmt)
-            try:
-                digest = content_hash(p)
-            except OSError:
-                digest = ""
-            fetched = digest and all(download(join_url(url, q.name), q) for q in (paths.meta, paths.csv, paths.spots))
-            if not fetched or B.adoptable(tmp, name, p, digest, settings, fmt=fmt, fps=fps) is None:
-                left.append(p)  # analysed (or refused as existing) as before
-                continue
-            r = stored_result(tmp, name)
-            write_plot(r)
-            for png in r.plots:
-                upload(png, join_url(url, png.name))
-                drawn.append(join_url(url, png.name))
-    finally:
-        shutil.rmtree(tmp, ignore_errors=True)
+    for p, name in zip(inputs, output_names(inputs), strict=True):
+        try:
+            digest = content_hash(p)
+        except OSError:
+            digest = ""
+
+        def current(tmp: Path, p: Path = p, name: str = name, digest: str = digest) -> bool:
+            return B.adoptable(tmp, name, p, digest, settings, fmt=fmt, fps=fps) is not None
+
+        r = _plot_fetched(url, name, fmt, current) if digest else None
+        if r is None:
+            left.append(p)  # analysed (or refused as existing) as before
+            continue
+        drawn.extend(join_url(url, png.name) for png in r.plots)
     done = [p for p in inputs if p not in left]
     if done:
         what = (f"{done[0]}: its result at {url} is" if len(done) == 1
@@ -572,21 +578,27 @@ def replot_published(inputs: list[Path], url: str, settings: AnalysisSettings, f
     return left
 
 
-def _plot_stored(items: list[Any], out: Path) -> None:
-    """--plot for inputs whose result in `out` is up to date (the same input, content and settings): drawn from
-    the result's table and meta (`stored_result`), not analysed again; one line says so."""
+def _plot_stored(items: list[Any], out: Path, url: str | None = None, fmt: str = "csv") -> None:
+    """--plot for inputs whose result in `out` (or published at the output URL `url`) is up to date (the same
+    input, content and settings): drawn from the result's table and meta (`stored_result`), not analysed again;
+    one line says so."""
     from merstudio.analysis.files import stored_result
 
-    drawn: list[Path] = []
+    drawn: list[Path | str] = []
     sheets: list[Path] = []  # <name>_faces.png of results with several faces: not drawn (no face boxes stored)
     for it in items:
+        if url is not None:
+            fetched = _plot_fetched(url, it.name, fmt)
+            if fetched is not None:
+                drawn.extend(join_url(url, png.name) for png in fetched.plots)
+            continue
         r = stored_result(out, it.name)
         write_plot(r)
         drawn.extend(r.plots)
         if len(r.face_ids) > 1 and not r.boxes and not r.portraits:
             sheets.append(r.paths.csv.with_name(f"{r.paths.csv.stem}_faces.png"))
-    what = (f"{items[0].input}: its result in {out} is" if len(items) == 1
-            else f"{len(items)} inputs: their results in {out} are")
+    what = (f"{items[0].input}: its result in {url or out} is" if len(items) == 1
+            else f"{len(items)} inputs: their results in {url or out} are")
     shown = ", ".join(str(p) for p in drawn[:3]) + (", ..." if len(drawn) > 3 else "")
     print(f"merstudio: {what} up to date (the same content and settings): plot drawn from "
           f"{'it' if len(items) == 1 else 'them'}, not analysed again ({shown or 'no face to plot'})",

@@ -253,6 +253,10 @@ class NewEvent(AppCommand):
                 if len(there) == 1:
                     moved = f" on face {there[0]}, the face in these frames (face {face} is not)"
                     face = there[0]
+                elif there:  # which of them is the coder's to say: nothing coded, the marks kept
+                    raise InputError(f"face {face} is not in frames {on}-{off}; faces "
+                                     f"{', '.join(map(str, there[:-1]))} and {there[-1]} are: show the one this "
+                                     "event is on (click it, or Ctrl+Shift+Up/Down) and code it again")
         apex = params.get("apex")
         if apex is None or not on <= apex <= off:
             from merstudio.gui.state import peak

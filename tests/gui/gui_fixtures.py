@@ -53,6 +53,7 @@ class FakeAnalysis:
     faceless: bool = False  # no face in any frame (a wall, a face turned away)
     face_from: int = 2  # the first frame with a face (0: a photo's one frame has one)
     cut_at: int | None = None  # from this frame on the face is another person's (track 1): a cut
+    pair_at: int | None = None  # from this frame on two other people (tracks 1 and 2) side by side: a video call
 
     def __init__(self, source, settings):
         self.source = source
@@ -88,7 +89,8 @@ class FakeAnalysis:
                             "motion": float("nan"), "blink": 0})
                 row.update({f"motion_{r}": float("nan") for r in REGIONS})
             else:
-                face = 1 if self.cut_at is not None and i >= self.cut_at else 0
+                pair = self.pair_at is not None and i >= self.pair_at
+                face = 1 if pair or (self.cut_at is not None and i >= self.cut_at) else 0
                 row = {"frame": i, "face_id": face, "timestamp": i / FPS, "confidence": 0.95, "success": 1}
                 bump = sum(np.exp(-0.5 * ((i - apex) / 2.0) ** 2) for _, apex, _ in SPOTS)
                 for a in AUS:
@@ -116,6 +118,8 @@ class FakeAnalysis:
                 row.update({f"y_{k}": float(60 + 30 * np.sin(ang[k])) for k in range(468)})
             self.frames_done = i + 1
             yield row
+            if row["face_id"] == 1 and self.pair_at is not None and i >= self.pair_at:  # the other tile's person
+                yield {**row, "face_id": 2, **{f"x_{k}": row[f"x_{k}"] + 60 for k in range(468)}}
             if progress is not None:
                 progress(i + 1, n)
 

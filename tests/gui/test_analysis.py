@@ -413,6 +413,32 @@ def test_an_event_marked_where_the_shown_face_is_absent_goes_to_the_face_there(q
     assert ev.face_id == 0 and ev.apex == 4 + int(np.nanargmax(activity[4:13]))
     assert "on face 0, the face in these frames (face 1 is not)" in window.statusBar().currentMessage()
 
+def test_an_event_marked_where_the_shown_face_is_absent_and_two_are_there_is_refused(qtbot, window, video_path,
+                                                                                      monkeypatch):
+    """A video call after a screen share: face 0 is shown, but frames 20-30 hold faces 1 and 2 (face 0 is gone).
+    I..O there is refused in one line naming the faces that are there, and the marks are kept to code again; before,
+    the event went to face 0 with its apex at the onset (face 0 has no curve there to find a peak in)."""
+    from gui_fixtures import FakeAnalysis
+    from PySide6.QtCore import Qt
+
+    monkeypatch.setattr(FakeAnalysis, "pair_at", 15)  # face 0 on frames 2-14, faces 1 and 2 from 15
+    open_and_analyse(qtbot, window, video_path)
+    window.face_combo.setCurrentIndex(next(i for i in range(window.face_combo.count())
+                                           if window.face_combo.itemData(i) == 0))
+    assert window.timeline.face == 0
+    for frame, key in ((20, Qt.Key.Key_I), (30, Qt.Key.Key_O)):
+        window.transport.seek(frame)
+        qtbot.keyClick(window, key)
+    assert [e for e in window.events if e.source == "manual"] == []
+    assert window.errors and "face 0 is not in frames 20-30; faces 1 and 2 are" in window.errors[-1]
+    assert window.marks.ready()  # nothing lost: show face 1 and code it again
+    window.face_combo.setCurrentIndex(next(i for i in range(window.face_combo.count())
+                                           if window.face_combo.itemData(i) == 1))
+    assert window.ctx.execute(C.NewEvent, **{"from": "marks"}), window.errors
+    (ev,) = [e for e in window.events if e.source == "manual"]
+    assert (ev.face_id, ev.onset, ev.offset) == (1, 20, 30)
+
+
 def test_a_click_on_a_face_in_the_video_shows_its_curves(qtbot, window, video_path, monkeypatch):
     """Two people in turn: a click on a face's box picks it, as the face list does; its box is drawn bolder; a drag
     pans the picture and picks nothing."""

@@ -18,8 +18,10 @@ from merstudio.io.timebase import Timebase
 from merstudio.project.events import Event
 
 # what coders read first (the frames, emotion, AUs, coder, status) on the left: in the narrow pane of a 1280x720
-# or 1366x768 screen the columns right of them scroll (status and source were off its edge behind the time);
-# face after them (in a one-person video it says nothing new)
+# or 1366x768 screen the columns right of them scroll (status and source were off its edge behind the time).
+# The face is shown after the id where the events are on more than one face, at the end (before the note, which
+# stretches) where they are on one (EventsTable.place_face_column): 10th, it was scrolled out of view in the
+# 1500-px window's 264-px pane when it told events of two people apart
 COLUMNS = ("id", "onset", "apex", "offset", "emotion", "AUs", "coder", "status", "time", "face", "conf", "source",
            "note")
 # a proposal's and a rejected event's rows: the palette's base tinted toward these (a fixed light #fff8e1 sat behind
@@ -38,6 +40,8 @@ _TEXT: dict[str, Callable[[Event, Any], Any]] = {  # (event, its EventsModel) ->
 }
 # a number column's widest text is its largest value's (the most digits; the time's at the latest onset)
 _NUMBER = {"id": "id", "onset": "onset", "apex": "apex", "offset": "offset", "time": "onset", "face": "face_id"}
+FACE_EARLY = COLUMNS.index("id") + 1  # the face column's place (visual) where the events are on several faces
+FACE_LATE = len(COLUMNS) - 2  # and where they are on one: last but the note
 _ATTR = {"AUs": "aus"}  # a text column's Event field where its name is not the field's
 WIDEST_SAMPLE = 12  # rows measured per column: a bounded cost per reload, whatever the event count
 
@@ -146,7 +150,19 @@ class EventsTable(QTableView):
         # selection (97,000 data() calls, 0.4-1 s per edit at 2,000-4,000 events); the coder may drag them wider
         self.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         self._fitted_video: int | None = None
+        self.model_.modelReset.connect(self.place_face_column)
         self.model_.modelReset.connect(self.fit_columns)
+        self.place_face_column()
+
+    def place_face_column(self) -> None:
+        """The face column right after the id where the events are on more than one face (a video call, a group:
+        whose event a row is, in view in the narrowest pane), at the end where they are all on one (it says
+        nothing new there). Moved in the header only: the model's columns stay COLUMNS."""
+        place = FACE_EARLY if len({e.face_id for e in self.model_.events}) > 1 else FACE_LATE
+        header = self.horizontalHeader()
+        at = header.visualIndex(COLUMNS.index("face"))
+        if at != place:
+            header.moveSection(at, place)
 
     def fit_columns(self) -> None:
         """Each column as wide as its header and the widest texts in it (measured on a few rows, WIDEST_SAMPLE): on

@@ -25,6 +25,7 @@ from merstudio.gui.timeline_items import (
     LEGEND_ROW_PX,
     LEGEND_WIDTH,
     NOTE_PAD,
+    OTHER_FACE_PATTERN,
     EventLayer,
     EventRegion,
     FrameAxis,
@@ -222,7 +223,7 @@ class Timeline(pg.GraphicsLayoutWidget):
         self.fps = 30.0
         self.timebase = Timebase(self.fps)
         self.buffer: CurveBuffer | None = None
-        self.face: int | None = None
+        self._face: int | None = None  # the face shown (the property face: its events drawn as its own)
         self.visible_aus: list[str] | None = None  # None: all
         # AU intensities relative to the face's neutral levels (column -> level; features/neutral.py), or None
         self.neutral: dict[str, float] | None = None
@@ -243,9 +244,26 @@ class Timeline(pg.GraphicsLayoutWidget):
         self._motion_curves: dict[str, pg.PlotDataItem] = {}
         self.motion_by_au = False  # the micro-motion lane shows the regions, or the directed motion per AU (AUxx_m)
 
+    @property
+    def face(self) -> int | None:
+        """The face whose curves are shown; the events of other faces are drawn apart (hatched, named)."""
+        return self._face
+
+    @face.setter
+    def face(self, face: int | None) -> None:
+        old, self._face = self._face, face
+        # drawn again only where some event changes sides (a one-person video's events never do)
+        if face != old and self._events and (self._has_others(old) or self._has_others(face)):
+            self.set_events(self._events, self._event_layer.selected)
+
+    def _has_others(self, face: int | None) -> bool:
+        """Some event shown is of another face than ``face`` (None: no face shown, no event is)."""
+        return face is not None and any(e.face_id != face for e in self._events)
+
     def _init_event_state(self) -> None:
         """The events and selection, the overlays, the coders' lanes, and each lane's layout row, size, legend,
         collapsed state and notes: empty until a video, events or a buffer arrive."""
+        self._events: list[Event] = []
         self.regions: dict[int, EventRegion] = {}
         self._pool: list[EventRegion] = []
         self._event_layer = EventLayer(self)  # regions in view, the rest batched (set_events)
@@ -262,7 +280,6 @@ class Timeline(pg.GraphicsLayoutWidget):
         self.coder_bars: dict[str, pg.BarGraphItem] = {}
         self._coder_ticks_set: list[tuple[float, str]] | None = None  # the names on the coders' axis (_coder_ticks)
         self._axis_width = 0  # every lane's left axis' width as set (_track; _coder_ticks widens it)
-        self._events: list[Event] = []
         self._rows: dict[pg.PlotItem, tuple[int, int]] = {}  # track -> (layout row, height share)
         self._names: dict[pg.PlotItem, str] = {}  # track -> its name (its axis shows it or its tag)
         self._default_share: dict[pg.PlotItem, int] = {}  # track -> its share as built (set_lane_height)
@@ -360,6 +377,8 @@ class Timeline(pg.GraphicsLayoutWidget):
         self.events_plot.addItem(self._event_marks)
         self.events_plot.vb.sigXRangeChanged.connect(lambda *_: self._draw_event_marks())
         self.events_plot.vb.sigResized.connect(lambda *_: self._draw_event_marks())
+        # what the hatched bars are: the other faces' events (empty while every event is the face shown's)
+        self.other_faces_legend = self._text_legend(self.events_plot)
 
     def _build_coder_lane(self) -> None:
         """The coders track (hidden until Events by coder): one named row per coder, their apexes as marks."""
@@ -657,6 +676,8 @@ class Timeline(pg.GraphicsLayoutWidget):
             entries += LEGEND_ROW_PX  # the stale entry's row under the AU legend
         if plot is self.heat_plot and hasattr(self, "heat_scale") and self.heat_scale.text:
             entries = self.heat_scale.item.boundingRect().height()  # the colour scale's one or two lines
+        if plot is self.events_plot and hasattr(self, "other_faces_legend") and self.other_faces_legend.text:
+            entries = self.other_faces_legend.item.boundingRect().height()  # what the hatched bars are
         return max(strip, entries + self._legend_room.get(plot, 0.0))
 
     def reserve_legend_room(self, plot: pg.PlotItem, px: float) -> None:
@@ -1251,17 +1272,21 @@ class Timeline(pg.GraphicsLayoutWidget):
             centre.update({e.id: float(y) + h / 2 for e, y in zip(mine, y0, strict=True) if e.id is not None})
             x0 = np.array([e.onset for e in mine], dtype=np.float64) - 0.5  # frame cells (frame_cell)
             w = np.array([e.offset + 1 - e.onset for e in mine], dtype=np.float64)
-            brushes = [_coder_brush(e.emotion, e.status == "proposal") for e in mine]
+            brushes = [_coder_brush(e.emotion, e.status == "proposal", self._other_face(e)) for e in mine]
             bar = self.coder_bars.get(name)
             opts = {"x0": x0, "width": w, "y0": y0, "height": h,
                     "brushes": brushes, "pen": pg.mkPen("#424242", width=0.5)}
             if bar is None:
                 bar = pg.BarGraphItem(**opts)
-                bar.setToolTip(name)  # the whole name over the coder's events (the row's may be shortened)
                 self.coder_bars[name] = bar
                 self.coder_plot.addItem(bar)
             else:
                 bar.setOpts(**opts)
+            # the whole name over the coder's events (the row's may be shortened), and whose the hatched ones are
+            others = sorted({e.face_id for e in mine if self._other_face(e)})
+            tip = name + (f"\nhatched: face {', '.join(map(str, others))} (not the face shown)" if others else "")
+            if bar.toolTip() != tip:
+                bar.setToolTip(tip)
         self.coder_lanes = lanes
         apex = [(e.apex, centre.get(e.id, lanes.index(coder_of(e)) + 0.5)) for e in evs]  # type: ignore[arg-type]
         self._apex_marks.setData(pos=np.array(apex, dtype=np.float64).reshape(-1, 2), brush=pg.mkBrush("#212121"))
@@ -1386,15 +1411,49 @@ class Timeline(pg.GraphicsLayoutWidget):
         self._events = shown
         if self.coder_plot.isVisible():
             self._draw_coder_lanes()
-        self.event_rows, self.event_row_count = event_sub_rows(shown)
+        self.event_rows, self.event_row_count = self._event_sub_rows(shown)
         # an editable region for the selected event and the events in view (at most REGION_CAP), the rest batched
-        self._event_layer.set_events(shown, selected, self.event_rows, self.event_row_count)
+        self._event_layer.set_events(shown, selected, self.event_rows, self.event_row_count, self.face)
+        self._say_other_faces()
         self._draw_event_marks()
+
+    def _other_face(self, event: Event) -> bool:
+        return self.face is not None and event.face_id != self.face
+
+    def _event_sub_rows(self, events: list[Event]) -> tuple[dict[int, int], int]:
+        """The events' sub-rows (event_sub_rows): the face shown's on the top rows, the other faces' under them,
+        so the coder's own person keeps one place on the track."""
+        others = [e for e in events if self._other_face(e)]
+        if not others or len(others) == len(events):
+            return event_sub_rows(events)
+        rows, n = event_sub_rows([e for e in events if not self._other_face(e)])
+        theirs, m = event_sub_rows(others)
+        rows.update({eid: n + row for eid, row in theirs.items()})
+        return rows, n + m
+
+    def _say_other_faces(self) -> None:
+        """The events lane's legend cell: which faces the hatched bars are of (none: empty)."""
+        faces = sorted({e.face_id for e in self._events if self._other_face(e)})
+        label = self.other_faces_legend
+        if not faces:
+            text = ""
+        else:
+            names = f"face {faces[0]}" if len(faces) == 1 else "faces " + ", ".join(map(str, faces))
+            fm = QFontMetricsF(label.item.font())
+            line = f"hatched: {names}"
+            if fm.horizontalAdvance(line) > LEGEND_WIDTH - 8:
+                line = f"hatched: {len(faces)} other faces"
+            text = f"{line}<br>(a click shows that face)"
+        if text != label.text:
+            label.setText(text)
+            label.setToolTip("events of another face than the one shown: hatched, their face on the bar where it "
+                             "fits and on hover; a click on one selects it and shows its face" if faces else "")
+            self._place_frame_axis()  # its lines are the lane's least height (lane_floor)
 
     def select_event(self, selected: int | None) -> None:
         """Only the highlight moves to ``selected`` among the events last given to set_events (an edit's reload drew
         them a moment ago: drawing them all, their sub-rows and coder lanes again took 0.1-0.15 s at 4,000)."""
-        self._event_layer.set_events(self._events, selected, self.event_rows, self.event_row_count)
+        self._event_layer.set_events(self._events, selected, self.event_rows, self.event_row_count, self.face)
 
     def event_px_width(self, event_id: int) -> float:
         """How wide an event is drawn on screen, in pixels (its region or, when that is thinner, its mark)."""
@@ -1404,9 +1463,10 @@ class Timeline(pg.GraphicsLayoutWidget):
 
     def _draw_event_marks(self) -> None:
         """On a zoom, pan or resize: the events' marks (again only on a zoom) and their regions (the events in
-        view)."""
+        view), another face's name on those that have room for it."""
         self._event_layer.draw_marks(self._event_marks, EVENT_MIN_PX)
         self._event_layer.place()
+        self._event_layer.fit_tags()
 
     # ---------------------------------------------------------------- selection and play head
     def clamp_frame(self, x: float) -> int:
@@ -1486,11 +1546,14 @@ def text_colour(colour: str) -> str:
 
 
 @lru_cache(maxsize=256)
-def _coder_brush(emotion: str, proposal: bool) -> QBrush:
+def _coder_brush(emotion: str, proposal: bool, other: bool = False) -> QBrush:
     """A coder lane's bar brush: the emotion's colour, fainter for a proposal (one brush a kind, not one an event:
-    4,000 events made 4,000 brushes on every edit)."""
+    4,000 events made 4,000 brushes on every edit); hatched for another face's event, as on the events track."""
     c = emotion_colour(emotion)
     c.setAlpha(90 if proposal else 190)
+    if other:
+        c.setAlpha(min(255, c.alpha() + 60))  # hatch lines: stronger than a wash to be seen
+        return QBrush(c, OTHER_FACE_PATTERN)
     return pg.mkBrush(c)
 
 

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QRectF, Qt
-from PySide6.QtGui import QColor, QFontMetricsF, QPen, QTextOption
+from PySide6.QtGui import QBrush, QColor, QFontMetricsF, QPen, QTextOption
 from PySide6.QtWidgets import QGraphicsTextItem
 
 from merstudio import palette
@@ -27,6 +27,11 @@ if TYPE_CHECKING:
 # (negative, anger) never reads as the play head; its suggested emotion is in its edge and the readout
 PROPOSAL_COLOUR = "#00838f"
 REJECTED_COLOUR = "#757575"
+# another face's events (a second person in the video than the face shown): hatched in their colour with a dotted
+# edge, their face named on the bar; solid, a coder reviewing A's curves read B's event as A's. The other diagonal than
+# the AU lane's stale-frames hatch, which means something else
+OTHER_FACE_PATTERN = Qt.BrushStyle.FDiagPattern
+FACE_TAG_COLOUR = "#37474f"  # 7:1 on white, dark on a light hatch
 LEGEND_WIDTH = 180  # the legends' column, right of the tracks: never over the curves
 LEGEND_ROW_PX = 11.0  # a legend entry's height (7-pt text, no margin)
 SAMPLE_PX, NARROW_SAMPLE_PX = 12, 8  # a legend sample's width; narrow where a short lane's legend needs a column more
@@ -58,19 +63,32 @@ def event_colour(event: Event) -> QColor:
     return QColor(PROPOSAL_COLOUR) if event.status == "proposal" else emotion_colour(event.emotion)
 
 
-def event_style(event: Event, selected: bool = False) -> tuple[QColor, QColor, QColor, QPen]:
+def event_style(event: Event, selected: bool = False,
+                other: bool = False) -> tuple[QBrush, QBrush, QColor, QPen]:
     """An event's fill, hover fill, edge colour and edge pen on the events track (its region's, or its batched
     bar's: EventLayer): fainter for a proposal, fainter still when rejected; a proposal's edge dashed; the selected
-    event's fill stronger and its edge 3 px."""
+    event's fill stronger and its edge 3 px. ``other``: an event of another face than the one shown, hatched in its
+    colour with a dotted, paler edge."""
     col = event_colour(event)
     alpha = {"proposal": 60, "accepted": 110, "rejected": 25}[event.status]
     fill, hover, edge = QColor(col), QColor(col), QColor(col)
     fill.setAlpha(alpha + (60 if selected else 0))
     hover.setAlpha(min(255, alpha + 80))
     edge.setAlpha(255)
-    pen = pg.mkPen(edge, width=3 if selected else 1,
-                   style=Qt.PenStyle.DashLine if event.status == "proposal" else Qt.PenStyle.SolidLine)
-    return fill, hover, edge, pen
+    style = Qt.PenStyle.DashLine if event.status == "proposal" else Qt.PenStyle.SolidLine
+    if other:  # hatch lines, not a wash: strong enough to see, plainly not the shown face's solid bar
+        fill.setAlpha(min(255, 2 * alpha + 40))
+        hover.setAlpha(255)
+        edge.setAlpha(150)
+        style = Qt.PenStyle.DotLine
+    pattern = OTHER_FACE_PATTERN if other else Qt.BrushStyle.SolidPattern
+    pen = pg.mkPen(edge, width=3 if selected else 1, style=style)
+    return QBrush(fill, pattern), QBrush(hover, pattern), edge, pen
+
+
+def face_tag(face: int) -> str:
+    """The words on another face's event bar (and its tooltip's start)."""
+    return f"face {face}"
 
 
 def emotion_colour(name: str) -> QColor:
@@ -385,31 +403,64 @@ class FrameRegion(pg.LinearRegionItem):
 
 
 class EventRegion(FrameRegion):
-    """One event on the events track (see FrameRegion); apex as a line."""
+    """One event on the events track (see FrameRegion); apex as a line. Another face's event (assign's ``other``)
+    is hatched, named ("face 0") at its top left where the bar is wide enough on screen (fit_tag) and in its
+    tooltip, and not dragged (a drag over it selects an interval for the face shown): a click selects it, which
+    shows its face (the window), where it is edited as any."""
 
     def __init__(self, timeline: Timeline) -> None:
         super().__init__(timeline.eventRangeEdited.emit, timeline.eventClicked.emit)
         self.coded: Event | None = None  # not "event": that name is QGraphicsObject.event(), which Qt calls
         self.apex_line = pg.InfiniteLine(0, movable=False)
         self.apex_line.setZValue(11)
+        # a child of the region, not a TextItem of the lane: the lane's notes are fitted to it (LaneNotes)
+        # on a white plate: the hatch lines crossed its letters
+        self.tag = pg.TextItem("", color=FACE_TAG_COLOUR, anchor=(0, 0), fill=(255, 255, 255, 220))
+        self.tag.textItem.document().setDocumentMargin(0)
+        font = self.tag.textItem.font()
+        font.setPointSizeF(7.0)
+        self.tag.setFont(font)
+        self.tag.setParentItem(self)
+        self.tag.setVisible(False)
+        self._tag_fm = QFontMetricsF(font)
+        self._tags: tuple[str, ...] = ()  # the names that may stand on the bar, the longest first
+        self._row_top = 1.0
 
-    def assign(self, event: Event, selected: bool, row: int = 0, rows: int = 1) -> None:
+    def assign(self, event: Event, selected: bool, row: int = 0, rows: int = 1, other: bool = False) -> None:
         self.coded, self.item_id = event, event.id
-        fill, hover, edge, pen = event_style(event, selected)
+        fill, hover, edge, pen = event_style(event, selected, other)
         # its sub-row of the events track (row 0 on top): overlapping events never hide each other
         self.setSpan(1.0 - (row + 1) / rows, 1.0 - row / rows)
         self.setBrush(fill)
         self.setHoverBrush(hover)
         for line in self.lines:
             line.setPen(pen)
-        self.setMovable(event.status != "rejected")
+        self.setMovable(event.status != "rejected" and (selected or not other))
         self.set_frames(event.onset, event.offset)
         self.setZValue(10 if selected else 5)
-        self.apex_line.setPen(pg.mkPen(edge, width=2))
+        self.apex_line.setPen(pg.mkPen(edge, width=1 if other else 2,
+                                       style=Qt.PenStyle.DotLine if other else Qt.PenStyle.SolidLine))
         self.apex_line.setSpan(1.0 - (row + 1) / rows, 1.0 - row / rows)
         self.apex_line.setValue(event.apex)
         self.setVisible(True)
         self.apex_line.setVisible(True)
+        self._row_top = 1.0 - row / rows
+        self._tags = (face_tag(event.face_id), str(event.face_id)) if other else ()
+        self.setToolTip(f"{face_tag(event.face_id)}'s event, not the face shown: a click shows face {event.face_id}"
+                        if other else "")
+
+    def fit_tag(self, frame_px: float, row_px: float) -> None:
+        """Show the face's name on the bar where it fits: "face 0", else "0" (the lane's legend says what the
+        hatched bars are), on a bar that wide on screen (``frame_px``: one frame's width in px) and a sub-row
+        (``row_px`` high) nearly as tall as the text; else none, the tooltip says it."""
+        bar = (self.coded.offset + 1 - self.coded.onset) * frame_px if self.coded is not None else 0.0
+        fits = row_px >= 0.75 * self._tag_fm.height()
+        text = next((t for t in self._tags if fits and self._tag_fm.horizontalAdvance(t) + 4 <= bar), "")
+        if text and self.coded is not None:
+            if text != self.tag.toPlainText():
+                self.tag.setText(text)
+            self.tag.setPos(self.coded.onset - 0.5, self._row_top)
+        self.tag.setVisible(bool(text))
 
     def release(self) -> None:
         self.coded, self.item_id = None, None
@@ -426,7 +477,8 @@ class EventBars(pg.BarGraphItem):
     of no width). A left click on a span reports ``clicked(id)`` as an EventRegion's does; a left drag that starts
     on one selects it and, when it ends, moves it by whole frames (``edited(id, onset, offset)``, as an
     EventRegion's body drag; it fell through to the track, which selected an interval instead); a click or drag
-    elsewhere falls through to the track (a seek, an interval)."""
+    elsewhere falls through to the track (a seek, an interval). A drag on another face's events (``movable`` off)
+    falls through too: an interval for the face shown, over the other person's event (a click selects one)."""
 
     def __init__(self, clicked: Callable[[int], Any] | None, edited: Callable[[int, int, int], Any] | None = None,
                  spans: Callable[[int], tuple[int, int]] | None = None, **opts: Any) -> None:
@@ -434,6 +486,7 @@ class EventBars(pg.BarGraphItem):
         self.ids = np.zeros(0, dtype=np.int64)
         self._clicked, self._edited, self._span = clicked, edited, spans
         self._dragging: int | None = None
+        self.movable = True
 
     def _hit(self, pos: Any) -> int | None:
         """The event under `pos` (item coordinates), the narrowest where several are; None: none."""
@@ -446,7 +499,7 @@ class EventBars(pg.BarGraphItem):
         return int(self.ids[hit[np.argmin(w[hit])]]) if hit.size else None
 
     def mouseDragEvent(self, ev: Any) -> None:  # noqa: N802 - pyqtgraph override
-        if ev.button() != Qt.MouseButton.LeftButton or self._clicked is None:
+        if ev.button() != Qt.MouseButton.LeftButton or self._clicked is None or not self.movable:
             ev.ignore()
             return
         if ev.isStart():
@@ -488,7 +541,8 @@ class EventLayer:
     a batched item per style (EventBars: spans and apex lines), and every event has its mark at least EVENT_MIN_PX
     wide (the timeline's one BarGraphItem). One region and its lines per event made opening a project with 2,000
     events take seconds and every seek that moved the view redraw 6,000 lines. Regions come from a pool (the
-    timeline's ``_pool``) and are shown in ``timeline.regions`` (event id -> region)."""
+    timeline's ``_pool``) and are shown in ``timeline.regions`` (event id -> region). Events of another face than
+    the one shown (set_events' ``face``) are styled apart (event_style's ``other``), one batched item per face."""
 
     def __init__(self, timeline: Timeline) -> None:
         self._tl = timeline
@@ -497,34 +551,51 @@ class EventLayer:
         self._ids = np.zeros(0, dtype=np.int64)
         self._on = self._off = self._apex = self._y0 = self._h = np.zeros(0)
         self._group = np.zeros(0, dtype=np.int64)  # each event's style: an index into _styles
-        self._styles: list[tuple[QColor, QPen, QPen]] = []  # per style: fill, edge pen, apex pen
+        self._styles: list[tuple[QBrush, QPen, QPen]] = []  # per style: fill, edge pen, apex pen
+        self._style_face: list[int | None] = []  # per style: the other face its events are of; None: the shown's
+        self._face: int | None = None  # the face shown: events of others are styled apart
         self._mark_brushes: list[Any] = []  # per event: its mark's brush
         self._spans: list[EventBars] = []
         self._apexes: list[EventBars] = []
         self._marks_at: tuple[float, float] | None = None  # (view width in frames, in px) the marks were drawn for
 
-    def set_events(self, events: list[Event], selected: int | None, rows: dict[int, int], n: int) -> None:
-        """Show these events (each with an id), `selected` highlighted, on sub-rows `rows` of `n`."""
-        self._events, self._selected = events, selected
+    @property
+    def selected(self) -> int | None:
+        return self._selected
+
+    def other(self, event: Event) -> bool:
+        """The event is of another face than the one shown (none shown: no event is)."""
+        return self._face is not None and event.face_id != self._face
+
+    def set_events(self, events: list[Event], selected: int | None, rows: dict[int, int], n: int,
+                   face: int | None = None) -> None:
+        """Show these events (each with an id), `selected` highlighted, on sub-rows `rows` of `n`; those of
+        another face than `face` (None: every face is shown) styled apart."""
+        self._events, self._selected, self._face = events, selected, face
         self._ids = np.array([e.id for e in events], dtype=np.int64)
         self._on = np.array([e.onset for e in events], dtype=np.float64)
         self._off = np.array([e.offset for e in events], dtype=np.float64)
         self._apex = np.array([e.apex for e in events], dtype=np.float64)
         row = np.array([rows.get(e.id, 0) for e in events], dtype=np.float64)  # type: ignore[arg-type]
         self._y0, self._h = 1.0 - (row + 1) / n, np.full(len(events), 1.0 / n)
-        keys: dict[tuple[str, int], int] = {}
+        keys: dict[tuple[str, int, int | None], int] = {}
         group, marks = [], []
-        self._styles = []
+        self._styles, self._style_face = [], []
         for e in events:
-            key = (event_colour(e).name(), {"proposal": 0, "accepted": 1, "rejected": 2}[e.status])
+            other = self.other(e)
+            key = (event_colour(e).name(), {"proposal": 0, "accepted": 1, "rejected": 2}[e.status],
+                   e.face_id if other else None)
             g = keys.get(key)
             if g is None:
                 g = keys[key] = len(self._styles)
-                fill, _hover, edge, pen = event_style(e)
+                fill, _hover, edge, pen = event_style(e, other=other)
                 mark = event_colour(e)
                 mark.setAlpha({"proposal": 200, "accepted": 230, "rejected": 60}[e.status])
-                self._styles.append((fill, pen, pg.mkPen(edge, width=2)))
-                marks.append(pg.mkBrush(mark))
+                self._styles.append((fill, pen, pg.mkPen(edge, width=1 if other else 2,
+                                                         style=pen.style() if other else Qt.PenStyle.SolidLine)))
+                self._style_face.append(key[2])
+                # another face's mark hatched too: a solid one in the middle read as a bar of the face shown
+                marks.append(QBrush(mark, OTHER_FACE_PATTERN) if other else pg.mkBrush(mark))
             group.append(g)
         self._group = np.array(group, dtype=np.int64)
         self._mark_brushes = [marks[g] for g in group]
@@ -552,9 +623,19 @@ class EventLayer:
             if e.id in tl.regions:
                 continue
             r = free.pop() if free else self._new_region()
-            r.assign(e, e.id == self._selected, rows.get(e.id, 0), n)  # type: ignore[arg-type]
+            r.assign(e, e.id == self._selected, rows.get(e.id, 0), n, self.other(e))  # type: ignore[arg-type]
             tl.regions[e.id] = r  # type: ignore[index]
         self._draw_bars()
+        self.fit_tags()
+
+    def fit_tags(self) -> None:
+        """Another face's name on its regions' bars where it fits the zoom and the sub-row's height."""
+        vb = self._tl.events_plot.vb
+        w = vb.viewPixelSize()[0] if vb.width() > 0 else 0.0
+        frame_px = 1.0 / w if w > 0 else 0.0
+        row_px = vb.height() / max(1, self._tl.event_row_count)
+        for r in self._tl.regions.values():
+            r.fit_tag(frame_px, row_px)
 
     def _span_of(self, event_id: int) -> tuple[int, int]:
         """(onset, offset) of a shown event."""
@@ -588,6 +669,11 @@ class EventLayer:
                 apexes.setVisible(False)
                 continue
             fill, pen, apex_pen = self._styles[g]
+            face = self._style_face[g]
+            spans.movable = face is None
+            tip = "" if face is None else f"{face_tag(face)}'s events, not the face shown: a click on one shows face {face}"
+            if spans.toolTip() != tip:
+                spans.setToolTip(tip)
             i = np.flatnonzero(bare & (self._group == g))
             spans.set_bars(self._ids[i], self._on[i] - 0.5, self._off[i] + 1 - self._on[i], self._y0[i], self._h[i],
                            brush=fill, pen=pen)

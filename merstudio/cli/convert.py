@@ -470,6 +470,7 @@ def _export_au_table(project: Any, vid: int, args: argparse.Namespace) -> int:
     0.30000001192092896) converted as ``convert RESULT.csv OUT.csv --to ...`` converts it, by the same reader and
     writer: the same bytes."""
     from merstudio.interchange.au_tables import OVERLAY_NAMES, read_au_table
+    from merstudio.project.analyses import older_rules_note
     from merstudio.project.export import export_frames_csv
 
     to, out = args.to_fmt, args.export_file
@@ -485,6 +486,8 @@ def _export_au_table(project: Any, vid: int, args: argparse.Namespace) -> int:
     if run.status != "complete":  # what is stored is written: said, so nobody takes it for the whole video
         print(f"note: the analysis of video {vid} is {run.status}: only the frames it stored are written",
               file=sys.stderr)
+    if older := older_rules_note(video.name, run):  # still written: the old numbers may be what the user wants
+        print(f"note: {older} (in the app: merstudio gui {args.project}); written as stored", file=sys.stderr)
     _out_folder(out)
     with tempfile.TemporaryDirectory(prefix="merstudio-") as tmp:
         frames = export_frames_csv(project, vid, Path(tmp) / "frames.csv")

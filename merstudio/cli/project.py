@@ -44,8 +44,10 @@ def register(sub: argparse._SubParsersAction) -> None:
                        help="frame rate of frame folders (default: the dataset's rate when the folder names tell, "
                             "else 30)")
     show = acts.add_parser("show", help="list a project's videos, analyses, overlays and events",
-                           description="List a project's videos (id, frames, rate), the state of their analyses, "
-                                       "their overlays and their events per coder and status.")
+                           description="List a project's videos (id, frames, rate), the state of their analyses "
+                                       "(and the revision of the rules that made each: one made by an earlier "
+                                       "merstudio is flagged, Run analysis in the app makes it again), their "
+                                       "overlays and their events per coder and status.")
     show.add_argument("project", type=Path, metavar="PROJECT", help="the project file (.merproj)")
     merge = acts.add_parser(
         "merge", help="merge two faces of a video: one person seen in two shots",
@@ -194,6 +196,7 @@ def _add(project: Any, sources: list[Any]) -> None:
 
 def _show(project: Any) -> None:
     from merstudio.features.neutral import load_baselines
+    from merstudio.project.analyses import older_rules_note
     from merstudio.project.faces import describe_edit
     from merstudio.project.subjects import subjects
 
@@ -207,8 +210,10 @@ def _show(project: Any) -> None:
         if v.id in named:
             print(f"  subject: {named[v.id]}")
         a = project.analysis(v.id)
-        print(f"  analysis: {a.status}, {project.frame_count_stored(v.id)} frame(s) stored" if a else
-              "  analysis: none")
+        print(f"  analysis: {a.status}, {project.frame_count_stored(v.id)} frame(s) stored, {_revision(a)}" if a
+              else "  analysis: none")
+        if older := older_rules_note(v.name, a):  # the app's words; the CLI cannot re-run it (`analyze` writes files)
+            print(f"  note: {older} (in the app: merstudio gui {project.path})")
         if a is not None:
             print(f"  faces: {describe_faces(project.face_spans(v.id)) or 'none'}")
             for r in a.settings.get("face_edits", []):
@@ -222,6 +227,17 @@ def _show(project: Any) -> None:
             print("  events: none")
         for (coder, status), n in sorted(counts.items()):
             print(f"  events by {coder}: {n} {status}")
+
+
+def _revision(a: Any) -> str:
+    """Which rules made a stored analysis: its recorded revision against this merstudio's."""
+    from merstudio.analysis.pipeline import ANALYSIS_REVISION, analysis_revision
+
+    rev = analysis_revision(a.settings)
+    if rev >= ANALYSIS_REVISION:
+        return f"analysis revision {rev} ({'this' if rev == ANALYSIS_REVISION else 'a newer'} version's)"
+    told = "none recorded: before merstudio recorded it; " if "revision" not in a.settings else ""
+    return f"analysis revision {rev} ({told}this version's: {ANALYSIS_REVISION})"
 
 
 def _where(project: Any, v: Any) -> str:

@@ -42,6 +42,21 @@ class Analysis:
     active: bool = True  # the run readers see; False: the previous run a re-run kept (see Project.begin_analysis)
 
 
+def older_rules_note(name: str, analysis: Analysis | None) -> str:
+    """"" unless ``analysis`` was made by an earlier revision of the analysis rules
+    (merstudio.analysis.pipeline.ANALYSIS_REVISION); then one line, in the words of the app's status bar on opening
+    such a video, for `project show` and the CLI's per-frame exports: its AU values are an earlier merstudio's, and
+    Run analysis makes them again."""
+    from merstudio.analysis.pipeline import ANALYSIS_REVISION, analysis_revision
+
+    rev = None if analysis is None else analysis_revision(analysis.settings)
+    if rev is None or rev >= ANALYSIS_REVISION:
+        return ""
+    return (f"{name}: stored analysis made by an earlier merstudio (analysis revision {rev}, this version's "
+            f"{ANALYSIS_REVISION}); its AU values may differ from what this version computes: Analysis > Run "
+            "analysis (Ctrl+R) makes it again")
+
+
 @dataclass(frozen=True)
 class FaceChange:
     """One edit of a video's face tracks (:meth:`Project.merge_faces`, :meth:`Project.split_face`): face ``source``

@@ -12,6 +12,7 @@ from support.cli_run import run
 from support.cli_run import tiny_video as _video
 from support.openface_round_trip import assert_round_trip
 
+from merstudio.analysis.pipeline import ANALYSIS_REVISION
 from merstudio.interchange import read_pyfeat
 from merstudio.project import Project
 from merstudio.project import export as ex
@@ -40,7 +41,7 @@ def project(tmp_path):
     with Project.create(path) as p:
         for i, shift in enumerate((0.0, 0.25)):
             v = p.add_video(_video(tmp_path / f"clip{i}.avi", n=6 + i), 30.0, 6, 64, 48)
-            aid = p.begin_analysis(v.id)
+            aid = p.begin_analysis(v.id, {"revision": ANALYSIS_REVISION})  # today's rules, as the app records
             p.append_frames(aid, _rows(shift))
             p.finish_analysis(aid)
     return path

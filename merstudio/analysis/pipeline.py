@@ -148,7 +148,11 @@ class AnalysisSettings:
 # 17 (2026-12-06): a variable-rate video's blinks go by the frames' times (merstudio.features.blinks: the margin and
 # the longest blink in seconds), so the frames round a blink read their AUs as at a constant rate. Constant-rate
 # videos give the same tables to the byte.
-ANALYSIS_REVISION = 17
+# 18 (2026-12-06): a face back after more than 5 s away (a screen share in a recorded call) takes its earlier id
+# where its appearance is clearly that track's (merstudio.face.tracker, rule 2b), and the 5-s gap is in the frames'
+# times, not 150 frames. Constant 30-fps videos where no face is away over 5 s (one person always in view) give the
+# same tables to the byte.
+ANALYSIS_REVISION = 18
 
 
 def analysis_revision(settings: dict[str, Any]) -> int:
@@ -410,7 +414,9 @@ class Analysis:
         from merstudio.face.tracker import FaceTracker
         from merstudio.features.aus import AUEstimator
 
-        tracker = FaceTracker(max_faces=face_limit(self.settings, self.source.frame_count))
+        # gaps in seconds, the frames' own times (a variable-rate video's)
+        tracker = FaceTracker(max_faces=face_limit(self.settings, self.source.frame_count),
+                              frame_time=self.source.timestamp)
         aligner = FaceAligner()
         estimator = AUEstimator(flow=self.settings.flow, fps=self.source.fps, lag_s=self.settings.motion_lag_s)
         estimator.model = _NoLoneBatch(estimator.model)  # type: ignore[assignment]

@@ -4,13 +4,16 @@ Each frame: (1) detections are matched to the tracks seen in the last few frames
 distance (greedy on a combined cost, which is exact for the few faces a frame holds), unless the face's appearance
 says it is someone else (a cut to another person in the same place, where MediaPipe goes on tracking: the frame is
 then fitted afresh; a face one half of which still looks like the track's is a cover over the rest, not a cut); (2) a detection left over is given the id of a lost track only when it is clearly the same
-person: geometry signature and appearance both agree, the gap is short and the position plausible; (3) anything
+person: geometry signature and appearance both agree, the gap is short (max_gap_s, in seconds) and the position
+plausible; (2b) one left over after that takes the id of a track gone longer (a screen share, a cut away) only when
+its face matches that track's, and no other known face, far above what different people reach; (3) anything
 else gets a new id. Ids are never reused. docs/face.md states the rule and its thresholds.
 """
 
 from __future__ import annotations
 
 import itertools
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Protocol, cast
 
@@ -52,6 +55,20 @@ IDENTITY_MIN = 0.75
 # person's best half in place <= 0.903 over 8,930 ordered pairs of 95 LFW faces at one box, median 0.52). A cover
 # over more than half the face (a dark bar 0.5 inter-ocular distances tall over the eyes: 0.68) starts a new track.
 PART_MIN = 0.93
+# Rule 2b, a face back after longer than max_gap_s (a screen share, a cut away): nothing says where it comes back,
+# so appearance alone decides, far above what different people reach. Measured on real frames (the running mean
+# crop of smile_man.mp4 against each of its frames): the same face at other sizes, crops and places (a call tile,
+# a quarter-size tile, a speaker-view close-up, the right tile) >= 0.935 (median 0.99); its mirror image, which this
+# crop reads as another person, <= 0.252; the demo's face <= 0.135; look-alike pairs of different people reach 0.78
+# (IDENTITY_MIN's note). The best track must also beat every other known face by RETURN_MARGIN, except earlier
+# tracks of the same look never seen at the same time as it (one person split before, e.g. by a close-up: the one
+# seen last takes the face back).
+RETURN_MIN = 0.90
+RETURN_MARGIN = 0.10
+# Tracks gone longer than max_gap_s are kept this long (seconds), at most this many, for rule 2b.
+RETURN_MEMORY_S = 600.0
+RETURN_TRACKS = 32
+_EPS_S = 1e-6  # frame times are floats: a gap of exactly max_gap_s is within it
 _HALVES = (np.s_[:_APPEARANCE_SIZE // 2], np.s_[_APPEARANCE_SIZE // 2:],
            np.s_[:, :_APPEARANCE_SIZE // 2], np.s_[:, _APPEARANCE_SIZE // 2:])
 
@@ -169,6 +186,8 @@ class _Track:
     last_matrix: np.ndarray | None = None  # the alignment of that patch (where the face was in the frame)
     n_sig: int = 0
     hits: int = 1
+    # ids of the tracks seen in the same frame (other people) since its signature started
+    together: set[int] = field(default_factory=set)
     # Frames in which it was matched (for tests and debugging: how often the re-id rule fired).
     reidentified: list[int] = field(default_factory=list)
 
@@ -180,19 +199,26 @@ class FaceTracker:
     max_faces: at most this many faces per frame. detector: anything with `detect(rgb) -> list[FaceObservation]`;
     when it also has `set_capacity`, `find_faces` and `reset` (FaceMeshDetector does), the tracker keeps MediaPipe's
     capacity at the number of faces present, so its face detector does not run on every frame, and looks for
-    newcomers with the cheap detector every `search_every` frames. See docs/face.md for the other thresholds.
+    newcomers with the cheap detector every `search_every` frames. Gaps are in seconds: `frame_time(i)` gives
+    frame i's time (a variable-rate video's own), i / `fps` without it; `max_gap` (frames at `fps`) is the older
+    spelling of `max_gap_s`. See docs/face.md for the other thresholds.
     """
 
     def __init__(self, max_faces: int = 4, detector: Detector | None = None, *, iou_min: float = 0.3,
-                 coast_frames: int = 5, max_gap: int = 150, geometry_max: float = 0.05,
-                 appearance_min: float = 0.75, search_every: int = 10, identity_min: float = IDENTITY_MIN) -> None:
+                 coast_frames: int = 5, max_gap: int | None = None, max_gap_s: float = 5.0,
+                 geometry_max: float = 0.05, appearance_min: float = 0.75, search_every: int = 10,
+                 identity_min: float = IDENTITY_MIN, fps: float = 30.0,
+                 frame_time: Callable[[int], float] | None = None) -> None:
         if max_faces < 1:
             raise InputError(f"max_faces: must be at least 1, got {max_faces}")
         self.max_faces = int(max_faces)
         self._own_detector = detector is None
         self.detector: Detector = (FaceMeshDetector(max_faces=self.max_faces, video_mode=True) if detector is None
                                    else detector)
-        self.iou_min, self.coast_frames, self.max_gap = iou_min, int(coast_frames), int(max_gap)
+        self.iou_min, self.coast_frames = iou_min, int(coast_frames)
+        self.fps = float(fps) if fps and fps > 0 else 30.0
+        self.max_gap_s = float(max_gap_s) if max_gap is None else int(max_gap) / self.fps
+        self._frame_time = frame_time
         self.geometry_max, self.appearance_min = geometry_max, appearance_min
         self.identity_min = identity_min
         self.search_every = int(search_every)
@@ -295,8 +321,14 @@ class FaceTracker:
 
     @property
     def track_ids(self) -> list[int]:
-        """Ids of all tracks still remembered (seen within max_gap frames)."""
+        """Ids of all tracks still remembered (seen within max_gap_s, or longer ago for rule 2b)."""
         return sorted(self._tracks)
+
+    def _time(self, frame_index: int) -> float:
+        return self._frame_time(frame_index) if self._frame_time is not None else frame_index / self.fps
+
+    def _gap_s(self, frame_index: int, t: _Track) -> float:
+        return abs(self._time(frame_index) - self._time(t.last_frame))
 
     # -- detection with the capacity kept at the number of faces present ---------------------------------------
     def _detector_reset(self) -> None:
@@ -397,6 +429,7 @@ class FaceTracker:
                     same = self._same_person(t, *appearance[j], rgb)
                     if same in ("covered", "in place") and any(
                             other.appearance is not None and other_id != tid
+                            and self._gap_s(frame_index, other) <= self.max_gap_s + _EPS_S
                             and appearance_similarity(*appearance[j], other.appearance) >= self.identity_min
                             for other_id, other in self._tracks.items()):
                         # wholly another known face, by one half this one's: a cover lifting off a face whose
@@ -417,20 +450,62 @@ class FaceTracker:
         person (docs/face.md)."""
         if t.geometry is None or t.appearance is None:
             return None
-        gap = abs(frame_index - t.last_frame)  # 0 when the same frame is shown again after a seek
-        if gap > self.max_gap:
+        gap = self._gap_s(frame_index, t)  # 0 when the same frame is shown again after a seek
+        if gap > self.max_gap_s + _EPS_S:
             return None
-        if np.linalg.norm(_centre(o.bbox) - _centre(t.obs.bbox)) > _size(t.obs.bbox) * (1.0 + 0.05 * gap):
+        # 0.05 face sizes a frame at 30 fps
+        if np.linalg.norm(_centre(o.bbox) - _centre(t.obs.bbox)) > _size(t.obs.bbox) * (1.0 + 1.5 * gap):
             return None
-        # A face coming back over the frame edge: compare the parts inside the frame only.
-        pair_ok = vis[_PAIRS[:, 0]] & vis[_PAIRS[:, 1]]
-        if pair_ok.mean() < 0.3:
+        g = self._geometry_distance(t, o, vis)
+        if g is None:
             return None
-        g = signature_distance(geometry_signature(o), t.geometry, pair_ok)
         a = appearance_similarity(*patch, t.appearance)
         if g <= self.geometry_max and a >= self.appearance_min:
             return g / self.geometry_max + (1.0 - a)
         return None
+
+    @staticmethod
+    def _geometry_distance(t: _Track, o: FaceObservation, vis: np.ndarray) -> float | None:
+        """signature_distance of the detection to t's signature over the point pairs inside the frame (a face coming
+        back over the frame edge), None when under 30 % of them are."""
+        pair_ok = vis[_PAIRS[:, 0]] & vis[_PAIRS[:, 1]]
+        if pair_ok.mean() < 0.3 or t.geometry is None:
+            return None
+        return signature_distance(geometry_signature(o), t.geometry, pair_ok)
+
+    def _returns(self, frame_index: int, observations: list[FaceObservation],
+                 appearance: list[tuple[np.ndarray, np.ndarray]], sig_visible: dict[int, np.ndarray],
+                 free_obs: set[int], matched: dict[int, int], refused: dict[int, set[int]]) -> dict[int, int]:
+        """Rule 2b: detection index -> the id of a track gone longer than max_gap_s, where the face is clearly that
+        track's (RETURN_MIN, RETURN_MARGIN); a track two detections ask for goes to neither. Tracks gone while the
+        frames came in order only (no seek since)."""
+        present = set(matched.values())
+        # not across a seek: frames skipped unseen may hold anyone (rule 2 with gap = |jump| still applies)
+        gone = {tid for tid, t in self._tracks.items()
+                if tid not in present and t.continuous and t.appearance is not None and t.geometry is not None
+                and self._gap_s(frame_index, t) > self.max_gap_s + _EPS_S}
+        if not gone:
+            return {}
+        full = np.ones((_APPEARANCE_SIZE, _APPEARANCE_SIZE), bool)
+        asked: dict[int, list[int]] = {}
+        for j in sorted(free_obs):
+            patch, valid = appearance[j]
+            score = {tid: appearance_similarity(patch, valid, t.appearance) for tid, t in self._tracks.items()
+                     if t.appearance is not None}
+            cands = {tid for tid in gone - refused.get(j, set()) if score[tid] >= RETURN_MIN
+                     and (g := self._geometry_distance(self._tracks[tid], observations[j], sig_visible[j])) is not None
+                     and g <= self.geometry_max}
+            if not cands:
+                continue
+            best = max(cands, key=lambda tid: score[tid])
+            ref = cast(np.ndarray, self._tracks[best].appearance)
+            kin = {tid for tid in cands if tid == best or (
+                tid not in self._tracks[best].together
+                and appearance_similarity(cast(np.ndarray, self._tracks[tid].appearance), full, ref) >= RETURN_MIN)}
+            if any(s > score[best] - RETURN_MARGIN for tid, s in score.items() if tid not in kin):
+                continue  # another known face looks nearly as much like it
+            asked.setdefault(max(kin, key=lambda tid: self._tracks[tid].last_frame), []).append(j)
+        return {js[0]: tid for tid, js in asked.items() if len(js) == 1}
 
     def _associate(self, frame_index: int, rgb: np.ndarray, observations: list[FaceObservation],
                    appearance: list[tuple[np.ndarray, np.ndarray]], pairs: list[tuple[int, float, int, int]],
@@ -467,6 +542,14 @@ class FaceTracker:
                     free_obs.discard(j)
                     self._tracks[tid].reidentified.append(frame_index)
 
+        # (2b) a face back after longer than max_gap_s (a screen share): only where it is clearly that track's.
+        if free_obs:
+            for j, tid in self._returns(frame_index, observations, appearance, sig_visible, free_obs, matched,
+                                        refused).items():
+                matched[j] = tid
+                free_obs.discard(j)
+                self._tracks[tid].reidentified.append(frame_index)
+
         # (3) new tracks.
         for j in sorted(free_obs):
             if j in refused:
@@ -477,6 +560,12 @@ class FaceTracker:
             matched[j] = tid
 
         out = []
+        ids = set(matched.values())
+        for tid in ids:
+            t = self._tracks[tid]
+            if t.n_sig == 0:  # counted from where its signature (re)starts: a restart clears both, as a new run has
+                t.together.clear()
+            t.together.update(ids - {tid})
         for j, tid in matched.items():
             t = self._tracks[tid]
             o = observations[j]
@@ -486,9 +575,19 @@ class FaceTracker:
             t.last_matrix = _alignment(o, rgb.shape)
             self._update_signature(t, o, appearance[j][0])
             out.append(TrackedFace(tid, o))
-        # Forget tracks too old to be re-identified (keeps memory flat over long videos).
-        for tid in [tid for tid, t in self._tracks.items() if abs(frame_index - t.last_frame) > self.max_gap]:
-            del self._tracks[tid]
+        # Forget tracks too old to be re-identified (keeps memory flat over long videos): past max_gap_s those
+        # rule 2b cannot take (no signature: a restart clears them; a seek since), past RETURN_MEMORY_S all, and all
+        # but the RETURN_TRACKS seen last.
+        gone = sorted(((self._gap_s(frame_index, t), tid) for tid, t in self._tracks.items()
+                       if self._gap_s(frame_index, t) > self.max_gap_s + _EPS_S))
+        kept = 0
+        for gap, tid in gone:
+            t = self._tracks[tid]
+            if (t.appearance is None or t.geometry is None or not t.continuous or gap > RETURN_MEMORY_S
+                    or kept >= RETURN_TRACKS):
+                del self._tracks[tid]
+            else:
+                kept += 1
         return sorted(out, key=lambda f: f.track_id)
 
     @staticmethod

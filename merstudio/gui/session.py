@@ -125,7 +125,8 @@ class Session(QObject):
                 aside = proj.set_aside_cancelled_reruns()
             except MerstudioError as exc:
                 log.warning("%s: cancelled re-runs not set aside (%s)", proj.path, exc)
-        self._note = restored_line(proj, aside)  # said once a video is shown (its own status line would hide it)
+        # said once a video is shown (its own status line would hide it); an upgrade first: said once, as opened
+        self._note = "; ".join(n for n in (proj.upgrade_note, restored_line(proj, aside)) if n)
         if vids and select:  # the video shown last (merstudio.gui.places), at its place
             self.select_video(stored_video(proj, vids).id)
         if not self.opener.running:  # else said once the video is shown (its own status line would hide it)

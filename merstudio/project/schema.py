@@ -12,6 +12,10 @@ from functools import cache
 APPLICATION_ID = 0x4D455253  # "MERS": tells our files apart from any other SQLite database
 SCHEMA_VERSION = 6
 
+# The day the next schema came (the repository's history): a file of schema n was written by merstudio of that day
+# or earlier. Said when opening upgrades such a file, so that a coder knows which merstudio opens the copy kept of it.
+WRITTEN_UNTIL = {1: "2026-11-25", 2: "2026-11-25", 3: "2026-12-01", 4: "2026-12-01", 5: "2026-12-01"}
+
 _SCHEMA_V1 = """
 CREATE TABLE settings (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE coders (name TEXT PRIMARY KEY, created REAL NOT NULL);

@@ -29,6 +29,10 @@ removes them when unused, else the reason names them). Opening checks the tables
 and columns against the schema version (a file missing its ``events`` table is refused in one line) and, as the
 writer, removes what a killed ``save()`` left (``<name>.bak.tmp``, temporaries of the backup and their journals).
 
+A file an older merstudio made is upgraded by its writer's open, in one transaction, after the file as it was is
+copied beside it (``<stem> (merstudio schema N).merproj``, which that merstudio opens and ``save()`` never replaces;
+no copy, no upgrade); ``upgrade_note`` says so, and a ProjectUpgraded warning (the CLI's one line on stderr).
+
 Analysis runs (schema 6): a video has one active run, the one every reader sees, and at most one previous run a
 re-run kept so that the re-run can be undone (``begin_analysis``, ``previous_analysis``, ``set_active_analysis``).
 A re-run that fails, is interrupted or is cancelled never replaces a complete run: ``restore_complete_run`` (the
@@ -47,6 +51,7 @@ import os
 import sqlite3
 import threading
 import time
+import warnings
 import weakref
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager, suppress
@@ -71,7 +76,7 @@ from merstudio.project.event_store import EventTables, _stored_id
 from merstudio.project.events import Event
 from merstudio.project.lock import ProjectInUse, ProjectLock
 from merstudio.project.overlays import Overlay, OverlayTables
-from merstudio.project.schema import APPLICATION_ID, MIGRATIONS, SCHEMA_VERSION, schema_problem
+from merstudio.project.schema import APPLICATION_ID, MIGRATIONS, SCHEMA_VERSION, WRITTEN_UNTIL, schema_problem
 from merstudio.project.settings import (
     VIDEO_SETTING_PREFIXES,
     SettingTables,
@@ -155,6 +160,30 @@ def _not_ours(p: Path) -> str:
     bak = p.with_name(p.name + ".bak")
     return f"{p}: not a merstudio project (not an SQLite database)" + (
         f"; if it was one, it is damaged: try {bak.name}" if bak.is_file() else "")
+
+
+class ProjectUpgraded(UserWarning):
+    """Opening upgraded a project an older merstudio made (``Project.upgrade_note`` says it): the CLI prints it as
+    one line on stderr (its warnings are lines), the app in its status bar."""
+
+
+def original_copy(p: Path, version: int) -> Path:
+    """Where an upgrade keeps the file as it was: ``<stem> (merstudio schema N).merproj`` beside it, a project the
+    older merstudio opens as its own and its file dialog lists (``*.merproj``); never ``<name>.bak``, which
+    ``save()`` replaces. A name already taken (another upgrade's copy) gets a number: nothing is overwritten."""
+    base = f"{p.stem} (merstudio schema {version}"
+    for n in range(1, 1000):
+        q = p.with_name(f"{base}{'' if n == 1 else f', {n}'}){p.suffix}")
+        if not any(Path(f"{q}{s}").exists() for s in ("", "-wal", "-journal")):
+            return q
+    raise OutputError(f"{p}: too many copies named {base}…) beside it")
+
+
+def upgrade_note(p: Path, version: int, copy: Path) -> str:
+    """The one line that says an upgrade was made and where the original is."""
+    return (f"upgraded {p.name} from schema {version} (merstudio of {WRITTEN_UNTIL.get(version, 'an unknown day')}"
+            f" or earlier) to schema {SCHEMA_VERSION}; the original is kept as {copy.name}, which that merstudio "
+            "opens")
 
 
 class NeedsUpgrade(InputError):
@@ -241,6 +270,10 @@ class Project(SettingTables, VideoTables, AnalysisTables, OverlayTables, EventTa
         self.in_use_elsewhere = False
         self.busy_timeout = float(busy_timeout)
         self.removed_leftovers: list[Path] = []  # what a killed save() had left, removed on open
+        # opening upgraded a file of an older schema: which, the copy of it kept as it was, and the line saying so
+        self.upgraded_from: int | None = None
+        self.upgrade_copy: Path | None = None
+        self.upgrade_note = ""
         self.interrupted_analyses: list[int] = []  # analyses found "running" by a process gone, marked on open
         # {video id: its complete run} made active again on open, over an interrupted re-run (restore_complete_run)
         self.restored_analyses: dict[int, int] = {}
@@ -483,13 +516,40 @@ class Project(SettingTables, VideoTables, AnalysisTables, OverlayTables, EventTa
         return con
 
     def _migrate(self, version: int) -> None:
-        while version < SCHEMA_VERSION:
-            target = version + 1
-            with self._tx() as con:
-                con.execute("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL, applied REAL)")
+        """Upgrade to this schema: a file an older merstudio made (not a new one, version 0) is copied beside it
+        first as it is (:meth:`_keep_original`; no copy, no upgrade), then upgraded in one transaction: a kill
+        leaves the file the older merstudio wrote or the upgraded one, never one in between that neither opens."""
+        if version >= SCHEMA_VERSION:
+            return
+        copy = self._keep_original(version) if version > 0 else None
+        with self._tx() as con:
+            con.execute("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL, applied REAL)")
+            for target in range(version + 1, SCHEMA_VERSION + 1):
                 MIGRATIONS[target](con)
                 con.execute("INSERT INTO schema_version VALUES (?, ?)", (target, time.time()))
-            version = target
+        if copy is not None:
+            self.upgraded_from, self.upgrade_copy = version, copy
+            self.upgrade_note = upgrade_note(self.path, version, copy)
+            warnings.warn(self.upgrade_note, ProjectUpgraded, stacklevel=2)
+
+    def _keep_original(self, version: int) -> Path:
+        """Write the file as it is (its journal's edits included: SQLite's backup API on this connection) to
+        :func:`original_copy`, atomically and fsynced; an OutputError (nothing changed) where it cannot be."""
+        copy = original_copy(self.path, version)
+        try:
+            with atomic_path(copy) as tmp:
+                dst = sqlite3.connect(tmp)
+                try:
+                    dst.execute("PRAGMA journal_mode = OFF")  # renamed only when complete: no journal needed
+                    with self._lock:
+                        self._con.backup(dst)
+                finally:
+                    dst.close()
+        except (OutputError, OSError, sqlite3.Error) as exc:
+            why = str(exc).removeprefix(f"{copy}: ") if isinstance(exc, OutputError) else _fault_text(exc)
+            raise OutputError(f"{self.path}: made by an older merstudio (schema {version}), not upgraded: its "
+                              f"original could not be kept as {copy.name} ({why}); nothing was changed") from None
+        return copy
 
     def _remove_leftovers(self, before: float) -> list[Path]:
         """Remove what a save() killed half-way left beside the project (only the writer may: nobody else saves):

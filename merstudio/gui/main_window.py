@@ -743,12 +743,10 @@ class MainWindow(QMainWindow):
         assert self.project is not None
         a = self.project.analysis(video.id)
         if a is not None:
-            from merstudio.analysis.pipeline import ANALYSIS_REVISION, analysis_revision
+            from merstudio.project.analyses import older_rules_note
 
-            if analysis_revision(a.settings) < ANALYSIS_REVISION:
-                self.statusBar().showMessage(
-                    f"{video.name}: stored analysis made by an earlier merstudio; its AU values may differ from "
-                    "what this version computes: Analysis > Run analysis (Ctrl+R) makes it again", 15000)
+            if older := older_rules_note(video.name, a):  # the words project show and the CLI's exports use
+                self.statusBar().showMessage(older, 15000)
             elif a.status != "running" and (short := short_run_note(self.project, video)):  # e.g. killed mid-run
                 self.statusBar().showMessage(f"{video.name}: {short}: Analysis > Run analysis (Ctrl+R) analyses "
                                              "it to the end", 15000)

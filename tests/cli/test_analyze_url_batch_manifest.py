@@ -30,24 +30,6 @@ def clips(tmp_path_factory) -> list[Path]:
     return [a, b]
 
 
-@pytest.fixture
-def bucket(request):
-    mem = fsspec.filesystem("memory")
-    root = f"/h83-{request.node.name.replace('_', '-')[:40]}"
-    yield mem, root
-    if mem.exists(root):
-        mem.rm(root, recursive=True)
-
-
-@pytest.fixture
-def cwd(tmp_path: Path, monkeypatch) -> Path:
-    """An empty working folder: a URL taken for a local path (memory:/...) would land in it."""
-    here = tmp_path / "cwd"
-    here.mkdir()
-    monkeypatch.chdir(here)
-    return here
-
-
 def _rows(mem, path: str) -> dict[str, dict[str, str]]:
     return {Path(r["video"]).name: r for r in csv.DictReader(io.StringIO(mem.cat_file(path).decode("utf-8")))}
 

@@ -31,24 +31,6 @@ def local_png(clip: Path, tmp_path_factory) -> bytes:
     return (out / "a.png").read_bytes()
 
 
-@pytest.fixture
-def bucket(request):
-    mem = fsspec.filesystem("memory")
-    root = f"/h81-{request.node.name.replace('_', '-')[:40]}"
-    yield mem, root
-    if mem.exists(root):
-        mem.rm(root, recursive=True)
-
-
-@pytest.fixture
-def cwd(tmp_path: Path, monkeypatch) -> Path:
-    """An empty working folder: a URL taken for a local path (memory:/...) would land in it."""
-    here = tmp_path / "cwd"
-    here.mkdir()
-    monkeypatch.chdir(here)
-    return here
-
-
 def test_plot_of_a_result_written_to_a_url_is_published_beside_it(clip, local_png, bucket, cwd, capsys):
     mem, root = bucket
     url = f"memory:/{root}/out"

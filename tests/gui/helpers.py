@@ -107,3 +107,21 @@ def lanes_timeline(qtbot, pane: tuple[int, int], coders, coder_view: bool = True
     tl.refresh()
     qtbot.wait(100)
     return tl, lane
+
+
+def axis_value_specs(axis) -> list:
+    """The values (or row names) a pyqtgraph axis draws: (rect in its own coordinates, flags, text), top first."""
+    from PySide6.QtGui import QImage, QPainter
+
+    img = QImage(10, 10, QImage.Format.Format_ARGB32)
+    painter = QPainter(img)
+    try:
+        specs = axis.generateDrawSpecs(painter)
+    finally:
+        painter.end()
+    return list(specs[2]) if specs else []
+
+
+def axis_value_rects(axis) -> list:
+    """Where a pyqtgraph axis draws its values (or row names), in scene coordinates."""
+    return [axis.mapRectToScene(rect) for rect, _flags, _text in axis_value_specs(axis)]

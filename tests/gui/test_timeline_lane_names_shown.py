@@ -8,9 +8,8 @@ first ~70 px of its row: a state from frame 2 to 60 was not drawn at all, and th
 from __future__ import annotations
 
 import pytest
-from helpers import lanes_timeline
+from helpers import axis_value_rects, axis_value_specs, lanes_timeline
 from PySide6.QtCore import QPointF, QRectF
-from PySide6.QtGui import QImage, QPainter
 
 from merstudio.project import Behaviour, BehaviourEvent
 
@@ -33,22 +32,6 @@ def _text_rect(label) -> QRectF:
     """A QGraphicsTextItem's text as drawn, without its document's margin, in scene coordinates."""
     m = label.document().documentMargin()
     return label.mapRectToScene(label.boundingRect().adjusted(m, m, -m, -m))
-
-
-def _value_specs(axis) -> list:
-    """The values an axis draws: (rect in its own coordinates, flags, text), top first."""
-    img = QImage(10, 10, QImage.Format.Format_ARGB32)
-    painter = QPainter(img)
-    try:
-        specs = axis.generateDrawSpecs(painter)
-    finally:
-        painter.end()
-    return list(specs[2]) if specs else []
-
-
-def _value_rects(axis) -> list[QRectF]:
-    """Where an axis draws its values, in scene coordinates."""
-    return [axis.mapRectToScene(rect) for rect, _flags, _text in _value_specs(axis)]
 
 
 def _abbreviates(short: str, name: str) -> bool:
@@ -102,7 +85,7 @@ def _assert_named(tl) -> None:
         assert _abbreviates(shown, name), (shown, name)
         rect, lane = _text_rect(axis.label), plot.vb.sceneBoundingRect()
         assert lane.top() - 2 <= rect.top() and rect.bottom() <= lane.bottom() + 2, (name, rect, lane)
-        for value in _value_rects(axis):
+        for value in axis_value_rects(axis):
             assert not value.intersects(rect), (name, value, rect)
         rects.append(rect)
     for i, a in enumerate(rects):
@@ -118,7 +101,7 @@ def test_the_motion_lane_keeps_its_whole_name_on_a_laptop(qtbot, size):
     for plot, name in ((tl.motion_plot, "motion"), (tl.class_plot, "class p")):
         axis = plot.getAxis("left")
         assert axis.label.isVisible() and axis.label.toPlainText().strip() == name, plot.vb.height()
-        assert [text for _r, _f, text in _value_specs(axis)] == ["1", "0"], name
+        assert [text for _r, _f, text in axis_value_specs(axis)] == ["1", "0"], name
 
 
 @pytest.mark.parametrize("size", ["1280x720", "960x540", "1400x900"])

@@ -9,9 +9,9 @@ values ran into the next lane's and the frame axis' title was cut at the view's 
 from __future__ import annotations
 
 import pytest
-from helpers import lanes_timeline
+from helpers import axis_value_rects, lanes_timeline
 from PySide6.QtCore import QPoint, QPointF, QRectF, Qt
-from PySide6.QtGui import QImage, QPainter, QWheelEvent
+from PySide6.QtGui import QWheelEvent
 from PySide6.QtWidgets import QApplication
 
 from merstudio.project import Behaviour
@@ -103,7 +103,7 @@ def test_a_laptop_pane_keeps_every_lane_readable_and_named(timeline, size):
         name = axis.label.mapRectToScene(_text_rect(axis.label))
         lane_rect = p.vb.sceneBoundingRect()
         assert lane_rect.top() - 2 <= name.top() and name.bottom() <= lane_rect.bottom() + 2, axis.labelText
-        for value in _value_rects(axis):
+        for value in axis_value_rects(axis):
             assert not value.intersects(name), (axis.labelText, value, name)
     # nothing scrolls: the frame axis is in view
     assert tl.verticalScrollBar().maximum() == 0
@@ -117,7 +117,7 @@ def test_a_200_percent_screen_cuts_nothing_and_no_value_runs_into_the_next_lane(
     for p in lanes:
         axis = p.getAxis("left")
         top, bottom = p.vb.sceneBoundingRect().top(), p.vb.sceneBoundingRect().bottom()
-        for value in _value_rects(axis):
+        for value in axis_value_rects(axis):
             assert top - 0.5 <= value.top() and value.bottom() <= bottom + 0.5, (axis.labelText, value, top, bottom)
     # every legend whole in its cell (the AU legend's 33 px were cut at 21)
     for plot, box in tl.legend_boxes.items():
@@ -160,17 +160,6 @@ def _text_rect(label) -> QRectF:
     """A QGraphicsTextItem's text as drawn, without its document's margin."""
     m = label.document().documentMargin()
     return label.boundingRect().adjusted(m, m, -m, -m)
-
-
-def _value_rects(axis) -> list[QRectF]:
-    """Where an axis draws its values (or row names), in scene coordinates."""
-    img = QImage(10, 10, QImage.Format.Format_ARGB32)
-    painter = QPainter(img)
-    try:
-        specs = axis.generateDrawSpecs(painter)
-    finally:
-        painter.end()
-    return [axis.mapRectToScene(rect) for rect, _flags, _text in (specs[2] if specs else [])]
 
 
 def _wcag_contrast(a: str, b: str) -> float:

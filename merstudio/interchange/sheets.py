@@ -60,18 +60,27 @@ SHEET_NAMES = {"casme2": "CASME II", "samm": "SAMM", "casme": "CASME", "casme3a"
 def sheet_kind(path: str | os.PathLike[str]) -> str | None:
     """The dataset whose annotation sheet layout a table's header row is (every column of :data:`SHEET_COLUMNS`'
     layout, named in any case and spacing), else None: such a sheet numbers frames as the dataset's files do and
-    is read with ``--dataset`` (:func:`preview_sheet`), not as an events table. Never raises: a file that cannot
-    be read is no sheet."""
+    is read with ``--dataset`` (:func:`preview_sheet`), not as an events table. The header may follow a preamble
+    (SAMM's sheet has 13 rows before it): the first 30 rows are looked at, as the dataset loaders do. Never raises:
+    a file that cannot be read is no sheet."""
+    from merstudio.datasets.parse import read_workbook_rows
     from merstudio.interchange.events_csv import table_header
 
+    def kind_of(header: Iterable[Any]) -> str | None:
+        have = {norm_col(cell_text(h)) for h in header}
+        kinds = [k for k, cols in SHEET_COLUMNS.items() if {norm_col(c) for c in cols} <= have]
+        # CASME II's and SAMM's columns differ only in spacing ("OnsetFrame", "Onset Frame"): SAMM's own columns
+        # tell them apart
+        if "samm" in kinds and have & {"inducementcode", "objectiveclasses"}:
+            return "samm"
+        return kinds[0] if kinds else None
+
     try:
-        have = {norm_col(h) for h in table_header(path)}
+        if (kind := kind_of(table_header(path))) is not None:
+            return kind
+        return next((k for row in read_workbook_rows(Path(path))[1][:30] if (k := kind_of(row)) is not None), None)
     except (InputError, OSError, ValueError):
         return None
-    for kind, cols in SHEET_COLUMNS.items():
-        if {norm_col(c) for c in cols} <= have:
-            return kind
-    return None
 
 
 def sheet_hint(path: str | os.PathLike[str]) -> str:

@@ -111,3 +111,25 @@ def test_a_casme2_sheet_is_no_events_table(tmp_path: Path) -> None:
     assert sheet_kind(q) is None
     with pytest.raises(InputError):
         read_events_csv(p, fps=30.0)
+
+
+def test_a_samm_sheet_after_its_preamble_is_named(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    # SAMM's FACS sheet as the dataset ships it: 13 rows of preamble (a title, notes, blank rows) before the header
+    import openpyxl
+
+    from merstudio.interchange.sheets import sheet_kind
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["SAMM Micro-Movement Database: FACS codes"])
+    for k in range(12):
+        ws.append([f"note {k}"] if k % 3 else [])
+    ws.append(["Subject", "Filename", "Inducement Code", "Onset Frame", "Apex Frame", "Offset Frame", "Duration",
+               "Type", "Action Units", "Notes", "Estimated Emotion", "Objective Classes"])
+    ws.append([6, "006_1_2", 1, 5562, 5588, 5632, 71, "Micro - 1/2", "AU4", "", "Anger", 1])
+    p = tmp_path / "SAMM_Micro_FACS_Codes_v2.xlsx"
+    wb.save(p)
+    assert sheet_kind(p) == "samm"
+    assert main(["convert", str(p), str(tmp_path / "o.events.csv"), "--fps", "200"]) != 0
+    err = capsys.readouterr().err
+    assert "SAMM annotation sheet" in err and "--dataset samm" in err, err

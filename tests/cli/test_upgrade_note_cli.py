@@ -9,22 +9,15 @@ from pathlib import Path
 
 import pytest
 from support.cli_run import run
+from support.old_projects import old_schema
 from support.readonly import read_only_location
-
-from merstudio.project.schema import APPLICATION_ID, MIGRATIONS
 
 KEPT = "old (merstudio schema 3).merproj"
 
 
 def _v3_project(path: Path) -> None:
     """A schema-3 project as merstudio of 2026-11-25 wrote it: a video and one accepted event by 'anna'."""
-    con = sqlite3.connect(path, isolation_level=None)
-    con.execute(f"PRAGMA application_id = {APPLICATION_ID}")
-    con.execute("PRAGMA journal_mode = WAL")
-    con.execute("CREATE TABLE schema_version (version INTEGER NOT NULL, applied REAL)")
-    for v in (1, 2, 3):
-        MIGRATIONS[v](con)
-        con.execute("INSERT INTO schema_version VALUES (?, 0)", (v,))
+    con = old_schema(path, 3, wal=True)
     con.execute("INSERT INTO videos (path, relpath, hash, size, fps, frame_count, width, height, added)"
                 " VALUES ('/x/clip.avi', NULL, 'h', 10, 30.0, 72, 64, 48, 0)")
     con.execute("INSERT INTO events (video_id, face_id, onset, apex, offset, emotion, aus, coder, confidence, note,"

@@ -3,24 +3,18 @@ is kept (no dialog); it said nothing."""
 
 from __future__ import annotations
 
-import sqlite3
 from pathlib import Path
 
 import pytest
+from support.old_projects import old_schema
 
 from merstudio.gui import commands as C
-from merstudio.project.schema import APPLICATION_ID, MIGRATIONS
 from merstudio.project.store import ProjectUpgraded
 
 
 def _v4_project(path: Path) -> None:
     """A schema-4 project (merstudio of 2026-12-01 or earlier) with two coders and nothing else."""
-    con = sqlite3.connect(path, isolation_level=None)
-    con.execute(f"PRAGMA application_id = {APPLICATION_ID}")
-    con.execute("CREATE TABLE schema_version (version INTEGER NOT NULL, applied REAL)")
-    for v in range(1, 5):
-        MIGRATIONS[v](con)
-        con.execute("INSERT INTO schema_version VALUES (?, 0)", (v,))
+    con = old_schema(path, 4)
     con.execute("INSERT INTO coders VALUES ('anna', 0), ('ben', 0)")
     con.close()
 

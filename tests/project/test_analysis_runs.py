@@ -3,18 +3,17 @@ only; set_active_analysis swaps them; a third run drops the oldest; proposals co
 
 from __future__ import annotations
 
-import sqlite3
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pytest
 from project_rows import rows
+from support.old_projects import old_schema
 
 from merstudio.errors import InputError, OutputError
 from merstudio.project import SCHEMA_VERSION, Event, Project
 from merstudio.project.export import export_frames_csv
-from merstudio.project.schema import APPLICATION_ID, MIGRATIONS
 
 
 def _rows(n: int, shift: float) -> list[dict]:
@@ -195,12 +194,7 @@ def _v5_file(path: Path) -> None:
     """A schema-5 project written as schema 5 wrote it: the migrations up to 5, then rows as that code stored
     them (one run per video; frames with float32 value and landmark blobs). A second video has two runs, which
     schema 5 never left but a hand-made file might."""
-    con = sqlite3.connect(path, isolation_level=None)
-    con.execute(f"PRAGMA application_id = {APPLICATION_ID}")
-    con.execute("CREATE TABLE schema_version (version INTEGER NOT NULL, applied REAL)")
-    for v in range(1, 6):
-        MIGRATIONS[v](con)
-        con.execute("INSERT INTO schema_version VALUES (?, 0)", (v,))
+    con = old_schema(path, 5)
     for vid in (1, 2):
         con.execute("INSERT INTO videos (path, relpath, hash, size, fps, frame_count, width, height, added)"
                     " VALUES (?, NULL, ?, 10, 30.0, 50, 64, 48, 0)", (f"/x/clip{vid}.avi", f"h{vid}"))

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import os
 import signal
-import sqlite3
 import subprocess
 import sys
 import textwrap
@@ -15,9 +14,10 @@ from pathlib import Path
 import pandas as pd
 import pytest
 from project_rows import rows
+from support.old_projects import old_schema
 
 from merstudio.project import SCHEMA_VERSION, Project
-from merstudio.project.schema import APPLICATION_ID, MIGRATIONS, expected_schema
+from merstudio.project.schema import expected_schema
 
 ANALYST = textwrap.dedent("""
     import sys, time
@@ -87,12 +87,7 @@ def test_a_live_analysis_in_this_process_is_left_alone(tmp_path: Path, video_fil
 def test_running_analysis_of_a_v3_project_is_interrupted_on_upgrade(tmp_path: Path) -> None:
     """A project of schema 3 (no owner recorded) left "running" by a crash: the upgrade marks it interrupted."""
     path = tmp_path / "old.merproj"
-    con = sqlite3.connect(path, isolation_level=None)
-    con.execute(f"PRAGMA application_id = {APPLICATION_ID}")
-    con.execute("CREATE TABLE schema_version (version INTEGER NOT NULL, applied REAL)")
-    for v in (1, 2, 3):
-        MIGRATIONS[v](con)
-        con.execute("INSERT INTO schema_version VALUES (?, 0)", (v,))
+    con = old_schema(path, 3)
     con.execute("INSERT INTO videos (path, relpath, hash, size, fps, frame_count, width, height, added)"
                 " VALUES ('/x/clip.avi', NULL, 'abc', 10, 30.0, 50, 64, 48, 0)")
     con.execute("INSERT INTO analyses (video_id, created, status, columns, settings) VALUES (1, 0, 'running', '[]',"

@@ -1,14 +1,13 @@
 """Named per-frame overlay tables (schema v3): save / list / load / replace / delete, and the v2 -> v3 migration."""
 
-import sqlite3
 
 import numpy as np
 import pandas as pd
 import pytest
+from support.old_projects import old_schema
 
 from merstudio.errors import InputError
 from merstudio.project import SCHEMA_VERSION, Event, Project
-from merstudio.project.schema import APPLICATION_ID, MIGRATIONS
 
 
 def _table(n=50, seed=0):
@@ -63,12 +62,7 @@ def test_overlay_bad_tables(tmp_path):
 def test_v2_project_migrates_to_v3(tmp_path):
     """A file written by the v2 schema (built with the v2 migrations alone) opens, keeps its data, gains overlays."""
     path = tmp_path / "old.merproj"
-    con = sqlite3.connect(path, isolation_level=None)
-    con.execute(f"PRAGMA application_id = {APPLICATION_ID}")
-    con.execute("CREATE TABLE schema_version (version INTEGER NOT NULL, applied REAL)")
-    for v in (1, 2):
-        MIGRATIONS[v](con)
-        con.execute("INSERT INTO schema_version VALUES (?, 0)", (v,))
+    con = old_schema(path, 2)
     con.execute("INSERT INTO videos (path, relpath, hash, size, fps, frame_count, width, height, added)"
                 " VALUES ('/x/clip.avi', NULL, 'abc', 10, 30.0, 50, 64, 48, 0)")
     con.execute("INSERT INTO events (video_id, face_id, onset, apex, offset, emotion, aus, coder, confidence, note,"

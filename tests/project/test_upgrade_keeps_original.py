@@ -12,6 +12,7 @@ import warnings
 from pathlib import Path
 
 import pytest
+from support.old_projects import old_schema
 from support.tinyfs import fill, tiny_tmpfs
 
 from merstudio.errors import OutputError
@@ -29,13 +30,7 @@ EVENT_COLS = "video_id, face_id, onset, apex, offset, emotion, aus, coder, confi
 def _v2_file(path: Path, frames: int = 6) -> sqlite3.Connection:
     """A schema-2 project as merstudio of 2026-11-25 wrote it (WAL): a video, an analysis with `frames` rows and
     EVENTS, the last event still in the -wal. The returned connection keeps it there (the caller closes it)."""
-    con = sqlite3.connect(path, isolation_level=None)
-    con.execute(f"PRAGMA application_id = {APPLICATION_ID}")
-    con.execute("PRAGMA journal_mode = WAL")
-    con.execute("CREATE TABLE schema_version (version INTEGER NOT NULL, applied REAL)")
-    for v in (1, 2):
-        MIGRATIONS[v](con)
-        con.execute("INSERT INTO schema_version VALUES (?, 0)", (v,))
+    con = old_schema(path, 2, wal=True)
     con.execute("INSERT INTO coders VALUES ('anna', 0), ('ben', 0)")
     con.execute("INSERT INTO videos (path, relpath, hash, size, fps, frame_count, width, height, added)"
                 " VALUES ('/x/clip.avi', 'clip.avi', 'h', 10, 30.0, 72, 64, 48, 0)")

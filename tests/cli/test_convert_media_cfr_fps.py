@@ -7,19 +7,10 @@ from __future__ import annotations
 import csv
 from pathlib import Path
 
-import cv2
-import numpy as np
 import pytest
+from support.cli_run import tiny_video
 
 from merstudio.cli.main import main
-
-
-def _clip(path: Path, fps: float = 25.0, n: int = 50) -> Path:
-    w = cv2.VideoWriter(str(path), cv2.VideoWriter_fourcc(*"MJPG"), fps, (64, 48))
-    for i in range(n):
-        w.write(np.full((48, 64, 3), 40 + i, np.uint8))
-    w.release()
-    return path
 
 
 def _eaf(path: Path, media: str = "") -> Path:
@@ -45,7 +36,7 @@ def _eaf(path: Path, media: str = "") -> Path:
 
 
 def test_the_media_given_times_the_frames(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    clip = _clip(tmp_path / "clip.avi")
+    clip = tiny_video(tmp_path / "clip.avi", n=50, fps=25.0)
     out = tmp_path / "o.csv"
     assert main(["convert", str(_eaf(tmp_path / "x.eaf")), str(out), "--media", str(clip)]) == 0, \
         capsys.readouterr().err
@@ -58,7 +49,7 @@ def test_the_media_given_times_the_frames(tmp_path: Path, capsys: pytest.Capture
 def test_the_video_the_file_names_beside_it_times_the_frames(tmp_path: Path,
                                                            capsys: pytest.CaptureFixture[str]) -> None:
     # ELAN's own file for clip.avi lying beside it: no --fps or --media needed (it said "the frame rate is unknown")
-    _clip(tmp_path / "clip.avi")
+    tiny_video(tmp_path / "clip.avi", n=50, fps=25.0)
     out = tmp_path / "o.csv"
     assert main(["convert", str(_eaf(tmp_path / "x.eaf", "clip.avi")), str(out)]) == 0, capsys.readouterr().err
     assert "25 fps" in capsys.readouterr().err

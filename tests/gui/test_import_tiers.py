@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtWidgets import QDialog
+from support.elan_files import tier_values_eaf
 
 from merstudio.gui import commands as C
 
@@ -260,28 +261,13 @@ def test_only_tiers_of_emotions_or_aus_start_ticked_and_all_can_be_ticked_at_onc
     assert "Well I did not expect…" in values  # clipped at a word, not "Well I did not expect t…"
     dlg.deleteLater()
     two = foreign_tiers(_tiers_eaf(tmp_path / "two.eaf", extra={"gaze": ("left",)}))
-    one = TierMapDialog(foreign_tiers(_only_tiers(tmp_path / "two_only.eaf", {"A": ("x",), "B": ("y", "z")})),
+    one = TierMapDialog(foreign_tiers(tier_values_eaf(tmp_path / "two_only.eaf", {"A": ("x",), "B": ("y", "z")})),
                         "two_only.eaf", parent=window)
     assert one.row("A")[0] and one.row("B")[0]  # a file of two tiers: both ticked
     one.deleteLater()
     three = TierMapDialog(two, "two.eaf", parent=window)
     assert not three.row("gaze")[0] and three.row("Emotion")[0]
     three.deleteLater()
-
-
-def _only_tiers(path: Path, tiers: dict[str, tuple[str, ...]]) -> Path:
-    """An ELAN file with just these tiers (each value 0-1000 ms)."""
-    body = "".join(
-        f'<TIER LINGUISTIC_TYPE_REF="lt" TIER_ID="{t}">' + "".join(
-            f'<ANNOTATION><ALIGNABLE_ANNOTATION ANNOTATION_ID="a{i}_{j}" TIME_SLOT_REF1="ts1" TIME_SLOT_REF2="ts2">'
-            f"<ANNOTATION_VALUE>{v}</ANNOTATION_VALUE></ALIGNABLE_ANNOTATION></ANNOTATION>"
-            for j, v in enumerate(vals)) + "</TIER>" for i, (t, vals) in enumerate(tiers.items()))
-    path.write_text('<?xml version="1.0" encoding="UTF-8"?><ANNOTATION_DOCUMENT AUTHOR="" FORMAT="3.0" '
-                    'VERSION="3.0"><HEADER MEDIA_FILE="" TIME_UNITS="milliseconds"/><TIME_ORDER>'
-                    '<TIME_SLOT TIME_SLOT_ID="ts1" TIME_VALUE="0"/><TIME_SLOT TIME_SLOT_ID="ts2" TIME_VALUE="1000"/>'
-                    f'</TIME_ORDER>{body}<LINGUISTIC_TYPE LINGUISTIC_TYPE_ID="lt" TIME_ALIGNABLE="true"/>'
-                    "</ANNOTATION_DOCUMENT>", encoding="utf-8")
-    return path
 
 
 def test_elan_child_tiers_of_an_expression_import_with_its_times(window, video_path, tmp_path):

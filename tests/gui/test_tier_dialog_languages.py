@@ -8,25 +8,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from support.elan_files import tier_values_eaf
 
 from merstudio.interchange import read_eaf
 
 pytestmark = pytest.mark.gui
-
-
-def _eaf(path: Path, tiers: dict[str, tuple[str, ...]]) -> Path:
-    """An ELAN file of these tiers, each value 0-1000 ms."""
-    body = "".join(
-        f'<TIER LINGUISTIC_TYPE_REF="lt" TIER_ID="{t}">' + "".join(
-            f'<ANNOTATION><ALIGNABLE_ANNOTATION ANNOTATION_ID="a{i}_{j}" TIME_SLOT_REF1="ts1" TIME_SLOT_REF2="ts2">'
-            f"<ANNOTATION_VALUE>{v}</ANNOTATION_VALUE></ALIGNABLE_ANNOTATION></ANNOTATION>"
-            for j, v in enumerate(vals)) + "</TIER>" for i, (t, vals) in enumerate(tiers.items()))
-    path.write_text('<?xml version="1.0" encoding="UTF-8"?><ANNOTATION_DOCUMENT AUTHOR="zoe" FORMAT="3.0" '
-                    'VERSION="3.0"><HEADER MEDIA_FILE="" TIME_UNITS="milliseconds"/><TIME_ORDER>'
-                    '<TIME_SLOT TIME_SLOT_ID="ts1" TIME_VALUE="0"/><TIME_SLOT TIME_SLOT_ID="ts2" TIME_VALUE="1000"/>'
-                    f'</TIME_ORDER>{body}<LINGUISTIC_TYPE LINGUISTIC_TYPE_ID="lt" TIME_ALIGNABLE="true"/>'
-                    "</ANNOTATION_DOCUMENT>", encoding="utf-8")
-    return path
 
 
 @pytest.mark.parametrize("name", ["Émotion", "Emoción", "emozione", "Gefühl", "Emoção", "情绪", "情感"])
@@ -35,7 +21,8 @@ def test_a_tier_named_emotion_in_another_language_is_ticked_as_emotion(window, t
     from merstudio.interchange.eaf import foreign_tiers
 
     # three tiers: not the "one or two tiers, tick them all" rule
-    info = foreign_tiers(_eaf(tmp_path / "f.eaf", {name: ("x1",), "gaze": ("left",), "words": ("so",)}))
+    info = foreign_tiers(tier_values_eaf(tmp_path / "f.eaf", {name: ("x1",), "gaze": ("left",), "words": ("so",)},
+                                         author="zoe"))
     dlg = TierMapDialog(info, "f.eaf", parent=window)
     assert dlg.row(name) == (True, "zoe", "emotion")
     assert not dlg.row("gaze")[0] and not dlg.row("words")[0]
@@ -48,7 +35,8 @@ def test_emotion_values_in_another_language_tick_the_tier(window, tmp_path: Path
     from merstudio.gui.tier_dialog import TierMapDialog, looks_coded
     from merstudio.interchange.eaf import foreign_tiers
 
-    info = foreign_tiers(_eaf(tmp_path / "v.eaf", {"Labels": values, "gaze": ("left",), "words": ("so",)}))
+    info = foreign_tiers(tier_values_eaf(tmp_path / "v.eaf", {"Labels": values, "gaze": ("left",), "words": ("so",)},
+                                         author="zoe"))
     (labels,) = [t for t in info.tiers if t.tier == "Labels"]
     assert looks_coded(labels)
     dlg = TierMapDialog(info, "v.eaf", parent=window)

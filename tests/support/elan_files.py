@@ -84,3 +84,19 @@ def facs_eaf(path: Path, subdivided: bool = False, second: tuple[int, int] = (30
 </ANNOTATION_DOCUMENT>
 ''', encoding="utf-8")
     return path
+
+
+def tier_values_eaf(path: Path, tiers: dict[str, tuple[str, ...]], author: str = "") -> Path:
+    """An ELAN file with just these tiers (another tool's names), each value an annotation over 0-1000 ms; AUTHOR
+    `author`."""
+    body = "".join(
+        f'<TIER LINGUISTIC_TYPE_REF="lt" TIER_ID="{t}">' + "".join(
+            f'<ANNOTATION><ALIGNABLE_ANNOTATION ANNOTATION_ID="a{i}_{j}" TIME_SLOT_REF1="ts1" TIME_SLOT_REF2="ts2">'
+            f"<ANNOTATION_VALUE>{v}</ANNOTATION_VALUE></ALIGNABLE_ANNOTATION></ANNOTATION>"
+            for j, v in enumerate(vals)) + "</TIER>" for i, (t, vals) in enumerate(tiers.items()))
+    path.write_text(f'<?xml version="1.0" encoding="UTF-8"?><ANNOTATION_DOCUMENT AUTHOR="{author}" FORMAT="3.0" '
+                    'VERSION="3.0"><HEADER MEDIA_FILE="" TIME_UNITS="milliseconds"/><TIME_ORDER>'
+                    '<TIME_SLOT TIME_SLOT_ID="ts1" TIME_VALUE="0"/><TIME_SLOT TIME_SLOT_ID="ts2" TIME_VALUE="1000"/>'
+                    f'</TIME_ORDER>{body}<LINGUISTIC_TYPE LINGUISTIC_TYPE_ID="lt" TIME_ALIGNABLE="true"/>'
+                    "</ANNOTATION_DOCUMENT>", encoding="utf-8")
+    return path

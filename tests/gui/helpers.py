@@ -125,3 +125,8 @@ def axis_value_specs(axis) -> list:
 def axis_value_rects(axis) -> list:
     """Where a pyqtgraph axis draws its values (or row names), in scene coordinates."""
     return [axis.mapRectToScene(rect) for rect, _flags, _text in axis_value_specs(axis)]
+
+
+def event_row_y(tl, event) -> float:
+    """The events track's y (1 at its top, 0 at its bottom) of the middle of the sub-row the event is drawn in."""
+    return 1.0 - (tl.event_rows[event.id] + 0.5) / tl.event_row_count

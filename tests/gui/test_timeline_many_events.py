@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from helpers import click, drag, plot_to_widget
+from helpers import click, drag, event_row_y, plot_to_widget
 
 from merstudio.project.events import Event
 
@@ -30,10 +30,6 @@ def timeline(qtbot):
     tl = shown_timeline(qtbot, FRAMES)
     qtbot.wait(20)
     return tl
-
-
-def _y(tl, e: Event) -> float:
-    return 1.0 - (tl.event_rows[e.id] + 0.5) / tl.event_row_count
 
 
 def test_two_thousand_events_make_a_bounded_number_of_items(timeline, qtbot):
@@ -70,7 +66,7 @@ def test_a_batched_event_is_selected_by_a_click(timeline, qtbot):
     tl.eventClicked.connect(clicked.append)
     tl.seekRequested.connect(seeks.append)
     e = next(e for e in evs if 1000 < e.onset < 5000 and e.status == "accepted")
-    click(tl.viewport(), plot_to_widget(tl, tl.events_plot, (e.onset + e.offset) / 2, _y(tl, e)))
+    click(tl.viewport(), plot_to_widget(tl, tl.events_plot, (e.onset + e.offset) / 2, event_row_y(tl, e)))
     assert clicked == [e.id] and not seeks
     # off every event (a frame far from all of them, on the track): a seek, as before
     free = next(f for f in range(100, 6000, 7) if all(not (x.onset - 15 <= f <= x.offset + 15) for x in evs))
@@ -90,7 +86,7 @@ def test_the_selected_event_stays_draggable_among_many(timeline, qtbot):
     qtbot.wait(50)
     edited = []
     tl.eventRangeEdited.connect(lambda *a: edited.append(a))
-    y = _y(tl, e)
+    y = event_row_y(tl, e)
     drag(tl.viewport(), plot_to_widget(tl, tl.events_plot, (e.onset + e.offset) / 2, y),
          plot_to_widget(tl, tl.events_plot, (e.onset + e.offset) / 2 + 10, y))
     assert edited and edited[-1][0] == e.id and edited[-1][1] - e.onset == edited[-1][2] - e.offset >= 8

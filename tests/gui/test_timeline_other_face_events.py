@@ -5,7 +5,7 @@ as the shown face's own, a coder reviewing A read B's event over A's smile as A'
 from __future__ import annotations
 
 import pytest
-from helpers import click, drag, plot_to_widget
+from helpers import click, drag, event_row_y, plot_to_widget
 from PySide6.QtCore import Qt
 
 from merstudio.project.events import Event
@@ -32,10 +32,6 @@ def timeline(qtbot):
     tl = shown_timeline(qtbot, 985, size=(1366, 400))
     qtbot.wait(20)
     return tl
-
-
-def _y(tl, e: Event) -> float:
-    return 1.0 - (tl.event_rows[e.id] + 0.5) / tl.event_row_count
 
 
 def test_another_faces_event_is_hatched_and_named_on_its_bar(timeline, qtbot):
@@ -103,7 +99,7 @@ def test_another_faces_event_is_selected_by_a_click_not_moved_by_a_drag(timeline
     tl.eventClicked.connect(clicked.append)
     tl.eventRangeEdited.connect(lambda *a: edited.append(a))
     tl.selectionChanged.connect(intervals.append)
-    y = _y(tl, B_EVENT)
+    y = event_row_y(tl, B_EVENT)
     click(tl.viewport(), plot_to_widget(tl, tl.events_plot, 45, y))
     assert clicked == [B_EVENT.id]
     assert not tl.regions[B_EVENT.id].movable  # its edges and body stay (a drag moved B's event)
@@ -138,7 +134,7 @@ def test_batched_events_of_another_face_are_hatched_and_named(timeline, qtbot):
     tl.eventRangeEdited.connect(lambda *a: edited.append(a))
     tl.selectionChanged.connect(intervals.append)
     e = evs[10]  # face 0's, frames 210-220
-    y = _y(tl, e)
+    y = event_row_y(tl, e)
     click(tl.viewport(), plot_to_widget(tl, tl.events_plot, 215, y))
     assert clicked == [e.id]
     drag(tl.viewport(), plot_to_widget(tl, tl.events_plot, 215, y), plot_to_widget(tl, tl.events_plot, 260, y))

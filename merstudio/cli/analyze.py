@@ -443,8 +443,7 @@ class _Display:
             status = "complete" if outcome.complete else "PARTIAL"
             n = len(outcome.warnings)  # the full summary lists them; this line must not lose them
             said = f"; {n} warning{'s' if n > 1 else ''} (first: {outcome.warnings[0]}; all in {outcome.paths.meta.name})" if n else ""
-            shown = getattr(outcome, "remote", None) or outcome.csv  # a caller's stand-in may have no `remote`
-            write(f"{outcome.input}: {status}, {outcome.rows} rows -> {shown}{said}")
+            write(f"{outcome.input}: {status}, {outcome.rows} rows -> {outcome.remote or outcome.csv}{said}")
 
 
 def expand_photo_sets(inputs: list[Path], quiet: bool = False) -> list[Path]:

@@ -13,7 +13,7 @@ from merstudio.cli import analyze as A
 def _outcome(tmp_path: Path, warnings: list[str]) -> SimpleNamespace:
     paths = output_paths(tmp_path, "clip")
     return SimpleNamespace(input=tmp_path / "clip.mp4", complete=True, rows=72, csv=paths.csv, paths=paths,
-                           warnings=warnings)
+                           warnings=warnings, remote=None)  # as an AnalysisOutput of a local folder
 
 
 def test_the_one_line_form_names_the_inputs_warnings(tmp_path, capsys) -> None:

@@ -152,14 +152,14 @@ def _replace(s: Sample, **kw: Any) -> Sample:
     return replace(s, **kw)
 
 
-def _readable(path: Path) -> bool:
-    import cv2
+def _unreadable(path: Path) -> str | None:
+    """Why an image cannot be a sample's frame (it does not decode, or is cut short), or None."""
+    from merstudio.io.images import cut_note, read_image
 
-    try:
-        img = cv2.imread(str(path), cv2.IMREAD_UNCHANGED)
-    except cv2.error:
-        return False
-    return img is not None and img.size > 0
+    img = read_image(path)
+    if img is None:
+        return f"unreadable image {path}"
+    return None if img.cut is None else f"image {path} is cut short ({cut_note(img.cut)})"
 
 
 def _clip_sample(ctx: _Ctx, file: Path, row: int | None, *, dataset: str, subject: str, name: str,
@@ -208,8 +208,9 @@ def _clip_sample(ctx: _Ctx, file: Path, row: int | None, *, dataset: str, subjec
         meta = {**(meta or {}), "apex_is_middle": True}  # not coded: an import tags it (interchange.imputed_apex)
     if ctx.check_images:
         for n in dict.fromkeys((onset, apex, span[-1])):
-            if not _readable(by_num[n]):
-                ctx.problem(file, row, f"unreadable image {by_num[n]}")
+            why = _unreadable(by_num[n])
+            if why is not None:
+                ctx.problem(file, row, why)
                 return
     ctx.add(Sample(
         dataset=dataset, subject=subject, sample=name, label=label[0], raw_label=label[1], path=folder,
@@ -804,8 +805,9 @@ def _load_table(ctx: _Ctx, root: Path) -> None:
         if target.is_dir():
             _table_folder(ctx, path, rowno, target, nums, common)
         elif target.is_file() and target.suffix.lower() in IMAGE_EXTS:
-            if ctx.check_images and not _readable(target):
-                ctx.problem(path, rowno, f"unreadable image {target}")
+            why = _unreadable(target) if ctx.check_images else None
+            if why is not None:
+                ctx.problem(path, rowno, why)
                 continue
             ctx.add(Sample(dataset=dataset, subject=subject, sample=name, label=label[0], raw_label=label[1],
                            path=target, aus=aus[0], aus_raw=aus[1],

@@ -31,6 +31,7 @@ from merstudio.atomic import atomic_path
 from merstudio.datasets.sample import DatasetWarning, Sample
 from merstudio.errors import InputError, MerstudioError, OutputError
 from merstudio.features.flow import compute_flow, optical_strain
+from merstudio.io.images import read_whole_image
 from merstudio.model.inputs import SPACINGS, Box, parse_framing, shrink, step_indices
 
 PREPROCESS_VERSION = 2  # bump when the computation changes: old cache entries then stop matching (2: brightness-matched flow)
@@ -111,13 +112,6 @@ def _sample_id(s: Sample) -> str:
     return hashlib.sha1(json.dumps(parts, default=str).encode()).hexdigest()[:24]
 
 
-def _read_rgb(path: Path) -> np.ndarray:
-    img = cv2.imread(str(path), cv2.IMREAD_COLOR)
-    if img is None:
-        raise InputError(f"{path}: unreadable image")
-    return cv2.cvtColor(img, cv2.COLOR_BGR2RGB)
-
-
 class _FrameReader:
     """Frames of a sample by 0-based position into its clip (frame list) or video index."""
 
@@ -127,7 +121,7 @@ class _FrameReader:
 
     def get(self, pos: int) -> np.ndarray:
         if self.s.frames is not None:
-            return _read_rgb(self.s.frames[pos])
+            return read_whole_image(self.s.frames[pos])
         if self._src is None:
             from merstudio.io import open_source
 
@@ -232,7 +226,7 @@ def _from_image(s: Sample, settings: PreprocessSettings) -> np.ndarray:
     if settings.modality != "flow":
         raise InputError(f"{s.path}: a precomputed image sample gives a flow input only, not modality "
                          f"'{settings.modality}'")
-    rgb = _read_rgb(s.path)
+    rgb = read_whole_image(s.path)
     if rgb.shape[:2] != (settings.size, settings.size):
         interp = cv2.INTER_AREA if rgb.shape[0] > settings.size else cv2.INTER_LINEAR
         rgb = cv2.resize(rgb, (settings.size, settings.size), interpolation=interp)

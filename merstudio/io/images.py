@@ -114,6 +114,25 @@ def read_image(path: str | os.PathLike[str], crop: bool = False) -> Decoded | No
     return None if bgr is None else Decoded(cv2.cvtColor(bgr, cv2.COLOR_BGR2RGB))
 
 
+def read_whole_image(path: str | os.PathLike[str]) -> np.ndarray:
+    """A dataset frame or flow image as RGB uint8, whole or not at all: InputError (one line naming it) when it does
+    not decode or is cut short. A training input must not be a half-written file's grey filler (OpenCV decodes a
+    cut JPEG with a warning only, and the flow of that frame is then mostly the filler's edge)."""
+    img = read_image(path)
+    if img is None:
+        raise InputError(f"{path}: unreadable image")
+    if img.cut is not None:
+        raise InputError(f"{path}: the image is cut short ({cut_note(img.cut)})")
+    return img.rgb
+
+
+def cut_note(cut: tuple[int, int]) -> str:
+    """What a Decoded.cut says, for a one-line error."""
+    done, stored = cut
+    part = f"only {done} of its {stored} rows decode" if done < stored else "its later scans are missing"
+    return f"{part}: a file not wholly copied or written?"
+
+
 def _ends_whole(path: str | os.PathLike[str]) -> bool:
     """Whether a JPEG file ends on its end-of-image marker (padding after it allowed). Reads the last 1 KB."""
     try:

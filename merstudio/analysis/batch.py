@@ -56,6 +56,7 @@ from merstudio.analysis.files import (
     finish_commit,
     output_names,
     output_paths,
+    publish_result,
     result_status,
     results_of_inputs,
 )
@@ -835,6 +836,48 @@ class VideoTask:
     before_publish: Callable[[AnalysisOutput], None] | None = None
 
 
+PLOT_MISSING = "plot_missing"  # a published result's meta: why the plots drawn before publishing are not beside it
+
+
+@dataclass(frozen=True)
+class PlotsOrWhy:
+    """`run_batch`'s before_publish into an output URL: `draw` (a module's function: picklable) draws a complete
+    result's plots from its staged files. Where it fails, the result is published all the same without them, its
+    meta's PLOT_MISSING saying why: the table, spots and meta were computed, and a failed plot lost them all."""
+
+    draw: Callable[[AnalysisOutput], None]
+
+    def __call__(self, out: AnalysisOutput) -> None:
+        import json
+
+        try:
+            self.draw(out)
+        except Exception as exc:  # noqa: BLE001 - whatever failed in the drawing (matplotlib's own), said in the meta
+            for png in out.plots:  # the plots are published all or none: a partial set reads as the whole
+                with contextlib.suppress(OSError):
+                    png.unlink(missing_ok=True)
+            out.plots.clear()
+            meta = json.loads(out.paths.meta.read_text(encoding="utf-8"))
+            meta[PLOT_MISSING] = _error_text(exc)
+            write_text_atomic(out.paths.meta, json.dumps(meta, indent=2))
+
+
+def _publish_merged(out: AnalysisOutput, url: str,
+                    before_publish: Callable[[AnalysisOutput], None] | None) -> AnalysisOutput:
+    """A split video's result, merged in the staging folder, published at `url` as `analyze_file` publishes an
+    unsplit one: the plots `before_publish` draws from it go up with it, before its meta says complete."""
+    try:
+        if before_publish is not None:
+            before_publish(out)
+        publish_result(out.paths, url, out.run_id, extra=out.plots)
+    finally:
+        for png in out.plots:  # published with it, or not at all: no staging copy stays
+            with contextlib.suppress(OSError):
+                png.unlink(missing_ok=True)
+    out.remote = join_url(url, out.paths.csv.name)
+    return out
+
+
 def _file_keywords(fmt: str) -> dict[str, Any]:
     """Keywords for `analyze_file` that depend on what this build's files.py accepts (`fmt` arrives with
     parquet output)."""
@@ -1013,6 +1056,8 @@ class BatchResult:
     skipped_done: int = 0
     skipped_failed: list[ManifestRow] = field(default_factory=list)
     not_started: int = 0
+    # results published at an output URL without their plots (PlotsOrWhy): output name -> why (their metas say it)
+    plots_missing: dict[str, str] = field(default_factory=dict)
 
 
 def _one_line(text: str) -> str:
@@ -1033,11 +1078,16 @@ def _partial_files(out: Path, name: str, fmt: str = "csv") -> list[Path]:
     return files
 
 
-def _take_manifest(out: Path) -> FileClaim:
+def _take_manifest(out: Path, url: str | None = None) -> FileClaim:
+    """The batch's claim on its output folder (`<out>/manifest.lock`; for an output URL, in its staging folder
+    `out`, but the refusal names the URL the user gave, not the staging folder)."""
     try:
         return FileClaim.acquire(Path(out) / "manifest.lock")
     except ClaimedElsewhere as exc:
         who = f"pid {exc.pid}" if exc.pid else "pid unknown"
+        if url is not None:
+            raise OutputError(f"{join_url(url, MANIFEST)}: another batch is writing to {url} ({who}); wait for it "
+                              "to finish, or write to another location") from None
         raise OutputError(f"{Path(out) / MANIFEST}: another batch is running in this folder ({who}); wait for it "
                           "to finish, or write to another folder") from None
 
@@ -1080,17 +1130,18 @@ def run_batch(plan: BatchPlan, settings: AnalysisSettings, backend: Backend, *, 
     work on the folder's results that must hold its claim too, run before the inputs (the plots `--plot` draws
     from up-to-date results: a run refused because another batch owns the folder writes nothing there).
     `before_publish`: for a plan into an output URL, what each complete result draws before it is published (its
-    plots: `analyze_file`)."""
+    plots: `analyze_file`; a split video's too); where it fails, the result is published without them
+    (`PlotsOrWhy`) and the result's `plots_missing` names it."""
     notify = on_notice if on_notice is not None else _notice
     _file_keywords(fmt)  # a format this build cannot write fails before anything runs
     ensure_dir(plan.out)  # a URL's staging folder: its lock and partial files, never a local memory:/...
-    claim = _take_manifest(plan.out) if plan.manifest is not None else None
+    claim = _take_manifest(plan.out, plan.url) if plan.manifest is not None else None
     stop = threading.Event()
     user_cancel = execution.as_cancel_fn(cancel)
     interrupted = [False]
     try:  # the folder's claim is released however the run ends, planning included (a video that cannot be split)
         run = _BatchRun(plan, settings, fmt, notify, on_progress, on_result)
-        run.before_publish = before_publish if plan.url is not None else None
+        run.before_publish = PlotsOrWhy(before_publish) if plan.url is not None and before_publish else None
         try:
             run.fail_known_errors()
             run.plan_tasks(fps, segment_s)
@@ -1319,6 +1370,7 @@ class _BatchRun:
                 self.progress.frames_done += outcome.frames
             if not outcome.complete:
                 self.result.partial_files.extend(files)
+            self.note_plots_missing(item, outcome)
         elif isinstance(outcome, Cancelled):
             self.result.partial_files.extend(files)
         else:
@@ -1328,6 +1380,14 @@ class _BatchRun:
             self.on_result(item, outcome)
         if self.on_progress is not None:
             self.on_progress(self.progress)
+
+    def note_plots_missing(self, item: BatchItem, out: AnalysisOutput) -> None:
+        """A result published without the plots drawn per face (PlotsOrWhy): why, as its published meta says."""
+        if self.before_publish is None or out.remote is None or not out.face_ids or out.plots:
+            return
+        meta = MetaFiles(self.plan.out, self.plan.url).get(out.paths.meta) or {}
+        if meta.get(PLOT_MISSING):
+            self.result.plots_missing[item.name] = str(meta[PLOT_MISSING])
 
     def segment_finished(self, k: int, seg: Any) -> None:
         """A segment of split video k is done: kept until all are, then merged into the video's result (its work
@@ -1343,11 +1403,18 @@ class _BatchRun:
             return
         from merstudio.analysis.segments import merge_segments
 
+        segs = sorted(self.segments_done[k], key=lambda r: r.start)
         try:
-            merged: AnalysisOutput | BaseException = merge_segments(
-                sorted(self.segments_done[k], key=lambda r: r.start), self.plan.target, item.name, self.settings,
-                fmt=self.fmt, overwrite=item.overwrite, notice=self.notify, claimed=True,
-                wall_started=self.began.get(k), input_hash=item.hash or None)
+            merged: AnalysisOutput | BaseException
+            if self.plan.url is None:
+                merged = merge_segments(segs, self.plan.out, item.name, self.settings, fmt=self.fmt,
+                                        overwrite=item.overwrite, notice=self.notify, claimed=True,
+                                        wall_started=self.began.get(k), input_hash=item.hash or None)
+            else:  # merged in the staging folder (claimed there, as an unsplit run's), then published here: its
+                # plots before its meta (merge_segments publishing a URL itself uploads none)
+                merged = _publish_merged(merge_segments(
+                    segs, self.plan.out, item.name, self.settings, fmt=self.fmt, notice=self.notify,
+                    wall_started=self.began.get(k), input_hash=item.hash or None), self.plan.url, self.before_publish)
         except Exception as exc:  # noqa: BLE001 - recorded as this input's failure
             merged = exc
         shutil.rmtree(_work_dir(self.plan.out, item.name), ignore_errors=True)

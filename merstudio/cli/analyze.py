@@ -249,12 +249,8 @@ def _run(args: argparse.Namespace) -> int:
     for r in result.outputs:
         if args.plot and r.remote is None:
             write_plot(r)
-        elif args.plot and url is not None and r.face_ids and not r.plots:
-            # published without them (a split video's merge publishes itself): drawn from it, uploaded after
-            fetched = _plot_fetched(url, r.paths.name, args.format)
-            r.plots = fetched.plots if fetched is not None else []
         if not batch or len(result.outputs) <= SUMMARIES:
-            _print_summary(r, plot=args.plot, url=url)
+            _print_summary(r, plot=args.plot, url=url, missing=result.plots_missing.get(r.paths.name))
     failed = len(result.failures) + len(result.skipped_failed)
     if batch:
         counts = plan.manifest.counts() if plan.manifest is not None else {}
@@ -265,12 +261,28 @@ def _run(args: argparse.Namespace) -> int:
         for row in result.skipped_failed:
             print(f"merstudio: failed before (skipped; --retry-failed runs it again): {row.error or row.video}",
                   file=sys.stderr)
+    if result.plots_missing:
+        print(f"merstudio: {_plots_missing_text(result.plots_missing, url)}", file=sys.stderr)
     if failed:
         if plan.total > 1:  # the errors went by among the bars: the last line names whose they were
             names = [str(p) for p, _ in result.failures] + [row.video for row in result.skipped_failed]
             print(f"merstudio: {failed} of {plan.total} inputs failed: {_named(names)}", file=sys.stderr)
         return 2
+    if result.plots_missing:
+        return 3  # an output not written (README: exit statuses)
     return 0
+
+
+def _plots_missing_text(missing: dict[str, str], url: str | None) -> str:
+    """The one line for results published at `url` without their plots (the drawing failed: batch.PlotsOrWhy)."""
+    from merstudio.analysis.batch import PLOT_MISSING
+
+    names = list(missing)
+    if len(names) == 1:
+        return (f"{_where(Path(), url, names[0] + '.meta.json')}: the result is published without its plot "
+                f"({missing[names[0]]}), as this meta says ({PLOT_MISSING})")
+    return (f"{len(names)} results at {url} are published without their plots ({_named(names)}; the first's: "
+            f"{missing[names[0]]}), as their metas say ({PLOT_MISSING})")
 
 
 FAILED_NAMED = 3  # failed inputs named in a run's last line; the rest counted
@@ -519,7 +531,8 @@ def write_plot(r: AnalysisOutput, truth: list[tuple[int, int, str]] | None = Non
 def _plot_fetched(url: str, name: str, fmt: str, check: Any = None) -> AnalysisOutput | None:
     """The plots of the result `name` published at the output URL `url`: its files fetched into a temporary
     folder, drawn there as `write_plot` draws them beside a local result and uploaded beside it (`plots`: their
-    names). None (nothing drawn) when it is not there or `check(folder)` says no."""
+    names). None (nothing drawn) when it is not there or `check(folder)` says no. A meta that said its plots were
+    missing (the drawing failed when it was published: batch.PlotsOrWhy) no longer says so."""
     import shutil
     import tempfile
 
@@ -537,9 +550,27 @@ def _plot_fetched(url: str, name: str, fmt: str, check: Any = None) -> AnalysisO
         write_plot(r)
         for png in r.plots:
             upload(png, join_url(url, png.name))
+        _plots_found(url, paths.meta)
         return r
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
+
+
+def _plots_found(url: str, meta: Path) -> None:
+    """The published meta `meta` (fetched from `url`) without its PLOT_MISSING, now that its plots are uploaded:
+    rewritten whole, and only while the result at the URL is still that one (the same run_id)."""
+    import json
+
+    from merstudio.analysis.batch import PLOT_MISSING
+    from merstudio.analysis.outputs import download, upload_atomic
+
+    info = json.loads(meta.read_text(encoding="utf-8"))
+    if info.pop(PLOT_MISSING, None) is None:
+        return
+    now = meta.with_suffix(".now")
+    if download(join_url(url, meta.name), now) and json.loads(now.read_text(encoding="utf-8")).get("run_id") == \
+            info.get("run_id"):
+        upload_atomic(json.dumps(info, indent=2).encode("utf-8"), join_url(url, meta.name))
 
 
 def replot_published(inputs: list[Path], url: str, settings: AnalysisSettings, fmt: str,
@@ -652,8 +683,9 @@ def _face_map(r: AnalysisOutput, frames: Any) -> None:  # frames: pandas.DataFra
     r.plots.append(png)
 
 
-def _print_summary(r: AnalysisOutput, plot: bool = False, url: str | None = None) -> None:
-    """`url`: the output URL; a result published there is named there (its staging copies are gone)."""
+def _print_summary(r: AnalysisOutput, plot: bool = False, url: str | None = None, missing: str | None = None) -> None:
+    """`url`: the output URL; a result published there is named there (its staging copies are gone). `missing`: why
+    its plots could not be drawn (published without them)."""
     def shown(path: Path) -> Path | str:
         return join_url(url, path.name) if url is not None and r.remote is not None else path
 
@@ -702,7 +734,7 @@ def _print_summary(r: AnalysisOutput, plot: bool = False, url: str | None = None
     for png in r.plots:
         print(f"  {'face map' if png.stem.endswith('_faces') else 'AU curves':<14}: {shown(png)}")
     if plot and not r.plots:  # asked for, and nothing to draw: say so rather than leave the user looking
-        print(f"  {'AU curves':<14}: none (no face to plot)")
+        print(f"  {'AU curves':<14}: none ({f'drawing it failed: {missing}' if missing else 'no face to plot'})")
     cpu = (f"; the segments took {r.cpu_seconds:.1f} s of worker time" if r.cpu_seconds is not None
            and abs(r.cpu_seconds - r.seconds) > 0.05 else "")
     print(f"  speed         : {r.frames_per_second:.1f} frames/s over {r.seconds:.1f} s wall-clock on "

@@ -401,6 +401,8 @@ class EafDocument:
 
     _vocabularies: tuple[dict[str, dict[str, tuple[str, ...]]], list[str]] | None = field(
         default=None, repr=False, compare=False)
+    # the kind each mapped tier was read as by the last read_eaf of this document (given, or guessed from its values)
+    _kinds: dict[str, str] = field(default_factory=dict, repr=False, compare=False)
 
     def foreign(self, samples: int = 4) -> ElanTiers:
         """:func:`foreign_tiers` of the file (worked out once)."""
@@ -416,10 +418,17 @@ class EafDocument:
             self._vocabularies = (_cv_entries(self.root, self.path, notes), notes)
         return self._vocabularies
 
-    def coders(self, tier_coders: Mapping[str, str] | None = None) -> set[str]:
+    def coders(self, tier_coders: Mapping[str, str] | None = None,
+               tier_roles: Mapping[str, str] | None = None) -> set[str]:
         """The coders of the file's event tiers (``<coder>/event``, ``<coder>/rejected``, the ``tier_coders``
-        mapped), with or without annotations: a coder's empty tier says they coded the video and found nothing."""
-        out = {c.strip() for c in (tier_coders or {}).values()}
+        mapped), with or without annotations: a coder's empty tier says they coded the video and found nothing.
+        A tier mapped as apexes holds no events, so a coder mapped only such tiers is none (read_eaf notes it). A
+        mapped tier's kind: ``tier_roles``, else the one the last :func:`read_eaf` of this document read it as,
+        else the one its values tell (:func:`_guess_role`)."""
+        kinds = {**self._kinds, **{t: _role(t, r) for t, r in (tier_roles or {}).items()}}
+        tiers = {t.get("TIER_ID", ""): t for t in self.root.findall("TIER")}
+        out = {c.strip() for t, c in (tier_coders or {}).items()
+               if (kinds.get(t) or (_guess_role(tiers[t]) if t in tiers else "event")) != "apex"}
         for t in self.root.findall("TIER"):
             m = _TIER_RX.match(t.get("TIER_ID", ""))
             if m and m.group("kind") in ("event", "rejected"):
@@ -494,6 +503,7 @@ def read_eaf(path: str | os.PathLike[str] | EafDocument, fps: float | None = Non
     video = _eaf_video(p, header, video_name, notes)
     skipped: list[Skip] = []
     scheme = _eaf_tiers(p, root, dict(tier_coders or {}), tier_roles, notes, skipped)
+    doc._kinds = dict(scheme.roles)  # what coders() asks: a coder mapped only apex tiers coded no events here
     timing = _Timing(slots, _interpolated(root, slots), video.origin, *_annotation_index(root))
     cv_entries, cv_notes = doc.vocabularies()
     notes += cv_notes
@@ -677,6 +687,7 @@ class _Scheme:
     apex_tiers: dict[str, str] = field(default_factory=dict)  # mapped tiers of kind apex -> their coder
     # per coder, the spans of their apex tiers' apex annotations (ms in the video, id), in time order
     coder_apexes: dict[str, list[tuple[int, int, str]]] = field(default_factory=dict)
+    apex_tier_of: dict[str, str] = field(default_factory=dict)  # id of such an apex annotation -> its tier
     rejected: set[str] = field(default_factory=set)  # <coder>/rejected tiers: their events are rejected proposals
 
 
@@ -860,20 +871,30 @@ def _coder_apexes(scheme: _Scheme, cv_entries: Mapping[str, dict[str, tuple[str,
                                     f"{shorten(a.get('ANNOTATION_ID'), 40)}", got))
             else:
                 spans.append((got[0], got[1], a.get("ANNOTATION_ID", "")))
+                scheme.apex_tier_of[a.get("ANNOTATION_ID", "")] = tid
         spans.sort()
 
 
 def _note_unused_apexes(scheme: _Scheme, found: _Found, notes: list[str]) -> None:
-    """A note per apex tier whose apex annotations set no event's apex: inside none of their coder's events."""
+    """A note per apex tier whose apex annotations set no event's apex: inside none of their coder's events; one
+    per coder mapped apex tiers alone (no events to place them in: not counted as a coder of the video,
+    EafDocument.coders)."""
+    alone: dict[str, list[str]] = {}
     for tid, coder in scheme.apex_tiers.items():
-        ids = {a.get("ANNOTATION_ID", "") for a in scheme.tiers[tid].iter("ALIGNABLE_ANNOTATION")}
-        mine = [x for x in scheme.coder_apexes.get(coder, []) if x[2] in ids and x[2] not in found.apexes_used]
+        if not any(c == coder for c, _ in scheme.event_tiers.values()):
+            alone.setdefault(coder, []).append(tid)
+            continue
+        mine = [x for x in scheme.coder_apexes.get(coder, [])
+                if scheme.apex_tier_of.get(x[2]) == tid and x[2] not in found.apexes_used]
         if mine:
-            has = any(c == coder for c, _ in scheme.event_tiers.values())
             notes.append(f"{scheme.p.name}: {len(mine)} apex annotation(s) of tier {quote(tid)} not used: "
-                         + (f"inside no event of {quote(coder)}" if has else
-                            f"{quote(coder)} has no mapped tier of events (map the coder's AU / emotion tiers to "
-                            "the same coder)"))
+                         f"inside no event of {quote(coder)}")
+    for coder, tids in alone.items():
+        n = len(scheme.coder_apexes.get(coder, []))
+        named = ", ".join(quote(t) for t in tids)
+        notes.append(f"{scheme.p.name}: apex tier(s) {named} of {quote(coder)} had no events to place their {n} "
+                     f"apex annotation(s) in: {quote(coder)} has no mapped tier of events, so is not counted as a "
+                     "coder of this video (map the coder's AU / emotion tiers to the same coder)")
 
 
 def _read_tier(scheme: _Scheme, tid: str, coder: str, face: int,
@@ -904,11 +925,12 @@ def _read_tier(scheme: _Scheme, tid: str, coder: str, face: int,
     for a, value in items:
         aid = a.get("ANNOTATION_ID", "?")
         where = f"{scheme.p.name}: tier {quote(tid)}, annotation {shorten(aid, 40)}"
-        got = _annotation_frames(a, where, apexes, apex_starts, timing, clock, notes, found.apexes_used)
+        got = _annotation_frames(a, where, apexes, apex_starts, timing, clock, notes, found.apexes_used,
+                                 scheme.apex_tier_of if mapped else {})
         if isinstance(got, str):
             skipped.append(Skip(where, got))
             continue
-        onset, apex, offset = got
+        onset, apex, offset, apex_note = got
         emotion, aus = _role_value(role, value)
         meta = _parse_meta(metas.get(aid, ""))
         conf: float | None = None
@@ -921,15 +943,17 @@ def _read_tier(scheme: _Scheme, tid: str, coder: str, face: int,
         if not value.strip():
             found.blank.add(where)
         found.anns.append(_Ann(where, tid, role if mapped else "ours", coder, face, onset, apex, offset, emotion,
-                               aus, conf, meta, tid in scheme.rejected))
+                               aus, conf, meta, tid in scheme.rejected, apex_note))
 
 
 def _annotation_frames(a: ET.Element, where: str, apexes: Sequence[tuple[int, int, str]], apex_starts: Sequence[int],
-                       timing: _Timing, clock: FrameClock, notes: list[str],
-                       used: set[str] | None = None) -> tuple[int, int | None, int] | str:
+                       timing: _Timing, clock: FrameClock, notes: list[str], used: set[str] | None = None,
+                       tier_of: Mapping[str, str] | None = None) -> tuple[int, int | None, int, str] | str:
     """An event annotation's onset, apex (the frame of the apex annotation starting inside it, its id added to
-    ``used``; None where none does) and offset frames, or why it has none. One starting before the video starts
-    at its first frame."""
+    ``used``; None where none does) and offset frames, and a note on its apex, or why it has none. One starting
+    before the video starts at its first frame. ``tier_of``: the tier of each of a coder's apex annotations (a
+    coder may keep apexes on several tiers, per face or per pass): one per tier may lie inside the event; where
+    they name different frames the first is used and the note names them all."""
     got = timing.aligned(a)
     if isinstance(got, str):
         return got
@@ -941,13 +965,20 @@ def _annotation_frames(a: ET.Element, where: str, apexes: Sequence[tuple[int, in
     onset = clock.frame(t1, "start")
     offset = max(onset, clock.frame(t2, "end") - 1)
     lo, hi = bisect.bisect_left(apex_starts, t1), bisect.bisect_left(apex_starts, t2)
-    inside = apexes[lo:hi]  # apex annotations starting inside the event
-    if len(inside) > 1:
-        return f"{len(inside)} apex annotations inside the event"
-    apex = clock.frame(max(0, inside[0][0]), "start") if inside else None
-    if inside and used is not None:
-        used.add(inside[0][2])
-    return onset, apex, offset
+    inside = apexes[lo:hi]  # apex annotations starting inside the event, in time order
+    tiers = [(tier_of or {}).get(x[2], "") for x in inside]
+    if len(set(tiers)) < len(tiers):  # two on one tier: which one the coder meant is not ours to guess
+        tier = max(tiers, key=tiers.count)
+        return f"{tiers.count(tier)} apex annotations" + (f" of tier {quote(tier)}" if tier else "") + \
+            " inside the event"
+    frames = [clock.frame(max(0, x[0]), "start") for x in inside]
+    if used is not None:
+        used.update(x[2] for x in inside)
+    note = ""
+    if len(set(frames)) > 1:
+        named = ", ".join(f"frame {f} (tier {quote(t)})" for f, t in zip(frames, tiers, strict=True))
+        note = f"apexes inside the event differ: {named}; using the first, frame {frames[0]}"
+    return onset, frames[0] if frames else None, offset, note
 
 
 def _role_value(role: str, value: str) -> tuple[str, str]:
@@ -979,6 +1010,8 @@ def _events(anns: Sequence[_Ann], au_reader: AUReader, video_id: int, source: st
     events: list[Event] = []
     for x in anns:
         apex, note = x.apex, x.meta.get("note", "")
+        if x.apex_note:  # said once per event: after merging, not for each of its AU / emotion annotations
+            notes.append(f"{x.where}: {x.apex_note}")
         if apex is None:
             apex, note = imputed_apex(x.onset, x.offset, note)
             if x.offset > x.onset:  # a one-frame event's only frame is its apex: nothing to say
@@ -1133,6 +1166,7 @@ class _Ann:
     confidence: float | None
     meta: dict[str, str]
     rejected: bool
+    apex_note: str = ""  # the coder's apex tiers named different apexes inside it (_annotation_frames)
 
 
 def _merge_mapped(anns: list[_Ann], notes: list[str], file: str) -> list[_Ann]:

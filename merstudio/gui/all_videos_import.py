@@ -33,12 +33,25 @@ def several_videos(ctx: Any, params: dict[str, Any]) -> bool:
 
 
 def _preview(ctx: Any, params: dict[str, Any]) -> Any:
+    """Every video's rows read against the project, in a worker through a snapshot of it (workers.call_in_worker:
+    the window is drawn meanwhile)."""
+    from merstudio.gui.commands import _own_times, _read_in_worker
     from merstudio.interchange import preview_all_events
+    from merstudio.project.snapshot import read_snapshot
 
     win = ctx.win
-    times = {win.require_video().id: win.playback.timebase.times}  # the others': what their analysis stored
-    return preview_all_events(win.require_writable(), params["path"], times=times.get,
-                              fps_override=bool(params.get("fps_override")), replace=bool(params.get("replace")))
+    times = {win.require_video().id: _own_times(win.playback.timebase.times)}  # the others': what their analysis stored
+    reader = read_snapshot(win.require_writable())
+
+    def read() -> Any:
+        try:
+            return preview_all_events(reader, params["path"], times=times.get,
+                                      fps_override=bool(params.get("fps_override")),
+                                      replace=bool(params.get("replace")))
+        finally:
+            reader.close()
+
+    return _read_in_worker(win, read, Path(params["path"]))
 
 
 def question(found: Any) -> str:

@@ -687,7 +687,7 @@ class ImportEvents(AppCommand):
         from merstudio.errors import FrameRateMismatch
 
         try:
-            params["preview"] = _preview(ctx, params)
+            found = _previews(ctx, params)
         except FrameRateMismatch as exc:  # coded on another copy of the video (another rate): offer to convert
             if exc.same_rate():  # the same rate, other times: converting would land them wrong; say what to do
                 ctx.win.show_error(str(exc))
@@ -698,12 +698,11 @@ class ImportEvents(AppCommand):
                                    "the wrong frames.)"):
                 return False
             params["fps_override"] = True
-            params["preview"] = _preview(ctx, params)
+            found = _previews(ctx, params)
         from merstudio.gui.dialogs import ImportPreviewDialog
 
-        prev = params["preview"]
-        theirs = [e for e in ctx.win.require_writable().events(prev.video_id) if e.coder in prev.file_coders]
-        alt = _preview(ctx, {**params, "replace": True}) if theirs else None  # a corrected file of theirs?
+        prev, alt = found  # alt: the file read to replace its coders' events, if any
+        params["preview"] = prev
         dlg = ImportPreviewDialog(alt if params.get("replace") and alt is not None else prev, ctx.win,
                                   replace_preview=alt)
         if dlg.replace_box is not None and params.get("replace"):
@@ -782,15 +781,69 @@ class _SettingsMade:
 
 
 def _preview(ctx: CommandContext, params: Params) -> Any:
-    from merstudio.interchange import preview_import
+    """The file read against the current video (ImportPreview; nothing written), in a worker (1-3 s for 10,000
+    BORIS events held the window on the GUI thread)."""
+    return _previews(ctx, params, offer_replace=False)[0]
+
+
+def _previews(ctx: CommandContext, params: Params, offer_replace: bool = True) -> tuple[Any, Any]:
+    """The import's preview and, where the project has events of the file's coders on the video and
+    ``offer_replace``, the same file read to replace them (None: no such events), both read in a worker through a
+    snapshot of the project (its own read-only connection: the GUI's stays on its thread) while the window is drawn
+    and says so (workers.call_in_worker); File > Import events is disabled meanwhile."""
+    from merstudio.project.snapshot import read_snapshot
 
     video = ctx.win.require_video()
+    times = _own_times(ctx.win.playback.timebase.times)  # the worker's own copy of the player's frame times
+    reader = read_snapshot(ctx.win.project)
+
+    def read() -> tuple[Any, Any]:
+        try:
+            prev = _read_preview(reader, video.id, times, params)
+            theirs = offer_replace and any(e.coder in prev.file_coders for e in reader.events(prev.video_id))
+            return prev, _read_preview(reader, video.id, times, {**params, "replace": True}) if theirs else None
+        finally:
+            reader.close()
+
+    return _read_in_worker(ctx.win, read, Path(params["path"]))
+
+
+INLINE_BYTES = 64_000  # a file this small (~250 BORIS events: ~30 ms) is read on the GUI thread, as before
+
+
+def _read_in_worker(win: Any, read: Callable[[], Any], path: Path) -> Any:
+    """An import's file read by ``read()`` in a worker (workers.call_in_worker), File > Import events disabled
+    meanwhile (its Ctrl+I too); a file under INLINE_BYTES on the GUI thread, its dialog at once."""
+    from merstudio.gui.workers import call_in_worker
+
+    try:
+        small = path.stat().st_size < INLINE_BYTES
+    except OSError:
+        small = True  # the reader says what is wrong with it
+    if small:
+        return read()
+    name = path.name
+    action = getattr(win, "import_events_action", None)
+    was = action is not None and action.isEnabled()
+    if action is not None:
+        action.setEnabled(False)
+    try:
+        return call_in_worker(win, read, f"reading {name}", f"Reading {name}…", key="import")
+    finally:
+        if action is not None:
+            action.setEnabled(was)
+
+
+def _read_preview(project: Any, video_id: int, times: Any, params: Params) -> Any:
+    """preview_import of the import's file (run in the worker), with a dataset sheet's hint and the note of the
+    tiers left out."""
+    from merstudio.interchange import preview_import
+
     tiers: dict[str, Any] = {k: dict(params[k]) for k in ("tier_coders", "tier_roles") if params.get(k)}
     try:
-        prev = preview_import(ctx.win.project, _elan(params) or params["path"], video.id,
+        prev = preview_import(project, _elan(params) or params["path"], video_id,
                               fps_override=bool(params.get("fps_override")),
-                              fmt=params.get("fmt"), times=ctx.win.playback.timebase.times,
-                              replace=bool(params.get("replace")), **tiers)
+                              fmt=params.get("fmt"), times=times, replace=bool(params.get("replace")), **tiers)
     except InputError:
         from merstudio.interchange.sheets import sheet_hint
 

@@ -336,7 +336,9 @@ class MainWindow(QMainWindow):
         for kind, (title, _f, _d) in C.EXPORTS.items():
             self.export_actions[kind] = self._action(exp, f"{title}…", partial(x, C.Export, kind=kind))
         f.addSeparator()
-        self._action(f, "&Import events… (ELAN, BORIS, CSV)", lambda: x(C.ImportEvents), "Ctrl+I")
+        # disabled while an import reads its file (commands._read_in_worker)
+        self.import_events_action = self._action(f, "&Import events… (ELAN, BORIS, CSV)", lambda: x(C.ImportEvents),
+                                                 "Ctrl+I")
         self._action(f, "E&xport events… (ELAN, BORIS, CSV)", lambda: x(C.ExportEvents), "Ctrl+Shift+E")
         self._action(f, "Import Open&Face or py-feat CSV…", lambda: x(C.ImportAUTable))
         f.addSeparator()

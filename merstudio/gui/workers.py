@@ -1,6 +1,6 @@
 """Background threads: the frame loader and the checkpoint loader (each serves only the latest request: both are a
 :class:`LatestRequestThread`), the analysis worker, and :class:`TaskWorker`, which runs one call (an export) off the
-GUI thread."""
+GUI thread; :func:`call_in_worker` runs one a command waits for (an import's preview) while the window is drawn."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QThread, Signal
+from PySide6.QtCore import QEventLoop, Qt, QThread, QTimer, Signal
 
 # Imported here, at app start-up, not lazily in the worker thread: importing the pipeline (pandas, torch glue)
 # in a thread holds the GIL and import locks long enough to stall the event loop when an analysis starts.
@@ -112,17 +112,54 @@ class TaskWorker(QThread):
         self.what = what  # names the job in messages: "summary export of clip.avi"
         self.result: Any = None
         self.error = ""
+        self.exception: Exception | None = None  # what failed, for a caller that raises it again (call_in_worker)
         self.done = False
 
     def run(self) -> None:
         try:
             res = self._fn(self.progress.emit)
         except Exception as exc:  # a bug must reach the user as a line, not kill the thread silently
+            self.exception = exc
             self.error, self.done = failure_line(self.what, exc), True
             self.failed.emit(self.error)
             return
         self.result, self.done = res, True
         self.succeeded.emit(res)
+
+
+def call_in_worker(win: Any, fn: Callable[[], Any], what: str, busy: str, key: str = "call") -> Any:
+    """Run ``fn()`` in a :class:`TaskWorker` for a command that needs its result before it goes on (an import's
+    preview: 1-3 s for 10,000 BORIS events, which froze the window on the GUI thread) and return it; what ``fn``
+    raised is raised here, on the GUI thread. The GUI thread turns its event loop meanwhile (timers, repaints, the
+    status bar's busy indicator ``win.busy`` saying ``busy`` under ``key``, a wait cursor), holding back the
+    user's input (deferred, not lost, as it was while the GUI thread was held): nothing starts the same work
+    again. ``what`` names it in errors."""
+    from PySide6.QtWidgets import QApplication
+
+    worker = TaskWorker(lambda progress: fn(), what, win)
+    loop = QEventLoop()
+    worker.finished.connect(loop.quit)  # queued: ends the wait as soon as the thread does
+    tick = QTimer()  # and the loop looks again every 50 ms (isFinished turns true just after `finished`)
+    tick.timeout.connect(loop.quit)
+    indicator = getattr(win, "busy", None)
+    if indicator is not None:
+        indicator.set(key, busy)
+    QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
+    try:
+        worker.start()
+        tick.start(50)
+        while not worker.isFinished():
+            loop.exec(QEventLoop.ProcessEventsFlag.ExcludeUserInputEvents)
+    finally:
+        tick.stop()
+        worker.wait()
+        worker.deleteLater()
+        QApplication.restoreOverrideCursor()
+        if indicator is not None:
+            indicator.set(key, "")
+    if worker.exception is not None:
+        raise worker.exception
+    return worker.result
 
 
 def describe_checkpoint(path: str | Path) -> dict[str, Any]:

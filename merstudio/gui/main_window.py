@@ -14,6 +14,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from functools import partial
+from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
@@ -542,6 +543,21 @@ class MainWindow(QMainWindow):
         # its status-bar badge takes at most a third of the window: the bar's messages keep the rest
         self.model_note.badge.set_share(1 / 3)
         self.first_run.followers += [self.coders_view.update, self.behaviours.update, self.model_note.update]
+        self._tab_order()
+
+    def _tab_order(self) -> None:
+        """Tab from the timeline: the AUs button, the events table and the behaviours table (whichever of their
+        tabbed docks is in front: Tab passes a hidden one over), the video list, the undo history. The tables took
+        the focus on a click only. A table with the focus leaves the play head's keys to the window (Space, Left /
+        Right, Home / End, Return are window shortcuts, which win over a table's own keys; Up / Down move its row,
+        as after a click), and Tab leaves it rather than stepping from cell to cell."""
+        tables = (self.table, self.behaviours.table)
+        for table in tables:
+            table.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+            table.setTabKeyNavigation(False)
+        chain: list[QWidget] = [self.timeline, self.au_button, *tables, self.video_list, self.undo_view]
+        for a, b in pairwise(chain):
+            QWidget.setTabOrder(a, b)
 
     def _connect(self) -> None:
         """Controllers -> views: the only place the views learn about a change."""

@@ -6,14 +6,23 @@ tasks API (`mediapipe.tasks.python`, 0.12 s): most of the 0.71 s the import took
 detection) run. Those modules are left out of the import and loaded on first use instead (a module `__getattr__`
 on the package that names them), so code in the same process that draws with `mp.solutions.drawing_utils` or
 uses `mp.tasks` still works.
+
+Every graph is built under a neutral LC_CTYPE (`neutral_ctype`): MediaPipe lower-cases calculator names with the C
+library's tolower while it expands subgraphs, and under a Turkish locale (tr_TR, az_AZ) 'I' lowers to 'ı', not 'i'
+(left 'I' in UTF-8), so the names it makes ("...__Inferencecalculator__...") fail its own TAG:index:name check and
+no graph could be built: every analysis, the app's, `merstudio analyze`'s and doctor's, ended in that error.
 """
 
 from __future__ import annotations
 
 import importlib
+import locale
 import sys
 import threading
 import types
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from functools import wraps
 from typing import Any
 
 # module -> (the package that binds it, the name it is bound to there); `mp.tasks` is mediapipe.tasks.python
@@ -26,6 +35,47 @@ DEFERRED = {
 # from sys.modules would leave the parent unimported, and `import mediapipe.tasks.python as tasks` fails)
 STAND_INS = (*DEFERRED, "mediapipe.tasks")
 _lock = threading.Lock()  # a second thread must not see the package half imported
+# C.UTF-8 keeps multibyte text UTF-8 while the graph is built; "C" where a C library lacks it (ASCII case rules too)
+NEUTRAL_CTYPES = ("C.UTF-8", "C.utf8", "C")
+_ctype_lock = threading.RLock()  # LC_CTYPE is the process': one build changes and restores it at a time
+
+
+@contextmanager
+def neutral_ctype() -> Iterator[None]:
+    """The C library's LC_CTYPE set to a neutral one inside, the one it was (the user's, or Qt's setlocale(LC_ALL,
+    "")) restored after: only case rules change for the build, LC_NUMERIC and the rest are left as they are."""
+    with _ctype_lock:
+        before = locale.setlocale(locale.LC_CTYPE)
+        if before in NEUTRAL_CTYPES or before == "POSIX":
+            yield
+            return
+        for name in NEUTRAL_CTYPES:
+            try:
+                locale.setlocale(locale.LC_CTYPE, name)
+                break
+            except locale.Error:
+                continue
+        try:
+            yield
+        finally:
+            locale.setlocale(locale.LC_CTYPE, before)
+
+
+def _built_neutral(init: Callable[..., None]) -> Callable[..., None]:
+    @wraps(init)
+    def __init__(self: Any, *args: Any, **kwargs: Any) -> None:
+        with neutral_ctype():
+            init(self, *args, **kwargs)
+
+    __init__.merstudio_neutral_ctype = True  # type: ignore[attr-defined]
+    return __init__
+
+
+def _graphs_built_neutral() -> None:
+    """Every solution (Face Mesh, face detection, Hands) builds its graph in SolutionBase.__init__: wrapped once."""
+    base = importlib.import_module("mediapipe.python.solution_base").SolutionBase
+    if not getattr(base.__init__, "merstudio_neutral_ctype", False):
+        base.__init__ = _built_neutral(base.__init__)
 
 
 def _loader(package: str) -> Any:
@@ -45,7 +95,8 @@ def _loader(package: str) -> Any:
 def mediapipe() -> Any:
     """The `mediapipe` module (imported on the first call, the DEFERRED modules left to first use)."""
     with _lock:
-        if "mediapipe" in sys.modules:
+        if "mediapipe" in sys.modules:  # imported here, or by other code first: its graphs are built neutral all the same
+            _graphs_built_neutral()
             return sys.modules["mediapipe"]
         stand_ins = {}
         for full in STAND_INS:
@@ -65,4 +116,5 @@ def mediapipe() -> Any:
             if namespace.get(attr) is module:  # bound by the package's import: the real one on first use
                 del namespace[attr]
             namespace["__getattr__"] = _loader(package)
+        _graphs_built_neutral()
         return mp

@@ -11,6 +11,9 @@ The undo history never gets out of step with the project:
   touching the project, and so is every step beyond them (``StepGuard.settle``: below a step dropped still done, an
   undo would start from a project it did not leave). What is left on the stack still matches the project;
   ``StepGuard`` reports the failure once, in one line.
+- That stop lasts one stack operation: the next undo or redo (a Ctrl+Z queued behind the failed one, before the
+  failure is reported) is an operation of its own, and the history view is told of every step removed (a failed
+  redo removes one without moving the index, which is all QUndoView listens to).
 """
 
 from __future__ import annotations
@@ -22,7 +25,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
 from typing import Any
 
-from PySide6.QtCore import QObject, QTimer
+from PySide6.QtCore import QCoreApplication, QEvent, QObject, QTimer
 from PySide6.QtGui import QUndoCommand, QUndoStack
 
 from merstudio.errors import InputError, MerstudioError, OutputError
@@ -48,10 +51,32 @@ def _plain(exc: BaseException, project: Project) -> MerstudioError:
     return OutputError(f"{project.path}: the edit was not saved ({type(exc).__name__}: {exc})")
 
 
+# input that starts a new stack operation (a key, its shortcut, a click): Qt runs one operation within one call, so
+# none of these arrives while it runs
+_USER_INPUT = frozenset((QEvent.Type.ShortcutOverride, QEvent.Type.Shortcut, QEvent.Type.KeyPress,
+                         QEvent.Type.MouseButtonPress, QEvent.Type.MouseButtonDblClick))
+
+
+class _NextInput(QObject):
+    """Calls ``end`` at the next user input anywhere in the app (installed only while a stopped operation waits to
+    be settled): a Ctrl+Z delivered after a failed redo, before its report, starts an operation of its own."""
+
+    def __init__(self, end: Callable[[], None], parent: QObject | None) -> None:
+        super().__init__(parent)  # gone with the window: Qt drops a deleted filter
+        self._end = end
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() in _USER_INPUT:
+            self._end()
+        return False
+
+
 class StepGuard:
     """Shared by the commands of one QUndoStack: turns a failed undo/redo into an obsolete command (removed by the
     stack), drops the remaining steps of the same stack operation, and reports once through ``report``. The stack's
-    owner calls :meth:`settle` when its index changes (the end of an operation)."""
+    owner calls :meth:`settle` when its index changes (the end of an operation); an operation that ends without
+    moving the index (a failed redo) is settled at the next input, at the next step the other way, or when the
+    failure is reported, whichever comes first."""
 
     def __init__(self, report: Callable[[str], None], context: QObject | None = None) -> None:
         self.report = report
@@ -59,8 +84,12 @@ class StepGuard:
         self.failed: str | None = None  # the failure's line, until reported
         self._verb: str | None = None  # "Undo" / "Redo": an operation stopped by a failure, until settled
         self._passed = 0  # the steps it passed over without doing them (obsolete: the stack removes them)
+        self._stack: QUndoStack | None = None  # the stack settle() was given (an undo comes before any redo)
+        self._watch: _NextInput | None = None  # installed while a stopped operation waits to be settled
 
     def step(self, cmd: ProjectCommand, action: Callable[[], None], verb: str) -> None:
+        if self._verb is not None and verb != self._verb:  # one operation goes one way: this is the next one
+            self._end()
         if self._verb is not None:  # an earlier step of this undo/redo failed: leave the project where it is
             cmd.setObsolete(True)
             self._passed += 1
@@ -72,6 +101,7 @@ class StepGuard:
                 log.error("%s of %r failed:\n%s", verb, cmd.text(), traceback.format_exc())
             cmd.setObsolete(True)
             self._verb = verb
+            self._watch_input()
             self.failed = (f"{verb} of “{cmd.text()}” failed: {_plain(exc, cmd.project)}. That step left the "
                            "project unchanged and was removed from the undo history")
             # reported after the stack operation, which may step over more commands
@@ -89,6 +119,8 @@ class StepGuard:
         (or undone) in the project, so the steps beyond it would start from a project they did not leave (an "Add
         event" under a "Delete" of it that stayed done finds no event to delete). Returns whether the stack's index
         moved (its indexChanged was then emitted again, from here)."""
+        self._stack = stack
+        self._unwatch()
         verb, passed = self._verb, self._passed
         self._verb, self._passed = None, 0
         if verb is None or not passed:
@@ -106,9 +138,38 @@ class StepGuard:
         stack.setIndex(0 if verb == "Undo" else stack.count())
         return stack.index() != index
 
+    def _end(self) -> None:
+        """The stopped operation is over though the index did not move (a failed redo: QUndoStack removed the step
+        and emitted no indexChanged): settle it, and tell the history view, whose model resets on indexChanged and
+        cleanChanged only (it kept the removed row)."""
+        self._unwatch()
+        stack = self._stack
+        if self._verb is None or stack is None:  # settled already; or a stack never settled (none to tell)
+            self._verb, self._passed = None, 0
+            return
+        if not self.settle(stack):
+            stack.cleanChanged.emit(stack.isClean())  # the clean state as it is: the view reads the stack again
+
+    def _watch_input(self) -> None:
+        app = QCoreApplication.instance()
+        if self._watch is None and app is not None:
+            self._watch = _NextInput(self._end, self.context)
+            app.installEventFilter(self._watch)
+
+    def _unwatch(self) -> None:
+        watch, self._watch = self._watch, None
+        app = QCoreApplication.instance()
+        if watch is not None and app is not None:
+            try:
+                app.removeEventFilter(watch)
+                watch.deleteLater()  # may be the filter calling this: not deleted under its own feet
+            except RuntimeError:  # deleted with its window: Qt dropped it already
+                pass
+
     def _flush(self) -> None:
+        if self._verb is not None:  # a failed single redo (no index change to settle at) ends here at the latest
+            self._end()
         msg, self.failed = self.failed, None
-        self._verb, self._passed = None, 0  # a failed single step (no index change to settle at) ends here
         if msg:
             self.report(msg + ".")
 

@@ -190,6 +190,7 @@ def entry() -> int:
     """The console script: `main` with MediaPipe's start-up chatter filtered out of the terminal."""
     from merstudio.cli.stderr_filter import install
 
+    _unencodable_escaped()
     filt = install()
     _lines_in_order(filt)
     try:
@@ -206,6 +207,19 @@ def entry() -> int:
     if "LOCAL_RANK" in os.environ and "torch.distributed" in sys.modules:
         _leave_distributed(code)
     return code
+
+
+def _unencodable_escaped() -> None:
+    """A console that cannot show a character (an ASCII stdout: PYTHONIOENCODING=ascii, LANG=C without UTF-8 mode,
+    an old terminal's pipe) gets it escaped (`Gespr\\xe4ch.mp4`) instead of a UnicodeEncodeError traceback that
+    ended `analyze` and `project show` mid-way (exit 1) for a non-ASCII file name. Only where a stream refuses such
+    characters (errors="strict"): one that writes a name's undecodable bytes back (surrogateescape) is kept."""
+    for stream in (sys.stdout, sys.stderr):
+        if getattr(stream, "errors", None) == "strict":
+            try:
+                stream.reconfigure(errors="backslashreplace")  # type: ignore[union-attr]
+            except (AttributeError, ValueError, OSError):
+                pass  # not a text file of ours (replaced by a caller): left as it is
 
 
 def _lines_in_order(filt: Filter | None) -> None:

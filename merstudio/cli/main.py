@@ -112,6 +112,21 @@ def check_output_folder(path: Path) -> None:
     check_no_file_in_the_way(path, path, "cannot create the folder")
 
 
+_NOT_TEXT = (f"a file name is not text in this locale's encoding ({sys.getfilesystemencoding()}): "
+             + ("rename the file (its name's bytes are not UTF-8)" if sys.getfilesystemencoding() == "utf-8" else
+                "run under a UTF-8 locale (LANG=C.UTF-8) or with PYTHONUTF8=1, or rename the file with ASCII characters"))
+
+
+def _undecoded_name(argv: Sequence[str]) -> str | None:
+    """The one line that refuses an argument Python could not decode with the locale's codec (its bytes kept as
+    surrogates: a non-ASCII name under LANG=C with UTF-8 mode off, PYTHONUTF8=0): such a name crashed OpenCV
+    (exit 139), then failed the project's database and the plot's title after part of the work was written."""
+    for arg in argv:
+        if any("\udc80" <= ch <= "\udcff" for ch in arg):
+            return f"{arg}: {_NOT_TEXT}"
+    return None
+
+
 def _stdout_closed() -> bool:
     """Whether stdout is a pipe whose reader has gone (poll reports an error on its write end). True where that
     cannot be told (no poll, no file descriptor)."""
@@ -163,6 +178,10 @@ def _main(argv: Sequence[str] | None) -> int:
     except MerstudioError as exc:  # a number out of its bounds (merstudio.cli.bounds), before the command runs
         print(f"merstudio: error: {one_line(exc)}", file=sys.stderr)
         return exc.exit_code
+    undecoded = _undecoded_name(sys.argv[1:] if argv is None else argv)
+    if undecoded is not None:
+        print(f"merstudio: error: {undecoded}", file=sys.stderr)
+        return 2
     if args.command is None:
         if _has_command(parser, "gui"):
             args = parser.parse_args(["gui", *(sys.argv[1:] if argv is None else argv)])
@@ -176,6 +195,12 @@ def _main(argv: Sequence[str] | None) -> int:
         return exc.exit_code
     except BrokenPipeError:
         raise  # stdout's reader went away: not an error (main)
+    except UnicodeEncodeError as exc:
+        if "surrogates" not in str(exc.reason):
+            raise
+        # a file name found in a folder or a file whose bytes the locale's codec could not decode (_undecoded_name)
+        print(f"merstudio: error: {one_line(_NOT_TEXT)}", file=sys.stderr)
+        return 2
     except OSError as exc:
         # last resort for a file error a command did not wrap itself: still one line, no traceback
         where = f"{exc.filename}: " if exc.filename else ""

@@ -966,7 +966,28 @@ class VideoSource(FrameSource):
     # -- opening ------------------------------------------------------------------------------------------------
 
     def _open_capture(self) -> cv2.VideoCapture:
-        cap = cv2.VideoCapture(str(self.path), cv2.CAP_FFMPEG)
+        # OpenCV encodes the name it is given as UTF-8: it gets the str whose UTF-8 is the name's bytes on disk
+        # (os.fsencode), not Python's str, decoded by the locale's codec: under a latin-1 locale 'Gespräch.mp4' was
+        # 'GesprÃ¤ch.mp4' to OpenCV (no such file), under C without UTF-8 mode its surrogates crashed OpenCV's
+        # binding (segfault). A name whose bytes are not UTF-8 is opened and passed as /proc/self/fd/N.
+        raw, fd = os.fsencode(self.path), None
+        try:
+            name = raw.decode("utf-8")
+        except UnicodeDecodeError:
+            try:
+                fd = os.open(raw, os.O_RDONLY)
+            except OSError as exc:
+                raise InputError(f"{self.path}: cannot open ({exc.strerror or exc})") from None
+            name = f"/proc/self/fd/{fd}"
+            if not os.path.exists(name):
+                os.close(fd)
+                raise InputError(f"{self.path}: the file name (not UTF-8) cannot be passed to the video decoder on "
+                                 f"this system: rename the file with ASCII characters") from None
+        try:
+            cap = cv2.VideoCapture(name, cv2.CAP_FFMPEG)
+        finally:
+            if fd is not None:
+                os.close(fd)  # the decoder holds its own
         if not cap.isOpened():
             cap.release()
             if _audio_only(self.path):

@@ -81,6 +81,7 @@ from merstudio.interchange.common import (
 )
 from merstudio.interchange.eaf_media import (
     MAX_MS,
+    _descriptor_name,
     _descriptor_names,
     _is_video,
     _media_location,
@@ -623,7 +624,8 @@ def _eaf_video(p: Path, header: ET.Element, video_name: str | None, notes: list[
         named = md is not None
         if md is None:
             md = next((d for d in descriptors if _is_video(d)), descriptors[0])
-        video.name = _url_name(md.get("RELATIVE_MEDIA_URL") or md.get("MEDIA_URL") or "")
+        location = _media_location(p, md.get("MEDIA_URL") or "", md.get("RELATIVE_MEDIA_URL") or "", bad_urls)
+        video.name = _descriptor_name(md, location)
         if not video.name:
             notes.append(f"{p.name}: the video's media descriptor names no media file (it has no MEDIA_URL)")
         elif not media_name(video.name):  # no file system has longer names
@@ -631,8 +633,7 @@ def _eaf_video(p: Path, header: ET.Element, video_name: str | None, notes: list[
                          "than any file system allows; ignored")
             video.name = ""
         else:
-            video.path = _media_location(p, md.get("MEDIA_URL") or "", md.get("RELATIVE_MEDIA_URL") or "",
-                                         bad_urls)
+            video.path = location
             video.relative = md.get("RELATIVE_MEDIA_URL") or ""
             video.mime = md.get("MIME_TYPE") or ""
         video.origin = _time_origin(p, md)

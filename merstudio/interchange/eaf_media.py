@@ -72,31 +72,87 @@ def _parsed_url(url: str, bad: list[str] | None = None) -> ParseResult | None:
         return None
 
 
-def _media_location(eaf: Path, url: str, relative: str, bad: list[str] | None = None) -> str:
-    """Where an ELAN file's media lies, as ELAN looks for it: the relative URL (against the file's folder) when the
-    media is there, else the absolute URL's path, else the relative one resolved; "" when neither is a path. A URL
-    that cannot be parsed is no location (it goes to ``bad``, for a note)."""
+# what a URL's path may hold unescaped (RFC 3986 pchar and "/"): a space, '#', '\\' or a non-ASCII letter in it
+# says the text was written as the path is (ELAN writes its media URLs so), not percent-encoded
+_URL_TEXT = re.compile(r"^(?:[A-Za-z0-9\-._~!$&'()*+,;=:@/]|%[0-9A-Fa-f]{2})*$")
+_ESCAPE = re.compile(r"%[0-9A-Fa-f]{2}")
+_SCHEME = re.compile(r"^([A-Za-z][A-Za-z0-9+.\-]+):")  # two letters or more: "C:" is a Windows drive
+
+
+def _encoded(text: str) -> bool:
+    """Whether ``text`` is validly percent-encoded, as a URL writer (merstudio's ``Path.as_uri``) writes a path:
+    escapes, each ``%`` one of them, no character a writer escapes, and UTF-8 once decoded."""
+    if not _ESCAPE.search(text) or not _URL_TEXT.match(text):
+        return False
+    from urllib.parse import unquote_to_bytes
+
+    try:
+        unquote_to_bytes(text).decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+def _url_paths(url: str, bad: list[str] | None = None) -> tuple[list[str], str] | None:
+    """The paths a media URL or relative URL may mean: as written, then percent-decoded (ELAN writes them as the
+    path is: ``P#07 100% final.mp4``; other writers encode them: ``with%20space.mp4``); and the one to take where
+    neither is on disk (decoded only when validly encoded). A ``file:`` URL's path is read by hand: a ``#`` or
+    ``?`` in it is part of the name, no fragment or query. None for a URL that is no local path (http:...) or
+    cannot be parsed (it goes to ``bad``)."""
     from urllib.parse import unquote
 
-    absolute = ""
-    if url and (u := _parsed_url(url, bad)) is not None:
-        if u.scheme in ("file", ""):
-            absolute = unquote(u.path) if u.scheme == "file" else url
-            if u.netloc and u.netloc != "localhost":  # file://server/share/...: a network path
-                absolute = f"//{u.netloc}{absolute}"
-            elif re.match(r"^/[A-Za-z]:[/\\]", absolute):  # file:///C:/Users/...: a Windows drive
-                absolute = absolute[1:]
-        elif re.match(r"^[A-Za-z]:[/\\]", url):  # C:\Users\... written as it is (urlparse: scheme "c")
-            absolute = url
-    near = ""
-    if relative and (r := _parsed_url(relative, bad)) is not None:
-        if r.scheme in ("file", ""):
-            near = os.path.normpath(eaf.parent / unquote(r.path))
-            if Path(near).exists():
-                return near
-    if absolute and (Path(absolute).is_absolute() or foreign_path(absolute)):
-        return absolute  # a Windows path read elsewhere is kept as written: it is where ELAN looks on that machine
-    return near
+    if re.match(r"^[A-Za-z]:[/\\]", url):  # C:\Users\... written as it is
+        return [url], url
+    scheme = _SCHEME.match(url)
+    if scheme and scheme.group(1).lower() != "file":
+        _parsed_url(url, bad)  # "http://[broken/x.mp4" cannot be parsed: noted as such
+        return None
+    host, path = "", url
+    if scheme:
+        path = url[len(scheme.group(0)):]
+        if path.startswith("//"):  # file://host/path (file:///path: no host)
+            host, slash, rest = path[2:].partition("/")
+            path = slash + rest
+    raw = [path] + ([unquote(path)] if unquote(path) != path else [])
+    chosen = raw[-1] if len(raw) > 1 and _encoded(path) else path
+
+    def located(q: str) -> str:
+        if host and host.lower() != "localhost":  # file://server/share/...: a network path
+            return f"//{host}{q}"
+        return q[1:] if scheme and re.match(r"^/[A-Za-z]:[/\\]", q) else q  # file:///C:/...: a Windows drive
+
+    return [located(q) for q in raw], located(chosen)
+
+
+def _on_disk(path: str) -> bool:
+    """Whether something is at ``path``; False for a path no file system holds (too long, a NUL in it)."""
+    try:
+        return Path(path).exists()
+    except (OSError, ValueError):
+        return False
+
+
+def _media_location(eaf: Path, url: str, relative: str, bad: list[str] | None = None) -> str:
+    """Where an ELAN file's media lies, as ELAN looks for it: the relative URL (against the file's folder) when the
+    media is there, else the absolute URL's path, else the relative one resolved; "" when neither is a path. Each
+    URL's path as written is tried before its percent-decoded one (:func:`_url_paths`), on disk; where neither is
+    there, the one it most likely means. A URL that cannot be parsed is no location (it goes to ``bad``)."""
+    far = _url_paths(url, bad) if url else None
+    near = _url_paths(relative, bad) if relative else None
+    if near is not None and foreign_path(near[1]):
+        near = None  # another machine's absolute path where a relative URL belongs: no place beside the file
+    if near is not None:
+        for q in near[0]:
+            if _on_disk(here := os.path.normpath(eaf.parent / q)):
+                return here
+    if far is not None:
+        places = [q for q in far[0] if Path(q).is_absolute() or foreign_path(q)]
+        for q in places:
+            if _on_disk(q):
+                return q
+        if far[1] in places:
+            return far[1]  # a Windows path read elsewhere is kept as written: it is where ELAN looks on that machine
+    return os.path.normpath(eaf.parent / near[1]) if near is not None and near[1] else ""
 
 
 _VIDEO_EXTS = frozenset(ext for ext, mime in _MIME.items() if mime.startswith("video/"))
@@ -109,10 +165,24 @@ def _is_video(md: ET.Element) -> bool:
     return Path(_url_name(md.get("RELATIVE_MEDIA_URL") or md.get("MEDIA_URL") or "")).suffix.lower() in _VIDEO_EXTS
 
 
-def _descriptor_names(md: ET.Element) -> list[str]:
-    """The file names a MEDIA_DESCRIPTOR's URLs end in (relative URL first), without repeats or blanks."""
-    names = (_url_name(md.get(k) or "") for k in ("RELATIVE_MEDIA_URL", "MEDIA_URL"))
+def _descriptor_names(md: ET.Element, every: bool = False) -> list[str]:
+    """The file names a MEDIA_DESCRIPTOR's URLs end in (relative URL first), without repeats or blanks; ``every``:
+    each as written and percent-decoded (:func:`_url_paths`), to match a video's name either way."""
+    names = (n for k in ("RELATIVE_MEDIA_URL", "MEDIA_URL")
+             for n in (_url_names(md.get(k) or "") if every else [_url_name(md.get(k) or "")]))
     return list(dict.fromkeys(n for n in names if n))
+
+
+def _descriptor_name(md: ET.Element, location: str) -> str:
+    """The file name of a descriptor's media: the file's where it is on disk (:func:`_media_location`), else the
+    relative URL's as the absolute URL spells it (merstudio writes the relative URL as the path is and the absolute
+    one encoded: ``../Interview%20P07.mp4`` beside ``.../Interview%2520P07.mp4``), else the URL's."""
+    if location and _on_disk(location):
+        return file_name(location)
+    relative, url = md.get("RELATIVE_MEDIA_URL") or "", md.get("MEDIA_URL") or ""
+    if relative and url and (named := _url_name(url)) in _url_names(relative):
+        return named
+    return _url_name(relative or url)
 
 
 def _video_descriptor(descriptors: Sequence[ET.Element], video_name: str | None) -> ET.Element | None:
@@ -123,18 +193,29 @@ def _video_descriptor(descriptors: Sequence[ET.Element], video_name: str | None)
         return None
     for same in (str, str.casefold):
         for d in descriptors:
-            if any(same(n) == same(want) for n in _descriptor_names(d)):
+            if any(same(n) == same(want) for n in _descriptor_names(d, every=True)):
                 return d
     return None
 
 
+def _url_names(url: str) -> list[str]:
+    """The file names a media URL (or a path, Windows or not) may end in, as written and percent-decoded
+    (:func:`_url_paths`); for a URL that is no local path (http:...), the name its text ends in."""
+    paths = _url_paths(url)
+    return list(dict.fromkeys(file_name(q) for q in paths[0])) if paths is not None else [_url_name(url)]
+
+
 def _url_name(url: str) -> str:
-    """The file name a media URL (or a path, Windows or not) ends in; for a URL that cannot be parsed, the name its
-    text ends in."""
+    """The file name a media URL (or a path, Windows or not) ends in: decoded only where the URL is validly
+    percent-encoded (:func:`_url_paths`); for a URL that is no local path, the name its text ends in."""
     from urllib.parse import unquote
 
-    u = _parsed_url(url) if "://" in url else None
-    return file_name(unquote(u.path if u is not None else url))
+    paths = _url_paths(url)
+    if paths is not None:
+        return file_name(paths[1])
+    u = _parsed_url(url)
+    text = u.path if u is not None else url
+    return file_name(unquote(text) if _encoded(text) else text)
 
 
 # a time past this (about 115 days) belongs to no recording: a corrupt or hand-edited value, refused in one line

@@ -15,7 +15,10 @@ smoothing, the micro-motion baseline, AU6's median and presence hysteresis to th
   frames before each grid point): the mesh and hand graphs are rebuilt (the faces are detected afresh, as
   MediaPipe does whenever the number of tracked faces changes), the alignment smoothing, the AU presence
   hysteresis, the model's motion-gate noise floor and the tracker's re-identification signatures start over; track ids, continuity, the micro-motion
-  baseline and AU6's 0.25 s median carry on (the warm-up refills them). A segment that starts at a grid point
+  baseline and AU6's 0.25 s median carry on (the warm-up refills them). A face gone before a restart and back after
+  it gets its id back by the tracks' records (merstudio.face.tracker.ReturnLabels: decided as each track begins, on
+  faces seen after a restart; a split run's merge decides the same on the segments' records); the rows carry that
+  id, the per-face stages inside keep the tracker's. A segment that starts at a grid point
   begins its warm-up at such a restart, so from there its state is the unsplit run's (merstudio.analysis.segments).
   The price in an unsplit run: the faces are detected afresh twice (at the restart and when the tracker lowers
   the mesh's capacity 10 frames later, as at the start of every video), each time fitted until the fit settles
@@ -30,6 +33,7 @@ smoothing, the micro-motion baseline, AU6's median and presence hysteresis to th
 
 from __future__ import annotations
 
+import bisect
 import math
 import os
 import queue
@@ -152,7 +156,10 @@ class AnalysisSettings:
 # where its appearance is clearly that track's (merstudio.face.tracker, rule 2b), and the 5-s gap is in the frames'
 # times, not 150 frames. Constant 30-fps videos where no face is away over 5 s (one person always in view) give the
 # same tables to the byte.
-ANALYSIS_REVISION = 18
+# 19 (2026-12-06): a face back across a restart (a screen share longer than keyframe_s apart from it) takes its earlier
+# id where its appearance is clearly that face's (merstudio.face.tracker.ReturnLabels, rule 2c), split or not. Videos
+# where no face is away across a restart give the same tables to the byte.
+ANALYSIS_REVISION = 19
 
 
 def analysis_revision(settings: dict[str, Any]) -> int:
@@ -280,6 +287,9 @@ class Analysis:
     _lag: int = 1
     turned: int | None = None  # the turn used (settings.turn, or the one chosen): known once rows() has started
     warnings: list[str] = field(default_factory=list)  # what a user should know about this run (a turned input)
+    # the tracker's TrackRecords (merstudio.face.tracker) of the frames before a segment's stop: what its merge gives
+    # a face back across a restart by (an unsplit run does it as it goes: `_labels`)
+    tracks: dict[int, Any] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         if self.settings is None:  # type: ignore[comparison-overlap]  # callers from Python: the defaults
@@ -297,6 +307,7 @@ class Analysis:
             raise InputError(f"turn {self.settings.turn}: expected one of {', '.join(map(str, TURNS))} "
                              "(degrees clockwise)")
         self._predictor = None
+        self._labels: Any = None  # merstudio.face.tracker.ReturnLabels of an unsplit run: the ids its rows carry
         self._timed_from: int | None = None  # the first frame the reader read while the source was variable-rate
         # faces past the limit (`_look_past_limit`): the frame last looked at, and (frame, time, faces analysed,
         # faces seen) once more were seen
@@ -396,7 +407,8 @@ class Analysis:
                         unseen = False
                         if not faces:
                             self._no_face(flight, estimator, i, t)
-                        for face in faces:
+                        # in the order of the ids the rows carry (a face given an earlier one's id: rule 2c)
+                        for face in sorted(faces, key=lambda f: self._id(f[0].track_id)):
                             self._push_face(flight, estimator, i, t, face, start, stop, photo)
                     yield from _drain(flight.pending, flight.ready, start, (flight.au_done, flight.model_done))
                     self.frames_done = max(0, i + 1 - start)
@@ -491,8 +503,8 @@ class Analysis:
         if (self.span is not None and (i < start or i >= stop - self.keep_boxes)) or photo:
             self.boxes.append((i, tf.track_id, tf.obs.bbox))
         if i >= start:
-            keep_portrait(self.portraits, tf.track_id, i, tf.obs.bbox)
-        row = {"frame": i, "face_id": tf.track_id, "timestamp": t,
+            keep_portrait(self.portraits, self._id(tf.track_id), i, tf.obs.bbox)
+        row = {"frame": i, "face_id": self._id(tf.track_id), "timestamp": t,
                "confidence": float(tf.obs.confidence), "success": 1}
         if self.settings.landmarks:
             pts = tf.obs.landmarks
@@ -525,6 +537,11 @@ class Analysis:
                 self._predicted(flight, self._predictor.push(
                     act.track_id, act.frame_index, flight.faces_waiting.pop(key), act.near_blink, hidden, act.pose,
                     time=flight.pending[key]["timestamp"] if timed else None))
+
+    def _id(self, track: int) -> int:
+        """The id a track's rows carry: the tracker's, or, in an unsplit run, that of the face it came back as
+        across a restart (merstudio.face.tracker.ReturnLabels; a split run's merge gives the same)."""
+        return self._labels.final.get(track, track) if self._labels is not None else track
 
     def _timed(self, i: int) -> bool:
         """Whether frame i goes by its time (a variable-rate video, from the frame the reader first read as one)."""
@@ -633,6 +650,15 @@ class Analysis:
             return [replace(tf, obs=unturn_observation(tf.obs, deg, w, h)) for tf in faces]
 
         unseen = 0  # stale frames in a row just before this one (damaged data: merstudio.io.keyframes)
+        # a face back across a restart: an unsplit run gives it its id as the new track begins; a segment keeps
+        # the tracks' records up to its stop (the frames after it are only judged) for its merge to do the same
+        from merstudio.face.tracker import ReturnLabels
+
+        self._labels = ReturnLabels(self.source.timestamp, tracker.coast_frames,
+                                    tracker.geometry_max) if self.span is None else None
+        planned = sorted(restarts)  # the grid's, as a split run's merge reads it (a stale frame's too)
+        self.tracks = {}
+        kept = False  # self.tracks holds the records up to the stop
         try:
             for i, rgb in self.source.iter_frames(first, beyond):
                 if halt.is_set():
@@ -653,6 +679,8 @@ class Analysis:
                         check.restart()
                     unseen = 0
                 if stop is not None and i >= stop:  # past a segment's end: only judged, for its last frames' decisions
+                    if not kept:
+                        self.tracks, kept = {k: r.copy() for k, r in tracker.records.items()}, True
                     for tf in faces_at(i, rgb):
                         for check in checks.values():
                             check.judge(tf.track_id, i, rgb, tf.obs.landmarks)
@@ -670,6 +698,10 @@ class Analysis:
                     for check in checks.values():
                         check.restart()
                 faces = faces_at(i, rgb, t)
+                if self._labels is not None:
+                    k = bisect.bisect_right(planned, i) - 1
+                    self._labels.arrive(i, sorted(tf.track_id for tf in faces if tracker.records[tf.track_id].first == i),
+                                        tracker.records, planned[k] if k >= 0 else None)
                 looking = (looker.submit(hands.update, i, rgb, [tf.obs.bbox for tf in faces])
                            if looker is not None and faces else None)
                 items = []
@@ -685,6 +717,8 @@ class Analysis:
                 held.append((i, t, items, looking))
                 if not release(i - ahead):
                     return
+            if not kept:
+                self.tracks = {k: r.copy() for k, r in tracker.records.items()}
             if release(None):
                 put(_END)
         except BaseException as e:  # noqa: BLE001 - handed to the consuming thread, which raises it
@@ -739,7 +773,7 @@ class Analysis:
     def _fill(self, row: dict, act) -> None:  # noqa: ANN001 - merstudio.features.aus.AUActivation
         """Complete a face's row with its AU activation (and keep what spotting reads)."""
         if act.frame_index >= self.start:  # warm-up frames are not this segment's
-            self._signals.setdefault(act.track_id, _TrackSignals()).add(
+            self._signals.setdefault(self._id(act.track_id), _TrackSignals()).add(
                 act.frame_index - self.start, [act.micro.regions[r] for r in MOTION_REGIONS], act.motion, act.micro.blink,
                 act.micro.head_turn, [act.intensity[a] for a in AUS],
                 [act.micro.aus.get(a, np.nan) for a in MICRO_AUS])

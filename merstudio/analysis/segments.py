@@ -20,7 +20,9 @@ Why the rows are the same (tests/analysis/test_segments.py checks it row for row
 - track ids: a segment numbers its tracks from 0. The merge matches each segment's tracks to the previous
   segment's ids by the face boxes in the warm-up frames both computed (equal to the last bit, as the state is the
   same there) and numbers the others after the last id in order of creation, as the unsplit tracker does; rows of
-  one frame are ordered by id, as unsplit;
+  one frame are ordered by id, as unsplit. A face back across a restart then takes the id of the face it was
+  (`return_labels`: the tracker's rule 2c on each segment's TrackRecords, which hold only what was computed after
+  a restart, in the order the tracks began, as the unsplit run decides it as it goes);
 - spotting reads the two-sided motion signal (frame t against t - k and t + k against t) of the whole video: the
   segments return their per-track signals and spotting runs once, at the merge, on the joined signals.
 Not covered (documented limits): a learned model's columns (`checkpoint`: torch batches fall differently), and on
@@ -32,6 +34,7 @@ fresh face detection once a minute (`merstudio bench` reports both).
 
 from __future__ import annotations
 
+import bisect
 import contextlib
 import csv
 import io
@@ -43,7 +46,7 @@ import zlib
 from array import array
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import numpy as np
@@ -70,12 +73,14 @@ from merstudio.analysis.pipeline import (
     held_warnings,
     keep_portrait,
     keyframe_frames,
+    restart_frames,
     spot_tracks,
     track_frames,
     warmup_frames,
 )
 from merstudio.errors import InputError, OutputError
 from merstudio.face.boxes import box_iou
+from merstudio.face.tracker import ReturnLabels, TrackRecord
 from merstudio.io import open_source
 
 Box = tuple[float, float, float, float]
@@ -129,6 +134,9 @@ class SegmentResult:
     turned: int = 0  # the turn the segment found the faces upright with (every segment chooses the same)
     class_names: list[str] = field(default_factory=list)  # the model's classes (the spots' labels)
     checkpoint_sha256: str = ""  # of the checkpoint the segment loaded
+    # local id -> merstudio.face.tracker.TrackRecord up to its stop: what the merge gives a face back across a
+    # restart by (return_labels)
+    tracks: dict[int, TrackRecord] = field(default_factory=dict)
 
     def row_lines(self) -> Iterator[dict[str, str]]:
         if self.rows_blob is not None:
@@ -192,7 +200,7 @@ def analyze_segment(input_path: str | Path, start: int, stop: int, settings: Ana
                 dict(analysis._signals), stamps,
                 [b for b in analysis.boxes if b[0] < start], [b for b in analysis.boxes if b[0] >= start],
                 dict(analysis.portraits), analysis.turned or 0, list(analysis.class_names),
-                checkpoint_sha256=analysis.checkpoint_sha256)
+                checkpoint_sha256=analysis.checkpoint_sha256, tracks=dict(analysis.tracks))
         if own_dir:
             result.rows_blob = zlib.compress(path.read_bytes(), 6)
             result.rows_path = None
@@ -236,6 +244,46 @@ def map_track_ids(results: Sequence[SegmentResult]) -> list[dict[int, int]]:
                 prev_tail.setdefault(f, []).append((mapping[lid], box))
         maps.append(mapping)
     return maps
+
+
+def return_labels(results: Sequence[SegmentResult], maps: Sequence[dict[int, int]],
+                  settings: AnalysisSettings | None = None, timestamps: np.ndarray | None = None,
+                  ) -> list[dict[int, int]]:
+    """Per segment, its local track ids -> the ids the rows carry: `map_track_ids`' (`maps`), a face back across a
+    restart given the id of the face it was (merstudio.face.tracker.ReturnLabels, rule 2c), decided on the
+    segments' TrackRecords, in the order the tracks began, as an unsplit run decides as it goes. `timestamps`:
+    the frames' times (default frame / fps). Segments without records (made before they were kept) keep `maps`."""
+    settings = settings or AnalysisSettings()
+    segs = sorted(results, key=lambda r: r.start)
+    records: dict[int, TrackRecord] = {}
+    for seg, mapping in zip(segs, maps, strict=True):
+        for lid, rec in seg.tracks.items():
+            gid = mapping.get(lid)
+            if gid is None:  # seen in its warm-up only, and not matched: none of its rows are this segment's
+                continue
+            met = {mapping[m] for m in rec.met if m in mapping}
+            have = records.get(gid)
+            if have is None:  # where it began (the segments come in order): its first face
+                records[gid] = replace(rec, met=met)
+                continue
+            have.met |= met
+            if rec.last >= have.last:  # its face at its last frame, since the last restart (alike in both)
+                have.last, have.appearance, have.geometry_end = rec.last, rec.appearance, rec.geometry_end
+    if not segs or any(set(m.values()) - records.keys() for m in maps):
+        return list(maps)
+    fps = segs[0].fps
+    n = segs[-1].stop
+    times = (lambda i: float(timestamps[i])) if timestamps is not None and len(timestamps) >= n else (
+        lambda i: i / fps)
+    restarts = sorted(restart_frames(settings, fps, 1, n))
+    labels = ReturnLabels(times)
+    began: dict[int, list[int]] = {}
+    for gid, rec in records.items():
+        began.setdefault(rec.first, []).append(gid)
+    for frame in sorted(began):
+        k = bisect.bisect_right(restarts, frame) - 1
+        labels.arrive(frame, sorted(began[frame]), records, restarts[k] if k >= 0 else None)
+    return [{lid: labels.final[gid] for lid, gid in m.items()} for m in maps]
 
 
 def _check(results: Sequence[SegmentResult]) -> list[SegmentResult]:
@@ -297,9 +345,10 @@ def merge_segments(results: Sequence[SegmentResult], out_dir: str | Path, name: 
         out.remote = join_url(url, out.paths.csv.name)
         return out
     started = time.perf_counter()
-    maps = map_track_ids(segs)
     first = segs[0]
     n = segs[-1].stop
+    stamps = np.concatenate([np.frombuffer(s.timestamps, dtype=np.float64) for s in segs]) if n else np.zeros(0)
+    maps = return_labels(segs, map_track_ids(segs), settings, stamps)
     signals: dict[int, _TrackSignals] = {}
     portraits: dict[int, tuple[int, Box]] = {}
     for seg, mapping in zip(segs, maps, strict=True):
@@ -311,7 +360,6 @@ def merge_segments(results: Sequence[SegmentResult], out_dir: str | Path, name: 
             frames = np.frombuffer(sig.frames, dtype=np.int32) + np.int32(seg.start)
             dst.frames.frombytes(frames.astype(np.int32).tobytes())
             dst.values.frombytes(np.frombuffer(sig.values, dtype=np.float32).tobytes())
-    stamps = np.concatenate([np.frombuffer(s.timestamps, dtype=np.float64) for s in segs]) if n else np.zeros(0)
     paths = output_paths(Path(out_dir), name, fmt)
     source = str(first.input) if is_url(first.input) else None
     import secrets
@@ -396,4 +444,4 @@ def analyze_in_segments(input_path: str | Path, out_dir: str | Path, name: str,
 
 
 __all__ = ["SegmentResult", "analyze_in_segments", "analyze_segment", "claim_segments", "map_track_ids",
-           "merge_segments", "plan_segments"]
+           "merge_segments", "plan_segments", "return_labels"]

@@ -7,14 +7,16 @@ then fitted afresh; a face one half of which still looks like the track's is a c
 person: geometry signature and appearance both agree, the gap is short (max_gap_s, in seconds) and the position
 plausible; (2b) one left over after that takes the id of a track gone longer (a screen share, a cut away) only when
 its face matches that track's, and no other known face, far above what different people reach; (3) anything
-else gets a new id. Ids are never reused. docs/face.md states the rule and its thresholds.
+else gets a new id. Ids are never reused. (2c) The analysis restarts the signatures every keyframe_s, so a face
+gone across a restart is given its earlier id by `ReturnLabels`, on the tracks' `TrackRecord`s (`records`), with
+rule 2b's bars; the rows carry that id. docs/face.md states the rule and its thresholds.
 """
 
 from __future__ import annotations
 
 import itertools
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Protocol, cast
 
 import cv2
@@ -192,6 +194,28 @@ class _Track:
     reidentified: list[int] = field(default_factory=list)
 
 
+@dataclass
+class TrackRecord:
+    """What rule 2c (a face back across a restart, `ReturnLabels`) reads of one track: its face when it was first
+    seen (crop, mask, geometry and the point pairs inside the frame), the best correlation of that crop with another
+    face the tracker knew then (`rival`: this restart interval's), and, at its last frame, its running mean crop and
+    geometry (since the last restart: None without a whole face since) and the tracks it was ever seen with."""
+
+    first: int
+    patch: np.ndarray
+    valid: np.ndarray
+    geometry: np.ndarray
+    pairs: np.ndarray
+    rival: float
+    last: int = -1
+    appearance: np.ndarray | None = None
+    geometry_end: np.ndarray | None = None
+    met: set[int] = field(default_factory=set)
+
+    def copy(self) -> TrackRecord:
+        return replace(self, met=set(self.met))
+
+
 class FaceTracker:
     """Detects faces (MediaPipe Face Mesh in video mode by default) and gives each a track id that stays the
     same across frames.
@@ -227,6 +251,8 @@ class FaceTracker:
             cast(AdaptiveDetector, self.detector)
             if all(hasattr(self.detector, a) for a in ("set_capacity", "find_faces", "capacity", "reset")) else None)
         self._tracks: dict[int, _Track] = {}
+        # every track's TrackRecord (never forgotten: rule 2c reads them after the run, or at each new track)
+        self.records: dict[int, TrackRecord] = {}
         self._next_id = 0
         self._last_index: int | None = None
         self._since_search = 0
@@ -243,6 +269,7 @@ class FaceTracker:
     def reset(self) -> None:
         """Start afresh, as a new tracker would (ids restart at 0, the detector forgets its tracking)."""
         self._tracks.clear()
+        self.records.clear()
         self._next_id = 0
         self._last_index = None
         self._search_interval = self.search_every
@@ -558,6 +585,11 @@ class FaceTracker:
             self._next_id += 1
             self._tracks[tid] = _Track(tid, observations[j], frame_index, hits=0)
             matched[j] = tid
+            vis = sig_visible[j]
+            self.records[tid] = TrackRecord(
+                frame_index, *appearance[j], geometry_signature(observations[j]), vis[_PAIRS[:, 0]] & vis[_PAIRS[:, 1]],
+                max((appearance_similarity(*appearance[j], t.appearance) for t in self._tracks.values()
+                     if t.appearance is not None), default=-1.0))
 
         out = []
         ids = set(matched.values())
@@ -574,6 +606,9 @@ class FaceTracker:
             t.last_patch = appearance[j]
             t.last_matrix = _alignment(o, rgb.shape)
             self._update_signature(t, o, appearance[j][0])
+            rec = self.records[tid]
+            rec.last, rec.appearance, rec.geometry_end = frame_index, t.appearance, t.geometry
+            rec.met.update(ids - {tid})
             out.append(TrackedFace(tid, o))
         # Forget tracks too old to be re-identified (keeps memory flat over long videos): past max_gap_s those
         # rule 2b cannot take (no signature: a restart clears them; a seek since), past RETURN_MEMORY_S all, and all
@@ -602,5 +637,86 @@ class FaceTracker:
         t.appearance = a if t.appearance is None else (1 - w) * t.appearance + w * a
 
 
-__all__ = ["FaceTracker", "TrackedFace", "geometry_signature", "signature_distance", "appearance_patch",
-           "appearance_similarity"]
+class ReturnLabels:
+    """Rule 2c: a face back across a restart (the analysis's, every keyframe_s, which clears the signatures rule 2b
+    reads) takes the id of a face gone before that restart, by the TrackRecords of both, decided when the new
+    track is first seen: what an unsplit run decides as it goes, and a split run's merge decides on the segments'
+    records (the same records: every one is computed from frames after a restart).
+
+    `final`: each track's id (tracks numbered from 0 in the order they are first seen, less those given an earlier
+    face's id). A face gone before the latest restart (and more than coast_frames ago: it cannot come back by
+    continuity) is a candidate while RETURN_MEMORY_S lasts, the RETURN_TRACKS seen last; its face is the running
+    mean crop and geometry at its last frame. The new track's first crop must correlate >= RETURN_MIN with it, the
+    geometry agree, and every other face, gone (its id's latest crop) or known to the tracker when the new track
+    began (its `rival`), correlate at least RETURN_MARGIN less; earlier ids of the same look never seen in a frame
+    with the best one are the same person split before, and the one seen last takes the face. A face two new
+    tracks of one frame ask for goes to neither. Faces seen in one frame are never given one id: a candidate was
+    gone before the new track began."""
+
+    def __init__(self, time: Callable[[int], float], coast_frames: int = 5, geometry_max: float = 0.05) -> None:
+        self._time, self.coast_frames, self.geometry_max = time, int(coast_frames), geometry_max
+        self.final: dict[int, int] = {}
+        self._members: dict[int, list[int]] = {}  # id given -> the tracks under it, in the order first seen
+        self._next = 0
+
+    def arrive(self, frame: int, new: list[int], records: dict[int, TrackRecord], restart: int | None) -> None:
+        """Give `new` (the tracks first seen at `frame`, in the tracker's order) their ids; `restart`: the latest
+        restart at or before `frame` (None: none yet)."""
+        if not new:
+            return
+        gone = self._gone(frame, records, restart) if restart is not None else {}
+        asked: dict[int, list[int]] = {}
+        for tid in new:
+            target = self._choose(records[tid], gone, records)
+            if target is not None:
+                asked.setdefault(target, []).append(tid)
+        given = {js[0]: gid for gid, js in asked.items() if len(js) == 1}
+        for tid in new:
+            gid = given.get(tid)
+            if gid is None:
+                gid = self._next
+                self._next += 1
+            self.final[tid] = gid
+            self._members.setdefault(gid, []).append(tid)
+
+    def _gone(self, frame: int, records: dict[int, TrackRecord], restart: int) -> dict[int, TrackRecord]:
+        """Id -> the record of its track seen last, for the ids all of whose tracks were last seen before
+        `restart` (and coast_frames before `frame`) with a face to compare, within RETURN_MEMORY_S."""
+        out = {}
+        for gid, tids in self._members.items():
+            recs = [records[t] for t in tids]
+            last = max(recs, key=lambda r: r.last)
+            if (last.last < restart and last.last < frame - self.coast_frames and last.appearance is not None
+                    and last.geometry_end is not None
+                    and self._time(frame) - self._time(last.last) <= RETURN_MEMORY_S + _EPS_S):
+                out[gid] = last
+        kept = sorted(out, key=lambda g: -out[g].last)[:RETURN_TRACKS]
+        return {g: out[g] for g in sorted(kept)}
+
+    def _choose(self, new: TrackRecord, gone: dict[int, TrackRecord], records: dict[int, TrackRecord]) -> int | None:
+        if not gone or new.pairs.mean() < 0.3:
+            return None
+        score = {gid: appearance_similarity(new.patch, new.valid, cast(np.ndarray, r.appearance))
+                 for gid, r in gone.items()}
+        cands = [gid for gid, r in gone.items() if score[gid] >= RETURN_MIN and signature_distance(
+            new.geometry, cast(np.ndarray, r.geometry_end), new.pairs) <= self.geometry_max]
+        if not cands:
+            return None
+        best = max(cands, key=lambda g: score[g])
+        full = np.ones((_APPEARANCE_SIZE, _APPEARANCE_SIZE), bool)
+        ref = cast(np.ndarray, gone[best].appearance)
+        kin = {g for g in cands if g == best or (not self._met(g, best, records) and appearance_similarity(
+            cast(np.ndarray, gone[g].appearance), full, ref) >= RETURN_MIN)}
+        if new.rival > score[best] - RETURN_MARGIN or any(
+                s > score[best] - RETURN_MARGIN for g, s in score.items() if g not in kin):
+            return None  # another face looks nearly as much like it
+        return max(kin, key=lambda g: gone[g].last)
+
+    def _met(self, a: int, b: int, records: dict[int, TrackRecord]) -> bool:
+        """Whether a track of id a was ever seen in a frame with one of id b."""
+        others = set(self._members[b])
+        return any(records[t].met & others for t in self._members[a])
+
+
+__all__ = ["FaceTracker", "ReturnLabels", "TrackRecord", "TrackedFace", "geometry_signature", "signature_distance",
+           "appearance_patch", "appearance_similarity"]

@@ -1,7 +1,11 @@
 """Atomic file writes: write beside the target, then os.replace, so a crash never leaves a half-written file.
 
 Temporaries are hidden files beside the target, `.<target name>.<8 hex>.part`, created with mode 0666 less the
-umask (as any other file the user writes), never mkstemp's 0600.
+umask (as any other file the user writes), never mkstemp's 0600. A target whose name is too long for that (names are
+at most 255 bytes on ext4, xfs, btrfs, APFS: a 242-byte video name made every temporary of its results fail with
+"File name too long") gets `.<its name cut short by bytes>~<8 hex of its name>.<8 hex>.part` (`fitted_name`): the
+same name for the same target, so its dead temporaries are still found, and the random token keeps two writers
+apart. A target whose own name does not fit is refused in one line naming the limit (`ensure_parent`).
 
 fsync policy (issue 14): `atomic_path` fsyncs the temporary before `os.replace` and, on POSIX, the folder after it,
 so a power cut leaves the old file or the whole new one, never a renamed but empty (0-byte) file, as ext4/xfs can
@@ -32,6 +36,7 @@ with the project's `ProjectLock`.
 
 from __future__ import annotations
 
+import hashlib
 import os
 import secrets
 import stat
@@ -44,6 +49,8 @@ from merstudio.errors import OutputError
 from merstudio.locks import Busy, LockFile, Unsettled, os_lock, pid_alive
 
 TEMP_SUFFIX = ".part"
+NAME_MAX = 255  # bytes in a file name where the file system does not say (ext4, xfs, btrfs, APFS all allow 255)
+_TOKEN_BYTES = 4  # a temporary's random token: 8 hex digits
 ABANDONED_AFTER = 24 * 3600.0  # seconds: an unlocked temporary of another target this old is a killed writer's
 
 
@@ -76,10 +83,52 @@ def _not_writable(folder: Path) -> str:
     return f"no permission in {folder}"
 
 
+def name_max(folder: str | os.PathLike[str]) -> int:
+    """The longest file name, in bytes, that ``folder``'s file system allows (NAME_MAX where it does not say)."""
+    with suppress(OSError, ValueError, AttributeError):  # no pathconf on Windows; a folder not there yet
+        limit = os.pathconf(folder, "PC_NAME_MAX")
+        if limit > 0:
+            return int(limit)
+    return NAME_MAX
+
+
+def name_bytes(name: str) -> int:
+    """A file name's length as the file system counts it: bytes, not characters (`ü` is 2, `受` 3)."""
+    return len(os.fsencode(name))
+
+
+def fitted_name(name: str, limit: int, tail: str = "") -> str:
+    """``name + tail`` when it fits in ``limit`` bytes; else ``name`` cut short on a character boundary, then `~`,
+    8 hex digits of a hash of the whole ``name`` (names that differ only past the cut stay apart) and ``tail``.
+    The same answer for the same arguments: a reader finds what a writer named so."""
+    if name_bytes(name + tail) <= limit:
+        return name + tail
+    mark = "~" + hashlib.sha1(os.fsencode(name)).hexdigest()[:8]
+    room = limit - name_bytes(mark + tail)
+    head, used = [], 0
+    for ch in name:  # whole characters only: a cut UTF-8 sequence is no name a file manager shows
+        n = name_bytes(ch)
+        if used + n > room:
+            break
+        head.append(ch)
+        used += n
+    return "".join(head) + mark + tail
+
+
+def check_name_fits(path: str | os.PathLike[str], what: str = "cannot write") -> None:
+    """Refuse, in one line naming the limit, a file whose name the file system cannot hold (the OS says only
+    "File name too long")."""
+    p = Path(path)
+    limit, n = name_max(p.parent), name_bytes(p.name)
+    if n > limit:
+        raise OutputError(f"{p}: {what} (its name is {n} bytes; the file system allows at most {limit})")
+
+
 def ensure_parent(path: str | os.PathLike[str], what: str = "cannot write") -> None:
-    """Create ``path``'s folder, or raise a one-line OutputError naming ``path``. Called before long work so a
-    bad output path fails at once."""
+    """Create ``path``'s folder, or raise a one-line OutputError naming ``path``; also one for a name too long
+    for the file system. Called before long work so a bad output path fails at once."""
     _make_folder(Path(path).parent, Path(path), what)
+    check_name_fits(path, what)
 
 
 def ensure_dir(path: str | os.PathLike[str]) -> None:
@@ -163,8 +212,9 @@ def _new_temp(dst: Path) -> tuple[Path, int | None]:
     """Create an empty hidden temporary beside `dst`: O_EXCL, so it is this writer's alone, and mode 0666 less the
     umask (the kernel applies it), unlike tempfile.mkstemp's 0600. On POSIX the temporary is returned locked
     (flock on the returned descriptor, which the caller closes when done): `remove_dead_temps` leaves it alone."""
+    head = _temp_head(dst)
     for _ in range(100):
-        tmp = dst.with_name(f".{dst.name}.{secrets.token_hex(4)}{TEMP_SUFFIX}")
+        tmp = dst.with_name(f".{head}.{secrets.token_hex(_TOKEN_BYTES)}{TEMP_SUFFIX}")
         try:
             fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
         except FileExistsError:
@@ -187,9 +237,15 @@ def _new_temp(dst: Path) -> tuple[Path, int | None]:
     raise FileExistsError(f"no free temporary name beside {dst}")
 
 
+def _temp_head(dst: Path) -> str:
+    """What `dst`'s temporaries are named after: its name, or that cut short (`fitted_name`) so that
+    `.<head>.<token>.part` fits in the file system's limit."""
+    return fitted_name(dst.name, name_max(dst.parent) - name_bytes(f"..{'0' * 2 * _TOKEN_BYTES}{TEMP_SUFFIX}"))
+
+
 def _temp_of(dst: Path) -> Callable[[str], bool]:
     """Matches the names of `dst`'s temporaries, `.<name>.<token>.part` (not `.<name>.bak.<token>.part`)."""
-    prefix = f".{dst.name}."
+    prefix = f".{_temp_head(dst)}."
 
     def ours(name: str) -> bool:
         if not (name.startswith(prefix) and name.endswith(TEMP_SUFFIX)):

@@ -1,7 +1,8 @@
 """The agreement report in the app: coder and tolerance choices, one table per report table (a QTableView on a
 small read-only pandas model, shown through a ShownTable: readable labels and tooltips, the coder pair as the row
-header), and "Save CSV…" (AgreementReport.write_csv). Computing is quick (events only, plus
-the per-frame tables of videos that have an overlay), so it runs on the GUI thread when a choice changes."""
+header), and "Save CSV…" (AgreementReport.write_csv). The report is computed again when a choice changes; the
+window's computing (a project of many coders and events, the per-frame tables of videos that have an overlay: 1-2 s
+at 6,000 events, the window frozen) runs in a worker (:meth:`AgreementDialog.recompute`)."""
 
 from __future__ import annotations
 
@@ -37,6 +38,7 @@ from PySide6.QtWidgets import (
 from merstudio.agreement.report import COLUMN_HELP, MODEL_CODER, _integer_columns, coefficient_text
 from merstudio.errors import MerstudioError
 from merstudio.gui.look import fit_screen
+from merstudio.gui.workers import TaskWorker
 
 TAB_TITLES = {"pairs": "Event matching", "kappa": "Cohen's kappa",
               "alpha": "Krippendorff's alpha / Fleiss' kappa",
@@ -50,6 +52,7 @@ SHOWN_ORDER = {"pairs": ("coder_a", "coder_b", "matched", "only_a", "only_b", "f
 # columns shown as the row header ("alice / bob"), not as columns: in sight however far the table scrolls
 ROW_HEADER = {"pairs": ("coder_a", "coder_b")}
 CODER_ROWS = 6  # the coder list shows this many rows at most, then scrolls
+SIZED_ROWS = 100  # the rows a table's column widths are measured on
 Index = QModelIndex | QPersistentModelIndex
 
 
@@ -152,8 +155,9 @@ def _alpha_coders(report: Any) -> str:
 
 
 class AgreementDialog(QDialog):
-    """``compute(coders, tolerance, iou, all_videos, all_coded)`` returns an AgreementReport (the window binds it to its
-    project); ``coders``: every coder known for the scope, all checked at first; ``save``: what "Save CSV…" runs;
+    """``compute(coders, tolerance, iou, all_videos, all_coded)`` returns an AgreementReport, or a function of no
+    arguments that makes it, which the dialog runs in a worker (the window's: what it reads on the GUI thread is read
+    there, the rest through a snapshot of its project); ``coders``: every coder known for the scope, all checked at first; ``save``: what "Save CSV…" runs;
     ``video_names()``: {video id: file name}, how the header names the videos; ``coders_for(all_videos)``: the
     coders with events (or a recorded coding) on this video / all videos. Given it, only those are ticked by default
     (again when Videos changes, the user's own ticks kept) and a ticked coder without events there is left out with a
@@ -177,6 +181,10 @@ class AgreementDialog(QDialog):
         self._compute = compute
         self.report: Any = None
         self.error = ""
+        self._asked = 0  # the serial number of the latest request: only its outcome is shown
+        self._worker: TaskWorker | None = None  # the computation running (one at a time)
+        self._waiting: tuple[int, Callable[[], Any]] | None = None  # the latest request not yet started
+        self.computing = False  # a request's outcome is not shown yet (Save CSV is disabled meanwhile)
         self.coder_list = QListWidget(self)  # as tall as its rows, up to CODER_ROWS (_fit_list)
         for c in coders:
             it = QListWidgetItem(c)
@@ -228,6 +236,9 @@ class AgreementDialog(QDialog):
             model = DataFrameModel(parent=view, missing="" if key == "matches" else "-")  # no partner: blank
             view.setModel(ShownTable(model, COLUMN_HELP.get(key, {}), ROW_HEADER.get(key, ()), parent=view))
             view.setAlternatingRowColors(True)
+            # columns sized to their first SIZED_ROWS rows, not Qt's 1,000: sizing asked 170,000 cells of a
+            # 6,000-event report (each a pandas lookup), 5-8 s on the GUI thread at every recompute
+            view.horizontalHeader().setResizeContentsPrecision(SIZED_ROWS)
             view.verticalHeader().setVisible(key in ROW_HEADER)
             view.verticalHeader().setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
             self.models[key], self.views[key] = model, view
@@ -397,17 +408,88 @@ class AgreementDialog(QDialog):
             # (with "every coder coded these videos" it found nothing there, and counts)
             coders = [c for c in coders if c in have]
         self.error = ""
+        self._asked += 1  # a computation running or waiting is stale now
+        self._waiting, self.computing = None, False
         if len(coders) < 2:
             self._show(None, "Choose at least two coders.")
             return
         try:
-            rep = self._compute(coders=coders, tolerance=self.tolerance.value(), iou=self.iou.value(),
-                                all_videos=self.scope.currentIndex() == 1, all_coded=self.all_coded.isChecked())
+            made = self._compute(coders=coders, tolerance=self.tolerance.value(), iou=self.iou.value(),
+                                 all_videos=self.scope.currentIndex() == 1, all_coded=self.all_coded.isChecked())
         except MerstudioError as exc:
             self._show(None, str(exc))
             return
+        if not callable(made):  # the report itself
+            self._shown_report(made)
+            return
+        self._run(self._asked, made)
+
+    def _run(self, serial: int, make: Callable[[], Any]) -> None:
+        """Make the report in a worker: one at a time, only the latest request served (a request meanwhile waits,
+        replacing any waiting); the window is drawn and its other work goes on. Waited for up to
+        analysis_control.LOAD_GRACE_MS (as a video's stored curves are), so a quick one is shown at once."""
+        from merstudio.gui import analysis_control
+
+        self.computing = True
+        self.save_button.setEnabled(False)
+        if self._worker is not None:
+            self._waiting = (serial, make)
+            self.header.setText("Computing the report…")
+            return
+        w = TaskWorker(lambda progress: make(), "agreement report", self)
+        w.setProperty("serial", serial)
+        w.finished.connect(self._worker_ended)  # queued: on the GUI thread once its run() returned
+        self._worker = w
+        w.start()
+        if w.wait(analysis_control.LOAD_GRACE_MS):
+            self._done(w)
+        else:
+            self.header.setText("Computing the report…")
+
+    def _worker_ended(self) -> None:
+        w = self.sender()
+        if isinstance(w, TaskWorker):
+            self._done(w)
+
+    def _done(self, w: TaskWorker) -> None:
+        if self._worker is not w:  # shown already (waited for), or the dialog stopped it
+            return
+        self._worker = None
+        w.wait()
+        w.deleteLater()
+        serial = w.property("serial")
+        if self._waiting is not None:  # a newer request came meanwhile: this outcome is stale
+            latest, self._waiting = self._waiting, None
+            self._run(*latest)
+            return
+        if serial != self._asked:
+            return
+        self.computing = False
+        if isinstance(w.exception, MerstudioError):
+            self._show(None, str(w.exception))
+        elif w.error:
+            self._show(None, w.error)
+        else:
+            self._shown_report(w.result)
+
+    def _shown_report(self, rep: Any) -> None:
+        self.computing = False
         # in the app: the videos by file name, no command-line option
         self._show(rep, rep.header(video_names=self._video_names() if self._video_names else None, cli=False))
+
+    def shutdown(self) -> None:
+        """The dialog goes (the project closing, the window too): the request waiting is dropped and the
+        computation running is waited for (it cannot be interrupted), so that no thread outlives the dialog."""
+        self._waiting = None
+        w, self._worker = self._worker, None
+        if w is not None:
+            w.wait()
+            w.deleteLater()
+        self.computing = False
+
+    def done(self, result: int) -> None:  # Close, Esc: the dialog's work ends with it
+        self.shutdown()
+        super().done(result)
 
     def _show(self, report: Any, header: str) -> None:
         self.report = report

@@ -1057,6 +1057,8 @@ class SaveAgreementCSV(AppCommand):
     @staticmethod
     def do(ctx: CommandContext, params: Params) -> None:
         dlg = ctx.win.agreement_dialog
+        if dlg is not None and dlg.computing:  # the report shown (if any) is of the choices before
+            raise InputError("agreement: the report is still being computed; save it when it is shown")
         if dlg is None or dlg.report is None:
             raise InputError("agreement: no report to save (choose at least two coders)")
         ctx.win.export_done(dlg.report.write_csv(params["path"]))

@@ -1228,24 +1228,38 @@ class MainWindow(QMainWindow):
         return list(known[vids])
 
     def compute_agreement(self, coders: list[str], tolerance: int = 3, iou: float = 0.5,
-                          all_videos: bool = False, all_coded: bool = False) -> Any:
-        """The agreement report for the current video (or all), with imported OpenFace tables compared by ICC (and
-        kappa on presence; py-feat tables by kappa alone)."""
+                          all_videos: bool = False, all_coded: bool = False) -> Callable[[], Any]:
+        """What makes the agreement report for the current video (or all), with imported OpenFace tables compared by
+        ICC (and kappa on presence; py-feat tables by kappa alone): the video and every video's events are read
+        here, on the GUI thread (once per change of the events); the function returned reads the rest through a
+        read-only snapshot of the project of its own and computes, so the agreement dialog runs it in a worker
+        (1-2 s at 6,000 events froze the window)."""
         from merstudio.agreement import agreement_report
+        from merstudio.project.snapshot import read_snapshot
 
-        video = self.require_video()
-        assert self.project is not None
-        vids = [v.id for v in self.project.videos()] if all_videos else [video.id]
-        tables: dict[int, dict[str, Any]] = {}
-        for v in vids:
-            for o in self.project.overlays(v):
-                if o.kind in ("openface", "pyfeat"):
-                    tables.setdefault(v, {})[o.name] = self.project.load_overlay(v, o.name)
-        # all videos: none named, so a video not coded by two of them is noted, not refused (as the CLI without
-        # --video); named, one such video refused the whole report
-        return agreement_report(self.project, video_ids=None if all_videos else vids, coders=coders,
-                                tolerance=tolerance, iou=iou, frame_tables=tables or None, all_coded=all_coded,
-                                events=self._agreement_events()[0])
+        video_id = self.require_video().id
+        proj = self.project
+        assert proj is not None
+        events = self._agreement_events()[0]
+
+        def make() -> Any:
+            reader = read_snapshot(proj)  # in the worker: a request replaced before it started opens none
+            try:
+                vids = [v.id for v in reader.videos()] if all_videos else [video_id]
+                tables: dict[int, dict[str, Any]] = {}
+                for v in vids:
+                    for o in reader.overlays(v):
+                        if o.kind in ("openface", "pyfeat"):
+                            tables.setdefault(v, {})[o.name] = reader.load_overlay(v, o.name)
+                # all videos: none named, so a video not coded by two of them is noted, not refused (as the CLI
+                # without --video); named, one such video refused the whole report
+                return agreement_report(reader, video_ids=None if all_videos else vids, coders=coders,
+                                        tolerance=tolerance, iou=iou, frame_tables=tables or None,
+                                        all_coded=all_coded, events=events)
+            finally:
+                reader.close()
+
+        return make
 
     def show_agreement(self, coders: list[str] | None = None, tolerance: int | None = None,
                        iou: float | None = None, all_videos: bool | None = None,

@@ -6,8 +6,14 @@ for a photo, a map of which face is which (plot_face_map).
 
 from __future__ import annotations
 
+import atexit
 import math
+import os
 import re
+import shutil
+import sys
+import tempfile
+import warnings
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -21,6 +27,49 @@ from merstudio.series import lone_finite
 
 _AU_R = re.compile(r"^AU(\d+)_r$")
 SHORT_SERIES = 12  # frames: up to this many, every frame of a curve is drawn as a dot as well
+# matplotlib's own warning for each character its font lacks, at every draw (a CJK file name in a title: one line a
+# character, twice): _save says it once for the figure instead
+_GLYPH_MISSING = r"Glyph \d+ .*missing from"
+
+
+def writable_mpl_config() -> None:
+    """MPLCONFIGDIR set to a private temporary folder where matplotlib's own folders (~/.config/matplotlib,
+    ~/.cache/matplotlib, the XDG ones) cannot be made or written (HOME read-only or unset), before matplotlib is
+    imported: it made such a folder itself, but printed three raw lines about it on stderr (even with -q). The
+    environment variable reaches the analysis's worker processes too."""
+    if os.environ.get("MPLCONFIGDIR") or "matplotlib" in sys.modules:
+        return
+    try:
+        home = os.path.expanduser("~")
+        if sys.platform.startswith(("linux", "freebsd")):
+            dirs = [os.path.join(os.environ.get("XDG_CONFIG_HOME") or os.path.join(home, ".config"), "matplotlib"),
+                    os.path.join(os.environ.get("XDG_CACHE_HOME") or os.path.join(home, ".cache"), "matplotlib")]
+        else:
+            dirs = [os.path.join(home, ".matplotlib")]
+        for folder in dirs:  # nothing is made here (most commands draw nothing): the nearest existing folder
+            while not os.path.lexists(folder) and os.path.dirname(folder) != folder:
+                folder = os.path.dirname(folder)
+            if not (os.path.isdir(folder) and os.access(folder, os.W_OK | os.X_OK)):
+                raise PermissionError(folder)
+    except (OSError, RuntimeError):
+        try:
+            folder = tempfile.mkdtemp(prefix="merstudio-matplotlib-")
+        except OSError:
+            return  # no temporary folder either: matplotlib says so itself
+        os.environ["MPLCONFIGDIR"] = folder
+        atexit.register(shutil.rmtree, folder, ignore_errors=True)  # as matplotlib removes the one it makes
+
+
+def _pyplot() -> Any:
+    """matplotlib.pyplot on the Agg backend, its configuration folder writable, its glyph warnings left to _save."""
+    writable_mpl_config()
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    warnings.filterwarnings("ignore", _GLYPH_MISSING, UserWarning)
+    return plt
 
 
 def au_intensity_columns(columns: Sequence[str]) -> list[str]:
@@ -47,11 +96,7 @@ def plot_au_curves(
 ) -> Path:
     """Write AU intensity curves (0-5) of one face track against frame index. `spots` are (onset, offset) pairs,
     `truth` (onset, offset, label) triples. An input of one frame gets a bar chart of its AU intensities instead."""
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
+    plt = _pyplot()
     df = frames[frames["success"] == 1]
     if face_id is None and len(df):
         face_id = int(df["face_id"].mode().iloc[0])
@@ -65,7 +110,12 @@ def plot_au_curves(
 
 
 def _save(plt: Any, fig: Any, png: Path) -> Path:
-    """Write the figure atomically (never a half-written PNG) in the format its suffix names, then free it."""
+    """Write the figure atomically (never a half-written PNG) in the format its suffix names, then free it. Text the
+    font cannot draw (a CJK file name in the title) is said in one warning."""
+    missing = _missing_glyphs(fig)
+    if missing:
+        warnings.warn(f"{png}: {len(missing)} character(s) of its text ({missing[:12]}) are not in the plot's font "
+                      f"and are drawn as boxes", UserWarning, stacklevel=3)
     try:
         with atomic_path(png, "cannot write plot") as tmp:
             fig.savefig(tmp, dpi=110, format=png.suffix.lstrip(".").lower() or "png")
@@ -74,14 +124,26 @@ def _save(plt: Any, fig: Any, png: Path) -> Path:
     return png
 
 
+def _missing_glyphs(fig: Any) -> str:
+    """The characters of the figure's text that its default font has no glyph for (each once, in order)."""
+    from matplotlib import font_manager, ft2font
+    from matplotlib.text import Text
+
+    chars = dict.fromkeys(c for t in fig.findobj(Text) for c in t.get_text() if ord(c) > 0x7E and not c.isspace())
+    if not chars:
+        return ""
+    try:
+        font = ft2font.FT2Font(font_manager.findfont(font_manager.FontProperties()))
+    except (OSError, RuntimeError, ValueError):
+        return ""
+    return "".join(c for c in chars if font.get_char_index(ord(c)) == 0)
+
+
 def plot_face_map(rgb: np.ndarray, faces: Sequence[tuple[int, tuple[float, float, float, float], str]], png: Path,
                   title: str = "") -> Path:
     """The photo with each face's box, its id and its note (`faces`: (id, (x0, y0, x1, y1), "AU 6+12"), from
     features.aus.face_note), so that the per-face bar charts (<name>_face<k>.png) can be told apart."""
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
+    plt = _pyplot()
     from matplotlib.patches import Rectangle
 
     h, w = rgb.shape[:2]
@@ -103,11 +165,7 @@ def plot_face_map(rgb: np.ndarray, faces: Sequence[tuple[int, tuple[float, float
 def plot_face_sheet(faces: Sequence[tuple[int, np.ndarray, str]], png: Path, title: str = "") -> Path:
     """One picture per face track of a video (`faces`: (id, RGB crop, caption)), in the colours of the face map,
     so that the per-face charts (<name>_face<k>.png) can be told apart: which person is face 2."""
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
+    plt = _pyplot()
     cols = min(6, max(1, len(faces)))
     rows = max(1, math.ceil(len(faces) / cols))
     # wide enough for the title's line (about 0.075 in a character at 10 pt) as well as the faces

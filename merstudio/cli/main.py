@@ -216,6 +216,9 @@ def entry() -> int:
     from merstudio.cli.stderr_filter import install
 
     _unencodable_escaped()
+    from merstudio.analysis.plot import writable_mpl_config
+
+    writable_mpl_config()  # before any command imports matplotlib (the exports', training's plots too)
     filt = install()
     _lines_in_order(filt)
     try:

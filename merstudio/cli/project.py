@@ -132,7 +132,10 @@ def video_id(project: Any, ref: str | None) -> int:
 
 
 def _parts(path: str) -> tuple[str, ...]:
-    return tuple(q for q in path.replace("\\", "/").split("/") if q not in ("", "."))
+    """A path's components as names are compared (NFC: a Mac's decomposed "Gespräch" is the project's)."""
+    from merstudio.interchange.common import name_key
+
+    return tuple(name_key(q) for q in path.replace("\\", "/").split("/") if q not in ("", "."))
 
 
 def _names(v: Any, ref: str, base: Path) -> bool:
@@ -140,7 +143,7 @@ def _names(v: Any, ref: str, base: Path) -> bool:
     want = _parts(ref)
     if not want:
         return False
-    if want == (v.name,) or _parts(v.path)[-len(want):] == want:
+    if want == _parts(v.name) or _parts(v.path)[-len(want):] == want:
         return True
     if v.relpath and _parts(v.relpath)[-len(want):] == want:
         return True

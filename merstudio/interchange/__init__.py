@@ -37,6 +37,7 @@ from merstudio.interchange.common import (
     frames_to_ms,
     ms_to_frame,
     ms_to_frames,
+    name_key,
     name_list,
     quote,
     shorten,
@@ -376,8 +377,9 @@ def export_project_events(project: Any, video_id: int, path: str | os.PathLike[s
 def shared_video_names(project: Any) -> str:
     """Why the project's events cannot go through one events CSV and back, or "": videos sharing a file name,
     whose rows its ``video`` column cannot tell apart."""
-    names = [v.name for v in project.videos()]
-    twice = sorted({n for n in names if names.count(n) > 1})
+    videos = project.videos()
+    keys = [name_key(v.name) for v in videos]  # "Gespräch" composed or decomposed: one name to its user
+    twice = sorted({v.name for v in videos if keys.count(name_key(v.name)) > 1})
     return f"videos {', '.join(twice[:4])} share a file name, which the events CSV's video column cannot tell " \
         "apart" if twice else ""
 
@@ -457,14 +459,15 @@ def preview_all_events(project: Any, path: str | os.PathLike[str],
     shared = shared_video_names(project)
     if shared:
         raise InputError(f"{p}: {shared}; import the file into one video at a time")
-    by_name = {v.name: v for v in project.videos()}
+    by_name = {name_key(v.name): v for v in project.videos()}  # a Mac's decomposed "Gespräch" names "Gespräch"
+    # each video once, however many spellings of its name the file holds (a Mac's coder and a Linux one's)
+    chosen = {by_name[k].id: by_name[k] for k in (name_key(n) for n in named) if k in by_name}
     parts = []
-    for name in (n for n in named if n in by_name):
-        v = by_name[name]
+    for v in chosen.values():
         parts.append((v, preview_import(project, p, v.id, fps_override=fps_override, fmt="events-csv",
                                         times=times(v.id) if times is not None else None, coder=coder,
                                         replace=replace, only_video=True)))
-    return AllEventsImport(p, parts, [n for n in named if n not in by_name])
+    return AllEventsImport(p, parts, [n for n in named if name_key(n) not in by_name])
 
 
 __all__ = [

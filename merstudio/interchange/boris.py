@@ -46,6 +46,7 @@ from merstudio.interchange.common import (
     media_name,
     name_list,
     quote,
+    same_name,
     variable_times,
     vfr_note,
 )
@@ -426,7 +427,7 @@ def _pair_tabular(p: Path, rows: Sequence[Sequence[Any]], header_at: int, col: d
                _cell(r, col, "coder"), _cell(r, col, "reviewstatus"))
         later = in_turn.get((key[0], file_name(key[1])), 0.0)
         if isinstance(later, str):
-            if video_name == file_name(key[1]):  # the chosen file's rows cannot be placed: refused
+            if video_name and same_name(video_name, file_name(key[1])):  # the chosen file's rows: refused
                 raise InputError(f"{p}: {later}")
             later = 0.0  # another file's rows, left out below
         groups.setdefault(key, []).append(BorisEntry(t - _time_shift(r, col) - later, _cell(r, col, "subject"),
@@ -531,7 +532,7 @@ def read_boris_rows(p: Path, rows: Sequence[Sequence[Any]], fmt: str, fps: float
     for rowno, r in body:
         where = f"{p.name}: row {rowno}"
         mname = file_name(cell_text(_value(r, col, "mediafilename")))
-        if video_name and len(media_names) > 1 and mname != video_name:
+        if video_name and len(media_names) > 1 and not same_name(mname, video_name):
             other_media += 1  # the user chose the video: the other files' rows are not errors
             continue
         later = in_turn.get((cell_text(_value(r, col, "observationid")), mname), 0.0)
@@ -627,7 +628,7 @@ def _rows_media(p: Path, body: Sequence[tuple[int, Sequence[Any]]], col: Mapping
     if not video_name and len(media_names) > 1:
         raise InputError(f"{p}: the table holds events of {len(media_names)} media files "
                          f"({name_list(sorted(media_names), 4)}); choose one (video_name= / --video)")
-    if video_name and media_names and video_name not in media_names and len(media_names) == 1:
+    if video_name and len(media_names) == 1 and not same_name(next(iter(media_names)), video_name):
         notes.append(f"the table's media file {quote(next(iter(media_names)))} is not {quote(video_name)}; "
                      "imported anyway")
     return media_names, in_turn

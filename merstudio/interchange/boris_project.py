@@ -57,6 +57,7 @@ from merstudio.interchange.common import (
     file_name,
     name_list,
     quote,
+    same_name,
 )
 from merstudio.project.events import STATUSES, Event
 
@@ -330,8 +331,8 @@ def read_boris_project(path: str | os.PathLike[str], fps: float | None = None, v
     if not names:
         raise InputError(f"{p}: no observation of a media file in the project ({len(observations)} observation(s) "
                          "in all, live or of images): nothing to import on a video")
-    target = video_name
-    if not video_name or video_name not in names:
+    target = next((n for n in names if video_name and same_name(n, video_name)), None)
+    if target is None:
         if len(names) > 1:
             raise InputError(f"{p}: the project's observations play {len(names)} media files "
                              f"({name_list(names, 4)}); choose one" + (f" ({quote(video_name)} is not one of them)"

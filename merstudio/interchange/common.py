@@ -29,6 +29,7 @@ import functools
 import math
 import os
 import re
+import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -109,6 +110,19 @@ def foreign_path(path: str) -> bool:
     """A Windows path (``C:\\Users\\...``, ``C:/Users/...``, ``\\\\server\\share``) seen on another system: absolute
     where it was written, no path here (POSIX would take ``C:/Users`` for a folder named ``C:``)."""
     return os.name != "nt" and bool(_WINDOWS_PATH.match(path))
+
+
+def name_key(name: str, fold: bool = False) -> str:
+    """A file name as names are compared: Unicode NFC (a Mac writes "Gespräch" decomposed, ``a`` + U+0308, where
+    Windows and Linux write one ``ä``: the same name to its user), casefolded with ``fold`` (where letter case is
+    ignored too): how a user's or a file's video name is matched to a project's videos."""
+    n = unicodedata.normalize("NFC", name)
+    return n.casefold() if fold else n
+
+
+def same_name(a: str, b: str, fold: bool = False) -> bool:
+    """Whether two file names are one to their user (:func:`name_key`)."""
+    return name_key(a, fold) == name_key(b, fold)
 
 
 def media_name(name: str) -> str:

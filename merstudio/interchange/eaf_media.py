@@ -13,7 +13,7 @@ from pathlib import Path
 from urllib.parse import ParseResult
 
 from merstudio.errors import InputError
-from merstudio.interchange.common import file_name, foreign_path, quote
+from merstudio.interchange.common import file_name, foreign_path, quote, same_name
 
 _MIME = {".mp4": "video/mp4", ".m4v": "video/mp4", ".mov": "video/quicktime", ".avi": "video/x-msvideo",
          ".mkv": "video/x-matroska", ".webm": "video/webm", ".mpg": "video/mpeg", ".mpeg": "video/mpeg",
@@ -187,13 +187,14 @@ def _descriptor_name(md: ET.Element, location: str) -> str:
 
 def _video_descriptor(descriptors: Sequence[ET.Element], video_name: str | None) -> ET.Element | None:
     """The MEDIA_DESCRIPTOR whose URL names the video ``video_name`` (a file name or a path), or one that names it
-    in other letter case (an .eaf made on Windows); None when none does or no video is named."""
+    in other letter case (an .eaf made on Windows), in either Unicode form (:func:`same_name`: a Mac's decomposed
+    "Gespräch"); None when none does or no video is named."""
     want = file_name(video_name or "")
     if not want:
         return None
-    for same in (str, str.casefold):
+    for fold in (False, True):
         for d in descriptors:
-            if any(same(n) == same(want) for n in _descriptor_names(d, every=True)):
+            if any(same_name(n, want, fold) for n in _descriptor_names(d, every=True)):
                 return d
     return None
 

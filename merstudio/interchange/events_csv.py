@@ -37,6 +37,7 @@ from merstudio.interchange.common import (
     media_name,
     name_list,
     quote,
+    same_name,
     variable_times,
     vfr_note,
 )
@@ -185,8 +186,8 @@ def read_events_csv(path: str | os.PathLike[str], fps: float | None = None, vide
     videos = {cells.get(r, "video") for _, r in body} - {""}
     clock = FrameClock(float(fps), variable_times(times, float(fps))) if fps is not None else None
     # the rate from the chosen video's rows only: a project's videos can each have their own
-    mine = [(k, r) for k, r in body if cells.get(r, "video") in ("", video_name)] if video_name and len(videos) > 1 \
-        else body
+    mine = [(k, r) for k, r in body if not cells.get(r, "video") or same_name(cells.get(r, "video"), video_name)] \
+        if video_name and len(videos) > 1 else body
     file_fps, differs = _file_rate(mine, cells, fps, clock)
     notes: list[str] = said + (vfr_note(clock) if clock is not None else [])
     from_times = False
@@ -201,7 +202,7 @@ def read_events_csv(path: str | os.PathLike[str], fps: float | None = None, vide
     if not video_name and len(videos) > 1:
         raise InputError(f"{p}: the file holds events of {len(videos)} videos ({name_list(sorted(videos), 4)}); "
                          "choose one (video_name= / --video)")
-    if video_name and len(videos) == 1 and file_name(next(iter(videos))) != video_name:
+    if video_name and len(videos) == 1 and not same_name(file_name(next(iter(videos))), video_name):
         notes.append(f"the file's video {quote(next(iter(videos)))} is not {quote(video_name)}; imported anyway")
     events: list[Event] = []
     skipped: list[Skip] = []
@@ -209,7 +210,7 @@ def read_events_csv(path: str | os.PathLike[str], fps: float | None = None, vide
     imputed: list[str] = []  # "row 3 (6)": rows whose apex nobody coded
     for rowno, r in body:
         where = f"{p.name}: row {rowno}"
-        if video_name and len(videos) > 1 and cells.get(r, "video") != video_name:
+        if video_name and len(videos) > 1 and not same_name(cells.get(r, "video"), video_name):
             if not only_video or not cells.get(r, "video"):  # a row of no video is no other video's either
                 skipped.append(Skip(where, f"video {quote(cells.get(r, 'video'))} is not {quote(video_name)}"))
             continue

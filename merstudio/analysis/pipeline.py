@@ -159,7 +159,10 @@ class AnalysisSettings:
 # 19 (2026-12-06): a face back across a restart (a screen share longer than keyframe_s apart from it) takes its earlier
 # id where its appearance is clearly that face's (merstudio.face.tracker.ReturnLabels, rule 2c), split or not. Videos
 # where no face is away across a restart give the same tables to the byte.
-ANALYSIS_REVISION = 19
+# 20 (2026-12-06): the brows' AUs read unknown where the mouth is covered or the eyes are hidden (the mesh misfit
+# reads as brows moving), and no blink is marked while the eyes are hidden (merstudio.features.aus.ALSO_HIDDEN and
+# the blink marker's unknown score). Videos with no cover over the mouth or the eyes give the same tables to the byte.
+ANALYSIS_REVISION = 20
 
 
 def analysis_revision(settings: dict[str, Any]) -> int:

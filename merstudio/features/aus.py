@@ -69,6 +69,18 @@ AU6_MEDIAN_S = 0.25
 # both as browDown, and one frame has no neutral frames to calibrate on. Measured on 44 faces with relaxed brows in
 # 30 photographs (none AU-coded; brows judged by eye), 27 read AU4 1 or more, 20 of them 2.5 or more (docs/aus.md).
 STILL_UNRELIABLE_AU = 4
+# AUs of other regions that read unknown wherever a region is covered (COVERED_FRACTION of it, by anything).
+# AU6 with the mouth: its eye narrowing counts only beside a lip-corner raise (combine_au6), so a covered mouth hides
+# half of its evidence (NaN rather than a measured 0 or 5 from a hand's blendshapes).
+# The brows (1, 2, 4) with the mouth or the eyes, as where the frame's edge cuts the mouth off
+# (merstudio.face.occlusion.outside_regions): the mesh fitted to a face whose mouth or eyes it cannot see sits
+# differently against the brows, which the blendshapes read as the brows moving. The real smile clip's neutral frames
+# (0.00 bare) under a grey block over the mouth read AU1 0.98-1.55 (present on all 17), under a scarf 0.49-1.60, and
+# AU1 fell to 0 at the hidden smile's onset (a brow event that never happened); the demo's AU4, present on all of its
+# first 150 frames, read present on 9; behind painted dark lenses the clip's neutral frames read AU2 0.47-1.20
+# (present on 10). The micro-motion lane's brows stay: flow against a baseline 0.2 s back cancels a steady misfit
+# (the clip's motion_brows mean 0.15 covered or bare; the demo's brow lowering at 4.1 s reads the same curve).
+ALSO_HIDDEN: dict[str, tuple[int, ...]] = {"mouth": (1, 2, 4, 6), "eyes": (1, 2, 4)}
 
 
 def au6_window(fps: float) -> int:
@@ -159,6 +171,37 @@ def face_note(value: Callable[[str], float | None], still: bool = False) -> str:
             hidden.append(region)
     parts = ([f"AU {'+'.join(present)}"] if present else []) + ([f"{', '.join(hidden)} hidden"] if hidden else [])
     return "  ".join(parts)
+
+
+def covered_notes(frames: Any, most: float = 0.5) -> list[str]:
+    """What a video's run should say of its covers, one line per face whose regions read unknown (all of a region's
+    AUs NaN, as `face_note` counts them) on more than `most` of its frames that were read at all (a frame with every
+    AU unknown, no mesh, is not a cover): "face 0: AUs unknown on most of its frames (covered: a mask, dark glasses,
+    a hand or the frame's edge): mouth on 72 of 72, brows on 72 of 72". `frames`: the per-frame table (a pandas
+    DataFrame with face_id and the AUxx_r columns). A photo says it per face in `face_note`."""
+    import pandas as pd
+
+    out = []
+    cols = [au_r(a) for a in AUS if au_r(a) in frames.columns]
+    faces = frames[frames["face_id"] >= 0] if "face_id" in frames.columns else frames.iloc[0:0]
+    for fid, rows in faces.groupby("face_id", sort=True):
+        values = rows[cols].apply(pd.to_numeric, errors="coerce")
+        read = values[values.notna().any(axis=1)]
+        if read.empty:
+            continue
+        counts = []
+        for region in REGION_WEIGHT:
+            own = [au_r(a) for a, m in AU_MAP.items() if m.region == region and au_r(a) in read.columns]
+            n = int(read[own].isna().all(axis=1).sum()) if own else 0
+            if n > most * len(read):
+                counts.append((n, region))
+        if counts:
+            counts.sort(key=lambda c: (-c[0], c[1] == "brows"))  # the most often first; the brows, unknown with
+            # the mouth or the eyes (ALSO_HIDDEN), after the region covered
+            parts = ", ".join(f"{region} on {n} of {len(read)}" for n, region in counts)
+            out.append(f"face {int(fid)}: AUs unknown on most of its frames (covered: a mask, dark glasses, a hand or "
+                       f"the frame's edge): {parts}")
+    return out
 
 
 def side_columns() -> list[str]:
@@ -315,6 +358,11 @@ class AUEstimator:
         for p in queue:
             r = self._read(p, by_id.get(id(p)))
             blink = r.reading.blink if r.reading is not None else 0.0
+            if p.covered.get("eyes", 0.0) >= 0.3:  # COVERED_FRACTION, as below
+                # the mesh's lids behind dark lenses or a hand are a guess: the blink is unknown (NaN: not shut),
+                # not one marked where the guess dips (the real clip behind painted lenses read false blinks at
+                # 23-24 and 35-38, not its own at 26-28) and masking the motion lane there
+                blink = float("nan")
             # a variable-rate video's frame times: a blink's margin and length go by them (features.blinks)
             marked = self._marker.push(p.track_id, p.frame_index, blink, r, time=p.time)
             out += [self._mark(m) for m in marked]
@@ -370,10 +418,8 @@ class AUEstimator:
         else:
             intensity, sides, blink = {a: nan for a in AUS}, {}, 0.0
         for au, mp in AU_MAP.items():
-            # AU6's eye narrowing counts only beside a lip-corner raise (combine_au6): a covered mouth hides half
-            # of its evidence, so it reads NaN rather than a measured 0 or 5 from a hand's blendshapes
             if covered.get(mp.region, 0.0) >= 0.3 or (au == 45 and covered.get("eyes", 0.0) >= 0.3) or \
-                    (au == 6 and covered.get("mouth", 0.0) >= 0.3):
+                    any(au in aus and covered.get(r, 0.0) >= 0.3 for r, aus in ALSO_HIDDEN.items()):
                 intensity[au] = nan
                 for s in ("L", "R"):
                     if (au, s) in sides:

@@ -20,7 +20,10 @@ where the constant-rate clip reads 2.0 (by time 1.97). Without times it counts f
 
 The AU estimator (merstudio.features.aus) marks every face this way: the micro-motion lane masks a blink's shut
 frames (`Marked.shut`), and the model's gate leaves out the eyes of windows near one (`Marked.blink`). Deciding it
-only when the closure has ended is what tells the first 0.4 s of eyes squeezed shut from a blink.
+only when the closure has ended is what tells the first 0.4 s of eyes squeezed shut from a blink. While the eyes
+are hidden (dark lenses, a hand) it pushes an unknown score (NaN: not shut), as for a face without a mesh: the
+mesh's lids there are its guess (the real clip behind painted lenses read two false blinks, frames 23-24 and
+35-38, and missed its own, 26-28).
 """
 
 from __future__ import annotations

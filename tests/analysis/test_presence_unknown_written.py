@@ -46,7 +46,7 @@ def test_a_covered_mouth_writes_an_empty_presence_where_its_intensity_is_unknown
     for r in rows:  # empty exactly where the intensity is unknown, 0/1 elsewhere
         assert (r["AU12_c"] == "") == (r["AU12_r"] == ""), r["frame"]
         assert r["AU12_c"] in ("", "0", "1")
-        assert r["AU01_c"] in ("0", "1")  # the brows, in view, keep their presence
+        assert r["AU05_c"] in ("0", "1")  # the eyes, in view, keep their presence (the brows: aus.ALSO_HIDDEN)
     df = read_table(out.paths.csv)  # read back: unknown (NaN), never 0
     covered = df["frame"].between(ON, OFF - 1)
     assert df.loc[covered, "AU12_c"].isna().all() and df.loc[~covered, "AU12_c"].notna().all()

@@ -239,7 +239,7 @@ def preview_import(project: Any, path: str | os.PathLike[str] | EafDocument, vid
                                             if v.fps > 0 and v.frame_count > 0})
     prev = read_events(doc or path, fps=video.fps, video_id=video_id, video_name=video.name,
                        fps_override=fps_override, fmt=fmt, times=media.times, **kwargs)
-    named = doc.coders(kwargs.get("tier_coders")) if doc is not None else set()
+    named = doc.coders(kwargs.get("tier_coders"), kwargs.get("tier_roles")) if doc is not None else set()
     return project_preview(project, prev, video_id, replace=replace, coder=coder, file_coders=named)
 
 

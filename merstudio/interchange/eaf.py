@@ -403,7 +403,6 @@ class EafDocument:
     _vocabularies: tuple[dict[str, dict[str, tuple[str, ...]]], list[str]] | None = field(
         default=None, repr=False, compare=False)
     # the kind each mapped tier was read as by the last read_eaf of this document (given, or guessed from its values)
-    _kinds: dict[str, str] = field(default_factory=dict, repr=False, compare=False)
 
     def foreign(self, samples: int = 4) -> ElanTiers:
         """:func:`foreign_tiers` of the file (worked out once)."""
@@ -424,9 +423,9 @@ class EafDocument:
         """The coders of the file's event tiers (``<coder>/event``, ``<coder>/rejected``, the ``tier_coders``
         mapped), with or without annotations: a coder's empty tier says they coded the video and found nothing.
         A tier mapped as apexes holds no events, so a coder mapped only such tiers is none (read_eaf notes it). A
-        mapped tier's kind: ``tier_roles``, else the one the last :func:`read_eaf` of this document read it as,
-        else the one its values tell (:func:`_guess_role`)."""
-        kinds = {**self._kinds, **{t: _role(t, r) for t, r in (tier_roles or {}).items()}}
+        mapped tier's kind: ``tier_roles``, else the one its values tell (:func:`_guess_role`), as :func:`read_eaf`
+        reads it."""
+        kinds = {t: _role(t, r) for t, r in (tier_roles or {}).items()}
         tiers = {t.get("TIER_ID", ""): t for t in self.root.findall("TIER")}
         out = {c.strip() for t, c in (tier_coders or {}).items()
                if (kinds.get(t) or (_guess_role(tiers[t]) if t in tiers else "event")) != "apex"}
@@ -504,7 +503,6 @@ def read_eaf(path: str | os.PathLike[str] | EafDocument, fps: float | None = Non
     video = _eaf_video(p, header, video_name, notes)
     skipped: list[Skip] = []
     scheme = _eaf_tiers(p, root, dict(tier_coders or {}), tier_roles, notes, skipped)
-    doc._kinds = dict(scheme.roles)  # what coders() asks: a coder mapped only apex tiers coded no events here
     timing = _Timing(slots, _interpolated(root, slots), video.origin, *_annotation_index(root))
     cv_entries, cv_notes = doc.vocabularies()
     notes += cv_notes

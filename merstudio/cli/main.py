@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import codecs
 import importlib
 import os
 import sys
@@ -237,15 +238,27 @@ def entry() -> int:
     return code
 
 
+def _escape(exc: UnicodeError) -> tuple[str | bytes, int]:
+    """Encoding errors of the console: a name's undecodable bytes (surrogates) written back as they were, as
+    surrogateescape does; any other character escaped (backslashreplace)."""
+    if not isinstance(exc, UnicodeEncodeError):
+        raise exc
+    bad = exc.object[exc.start:exc.end]
+    if all("\udc80" <= ch <= "\udcff" for ch in bad):
+        return bytes(ord(ch) - 0xDC00 for ch in bad), exc.end
+    return codecs.backslashreplace_errors(exc)
+
+
 def _unencodable_escaped() -> None:
     """A console that cannot show a character (an ASCII stdout: PYTHONIOENCODING=ascii, LANG=C without UTF-8 mode,
     an old terminal's pipe) gets it escaped (`Gespr\\xe4ch.mp4`) instead of a UnicodeEncodeError traceback that
-    ended `analyze` and `project show` mid-way (exit 1) for a non-ASCII file name. Only where a stream refuses such
-    characters (errors="strict"): one that writes a name's undecodable bytes back (surrogateescape) is kept."""
+    ended `analyze` and `project show` mid-way (exit 1) for a non-ASCII file name. A name's undecodable bytes
+    (surrogateescape, as Python writes them under the C locale) are still written back as they are."""
+    codecs.register_error("merstudio-console", _escape)
     for stream in (sys.stdout, sys.stderr):
-        if getattr(stream, "errors", None) == "strict":
+        if getattr(stream, "errors", None) in ("strict", "surrogateescape"):
             try:
-                stream.reconfigure(errors="backslashreplace")  # type: ignore[union-attr]
+                stream.reconfigure(errors="merstudio-console")  # type: ignore[union-attr]
             except (AttributeError, ValueError, OSError):
                 pass  # not a text file of ours (replaced by a caller): left as it is
 

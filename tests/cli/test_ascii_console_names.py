@@ -30,3 +30,16 @@ def test_non_ascii_names_are_printed_escaped_on_an_ascii_console(tmp_path: Path)
     assert done.returncode == 0, done.stderr[-1500:]
     assert "Gespr\\xe4ch.avi: complete" in done.stdout
     assert "Traceback" not in done.stderr + made.stderr + shown.stderr
+
+
+def test_names_stored_in_a_project_are_printed_escaped_under_the_c_locale(tmp_path: Path) -> None:
+    # made under UTF-8, shown under LANG=C with UTF-8 mode off: stdout is ASCII with surrogateescape, which wrote
+    # a name's undecodable bytes but failed on the 'ä' the project's database holds
+    tiny_video(tmp_path / "Gespräch.avi", n=12)
+    assert _merstudio(tmp_path, "project", "new", "p.merproj", "Gespräch.avi").returncode == 0
+    env = dict(os.environ, LC_ALL="C", PYTHONUTF8="0", PYTHONCOERCECLOCALE="0", XDG_CONFIG_HOME=str(tmp_path))
+    env.pop("PYTHONIOENCODING", None)
+    shown = subprocess.run([sys.executable, "-m", "merstudio", "project", "show", "p.merproj"], cwd=tmp_path, env=env,
+                           capture_output=True, text=True, encoding="ascii", timeout=120)
+    assert shown.returncode == 0, shown.stderr[-1500:]
+    assert "video 1: Gespr\\xe4ch.avi" in shown.stdout and "events: none" in shown.stdout

@@ -9,20 +9,25 @@ through the window, which tests replace.
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import os
+import sqlite3
 from collections.abc import Callable, Iterable, Mapping
+from contextlib import suppress
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, QStandardPaths, QTimer, Signal
 
+from merstudio.atomic import fitted_name, name_bytes, name_max
 from merstudio.errors import InputError, MerstudioError
 from merstudio.gui import commands as C
 from merstudio.gui.places import store_video, stored_video
 from merstudio.gui.video_opening import VideoOpener, close_source
 from merstudio.project import PROJECT_SUFFIX, Project, ProjectInUse, Video
 from merstudio.project.lock import HEARTBEAT_EVERY
+from merstudio.project.store import NeedsUpgrade
 
 if TYPE_CHECKING:
     from merstudio.gui.main_window import MainWindow
@@ -167,15 +172,15 @@ class Session(QObject):
 
     # ---------------------------------------------------------------- videos
     def default_project_path(self, video_path: Path) -> Path:
-        """A project beside the video; in the app's data folder when that is not writable or is the bundled demo."""
+        """A project beside the video; in the app's data folder when that is not writable or is the bundled demo
+        (`data_project_path`: one per video folder)."""
         from merstudio.resources import resources_dir
 
         beside = video_path.with_suffix(PROJECT_SUFFIX)
         in_resources = resources_dir().resolve() in video_path.resolve().parents
-        if not in_resources and os.access(video_path.parent, os.W_OK):
+        if not in_resources and folder_writable(video_path.parent):
             return beside
-        data = Path(QStandardPaths.writableLocation(QStandardPaths.StandardLocation.AppDataLocation))
-        return data / "projects" / beside.name
+        return data_project_path(app_data_dir() / "projects", video_path)
 
     def open_video(self, path: Path, project: str | None = None) -> None:
         """Open a video. With no project open, the project beside it is opened (created when there is none). With
@@ -307,6 +312,57 @@ def restored_line(proj: Project, cancelled: Mapping[int, int] | None = None) -> 
              "inactive); the complete run before it is shown again"
              for how, vids in (("interrupted", proj.restored_analyses), ("cancelled", cancelled or {})) if vids]
     return "; ".join(lines)
+
+
+def folder_writable(folder: Path) -> bool:
+    """Whether a project can be made in ``folder`` (a read-only share, a DVD, a folder of another user's: no)."""
+    return os.access(folder, os.W_OK)
+
+
+def app_data_dir() -> Path:
+    """The app's data folder (``~/.local/share/merstudio/merstudio`` on Linux): projects of videos whose own folder
+    cannot be written."""
+    return Path(QStandardPaths.writableLocation(QStandardPaths.StandardLocation.AppDataLocation))
+
+
+def data_project_path(projects: Path, video_path: Path) -> Path:
+    """The project in ``projects`` (the app's data folder) for a video whose folder cannot be written:
+    ``<video name>-<8 hex of its folder>.merproj``, one per video folder (``P01/interview.mp4`` and
+    ``P02/interview.mp4``, both read-only, and the bundled demo's ``interview.mp4`` were all
+    ``projects/interview.merproj`` until 2026-12-06: one project, each added to the others'). A project made under
+    that old name is still opened for a video it holds (nothing coded there is stranded); it takes no other."""
+    folder = Path(os.path.abspath(video_path)).parent
+    with suppress(OSError):
+        folder = folder.resolve()  # the same folder by any path to it (a symlink, `..`)
+    tag = hashlib.sha1(os.fsencode(str(folder))).hexdigest()[:8]
+    # room for SQLite's `<name>-journal`, the longest name kept beside a project
+    room = name_max(projects) - name_bytes("-journal") - name_bytes(PROJECT_SUFFIX)
+    new = projects / (fitted_name(f"{video_path.stem}-{tag}", room) + PROJECT_SUFFIX)
+    old = projects / video_path.with_suffix(PROJECT_SUFFIX).name
+    if not new.exists() and old.is_file() and _holds_video(old, video_path):
+        return old
+    return new
+
+
+def _holds_video(project: Path, video_path: Path) -> bool:
+    """Whether the project file has this video (its stored path is this file); False for one that cannot be read.
+    A project of an older schema (which a reader may not open: NeedsUpgrade) is read as the file on disk is: its
+    `videos.path` column is as old as projects."""
+    try:
+        with Project.open(project, read_only=True, check=False) as proj:
+            paths = [v.path for v in proj.videos()]
+    except NeedsUpgrade:
+        try:
+            con = sqlite3.connect(f"{project.resolve().as_uri()}?immutable=1", uri=True)
+            try:
+                paths = [str(r[0]) for r in con.execute("SELECT path FROM videos")]
+            finally:
+                con.close()
+        except (sqlite3.Error, OSError):
+            return False
+    except (MerstudioError, OSError):
+        return False
+    return any(same_file(Path(p), video_path) for p in paths)
 
 
 def same_file(a: Path, b: Path) -> bool:

@@ -30,34 +30,51 @@ class FaceEditCommand(ProjectCommand):
     setting that moved back (Project.undo_face_change). ``edit`` makes the change; it is given the change the first
     do made (None the first time), so that a redo of a split gives the new face the id it had: the events redone
     after it carry that id, and a fresh one (above the ids of a re-run undone meanwhile) would leave them on a face
-    the run does not have."""
+    the run does not have. ``win`` given (the app's), the edit and its undo run in a worker (workers.call_in_worker:
+    a 20-minute video's merge rewrites 18,000 frame rows, 0.8 s, its undo 0.4 s, which froze the window), the window
+    drawn meanwhile and taking no input; ``notify`` runs after, on the GUI thread."""
 
     def __init__(self, text: str, project: Project, video_id: int, edit: Callable[[FaceChange | None], FaceChange],
-                 notify: Notify) -> None:
+                 notify: Notify, win: Any = None) -> None:
         super().__init__(text, project, notify)
         self.video_id, self.edit = video_id, edit
         self.done: FaceChange | None = None
         self.first: FaceChange | None = None
+        self.win = win
+
+    def _off_gui(self, fn: Callable[[], Any], busy: str) -> Any:
+        """``fn()`` in a worker while the window waits (the GUI thread touches nothing of the project meanwhile: it
+        only draws, its input held back), or here without a window."""
+        if self.win is None:
+            return fn()
+        from merstudio.gui.workers import call_in_worker
+
+        return call_in_worker(self.win, fn, self.text(), busy, key="faces")
 
     def _do(self) -> None:
-        self.done = self.edit(self.first)
+        first = self.first
+        self.done = self._off_gui(lambda: self.edit(first), f"{self.text()}…")
         self.first = self.first or self.done
 
     def _undo(self) -> None:
         if self.done is not None:
-            self.project.undo_face_change(self.done)
+            change = self.done
+            self._off_gui(lambda: self.project.undo_face_change(change), f"Undoing: {self.text()}…")
             self.done = None
 
 
-def merge_command(project: Project, video_id: int, keep: int, merged: int, notify: Notify) -> FaceEditCommand:
+def merge_command(project: Project, video_id: int, keep: int, merged: int, notify: Notify,
+                  win: Any = None) -> FaceEditCommand:
     return FaceEditCommand(f"Merge face {merged} into face {keep}", project, video_id,
-                           lambda first: merge_faces(project, video_id, keep, merged), notify)
+                           lambda first: merge_faces(project, video_id, keep, merged), notify, win)
 
 
-def split_command(project: Project, video_id: int, face: int, at: int, notify: Notify) -> FaceEditCommand:
+def split_command(project: Project, video_id: int, face: int, at: int, notify: Notify,
+                  win: Any = None) -> FaceEditCommand:
     return FaceEditCommand(f"Split face {face} at frame {at}", project, video_id,
                            lambda first: project.split_face(video_id, face, at,
-                                                            new=None if first is None else first.target), notify)
+                                                            new=None if first is None else first.target), notify,
+                           win)
 
 
 def face_entry(face: int, frames: int) -> str:
@@ -101,7 +118,7 @@ class MergeFaces(AppCommand):
         video = win.require_video()
         keep, merged = int(params["keep"]), int(params["merged"])
         win._picked_face = keep  # the face list, refilled by the merge, shows the merged face
-        win.coding.push(merge_command(proj, video.id, keep, merged, lambda: faces_changed(win, video.id)))
+        win.coding.push(merge_command(proj, video.id, keep, merged, lambda: faces_changed(win, video.id), win))
         n = proj.face_spans(video.id).get(keep, (0, 0, 0))[2]
         win.statusBar().showMessage(f"Face {merged} merged into face {keep}: one face in {n} frames "
                                     "(Edit > Undo splits them)", 10000)
@@ -122,7 +139,7 @@ class SplitFace(AppCommand):
         if face is None:
             raise InputError("split face: run the analysis first (it finds the faces)")
         at = int(params.get("at", win.transport.current_frame))
-        cmd = split_command(proj, video.id, face, at, lambda: faces_changed(win, video.id))
+        cmd = split_command(proj, video.id, face, at, lambda: faces_changed(win, video.id), win)
         win.coding.push(cmd)
         new = cmd.done.target if cmd.done is not None else None
         win.statusBar().showMessage(f"Face {face} split at frame {at}: face {new} from there on "

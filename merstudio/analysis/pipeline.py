@@ -65,6 +65,7 @@ from merstudio.features.aus import (
     au_c,
     au_r,
     au_side,
+    covered_notes,
     side_columns,
 )
 from merstudio.features.blendshape_aus import SIDED
@@ -590,6 +591,7 @@ class Analysis:
             self.warnings.append(limit)
         if self.span is None and not self.cancelled:  # a split run's merge says it for the whole input
             self.warnings += held_warnings(held_aus(self._signals, self.frames_done, self.source.fps))
+            self.warnings += cover_warnings(self._signals, self.frames_done)
             if self.source.frame_count == 1:
                 self.warnings += still_brow_warnings(still_brows(self._signals))
 
@@ -917,6 +919,18 @@ def portrait_image(rgb: np.ndarray, box: Box, turned: int = 0,
     x0, y0, x1, y1 = box
     crop, _ = crop_square(rgb, (x0 + x1) / 2, (y0 + y1) / 2, 1.4 * max(x1 - x0, y1 - y0), size)
     return turn(crop, turned) if turned else crop
+
+
+def cover_warnings(signals: dict[int, _TrackSignals], n: int) -> list[str]:
+    """A video's faces whose mouth, eyes or brows read unknown on most of their frames (a mask, dark glasses: the
+    curves are empty, and the run says why; features.aus.covered_notes). None for a photo: its note says it."""
+    if n <= 1:
+        return []
+    tables = {}
+    for fid in sorted(signals):
+        f = np.frombuffer(signals[fid].frames, dtype=np.int32)
+        tables[fid] = signals[fid].table(n)[np.unique(f[f < n]), _AU0:_AU0 + len(AUS)]
+    return covered_notes(tables)
 
 
 def held_warnings(held: dict[int, list[int]]) -> list[str]:

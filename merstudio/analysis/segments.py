@@ -69,6 +69,7 @@ from merstudio.analysis.pipeline import (
     CancelFn,
     ProgressFn,
     _TrackSignals,
+    cover_warnings,
     held_aus,
     held_warnings,
     keep_portrait,
@@ -366,7 +367,8 @@ def merge_segments(results: Sequence[SegmentResult], out_dir: str | Path, name: 
 
     run_id = secrets.token_hex(8)
 
-    held = held_warnings(held_aus(signals, n, first.fps))  # every segment completed (checked above)
+    # every segment completed (checked above): the whole input's faces
+    held = held_warnings(held_aus(signals, n, first.fps)) + cover_warnings(signals, n)
 
     digest = input_digest(first.input, input_hash)
 

@@ -15,7 +15,7 @@ docs/aus.md has the tables, the calibration and how reliable each AU is.
 from __future__ import annotations
 
 from collections import deque
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple, Protocol
 
@@ -173,26 +173,22 @@ def face_note(value: Callable[[str], float | None], still: bool = False) -> str:
     return "  ".join(parts)
 
 
-def covered_notes(frames: Any, most: float = 0.5) -> list[str]:
-    """What a video's run should say of its covers, one line per face whose regions read unknown (all of a region's
-    AUs NaN, as `face_note` counts them) on more than `most` of its frames that were read at all (a frame with every
-    AU unknown, no mesh, is not a cover): "face 0: AUs unknown on most of its frames (covered: a mask, dark glasses,
-    a hand or the frame's edge): mouth on 72 of 72, brows on 72 of 72". `frames`: the per-frame table (a pandas
-    DataFrame with face_id and the AUxx_r columns). A photo says it per face in `face_note`."""
-    import pandas as pd
-
+def covered_notes(faces: Mapping[int, np.ndarray], most: float = 0.5) -> list[str]:
+    """What a video's run says of its covers, one line per face whose regions read unknown (all of a region's AUs
+    NaN, as `face_note` counts them) on more than `most` of its frames that were read at all (a frame with every AU
+    unknown, no mesh, is not a cover): "face 0: AUs unknown on most of its frames (covered: a mask, dark glasses, a
+    hand or the frame's edge): mouth on 72 of 72, brows on 72 of 72". `faces`: per face id, its frames' AU
+    intensities (frames, len(AUS)) in AUS order. A photo says it per face in `face_note`."""
     out = []
-    cols = [au_r(a) for a in AUS if au_r(a) in frames.columns]
-    faces = frames[frames["face_id"] >= 0] if "face_id" in frames.columns else frames.iloc[0:0]
-    for fid, rows in faces.groupby("face_id", sort=True):
-        values = rows[cols].apply(pd.to_numeric, errors="coerce")
-        read = values[values.notna().any(axis=1)]
-        if read.empty:
+    for fid in sorted(faces):
+        table = np.asarray(faces[fid], dtype=np.float64)
+        read = table[np.isfinite(table).any(axis=1)]
+        if fid < 0 or not len(read):
             continue
         counts = []
         for region in REGION_WEIGHT:
-            own = [au_r(a) for a, m in AU_MAP.items() if m.region == region and au_r(a) in read.columns]
-            n = int(read[own].isna().all(axis=1).sum()) if own else 0
+            own = [AUS.index(a) for a, m in AU_MAP.items() if m.region == region and a in AUS]
+            n = int(np.isnan(read[:, own]).all(axis=1).sum()) if own else 0
             if n > most * len(read):
                 counts.append((n, region))
         if counts:

@@ -84,6 +84,8 @@ from merstudio.atomic import (
     FileClaim,
     atomic_path,
     ensure_dir,
+    fitted_name,
+    name_max,
     remove_stale_temps,
     write_text_atomic,
 )
@@ -261,6 +263,10 @@ def output_names(inputs: Sequence[Path], out_dir: Path | None = None,
         if (m := PLOT_ENDING.search(name)) is not None:  # a folder `x_face1`: x-face1
             name = f"{name[:m.start()]}-{name[m.start() + 1:]}"
         names.append(name)
+    # a legal long input name (up to 255 bytes) must leave room for the longest working file's ending
+    # (`.previous.spots.partial.csv`, 27 bytes) and a `_k` number: cut short, with a hash of the whole name
+    limit = name_max(out_dir if out_dir is not None and Path(out_dir).is_dir() else ".") - NAME_ROOM
+    names = [fitted_name(n, limit) for n in names]
     out: list[str] = []
     for n in names:
         cand, k = n, 1
@@ -269,6 +275,9 @@ def output_names(inputs: Sequence[Path], out_dir: Path | None = None,
             cand = f"{n}_{k}"
         out.append(cand)
     return out
+
+
+NAME_ROOM = 32  # bytes a result's name leaves for its files' endings (the longest: 27) and a `_k` number
 
 
 # A result's working files are `<name>` plus one of these and a file suffix (`x.partial.csv`, `x.spots.partial.csv`,

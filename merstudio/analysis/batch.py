@@ -56,7 +56,7 @@ from merstudio.analysis.files import (
     finish_commit,
     output_names,
     output_paths,
-    publish_result,
+    publish_with_plots,
     result_status,
     results_of_inputs,
 )
@@ -862,22 +862,6 @@ class PlotsOrWhy:
             write_text_atomic(out.paths.meta, json.dumps(meta, indent=2))
 
 
-def _publish_merged(out: AnalysisOutput, url: str,
-                    before_publish: Callable[[AnalysisOutput], None] | None) -> AnalysisOutput:
-    """A split video's result, merged in the staging folder, published at `url` as `analyze_file` publishes an
-    unsplit one: the plots `before_publish` draws from it go up with it, before its meta says complete."""
-    try:
-        if before_publish is not None:
-            before_publish(out)
-        publish_result(out.paths, url, out.run_id, extra=out.plots)
-    finally:
-        for png in out.plots:  # published with it, or not at all: no staging copy stays
-            with contextlib.suppress(OSError):
-                png.unlink(missing_ok=True)
-    out.remote = join_url(url, out.paths.csv.name)
-    return out
-
-
 def _file_keywords(fmt: str) -> dict[str, Any]:
     """Keywords for `analyze_file` that depend on what this build's files.py accepts (`fmt` arrives with
     parquet output)."""
@@ -1412,7 +1396,7 @@ class _BatchRun:
                                         wall_started=self.began.get(k), input_hash=item.hash or None)
             else:  # merged in the staging folder (claimed there, as an unsplit run's), then published here: its
                 # plots before its meta (merge_segments publishing a URL itself uploads none)
-                merged = _publish_merged(merge_segments(
+                merged = publish_with_plots(merge_segments(
                     segs, self.plan.out, item.name, self.settings, fmt=self.fmt, notice=self.notify,
                     wall_started=self.began.get(k), input_hash=item.hash or None), self.plan.url, self.before_publish)
         except Exception as exc:  # noqa: BLE001 - recorded as this input's failure

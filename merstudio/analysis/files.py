@@ -533,16 +533,22 @@ def _analyze_to_url(input_path: Path | str, url: str, name: str, settings: Analy
         prepare_output_dir(url, [output_paths(Path(), name, fmt)], overwrite=False)
     out = analyze_file(input_path, staging_dir(url), name, settings, progress, cancel, fps, overwrite=True,
                        notice=notice, fmt=fmt)
-    if out.complete:
-        try:
-            if before_publish is not None:
-                before_publish(out)
-            publish_result(out.paths, url, out.run_id, extra=out.plots)
-        finally:
-            for png in out.plots:  # published with it, or not at all: no staging copy stays
-                with contextlib.suppress(OSError):
-                    png.unlink(missing_ok=True)
-        out.remote = join_url(url, out.paths.csv.name)
+    return publish_with_plots(out, url, before_publish) if out.complete else out
+
+
+def publish_with_plots(out: AnalysisOutput, url: str,
+                       before_publish: Callable[[AnalysisOutput], None] | None) -> AnalysisOutput:
+    """A complete result in the staging folder published at `url` with the plots `before_publish` draws from it,
+    before its meta says complete (an unsplit video's, and a split one's merged result)."""
+    try:
+        if before_publish is not None:
+            before_publish(out)
+        publish_result(out.paths, url, out.run_id, extra=out.plots)
+    finally:
+        for png in out.plots:  # published with it, or not at all: no staging copy stays
+            with contextlib.suppress(OSError):
+                png.unlink(missing_ok=True)
+    out.remote = join_url(url, out.paths.csv.name)
     return out
 
 

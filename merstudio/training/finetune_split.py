@@ -528,11 +528,13 @@ def none_windows(busy: Sequence[tuple[int, int]], frame_count: int, length: int,
 def none_items(project: Any, items: Sequence[Item], train_idx: Sequence[int], videos: dict[int, Any], *,
                per_video: int | None = None, min_per_class: int = MIN_TRAIN_PER_CLASS) -> list[Item]:
     """`none` windows of the items' videos (none_windows), away from every event of any status, as long as the
-    median event's onset -> apex. Each one is in its video's group, so on its side of the split, as the events
-    are; its face is the one the video shows most. `per_video` windows a video (None: the median class's training
+    median training event's onset -> apex. Each one is in its video's group, so on its side of the split, as the
+    events are; its face is the one the video shows most. `per_video` windows a video (None: the median class's training
     events, shared over the training videos); `videos`: the project's Video records by id."""
     real_counts = Counter(items[i].label for i in train_idx)
-    lengths = [max(1, it.apex - it.onset) for it in items]
+    # the length is a choice made from data: the training events' alone (the held-out ones decide nothing)
+    trained = [items[i] for i in train_idx] or list(items)
+    lengths = [max(1, it.apex - it.onset) for it in trained]
     length = int(np.median(lengths))
     if per_video is None:
         target = int(np.median([n for c, n in real_counts.items() if c != NONE_CLASS] or [min_per_class]))

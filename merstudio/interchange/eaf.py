@@ -85,9 +85,9 @@ from merstudio.interchange.eaf_media import (
     _descriptor_names,
     _is_video,
     _media_location,
-    _parsed_url,
     _time_origin,
     _url_name,
+    _url_paths,
     _video_descriptor,
 )
 
@@ -158,31 +158,24 @@ def _entries_of(cv: ET.Element, langs: Sequence[str] = ()) -> dict[str, tuple[st
 
 def _ecv_file(eaf: Path, url: str) -> tuple[Path, bool] | str:
     """The local .ecv file an EXTERNAL_REF's URL names (a relative path from the .eaf's folder, a path, or a
-    ``file:`` URL), or the file of that name beside the .eaf where the URL's is not here (made on another machine),
-    with whether it is that file beside the .eaf in place of the URL's; else why not ("remote": an http URL, never
-    fetched)."""
-    from urllib.parse import unquote
-
-    u = _parsed_url(url)
-    if u is None:  # "http://[host/x.ecv": not a URL anyone can follow
-        return "not found"
-    if re.match(r"^[A-Za-z]:[/\\]", url):  # C:\... as written (urlparse: scheme "c")
-        where = url
-    elif u.scheme == "file":
-        where = unquote(u.path)
-        if u.netloc and u.netloc != "localhost":  # file://server/share/...: a network path
-            where = f"//{u.netloc}{where}"
-        elif re.match(r"^/[A-Za-z]:[/\\]", where):  # file:///C:/...: a Windows drive
-            where = where[1:]
-    elif u.scheme:
-        return "remote"
-    else:
-        where = unquote(url)
-    own = None if foreign_path(where) else eaf.parent / where  # an absolute path stays itself
-    if own is not None and own.is_file():
-        return own, False
-    beside = eaf.parent / file_name(where)
-    return (beside, own is None or beside != own) if beside.is_file() else "not found"
+    ``file:`` URL, read as media URLs are: as written, then percent-decoded, :func:`_url_paths`), or the file of
+    that name beside the .eaf where the URL's is not here (made on another machine), with whether it is that file
+    beside the .eaf in place of the URL's; else why not ("remote": an http URL, never fetched)."""
+    bad: list[str] = []
+    paths = _url_paths(url, bad)
+    if paths is None:  # "http://[host/x.ecv": not a URL anyone can follow
+        return "not found" if bad else "remote"
+    tried, chosen = paths
+    for where in tried:
+        own = None if foreign_path(where) else eaf.parent / where  # an absolute path stays itself
+        if own is not None and own.is_file():
+            return own, False
+    for where in dict.fromkeys([chosen, *tried]):
+        beside = eaf.parent / file_name(where)
+        if beside.is_file():
+            own = None if foreign_path(where) else eaf.parent / where
+            return beside, own is None or beside != own
+    return "not found"
 
 
 def _external_entries(eaf: Path, cv: ET.Element, ref: ET.Element | None, langs: Sequence[str],

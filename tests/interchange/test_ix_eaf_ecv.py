@@ -113,3 +113,16 @@ def test_a_vocabulary_in_the_file_gives_the_files_first_language(tmp_path):
                         f'<CONTROLLED_VOCABULARY CV_ID="Emotions">{inline}</CONTROLLED_VOCABULARY>')
     (tmp_path / "in.eaf").write_text(text, encoding="utf-8")
     assert _emotions(tmp_path / "in.eaf")[0] == ["happiness", "surprise"]  # the entries list Dutch first
+
+
+def test_an_ecv_url_written_as_the_path_is_keeps_its_hash_and_percent(tmp_path):
+    """ELAN writes the path as it is, unencoded: "P#07 100% cv.ecv" (a # was read as a URL fragment, the name cut
+    to "P"); a validly encoded one (as Path.as_uri writes) is still decoded."""
+    folder = tmp_path / "lab #2"
+    folder.mkdir()
+    (folder / "P#07 100% cv.ecv").write_text(ECV, encoding="utf-8")
+    raw = (folder / "P#07 100% cv.ecv").resolve().as_posix()
+    assert _emotions(_eaf(tmp_path / "abs.eaf", f"file://{raw}"))[0] == ["happiness", "surprise"]
+    assert _emotions(_eaf(tmp_path / "rel.eaf", "lab #2/P#07 100% cv.ecv"))[0] == ["happiness", "surprise"]
+    encoded = (folder / "P#07 100% cv.ecv").resolve().as_uri()
+    assert "%23" in encoded and _emotions(_eaf(tmp_path / "enc.eaf", encoded))[0] == ["happiness", "surprise"]

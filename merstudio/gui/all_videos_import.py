@@ -70,11 +70,12 @@ def _index_first(ctx: Any, params: dict[str, Any]) -> bool:
     cancelled."""
     from merstudio.gui.index_first import index_videos, unanalysed_paths
     from merstudio.interchange import events_csv_videos
+    from merstudio.interchange.common import name_key
 
     win = ctx.win
     proj = win.require_writable()
-    named, current = set(events_csv_videos(params["path"])), win.require_video().id
-    ids = [v.id for v in proj.videos() if v.name in named and v.id != current]
+    named, current = {name_key(n) for n in events_csv_videos(params["path"])}, win.require_video().id
+    ids = [v.id for v in proj.videos() if name_key(v.name) in named and v.id != current]
     return index_videos(win, unanalysed_paths(proj, ids), "for its events' times")
 
 

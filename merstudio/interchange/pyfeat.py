@@ -29,7 +29,7 @@ from merstudio.atomic import atomic_path
 from merstudio.errors import InputError
 from merstudio.face.boxes import Box, box_iou
 from merstudio.features.blendshape_aus import MAX_INTENSITY
-from merstudio.interchange.common import file_name, name_list, quote
+from merstudio.interchange.common import file_name, name_list, quote, same_name
 from merstudio.interchange.openface import MAX_FRAME, frames_without_row, presence_values
 from merstudio.io.frames import IMAGE_EXTENSIONS
 from merstudio.textfile import pandas_encoding, read_head
@@ -175,7 +175,7 @@ def _input_mismatch(inputs: Sequence[str], video_name: str | None, notes: list[s
     want = file_name(video_name or "")
     if name and want and photo:
         return [f"the file's input {quote(name)} is a photo, not the video {quote(want)}; imported anyway"]
-    if name and want and name != want:
+    if name and want and not same_name(name, want):
         return [f"the file's video {quote(name)} is not {quote(want)}; imported anyway"]
     if photo and not any("one photo" in n for n in notes):
         notes.append(f"the file's input {quote(name)} is a photo")

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import os
 import threading
+import unicodedata
 
 import pytest
 from gui_fixtures import write_video
@@ -35,10 +36,10 @@ def passes(monkeypatch):
     return made
 
 
-def _project(qtbot, window, tmp_path):
-    """phone.mp4 (variable rate, never analysed) and desk.avi (current), an event each, written to all.csv and
-    removed; phone.mp4's file then touched, so that no index this process built for it is current."""
-    phone = write_vfr_clip(tmp_path / "phone.mp4")
+def _project(qtbot, window, tmp_path, name="phone.mp4"):
+    """phone.mp4 (variable rate, never analysed; or `name`) and desk.avi (current), an event each, written to
+    all.csv and removed; phone.mp4's file then touched, so that no index this process built for it is current."""
+    phone = write_vfr_clip(tmp_path / name)
     write_video(tmp_path / "desk.avi", n=30)
     assert window.ctx.execute(C.NewProject, path=str(tmp_path / "study.merproj"))
     for p in (phone, tmp_path / "desk.avi"):
@@ -67,6 +68,21 @@ def test_the_variable_rate_videos_frames_are_indexed_off_the_gui_thread(qtbot, w
     # its rows landed on the frames they were exported from (the file's times are the video's own)
     assert [(e.onset, e.apex, e.offset) for e in window.project.events(a.id)] == [(40, 45, 50)]
     assert [(e.onset, e.apex, e.offset) for e in window.project.events(b.id)] == [(3, 5, 8)]
+
+
+def test_a_name_a_mac_wrote_decomposed_is_indexed_off_the_gui_thread_too(qtbot, window, tmp_path, monkeypatch,
+                                                                          passes):
+    """The CSV names "Gespräch.mp4" decomposed (a + U+0308), as a Mac writes it: the same video, indexed first in
+    the worker (the name matched exactly, so its pass ran in the preview, on the GUI thread)."""
+    a, _b, out = _project(qtbot, window, tmp_path, name="Gespräch.mp4")
+    text = out.read_text(encoding="utf-8")
+    assert "Gespräch.mp4" in text
+    out.write_text(text.replace("Gespräch.mp4", unicodedata.normalize("NFD", "Gespräch.mp4")), encoding="utf-8")
+    passes.clear()
+    monkeypatch.setattr(window, "confirm", lambda q: True)
+    assert window.ctx.execute(C.ImportEvents, path=str(out)), window.errors
+    assert passes == [("Gespräch.mp4", False)]
+    assert [(e.onset, e.apex, e.offset) for e in window.project.events(a.id)] == [(40, 45, 50)]
 
 
 def _slow_pass(monkeypatch):  # (its tests ask for open_grace: the app's wait before the dialog shows)

@@ -4,6 +4,8 @@ OpenFace."""
 
 from __future__ import annotations
 
+import unicodedata
+
 import pytest
 from support.pyfeat_files import pyfeat_csv
 
@@ -25,6 +27,9 @@ def test_another_video_or_a_photo_is_a_mismatch_imported_anyway(tmp_path):
     assert read_pyfeat(photo).notes == ["the file's input 'single_face.jpg' is a photo"]
     same = pyfeat_csv(tmp_path / "001.csv", ROWS, inputs=["/data/001.mp4"] * 10)
     assert read_pyfeat(same, fps=30.0, frame_count=10, video_name="/videos/001.mp4").mismatches == []
+    # a Mac's py-feat run writes "Gespräch" decomposed (a + U+0308): the same video to its user, no mismatch
+    mac = pyfeat_csv(tmp_path / "mac.csv", ROWS, inputs=[unicodedata.normalize("NFD", "/data/Gespräch.mp4")] * 10)
+    assert read_pyfeat(mac, fps=30.0, frame_count=10, video_name="Gespräch.mp4").mismatches == []
 
 
 def test_rows_every_second_frame_say_which_frames_have_none(tmp_path):

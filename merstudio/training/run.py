@@ -129,16 +129,25 @@ def config_origin(path: str | Path, cfg: dict[str, Any], data: DataArrays) -> di
     """Where a configuration file's settings came from, as run.json and metrics.json record it: the file, and for
     the chosen.json of `merstudio tune` that search (its data, its choice and score, how many subjects it ran on)
     and ``seen_subjects``: how many of these ``n_subjects`` it saw (all of them when it ran on these very data,
-    else those among its subjects, by id). Every subject is a test subject once (loso, kfold, lodo), so settings a
-    search chose on some of them were chosen looking at test subjects: the run is then no nested estimate
-    (`merstudio train --tune` is one)."""
+    else those whose inputs are a searched subject's, subject_fingerprints as `merstudio evaluate` matches a
+    checkpoint's: the same people under other ids are seen, and two sets' "sub01" are not one person; a choice
+    that recorded no inputs, written before 2026-12-06, by id). Every subject is a test subject once (loso,
+    kfold, lodo), so settings a search chose on some of them were chosen looking at test subjects: the run is
+    then no nested estimate (`merstudio train --tune` is one)."""
     origin: dict[str, Any] = {"file": str(path)}
     searched = [str(s) for s in cfg.get("subjects") or []]
     if not searched and not isinstance(cfg.get("chosen"), dict):
         return origin  # a hand-written configuration
     subjects = [str(s) for s in data.subject_list]
     same = cfg.get("data_fingerprint") == data_fingerprint(data)
-    seen = subjects if same else [s for s in subjects if s in set(searched)]
+    inputs = cfg.get("subject_inputs")
+    if same:
+        seen = subjects
+    elif isinstance(inputs, dict):  # the searched subjects' inputs (only those `subjects` lists)
+        known = {str(inputs[s]) for s in searched if s in inputs}
+        seen = [s for s, h in subject_fingerprints(data).items() if h in known]
+    else:
+        seen = [s for s in subjects if s in set(searched)]
     origin.update(chosen_by="merstudio tune", search_data=cfg.get("data", ""),
                   search_fingerprint=cfg.get("data_fingerprint", ""), chosen=cfg.get("chosen"),
                   search_subjects=len(searched), seen_subjects=len(seen), n_subjects=len(subjects))

@@ -36,8 +36,8 @@ EPILOG = """examples:
   merstudio train --data casme2:/data/CASME2 --out runs/casme2                    # LOSO (the default protocol)
   merstudio train --data megc2019:/data/megc --out runs/megc --jobs 2 --final megc.pt   # then a model on all subjects
   merstudio train --data table:samples.csv --out runs/quick --protocol kfold:5 --epochs 10   # a quick first look
-  merstudio train --data megc2019:/data/megc --config runs/tune/chosen.json --out runs/chosen   # `tune`'s choice
-  merstudio train --data megc2019:/data/megc --tune --out runs/nested             # a nested search in every fold
+  merstudio train --data megc2019:/data/megc --tune --out runs/nested             # a nested search in every fold: an estimate
+  merstudio train --data megc2019:/data/megc --config runs/tune/chosen.json --out runs/tuned --final tuned.pt   # `tune`'s choice: the final model (no estimate here)
   merstudio train --data smic:/data/SMIC --modality VIS --out runs/smic-vis --cache /scratch/merstudio-cache
 The same command again resumes (finished folds are kept); other settings into the same --out are refused."""
 

@@ -12,8 +12,12 @@ EPILOG = """examples:
   merstudio tune --data casme2:/data/CASME2 --out runs/tune-small --trials 6 --inner kfold:3 --epochs 30
   merstudio tune --data table:samples.csv --out runs/grid --space space.json --search grid
       space.json: {"train.lr": [0.0005, 0.001], "model.width": [12, 16]}
-then evaluate the choice (the last line of its output says this, with your --data):
-  merstudio train --data megc2019:/data/megc --config runs/tune/chosen.json --out runs/tune-chosen"""
+then (its last lines say these, with your --data and flags): an estimate of accuracy on new people runs the search
+again inside every fold's training subjects (nested); chosen.json evaluated on the searched subjects repeats the
+search's own score (with --protocol kfold:K of its inner K, its best trial to the digit), so it is for the final
+model or for data the search never saw:
+  merstudio train --data megc2019:/data/megc --tune --out runs/tune-nested
+  merstudio train --data megc2019:/data/megc --config runs/tune/chosen.json --out runs/tune-final --final tuned.pt"""
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -77,7 +81,11 @@ def run(args: argparse.Namespace) -> int:
     b = found.best
     print(f"chosen: trial {b['trial']} of {len(found.trials)} {b['params']}: UF1 {b['uf1']:.3f} UAR {b['uar']:.3f} "
           f"({args.inner or spec.inner})")
-    print(f"wrote {args.out / 'chosen.json'}; use: {train_command(args, options)}")
+    chosen = args.out / "chosen.json"
+    print(f"wrote {chosen}; an estimate of accuracy on new people is nested (the search again inside each fold's "
+          f"training subjects): {train_command(args, options, nested=True)}")
+    print(f"{chosen} is for the final model or data the search never saw (a run of it on these subjects is no "
+          f"estimate: the search saw them all); use: {train_command(args, options)}")
     return 0
 
 
@@ -95,14 +103,25 @@ def record_subject_inputs(chosen: Path, data: Any) -> None:
     write_text_atomic(chosen, json.dumps(rec, indent=2))
 
 
-def train_command(args: argparse.Namespace, options: Any) -> str:
-    """The `merstudio train` line that evaluates the choice, as pasted: the same data (--classes, --modality VIS
-    and the like, --cache), --config chosen.json and an --out beside the search's (the line lacked one, which
-    train requires)."""
+# tune's flags that `train --tune` takes alike (dest, flag): the nested line searches as this search did
+_SEARCH_FLAGS = (("space", "--space"), ("search", "--search"), ("trials", "--trials"), ("inner", "--inner"),
+                 ("config", "--config"), ("epochs", "--epochs"), ("batch_size", "--batch-size"), ("lr", "--lr"),
+                 ("width", "--width"), ("val_fraction", "--val-fraction"), ("mixup", "--mixup"),
+                 ("ablate", "--ablate"), ("input", "--input"), ("size", "--size"), ("steps", "--steps"),
+                 ("step_spacing", "--step-spacing"), ("framing", "--framing"), ("precision", "--precision"),
+                 ("seed", "--seed"), ("threads", "--threads"), ("device", "--device"), ("jobs", "--jobs"))
+_FLAG_DEFAULTS = {"threads": 1, "device": "auto", "jobs": 1}  # left out of the line at their default
+
+
+def train_command(args: argparse.Namespace, options: Any, nested: bool = False) -> str:
+    """A `merstudio train` line, as pasted, on the same data (--classes, --modality VIS and the like, --cache) with an
+    --out beside the search's: ``nested``, `train --tune` with this search's space and settings (an estimate of
+    accuracy on new people); else --config chosen.json with --final (the model to use: a --config run on the
+    searched subjects repeats the search's score, which is no estimate)."""
     import shlex
 
     q = shlex.quote
-    out = args.out.with_name(f"{args.out.name}-chosen")
+    out = args.out.with_name(f"{args.out.name}-{'nested' if nested else 'final'}")
     parts = ["merstudio train --data", q(args.data), options.flags()]
     if args.classes:
         parts += ["--classes", q(args.classes)]
@@ -110,5 +129,15 @@ def train_command(args: argparse.Namespace, options: Any) -> str:
         parts.append("--allow-missing")
     if args.cache is not None:
         parts += ["--cache", q(str(args.cache))]
-    parts += ["--config", q(str(args.out / "chosen.json")), "--out", q(str(out))]
+    if nested:
+        parts.append("--tune")
+        for dest, flag in _SEARCH_FLAGS:
+            value = getattr(args, dest, None)
+            if value not in (None, "") and value != _FLAG_DEFAULTS.get(dest):
+                parts += [flag, q(str(value))]
+    else:
+        parts += ["--config", q(str(args.out / "chosen.json"))]
+    parts += ["--out", q(str(out))]
+    if not nested:
+        parts += ["--final", q(str(out.with_name(f"{out.name}.pt")))]
     return " ".join(x for x in parts if x)

@@ -62,8 +62,13 @@ from merstudio.training.trainer import (
 )
 
 ALL_ABLATION_NAMES = {**ABLATION_NAMES, **TRAIN_ABLATION_NAMES}
-# Settings that do not change results, so a resumed run may differ in them.
-_VOLATILE = ("device", "num_threads")
+# Settings left out of run.json, so a resumed run may differ in them. Not the thread count: it changes the figures
+# (megc2019-dev kfold:4, 6 epochs, seed 3: UF1 .658 on 1 thread, .654 on 2, each reproducible), so run.json records
+# the count a run trains with (resolved_threads) and a resume on another count is refused with the other settings.
+_VOLATILE = ("device",)
+# Settings recorded only since a date: a record without them ran with a count nobody wrote down, so it is not
+# compared on them (an older run folder still resumes).
+_RECORDED_SINCE = {"train": ("num_threads",)}  # 2026-12-06
 # Recorded in run.json but free to differ on resume: the version, and the arithmetic "auto" chose on the machine
 # (a resume on another CPU or a GPU changes rounding only).
 # recorded, not compared on resume: the data as --data spelt it ("table:dev/x.csv" from one folder, an absolute
@@ -123,6 +128,16 @@ def subject_fingerprints(data: DataArrays) -> dict[str, str]:
         h.update(np.ascontiguousarray(data.X[data.subjects == s], dtype=np.float32).tobytes())
         out[str(s)] = h.hexdigest()[:16]
     return out
+
+
+def resolved_threads(settings: TrainSettings, backend: Backend) -> TrainSettings:
+    """``settings`` with the torch thread count its folds really train with, for the record and for every fold
+    alike: "0 = leave as is" meant the caller's count in this process (torch.get_num_threads()) and one thread in
+    a worker process (merstudio.threads.limit_threads), and a resume of one fold runs in this process."""
+    if settings.num_threads > 0:
+        return settings
+    n = 1 if backend.kind != "inprocess" and dist_info()[1] == 1 else torch.get_num_threads()
+    return replace(settings, num_threads=n)
 
 
 def config_origin(path: str | Path, cfg: dict[str, Any], data: DataArrays) -> dict[str, Any]:
@@ -301,7 +316,8 @@ def _run_spec(data: DataArrays, class_names: list[str], model_cfg: Any, settings
         "protocol": protocol,
         "ablate": ablated_parts(model_cfg, settings),  # from the configuration itself: its real name
         "model": model_cfg.to_dict(),
-        "train": {k: v for k, v in settings.to_dict().items() if k not in _VOLATILE},
+        "train": {**{k: v for k, v in settings.to_dict().items() if k not in _VOLATILE},
+                  "num_threads": settings.num_threads or torch.get_num_threads()},
         "input": input_settings or {},
         # what "precision" meant on the machine that started the run (a record, not a setting: see check_same_run)
         "arithmetic": settings.arithmetic(),
@@ -378,12 +394,14 @@ def _setting_defaults() -> dict[str, dict[str, Any]]:
 
 
 def _with_defaults(old: dict[str, Any], new: dict[str, Any]) -> dict[str, Any]:
-    """`old` (a record) with the model and training settings it lacks but `new` has read as their defaults."""
+    """`old` (a record) with the model and training settings it lacks but `new` has read as their defaults (those
+    of _RECORDED_SINCE as `new`'s: unknown, so not compared)."""
     out = dict(old)
     for part, defaults in _setting_defaults().items():
         have, now = old.get(part), new.get(part)
         if isinstance(have, dict) and isinstance(now, dict):
-            out[part] = {**{k: defaults[k] for k in now if k not in have and k in defaults}, **have}
+            unknown = {k: now[k] for k in _RECORDED_SINCE.get(part, ()) if k in now and k not in have}
+            out[part] = {**{k: defaults[k] for k in now if k not in have and k in defaults}, **unknown, **have}
     return out
 
 
@@ -441,6 +459,7 @@ def run_protocol(data: DataArrays, class_names: Sequence[str], model_cfg: Any, s
     rank, world = dist_info()
     if backend is None:
         backend = backend_from_args(jobs, None)
+    settings = resolved_threads(settings, backend)
     folds, pending = prepare_run(data, class_names, model_cfg, settings, out, protocol=protocol,
                                  data_desc=data_desc, input_settings=input_settings, tune=tune, origin=origin)
     done_count = len(folds) - len(pending)
@@ -791,6 +810,7 @@ def run_ablation(data: DataArrays, class_names: Sequence[str], model_cfg: Any, s
     rank, world = dist_info()
     if backend is None:
         backend = backend_from_args(jobs, None)
+    settings = resolved_threads(settings, backend)
     variants: list[tuple[list[str], Any, TrainSettings]] = [(ablated_parts(model_cfg, settings), model_cfg, settings)]
     for p in parse_ablate(list(parts)):
         cfg, s = apply_ablation(model_cfg, settings, [p])

@@ -163,7 +163,10 @@ class AnalysisSettings:
 # 20 (2026-12-06): the brows' AUs read unknown where the mouth is covered or the eyes are hidden (the mesh misfit
 # reads as brows moving), and no blink is marked while the eyes are hidden (merstudio.features.aus.ALSO_HIDDEN and
 # the blink marker's unknown score). Videos with no cover over the mouth or the eyes give the same tables to the byte.
-ANALYSIS_REVISION = 20
+# 21 (2026-12-06): a video whose frames drift off the constant-rate grid over the whole index (a clean 30 -> 24 fps
+# switch) is variable-rate (merstudio.io.detect_vfr): its meta says so and its blinks go by its times. Constant-
+# rate videos give the same tables to the byte.
+ANALYSIS_REVISION = 21
 
 
 def analysis_revision(settings: dict[str, Any]) -> int:

@@ -1080,8 +1080,8 @@ class VideoSource(FrameSource):
         # Grid of a constant rate: index k sits at base + k*dt. Fit on frames 1.. (frame 0 may carry a DTS).
         ks = np.arange(1, len(head))
         self._base_ms = float(np.median(np.asarray(head[1:]) - ks * self._dt_ms)) if len(head) > 1 else head[0]
-        vfr = self._seekable and (detect_vfr(np.asarray(head[1:]) / 1000.0, self.fps)  # the frames' rate if steady
-                                  or not self._on_grid(head[1:], 1))
+        # the frames' rate if steady; off its grid, or its intervals, by the rule of every export and the app's clock
+        vfr = self._seekable and detect_vfr(np.asarray(head[1:]) / 1000.0, self.fps)
 
         count: int | None
         hooks = _INDEX_HOOKS.get()

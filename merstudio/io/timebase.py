@@ -14,13 +14,22 @@ import numpy as np
 
 
 def detect_vfr(times_s: np.ndarray, fps: float) -> bool:
-    """True when consecutive presentation times (seconds) stray from 1/fps by more than a quarter frame plus the
-    1 ms rounding of millisecond-timebase containers (mkv stores 33, 34, 33 ms for 30 fps)."""
+    """Whether a video's frame times (seconds) are variable-rate: the one rule of the source (`is_vfr`), the app's
+    clock and every export. True when consecutive times stray from 1/fps, or any time strays from the constant-rate
+    grid fitted to them (base: the median offset), by more than a quarter frame plus the 1 ms rounding of
+    millisecond-timebase containers (mkv stores 33, 34, 33 ms for 30 fps). The grid check catches what no single
+    interval shows: a header rate that is only the mean (26.4 fps for a phone's 30 then 24), and a clean 30 -> 24 fps
+    switch at a header rate of 30, whose longer intervals are exactly the quarter frame off (frame 402 drifted to
+    14.65 s where 402 / 30 puts it at 13.40)."""
     times = np.asarray(times_s, dtype=np.float64)
     if times.size < 2 or not fps > 0:
         return False
     dt = 1.0 / fps
-    return bool(np.any(np.abs(np.diff(times) - dt) > 0.25 * dt + 0.0011))
+    tol = 0.25 * dt + 0.0011
+    if bool(np.any(np.abs(np.diff(times) - dt) > tol)):
+        return True
+    off = times - np.arange(times.size) * dt
+    return bool(np.any(np.abs(off - np.median(off)) > tol))
 
 
 class Timebase:

@@ -100,9 +100,13 @@ def _check_torch() -> tuple[str, str]:
 
     if torch.cuda.is_available():
         return "ok", f"{torch.__version__}, CUDA {torch.version.cuda}: {torch.cuda.get_device_name(0)}"
+    from merstudio.training.run import cpu_bfloat16_path
     from merstudio.training.trainer import cpu_computes_bfloat16
 
-    arith = "bfloat16 in hardware: trains in bfloat16" if cpu_computes_bfloat16() else "trains in float32"
+    # the path, not only "bfloat16": AMX and AVX512-BF16 round differently (run.json records it as "cpu_bfloat16")
+    path = cpu_bfloat16_path()
+    trains = "trains in bfloat16" if cpu_computes_bfloat16() else "trains in float32"
+    arith = f"bfloat16 in hardware: {path}, {trains}" if path != "none" else f"no bfloat16 in hardware: {trains}"
     return "ok", f"{torch.__version__}, CPU ({torch.get_num_threads()} threads; {arith}; no CUDA device)"
 
 

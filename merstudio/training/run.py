@@ -74,7 +74,28 @@ _RECORDED_SINCE = {"train": ("num_threads",)}  # 2026-12-06
 # recorded, not compared on resume: the data as --data spelt it ("table:dev/x.csv" from one folder, an absolute
 # path from another) is identified by data_fingerprint, which is compared
 # the configuration's origin is the file's, which a resume may name by another path (its settings are compared)
-_RECORD_ONLY = ("merstudio_version", "arithmetic", "data", "config_origin")
+# the CPU's bfloat16 path (cpu_bfloat16_path) likewise: a record, so that two machines' figures can be compared
+_RECORD_ONLY = ("merstudio_version", "arithmetic", "cpu_bfloat16", "data", "config_origin")
+CPUINFO = Path("/proc/cpuinfo")
+
+
+def cpu_bfloat16_path() -> str:
+    """Which hardware computes this CPU's bfloat16: "AMX" (its tiles, where oneDNN goes first), "AVX512-BF16" or
+    "none". The two paths round differently, so one seed's bfloat16 figures agree only between machines of the same
+    path (an AMX Xeon and an AVX512-BF16 EPYC both "train in bfloat16"). From /proc/cpuinfo's flags (amx_bf16,
+    avx512_bf16); without it (not Linux), from torch's probes."""
+    try:
+        flags = {f for line in CPUINFO.read_text(encoding="utf-8", errors="replace").splitlines()
+                 if line.startswith(("flags", "Features")) for f in line.partition(":")[2].split()}
+    except OSError:
+        probe = {name: getattr(torch.cpu, f"_is_{name}_supported", None) for name in ("amx_tile", "avx512_bf16")}
+        try:  # private, hence looked up
+            flags = {"amx_bf16" if name == "amx_tile" else name for name, fn in probe.items() if fn and fn()}
+        except RuntimeError:
+            flags = set()
+    if "amx_bf16" in flags:
+        return "AMX"
+    return "AVX512-BF16" if "avx512_bf16" in flags else "none"
 
 
 def parse_ablate(spec: str | Sequence[str] | None) -> list[str]:
@@ -321,6 +342,7 @@ def _run_spec(data: DataArrays, class_names: list[str], model_cfg: Any, settings
         "input": input_settings or {},
         # what "precision" meant on the machine that started the run (a record, not a setting: see check_same_run)
         "arithmetic": settings.arithmetic(),
+        "cpu_bfloat16": cpu_bfloat16_path(),  # which bfloat16 (a record too: rounding differs between paths)
     }
     if tune is not None:
         spec["tune"] = tune.to_dict()
@@ -696,8 +718,9 @@ def render_summary(spec: dict[str, Any], m: dict[str, Any]) -> str:
             f", chosen by {origin['chosen_by']} on {origin.get('search_data') or 'other data'} (none of these "
             "subjects)" if origin.get("chosen_by") else ""))
     if spec.get("arithmetic"):
+        path = f"; the CPU's bfloat16: {spec['cpu_bfloat16']}" if spec.get("cpu_bfloat16") else ""
         lines.append(f"- training arithmetic: {spec['arithmetic']} (precision {spec.get('train', {}).get('precision', '?')}"
-                     "; evaluation in float32)")
+                     f"; evaluation in float32{path})")
     if spec.get("tune"):
         t = spec["tune"]
         from merstudio.training.tune import SearchSpec, make_trials
@@ -775,6 +798,7 @@ def train_final(data: DataArrays, model_cfg: Any, settings: TrainSettings, path:
         meta.setdefault("merstudio_version", __version__)
         meta["final_history"] = history[-1:] if history else []
         meta["training_arithmetic"] = settings.arithmetic()
+        meta["training_cpu_bfloat16"] = cpu_bfloat16_path()
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
         except OSError as exc:

@@ -5,7 +5,6 @@ own name fitted: its result is named by the name cut short on a character, with 
 from __future__ import annotations
 
 import os
-from pathlib import Path
 
 import pandas as pd
 

@@ -13,9 +13,11 @@ merstudio wrote before 2026-12-05 used half-up ms, ``floor(i * 1000 / fps + 1/2)
 with it.
 
 A variable-frame-rate video (a phone's) has no single fps: its frames start at their own presentation times, and a
-boundary is then ``ms(i) = floor(t_i * 1000 + 1/2)`` (:class:`FrameClock` with ``Media.times``), so ELAN's and
-BORIS's players show an event where merstudio shows it; the same exact-match rule reads it back. A constant-rate
-video keeps the arithmetic above to the millisecond, whatever its container stored.
+boundary is then ``ms(i) = ceil(t_i * 1000)`` (:class:`FrameClock` with ``Media.times``): rounded up, as at a constant
+rate, so each time lies inside its frame and ELAN's and BORIS's players show an event where merstudio shows it; the
+same exact-match rule reads it back. merstudio wrote half-up ms before 2026-12-07 (333 for a frame at 333.33 ms,
+which ELAN shows as the frame before); a whole-ms time that is such a boundary and no rounded-up one is read as
+that frame. A constant-rate video keeps the arithmetic above to the millisecond, whatever its container stored.
 
 Input files may be hostile or simply odd (a megabyte in one cell, a header of 5 MB, UTF-16 from Excel): every
 message that quotes a file goes through :func:`quote` / :func:`shorten` / :func:`name_list` (bounded, one line),
@@ -232,6 +234,7 @@ def fps_mismatch(where: str, file_fps: float, video_fps: float) -> FrameRateMism
 CEIL, ROUND = "ceil", "round"
 FRAME_RULES = (CEIL, ROUND)
 _EPS = 1e-9  # k * 1000 / fps is not exact in floats: 3 * 1000 / 30 may come out a hair above 100
+_MS_EPS = 1e-6  # a frame time (seconds) times 1000 may come out a hair above its whole ms: 0.1 * 1000
 HALF_MS = 0.0005  # BORIS rounds times to the ms: a frame's start is written up to this far before or after it
 
 
@@ -279,7 +282,7 @@ def seconds_to_frame(seconds: float, fps: float, side: str = "start") -> int:
 
 class FrameClock:
     """Frame boundaries in whole milliseconds for one video, and back: at a constant rate the functions above; for
-    a variable-rate video (``times``, seconds from the first frame) frame i starts at ``round(t_i * 1000)`` and the
+    a variable-rate video (``times``, seconds from the first frame) frame i starts at ``ceil(t_i * 1000)`` and the
     frame after the last at the last time plus one nominal frame (so does merstudio.io.timebase.Timebase, which
     also carries on at the nominal rate outside the video). Reading back is exact for the values ``ms`` gives when
     the frames are at least 1 ms apart; other times go to the frame containing them (start) or the first boundary
@@ -292,10 +295,14 @@ class FrameClock:
         self.rule = rule
         self.timebase = Timebase(self.fps, times)
         self._bounds: np.ndarray | None = None
+        self._half_up: np.ndarray | None = None  # the boundaries merstudio wrote before 2026-12-07: read back too
         if self.timebase.times is not None:
             n = len(self.timebase.times)
-            self._bounds = np.floor(np.append(self.timebase.times, self.timebase.time_of(n)) * 1000.0 + 0.5
-                                    ).astype(np.int64)
+            ms = np.append(self.timebase.times, self.timebase.time_of(n)) * 1000.0
+            # rounded up, as at a constant rate: half-up put 100 of 450 boundaries of a 30/20 fps clip in the frame
+            # before (333 ms for a frame at 333.33), where ELAN shows that frame
+            self._bounds = np.ceil(ms - _MS_EPS).astype(np.int64)
+            self._half_up = np.floor(ms + 0.5).astype(np.int64)
 
     @property
     def variable(self) -> bool:
@@ -308,7 +315,7 @@ class FrameClock:
             return frame_to_ms(frame, self.fps, self.rule)
         if 0 <= frame < len(b):
             return int(b[frame])
-        return int(math.floor(self.timebase.time_of(frame) * 1000.0 + 0.5))
+        return int(math.ceil(self.timebase.time_of(frame) * 1000.0 - _MS_EPS))
 
     def frame(self, ms: float, side: str = "start") -> int:
         """The frame boundary for a time in ms (see the class docstring)."""
@@ -316,9 +323,12 @@ class FrameClock:
         if b is None:
             return ms_to_frame(ms, self.fps, side, self.rule)
         if float(ms) == round(float(ms)):
-            k = int(np.searchsorted(b, round(float(ms)), side="left"))
-            if k < len(b) and b[k] == round(float(ms)):
-                return k
+            for bounds in (b, self._half_up):  # ours, then an older file's half-up ms
+                if bounds is None:
+                    continue
+                k = int(np.searchsorted(bounds, round(float(ms)), side="left"))
+                if k < len(bounds) and bounds[k] == round(float(ms)):
+                    return k
         return _side_of(float(self.timebase.position(np.asarray(float(ms) / 1000.0))), side)
 
     def seconds_frame(self, seconds: float, side: str = "start") -> int:

@@ -227,8 +227,8 @@ def write_pyfeat(frames: pd.DataFrame, path: str | os.PathLike[str]) -> str:
     (``FaceRect*`` when the table has py-feat's boxes, ``FaceScore``, ``AU01 .. AU43``, then ``frame`` and
     ``Identity``), for scripts written for py-feat. Its AUs are in 0-1: a table read from py-feat (no ``AUxx_r``)
     keeps its probabilities (``AUxx_p``) as they were; from our (or OpenFace's) 0-5 intensities the value is
-    ``AUxx_r / 5`` clipped to 0-1, a rescaled intensity and neither py-feat's model nor a probability (py-feat's
-    0.5 is intensity 2.5 here; our presence begins at 1.0, 0.2 there). Only AUs in py-feat's list are written (not
+    ``AUxx_r / 5`` clipped to 0-1 and rounded to 6 decimals, a rescaled intensity and neither py-feat's model nor a
+    probability (py-feat's 0.5 is intensity 2.5 here; our presence begins at 1.0, 0.2 there). Only AUs in py-feat's list are written (not
     AU45, a blink: its AU43 is eyes closed). A row without a face has FaceScore and AUs empty (py-feat's NaN row);
     the face id is ``Identity`` Person_<id>, as py-feat 0.7 names its identities, so :func:`read_pyfeat` gives the
     faces their ids back. Written atomically; returns a note on the scale and the columns left out."""
@@ -250,7 +250,9 @@ def write_pyfeat(frames: pd.DataFrame, path: str | os.PathLike[str]) -> str:
         src = f"AU{a:02d}_p" if probs else f"AU{a:02d}_r"
         if src in frames.columns:
             v = pd.to_numeric(frames[src], errors="coerce")
-            out[f"AU{a:02d}"] = (v if probs else (v / MAX_INTENSITY).clip(0.0, 1.0)).where(found)
+            # / 5 to 6 decimals: what an intensity holds (3 decimals, stored as float32: 0.96 is 0.95999997...);
+            # unrounded, 0.555 / 5 was written 0.11100000000000002
+            out[f"AU{a:02d}"] = (v if probs else (v / MAX_INTENSITY).clip(0.0, 1.0).round(6)).where(found)
             written.append(a)
     if not written:
         raise InputError(f"{p}: nothing to write as py-feat: no AU intensities (AUxx_r) or probabilities (AUxx_p) "

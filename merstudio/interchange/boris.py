@@ -441,7 +441,8 @@ def _pair_tabular(p: Path, rows: Sequence[Sequence[Any]], header_at: int, col: d
                             + (["Review status"] if "reviewstatus" in col else [])]
     for (obs, media, fps, coder, review), entries in groups.items():
         where = f"{p.name}: observation {quote(obs)}" if obs else p.name
-        out += [[obs, media, fps, *row, *([coder or obs] if "coder" in col else []),
+        # the "coder" variable as set: empty is no coder (the observation id is none), as an aggregated export reads
+        out += [[obs, media, fps, *row, *([coder] if "coder" in col else []),
                  *([review] if "reviewstatus" in col else [])]
                 for row in pair_boris_events(entries, where, skipped, notes, indices=True)]
     if not_media:

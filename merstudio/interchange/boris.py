@@ -513,6 +513,7 @@ def read_boris_rows(p: Path, rows: Sequence[Sequence[Any]], fmt: str, fps: float
                          f"{name_list(t for t in (cell_text(c) for c in rows[header_at]) if t)})")
     body = [(header_at + 2 + k, r) for k, r in enumerate(rows[header_at + 1:])
             if any(cell_text(c) for c in r)]
+    body, col = _apex_rows(p, body, col, notes)
     use_fps, use_frames = _table_rate(p, body, col, fps, fps_override, notes)
     clock = FrameClock(use_fps, variable_times(times, use_fps))
     notes += vfr_note(clock)
@@ -555,6 +556,52 @@ def read_boris_rows(p: Path, rows: Sequence[Sequence[Any]], fmt: str, fps: float
     media, media_path = _table_media(body, col, media_names)
     return ImportPreview(path=p, format=fmt, events=events, skipped=skipped, notes=notes,
                          fps=use_fps, media=media, media_path=media_path)
+
+
+def _apex_rows(p: Path, body: Sequence[tuple[int, Sequence[Any]]],
+               col: dict[str, int], notes: list[str]) -> tuple[list[tuple[int, Sequence[Any]]], dict[str, int]]:
+    """BORIS's aggregated export writes each ``apex`` point event as a row of its own (POINT, start = stop, the
+    emotion in Comment start: its load_aggregated_events_in_db): each is the apex of the state row of its
+    observation and subject that holds it, by the rule of BORIS's entries (:func:`_place_apexes`), in columns
+    ``Apex (s)`` / ``Image index apex`` added to the rows (an apex a row has already is kept); the apex rows
+    themselves are no events. Read as events of their own, each became a one-frame event "apex" and its event
+    lost its apex. (rows, columns) as given where no row is an apex point."""
+    def is_apex(r: Sequence[Any]) -> bool:
+        return cell_text(_value(r, col, "behaviortype")).upper() == "POINT" and \
+            _is_apex(cell_text(_value(r, col, "behavior"))) and _number(_value(r, col, "starts")) is not None
+
+    if not any(is_apex(r) for _, r in body):
+        return list(body), col
+    width = max([len(r) for _, r in body] + [j + 1 for j in col.values()])
+    out_col = {**col, "apexs": width, "imageindexapex": width + 1}
+    groups: dict[tuple[str, ...], tuple[list[list[Any]], list[BorisEntry]]] = {}
+    out: list[tuple[int, Sequence[Any]]] = []
+    for rowno, r in body:
+        key = tuple(_cell(r, col, k) for k in ("observationid", "mediafilename", "coder", "reviewstatus"))
+        states, apexes = groups.setdefault(key, ([], []))
+        subject, behavior = _cell(r, col, "subject"), _cell(r, col, "behavior")
+        start = _number(_value(r, col, "starts"))
+        if is_apex(r):
+            assert start is not None
+            apexes.append(BorisEntry(start, subject, behavior, "", _comment(_value(r, col, "commentstart")),
+                                     "point", frame_index(_value(r, col, "imageindexstart"))))
+            continue
+        row = [*r, *[""] * (width - len(r)), _value(r, col, "apexs") or "", _value(r, col, "imageindexapex") or ""]
+        stop = _number(_value(r, col, "stops"))
+        kind = cell_text(_value(r, col, "behaviortype")).upper()
+        # as pair_boris_events's rows: [subject, code, modifier, type, start, stop, apex, .., apex frame]; a row
+        # without times holds no apex (it is skipped, said, where it is read)
+        states.append([subject, behavior, "", "STATE" if kind.startswith("STATE") else kind,
+                       math.inf if start is None else start, -math.inf if stop is None else stop,
+                       _number(_value(r, col, "apexs")), "", "", None, None, None, row])
+        out.append((rowno, row))
+    for (obs, *_), (states, apexes) in groups.items():
+        _place_apexes(states, apexes, f"{p.name}: observation {quote(obs)}" if obs else p.name, notes)
+        for s in states:
+            row = s[12]
+            if s[6] is not None and row[width] in ("", None):
+                row[width], row[width + 1] = f"{s[6]:.3f}", "" if s[11] is None else s[11]
+    return out, out_col
 
 
 def _header_row(p: Path, rows: Sequence[Sequence[Any]]) -> int:

@@ -73,6 +73,12 @@ OURS = "exported by merstudio"  # the project description's start: its modifiers
 FORMAT_VERSION = "7.0"  # BORIS's project format (unchanged from BORIS 7 to 9)
 PLAYERS = tuple(str(k) for k in range(1, 9))
 LENGTH_MARGIN = 1.0  # seconds after the last event: a video's length where it is not known
+# ms past the last frame's end in the length written: BORIS reads the length as Decimal(float), 2.4 as 2.3999...,
+# and its tabular export of the full observation left out an event's STOP at the last frame's end (2.400): 46% of
+# frame counts at 25, 30 and 29.97 fps, the coder's event then refused on import; and it floors the length to the ms
+# when naming an entry's media file ("Not found" for ~1%). One ms keeps both inside (BORIS's own lengths, ffprobe's
+# container duration, are often longer still)
+END_MARGIN_MS = 1
 _HEADER = ("Observation id", "Media file name", "FPS", "Media duration (s)", "Subject", "Behavior", "Modifiers", "Behavior type",
            "Start (s)", "Stop (s)", "Apex (s)", "Comment start", "Comment stop", "Image index start",
            "Image index stop", "Image index apex", "Coder", "Status")
@@ -106,12 +112,12 @@ def _layers(events: list[Event]) -> list[list[Event]]:
 
 
 def _length(m: Media, events: list[Event]) -> tuple[float, bool]:
-    """(seconds, guessed) of a video in a project: its length when its frame count is known, else the last event's
-    end plus :data:`LENGTH_MARGIN` (BORIS's analyses of a full observation leave out what lies past the length: at
-    0 every event)."""
+    """(seconds, guessed) of a video in a project: its length when its frame count is known, plus
+    :data:`END_MARGIN_MS`, else the last event's end plus :data:`LENGTH_MARGIN` (BORIS's analyses of a full
+    observation leave out what lies past the length: at 0 every event)."""
     clock = m.clock("BORIS project export")
     if m.frame_count:
-        return clock.ms(m.frame_count) / 1000.0, False
+        return (clock.ms(m.frame_count) + END_MARGIN_MS) / 1000.0, False
     if not events:
         return 0.0, False
     return round(max(clock.event_times(e)[2] for e in events) + LENGTH_MARGIN, 3), True

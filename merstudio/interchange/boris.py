@@ -20,6 +20,7 @@ import re
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from decimal import Decimal
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -247,12 +248,14 @@ def _place_apexes(states: list[list[Any]], apexes: Sequence[BorisEntry], where: 
 
 
 def pair_boris_events(entries: Sequence[BorisEntry], where: str, skipped: list[Skip],
-                      notes: list[str], indices: bool = False) -> list[list[Any]]:
+                      notes: list[str], indices: bool = False, end: float | None = None) -> list[list[Any]]:
     """Aggregated rows (Subject, Behavior, Modifiers, Behavior type, Start (s), Stop (s), Apex (s), Comment start,
     Comment stop, and with ``indices`` Image index start, stop and apex) from BORIS event entries: a state's entries
     paired as BORIS pairs them (alternately, per subject, code and modifier, in time order); an ``apex`` point event
     inside a state of its subject is that state's apex (the one whose behaviour its comment names first); other
-    point events are one-frame events. A state never stopped is skipped, named."""
+    point events are one-frame events. A state never stopped is skipped, named; with ``end`` (a tabular export's
+    media length: BORIS leaves out an entry past the length it reads, a STOP at the media's last instant among
+    them, see :func:`_cut_at_end`) one started before it is closed there, said in ``notes``."""
     states: list[list[Any]] = []
     apexes: list[BorisEntry] = []
     open_: dict[tuple[str, str, str], BorisEntry] = {}
@@ -272,6 +275,13 @@ def pair_boris_events(entries: Sequence[BorisEntry], where: str, skipped: list[S
             states.append([e.subject, e.code, e.modifier, "STATE", start.time, e.time, None, start.comment,
                            e.comment, start.frame, e.frame, None])
     for e in sorted(open_.values(), key=lambda e: e.time):
+        if end is not None and e.time < end:  # the coder's event, not lost for the STOP BORIS's export left out
+            states.append([e.subject, e.code, e.modifier, "STATE", e.time, end, None, e.comment, "", e.frame, None,
+                           None])
+            notes.append(f"{where}: {quote(e.code)} of {quote(e.subject or 'no focal subject')} starts at "
+                         f"{e.time:.3f} s and has no STOP in the table: closed at the media's end ({end:.3f} s; "
+                         "BORIS's tabular export leaves out a STOP at the media's last instant)")
+            continue
         skipped.append(Skip(where, f"{quote(e.code)} of {quote(e.subject or 'no focal subject')} starts at "
                                    f"{e.time:.3f} s and is never stopped"))
     _place_apexes(states, apexes, where, notes)
@@ -285,15 +295,52 @@ def _cell(row: Sequence[Any], col: Mapping[str, int], key: str) -> str:
     return cell_text(row[j]) if j is not None and j < len(row) else ""
 
 
-def _time_shift(row: Sequence[Any], col: Mapping[str, int]) -> float:
+NOT_FOUND = "Not found"  # BORIS's media file name for an entry it places in none of the player's files
+
+
+def _player_files(row: Sequence[Any], col: Mapping[str, int]) -> list[str]:
+    """Player 1's media files of a BORIS export's row in playing order (``Source`` "player #1:a.mp4;b.mp4")."""
+    source = _cell(row, col, "source")
+    return source.split("|")[0].split(":", 1)[-1].split(";") if source.lower().startswith("player #1:") else []
+
+
+def _row_media(row: Sequence[Any], col: Mapping[str, int]) -> str:
+    """A tabular export's row's media file: its ``Media file name``, but for BORIS's "Not found" the player's file
+    where it plays one. BORIS names an entry's file from the length cut to the ms: a STOP at the end of 61 frames
+    at 30 fps (2.034 s) is past 2.033 ("Not found"), and paired apart from its START it lost the event."""
+    media = _cell(row, col, "mediafilename")
+    files = _player_files(row, col)
+    return files[0] if media == NOT_FOUND and len(files) == 1 else media
+
+
+def _file_end(row: Sequence[Any], col: Mapping[str, int], media: str) -> float | None:
+    """Seconds of the row's media file as its ``Media duration (s)`` gives them ("10.0;20.0": a player's files in
+    turn, as ``Source`` lists them); None where it does not say."""
+    lengths = _cell(row, col, "mediadurations").split("|")[0].split(";")
+    names = [file_name(f) for f in _player_files(row, col)]
+    x = _number(lengths[0]) if len(lengths) == 1 and len(names) <= 1 else \
+        _number(lengths[names.index(file_name(media))]) if len(lengths) == len(names) and \
+        file_name(media) in names else None
+    return x if x is not None and x > 0 else None
+
+
+def _cut_at_end(length: float | None) -> float | None:
+    """``length`` where BORIS's tabular export of the full observation leaves out an entry at the media's end, else
+    None: it keeps entries up to Decimal(length), the float as read (2.4 is 2.3999...), and an entry's time is to
+    the ms (2.400). merstudio's .boris wrote such lengths until 2026-12-06 (the last frame's end), and a STOP there
+    went missing."""
+    return length if length is not None and Decimal(length) < Decimal(f"{length:.3f}") else None
+
+
+def _time_shift(row: Sequence[Any], col: Mapping[str, int], media: str | None = None) -> float:
     """Seconds to take from a BORIS export's times to get the media file's own: the observation's time offset
     (BORIS adds it to every time it stores) and, when player 1 plays several files one after another, the lengths
-    of those before the row's file (``Source`` "player #1:a.mp4;b.mp4", ``Media duration (s)`` "10.0;20.0")."""
+    of those before the row's file (``media``, default its Media file name; ``Source`` "player #1:a.mp4;b.mp4",
+    ``Media duration (s)`` "10.0;20.0")."""
     shift = _number(_cell(row, col, "timeoffsets")) or 0.0
-    source, lengths = _cell(row, col, "source"), _cell(row, col, "mediadurations")
-    files = source.split("|")[0].split(":", 1)[-1].split(";") if source.lower().startswith("player #1:") else []
-    mine = file_name(_cell(row, col, "mediafilename"))
-    names = [file_name(f) for f in files]
+    lengths = _cell(row, col, "mediadurations")
+    mine = file_name(_cell(row, col, "mediafilename") if media is None else media)
+    names = [file_name(f) for f in _player_files(row, col)]
     if len(names) > 1 and mine in names[1:]:
         before = [_number(x) for x in lengths.split("|")[0].split(";")][: names.index(mine)]
         if len(before) == names.index(mine) and all(x is not None for x in before):
@@ -403,6 +450,7 @@ def _pair_tabular(p: Path, rows: Sequence[Sequence[Any]], header_at: int, col: d
                         "observationid"), "")  # BORIS 7 writes it in a block above the header
     modifier_cols = [k for k in sorted(col, key=lambda k: col[k]) if re.fullmatch(r"modifiers|modifier\d+", k)]
     groups: dict[tuple[str, str, str, str, str], list[BorisEntry]] = {}
+    ends: dict[tuple[str, str, str, str, str], float | None] = {}  # the media file's length each group's rows give
     not_media = 0
     # BORIS 7 lists every file the player plays in turn above the header ("Player #1" / path), with events or not
     played = [cell_text(r[1]) for r in rows[:header_at] if len(r) > 1 and norm_col(r[0]) == "player1"]
@@ -423,14 +471,16 @@ def _pair_tabular(p: Path, rows: Sequence[Sequence[Any]], header_at: int, col: d
         mod = "|".join(m for m in (_cell(r, col, c) for c in modifier_cols))
         index = frame_index(_cell(r, col, "imageindex"))  # BORIS 8.11+: the frame the player showed; NA before
         # independent variables "coder" and "review status" (our .boris projects set them)
-        key = (_cell(r, col, "observationid") or observation, _cell(r, col, "mediafilename"), _cell(r, col, "fps"),
+        media = _row_media(r, col)
+        key = (_cell(r, col, "observationid") or observation, media, _cell(r, col, "fps"),
                _cell(r, col, "coder"), _cell(r, col, "reviewstatus"))
         later = in_turn.get((key[0], file_name(key[1])), 0.0)
         if isinstance(later, str):
             if video_name and same_name(video_name, file_name(key[1])):  # the chosen file's rows: refused
                 raise InputError(f"{p}: {later}")
             later = 0.0  # another file's rows, left out below
-        groups.setdefault(key, []).append(BorisEntry(t - _time_shift(r, col) - later, _cell(r, col, "subject"),
+        ends.setdefault(key, _cut_at_end(_file_end(r, col, media)))
+        groups.setdefault(key, []).append(BorisEntry(t - _time_shift(r, col, media) - later, _cell(r, col, "subject"),
                                                      _cell(r, col, "behavior"), mod, _cell(r, col, "comment"),
                                                      "point" if flag == "POINT" else "state",
                                                      index))
@@ -444,7 +494,8 @@ def _pair_tabular(p: Path, rows: Sequence[Sequence[Any]], header_at: int, col: d
         # the "coder" variable as set: empty is no coder (the observation id is none), as an aggregated export reads
         out += [[obs, media, fps, *row, *([coder] if "coder" in col else []),
                  *([review] if "reviewstatus" in col else [])]
-                for row in pair_boris_events(entries, where, skipped, notes, indices=True)]
+                for row in pair_boris_events(entries, where, skipped, notes, indices=True,
+                                             end=ends[(obs, media, fps, coder, review)])]
     if not_media:
         notes.append(f"{not_media} row(s) of live or image observations left out (no video to place them on)")
     return out

@@ -37,6 +37,11 @@ import cv2
 import numpy as np
 
 from merstudio.errors import InputError
+
+# FFmpeg's decoder errors ("Missing reference picture", "mmco: unref short failure": ~1,200 lines for 12 seeks in an
+# MPEG-TS file) went to the terminal and the app's console: merstudio tells damage and seek trouble in its own
+# lines. OpenCV reads this when its FFmpeg backend starts (the first capture in the process); set it to see them.
+os.environ.setdefault("OPENCV_FFMPEG_LOGLEVEL", "-8")  # AV_LOG_QUIET
 from merstudio.io.images import Decoded, header, read_image
 from merstudio.io.keyframes import Survey, doubtful, next_keyframe, stale_spans, survey
 from merstudio.io.timebase import detect_vfr
@@ -57,6 +62,8 @@ BACKSTEP_RUN = 16  # frames decoded into the cache when a viewer steps backwards
 CACHE_BYTES = 64 * 1024 * 1024  # LRU of decoded frames (at least 2, at most 32 frames)
 _SEEK_MARGINS = (2, 18, 66, 258)  # seek this many frames before the target, growing after an overshoot
 _TAIL = 2  # frames checked at the end of a video at open
+# Containers without a seek index (MPEG transport streams): see _Decoder.seek
+_UNINDEXED_CONTAINERS = frozenset({".ts", ".mts", ".m2ts", ".m2t"})
 # grab() fails on each damaged packet inside a file (zeroed bytes: 3 fails, then the frames after decode) and on
 # every call after the end (8 us each): this many failures in a row are the end, fewer are damage skipped over
 _DAMAGE_RUN = 256
@@ -898,6 +905,8 @@ class _Decoder:
     def seek(self, i: int) -> None:
         """Leave the decoder holding frame i (grabbed, not yet retrieved)."""
         src = self.src
+        if src._seekable and self._seek_by_keyframe(i):
+            return
         if src._seekable:
             for margin in _SEEK_MARGINS:
                 j = i - margin
@@ -914,6 +923,31 @@ class _Decoder:
                 return
         self.rewind()
         self.forward_to(i)
+
+    def _seek_by_keyframe(self, i: int) -> bool:
+        """In a transport stream, go to frame i from the last keyframe before it (the packets' survey); False where
+        that cannot be done (another container, no survey, the keyframe not placed). A transport stream has no seek
+        index: OpenCV's seek lands between keyframes, the decoder shows nothing up to the next keyframe, and OpenCV
+        takes that for an overshoot and seeks again further back until it lands before one, decoding each time (1-2 s
+        a seek at a keyframe every 250 frames; a frame in the first 250 failed our 3 tries too and was then decoded
+        from the start, 6 s). Asked for the frame after a keyframe, its first landing shows that keyframe: one try."""
+        src = self.src
+        key = src._keyframe_before(i)
+        if key is None:
+            return False
+        if key == 0:
+            self.rewind()  # no keyframe before i but the first: decoding from the start is the shortest way
+            self.forward_to(i)
+            return True
+        src._request_seek(self.cap, key + 1)
+        if _grab(self.cap) < 0:
+            return False
+        k = src._locate(self.time_ms())
+        if k is None or not 0 <= k <= i:
+            return False
+        self.cur = k
+        self.forward_to(i)
+        return True
 
     def close(self) -> None:
         self.cap.release()
@@ -1383,6 +1417,18 @@ class VideoSource(FrameSource):
     def _frame_times_ms(self) -> np.ndarray:
         """Every frame's time (ms): the index's, or the constant-rate grid's where there is none."""
         return self._times_ms if self._times_ms is not None else self._t0_ms + np.arange(self._count) * self._dt_ms
+
+    def _keyframe_before(self, i: int) -> int | None:
+        """The index of the last keyframe before frame i in a transport stream (`_UNINDEXED_CONTAINERS`), from the
+        packets' survey (read once, ~30 ms a thousand frames); None elsewhere or where it cannot be placed."""
+        if self.path.suffix.lower() not in _UNINDEXED_CONTAINERS or self._fps_override:
+            return None
+        keys = self._keyframes()
+        if keys is None or not len(keys):
+            return None
+        t = float(self._times_ms[i]) if self._times_ms is not None else self._base_ms + i * self._dt_ms
+        j = int(np.searchsorted(keys, t - 0.5, side="left")) - 1  # keyframes before frame i's time
+        return None if j < 0 else self._locate(float(keys[j]))
 
     def _packets(self) -> Survey | None:
         """The packets' survey (merstudio.io.keyframes: keyframe times, damaged packets; ms, as the frames' own times),

@@ -225,7 +225,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 # What `merstudio tune` writes into chosen.json beside "model" and "train" (merstudio.training.tune.chosen_config)
 CHOSEN_KEYS = {"seed", "data", "data_fingerprint", "subjects", "chosen", "merstudio_version", "input",
-               "subject_inputs"}  # added by the CLI's tune (merstudio.cli.tune.record_subject_inputs)
+               "subject_inputs"}
 # a --config's "input" (InputSettings, as chosen.json records it) -> the flag that sets it here
 _INPUT_FLAGS = {"modality": "input", "size": "size", "T": "steps", "spacing": "step_spacing", "framing": "framing"}
 

@@ -77,7 +77,6 @@ def run(args: argparse.Namespace) -> int:
         from merstudio.cli.train import cache_dir, write_data_record
 
         write_data_record(args.out, info, len(data), cache_dir(args))
-        record_subject_inputs(args.out / "chosen.json", data)
     b = found.best
     print(f"chosen: trial {b['trial']} of {len(found.trials)} {b['params']}: UF1 {b['uf1']:.3f} UAR {b['uar']:.3f} "
           f"({args.inner or spec.inner})")
@@ -87,20 +86,6 @@ def run(args: argparse.Namespace) -> int:
     print(f"{chosen} is for the final model or data the search never saw (a run of it on these subjects is no "
           f"estimate: the search saw them all); use: {train_command(args, options)}")
     return 0
-
-
-def record_subject_inputs(chosen: Path, data: Any) -> None:
-    """Add to chosen.json each searched subject's inputs (merstudio.training.run.subject_fingerprints): `train
-    --config` then knows the search's people by their data, as `evaluate` knows a checkpoint's, and a copy of the
-    data with the subjects renamed is not taken for unseen people."""
-    import json
-
-    from merstudio.atomic import write_text_atomic
-    from merstudio.training.run import subject_fingerprints
-
-    rec = json.loads(chosen.read_text(encoding="utf-8"))
-    rec["subject_inputs"] = subject_fingerprints(data)
-    write_text_atomic(chosen, json.dumps(rec, indent=2))
 
 
 # tune's flags that `train --tune` takes alike (dest, flag): the nested line searches as this search did

@@ -53,6 +53,7 @@ from merstudio.training.run import (
     run_fold_jobs,
     run_protocol,
     store_fold,
+    subject_fingerprints,
     summarise,
 )
 from merstudio.training.trainer import ProgressFn, TrainSettings, dist_info
@@ -316,6 +317,9 @@ def chosen_config(result: SearchResult, data: DataArrays, spec: SearchSpec, data
         "data": data_desc,
         "data_fingerprint": data_fingerprint(data),
         "subjects": data.subject_list,
+        # the searched people by their data (run.subject_fingerprints): `train --config` then knows them, as
+        # `evaluate` knows a checkpoint's, and a copy of the data with the subjects renamed is not unseen people
+        "subject_inputs": subject_fingerprints(data),
         "chosen": {"trial": result.best["trial"], "params": result.best["params"], "uf1": result.best["uf1"],
                    "uar": result.best["uar"], "inner": spec.inner},
         "merstudio_version": __version__,
@@ -369,9 +373,11 @@ def _render(spec: SearchSpec, ranked: list[dict[str, Any]], data_desc: str, n: i
              f"- data: {data_desc} ({n} samples, {n_subjects} subjects)",
              f"- each trial scored by {spec.inner} cross-validation by subject over these subjects only "
              "(pooled UF1, then UAR); the same inner folds and seeds for every trial",
-             f"- chosen: trial {ranked[0]['trial']} -> chosen.json (`merstudio train --config chosen.json`)",
-             "- a LOSO run of chosen.json on these same subjects is not nested (the choice saw every subject); "
-             "`merstudio train --tune` chooses inside each fold's training subjects", "",
+             f"- chosen: trial {ranked[0]['trial']} -> chosen.json, for the final model (`merstudio train --config "
+             "chosen.json --final`) or data the search never saw",
+             "- an estimate of accuracy on new people is nested: `merstudio train --tune` searches again inside each "
+             "fold's training subjects; a LOSO run of chosen.json on these same subjects is not (the choice saw "
+             "every subject)", "",
              "| trial | " + " | ".join(keys) + " | UF1 | UAR | accuracy | seconds |",
              "|---:|" + "---|" * len(keys) + "---:|---:|---:|---:|"]
 

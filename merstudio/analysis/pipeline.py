@@ -165,7 +165,7 @@ class AnalysisSettings:
 # the blink marker's unknown score). Videos with no cover over the mouth or the eyes give the same tables to the byte.
 # 21 (2026-12-06): a video whose frames drift off the constant-rate grid over the whole index (a clean 30 -> 24 fps
 # switch) is variable-rate (merstudio.io.detect_vfr): its meta says so and its blinks go by its times. Constant-
-# rate videos give the same tables to the byte.
+# rate videos give the same tables to the byte. Spotting goes by such a video's times too (spot_times' grid check).
 ANALYSIS_REVISION = 21
 
 
@@ -959,8 +959,9 @@ def still_brow_warnings(faces: list[int]) -> list[str]:
 
 def spot_times(timestamps: np.ndarray, n: int, fps: float) -> np.ndarray | None:
     """The times (seconds) of frames 0..n-1 where spotting goes by them: a variable-rate video's, whose frames stray
-    from the rate's grid by more than a quarter frame (merstudio.io.timebase.detect_vfr's margin); None on a constant
-    rate, where it counts frames, holes that damaged data left included (so its spots stay as they were)."""
+    from the rate's grid by more than a quarter frame (merstudio.io.timebase.detect_vfr's margin: an interval, or a
+    time off the grid through the first frame); None on a constant rate, where it counts frames, holes that damaged
+    data left included (so its spots stay as they were)."""
     ts = np.asarray(timestamps, dtype=np.float64)[:n]
     if n < 2 or len(ts) < n or not fps > 0 or not np.isfinite(ts).all():
         return None
@@ -968,8 +969,14 @@ def spot_times(timestamps: np.ndarray, n: int, fps: float) -> np.ndarray | None:
     if (d < 0).any():  # times that go back: no order to go by
         return None
     dt = 1.0 / fps
-    off_grid = np.abs(d - np.maximum(1.0, np.round(d / dt)) * dt) > 0.25 * dt + 0.0011
-    return ts if bool(off_grid.any()) else None
+    tol = 0.25 * dt + 0.0011
+    off_grid = np.abs(d - np.maximum(1.0, np.round(d / dt)) * dt) > tol
+    # ... or whose times leave the rate's grid where no interval shows it (a clean 30 -> 24 fps switch under a
+    # header rate of 30: each interval is exactly the quarter frame off, the times drift by half a frame and more);
+    # a hole keeps its frames on the grid
+    phase = (ts - ts[0]) / dt
+    drift = np.abs(phase - np.round(phase)) * dt > tol
+    return ts if bool(off_grid.any() or drift.any()) else None
 
 
 

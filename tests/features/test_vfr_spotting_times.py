@@ -58,6 +58,13 @@ def test_a_constant_rate_and_holes_in_it_count_frames():
     assert spot_times(half, len(half), (len(half) - 1) / half[-1]) is not None
 
 
+def test_a_clean_switch_to_24_fps_under_a_header_rate_of_30_goes_by_its_times():
+    """30 fps for 60 frames, 24 fps for 60, at the header's 30: each longer interval (41.7 ms) is exactly a quarter
+    frame off 33.3 ms, inside the interval check's margin, but frame 119 lies at 4.458 s, not 119 / 30 = 3.967 s."""
+    times = np.concatenate([np.arange(60) / 30, 59 / 30 + np.arange(1, 61) / 24])
+    assert spot_times(times, 120, 30.0) is not None
+
+
 @pytest.mark.slow
 @pytest.mark.filterwarnings("ignore::merstudio.io.frames.SourceWarning")  # the variable rate, as it should
 def test_the_demos_expressions_spot_at_the_same_times_when_the_rate_drops_between_them(tmp_path):

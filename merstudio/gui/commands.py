@@ -5,6 +5,7 @@ given) without any dialog. Bad input raises MerstudioError; ``CommandContext.exe
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
@@ -59,15 +60,28 @@ class CommandContext:
 
 
 def _ask_path(ctx: CommandContext, params: Params, key: str, title: str, filt: str, save: bool = False,
-              default: str = "") -> bool:
+              default: str = "", chosen: str = "") -> bool:
+    """Fill ``params[key]`` from a file dialog (False: cancelled). Saving, a name typed without an extension takes
+    the chosen filter's (a dialog adds none itself: "frames" was written as is); ``chosen``: the parameter that
+    keeps the filter chosen, for a caller whose filters are formats."""
     if params.get(key):
         return True
     fn = QFileDialog.getSaveFileName if save else QFileDialog.getOpenFileName
-    path, _ = fn(ctx.win, title, default, filt)
+    path, selected = fn(ctx.win, title, default, filt)
     if not path:
         return False
+    if save and not Path(path).suffix:
+        path += _filter_suffix(selected)
     params[key] = path
+    if chosen:
+        params[chosen] = selected
     return True
+
+
+def _filter_suffix(selected: str) -> str:
+    """The extension a file filter names first ("BORIS project (*.boris)": ".boris"); "" for "All files (*)"."""
+    m = re.search(r"\(\*(\.[^\s)*]+)", selected or "")
+    return m.group(1) if m else ""
 
 
 # ---------------------------------------------------------------------------------------------------- projects
@@ -653,8 +667,31 @@ def _behaviours_beside(proj: Any, video_id: int, events_path: Path, times: Any =
 # ---------------------------------------------------------------------------------------------------- interchange
 EVENTS_FILTER = ("Annotation files (*.eaf *.tsv *.txt *.csv *.xlsx *.boris *.boris.gz);;ELAN (*.eaf);;"
                  "BORIS (*.tsv *.csv *.xlsx);;BORIS project (*.boris *.boris.gz);;Events CSV (*.csv);;All files (*)")
-EXPORT_EVENTS_FILTER = ("ELAN (*.eaf);;BORIS TSV (*.tsv);;BORIS Excel (*.xlsx);;BORIS CSV (*.boris.csv);;"
-                        "BORIS project (*.boris);;Events CSV (*.csv)")
+# File > Export events: each filter's format (interchange.FORMATS)
+EXPORT_EVENT_FORMATS = {"ELAN (*.eaf)": "eaf", "BORIS TSV (*.tsv)": "boris-tsv", "BORIS Excel (*.xlsx)": "boris-xlsx",
+                        "BORIS CSV (*.boris.csv)": "boris-csv", "BORIS project (*.boris)": "boris-project",
+                        "Events CSV (*.csv)": "events-csv"}
+EXPORT_EVENTS_FILTER = ";;".join(EXPORT_EVENT_FORMATS)
+# the formats a file name's ending can hold, longest ending first: ".csv" either CSV, ".boris.csv" BORIS's only
+_ENDINGS = ((".boris.csv", ("boris-csv",)), (".boris.gz", ("boris-project",)), (".boris", ("boris-project",)),
+            (".eaf", ("eaf",)), (".tsv", ("boris-tsv",)), (".txt", ("boris-tsv",)), (".xlsx", ("boris-xlsx",)),
+            (".csv", ("boris-csv", "events-csv")))
+
+
+def _export_format(path: str, selected: str) -> tuple[str, str | None]:
+    """(path, format) of File > Export events from the name typed and the filter chosen: the filter's format where
+    the name's ending can hold it ("v1_b.csv" under BORIS CSV is BORIS's CSV: by its name alone merstudio's events
+    CSV, written silently instead), its extension added where the name has none of ours ("v1" under BORIS project:
+    v1.boris; it was refused, "use .eaf, .tsv, .csv or .xlsx"); a name whose ending is another format's says what
+    it is (format None: by the name, as typed)."""
+    fmt = EXPORT_EVENT_FORMATS.get(selected)
+    if fmt is None:
+        return path, None
+    name = Path(path).name.lower()
+    holds = next((fmts for ending, fmts in _ENDINGS if name.endswith(ending)), None)
+    if holds is None:
+        return path + _filter_suffix(selected), fmt
+    return path, fmt if fmt in holds else None
 
 
 class ImportEvents(AppCommand):
@@ -954,7 +991,15 @@ class ExportEvents(AppCommand):
         assert ctx.win.project is not None
         ctx.win.follow_project()
         default = str(ctx.win.project.path.parent / f"{Path(video.path).stem}.eaf")
-        return _ask_path(ctx, params, "path", "Export events", EXPORT_EVENTS_FILTER, save=True, default=default)
+        if params.get("path"):
+            return True
+        if not _ask_path(ctx, params, "path", "Export events", EXPORT_EVENTS_FILTER, save=True, default=default,
+                         chosen="filter"):
+            return False
+        params["path"], fmt = _export_format(params["path"], params.pop("filter"))
+        if fmt and not params.get("fmt"):
+            params["fmt"] = fmt
+        return True
 
     @staticmethod
     def do(ctx: CommandContext, params: Params) -> None:

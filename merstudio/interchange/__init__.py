@@ -103,7 +103,8 @@ def detect_format(path: str | os.PathLike[str], fmt: str | None = None, look_ins
                 raise _au_table_refusal(p, "py-feat")
             return "boris-csv"
         return "events-csv"
-    raise InputError(f"{p}: unknown annotation format {ext or '(no extension)'} (use .eaf, .tsv, .csv or .xlsx)")
+    raise InputError(f"{p}: unknown annotation format {ext or '(no extension)'} (use .eaf, .boris, .boris.gz, .tsv, "
+                     ".txt, .csv or .xlsx)")
 
 
 def _format(path: str | os.PathLike[str] | EafDocument, fmt: str | None) -> str:

@@ -16,6 +16,7 @@ from fractions import Fraction
 from pathlib import Path
 
 import numpy as np
+from support.vfr_clips import write_grey_ticks
 
 from merstudio.interchange import (
     FrameClock,
@@ -36,21 +37,7 @@ UP = [-(-int(t) * 1000 // 120) for t in TICKS]  # ceil(ticks * 1000 / 120) in wh
 
 
 def _clip(path: Path) -> Path:
-    import av
-
-    with av.open(str(path), "w") as out:
-        stream = out.add_stream("libx264", rate=30)
-        stream.width, stream.height, stream.pix_fmt = 64, 48, "yuv420p"
-        stream.codec_context.time_base = stream.time_base = TB
-        stream.options = {"bf": "0", "g": "30"}
-        for i, pts in enumerate(TICKS):
-            vf = av.VideoFrame.from_ndarray(np.full((48, 64, 3), (i * 3) % 250, np.uint8), format="rgb24")
-            vf.pts, vf.time_base = int(pts), TB
-            for packet in stream.encode(vf):
-                out.mux(packet)
-        for packet in stream.encode(None):
-            out.mux(packet)
-    return path
+    return write_grey_ticks(path, TICKS, TB)
 
 
 # onsets on frames whose time has a fraction of a ms below one half (1/3 ms: 333.33 was written 333)

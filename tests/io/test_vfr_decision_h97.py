@@ -16,6 +16,7 @@ from fractions import Fraction
 from pathlib import Path
 
 import numpy as np
+from support.vfr_clips import write_grey_ticks
 
 from merstudio.interchange import Media, write_boris, write_eaf, write_events_csv
 from merstudio.io import detect_vfr, open_source
@@ -25,21 +26,7 @@ TICK = Fraction(1, 120)
 
 
 def _write(path: Path, ticks: np.ndarray, tb: Fraction = TICK) -> Path:
-    import av
-
-    with av.open(str(path), "w") as out:
-        stream = out.add_stream("libx264", rate=30)
-        stream.width, stream.height, stream.pix_fmt = 64, 48, "yuv420p"
-        stream.codec_context.time_base = stream.time_base = tb
-        stream.options = {"bf": "0", "g": "30"}
-        for i, pts in enumerate(ticks):
-            vf = av.VideoFrame.from_ndarray(np.full((48, 64, 3), (i * 3) % 250, np.uint8), format="rgb24")
-            vf.pts, vf.time_base = int(pts), tb
-            for packet in stream.encode(vf):
-                out.mux(packet)
-        for packet in stream.encode(None):
-            out.mux(packet)
-    return path
+    return write_grey_ticks(path, ticks, tb)
 
 
 def _switch_ticks() -> np.ndarray:

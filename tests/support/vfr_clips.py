@@ -39,17 +39,30 @@ def write_kept_frames(path: Path, frames: list[np.ndarray], kept) -> Path:
     video made of real footage, as a call recorder's is."""
     from fractions import Fraction
 
+    kept = list(kept)
+    return write_at_ticks(path, [frames[i] for i in kept], kept, Fraction(1, 30), {"crf": "16", "bf": "0"})
+
+
+def write_grey_ticks(path: Path, ticks, time_base) -> Path:
+    """A 64x48 H.264 clip (no B-frames, GOP 30) whose frame i, a flat grey of its own, lies at ticks[i] x
+    time_base: exact presentation times, as a phone or a recorder writes them."""
+    frames = [np.full((48, 64, 3), (i * 3) % 250, np.uint8) for i in range(len(ticks))]
+    return write_at_ticks(path, frames, ticks, time_base, {"bf": "0", "g": "30"})
+
+
+def write_at_ticks(path: Path, frames: list[np.ndarray], ticks, time_base, options: dict[str, str]) -> Path:
+    """RGB frames written as H.264 (`options`: libx264's), frame i at pts ticks[i] in `time_base`."""
     import av
 
     with av.open(str(path), "w") as out:
         stream = out.add_stream("libx264", rate=30)
         stream.height, stream.width = frames[0].shape[:2]
         stream.pix_fmt = "yuv420p"
-        stream.codec_context.time_base = stream.time_base = Fraction(1, 30)
-        stream.options = {"crf": "16", "bf": "0"}
-        for i in kept:
-            vf = av.VideoFrame.from_ndarray(frames[i], format="rgb24")
-            vf.pts, vf.time_base = i, Fraction(1, 30)
+        stream.codec_context.time_base = stream.time_base = time_base
+        stream.options = options
+        for frame, pts in zip(frames, ticks, strict=True):
+            vf = av.VideoFrame.from_ndarray(frame, format="rgb24")
+            vf.pts, vf.time_base = int(pts), time_base
             for packet in stream.encode(vf):
                 out.mux(packet)
         for packet in stream.encode(None):

@@ -12,6 +12,7 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
+from support.elan_files import one_event_eaf
 
 from merstudio.cli.main import main
 from merstudio.interchange import Media, read_eaf, write_eaf
@@ -24,27 +25,8 @@ CLIP = REAL if REAL.is_file() else DEMO
 
 def _elan_eaf(path: Path, url: str, relative: str) -> Path:
     """An .eaf as ELAN 6 writes it: the media URLs as the path is (no percent-encoding), one event 567-1367 ms."""
-    path.write_text(f'''<?xml version="1.0" encoding="UTF-8"?>
-<ANNOTATION_DOCUMENT AUTHOR="" DATE="2024-01-01T00:00:00+01:00" FORMAT="3.0" VERSION="3.0">
-    <HEADER MEDIA_FILE="" TIME_UNITS="milliseconds">
-        <MEDIA_DESCRIPTOR MEDIA_URL="{url}" MIME_TYPE="video/mp4" RELATIVE_MEDIA_URL="{relative}"/>
-        <PROPERTY NAME="lastUsedAnnotationId">1</PROPERTY>
-    </HEADER>
-    <TIME_ORDER>
-        <TIME_SLOT TIME_SLOT_ID="ts1" TIME_VALUE="567"/>
-        <TIME_SLOT TIME_SLOT_ID="ts2" TIME_VALUE="1367"/>
-    </TIME_ORDER>
-    <TIER LINGUISTIC_TYPE_REF="lt" TIER_ID="zoe/event">
-        <ANNOTATION>
-            <ALIGNABLE_ANNOTATION ANNOTATION_ID="a1" TIME_SLOT_REF1="ts1" TIME_SLOT_REF2="ts2">
-                <ANNOTATION_VALUE>happiness | 6+12</ANNOTATION_VALUE>
-            </ALIGNABLE_ANNOTATION>
-        </ANNOTATION>
-    </TIER>
-    <LINGUISTIC_TYPE GRAPHIC_REFERENCES="false" LINGUISTIC_TYPE_ID="lt" TIME_ALIGNABLE="true"/>
-</ANNOTATION_DOCUMENT>
-''', encoding="utf-8")
-    return path
+    return one_event_eaf(path, f'<MEDIA_DESCRIPTOR MEDIA_URL="{url}" MIME_TYPE="video/mp4" '
+                               f'RELATIVE_MEDIA_URL="{relative}"/>', (567, 1367), "happiness | 6+12")
 
 
 def _media(path: Path) -> dict[str, str]:

@@ -6,6 +6,8 @@ from __future__ import annotations
 import unicodedata
 from pathlib import Path
 
+from support.elan_files import one_event_eaf
+
 from merstudio.interchange import (
     Media,
     read_boris_project,
@@ -39,26 +41,7 @@ def test_events_csv_rows_of_the_macs_spelling_are_the_videos(tmp_path):
 
 def _elan(path: Path, descriptors: str) -> Path:
     """As ELAN writes it (URLs as the path is), one annotation 100-500 ms."""
-    path.write_text(f'''<?xml version="1.0" encoding="UTF-8"?>
-<ANNOTATION_DOCUMENT AUTHOR="" DATE="2024-01-01T00:00:00+01:00" FORMAT="3.0" VERSION="3.0">
-    <HEADER MEDIA_FILE="" TIME_UNITS="milliseconds">
-        {descriptors}
-    </HEADER>
-    <TIME_ORDER>
-        <TIME_SLOT TIME_SLOT_ID="ts1" TIME_VALUE="100"/>
-        <TIME_SLOT TIME_SLOT_ID="ts2" TIME_VALUE="500"/>
-    </TIME_ORDER>
-    <TIER LINGUISTIC_TYPE_REF="lt" TIER_ID="zoe/event">
-        <ANNOTATION>
-            <ALIGNABLE_ANNOTATION ANNOTATION_ID="a1" TIME_SLOT_REF1="ts1" TIME_SLOT_REF2="ts2">
-                <ANNOTATION_VALUE>happiness</ANNOTATION_VALUE>
-            </ALIGNABLE_ANNOTATION>
-        </ANNOTATION>
-    </TIER>
-    <LINGUISTIC_TYPE GRAPHIC_REFERENCES="false" LINGUISTIC_TYPE_ID="lt" TIME_ALIGNABLE="true"/>
-</ANNOTATION_DOCUMENT>
-''', encoding="utf-8")
-    return path
+    return one_event_eaf(path, descriptors)
 
 
 def test_elan_descriptor_named_in_the_macs_spelling_is_the_videos(tmp_path):

@@ -100,3 +100,29 @@ def tier_values_eaf(path: Path, tiers: dict[str, tuple[str, ...]], author: str =
                     f'</TIME_ORDER>{body}<LINGUISTIC_TYPE LINGUISTIC_TYPE_ID="lt" TIME_ALIGNABLE="true"/>'
                     "</ANNOTATION_DOCUMENT>", encoding="utf-8")
     return path
+
+
+def one_event_eaf(path: Path, descriptors: str, times: tuple[int, int] = (100, 500), value: str = "happiness") -> Path:
+    """As ELAN 6 writes it: the HEADER's media `descriptors` (MEDIA_DESCRIPTOR elements, their URLs as the path is,
+    no percent-encoding) and one annotation `value` on the tier zoe/event at `times` (ms)."""
+    path.write_text(f'''<?xml version="1.0" encoding="UTF-8"?>
+<ANNOTATION_DOCUMENT AUTHOR="" DATE="2024-01-01T00:00:00+01:00" FORMAT="3.0" VERSION="3.0">
+    <HEADER MEDIA_FILE="" TIME_UNITS="milliseconds">
+        {descriptors}
+        <PROPERTY NAME="lastUsedAnnotationId">1</PROPERTY>
+    </HEADER>
+    <TIME_ORDER>
+        <TIME_SLOT TIME_SLOT_ID="ts1" TIME_VALUE="{times[0]}"/>
+        <TIME_SLOT TIME_SLOT_ID="ts2" TIME_VALUE="{times[1]}"/>
+    </TIME_ORDER>
+    <TIER LINGUISTIC_TYPE_REF="lt" TIER_ID="zoe/event">
+        <ANNOTATION>
+            <ALIGNABLE_ANNOTATION ANNOTATION_ID="a1" TIME_SLOT_REF1="ts1" TIME_SLOT_REF2="ts2">
+                <ANNOTATION_VALUE>{value}</ANNOTATION_VALUE>
+            </ALIGNABLE_ANNOTATION>
+        </ANNOTATION>
+    </TIER>
+    <LINGUISTIC_TYPE GRAPHIC_REFERENCES="false" LINGUISTIC_TYPE_ID="lt" TIME_ALIGNABLE="true"/>
+</ANNOTATION_DOCUMENT>
+''', encoding="utf-8")
+    return path

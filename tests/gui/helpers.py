@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QPoint, QPointF, Qt
+import threading
+
+from PySide6.QtCore import QPoint, QPointF, Qt, QTimer
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
 
@@ -130,3 +132,36 @@ def axis_value_rects(axis) -> list:
 def event_row_y(tl, event) -> float:
     """The events track's y (1 at its top, 0 at its bottom) of the middle of the sub-row the event is drawn in."""
     return 1.0 - (tl.event_rows[event.id] + 0.5) / tl.event_row_count
+
+
+GATE_S = 5.0  # a Gated wrapper's gate opens by itself after this: a test fails instead of hanging
+
+
+class Gated:
+    """Wraps ``owner.name`` (run as it is, then held at a gate a GUI-thread timer opens, ``on_gui`` run there
+    first): records the threads it ran in and whether the GUI thread's timer opened each gate."""
+
+    def __init__(self, monkeypatch, owner, name, on_gui=None):
+        self.threads: list[threading.Thread] = []
+        self.opened_by_timer: list[bool] = []
+        self._owner = QTimer()  # a GUI-thread object: the single-shot runs on its thread
+        real = getattr(owner, name)
+
+        def gated(*args, **kwargs):
+            self.threads.append(threading.current_thread())
+            out = real(*args, **kwargs)
+            gate = threading.Event()
+
+            def tick():
+                if on_gui is not None:
+                    on_gui()
+                gate.set()
+
+            QTimer.singleShot(0, self._owner, tick)
+            self.opened_by_timer.append(gate.wait(GATE_S))
+            return out
+
+        monkeypatch.setattr(owner, name, gated)
+
+    def off_the_gui_thread(self) -> bool:
+        return bool(self.threads) and all(t is not threading.main_thread() for t in self.threads)

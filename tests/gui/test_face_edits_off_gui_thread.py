@@ -5,50 +5,14 @@ test fails instead of hanging. The merge stays one undo step."""
 
 from __future__ import annotations
 
-import threading
-
 import pytest
 from gui_fixtures import FakeAnalysis
-from helpers import open_and_analyse
-from PySide6.QtCore import QTimer
+from helpers import Gated, open_and_analyse
 
 from merstudio.gui import faces
 from merstudio.project import Project
 
 pytestmark = pytest.mark.gui
-
-GATE_S = 5.0
-
-
-class Gated:
-    """Wraps ``owner.name`` (run as it is, then held at a gate a GUI-thread timer opens, ``on_gui`` run there
-    first): records the threads it ran in and whether the GUI thread's timer opened each gate."""
-
-    def __init__(self, monkeypatch, owner, name, on_gui=None):
-        self.threads: list[threading.Thread] = []
-        self.opened_by_timer: list[bool] = []
-        self._owner = QTimer()  # a GUI-thread object: the single-shot runs on its thread
-        real = getattr(owner, name)
-
-        def gated(*args, **kwargs):
-            self.threads.append(threading.current_thread())
-            out = real(*args, **kwargs)
-            gate = threading.Event()
-
-            def tick():
-                if on_gui is not None:
-                    on_gui()
-                gate.set()
-
-            QTimer.singleShot(0, self._owner, tick)
-            self.opened_by_timer.append(gate.wait(GATE_S))
-            return out
-
-        monkeypatch.setattr(owner, name, gated)
-
-    def off_the_gui_thread(self) -> bool:
-        return bool(self.threads) and all(t is not threading.main_thread() for t in self.threads)
-
 
 @pytest.fixture
 def two_shots(qtbot, window, video_path, monkeypatch):

@@ -9,6 +9,7 @@ import threading
 
 import pytest
 from gui_fixtures import FPS, N_FRAMES
+from helpers import Gated
 
 from merstudio.gui import commands as C
 from merstudio.interchange import Media, write_events
@@ -16,7 +17,6 @@ from merstudio.project import Event
 
 pytestmark = pytest.mark.gui
 
-GATE_S = 5.0
 N_EVENTS = 10_000
 
 
@@ -28,35 +28,12 @@ def _boris_file(tmp_path, video_path, video_id, n=N_EVENTS, name="alice.tsv"):
     return write_events(events, tmp_path / name, Media(str(video_path), fps=FPS, frame_count=N_FRAMES))
 
 
-class GatedPreview:
+def GatedPreview(monkeypatch, on_gui=None) -> Gated:  # noqa: N802 - reads as the class it stands for
     """interchange.preview_import run as it is, then held at a gate a GUI-thread timer opens (``on_gui`` runs
     there first): records the threads that read and whether the GUI thread's timer opened each gate."""
+    import merstudio.interchange as interchange
 
-    def __init__(self, monkeypatch, on_gui=None):
-        from PySide6.QtCore import QTimer
-
-        import merstudio.interchange as interchange
-
-        self.threads: list[threading.Thread] = []
-        self.opened_by_timer: list[bool] = []
-        real = interchange.preview_import
-
-        def preview(*args, **kwargs):
-            self.threads.append(threading.current_thread())
-            out = real(*args, **kwargs)
-            gate = threading.Event()
-
-            def tick():  # on the GUI thread: only when its event loop turns during the read
-                if on_gui is not None:
-                    on_gui()
-                gate.set()
-
-            QTimer.singleShot(0, self._owner, tick)
-            self.opened_by_timer.append(gate.wait(GATE_S))
-            return out
-
-        self._owner = QTimer()  # a GUI-thread object: the single-shot runs on its thread
-        monkeypatch.setattr(interchange, "preview_import", preview)
+    return Gated(monkeypatch, interchange, "preview_import", on_gui=on_gui)
 
 
 def _accept(monkeypatch, replace=False):

@@ -1,6 +1,7 @@
-"""Readable under any palette, font and screen (a dark theme, a 16-pt app font, a 200%-scaled laptop): a text colour
-for a background by its WCAG contrast (and a mix of two colours, to tint a theme's own base), a label that elides
-instead of widening the window, a top-level window fitted to the screen's available area."""
+"""Readable under any palette, font and screen (a dark theme, a 16-pt app font, a 200%-scaled laptop) and by a screen
+reader: a text colour for a background by its WCAG contrast (and a mix of two colours, to tint a theme's own base), a
+label that elides instead of widening the window (a reader hears its whole text, its glyphs in words), a top-level
+window fitted to the screen's available area."""
 
 from __future__ import annotations
 
@@ -15,6 +16,9 @@ from merstudio import palette
 READABLE = 4.5  # WCAG AA for body text
 TITLE_BAR = 32  # px a window manager's title bar takes, before the window has a frame to measure
 LABEL_PAD = 12  # px an ElidedLabel keeps beside its text: a badge's style-sheet padding (6 px a side)
+# glyphs a label shows for a state, in words: a screen reader says "black right-pointing triangle" for the transport
+# label's "▶" (Playback.state_text)
+GLYPH_WORDS = {"▶": "playing", "◀": "playing backwards", "⏸": "paused", "⟲": "looping"}
 
 
 def luminance(c: QColor) -> float:
@@ -43,9 +47,17 @@ def readable(fg: QColor, bg: QColor, ratio: float = READABLE) -> QColor:
     return far
 
 
+def spoken(text: str) -> str:
+    """``text`` as a screen reader should say it: GLYPH_WORDS in words."""
+    for glyph, words in GLYPH_WORDS.items():
+        text = text.replace(glyph, words)
+    return text
+
+
 class ElidedLabel(QLabel):
     """A one-line label that gives way: it ends in "…" when the room is short (the whole text on hover) instead of
-    making its window at least as wide as the text (a status bar at a 16-pt font was wider than the screen)."""
+    making its window at least as wide as the text (a status bar at a 16-pt font was wider than the screen). A screen
+    reader hears its whole text, glyphs in words (spoken), not the "…" drawn."""
 
     def __init__(self, text: str = "", parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -69,6 +81,7 @@ class ElidedLabel(QLabel):
 
     def setText(self, text: str) -> None:  # noqa: N802 - Qt's name
         self._full = text
+        self.setAccessibleName(spoken(text))
         self._elide()
         self.updateGeometry()
 

@@ -183,7 +183,8 @@ class Playback(QObject):
         self.stateChanged.emit()
 
     def state_text(self) -> str:
-        """For the transport label: ▶ / ◀ while playing, ⟲ when looping, the range being played."""
+        """For the transport label: ▶ / ◀ while playing, ⟲ when looping, the range being played (a screen reader
+        hears the glyphs in words: look.GLYPH_WORDS)."""
         parts = []
         if self.playing:
             parts.append("▶" if self.direction > 0 else "◀")
@@ -286,6 +287,7 @@ class AudioControls(QWidget):
         self.volume.setFixedWidth(70)
         self.volume.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.volume.setToolTip("volume (Ctrl+Up / Ctrl+Down)")
+        self.volume.setAccessibleName("volume")
         self.volume.valueChanged.connect(lambda v: playback.set_volume(v / 100.0))
         row.addWidget(self.mute_button)
         row.addWidget(self.volume)
@@ -308,5 +310,6 @@ class AudioControls(QWidget):
         icon = QStyle.StandardPixmap.SP_MediaVolumeMuted if muted else QStyle.StandardPixmap.SP_MediaVolume
         self.mute_button.setIcon(self.style().standardIcon(icon))
         self.mute_button.setText("muted" if muted else "sound")  # shown where the style has no icon
+        self.mute_button.setAccessibleName("unmute" if muted else "mute")  # what a press does, as the tooltip says
         self.mute_button.setToolTip(("unmute" if muted else "mute") + " (Ctrl+M)"
                                     + (f"; {p.audio_note}" if p.audio_note else ""))

@@ -3,7 +3,8 @@ model badge) ends in "…" instead of being cut mid-word under them, elided agai
 window resized, a permanent widget shown, hidden or given a longer text: a message shown while the window was
 still being laid out ran up to "coder:" so the two read as one); the whole text stays on hover and in
 ``currentMessage()``. :class:`BusyIndicator` shows what runs in a worker meanwhile (an export, a checkpoint
-loading), with how far it is where its work says."""
+loading), with how far it is where its work says. A progress bar there is heard by a screen reader as its words and
+percentage ("analysis 45 %", "300 of 660 done"), not its bare value (speak_progress)."""
 
 from __future__ import annotations
 
@@ -17,6 +18,23 @@ _MARGINS = 48  # px: the bar's own margins, the spacing between widgets and the 
 _GAP = 24  # px: the message's left margin and a gap before the first permanent widget
 # a permanent widget's events that change the message's room
 _ROOM_EVENTS = frozenset({QEvent.Type.Move, QEvent.Type.Resize, QEvent.Type.Show, QEvent.Type.Hide})
+
+
+def speak_progress(bar: QProgressBar, what: str = "") -> None:
+    """Name ``bar`` for a screen reader by what runs and how far, as drawn: "analysis 45 %" (``what``, else its
+    format's words), described as "300 of 660 done" (or "busy" while how far is not known). Its own accessible value
+    is the bare value, a frame count ("300"), which says nothing without the total."""
+    what = what or " ".join(w for w in bar.format().split() if "%" not in w)
+    lo, hi, value = bar.minimum(), bar.maximum(), bar.value()
+    if hi <= lo or value < lo:  # a busy bar, or one not started (value -1)
+        name, described = what, "busy"
+    else:
+        name = f"{what} {(value - lo) * 100 // (hi - lo)} %".strip()  # Qt's %p% rounds down too
+        described = f"{value - lo} of {hi - lo} done"
+    if bar.accessibleName() != name:
+        bar.setAccessibleName(name)
+    if bar.accessibleDescription() != described:
+        bar.setAccessibleDescription(described)
 
 
 class StatusBar(QStatusBar):
@@ -34,10 +52,15 @@ class StatusBar(QStatusBar):
         self._permanent.append(widget)
         super().addPermanentWidget(widget, stretch or 0)
         widget.installEventFilter(self)  # its moves and resizes change the message's room (_fit)
+        if isinstance(widget, QProgressBar):  # heard as drawn (its format changes with no signal: on Paint too)
+            widget.valueChanged.connect(lambda _v, bar=widget: speak_progress(bar))
+            speak_progress(widget)
 
     def eventFilter(self, obj: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt's name
         if event.type() in _ROOM_EVENTS and obj in self._permanent:
             self._fit()
+        if event.type() == QEvent.Type.Paint and isinstance(obj, QProgressBar):
+            speak_progress(obj)
         return super().eventFilter(obj, event)
 
     def resizeEvent(self, event: Any) -> None:  # noqa: N802 - Qt's name
@@ -143,6 +166,7 @@ class BusyIndicator(QWidget):
             self.bar.setValue(min(done, total))
         else:
             self.bar.setRange(0, 0)
+        speak_progress(self.bar, "  ·  ".join(t for t, _ in self._jobs.values()))
 
     def text(self) -> str:
         """What is shown ("" when nothing runs)."""

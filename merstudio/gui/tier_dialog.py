@@ -275,6 +275,7 @@ class TierMapDialog(QDialog):
             # it pushed the coder and "Holds" columns past the dialog's edge
             box = QCheckBox(self.fontMetrics().elidedText(t.tier, Qt.TextElideMode.ElideMiddle, name_px), self)
             box.setToolTip(t.tier)
+            box.setAccessibleName(f"import tier {t.tier}")  # the whole name: a reader hears no "…"
             box.setChecked(on)
             count = QLabel(f"{t.count:,}", self)
             count.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
@@ -290,11 +291,13 @@ class TierMapDialog(QDialog):
                                                         f"annotations of {parent} they belong to)" if parent else ""))
             name = QLineEdit(coder, self)
             name.setPlaceholderText("coder name")
+            name.setAccessibleName(f"coder of tier {t.tier}")  # a row's fields have no label of their own
             name.setMinimumWidth(120)
             kind = QComboBox(self)
             for key, label in ROLE_LABELS.items():
                 kind.addItem(label, key)
             kind.setCurrentIndex(list(ROLE_LABELS).index(role))
+            kind.setAccessibleName(f"what tier {t.tier} holds")
             kind.setToolTip("emotion: the whole value is the emotion; AUs: AU codes (6+12, AU04); "
                             "emotion | AUs: merstudio's own 'happiness | 6+12', or an emotion alone; apex: the "
                             "coder's apex, an annotation inside one of their events setting its apex (a Phase "

@@ -59,6 +59,8 @@ class TransportSlider(QSlider):
         self._jump_style = _JumpStyle()
         self._jump_style.setParent(self)
         self.setStyle(self._jump_style)
+        self.setAccessibleName("play head")
+        self.setAccessibleDescription("the frame shown: a click jumps there, dragging scrubs")
 
 
 _MENU_KEYS = (Qt.Key.Key_Return, Qt.Key.Key_Enter, Qt.Key.Key_Space)  # with Down and Alt+Down: open a MenuButton
@@ -136,6 +138,9 @@ class VideoView(QGraphicsView):
         self.setTransformationAnchor(QGraphicsView.ViewportAnchor.AnchorUnderMouse)
         self.setBackgroundBrush(QBrush(QColor("#202124")))
         self.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # keys belong to the window's transport shortcuts
+        self.setAccessibleName("video")
+        self.setAccessibleDescription("the current frame, each tracked face boxed with its id; a click on a face "
+                                      "shows its curves, the wheel zooms, double-click fits the whole frame")
         self._pixmap = QGraphicsPixmapItem()
         self._pixmap.setTransformationMode(Qt.TransformationMode.SmoothTransformation)
         self.scene().addItem(self._pixmap)

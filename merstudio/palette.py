@@ -15,11 +15,19 @@ LINE_CONTRAST = 3.0  # WCAG 2.1 non-text contrast: a curve, a legend sample, a t
 # 1.76): darker shades of the same hues now; the closest pair is 24 apart in CIELAB (27 before)
 AU_COLOURS = ("#e6194b", "#2e9e3e", "#4363d8", "#e06a10", "#911eb4", "#0a97d6", "#f032e6", "#9a6324",
               "#469990", "#800000", "#808000", "#000075", "#8c8c8c", "#000000", "#b8860b", "#7570b3", "#e0439a")
-EMOTION_COLOURS = {"positive": "#2e7d32", "happiness": "#2e7d32", "negative": "#c62828", "disgust": "#6a1b9a",
-                   "repression": "#5d4037", "surprise": "#c77800", "others": "#546e7a", "tense": "#ad1457",
-                   "fear": "#4527a0", "sadness": "#1565c0", "anger": "#b71c1c", "contempt": "#4e342e"}
+# emotions after Okabe & Ito's colour-blind-safe set: positive blue, negative vermillion, surprise reddish purple, far
+# apart in lightness and on the blue-yellow axis a deuteranope keeps (the green and red of before were 2.2 apart under
+# deuteranopia as the events track's pale fill); the rarer labels dark and apart from those three. The events track
+# names each emotion on its bar too (gui.timeline_items.emotion_tags): colour is never the only cue
+EMOTION_COLOURS = {"positive": "#0072b2", "happiness": "#0072b2", "negative": "#d55e00", "surprise": "#cc79a7",
+                   "disgust": "#1b7837", "repression": "#993404", "others": "#5c5c5c", "tense": "#762a83",
+                   "fear": "#003d73", "sadness": "#6a51a3", "anger": "#8c1c00", "contempt": "#7a5c00"}
 NONE_COLOUR = "#8a8a8a"  # the model's "none" class: grey, behind the named classes (3.4:1; #9e9e9e was 2.7)
-UNNAMED_EMOTION_COLOUR = "#1e88e5"  # an event without an emotion
+UNNAMED_EMOTION_COLOUR = "#78909c"  # an event without an emotion: blue-grey (the blue of before was positive's hue)
+# a class curve's dash pattern (dash, gap, .. in line widths; () solid): a second cue beside its colour, the same in
+# the app's class lane (QPen.setDashPattern) and the summary PNG (matplotlib's (0, dashes)); other classes cycle
+CLASS_DASHES = {"negative": (), "positive": (6.0, 3.0), "surprise": (1.5, 2.0), "none": (4.0, 2.0, 1.0, 2.0)}
+DASH_CYCLE = ((), (6.0, 3.0), (1.5, 2.0), (4.0, 2.0, 1.0, 2.0), (10.0, 3.0))
 
 
 def stable_pick(name: str) -> str:
@@ -41,6 +49,16 @@ def class_colour(col: str) -> str:
     if name == "none":
         return NONE_COLOUR
     return EMOTION_COLOURS.get(name.lower()) or stable_pick(name)
+
+
+def class_dash(col: str) -> tuple[float, ...]:
+    """A class curve's dash pattern (``p_<class>`` or the class name; () solid): fixed by the class name, as its
+    colour, so that classes alike in colour to a colour-blind coder still differ (negative solid, positive dashed,
+    surprise dotted, none dash-dot)."""
+    name = (col[2:] if col.startswith("p_") else col).lower()
+    if name in CLASS_DASHES:
+        return CLASS_DASHES[name]
+    return DASH_CYCLE[zlib.crc32(name.encode("utf-8")) % len(DASH_CYCLE)]
 
 
 def au_colour(col: str) -> str:

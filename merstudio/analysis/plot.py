@@ -22,7 +22,7 @@ import numpy as np
 import pandas as pd
 
 from merstudio.atomic import atomic_path
-from merstudio.palette import class_colour
+from merstudio.palette import class_colour, class_dash
 from merstudio.series import lone_finite
 
 _AU_R = re.compile(r"^AU(\d+)_r$")
@@ -309,21 +309,24 @@ def _shade(ax: Any, spots: Sequence[tuple[int, int]], truth: Sequence[tuple[int,
 
 def _class_strip(ax: Any, df: pd.DataFrame, classes: list[str], spots: Sequence[tuple[int, int]],
                  truth: Sequence[tuple[int, int, str]], n_frames: int) -> None:
-    """The model's class probabilities (0-1), in the app's class colours: gaps where the model was not asked (its
+    """The model's class probabilities (0-1), in the app's class colours and dash patterns (palette.class_dash:
+    negative and positive apart in greyscale and to a colour-blind reader): gaps where the model was not asked (its
     motion gate), a frame judged alone as a dot, the class names at the right."""
     x = df["frame"].to_numpy()
     _shade(ax, spots, truth)
     for c in classes:
         y = df[c].to_numpy(dtype=float)
+        dash = class_dash(c)
         ax.plot(x, y, lw=0.9, color=class_colour(c), label=c[2:], marker="o", markersize=2,
-                markevery=list(lone_finite(y)))
+                markevery=list(lone_finite(y)), linestyle=(0, dash) if dash else "-")
     ax.set_ylim(0, 1.05)
     ax.set_yticks([0, 1])
     ax.set_xlim(0, max(1, n_frames - 1))
     ax.set_ylabel("class p", rotation=0, ha="right", va="center", fontsize=8)
     ax.tick_params(axis="y", labelsize=6)
     ax.spines[["top", "right"]].set_visible(False)
-    ax.legend(loc="center left", bbox_to_anchor=(1.0, 0.5), fontsize=6, frameon=False, handlelength=1.2)
+    # handles long enough to show a dash pattern whole
+    ax.legend(loc="center left", bbox_to_anchor=(1.0, 0.5), fontsize=6, frameon=False, handlelength=2.4)
 
 
 def _bar_figure(plt: Any, df: pd.DataFrame, cols: list[str], face_id: int | None, title: str) -> Any:

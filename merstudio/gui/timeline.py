@@ -15,7 +15,7 @@ from typing import Any
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QRectF, Qt, QTimer, Signal
-from PySide6.QtGui import QBrush, QColor, QFont, QFontMetrics, QFontMetricsF, QGuiApplication
+from PySide6.QtGui import QBrush, QColor, QFont, QFontMetrics, QFontMetricsF, QGuiApplication, QPen
 
 from merstudio.features.aus import MAX_INTENSITY, STILL_UNRELIABLE_AU, au_r
 from merstudio.features.neutral import relative
@@ -26,6 +26,7 @@ from merstudio.gui.timeline_items import (
     LEGEND_WIDTH,
     NOTE_PAD,
     OTHER_FACE_PATTERN,
+    PROPOSAL_COLOUR,
     EventLayer,
     EventRegion,
     FrameAxis,
@@ -33,15 +34,17 @@ from merstudio.gui.timeline_items import (
     LaneNotes,
     LegendBox,
     Readout,
+    TippedBars,
     TrackBox,
     cell_frames,
     emotion_colour,
     event_sub_rows,
+    event_tip,
     frame_cell,
     side_legend,
 )
 from merstudio.io.timebase import Timebase
-from merstudio.palette import AU_COLOURS, au_colour, class_colour
+from merstudio.palette import AU_COLOURS, au_colour, class_colour, class_dash
 from merstudio.project.events import Event
 from merstudio.series import lone_finite
 
@@ -377,8 +380,11 @@ class Timeline(pg.GraphicsLayoutWidget):
         self.events_plot.addItem(self._event_marks)
         self.events_plot.vb.sigXRangeChanged.connect(lambda *_: self._draw_event_marks())
         self.events_plot.vb.sigResized.connect(lambda *_: self._draw_event_marks())
-        # what the hatched bars are: the other faces' events (empty while every event is the face shown's)
+        # what the hatched bars are: the other faces' events (empty while every event is the face shown's); above
+        # it which colour is which emotion (_say_legend)
         self.other_faces_legend = self._text_legend(self.events_plot)
+        self.emotion_legend = pg.LabelItem("", size="7pt", justify="left", parent=self.legend_boxes[self.events_plot])
+        self.emotion_legend.item.document().setDocumentMargin(0)
 
     def _build_coder_lane(self) -> None:
         """The coders track (hidden until Events by coder): one named row per coder, their apexes as marks."""
@@ -676,8 +682,9 @@ class Timeline(pg.GraphicsLayoutWidget):
             entries += LEGEND_ROW_PX  # the stale entry's row under the AU legend
         if plot is self.heat_plot and hasattr(self, "heat_scale") and self.heat_scale.text:
             entries = self.heat_scale.item.boundingRect().height()  # the colour scale's one or two lines
-        if plot is self.events_plot and hasattr(self, "other_faces_legend") and self.other_faces_legend.text:
-            entries = self.other_faces_legend.item.boundingRect().height()  # what the hatched bars are
+        if plot is self.events_plot and hasattr(self, "emotion_legend"):  # the emotions' key, what the hatched bars are
+            entries = sum(label.item.boundingRect().height() for label in (self.emotion_legend, self.other_faces_legend)
+                          if label.text)
         return max(strip, entries + self._legend_room.get(plot, 0.0))
 
     def reserve_legend_room(self, plot: pg.PlotItem, px: float) -> None:
@@ -1026,9 +1033,10 @@ class Timeline(pg.GraphicsLayoutWidget):
             self.class_plot.removeItem(self._class_dots.pop(col))
         jobs: list[tuple[str, int, Callable[[], None]]] = []
 
-        def curve(curves: dict[str, pg.PlotDataItem], plot: pg.PlotItem, col: str, colour: str, name: str) -> None:
+        def curve(curves: dict[str, pg.PlotDataItem], plot: pg.PlotItem, col: str, colour: str, name: str,
+                  dash: tuple[float, ...] = ()) -> None:
             jobs.append((col, STEP_CREATE if col not in curves else 1,
-                         partial(self._draw_curve, curves, plot, col, data[col], colour, name)))
+                         partial(self._draw_curve, curves, plot, col, data[col], colour, name, dash)))
 
         for col in au_want:
             curve(self._curves, self.au_plot, col, au_colour(col), au_number(col))
@@ -1038,7 +1046,7 @@ class Timeline(pg.GraphicsLayoutWidget):
             curve(self._motion_curves, self.motion_plot, col, colour, name)
         jobs.append(("motion", 2, partial(self._draw_motion_lane, buf)))
         for col in class_want:
-            curve(self._class_curves, self.class_plot, col, class_colour(col), col[2:])
+            curve(self._class_curves, self.class_plot, col, class_colour(col), col[2:], class_dash(col))
         spent, done = 0, True
         # the parts drawn longest ago first: with rows arriving faster than a budgeted pass ends, the last lanes
         # would otherwise never get their turn
@@ -1064,10 +1072,12 @@ class Timeline(pg.GraphicsLayoutWidget):
         return done
 
     def _draw_curve(self, curves: dict[str, pg.PlotDataItem], plot: pg.PlotItem, col: str, y: np.ndarray | None,
-                    colour: str, name: str) -> None:
+                    colour: str, name: str, dash: tuple[float, ...] = ()) -> None:
         curve = curves.get(col)
         if curve is None:
-            curve = plot.plot(pen=pg.mkPen(colour, width=CURVE_WIDTH), name=name, connect="finite")
+            # a class's dash pattern (palette.class_dash): negative and positive told apart without their colours,
+            # in the legend's sample too (it draws the curve's pen)
+            curve = plot.plot(pen=_curve_pen(colour, dash), name=name, connect="finite")
             curves[col] = curve
         # a photo (one frame): a line through one point draws nothing, so each value is a dot
         dot = {"symbol": "o", "symbolSize": 8, "symbolBrush": colour, "symbolPen": None} if len(self._x) == 1 else {
@@ -1277,22 +1287,28 @@ class Timeline(pg.GraphicsLayoutWidget):
             opts = {"x0": x0, "width": w, "y0": y0, "height": h,
                     "brushes": brushes, "pen": pg.mkPen("#424242", width=0.5)}
             if bar is None:
-                bar = pg.BarGraphItem(**opts)
+                bar = TippedBars(partial(self._coder_tip, name), **opts)
                 self.coder_bars[name] = bar
                 self.coder_plot.addItem(bar)
             else:
                 bar.setOpts(**opts)
-            # the whole name over the coder's events (the row's may be shortened), and whose the hatched ones are
+            bar.ids = np.array([e.id for e in mine], dtype=np.int64)
+            # the whole name over the coder's events (the row's may be shortened), and whose the hatched ones are;
+            # over an event, the event's emotion, AUs, frames and status (its colour said only the emotion)
             others = sorted({e.face_id for e in mine if self._other_face(e)})
-            tip = name + (f"\nhatched: face {', '.join(map(str, others))} (not the face shown)" if others else "")
-            if bar.toolTip() != tip:
-                bar.setToolTip(tip)
+            bar.set_base_tip(name + (f"\nhatched: face {', '.join(map(str, others))} (not the face shown)"
+                                     if others else ""))
         self.coder_lanes = lanes
         apex = [(e.apex, centre.get(e.id, lanes.index(coder_of(e)) + 0.5)) for e in evs]  # type: ignore[arg-type]
         self._apex_marks.setData(pos=np.array(apex, dtype=np.float64).reshape(-1, 2), brush=pg.mkBrush("#212121"))
         self.coder_plot.setYRange(0, max(1, len(lanes)), padding=0)
         self.set_lane_rows(self.coder_plot, len(lanes))
         self._coder_ticks()
+
+    def _coder_tip(self, coder: str, event_id: int) -> str:
+        """A coder lane's tooltip over one of its events (event_tip under the coder's whole name)."""
+        e = next((e for e in self._events if e.id == event_id), None)
+        return coder if e is None else f"{coder}\n{event_tip(e, self._other_face(e))}"
 
     def _coder_ticks(self) -> None:
         """The coders' names on their rows, told apart (coder_labels) on every lane's axis widened for them up to
@@ -1414,7 +1430,7 @@ class Timeline(pg.GraphicsLayoutWidget):
         self.event_rows, self.event_row_count = self._event_sub_rows(shown)
         # an editable region for the selected event and the events in view (at most REGION_CAP), the rest batched
         self._event_layer.set_events(shown, selected, self.event_rows, self.event_row_count, self.face)
-        self._say_other_faces()
+        self._say_legend()
         self._draw_event_marks()
 
     def _other_face(self, event: Event) -> bool:
@@ -1431,15 +1447,23 @@ class Timeline(pg.GraphicsLayoutWidget):
         rows.update({eid: n + row for eid, row in theirs.items()})
         return rows, n + m
 
-    def _say_other_faces(self) -> None:
-        """The events lane's legend cell: which faces the hatched bars are of (none: empty)."""
-        faces = sorted({e.face_id for e in self._events if self._other_face(e)})
+    def _say_legend(self) -> None:
+        """The events lane's legend cell: a line of the emotions' colours (emotion_legend: the coded events'
+        emotions, and the proposals' teal), under it which faces the hatched bars are of (none: empty)."""
         label = self.other_faces_legend
+        fm = QFontMetricsF(label.item.font())
+        key = self._emotion_key(fm)
+        changed = key != self.emotion_legend.text
+        if changed:
+            self.emotion_legend.setText(key)
+            self.emotion_legend.setToolTip("each event's emotion is also written on its bar where it fits, and in its "
+                                           "tooltip" if key else "")
+        label.setPos(0, self.emotion_legend.item.boundingRect().height() if key else 0.0)
+        faces = sorted({e.face_id for e in self._events if self._other_face(e)})
         if not faces:
             text = ""
         else:
             names = f"face {faces[0]}" if len(faces) == 1 else "faces " + ", ".join(map(str, faces))
-            fm = QFontMetricsF(label.item.font())
             line = f"hatched: {names}"
             if fm.horizontalAdvance(line) > LEGEND_WIDTH - 8:
                 line = f"hatched: {len(faces)} other faces"
@@ -1448,7 +1472,32 @@ class Timeline(pg.GraphicsLayoutWidget):
             label.setText(text)
             label.setToolTip("events of another face than the one shown: hatched, their face on the bar where it "
                              "fits and on hover; a click on one selects it and shows its face" if faces else "")
+            changed = True
+        if changed:
             self._place_frame_axis()  # its lines are the lane's least height (lane_floor)
+
+    def _emotion_key(self, fm: QFontMetricsF) -> str:
+        """One line: a swatch and the name of each emotion of the coded events (most events first), "proposal" in its
+        teal where there are some, as many as fit the legend column ("+2" for the rest)."""
+        counts: dict[str, int] = {}
+        for e in self._events:
+            if e.status == "accepted":
+                counts[e.emotion.strip()] = counts.get(e.emotion.strip(), 0) + 1
+        names = sorted(counts, key=lambda n: (-counts[n], n))
+        entries = [(emotion_colour(n).name(), n or "no emotion") for n in names]
+        if any(e.status == "proposal" for e in self._events):
+            entries.append((PROPOSAL_COLOUR, "proposal"))
+        shown: list[tuple[str, str]] = []
+        for k, entry in enumerate(entries):
+            rest = len(entries) - k - 1
+            words = " ".join(f"■ {n}" for _c, n in [*shown, entry]) + (f" +{rest}" if rest else "")
+            if fm.horizontalAdvance(words) > LEGEND_WIDTH - 8:
+                break
+            shown.append(entry)
+        if not shown:
+            return ""
+        rest = len(entries) - len(shown)
+        return " ".join(f"<span style='color:{c}'>■</span>&nbsp;{n}" for c, n in shown) + (f" +{rest}" if rest else "")
 
     def select_event(self, selected: int | None) -> None:
         """Only the highlight moves to ``selected`` among the events last given to set_events (an edit's reload drew
@@ -1543,6 +1592,14 @@ def text_colour(colour: str) -> str:
     """A curve's colour as the readout's text on the timeline's white: the same hue, darkened to 4.5:1
     (look.readable; AU07's cyan was 1.8:1, the palette's colours are 3:1 at least, enough for a line only)."""
     return readable(QColor(colour), QColor("white")).name()
+
+
+def _curve_pen(colour: str, dash: tuple[float, ...] = ()) -> QPen:
+    """A curve's 1-px pen, dashed by `dash` (dash, gap, .. in px; () solid)."""
+    pen = pg.mkPen(colour, width=CURVE_WIDTH)
+    if dash:
+        pen.setDashPattern(list(dash))
+    return pen
 
 
 @lru_cache(maxsize=256)

@@ -91,6 +91,38 @@ def face_tag(face: int) -> str:
     return f"face {face}"
 
 
+def emotion_tags(event: Event) -> tuple[str, ...]:
+    """The words that may stand on an event's bar, the longest first (EventRegion.fit_tag shows the longest that
+    fits): its emotion, its first three letters, its initial; a proposal's with "?" (a suggestion); none without an
+    emotion. Colour alone told positive from negative to no colour-blind coder (2.2 apart in CIELAB under
+    deuteranopia) and to no one in greyscale."""
+    name = event.emotion.strip()
+    if not name:
+        return ()
+    mark = "?" if event.status == "proposal" else ""
+    return tuple(dict.fromkeys(t + mark for t in (name, name[:3], name[0].upper())))
+
+
+def bar_tags(event: Event, other: bool) -> tuple[str, ...]:
+    """The words that may stand on an event's bar, the longest first: another face's name (whose it is matters more
+    there; its emotion is in its tooltip), else its emotion (emotion_tags)."""
+    return (face_tag(event.face_id), str(event.face_id)) if other else emotion_tags(event)
+
+
+def event_tip(event: Event, other: bool = False) -> str:
+    """An event's tooltip on the events track and the coders' lanes: its emotion, AUs, coder, frames and status (what
+    its colour, edge and place say, in words); another face's says so first."""
+    from merstudio.agreement.report import coder_of
+
+    status = {"proposal": "proposal, not coded yet", "accepted": "accepted",
+              "rejected": "rejected proposal"}.get(event.status, event.status)
+    lines = [f"{event.emotion.strip() or 'no emotion'} ({status})", f"AUs: {event.aus or 'none given'}",
+             f"coder: {coder_of(event)}", f"frames {event.onset}-{event.offset}, apex {event.apex}"]
+    if other:
+        lines.insert(0, f"{face_tag(event.face_id)}'s event, not the face shown: a click shows face {event.face_id}")
+    return "\n".join(lines)
+
+
 def emotion_colour(name: str) -> QColor:
     return QColor(palette.emotion_colour(name))
 
@@ -403,9 +435,10 @@ class FrameRegion(pg.LinearRegionItem):
 
 
 class EventRegion(FrameRegion):
-    """One event on the events track (see FrameRegion); apex as a line. Another face's event (assign's ``other``)
-    is hatched, named ("face 0") at its top left where the bar is wide enough on screen (fit_tag) and in its
-    tooltip, and not dragged (a drag over it selects an interval for the face shown): a click selects it, which
+    """One event on the events track (see FrameRegion); apex as a line; its emotion written at its top left where
+    the bar is wide enough on screen (fit_tag), and with its AUs, coder, frames and status in its tooltip
+    (event_tip). Another face's event (assign's ``other``) is hatched, named ("face 0") in its tag and tooltip,
+    and not dragged (a drag over it selects an interval for the face shown): a click selects it, which
     shows its face (the window), where it is edited as any."""
 
     def __init__(self, timeline: Timeline) -> None:
@@ -424,6 +457,8 @@ class EventRegion(FrameRegion):
         self.tag.setVisible(False)
         self._tag_fm = QFontMetricsF(font)
         self._tags: tuple[str, ...] = ()  # the names that may stand on the bar, the longest first
+        self._other = False  # the event is of another face than the one shown
+        self._base_tip = ""  # its tooltip off hover
         self._row_top = 1.0
 
     def assign(self, event: Event, selected: bool, row: int = 0, rows: int = 1, other: bool = False) -> None:
@@ -445,14 +480,25 @@ class EventRegion(FrameRegion):
         self.setVisible(True)
         self.apex_line.setVisible(True)
         self._row_top = 1.0 - row / rows
-        self._tags = (face_tag(event.face_id), str(event.face_id)) if other else ()
-        self.setToolTip(f"{face_tag(event.face_id)}'s event, not the face shown: a click shows face {event.face_id}"
-                        if other else "")
+        self._tags = bar_tags(event, other)
+        self._other = other
+        # its words (event_tip) come on hover (hoverEvent): made for the event under the pointer, not for each of
+        # the regions a pan assigns; another face's says whose it is off hover too
+        self._base_tip = event_tip(event, other).split("\n")[0] if other else ""
+        self.setToolTip(self._base_tip)
+
+    def hoverEvent(self, ev: Any) -> None:  # noqa: N802 - pyqtgraph's name
+        super().hoverEvent(ev)
+        if self.coded is not None:
+            text = self._base_tip if ev.isExit() else event_tip(self.coded, self._other)
+            if self.toolTip() != text:
+                self.setToolTip(text)
 
     def fit_tag(self, frame_px: float, row_px: float) -> None:
-        """Show the face's name on the bar where it fits: "face 0", else "0" (the lane's legend says what the
-        hatched bars are), on a bar that wide on screen (``frame_px``: one frame's width in px) and a sub-row
-        (``row_px`` high) nearly as tall as the text; else none, the tooltip says it."""
+        """Show the longest of its tags (bar_tags) that fits on the bar: "positive", "pos", "P"; another face's
+        "face 0", else "0" (the lane's legend says what the hatched bars are and which colour is which
+        emotion), on a bar that wide on screen (``frame_px``: one frame's width in px) and a sub-row (``row_px``
+        high) nearly as tall as the text; else none, the tooltip says it."""
         bar = (self.coded.offset + 1 - self.coded.onset) * frame_px if self.coded is not None else 0.0
         fits = row_px >= 0.75 * self._tag_fm.height()
         text = next((t for t in self._tags if fits and self._tag_fm.horizontalAdvance(t) + 4 <= bar), "")
@@ -472,7 +518,44 @@ class EventRegion(FrameRegion):
 REGION_CAP = 40
 
 
-class EventBars(pg.BarGraphItem):
+class TippedBars(pg.BarGraphItem):
+    """Bars of many events in one item (``ids``: each bar's event), each with its own tooltip: the event's under the
+    pointer (``tip(id)``), else the item's own (``base_tip``)."""
+
+    def __init__(self, tip: Callable[[int], str] | None = None, **opts: Any) -> None:
+        super().__init__(**opts)
+        self.ids = np.zeros(0, dtype=np.int64)
+        self._tip = tip
+        self.base_tip = ""
+
+    def _hit(self, pos: Any) -> int | None:
+        """The event under `pos` (item coordinates), the narrowest where several are; None: none."""
+        if not len(self.ids):
+            return None
+        x, y = pos.x(), pos.y()
+        x0, w = np.asarray(self.opts["x0"], dtype=np.float64), np.asarray(self.opts["width"], dtype=np.float64)
+        y0, h = np.asarray(self.opts["y0"], dtype=np.float64), np.asarray(self.opts["height"], dtype=np.float64)
+        hit = np.flatnonzero((x0 <= x) & (x <= x0 + w) & (y0 <= y) & (y <= y0 + h))
+        w = np.broadcast_to(w, x0.shape)
+        return int(self.ids[hit[np.argmin(w[hit])]]) if hit.size else None
+
+    def set_base_tip(self, text: str) -> None:
+        self.base_tip = text
+        if self.toolTip() != text:
+            self.setToolTip(text)
+
+    def tip_at(self, pos: Any) -> str:
+        """The tooltip at `pos` (item coordinates): the event's there, else the item's own."""
+        eid = self._hit(pos) if self._tip is not None else None
+        return self._tip(eid) if eid is not None and self._tip is not None else self.base_tip
+
+    def hoverEvent(self, ev: Any) -> None:  # noqa: N802 - pyqtgraph's name
+        text = self.base_tip if ev.isExit() else self.tip_at(ev.pos())
+        if self.toolTip() != text:
+            self.setToolTip(text)
+
+
+class EventBars(TippedBars):
     """Events of one style (status and colour) drawn as one item: their spans with edges, or their apex lines (bars
     of no width). A left click on a span reports ``clicked(id)`` as an EventRegion's does; a left drag that starts
     on one selects it and, when it ends, moves it by whole frames (``edited(id, onset, offset)``, as an
@@ -481,22 +564,12 @@ class EventBars(pg.BarGraphItem):
     falls through too: an interval for the face shown, over the other person's event (a click selects one)."""
 
     def __init__(self, clicked: Callable[[int], Any] | None, edited: Callable[[int, int, int], Any] | None = None,
-                 spans: Callable[[int], tuple[int, int]] | None = None, **opts: Any) -> None:
-        super().__init__(x0=np.zeros(0), width=np.zeros(0), y0=np.zeros(0), height=np.zeros(0), **opts)
-        self.ids = np.zeros(0, dtype=np.int64)
+                 spans: Callable[[int], tuple[int, int]] | None = None, tip: Callable[[int], str] | None = None,
+                 **opts: Any) -> None:
+        super().__init__(tip, x0=np.zeros(0), width=np.zeros(0), y0=np.zeros(0), height=np.zeros(0), **opts)
         self._clicked, self._edited, self._span = clicked, edited, spans
         self._dragging: int | None = None
         self.movable = True
-
-    def _hit(self, pos: Any) -> int | None:
-        """The event under `pos` (item coordinates), the narrowest where several are; None: none."""
-        if not len(self.ids):
-            return None
-        x, y = pos.x(), pos.y()
-        x0, w = np.asarray(self.opts["x0"]), np.asarray(self.opts["width"])
-        y0, h = np.asarray(self.opts["y0"]), np.asarray(self.opts["height"])
-        hit = np.flatnonzero((x0 <= x) & (x <= x0 + w) & (y0 <= y) & (y <= y0 + h))
-        return int(self.ids[hit[np.argmin(w[hit])]]) if hit.size else None
 
     def mouseDragEvent(self, ev: Any) -> None:  # noqa: N802 - pyqtgraph override
         if ev.button() != Qt.MouseButton.LeftButton or self._clicked is None or not self.movable:
@@ -629,13 +702,18 @@ class EventLayer:
         self.fit_tags()
 
     def fit_tags(self) -> None:
-        """Another face's name on its regions' bars where it fits the zoom and the sub-row's height."""
+        """Each region's emotion (another face's name) on its bar where it fits the zoom and the sub-row's height."""
         vb = self._tl.events_plot.vb
         w = vb.viewPixelSize()[0] if vb.width() > 0 else 0.0
         frame_px = 1.0 / w if w > 0 else 0.0
         row_px = vb.height() / max(1, self._tl.event_row_count)
         for r in self._tl.regions.values():
             r.fit_tag(frame_px, row_px)
+
+    def _tip_of(self, event_id: int) -> str:
+        """A batched event's tooltip (event_tip), as its region's would be."""
+        e = next(e for e in self._events if e.id == event_id)
+        return event_tip(e, self.other(e))
 
     def _span_of(self, event_id: int) -> tuple[int, int]:
         """(onset, offset) of a shown event."""
@@ -654,7 +732,7 @@ class EventLayer:
         """The events without a region: one span item and one apex item per style."""
         tl = self._tl
         while len(self._spans) < len(self._styles):
-            spans = EventBars(tl.eventClicked.emit, tl.eventRangeEdited.emit, self._span_of)
+            spans = EventBars(tl.eventClicked.emit, tl.eventRangeEdited.emit, self._span_of, tip=self._tip_of)
             apexes = EventBars(None, brush=pg.mkBrush(None))
             spans.setZValue(5)
             apexes.setZValue(6)
@@ -671,9 +749,8 @@ class EventLayer:
             fill, pen, apex_pen = self._styles[g]
             face = self._style_face[g]
             spans.movable = face is None
-            tip = "" if face is None else f"{face_tag(face)}'s events, not the face shown: a click on one shows face {face}"
-            if spans.toolTip() != tip:
-                spans.setToolTip(tip)
+            spans.set_base_tip("" if face is None else
+                               f"{face_tag(face)}'s events, not the face shown: a click on one shows face {face}")
             i = np.flatnonzero(bare & (self._group == g))
             spans.set_bars(self._ids[i], self._on[i] - 0.5, self._off[i] + 1 - self._on[i], self._y0[i], self._h[i],
                            brush=fill, pen=pen)

@@ -1,0 +1,118 @@
+"""Colour-blind coders read the events track (h99): positive and negative bars were 2.2 apart in CIELAB under
+deuteranopia (green #2e7d32 and red #c62828 as the track's pale fill), with no word on the bar, no tooltip and no key.
+The simulation is Machado, Oliveira & Fernandes (2009)'s published deuteranopia and protanopia matrices (and tritanopia's) (severity
+1.0) on linear sRGB, applied to the pixels the timeline draws."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+import numpy as np
+import pytest
+from PySide6.QtCore import QPointF, Qt
+from PySide6.QtTest import QTest
+
+from merstudio.project import Event
+
+pytestmark = pytest.mark.gui
+
+MACHADO = {
+    "deutan": np.array([[0.367322, 0.860646, -0.227968], [0.280085, 0.672501, 0.047413],
+                        [-0.011820, 0.042940, 0.968881]]),
+    "protan": np.array([[0.152286, 1.052583, -0.204868], [0.114503, 0.786281, 0.099216],
+                        [-0.003882, -0.048116, 1.051998]]),
+    "tritan": np.array([[1.255528, -0.076749, -0.178779], [-0.078411, 0.930809, 0.147602],
+                        [0.004733, 0.691367, 0.303900]]),
+}
+POS = Event(1, 20, 40, 60, id=1, emotion="positive", aus="6+12", coder="ann")
+NEG = Event(1, 100, 120, 140, id=2, emotion="negative", aus="4+7", coder="bob")
+
+
+def _linear(c: np.ndarray) -> np.ndarray:
+    return np.where(c <= 0.04045, c / 12.92, ((c + 0.055) / 1.055) ** 2.4)
+
+
+def _lab(rgb: np.ndarray) -> np.ndarray:
+    """sRGB 0..1 -> CIELAB (D65)."""
+    xyz = _linear(rgb) @ np.array([[0.4124, 0.3576, 0.1805], [0.2126, 0.7152, 0.0722], [0.0193, 0.1192, 0.9505]]).T
+    xyz = xyz / np.array([0.95047, 1.0, 1.08883])
+    f = np.where(xyz > 0.008856, np.cbrt(xyz), 7.787 * xyz + 16 / 116)
+    return np.array([116 * f[1] - 16, 500 * (f[0] - f[1]), 200 * (f[1] - f[2])])
+
+
+def _seen(rgb: np.ndarray, kind: str) -> np.ndarray:
+    """An sRGB colour as a dichromat sees it (back in sRGB, 0..1)."""
+    lin = np.clip(MACHADO[kind] @ _linear(rgb), 0, 1)
+    return np.where(lin <= 0.0031308, lin * 12.92, 1.055 * lin ** (1 / 2.4) - 0.055)
+
+
+@pytest.fixture
+def timeline(qtbot):
+    from gui_fixtures import shown_timeline
+
+    tl = shown_timeline(qtbot, 300, size=(1366, 420))
+    tl.set_events([POS, NEG])
+    qtbot.wait(50)
+    return tl
+
+
+def _bar_colour(tl, event: Event) -> np.ndarray:
+    """The colour most of an event's bar is filled with on screen (its fill: not its edge, apex, mark or word)."""
+    img = tl.grab().toImage()
+    vb = tl.events_plot.vb
+    top_left = tl.mapFromScene(vb.mapViewToScene(QPointF(event.onset, 1.0)))
+    bottom_right = tl.mapFromScene(vb.mapViewToScene(QPointF(event.offset, 0.0)))
+    dpr = img.devicePixelRatio()
+    counts: Counter[int] = Counter()
+    for x in range(int(top_left.x() * dpr) + 3, int(bottom_right.x() * dpr) - 3):
+        for y in range(int(top_left.y() * dpr) + 3, int(bottom_right.y() * dpr) - 3):
+            counts[img.pixel(x, y) & 0xFFFFFF] += 1
+    rgb = counts.most_common(1)[0][0]
+    return np.array([(rgb >> 16) & 255, (rgb >> 8) & 255, rgb & 255]) / 255
+
+
+@pytest.mark.parametrize("kind", ["deutan", "protan"])
+def test_positive_and_negative_bars_differ_to_a_colour_blind_coder(timeline, kind):
+    pos, neg = _bar_colour(timeline, POS), _bar_colour(timeline, NEG)
+    assert np.linalg.norm(_lab(pos) - _lab(neg)) > 20  # told apart in normal vision, of course
+    seen = np.linalg.norm(_lab(_seen(pos, kind)) - _lab(_seen(neg, kind)))
+    assert seen >= 15, (kind, pos, neg, seen)  # was 2.2 (deutan) and 12 (protan): green and red alike
+
+
+def test_each_bar_says_its_emotion_in_words(timeline, qtbot):
+    tl = timeline
+    for e in (POS, NEG):
+        tag = tl.regions[e.id].tag
+        assert tag.isVisible() and tag.toPlainText() == e.emotion  # a 41-frame bar of 300 has room for the word
+    # narrowed (zoomed out far on a long video): the initial, then nothing on the bar; the tooltip still says it
+    tl.set_video(30000, 30.0)
+    qtbot.wait(50)
+    shown = [r.tag.toPlainText() for r in tl.regions.values() if r.tag.isVisible()]
+    assert all(t in ("pos", "neg", "P", "N") for t in shown), shown
+
+
+def test_hovering_a_bar_tells_its_emotion_aus_coder_frames_and_status(timeline, qtbot):
+    tl = timeline
+    vb = tl.events_plot.vb
+    at = tl.mapFromScene(vb.mapViewToScene(QPointF(110, 0.8)))
+    QTest.mouseMove(tl.viewport(), at)
+    qtbot.waitUntil(lambda: tl.regions[NEG.id].toolTip() != "")
+    tip = tl.regions[NEG.id].toolTip()
+    for word in ("negative", "4+7", "bob", "100", "140", "apex 120", "accepted"):
+        assert word in tip, (word, tip)
+
+
+def test_the_events_lane_has_a_key_of_the_emotions(timeline):
+    key = timeline.emotion_legend.text
+    assert "positive" in key and "negative" in key
+
+
+def test_class_curves_differ_in_dash_pattern_too(qtbot):
+    from gui_fixtures import shown_timeline
+    from test_timeline_colours import _buffer
+
+    tl = shown_timeline(qtbot, 60)
+    tl.set_buffer(_buffer(), 0)
+    pens = {c: k.opts["pen"] for c, k in tl._class_curves.items()}
+    patterns = {c: tuple(p.dashPattern()) if p.style() == Qt.PenStyle.CustomDashLine else () for c, p in pens.items()}
+    assert len(set(patterns.values())) == len(patterns) == 4, patterns

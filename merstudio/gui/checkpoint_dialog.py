@@ -30,7 +30,7 @@ from PySide6.QtWidgets import (
 )
 
 from merstudio.gui.commands import AppCommand, CommandContext, Params
-from merstudio.gui.look import ElidedLabel, fit_screen
+from merstudio.gui.look import ElidedLabel, fit_screen, on_window
 
 if TYPE_CHECKING:
     from merstudio.gui.main_window import MainWindow
@@ -390,7 +390,8 @@ class ModelNote:
         self.badge.short = self.badge.least = self._short
         self.badge.setText(self.text)
         self.badge.setStyleSheet(f"QLabel {{ color: white; background: {WARN_COLOUR}; padding: 0 6px; }}"
-                                 if self.synthetic else "QLabel { color: #37474f; padding: 0 6px; }")
+                                 if self.synthetic else
+                                 f"QLabel {{ color: {on_window(self.win, '#37474f')}; padding: 0 6px; }}")
         self.badge.setToolTip("The model whose class confidences are drawn (Analysis > Model in use…)")
         self.badge.setVisible(bool(self.text))
         self._place()

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 )
 
 from merstudio.gui.checkpoint_dialog import CheckpointDialog
+from merstudio.gui.look import ERROR_COLOUR, on_window
 from merstudio.project.events import SOURCES, STATUSES, Event, normalize_aus
 
 __all__ = ["DEFAULT_EMOTIONS", "CheckpointDialog", "EventDialog", "ImportPreviewDialog"]
@@ -68,7 +69,7 @@ class EventDialog(QDialog):
         self.note.setMaximumHeight(70)
         self.note.setTabChangesFocus(True)  # Tab goes on to the buttons, as in every other field (no tab typed)
         self.problem = QLabel("", self)
-        self.problem.setStyleSheet("color: #c62828")
+        self.problem.setStyleSheet(f"color: {on_window(self, ERROR_COLOUR)}")
         for label, w in (("Onset", self.onset), ("Apex", self.apex), ("Offset", self.offset),
                          ("Emotion", self.emotion), ("AUs", self.aus), ("Coder", self.coder),
                          ("Confidence", self.confidence), ("Source", self.source), ("Status", self.status),
@@ -97,7 +98,8 @@ class EventDialog(QDialog):
         if not msg and not self.onset.value() <= self.apex.value() <= self.offset.value():
             msg = "need onset <= apex <= offset"
         self.problem.setText(msg)
-        self.aus.setStyleSheet("border: 1px solid #c62828" if "AU" in msg else "")
+        # a border is a line: 3:1 is enough (WCAG's non-text contrast)
+        self.aus.setStyleSheet(f"border: 1px solid {on_window(self, ERROR_COLOUR, 3.0)}" if "AU" in msg else "")
         self.buttons.button(QDialogButtonBox.StandardButton.Ok).setEnabled(not msg)
         return msg
 

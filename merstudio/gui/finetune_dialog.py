@@ -39,7 +39,7 @@ from PySide6.QtWidgets import (
 from merstudio.errors import MerstudioError
 from merstudio.gui.checkpoint_dialog import WARN_COLOUR
 from merstudio.gui.failures import failure_line
-from merstudio.gui.look import fit_screen
+from merstudio.gui.look import fit_screen, on_window
 from merstudio.model.columns import NONE_CLASS
 from merstudio.training.finetune_split import held_out_text, trained_text
 
@@ -334,7 +334,7 @@ class FinetuneDialog(QDialog):
         text, ok = self._data_text()
         self._data_ok = ok
         self.data_label.setText(text)
-        self.data_label.setStyleSheet("" if ok else f"QLabel {{ color: {WARN_COLOUR}; }}")
+        self.data_label.setStyleSheet("" if ok else f"QLabel {{ color: {on_window(self, WARN_COLOUR)}; }}")
         if not self.is_running():
             self.start_button.setEnabled(ok)
 
@@ -558,7 +558,7 @@ class FinetuneDialog(QDialog):
         if record and not saved:
             text += "\n⚠ The held-out split could not be recorded in the project: the next run may hold out others."
         self.summary.setText(text)
-        self.summary.setStyleSheet("color: #b35900;" if note or (record and not saved) else "")
+        self.summary.setStyleSheet(f"color: {on_window(self, WARN_COLOUR)};" if note or (record and not saved) else "")
         self.split_label.setText(self._split_text())
         self.fresh_split.setChecked(False)
         self.stage_label.setText("Done.")
@@ -668,7 +668,7 @@ class FinetuneDialog(QDialog):
         self.use_label.setText(f"⚠ {new.name} is not in use yet: the next analyses use {current}. Use this model "
                                "to analyse with it from now on, or Re-run predictions to also re-analyse this video "
                                "with it.")
-        self.use_label.setStyleSheet(f"QLabel {{ color: {WARN_COLOUR}; }}")
+        self.use_label.setStyleSheet(f"QLabel {{ color: {on_window(self, WARN_COLOUR)}; }}")
         self.use_button.setEnabled(True)
 
     def _browse(self) -> None:

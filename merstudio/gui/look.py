@@ -8,7 +8,7 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QColor
+from PySide6.QtGui import QColor, QPalette
 from PySide6.QtWidgets import QLabel, QSizePolicy, QWidget
 
 from merstudio import palette
@@ -16,6 +16,7 @@ from merstudio import palette
 READABLE = 4.5  # WCAG AA for body text
 TITLE_BAR = 32  # px a window manager's title bar takes, before the window has a frame to measure
 LABEL_PAD = 12  # px an ElidedLabel keeps beside its text: a badge's style-sheet padding (6 px a side)
+ERROR_COLOUR = "#c62828"  # a field's problem (a dialog's error line): read on a theme's window through on_window
 # glyphs a label shows for a state, in words: a screen reader says "black right-pointing triangle" for the transport
 # label's "▶" (Playback.state_text)
 GLYPH_WORDS = {"▶": "playing", "◀": "playing backwards", "⏸": "paused", "⟲": "looping"}
@@ -45,6 +46,15 @@ def readable(fg: QColor, bg: QColor, ratio: float = READABLE) -> QColor:
         if contrast(c, bg) >= ratio:
             return c
     return far
+
+
+def on_window(widget: QWidget, colour: str, ratio: float = READABLE) -> str:
+    """``colour`` (a hex name) for text or a line drawn on ``widget``'s window background under the palette in use,
+    moved toward black or white until it has ``ratio`` there: a fixed dark blue, red or orange read at 1.6 to 2.9:1
+    on a dark theme's #2b2b2b. Where it already reads (a light theme) it is ``colour`` itself. ``widget``: one
+    drawn on the window's colour, not one given a background by its style sheet (the model badge, orange for a
+    synthetic model: its text came out white on the light window)."""
+    return readable(QColor(colour), widget.palette().color(QPalette.ColorRole.Window), ratio).name()
 
 
 def spoken(text: str) -> str:

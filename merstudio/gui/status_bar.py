@@ -14,10 +14,13 @@ from typing import Any
 from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QProgressBar, QSizePolicy, QStatusBar, QWidget
 
+from merstudio.gui.look import on_window
+
 _MARGINS = 48  # px: the bar's own margins, the spacing between widgets and the size grip (before layout)
 _GAP = 24  # px: the message's left margin and a gap before the first permanent widget
 # a permanent widget's events that change the message's room
 _ROOM_EVENTS = frozenset({QEvent.Type.Move, QEvent.Type.Resize, QEvent.Type.Show, QEvent.Type.Hide})
+BUSY_COLOUR = "#0d47a1"  # the busy indicator's text: a dark blue, lightened on a dark theme (look.on_window)
 
 
 def speak_progress(bar: QProgressBar, what: str = "") -> None:
@@ -126,7 +129,6 @@ class BusyIndicator(QWidget):
         lay.setContentsMargins(0, 0, 4, 0)
         lay.setSpacing(6)
         self.label = QLabel(self)
-        self.label.setStyleSheet("QLabel { color: #0d47a1; font-weight: bold; }")
         self.bar = QProgressBar(self)
         self.bar.setRange(0, 0)  # busy: the work says nothing about how far it is
         self.bar.setTextVisible(False)
@@ -148,6 +150,8 @@ class BusyIndicator(QWidget):
             self._jobs.pop(key, None)
             self._done.pop(key, None)
         self._show_bar()
+        # its colour for the palette in use now (a theme may have changed since the last job)
+        self.label.setStyleSheet(f"QLabel {{ color: {on_window(self, BUSY_COLOUR)}; font-weight: bold; }}")
         self.label.setText("  ·  ".join(t for t, _ in self._jobs.values()))
         self.setToolTip("\n".join(t for _, t in self._jobs.values()))
         self.setVisible(bool(self._jobs))

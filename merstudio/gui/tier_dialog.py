@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from merstudio.gui.look import fit_screen
+from merstudio.gui.look import ERROR_COLOUR, fit_screen, on_window
 
 __all__ = ["EMOTION_WORDS", "ROLE_LABELS", "TierMapDialog", "coder_clashes", "looks_coded", "memory_key",
            "prefill", "remembered_value"]
@@ -259,7 +259,7 @@ class TierMapDialog(QDialog):
                      + ("; …" if len(said) > 3 else "") + ".")
         self.memory_note = QLabel(note, self)
         self.memory_note.setWordWrap(True)
-        self.memory_note.setStyleSheet("color: #2e7d32")
+        self.memory_note.setStyleSheet(f"color: {on_window(self, '#2e7d32')}")  # a green, read on any theme
         self.memory_note.setVisible(self.from_memory)
         grid = QGridLayout()
         grid.setHorizontalSpacing(14)
@@ -283,7 +283,7 @@ class TierMapDialog(QDialog):
             shown = (f"{_samples(t.samples, 28)} (times of its parent {_clip(parent, 24)})" if t.aligned and parent
                      else _samples(t.samples) if t.aligned else "no times of its own: cannot be imported")
             values = QLabel(shown, self)
-            values.setStyleSheet("color: #555")
+            values.setStyleSheet(f"color: {on_window(self, '#555555')}")  # grey: samples, not the tier's name
             # the values give way to the coder and kind (whole in the tooltip), never pushing them off the edge
             values.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
             values.setMinimumWidth(80)
@@ -331,7 +331,7 @@ class TierMapDialog(QDialog):
         ticks.addWidget(self.untick_all)
         ticks.addStretch(1)
         self.problem = QLabel("", self)
-        self.problem.setStyleSheet("color: #c62828")
+        self.problem.setStyleSheet(f"color: {on_window(self, ERROR_COLOUR)}")
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel,
                                         parent=self)
         self.buttons.button(QDialogButtonBox.StandardButton.Ok).setText("Preview import")

@@ -790,7 +790,7 @@ EVENT_COLUMNS = ("behaviour", "coder", "start", "end", "frames", "start time", "
 
 class BehaviourEventsTable(QTableWidget):
     """The Behaviours dock: the current video's behaviour events as shown (blind coding, hidden coders); a click
-    selects one and seeks to its start, a double-click edits it."""
+    selects one and seeks to its start, a double-click (or Return / E, the window's Edit event) edits it."""
 
     def __init__(self, owner: Behaviours) -> None:
         super().__init__(0, len(EVENT_COLUMNS), owner.win)

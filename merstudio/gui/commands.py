@@ -301,6 +301,12 @@ class EditEvent(AppCommand):
     def ask(ctx: CommandContext, params: Params) -> bool:
         win = ctx.win
         params.setdefault("event_id", win.selected_event_id)
+        if params["event_id"] is None and win.behaviours.selected_id is not None:
+            # a behaviour event selected (its table's row, the lane): Return / E edit it, as Delete deletes it
+            from merstudio.gui.behaviours import EditBehaviourEvent
+
+            ctx.execute(EditBehaviourEvent)
+            return False
         if params["event_id"] is None or win.project is None:
             if win.video is not None:
                 win.statusBar().showMessage("No event selected: click one, or press N for the next proposal", 5000)

@@ -11,10 +11,12 @@ from merstudio.features.aus import AUS
 
 LINE_CONTRAST = 3.0  # WCAG 2.1 non-text contrast: a curve, a legend sample, a tick on white
 # one colour per AU of OpenFace 2's 17 (AUS order: AU01 is always the first colour, AU12 the ninth, whichever AUs a
-# table has or the view shows); see au_colour. AU02, 05, 07, 20, 25 and 45 were 1.8-2.7:1 on white (AU07's cyan
-# 1.76): darker shades of the same hues now; the closest pair is 24 apart in CIELAB (27 before)
-AU_COLOURS = ("#e6194b", "#2e9e3e", "#4363d8", "#e06a10", "#911eb4", "#0a97d6", "#f032e6", "#9a6324",
-              "#469990", "#800000", "#808000", "#000075", "#8c8c8c", "#000000", "#b8860b", "#7570b3", "#e0439a")
+# table has or the view shows); see au_colour. Every AU is in one lane, so each pair is told apart by colour-blind
+# coders too: at least 11 apart in CIELAB under Machado et al.'s (2009) deuteranopia, protanopia and tritanopia and 26
+# in normal vision (AU05/AU15 were 0.7 apart under protanopia, AU01/AU02 1.0 and AU12/AU45 1.8 under deuteranopia),
+# each moved at most 20 from the colour it had (lightness first: AU12 darker, AU02 lighter)
+AU_COLOURS = ("#c00048", "#38a848", "#0050e0", "#e07040", "#911eb4", "#6898b8", "#f032e6", "#885010",
+              "#287058", "#800000", "#807800", "#000075", "#a88880", "#000000", "#c08800", "#504080", "#e0439a")
 # emotions after Okabe & Ito's colour-blind-safe set: positive blue, negative vermillion, surprise reddish purple, far
 # apart in lightness and on the blue-yellow axis a deuteranope keeps (the green and red of before were 2.2 apart under
 # deuteranopia as the events track's pale fill); the rarer labels dark and apart from those three. The events track

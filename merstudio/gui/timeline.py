@@ -48,8 +48,10 @@ from merstudio.palette import AU_COLOURS, au_colour, class_colour, class_dash
 from merstudio.project.events import Event
 from merstudio.series import lone_finite
 
-# each at least 3:1 on white as a 1-px curve (palette.LINE_CONTRAST; the cheeks' #ff7f0e was 2.5:1)
-MOTION_COLOURS = dict(zip(MOTION_REGIONS, ("#1f77b4", "#9467bd", "#e06c00", "#8c564b", "#d62728", "#2ca02c"),
+# each at least 3:1 on white as a 1-px curve (palette.LINE_CONTRAST; the cheeks' #ff7f0e was 2.5:1), and each pair
+# at least 20 apart in CIELAB under deuteranopia, protanopia and tritanopia (Machado 2009) too: the mouth's red and the
+# chin's green were alike to a colour-blind coder; the mouth darker now, the brows a dark blue
+MOTION_COLOURS = dict(zip(MOTION_REGIONS, ("#004060", "#9467bd", "#f03800", "#8c564b", "#880000", "#28a838"),
                           strict=True))
 # 1-pixel pens: Qt's raster engine draws them on a fast path; 1.5-pixel ones cost 3x the render time of a pan
 # (23 curves over 3000 frames: 15 renders/s against 48, merstudio.gui.bench)

@@ -9,9 +9,10 @@ and seeks to its start), and exported with the events (ELAN: one tier per behavi
 ``<name>_behaviours.csv`` beside the events file). Blind coding and hidden coders apply as to the events.
 
 Editing, as in ELAN: click an event on the lane (or its row) to select it; drag its edges or body to change its
-frames; Coding > Edit behaviour event… (or a double-click on its row) changes its behaviour (to another of the same
-kind), frames or note; Delete removes the selected one (Shift+Delete: the selected one, else the one under the play
-head). Each edit is one undo step ("Edit behaviour 'gaze away' 120–180")."""
+frames; Coding > Edit behaviour event… (or Return / E with it selected, or a double-click on its row) changes its
+behaviour (to another of the same kind), frames or note; Delete removes the selected one (Shift+Delete: the selected
+one, else the one under the play head; from its table, the row that took its place is selected next). Each edit is
+one undo step ("Edit behaviour 'gaze away' 120–180")."""
 
 from __future__ import annotations
 
@@ -492,7 +493,11 @@ class Behaviours:
         ev = self.find(event_id)
         if ev is None:
             raise InputError("behaviour event: no longer exists")
+        ids = self.table.ids
+        row = ids.index(event_id) if self.table.hasFocus() and event_id in ids else None
         self._push(BehaviourEventCommand(proj, ev, None, self.reload, f"Delete {self.name_of(ev)} at {ev.onset}"))
+        if row is not None and self.table.ids:  # from its table: the row that took its place (or the last)
+            self.select(self.table.ids[min(row, len(self.table.ids) - 1)], seek=True)
 
     def edit_event(self, event_id: int, **changes: Any) -> BehaviourEvent | None:
         """Change a behaviour event's ``behaviour_id`` (to another behaviour of the same kind), ``onset``,

@@ -350,8 +350,16 @@ class DeleteEvent(AppCommand):
     @staticmethod
     def do(ctx: CommandContext, params: Params) -> None:
         ev = _named_event(ctx, params)
-        if ev is not None:
-            ctx.win.coding.push_delete(ev)
+        if ev is None:
+            return
+        table = ctx.win.table
+        row = table.model_.row_of(ev.id) if table.hasFocus() and ev.id is not None else None
+        ctx.win.coding.push_delete(ev)
+        # deleted from the table: the row that took its place is selected (the last, past the end), so the next
+        # Down, Y, X or Delete acts from there, not from the first row
+        after = table.event_at(row) if row is not None else None
+        if after is not None and after.id is not None:
+            ctx.win.coding.select(after.id, seek=True)
 
 
 class SetProposalStatus(AppCommand):

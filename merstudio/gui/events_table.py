@@ -194,6 +194,11 @@ class EventsTable(QTableView):
         sm.blockSignals(False)
         self.blockSignals(False)
 
+    def event_at(self, row: int) -> Event | None:
+        """The event of this row, or of the last row past the end (None: no rows)."""
+        events = self.model_.events
+        return events[min(max(0, row), len(events) - 1)] if events else None
+
     def selected_event(self) -> Event | None:
         rows = self.selectionModel().selectedRows()
         return self.model_.events[rows[0].row()] if rows else None

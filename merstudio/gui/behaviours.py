@@ -289,8 +289,7 @@ class Behaviours:
                     lambda: x(DeleteBehaviourEvent), "Shift+Del")
         self.table = BehaviourEventsTable(self)
         self.dock = win._dock("Behaviours", self.table, Qt.DockWidgetArea.RightDockWidgetArea)
-        win.tabifyDockWidget(win.events_dock, self.dock)
-        win.events_dock.raise_()
+        win.tabify_when_shown(win.events_dock, self.dock)
         _menu(win, "&View").addAction(self.dock.toggleViewAction())
         # one selection at a time, as in ELAN: picking a coded event drops the behaviour event's
         win.coding.selectionChanged.connect(lambda: self.select(None) if win.selected_event_id is not None else None)

@@ -18,8 +18,8 @@ from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QEvent, QPoint, QSettings, QSize, Qt, QTimer
-from PySide6.QtGui import QAction, QActionGroup, QIcon, QKeySequence
+from PySide6.QtCore import QEvent, QObject, QPoint, QRectF, QSettings, QSize, Qt, QTimer
+from PySide6.QtGui import QAction, QActionGroup, QIcon, QKeyEvent, QKeySequence, QPainter, QPalette, QPen
 from PySide6.QtWidgets import (
     QApplication,
     QComboBox,
@@ -34,11 +34,13 @@ from PySide6.QtWidgets import (
     QPushButton,
     QSplitter,
     QStackedWidget,
+    QTabBar,
     QToolButton,
     QUndoView,
     QVBoxLayout,
     QWidget,
 )
+from shiboken6 import isValid
 
 from merstudio.errors import InputError
 from merstudio.gui import commands as C
@@ -74,6 +76,46 @@ PAGE_SECONDS = 10.0  # PageUp / PageDown step
 _Keys = str | QKeySequence | QKeySequence.StandardKey | list[str]
 
 
+class FocusRing(QWidget):
+    """A frame in the palette's highlight colour over the window's widget that has the keyboard's focus: Fusion
+    draws none on the timeline or the "AUs" button, so Tab sent the keys somewhere unseen. A child of that widget
+    (it moves and resizes with it, and a grab of the widget shows it), transparent to the mouse."""
+
+    WIDTH = 2  # px
+
+    def __init__(self, home: QWidget) -> None:
+        super().__init__(home)
+        self.home = home
+        self.target: QWidget | None = None
+        self.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
+        self.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.hide()
+
+    def follow(self, widget: QWidget | None) -> None:
+        if self.target is not None and isValid(self.target):
+            self.target.removeEventFilter(self)
+        self.target = widget
+        self.setParent(widget if widget is not None else self.home)  # hidden by the move
+        if widget is not None:
+            self.setGeometry(widget.rect())
+            widget.installEventFilter(self)
+            self.raise_()
+            self.show()
+
+    def eventFilter(self, obj: QObject, e: QEvent) -> bool:  # noqa: N802 - Qt override
+        if obj is self.target and e.type() == QEvent.Type.Resize:
+            self.setGeometry(self.target.rect())
+        return False
+
+    def paintEvent(self, _e: Any) -> None:  # noqa: N802 - Qt override
+        p = QPainter(self)
+        pen = QPen(self.palette().color(QPalette.ColorRole.Highlight), self.WIDTH)
+        pen.setJoinStyle(Qt.PenJoinStyle.MiterJoin)
+        p.setPen(pen)
+        half = self.WIDTH / 2
+        p.drawRect(QRectF(self.rect()).adjusted(half, half, -half, -half))
+
+
 class MainWindow(QMainWindow):
     def __init__(self, qsettings: QSettings | None = None, open_source: Callable[[str], Any] = _default_open,
                  make_analysis: Callable[[Any, Any], Any] = _default_analysis) -> None:
@@ -107,9 +149,14 @@ class MainWindow(QMainWindow):
         # session and in the project (merstudio.gui.places; a read-only project's only here)
         self._places: dict[int, Place] = {}
         self._placed: int | None = None  # the video the play head and the timeline show
+        self._tabs_pending: list[tuple[QDockWidget, QDockWidget]] = []  # docks tabbed once shown (tabify_when_shown)
         self._build_ui()
         self._build_actions()
         self._connect()
+        self._focus_ring = FocusRing(self)
+        app = QApplication.instance()
+        assert isinstance(app, QApplication)
+        app.focusChanged.connect(self._focus_moved)  # the focus frame, the dock brought to the front
         geo = self.qsettings.value("geometry")
         if geo is not None:
             self.restoreGeometry(geo)
@@ -120,9 +167,9 @@ class MainWindow(QMainWindow):
         fit_screen(self)
         self._chosen_size: QSize | None = self.size()  # fitted again once shown, its frame known (showEvent)
         state = self.qsettings.value("windowState")
-        if state is not None:
-            self.restoreState(state)
-        else:  # first start: the events table wide enough for its emotion, AU and face columns, not 300 px
+        if state is not None and self.restoreState(state):
+            self._tabs_pending.clear()  # the coder's own layout, tabs and all
+        if state is None:  # first start: the events table wide enough for its emotion, AU and face columns, not 300 px
             self.resizeDocks([self.events_dock], [min(460, self.width() // 3)], Qt.Orientation.Horizontal)
         self._update_labels()
 
@@ -262,8 +309,7 @@ class MainWindow(QMainWindow):
         self.video_list.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.video_list.customContextMenuRequested.connect(self._video_list_menu)
         self.videos_dock = self._dock("Videos", self.video_list, Qt.DockWidgetArea.RightDockWidgetArea)
-        self.tabifyDockWidget(self.history_dock, self.videos_dock)
-        self.history_dock.raise_()
+        self.tabify_when_shown(self.history_dock, self.videos_dock)
 
     def _build_status_bar(self) -> None:
         """The status bar's permanent widgets, left to right: "read-only" (shown for a read-only project), the
@@ -283,6 +329,12 @@ class MainWindow(QMainWindow):
         sb.addPermanentWidget(self.progress_bar)
         sb.addPermanentWidget(self.coder_label)
         sb.addPermanentWidget(self.device_label)
+
+    def tabify_when_shown(self, front: QDockWidget, back: QDockWidget) -> None:
+        """Tab ``back`` behind ``front`` (in front) once the window is first shown, unless a stored layout was
+        restored. Two pairs tabbed before the window was shown left Qt (6.12) with a third, orphan tab bar behind
+        the video: a Tab stop where the focus went nowhere visible."""
+        self._tabs_pending.append((front, back))
 
     def _dock(self, title: str, widget: QWidget, area: Qt.DockWidgetArea) -> QDockWidget:
         dock = QDockWidget(title, self)
@@ -546,8 +598,9 @@ class MainWindow(QMainWindow):
         self._tab_order()
 
     def _tab_order(self) -> None:
-        """Tab from the timeline: the AUs button, the events table and the behaviours table (whichever of their
-        tabbed docks is in front: Tab passes a hidden one over), the video list, the undo history. The tables took
+        """Tab from the timeline: the AUs button, the events table and the behaviours table (the dock of the one
+        reached comes to the front: _focus_moved), the video list, the undo history, then the docks' tab bars (Left /
+        Right switch their tabs: event). The tables took
         the focus on a click only. A table with the focus leaves the play head's keys to the window (Space, Left /
         Right, Home / End, Return are window shortcuts, which win over a table's own keys; Up / Down move its row,
         as after a click), and Tab leaves it rather than stepping from cell to cell."""
@@ -558,6 +611,31 @@ class MainWindow(QMainWindow):
         chain: list[QWidget] = [self.timeline, self.au_button, *tables, self.video_list, self.undo_view]
         for a, b in pairwise(chain):
             QWidget.setTabOrder(a, b)
+
+    def _focus_moved(self, _old: QWidget | None, now: QWidget | None) -> None:
+        ring = self._focus_ring
+        if not isValid(ring):  # deleted with a widget it framed
+            ring = self._focus_ring = FocusRing(self)
+        mine = now is not None and now is not self and now.window() is self
+        ring.follow(now if mine else None)
+        dock = now.parentWidget() if mine and now is not None else None
+        while dock is not None and not isinstance(dock, QDockWidget):
+            dock = dock.parentWidget()
+        if dock is not None and self.tabifiedDockWidgets(dock):
+            # Tab into a dock tabbed behind another (the Behaviours table, the Videos list): its tab to the front.
+            # Qt only moved it off screen: the focus went somewhere unseen
+            dock.raise_()
+
+    def event(self, e: QEvent) -> bool:
+        # Left / Right on a dock's tab bar (Tab reaches it) switch its tabs, as on any tab bar; the window's frame
+        # steps took them. Its ShortcutOverride comes up here: the window is the tab bar's parent
+        if (e.type() == QEvent.Type.ShortcutOverride and isinstance(e, QKeyEvent)
+                and isinstance(QApplication.focusWidget(), QTabBar)
+                and e.key() in (Qt.Key.Key_Left, Qt.Key.Key_Right)
+                and not e.modifiers() & ~Qt.KeyboardModifier.KeypadModifier):
+            e.accept()
+            return True
+        return super().event(e)
 
     def _connect(self) -> None:
         """Controllers -> views: the only place the views learn about a change."""
@@ -1344,6 +1422,10 @@ class MainWindow(QMainWindow):
 
     def showEvent(self, event: Any) -> None:  # noqa: N802 - Qt override
         super().showEvent(event)
+        for front, back in self._tabs_pending:
+            self.tabifyDockWidget(front, back)
+            front.raise_()
+        self._tabs_pending.clear()
         # once, with the frame the window manager adds (known now), unless the size was set since (a script's)
         if self._chosen_size is not None and self.size() == self._chosen_size:
             fit_screen(self)

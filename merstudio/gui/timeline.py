@@ -15,7 +15,16 @@ from typing import Any
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QRectF, Qt, QTimer, Signal
-from PySide6.QtGui import QBrush, QColor, QFont, QFontMetrics, QFontMetricsF, QGuiApplication, QPen
+from PySide6.QtGui import (
+    QBrush,
+    QColor,
+    QFont,
+    QFontMetrics,
+    QFontMetricsF,
+    QGuiApplication,
+    QPen,
+    QTextDocumentFragment,
+)
 
 from merstudio.features.aus import MAX_INTENSITY, STILL_UNRELIABLE_AU, au_r
 from merstudio.features.neutral import relative
@@ -123,6 +132,7 @@ STEP_MS = 5
 # go held the window 0.3-0.6 s per switch on a busy 2-core machine, ~30 turns of under 0.1 s each now; a 600-frame
 # video's takes ~12 ms, drawn at once
 STEP_FRAMES = 9000
+DESCRIBE_MS = 300  # the play head still this long: the timeline's accessible description follows it
 
 
 def tick_font() -> QFont:
@@ -220,6 +230,18 @@ class Timeline(pg.GraphicsLayoutWidget):
         self._build_bands_and_marks()
         self._build_playheads()
         self._fit_ticks_and_notes()
+        self._build_accessible()
+
+    def _build_accessible(self) -> None:
+        """What a screen reader says of the timeline: its name, and as its description the readout's values at the
+        play head (the readout is painted text, which no screen reader reads), set DESCRIBE_MS after the play head
+        stops: not on each frame of playback, which would make the reader chatter or lag."""
+        self.setAccessibleName("Timeline")
+        self._describe_timer = QTimer(self)
+        self._describe_timer.setSingleShot(True)
+        self._describe_timer.setInterval(DESCRIBE_MS)
+        self._describe_timer.timeout.connect(self._describe)
+        self._description = ""
 
     def _init_drawing_state(self) -> None:
         """What the curves are drawn from and what is drawn (the video, the buffer, the face, the neutral levels,
@@ -779,6 +801,8 @@ class Timeline(pg.GraphicsLayoutWidget):
         """pyqtgraph's close clears the scene: a pending turn of a redraw (refresh_step) must not draw on the
         deleted items."""
         self._step_timer.stop()
+        if hasattr(self, "_describe_timer"):
+            self._describe_timer.stop()
         return bool(super().close())
 
     def resizeEvent(self, ev: Any) -> None:  # noqa: N802 - Qt override
@@ -1415,8 +1439,32 @@ class Timeline(pg.GraphicsLayoutWidget):
         # too wide for one line (many AUs and classes, a small screen): the class probabilities go under the AUs
         two = sep.join(parts) + ("<br>class p&nbsp; " + " &nbsp;".join(ps) if ps else "")
         self.readout.set_lines(one, two)
+        self._description = self._spoken(vals, head)
+        if hasattr(self, "_describe_timer"):  # (not while the lanes are being built)
+            self._describe_timer.start()
         if self._rows and self.readout.effectiveSizeHint(Qt.SizeHint.PreferredSize).height() != self._readout_h:
             self._place_frame_axis()  # a line more or less above the lanes: their heights again
+
+    def _spoken(self, vals: dict[str, float], head: str) -> str:
+        """The readout in words for the accessible description: "frame 12 (0.400 s). AU intensity: AU01 0.52, AU12
+        unknown. Class probability: negative 0.88." (the AU names whole, "unknown" for a dash)."""
+        def said(v: float) -> str:
+            return f"{v:.2f}" if math.isfinite(v) else "unknown"
+
+        parts = [QTextDocumentFragment.fromHtml(head).toPlainText().replace("\xa0", " ").strip()]
+        aus = [f"{c[:4]} {said(v)}" for c, v in vals.items() if not c.startswith("p_")]
+        ps = [f"{c[2:]} {said(v)}" for c, v in vals.items() if c.startswith("p_")]
+        if aus:
+            what = "AU intensity relative to neutral" if self.neutral is not None else "AU intensity"
+            parts.append(f"{what}: " + ", ".join(aus))
+        if ps:
+            parts.append("Class probability: " + ", ".join(ps))
+        return ". ".join(parts) + "."
+
+    def _describe(self) -> None:
+        """The timeline's accessible description: the readout at the play head in words (_spoken)."""
+        if self.accessibleDescription() != self._description:
+            self.setAccessibleDescription(self._description)
 
     def curve_data(self, col: str) -> np.ndarray | None:
         """The y data drawn for a column (AUxx_r, p_<class>, motion_<region> or AUxx_m), or None when not drawn."""

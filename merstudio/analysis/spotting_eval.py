@@ -27,6 +27,7 @@ import csv
 import io
 import json
 import math
+import os
 import re
 from collections import Counter
 from collections.abc import Callable, Sequence
@@ -42,6 +43,7 @@ EXPRESSIONS = ("micro", "macro", "all")
 DATA_KINDS = ("casme_sq", "table")
 CSV_COLUMNS = ("video", "kind", "onset", "offset", "type", "partner_onset", "partner_offset", "iou", "outcome")
 DEFAULT_FPS = 30.0
+REPORT_CSV, REPORT_MD = "spotting.csv", "spotting.md"  # written into the output folder on every run
 
 
 @dataclass(frozen=True)
@@ -386,7 +388,8 @@ def run_spotting(truth: GroundTruth, out: Path, settings: Any, backend: Any, *, 
     unsplit run), read its spots, match them to its GT and write `out`/spotting.csv and spotting.md. The folder is
     a batch folder like any: a video its manifest lists as done with the same content and settings (by this
     command, or by `merstudio analyze --ray` into it) is not analysed again. With settings.checkpoint the analysis
-    uses that learned model (`model`: its checkpoint_record, made here when not given)."""
+    uses that learned model (`model`: its checkpoint_record, made here when not given). The ground-truth file is
+    never an output (OutputError before any video is analysed)."""
     from merstudio.analysis import batch as B
     from merstudio.analysis.files import output_paths
 
@@ -394,11 +397,17 @@ def run_spotting(truth: GroundTruth, out: Path, settings: Any, backend: Any, *, 
         raise InputError(f"--iou must be within (0, 1], got {iou:g}")
     if expression not in EXPRESSIONS:
         raise InputError(f"--expression must be micro, macro or all (got {expression})")
+    # the report's files are written on every run: never over the ground truth itself (table:OUT/spotting.csv)
+    for report in (out / REPORT_CSV, out / REPORT_MD):
+        _refuse_truth_as_output(truth, report, "the report would replace it")
     if settings.checkpoint is not None and model is None:
         model = checkpoint_record(settings.checkpoint)
     inputs = [v.path for v in truth.videos]
     plan = B.plan_batch(inputs, out, overwrite=overwrite, retry_failed=retry_failed, settings=settings,
                         fps=truth.fps, notice=notice)
+    for item in plan.items:  # nor a video's analysis (table:OUT/clip.csv for clip.mp4, with --overwrite)
+        for path in output_paths(plan.out, item.name).all():
+            _refuse_truth_as_output(truth, path, f"the analysis of {item.input.name} would replace it")
     if plan.changed and notice is not None:  # a folder analysed with other options: not reused, and said why
         notice(plan.changed_text("video(s)"))
     result = B.run_batch(plan, settings, backend, fps=truth.fps, on_result=on_result, on_notice=notice,
@@ -426,9 +435,20 @@ def run_spotting(truth: GroundTruth, out: Path, settings: Any, backend: Any, *, 
         res = evaluate_video(v, spots, iou, fps, "ok" if faces else "no face")
         res.frames = row.frames
         run.results.append(res)
-    write_csv(run, out / "spotting.csv")
-    write_report(run, out / "spotting.md")
+    write_csv(run, out / REPORT_CSV)
+    write_report(run, out / REPORT_MD)
     return run
+
+
+def _refuse_truth_as_output(truth: GroundTruth, path: Path, why: str) -> None:
+    """OutputError (one line, before anything is written) when `path` is the ground-truth file itself, in the words
+    of `reencode` and `neutral` ("<file>: is the input; ..."); a hard link or another spelling of it too."""
+    from merstudio.errors import OutputError
+
+    src = truth.source
+    same = src.resolve() == path.resolve() or (src.is_file() and path.exists() and os.path.samefile(src, path))
+    if same:
+        raise OutputError(f"{path}: is the input (the ground truth); {why}: write to another folder (-o)")
 
 
 # ------------------------------------------------------------------------------------------ files

@@ -27,7 +27,9 @@ whose file is never written again) go with them once a day old (:data:`ABANDONED
 keeps a file of another program that happens to look like ours out of reach. (On NFS, where flock is emulated with POSIX locks
 that a close() of the file drops, a concurrent writer of the same target may lose its temporary and fail with an
 OutputError; it never replaces the target with a partial file.) `remove_stale_temps` removes them by age, for
-callers that hold a `FileClaim`.
+callers that hold a `FileClaim`. `temp_beside` gives the same locked temporary to a writer that renames it itself
+(or holds two), also named `.<target name>.<8 hex>.part<target suffix>` where the writer picks the format by the
+name's ending (FFmpeg: `merstudio reencode`).
 `FileClaim` is an exclusive claim on an output between processes: an OS lock (flock; msvcrt on Windows) on a lock
 file that holds the owner's pid and is removed when the claim is released (a kill releases the lock with the
 process, so a lock file left behind never blocks the next run). The lock is `merstudio.locks.LockFile`, shared
@@ -137,6 +139,27 @@ def ensure_dir(path: str | os.PathLike[str]) -> None:
 
 
 @contextmanager
+def temp_beside(path: str | os.PathLike[str], keep_suffix: bool = False) -> Iterator[Path]:
+    """Yield a new temporary beside ``path``, named and locked as atomic_path's (``keep_suffix``: ending in
+    ``path``'s suffix too, `.clip.avi.<token>.part.avi`, for a writer that picks the format by the name), for a
+    caller that renames it over ``path`` itself; removed at the exit where it is still there. Temporaries of
+    ``path`` that killed writers left are removed first (a kill leaves this one, and the next write removes it)."""
+    dst = Path(path)
+    remove_dead_temps(dst)
+    try:
+        tmp, guard = _new_temp(dst, dst.suffix if keep_suffix else "")
+    except OSError as exc:
+        raise OutputError(f"{dst}: cannot write ({exc.strerror or exc})") from None
+    try:
+        yield tmp
+    finally:
+        with suppress(OSError):
+            tmp.unlink(missing_ok=True)
+        if guard is not None:
+            os.close(guard)
+
+
+@contextmanager
 def atomic_path(path: str | os.PathLike[str], what: str = "cannot write", *, durable: bool = True) -> Iterator[Path]:
     """Yield a temporary path next to ``path``; move it over ``path`` on success, remove it on failure.
     OS errors become one-line OutputErrors naming ``path``: "<path>: <what> (<reason>)".
@@ -208,13 +231,13 @@ def _fsync_dir(folder: Path) -> None:
         os.close(fd)
 
 
-def _new_temp(dst: Path) -> tuple[Path, int | None]:
-    """Create an empty hidden temporary beside `dst`: O_EXCL, so it is this writer's alone, and mode 0666 less the
+def _new_temp(dst: Path, suffix: str = "") -> tuple[Path, int | None]:
+    """Create an empty hidden temporary beside `dst` (its name ending in `suffix` after `.part`): O_EXCL, so it is this writer's alone, and mode 0666 less the
     umask (the kernel applies it), unlike tempfile.mkstemp's 0600. On POSIX the temporary is returned locked
     (flock on the returned descriptor, which the caller closes when done): `remove_dead_temps` leaves it alone."""
-    head = _temp_head(dst)
+    head = _temp_head(dst, suffix)
     for _ in range(100):
-        tmp = dst.with_name(f".{head}.{secrets.token_hex(_TOKEN_BYTES)}{TEMP_SUFFIX}")
+        tmp = dst.with_name(f".{head}.{secrets.token_hex(_TOKEN_BYTES)}{TEMP_SUFFIX}{suffix}")
         try:
             fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
         except FileExistsError:
@@ -237,29 +260,40 @@ def _new_temp(dst: Path) -> tuple[Path, int | None]:
     raise FileExistsError(f"no free temporary name beside {dst}")
 
 
-def _temp_head(dst: Path) -> str:
+def _temp_head(dst: Path, suffix: str = "") -> str:
     """What `dst`'s temporaries are named after: its name, or that cut short (`fitted_name`) so that
-    `.<head>.<token>.part` fits in the file system's limit."""
-    return fitted_name(dst.name, name_max(dst.parent) - name_bytes(f"..{'0' * 2 * _TOKEN_BYTES}{TEMP_SUFFIX}"))
+    `.<head>.<token>.part<suffix>` fits in the file system's limit."""
+    return fitted_name(dst.name, name_max(dst.parent)
+                       - name_bytes(f"..{'0' * 2 * _TOKEN_BYTES}{TEMP_SUFFIX}{suffix}"))
 
 
 def _temp_of(dst: Path) -> Callable[[str], bool]:
-    """Matches the names of `dst`'s temporaries, `.<name>.<token>.part` (not `.<name>.bak.<token>.part`)."""
-    prefix = f".{_temp_head(dst)}."
+    """Matches the names of `dst`'s temporaries, `.<name>.<token>.part` and `.<name>.<token>.part<suffix>`
+    (`temp_beside`'s keep_suffix), not `.<name>.bak.<token>.part`."""
+    forms = [(f".{_temp_head(dst)}.", TEMP_SUFFIX)]
+    if dst.suffix:
+        forms.append((f".{_temp_head(dst, dst.suffix)}.", TEMP_SUFFIX + dst.suffix))
 
     def ours(name: str) -> bool:
-        if not (name.startswith(prefix) and name.endswith(TEMP_SUFFIX)):
-            return False
-        token = name[len(prefix):-len(TEMP_SUFFIX)]
-        return bool(token) and "." not in token  # `.clip.csv.bak.<token>.part` is clip.csv.bak's, not clip.csv's
+        for prefix, end in forms:
+            if name.startswith(prefix) and name.endswith(end) and len(name) > len(prefix) + len(end):
+                token = name[len(prefix):-len(end)]
+                if "." not in token:  # `.clip.csv.bak.<token>.part` is clip.csv.bak's, not clip.csv's
+                    return True
+        return False
 
     return ours
 
 
 def _any_temp(name: str) -> bool:
-    """Whether `name` is shaped like a temporary of atomic_path's, of any target: `.<name>.<8 hex>.part`."""
-    if not (name.startswith(".") and name.endswith(TEMP_SUFFIX)):
+    """Whether `name` is shaped like a temporary of atomic_path's, of any target: `.<name>.<8 hex>.part`, or
+    `.<name>.<8 hex>.part.<ext>` (`temp_beside`'s keep_suffix; earlier re-encodes named theirs so too)."""
+    if not name.startswith("."):
         return False
+    if not name.endswith(TEMP_SUFFIX):
+        name, _, ext = name.rpartition(".")
+        if not (name.endswith(TEMP_SUFFIX) and 0 < len(ext) <= 5 and ext.isalnum()):
+            return False
     head, _, token = name[:-len(TEMP_SUFFIX)].rpartition(".")
     return len(head) > 1 and len(token) == 8 and all(c in "0123456789abcdef" for c in token)
 

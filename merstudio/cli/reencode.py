@@ -20,7 +20,8 @@ constant clock (--fps, default the rate it was shot at): each output frame shows
 before its time, so a hole becomes repeated frames. The sound comes along at its own times: copied where OUT's
 container takes its codec, else converted (.avi: 16-bit PCM; .mp4 .mov .m4v .mkv: AAC); sound that cannot be
 written leaves a copy with no sound, and a warning. The copy is written to a hidden temporary beside OUT and
-renamed when complete: Ctrl-C (exit 130) removes it and leaves an existing OUT.
+renamed when complete: Ctrl-C (exit 130) removes it and leaves an existing OUT; a killed run's (SIGTERM, SIGHUP)
+is removed by the next run that writes the same OUT.
 
 examples:
   merstudio reencode phone.mov phone.seek.avi        every frame a keyframe

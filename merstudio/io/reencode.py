@@ -3,9 +3,10 @@ through cv2.VideoWriter (never the whole video in memory). The source's sound co
 audio stream with the new picture, copied where the container takes its codec, else converted (AUDIO), on the
 source's clock (a sound at t s stays at t s, also when a variable-rate picture is resampled).
 
-The frames go to a hidden temporary beside the output (same suffix: FFmpeg picks the container by it), joined with
-the sound into a second one, renamed over the output once complete: a cancel, an error or Ctrl-C removes them and
-leaves an existing output as it was. Sound that cannot be written makes a copy without sound and one line
+The frames go to a hidden temporary beside the output (`.<name>.<token>.part<suffix>`: FFmpeg picks the container by
+the suffix), joined with the sound into a second one, renamed over the output once complete: a cancel, an error or
+Ctrl-C removes them and leaves an existing output as it was. A kill (SIGTERM, SIGHUP, SIGKILL) leaves them; they are
+locked while written (`merstudio.atomic.temp_beside`), so the next write of the same output removes them. Sound that cannot be written makes a copy without sound and one line
 (`ReencodeResult.audio_warning`), never a failure."""
 
 from __future__ import annotations
@@ -14,7 +15,6 @@ import heapq
 import itertools
 import math
 import os
-import secrets
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from fractions import Fraction
@@ -24,6 +24,7 @@ import av
 import cv2
 import numpy as np
 
+from merstudio.atomic import temp_beside
 from merstudio.errors import InputError, OutputError
 from merstudio.io.audio import CLOCK_SLACK, time_origin
 from merstudio.io.frames import IMAGE_EXTENSIONS, open_source
@@ -75,8 +76,8 @@ def reencode(src: str | os.PathLike[str], dst: str | os.PathLike[str], keyint: i
     if fps is not None and not 0 < fps <= WRITER_FPS_LIMIT:  # NaN too
         raise InputError(f"{dst}: fps must be a positive number up to {WRITER_FPS_LIMIT:g}, got {fps:g}")
     fourcc = check_output(src, dst, keyint, overwrite)
-    tmp, muxed = (dst.with_name(f".{dst.stem}.{secrets.token_hex(4)}.part{dst.suffix}") for _ in range(2))
-    try:
+    with temp_beside(dst, keep_suffix=True) as tmp, temp_beside(dst, keep_suffix=True) as muxed:
+        # cancelled, failed or interrupted: both go at the exit; killed: the next write of dst removes them
         written, rate, cancelled = _write(src, tmp, dst, fourcc, keyint, fps, progress, cancel)
         audio: str | None = ""
         note = ""
@@ -89,9 +90,6 @@ def reencode(src: str | os.PathLike[str], dst: str | os.PathLike[str], keyint: i
         if cancelled or audio is None:  # None: cancelled while the sound was added
             return ReencodeResult(dst, written, rate, fourcc, 0, complete=False)
         os.replace(muxed if audio else tmp, dst)
-    finally:
-        for part in (tmp, muxed):  # cancelled, failed or interrupted: nothing half-written stays
-            part.unlink(missing_ok=True)
     return ReencodeResult(dst, written, rate, fourcc, _max_keyframe_gap(dst), complete=True, audio=audio,
                           audio_warning=note)
 

@@ -130,7 +130,11 @@ def _write(src: str | os.PathLike[str], tmp: Path, dst: Path, fourcc: str, keyin
             raise OutputError(f"{dst}: cannot write a {fourcc} video there")
         resample = source.is_vfr or fps is not None
         times = source.timestamps if resample else None  # VFR: one decode-only pass builds the index
-        total = source.frame_count if times is None else int(math.floor(times[-1] * rate + 1e-6)) + 1
+        if times is None:
+            total = source.frame_count
+        else:  # up to the end of the last frame, which lasts a frame at the input's rate (VFR: as the one before)
+            last = float(times[-1] - times[-2]) if source.is_vfr and len(times) > 1 else 1.0 / source.fps
+            total = max(1, math.ceil((float(times[-1]) + last) * rate - 1e-6))
         written = 0
         cancelled = False
         try:

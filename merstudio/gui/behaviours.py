@@ -282,15 +282,16 @@ class Behaviours:
         win._action(c, "&Behaviours… (your own tiers and keys)", lambda: x(EditBehaviours))
         # the keyboard's way to a behaviour event (the lane takes clicks): select it and go to its start, as , / .
         # do for coded events; then Edit behaviour event… and Shift+Del act on it
-        win._action(c, "Next behaviour event", lambda: self.step(+1), "Alt+.")
-        win._action(c, "Previous behaviour event", lambda: self.step(-1), "Alt+,")
-        win._action(c, "Edit behaviour event…", lambda: x(EditBehaviourEvent))
-        win._action(c, "Delete the selected behaviour event (or the one at the play head)",
+        win._action(c, "Ne&xt behaviour event", lambda: self.step(+1), "Alt+.")
+        win._action(c, "&Previous behaviour event", lambda: self.step(-1), "Alt+,")
+        win._action(c, "&Edit behaviour event…", lambda: x(EditBehaviourEvent))
+        win._action(c, "&Delete the selected behaviour event (or the one at the play head)",
                     lambda: x(DeleteBehaviourEvent), "Shift+Del")
         self.table = BehaviourEventsTable(self)
         self.dock = win._dock("Behaviours", self.table, Qt.DockWidgetArea.RightDockWidgetArea)
         win.tabify_when_shown(win.events_dock, self.dock)
         _menu(win, "&View").addAction(self.dock.toggleViewAction())
+        self.dock.toggleViewAction().setText("&Behaviours")  # its mnemonic (the dock's title has none)
         # one selection at a time, as in ELAN: picking a coded event drops the behaviour event's
         win.coding.selectionChanged.connect(lambda: self.select(None) if win.selected_event_id is not None else None)
 

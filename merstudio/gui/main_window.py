@@ -381,7 +381,7 @@ class MainWindow(QMainWindow):
         self._action(f, "&New project…", lambda: x(C.NewProject), QKeySequence.StandardKey.New)
         self._action(f, "&Open project…", lambda: x(C.OpenProject), QKeySequence.StandardKey.Open)
         self._action(f, "Open &video…", lambda: x(C.OpenVideo), "Ctrl+Shift+O")
-        self.recent_menu = f.addMenu("Recent projects")
+        self.recent_menu = f.addMenu("&Recent projects")
         self.recent_menu.aboutToShow.connect(self._build_recent_menu)
         self._action(f, "&Save (and back up)", lambda: x(C.SaveProject), QKeySequence.StandardKey.Save)
         exp = f.addMenu("&Export")
@@ -412,24 +412,25 @@ class MainWindow(QMainWindow):
             e.addAction(act)
             self.addAction(act)
         e.addSeparator()
-        self._action(e, "New event from selection / marks", lambda: x(C.NewEvent), "C")
+        self._action(e, "&New event from selection / marks", lambda: x(C.NewEvent), "C")
         self._action(e, "Edit event…", lambda: x(C.EditEvent), ["Return", "Enter", "E"])  # Enter: the keypad's
-        self._action(e, "Delete event", lambda: x(C.DeleteEvent), ["Delete", "Backspace"])
-        self._action(e, "Clear marks and selection", self.coding.clear_marks, "Esc")
+        self._action(e, "&Delete event", lambda: x(C.DeleteEvent), ["Delete", "Backspace"])
+        self._action(e, "&Clear marks and selection", self.coding.clear_marks, "Esc")
         e.addSeparator()
-        self._action(e, "Set coder…", lambda: x(C.SetCoder))
+        self._action(e, "Set c&oder…", lambda: x(C.SetCoder))
+        self._action(e, "Set &subject of this video…", lambda: x(C.SetVideoSubject))  # also the Videos list's right-click
 
     def _coding_menu(self) -> None:
         """Coding: the I/A/O marks that make an event, reviewing proposals, the agreement report."""
         x = self.ctx.execute
         c = self.menuBar().addMenu("&Coding")
-        self._action(c, "Mark onset", lambda: x(C.MarkPoint, which="onset"), "I")
-        self._action(c, "Mark apex", lambda: x(C.MarkPoint, which="apex"), "A")
-        self._action(c, "Mark offset (makes the event)", lambda: x(C.MarkPoint, which="offset"), "O")
+        self._action(c, "Mark &onset", lambda: x(C.MarkPoint, which="onset"), "I")
+        self._action(c, "Mark &apex", lambda: x(C.MarkPoint, which="apex"), "A")
+        self._action(c, "Mark o&ffset (makes the event)", lambda: x(C.MarkPoint, which="offset"), "O")
         c.addSeparator()
-        self._action(c, "Accept proposal", lambda: x(C.SetProposalStatus, status="accepted"), "Y")
-        self._action(c, "Reject proposal", lambda: x(C.SetProposalStatus, status="rejected"), "X")
-        self._action(c, "Next proposal", lambda: x(C.NextProposal), "N")
+        self._action(c, "A&ccept proposal", lambda: x(C.SetProposalStatus, status="accepted"), "Y")
+        self._action(c, "&Reject proposal", lambda: x(C.SetProposalStatus, status="rejected"), "X")
+        self._action(c, "&Next proposal", lambda: x(C.NextProposal), "N")
         c.addSeparator()
         self._action(c, "A&greement report…", lambda: x(C.ShowAgreement))
 
@@ -438,16 +439,16 @@ class MainWindow(QMainWindow):
         moving the selected event's edges frame by frame (_boundary_actions)."""
         t = self.transport
         p = self.menuBar().addMenu("&Playback")
-        self._action(p, "Play / pause", t.toggle_play, "Space")
-        self._action(p, "Play backwards / pause", lambda: t.playback.toggle(-1), "Shift+J")
-        self._action(p, "Play selection (event, selection or I..O marks)", self.play_selection, "Shift+Space")
-        self.loop_action = self._action(p, "Loop playback", lambda: t.playback.set_loop(
+        self._action(p, "&Play / pause", t.toggle_play, "Space")
+        self._action(p, "Play back&wards / pause", lambda: t.playback.toggle(-1), "Shift+J")
+        self._action(p, "Play &selection (event, selection or I..O marks)", self.play_selection, "Shift+Space")
+        self.loop_action = self._action(p, "Loop pla&yback", lambda: t.playback.set_loop(
             self.loop_action.isChecked()), "Ctrl+L", checkable=True)
-        self.mute_action = self._action(p, "Mute audio", lambda: t.playback.set_muted(
+        self.mute_action = self._action(p, "&Mute audio", lambda: t.playback.set_muted(
             self.mute_action.isChecked()), "Ctrl+M", checkable=True)
         self.audio_controls.set_mute_action(self.mute_action)
-        self._action(p, "Volume up", lambda: self.audio_controls.step_volume(+10), "Ctrl+Up")
-        self._action(p, "Volume down", lambda: self.audio_controls.step_volume(-10), "Ctrl+Down")
+        self._action(p, "&Volume up", lambda: self.audio_controls.step_volume(+10), "Ctrl+Up")
+        self._action(p, "Volume &down", lambda: self.audio_controls.step_volume(-10), "Ctrl+Down")
         self._seek_actions(p)
         p.addSeparator()
         self._boundary_actions(p)
@@ -456,22 +457,22 @@ class MainWindow(QMainWindow):
         """Moving the play head: by frames, J/K/L, to the ends, by seconds and pages, to events, to a typed time."""
         x = self.ctx.execute
         t = self.transport
-        self._action(p, "Next frame", lambda: t.step(1), "Right")
-        self._action(p, "Previous frame", lambda: t.step(-1), "Left")
-        self._action(p, "Forward 10 frames", lambda: t.step(10), "Shift+Right")
-        self._action(p, "Back 10 frames", lambda: t.step(-10), "Shift+Left")
-        self._action(p, "Slower (J)", t.slower, "J")
-        self._action(p, "Pause (K)", t.pause, "K")
-        self._action(p, "Faster / play (L)", t.faster, "L")
-        self._action(p, "First frame", lambda: t.go_to(0), "Home")
-        self._action(p, "Last frame", lambda: t.go_to(t.frame_count - 1), "End")
-        self._action(p, "Forward 1 second", lambda: t.step_seconds(1.0), "Alt+Right")
-        self._action(p, "Back 1 second", lambda: t.step_seconds(-1.0), "Alt+Left")
-        self._action(p, "Forward a page (10 s)", lambda: t.step_seconds(PAGE_SECONDS), "PgDown")
-        self._action(p, "Back a page (10 s)", lambda: t.step_seconds(-PAGE_SECONDS), "PgUp")
-        self._action(p, "Next event", lambda: self.coding.goto_event(+1), ".")
-        self._action(p, "Previous event", lambda: self.coding.goto_event(-1), ",")
-        self._action(p, "Go to frame or time…", lambda: x(C.GoToFrame), "Ctrl+G")
+        self._action(p, "Ne&xt frame", lambda: t.step(1), "Right")
+        self._action(p, "P&revious frame", lambda: t.step(-1), "Left")
+        self._action(p, "&Forward 10 frames", lambda: t.step(10), "Shift+Right")
+        self._action(p, "Ba&ck 10 frames", lambda: t.step(-10), "Shift+Left")
+        self._action(p, "Slower (&J)", t.slower, "J")
+        self._action(p, "Pa&use (K)", t.pause, "K")
+        self._action(p, "Faster / play (&L)", t.faster, "L")
+        self._action(p, "F&irst frame", lambda: t.go_to(0), "Home")
+        self._action(p, "Las&t frame", lambda: t.go_to(t.frame_count - 1), "End")
+        self._action(p, "F&orward 1 second", lambda: t.step_seconds(1.0), "Alt+Right")
+        self._action(p, "Bac&k 1 second", lambda: t.step_seconds(-1.0), "Alt+Left")
+        self._action(p, "Forward &a page (10 s)", lambda: t.step_seconds(PAGE_SECONDS), "PgDown")
+        self._action(p, "&Back a page (10 s)", lambda: t.step_seconds(-PAGE_SECONDS), "PgUp")
+        self._action(p, "&Next event", lambda: self.coding.goto_event(+1), ".")
+        self._action(p, "Previous &event", lambda: self.coding.goto_event(-1), ",")
+        self._action(p, "&Go to frame or time…", lambda: x(C.GoToFrame), "Ctrl+G")
 
     def _boundary_actions(self, p: QMenu) -> None:
         """The selected event's onset and offset one frame earlier or later, or onto the play head."""
@@ -490,24 +491,24 @@ class MainWindow(QMainWindow):
         self.run_action = self._action(a, "&Run analysis", lambda: x(C.RunAnalysis), "Ctrl+R")
         self.cancel_action = self._action(a, "&Cancel analysis", lambda: x(C.CancelAnalysis), "Ctrl+.")
         self.cancel_action.setEnabled(False)
-        self._action(a, "Load &checkpoint…", lambda: x(C.LoadCheckpoint))
-        self._faces_menu(a.addMenu("&Faces per frame"))
+        self._action(a, "&Load checkpoint…", lambda: x(C.LoadCheckpoint))
+        self._faces_menu(a.addMenu("Faces &per frame"))
         self._turn_menu(a.addMenu("&Turn video"))
-        self.covers_action = self._action(a, "Judge &covers",
+        self.covers_action = self._action(a, "&Judge covers",
                                           lambda: self.analysis.set_covers(self.covers_action.isChecked()),
                                           checkable=True)
         self.covers_action.setChecked(self.analysis.covers)
         self.covers_action.setStatusTip("A face region under a hand, a mask or dark glasses, or beyond the frame's "
                                         "edge, reads unknown (off: as the face mesh fits it)")
         self.model_gate_action = self._action(
-            a, "Model only where the face &moves",
+            a, "Model &only where the face moves",
             lambda: self.analysis.set_model_gate(self.model_gate_action.isChecked()), checkable=True)
         self.model_gate_action.setChecked(self.analysis.model_gate)
         self.model_gate_action.setStatusTip("The model is asked on frames whose movement stands out from the face's "
                                             "own noise floor (a blink or a covered part alone does not) and does not "
                                             "undo its last movement, nor over a turning head; elsewhere its lane is "
                                             "blank (off: every face frame)")
-        self.merge_faces_action = self._action(a, "&Merge faces…", lambda: x(MergeFaces))
+        self.merge_faces_action = self._action(a, "M&erge faces…", lambda: x(MergeFaces))
         self.merge_faces_action.setStatusTip("Two face ids that are one person (a cut to a close-up, a head turned "
                                              "away and back): merge another face into the face shown")
         self.split_face_action = self._action(a, "&Split face here", lambda: x(SplitFace))
@@ -522,30 +523,30 @@ class MainWindow(QMainWindow):
         them, its Analysis ones after a separator in `a`), overlay curves, then zoom, videos and docks
         (_view_zoom_actions)."""
         v = self.menuBar().addMenu("&View")
-        self.overlay_action = self._action(v, "Face overlay", self._toggle_overlay, "F", checkable=True)
+        self.overlay_action = self._action(v, "&Face overlay", self._toggle_overlay, "F", checkable=True)
         self.overlay_action.setChecked(True)
-        self.follow_action = self._action(v, "Follow face", self._toggle_follow, "Shift+F", checkable=True)
+        self.follow_action = self._action(v, "F&ollow face", self._toggle_follow, "Shift+F", checkable=True)
         self.video_view.follow_stopped.connect(lambda: self.follow_action.setChecked(False))
         # the face box beside the transport takes no focus (its keys are the coder's shortcuts): these pick the
         # face shown from the keyboard, in the box's order
-        faces = v.addMenu("Face shown")
+        faces = v.addMenu("Face sho&wn")
         self._action(faces, "Next face", lambda: self.step_face(+1), "Ctrl+Shift+Down")
         self._action(faces, "Previous face", lambda: self.step_face(-1), "Ctrl+Shift+Up")
         self.video_view.face_clicked.connect(self.pick_face)
         self.video_view.face_menu.connect(self._face_menu)
-        self.heatmap_action = self._action(v, "AU heat map", lambda: self.timeline.set_heatmap_visible(
+        self.heatmap_action = self._action(v, "AU &heat map", lambda: self.timeline.set_heatmap_visible(
             self.heatmap_action.isChecked()), "H", checkable=True)
         self.heatmap_action.setChecked(True)
-        self.motion_action = self._action(v, "Micro-motion lane", lambda: self.timeline.set_motion_visible(
+        self.motion_action = self._action(v, "&Micro-motion lane", lambda: self.timeline.set_motion_visible(
             self.motion_action.isChecked()), "M", checkable=True)
         self.motion_action.setChecked(True)
-        self.motion_by_au_action = self._action(v, "Micro-motion by AU (directed)", lambda: self.timeline.set_motion_by_au(
+        self.motion_by_au_action = self._action(v, "Micro-motion by &AU (directed)", lambda: self.timeline.set_motion_by_au(
             self.motion_by_au_action.isChecked()), "Shift+M", checkable=True)
         a.addSeparator()
         self.neutral = NeutralView(self, a, v)  # participant calibration: neutral frames per face (gui/neutral.py)
-        self.coder_view_action = self._action(v, "Events by coder", lambda: self.set_coder_view(
+        self.coder_view_action = self._action(v, "Events by &coder", lambda: self.set_coder_view(
             self.coder_view_action.isChecked()), "Shift+C", checkable=True)
-        self.overlay_menu = v.addMenu("Overlay curves (dashed)")
+        self.overlay_menu = v.addMenu("Overlay curves (&dashed)")
         self.overlay_menu.aboutToShow.connect(self._build_overlay_menu)
         self._view_zoom_actions(v)
 
@@ -553,25 +554,26 @@ class MainWindow(QMainWindow):
         """The rest of View: zooming the video and the timeline, panning, stepping videos, the docks' toggles."""
         x = self.ctx.execute
         t = self.transport
-        self._action(v, "Fit video", self.video_view.fit, "Ctrl+0")
-        self._action(v, "Zoom video in", lambda: self.video_view.zoom(1.25), "Ctrl+=")
-        self._action(v, "Zoom video out", lambda: self.video_view.zoom(0.8), "Ctrl+-")
-        self._action(v, "Zoom timeline in", lambda: self.timeline.zoom_x(0.5, t.current_frame), ["=", "+"])
-        self._action(v, "Zoom timeline out", lambda: self.timeline.zoom_x(2.0, t.current_frame), "-")
-        self._action(v, "Pan timeline left", lambda: self.timeline.pan_x(-0.25), "Ctrl+Left")
-        self._action(v, "Pan timeline right", lambda: self.timeline.pan_x(0.25), "Ctrl+Right")
+        self._action(v, "Fi&t video", self.video_view.fit, "Ctrl+0")
+        self._action(v, "Zoom video &in", lambda: self.video_view.zoom(1.25), "Ctrl+=")
+        self._action(v, "Zoom video o&ut", lambda: self.video_view.zoom(0.8), "Ctrl+-")
+        self._action(v, "Zoom timeline i&n", lambda: self.timeline.zoom_x(0.5, t.current_frame), ["=", "+"])
+        self._action(v, "&Zoom timeline out", lambda: self.timeline.zoom_x(2.0, t.current_frame), "-")
+        self._action(v, "&Pan timeline left", lambda: self.timeline.pan_x(-0.25), "Ctrl+Left")
+        self._action(v, "Pan timeline &right", lambda: self.timeline.pan_x(0.25), "Ctrl+Right")
         v.addSeparator()
         self._action(v, "Next video", lambda: x(StepVideo, step=+1), "Ctrl+PgDown")
         self._action(v, "Previous video", lambda: x(StepVideo, step=-1), "Ctrl+PgUp")
-        for d in (self.events_dock, self.history_dock, self.videos_dock):
+        for d, text in ((self.events_dock, "&Events"), (self.history_dock, "Undo hi&story"), (self.videos_dock, "&Videos")):
+            d.toggleViewAction().setText(text)  # its mnemonic (the dock's title has none)
             v.addAction(d.toggleViewAction())
 
     def _help_menu(self) -> None:
         """Help: every key of the window (read from the menus when asked, so the project's behaviour keys are in
         it), and About. Both non-modal: a coder keeps the keys open beside the video."""
         h = self.menuBar().addMenu("&Help")
-        self._action(h, "Keyboard shortcuts…", self.show_keys, "F1")
-        self._action(h, "About merstudio…", self.show_about)
+        self._action(h, "&Keyboard shortcuts…", self.show_keys, "F1")
+        self._action(h, "&About merstudio…", self.show_about)
 
     def show_keys(self) -> None:
         from merstudio.gui.help import KeysDialog

@@ -28,7 +28,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("-o", "--out", type=Path, default=Path("merstudio-demo"),
                    help="output folder for --headless (default ./merstudio-demo)")
     p.add_argument("--overwrite", action="store_true",
-                   help="replace interview.* results in --out that an earlier demo run did not write")
+                   help="replace interview.* results in --out that an earlier demo run did not write (a user's "
+                   "own interview.mp4's; never those a batch's manifest.csv there names)")
     p.set_defaults(func=run)
 
 
@@ -57,15 +58,46 @@ def run(args: argparse.Namespace) -> int:
     return headless(video, args.out, args.overwrite)
 
 
-def _demo_wrote(meta: Path) -> bool:
-    """Whether the interview.* results beside `meta` are an earlier demo run's (the demo replaces its own)."""
+def _demo_wrote(meta: Path, video: Path) -> bool:
+    """Whether the interview.* results beside `meta` are an earlier demo run's (the demo replaces its own): their
+    input is the bundled clip `video` by content (`content_hash`; another install's copy too) or by path (a clip
+    regenerated since). A user's own interview.mp4 is neither, whatever its name."""
     import json
+
+    from merstudio.analysis.files import content_hash
 
     try:
         info = json.loads(meta.read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return False
-    return isinstance(info, dict) and "merstudio" in info and Path(str(info.get("input", ""))).name == "interview.mp4"
+    if not isinstance(info, dict) or "merstudio" not in info:
+        return False
+    recorded = str(info.get("input_path") or info.get("input") or "")
+    if recorded and Path(recorded).resolve() == video.resolve():
+        return True
+    try:
+        return bool(info.get("input_hash")) and info.get("input_hash") == content_hash(video)
+    except OSError:
+        return False
+
+
+def _refuse_batch_name(out: Path, video: Path, name: str) -> None:
+    """Refuse, --overwrite or not, a name a batch's manifest in `out` gives another input's results: the demo's
+    files under it would be that input's 'done' results to every later batch run (which skips it)."""
+    from merstudio.analysis import batch as B
+    from merstudio.errors import InputError, OutputError
+
+    if not (out / B.MANIFEST).is_file():
+        return
+    try:
+        rows = B.Manifest.read(out).rows
+    except InputError:  # not a batch's manifest: no batch owns the name
+        return
+    mine = B.Manifest.key(video)
+    for key, row in rows.items():
+        if row.output == name and key != mine:
+            raise OutputError(f"{out / (name + '.csv')}: the batch of {out / B.MANIFEST} keeps the results of {key} "
+                              "under this name; write the demo to another folder (-o)")
 
 
 def headless(video: Path, out: Path, overwrite: bool = False) -> int:
@@ -78,11 +110,14 @@ def headless(video: Path, out: Path, overwrite: bool = False) -> int:
     from merstudio.resources import demo_truth
 
     paths = output_paths(out, "interview")
-    ours = _demo_wrote(paths.meta)
-    if not overwrite and not ours and (out / "interview.png").exists():
+    _refuse_batch_name(out, video, "interview")
+    ours = _demo_wrote(paths.meta, video)
+    if not overwrite and not ours:
         from merstudio.errors import OutputError
 
-        raise OutputError(f"{out / 'interview.png'}: already exists and no demo run wrote it (use --overwrite)")
+        for taken in (paths.csv, paths.spots, paths.meta, out / "interview.png"):
+            if taken.exists():
+                raise OutputError(f"{taken}: already exists and no demo run wrote it (use --overwrite)")
     prepare_output_dir(out, [paths], overwrite=overwrite or ours)
     result = _run_one(video, out, "interview", AnalysisSettings(), None, True, 0)
     truth = pd.read_csv(demo_truth())

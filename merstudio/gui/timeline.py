@@ -538,7 +538,8 @@ class Timeline(pg.GraphicsLayoutWidget):
         gui/first_run.py), not the pending marks' keys."""
         if plot not in getattr(self, "_note_lanes", ()):  # not made yet; or another view's (the behaviours lane)
             return
-        marks = {*self._mark_labels.values(), self._no_sound_note}  # labels of a frame, not of the lane
+        # labels of a frame or an event (its region's tag), not of the lane
+        marks = {*self._mark_labels.values(), self._no_sound_note, *(r.tag for r in self._pool)}
         for item in plot.vb.childGroup.childItems():  # (addedItems leaves out those added with ignoreBounds)
             if isinstance(item, pg.TextItem) and item not in marks:
                 self.notes.fit(item, plot.vb)

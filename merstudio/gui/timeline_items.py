@@ -446,14 +446,15 @@ class EventRegion(FrameRegion):
         self.coded: Event | None = None  # not "event": that name is QGraphicsObject.event(), which Qt calls
         self.apex_line = pg.InfiniteLine(0, movable=False)
         self.apex_line.setZValue(11)
-        # a child of the region, not a TextItem of the lane: the lane's notes are fitted to it (LaneNotes)
-        # on a white plate: the hatch lines crossed its letters
+        # a TextItem of the lane over the apex line (as the region's child, the apex line crossed its letters:
+        # "su|r"), added with the region (EventLayer._new_region) and left out of the lane's notes (LaneNotes, which
+        # would fit it as one); on a white plate: the hatch lines crossed its letters
         self.tag = pg.TextItem("", color=FACE_TAG_COLOUR, anchor=(0, 0), fill=(255, 255, 255, 220))
         self.tag.textItem.document().setDocumentMargin(0)
         font = self.tag.textItem.font()
         font.setPointSizeF(7.0)
         self.tag.setFont(font)
-        self.tag.setParentItem(self)
+        self.tag.setZValue(12)
         self.tag.setVisible(False)
         self._tag_fm = QFontMetricsF(font)
         self._tags: tuple[str, ...] = ()  # the names that may stand on the bar, the longest first
@@ -506,12 +507,13 @@ class EventRegion(FrameRegion):
             if text != self.tag.toPlainText():
                 self.tag.setText(text)
             self.tag.setPos(self.coded.onset - 0.5, self._row_top)
-        self.tag.setVisible(bool(text))
+        self.tag.setVisible(bool(text) and self.isVisible())
 
     def release(self) -> None:
         self.coded, self.item_id = None, None
         self.setVisible(False)
         self.apex_line.setVisible(False)
+        self.tag.setVisible(False)
 
 
 # at most this many events in view get an editable region each; with more the events track is drawn batched (EventLayer)
@@ -725,6 +727,7 @@ class EventLayer:
         r = EventRegion(tl)
         tl.events_plot.addItem(r)
         tl.events_plot.addItem(r.apex_line)
+        tl.events_plot.addItem(r.tag, ignoreBounds=True)
         tl._pool.append(r)
         return r
 

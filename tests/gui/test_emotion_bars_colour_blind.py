@@ -116,3 +116,20 @@ def test_class_curves_differ_in_dash_pattern_too(qtbot):
     pens = {c: k.opts["pen"] for c, k in tl._class_curves.items()}
     patterns = {c: tuple(p.dashPattern()) if p.style() == Qt.PenStyle.CustomDashLine else () for c, p in pens.items()}
     assert len(set(patterns.values())) == len(patterns) == 4, patterns
+
+
+def test_the_apex_line_does_not_cross_the_word(qtbot):
+    from gui_fixtures import shown_timeline
+
+    tl = shown_timeline(qtbot, 300, size=(1366, 420))
+    early = Event(1, 100, 102, 140, id=3, emotion="negative")  # its apex line where the word's letters are
+    tl.set_events([early])
+    qtbot.wait(50)
+    tag = tl.regions[3].tag
+    assert tag.isVisible() and tag.toPlainText() == "negative"
+    img = tl.grab().toImage()
+    rect = tl.mapFromScene(tag.mapToScene(tag.boundingRect())).boundingRect()
+    apex = tl.regions[3].apex_line.pen.color().rgb() & 0xFFFFFF
+    crossed = sum(img.pixel(x, y) & 0xFFFFFF == apex for x in range(rect.left() + 1, rect.right() - 1)
+                  for y in range(rect.top() + 1, rect.bottom() - 1))
+    assert crossed == 0  # "su|r": the apex line was drawn over the letters

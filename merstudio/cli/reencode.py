@@ -16,8 +16,10 @@ output type, by OUT's suffix:
   .mp4 .mov .m4v .mkv      MPEG-4 part 2: a keyframe every --keyint frames (OpenCV's pip wheels keep 12)
 
 A constant-rate input keeps every frame and its frame numbers. A variable-rate one (a phone's) is resampled onto a
-constant clock (--fps, default the rate it was shot at): each output frame shows the latest input frame at or
-before its time, so a hole becomes repeated frames. The sound comes along at its own times: copied where OUT's
+constant clock (--fps, default the rate of its fastest stretch, so a clip that slows down keeps every frame): each
+output frame shows the input frame nearest its time (never one that starts half a frame or more later), so a hole
+becomes repeated frames, and the copy's frame numbers are not the input's (frame k is at k / rate s); an input frame
+shorter than a frame of the copy may be shown by none: a warning says how many, and the --fps that keeps them. The sound comes along at its own times: copied where OUT's
 container takes its codec, else converted (.avi: 16-bit PCM; .mp4 .mov .m4v .mkv: AAC); sound that cannot be
 written leaves a copy with no sound, and a warning. The copy is written to a hidden temporary beside OUT and
 renamed when complete: Ctrl-C (exit 130) removes it and leaves an existing OUT; a killed run's (SIGTERM, SIGHUP)
@@ -44,7 +46,7 @@ def register(sub: argparse._SubParsersAction) -> None:
                    help="MPEG-4 outputs: a keyframe every N frames where the OpenCV build allows it (default: 12)")
     p.add_argument("--fps", action=frame_rate(), metavar="F",
                    help="output frame rate; the input is resampled onto it (default: the input's; for a "
-                        "variable-rate input, 1 / its typical frame interval)")
+                        "variable-rate input, the rate of its fastest stretch)")
     p.add_argument("--overwrite", action="store_true", help="replace OUT if it exists")
     p.add_argument("-q", "--quiet", "--no-progress", action="store_true", help="no progress bar")
     p.set_defaults(func=run)
@@ -84,8 +86,11 @@ def run(args: argparse.Namespace) -> int:
     gap = "every frame a keyframe" if res.max_keyframe_gap == 1 else \
         f"a keyframe every {res.max_keyframe_gap} frames at most"
     sound = f", sound: {res.audio}" if res.audio else ""
-    print(f"wrote {res.path}: {res.frames} frames at {res.fps:g} fps, {res.fourcc}, {gap} (measured in its first "
-          f"100 frames){sound}")
-    if res.audio_warning:
-        warning_line(res.audio_warning, UserWarning, "", 0)
+    resampled = f" (resampled from {res.source_frames} input frames: its frame numbers are not the input's)" \
+        if res.resampled else ""
+    print(f"wrote {res.path}: {res.frames} frames at {res.fps:g} fps{resampled}, {res.fourcc}, {gap} (measured in "
+          f"its first 100 frames){sound}")
+    for line in (res.frames_warning, res.audio_warning):
+        if line:
+            warning_line(line, UserWarning, "", 0)
     return 0

@@ -48,6 +48,8 @@ AUDIO_BITRATE = 96_000  # per channel, for AAC: transparent for speech
 _AAC_PRIMING = 1024  # samples FFmpeg's AAC encoder puts before the sound (its initial padding)
 WRITER_KEYINT_LIMIT = 2**31 - 1  # cv2.VideoWriter takes its parameters as C ints
 WRITER_FPS_LIMIT = 65_535.0  # MPEG-4 part 2 keeps its clock in 16 bits: FFmpeg opens no writer for a faster rate
+STRETCH = 9  # frame intervals: the shortest run of frames whose rate counts (a lone short frame does not)
+STANDARD_RATES = (23.976, 24.0, 25.0, 29.97, 30.0, 48.0, 50.0, 59.94, 60.0, 90.0, 100.0, 119.88, 120.0, 240.0)
 
 
 @dataclass(frozen=True)
@@ -60,6 +62,10 @@ class ReencodeResult:
     complete: bool  # False when cancelled (the partial file is removed)
     audio: str = ""  # the copy's sound: "aac, copied", "pcm_s16le, from aac"; "" none
     audio_warning: str = ""  # one line: the source has sound and the copy has none (why)
+    source_frames: int = 0  # input frames read
+    resampled: bool = False  # True: the copy's frame numbers are not the input's (frame k is at k / fps s)
+    left_out: int = 0  # input frames no frame of the copy shows (each shorter than a frame of the copy)
+    frames_warning: str = ""  # one line when left_out: how many, and the rate that keeps every one
 
 
 def reencode(src: str | os.PathLike[str], dst: str | os.PathLike[str], keyint: int = 12, fps: float | None = None,
@@ -67,10 +73,13 @@ def reencode(src: str | os.PathLike[str], dst: str | os.PathLike[str], keyint: i
              cancel: Callable[[], bool] | None = None) -> ReencodeResult:
     """Write `src` (a video or frame folder) to `dst` (.avi: MJPG, .mp4/.mov/.m4v/.mkv: MPEG-4 part 2).
 
-    A variable-frame-rate source is resampled to a constant `fps` (default: 1 / its median frame interval, the
-    rate it was shot at): each output frame shows the latest source frame whose timestamp is not after the output
-    frame's time, so the output's frame indices are those of a constant-rate clock. A constant-rate source keeps
-    every frame and its indices. The source's first audio stream keeps its times in the copy (`_add_audio`).
+    A variable-frame-rate source is resampled to a constant `fps` (default: the rate of its fastest stretch,
+    `fastest_rate`, so that a clip that slows down keeps every frame): each output frame shows the source frame
+    nearest its time, never one that starts half a frame or more after it (`_showings`), so the output's frame
+    indices are those of a constant-rate clock and a hole becomes repeated frames. A source frame shorter than a
+    frame of the copy may be shown by none: `left_out` counts them and `frames_warning` says so in one line. A
+    constant-rate source keeps every frame and its indices. The source's first audio stream keeps its times in the
+    copy (`_add_audio`).
     """
     dst = Path(dst).expanduser()
     if fps is not None and not 0 < fps <= WRITER_FPS_LIMIT:  # NaN too
@@ -78,7 +87,7 @@ def reencode(src: str | os.PathLike[str], dst: str | os.PathLike[str], keyint: i
     fourcc = check_output(src, dst, keyint, overwrite)
     with temp_beside(dst, keep_suffix=True) as tmp, temp_beside(dst, keep_suffix=True) as muxed:
         # cancelled, failed or interrupted: both go at the exit; killed: the next write of dst removes them
-        written, rate, cancelled = _write(src, tmp, dst, fourcc, keyint, fps, progress, cancel)
+        written, rate, cancelled, kept = _write(src, tmp, dst, fourcc, keyint, fps, progress, cancel)
         audio: str | None = ""
         note = ""
         if not cancelled:
@@ -91,7 +100,8 @@ def reencode(src: str | os.PathLike[str], dst: str | os.PathLike[str], keyint: i
             return ReencodeResult(dst, written, rate, fourcc, 0, complete=False)
         os.replace(muxed if audio else tmp, dst)
     return ReencodeResult(dst, written, rate, fourcc, _max_keyframe_gap(dst), complete=True, audio=audio,
-                          audio_warning=note)
+                          audio_warning=note, source_frames=kept.read, resampled=kept.resampled(written),
+                          left_out=kept.left_out, frames_warning=kept.warning(dst, rate))
 
 
 def check_output(src: str | os.PathLike[str], dst: str | os.PathLike[str], keyint: int = 12,
@@ -114,15 +124,73 @@ def check_output(src: str | os.PathLike[str], dst: str | os.PathLike[str], keyin
     return fourcc
 
 
+def fastest_rate(times: np.ndarray) -> float:
+    """The rate of the fastest stretch of a variable-rate video's frame times `times` (s), the default rate of its
+    copy: 30 fps for a phone's clip that drops from 30 fps to 15 in low light (1 / the median interval, 15, left out
+    every other frame of the 30-fps part). A stretch is STRETCH intervals (their median: a lone short frame is no
+    stretch); its rate is the mean of all intervals within 10 % of that median (a millisecond clock times 30 fps
+    33, 33 and 34 ms apart), taken as the standard rate within 0.2 % of it, if any."""
+    d = np.diff(np.asarray(times, np.float64))
+    d = d[d > 0]
+    if not len(d):
+        return STANDARD_RATES[4]
+    runs = np.lib.stride_tricks.sliding_window_view(d, min(STRETCH, len(d)))
+    fast = min(float(np.median(runs[k:k + 65_536], axis=1).min()) for k in range(0, len(runs), 65_536))
+    rate = 1.0 / float(d[(d >= 0.9 * fast) & (d <= 1.1 * fast)].mean())
+    standard = min(STANDARD_RATES, key=lambda r: abs(r - rate))
+    return standard if abs(standard - rate) <= 0.002 * rate else min(round(rate, 3), WRITER_FPS_LIMIT)
+
+
+def _showings(times: np.ndarray, end: float, rate: float) -> np.ndarray:
+    """How many frames of the copy at `rate` show each input frame (`times`: their start, s, from 0; the last ends
+    at `end`). Output frame k (at k / rate s) shows the input frame nearest its time among the latest at or before
+    it and the next, if that starts less than half an output frame after it (of two as near, the earlier): a frame
+    that starts a little after an output frame's time still gets it (a millisecond clock times 30 fps 33, 67,
+    100 ms: showing the latest frame at or before each lost 11 of 36), a hole is filled by the frame before it,
+    never by a later one, and a frame shorter than an output frame may be shown by none."""
+    t = np.asarray(times, np.float64) * rate  # in output frames
+    # as many output frames as the input's length makes, to the nearest (a millisecond clock's 67 ms for a frame
+    # of 66.7 made one more)
+    k = np.arange(max(1, math.ceil(end * rate - 0.5)), dtype=np.float64)
+    at = np.maximum(np.searchsorted(t, k + 1e-6, side="right") - 1, 0)
+    nxt = np.minimum(at + 1, len(t) - 1)
+    later = (nxt > at) & (t[nxt] < k + 0.5 - 1e-6) & (t[nxt] - k < k - t[at] - 1e-6)
+    return np.bincount(np.where(later, nxt, at), minlength=len(t))
+
+
+@dataclass
+class _Kept:
+    """What a resampling kept of the input (`_write`)."""
+
+    read: int = 0  # input frames read
+    left_out: int = 0  # of them, shown by no output frame
+    first_left: tuple[int, float] | None = None  # the first left out: its index and time (s)
+    shortest: float = math.inf  # the shortest input frame (s): 1 / it is a rate that keeps every one
+    exact: bool = True  # every input frame is one output frame: the frame numbers are the input's
+
+    def resampled(self, written: int) -> bool:
+        return not (self.exact and written == self.read)
+
+    def warning(self, dst: Path, rate: float) -> str:
+        if not self.left_out or self.first_left is None:
+            return ""
+        i, t = self.first_left
+        keep = math.ceil(1.0 / self.shortest - 1e-9) if self.shortest > 0 else math.inf
+        how = f"; a rate of {keep:g} fps (--fps {keep:g}) keeps every one" if keep <= WRITER_FPS_LIMIT else ""
+        return (f"{dst}: {self.left_out} of {self.read} input frames are left out of the copy (each lasts less than "
+                f"a frame of it, {1000 / rate:.1f} ms at {rate:g} fps; the first: input frame {i}, at {t:.3f} s)"
+                f"{how}")
+
+
 def _write(src: str | os.PathLike[str], tmp: Path, dst: Path, fourcc: str, keyint: int, fps: float | None,
            progress: Callable[[int, int], None] | None,
-           cancel: Callable[[], bool] | None) -> tuple[int, float, bool]:
-    """Stream `src` into `tmp` (`dst`'s temporary); returns (frames written, rate, cancelled)."""
+           cancel: Callable[[], bool] | None) -> tuple[int, float, bool, _Kept]:
+    """Stream `src` into `tmp` (`dst`'s temporary); returns (frames written, rate, cancelled, what it kept)."""
+    kept = _Kept()
     with open_source(src) as source:
         rate = float(fps or source.fps)
         if source.is_vfr and fps is None and source.frame_count > 1:
-            # The container's rate of a VFR file is a mean; the typical frame interval is the rate it was shot at.
-            rate = round(1.0 / float(np.median(np.diff(source.timestamps))), 3)
+            rate = fastest_rate(source.timestamps)  # the header's rate of a VFR file is a mean
         w, h = source.size
         writer = cv2.VideoWriter(str(tmp), cv2.CAP_FFMPEG, cv2.VideoWriter.fourcc(*fourcc), rate, (w, h),
                                  [cv2.VIDEOWRITER_PROP_KEY_INTERVAL, int(keyint)])
@@ -134,7 +202,10 @@ def _write(src: str | os.PathLike[str], tmp: Path, dst: Path, fourcc: str, keyin
             total = source.frame_count
         else:  # up to the end of the last frame, which lasts a frame at the input's rate (VFR: as the one before)
             last = float(times[-1] - times[-2]) if source.is_vfr and len(times) > 1 else 1.0 / source.fps
-            total = max(1, math.ceil((float(times[-1]) + last) * rate - 1e-6))
+            shows = _showings(times, float(times[-1]) + last, rate)
+            total = int(shows.sum())
+            lasting = np.diff(np.append(np.asarray(times, np.float64), float(times[-1]) + last))
+            kept.shortest = float(lasting[lasting > 0].min()) if (lasting > 0).any() else 0.0
         written = 0
         cancelled = False
         try:
@@ -143,10 +214,15 @@ def _write(src: str | os.PathLike[str], tmp: Path, dst: Path, fourcc: str, keyin
                     cancelled = True
                     break
                 bgr = cv2.cvtColor(rgb, cv2.COLOR_RGB2BGR)
-                # Constant rate: one output frame per source frame. Resampling: output tick k (time k/rate)
-                # shows the latest source frame at or before it, so frame i fills the ticks up to frame i+1's.
-                end = written + 1 if times is None else (
-                    total if i + 1 >= len(times) else math.ceil(times[i + 1] * rate - 1e-6))
+                # Constant rate: one output frame per source frame. Resampling: as many as show it (`_showings`;
+                # a frame the first complete pass finds past the index's: none)
+                end = written + (1 if times is None else int(shows[i]) if i < len(shows) else 0)
+                kept.read = i + 1
+                if end <= written:
+                    kept.left_out += 1
+                    if kept.first_left is None:
+                        kept.first_left = (i, float(times[i]) if times is not None and i < len(times) else 0.0)
+                kept.exact = kept.exact and end - written == 1
                 while written < end:
                     writer.write(bgr)
                     written += 1
@@ -154,7 +230,7 @@ def _write(src: str | os.PathLike[str], tmp: Path, dst: Path, fourcc: str, keyin
                     progress(written, total)
         finally:
             writer.release()
-    return written, rate, cancelled
+    return written, rate, cancelled, kept
 
 
 def _add_audio(src: Path, picture: Path, out: Path, end: Fraction, cancel: Callable[[], bool] | None) -> str | None:

@@ -4,11 +4,15 @@ for the files the frame reader warns about (no timestamps, few keyframes, a vari
 from __future__ import annotations
 
 import argparse
+import warnings
 from pathlib import Path
+from typing import TextIO
 
 from merstudio.cli.bounds import KEYINT_MAX, frame_rate, whole
 from merstudio.cli.main import EpilogFormatter, check_output_file, warning_line
 from merstudio.errors import InputError
+
+DAMAGE = ": damaged data inside the file: "  # the reader's damage line, told again by its first complete pass
 
 EPILOG = """\
 output type, by OUT's suffix:
@@ -52,6 +56,17 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(func=run)
 
 
+def told_once(lines: list[str]) -> list[str]:
+    """The input's warnings, each once, in the order first told: a later damage line of the same file replaces the
+    earlier (the reader's first complete pass tells the damage again with what it found past the check at open:
+    both were printed, one after the other)."""
+    kept: dict[str, str] = {}
+    for text in lines:
+        head, sep, _ = text.partition(DAMAGE)
+        kept[head + sep if sep else text] = text  # a key told again keeps its place and takes the later text
+    return list(kept.values())
+
+
 def run(args: argparse.Namespace) -> int:
     from merstudio.io.reencode import CODECS, reencode
 
@@ -74,15 +89,30 @@ def run(args: argparse.Namespace) -> int:
         nonlocal bar
         if args.quiet:
             return
-        if bar is None:  # made on the first frame: the input's warnings (read at open) print above it
+        if bar is None:  # made on the first frame: a bad input prints its error line only
             bar = Bar(desc=src.name, total=total, unit="frame")
         bar.update(done - bar.n)
 
+    from merstudio.io import SourceWarning
+
+    held: list[str] = []  # the input's warnings, said once each when the copy is done (or fails)
+
+    def hold(message: Warning | str, category: type[Warning], filename: str, lineno: int,
+             file: TextIO | None = None, line: str | None = None) -> None:
+        if issubclass(category, SourceWarning):
+            held.append(str(message))
+        else:
+            warning_line(message, category, filename, lineno, file, line)
+
     try:
-        res = reencode(src, out, keyint=args.keyint, fps=args.fps, overwrite=args.overwrite, progress=progress)
+        with warnings.catch_warnings():
+            warnings.showwarning = hold
+            res = reencode(src, out, keyint=args.keyint, fps=args.fps, overwrite=args.overwrite, progress=progress)
     finally:
         if bar is not None:
             bar.close()
+        for text in told_once(held):
+            warning_line(text, SourceWarning, "", 0)
     gap = "every frame a keyframe" if res.max_keyframe_gap == 1 else \
         f"a keyframe every {res.max_keyframe_gap} frames at most"
     sound = f", sound: {res.audio}" if res.audio else ""

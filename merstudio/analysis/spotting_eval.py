@@ -382,14 +382,17 @@ def run_spotting(truth: GroundTruth, out: Path, settings: Any, backend: Any, *, 
                  expression: str = "all", overwrite: bool = False, retry_failed: bool = False,
                  notice: Callable[[str], None] | None = None,
                  on_result: Callable[[Any, Any], None] | None = None,
-                 model: dict[str, Any] | None = None, segment_s: float | None = None) -> SpottingRun:
+                 model: dict[str, Any] | None = None, segment_s: float | None = None,
+                 on_plan: Callable[[Any], None] | None = None,
+                 on_progress: Callable[[Any], None] | None = None) -> SpottingRun:
     """Analyse each long video into `out` as `merstudio analyze` does a batch (`batch.plan_batch`/`run_batch` on
     `backend`: local processes or Ray; `segment_s`: videos longer than this split into segments, the rows of an
     unsplit run), read its spots, match them to its GT and write `out`/spotting.csv and spotting.md. The folder is
     a batch folder like any: a video its manifest lists as done with the same content and settings (by this
     command, or by `merstudio analyze --ray` into it) is not analysed again. With settings.checkpoint the analysis
     uses that learned model (`model`: its checkpoint_record, made here when not given). The ground-truth file is
-    never an output (OutputError before any video is analysed)."""
+    never an output (OutputError before any video is analysed). `on_plan` hears the batch's plan before it runs
+    (the CLI sizes its progress bar by it), `on_progress` the batch's `BatchProgress` while it runs."""
     from merstudio.analysis import batch as B
     from merstudio.analysis.files import output_paths
 
@@ -410,8 +413,10 @@ def run_spotting(truth: GroundTruth, out: Path, settings: Any, backend: Any, *, 
             _refuse_truth_as_output(truth, path, f"the analysis of {item.input.name} would replace it")
     if plan.changed and notice is not None:  # a folder analysed with other options: not reused, and said why
         notice(plan.changed_text("video(s)"))
-    result = B.run_batch(plan, settings, backend, fps=truth.fps, on_result=on_result, on_notice=notice,
-                         segment_s=segment_s)
+    if on_plan is not None:
+        on_plan(plan)
+    result = B.run_batch(plan, settings, backend, fps=truth.fps, on_progress=on_progress, on_result=on_result,
+                         on_notice=notice, segment_s=segment_s)
     run = SpottingRun(truth, [], iou, expression, settings, model, sum(1 for r in result.outputs if r.complete),
                       len(plan.done), result.interrupted)
     if result.interrupted:

@@ -74,7 +74,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--fps", action=frame_rate(), default=None, metavar="FPS",
                    help="the recording rate of frame folders (default: CAS(ME)^2's 30 for casme_sq; for a table's "
                         "frame folders the known dataset named in their path, else 30); videos keep their own")
-    p.add_argument("-q", "--quiet", action="store_true", help="no progress lines")
+    p.add_argument("-q", "--quiet", "--no-progress", action="store_true",
+                   help="no progress bar and no line per video (a failed video's error is still one line), as "
+                   "merstudio analyze -q")
     p.set_defaults(func=run)
 
 
@@ -108,26 +110,45 @@ def run(args: argparse.Namespace) -> int:
         print(f"learned model: {model['path']} ({', '.join(model['classes'])})")
     settings = AnalysisSettings(flow=args.flow, checkpoint=None if model is None else Path(model["path"]))
 
+    from merstudio.cli.analyze import _Display
+
+    # analyze's display: one bar for the batch (videos, the running ones' frames, frames/s, ETA), an "indexing" bar
+    # for a variable-rate video's pass; in a log a line as each starts and ends; errors in one line, -q or not
+    display = _Display(True, args.quiet, 0)
+    shown = contextlib.ExitStack()
+
+    def on_plan(plan: Any) -> None:
+        if not args.quiet:
+            print(f"{len(plan.items)} to analyse, {len(plan.done)} finished before (skipped), {len(plan.failed)} "
+                  f"failed before (skipped{': --retry-failed runs them again' if plan.failed else ''})", flush=True)
+        display.total = len(plan.items)  # the bar's size, known once the plan is
+        shown.enter_context(display)
+
     def on_result(item: Any, outcome: Any) -> None:
+        if isinstance(outcome, BaseException):
+            display.result(item, outcome)  # its error in one line, the path once
+            return
         if args.quiet:
             return
-        if isinstance(outcome, BaseException):
-            print(f"merstudio: error: {item.input}: {' '.join(str(outcome).split())}", file=sys.stderr)
-        elif not getattr(outcome, "complete", True):  # stopped (Ctrl-C): its rows are kept, not its spots
-            print(f"{item.input}: stopped at frame {outcome.frames} of {outcome.frame_count} (its rows are kept; "
+        from merstudio.cli.bars import write
+
+        if not getattr(outcome, "complete", True):  # stopped (Ctrl-C): its rows are kept, not its spots
+            write(f"{item.input}: stopped at frame {outcome.frames} of {outcome.frame_count} (its rows are kept; "
                   "rerun the command to finish it)")
         else:
-            print(f"{item.input}: analysed, {len(outcome.spots)} spot(s)")
+            write(f"{item.input}: analysed, {len(outcome.spots)} spot(s)")
 
     made = not args.out.exists()
     from merstudio.execution.local import resource_tracker_running, stop_resource_tracker
 
     tracker_before = resource_tracker_running()
     try:
-        result = E.run_spotting(truth, args.out, settings, backend, iou=args.iou, expression=args.expression,
-                                overwrite=args.overwrite, retry_failed=args.retry_failed, notice=_say,
-                                on_result=on_result, model=model,
-                                segment_s=None if args.segment_minutes is None else args.segment_minutes * 60)
+        with shown:
+            result = E.run_spotting(truth, args.out, settings, backend, iou=args.iou, expression=args.expression,
+                                    overwrite=args.overwrite, retry_failed=args.retry_failed, notice=display.notice,
+                                    on_result=on_result, on_plan=on_plan, on_progress=display.progress,
+                                    model=model,
+                                    segment_s=None if args.segment_minutes is None else args.segment_minutes * 60)
     except BaseException:
         if made:
             with contextlib.suppress(OSError):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 import os
 import platform
 import sys
@@ -182,13 +183,19 @@ def _run(args: argparse.Namespace, what: tuple[str, ...], video: Path, cores: li
             with Bar(desc=f"making a {args.minutes:g}-minute clip", unit="frame", disable=quiet) as t:
                 bench.make_long_clip(video, long_clip, args.minutes, progress=_drive(t))
             with Bar(desc="analysing it", unit="frame", disable=quiet) as t:
-                report["memory"] = r = bench.bench_memory(long_clip, progress=_drive(t))
+                r = bench.bench_memory(long_clip, progress=_drive(t))
+            # a clip under a minute has no first minute to compare with: not a figure (null in --json, not NaN)
+            report["memory"] = r = {k: None if isinstance(v, float) and math.isnan(v) else v for k, v in r.items()}
             from merstudio.gui import bench as gb
 
             report["long_clip_open_seek"] = lo = gb.bench_open_and_seek(long_clip, seeks=30)
-        print(f"memory on a {args.minutes:g}-minute clip  : RSS after 1st minute {r['rss_after_first_minute_mb']} MB, "
-              f"peak {r['peak_rss_during_mb']} MB, growth {r['growth_after_first_minute_mb']} MB "
-              f"({r['fps']} frames/s)")
+        if r["rss_after_first_minute_mb"] is None:
+            figures = (f"peak {r['peak_rss_during_mb']} MB; RSS after 1st minute and growth: none, the clip is under "
+                       "a minute (--minutes 1 or more)")
+        else:
+            figures = (f"RSS after 1st minute {r['rss_after_first_minute_mb']} MB, peak {r['peak_rss_during_mb']} MB, "
+                       f"growth {r['growth_after_first_minute_mb']} MB")
+        print(f"memory on a {args.minutes:g}-minute clip  : {figures} ({r['fps']} frames/s)")
         print(f"open the {args.minutes:g}-minute clip in the app: {lo['open_s']} s; random seek p50 "
               f"{lo['seek_ms_p50']} ms, p95 {lo['seek_ms_p95']} ms, max {lo['seek_ms_max']} ms")
     if "loso" in what:

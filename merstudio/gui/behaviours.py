@@ -288,6 +288,7 @@ class Behaviours:
         win._action(c, "&Delete the selected behaviour event (or the one at the play head)",
                     lambda: x(DeleteBehaviourEvent), "Shift+Del")
         self.table = BehaviourEventsTable(self)
+        self.table.setAccessibleName("behaviour events")
         self.dock = win._dock("Behaviours", self.table, Qt.DockWidgetArea.RightDockWidgetArea)
         win.tabify_when_shown(win.events_dock, self.dock)
         _menu(win, "&View").addAction(self.dock.toggleViewAction())

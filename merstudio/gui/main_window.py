@@ -227,6 +227,8 @@ class MainWindow(QMainWindow):
         self.play_button.setFixedWidth(36)
         self.play_button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.play_button.clicked.connect(self.transport.toggle_play)
+        self.play_button.setAccessibleName("play")  # a screen reader says the glyph "▶" otherwise
+        self.play_button.setToolTip("Play / pause (Space)")
         self.slider = TransportSlider(Qt.Orientation.Horizontal, transport)
         self.slider.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.slider.valueChanged.connect(self.transport.seek)
@@ -237,7 +239,9 @@ class MainWindow(QMainWindow):
         self._frame_digits = 0
         self._build_face_combo(transport)
         self._build_au_button(transport)
-        for w in (self.play_button, self.slider, self.frame_label, QLabel("face"), self.face_combo, self.au_button):
+        face_label = QLabel("face", transport)
+        face_label.setBuddy(self.face_combo)  # a combo is read by its current text: the label says what it picks
+        for w in (self.play_button, self.slider, self.frame_label, face_label, self.face_combo, self.au_button):
             row.addWidget(w)
         row.setStretch(1, 1)
         self.audio_controls = AudioControls(self.transport.playback, transport)  # mute + volume, shown when there is audio
@@ -290,6 +294,7 @@ class MainWindow(QMainWindow):
         """The right-hand docks: the events table, and the undo history tabbed with the video list (the history
         in front)."""
         self.table = EventsTable(self)
+        self.table.setAccessibleName("events")
         self.table.clicked.connect(self._row_clicked)
         # the keyboard moves the current row too: the highlighted row is the selected event (Delete, Enter act
         # on it), as a click makes it
@@ -303,6 +308,7 @@ class MainWindow(QMainWindow):
         self.undo_view.setEmptyLabel("<opened>")
         self.history_dock = self._dock("Undo history", self.undo_view, Qt.DockWidgetArea.RightDockWidgetArea)
         self.video_list = VideoList(self)  # Return opens the current row's video (gui/video_list.py)
+        self.video_list.setAccessibleName("videos")
         self.video_list.itemActivated.connect(
             lambda it: self.ctx.execute(SelectVideo, video_id=it.data(Qt.ItemDataRole.UserRole)))
         # right-click: name the person a video shows (fine-tuning holds out whole subjects)
@@ -1024,6 +1030,7 @@ class MainWindow(QMainWindow):
 
     def _playback_changed(self) -> None:
         self.play_button.setText("⏸" if self.transport.playing else "▶")
+        self.play_button.setAccessibleName("pause" if self.transport.playing else "play")
         self._update_labels()
 
     # ================================================================== analysis

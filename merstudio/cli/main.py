@@ -69,6 +69,16 @@ def _has_command(parser: argparse.ArgumentParser, name: str) -> bool:
     return False
 
 
+def _chosen(parser: argparse.ArgumentParser, args: argparse.Namespace) -> argparse.ArgumentParser:
+    """The (sub)parser of the command `args` ran, the deepest chosen (`datasets prepare`); `parser` without one."""
+    while True:
+        sub = next((a for a in parser._actions if isinstance(a, argparse._SubParsersAction)), None)
+        name = getattr(args, sub.dest, None) if sub is not None and sub.dest != argparse.SUPPRESS else None
+        if sub is None or name not in sub.choices:
+            return parser
+        parser = sub.choices[name]
+
+
 def warn_about(where: object, lines: Sequence[str]) -> None:
     """One `merstudio: warning: <where>: <line>` per line (a file's mismatches found while reading it)."""
     for line in lines:
@@ -172,7 +182,9 @@ def main(argv: Sequence[str] | None = None) -> int:
 def _main(argv: Sequence[str] | None) -> int:
     parser = build_parser()
     try:
-        args = parser.parse_args(argv)
+        args, extra = parser.parse_known_args(argv)
+        if extra:  # argparse names the top level's usage; the subcommand's says what it takes
+            _chosen(parser, args).error(f"unrecognized arguments: {' '.join(extra)}")
     except SystemExit:
         sys.stdout.flush()  # --help into a closed pipe: BrokenPipeError, handled in main
         raise

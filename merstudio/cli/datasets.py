@@ -118,14 +118,21 @@ def register(sub: argparse._SubParsersAction) -> None:
                      help="optical flow method (default dis)")
     pre.add_argument("--no-align", action="store_true", help="centre-crop instead of detecting and aligning faces")
     pre.add_argument("--cache", type=Path, help="cache folder (default $MERSTUDIO_CACHE or ~/.cache/merstudio)")
+    pre.add_argument("-q", "--quiet", "--no-progress", action="store_true",
+                     help="no progress bar (as the other commands' -q)")
     pre.set_defaults(func=run_prepare)
 
 
 def _kind_root(args: argparse.Namespace) -> None:
     """KIND ROOT, or KIND:ROOT (a table file) in one as --data spells it: sets args.kind and args.root."""
-    if args.root is not None:
-        return
     from merstudio.errors import InputError
+
+    if args.root is not None:
+        kind, sep, _ = args.kind.strip().partition(":")
+        if sep and len(kind) >= 2:  # KIND:ROOT and a ROOT too (a drive letter, C:, is no kind)
+            raise InputError(f"{args.kind} {args.root}: give KIND ROOT (e.g. casme2 /data/CASME2) or KIND:ROOT, "
+                             "not both")
+        return
     from merstudio.training.data import parse_data_spec
 
     kind, sep, root = args.kind.strip().partition(":")
@@ -198,7 +205,7 @@ def run_prepare(args: argparse.Namespace) -> int:
         print(f"skipped {len(ds.skipped)}:")
         for s in ds.skipped:
             print(f"  {s}")
-    with Bar(total=len(ds), desc="preprocess", unit="sample") as bar:
+    with Bar(total=len(ds), desc="preprocess", unit="sample", disable=args.quiet) as bar:
         def progress(done: int, total: int) -> None:
             bar.update(done - bar.n)
 

@@ -259,7 +259,7 @@ def _check_decode(path: Path, quiet: bool = False) -> tuple[str, str]:
     (`_Pass`)."""
     import numpy as np
 
-    from merstudio.io import open_source
+    from merstudio.io import IMAGE_EXTENSIONS, open_source
     from merstudio.io.frames import indexing
 
     t = time.perf_counter()
@@ -270,6 +270,10 @@ def _check_decode(path: Path, quiet: bool = False) -> tuple[str, str]:
     finally:
         indexed.close()
     with src:
+        if path.is_file() and path.suffix.lower() in IMAGE_EXTENSIONS:  # one picture: no rate, no seeks to check
+            src.frame(0)  # decoded, as the analysis will
+            w, h = src.size
+            return "ok", f"a photo, {w}x{h}; opened and decoded in {(time.perf_counter() - t) * 1000:.0f} ms"
         opened = (time.perf_counter() - t) * 1000
         at_open = src.frame_count  # the file's claim where the check at open confirmed it (damage may lower it)
         partial = at_open > FULL_PASS_S * src.fps

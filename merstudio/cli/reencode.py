@@ -68,7 +68,7 @@ def told_once(lines: list[str]) -> list[str]:
 
 
 def run(args: argparse.Namespace) -> int:
-    from merstudio.io.reencode import CODECS, reencode
+    from merstudio.io.reencode import CODECS, describe, reencode
 
     src, out = Path(args.input), Path(args.output)
     if not src.exists():
@@ -113,13 +113,7 @@ def run(args: argparse.Namespace) -> int:
             bar.close()
         for text in told_once(held):
             warning_line(text, SourceWarning, "", 0)
-    gap = "every frame a keyframe" if res.max_keyframe_gap == 1 else \
-        f"a keyframe every {res.max_keyframe_gap} frames at most"
-    sound = f", sound: {res.audio}" if res.audio else ""
-    resampled = f" (resampled from {res.source_frames} input frames: its frame numbers are not the input's)" \
-        if res.resampled else ""
-    print(f"wrote {res.path}: {res.frames} frames at {res.fps:g} fps{resampled}, {res.fourcc}, {gap} (measured in "
-          f"its first 100 frames){sound}")
+    print(f"wrote {res.path}: {describe(res, measured=True)}")
     for line in (res.frames_warning, res.audio_warning):
         if line:
             warning_line(line, UserWarning, "", 0)

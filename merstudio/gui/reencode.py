@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
 from merstudio.errors import InputError
 from merstudio.gui.workers import TaskWorker
 from merstudio.io.frames import SeekNote
-from merstudio.io.reencode import CODECS, ReencodeResult, check_output, reencode
+from merstudio.io.reencode import CODECS, ReencodeResult, check_output, describe, reencode
 
 if TYPE_CHECKING:
     from merstudio.gui.main_window import MainWindow
@@ -160,11 +160,10 @@ def ask_open(parent: QWidget, res: ReencodeResult, in_project: str) -> bool:
 
 
 def done_line(res: ReencodeResult) -> str:
-    gap = "every frame a keyframe" if res.max_keyframe_gap == 1 else \
-        f"a keyframe every {res.max_keyframe_gap} frames at most"
-    sound = f", sound: {res.audio}" if res.audio else ""
-    line = f"Wrote {res.path.name}: {res.frames} frames at {res.fps:g} fps, {res.fourcc}, {gap}{sound}."
-    return f"{line} {res.audio_warning}" if res.audio_warning else line
+    """The status line of a finished copy: what it is, then what it left out (input frames shorter than a frame
+    of the copy, the rate that keeps them) and its sound's warning, as the CLI says them."""
+    return " ".join([f"Wrote {res.path.name}: {describe(res)}.", *(w for w in (res.frames_warning,
+                                                                              res.audio_warning) if w)])
 
 
 class ReencodeJob(QObject):

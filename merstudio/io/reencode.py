@@ -68,6 +68,18 @@ class ReencodeResult:
     frames_warning: str = ""  # one line when left_out: how many, and the rate that keeps every one
 
 
+def describe(res: ReencodeResult, measured: bool = False) -> str:
+    """What a copy is, for the CLI's line and the app's: frames, rate (and that its frame numbers are not the
+    input's where it was resampled), codec, keyframe spacing (`measured`: where), sound."""
+    gap = "every frame a keyframe" if res.max_keyframe_gap == 1 else \
+        f"a keyframe every {res.max_keyframe_gap} frames at most"
+    resampled = f" (resampled from {res.source_frames} input frames: its frame numbers are not the input's)" \
+        if res.resampled else ""
+    where = " (measured in its first 100 frames)" if measured else ""
+    sound = f", sound: {res.audio}" if res.audio else ""
+    return f"{res.frames} frames at {res.fps:g} fps{resampled}, {res.fourcc}, {gap}{where}{sound}"
+
+
 def reencode(src: str | os.PathLike[str], dst: str | os.PathLike[str], keyint: int = 12, fps: float | None = None,
              overwrite: bool = False, progress: Callable[[int, int], None] | None = None,
              cancel: Callable[[], bool] | None = None) -> ReencodeResult:

@@ -205,6 +205,15 @@ def test_the_dialog_and_the_done_line_tell_the_sound():
                                       "put in a .avi file (…)")
 
 
+def test_the_done_line_says_a_copy_is_resampled_and_what_it_left_out():
+    """The app's line said neither (the CLI did): a coder took the copy's frame numbers for the input's."""
+    res = ReencodeResult(Path("/x/phone.seek.avi"), 144, 30.0, "MJPG", 12, True, source_frames=72, resampled=True,
+                         left_out=3, frames_warning="/x/phone.mp4: 3 input frames are shown by no frame of the copy")
+    line = R.done_line(res)
+    assert "resampled from 72 input frames: its frame numbers are not the input's" in line
+    assert line.endswith("3 input frames are shown by no frame of the copy")
+
+
 def test_a_real_variable_rate_video_gets_the_hint(window, tmp_path):
     from support.vfr_clips import write_vfr_clip
 

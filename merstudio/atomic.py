@@ -56,6 +56,18 @@ _TOKEN_BYTES = 4  # a temporary's random token: 8 hex digits
 ABANDONED_AFTER = 24 * 3600.0  # seconds: an unlocked temporary of another target this old is a killed writer's
 
 
+def check_not_input(out: str | os.PathLike[str], src: str | os.PathLike[str], rest: str) -> None:
+    """OutputError "<out>: is the input<rest>" (before anything is written) where the output `out` is the input
+    `src`: another spelling, a symlink or a hard link of it. No --overwrite lets a command replace what it reads."""
+    a, b = Path(out).expanduser(), Path(src).expanduser()
+    same = a.resolve() == b.resolve()
+    if not same:
+        with suppress(OSError):
+            same = a.exists() and b.exists() and os.path.samefile(a, b)
+    if same:
+        raise OutputError(f"{out}: is the input{rest}")
+
+
 def check_no_file_in_the_way(folder: Path, name: Path, what: str) -> None:
     """Refuse, in one line, a folder that a file stands in place of (the folder or one above it): mkdir alone would
     only say "File exists". Nothing is created (a command checks its output folder before its work)."""

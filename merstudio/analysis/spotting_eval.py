@@ -27,7 +27,6 @@ import csv
 import io
 import json
 import math
-import os
 import re
 from collections import Counter
 from collections.abc import Callable, Sequence
@@ -35,6 +34,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
+from merstudio.atomic import check_not_input
 from merstudio.errors import InputError
 
 MICRO_MAX_S = 0.5  # a micro-expression lasts at most this long (CAS(ME)^2)
@@ -446,14 +446,8 @@ def run_spotting(truth: GroundTruth, out: Path, settings: Any, backend: Any, *, 
 
 
 def _refuse_truth_as_output(truth: GroundTruth, path: Path, why: str) -> None:
-    """OutputError (one line, before anything is written) when `path` is the ground-truth file itself, in the words
-    of `reencode` and `neutral` ("<file>: is the input; ..."); a hard link or another spelling of it too."""
-    from merstudio.errors import OutputError
-
-    src = truth.source
-    same = src.resolve() == path.resolve() or (src.is_file() and path.exists() and os.path.samefile(src, path))
-    if same:
-        raise OutputError(f"{path}: is the input (the ground truth); {why}: write to another folder (-o)")
+    """OutputError (one line, before anything is written) when `path` is the ground-truth file itself."""
+    check_not_input(path, truth.source, f" (the ground truth); {why}: write to another folder (-o)")
 
 
 # ------------------------------------------------------------------------------------------ files

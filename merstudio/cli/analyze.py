@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 from merstudio.analysis.files import AnalysisOutput, analyze_file
 from merstudio.analysis.outputs import is_url, join_url, localize, out_location, staging_dir
 from merstudio.analysis.pipeline import FACE_LIMIT_AUTO, AnalysisSettings
+from merstudio.atomic import check_not_input
 from merstudio.cli.bounds import FACES_MAX, JOBS_MAX, MINUTES_MAX, frame_rate, real, whole
 from merstudio.cli.main import EpilogFormatter
 from merstudio.errors import InputError, MerstudioError, OutputError
@@ -521,8 +522,8 @@ def write_plot(r: AnalysisOutput, truth: list[tuple[int, int, str]] | None = Non
     for fid in r.face_ids:
         png = r.paths.csv.with_suffix(".png") if len(r.face_ids) == 1 else \
             r.paths.csv.with_name(f"{r.paths.csv.stem}_face{fid}.png")
-        if png.resolve() == r.input.resolve():  # never the input itself, whatever --overwrite says
-            raise OutputError(f"{png}: is the input; its AU plot would replace it: write to another folder (-o)")
+        # never the input itself, whatever --overwrite says
+        check_not_input(png, r.input, "; its AU plot would replace it: write to another folder (-o)")
         spots = [(s.onset, s.offset) for s in r.spots if s.face_id == fid]
         plot_au_curves(frames, png, fid, spots, truth or (), title=f"{r.input.name}: AU intensity (0-5), face {fid}")
         r.plots.append(png)

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from merstudio import __version__
+from merstudio.atomic import check_not_input
 from merstudio.cli.bounds import JOBS_MAX, real, whole
 from merstudio.cli.main import EpilogFormatter
 from merstudio.errors import InputError
@@ -75,10 +76,9 @@ def run(args: argparse.Namespace) -> int:
     video = args.video or demo_video()
     if args.json:
         from merstudio.cli.main import check_output_file, check_writable_file
-        from merstudio.errors import OutputError
 
-        if _same_file(args.json, video):  # --overwrite or not, as reencode and neutral refuse it
-            raise OutputError(f"{args.json}: is the input (the video measured); write the figures to another file")
+        # --overwrite or not, as reencode and neutral refuse it
+        check_not_input(args.json, video, " (the video measured); write the figures to another file")
         check_output_file(args.json, args.overwrite, "bench.json")  # an earlier run's figures are kept unasked
         check_writable_file(args.json)  # fail now, not after minutes (loso: 15-30) of benchmarks
     before = os.sched_getaffinity(0)
@@ -86,11 +86,6 @@ def run(args: argparse.Namespace) -> int:
         return _run(args, what, video, bench.limit_cores(args.cores))
     finally:
         os.sched_setaffinity(0, before)  # matters when called in-process (tests, GUI)
-
-
-def _same_file(a: Path, b: Path) -> bool:
-    """Whether `a` and `b` name one file (another spelling, a symlink or a hard link)."""
-    return a.resolve() == b.resolve() or (a.exists() and b.exists() and os.path.samefile(a, b))
 
 
 def _say_batch(label: str) -> None:

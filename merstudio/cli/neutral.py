@@ -6,9 +6,10 @@ import argparse
 import sys
 from pathlib import Path
 
+from merstudio.atomic import check_not_input
 from merstudio.cli.bounds import frame_rate, real
 from merstudio.cli.main import EpilogFormatter, check_output_file
-from merstudio.errors import InputError, OutputError
+from merstudio.errors import InputError
 
 EPILOG = """\
 Each face's AU intensities (AUxx_r, and the per-side AUxx_L / AUxx_R) become clip(value - neutral, 0, 5), where
@@ -79,8 +80,7 @@ def run(args: argparse.Namespace) -> int:
     if not src.is_file():
         raise InputError(f"{src}: {'is a folder, not a per-frame CSV' if src.is_dir() else 'not found'}")
     check_output_file(out, args.overwrite, "neutral.csv")
-    if out.resolve() == src.resolve():
-        raise OutputError(f"{out}: is the input; write the relative values to another file")
+    check_not_input(out, src, "; write the relative values to another file")
     try:
         df = pd.read_csv(src, skipinitialspace=True, low_memory=False)
     except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeError, ValueError) as exc:

@@ -24,7 +24,7 @@ import av
 import cv2
 import numpy as np
 
-from merstudio.atomic import temp_beside
+from merstudio.atomic import check_not_input, temp_beside
 from merstudio.errors import InputError, OutputError
 from merstudio.io.audio import CLOCK_SLACK, time_origin
 from merstudio.io.frames import IMAGE_EXTENSIONS, open_source
@@ -125,8 +125,7 @@ def check_output(src: str | os.PathLike[str], dst: str | os.PathLike[str], keyin
         raise OutputError(f"{dst}: unsupported output type (use {', '.join(sorted(CODECS))})")
     if not 1 <= keyint <= WRITER_KEYINT_LIMIT:
         raise OutputError(f"{dst}: keyint must be from 1 to {WRITER_KEYINT_LIMIT}, got {keyint}")
-    if Path(src).expanduser().resolve() == dst.resolve():
-        raise OutputError(f"{dst}: is the input; write the re-encoded copy to another file")
+    check_not_input(dst, src, "; write the re-encoded copy to another file")
     if dst.is_dir():
         raise OutputError(f"{dst}: is a folder; give the file to write")
     if dst.exists() and not overwrite:

@@ -63,6 +63,12 @@ def class_dash(col: str) -> tuple[float, ...]:
     return DASH_CYCLE[zlib.crc32(name.encode("utf-8")) % len(DASH_CYCLE)]
 
 
+def class_linestyle(col: str) -> str | tuple[float, tuple[float, ...]]:
+    """A class curve's dash pattern as matplotlib takes it (the analyze plot and the export summary alike)."""
+    dash = class_dash(col)
+    return (0.0, dash) if dash else "-"
+
+
 def au_colour(col: str) -> str:
     """An AU's colour (``AUxx_r``, ``AUxx_m``..): fixed per AU number (its place in OpenFace 2's 17), so toggling
     AUs or a table with fewer AUs never recolours one."""

@@ -22,7 +22,7 @@ import numpy as np
 import pandas as pd
 
 from merstudio.atomic import atomic_path
-from merstudio.palette import class_colour, class_dash
+from merstudio.palette import class_colour, class_linestyle
 from merstudio.series import lone_finite
 
 _AU_R = re.compile(r"^AU(\d+)_r$")
@@ -316,9 +316,8 @@ def _class_strip(ax: Any, df: pd.DataFrame, classes: list[str], spots: Sequence[
     _shade(ax, spots, truth)
     for c in classes:
         y = df[c].to_numpy(dtype=float)
-        dash = class_dash(c)
         ax.plot(x, y, lw=0.9, color=class_colour(c), label=c[2:], marker="o", markersize=2,
-                markevery=list(lone_finite(y)), linestyle=(0, dash) if dash else "-")
+                markevery=list(lone_finite(y)), linestyle=class_linestyle(c))
     ax.set_ylim(0, 1.05)
     ax.set_yticks([0, 1])
     ax.set_xlim(0, max(1, n_frames - 1))

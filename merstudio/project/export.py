@@ -29,7 +29,7 @@ from merstudio.errors import InputError, OutputError
 from merstudio.features.aus import is_presence
 from merstudio.features.neutral import apply_baselines, complete_baseline, load_baselines, mark_rows
 from merstudio.io.timebase import Timebase
-from merstudio.palette import au_colour, class_colour, emotion_colour
+from merstudio.palette import au_colour, class_colour, class_linestyle, emotion_colour
 from merstudio.project.events import Event, au_numbers
 from merstudio.project.store import Project
 from merstudio.project.subjects import video_subject
@@ -407,7 +407,7 @@ def draw_timeline_png(data: SummaryData, path: str | os.PathLike[str], dpi: int 
     for c in p_cols:  # NaN where the model did not judge (its motion gate); a judged frame alone is a dot
         tx, y = envelope(t, df[c].to_numpy(dtype=float))
         axes[1].plot(tx, y, lw=0.8, label=c[2:], color=class_colour(c), marker="o", markersize=2,
-                     markevery=list(lone_finite(y)))
+                     markevery=list(lone_finite(y)), linestyle=class_linestyle(c))  # told apart without colour too
     axes[1].set_ylabel("class p")
     if p_cols:
         axes[1].legend(ncol=min(6, len(p_cols)), fontsize=7, loc="upper right")

@@ -46,7 +46,7 @@ def test_another_faces_event_is_hatched_and_named_on_its_bar(timeline, qtbot):
     assert b.lines[0].pen.style() != a.lines[0].pen.style()
     assert "face 0" in b.toolTip() and not a.toolTip()
     assert b.tag.isVisible() and b.tag.toPlainText() == "face 0"
-    assert not a.tag.isVisible()
+    assert a.tag.isVisible() and a.tag.toPlainText() == "happiness"  # the shown face's bar: its emotion in words
     # A's events on the top row, B's under them, although B's starts inside A's (it was A's row 0, A's own row 1)
     assert tl.event_rows[A_SMILE.id] == 0 and tl.event_rows[B_EVENT.id] == 1
     # its legend cell says whose the hatched bars are

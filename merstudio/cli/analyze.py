@@ -231,7 +231,7 @@ def _run(args: argparse.Namespace) -> int:
 
     tracker_before = resource_tracker_running()
     try:
-        with _Display(batch, args.quiet, len(plan.items)) as display:
+        with BatchDisplay(batch, args.quiet, len(plan.items)) as display:
             result = B.run_batch(plan, settings, backend, fps=args.fps, fmt=args.format,
                                  on_progress=display.progress, on_result=display.result, on_notice=display.notice,
                                  segment_s=None if args.segment_minutes is None else args.segment_minutes * 60,
@@ -344,7 +344,7 @@ def _running_text(p: Any) -> str:
     return (": " + ", ".join(parts) + (f", +{more}" if more > 0 else "")) if parts else ""
 
 
-class _Display:
+class BatchDisplay:
     """Progress in the terminal: a frame bar per running input (a plain run), or one bar for the whole batch
     (videos, videos/s and frames/s, ETA); an "indexing <file>" bar while a video's index pass runs, in a batch and
     with -j N too (`BatchProgress.indexing`); errors and (in a large batch) one line per finished input."""
@@ -356,7 +356,7 @@ class _Display:
         self.index_bars: dict[int, Bar] = {}  # BatchProgress.indexing's keys
         self.index_at: dict[int, float] = {}  # when each index bar last moved
 
-    def __enter__(self) -> _Display:
+    def __enter__(self) -> BatchDisplay:
         if not self.quiet and self.batch and self.total:  # nothing to analyse: no empty bar (the batch's lines
             from merstudio.cli.bars import Bar  # say why)
 

@@ -110,11 +110,11 @@ def run(args: argparse.Namespace) -> int:
         print(f"learned model: {model['path']} ({', '.join(model['classes'])})")
     settings = AnalysisSettings(flow=args.flow, checkpoint=None if model is None else Path(model["path"]))
 
-    from merstudio.cli.analyze import _Display
+    from merstudio.cli.analyze import BatchDisplay
 
     # analyze's display: one bar for the batch (videos, the running ones' frames, frames/s, ETA), an "indexing" bar
     # for a variable-rate video's pass; in a log a line as each starts and ends; errors in one line, -q or not
-    display = _Display(True, args.quiet, 0)
+    display = BatchDisplay(True, args.quiet, 0)
     shown = contextlib.ExitStack()
 
     def on_plan(plan: Any) -> None:

@@ -17,7 +17,7 @@ def _outcome(tmp_path: Path, warnings: list[str]) -> SimpleNamespace:
 
 
 def test_the_one_line_form_names_the_inputs_warnings(tmp_path, capsys) -> None:
-    with A._Display(batch=True, quiet=False, total=A.SUMMARIES + 5) as d:
+    with A.BatchDisplay(batch=True, quiet=False, total=A.SUMMARIES + 5) as d:
         d.result(None, _outcome(tmp_path, ["hands over the face on 40% of frames", "variable frame rate"]))
         d.result(None, _outcome(tmp_path, []))
     lines = [ln for ln in capsys.readouterr().out.splitlines() if "rows ->" in ln]

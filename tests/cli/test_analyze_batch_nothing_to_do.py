@@ -12,14 +12,14 @@ from merstudio.cli.main import main
 
 
 def test_no_bar_for_an_empty_batch(capsys) -> None:
-    with A._Display(batch=True, quiet=False, total=0) as d:
+    with A.BatchDisplay(batch=True, quiet=False, total=0) as d:
         assert d.overall is None
     captured = capsys.readouterr()
     assert "videos" not in captured.err + captured.out  # was: "batch: |  | 0.00/0 videos [00:00<?]" twice
 
 
 def test_a_batch_with_work_still_has_its_bar(capsys) -> None:
-    with A._Display(batch=True, quiet=False, total=2) as d:
+    with A.BatchDisplay(batch=True, quiet=False, total=2) as d:
         assert d.overall is not None
     assert "0.00/2 videos" in capsys.readouterr().err
 

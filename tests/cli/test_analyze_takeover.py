@@ -58,12 +58,12 @@ def test_an_input_named_twice_is_analysed_once(clips, tmp_path: Path, capsys):
 
 
 def test_the_batch_bar_shows_the_running_videos_frames(capsys):
-    from merstudio.cli.analyze import _Display, _running_text
+    from merstudio.cli.analyze import BatchDisplay, _running_text
 
     p = BatchProgress(total=4, videos_done=3)
     p.running, p.labels = {3: (1200, 3750)}, {3: "long"}
     assert _running_text(p) == ": long 1200/3750 frames (32%)"
-    display = _Display(True, False, 4)
+    display = BatchDisplay(True, False, 4)
     with display:
         display.progress(p)
         assert display.overall.n == pytest.approx(3.32)  # the ETA counts the running video's share

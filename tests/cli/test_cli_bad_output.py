@@ -71,6 +71,7 @@ def test_unwrapped_os_error_is_one_line(monkeypatch: pytest.MonkeyPatch, capsys:
         args = p.parse_args(["datasets", "classes"])
         args.func = boom
         p.parse_args = lambda argv=None: args
+        p.parse_known_args = lambda argv=None: (args, [])  # what main parses with (a subcommand's own usage)
         return p
 
     monkeypatch.setattr(climain, "build_parser", patched)

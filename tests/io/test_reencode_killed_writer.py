@@ -18,7 +18,8 @@ from merstudio.io.reencode import reencode
 
 # a writer that stops after its first frame, as one busy with a long video is when the signal comes
 _STALLED = """
-import sys, time
+import signal, sys, time
+signal.signal(signal.SIGHUP, signal.SIG_DFL)  # a terminal's writer (a suite run under nohup passes SIGHUP ignored)
 from merstudio.io.reencode import reencode
 reencode(sys.argv[1], sys.argv[2], progress=lambda done, total: time.sleep(3600))
 """

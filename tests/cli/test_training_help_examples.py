@@ -8,7 +8,7 @@ import json
 import shlex
 
 import pytest
-from support.flow_tables import write_table, write_tiny_config
+from support.flow_tables import tune_inputs
 
 from merstudio.cli.main import build_parser, main
 
@@ -46,10 +46,7 @@ def test_the_defaults_the_audit_missed_are_stated(capsys):
 def test_tunes_use_line_runs_as_pasted(tmp_path, capsys, monkeypatch):
     monkeypatch.setenv("MERSTUDIO_CACHE", str(tmp_path / "cache"))
     monkeypatch.chdir(tmp_path)
-    table = write_table(tmp_path / "data")
-    base = write_tiny_config(tmp_path / "base.json", width=4)
-    space = tmp_path / "space.json"
-    space.write_text(json.dumps({"train.lr": [1e-3, 3e-3]}))
+    table, base, space = tune_inputs(tmp_path)
     assert main(["tune", "--data", str(table), "--out", "tune", "--space", str(space), "--config", str(base),
                  "--trials", "1", "--inner", "kfold:2", "--classes", "negative,positive,surprise", "--epochs", "1",
                  "--batch-size", "8", "--device", "cpu", "-q"]) == 0

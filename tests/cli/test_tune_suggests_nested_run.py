@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 import shlex
 
-from support.flow_tables import write_table, write_tiny_config
+from support.flow_tables import tune_inputs
 
 from merstudio.cli.main import main
 
@@ -19,10 +19,7 @@ from merstudio.cli.main import main
 def test_tune_suggests_train_tune_for_the_estimate_and_config_for_the_final_model(tmp_path, capsys, monkeypatch):
     monkeypatch.setenv("MERSTUDIO_CACHE", str(tmp_path / "cache"))
     monkeypatch.chdir(tmp_path)
-    table = write_table(tmp_path / "data")
-    base = write_tiny_config(tmp_path / "base.json", width=4)
-    space = tmp_path / "space.json"
-    space.write_text(json.dumps({"train.lr": [1e-3, 3e-3]}))
+    table, base, space = tune_inputs(tmp_path)
     assert main(["tune", "--data", str(table), "--out", "tune", "--space", str(space), "--search", "grid",
                  "--config", str(base), "--inner", "kfold:2", "--epochs", "1", "--batch-size", "8",
                  "--device", "cpu", "-q"]) == 0

@@ -32,3 +32,15 @@ def write_tiny_config(path: Path, **model: int) -> Path:
     path.write_text(json.dumps({"model": {"mswm_width": 8, "local_dim": 4, "lstm_hidden": 8, **model},
                                 "train": {"warmup_epochs": 0}}))
     return path
+
+
+def tune_inputs(tmp_path: Path) -> tuple[Path, Path, Path]:
+    """What a small `merstudio tune` run reads, in `tmp_path`: a flow table, a base config of width 4 and a search
+    space over two learning rates: (table, base config, space)."""
+    import json
+
+    table = write_table(tmp_path / "data")
+    base = write_tiny_config(tmp_path / "base.json", width=4)
+    space = tmp_path / "space.json"
+    space.write_text(json.dumps({"train.lr": [1e-3, 3e-3]}))
+    return table, base, space

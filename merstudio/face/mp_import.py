@@ -7,7 +7,7 @@ detection) run. Those modules are left out of the import and loaded on first use
 on the package that names them), so code in the same process that draws with `mp.solutions.drawing_utils` or
 uses `mp.tasks` still works.
 
-Every graph is built under a neutral LC_CTYPE (`neutral_ctype`): MediaPipe lower-cases calculator names with the C
+Every graph is built under a neutral LC_CTYPE where the locale's case rules need it (`neutral_ctype`): MediaPipe lower-cases calculator names with the C
 library's tolower while it expands subgraphs, and under a Turkish locale (tr_TR, az_AZ) 'I' lowers to 'ı', not 'i'
 (left 'I' in UTF-8), so the names it makes ("...__Inferencecalculator__...") fail its own TAG:index:name check and
 no graph could be built: every analysis, the app's, `merstudio analyze`'s and doctor's, ended in that error.
@@ -15,8 +15,10 @@ no graph could be built: every analysis, the app's, `merstudio analyze`'s and do
 
 from __future__ import annotations
 
+import ctypes
 import importlib
 import locale
+import string
 import sys
 import threading
 import types
@@ -40,13 +42,28 @@ NEUTRAL_CTYPES = ("C.UTF-8", "C.utf8", "C")
 _ctype_lock = threading.RLock()  # LC_CTYPE is the process': one build changes and restores it at a time
 
 
+_ascii_cases: dict[str, bool] = {}  # LC_CTYPE name -> whether its C-library case rules are ASCII's
+
+
+def _cases_are_ascii(name: str) -> bool:
+    """Whether the C library's tolower/toupper under the current LC_CTYPE (`name`) map A-Z and a-z as ASCII does:
+    true of nearly every locale (de_DE, ja_JP, latin-1 ones); false where 'I' lowers otherwise (tr_TR, az_AZ)."""
+    if name not in _ascii_cases:
+        libc = ctypes.CDLL(None)
+        _ascii_cases[name] = all(libc.tolower(ord(c)) == ord(c.lower()) and libc.toupper(ord(c.lower())) == ord(c)
+                                 for c in string.ascii_uppercase)
+    return _ascii_cases[name]
+
+
 @contextmanager
 def neutral_ctype() -> Iterator[None]:
-    """The C library's LC_CTYPE set to a neutral one inside, the one it was (the user's, or Qt's setlocale(LC_ALL,
-    "")) restored after: only case rules change for the build, LC_NUMERIC and the rest are left as they are."""
+    """The C library's LC_CTYPE set to a neutral one inside where its case rules are not ASCII's, the one it was (the
+    user's, or Qt's setlocale(LC_ALL, "")) restored after: only case rules change for the build, LC_NUMERIC and the
+    rest are left as they are. Under any other locale nothing is switched: LC_CTYPE is the process', and other
+    threads' C-library text handling would change with it for the moment of the build."""
     with _ctype_lock:
         before = locale.setlocale(locale.LC_CTYPE)
-        if before in NEUTRAL_CTYPES or before == "POSIX":
+        if before in NEUTRAL_CTYPES or before == "POSIX" or _cases_are_ascii(before):
             yield
             return
         for name in NEUTRAL_CTYPES:

@@ -47,3 +47,31 @@ def test_a_face_is_found_under_a_turkish_ctype(tmp_path_factory: pytest.TempPath
     assert seen["ctype"] == name and seen["bites"], seen  # the process really runs under the Turkish rules
     assert seen["faces"] == 1  # smile_man's first frame shows one face
     assert seen["after"] == name and seen["numeric"] == "C"  # the user's locale is left as it was
+
+
+SWITCH = r"""
+import json, locale
+from PySide6.QtCore import QCoreApplication
+app = QCoreApplication([])  # setlocale(LC_ALL, "") as the app does
+from merstudio.face.mp_import import neutral_ctype
+before = locale.setlocale(locale.LC_CTYPE)
+with neutral_ctype():
+    inside = locale.setlocale(locale.LC_CTYPE)
+print(json.dumps({"before": before, "inside": inside, "after": locale.setlocale(locale.LC_CTYPE)}))
+"""
+
+
+@pytest.mark.parametrize(("source", "charset", "switched"), [
+    ("tr_TR", "UTF-8", True),  # 'I' lowers to dotless i there: the graph build needs neutral case rules
+    ("de_DE", "UTF-8", False),  # ASCII case rules already: the process' LC_CTYPE is left alone for other threads
+])
+def test_the_ctype_is_switched_only_where_case_rules_differ(tmp_path_factory: pytest.TempPathFactory, source: str,
+                                                            charset: str, switched: bool) -> None:
+    locpath, name = compiled_locale(tmp_path_factory.getbasetemp() / "locales", source, charset)
+    env = {k: v for k, v in os.environ.items() if not k.startswith("LC_") and k != "LANG"}
+    env.update(LOCPATH=str(locpath), LC_CTYPE=name, QT_QPA_PLATFORM="offscreen")
+    done = subprocess.run([sys.executable, "-c", SWITCH], env=env, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr[-2000:]
+    seen = json.loads(done.stdout.strip().splitlines()[-1])
+    assert seen["before"] == name and seen["after"] == name, seen
+    assert (seen["inside"] != name) is switched, seen

@@ -1,26 +1,64 @@
-"""Locating bundled resources (demo clip, starter checkpoint) in a source checkout or an installed tree."""
+"""Locating bundled resources (face blendshape model, demo clip, starter checkpoint) in a source checkout or an
+installed package, and how to add an extra to this installation (which differs between the two).
+
+The repository keeps them in resources/ at its top; a wheel carries the same files as the data package
+merstudio._resources (pyproject's package-dir). $MERSTUDIO_RESOURCES, when set, wins over both.
+"""
 
 from __future__ import annotations
 
 import os
+import shlex
 from pathlib import Path
 
 from merstudio.errors import InputError
 
+ENV_VAR = "MERSTUDIO_RESOURCES"
+_PACKAGE = Path(__file__).resolve().parent
+
 
 def resources_dir() -> Path:
-    """The resources/ folder: $MERSTUDIO_RESOURCES, else the one beside the package (source checkout)."""
-    env = os.environ.get("MERSTUDIO_RESOURCES")
+    """$MERSTUDIO_RESOURCES; else the checkout's resources/ (a developer's tree, an editable install); else the copy
+    installed with the package. A checkout is told by its pyproject.toml beside resources/, so a stray top-level
+    `resources` folder some other package left in site-packages is never taken for ours."""
+    env = os.environ.get(ENV_VAR)
     if env:
         return Path(env)
-    return Path(__file__).resolve().parent.parent / "resources"
+    return _PACKAGE.parent / "resources" if _is_checkout() else _PACKAGE / "_resources"
+
+
+def _is_checkout() -> bool:
+    checkout = _PACKAGE.parent
+    return (checkout / "pyproject.toml").is_file() and (checkout / "resources").is_dir()
+
+
+def _cluster_install_hint() -> str:
+    if _is_checkout():  # a developer's tree and the editable install scripts/dev made; "." is the checkout's root
+        return f"pip install -e '.[cluster]' in {shlex.quote(str(_PACKAGE.parent))}"
+    return "pip install 'merstudio[cluster]'"
+
+
+# How to add the optional cluster extra (Ray, pyarrow, fsspec) to this installation: every message and help text
+# about --ray, --format parquet and fsspec URLs says it, right for a checkout and for an installed package alike.
+CLUSTER_INSTALL_HINT = _cluster_install_hint()
 
 
 def resource(*parts: str, must_exist: bool = True) -> Path:
     path = resources_dir().joinpath(*parts)
     if must_exist and not path.exists():
-        raise InputError(f"{path}: bundled resource is missing (regenerate it: see resources/README.md)")
+        raise InputError(f"{path}: bundled resource is missing ({missing_hint()})")
     return path
+
+
+def missing_hint() -> str:
+    """How to get the bundled files back, for every message about a missing one; it names the README that lists
+    them (resources/models/README.md in a checkout, merstudio/_resources/models/README.md when installed)."""
+    readme = resources_dir() / "models" / "README.md"
+    if os.environ.get(ENV_VAR):
+        return f"{ENV_VAR}={os.environ[ENV_VAR]}: point it at a complete copy of merstudio's resources, or unset it"
+    where = "restore resources/ (git checkout -- resources)" if _is_checkout() else \
+        "reinstall merstudio (pip install --force-reinstall --no-deps merstudio)"
+    return f"they ship with merstudio, listed in {readme}: {where}, or set {ENV_VAR} to a complete copy"
 
 
 def demo_video() -> Path:

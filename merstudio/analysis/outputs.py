@@ -42,6 +42,7 @@ from typing import Any
 import numpy as np
 
 from merstudio.errors import InputError, OutputError
+from merstudio.resources import CLUSTER_INSTALL_HINT
 
 FORMATS = ("csv", "parquet")
 SUFFIX = {"csv": ".csv", "parquet": ".parquet"}
@@ -63,7 +64,7 @@ def _pyarrow() -> Any:
         import pyarrow
         import pyarrow.parquet  # noqa: F401
     except ImportError:
-        raise InputError("format parquet: needs pyarrow (pip install -e '.[cluster]')") from None
+        raise InputError(f"format parquet: needs pyarrow ({CLUSTER_INSTALL_HINT})") from None
     return pyarrow
 
 
@@ -264,7 +265,7 @@ def _fs(url: str, what: str) -> tuple[Any, str]:
     try:
         import fsspec
     except ImportError:
-        raise InputError(f"{url}: {what} needs fsspec (pip install -e '.[cluster]')") from None
+        raise InputError(f"{url}: {what} needs fsspec ({CLUSTER_INSTALL_HINT})") from None
     try:
         fs, path = fsspec.core.url_to_fs(url)
     except (ImportError, ValueError) as exc:

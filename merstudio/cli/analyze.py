@@ -18,6 +18,7 @@ from merstudio.cli.bounds import FACES_MAX, JOBS_MAX, MINUTES_MAX, frame_rate, r
 from merstudio.cli.main import EpilogFormatter
 from merstudio.errors import InputError, MerstudioError, OutputError
 from merstudio.io import VIDEO_EXTENSIONS, SourceWarning, photo_set
+from merstudio.resources import CLUSTER_INSTALL_HINT
 
 if TYPE_CHECKING:
     from merstudio.cli.bars import Bar  # imported where a bar is drawn: tqdm is not needed to start the CLI
@@ -38,7 +39,7 @@ def add_execution_options(p: argparse.ArgumentParser, units: str) -> None:
     p.add_argument("--ray", nargs="?", const="local", default=None, metavar="ADDRESS",
                    help="run on Ray: without ADDRESS an embedded Ray on this machine (-j N CPUs, default all), "
                    "with one an existing cluster (e.g. ray://head:10001); outputs and inputs must be on storage "
-                   "every node sees. Needs pip install -e '.[cluster]'")
+                   f"every node sees. Needs {CLUSTER_INSTALL_HINT}")
     p.add_argument("--segment-minutes", action=real(0, MINUTES_MAX, above=True, below_text="positive"), default=None,
                    metavar="M",
                    help="split videos longer than M minutes into segments analysed as separate tasks (in parallel "
@@ -72,8 +73,8 @@ def register(sub: argparse._SubParsersAction) -> None:
         "takes over (adopts as done) those of the same input, content and settings. An input named twice is "
         "analysed once; a rerun keeps the name of the input's earlier result in the folder. -j N runs N local "
         "processes, "
-        "--ray an embedded Ray on this machine, --ray ADDRESS an existing Ray cluster (pip install -e "
-        "'.[cluster]'). Ctrl-C stops every back-end within a second or two and names the partial files.",
+        "--ray an embedded Ray on this machine, --ray ADDRESS an existing Ray cluster ("
+        f"{CLUSTER_INSTALL_HINT}). Ctrl-C stops every back-end within a second or two and names the partial files.",
         epilog=EPILOG, formatter_class=EpilogFormatter,
     )
     p.add_argument("inputs", nargs="*", type=Path, metavar="VIDEO_OR_FOLDER",

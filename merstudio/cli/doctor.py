@@ -1,4 +1,5 @@
-"""`merstudio doctor`: what this installation can do (versions, device, codecs, face model, a test decode).
+"""`merstudio doctor`: what this installation can do (versions, device, codecs, face model, bundled resources, a
+test decode).
 
 Exit 0 when everything essential works, 1 otherwise. Qt packages are reported from their metadata, never imported.
 """
@@ -46,9 +47,10 @@ def register(sub: argparse._SubParsersAction) -> None:
         help="check the installation: versions, device, codecs, face model, a test decode",
         description="Reports merstudio/Python/platform versions, torch and its device, OpenCV and its video "
         "backends, which codecs can be written and read back, whether the face model loads and finds the "
-        f"test face, the Qt packages, and (given VIDEO...) a test decode of the whole video (its first "
-        f"{FULL_PASS_S / 60:g} minutes when longer) with frame-accurate seek checks across it and where its data "
-        "is damaged. Exits 1 when something essential fails.",
+        "test face, the bundled demo clip and starter checkpoint, the Qt packages, and (given VIDEO...) a test "
+        f"decode of the whole video (its first {FULL_PASS_S / 60:g} minutes when longer) with frame-accurate seek "
+        "checks across it and where its data is damaged. Exits 1 when something essential fails (a missing "
+        "starter checkpoint only warns).",
         epilog=EPILOG, formatter_class=EpilogFormatter,
     )
     p.add_argument("videos", nargs="*", type=Path, metavar="VIDEO",
@@ -195,6 +197,32 @@ def _check_au_model() -> tuple[str, str]:
     au12 = aus_from_blendshapes(model(mesh), mesh).intensity[12]
     status = "ok" if au12 >= 1.0 else "FAIL"
     return status, f"{model_path().name} (checksum verified): AU12 {au12:.1f} on the smiling astronaut portrait"
+
+
+def _check_demo() -> tuple[str, str]:
+    """The bundled demo clip and its truth open (`merstudio demo` and the app's "Try the demo" need both): it
+    passed unchecked while they were missing from the installed package and `demo` failed."""
+    from merstudio.io import open_source
+    from merstudio.resources import demo_truth, demo_video
+
+    video, truth = demo_video(), demo_truth()  # InputError naming the missing one and how to get it back
+    with open_source(video) as src:
+        n, fps, (w, h) = src.frame_count, src.fps, src.size
+        src.frame(n - 1)
+    return "ok", f"{video} ({n} frames, {fps:g} fps, {w}x{h}) and {truth.name}"
+
+
+def _check_starter() -> tuple[str, str]:
+    """The starter checkpoint. Not essential: without it every analysis still computes AU curves and spots events;
+    only class confidences need a checkpoint, which the app's demo and the fine-tune dialog take from here."""
+    from merstudio.resources import missing_hint, resources_dir, starter_checkpoint
+
+    ckpt = starter_checkpoint()
+    if ckpt is None:
+        return "FAIL", (f"{resources_dir() / 'models' / 'starter.pt'} missing: the demo shows no class confidence "
+                        f"and fine-tuning has no starter until a checkpoint is given (Analysis > Load checkpoint, "
+                        f"--checkpoint); {missing_hint()}")
+    return "ok", f"{ckpt} ({ckpt.stat().st_size / 1e6:.1f} MB): the demo's class confidences, the fine-tuning base"
 
 
 def _check_qt() -> tuple[str, str]:
@@ -346,6 +374,8 @@ def run(args: argparse.Namespace) -> int:
         rep.check(f"codec {fourcc}", partial(_codec_roundtrip, fourcc, ext), essential=fourcc in ESSENTIAL_CODECS)
     rep.check("face model", _check_face)
     rep.check("AU model", _check_au_model)
+    rep.check("demo clip", _check_demo)
+    rep.check("starter model", _check_starter, essential=False)
     rep.check("qt", _check_qt, essential=False)
     rep.check("qt plugin path", lambda: ("ok", _qt_plugin_note()), essential=False)
     for video in args.videos:

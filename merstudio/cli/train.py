@@ -25,6 +25,7 @@ from merstudio.cli.bounds import (
 )
 from merstudio.errors import InputError
 from merstudio.model.config import ALL_ABLATIONS, MIN_INPUT_SIZE
+from merstudio.resources import CLUSTER_INSTALL_HINT
 from merstudio.training.checks import check_settings
 
 PARTS_HELP = (f"{','.join(ALL_ABLATIONS)} (fam = the facial-action module with its AU-emotion constraint, "
@@ -130,7 +131,7 @@ def add_train_args(p: argparse.ArgumentParser, protocol: bool = True) -> None:
     p.add_argument("--jobs", action=whole(1, JOBS_MAX), default=1, help="folds trained in parallel processes (default 1)")
     p.add_argument("--ray", nargs="?", const="", default=None, metavar="ADDRESS",
                    help="run the folds as Ray tasks: an embedded local Ray (no ADDRESS; --jobs CPUs when > 1) or the "
-                        "cluster at ADDRESS (pip install -e '.[cluster]'); results equal a local run's")
+                        f"cluster at ADDRESS ({CLUSTER_INSTALL_HINT}); results equal a local run's")
     p.add_argument("--threads", action=whole(1, JOBS_MAX), default=1,
                    help="torch CPU threads per process (default 1: the small networks train fastest single-threaded, "
                         "and a busy machine makes multi-threaded training much slower; use --jobs to use more cores)")

@@ -39,10 +39,11 @@ from merstudio.execution import (
     _set_context,
     _TaskContext,
 )
+from merstudio.resources import CLUSTER_INSTALL_HINT
 
 WINDOW_PER_CPU = 2
 POLL_SECONDS = 0.1
-INSTALL_HINT = "pip install -e '.[cluster]'"
+INSTALL_HINT = CLUSTER_INSTALL_HINT  # the name this module has always exported
 
 
 def require_ray() -> Any:

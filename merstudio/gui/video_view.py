@@ -194,8 +194,6 @@ class VideoView(QGraphicsView):
             self.scene().setSceneRect(rect)
             self._face_size = self._follow_size = None
             self._fit_whole()
-        elif not self._fitted and not self.following:
-            self._fit_whole()
 
     def set_turn(self, degrees: int) -> None:
         """Show the picture and its overlay turned clockwise by `degrees` (a multiple of 90): an upside-down
@@ -228,6 +226,9 @@ class VideoView(QGraphicsView):
         if self.following and self._follow_size is not None:
             self._follow_size /= factor  # zooming while following sets how close it follows
         self.scale(factor, factor)
+        # no longer the whole frame: a resize must keep this zoom (the scroll bars it brings resize the viewport,
+        # and a refit there sprang the picture back at once), and so must the next frame
+        self._fitted = False
         self._layout_labels()
 
     def set_following(self, on: bool) -> None:

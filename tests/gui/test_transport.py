@@ -63,13 +63,35 @@ def test_open_video_and_transport_keys(qtbot, window, video_path):
 
 
 def test_zoom_and_pan_video(qtbot, window, video_path):
+    """Ctrl+= zooms the video in and the zoom stays once Qt has laid the view out again (the scroll bars it
+    brings resize the viewport: that refit the whole frame at once), through a window resize and the next frame;
+    the zoomed picture pans; Ctrl+0 fits the whole frame again."""
     window.ctx.execute(C.OpenVideo, path=str(video_path))
     wait_frame(qtbot, window, 0)
-    z = window.video_view.zoom_level
-    window.video_view.zoom(2.0)
-    assert window.video_view.zoom_level == pytest.approx(2 * z)
-    window.video_view.fit()
-    assert window.video_view.zoom_level == pytest.approx(z)
+    view = window.video_view
+    z = view.zoom_level
+    qtbot.keyClick(window, Qt.Key.Key_Equal, Qt.KeyboardModifier.ControlModifier)
+    qtbot.keyClick(window, Qt.Key.Key_Equal, Qt.KeyboardModifier.ControlModifier)
+    qtbot.wait(100)  # the layout that follows the zoom
+    assert view.zoom_level == pytest.approx(1.25 * 1.25 * z)
+    window.resize(window.width() - 60, window.height() - 40)
+    qtbot.wait(100)
+    assert view.zoom_level == pytest.approx(1.25 * 1.25 * z)
+    qtbot.keyClick(window, Qt.Key.Key_Right)  # the next frame keeps the zoom too
+    wait_frame(qtbot, window, 1)
+    assert view.zoom_level == pytest.approx(1.25 * 1.25 * z)
+    # something to pan (the frame is fitted by its height in this wide view): the part of the frame shown moves
+    bar = view.verticalScrollBar()
+    assert bar.maximum() > bar.minimum()
+    top = view.mapToScene(view.viewport().rect()).boundingRect().top()
+    bar.setValue(bar.maximum())
+    assert view.mapToScene(view.viewport().rect()).boundingRect().top() > top + 1
+    qtbot.keyClick(window, Qt.Key.Key_0, Qt.KeyboardModifier.ControlModifier)
+    qtbot.wait(100)
+    # the whole frame again, fitted to the (smaller) view: its height fills the viewport's
+    shown = view.mapFromScene(view.scene().sceneRect()).boundingRect()
+    assert view.viewport().rect().contains(shown.adjusted(1, 1, -1, -1))
+    assert shown.height() == pytest.approx(view.viewport().height(), abs=3)
 
 
 class GatedSource:

@@ -61,7 +61,7 @@ from merstudio.gui.playback import AudioControls, selection_range
 from merstudio.gui.reencode import notes_details, seek_hint, short_note
 from merstudio.gui.reencode import stop as stop_reencoding
 from merstudio.gui.session import Session
-from merstudio.gui.state import short_run_note, timecode
+from merstudio.gui.state import StoreWatch, short_run_note, timecode
 from merstudio.gui.status_bar import BusyIndicator, StatusBar
 from merstudio.gui.timeline import Timeline
 from merstudio.gui.transport import Transport
@@ -72,6 +72,7 @@ from merstudio.project import Event, Project, Video
 
 log = logging.getLogger(__name__)
 PAGE_SECONDS = 10.0  # PageUp / PageDown step
+WATCH_MS = 2000  # how often the window looks for changes made by others (_watch_disk): a stat and a PRAGMA
 # an action's shortcut: a key string ("Ctrl+R"), a sequence, a platform-standard key, or several key strings
 _Keys = str | QKeySequence | QKeySequence.StandardKey | list[str]
 
@@ -149,6 +150,12 @@ class MainWindow(QMainWindow):
         # session and in the project (merstudio.gui.places; a read-only project's only here)
         self._places: dict[int, Place] = {}
         self._placed: int | None = None  # the video the play head and the timeline show
+        # every WATCH_MS: the video shown replaced on disk (said once), a read-only project's writer's commits
+        self.store_watch = StoreWatch()
+        self._watch = QTimer(self)
+        self._watch.setInterval(WATCH_MS)
+        self._watch.timeout.connect(self._watch_disk)
+        self._watch.start()
         self._tabs_pending: list[tuple[QDockWidget, QDockWidget]] = []  # docks tabbed once shown (tabify_when_shown)
         self._build_ui()
         self._build_actions()
@@ -554,6 +561,7 @@ class MainWindow(QMainWindow):
             self.coder_view_action.isChecked()), "Shift+C", checkable=True)
         self.overlay_menu = v.addMenu("Overlay curves (&dashed)")
         self.overlay_menu.aboutToShow.connect(self._build_overlay_menu)
+        self.refresh_action = self._action(v, "Re&load from the project file", self.refresh, "F5")
         self._view_zoom_actions(v)
 
     def _view_zoom_actions(self, v: QMenu) -> None:
@@ -962,6 +970,39 @@ class MainWindow(QMainWindow):
             act.triggered.connect(lambda *_, p=p: None if self.ctx.execute(C.OpenProject, path=p) else None)
         if not recent:
             self.recent_menu.addAction("(none)").setEnabled(False)
+
+    # ================================================================== changes made by others
+    def _watch_disk(self) -> None:
+        """The timer's look: the video shown replaced on disk (said once); a read-only project's writer committed
+        (its edits reloaded)."""
+        if line := self.session.opener.changed_line():
+            self.statusBar().showMessage(line, 30000)
+        proj = self.project
+        if proj is None or not proj.read_only:
+            return
+        changed, results = self.store_watch.look(proj, self.video)
+        if changed:
+            self._reload(results)
+            self.statusBar().showMessage(f"{proj.path.name} changed elsewhere ({proj.read_only_reason}): read again",
+                                         5000)
+
+    def refresh(self) -> None:
+        """View > Reload from the project file (F5): what :meth:`_reload` reads, the stored results included."""
+        proj = self.project
+        if proj is None:
+            return
+        self._reload(results=True)
+        self.store_watch.forget()  # the watch starts again from what is shown now
+        self.statusBar().showMessage(f"{proj.path.name} read again", 5000)
+
+    def _reload(self, results: bool) -> None:
+        """Read the project again: the video list, the current video's events and behaviour events and, with
+        ``results``, its stored results. The play head, the zoom and the selection stay."""
+        self.refresh_video_list()
+        self.coding.reload()
+        self.behaviours.reload()
+        if results:
+            self.analysis.load()
 
     # ================================================================== the play head and the picture
     def _frame_changed(self, frame: int) -> None:

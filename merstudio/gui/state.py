@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 import numbers
 import re
+import sqlite3
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, SupportsInt
@@ -365,3 +366,53 @@ def neighbour_event_frame(events: Iterable[Event], frame: int, direction: int,
     if direction > 0:
         return next((e for e in evs if e.onset > frame), None)
     return next((e for e in reversed(evs) if e.onset < frame), None)
+
+
+def data_version(project: Any) -> int | None:
+    """SQLite's PRAGMA data_version of the project's own connection: it changes when another connection (another
+    window or program, the writer of a project open read-only here) commits, never for this connection's own
+    writes. None where it cannot be read (the project closed)."""
+    try:
+        with project._lock:
+            return int(project._con.execute("PRAGMA data_version").fetchone()[0])
+    except (AttributeError, sqlite3.Error):
+        return None
+
+
+@dataclass
+class StoreWatch:
+    """What another program changed in the open project since the last look: a read-only window polls it (it showed
+    what was there at opening while its writer coded on, and exported what it did not show)."""
+
+    _seen: tuple[int, int | None, int] | None = None  # (id of the project, the video shown, data_version) last look
+    _results: Any = None  # what the video's stored results were then (_stored)
+
+    def look(self, project: Any, video: Any) -> tuple[bool, bool]:
+        """(whether another connection committed since the last look, whether the stored results of ``video``
+        changed with it). The first look at a project or a video: (False, False), the state it starts from."""
+        version = data_version(project)
+        if version is None:
+            return False, False
+        key = (id(project), video.id if video is not None else None)
+        seen, self._seen = self._seen, (*key, version)
+        if seen is None or seen[:2] != key:
+            self._results = _stored(project, video)
+            return False, False
+        if seen[2] == version:
+            return False, False
+        before, self._results = self._results, _stored(project, video)
+        return True, before != self._results
+
+    def forget(self) -> None:
+        """Everything was read again (View > Refresh): the next look starts from there."""
+        self._seen, self._results = None, None
+
+
+def _stored(project: Any, video: Any) -> Any:
+    """What a video's stored results are, to compare: its active run (another one, or its status) and, once it is
+    not running, how far it reaches. The rows a run stores meanwhile wait for its end (else an hour's curves were
+    read again every few seconds while another program analyses)."""
+    if video is None:
+        return None
+    run = project.analysis(video.id)
+    return run, project.last_frame_stored(video.id) if run is not None and run.status != "running" else None

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import weakref
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -31,6 +32,7 @@ from PySide6.QtWidgets import QToolButton
 
 from merstudio.gui.failures import failure_line
 from merstudio.io.frames import IndexCancelled, VideoSource, indexing, known_index
+from merstudio.io.identity import changed_line
 
 if TYPE_CHECKING:
     from merstudio.gui.main_window import MainWindow
@@ -111,6 +113,7 @@ class VideoOpener(QObject):
         self.cancel_button.hide()
         self._placed = False
         self._tried: Any = None  # (file key, count shown) last opened again by check_index
+        self._told_changed: weakref.ref[Any] | None = None  # the source whose file was said to have changed
 
     @property
     def running(self) -> bool:
@@ -209,8 +212,8 @@ class VideoOpener(QObject):
         if session is None or self.running:
             return
         src, video, proj = session.source, session.video, session.project
-        if not isinstance(src, VideoSource) or video is None or proj is None:
-            return
+        if not isinstance(src, VideoSource) or video is None or proj is None or src.file_changed:
+            return  # opened again by its path, another file would be shown under this video's results
         shown = src.frame_count
 
         def then(new: Any) -> None:
@@ -237,6 +240,17 @@ class VideoOpener(QObject):
         if proj.last_frame_stored(video.id) in (None, shown - 1):
             return
         self.open(str(src.path), then, verify=True)
+
+    def changed_line(self) -> str:
+        """Once per video opened, the line saying its file was replaced or written into since (its frames not yet
+        decoded are refused: merstudio.io.identity); "" otherwise. Asked every few seconds (MainWindow's watch)."""
+        session = getattr(self.win, "session", None)
+        src = session.source if session is not None else None
+        told = self._told_changed() if self._told_changed is not None else None
+        if not isinstance(src, VideoSource) or src is told or not src.file_changed:
+            return ""
+        self._told_changed = weakref.ref(src)
+        return changed_line(src.path)
 
     def _renumbered(self, session: Any, before: int) -> None:
         src = session.source

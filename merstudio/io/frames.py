@@ -42,6 +42,7 @@ from merstudio.errors import InputError
 # MPEG-TS file) went to the terminal and the app's console: merstudio tells damage and seek trouble in its own
 # lines. OpenCV reads this when its FFmpeg backend starts (the first capture in the process); set it to see them.
 os.environ.setdefault("OPENCV_FFMPEG_LOGLEVEL", "-8")  # AV_LOG_QUIET
+from merstudio.io.identity import FileChanged, file_identity, replaced
 from merstudio.io.images import Decoded, header, read_image
 from merstudio.io.keyframes import Survey, doubtful, next_keyframe, stale_spans, survey
 from merstudio.io.timebase import detect_vfr
@@ -961,6 +962,8 @@ class VideoSource(FrameSource):
 
     def __init__(self, path: Path, fps: float | None = None) -> None:
         self.path = path
+        # the file opened: every later read by the path checks it is still that file (io/identity.py)
+        self._identity = file_identity(path)
         self._vfr = False
         self._seekable = True
         self._times_ms: np.ndarray | None = None  # VFR: presentation time of every frame, once scanned
@@ -999,7 +1002,21 @@ class VideoSource(FrameSource):
 
     # -- opening ------------------------------------------------------------------------------------------------
 
+    def _check_file(self) -> None:
+        """FileChanged where another file is at the path now (or this one was written into): the frames of a
+        reopen or a read through the descriptor held would be its pictures under this file's numbering."""
+        if replaced(self.path, self._identity):
+            raise FileChanged(self.path)
+
+    @property
+    def file_changed(self) -> bool:
+        """Whether the file at the path is no longer the one opened (frames not decoded yet are refused)."""
+        return replaced(self.path, self._identity)
+
     def _open_capture(self) -> cv2.VideoCapture:
+        self._check_file()
+        if self._identity is not None and not os.path.lexists(self.path):
+            raise InputError(f"{self.path}: no longer there (moved or deleted while open)")
         # OpenCV encodes the name it is given as UTF-8: it gets the str whose UTF-8 is the name's bytes on disk
         # (os.fsencode), not Python's str, decoded by the locale's codec: under a latin-1 locale 'Gespräch.mp4' was
         # 'GesprÃ¤ch.mp4' to OpenCV (no such file), under C without UTF-8 mode its surrogates crashed OpenCV's
@@ -1280,6 +1297,7 @@ class VideoSource(FrameSource):
                     hooks.report(len(times), self._count)
         finally:
             cap.release()
+        self._check_file()  # written into during the pass: its times are of no one file
         if hooks is not None:
             hooks.report(len(times), len(times))
         self._install_index(times)
@@ -1585,7 +1603,8 @@ class VideoSource(FrameSource):
         i = self._check_index(i)
         img = self._cache.get(i)
         if img is not None:
-            return img
+            return img  # decoded from the file opened, whatever is at the path now
+        self._check_file()
         dec = self._decoder
         if 0 <= i - dec.cur <= FORWARD_LIMIT:
             dec.forward_to(i)  # sequential access (frame(i), frame(i+1), ...) never re-seeks
@@ -1654,6 +1673,7 @@ class VideoSource(FrameSource):
                     self._follow_damage(i, dec.time_ms() if i else self._t0_ms)
                     if i in self._damage:  # concealed damage too: the hole a lost frame leaves after it is its own
                         damaged_at = max(damaged_at, i)
+                self._check_file()  # one stat a frame: cp over the file feeds the descriptor held the new one's data
                 yield i, dec.retrieve()
                 if not to_end and i + 1 >= stop:
                     break

@@ -26,6 +26,8 @@ from merstudio.gui.results_loader import ResultsLoader, read_curves
 from merstudio.gui.state import CurveBuffer
 from merstudio.gui.undo import RerunAnalysisCommand
 from merstudio.gui.workers import AnalysisWorker, CheckpointLoader
+from merstudio.io.frames import VideoSource
+from merstudio.io.identity import FileChanged
 from merstudio.model.columns import class_column
 from merstudio.project import Event
 
@@ -431,9 +433,12 @@ class AnalysisControl(QObject):
         if self.worker is not None:
             running = self.video_name(self.worker.video_id)
             raise InputError(f"analysis of {running}: already running (cancel it first)")
+        src = win.session.source
+        if isinstance(src, VideoSource) and src.file_changed:  # the results on screen are the old file's
+            raise FileChanged(src.path)
         path = proj.locate_video(video.id)
         if path is None:
-            raise InputError(f"{video.path}: video not found (moved or deleted)")
+            raise InputError(f"{video.path}: {proj.missing_reason(video.id)}")
         waiting_for = self.checkpoint_loading
         prepared = self._prepare(settings, keep_previous) if waiting_for is None else None
         w = AnalysisWorker(proj, video.id, str(path), prepared[0] if prepared is not None else None,

@@ -52,3 +52,20 @@ def test_said_once_and_no_picture_of_the_new_file(qtbot, window, tmp_path, how):
     assert lines.count(LINE) == 1, lines
     assert 50 not in pictures and NEW_VALUE not in pictures.values(), pictures
     assert window.frame_count == 90  # the old file's numbering, as its results
+
+
+@pytest.mark.parametrize("how", ["mv", "cp"])
+def test_analyse_says_the_file_changed_not_that_it_is_missing(qtbot, window, tmp_path, how):
+    """Ctrl+R on the replaced video said "video not found (moved or deleted)" although a file is there."""
+    clip = write_video(tmp_path / "clip.avi")
+    other = _other_clip(tmp_path / "other.avi")
+    assert window.ctx.execute(C.OpenVideo, path=str(clip)), window.errors
+    qtbot.waitUntil(lambda: window.video_view.frame_index == 0)
+    if how == "mv":
+        os.replace(shutil.copyfile(other, tmp_path / "tmp.avi"), clip)
+    else:
+        shutil.copyfile(other, clip)
+
+    assert not window.ctx.execute(C.RunAnalysis, confirmed=True)
+    assert any(LINE in e for e in window.errors), window.errors
+    assert not any("not found" in e for e in window.errors), window.errors

@@ -324,18 +324,22 @@ def run(args: argparse.Namespace) -> int:
               "frame times", file=sys.stderr)
         preview = ix.read_events(args.input, fps=args.fps or media_fps, video_name=_video_name(args, fmt),
                                  fps_override=args.force_fps, fmt=fmt, times=times, **_kwargs(args, fmt))
+    from merstudio.interchange.common import foreign_path, fps_differs
+
     _keep_status(preview, args.status)
-    _show(preview)
-    events = _accept(preview, args.yes)
     fps = args.fps or media_fps or preview.fps
     video = args.media if args.media is not None else named
     video_fps, frames = _media_rate(video) if video is not None else (None, None)
     if not fps:
         fps = video_fps  # the file states no rate but its video is here: the video's times the frames
+    if video is not None and frames and fps and video_fps and not fps_differs(fps, video_fps):
+        # the video is here: events past its last frame are cut there (or skipped), as an import into a project
+        # does; BORIS drops what lies past the media length, ELAN shows frames the video lacks
+        ix.fit_to_video(preview, frames, video.name)
+    _show(preview)
+    events = _accept(preview, args.yes)
     # --media is a path on this command line: from the current folder, not from OUT's (the writers take a relative
     # path as beside the file they write); another system's path is kept as written
-    from merstudio.interchange.common import foreign_path
-
     media_path = (str(args.media) if foreign_path(str(args.media)) else str(args.media.expanduser().resolve())) \
         if args.media else (preview.media or args.video or "")
     if media_path and not args.media and not Path(media_path).is_absolute():

@@ -33,6 +33,7 @@ from merstudio.interchange.common import (
     LinkedMedia,
     Media,
     Skip,
+    fit_to_video,
     frame_to_ms,
     frames_to_ms,
     ms_to_frame,
@@ -259,18 +260,9 @@ def project_preview(project: Any, preview: ImportPreview, video_id: int, replace
     prev.coded_before = list(project.coded_by(video_id)) if hasattr(project, "coded_by") else []
     existing = project.events(video_id)
     have = {_identity(e) for e in existing}
+    fit_to_video(prev, video.frame_count, video.name)  # past the end: cut (ELAN's end a few ms after it) or skipped
     keep = []
     for e in prev.events:
-        if video.frame_count and e.offset >= video.frame_count:
-            where = f"{prev.path.name}: {e.coder or 'event'} frames {e.onset}-{e.offset}"
-            if e.onset >= video.frame_count:  # nothing of it is in the video
-                prev.skipped.append(Skip(where, f"starts past the end of {video.name} ({video.frame_count} frames)"))
-                continue
-            # it starts in the video and ends past it (ELAN's end a few ms after the last frame): cut at the end
-            last = video.frame_count - 1
-            prev.notes.append(f"{where}: ends past the end of {video.name} ({video.frame_count} frames); offset "
-                              f"moved to its last frame {last}" + (f", apex {e.apex} too" if e.apex > last else ""))
-            e = replace_field(e, offset=last, apex=min(e.apex, last))
         if _identity(e) in have:
             prev.duplicates.append(e)
         else:
@@ -475,7 +467,7 @@ __all__ = [
     "AllEventsExport", "AllEventsImport", "BORIS_COLUMNS", "EVENT_CSV_COLUMNS", "EafDocument", "FORMATS",
     "FrameClock", "ImportPreview", "LinkedMedia", "Media", "OpenFaceTable", "elan_media_key", "remember_elan_media",
     "ProjectImport", "PyFeatTable", "Skip", "clip_frame_files", "commit_import", "detect_format",
-    "events_csv_videos", "events_from_samples", "export_all_events", "export_project_events", "frame_to_ms",
+    "events_csv_videos", "events_from_samples", "export_all_events", "fit_to_video", "export_project_events", "frame_to_ms",
     "frames_to_ms", "is_boris_project", "looks_openface", "looks_pyfeat", "ms_to_frame", "ms_to_frames",
     "parse_eaf", "preview_all_events", "preview_import", "preview_sheet", "project_media", "project_preview",
     "read_boris", "read_boris_project", "read_eaf", "read_events", "read_events_csv", "read_openface", "read_pyfeat",

@@ -42,7 +42,7 @@ import numpy as np
 from merstudio.errors import FrameRateMismatch, InputError
 from merstudio.facs import parse_aus, read_aus
 from merstudio.io.timebase import Timebase, detect_vfr
-from merstudio.project.apex import middle_frame, note_apex_imputed
+from merstudio.project.apex import apex_imputed, middle_frame, note_apex_imputed, with_span
 from merstudio.project.events import Event
 
 MAX_MS_FPS = 1000.0  # above this two frame boundaries can share a millisecond
@@ -464,6 +464,35 @@ def imputed_apex(onset: int, offset: int, note: str = "") -> tuple[int, str]:
     (merstudio.project.apex). A one-frame event's apex is no choice: its note stays as it is. The one rule of
     every reader (ELAN, BORIS, dataset sheets)."""
     return middle_frame(onset, offset), (note_apex_imputed(note) if offset > onset else note)
+
+
+def fit_to_video(preview: ImportPreview, frame_count: int | None, video_name: str) -> None:
+    """The preview's events checked against a video of ``frame_count`` frames, the one rule of an import into a
+    project and of a file-to-file conversion whose video is here: an event that starts in the video and ends past its
+    last frame (ELAN's end a few ms after it) is cut at the last frame, a note naming it (a coded apex past the end
+    moves with it; an imputed apex is imputed again on the cut span, merstudio.project.apex.with_span, so the
+    agreement still leaves it out); one that starts past the end goes to ``skipped``. ``frame_count`` unknown (None
+    or 0): nothing is checked."""
+    if not frame_count:
+        return
+    last = frame_count - 1
+    keep = []
+    for e in preview.events:
+        if e.offset > last:
+            where = f"{preview.path.name}: {e.coder or 'event'} frames {e.onset}-{e.offset}"
+            if e.onset > last:  # nothing of it is in the video
+                preview.skipped.append(Skip(where, f"starts past the end of {video_name} ({frame_count} frames)"))
+                continue
+            cut = with_span(e, e.onset, last)
+            if apex_imputed(e):
+                apex = f", its imputed apex {e.apex} to {cut.apex}, the middle frame" if cut.apex != e.apex else ""
+            else:
+                apex = f", apex {e.apex} too" if e.apex > last else ""
+            preview.notes.append(f"{where}: ends past the end of {video_name} ({frame_count} frames); offset moved "
+                                 f"to its last frame {last}{apex}")
+            e = cut
+        keep.append(e)
+    preview.events = keep
 
 
 def make_event(where: str, skipped: list[Skip], au_reader: AUReader | None = None, **fields: Any) -> Event | None:

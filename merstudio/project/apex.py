@@ -5,6 +5,7 @@ note through every export (ELAN meta, BORIS comment, events CSV)."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 APEX_IMPUTED = "[apex imputed: middle frame]"
@@ -26,3 +27,12 @@ def apex_imputed(event: Any) -> bool:
     """The event's apex was put at its middle frame by an import (its note has the :data:`APEX_IMPUTED` tag) and is
     still there: an apex a coder has moved since counts as coded."""
     return APEX_IMPUTED in (getattr(event, "note", "") or "") and event.apex == middle_frame(event.onset, event.offset)
+
+
+def with_span(event: Any, onset: int, offset: int) -> Any:
+    """``event`` (a dataclass: merstudio.project.Event) on frames ``onset..offset`` (an import cutting it at the
+    video's last frame): an imputed apex (:func:`apex_imputed`) is imputed again, the new span's middle frame, so it
+    stays out of the apex statistics; a coded apex stays where the coder put it, moved inside the span where it
+    falls outside."""
+    apex = middle_frame(onset, offset) if apex_imputed(event) else min(max(event.apex, onset), offset)
+    return replace(event, onset=onset, apex=apex, offset=offset)

@@ -48,6 +48,7 @@ class Coding(QObject):
         self.undo_guard = StepGuard(win.show_error, self)  # a failed undo/redo: one message, the stack kept in step
         self._pushing = False
         self._undo_index = 0
+        self._undo_line: tuple[int, str] | None = None  # the last undo or redo: (the stack's index then, its line)
         self.undo_stack.indexChanged.connect(self._undo_index_changed)
 
     # ---------------------------------------------------------------- the events shown
@@ -258,6 +259,10 @@ class Coding(QObject):
         def show_focus() -> None:
             if focus is not None and self.find(focus) is not None:
                 self.select(focus, seek=True)
+            # after a switch this comes once the other video is shown, and the switch wrote its own line then (the
+            # stored analysis, or none): the last undo or redo's line again, unless a new step came since
+            if self._undo_line is not None and self._undo_line[0] == self._undo_index:
+                self.message.emit(self._undo_line[1], 4000)
 
         name = None
         if vid is not None and win.project is not None and win.video is not None and win.video.id != vid:
@@ -265,13 +270,15 @@ class Coding(QObject):
                 name = win.project.video(vid).name
             except KeyError:  # the video left the project since: nothing to show
                 name = None
+        if name is not None:
+            text += f" (on {name})"
+        self._undo_line = (index, text)
         if name is not None and vid is not None:
+            self.message.emit(text, 4000)  # at once, and again by show_focus once the video is shown
             # once shown: an open that outlasts the grace shows it later (the event was looked for in the old one)
             win.session.select_video(vid, then=show_focus)
-            text += f" (on {name})"
         else:
-            show_focus()
-        self.message.emit(text, 4000)  # "" clears the old line
+            show_focus()  # "" clears the old line
 
     def push_add(self, event: Event) -> AddEventCommand:
         cmd = AddEventCommand(self.win.require_writable(), event, self.reload)

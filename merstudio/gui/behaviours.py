@@ -57,6 +57,30 @@ from merstudio.project import Behaviour, BehaviourEvent, Project
 if TYPE_CHECKING:
     from merstudio.gui.main_window import MainWindow
 
+# Keys the window's parts use themselves, not through a menu action (so reserved_keys' scan of the shortcuts missed
+# them): a behaviour on one took it from them, as a window shortcut comes first (Down coded "look down" in the events
+# table instead of moving the row; Tab stopped moving the focus). The tables and lists move their row on the arrows,
+# Home / End and PgUp / PgDown with any modifier (Shift+Down, Alt+PgDown, Ctrl+Home all did), Tab with any modifier
+# moves the focus; Return, Enter, Space, Esc, Delete and Backspace play, edit and delete.
+_NAVIGATION = {
+    **dict.fromkeys((Qt.Key.Key_Up, Qt.Key.Key_Down, Qt.Key.Key_Left, Qt.Key.Key_Right, Qt.Key.Key_Home,
+                     Qt.Key.Key_End, Qt.Key.Key_PageUp, Qt.Key.Key_PageDown),
+                    "moving the row in the tables and lists"),
+    **dict.fromkeys((Qt.Key.Key_Tab, Qt.Key.Key_Backtab), "moving the keyboard's focus"),
+}
+_EDITING = dict.fromkeys((Qt.Key.Key_Return, Qt.Key.Key_Enter, Qt.Key.Key_Space, Qt.Key.Key_Escape,
+                          Qt.Key.Key_Delete, Qt.Key.Key_Backspace), "playing, editing and deleting")
+
+
+def navigation_use(seq: QKeySequence) -> str | None:
+    """What the app's own widgets do with a one-key sequence (see _NAVIGATION), or None."""
+    combo = seq[0]  # type: ignore[index]  # QKeySequence::operator[]: not in the stubs
+    key, mods = combo.key(), combo.keyboardModifiers() & ~Qt.KeyboardModifier.KeypadModifier
+    if key in _NAVIGATION:
+        return _NAVIGATION[key]
+    return _EDITING[key] if key in _EDITING and mods == Qt.KeyboardModifier.NoModifier else None
+
+
 LANE_ROW = 20  # the lane's row in the timeline's layout: below every built-in track (empty rows take no room)
 WHITE = QColor("white")  # the timeline's lanes' background
 LABEL_PAD = 2.0  # px between the legend column's left edge and a row's name
@@ -364,9 +388,15 @@ class Behaviours:
                                          "deletes it)", 5000)
 
     def reserved_keys(self) -> dict[str, str]:
-        """{key: action} of every shortcut the window already uses (a behaviour cannot take one)."""
+        """{key: what} of every shortcut the window already uses (a behaviour cannot take one): its actions', and
+        the menu bar's Alt+letter (Alt+C opened the Coding menu, the behaviour never coded). The keys the widgets
+        use themselves are navigation_use's."""
         mine = set(map(id, self.key_actions))
         out: dict[str, str] = {}
+        for act in self.win.menuBar().actions():
+            alt = QKeySequence.mnemonic(act.text()).toString()
+            if alt:
+                out[alt.casefold()] = f"the {act.text().replace('&', '')} menu"
         for act in self.win.actions():
             if id(act) in mine:
                 continue
@@ -386,6 +416,9 @@ class Behaviours:
         taken = self.reserved_keys().get(text.casefold())
         if taken:
             raise InputError(f"key {text}: already used by “{taken}”")
+        used = navigation_use(seq)
+        if used:
+            raise InputError(f"key {text}: already used for {used}")
         for b in self.list:
             if b.id != behaviour_id and b.key.casefold() == text.casefold():
                 raise InputError(f"key {text}: already codes {b.name}")

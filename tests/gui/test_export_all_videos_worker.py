@@ -34,9 +34,8 @@ def test_events_of_all_videos_are_written_in_the_worker(qtbot, window, tmp_path,
 
     monkeypatch.setattr(interchange, "export_all_events", slow)
     out = tmp_path / "all.csv"
-    t = time.perf_counter()
     assert win.ctx.execute(C.Export, kind="events_all", path=str(out)), win.errors
-    assert time.perf_counter() - t < SLOW / 2  # the command returns while the worker writes
+    # the command returned while the worker writes (SLOW still to go; no timed bound, which a loaded machine breaks)
     assert win.exports.running and not win.export_actions["events_all"].isEnabled()
     with pytest.raises(Exception, match="still being written"):  # one export at a time, as the others
         win.exports.require_idle()

@@ -139,8 +139,9 @@ class SaveProject(AppCommand):
             ctx.win.show_info(f"{proj.path.name} is no longer in {proj.path.parent} (deleted, or moved where "
                               f"merstudio cannot follow it). This save wrote everything to the backup {bak}: once "
                               "this window closes, that is the copy to open (File > Open project).")
-        ctx.win.statusBar().showMessage(f"Saved {proj.path.name} (backup {bak.name if bak else '-'})" +
-                                        (f"; {moved}" if moved else ""), 8000 if moved else 4000)
+        notes = "".join(f"; {n}" for n in (proj.unsaved_note, moved) if n)  # a reader kept the journal: said
+        ctx.win.statusBar().showMessage(f"Saved {proj.path.name} (backup {bak.name if bak else '-'}){notes}",
+                                        15000 if proj.unsaved_note else 8000 if moved else 4000)
 
 
 class LocateVideo(AppCommand):

@@ -26,7 +26,7 @@ from merstudio.gui import commands as C
 from merstudio.gui.places import store_video, stored_video
 from merstudio.gui.video_opening import VideoOpener, close_source
 from merstudio.project import PROJECT_SUFFIX, Project, ProjectInUse, Video
-from merstudio.project.lock import HEARTBEAT_EVERY
+from merstudio.project.lock import HEARTBEAT_EVERY, held_elsewhere
 from merstudio.project.store import NeedsUpgrade
 
 if TYPE_CHECKING:
@@ -38,6 +38,7 @@ MAX_RECENT = 8
 # seconds a write on the GUI thread waits for a lock another program holds, then fails with a message (the store's
 # default, for the CLI, is longer; SQLite's was 30 s and froze the window)
 GUI_BUSY_TIMEOUT = 0.5
+FOLD_EVERY = 2.0  # seconds between folds of the journal into the project file while it is written (fold_journal)
 
 
 class Session(QObject):
@@ -58,6 +59,11 @@ class Session(QObject):
         self._heartbeat = QTimer(self)  # tells a second opener this window still has the project
         self._heartbeat.setInterval(int(HEARTBEAT_EVERY * 1000))
         self._heartbeat.timeout.connect(lambda: self.project.heartbeat() if self.project is not None else None)
+        # the journal folded into the file every few seconds after edits: a copy of the .merproj made while it is
+        # open holds the work up to then (SQLite folds it by itself only every ~4 MB)
+        self._fold = QTimer(self)
+        self._fold.setInterval(int(FOLD_EVERY * 1000))
+        self._fold.timeout.connect(lambda: self.project.fold_journal() if self.project is not None else None)
 
     # ---------------------------------------------------------------- guards
     def require_video(self) -> Video:
@@ -73,6 +79,10 @@ class Session(QObject):
             reason = self.project.read_only_reason
             # open_project opens a read-only project again for writing once the other writer let go of it
             again = "; to edit, close it there and open it here again" if self.project.in_use_elsewhere else ""
+            if self.project.in_use_elsewhere and not held_elsewhere(self.project.path):
+                # the writer named when it was opened has closed it or was killed since: not named as if still there
+                reason = "opened read-only while another merstudio had it open for writing"
+                again = "; that one has let go of it since: to edit, open it here again (File > Open project)"
             raise InputError(f"{self.project.path.name} is open read-only ({reason}): edits are refused, nothing "
                              f"was changed{again}")
         return self.project
@@ -153,12 +163,14 @@ class Session(QObject):
                 proj.add_coder(coder)
         if not proj.read_only:
             self._heartbeat.start()
+            self._fold.start()
         self._add_recent(proj.path)
         self.projectChanged.emit()
 
     def close_project(self) -> None:
         """Close the project (nothing to ask: every edit is saved when it is made)."""
         self._heartbeat.stop()
+        self._fold.stop()
         self.opener.shutdown()  # a video being indexed is of this project (or its window is closing)
         had_video = self.video is not None or self.source is not None
         self.video, self.source = None, None

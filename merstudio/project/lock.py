@@ -6,8 +6,16 @@ its owner in it as one line of JSON: pid, host, user, when it was opened and a h
 the lock taken and learns who holds it, so it can open the project read-only or say who to ask. A kill releases the
 OS lock with the process, so a lock file left behind never blocks the next opener; a clean close removes it.
 
+The lock file is beside the project's real file (symbolic links followed), so every path to it finds the same
+lock. A file with more than one name (hard links) is locked by its device and inode as well, in a folder of the
+user's under the temporary folder (:func:`linked_lock_path`): on this computer, no two names of one file are
+written at once (two writers through two journals: one loses its edits).
+
 Where the file system has no working locks (some network shares), the owner in the file decides instead: on this
 host a live pid, on another host a heartbeat younger than :data:`STALE_AFTER` seconds.
+
+:func:`held_elsewhere` says whether a writer still holds a project (a killed one does not); :func:`wal_readers`,
+who reads it now (what keeps a save from folding the journal into the file).
 """
 
 from __future__ import annotations
@@ -16,13 +24,14 @@ import getpass
 import json
 import os
 import socket
+import tempfile
 import time
 from contextlib import suppress
 from dataclasses import dataclass
 from pathlib import Path
 
 from merstudio.errors import InputError
-from merstudio.locks import Busy, LockFile, pid_alive
+from merstudio.locks import Busy, LockFile, _held, _held_guard, pid_alive
 
 LOCK_SUFFIX = ".lock"
 HEARTBEAT_EVERY = 60.0  # seconds between heartbeats of an open project (the app's timer)
@@ -30,7 +39,10 @@ STALE_AFTER = 5 * HEARTBEAT_EVERY  # without OS locks: an owner on another host 
 
 
 def lock_path(project: str | os.PathLike[str]) -> Path:
-    p = Path(project)
+    """The lock file beside the project's real file: a symbolic link to the project (or to a folder above it) is
+    followed, so every name that reaches the file through links finds one lock (a lock beside the link let two
+    windows write at once)."""
+    p = Path(os.path.realpath(project))
     return p.with_name(p.name + LOCK_SUFFIX)
 
 
@@ -71,10 +83,24 @@ class ProjectInUse(InputError):
         super().__init__(f"{project}: in use by merstudio ({who}); {hint}")
 
 
-def read_owner(project: str | os.PathLike[str]) -> LockOwner | None:
-    """The owner written in the project's lock file (None: no file, or not readable)."""
+def linked_lock_path(project: str | os.PathLike[str]) -> Path | None:
+    """Where a project file with more than one name (hard links, which a lock beside each name cannot tell apart)
+    is locked as well: keyed by its device and inode, in a folder of this user's on this computer, so that every
+    name finds it. None for a file with one name (or none: not there)."""
     try:
-        text = lock_path(project).read_text(encoding="utf-8", errors="replace")
+        st = os.stat(project)
+    except OSError:
+        return None
+    if st.st_nlink < 2:
+        return None
+    who = os.getuid() if hasattr(os, "getuid") else getpass.getuser()
+    return Path(tempfile.gettempdir()) / f"merstudio-locks-{who}" / f"{st.st_dev:x}-{st.st_ino}{LOCK_SUFFIX}"
+
+
+def read_owner(project: str | os.PathLike[str], lock: Path | None = None) -> LockOwner | None:
+    """The owner written in the project's lock file, or in ``lock`` (None: no file, or not readable)."""
+    try:
+        text = (lock or lock_path(project)).read_text(encoding="utf-8", errors="replace")
         d = json.loads(text.splitlines()[0]) if text.strip() else None
     except (OSError, ValueError, IndexError):
         return None
@@ -114,22 +140,68 @@ class ProjectLock(LockFile):
     def __init__(self, path: Path, fd: int, owner: LockOwner) -> None:
         super().__init__(path, fd)
         self.owner = owner
+        self._linked: ProjectLock | None = None  # the lock by device and inode of a hard-linked file
 
     @classmethod
-    def acquire(cls, project: str | os.PathLike[str]) -> ProjectLock:
-        """Claim the project. OSError when the lock file cannot be made (a read-only folder: the caller opens the
-        project read-only then)."""
+    def acquire(cls, project: str | os.PathLike[str], replacing: ProjectLock | None = None) -> ProjectLock:
+        """Claim the project (and, for a file with hard links, :func:`linked_lock_path` too). OSError when the lock
+        file cannot be made (a read-only folder: the caller opens the project read-only then). ``replacing``: this
+        process's claim on the same file by its old name (it was renamed), whose lock by inode passes on."""
         proj = Path(project)
+        claim = cls._claim(proj, lock_path(proj))
+        linked = linked_lock_path(proj)
+        if replacing is not None and replacing._linked is not None and replacing._linked.path == linked:
+            claim._linked, replacing._linked = replacing._linked, None
+        elif linked is not None:
+            try:
+                linked.parent.mkdir(mode=0o700, exist_ok=True)
+                if hasattr(os, "getuid") and linked.parent.stat().st_uid != os.getuid():
+                    raise PermissionError("not this user's folder")  # someone else's, made first: not used
+                claim._linked = cls._claim(proj, linked)
+            except ProjectInUse:
+                claim.release()
+                raise
+            except OSError:  # no such folder can be made: the lock beside the name is all there is
+                pass
+        return claim
 
+    @classmethod
+    def _claim(cls, proj: Path, path: Path) -> ProjectLock:
         def make(fd: int) -> ProjectLock:
-            claim = cls(lock_path(proj), fd, _me())
+            claim = cls(path, fd, _me())
             claim._write()
             return claim
 
         try:
-            return cls._take(lock_path(proj), lambda: _alive(read_owner(proj)), make)
+            return cls._take(path, lambda: _alive(read_owner(proj, path)), make)
         except Busy:
-            raise ProjectInUse(proj, read_owner(proj)) from None
+            raise ProjectInUse(proj, read_owner(proj, path)) from None
+
+    def release(self) -> None:
+        if self._linked is not None:
+            self._linked.release()
+            self._linked = None
+        super().release()
+
+    def moved_with(self, project: str | os.PathLike[str]) -> bool:
+        """Whether the lock file beside ``project`` is the very file this claim holds (the project's folder was
+        renamed or moved with the lock in it): the claim then takes that name and True is returned. Taking it
+        anew would clash with this claim's own OS lock (another descriptor of the same file), read as another
+        writer's."""
+        new = lock_path(project)
+        if self._fd is None:
+            return False
+        try:
+            same = os.path.samestat(os.fstat(self._fd), os.stat(new))
+        except OSError:
+            return False
+        if same:
+            # merstudio.locks keys this process's claims by path: the new name is held, the old one free
+            with _held_guard:
+                _held.discard(os.path.abspath(self.path))
+                _held.add(os.path.abspath(new))
+                self.path = new
+        return same
 
     def _write(self) -> None:
         if self._fd is None:
@@ -148,3 +220,60 @@ class ProjectLock(LockFile):
         self.owner = LockOwner(self.owner.pid, self.owner.host, self.owner.user, self.owner.since, time.time())
         with suppress(OSError):
             self._write()
+
+
+def held_elsewhere(project: str | os.PathLike[str]) -> bool:
+    """Whether another writer holds the project now: its lock is tried (taken for an instant and let go when free),
+    so a writer killed since (kill -9 leaves its lock file, never its OS lock) does not count. Where that cannot be
+    told (no lock file can be made), the owner in the file decides as for file systems without locks."""
+    try:
+        ProjectLock.acquire(project).release()
+    except ProjectInUse:
+        return True
+    except OSError:
+        return _alive(read_owner(project))
+    return False
+
+
+WAL_READ_BYTES = range(123, 128)  # SQLite's unix VFS: the -shm bytes a reader locks for its snapshot (WAL_READ_LOCK)
+
+
+def wal_readers(project: str | os.PathLike[str]) -> list[str]:
+    """Who holds a read transaction on the project now, which a checkpoint waits for: ``pid 4242 (merstudio)`` for
+    each process holding a reader's lock on its ``-shm`` (Linux: /proc/locks), "this program" for this one; []
+    where none is found or it cannot be told (another OS)."""
+    shm = Path(f"{os.path.realpath(project)}-shm")
+    try:
+        st = os.stat(shm)
+        with open("/proc/locks", encoding="ascii", errors="replace") as fh:
+            lines = fh.read().splitlines()
+    except OSError:
+        return []
+    dev = f"{os.major(st.st_dev):02x}:{os.minor(st.st_dev):02x}:{st.st_ino}"
+    pids: list[int] = []
+    for line in lines:
+        f = line.split()
+        # "4: POSIX  ADVISORY  READ 20361 fe:00:2147374 124 124"; waiters ("4: -> POSIX …") hold nothing yet
+        if len(f) < 8 or f[1] != "POSIX" or f[5] != dev or not f[4].isdigit():
+            continue
+        try:
+            start, end = int(f[6]), (int(f[7]) if f[7] != "EOF" else 1 << 62)
+        except ValueError:
+            continue
+        pid = int(f[4])
+        if start <= WAL_READ_BYTES[-1] and end >= WAL_READ_BYTES[0] and pid not in pids:
+            pids.append(pid)
+    return [_program(pid) for pid in pids]
+
+
+def _program(pid: int) -> str:
+    if pid == os.getpid():
+        return "this program"
+    try:
+        name = Path(f"/proc/{pid}/comm").read_text(encoding="utf-8", errors="replace").strip()
+        args = Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")
+    except OSError:
+        name, args = "", []
+    if any(b"merstudio" in a for a in args[:3]):  # `merstudio …`, `python -m merstudio …`: not just "python"
+        name = "merstudio"
+    return f"pid {pid}" + (f" ({name})" if name else "")

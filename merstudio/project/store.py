@@ -3,6 +3,9 @@
 Crash safety comes from SQLite itself: WAL journal, synchronous=FULL, and every edit in its own transaction, so a
 kill -9 at any moment loses no committed edit and never leaves a broken file (tests/project/test_crash.py kills a
 writer process to prove it). ``save()`` additionally writes a consistent copy to ``<name>.bak`` with the backup API.
+The journal is folded into the file by ``fold_journal`` (the app, every few seconds), ``save()`` and ``close()``, so
+a copy of the file alone made while it is open is little behind; never half-way while a reader holds an older
+snapshot (``_fold``: the file alone would be no database then).
 
 Nothing in this process reads the project file but SQLite: its header too is SQLite's to read (``open`` takes
 SQLite's "not a database" for a file that is not one; ``killed_before_created`` reads through an immutable
@@ -74,7 +77,7 @@ from merstudio.project.analyses import (
 from merstudio.project.behaviours import BehaviourTables
 from merstudio.project.event_store import EventTables, _stored_id
 from merstudio.project.events import Event
-from merstudio.project.lock import ProjectInUse, ProjectLock
+from merstudio.project.lock import ProjectInUse, ProjectLock, wal_readers
 from merstudio.project.overlays import Overlay, OverlayTables
 from merstudio.project.schema import APPLICATION_ID, MIGRATIONS, SCHEMA_VERSION, WRITTEN_UNTIL, schema_problem
 from merstudio.project.settings import (
@@ -102,12 +105,14 @@ __all__ = ["BASE_COLUMNS", "MIB", "VIDEO_SETTING_PREFIXES", "VIDEO_SUFFIXES", "A
 
 PROJECT_SUFFIX = ".merproj"
 DEFAULT_BUSY_TIMEOUT = 5.0  # seconds SQLite waits for a lock held by another program (was 30: the GUI froze)
+SAVE_RETRY = 1.0  # seconds save() tries again to fold the journal in while a reader holds it (beyond busy_timeout)
 
 
 def _location_writable(p: Path) -> bool:
     """Can the project and the files SQLite keeps beside it be written? (root too: a read-only mount or an
     immutable file says no.)"""
-    return os.access(p, os.W_OK) and os.access(p.parent, os.W_OK)
+    real = Path(os.path.realpath(p))  # SQLite keeps its side files beside the real file, a link followed
+    return os.access(real, os.W_OK) and os.access(real.parent, os.W_OK)
 
 
 def _damaged(p: Path, what: object) -> str:
@@ -287,6 +292,8 @@ class Project(SettingTables, VideoTables, AnalysisTables, OverlayTables, EventTa
         self.search_dirs: list[Path] = []
         # the file was moved to a name another writer had opened meanwhile: not followed (follow_move), who has it
         self.move_refused: ProjectInUse | None = None
+        self.unsaved_note = ""  # the last save() could not fold the journal into the file: why, in one line
+        self._folded_at = -1  # the connection's total_changes when the journal was last all folded in (fold_journal)
 
     @property
     def read_only(self) -> bool:
@@ -703,11 +710,13 @@ class Project(SettingTables, VideoTables, AnalysisTables, OverlayTables, EventTa
         found = _current_name(self._file_id)
         if found is None or found == self.path:
             return None
-        if self._claim is not None:
+        if self._claim is not None and self._claim.moved_with(found):
+            pass  # its folder was renamed or moved, the lock file in it: the lock already has the new name
+        elif self._claim is not None:
             # the write lock goes with the name, else a second opener of the new name would find none and write
             # too, through a journal of its own: one of the two would lose its edits
             try:
-                claim: ProjectLock | None = ProjectLock.acquire(found)
+                claim: ProjectLock | None = ProjectLock.acquire(found, replacing=self._claim)
             except ProjectInUse as exc:
                 self.move_refused = exc  # another writer has the new name: not followed
                 return None
@@ -757,9 +766,11 @@ class Project(SettingTables, VideoTables, AnalysisTables, OverlayTables, EventTa
             if self._registered:
                 sidefiles.unregister(self._opened_path)
                 # a read-only connection's side files, which no writer of the file could use; or the emptied ones
-                # left beside the name a moved file had
+                # left beside the name a moved file had, or beside its new name where its folder moved with them
                 if self._tidy or moved:
                     sidefiles.remove_unused(self._opened_path)
+                if moved and self.path != self._opened_path:
+                    sidefiles.remove_unused(self.path)
             if self._release_claim is not None:
                 self._release_claim()  # releases the claim once
             self._claim = None
@@ -776,14 +787,33 @@ class Project(SettingTables, VideoTables, AnalysisTables, OverlayTables, EventTa
 
     def save(self, backup: bool = True) -> Path | None:
         """Every edit is already committed; saving folds the WAL into the file and writes ``<name>.bak``
-        (atomically: a temporary beside it, renamed when complete)."""
+        (atomically: a temporary beside it, renamed when complete; the backup holds every edit either way).
+
+        A reader in the middle of a transaction (another program's, a read-only window's export) keeps the journal
+        from being folded in: tried again for up to :data:`SAVE_RETRY` seconds, and if still so, ``unsaved_note``
+        says it in one line (else it is ""). A project whose folder is gone (renamed or deleted, and not followed)
+        is not saved: the backup would make the folder again, without the project's videos (OutputError)."""
         if self.read_only:
             raise OutputError(f"{self.path}: opened read-only ({self.read_only_reason}); nothing to save")
         with self._lock:
-            try:
-                self._con.execute("PRAGMA wal_checkpoint(FULL)")
-            except sqlite3.Error as exc:
-                raise OutputError(f"{self.path}: cannot save ({_fault_text(exc)})") from None
+            self.unsaved_note = ""
+            if backup and not self.path.parent.is_dir():
+                raise OutputError(f"{self.path}: its folder {self.path.parent} is gone (renamed, moved or deleted "
+                                  "while open, and not found): nothing was written, the edits are only in the open "
+                                  "file; put the folder back (or make it yourself) and save again")
+            deadline = time.monotonic() + SAVE_RETRY
+            while True:
+                try:
+                    readers = self._fold("FULL")
+                except sqlite3.Error as exc:
+                    raise OutputError(f"{self.path}: cannot save ({_fault_text(exc)})") from None
+                if not readers or time.monotonic() >= deadline:
+                    break
+                time.sleep(0.1)
+            if readers:
+                self.unsaved_note = (f"saved in the journal ({self._opened_path.name}-wal), not yet in "
+                                     f"{self.path.name} itself: {', '.join(readers)} is reading it; a copy of "
+                                     f"{self.path.name} alone lacks the newest edits until it lets go")
             if not backup:
                 return None
             bak = self.path.with_name(self.path.name + ".bak")
@@ -799,3 +829,36 @@ class Project(SettingTables, VideoTables, AnalysisTables, OverlayTables, EventTa
             except sqlite3.Error as exc:
                 raise OutputError(f"{bak}: cannot write backup ({_fault_text(exc)})") from None
             return bak
+
+    def fold_journal(self) -> bool:
+        """Fold what the journal holds into the file, without waiting, when something was committed since the last
+        fold: the app calls it every few seconds, so a copy of the .merproj alone made while it is open is that
+        far behind (SQLite does it by itself only every ~4 MB of journal). True when the file holds every
+        committed edit; False when a reader keeps it from it (see :meth:`_fold`; the next call tries again)."""
+        if self.read_only or self._closed:
+            return False
+        with self._lock:
+            if self._con.total_changes == self._folded_at:
+                return True
+            try:
+                return not self._fold("PASSIVE")
+            except sqlite3.Error:  # a lock held elsewhere, a full disk: the next fold or the save tries again
+                return False
+
+    def _fold(self, mode: str) -> list[str]:
+        """Fold the journal into the file whole, or not at all: [] when the file now holds every committed edit,
+        else who keeps it from it. A checkpoint a reader stops half-way (SQLite writes the pages no reader needs
+        and skips the others) leaves a file that is a project only with its journal beside it: a copy of it alone
+        is damaged ("database disk image is malformed", measured). So none is started while a reader holds a
+        snapshot (Linux: /proc/locks; a reader starting meanwhile reads the newest commit, which does not stop
+        it); where readers cannot be seen, SQLite's ``mode`` checkpoint as it goes. Called with ``_lock`` held."""
+        # the -shm is beside the name SQLite opened, or moved with the folder to the new name
+        shm_of = next((q for q in (self._opened_path, self.path) if Path(f"{q}-shm").exists()), self.path)
+        readers = wal_readers(shm_of)
+        if readers:
+            return readers
+        busy, log, done = self._con.execute(f"PRAGMA wal_checkpoint({mode})").fetchone()
+        if busy and log > done:
+            return ["another program"]
+        self._folded_at = self._con.total_changes
+        return []

@@ -116,7 +116,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--fps", action=frame_rate(), default=None, help="frame rate of frame folders and images (default: the dataset's rate "
                    "when the folder names match a known dataset, e.g. CASME II 200, else 30) and of videos without "
                    "frame timestamps, such as raw .h264/.mjpeg streams (default: the rate the stream states, else 25); a video with "
-                   "timestamps keeps its own timing")
+                   "timestamps keeps its own timing, and the run says so (one line; its meta's warnings too) with "
+                   "the ffmpeg command that retimes a high-speed recording")
     p.add_argument("--checkpoint", type=Path, default=None,
                    help="learned model: adds p_<class> and AUxx_p columns (default: none, AU activations only)")
     p.add_argument("--device", default=None,
@@ -131,7 +132,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--plot", action="store_true", help="also write <name>.png: AU curves with spotted intervals, and the class "
                    "probabilities with --checkpoint (a bar chart of the AU intensities for a one-frame input such "
                    "as a photo)")
-    p.add_argument("-q", "--quiet", "--no-progress", action="store_true", help="no progress bars")
+    p.add_argument("-q", "--quiet", "--no-progress", action="store_true",
+                   help="no progress bars (what the run does and why, e.g. a batch's line of what it analyses again, "
+                   "warnings and the summary are still printed)")
     p.set_defaults(func=run)
 
 
@@ -199,7 +202,7 @@ def _run(args: argparse.Namespace) -> int:
         plan = B.plan_batch(inputs, args.out, retry_failed=args.retry_failed, overwrite=args.overwrite,
                             fmt=args.format, settings=settings, fps=args.fps, plot=args.plot, notice=_say)
     else:
-        inputs = expand_photo_sets(args.inputs, quiet=args.quiet)
+        inputs = expand_photo_sets(args.inputs)
         if url is not None and args.plot and not args.overwrite:
             inputs = replot_published(inputs, url, settings, args.format, args.fps)
             if not inputs:
@@ -223,7 +226,12 @@ def _run(args: argparse.Namespace) -> int:
     if batch and plan.adopted:
         print(f"merstudio: adopted {len(plan.adopted)} earlier result(s) in {url or folder} (the same input, content and "
               "settings) into the manifest as done", file=sys.stderr)
-    if batch and not args.quiet:
+    unused = _fps_unused(plan, args.fps, each=not batch)  # said before a long run, not after it
+    if unused and batch:
+        _say(_fps_unused_line(unused, args.fps))
+    for path, own in unused.items() if not batch else ():  # inputs named one by one: a line each
+        _say(fps_unused_text(path, args.fps, own))
+    if batch:  # -q hides progress bars only: this line says what the run does and why (settings changed)
         again = f" ({plan.changed_text()})" if plan.changed else ""
         print(f"batch of {plan.total} input(s) on {backend.describe()}: {len(plan.items)} to analyse{again}, "
               f"{len(plan.done)} finished before (skipped), {len(plan.failed)} failed before (skipped"
@@ -233,8 +241,13 @@ def _run(args: argparse.Namespace) -> int:
     tracker_before = resource_tracker_running()
     try:
         with BatchDisplay(batch, args.quiet, len(plan.items)) as display:
+            def on_result(item: Any, outcome: Any) -> None:
+                display.result(item, outcome)
+                if isinstance(outcome, AnalysisOutput) and outcome.complete and item.input in unused:
+                    _note_in_meta(outcome, fps_unused_text(item.input, args.fps, outcome.fps), url)
+
             result = B.run_batch(plan, settings, backend, fps=args.fps, fmt=args.format,
-                                 on_progress=display.progress, on_result=display.result, on_notice=display.notice,
+                                 on_progress=display.progress, on_result=on_result, on_notice=display.notice,
                                  segment_s=None if args.segment_minutes is None else args.segment_minutes * 60,
                                  # drawn under the batch's claim on the folder (manifest.lock)
                                  while_claimed=(lambda: _plot_stored(plan.replot, folder, url, args.format))
@@ -273,6 +286,104 @@ def _run(args: argparse.Namespace) -> int:
     if result.plots_missing:
         return 3  # an output not written (README: exit statuses)
     return 0
+
+
+def _fps_unused(plan: Any, fps: float | None, each: bool = False) -> dict[Path, float | None]:
+    """The inputs of `plan` (to analyse, or finished before) that a given --fps does not reach: videos whose frames
+    carry times keep their own timing (`batch.frames_fps`, the CLI's rule; the Python API's open_source(fps=)
+    does retime them). Each with its own rate where it is one input or `each` asks (opened to read it; a file that
+    does not open as a video is left to its own error), else None: a batch's are counted, not opened again."""
+    if fps is None:
+        return {}
+    from merstudio.analysis.batch import frames_fps
+    from merstudio.io import IMAGE_EXTENSIONS
+
+    paths = [it.input for it in plan.items + plan.replot if it.error is None] + [Path(r.video) for r in plan.done]
+    timed = [p for p in dict.fromkeys(paths)
+             if p.is_file() and p.suffix.lower() not in IMAGE_EXTENSIONS and frames_fps(p, fps) is None]
+    if len(timed) != 1 and not each:
+        return dict.fromkeys(timed)
+    from merstudio.io import open_source
+
+    rates: dict[Path, float | None] = {}
+    for p in timed:
+        with warnings.catch_warnings(), contextlib.suppress(MerstudioError):  # not a video that opens: its run says
+            warnings.simplefilter("ignore", SourceWarning)  # the run's summary and meta carry its warnings
+            with open_source(p) as src:
+                rates[p] = src.fps
+    return rates
+
+
+# containers whose frame times -itsscale rescales finely enough under -c copy (an AVI's are counted at its own rate:
+# 30 fps scaled to 60 came out in pairs a frame apart)
+RETIMED_BY_ITSSCALE = (".mp4", ".mov", ".m4v", ".mkv")
+
+
+def _retime_advice(path: Path, fps: float, own: float | None) -> str:
+    """How to give `path`'s frames the rate `fps`: an MP4/MOV/MKV's times rewritten by ffmpeg (-itsscale own/fps,
+    the frames copied untouched, the sound left out: its times would no longer match), else its frames analysed
+    as a folder, whose rate --fps sets."""
+    import shlex
+
+    if path.suffix.lower() in RETIMED_BY_ITSSCALE:
+        scale = f"{own / fps:.6g}" if own else f"<its rate / {fps:g}>"
+        out = path.with_name(f"{path.stem}_{fps:g}fps{path.suffix}")
+        return (f"rewrite its frame times: ffmpeg -itsscale {scale} -i {shlex.quote(str(path))} -c copy -an "
+                f"{shlex.quote(str(out))}, and analyse that")
+    frames = shlex.quote(str(path.with_name(f"{path.stem}_frames")))
+    return (f"analyse its frames as a folder: mkdir {frames} && ffmpeg -i {shlex.quote(str(path))} -fps_mode "
+            f"passthrough {frames}/%06d.png, then merstudio analyze {frames} --fps {fps:g}")
+
+
+def fps_unused_text(path: Path, fps: float, own: float | None) -> str:
+    """What --fps did not do for the video `path` (rate `own`): the line said before the run and kept in the
+    result's meta warnings."""
+    rate = f" ({own:g} fps)" if own else ""
+    return (f"--fps {fps:g} not used for {path}: it carries frame times{rate}, which it keeps (--fps sets the rate "
+            f"of frame folders, images and raw streams); to retime a high-speed recording, "
+            f"{_retime_advice(path, fps, own)} (docs/io.md)")
+
+
+def _fps_unused_line(unused: dict[Path, float | None], fps: float) -> str:
+    """One line for all the inputs --fps does not reach: the input itself, or how many (the first few named)."""
+    if len(unused) == 1:
+        path, own = next(iter(unused.items()))
+        return fps_unused_text(path, fps, own)
+    names = _named([p.name for p in unused])
+    return (f"--fps {fps:g} not used for {len(unused)} videos ({names}): they carry frame times, which they keep "
+            "(--fps sets the rate of frame folders, images and raw streams); to retime high-speed recordings, "
+            f"rewrite an MP4/MOV/MKV's frame times (ffmpeg -itsscale <its rate / {fps:g}> -i IN -c copy -an OUT) or "
+            f"analyse a video's frames as a folder with --fps {fps:g} (docs/io.md)")
+
+
+def _note_in_meta(r: AnalysisOutput, line: str, url: str | None) -> None:
+    """`line` added to the warnings of the complete result `r`'s meta (published at `url`, when given), while the
+    meta there is still this run's (its run_id): a reader of the result learns what its analysis did not use.
+    Best effort: the run has said it already."""
+    import json
+    import tempfile
+
+    from merstudio.analysis.outputs import download, upload_atomic
+    from merstudio.atomic import write_text_atomic
+
+    def noted(text: str) -> str | None:
+        info = json.loads(text)
+        if info.get("run_id") != r.run_id or line in (info.get("warnings") or []):
+            return None
+        info["warnings"] = [*(info.get("warnings") or []), line]
+        return json.dumps(info, indent=2)
+
+    with contextlib.suppress(OSError, ValueError):
+        if url is None or r.remote is None:
+            new = noted(r.paths.meta.read_text(encoding="utf-8"))
+            if new is not None:
+                write_text_atomic(r.paths.meta, new)
+            return
+        where = join_url(url, r.paths.meta.name)
+        with tempfile.TemporaryDirectory(prefix="merstudio-meta-") as tmp:
+            got = Path(tmp) / r.paths.meta.name
+            if download(where, got) and (new := noted(got.read_text(encoding="utf-8"))) is not None:
+                upload_atomic(new.encode("utf-8"), where)
 
 
 def _plots_missing_text(missing: dict[str, str], url: str | None) -> str:
@@ -460,16 +571,16 @@ class BatchDisplay:
             write(f"{outcome.input}: {status}, {outcome.rows} rows -> {outcome.remote or outcome.csv}{said}")
 
 
-def expand_photo_sets(inputs: list[Path], quiet: bool = False) -> list[Path]:
-    """Folders of photos of different sizes become their photos (each analysed on its own); other inputs stay."""
+def expand_photo_sets(inputs: list[Path]) -> list[Path]:
+    """Folders of photos of different sizes become their photos (each analysed on its own); other inputs stay. Said
+    with -q too (it hides progress bars only): it is why one folder gives several results."""
     out: list[Path] = []
     for p in inputs:
         photos = photo_set(p)
         if photos is None:
             out.append(p)
             continue
-        if not quiet:
-            print(f"{p}: {len(photos)} images of different sizes: analysing each photo on its own")
+        print(f"{p}: {len(photos)} images of different sizes: analysing each photo on its own")
         out.extend(photos)
     return out
 

@@ -34,8 +34,9 @@ Inside `fn`, `cancelled()` tells whether the run is being stopped (pass it as a 
 Back-ends: `inprocess` (tasks one after the other in the caller: no start-up cost, what `-j 1` does), `processes`
 (`jobs` spawned worker processes on this machine: `-j N`), `ray` (`address` None: an embedded Ray started on this
 machine with `jobs` CPUs, or all of them when `jobs` is 1; else the address of an existing cluster, e.g.
-`ray://head:10001` or `head:6379`). Ray is an optional extra (`pip install -e '.[cluster]'`). This module is
-Qt-free and imports Ray only when the Ray back-end is used.
+`ray://head:10001` or `head:6379`). Ray is an optional extra: `pip install 'merstudio[cluster]'` (or `[ray]`) for an
+installed package, `pip install -e '.[cluster]'` in a checkout (`resources.CLUSTER_INSTALL_HINT` says which). This
+module is Qt-free and imports Ray only when the Ray back-end is used.
 """
 
 from __future__ import annotations

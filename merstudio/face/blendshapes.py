@@ -142,7 +142,9 @@ class BlendshapeModel:
     def __init__(self, path: str | Path | None = None, *, verify: bool = True) -> None:
         path = Path(path) if path is not None else model_path()
         if not path.is_file():
-            raise BlendshapeModelError(f"{path}: blendshape model missing (it ships in resources/models)")
+            from merstudio.resources import missing_hint  # right for a checkout and an installed package
+
+            raise BlendshapeModelError(f"{path}: blendshape model missing ({missing_hint()})")
         if verify and _sha256(path) != MODEL_SHA256:
             raise BlendshapeModelError(f"{path}: checksum mismatch; the vendored model file is damaged or replaced")
         with np.load(path, allow_pickle=False) as z:

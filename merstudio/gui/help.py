@@ -4,6 +4,7 @@ the bundled files' licences."""
 
 from __future__ import annotations
 
+import html
 import platform
 import sys
 from collections.abc import Iterator
@@ -26,6 +27,8 @@ from PySide6.QtWidgets import (
 )
 
 from merstudio.gui.look import fit_screen
+
+LICENCE = "LICENSE-MediaPipe-Apache-2.0.txt"  # the blendshape model's licence, beside it in models/
 
 # the group of the keys the window holds in no menu: the project's behaviour keys ("Code gaze away", 1), which
 # gui/behaviours.py adds to the window itself (they change with the project)
@@ -153,14 +156,21 @@ def about_text(checkpoint: str = "") -> str:
         versions.append((name, _version(module)))
     rows = "".join(f"<tr><td>{k}</td><td>&nbsp;{v}</td></tr>" for k, v in versions)
     model = f"<p>Model in use: {checkpoint}</p>" if checkpoint else ""
+    from merstudio.resources import resources_dir
+
+    res = resources_dir()  # the folder this installation reads (a checkout's resources/, merstudio/_resources, ...)
+
+    def where(*parts: str) -> str:
+        return html.escape(str(res.joinpath(*parts)))
+
     return (f"<h3>merstudio {merstudio.__version__}</h3>"
             "<p>Micro-expression coding: per-frame action units, a spatiotemporal network's proposals, "
             "onset/apex/offset events, agreement between coders. MIT licence.</p>"
             f"<table>{rows}</table>{model}"
-            "<p>Bundled: MediaPipe's face blendshape model (Apache-2.0; resources/models/"
-            "LICENSE-MediaPipe-Apache-2.0.txt) and its numpy port; the starter network (MIT, trained on synthetic "
-            "faces only); the demo clip, made from scikit-image's public-domain astronaut photograph "
-            "(resources/demo/LICENSE.md). No dataset is shipped; nothing is downloaded at run time.</p>"
+            f"<p>Bundled: MediaPipe's face blendshape model (Apache-2.0; {where('models', LICENCE)}) and its numpy "
+            "port; the starter network (MIT, trained on synthetic faces only); the demo clip, made from "
+            f"scikit-image's public-domain astronaut photograph ({where('demo', 'LICENSE.md')}). No dataset is "
+            "shipped; nothing is downloaded at run time.</p>"
             "<p>Command line: <code>merstudio --help</code>; a check of this machine: "
             "<code>merstudio doctor</code>.</p>")
 

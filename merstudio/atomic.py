@@ -14,6 +14,12 @@ write_text_atomic takes 0.38 ms with the two fsyncs against 0.18 ms without (a l
 fsync); results are written once per run or per user action, so the cost does not matter. `durable=False` skips
 both, for files that can be made again (caches).
 
+Files that belong together (a report's tables, a run's predictions, metrics and summary) are written by `write_set`:
+every temporary first, then the renames, those done put back if one fails, so a failed --overwrite leaves the old
+set whole, never half old, half new. A symlink output is written through (`write_target`): its target is replaced,
+the link stays. A FIFO, device or socket at the output is refused in one line (`check_not_special`, also in
+`ensure_parent`): a rename would put a plain file in its place.
+
 The per-frame partial CSV of an analysis (`merstudio.analysis.files`) is not written through atomic_path: it is
 appended in whole rows, one unbuffered write() per flush (at least every 0.5 s), and never fsynced (a flush of
 40 rows, 80 kB, takes 0.03 ms, 0.19 ms with an fsync, measured as above): a kill -9 loses nothing written (the page
@@ -43,7 +49,7 @@ import os
 import secrets
 import stat
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager, suppress
 from pathlib import Path
 
@@ -140,9 +146,36 @@ def check_name_fits(path: str | os.PathLike[str], what: str = "cannot write") ->
 
 def ensure_parent(path: str | os.PathLike[str], what: str = "cannot write") -> None:
     """Create ``path``'s folder, or raise a one-line OutputError naming ``path``; also one for a name too long
-    for the file system. Called before long work so a bad output path fails at once."""
+    for the file system, and one for a FIFO, device or socket standing at ``path`` (`check_not_special`). Called
+    before long work so a bad output path fails at once."""
     _make_folder(Path(path).parent, Path(path), what)
     check_name_fits(path, what)
+    check_not_special(path, what)
+
+
+_SPECIAL = ((stat.S_ISFIFO, "a named pipe (FIFO)"), (stat.S_ISCHR, "a device"), (stat.S_ISBLK, "a device"),
+            (stat.S_ISSOCK, "a socket"))
+
+
+def check_not_special(path: str | os.PathLike[str], what: str = "cannot write") -> None:
+    """Refuse, in one line, an output that is (or links to) a FIFO, a device or a socket: the rename of a result
+    over it would replace the node with a plain file (a FIFO's reader then waits forever; as root, /dev/full was
+    replaced and the write 'succeeded'). A folder is left to the caller (some outputs are folders)."""
+    try:
+        mode = os.stat(path).st_mode  # follows links: a link to a FIFO is a FIFO here
+    except OSError:
+        return  # not there (or a dangling link: written through, see write_target); the write says what else fails
+    for test, kind in _SPECIAL:
+        if test(mode):
+            raise OutputError(f"{path}: {what} (it is {kind}; results are written to regular files only)")
+
+
+def write_target(path: str | os.PathLike[str]) -> Path:
+    """The file a write of ``path`` replaces: ``path``, or where ``path`` is a symlink the file it points to
+    (followed to the end), so that the link stays and its target gets the result, as a shell's `>` does; a rename
+    over the link itself would turn it into a plain file and leave the target old."""
+    p = Path(path)
+    return Path(os.path.realpath(p)) if p.is_symlink() else p
 
 
 def ensure_dir(path: str | os.PathLike[str]) -> None:
@@ -179,21 +212,23 @@ def atomic_path(path: str | os.PathLike[str], what: str = "cannot write", *, dur
 
     ``durable`` (default): the temporary is fsynced before the rename and the folder after it, so a power cut
     leaves the old file or the whole new one (never a renamed, empty one). Pass False only for files that can be
-    made again (caches). Temporaries of ``path`` that killed writers left are removed first (see the module)."""
+    made again (caches). Temporaries of ``path`` that killed writers left are removed first (see the module).
+    A symlink at ``path`` is written through (its target replaced, the link kept); a FIFO, device or socket is
+    refused (`check_not_special`)."""
     dst = Path(path)
-    ensure_parent(dst, what)
-    remove_dead_temps(dst)
+    real = _checked_target(dst, what)
+    remove_dead_temps(real)
     try:
-        tmp, guard = _new_temp(dst)
+        tmp, guard = _new_temp(real)
     except OSError as exc:
         raise OutputError(f"{dst}: {what} ({exc.strerror or exc})") from None
     try:
         yield Path(tmp)
         if durable:
             _fsync_file(tmp)
-        os.replace(tmp, dst)
+        os.replace(tmp, real)
         if durable:
-            _fsync_dir(dst.parent)
+            _fsync_dir(real.parent)
     except OSError as exc:
         with suppress(OSError):  # on a read-only file system even the clean-up fails
             Path(tmp).unlink(missing_ok=True)
@@ -205,6 +240,110 @@ def atomic_path(path: str | os.PathLike[str], what: str = "cannot write", *, dur
     finally:
         if guard is not None:
             os.close(guard)
+
+
+def _checked_target(dst: Path, what: str) -> Path:
+    """`ensure_parent` for ``dst`` and for the file it links to; returns that file (`write_target`)."""
+    ensure_parent(dst, what)
+    real = write_target(dst)
+    if real != dst:
+        ensure_parent(real, what)
+    return real
+
+
+def write_set(writers: Mapping[Path, Callable[[Path], object]], what: str = "cannot write", *,
+              durable: bool = True) -> list[Path]:
+    """Write several files that belong together (a report's tables, a run's predictions, metrics and summary) as
+    one set: a reader never finds some of this run's files beside some of an earlier run's. Each writer is called
+    with its target's temporary (named as atomic_path's, ending in the target's suffix too, for writers that pick
+    the format by the name); only when every one is written (and fsynced, see ``durable``) are they moved over
+    their targets. A failure while writing leaves every target as it was, and the temporaries are removed. A move
+    that fails (rare: a rename in one folder fails on a read-only or failing disk) puts back those already moved:
+    the old files are kept by hard links until the end. The one-line OutputError names the file that failed and
+    says what the folder holds now. Returns the target paths (symlinks are written through, as atomic_path)."""
+    targets = [Path(p) for p in writers]
+    reals = [_checked_target(dst, what) for dst in targets]
+    existed = [r.exists() for r in reals]
+    temps: list[Path] = []
+    guards: list[int] = []
+    olds: list[Path | None] = []
+    moved = 0
+    current = targets[0] if targets else Path()
+    try:
+        try:
+            for dst, real, write in zip(targets, reals, writers.values(), strict=True):
+                current = dst
+                remove_dead_temps(real)
+                tmp, guard = _new_temp(real, real.suffix)
+                temps.append(tmp)
+                if guard is not None:
+                    guards.append(guard)
+                write(tmp)
+                if durable:
+                    _fsync_file(tmp)
+            olds = [_keep_old(r) if e else None for r, e in zip(reals, existed, strict=True)]
+            for tmp, dst, real in zip(temps, targets, reals, strict=True):
+                current = dst
+                os.replace(tmp, real)
+                moved += 1
+        except BaseException as exc:
+            mixed = _put_back(reals[:moved], olds, existed)
+            if not isinstance(exc, OSError):
+                raise
+            if mixed:
+                said = (f"{', '.join(p.name for p in mixed)} {'is' if len(mixed) == 1 else 'are'} this run's and "
+                        "the earlier could not be put back: the set there is mixed")
+            elif any(existed):
+                said = "this run's files were not written; the earlier ones there are kept whole"
+            else:
+                said = "none of this run's files was written"
+            raise OutputError(f"{current}: {what} ({exc.strerror or exc}); {said}") from None
+        if durable:
+            for folder in dict.fromkeys(r.parent for r in reals):
+                _fsync_dir(folder)
+    finally:
+        for leftover in (*temps, *(o for o in olds if o is not None)):
+            with suppress(OSError):
+                leftover.unlink(missing_ok=True)
+        for guard in guards:
+            os.close(guard)
+    return targets
+
+
+def _keep_old(real: Path) -> Path | None:
+    """A hard link to ``real`` under a temporary's name (removed by the next write if a kill leaves it), so that
+    the old file can be put back; None where the file system has no hard links (FAT, some network shares)."""
+    for _ in range(100):
+        keep = real.with_name(f".{_temp_head(real)}.{secrets.token_hex(_TOKEN_BYTES)}{TEMP_SUFFIX}")
+        try:
+            os.link(real, keep)
+            return keep
+        except FileExistsError:
+            continue
+        except OSError:
+            return None
+    return None
+
+
+def _put_back(moved: Sequence[Path], olds: Sequence[Path | None], existed: Sequence[bool]) -> list[Path]:
+    """Undo the moves of a set that failed part way: each moved target gets its old file back (or is removed where
+    there was none). Returns the targets that could not be put back."""
+    stuck = []
+    for real, old, was in zip(moved, olds, existed, strict=False):
+        try:
+            if old is not None:
+                try:
+                    os.replace(old, real)
+                except OSError:  # the renames are what just failed: unlink and link, which need no new entry
+                    real.unlink()
+                    os.link(old, real)
+            elif not was:
+                real.unlink()
+            else:
+                stuck.append(real)
+        except OSError:
+            stuck.append(real)
+    return stuck
 
 
 def write_text_atomic(path: str | os.PathLike[str], text: str, encoding: str = "utf-8", *,

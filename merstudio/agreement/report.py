@@ -8,7 +8,7 @@ import functools
 import itertools
 import os
 import warnings
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -45,6 +45,8 @@ ALPHA_COLUMNS = ("variable", "level", "coders", "units", "values", "agreement", 
                  "fleiss_units")
 ICC_TABLE_COLUMNS = ("source", "video_id", "coder_a", "coder_b", "au", "n", "icc1_1", "icc2_1", "icc3_1", "icc1_k",
                      "icc2_k", "icc3_k", "kappa_presence")
+TABLE_NAMES = ("pairs", "kappa", "alpha", "icc", "matches")  # AgreementReport.tables(), in its order
+REPORT_FILES = (*(f"agreement_{k}.csv" for k in TABLE_NAMES), "agreement_notes.txt")  # write_csv's set
 # What a column is and how it is computed, for a reader: {table: {column: (label, explanation)}}; the app's header
 # labels and tooltips. The CSVs keep the column names; a column not here is shown by its name.
 COLUMN_HELP: dict[str, dict[str, tuple[str, str]]] = {
@@ -245,24 +247,22 @@ class AgreementReport:
                 "matches": self.matches}
 
     def write_csv(self, out_dir: str | os.PathLike[str]) -> list[Path]:
-        """Write ``agreement_<table>.csv`` for every table plus ``agreement_notes.txt``; returns the paths. Each file
-        is written under a temporary name and moved into place."""
+        """Write ``agreement_<table>.csv`` for every table plus ``agreement_notes.txt`` (REPORT_FILES); returns the
+        paths. One set (atomic.write_set): a failure leaves an earlier report's files there whole, never some of
+        them replaced by this run's (one-line OutputError saying so)."""
         d = Path(out_dir)
-        from merstudio.atomic import atomic_path, ensure_dir
+        from merstudio.atomic import ensure_dir, write_set
 
         ensure_dir(d)
-        written = []
-        items: list[tuple[str, pd.DataFrame | str]] = [(f"agreement_{k}.csv", v) for k, v in self.tables().items()]
-        items.append(("agreement_notes.txt", self.header() + "\n" + "".join(f"{n}\n" for n in self.notes)))
-        for name, content in items:
-            path = d / name
-            with atomic_path(path) as tmp:  # the umask's permissions; OSError -> one-line OutputError
-                if isinstance(content, str):
-                    tmp.write_text(content, encoding="utf-8")
-                else:
-                    _integer_columns(content).to_csv(tmp, index=False)  # full precision, no %g rounding
-            written.append(path)
-        return written
+        notes = self.header() + "\n" + "".join(f"{n}\n" for n in self.notes)
+
+        def table(df: pd.DataFrame) -> Callable[[Path], None]:
+            return lambda tmp: _integer_columns(df).to_csv(tmp, index=False)  # full precision, no %g rounding
+
+        writers: dict[Path, Callable[[Path], object]] = {
+            d / f"agreement_{k}.csv": table(v) for k, v in self.tables().items()}
+        writers[d / "agreement_notes.txt"] = lambda tmp: tmp.write_text(notes, encoding="utf-8")
+        return write_set(writers)  # the umask's permissions; OSError -> one-line OutputError
 
     def header(self, video_names: Mapping[int, str] | None = None, cli: bool = True) -> str:
         """``video_names`` ({id: file name}): the videos named so (the app), not by id; ``cli``: say which

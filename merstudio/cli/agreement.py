@@ -102,6 +102,11 @@ def run(args: argparse.Namespace) -> int:
 
         if args.out.exists() and not args.out.is_dir():
             raise OutputError(f"-o {args.out}: is a file; give a folder for the tables")
+        from merstudio.agreement.report import REPORT_FILES
+        from merstudio.atomic import check_not_special
+
+        for name in REPORT_FILES:  # a FIFO or device there is refused now, not after the report
+            check_not_special(args.out / name)
         held = sorted(args.out.glob("agreement_*")) if args.out.is_dir() else []
         if held and not args.overwrite:
             raise OutputError(f"-o {args.out}: holds agreement tables already ({held[0].name}, ...); choose another "

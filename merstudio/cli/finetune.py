@@ -148,8 +148,14 @@ def run(args: argparse.Namespace) -> int:
               "folder or clip)")
     print(held_out_text(res))
     print()
+    # what the figures rest on, above them: 2 held-out samples of one class scored 1.000 everywhere
+    if res.basis:
+        print(f"held-out figures: {res.basis['text']}")
     print(res.table())
     print()
+    parent_line = _parent_evaluation(res.parent_metrics)
+    if parent_line:
+        print(parent_line)
     if res.split_note:
         print(f"note: {res.split_note}")
     if not res.split_saved:
@@ -157,3 +163,17 @@ def run(args: argparse.Namespace) -> int:
               "run may hold out other events")
     print(f"saved {res.checkpoint}")
     return 0
+
+
+def _parent_evaluation(record: dict[str, Any] | None) -> str:
+    """The parent checkpoint's own evaluation (FinetuneResult.parent_metrics) in a line, '' when it records none:
+    what the hold-out's figures stand beside; the new checkpoint keeps it as ``parent_metrics``."""
+    if not isinstance(record, dict):
+        return ""
+    figs = ", ".join(f"{name} {record[k]:.3f}" for k, name in (("uf1", "UF1"), ("uar", "UAR"),
+                                                                ("accuracy", "accuracy"))
+                     if isinstance(record.get(k), int | float))
+    n = f" (n = {record['n']})" if record.get("n") else ""
+    return (f"{record.get('checkpoint', 'the parent')}'s own evaluation (its test data, not these samples; kept in the "
+            f"new checkpoint): "
+            f"{record.get('protocol') or 'protocol not recorded'}, {figs}{n}")

@@ -241,6 +241,9 @@ class FinetuneDialog(QDialog):
         self.table.setHorizontalHeaderLabels(["held-out metric", "before", "after"])
         self.table.verticalHeader().setVisible(False)
         self._fit_table()
+        # what the held-out figures rest on, right above them (a run's result; hidden before one)
+        self.basis_label = WrappedLabel("", self)
+        self.basis_label.setVisible(False)
         self.summary = WrappedLabel("", self)
         self.use_label = WrappedLabel("", self)  # whether the next analyses use the new model
         self._stage = ""  # the run's stage now (STAGE_TEXT's keys)
@@ -296,6 +299,7 @@ class FinetuneDialog(QDialog):
         body.addWidget(self.stage_label)
         body.addWidget(self.bar)
         body.addWidget(self.plot, 1)
+        body.addWidget(self.basis_label)
         body.addWidget(self.table)
         body.addWidget(self.summary)
         self.scroll_area = QScrollArea(self)
@@ -415,6 +419,7 @@ class FinetuneDialog(QDialog):
         self._losses = []
         self.curve.setData([], [])
         self.table.setRowCount(0)
+        self.basis_label.setVisible(False)
         self.summary.setText("")
         self.rerun_button.setEnabled(False)
         self.use_button.setEnabled(False)
@@ -535,6 +540,7 @@ class FinetuneDialog(QDialog):
     def _on_done(self, res: Any) -> None:
         self.result = res
         self._fill_table(res)
+        self._show_basis(res)
         saved = bool(getattr(res, "split_saved", False))
         record = getattr(res, "split", None)
         if not saved and record and self.project is not None:
@@ -603,6 +609,17 @@ class FinetuneDialog(QDialog):
                 self.table.setItem(r, col, QTableWidgetItem(text))
         self.table.resizeColumnsToContents()
         self._fit_table()
+
+    def _show_basis(self, res: Any) -> None:
+        """What the before/after figures rest on, above the table, in the CLI's words (training.finetune's
+        holdout_basis); in orange when they are no estimate (2 held-out samples of one class scored 1.000)."""
+        basis = getattr(res, "basis", None) or {}
+        text = basis.get("text", "")
+        self.basis_label.setText(f"Held-out figures: {text}" if text else "")
+        warn = bool(text) and not basis.get("estimate", True)
+        self.basis_label.setStyleSheet(f"QLabel {{ color: {on_window(self, WARN_COLOUR)}; font-weight: bold; }}"
+                                       if warn else "")
+        self.basis_label.setVisible(bool(text))
 
     def _fit_table(self, most: int = 12) -> None:
         """The results table as tall as its header and rows (up to `most` rows, then it scrolls): at a fixed 120 px

@@ -88,9 +88,10 @@ from merstudio.training.trainer import (
 
 # the public names, those of finetune_split included (imported from here by the CLI, the dialog and the tests)
 __all__ = [
-    "DEFAULT_HOLDOUT_FRACTION", "MIN_TRAIN_PER_CLASS", "SPLIT_SETTING", "FinetuneResult", "Item", "LossFn",
-    "ProgressFn", "StageFn", "build_inputs", "check_counts", "collect_events", "file_sha256", "finetune",
-    "glob_escape", "group_names", "held_out_match", "label_resolver", "load_mix", "locked_split", "named_groups",
+    "DEFAULT_HOLDOUT_FRACTION", "HOLDOUT_MIN_CLASSES", "HOLDOUT_MIN_SAMPLES", "MIN_TRAIN_PER_CLASS",
+    "SPLIT_SETTING", "FinetuneResult", "Item", "LossFn", "ProgressFn", "StageFn", "build_inputs", "check_counts",
+    "collect_events", "file_sha256", "finetune", "glob_escape", "group_names", "held_out_match", "holdout_basis",
+    "label_resolver", "load_mix", "locked_split", "named_groups",
     "next_version_path", "none_windows", "parse_holdout", "preprocess_settings", "split_holdout", "split_note",
     "store_split", "suggest_class_map", "trained_events", "video_groups",
 ]
@@ -121,6 +122,9 @@ class FinetuneResult:
     split: dict[str, Any] = field(default_factory=dict)
     split_saved: bool = False
     split_note: str = ""
+    # what the held-out figures rest on (holdout_basis): samples per class, classes present, estimate or not
+    basis: dict[str, Any] = field(default_factory=dict)
+    parent_metrics: dict[str, Any] | None = None  # the parent's own evaluation, named (the checkpoint keeps it)
 
     def table(self) -> str:
         """Before/after on the held-out samples, as aligned text."""
@@ -138,6 +142,33 @@ class FinetuneResult:
 
 def _fmt(x: Any) -> str:
     return "—" if x is None or (isinstance(x, float) and math.isnan(x)) else f"{x:.3f}"
+
+
+# Below these the held-out figures are no estimate of anything: with one class present UAR is that class's recall
+# and accuracy the same number (2 positives held out scored UF1/UAR/accuracy 1.000 before and after), and under
+# ten samples a single sample moves a figure by .1 or more.
+HOLDOUT_MIN_SAMPLES = 10
+HOLDOUT_MIN_CLASSES = 2
+
+
+def holdout_basis(labels: Sequence[str], class_names: Sequence[str]) -> dict[str, Any]:
+    """What held-out figures rest on: the samples per class (every class of the model, 0 included), how many
+    classes have any, whether the figures are an estimate (at least HOLDOUT_MIN_SAMPLES samples of at least
+    HOLDOUT_MIN_CLASSES classes) and that in words, as the CLI, the fine-tuning dialog and the checkpoint dialog
+    say it: "not an estimate: 2 samples, 1 of 3 classes (UAR/UF1 over the classes present only); too few to
+    compare models"."""
+    per = {str(c): 0 for c in class_names}
+    for label in labels:
+        per[str(label)] = per.get(str(label), 0) + 1
+    n, present = sum(per.values()), sum(1 for k in per.values() if k)
+    estimate = n >= HOLDOUT_MIN_SAMPLES and present >= HOLDOUT_MIN_CLASSES
+    text = f"{n} sample{'s' * (n != 1)}, {present} of {len(per)} classes"
+    if present < len(per):  # compute_metrics averages over the classes the samples have
+        text += " (UAR/UF1 over the classes present only)"
+    if not estimate:
+        text = f"not an estimate: {text}; too few to compare models"
+    return {"n": n, "per_class": per, "classes_present": present, "n_classes": len(per), "estimate": estimate,
+            "text": text}
 
 
 # --------------------------------------------------------------------------------------------- inputs
@@ -593,7 +624,13 @@ def _checkpoint_meta(result: FinetuneResult, parent: _Parent, parent_hash: str, 
         "training": settings.to_dict(),
         "metrics": {"protocol": f"fine-tuning hold-out by {result.holdout['by']} ({result.holdout['n']} samples)",
                     "uf1": after["uf1"], "uar": after["uar"], "accuracy": after["accuracy"], "n": after["n"],
-                    "before_uf1": before["uf1"], "before_uar": before["uar"]},
+                    "before_uf1": before["uf1"], "before_uar": before["uar"],
+                    # what they rest on: a reader of the file alone can tell 2 samples of one class from a test
+                    "per_class_n": result.basis["per_class"], "classes_present": result.basis["classes_present"],
+                    "n_classes": result.basis["n_classes"], "estimate": result.basis["estimate"],
+                    "basis": result.basis["text"]},
+        # the parent's own evaluation, which "metrics" replaces: kept, named (a fine-tuned parent's with its own)
+        "parent_metrics": result.parent_metrics,
         "finetune": {
             "project": str(ppath.resolve()),
             "created": _dt.datetime.now(_dt.UTC).isoformat(timespec="seconds"),
@@ -624,6 +661,19 @@ def _checkpoint_meta(result: FinetuneResult, parent: _Parent, parent_hash: str, 
     if prior is not None:
         meta["prior"] = prior.cpu().numpy().tolist()
     return meta
+
+
+def _parent_metrics(parent: _Parent, parent_hash: str) -> dict[str, Any] | None:
+    """The parent checkpoint's evaluation as its metadata holds it, with its file's name and hash (and, when the
+    parent was fine-tuned itself, its own parent's under "parent_metrics"); None when it records none."""
+    own = parent.meta.get("metrics")
+    if not isinstance(own, dict):
+        return None
+    record = {"checkpoint": parent.path.name, "sha256": parent_hash, **own}
+    grand = parent.meta.get("parent_metrics")
+    if isinstance(grand, dict):
+        record["parent_metrics"] = grand
+    return record
 
 
 def _with_run(record: dict[str, Any], out: Path, meta: dict[str, Any], result: FinetuneResult,
@@ -713,8 +763,10 @@ def finetune(project_path: str | Path, checkpoint_path: str | Path, out_path: st
         coders=sorted({it.coder for it in train_items if it.event_id is not None and it.coder}),
         train_counts=dict(Counter(class_names[k] for k in train.y)),
         holdout_counts=dict(Counter(class_names[k] for k in held.y)), skipped=plan.skipped,
-        n_mix=n_mix, n_mix_held_out=n_mix_held, history=history)
+        n_mix=n_mix, n_mix_held_out=n_mix_held, history=history,
+        basis=holdout_basis([class_names[k] for k in held.y], class_names))
     parent_hash = file_sha256(parent.path)
+    result.parent_metrics = _parent_metrics(parent, parent_hash)
     meta = _checkpoint_meta(result, parent, parent_hash, ppath, settings, prior, parent_trained=plan.parent_trained,
                             n_none_train=sum(1 for it in train_items if it.event_id is None), mix_with=mix_with,
                             mix_opts=mix_opts, freeze_norm=freeze_norm, plan=plan, class_map=class_map)

@@ -324,8 +324,14 @@ def _class_strip(ax: Any, df: pd.DataFrame, classes: list[str], spots: Sequence[
     ax.set_ylabel("class p", rotation=0, ha="right", va="center", fontsize=8)
     ax.tick_params(axis="y", labelsize=6)
     ax.spines[["top", "right"]].set_visible(False)
-    # handles long enough to show a dash pattern whole
-    ax.legend(loc="center left", bbox_to_anchor=(1.0, 0.5), fontsize=6, frameon=False, handlelength=2.4)
+    # handles of the line alone (a lone frame's dot drawn on them hid a dash's gap: "positive" looked solid), long
+    # enough to show a dash pattern whole
+    from matplotlib.lines import Line2D
+
+    handles = [Line2D([], [], lw=0.9, color=class_colour(c), linestyle=class_linestyle(c))  # type: ignore[arg-type]
+               for c in classes]
+    ax.legend(handles, [c[2:] for c in classes], loc="center left", bbox_to_anchor=(1.0, 0.5), fontsize=6,
+              frameon=False, handlelength=3.2)
 
 
 def _bar_figure(plt: Any, df: pd.DataFrame, cols: list[str], face_id: int | None, title: str) -> Any:

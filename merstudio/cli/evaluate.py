@@ -80,7 +80,7 @@ def run(args: argparse.Namespace) -> int:
                          "labels")
     remap = np.array([names.index(c) for c in info["class_names"]], dtype=np.int64)
     data.y = remap[data.y]
-    seen = seen_subjects(meta, args.data, data)
+    seen, by_name = trained_by(meta, args.data, data)
     if args.out is None:
         from merstudio.training.trainer import predict
 
@@ -94,16 +94,23 @@ def run(args: argparse.Namespace) -> int:
         m = write_evaluation(model, data, names, args.out, spec={
             "checkpoint": str(args.checkpoint), "data": options.describe(args.data), "protocol": "evaluate",
             "merstudio_version": __version__, "data_fingerprint": data_fingerprint(data),
-            "seen_subjects": len(seen), **({"loader_options": info["loader_options"]}
-                                           if info["loader_options"] else {})}, seen=seen)
+            "seen_subjects": len(seen), **({"seen_by_name": len(by_name)} if by_name else {}),
+            **({"loader_options": info["loader_options"]} if info["loader_options"] else {})},
+            seen=seen, by_name=by_name)
         unseen = m.get("unseen")
         from merstudio.cli.train import write_data_record
 
         write_data_record(args.out, info, len(data), cache)
     n_subjects = len(data.subject_list)
-    # the headline mixes fit and accuracy when some subjects trained it: said, and the unseen ones' figure follows
-    mixed = f", all {n_subjects} subjects including the {len(seen)} it was trained on" if unseen is not None else ""
-    print(f"{args.checkpoint.name} on {info['description']} ({m['n']} samples){mixed}: accuracy {m['accuracy']:.3f}  "
+    # what the headline's figures are, said on its own line: fit when every subject trained it; fit and accuracy
+    # mixed when some did (the unseen ones' figure follows)
+    if seen and len(seen) == n_subjects:
+        what = ": training-set fit (every subject trained this checkpoint):"
+    elif unseen is not None:
+        what = f", all {n_subjects} subjects including the {len(seen)} it was trained on:"
+    else:
+        what = ":"
+    print(f"{args.checkpoint.name} on {info['description']} ({m['n']} samples){what} accuracy {m['accuracy']:.3f}  "
           f"UF1 {m['uf1']:.3f}  UAR {m['uar']:.3f}")
     if unseen is not None:
         print(f"  unseen subjects only ({unseen['n_subjects']} subjects, {unseen['n']} samples): "
@@ -117,6 +124,10 @@ def run(args: argparse.Namespace) -> int:
         print(f"warning: {'all' if len(seen) == n else len(seen)} of these {n} subjects trained this checkpoint: on "
               "them these figures are its fit to data it has seen, not accuracy (for that: the LOSO/LODO figures of "
               "its training run, or data of other people)")
+    if by_name:
+        from merstudio.training.run import BY_NAME_WHY
+
+        print(f"note: {len(by_name)} of them counted as trained by their names: {BY_NAME_WHY}")
     other = other_loader_options(meta, args.data, info["loader_options"])
     if other is not None:
         print(f"note: the checkpoint was trained on {args.data} read with {other}; this evaluation read it with "
@@ -171,22 +182,25 @@ def named_like_training(meta: dict, data) -> list[str]:  # noqa: ANN001 - merstu
 
 
 def seen_subjects(meta: dict, spec: str, data) -> list[str]:  # noqa: ANN001 - merstudio.training.data.DataArrays
-    """The subjects of the evaluated data that trained the checkpoint: those whose inputs are a training subject's
-    (checkpoints since 2026-12-05 record them), or, for older ones, those named as a training subject, or, for a
-    checkpoint saved before those were recorded, all of them when it was trained on the same --data."""
-    from merstudio.training.run import subject_fingerprints
+    """The subjects of the evaluated data that trained the checkpoint (trained_by)."""
+    return trained_by(meta, spec, data)[0]
 
-    subjects = [str(s) for s in data.subject_list]
+
+def trained_by(meta: dict, spec: str, data) -> tuple[list[str], list[str]]:  # noqa: ANN001 - DataArrays
+    """(seen, by_name): the subjects of the evaluated data that trained the checkpoint, and those of them known by
+    their names alone. Seen: a subject with any sample whose input trained it (checkpoints since 2026-12-07 record
+    one fingerprint per sample: training.run.trained_subjects); with an older record (one hash per subject, or the
+    ids alone) also one named as a training subject, which may have lost a sample to --classes since; for a
+    checkpoint saved before any of those were recorded, all of them when it was trained on the same --data."""
+    from merstudio.training.run import trained_subjects
+
     td = meta.get("training_data")
     if not isinstance(td, dict):
-        return []
-    if isinstance(td.get("subject_inputs"), dict):
-        known = {str(v) for v in td["subject_inputs"].values()}
-        return [s for s, h in subject_fingerprints(data).items() if h in known]
-    if isinstance(td.get("subjects"), list):
-        trained = {str(s) for s in td["subjects"]}
-        return [s for s in subjects if s in trained]
-    return list(subjects) if td.get("spec") == spec else []
+        return [], []
+    if isinstance(td.get("subject_inputs"), dict) or isinstance(td.get("subjects"), list):
+        names = td["subjects"] if isinstance(td.get("subjects"), list) else None
+        return trained_subjects(data, td.get("subject_inputs"), names)
+    return ([str(s) for s in data.subject_list], []) if td.get("spec") == spec else ([], [])
 
 
 def unseen_metrics(subjects, y, pred, names, seen: list[str]) -> dict | None:  # noqa: ANN001 - arrays
@@ -233,9 +247,12 @@ def _check_out(out: Path, overwrite: bool) -> None:
                           "use --overwrite to replace them")
 
 
-def write_evaluation(model, data, names, out: Path, spec: dict, seen: list[str] | None = None) -> dict:
+def write_evaluation(model, data, names, out: Path, spec: dict, seen: list[str] | None = None,
+                     by_name: list[str] | None = None) -> dict:
     """Predict all of `data` as one pseudo-fold and write the same files as a training run; with `seen` (the
-    subjects that trained the checkpoint), the figures over the others as well ("unseen" in metrics.json)."""
+    subjects that trained the checkpoint), the figures over the others as well ("unseen" in metrics.json).
+    metrics.json says what its figures are: "fit_on_training_data" (every subject trained the checkpoint: fit,
+    not accuracy), "seen_subjects" (those that did) and "seen_by_name" (those of them known by name alone)."""
     from merstudio.atomic import atomic_path, ensure_dir, write_text_atomic
     from merstudio.training.protocols import Fold
     from merstudio.training.run import _fold_frame, _fold_stem, summarise
@@ -255,5 +272,10 @@ def write_evaluation(model, data, names, out: Path, spec: dict, seen: list[str] 
         df.to_csv(tmp, index=False)
     write_text_atomic(out / "run.json", json.dumps({**spec, "n_samples": len(data),
                                                    "n_subjects": len(data.subject_list)}, indent=2))
-    unseen = unseen_metrics(data.subjects, data.y, probs.argmax(1), names, list(seen or []))
-    return summarise(out, [fold], names, extra={"unseen": unseen} if unseen is not None else None)
+    seen = list(seen or [])
+    unseen = unseen_metrics(data.subjects, data.y, probs.argmax(1), names, seen)
+    extra: dict = {"fit_on_training_data": bool(seen) and len(seen) == len(data.subject_list),
+                   "seen_subjects": seen, "seen_by_name": list(by_name or [])}
+    if unseen is not None:
+        extra["unseen"] = unseen
+    return summarise(out, [fold], names, extra=extra)

@@ -240,11 +240,19 @@ class CheckpointDialog(QDialog):
         row("Parent", str(meta.get("parent") or ""))
         inp = meta.get("input") if isinstance(meta.get("input"), dict) else {}
         if inp:
+            from merstudio.model.checkpoint import input_provenance
             from merstudio.model.inputs import framing_note, spacing_note
 
             row("Input", f"{inp.get('modality', '?')} {inp.get('size', '?')}×{inp.get('size', '?')}, "
-                         f"T={inp.get('T', '?')}{spacing_note(inp)}, flow {inp.get('flow_method', '?')}"
-                         f"{framing_note(inp)}")
+                         f"T={inp.get('T', '?')}{spacing_note(inp)}{framing_note(inp)}")
+            # what it learnt from apart from what it will be given: precomputed flow images are no flow of ours
+            trained, video = input_provenance(inp)
+            row("Parent trained on inputs" if tuned is not None else "Trained on inputs", trained)
+            row("On video", video)
+        whose = "Parent's training" if tuned is not None else "Training"  # training_data is the parent's then
+        data_fp = data.get("data_fingerprint")
+        row(f"{whose} data", f"fingerprint {data_fp}" if data_fp else "")
+        row(f"{whose} command", str(data.get("command") or ""))
         row("Created", f"{self.prov.created or '?'} (merstudio {meta.get('merstudio_version', '?')}, "
                        f"{meta.get('n_parameters', '?')} parameters)")
         body = QWidget(self)

@@ -249,6 +249,13 @@ def load_checkpoint(path: str | Path, map_location: str | torch.device = "cpu") 
             settings = InputSettings.from_dict(inp)
         except InputError as e:
             raise _fail(path, f"bad input settings: {e}") from None
+        if settings.uses_flow:  # refused now, naming the file, not at the first analysis
+            from merstudio.features.flow import FLOW_METHODS
+
+            method = str(settings.flow_method).strip().lower().replace("-", "_")
+            if method not in FLOW_METHODS:
+                raise _fail(path, f"bad input settings: flow method {settings.flow_method!r} is not one this "
+                                  f"merstudio computes ({', '.join(FLOW_METHODS)})")
         if settings.channels != cfg.in_channels or settings.size != cfg.input_size or settings.T != cfg.T:
             raise _fail(path, f"input settings ({settings.modality}, {settings.channels} channels, "
                               f"{settings.size} px, T={settings.T}) contradict the model ({cfg.in_channels} "
@@ -319,8 +326,10 @@ def describe_checkpoint(meta: dict[str, Any]) -> str:
     inp = meta.get("input")
     if isinstance(inp, dict):
         lines.append(f"input: {inp.get('modality', '?')} {inp.get('size', '?')}x{inp.get('size', '?')}, "
-                     f"T={inp.get('T', '?')}{spacing_note(inp)}, flow {inp.get('flow_method', '?')} at "
-                     f"{inp.get('flow_size', '?')} px{framing_note(inp)}")
+                     f"T={inp.get('T', '?')}{spacing_note(inp)}{framing_note(inp)}")
+        trained, video = input_provenance(inp)
+        whose = "its parent " if isinstance(meta.get("finetune"), dict) else ""  # fine-tuned on video since
+        lines += [f"{whose}trained on: {trained}", f"on video: {video}"]
     else:
         lines.append(f"input: {cfg.get('in_channels', '?')} channels, {cfg.get('input_size', '?')} px, "
                      f"T={cfg.get('T', '?')}")
@@ -332,5 +341,43 @@ def describe_checkpoint(meta: dict[str, Any]) -> str:
             items = [f"{k} {v:.3f}" if isinstance(v, float) else f"{k} {v}" for k, v in block.items()
                      if not isinstance(v, dict | list) or len(str(v)) <= 60]
             lines.append(f"{key}: " + "; ".join(items))
+    td = meta.get("training_data")
+    if isinstance(td, dict) and (td.get("data_fingerprint") or td.get("command")):
+        if td.get("data_fingerprint"):
+            lines.append(f"training data fingerprint: {td['data_fingerprint']} (as run.json and `merstudio "
+                         "evaluate` name data)")
+        if td.get("command"):
+            lines.append(f"trained by: {td['command']}")
     lines.append(f"parent: {meta.get('parent') or 'none (trained from scratch)'}")
     return "\n".join(lines)
+
+
+def input_provenance(inp: dict[str, Any]) -> tuple[str, str]:
+    """(what the training inputs were, what the app computes from video for this model), in words, from a
+    checkpoint's input dict: a model trained on precomputed flow images was trained on no flow merstudio computed,
+    whatever flow it is given on video. Checkpoints saved before 2026-12-07 did not record the first."""
+    modality = str(inp.get("modality", "flow"))
+    if modality == "grey":
+        video = "the aligned face's grey frames"
+    else:
+        video = f"flow {inp.get('flow_method', '?')} at {inp.get('flow_size', '?')} px on the aligned face"
+        if modality != "flow":
+            video += ", with its grey frames"
+    video = f"the app computes {video}, shrunk to {inp.get('size', '?')} px"
+    src = inp.get("training_source")
+    if not isinstance(src, dict):
+        return "not recorded (saved before 2026-12-07)", video
+    bits = []
+    n_img, n_clip = int(src.get("images") or 0), int(src.get("clips") or 0)
+    if n_img:
+        sizes: dict[str, Any] = src["image_sizes"] if isinstance(src.get("image_sizes"), dict) else {}
+        shown = ", ".join(f"{k} px" if len(sizes) == 1 else f"{v} at {k} px" for k, v in sizes.items())
+        bits.append(f"{n_img} precomputed flow image{'s' * (n_img != 1)}" + (f" ({shown})" if shown else "")
+                    + ", used as they are (merstudio computed no flow and aligned no face)")
+    if n_clip:
+        how = f"flow {src.get('flow')} computed by merstudio" if src.get("flow") else "prepared by merstudio"
+        bits.append(f"{n_clip} clip{'s' * (n_clip != 1)} ({how})")
+    text = " and ".join(bits) or "no samples recorded"
+    if src.get("table"):
+        text += f", from {src['table']}" + (f" (SHA-256 {src['table_sha256']}…)" if src.get("table_sha256") else "")
+    return text, video

@@ -4,8 +4,10 @@ AU targets and masks (merstudio.model.priors), and the input settings to store i
 from __future__ import annotations
 
 import dataclasses
+import hashlib
 import sys
 import warnings
+from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -144,6 +146,9 @@ def load_arrays(spec: str, *, classes: str | None = None, allow_missing: bool = 
     # to 0..1. Recorded so that inference can do the same.
     inp["normalise"] = "minmax"
     inp["preprocess"] = prep.to_dict()
+    # what the training inputs were, apart from how the app prepares video for the model (the settings above): a
+    # table of precomputed flow images was used as it is (no flow computed, no face aligned)
+    inp["training_source"] = training_source(kind, root, ds, prep)
     if pinfo.get("centre_cropped"):
         print(f"merstudio: {len(pinfo['centre_cropped'])} samples had no face found and were centre-cropped",
               file=sys.stderr)
@@ -189,6 +194,48 @@ def data_record(info: dict[str, Any], n_samples: int) -> str:
     lines += ["", f"## Notes ({len(notes)})", ""]
     lines += [f"- {n}" for n in notes] or ["none"]
     return "\n".join(lines) + "\n"
+
+
+def training_source(kind: str, root: Path, ds: Any, prep: Any) -> dict[str, Any]:
+    """What a model's training inputs were made from, for its checkpoint (meta["input"]["training_source"]): how
+    many precomputed flow images (used as they are) and their sizes in pixels; how many clips (flow computed by
+    merstudio with ``prep``); for a sample table, the file and the first 16 hex digits of its SHA-256."""
+    images = [s for s in ds if s.kind == "image"]
+    out: dict[str, Any] = {"images": len(images), "clips": len(ds) - len(images)}
+    if images:
+        out["image_sizes"] = _image_sizes(s.path for s in images)
+    if out["clips"]:
+        out["flow"] = prep.flow if prep.modality != "grey" else None
+    if kind == "table":
+        table = _table_file(root)
+        out["table"] = str(table)
+        try:
+            out["table_sha256"] = hashlib.sha256(table.read_bytes()).hexdigest()[:16]
+        except OSError:
+            pass
+    return out
+
+
+def _table_file(root: Path) -> Path:
+    """The sample table a table:ROOT reads (a folder: its samples.csv, else its first .csv, as the loader)."""
+    if root.is_dir():
+        return next((p for p in [root / "samples.csv", *sorted(root.glob("*.csv"))] if p.is_file()),
+                    root / "samples.csv")
+    return root
+
+
+def _image_sizes(paths: Any) -> dict[str, int]:
+    """{"WxH": how many} of image files (their headers only); "?" for one that cannot be read."""
+    from PIL import Image
+
+    sizes: Counter[str] = Counter()
+    for p in paths:
+        try:
+            with Image.open(p) as im:
+                sizes[f"{im.width}x{im.height}"] += 1
+        except (OSError, ValueError):
+            sizes["?"] += 1
+    return dict(sizes.most_common())
 
 
 def _image_size(path: Path) -> int:

@@ -18,6 +18,8 @@ import dataclasses
 import hashlib
 import json
 import re
+import shlex
+import sys
 import time
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, replace
@@ -76,6 +78,9 @@ _RECORDED_SINCE = {"train": ("num_threads",)}  # 2026-12-06
 # the configuration's origin is the file's, which a resume may name by another path (its settings are compared)
 # the CPU's bfloat16 path (cpu_bfloat16_path) likewise: a record, so that two machines' figures can be compared
 _RECORD_ONLY = ("merstudio_version", "arithmetic", "cpu_bfloat16", "data", "config_origin")
+# the input's record of what the training inputs were (training.data: precomputed flow images, clips), beside the
+# settings the app prepares video with: recorded, not compared (an older run folder lacks it and still resumes)
+_INPUT_RECORD_ONLY = ("training_source",)
 CPUINFO = Path("/proc/cpuinfo")
 
 
@@ -140,15 +145,52 @@ def data_fingerprint(data: DataArrays) -> str:
     return h.hexdigest()[:16]
 
 
-def subject_fingerprints(data: DataArrays) -> dict[str, str]:
-    """Per subject, a hash of its samples' network inputs (in order): the same people's data whatever their ids
-    are called (two synthetic sets, or two datasets, can both have a "synth01" or a "sub01")."""
-    out = {}
+def sample_fingerprint(x: np.ndarray) -> str:
+    """A short hash of one sample's network input (its float32 bytes): 12 hex digits, enough to tell a data set's
+    samples apart and small enough to keep one per training sample in a checkpoint."""
+    return hashlib.sha1(np.ascontiguousarray(x, dtype=np.float32).tobytes()).hexdigest()[:12]
+
+
+def subject_fingerprints(data: DataArrays) -> dict[str, list[str]]:
+    """Per subject, the fingerprints of its samples' network inputs (sample_fingerprint, in order): the same people's
+    data whatever their ids are called (two synthetic sets, or two datasets, can both have a "synth01" or a
+    "sub01"), and recognised sample by sample: the same people evaluated on part of their clips (one class left
+    out) are still the people that trained it."""
+    return {str(s): [sample_fingerprint(x) for x in data.X[data.subjects == s]] for s in data.subject_list}
+
+
+def _whole_subject_hash(data: DataArrays, subject: Any) -> str:
+    """What subject_fingerprints recorded before 2026-12-07: one hash over all of a subject's inputs (a subject
+    with one sample fewer no longer matched)."""
+    return hashlib.sha1(np.ascontiguousarray(data.X[data.subjects == subject], dtype=np.float32)
+                        .tobytes()).hexdigest()[:16]
+
+
+def trained_subjects(data: DataArrays, inputs: Any, names: Any = None) -> tuple[list[str], list[str]]:
+    """(seen, by_name): the subjects of ``data`` that trained a model (or that a search looked at), from the record
+    of the training subjects' inputs (``inputs``: subject_fingerprints; a record of 2026-12-05/06 holds one hash per
+    subject) and their ids (``names``; the keys of ``inputs`` when not given). A subject is seen when ANY of its
+    samples' inputs is a training sample's. Where the record cannot tell sample by sample (one hash per subject, or
+    ids alone), a subject named as a training subject is counted seen as well (it may have lost a sample to
+    --classes, and a figure of fit must never be called accuracy): those are also listed in ``by_name``."""
+    record = inputs if isinstance(inputs, dict) else {}
+    names = {str(s) for s in (names if names is not None else record)}
+    per_sample = {str(h) for v in record.values() if isinstance(v, list) for h in v}
+    whole = {str(v) for v in record.values() if isinstance(v, str)}
+    # ids count only for subjects the record holds no sample list of (old records, or ids alone)
+    by_id = {str(s) for s in names if not isinstance(record.get(str(s)), list)}
+    seen: list[str] = []
+    by_name: list[str] = []
     for s in data.subject_list:
-        h = hashlib.sha1()
-        h.update(np.ascontiguousarray(data.X[data.subjects == s], dtype=np.float32).tobytes())
-        out[str(s)] = h.hexdigest()[:16]
-    return out
+        rows = data.X[data.subjects == s]
+        if per_sample and any(sample_fingerprint(x) in per_sample for x in rows):
+            seen.append(str(s))
+        elif whole and _whole_subject_hash(data, s) in whole:
+            seen.append(str(s))
+        elif str(s) in by_id:
+            seen.append(str(s))
+            by_name.append(str(s))
+    return seen, by_name
 
 
 def resolved_threads(settings: TrainSettings, backend: Backend) -> TrainSettings:
@@ -165,9 +207,10 @@ def config_origin(path: str | Path, cfg: dict[str, Any], data: DataArrays) -> di
     """Where a configuration file's settings came from, as run.json and metrics.json record it: the file, and for
     the chosen.json of `merstudio tune` that search (its data, its choice and score, how many subjects it ran on)
     and ``seen_subjects``: how many of these ``n_subjects`` it saw (all of them when it ran on these very data,
-    else those whose inputs are a searched subject's, subject_fingerprints as `merstudio evaluate` matches a
-    checkpoint's: the same people under other ids are seen, and two sets' "sub01" are not one person; a choice
-    that recorded no inputs, written before 2026-12-06, by id). Every subject is a test subject once (loso,
+    else those with a sample whose input is a searched sample's, trained_subjects as `merstudio evaluate` matches
+    a checkpoint's: the same people under other ids are seen, and two sets' "sub01" are not one person; a choice
+    that recorded one hash per subject or no inputs (before 2026-12-07) also by id, counted in ``seen_by_name``).
+    Every subject is a test subject once (loso,
     kfold, lodo), so settings a search chose on some of them were chosen looking at test subjects: the run is
     then no nested estimate (`merstudio train --tune` is one)."""
     origin: dict[str, Any] = {"file": str(path)}
@@ -177,16 +220,17 @@ def config_origin(path: str | Path, cfg: dict[str, Any], data: DataArrays) -> di
     subjects = [str(s) for s in data.subject_list]
     same = cfg.get("data_fingerprint") == data_fingerprint(data)
     inputs = cfg.get("subject_inputs")
+    by_name: list[str] = []
     if same:
         seen = subjects
-    elif isinstance(inputs, dict):  # the searched subjects' inputs (only those `subjects` lists)
-        known = {str(inputs[s]) for s in searched if s in inputs}
-        seen = [s for s, h in subject_fingerprints(data).items() if h in known]
-    else:
-        seen = [s for s in subjects if s in set(searched)]
+    else:  # the searched subjects' inputs (only those `subjects` lists), as evaluate matches a checkpoint's
+        record = {s: inputs[s] for s in searched if s in inputs} if isinstance(inputs, dict) else None
+        seen, by_name = trained_subjects(data, record, searched)
     origin.update(chosen_by="merstudio tune", search_data=cfg.get("data", ""),
                   search_fingerprint=cfg.get("data_fingerprint", ""), chosen=cfg.get("chosen"),
                   search_subjects=len(searched), seen_subjects=len(seen), n_subjects=len(subjects))
+    if by_name:  # a choice that recorded one hash per subject, or ids alone: those known by their names
+        origin["seen_by_name"] = len(by_name)
     return origin
 
 
@@ -397,6 +441,9 @@ def check_same_run(record: Path, spec: dict[str, Any], what: str) -> None:
     for key in _RECORD_ONLY:
         old.pop(key, None)
     new = json.loads(json.dumps({k: v for k, v in spec.items() if k not in _RECORD_ONLY}))
+    for rec in (old, new):  # what the inputs were made from (training_source) is said by data_fingerprint
+        if isinstance(rec.get("input"), dict):
+            rec["input"] = {k: v for k, v in rec["input"].items() if k not in _INPUT_RECORD_ONLY}
     old = _with_defaults(old, new)
     if new != old:
         diff = sorted(k for k in set(new) | set(old) if new.get(k) != old.get(k))
@@ -566,6 +613,8 @@ def summarise(out_dir: str | Path, folds: Sequence[Fold] | None, class_names: Se
     # an evaluation is one pass over the data, not folds
     seen = f" ({spec['seen_subjects']} of {spec.get('n_subjects', '?')} subjects trained it)" \
         if spec.get("seen_subjects") else ""
+    if _all_seen(spec):
+        seen = " (training-set fit: every subject trained it)"
     pooled = f"all {metrics['n']} samples{seen}" if "checkpoint" in spec else \
         f"pooled over {metrics['n_folds']} fold{'s' if metrics['n_folds'] != 1 else ''}"
     save_confusion_png(np.asarray(metrics["confusion"]), names, out / "confusion.png",
@@ -690,6 +739,18 @@ def _fmt3(x: Any) -> str:
     return "—" if x is None or not np.isfinite(x) else f"{x:.3f}"
 
 
+# why an evaluation counts some subjects as the checkpoint's by their names (evaluate prints it too)
+BY_NAME_WHY = ("the checkpoint records one fingerprint per training subject (saved before 2026-12-07), which no "
+               "longer matches a subject evaluated on part of its samples, or its subjects' ids alone; a subject "
+               "named as one of its training subjects is taken to be that person")
+
+
+def _all_seen(spec: dict[str, Any]) -> bool:
+    """An evaluation (run.json) on whose every subject the checkpoint was trained: its figures are fit."""
+    return "checkpoint" in spec and bool(spec.get("seen_subjects")) and \
+        spec.get("seen_subjects") == spec.get("n_subjects")
+
+
 def render_summary(spec: dict[str, Any], m: dict[str, Any]) -> str:
     lines = [f"# Run summary ({spec.get('protocol', '?')})", ""]
     lines += [f"- data: {spec.get('data', '')} ({spec.get('n_samples', '?')} samples, "
@@ -738,11 +799,15 @@ def render_summary(spec: dict[str, Any], m: dict[str, Any]) -> str:
     if spec.get("seen_subjects"):
         lines.append(f"- **{spec['seen_subjects']} of these {spec.get('n_subjects', '?')} subjects trained this "
                      "checkpoint**: on them the figures are its fit to data it has seen, not accuracy")
+    if spec.get("seen_by_name"):
+        lines.append(f"- {spec['seen_by_name']} of them counted as trained by their names: {BY_NAME_WHY}")
     lines += ["", "## Class map", ""]
     lines += [f"- {i}: {n}" for i, n in enumerate(m["class_names"])]
     if "checkpoint" not in spec:
         heading = "Pooled metrics (predictions of all folds pooled, computed once" + (
             "; not a nested estimate: the configuration's search saw these subjects)" if searched else ")")
+    elif _all_seen(spec):
+        heading = "Training-set fit (every subject trained this checkpoint): not accuracy"
     elif spec.get("seen_subjects"):
         heading = (f"Metrics over all {spec.get('n_subjects', '?')} subjects, including the "
                    f"{spec['seen_subjects']} that trained the checkpoint")
@@ -799,12 +864,25 @@ def train_final(data: DataArrays, model_cfg: Any, settings: TrainSettings, path:
         meta["final_history"] = history[-1:] if history else []
         meta["training_arithmetic"] = settings.arithmetic()
         meta["training_cpu_bfloat16"] = cpu_bfloat16_path()
+        if isinstance(meta.get("training_data"), dict):
+            # which arrays trained it (as run.json and an evaluation's summary name them) and the command that
+            # asked for it: the checkpoint says what it was made from without its run folder
+            meta["training_data"] = {**meta["training_data"], "data_fingerprint": data_fingerprint(data),
+                                     "command": _command_line()}
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
             raise OutputError(f"{path}: cannot create the folder ({exc.strerror})") from exc
         save_checkpoint(path, model.cpu(), meta)
     return path
+
+
+def _command_line() -> str:
+    """This process's command line, as a shell would take it back ("merstudio train ..." for the CLI)."""
+    argv = list(sys.argv) or ["?"]
+    if Path(argv[0]).name in ("merstudio", "__main__.py"):
+        argv[0] = "merstudio"
+    return shlex.join(argv)
 
 
 def run_ablation(data: DataArrays, class_names: Sequence[str], model_cfg: Any, settings: TrainSettings,

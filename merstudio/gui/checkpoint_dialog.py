@@ -74,7 +74,8 @@ class Provenance:
     starter: bool = False  # the bundled starter model, or fine-tuned from it
     trained_on: str = ""  # one line: the training data (fine-tuned: the parent and the coded events)
     parent_trained_on: str = ""  # fine-tuned: its parent's training data, which its metadata keeps
-    evaluation: str = ""  # one line: protocol and figures
+    evaluation: str = ""  # one line: protocol and figures (fine-tuned: its hold-out's, with what they rest on)
+    parent_evaluation: str = ""  # fine-tuned: the parent's own evaluation, named, which `metrics` replaced
     created: str = ""
     finetuned: str = ""  # one line when fine-tuned on corrections
     classes: list[str] = field(default_factory=list)
@@ -135,10 +136,9 @@ def provenance(path: str | Path | None, meta: dict[str, Any] | None) -> Provenan
         prov.trained_on = _finetuned_from(meta, tuned)
     m = _block(meta, "metrics")
     if m:
-        figs = [f"{k.upper()} {_fmt(m[k])}" for k in ("uf1", "uar", "accuracy") if isinstance(m.get(k), int | float)]
-        prov.evaluation = ", ".join([str(m.get("protocol") or "protocol not recorded"), *figs])
-        if m.get("n"):
-            prov.evaluation += f" (n = {m['n']})"
+        prov.evaluation = _evaluation(m)
+        if tuned is not None and "basis" not in m and str(m.get("protocol", "")).startswith("fine-tuning hold-out"):
+            prov.evaluation += _old_holdout_counts(tuned, prov.classes)
         origin = _block(m, "config_origin")
         if origin.get("seen_subjects"):
             prov.evaluation += (f"; its settings were chosen by a search that saw {origin['seen_subjects']} of these "
@@ -150,7 +150,59 @@ def provenance(path: str | Path | None, meta: dict[str, Any] | None) -> Provenan
         coders = ", ".join(tuned.get("coders") or []) or "?"
         prov.finetuned = f"fine-tuned on {n} coded event(s) of {Path(str(tuned.get('project', '?'))).name} " \
                          f"(coders {coders})"
+        prov.parent_evaluation = _parent_evaluation(meta)
     return prov
+
+
+def _evaluation(m: dict[str, Any]) -> str:
+    """A `metrics` record in a line: protocol and figures. A fine-tuning hold-out says what they rest on
+    (training.finetune.holdout_basis, recorded as "basis"): one too small to be an estimate says so first, its
+    figures after (2 held-out samples of one class headlined UF1/UAR/accuracy 1.000)."""
+    figs = [f"{k.upper()} {_fmt(m[k])}" for k in ("uf1", "uar", "accuracy") if isinstance(m.get(k), int | float)]
+    n = f" (n = {m['n']})" if m.get("n") else ""
+    protocol = str(m.get("protocol") or "protocol not recorded")
+    basis = m.get("basis")
+    if isinstance(basis, str) and basis and m.get("estimate") is False:
+        return f"{protocol}: {basis}. Its figures: {', '.join(figs) or 'none'}{n}"
+    text = ", ".join([protocol, *figs]) + n
+    return f"{text}; {basis}" if isinstance(basis, str) and basis else text
+
+
+def _old_holdout_counts(tuned: dict[str, Any], classes: list[str]) -> str:
+    """'; held out positive 2: 1 of 3 classes, ...' for a checkpoint fine-tuned before its hold-out's basis was
+    recorded (2026-12-07): the counts it does record, per class ('' when none)."""
+    counts = tuned.get("holdout_counts")
+    if not isinstance(counts, dict) or not counts:
+        return ""
+    present = sum(1 for k in counts.values() if isinstance(k, int) and k > 0)
+    total = max(len(classes), present)
+    per = ", ".join(f"{c} {k}" for c, k in counts.items())
+    note = " (UAR/UF1 over the classes present only)" if present < total else ""
+    return (f"; held out {per}: {present} of {total} classes{note}; fine-tuned before its hold-out was judged: "
+            "weigh the figures by these counts")
+
+
+def _parent_evaluation(meta: dict[str, Any], depth: int = 0) -> str:
+    """A fine-tuned checkpoint's parent's own evaluation, named: kept as `parent_metrics` since 2026-12-07 (a
+    fine-tuned parent's with its own parent's after it); for an older one, read from the parent file while it is
+    the same file (its SHA-256), else said to be unknown."""
+    rec = meta.get("parent_metrics")
+    if isinstance(rec, dict):
+        text = f"{rec.get('checkpoint') or '?'}: {_evaluation(rec)}"
+        if isinstance(rec.get("parent_metrics"), dict) and depth < 3:
+            text += f"; its parent {_parent_evaluation(rec, depth + 1)}"
+        return text
+    if depth or "parent_metrics" in meta:  # recorded as none: the parent had no evaluation
+        return "not recorded in the parent"
+    parent, sha = meta.get("parent"), meta.get("parent_sha256")
+    if isinstance(parent, str) and parent and sha and file_digest(parent) == sha:
+        from merstudio.model.checkpoint_meta import peek_checkpoint_meta
+
+        pm = peek_checkpoint_meta(parent)  # no torch: this runs on the GUI thread
+        own = pm.get("metrics") if isinstance(pm, dict) else None
+        if isinstance(own, dict):
+            return f"{Path(parent).name}: {_evaluation(own)} (read from the parent file)"
+    return "not recorded (fine-tuned before 2026-12-07, and the parent file is gone or has changed)"
 
 
 def _finetuned_from(meta: dict[str, Any], tuned: dict[str, Any]) -> str:
@@ -229,6 +281,7 @@ class CheckpointDialog(QDialog):
         elif data.get("class_map"):
             row("Class map", str(data["class_map"]))
         row("Evaluation", self.prov.evaluation or "not recorded")
+        row("Parent's evaluation", self.prov.parent_evaluation)  # beside the hold-out's: the figures it replaced
         m = meta.get("metrics") if isinstance(meta.get("metrics"), dict) else {}
         per = m.get("per_class") if isinstance(m.get("per_class"), dict) else {}
         if per:

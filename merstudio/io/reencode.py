@@ -7,10 +7,13 @@ The frames go to a hidden temporary beside the output (`.<name>.<token>.part<suf
 the suffix), joined with the sound into a second one, renamed over the output once complete: a cancel, an error or
 Ctrl-C removes them and leaves an existing output as it was. A kill (SIGTERM, SIGHUP, SIGKILL) leaves them; they are
 locked while written (`merstudio.atomic.temp_beside`), so the next write of the same output removes them. Sound that cannot be written makes a copy without sound and one line
-(`ReencodeResult.audio_warning`), never a failure."""
+(`ReencodeResult.audio_warning`), never a failure. A full disk, a quota or a file size limit (`ulimit -f`) is an
+OutputError naming the output, with the output left as it was: cv2.VideoWriter ignores failed writes, so each
+temporary is read back (`_check_written`: its frames counted) before it replaces anything."""
 
 from __future__ import annotations
 
+import errno
 import heapq
 import itertools
 import math
@@ -49,6 +52,9 @@ _AAC_PRIMING = 1024  # samples FFmpeg's AAC encoder puts before the sound (its i
 WRITER_KEYINT_LIMIT = 2**31 - 1  # cv2.VideoWriter takes its parameters as C ints
 WRITER_FPS_LIMIT = 65_535.0  # MPEG-4 part 2 keeps its clock in 16 bits: FFmpeg opens no writer for a faster rate
 STRETCH = 9  # frame intervals: the shortest run of frames whose rate counts (a lone short frame does not)
+# errnos of an output the file system takes no more of: the disk is full, over quota, or the file size limit reached
+NO_ROOM = frozenset(getattr(errno, name) for name in ("ENOSPC", "EDQUOT", "EFBIG") if hasattr(errno, name))
+ROOM_SLACK = 1 << 20  # bytes: a write FFmpeg lost leaves less than this free (its buffers are 32 kB), or under the limit
 STANDARD_RATES = (23.976, 24.0, 25.0, 29.97, 30.0, 48.0, 50.0, 59.94, 60.0, 90.0, 100.0, 119.88, 120.0, 240.0)
 
 
@@ -97,20 +103,35 @@ def reencode(src: str | os.PathLike[str], dst: str | os.PathLike[str], keyint: i
     if fps is not None and not 0 < fps <= WRITER_FPS_LIMIT:  # NaN too
         raise InputError(f"{dst}: fps must be a positive number up to {WRITER_FPS_LIMIT:g}, got {fps:g}")
     fourcc = check_output(src, dst, keyint, overwrite)
+    kept_as_it_was = dst.exists()
     with temp_beside(dst, keep_suffix=True) as tmp, temp_beside(dst, keep_suffix=True) as muxed:
         # cancelled, failed or interrupted: both go at the exit; killed: the next write of dst removes them
-        written, rate, cancelled, kept = _write(src, tmp, dst, fourcc, keyint, fps, progress, cancel)
-        audio: str | None = ""
-        note = ""
-        if not cancelled:
-            try:
-                audio = _add_audio(Path(src).expanduser(), tmp, muxed, Fraction(written) / Fraction(rate), cancel)
-            except (av.FFmpegError, ValueError) as exc:  # a codec or layout PyAV or the container cannot take
-                note = f"{dst}: the sound of {Path(src).name} cannot be put in a {dst.suffix} file ({exc}); the " \
-                       f"copy has the picture only"
-        if cancelled or audio is None:  # None: cancelled while the sound was added
-            return ReencodeResult(dst, written, rate, fourcc, 0, complete=False)
-        os.replace(muxed if audio else tmp, dst)
+        try:
+            written, rate, cancelled, kept = _write(src, tmp, dst, fourcc, keyint, fps, progress, cancel)
+            audio: str | None = ""
+            note = ""
+            if not cancelled:
+                _check_written(tmp, dst, written, kept_as_it_was)
+                try:
+                    audio = _add_audio(Path(src).expanduser(), tmp, muxed, Fraction(written) / Fraction(rate),
+                                       cancel)
+                except (av.FFmpegError, ValueError) as exc:  # a codec or layout PyAV or the container cannot take
+                    room = _no_room(muxed, exc)
+                    if room:  # the disk, not the sound: no copy at all rather than one without sound
+                        raise OutputError(_cannot_write(dst, room, kept_as_it_was)) from None
+                    note = f"{dst}: the sound of {Path(src).name} cannot be put in a {dst.suffix} file ({exc}); " \
+                           f"the copy has the picture only"
+            if cancelled or audio is None:  # None: cancelled while the sound was added
+                return ReencodeResult(dst, written, rate, fourcc, 0, complete=False)
+            if audio:
+                _check_written(muxed, dst, written, kept_as_it_was)
+            os.replace(muxed if audio else tmp, dst)
+        except OSError as exc:  # a write the file system refused (the rename: its own reason)
+            why = _no_room(tmp, exc) or (exc.strerror or str(exc) if exc.filename is not None and
+                                         Path(exc.filename) in (tmp, muxed, dst) else "")
+            if not why:
+                raise  # not the output's (the input's, say open_source's)
+            raise OutputError(_cannot_write(dst, why, kept_as_it_was)) from None
     return ReencodeResult(dst, written, rate, fourcc, _max_keyframe_gap(dst), complete=True, audio=audio,
                           audio_warning=note, source_frames=kept.read, resampled=kept.resampled(written),
                           left_out=kept.left_out, frames_warning=kept.warning(dst, rate))
@@ -407,6 +428,68 @@ def _silence(like: av.AudioFrame, samples: int, pts: int) -> av.AudioFrame:
                                        layout=like.layout.name)
     frame.sample_rate, frame.pts, frame.time_base = like.sample_rate, pts, Fraction(1, like.sample_rate)
     return frame
+
+
+def _frames_in(path: Path) -> int:
+    """The video packets (frames) in `path`, demuxed, not decoded (0 where it does not open: an MP4 whose index
+    was never written). A packet past the end of a cut file is not counted."""
+    try:
+        with av.open(str(path)) as video:
+            return sum(1 for p in _packets(video.demux(video.streams.video[0])) if p.size)
+    except (av.FFmpegError, IndexError, OSError):  # IndexError: no video stream
+        return 0
+
+
+def _check_written(path: Path, dst: Path, written: int, kept_as_it_was: bool) -> None:
+    """Refuse (OutputError naming `dst`) a temporary that does not hold the `written` frames: a write FFmpeg lost
+    (cv2.VideoWriter says nothing), said as the reason where it is one (`_no_room`)."""
+    found = _frames_in(path)
+    if found != written:
+        why = _no_room(path) or f"the copy reads back with {found} of its {written} frames"
+        raise OutputError(_cannot_write(dst, why, kept_as_it_was))
+
+
+def _no_room(path: Path, exc: BaseException | None = None) -> str:
+    """Why the file system took no more of `path`, in words ("" where it did not say so): the error `exc`'s errno
+    where it has one of NO_ROOM, else (a writer that ignores its errors) `path`'s size at the file size limit, or
+    less than ROOM_SLACK free on its disk."""
+    code = getattr(exc, "errno", None)
+    if exc is not None and code not in NO_ROOM:
+        return ""
+    limit = _size_limit()
+    try:
+        size = path.stat().st_size
+    except OSError:
+        size = 0
+    if code == errno.EFBIG or (code is None and limit is not None and size >= limit - ROOM_SLACK):
+        where = f"the file size limit (ulimit -f) is {limit} bytes" if limit is not None else \
+            "larger than this file system allows"
+        return f"file too large: {where}"
+    if code == getattr(errno, "EDQUOT", None):
+        return "over the disk quota"
+    try:
+        st = os.statvfs(path.parent)
+        free: int | None = st.f_bavail * st.f_frsize
+    except (OSError, AttributeError):  # no statvfs on Windows
+        free = None
+    if code == errno.ENOSPC or (free is not None and free < ROOM_SLACK):
+        return "no space left on the device" + (f", {free // 1024} kB free" if free is not None else "")
+    return ""
+
+
+def _size_limit() -> int | None:
+    """This process's file size limit in bytes (`ulimit -f`), None where there is none."""
+    try:
+        import resource
+    except ImportError:  # Windows
+        return None
+    soft = resource.getrlimit(resource.RLIMIT_FSIZE)[0]
+    return None if soft == resource.RLIM_INFINITY else int(soft)
+
+
+def _cannot_write(dst: Path, why: str, kept_as_it_was: bool) -> str:
+    left = f"{dst.name} is left as it was" if kept_as_it_was else "nothing was written"
+    return f"{dst}: cannot write the copy ({why}); {left}"
 
 
 def _max_keyframe_gap(path: Path, frames: int = 100) -> int:

@@ -51,9 +51,12 @@ from merstudio.analysis.files import (
     WORKING_FORMS,
     AnalysisOutput,
     MetaFiles,
+    OutputLost,
     analyze_file,
     content_hash,
+    drop_unwritten_lock,
     finish_commit,
+    lost_output,
     output_names,
     output_paths,
     publish_with_plots,
@@ -1074,6 +1077,9 @@ def _take_manifest(out: Path, url: str | None = None) -> FileClaim:
                               "to finish, or write to another location") from None
         raise OutputError(f"{Path(out) / MANIFEST}: another batch is running in this folder ({who}); wait for it "
                           "to finish, or write to another folder") from None
+    except OutputError:  # its pid could not be written (a full disk): no empty manifest.lock left behind
+        drop_unwritten_lock(Path(out) / "manifest.lock")
+        raise
 
 
 @contextlib.contextmanager
@@ -1113,6 +1119,10 @@ def run_batch(plan: BatchPlan, settings: AnalysisSettings, backend: Backend, *, 
     them above it. `fps`: the rate of frame folders and images (a video keeps its own timing). `while_claimed`:
     work on the folder's results that must hold its claim too, run before the inputs (the plots `--plot` draws
     from up-to-date results: a run refused because another batch owns the folder writes nothing there).
+    An output the file system takes no more of (a full disk, a quota, the file size limit) or whose folder vanished
+    (`files.lost_output`) is no input's fault: the run stops at the first (no new input starts, running ones stop
+    as on Ctrl-C), no input is marked failed (the one it hit keeps its rows as partial, or its row as it was), and
+    an OutputError (exit status 3) says so in one line once the manifest is saved.
     `before_publish`: for a plan into an output URL, what each complete result draws before it is published (its
     plots: `analyze_file`; a split video's too); where it fails, the result is published without them
     (`PlotsOrWhy`) and the result's `plots_missing` names it."""
@@ -1133,7 +1143,7 @@ def run_batch(plan: BatchPlan, settings: AnalysisSettings, backend: Backend, *, 
                 while_claimed()
             with sigint_cancels(stop, interrupted):
                 try:
-                    run.run_tasks(backend, lambda: stop.is_set() or user_cancel(), retries)
+                    run.run_tasks(backend, lambda: stop.is_set() or user_cancel() or run.lost is not None, retries)
                 except KeyboardInterrupt:
                     interrupted[0] = True
             run.name_unreported()
@@ -1142,6 +1152,8 @@ def run_batch(plan: BatchPlan, settings: AnalysisSettings, backend: Backend, *, 
     finally:
         if claim is not None:
             claim.release()
+    if run.lost is not None and not interrupted[0]:
+        raise OutputError(run.lost_line()) from None
     return run.finish(interrupted[0], interrupted[0] or stop.is_set() or user_cancel())
 
 
@@ -1172,12 +1184,32 @@ class _BatchRun:
         self.settled: set[int] = set()  # items with their final outcome in this run
         self.before: dict[str, ManifestRow | None] = {}  # rows as they were before their video was handed out
         self.began: dict[int, float] = {}  # item index -> perf_counter when its first task started (a split run's)
+        self.lost: BaseException | None = None  # the first output the file system took no more of: the run stops
+        self.folder = _identity(Path(plan.out))  # the output folder (ensure_dir made it): the same one throughout
 
     # ------------------------------------------------------------------ the manifest
 
-    def save(self) -> None:
-        if self.manifest is not None:
-            self.manifest.save()
+    def save(self, force: bool = False) -> None:
+        if self.manifest is None or not self.folder_there():
+            return
+        try:
+            self.manifest.save(force)
+        except OutputError:
+            if self.lost is None:
+                raise
+            # the full disk takes no manifest either: the run's error says why, and the rows on disk stay
+            # runnable (`running`: run again)
+
+    def folder_there(self) -> bool:
+        """False once the output folder vanished (deleted, moved, or another in its place): a manifest written then
+        would make it again, naming results that are gone."""
+        return _identity(Path(self.plan.out)) == self.folder
+
+    def check_folder(self) -> None:
+        """OutputLost where the output folder vanished between inputs: the next would make it again and write
+        there, beside a manifest of results that are gone."""
+        if not self.folder_there():
+            raise OutputLost(f"output folder {self.plan.out} vanished while the batch wrote to it")
 
     def row_for(self, item: BatchItem) -> ManifestRow:
         """The item's manifest row (made when new), naming its input's hash and its result's name."""
@@ -1215,7 +1247,11 @@ class _BatchRun:
         self.save()
 
     def fail_unrun(self, item: BatchItem, text: str, exc: BaseException) -> None:
-        """An input that fails before any task of it runs: a failure of the result, its row and on_result."""
+        """An input that fails before any task of it runs: a failure of the result, its row and on_result (an output
+        the file system takes no more of: the run stops, `lose`)."""
+        if lost_output(exc):
+            self.lost = self.lost or exc
+            return
         self.result.failures.append((item.input, text))
         self.record(item, exc)
         if self.on_result is not None:
@@ -1301,6 +1337,7 @@ class _BatchRun:
     def on_start(self, i: int) -> None:
         """Task i started: its input, at its first task, is marked running (its row as it was kept, for _forget)."""
         k = self.owner[i]
+        self.check_folder()
         if k in self.started:
             return
         self.started.add(k)
@@ -1322,7 +1359,7 @@ class _BatchRun:
         if isinstance(payload, tuple) and len(payload) == 4 and payload[0] == INDEX:
             self.indexed(i, str(payload[1]), int(payload[2]), int(payload[3]))
             return
-        if self.manifest is not None:
+        if self.manifest is not None and self.folder_there():
             self.manifest.flush()
         self.progress.indexing.pop(i, None)
         self.progress.running[i] = payload
@@ -1338,9 +1375,13 @@ class _BatchRun:
     def settle(self, k: int, outcome: AnalysisOutput | BaseException) -> None:
         """The final outcome of input k in this run."""
         item = self.plan.items[k]
+        if isinstance(outcome, BaseException) and lost_output(outcome):
+            self.lose(k, outcome)
+            return
         files = _partial_files(self.plan.out, item.name, self.fmt)
         if isinstance(outcome, Cancelled) and (k not in self.started or not files):
             _forget(self.manifest, item, self.before)  # never ran: as if it had not been handed out
+            self.save()
             self.started.discard(k)
             return
         self.settled.add(k)
@@ -1364,6 +1405,38 @@ class _BatchRun:
             self.on_result(item, outcome)
         if self.on_progress is not None:
             self.on_progress(self.progress)
+
+    def lose(self, k: int, exc: BaseException) -> None:
+        """Input k hit an output the file system takes no more of (`lost_output`): the run stops (`lost`), and the
+        input is not failed (a rerun with room analyses it): partial where it kept rows, else its row as it was
+        before it started. Not passed to on_result: the run's error says it, once."""
+        item = self.plan.items[k]
+        self.lost = self.lost or exc
+        self.settled.add(k)
+        if k in self.claims:
+            self.claims.pop(k).close()
+        files = _partial_files(self.plan.out, item.name, self.fmt) if self.folder_there() else []
+        if files and self.manifest is not None:
+            self.result.partial_files.extend(files)
+            row = self.row_for(item)
+            row.status, row.error = "partial", f"stopped: {_error_text(exc)}"
+            _from_partial_meta(row, output_paths(self.plan.out, item.name).partial_meta)
+            self.save()
+        else:
+            _forget(self.manifest, item, self.before)
+            self.save()
+        self.started.discard(k)  # not "finished in this run"
+
+    def lost_line(self) -> str:
+        """The run's one line after `lost`: the error, and for a batch, that it stopped with no input failed."""
+        assert self.lost is not None
+        text = _error_text(self.lost)
+        if len(self.plan.items) < 2:
+            return text
+        done = sum(1 for o in self.outputs.values() if o.complete)
+        left = len(self.runnable) - done
+        return f"{text}; the batch stopped there: {done} input(s) analysed in this run, {left} left for a rerun " \
+               "(none marked failed)"
 
     def note_plots_missing(self, item: BatchItem, out: AnalysisOutput) -> None:
         """A result published without the plots drawn per face (PlotsOrWhy): why, as its published meta says."""
@@ -1411,6 +1484,8 @@ class _BatchRun:
     def name_unreported(self) -> None:
         """Inputs handed out that never reported back (a second Ctrl-C): their partial files named, their rows
         partial (or as before, when they left nothing); then the manifest saved."""
+        if not self.folder_there():
+            return
         for k in sorted(self.started - self.settled):
             item = self.plan.items[k]
             files = _partial_files(self.plan.out, item.name, self.fmt)
@@ -1421,8 +1496,8 @@ class _BatchRun:
                     row.status, row.error = "partial", "stopped before the end"
                 else:
                     _forget(self.manifest, item, self.before)
-        if self.manifest is not None and (self.started or self.manifest.dirty):
-            self.manifest.save(force=True)
+        if self.manifest is not None and (self.started or self.manifest.dirty or self.lost is not None):
+            self.save(force=True)
 
     def finish(self, interrupted: bool, cancelled: bool) -> BatchResult:
         """The result: how the run ended, the inputs not started, the outputs in input order."""
@@ -1432,6 +1507,14 @@ class _BatchRun:
         result.not_started = len(self.runnable) - len(self.started) - self.refused
         result.outputs = [self.outputs[k] for k in sorted(self.outputs)]
         return result
+
+
+def _identity(folder: Path) -> tuple[int, int] | None:
+    try:
+        st = os.stat(folder)
+    except OSError:
+        return None
+    return st.st_dev, st.st_ino
 
 
 def _from_partial_meta(row: ManifestRow, meta: Path) -> None:
@@ -1449,7 +1532,7 @@ def _from_partial_meta(row: ManifestRow, meta: Path) -> None:
 
 def _forget(manifest: Manifest | None, item: BatchItem, before: dict[str, ManifestRow | None]) -> None:
     """A video that never started: its row goes back to what it was before it was handed out (removed when it
-    was new)."""
+    was new); the caller saves the manifest."""
     if manifest is None:
         return
     key = Manifest.key(item.input)
@@ -1460,7 +1543,6 @@ def _forget(manifest: Manifest | None, item: BatchItem, before: dict[str, Manife
         manifest.rows.pop(key, None)
     else:
         manifest.rows[key] = old
-    manifest.save()
 
 
 def _error_text(exc: BaseException) -> str:

@@ -32,6 +32,11 @@ Crash safety and concurrency (`analyze_file`):
   (with its meta and spots; one earlier run is kept) until a run of that name completes, and the run says so
   through `notice`.
 - hidden temporaries (`.<file>.<token>.part`) a killed run left beside these files are removed by the next run.
+- a file system that takes no more (full, over quota, `ulimit -f`), or the output folder deleted or moved while the
+  rows are written (each flush checks the rows file is still at its path), is the output's fault, not the input's:
+  `OutputLost` (`lost_output` also knows a plain OutputError of a full disk, and one a worker sent back as text); a
+  batch stops at the first. Nothing is written into a folder that vanished (no folder made again to hold a partial
+  meta claiming rows that are gone).
 """
 
 from __future__ import annotations
@@ -93,10 +98,13 @@ from merstudio.errors import InputError, OutputError
 from merstudio.face.orientation import TURNS
 from merstudio.io import IMAGE_EXTENSIONS, natural_sort_key, open_source
 from merstudio.io.frames import SeekNote
+from merstudio.locks import os_lock
 
 SPOT_COLUMNS = ("face_id", "onset", "apex", "offset", "score", "onset_time", "apex_time", "offset_time")
 HASH_CHUNK = 1 << 20  # content_hash: bytes hashed at each end of a file
 UNREADABLE_NAMED = 10  # damaged frame images named in the meta file (all are counted)
+# errnos of an output the file system takes no more of: full, over quota, the file size limit (`ulimit -f`)
+NO_ROOM = frozenset(getattr(errno, name) for name in ("ENOSPC", "EDQUOT", "EFBIG") if hasattr(errno, name))
 FLUSH_SECONDS = 0.5  # rows reach the partial CSV at least this often (whole rows, one write each time)
 
 
@@ -407,6 +415,29 @@ def results_of_inputs(out_dir: Path, metas: MetaFiles | None = None) -> dict[str
     return out
 
 
+class OutputLost(OutputError):
+    """The output's file system took no more (full, over quota, the file size limit) or its folder vanished while it
+    was written: the output's fault, not the input's (`lost_output`)."""
+
+
+def lost_output(exc: BaseException) -> bool:
+    """Is `exc` an output the file system took no more of, or whose folder vanished (`OutputLost`)? Also a plain
+    OutputError of a full disk (atomic's writers, the lock: raised `from None`, so its errno is only in its text,
+    as it is in an error a worker process sent back) and a bare OSError of one."""
+    if isinstance(exc, OutputLost):
+        return True
+    if isinstance(exc, OSError):
+        return exc.errno in NO_ROOM
+    return isinstance(exc, OutputError) and any(os.strerror(code) in str(exc) for code in NO_ROOM)
+
+
+def vanished(path: Path) -> OutputLost:
+    """The error for an output file no longer at its path (its folder deleted or moved, or the file itself)."""
+    if not path.parent.is_dir():
+        return OutputLost(f"output folder {path.parent} vanished while writing {path.name}")
+    return OutputLost(f"{path}: deleted or replaced while it was written")
+
+
 def output_paths(out_dir: Path, name: str, fmt: str = "csv") -> OutputPaths:
     suffix = SUFFIX[check_format(fmt)]
     out_dir = Path(out_dir)
@@ -571,6 +602,26 @@ def _claim(paths: OutputPaths) -> FileClaim:
         who = f"pid {exc.pid}" if exc.pid else "pid unknown"
         raise OutputError(f"{paths.csv}: another merstudio analyze is writing this result ({who}); wait for it "
                           "to finish, or write to another folder") from None
+    except OutputError:
+        drop_unwritten_lock(paths.lock)
+        raise
+
+
+def drop_unwritten_lock(lock: Path) -> None:
+    """Remove the empty lock file a claim made but could not write its pid into (a full disk): left, it looks like
+    a run's. Only one nobody holds (locked here first) and still empty at that path."""
+    try:
+        fd = os.open(lock, os.O_RDWR)
+    except OSError:
+        return
+    try:
+        st = os.fstat(fd)
+        if st.st_size == 0 and os_lock(fd) and os.path.samestat(st, os.stat(lock)) and not os.fstat(fd).st_size:
+            os.unlink(lock)  # while locked, as LockFile.release does: a racing claimant sees it is not current
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
 
 
 def input_digest(path: Path | str, known: str | None = None) -> str:
@@ -678,9 +729,18 @@ def finish_result(out: AnalysisOutput, spots: list[SpotRow], settings: AnalysisS
     if out.complete:
         commit_result(out, settings, vfr)
     else:
-        _write_spots(paths.partial_spots, spots, labels)
-        _write_meta(out, settings, vfr, paths.partial_meta)
+        _describe_partial(out, settings, vfr)
     return out
+
+
+def _describe_partial(out: AnalysisOutput, settings: AnalysisSettings, vfr: bool) -> None:
+    """The spots and meta of rows kept as partial; none where the output folder vanished (writing them would make
+    it again, holding a meta of rows that are gone)."""
+    paths = out.paths
+    if not paths.meta.parent.is_dir():
+        return
+    _write_spots(paths.partial_spots, out.spots, out.labels)
+    _write_meta(out, settings, vfr, paths.partial_meta)
 
 
 def commit_result(out: AnalysisOutput, settings: AnalysisSettings, vfr: bool) -> None:
@@ -690,7 +750,12 @@ def commit_result(out: AnalysisOutput, settings: AnalysisSettings, vfr: bool) ->
     partial); after it, the renames are tried once more and otherwise left to the next run (`recover_result`)."""
     paths = out.paths
     try:
-        _fsync(paths.partial)
+        try:
+            _fsync(paths.partial)
+        except FileNotFoundError:
+            raise vanished(paths.partial) from None
+        except OSError as exc:
+            raise OutputError(f"{paths.partial}: cannot write ({exc.strerror or exc})") from None
         with atomic_path(paths.staged_spots) as tmp:
             _write_spots_to(tmp, out.spots, out.labels)
         meta = _meta_dict(out, settings, vfr, csv_bytes=paths.partial.stat().st_size)
@@ -705,8 +770,7 @@ def commit_result(out: AnalysisOutput, settings: AnalysisSettings, vfr: bool) ->
         with contextlib.suppress(Exception):
             paths.staged_spots.unlink(missing_ok=True)
             out.complete = False
-            _write_spots(paths.partial_spots, out.spots, out.labels)
-            _write_meta(out, settings, vfr, paths.partial_meta)
+            _describe_partial(out, settings, vfr)
         raise
     try:
         recover_result(paths)
@@ -948,6 +1012,8 @@ class _RowWriter:
             self._put(",".join(columns) + "\n")
         except BaseException:
             self._fh.close()
+            with contextlib.suppress(OSError):  # not even its header: a file of no rows is no partial result
+                path.unlink()
             raise
 
     def write_all(self, rows: Iterable[dict]) -> None:
@@ -962,11 +1028,24 @@ class _RowWriter:
 
     def flush(self) -> None:
         if self._pending and not self.failed:
+            self._check_there()
             self._put(self._buf.getvalue())
             self.rows += self._pending
         self._pending = 0
         self._buf.seek(0)
         self._buf.truncate()
+
+    def _check_there(self) -> None:
+        """OutputLost where the file is no longer at its path (its folder deleted or moved): writes to it still
+        succeed, into a file nobody will find, so the whole video was analysed for nothing and the loss was only
+        seen at the commit. One fstat and one stat a flush."""
+        try:
+            there = os.path.samestat(os.fstat(self._fh.fileno()), os.stat(self.path))
+        except FileNotFoundError:
+            there = False
+        if not there:
+            self.failed = True
+            raise vanished(self.path)
 
     def close(self) -> None:
         if self._fh.closed:
@@ -989,8 +1068,10 @@ class _RowWriter:
             self.failed = True
             with contextlib.suppress(OSError):
                 self._fh.truncate(self._size)  # back to the last whole row
-            raise OutputError(f"{self.path}: cannot write ({exc.strerror or exc}); it keeps the {self.rows} "
-                              "rows written before") from None
+            kind = OutputLost if exc.errno in NO_ROOM else OutputError
+            # not even the header (the file is removed): no rows to speak of
+            kept = f"; it keeps the {self.rows} rows written before" if self._size else ""
+            raise kind(f"{self.path}: cannot write ({exc.strerror or exc}){kept}") from None
         self._size += len(encoded)
 
 

@@ -253,9 +253,12 @@ def write_evaluation(model, data, names, out: Path, spec: dict, seen: list[str] 
     subjects that trained the checkpoint), the figures over the others as well ("unseen" in metrics.json).
     metrics.json says what its figures are: "fit_on_training_data" (every subject trained the checkpoint: fit,
     not accuracy), "seen_subjects" (those that did) and "seen_by_name" (those of them known by name alone)."""
-    from merstudio.atomic import atomic_path, ensure_dir, write_text_atomic
+    import io
+
+    import pandas as pd
+
     from merstudio.training.protocols import Fold
-    from merstudio.training.run import _fold_frame, _fold_stem, summarise
+    from merstudio.training.run import PREDICTION_DTYPES, _fold_frame, _fold_stem, summarise
     from merstudio.training.trainer import predict
 
     fold = Fold(index=0, name="all", test_subjects=tuple(data.subject_list),
@@ -263,19 +266,22 @@ def write_evaluation(model, data, names, out: Path, spec: dict, seen: list[str] 
     probs, au_probs = predict(model, data.X)
     aus = list(model.cfg.aus) if model.cfg.use_au else []
     df = _fold_frame(fold, data, probs, au_probs, names, aus)
-    # folds/ made only now, with its file: a Ctrl-C during the prediction left an empty one, which the same
-    # command then refused as "results already"
-    ensure_dir(out / "folds")
-    for old in (out / "folds").glob("*.csv"):
-        old.unlink()
-    with atomic_path(out / "folds" / f"{_fold_stem(fold)}.csv") as tmp:
-        df.to_csv(tmp, index=False)
-    write_text_atomic(out / "run.json", json.dumps({**spec, "n_samples": len(data),
-                                                   "n_subjects": len(data.subject_list)}, indent=2))
+    # run.json and the fold's CSV are written with the results, one set (summarise's `more`): a failed --overwrite
+    # leaves the earlier evaluation whole, its record included. folds/ is made only then, with its file: a Ctrl-C
+    # during the prediction left an empty one, which the same command then refused as "results already"
+    fold_csv = out / "folds" / f"{_fold_stem(fold)}.csv"
+    record = json.dumps({**spec, "n_samples": len(data), "n_subjects": len(data.subject_list)}, indent=2)
+    pred = pd.read_csv(io.StringIO(df.to_csv(index=False)), dtype=PREDICTION_DTYPES)  # as read back from the file
     seen = list(seen or [])
     unseen = unseen_metrics(data.subjects, data.y, probs.argmax(1), names, seen)
     extra: dict = {"fit_on_training_data": bool(seen) and len(seen) == len(data.subject_list),
                    "seen_subjects": seen, "seen_by_name": list(by_name or [])}
     if unseen is not None:
         extra["unseen"] = unseen
-    return summarise(out, [fold], names, extra=extra)
+    metrics = summarise(out, [fold], names, extra=extra, pred=pred, spec=json.loads(record),
+                        more={fold_csv: lambda tmp: df.to_csv(tmp, index=False),
+                              out / "run.json": lambda tmp: tmp.write_text(record, encoding="utf-8")})
+    for old in fold_csv.parent.glob("*.csv"):  # an earlier evaluation's other fold files
+        if old != fold_csv:
+            old.unlink()
+    return metrics

@@ -129,7 +129,19 @@ def _fmt(x: float) -> str:
 
 def save_confusion_png(cm: np.ndarray | list, class_names: Sequence[str], path: str | Path,
                        title: str = "") -> Path:
-    """Write the confusion matrix (counts, row-normalised colour) as a PNG with the Agg backend."""
+    """Write the confusion matrix (`confusion_image`) to ``path``, in the format its suffix names (PNG)."""
+    path = Path(path)
+    image = confusion_image(cm, class_names, title, path.suffix.lstrip(".").lower() or "png")
+    with atomic_path(path) as tmp:
+        tmp.write_bytes(image)
+    return path
+
+
+def confusion_image(cm: np.ndarray | list, class_names: Sequence[str], title: str = "", fmt: str = "png") -> bytes:
+    """The confusion matrix (counts, row-normalised colour) drawn with the Agg backend, as a ``fmt`` file's bytes
+    (a run folder writes it with its other results, as one set)."""
+    import io
+
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
 
@@ -153,7 +165,6 @@ def save_confusion_png(cm: np.ndarray | list, class_names: Sequence[str], path: 
                     color="white" if norm[i, j] > 0.5 else "black", fontsize=9)
     ax.set_title((title + "\n" if title else "") + "counts; colour normalised per row", fontsize=9)
     fig.tight_layout()
-    path = Path(path)
-    with atomic_path(path) as tmp:
-        fig.savefig(tmp, format=path.suffix.lstrip(".").lower() or "png")
-    return path
+    buf = io.BytesIO()
+    fig.savefig(buf, format=fmt)
+    return buf.getvalue()

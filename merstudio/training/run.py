@@ -31,7 +31,7 @@ import pandas as pd
 import torch
 
 from merstudio import __version__
-from merstudio.atomic import atomic_path, write_text_atomic
+from merstudio.atomic import atomic_path, write_set, write_text_atomic
 from merstudio.errors import InputError, MerstudioError, OutputError
 from merstudio.execution import Backend, Cancelled, backend_from_args, run_tasks
 from merstudio.model.config import (
@@ -44,11 +44,11 @@ from merstudio.model.config import (
 )
 from merstudio.training.metrics import (
     compute_metrics,
+    confusion_image,
     confusion_matrix,
     format_confusion_table,
     format_per_class_table,
     format_per_dataset_table,
-    save_confusion_png,
     scores_from_confusion,
 )
 from merstudio.training.protocols import DataArrays, Fold, make_folds, split_fold
@@ -550,10 +550,13 @@ def run_protocol(data: DataArrays, class_names: Sequence[str], model_cfg: Any, s
     return metrics
 
 
+PREDICTION_DTYPES = {"subject": str, "sample": str, "dataset": str, "fold": str}  # ids stay text ("007")
+
+
 def load_predictions(out_dir: str | Path, folds: Sequence[Fold] | None = None) -> pd.DataFrame:
     fold_dir = Path(out_dir) / "folds"
     paths = sorted(fold_dir.glob("*.csv")) if folds is None else [fold_dir / f"{_fold_stem(f)}.csv" for f in folds]
-    frames = [pd.read_csv(p, dtype={"subject": str, "sample": str, "dataset": str, "fold": str}) for p in paths]
+    frames = [pd.read_csv(p, dtype=PREDICTION_DTYPES) for p in paths]
     if not frames:
         raise InputError(f"{fold_dir}: no finished folds")
     return pd.concat(frames, ignore_index=True)
@@ -591,11 +594,17 @@ def roc_auc(truth: np.ndarray, score: np.ndarray) -> float:
 
 
 def summarise(out_dir: str | Path, folds: Sequence[Fold] | None, class_names: Sequence[str],
-              extra: dict[str, Any] | None = None) -> dict[str, Any]:
+              extra: dict[str, Any] | None = None, *, pred: pd.DataFrame | None = None,
+              spec: dict[str, Any] | None = None,
+              more: dict[Path, Callable[[Path], object]] | None = None) -> dict[str, Any]:
     """Pool the fold CSVs, compute metrics once, write predictions.csv, metrics.json, summary.md, confusion.png.
-    `extra`: more figures for metrics.json and the summary (an evaluation's "unseen")."""
+    `extra`: more figures for metrics.json and the summary (an evaluation's "unseen"). The four files are one set
+    (atomic.write_set): a failed write leaves an earlier run's four whole, never some replaced. `more`: files
+    written in the same set ({path: writer}: an evaluation's run.json and fold CSV), with `pred` and `spec` their
+    content as load_predictions and run.json would read it back."""
     out = Path(out_dir)
-    pred = load_predictions(out, folds)
+    if pred is None:
+        pred = load_predictions(out, folds)
     names = list(class_names)
     metrics = compute_metrics(pred["true"].to_numpy(), pred["pred"].to_numpy(), names, pred["dataset"].tolist())
     metrics["n_folds"] = int(pred["fold"].nunique())
@@ -603,13 +612,13 @@ def summarise(out_dir: str | Path, folds: Sequence[Fold] | None, class_names: Se
     infos = [json.loads(p.read_text(encoding="utf-8")) for p in sorted((out / "folds").glob("*.json"))]
     metrics["train_seconds"] = float(sum(i.get("seconds", 0.0) for i in infos))
     metrics.update(extra or {})
-    spec = json.loads((out / "run.json").read_text(encoding="utf-8")) if (out / "run.json").exists() else {}
+    if spec is None:
+        spec = json.loads((out / "run.json").read_text(encoding="utf-8")) if (out / "run.json").exists() else {}
     if "checkpoint" not in spec:  # an evaluation is one pass, no folds
         metrics["per_fold"] = fold_scores(pred, infos, names, spec.get("train") or {})
     if spec.get("config_origin"):  # beside the figures: a search on the test subjects makes them no nested estimate
         metrics["config_origin"] = spec["config_origin"]
-    _write_csv_atomic(out / "predictions.csv", pred)
-    _write_atomic(out / "metrics.json", json.dumps(json_safe(metrics), indent=2, default=_json_default))
+    figures = json.dumps(json_safe(metrics), indent=2, default=_json_default)
     # an evaluation is one pass over the data, not folds
     seen = f" ({spec['seen_subjects']} of {spec.get('n_subjects', '?')} subjects trained it)" \
         if spec.get("seen_subjects") else ""
@@ -617,9 +626,13 @@ def summarise(out_dir: str | Path, folds: Sequence[Fold] | None, class_names: Se
         seen = " (training-set fit: every subject trained it)"
     pooled = f"all {metrics['n']} samples{seen}" if "checkpoint" in spec else \
         f"pooled over {metrics['n_folds']} fold{'s' if metrics['n_folds'] != 1 else ''}"
-    save_confusion_png(np.asarray(metrics["confusion"]), names, out / "confusion.png",
-                       title=f"{pooled}, UF1 {metrics['uf1']:.3f}")
-    _write_atomic(out / "summary.md", render_summary(spec, metrics))
+    image = confusion_image(np.asarray(metrics["confusion"]), names, title=f"{pooled}, UF1 {metrics['uf1']:.3f}")
+    summary = render_summary(spec, metrics)
+    write_set({**(more or {}),
+               out / "predictions.csv": lambda tmp: pred.to_csv(tmp, index=False),
+               out / "metrics.json": lambda tmp: tmp.write_text(figures, encoding="utf-8"),
+               out / "confusion.png": lambda tmp: tmp.write_bytes(image),
+               out / "summary.md": lambda tmp: tmp.write_text(summary, encoding="utf-8")})
     return metrics
 
 

@@ -2,6 +2,18 @@
 
 from __future__ import annotations
 
+import errno
+
+# errnos of an output the file system takes no more of: the disk is full, over quota, or the file size limit
+# (`ulimit -f`) reached. The one home of that set: io (reencode) and analysis (results, batch) both tell it apart.
+NO_ROOM = frozenset(getattr(errno, name) for name in ("ENOSPC", "EDQUOT", "EFBIG") if hasattr(errno, name))
+
+
+def no_room(exc: BaseException) -> bool:
+    """Did the file system refuse to take more (`NO_ROOM`)? `exc`: an OSError, or PyAV's FFmpegError (which carries
+    the errno FFmpeg's write got)."""
+    return getattr(exc, "errno", None) in NO_ROOM
+
 
 class MerstudioError(Exception):
     """An error caused by the user's input or environment, with a message fit to show as is."""

@@ -12,7 +12,8 @@ writer per project); they differ only in what they write into the file and how t
 - Acquire loop: open (create) the file, lock it, then check that the locked file is still the one at the path (an
   owner releasing at that moment removes the file, and a lock on a removed file claims nothing); retried 100 times.
 - Release: the file is removed while still locked (whoever opened the old file then sees it is not current), then
-  closed.
+  closed. A claim whose owner cannot be written into the file (a full disk) is released so too: no empty lock file
+  is left behind to look like a run's.
 """
 
 from __future__ import annotations
@@ -111,6 +112,18 @@ def _take_fd(path: Path, alive: Callable[[], bool]) -> int:
     raise Unsettled(path)
 
 
+def _remove(path: Path, fd: int) -> None:
+    """Give up the lock file `path` held on `fd`: removed while still locked (whoever opened the old file then sees
+    it is not current, `_take_fd`), then closed; on Windows, which removes no open file, closed first."""
+    if sys.platform != "win32":
+        with suppress(OSError):
+            path.unlink()
+    os.close(fd)
+    if sys.platform == "win32":
+        with suppress(OSError):
+            path.unlink()
+
+
 class LockFile:
     """An exclusive claim on the lock file `path`, held until `release()` (or the end of a `with` block, or the
     process). Subclasses acquire it through `_take` and write their owner into `_fd`."""
@@ -122,13 +135,14 @@ class LockFile:
     @classmethod
     def _take(cls: type[L], path: Path, alive: Callable[[], bool], make: Callable[[int], L]) -> L:
         """Lock `path`, build the claim with `make(fd)` (it writes the owner into `fd`), and record it as held.
-        Raises Busy (held elsewhere) or OSError (cannot open or lock the file); `make`'s errors release the lock."""
+        Raises Busy (held elsewhere) or OSError (cannot open or lock the file); `make`'s errors release the lock
+        and remove the file, as `release` does."""
         with _held_guard:
             fd = _take_fd(path, alive)
             try:
                 claim = make(fd)
-            except BaseException:
-                os.close(fd)
+            except BaseException:  # the owner not written (a full disk): no empty file left to look like a claim
+                _remove(path, fd)
                 raise
             _held.add(os.path.abspath(path))
             return claim
@@ -144,13 +158,7 @@ class LockFile:
         fd, self._fd = self._fd, None
         with _held_guard:
             _held.discard(os.path.abspath(self.path))
-            if sys.platform != "win32":
-                with suppress(OSError):
-                    self.path.unlink()  # while still locked: whoever opened the old file sees it is not current
-            os.close(fd)
-            if sys.platform == "win32":
-                with suppress(OSError):
-                    self.path.unlink()
+            _remove(self.path, fd)
 
     def __enter__(self: L) -> L:
         return self

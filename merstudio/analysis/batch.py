@@ -54,7 +54,6 @@ from merstudio.analysis.files import (
     OutputLost,
     analyze_file,
     content_hash,
-    drop_unwritten_lock,
     finish_commit,
     lost_output,
     output_names,
@@ -1077,9 +1076,6 @@ def _take_manifest(out: Path, url: str | None = None) -> FileClaim:
                               "to finish, or write to another location") from None
         raise OutputError(f"{Path(out) / MANIFEST}: another batch is running in this folder ({who}); wait for it "
                           "to finish, or write to another folder") from None
-    except OutputError:  # its pid could not be written (a full disk): no empty manifest.lock left behind
-        drop_unwritten_lock(Path(out) / "manifest.lock")
-        raise
 
 
 @contextlib.contextmanager

@@ -94,17 +94,14 @@ from merstudio.atomic import (
     remove_stale_temps,
     write_text_atomic,
 )
-from merstudio.errors import InputError, OutputError
+from merstudio.errors import NO_ROOM, InputError, OutputError, no_room
 from merstudio.face.orientation import TURNS
 from merstudio.io import IMAGE_EXTENSIONS, natural_sort_key, open_source
 from merstudio.io.frames import SeekNote
-from merstudio.locks import os_lock
 
 SPOT_COLUMNS = ("face_id", "onset", "apex", "offset", "score", "onset_time", "apex_time", "offset_time")
 HASH_CHUNK = 1 << 20  # content_hash: bytes hashed at each end of a file
 UNREADABLE_NAMED = 10  # damaged frame images named in the meta file (all are counted)
-# errnos of an output the file system takes no more of: full, over quota, the file size limit (`ulimit -f`)
-NO_ROOM = frozenset(getattr(errno, name) for name in ("ENOSPC", "EDQUOT", "EFBIG") if hasattr(errno, name))
 FLUSH_SECONDS = 0.5  # rows reach the partial CSV at least this often (whole rows, one write each time)
 
 
@@ -427,7 +424,7 @@ def lost_output(exc: BaseException) -> bool:
     if isinstance(exc, OutputLost):
         return True
     if isinstance(exc, OSError):
-        return exc.errno in NO_ROOM
+        return no_room(exc)
     return isinstance(exc, OutputError) and any(os.strerror(code) in str(exc) for code in NO_ROOM)
 
 
@@ -602,26 +599,6 @@ def _claim(paths: OutputPaths) -> FileClaim:
         who = f"pid {exc.pid}" if exc.pid else "pid unknown"
         raise OutputError(f"{paths.csv}: another merstudio analyze is writing this result ({who}); wait for it "
                           "to finish, or write to another folder") from None
-    except OutputError:
-        drop_unwritten_lock(paths.lock)
-        raise
-
-
-def drop_unwritten_lock(lock: Path) -> None:
-    """Remove the empty lock file a claim made but could not write its pid into (a full disk): left, it looks like
-    a run's. Only one nobody holds (locked here first) and still empty at that path."""
-    try:
-        fd = os.open(lock, os.O_RDWR)
-    except OSError:
-        return
-    try:
-        st = os.fstat(fd)
-        if st.st_size == 0 and os_lock(fd) and os.path.samestat(st, os.stat(lock)) and not os.fstat(fd).st_size:
-            os.unlink(lock)  # while locked, as LockFile.release does: a racing claimant sees it is not current
-    except OSError:
-        pass
-    finally:
-        os.close(fd)
 
 
 def input_digest(path: Path | str, known: str | None = None) -> str:
@@ -1068,7 +1045,7 @@ class _RowWriter:
             self.failed = True
             with contextlib.suppress(OSError):
                 self._fh.truncate(self._size)  # back to the last whole row
-            kind = OutputLost if exc.errno in NO_ROOM else OutputError
+            kind = OutputLost if no_room(exc) else OutputError
             # not even the header (the file is removed): no rows to speak of
             kept = f"; it keeps the {self.rows} rows written before" if self._size else ""
             raise kind(f"{self.path}: cannot write ({exc.strerror or exc}){kept}") from None

@@ -28,7 +28,7 @@ import cv2
 import numpy as np
 
 from merstudio.atomic import check_not_input, temp_beside
-from merstudio.errors import InputError, OutputError
+from merstudio.errors import InputError, OutputError, no_room
 from merstudio.io.audio import CLOCK_SLACK, time_origin
 from merstudio.io.frames import IMAGE_EXTENSIONS, open_source
 
@@ -52,8 +52,6 @@ _AAC_PRIMING = 1024  # samples FFmpeg's AAC encoder puts before the sound (its i
 WRITER_KEYINT_LIMIT = 2**31 - 1  # cv2.VideoWriter takes its parameters as C ints
 WRITER_FPS_LIMIT = 65_535.0  # MPEG-4 part 2 keeps its clock in 16 bits: FFmpeg opens no writer for a faster rate
 STRETCH = 9  # frame intervals: the shortest run of frames whose rate counts (a lone short frame does not)
-# errnos of an output the file system takes no more of: the disk is full, over quota, or the file size limit reached
-NO_ROOM = frozenset(getattr(errno, name) for name in ("ENOSPC", "EDQUOT", "EFBIG") if hasattr(errno, name))
 ROOM_SLACK = 1 << 20  # bytes: a write FFmpeg lost leaves less than this free (its buffers are 32 kB), or under the limit
 STANDARD_RATES = (23.976, 24.0, 25.0, 29.97, 30.0, 48.0, 50.0, 59.94, 60.0, 90.0, 100.0, 119.88, 120.0, 240.0)
 
@@ -451,10 +449,10 @@ def _check_written(path: Path, dst: Path, written: int, kept_as_it_was: bool) ->
 
 def _no_room(path: Path, exc: BaseException | None = None) -> str:
     """Why the file system took no more of `path`, in words ("" where it did not say so): the error `exc`'s errno
-    where it has one of NO_ROOM, else (a writer that ignores its errors) `path`'s size at the file size limit, or
-    less than ROOM_SLACK free on its disk."""
+    where it is one of no room (`merstudio.errors.no_room`), else (a writer that ignores its errors) `path`'s size
+    at the file size limit, or less than ROOM_SLACK free on its disk."""
     code = getattr(exc, "errno", None)
-    if exc is not None and code not in NO_ROOM:
+    if exc is not None and not no_room(exc):
         return ""
     limit = _size_limit()
     try:

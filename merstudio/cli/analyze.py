@@ -15,6 +15,7 @@ from merstudio.analysis.outputs import is_url, join_url, localize, out_location,
 from merstudio.analysis.pipeline import FACE_LIMIT_AUTO, AnalysisSettings
 from merstudio.atomic import check_not_input
 from merstudio.cli.bounds import FACES_MAX, JOBS_MAX, MINUTES_MAX, frame_rate, real, whole
+from merstudio.cli.fps_unused import FPS_REACHES, fps_unused_text
 from merstudio.cli.main import EpilogFormatter
 from merstudio.errors import InputError, MerstudioError, OutputError
 from merstudio.io import VIDEO_EXTENSIONS, SourceWarning, photo_set
@@ -314,36 +315,6 @@ def _fps_unused(plan: Any, fps: float | None, each: bool = False) -> dict[Path, 
     return rates
 
 
-# containers whose frame times -itsscale rescales finely enough under -c copy (an AVI's are counted at its own rate:
-# 30 fps scaled to 60 came out in pairs a frame apart)
-RETIMED_BY_ITSSCALE = (".mp4", ".mov", ".m4v", ".mkv")
-
-
-def _retime_advice(path: Path, fps: float, own: float | None) -> str:
-    """How to give `path`'s frames the rate `fps`: an MP4/MOV/MKV's times rewritten by ffmpeg (-itsscale own/fps,
-    the frames copied untouched, the sound left out: its times would no longer match), else its frames analysed
-    as a folder, whose rate --fps sets."""
-    import shlex
-
-    if path.suffix.lower() in RETIMED_BY_ITSSCALE:
-        scale = f"{own / fps:.6g}" if own else f"<its rate / {fps:g}>"
-        out = path.with_name(f"{path.stem}_{fps:g}fps{path.suffix}")
-        return (f"rewrite its frame times: ffmpeg -itsscale {scale} -i {shlex.quote(str(path))} -c copy -an "
-                f"{shlex.quote(str(out))}, and analyse that")
-    frames = shlex.quote(str(path.with_name(f"{path.stem}_frames")))
-    return (f"analyse its frames as a folder: mkdir {frames} && ffmpeg -i {shlex.quote(str(path))} -fps_mode "
-            f"passthrough {frames}/%06d.png, then merstudio analyze {frames} --fps {fps:g}")
-
-
-def fps_unused_text(path: Path, fps: float, own: float | None) -> str:
-    """What --fps did not do for the video `path` (rate `own`): the line said before the run and kept in the
-    result's meta warnings."""
-    rate = f" ({own:g} fps)" if own else ""
-    return (f"--fps {fps:g} not used for {path}: it carries frame times{rate}, which it keeps (--fps sets the rate "
-            f"of frame folders, images and raw streams); to retime a high-speed recording, "
-            f"{_retime_advice(path, fps, own)} (docs/io.md)")
-
-
 def _fps_unused_line(unused: dict[Path, float | None], fps: float) -> str:
     """One line for all the inputs --fps does not reach: the input itself, or how many (the first few named)."""
     if len(unused) == 1:
@@ -351,7 +322,7 @@ def _fps_unused_line(unused: dict[Path, float | None], fps: float) -> str:
         return fps_unused_text(path, fps, own)
     names = _named([p.name for p in unused])
     return (f"--fps {fps:g} not used for {len(unused)} videos ({names}): they carry frame times, which they keep "
-            "(--fps sets the rate of frame folders, images and raw streams); to retime high-speed recordings, "
+            f"({FPS_REACHES}); to retime high-speed recordings, "
             f"rewrite an MP4/MOV/MKV's frame times (ffmpeg -itsscale <its rate / {fps:g}> -i IN -c copy -an OUT) or "
             f"analyse a video's frames as a folder with --fps {fps:g} (docs/io.md)")
 

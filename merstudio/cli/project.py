@@ -5,6 +5,7 @@ person, `split` one face id two people, `subject` names the person a video shows
 from __future__ import annotations
 
 import argparse
+import sys
 from collections import Counter
 from pathlib import Path
 from typing import Any
@@ -42,7 +43,10 @@ def register(sub: argparse._SubParsersAction) -> None:
     for q in (new, add):
         q.add_argument("--fps", action=frame_rate(), default=None,
                        help="frame rate of frame folders (default: the dataset's rate when the folder names tell, "
-                            "else 30)")
+                            "else 30) and of videos without frame timestamps, such as raw .h264/.mjpeg streams "
+                            "(default: the rate the stream states, else 25); a video with timestamps keeps its own "
+                            "timing, and the command says so (one line) with the ffmpeg command that retimes a "
+                            "high-speed recording")
     show = acts.add_parser("show", help="list a project's videos, analyses, overlays and events",
                            description="List a project's videos (id, frames, rate), the state of their analyses "
                                        "(and the revision of the rules that made each: one made by an earlier "
@@ -163,21 +167,34 @@ def _unique_hint(v: Any, videos: list[Any]) -> str:
     return str(v.id)
 
 
-def _open_all(media: list[Path], fps: float | None) -> list[Any]:
+def _open_all(media: list[Path], fps: float | None, project: Path) -> list[Any]:
     """Every video opened (one line naming the first that is not one) before the project is touched, so a bad
-    file in the list leaves no empty project and no half of the list added behind."""
+    file in the list leaves no empty project and no half of the list added behind. A video --fps does not reach
+    (its frames carry times at another rate) is said, a line each, as `analyze` says it."""
+    import shlex
+
+    from merstudio.cli.fps_unused import fps_unused_text, same_rate
     from merstudio.io import folder_fps, open_source
 
     sources: list[Any] = []
+    timed: list[tuple[Path, Any]] = []
     try:
         for path in media:
             # --fps: frame folders, images and videos without frame timestamps (raw streams); without it each opens
             # at its own rate (asked of folder_fps only with --fps: it opens a video file to tell)
-            sources.append(open_source(path, fps=None if fps is None else folder_fps(path, fps)))
+            rate = None if fps is None else folder_fps(path, fps)
+            sources.append(open_source(path, fps=rate))
+            if fps is not None and rate is None:
+                timed.append((path, sources[-1]))
     except BaseException:
         for s in sources:
             s.close()
         raise
+    if fps is not None:
+        add = f"merstudio project add {shlex.quote(str(project))}"
+        for path, src in timed:
+            if not same_rate(fps, src.fps):
+                print(f"merstudio: {fps_unused_text(path, fps, src.fps, add, 'add')}", file=sys.stderr)
     return sources
 
 
@@ -298,7 +315,7 @@ def run(args: argparse.Namespace) -> int:
             from merstudio.errors import OutputError
 
             raise OutputError(f"{args.project}: already exists (add videos to it with `merstudio project add`)")
-        sources = _open_all(list(args.media), args.fps)
+        sources = _open_all(list(args.media), args.fps, args.project)
         try:
             project = Project.create(args.project)
         except BaseException:
@@ -314,7 +331,7 @@ def run(args: argparse.Namespace) -> int:
     reading = args.action == "show" or (args.action == "subject" and args.subject is None and not args.clear)
     with _open(args.project, reading) as project:
         if args.action == "add":
-            _add(project, _open_all(list(args.media), args.fps))
+            _add(project, _open_all(list(args.media), args.fps, args.project))
         elif args.action in ("merge", "split"):
             _edit_faces(project, args)
         elif args.action == "subject":

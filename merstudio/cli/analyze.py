@@ -15,7 +15,7 @@ from merstudio.analysis.outputs import is_url, join_url, localize, out_location,
 from merstudio.analysis.pipeline import FACE_LIMIT_AUTO, AnalysisSettings
 from merstudio.atomic import check_not_input
 from merstudio.cli.bounds import FACES_MAX, JOBS_MAX, MINUTES_MAX, frame_rate, real, whole
-from merstudio.cli.fps_unused import FPS_REACHES, fps_unused_text
+from merstudio.cli.fps_unused import FPS_REACHES, fps_unused_text, same_rate
 from merstudio.cli.main import EpilogFormatter
 from merstudio.errors import InputError, MerstudioError, OutputError
 from merstudio.io import VIDEO_EXTENSIONS, SourceWarning, photo_set
@@ -311,7 +311,8 @@ def _fps_unused(plan: Any, fps: float | None, each: bool = False) -> dict[Path, 
         with warnings.catch_warnings(), contextlib.suppress(MerstudioError):  # not a video that opens: its run says
             warnings.simplefilter("ignore", SourceWarning)  # the run's summary and meta carry its warnings
             with open_source(p) as src:
-                rates[p] = src.fps
+                if not same_rate(fps, src.fps):  # its own rate is the one asked for: nothing to say
+                    rates[p] = src.fps
     return rates
 
 

@@ -30,7 +30,7 @@ from torch import nn
 
 from merstudio import __version__
 from merstudio.atomic import atomic_path
-from merstudio.errors import CheckpointError, InputError, OutputError
+from merstudio.errors import CheckpointError, InputError, OutputError, no_room
 from merstudio.model.checkpoint_meta import FORMAT, FORMAT_VERSION  # defined once, torch-free
 from merstudio.model.config import LEGACY_DEFAULTS, ModelConfig
 from merstudio.model.device import pick_device
@@ -142,6 +142,8 @@ def os_reason(exc: OSError) -> str:
         return "no permission"
     if exc.errno == errno.ENOSPC:
         return "no space left on the device"
+    if no_room(exc):  # a quota or a limit on file size (ulimit -f)
+        return "disk quota exceeded" if exc.errno == getattr(errno, "EDQUOT", None) else "file too large (a size limit)"
     if exc.errno == errno.ENOENT:
         return "no such file or folder"
     return plain_line((exc.strerror or type(exc).__name__).lower(), 120)

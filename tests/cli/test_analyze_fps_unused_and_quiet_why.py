@@ -53,6 +53,14 @@ def test_fps_on_a_timed_video_is_said_once_and_kept_in_its_meta(clip, tmp_path, 
     assert said[0].removeprefix("merstudio: ") in m["warnings"], m["warnings"]
 
 
+def test_fps_equal_to_the_videos_own_rate_says_nothing(clip, tmp_path, capsys):
+    """--fps 30 on a 30 fps file loses nothing: no line advising `-itsscale 1`."""
+    rate = own_rate(clip)
+    assert main(["analyze", str(clip), "-o", str(tmp_path / "out"), "--fps", f"{rate:g}", "-q"]) == 0
+    assert "not used" not in capsys.readouterr().err
+    assert not [w for w in meta(tmp_path / "out", "a")["warnings"] if "not used" in w]
+
+
 def said_line(capsys) -> str:
     return next(x for x in capsys.readouterr().err.splitlines() if "not used" in x)
 

@@ -30,14 +30,16 @@ import numpy as np
 from merstudio.atomic import atomic_path
 from merstudio.datasets.sample import DatasetWarning, Sample
 from merstudio.errors import InputError, MerstudioError, OutputError
-from merstudio.features.flow import compute_flow, optical_strain
+from merstudio.features.flow import FLOW_METHODS, compute_flow, optical_strain
 from merstudio.io.images import read_whole_image
 from merstudio.model.inputs import SPACINGS, Box, parse_framing, shrink, step_indices
 
 PREPROCESS_VERSION = 2  # bump when the computation changes: old cache entries then stop matching (2: brightness-matched flow)
 WORK_SIZE = 128  # aligned face size flow is computed at (merstudio.face.align.ALIGNED_SIZE)
 MODALITIES = ("flow", "grey", "both")
-FLOWS = ("dis", "tvl1", "farneback")
+# every method inference computes, one list: a dis_fast checkpoint's inputs are rebuilt for fine-tuning and
+# evaluation as inference builds them (a list of its own here refused dis_fast: "bad input settings")
+FLOWS = FLOW_METHODS
 
 
 class PreprocessCancelled(MerstudioError):
@@ -49,7 +51,7 @@ class PreprocessSettings:
     modality: str = "flow"  # flow | grey | both
     size: int = 28  # output height = width (>= 28 for the network)
     T: int = 1  # time steps: T=1 is the single onset -> apex flow image
-    flow: str = "dis"  # dis | tvl1 | farneback
+    flow: str = "dis"  # dis | dis_fast | tvl1 | farneback
     align: bool = True  # detect + align the face; off = centre square
     span: str = "apex"  # T targets over (onset, apex] or (onset, offset]
     spacing: str = "even"  # how they lie over it: model.inputs.step_indices ("even" or "late")

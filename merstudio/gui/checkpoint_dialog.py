@@ -136,9 +136,9 @@ def provenance(path: str | Path | None, meta: dict[str, Any] | None) -> Provenan
         prov.trained_on = _finetuned_from(meta, tuned)
     m = _block(meta, "metrics")
     if m:
-        prov.evaluation = _evaluation(m)
         if tuned is not None and "basis" not in m and str(m.get("protocol", "")).startswith("fine-tuning hold-out"):
-            prov.evaluation += _old_holdout_counts(tuned, prov.classes)
+            m = _judged_from_counts(m, tuned, prov.classes)
+        prov.evaluation = _evaluation(m)
         origin = _block(m, "config_origin")
         if origin.get("seen_subjects"):
             prov.evaluation += (f"; its settings were chosen by a search that saw {origin['seen_subjects']} of these "
@@ -156,7 +156,7 @@ def provenance(path: str | Path | None, meta: dict[str, Any] | None) -> Provenan
 
 def _evaluation(m: dict[str, Any]) -> str:
     """A `metrics` record in a line: protocol and figures. A fine-tuning hold-out says what they rest on
-    (training.finetune.holdout_basis, recorded as "basis"): one too small to be an estimate says so first, its
+    (training.finetune_split.holdout_basis, recorded as "basis"): one too small to be an estimate says so first, its
     figures after (2 held-out samples of one class headlined UF1/UAR/accuracy 1.000)."""
     figs = [f"{k.upper()} {_fmt(m[k])}" for k in ("uf1", "uar", "accuracy") if isinstance(m.get(k), int | float)]
     n = f" (n = {m['n']})" if m.get("n") else ""
@@ -168,18 +168,20 @@ def _evaluation(m: dict[str, Any]) -> str:
     return f"{text}; {basis}" if isinstance(basis, str) and basis else text
 
 
-def _old_holdout_counts(tuned: dict[str, Any], classes: list[str]) -> str:
-    """'; held out positive 2: 1 of 3 classes, ...' for a checkpoint fine-tuned before its hold-out's basis was
-    recorded (2026-12-07): the counts it does record, per class ('' when none)."""
+def _judged_from_counts(m: dict[str, Any], tuned: dict[str, Any], classes: list[str]) -> dict[str, Any]:
+    """`metrics` of a checkpoint fine-tuned before its hold-out's basis was recorded (2026-12-07), with the verdict
+    a fine-tuning gives now (finetune_split.holdout_basis) drawn from the per-class counts it does record: a61's
+    dev-ft1.pt, 2 held-out positives, reads 'not an estimate' as a new one does. Unchanged when it records none."""
+    from merstudio.training.finetune_split import holdout_basis
+
     counts = tuned.get("holdout_counts")
     if not isinstance(counts, dict) or not counts:
-        return ""
-    present = sum(1 for k in counts.values() if isinstance(k, int) and k > 0)
-    total = max(len(classes), present)
+        return m
+    labels = [str(c) for c, k in counts.items() if isinstance(k, int) for _ in range(max(0, k))]
+    b = holdout_basis(labels, classes or list(counts))
     per = ", ".join(f"{c} {k}" for c, k in counts.items())
-    note = " (UAR/UF1 over the classes present only)" if present < total else ""
-    return (f"; held out {per}: {present} of {total} classes{note}; fine-tuned before its hold-out was judged: "
-            "weigh the figures by these counts")
+    return {**m, "estimate": b["estimate"],
+            "basis": f"{b['text']} (held out {per}: the counts it records, judged as a fine-tuning is now)"}
 
 
 def _parent_evaluation(meta: dict[str, Any], depth: int = 0) -> str:

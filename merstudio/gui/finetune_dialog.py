@@ -611,8 +611,9 @@ class FinetuneDialog(QDialog):
         self._fit_table()
 
     def _show_basis(self, res: Any) -> None:
-        """What the before/after figures rest on, above the table, in the CLI's words (training.finetune's
-        holdout_basis); in orange when they are no estimate (2 held-out samples of one class scored 1.000)."""
+        """What the before/after figures rest on, above the table, in the CLI's words
+        (training.finetune_split.holdout_basis); in orange when they are no estimate (2 held-out samples of one
+        class scored 1.000)."""
         basis = getattr(res, "basis", None) or {}
         text = basis.get("text", "")
         self.basis_label.setText(f"Held-out figures: {text}" if text else "")
@@ -643,14 +644,21 @@ class FinetuneDialog(QDialog):
                 record = None
         if not isinstance(record, dict):
             return "not drawn yet: the first run draws it and the project keeps it for later runs"
-        from merstudio.training.finetune_split import named_groups, scored_runs
+        from merstudio.training.finetune_split import (
+            named_groups,
+            runs_best_text,
+            scored_runs,
+            unestimated_runs,
+        )
 
-        # the runs of every split that held out these events, spent ones included (a fresh draw of the same ones)
+        # the runs of every split that held out these events, spent ones included (a fresh draw of the same ones);
+        # a run on too few held-out samples is no best run (split note's words)
         runs, best, _spent = scored_runs(record)
         names = _group_names(self.project, str(record.get("by")))
+        best_text = runs_best_text(best, unestimated_runs(record), runs)
         locked = (f"locked: {record.get('by')} {named_groups(record.get('groups', []), names)} "
                   f"({runs} earlier run{'s' if runs != 1 else ''} scored on it"
-                  + (f", best UF1 {best:.3f}" if best is not None else "") + ")")
+                  + (f", {best_text.strip()[1:-1]}" if best_text else "") + ")")
         by = self.holdout.currentText() if hasattr(self, "holdout") else record.get("by")
         if by != record.get("by"):  # another grouping draws a new split; the locked one is kept as spent
             return f"{locked}; holding out by {by} draws a new split (away from those events where it can)"

@@ -50,6 +50,8 @@ from merstudio.io import natural_sort_key
 from merstudio.model.columns import NONE_CLASS
 from merstudio.training.finetune_split import (
     DEFAULT_HOLDOUT_FRACTION,
+    HOLDOUT_MIN_CLASSES,
+    HOLDOUT_MIN_SAMPLES,
     MIN_TRAIN_PER_CLASS,
     SPLIT_SETTING,
     Item,
@@ -59,6 +61,7 @@ from merstudio.training.finetune_split import (
     collect_events,
     event_records,
     group_names,
+    holdout_basis,
     label_key,
     label_resolver,
     locked_split,
@@ -142,33 +145,6 @@ class FinetuneResult:
 
 def _fmt(x: Any) -> str:
     return "—" if x is None or (isinstance(x, float) and math.isnan(x)) else f"{x:.3f}"
-
-
-# Below these the held-out figures are no estimate of anything: with one class present UAR is that class's recall
-# and accuracy the same number (2 positives held out scored UF1/UAR/accuracy 1.000 before and after), and under
-# ten samples a single sample moves a figure by .1 or more.
-HOLDOUT_MIN_SAMPLES = 10
-HOLDOUT_MIN_CLASSES = 2
-
-
-def holdout_basis(labels: Sequence[str], class_names: Sequence[str]) -> dict[str, Any]:
-    """What held-out figures rest on: the samples per class (every class of the model, 0 included), how many
-    classes have any, whether the figures are an estimate (at least HOLDOUT_MIN_SAMPLES samples of at least
-    HOLDOUT_MIN_CLASSES classes) and that in words, as the CLI, the fine-tuning dialog and the checkpoint dialog
-    say it: "not an estimate: 2 samples, 1 of 3 classes (UAR/UF1 over the classes present only); too few to
-    compare models"."""
-    per = {str(c): 0 for c in class_names}
-    for label in labels:
-        per[str(label)] = per.get(str(label), 0) + 1
-    n, present = sum(per.values()), sum(1 for k in per.values() if k)
-    estimate = n >= HOLDOUT_MIN_SAMPLES and present >= HOLDOUT_MIN_CLASSES
-    text = f"{n} sample{'s' * (n != 1)}, {present} of {len(per)} classes"
-    if present < len(per):  # compute_metrics averages over the classes the samples have
-        text += " (UAR/UF1 over the classes present only)"
-    if not estimate:
-        text = f"not an estimate: {text}; too few to compare models"
-    return {"n": n, "per_class": per, "classes_present": present, "n_classes": len(per), "estimate": estimate,
-            "text": text}
 
 
 # --------------------------------------------------------------------------------------------- inputs
@@ -684,7 +660,9 @@ def _with_run(record: dict[str, Any], out: Path, meta: dict[str, Any], result: F
         "created": ft["created"], "checkpoint": str(out), "parent_sha256": meta["parent_sha256"],
         "epochs": ft["epochs"], "lr": ft["lr"], "freeze_norm": ft["freeze_norm"], "mix": mix,
         "n_held_out": result.holdout["n"], "before_uf1": result.before["uf1"], "after_uf1": result.after["uf1"],
-        "after_uar": result.after["uar"]}]}
+        "after_uar": result.after["uar"],
+        # 2 held-out samples of one class scored UF1 1.000: such a run is no best run (finetune_split._best_uf1)
+        "estimate": result.basis["estimate"]}]}
 
 
 # --------------------------------------------------------------------------------------------- main entry

@@ -4,8 +4,9 @@ windows of the same videos, and the held-out split.
 
 The split holds out whole videos (or whole subjects: the per-video ``subject:<id>`` project setting, else the video's
 file stem), never single frames or events, and is locked per project (``SPLIT_SETTING``): the first fine-tuning
-draws it, later ones score on the same groups, and a fresh split keeps the spent ones on record. The names are
-importable from ``merstudio.training.finetune`` too, where they were first.
+draws it, later ones score on the same groups, and a fresh split keeps the spent ones on record. What held-out
+figures rest on (``holdout_basis``) is judged here too, without torch (the checkpoint dialog judges old checkpoints
+with it). The names are importable from ``merstudio.training.finetune`` too, where they were first.
 """
 
 from __future__ import annotations
@@ -29,6 +30,11 @@ from merstudio.project.events import au_numbers
 MIN_TRAIN_PER_CLASS = 3  # training events a class needs (after holding out) for fine-tuning to go ahead
 DEFAULT_HOLDOUT_FRACTION = 0.25  # of the videos / subjects
 _MAX_SPLITS = 400  # candidate hold-out sets scored (all of them when there are fewer)
+# Below these held-out figures are no estimate of anything (holdout_basis): with one class present UAR is that
+# class's recall and accuracy the same number (2 positives held out scored UF1/UAR/accuracy 1.000 before and after),
+# and under ten samples a single sample moves a figure by .1 or more.
+HOLDOUT_MIN_SAMPLES = 10
+HOLDOUT_MIN_CLASSES = 2
 
 
 @dataclass(frozen=True)
@@ -277,13 +283,26 @@ def _spent(previous: dict[str, Any], items: Sequence[Item], by: str) -> list[dic
             if previous.get("by") == by else []
     runs = previous.get("runs") or []
     current = {"by": previous.get("by"), "groups": list(previous.get("groups", [])), "held_events": held,
-               "runs": len(runs), "best_uf1": _best_uf1(runs)}
+               "runs": len(runs), "best_uf1": _best_uf1(runs),
+               "not_estimates": sum(1 for r in runs if not run_is_estimate(r))}
     return [*(previous.get("spent") or []), current]
 
 
+def run_is_estimate(run: Any) -> bool:
+    """Whether a recorded run's held-out figures are an estimate (holdout_basis; "estimate" recorded since
+    2026-12-07, an older run judged by its sample count alone, and kept when it records none): 2 held-out samples of
+    one class scored UF1 1.000, and a split note headlined that as the best run."""
+    if not isinstance(run, dict):
+        return False
+    if isinstance(run.get("estimate"), bool):
+        return bool(run["estimate"])
+    n = run.get("n_held_out")
+    return not (isinstance(n, int) and n < HOLDOUT_MIN_SAMPLES)
+
+
 def _best_uf1(runs: Iterable[dict[str, Any]]) -> float | None:
-    """The best held-out UF1 among recorded runs (None when none has one)."""
-    return max((r["after_uf1"] for r in runs if isinstance(r, dict) and isinstance(r.get("after_uf1"), float)
+    """The best held-out UF1 among recorded runs that are an estimate (None when none has one)."""
+    return max((r["after_uf1"] for r in runs if run_is_estimate(r) and isinstance(r.get("after_uf1"), float)
                 and not math.isnan(r["after_uf1"])), default=None)
 
 
@@ -301,15 +320,27 @@ def scored_runs(record: Any, *, last: bool = True) -> tuple[int, float | None, i
     its last one when not `last`: the run just done) and those of each spent split that held out the same events
     (a fresh draw that could only draw them again). Returns (runs, best UF1 among them or None, of which on
     spent splits)."""
-    if not isinstance(record, dict):
-        return 0, None, 0
-    own = list(record.get("runs") or [])
-    own = own if last else own[:-1]
-    same = [s for s in record.get("spent") or [] if isinstance(s, dict) and _same_events(record, s)]
+    own, same = _scored(record, last)
     n_spent = sum(int(s.get("runs") or 0) for s in same)
     bests = [b for b in (_best_uf1(own), *(s.get("best_uf1") for s in same))
              if isinstance(b, float) and not math.isnan(b)]
     return len(own) + n_spent, max(bests, default=None), n_spent
+
+
+def unestimated_runs(record: Any, *, last: bool = True) -> int:
+    """How many of scored_runs' runs were not an estimate (run_is_estimate), which its best UF1 leaves out."""
+    own, same = _scored(record, last)
+    return sum(1 for r in own if not run_is_estimate(r)) + sum(int(s.get("not_estimates") or 0) for s in same)
+
+
+def _scored(record: Any, last: bool) -> tuple[list[Any], list[dict[str, Any]]]:
+    """scored_runs' runs: the record's own (without its last when not `last`) and its spent splits of the same
+    events."""
+    if not isinstance(record, dict):
+        return [], []
+    own = list(record.get("runs") or [])
+    own = own if last else own[:-1]
+    return own, [s for s in record.get("spent") or [] if isinstance(s, dict) and _same_events(record, s)]
 
 
 def locked_split(record: Any, items: Sequence[Item], by: str, *, min_train: int = MIN_TRAIN_PER_CLASS,
@@ -438,9 +469,22 @@ def split_note(record: dict[str, Any], parent_overlap: int = 0) -> str:
     again = f", {n_spent} of them on an earlier split of the same events" if n_spent else ""
     confirm = "on events coded later" if n_spent else "on events coded later, or on a fresh split"
     return first + (f"These held-out events already scored {n} earlier fine-tuning run{'s' if n != 1 else ''}"
-                    + (f" (best UF1 {best:.3f})" if best is not None else "") + again
+                    + runs_best_text(best, unestimated_runs(record, last=False), n) + again
                     + f": picking the best of several runs by them makes its score optimistic. Confirm the chosen "
                     f"settings {confirm}.")
+
+
+def runs_best_text(best: float | None, not_estimates: int, n: int) -> str:
+    """' (best UF1 0.700; 1 run not an estimate, left out of best: under 10 held-out samples or 2 classes)' for n
+    scored runs, as the split note and the fine-tuning dialog say it: a run on too few held-out samples (2 of one
+    class: UF1 1.000) is no best run."""
+    why = f"under {HOLDOUT_MIN_SAMPLES} held-out samples or {HOLDOUT_MIN_CLASSES} classes"
+    if not_estimates and not_estimates >= n:
+        return f" (none an estimate: {why}; no best UF1)"
+    parts = [f"best UF1 {best:.3f}"] if best is not None else []
+    if not_estimates:
+        parts.append(f"{not_estimates} run{'s' * (not_estimates != 1)} not an estimate, left out of best: {why}")
+    return f" ({'; '.join(parts)})" if parts else ""
 
 
 def store_split(project_path: str | Path, record: dict[str, Any]) -> bool:
@@ -575,3 +619,23 @@ def held_out_text(res: Any) -> str:
     counts = getattr(res, "holdout_counts", None) or {}
     per_class = "; " + ", ".join(f"{c} {k}" for c, k in counts.items()) if counts else ""
     return f"held out {h['by']} {held} ({n} samples: {parts}{per_class}), never trained on in this run"
+
+
+def holdout_basis(labels: Sequence[str], class_names: Sequence[str]) -> dict[str, Any]:
+    """What held-out figures rest on (a fine-tuning's, or an older checkpoint's from the counts it records): the
+    samples per class (every class of the model, 0 included), how many classes have any, whether the figures are an
+    estimate (at least HOLDOUT_MIN_SAMPLES samples of at least HOLDOUT_MIN_CLASSES classes) and that in words, as the
+    CLI, the fine-tuning dialog and the checkpoint dialog say it: "not an estimate: 2 samples, 1 of 3 classes
+    (UAR/UF1 over the classes present only); too few to compare models"."""
+    per = {str(c): 0 for c in class_names}
+    for label in labels:
+        per[str(label)] = per.get(str(label), 0) + 1
+    n, present = sum(per.values()), sum(1 for k in per.values() if k)
+    estimate = n >= HOLDOUT_MIN_SAMPLES and present >= HOLDOUT_MIN_CLASSES
+    text = f"{n} sample{'s' * (n != 1)}, {present} of {len(per)} classes"
+    if present < len(per):  # compute_metrics averages over the classes the samples have
+        text += " (UAR/UF1 over the classes present only)"
+    if not estimate:
+        text = f"not an estimate: {text}; too few to compare models"
+    return {"n": n, "per_class": per, "classes_present": present, "n_classes": len(per), "estimate": estimate,
+            "text": text}

@@ -29,7 +29,7 @@ def _finetuned_meta(parent: Path, sha: str) -> dict:
 
 def _recorded(meta: dict) -> dict:
     """The same checkpoint as fine-tuning writes it now: the basis and the parent's figures recorded."""
-    from merstudio.training.finetune import holdout_basis
+    from merstudio.training.finetune_split import holdout_basis
 
     b = holdout_basis(["positive", "positive"], CLASSES)
     return {**meta, "parent_metrics": {"checkpoint": "dev.pt", "sha256": meta["parent_sha256"], **PARENT},
@@ -77,7 +77,11 @@ def test_an_older_fine_tuning_shows_its_counts_and_reads_the_parents_figures(qtb
     sha = hashlib.sha256(parent.read_bytes()).hexdigest()
     meta = _finetuned_meta(parent, sha)
     prov = provenance(tmp_path / "dev-ft1.pt", meta)
-    assert "held out positive 2: 1 of 3 classes (UAR/UF1 over the classes present only)" in prov.evaluation
+    # the verdict a checkpoint fine-tuned now records (the first test's), drawn from the counts it does record
+    assert prov.evaluation == (
+        "fine-tuning hold-out by video (2 samples): not an estimate: 2 samples, 1 of 3 classes (UAR/UF1 over the "
+        "classes present only); too few to compare models (held out positive 2: the counts it records, judged as a "
+        "fine-tuning is now). Its figures: UF1 1.000, UAR 1.000, ACCURACY 1.000 (n = 2)")
     assert prov.parent_evaluation == f"dev.pt: {PARENT_LINE} (read from the parent file)"
     # another file at the parent's path: its figures are not the parent's
     save_checkpoint(parent, model, {"input": pmeta["input"], "metrics": {**PARENT, "uf1": 0.5}})
@@ -85,3 +89,17 @@ def test_an_older_fine_tuning_shows_its_counts_and_reads_the_parents_figures(qtb
     prov = provenance(tmp_path / "dev-ft1.pt", meta)
     assert prov.parent_evaluation == ("not recorded (fine-tuned before 2026-12-07, and the parent file is gone or "
                                       "has changed)")
+
+
+def test_an_older_fine_tuning_of_every_class_is_judged_an_estimate(tmp_path):
+    """Old counts of 12 held-out samples of every class: the same verdict a new one records, said after its figures."""
+    from merstudio.gui.checkpoint_dialog import provenance
+
+    meta = _finetuned_meta(tmp_path / "gone.pt", "0" * 64)
+    meta["metrics"] = {**meta["metrics"], "protocol": "fine-tuning hold-out by video (12 samples)", "n": 12,
+                       "uf1": 0.5, "uar": 0.5, "accuracy": 0.5}
+    meta["finetune"] = {**meta["finetune"], "holdout_counts": {"negative": 4, "positive": 5, "surprise": 3}}
+    prov = provenance(tmp_path / "dev-ft1.pt", meta)
+    assert prov.evaluation == ("fine-tuning hold-out by video (12 samples), UF1 0.500, UAR 0.500, ACCURACY 0.500 "
+                               "(n = 12); 12 samples, 3 of 3 classes (held out negative 4, positive 5, surprise 3: "
+                               "the counts it records, judged as a fine-tuning is now)")

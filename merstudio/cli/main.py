@@ -86,10 +86,12 @@ def warn_about(where: object, lines: Sequence[str]) -> None:
 
 
 def check_output_file(path: Path, overwrite: bool, example: str) -> None:
-    """Refuse, in one line, an output that is a folder (naming `example` inside it as what to give) or a file that
-    exists without --overwrite."""
+    """Refuse, in one line, an output that is a folder (naming `example` inside it as what to give), a FIFO, device
+    or socket (before any work: `atomic.check_not_special`), or a file that exists without --overwrite."""
+    from merstudio.atomic import check_not_special
     from merstudio.errors import OutputError
 
+    check_not_special(path)
     if path.is_dir():
         raise OutputError(f"{path}: is a folder; give the file to write (e.g. {path / example})")
     if path.exists() and not overwrite:

@@ -27,7 +27,7 @@ import av
 import cv2
 import numpy as np
 
-from merstudio.atomic import check_not_input, temp_beside
+from merstudio.atomic import check_not_input, check_not_special, temp_beside, write_target
 from merstudio.errors import InputError, OutputError, no_room
 from merstudio.io.audio import CLOCK_SLACK, time_origin
 from merstudio.io.frames import IMAGE_EXTENSIONS, open_source
@@ -100,9 +100,11 @@ def reencode(src: str | os.PathLike[str], dst: str | os.PathLike[str], keyint: i
     dst = Path(dst).expanduser()
     if fps is not None and not 0 < fps <= WRITER_FPS_LIMIT:  # NaN too
         raise InputError(f"{dst}: fps must be a positive number up to {WRITER_FPS_LIMIT:g}, got {fps:g}")
+    check_not_special(dst)  # a FIFO or device at dst: refused before minutes of encoding
     fourcc = check_output(src, dst, keyint, overwrite)
     kept_as_it_was = dst.exists()
-    with temp_beside(dst, keep_suffix=True) as tmp, temp_beside(dst, keep_suffix=True) as muxed:
+    target = write_target(dst)  # a symlink output: the file it points to gets the copy, the link stays
+    with temp_beside(target, keep_suffix=True) as tmp, temp_beside(target, keep_suffix=True) as muxed:
         # cancelled, failed or interrupted: both go at the exit; killed: the next write of dst removes them
         try:
             written, rate, cancelled, kept = _write(src, tmp, dst, fourcc, keyint, fps, progress, cancel)
@@ -123,7 +125,7 @@ def reencode(src: str | os.PathLike[str], dst: str | os.PathLike[str], keyint: i
                 return ReencodeResult(dst, written, rate, fourcc, 0, complete=False)
             if audio:
                 _check_written(muxed, dst, written, kept_as_it_was)
-            os.replace(muxed if audio else tmp, dst)
+            os.replace(muxed if audio else tmp, target)
         except OSError as exc:  # a write the file system refused (the rename: its own reason)
             why = _no_room(tmp, exc) or (exc.strerror or str(exc) if exc.filename is not None and
                                          Path(exc.filename) in (tmp, muxed, dst) else "")

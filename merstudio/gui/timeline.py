@@ -249,6 +249,9 @@ class Timeline(pg.GraphicsLayoutWidget):
         self.frame_count = 1
         self.fps = 30.0
         self.timebase = Timebase(self.fps)
+        # False after set_video(0): no video open, the readout says nothing (a closed project's video's
+        # "frame 40 (1.333 s)" stayed after it closed)
+        self.has_video = True
         self.buffer: CurveBuffer | None = None
         self._face: int | None = None  # the face shown (the property face: its events drawn as its own)
         self.visible_aus: list[str] | None = None  # None: all
@@ -880,7 +883,8 @@ class Timeline(pg.GraphicsLayoutWidget):
     # ---------------------------------------------------------------- data
     def set_video(self, frame_count: int, fps: float, timebase: Timebase | None = None) -> None:
         """`timebase`: the video's frames <-> times (playback's; a variable-rate video's frame times), where the
-        audio lane places sound; None: frame / fps."""
+        audio lane places sound; None: frame / fps. `frame_count` 0: no video (a project closed)."""
+        self.has_video = int(frame_count) > 0
         self.frame_count = max(1, int(frame_count))
         self.fps = fps
         self.timebase = timebase if timebase is not None else Timebase(fps)
@@ -893,6 +897,7 @@ class Timeline(pg.GraphicsLayoutWidget):
             p.setLimits(xMin=-0.05 * self.frame_count - 0.5, xMax=1.05 * self.frame_count,
                         minXRange=min(5, self.frame_count))
         self.au_plot.setXRange(*frame_cell(0, self.frame_count - 1), padding=0)
+        self._update_readout()  # the previous video's values go (the window sets the play head after)
 
     def set_buffer(self, buffer: CurveBuffer | None, face: int | None = None) -> None:
         """Draw this buffer (None: no results) for this face (None: its main face). Curves of columns it does not
@@ -1132,6 +1137,7 @@ class Timeline(pg.GraphicsLayoutWidget):
         """The AU heat map: one row per AU column, scaled to what this video reaches."""
         if not au_cols or self.face is None:
             self.heat.clear()
+            self.heat_scale.setText("")  # no colours drawn: no scale (it kept the video shown before's)
             self._heat_rows = []
             self._heat_ticks()
             self._no_heat.setVisible(True)
@@ -1383,6 +1389,7 @@ class Timeline(pg.GraphicsLayoutWidget):
         self._class_curves.clear()
         self._motion_curves.clear()
         self.heat.clear()
+        self.heat_scale.setText("")
         self._heat_rows = []
         self._heat_ticks()
         self._draw_stale(None)
@@ -1439,8 +1446,10 @@ class Timeline(pg.GraphicsLayoutWidget):
         one = sep.join(parts + (["class p&nbsp; " + " &nbsp;".join(ps)] if ps else []))
         # too wide for one line (many AUs and classes, a small screen): the class probabilities go under the AUs
         two = sep.join(parts) + ("<br>class p&nbsp; " + " &nbsp;".join(ps) if ps else "")
+        if not self.has_video:  # nothing open: no frame to speak of
+            one = two = ""
         self.readout.set_lines(one, two)
-        self._description = self._spoken(vals, head)
+        self._description = self._spoken(vals, head) if self.has_video else ""
         if hasattr(self, "_describe_timer"):  # (not while the lanes are being built)
             self._describe_timer.start()
         if self._rows and self.readout.effectiveSizeHint(Qt.SizeHint.PreferredSize).height() != self._readout_h:

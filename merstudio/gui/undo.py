@@ -27,6 +27,7 @@ from typing import Any
 
 from PySide6.QtCore import QCoreApplication, QEvent, QObject, QTimer
 from PySide6.QtGui import QUndoCommand, QUndoStack
+from PySide6.QtWidgets import QUndoView, QWidget
 
 from merstudio.errors import InputError, MerstudioError, OutputError
 from merstudio.project import Event, Project
@@ -372,3 +373,25 @@ class RerunAnalysisCommand(ProjectCommand):
 
     def _undo(self) -> None:
         self.project.set_active_analysis(self.video_id, self.previous_id, proposals=self.before)
+
+
+class HistoryView(QUndoView):
+    """The Undo history dock's list. QUndoView's model resets on every step (push, undo, redo), and a reset laid out
+    every row again: one edit + undo + redo took 31 ms at 41 steps, 220 ms at 10,040 (audit a60). Its rows are one
+    line each, so one row's size stands for all (uniform item sizes: 111 -> 36 ms at 3,600 steps); and while hidden
+    (its dock closed, or tabbed behind Videos) it follows no stack at all, reading the history again when shown."""
+
+    def __init__(self, stack: QUndoStack, parent: QWidget | None = None) -> None:
+        super().__init__(stack, parent)
+        self._followed = stack
+        self.setUniformItemSizes(True)
+
+    def showEvent(self, event: Any) -> None:  # noqa: N802 - Qt override
+        if self.stack() is None:
+            self.setStack(self._followed)
+        super().showEvent(event)
+
+    def hideEvent(self, event: Any) -> None:  # noqa: N802 - Qt override
+        super().hideEvent(event)
+        if not event.spontaneous():  # (a minimised window's widgets stay visible: they keep following)
+            self.setStack(None)  # type: ignore[arg-type]  # (Qt takes none; the stubs say a stack)

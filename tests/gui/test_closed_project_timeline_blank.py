@@ -1,0 +1,24 @@
+"""After a project closes the timeline says nothing of the closed video: its readout ("frame 40 (1.333 s)") and
+its heat map's colour scale ("0 to 3.7 (this video)") stayed on the empty window (audit a60)."""
+from __future__ import annotations
+
+
+def test_a_video_without_results_shows_no_heat_scale(qtbot):
+    """A video with no results after one with them: no colour scale of the other video's values."""
+    from test_timeline_readability import _buffer
+
+    from merstudio.gui.timeline import Timeline
+
+    tl = Timeline()
+    qtbot.addWidget(tl)
+    tl.set_video(300, 30.0)
+    tl.set_buffer(_buffer(300), 0)
+    tl.refresh()
+    tl.set_playhead(40)
+    assert "this video" in tl.heat_scale.text and "frame 40" in tl.readout.text
+    tl.set_video(120, 30.0)  # another video, not analysed
+    tl.set_buffer(None)
+    assert tl.heat_scale.text == ""
+    tl.set_video(0, 30.0)  # nothing open
+    tl.set_playhead(0)
+    assert tl.readout.text == ""

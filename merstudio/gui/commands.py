@@ -133,7 +133,11 @@ class SaveProject(AppCommand):
         ctx.win.require_writable()
         moved = ctx.win.session.follow_project()  # the backup goes beside the file where it is now
         proj = ctx.win.project
-        bak = proj.save()
+        try:
+            bak = proj.save()
+        except MerstudioError as exc:  # the line of an earlier save must not stand ("Saved study.merproj …")
+            ctx.win.statusBar().showMessage(f"Not saved: {exc}", 15000)
+            raise
         ctx.win.undo_stack.setClean()
         if proj.lost():  # deleted, or moved where it cannot be followed: the backup is the copy to open
             ctx.win.show_info(f"{proj.path.name} is no longer in {proj.path.parent} (deleted, or moved where "
@@ -142,6 +146,24 @@ class SaveProject(AppCommand):
         notes = "".join(f"; {n}" for n in (proj.unsaved_note, moved) if n)  # a reader kept the journal: said
         ctx.win.statusBar().showMessage(f"Saved {proj.path.name} (backup {bak.name if bak else '-'}){notes}",
                                         15000 if proj.unsaved_note else 8000 if moved else 4000)
+
+
+class SaveProjectAs(AppCommand):
+    """Write the project as it is now, every edit, to a file of the user's choice and go on in it (params: path;
+    reopen False: only the copy, for a window closing). What keeps the work of a project whose file was deleted
+    or moved away while open (Session.keep_lost_work offers it)."""
+
+    @staticmethod
+    def ask(ctx: CommandContext, params: Params) -> bool:
+        if ctx.win.project is None:
+            raise InputError("save as: no project is open")
+        return _ask_path(ctx, params, "path", "Save project as", PROJECT_FILTER, save=True,
+                         default=str(ctx.win.project.path))
+
+    @staticmethod
+    def do(ctx: CommandContext, params: Params) -> None:
+        path = ctx.win.session.save_project_as(Path(params["path"]), reopen=params.get("reopen", True))
+        ctx.win.statusBar().showMessage(f"Saved as {path}", 8000)
 
 
 class LocateVideo(AppCommand):

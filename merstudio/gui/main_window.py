@@ -1483,10 +1483,23 @@ class MainWindow(QMainWindow):
 
     # ================================================================== closing
     def closeEvent(self, event: Any) -> None:  # noqa: N802 - Qt override
+        if not self.session.keep_lost_work():  # the project file is gone: its work kept (Save As) or not, or stay
+            event.ignore()
+            return
         self.qsettings.setValue("geometry", self.saveGeometry())
         self.qsettings.setValue("windowState", self.saveState())
         self.shutdown()
         super().closeEvent(event)
+
+    def ask_lost_project(self, question: str) -> str:
+        """The project's file was deleted or moved away while open: "save" (Save As), "discard" or "cancel"."""
+        box = QMessageBox(QMessageBox.Icon.Warning, "merstudio", question, QMessageBox.StandardButton.Cancel, self)
+        save = box.addButton("Save As…", QMessageBox.ButtonRole.AcceptRole)
+        discard = box.addButton("Discard", QMessageBox.ButtonRole.DestructiveRole)
+        box.setDefaultButton(save)
+        box.exec()
+        clicked = box.clickedButton()
+        return "save" if clicked is save else "discard" if clicked is discard else "cancel"
 
     def shutdown(self) -> None:
         """Stop every thread and close the project (idempotent). A running export is written to the end first (a few

@@ -18,7 +18,8 @@ from contextlib import suppress
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QObject, QStandardPaths, QTimer, Signal
+from PySide6.QtCore import QObject, QStandardPaths, Qt, QTimer, Signal
+from PySide6.QtWidgets import QMessageBox
 
 from merstudio.atomic import fitted_name, name_bytes, name_max
 from merstudio.errors import InputError, MerstudioError
@@ -56,14 +57,22 @@ class Session(QObject):
         self.source: Any = None  # the current video's FrameSource (the transport reads frames from it)
         self.opener = VideoOpener(win, open_source)  # every video is opened in its worker (a 1080p one takes 1 s)
         self._note = ""  # what opening the project set right, for the status bar (restored_line)
+        self._lost_said = False  # the project file was found gone (lost) and that was said: said once
+        self.lost_box: QMessageBox | None = None  # the box saying so, with its Save As button
         self._heartbeat = QTimer(self)  # tells a second opener this window still has the project
         self._heartbeat.setInterval(int(HEARTBEAT_EVERY * 1000))
         self._heartbeat.timeout.connect(lambda: self.project.heartbeat() if self.project is not None else None)
         # the journal folded into the file every few seconds after edits: a copy of the .merproj made while it is
-        # open holds the work up to then (SQLite folds it by itself only every ~4 MB)
+        # open holds the work up to then (SQLite folds it by itself only every ~4 MB); and the file looked for
+        # (one stat): deleted while open, the edits go on into a file nobody else can reach (watch_file)
         self._fold = QTimer(self)
         self._fold.setInterval(int(FOLD_EVERY * 1000))
-        self._fold.timeout.connect(lambda: self.project.fold_journal() if self.project is not None else None)
+        self._fold.timeout.connect(self._tick)
+
+    def _tick(self) -> None:
+        if self.project is not None:
+            self.project.fold_journal()
+            self.watch_file()
 
     # ---------------------------------------------------------------- guards
     def require_video(self) -> Video:
@@ -75,6 +84,7 @@ class Session(QObject):
         """The open project, or InputError (a dialog) when there is none or it is read-only."""
         if self.project is None:
             raise InputError("no project is open: open a video or a project first")
+        self.watch_file()  # an edit into a file deleted meanwhile: said at the first one, not 2 s later
         if self.project.read_only:  # every caller asks before it changes anything: nothing was changed
             reason = self.project.read_only_reason
             # open_project opens a read-only project again for writing once the other writer let go of it
@@ -95,6 +105,8 @@ class Session(QObject):
         if cur is not None and same_file(Path(path), cur.path):
             raise InputError(f"{cur.path.name}: this project is open in this window; a new project cannot replace "
                              "it (nothing was changed): give the new project another name")
+        if not self.keep_lost_work():
+            return
         self._set_project(Project.create(path, overwrite=True, busy_timeout=GUI_BUSY_TIMEOUT))
 
     def open_project(self, path: Path, read_only: bool | None = None, select: bool = True) -> bool:
@@ -110,6 +122,8 @@ class Session(QObject):
                 self.select_video(stored_video(cur, vids).id)
             self.win.statusBar().showMessage(f"{cur.path.name} is already open", 4000)
             return True
+        if not self.keep_lost_work():
+            return False
         if read_only:
             proj = Project.open(path, read_only=True, busy_timeout=GUI_BUSY_TIMEOUT)
         else:
@@ -156,6 +170,7 @@ class Session(QObject):
     def _set_project(self, proj: Project) -> None:
         self.close_project()
         self.project = proj
+        self._lost_said = False
         coder = self.win.coding.coder
         if coder:
             proj.coder = coder
@@ -168,9 +183,13 @@ class Session(QObject):
         self.projectChanged.emit()
 
     def close_project(self) -> None:
-        """Close the project (nothing to ask: every edit is saved when it is made)."""
+        """Close the project. Every edit is saved when it is made; where its file is gone, the caller asked first
+        (:meth:`keep_lost_work`)."""
         self._heartbeat.stop()
         self._fold.stop()
+        if self.lost_box is not None:  # its Save As is this project's
+            self.lost_box.close()
+            self.lost_box = None
         self.opener.shutdown()  # a video being indexed is of this project (or its window is closing)
         had_video = self.video is not None or self.source is not None
         self.video, self.source = None, None
@@ -275,18 +294,107 @@ class Session(QObject):
             return
         self.select_video(video_id, source=source, then=then)
 
-    def follow_project(self) -> str:
+    # ---------------------------------------------------------------- a project file deleted while open
+    def watch_file(self) -> None:
+        """The fold timer's and every edit's look at the project file (one stat): gone, that is said once. A file
+        moved is left to follow_project (a save, an export, the window coming to the front say it)."""
+        proj = self.project
+        if proj is None or proj.read_only:
+            return
+        if not proj.lost():
+            self._lost_said = False  # put back: said again should it go again
+        elif not self._lost_said and proj.current_name() is None:
+            self._say_lost()
+
+    def _gone(self) -> bool:
+        """Whether no name reaches the open project's file (deleted, or moved where it cannot be followed) while
+        edits made here are only in it; a move to a name another writer has open is said by follow_project."""
+        proj = self.project
+        return proj is not None and not proj.read_only and proj.lost() and proj.move_refused is None
+
+    def _say_lost(self) -> None:
+        """Once a project: the file is gone, and Save As is what keeps the work (a box with that button, and the
+        status bar). Edits go on meanwhile, into the file this window still has open."""
+        proj = self.project
+        if self._lost_said or proj is None or not self._gone():
+            return
+        self._lost_said = True
+        line = f"{proj.path.name} was deleted or moved away while open: Save As to keep your work"
+        log.warning("%s: %s", proj.path, line)
+        self.win.errors.append(line)
+        self.win.statusBar().showMessage(line)  # stays until another message replaces it
+        box = QMessageBox(QMessageBox.Icon.Warning, "merstudio",
+                          f"{line}.\n\nIt is no longer in {proj.path.parent}. Your edits, those made since too, are "
+                          "only in this window now: Save As writes them all to a file you choose, and this window "
+                          "goes on in it. Closing asks too.", QMessageBox.StandardButton.NoButton, self.win)
+        save = box.addButton("Save As…", QMessageBox.ButtonRole.AcceptRole)
+        box.addButton("Later", QMessageBox.ButtonRole.RejectRole)
+        box.setDefaultButton(save)
+        box.setWindowModality(Qt.WindowModality.WindowModal)
+        # after the box has gone: the file dialog is modal
+        box.buttonClicked.connect(lambda b: QTimer.singleShot(0, self._save_lost) if b is save else None)
+        if self.lost_box is not None:
+            self.lost_box.close()
+        self.lost_box = box
+        box.open()
+
+    def _save_lost(self) -> None:
+        if self._gone():
+            self.win.ctx.execute(C.SaveProjectAs)
+
+    def keep_lost_work(self) -> bool:
+        """Before the open project closes (the window closing, another project opened): where its file is gone,
+        ask Save As / Discard / Cancel, its work being only in this window. True: go on closing (saved, discarded,
+        or nothing to ask)."""
+        if self.project is None or self.project.read_only:
+            return True
+        self.follow_project(say_lost=False)  # moved: followed, nothing to ask
+        if not self._gone() or self.project.backup_holds_all() is not None:  # Ctrl+S said the backup is the copy
+            return True
+        name = self.project.path.name
+        answer = self.win.ask_lost_project(
+            f"{name} was deleted or moved away while open: your edits, those made since too, are only in this "
+            f"window.\n\nSave them as a new project file before {name} closes? Discard loses them.")
+        if answer == "save":
+            return self.win.ctx.execute(C.SaveProjectAs, reopen=False)
+        return answer == "discard"
+
+    def save_project_as(self, path: Path, reopen: bool = True) -> Path:
+        """Write the open project as it is now to ``path`` (Project.save_as: every edit, a file deleted while open
+        included); with ``reopen``, close it and go on in the copy (its own undo history starts there). Returns the
+        file written."""
+        proj = self.project
+        if proj is None:
+            raise InputError("save as: no project is open")
+        if path.suffix != PROJECT_SUFFIX:
+            path = path.with_name(path.name + PROJECT_SUFFIX)
+        if not proj.lost() and same_file(path, proj.path):
+            raise InputError(f"{path.name} is the project open here: File > Save writes it")
+        written = proj.save_as(path)
+        if reopen:
+            self.close_project()  # nothing to ask: everything is in the copy
+            try:
+                self.open_project(written, read_only=False)
+            except MerstudioError as exc:
+                raise InputError(f"{written}: saved, but it could not be opened ({exc}); open it with File > "
+                                 "Open project") from None
+        return written
+
+    def follow_project(self, say_lost: bool = True) -> str:
         """The project file was moved or renamed while open: the project follows it (Project.follow_move), and
         with it the backup, the title, the default export folder and the names made from the project's, and the
         recent projects' entry. One stat when it did not move: called before a save, an export and when the window
         comes to the front. Returns the status line saying so ("" when it did not move or cannot be found), or that
-        it was not followed because another writer has the new name open."""
+        it was not followed because another writer has the new name open. A file no name reaches any more is said
+        once (:meth:`_say_lost`), unless ``say_lost`` is False (the caller asks about it)."""
         proj = self.project
         old = proj.path if proj is not None else None
         moved = proj.follow_move() if proj is not None else None
         if moved is None:
             refused = proj.move_refused if proj is not None else None
             if refused is None:
+                if say_lost:
+                    self._say_lost()  # gone, not moved: the work is only in this window now
                 return ""
             who = refused.owner.describe() if refused.owner else "another program"
             return (f"project file moved to {refused.project}, which is open for writing elsewhere ({who}): "

@@ -77,7 +77,7 @@ from merstudio.project.analyses import (
 from merstudio.project.behaviours import BehaviourTables
 from merstudio.project.event_store import EventTables, _stored_id
 from merstudio.project.events import Event
-from merstudio.project.lock import ProjectInUse, ProjectLock, wal_readers
+from merstudio.project.lock import ProjectInUse, ProjectLock, lock_path, wal_readers
 from merstudio.project.overlays import Overlay, OverlayTables
 from merstudio.project.schema import APPLICATION_ID, MIGRATIONS, SCHEMA_VERSION, WRITTEN_UNTIL, schema_problem
 from merstudio.project.settings import (
@@ -152,6 +152,35 @@ def _immutable(p: Path) -> sqlite3.Connection:
     """A connection that reads ``p`` as it is on disk (its journal aside), creating and locking nothing: how the
     project file is read without a descriptor of our own (see the module's notes)."""
     return sqlite3.connect(f"{p.resolve().as_uri()}?immutable=1", uri=True, isolation_level=None)
+
+
+# bytes free below which an I/O error opening a project is taken for a full disk: its -shm alone takes 32 kB (on a
+# tmpfs, 16 kB free failed every open with SQLITE_IOERR_SHMSIZE, "disk I/O error"; 32 kB opened it), its journal more
+LOW_SPACE = 1 << 20
+
+
+def _free_bytes(folder: Path) -> int | None:
+    """What the user may still write on `folder`'s file system (statvfs), None where that cannot be told."""
+    try:
+        st = os.statvfs(folder)
+    except (OSError, AttributeError):  # gone, or no statvfs (Windows)
+        return None
+    return st.f_bavail * st.f_frsize
+
+
+def _no_space(p: Path, exc: BaseException) -> str:
+    """The one line for a project that cannot be opened because its disk is full ("" where the fault is another):
+    SQLite says only "disk I/O error" when it cannot grow its -shm, which read as a damaged project, with advice
+    (the backup) that dropped every edit since the last save."""
+    code = getattr(exc, "sqlite_errorcode", None)
+    primary = code & 0xFF if isinstance(code, int) else None
+    free = _free_bytes(p.parent)
+    full = primary == sqlite3.SQLITE_FULL or (isinstance(exc, OSError) and exc.errno == errno.ENOSPC)
+    if not full and not (primary == sqlite3.SQLITE_IOERR and free is not None and free < LOW_SPACE):
+        return ""
+    left = f" ({free // 1000} kB free)" if free is not None else ""
+    return (f"cannot open {p}: no space left on {p.parent}{left}; the project is not damaged: free some space there "
+            "and open it again")
 
 
 def _not_a_database(exc: BaseException) -> bool:
@@ -294,6 +323,8 @@ class Project(SettingTables, VideoTables, AnalysisTables, OverlayTables, EventTa
         self.move_refused: ProjectInUse | None = None
         self.unsaved_note = ""  # the last save() could not fold the journal into the file: why, in one line
         self._folded_at = -1  # the connection's total_changes when the journal was last all folded in (fold_journal)
+        # the connection's total_changes and the backup's (device, inode) when save() last wrote it (backup_holds_all)
+        self._backed_up: tuple[int, tuple[int, int] | None] | None = None
 
     @property
     def read_only(self) -> bool:
@@ -440,8 +471,12 @@ class Project(SettingTables, VideoTables, AnalysisTables, OverlayTables, EventTa
             except sqlite3.OperationalError as exc:
                 if "locked" in str(exc) or "busy" in str(exc):
                     raise InputError(f"{p}: locked by another program; try again") from None
+                if full := _no_space(p, exc):  # an output that cannot be written (exit status 3), not a bad input
+                    raise OutputError(full) from None
                 raise InputError(_damaged(p, exc)) from None
             except sqlite3.DatabaseError as exc:
+                if full := _no_space(p, exc):
+                    raise OutputError(full) from None
                 raise InputError(_not_ours(p) if _not_a_database(exc) else _damaged(p, exc)) from None
         except BaseException:
             if con is not None:
@@ -732,6 +767,13 @@ class Project(SettingTables, VideoTables, AnalysisTables, OverlayTables, EventTa
         self.path = found
         return found
 
+    def current_name(self) -> Path | None:
+        """Where the open file is now, changing nothing (:meth:`follow_move` follows it): ``path`` while that names
+        it, else its new name (see follow_move; Linux), None where no name reaches it (deleted, or another OS)."""
+        if self._file_id is None or _file_id(self.path) == self._file_id:
+            return self.path
+        return _current_name(self._file_id)
+
     def lost(self) -> bool:
         """Whether no name reaches the open file any more (deleted, or moved where follow_move cannot find it: on
         another OS): the edits go on into it, but only ``save()``'s backup is a file anyone else can open."""
@@ -828,7 +870,56 @@ class Project(SettingTables, VideoTables, AnalysisTables, OverlayTables, EventTa
                         dst.close()
             except sqlite3.Error as exc:
                 raise OutputError(f"{bak}: cannot write backup ({_fault_text(exc)})") from None
+            self._backed_up = (self._con.total_changes, _file_id(bak))
             return bak
+
+    def backup_holds_all(self) -> Path | None:
+        """The backup the last save() wrote where it holds every edit of this session (none committed since, and
+        the file at its name still the one written); else None. A project whose file was deleted while open has
+        nothing else to lose then."""
+        with self._lock:
+            if self._backed_up is None or self._closed or self._backed_up[0] != self._con.total_changes:
+                return None
+            bak = self.path.with_name(self.path.name + ".bak")
+            return bak if _file_id(bak) == self._backed_up[1] else None
+
+    def save_as(self, dest: str | os.PathLike[str]) -> Path:
+        """Write the project as it is now, every committed edit, to ``dest``: a whole project file, written
+        atomically (an old ``dest`` stays whole until the copy is), through this connection (SQLite's backup API),
+        which reads the open file even once it was deleted or moved away (:meth:`lost`), where nothing else can.
+        This project stays open as it was: the caller opens the copy to go on in it. Refused (nothing written):
+        this very file where it is (that is :meth:`save`), or a project another writer has open (ProjectInUse)."""
+        d = Path(dest)
+        if self._closed:
+            raise OutputError(f"{self.path}: closed; nothing to save")
+        if self._file_id is not None and _file_id(d) == self._file_id:
+            raise OutputError(f"{d}: is the open project's own file; Save writes it")
+        # the lock beside the name: this project's own where it is saved under its lost name, else taken for the
+        # write, so that no other merstudio has that project open meanwhile
+        own = self._claim is not None and os.path.abspath(self._claim.path) == os.path.abspath(lock_path(d))
+        try:
+            claim = None if own else ProjectLock.acquire(d)
+        except OSError as exc:
+            raise OutputError(f"{d}: cannot save the project there ({exc.strerror or exc})") from None
+        try:
+            with atomic_path(d, "cannot save the project there") as tmp:
+                dst = sqlite3.connect(tmp)
+                try:
+                    dst.execute("PRAGMA journal_mode = OFF")  # renamed only when complete: no journal needed
+                    with self._lock:
+                        self._con.backup(dst)
+                finally:
+                    dst.close()
+                # a journal left beside the name (another project's, or this one's own before it was deleted)
+                # would be read into the copy by its first opener
+                for side in ("-wal", "-shm", "-journal"):
+                    Path(f"{d}{side}").unlink(missing_ok=True)
+        except sqlite3.Error as exc:
+            raise OutputError(f"{d}: cannot save the project there ({_fault_text(exc)})") from None
+        finally:
+            if claim is not None:
+                claim.release()
+        return d
 
     def fold_journal(self) -> bool:
         """Fold what the journal holds into the file, without waiting, when something was committed since the last

@@ -306,8 +306,8 @@ class NewEvent(AppCommand):
         win.coding.show_marks(say=False)
         win.timeline.clear_selection()
         win.coding.select(cmd.event.id)
-        if moved:
-            win.statusBar().showMessage(f"{event_line(cmd.event)}{moved}", 8000)
+        # the new event named (the drag's "press C" hint would stay otherwise); I/O write their own line after this
+        win.statusBar().showMessage(f"{event_line(cmd.event)}{moved}", 8000 if moved else 6000)
 
 
 def _named_event(ctx: CommandContext, params: Params) -> Event | None:

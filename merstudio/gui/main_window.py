@@ -36,7 +36,6 @@ from PySide6.QtWidgets import (
     QStackedWidget,
     QTabBar,
     QToolButton,
-    QUndoView,
     QVBoxLayout,
     QWidget,
 )
@@ -65,6 +64,7 @@ from merstudio.gui.state import StoreWatch, short_run_note, timecode
 from merstudio.gui.status_bar import BusyIndicator, StatusBar
 from merstudio.gui.timeline import Timeline
 from merstudio.gui.transport import Transport
+from merstudio.gui.undo import HistoryView
 from merstudio.gui.video_list import SelectVideo, StepVideo, VideoList
 from merstudio.gui.video_view import MenuButton, TransportSlider, VideoView
 from merstudio.gui.workers import _default_analysis, _default_open
@@ -72,6 +72,8 @@ from merstudio.project import Event, Project, Video
 
 log = logging.getLogger(__name__)
 PAGE_SECONDS = 10.0  # PageUp / PageDown step
+# the texts of the last error and information boxes kept for tests (win.errors[-1]); a week-long session kept all
+MESSAGES_KEPT = 200
 WATCH_MS = 2000  # how often the window looks for changes made by others (_watch_disk): a stat and a PRAGMA
 # an action's shortcut: a key string ("Ctrl+R"), a sequence, a platform-standard key, or several key strings
 _Keys = str | QKeySequence | QKeySequence.StandardKey | list[str]
@@ -126,8 +128,8 @@ class MainWindow(QMainWindow):
         self.setStatusBar(self.status_bar)
         self.qsettings = qsettings or QSettings()
         self.ctx = C.CommandContext(self)
-        self.errors: list[str] = []  # every message shown in an error dialog (tests read it)
-        self.infos: list[str] = []  # every message shown in an information box (tests read it)
+        self.errors: list[str] = []  # the last MESSAGES_KEPT messages shown in an error dialog (tests read it)
+        self.infos: list[str] = []  # the last MESSAGES_KEPT messages shown in an information box (tests read it)
         self.last_exports: list[Path] = []
         self.last_import: Any = None  # the ImportPreview of the last import
         self._error_box: QMessageBox | None = None
@@ -311,7 +313,7 @@ class MainWindow(QMainWindow):
         # its id, frames and emotion; the rest scroll (300 px and a 16-pt status bar made the window wider than a
         # 200%-scaled laptop's 960 px)
         self.table.setMinimumWidth(self.table.fontMetrics().horizontalAdvance("0") * 20)
-        self.undo_view = QUndoView(self.undo_stack, self)
+        self.undo_view = HistoryView(self.undo_stack, self)  # a flat cost per step at any history length
         self.undo_view.setEmptyLabel("<opened>")
         self.history_dock = self._dock("Undo history", self.undo_view, Qt.DockWidgetArea.RightDockWidgetArea)
         self.video_list = VideoList(self)  # Return opens the current row's video (gui/video_list.py)
@@ -693,24 +695,25 @@ class MainWindow(QMainWindow):
     def show_error(self, message: str) -> None:
         """A window-modal message box that does not block the caller (the app keeps running)."""
         log.warning("%s", message)
-        self.errors.append(message)
-        if self._error_box is not None:
-            self._error_box.close()
-        box = QMessageBox(QMessageBox.Icon.Warning, "merstudio", message, QMessageBox.StandardButton.Ok, self)
-        box.setWindowModality(Qt.WindowModality.WindowModal)
-        box.open()
-        self._error_box = box
+        _keep(self.errors, message)
+        self._error_box = self._message_box(self._error_box, QMessageBox.Icon.Warning, message)
 
     def show_info(self, message: str) -> None:
         """A non-blocking information box (import reports)."""
         log.info("%s", message)
-        self.infos.append(message)
-        if self._info_box is not None:
-            self._info_box.close()
-        box = QMessageBox(QMessageBox.Icon.Information, "merstudio", message, QMessageBox.StandardButton.Ok, self)
+        _keep(self.infos, message)
+        self._info_box = self._message_box(self._info_box, QMessageBox.Icon.Information, message)
+
+    def _message_box(self, old: QMessageBox | None, icon: QMessageBox.Icon, message: str) -> QMessageBox:
+        """A window-modal box in place of `old` (closed). Freed once closed (OK, or replaced): each box shown was
+        kept until the window closed, 300 of them 66 MB."""
+        if old is not None and isValid(old):
+            old.close()
+        box = QMessageBox(icon, "merstudio", message, QMessageBox.StandardButton.Ok, self)
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         box.setWindowModality(Qt.WindowModality.WindowModal)
         box.open()
-        self._info_box = box
+        return box
 
     def _message(self, text: str, ms: int) -> None:
         if text:
@@ -838,7 +841,8 @@ class MainWindow(QMainWindow):
         self.slider.blockSignals(True)
         self.slider.setRange(0, n - 1)
         self.slider.blockSignals(False)
-        self.timeline.set_video(n, self.fps, self.transport.playback.timebase)
+        # 0 frames with no video (a project closed): its readout blank, not the closed video's frame
+        self.timeline.set_video(n if video is not None else 0, self.fps, self.transport.playback.timebase)
         self.below_video.setCurrentWidget(self.photo_chart if video is not None and n == 1 else self.timeline)
         for w in (self.play_button, self.slider):  # one frame: nothing to play or scrub
             w.setEnabled(video is None or n > 1)
@@ -1510,9 +1514,13 @@ class MainWindow(QMainWindow):
         self.analysis.shutdown()
         self.transport.shutdown()
         self.session.close_project()
-        if self._error_box is not None:
-            self._error_box.close()
-            self._error_box = None
-        if self._info_box is not None:
-            self._info_box.close()
-            self._info_box = None
+        for box in (self._error_box, self._info_box):
+            if box is not None and isValid(box):  # (one the coder closed is gone already)
+                box.close()
+        self._error_box = self._info_box = None
+
+
+def _keep(texts: list[str], message: str) -> None:
+    """`message` appended to `texts`, which keeps its last MESSAGES_KEPT."""
+    texts.append(message)
+    del texts[:-MESSAGES_KEPT]

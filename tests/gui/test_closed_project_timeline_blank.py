@@ -2,6 +2,24 @@
 its heat map's colour scale ("0 to 3.7 (this video)") stayed on the empty window (audit a60)."""
 from __future__ import annotations
 
+from helpers import open_and_analyse
+
+from merstudio.gui import commands as C
+
+
+def test_closing_the_project_blanks_the_readout_and_heat_scale(qtbot, window, video_path):
+    open_and_analyse(qtbot, window, video_path)
+    assert window.ctx.execute(C.GoToFrame, frame=40)
+    qtbot.waitUntil(lambda: window.current_frame == 40)
+    tl = window.timeline
+    qtbot.waitUntil(lambda: "frame 40" in tl.readout.text and "this video" in tl.heat_scale.text)
+    window.session.close_project()
+    qtbot.waitUntil(lambda: window.video is None)
+    qtbot.wait(50)
+    assert tl.readout.text == ""
+    assert tl.heat_scale.text == ""
+    qtbot.waitUntil(lambda: tl.accessibleDescription() == "")  # what a screen reader says of it too
+
 
 def test_a_video_without_results_shows_no_heat_scale(qtbot):
     """A video with no results after one with them: no colour scale of the other video's values."""

@@ -323,6 +323,9 @@ class Session(QObject):
         log.warning("%s: %s", proj.path, line)
         self.win.errors.append(line)
         self.win.statusBar().showMessage(line)  # stays until another message replaces it
+        # said at an edit, the edit's own line ("Event 2: ...") comes after this one: shown again once it has
+        QTimer.singleShot(0, self.win.statusBar(), lambda: self.win.statusBar().showMessage(line) if self._gone()
+                          else None)
         box = QMessageBox(QMessageBox.Icon.Warning, "merstudio",
                           f"{line}.\n\nIt is no longer in {proj.path.parent}. Your edits, those made since too, are "
                           "only in this window now: Save As writes them all to a file you choose, and this window "

@@ -62,7 +62,7 @@ def test_deletion_is_said_once_at_the_first_edit(qtbot, window, video_path, tmp_
     _delete(share)
     assert window.ctx.execute(C.NewEvent, onset=20, apex=22, offset=25)  # the edit itself goes on
     assert window.errors == [LOST]  # was: nothing
-    assert window.statusBar().currentMessage() == LOST
+    qtbot.waitUntil(lambda: window.statusBar().currentMessage() == LOST)  # after the edit's own line
     box = window.session.lost_box
     assert box is not None and LOST in box.text()
     assert "Save As…" in [b.text() for b in box.buttons()]

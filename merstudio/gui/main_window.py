@@ -399,6 +399,8 @@ class MainWindow(QMainWindow):
         self.recent_menu = f.addMenu("&Recent projects")
         self.recent_menu.aboutToShow.connect(self._build_recent_menu)
         self._action(f, "&Save (and back up)", lambda: x(C.SaveProject), QKeySequence.StandardKey.Save)
+        # a copy of every edit under another name, and on in it (also what keeps a project deleted while open)
+        self._action(f, "Save project &as…", lambda: x(C.SaveProjectAs), QKeySequence.StandardKey.SaveAs)
         exp = f.addMenu("&Export")
         self.export_actions: dict[str, QAction] = {}
         for kind, (title, _f, _d) in C.EXPORTS.items():

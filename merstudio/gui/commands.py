@@ -157,6 +157,8 @@ class SaveProjectAs(AppCommand):
     def ask(ctx: CommandContext, params: Params) -> bool:
         if ctx.win.project is None:
             raise InputError("save as: no project is open")
+        if ctx.win.worker is not None and not ctx.win.project.lost():  # going on in the copy would stop the run
+            raise InputError("save as: an analysis is running; save as once it ends (or cancel it with Ctrl+.)")
         return _ask_path(ctx, params, "path", "Save project as", PROJECT_FILTER, save=True,
                          default=str(ctx.win.project.path))
 

@@ -38,3 +38,20 @@ def test_save_as_from_the_file_menu(qtbot, window, video_path, tmp_path, monkeyp
     assert window.project.path == copy  # the window goes on in the copy
     with sqlite3.connect(copy) as db:
         assert sorted(db.execute("SELECT onset, offset FROM events").fetchall()) == [(5, 9), (20, 25)]
+
+
+def test_save_as_while_an_analysis_runs_is_refused(qtbot, window, video_path, tmp_path, monkeypatch, fake_analysis):
+    """Going on in the copy closes the project, which would stop the run (its copy recorded it "interrupted")."""
+    import threading
+
+    assert window.ctx.execute(C.NewProject, path=str(tmp_path / "study.merproj")), window.errors
+    assert window.ctx.execute(C.OpenVideo, path=str(video_path), project="current"), window.errors
+    fake_analysis.gate = threading.Event()  # the run parks after frame 10
+    assert window.ctx.execute(C.RunAnalysis, settings={"landmarks": True}), window.errors
+    asked = []
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: asked.append(1) or ("", ""))
+    assert not window.ctx.execute(C.SaveProjectAs)
+    assert window.errors[-1] == "save as: an analysis is running; save as once it ends (or cancel it with Ctrl+.)"
+    assert not asked and window.worker is not None  # nothing asked, the run goes on
+    fake_analysis.gate.set()
+    qtbot.waitUntil(lambda: window.worker is None, timeout=20000)

@@ -574,19 +574,26 @@ class Project(SettingTables, VideoTables, AnalysisTables, OverlayTables, EventTa
             self.upgrade_note = upgrade_note(self.path, version, copy)
             warnings.warn(self.upgrade_note, ProjectUpgraded, stacklevel=2)
 
+    def _write_copy(self, dest: Path, what: str = "cannot write") -> None:
+        """The whole project as this connection reads it (its journal's edits, and a file deleted while open,
+        included: SQLite's backup API) written to ``dest`` atomically: the file at ``dest`` stays whole until the copy
+        is complete. The temporary needs no rollback journal (it is renamed only when complete; none is left on a
+        kill). sqlite3.Error and OSError come through; atomic_path's OutputError names ``dest`` with ``what``."""
+        with atomic_path(dest, what) as tmp:
+            dst = sqlite3.connect(tmp)
+            try:
+                dst.execute("PRAGMA journal_mode = OFF")
+                with self._lock:
+                    self._con.backup(dst)
+            finally:
+                dst.close()
+
     def _keep_original(self, version: int) -> Path:
         """Write the file as it is (its journal's edits included: SQLite's backup API on this connection) to
         :func:`original_copy`, atomically and fsynced; an OutputError (nothing changed) where it cannot be."""
         copy = original_copy(self.path, version)
         try:
-            with atomic_path(copy) as tmp:
-                dst = sqlite3.connect(tmp)
-                try:
-                    dst.execute("PRAGMA journal_mode = OFF")  # renamed only when complete: no journal needed
-                    with self._lock:
-                        self._con.backup(dst)
-                finally:
-                    dst.close()
+            self._write_copy(copy)
         except (OutputError, OSError, sqlite3.Error) as exc:
             why = str(exc).removeprefix(f"{copy}: ") if isinstance(exc, OutputError) else _fault_text(exc)
             raise OutputError(f"{self.path}: made by an older merstudio (schema {version}), not upgraded: its "
@@ -860,14 +867,7 @@ class Project(SettingTables, VideoTables, AnalysisTables, OverlayTables, EventTa
                 return None
             bak = self.path.with_name(self.path.name + ".bak")
             try:
-                with atomic_path(bak) as tmp:  # the old backup stays whole until the new one is complete
-                    dst = sqlite3.connect(tmp)
-                    try:
-                        # a temporary renamed only when complete needs no rollback journal (none is left on a kill)
-                        dst.execute("PRAGMA journal_mode = OFF")
-                        self._con.backup(dst)
-                    finally:
-                        dst.close()
+                self._write_copy(bak)  # the old backup stays whole until the new one is complete
             except sqlite3.Error as exc:
                 raise OutputError(f"{bak}: cannot write backup ({_fault_text(exc)})") from None
             self._backed_up = (self._con.total_changes, _file_id(bak))
@@ -902,18 +902,15 @@ class Project(SettingTables, VideoTables, AnalysisTables, OverlayTables, EventTa
         except OSError as exc:
             raise OutputError(f"{d}: cannot save the project there ({exc.strerror or exc})") from None
         try:
-            with atomic_path(d, "cannot save the project there") as tmp:
-                dst = sqlite3.connect(tmp)
+            self._write_copy(d, "cannot save the project there")
+            # a journal left beside the name (another project's, or this one's own before it was deleted) would be
+            # read into the copy by its first opener (removed once the copy is whole: a failed copy keeps them)
+            for side in ("-wal", "-shm", "-journal"):
                 try:
-                    dst.execute("PRAGMA journal_mode = OFF")  # renamed only when complete: no journal needed
-                    with self._lock:
-                        self._con.backup(dst)
-                finally:
-                    dst.close()
-                # a journal left beside the name (another project's, or this one's own before it was deleted)
-                # would be read into the copy by its first opener
-                for side in ("-wal", "-shm", "-journal"):
                     Path(f"{d}{side}").unlink(missing_ok=True)
+                except OSError as exc:
+                    raise OutputError(f"{d}: saved, but the old {d.name}{side} beside it could not be removed "
+                                      f"({exc.strerror or exc}): remove it before opening the copy") from None
         except sqlite3.Error as exc:
             raise OutputError(f"{d}: cannot save the project there ({_fault_text(exc)})") from None
         finally:

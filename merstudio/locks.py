@@ -151,6 +151,14 @@ class LockFile:
     def held(self) -> bool:
         return self._fd is not None
 
+    def renamed(self, new: str | os.PathLike[str]) -> None:
+        """The held lock file now has the name ``new`` (its folder was renamed with it): this process's claims are
+        keyed by path, so the new name is held and the old one free."""
+        with _held_guard:
+            _held.discard(os.path.abspath(self.path))
+            _held.add(os.path.abspath(new))
+            self.path = Path(new)
+
     def release(self) -> None:
         """End the claim (idempotent): the lock file is removed, then unlocked."""
         if self._fd is None:

@@ -31,7 +31,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from merstudio.errors import InputError
-from merstudio.locks import Busy, LockFile, _held, _held_guard, pid_alive
+from merstudio.locks import Busy, LockFile, pid_alive
 
 LOCK_SUFFIX = ".lock"
 HEARTBEAT_EVERY = 60.0  # seconds between heartbeats of an open project (the app's timer)
@@ -196,11 +196,7 @@ class ProjectLock(LockFile):
         except OSError:
             return False
         if same:
-            # merstudio.locks keys this process's claims by path: the new name is held, the old one free
-            with _held_guard:
-                _held.discard(os.path.abspath(self.path))
-                _held.add(os.path.abspath(new))
-                self.path = new
+            self.renamed(new)
         return same
 
     def _write(self) -> None:

@@ -963,7 +963,7 @@ class VideoSource(FrameSource):
     def __init__(self, path: Path, fps: float | None = None) -> None:
         self.path = path
         # the file opened: every later read by the path checks it is still that file (io/identity.py)
-        self._identity = file_identity(path)
+        self._identity = file_identity(path, sample=True)
         self._vfr = False
         self._seekable = True
         self._times_ms: np.ndarray | None = None  # VFR: presentation time of every frame, once scanned

@@ -85,3 +85,34 @@ def test_the_same_file_reads_on(clips: tuple[Path, Path]) -> None:
     assert [read_code(src.frame(i)) for i in (50, 5, 71, 0)] == [50, 5, 71, 0]
     assert [read_code(img) for _, img in src.iter_frames(60, 64)] == [60, 61, 62, 63]
     src.close()
+
+
+def test_a_touch_is_no_change(clips: tuple[Path, Path]) -> None:
+    """Only the modification time moved (`touch`, a backup tool restoring times): the same bytes, read on; every
+    seek said "changed on disk" before."""
+    old, _ = clips
+    src = VideoSource(old)
+    st = os.stat(old)
+    os.utime(old, ns=(st.st_atime_ns, st.st_mtime_ns + 5_000_000_000))
+    assert not src.file_changed
+    assert [read_code(src.frame(i)) for i in (50, 5)] == [50, 5]
+    src.close()
+
+
+def test_the_same_size_copied_in_is_a_change(clips: tuple[Path, Path], tmp_path: Path) -> None:
+    """Another video of the very same size written into the file (cp): size and inode as before, only the time
+    and the bytes differ."""
+    old, _ = clips
+    other = _write(tmp_path / "same_size.mp4", 72, 30.0, 1000)
+    data = other.read_bytes()
+    size = old.stat().st_size
+    data = data[:size] if len(data) >= size else data + b"\0" * (size - len(data))
+    src = VideoSource(old)
+    st = os.stat(old)
+    with open(old, "r+b") as fh:  # into the same inode, as cp does
+        fh.write(data)
+    os.utime(old, ns=(st.st_atime_ns, st.st_mtime_ns + 5_000_000_000))
+    assert os.stat(old).st_size == size and src.file_changed
+    with pytest.raises(InputError, match=LINE):
+        src.frame(60)
+    src.close()

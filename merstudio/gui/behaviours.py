@@ -294,6 +294,7 @@ class Behaviours:
         self.list: list[Behaviour] = []
         self.events: list[BehaviourEvent] = []  # the current video's, as shown (blind coding: the coder's own)
         self.key_actions: list[QAction] = []
+        self._unbound_said: set[tuple[str, str]] = set()  # (behaviour, key) said once: not bound, the app uses it
         self.selected_id: int | None = None  # the selected behaviour event (lane and table)
         self.lane = BehaviourLane(win.timeline, self._region_edited, lambda eid: self.select(eid))
         self.dialog: BehavioursDialog | None = None
@@ -429,8 +430,17 @@ class Behaviours:
             self.win.removeAction(act)
             act.deleteLater()
         self.key_actions = []
+        reserved = self.reserved_keys()
+        unbound: list[str] = []
         for b in self.list:
             if not b.key:
+                continue
+            # a key saved before the app refused it (Down, Tab, a menu's): bound, it codes instead of navigating
+            used = reserved.get(b.key.casefold()) or navigation_use(QKeySequence(b.key))
+            if used:
+                if (b.name, b.key) not in self._unbound_said:
+                    self._unbound_said.add((b.name, b.key))
+                    unbound.append(f"{b.name} ({b.key}: {used})")
                 continue
             act = QAction(f"Code {b.name}", self.win)
             act.setShortcut(QKeySequence(b.key))
@@ -438,6 +448,10 @@ class Behaviours:
             act.triggered.connect(lambda *_, bid=b.id: self.win.ctx.execute(CodeBehaviour, behaviour_id=bid))
             self.win.addAction(act)
             self.key_actions.append(act)
+        if unbound:
+            self.win.show_info(f"behaviour key{'s' if len(unbound) > 1 else ''} not bound, the app uses "
+                                 f"{'them' if len(unbound) > 1 else 'it'}: {'; '.join(unbound)}; give "
+                                 f"{'them' if len(unbound) > 1 else 'it'} another in Coding > Behaviours…")
 
     # ---------------------------------------------------------------- edits (each one undo step)
     def _push(self, cmd: ProjectCommand) -> None:

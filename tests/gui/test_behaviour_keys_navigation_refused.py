@@ -60,3 +60,26 @@ def test_down_moves_the_events_tables_row_and_tab_the_focus(qtbot, opened):
     assert win.project.behaviour_events(win.video.id) == []
     qtbot.keyClick(win.table, Qt.Key.Key_Tab)
     assert QApplication.focusWidget() is not win.table
+
+
+def test_a_key_saved_before_it_was_refused_is_not_bound_and_said(qtbot, opened):
+    """A project saved before these keys were refused still held "look down" on Down: opened, Down coded it in the
+    events table and the row did not move. Such a key is left unbound, said once, and the widgets keep it."""
+    win = opened
+    win.project.add_behaviour(Behaviour("look down", key="Down", kind="point"))  # as an older merstudio saved it
+    win.project.add_behaviour(Behaviour("nod", key="B", kind="point"))
+    win.behaviours.reload()
+    assert any("look down (Down: moving the row" in m for m in win.infos), win.infos
+    assert [a.shortcut().toString() for a in win.behaviours.key_actions] == ["B"]  # the ordinary key still codes
+    win.project.add_events([Event(win.video.id, f, f + 2, f + 4, coder="tester") for f in (10, 30, 50)])
+    win.coding.reload()
+    win.activateWindow()
+    win.table.setFocus()
+    win.table.selectRow(0)
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is win.table)
+    qtbot.keyClick(win.table, Qt.Key.Key_Down)
+    assert win.table.currentIndex().row() == 1
+    assert win.project.behaviour_events(win.video.id) == []
+    said = len(win.infos)
+    win.behaviours.reload()
+    assert len(win.infos) == said  # said once, not at every reload

@@ -143,6 +143,10 @@ class SaveProject(AppCommand):
             ctx.win.show_info(f"{proj.path.name} is no longer in {proj.path.parent} (deleted, or moved where "
                               f"merstudio cannot follow it). This save wrote everything to the backup {bak}: once "
                               "this window closes, that is the copy to open (File > Open project).")
+            # not "Saved study.merproj": that file is gone; the backup is what was written
+            ctx.win.statusBar().showMessage(f"Backup written: {bak} ({proj.path.name} itself is gone: Save project "
+                                            "as… to go on in a file of its own)", 15000)
+            return
         notes = "".join(f"; {n}" for n in (proj.unsaved_note, moved) if n)  # a reader kept the journal: said
         ctx.win.statusBar().showMessage(f"Saved {proj.path.name} (backup {bak.name if bak else '-'}){notes}",
                                         15000 if proj.unsaved_note else 8000 if moved else 4000)

@@ -84,6 +84,8 @@ def test_closing_after_ctrl_s_wrote_the_backup_asks_nothing(qtbot, window, video
     _delete(share)
     assert window.ctx.execute(C.NewEvent, onset=20, apex=22, offset=25)
     assert window.ctx.execute(C.SaveProject), window.errors  # says the backup is the copy to open
+    line = window.statusBar().currentMessage()  # not "Saved study.merproj": that file is gone
+    assert line.startswith(f"Backup written: {share / 'study.merproj.bak'}") and "Saved" not in line, line
     asked = []
     monkeypatch.setattr(window, "ask_lost_project", lambda q: asked.append(q) or "cancel")
     window.close()

@@ -1024,8 +1024,9 @@ class MainWindow(QMainWindow):
             self.video_view.set_loading(frame)
 
     def _frame_failed(self, index: int, message: str) -> None:
-        if index == self.transport.current_frame:
-            self.video_view.set_loading(None)
+        if index == self.transport.current_frame or self.video_view.loading == index:
+            # the picture shown is another frame's: it stays dimmed, labelled, not shown as frame `index`
+            self.video_view.set_loading(index, failed=True)
         self.statusBar().showMessage(message, 5000)
 
     def _frame_ready(self, index: int, rgb: Any) -> None:

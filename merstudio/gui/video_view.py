@@ -168,8 +168,10 @@ class VideoView(QGraphicsView):
         self._follow_size: float | None = None  # side of the followed view, scene px (steady: no zoom breathing)
         self._face_size: float | None = None  # the face's size when _follow_size was set
 
-    def set_loading(self, index: int | None) -> None:
-        """Show that frame ``index`` is on its way (dim the picture shown, label it), or stop showing it (None)."""
+    def set_loading(self, index: int | None, failed: bool = False) -> None:
+        """Show that frame ``index`` is on its way (dim the picture shown, label it), or stop showing it (None);
+        ``failed``: it will not come (damaged, the file changed): the picture stays dimmed under that label, never
+        shown at full strength as if it were frame ``index``."""
         self.loading = index
         if index is None:
             self._pixmap.setOpacity(1.0)
@@ -178,7 +180,8 @@ class VideoView(QGraphicsView):
             return
         self._pixmap.setOpacity(0.35)
         self._overlay.setOpacity(0.35)
-        self.loading_label.setText(f"loading frame {index}…")
+        self.loading_label.setText(f"frame {index} not shown (the status bar says why)" if failed
+                                   else f"loading frame {index}…")
         self.loading_label.adjustSize()
         self.loading_label.show()
         self.loading_label.raise_()

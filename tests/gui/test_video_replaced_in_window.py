@@ -48,6 +48,9 @@ def test_said_once_and_no_picture_of_the_new_file(qtbot, window, tmp_path, how):
     qtbot.waitUntil(lambda: LINE in lines, timeout=10000)
     window.transport.seek(50)
     qtbot.waitUntil(lambda: f"frame 50: {LINE}" in lines, timeout=10000)
+    view = window.video_view  # the picture shown is an earlier frame's: dimmed and labelled, not frame 50's
+    assert view.loading_label.isVisible() and view.loading_label.text().startswith("frame 50 not shown")
+    assert view._pixmap.opacity() < 1
     qtbot.wait(4500)  # two more looks of the window's watch
     assert lines.count(LINE) == 1, lines
     assert 50 not in pictures and NEW_VALUE not in pictures.values(), pictures

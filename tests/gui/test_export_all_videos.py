@@ -22,6 +22,7 @@ def test_events_of_all_videos_in_one_csv(qtbot, window, tmp_path):
     assert window.export_actions["events_all"].text() == "Events of all videos (CSV)…"
     out = tmp_path / "all.csv"
     assert window.ctx.execute(C.Export, kind="events_all", path=str(out)), window.errors
+    qtbot.waitUntil(lambda: window.exports.worker is None, timeout=20000)  # written in the export worker
     with out.open(newline="", encoding="utf-8") as fh:
         rows = list(csv.DictReader(fh))
     assert [(r["video"], r["onset"], r["offset"], r["coder"]) for r in rows] == [

@@ -49,5 +49,9 @@ def test_no_new_copy_of_natural_sort() -> None:
     assert _offenders(_SPLIT_DIGITS) <= PENDING
 
 
+# lists of containers that are not "what is a video", each with why it is its own
+OTHER_LISTS = {"cli/fps_unused.py": "the containers whose frame times ffmpeg -itsscale rescales under -c copy"}
+
+
 def test_no_new_list_of_video_extensions() -> None:
-    assert _offenders(_VIDEO_LIST) <= PENDING
+    assert _offenders(_VIDEO_LIST) <= PENDING | set(OTHER_LISTS)

@@ -6,42 +6,32 @@ from __future__ import annotations
 
 import os
 import signal
-import subprocess
 import sys
 
 import pytest
 from gui_fixtures import two_video_project
+from support.other_writer import held_elsewhere
 
 from merstudio.gui import commands as C
 from merstudio.project.lock import lock_path
 
 pytestmark = [pytest.mark.gui, pytest.mark.skipif(sys.platform == "win32", reason="kill -9 is POSIX's")]
 
-WRITER = """
-import sys
-from merstudio.project import Project
-q = Project.open(sys.argv[1], in_use="raise")
-print("writer", flush=True)
-sys.stdin.readline()
-"""
-
 
 def test_a_killed_writer_is_not_named(qtbot, window, tmp_path):
     a, b = two_video_project(window, tmp_path)
     path = window.project.path
     window.session.close_project()
-    writer = subprocess.Popen([sys.executable, "-c", WRITER, str(path)], stdin=subprocess.PIPE,
-                              stdout=subprocess.PIPE, text=True)
-    try:
-        assert writer.stdout is not None and writer.stdout.readline().strip() == "writer"
-        window.ask_read_only = lambda question: True
-        assert window.ctx.execute(C.OpenProject, path=str(path)), window.errors
-        assert window.project.read_only
-        window.ctx.execute(C.NewEvent, onset=3, offset=9)
-        assert f"pid {writer.pid}" in window.errors[-1]  # still there: named
-    finally:
-        os.kill(writer.pid, signal.SIGKILL)
-        writer.communicate(timeout=30)
+    with held_elsewhere(path) as writer:
+        try:
+            assert writer.stdout is not None and writer.stdout.readline().strip() == "writer"
+            window.ask_read_only = lambda question: True
+            assert window.ctx.execute(C.OpenProject, path=str(path)), window.errors
+            assert window.project.read_only
+            window.ctx.execute(C.NewEvent, onset=3, offset=9)
+            assert f"pid {writer.pid}" in window.errors[-1]  # still there: named
+        finally:
+            os.kill(writer.pid, signal.SIGKILL)
     assert lock_path(path).exists()  # a kill leaves the file, naming the dead writer
     window.ctx.execute(C.NewEvent, onset=3, offset=9)
     line = window.errors[-1]

@@ -3,24 +3,15 @@ bar says so, and the window keeps the old name (its edits go on into the file, t
 
 from __future__ import annotations
 
-import subprocess
 import sys
 
 import pytest
+from support.other_writer import held_elsewhere
 
 from merstudio.gui import commands as C
 
 pytestmark = [pytest.mark.gui,
               pytest.mark.skipif(not sys.platform.startswith("linux"), reason="/proc/self/fd is Linux's")]
-
-HOLDER = """
-import sys
-from merstudio.project import Project
-q = Project.open(sys.argv[1], in_use="raise")
-print("writer", flush=True)
-sys.stdin.readline()
-q.close()
-"""
 
 
 def test_a_move_onto_a_name_held_elsewhere_is_said(qtbot, window, tmp_path):
@@ -28,15 +19,11 @@ def test_a_move_onto_a_name_held_elsewhere_is_said(qtbot, window, tmp_path):
     assert window.ctx.execute(C.NewProject, path=str(old))
     window.project.save(backup=False)
     old.rename(new)
-    other = subprocess.Popen([sys.executable, "-c", HOLDER, str(new)], stdin=subprocess.PIPE,
-                             stdout=subprocess.PIPE, text=True)
-    try:
+    with held_elsewhere(new) as other:
         assert other.stdout is not None and other.stdout.readline().strip() == "writer"
         window.follow_project()  # what coming back to the window does
         line = window.statusBar().currentMessage()
         assert f"project file moved to {new}" in line and "not followed" in line, line
         assert window.project.path == old and window.windowTitle().startswith("study.merproj")
-    finally:
-        other.communicate("\n", timeout=30)
     window.follow_project()  # once the other let go
     assert window.project.path == new

@@ -6,26 +6,16 @@ from __future__ import annotations
 
 import os
 import sqlite3
-import subprocess
 import sys
 
 import pytest
+from support.other_writer import open_elsewhere
 
 from merstudio.errors import OutputError
 from merstudio.project import Project, ProjectInUse
 from merstudio.project.lock import lock_path
 
 pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="/proc/self/fd is Linux's")
-
-SECOND = """
-import sys
-from merstudio.project import Project, ProjectInUse
-try:
-    Project.open(sys.argv[1], in_use="raise").close()
-    print("writer")
-except ProjectInUse:
-    print("in use")
-"""
 
 
 def test_a_renamed_folder_is_followed_with_its_lock(tmp_path):
@@ -37,7 +27,7 @@ def test_a_renamed_folder_is_followed_with_its_lock(tmp_path):
     new = tmp_path / "study_2026" / "study.merproj"
     assert proj.follow_move() == new  # was None: its own lock, moved with the folder, read as another writer's
     assert proj.move_refused is None and proj.path == new
-    out = subprocess.run([sys.executable, "-c", SECOND, str(new)], capture_output=True, text=True)
+    out = open_elsewhere(new, in_use="raise")
     assert out.stdout.strip() == "in use", out.stdout + out.stderr  # still the one writer
     with pytest.raises(ProjectInUse):
         Project.open(new, in_use="raise")

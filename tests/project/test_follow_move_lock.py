@@ -4,25 +4,15 @@ where another writer opened the new name first, the move is not followed and ``m
 
 from __future__ import annotations
 
-import subprocess
 import sys
 
 import pytest
+from support.other_writer import held_elsewhere, open_elsewhere
 
 from merstudio.project import Project, ProjectInUse
 from merstudio.project.lock import lock_path
 
 pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="/proc/self/fd is Linux's")
-
-SECOND = """
-import sys
-from merstudio.project import Project, ProjectInUse
-try:
-    Project.open(sys.argv[1], in_use="raise").close()
-    print("writer")
-except ProjectInUse:
-    print("in use")
-"""
 
 
 def test_the_lock_follows_the_move(tmp_path):
@@ -33,7 +23,7 @@ def test_the_lock_follows_the_move(tmp_path):
     assert proj.follow_move() == new
     assert lock_path(new).is_file() and not lock_path(old).exists()
     # another process opening the new name for writing: refused, since this one writes
-    out = subprocess.run([sys.executable, "-c", SECOND, str(new)], capture_output=True, text=True)
+    out = open_elsewhere(new, in_use="raise")
     assert out.stdout.strip() == "in use", out.stdout + out.stderr
     with pytest.raises(ProjectInUse):  # in this process too
         Project.open(new, in_use="raise")
@@ -46,29 +36,15 @@ def test_the_lock_follows_the_move(tmp_path):
         assert {"before", "after"} <= set(again.coders())
 
 
-HOLDER = """
-import sys
-from merstudio.project import Project
-q = Project.open(sys.argv[1], in_use="raise")
-print("writer" if not q.read_only else "read-only", flush=True)
-sys.stdin.readline()
-q.close()
-"""
-
-
 def test_a_move_onto_a_name_another_writer_holds_is_not_followed(tmp_path):
     old, new = tmp_path / "a.merproj", tmp_path / "b.merproj"
     proj = Project.create(old)
     proj.save(backup=False)  # a whole database in the file, for the other writer to open
     old.rename(new)
-    other = subprocess.Popen([sys.executable, "-c", HOLDER, str(new)], stdin=subprocess.PIPE,
-                             stdout=subprocess.PIPE, text=True)  # opened by the new name before this one looked
-    try:
+    with held_elsewhere(new) as other:  # opened by the new name before this one looked
         assert other.stdout is not None and other.stdout.readline().strip() == "writer"
         assert proj.follow_move() is None and proj.path == old
         assert isinstance(proj.move_refused, ProjectInUse) and proj.move_refused.project == new
-    finally:
-        other.communicate("\n", timeout=30)
     assert proj.follow_move() == new and proj.move_refused is None  # once it let go
     proj.close()
     assert not lock_path(new).exists() and not lock_path(old).exists()

@@ -6,23 +6,28 @@ open marked the first's running analysis "interrupted"). A file with two names (
 from __future__ import annotations
 
 import os
-import subprocess
 import sys
 
 import pytest
+from support.other_writer import open_elsewhere
 
 from merstudio.project import Project, ProjectInUse
 from merstudio.project.lock import linked_lock_path, lock_path
 
 pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="symbolic links need rights on Windows")
 
-SECOND = """
-import sys
-from merstudio.project import Project
-q = Project.open(sys.argv[1])
-print("read-only" if q.read_only else "writer")
-q.close()
-"""
+
+def _a_second_writer_is_refused(first, second):
+    """The project opened by `first` here; opened by `second`, for writing, in this process and in another."""
+    proj = Project.open(first)
+    try:
+        assert not proj.read_only
+        with pytest.raises(ProjectInUse):  # in this process
+            Project.open(second, in_use="raise")
+        out = open_elsewhere(second)
+        assert out.stdout.strip() == "read-only", out.stdout + out.stderr  # in another
+    finally:
+        proj.close()
 
 
 @pytest.fixture
@@ -46,15 +51,7 @@ def test_one_lock_by_every_link(linked):
 @pytest.mark.parametrize("first, second", [(0, 1), (1, 0), (2, 0), (0, 2)])
 def test_a_second_writer_by_another_name_is_refused(linked, first, second):
     names = linked
-    proj = Project.open(names[first])
-    try:
-        assert not proj.read_only
-        with pytest.raises(ProjectInUse):  # in this process
-            Project.open(names[second], in_use="raise")
-        out = subprocess.run([sys.executable, "-c", SECOND, str(names[second])], capture_output=True, text=True)
-        assert out.stdout.strip() == "read-only", out.stdout + out.stderr  # in another
-    finally:
-        proj.close()
+    _a_second_writer_is_refused(names[first], names[second])
     assert not lock_path(names[0]).exists() and not names[1].with_name("study.merproj.lock").exists()
 
 
@@ -86,15 +83,7 @@ def test_a_hard_link_in_another_folder_is_the_same_project(tmp_path):
     other = tmp_path / "desk" / "current.merproj"
     os.link(real, other)  # ln study/study.merproj desk/current.merproj: one file, two names, two lock files
     for first, second in ((real, other), (other, real)):
-        proj = Project.open(first)
-        try:
-            assert not proj.read_only
-            with pytest.raises(ProjectInUse):
-                Project.open(second, in_use="raise")
-            out = subprocess.run([sys.executable, "-c", SECOND, str(second)], capture_output=True, text=True)
-            assert out.stdout.strip() == "read-only", out.stdout + out.stderr
-        finally:
-            proj.close()
+        _a_second_writer_is_refused(first, second)
         linked = linked_lock_path(real)
         assert linked is not None and not linked.exists()  # a close lets go of both
     with Project.open(other) as again:

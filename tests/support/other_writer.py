@@ -1,0 +1,52 @@
+"""Another merstudio process at a project, for the write-lock tests: one that opens it once and says how it got it
+(the second opener), and one that holds it open until told (the other writer). A real process, since the lock is
+the OS's and a process's own second open is answered by its own bookkeeping, not by the lock."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+# argv: the project, then `in_use` for Project.open ("" for its default); prints "in use", "read-only" or "writer"
+OPENER = """
+import sys
+from merstudio.project import Project, ProjectInUse
+try:
+    q = Project.open(sys.argv[1], **({"in_use": sys.argv[2]} if sys.argv[2] else {}))
+except ProjectInUse:
+    print("in use")
+else:
+    print("read-only" if q.read_only else "writer")
+    q.close()
+"""
+
+# the same open, held until a line comes on stdin (or the process is killed); prints how it opened, at once
+HOLDER = """
+import sys
+from merstudio.project import Project
+q = Project.open(sys.argv[1], **({"in_use": sys.argv[2]} if sys.argv[2] else {}))
+print("read-only" if q.read_only else "writer", flush=True)
+sys.stdin.readline()
+q.close()
+"""
+
+
+def open_elsewhere(path: Path, in_use: str = "") -> subprocess.CompletedProcess[str]:
+    """Another process opens `path` and closes it; its stdout says how it opened ("in use" where it raised)."""
+    return subprocess.run([sys.executable, "-c", OPENER, str(path), in_use], capture_output=True, text=True,
+                          timeout=120)
+
+
+@contextmanager
+def held_elsewhere(path: Path, in_use: str = "raise") -> Iterator[subprocess.Popen[str]]:
+    """Another process holding `path` open while the block runs; read its first line ("writer") before relying
+    on it. Told to close it afterwards (a block that killed it loses nothing: the pipe's end is ignored)."""
+    proc = subprocess.Popen([sys.executable, "-c", HOLDER, str(path), in_use], stdin=subprocess.PIPE,
+                            stdout=subprocess.PIPE, text=True)
+    try:
+        yield proc
+    finally:
+        proc.communicate("\n", timeout=30)

@@ -1,10 +1,19 @@
-"""Fixtures of the CLI tests that write analysis outputs to a URL (`analyze -o memory://...`)."""
+"""Fixtures of the CLI tests: a short face clip to analyse, and for those that write analysis outputs to a URL
+(`analyze -o memory://...`) a bucket and an empty working folder."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
 import pytest
+from support.clips import write_clip
+
+
+@pytest.fixture(scope="module")
+def clip(tmp_path_factory) -> Path:
+    """A 16-frame face clip, a.avi (30 fps: its container states the rate), written once per test module; a module
+    that needs another clip defines its own `clip`."""
+    return write_clip(tmp_path_factory.mktemp("clip") / "a.avi", n=16)
 
 
 @pytest.fixture

@@ -6,15 +6,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
-from support.clips import write_clip
-
 from merstudio.cli.main import main
-
-
-@pytest.fixture(scope="module")
-def clip(tmp_path_factory) -> Path:
-    return write_clip(tmp_path_factory.mktemp("clip") / "a.avi", n=16)
 
 
 def test_project_fps_is_the_rate_of_frame_folders_only(clip: Path, tmp_path: Path, capsys):

@@ -17,22 +17,10 @@ import av
 import cv2
 import numpy as np
 import pytest
-from support.clips import write_clip
 from support.miscounted import ffmpeg_exe
-from support.raw_streams import H264, convert
+from support.raw_streams import H264, convert, own_rate
 
 from merstudio.cli.main import main
-
-
-@pytest.fixture(scope="module")
-def clip(tmp_path_factory) -> Path:
-    return write_clip(tmp_path_factory.mktemp("clip") / "a.avi", n=16)
-
-
-def own_rate(path: Path) -> float:
-    """The rate the file's container states, read with PyAV (not merstudio)."""
-    with av.open(str(path)) as c:
-        return float(c.streams.video[0].average_rate)
 
 
 def meta(out: Path, name: str) -> dict:

@@ -6,14 +6,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from support.clips import write_clip
 
 from merstudio.cli.main import main
-
-
-@pytest.fixture(scope="module")
-def clip(tmp_path_factory) -> Path:
-    return write_clip(tmp_path_factory.mktemp("clip") / "a.avi", n=16)
 
 
 def _forbid_analysis(monkeypatch) -> list[Path]:

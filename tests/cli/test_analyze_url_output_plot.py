@@ -10,17 +10,11 @@ import json
 from pathlib import Path
 
 import pytest
-from support.clips import write_clip
 
 from merstudio.analysis.outputs import staging_dir
 from merstudio.cli.main import main
 
 fsspec = pytest.importorskip("fsspec")
-
-
-@pytest.fixture(scope="module")
-def clip(tmp_path_factory) -> Path:
-    return write_clip(tmp_path_factory.mktemp("clip") / "a.avi", n=16)
 
 
 @pytest.fixture(scope="module")

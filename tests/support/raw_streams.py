@@ -1,5 +1,6 @@
-"""Raw video streams without container timing (a 20-frame face clip through FFmpeg: `.h264`, `.mjpeg`) and the
-result files `merstudio analyze` writes of them: the batch tests of how such streams are timed share these."""
+"""Raw video streams without container timing (a 20-frame face clip through FFmpeg: `.h264`, `.mjpeg`), the rate a
+timed file's container states, and the result files `merstudio analyze` writes of them: the tests of how videos are
+timed (`--fps` used or not) share these."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ import json
 import subprocess
 from pathlib import Path
 
+import av
 import pytest
 
 from merstudio.analysis.files import output_paths
@@ -33,6 +35,12 @@ def convert(src: Path, dst: Path, args: list[str], rate: str | None = None) -> P
 def raw_stream(root: Path, name: str, args: list[str], rate: str | None = None) -> Path:
     """A 20-frame face clip written as `root/name` by FFmpeg with `args`."""
     return convert(write_clip(root / "v.avi", n=20), root / name, args, rate)
+
+
+def own_rate(path: Path) -> float:
+    """The rate the file's container states, read with PyAV (not merstudio)."""
+    with av.open(str(path)) as c:
+        return float(c.streams.video[0].average_rate)
 
 
 def result_meta(out: Path, name: str) -> dict:

@@ -126,11 +126,9 @@ def test_video_whose_container_miscounts_is_analysed_frame_by_frame(clip, tmp_pa
     write) is analysed in full: one row per decodable frame, both counts in the meta file, one warning line."""
     import json
 
-    from support.miscounted import claimed_and_decoded, copy_cut, ffmpeg_exe, transcode
+    from support.miscounted import claimed_and_decoded, copy_cut, ffmpeg_or_skip, transcode
 
-    ffmpeg = ffmpeg_exe()
-    if ffmpeg is None:
-        pytest.skip("no ffmpeg binary (pip install imageio-ffmpeg)")
+    ffmpeg = ffmpeg_or_skip()
     trimmed = copy_cut(ffmpeg, transcode(ffmpeg, clip, tmp_path / "full.mp4",
                                          ["-c:v", "libx264", "-g", "10", "-bf", "2", "-pix_fmt", "yuv420p"]),
                        tmp_path / "trimmed.mp4", 0.55)

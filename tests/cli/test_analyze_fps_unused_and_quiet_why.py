@@ -17,7 +17,7 @@ import av
 import cv2
 import numpy as np
 import pytest
-from support.miscounted import ffmpeg_exe
+from support.miscounted import ffmpeg_or_skip
 from support.raw_streams import H264, convert, own_rate
 
 from merstudio.cli.main import main
@@ -55,9 +55,7 @@ def said_line(capsys) -> str:
 
 def test_an_mp4s_command_retimes_it(clip, tmp_path, capsys):
     """The advice is true: for an MP4 the ffmpeg command it names gives the same frames, 1/60 s apart."""
-    ffmpeg = ffmpeg_exe()
-    if ffmpeg is None:
-        pytest.skip("no ffmpeg binary (pip install imageio-ffmpeg)")
+    ffmpeg = ffmpeg_or_skip()
     src = convert(clip, tmp_path / "cam take.mp4", ["-c:v", "libx264", "-pix_fmt", "yuv420p"])  # a space: quoted
     assert main(["analyze", str(src), "-o", str(tmp_path / "out"), "--fps", "60", "-q"]) == 0
     line = said_line(capsys)
@@ -75,9 +73,7 @@ def test_an_mp4s_command_retimes_it(clip, tmp_path, capsys):
 def test_an_avis_command_analyses_its_frames_at_the_rate(clip, tmp_path, capsys):
     """An AVI's times cannot be rescaled finely under -c copy: the advice is its frames as a folder, which --fps
     times; the CSV then has frame k at k / 60 s."""
-    ffmpeg = ffmpeg_exe()
-    if ffmpeg is None:
-        pytest.skip("no ffmpeg binary (pip install imageio-ffmpeg)")
+    ffmpeg = ffmpeg_or_skip()
     src = tmp_path / "cam.avi"
     src.write_bytes(clip.read_bytes())
     assert main(["analyze", str(src), "-o", str(tmp_path / "o1"), "--fps", "60", "-q"]) == 0

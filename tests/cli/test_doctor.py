@@ -57,11 +57,9 @@ def test_doctor_decodes_a_video_whose_container_count_is_wrong(capsys: pytest.Ca
                                                                tmp_path: Path) -> None:
     """An MP4 whose edit list skips stored frames (CAP_PROP_FRAME_COUNT says more than decode) is not a failure:
     doctor reports the frames that decode and the claim, as a warning."""
-    from support.miscounted import claimed_and_decoded, copy_cut, ffmpeg_exe, transcode
+    from support.miscounted import claimed_and_decoded, copy_cut, ffmpeg_or_skip, transcode
 
-    ffmpeg = ffmpeg_exe()
-    if ffmpeg is None:
-        pytest.skip("no ffmpeg binary (pip install imageio-ffmpeg)")
+    ffmpeg = ffmpeg_or_skip()
     trimmed = copy_cut(ffmpeg, transcode(ffmpeg, _video(tmp_path / "clip.avi", n=120), tmp_path / "full.mp4"),
                        tmp_path / "trimmed.mp4", 1.05)
     claimed, found = claimed_and_decoded(trimmed)

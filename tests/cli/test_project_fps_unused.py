@@ -12,7 +12,7 @@ from pathlib import Path
 import av
 import numpy as np
 import pytest
-from support.miscounted import ffmpeg_exe
+from support.miscounted import ffmpeg_or_skip
 from support.raw_streams import H264, convert, own_rate
 
 from merstudio.cli.main import main
@@ -27,13 +27,6 @@ def added(out: str) -> dict[str, float]:
 
 def unused(err: str) -> list[str]:
     return [line for line in err.splitlines() if "not used" in line]
-
-
-def ffmpeg_or_skip() -> str:
-    ffmpeg = ffmpeg_exe()
-    if ffmpeg is None:
-        pytest.skip("no ffmpeg binary (pip install imageio-ffmpeg)")
-    return ffmpeg
 
 
 def test_a_timed_mp4_is_said_and_its_command_retimes_it(clip, tmp_path, capsys):

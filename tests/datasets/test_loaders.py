@@ -549,11 +549,15 @@ def test_unknown_kind_and_missing_root(tmp_path):
 def test_table_video_uses_the_frames_that_decode(tmp_path):
     """A table row's offset is checked against the frames that decode, not CAP_PROP_FRAME_COUNT: an MP4 whose
     edit list skips stored frames claims more than decode; a Matroska file with a short Duration claims fewer."""
-    from support.miscounted import claimed_and_decoded, copy_cut, ffmpeg_exe, halve_mkv_duration, transcode
+    from support.miscounted import (
+        claimed_and_decoded,
+        copy_cut,
+        ffmpeg_or_skip,
+        halve_mkv_duration,
+        transcode,
+    )
 
-    ffmpeg = ffmpeg_exe()
-    if ffmpeg is None:
-        pytest.skip("no ffmpeg binary (pip install imageio-ffmpeg)")
+    ffmpeg = ffmpeg_or_skip()
     src = tmp_path / "src.avi"
     w = cv2.VideoWriter(str(src), cv2.VideoWriter_fourcc(*"MJPG"), 30.0, (64, 48))
     for k in range(120):

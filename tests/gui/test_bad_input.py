@@ -97,11 +97,9 @@ def test_video_whose_container_miscounts_opens_with_all_its_frames(qtbot, window
     that decode and says what the file claimed in the status bar."""
     import cv2
     import numpy as np
-    from support.miscounted import claimed_and_decoded, copy_cut, ffmpeg_exe, transcode
+    from support.miscounted import claimed_and_decoded, copy_cut, ffmpeg_or_skip, transcode
 
-    ffmpeg = ffmpeg_exe()
-    if ffmpeg is None:
-        pytest.skip("no ffmpeg binary (pip install imageio-ffmpeg)")
+    ffmpeg = ffmpeg_or_skip()
     src = tmp_path / "src.avi"
     w = cv2.VideoWriter(str(src), cv2.VideoWriter_fourcc(*"MJPG"), 30.0, (64, 48))
     for k in range(90):

@@ -14,6 +14,7 @@ import subprocess
 from pathlib import Path
 
 import cv2
+import pytest
 
 
 def ffmpeg_exe() -> str | None:
@@ -23,6 +24,14 @@ def ffmpeg_exe() -> str | None:
         return imageio_ffmpeg.get_ffmpeg_exe()
     except (ImportError, RuntimeError):
         return shutil.which("ffmpeg")
+
+
+def ffmpeg_or_skip() -> str:
+    """The ffmpeg binary; the test is skipped where there is none."""
+    ffmpeg = ffmpeg_exe()
+    if ffmpeg is None:
+        pytest.skip("no ffmpeg binary (pip install imageio-ffmpeg)")
+    return ffmpeg
 
 
 def _run(ffmpeg: str, *args: str) -> None:

@@ -10,11 +10,10 @@ import subprocess
 from pathlib import Path
 
 import av
-import pytest
 
 from merstudio.analysis.files import output_paths
 from support.clips import write_clip
-from support.miscounted import ffmpeg_exe
+from support.miscounted import ffmpeg_or_skip
 
 H264 = ["-c:v", "libx264", "-pix_fmt", "yuv420p", "-f", "h264"]
 MJPEG = ["-c:v", "mjpeg", "-f", "mjpeg"]
@@ -23,9 +22,7 @@ MJPEG = ["-c:v", "mjpeg", "-f", "mjpeg"]
 def convert(src: Path, dst: Path, args: list[str], rate: str | None = None) -> Path:
     """`src` through FFmpeg with `args` into `dst` (`rate`: the input's rate as FFmpeg reads it); skips the test
     where there is no ffmpeg binary."""
-    ffmpeg = ffmpeg_exe()
-    if ffmpeg is None:
-        pytest.skip("no ffmpeg binary (pip install imageio-ffmpeg)")
+    ffmpeg = ffmpeg_or_skip()
     head = ["-r", rate] if rate else []
     subprocess.run([ffmpeg, "-y", "-loglevel", "error", *head, "-i", str(src), *args, str(dst)], check=True,
                    timeout=120)

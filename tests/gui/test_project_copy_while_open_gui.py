@@ -8,24 +8,15 @@ from __future__ import annotations
 import os
 import shutil
 import sqlite3
-import subprocess
 import sys
 
 import pytest
 from gui_fixtures import two_video_project
+from support.other_writer import reading_elsewhere
 
 from merstudio.gui import commands as C
 
 pytestmark = pytest.mark.gui
-
-READER = """
-import sqlite3, sys
-c = sqlite3.connect(f"file:{sys.argv[1]}?mode=ro", uri=True, isolation_level=None)
-c.execute("BEGIN")
-c.execute("SELECT COUNT(*) FROM events").fetchone()
-print("reading", flush=True)
-sys.stdin.readline()
-"""
 
 
 def events_in_copy(project, folder):
@@ -62,9 +53,7 @@ def test_a_save_held_back_by_a_reader_says_so(qtbot, window, tmp_path):
     path = window.project.path
     window.project.set_busy_timeout(0.1)
     window.project.save(backup=False)  # the videos in the file itself
-    reader = subprocess.Popen([sys.executable, "-c", READER, str(path)], stdin=subprocess.PIPE,
-                              stdout=subprocess.PIPE, text=True)
-    try:
+    with reading_elsewhere(path, "events") as reader:
         assert reader.stdout is not None and reader.stdout.readline().strip() == "reading"
         assert window.ctx.execute(C.NewEvent, onset=3, offset=9), window.errors
         assert window.ctx.execute(C.SaveProject), window.errors
@@ -72,8 +61,6 @@ def test_a_save_held_back_by_a_reader_says_so(qtbot, window, tmp_path):
         assert line.startswith("Saved study.merproj (backup study.merproj.bak); saved in the journal"), line
         assert f"pid {reader.pid}" in line and "\n" not in line, line  # was: "Saved study.merproj (backup …)"
         assert events_in_copy(path, tmp_path / "share") == 0  # what it says (a whole project, the event not in it)
-    finally:
-        reader.communicate("\n", timeout=30)
     assert window.ctx.execute(C.SaveProject), window.errors
     assert window.statusBar().currentMessage() == "Saved study.merproj (backup study.merproj.bak)"
     assert events_in_copy(path, tmp_path / "share") == 1

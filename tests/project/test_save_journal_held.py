@@ -7,23 +7,12 @@ from __future__ import annotations
 
 import shutil
 import sqlite3
-import subprocess
 import sys
 
 import pytest
+from support.other_writer import reading_elsewhere
 
 from merstudio.project import Project
-
-READER = """
-import sqlite3, sys
-c = sqlite3.connect(f"file:{sys.argv[1]}?mode=ro", uri=True, isolation_level=None)
-c.execute("BEGIN")
-c.execute("SELECT COUNT(*) FROM coders").fetchone()
-print("reading", flush=True)
-sys.stdin.readline()
-c.execute("COMMIT")
-c.close()
-"""
 
 
 def coders_in_copy(project, tmp_path, name):
@@ -57,9 +46,7 @@ def test_a_save_a_reader_holds_back_says_so(tmp_path):
     proj.add_coder("ann")
     proj.save(backup=False)
     assert proj.unsaved_note == ""
-    reader = subprocess.Popen([sys.executable, "-c", READER, str(path)], stdin=subprocess.PIPE,
-                              stdout=subprocess.PIPE, text=True)
-    try:
+    with reading_elsewhere(path, "coders") as reader:
         assert reader.stdout is not None and reader.stdout.readline().strip() == "reading"
         proj.add_coder("bob")
         bak = proj.save()
@@ -73,8 +60,6 @@ def test_a_save_a_reader_holds_back_says_so(tmp_path):
         finally:
             con.close()
         assert not proj.fold_journal()  # the reader still holds it
-    finally:
-        reader.communicate("\n", timeout=30)
     proj.save(backup=False)
     assert proj.unsaved_note == ""
     assert {"ann", "bob"} <= coders_in_copy(path, tmp_path, "saved.merproj")
@@ -88,9 +73,7 @@ def test_a_reader_never_leaves_the_file_half_folded(tmp_path):
     path = tmp_path / "study.merproj"
     proj = Project.create(path, busy_timeout=0.1)  # its tables in the journal only
     proj.add_coder("ann")
-    reader = subprocess.Popen([sys.executable, "-c", READER, str(path)], stdin=subprocess.PIPE,
-                              stdout=subprocess.PIPE, text=True)
-    try:
+    with reading_elsewhere(path, "coders") as reader:
         assert reader.stdout is not None and reader.stdout.readline().strip() == "reading"
         proj.add_coder("bob")  # the coders' page again, after the reader's snapshot
         proj.fold_journal()
@@ -102,8 +85,6 @@ def test_a_reader_never_leaves_the_file_half_folded(tmp_path):
             assert con.execute("PRAGMA integrity_check").fetchone()[0] == "ok"  # was: malformed
         finally:
             con.close()
-    finally:
-        reader.communicate("\n", timeout=30)
     proj.save(backup=False)
     assert {"ann", "bob"} <= coders_in_copy(path, tmp_path, "saved.merproj")
     proj.close()

@@ -1,5 +1,6 @@
-"""Another merstudio process at a project, for the write-lock tests: one that opens it once and says how it got it
-(the second opener), and one that holds it open until told (the other writer). A real process, since the lock is
+"""Another process at a project the test writes: a merstudio that opens it once and says how it got it (the second
+opener), one that holds it open until told (the other writer), and a plain SQLite reader stopped in the middle of a
+read transaction (a colleague's viewer: it holds back the fold of the journal). A real process, since the locks are
 the OS's and a process's own second open is answered by its own bookkeeping, not by the lock."""
 
 from __future__ import annotations
@@ -33,6 +34,18 @@ sys.stdin.readline()
 q.close()
 """
 
+# argv: the file, then a table to read; a read transaction begun by that read, held until a line comes on stdin
+READER = """
+import sqlite3, sys
+c = sqlite3.connect(f"file:{sys.argv[1]}?mode=ro", uri=True, isolation_level=None)
+c.execute("BEGIN")
+c.execute(f"SELECT COUNT(*) FROM {sys.argv[2]}").fetchone()
+print("reading", flush=True)
+sys.stdin.readline()
+c.execute("COMMIT")
+c.close()
+"""
+
 
 def open_elsewhere(path: Path, in_use: str = "") -> subprocess.CompletedProcess[str]:
     """Another process opens `path` and closes it; its stdout says how it opened ("in use" where it raised)."""
@@ -45,6 +58,18 @@ def held_elsewhere(path: Path, in_use: str = "raise") -> Iterator[subprocess.Pop
     """Another process holding `path` open while the block runs; read its first line ("writer") before relying
     on it. Told to close it afterwards (a block that killed it loses nothing: the pipe's end is ignored)."""
     proc = subprocess.Popen([sys.executable, "-c", HOLDER, str(path), in_use], stdin=subprocess.PIPE,
+                            stdout=subprocess.PIPE, text=True)
+    try:
+        yield proc
+    finally:
+        proc.communicate("\n", timeout=30)
+
+
+@contextmanager
+def reading_elsewhere(path: Path, table: str) -> Iterator[subprocess.Popen[str]]:
+    """Another process in a read transaction of `path`, begun by reading `table`, while the block runs; read its
+    first line ("reading") before relying on it. Told to end it afterwards."""
+    proc = subprocess.Popen([sys.executable, "-c", READER, str(path), table], stdin=subprocess.PIPE,
                             stdout=subprocess.PIPE, text=True)
     try:
         yield proc

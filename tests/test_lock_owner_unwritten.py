@@ -15,7 +15,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from support.tinyfs import fill, tiny_tmpfs
+from support.tinyfs import fill, full_for_locks, tiny_tmpfs
 
 from merstudio.analysis.segments import claim_segments
 from merstudio.atomic import FileClaim
@@ -30,14 +30,7 @@ linux = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="names a
 @pytest.fixture
 def full_locks(monkeypatch: pytest.MonkeyPatch) -> None:
     """os.write() into any lock file raises ENOSPC, as on a full disk; other writes go through."""
-    write = os.write
-
-    def full(fd: int, data: bytes) -> int:
-        if os.readlink(f"/proc/self/fd/{fd}").endswith(".lock"):
-            raise OSError(errno.ENOSPC, NO_SPACE)
-        return write(fd, data)
-
-    monkeypatch.setattr(os, "write", full)
+    full_for_locks(monkeypatch)
 
 
 @linux

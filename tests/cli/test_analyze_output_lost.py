@@ -17,6 +17,7 @@ from pathlib import Path
 import pytest
 from support.clips import write_clip
 from support.interrupt import manifest_rows
+from support.tinyfs import full_for_locks
 
 import merstudio.analysis.batch as B
 import merstudio.analysis.files as F
@@ -87,14 +88,7 @@ def test_a_lock_that_cannot_be_written_is_exit_3_and_leaves_no_lock(tmp_path: Pa
     clip = write_clip(tmp_path / "clip.avi", n=12)
     out = tmp_path / "out"
     out.mkdir()
-    write = os.write
-
-    def full_for_locks(fd: int, data: bytes) -> int:
-        if os.readlink(f"/proc/self/fd/{fd}").endswith(".lock"):
-            raise OSError(errno.ENOSPC, NO_SPACE)
-        return write(fd, data)
-
-    monkeypatch.setattr(os, "write", full_for_locks)
+    full_for_locks(monkeypatch)
     code = main(["analyze", str(clip), "-o", str(out), "-q"])
     err = capsys.readouterr().err
     line = one_error(err)

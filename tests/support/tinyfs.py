@@ -1,4 +1,5 @@
-"""A really full file system for tests: a tiny tmpfs (Linux, root only), and a filler that takes its free space."""
+"""A really full file system for tests: a tiny tmpfs (Linux, root only), and a filler that takes its free space; and
+a disk full for lock files only, where no tmpfs can be made (write() raising as a full disk's does)."""
 
 from __future__ import annotations
 
@@ -56,3 +57,16 @@ def fill(folder: Path, leave: int = 0) -> Path:
                 if exc.errno != errno.ENOSPC:
                     raise
     return filler
+
+
+def full_for_locks(monkeypatch: pytest.MonkeyPatch) -> None:
+    """From now on os.write() into any lock file (named through /proc: Linux) raises ENOSPC, as on a full disk;
+    other writes go through."""
+    write = os.write
+
+    def full(fd: int, data: bytes) -> int:
+        if os.readlink(f"/proc/self/fd/{fd}").endswith(".lock"):
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+        return write(fd, data)
+
+    monkeypatch.setattr(os, "write", full)

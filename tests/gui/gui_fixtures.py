@@ -164,6 +164,18 @@ def two_video_project(window, tmp_path):
     return a, b
 
 
+def shown_finetune_dialog(qtbot, project, finetune_fn=None):
+    """The fine-tuning dialog of the open `project` with the bundled starter checkpoint, shown and exposed."""
+    from merstudio.gui.finetune_dialog import FinetuneDialog
+    from merstudio.resources import starter_checkpoint
+
+    dlg = FinetuneDialog(project.path, starter_checkpoint(), project=project, finetune_fn=finetune_fn)
+    qtbot.addWidget(dlg)
+    dlg.show()
+    qtbot.waitExposed(dlg)
+    return dlg
+
+
 def shown_timeline(qtbot, frames: int, size: tuple[int, int] = (1366, 330), fps: float = 30.0):
     """A Timeline of a `frames`-frame video at `size`, shown and exposed."""
     from merstudio.gui.timeline import Timeline

@@ -7,9 +7,9 @@ from __future__ import annotations
 import types
 
 import pytest
+from gui_fixtures import shown_finetune_dialog
 
 from merstudio.project import Event, Project
-from merstudio.resources import starter_checkpoint
 
 pytestmark = pytest.mark.gui
 
@@ -42,21 +42,11 @@ def _result(project, labels):
         basis=holdout_basis(labels, CLASSES))
 
 
-def _dialog(qtbot, project):
-    from merstudio.gui.finetune_dialog import FinetuneDialog
-
-    dlg = FinetuneDialog(project.path, starter_checkpoint(), project=project)
-    qtbot.addWidget(dlg)
-    dlg.show()
-    qtbot.waitExposed(dlg)
-    return dlg
-
-
 def test_two_held_out_samples_of_one_class_are_said_to_be_no_estimate(qtbot, project):
     from merstudio.gui.checkpoint_dialog import WARN_COLOUR
     from merstudio.gui.look import on_window
 
-    dlg = _dialog(qtbot, project)
+    dlg = shown_finetune_dialog(qtbot, project)
     assert not dlg.basis_label.isVisible()  # before a run: nothing to judge
     dlg._on_done(_result(project, ["positive", "positive"]))
     assert dlg.basis_label.isVisible()
@@ -68,7 +58,7 @@ def test_two_held_out_samples_of_one_class_are_said_to_be_no_estimate(qtbot, pro
 
 
 def test_a_hold_out_of_every_class_is_said_plainly(qtbot, project):
-    dlg = _dialog(qtbot, project)
+    dlg = shown_finetune_dialog(qtbot, project)
     dlg._on_done(_result(project, ["negative"] * 4 + ["positive"] * 5 + ["surprise"] * 3))
     assert dlg.basis_label.text() == "Held-out figures: 12 samples, 3 of 3 classes"
     assert dlg.basis_label.styleSheet() == ""

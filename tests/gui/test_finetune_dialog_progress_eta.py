@@ -9,9 +9,9 @@ import threading
 import types
 
 import pytest
+from gui_fixtures import shown_finetune_dialog
 
 from merstudio.project import Event, Project
-from merstudio.resources import starter_checkpoint
 
 pytestmark = pytest.mark.gui
 
@@ -31,18 +31,8 @@ def project(tmp_path):
     project.close()
 
 
-def _dialog(qtbot, project, fn=None):
-    from merstudio.gui.finetune_dialog import FinetuneDialog
-
-    dlg = FinetuneDialog(project.path, starter_checkpoint(), project=project, finetune_fn=fn)
-    qtbot.addWidget(dlg)
-    dlg.show()
-    qtbot.waitExposed(dlg)
-    return dlg
-
-
 def test_each_stage_sets_its_own_bar(qtbot, project):
-    dlg = _dialog(qtbot, project)
+    dlg = shown_finetune_dialog(qtbot, project)
     dlg.epochs.setValue(30)
     dlg._on_stage("inputs")
     assert (dlg.bar.minimum(), dlg.bar.maximum()) == (0, 0)  # busy until the first sample is counted
@@ -64,7 +54,7 @@ def test_each_stage_sets_its_own_bar(qtbot, project):
 
 
 def test_the_training_says_its_time_left_from_the_epochs_mean_time(qtbot, project):
-    dlg = _dialog(qtbot, project)
+    dlg = shown_finetune_dialog(qtbot, project)
     dlg.epochs.setValue(30)
     now = [100.0]
     dlg._clock = lambda: now[0]
@@ -92,7 +82,7 @@ def test_an_epoch_ending_while_cancelling_leaves_cancelling_shown(qtbot, project
         gate.wait(30)
         raise TrainingCancelled("stopped by the test")
 
-    dlg = _dialog(qtbot, project, held)
+    dlg = shown_finetune_dialog(qtbot, project, held)
     try:
         dlg.start()
         qtbot.waitUntil(lambda: dlg._stage == "training", timeout=10_000)
@@ -114,7 +104,7 @@ def test_the_start_is_busy_until_the_first_stage(qtbot, project):
         stage("inputs")
         raise RuntimeError("stopped by the test")
 
-    dlg = _dialog(qtbot, project, held)
+    dlg = shown_finetune_dialog(qtbot, project, held)
     try:
         dlg.start()
         assert dlg.stage_label.text() == "Starting…"
@@ -137,7 +127,7 @@ def _result(project, rows_per_class=True):
 
 
 def test_the_summary_counts_the_held_out_none_windows_as_the_cli_does(qtbot, project):
-    dlg = _dialog(qtbot, project)
+    dlg = shown_finetune_dialog(qtbot, project)
     res = _result(project)
     dlg._on_done(res)
     # 15 samples, 4 of them 'none' windows away from any event: 11 events
@@ -149,7 +139,7 @@ def test_the_summary_counts_the_held_out_none_windows_as_the_cli_does(qtbot, pro
 
 
 def test_the_summary_counts_the_trained_none_windows_as_the_cli_does(qtbot, project):
-    dlg = _dialog(qtbot, project)
+    dlg = shown_finetune_dialog(qtbot, project)
     res = _result(project)
     dlg._on_done(res)
     # 11 events trained on beside 5 'none' windows: "Trained on 11 events" alone hid a third of the samples
@@ -161,7 +151,7 @@ def test_the_summary_counts_the_trained_none_windows_as_the_cli_does(qtbot, proj
 
 
 def test_the_results_table_shows_every_row(qtbot, project):
-    dlg = _dialog(qtbot, project)
+    dlg = shown_finetune_dialog(qtbot, project)
     dlg.resize(620, 720)
     dlg._on_done(_result(project))
     qtbot.wait(50)  # the layout settles (no timing asserted)

@@ -6,10 +6,10 @@ dialog (620 -> 1232 px), and a left-out emotion one letter from a class is named
 from __future__ import annotations
 
 import pytest
+from gui_fixtures import shown_finetune_dialog
 from PySide6.QtWidgets import QLabel
 
 from merstudio.project import Event, Project
-from merstudio.resources import starter_checkpoint
 
 pytestmark = pytest.mark.gui
 
@@ -21,8 +21,6 @@ ONE_VIDEO = [("happiness", "12"), ("happiness", "6+12"), ("happiness", "12"), ("
 
 @pytest.fixture
 def make_dialog(qtbot, tmp_path):
-    from merstudio.gui.finetune_dialog import FinetuneDialog
-
     projects = []
 
     def make(events):
@@ -33,11 +31,7 @@ def make_dialog(qtbot, tmp_path):
         vid = project.add_video(video, fps=30.0, frame_count=200, width=320, height=240).id
         for i, (emotion, aus) in enumerate(events):
             project.add_event(Event(vid, 2 + 9 * i, 4 + 9 * i, 8 + 9 * i, emotion=emotion, aus=aus, coder="ann"))
-        dlg = FinetuneDialog(project.path, starter_checkpoint(), project=project)
-        qtbot.addWidget(dlg)
-        dlg.show()
-        qtbot.waitExposed(dlg)
-        return dlg
+        return shown_finetune_dialog(qtbot, project)
 
     yield make
     for p in projects:

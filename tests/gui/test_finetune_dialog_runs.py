@@ -9,9 +9,9 @@ import threading
 import types
 
 import pytest
+from gui_fixtures import shown_finetune_dialog
 
 from merstudio.project import Event, Project
-from merstudio.resources import starter_checkpoint
 
 pytestmark = pytest.mark.gui
 
@@ -34,16 +34,6 @@ def project(tmp_path):
     project.close()
 
 
-def _dialog(qtbot, project, fn):
-    from merstudio.gui.finetune_dialog import FinetuneDialog
-
-    dlg = FinetuneDialog(project.path, starter_checkpoint(), project=project, finetune_fn=fn)
-    qtbot.addWidget(dlg)
-    dlg.show()
-    qtbot.waitExposed(dlg)
-    return dlg
-
-
 def _gated(gate: threading.Event, steps=()):
     """A fine-tuning that reports `steps` ((stage,) or (done, total)), then waits for the test, then stops."""
 
@@ -60,7 +50,7 @@ def _gated(gate: threading.Event, steps=()):
 
 def test_the_row_and_start_are_recounted_when_the_run_ends(qtbot, project):
     gate = threading.Event()
-    dlg = _dialog(qtbot, project, _gated(gate))
+    dlg = shown_finetune_dialog(qtbot, project, _gated(gate))
     assert dlg.data_label.text().startswith("12 accepted") and dlg.start_button.isEnabled()
     dlg.start()
     try:
@@ -79,7 +69,7 @@ def test_the_row_and_start_are_recounted_when_the_run_ends(qtbot, project):
 
 def test_browse_is_off_while_it_runs_and_the_preparation_counts_samples(qtbot, project):
     gate = threading.Event()
-    dlg = _dialog(qtbot, project, _gated(gate, [("inputs",), (0, 12), (1, 12)]))
+    dlg = shown_finetune_dialog(qtbot, project, _gated(gate, [("inputs",), (0, 12), (1, 12)]))
     assert dlg.browse_button.isEnabled()
     dlg.start()
     try:
@@ -101,7 +91,7 @@ def test_the_split_names_videos_by_file_name(qtbot, project):
     from merstudio.training.finetune import SPLIT_SETTING
 
     project.set_setting(SPLIT_SETTING, {"by": "video", "fraction": 0.25, "groups": ["2", "4"], "runs": [{}]})
-    dlg = _dialog(qtbot, project, _gated(threading.Event()))
+    dlg = shown_finetune_dialog(qtbot, project, _gated(threading.Event()))
     assert dlg.split_label.text() == "locked: video two.avi, same.avi [4] (1 earlier run scored on it)"
 
 
@@ -112,7 +102,7 @@ def test_the_summary_names_a_held_out_video_whose_name_is_shared_by_its_id(qtbot
     names = group_names(project, "video")
     assert names == {"1": "one.avi", "2": "two.avi", "3": "same.avi [3]", "4": "same.avi [4]"}
     assert group_names(project, "subject") == {}
-    dlg = _dialog(qtbot, project, None)
+    dlg = shown_finetune_dialog(qtbot, project, None)
     res = types.SimpleNamespace(
         checkpoint=project.path.parent / "starter-ft1.pt", class_names=list(CLASSES), before={}, after={},
         holdout={"by": "video", "groups": ["3"], "video_names": [names["3"]], "n": 3}, train_events=[1],

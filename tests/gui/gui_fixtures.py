@@ -164,6 +164,23 @@ def two_video_project(window, tmp_path):
     return a, b
 
 
+def class_coded_project(tmp_path, names, classes):
+    """p.merproj with the files `names` (1,000 bytes each: the fine-tuning dialog reads the project only, never the
+    videos) as 200-frame videos, each with one accepted event of each of `classes` (onsets 10, 40, 70, ...). The
+    caller closes it."""
+    from merstudio.project import Event, Project
+
+    project = Project.create(tmp_path / "p.merproj")
+    for i, name in enumerate(names):
+        video = tmp_path / name
+        video.parent.mkdir(exist_ok=True)
+        video.write_bytes(bytes([i]) * 1000)
+        vid = project.add_video(video, fps=30.0, frame_count=200, width=320, height=240).id
+        for k, emotion in enumerate(classes):
+            project.add_event(Event(vid, 10 + 30 * k, 14 + 30 * k, 18 + 30 * k, emotion=emotion, coder="ann"))
+    return project
+
+
 def shown_finetune_dialog(qtbot, project, finetune_fn=None):
     """The fine-tuning dialog of the open `project` with the bundled starter checkpoint, shown and exposed."""
     from merstudio.gui.finetune_dialog import FinetuneDialog

@@ -7,9 +7,7 @@ from __future__ import annotations
 import types
 
 import pytest
-from gui_fixtures import shown_finetune_dialog
-
-from merstudio.project import Event, Project
+from gui_fixtures import class_coded_project, shown_finetune_dialog
 
 pytestmark = pytest.mark.gui
 
@@ -18,12 +16,7 @@ CLASSES = ["negative", "positive", "surprise"]
 
 @pytest.fixture
 def project(tmp_path):
-    project = Project.create(tmp_path / "p.merproj")
-    video = tmp_path / "smile.mp4"
-    video.write_bytes(b"\0" * 1000)  # the dialog reads the project only
-    vid = project.add_video(video, fps=30.0, frame_count=200, width=320, height=240).id
-    for k, emotion in enumerate(CLASSES):
-        project.add_event(Event(vid, 10 + 30 * k, 14 + 30 * k, 18 + 30 * k, emotion=emotion, coder="ann"))
+    project = class_coded_project(tmp_path, ["smile.mp4"], CLASSES)
     yield project
     project.close()
 

@@ -9,9 +9,7 @@ import threading
 import types
 
 import pytest
-from gui_fixtures import shown_finetune_dialog
-
-from merstudio.project import Event, Project
+from gui_fixtures import class_coded_project, shown_finetune_dialog
 
 pytestmark = pytest.mark.gui
 
@@ -22,14 +20,7 @@ CLASSES = ("negative", "positive", "surprise")
 def project(tmp_path):
     """Four videos (the second two sharing a file name), one accepted event of each class on each: a held-out
     video leaves three of each class to train."""
-    project = Project.create(tmp_path / "p.merproj")
-    for i, where in enumerate(("a/one.avi", "a/two.avi", "b/same.avi", "c/same.avi")):
-        video = tmp_path / where
-        video.parent.mkdir(exist_ok=True)
-        video.write_bytes(bytes([i]) * 1000)  # counting reads the project only
-        vid = project.add_video(video, fps=30.0, frame_count=200, width=320, height=240).id
-        for k, emotion in enumerate(CLASSES):
-            project.add_event(Event(vid, 10 + 30 * k, 14 + 30 * k, 18 + 30 * k, emotion=emotion, coder="ann"))
+    project = class_coded_project(tmp_path, ("a/one.avi", "a/two.avi", "b/same.avi", "c/same.avi"), CLASSES)
     yield project
     project.close()
 

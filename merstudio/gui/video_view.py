@@ -1,7 +1,8 @@
 """The video view: the current frame with an optional overlay (face boxes, landmarks, track ids); wheel zooms
-around the cursor, dragging pans, double-click fits. Following a face (follow_face) keeps it centred at a steady
-zoom, for a small face in a wide shot. While a requested frame is still decoding the old picture is
-dimmed under a "loading frame N…" label (set_loading), so it is never taken for the frame the transport shows."""
+around the cursor (out no further than the whole frame), dragging pans, double-click fits. Following a face
+(follow_face) keeps it centred at a steady zoom, for a small face in a wide shot. While a requested frame is still
+decoding the old picture is dimmed under a "loading frame N…" label (set_loading), so it is never taken for the
+frame the transport shows."""
 
 from __future__ import annotations
 
@@ -225,9 +226,32 @@ class VideoView(QGraphicsView):
         self._fitted = True
         self._layout_labels()
 
+    def _whole_scale(self, width: float, height: float) -> float:
+        """The largest scale at which the whole frame, as turned, fits a viewport of width x height."""
+        scene = self.scene().sceneRect()
+        sw, sh = (scene.height(), scene.width()) if self.turn in (90, 270) else (scene.width(), scene.height())
+        return min(width / max(sw, 1.0), height / max(sh, 1.0))
+
+    def _below_whole(self, scale: float) -> bool:
+        """Whether the frame at `scale` would be smaller than the view (the whole frame shown with room around
+        it): the view without scroll bars, as it is once fitted (the bars a zoomed-in view brings do not count)."""
+        port = self.maximumViewportSize()
+        if self._frame_rect is None or port.isEmpty():
+            return False
+        return scale < self._whole_scale(port.width(), port.height())
+
     def zoom(self, factor: float) -> None:
+        """Zoom by `factor` (the keys, the wheel); zooming out stops at the whole frame (fit): smaller, the picture
+        was a stamp in a grey field."""
         if self.following and self._follow_size is not None:
             self._follow_size /= factor  # zooming while following sets how close it follows
+            port = self.viewport().rect()
+            # no larger than the side that shows the whole frame: past it, zooming in again did nothing for a while
+            whole_side = min(port.width(), port.height()) / max(self._whole_scale(port.width(), port.height()), 1e-9)
+            self._follow_size = min(self._follow_size, whole_side)
+        if factor < 1 and self._below_whole(self.zoom_level * factor):
+            self._fit_whole()  # a resize follows it again (and following, its next frame refits as before)
+            return
         self.scale(factor, factor)
         # no longer the whole frame: a resize must keep this zoom (the scroll bars it brings resize the viewport,
         # and a refit there sprang the picture back at once), and so must the next frame
@@ -257,8 +281,7 @@ class VideoView(QGraphicsView):
         side = float(self._follow_size or FOLLOW_CONTEXT * face)
         cx, cy = float(x0 + x1) / 2, float(y0 + y1) / 2
         scene, port = self.scene().sceneRect(), self.viewport().rect()
-        sw, sh = (scene.height(), scene.width()) if self.turn in (90, 270) else (scene.width(), scene.height())
-        whole = min(port.width() / max(sw, 1.0), port.height() / max(sh, 1.0))
+        whole = self._whole_scale(port.width(), port.height())
         if min(port.width(), port.height()) / side <= whole:  # a face that fills the frame: never zoom out past it
             self.fitInView(scene, Qt.AspectRatioMode.KeepAspectRatio)
         else:
@@ -320,7 +343,8 @@ class VideoView(QGraphicsView):
 
     def resizeEvent(self, event: Any) -> None:  # noqa: N802
         super().resizeEvent(event)
-        if self._fitted and not self.following:
+        # fitted: the fit follows; zoomed in, the zoom stays, unless the larger view now shows the whole frame small
+        if not self.following and (self._fitted or self._below_whole(self.zoom_level)):
             self._fit_whole()
 
     def set_overlay_visible(self, on: bool) -> None:

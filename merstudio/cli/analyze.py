@@ -18,13 +18,17 @@ from merstudio.cli.bounds import FACES_MAX, JOBS_MAX, MINUTES_MAX, frame_rate, r
 from merstudio.cli.fps_unused import FPS_REACHES, fps_unused_text, same_rate
 from merstudio.cli.main import EpilogFormatter
 from merstudio.errors import InputError, MerstudioError, OutputError
+from merstudio.features.flow import ANALYSIS_FLOW_METHODS
 from merstudio.io import VIDEO_EXTENSIONS, SourceWarning, photo_set
 from merstudio.resources import CLUSTER_INSTALL_HINT
 
 if TYPE_CHECKING:
     from merstudio.cli.bars import Bar  # imported where a bar is drawn: tqdm is not needed to start the CLI
 
-FLOW_METHODS = ("dis", "farneback", "tvl1")
+# analyze's and spotting's --flow (one analysis, one list: merstudio.features.flow says why dis_fast is not in it)
+FLOW_HELP = (f"optical flow of the micro-motion lane: {', '.join(ANALYSIS_FLOW_METHODS)} (default dis; tvl1 an "
+             "analysis about 25 times slower; not dis_fast: it reads a micro-expression's small movements "
+             "several-fold too small)")
 
 EPILOG = """examples:
   merstudio analyze interview.mp4 -o results            # results/interview.csv, .spots.csv, .meta.json
@@ -101,8 +105,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--overwrite", action="store_true", help="replace existing results in the output folder (an "
                    "existing result stays until the new one is complete; then its table in the other --format goes too). A "
                    "commit a killed run left is finished before a run looks for existing results")
-    p.add_argument("--flow", choices=FLOW_METHODS, default="dis",
-                   help="optical flow: dis (fast, default), farneback, tvl1 (slow, most accurate)")
+    p.add_argument("--flow", choices=ANALYSIS_FLOW_METHODS, default="dis", help=FLOW_HELP)
     p.add_argument("--max-faces", action=whole(1, FACES_MAX), default=None,
                    help=f"faces analysed per frame (default {FACE_LIMIT_AUTO})")
     p.add_argument("--landmarks", action="store_true", help="also write the 468 landmarks (x_k, y_k)")

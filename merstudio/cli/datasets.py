@@ -8,6 +8,7 @@ from pathlib import Path
 
 from merstudio.cli.bounds import SIZE_MAX, STEPS_MAX, whole
 from merstudio.cli.main import EpilogFormatter
+from merstudio.features.flow import FLOW_METHODS
 from merstudio.model.config import MIN_INPUT_SIZE
 
 KIND_HELP = ("casme2 | casme | smic | samm | casme_sq (CAS(ME)^2) | casme3a (CAS(ME)^3 part A) | "
@@ -114,8 +115,10 @@ def register(sub: argparse._SubParsersAction) -> None:
     pre.add_argument("--step-spacing", "--spacing", dest="spacing", default=None, choices=("late", "even"),
                      help="where the T steps lie over onset -> apex: late (default, as `merstudio train "
                           "--step-spacing`) or even")
-    pre.add_argument("--flow", default="dis", choices=("dis", "tvl1", "farneback"),
-                     help="optical flow method (default dis)")
+    pre.add_argument("--flow", default="dis", choices=FLOW_METHODS,
+                     help=f"optical flow method: {', '.join(FLOW_METHODS)} (default dis, as `merstudio train`); the "
+                          "one a checkpoint or a --config records (input.flow_method) fills the cache its "
+                          "`finetune`, `evaluate` or `train --config` read, dis_fast for a model trained on it")
     pre.add_argument("--no-align", action="store_true", help="centre-crop instead of detecting and aligning faces")
     pre.add_argument("--cache", type=Path, help="cache folder (default $MERSTUDIO_CACHE or ~/.cache/merstudio)")
     pre.add_argument("-q", "--quiet", "--no-progress", action="store_true",

@@ -9,10 +9,11 @@ import threading
 from pathlib import Path
 from typing import Any
 
-from merstudio.cli.analyze import add_execution_options
+from merstudio.cli.analyze import FLOW_HELP, add_execution_options
 from merstudio.cli.bounds import frame_rate
 from merstudio.cli.main import EpilogFormatter
 from merstudio.errors import InputError
+from merstudio.features.flow import ANALYSIS_FLOW_METHODS
 
 EPILOG = """examples:
   merstudio spotting --data casme_sq:/data/CASME_sq -o runs/spotting          # CAS(ME)^2 as distributed
@@ -57,8 +58,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--sheet", default=None, metavar="FILE|NAME", help="casme_sq: the code sheet (default: found "
                    "beside the frames)")
     add_execution_options(p, "videos")  # merstudio analyze's, passed to the same batch (run_batch)
-    p.add_argument("--flow", choices=("dis", "farneback", "tvl1"), default="dis",
-                   help="optical flow of the analysis (default dis, as merstudio analyze)")
+    p.add_argument("--flow", choices=ANALYSIS_FLOW_METHODS, default="dis", help=f"{FLOW_HELP}, as merstudio analyze")
     p.add_argument("--overwrite", action="store_true", help="analyse every video again (default: a rerun "
                    "skips the videos the manifest lists as done with the same content and settings); the "
                    "report files are rewritten on every run")

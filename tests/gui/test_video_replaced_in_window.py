@@ -30,20 +30,32 @@ def _other_clip(path):
     return path
 
 
-@pytest.mark.parametrize("how", ["mv", "cp"])
-def test_said_once_and_no_picture_of_the_new_file(qtbot, window, tmp_path, how):
+def _open_with_another_file(qtbot, window, tmp_path):
+    """clip.avi (gui_fixtures' video) open in the window at frame 0, and other.avi beside it: clip.avi."""
     clip = write_video(tmp_path / "clip.avi")
-    other = _other_clip(tmp_path / "other.avi")
+    _other_clip(tmp_path / "other.avi")
     assert window.ctx.execute(C.OpenVideo, path=str(clip)), window.errors
     qtbot.waitUntil(lambda: window.video_view.frame_index == 0)
+    return clip
+
+
+def _replace(clip, how):
+    """other.avi put in clip's place: moved over it (a new file, as a save by rename) or copied into it."""
+    other = clip.with_name("other.avi")
+    if how == "mv":
+        os.replace(shutil.copyfile(other, clip.with_name("tmp.avi")), clip)
+    else:
+        shutil.copyfile(other, clip)
+
+
+@pytest.mark.parametrize("how", ["mv", "cp"])
+def test_said_once_and_no_picture_of_the_new_file(qtbot, window, tmp_path, how):
+    clip = _open_with_another_file(qtbot, window, tmp_path)
     lines: list[str] = []
     window.statusBar().messageChanged.connect(lines.append)
     pictures: dict[int, int] = {}
     window.transport.frameReady.connect(lambda i, rgb: pictures.__setitem__(i, int(np.median(rgb))))
-    if how == "mv":
-        os.replace(shutil.copyfile(other, tmp_path / "tmp.avi"), clip)
-    else:
-        shutil.copyfile(other, clip)
+    _replace(clip, how)
 
     qtbot.waitUntil(lambda: LINE in lines, timeout=10000)
     window.transport.seek(50)
@@ -60,14 +72,8 @@ def test_said_once_and_no_picture_of_the_new_file(qtbot, window, tmp_path, how):
 @pytest.mark.parametrize("how", ["mv", "cp"])
 def test_analyse_says_the_file_changed_not_that_it_is_missing(qtbot, window, tmp_path, how):
     """Ctrl+R on the replaced video said "video not found (moved or deleted)" although a file is there."""
-    clip = write_video(tmp_path / "clip.avi")
-    other = _other_clip(tmp_path / "other.avi")
-    assert window.ctx.execute(C.OpenVideo, path=str(clip)), window.errors
-    qtbot.waitUntil(lambda: window.video_view.frame_index == 0)
-    if how == "mv":
-        os.replace(shutil.copyfile(other, tmp_path / "tmp.avi"), clip)
-    else:
-        shutil.copyfile(other, clip)
+    clip = _open_with_another_file(qtbot, window, tmp_path)
+    _replace(clip, how)
 
     assert not window.ctx.execute(C.RunAnalysis, confirmed=True)
     assert any(LINE in e for e in window.errors), window.errors

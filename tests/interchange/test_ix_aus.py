@@ -5,6 +5,7 @@ the cell as coded in its note (as the dataset sheets do), and say so in the prev
 from __future__ import annotations
 
 import pytest
+from support.elan_files import timed_eaf
 
 from merstudio.interchange import read_boris, read_eaf, read_events_csv
 from merstudio.project.apex import APEX_IMPUTED
@@ -47,15 +48,8 @@ def test_events_csv_reads_every_spelling_and_keeps_unreadable_cells(tmp_path):
 
 
 def test_eaf_reads_every_spelling_and_keeps_unreadable_values(tmp_path):
-    slots = "".join(f'<TIME_SLOT TIME_SLOT_ID="ts{2 * i + 1}" TIME_VALUE="{1000 * i}"/>'
-                    f'<TIME_SLOT TIME_SLOT_ID="ts{2 * i + 2}" TIME_VALUE="{1000 * i + 300}"/>' for i in range(3))
-    anns = "".join(f'<ANNOTATION><ALIGNABLE_ANNOTATION ANNOTATION_ID="a{i + 1}" TIME_SLOT_REF1="ts{2 * i + 1}" '
-                   f'TIME_SLOT_REF2="ts{2 * i + 2}"><ANNOTATION_VALUE>happiness | {v}</ANNOTATION_VALUE>'
-                   "</ALIGNABLE_ANNOTATION></ANNOTATION>" for i, v in enumerate(["AU6+AU12", "12L", "T14+6"]))
-    (tmp_path / "a.eaf").write_text(
-        '<?xml version="1.0" encoding="UTF-8"?><ANNOTATION_DOCUMENT FORMAT="3.0" VERSION="3.0"><HEADER '
-        f'TIME_UNITS="milliseconds"/><TIME_ORDER>{slots}</TIME_ORDER><TIER TIER_ID="carol/event" '
-        f'LINGUISTIC_TYPE_REF="t">{anns}</TIER></ANNOTATION_DOCUMENT>')
+    timed_eaf(tmp_path / "a.eaf", [(1000 * i, 1000 * i + 300, f"happiness | {v}")
+                                    for i, v in enumerate(["AU6+AU12", "12L", "T14+6"])])
     prev = read_eaf(tmp_path / "a.eaf", fps=30.0)
     assert prev.ok, prev.summary()
     # (no apex in the file: the middle frame, tagged so that the agreement leaves it out)

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 from support.cli_run import run, tiny_video
+from support.elan_files import spans_eaf
 
 from merstudio.project import Project
 from merstudio.project.apex import apex_imputed
@@ -21,18 +22,9 @@ FRAMES = 72
 
 
 def _eaf(path: Path, spans: list[tuple[int, int]], video: str = "smile.avi") -> Path:
-    slots = "".join(f'<TIME_SLOT TIME_SLOT_ID="ts{2 * i + 1}" TIME_VALUE="{a}"/>'
-                    f'<TIME_SLOT TIME_SLOT_ID="ts{2 * i + 2}" TIME_VALUE="{b}"/>' for i, (a, b) in enumerate(spans))
-    anns = "".join(f'<ANNOTATION><ALIGNABLE_ANNOTATION ANNOTATION_ID="a{i + 1}" TIME_SLOT_REF1="ts{2 * i + 1}" '
-                   f'TIME_SLOT_REF2="ts{2 * i + 2}"><ANNOTATION_VALUE>happiness | 12</ANNOTATION_VALUE>'
-                   "</ALIGNABLE_ANNOTATION></ANNOTATION>" for i in range(len(spans)))
-    path.write_text('<?xml version="1.0" encoding="UTF-8"?><ANNOTATION_DOCUMENT FORMAT="3.0" VERSION="3.0">'
-                    f'<HEADER TIME_UNITS="milliseconds"><MEDIA_DESCRIPTOR MEDIA_URL="file:///nowhere/{video}" '
-                    f'MIME_TYPE="video/x-msvideo" RELATIVE_MEDIA_URL="./{video}"/></HEADER>'
-                    f'<TIME_ORDER>{slots}</TIME_ORDER>'
-                    f'<TIER TIER_ID="erin/event" LINGUISTIC_TYPE_REF="t">{anns}</TIER></ANNOTATION_DOCUMENT>',
-                    encoding="utf-8")
-    return path
+    media = (f'<MEDIA_DESCRIPTOR MEDIA_URL="file:///nowhere/{video}" MIME_TYPE="video/x-msvideo" '
+             f'RELATIVE_MEDIA_URL="./{video}"/>')
+    return spans_eaf(path, media, spans, tier="erin/event", value="happiness | 12")
 
 
 @pytest.fixture

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 from ix_helpers import canon
+from support.elan_files import spans_eaf
 
 from merstudio.cli.main import main
 from merstudio.errors import InputError
@@ -23,16 +24,7 @@ from merstudio.project import Event
 
 
 def _eaf(path: Path, descriptors: str, spans: list[tuple[int, int]], tier: str = "carol/event") -> Path:
-    slots = "".join(f'<TIME_SLOT TIME_SLOT_ID="ts{2 * i + 1}" TIME_VALUE="{a}"/>'
-                    f'<TIME_SLOT TIME_SLOT_ID="ts{2 * i + 2}" TIME_VALUE="{b}"/>' for i, (a, b) in enumerate(spans))
-    anns = "".join(f'<ANNOTATION><ALIGNABLE_ANNOTATION ANNOTATION_ID="a{i + 1}" TIME_SLOT_REF1="ts{2 * i + 1}" '
-                   f'TIME_SLOT_REF2="ts{2 * i + 2}"><ANNOTATION_VALUE>happiness | 6+12</ANNOTATION_VALUE>'
-                   "</ALIGNABLE_ANNOTATION></ANNOTATION>" for i in range(len(spans)))
-    path.write_text('<?xml version="1.0" encoding="UTF-8"?><ANNOTATION_DOCUMENT AUTHOR="" FORMAT="3.0" VERSION="3.0">'
-                    f'<HEADER MEDIA_FILE="" TIME_UNITS="milliseconds">{descriptors}</HEADER>'
-                    f'<TIME_ORDER>{slots}</TIME_ORDER><TIER LINGUISTIC_TYPE_REF="lt" TIER_ID="{tier}">{anns}</TIER>'
-                    '<LINGUISTIC_TYPE LINGUISTIC_TYPE_ID="lt" TIME_ALIGNABLE="true"/></ANNOTATION_DOCUMENT>')
-    return path
+    return spans_eaf(path, descriptors, spans, tier)
 
 
 VIDEO = ('<MEDIA_DESCRIPTOR MEDIA_URL="file:///home/lab/clip.mp4" MIME_TYPE="video/mp4" '

@@ -9,6 +9,8 @@ import xml.etree.ElementTree as ET
 from collections.abc import Sequence
 from pathlib import Path
 
+from support.elan_files import spans_eaf
+
 from merstudio.cli.main import main
 from merstudio.interchange import (
     Media,
@@ -27,17 +29,7 @@ TWO_CAMS = ('<MEDIA_DESCRIPTOR MEDIA_URL="file:///elsewhere/other.mp4" MIME_TYPE
 
 
 def _eaf(path: Path, descriptors: str, spans: Sequence[tuple[int, int]] = ((1000, 1800),)) -> Path:
-    slots = "".join(f'<TIME_SLOT TIME_SLOT_ID="ts{2 * i + 1}" TIME_VALUE="{a}"/>'
-                    f'<TIME_SLOT TIME_SLOT_ID="ts{2 * i + 2}" TIME_VALUE="{b}"/>' for i, (a, b) in enumerate(spans))
-    anns = "".join(f'<ANNOTATION><ALIGNABLE_ANNOTATION ANNOTATION_ID="a{i + 1}" TIME_SLOT_REF1="ts{2 * i + 1}" '
-                   f'TIME_SLOT_REF2="ts{2 * i + 2}"><ANNOTATION_VALUE>happiness | 6+12</ANNOTATION_VALUE>'
-                   "</ALIGNABLE_ANNOTATION></ANNOTATION>" for i in range(len(spans)))
-    path.write_text('<?xml version="1.0" encoding="UTF-8"?><ANNOTATION_DOCUMENT AUTHOR="" FORMAT="3.0" VERSION="3.0">'
-                    f'<HEADER MEDIA_FILE="" TIME_UNITS="milliseconds">{descriptors}</HEADER>'
-                    f'<TIME_ORDER>{slots}</TIME_ORDER><TIER LINGUISTIC_TYPE_REF="lt" TIER_ID="dana/event">{anns}'
-                    '</TIER><LINGUISTIC_TYPE LINGUISTIC_TYPE_ID="lt" TIME_ALIGNABLE="true"/></ANNOTATION_DOCUMENT>',
-                    encoding="utf-8")
-    return path
+    return spans_eaf(path, descriptors, spans, tier="dana/event")
 
 
 def _descriptors(path: Path) -> list[dict[str, str]]:

@@ -6,6 +6,8 @@ from __future__ import annotations
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
+from support.elan_files import timed_eaf
+
 from merstudio.interchange import Media, read_boris, read_eaf, write_eaf
 from merstudio.interchange.common import LinkedMedia
 from merstudio.project import Event
@@ -57,16 +59,7 @@ def test_convert_writes_the_files_relative_url_back(tmp_path, capsys):
 
 
 def _eaf(path: Path, values: list[tuple[int, int, str]], tier: str = "gestures") -> Path:
-    slots = "".join(f'<TIME_SLOT TIME_SLOT_ID="ts{2 * i + 1}" TIME_VALUE="{a}"/>'
-                    f'<TIME_SLOT TIME_SLOT_ID="ts{2 * i + 2}" TIME_VALUE="{b}"/>' for i, (a, b, _) in enumerate(values))
-    anns = "".join(f'<ANNOTATION><ALIGNABLE_ANNOTATION ANNOTATION_ID="a{i + 1}" TIME_SLOT_REF1="ts{2 * i + 1}" '
-                   f'TIME_SLOT_REF2="ts{2 * i + 2}"><ANNOTATION_VALUE>{v}</ANNOTATION_VALUE>'
-                   "</ALIGNABLE_ANNOTATION></ANNOTATION>" for i, (_, _, v) in enumerate(values))
-    path.write_text('<?xml version="1.0" encoding="UTF-8"?><ANNOTATION_DOCUMENT AUTHOR="" FORMAT="3.0" VERSION="3.0">'
-                    '<HEADER MEDIA_FILE="" TIME_UNITS="milliseconds"/>'
-                    f'<TIME_ORDER>{slots}</TIME_ORDER><TIER LINGUISTIC_TYPE_REF="lt" TIER_ID="{tier}">{anns}</TIER>'
-                    '<LINGUISTIC_TYPE LINGUISTIC_TYPE_ID="lt" TIME_ALIGNABLE="true"/></ANNOTATION_DOCUMENT>')
-    return path
+    return timed_eaf(path, values, tier=tier)
 
 
 def test_empty_elan_annotations_are_counted_in_one_note(tmp_path):

@@ -6,19 +6,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from support.elan_files import spans_eaf
+
 from merstudio.interchange import commit_import, preview_import
 
 
 def _eaf(path: Path, spans: list[tuple[int, int]]) -> Path:
-    slots = "".join(f'<TIME_SLOT TIME_SLOT_ID="ts{2 * i + 1}" TIME_VALUE="{a}"/>'
-                    f'<TIME_SLOT TIME_SLOT_ID="ts{2 * i + 2}" TIME_VALUE="{b}"/>' for i, (a, b) in enumerate(spans))
-    anns = "".join(f'<ANNOTATION><ALIGNABLE_ANNOTATION ANNOTATION_ID="a{i + 1}" TIME_SLOT_REF1="ts{2 * i + 1}" '
-                   f'TIME_SLOT_REF2="ts{2 * i + 2}"><ANNOTATION_VALUE>happiness | 6+12</ANNOTATION_VALUE>'
-                   "</ALIGNABLE_ANNOTATION></ANNOTATION>" for i in range(len(spans)))
-    path.write_text('<?xml version="1.0" encoding="UTF-8"?><ANNOTATION_DOCUMENT FORMAT="3.0" VERSION="3.0">'
-                    f'<HEADER TIME_UNITS="milliseconds"/><TIME_ORDER>{slots}</TIME_ORDER>'
-                    f'<TIER TIER_ID="carol/event" LINGUISTIC_TYPE_REF="t">{anns}</TIER></ANNOTATION_DOCUMENT>')
-    return path
+    return spans_eaf(path, "", spans)
 
 
 def test_an_event_ending_past_the_last_frame_is_cut_there(tmp_path, project):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 
 
@@ -126,3 +127,27 @@ def one_event_eaf(path: Path, descriptors: str, times: tuple[int, int] = (100, 5
 </ANNOTATION_DOCUMENT>
 ''', encoding="utf-8")
     return path
+
+
+def timed_eaf(path: Path, annotations: Sequence[tuple[int, int, str]], descriptors: str = "",
+              tier: str = "carol/event") -> Path:
+    """An ELAN file whose HEADER holds the media `descriptors` (MEDIA_DESCRIPTOR elements, "" for none) and whose
+    tier `tier` has one annotation of each (start ms, end ms, value) of `annotations`."""
+    slots = "".join(f'<TIME_SLOT TIME_SLOT_ID="ts{2 * i + 1}" TIME_VALUE="{a}"/>'
+                    f'<TIME_SLOT TIME_SLOT_ID="ts{2 * i + 2}" TIME_VALUE="{b}"/>'
+                    for i, (a, b, _) in enumerate(annotations))
+    anns = "".join(f'<ANNOTATION><ALIGNABLE_ANNOTATION ANNOTATION_ID="a{i + 1}" TIME_SLOT_REF1="ts{2 * i + 1}" '
+                   f'TIME_SLOT_REF2="ts{2 * i + 2}"><ANNOTATION_VALUE>{v}</ANNOTATION_VALUE>'
+                   "</ALIGNABLE_ANNOTATION></ANNOTATION>" for i, (_, _, v) in enumerate(annotations))
+    path.write_text('<?xml version="1.0" encoding="UTF-8"?><ANNOTATION_DOCUMENT AUTHOR="" FORMAT="3.0" VERSION="3.0">'
+                    f'<HEADER MEDIA_FILE="" TIME_UNITS="milliseconds">{descriptors}</HEADER>'
+                    f'<TIME_ORDER>{slots}</TIME_ORDER><TIER LINGUISTIC_TYPE_REF="lt" TIER_ID="{tier}">{anns}</TIER>'
+                    '<LINGUISTIC_TYPE LINGUISTIC_TYPE_ID="lt" TIME_ALIGNABLE="true"/></ANNOTATION_DOCUMENT>',
+                    encoding="utf-8")
+    return path
+
+
+def spans_eaf(path: Path, descriptors: str, spans: Sequence[tuple[int, int]], tier: str = "carol/event",
+              value: str = "happiness | 6+12") -> Path:
+    """timed_eaf with the one annotation `value` over each (start, end) ms of `spans`."""
+    return timed_eaf(path, [(a, b, value) for a, b in spans], descriptors, tier)

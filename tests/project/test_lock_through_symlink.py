@@ -30,12 +30,18 @@ def _a_second_writer_is_refused(first, second):
         proj.close()
 
 
-@pytest.fixture
-def linked(tmp_path):
+def _study_and_desk(tmp_path):
+    """Folders study/ and desk/, and the project study/study.merproj (closed): its path."""
     (tmp_path / "study").mkdir()
     (tmp_path / "desk").mkdir()
     real = tmp_path / "study" / "study.merproj"
     Project.create(real).close()
+    return real
+
+
+@pytest.fixture
+def linked(tmp_path):
+    real = _study_and_desk(tmp_path)
     link = tmp_path / "desk" / "study.merproj"
     link.symlink_to(real)
     folder_link = tmp_path / "current"
@@ -76,10 +82,7 @@ def test_a_running_analysis_is_not_interrupted_by_an_open_through_a_link(linked)
 
 @pytest.mark.skipif(not hasattr(os, "link"), reason="no hard links")
 def test_a_hard_link_in_another_folder_is_the_same_project(tmp_path):
-    (tmp_path / "study").mkdir()
-    (tmp_path / "desk").mkdir()
-    real = tmp_path / "study" / "study.merproj"
-    Project.create(real).close()
+    real = _study_and_desk(tmp_path)
     other = tmp_path / "desk" / "current.merproj"
     os.link(real, other)  # ln study/study.merproj desk/current.merproj: one file, two names, two lock files
     for first, second in ((real, other), (other, real)):

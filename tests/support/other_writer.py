@@ -8,7 +8,7 @@ from __future__ import annotations
 import subprocess
 import sys
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
 
 # argv: the project, then `in_use` for Project.open ("" for its default); prints "in use", "read-only" or "writer"
@@ -54,24 +54,24 @@ def open_elsewhere(path: Path, in_use: str = "") -> subprocess.CompletedProcess[
 
 
 @contextmanager
-def held_elsewhere(path: Path, in_use: str = "raise") -> Iterator[subprocess.Popen[str]]:
-    """Another process holding `path` open while the block runs; read its first line ("writer") before relying
-    on it. Told to close it afterwards (a block that killed it loses nothing: the pipe's end is ignored)."""
-    proc = subprocess.Popen([sys.executable, "-c", HOLDER, str(path), in_use], stdin=subprocess.PIPE,
-                            stdout=subprocess.PIPE, text=True)
+def _until_told(script: str, *args: str) -> Iterator[subprocess.Popen[str]]:
+    """`script` run with `args` while the block runs, then sent the line that lets it end (a block that killed it
+    loses nothing: the pipe's end is ignored)."""
+    proc = subprocess.Popen([sys.executable, "-c", script, *args], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                            text=True)
     try:
         yield proc
     finally:
         proc.communicate("\n", timeout=30)
 
 
-@contextmanager
-def reading_elsewhere(path: Path, table: str) -> Iterator[subprocess.Popen[str]]:
+def held_elsewhere(path: Path, in_use: str = "raise") -> AbstractContextManager[subprocess.Popen[str]]:
+    """Another process holding `path` open while the block runs; read its first line ("writer") before relying
+    on it. Told to close it afterwards."""
+    return _until_told(HOLDER, str(path), in_use)
+
+
+def reading_elsewhere(path: Path, table: str) -> AbstractContextManager[subprocess.Popen[str]]:
     """Another process in a read transaction of `path`, begun by reading `table`, while the block runs; read its
     first line ("reading") before relying on it. Told to end it afterwards."""
-    proc = subprocess.Popen([sys.executable, "-c", READER, str(path), table], stdin=subprocess.PIPE,
-                            stdout=subprocess.PIPE, text=True)
-    try:
-        yield proc
-    finally:
-        proc.communicate("\n", timeout=30)
+    return _until_told(READER, str(path), table)

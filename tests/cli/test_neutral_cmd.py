@@ -8,8 +8,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
-
-from merstudio.cli.main import main
+from support.cli_run import run
 
 
 def _openface_csv(path: Path, n: int = 120) -> Path:
@@ -20,12 +19,6 @@ def _openface_csv(path: Path, n: int = 120) -> Path:
                        "x_0": 100.5, "y_0": 80.25, "AU04_r": au04, "AU12_r": 0.2, "AU04_c": 1, "AU12_c": 0})
     path.write_text(df.to_csv(index=False).replace(",", ", "))
     return path
-
-
-def run(capsys: pytest.CaptureFixture[str], *argv: object) -> tuple[int, str, str]:
-    code = main([str(a) for a in argv])
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 def test_openface_file_relative_to_chosen_and_found_neutral_frames(tmp_path, capsys):

@@ -4,6 +4,7 @@
 import numpy as np
 import pandas as pd
 import pytest
+from support.cli_run import run
 
 from merstudio.cli.main import main
 
@@ -18,12 +19,6 @@ def _two_faces(path, n: int = 72):
                                   "AU04_c": (au4 >= 1).astype(int), "AU12_r": 0.1, "AU12_c": 0}))
     pd.concat(rows).sort_values(["frame", "face_id"]).to_csv(path, index=False)
     return path
-
-
-def run(capsys, *argv):
-    code = main([str(a) for a in argv])
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 def test_rows_left_absolute_are_marked_and_the_faces_named(tmp_path, capsys):

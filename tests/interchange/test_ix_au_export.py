@@ -6,17 +6,11 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
+from support.cli_run import run
 from support.openface_round_trip import assert_round_trip
 from support.pyfeat_files import pyfeat_csv
 
-from merstudio.cli.main import main
 from merstudio.interchange import read_pyfeat
-
-
-def run(capsys, *argv):
-    code = main([str(a) for a in argv])
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 def ours(path, fps=30.0):

@@ -6,15 +6,9 @@ from __future__ import annotations
 from dataclasses import replace
 
 from ix_helpers import sample_events
+from support.cli_run import run
 
-from merstudio.cli.main import main
 from merstudio.interchange import Media, write_events
-
-
-def run(capsys, *argv):
-    code = main([str(a) for a in argv])
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 def lost_lines(err: str) -> list[str]:

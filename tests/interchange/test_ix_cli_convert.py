@@ -5,16 +5,11 @@ from __future__ import annotations
 import numpy as np
 import pytest
 from ix_helpers import canon, sample_events, write_frames, write_xlsx
+from support.cli_run import run
 
 from merstudio.cli.main import main
 from merstudio.errors import InputError
 from merstudio.interchange import Media, preview_import, read_events, write_boris, write_eaf
-
-
-def run(capsys, *argv):
-    code = main([str(a) for a in argv])
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 def test_help(capsys):

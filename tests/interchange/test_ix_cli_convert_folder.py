@@ -3,15 +3,9 @@
 from __future__ import annotations
 
 from ix_helpers import sample_events
+from support.cli_run import run
 
-from merstudio.cli.main import main
 from merstudio.interchange import Media, write_eaf
-
-
-def run(capsys, *argv):
-    code = main([str(a) for a in argv])
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 def test_a_missing_output_folder_is_created_with_a_note(tmp_path, capsys):

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 from ix_helpers import canon
-from support.elan_files import spans_eaf
+from support.elan_files import media_descriptors, spans_eaf
 
 from merstudio.cli.main import main
 from merstudio.errors import InputError
@@ -33,10 +33,6 @@ WAV = ('<MEDIA_DESCRIPTOR MEDIA_URL="file:///C:/Users/lab/clip.wav" MIME_TYPE="a
        'RELATIVE_MEDIA_URL="./clip.wav" EXTRACTED_FROM="file:///C:/Users/lab/clip.mp4"/>')
 WIN_VIDEO = ('<MEDIA_DESCRIPTOR MEDIA_URL="file:///C:/Users/lab/clip.mp4" MIME_TYPE="video/mp4" '
              'RELATIVE_MEDIA_URL="./clip.mp4"/>')
-
-
-def _descriptors(path: Path) -> list[dict[str, str]]:
-    return [dict(md.attrib) for md in ET.parse(path).getroot().iter("MEDIA_DESCRIPTOR")]
 
 
 def _slot_values(path: Path) -> list[int]:
@@ -74,20 +70,20 @@ def test_export_writes_the_offset_back(tmp_path):
     video's own times, no offset."""
     evs = [Event(0, 33, 38, 44, emotion="happiness", aus="6+12", coder="carol")]
     out = write_eaf(evs, tmp_path / "out.eaf", Media(str(tmp_path / "clip.mp4"), fps=30.0, time_origin=1000))
-    (md,) = _descriptors(out)
+    (md,) = media_descriptors(out)
     assert md["TIME_ORIGIN"] == "1000"
     assert _slot_values(out) == [100, 267, 300, 500]
     assert canon(read_eaf(out, fps=30.0).events) == canon(evs)
     early = write_eaf([Event(0, 3, 4, 5, coder="carol")], tmp_path / "early.eaf",
                       Media(str(tmp_path / "clip.mp4"), fps=30.0, time_origin=1000))
-    assert "TIME_ORIGIN" not in _descriptors(early)[0] and _slot_values(early)[0] == 100
+    assert "TIME_ORIGIN" not in media_descriptors(early)[0] and _slot_values(early)[0] == 100
 
 
 def test_file_conversion_keeps_the_offset(tmp_path, capsys):
     src = _eaf(tmp_path / "o.eaf", VIDEO, [(100, 500)])
     assert main(["convert", str(src), str(tmp_path / "back.eaf"), "--fps", "30"]) == 0
     capsys.readouterr()
-    (md,) = _descriptors(tmp_path / "back.eaf")
+    (md,) = media_descriptors(tmp_path / "back.eaf")
     assert md["TIME_ORIGIN"] == "1000"
     assert _slot_values(tmp_path / "back.eaf")[0] == 100 and _slot_values(tmp_path / "back.eaf")[-1] == 500
     assert [(e.onset, e.offset) for e in read_eaf(tmp_path / "back.eaf", fps=30.0).events] == [(33, 44)]
@@ -105,7 +101,7 @@ def test_project_round_trip_keeps_the_offset_and_the_times(tmp_path, project):
     assert remember_elan_media(project, vid, prev)
     assert [(e.onset, e.offset) for e in project.events(vid)] == [(33, 44)]
     out = export_project_events(project, vid, tmp_path / "back.eaf")
-    (md,) = _descriptors(out)
+    (md,) = media_descriptors(out)
     assert md["TIME_ORIGIN"] == "1000"
     ann = next(ET.parse(out).getroot().iter("ALIGNABLE_ANNOTATION"))
     slots = {ts.get("TIME_SLOT_ID"): int(ts.get("TIME_VALUE", "")) for ts in ET.parse(out).getroot().iter("TIME_SLOT")}
@@ -120,7 +116,7 @@ def test_cli_import_records_the_offset_for_export(tmp_path, capsys, project):
     assert main(["convert", "--project", proj, "--import", str(src), "--yes"]) == 0
     assert "media offset +1,000 ms" in capsys.readouterr().err
     assert main(["convert", "--project", proj, "--export", str(tmp_path / "x.eaf"), "--video", str(vid)]) == 0
-    assert _descriptors(tmp_path / "x.eaf")[0]["TIME_ORIGIN"] == "1000"
+    assert media_descriptors(tmp_path / "x.eaf")[0]["TIME_ORIGIN"] == "1000"
 
 
 def test_the_video_descriptor_wins_and_the_others_are_kept(tmp_path):
@@ -136,7 +132,7 @@ def test_the_video_descriptor_wins_and_the_others_are_kept(tmp_path):
                                              extracted_from="file:///C:/Users/lab/clip.mp4"),)
     assert any("2 media files linked" in n and "clip.wav" in n for n in prev.notes)
     assert main(["convert", str(src), str(tmp_path / "out" / "back.eaf"), "--fps", "30"]) == 0
-    video, wav = _descriptors(tmp_path / "out" / "back.eaf")
+    video, wav = media_descriptors(tmp_path / "out" / "back.eaf")
     assert video["MIME_TYPE"] == "video/mp4" and video["MEDIA_URL"] == "file:///home/lab/clip.mp4"
     assert wav == {"MEDIA_URL": "file:///C:/Users/lab/clip.wav", "MIME_TYPE": "audio/x-wav",
                    "EXTRACTED_FROM": "file:///C:/Users/lab/clip.mp4"}
@@ -148,7 +144,7 @@ def test_a_windows_media_path_is_no_relative_url(tmp_path, capsys):
     src = _eaf(tmp_path / "win.eaf", WIN_VIDEO, [(100, 500)])
     assert read_eaf(src, fps=30.0).media_path == "C:/Users/lab/clip.mp4"
     assert main(["convert", str(src), str(tmp_path / "a" / "b" / "out.eaf"), "--fps", "30"]) == 0
-    (md,) = _descriptors(tmp_path / "a" / "b" / "out.eaf")
+    (md,) = media_descriptors(tmp_path / "a" / "b" / "out.eaf")
     assert md["MEDIA_URL"] == "file:///C:/Users/lab/clip.mp4" and "RELATIVE_MEDIA_URL" not in md
     assert main(["convert", str(tmp_path / "a" / "b" / "out.eaf"), str(tmp_path / "again.eaf")]) == 0
-    assert _descriptors(tmp_path / "again.eaf")[0]["MEDIA_URL"] == "file:///C:/Users/lab/clip.mp4"
+    assert media_descriptors(tmp_path / "again.eaf")[0]["MEDIA_URL"] == "file:///C:/Users/lab/clip.mp4"

@@ -9,7 +9,7 @@ import xml.etree.ElementTree as ET
 from collections.abc import Sequence
 from pathlib import Path
 
-from support.elan_files import spans_eaf
+from support.elan_files import media_descriptors, spans_eaf
 
 from merstudio.cli.main import main
 from merstudio.interchange import (
@@ -30,10 +30,6 @@ TWO_CAMS = ('<MEDIA_DESCRIPTOR MEDIA_URL="file:///elsewhere/other.mp4" MIME_TYPE
 
 def _eaf(path: Path, descriptors: str, spans: Sequence[tuple[int, int]] = ((1000, 1800),)) -> Path:
     return spans_eaf(path, descriptors, spans, tier="dana/event")
-
-
-def _descriptors(path: Path) -> list[dict[str, str]]:
-    return [dict(md.attrib) for md in ET.parse(path).getroot().iter("MEDIA_DESCRIPTOR")]
 
 
 def _spans(path: Path) -> list[tuple[int, int]]:
@@ -84,7 +80,7 @@ def test_project_import_and_export_keep_both_cameras(tmp_path, project):
     commit_import(project, prev, skip_bad=True)
     assert remember_elan_media(project, vid, prev)
     out = export_project_events(project, vid, tmp_path / "back.eaf")
-    video, other = _descriptors(out)
+    video, other = media_descriptors(out)
     assert video["MEDIA_URL"].endswith("/clip.mp4") and video["TIME_ORIGIN"] == "500"
     assert other["MEDIA_URL"] == "file:///elsewhere/other.mp4" and other["TIME_ORIGIN"] == "0"
     assert _spans(out) == [(1000, 1800)]
@@ -94,7 +90,7 @@ def test_cli_convert_with_video_picks_its_descriptor(tmp_path, capsys):
     src = _eaf(tmp_path / "two.eaf", TWO_CAMS)
     assert main(["convert", str(src), str(tmp_path / "out.eaf"), "--fps", "30", "--video", "clip.mp4"]) == 0
     capsys.readouterr()
-    video, other = _descriptors(tmp_path / "out.eaf")
+    video, other = media_descriptors(tmp_path / "out.eaf")
     assert video["MEDIA_URL"].endswith("/clip.mp4") and video["TIME_ORIGIN"] == "500"
     assert other["MEDIA_URL"] == "file:///elsewhere/other.mp4"
     assert _spans(tmp_path / "out.eaf") == [(1000, 1800)]
@@ -141,4 +137,4 @@ def test_an_unparseable_media_url_is_media_not_here(tmp_path, project):
     # written back as it was written
     out = write_eaf(linked.events, tmp_path / "back.eaf", Media(str(tmp_path / "clip.mp4"), fps=30.0,
                                                                  time_origin=500, linked=linked.linked_media))
-    assert _descriptors(out)[1] == {"MEDIA_URL": "http://[y/a.wav", "MIME_TYPE": "audio/x-wav"}
+    assert media_descriptors(out)[1] == {"MEDIA_URL": "http://[y/a.wav", "MIME_TYPE": "audio/x-wav"}

@@ -3,10 +3,9 @@ for one-frame events (a BORIS POINT, a one-frame ELAN annotation), whose only fr
 
 from __future__ import annotations
 
-import xml.etree.ElementTree as ET
 from pathlib import Path
 
-from support.elan_files import timed_eaf
+from support.elan_files import media_descriptors, timed_eaf
 
 from merstudio.interchange import Media, read_boris, read_eaf, write_eaf
 from merstudio.interchange.common import LinkedMedia
@@ -15,26 +14,22 @@ from merstudio.project import Event
 EVENTS = [Event(0, 10, 12, 14, emotion="happiness", aus="12", coder="alice")]
 
 
-def _descriptors(path: Path) -> list[dict[str, str]]:
-    return [dict(md.attrib) for md in ET.parse(path).getroot().iter("MEDIA_DESCRIPTOR")]
-
-
 def test_a_media_file_that_is_not_here_gets_no_relative_url_to_this_machines_folders(tmp_path):
     """pympi's sample: file:///Users/Shared/.../r03.wav with RELATIVE_MEDIA_URL ../../DemoMaterial/...: converted
     here, never ../../../Users/Shared/... (a path to a folder of this machine that the media is not in)."""
     gone = "/Users/Shared/MPI/DemoMaterial/yele/r03.wav"
     cam2 = LinkedMedia(url="file:///Users/Shared/cam2.mp4", location="/Users/Shared/cam2.mp4")
-    video, linked = _descriptors(write_eaf(EVENTS, tmp_path / "b.eaf", Media(gone, fps=25.0, linked=(cam2,))))
+    video, linked = media_descriptors(write_eaf(EVENTS, tmp_path / "b.eaf", Media(gone, fps=25.0, linked=(cam2,))))
     assert video["MEDIA_URL"] == "file://" + gone and "RELATIVE_MEDIA_URL" not in video
     assert "RELATIVE_MEDIA_URL" not in linked  # the docs' rule for linked media: only where it lies here
     # the file's own relative URL (as the import read it) is written back
-    (video,) = _descriptors(write_eaf(EVENTS, tmp_path / "a" / "out.eaf",
+    (video,) = media_descriptors(write_eaf(EVENTS, tmp_path / "a" / "out.eaf",
                                       Media(gone, fps=25.0, relative="../../DemoMaterial/yele/r03.wav")))
     assert video["RELATIVE_MEDIA_URL"] == "../../DemoMaterial/yele/r03.wav"
     here = tmp_path / "media" / "clip.mp4"  # where it lies here: the relative URL from the new file, not the old one
     here.parent.mkdir()
     here.write_bytes(b"video")
-    (md,) = _descriptors(write_eaf(EVENTS, tmp_path / "c.eaf", Media(str(here), fps=25.0, relative="./old.mp4")))
+    (md,) = media_descriptors(write_eaf(EVENTS, tmp_path / "c.eaf", Media(str(here), fps=25.0, relative="./old.mp4")))
     assert md["RELATIVE_MEDIA_URL"] == "./media/clip.mp4"
 
 
@@ -51,10 +46,10 @@ def test_convert_writes_the_files_relative_url_back(tmp_path, capsys):
 
     src = write_eaf(EVENTS, tmp_path / "x.eaf", Media("/Users/Shared/r03.mp4", fps=25.0, relative="../r03.mp4"))
     assert main(["convert", str(src), str(tmp_path / "y.eaf")]) == 0
-    (video,) = _descriptors(tmp_path / "y.eaf")
+    (video,) = media_descriptors(tmp_path / "y.eaf")
     assert video["MEDIA_URL"] == "file:///Users/Shared/r03.mp4" and video["RELATIVE_MEDIA_URL"] == "../r03.mp4"
     assert main(["convert", str(src), str(tmp_path / "sub" / "z.eaf")]) == 0
-    (video,) = _descriptors(tmp_path / "sub" / "z.eaf")
+    (video,) = media_descriptors(tmp_path / "sub" / "z.eaf")
     assert video["MEDIA_URL"] == "file:///Users/Shared/r03.mp4" and "RELATIVE_MEDIA_URL" not in video
 
 

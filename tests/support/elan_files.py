@@ -1,7 +1,9 @@
-"""ELAN files the interchange and GUI tests share, written as ELAN writes them."""
+"""ELAN files the interchange and GUI tests share, written as ELAN writes them, and what a written one says of its
+media."""
 
 from __future__ import annotations
 
+import xml.etree.ElementTree as ET
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -151,3 +153,8 @@ def spans_eaf(path: Path, descriptors: str, spans: Sequence[tuple[int, int]], ti
               value: str = "happiness | 6+12") -> Path:
     """timed_eaf with the one annotation `value` over each (start, end) ms of `spans`."""
     return timed_eaf(path, [(a, b, value) for a, b in spans], descriptors, tier)
+
+
+def media_descriptors(path: Path) -> list[dict[str, str]]:
+    """The attributes of each MEDIA_DESCRIPTOR of the ELAN file at `path`, in file order (read by ElementTree)."""
+    return [dict(md.attrib) for md in ET.parse(path).getroot().iter("MEDIA_DESCRIPTOR")]

@@ -150,6 +150,14 @@ def reopened(qtbot, qsettings, path, **params):
     return win
 
 
+def open_video(win, path):
+    """The video at `path` opened in the window (asserted, with the window's errors): its project Video."""
+    from merstudio.gui import commands as C
+
+    assert win.ctx.execute(C.OpenVideo, path=str(path)), win.errors
+    return win.video
+
+
 def two_video_project(window, tmp_path):
     """study.merproj in the window with a.avi (30 frames) and "b clip.avi" (35) added, b current: (a, b)."""
     from merstudio.gui import commands as C

@@ -5,6 +5,7 @@ and an export to a BORIS project says what that format cannot hold (a confidence
 from __future__ import annotations
 
 import pytest
+from gui_fixtures import open_video
 
 from merstudio.gui import commands as C
 from merstudio.project import Event
@@ -12,14 +13,9 @@ from merstudio.project import Event
 pytestmark = pytest.mark.gui
 
 
-def _open(win, video_path):
-    assert win.ctx.execute(C.OpenVideo, path=str(video_path)), win.errors
-    return win.video
-
-
 def test_a_casme2_sheet_given_to_import_events_is_named_with_what_reads_it(window, video_path, tmp_path):
     win = window
-    video = _open(win, video_path)
+    video = open_video(win, video_path)
     sheet = tmp_path / "CASME2-coding.csv"  # CASME II's own header row, as its sheet has it
     sheet.write_text("Subject,Filename,OnsetFrame,ApexFrame,OffsetFrame,Action Units,Estimated Emotion\n"
                      "01,EP02_01f,46,59,86,12,happiness\n", encoding="utf-8")
@@ -30,7 +26,7 @@ def test_a_casme2_sheet_given_to_import_events_is_named_with_what_reads_it(windo
 
 def test_an_export_to_a_boris_project_says_the_confidence_is_not_kept(window, video_path, tmp_path):
     win = window
-    video = _open(win, video_path)
+    video = open_video(win, video_path)
     win.project.add_event(Event(video.id, 10, 12, 15, emotion="happiness", aus="12", coder="alice",
                                 confidence=0.9))
     out = tmp_path / "coded.boris"

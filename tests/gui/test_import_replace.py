@@ -4,18 +4,13 @@ step that puts them back), and a file of a coder who found nothing records them.
 from __future__ import annotations
 
 import pytest
-from gui_fixtures import FPS, N_FRAMES
+from gui_fixtures import FPS, N_FRAMES, open_video
 
 from merstudio.gui import commands as C
 from merstudio.interchange import Media, preview_import, write_events
 from merstudio.project import Event
 
 pytestmark = pytest.mark.gui
-
-
-def _open(win, video_path):
-    assert win.ctx.execute(C.OpenVideo, path=str(video_path)), win.errors
-    return win.video
 
 
 def _write(tmp_path, video_path, name, events):
@@ -26,7 +21,7 @@ def test_a_corrected_file_replaces_the_coders_events_as_one_undo_step(window, vi
     from merstudio.gui.dialogs import ImportPreviewDialog
 
     win = window
-    video = _open(win, video_path)
+    video = open_video(win, video_path)
     v1 = [Event(video.id, 10, 12, 15, emotion="positive", aus="12", coder="alice"),
           Event(video.id, 40, 42, 46, emotion="negative", aus="4", coder="alice")]
     bob = Event(video.id, 11, 12, 16, emotion="positive", aus="12", coder="bob")
@@ -75,7 +70,7 @@ def test_a_corrected_file_replaces_the_coders_events_as_one_undo_step(window, vi
 
 def test_a_file_of_a_coder_who_found_nothing_records_them(window, video_path, tmp_path):
     win = window
-    video = _open(win, video_path)
+    video = open_video(win, video_path)
     path = tmp_path / "carol.events.csv"
     path.write_text("video,face_id,onset,apex,offset,emotion,aus,coder\n")
     assert not win.ctx.execute(C.ImportEvents, path=str(path), confirmed=True)  # nobody to record
@@ -98,7 +93,7 @@ def test_an_import_and_a_review_say_what_they_did_in_the_status_bar(window, vide
     """The status bar never keeps an earlier message (an analysis' "2 proposals to review") over an import or a
     review: each says what it did, and what is left to review."""
     win = window
-    video = _open(win, video_path)
+    video = open_video(win, video_path)
     for on in (20, 50):
         win.project.add_event(Event(video.id, on, on + 2, on + 5, emotion="positive", source="model",
                                     status="proposal", coder="model"))
@@ -133,7 +128,7 @@ def test_the_preview_wraps_its_notes_and_lists_the_events_a_replace_removes(qtbo
     from merstudio.gui.dialogs import ImportPreviewDialog
 
     win = window
-    video = _open(win, video_path)
+    video = open_video(win, video_path)
     old = [Event(video.id, 10, 12, 15, emotion="positive", aus="12", coder="alice"),
            Event(video.id, 40, 42, 46, emotion="negative", aus="4+7", coder="alice")]
     assert win.ctx.execute(C.ImportEvents, path=str(_write(tmp_path, video_path, "v1.eaf", old)),
@@ -158,7 +153,7 @@ def test_a_file_without_a_coder_column_is_said_so_in_the_preview(qtbot, window, 
     from merstudio.gui.dialogs import ImportPreviewDialog
 
     win = window
-    video = _open(win, video_path)
+    video = open_video(win, video_path)
     path = tmp_path / "nocoder.events.csv"
     path.write_text(f"video,face_id,onset,apex,offset,emotion,aus\n{video.name},0,20,30,40,surprise,1+2\n")
     dlg = ImportPreviewDialog(preview_import(win.project, path, video.id), win)

@@ -8,6 +8,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from gui_fixtures import open_video
 from PySide6.QtWidgets import QDialog
 from support.elan_files import tier_values_eaf
 
@@ -49,11 +50,6 @@ def _tiers_eaf(path: Path, author: str = "Alice", extra: dict[str, tuple[str, ..
 MERGED = [("alice", 17, 19, "", "12"), ("alice", 21, 71, "happiness", "6+12+25"), ("alice", 30, 44, "surprise", "4")]
 
 
-def _open(win, video_path):
-    assert win.ctx.execute(C.OpenVideo, path=str(video_path)), win.errors
-    return win.video
-
-
 def _coding(events):
     return sorted((e.coder, e.onset, e.offset, e.emotion, e.aus) for e in events)
 
@@ -62,7 +58,7 @@ def test_mapped_tiers_import_through_the_command_as_one_undo_step(window, video_
     """With tier_coders / tier_roles given (no dialog), the AU annotations join the emotion annotations they lie
     in, as ``merstudio convert --tier AU=alice:aus --tier Emotion=alice:emotion`` does; one undo step."""
     win = window
-    video = _open(win, video_path)
+    video = open_video(win, video_path)
     src = _tiers_eaf(tmp_path / "colleague.eaf")
     n_steps = win.undo_stack.count()
     assert win.ctx.execute(C.ImportEvents, path=str(src), tier_coders={"Emotion": "alice", "AU": "alice"},
@@ -78,7 +74,7 @@ def test_mapped_tiers_import_through_the_command_as_one_undo_step(window, video_
 
 def test_an_unmapped_file_fails_in_one_line_that_says_how_to_map_it_in_the_app(window, video_path, tmp_path):
     win = window
-    video = _open(win, video_path)
+    video = open_video(win, video_path)
     src = _tiers_eaf(tmp_path / "colleague.eaf")
     assert not win.ctx.execute(C.ImportEvents, path=str(src), confirmed=True)
     msg = win.errors[-1]
@@ -93,7 +89,7 @@ def test_the_mapping_dialog_lists_the_tiers_and_its_result_feeds_the_preview(win
     from merstudio.interchange.eaf import foreign_tiers
 
     win = window
-    video = _open(win, video_path)
+    video = open_video(win, video_path)
     src = _tiers_eaf(tmp_path / "colleague.eaf")
     # built and read without exec: the tiers with their counts, sample values and prefilled coder and kind
     dlg = TierMapDialog(foreign_tiers(src), src.name, parent=win)
@@ -138,7 +134,7 @@ def test_the_mapping_is_remembered_and_prefilled_on_the_next_import(window, vide
     from merstudio.gui.tier_dialog import TierMapDialog
 
     win = window
-    video = _open(win, video_path)
+    video = open_video(win, video_path)
     first = _tiers_eaf(tmp_path / "first.eaf")
     assert win.ctx.execute(C.ImportEvents, path=str(first), tier_coders={"Emotion": "bob", "AU": "bob"},
                            tier_roles={"Emotion": "event", "AU": "aus"}, confirmed=True), win.errors
@@ -165,7 +161,7 @@ def test_a_file_that_names_its_coder_keeps_it_over_the_remembered_one(window, vi
     from merstudio.gui.tier_dialog import TierMapDialog
 
     win = window
-    video = _open(win, video_path)
+    video = open_video(win, video_path)
     alice = _tiers_eaf(tmp_path / "alice.eaf", author="alice", annotator="alice")
     assert win.ctx.execute(C.ImportEvents, path=str(alice), tier_coders={"Emotion": "alice", "AU": "alice"},
                            tier_roles={"Emotion": "event", "AU": "aus"}, confirmed=True), win.errors
@@ -211,7 +207,7 @@ def test_reimporting_a_file_says_its_events_are_already_in_the_project(window, v
     from merstudio.gui.tier_dialog import TierMapDialog
 
     win = window
-    video = _open(win, video_path)
+    video = open_video(win, video_path)
     src = _tiers_eaf(tmp_path / "colleague.eaf", author="alice",
                      extra={"SPEAKER_00": ("Well I did not expect that at all, to be honest with you.",)})
     seen: list = []
@@ -280,7 +276,7 @@ def test_elan_child_tiers_of_an_expression_import_with_its_times(window, video_p
     from merstudio.interchange.eaf import foreign_tiers
 
     win = window
-    video = _open(win, video_path)
+    video = open_video(win, video_path)
     src = facs_eaf(tmp_path / "facs.eaf", second=(2000, 2300))  # the test video has 90 frames (30 fps)
     dlg = TierMapDialog(foreign_tiers(src), src.name, parent=win)
     assert dlg.row("AU") == (True, "alice", "aus") and dlg.row("Emotion") == (True, "alice", "emotion")
@@ -314,7 +310,7 @@ def test_the_app_parses_the_elan_file_once_per_import(window, video_path, tmp_pa
     monkeypatch.setattr(TierMapDialog, "exec", map_tiers)
     monkeypatch.setattr(ImportPreviewDialog, "exec", lambda self: QDialog.DialogCode.Accepted)
     win = window
-    video = _open(win, video_path)
+    video = open_video(win, video_path)
     src = _tiers_eaf(tmp_path / "colleague.eaf")
     parsed = []
     real = ET.parse
@@ -334,7 +330,7 @@ def test_a_coder_renamed_on_import_stays_renamed_for_that_persons_files(window, 
     from merstudio.gui.tier_dialog import TierMapDialog
 
     win = window
-    video = _open(win, video_path)
+    video = open_video(win, video_path)
     dana = _tiers_eaf(tmp_path / "dana.eaf", author="Dana", annotator="Dana")
     assert win.ctx.execute(C.ImportEvents, path=str(dana), tier_coders={"Emotion": "Eve", "AU": "Eve"},
                            tier_roles={"Emotion": "event", "AU": "aus"}, confirmed=True), win.errors

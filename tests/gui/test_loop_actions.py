@@ -9,7 +9,7 @@ import types
 import numpy as np
 import pandas as pd
 import pytest
-from gui_fixtures import FPS, N_FRAMES
+from gui_fixtures import FPS, N_FRAMES, open_video
 from PySide6.QtCore import Qt
 from support.vfr_clips import times as vfr_times
 from support.vfr_clips import write_vfr_clip
@@ -19,11 +19,6 @@ from merstudio.interchange import Media, read_events, write_events
 from merstudio.project import Event
 
 pytestmark = pytest.mark.gui
-
-
-def _open(win, video_path):
-    assert win.ctx.execute(C.OpenVideo, path=str(video_path)), win.errors
-    return win.video
 
 
 def _coded(video_id):
@@ -39,7 +34,7 @@ def _write_eaf(tmp_path, video_path, events):
 
 def test_import_events_is_one_undo_step(window, video_path, tmp_path):
     win = window
-    video = _open(win, video_path)
+    video = open_video(win, video_path)
     eaf = _write_eaf(tmp_path, video_path, _coded(video.id))
     assert win.ctx.execute(C.ImportEvents, path=str(eaf), confirmed=True), win.errors
     got = sorted((e.coder, e.onset, e.apex, e.offset, e.aus) for e in win.project.events(video.id))
@@ -70,7 +65,7 @@ def test_import_with_problems_needs_confirmation(window, video_path, tmp_path):
     from merstudio.interchange import preview_import
 
     win = window
-    video = _open(win, video_path)
+    video = open_video(win, video_path)
     evs = [Event(video.id, 5, 6, 8, emotion="positive", coder="cy"),
            Event(video.id, 92, 94, 97, emotion="negative", coder="cy")]  # past the 90-frame video
     tsv = write_events(evs, tmp_path / "boris.tsv", Media(str(video_path), fps=FPS, frame_count=200))
@@ -92,7 +87,7 @@ def test_import_at_another_frame_rate_offers_to_convert(window, video_path, tmp_
     from merstudio.gui.dialogs import ImportPreviewDialog
 
     win = window
-    video = _open(win, video_path)
+    video = open_video(win, video_path)
     eaf = write_events([Event(video.id, 10, 12, 15, emotion="positive", coder="cy")], tmp_path / "c.eaf",
                        Media(str(video_path), fps=2 * FPS))  # frames 10-15 at twice the rate: 0.17-0.25 s
     questions = []
@@ -108,7 +103,7 @@ def test_import_at_another_frame_rate_offers_to_convert(window, video_path, tmp_
 @pytest.mark.parametrize("name", ["out.eaf", "out.tsv", "out.xlsx", "out.boris.csv", "out.boris", "out.csv"])
 def test_export_events_by_extension(qtbot, window, video_path, tmp_path, name):
     win = window
-    video = _open(win, video_path)
+    video = open_video(win, video_path)
     win.project.add_events(_coded(video.id))
     assert win.ctx.execute(C.ExportEvents, path=str(tmp_path / name)), win.errors
     qtbot.waitUntil(lambda: not win.exports.running, timeout=10000)  # a workbook is written in a worker
@@ -133,7 +128,7 @@ def _openface_csv(path, n=N_FRAMES):
 
 def test_openface_overlay_drawn_dashed_and_frame_aligned(qtbot, window, video_path, tmp_path):
     win = window
-    video = _open(win, video_path)
+    video = open_video(win, video_path)
     win.ctx.execute(C.RunAnalysis, settings={"landmarks": True})
     qtbot.waitUntil(lambda: win.worker is None, timeout=20000)
     assert win.ctx.execute(C.ImportAUTable, path=str(_openface_csv(tmp_path / "of.csv"))), win.errors
@@ -168,14 +163,14 @@ def test_overlay_curves_go_with_their_video(qtbot, window, video_path, tmp_path)
     from gui_fixtures import write_video
 
     win = window
-    _open(win, video_path)
+    open_video(win, video_path)
     for confirmed in (False, True):
         win.ctx.execute(C.RunAnalysis, settings={"landmarks": True}, confirmed=confirmed)
         qtbot.waitUntil(lambda: win.worker is None, timeout=20000)
     assert win.timeline._overlay_curves  # the previous run, dashed
     assert win.ctx.execute(C.OpenVideo, path=str(write_video(tmp_path / "other.avi", n=60))), win.errors
     qtbot.waitUntil(lambda: not win.timeline._overlay_curves, timeout=5000)
-    _open(win, video_path)
+    open_video(win, video_path)
     qtbot.waitUntil(lambda: bool(win.timeline._overlay_curves), timeout=5000)
     win.session.close_project()
     qtbot.waitUntil(lambda: not win.timeline._overlay_curves, timeout=5000)
@@ -184,7 +179,7 @@ def test_py_feat_overlay_draws_its_probabilities_on_the_au_scale(qtbot, window, 
     from support.pyfeat_files import au12, pyfeat_csv
 
     win = window
-    video = _open(win, video_path)
+    video = open_video(win, video_path)
     win.ctx.execute(C.RunAnalysis, settings={"landmarks": True})
     qtbot.waitUntil(lambda: win.worker is None, timeout=20000)
     src = pyfeat_csv(tmp_path / "feat.csv", [(f, 0, 90.0) for f in range(N_FRAMES)], version="0.7",
@@ -207,7 +202,7 @@ def test_py_feat_overlay_draws_its_probabilities_on_the_au_scale(qtbot, window, 
 
 def test_agreement_dialog_csv_and_coder_tracks(window, video_path, tmp_path):
     win = window
-    video = _open(win, video_path)
+    video = open_video(win, video_path)
     eaf = _write_eaf(tmp_path, video_path, _coded(video.id))
     assert win.ctx.execute(C.ImportEvents, path=str(eaf), confirmed=True), win.errors
     assert win.ctx.execute(C.ShowAgreement, coders=["alice", "bob"], tolerance=2), win.errors
@@ -251,7 +246,7 @@ def test_agreement_dialog_csv_and_coder_tracks(window, video_path, tmp_path):
 
 def test_finetune_rerun_keeps_old_predictions(qtbot, window, video_path, tmp_path, monkeypatch):
     win = window
-    video = _open(win, video_path)
+    video = open_video(win, video_path)
     win.analysis.set_checkpoint(tmp_path / "starter.pt", {"class_names": ["negative", "positive"]})
     win.ctx.execute(C.RunAnalysis, settings={"landmarks": True})
     qtbot.waitUntil(lambda: win.worker is None, timeout=20000)
@@ -289,7 +284,7 @@ def test_an_open_finetune_dialog_recounts_the_coded_events_after_each_edit(qtbot
     from merstudio.gui.finetune_dialog import FinetuneDialog
 
     win = window
-    video = _open(win, video_path)
+    video = open_video(win, video_path)
     calls = []
     monkeypatch.setattr(FinetuneDialog, "update_data", lambda self: calls.append(1))
     assert win.ctx.execute(C.FineTune), win.errors
@@ -307,7 +302,7 @@ def test_import_dialog_confirm_and_cancel(qtbot, window, video_path, tmp_path):
     from merstudio.gui.dialogs import ImportPreviewDialog
 
     win = window
-    video = _open(win, video_path)
+    video = open_video(win, video_path)
     eaf = _write_eaf(tmp_path, video_path, _coded(video.id))
     seen = []
 
@@ -327,7 +322,7 @@ def test_import_dialog_confirm_and_cancel(qtbot, window, video_path, tmp_path):
 
 def test_agreement_compares_openface_intensities(qtbot, window, video_path, tmp_path):
     win = window
-    video = _open(win, video_path)
+    video = open_video(win, video_path)
     win.ctx.execute(C.RunAnalysis, settings={"landmarks": True})
     qtbot.waitUntil(lambda: win.worker is None, timeout=20000)
     assert win.ctx.execute(C.ImportAUTable, path=str(_openface_csv(tmp_path / "of.csv"))), win.errors
@@ -351,7 +346,7 @@ def test_export_and_import_of_a_variable_rate_video_use_its_frame_times(window, 
 
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # the source's one-line "variable frame rate" warning
-        video = _open(window, write_vfr_clip(tmp_path / "phone.mp4"))
+        video = open_video(window, write_vfr_clip(tmp_path / "phone.mp4"))
     assert window.playback.timebase.variable
     window.project.add_events([Event(video.id, 45, 47, 50, emotion="positive", aus="12", coder="alice")])
     eaf = tmp_path / "phone.eaf"
@@ -377,7 +372,7 @@ def test_an_elan_files_media_offset_survives_the_app(window, video_path, tmp_pat
     import xml.etree.ElementTree as ET
 
     win = window
-    video = _open(win, video_path)
+    video = open_video(win, video_path)
     src = write_events([Event(video.id, 3, 4, 6, emotion="positive", coder="cy")], tmp_path / "o.eaf",
                        Media(str(video_path), fps=FPS, frame_count=N_FRAMES))
     root = ET.parse(src)
@@ -399,7 +394,7 @@ def test_undoing_an_elan_import_takes_back_its_media_offset(window, video_path, 
     from merstudio.interchange import elan_media_key
 
     win = window
-    video = _open(win, video_path)
+    video = open_video(win, video_path)
     key = elan_media_key(video.id)
 
     def elan_file(name: str, coder: str, origin: str) -> str:

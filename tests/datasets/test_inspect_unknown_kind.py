@@ -3,28 +3,19 @@ a spec of no KIND:ROOT shape still asks for one."""
 
 from __future__ import annotations
 
-import argparse
-
 import pytest
+from support.cli_run import run_datasets
 
-from merstudio.cli import datasets as cli
 from merstudio.errors import InputError
-
-
-def _run(argv: list[str]) -> int:
-    parser = argparse.ArgumentParser(prog="merstudio")
-    cli.register(parser.add_subparsers(dest="command"))
-    args = parser.parse_args(argv)
-    return int(args.func(args) or 0)
 
 
 def test_an_unknown_kind_is_named(tmp_path):
     for argv in (["foo:" + str(tmp_path)], ["foo", str(tmp_path)]):
         with pytest.raises(InputError, match=r"^foo: unknown dataset kind \(choose from casme2, .*table\)$"):
-            _run(["datasets", "inspect", *argv])
+            run_datasets(["datasets", "inspect", *argv])
 
 
 def test_no_kind_root_shape_asks_for_one(tmp_path):
     for spec in ("foo", "c:" + str(tmp_path), "casme2:"):
         with pytest.raises(InputError, match="give KIND ROOT"):
-            _run(["datasets", "inspect", spec])
+            run_datasets(["datasets", "inspect", spec])

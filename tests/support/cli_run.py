@@ -20,6 +20,19 @@ def run(capsys: pytest.CaptureFixture[str], *argv: object) -> tuple[int, str, st
     return code, out, err
 
 
+def run_datasets(argv: list[str]) -> int:
+    """Exit code of ``merstudio datasets *argv`` through that command's own parser alone (its errors raise, as
+    InputError, instead of becoming main()'s exit status and message)."""
+    import argparse
+
+    from merstudio.cli import datasets
+
+    parser = argparse.ArgumentParser(prog="merstudio")
+    datasets.register(parser.add_subparsers(dest="command"))
+    args = parser.parse_args(argv)
+    return int(args.func(args) or 0)
+
+
 def tiny_video(path: Path, n: int = 90, fps: float = 30.0) -> Path:
     """An MJPG .avi of n 64x48 frames, each a shade brighter than the last."""
     writer = cv2.VideoWriter(str(path), cv2.VideoWriter_fourcc(*"MJPG"), fps, (64, 48))

@@ -18,6 +18,7 @@ import sys
 
 import pandas as pd
 import pytest
+from support.messages import one_line
 from support.tinyfs import fill, tiny_tmpfs
 
 from merstudio.errors import OutputError
@@ -36,12 +37,6 @@ def video_file(tmp_path):
     p = tmp_path / "interview.avi"
     p.write_bytes(os.urandom(4096))
     return p
-
-
-def one_line(exc: BaseException) -> str:
-    msg = str(exc)
-    assert "\n" not in msg and "Traceback" not in msg and len(msg) < 400, msg
-    return msg
 
 
 def temporaries(folder) -> list[str]:

@@ -15,17 +15,12 @@ import textwrap
 import time
 
 import pytest
+from support.messages import one_line
 from support.procs import kill_and_reap
 from support.readonly import read_only_location
 
 from merstudio.errors import InputError, MerstudioError, OutputError
 from merstudio.project import Event, Project, ProjectInUse
-
-
-def _one_line(exc: BaseException) -> str:
-    msg = str(exc)
-    assert "\n" not in msg and "Traceback" not in msg and len(msg) < 400, msg
-    return msg
 
 
 # ------------------------------------------------------------------------------------------------ failed writes
@@ -37,7 +32,7 @@ def test_disk_full_rolls_back_and_the_connection_stays_usable(project):
     project._query(f"PRAGMA max_page_count = {pages}")  # SQLite's own SQLITE_FULL: the file may not grow
     with pytest.raises(OutputError) as err:
         project.add_event(Event(vid, 1, 2, 3, note="x" * 50_000, coder="ann"))  # needs new pages
-    assert "full" in _one_line(err.value)
+    assert "full" in one_line(err.value)
     assert project.events() == before and len(project.event_history()) == n_hist
     assert not project._con.in_transaction
     project._query("PRAGMA max_page_count = 1073741823")
@@ -55,7 +50,7 @@ def test_os_error_inside_an_edit_rolls_back_the_whole_edit(project, monkeypatch)
     monkeypatch.setattr(project, "_log", full)  # after the INSERT, inside the same transaction
     with pytest.raises(OutputError) as err:
         project.add_event(Event(vid, 1, 2, 3, coder="ann"))
-    assert "No space left" in _one_line(err.value)
+    assert "No space left" in one_line(err.value)
     assert project.events() == before and not project._con.in_transaction
 
 
@@ -99,7 +94,7 @@ def test_second_opener_in_this_process_gets_it_read_only(project):
     assert not project.read_only
     with pytest.raises(ProjectInUse) as err:
         Project.open(path, in_use="raise")
-    msg = _one_line(err.value)
+    msg = one_line(err.value)
     assert str(os.getpid()) in msg and path.name in msg
     assert err.value.owner is not None and err.value.owner.pid == os.getpid()
     assert err.value.owner.host == socket.gethostname()
@@ -157,7 +152,7 @@ def test_second_process_is_told_who_has_it_and_a_killed_owner_frees_it(project):
         assert proc.stdout.readline().strip() == "writable"
         with pytest.raises(ProjectInUse) as err:
             Project.open(path, in_use="raise")
-        assert f"pid {proc.pid}" in _one_line(err.value)
+        assert f"pid {proc.pid}" in one_line(err.value)
         with Project.open(path) as reader:
             assert reader.read_only and len(reader.events()) == 3
         os.kill(proc.pid, signal.SIGKILL)  # no clean close: the OS lock goes with the process
@@ -179,7 +174,7 @@ def test_a_write_lock_held_elsewhere_fails_fast_with_a_message(project):
         assert project.busy_timeout == pytest.approx(0.2)
         with pytest.raises(OutputError) as err:
             project.add_event(Event(project.videos()[0].id, 1, 2, 3, coder="ann"))
-        assert "locked" in _one_line(err.value)
+        assert "locked" in one_line(err.value)
         assert not project._con.in_transaction
     finally:
         other.execute("ROLLBACK")
@@ -198,7 +193,7 @@ def test_missing_events_table_is_refused_in_one_line(project):
     project.close()
     with pytest.raises(InputError) as err:
         Project.open(path)
-    msg = _one_line(err.value)
+    msg = one_line(err.value)
     assert "events" in msg and path.name in msg
     assert not path.with_name(path.name + ".lock").exists()  # a refused open leaves nothing behind
 
@@ -240,7 +235,7 @@ def test_valid_project_in_a_read_only_location_opens_read_only(project, tmp_path
                 p.add_event(Event(p.videos()[0].id, 1, 2, 3, coder="ann"))
         with pytest.raises(MerstudioError) as err:
             Project.open(path, read_only=False)
-        assert "damaged" not in _one_line(err.value) and "read-only" in str(err.value)
+        assert "damaged" not in one_line(err.value) and "read-only" in str(err.value)
 
 
 # ------------------------------------------------------------------------------------------------ leftovers

@@ -3,9 +3,11 @@
 Crash safety comes from SQLite itself: WAL journal, synchronous=FULL, and every edit in its own transaction, so a
 kill -9 at any moment loses no committed edit and never leaves a broken file (tests/project/test_crash.py kills a
 writer process to prove it). ``save()`` additionally writes a consistent copy to ``<name>.bak`` with the backup API.
-The journal is folded into the file by ``fold_journal`` (the app, every few seconds), ``save()`` and ``close()``, so
-a copy of the file alone made while it is open is little behind; never half-way while a reader holds an older
-snapshot (``_fold``: the file alone would be no database then).
+The journal is folded into the file by ``fold_journal`` (the app, every few seconds), ``save()``, ``close()`` and a
+commit that leaves more than :data:`JOURNAL_FOLD_AT` bytes in it (a CLI batch, an analysis storing per-frame rows),
+so a copy of the file alone made while it is open is little behind; all of them through ``_fold``, never half-way
+while a reader holds an older snapshot (the file alone would be no database then). SQLite's own automatic
+checkpoint is off on the writer's connection: it folded every ~4 MB of journal whatever readers held.
 
 Nothing in this process reads the project file but SQLite: its header too is SQLite's to read (``open`` takes
 SQLite's "not a database" for a file that is not one; ``killed_before_created`` reads through an immutable
@@ -106,6 +108,9 @@ __all__ = ["BASE_COLUMNS", "MIB", "VIDEO_SETTING_PREFIXES", "VIDEO_SUFFIXES", "A
 PROJECT_SUFFIX = ".merproj"
 DEFAULT_BUSY_TIMEOUT = 5.0  # seconds SQLite waits for a lock held by another program (was 30: the GUI froze)
 SAVE_RETRY = 1.0  # seconds save() tries again to fold the journal in while a reader holds it (beyond busy_timeout)
+# bytes of journal past which a commit folds it in (_fold_when_grown): SQLite's own automatic checkpoint (~1000
+# pages, 4 MiB) is off, as it folded half-way past a reader's snapshot; the -wal is cut back to this after a fold
+JOURNAL_FOLD_AT = 4 * MIB
 
 
 def _location_writable(p: Path) -> bool:
@@ -323,6 +328,7 @@ class Project(SettingTables, VideoTables, AnalysisTables, OverlayTables, EventTa
         self.move_refused: ProjectInUse | None = None
         self.unsaved_note = ""  # the last save() could not fold the journal into the file: why, in one line
         self._folded_at = -1  # the connection's total_changes when the journal was last all folded in (fold_journal)
+        self._fold_refused_at = 0  # the journal's size when a commit's fold was last kept from it (_fold_when_grown)
         # the connection's total_changes and the backup's (device, inode) when save() last wrote it (backup_holds_all)
         self._backed_up: tuple[int, tuple[int, int] | None] | None = None
 
@@ -517,10 +523,15 @@ class Project(SettingTables, VideoTables, AnalysisTables, OverlayTables, EventTa
     @staticmethod
     def _make_writer(con: sqlite3.Connection) -> None:
         """WAL journal (a kill loses no committed edit), every commit on the disk, foreign keys enforced. Changes
-        the file (its header says WAL): only on a file that is ours."""
+        the file (its header says WAL): only on a file that is ours. Only :meth:`_fold` folds the journal in: SQLite's
+        automatic checkpoint would fold half-way past a reader's snapshot (measured: a copy of the file alone then
+        failed integrity_check); the -wal is cut back to :data:`JOURNAL_FOLD_AT` once folded, so that its size says
+        how much is not (:meth:`_fold_when_grown`)."""
         con.execute("PRAGMA journal_mode = WAL")
         con.execute("PRAGMA synchronous = FULL")
         con.execute("PRAGMA foreign_keys = ON")
+        con.execute("PRAGMA wal_autocheckpoint = 0")
+        con.execute(f"PRAGMA journal_size_limit = {JOURNAL_FOLD_AT}")
 
     @staticmethod
     def _connect_ro(p: Path, busy_timeout: float, immutable_ok: bool) -> sqlite3.Connection:
@@ -713,6 +724,7 @@ class Project(SettingTables, VideoTables, AnalysisTables, OverlayTables, EventTa
                 if _is_write_fault(exc):
                     raise self._write_error(exc) from None
                 raise
+            self._fold_when_grown()
 
     def _write_error(self, exc: BaseException) -> OutputError:
         return OutputError(f"{self.path}: the edit was not saved ({_fault_text(exc)})")
@@ -800,14 +812,16 @@ class Project(SettingTables, VideoTables, AnalysisTables, OverlayTables, EventTa
         return Project(self.path, mem, read_only_reason=reason, busy_timeout=self.busy_timeout)
 
     def close(self) -> None:
-        """Fold the journal into the file, close it and end this opener's claim (idempotent)."""
+        """Fold the journal into the file (:meth:`_fold`), close it and end this opener's claim (idempotent). While a
+        reader holds a snapshot the journal stays beside the file, whole: the next opener of the project reads it
+        (SQLite replays it), and the last connection to close folds it in."""
         with self._lock:
             if self._closed:
                 return
             self._closed = True
             if not self.read_only:
                 with suppress(sqlite3.Error):
-                    self._con.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+                    self._fold("TRUNCATE")
             # SQLite neither checkpoints nor removes the journal of a file no longer at the name it opened
             moved = self._file_id is not None and _file_id(self._opened_path) != self._file_id
             with suppress(sqlite3.Error):
@@ -921,8 +935,9 @@ class Project(SettingTables, VideoTables, AnalysisTables, OverlayTables, EventTa
     def fold_journal(self) -> bool:
         """Fold what the journal holds into the file, without waiting, when something was committed since the last
         fold: the app calls it every few seconds, so a copy of the .merproj alone made while it is open is that
-        far behind (SQLite does it by itself only every ~4 MB of journal). True when the file holds every
-        committed edit; False when a reader keeps it from it (see :meth:`_fold`; the next call tries again)."""
+        far behind (a commit does it by itself only past :data:`JOURNAL_FOLD_AT` bytes of journal). True when the
+        file holds every committed edit; False when a reader keeps it from it (see :meth:`_fold`; the next call
+        tries again)."""
         if self.read_only or self._closed:
             return False
         with self._lock:
@@ -940,13 +955,36 @@ class Project(SettingTables, VideoTables, AnalysisTables, OverlayTables, EventTa
         is damaged ("database disk image is malformed", measured). So none is started while a reader holds a
         snapshot (Linux: /proc/locks; a reader starting meanwhile reads the newest commit, which does not stop
         it); where readers cannot be seen, SQLite's ``mode`` checkpoint as it goes. Called with ``_lock`` held."""
-        # the -shm is beside the name SQLite opened, or moved with the folder to the new name
-        shm_of = next((q for q in (self._opened_path, self.path) if Path(f"{q}-shm").exists()), self.path)
-        readers = wal_readers(shm_of)
+        readers = wal_readers(self._side_files_of("-shm"))
         if readers:
             return readers
         busy, log, done = self._con.execute(f"PRAGMA wal_checkpoint({mode})").fetchone()
         if busy and log > done:
             return ["another program"]
         self._folded_at = self._con.total_changes
+        self._fold_refused_at = 0
         return []
+
+    def _fold_when_grown(self) -> None:
+        """After a commit: fold the journal in (:meth:`_fold`) once it holds more than :data:`JOURNAL_FOLD_AT`
+        bytes, for writers no timer folds for (a CLI batch, an analysis storing per-frame rows): with SQLite's own
+        fold off, the -wal would grow without bound. Where a reader keeps it from it, tried again once the journal grew by another
+        quarter of that (a reader's snapshot is read from /proc/locks, not at every commit). Never raises: the
+        edit is committed, and the next fold tries again. Called with ``_lock`` held."""
+        try:
+            size = Path(f"{self._side_files_of('-wal')}-wal").stat().st_size
+        except OSError:
+            return
+        if size <= JOURNAL_FOLD_AT or size < self._fold_refused_at + JOURNAL_FOLD_AT // 4:
+            return
+        try:
+            refused = bool(self._fold("PASSIVE"))
+        except sqlite3.Error:  # a lock held elsewhere, a full disk: as refused
+            refused = True
+        if refused:
+            self._fold_refused_at = size
+
+    def _side_files_of(self, suffix: str) -> Path:
+        """The name SQLite's side file ``suffix`` (``-wal``, ``-shm``) of the open file is beside: the name SQLite
+        opened, or the new name where the folder moved with them."""
+        return next((q for q in (self._opened_path, self.path) if Path(f"{q}{suffix}").exists()), self.path)

@@ -11,7 +11,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 from io_helpers import read_code
-from support.av_clips import SR, tone_signal, write_av_clip
+from support.av_clips import SR, dominant, tone_signal, write_av_clip
 
 from merstudio.io import open_source
 from merstudio.io import reencode as R
@@ -27,12 +27,6 @@ def sources(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     sig = tone_signal(3.0, on=ON, amp=0.5, freq=FREQ)
     return {"pcm": write_av_clip(d / "tone.avi", sig), "aac": write_av_clip(d / "tone.mp4", sig, audio_codec="aac"),
             "silent": write_av_clip(d / "silent.avi", None)}
-
-
-def _dominant(x: np.ndarray) -> float:
-    """The frequency (Hz) of the strongest component of a mono signal at SR."""
-    spectrum = np.abs(np.fft.rfft(x * np.hanning(len(x))))
-    return float(np.fft.rfftfreq(len(x), 1 / SR)[np.argmax(spectrum)])
 
 
 def _loud(track: AudioTrack) -> tuple[float, float]:
@@ -59,7 +53,7 @@ def test_the_copy_has_the_sound_at_its_times(sources: dict[str, Path], tmp_path:
     assert track.duration == pytest.approx(3.0, abs=0.05)
     first, last = _loud(track)
     assert first == pytest.approx(ON[0], abs=0.006) and last == pytest.approx(ON[1] - 0.005, abs=0.006)
-    assert _dominant(track.read(1.25, 0.5)[:, 0]) == pytest.approx(FREQ, abs=2.0)
+    assert dominant(track.read(1.25, 0.5)[:, 0]) == pytest.approx(FREQ, abs=2.0)
     assert np.abs(track.read(0.1, 0.8)).max() < 0.01  # silence before it stays silence
     # the picture is what it was: every frame, seekable
     assert res.frames == 90 and res.max_keyframe_gap <= (1 if suffix == ".avi" else 12)

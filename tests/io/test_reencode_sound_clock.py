@@ -12,7 +12,7 @@ from pathlib import Path
 import av
 import numpy as np
 import pytest
-from support.av_clips import SR, ffmpeg, tone_signal, write_av_clip
+from support.av_clips import SR, dominant, ffmpeg, tone_signal, write_av_clip
 
 from merstudio.io import open_source
 from merstudio.io import reencode as R
@@ -25,11 +25,6 @@ def _loud(track: AudioTrack, level: float = 0.25) -> np.ndarray:
     """The start times (s) of the 5-ms bins where the sound is loud."""
     env = track.envelope(bins_per_second=200)
     return env.times[env.hi > level]
-
-
-def _dominant(x: np.ndarray) -> float:
-    spectrum = np.abs(np.fft.rfft(x * np.hanning(len(x))))
-    return float(np.fft.rfftfreq(len(x), 1 / SR)[np.argmax(spectrum)])
 
 
 BLOCK = 4608  # samples in a FLAC frame at 48 kHz
@@ -81,7 +76,7 @@ def test_a_hole_in_the_sound_stays_a_hole(holed: Path, tmp_path: Path, suffix: s
     assert loud[0] == pytest.approx(0.5, abs=0.006) and loud[-1] == pytest.approx(2.495, abs=0.006)
     assert not np.any((loud > HOLE[0]) & (loud < HOLE[1] - 0.006))
     assert loud[np.searchsorted(loud, 1.5)] == pytest.approx(HOLE[1], abs=0.006)
-    assert _dominant(track.read(2.1, 0.3)[:, 0]) == pytest.approx(FREQ, abs=2.0)
+    assert dominant(track.read(2.1, 0.3)[:, 0]) == pytest.approx(FREQ, abs=2.0)
 
 
 def test_the_lane_and_playback_keep_a_hole(holed: Path) -> None:
@@ -91,7 +86,7 @@ def test_the_lane_and_playback_keep_a_hole(holed: Path) -> None:
     assert not np.any((loud > HOLE[0]) & (loud < HOLE[1] - 0.006)) and loud[-1] == pytest.approx(2.495, abs=0.006)
     assert np.abs(track.read(HOLE[0] + 0.01, 0.9)).max() < 0.01  # read from inside the hole (a seek): silence
     got = track.read(HOLE[1] - 0.1, 0.2)[:, 0]  # the tone resumes at the hole's end, not 1 s early
-    assert np.abs(got[:4700]).max() < 0.01 and _dominant(got[4900:]) == pytest.approx(FREQ, abs=5.0)
+    assert np.abs(got[:4700]).max() < 0.01 and dominant(got[4900:]) == pytest.approx(FREQ, abs=5.0)
 
 
 @pytest.fixture(scope="module")

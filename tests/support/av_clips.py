@@ -46,3 +46,9 @@ def write_av_clip(path: Path, signal: np.ndarray | None, sr: int = SR, n_frames:
         cmd += ["-c:v", "mjpeg", "-q:v", "5", str(path)]
         subprocess.run(cmd, check=True, timeout=120)
     return path
+
+
+def dominant(x: np.ndarray, sr: int = SR) -> float:
+    """The frequency (Hz) of the strongest component of a mono signal at `sr` (numpy's FFT, Hann window)."""
+    spectrum = np.abs(np.fft.rfft(x * np.hanning(len(x))))
+    return float(np.fft.rfftfreq(len(x), 1 / sr)[np.argmax(spectrum)])

@@ -37,6 +37,14 @@ def write_cv(path: Path, fourcc: str, n: int = N, fps: float = 30.0, color: bool
     return path
 
 
+def frames_in(path: Path) -> int:
+    """The video packets with data in the file: PyAV's own count, not merstudio's."""
+    import av
+
+    with av.open(str(path)) as c:
+        return sum(1 for p in c.demux(c.streams.video[0]) if p.size)
+
+
 def find_ffmpeg() -> str | None:
     try:
         import imageio_ffmpeg

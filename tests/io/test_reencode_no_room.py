@@ -14,6 +14,7 @@ from pathlib import Path
 import av
 import numpy as np
 import pytest
+from io_helpers import frames_in
 from support.av_clips import tone_signal, write_av_clip
 from support.tinyfs import fill, tiny_tmpfs
 
@@ -43,11 +44,6 @@ def clip(tmp_path: Path) -> Path:
                 packet.stream = a
                 out.mux(packet)
     return noisy
-
-
-def frames_in(path: Path) -> int:
-    with av.open(str(path)) as c:
-        return sum(1 for p in c.demux(c.streams.video[0]) if p.size)
 
 
 def leftovers(folder: Path) -> list[str]:

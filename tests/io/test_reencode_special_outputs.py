@@ -9,17 +9,12 @@ import os
 import sys
 from pathlib import Path
 
-import av
 import pytest
+from io_helpers import frames_in
 from support.clips import write_clip
 
 import merstudio.io.reencode as R
 from merstudio.errors import OutputError
-
-
-def frames_in(path: Path) -> int:
-    with av.open(str(path)) as c:  # PyAV's own count, not merstudio's
-        return sum(1 for p in c.demux(c.streams.video[0]) if p.size)
 
 
 def test_a_symlink_output_keeps_the_link_and_its_file_gets_the_copy(tmp_path: Path) -> None:

@@ -6,15 +6,13 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from io_helpers import find_ffmpeg, write_cv, write_ff
+from io_helpers import write_cv, write_ff
+from support.miscounted import ffmpeg_or_skip
 
 
 @pytest.fixture(scope="session")
 def ffmpeg() -> str:
-    exe = find_ffmpeg()
-    if exe is None:
-        pytest.skip("no ffmpeg binary (pip install imageio-ffmpeg)")
-    return exe
+    return ffmpeg_or_skip()
 
 
 @pytest.fixture(scope="session")

@@ -4,7 +4,6 @@ tell which frame it got independently of any decoder."""
 from __future__ import annotations
 
 import hashlib
-import shutil
 import subprocess
 from pathlib import Path
 
@@ -43,15 +42,6 @@ def frames_in(path: Path) -> int:
 
     with av.open(str(path)) as c:
         return sum(1 for p in c.demux(c.streams.video[0]) if p.size)
-
-
-def find_ffmpeg() -> str | None:
-    try:
-        import imageio_ffmpeg
-
-        return imageio_ffmpeg.get_ffmpeg_exe()
-    except (ImportError, RuntimeError):
-        return shutil.which("ffmpeg")
 
 
 def write_ff(ffmpeg: str, path: Path, args: list[str], n: int = N, fps: str = "30") -> Path:

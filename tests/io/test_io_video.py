@@ -9,7 +9,8 @@ from pathlib import Path
 import cv2
 import numpy as np
 import pytest
-from io_helpers import H, N, W, digest, find_ffmpeg, read_code, write_cv
+from io_helpers import H, N, W, digest, read_code, write_cv
+from support.miscounted import ffmpeg_exe
 
 from merstudio.io import VideoSource, open_source
 from merstudio.io import frames as frames_mod
@@ -43,7 +44,7 @@ def video(request: pytest.FixtureRequest, make_video, ffmpeg_or_none) -> Path:
 
 @pytest.fixture(scope="session")
 def ffmpeg_or_none() -> str | None:
-    return find_ffmpeg()
+    return ffmpeg_exe()
 
 
 def sequential_hashes(path: Path) -> list[str]:

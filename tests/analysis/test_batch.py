@@ -8,22 +8,14 @@ import json
 import os
 from pathlib import Path
 
-import cv2
-import numpy as np
 import pytest
-from support.clips import write_clip
+from support.clips import grey_image, write_clip
 
 from merstudio.analysis import batch as B
 from merstudio.analysis.files import output_paths
 from merstudio.analysis.pipeline import AnalysisSettings
 from merstudio.errors import InputError, OutputError
 from merstudio.execution import Backend
-
-
-def _img(path: Path, w: int = 32, h: int = 24) -> Path:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    cv2.imwrite(str(path), np.full((h, w, 3), 120, np.uint8))
-    return path
 
 
 def _file(path: Path, data: bytes = b"x") -> Path:
@@ -38,10 +30,10 @@ def test_find_inputs_in_a_tree_and_a_list(tmp_path: Path):
     b = _file(arch / "sub10" / "b.avi")
     clip = arch / "sub2" / "EP01"
     for k in (1, 2, 10):
-        _img(clip / f"img{k}.jpg")
+        grey_image(clip / f"img{k}.jpg")
     _file(clip / "inner" / "ignored.mp4")  # a frame folder is a leaf
     photos = arch / "photos"
-    p1, p2 = _img(photos / "p1.jpg"), _img(photos / "p2.png", 40, 30)  # different sizes: two photos
+    p1, p2 = grey_image(photos / "p1.jpg"), grey_image(photos / "p2.png", 40, 30)  # different sizes: two photos
     _file(arch / ".hidden" / "x.mp4")
     _file(arch / "notes.txt")
     out = arch / "results"
@@ -99,7 +91,7 @@ def test_content_hash_is_cheap_stable_and_mtime_free(tmp_path: Path):
     assert B.content_hash(_file(tmp_path / "head.mp4", bytes([data[0] ^ 1]) + data[1:])) != h
     folder = tmp_path / "frames"
     for k in (1, 2):
-        _img(folder / f"{k}.jpg")
+        grey_image(folder / f"{k}.jpg")
     before = B.content_hash(folder)
     (folder / "2.jpg").rename(folder / "3.jpg")
     assert B.content_hash(folder) != before

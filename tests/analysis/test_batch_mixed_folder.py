@@ -5,16 +5,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import cv2
-import numpy as np
+from support.clips import grey_image
 
 from merstudio.analysis import batch as B
-
-
-def _img(path: Path, w: int = 32, h: int = 24) -> Path:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    cv2.imwrite(str(path), np.full((h, w, 3), 120, np.uint8))
-    return path
 
 
 def _file(path: Path) -> Path:
@@ -25,7 +18,7 @@ def _file(path: Path) -> Path:
 
 def test_a_folder_of_a_photo_and_videos_given_directly_is_all_of_them(tmp_path: Path):
     p01 = tmp_path / "P01"
-    _img(p01 / "room_photo.png")
+    grey_image(p01 / "room_photo.png")
     second, first = _file(p01 / "take2.mov"), _file(p01 / "take1.mp4")
     _file(p01 / ".hidden.mp4")
     heard: list[tuple[Path, list[Path], list[Path]]] = []
@@ -42,7 +35,7 @@ def test_a_folder_of_a_photo_and_videos_given_directly_is_all_of_them(tmp_path: 
 
 def test_photos_of_different_sizes_with_a_video(tmp_path: Path):
     photos = tmp_path / "photos"
-    a, b = _img(photos / "a.jpg"), _img(photos / "b.png", 40, 30)
+    a, b = grey_image(photos / "a.jpg"), grey_image(photos / "b.png", 40, 30)
     v = _file(photos / "v.avi")
     heard: list[Path] = []
     assert B.find_inputs([photos], on_mixed=lambda f, images, videos: heard.extend(images + videos)) == [a, b, v]
@@ -52,7 +45,7 @@ def test_photos_of_different_sizes_with_a_video(tmp_path: Path):
 def test_a_frame_folder_alone_and_a_tree_are_not_mixed(tmp_path: Path):
     clip = tmp_path / "EP01"
     for k in (1, 2, 10):
-        _img(clip / f"img{k}.jpg")
+        grey_image(clip / f"img{k}.jpg")
     tree = tmp_path / "tree"
     _file(tree / "a.mp4")
     assert not B.is_mixed(clip) and not B.is_mixed(tree) and not B.is_mixed(tree / "a.mp4")

@@ -64,3 +64,10 @@ def write_warped_frames(folder: Path, names: list[str], warps: tuple[tuple[int, 
                                                                                      (apex - a + 1))}))
         assert cv2.imwrite(str(folder / name), cv2.cvtColor(img, cv2.COLOR_RGB2BGR))
     return folder
+
+
+def grey_image(path: Path, w: int = 32, h: int = 24) -> Path:
+    """A flat grey (120) w x h image file at `path` (its folders made), in the format its suffix names."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    cv2.imwrite(str(path), np.full((h, w, 3), 120, np.uint8))
+    return path

@@ -98,13 +98,13 @@ def test_kind_file_loads_as_kind_root_does_or_says_what_root_must_be(tmp_path, m
 
 
 def test_megc2019_gt_csv_as_root_in_one_argument(tmp_path, make, capsys):
-    from test_datasets_cli import run
+    from support.cli_run import run_datasets
 
     for name, build in (("CASME2", make.casme2), ("SAMM", make.samm), ("SMIC", make.smic)):
         build(tmp_path / name)
     gt = tmp_path / "combined_3class_gt.csv"
     gt.write_bytes(b"casme2,sub01,EP02_01f,1\r\nsamm,006,006_1_2,0\r\nsmic,s02,s02_sur_01,2\r\n")
-    assert run(["datasets", "inspect", f"megc2019:{gt}"]) == 0
+    assert run_datasets(["datasets", "inspect", f"megc2019:{gt}"]) == 0
     assert "megc2019: 3 samples, 3 subjects" in capsys.readouterr().out
 
 

@@ -38,6 +38,7 @@ from PySide6.QtWidgets import (
 from merstudio.agreement.report import COLUMN_HELP, MODEL_CODER, _integer_columns, coefficient_text
 from merstudio.errors import MerstudioError
 from merstudio.gui.look import fit_screen
+from merstudio.gui.plain_text import literal_tip
 from merstudio.gui.workers import TaskWorker
 
 TAB_TITLES = {"pairs": "Event matching", "kappa": "Cohen's kappa",
@@ -212,6 +213,7 @@ class AgreementDialog(QDialog):
         # a label over its field where the two do not fit side by side (a big font): 958 px wide at 16 pt before
         form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
         self.coder_note = QLabel(self)  # the coders without events on the chosen videos
+        self.coder_note.setTextFormat(Qt.TextFormat.PlainText)  # coders' names, as written
         self.coder_note.setWordWrap(True)
         self.coder_note.setVisible(False)
         coders_box = QVBoxLayout()
@@ -387,7 +389,7 @@ class AgreementDialog(QDialog):
         fate = "counted as finding none" if self.all_coded.isChecked() else "left out of the report"
         for it in self._items():
             none = it.text() in idle
-            it.setToolTip(f"no events by {it.text()} on {where}: {fate}" if none else "")
+            it.setToolTip(literal_tip(f"no events by {it.text()} on {where}: {fate}") if none else "")
             it.setForeground(self.palette().color(self.palette().ColorRole.PlaceholderText) if none
                              else self.palette().color(self.palette().ColorRole.Text))
         self.coder_note.setText(f"No events on {where}: {', '.join(idle)} ({fate} if ticked)." if idle else "")

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import stat
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -31,6 +32,8 @@ from PySide6.QtWidgets import (
 
 from merstudio.gui.commands import AppCommand, CommandContext, Params
 from merstudio.gui.look import ElidedLabel, fit_screen, on_window
+from merstudio.gui.plain_text import escaped, literal_tip
+from merstudio.model.checkpoint_meta import not_a_file, open_regular
 
 if TYPE_CHECKING:
     from merstudio.gui.main_window import MainWindow
@@ -39,29 +42,49 @@ SYNTHETIC_NOTE = "synthetic faces only — not evidence"
 WARN_COLOUR = "#b35900"
 
 
+# the largest file hashed (on the GUI thread, once: cached): a checkpoint is a few MB (the starter 0.8 MB); a
+# received one names its parent by path, and a path to something huge would hold the window
+MAX_HASHED = 1 << 30
+
+
 @lru_cache(maxsize=32)
 def _sha256(path: str, mtime: float, size: int) -> str:
     h = hashlib.sha256()
-    with open(path, "rb") as fh:
+    with open_regular(path) as fh:  # a FIFO or a device is refused, never read (/dev/zero never ends)
         for chunk in iter(lambda: fh.read(1 << 20), b""):
             h.update(chunk)
     return h.hexdigest()
 
 
-def file_digest(path: str | Path) -> str | None:
-    """SHA-256 of a file (cached by path, time and size), None when it cannot be read."""
+def file_digest(path: str | Path, size: int | None = None) -> str | None:
+    """SHA-256 of a regular file (cached by path, time and size), None when it cannot be read, is no regular file
+    (merstudio.model.checkpoint_meta.not_a_file) or is over MAX_HASHED bytes; ``size``: None too for a file of
+    another size (it cannot be the one sought: not read at all)."""
     try:
         p = Path(path).resolve()
         st = p.stat()
+        if not stat.S_ISREG(st.st_mode) or st.st_size > MAX_HASHED or size is not None and st.st_size != size:
+            return None
         return _sha256(str(p), st.st_mtime, st.st_size)
     except OSError:
         return None
 
 
-def starter_digest() -> str | None:
+def _size(path: str | Path | None) -> int | None:
+    try:
+        return Path(path).stat().st_size if path is not None else None
+    except OSError:
+        return None
+
+
+def _starter_path() -> Path | None:
     from merstudio.resources import starter_checkpoint
 
-    ckpt = starter_checkpoint()
+    return starter_checkpoint()
+
+
+def starter_digest() -> str | None:
+    ckpt = _starter_path()
     return file_digest(ckpt) if ckpt is not None else None
 
 
@@ -114,7 +137,9 @@ def provenance(path: str | Path | None, meta: dict[str, Any] | None) -> Provenan
     data = _block(meta, "training_data")
     tuned = _block(meta, "finetune") or None
     sdig = starter_digest()
-    is_starter_file = path is not None and sdig is not None and file_digest(path) == sdig
+    starter_size = _size(_starter_path()) if sdig is not None else None
+    # hashed only where it may be the starter (its size): a large checkpoint was read whole on the GUI thread
+    is_starter_file = path is not None and sdig is not None and file_digest(path, size=starter_size) == sdig
     lineage = meta.get("lineage") if isinstance(meta.get("lineage"), list) else []
     assert isinstance(lineage, list)
     from_starter = sdig is not None and any(isinstance(x, dict) and x.get("sha256") == sdig for x in lineage)
@@ -197,6 +222,9 @@ def _parent_evaluation(meta: dict[str, Any], depth: int = 0) -> str:
     if depth or "parent_metrics" in meta:  # recorded as none: the parent had no evaluation
         return "not recorded in the parent"
     parent, sha = meta.get("parent"), meta.get("parent_sha256")
+    odd = not_a_file(parent) if isinstance(parent, str) and parent else ""
+    if odd and odd != "no such file":  # a received file's parent path to a FIFO or a device: named, never read
+        return f"not recorded (fine-tuned before 2026-12-07), and its parent path {parent} is {odd}"
     if isinstance(parent, str) and parent and sha and file_digest(parent) == sha:
         from merstudio.model.checkpoint_meta import peek_checkpoint_meta
 
@@ -244,6 +272,7 @@ class CheckpointDialog(QDialog):
         lay = QVBoxLayout(self)
         self.warning = QLabel(self)
         self.warning.setWordWrap(True)
+        self.warning.setTextFormat(Qt.TextFormat.PlainText)  # names the file
         self.warning.setStyleSheet(f"QLabel {{ color: white; background: {WARN_COLOUR}; padding: 8px; "
                                    "font-weight: bold; }")
         if self.prov.synthetic_only:
@@ -262,6 +291,7 @@ class CheckpointDialog(QDialog):
             if not text:
                 return
             lab = QLabel(text, self)
+            lab.setTextFormat(Qt.TextFormat.PlainText)  # the file's own words (classes, data, parent), as written
             lab.setWordWrap(True)
             lab.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
             form.addRow(f"<b>{label}</b>", lab)
@@ -444,8 +474,8 @@ class ModelNote:
         # short enough for the legend column at 7 pt (the whole SYNTHETIC_NOTE was cut off there)
         self._short = "synthetic only — not evidence" if self.synthetic else f"model {Path(path).name}" if path else ""
         self._style = {"color": colour, "bold": self.synthetic}
-        self.item.setText(_html(self._short), **self._style)
-        self.item.setToolTip(self.text)
+        self.item.setText(escaped(self._short), **self._style)
+        self.item.setToolTip(literal_tip(self.text))
         self.item.setVisible(bool(self.text))
         # its line under the class names is kept in the lane's height (at 1366x768 it was cut in half there)
         self.win.timeline.reserve_legend_room(self.win.timeline.class_plot,
@@ -465,7 +495,7 @@ class ModelNote:
         to its first words when the whole does not fit there (the badge and the tooltip say all of it)."""
         if not self._short:
             return
-        self.item.setText(_html(self._short), **self._style)
+        self.item.setText(escaped(self._short), **self._style)
         box_h, note_h = self._box.size().height(), self.item.item.boundingRect().height()  # the text's own size
         legend = self.win.timeline.class_plot.legend
         names_h = legend.boundingRect().height() if legend is not None and legend.isVisible() else 0.0
@@ -478,12 +508,9 @@ class ModelNote:
         x = max(g.right() for g in names if g.top() == y) + 6
         room = self._box.size().width() - x
         if self.item.item.boundingRect().width() > room and "—" in self._short:
-            self.item.setText(_html(self._short.split("—")[0].strip()), **self._style)
+            self.item.setText(escaped(self._short.split("—")[0].strip()), **self._style)
         self.item.setPos(x, y)  # what still does not fit is clipped at the column's edge
 
-
-def _html(s: str) -> str:
-    return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
 def show_model_info(win: MainWindow) -> None:
@@ -496,7 +523,8 @@ def show_model_info(win: MainWindow) -> None:
     meta = win.checkpoint_meta if win.checkpoint is not None and isinstance(win.checkpoint_meta, dict) \
         else read_meta(path)
     if meta is None:
-        raise InputError(f"{path}: the checkpoint is gone or cannot be read")
+        odd = not_a_file(path)
+        raise InputError(f"{path}: {odd if odd and odd != 'no such file' else 'the checkpoint is gone or cannot be read'}")
     dlg = CheckpointDialog(path, meta, win, use=False)
     dlg.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
     win.model_note.dialog = dlg

@@ -12,6 +12,7 @@ from PySide6.QtGui import QColor, QPalette
 from PySide6.QtWidgets import QLabel, QSizePolicy, QWidget
 
 from merstudio import palette
+from merstudio.gui.plain_text import literal_tip
 
 READABLE = 4.5  # WCAG AA for body text
 TITLE_BAR = 32  # px a window manager's title bar takes, before the window has a frame to measure
@@ -79,6 +80,7 @@ class ElidedLabel(QLabel):
         self.short = ""  # a short form shown whole rather than the text cut short, where it fits
         self._share = 0.0  # the most of its window's width it asks for (set_share); 0: its whole text's width
         self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Preferred)
+        self.setTextFormat(Qt.TextFormat.PlainText)  # measured as plain text; a coder's or a file's name, as written
         self.setText(text)
 
     def set_share(self, fraction: float) -> None:
@@ -145,7 +147,7 @@ class ElidedLabel(QLabel):
                 shown = self.short
         super().setText(shown)
         tip = self._tip if shown == self._full else "\n".join(t for t in (self._full, self._tip) if t)
-        super().setToolTip(tip)
+        super().setToolTip(literal_tip(tip))
 
 
 def fit_screen(window: QWidget) -> None:

@@ -56,6 +56,7 @@ from merstudio.gui.look import ElidedLabel, fit_screen
 from merstudio.gui.neutral import NeutralView
 from merstudio.gui.photo_chart import PhotoChart
 from merstudio.gui.places import Place, fit_place, store_place, stored_place
+from merstudio.gui.plain_text import literal_tip
 from merstudio.gui.playback import AudioControls, selection_range
 from merstudio.gui.reencode import notes_details, seek_hint, short_note
 from merstudio.gui.reencode import stop as stop_reencoding
@@ -712,6 +713,7 @@ class MainWindow(QMainWindow):
         if old is not None and isValid(old):
             old.close()
         box = QMessageBox(icon, "merstudio", message, QMessageBox.StandardButton.Ok, self)
+        box.setTextFormat(Qt.TextFormat.PlainText)  # reports quote files' labels and names: shown as written
         box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         box.setWindowModality(Qt.WindowModality.WindowModal)
         box.open()
@@ -741,7 +743,7 @@ class MainWindow(QMainWindow):
         proj = self.project
         if proj is not None:
             title = f"{proj.path.name}{' [read-only]' if proj.read_only else ''} — {title}"
-            self.read_only_label.setToolTip(proj.read_only_reason)
+            self.read_only_label.setToolTip(literal_tip(proj.read_only_reason))
         self.read_only_label.setVisible(proj is not None and proj.read_only)
         if self.video is not None:
             title = f"{self.video.name} — {title}"
@@ -754,6 +756,7 @@ class MainWindow(QMainWindow):
         """The project is open elsewhere: ask whether to open it read-only."""
         box = QMessageBox(QMessageBox.Icon.Question, "merstudio", question,
                           QMessageBox.StandardButton.Open | QMessageBox.StandardButton.Cancel, self)
+        box.setTextFormat(Qt.TextFormat.PlainText)
         open_ro = box.button(QMessageBox.StandardButton.Open)
         open_ro.setText("Open read-only")
         box.exec()
@@ -767,6 +770,7 @@ class MainWindow(QMainWindow):
                           f"{video_name} has its own project, {beside.name}, beside it (its earlier coding is "
                           f"there).\n\nOpen {beside.name}, or add the video to {self.project.path.name}?",
                           QMessageBox.StandardButton.Cancel, self)
+        box.setTextFormat(Qt.TextFormat.PlainText)  # file names, as written
         own = box.addButton(f"Open {beside.name}", QMessageBox.ButtonRole.AcceptRole)
         add = box.addButton(f"Add to {self.project.path.name}", QMessageBox.ButtonRole.ActionRole)
         box.setDefaultButton(own)
@@ -802,6 +806,7 @@ class MainWindow(QMainWindow):
         """A yes/cancel question."""
         box = QMessageBox(QMessageBox.Icon.Question, "merstudio", question,
                           QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel, self)
+        box.setTextFormat(Qt.TextFormat.PlainText)
         box.setDefaultButton(QMessageBox.StandardButton.Cancel)
         return box.exec() == QMessageBox.StandardButton.Yes
 
@@ -964,7 +969,7 @@ class MainWindow(QMainWindow):
                 what += f"; subject {named[v.id]}"
             it = QListWidgetItem(f"{v.name}  ({what})")
             it.setData(Qt.ItemDataRole.UserRole, v.id)
-            it.setToolTip(v.path)
+            it.setToolTip(literal_tip(v.path))
             self.video_list.addItem(it)
         self.video_list.show_current(self.video.id if self.video is not None else None)  # once in the list
 
@@ -1501,6 +1506,7 @@ class MainWindow(QMainWindow):
     def ask_lost_project(self, question: str) -> str:
         """The project's file was deleted or moved away while open: "save" (Save As), "discard" or "cancel"."""
         box = QMessageBox(QMessageBox.Icon.Warning, "merstudio", question, QMessageBox.StandardButton.Cancel, self)
+        box.setTextFormat(Qt.TextFormat.PlainText)
         save = box.addButton("Save As…", QMessageBox.ButtonRole.AcceptRole)
         discard = box.addButton("Discard", QMessageBox.ButtonRole.DestructiveRole)
         box.setDefaultButton(save)

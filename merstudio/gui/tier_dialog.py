@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 )
 
 from merstudio.gui.look import ERROR_COLOUR, fit_screen, on_window
+from merstudio.gui.plain_text import escaped, literal_tip
 
 __all__ = ["EMOTION_WORDS", "ROLE_LABELS", "TierMapDialog", "coder_clashes", "looks_coded", "memory_key",
            "prefill", "remembered_value"]
@@ -243,7 +244,7 @@ class TierMapDialog(QDialog):
         own = (" It also has tiers of merstudio's own (<coder>/event); those are read as always."
                if info.has_own else "")
         self.head = QLabel(
-            f"<b>{_html(file_name)}</b> has tiers that are not merstudio's (<i>coder</i>/event).{own} For each "
+            f"<b>{escaped(file_name)}</b> has tiers that are not merstudio's (<i>coder</i>/event).{own} For each "
             "tier, say whose coding it is and what it holds; untick a tier to leave it out. One coder's AU and emotion tiers "
             "make one event per coding: an AU annotation joins the emotion annotation it lies in, and an apex "
             "tier's annotation (a Phase tier's 'apex' part) sets its apex. The import "
@@ -274,7 +275,7 @@ class TierMapDialog(QDialog):
             # a long name is cut in its middle (its start and end tell tiers apart), whole on hover: at its length
             # it pushed the coder and "Holds" columns past the dialog's edge
             box = QCheckBox(self.fontMetrics().elidedText(t.tier, Qt.TextElideMode.ElideMiddle, name_px), self)
-            box.setToolTip(t.tier)
+            box.setToolTip(literal_tip(t.tier))  # the file's names and values as written, never markup
             box.setAccessibleName(f"import tier {t.tier}")  # the whole name: a reader hears no "…"
             box.setChecked(on)
             count = QLabel(f"{t.count:,}", self)
@@ -283,12 +284,14 @@ class TierMapDialog(QDialog):
             shown = (f"{_samples(t.samples, 28)} (times of its parent {_clip(parent, 24)})" if t.aligned and parent
                      else _samples(t.samples) if t.aligned else "no times of its own: cannot be imported")
             values = QLabel(shown, self)
+            values.setTextFormat(Qt.TextFormat.PlainText)
             values.setStyleSheet(f"color: {on_window(self, '#555555')}")  # grey: samples, not the tier's name
             # the values give way to the coder and kind (whole in the tooltip), never pushing them off the edge
             values.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
             values.setMinimumWidth(80)
-            values.setToolTip("\n".join(t.samples) + (f"\n(a child tier: its annotations take the times of the "
-                                                        f"annotations of {parent} they belong to)" if parent else ""))
+            values.setToolTip(literal_tip("\n".join(t.samples) + (
+                f"\n(a child tier: its annotations take the times of the annotations of {parent} they belong to)"
+                if parent else "")))
             name = QLineEdit(coder, self)
             name.setPlaceholderText("coder name")
             name.setAccessibleName(f"coder of tier {t.tier}")  # a row's fields have no label of their own
@@ -331,6 +334,7 @@ class TierMapDialog(QDialog):
         ticks.addWidget(self.untick_all)
         ticks.addStretch(1)
         self.problem = QLabel("", self)
+        self.problem.setTextFormat(Qt.TextFormat.PlainText)  # names a tier of the file
         self.problem.setStyleSheet(f"color: {on_window(self, ERROR_COLOUR)}")
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel,
                                         parent=self)
@@ -423,6 +427,3 @@ def _clip(text: str, width: int) -> str:
             cut = cut[:at]
     return cut.rstrip(" ,;:.") + "…"
 
-
-def _html(text: str) -> str:
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")

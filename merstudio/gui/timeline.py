@@ -29,6 +29,7 @@ from PySide6.QtGui import (
 from merstudio.features.aus import MAX_INTENSITY, STILL_UNRELIABLE_AU, au_r
 from merstudio.features.neutral import relative
 from merstudio.gui.look import readable
+from merstudio.gui.plain_text import escaped, literal_tip
 from merstudio.gui.state import MOTION_REGIONS, CurveBuffer
 from merstudio.gui.timeline_items import (
     LEGEND_ROW_PX,
@@ -1366,7 +1367,7 @@ class Timeline(pg.GraphicsLayoutWidget):
             self._coder_ticks_set = ticks
             axis.setTicks([ticks])
             cut = [f"{label}: {name}" for label, name in zip(labels, self.coder_lanes, strict=True) if label != name]
-            axis.setToolTip("\n".join(cut))
+            axis.setToolTip(literal_tip("\n".join(cut)))  # coders' names as written, never markup
 
     def _set_axis_width(self, width: int) -> None:
         """Every lane's left axis ``width`` px wide (they stay one width: the lanes' frames line up)."""
@@ -1429,7 +1430,7 @@ class Timeline(pg.GraphicsLayoutWidget):
 
         def cell(name: str, colour: str, v: float, digits: int) -> str:
             txt = "–" if not math.isfinite(v) else f"{v:.{digits}f}"
-            return f'<span style="color:{text_colour(colour)}"><b>{name}</b></span>&nbsp;{txt}'
+            return f'<span style="color:{text_colour(colour)}"><b>{escaped(name)}</b></span>&nbsp;{txt}'
 
         doubt = au_r(STILL_UNRELIABLE_AU) if self.frame_count == 1 else None  # a photo: AU4 read with doubt
         aus = [cell(au_number(c) + ("?" if c == doubt else ""), au_colour(c), v, 2)
@@ -1557,7 +1558,8 @@ class Timeline(pg.GraphicsLayoutWidget):
         if not shown:
             return ""
         rest = len(entries) - len(shown)
-        return " ".join(f"<span style='color:{c}'>■</span>&nbsp;{n}" for c, n in shown) + (f" +{rest}" if rest else "")
+        return " ".join(f"<span style='color:{c}'>■</span>&nbsp;{escaped(n)}" for c, n in shown) + (  # names as written
+            f" +{rest}" if rest else "")
 
     def select_event(self, selected: int | None) -> None:
         """Only the highlight moves to ``selected`` among the events last given to set_events (an edit's reload drew

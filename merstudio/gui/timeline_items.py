@@ -18,6 +18,7 @@ from PySide6.QtGui import QBrush, QColor, QFontMetricsF, QPen, QTextOption
 from PySide6.QtWidgets import QGraphicsTextItem
 
 from merstudio import palette
+from merstudio.gui.plain_text import literal_tip
 from merstudio.project.events import Event
 
 if TYPE_CHECKING:
@@ -485,13 +486,14 @@ class EventRegion(FrameRegion):
         self._other = other
         # its words (event_tip) come on hover (hoverEvent): made for the event under the pointer, not for each of
         # the regions a pan assigns; another face's says whose it is off hover too
-        self._base_tip = event_tip(event, other).split("\n")[0] if other else ""
+        self._base_tip = literal_tip(event_tip(event, other).split("\n")[0]) if other else ""
         self.setToolTip(self._base_tip)
 
     def hoverEvent(self, ev: Any) -> None:  # noqa: N802 - pyqtgraph's name
         super().hoverEvent(ev)
         if self.coded is not None:
-            text = self._base_tip if ev.isExit() else event_tip(self.coded, self._other)
+            # the emotion, AUs and coder come from files and coders: shown as written, never as markup
+            text = self._base_tip if ev.isExit() else literal_tip(event_tip(self.coded, self._other))
             if self.toolTip() != text:
                 self.setToolTip(text)
 
@@ -542,14 +544,14 @@ class TippedBars(pg.BarGraphItem):
         return int(self.ids[hit[np.argmin(w[hit])]]) if hit.size else None
 
     def set_base_tip(self, text: str) -> None:
-        self.base_tip = text
+        self.base_tip = text = literal_tip(text)  # a coder lane's: the coder's name, as written
         if self.toolTip() != text:
             self.setToolTip(text)
 
     def tip_at(self, pos: Any) -> str:
         """The tooltip at `pos` (item coordinates): the event's there, else the item's own."""
         eid = self._hit(pos) if self._tip is not None else None
-        return self._tip(eid) if eid is not None and self._tip is not None else self.base_tip
+        return literal_tip(self._tip(eid)) if eid is not None and self._tip is not None else self.base_tip
 
     def hoverEvent(self, ev: Any) -> None:  # noqa: N802 - pyqtgraph's name
         text = self.base_tip if ev.isExit() else self.tip_at(ev.pos())

@@ -31,7 +31,7 @@ from torch import nn
 from merstudio import __version__
 from merstudio.atomic import atomic_path
 from merstudio.errors import CheckpointError, InputError, OutputError, no_room
-from merstudio.model.checkpoint_meta import FORMAT, FORMAT_VERSION  # defined once, torch-free
+from merstudio.model.checkpoint_meta import FORMAT, FORMAT_VERSION, not_a_file  # defined once, torch-free
 from merstudio.model.config import LEGACY_DEFAULTS, ModelConfig
 from merstudio.model.device import pick_device
 from merstudio.model.inputs import InputSettings, framing_note, spacing_note
@@ -197,8 +197,8 @@ def _check_crc(path: Path) -> None:
 def _read(path: Path, map_location: Any) -> tuple[dict[str, Any], dict[str, torch.Tensor]]:
     if path.is_dir():
         raise _fail(path, "is a folder, not a checkpoint file")
-    if not path.is_file():
-        raise _fail(path, "no such checkpoint file")
+    if not path.is_file():  # a FIFO or a device is named, never opened: reading one would block or never end
+        raise _fail(path, "no such checkpoint file" if not path.exists() else not_a_file(path))
     try:
         with open(path, "rb") as fh:
             head = fh.read(8)

@@ -82,6 +82,14 @@ def open_and_analyse(qtbot, window, video_path, **settings):
     return window
 
 
+def run_analysis(qtbot, win) -> None:
+    """RunAnalysis with no settings on the video open in the window, waited for (its errors are the caller's)."""
+    from merstudio.gui import commands as C
+
+    assert win.ctx.execute(C.RunAnalysis, settings={})
+    qtbot.waitUntil(lambda: win.worker is None, timeout=20000)
+
+
 def lanes_timeline(qtbot, pane: tuple[int, int], coders, coder_view: bool = True, behaviours=None,
                    behaviour_events=()):
     """A timeline with the demo's lanes (AU, heat map, motion, class curves, events; one event of each coder, and

@@ -10,15 +10,11 @@ import threading
 import numpy as np
 import pytest
 from gui_fixtures import N_FRAMES
+from helpers import run_analysis
 
 from merstudio.gui import commands as C
 
 pytestmark = pytest.mark.gui
-
-
-def _run(qtbot, win) -> None:
-    assert win.ctx.execute(C.RunAnalysis, settings={})
-    qtbot.waitUntil(lambda: win.worker is None, timeout=20000)
 
 
 def _cancelled_run(qtbot, win, fake_analysis) -> None:
@@ -33,7 +29,7 @@ def _cancelled_run(qtbot, win, fake_analysis) -> None:
 
 def test_a_cancelled_rerun_keeps_the_complete_run(qtbot, window, video_path, fake_analysis):
     assert window.ctx.execute(C.OpenVideo, path=str(video_path))
-    _run(qtbot, window)
+    run_analysis(qtbot, window)
     proj, vid = window.project, window.video.id
     first = proj.analysis(vid).id
     proposals = [(e.id, e.onset) for e in proj.proposals(vid)]
@@ -56,7 +52,7 @@ def test_a_cancelled_rerun_keeps_the_complete_run(qtbot, window, video_path, fak
     assert window.ctx.execute(C.OpenProject, path=str(path))
     assert window.project.analysis(vid).id == first
     # the next re-run replaces the cancelled one and can be undone to the complete one
-    _run(qtbot, window)
+    run_analysis(qtbot, window)
     assert window.project.previous_analysis(vid).id == first
 
 
@@ -71,7 +67,7 @@ def test_a_cancelled_first_run_stays(qtbot, window, video_path, fake_analysis):
 
 def test_a_cancelled_rerun_left_active_is_set_aside_on_opening(qtbot, window, video_path):
     assert window.ctx.execute(C.OpenVideo, path=str(video_path))
-    _run(qtbot, window)
+    run_analysis(qtbot, window)
     proj, vid = window.project, window.video.id
     path, first = proj.path, proj.analysis(vid).id
     aid = proj.begin_analysis(vid)  # as an older version left a cancelled re-run: active
@@ -87,8 +83,8 @@ def test_a_cancelled_rerun_left_active_is_set_aside_on_opening(qtbot, window, vi
 
 def test_a_failed_reruns_error_box_says_the_complete_run_is_back(qtbot, window, video_path, fake_analysis):
     assert window.ctx.execute(C.OpenVideo, path=str(video_path))
-    _run(qtbot, window)
+    run_analysis(qtbot, window)
     fake_analysis.fail_at = 30
-    _run(qtbot, window)
+    run_analysis(qtbot, window)
     box = window.errors[-1]
     assert "frame 30 cannot be decoded" in box and "the complete run before it is shown again" in box, box

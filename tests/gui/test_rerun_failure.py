@@ -7,27 +7,23 @@ from __future__ import annotations
 import numpy as np
 import pytest
 from gui_fixtures import N_FRAMES
+from helpers import run_analysis
 
 from merstudio.gui import commands as C
 
 pytestmark = pytest.mark.gui
 
 
-def _run(qtbot, win) -> None:
-    assert win.ctx.execute(C.RunAnalysis, settings={})
-    qtbot.waitUntil(lambda: win.worker is None, timeout=20000)
-
-
 def test_a_failed_rerun_gives_the_complete_run_back(qtbot, window, video_path, fake_analysis):
     assert window.ctx.execute(C.OpenVideo, path=str(video_path))
-    _run(qtbot, window)
+    run_analysis(qtbot, window)
     proj, vid = window.project, window.video.id
     first = proj.analysis(vid)
     assert first.status == "complete"
     proposals = [(e.id, e.onset) for e in proj.proposals(vid)]
     steps = window.undo_stack.count()
     fake_analysis.fail_at = 30
-    _run(qtbot, window)
+    run_analysis(qtbot, window)
     assert window.errors and "frame 30 cannot be decoded" in window.errors[-1]
     a = proj.analysis(vid)
     assert (a.id, a.status) == (first.id, "complete"), "the failed re-run replaced the complete run"
@@ -42,14 +38,14 @@ def test_a_failed_rerun_gives_the_complete_run_back(qtbot, window, video_path, f
     assert y is not None and np.isfinite(y[40:N_FRAMES]).all()
     # the next re-run replaces the failed one and can be undone to the complete one
     fake_analysis.fail_at = None
-    _run(qtbot, window)
+    run_analysis(qtbot, window)
     assert proj.analysis(vid).status == "complete" and proj.previous_analysis(vid).id == first.id
 
 
 def test_a_first_run_that_fails_stays(qtbot, window, video_path, fake_analysis):
     fake_analysis.fail_at = 30
     assert window.ctx.execute(C.OpenVideo, path=str(video_path))
-    _run(qtbot, window)
+    run_analysis(qtbot, window)
     a = window.project.analysis(window.video.id)
     assert a.status == "failed" and window.project.previous_analysis(window.video.id) is None
     assert "Analysing" not in window.statusBar().currentMessage()
@@ -57,7 +53,7 @@ def test_a_first_run_that_fails_stays(qtbot, window, video_path, fake_analysis):
 
 def test_reopening_after_an_interrupted_rerun_shows_the_complete_run_and_says_so(qtbot, window, video_path):
     assert window.ctx.execute(C.OpenVideo, path=str(video_path))
-    _run(qtbot, window)
+    run_analysis(qtbot, window)
     proj, vid = window.project, window.video.id
     path, first = proj.path, proj.analysis(vid).id
     # a re-run whose process died after six frames: its row still "running", the project's lock free

@@ -90,6 +90,12 @@ def run_analysis(qtbot, win) -> None:
     qtbot.waitUntil(lambda: win.worker is None, timeout=20000)
 
 
+def undo_history(win) -> tuple[list[str], int]:
+    """The window's undo stack: the text of every step, and the index of the next one to redo."""
+    s = win.undo_stack
+    return [s.text(i) for i in range(s.count())], s.index()
+
+
 def lanes_timeline(qtbot, pane: tuple[int, int], coders, coder_view: bool = True, behaviours=None,
                    behaviour_events=()):
     """A timeline with the demo's lanes (AU, heat map, motion, class curves, events; one event of each coder, and

@@ -9,6 +9,7 @@ from __future__ import annotations
 import sqlite3
 
 import pytest
+from helpers import undo_history
 from test_analysis import open_and_analyse
 
 from merstudio.gui import commands as C
@@ -18,11 +19,6 @@ pytestmark = pytest.mark.gui
 
 def _coded(win):
     return [(e.onset, e.offset) for e in win.project.events(win.video.id) if e.source == "manual"]
-
-
-def _history(win):
-    s = win.undo_stack
-    return [s.text(i) for i in range(s.count())], s.index()
 
 
 def _rerun(qtbot, win):
@@ -39,19 +35,19 @@ def test_a_history_click_over_an_old_rerun_stops_there_in_step(qtbot, window, vi
     assert win.ctx.execute(C.NewEvent, onset=40, apex=45, offset=50)
     _rerun(qtbot, win)  # the project keeps one previous run: the first re-run can no longer be undone
     rerun = "Re-run analysis of clip.avi"
-    assert _history(win) == (["Add event 10-20", "Delete event 10-20", rerun, "Add event 40-50", rerun], 5)
+    assert undo_history(win) == (["Add event 10-20", "Delete event 10-20", rerun, "Add event 40-50", rerun], 5)
     view = win.undo_view
     view.setCurrentIndex(view.model().index(1, 0))  # the click on "Add event 10-20" (row 0 is the start)
     qtbot.waitUntil(lambda: bool(win.errors))
     # the project: the last re-run and the event 40-50 undone, the first re-run and the deletion still done
     assert _coded(win) == []
     # the history: the steps that still apply, to redo; nothing below them to undo
-    assert _history(win) == (["Add event 40-50", rerun], 0) and not win.undo_stack.canUndo()
+    assert undo_history(win) == (["Add event 40-50", rerun], 0) and not win.undo_stack.canUndo()
     assert len(win.errors) == 1 and "\n" not in win.errors[0]
     assert win.errors[0].startswith(f"Undo of “{rerun}” failed") and "undo stopped there" in win.errors[0]
     win.undo_stack.redo()
     win.undo_stack.redo()
-    assert _coded(win) == [(40, 50)] and _history(win) == (["Add event 40-50", rerun], 2)
+    assert _coded(win) == [(40, 50)] and undo_history(win) == (["Add event 40-50", rerun], 2)
     win.undo_stack.undo()
     win.undo_stack.undo()
     assert _coded(win) == [] and len(win.errors) == 1
@@ -78,7 +74,7 @@ def test_a_history_click_up_that_fails_drops_the_later_steps(qtbot, window, vide
     assert calls == [5, 20]  # 5-9 redone, 20-24 failed, 40-44 not tried
     assert _coded(win) == [(5, 9)]
     # 60-64, above the row clicked, would be redone over a project without 20-24 and 40-44: gone as well
-    assert _history(win) == (["Add event 5-9"], 1) and not win.undo_stack.canRedo()
+    assert undo_history(win) == (["Add event 5-9"], 1) and not win.undo_stack.canRedo()
     assert "Redo of “Add event 20-24” failed" in win.errors[0] and "redo stopped there" in win.errors[0]
     monkeypatch.setattr(win.project, "add_event", real)
     win.undo_stack.undo()

@@ -10,6 +10,7 @@ from __future__ import annotations
 import sqlite3
 
 import pytest
+from helpers import undo_history
 from PySide6.QtCore import Qt
 
 from merstudio.gui import commands as C
@@ -21,11 +22,6 @@ CTRL = Qt.KeyboardModifier.ControlModifier
 
 def _coded(win):
     return sorted((e.onset, e.offset) for e in win.project.events(win.video.id) if e.source == "manual")
-
-
-def _history(win):
-    s = win.undo_stack
-    return [s.text(i) for i in range(s.count())], s.index()
 
 
 def _three_events_last_two_undone(win, video_path):
@@ -66,7 +62,7 @@ def test_a_ctrl_z_right_after_a_failed_redo_undoes_the_step_below(qtbot, window,
     _keys(qtbot, win, (Qt.Key.Key_Y, CTRL), (Qt.Key.Key_Z, CTRL))  # redo 40-44 fails; Ctrl+Z before the report
     qtbot.waitUntil(lambda: bool(win.errors))
     assert _coded(win) == [(5, 9)]  # the Ctrl+Z deleted 20-24
-    assert _history(win) == (["Add event 5-9", "Add event 20-24"], 1)  # 20-24 to redo, 40-44 gone
+    assert undo_history(win) == (["Add event 5-9", "Add event 20-24"], 1)  # 20-24 to redo, 40-44 gone
     assert len(win.errors) == 1 and win.errors[0].startswith("Redo of “Add event 40-44” failed")
     assert "stopped there" not in win.errors[0]  # one step failed; the undo after it was no step of it
     win.undo_stack.redo()
@@ -81,7 +77,7 @@ def test_a_second_ctrl_y_right_after_a_failed_redo_redoes_the_next_step(qtbot, w
     qtbot.waitUntil(lambda: bool(win.errors))
     assert calls == [20, 40]
     assert _coded(win) == [(5, 9), (40, 44)]
-    assert _history(win) == (["Add event 5-9", "Add event 40-44"], 2)
+    assert undo_history(win) == (["Add event 5-9", "Add event 40-44"], 2)
     assert len(win.errors) == 1 and win.errors[0].startswith("Redo of “Add event 20-24” failed")
 
 
@@ -98,7 +94,7 @@ def test_the_history_view_shows_the_stack_after_a_click_up_that_fails_at_once(qt
     qtbot.waitUntil(lambda: bool(win.errors))
     assert calls == [5] and _coded(win) == []
     # nothing was redone: the steps passed over and 60-64 above them (made over 5-9, 20-24, 40-44) are gone
-    assert _history(win) == ([], 0)
+    assert undo_history(win) == ([], 0)
     shown = [view.model().index(r, 0).data() for r in range(view.model().rowCount())]
     assert shown == ["<opened>"] and view.currentIndex().row() == 0  # the row the project is at, no dropped one
     assert "Redo of “Add event 5-9” failed" in win.errors[0] and "redo stopped there" in win.errors[0]
@@ -112,6 +108,6 @@ def test_an_undo_called_right_after_a_failed_redo_is_an_undo(qtbot, window, vide
     _first_add_fails(win, monkeypatch)
     win.undo_stack.redo()  # 40-44 fails
     win.undo_stack.undo()  # 20-24 deleted
-    assert _coded(win) == [(5, 9)] and _history(win) == (["Add event 5-9", "Add event 20-24"], 1)
+    assert _coded(win) == [(5, 9)] and undo_history(win) == (["Add event 5-9", "Add event 20-24"], 1)
     qtbot.waitUntil(lambda: bool(win.errors))
     assert len(win.errors) == 1 and "stopped there" not in win.errors[0]

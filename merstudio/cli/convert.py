@@ -97,6 +97,11 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--yes", action="store_true", help="go ahead when the preview lists items to skip")
     p.add_argument("--overwrite", action="store_true",
                    help="replace OUT if it exists (with --project: the video's OpenFace or py-feat overlay)")
+    p.add_argument("--spreadsheet-safe", action="store_true",
+                   help="an events CSV or BORIS .csv/.tsv written for a spreadsheet: a cell it would run as a "
+                        "formula (a note or label starting with = + - @, e.g. '-2+3' or '=HYPERLINK(...)') gets an "
+                        "apostrophe before it, shown as written; numbers are left as they are. Off by default: "
+                        "the CSV then stays exact for R and pandas (an .xlsx export keeps such cells as text anyway)")
     g = p.add_argument_group("project")
     g.add_argument("--project", type=Path, metavar="P", help="a merstudio project file (.merproj)")
     g.add_argument("--import", dest="import_file", type=Path, metavar="FILE", help="import FILE into the project")
@@ -244,6 +249,29 @@ def _check_out(path: Path, overwrite: bool, project: Any = None) -> None:
     check_output_file(path, overwrite, "events.eaf")
 
 
+def _text_table(path: Path, fmt: str | None) -> str | None:
+    """The delimiter of the CSV/TSV events table ``path`` is written as; None for another format."""
+    return {"events-csv": ",", "boris-csv": ",", "boris-tsv": "\t"}.get(_events_format(path, fmt))
+
+
+def _safe_check(args: argparse.Namespace, path: Path) -> None:
+    """--spreadsheet-safe asked for an output it does not apply to: said before anything is read or written."""
+    if getattr(args, "spreadsheet_safe", False) and _text_table(path, args.to_fmt) is None:
+        raise InputError(f"{path}: --spreadsheet-safe applies to CSV and TSV tables (an events CSV, a BORIS .csv or "
+                         ".tsv); an .xlsx keeps such cells as text already")
+
+
+def _make_safe(args: argparse.Namespace, out: Path) -> None:
+    """--spreadsheet-safe: formula-like cells of the table just written made text (events_csv.spreadsheet_cell)."""
+    if getattr(args, "spreadsheet_safe", False):
+        from merstudio.interchange.events_csv import make_spreadsheet_safe
+
+        n = make_spreadsheet_safe(out, _text_table(out, args.to_fmt) or ",")
+        if n:
+            print(f"note: {n} cell(s) that a spreadsheet would take for a formula start with an apostrophe "
+                  "(--spreadsheet-safe)", file=sys.stderr)
+
+
 def _out_folder(path: Path) -> None:
     """Create the output's folder where it is missing (as users expect), saying so in one line: a typo in the
     folder's name then shows, not a file written where nobody looks."""
@@ -306,6 +334,7 @@ def run(args: argparse.Namespace) -> int:
                          "CSV (merstudio analyze), an OpenFace or a py-feat CSV")
     if args.to_fmt is None and args.output.suffix.lower() != ".csv":
         ix.detect_format(args.output)  # an unknown output type fails before the input is read and previewed
+    _safe_check(args, args.output)
     fmt = ix.detect_format(args.input, args.from_fmt)
     media_fps, times = _media_times(args.media)
     if media_fps is None and args.media is not None and args.fps is None:
@@ -359,6 +388,7 @@ def run(args: argparse.Namespace) -> int:
                      args.output.expanduser().resolve().parent == args.input.expanduser().resolve().parent else "")
     _out_folder(args.output)
     out = ix.write_events(events, args.output, media, fmt=args.to_fmt)
+    _make_safe(args, out)
     if not frames and events and ix.detect_format(out, args.to_fmt, look_inside=False) == "boris-project":
         print("note: the video's length is not known: the BORIS project gives it the last event's end plus 1 s "
               "(--media VIDEO, a video merstudio reads, for its real length)", file=sys.stderr)
@@ -559,8 +589,10 @@ def _all_videos(project: Any, args: argparse.Namespace) -> int:
         raise InputError(f"{args.project}: {shared}; import into each video with --video ID")
     if args.export_file is not None:
         _check_out(path, args.overwrite, project)
+        _safe_check(args, path)
         _out_folder(path)
         done = ix.export_all_events(project, path, statuses=args.status)
+        _make_safe(args, path)
         for note in done.notes:
             print(f"note: {note}", file=sys.stderr)
         print(done.summary())
@@ -637,9 +669,11 @@ def _run_project(args: argparse.Namespace) -> int:
 
         if args.export_file is not None:
             _check_out(args.export_file, args.overwrite, project)
+            _safe_check(args, args.export_file)
             _out_folder(args.export_file)
             out = ix.export_project_events(project, vid, args.export_file, fmt=args.to_fmt, statuses=args.status,
                                            times=times())
+            _make_safe(args, out)
             written = [e for e in project.events(vid) if args.status is None or e.status in args.status]
             _boris_losses(out, args.to_fmt, written)
             print(f"wrote {len(written)} event(s) of video {vid} to {out}")

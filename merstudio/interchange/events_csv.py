@@ -92,6 +92,41 @@ def write_events_csv(events: Iterable[Event], path: str | os.PathLike[str], medi
     return Path(path)
 
 
+# what makes a spreadsheet (Excel, LibreOffice, Google Sheets) take a CSV cell for a formula: a note "-2+3" showed 1,
+# "=HYPERLINK(...)" a live link. The CSV itself is left exact by default (R and pandas read it as written);
+# make_spreadsheet_safe is the opt-in (`convert --spreadsheet-safe`); an .xlsx stores such cells as text anyway
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheet_cell(text: str) -> str:
+    """``text`` as a spreadsheet keeps it as text: an apostrophe before a cell it would read as a formula (OWASP's
+    rule: ``= + - @``, a tab or a carriage return first); a number (``-0.5``) stays a number."""
+    if not text or not text.startswith(FORMULA_STARTS):
+        return text
+    try:
+        float(text)
+    except ValueError:
+        return "'" + text
+    return text
+
+
+def make_spreadsheet_safe(path: str | os.PathLike[str], delimiter: str = ",") -> int:
+    """Rewrite a CSV/TSV that merstudio wrote (UTF-8, csv's own quoting) with every formula-like cell
+    spreadsheet_cell'd, the rest byte for byte; how many cells were changed."""
+    p = Path(path)
+    with p.open(newline="", encoding="utf-8") as fh:
+        rows = list(csv.reader(fh, delimiter=delimiter))
+    changed = 0
+    safe = []
+    for i, row in enumerate(rows):
+        cells = row if i == 0 else [spreadsheet_cell(c) for c in row]  # the header is ours
+        changed += sum(a != b for a, b in zip(row, cells, strict=True))
+        safe.append(cells)
+    with atomic_path(p) as tmp, tmp.open("w", newline="", encoding="utf-8") as fh:
+        csv.writer(fh, delimiter=delimiter).writerows(safe)
+    return changed
+
+
 def _int(v: str) -> int | None:
     try:
         x = float(v)

@@ -6,8 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-
-from tests.support.cli_run import run
+from support.cli_run import run
 
 
 def _empty(folder: Path, names: list[str]) -> list[Path]:

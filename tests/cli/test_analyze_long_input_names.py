@@ -7,8 +7,7 @@ from __future__ import annotations
 import os
 
 import pandas as pd
-
-from tests.support.cli_run import run, tiny_video
+from support.cli_run import run, tiny_video
 
 
 def test_a_255_byte_video_name_is_analysed_under_a_name_that_fits(tmp_path, capsys):

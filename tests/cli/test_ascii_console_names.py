@@ -9,7 +9,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from tests.support.cli_run import tiny_video
+from support.cli_run import tiny_video
 
 
 def _merstudio(tmp_path: Path, *argv: str) -> subprocess.CompletedProcess[str]:

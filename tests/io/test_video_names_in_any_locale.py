@@ -12,9 +12,8 @@ import sys
 from pathlib import Path
 
 import pytest
-
-from tests.support.cli_run import tiny_video
-from tests.support.compiled_locales import compiled_locale
+from support.cli_run import tiny_video
+from support.compiled_locales import compiled_locale
 
 N = 12  # frames tiny_video writes
 READ = r"""

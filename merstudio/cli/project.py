@@ -269,9 +269,11 @@ def _where(project: Any, v: Any) -> str:
     def there(q: Path) -> bool:
         return q.is_dir() if v.size == 0 else (q.is_file() and q.stat().st_size == v.size)
 
+    from merstudio.pathnames import find_relative
+
     stored = Path(v.path)
-    if v.relpath:
-        q = project.path.parent / v.relpath
+    if v.relpath:  # written on Windows (videos\a.mp4) or a Mac (a decomposed name) too: merstudio.pathnames
+        q = find_relative(project.path.parent, v.relpath) or project.path.parent / v.relpath
         if there(q) and q.resolve() != stored.resolve():
             if there(stored):
                 return f"{q.resolve()}  (this project's own copy, used; the stored path {v.path} is another copy)"

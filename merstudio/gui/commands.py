@@ -189,20 +189,25 @@ class LocateVideo(AppCommand):
         proj = ctx.win.project
         assert proj is not None
         vid = params["video_id"]
-        video = proj.relocate(vid, params["path"])  # read-only: checked, not stored
-        folder = Path(video.path).parent
-        found, missing = proj.locate_missing(folder, exclude=[vid])
+        video, found, missing = proj.found_at(vid, params["path"])  # read-only: checked, not stored
         if proj.read_only:
             ctx.win.session.select_video(vid, source=ctx.win.session.open_source(video.path))
         else:
             ctx.win.session.select_video(vid)
         if found or missing:
-            line = f"Found {video.name} in {folder}"
-            if found:
-                line += f"; found {len(found)} other missing video{'s' * (len(found) != 1)} there too"
-            if missing:
-                line += f"; {len(missing)} still missing (not in that folder)"
-            ctx.win.statusBar().showMessage(line, 15000)
+            ctx.win.statusBar().showMessage(found_line(video, found, missing), 15000)
+
+
+def found_line(video: Any, found: list[int], missing: list[int]) -> str:
+    """What the status bar says once a missing video was found at ``video.path`` (the "Where is …?" dialog, or File
+    > Open video of the moved file): its folder, and the project's other missing videos found there too or not."""
+    folder = Path(video.path).parent
+    line = f"Found {video.name} in {folder}"
+    if found:
+        line += f"; found {len(found)} other missing video{'s' * (len(found) != 1)} there too"
+    if missing:
+        line += f"; {len(missing)} still missing (not in that folder)"
+    return line
 
 
 # ---------------------------------------------------------------------------------------------------- analysis
@@ -578,9 +583,9 @@ class Export(AppCommand):
         if params["kind"] in IN_WORKER:
             win.exports.require_idle()  # before the file dialog, not after it
         win.follow_project()  # the default folder and the labelled set's name are the project's
-        name = default.format(stem=Path(video.path).stem, project=win.project.path.stem)
+        name = default.format(stem=Path(video.name).stem, project=win.project.path.stem)
         return _ask_path(ctx, params, "path", f"Export {title}", filt, save=True,
-                         default=str(win.project.path.parent / name))
+                         default=str(export_folder(win.project) / name))
 
     @staticmethod
     def do(ctx: CommandContext, params: Params) -> None:
@@ -649,6 +654,19 @@ class Export(AppCommand):
         win.export_done(out)
 
 
+def export_folder(proj: Any) -> Path:
+    """The folder an export's dialog opens in: the project's, or the user's documents where that cannot be written
+    (a read-only project on a share or a DVD: the file would be refused there after the dialog)."""
+    from PySide6.QtCore import QStandardPaths
+
+    from merstudio.gui.session import folder_writable
+
+    if folder_writable(proj.path.parent):
+        return Path(proj.path.parent)
+    docs = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
+    return Path(docs) if docs and folder_writable(Path(docs)) else Path.home()
+
+
 def _all_events_csv(proj: Any, path: Path, current: int, times: Any) -> tuple[list[Path], str]:
     """Every video's events in one events CSV (the interchange format), each row naming its video: what `merstudio
     convert --project P --import FILE --video all` puts back into the videos (interchange.export_all_events, as that
@@ -672,7 +690,13 @@ def _export_in_worker(win: Any, proj: Any, what: str, paths: list[Path],
     win.exports.require_idle()
     for p in paths:
         ensure_parent(p)  # a bad path is refused at once, not after the work
-    win.exports.start_reading(what, proj, write, busy=busy)
+    dirs = list(getattr(proj, "search_dirs", ()))
+
+    def looking_here(reader: Any, progress: Callable[[int, int], None]) -> list[Path]:
+        reader.search_dirs = dirs  # the folders videos were found in this session: the links name those files
+        return write(reader, progress)
+
+    win.exports.start_reading(what, proj, looking_here, busy=busy)
 
 
 def _say_after(win: Any, message: str | Callable[[], str]) -> None:
@@ -1033,7 +1057,7 @@ class ExportEvents(AppCommand):
         video = ctx.win.require_video()
         assert ctx.win.project is not None
         ctx.win.follow_project()
-        default = str(ctx.win.project.path.parent / f"{Path(video.path).stem}.eaf")
+        default = str(export_folder(ctx.win.project) / f"{Path(video.name).stem}.eaf")
         if params.get("path"):
             return True
         if not _ask_path(ctx, params, "path", "Export events", EXPORT_EVENTS_FILTER, save=True, default=default,
@@ -1046,20 +1070,32 @@ class ExportEvents(AppCommand):
 
     @staticmethod
     def do(ctx: CommandContext, params: Params) -> None:
-        from merstudio.interchange import detect_format, export_project_events, project_media, write_eaf
+        from merstudio.interchange import (
+            NOT_FOUND_NOTE,
+            detect_format,
+            export_project_events,
+            project_media,
+            write_eaf,
+        )
 
         video = ctx.win.require_video()
         proj = ctx.win.project
         assert proj is not None
         path = Path(params["path"])
         times = ctx.win.playback.timebase.times  # a variable-rate video's frame times (None: constant rate)
-        if detect_format(path, params.get("fmt"), look_inside=False) == "boris-xlsx":
+        kind = detect_format(path, params.get("fmt"), look_inside=False)
+        # ELAN and BORIS link the video's file: where the project finds none (interchange.media_place), said
+        notes = [f"{video.name}: {NOT_FOUND_NOTE}"] if kind != "events-csv" and proj.locate_video(video.id) is None \
+            else []
+        if kind == "boris-xlsx":
             # a workbook: ~0.1 s for 300 events, written in the worker; the other formats take ~40 ms, at once
             vid, copy, fmt = video.id, _own_times(times), params.get("fmt")
             _export_in_worker(ctx.win, proj, f"events export of {video.name} ({path.name})", [path],
                               lambda reader, _progress: [export_project_events(reader, vid, path, fmt=fmt, times=copy)]
                               + _behaviours_beside(reader, vid, path, copy),
                               busy="Exporting the events…")
+            if notes:
+                _say_after(ctx.win, f"Exported {path.name}; note: {notes[0]}")
             return
         tiers = ex.behaviour_tiers(proj, video.id)
         if tiers and path.suffix.lower() == ".eaf" and detect_format(path, params.get("fmt")) == "eaf":
@@ -1069,11 +1105,13 @@ class ExportEvents(AppCommand):
             out = [export_project_events(proj, video.id, path, fmt=params.get("fmt"), times=times)]
             out += _behaviours_beside(proj, video.id, path, times)
         ctx.win.export_done(out)
-        if detect_format(path, params.get("fmt"), look_inside=False) == "boris-project":
+        if kind == "boris-project":
             from merstudio.interchange.boris_project import export_losses
 
             if note := export_losses(proj.events(video.id)):  # what the format cannot hold, as convert says it
-                ctx.win.statusBar().showMessage(f"Exported {path.name}; note: {note}", 15000)
+                notes.append(note)
+        if notes:
+            ctx.win.statusBar().showMessage(f"Exported {path.name}; note: {'; '.join(notes)}", 15000)
 
 
 class ImportAUTable(AppCommand):

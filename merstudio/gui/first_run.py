@@ -45,6 +45,10 @@ FIRST_KEYS = (
 )
 
 HINT_NO_VIDEO = "Open a video (Ctrl+Shift+O) or a project (Ctrl+O) to start"
+HINT_MISSING = "The project's video is missing: locate it (above), or choose another in the Videos list"
+START_TITLE = "Start by opening a video or a project"
+START_SUB = ("A video gets its own project beside it (<video>.merproj) with its analysis and your coding; every edit "
+             "is saved at once.")
 HINT_NOT_ANALYSED = "Press Ctrl+R to analyse this video: the AU curves, micro-motion and proposals appear here"
 HINT_RUNNING = "Analysing… the curves grow here as frames are processed (Ctrl+. cancels)"
 
@@ -80,14 +84,15 @@ class EmptyState(QScrollArea):
         self.setStyleSheet(f"QPushButton {{ padding: {pad}px {pad}px; }}")  # big buttons, at the font in use
         col = QVBoxLayout(page)
         col.addStretch(2)
-        title = QLabel("Start by opening a video or a project", page)
+        title = QLabel(START_TITLE, page)
+        self.title = title
         title.setObjectName("empty_title")
         title.setFont(_scaled(self.font(), pt * 1.4, bold=True))
         title.setAlignment(Qt.AlignmentFlag.AlignCenter)
         title.setWordWrap(True)
         col.addWidget(title)
-        sub = QLabel("A video gets its own project beside it (<video>.merproj) with its analysis and your coding; "
-                     "every edit is saved at once.", page)
+        sub = QLabel(START_SUB, page)
+        self.sub = sub
         sub.setAlignment(Qt.AlignmentFlag.AlignCenter)
         sub.setWordWrap(True)
         col.addWidget(sub)
@@ -104,7 +109,13 @@ class EmptyState(QScrollArea):
         self.demo.setToolTip("The bundled synthetic interview clip, analysed with the starter model (synthetic "
                              "faces only)")
         self.demo.clicked.connect(lambda: run_demo(win))
-        for b in (self.open_video, self.open_project, self.demo):
+        # a project open whose video is missing (its "Where is …?" dialog cancelled): the way back to it
+        self.locate = QPushButton("Locate the video…", page)
+        self.locate.clicked.connect(self._locate)
+        self.locate.hide()
+        self.missing: tuple[int, str] | None = None
+        self.win = win
+        for b in (self.locate, self.open_video, self.open_project, self.demo):
             b.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # the window's keys keep working
             row.addWidget(b)
         self.open_video.setDefault(True)
@@ -129,6 +140,33 @@ class EmptyState(QScrollArea):
         self.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # the window's keys keep working
         over.installEventFilter(self)
         self.setGeometry(over.rect())
+
+    def follow(self, project: str | None, missing: tuple[int, str] | None) -> None:
+        """Say what is open: nothing (start here), or a project whose video is missing (its name, and a button to
+        locate it: the window said "Start by opening a video or a project" with the project open), or a project
+        with no video shown."""
+        self.missing = missing if project is not None else None
+        if project is None:
+            self.title.setText(START_TITLE)
+            self.sub.setText(START_SUB)
+        elif self.missing is not None:
+            self.title.setText(f"{project} is open: its video {self.missing[1]} is missing")
+            self.sub.setText("It is not where the project says, nor beside the project (moved, renamed or "
+                             "deleted). Locate it: the project's other missing videos are looked for in that "
+                             "folder too. Or choose another video in the Videos list.")
+            self.locate.setText(f"Locate {self.missing[1]}…")
+        else:
+            self.title.setText(f"{project} is open")
+            self.sub.setText("Choose a video in the Videos list, or open a video to add it to this project.")
+        self.locate.setVisible(self.missing is not None)
+        self.locate.setDefault(self.missing is not None)
+        self.open_video.setDefault(self.missing is None)
+        self.demo.setVisible(project is None)
+
+    def _locate(self) -> None:
+        if self.missing is not None:
+            vid, name = self.missing
+            self.win.ctx.execute(C.LocateVideo, video_id=vid, name=name)
 
     def eventFilter(self, obj: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt override
         if obj is self.parent() and event.type() == QEvent.Type.Resize:
@@ -200,7 +238,7 @@ class FirstRun:
         """What the AU lane says while it has nothing to draw ('' once there are curves)."""
         win = self.win
         if win.video is None:
-            return HINT_NO_VIDEO
+            return HINT_MISSING if win.project is not None and win.session.missing is not None else HINT_NO_VIDEO
         if win.worker is not None:
             if getattr(win.worker, "video_id", win.video.id) != win.video.id:  # another video is analysed
                 buf = win.buffer
@@ -224,12 +262,16 @@ class FirstRun:
         playing = win.transport.playing
         # Analysis > Run analysis (Ctrl+R): a video to analyse, and no run going (or waiting for its checkpoint)
         win.run_action.setEnabled(win.video is not None and win.worker is None)
+        proj = win.project
+        missing = win.session.missing if proj is not None else None
         state = (win.video is None, self.hint_text(), playing, win.speed, win.worker is None,
-                 win.project is not None and win.project.read_only, win.frame_count <= 1)
+                 proj is not None and proj.read_only, win.frame_count <= 1, proj.path.name if proj else None, missing)
         if state == self._state:
             return
         self._state = state
-        no_video, hint, _, speed, idle, read_only, still = state
+        no_video, hint, _, speed, idle, read_only, still, name, _ = state
+        if no_video:
+            self.empty.follow(name, missing)
         self.empty.setVisible(no_video)
         if no_video:
             self.empty.raise_()

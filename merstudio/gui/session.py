@@ -55,6 +55,9 @@ class Session(QObject):
         self.project: Project | None = None
         self.video: Video | None = None
         self.source: Any = None  # the current video's FrameSource (the transport reads frames from it)
+        # (id, name) of the project's video that was not found and not located (its dialog cancelled): the empty
+        # video area says so and offers to locate it (gui.first_run)
+        self.missing: tuple[int, str] | None = None
         self.opener = VideoOpener(win, open_source)  # every video is opened in its worker (a 1080p one takes 1 s)
         self._note = ""  # what opening the project set right, for the status bar (restored_line)
         self._lost_said = False  # the project file was found gone (lost) and that was said: said once
@@ -147,7 +150,8 @@ class Session(QObject):
         self._set_project(proj)
         if proj.read_only:
             self.win.show_info(f"{proj.path.name} is open read-only ({proj.read_only_reason}): you can look at it "
-                               "and export from it, but edits are refused.")
+                               "and export from it, but edits are refused. File > Save project as… makes an "
+                               "editable copy (it finds the videos this window finds).")
         aside: dict[int, int] = {}
         if not proj.read_only:
             try:  # cancelled re-runs an older version left active over a complete run
@@ -192,7 +196,7 @@ class Session(QObject):
             self.lost_box = None
         self.opener.shutdown()  # a video being indexed is of this project (or its window is closing)
         had_video = self.video is not None or self.source is not None
-        self.video, self.source = None, None
+        self.video, self.source, self.missing = None, None, None
         if had_video or self.project is not None:
             self.videoChanged.emit()  # views let go of the video before its project closes
         if self.project is not None:
@@ -244,11 +248,27 @@ class Session(QObject):
                     self.create_project(beside)
             assert self.project is not None
             video = self.project.add_source(source)
+            found = self._found_by_opening(video, Path(source.path))
         except BaseException:
             close_source(source)
             raise
         self.projectChanged.emit()  # the video list has one more
         self.select_video(video.id, source=source)
+        if found:
+            self.win.statusBar().showMessage(found, 15000)
+
+    def _found_by_opening(self, video: Video, path: Path) -> str:
+        """File > Open video of a project video that is missing from where the project says (moved with its
+        project, its dialog cancelled): the file opened is where it is now, as the "Where is …?" dialog would
+        say (Project.found_at: the path stored, the other missing videos looked for in its folder). Before, the
+        video was shown but not relinked: the stored path stayed old, Ctrl+R said "video not found" while it
+        played, and reopening asked again. The status line ("" when nothing was missing)."""
+        proj = self.project
+        assert proj is not None
+        if same_file(path, Path(video.path)) or proj.matches(Path(video.path), video):
+            return ""  # where the project says (or the same video opened from a second place: the first stays)
+        there, others, missing = proj.found_at(video.id, path)
+        return C.found_line(there, others, missing)
 
     @staticmethod
     def has_video(proj: Project, source: Any) -> bool:
@@ -273,7 +293,9 @@ class Session(QObject):
             where = self.project.locate_video(video_id)
             if where is None:
                 self.win.show_error(f"{video.path}: {self.project.missing_reason(video_id)}; please locate it")
-                self.win.ctx.execute(C.LocateVideo, video_id=video_id, name=video.name)
+                if not self.win.ctx.execute(C.LocateVideo, video_id=video_id, name=video.name) and self.video is None:
+                    self.missing = (video_id, video.name)  # cancelled: the empty state says so (gui.first_run)
+                    self._follow()
                 return
             # in the worker: at once when it opens within the grace, else shown once open if this project is
             # still open then (the video shown stays meanwhile)
@@ -281,12 +303,18 @@ class Session(QObject):
             self.opener.open_video(str(where), lambda source: self._show_video(proj, video_id, source, then))
             return
         self.opener.cancel()  # a video still being opened is not wanted any more
-        self.video, self.source = video, source
+        self.video, self.source, self.missing = video, source, None
         self.videoChanged.emit()
         store_video(self.project, video.id)  # the project opens with it again (after the views have it)
         self._say_note()
         if then is not None:
             then()
+
+    def _follow(self) -> None:
+        """The window's empty state and hints follow what is open (gui.first_run; cheap when nothing changed)."""
+        first_run = getattr(self.win, "first_run", None)
+        if first_run is not None:
+            first_run.update()
 
     def _show_video(self, proj: Project, video_id: int, source: Any, then: Callable[[], None] | None) -> None:
         if self.project is not proj:  # closed meanwhile (the opener is cancelled then: a safeguard)
@@ -373,7 +401,15 @@ class Session(QObject):
             path = path.with_name(path.name + PROJECT_SUFFIX)
         if not proj.lost() and same_file(path, proj.path):
             raise InputError(f"{path.name} is the project open here: File > Save writes it")
+        places = proj.places()  # where this window finds each video (read-only: looked for, not stored)
         written = proj.save_as(path)
+        # a byte copy: the path and relative path as written where this project lies; the copy gets the places
+        # found here, each relative path from its own folder (a copy of a moved read-only project found none)
+        try:
+            with Project.open(written, busy_timeout=GUI_BUSY_TIMEOUT) as copy:
+                copy.take_places(places)
+        except MerstudioError as exc:
+            log.warning("%s: the videos' places not written into the copy (%s)", written, exc)
         if reopen:
             self.close_project()  # nothing to ask: everything is in the copy
             try:

@@ -16,6 +16,7 @@ Every reader returns an :class:`ImportPreview`; nothing reaches a project until 
 from __future__ import annotations
 
 import os
+import warnings
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, fields
 from dataclasses import replace as replace_field
@@ -138,11 +139,17 @@ def read_events(path: str | os.PathLike[str] | EafDocument, fps: float | None = 
                            **kwargs)
 
 
+def _write_format(path: str | os.PathLike[str], fmt: str | None) -> str:
+    """The format :func:`write_events` writes ``path`` in: a ``.csv`` is our events CSV unless ``*.boris.csv``."""
+    if fmt or Path(path).suffix.lower() != ".csv":
+        return detect_format(path, fmt, look_inside=False)
+    return "events-csv" if not Path(path).name.lower().endswith(".boris.csv") else "boris-csv"
+
+
 def write_events(events: Iterable[Event], path: str | os.PathLike[str], media: Media | Mapping[int, Media],
                  fmt: str | None = None) -> Path:
     """Write events in the format the file name (or ``fmt``) says. ELAN takes one video's events."""
-    f = detect_format(path, fmt, look_inside=False) if fmt or Path(path).suffix.lower() != ".csv" else \
-        ("events-csv" if not Path(path).name.lower().endswith(".boris.csv") else "boris-csv")
+    f = _write_format(path, fmt)
     evs = list(events)
     if f == "eaf":
         if not isinstance(media, Media):
@@ -159,13 +166,17 @@ def write_events(events: Iterable[Event], path: str | os.PathLike[str], media: M
 
 
 # ------------------------------------------------------------------------------------------ projects
-def project_media(project: Any, video_id: int, times: np.ndarray | None = None) -> Media:
+def project_media(project: Any, video_id: int, times: np.ndarray | None = None, locate: bool = True) -> Media:
     """A project video as :class:`Media`, with its frame times when they show a variable rate, by the rule every
     export and import uses (Project.video_times): ``times`` (the player's), else those the analysis stored for
     every frame, else the video file's own (a stopped run's completed from it); and the ELAN media offset
-    and linked media an imported .eaf gave it (:func:`remember_elan_media`), so ELAN gets them back on export."""
+    and linked media an imported .eaf gave it (:func:`remember_elan_media`), so ELAN gets them back on export.
+    ``locate``: its path is the file the project uses (:func:`media_place`), what ELAN's and BORIS's media links
+    name; False where no path is written (an import, an events CSV: names only)."""
     video = project.video(video_id)
     media = Media.from_video(video, project.video_times(video_id, times))
+    if locate:
+        media = replace_field(media, path=media_place(project, video_id))
     get = getattr(project, "get_setting", None)
     rec = get(elan_media_key(video_id)) if get is not None else None
     if isinstance(rec, dict):
@@ -176,6 +187,28 @@ def project_media(project: Any, video_id: int, times: np.ndarray | None = None) 
         except (TypeError, ValueError):  # a damaged record: the video's own times serve
             pass
     return media
+
+
+def media_place(project: Any, video_id: int) -> str:
+    """Where an export says a project video is: the file the project uses (Project.locate_video: a moved or copied
+    project's own copy beside it, a folder the user pointed at this session), not the path stored where the project
+    was made, which named another machine's folders and linked there. A video found nowhere: its file name alone
+    (an ELAN file then looks beside itself; no link into a tree that is not here), said as a warning
+    (:data:`NOT_FOUND_NOTE`)."""
+    video = project.video(video_id)
+    locate = getattr(project, "locate_video", None)
+    if locate is None:  # a stand-in without files (tests, a dataset's clips): its path as given
+        return str(video.path)
+    where = locate(video_id)
+    if where is not None:
+        return str(where)
+    warnings.warn(f"{video.name}: {NOT_FOUND_NOTE}", UserWarning, stacklevel=3)
+    return video.name
+
+
+# what an export says of a video the project cannot find (merstudio.project.videos.locate_video)
+NOT_FOUND_NOTE = ("not found here (moved or deleted): the file links it by its file name alone, beside the exported "
+                  "file; locate it first (the app asks where it is) for a link to where it is")
 
 
 def elan_media_key(video_id: int) -> str:
@@ -232,7 +265,7 @@ def preview_import(project: Any, path: str | os.PathLike[str] | EafDocument, vid
     video are to be replaced by the file's (see :class:`ProjectImport`). An ELAN file is parsed once (``path`` may
     be its :class:`EafDocument` already). Nothing is written."""
     video = project.video(video_id)
-    media = project_media(project, video_id, times)
+    media = project_media(project, video_id, times, locate=False)  # its times: no path is written
     f = _format(path, fmt)
     doc = parse_eaf(path) if f == "eaf" else None  # parsed once: its events and its coders
     if f in ("boris-tsv", "boris-csv", "boris-xlsx") and hasattr(project, "videos"):
@@ -364,7 +397,9 @@ def export_project_events(project: Any, video_id: int, path: str | os.PathLike[s
     if statuses is not None:
         keep = set(statuses)
         evs = [e for e in evs if e.status in keep]
-    return write_events(evs, path, project_media(project, video_id, times), fmt=fmt)
+    # an events CSV names its video by its file name: no file to look for (nor to say is missing)
+    media = project_media(project, video_id, times, locate=_write_format(path, fmt) != "events-csv")
+    return write_events(evs, path, media, fmt=fmt)
 
 
 def shared_video_names(project: Any) -> str:
@@ -403,7 +438,8 @@ def export_all_events(project: Any, path: str | os.PathLike[str], statuses: Iter
     videos = project.videos()
     keep = None if statuses is None else set(statuses)
     evs = [e for v in videos for e in project.events(v.id) if keep is None or e.status in keep]
-    media = {v.id: project_media(project, v.id, (times or {}).get(v.id)) for v in videos}
+    # an events CSV names each video by its file name: no file to look for
+    media = {v.id: project_media(project, v.id, (times or {}).get(v.id), locate=False) for v in videos}
     out = write_events(evs, path, media, fmt="events-csv")
     shared = shared_video_names(project)
     return AllEventsExport(out, len(evs), len({e.video_id for e in evs}), len(videos),
@@ -468,6 +504,7 @@ __all__ = [
     "FrameClock", "ImportPreview", "LinkedMedia", "Media", "OpenFaceTable", "elan_media_key", "remember_elan_media",
     "ProjectImport", "PyFeatTable", "Skip", "clip_frame_files", "commit_import", "detect_format",
     "events_csv_videos", "events_from_samples", "export_all_events", "fit_to_video", "export_project_events", "frame_to_ms",
+    "media_place", "NOT_FOUND_NOTE",
     "frames_to_ms", "is_boris_project", "looks_openface", "looks_pyfeat", "ms_to_frame", "ms_to_frames",
     "parse_eaf", "preview_all_events", "preview_import", "preview_sheet", "project_media", "project_preview",
     "read_boris", "read_boris_project", "read_eaf", "read_events", "read_events_csv", "read_openface", "read_pyfeat",

@@ -27,11 +27,7 @@ a field longer than :data:`MAX_FIELD_CHARS` makes its row or annotation a skippe
 
 from __future__ import annotations
 
-import functools
 import math
-import os
-import re
-import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -42,8 +38,15 @@ import numpy as np
 from merstudio.errors import FrameRateMismatch, InputError
 from merstudio.facs import parse_aus, read_aus
 from merstudio.io.timebase import Timebase, detect_vfr
+from merstudio.pathnames import file_name as file_name
+from merstudio.pathnames import foreign_path as foreign_path
+from merstudio.pathnames import name_key as name_key
+from merstudio.pathnames import same_name as same_name
 from merstudio.project.apex import apex_imputed, middle_frame, note_apex_imputed, with_span
 from merstudio.project.events import Event
+
+# file_name, foreign_path, name_key, same_name: re-exported for the readers; their home is merstudio.pathnames, which
+# the project store (below interchange) uses too
 
 MAX_MS_FPS = 1000.0  # above this two frame boundaries can share a millisecond
 FPS_TOLERANCE = 0.001  # relative difference at which two frame rates count as different
@@ -97,34 +100,6 @@ def too_long(fields: dict[str, Any], limit: int = MAX_FIELD_CHARS) -> str | None
 
 
 _FIELD_LABELS = {"aus": "AU text", "emotion": "emotion", "coder": "coder name", "note": "note"}
-
-
-@functools.lru_cache(maxsize=256)  # a BORIS table names the same few files on every row: 20,000 rows, 1 s of pathlib
-def file_name(path: str) -> str:
-    """The file name of a path as another tool wrote it, on Windows or elsewhere (``C:\\v\\a.mp4`` -> ``a.mp4``)."""
-    return Path(path.replace("\\", "/")).name
-
-
-_WINDOWS_PATH = re.compile(r"^(?:[A-Za-z]:[\\/]|\\\\)")  # a drive (C:\\, C:/) or a share (\\\\server\\share)
-
-
-def foreign_path(path: str) -> bool:
-    """A Windows path (``C:\\Users\\...``, ``C:/Users/...``, ``\\\\server\\share``) seen on another system: absolute
-    where it was written, no path here (POSIX would take ``C:/Users`` for a folder named ``C:``)."""
-    return os.name != "nt" and bool(_WINDOWS_PATH.match(path))
-
-
-def name_key(name: str, fold: bool = False) -> str:
-    """A file name as names are compared: Unicode NFC (a Mac writes "Gespräch" decomposed, ``a`` + U+0308, where
-    Windows and Linux write one ``ä``: the same name to its user), casefolded with ``fold`` (where letter case is
-    ignored too): how a user's or a file's video name is matched to a project's videos."""
-    n = unicodedata.normalize("NFC", name)
-    return n.casefold() if fold else n
-
-
-def same_name(a: str, b: str, fold: bool = False) -> bool:
-    """Whether two file names are one to their user (:func:`name_key`)."""
-    return name_key(a, fold) == name_key(b, fold)
 
 
 def media_name(name: str) -> str:

@@ -7,13 +7,14 @@ import hashlib
 import json
 import os
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
 from merstudio.errors import InputError
 from merstudio.io import VIDEO_EXTENSIONS
+from merstudio.pathnames import file_name, find_relative, foreign_path, relative_parts
 from merstudio.project.base import StoreBase, inserted_id
 from merstudio.project.settings import video_setting_keys
 
@@ -35,7 +36,8 @@ class Video:
 
     @property
     def name(self) -> str:
-        return Path(self.path).name
+        """The file name (of a path written on Windows too: ``C:\\Users\\a\\clip.mp4`` -> ``clip.mp4``)."""
+        return file_name(self.path)
 
 
 def content_hash(path: str | os.PathLike[str]) -> tuple[str, int]:
@@ -101,15 +103,23 @@ class VideoTables(StoreBase):
     def locate_video(self, video_id: int, search_dirs: Iterable[str | os.PathLike[str]] = ()) -> Path | None:
         """Where the video is now: at its path relative to the project if the content there matches (a project
         folder moved, or copied with its videos: the copy's own video, even where the original is still in place),
-        else at its stored path, else a file with the same content hash next to the project or in
-        ``search_dirs``. A hit elsewhere than the stored path is remembered (the path is updated; not in a
-        read-only project). None when it cannot be found."""
+        else at its stored path, else a file with the same content hash next to the project, in the relative
+        path's folder or in ``search_dirs``. A relative path written on Windows (``videos\\a.mp4``) or a name a Mac
+        wrote decomposed (NFD) is followed as its user means it (merstudio.pathnames). A hit elsewhere than the
+        stored path is remembered (the path is updated; not in a read-only project). None when it cannot be
+        found."""
         v = self.video(video_id)
-        candidates: list[Path] = [self.path.parent / v.relpath] if v.relpath else []
-        candidates.append(Path(v.path))
-        dirs = list(dict.fromkeys([self.path.parent, Path(v.path).parent, *map(Path, search_dirs),
+        here = self.path.parent
+        rel = find_relative(here, v.relpath) if v.relpath else None
+        candidates: list[Path] = [rel] if rel is not None else []
+        stored = None if foreign_path(v.path) else Path(v.path)  # C:\\... is no path here (nor its folder: the cwd)
+        if stored is not None:
+            candidates.append(stored)
+        rel_dir = find_relative(here, "/".join(relative_parts(v.relpath)[:-1])) if v.relpath else None
+        dirs = list(dict.fromkeys([here, *([rel_dir] if rel_dir is not None else []),
+                                   *([stored.parent] if stored is not None else []), *map(Path, search_dirs),
                                    *self.search_dirs]))
-        candidates += [d / v.name for d in dirs]
+        candidates += [c for d in dirs if (c := find_relative(d, v.name)) is not None]
         for c in candidates:
             if self.matches(c, v):
                 if c.resolve() != Path(v.path) and not self.read_only:
@@ -141,11 +151,49 @@ class VideoTables(StoreBase):
             (found if self.locate_video(v.id) is not None else missing).append(v.id)
         return found, missing
 
+    def found_at(self, video_id: int, path: str | os.PathLike[str]) -> tuple[Video, list[int], list[int]]:
+        """The user found a video at ``path`` (the "Where is …?" dialog, or File > Open video of the moved file):
+        point it there (:meth:`relocate`; InputError for other content) and look in that folder for the project's
+        other missing videos (:meth:`locate_missing`). Returns (the video as found, ids found there too, ids still
+        missing)."""
+        video = self.relocate(video_id, path)
+        found, missing = self.locate_missing(Path(video.path).parent, exclude=[video_id])
+        return video, found, missing
+
+    def places(self) -> dict[int, tuple[Path | None, bool]]:
+        """Each video's place as this session sees it, for a copy of the project made elsewhere (Save As): (where
+        it was found, True), else (where the project expects it: its relative path from this folder, else its
+        stored path; None for another system's path, False). A read-only project looks without storing."""
+        out: dict[int, tuple[Path | None, bool]] = {}
+        for v in self.videos():
+            where = self.locate_video(v.id)
+            if where is not None:
+                out[v.id] = where, True
+            elif v.relpath:
+                out[v.id] = self.path.parent.resolve().joinpath(*relative_parts(v.relpath)), False
+            else:
+                out[v.id] = (None if foreign_path(v.path) else Path(v.path)), False
+        return out
+
+    def take_places(self, places: Mapping[int, tuple[Path | None, bool]]) -> int:
+        """On a copy of a project (Save As, elsewhere): store the places its original found (:meth:`places`), each
+        relative path recomputed from this folder, so that the copy finds the videos the original did (a byte copy
+        kept the path and the relative path written where the original lies: a copy made from a read-only project
+        that had been moved could find none). A video the original did not find keeps its stored path and gets
+        the relative path to where the original expected it. Returns how many videos were found."""
+        with self._tx() as con:
+            for v in self.videos():
+                where, found = places.get(v.id, (None, False))
+                rel = _relpath(where, self.path.parent) if where is not None else v.relpath
+                con.execute("UPDATE videos SET path = ?, relpath = ? WHERE id = ?",
+                            (str(where) if found and where is not None else v.path, rel, v.id))
+        return sum(1 for _, found in places.values() if found)
+
     def missing_reason(self, video_id: int) -> str:
         """Why locate_video found nothing, in a few words: the file at the stored path is another one now (edited,
         re-encoded, replaced), or nothing is there."""
         v = self.video(video_id)
-        if Path(v.path).is_file():
+        if not foreign_path(v.path) and Path(v.path).is_file():
             return "the file there is not the video that was added (its content changed: edited, re-encoded or replaced)"
         return "video not found (moved or deleted)"
 

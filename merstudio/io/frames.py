@@ -45,13 +45,19 @@ os.environ.setdefault("OPENCV_FFMPEG_LOGLEVEL", "-8")  # AV_LOG_QUIET
 from merstudio.io.identity import FileChanged, file_identity, replaced
 from merstudio.io.images import Decoded, header, read_image
 from merstudio.io.keyframes import Survey, doubtful, next_keyframe, stale_spans, survey
+from merstudio.io.streams import stream_facts
 from merstudio.io.timebase import detect_vfr
 
 IMAGE_EXTENSIONS = frozenset({".jpg", ".jpeg", ".png", ".bmp", ".tif", ".tiff", ".webp"})
+# What a folder is searched for (batches, the app's Videos filter, a moved video's search; matched lower-cased):
+# every container FFmpeg opens that cameras and archives write, tapes (.dv: dvgrab), DVDs (.vob), camcorders (.mts,
+# .m2ts, .m2t: HDV; .mod/.tod: MPEG-PS), broadcast (.mxf), phones (.3gp, .3g2), the web (.ogv, .f4v, .asf).
 VIDEO_EXTENSIONS = frozenset({".mp4", ".avi", ".mov", ".mkv", ".m4v", ".webm", ".mpg", ".mpeg", ".wmv", ".flv",
-                              ".ts", ".mts", ".m2ts", ".3gp"})
-# Containers that store no frame count: OpenCV estimates it from duration x fps.
-_NO_COUNT_CONTAINERS = frozenset({".mkv", ".webm", ".ts", ".mts", ".m2ts", ".flv", ".mpg", ".mpeg"})
+                              ".ts", ".mts", ".m2ts", ".m2t", ".3gp", ".3g2", ".dv", ".vob", ".mod", ".tod", ".mxf",
+                              ".ogv", ".m2v", ".f4v", ".asf", ".divx"})
+# Containers that store no frame count: OpenCV estimates it from duration x fps (one frame either way is rounding).
+_NO_COUNT_CONTAINERS = frozenset({".mkv", ".webm", ".ts", ".mts", ".m2ts", ".m2t", ".flv", ".mpg", ".mpeg", ".vob",
+                                  ".mod", ".tod", ".ogv", ".dv", ".wmv", ".asf"})
 
 DEFAULT_FOLDER_FPS = 30.0
 HEAD_SAMPLE = 32  # frames timed at open to detect variable frame rate
@@ -979,6 +985,9 @@ class VideoSource(FrameSource):
         self._square: tuple[int, int] | None = None  # (w, h) that frames are stretched to: non-square pixels
         self.cut_end = ""  # what the warning says (after the path) of a file that ends cut off (_cut_end), or ""
         self._irregular_note: SeekNote | None = None  # a first pass's variable-rate warning (a cut-off end takes it back)
+        self._facts = stream_facts(path)
+        # a mirroring display matrix is applied here (OpenCV reads its angle only: a mirror is "180°" to it)
+        self._mirror = self._facts.mirror
         cap = self._open_capture()
         try:
             self._probe(cap)
@@ -992,6 +1001,8 @@ class VideoSource(FrameSource):
             # rate); frame positions still come from the container's own timing.
             self.fps = float(fps)
             self._fps_override = True
+        if note := self._facts.other_streams_note(path):
+            self._warn(note, stacklevel=3)
         if self._no_times:  # told here, once the rate that timestamps use is known
             self._warn(SeekNote(_untimed_message(path, self.fps, own, self._stated), SeekTrouble.NO_TIMESTAMPS),
                        stacklevel=3)
@@ -1039,6 +1050,8 @@ class VideoSource(FrameSource):
         finally:
             if fd is not None:
                 os.close(fd)  # the decoder holds its own
+        if cap.isOpened() and self._mirror is not None:
+            cap.set(cv2.CAP_PROP_ORIENTATION_AUTO, 0)  # the picture as stored: _to_rgb turns and flips it
         if not cap.isOpened():
             cap.release()
             if _audio_only(self.path):
@@ -1052,7 +1065,7 @@ class VideoSource(FrameSource):
         if self._square is not None:
             shrink = self._square[0] * self._square[1] < rgb.shape[0] * rgb.shape[1]
             rgb = cv2.resize(rgb, self._square, interpolation=cv2.INTER_AREA if shrink else cv2.INTER_LINEAR)
-        return rgb
+        return rgb if self._mirror is None else self._mirror.apply(rgb)
 
     @property
     def _intra_only(self) -> bool:
@@ -1069,10 +1082,11 @@ class VideoSource(FrameSource):
         self.sample_aspect = sar = Fraction(num, den)
         h, w = bgr.shape[:2]
         # the ratio applies to the stored width: the height, where the decoder turned the picture upright
-        turned = w != h and _stored_size(self.path) == (h, w)
+        turned = self._mirror is None and w != h and _stored_size(self.path) == (h, w)
         self._square = (w, max(1, round(h * sar))) if turned else (max(1, round(w * sar)), h)
+        (w, h), shown = ((h, w), self._square[::-1]) if self._mirror and self._mirror.transpose else ((w, h), self._square)
         self._warn(f"{self.path}: pixels are not square (sample aspect ratio {sar.numerator}:{sar.denominator}): "
-                   f"the {w}x{h} frames are stretched to {self._square[0]}x{self._square[1]}, as players show them",
+                   f"the {w}x{h} frames are stretched to {shown[0]}x{shown[1]}, as players show them",
                    stacklevel=5)
 
     def _probe(self, cap: cv2.VideoCapture) -> None:
@@ -1082,6 +1096,15 @@ class VideoSource(FrameSource):
         self._fourcc = "".join(chr((code >> 8 * k) & 0xFF) for k in range(4)) if code > 0 else ""
         fps = _header_rate(cap)
         reported = int(round(cap.get(cv2.CAP_PROP_FRAME_COUNT)))
+        facts = self._facts
+        # OpenCV reports a demuxer's time base where the container states no rate (raw DV: 60000 "fps", and a
+        # count of 60000ths of a second): FFmpeg's guess (DV: 30000/1001) is the rate, the stream's length the count
+        if fps is None and facts.guessed_rate is not None and _valid_rate(facts.guessed_rate):
+            fps = facts.guessed_rate
+            reported = round(facts.duration_s * fps) if facts.duration_s else 0
+        elif fps is not None and facts.counted_start_s and path.suffix.lower() in _NO_COUNT_CONTAINERS:
+            # a Matroska duration runs on the segment's clock, from 0: a start offset is no frames
+            reported = max(0, reported - round(facts.counted_start_s * fps))
         self._claimed = reported if reported > 0 else None
         if fps is None:
             self._warn(f"{path}: no valid frame rate in the file; assuming {DEFAULT_FOLDER_FPS:g} fps", stacklevel=4)

@@ -31,6 +31,7 @@ from merstudio.atomic import check_not_input, check_not_special, temp_beside, wr
 from merstudio.errors import InputError, OutputError, no_room
 from merstudio.io.audio import CLOCK_SLACK, time_origin
 from merstudio.io.frames import IMAGE_EXTENSIONS, open_source
+from merstudio.io.streams import stream_facts
 
 # Container suffix -> fourcc. MJPG is all-intra (every frame a keyframe); mp4v gets a keyframe every `keyint`
 # frames where the OpenCV build honours VIDEOWRITER_PROP_KEY_INTERVAL and every 12 (OpenCV's fixed GOP) otherwise.
@@ -102,6 +103,8 @@ def reencode(src: str | os.PathLike[str], dst: str | os.PathLike[str], keyint: i
         raise InputError(f"{dst}: fps must be a positive number up to {WRITER_FPS_LIMIT:g}, got {fps:g}")
     check_not_special(dst)  # a FIFO or device at dst: refused before minutes of encoding
     fourcc = check_output(src, dst, keyint, overwrite)
+    if refusal := stream_facts(Path(src).expanduser()).copy_refusal(Path(src)):
+        raise InputError(refusal)  # the copy would drop a recording without a word (a dual-camera file)
     kept_as_it_was = dst.exists()
     target = write_target(dst)  # a symlink output: the file it points to gets the copy, the link stays
     with temp_beside(target, keep_suffix=True) as tmp, temp_beside(target, keep_suffix=True) as muxed:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import functools
 import os
+import stat
 from dataclasses import dataclass
 from fractions import Fraction
 from pathlib import Path
@@ -110,6 +111,8 @@ def stream_facts(path: str | os.PathLike[str]) -> StreamFacts:
     try:
         st = os.stat(path)
     except OSError:
+        return StreamFacts()
+    if not stat.S_ISREG(st.st_mode):  # a FIFO or device: reading it here would take what the decoder needs
         return StreamFacts()
     return _facts(os.path.abspath(path), st.st_size, st.st_mtime_ns)
 

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import cv2
 import pytest
-from support.clips import FPS, write_clip
+from support.clips import FPS, write_clip, write_frame_images
 
 from merstudio.analysis import batch as B
 from merstudio.analysis.files import output_names, output_paths
@@ -22,17 +22,7 @@ def clips(tmp_path_factory) -> Path:
     """A 20-frame video and the same frames as a frame folder."""
     root = tmp_path_factory.mktemp("clips")
     video = write_clip(root / "v.avi", n=20)
-    frames = root / "frames"
-    frames.mkdir()
-    cap = cv2.VideoCapture(str(video))
-    k = 0
-    while True:
-        ok, img = cap.read()
-        if not ok:
-            break
-        cv2.imwrite(str(frames / f"img{k:03d}.png"), img)
-        k += 1
-    cap.release()
+    write_frame_images(video, root / "frames", "img{:03d}.png")
     return root
 
 

@@ -4,7 +4,7 @@ import sys
 
 import pandas as pd
 import pytest
-from support.clips import write_clip
+from support.clips import write_clip, write_frame_images
 
 from merstudio.cli.main import main
 
@@ -92,15 +92,8 @@ def test_unwritable_output(clip, tmp_path, capsys):
 
 
 def test_two_inputs_two_jobs_and_frame_folder(clip, tmp_path, capsys):
-    import cv2
-
     frames = tmp_path / "sub01" / "EP01"
-    frames.mkdir(parents=True)
-    cap = cv2.VideoCapture(str(clip))
-    for k in range(1, 13):
-        ok, img = cap.read()
-        cv2.imwrite(str(frames / f"img{k}.jpg"), img)
-    cap.release()
+    write_frame_images(clip, frames, "img{}.jpg", start=1, limit=12)
     code = main(["analyze", str(clip), str(frames), "-o", str(tmp_path / "o"), "-j", "2", "-q"])
     assert code == 0, capsys.readouterr().err
     assert len(pd.read_csv(tmp_path / "o" / "face.csv")) == 40

@@ -6,8 +6,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-import cv2
-from support.clips import write_clip
+from support.clips import write_clip, write_frame_images
 
 from merstudio.cli.main import main
 
@@ -15,17 +14,7 @@ from merstudio.cli.main import main
 def _frame_folder(tmp_path: Path, n: int = 12) -> Path:
     clip = write_clip(tmp_path / "face.avi", n=n)
     folder = tmp_path / "EP02_01f"
-    folder.mkdir()
-    cap = cv2.VideoCapture(str(clip))
-    k = 0
-    while True:
-        ok, bgr = cap.read()
-        if not ok:
-            break
-        k += 1
-        cv2.imwrite(str(folder / f"img{k}.jpg"), bgr)
-    cap.release()
-    assert k == n
+    assert write_frame_images(clip, folder, "img{}.jpg", start=1) == n
     return folder
 
 

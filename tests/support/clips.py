@@ -66,6 +66,22 @@ def write_warped_frames(folder: Path, names: list[str], warps: tuple[tuple[int, 
     return folder
 
 
+def write_frame_images(video: Path, folder: Path, pattern: str, start: int = 0, limit: int | None = None) -> int:
+    """The video's frames, as OpenCV decodes them, written into `folder` (made) as pattern.format(k) for k = start,
+    start + 1, ... (the first `limit` frames where given): how many were written."""
+    folder.mkdir(parents=True, exist_ok=True)
+    cap = cv2.VideoCapture(str(video))
+    written = 0
+    while limit is None or written < limit:
+        ok, img = cap.read()
+        if not ok:
+            break
+        cv2.imwrite(str(folder / pattern.format(start + written)), img)
+        written += 1
+    cap.release()
+    return written
+
+
 def grey_image(path: Path, w: int = 32, h: int = 24) -> Path:
     """A flat grey (120) w x h image file at `path` (its folders made), in the format its suffix names."""
     path.parent.mkdir(parents=True, exist_ok=True)

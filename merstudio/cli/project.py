@@ -1,6 +1,7 @@
 """`merstudio project`: make and inspect a project without the app (a lab that codes in ELAN and wants agreement
 or fine-tuning headless): `new` creates one, `add` registers videos, `show` lists what it holds, `merge` makes two face ids of a video one
-person, `split` one face id two people, `subject` names the person a video shows (fine-tuning's hold-out by subject)."""
+person, `split` one face id two people, `subject` names the person a video shows (fine-tuning's hold-out by subject), `drop-triggers` removes the SQL
+triggers that make a received project open read-only (merstudio.project.integrity)."""
 
 from __future__ import annotations
 
@@ -22,7 +23,8 @@ EPILOG = """examples:
   merstudio project show study.merproj
   merstudio project merge study.merproj --video interview1.mp4 0 3   # faces 0 and 3 are one person
   merstudio project split study.merproj --video interview1.mp4 2 1840   # face 2 is someone else from 1840
-  merstudio project subject study.merproj interview1.mp4 P01   # for finetune --holdout subject"""
+  merstudio project subject study.merproj interview1.mp4 P01   # for finetune --holdout subject
+  merstudio project drop-triggers received.merproj   # it opened read-only: it holds SQL triggers"""
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -89,6 +91,13 @@ def register(sub: argparse._SubParsersAction) -> None:
     subject.add_argument("subject", nargs="?", default=None, metavar="SUBJECT",
                          help="the subject's name or code (e.g. P01)")
     subject.add_argument("--clear", action="store_true", help="remove the video's subject")
+    drop = acts.add_parser(
+        "drop-triggers", help="remove SQL triggers from a project (a received one that opens read-only for them)",
+        description="merstudio makes no SQL triggers; a project that holds one (made with a database tool, or "
+                    "crafted) opens read-only, as a trigger runs inside every write (one rewrote each new event's "
+                    "coder and note). Remove them all, naming each; nothing else in the file changes. Close the "
+                    "project in the app first.")
+    drop.add_argument("project", type=Path, metavar="PROJECT", help="the project file (.merproj)")
     p.set_defaults(func=run)
 
 
@@ -327,6 +336,13 @@ def run(args: argparse.Namespace) -> int:
         with project:
             print(f"created {args.project}")
             _add(project, sources)
+        return 0
+    if args.action == "drop-triggers":
+        from merstudio.project.integrity import drop_triggers
+
+        gone = drop_triggers(args.project)
+        print(f"removed trigger{'s' * (len(gone) > 1)} {', '.join(map(repr, gone))} from {args.project}" if gone
+              else f"{args.project}: holds no triggers")
         return 0
     if args.action == "subject" and args.clear and args.subject is not None:
         raise InputError(f"--clear removes the subject of video {args.video}: give no SUBJECT with it")

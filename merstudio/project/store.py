@@ -79,6 +79,7 @@ from merstudio.project.analyses import (
 from merstudio.project.behaviours import BehaviourTables
 from merstudio.project.event_store import EventTables, _stored_id
 from merstudio.project.events import Event
+from merstudio.project.integrity import trigger_note
 from merstudio.project.lock import ProjectInUse, ProjectLock, lock_path, wal_readers
 from merstudio.project.overlays import Overlay, OverlayTables
 from merstudio.project.schema import APPLICATION_ID, MIGRATIONS, SCHEMA_VERSION, WRITTEN_UNTIL, schema_problem
@@ -471,6 +472,15 @@ class Project(SettingTables, VideoTables, AnalysisTables, OverlayTables, EventTa
                 problem = schema_problem(con, version)
                 if problem:
                     raise InputError(_damaged(p, problem))
+                if not reason and (odd := trigger_note(con, version, p)):  # a trigger runs inside our writes
+                    if read_only is False:
+                        raise OutputError(f"{p}: cannot be opened for writing ({odd})")
+                    assert claim is not None
+                    con.close()
+                    con = None
+                    claim.release()
+                    claim, reason = None, odd
+                    con = cls._connect_ro(p, busy_timeout, immutable_ok=False)
                 if reason and version < SCHEMA_VERSION:
                     raise NeedsUpgrade(f"{p}: made by an older merstudio (schema {version}); upgrading it needs "
                                        f"write access ({reason})")

@@ -8,18 +8,16 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from support.boris_tables import AGGREGATED_HEAD as HEAD
+from support.boris_tables import tabular_tsv
 
 from merstudio.errors import InputError
 from merstudio.interchange import preview_import, read_events
 from merstudio.project import Project
 
-# BORIS 7's export_aggregated_events layout (its own test file test_full_1.tsv): a.mp4 is 10 s, b.mp4 20 s at 25 fps
-HEAD = ("Observation id\tObservation date\tDescription\tMedia file\tTotal length\tFPS\tSubject\tBehavior\t"
-        "Behavioral category\tModifiers\tBehavior type\tStart (s)\tStop (s)\tDuration (s)\tComment start\t"
-        "Comment stop")
-
 
 def _aggregated(tmp_path: Path, total: str = "30.000") -> Path:
+    """BORIS 7's export_aggregated_events layout: a.mp4 is 10 s, b.mp4 20 s at 25 fps."""
     rows = [("a.mp4", "STATE", "1.000", "2.000"), ("a.mp4", "POINT", "3.000", "3.000"),
             ("b.mp4", "STATE", "12.000", "13.000"), ("b.mp4", "POINT", "14.000", "14.000")]
     p = tmp_path / "aggregated.tsv"
@@ -30,15 +28,9 @@ def _aggregated(tmp_path: Path, total: str = "30.000") -> Path:
 
 def _tabular(tmp_path: Path) -> Path:
     """BORIS 7's export_tabular_events layout: a block about the observation above the header, Status START/STOP."""
-    block = ["Observation id\tobs 1", "", "Media file(s)", "", "Player #1\ta.mp4", "Player #1\tb.mp4", "",
-             "Time offset (s)\t0.0", ""]
     rows = [("1.000", "a.mp4", "START"), ("2.000", "a.mp4", "STOP"), ("12.000", "b.mp4", "START"),
             ("13.000", "b.mp4", "STOP")]
-    p = tmp_path / "tabular.tsv"
-    p.write_text("\n".join(block + ["Time\tMedia file path\tTotal length\tFPS\tSubject\tBehavior\tBehavioral category\t"
-                                    "Comment\tStatus"]
-                           + [f"{t}\t{m}\t30.000\t25.0\tsubject1\ts\t\t\t{flag}" for t, m, flag in rows]) + "\n")
-    return p
+    return tabular_tsv(tmp_path / "tabular.tsv", ["a.mp4", "b.mp4"], rows, "30.000")
 
 
 def test_a_later_file_without_the_earlier_ones_length_is_refused_in_one_line(tmp_path):

@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 
 import pytest
+from support.boris_tables import AGGREGATED_HEAD as HEAD
 
 from merstudio.interchange import ms_to_frame, read_events
 from merstudio.interchange.common import FrameClock, seconds_to_frame
@@ -95,9 +96,6 @@ def test_a_boris8_project_without_image_index_lands_on_the_coded_frames(tmp_path
 @pytest.mark.parametrize("fps", [30.0, 29.97, 23.976])
 def test_a_boris7_aggregated_table_lands_on_the_coded_frames(tmp_path, fps):
     """BORIS 7's aggregated export (its header, 'Media file', 'Total length'): Start (s) / Stop (s) to the ms."""
-    header = ("Observation id\tObservation date\tDescription\tMedia file\tTotal length\tFPS\tSubject\tBehavior\t"
-              "Behavioral category\tModifiers\tBehavior type\tStart (s)\tStop (s)\tDuration (s)\tComment start\t"
-              "Comment stop")
     rows, want = [], []
     for a, b in _spans(fps):
         t0, t1 = boris_time(a, fps), boris_time(b + 1, fps)
@@ -109,6 +107,6 @@ def test_a_boris7_aggregated_table_lands_on_the_coded_frames(tmp_path, fps):
         rows.append(f"obs1\t2024-01-01 10:00:00\t\tclip.mp4\t{FRAMES / fps:.3f}\t{fps}\tNo focal subject\t"
                     f"surprise\t\t\tPOINT\t{t:.3f}\t{t:.3f}\tNA\t\t")
         want.append((p, p))
-    (tmp_path / "agg.tsv").write_text("\n".join([header, *rows]) + "\n", encoding="utf-8")
+    (tmp_path / "agg.tsv").write_text("\n".join([HEAD, *rows]) + "\n", encoding="utf-8")
     prev = read_events(tmp_path / "agg.tsv", fps=fps)
     assert sorted((e.onset, e.offset) for e in prev.accept()) == sorted(want)

@@ -6,26 +6,18 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from support.boris_tables import AGGREGATED_HEAD as HEAD
+from support.boris_tables import tabular_tsv
 
 from merstudio.errors import InputError
 from merstudio.interchange import read_events
 
-HEAD = ("Observation id\tObservation date\tDescription\tMedia file\tTotal length\tFPS\tSubject\tBehavior\t"
-        "Behavioral category\tModifiers\tBehavior type\tStart (s)\tStop (s)\tDuration (s)\tComment start\t"
-        "Comment stop")
-
 
 def _tabular(tmp_path: Path) -> Path:
     """a.mp4 (10 s, no events), b.mp4 (20 s), c.mp4 (30 s) played in turn; b's event 2-3 s into b is 12-13 s."""
-    block = ["Observation id\tobs 1", "", "Media file(s)", "", "Player #1\t/v/a.mp4", "Player #1\t/v/b.mp4",
-             "Player #1\t/v/c.mp4", "", "Time offset (s)\t0.0", ""]
-    rows = [("12.000", "b.mp4", "START"), ("13.000", "b.mp4", "STOP"), ("35.000", "c.mp4", "START"),
-            ("36.000", "c.mp4", "STOP")]
-    p = tmp_path / "tabular.tsv"
-    p.write_text("\n".join(block + ["Time\tMedia file path\tTotal length\tFPS\tSubject\tBehavior\tBehavioral category\t"
-                                    "Comment\tStatus"]
-                           + [f"{t}\t/v/{m}\t60.000\t25.0\tsubject1\ts\t\t\t{flag}" for t, m, flag in rows]) + "\n")
-    return p
+    rows = [("12.000", "/v/b.mp4", "START"), ("13.000", "/v/b.mp4", "STOP"), ("35.000", "/v/c.mp4", "START"),
+            ("36.000", "/v/c.mp4", "STOP")]
+    return tabular_tsv(tmp_path / "tabular.tsv", ["/v/a.mp4", "/v/b.mp4", "/v/c.mp4"], rows, "60.000")
 
 
 def test_the_player_block_gives_the_order_with_a_first_file_without_events(tmp_path):

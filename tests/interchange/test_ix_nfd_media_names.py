@@ -6,6 +6,7 @@ from __future__ import annotations
 import unicodedata
 from pathlib import Path
 
+from support.boris_tables import AGGREGATED_HEAD as HEAD
 from support.elan_files import one_event_eaf
 
 from merstudio.interchange import (
@@ -64,12 +65,9 @@ def test_elan_descriptor_named_in_the_macs_spelling_is_the_videos(tmp_path):
 
 def test_boris_table_rows_of_the_macs_spelling_are_the_videos(tmp_path):
     """An aggregated BORIS table of two media files: the NFD file's rows were left out as another file's."""
-    head = ("Observation id\tObservation date\tDescription\tMedia file\tTotal length\tFPS\tSubject\tBehavior\t"
-            "Behavioral category\tModifiers\tBehavior type\tStart (s)\tStop (s)\tDuration (s)\tComment start\t"
-            "Comment stop")
     rows = [("obs 1", NFD, "1.000", "2.000"), ("obs 2", "other.mp4", "3.000", "4.000")]
     p = tmp_path / "aggregated.tsv"
-    p.write_text("\n".join([head] + [f"{o}\t2016\t\t{m}\t60.000\t25.0\tNo focal subject\ts\t\t\tSTATE\t{a}\t{b}"
+    p.write_text("\n".join([HEAD] + [f"{o}\t2016\t\t{m}\t60.000\t25.0\tNo focal subject\ts\t\t\tSTATE\t{a}\t{b}"
                                      "\t1.0\t\t" for o, m, a, b in rows]) + "\n", encoding="utf-8")
     prev = read_events(p, video_name=NFC)
     assert [e.onset for e in prev.events] == [25]  # 1.000 s at 25 fps

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 from support.cli_run import run
-from support.old_projects import old_schema
+from support.old_projects import old_project_with_an_event
 from support.readonly import read_only_location
 
 from merstudio.project.lock import ProjectLock
@@ -19,13 +19,7 @@ from merstudio.project.schema import SCHEMA_VERSION
 
 def _v5_project(path: Path) -> None:
     """A schema-5 project as schema 5 wrote it: the migrations up to 5, a video and one event coded by 'old'."""
-    con = old_schema(path, 5, wal=True)
-    con.execute("INSERT INTO videos (path, relpath, hash, size, fps, frame_count, width, height, added)"
-                " VALUES ('/x/clip.avi', NULL, 'h', 10, 30.0, 72, 64, 48, 0)")
-    con.execute("INSERT INTO events (video_id, face_id, onset, apex, offset, emotion, aus, coder, confidence, note,"
-                " source, status, created, modified) VALUES (1, 0, 5, 8, 12, 'surprise', '1+2', 'old', NULL, '',"
-                " 'manual', 'accepted', 0, 0)")
-    con.close()
+    old_project_with_an_event(path, 5, "old")
 
 
 def _schema(path: Path) -> int:

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 from support.cli_run import run
-from support.old_projects import old_schema
+from support.old_projects import old_project_with_an_event
 from support.readonly import read_only_location
 
 KEPT = "old (merstudio schema 3).merproj"
@@ -17,13 +17,7 @@ KEPT = "old (merstudio schema 3).merproj"
 
 def _v3_project(path: Path) -> None:
     """A schema-3 project as merstudio of 2026-11-25 wrote it: a video and one accepted event by 'anna'."""
-    con = old_schema(path, 3, wal=True)
-    con.execute("INSERT INTO videos (path, relpath, hash, size, fps, frame_count, width, height, added)"
-                " VALUES ('/x/clip.avi', NULL, 'h', 10, 30.0, 72, 64, 48, 0)")
-    con.execute("INSERT INTO events (video_id, face_id, onset, apex, offset, emotion, aus, coder, confidence, note,"
-                " source, status, created, modified) VALUES (1, 0, 5, 8, 12, 'surprise', '1+2', 'anna', NULL, '',"
-                " 'manual', 'accepted', 0, 0)")
-    con.close()
+    old_project_with_an_event(path, 3, "anna")
 
 
 def _schema(path: Path) -> int:

@@ -201,14 +201,17 @@ def shown_finetune_dialog(qtbot, project, finetune_fn=None):
     return dlg
 
 
-def shown_timeline(qtbot, frames: int, size: tuple[int, int] = (1366, 330), fps: float = 30.0):
-    """A Timeline of a `frames`-frame video at `size`, shown and exposed."""
+def shown_timeline(qtbot, frames: int, size: tuple[int, int] = (1366, 330), fps: float = 30.0, buffer=None):
+    """A Timeline of a `frames`-frame video at `size`, its curves `buffer`'s where given (set before it is shown),
+    shown and exposed."""
     from merstudio.gui.timeline import Timeline
 
     tl = Timeline()
     qtbot.addWidget(tl)
     tl.resize(*size)
     tl.set_video(frames, fps)
+    if buffer is not None:
+        tl.set_buffer(buffer, 0)
     tl.show()
     qtbot.waitExposed(tl)
     return tl

@@ -3,7 +3,7 @@
 import numpy as np
 import pandas as pd
 import pytest
-from gui_fixtures import AUS, BLINK, MOTION_FROM, N_FRAMES, REGIONS
+from gui_fixtures import AUS, BLINK, MOTION_FROM, N_FRAMES, REGIONS, shown_timeline
 from helpers import click, plot_to_widget
 from PySide6.QtGui import QColor
 
@@ -46,16 +46,7 @@ def _table() -> pd.DataFrame:
 
 @pytest.fixture
 def timeline(qtbot):
-    from merstudio.gui.timeline import Timeline
-
-    tl = Timeline()
-    qtbot.addWidget(tl)
-    tl.resize(1000, 900)
-    tl.set_video(N, 30.0)
-    tl.set_buffer(CurveBuffer.from_frame(_table(), N), 0)
-    tl.show()
-    qtbot.waitExposed(tl)
-    return tl
+    return shown_timeline(qtbot, N, (1000, 900), buffer=CurveBuffer.from_frame(_table(), N))
 
 
 def _colour_between(tl, img, plot, frame: float, y_hi: float, y_lo: float, colour: str) -> bool:

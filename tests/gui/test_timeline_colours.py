@@ -4,6 +4,7 @@ height."""
 import numpy as np
 import pandas as pd
 import pytest
+from gui_fixtures import shown_timeline
 
 from merstudio.gui.state import CurveBuffer
 
@@ -23,15 +24,7 @@ def _buffer(aus=ALL_AUS, classes=("negative", "positive", "surprise", "none")) -
 
 @pytest.fixture
 def timeline(qtbot):
-    from merstudio.gui.timeline import Timeline
-
-    tl = Timeline()
-    qtbot.addWidget(tl)
-    tl.resize(1366, 400)
-    tl.set_video(N, 30.0)
-    tl.show()
-    qtbot.waitExposed(tl)
-    return tl
+    return shown_timeline(qtbot, N, (1366, 400))
 
 
 def _pen(curve) -> str:

@@ -6,6 +6,7 @@ import math
 import numpy as np
 import pandas as pd
 import pytest
+from gui_fixtures import shown_timeline
 from helpers import plot_to_widget
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor
@@ -41,18 +42,11 @@ def _buffer(n: int = 300) -> CurveBuffer:
 
 @pytest.fixture
 def make_timeline(qtbot):
-    from merstudio.gui.timeline import Timeline
 
     def make(size=(1366, 768), frames=300, buffer=True):
-        tl = Timeline()
-        qtbot.addWidget(tl)
         # the timeline's share of a 1366x768 window is about 330 px high; of 1600x1000 about 450
-        tl.resize(size[0], 330 if size[1] <= 768 else 450)
-        tl.set_video(frames, 30.0)
-        if buffer:
-            tl.set_buffer(_buffer(frames), 0)
-        tl.show()
-        qtbot.waitExposed(tl)
+        tl = shown_timeline(qtbot, frames, (size[0], 330 if size[1] <= 768 else 450),
+                            buffer=_buffer(frames) if buffer else None)
         qtbot.wait(20)
         return tl
 
@@ -412,7 +406,6 @@ def test_frames_the_model_did_not_judge_read_so_and_a_lone_judged_frame_shows(qt
     """Under the model's motion gate a frame's class probabilities are NaN (not asked): the readout says why, not
     a row of dashes, and a frame judged between two unjudged ones is a dot (a line through one point draws
     nothing)."""
-    from merstudio.gui.timeline import Timeline
 
     df = _frame(300)
     gated = np.ones(300, bool)
@@ -420,13 +413,7 @@ def test_frames_the_model_did_not_judge_read_so_and_a_lone_judged_frame_shows(qt
     gated[200] = False  # one frame alone
     for c in CLASSES:
         df.loc[gated, f"p_{c}"] = np.nan
-    tl = Timeline()
-    qtbot.addWidget(tl)
-    tl.resize(1366, 330)
-    tl.set_video(300, 30.0)
-    tl.set_buffer(CurveBuffer.from_frame(df, 300), 0)
-    tl.show()
-    qtbot.waitExposed(tl)
+    tl = shown_timeline(qtbot, 300, buffer=CurveBuffer.from_frame(df, 300))
     tl.set_playhead(150)
     qtbot.wait(20)
     assert "not asked" in tl.readout.text and "motion gate" in tl.readout.text
@@ -441,18 +428,11 @@ def test_frames_the_model_did_not_judge_read_so_and_a_lone_judged_frame_shows(qt
 def test_frames_the_analysis_has_not_reached_read_not_analysed_yet(qtbot):
     """While a run streams (or after it stopped early) the frames past its last row are unknown because nothing
     has looked at them yet: the readout says so, not that the face is absent or the model was not asked."""
-    from merstudio.gui.timeline import Timeline
 
     df = _frame(300)
     buf = CurveBuffer(300)
     buf.add_rows(df[df["frame"] < 120].to_dict("records"))
-    tl = Timeline()
-    qtbot.addWidget(tl)
-    tl.resize(1366, 330)
-    tl.set_video(300, 30.0)
-    tl.set_buffer(buf, 0)
-    tl.show()
-    qtbot.waitExposed(tl)
+    tl = shown_timeline(qtbot, 300, buffer=buf)
     tl.set_playhead(200)
     qtbot.wait(20)
     text = tl.readout.text

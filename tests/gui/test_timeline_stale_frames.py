@@ -15,6 +15,7 @@ from pathlib import Path
 import av
 import numpy as np
 import pytest
+from gui_fixtures import shown_timeline
 from support.damaged_clips import write_h264, zero_frames
 
 from merstudio.analysis import Analysis, AnalysisSettings
@@ -103,16 +104,8 @@ def test_a_clean_copy_has_no_stale_frame(clips):
 
 @pytest.fixture
 def timeline(qtbot, clips):
-    from merstudio.gui.timeline import Timeline
-
-    tl = Timeline()
-    qtbot.addWidget(tl)
-    tl.resize(1000, 330)  # about the timeline's size in a 1366x768 window
-    tl.set_video(clips["frames"], 30.0)
-    tl.set_buffer(_streamed(clips["rows"], clips["frames"]), 0)
-    tl.show()
-    qtbot.waitExposed(tl)
-    return tl
+    # (1000, 330): about the timeline's size in a 1366x768 window
+    return shown_timeline(qtbot, clips["frames"], (1000, 330), buffer=_streamed(clips["rows"], clips["frames"]))
 
 
 def _legend_labels(tl) -> list[str]:

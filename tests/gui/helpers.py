@@ -82,6 +82,21 @@ def open_and_analyse(qtbot, window, video_path, **settings):
     return window
 
 
+def analysed_and_another(qtbot, win, project, video_path, other):
+    """A new project at `project` with `video_path` opened and analysed (landmarks on), then the video `other` opened,
+    not analysed, and shown: (the first Video, the second)."""
+    from merstudio.gui import commands as C
+
+    assert win.ctx.execute(C.NewProject, path=str(project))
+    assert win.ctx.execute(C.OpenVideo, path=str(video_path)), win.errors
+    first = win.video
+    assert win.ctx.execute(C.RunAnalysis, settings={"landmarks": True}), win.errors
+    qtbot.waitUntil(lambda: win.worker is None, timeout=20000)
+    assert win.buffer.faces
+    assert win.ctx.execute(C.OpenVideo, path=str(other)), win.errors
+    return first, win.video
+
+
 def run_analysis(qtbot, win) -> None:
     """RunAnalysis with no settings on the video open in the window, waited for (its errors are the caller's)."""
     from merstudio.gui import commands as C

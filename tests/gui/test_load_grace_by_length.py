@@ -9,9 +9,9 @@ from types import SimpleNamespace
 
 import pytest
 from gui_fixtures import write_video
+from helpers import analysed_and_another
 
 from merstudio.gui import analysis_control as ac
-from merstudio.gui import commands as C
 
 pytestmark = [pytest.mark.gui, pytest.mark.usefixtures("load_grace")]  # the app's wait for stored curves
 
@@ -34,14 +34,8 @@ def _recorded_waits(monkeypatch) -> list[float | None]:
 
 def test_a_short_video_waits_for_its_curves_a_long_one_does_not(qtbot, window, video_path, tmp_path, monkeypatch):
     win = window
-    assert win.ctx.execute(C.NewProject, path=str(tmp_path / "study"))
-    assert win.ctx.execute(C.OpenVideo, path=str(video_path)), win.errors
-    short = win.video
-    assert win.ctx.execute(C.RunAnalysis, settings={"landmarks": True}), win.errors
-    qtbot.waitUntil(lambda: win.worker is None, timeout=20000)
-    assert win.buffer.faces
-    assert win.ctx.execute(C.OpenVideo, path=str(write_video(tmp_path / "media" / "long.avi", n=LONG))), win.errors
-    long = win.video
+    short, long = analysed_and_another(qtbot, win, tmp_path / "study", video_path,
+                                       write_video(tmp_path / "media" / "long.avi", n=LONG))
     assert win.frame_count == LONG
     waits = _recorded_waits(monkeypatch)
     win.session.select_video(short.id)

@@ -8,9 +8,8 @@ import time
 
 import pytest
 from gui_fixtures import write_video
-from helpers import Gated
+from helpers import Gated, analysed_and_another
 
-from merstudio.gui import commands as C
 from merstudio.project import Project
 
 pytestmark = [pytest.mark.gui, pytest.mark.usefixtures("load_grace")]  # the app's wait for stored curves
@@ -22,15 +21,8 @@ SLOW = 1.2  # seconds a stored analysis is made to take to read (a long video's)
 
 def _two_videos(qtbot, win, video_path, tmp_path):
     """The first analysed, the second not; the second is shown."""
-    assert win.ctx.execute(C.NewProject, path=str(tmp_path / "study"))
-    assert win.ctx.execute(C.OpenVideo, path=str(video_path)), win.errors
-    first = win.video
-    assert win.ctx.execute(C.RunAnalysis, settings={"landmarks": True}), win.errors
-    qtbot.waitUntil(lambda: win.worker is None, timeout=20000)
-    assert win.buffer.faces
     other = write_video(tmp_path / "media" / "second.avi", n=30)
-    assert win.ctx.execute(C.OpenVideo, path=str(other)), win.errors
-    return first, win.video
+    return analysed_and_another(qtbot, win, tmp_path / "study", video_path, other)
 
 
 def _slow_reads(monkeypatch):

@@ -18,7 +18,7 @@ from PySide6.QtGui import QBrush, QColor, QFontMetricsF, QPen, QTextOption
 from PySide6.QtWidgets import QGraphicsTextItem
 
 from merstudio import palette
-from merstudio.gui.plain_text import literal_tip
+from merstudio.gui.plain_text import escaped, literal_tip
 from merstudio.project.events import Event
 
 if TYPE_CHECKING:
@@ -176,7 +176,7 @@ class _CompactLegend(pg.LegendItem):
         super()._addItemToLayout(sample, label)
 
     def addItem(self, item: Any, name: str) -> None:  # noqa: N802 - pyqtgraph's name
-        super().addItem(item, name)
+        super().addItem(item, escaped(name))  # pyqtgraph's labels are HTML: a checkpoint's class names, as written
         self._changed()
 
     def removeItem(self, item: Any) -> None:  # noqa: N802 - pyqtgraph's name

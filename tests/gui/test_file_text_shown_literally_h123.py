@@ -99,3 +99,13 @@ def test_the_tier_dialog_shows_a_files_tier_names_and_values_as_written(qtbot, t
     values = [w for w in dlg.findChildren(QLabel) if w.toolTip() and value in shown_tip(w.toolTip())]
     assert values, "the values' tooltip shows the value as written"
     assert shown_label(values[0]).startswith("<b>bold</b><img"), shown_label(values[0])  # cut to the room there is
+
+
+def test_a_lane_legend_shows_a_checkpoints_class_name_as_written(qtbot):
+    import pyqtgraph as pg
+
+    from merstudio.gui.timeline_items import _CompactLegend
+
+    legend = _CompactLegend()
+    legend.addItem(pg.PlotDataItem(), "<b>x</b><!--")
+    assert [label.item.toPlainText() for _sample, label in legend.items] == ["<b>x</b><!--"]

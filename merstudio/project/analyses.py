@@ -270,7 +270,8 @@ class AnalysisTables(StoreBase):
         video = self.video(video_id)
         if stored is not None and len(stored) >= video.frame_count:
             return stored
-        own = _file_times(video.path)
+        where = self.locate_video(video_id)  # a moved project's own copy, not the path stored where it was made
+        own = None if where is None else _file_times(str(where))
         if own is None or (stored is not None and len(own) <= len(stored)):
             return stored
         if stored is None:

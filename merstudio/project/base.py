@@ -4,6 +4,7 @@ read, the session's coder, where the file is, and the few methods one mixin uses
 
 from __future__ import annotations
 
+import os
 import sqlite3
 import threading
 from collections.abc import Iterable, Mapping, Sequence
@@ -43,6 +44,9 @@ class StoreBase:
 
     # VideoTables
     def video(self, video_id: int) -> Video:
+        raise NotImplementedError
+
+    def locate_video(self, video_id: int, search_dirs: Iterable[str | os.PathLike[str]] = ()) -> Path | None:
         raise NotImplementedError
 
     # EventTables

@@ -97,6 +97,14 @@ def _reviewed_model(e: Event) -> bool:
     return e.source == "model" and e.status == "accepted"
 
 
+def video_place(project: Project, video_id: int) -> str:
+    """A video's path as an export writes it: the file the project uses here (Project.locate_video: a moved or
+    copied project's own copy, a folder the user pointed at this session), not the path stored where the project
+    was made; the stored one only where the video is found nowhere (where it was, as `project show` says)."""
+    where = project.locate_video(video_id)
+    return str(where) if where is not None else project.video(video_id).path
+
+
 def events_table(project: Project, video_id: int | None = None, times: Times = None) -> pd.DataFrame:
     """Events of one video (or all), one row each, with frame-index and timestamp columns. ``times``: the frame
     times of video ``video_id`` as its player knows them; without them, the stored or the file's own
@@ -110,9 +118,10 @@ def events_table(project: Project, video_id: int | None = None, times: Times = N
         if not evs:
             continue
         tb = project.timebase(video.id, times if video.id == video_id else None)
+        place = video_place(project, video.id)
         for e in evs:
             rows.append({
-                "event_id": e.id, "video": video.name, "video_path": video.path, "face_id": e.face_id,
+                "event_id": e.id, "video": video.name, "video_path": place, "face_id": e.face_id,
                 "onset_frame": e.onset, "apex_frame": e.apex, "offset_frame": e.offset,
                 "onset_time": tb.time_of(e.onset), "apex_time": tb.time_of(e.apex),  # full precision (no rounding)
                 "offset_time": tb.time_of(e.offset), "duration_frames": e.duration,
@@ -145,11 +154,12 @@ def behaviours_table(project: Project, video_id: int | None = None, times: Times
         if not evs:
             continue
         tb = project.timebase(video.id, times if video.id == video_id else None)
+        place = video_place(project, video.id)
         for e in evs:
             b = named.get(e.behaviour_id)
             n = None if e.offset is None else e.offset - e.onset + 1
             rows.append({
-                "behaviour_event_id": e.id, "video": video.name, "video_path": video.path,
+                "behaviour_event_id": e.id, "video": video.name, "video_path": place,
                 "behaviour": b.name if b else "", "kind": b.kind if b else "", "key": b.key if b else "",
                 "face_id": e.face_id, "onset_frame": e.onset, "offset_frame": e.offset,
                 "onset_time": tb.time_of(e.onset), "offset_time": None if e.offset is None else tb.time_of(e.offset),
@@ -434,13 +444,15 @@ def labelled_set_table(project: Project, statuses: tuple[str, ...] = ("accepted"
     The subject is the per-video ``subject:<id>`` setting when set, else the video's file stem."""
     rows = []
     for video in project.videos():
-        stem = Path(video.path).stem
+        stem = Path(video.name).stem  # the name, not the stored path: one a Windows merstudio wrote is no path here
         subject = video_subject(project, video.id) or stem
+        place: str | None = None
         for e in project.events(video.id):
             if e.status not in statuses or not e.emotion:
                 continue
+            place = place or video_place(project, video.id)  # training reads the file: where it is now
             box = project.face_box(video.id, e.onset, e.face_id)
-            rows.append({"subject": subject, "sample": f"{stem}_{e.id}", "label": e.emotion, "path": video.path,
+            rows.append({"subject": subject, "sample": f"{stem}_{e.id}", "label": e.emotion, "path": place,
                          "onset": e.onset, "apex": e.apex, "offset": e.offset, "aus": e.aus,
                          "face_box": " ".join(f"{v:.1f}" for v in box) if box else ""})
     return pd.DataFrame(rows, columns=list(LABELLED_COLUMNS))

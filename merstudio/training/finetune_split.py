@@ -110,7 +110,7 @@ def video_groups(project: Any, by: str = "video", where: str = "project") -> dic
         raise InputError(f"{where}: holding out by subject, but no video of the project has a subject set (each "
                          "video would count as its own subject); set them (the app's Videos dock: right-click > Set "
                          "subject; or `merstudio project subject PROJECT VIDEO SUBJECT`), or hold out by video")
-    return {v.id: named.get(v.id, Path(v.path).stem) for v in videos}
+    return {v.id: named.get(v.id, Path(v.name).stem) for v in videos}  # the name: a Windows path is none here
 
 
 def group_names(project: Any, by: str = "video") -> dict[str, str]:

@@ -66,8 +66,8 @@ class Session(QObject):
         self._heartbeat.setInterval(int(HEARTBEAT_EVERY * 1000))
         self._heartbeat.timeout.connect(lambda: self.project.heartbeat() if self.project is not None else None)
         # the journal folded into the file every few seconds after edits: a copy of the .merproj made while it is
-        # open holds the work up to then (a commit folds it itself only past 4 MiB: Project._fold); and the file looked for
-        # (one stat): deleted while open, the edits go on into a file nobody else can reach (watch_file)
+        # open holds the work up to then (a commit folds it itself only past 4 MiB: Project._fold); and the file
+        # looked for (one stat): deleted while open, the edits go on into a file nobody else can reach (watch_file)
         self._fold = QTimer(self)
         self._fold.setInterval(int(FOLD_EVERY * 1000))
         self._fold.timeout.connect(self._tick)

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from test_ix_eaf_ecv import _eaf as _ecv_eaf
+from support.elan_files import ecv_eaf
 
 from merstudio.interchange import commit_import, preview_import, read_eaf
 
@@ -23,12 +23,12 @@ def _notes(path: Path) -> list[str]:
 
 def test_an_unreadable_ecv_is_named_once(tmp_path):
     (tmp_path / "bad.ecv").write_text("<CV_RESOURCE><oops></CV_RESOURCE>", encoding="utf-8")
-    (note,) = _notes(_ecv_eaf(tmp_path / "x.eaf", "bad.ecv"))
+    (note,) = _notes(ecv_eaf(tmp_path / "x.eaf", "bad.ecv"))
     assert note.count("bad.ecv") == 1, note
     assert note.startswith("x.eaf: controlled vocabulary 'Emotions': its external vocabulary 'bad.ecv' is not "
                            "valid XML (mismatched tag: line 1, column 21); its annotations keep"), note
     (tmp_path / "doc.ecv").write_text("<?xml version='1.0'?><ANNOTATION_DOCUMENT/>", encoding="utf-8")
-    (note,) = _notes(_ecv_eaf(tmp_path / "y.eaf", "doc.ecv"))
+    (note,) = _notes(ecv_eaf(tmp_path / "y.eaf", "doc.ecv"))
     assert note.count("doc.ecv") == 1, note
     assert ("its external vocabulary 'doc.ecv' is no .ecv file (its root element is <ANNOTATION_DOCUMENT>, not "
             "<CV_RESOURCE>);") in note
@@ -38,13 +38,13 @@ def test_an_ecv_read_beside_the_file_says_so(tmp_path):
     """Where the URL is another machine's, the file read is the one of that name beside the .eaf: both named,
     each once."""
     (tmp_path / "emotions.ecv").write_text("<CV_RESOURCE>", encoding="utf-8")
-    (note,) = _notes(_ecv_eaf(tmp_path / "w.eaf", "file:///C:/Users/lab/emotions.ecv"))
+    (note,) = _notes(ecv_eaf(tmp_path / "w.eaf", "file:///C:/Users/lab/emotions.ecv"))
     assert ("its external vocabulary 'file:///C:/Users/lab/emotions.ecv', read from the 'emotions.ecv' beside the "
             "file, is not valid XML") in note, note
 
 
 def test_a_descriptor_without_url_and_an_annotation_without_slot(tmp_path):
-    text = _ecv_eaf(tmp_path / "m.eaf", "none.ecv").read_text(encoding="utf-8")
+    text = ecv_eaf(tmp_path / "m.eaf", "none.ecv").read_text(encoding="utf-8")
     text = text.replace('<HEADER MEDIA_FILE="" TIME_UNITS="milliseconds"/>',
                         '<HEADER MEDIA_FILE="" TIME_UNITS="milliseconds"><MEDIA_DESCRIPTOR MIME_TYPE="video/mp4"/>'
                         "</HEADER>")
@@ -66,10 +66,10 @@ def test_a_corrected_file_without_its_ecv_does_not_blank_the_emotion(tmp_path, p
     (tmp_path / "cv").mkdir()
     (tmp_path / "cv" / "emotions.ecv").write_text(HAPPY_ECV, encoding="utf-8")
     maps = {"tier_coders": {"Emotion": "alice"}, "tier_roles": {"Emotion": "emotion"}}
-    first = preview_import(project, _ecv_eaf(tmp_path / "v1.eaf", "cv/emotions.ecv"), vid, **maps)
+    first = preview_import(project, ecv_eaf(tmp_path / "v1.eaf", "cv/emotions.ecv"), vid, **maps)
     commit_import(project, first, skip_bad=True)
     assert sorted(e.emotion for e in project.events(vid)) == ["happiness", "surprise"]
-    again = preview_import(project, _ecv_eaf(tmp_path / "v2.eaf", "gone/emotions.ecv"), vid, replace=True, **maps)
+    again = preview_import(project, ecv_eaf(tmp_path / "v2.eaf", "gone/emotions.ecv"), vid, replace=True, **maps)
     commit_import(project, again, skip_bad=True)
     assert sorted(e.emotion for e in project.events(vid)) == ["cveid_1", "surprised"]
     assert any(n == "v2.eaf: 1 annotation(s) of tier(s) Emotion store no value and their vocabulary gives none for "

@@ -155,6 +155,34 @@ def spans_eaf(path: Path, descriptors: str, spans: Sequence[tuple[int, int]], ti
     return timed_eaf(path, [(a, b, value) for a, b in spans], descriptors, tier)
 
 
+def ecv_eaf(path: Path, url: str) -> Path:
+    """An ELAN 6 file: an "Emotion" tier whose type uses the external CV "Emotions"; the first annotation stores no
+    value (only its entry), the second a stale one."""
+    path.write_text(f"""<?xml version="1.0" encoding="UTF-8"?>
+<ANNOTATION_DOCUMENT AUTHOR="" DATE="2026-01-01T00:00:00+00:00" FORMAT="3.0" VERSION="3.0">
+    <HEADER MEDIA_FILE="" TIME_UNITS="milliseconds"/>
+    <TIME_ORDER>
+        <TIME_SLOT TIME_SLOT_ID="ts1" TIME_VALUE="400"/><TIME_SLOT TIME_SLOT_ID="ts2" TIME_VALUE="800"/>
+        <TIME_SLOT TIME_SLOT_ID="ts3" TIME_VALUE="1000"/><TIME_SLOT TIME_SLOT_ID="ts4" TIME_VALUE="1200"/>
+    </TIME_ORDER>
+    <TIER LINGUISTIC_TYPE_REF="emo" TIER_ID="Emotion">
+        <ANNOTATION><ALIGNABLE_ANNOTATION ANNOTATION_ID="a1" CVE_REF="cveid_1"
+            TIME_SLOT_REF1="ts1" TIME_SLOT_REF2="ts2">
+            <ANNOTATION_VALUE></ANNOTATION_VALUE></ALIGNABLE_ANNOTATION></ANNOTATION>
+        <ANNOTATION><ALIGNABLE_ANNOTATION ANNOTATION_ID="a2" CVE_REF="cveid_2"
+            TIME_SLOT_REF1="ts3" TIME_SLOT_REF2="ts4">
+            <ANNOTATION_VALUE>surprised</ANNOTATION_VALUE></ALIGNABLE_ANNOTATION></ANNOTATION>
+    </TIER>
+    <LINGUISTIC_TYPE CONTROLLED_VOCABULARY_REF="Emotions" GRAPHIC_REFERENCES="false" LINGUISTIC_TYPE_ID="emo"
+                     TIME_ALIGNABLE="true"/>
+    <LANGUAGE LANG_DEF="http://cdb.iso.org/lg/CDB-00138502-001" LANG_ID="eng" LANG_LABEL="English (eng)"/>
+    <CONTROLLED_VOCABULARY CV_ID="Emotions" EXT_REF="er1"/>
+    <EXTERNAL_REF EXT_REF_ID="er1" TYPE="ecv" VALUE="{url}"/>
+</ANNOTATION_DOCUMENT>
+""", encoding="utf-8")
+    return path
+
+
 def media_descriptors(path: Path) -> list[dict[str, str]]:
     """The attributes of each MEDIA_DESCRIPTOR of the ELAN file at `path`, in file order (read by ElementTree)."""
     return [dict(md.attrib) for md in ET.parse(path).getroot().iter("MEDIA_DESCRIPTOR")]

@@ -116,7 +116,7 @@ def lanes_timeline(qtbot, pane: tuple[int, int], coders, coder_view: bool = True
     """A timeline with the demo's lanes (AU, heat map, motion, class curves, events; one event of each coder, and
     their lanes when `coder_view`) and a behaviours lane (its rows drawn when `behaviours` is given), at a pane's
     size, shown: (timeline, behaviours lane)."""
-    from test_timeline_readability import _buffer
+    from support.curve_buffers import lanes_buffer
 
     from merstudio.gui.behaviours import BehaviourLane
     from merstudio.gui.timeline import Timeline
@@ -126,7 +126,7 @@ def lanes_timeline(qtbot, pane: tuple[int, int], coders, coder_view: bool = True
     qtbot.addWidget(tl)
     tl.resize(*pane)
     tl.set_video(300, 30.0)
-    tl.set_buffer(_buffer(300), 0)
+    tl.set_buffer(lanes_buffer(300), 0)
     tl.set_events([Event(1, 20 + 40 * i, 24 + 40 * i, 30 + 40 * i, id=i + 1, coder=c, emotion="positive")
                    for i, c in enumerate(coders)])
     tl.set_coder_view(coder_view)

@@ -8,7 +8,7 @@ import itertools
 
 import numpy as np
 import pytest
-from test_emotion_bars_colour_blind import _lab, _seen
+from support.colour_vision import dichromat_sees, srgb_to_lab
 
 pytestmark = pytest.mark.gui
 
@@ -21,17 +21,17 @@ def _closest(colours: dict[str, np.ndarray]) -> tuple[float, str, str, str]:
     worst = (np.inf, "", "", "")
     for (a, ca), (b, cb) in itertools.combinations(colours.items(), 2):
         for kind in ("deutan", "protan", "tritan"):
-            d = float(np.linalg.norm(_lab(_seen(ca, kind)) - _lab(_seen(cb, kind))))
+            d = float(np.linalg.norm(srgb_to_lab(dichromat_sees(ca, kind)) - srgb_to_lab(dichromat_sees(cb, kind))))
             worst = min(worst, (d, a, b, kind))
     return worst
 
 
 def test_every_pair_of_au_curves_differs_to_colour_blind_eyes(qtbot):
     from gui_fixtures import shown_timeline
-    from test_timeline_colours import _buffer
+    from support.curve_buffers import flat_buffer
 
     tl = shown_timeline(qtbot, 60)
-    tl.set_buffer(_buffer(), 0)
+    tl.set_buffer(flat_buffer(), 0)
     colours = {c: _rgb(k.opts["pen"]) for c, k in tl._curves.items()}
     assert len(colours) == 17
     d, a, b, kind = _closest(colours)

@@ -23,14 +23,14 @@ def test_closing_the_project_blanks_the_readout_and_heat_scale(qtbot, window, vi
 
 def test_a_video_without_results_shows_no_heat_scale(qtbot):
     """A video with no results after one with them: no colour scale of the other video's values."""
-    from test_timeline_readability import _buffer
+    from support.curve_buffers import lanes_buffer
 
     from merstudio.gui.timeline import Timeline
 
     tl = Timeline()
     qtbot.addWidget(tl)
     tl.set_video(300, 30.0)
-    tl.set_buffer(_buffer(300), 0)
+    tl.set_buffer(lanes_buffer(300), 0)
     tl.refresh()
     tl.set_playhead(40)
     assert "this video" in tl.heat_scale.text and "frame 40" in tl.readout.text

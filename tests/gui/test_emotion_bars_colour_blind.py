@@ -11,39 +11,14 @@ import numpy as np
 import pytest
 from PySide6.QtCore import QPointF, Qt
 from PySide6.QtTest import QTest
+from support.colour_vision import dichromat_sees, srgb_to_lab
 
 from merstudio.project import Event
 
 pytestmark = pytest.mark.gui
 
-MACHADO = {
-    "deutan": np.array([[0.367322, 0.860646, -0.227968], [0.280085, 0.672501, 0.047413],
-                        [-0.011820, 0.042940, 0.968881]]),
-    "protan": np.array([[0.152286, 1.052583, -0.204868], [0.114503, 0.786281, 0.099216],
-                        [-0.003882, -0.048116, 1.051998]]),
-    "tritan": np.array([[1.255528, -0.076749, -0.178779], [-0.078411, 0.930809, 0.147602],
-                        [0.004733, 0.691367, 0.303900]]),
-}
 POS = Event(1, 20, 40, 60, id=1, emotion="positive", aus="6+12", coder="ann")
 NEG = Event(1, 100, 120, 140, id=2, emotion="negative", aus="4+7", coder="bob")
-
-
-def _linear(c: np.ndarray) -> np.ndarray:
-    return np.where(c <= 0.04045, c / 12.92, ((c + 0.055) / 1.055) ** 2.4)
-
-
-def _lab(rgb: np.ndarray) -> np.ndarray:
-    """sRGB 0..1 -> CIELAB (D65)."""
-    xyz = _linear(rgb) @ np.array([[0.4124, 0.3576, 0.1805], [0.2126, 0.7152, 0.0722], [0.0193, 0.1192, 0.9505]]).T
-    xyz = xyz / np.array([0.95047, 1.0, 1.08883])
-    f = np.where(xyz > 0.008856, np.cbrt(xyz), 7.787 * xyz + 16 / 116)
-    return np.array([116 * f[1] - 16, 500 * (f[0] - f[1]), 200 * (f[1] - f[2])])
-
-
-def _seen(rgb: np.ndarray, kind: str) -> np.ndarray:
-    """An sRGB colour as a dichromat sees it (back in sRGB, 0..1)."""
-    lin = np.clip(MACHADO[kind] @ _linear(rgb), 0, 1)
-    return np.where(lin <= 0.0031308, lin * 12.92, 1.055 * lin ** (1 / 2.4) - 0.055)
 
 
 @pytest.fixture
@@ -74,8 +49,8 @@ def _bar_colour(tl, event: Event) -> np.ndarray:
 @pytest.mark.parametrize("kind", ["deutan", "protan"])
 def test_positive_and_negative_bars_differ_to_a_colour_blind_coder(timeline, kind):
     pos, neg = _bar_colour(timeline, POS), _bar_colour(timeline, NEG)
-    assert np.linalg.norm(_lab(pos) - _lab(neg)) > 20  # told apart in normal vision, of course
-    seen = np.linalg.norm(_lab(_seen(pos, kind)) - _lab(_seen(neg, kind)))
+    assert np.linalg.norm(srgb_to_lab(pos) - srgb_to_lab(neg)) > 20  # told apart in normal vision, of course
+    seen = np.linalg.norm(srgb_to_lab(dichromat_sees(pos, kind)) - srgb_to_lab(dichromat_sees(neg, kind)))
     assert seen >= 15, (kind, pos, neg, seen)  # was 2.2 (deutan) and 12 (protan): green and red alike
 
 
@@ -109,10 +84,10 @@ def test_the_events_lane_has_a_key_of_the_emotions(timeline):
 
 def test_class_curves_differ_in_dash_pattern_too(qtbot):
     from gui_fixtures import shown_timeline
-    from test_timeline_colours import _buffer
+    from support.curve_buffers import flat_buffer
 
     tl = shown_timeline(qtbot, 60)
-    tl.set_buffer(_buffer(), 0)
+    tl.set_buffer(flat_buffer(), 0)
     pens = {c: k.opts["pen"] for c, k in tl._class_curves.items()}
     patterns = {c: tuple(p.dashPattern()) if p.style() == Qt.PenStyle.CustomDashLine else () for c, p in pens.items()}
     assert len(set(patterns.values())) == len(patterns) == 4, patterns

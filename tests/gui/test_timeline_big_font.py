@@ -8,7 +8,7 @@ from __future__ import annotations
 import pytest
 from PySide6.QtGui import QColor, QFontMetrics, QPalette
 from PySide6.QtWidgets import QApplication
-from test_timeline_readability import _buffer
+from support.curve_buffers import lanes_buffer
 
 from merstudio.gui.look import contrast
 from merstudio.project.events import Event
@@ -45,7 +45,7 @@ def _timeline(qtbot, size=(815, 266)):
     qtbot.addWidget(tl)
     tl.resize(*size)
     tl.set_video(300, 30.0)
-    tl.set_buffer(_buffer(300), 0)
+    tl.set_buffer(lanes_buffer(300), 0)
     tl.set_events([Event(1, 10 * i, 10 * i + 3, 10 * i + 6, id=i + 1, coder=c) for i, c in enumerate(CODERS)])
     tl.show()
     qtbot.waitExposed(tl)

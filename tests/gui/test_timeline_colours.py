@@ -1,25 +1,13 @@
 """Issue 11: class and AU colours are fixed per name, the AU legend keeps its order, a hidden heat map frees its
 height."""
 
-import numpy as np
-import pandas as pd
 import pytest
 from gui_fixtures import shown_timeline
-
-from merstudio.gui.state import CurveBuffer
+from support.curve_buffers import ALL_AUS, flat_buffer
 
 pytestmark = pytest.mark.gui
 
 N = 60
-ALL_AUS = (1, 2, 4, 5, 6, 7, 9, 10, 12, 14, 15, 17, 20, 23, 25, 26, 45)
-
-
-def _buffer(aus=ALL_AUS, classes=("negative", "positive", "surprise", "none")) -> CurveBuffer:
-    i = np.arange(N)
-    cols = {"frame": i, "face_id": 0, "timestamp": i / 30.0, "success": 1}
-    cols.update({f"AU{a:02d}_r": 0.5 + 0.1 * k for k, a in enumerate(aus)})
-    cols.update({f"p_{c}": 0.1 * (k + 1) for k, c in enumerate(classes)})
-    return CurveBuffer.from_frame(pd.DataFrame(cols), N)
 
 
 @pytest.fixture
@@ -37,30 +25,30 @@ def _legend(plot) -> list[str]:
 
 def test_class_colours_depend_on_the_class_name_only(timeline):
     # a live run adds columns as rows stream in; a reopen reads them back in another order
-    timeline.set_buffer(_buffer(classes=("negative", "positive", "surprise", "none")), 0)
+    timeline.set_buffer(flat_buffer(classes=("negative", "positive", "surprise", "none")), 0)
     live = {c: _pen(k) for c, k in timeline._class_curves.items()}
     timeline.set_buffer(None)
-    timeline.set_buffer(_buffer(classes=("none", "surprise", "positive", "negative")), 0)
+    timeline.set_buffer(flat_buffer(classes=("none", "surprise", "positive", "negative")), 0)
     reopened = {c: _pen(k) for c, k in timeline._class_curves.items()}
     assert live == reopened
     assert len(set(live.values())) == 4  # four classes, four colours
     timeline.set_buffer(None)
-    timeline.set_buffer(_buffer(classes=("surprise", "negative")), 0)  # another model, fewer classes
+    timeline.set_buffer(flat_buffer(classes=("surprise", "negative")), 0)  # another model, fewer classes
     assert {c: _pen(k) for c, k in timeline._class_curves.items()} == {c: live[c] for c in ("p_surprise", "p_negative")}
 
 
 def test_au_colours_are_fixed_per_au(timeline):
-    timeline.set_buffer(_buffer(), 0)
+    timeline.set_buffer(flat_buffer(), 0)
     full = {c: _pen(k) for c, k in timeline._curves.items()}
     timeline.set_buffer(None)
-    timeline.set_buffer(_buffer(aus=(1, 2, 4, 6, 9, 12, 14, 15, 17, 25, 26)), 0)  # fewer AUs (e.g. the network's)
+    timeline.set_buffer(flat_buffer(aus=(1, 2, 4, 6, 9, 12, 14, 15, 17, 25, 26)), 0)  # fewer AUs (e.g. the network's)
     fewer = {c: _pen(k) for c, k in timeline._curves.items()}
     assert fewer == {c: full[c] for c in fewer}
     assert len(set(full.values())) == len(full)
 
 
 def test_au_legend_keeps_its_order_and_colours_after_toggling(timeline):
-    timeline.set_buffer(_buffer(), 0)
+    timeline.set_buffer(flat_buffer(), 0)
     order = _legend(timeline.au_plot)
     assert order == [str(a) for a in ALL_AUS]
     colours = {c: _pen(k) for c, k in timeline._curves.items()}
@@ -77,14 +65,14 @@ def test_au_legend_keeps_its_order_and_colours_after_toggling(timeline):
 
 
 def test_class_legend_is_in_name_order(timeline):
-    timeline.set_buffer(_buffer(classes=("surprise", "none", "negative")), 0)
+    timeline.set_buffer(flat_buffer(classes=("surprise", "none", "negative")), 0)
     assert _legend(timeline.class_plot) == ["negative", "none", "surprise"]
 
 
 @pytest.mark.parametrize("size", [(1600, 1000), (1366, 768)])
 def test_hiding_the_heat_map_gives_its_height_to_the_other_tracks(timeline, qtbot, size):
     timeline.resize(*size)
-    timeline.set_buffer(_buffer(), 0)
+    timeline.set_buffer(flat_buffer(), 0)
     qtbot.wait(20)
     shown = [p for p in timeline.plots if p.isVisible() and p is not timeline.heat_plot]
     before = {p: p.geometry().height() for p in shown}

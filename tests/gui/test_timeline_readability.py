@@ -4,12 +4,12 @@ head, proposals a few pixels wide at any zoom and far from the play head's colou
 import math
 
 import numpy as np
-import pandas as pd
 import pytest
 from gui_fixtures import shown_timeline
 from helpers import plot_to_widget
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor
+from support.curve_buffers import ALL_AUS, CLASSES, REGIONS, lanes_buffer, lanes_frame
 
 from merstudio.gui.state import CurveBuffer
 from merstudio.palette import au_colour
@@ -17,27 +17,7 @@ from merstudio.project.events import Event
 
 pytestmark = pytest.mark.gui
 
-ALL_AUS = (1, 2, 4, 5, 6, 7, 9, 10, 12, 14, 15, 17, 20, 23, 25, 26, 45)
-REGIONS = ("brows", "eyes", "cheeks", "nose", "mouth", "chin")
-CLASSES = ("negative", "positive", "surprise", "none")
 SIZES = [(1600, 1000), (1366, 768)]
-
-
-def _frame(n: int = 300) -> pd.DataFrame:
-    i = np.arange(n)
-    cols = {"frame": i, "face_id": 0, "timestamp": i / 30.0, "success": 1}
-    cols.update({f"AU{a:02d}_r": (0.1 * k + i / n).astype(np.float64) for k, a in enumerate(ALL_AUS)})
-    cols.update({f"motion_{r}": 0.2 + 0.01 * k for k, r in enumerate(REGIONS)})
-    cols["blink"] = (i % 100 < 3).astype(float)
-    cols.update({f"p_{c}": 0.1 * (k + 1) for k, c in enumerate(CLASSES)})
-    df = pd.DataFrame(cols)
-    if n > 50:
-        df.loc[50, "AU12_r"] = np.nan  # unknown: the readout says so
-    return df
-
-
-def _buffer(n: int = 300) -> CurveBuffer:
-    return CurveBuffer.from_frame(_frame(n), n)
 
 
 @pytest.fixture
@@ -46,7 +26,7 @@ def make_timeline(qtbot):
     def make(size=(1366, 768), frames=300, buffer=True):
         # the timeline's share of a 1366x768 window is about 330 px high; of 1600x1000 about 450
         tl = shown_timeline(qtbot, frames, (size[0], 330 if size[1] <= 768 else 450),
-                            buffer=_buffer(frames) if buffer else None)
+                            buffer=lanes_buffer(frames) if buffer else None)
         qtbot.wait(20)
         return tl
 
@@ -270,10 +250,10 @@ def test_a_streamed_redraw_is_spread_over_event_loop_turns(make_timeline, qtbot)
     from merstudio.gui.timeline import STEP_BUDGET, STEP_CREATE
 
     tl = make_timeline(buffer=False)
-    full = _buffer()
+    full = lanes_buffer()
     streamed = CurveBuffer(300)
     tl.set_buffer(streamed, 0)
-    streamed.add_rows(_frame().to_dict("records"))
+    streamed.add_rows(lanes_frame().to_dict("records"))
     tl.refresh_step()
     first = len(tl.au_plot.listDataItems()) + len(tl.class_plot.listDataItems())
     assert 1 <= first <= STEP_BUDGET // STEP_CREATE  # new curves cost most: one turn makes few
@@ -292,7 +272,7 @@ def test_a_new_buffer_keeps_the_curves_of_the_columns_it_has(make_timeline):
     place (creating 27 curves and legend entries stalled the window ~200 ms), the others go."""
     tl = make_timeline()
     au12 = next(c for c in tl.au_plot.listDataItems() if c.name() == "12")
-    df = _frame().drop(columns=[f"p_{c}" for c in CLASSES] + ["AU45_r"])
+    df = lanes_frame().drop(columns=[f"p_{c}" for c in CLASSES] + ["AU45_r"])
     tl.set_buffer(CurveBuffer.from_frame(df, 300), 0)
     assert au12 in tl.au_plot.listDataItems()
     assert "45" not in [c.name() for c in tl.au_plot.listDataItems()]
@@ -306,13 +286,13 @@ def test_the_class_lane_is_a_strip_until_there_are_class_curves(make_timeline, q
     from merstudio.gui.timeline import COLLAPSED_HEIGHT
 
     tl = make_timeline(buffer=False)
-    no_classes = _frame().drop(columns=[f"p_{c}" for c in CLASSES])
+    no_classes = lanes_frame().drop(columns=[f"p_{c}" for c in CLASSES])
     tl.set_buffer(CurveBuffer.from_frame(no_classes, 300), 0)
     qtbot.waitUntil(lambda: tl.class_plot in tl.collapsed, timeout=3000)
     qtbot.wait(20)
     assert tl.class_plot.geometry().height() <= COLLAPSED_HEIGHT + 0.5 and tl._no_model.isVisible()
     assert not tl.class_plot.getAxis("left").style["showValues"]  # no tick values squeezed into the strip
-    tl.set_buffer(_buffer(), 0)
+    tl.set_buffer(lanes_buffer(), 0)
     qtbot.waitUntil(lambda: tl.class_plot not in tl.collapsed, timeout=3000)
     qtbot.wait(20)
     assert tl.class_plot.geometry().height() > 2 * COLLAPSED_HEIGHT and tl.class_plot.getAxis("left").style["showValues"]
@@ -407,7 +387,7 @@ def test_frames_the_model_did_not_judge_read_so_and_a_lone_judged_frame_shows(qt
     a row of dashes, and a frame judged between two unjudged ones is a dot (a line through one point draws
     nothing)."""
 
-    df = _frame(300)
+    df = lanes_frame(300)
     gated = np.ones(300, bool)
     gated[100:110] = False  # a movement the model judged
     gated[200] = False  # one frame alone
@@ -429,7 +409,7 @@ def test_frames_the_analysis_has_not_reached_read_not_analysed_yet(qtbot):
     """While a run streams (or after it stopped early) the frames past its last row are unknown because nothing
     has looked at them yet: the readout says so, not that the face is absent or the model was not asked."""
 
-    df = _frame(300)
+    df = lanes_frame(300)
     buf = CurveBuffer(300)
     buf.add_rows(df[df["frame"] < 120].to_dict("records"))
     tl = shown_timeline(qtbot, 300, buffer=buf)

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 from PySide6.QtCore import QPointF, QRectF
-from test_timeline_readability import _buffer
+from support.curve_buffers import lanes_buffer
 
 from merstudio.project.events import Event
 
@@ -23,7 +23,7 @@ def small_timeline(qtbot):
     qtbot.addWidget(tl)
     tl.resize(815, 266)
     tl.set_video(300, 30.0)
-    tl.set_buffer(_buffer(300), 0)
+    tl.set_buffer(lanes_buffer(300), 0)
     tl.set_events([Event(1, 100, 120, 140, id=1, coder="bob"), Event(1, 100, 110, 140, id=2, coder="carol"),
                    Event(1, 20, 24, 28, id=3, coder="model", status="proposal")])
     tl.set_coder_view(True)

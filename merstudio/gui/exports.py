@@ -11,20 +11,25 @@ chunk) and closes it. A project file moved or renamed while open is copied into 
 instead (60-160 ms for a 20-minute video's project), as no path reaches it any more. Every file
 is written through the one atomic writer (``merstudio.atomic``: a reader sees the old file or the whole new one,
 never a half-written one), so the coder may go on editing, switch videos or close the project meanwhile. One
-export runs at a time: asking for another meanwhile is refused in one line. Closing the window waits for the
-running export to be written (a few seconds at most), rather than losing it.
+export runs at a time: asking for another meanwhile is refused in one line. Closing the window stops the running
+export at its next step (an export's progress call: the summary's once its CSV and PNG are written to their
+temporaries, the per-frame table's every 5,000 rows), before anything is moved into place: the old files stay as
+they were, no temporary is left, and the log says so. The step running is waited for (the summary's timeline: 1.8 s
+to draw, 6 s with 50,000 events; it took 60 s with 3,000 when each event was an artist of its own); an export
+whose last step is done is written, as before.
 """
 
 from __future__ import annotations
 
 import logging
+import threading
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Signal
 
-from merstudio.errors import InputError
+from merstudio.errors import InputError, MerstudioError
 from merstudio.gui.workers import TaskWorker
 from merstudio.project import Project
 from merstudio.project.snapshot import read_snapshot
@@ -35,6 +40,10 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 
+class ExportStopped(MerstudioError):
+    """Raised in an export's worker at its next step once the window closes (:meth:`Exports.shutdown`)."""
+
+
 class Exports(QObject):
     busy = Signal(str, str)  # what is being written, short and whole ("" when nothing): the status bar shows it
     progress = Signal(int, int)  # done, total of the running export, where its work says (the busy bar shows it)
@@ -43,6 +52,7 @@ class Exports(QObject):
         super().__init__(win)
         self.win = win  # its messages: export_done / show_error
         self.worker: TaskWorker | None = None
+        self._stop = threading.Event()  # set as the window closes: the running export stops at its next step
 
     @property
     def running(self) -> bool:
@@ -59,7 +69,18 @@ class Exports(QObject):
         :meth:`start_reading`: what ``write`` reads of the project it reads there, through a connection of its own.
         ``what`` names it in messages ("summary export of clip.avi"); ``busy``: the status bar's short text for it."""
         self.require_idle()
-        w = TaskWorker(write, what, self)
+        self._stop.clear()
+        stop = self._stop
+
+        def stepped(progress: Callable[[int, int], None]) -> list[Path]:
+            def step(done: int, total: int) -> None:
+                if stop.is_set() and done < total:  # the last step said all is written: nothing left to stop
+                    raise ExportStopped(f"{what}: stopped, the window closed (nothing written)")
+                progress(done, total)
+
+            return write(step)
+
+        w = TaskWorker(stepped, what, self)
         w.progress.connect(self.progress)  # queued: the worker's thread emits it
         w.finished.connect(self._finished)  # queued: runs on the GUI thread once the thread's run() returned
         self.worker = w
@@ -95,7 +116,9 @@ class Exports(QObject):
         w.wait()
         w.deleteLater()
         self.busy.emit("", "")
-        if w.error:
+        if isinstance(w.exception, ExportStopped):
+            log.info("%s", w.error)
+        elif w.error:
             if closing:
                 log.warning("%s", w.error)
             else:
@@ -108,11 +131,13 @@ class Exports(QObject):
                 self.win.export_done(list(w.result))
 
     def shutdown(self) -> None:
-        """The window is closing: the running export is written to the end (a few seconds at most), not left."""
+        """The window is closing: the running export stops at its next step (see the module), its old files
+        left as they were."""
         w = self.worker
         if w is None:
             return
-        self.win.statusBar().showMessage(f"Finishing the {w.what}…")
+        self._stop.set()
+        self.win.statusBar().showMessage(f"Stopping the {w.what}…")
         self.win.statusBar().repaint()
         self._report(w, closing=True)
 

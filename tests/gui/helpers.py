@@ -72,13 +72,16 @@ class Ticks:
 
 
 def open_and_analyse(qtbot, window, video_path, **settings):
-    """The window with `video_path` open and analysed (RunAnalysis with `settings`, waited for), no error shown."""
+    """The window with `video_path` open and analysed (RunAnalysis with `settings`, run in a worker thread, waited
+    for), no error shown."""
     from merstudio.gui import commands as C
 
     assert window.ctx.execute(C.OpenVideo, path=str(video_path))
     assert window.ctx.execute(C.RunAnalysis, settings=settings)
+    worker = window.worker
+    assert worker is not None and (worker.isRunning() or worker.isFinished())  # off the GUI thread, started
     qtbot.waitUntil(lambda: window.worker is None, timeout=20000)
-    assert not window.errors
+    assert not window.errors, window.errors
     return window
 
 

@@ -3,19 +3,11 @@ import threading
 import numpy as np
 import pytest
 from gui_fixtures import AUS, N_FRAMES, SPOTS
+from helpers import open_and_analyse
 
 from merstudio.gui import commands as C
 
 pytestmark = pytest.mark.gui
-
-
-def open_and_analyse(qtbot, win, video_path):
-    assert win.ctx.execute(C.OpenVideo, path=str(video_path))
-    assert win.ctx.execute(C.RunAnalysis, settings={"landmarks": True})
-    worker = win.worker
-    assert worker is not None and worker.isRunning() or worker.isFinished()
-    qtbot.waitUntil(lambda: win.worker is None, timeout=20000)
-    return worker
 
 
 def test_analysis_runs_to_end_in_worker(qtbot, window, video_path):
@@ -127,7 +119,7 @@ def test_an_analysis_stored_by_an_earlier_version_is_flagged(qtbot, window, vide
     with the way to make it again: its AU values may differ from what this version computes."""
     from merstudio.analysis.pipeline import ANALYSIS_REVISION, analysis_revision
 
-    open_and_analyse(qtbot, window, video_path)
+    open_and_analyse(qtbot, window, video_path, landmarks=True)
     win = window
     stored = win.project.analysis(win.video.id)
     assert analysis_revision(stored.settings) == ANALYSIS_REVISION
@@ -175,7 +167,7 @@ def test_a_face_label_names_the_aus_present_in_the_frame(qtbot, window, video_pa
     them: all faces of a group photo readable at once, not only the one the timeline draws."""
     from PySide6.QtWidgets import QGraphicsSimpleTextItem
 
-    open_and_analyse(qtbot, window, video_path)
+    open_and_analyse(qtbot, window, video_path, landmarks=True)
 
     def label_at(frame: int) -> str:
         window.transport.seek(frame)
@@ -198,7 +190,7 @@ def test_what_the_run_warns_about_reaches_the_status_bar(qtbot, window, video_pa
 
     note = "the faces are upright only with the frames turned 180° clockwise: analysed so"
     monkeypatch.setattr(FakeAnalysis, "warnings", [note], raising=False)
-    open_and_analyse(qtbot, window, video_path)
+    open_and_analyse(qtbot, window, video_path, landmarks=True)
     msg = window.statusBar().currentMessage()
     assert msg.startswith("Analysis complete") and note in msg
 
@@ -234,7 +226,7 @@ def test_a_run_that_finds_no_face_says_so(qtbot, window, video_path, monkeypatch
     from gui_fixtures import FakeAnalysis
 
     monkeypatch.setattr(FakeAnalysis, "faceless", True)
-    open_and_analyse(qtbot, window, video_path)
+    open_and_analyse(qtbot, window, video_path, landmarks=True)
     msg = window.statusBar().currentMessage()
     assert msg.startswith("Analysis complete") and "no face found (faces turned far from the camera" in msg
 
@@ -249,7 +241,7 @@ def test_a_turned_video_is_shown_turned_with_its_overlay(qtbot, window, video_pa
     assert window.ctx.execute(C.OpenVideo, path=str(video_path))
     assert view.turn == 0
     monkeypatch.setattr(FakeAnalysis, "turned", 180, raising=False)  # an automatic run found the faces upside down
-    open_and_analyse(qtbot, window, video_path)
+    open_and_analyse(qtbot, window, video_path, landmarks=True)
     assert view.turn == 180 and window.project.analysis(window.video.id).settings["turned"] == 180
     t = view.transform()
     assert t.m11() < 0 and t.m22() < 0 and abs(t.m12()) < 1e-9  # turned half way round, still fitted
@@ -268,7 +260,7 @@ def test_undoing_a_rerun_brings_back_the_turn_its_run_used(qtbot, window, video_
 
     view = window.video_view
     monkeypatch.setattr(FakeAnalysis, "turned", 180, raising=False)
-    open_and_analyse(qtbot, window, video_path)
+    open_and_analyse(qtbot, window, video_path, landmarks=True)
     assert view.turn == 180
     monkeypatch.setattr(FakeAnalysis, "turned", 0, raising=False)
     assert window.ctx.execute(C.RunAnalysis, settings={"landmarks": True})
@@ -292,7 +284,7 @@ def test_a_photo_says_how_many_faces_not_proposals(qtbot, window, tmp_path, monk
 
     photo = tmp_path / "group.png"
     cv2.imwrite(str(photo), np.full((120, 160, 3), 128, np.uint8))
-    open_and_analyse(qtbot, window, photo)
+    open_and_analyse(qtbot, window, photo, landmarks=True)
     assert window.frame_count == 1
     assert window.face_combo.itemText(0) == "0"  # a photo: no frame count (a video's list has one)
     msg = window.statusBar().currentMessage()
@@ -316,7 +308,7 @@ def test_a_photo_says_how_many_faces_not_proposals(qtbot, window, tmp_path, monk
 
 def test_a_run_stored_before_the_turn_was_recorded_with_it_still_shows_turned(qtbot, window, video_path):
     """Projects analysed before 2026-12-03 kept an automatic run's turn per video (analysis_turned/<id>)."""
-    open_and_analyse(qtbot, window, video_path)
+    open_and_analyse(qtbot, window, video_path, landmarks=True)
     vid = window.video.id
     proj = window.project
     aid = proj.analysis(vid).id
@@ -378,7 +370,7 @@ def test_the_face_seen_most_is_shown_until_the_coder_picks_one(qtbot, window, vi
     from gui_fixtures import FakeAnalysis
 
     monkeypatch.setattr(FakeAnalysis, "cut_at", 15)  # face 0 on frames 2-14, then another person, face 1
-    open_and_analyse(qtbot, window, video_path)
+    open_and_analyse(qtbot, window, video_path, landmarks=True)
     assert [window.face_combo.itemData(i) for i in range(window.face_combo.count())] == [0, 1]
     # each with how much of the video it is in: face 0 on frames 2-14, face 1 on 15-89
     assert [window.face_combo.itemText(i) for i in range(2)] == ["0  (13 frames)", "1  (75 frames)"]
@@ -390,7 +382,7 @@ def test_the_face_seen_most_is_shown_until_the_coder_picks_one(qtbot, window, vi
     assert window.selected_face() == 0 and window.timeline.face == 0  # the pick outlives a re-run
     other = video_path.with_name("other.avi")
     other.write_bytes(video_path.read_bytes())
-    open_and_analyse(qtbot, window, other)  # another video: its own main face
+    open_and_analyse(qtbot, window, other, landmarks=True)  # another video: its own main face
     assert window.selected_face() == 1 and window.timeline.face == 1
 
 
@@ -403,7 +395,7 @@ def test_an_event_marked_where_the_shown_face_is_absent_goes_to_the_face_there(q
     from PySide6.QtCore import Qt
 
     monkeypatch.setattr(FakeAnalysis, "cut_at", 15)  # face 0 on frames 2-14, face 1 from 15
-    open_and_analyse(qtbot, window, video_path)
+    open_and_analyse(qtbot, window, video_path, landmarks=True)
     assert window.timeline.face == 1
     for frame, key in ((4, Qt.Key.Key_I), (12, Qt.Key.Key_O)):
         window.transport.seek(frame)
@@ -422,7 +414,7 @@ def test_an_event_marked_where_the_shown_face_is_absent_and_two_are_there_is_ref
     from PySide6.QtCore import Qt
 
     monkeypatch.setattr(FakeAnalysis, "pair_at", 15)  # face 0 on frames 2-14, faces 1 and 2 from 15
-    open_and_analyse(qtbot, window, video_path)
+    open_and_analyse(qtbot, window, video_path, landmarks=True)
     window.face_combo.setCurrentIndex(next(i for i in range(window.face_combo.count())
                                            if window.face_combo.itemData(i) == 0))
     assert window.timeline.face == 0
@@ -447,7 +439,7 @@ def test_a_click_on_a_face_in_the_video_shows_its_curves(qtbot, window, video_pa
     from PySide6.QtWidgets import QGraphicsRectItem
 
     monkeypatch.setattr(FakeAnalysis, "cut_at", 15)
-    open_and_analyse(qtbot, window, video_path)
+    open_and_analyse(qtbot, window, video_path, landmarks=True)
     assert window.selected_face() == 1
     window.overlay_action.setChecked(True)
     window.transport.seek(5)  # face 0's frames
@@ -493,7 +485,7 @@ def test_an_event_of_another_face_shows_that_faces_curves(qtbot, window, video_p
     from merstudio.gui.events_table import COLUMNS
 
     monkeypatch.setattr(FakeAnalysis, "cut_at", 40)  # face 0 on frames 2-39 (a proposal at 20-28), face 1 after
-    open_and_analyse(qtbot, window, video_path)
+    open_and_analyse(qtbot, window, video_path, landmarks=True)
     model = window.table.model_
     faces = [model.data(model.index(r, COLUMNS.index("face"))) for r in range(model.rowCount())]
     assert sorted(faces) == [0, 1] and window.selected_face() == 1

@@ -8,7 +8,7 @@ import threading
 
 import pytest
 from gui_fixtures import N_FRAMES
-from test_analysis import open_and_analyse
+from helpers import open_and_analyse
 
 from merstudio.gui import commands as C
 from merstudio.gui.faces import MergeFaces
@@ -20,7 +20,7 @@ def test_redo_of_a_merge_during_a_rerun_is_refused_in_one_line(qtbot, window, vi
                                                                monkeypatch):
     monkeypatch.setattr(fake_analysis, "cut_at", 5)  # face 0 in frames 2-4, face 1 from 5: one person, two shots
     win = window
-    open_and_analyse(qtbot, win, video_path)
+    open_and_analyse(qtbot, win, video_path, landmarks=True)
     proj, vid = win.project, win.video.id
     assert win.ctx.execute(MergeFaces, keep=0, merged=1), win.errors
     win.undo_stack.undo()

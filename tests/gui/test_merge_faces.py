@@ -3,8 +3,8 @@ the curves, face list and events then know one face; undo splits them; a re-run 
 
 import pytest
 from gui_fixtures import N_FRAMES, SPOTS, FakeAnalysis
+from helpers import open_and_analyse
 from PySide6.QtWidgets import QInputDialog
-from test_analysis import open_and_analyse
 
 from merstudio.gui import commands as C
 from merstudio.gui.events_table import COLUMNS
@@ -25,7 +25,7 @@ def _table_faces(win) -> list[int]:
 @pytest.fixture
 def two_shots(qtbot, window, video_path, monkeypatch):
     monkeypatch.setattr(FakeAnalysis, "cut_at", 40)  # face 0 on frames 2-39 (a proposal at 20-28), face 1 after
-    open_and_analyse(qtbot, window, video_path)
+    open_and_analyse(qtbot, window, video_path, landmarks=True)
     assert _faces(window) == ["0  (38 frames)", "1  (50 frames)"] and window.selected_face() == 1
     assert _table_faces(window) == [0, 1]
     return window
@@ -72,7 +72,7 @@ def test_a_rerun_merges_again_what_the_coder_merged(qtbot, two_shots):
 
 
 def test_a_video_with_one_face_has_nothing_to_merge(qtbot, window, video_path):
-    open_and_analyse(qtbot, window, video_path)
+    open_and_analyse(qtbot, window, video_path, landmarks=True)
     assert not window.ctx.execute(MergeFaces)
     assert "nothing to merge" in window.errors[-1]
 
@@ -112,7 +112,7 @@ def test_the_face_list_shows_each_faces_picture(qtbot, window, video_path, monke
     monkeypatch.setattr(FakeAnalysis, "cut_at", 40)
     monkeypatch.setattr(FakeAnalysis, "portraits", {0: (10, (10.0, 10.0, 50.0, 50.0)),
                                                     1: (60, (5.0, 5.0, 75.0, 75.0))}, raising=False)
-    open_and_analyse(qtbot, window, video_path)
+    open_and_analyse(qtbot, window, video_path, landmarks=True)
     assert window.project.analysis(window.video.id).settings["portraits"] == {
         "0": [10, [10.0, 10.0, 50.0, 50.0]], "1": [60, [5.0, 5.0, 75.0, 75.0]]}
     qtbot.waitUntil(lambda: sorted(window.face_pictures.icons) == [0, 1], timeout=10000)
@@ -159,12 +159,12 @@ def test_another_video_without_pictures_shows_none_of_the_last_ones(qtbot, windo
     monkeypatch.setattr(FakeAnalysis, "cut_at", 40)
     monkeypatch.setattr(FakeAnalysis, "portraits", {0: (10, (10.0, 10.0, 50.0, 50.0)),
                                                     1: (60, (5.0, 5.0, 75.0, 75.0))}, raising=False)
-    open_and_analyse(qtbot, window, video_path)
+    open_and_analyse(qtbot, window, video_path, landmarks=True)
     qtbot.waitUntil(lambda: sorted(window.face_pictures.icons) == [0, 1], timeout=10000)
     monkeypatch.setattr(FakeAnalysis, "portraits", {}, raising=False)  # a run stored before portraits were
     other = video_path.with_name("other.avi")
     other.write_bytes(video_path.read_bytes() + b"another file")  # another hash: another video of the project
-    open_and_analyse(qtbot, window, other)
+    open_and_analyse(qtbot, window, other, landmarks=True)
     assert window.video.id != 1 and window.face_combo.count() == 2
     assert window.face_pictures.icons == {}
     assert all(window.face_combo.itemIcon(i).isNull() for i in range(window.face_combo.count()))

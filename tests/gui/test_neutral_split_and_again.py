@@ -5,7 +5,7 @@ again where nothing changed, it added an undo step that did nothing."""
 from __future__ import annotations
 
 import pytest
-from test_analysis import open_and_analyse
+from helpers import open_and_analyse
 
 from merstudio.features.neutral import load_baselines, setting_key
 from merstudio.gui import commands as C
@@ -17,7 +17,7 @@ pytestmark = pytest.mark.gui
 
 def test_the_calmest_second_of_a_face_split_inside_its_event(qtbot, window, video_path):
     win = window
-    open_and_analyse(qtbot, win, video_path)  # one face, on frames 2-89
+    open_and_analyse(qtbot, win, video_path, landmarks=True)  # one face, on frames 2-89
     v = win.video.id
     assert win.ctx.execute(C.NewEvent, onset=40, apex=45, offset=60, face_id=0)
     assert win.ctx.execute(SplitFace, face=0, at=50)  # the event starts before: it stays face 0's
@@ -31,7 +31,7 @@ def test_the_calmest_second_of_a_face_split_inside_its_event(qtbot, window, vide
 
 def test_finding_the_calmest_second_again_adds_no_undo_step(qtbot, window, video_path):
     win = window
-    open_and_analyse(qtbot, win, video_path)
+    open_and_analyse(qtbot, win, video_path, landmarks=True)
     v = win.video.id
     assert win.ctx.execute(SetNeutral, mode="auto")
     n, stored = win.undo_stack.count(), win.project.get_setting(setting_key(v))

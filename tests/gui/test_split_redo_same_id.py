@@ -5,7 +5,7 @@ redoing the split made face 2 while the event redone after it went back on face 
 from __future__ import annotations
 
 import pytest
-from test_analysis import open_and_analyse
+from helpers import open_and_analyse
 
 from merstudio.gui import commands as C
 from merstudio.gui.faces import SplitFace
@@ -19,7 +19,7 @@ def _coded(win):
 
 def test_a_redone_split_after_an_undone_rerun_keeps_the_face_id(qtbot, window, video_path):
     win = window
-    open_and_analyse(qtbot, win, video_path)  # one face, on frames 2-89
+    open_and_analyse(qtbot, win, video_path, landmarks=True)  # one face, on frames 2-89
     v = win.video.id
     split = {0: (2, 45, 44), 1: (46, 89, 44)}  # frames 46-89 become a new face, the first id above 0
     assert win.ctx.execute(SplitFace, face=0, at=46)

@@ -9,8 +9,7 @@ from __future__ import annotations
 import sqlite3
 
 import pytest
-from helpers import undo_history
-from test_analysis import open_and_analyse
+from helpers import open_and_analyse, undo_history
 
 from merstudio.gui import commands as C
 
@@ -28,7 +27,7 @@ def _rerun(qtbot, win):
 
 def test_a_history_click_over_an_old_rerun_stops_there_in_step(qtbot, window, video_path):
     win = window
-    open_and_analyse(qtbot, win, video_path)
+    open_and_analyse(qtbot, win, video_path, landmarks=True)
     assert win.ctx.execute(C.NewEvent, onset=10, apex=15, offset=20)
     assert win.ctx.execute(C.DeleteEvent, event_id=win.selected_event_id)
     _rerun(qtbot, win)

@@ -9,7 +9,7 @@ import threading
 
 import pytest
 from gui_fixtures import write_video
-from test_analysis import open_and_analyse
+from helpers import open_and_analyse
 
 from merstudio.gui import commands as C
 from merstudio.gui import video_opening
@@ -37,7 +37,7 @@ def test_the_undo_line_outlasts_a_slow_switch_to_the_other_video(qtbot, window, 
     win = window
     other = write_video(tmp_path / "media" / "second.avi", n=30)
     assert win.ctx.execute(C.NewProject, path=str(tmp_path / "study"))
-    open_and_analyse(qtbot, win, video_path)  # clip.avi has a stored analysis: its switch says so
+    open_and_analyse(qtbot, win, video_path, landmarks=True)  # clip.avi has a stored analysis: its switch says so
     first = win.video
     win.coding.push_add(Event(first.id, 10, 15, 20))
     assert win.ctx.execute(C.OpenVideo, path=str(other))

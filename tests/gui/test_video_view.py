@@ -2,8 +2,8 @@
 
 import numpy as np
 import pytest
+from helpers import open_and_analyse
 from PySide6.QtCore import Qt
-from test_analysis import open_and_analyse
 
 from merstudio.gui.video_view import FOLLOW_CONTEXT, LABEL_PX, VideoView
 
@@ -73,7 +73,7 @@ def test_following_a_face_centres_it_at_a_steady_zoom(qtbot) -> None:
 def test_follow_face_in_the_window(qtbot, window, video_path) -> None:
     """Shift+F follows the selected face of the analysis (the fixture's face fills its small frame, so the view
     may not zoom past the whole frame); Ctrl+0 shows the whole frame and unticks it."""
-    open_and_analyse(qtbot, window, video_path)
+    open_and_analyse(qtbot, window, video_path, landmarks=True)
     view = window.video_view
     window.transport.seek(30)
     qtbot.waitUntil(lambda: view.frame_index == 30)

@@ -685,6 +685,8 @@ def finetune(project_path: str | Path, checkpoint_path: str | Path, out_path: st
     stage(name) announces "inputs", "before", "training", "after", "saving"; loss_callback(epoch, epochs, loss)
     follows every epoch. cancel (a callable or threading.Event) stops at the next sample or batch with
     TrainingCancelled; nothing is written then. Too few events -> InputError naming the class and its count.
+    The checkpoint is written (atomically), then the run recorded in the project's split (its path absolute); an
+    interrupt before the run is recorded removes the file, so the record and the files agree.
 
     The held-out split is locked per project: the first fine-tuning holding out by video (or subject) draws it
     (seeded) and records it in the project; later runs hold out the same groups whatever their seed, so their
@@ -732,7 +734,9 @@ def finetune(project_path: str | Path, checkpoint_path: str | Path, out_path: st
 
     _check_cancel(cancel_fn)
     stage_fn("saving")
+    # absolute: the split's runs[].checkpoint named it relative to the command's folder ("ft/r0/tiny-ft1.pt")
     out = Path(out_path).expanduser() if out_path is not None else next_version_path(parent.path, ppath.parent)
+    out = out.absolute()
     train_events, held_events = _event_ids(train_items), _event_ids(held_items)
     result = FinetuneResult(
         checkpoint=out, class_names=class_names, before=before, after=after,
@@ -748,10 +752,14 @@ def finetune(project_path: str | Path, checkpoint_path: str | Path, out_path: st
     meta = _checkpoint_meta(result, parent, parent_hash, ppath, settings, prior, parent_trained=plan.parent_trained,
                             n_none_train=sum(1 for it in train_items if it.event_id is None), mix_with=mix_with,
                             mix_opts=mix_opts, freeze_norm=freeze_norm, plan=plan, class_map=class_map)
-    save_checkpoint(out, model, meta)
     mix_read = mix_opts.describe(mix_with) if mix_with else mix_with
     result.split = _with_run(plan.split.record, out, meta, result, mix_read)
-    result.split_saved = store_split(ppath, result.split)
+    save_checkpoint(out, model, meta)  # atomic: the whole file or none
+    try:
+        result.split_saved = store_split(ppath, result.split)
+    except BaseException:  # Ctrl-C before the run was recorded: no checkpoint the project's record misses
+        out.unlink(missing_ok=True)
+        raise
     # counts the runs of every split of the project scored on these events, spent ones included
     result.split_note = split_note(result.split, parent_overlap=len(plan.parent_trained & set(held_events)))
     return result

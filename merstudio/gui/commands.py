@@ -43,6 +43,12 @@ class AppCommand:
         raise NotImplementedError
 
 
+class ReadDropped(Exception):
+    """A file read in a worker for a command (an import's preview) came back after the window began closing or
+    another project opened: the command ends without a word (its question popped up seconds after the window
+    closed, and answering it said "no project is open")."""
+
+
 class CommandContext:
     def __init__(self, window: MainWindow) -> None:
         self.win = window
@@ -54,6 +60,8 @@ class CommandContext:
                 return False
             command.do(self, params)
             return True
+        except ReadDropped as exc:
+            log.info("%s: %s", command.__name__, exc)
         except Exception as exc:  # a bug must not take the coder's session down; say what happened
             self.win.show_error(failure_line(command.__name__, exc))
         return False
@@ -95,6 +103,8 @@ class NewProject(AppCommand):
         path = Path(params["path"])
         if path.suffix != PROJECT_SUFFIX:
             path = path.with_name(path.name + PROJECT_SUFFIX)
+        if not ctx.win.may_close_project():  # a fine-tuning running, and the user keeps it
+            return
         ctx.win.session.create_project(path)
 
 
@@ -108,7 +118,12 @@ class OpenProject(AppCommand):
 
     @staticmethod
     def do(ctx: CommandContext, params: Params) -> None:
-        ctx.win.session.open_project(Path(params["path"]), read_only=params.get("read_only"))
+        from merstudio.gui.session import same_file
+
+        path, cur = Path(params["path"]), ctx.win.project
+        if not (cur is not None and same_file(path, cur.path)) and not ctx.win.may_close_project():
+            return  # a fine-tuning running, and the user keeps it: the open is not done
+        ctx.win.session.open_project(path, read_only=params.get("read_only"))
 
 
 class OpenVideo(AppCommand):
@@ -931,11 +946,24 @@ def _read_in_worker(win: Any, read: Callable[[], Any], path: Path) -> Any:
     was = action is not None and action.isEnabled()
     if action is not None:
         action.setEnabled(False)
+    project = getattr(win, "project", None)
+
+    def gone() -> bool:  # the window's events turned during the wait: it may have closed, or opened another project
+        return bool(getattr(win, "closing", False)) or getattr(win, "project", None) is not project
+
     try:
-        return call_in_worker(win, read, f"reading {name}", f"Reading {name}…", key="import")
+        out = call_in_worker(win, read, f"reading {name}", f"Reading {name}…", key="import")
+    except Exception:
+        if gone():
+            raise ReadDropped(f"{name}: read while the window closed or its project changed; nothing imported") \
+                from None
+        raise
     finally:
         if action is not None:
             action.setEnabled(was)
+    if gone():
+        raise ReadDropped(f"{name}: read while the window closed or its project changed; nothing imported")
+    return out
 
 
 def _read_preview(project: Any, video_id: int, times: Any, params: Params) -> Any:

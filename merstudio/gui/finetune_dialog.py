@@ -126,6 +126,7 @@ class FinetuneDialog(QDialog):
     finetuned = Signal(str)  # path of the new checkpoint
     rerunRequested = Signal(str)  # "re-run predictions with this checkpoint"
     useRequested = Signal(str)  # "use this checkpoint for the next analyses"
+    stopped = Signal(str)  # a running fine-tuning stopped on the user's word (ask_stop): the line that says so
 
     def __init__(self, project_path: str | Path, checkpoint: str | Path | None = None, parent: QWidget | None = None,
                  finetune_fn: Callable[..., Any] | None = None, extra: dict[str, Any] | None = None,
@@ -250,6 +251,7 @@ class FinetuneDialog(QDialog):
         self._cancelling = False
         self._clock: Callable[[], float] = time.monotonic  # the epochs' times, for the time left (tests set it)
         self._training_since: float | None = None
+        self._left = ""  # "about 9 min left", as the stage line last said it ("" before an epoch ended)
 
     def _build_loss_plot(self) -> None:
         """The training loss per epoch, drawn as the run goes (_on_loss), black on white like the timeline."""
@@ -425,6 +427,7 @@ class FinetuneDialog(QDialog):
         self.use_button.setEnabled(False)
         self.use_label.setText("")
         self._cancelling = False
+        self._left = ""
         kwargs = {"holdout": f"{self.holdout.currentText()}:{self.fraction.value():.2f}",
                   "epochs": self.epochs.value(), "lr": self.lr.value(),
                   "mix_with": self.mix.text().strip() or None, "fresh_split": self.fresh_split.isChecked(),
@@ -483,8 +486,36 @@ class FinetuneDialog(QDialog):
             self.worker.cancel()
             self.worker.wait()
 
-    def reject(self) -> None:
+    def ask_stop(self) -> bool:
+        """Before something that ends a running fine-tuning (this dialog's Close, another project opened, the
+        window closed): ask "Stop it?" (it was cancelled without a word: 9-16 minutes of training gone). True: nothing
+        runs now (stopped, its thread ended, ``stopped`` said so); False: keep training, the close is not done."""
+        if not self.is_running():
+            return True
+        left = f" ({self._left})" if self._left else ""
+        if not self._ask_stop_question(f"A fine-tuning is running{left}. Stop it?"):
+            return False
         self.shutdown()
+        self.stage_label.setText("Cancelled: no checkpoint was written.")
+        self.stopped.emit("Fine-tuning stopped: no checkpoint was written.")
+        return True
+
+    def _ask_stop_question(self, question: str) -> bool:
+        """Stop (True) or Keep training (False, also Escape). Tests patch it: a modal box hangs a test."""
+        from PySide6.QtWidgets import QMessageBox
+
+        box = QMessageBox(QMessageBox.Icon.Question, "merstudio", question, QMessageBox.StandardButton.NoButton, self)
+        box.setTextFormat(Qt.TextFormat.PlainText)
+        stop = box.addButton("Stop", QMessageBox.ButtonRole.DestructiveRole)
+        keep = box.addButton("Keep training", QMessageBox.ButtonRole.RejectRole)
+        box.setDefaultButton(keep)
+        box.setEscapeButton(keep)
+        box.exec()
+        return box.clickedButton() is stop
+
+    def reject(self) -> None:
+        if not self.ask_stop():
+            return
         super().reject()
 
     def showEvent(self, event: Any) -> None:  # noqa: N802 - Qt's name
@@ -496,7 +527,9 @@ class FinetuneDialog(QDialog):
             self.update_data()  # events coded while it was closed
 
     def closeEvent(self, event: Any) -> None:  # noqa: N802 - Qt's name
-        self.shutdown()
+        if not self.ask_stop():
+            event.ignore()
+            return
         super().closeEvent(event)
 
     # ------------------------------------------------------------------ slots
@@ -533,7 +566,8 @@ class FinetuneDialog(QDialog):
         text = f"Training: epoch {epoch}/{epochs}, loss {loss:.3f}"
         if self._training_since is not None and 0 < epoch < epochs:  # the epochs' mean time so far, times those left
             mean = (self._clock() - self._training_since) / epoch
-            text += f", about {_duration(mean * (epochs - epoch))} left"
+            self._left = f"about {_duration(mean * (epochs - epoch))} left"
+            text += f", {self._left}"
         if not self._cancelling:  # "Cancelling…" stays until the run stops
             self.stage_label.setText(text)
 

@@ -137,6 +137,7 @@ class MainWindow(QMainWindow):
         self._info_box: QMessageBox | None = None
         self.agreement_dialog: Any = None
         self.finetune_dialog: Any = None
+        self.closing = False  # set as the window closes (shutdown)
         self.finetune_fn: Callable[..., Any] | None = None  # tests inject a fake fine-tuning
 
         # the controllers: one owner per piece of state
@@ -821,6 +822,10 @@ class MainWindow(QMainWindow):
         self.analysis.stop()
         self.coding.undo_stack.clear()
         self._places.clear()  # video ids are the project's
+        ft = self.finetune_dialog
+        if ft is not None and ft.is_running():  # a close nothing asked about (a video's own project opened)
+            ft.shutdown()
+            self.show_info("Fine-tuning stopped as its project closed: no checkpoint was written.")
         for name in ("agreement_dialog", "finetune_dialog"):
             dlg = getattr(self, name, None)
             if dlg is not None:
@@ -1420,6 +1425,18 @@ class MainWindow(QMainWindow):
         dlg.set_choices(coders=coders, tolerance=tolerance, iou=iou, all_videos=all_videos, all_coded=all_coded)
         dlg.show()
 
+    def may_close_project(self) -> bool:
+        """Before the project closes (another opened or made, the window closed): a fine-tuning running asks
+        "Stop it?" (FinetuneDialog.ask_stop); False: keep training, the open or close is not done. Stopped, it is
+        said in one line, as a box (the status line is cleared when the project's video goes)."""
+        dlg = self.finetune_dialog
+        if dlg is None or not dlg.is_running():
+            return True
+        if not dlg.ask_stop():
+            return False
+        self.show_info("Fine-tuning stopped: no checkpoint was written.")
+        return True
+
     def open_finetune(self, checkpoint: str | Path | None = None) -> None:
         from merstudio.gui.finetune_dialog import FinetuneDialog
 
@@ -1442,6 +1459,7 @@ class MainWindow(QMainWindow):
                              model_in_use=lambda: an.checkpoint_loading or an.checkpoint)
         dlg.rerunRequested.connect(lambda path: self.ctx.execute(C.RerunPredictions, path=path))
         dlg.useRequested.connect(lambda path: self.ctx.execute(C.LoadCheckpoint, path=path, confirmed=True))
+        dlg.stopped.connect(lambda line: self.statusBar().showMessage(line, 15000))
         dlg.finetuned.connect(lambda path: self.statusBar().showMessage(
             f"Fine-tuned {Path(path).name} saved; not in use yet: Use this model in the fine-tuning dialog", 10000))
         # queued: a load's end is announced before the model is set (AnalysisControl._use), read it after
@@ -1495,6 +1513,9 @@ class MainWindow(QMainWindow):
 
     # ================================================================== closing
     def closeEvent(self, event: Any) -> None:  # noqa: N802 - Qt override
+        if not self.may_close_project():  # a fine-tuning running: Keep training keeps the window
+            event.ignore()
+            return
         if not self.session.keep_lost_work():  # the project file is gone: its work kept (Save As) or not, or stay
             event.ignore()
             return
@@ -1515,8 +1536,9 @@ class MainWindow(QMainWindow):
         return "save" if clicked is save else "discard" if clicked is discard else "cancel"
 
     def shutdown(self) -> None:
-        """Stop every thread and close the project (idempotent). A running export is written to the end first (a few
-        seconds at most); a checkpoint loading is dropped once its load ends."""
+        """Stop every thread and close the project (idempotent). A running export stops at its next step, its old
+        files kept (gui/exports.py); a checkpoint loading is dropped once its load ends."""
+        self.closing = True  # what a worker read for a command meanwhile is dropped (commands.ReadDropped)
         self._keep_place()  # while the transport still shows the video (its shutdown lets go of it)
         self.exports.shutdown()
         stop_reencoding(self)

@@ -263,7 +263,7 @@ def _run(args: argparse.Namespace) -> int:
             stop_resource_tracker()  # the workers are gone: without this the exit waits for it (fd 2)
 
     if result.interrupted:
-        print(f"merstudio: {B.interrupt_message(result, plan.manifest)}", file=sys.stderr)
+        print(f"merstudio: {_interrupt_line(result, plan.manifest)}", file=sys.stderr)
         return 130
     for r in result.outputs:
         if args.plot and r.remote is None:
@@ -290,6 +290,24 @@ def _run(args: argparse.Namespace) -> int:
     if result.plots_missing:
         return 3  # an output not written (README: exit statuses)
     return 0
+
+
+def _interrupt_line(result: Any, manifest: Any) -> str:
+    """The batch's one line after Ctrl-C, with the inputs it stopped part-way and the frames each kept ("0
+    input(s) finished, 0 not started" alone said nothing of the video that was running)."""
+    from merstudio.analysis.batch import interrupt_message
+
+    line = interrupt_message(result, manifest)
+    stopped = [o for o in result.outputs if not o.complete]
+    if not stopped:
+        return line
+    head, sep, files = line.partition("; partial files: ")
+    where = f" (see {manifest.where})" if manifest is not None else ""
+    if where and head.endswith(where):
+        head = head[:-len(where)]
+    kept = ", ".join(f"{o.input.name} (" + (f"frames 0-{o.frames - 1} kept in {o.paths.partial}" if o.frames
+                                            else "no frame analysed") + ")" for o in stopped)
+    return f"{head}, {len(stopped)} stopped part-way: {kept}{where}{sep}{files}"
 
 
 def _fps_unused(plan: Any, fps: float | None, each: bool = False) -> dict[Path, float | None]:

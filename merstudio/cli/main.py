@@ -9,10 +9,12 @@ import os
 import sys
 import warnings
 from collections.abc import Sequence
+from contextlib import nullcontext
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from merstudio import __version__
+from merstudio.cli.interrupts import Watch, watched
 from merstudio.errors import MerstudioError
 from merstudio.messages import one_line, warning_line  # the core's: the batch's workers print warnings so too
 
@@ -179,6 +181,9 @@ def main(argv: Sequence[str] | None = None) -> int:
                 return _stdout_gone()
             print(f"merstudio: error: {one_line(exc.strerror or exc)}", file=sys.stderr)  # another pipe's
             return 3
+        except KeyboardInterrupt:  # Ctrl-C, wherever it surfaced (one that C code dropped too: merstudio.cli.interrupts)
+            print("merstudio: interrupted", file=sys.stderr)
+            return 130
 
 
 def _main(argv: Sequence[str] | None) -> int:
@@ -203,27 +208,34 @@ def _main(argv: Sequence[str] | None) -> int:
         else:
             parser.print_help()
             return 0
-    try:
-        return int(args.func(args) or 0)
-    except MerstudioError as exc:
-        print(f"merstudio: error: {one_line(exc)}", file=sys.stderr)
-        return exc.exit_code
-    except BrokenPipeError:
-        raise  # stdout's reader went away: not an error (main)
-    except UnicodeEncodeError as exc:
-        if "surrogates" not in str(exc.reason):
-            raise
-        # a file name found in a folder or a file whose bytes the locale's codec could not decode (_undecoded_name)
-        print(f"merstudio: error: {one_line(_NOT_TEXT)}", file=sys.stderr)
-        return 2
-    except OSError as exc:
-        # last resort for a file error a command did not wrap itself: still one line, no traceback
-        where = f"{exc.filename}: " if exc.filename else ""
-        print(f"merstudio: error: {one_line(f'{where}{exc.strerror or exc}')}", file=sys.stderr)
-        return 3
-    except KeyboardInterrupt:
-        print("merstudio: interrupted", file=sys.stderr)
-        return 130
+    # the app has its own event loop; every other command stops on Ctrl-C even where C code dropped it
+    with nullcontext(Watch()) if args.command == "gui" else watched() as ctrl_c:
+        try:
+            code = int(args.func(args) or 0)
+        except MerstudioError as exc:
+            if ctrl_c.received and exc.exit_code != 130:  # a read cut short by Ctrl-C ("not a readable CSV")
+                raise KeyboardInterrupt from None
+            print(f"merstudio: error: {one_line(exc)}", file=sys.stderr)
+            return exc.exit_code
+        except BrokenPipeError:
+            raise  # stdout's reader went away: not an error (main)
+        except UnicodeEncodeError as exc:
+            if "surrogates" not in str(exc.reason):
+                raise
+            # a file name found in a folder or a file whose bytes the locale's codec could not decode
+            # (_undecoded_name)
+            print(f"merstudio: error: {one_line(_NOT_TEXT)}", file=sys.stderr)
+            return 2
+        except OSError as exc:
+            if ctrl_c.received:
+                raise KeyboardInterrupt from None
+            # last resort for a file error a command did not wrap itself: still one line, no traceback
+            where = f"{exc.filename}: " if exc.filename else ""
+            print(f"merstudio: error: {one_line(f'{where}{exc.strerror or exc}')}", file=sys.stderr)
+            return 3
+        if ctrl_c.received and code != 130:  # dropped, and no Python code ran after it: still interrupted
+            raise KeyboardInterrupt
+        return code
 
 
 def entry() -> int:

@@ -532,7 +532,7 @@ def run(args: argparse.Namespace) -> int:
         subject_fingerprints,
         train_final,
     )
-    from merstudio.training.trainer import dist_info
+    from merstudio.training.trainer import TrainingCancelled, dist_info
 
     parse_ablate(args.ablate)  # bad flags fail before the (slow) data preparation
     parse_protocol(args.protocol)
@@ -563,10 +563,25 @@ def run(args: argparse.Namespace) -> int:
     if note:
         say(note)
     bars = Bars(enabled=(rank == 0 and not args.no_progress))
+    folds: list[tuple[int, int]] = []  # (finished, of) as the run said them: once there, folds are kept
+
+    def fold_done(done: int, total: int) -> None:
+        folds.append((done, total))
+        bars.fold_done(done, total)
+
     try:
         metrics = run_protocol(data, info["class_names"], model_cfg, settings, args.out, protocol=args.protocol,
                                data_desc=info["description"], input_settings=info["input"], backend=backend,
-                               tune=spec, progress=bars.progress, fold_done=bars.fold_done, origin=origin)
+                               tune=spec, progress=bars.progress, fold_done=fold_done, origin=origin)
+    except (KeyboardInterrupt, TrainingCancelled):
+        if not folds:
+            raise  # before the run folder: nothing kept
+        bars.close()
+        if rank == 0:  # counted on disk, as a resume counts them: a fold may be stored before it is reported
+            done = sum(1 for _ in (args.out / "folds").glob("*.csv"))
+            print(f"merstudio: interrupted: {done} of {folds[-1][1]} fold(s) finished and kept in "
+                  f"{args.out / 'folds'}; the same command again resumes with the others", file=sys.stderr)
+        return 130
     finally:
         bars.close()
     if rank == 0:

@@ -254,6 +254,7 @@ class AnalysisWorker(QThread):
         # a re-run's proposals: those it replaced and those it stored (None: not replaced, e.g. cancelled)
         self.replaced_proposals: list[Event] | None = None
         self.new_proposals: list[Event] | None = None
+        self.frames_done = 0  # frames analysed (known at the end): a cancelled run's proposals are of these
 
     def cancel(self) -> None:
         self._cancel.set()
@@ -292,13 +293,19 @@ class AnalysisWorker(QThread):
             portraits = getattr(analysis, "portraits", None)
             if portraits:  # each face's largest view, for the face list's pictures
                 self.project.note_run(aid, {"portraits": encode_portraits(portraits)})
-            props = None
-            if not cancelled:
-                edits = self._carry_face_edits()
-                # a re-run: proposals matching reviewed ones are dropped (the review stands); coded events stay
-                props = unreviewed_proposals(self._proposals(analysis.spots(), edits,
-                                                             getattr(analysis, "class_names", None) or ()),
-                                             self.project.events(self.video_id))
+            self.frames_done = int(getattr(analysis, "frames_done", 0) or 0)
+            # cancelled too: the spots of the frames analysed, as the command line keeps them
+            # (<name>.spots.partial.csv: Analysis.spots over frames_done, one rule)
+            edits = self._carry_face_edits()
+            # a re-run: proposals matching reviewed ones are dropped (the review stands); coded events stay
+            props = unreviewed_proposals(self._proposals(analysis.spots(), edits,
+                                                         getattr(analysis, "class_names", None) or ()),
+                                         self.project.events(self.video_id))
+            if cancelled:  # said with the proposals (a note: the status line then shows no review keys for none)
+                total = getattr(source, "frame_count", None)
+                self.warnings.insert(0, f"for frames 0-{self.frames_done - 1} analysed"
+                                     + (f" (of {total})" if total else "") if self.frames_done
+                                     else "stopped before any frame was analysed")
             self.status = "cancelled" if cancelled else "complete"
             self.turned = getattr(analysis, "turned", None)
             # the proposals and the status in one transaction: a kill between them left the complete run, given

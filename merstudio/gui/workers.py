@@ -302,6 +302,7 @@ class AnalysisWorker(QThread):
                                                          getattr(analysis, "class_names", None) or ()),
                                          self.project.events(self.video_id))
             if cancelled:  # said with the proposals (a note: the status line then shows no review keys for none)
+                props = [p for p in props if p.offset < self.frames_done]  # none past what was analysed
                 total = getattr(source, "frame_count", None)
                 self.warnings.insert(0, f"for frames 0-{self.frames_done - 1} analysed"
                                      + (f" (of {total})" if total else "") if self.frames_done

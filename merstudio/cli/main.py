@@ -240,6 +240,14 @@ def _main(argv: Sequence[str] | None) -> int:
 
 def entry() -> int:
     """The console script: `main` with MediaPipe's start-up chatter filtered out of the terminal."""
+    try:
+        return _entry()
+    except KeyboardInterrupt:  # Ctrl-C in the start-up's imports, before main's own handling (it was a traceback)
+        print("merstudio: interrupted", file=sys.stderr)
+        return 130
+
+
+def _entry() -> int:
     from merstudio.cli.stderr_filter import install
 
     _unencodable_escaped()

@@ -7,14 +7,13 @@ call), not after a sleep."""
 from __future__ import annotations
 
 import os
-import signal
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import numpy as np
 import pytest
+from support.interrupt import interrupt_when
 
 AUS_R = (1, 2, 4, 5, 6, 7, 9, 10, 12, 14, 15, 17, 20, 23, 25, 26, 45)
 OLD_OUTPUT = b"an existing file the interrupted run must leave as it is\n"
@@ -64,24 +63,6 @@ def _convert(src: Path, out: Path, harness: str = "") -> subprocess.Popen:
                             text=True)
 
 
-def _interrupt_when(proc: subprocess.Popen, ready) -> tuple[int, str, str]:
-    try:
-        deadline = time.monotonic() + 120
-        while not ready():
-            if proc.poll() is not None:
-                out, err = proc.communicate()
-                pytest.fail(f"ended (exit {proc.returncode}) before the point to interrupt at: {out}{err}")
-            assert time.monotonic() < deadline, "never reached the point to interrupt at"
-            time.sleep(0.005)
-        proc.send_signal(signal.SIGINT)
-        out, err = proc.communicate(timeout=60)
-    finally:
-        if proc.poll() is None:
-            proc.kill()
-            proc.communicate()
-    return proc.returncode, out, err
-
-
 def _check_interrupted(code: int, out: str, err: str, target: Path) -> None:
     assert code == 130, (code, out, err)
     assert "merstudio: interrupted" in err and "Traceback" not in err, err
@@ -96,7 +77,7 @@ def test_ctrl_c_while_reading_is_an_interruption_not_a_broken_file(tmp_path: Pat
     target.write_bytes(OLD_OUTPUT)
     size = src.stat().st_size
     proc = _convert(src, target)
-    code, out, err = _interrupt_when(proc, lambda: (_read_position(proc.pid, src) or 0) > size // 3)
+    code, out, err = interrupt_when(proc, lambda: (_read_position(proc.pid, src) or 0) > size // 3)
     _check_interrupted(code, out, err, target)
 
 
@@ -150,5 +131,5 @@ def test_ctrl_c_while_formatting_the_output_leaves_the_old_one(tmp_path: Path):
         seen[0] = seen[0] or (pos or 0) > src.stat().st_size // 2
         return seen[0] and pos is None
 
-    code, out, err = _interrupt_when(proc, read_through)
+    code, out, err = interrupt_when(proc, read_through)
     _check_interrupted(code, out, err, target)

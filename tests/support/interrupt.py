@@ -57,6 +57,26 @@ def interrupt_batch(arch: Path, out: Path, *extra: str, env: dict | None = None)
     return took, proc.returncode, err
 
 
+def interrupt_when(proc: subprocess.Popen, ready, wait: float = 120) -> tuple[int, str, str]:
+    """Send SIGINT to ``proc`` (started with stdout and stderr piped, text) once ``ready()`` holds, polling; fails
+    the test if it ends first or ``ready`` never holds within ``wait`` s. Returns (exit status, stdout, stderr)."""
+    try:
+        deadline = time.monotonic() + wait
+        while not ready():
+            if proc.poll() is not None:
+                out, err = proc.communicate()
+                pytest.fail(f"ended (exit {proc.returncode}) before the point to interrupt at: {out}{err}")
+            assert time.monotonic() < deadline, "never reached the point to interrupt at"
+            time.sleep(0.005)
+        proc.send_signal(signal.SIGINT)
+        out, err = proc.communicate(timeout=60)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.communicate()
+    return proc.returncode, out or "", err or ""
+
+
 def check_interrupted(out: Path, code: int, err: str) -> None:
     assert code == 130, err
     messages = [line for line in err.splitlines() if "interrupted" in line]

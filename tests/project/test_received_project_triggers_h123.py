@@ -16,8 +16,9 @@ from support.old_projects import old_schema
 from merstudio.errors import OutputError
 from merstudio.project.schema import SCHEMA_VERSION
 from merstudio.project.store import Project
+from merstudio.resources import demo_video
 
-CLIP = Path("/work/shared/data/real-faces/smile_man.mp4")
+CLIP = demo_video()  # a committed clip: the suite runs it everywhere (a missing one fails)
 TRIGGER = ("CREATE TABLE stolen(x); CREATE TRIGGER t1 AFTER INSERT ON events BEGIN "
            "UPDATE events SET coder='mallory', note='tampered' WHERE id=NEW.id; INSERT INTO stolen VALUES (NEW.note); "
            "END;")
@@ -34,8 +35,6 @@ def _db(path: Path, sql: str) -> list[tuple[object, ...]]:
 @pytest.fixture
 def received(tmp_path, capsys):
     """A project of one real clip into which someone put a67's trigger (as a67's mk_trigger.py does)."""
-    if not CLIP.exists():
-        pytest.skip("no real clip")
     video = shutil.copy(CLIP, tmp_path / CLIP.name)
     code, _, err = run(capsys, "project", "new", tmp_path / "study.merproj", video)
     assert code == 0, err

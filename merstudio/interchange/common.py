@@ -30,6 +30,7 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -514,7 +515,7 @@ class AUReader:
 
     def fields(self, raw: str, note: str) -> tuple[str, str, tuple[str, ...]]:
         """(AU string, note, unreadable tokens) for one event."""
-        aus, bad = read_aus(raw)
+        aus, bad = _read_aus(raw)
         if bad:
             note = " / ".join(x for x in (note, AS_CODED + raw.strip()) if x)
         return aus, note, bad
@@ -530,6 +531,10 @@ class AUReader:
             return []
         return [f"{self.events} event(s) with AU text merstudio cannot read ({name_list(self.tokens, 6)}): kept with "
                 "the AUs that could be read; the AU text as coded is in each event's note"]
+
+
+# a file repeats a few AU cells over thousands of rows: each spelling is read once (an AUReading is immutable)
+_read_aus = lru_cache(maxsize=4096)(read_aus)
 
 
 def aus_as_modifiers(aus: str) -> str:

@@ -57,6 +57,7 @@ _SPELLINGS = {"aus": ("au", "actionunit", "actionunits", "aucodes", "facs"),
               "coder": ("coders", "annotator", "rater", "codedby")}
 _SPELLED = {w: c for c, words in _SPELLINGS.items() for w in words} | {c.replace("_", ""): c for c in EVENT_CSV_COLUMNS}
 NOT_CODED = "/"  # CASME's mark of an apex nobody coded
+_PROGRESS_ROWS = 2_000  # read_events_csv's progress is told every this many rows (~0.1 s)
 
 
 def events_csv_rows(events: Iterable[Event], media: Media | Mapping[int, Media],
@@ -200,7 +201,7 @@ def events_csv_videos(path: str | os.PathLike[str]) -> list[str]:
 def read_events_csv(path: str | os.PathLike[str], fps: float | None = None, video_id: int = 0,
                     video_name: str | None = None, fps_override: bool = False,
                     source: str | None = None, times: np.ndarray | None = None,
-                    only_video: bool = False) -> ImportPreview:
+                    only_video: bool = False, progress: Callable[[int, int], None] | None = None) -> ImportPreview:
     """Read our events CSV (or the project's report CSV) into an :class:`ImportPreview`.
 
     The file's frame rate is estimated from frame / time (from ``video_name``'s rows where the file holds several
@@ -210,6 +211,7 @@ def read_events_csv(path: str | os.PathLike[str], fps: float | None = None, vide
     video are left out, no skipped items (a file of several videos imported into each of them in turn, see
     :func:`events_csv_videos`). ``times``: a variable-rate video's frame times (seconds), against which the file's
     times are checked (frame / time varies along such a video) and from which frames are recomputed.
+    ``progress(rows read, rows)``: called as the rows are read (200,000 rows take seconds), from (0, rows) on.
     """
     p = Path(path)
     if not p.is_file():
@@ -218,6 +220,8 @@ def read_events_csv(path: str | os.PathLike[str], fps: float | None = None, vide
     said: list[str] = []  # the columns read under other names / ignored: first among the notes
     cells = _Cells(_column_index(p, rows, said), decimal_comma)
     body = [(k + 2, r) for k, r in enumerate(rows[1:]) if any(cell_text(c) for c in r)]
+    if progress is not None:
+        progress(0, len(body))
     videos = {cells.get(r, "video") for _, r in body} - {""}
     clock = FrameClock(float(fps), variable_times(times, float(fps))) if fps is not None else None
     # the rate from the chosen video's rows only: a project's videos can each have their own
@@ -243,7 +247,9 @@ def read_events_csv(path: str | os.PathLike[str], fps: float | None = None, vide
     skipped: list[Skip] = []
     au_reader = AUReader()
     imputed: list[str] = []  # "row 3 (6)": rows whose apex nobody coded
-    for rowno, r in body:
+    for i, (rowno, r) in enumerate(body):
+        if progress is not None and i % _PROGRESS_ROWS == 0 and i:
+            progress(i, len(body))
         where = f"{p.name}: row {rowno}"
         if video_name and len(videos) > 1 and not same_name(cells.get(r, "video"), video_name):
             if not only_video or not cells.get(r, "video"):  # a row of no video is no other video's either
@@ -257,6 +263,8 @@ def read_events_csv(path: str | os.PathLike[str], fps: float | None = None, vide
     if imputed:
         notes.append(f"{p.name}: {len(imputed)} row(s) with no apex ('{NOT_CODED}' or empty): "
                      f"{name_list(imputed, 4)}, tagged as imputed")
+    if progress is not None:
+        progress(len(body), len(body))
     notes += au_reader.notes()
     return ImportPreview(path=p, format=fmt, events=events, skipped=skipped, notes=notes,
                          fps=float(use_fps) if use_fps else None, media=media_name(next(iter(videos))) if len(videos) == 1 else "")
@@ -304,7 +312,10 @@ class _Cells:
 
     def get(self, r: Sequence[Any], c: str) -> str:
         j = self.idx.get(c)
-        return cell_text(r[j]) if j is not None and j < len(r) else ""
+        if j is None or j >= len(r):
+            return ""
+        v = r[j]
+        return v.strip() if type(v) is str else cell_text(v)  # a CSV's cells are text: cell_text's answer, sooner
 
     def raw(self, r: Sequence[Any], c: str) -> str:
         j = self.idx.get(c)

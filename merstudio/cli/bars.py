@@ -77,7 +77,9 @@ class Bar(tqdm):
 def _start_line(desc: str, total: float | None, unit: str) -> str:
     if not total:
         return desc
-    return f"{desc}: {total:g} {unit}{'' if total == 1 else 's'}"
+    # whole counts written out with thousands separators ("1,000,000 rows"; :g gave "1e+06 rows"), others as given
+    count = f"{int(total):,}" if float(total).is_integer() else f"{total:g}"
+    return f"{desc}: {count} {unit}{'' if total == 1 else 's'}"
 
 
 def index_bar(name: str, done: int, total: int, **kw: Any) -> Bar:

@@ -151,3 +151,13 @@ def test_a_plain_run_ends_each_inputs_bar_when_that_input_is_done(tmp_path: Path
     starts = {name: i for i, ln in enumerate(lines) for name in "ab" if ln == f"{name}: 12 frames"}
     assert set(ends) == set(starts) == {"a", "b"}, err
     assert ends["a"] < starts["b"], err  # a's bar ended before b's began
+
+
+def test_a_large_whole_total_is_written_out_not_in_exponent_form():
+    """A million-row import's start line said "1e+06 rows" (h125)."""
+    from merstudio.cli.bars import _start_line
+
+    assert _start_line("reading", 1_000_000, "row") == "reading: 1,000,000 rows"
+    assert _start_line("reading", 600, "frame") == "reading: 600 frames"
+    assert _start_line("reading", 1, "video") == "reading: 1 video"
+    assert _start_line("encoding", 2.5, "second") == "encoding: 2.5 seconds"

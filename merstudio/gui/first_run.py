@@ -87,12 +87,14 @@ class EmptyState(QScrollArea):
         title = QLabel(START_TITLE, page)
         self.title = title
         title.setObjectName("empty_title")
+        title.setTextFormat(Qt.TextFormat.PlainText)  # it names files: "<b>x<!--.mp4" is a name, not markup
         title.setFont(_scaled(self.font(), pt * 1.4, bold=True))
         title.setAlignment(Qt.AlignmentFlag.AlignCenter)
         title.setWordWrap(True)
         col.addWidget(title)
         sub = QLabel(START_SUB, page)
         self.sub = sub
+        sub.setTextFormat(Qt.TextFormat.PlainText)
         sub.setAlignment(Qt.AlignmentFlag.AlignCenter)
         sub.setWordWrap(True)
         col.addWidget(sub)
@@ -154,7 +156,7 @@ class EmptyState(QScrollArea):
             self.sub.setText("It is not where the project says, nor beside the project (moved, renamed or "
                              "deleted). Locate it: the project's other missing videos are looked for in that "
                              "folder too. Or choose another video in the Videos list.")
-            self.locate.setText(f"Locate {self.missing[1]}…")
+            self.locate.setText(f"Locate {self.missing[1].replace('&', '&&')}…")  # & is a button's shortcut mark
         else:
             self.title.setText(f"{project} is open")
             self.sub.setText("Choose a video in the Videos list, or open a video to add it to this project.")

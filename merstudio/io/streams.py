@@ -66,8 +66,10 @@ class StreamFacts:
         how to analyse another; "" for one stream."""
         if len(self.pictures) < 2:
             return ""
-        return (f"{path}: {self._streams_text()}; merstudio analyses only the first, {self.pictures[0].describe()}; "
-                f"to analyse another, such as {self._extract_hint(path)}")
+        # its first clause is what a status bar keeps (gui.reencode.short_note cuts at the first " (")
+        return (f"{path}: only the first of its {len(self.pictures)} video streams is analysed "
+                f"({self._streams_text()}; merstudio analyses {self.pictures[0].describe()}); to analyse another, "
+                f"such as {self._extract_hint(path)}")
 
     def copy_refusal(self, path: Path) -> str:
         """One line refusing to re-encode a file of several video streams (a copy holds one picture: the others

@@ -120,3 +120,19 @@ def test_an_export_from_a_folder_that_cannot_be_written_suggests_another(qtbot, 
     (title, start), = asked
     assert title == "Export events" and start.endswith("clip.eaf")
     assert folder not in Path(start).parents
+
+
+def test_the_missing_videos_name_is_shown_as_written(qtbot, window, tmp_path, monkeypatch):
+    """A name is never markup nor a button's shortcut mark (a72): "<b>int<!--erview" showed "its video int" and
+    cut the rest, "R&D_interview" showed "Locate RD_interview…"."""
+    from PySide6.QtCore import Qt
+
+    name = "<b>R&D<!--x.avi"
+    project, _moved_to = _moved(window, tmp_path, [name])
+    _dialogs(monkeypatch)  # cancelled
+    assert window.ctx.execute(C.OpenProject, path=str(project))
+    title = window.findChild(QLabel, "empty_title")
+    assert title.textFormat() == Qt.TextFormat.PlainText
+    assert title.text() == f"study.merproj is open: its video {name} is missing"
+    button = next(b for b in window.first_run.empty.findChildren(QPushButton) if b.text().startswith("Locate"))
+    assert button.text() == "Locate <b>R&&D<!--x.avi…"  # && is one & drawn, and no shortcut

@@ -74,10 +74,10 @@ def test_two_video_streams_are_told_and_not_dropped_by_a_copy(real: Path, tmp_pa
     src, caught = opened(path)
     with src:  # type: ignore[attr-defined]
         lines = [w for w in src.warnings if "video streams" in w]  # type: ignore[attr-defined]
-        assert lines == [f"{path}: the file holds 2 video streams: #0 (320x180), #1 (640x360, default); merstudio "
-                         f"analyses only the first, #0 (320x180); to analyse another, such as #1 (640x360, default) "
-                         f"(the one players and ffmpeg show), extract it first: ffmpeg -i two_v.mp4 -map 0:v:1 "
-                         f"-map 0:a? -c copy two_v.v1.mp4"]
+        assert lines == [f"{path}: only the first of its 2 video streams is analysed (the file holds 2 video "
+                         f"streams: #0 (320x180), #1 (640x360, default); merstudio analyses #0 (320x180)); to analyse "
+                         f"another, such as #1 (640x360, default) (the one players and ffmpeg show), extract it "
+                         f"first: ffmpeg -i two_v.mp4 -map 0:v:1 -map 0:a? -c copy two_v.v1.mp4"]
         assert lines[0] in caught
         assert src.size == (320, 180)  # type: ignore[attr-defined]
     # the command the line gives extracts the face stream, which opens without the line

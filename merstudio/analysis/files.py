@@ -98,6 +98,7 @@ from merstudio.errors import NO_ROOM, InputError, OutputError, no_room
 from merstudio.face.orientation import TURNS
 from merstudio.io import IMAGE_EXTENSIONS, natural_sort_key, open_source
 from merstudio.io.frames import SeekNote
+from merstudio.regular_files import not_a_file
 
 SPOT_COLUMNS = ("face_id", "onset", "apex", "offset", "score", "onset_time", "apex_time", "offset_time")
 HASH_CHUNK = 1 << 20  # content_hash: bytes hashed at each end of a file
@@ -234,6 +235,9 @@ def content_hash(path: Path) -> str:
             _ends(h, files[0], sizes[0], tail=False)
             _ends(h, files[-1], sizes[-1], head=False)
         return f"{sum(sizes)}-{h.hexdigest()}"
+    odd = not_a_file(p)
+    if odd and p.exists():  # a FIFO or a device is never read (it hung here, its lock left behind)
+        raise OSError(f"{p}: {odd}")
     size = p.stat().st_size
     _ends(h, p, size)
     return f"{size}-{h.hexdigest()}"

@@ -33,7 +33,7 @@ from PySide6.QtWidgets import (
 from merstudio.gui.commands import AppCommand, CommandContext, Params
 from merstudio.gui.look import ElidedLabel, fit_screen, on_window
 from merstudio.gui.plain_text import escaped, literal_tip
-from merstudio.model.checkpoint_meta import not_a_file, open_regular
+from merstudio.regular_files import not_a_file, open_regular
 
 if TYPE_CHECKING:
     from merstudio.gui.main_window import MainWindow
@@ -58,7 +58,7 @@ def _sha256(path: str, mtime: float, size: int) -> str:
 
 def file_digest(path: str | Path, size: int | None = None) -> str | None:
     """SHA-256 of a regular file (cached by path, time and size), None when it cannot be read, is no regular file
-    (merstudio.model.checkpoint_meta.not_a_file) or is over MAX_HASHED bytes; ``size``: None too for a file of
+    (merstudio.regular_files.not_a_file) or is over MAX_HASHED bytes; ``size``: None too for a file of
     another size (it cannot be the one sought: not read at all)."""
     try:
         p = Path(path).resolve()

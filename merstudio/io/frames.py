@@ -37,6 +37,7 @@ import cv2
 import numpy as np
 
 from merstudio.errors import InputError
+from merstudio.regular_files import not_a_file
 
 # FFmpeg's decoder errors ("Missing reference picture", "mmco: unref short failure": ~1,200 lines for 12 seeks in an
 # MPEG-TS file) went to the terminal and the app's console: merstudio tells damage and seek trouble in its own
@@ -1787,6 +1788,9 @@ def open_source(path: str | os.PathLike[str], fps: float | None = None) -> Frame
                              f"analyze` on the folder (one result per photo)")
         rate = folder_fps(p, fps)
         return ImageSequenceSource(p, files, DEFAULT_FOLDER_FPS if rate is None else rate)
+    odd = not_a_file(p)
+    if odd and p.exists():  # a FIFO holds its reader until something writes, /dev/zero never ends: never read
+        raise InputError(f"{p}: {odd}")
     if not os.access(p, os.R_OK):
         raise InputError(f"{p}: permission denied")
     if p.stat().st_size == 0:

@@ -31,12 +31,13 @@ from torch import nn
 from merstudio import __version__
 from merstudio.atomic import atomic_path
 from merstudio.errors import CheckpointError, InputError, OutputError, no_room
-from merstudio.model.checkpoint_meta import FORMAT, FORMAT_VERSION, not_a_file  # defined once, torch-free
+from merstudio.model.checkpoint_meta import FORMAT, FORMAT_VERSION  # defined once, torch-free
 from merstudio.model.config import LEGACY_DEFAULTS, ModelConfig
 from merstudio.model.device import pick_device
 from merstudio.model.inputs import InputSettings, framing_note, spacing_note
 from merstudio.model.network import MENet, count_parameters
 from merstudio.model.tta import tta_from_meta, tta_to_meta
+from merstudio.regular_files import not_a_file
 
 
 def _unwrap(model: nn.Module) -> nn.Module:

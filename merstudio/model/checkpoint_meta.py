@@ -10,12 +10,12 @@ from __future__ import annotations
 
 import collections
 import io
-import os
 import pickle
-import stat
 import zipfile
 from pathlib import Path
-from typing import IO, Any
+from typing import Any
+
+from merstudio.regular_files import open_regular
 
 FORMAT = "merstudio-checkpoint"  # merstudio.model.checkpoint writes these
 FORMAT_VERSION = 1
@@ -44,43 +44,9 @@ class _Unpickler(pickle.Unpickler):
         return None
 
 
-def not_a_file(path: str | Path) -> str:
-    """Why ``path`` is no file to read a checkpoint (or its parent) from, in a few words; '' for a regular file.
-    A received checkpoint names its parent by path: ``/dev/zero`` was hashed for ever, and a named pipe (FIFO) held
-    its reader until something wrote to it, on the app's GUI thread."""
-    try:
-        mode = os.stat(path).st_mode
-    except OSError:
-        return "no such file"
-    if stat.S_ISREG(mode):
-        return ""
-    if stat.S_ISDIR(mode):
-        return "a folder, not a file"
-    if stat.S_ISFIFO(mode):
-        return "a named pipe (FIFO), not a file"
-    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
-        return "a device, not a file"
-    return "not a regular file"
-
-
-def open_regular(path: str | Path) -> IO[bytes]:
-    """``path`` opened for reading where it is a regular file; OSError (with the reason, not_a_file) otherwise,
-    without waiting: it is opened non-blocking (a FIFO's open waits for a writer) and checked on the descriptor."""
-    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
-    try:
-        if not stat.S_ISREG(os.fstat(fd).st_mode):
-            raise OSError(f"{path}: {not_a_file(path) or 'not a regular file'}")
-        if hasattr(os, "set_blocking"):
-            os.set_blocking(fd, True)
-        return os.fdopen(fd, "rb")
-    except BaseException:
-        os.close(fd)
-        raise
-
-
 def peek_checkpoint_meta(path: str | Path, verify: bool = False) -> dict[str, Any] | None:
     """The metadata of a merstudio checkpoint, without torch; None when the file is not plainly one (let
-    merstudio.model.checkpoint.read_checkpoint_meta say why), or no regular file (not_a_file: never read, a FIFO
+    merstudio.model.checkpoint.read_checkpoint_meta say why), or no regular file (regular_files.not_a_file: never read, a FIFO
     would block). ``verify``: every part's checksum too (a damaged weight file is then None, as torch's reader
     refuses it), not only the metadata's."""
     try:

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Reproduces the README's model-quality figures ("Model quality, honestly measured" and "What each part is
+# Reproduces the README's model-quality figures ("Model quality on the development data" and "What each part is
 # worth") on a dataset you have, with the default configuration and seed 0, and prints them as one table.
 #
 # Usage: scripts/model_figures.sh DATA [WORKDIR]

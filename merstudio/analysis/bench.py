@@ -226,3 +226,65 @@ def model_throughput(video: Path, checkpoint: Path, frames: int = 300) -> dict:
         dt = time.perf_counter() - t0
     return {"frames": min(frames, a.frames_done), "seconds": round(dt, 3),
             "fps": round(min(frames, a.frames_done) / dt, 1), "device": a.device}
+
+
+def ffmpeg_binary() -> str:
+    """An ffmpeg executable: the one on PATH, else imageio-ffmpeg's (the `test` extra); InputError if neither."""
+    import shutil
+
+    found = shutil.which("ffmpeg")
+    if found:
+        return found
+    try:
+        import imageio_ffmpeg
+
+        return str(imageio_ffmpeg.get_ffmpeg_exe())
+    except (ImportError, RuntimeError) as e:
+        from merstudio.errors import InputError
+
+        raise InputError("the H.264 seek benchmark needs an ffmpeg binary: install ffmpeg or imageio-ffmpeg") from e
+
+
+def make_h264_clip(src_video: Path, dst: Path, minutes: float, gop: int = 250) -> Path:
+    """An H.264 clip of `minutes`, the video looped, with a keyframe every `gop` frames exactly (no scene-cut
+    keyframes): the case where reaching a frame costs decoding up to gop - 1 frames after a keyframe."""
+    import subprocess
+
+    cmd = [ffmpeg_binary(), "-v", "error", "-y", "-stream_loop", "-1", "-i", str(src_video),
+           "-t", f"{minutes * 60:g}", "-an", "-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p",
+           "-g", str(gop), "-keyint_min", str(gop), "-sc_threshold", "0", str(dst)]
+    res = subprocess.run(cmd, capture_output=True, text=True)
+    if res.returncode != 0:
+        raise RuntimeError(f"ffmpeg could not make the H.264 clip: {res.stderr.strip()[-500:]}")
+    return dst
+
+
+def bench_random_frames(video: Path, reads: int = 40, seed: int = 0) -> dict:
+    """Open time and random access through FrameSource.frame(i) (no cache hits: distinct random frames), wall and
+    process CPU milliseconds; the CPU figure does not move with other jobs' load as the wall one does."""
+    import numpy as np
+
+    def cpu() -> float:
+        r = resource.getrusage(resource.RUSAGE_SELF)
+        return r.ru_utime + r.ru_stime
+
+    t0 = time.perf_counter()
+    src = open_source(video)
+    opened = time.perf_counter() - t0
+    wall: list[float] = []
+    cpu_ms: list[float] = []
+    try:
+        rng = np.random.default_rng(seed)
+        for i in rng.choice(src.frame_count, size=min(reads, src.frame_count), replace=False):
+            c0, t = cpu(), time.perf_counter()
+            src.frame(int(i))
+            wall.append((time.perf_counter() - t) * 1000)
+            cpu_ms.append((cpu() - c0) * 1000)
+        frames = src.frame_count
+    finally:
+        src.close()
+    w, c = np.asarray(wall), np.asarray(cpu_ms)
+    return {"frames": frames, "open_s": round(opened, 3), "reads": len(w),
+            "seek_ms_p50": round(float(np.median(w)), 1), "seek_ms_p95": round(float(np.percentile(w, 95)), 1),
+            "seek_ms_max": round(float(w.max()), 1), "seek_cpu_ms_p50": round(float(np.median(c)), 1),
+            "seek_cpu_ms_max": round(float(c.max()), 1)}

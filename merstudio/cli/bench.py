@@ -19,17 +19,18 @@ from merstudio.cli.bounds import JOBS_MAX, real, whole
 from merstudio.cli.main import EpilogFormatter
 from merstudio.errors import InputError
 
-ALL = ("decode", "landmarks", "pipeline", "stages", "model", "gui", "memory", "loso", "batch")
+ALL = ("decode", "landmarks", "pipeline", "stages", "model", "gui", "memory", "seek", "loso", "batch")
 DEFAULT = ("decode", "landmarks", "pipeline", "stages", "model", "gui")
 
 EPILOG = """examples:
   merstudio bench                                       # the README's figures, on the bundled demo and 2 cores
   merstudio bench decode pipeline --video interview.mp4 --cores 4   # your own video, on 4 cores
-  merstudio bench memory --minutes 60 -q --json memory.json         # a one-hour clip: peak memory, open, seeks
-  merstudio bench loso --json loso.json                            # synthetic LOSO training (15-30 minutes)
+  merstudio bench memory seek --minutes 60 -q --json long.json      # one hour: memory; seeks, mp4v and H.264
+  merstudio bench loso --json loso.json                            # synthetic LOSO training (14-30 minutes)
 
---json records the figures with the CPU's model name, the cores used and the machine's, and whether the CPU
-computes bfloat16 in hardware (what the README's figures depend on)."""
+--json records the figures with the CPU's model name, the cores used and the machine's, whether the CPU
+computes bfloat16 in hardware and its flags that decide training's arithmetic (amx_bf16, avx512_bf16: bfloat16
+only with AMX), which the README's figures depend on."""
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -43,7 +44,9 @@ def register(sub: argparse._SubParsersAction) -> None:
         "'memory' builds a long clip (--minutes, default 20) and reports peak RSS against the RSS after its "
         "first minute, plus open time and random-seek latency in the app's frame loader on that long clip; "
         "'gui' measures seeks, the longest event-loop gap while the analysis streams beside a process keeping "
-        "one core busy, and timeline panning on a 100k-frame, 17-AU buffer; 'loso' runs the 442-sample / 68-subject synthetic LOSO benchmark; 'batch' "
+        "one core busy, and timeline panning on a 100k-frame, 17-AU buffer (the app's first open is done once before "
+        "timing, so lazy imports are not counted); 'seek' makes an H.264 clip of --minutes with ffmpeg, a keyframe "
+        "every 250 frames, and times opening it and random frame(i) reads (wall and CPU); 'loso' runs the 442-sample / 68-subject synthetic LOSO benchmark; 'batch' "
         "analyses --videos short copies of the video with 1 process, --jobs 2 and an embedded Ray (speed-up, "
         "overhead per video) and simulates a 1,000-video manifest (resume and retry planning cost).",
         epilog=EPILOG, formatter_class=EpilogFormatter,
@@ -52,7 +55,7 @@ def register(sub: argparse._SubParsersAction) -> None:
                    help=f"any of {', '.join(ALL)} (default: {' '.join(DEFAULT)})")
     p.add_argument("--video", type=Path, default=None, help="video to use (default: the bundled demo)")
     p.add_argument("--cores", action=whole(1, JOBS_MAX), default=2, help="pin to this many CPU cores (default 2)")
-    p.add_argument("--minutes", action=real(0, 24 * 60, above=True), default=20.0, help="length of the clip for 'memory' (default 20)")
+    p.add_argument("--minutes", action=real(0, 24 * 60, above=True), default=20.0, help="length of the clip for 'memory' and 'seek' (default 20)")
     p.add_argument("--checkpoint", type=Path, default=None, help="model for 'model' (default: starter)")
     p.add_argument("--videos", action=whole(1, 1000), default=8, help="videos in the 'batch' benchmark (default 8)")
     p.add_argument("--frames", action=whole(1, 100_000), default=30, help="frames per video in the 'batch' benchmark (default 30)")
@@ -80,7 +83,7 @@ def run(args: argparse.Namespace) -> int:
         # --overwrite or not, as reencode and neutral refuse it
         check_not_input(args.json, video, " (the video measured); write the figures to another file")
         check_output_file(args.json, args.overwrite, "bench.json")  # an earlier run's figures are kept unasked
-        check_writable_file(args.json)  # fail now, not after minutes (loso: 15-30) of benchmarks
+        check_writable_file(args.json)  # fail now, not after minutes (loso: 14-30) of benchmarks
     before = os.sched_getaffinity(0)
     try:
         return _run(args, what, video, bench.limit_cores(args.cores))
@@ -116,14 +119,32 @@ def cpu_model() -> str:
     return platform.processor() or platform.machine()
 
 
-def _cpu_bfloat16() -> bool | None:
-    """Whether the CPU computes bfloat16 in hardware (doctor's line; training's arithmetic), None when unknown."""
+def _cpu_bfloat16() -> dict[str, Any]:
+    """The CPU's bfloat16 hardware (doctor's line): whether it has any, the flags that decide training's
+    arithmetic (amx_bf16, avx512_bf16; bfloat16 only with AMX) and that arithmetic, so that a figure can be
+    matched to a machine of the same kind. None where unknown."""
     try:
+        from merstudio.training.run import cpu_bfloat16_path
         from merstudio.training.trainer import cpu_computes_bfloat16
 
-        return cpu_computes_bfloat16()
+        path = cpu_bfloat16_path()
+        return {"cpu_bfloat16": path != "none",
+                "cpu_flags": {"amx_bf16": path == "AMX", "avx512_bf16": _has_flag("avx512_bf16")},
+                "training_arithmetic": "bfloat16" if cpu_computes_bfloat16() else "float32"}
     except (ImportError, OSError, RuntimeError):  # no usable torch: the figures are still worth writing
+        return {"cpu_bfloat16": None, "cpu_flags": None, "training_arithmetic": None}
+
+
+def _has_flag(flag: str) -> bool | None:
+    """Whether /proc/cpuinfo lists `flag` (None where it cannot be read)."""
+    from merstudio.training.run import CPUINFO
+
+    try:
+        text = CPUINFO.read_text(encoding="utf-8", errors="replace")
+    except OSError:
         return None
+    return any(flag in line.partition(":")[2].split() for line in text.splitlines()
+               if line.startswith(("flags", "Features")))
 
 
 def _run(args: argparse.Namespace, what: tuple[str, ...], video: Path, cores: list[int]) -> int:
@@ -133,8 +154,7 @@ def _run(args: argparse.Namespace, what: tuple[str, ...], video: Path, cores: li
     quiet = bool(args.quiet)
     cpu = cpu_model()
     report: dict = {"merstudio": __version__, "cpu": cpu, "machine": platform.machine(),
-                    "cores": len(cores), "cpu_cores": os.cpu_count(), "cpu_bfloat16": _cpu_bfloat16(),
-                    "video": str(video)}
+                    "cores": len(cores), "cpu_cores": os.cpu_count(), **_cpu_bfloat16(), "video": str(video)}
     print(f"merstudio bench on {len(cores)} of {os.cpu_count()} core(s) of {cpu}, video {video}")
     if len(cores) < args.cores:  # the figures are of fewer cores than asked: said, not only in the JSON
         print(f"merstudio: --cores {args.cores} asked, but this process may use {len(cores)}: the figures are "
@@ -163,8 +183,8 @@ def _run(args: argparse.Namespace, what: tuple[str, ...], video: Path, cores: li
     if "gui" in what:
         from merstudio.gui import bench as gb
 
-        report["gui_seek"] = r = gb.bench_open_and_seek(video)
-        print(f"app: open {r['open_s']} s, seek via frame loader p50 {r['seek_ms_p50']} ms, "
+        report["gui_seek"] = r = gb.bench_open_and_seek(video, warm_up=True)
+        print(f"app (after one untimed open): open {r['open_s']} s, seek via frame loader p50 {r['seek_ms_p50']} ms, "
               f"p95 {r['seek_ms_p95']} ms, max {r['seek_ms_max']} ms")
         report["gui_event_loop"] = r = gb.bench_event_loop_during_analysis(video)
         print("app: event loop during analysis: " + ", ".join(f"{k} {v}" for k, v in r.items()))
@@ -193,6 +213,19 @@ def _run(args: argparse.Namespace, what: tuple[str, ...], video: Path, cores: li
         print(f"memory on a {args.minutes:g}-minute clip  : {figures} ({r['fps']} frames/s)")
         print(f"open the {args.minutes:g}-minute clip in the app: {lo['open_s']} s; random seek p50 "
               f"{lo['seek_ms_p50']} ms, p95 {lo['seek_ms_p95']} ms, max {lo['seek_ms_max']} ms")
+    if "seek" in what:
+        from merstudio.io import open_source
+
+        open_source(video).close()  # untimed: a process's first open pays lazy imports (PyAV's), not the clip's
+        with tempfile.TemporaryDirectory() as tmp:
+            if not quiet:
+                print(f"  seek: making a {args.minutes:g}-minute H.264 clip (GOP 250) with ffmpeg ...", flush=True)
+            clip = bench.make_h264_clip(video, Path(tmp) / "gop250.mp4", args.minutes)
+            report["h264_seek"] = r = bench.bench_random_frames(clip)
+        print(f"{args.minutes:g}-minute H.264, keyframe every 250 (after one untimed open): open {r['open_s']} s; "
+              f"random frame(i) of "
+              f"{r['reads']}: p50 {r['seek_ms_p50']} ms, p95 {r['seek_ms_p95']} ms, max {r['seek_ms_max']} ms "
+              f"(CPU p50 {r['seek_cpu_ms_p50']} ms, max {r['seek_cpu_ms_max']} ms)")
     if "loso" in what:
         from merstudio.cli.bars import Bar
         from merstudio.training.bench import bench_loso

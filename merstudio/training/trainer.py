@@ -83,9 +83,9 @@ class TrainSettings:
     seed: int = 0
     device: str = "auto"              # "auto" | "cpu" | "cuda" | "cuda:N"
     num_threads: int = 0              # torch CPU threads; 0 = leave as is
-    # arithmetic of the training forward pass: "auto" = bfloat16 autocast on a CPU that computes bfloat16
-    # natively (AMX or AVX512-BF16: ~25 % less time per step, UF1 unchanged within noise), float32 elsewhere
-    # (other CPUs would emulate it; on CUDA the launch-bound step is no faster in bfloat16, measured on an H200);
+    # arithmetic of the training forward pass: "auto" = bfloat16 autocast on a CPU with AMX (~25 % less time per
+    # step, UF1 unchanged within noise), float32 elsewhere: AVX512-BF16 alone made a step slower (Xeon without
+    # AMX, alternated pairs), other CPUs would emulate it, and on CUDA the launch-bound step is no faster (H200);
     # "float32" | "bfloat16" force one. Weights, optimiser state, losses and all evaluation stay float32.
     precision: str = "auto"
 
@@ -144,17 +144,15 @@ ProgressFn = Callable[[TrainProgress], None]
 
 
 def cpu_computes_bfloat16() -> bool:
-    """Whether this CPU has bfloat16 arithmetic in hardware (AMX tiles or AVX512-BF16), where oneDNN's
-    bfloat16 convolutions are faster than float32 ones; elsewhere they are emulated and slower."""
-    cpu = torch.cpu
-    for probe in ("_is_amx_tile_supported", "_is_avx512_bf16_supported"):  # private, hence looked up
-        fn = getattr(cpu, probe, None)
-        try:
-            if fn is not None and fn():
-                return True
-        except RuntimeError:
-            pass
-    return False
+    """Whether training gains from bfloat16 on this CPU: AMX tiles, where oneDNN's bfloat16 convolutions take
+    ~27 % less time than float32 ones. AVX512-BF16 alone is not enough: on a Xeon with avx512_bf16 and no amx_*
+    flags a training step took 57-65 CPU-ms in bfloat16 against 42-44 in float32, each of 4 alternated pairs
+    slower (2026-12-07; docs/model.md, Speed); without either, bfloat16 is emulated and slower still."""
+    fn = getattr(torch.cpu, "_is_amx_tile_supported", None)  # private, hence looked up
+    try:
+        return bool(fn is not None and fn())
+    except RuntimeError:
+        return False
 
 
 def training_precision(setting: str, device: torch.device) -> str:

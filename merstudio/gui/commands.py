@@ -103,8 +103,6 @@ class NewProject(AppCommand):
         path = Path(params["path"])
         if path.suffix != PROJECT_SUFFIX:
             path = path.with_name(path.name + PROJECT_SUFFIX)
-        if not ctx.win.may_close_project():  # a fine-tuning running, and the user keeps it
-            return
         ctx.win.session.create_project(path)
 
 
@@ -118,12 +116,7 @@ class OpenProject(AppCommand):
 
     @staticmethod
     def do(ctx: CommandContext, params: Params) -> None:
-        from merstudio.gui.session import same_file
-
-        path, cur = Path(params["path"]), ctx.win.project
-        if not (cur is not None and same_file(path, cur.path)) and not ctx.win.may_close_project():
-            return  # a fine-tuning running, and the user keeps it: the open is not done
-        ctx.win.session.open_project(path, read_only=params.get("read_only"))
+        ctx.win.session.open_project(Path(params["path"]), read_only=params.get("read_only"))
 
 
 class OpenVideo(AppCommand):
@@ -184,7 +177,8 @@ class SaveProjectAs(AppCommand):
     @staticmethod
     def do(ctx: CommandContext, params: Params) -> None:
         path = ctx.win.session.save_project_as(Path(params["path"]), reopen=params.get("reopen", True))
-        ctx.win.statusBar().showMessage(f"Saved as {path}", 8000)
+        if path is not None:  # None: the fine-tuning it would have stopped goes on
+            ctx.win.statusBar().showMessage(f"Saved as {path}", 8000)
 
 
 class LocateVideo(AppCommand):

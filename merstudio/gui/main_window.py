@@ -12,6 +12,7 @@ user (message boxes, which tests replace) and read-only shortcuts to the control
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Callable
 from functools import partial
 from itertools import pairwise
@@ -72,6 +73,9 @@ from merstudio.gui.workers import _default_analysis, _default_open
 from merstudio.project import Event, Project, Video
 
 log = logging.getLogger(__name__)
+# a cancelled run's first note (gui/workers.py AnalysisWorker.run): the frames it analysed, said in its status line
+_FRAMES_NOTE = re.compile(r"for frames 0-(\d+) analysed(?: \(of (\d+)\))?")
+_NO_FRAMES_NOTE = "stopped before any frame was analysed"
 PAGE_SECONDS = 10.0  # PageUp / PageDown step
 # the texts of the last error and information boxes kept for tests (win.errors[-1]); a week-long session kept all
 MESSAGES_KEPT = 200
@@ -823,7 +827,7 @@ class MainWindow(QMainWindow):
         self.coding.undo_stack.clear()
         self._places.clear()  # video ids are the project's
         ft = self.finetune_dialog
-        if ft is not None and ft.is_running():  # a close nothing asked about (a video's own project opened)
+        if ft is not None and ft.is_running():  # a close nothing asked about (every path asks: keep_lost_work)
             ft.shutdown()
             self.show_info("Fine-tuning stopped as its project closed: no checkpoint was written.")
         for name in ("agreement_dialog", "finetune_dialog"):
@@ -1124,6 +1128,8 @@ class MainWindow(QMainWindow):
             lead = f"Analysis {status}: a photo, {faces} face{'s' if faces != 1 else ''} (each face's AUs on its " \
                    "label; click a face, or pick it in the face list, for its values)"
             msg = lead + ("; " + "; ".join(notes) if notes else "")
+        elif status == "cancelled":
+            msg, details = self._cancelled_line(n, notes)
         elif notes:  # what the run says comes first, each in a few words (the review keys are in the Coding menu)
             head = f"Analysis {status}, {n} proposal{'s' if n != 1 else ''}: "
             src = self.session.source
@@ -1133,6 +1139,46 @@ class MainWindow(QMainWindow):
             msg = f"Analysis {status}: {n} proposal{'s' if n != 1 else ''} to review (N next, Y accept, X reject)"
         # all of it on hover
         self.status_bar.showMessage(msg, 15000 if notes else 8000, details or msg)
+
+    def _cancelled_line(self, n: int, notes: list[str]) -> tuple[str, str]:
+        """A cancelled run's status line and its hover text: where it stopped and which frames its ``n`` proposals
+        are of, said in the line itself (read from the worker's note, not repeated as one), the review keys only
+        when there is something to review, and, when this run replaced a run that was not complete either (the
+        re-run's undo step is on top), that Undo brings that one back."""
+        done: int | None = None
+        total = self.frame_count or None
+        rest = []
+        for t in notes:  # gui/workers.py writes one of these two first
+            if m := _FRAMES_NOTE.fullmatch(t):
+                done, total = int(m[1]) + 1, int(m[2]) if m[2] else total
+            elif t == _NO_FRAMES_NOTE:
+                done = 0
+            else:
+                rest.append(t)
+        if done is None:  # no note: the frames the window holds
+            done = self.buffer.frames_done if self.buffer is not None else 0
+        s = "s" if n != 1 else ""
+        if not done:
+            line = "Analysis cancelled before any frame was analysed: no proposals"
+        elif n:
+            line = (f"Analysis cancelled at frame {done}{f' of {total}' if total else ''}: {n} proposal{s} for "
+                    f"frames 0-{done - 1} (N next, Y accept, X reject)")
+        else:
+            line = f"Analysis cancelled at frame {done}{f' of {total}' if total else ''}: no proposals in frames " \
+                   f"0-{done - 1}"
+        if self._rerun_undoable():
+            line += "; the previous run is kept: Edit > Undo (Ctrl+Z) brings it back"
+        src = self.session.source
+        short = [short_note(t, src.path) for t in rest] if src is not None else rest
+        return "; ".join([line, *short]), "; ".join([line, *rest])
+
+    def _rerun_undoable(self) -> bool:
+        """Whether the last undo step is the re-run of the current video (its previous run kept for Undo)."""
+        from merstudio.gui.undo import RerunAnalysisCommand
+
+        stack, video = self.undo_stack, self.video
+        top = stack.command(stack.index() - 1) if stack.index() > 0 else None
+        return video is not None and isinstance(top, RerunAnalysisCommand) and top.video_id == video.id
 
     # ================================================================== curves
     def _buffer_changed(self) -> None:
@@ -1425,18 +1471,6 @@ class MainWindow(QMainWindow):
         dlg.set_choices(coders=coders, tolerance=tolerance, iou=iou, all_videos=all_videos, all_coded=all_coded)
         dlg.show()
 
-    def may_close_project(self) -> bool:
-        """Before the project closes (another opened or made, the window closed): a fine-tuning running asks
-        "Stop it?" (FinetuneDialog.ask_stop); False: keep training, the open or close is not done. Stopped, it is
-        said in one line, as a box (the status line is cleared when the project's video goes)."""
-        dlg = self.finetune_dialog
-        if dlg is None or not dlg.is_running():
-            return True
-        if not dlg.ask_stop():
-            return False
-        self.show_info("Fine-tuning stopped: no checkpoint was written.")
-        return True
-
     def open_finetune(self, checkpoint: str | Path | None = None) -> None:
         from merstudio.gui.finetune_dialog import FinetuneDialog
 
@@ -1513,10 +1547,9 @@ class MainWindow(QMainWindow):
 
     # ================================================================== closing
     def closeEvent(self, event: Any) -> None:  # noqa: N802 - Qt override
-        if not self.may_close_project():  # a fine-tuning running: Keep training keeps the window
-            event.ignore()
-            return
-        if not self.session.keep_lost_work():  # the project file is gone: its work kept (Save As) or not, or stay
+        # the project file gone (its work kept with Save As, or not, or stay), a fine-tuning running (Keep training
+        # keeps the window)
+        if not self.session.keep_lost_work():
             event.ignore()
             return
         self.qsettings.setValue("geometry", self.saveGeometry())

@@ -374,9 +374,14 @@ class Session(QObject):
             self.win.ctx.execute(C.SaveProjectAs)
 
     def keep_lost_work(self) -> bool:
-        """Before the open project closes (the window closing, another project opened): where its file is gone,
-        ask Save As / Discard / Cancel, its work being only in this window. True: go on closing (saved, discarded,
-        or nothing to ask)."""
+        """Before the open project closes (the window closing, another project opened or made, a video's own
+        project opened): the one place that asks about the work the close would lose. Where its file is gone, Save
+        As / Discard / Cancel, its work being only in this window; then a fine-tuning running, "Stop it?" (asked
+        last: a stop cannot be taken back, so no later Cancel may keep the project open without it). True: go on
+        closing (saved, discarded, stopped, or nothing to ask)."""
+        return self._keep_file_work() and self.stop_finetune()
+
+    def _keep_file_work(self) -> bool:
         if self.project is None or self.project.read_only:
             return True
         self.follow_project(say_lost=False)  # moved: followed, nothing to ask
@@ -390,10 +395,23 @@ class Session(QObject):
             return self.win.ctx.execute(C.SaveProjectAs, reopen=False)
         return answer == "discard"
 
-    def save_project_as(self, path: Path, reopen: bool = True) -> Path:
+    def stop_finetune(self) -> bool:
+        """A fine-tuning running asks "A fine-tuning is running (about N min left). Stop it?" (its dialog's
+        ask_stop, which its own Close asks too; it was cancelled without a word: minutes of training gone). True:
+        none runs now (stopped: said in a box, as the project's video going clears the status line); False: Keep
+        training, the close is not done."""
+        dlg = getattr(self.win, "finetune_dialog", None)
+        if dlg is None or not dlg.is_running():
+            return True
+        if not dlg.ask_stop():
+            return False
+        self.win.show_info("Fine-tuning stopped: no checkpoint was written.")
+        return True
+
+    def save_project_as(self, path: Path, reopen: bool = True) -> Path | None:
         """Write the open project as it is now to ``path`` (Project.save_as: every edit, a file deleted while open
         included); with ``reopen``, close it and go on in the copy (its own undo history starts there). Returns the
-        file written."""
+        file written (None: a fine-tuning running was kept, nothing written)."""
         proj = self.project
         if proj is None:
             raise InputError("save as: no project is open")
@@ -401,6 +419,8 @@ class Session(QObject):
             path = path.with_name(path.name + PROJECT_SUFFIX)
         if not proj.lost() and same_file(path, proj.path):
             raise InputError(f"{path.name} is the project open here: File > Save writes it")
+        if reopen and not self.stop_finetune():  # going on in the copy closes this project
+            return None
         places = proj.places()  # where this window finds each video (read-only: looked for, not stored)
         written = proj.save_as(path)
         # a byte copy: the path and relative path as written where this project lies; the copy gets the places

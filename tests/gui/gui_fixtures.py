@@ -43,11 +43,13 @@ class Spot:
 class FakeAnalysis:
     """Streams pipeline-shaped rows (base columns, landmarks, AUxx_r/_c, per-side AUxx_L/_R, pose_R*, p_<class>,
     the micro-motion lane: motion, motion_<region>, blink, AUxx_m) with AU and mouth-motion bumps at SPOTS.
-    ``gate``: when set on the class, rows stop after frame 10 until the event is set (deterministic cancel tests).
+    ``gate``: when set on the class, rows stop before frame ``gate_at`` (11) until the event is set (deterministic
+    cancel tests; 0: before any frame).
     ``fail_at``: raise InputError at that frame. ``occluded``: (start, stop) frames where AU12_r is NaN (a hand
     over the mouth). ``faceless``: no face in any frame."""
 
     gate: threading.Event | None = None
+    gate_at: int = 11
     fail_at: int | None = None
     occluded: tuple[int, int] | None = None
     faceless: bool = False  # no face in any frame (a wall, a face turned away)
@@ -72,7 +74,7 @@ class FakeAnalysis:
                 return
             if self.fail_at is not None and i == self.fail_at:
                 raise InputError(f"{self.source.path}: frame {i} cannot be decoded")
-            if i == 11 and self.gate is not None:
+            if i == self.gate_at and self.gate is not None:
                 # parked until the gate opens, but cancellable like the real pipeline (a failed test's window
                 # closes, and cancels, before any fixture could open the gate)
                 while not self.gate.wait(0.02):

@@ -197,3 +197,44 @@ class Gated:
 
     def off_the_gui_thread(self) -> bool:
         return bool(self.threads) and all(t is not threading.main_thread() for t in self.threads)
+
+
+def cancelled_run(qtbot, win, fake_analysis, at: int = 11) -> str:
+    """RunAnalysis (no settings) on the video open in the window, its FakeAnalysis parked before frame `at` (0:
+    before any frame) and cancelled there (Ctrl+.); returns the status line said once its stored rows are in."""
+    from merstudio.gui import commands as C
+
+    fake_analysis.gate_at, fake_analysis.gate = at, threading.Event()
+    win.analysis.batch_seconds = 0.0  # frames 0..at-1 stored before the gate
+    assert win.ctx.execute(C.RunAnalysis, settings={})
+    qtbot.waitUntil(lambda: at == 0 or (win.buffer is not None and win.buffer.frames_done >= at), timeout=20000)
+    win.statusBar().clearMessage()
+    win.ctx.execute(C.CancelAnalysis)
+    qtbot.waitUntil(lambda: win.worker is None, timeout=20000)
+    fake_analysis.gate, fake_analysis.gate_at = None, 11
+    qtbot.waitUntil(lambda: "Analysis cancelled" in win.statusBar().currentMessage(), timeout=10000)
+    return win.statusBar().currentMessage()
+
+
+def finetuning(qtbot, win, epochs: int = 30, done: int = 6, seconds: float = 60.0):
+    """The window's fine-tuning dialog (on its open project) training a fake run that goes until cancelled,
+    `done` of `epochs` epochs ended in `seconds` (30, 6, 60: "about 4 min left"). Returns the dialog."""
+    from merstudio.training.trainer import TrainingCancelled
+
+    def run(*_args, cancel, stage, **_kw):
+        stage("training")
+        if cancel.wait(30):
+            raise TrainingCancelled("fine-tuning cancelled")
+        raise RuntimeError("the test never stopped it")
+
+    win.finetune_fn = run
+    win.open_finetune()
+    dlg = win.finetune_dialog
+    dlg.epochs.setValue(epochs)
+    times = iter([0.0, seconds])
+    dlg._clock = lambda: next(times)
+    dlg.start()
+    qtbot.waitUntil(lambda: dlg._stage == "training", timeout=10000)
+    dlg._on_loss(done, epochs, 0.5)
+    assert dlg.is_running()
+    return dlg

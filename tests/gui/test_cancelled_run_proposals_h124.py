@@ -52,5 +52,6 @@ def test_the_status_line_says_the_frames_and_shows_no_review_keys(qtbot, window,
     fake_analysis.gate = None
     qtbot.waitUntil(lambda: "Analysis cancelled" in window.statusBar().currentMessage(), timeout=10000)
     line = window.statusBar().currentMessage()
-    assert "0 proposals" in line and "for frames 0-10 analysed (of 90)" in line, line  # no spot ends by frame 10
+    # no spot ends by frame 10
+    assert line.startswith("Analysis cancelled at frame 11 of 90: no proposals in frames 0-10"), line
     assert "N next" not in line, line

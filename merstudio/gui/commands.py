@@ -198,20 +198,23 @@ class LocateVideo(AppCommand):
         proj = ctx.win.project
         assert proj is not None
         vid = params["video_id"]
+        was = proj.video(vid).name
         video, found, missing = proj.found_at(vid, params["path"])  # read-only: checked, not stored
         if proj.read_only:
             ctx.win.session.select_video(vid, source=ctx.win.session.open_source(video.path))
         else:
             ctx.win.session.select_video(vid)
         if found or missing:
-            ctx.win.statusBar().showMessage(found_line(video, found, missing), 15000)
+            ctx.win.statusBar().showMessage(found_line(video, found, missing, was), 15000)
 
 
-def found_line(video: Any, found: list[int], missing: list[int]) -> str:
+def found_line(video: Any, found: list[int], missing: list[int], was: str = "") -> str:
     """What the status bar says once a missing video was found at ``video.path`` (the "Where is …?" dialog, or File
-    > Open video of the moved file): its folder, and the project's other missing videos found there too or not."""
+    > Open video of the moved file): its folder, the name it was added under where the file found (by its
+    content) has another, and the project's other missing videos found there too or not."""
     folder = Path(video.path).parent
-    line = f"Found {video.name} in {folder}"
+    line = (f"Found {was} as {video.name} in {folder}" if was and was != video.name
+            else f"Found {video.name} in {folder}")
     if found:
         line += f"; found {len(found)} other missing video{'s' * (len(found) != 1)} there too"
     if missing:

@@ -149,9 +149,11 @@ class Session(QObject):
             raise InputError(f"{proj.path}: cannot be read ({exc})") from None
         self._set_project(proj)
         if proj.read_only:
+            # a copy keeps the file's SQL triggers (opened read-only again): for those, the reason says what helps
+            copy = "" if "drop-triggers" in proj.read_only_reason else (
+                " File > Save project as… makes an editable copy (it finds the videos this window finds).")
             self.win.show_info(f"{proj.path.name} is open read-only ({proj.read_only_reason}): you can look at it "
-                               "and export from it, but edits are refused. File > Save project as… makes an "
-                               "editable copy (it finds the videos this window finds).")
+                               f"and export from it, but edits are refused.{copy}")
         aside: dict[int, int] = {}
         if not proj.read_only:
             try:  # cancelled re-runs an older version left active over a complete run
@@ -268,7 +270,7 @@ class Session(QObject):
         if same_file(path, Path(video.path)) or proj.matches(Path(video.path), video):
             return ""  # where the project says (or the same video opened from a second place: the first stays)
         there, others, missing = proj.found_at(video.id, path)
-        return C.found_line(there, others, missing)
+        return C.found_line(there, others, missing, video.name)
 
     @staticmethod
     def has_video(proj: Project, source: Any) -> bool:

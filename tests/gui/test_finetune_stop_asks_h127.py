@@ -5,13 +5,11 @@ in one line."""
 
 from __future__ import annotations
 
-import threading
-
 import pytest
+from helpers import finetuning
 
 from merstudio.gui import commands as C
 from merstudio.project import Project
-from merstudio.training.trainer import TrainingCancelled
 
 pytestmark = [pytest.mark.gui]
 
@@ -39,25 +37,7 @@ def training(qtbot, window, tmp_path):
     with Project.create(tmp_path / "b.merproj"):
         pass
     assert win.ctx.execute(C.NewProject, path=str(tmp_path / "a.merproj")), win.errors
-    ran = threading.Event()
-
-    def run(*_args, cancel, stage, **_kw):
-        stage("training")
-        ran.set()
-        if cancel.wait(30):
-            raise TrainingCancelled("fine-tuning cancelled")
-        raise RuntimeError("the test never stopped it")
-
-    win.finetune_fn = run
-    win.open_finetune()
-    dlg = win.finetune_dialog
-    dlg.epochs.setValue(30)
-    times = iter([0.0, 60.0])
-    dlg._clock = lambda: next(times)
-    dlg.start()
-    qtbot.waitUntil(lambda: dlg._stage == "training", timeout=10000)
-    dlg._on_loss(6, 30, 0.5)
-    assert ran.is_set() and dlg.is_running()
+    dlg = finetuning(qtbot, win)  # 6 of 30 epochs in 60 s
     return win, dlg, tmp_path
 
 

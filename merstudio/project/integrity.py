@@ -13,7 +13,7 @@ import sqlite3
 from functools import cache
 from pathlib import Path
 
-from merstudio.errors import InputError, OutputError
+from merstudio.errors import InputError
 from merstudio.project.schema import APPLICATION_ID, MIGRATIONS
 
 
@@ -66,31 +66,24 @@ def trigger_note(con: sqlite3.Connection, version: int, path: str | os.PathLike[
 def drop_triggers(path: str | os.PathLike[str]) -> list[str]:
     """Remove every trigger from a merstudio project, in one transaction, while no merstudio has it open for
     writing (its lock claimed meanwhile); the names of those removed. Dropping a trigger runs none."""
-    from merstudio.project.lock import ProjectInUse, ProjectLock
+    from merstudio.project.lock import claimed
 
     p = Path(path)
     if not p.is_file():
         raise InputError(f"{p}: no such project file")
-    try:
-        claim = ProjectLock.acquire(p)
-    except ProjectInUse as exc:
-        raise ProjectInUse(p, exc.owner, hint="close it there first") from None
-    except OSError as exc:
-        raise OutputError(f"{p}: cannot write beside it ({exc.strerror or exc})") from None
-    try:
-        con = sqlite3.connect(p, isolation_level=None)
+    with claimed(p, hint="close it there first"):
         try:
-            if con.execute("PRAGMA application_id").fetchone()[0] != APPLICATION_ID:
-                raise InputError(f"{p}: not a merstudio project (an SQLite file of another program)")
-            con.execute("BEGIN IMMEDIATE")
-            found = triggers(con)
-            for name, _table in found:
-                con.execute(f'DROP TRIGGER "{name.replace(chr(34), chr(34) * 2)}"')
-            con.execute("COMMIT")
-        finally:
-            con.close()
-    except sqlite3.DatabaseError as exc:
-        raise InputError(f"{p}: cannot remove its triggers ({exc})") from None
-    finally:
-        claim.release()
+            con = sqlite3.connect(p, isolation_level=None)
+            try:
+                if con.execute("PRAGMA application_id").fetchone()[0] != APPLICATION_ID:
+                    raise InputError(f"{p}: not a merstudio project (an SQLite file of another program)")
+                con.execute("BEGIN IMMEDIATE")
+                found = triggers(con)
+                for name, _table in found:
+                    con.execute(f'DROP TRIGGER "{name.replace(chr(34), chr(34) * 2)}"')
+                con.execute("COMMIT")
+            finally:
+                con.close()
+        except sqlite3.DatabaseError as exc:
+            raise InputError(f"{p}: cannot remove its triggers ({exc})") from None
     return [n for n, _t in found]

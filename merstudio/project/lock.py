@@ -14,8 +14,10 @@ written at once (two writers through two journals: one loses its edits).
 Where the file system has no working locks (some network shares), the owner in the file decides instead: on this
 host a live pid, on another host a heartbeat younger than :data:`STALE_AFTER` seconds.
 
-:func:`held_elsewhere` says whether a writer still holds a project (a killed one does not); :func:`wal_readers`,
-who reads it now (what keeps a save from folding the journal into the file).
+:func:`claim_to_write` (and :func:`claimed`, for a ``with`` block) claims a project for an operation that writes it,
+refused in one line a user can act on (create, save-as, drop-triggers). :func:`held_elsewhere` says whether a writer
+still holds a project (a killed one does not); :func:`wal_readers`, who reads it now (what keeps a save from folding
+the journal into the file).
 """
 
 from __future__ import annotations
@@ -26,11 +28,12 @@ import os
 import socket
 import tempfile
 import time
-from contextlib import suppress
+from collections.abc import Iterator
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
 
-from merstudio.errors import InputError
+from merstudio.errors import InputError, OutputError
 from merstudio.locks import Busy, LockFile, pid_alive
 
 LOCK_SUFFIX = ".lock"
@@ -216,6 +219,33 @@ class ProjectLock(LockFile):
         self.owner = LockOwner(self.owner.pid, self.owner.host, self.owner.user, self.owner.since, time.time())
         with suppress(OSError):
             self._write()
+
+
+def claim_to_write(project: str | os.PathLike[str], *, hint: str | None = None,
+                   cannot: str = "cannot write beside it") -> ProjectLock:
+    """Claim ``project`` for an operation that must write it, in the one line a user is shown when refused:
+    ProjectInUse naming the holder, ending in ``hint`` (None: ProjectInUse's own advice), or OutputError
+    ``<project>: <cannot> (<why>)`` where no lock file can be made (then nobody could write there anyway)."""
+    p = Path(project)
+    try:
+        return ProjectLock.acquire(p)
+    except ProjectInUse as exc:
+        if hint is None:
+            raise
+        raise ProjectInUse(p, exc.owner, hint=hint) from None
+    except OSError as exc:
+        raise OutputError(f"{p}: {cannot} ({exc.strerror or exc})") from None
+
+
+@contextmanager
+def claimed(project: str | os.PathLike[str], *, hint: str | None = None,
+            cannot: str = "cannot write beside it") -> Iterator[ProjectLock]:
+    """:func:`claim_to_write` for the length of a ``with`` block: let go when it ends, however it ends."""
+    claim = claim_to_write(project, hint=hint, cannot=cannot)
+    try:
+        yield claim
+    finally:
+        claim.release()
 
 
 def held_elsewhere(project: str | os.PathLike[str]) -> bool:

@@ -59,7 +59,7 @@ import time
 import warnings
 import weakref
 from collections.abc import Iterable, Iterator, Sequence
-from contextlib import contextmanager, suppress
+from contextlib import contextmanager, nullcontext, suppress
 from pathlib import Path
 from typing import Any
 
@@ -80,7 +80,7 @@ from merstudio.project.behaviours import BehaviourTables
 from merstudio.project.event_store import EventTables, _stored_id
 from merstudio.project.events import Event
 from merstudio.project.integrity import trigger_note
-from merstudio.project.lock import ProjectInUse, ProjectLock, lock_path, wal_readers
+from merstudio.project.lock import ProjectInUse, ProjectLock, claim_to_write, claimed, lock_path, wal_readers
 from merstudio.project.overlays import Overlay, OverlayTables
 from merstudio.project.schema import APPLICATION_ID, MIGRATIONS, SCHEMA_VERSION, WRITTEN_UNTIL, schema_problem
 from merstudio.project.settings import (
@@ -353,11 +353,9 @@ class Project(SettingTables, VideoTables, AnalysisTables, OverlayTables, EventTa
             raise OutputError(f"{p}: already exists")
         try:
             p.parent.mkdir(parents=True, exist_ok=True)
-            claim = ProjectLock.acquire(p)
-        except ProjectInUse as exc:
-            raise ProjectInUse(p, exc.owner, hint="close it there before replacing it") from None
         except OSError as exc:
             raise OutputError(f"{p}: cannot create project ({exc.strerror or exc})") from None
+        claim = claim_to_write(p, hint="close it there before replacing it", cannot="cannot create project")
         try:
             for q in (p, Path(f"{p}-wal"), Path(f"{p}-shm"), Path(f"{p}-journal")):
                 q.unlink(missing_ok=True)
@@ -921,25 +919,20 @@ class Project(SettingTables, VideoTables, AnalysisTables, OverlayTables, EventTa
         # the lock beside the name: this project's own where it is saved under its lost name, else taken for the
         # write, so that no other merstudio has that project open meanwhile
         own = self._claim is not None and os.path.abspath(self._claim.path) == os.path.abspath(lock_path(d))
-        try:
-            claim = None if own else ProjectLock.acquire(d)
-        except OSError as exc:
-            raise OutputError(f"{d}: cannot save the project there ({exc.strerror or exc})") from None
-        try:
-            self._write_copy(d, "cannot save the project there")
-            # a journal left beside the name (another project's, or this one's own before it was deleted) would be
-            # read into the copy by its first opener (removed once the copy is whole: a failed copy keeps them)
-            for side in ("-wal", "-shm", "-journal"):
-                try:
-                    Path(f"{d}{side}").unlink(missing_ok=True)
-                except OSError as exc:
-                    raise OutputError(f"{d}: saved, but the old {d.name}{side} beside it could not be removed "
-                                      f"({exc.strerror or exc}): remove it before opening the copy") from None
-        except sqlite3.Error as exc:
-            raise OutputError(f"{d}: cannot save the project there ({_fault_text(exc)})") from None
-        finally:
-            if claim is not None:
-                claim.release()
+        with nullcontext() if own else claimed(d, cannot="cannot save the project there"):
+            try:
+                self._write_copy(d, "cannot save the project there")
+                # a journal left beside the name (another project's, or this one's own before it was deleted)
+                # would be read into the copy by its first opener (removed once the copy is whole: a failed copy
+                # keeps them)
+                for side in ("-wal", "-shm", "-journal"):
+                    try:
+                        Path(f"{d}{side}").unlink(missing_ok=True)
+                    except OSError as exc:
+                        raise OutputError(f"{d}: saved, but the old {d.name}{side} beside it could not be removed "
+                                          f"({exc.strerror or exc}): remove it before opening the copy") from None
+            except sqlite3.Error as exc:
+                raise OutputError(f"{d}: cannot save the project there ({_fault_text(exc)})") from None
         return d
 
     def fold_journal(self) -> bool:

@@ -1,4 +1,4 @@
-"""Tiny data and model settings for the training tests (seconds, not minutes)."""
+"""Tiny data and model settings for the training tests (seconds, not minutes), and the fine-tuning tests' project."""
 
 from __future__ import annotations
 
@@ -7,11 +7,17 @@ from pathlib import Path
 import cv2
 import numpy as np
 import pytest
+from support.finetune_project import project_fixtures
 
 from merstudio.model.config import ModelConfig
 from merstudio.training.bench import synthetic_flow_set
 from merstudio.training.protocols import DataArrays
 from merstudio.training.trainer import TrainSettings
+
+# ``built`` (support.finetune_project's project, built once per module that asks), ``cache`` (that module's
+# preprocessing cache) and ``proj`` (each test's private copy: project, checkpoint); a module that calls
+# project_fixtures itself keeps its own
+built, cache, proj = project_fixtures("ftproj")
 
 
 def _tiny_cfg(**kw) -> ModelConfig:

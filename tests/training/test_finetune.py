@@ -8,7 +8,6 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from support.finetune_project import build_project, private_copy
 
 import merstudio.training.finetune as F
 from merstudio.errors import InputError
@@ -16,22 +15,6 @@ from merstudio.model import load_checkpoint, read_checkpoint_meta
 from merstudio.project import Project
 from merstudio.training.metrics import compute_metrics
 from merstudio.training.trainer import TrainingCancelled, predict
-
-
-@pytest.fixture(scope="module")
-def built(tmp_path_factory):
-    return build_project(tmp_path_factory.mktemp("ftproj"))
-
-
-@pytest.fixture(scope="module")
-def cache(tmp_path_factory):
-    return tmp_path_factory.mktemp("ftcache")
-
-
-@pytest.fixture
-def proj(built, tmp_path):
-    """A private copy of the project folder (its own versioned checkpoints and event edits)."""
-    return (built, *private_copy(built, tmp_path))
 
 
 def _spy(monkeypatch):
@@ -52,8 +35,8 @@ def _spy(monkeypatch):
     return seen
 
 
-def test_held_out_videos_are_never_trained_on_and_meta_records_lineage(proj, cache, monkeypatch):
-    built, path, ckpt = proj
+def test_held_out_videos_are_never_trained_on_and_meta_records_lineage(built, proj, cache, monkeypatch):
+    path, ckpt = proj
     seen = _spy(monkeypatch)
     res = F.finetune(path, ckpt, epochs=2, cache_dir=cache)
 
@@ -136,8 +119,8 @@ def test_split_is_by_whole_video_or_subject(built):
     assert split == 30
 
 
-def test_refuses_too_few_events_naming_the_class(proj, cache):
-    built, path, ckpt = proj
+def test_refuses_too_few_events_naming_the_class(built, proj, cache):
+    path, ckpt = proj
     # one surprise event per video: 3 in all, but holding out any video leaves 2 to train on
     with Project.open(path) as p:
         surprise = [e for e in p.events(status="accepted") if e.emotion == "surprise"]
@@ -156,8 +139,8 @@ def test_refuses_too_few_events_naming_the_class(proj, cache):
     assert not list(path.parent.glob("*-ft*.pt"))
 
 
-def test_refuses_with_one_class_or_one_video(proj, cache):
-    built, path, ckpt = proj
+def test_refuses_with_one_class_or_one_video(built, proj, cache):
+    path, ckpt = proj
     with Project.open(path) as p:
         for e in p.events():
             if e.video_id != built.videos[0]:
@@ -175,7 +158,7 @@ def test_refuses_with_one_class_or_one_video(proj, cache):
 
 
 def test_cancel_during_training_writes_nothing(proj, cache):
-    built, path, ckpt = proj
+    path, ckpt = proj
     stop = threading.Event()
     epochs_seen = []
 
@@ -232,7 +215,7 @@ def test_the_preset_that_would_use_the_events_left_out_is_suggested():
 
 
 def test_mix_with_a_dataset(proj, cache, flow_table, tmp_path):
-    built, path, ckpt = proj
+    path, ckpt = proj
     table = flow_table(tmp_path / "mix", n=12, n_subjects=3)
     res = F.finetune(path, ckpt, path.parent / "mixed.pt", epochs=1, mix_with=str(table), cache_dir=cache,
                      log=lambda *a, **k: None)
@@ -250,7 +233,7 @@ def test_mix_reads_its_dataset_with_the_loader_options(proj, cache, tmp_path, ca
     from merstudio.cli.main import main
     from merstudio.datasets import LoadOptions
 
-    built, path, ckpt = proj
+    path, ckpt = proj
     root = tmp_path / "SMIC"
     rng = np.random.default_rng(1)
     for camera, subjects in (("HS", (1, 2)), ("VIS", (1,))):  # VIS holds fewer clips, as in the real SMIC
@@ -282,7 +265,7 @@ def test_mix_reads_its_dataset_with_the_loader_options(proj, cache, tmp_path, ca
 def test_cli(proj, cache, capsys):
     from merstudio.cli.main import main
 
-    built, path, ckpt = proj
+    path, ckpt = proj
     with pytest.raises(SystemExit) as e:
         main(["finetune", "--help"])
     assert e.value.code == 0
@@ -302,7 +285,7 @@ def test_cli(proj, cache, capsys):
 
 
 def test_held_out_split_is_locked_per_project_and_reuse_is_flagged(proj, cache):
-    built, path, ckpt = proj
+    path, ckpt = proj
     res1 = F.finetune(path, ckpt, epochs=1, cache_dir=cache, seed=0)
     assert res1.split_saved and res1.split_note == ""
     with Project.open(path) as p:
@@ -339,7 +322,7 @@ def test_held_out_split_is_locked_per_project_and_reuse_is_flagged(proj, cache):
 def test_scores_on_events_the_parent_trained_on_are_called_so(proj, cache):
     """A fine-tuned parent that trained on the events now held out (its split spent, a new one drawn elsewhere)
     has no held-out 'before' score on them: the note says how many, and the lineage of trained events grows."""
-    built, path, ckpt = proj
+    path, ckpt = proj
     res1 = F.finetune(path, ckpt, epochs=1, cache_dir=cache, seed=0)
     with Project.open(path) as p:
         items, _ = F.collect_events(p, res1.class_names)
@@ -357,7 +340,7 @@ def test_scores_on_events_the_parent_trained_on_are_called_so(proj, cache):
 
 
 def test_split_record_not_saved_while_the_project_is_held(proj, cache):
-    built, path, ckpt = proj
+    path, ckpt = proj
     holder = Project.open(path)  # as the app holds it
     try:
         res = F.finetune(path, ckpt, epochs=1, cache_dir=cache)
@@ -385,7 +368,7 @@ def test_a_fine_tuned_model_predicts_as_its_parent_does(proj, cache, parent_flip
     flip averaging became the default does not change how it predicts by being fine-tuned."""
     from merstudio.model.checkpoint import load_checkpoint, save_checkpoint
 
-    _built, path, ckpt = proj
+    path, ckpt = proj
     parent, meta = load_checkpoint(ckpt)
     parent.tta_flip = ((0,), "zero") if parent_flips else None
     save_checkpoint(ckpt, parent, {k: v for k, v in meta.items() if k != "tta_flip"})
@@ -453,7 +436,7 @@ def test_a_new_grouping_that_holds_out_spent_events_says_so_in_the_note(proj, ca
     """Holding out by subject after two runs by video draws a new split; where no subject split avoids the spent
     video's events, the result's note (which the app shows; the log line only the command line prints) says how
     many of its held-out events earlier runs were already scored on."""
-    built, path, ckpt = proj
+    path, ckpt = proj
     first = F.finetune(path, ckpt, epochs=1, cache_dir=cache, holdout="video:0.25")
     F.finetune(path, ckpt, epochs=1, cache_dir=cache, holdout="video:0.25", seed=3)
     res = F.finetune(path, ckpt, epochs=1, cache_dir=cache, holdout="subject:0.25")
@@ -499,7 +482,7 @@ def test_mixed_samples_from_held_out_videos_are_left_out(proj, cache, monkeypatc
     taken from a held-out video never reach the training loop, and the run says how many were left out."""
     from merstudio.cli.main import main
 
-    built, path, ckpt = proj
+    path, ckpt = proj
     table, per_clip = _own_clips_table(path, path.parent.parent / "mixdata")
     seen = _spy(monkeypatch)
     res = F.finetune(path, ckpt, path.parent / "mixed.pt", epochs=1, mix_with=str(table), cache_dir=cache,
@@ -558,12 +541,12 @@ def test_a_mixed_sample_matches_a_held_out_video_by_path_content_or_clip_folder(
     assert F.held_out_match(s(tmp_path / "other.avi"), held, [record]) is None
 
 
-def test_holding_out_by_subject_without_any_subject_set_refuses(proj):
+def test_holding_out_by_subject_without_any_subject_set_refuses(built, proj):
     """No video has a subject: every video would be its own subject (holding out by video under another name):
     refused in one line that says how to set them."""
     from merstudio.project.subjects import set_video_subject
 
-    built, path, ckpt = proj
+    path, ckpt = proj
     with Project.open(path) as p:
         for v in p.videos():
             set_video_subject(p, v.id, None)
@@ -600,7 +583,7 @@ def test_the_same_seed_gives_the_same_weights(proj, cache):
     before (dropout draws from it); another seed gives other weights."""
     import torch
 
-    built, path, _ = proj
+    path, _ = proj
     ckpt = _dropout_checkpoint(path.parent / "drop.pt")
     states = []
     for k, (glob, seed) in enumerate(((1, 5), (2, 5), (1, 6))):

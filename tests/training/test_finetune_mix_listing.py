@@ -5,16 +5,8 @@ from __future__ import annotations
 
 import shutil
 
-import pytest
-from support.finetune_project import build_project
-
 import merstudio.datasets as D
 import merstudio.training.finetune as F
-
-
-@pytest.fixture(scope="module")
-def built(tmp_path_factory):
-    return build_project(tmp_path_factory.mktemp("ftmix"))
 
 
 def test_the_mixed_dataset_is_listed_once(built, flow_table, tmp_path, monkeypatch):

@@ -7,7 +7,6 @@ import os
 import shutil
 
 import pytest
-from support.finetune_project import build_project
 
 from merstudio.errors import OutputError
 from merstudio.training.finetune_output import check_output, guarded, guarded_paths
@@ -26,11 +25,6 @@ def test_another_name_of_the_project_is_refused(tmp_path):
     with pytest.raises(OutputError, match="the checkpoint being fine-tuned"):
         check_output(tmp_path / "sub" / ".." / "parent.pt", keep, overwrite=True)
     assert check_output(tmp_path / "new.pt", keep, overwrite=False) == tmp_path / "new.pt"
-
-
-@pytest.fixture(scope="module")
-def built(tmp_path_factory):
-    return build_project(tmp_path_factory.mktemp("ftoutcheck"))
 
 
 def test_the_check_before_writing_refuses_a_file_that_appeared_and_writes_nothing(built, tmp_path):

@@ -7,25 +7,9 @@ from __future__ import annotations
 import os
 
 import pytest
-from support.finetune_project import build_project, private_copy
 
 import merstudio.training.finetune as F
 from merstudio.project import Project
-
-
-@pytest.fixture(scope="module")
-def built(tmp_path_factory):
-    return build_project(tmp_path_factory.mktemp("ftproj_h127"))
-
-
-@pytest.fixture(scope="module")
-def cache(tmp_path_factory):
-    return tmp_path_factory.mktemp("ftcache_h127")
-
-
-@pytest.fixture
-def proj(built, tmp_path):
-    return private_copy(built, tmp_path)
 
 
 def _split(path):

@@ -9,15 +9,9 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from support.finetune_project import build_project
 
 import merstudio.training.finetune as F
 from merstudio.errors import InputError
-
-
-@pytest.fixture(scope="module")
-def built(tmp_path_factory):
-    return build_project(tmp_path_factory.mktemp("ftnames"))
 
 
 def test_the_log_names_the_held_out_video_by_its_file(built, tmp_path):

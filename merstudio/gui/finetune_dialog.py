@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
+    QMessageBox,
     QProgressBar,
     QPushButton,
     QScrollArea,
@@ -40,6 +41,7 @@ from merstudio.errors import MerstudioError
 from merstudio.gui.checkpoint_dialog import WARN_COLOUR
 from merstudio.gui.failures import failure_line
 from merstudio.gui.look import fit_screen, on_window
+from merstudio.gui.questions import ask
 from merstudio.model.columns import NONE_CLASS
 from merstudio.training.finetune_split import held_out_text, trained_text
 
@@ -452,8 +454,6 @@ class FinetuneDialog(QDialog):
         """The new checkpoint's path and the fine-tuning that checks it again right before writing; None (the
         reason shown) when it must not be written there: the project, its side files or videos, the parent, a
         checkpoint loaded or named by its analyses (training.finetune_output), or an existing file not to replace."""
-        from PySide6.QtWidgets import QMessageBox
-
         from merstudio.training.finetune_output import check_output, guarded, guarded_paths
 
         out = self.out.text().strip() or None
@@ -502,16 +502,9 @@ class FinetuneDialog(QDialog):
 
     def _ask_stop_question(self, question: str) -> bool:
         """Stop (True) or Keep training (False, also Escape). Tests patch it: a modal box hangs a test."""
-        from PySide6.QtWidgets import QMessageBox
-
-        box = QMessageBox(QMessageBox.Icon.Question, "merstudio", question, QMessageBox.StandardButton.NoButton, self)
-        box.setTextFormat(Qt.TextFormat.PlainText)
-        stop = box.addButton("Stop", QMessageBox.ButtonRole.DestructiveRole)
-        keep = box.addButton("Keep training", QMessageBox.ButtonRole.RejectRole)
-        box.setDefaultButton(keep)
-        box.setEscapeButton(keep)
-        box.exec()
-        return box.clickedButton() is stop
+        return ask(self, question, [("stop", "Stop", QMessageBox.ButtonRole.DestructiveRole),
+                                    ("keep", "Keep training", QMessageBox.ButtonRole.RejectRole)],
+                   default="keep", escape="keep") == "stop"
 
     def reject(self) -> None:
         if not self.ask_stop():

@@ -59,6 +59,7 @@ from merstudio.gui.photo_chart import PhotoChart
 from merstudio.gui.places import Place, fit_place, store_place, stored_place
 from merstudio.gui.plain_text import literal_tip
 from merstudio.gui.playback import AudioControls, selection_range
+from merstudio.gui.questions import CANCEL, ask
 from merstudio.gui.reencode import notes_details, seek_hint, short_note
 from merstudio.gui.reencode import stop as stop_reencoding
 from merstudio.gui.session import Session
@@ -759,29 +760,18 @@ class MainWindow(QMainWindow):
     # ================================================================== questions (tests replace these)
     def ask_read_only(self, question: str) -> bool:
         """The project is open elsewhere: ask whether to open it read-only."""
-        box = QMessageBox(QMessageBox.Icon.Question, "merstudio", question,
-                          QMessageBox.StandardButton.Open | QMessageBox.StandardButton.Cancel, self)
-        box.setTextFormat(Qt.TextFormat.PlainText)
-        open_ro = box.button(QMessageBox.StandardButton.Open)
-        open_ro.setText("Open read-only")
-        box.exec()
-        return box.clickedButton() is open_ro
+        return ask(self, question, [("open", "Open read-only", QMessageBox.ButtonRole.AcceptRole), CANCEL]) == "open"
 
     def ask_project_beside(self, video_name: str, beside: Path) -> str | None:
         """The video has a project of its own beside it: open that one ("beside"), add the video to the open
         project ("current"), or cancel (None)."""
         assert self.project is not None
-        box = QMessageBox(QMessageBox.Icon.Question, "merstudio",
-                          f"{video_name} has its own project, {beside.name}, beside it (its earlier coding is "
-                          f"there).\n\nOpen {beside.name}, or add the video to {self.project.path.name}?",
-                          QMessageBox.StandardButton.Cancel, self)
-        box.setTextFormat(Qt.TextFormat.PlainText)  # file names, as written
-        own = box.addButton(f"Open {beside.name}", QMessageBox.ButtonRole.AcceptRole)
-        add = box.addButton(f"Add to {self.project.path.name}", QMessageBox.ButtonRole.ActionRole)
-        box.setDefaultButton(own)
-        box.exec()
-        clicked = box.clickedButton()
-        return "beside" if clicked is own else "current" if clicked is add else None
+        answer = ask(self, f"{video_name} has its own project, {beside.name}, beside it (its earlier coding is "
+                           f"there).\n\nOpen {beside.name}, or add the video to {self.project.path.name}?",
+                     [("beside", f"Open {beside.name}", QMessageBox.ButtonRole.AcceptRole),
+                      ("current", f"Add to {self.project.path.name}", QMessageBox.ButtonRole.ActionRole), CANCEL],
+                     default="beside")
+        return None if answer in (None, "cancel") else answer
 
     def ask_checkpoint(self, path: str, meta: Any, answer: Callable[[bool], None]) -> None:
         """The checkpoint dialog (what the loaded model was trained on) asks whether to use it; ``answer(True)`` on
@@ -809,11 +799,7 @@ class MainWindow(QMainWindow):
 
     def confirm(self, question: str) -> bool:
         """A yes/cancel question."""
-        box = QMessageBox(QMessageBox.Icon.Question, "merstudio", question,
-                          QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel, self)
-        box.setTextFormat(Qt.TextFormat.PlainText)
-        box.setDefaultButton(QMessageBox.StandardButton.Cancel)
-        return box.exec() == QMessageBox.StandardButton.Yes
+        return ask(self, question, [("yes", QMessageBox.StandardButton.Yes, None), CANCEL], default="cancel") == "yes"
 
     # ================================================================== project and video switches
     def _project_changed(self) -> None:
@@ -1559,14 +1545,10 @@ class MainWindow(QMainWindow):
 
     def ask_lost_project(self, question: str) -> str:
         """The project's file was deleted or moved away while open: "save" (Save As), "discard" or "cancel"."""
-        box = QMessageBox(QMessageBox.Icon.Warning, "merstudio", question, QMessageBox.StandardButton.Cancel, self)
-        box.setTextFormat(Qt.TextFormat.PlainText)
-        save = box.addButton("Save As…", QMessageBox.ButtonRole.AcceptRole)
-        discard = box.addButton("Discard", QMessageBox.ButtonRole.DestructiveRole)
-        box.setDefaultButton(save)
-        box.exec()
-        clicked = box.clickedButton()
-        return "save" if clicked is save else "discard" if clicked is discard else "cancel"
+        answer = ask(self, question, [("save", "Save As…", QMessageBox.ButtonRole.AcceptRole),
+                                      ("discard", "Discard", QMessageBox.ButtonRole.DestructiveRole), CANCEL],
+                     icon=QMessageBox.Icon.Warning, default="save")
+        return answer or "cancel"
 
     def shutdown(self) -> None:
         """Stop every thread and close the project (idempotent). A running export stops at its next step, its old

@@ -16,7 +16,9 @@ export at its next step (an export's progress call: the summary's once its CSV a
 temporaries, the per-frame table's every 5,000 rows), before anything is moved into place: the old files stay as
 they were, no temporary is left, and the log says so. The step running is waited for (the summary's timeline: 1.8 s
 to draw, 6 s with 50,000 events; it took 60 s with 3,000 when each event was an artist of its own); an export
-whose last step is done is written, as before.
+whose last step is done is written, as before. The status bar's Cancel beside the busy bar (:attr:`Exports.
+cancel_button`) stops it the same way at its next step, the window left open, and says so; an export with no step
+before its last (an events XLSX, every video's events) is written whole, Cancel or not.
 """
 
 from __future__ import annotations
@@ -28,6 +30,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Signal
+from PySide6.QtWidgets import QToolButton
 
 from merstudio.errors import InputError, MerstudioError
 from merstudio.gui.workers import TaskWorker
@@ -41,7 +44,8 @@ log = logging.getLogger(__name__)
 
 
 class ExportStopped(MerstudioError):
-    """Raised in an export's worker at its next step once the window closes (:meth:`Exports.shutdown`)."""
+    """Raised in an export's worker at its next step once the window closes (:meth:`Exports.shutdown`) or the coder
+    pressed Cancel (:meth:`Exports.cancel`)."""
 
 
 class Exports(QObject):
@@ -52,7 +56,15 @@ class Exports(QObject):
         super().__init__(win)
         self.win = win  # its messages: export_done / show_error
         self.worker: TaskWorker | None = None
-        self._stop = threading.Event()  # set as the window closes: the running export stops at its next step
+        self._stop = threading.Event()  # set as the window closes or on Cancel: the export stops at its next step
+        self._why = ""  # what stopped it, set before _stop: "the window closed" or "cancelled"
+        # placed beside the busy bar by the window (main_window._build_status_bar), shown while an export runs
+        self.cancel_button = QToolButton()
+        self.cancel_button.setText("Cancel export")
+        self.cancel_button.setToolTip("Stop the export at its next step: nothing is written, a file already there "
+                                      "stays as it was")
+        self.cancel_button.clicked.connect(self.cancel)
+        self.cancel_button.hide()
 
     @property
     def running(self) -> bool:
@@ -75,7 +87,7 @@ class Exports(QObject):
         def stepped(progress: Callable[[int, int], None]) -> list[Path]:
             def step(done: int, total: int) -> None:
                 if stop.is_set() and done < total:  # the last step said all is written: nothing left to stop
-                    raise ExportStopped(f"{what}: stopped, the window closed (nothing written)")
+                    raise ExportStopped(f"{what}: stopped, {self._why} (nothing written)")
                 progress(done, total)
 
             return write(step)
@@ -85,7 +97,20 @@ class Exports(QObject):
         w.finished.connect(self._finished)  # queued: runs on the GUI thread once the thread's run() returned
         self.worker = w
         self.busy.emit(busy or f"Writing the {what}…", f"Writing the {what}…")
+        self.cancel_button.setEnabled(True)
+        self.cancel_button.show()
         w.start()
+
+    def cancel(self) -> None:
+        """Cancel: the running export stops at its next step, before anything replaces a file (see the module);
+        :meth:`_report` says so once its thread ends. The window stays open and is not held meanwhile."""
+        w = self.worker
+        if w is None or self._stop.is_set():
+            return
+        self._why = "cancelled"
+        self._stop.set()
+        self.cancel_button.setEnabled(False)
+        self.win.statusBar().showMessage(f"Cancelling the {w.what}…")
 
     def start_reading(self, what: str, project: Project,
                       write: Callable[[Project, Callable[[int, int], None]], list[Path]], busy: str = "") -> None:
@@ -116,8 +141,12 @@ class Exports(QObject):
         w.wait()
         w.deleteLater()
         self.busy.emit("", "")
+        self.cancel_button.hide()
         if isinstance(w.exception, ExportStopped):
             log.info("%s", w.error)
+            if not closing:
+                self.win.statusBar().showMessage(f"Cancelled the {w.what}: nothing written (a file already there "
+                                                 "is as it was)", 15000)
         elif w.error:
             if closing:
                 log.warning("%s", w.error)
@@ -136,7 +165,9 @@ class Exports(QObject):
         w = self.worker
         if w is None:
             return
-        self._stop.set()
+        if not self._stop.is_set():  # (a Cancel before it stops it already)
+            self._why = "the window closed"
+            self._stop.set()
         self.win.statusBar().showMessage(f"Stopping the {w.what}…")
         self.win.statusBar().repaint()
         self._report(w, closing=True)

@@ -335,7 +335,8 @@ class MainWindow(QMainWindow):
 
     def _build_status_bar(self) -> None:
         """The status bar's permanent widgets, left to right: "read-only" (shown for a read-only project), the
-        busy indicator of a worker, the progress of a run (shown while one runs), the coder, the analysis device."""
+        busy indicator of a worker and an export's Cancel, the progress of a run (shown while one runs), the coder,
+        the analysis device."""
         sb = self.statusBar()
         self.busy = BusyIndicator(self)  # what runs in a worker: an export, a checkpoint loading
         self.progress_bar = QProgressBar(self)
@@ -348,6 +349,7 @@ class MainWindow(QMainWindow):
         self.read_only_label.hide()
         sb.addPermanentWidget(self.read_only_label)
         sb.addPermanentWidget(self.busy)
+        sb.addPermanentWidget(self.exports.cancel_button)  # beside the export's busy bar, shown while one runs
         sb.addPermanentWidget(self.progress_bar)
         sb.addPermanentWidget(self.coder_label)
         sb.addPermanentWidget(self.device_label)

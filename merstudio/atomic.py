@@ -20,6 +20,11 @@ set whole, never half old, half new. A symlink output is written through (`write
 the link stays. A FIFO, device or socket at the output is refused in one line (`check_not_special`, also in
 `ensure_parent`): a rename would put a plain file in its place.
 
+After a Ctrl-C under a watch (`merstudio.interrupts`: every command but the app) nothing is moved into place:
+atomic_path and write_set raise its KeyboardInterrupt instead, remove their temporaries and leave the old files,
+even where C code dropped the exception and the command ran on. A caller that renames a `temp_beside` temporary
+itself should make the same check first (`merstudio.interrupts.stop_if_interrupted`).
+
 The per-frame partial CSV of an analysis (`merstudio.analysis.files`) is not written through atomic_path: it is
 appended in whole rows, one unbuffered write() per flush (at least every 0.5 s), and never fsynced (a flush of
 40 rows, 80 kB, takes 0.03 ms, 0.19 ms with an fsync, measured as above): a kill -9 loses nothing written (the page
@@ -54,6 +59,7 @@ from contextlib import contextmanager, suppress
 from pathlib import Path
 
 from merstudio.errors import OutputError
+from merstudio.interrupts import stop_if_interrupted
 from merstudio.locks import Busy, LockFile, Unsettled, os_lock, pid_alive
 
 TEMP_SUFFIX = ".part"
@@ -214,7 +220,7 @@ def atomic_path(path: str | os.PathLike[str], what: str = "cannot write", *, dur
     leaves the old file or the whole new one (never a renamed, empty one). Pass False only for files that can be
     made again (caches). Temporaries of ``path`` that killed writers left are removed first (see the module).
     A symlink at ``path`` is written through (its target replaced, the link kept); a FIFO, device or socket is
-    refused (`check_not_special`)."""
+    refused (`check_not_special`). After a Ctrl-C under a watch: KeyboardInterrupt, the old file kept (the module)."""
     dst = Path(path)
     real = _checked_target(dst, what)
     remove_dead_temps(real)
@@ -226,6 +232,7 @@ def atomic_path(path: str | os.PathLike[str], what: str = "cannot write", *, dur
         yield Path(tmp)
         if durable:
             _fsync_file(tmp)
+        stop_if_interrupted()  # a Ctrl-C came (its exception maybe dropped in C): the old file stays
         os.replace(tmp, real)
         if durable:
             _fsync_dir(real.parent)
@@ -284,6 +291,7 @@ def write_set(writers: Mapping[Path, Callable[[Path], object]], what: str = "can
             olds = [_keep_old(r) if e else None for r, e in zip(reals, existed, strict=True)]
             for tmp, dst, real in zip(temps, targets, reals, strict=True):
                 current = dst
+                stop_if_interrupted()  # as atomic_path; those already moved are put back
                 os.replace(tmp, real)
                 moved += 1
         except BaseException as exc:

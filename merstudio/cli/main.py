@@ -14,8 +14,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from merstudio import __version__
-from merstudio.cli.interrupts import Watch, watched
 from merstudio.errors import MerstudioError
+from merstudio.interrupts import Watch, watched
 from merstudio.messages import one_line, warning_line  # the core's: the batch's workers print warnings so too
 
 if TYPE_CHECKING:
@@ -181,7 +181,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                 return _stdout_gone()
             print(f"merstudio: error: {one_line(exc.strerror or exc)}", file=sys.stderr)  # another pipe's
             return 3
-        except KeyboardInterrupt:  # Ctrl-C, wherever it surfaced (one that C code dropped too: merstudio.cli.interrupts)
+        except KeyboardInterrupt:  # Ctrl-C, wherever it surfaced (one that C code dropped too: merstudio.interrupts)
             print("merstudio: interrupted", file=sys.stderr)
             return 130
 

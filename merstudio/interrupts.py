@@ -1,4 +1,4 @@
-"""Ctrl-C for the command line: a SIGINT stops the command even where C code drops its KeyboardInterrupt.
+"""Ctrl-C stops a command even where C code drops its KeyboardInterrupt, and never lets it replace an output after.
 
 Python's SIGINT handler raises KeyboardInterrupt wherever the interpreter next checks for signals, and C code that
 checks (PyObject_Str does, in Python 3.11) may then discard the error: numpy 2.4's np.char.mod makes each element's
@@ -6,12 +6,19 @@ scalar through PyObject_Str and drops it (gdb: _vec_string_with_args > PyArray_S
 PyObject_Str > PyErr_CheckSignals); pandas' C parser turns it into a ParserError, or drops it too. So a Ctrl-C
 during `merstudio convert` was lost in 4 of 9 tries: the command ran on, replaced its output and exited 0.
 
-`watched()` installs a handler whose `Interrupted` (a KeyboardInterrupt) is raised again when it is dropped: it is
-freed without having reached any frame still running (one that caught it, as the execution layer's graceful stop
-does, is on the stack), so it is raised anew at the next Python call or return (a one-shot profile hook: not
-inside the same C loop, which would drop it again for every element). The Python code between that C call and an
-output's rename (`merstudio.atomic`) stops there. `main` also reads `Watch.received`: an error after a Ctrl-C (a
-read cut short) is the interruption, and a command that still returned was interrupted all the same (exit 130).
+`watched()` (the command line runs every command but the app in one) installs a handler that records the Ctrl-C
+in `Watch.received` and raises `Interrupted`. Then:
+- `merstudio.atomic` calls `stop_if_interrupted()` before it moves a finished file into place, so no output is
+  replaced after a Ctrl-C, whatever became of the exception (dropped in C, or swallowed by `except BaseException`).
+- an `Interrupted` that is dropped (freed without having reached a frame still running; one that caught it, as
+  the execution layer's graceful stop does, is on the stack) is raised anew at the next Python call or return (a
+  one-shot profile hook: not inside the same C loop, which would drop it again for every element), so the command
+  stops there instead of running on for minutes.
+- `merstudio.cli.main` reads `received`: an error after a Ctrl-C (a read cut short) is the interruption, and a
+  command that still returned was interrupted all the same (exit 130).
+A Ctrl-C that code takes on purpose with its own handler (a batch's first one, `analysis.batch.sigint_cancels`)
+is not `received`: what that graceful stop writes (the manifest) is written. Without a watch (the app, a library
+caller) nothing is installed and nothing is refused.
 """
 
 from __future__ import annotations
@@ -26,34 +33,38 @@ from typing import Any
 
 
 class Watch:
-    """The Ctrl-Cs of one command: `received` once one came; `active` while its handler is installed."""
+    """The Ctrl-Cs of one command: `received` once one came."""
 
     def __init__(self) -> None:
         self.received = False
-        self.active = False
 
 
-_current: Watch | None = None
+_current: Watch | None = None  # the watch whose handler is installed now (main thread only)
 
 
 class Interrupted(KeyboardInterrupt):
     """The KeyboardInterrupt of a Ctrl-C; raised again when C code drops it (see the module)."""
 
     def __del__(self) -> None:
-        watch = _current
-        if watch is None or not watch.active or threading.current_thread() is not threading.main_thread():
+        if _current is None or threading.current_thread() is not threading.main_thread():
             return
-        tb_frames = set()
+        reached = set()
         tb = self.__traceback__
         while tb is not None:
-            tb_frames.add(id(tb.tb_frame))
+            reached.add(id(tb.tb_frame))
             tb = tb.tb_next
         frame: FrameType | None = sys._getframe(1)
         while frame is not None:
-            if id(frame) in tb_frames:
+            if id(frame) in reached:
                 return  # caught by a frame still running: handled on purpose
             frame = frame.f_back
         _raise_at_next_call()
+
+
+def stop_if_interrupted() -> None:
+    """Raise Interrupted where a watch is installed and a Ctrl-C came: called before an output is replaced."""
+    if _current is not None and _current.received:
+        raise Interrupted()
 
 
 def _raise_at_next_call() -> None:
@@ -65,7 +76,7 @@ def _raise_at_next_call() -> None:
         if frame.f_code.co_filename == __file__:
             return  # this module's own returns (the __del__ that set the hook): raised there it would be ignored
         sys.setprofile(old)
-        if _current is not None and _current.active:
+        if _current is not None:
             raise Interrupted()
 
     sys.setprofile(hook)
@@ -88,10 +99,9 @@ def watched() -> Iterator[Watch]:
         return
     outer = _current
     old = signal.signal(signal.SIGINT, _on_sigint)
-    _current, watch.active = watch, True
+    _current = watch
     try:
         yield watch
     finally:
-        watch.active = False
         _current = outer
         signal.signal(signal.SIGINT, old)

@@ -19,6 +19,11 @@ to draw, 6 s with 50,000 events; it took 60 s with 3,000 when each event was an 
 whose last step is done is written, as before. The status bar's Cancel beside the busy bar (:attr:`Exports.
 cancel_button`) stops it the same way at its next step, the window left open, and says so; an export with no step
 before its last (an events XLSX, every video's events) is written whole, Cancel or not.
+
+File > Export > Spreadsheet-safe CSV (off by default: a CSV stays exact for R and pandas) has the tables an export
+wrote made safe for a spreadsheet once written (:func:`make_tables_safe`, the rule of `merstudio convert
+--spreadsheet-safe`): in the worker for these exports, on the GUI thread for those written at once
+(``MainWindow.export_done``).
 """
 
 from __future__ import annotations
@@ -42,6 +47,31 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
+# the tables an export writes that a spreadsheet opens as text tables, by their ending: their cell delimiter
+TABLE_DELIMITERS = {".csv": ",", ".tsv": "\t", ".txt": "\t"}  # .txt: BORIS's tab-separated export
+
+
+def make_tables_safe(paths: list[Path]) -> int:
+    """Each CSV/TSV table among ``paths`` rewritten for a spreadsheet: a cell it would run as a formula (``= + - @``
+    first, e.g. a note "-2+3" or an emotion "=HYPERLINK(...)") gets an apostrophe before it, numbers stay numbers
+    (``interchange.events_csv.make_spreadsheet_safe``, as `merstudio convert --spreadsheet-safe`). How many cells
+    were changed. A per-frame table (numbers only) is left as written: the rewrite reads a table whole, and one of
+    a 20-minute video with its landmarks is millions of cells."""
+    from merstudio.interchange.events_csv import make_spreadsheet_safe
+    from merstudio.project.export import BASE_FRAME_COLUMNS
+
+    per_frame = ",".join(BASE_FRAME_COLUMNS[:3])
+    changed = 0
+    for path in paths:
+        delimiter = TABLE_DELIMITERS.get(path.suffix.lower())
+        if delimiter is None:
+            continue
+        with path.open(encoding="utf-8", newline="") as fh:
+            if fh.readline().startswith(per_frame):
+                continue
+        changed += make_spreadsheet_safe(path, delimiter)
+    return changed
+
 
 class ExportStopped(MerstudioError):
     """Raised in an export's worker at its next step once the window closes (:meth:`Exports.shutdown`) or the coder
@@ -58,6 +88,7 @@ class Exports(QObject):
         self.worker: TaskWorker | None = None
         self._stop = threading.Event()  # set as the window closes or on Cancel: the export stops at its next step
         self._why = ""  # what stopped it, set before _stop: "the window closed" or "cancelled"
+        self._made_safe: list[int] | None = None  # the running export's spreadsheet-safe cells (None: not asked)
         # placed beside the busy bar by the window (main_window._build_status_bar), shown while an export runs
         self.cancel_button = QToolButton()
         self.cancel_button.setText("Cancel export")
@@ -83,6 +114,9 @@ class Exports(QObject):
         self.require_idle()
         self._stop.clear()
         stop = self._stop
+        # the option as it is when asked for; the worker counts the cells it changed (read once it has ended)
+        safe, cells = bool(getattr(self.win, "spreadsheet_safe", False)), [0]
+        self._made_safe = cells if safe else None
 
         def stepped(progress: Callable[[int, int], None]) -> list[Path]:
             def step(done: int, total: int) -> None:
@@ -90,7 +124,10 @@ class Exports(QObject):
                     raise ExportStopped(f"{what}: stopped, {self._why} (nothing written)")
                 progress(done, total)
 
-            return write(step)
+            paths = write(step)
+            if safe:  # written: no step left to stop it at
+                cells[0] = make_tables_safe(paths)
+            return paths
 
         w = TaskWorker(stepped, what, self)
         w.progress.connect(self.progress)  # queued: the worker's thread emits it
@@ -157,7 +194,8 @@ class Exports(QObject):
                 self.win.last_exports = list(w.result)
                 log.info("exported %s", ", ".join(map(str, w.result)))
             else:
-                self.win.export_done(list(w.result))
+                made = self._made_safe
+                self.win.export_done(list(w.result), made_safe=made[0] if made is not None else 0)
 
     def shutdown(self) -> None:
         """The window is closing: the running export stops at its next step (see the module), its old files

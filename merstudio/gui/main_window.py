@@ -50,7 +50,7 @@ from merstudio.gui.checkpoint_dialog import ModelNote
 from merstudio.gui.coders import CoderView
 from merstudio.gui.coding import Coding
 from merstudio.gui.events_table import EventsTable
-from merstudio.gui.exports import Exports
+from merstudio.gui.exports import Exports, make_tables_safe
 from merstudio.gui.faces import PICTURE_SIZE, FacePictures, MergeFaces, SplitFace, face_entry, face_menu
 from merstudio.gui.first_run import FirstRun
 from merstudio.gui.look import ElidedLabel, fit_screen
@@ -414,6 +414,17 @@ class MainWindow(QMainWindow):
         self.export_actions: dict[str, QAction] = {}
         for kind, (title, _f, _d) in C.EXPORTS.items():
             self.export_actions[kind] = self._action(exp, f"{title}…", partial(x, C.Export, kind=kind))
+        exp.addSeparator()
+        # remembered; off: a CSV stays exact for R and pandas (gui/exports.py make_tables_safe)
+        self.spreadsheet_safe_action = self._action(exp, "Spreadsheet-safe CSV (cells starting = + - @ as text)",
+                                                    lambda: None, checkable=True)
+        self.spreadsheet_safe_action.setStatusTip(
+            "The CSV/TSV tables of every export (and of File > Export events…) for a spreadsheet: a cell starting "
+            "= + - @ gets an apostrophe, so it is not run as a formula; numbers stay numbers")
+        self.spreadsheet_safe_action.setChecked(
+            str(self.qsettings.value("export/spreadsheet_safe", "false")).lower() == "true")
+        self.spreadsheet_safe_action.toggled.connect(
+            lambda on: self.qsettings.setValue("export/spreadsheet_safe", "true" if on else "false"))
         f.addSeparator()
         # disabled while an import reads its file (commands._read_in_worker)
         self.import_events_action = self._action(f, "&Import events… (ELAN, BORIS, CSV)", lambda: x(C.ImportEvents),
@@ -1501,13 +1512,23 @@ class MainWindow(QMainWindow):
         for kind in C.IN_WORKER:
             self.export_actions[kind].setEnabled(not text)
 
-    def export_done(self, paths: list[Path]) -> None:
+    @property
+    def spreadsheet_safe(self) -> bool:
+        """File > Export > Spreadsheet-safe CSV is on."""
+        return self.spreadsheet_safe_action.isChecked()
+
+    def export_done(self, paths: list[Path], made_safe: int | None = None) -> None:
+        """``paths`` written. ``made_safe``: the cells the export's worker made spreadsheet-safe; None (an export
+        written at once): its tables are made so here when the option is on."""
+        if made_safe is None:
+            made_safe = make_tables_safe(paths) if self.spreadsheet_safe else 0
         self.last_exports = list(paths)
         if self.worker is None:
             self.progress_bar.hide()
         else:  # the bar is the running analysis' again
             self.progress_bar.setFormat("analysis %p%")
-        self.statusBar().showMessage("Exported " + ", ".join(str(p) for p in paths), 8000)
+        safe = f"; {made_safe} cell(s) starting = + - @ given an apostrophe (spreadsheet-safe)" if made_safe else ""
+        self.statusBar().showMessage("Exported " + ", ".join(str(p) for p in paths) + safe, 8000)
 
     def follow_project(self) -> None:
         """Follow the project file if it was moved or renamed while open (Session.follow_project), said in the

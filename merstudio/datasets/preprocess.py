@@ -10,7 +10,8 @@ used instead (reported in `info`). An image-file sample is a precomputed input: 
 
 Channels: flow = (u, v, strain); grey = (aligned grey of the target frame); both = (u, v, strain, grey).
 Cache: one .npz per sample in <cache>/prep-<settings hash>/, cache = `cache_dir`, $MERSTUDIO_CACHE, or
-~/.cache/merstudio.
+~/.cache/merstudio. An entry is only ever a copy: one that cannot be read (0 bytes after a power cut, cut short by a
+sync tool, another program's file) is computed again and overwritten.
 """
 
 from __future__ import annotations
@@ -290,21 +291,35 @@ def input_from_aligned(onset: np.ndarray, targets: Sequence[np.ndarray], setting
     return x
 
 
+def _read_cached(path: Path, settings: PreprocessSettings) -> tuple[np.ndarray, dict] | None:
+    """A cache entry's (x, meta), or None where there is none of the right shape or it cannot be read."""
+    if not path.is_file():
+        return None
+    try:
+        # the file opened here, not by np.load: on a file that is no zip np.load leaves its own handle open
+        with open(path, "rb") as fh, np.load(fh, allow_pickle=False) as z:
+            x = z["x"]
+            meta = dict(json.loads(str(z["meta"])))
+        if x.shape != (settings.T, settings.channels, settings.size, settings.size):
+            return None
+        return x.astype(np.float32, copy=False), meta
+    except Exception:  # noqa: BLE001 - a copy that cannot be read is made again, whatever the damage
+        # np.load on a torn or foreign file raises, by what is left of it: EOFError (0 bytes), BadZipFile (cut
+        # short, bad CRC), zlib.error, ValueError (a pickle, a bad .npy header), tokenize.TokenError (a cut
+        # header), NotImplementedError (a garbled zip version), KeyError, OSError; json.loads and dict() more
+        return None
+
+
 def preprocess(s: Sample, settings: PreprocessSettings, cache_dir: str | Path | None = None,
                aligner: Any = None) -> tuple[np.ndarray, dict]:
     """The cached input of one sample: ((T, C, size, size) float32, info with "aligned", "note", "cached")."""
     folder = Path(cache_dir).expanduser() if cache_dir is not None else default_cache_dir()
     folder = folder / f"prep-{settings.key()}"
     path = folder / f"{_sample_id(s)}.npz"
-    if path.is_file():
-        try:
-            with np.load(path, allow_pickle=False) as z:
-                x = z["x"]
-                meta = json.loads(str(z["meta"]))
-            if x.shape == (settings.T, settings.channels, settings.size, settings.size):
-                return x.astype(np.float32, copy=False), {**meta, "cached": True}
-        except (OSError, ValueError, KeyError):
-            pass  # a torn or foreign file: recompute and overwrite
+    hit = _read_cached(path, settings)
+    if hit is not None:
+        return hit[0], {**hit[1], "cached": True}
+    # none, or a torn or foreign file: recompute and overwrite
     x, meta = compute_input(s, settings, aligner)
     try:
         # atomic_path: a temporary beside the file, then rename, so parallel workers never read half a file.

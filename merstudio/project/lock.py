@@ -14,6 +14,11 @@ written at once (two writers through two journals: one loses its edits).
 Where the file system has no working locks (some network shares), the owner in the file decides instead: on this
 host a live pid, on another host a heartbeat younger than :data:`STALE_AFTER` seconds.
 
+In this process, a claim held by an earlier :class:`~merstudio.project.Project` object (or an operation writing the
+file now) is found by this process's own bookkeeping, not by the OS lock: ProjectInUse's ``holder`` is that claim and
+its message says so (the pid in the file is this program's, never another program's). An earlier object dropped
+without close() in a reference cycle is collected first (``gc``), so that its claim is free.
+
 :func:`claim_to_write` (and :func:`claimed`, for a ``with`` block) claims a project for an operation that writes it,
 refused in one line a user can act on (create, save-as, drop-triggers). :func:`held_elsewhere` says whether a writer
 still holds a project (a killed one does not); :func:`wal_readers`, who reads it now (what keeps a save from folding
@@ -22,12 +27,14 @@ the journal into the file).
 
 from __future__ import annotations
 
+import gc
 import getpass
 import json
 import os
 import socket
 import tempfile
 import time
+import weakref
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
@@ -77,13 +84,28 @@ def _clock(t: float) -> str:
 
 
 class ProjectInUse(InputError):
-    """The project is open for writing elsewhere (another window, instance or program). ``owner``: who, when known."""
+    """The project is open for writing elsewhere (another window, instance or program). ``owner``: who, when known.
+    ``holder``: the claim that has it when that is this very process's (an earlier Project object, or an operation
+    writing the file now), else None."""
 
     def __init__(self, project: Path, owner: LockOwner | None,
-                 hint: str = "open it read-only, or close it there first") -> None:
-        self.project, self.owner = project, owner
+                 hint: str = "open it read-only, or close it there first", holder: ProjectLock | None = None) -> None:
+        self.project, self.owner, self.holder = project, owner, holder
         who = owner.describe() if owner else "another program"
+        if holder is not None:  # the pid is this one's: said plainly, not as if another program's
+            who += f": {holder.in_this_program()}"
         super().__init__(f"{project}: in use by merstudio ({who}); {hint}")
+
+    def reason(self) -> str:
+        """Why a project opened read-only on this: ``in use by merstudio (<owner>)``; for this very process's own
+        earlier Project object, what to do about it."""
+        h = self.holder
+        if h is None:
+            return f"in use by merstudio ({self.owner.describe() if self.owner else 'another program'})"
+        since = f" (opened {_clock(h.owner.since)})" if h.owner.since else ""
+        if h.kind == PROJECT:
+            return f"in use in this program by an earlier Project object{since}: close() it first, and this one can write"
+        return f"in use in this program by an operation writing it now{since}; once it is done, this one can write"
 
 
 def linked_lock_path(project: str | os.PathLike[str]) -> Path | None:
@@ -136,21 +158,54 @@ def _alive(owner: LockOwner | None) -> bool:
     return owner.heartbeat is not None and time.time() - owner.heartbeat < STALE_AFTER
 
 
+PROJECT, OPERATION = "project", "operation"  # ProjectLock.kind: held by a Project object, or by one operation
+_mine: weakref.WeakValueDictionary[str, ProjectLock] = weakref.WeakValueDictionary()  # this process's claims
+
+
 class ProjectLock(LockFile):
     """This process's claim on a project; :meth:`acquire` raises ProjectInUse when someone else has it. The lock
-    itself is :mod:`merstudio.locks`'s (shared with the analysis results' ``FileClaim``)."""
+    itself is :mod:`merstudio.locks`'s (shared with the analysis results' ``FileClaim``). ``kind``: what holds it
+    here, a Project object (PROJECT) or one operation writing the file (OPERATION, :func:`claimed`)."""
 
     def __init__(self, path: Path, fd: int, owner: LockOwner) -> None:
         super().__init__(path, fd)
         self.owner = owner
+        self.kind = PROJECT
         self._linked: ProjectLock | None = None  # the lock by device and inode of a hard-linked file
+
+    def in_this_program(self) -> str:
+        """What holds this claim, for a second opener in this process: ``an earlier Project object in this
+        program, still open``."""
+        if self.kind == PROJECT:
+            return "an earlier Project object in this program, still open"
+        return "this program, which is writing it now"
+
+    def mark(self, kind: str) -> None:
+        """What holds the claim (PROJECT or OPERATION), for its lock by inode too."""
+        self.kind = kind
+        if self._linked is not None:
+            self._linked.kind = kind
 
     @classmethod
     def acquire(cls, project: str | os.PathLike[str], replacing: ProjectLock | None = None) -> ProjectLock:
         """Claim the project (and, for a file with hard links, :func:`linked_lock_path` too). OSError when the lock
         file cannot be made (a read-only folder: the caller opens the project read-only then). ``replacing``: this
-        process's claim on the same file by its old name (it was renamed), whose lock by inode passes on."""
-        proj = Path(project)
+        process's claim on the same file by its old name (it was renamed), whose lock by inode passes on.
+
+        Held by an earlier claim of this process: unreachable objects are collected once (a Project object dropped
+        in a reference cycle lets go of its claim when collected) and the claim tried again."""
+        try:
+            return cls._acquire(Path(project), replacing)
+        except ProjectInUse as exc:
+            if exc.holder is None:
+                raise
+            gc.collect()  # the holder's release takes the claims' guard: never collected while holding it
+            if exc.holder.held:
+                raise
+        return cls._acquire(Path(project), replacing)
+
+    @classmethod
+    def _acquire(cls, proj: Path, replacing: ProjectLock | None) -> ProjectLock:
         claim = cls._claim(proj, lock_path(proj))
         linked = linked_lock_path(proj)
         if replacing is not None and replacing._linked is not None and replacing._linked.path == linked:
@@ -176,15 +231,28 @@ class ProjectLock(LockFile):
             return claim
 
         try:
-            return cls._take(path, lambda: _alive(read_owner(proj, path)), make)
+            claim = cls._take(path, lambda: _alive(read_owner(proj, path)), make)
         except Busy:
+            holder = _mine.get(os.path.abspath(path))
+            if holder is not None and holder.held:  # this process's own: its owner is known, not read
+                raise ProjectInUse(proj, holder.owner, holder=holder) from None
             raise ProjectInUse(proj, read_owner(proj, path)) from None
+        _mine[os.path.abspath(path)] = claim
+        return claim
 
     def release(self) -> None:
         if self._linked is not None:
             self._linked.release()
             self._linked = None
+        if self.held and _mine.get(os.path.abspath(self.path)) is self:
+            del _mine[os.path.abspath(self.path)]
         super().release()
+
+    def renamed(self, new: str | os.PathLike[str]) -> None:
+        if _mine.get(os.path.abspath(self.path)) is self:
+            del _mine[os.path.abspath(self.path)]
+        super().renamed(new)
+        _mine[os.path.abspath(new)] = self
 
     def moved_with(self, project: str | os.PathLike[str]) -> bool:
         """Whether the lock file beside ``project`` is the very file this claim holds (the project's folder was
@@ -232,7 +300,7 @@ def claim_to_write(project: str | os.PathLike[str], *, hint: str | None = None,
     except ProjectInUse as exc:
         if hint is None:
             raise
-        raise ProjectInUse(p, exc.owner, hint=hint) from None
+        raise ProjectInUse(p, exc.owner, hint=hint, holder=exc.holder) from None
     except OSError as exc:
         raise OutputError(f"{p}: {cannot} ({exc.strerror or exc})") from None
 
@@ -242,6 +310,7 @@ def claimed(project: str | os.PathLike[str], *, hint: str | None = None,
             cannot: str = "cannot write beside it") -> Iterator[ProjectLock]:
     """:func:`claim_to_write` for the length of a ``with`` block: let go when it ends, however it ends."""
     claim = claim_to_write(project, hint=hint, cannot=cannot)
+    claim.mark(OPERATION)
     try:
         yield claim
     finally:

@@ -28,7 +28,10 @@ another program holds (the app uses a fraction of a second, so its GUI thread ne
 
 One writer: opening for writing claims the project (``<name>.merproj.lock``, see merstudio.project.lock); a second
 opener gets it read-only (``read_only`` and ``read_only_reason`` say why) or, with ``in_use="raise"``, a
-ProjectInUse naming the owner. A project in a read-only location opens read-only too, as does one with SQLite
+ProjectInUse naming the owner. A second opener in this very process (a notebook cell ``project = Project.open(p)``
+run again: the earlier object still holds the claim while the cell runs) is told so, not pointed at a process: the
+earlier object has it, close() it first; and once that one is closed or dropped, the second takes its place as the
+writer at its next edit (or ``read_only`` check), where it was opened with ``read_only`` left None. A project in a read-only location opens read-only too, as does one with SQLite
 side files beside it that this process cannot write (another user's reader made them: merstudio.project.sidefiles
 removes them when unused, else the reason names them). Opening checks the tables
 and columns against the schema version (a file missing its ``events`` table is refused in one line) and, as the
@@ -80,7 +83,15 @@ from merstudio.project.behaviours import BehaviourTables
 from merstudio.project.event_store import EventTables, _stored_id
 from merstudio.project.events import Event
 from merstudio.project.integrity import trigger_note
-from merstudio.project.lock import ProjectInUse, ProjectLock, claim_to_write, claimed, lock_path, wal_readers
+from merstudio.project.lock import (
+    PROJECT,
+    ProjectInUse,
+    ProjectLock,
+    claim_to_write,
+    claimed,
+    lock_path,
+    wal_readers,
+)
 from merstudio.project.overlays import Overlay, OverlayTables
 from merstudio.project.schema import APPLICATION_ID, MIGRATIONS, SCHEMA_VERSION, WRITTEN_UNTIL, schema_problem
 from merstudio.project.settings import (
@@ -299,10 +310,15 @@ class Project(SettingTables, VideoTables, AnalysisTables, OverlayTables, EventTa
         self._con = con
         self._lock = threading.RLock()
         self._claim = claim
+        if claim is not None:
+            claim.mark(PROJECT)
         # a project dropped without close() must not keep its claim (this process could not reopen it)
         self._release_claim = weakref.finalize(self, claim.release) if claim is not None else None
+        # read-only only because an earlier Project object of this process holds the claim: this one takes its
+        # place once it lets go (read_only, _take_over)
+        self._earlier: ProjectLock | None = None
         self._closed = False
-        self.read_only_reason = read_only_reason
+        self._read_only_reason = read_only_reason
         # {run id: the thread storing its rows} from begin_analysis to finish_analysis, in this process (the one
         # writer): only that thread may edit the run's faces meanwhile (a redo of a merge mid-run half-merged them)
         self._storing: dict[int, int] = {}
@@ -335,7 +351,67 @@ class Project(SettingTables, VideoTables, AnalysisTables, OverlayTables, EventTa
 
     @property
     def read_only(self) -> bool:
+        """Whether edits are refused (``read_only_reason`` says why). One opened read-only only because an earlier
+        Project object of this program had it (:meth:`open` with ``read_only`` None) becomes the writer here once
+        that one is closed or dropped (:meth:`_take_over`): every edit asks this first."""
         return bool(self.read_only_reason)
+
+    @property
+    def read_only_reason(self) -> str:
+        """Why edits are refused ("" when they are not): as of now (see :attr:`read_only`)."""
+        if self._earlier is not None and not self._earlier.held:
+            self._take_over()
+        return self._read_only_reason
+
+    @read_only_reason.setter
+    def read_only_reason(self, reason: str) -> None:
+        self._read_only_reason, self._earlier = reason, None  # a reason given: it stays what it says
+
+    def _take_over(self) -> None:
+        """Become the writer in the place of this process's earlier Project object, now closed or dropped: claim the
+        project and make this connection (``mode=rw``, query_only: see :meth:`_connect_ro`) the writer's, as
+        :meth:`open` would have. Where that cannot be (another writer came first, a trigger, side files this
+        process cannot write), it stays read-only and the reason says the new why."""
+        with self._lock:
+            earlier, self._earlier = self._earlier, None
+            if earlier is None or earlier.held:
+                self._earlier = earlier
+                return
+            if self._closed or not self.at_its_path() or self._con.in_transaction:
+                return  # moved, replaced, or a snapshot pinned: stays what it was opened as
+            p = self.path
+            try:
+                claim = ProjectLock.acquire(p)
+            except ProjectInUse as exc:
+                self._read_only_reason, self._earlier = exc.reason(), exc.holder
+                return
+            except OSError as exc:
+                self._read_only_reason = f"cannot write beside it ({exc.strerror or exc})"
+                self.in_use_elsewhere = False
+                return
+            try:
+                if blocked := sidefiles.unwritable(p):
+                    why = sidefiles.blocking(p, blocked)
+                else:
+                    why = trigger_note(self._con, int(self._con.execute(
+                        "SELECT MAX(version) FROM schema_version").fetchone()[0]), p)
+                if not why:
+                    self._con.execute("PRAGMA query_only = OFF")
+                    self._make_writer(self._con)
+            except (OSError, sqlite3.Error) as exc:
+                why = f"cannot write it ({_fault_text(exc)})"
+            if why:
+                with suppress(sqlite3.Error):
+                    self._con.execute("PRAGMA query_only = ON")
+                claim.release()
+                self._read_only_reason, self.in_use_elsewhere = why, False
+                return
+            self._claim = claim
+            claim.mark(PROJECT)
+            self._release_claim = weakref.finalize(self, claim.release)
+            self._read_only_reason, self.in_use_elsewhere = "", False
+            # runs the earlier object left "running" can no longer grow: as a writer's open marks them
+            self.interrupted_analyses += self._interrupt_orphaned_analyses()
 
     def _registered_as(self, tidy: bool) -> None:
         """The opener's registration (made before its connection: sidefiles.register) is now this project's,
@@ -409,6 +485,7 @@ class Project(SettingTables, VideoTables, AnalysisTables, OverlayTables, EventTa
         if not os.access(p, os.R_OK):  # what the open() said (SQLite would say "unable to open database file")
             raise InputError(f"{p}: cannot read ({os.strerror(errno.EACCES)})")
         reason, claim, in_use_elsewhere = "", None, False
+        earlier: ProjectLock | None = None  # this process's own earlier Project object holds it (see _take_over)
         if read_only:
             reason = "opened read-only"
         elif not _location_writable(p):
@@ -419,8 +496,7 @@ class Project(SettingTables, VideoTables, AnalysisTables, OverlayTables, EventTa
             except ProjectInUse as exc:
                 if read_only is False or in_use == "raise":
                     raise
-                reason = f"in use by merstudio ({exc.owner.describe() if exc.owner else 'another program'})"
-                in_use_elsewhere = True
+                reason, in_use_elsewhere, earlier = exc.reason(), True, exc.holder
             except OSError as exc:  # no lock file beside it: nobody can write there, nor can we
                 reason = f"cannot write beside it ({exc.strerror or exc})"
             # SQLite's side files left by a reader who could not write the file (another user's, or the file made
@@ -503,6 +579,7 @@ class Project(SettingTables, VideoTables, AnalysisTables, OverlayTables, EventTa
             raise
         proj = cls(p, con, read_only_reason=reason, claim=claim, busy_timeout=busy_timeout)
         proj.in_use_elsewhere = in_use_elsewhere
+        proj._earlier = earlier
         proj._file_id = _file_id(p)
         proj._registered_as(tidy=bool(reason) and not _location_writable(p))
         try:
@@ -745,7 +822,7 @@ class Project(SettingTables, VideoTables, AnalysisTables, OverlayTables, EventTa
         """On a read-only connection: begin a read transaction and read once, so that everything read until
         close() is the project as it is now (SQLite's WAL keeps a reader on its transaction's snapshot while the
         writer goes on committing): an export in a worker writes one consistent table, a re-run meanwhile or not."""
-        if not self.read_only:
+        if not self._read_only_reason:  # (not read_only: a pin takes nothing over)
             raise RuntimeError("pin_snapshot is for a read-only connection (it would block the writer's saves)")
         with self._lock:
             self._con.execute("BEGIN")
@@ -827,7 +904,7 @@ class Project(SettingTables, VideoTables, AnalysisTables, OverlayTables, EventTa
             if self._closed:
                 return
             self._closed = True
-            if not self.read_only:
+            if not self._read_only_reason:  # (not read_only: closing takes nothing over)
                 with suppress(sqlite3.Error):
                     self._fold("TRUNCATE")
             # SQLite neither checkpoints nor removes the journal of a file no longer at the name it opened
@@ -941,7 +1018,7 @@ class Project(SettingTables, VideoTables, AnalysisTables, OverlayTables, EventTa
         far behind (a commit does it by itself only past :data:`JOURNAL_FOLD_AT` bytes of journal). True when the
         file holds every committed edit; False when a reader keeps it from it (see :meth:`_fold`; the next call
         tries again)."""
-        if self.read_only or self._closed:
+        if self._read_only_reason or self._closed:  # (not read_only: a fold takes nothing over)
             return False
         with self._lock:
             if self._con.total_changes == self._folded_at:

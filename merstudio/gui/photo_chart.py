@@ -1,8 +1,9 @@
 """A photo's AUs as bars: one frame has no timeline, so the main window shows this in the timeline's place.
 
-The shown face's 17 intensities (0-5) side by side in the timeline's AU colours, the value over each bar, a dashed
-line where an AU counts as present (1.0, FACS's A-B boundary). AU4, which a photo cannot tell from relaxed brows
-that sit low, is hatched and named "4?" (as in `merstudio analyze --plot` and the face labels); an AU the photo does
+The shown face's 17 intensities (0-5) side by side in the timeline's AU colours, the value over each bar (two
+decimals, as the CLI's chart and the timeline's readout: one made AU10 0.957 "1.0" beside the dashed line where
+an AU counts as present, 1.0, FACS's A-B boundary, while the face label said absent). AU4, which a photo cannot
+tell from relaxed brows that sit low, is hatched and named "4?" (as in `merstudio analyze --plot` and the face labels); an AU the photo does
 not show (a covered region, eyes behind dark glasses, a part cut off by the edge; how wide shut lids are) is a grey
 "?", not a zero. Hovering a bar names the AU.
 """
@@ -23,6 +24,13 @@ from merstudio.gui.state import CurveBuffer
 from merstudio.palette import au_colour
 
 PRESENT = 1.0  # features.aus.PRESENCE_ON: the A-B boundary
+
+
+def as_written(v: float) -> float:
+    """A value of the views' float32 arrays (CurveBuffer) as the CSVs write it: the shortest text that reads back to
+    that float32 (project.export), which is the analysis' own rounded number (0.215, not 0.21500000357627869). Its
+    two decimals are then the CSV's: the float32 itself rounds 0.215 up to "0.22"."""
+    return float(str(np.float32(v))) if math.isfinite(v) else v
 
 
 def bars(buffer: CurveBuffer | None, face: int | None, shown: Sequence[str] | None = None
@@ -112,7 +120,7 @@ class PhotoChart(pg.PlotWidget):
                 continue
             brush = QBrush(colour, Qt.BrushStyle.BDiagPattern) if doubt else QBrush(colour)
             bar = pg.BarGraphItem(x=[left], height=[max(v, 0.02)], width=width, brush=brush, pen=pg.mkPen(colour))
-            label = pg.TextItem(f"{v:.1f}", color="#333", anchor=(0.5, 1.0))
+            label = pg.TextItem(f"{as_written(v):.2f}", color="#333", anchor=(0.5, 1.0))
             label.setPos(left, max(v, 0.0) + 0.05)
             self._items += [bar, label]
         if self.theirs:

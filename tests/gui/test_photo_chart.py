@@ -34,7 +34,7 @@ def test_each_au_is_a_bar_with_its_value_unknown_ones_a_question_mark(chart):
     ticks = dict(chart.getPlotItem().getAxis("bottom")._tickLevels[0])
     assert ticks[list(AUS).index(STILL_UNRELIABLE_AU)] == f"{STILL_UNRELIABLE_AU}?"  # a photo's AU4 with doubt
     texts = [i.textItem.toPlainText() for i in chart._items if hasattr(i, "textItem")]
-    assert "4.5" in texts and "3.0" in texts and "?" in texts  # the unknown AU45 is a "?", not a 0.0 bar
+    assert "4.50" in texts and "3.00" in texts and "?" in texts  # the unknown AU45 is a "?", not a 0.0 bar
     assert texts.count("?") == 1
 
 

@@ -29,6 +29,7 @@ from PySide6.QtGui import (
 from merstudio.features.aus import MAX_INTENSITY, STILL_UNRELIABLE_AU, au_r
 from merstudio.features.neutral import relative
 from merstudio.gui.look import readable
+from merstudio.gui.photo_chart import as_written
 from merstudio.gui.plain_text import escaped, literal_tip
 from merstudio.gui.state import MOTION_REGIONS, CurveBuffer
 from merstudio.gui.timeline_items import (
@@ -1412,7 +1413,8 @@ class Timeline(pg.GraphicsLayoutWidget):
         cols = [c for c in au_order if c in self._curves] + sorted(self._class_curves)
         for col in cols:
             y = self.curve_data(col)
-            out[col] = float(y[f]) if y is not None and 0 <= f < len(y) else math.nan
+            # the number the CSV writes, not the drawn float32's: 0.215 reads "0.21" as there, not "0.22"
+            out[col] = as_written(float(y[f])) if y is not None and 0 <= f < len(y) else math.nan
         return out
 
     def _update_readout(self) -> None:

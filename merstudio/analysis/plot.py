@@ -14,9 +14,10 @@ import shutil
 import sys
 import tempfile
 import warnings
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
@@ -25,10 +26,13 @@ from merstudio.atomic import atomic_path
 from merstudio.palette import class_colour, class_linestyle
 from merstudio.series import lone_finite
 
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
+
 _AU_R = re.compile(r"^AU(\d+)_r$")
 SHORT_SERIES = 12  # frames: up to this many, every frame of a curve is drawn as a dot as well
 # matplotlib's own warning for each character its font lacks, at every draw (a CJK file name in a title: one line a
-# character, twice): _save says it once for the figure instead
+# character, twice): _save says it once for the figure instead (ignored inside _drawing only)
 _GLYPH_MISSING = r"Glyph \d+ .*missing from"
 
 
@@ -60,16 +64,32 @@ def writable_mpl_config() -> None:
         atexit.register(shutil.rmtree, folder, ignore_errors=True)  # as matplotlib removes the one it makes
 
 
-def _pyplot() -> Any:
-    """matplotlib.pyplot on the Agg backend, its configuration folder writable, its glyph warnings left to _save."""
+@contextmanager
+def _drawing() -> Iterator[None]:
+    """Around a plot's drawing: matplotlib's configuration folder writable, its glyph warnings left to _save. No
+    pyplot and no backend chosen, and the warning filter only inside the block: a notebook's backend (inline, svg)
+    and filters stay as they were."""
     writable_mpl_config()
-    import matplotlib
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", _GLYPH_MISSING, UserWarning)
+        yield
 
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
 
-    warnings.filterwarnings("ignore", _GLYPH_MISSING, UserWarning)
-    return plt
+def _figure(**kwargs: Any) -> Figure:
+    """A figure of its own Agg canvas (matplotlib.figure.Figure): drawn and saved without pyplot's figure manager
+    or the process's backend."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
+    fig = Figure(**kwargs)
+    FigureCanvasAgg(fig)
+    return fig
+
+
+def _tab10() -> Any:
+    from matplotlib import colormaps
+
+    return colormaps["tab10"]
 
 
 def au_intensity_columns(columns: Sequence[str]) -> list[str]:
@@ -88,39 +108,38 @@ def motion_columns(columns: Sequence[str]) -> list[str]:
 
 def plot_au_curves(
     frames: pd.DataFrame,
-    png: Path,
+    png: str | os.PathLike[str],
     face_id: int | None = None,
     spots: Sequence[tuple[int, int]] = (),
     truth: Sequence[tuple[int, int, str]] = (),
     title: str = "",
 ) -> Path:
-    """Write AU intensity curves (0-5) of one face track against frame index. `spots` are (onset, offset) pairs,
-    `truth` (onset, offset, label) triples. An input of one frame gets a bar chart of its AU intensities instead."""
-    plt = _pyplot()
-    df = frames[frames["success"] == 1]
-    if face_id is None and len(df):
-        face_id = int(df["face_id"].mode().iloc[0])
-    df = df[df["face_id"] == face_id]
-    cols = au_intensity_columns(list(frames.columns))
-    if len(frames) and frames["frame"].nunique() == 1:
-        fig = _bar_figure(plt, df, cols, face_id, title)
-    else:
-        fig = _curve_figure(plt, frames, df, cols, face_id, spots, truth, title)
-    return _save(plt, fig, png)
+    """Write AU intensity curves (0-5) of one face track against frame index to `png` (a path; its suffix names the
+    format). `spots` are (onset, offset) pairs, `truth` (onset, offset, label) triples. An input of one frame gets a
+    bar chart of its AU intensities instead. Leaves matplotlib's backend and the warning filters as they were."""
+    with _drawing():
+        df = frames[frames["success"] == 1]
+        if face_id is None and len(df):
+            face_id = int(df["face_id"].mode().iloc[0])
+        df = df[df["face_id"] == face_id]
+        cols = au_intensity_columns(list(frames.columns))
+        if len(frames) and frames["frame"].nunique() == 1:
+            fig = _bar_figure(df, cols, face_id, title)
+        else:
+            fig = _curve_figure(frames, df, cols, face_id, spots, truth, title)
+        return _save(fig, png)
 
 
-def _save(plt: Any, fig: Any, png: Path) -> Path:
-    """Write the figure atomically (never a half-written PNG) in the format its suffix names, then free it. Text the
-    font cannot draw (a CJK file name in the title) is said in one warning."""
+def _save(fig: Figure, png: str | os.PathLike[str]) -> Path:
+    """Write the figure atomically (never a half-written PNG) in the format its suffix names. Text the font cannot
+    draw (a CJK file name in the title) is said in one warning."""
+    png = Path(png)
     missing = _missing_glyphs(fig)
     if missing:
         warnings.warn(f"{png}: {len(missing)} character(s) of its text ({missing[:12]}) are not in the plot's font "
                       f"and are drawn as boxes", UserWarning, stacklevel=3)
-    try:
-        with atomic_path(png, "cannot write plot") as tmp:
-            fig.savefig(tmp, dpi=110, format=png.suffix.lstrip(".").lower() or "png")
-    finally:
-        plt.close(fig)
+    with atomic_path(png, "cannot write plot") as tmp:
+        fig.savefig(tmp, dpi=110, format=png.suffix.lstrip(".").lower() or "png")
     return png
 
 
@@ -139,57 +158,60 @@ def _missing_glyphs(fig: Any) -> str:
     return "".join(c for c in chars if font.get_char_index(ord(c)) == 0)
 
 
-def plot_face_map(rgb: np.ndarray, faces: Sequence[tuple[int, tuple[float, float, float, float], str]], png: Path,
-                  title: str = "") -> Path:
+def plot_face_map(rgb: np.ndarray, faces: Sequence[tuple[int, tuple[float, float, float, float], str]],
+                  png: str | os.PathLike[str], title: str = "") -> Path:
     """The photo with each face's box, its id and its note (`faces`: (id, (x0, y0, x1, y1), "AU 6+12"), from
     features.aus.face_note), so that the per-face bar charts (<name>_face<k>.png) can be told apart."""
-    plt = _pyplot()
-    from matplotlib.patches import Rectangle
+    with _drawing():
+        from matplotlib.patches import Rectangle
 
-    h, w = rgb.shape[:2]
-    fig, ax = plt.subplots(figsize=(min(12.0, 12.0 * w / max(w, h)) + 0.2, min(12.0, 12.0 * h / max(w, h)) + 0.5))
-    ax.imshow(rgb)
-    tab10 = plt.get_cmap("tab10")
-    for fid, (x0, y0, x1, y1), note in faces:
-        col = tab10(fid % 10)
-        ax.add_patch(Rectangle((x0, y0), x1 - x0, y1 - y0, fill=False, edgecolor=col, linewidth=2))
-        ax.text(x0, y0, f"face {fid}" + (f"  {note}" if note else ""), color="white", fontsize=9, va="bottom",
-                fontweight="bold", bbox={"facecolor": col, "edgecolor": "none", "pad": 1.5, "alpha": 0.85})
-    ax.set_axis_off()
-    if title:
-        ax.set_title(title, fontsize=10)
-    fig.tight_layout()
-    return _save(plt, fig, png)
+        h, w = rgb.shape[:2]
+        fig = _figure(figsize=(min(12.0, 12.0 * w / max(w, h)) + 0.2, min(12.0, 12.0 * h / max(w, h)) + 0.5))
+        ax = fig.subplots()
+        ax.imshow(rgb)
+        tab10 = _tab10()
+        for fid, (x0, y0, x1, y1), note in faces:
+            col = tab10(fid % 10)
+            ax.add_patch(Rectangle((x0, y0), x1 - x0, y1 - y0, fill=False, edgecolor=col, linewidth=2))
+            ax.text(x0, y0, f"face {fid}" + (f"  {note}" if note else ""), color="white", fontsize=9, va="bottom",
+                    fontweight="bold", bbox={"facecolor": col, "edgecolor": "none", "pad": 1.5, "alpha": 0.85})
+        ax.set_axis_off()
+        if title:
+            ax.set_title(title, fontsize=10)
+        fig.tight_layout()
+        return _save(fig, png)
 
 
-def plot_face_sheet(faces: Sequence[tuple[int, np.ndarray, str]], png: Path, title: str = "") -> Path:
+def plot_face_sheet(faces: Sequence[tuple[int, np.ndarray, str]], png: str | os.PathLike[str],
+                    title: str = "") -> Path:
     """One picture per face track of a video (`faces`: (id, RGB crop, caption)), in the colours of the face map,
     so that the per-face charts (<name>_face<k>.png) can be told apart: which person is face 2."""
-    plt = _pyplot()
-    cols = min(6, max(1, len(faces)))
-    rows = max(1, math.ceil(len(faces) / cols))
-    # wide enough for the title's line (about 0.075 in a character at 10 pt) as well as the faces
-    width = max(2.1 * cols + 0.2, 0.075 * len(title) + 0.4)
-    fig, axes = plt.subplots(rows, cols, figsize=(width, 2.5 * rows + 0.5), squeeze=False)
-    tab10 = plt.get_cmap("tab10")
-    for ax in axes.ravel():
-        ax.set_axis_off()
-    for ax, (fid, crop, caption) in zip(axes.ravel(), faces, strict=False):
-        ax.imshow(crop)
-        ax.set_title(f"face {fid}", fontsize=10, fontweight="bold", color="white", pad=3,
-                     bbox={"facecolor": tab10(fid % 10), "edgecolor": "none", "pad": 1.5})
-        ax.text(0.5, -0.03, caption, transform=ax.transAxes, ha="center", va="top", fontsize=7.5)
-    if title:
-        fig.suptitle(title, fontsize=10)
-    # twice: the first pass sizes the cells, then the square pictures take a cell's other height, which moves
-    # their captions; the second pass makes room for the captions where they now are
-    fig.tight_layout()
-    fig.tight_layout()
-    return _save(plt, fig, png)
+    with _drawing():
+        cols = min(6, max(1, len(faces)))
+        rows = max(1, math.ceil(len(faces) / cols))
+        # wide enough for the title's line (about 0.075 in a character at 10 pt) as well as the faces
+        width = max(2.1 * cols + 0.2, 0.075 * len(title) + 0.4)
+        fig = _figure(figsize=(width, 2.5 * rows + 0.5))
+        axes = fig.subplots(rows, cols, squeeze=False)
+        tab10 = _tab10()
+        for ax in axes.ravel():
+            ax.set_axis_off()
+        for ax, (fid, crop, caption) in zip(axes.ravel(), faces, strict=False):
+            ax.imshow(crop)
+            ax.set_title(f"face {fid}", fontsize=10, fontweight="bold", color="white", pad=3,
+                         bbox={"facecolor": tab10(fid % 10), "edgecolor": "none", "pad": 1.5})
+            ax.text(0.5, -0.03, caption, transform=ax.transAxes, ha="center", va="top", fontsize=7.5)
+        if title:
+            fig.suptitle(title, fontsize=10)
+        # twice: the first pass sizes the cells, then the square pictures take a cell's other height, which moves
+        # their captions; the second pass makes room for the captions where they now are
+        fig.tight_layout()
+        fig.tight_layout()
+        return _save(fig, png)
 
 
-def _curve_figure(plt: Any, frames: pd.DataFrame, df: pd.DataFrame, cols: list[str], face_id: int | None,
-                  spots: Sequence[tuple[int, int]], truth: Sequence[tuple[int, int, str]], title: str) -> Any:
+def _curve_figure(frames: pd.DataFrame, df: pd.DataFrame, cols: list[str], face_id: int | None,
+                  spots: Sequence[tuple[int, int]], truth: Sequence[tuple[int, int, str]], title: str) -> Figure:
     n_frames = int(frames["frame"].max()) + 1 if len(frames) else 1
     found = set(df["frame"].tolist())  # frames with a row of this face: there a NaN is "not measured"
     if len(df) and df["frame"].is_unique:  # frames without this face are gaps in its curves, not joined across
@@ -197,8 +219,8 @@ def _curve_figure(plt: Any, frames: pd.DataFrame, df: pd.DataFrame, cols: list[s
     motion = motion_columns(list(frames.columns))
     classes = sorted(c for c in frames.columns if str(c).startswith("p_"))  # a model's class probabilities
     strips = cols + motion + (["class p"] if classes else [])
-    fig, axes = plt.subplots(max(1, len(strips)), 1, figsize=(11, 0.55 * max(1, len(strips)) + 1.2), sharex=True,
-                             squeeze=False)
+    fig = _figure(figsize=(11, 0.55 * max(1, len(strips)) + 1.2))
+    axes = fig.subplots(max(1, len(strips)), 1, sharex=True, squeeze=False)
     x = df["frame"].to_numpy()
     present = np.isin(x, list(found))
     unmeasured = False
@@ -334,9 +356,10 @@ def _class_strip(ax: Any, df: pd.DataFrame, classes: list[str], spots: Sequence[
               frameon=False, handlelength=3.2)
 
 
-def _bar_figure(plt: Any, df: pd.DataFrame, cols: list[str], face_id: int | None, title: str) -> Any:
+def _bar_figure(df: pd.DataFrame, cols: list[str], face_id: int | None, title: str) -> Figure:
     """One frame of one face: its AU bars (draw_au_bars) alone in a figure."""
-    fig, ax = plt.subplots(figsize=(max(6.0, 0.5 * len(cols) + 2.0), 4.2))
+    fig = _figure(figsize=(max(6.0, 0.5 * len(cols) + 2.0), 4.2))
+    ax = fig.subplots()
     draw_au_bars(ax, df, cols, (title or f"AU intensity (0-5), face {face_id}") + " (one frame)")
     fig.tight_layout()
     return fig

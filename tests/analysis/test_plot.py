@@ -82,10 +82,10 @@ def test_one_frame_without_a_face(tmp_path: Path) -> None:
 def test_strips_share_one_scale_per_kind(tmp_path: Path, monkeypatch) -> None:
     """An AU at 0.2 must not be drawn as tall as one at 3.5: every AU strip is on FACS's 0-5 scale, and the
     micro-motion strips (one unit) share one range."""
-    import matplotlib.pyplot as plt
+    import merstudio.analysis.plot as plot_mod
 
     figs = []
-    monkeypatch.setattr(plt, "close", figs.append)
+    monkeypatch.setattr(plot_mod, "_save", lambda fig, png, save=plot_mod._save: figs.append(fig) or save(fig, png))
     df = _table(60)
     df["motion_brows"] = 0.3
     df["motion_mouth"] = np.linspace(0, 2.5, 60)
@@ -101,12 +101,12 @@ def test_a_models_class_probabilities_get_a_strip_in_the_apps_colours(tmp_path: 
     """`analyze --checkpoint --plot`: the p_<class> columns under the AUs, on 0-1, each class in its colour in the
     app (merstudio.palette), a gap where the model was not asked, a frame it judged alone as a dot."""
     import matplotlib.colors as mcolors
-    import matplotlib.pyplot as plt
 
+    import merstudio.analysis.plot as plot_mod
     from merstudio.palette import class_colour
 
     figs = []
-    monkeypatch.setattr(plt, "close", figs.append)
+    monkeypatch.setattr(plot_mod, "_save", lambda fig, png, save=plot_mod._save: figs.append(fig) or save(fig, png))
     df = _table(60)
     df["p_negative"], df["p_positive"] = 0.2, 0.8
     df.loc[df["frame"] < 30, ["p_negative", "p_positive"]] = np.nan  # not asked: too little motion
@@ -127,10 +127,10 @@ def test_a_models_class_probabilities_get_a_strip_in_the_apps_colours(tmp_path: 
 
 
 def test_a_table_without_a_model_has_no_class_strip(tmp_path: Path, monkeypatch) -> None:
-    import matplotlib.pyplot as plt
+    import merstudio.analysis.plot as plot_mod
 
     figs = []
-    monkeypatch.setattr(plt, "close", figs.append)
+    monkeypatch.setattr(plot_mod, "_save", lambda fig, png, save=plot_mod._save: figs.append(fig) or save(fig, png))
     plot_au_curves(_table(60), tmp_path / "clip.png", 0)
     assert "class p" not in [ax.get_ylabel() for ax in figs[0].axes]
 
@@ -138,10 +138,10 @@ def test_a_table_without_a_model_has_no_class_strip(tmp_path: Path, monkeypatch)
 def test_frames_without_the_face_are_a_gap_not_a_line(tmp_path: Path, monkeypatch) -> None:
     """A face absent on frames 20-29 (another person still in view, or nobody: rows of face -1) has no rows there;
     its curve must break, not draw a straight line from frame 19 to frame 30."""
-    import matplotlib.pyplot as plt
+    import merstudio.analysis.plot as plot_mod
 
     figs = []
-    monkeypatch.setattr(plt, "close", figs.append)
+    monkeypatch.setattr(plot_mod, "_save", lambda fig, png, save=plot_mod._save: figs.append(fig) or save(fig, png))
     df = _table(50)
     away = df["frame"].between(20, 29)
     df.loc[away, "face_id"], df.loc[away, "success"] = -1, 0
@@ -157,7 +157,7 @@ def test_a_short_clip_has_frame_ticks_on_whole_frames(tmp_path: Path, monkeypatc
     import merstudio.analysis.plot as plot_mod
 
     seen = []
-    monkeypatch.setattr(plot_mod, "_save", lambda plt, fig, png: seen.append(fig) or png)
+    monkeypatch.setattr(plot_mod, "_save", lambda fig, png: seen.append(fig) or png)
     plot_au_curves(_table(4), tmp_path / "short.png", 0)
     (fig,) = seen
     ax = fig.axes[-1]

@@ -14,10 +14,10 @@ from merstudio.palette import class_dash
 
 
 def test_the_class_legend_draws_the_dashes_without_dots(tmp_path: Path, monkeypatch) -> None:
-    import matplotlib.pyplot as plt
+    import merstudio.analysis.plot as plot_mod
 
     figs = []
-    monkeypatch.setattr(plt, "close", figs.append)
+    monkeypatch.setattr(plot_mod, "_save", lambda fig, png, save=plot_mod._save: figs.append(fig) or save(fig, png))
     n = 40
     df = pd.DataFrame({"frame": np.arange(n), "face_id": 0, "timestamp": np.arange(n) / 30, "confidence": 0.9,
                        "success": 1, "AU12_r": 1.0, "AU12_c": 1})

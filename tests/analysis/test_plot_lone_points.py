@@ -29,7 +29,7 @@ def _figure(monkeypatch: pytest.MonkeyPatch) -> list:
     import merstudio.analysis.plot as plot_mod
 
     seen: list = []
-    monkeypatch.setattr(plot_mod, "_save", lambda plt, fig, png: seen.append(fig) or png)
+    monkeypatch.setattr(plot_mod, "_save", lambda fig, png: seen.append(fig) or png)
     return seen
 
 
@@ -72,11 +72,12 @@ def test_a_long_curve_dots_only_its_lone_frames(tmp_path: Path, monkeypatch) -> 
 def test_the_face_sheets_captions_lie_inside_the_picture(tmp_path: Path, monkeypatch, n: int) -> None:
     """analyze's <name>_faces.png (square portraits, a two-line caption under each): with two faces the captions'
     second line ("shown: frame N") was cut off at the bottom edge."""
-    import matplotlib.pyplot as plt
     from matplotlib.text import Text
 
+    import merstudio.analysis.plot as plot_mod
+
     figs: list = []
-    monkeypatch.setattr(plt, "close", figs.append)  # kept after savefig: laid out as the PNG was
+    monkeypatch.setattr(plot_mod, "_save", lambda fig, png, save=plot_mod._save: figs.append(fig) or save(fig, png))  # kept after savefig: laid out as the PNG was
     faces = [(i, np.full((192, 192, 3), 120, np.uint8), f"frames 0-71 (72 with the face)\nshown: frame {i}")
              for i in range(n)]
     plot_face_sheet(faces, tmp_path / "side_faces.png",

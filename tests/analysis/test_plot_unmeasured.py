@@ -39,7 +39,7 @@ def test_a_covered_stretch_is_hatched_and_a_stretch_of_zeros_is_not(tmp_path: Pa
     import merstudio.analysis.plot as plot_mod
 
     seen = []
-    monkeypatch.setattr(plot_mod, "_save", lambda plt, fig, png: seen.append(fig) or png)
+    monkeypatch.setattr(plot_mod, "_save", lambda fig, png: seen.append(fig) or png)
     df = _table(50)
     covered = df["frame"].between(20, 29)
     df.loc[covered, ["AU12_r", "AU25_r", "motion_mouth"]] = np.nan
@@ -65,7 +65,7 @@ def test_no_hatching_and_no_key_when_everything_was_measured(tmp_path: Path, mon
     import merstudio.analysis.plot as plot_mod
 
     seen = []
-    monkeypatch.setattr(plot_mod, "_save", lambda plt, fig, png: seen.append(fig) or png)
+    monkeypatch.setattr(plot_mod, "_save", lambda fig, png: seen.append(fig) or png)
     plot_au_curves(_table(30).drop(columns="motion_mouth"), tmp_path / "clip.png", 0)
     (fig,) = seen
     assert not [p for ax in fig.axes for p in ax.patches if p.get_gid() == "unmeasured"]
@@ -77,7 +77,7 @@ def test_a_long_key_is_wrapped_inside_the_figure(tmp_path: Path, monkeypatch) ->
     import merstudio.analysis.plot as plot_mod
 
     seen = []
-    monkeypatch.setattr(plot_mod, "_save", lambda plt, fig, png: seen.append(fig) or png)
+    monkeypatch.setattr(plot_mod, "_save", lambda fig, png: seen.append(fig) or png)
     df = _table(60)
     df.loc[df["frame"].between(20, 29), "AU12_r"] = np.nan
     plot_au_curves(df, tmp_path / "interview.png", 0, spots=[(5, 9)], truth=[(4, 10, "AU12")])
@@ -96,7 +96,7 @@ def test_a_long_file_name_in_the_title_is_wrapped_inside_the_figure(tmp_path: Pa
     import merstudio.analysis.plot as plot_mod
 
     seen = []
-    monkeypatch.setattr(plot_mod, "_save", lambda plt, fig, png: seen.append(fig) or png)
+    monkeypatch.setattr(plot_mod, "_save", lambda fig, png: seen.append(fig) or png)
     name = "participant_017_session_2_interview_camera_B_" * 4 + "take3.mp4"
     plot_au_curves(_table(30), tmp_path / "x.png", 0, title=f"{name}: AU intensity (0-5), face 0")
     (fig,) = seen

@@ -24,6 +24,7 @@ from PySide6.QtWidgets import QMessageBox
 from merstudio.atomic import fitted_name, name_bytes, name_max
 from merstudio.errors import InputError, MerstudioError
 from merstudio.gui import commands as C
+from merstudio.gui import remembered
 from merstudio.gui.places import store_video, stored_video
 from merstudio.gui.video_opening import VideoOpener, close_source
 from merstudio.project import PROJECT_SUFFIX, Project, ProjectInUse, Video
@@ -35,7 +36,6 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-MAX_RECENT = 8
 # seconds a write on the GUI thread waits for a lock another program holds, then fails with a message (the store's
 # default, for the CLI, is longer; SQLite's was 30 s and froze the window)
 GUI_BUSY_TIMEOUT = 0.5
@@ -466,15 +466,11 @@ class Session(QObject):
 
     # ---------------------------------------------------------------- recent projects
     def _add_recent(self, path: Path, replacing: Path | None = None) -> None:
-        gone = {str(path.resolve())} | ({str(replacing.resolve())} if replacing is not None else set())
-        recent = [str(path.resolve())] + [p for p in self.recent_projects() if p not in gone]
-        self.win.qsettings.setValue("recentProjects", recent[:MAX_RECENT])
+        # read from the file first: another window's entry, added since this one started, is kept
+        remembered.add_recent(self.win, self.win.qsettings, path, replacing)
 
     def recent_projects(self) -> list[str]:
-        v = self.win.qsettings.value("recentProjects", [])
-        if isinstance(v, str):  # QSettings gives a single-entry list back as a plain string
-            return [v]
-        return [str(p) for p in v] if isinstance(v, (list, tuple)) else []
+        return remembered.recent(self.win.qsettings)
 
 
 def restored_line(proj: Project, cancelled: Mapping[int, int] | None = None) -> str:

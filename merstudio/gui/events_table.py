@@ -35,9 +35,25 @@ _TEXT: dict[str, Callable[[Event, Any], Any]] = {  # (event, its EventsModel) ->
     "id": lambda e, m: e.id, "onset": lambda e, m: e.onset, "apex": lambda e, m: e.apex,
     "offset": lambda e, m: e.offset, "time": lambda e, m: timecode(e.onset, m.fps, m.timebase),
     "face": lambda e, m: e.face_id, "emotion": lambda e, m: e.emotion, "AUs": lambda e, m: e.aus,
-    "coder": lambda e, m: e.coder, "conf": lambda e, m: "" if e.confidence is None else f"{e.confidence:.2f}",
+    "coder": lambda e, m: e.coder, "conf": lambda e, m: confidence_text(e),
     "source": lambda e, m: e.source, "status": lambda e, m: e.status, "note": lambda e, m: e.note,
 }
+MODEL_MARK = " (model)"
+
+
+def models_number(e: Event) -> bool:
+    """A model's proposal a coder reviewed: the coder column names the coder, its confidence is still the model's
+    (the events CSV writes it as model_confidence, never the coder's confidence: project.export)."""
+    return e.source == "model" and e.status != "proposal" and e.confidence is not None
+
+
+def confidence_text(e: Event) -> str:
+    """The conf cell: two decimals, marked as the model's beside a coder who did not give it ("0.79 (model)")."""
+    if e.confidence is None:
+        return ""
+    return f"{e.confidence:.2f}" + (MODEL_MARK if models_number(e) else "")
+
+
 # a number column's widest text is its largest value's (the most digits; the time's at the latest onset)
 _NUMBER = {"id": "id", "onset": "onset", "apex": "apex", "offset": "offset", "time": "onset", "face": "face_id"}
 FACE_EARLY = COLUMNS.index("id") + 1  # the face column's place (visual) where the events are on several faces
@@ -84,6 +100,10 @@ class EventsModel(QAbstractTableModel):
         col = COLUMNS[index.column()]
         if role == Qt.ItemDataRole.DisplayRole:
             return _TEXT[col](e, self)
+        if role == Qt.ItemDataRole.ToolTipRole and col == "conf" and models_number(e):
+            return (f"The model's confidence in its proposal, not {e.coder or 'the coder'}'s: {e.coder or 'a coder'} "
+                    f"{'accepted' if e.status == 'accepted' else 'rejected'} it (the events CSV writes it as "
+                    "model_confidence)")
         if role in (Qt.ItemDataRole.BackgroundRole, Qt.ItemDataRole.ForegroundRole) and e.status in _STATUS_TINT:
             return QBrush(status_colours(e.status)[role == Qt.ItemDataRole.ForegroundRole])
         if role == Qt.ItemDataRole.FontRole and e.status == "rejected":
@@ -99,8 +119,9 @@ class EventsModel(QAbstractTableModel):
         col, events = COLUMNS[column], self.events
         if not events:
             return []
-        if col == "conf":
-            return [next((i for i, e in enumerate(events) if e.confidence is not None), 0)]
+        if col == "conf":  # a marked number is the widest
+            return [next((i for i, e in enumerate(events) if models_number(e)),
+                         next((i for i, e in enumerate(events) if e.confidence is not None), 0))]
         if col in _NUMBER:
             values = [v or 0 for v in map(attrgetter(_NUMBER[col]), events)]
             return [max(range(len(values)), key=values.__getitem__)]

@@ -1,0 +1,46 @@
+"""An accepted model proposal's confidence is the model's (h139): the events CSV leaves its `confidence` empty and
+writes the number as `model_confidence`; the events table showed it bare beside the coder (alice, 0.79)."""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+from PySide6.QtCore import Qt
+
+from merstudio.project import Event, Project
+from merstudio.project.export import events_table
+
+pytestmark = pytest.mark.gui
+
+
+def test_the_conf_cell_says_whose_number_it_is_as_the_csv_does(qtbot, tmp_path) -> None:
+    from merstudio.gui.events_table import COLUMNS, EventsTable
+
+    with Project.create(tmp_path / "p.merproj") as proj:
+        v = proj.add_video(tmp_path, fps=30.0, frame_count=100, width=64, height=48)
+        proj.add_event(Event(v.id, 10, 12, 15, emotion="positive", coder="alice", source="model",
+                             status="accepted", confidence=0.79))
+        proj.add_event(Event(v.id, 30, 32, 35, emotion="positive", coder="model", source="model",
+                             status="proposal", confidence=0.63))
+        proj.add_event(Event(v.id, 50, 52, 55, emotion="negative", coder="bob", confidence=0.8))
+        evs = proj.events(v.id)
+        csv = events_table(proj).set_index("onset_frame")
+    table = EventsTable()
+    qtbot.addWidget(table)
+    table.model_.set_events(evs, 30.0)
+    table.resize(900, 200)
+    table.show()
+    qtbot.waitExposed(table)
+    m, c = table.model_, COLUMNS.index("conf")
+    cells = {e.onset: m.data(m.index(r, c)) for r, e in enumerate(evs)}
+    tips = {e.onset: m.data(m.index(r, c), Qt.ItemDataRole.ToolTipRole) for r, e in enumerate(evs)}
+    # the accepted proposal: no coder's confidence in the CSV, the model's number there as the model's
+    assert math.isnan(csv.loc[10, "confidence"]) and csv.loc[10, "model_confidence"] == pytest.approx(0.79)
+    assert cells[10] == f"{csv.loc[10, 'model_confidence']:.2f} (model)" and "model's confidence" in tips[10]
+    # the open proposal (its coder is the model) and a coder's own number: as the CSV's confidence, unmarked
+    assert cells[30] == f"{csv.loc[30, 'confidence']:.2f}" and cells[50] == f"{csv.loc[50, 'confidence']:.2f}"
+    assert tips[30] is None and tips[50] is None
+    # the marked text is not cut off: the column is as wide as it
+    width = table.fontMetrics().horizontalAdvance(cells[10])
+    assert table.columnWidth(c) >= width

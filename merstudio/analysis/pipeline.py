@@ -72,6 +72,9 @@ from merstudio.features.blendshape_aus import SIDED
 from merstudio.features.micromotion import MICRO_AUS, MOTION_REGIONS, extend_interval, transient_signal
 from merstudio.features.spotting import Interval, spot, too_long
 from merstudio.io import FrameSource, open_source
+from merstudio.names import FACE_LIMIT_AUTO as FACE_LIMIT_AUTO
+from merstudio.names import PHOTO_MAX_FACES as PHOTO_MAX_FACES
+from merstudio.names import VIDEO_MAX_FACES as VIDEO_MAX_FACES
 from merstudio.threads import single_threaded_numerics
 
 ProgressFn = Callable[[int, int], None]
@@ -176,12 +179,7 @@ def analysis_revision(settings: dict[str, Any]) -> int:
 
 
 PAST_LIMIT = ": more faces than the limit: "  # the run's line for faces left unanalysed (Analysis.limit_warning)
-# Every tracked face costs on every frame of a video; a photo is one frame, and group photos hold more than four.
-VIDEO_MAX_FACES = 4
-PHOTO_MAX_FACES = 16
-
-
-FACE_LIMIT_AUTO = f"{VIDEO_MAX_FACES} in a video, {PHOTO_MAX_FACES} in a photo"  # what None means, in words
+# VIDEO_MAX_FACES, PHOTO_MAX_FACES and FACE_LIMIT_AUTO are defined in merstudio.names (`analyze --help` says them)
 
 
 def face_limit(settings: AnalysisSettings, frame_count: int) -> int:

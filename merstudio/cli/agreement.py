@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import argparse
 from pathlib import Path
-from typing import Any
-
-import pandas as pd
+from typing import TYPE_CHECKING, Any
 
 from merstudio.cli.main import EpilogFormatter, warn_about
 from merstudio.errors import InputError
+
+if TYPE_CHECKING:
+    import pandas as pd  # imported by the readers when the command runs, not to build the parser
 
 EPILOG = """examples:
   merstudio agreement study.merproj                  # every video that two or more coders coded

@@ -10,20 +10,20 @@ import warnings
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from merstudio.analysis.files import AnalysisOutput, analyze_file
-from merstudio.analysis.outputs import is_url, join_url, localize, out_location, staging_dir
-from merstudio.analysis.pipeline import FACE_LIMIT_AUTO, AnalysisSettings
 from merstudio.atomic import check_not_input
 from merstudio.cli.bounds import FACES_MAX, JOBS_MAX, MINUTES_MAX, frame_rate, real, whole
 from merstudio.cli.fps_unused import FPS_REACHES, fps_unused_text, same_rate
 from merstudio.cli.main import EpilogFormatter
 from merstudio.errors import InputError, MerstudioError, OutputError
-from merstudio.features.flow import ANALYSIS_FLOW_METHODS
-from merstudio.io import VIDEO_EXTENSIONS, SourceWarning, photo_set
+from merstudio.names import ANALYSIS_FLOW_METHODS, FACE_LIMIT_AUTO, VIDEO_EXTENSIONS
 from merstudio.resources import CLUSTER_INSTALL_HINT
 
+# The analysis (pandas, cv2, numpy: half a second) is imported where a command runs, not to build the parser
+# (`merstudio --help`, every command's argument check); tqdm where a bar is drawn.
 if TYPE_CHECKING:
-    from merstudio.cli.bars import Bar  # imported where a bar is drawn: tqdm is not needed to start the CLI
+    from merstudio.analysis.files import AnalysisOutput
+    from merstudio.analysis.pipeline import AnalysisSettings
+    from merstudio.cli.bars import Bar
 
 # analyze's and spotting's --flow (one analysis, one list: merstudio.features.flow says why dis_fast is not in it)
 FLOW_HELP = (f"optical flow of the micro-motion lane: {', '.join(ANALYSIS_FLOW_METHODS)} (default dis; tvl1 an "
@@ -50,6 +50,14 @@ def add_execution_options(p: argparse.ArgumentParser, units: str) -> None:
                    help="split videos longer than M minutes into segments analysed as separate tasks (in parallel "
                    "with -j or --ray) and merged into the rows (and spots) of an unsplit run (segments are whole "
                    "minutes: the pipeline's restart grid; default: none split)")
+
+
+def out_location(text: str) -> str | Path:
+    """-o as merstudio.analysis.outputs reads it (a URL kept as text), that module imported only when an -o is
+    read. The same name: argparse's message for a value it refuses names the type's."""
+    from merstudio.analysis import outputs
+
+    return outputs.out_location(text)
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -152,6 +160,8 @@ def _settings(args: argparse.Namespace) -> AnalysisSettings:
         from merstudio.model.device import pick_device
 
         pick_device(args.device)  # a bad or absent device is one line now, not one per video later
+    from merstudio.analysis.pipeline import AnalysisSettings
+
     return AnalysisSettings(flow=args.flow, max_faces=args.max_faces, landmarks=args.landmarks,
                             checkpoint=args.checkpoint, device=args.device,
                             turn=None if args.rotate == "auto" else int(args.rotate), occlusion=args.covers,
@@ -168,18 +178,24 @@ def run(args: argparse.Namespace) -> int:
             with contextlib.suppress(OSError):
                 args.out.rmdir()  # only an empty folder goes
         if url is not None:  # publishing emptied it; a partial result (named in the summary) keeps it
+            from merstudio.analysis.outputs import staging_dir
+
             with contextlib.suppress(OSError):
                 staging_dir(url).rmdir()
 
 
 def out_url(out: Path | str) -> str | None:
     """The URL `-o` names (`out_location` kept it as text), None for a local folder (file:// included)."""
+    from merstudio.analysis.outputs import is_url, localize
+
     where = localize(out)
     return str(where) if is_url(where) else None
 
 
 def _run(args: argparse.Namespace) -> int:
     from merstudio.analysis import batch as B
+    from merstudio.analysis.files import AnalysisOutput
+    from merstudio.analysis.outputs import staging_dir
     from merstudio.execution import backend_from_args
 
     backend = backend_from_args(args.jobs, args.ray)
@@ -318,7 +334,7 @@ def _fps_unused(plan: Any, fps: float | None, each: bool = False) -> dict[Path, 
     if fps is None:
         return {}
     from merstudio.analysis.batch import frames_fps
-    from merstudio.io import IMAGE_EXTENSIONS
+    from merstudio.io import IMAGE_EXTENSIONS, SourceWarning
 
     paths = [it.input for it in plan.items + plan.replot if it.error is None] + [Path(r.video) for r in plan.done]
     timed = [p for p in dict.fromkeys(paths)
@@ -356,7 +372,7 @@ def _note_in_meta(r: AnalysisOutput, line: str, url: str | None) -> None:
     import json
     import tempfile
 
-    from merstudio.analysis.outputs import download, upload_atomic
+    from merstudio.analysis.outputs import download, join_url, upload_atomic
     from merstudio.atomic import write_text_atomic
 
     def noted(text: str) -> str | None:
@@ -401,7 +417,11 @@ def _named(names: list[str]) -> str:
 
 
 def _where(out: Path, url: str | None, name: str) -> Path | str:
-    return join_url(url, name) if url is not None else out / name
+    if url is None:
+        return out / name
+    from merstudio.analysis.outputs import join_url
+
+    return join_url(url, name)
 
 
 def _exists(where: Path | str) -> bool:
@@ -567,6 +587,8 @@ class BatchDisplay:
 def expand_photo_sets(inputs: list[Path]) -> list[Path]:
     """Folders of photos of different sizes become their photos (each analysed on its own); other inputs stay. Said
     with -q too (it hides progress bars only): it is why one folder gives several results."""
+    from merstudio.io import photo_set
+
     out: list[Path] = []
     for p in inputs:
         photos = photo_set(p)
@@ -582,6 +604,8 @@ def _run_one(path: Path, out: Path, name: str, settings: AnalysisSettings, fps: 
              bar: bool, position: int, overwrite: bool = True) -> AnalysisOutput:
     """Analyse one input in this process, drawing a progress bar (bar=True). The input's warnings are printed in the
     summary (one line each), not as Python warnings. (`merstudio demo` uses it.)"""
+    from merstudio.io import SourceWarning
+
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", SourceWarning)
         return _run_one_quietly(path, out, name, settings, fps, bar, position, overwrite)
@@ -595,6 +619,8 @@ def _notice(line: str) -> None:
 
 def _run_one_quietly(path: Path, out: Path, name: str, settings: AnalysisSettings, fps: float | None,
                      bar: bool, position: int, overwrite: bool = True) -> AnalysisOutput:
+    from merstudio.analysis.files import analyze_file
+
     if not bar:
         return analyze_file(path, out, name, settings, fps=fps, overwrite=overwrite, notice=_notice)
     from merstudio.cli.bars import Bar
@@ -643,7 +669,7 @@ def _plot_fetched(url: str, name: str, fmt: str, check: Any = None) -> AnalysisO
     import tempfile
 
     from merstudio.analysis.files import output_paths, stored_result
-    from merstudio.analysis.outputs import download, upload
+    from merstudio.analysis.outputs import download, join_url, upload
 
     tmp = Path(tempfile.mkdtemp(prefix="merstudio-replot-"))
     try:
@@ -668,7 +694,7 @@ def _plots_found(url: str, meta: Path) -> None:
     import json
 
     from merstudio.analysis.batch import PLOT_MISSING
-    from merstudio.analysis.outputs import download, upload_atomic
+    from merstudio.analysis.outputs import download, join_url, upload_atomic
 
     info = json.loads(meta.read_text(encoding="utf-8"))
     if info.pop(PLOT_MISSING, None) is None:
@@ -686,6 +712,7 @@ def replot_published(inputs: list[Path], url: str, settings: AnalysisSettings, f
     beside it, not analysed again, as `_plot_stored` does in a local folder. Returns the inputs left to analyse."""
     from merstudio.analysis import batch as B
     from merstudio.analysis.files import content_hash, output_names
+    from merstudio.analysis.outputs import join_url
 
     left: list[Path] = []
     drawn: list[str] = []
@@ -719,6 +746,7 @@ def _plot_stored(items: list[Any], out: Path, url: str | None = None, fmt: str =
     input, content and settings): drawn from the result's table and meta (`stored_result`), not analysed again;
     one line says so."""
     from merstudio.analysis.files import stored_result
+    from merstudio.analysis.outputs import join_url
 
     drawn: list[Path | str] = []
     sheets: list[Path] = []  # <name>_faces.png of results with several faces: not drawn (no face boxes stored)
@@ -793,7 +821,7 @@ def _print_summary(r: AnalysisOutput, plot: bool = False, url: str | None = None
     """`url`: the output URL; a result published there is named there (its staging copies are gone). `missing`: why
     its plots could not be drawn (published without them)."""
     def shown(path: Path) -> Path | str:
-        return join_url(url, path.name) if url is not None and r.remote is not None else path
+        return _where(path.parent, url if r.remote is not None else None, path.name)
 
     status = "complete" if r.complete else f"PARTIAL (stopped after {r.frames} of {r.frame_count} frames)"
     if r.unreadable:

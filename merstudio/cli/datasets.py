@@ -8,8 +8,8 @@ from pathlib import Path
 
 from merstudio.cli.bounds import SIZE_MAX, STEPS_MAX, whole
 from merstudio.cli.main import EpilogFormatter
-from merstudio.features.flow import FLOW_METHODS
 from merstudio.model.config import MIN_INPUT_SIZE
+from merstudio.names import FLOW_METHODS
 
 KIND_HELP = ("casme2 | casme | smic | samm | casme_sq (CAS(ME)^2) | casme3a (CAS(ME)^3 part A) | "
              "megc2019 (composite) | table (generic CSV: subject,sample,label,path[,onset,apex,offset,aus,dataset,face_box])")

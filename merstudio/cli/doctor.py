@@ -15,7 +15,6 @@ import time
 import traceback
 from collections.abc import Callable, Sequence
 from functools import partial
-from importlib import metadata
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -89,6 +88,8 @@ def _one_line(exc: BaseException) -> str:
 
 
 def _dist_version(*names: str) -> str | None:
+    from importlib import metadata  # here: the parser of every command is built without it (email, zipfile)
+
     for name in names:
         try:
             return metadata.version(name)

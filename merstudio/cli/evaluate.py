@@ -6,8 +6,6 @@ import argparse
 import json
 from pathlib import Path
 
-import numpy as np
-
 from merstudio.errors import InputError
 
 EPILOG = """examples:
@@ -36,6 +34,8 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    import numpy as np  # here, not at the top: building the parser (`merstudio --help`) imports no numpy
+
     from merstudio.cli.train import cache_dir, loader_options, prep_progress
     from merstudio.model.checkpoint import load_checkpoint
     from merstudio.model.device import pick_device
@@ -206,6 +206,8 @@ def trained_by(meta: dict, spec: str, data) -> tuple[list[str], list[str]]:  # n
 def unseen_metrics(subjects, y, pred, names, seen: list[str]) -> dict | None:  # noqa: ANN001 - arrays
     """UF1, UAR, accuracy over the subjects that did not train the checkpoint, when some did and some did not
     (the headline mixes fit on the seen with accuracy on the unseen); None otherwise."""
+    import numpy as np
+
     from merstudio.training.metrics import compute_metrics
 
     subj = np.asarray([str(s) for s in subjects])
@@ -255,6 +257,7 @@ def write_evaluation(model, data, names, out: Path, spec: dict, seen: list[str] 
     not accuracy), "seen_subjects" (those that did) and "seen_by_name" (those of them known by name alone)."""
     import io
 
+    import numpy as np
     import pandas as pd
 
     from merstudio.training.protocols import Fold

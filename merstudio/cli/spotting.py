@@ -13,7 +13,7 @@ from merstudio.cli.analyze import FLOW_HELP, add_execution_options
 from merstudio.cli.bounds import frame_rate
 from merstudio.cli.main import EpilogFormatter
 from merstudio.errors import InputError
-from merstudio.features.flow import ANALYSIS_FLOW_METHODS
+from merstudio.names import ANALYSIS_FLOW_METHODS
 
 EPILOG = """examples:
   merstudio spotting --data casme_sq:/data/CASME_sq -o runs/spotting          # CAS(ME)^2 as distributed

@@ -15,7 +15,8 @@ Methods (`FLOW_METHODS`):
 
 An analysis (`merstudio analyze --flow`, `merstudio spotting --flow`) offers `ANALYSIS_FLOW_METHODS`, all but
 ``dis_fast``; every method is a model input a checkpoint may record, which inference computes whatever the
-analysis' own flow, and `merstudio datasets prepare --flow` fills the cache with.
+analysis' own flow, and `merstudio datasets prepare --flow` fills the cache with. Both lists are defined in
+merstudio.names (with why dis_fast is not an analysis' flow), where the command line's parsers read them without cv2.
 """
 
 from __future__ import annotations
@@ -26,13 +27,8 @@ import cv2
 import numpy as np
 
 from merstudio.errors import InputError
-
-FLOW_METHODS = ("dis", "dis_fast", "farneback", "tvl1")
-# An analysis' flow is its micro-motion lane's: a micro-expression's small local movements, which dis_fast reads
-# several-fold too small (smile_man.mp4's smile onset: motion 1.14 against dis's 2.40, the mouth 0.74 against
-# 2.37; 8 times a still stretch's median against dis's 13) to save ~1.5 ms a face and frame. A checkpoint's
-# model input is computed with its own recorded method, whatever the analysis' flow.
-ANALYSIS_FLOW_METHODS = tuple(m for m in FLOW_METHODS if m != "dis_fast")
+from merstudio.names import ANALYSIS_FLOW_METHODS as ANALYSIS_FLOW_METHODS
+from merstudio.names import FLOW_METHODS as FLOW_METHODS
 
 
 def _check_method(method: str) -> str:

@@ -37,6 +37,7 @@ import cv2
 import numpy as np
 
 from merstudio.errors import InputError
+from merstudio.names import VIDEO_EXTENSIONS as VIDEO_EXTENSIONS
 from merstudio.regular_files import not_a_file
 
 # FFmpeg's decoder errors ("Missing reference picture", "mmco: unref short failure": ~1,200 lines for 12 seeks in an
@@ -50,12 +51,7 @@ from merstudio.io.streams import stream_facts
 from merstudio.io.timebase import detect_vfr
 
 IMAGE_EXTENSIONS = frozenset({".jpg", ".jpeg", ".png", ".bmp", ".tif", ".tiff", ".webp"})
-# What a folder is searched for (batches, the app's Videos filter, a moved video's search; matched lower-cased):
-# every container FFmpeg opens that cameras and archives write, tapes (.dv: dvgrab), DVDs (.vob), camcorders (.mts,
-# .m2ts, .m2t: HDV; .mod/.tod: MPEG-PS), broadcast (.mxf), phones (.3gp, .3g2), the web (.ogv, .f4v, .asf).
-VIDEO_EXTENSIONS = frozenset({".mp4", ".avi", ".mov", ".mkv", ".m4v", ".webm", ".mpg", ".mpeg", ".wmv", ".flv",
-                              ".ts", ".mts", ".m2ts", ".m2t", ".3gp", ".3g2", ".dv", ".vob", ".mod", ".tod", ".mxf",
-                              ".ogv", ".m2v", ".f4v", ".asf", ".divx"})
+# VIDEO_EXTENSIONS, what a folder is searched for, is defined in merstudio.names (the parsers' help lists it)
 # Containers that store no frame count: OpenCV estimates it from duration x fps (one frame either way is rounding).
 _NO_COUNT_CONTAINERS = frozenset({".mkv", ".webm", ".ts", ".mts", ".m2ts", ".m2t", ".flv", ".mpg", ".mpeg", ".vob",
                                   ".mod", ".tod", ".ogv", ".dv", ".wmv", ".asf"})

@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from merstudio.errors import InputError
+from merstudio.gui.questions import ask
 from merstudio.gui.workers import TaskWorker
 from merstudio.io.frames import SeekNote
 from merstudio.io.reencode import CODECS, ReencodeResult, check_output, describe, reencode
@@ -153,10 +154,9 @@ def ask_open(parent: QWidget, res: ReencodeResult, in_project: str) -> bool:
     """Whether to open the copy just made."""
     where = (f"\n\nIt is added to {in_project} as a video of its own (what is coded on the original stays with "
              "the original)." if in_project else "")
-    box = QMessageBox(QMessageBox.Icon.Question, "merstudio", f"{done_line(res)}\n\nOpen {res.path.name} now?"
-                      f"{where}", QMessageBox.StandardButton.Open | QMessageBox.StandardButton.Close, parent)
-    box.setDefaultButton(QMessageBox.StandardButton.Open)
-    return box.exec() == QMessageBox.StandardButton.Open
+    choices = [("open", QMessageBox.StandardButton.Open, None), ("close", QMessageBox.StandardButton.Close, None)]
+    return ask(parent, f"{done_line(res)}\n\nOpen {res.path.name} now?{where}", choices, default="open",
+               escape="close") == "open"
 
 
 def done_line(res: ReencodeResult) -> str:

@@ -11,7 +11,8 @@ used instead (reported in `info`). An image-file sample is a precomputed input: 
 Channels: flow = (u, v, strain); grey = (aligned grey of the target frame); both = (u, v, strain, grey).
 Cache: one .npz per sample in <cache>/prep-<settings hash>/, cache = `cache_dir`, $MERSTUDIO_CACHE, or
 ~/.cache/merstudio. An entry is only ever a copy: one that cannot be read (0 bytes after a power cut, cut short by a
-sync tool, another program's file) is computed again and overwritten.
+sync tool, another program's file) is computed again and overwritten; one that cannot be written (a full disk)
+leaves the input computed, and prepare() says so once per run (info "unwritten").
 """
 
 from __future__ import annotations
@@ -291,6 +292,9 @@ def input_from_aligned(onset: np.ndarray, targets: Sequence[np.ndarray], setting
     return x
 
 
+WRITE_FAILED = "cannot write the preprocessing cache"  # atomic_path's `what`: "<file>: <this> (<reason>)"
+
+
 def _read_cached(path: Path, settings: PreprocessSettings) -> tuple[np.ndarray, dict] | None:
     """A cache entry's (x, meta), or None where there is none of the right shape or it cannot be read."""
     if not path.is_file():
@@ -310,24 +314,39 @@ def _read_cached(path: Path, settings: PreprocessSettings) -> tuple[np.ndarray, 
         return None
 
 
-def preprocess(s: Sample, settings: PreprocessSettings, cache_dir: str | Path | None = None,
-               aligner: Any = None) -> tuple[np.ndarray, dict]:
-    """The cached input of one sample: ((T, C, size, size) float32, info with "aligned", "note", "cached")."""
+def _cached_input(s: Sample, settings: PreprocessSettings, cache_dir: str | Path | None,
+                  aligner: Any) -> tuple[np.ndarray, dict]:
+    """preprocess() without its warning: a failed cache write is info["cache_error"] (atomic_path's one line)."""
     folder = Path(cache_dir).expanduser() if cache_dir is not None else default_cache_dir()
     folder = folder / f"prep-{settings.key()}"
     path = folder / f"{_sample_id(s)}.npz"
     hit = _read_cached(path, settings)
     if hit is not None:
         return hit[0], {**hit[1], "cached": True}
-    # none, or a torn or foreign file: recompute and overwrite
-    x, meta = compute_input(s, settings, aligner)
+    x, meta = compute_input(s, settings, aligner)  # none, or a torn or foreign file: recompute and overwrite
     try:
         # atomic_path: a temporary beside the file, then rename, so parallel workers never read half a file.
-        with atomic_path(path, "cannot write the preprocessing cache") as tmp, open(tmp, "wb") as fh:
+        with atomic_path(path, WRITE_FAILED) as tmp, open(tmp, "wb") as fh:
             np.savez_compressed(fh, x=x, meta=np.array(json.dumps(meta)))
-    except OutputError as exc:  # atomic_path's one line: "<file>: cannot write the preprocessing cache (why)"
-        warnings.warn(str(exc), DatasetWarning, stacklevel=2)
+    except OutputError as exc:
+        return x, {**meta, "cached": False, "cache_error": str(exc)}
     return x, {**meta, "cached": False}
+
+
+def preprocess(s: Sample, settings: PreprocessSettings, cache_dir: str | Path | None = None,
+               aligner: Any = None) -> tuple[np.ndarray, dict]:
+    """The cached input of one sample: ((T, C, size, size) float32, info with "aligned", "note", "cached", and
+    "cache_error" where it could not be written to the cache, which is also warned)."""
+    x, meta = _cached_input(s, settings, cache_dir, aligner)
+    if "cache_error" in meta:
+        warnings.warn(meta["cache_error"], DatasetWarning, stacklevel=2)
+    return x, meta
+
+
+def _reason(error: str) -> str:
+    """The "(<reason>)" of atomic_path's "<file>: cannot write the preprocessing cache (<reason>)"."""
+    _, sep, rest = error.partition(f": {WRITE_FAILED} (")
+    return rest[:-1] if sep and rest.endswith(")") else error
 
 
 def prepare(samples: Sequence[Sample], settings: PreprocessSettings | None = None, *,
@@ -335,23 +354,27 @@ def prepare(samples: Sequence[Sample], settings: PreprocessSettings | None = Non
             cache_dir: str | Path | None = None, skip_bad: bool = False) -> tuple[np.ndarray, dict[str, Any]]:
     """Inputs for many samples: X (N, T, C, size, size) float32 and info:
     {"settings", "settings_hash", "cache_dir", "computed", "cached", "aligned" (list of bool),
-    "centre_cropped" (list of (sample key, why)), "failed" (list of (index, sample key, why))}. A sample whose
-    frames cannot be read raises InputError, or with ``skip_bad`` (--allow-missing) is left out of X and listed
-    in "failed"."""
+    "centre_cropped" (list of (sample key, why)), "failed" (list of (index, sample key, why)), "unwritten" (how
+    many computed inputs the cache did not take), "cache_error" (one line: the folder and why; None when all were
+    written)}. A sample whose frames cannot be read raises InputError, or with ``skip_bad`` (--allow-missing) is
+    left out of X and listed in "failed". Inputs the cache cannot take (a full disk) are still returned, and
+    warned once (DatasetWarning), not once per sample."""
     settings = settings or PreprocessSettings()
     samples = list(samples)
     n = len(samples)
     X = np.zeros((n, settings.T, settings.channels, settings.size, settings.size), dtype=np.float32)
     info: dict[str, Any] = {"settings": settings.to_dict(), "settings_hash": settings.key(),
                             "cache_dir": str(Path(cache_dir).expanduser() if cache_dir else default_cache_dir()),
-                            "computed": 0, "cached": 0, "aligned": [], "centre_cropped": [], "failed": []}
+                            "computed": 0, "cached": 0, "aligned": [], "centre_cropped": [], "failed": [],
+                            "unwritten": 0, "cache_error": None}
+    folder = Path(info["cache_dir"]) / f"prep-{info['settings_hash']}"
     aligner = _Aligner() if settings.align else None
     try:
         for i, s in enumerate(samples):
             if cancel is not None and cancel():
                 raise PreprocessCancelled("preprocessing cancelled")
             try:
-                x, meta = preprocess(s, settings, cache_dir, aligner)
+                x, meta = _cached_input(s, settings, cache_dir, aligner)
             except InputError as exc:
                 if not skip_bad:
                     raise
@@ -359,6 +382,9 @@ def prepare(samples: Sequence[Sample], settings: PreprocessSettings | None = Non
                 continue
             X[i] = x
             info["cached" if meta.get("cached") else "computed"] += 1
+            if "cache_error" in meta:
+                info["unwritten"] += 1
+                info["cache_error"] = info["cache_error"] or f"{folder}: {WRITE_FAILED} ({_reason(meta['cache_error'])})"
             info["aligned"].append(bool(meta.get("aligned")))
             if s.kind != "image" and not meta.get("aligned"):
                 info["centre_cropped"].append((s.key, meta.get("note", "")))
@@ -369,6 +395,9 @@ def prepare(samples: Sequence[Sample], settings: PreprocessSettings | None = Non
             aligner.close()
     if info["failed"]:
         X = np.delete(X, [i for i, _, _ in info["failed"]], axis=0)
+    if info["unwritten"]:  # one line for the run: a full disk fails every sample's write alike
+        warnings.warn(f"{info['cache_error']}: {info['unwritten']} of {info['computed']} inputs computed are not "
+                      "kept and will be computed again next time", DatasetWarning, stacklevel=2)
     if info["centre_cropped"] and settings.align:
         warnings.warn(f"{len(info['centre_cropped'])} of {n} samples had no face found and were centre-cropped "
                       f"(first: {info['centre_cropped'][0][0]})", DatasetWarning, stacklevel=2)

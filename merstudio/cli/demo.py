@@ -1,5 +1,6 @@
 """`merstudio demo`: the README's first command ends here. Opens the app on the bundled demo clip; with
---headless (or where no display or GUI is available) analyses it and scores spotting against its ground truth."""
+--headless (or where no display or GUI is available) analyses it with the starter model the app's demo loads and
+scores spotting against its ground truth."""
 
 from __future__ import annotations
 
@@ -20,8 +21,9 @@ def register(sub: argparse._SubParsersAction) -> None:
         "demo",
         help="open the app on the bundled demo clip (or analyse it with --headless)",
         description="Opens merstudio on the bundled synthetic interview clip (resources/demo). With --headless, "
-        "runs `merstudio analyze` on it instead, prints where the CSV went, a summary, and the spotting score "
-        "against the clip's ground truth.",
+        "runs `merstudio analyze` on it instead, with the bundled starter model as the app's demo loads it (its "
+        "class columns p_<class>), prints where the CSV went, a summary, and the spotting score against the clip's "
+        "ground truth.",
         epilog=EPILOG, formatter_class=EpilogFormatter,
     )
     p.add_argument("--headless", action="store_true", help="analyse in the terminal instead of opening the app")
@@ -107,7 +109,7 @@ def headless(video: Path, out: Path, overwrite: bool = False) -> int:
     from merstudio.analysis.pipeline import AnalysisSettings
     from merstudio.cli.analyze import _print_summary, _run_one, write_plot
     from merstudio.features.spotting import spotting_metric
-    from merstudio.resources import demo_truth
+    from merstudio.resources import demo_truth, starter_checkpoint
 
     paths = output_paths(out, "interview")
     _refuse_batch_name(out, video, "interview")
@@ -119,7 +121,10 @@ def headless(video: Path, out: Path, overwrite: bool = False) -> int:
             if taken.exists():
                 raise OutputError(f"{taken}: already exists and no demo run wrote it (use --overwrite)")
     prepare_output_dir(out, [paths], overwrite=overwrite or ours)
-    result = _run_one(video, out, "interview", AnalysisSettings(), None, True, 0)
+    # the bundled starter model, as the app's demo loads it (gui.app.start_demo): the same class columns and
+    # proposal labels in both, where without it the terminal's had none
+    settings = AnalysisSettings(checkpoint=starter_checkpoint())
+    result = _run_one(video, out, "interview", settings, None, True, 0)
     truth = pd.read_csv(demo_truth())
     write_plot(result, [(int(a), int(b), f"AU{c}") for a, b, c in zip(truth["onset"], truth["offset"],
                                                                      truth["aus"], strict=True)])

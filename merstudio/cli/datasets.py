@@ -193,9 +193,11 @@ def run_prepare(args: argparse.Namespace) -> int:
     from merstudio.cli.bars import Bar
     from merstudio.datasets import PreprocessSettings, prepare
     from merstudio.datasets.preprocess import default_cache_dir
+    from merstudio.errors import OutputError
     from merstudio.training.data import MODALITY_TO_PREP, default_steps
 
-    # the cache is this command's whole output: an unwritable one must fail, not be a silenced warning
+    # the cache is this command's whole output: an unwritable one must fail, not be a silenced warning (here for a
+    # folder that cannot be made or written at all; below for writes that failed, as on a full disk)
     ensure_parent(Path(args.cache or default_cache_dir()) / "prep")
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
@@ -213,8 +215,10 @@ def run_prepare(args: argparse.Namespace) -> int:
             bar.update(done - bar.n)
 
         with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
+            warnings.simplefilter("ignore")  # what prepare() warns is in info, said below
             X, info = prepare(ds, settings, progress=progress, cache_dir=args.cache)
+    if info["unwritten"]:  # a full disk: inputs computed but not kept, and keeping them is this command's job
+        raise OutputError(f"{info['cache_error']}: {info['unwritten']} of {len(ds)} samples not cached")
     print(f"{len(ds)} samples -> {tuple(X.shape)} float32; computed {info['computed']}, from cache "
           f"{info['cached']}; cache {info['cache_dir']}/prep-{info['settings_hash']}")
     if info["centre_cropped"]:

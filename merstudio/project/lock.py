@@ -102,10 +102,11 @@ class ProjectInUse(InputError):
         h = self.holder
         if h is None:
             return f"in use by merstudio ({self.owner.describe() if self.owner else 'another program'})"
-        since = f" (opened {_clock(h.owner.since)})" if h.owner.since else ""
         if h.kind == PROJECT:
-            return f"in use in this program by an earlier Project object{since}: close() it first, and this one can write"
-        return f"in use in this program by an operation writing it now{since}; once it is done, this one can write"
+            since = f" (opened {_clock(h.owner.since)})" if h.owner.since else ""
+            return (f"in use by merstudio in this program: an earlier Project object{since} has it open for writing; "
+                    "close() it first, and this one can write")
+        return f"in use by merstudio ({h.owner.describe()}: {h.in_this_program()})"
 
 
 def linked_lock_path(project: str | os.PathLike[str]) -> Path | None:
@@ -165,12 +166,12 @@ _mine: weakref.WeakValueDictionary[str, ProjectLock] = weakref.WeakValueDictiona
 class ProjectLock(LockFile):
     """This process's claim on a project; :meth:`acquire` raises ProjectInUse when someone else has it. The lock
     itself is :mod:`merstudio.locks`'s (shared with the analysis results' ``FileClaim``). ``kind``: what holds it
-    here, a Project object (PROJECT) or one operation writing the file (OPERATION, :func:`claimed`)."""
+    here, a Project object (PROJECT: the Project marks its claim) or one operation writing the file (OPERATION)."""
 
     def __init__(self, path: Path, fd: int, owner: LockOwner) -> None:
         super().__init__(path, fd)
         self.owner = owner
-        self.kind = PROJECT
+        self.kind = OPERATION
         self._linked: ProjectLock | None = None  # the lock by device and inode of a hard-linked file
 
     def in_this_program(self) -> str:
@@ -310,7 +311,6 @@ def claimed(project: str | os.PathLike[str], *, hint: str | None = None,
             cannot: str = "cannot write beside it") -> Iterator[ProjectLock]:
     """:func:`claim_to_write` for the length of a ``with`` block: let go when it ends, however it ends."""
     claim = claim_to_write(project, hint=hint, cannot=cannot)
-    claim.mark(OPERATION)
     try:
         yield claim
     finally:

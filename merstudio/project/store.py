@@ -369,9 +369,9 @@ class Project(SettingTables, VideoTables, AnalysisTables, OverlayTables, EventTa
 
     def _take_over(self) -> None:
         """Become the writer in the place of this process's earlier Project object, now closed or dropped: claim the
-        project and make this connection (``mode=rw``, query_only: see :meth:`_connect_ro`) the writer's, as
-        :meth:`open` would have. Where that cannot be (another writer came first, a trigger, side files this
-        process cannot write), it stays read-only and the reason says the new why."""
+        project and open a writer's connection to it in place of the reader's, as :meth:`open` does. Where that cannot
+        be (another writer came first, a trigger, side files this process cannot write), it stays read-only and the
+        reason says the new why."""
         with self._lock:
             earlier, self._earlier = self._earlier, None
             if earlier is None or earlier.held:
@@ -389,23 +389,25 @@ class Project(SettingTables, VideoTables, AnalysisTables, OverlayTables, EventTa
                 self._read_only_reason = f"cannot write beside it ({exc.strerror or exc})"
                 self.in_use_elsewhere = False
                 return
+            con: sqlite3.Connection | None = None
             try:
                 if blocked := sidefiles.unwritable(p):
                     why = sidefiles.blocking(p, blocked)
                 else:
-                    why = trigger_note(self._con, int(self._con.execute(
-                        "SELECT MAX(version) FROM schema_version").fetchone()[0]), p)
-                if not why:
-                    self._con.execute("PRAGMA query_only = OFF")
-                    self._make_writer(self._con)
+                    con = self._connect(p, self.busy_timeout)
+                    version = int(con.execute("SELECT MAX(version) FROM schema_version").fetchone()[0])
+                    why = trigger_note(con, version, p)
             except (OSError, sqlite3.Error) as exc:
                 why = f"cannot write it ({_fault_text(exc)})"
-            if why:
-                with suppress(sqlite3.Error):
-                    self._con.execute("PRAGMA query_only = ON")
+            if why or con is None:
+                if con is not None:
+                    con.close()
                 claim.release()
                 self._read_only_reason, self.in_use_elsewhere = why, False
                 return
+            reader, self._con = self._con, con
+            with suppress(sqlite3.Error):
+                reader.close()
             self._claim = claim
             claim.mark(PROJECT)
             self._release_claim = weakref.finalize(self, claim.release)
@@ -466,7 +468,9 @@ class Project(SettingTables, VideoTables, AnalysisTables, OverlayTables, EventTa
 
         ``read_only``: None (default) opens it for writing when possible, else read-only with the reason in
         ``read_only_reason`` (in a read-only location; open for writing elsewhere, unless ``in_use="raise"``,
-        which raises ProjectInUse naming the owner instead). True opens it read-only. False opens it for writing
+        which raises ProjectInUse naming the owner instead); where that writer is an earlier Project object of this
+        very process (a notebook cell run again), the reason says so, and this one becomes the writer once that one
+        is closed or dropped (see :attr:`read_only`). True opens it read-only. False opens it for writing
         or raises (ProjectInUse; OutputError for a read-only location). The writer removes what a killed
         ``save()`` left beside the file."""
         p = Path(path)
@@ -866,6 +870,7 @@ class Project(SettingTables, VideoTables, AnalysisTables, OverlayTables, EventTa
                     if self._release_claim is not None:
                         self._release_claim()  # the old name's lock, released once
                     self._claim = claim
+                    claim.mark(PROJECT)
                     self._release_claim = weakref.finalize(self, claim.release)
         self.move_refused = None
         self.path = found

@@ -42,7 +42,7 @@ def test_while_the_earlier_object_is_open_the_second_is_told_to_close_it(path):
         second = Project.open(path)
         assert second.read_only and second.in_use_elsewhere
         reason = second.read_only_reason
-        assert reason.startswith("in use in this program by an earlier Project object (opened ")
+        assert reason.startswith("in use by merstudio in this program: an earlier Project object (opened ")
         assert "close() it first" in reason and "pid" not in reason, reason
         with pytest.raises(OutputError) as err:
             second.add_event(Event(vid, 5, 6, 9, coder="bob"))

@@ -143,9 +143,10 @@ class PhotoChart(pg.PlotWidget):
             self.setToolTip("")
             return
         au, v = self.shown[x]
-        value = "unknown (hidden, out of the frame, or the lids shut)" if not np.isfinite(v) else f"{v:.2f}"
+        value = "unknown (hidden, out of the frame, or the lids shut)" if not np.isfinite(v) else \
+            f"{as_written(v):.2f}"
         doubt = (" — on a photo relaxed brows that sit low read as lowered (docs/aus.md)"
                  if au == STILL_UNRELIABLE_AU else "")
-        others = "".join(f"; {name} {vals[au]:.2f}" for name, vals in self.theirs.items()
+        others = "".join(f"; {name} {as_written(vals[au]):.2f}" for name, vals in self.theirs.items()
                          if np.isfinite(vals.get(au, math.nan)))
         self.setToolTip(f"AU{au} {AU_NAMES.get(au, '')}: {value}{doubt}{others}")

@@ -49,3 +49,8 @@ def test_a_photos_bar_says_two_decimals_as_the_cli_chart(qtbot):
     # 0.957 is under the dashed "present from 1" line: "1.0" said it was on it
     assert f"{0.957:.2f}" == "0.96" and "0.96" in texts and "1.0" not in texts
     assert _csv_text(0.215) in texts and "0.22" not in texts
+    # hovering the bar says the same
+    from PySide6.QtCore import QPointF
+
+    chart._hover(chart.getPlotItem().vb.mapViewToScene(QPointF(list(AUS).index(12), 2.0)))
+    assert f": {_csv_text(0.215)}" in chart.toolTip()

@@ -9,10 +9,10 @@ used instead (reported in `info`). An image-file sample is a precomputed input: 
 (u, v, strain), 0-255 -> 0..1.
 
 Channels: flow = (u, v, strain); grey = (aligned grey of the target frame); both = (u, v, strain, grey).
-Cache: one .npz per sample in <cache>/prep-<settings hash>/, cache = `cache_dir`, $MERSTUDIO_CACHE, or
-~/.cache/merstudio. An entry is only ever a copy: one that cannot be read (0 bytes after a power cut, cut short by a
-sync tool, another program's file) is computed again and overwritten; one that cannot be written (a full disk)
-leaves the input computed, and prepare() says so once per run (info "unwritten").
+Cache: one .npz per sample in <cache>/prep-<settings hash>/, cache = `cache_dir`, $MERSTUDIO_CACHE,
+$XDG_CACHE_HOME/merstudio, or ~/.cache/merstudio. An entry is only ever a copy: one that cannot be read (0 bytes
+after a power cut, cut short by a sync tool, another program's file) is computed again and overwritten; one that
+cannot be written (a full disk) leaves the input computed, and prepare() says so once per run (info "unwritten").
 """
 
 from __future__ import annotations
@@ -95,8 +95,15 @@ class PreprocessSettings:
 
 
 def default_cache_dir() -> Path:
+    """$MERSTUDIO_CACHE, else $XDG_CACHE_HOME/merstudio, else ~/.cache/merstudio."""
     env = os.environ.get("MERSTUDIO_CACHE")
-    return Path(env).expanduser() if env else Path.home() / ".cache" / "merstudio"
+    if env:
+        return Path(env).expanduser()
+    xdg = os.environ.get("XDG_CACHE_HOME", "")
+    # the XDG Base Directory spec: a relative path there is invalid and to be ignored
+    if xdg and os.path.isabs(xdg):
+        return Path(xdg) / "merstudio"
+    return Path.home() / ".cache" / "merstudio"
 
 
 def _sample_id(s: Sample) -> str:

@@ -6,13 +6,9 @@ for a photo, a map of which face is which (plot_face_map).
 
 from __future__ import annotations
 
-import atexit
 import math
 import os
 import re
-import shutil
-import sys
-import tempfile
 import warnings
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -23,6 +19,7 @@ import numpy as np
 import pandas as pd
 
 from merstudio.atomic import atomic_path
+from merstudio.mpl_config import writable_mpl_config
 from merstudio.palette import class_colour, class_linestyle
 from merstudio.series import lone_finite
 
@@ -34,34 +31,6 @@ SHORT_SERIES = 12  # frames: up to this many, every frame of a curve is drawn as
 # matplotlib's own warning for each character its font lacks, at every draw (a CJK file name in a title: one line a
 # character, twice): _save says it once for the figure instead (ignored inside _drawing only)
 _GLYPH_MISSING = r"Glyph \d+ .*missing from"
-
-
-def writable_mpl_config() -> None:
-    """MPLCONFIGDIR set to a private temporary folder where matplotlib's own folders (~/.config/matplotlib,
-    ~/.cache/matplotlib, the XDG ones) cannot be made or written (HOME read-only or unset), before matplotlib is
-    imported: it made such a folder itself, but printed three raw lines about it on stderr (even with -q). The
-    environment variable reaches the analysis's worker processes too."""
-    if os.environ.get("MPLCONFIGDIR") or "matplotlib" in sys.modules:
-        return
-    try:
-        home = os.path.expanduser("~")
-        if sys.platform.startswith(("linux", "freebsd")):
-            dirs = [os.path.join(os.environ.get("XDG_CONFIG_HOME") or os.path.join(home, ".config"), "matplotlib"),
-                    os.path.join(os.environ.get("XDG_CACHE_HOME") or os.path.join(home, ".cache"), "matplotlib")]
-        else:
-            dirs = [os.path.join(home, ".matplotlib")]
-        for folder in dirs:  # nothing is made here (most commands draw nothing): the nearest existing folder
-            while not os.path.lexists(folder) and os.path.dirname(folder) != folder:
-                folder = os.path.dirname(folder)
-            if not (os.path.isdir(folder) and os.access(folder, os.W_OK | os.X_OK)):
-                raise PermissionError(folder)
-    except (OSError, RuntimeError):
-        try:
-            folder = tempfile.mkdtemp(prefix="merstudio-matplotlib-")
-        except OSError:
-            return  # no temporary folder either: matplotlib says so itself
-        os.environ["MPLCONFIGDIR"] = folder
-        atexit.register(shutil.rmtree, folder, ignore_errors=True)  # as matplotlib removes the one it makes
 
 
 @contextmanager

@@ -251,7 +251,7 @@ def _entry() -> int:
     from merstudio.cli.stderr_filter import install
 
     _unencodable_escaped()
-    from merstudio.analysis.plot import writable_mpl_config
+    from merstudio.mpl_config import writable_mpl_config
 
     writable_mpl_config()  # before any command imports matplotlib (the exports', training's plots too)
     filt = install()

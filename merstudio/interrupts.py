@@ -17,8 +17,10 @@ in `Watch.received` and raises `Interrupted`. Then:
 - `merstudio.cli.main` reads `received`: an error after a Ctrl-C (a read cut short) is the interruption, and a
   command that still returned was interrupted all the same (exit 130).
 A Ctrl-C that code takes on purpose with its own handler (a batch's first one, `analysis.batch.sigint_cancels`)
-is not `received`: what that graceful stop writes (the manifest) is written. Without a watch (the app, a library
-caller) nothing is installed and nothing is refused.
+is not `received`: what that graceful stop writes (the manifest) is written. A write that keeps work finished
+before or during the graceful stop (a training fold the execution layer yields in its grace period:
+`training.run.store_fold`) runs in `keeping()`, where nothing is refused; a second Ctrl-C still stops it. Without a
+watch (the app, a library caller) nothing is installed and nothing is refused.
 """
 
 from __future__ import annotations
@@ -40,6 +42,7 @@ class Watch:
 
 
 _current: Watch | None = None  # the watch whose handler is installed now (main thread only)
+_keeping = threading.local()  # .depth: keeping() blocks open in this thread (a store_fold runs in the caller's)
 
 
 class Interrupted(KeyboardInterrupt):
@@ -62,9 +65,22 @@ class Interrupted(KeyboardInterrupt):
 
 
 def stop_if_interrupted() -> None:
-    """Raise Interrupted where a watch is installed and a Ctrl-C came: called before an output is replaced."""
-    if _current is not None and _current.received:
+    """Raise Interrupted where a watch is installed and a Ctrl-C came: called before an output is replaced
+    (not inside `keeping()`)."""
+    if _current is not None and _current.received and not getattr(_keeping, "depth", 0):
         raise Interrupted()
+
+
+@contextmanager
+def keeping() -> Iterator[None]:
+    """Writes in this block keep finished work, so they go through after a Ctrl-C (stop_if_interrupted does not
+    raise in this thread): a fold finished in the grace period is kept, as the interrupted run says. Only for such
+    writes, never for one that replaces a user's output."""
+    _keeping.depth = getattr(_keeping, "depth", 0) + 1
+    try:
+        yield
+    finally:
+        _keeping.depth -= 1
 
 
 def _raise_at_next_call() -> None:

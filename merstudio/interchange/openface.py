@@ -348,7 +348,7 @@ def _field(values: pd.Series, decimals: int) -> np.ndarray:
     v = pd.to_numeric(values, errors="coerce").to_numpy(dtype=np.float64)
     fmt = f"%.{decimals}f"
     # a Python loop, not np.char.mod: twice as fast (0.19 s against 0.45 s for 300k values), and numpy 2.4's
-    # np.char.mod checks for Ctrl-C in C and drops the KeyboardInterrupt (merstudio.cli.interrupts)
+    # np.char.mod checks for Ctrl-C in C and drops the KeyboardInterrupt (merstudio.interrupts)
     out = np.array([fmt % x for x in np.nan_to_num(v).tolist()], dtype=object)
     out[~np.isfinite(v)] = ""
     return out

@@ -5,8 +5,10 @@ source's clock (a sound at t s stays at t s, also when a variable-rate picture i
 
 The frames go to a hidden temporary beside the output (`.<name>.<token>.part<suffix>`: FFmpeg picks the container by
 the suffix), joined with the sound into a second one, renamed over the output once complete: a cancel, an error or
-Ctrl-C removes them and leaves an existing output as it was. A kill (SIGTERM, SIGHUP, SIGKILL) leaves them; they are
-locked while written (`merstudio.atomic.temp_beside`), so the next write of the same output removes them. Sound that cannot be written makes a copy without sound and one line
+Ctrl-C removes them and leaves an existing output as it was (also after a Ctrl-C whose exception C code dropped or
+code swallowed: `merstudio.interrupts`). A kill (SIGTERM, SIGHUP, SIGKILL) leaves them; they are locked while
+written (`merstudio.atomic.temp_beside`), so the next write of the same output removes them. Sound that cannot be
+written makes a copy without sound and one line
 (`ReencodeResult.audio_warning`), never a failure. A full disk, a quota or a file size limit (`ulimit -f`) is an
 OutputError naming the output, with the output left as it was: cv2.VideoWriter ignores failed writes, so each
 temporary is read back (`_check_written`: its frames counted) before it replaces anything."""
@@ -29,6 +31,7 @@ import numpy as np
 
 from merstudio.atomic import check_not_input, check_not_special, temp_beside, write_target
 from merstudio.errors import InputError, OutputError, no_room
+from merstudio.interrupts import stop_if_interrupted
 from merstudio.io.audio import CLOCK_SLACK, time_origin
 from merstudio.io.frames import IMAGE_EXTENSIONS, open_source
 from merstudio.io.streams import stream_facts
@@ -128,6 +131,7 @@ def reencode(src: str | os.PathLike[str], dst: str | os.PathLike[str], keyint: i
                 return ReencodeResult(dst, written, rate, fourcc, 0, complete=False)
             if audio:
                 _check_written(muxed, dst, written, kept_as_it_was)
+            stop_if_interrupted()  # after a Ctrl-C (its exception maybe dropped in C) the old output stays
             os.replace(muxed if audio else tmp, target)
         except OSError as exc:  # a write the file system refused (the rename: its own reason)
             why = _no_room(tmp, exc) or (exc.strerror or str(exc) if exc.filename is not None and

@@ -44,6 +44,7 @@ import numpy as np
 from merstudio.atomic import TEMP_SUFFIX, ClaimedElsewhere, FileClaim, atomic_path, write_text_atomic
 from merstudio.errors import InputError, MerstudioError, OutputError
 from merstudio.face import landmarks as L
+from merstudio.interrupts import stop_if_interrupted
 from merstudio.synth import warps as W
 from merstudio.synth.source import astronaut_cutout, detect_landmarks
 
@@ -381,6 +382,7 @@ def _write_clip(folder: Path, images: list[np.ndarray]) -> None:
             name = f"img{t:02d}.jpg"
             if not cv2.imwrite(str(tmp / name), cv2.cvtColor(img, cv2.COLOR_RGB2BGR), [cv2.IMWRITE_JPEG_QUALITY, 95]):
                 raise OutputError(f"{folder / name}: cannot write the image")
+        stop_if_interrupted()  # after a Ctrl-C (maybe dropped in C) an earlier clip stays as it was
         if folder.exists():  # a folder cannot be renamed over a full one: move the old one aside first
             old = _temp_folder(folder)
             os.replace(folder, old)

@@ -26,6 +26,7 @@ import numpy as np
 
 from merstudio.atomic import atomic_path
 from merstudio.errors import OutputError
+from merstudio.interrupts import stop_if_interrupted
 from merstudio.synth import warps as W
 from merstudio.synth.source import BACKGROUND, astronaut_cutout, compose, detect_landmarks
 
@@ -216,6 +217,7 @@ def build_demo(
                 if progress:
                     progress(i + 1, n_frames)
             writer.release()
+            stop_if_interrupted()  # as atomic_path does: after a Ctrl-C an earlier demo video stays
             os.replace(tmp_video, paths.video)
     finally:
         writer.release()

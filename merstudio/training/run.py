@@ -34,6 +34,7 @@ from merstudio import __version__
 from merstudio.atomic import atomic_path, write_set, write_text_atomic
 from merstudio.errors import InputError, MerstudioError, OutputError
 from merstudio.execution import Backend, Cancelled, backend_from_args, run_tasks
+from merstudio.interrupts import keeping
 from merstudio.model.config import (
     ABLATION_ALIASES,
     ABLATION_NAMES,
@@ -501,10 +502,13 @@ def _shown(value: Any, limit: int = 60) -> str:
 
 
 def store_fold(out: Path, fold: Fold, df: pd.DataFrame, info: dict[str, Any]) -> None:
-    """A finished fold's predictions and record, each written atomically (rank 0 only under DDP)."""
+    """A finished fold's predictions and record, each written atomically (rank 0 only under DDP). Written after a
+    Ctrl-C too (`keeping`): a fold that finishes in the execution layer's grace period is kept, as the interrupted
+    run says, and a rerun resumes without it."""
     if dist_info()[0] == 0:
-        _write_atomic(out / "folds" / f"{_fold_stem(fold)}.json", json.dumps(info, indent=1))
-        _write_atomic(out / "folds" / f"{_fold_stem(fold)}.csv", df.to_csv(index=False))
+        with keeping():
+            _write_atomic(out / "folds" / f"{_fold_stem(fold)}.json", json.dumps(info, indent=1))
+            _write_atomic(out / "folds" / f"{_fold_stem(fold)}.csv", df.to_csv(index=False))
 
 
 def run_protocol(data: DataArrays, class_names: Sequence[str], model_cfg: Any, settings: TrainSettings,

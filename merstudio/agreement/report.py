@@ -332,7 +332,8 @@ def agreement_from_events(events: Iterable[Event], coders: Sequence[str] | None 
     the ``event frames`` alpha) count, as `merstudio agreement` counts them. A video without one is counted from
     frame 0 to the last event's offset only, which gives another kappa (a note in the report and a UserWarning say
     so); a key that is no video of the events, ``video_ids``, ``coded`` or ``frame_tables`` while a compared video
-    has no count is an InputError (the count meant for it would go unused).
+    has no count is an InputError (the count meant for it would go unused), as is a compared event ending at or
+    past its video's count (another video's events, or another cut's count: it would stretch the video).
     ``coders`` restricts and orders the coders (default: every coder with events, sorted). A coder counts as having
     coded a video when it has at least one event there; videos with fewer than two such coders are left out of
     the event statistics (with a note), unless they are listed in ``video_ids``, which makes that an InputError.
@@ -359,6 +360,7 @@ def agreement_from_events(events: Iterable[Event], coders: Sequence[str] | None 
     by_video = _events_by_video(evs, coders, recorded, video_ids, all_coded)
     event_videos, table_videos, notes = _compared_videos(by_video, tables, coders, video_ids, video_names, where)
     _check_frame_counts(counts, event_videos, events, video_ids, recorded, tables, where)
+    _check_event_ends(by_video, event_videos, counts, video_names, where)
 
     aus = sorted({a for v in event_videos for lst in by_video[v].values() for e in lst for a in (_aus(e) or {})})
     # AUs that some coder graded with a FACS intensity letter: these also get ICC / ordinal alpha
@@ -574,6 +576,24 @@ def _check_frame_counts(counts: Mapping[int, int], compared: list[int], events: 
         raise InputError(f"{where}: frame_counts gives video(s) {', '.join(map(str, stray))}, which no event is "
                          f"of, and none for video(s) {', '.join(map(str, missing))}, whose events are compared: "
                          "key each count by the events' video_id")
+
+
+def _check_event_ends(by_video: dict[int, dict[str, list[Event]]], compared: list[int], counts: Mapping[int, int],
+                      video_names: Mapping[int, str] | None, where: str) -> None:
+    """Refuse (InputError) a compared video whose given frame count its events run past (frames 0 to count - 1):
+    its frame-wise figures would count a video longer than the one given (was: stretched silently to the last
+    event's end, a kappa of neither length)."""
+    for v in compared:
+        n = counts.get(v, 0)
+        if n <= 0:
+            continue  # no count: counted to the last event's end, with a note (_uncounted_videos)
+        coder, last = max(((c, e.offset) for c, lst in by_video[v].items() for e in lst), key=lambda t: t[1],
+                          default=("", -1))
+        if last >= n:
+            label = f"{video_names[v]} (video {v})" if video_names and v in video_names else f"video {v}"
+            raise InputError(f"{where}: {label} has {n} frames (0-{n - 1}, its frame count), but an event of "
+                             f"{coder} ends at frame {last}: an event past the video's end (another video's "
+                             "events, or the count of another cut of it?)")
 
 
 def _uncounted_videos(by_video: dict[int, dict[str, list[Event]]], videos: list[int],

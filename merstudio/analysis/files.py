@@ -96,6 +96,7 @@ from merstudio.atomic import (
 )
 from merstudio.errors import NO_ROOM, InputError, OutputError, no_room
 from merstudio.face.orientation import TURNS
+from merstudio.interrupts import keeping
 from merstudio.io import IMAGE_EXTENSIONS, natural_sort_key, open_source
 from merstudio.io.frames import SeekNote
 from merstudio.regular_files import not_a_file
@@ -686,7 +687,7 @@ def write_result(paths: OutputPaths, columns: list[str], rows: Iterable[dict],
     except BaseException:
         # keep the rows computed and describe them; the first error goes through (a second failure, e.g. the
         # same full disk, must not hide it)
-        with contextlib.suppress(Exception):
+        with contextlib.suppress(Exception), keeping():  # a Ctrl-C's rows are kept, described as partial
             writer.close()
             finish(False, writer.rows)
         raise
@@ -748,7 +749,7 @@ def commit_result(out: AnalysisOutput, settings: AnalysisSettings, vfr: bool) ->
                   "meta": meta}
         write_text_atomic(paths.meta, json.dumps(record, indent=2))  # the commit point
     except BaseException:
-        with contextlib.suppress(Exception):
+        with contextlib.suppress(Exception), keeping():
             paths.staged_spots.unlink(missing_ok=True)
             out.complete = False
             _describe_partial(out, settings, vfr)

@@ -59,12 +59,12 @@ def add_cache_arg(p: argparse.ArgumentParser) -> None:
     cache_dir)."""
     p.add_argument("--cache", type=Path, default=None, metavar="DIR",
                    help="preprocessing cache folder, e.g. the one `merstudio datasets prepare --cache DIR` filled "
-                        "(default: $MERSTUDIO_CACHE or ~/.cache/merstudio)")
+                        "(default: $MERSTUDIO_CACHE, else $XDG_CACHE_HOME/merstudio, else ~/.cache/merstudio)")
 
 
 def cache_dir(args: argparse.Namespace) -> Path:
-    """The cache a run reads and fills: --cache, else $MERSTUDIO_CACHE or ~/.cache/merstudio. A --cache that
-    cannot be written is refused now, as `merstudio datasets prepare --cache` refuses it (the default one only
+    """The cache a run reads and fills: --cache, else $MERSTUDIO_CACHE, $XDG_CACHE_HOME/merstudio or
+    ~/.cache/merstudio. A --cache that cannot be written is refused now, as `merstudio datasets prepare --cache` refuses it (the default one only
     warns: preparation works without it)."""
     from merstudio.datasets.preprocess import default_cache_dir
 

@@ -16,8 +16,10 @@ TINY = ["--epochs", "1", "--batch-size", "8", "--width", "4", "--device", "cpu",
 
 @pytest.fixture
 def home(tmp_path, monkeypatch):
-    """A HOME of the test's own, no $MERSTUDIO_CACHE: the default cache would be HOME/.cache/merstudio."""
+    """A HOME of the test's own, no $MERSTUDIO_CACHE or $XDG_CACHE_HOME: the default cache would be
+    HOME/.cache/merstudio."""
     monkeypatch.delenv("MERSTUDIO_CACHE", raising=False)
+    monkeypatch.delenv("XDG_CACHE_HOME", raising=False)
     monkeypatch.setenv("HOME", str(tmp_path / "home"))
     (tmp_path / "home").mkdir()
     return tmp_path / "home"

@@ -64,8 +64,8 @@ def add_cache_arg(p: argparse.ArgumentParser) -> None:
 
 def cache_dir(args: argparse.Namespace) -> Path:
     """The cache a run reads and fills: --cache, else $MERSTUDIO_CACHE, $XDG_CACHE_HOME/merstudio or
-    ~/.cache/merstudio. A --cache that cannot be written is refused now, as `merstudio datasets prepare --cache` refuses it (the default one only
-    warns: preparation works without it)."""
+    ~/.cache/merstudio. A --cache that cannot be written is refused now, as `merstudio datasets prepare --cache`
+    refuses it (the default one only warns: preparation works without it)."""
     from merstudio.datasets.preprocess import default_cache_dir
 
     if getattr(args, "cache", None) is None:

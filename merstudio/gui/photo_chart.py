@@ -20,17 +20,10 @@ from PySide6.QtCore import QPointF, Qt
 from PySide6.QtGui import QBrush, QColor
 
 from merstudio.features.aus import AU_NAMES, MAX_INTENSITY, STILL_UNRELIABLE_AU
-from merstudio.gui.state import CurveBuffer
+from merstudio.gui.state import CurveBuffer, as_written
 from merstudio.palette import au_colour
 
 PRESENT = 1.0  # features.aus.PRESENCE_ON: the A-B boundary
-
-
-def as_written(v: float) -> float:
-    """A value of the views' float32 arrays (CurveBuffer) as the CSVs write it: the shortest text that reads back to
-    that float32 (project.export), which is the analysis' own rounded number (0.215, not 0.21500000357627869). Its
-    two decimals are then the CSV's: the float32 itself rounds 0.215 up to "0.22"."""
-    return float(str(np.float32(v))) if math.isfinite(v) else v
 
 
 def bars(buffer: CurveBuffer | None, face: int | None, shown: Sequence[str] | None = None

@@ -127,6 +127,13 @@ def _as_int(v: object) -> int:
     return int(v)
 
 
+def as_written(v: float) -> float:
+    """A value of the views' float32 arrays (CurveBuffer) as the CSVs write it: the shortest text that reads back to
+    that float32 (project.export), which is the analysis' own rounded number (0.215, not 0.21500000357627869). Its
+    two decimals are then the CSV's: the float32 itself rounds 0.215 up to "0.22"."""
+    return float(str(np.float32(v))) if math.isfinite(v) else v
+
+
 @dataclass
 class CurveBuffer:
     """Per-face, per-column arrays indexed by frame, filled as analysis rows stream in (NaN = not yet known).

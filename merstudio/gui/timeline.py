@@ -29,9 +29,8 @@ from PySide6.QtGui import (
 from merstudio.features.aus import MAX_INTENSITY, STILL_UNRELIABLE_AU, au_r
 from merstudio.features.neutral import relative
 from merstudio.gui.look import readable
-from merstudio.gui.photo_chart import as_written
 from merstudio.gui.plain_text import escaped, literal_tip
-from merstudio.gui.state import MOTION_REGIONS, CurveBuffer
+from merstudio.gui.state import MOTION_REGIONS, CurveBuffer, as_written
 from merstudio.gui.timeline_items import (
     LEGEND_ROW_PX,
     LEGEND_WIDTH,

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 )
 
 from merstudio.gui.checkpoint_dialog import CheckpointDialog
+from merstudio.gui.events_table import MODEL_MARK, models_number
 from merstudio.gui.look import ERROR_COLOUR, on_window
 from merstudio.project.events import SOURCES, STATUSES, Event, normalize_aus
 
@@ -70,9 +71,13 @@ class EventDialog(QDialog):
         self.note.setTabChangesFocus(True)  # Tab goes on to the buttons, as in every other field (no tab typed)
         self.problem = QLabel("", self)
         self.problem.setStyleSheet(f"color: {on_window(self, ERROR_COLOUR)}")
+        # "Confidence (model)" where the number is the model's beside a coder who reviewed it, as the events
+        # table's conf cell says: followed as Source, Status or the number are edited
+        self.confidence_label = QLabel("Confidence", self)
+        self.confidence_label.setBuddy(self.confidence)
         for label, w in (("Onset", self.onset), ("Apex", self.apex), ("Offset", self.offset),
                          ("Emotion", self.emotion), ("AUs", self.aus), ("Coder", self.coder),
-                         ("Confidence", self.confidence), ("Source", self.source), ("Status", self.status),
+                         (self.confidence_label, self.confidence), ("Source", self.source), ("Status", self.status),
                          ("Note", self.note)):
             form.addRow(label, w)
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel,
@@ -87,6 +92,24 @@ class EventDialog(QDialog):
             box.valueChanged.connect(self.validate)
         self.aus.textChanged.connect(self.validate)
         self.validate()
+        for combo in (self.source, self.status):
+            combo.currentTextChanged.connect(self._mark_confidence)
+        self.confidence.valueChanged.connect(self._mark_confidence)
+        self.coder.textChanged.connect(self._mark_confidence)
+        self._mark_confidence()
+
+    def _mark_confidence(self) -> None:
+        """Confidence marked as the model's (label and tooltip) while the fields make it so."""
+        conf = self.confidence.value()
+        e = replace(self._event, source=self.source.currentText(), status=self.status.currentText(),
+                    coder=self.coder.text().strip(), confidence=None if conf < 0 else conf)
+        mine = models_number(e)
+        self.confidence_label.setText("Confidence" + (MODEL_MARK if mine else ""))
+        tip = (f"The model's confidence in its proposal, not {e.coder or 'the coder'}'s: {e.coder or 'a coder'} "
+               f"{'accepted' if e.status == 'accepted' else 'rejected'} it (the events CSV writes it as "
+               "model_confidence)") if mine else ""
+        self.confidence_label.setToolTip(tip)
+        self.confidence.setToolTip(tip)
 
     def validate(self) -> str:
         """'' when the fields make a valid event, else the reason (shown, and OK is disabled)."""

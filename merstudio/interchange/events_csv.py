@@ -11,6 +11,7 @@ UTF-16 or an 8-bit code page (merstudio.textfile), or the report's XLSX (File > 
 from __future__ import annotations
 
 import csv
+import io
 import math
 import os
 import statistics
@@ -113,18 +114,35 @@ def spreadsheet_cell(text: str) -> str:
 
 def make_spreadsheet_safe(path: str | os.PathLike[str], delimiter: str = ",") -> int:
     """Rewrite a CSV/TSV that merstudio wrote (UTF-8, csv's own quoting) with every formula-like cell
-    spreadsheet_cell'd, the rest byte for byte; how many cells were changed."""
+    spreadsheet_cell'd; how many cells were changed. The line endings stay as written (a pandas table's LF, an
+    events CSV's CRLF; they were all made CRLF), so the rest reads as before; a table with no such cell is left
+    untouched."""
     p = Path(path)
     with p.open(newline="", encoding="utf-8") as fh:
-        rows = list(csv.reader(fh, delimiter=delimiter))
+        text = fh.read()
+    rows = list(csv.reader(io.StringIO(text), delimiter=delimiter))
     changed = 0
     safe = []
     for i, row in enumerate(rows):
         cells = row if i == 0 else [spreadsheet_cell(c) for c in row]  # the header is ours
         changed += sum(a != b for a, b in zip(row, cells, strict=True))
         safe.append(cells)
+    if not changed:
+        return 0
+    # the header (ours: no line break in a cell) ends as every row does
+    end = "\r\n" if text.split("\n", 1)[0].endswith("\r") else "\n"
+    # each row written with CRLF, then given ``end``: csv quotes a cell holding \r or \n only when its line
+    # terminator has that character (Python 3.11), and a bare \r in a note is a line break to a reader
+    buf = io.StringIO()
+    writer = csv.writer(buf, delimiter=delimiter, lineterminator="\r\n")
+    lines = []
+    for cells in safe:
+        buf.seek(0)
+        buf.truncate()
+        writer.writerow(cells)
+        lines.append(buf.getvalue()[:-2])
     with atomic_path(p) as tmp, tmp.open("w", newline="", encoding="utf-8") as fh:
-        csv.writer(fh, delimiter=delimiter).writerows(safe)
+        fh.write(end.join(lines) + (end if text.endswith("\n") else ""))
     return changed
 
 

@@ -594,7 +594,8 @@ class AnalysisControl(QObject):
             self.rowsAdded.emit()
 
     def _done(self, status: str) -> None:
-        """A run ended. A complete re-run is one undo step; a cancelled one never replaces a complete run: that
+        """A run ended. A complete re-run is one undo step (where the coder stands in the history: the steps they
+        undid while it ran stay redoable); a cancelled one never replaces a complete run: that
         one is the active run again (its proposals were never replaced), the partial run is kept inactive and one
         status line says so, as after a failure."""
         w = self.worker
@@ -608,7 +609,9 @@ class AnalysisControl(QObject):
                 self.message.emit(line, 15000)
                 return
         if step is not None:
-            self.win.coding.push(step)  # only checks the new run is the active one; nothing is re-analysed
+            # only checks the new run is the active one (nothing is re-analysed); the steps the coder undid while
+            # it ran stay redoable above it
+            self.win.coding.push_background(step)
         video = self.win.video
         if video is not None and vid == video.id:
             # the stored rows, as a reopen shows them; a switch to another video before they are in: said, as below

@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, QSettings, Signal
-from PySide6.QtGui import QUndoStack
+from PySide6.QtGui import QUndoCommand, QUndoStack
 
 from merstudio.errors import InputError
 from merstudio.gui import commands as C
@@ -239,6 +239,30 @@ class Coding(QObject):
         finally:
             self._pushing = False
 
+    def push_background(self, cmd: ProjectCommand) -> None:
+        """:meth:`push` a step that happened without the coder (a re-run ending) where the coder stands in the
+        history, keeping the steps they undid redoable above it (a plain push drops them: Ctrl+Z during a re-run
+        then lost "Add negative 70-75" for good). Those steps are moved as they are, still undone: nothing in the
+        project changes but ``cmd``'s own change."""
+        stack = self.undo_stack
+        index = stack.index()
+        undone = [_moved(c) for c in (stack.command(i) for i in range(index, stack.count()))
+                  if isinstance(c, ProjectCommand) and not c.isObsolete()]
+        self.push(cmd)  # QUndoStack deletes the undone steps: their twins go back above it
+        if not undone:
+            return
+        self._pushing = True  # no "Undone: ..." lines: the coder did nothing
+        try:
+            for c in undone:
+                c._performed = True  # undone in the project already: the push's redo() must not do it
+                stack.push(c)
+                c._undo = _nothing  # type: ignore[method-assign]  # ... nor setIndex's undo() undo it again
+            stack.setIndex(index + 1)
+        finally:
+            for c in undone:
+                vars(c).pop("_undo", None)
+            self._pushing = False
+
     def _undo_index_changed(self, index: int) -> None:
         """An undo or redo (a key, the menu, a click in the history): the status message said something about the
         state before it, so it is replaced by what was undone or redone."""
@@ -302,3 +326,17 @@ class Coding(QObject):
         events it replaces, removed in that transaction; ``coded`` and ``settings``: see ImportEventsCommand)."""
         self.push(ImportEventsCommand(self.win.require_writable(), events, self.reload, text, replaces=replaces,
                                       coded=coded, settings=settings))
+
+
+def _moved(cmd: ProjectCommand) -> ProjectCommand:
+    """A twin of an undo step, to outlive the original that QUndoStack deletes when a push drops it: the same
+    class and state (a step's state is its Python attributes), in a new Qt object with the same texts."""
+    twin = type(cmd).__new__(type(cmd))
+    text, action = cmd.text(), cmd.actionText()
+    QUndoCommand.__init__(twin, text if action == text or not text else f"{text}\n{action}")
+    vars(twin).update(vars(cmd))
+    return twin
+
+
+def _nothing() -> None:
+    return None

@@ -23,7 +23,7 @@ from merstudio.errors import InputError, MerstudioError
 from merstudio.gui.dialogs import DEFAULT_EMOTIONS
 from merstudio.gui.failures import failure_line
 from merstudio.gui.results_loader import ResultsLoader, read_curves
-from merstudio.gui.state import CurveBuffer
+from merstudio.gui.state import CurveBuffer, same_interval
 from merstudio.gui.undo import RerunAnalysisCommand
 from merstudio.gui.workers import AnalysisWorker, CheckpointLoader
 from merstudio.io.frames import VideoSource
@@ -103,6 +103,7 @@ class AnalysisControl(QObject):
         self._drops: list[Callable[[], None]] = []  # ... or these, when a load of another video replaces it
         self._loading: int | None = None  # the video whose curves are on their way
         self._buffer_video: int | None = None  # whose curves ``buffer`` holds
+        self._open_at_start: dict[int | None, tuple] = {}  # the running re-run's open proposals at its start
         self._refresh = QTimer(self)
         self._refresh.setInterval(REFRESH_MS)
         self._refresh.timeout.connect(self.refreshDue)
@@ -497,6 +498,8 @@ class AnalysisControl(QObject):
 
     def _go(self, w: AnalysisWorker, settings: Any, note: str, kept: str | None) -> None:
         w.settings = settings
+        proj = self.win.project  # the open proposals as the run starts: an edit from now on is kept (_keep_edited)
+        self._open_at_start = {e.id: _review_fields(e) for e in proj.proposals(w.video_id)} if proj else {}
         self._refresh.start()
         w.start()
         if note or kept:
@@ -595,9 +598,9 @@ class AnalysisControl(QObject):
 
     def _done(self, status: str) -> None:
         """A run ended. A complete re-run is one undo step (where the coder stands in the history: the steps they
-        undid while it ran stay redoable); a cancelled one never replaces a complete run: that
-        one is the active run again (its proposals were never replaced), the partial run is kept inactive and one
-        status line says so, as after a failure."""
+        undid while it ran stay redoable; the open proposals they edited meanwhile are kept: _keep_edited); a
+        cancelled one never replaces a complete run: that one is the active run again (its proposals were never
+        replaced), the partial run is kept inactive and one status line says so, as after a failure."""
         w = self.worker
         vid = w.video_id if w is not None else None
         self.last_warnings = list(w.warnings) if w is not None else []
@@ -608,7 +611,11 @@ class AnalysisControl(QObject):
             if line:  # no undo step (the complete run never went) and no "Analysis cancelled: N proposals"
                 self.message.emit(line, 15000)
                 return
+        kept = ""
         if step is not None:
+            assert w is not None
+            if kept := self._keep_edited(w, step):
+                self.last_warnings.append(kept)
             # only checks the new run is the active one (nothing is re-analysed); the steps the coder undid while
             # it ran stay redoable above it
             self.win.coding.push_background(step)
@@ -618,7 +625,28 @@ class AnalysisControl(QObject):
             self.load(then=lambda: self.finished.emit(status),
                       dropped=lambda: self.message.emit(f"Analysis of {self.video_name(video.id)}: {status}", 8000))
         elif vid is not None:  # the coder moved on to another video meanwhile: said, not silent
-            self.message.emit(f"Analysis of {self.video_name(vid)}: {status}", 8000)
+            self.message.emit(f"Analysis of {self.video_name(vid)}: {status}" + (f"; {kept}" if kept else ""), 8000)
+
+    def _keep_edited(self, w: AnalysisWorker, step: RerunAnalysisCommand) -> str:
+        """Open proposals the coder edited while the run went (frames, emotion, AUs, note) are kept in place of
+        the run's proposals on their interval, as an accepted one is (the question before the run covered the edits
+        made before it). Returns the line saying so ("" when none). In the re-run's undo step: undo puts back the
+        proposals as before the run's end, redo the new ones with the kept ones."""
+        proj, start = self.win.project, self._open_at_start
+        if proj is None or w.replaced_proposals is None or w.new_proposals is None:
+            return ""
+        kept = [e for e in w.replaced_proposals if e.id in start and _review_fields(e) != start[e.id]]
+        if not kept:
+            return ""
+        new = [p for p in w.new_proposals if not any(same_interval(p, k) for k in kept)]
+        try:
+            step.after = proj.replace_proposals(w.video_id, new + kept)
+        except MerstudioError as exc:
+            return f"the {len(kept)} proposal(s) you edited during the run were replaced ({exc}): Edit > Undo " \
+                   "brings them back"
+        what = ", ".join(f"{e.emotion or 'proposal'} {e.onset}-{e.offset}" for e in kept)
+        return f"kept {len(kept)} proposal{'s' * (len(kept) != 1)} you edited during the run ({what}) in place " \
+               "of the new run's"
 
     def _rerun_step(self, w: AnalysisWorker) -> RerunAnalysisCommand | None:
         """A finished re-run (complete, or cancelled over a run that was not complete either) as one undo step:
@@ -713,6 +741,14 @@ class AnalysisControl(QObject):
                           (f"; previous predictions kept as {kept!r} (dashed)" if kept else ""), 8000)
 
 
+_REVIEWED = ("onset", "apex", "offset", "emotion", "aus", "note")  # what a coder edits in review
+
+
+def _review_fields(e: Event) -> tuple:
+    d = e.to_dict()
+    return tuple(str(d.get(k)) for k in _REVIEWED)
+
+
 def edited_proposal(proj: Any, event: Event) -> bool:
     """Whether an open proposal differs from what the model wrote (frames, emotion, AUs or note; a face merge or
     split is re-applied by a re-run, so no loss): its fields against those of its first "create"
@@ -725,4 +761,4 @@ def edited_proposal(proj: Any, event: Event) -> bool:
         return False
     now = event.to_dict()
     # what a coder edits in review; not the face (a merge or split of faces is applied again by the re-run)
-    return any(made.get(k) != now.get(k) for k in ("onset", "apex", "offset", "emotion", "aus", "note"))
+    return any(made.get(k) != now.get(k) for k in _REVIEWED)

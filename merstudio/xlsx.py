@@ -17,7 +17,7 @@ import io
 import math
 import os
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -48,8 +48,11 @@ def _plain(value: Any) -> Any:
     return value
 
 
-def write_xlsx(path: str | os.PathLike[str], sheet: str, header: Sequence[str], rows: Iterable[Sequence[Any]]) -> Path:
-    """Write one sheet (``header`` then ``rows``) to ``path`` atomically."""
+def write_xlsx(path: str | os.PathLike[str], sheet: str, header: Sequence[str], rows: Iterable[Sequence[Any]],
+               progress: Callable[[int, int], None] | None = None) -> Path:
+    """Write one sheet (``header`` then ``rows``) to ``path`` atomically. ``progress(1, 2)`` once the workbook is
+    built, before anything is written (what it raises, the app's Cancel export, leaves the old file as it was);
+    ``progress(2, 2)`` once it is in place."""
     import openpyxl
     from openpyxl.cell import WriteOnlyCell
 
@@ -71,8 +74,12 @@ def write_xlsx(path: str | os.PathLike[str], sheet: str, header: Sequence[str], 
     # open, and the zip's clean-up raises again later ("Exception ignored in ZipFile.__del__") on stderr.
     buf = io.BytesIO()
     wb.save(buf)
+    if progress:
+        progress(1, 2)
     with atomic_path(path) as tmp:
         tmp.write_bytes(buf.getvalue())
+    if progress:
+        progress(2, 2)
     return Path(path)
 
 

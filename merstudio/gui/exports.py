@@ -17,8 +17,9 @@ temporaries, the per-frame table's every 5,000 rows), before anything is moved i
 they were, no temporary is left, and the log says so. The step running is waited for (the summary's timeline: 1.8 s
 to draw, 6 s with 50,000 events; it took 60 s with 3,000 when each event was an artist of its own); an export
 whose last step is done is written, as before. The status bar's Cancel beside the busy bar (:attr:`Exports.
-cancel_button`) stops it the same way at its next step, the window left open, and says so; an export with no step
-before its last (an events XLSX, every video's events) is written whole, Cancel or not.
+cancel_button`) stops it the same way at its next step, the window left open, and says so (the events XLSX's:
+its workbook built, before it is written). An export whose write passes no step on (Export events… to a BORIS
+`.xlsx`, every video's events: commands.py does not hand them theirs yet) is written whole, Cancel or not.
 
 File > Export > Spreadsheet-safe CSV (off by default: a CSV stays exact for R and pandas) has the tables an export
 wrote made safe for a spreadsheet once written (:func:`make_tables_safe`, the rule of `merstudio convert

@@ -18,7 +18,7 @@ import math
 import os
 import re
 from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -110,17 +110,24 @@ def _xlsx_number(text: str) -> float | None:
 
 
 def write_boris(events: Iterable[Event], path: str | os.PathLike[str], media: Media | Mapping[int, Media],
-                fmt: str | None = None) -> Path:
-    """Write events as a BORIS-style aggregated-events table; the format follows the extension unless given."""
+                fmt: str | None = None, progress: Callable[[int, int], None] | None = None) -> Path:
+    """Write events as a BORIS-style aggregated-events table; the format follows the extension unless given.
+    ``progress(1, 2)`` before the file is moved into place (what it raises leaves the old one), ``(2, 2)`` after."""
     fmt = fmt or boris_format(path)
     rows = boris_rows(events, media)
     if fmt == "xlsx":  # numbers as numbers (BORIS's own workbooks do; a sum over text cells is 0 in Excel)
         return write_xlsx(path, "Aggregated events", COLUMNS,
-                          ([_xlsx_number(r[c]) if c in NUMBER_COLUMNS else r[c] for c in COLUMNS] for r in rows))
-    with atomic_path(path) as tmp, tmp.open("w", newline="", encoding="utf-8") as fh:
-        w = csv.DictWriter(fh, fieldnames=list(COLUMNS), delimiter="\t" if fmt == "tsv" else ",")
-        w.writeheader()
-        w.writerows(rows)
+                          ([_xlsx_number(r[c]) if c in NUMBER_COLUMNS else r[c] for c in COLUMNS] for r in rows),
+                          progress)
+    with atomic_path(path) as tmp:
+        with tmp.open("w", newline="", encoding="utf-8") as fh:
+            w = csv.DictWriter(fh, fieldnames=list(COLUMNS), delimiter="\t" if fmt == "tsv" else ",")
+            w.writeheader()
+            w.writerows(rows)
+        if progress:
+            progress(1, 2)
+    if progress:
+        progress(2, 2)
     return Path(path)
 
 

@@ -84,13 +84,20 @@ def events_csv_rows(events: Iterable[Event], media: Media | Mapping[int, Media],
 
 
 def write_events_csv(events: Iterable[Event], path: str | os.PathLike[str], media: Media | Mapping[int, Media],
-                     timestamps: Callable[[int, int], float] | None = None) -> Path:
+                     timestamps: Callable[[int, int], float] | None = None,
+                     progress: Callable[[int, int], None] | None = None) -> Path:
+    """``progress(1, 2)`` before the file is moved into place (what it raises leaves the old one), ``(2, 2)``
+    after."""
     rows = events_csv_rows(events, media, timestamps)
     with atomic_path(path) as tmp:
         with tmp.open("w", newline="", encoding="utf-8") as fh:
             w = csv.DictWriter(fh, fieldnames=list(EVENT_CSV_COLUMNS))
             w.writeheader()
             w.writerows(rows)
+        if progress:
+            progress(1, 2)
+    if progress:
+        progress(2, 2)
     return Path(path)
 
 

@@ -230,9 +230,8 @@ def export_events_xlsx(project: Project, path: str | os.PathLike[str], video_id:
     from merstudio.xlsx import write_xlsx
 
     df = events_table(project, video_id, times)
-    write_xlsx(path, "events", [str(c) for c in df.columns], df.itertuples(index=False, name=None))
-    if progress:
-        progress(1, 1)
+    # its step comes once the workbook is built, before the file is replaced: the app's Cancel export stops it there
+    write_xlsx(path, "events", [str(c) for c in df.columns], df.itertuples(index=False, name=None), progress)
     return Path(path)
 
 

@@ -34,13 +34,15 @@ smoothing, the micro-motion baseline, AU6's median and presence hysteresis to th
 from __future__ import annotations
 
 import bisect
+import inspect
 import math
 import os
 import queue
 import threading
+import weakref
 from array import array
 from collections import deque
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Generator, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -251,6 +253,15 @@ class _TrackSignals:
         self.frames.append(frame)
         self.values.extend([*regions, motion, float(blink), float(turn), *aus, *micro_aus])
 
+    def keep_before(self, n: int) -> None:
+        """Forget the values of frames n and later (a run stopped part-way: frames whose rows never left)."""
+        f = np.frombuffer(self.frames, dtype=np.int32)
+        keep = f < n
+        if keep.all():
+            return
+        v = np.frombuffer(self.values, dtype=np.float32).reshape(-1, _N_SIG)[keep]
+        self.frames, self.values = array("i", f[keep].tobytes()), array("f", v.tobytes())
+
     def table(self, n: int) -> np.ndarray:
         """(n, _N_SIG) over frames 0..n-1, NaN where the track has no row."""
         out = np.full((n, _N_SIG), np.nan)
@@ -264,15 +275,17 @@ class _TrackSignals:
 @dataclass
 class Analysis:
     """One run of the pipeline over one source. Iterate `rows()`; afterwards `spots()` and the counters are set.
+    `rows()` again runs afresh (a notebook cell run twice): the counters, warnings and spots are the new run's.
 
     `source`: a FrameSource (`merstudio.io.open_source`; the caller closes it), or a path, which is opened here
-    and closed when `rows()` ends. `settings`: an AnalysisSettings. For the whole table at once:
-    `merstudio.analysis.frame_table`."""
+    and closed when `rows()` ends (and opened again by the next `rows()`). `settings`: an AnalysisSettings. For the
+    whole table at once: `merstudio.analysis.frame_table`."""
 
     source: FrameSource
     settings: AnalysisSettings = field(default_factory=AnalysisSettings)
+    # frames analysed; after a run stopped part-way, the frames whose rows were all given (spots() covers these)
     frames_done: int = 0
-    cancelled: bool = False
+    cancelled: bool = False  # stopped before the end: by `cancel()`, or rows() closed part-way or Ctrl-C
     device: str = "cpu"
     class_names: list[str] = field(default_factory=list)
     model_aus: list[int] = field(default_factory=list)
@@ -311,7 +324,13 @@ class Analysis:
         if self.settings.turn is not None and self.settings.turn not in TURNS:
             raise InputError(f"turn {self.settings.turn}: expected one of {', '.join(map(str, TURNS))} "
                              "(degrees clockwise)")
-        self._predictor = None
+        self._predictor: Any = None  # merstudio.model.inference.FramePredictor, one per run
+        self._checkpoint: Any = None  # (model, meta) of settings.checkpoint
+        self._run: weakref.ref[Generator[dict, None, None]] | None = None  # the latest rows() generator
+        self._runs = 0  # rows() calls: a second one starts the per-run state afresh
+        self._ended = False  # the latest rows() has ended (read to the end, cancelled, closed or failed)
+        self._in_flight: _InFlight | None = None  # the latest run's rows waiting to leave (while it runs)
+        self._source_closed = False  # a source opened here, closed when a run ended: the next run opens it again
         self._labels: Any = None  # merstudio.face.tracker.ReturnLabels of an unsplit run: the ids its rows carry
         self._timed_from: int | None = None  # the first frame the reader read while the source was variable-rate
         # faces past the limit (`_look_past_limit`): the frame last looked at, and (frame, time, faces analysed,
@@ -331,18 +350,23 @@ class Analysis:
             self.checkpoint_sha256 = file_digest(Path(self.settings.checkpoint))  # ~1 MB: read whole
         # a path is opened here (after the checks, so a refusal leaves nothing open) and closed when rows() ends
         self._owns_source = not isinstance(self.source, FrameSource)
+        self._path = None if isinstance(self.source, FrameSource) else self.source
         if not isinstance(self.source, FrameSource):
             self.source = open_source(self.source)
         if checkpoint is not None:
-            from merstudio.model.inference import DEFAULT_MOTION_THRESHOLD, FramePredictor
-
-            model, meta = checkpoint
-            gate = DEFAULT_MOTION_THRESHOLD if self.settings.model_gate else 0.0  # 0: every face frame
-            self._predictor = FramePredictor(model, meta, device=self.settings.device, fps=self.source.fps,
-                                             motion_threshold=gate)
+            self._checkpoint = checkpoint
+            self._predictor = self._new_predictor()
             self.device = str(self._predictor.device)
             self.class_names = list(self._predictor.class_names)
             self.model_aus = list(self._predictor.aus)
+
+    def _new_predictor(self) -> Any:
+        """The model's predictor for a run (it keeps each face's windows and noise floor)."""
+        from merstudio.model.inference import DEFAULT_MOTION_THRESHOLD, FramePredictor
+
+        model, meta = self._checkpoint
+        gate = DEFAULT_MOTION_THRESHOLD if self.settings.model_gate else 0.0  # 0: every face frame
+        return FramePredictor(model, meta, device=self.settings.device, fps=self.source.fps, motion_threshold=gate)
 
     # -- columns -----------------------------------------------------------------------------------------------
     def columns(self) -> list[str]:
@@ -373,17 +397,100 @@ class Analysis:
         """Stream the per-frame rows: a dict per face and frame, keyed by `columns()` (a frame without a face: one
         row, face_id -1, success 0), in frame order, each as soon as it is known. Unknown values are NaN (an
         AUxx_c's: None). `progress(done, total)` after each frame; `cancel()` is asked before each (True: stop,
-        `cancelled` set). Run it once, to the end or `close()`d (a partly read generator holds the reader thread
-        and process-wide thread limits until then); afterwards `spots()`, `warnings` and the counters are set. A
-        source opened from a path here is closed when it ends."""
+        `cancelled` set). Read it to the end or `close()` it (a partly read generator holds the reader thread and
+        process-wide thread limits until then); afterwards `spots()`, `warnings` and the counters are set. A
+        source opened from a path here is closed when it ends.
+
+        Each call starts afresh: the counters, warnings, face records and spots are this run's alone (a notebook
+        cell run again). A call while an earlier rows() of this Analysis is still open (read part-way and kept,
+        e.g. by a traceback after Ctrl-C) is refused: `close()` the Analysis first. A run stopped part-way (the
+        generator closed, Ctrl-C, an error) keeps what its caller got: `frames_done` counts the frames whose rows
+        were all given, and `spots()`, `face_frames()` and `face_ids()` cover those frames only; closed or Ctrl-C
+        also sets `cancelled`."""
+        earlier = self._run() if self._run is not None else None
+        if earlier is not None and inspect.getgeneratorstate(earlier) == inspect.GEN_CREATED:
+            earlier.close()  # made but never read: nothing of it to keep
+        elif earlier is not None and inspect.getgeneratorstate(earlier) != inspect.GEN_CLOSED:
+            raise RuntimeError("Analysis.rows(): an earlier rows() of this Analysis is still open (read part-way); "
+                               "close it first (run.close()), or make a new Analysis")
+        self._begin()
+        run = self._delivered(progress, cancel)
+        self._run = weakref.ref(run)
+        return run
+
+    def close(self) -> None:
+        """Stop a rows() of this Analysis still open (its reader thread ends; the run counts as cancelled, with the
+        frames it gave), and close a source opened here from a path. A later rows() opens it again."""
+        run = self._run() if self._run is not None else None
+        if run is not None:
+            run.close()
+        if self._owns_source and not self._source_closed:
+            self.source.close()
+            self._source_closed = True
+
+    def _begin(self) -> None:
+        """The per-run state afresh (a second rows()), but the input's turn, which is the input's: its warning is
+        said again."""
+        self._runs += 1
+        self._ended = False
+        self.frames_done, self.cancelled = 0, False
+        self.boxes, self.portraits, self._signals, self.tracks = [], {}, {}, {}
+        self.warnings = [_turned_warning(self.turned)] if self.turned and self.settings.turn is None else []
+        self.model_frames = [0, 0, 0, 0, 0, 0]
+        self._limit_looked = self._past_limit = None
+        self._labels = self._timed_from = None
+        if self._runs > 1 and self._checkpoint is not None:
+            self._predictor = self._new_predictor()
+
+    def _delivered(self, progress: ProgressFn | None, cancel: CancelFn | None) -> Generator[dict, None, None]:
+        """`_stream`'s rows, noting the frame of the last one given: a run stopped part-way (closed, Ctrl-C, an
+        error) keeps the frames its caller got (`_stopped`)."""
+        last: int | None = None
+        ended = False
+        stream = self._stream(progress, cancel)
+        try:
+            for row in stream:
+                last = row["frame"]
+                yield row
+            ended = True
+        except (GeneratorExit, KeyboardInterrupt):
+            self.cancelled = True
+            raise
+        finally:
+            stream.close()  # (closed early) the reader thread is stopped before the state is read
+            if not ended:
+                self._stopped(last)
+            self._in_flight = None
+            self._ended = True
+
+    def _stopped(self, last: int | None) -> None:
+        """A run stopped part-way: `frames_done` the frames whose rows all left (`last`: the frame of the last row
+        given; its frame is whole unless a row of it is still waiting), and the spotting signals, face records
+        and portraits cut to those frames."""
+        n = 0
+        if last is not None:
+            waiting = self._in_flight.pending if self._in_flight is not None else {}
+            n = last - self.start + (0 if waiting and next(iter(waiting))[1] == last else 1)
+        self.frames_done = n = max(0, n)
+        for fid in list(self._signals):
+            self._signals[fid].keep_before(n)
+            if not len(self._signals[fid].frames):
+                del self._signals[fid]
+        self.portraits = {k: v for k, v in self.portraits.items() if k in self._signals}
+
+    def _stream(self, progress: ProgressFn | None, cancel: CancelFn | None) -> Generator[dict, None, None]:
+        """The rows of one run (rows())."""
         from merstudio.face.occlusion import COVERED_FRACTION, covered_regions
 
+        if self._source_closed and self._path is not None:  # opened here from a path, closed when a run ended
+            self.source = open_source(self._path)
+            self._source_closed = False
         tracker, aligner, estimator, hands = self._stages()
         start, stop = self.start, self.stop
         first, restarts = self._plan(start, stop)
         total = stop - start
         photo = self.source.frame_count == 1  # its face boxes are kept: the face map of `merstudio analyze --plot`
-        flight = _InFlight(COVERED_FRACTION)
+        flight = self._in_flight = _InFlight(COVERED_FRACTION)
         frames, halt, looker, reader = self._reader(tracker, aligner, hands, restarts, covered_regions, first)
         # The threads are the parallelism: numpy's BLAS and OpenCV spreading each small call over the cores as
         # well only competes with them (merstudio.threads).
@@ -577,6 +684,7 @@ class Analysis:
             hands.close()
         if self._owns_source:  # opened from a path by __post_init__: the caller cannot close it
             self.source.close()
+            self._source_closed = True
 
     def _finish(self, flight: _InFlight, estimator, start: int) -> Iterator[dict]:  # noqa: ANN001
         """The rows still in flight after the last frame (the AU estimator's and the model's last batches; a row
@@ -771,8 +879,7 @@ class Analysis:
                 continue
         deg = choose_turn(frames)
         if deg:
-            self.warnings.append(f"the faces are upright only with the frames turned {deg}° clockwise: analysed "
-                                 "so (the landmarks stay in the file's own coordinates)")
+            self.warnings.append(_turned_warning(deg))
         self.turned = deg
         return deg
 
@@ -859,13 +966,25 @@ class Analysis:
         return self._table(face_id)[:, _AU0:_AU0 + len(AUS)]
 
     def face_ids(self) -> list[int]:
+        """The face tracks of the run's rows so far (none before a run)."""
         return sorted(self._signals)
 
     def face_frames(self) -> dict[int, int]:
+        """On how many frames each face track was seen in the run's rows so far (none before a run)."""
         return track_frames(self._signals)
 
     def spots(self) -> list[SpotRow]:
-        """Candidate micro-expression intervals per face track, from the motion signal."""
+        """Candidate micro-expression intervals per face track, from the motion signal of the frames analysed
+        (`frames_done`). Only after a run: before it (an empty list read as "no micro-expressions") or while its
+        rows() is still being read, a RuntimeError says so."""
+        run = self._run() if self._run is not None else None
+        if not self._ended and run is not None and inspect.getgeneratorstate(run) in (inspect.GEN_SUSPENDED,
+                                                                                      inspect.GEN_RUNNING):
+            raise RuntimeError("Analysis.spots(): rows() is still being read: read it to the end, or stop it with "
+                               "run.close() (the spots then cover the frames whose rows it gave)")
+        if not self._ended:
+            raise RuntimeError("Analysis.spots(): not run yet: iterate rows() first (e.g. rows = list(run.rows())), "
+                               "then ask for the spots")
         return spot_tracks(self._signals, self.frames_done, self.source.fps, self.source.timestamps, self._lag,
                            self.settings.motion_lag_s)
 
@@ -1172,6 +1291,11 @@ class _NoLoneBatch:
         if meshes.ndim == 3 and len(meshes) == 1:
             return self.model(np.concatenate([meshes, meshes]))[:1]
         return self.model(meshes)
+
+
+def _turned_warning(deg: int) -> str:
+    return (f"the faces are upright only with the frames turned {deg}° clockwise: analysed so (the landmarks stay in "
+            "the file's own coordinates)")
 
 
 def _spot_row(fid: int, iv: Interval, ts: np.ndarray, fps: float) -> SpotRow:

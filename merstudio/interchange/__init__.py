@@ -37,6 +37,7 @@ from merstudio.interchange.common import (
     fit_to_video,
     frame_to_ms,
     frames_to_ms,
+    given_fps,
     ms_to_frame,
     ms_to_frames,
     name_key,
@@ -122,7 +123,8 @@ def read_events(path: str | os.PathLike[str] | EafDocument, fps: float | None = 
     """Read any supported annotation file into an :class:`ImportPreview` (extra keyword arguments go to the
     format's reader: ``tier_coders`` for ELAN, ``emotions`` for BORIS, ``source`` and ``times`` (a variable-rate
     video's frame times) for all). ``path`` may be an ELAN file parsed already (:func:`parse_eaf`): it is not
-    parsed again."""
+    parsed again. ``fps``: the video's frame rate (None: the file's own); 0, a negative or NaN rate is refused."""
+    fps = given_fps(fps, str(path.path if isinstance(path, EafDocument) else path))
     f = _format(path, fmt)
     if f == "eaf":
         # the video's name picks its media descriptor (and offset) where the file links several media

@@ -28,6 +28,7 @@ a field longer than :data:`MAX_FIELD_CHARS` makes its row or annotation a skippe
 from __future__ import annotations
 
 import math
+import numbers
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -179,9 +180,25 @@ def variable_times(times: np.ndarray | None, fps: float) -> np.ndarray | None:
 
 
 def check_fps(fps: float | None, where: str) -> float:
+    # worded for the library and the CLI alike: the argument's name, then the flag (as "(video_name= / --video)")
     if fps is None or not math.isfinite(float(fps)) or float(fps) <= 0:
-        raise InputError(f"{where}: the frame rate is unknown; give it (e.g. --fps 30)")
+        raise InputError(f"{where}: the frame rate is unknown; give it (e.g. fps=30 / --fps 30)")
     return float(fps)
+
+
+def given_fps(fps: Any, where: str) -> float | None:
+    """The video's frame rate as a caller gave it (``fps=``): None (unknown) or a positive number; 0, a negative
+    or NaN rate is refused as such (InputError), not read as a rate the file's own differs from; a rate that is
+    no number, TypeError (as merstudio.io.open_source)."""
+    if fps is None:
+        return None
+    if isinstance(fps, bool) or not isinstance(fps, numbers.Real):
+        raise TypeError(f"{where}: fps must be a number of frames per second or None, got {type(fps).__name__} "
+                        f"{fps!r}")
+    rate = float(fps)
+    if not (math.isfinite(rate) and rate > 0):
+        raise InputError(f"{where}: fps must be a positive number, got {rate:g}")
+    return rate
 
 
 def fps_differs(a: float, b: float) -> bool:

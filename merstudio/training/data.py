@@ -61,7 +61,8 @@ def parse_data_spec(spec: str) -> tuple[str, Path]:
     if p.is_file() or (p.suffix.lower() in _TABLE_SUFFIXES and not (sep and Path(root).expanduser().exists())):
         return "table", p
     if not sep or len(kind) < 2 or not root:
-        raise InputError(f"--data {spec}: expected KIND:ROOT (e.g. casme2:/data/CASME2) or a sample table .csv")
+        raise InputError(f"{spec}: expected KIND:ROOT (e.g. casme2:/data/CASME2) or a sample table .csv "
+                         "(spec= / --data)")
     return canonical_kind(kind), Path(root).expanduser()
 
 

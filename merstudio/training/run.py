@@ -438,7 +438,7 @@ def check_same_run(record: Path, spec: dict[str, Any], what: str) -> None:
     try:
         old = json.loads(record.read_text(encoding="utf-8"))
     except (OSError, ValueError) as exc:
-        raise OutputError(f"{record}: unreadable ({exc}); use another --out") from None
+        raise OutputError(f"{record}: unreadable ({exc}); use another folder (out_dir= / --out)") from None
     for key in _RECORD_ONLY:
         old.pop(key, None)
     new = json.loads(json.dumps({k: v for k, v in spec.items() if k not in _RECORD_ONLY}))
@@ -450,7 +450,8 @@ def check_same_run(record: Path, spec: dict[str, Any], what: str) -> None:
         diff = sorted(k for k in set(new) | set(old) if new.get(k) != old.get(k))
         shown = "; ".join(_differences(old, new))
         raise OutputError(f"{record.parent}: holds a {what} with different settings ({', '.join(diff)})"
-                          f"{': ' + shown if shown else ''}; use another --out to start a new {what}")
+                          f"{': ' + shown if shown else ''}; use another folder (out_dir= / --out) to start a new "
+                          f"{what}")
 
 
 def _setting_defaults() -> dict[str, dict[str, Any]]:

@@ -87,7 +87,7 @@ def test_a_resume_with_another_camera_is_refused_as_other_data(tmp_path, tiny_co
     assert main([*args, "--modality", "VIS"]) == 3  # an OutputError, as any other data refused
     err = capsys.readouterr().err.strip().splitlines()[-1]
     assert err == (f"merstudio: error: {run}: holds a run with different settings (data_fingerprint); use another "
-                   "--out to start a new run")
+                   "folder (out_dir= / --out) to start a new run")
     # the loader's default named: the same data, so the same run (resumed, nothing to do)
     assert main([*args, "--modality", "HS"]) == 0
     assert json.loads((run / "run.json").read_text()) == first

@@ -38,7 +38,7 @@ def test_a_record_without_a_newer_setting_resumes(tiny_data, tiny_cfg, tiny_sett
     with pytest.raises(OutputError) as exc:
         _start(data, classes, tiny_cfg(), tiny_settings(lr=0.002), out)
     assert str(exc.value) == (f"{out}: holds a run with different settings (train): train.lr: 0.001 in the "
-                              "folder, 0.002 now; use another --out to start a new run")
+                              "folder, 0.002 now; use another folder (out_dir= / --out) to start a new run")
 
 
 def test_a_model_setting_whose_default_changed_reads_as_its_old_default(tiny_data, tiny_cfg, tiny_settings,

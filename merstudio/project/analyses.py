@@ -286,13 +286,20 @@ class AnalysisTables(StoreBase):
     def load_frames(self, video_id: int, start: int = 0, stop: int | None = None,
                     columns: Callable[[str], bool] | None = None) -> pd.DataFrame:
         """The stored per-frame table of a video (empty frame with the base columns when not analysed),
-        ordered by frame then face_id. Landmarks are not included (see :meth:`landmarks`). ``columns``: only the
-        stored columns it says yes to, as float32 (what the app's curves keep: a 60-minute video's whole table as
-        float64 took ~400 MB more, for a moment, when a project opened)."""
+        ordered by frame then face_id, with :func:`merstudio.analysis.frame_table`'s dtype for each column (AUxx_c
+        the nullable Int8, <NA> where unknown; frame, face_id, success and blink int64; the rest float64). Landmarks
+        are not included (see :meth:`landmarks`). ``columns``: only the stored columns it says yes to, as float32
+        (what the app's curves keep: a 60-minute video's whole table as float64 took ~400 MB more, for a moment,
+        when a project opened)."""
+        # frame_table's dtype for each column (one home: merstudio.analysis.table), not one that depends on what a
+        # video holds: AUxx_c the nullable Int8 (<NA> where unknown; was int64, or float64 once one was unknown),
+        # blink int64 (was float64), so that two videos' tables concatenate with one dtype a column
+        from merstudio.analysis.table import frame_table_dtypes
+
         a = self.analysis(video_id)
         cols = list(a.columns) if a else []
         if a is None:
-            return pd.DataFrame({c: pd.Series(dtype="float64") for c in BASE_COLUMNS})
+            return pd.DataFrame({c: pd.Series(dtype=t) for c, t in frame_table_dtypes(BASE_COLUMNS).items()})
         stop = (1 << 62) if stop is None else stop
         rows = self._query("SELECT frame, face_id, timestamp, confidence, success, vals FROM frames"
                            " WHERE analysis_id = ? AND frame >= ? AND frame < ? ORDER BY frame, face_id",
@@ -323,9 +330,9 @@ class AnalysisTables(StoreBase):
         # every column in one go: replacing the presence columns one by one left a frame of ~100 blocks, which
         # pandas reports as a PerformanceWarning at the next insert (merstudio agreement)
         data = vals.astype(np.float64)
-        # presence flags read back as integers, as pandas reads a CSV column: float with NaN when some are unknown
-        extra = pd.DataFrame({c: (data[:, j].astype(np.int64) if c.endswith("_c") and not np.isnan(data[:, j]).any()
-                                  else data[:, j]) for j, c in enumerate(cols)}, index=df.index, columns=cols)
+        types = frame_table_dtypes(cols)
+        extra = pd.DataFrame({c: _typed(data[:, j], types[c]) for j, c in enumerate(cols)}, index=df.index,
+                             columns=cols)
         return pd.concat([df, extra], axis=1).copy()  # consolidated: one block per dtype
 
     def landmarks(self, video_id: int, frame: int) -> dict[int, np.ndarray]:
@@ -553,6 +560,17 @@ def _file_times(path: str) -> np.ndarray | None:
                 return src.variable_times
     except (InputError, OSError):
         return None
+
+
+def _typed(values: np.ndarray, dtype: str) -> Any:
+    """A stored column (float64, NaN where unknown) as ``dtype``: Int8 keeps the unknowns as <NA>; an integer
+    column with an unknown (a column added mid-run: older rows lack it) stays float rather than fail."""
+    if dtype == "Int8":
+        unknown = np.isnan(values)
+        return pd.arrays.IntegerArray(np.where(unknown, 0, values).astype(np.int8), unknown)
+    if dtype == "int64":
+        return values if np.isnan(values).any() else values.astype(np.int64)
+    return values
 
 
 def _owner(text: str | None) -> dict[str, Any] | None:

@@ -309,7 +309,8 @@ def summary_of(data: SummaryData) -> pd.DataFrame:
     ok = df[df["success"] == 1] if len(df) else df
     rows.append(("face_frames", "analysed", len(ok), ""))
     for c in [c for c in df.columns if is_presence(c)]:  # of the frames where it is known
-        rows.append(("au_frequency", c[:-2], float(ok[c].mean()) if len(ok) else 0.0, ""))
+        # through float64: an Int8 column unknown on every analysed frame has the mean <NA>, which float() refuses
+        rows.append(("au_frequency", c[:-2], float(ok[c].astype("float64").mean()) if len(ok) else 0.0, ""))
     if data.frame_count == 1:  # a photo: what each face holds, not only a frequency pooled over the people in it
         for fid, face in _photo_faces(data):
             for c in au_intensity_columns(list(df.columns)):  # float32 as stored: 2.673, not 2.6730000972747803

@@ -114,7 +114,7 @@ def test_stored_frames_are_not_fragmented(tmp_path: Path, video_file: Path) -> N
                 for r in rows(5)]
         p.append_frames(aid, wide)
         df = p.load_frames(vid)
-    assert df["AU01_c"].dtype == "int64" and df["AU01_r"].dtype == "float64"
+    assert str(df["AU01_c"].dtype) == "Int8" and df["AU01_r"].dtype == "float64"
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         df["extra"] = 1

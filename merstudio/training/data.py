@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
+import logging
 import sys
 import warnings
 from collections import Counter
@@ -21,6 +22,7 @@ _TABLE_SUFFIXES = (".csv", ".tsv", ".txt", ".xlsx", ".xls")
 # model.inputs names the two-stream input "flow+grey"; datasets.preprocess calls it "both" (either is accepted)
 MODALITY_TO_PREP = {"flow": "flow", "grey": "grey", "flow+grey": "both", "both": "both"}
 PREP_TO_MODALITY = {"flow": "flow", "grey": "grey", "both": "flow+grey"}
+_logger = logging.getLogger(__name__)
 
 
 # Time steps per clip sample when --steps is not given: T flows from the onset to frames up to the apex, so the
@@ -31,6 +33,11 @@ DEFAULT_CLIP_STEPS = 2
 # half-way flow of a weak movement is near the flow's noise floor and two steps lost to one; placed late they do not
 # (docs/model.md, "Where the steps lie").
 DEFAULT_CLIP_SPACING = "late"
+
+
+def _log_line(*parts: Any) -> None:
+    """load_arrays' default `log`: its lines to the logging module, as print would join them."""
+    _logger.info("%s", " ".join(str(p) for p in parts))
 
 
 def default_steps(images: bool, steps: int | None = None, spacing: str | None = None) -> tuple[int, str]:
@@ -70,7 +77,7 @@ def load_arrays(spec: str, *, classes: str | None = None, allow_missing: bool = 
                 input_kind: str | None = None,
                 size: int | None = None, steps: int | None = None, spacing: str | None = None, flow: str = "dis",
                 aus: list[int] | None = None, cache_dir: str | Path | None = None, framing: Any = None,
-                log: Callable[..., Any] = print, option_flags: str = "--",
+                log: Callable[..., Any] | None = None, option_flags: str = "--",
                 progress: Callable[[int, int], None] | None = None,
                 on_samples: Callable[[Any], None] | None = None) -> tuple[DataArrays, dict[str, Any]]:
     """Load and prepare a dataset. Returns (arrays, info) with info keys: description, class_names, class_map,
@@ -80,7 +87,10 @@ def load_arrays(spec: str, *, classes: str | None = None, allow_missing: bool = 
     the description and of the arrays' identity (DataArrays.options, in run.data_fingerprint).
     `framing` (model.inputs.parse_framing): the framing clips are cropped to, or the one precomputed flow images
     have; the checkpoint records it so that per-frame inference frames video faces the same way. `on_samples` is
-    given the SampleSet the arrays were made of, one sample per row in order (their paths: the arrays hold none)."""
+    given the SampleSet the arrays were made of, one sample per row in order (their paths: the arrays hold none).
+    `log` takes the lines said on the way (the class map, the labels dropped, the samples skipped): the CLI passes
+    print; by default they go to the logger ``merstudio.training.data`` at INFO (a library prints nothing; info
+    holds them too: class_map, dropped, skipped)."""
     from merstudio.datasets import DatasetWarning, LoadOptions, PreprocessSettings, load_samples, prepare
     from merstudio.datasets.classes import rare_classes_note
     from merstudio.datasets.parse import is_empty_cell
@@ -88,6 +98,8 @@ def load_arrays(spec: str, *, classes: str | None = None, allow_missing: bool = 
     from merstudio.model.inputs import InputSettings
     from merstudio.model.priors import au_targets_from_sets
 
+    if log is None:
+        log = _log_line
     if steps is not None and steps < 1:  # before the data is read, in the option's own name
         raise InputError(f"--steps must be at least 1 (got {steps})")
     kind, root = parse_data_spec(spec)

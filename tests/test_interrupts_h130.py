@@ -11,6 +11,7 @@ import threading
 from pathlib import Path
 
 import pytest
+from support.interrupt import swallowed_ctrl_c
 
 from merstudio import interrupts
 from merstudio.atomic import atomic_path, write_set, write_text_atomic
@@ -21,19 +22,6 @@ pytestmark = pytest.mark.skipif(threading.current_thread() is not threading.main
 OLD = "the result of an earlier run\n"
 
 
-def _swallowed_ctrl_c() -> None:
-    """A real SIGINT whose KeyboardInterrupt the code it lands in swallows, as C code that drops it does."""
-    assert signal.getsignal(signal.SIGINT) is interrupts._on_sigint  # never pytest's: that would end the session
-    caught: list[type] = []
-    try:
-        os.kill(os.getpid(), signal.SIGINT)
-        for _ in range(1000):  # the handler runs at the interpreter's next check, in here
-            pass
-    except BaseException as exc:  # noqa: BLE001 - the swallowing this test is about
-        caught.append(type(exc))
-    assert caught == [interrupts.Interrupted]
-
-
 def _temporaries(folder: Path) -> list[str]:
     return sorted(p.name for p in folder.iterdir() if p.name.startswith("."))
 
@@ -42,7 +30,7 @@ def test_a_swallowed_ctrl_c_leaves_an_existing_output_as_it_was(tmp_path: Path):
     out = tmp_path / "result.csv"
     out.write_text(OLD)
     with interrupts.watched() as watch:
-        _swallowed_ctrl_c()
+        swallowed_ctrl_c()
         assert watch.received
         with pytest.raises(KeyboardInterrupt):
             write_text_atomic(out, "frame,AU12_r\n0,1.5\n")
@@ -65,7 +53,7 @@ def test_a_set_is_not_replaced_after_a_ctrl_c(tmp_path: Path):
     for n in names:
         (tmp_path / n).write_text(f"old {n}\n")
     with interrupts.watched():
-        _swallowed_ctrl_c()
+        swallowed_ctrl_c()
         with pytest.raises(KeyboardInterrupt):
             write_set({tmp_path / n: (lambda p, n=n: p.write_text(f"new {n}\n")) for n in names})
     assert [(tmp_path / n).read_text() for n in names] == [f"old {n}\n" for n in names]
@@ -100,7 +88,7 @@ def test_without_a_watch_writes_go_on(tmp_path: Path):
     out = tmp_path / "result.csv"
     out.write_text(OLD)
     with interrupts.watched():
-        _swallowed_ctrl_c()
+        swallowed_ctrl_c()
     write_text_atomic(out, "new\n")
     assert out.read_text() == "new\n"
     assert signal.getsignal(signal.SIGINT) is not interrupts._on_sigint  # the handler before it is back

@@ -5,14 +5,13 @@ refused: `keeping()` lets through only what is written inside it."""
 
 from __future__ import annotations
 
-import os
-import signal
 import threading
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pytest
+from support.interrupt import swallowed_ctrl_c
 
 from merstudio import interrupts
 from merstudio.atomic import write_text_atomic
@@ -21,19 +20,6 @@ from merstudio.training.run import store_fold
 
 pytestmark = pytest.mark.skipif(threading.current_thread() is not threading.main_thread(),
                                 reason="a watch is installed in the main thread only (signals go there)")
-
-
-def _ctrl_c_taken_by_a_graceful_stop() -> None:
-    """A real SIGINT under the watch, caught on purpose as the execution layer's local back-end catches it."""
-    assert signal.getsignal(signal.SIGINT) is interrupts._on_sigint  # never pytest's: that would end the session
-    caught: list[type] = []
-    try:
-        os.kill(os.getpid(), signal.SIGINT)
-        for _ in range(1000):  # the handler runs at the interpreter's next check, in here
-            pass
-    except KeyboardInterrupt as exc:
-        caught.append(type(exc))
-    assert caught == [interrupts.Interrupted]
 
 
 def _fold() -> tuple[Fold, pd.DataFrame, dict]:
@@ -47,7 +33,7 @@ def test_a_fold_finished_after_a_ctrl_c_is_stored_and_other_outputs_are_not(tmp_
     summary = tmp_path / "summary.md"
     summary.write_text("an earlier run's summary\n")
     with interrupts.watched() as watch:
-        _ctrl_c_taken_by_a_graceful_stop()
+        swallowed_ctrl_c()
         assert watch.received
         try:
             store_fold(tmp_path, fold, df, info)
@@ -66,7 +52,7 @@ def test_a_fold_finished_after_a_ctrl_c_is_stored_and_other_outputs_are_not(tmp_
 def test_keeping_ends_with_its_block(tmp_path: Path):
     out = tmp_path / "kept.txt"
     with interrupts.watched():
-        _ctrl_c_taken_by_a_graceful_stop()
+        swallowed_ctrl_c()
         with interrupts.keeping(), interrupts.keeping():
             write_text_atomic(out, "kept\n")
         with pytest.raises(KeyboardInterrupt):
@@ -87,7 +73,7 @@ def test_keeping_is_the_writing_threads_only(tmp_path: Path):
             raised.append(type(exc))
 
     with interrupts.watched():
-        _ctrl_c_taken_by_a_graceful_stop()
+        swallowed_ctrl_c()
         with interrupts.keeping():
             t = threading.Thread(target=other)
             t.start()

@@ -11,6 +11,7 @@ spreads each redraw over event-loop turns: ``Timeline.refresh_step``).
 
 from __future__ import annotations
 
+import logging
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -34,6 +35,7 @@ from merstudio.project import Event
 if TYPE_CHECKING:
     from merstudio.gui.main_window import MainWindow
 
+log = logging.getLogger(__name__)
 REFRESH_MS = 200  # streamed curves are redrawn at 5 Hz, not per batch (each redraw in slices, refresh_step)
 LOAD_GRACE_MS = 150  # stored curves read within this are waited for: a short video's show with it, as before
 # ... on a video of at most this many frames: a longer one's curves never come within the grace, so waiting for them
@@ -303,14 +305,48 @@ class AnalysisControl(QObject):
 
     def project_closing(self) -> None:
         """The project is closing: a re-run asked on one of its videos goes (it would run in the project opened
-        next). Said once the switch is over: the next video's own lines would hide it."""
+        next), and a run of one of its videos stops (:meth:`_stop_for_close`). Said once the switch is over: the
+        next video's own lines would hide it."""
+        lines = []
         req = self.checkpoint_request
-        if req is None or req.then is None:
-            return  # a plain load is not the project's: its model is still used when it comes
-        self.checkpoint_request = None
-        self.checkpointLoading.emit("", "")
-        line = self._not_rerun(req, "its project was closed")
-        QTimer.singleShot(0, self, lambda: self.message.emit(line, 10000))
+        if req is not None and req.then is not None:  # a plain load is not the project's: its model is still used
+            self.checkpoint_request = None
+            self.checkpointLoading.emit("", "")
+            lines.append(self._not_rerun(req, "its project was closed"))
+        if stopped := self._stop_for_close():
+            lines.append(stopped)
+        if lines and not getattr(self.win, "closing", False):  # (the window closing: nobody reads it)
+            line = "; ".join(lines)
+            QTimer.singleShot(0, self, lambda: self.message.emit(line, 15000))
+
+    def _stop_for_close(self) -> str:
+        """Stop the running analysis as its project closes, as Cancel does: the frames analysed are kept, and a
+        re-run over a complete run gives it back its place with the open proposals the re-run replaced (on the
+        next open only the run came back: the proposals, edits and all, were the partial run's). Returns the line
+        saying so ("" when none ran); it was stopped without a word."""
+        w, proj = self.worker, self.win.project
+        if w is None:
+            return ""
+        name = self.video_name(w.video_id)
+        if self._held is not None:  # still waiting for its checkpoint: nothing was stored
+            self.stop()
+            return f"Analysis of {name} not started: its project was closed"
+        self.stop()
+        if w.status == "complete":  # it ended as the project closed
+            return f"Analysis of {name}: complete"
+        if w.status != "cancelled" or proj is None:
+            return f"Analysis of {name} stopped as its project closed"
+        try:
+            total = proj.video(w.video_id).frame_count
+            restored = proj.restore_complete_run(w.video_id, w.replaced_proposals) if not proj.read_only else None
+        except (KeyError, MerstudioError) as exc:
+            total, restored = 0, None
+            log.warning("%s: the complete run not made active again (%s)", name, exc)
+        line = f"Stopped the analysis of {name} at frame {w.frames_done}" + (f" of {total}" if total else "") + \
+            " as its project closed: "
+        if restored is not None:
+            return line + "the complete run before it is active again, with its proposals (Ctrl+R re-runs it)"
+        return line + "the frames analysed are kept (Ctrl+R analyses it again)"
 
     def shutdown(self) -> None:
         """The window is closing: no request is applied any more, and the loader's thread ends (after the load

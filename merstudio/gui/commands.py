@@ -17,6 +17,7 @@ from PySide6.QtWidgets import QDialog, QFileDialog, QInputDialog
 from merstudio.atomic import ensure_parent
 from merstudio.errors import InputError, MerstudioError
 from merstudio.features.neutral import absolute_note, load_baselines
+from merstudio.gui import remembered
 from merstudio.gui.failures import failure_line
 from merstudio.gui.state import event_line, short_run_note
 from merstudio.io import VIDEO_EXTENSIONS
@@ -488,6 +489,7 @@ class SetCoder(AppCommand):
     @staticmethod
     def do(ctx: CommandContext, params: Params) -> None:
         ctx.win.set_coder(params["name"])
+        remembered.saved(ctx.win, ctx.win.qsettings)  # not kept (a read-only settings file): said once
 
 
 class SetVideoSubject(AppCommand):

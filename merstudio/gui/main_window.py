@@ -44,6 +44,7 @@ from shiboken6 import isValid
 
 from merstudio.errors import InputError
 from merstudio.gui import commands as C
+from merstudio.gui import remembered
 from merstudio.gui.analysis_control import AnalysisControl
 from merstudio.gui.behaviours import Behaviours
 from merstudio.gui.checkpoint_dialog import ModelNote
@@ -133,6 +134,7 @@ class MainWindow(QMainWindow):
         self.status_bar = StatusBar(self)  # typed: its showMessage takes the hover details too
         self.setStatusBar(self.status_bar)
         self.qsettings = qsettings or QSettings()
+        ignored = remembered.check(self.qsettings)  # a value of the wrong type: its default (said with the layout)
         self.ctx = C.CommandContext(self)
         self.errors: list[str] = []  # the last MESSAGES_KEPT messages shown in an error dialog (tests read it)
         self.infos: list[str] = []  # the last MESSAGES_KEPT messages shown in an information box (tests read it)
@@ -173,20 +175,13 @@ class MainWindow(QMainWindow):
         app = QApplication.instance()
         assert isinstance(app, QApplication)
         app.focusChanged.connect(self._focus_moved)  # the focus frame, the dock brought to the front
-        geo = self.qsettings.value("geometry")
-        if geo is not None:
-            self.restoreGeometry(geo)
-        else:
-            self.resize(1400, 900)
         # within the screen's free area: 1400x900 on a 1366x768 laptop (or 1080p at 200 %, 960x540) put the status
         # bar, the docks' buttons and the timeline off screen; so did a size kept from a larger screen
-        fit_screen(self)
-        self._chosen_size: QSize | None = self.size()  # fitted again once shown, its frame known (showEvent)
-        state = self.qsettings.value("windowState")
-        if state is not None and self.restoreState(state):
+        if remembered.restore_layout(self, self.qsettings, ignored):
             self._tabs_pending.clear()  # the coder's own layout, tabs and all
-        if state is None:  # first start: the events table wide enough for its emotion, AU and face columns, not 300 px
+        else:  # first start (or none restored): the events table wide enough for its columns, not 300 px
             self.resizeDocks([self.events_dock], [min(460, self.width() // 3)], Qt.Orientation.Horizontal)
+        self._chosen_size: QSize | None = self.size()  # fitted again once shown, its frame known (showEvent)
         self._update_labels()
 
     # ================================================================== read-only views of the controllers' state
@@ -1561,8 +1556,7 @@ class MainWindow(QMainWindow):
         if not self.session.keep_lost_work():
             event.ignore()
             return
-        self.qsettings.setValue("geometry", self.saveGeometry())
-        self.qsettings.setValue("windowState", self.saveState())
+        remembered.save_layout(self, self.qsettings)
         self.shutdown()
         super().closeEvent(event)
 

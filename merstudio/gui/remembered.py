@@ -86,15 +86,11 @@ def check(settings: QSettings) -> list[str]:
         if ok is not None and v is not None and not ok(v):
             bad.append(key)
             settings.remove(key)
-    if bad:
-        log.warning("%s: %s ignored (not a value merstudio wrote): defaults used", settings.fileName(),
-                    ", ".join(bad))
-    return bad
+    return bad  # said, with what the layout's restore found, by restore_layout
 
 
 def ignored_line(settings: QSettings, keys: list[str]) -> str:
-    return (f"settings: {', '.join(keys)} in {settings.fileName()} could not be read (ignored: defaults used; "
-            "move the file aside to start afresh)")
+    return f"settings {', '.join(keys)} could not be read, defaults used ({settings.fileName()})"
 
 
 def restore_layout(win: QMainWindow, settings: QSettings, ignored: list[str]) -> bool:
@@ -105,12 +101,14 @@ def restore_layout(win: QMainWindow, settings: QSettings, ignored: list[str]) ->
     docks' layout was restored."""
     bad = list(ignored)
     geo = settings.value("geometry")
-    if geo is None or not _is_bytes(geo):
+    kept = _kept_size(bytes(QByteArray(geo).data())) if geo is not None and _is_bytes(geo) else None
+    if geo is None:
         fitted_default(win)
-    elif not win.restoreGeometry(QByteArray(geo)):
+    elif kept is None:  # cut short, or not Qt's
         bad.append("geometry")
         fitted_default(win)
-    elif not _restored_as_kept(win, bytes(QByteArray(geo).data())):
+    # Qt 6.12 answers False where it had to move or shrink the window to fit the screen
+    elif not win.restoreGeometry(QByteArray(geo)) or not _fits(win, kept):
         log.info("the window's size kept at the last close does not fit this screen: the default size used")
         fitted_default(win)
     else:
@@ -137,26 +135,32 @@ def fitted_default(win: QMainWindow) -> None:
     fit_screen(win)
 
 
-def _restored_as_kept(win: QMainWindow, kept: bytes) -> bool:
-    """Whether Qt restored the size that was kept, on this screen's free area (else it scaled it for another
-    screen's width, or shrank it to fit). Qt's layout (QWidget::saveGeometry, big-endian): magic, major, minor
-    version, frame rect, normal rect, screen, maximized, full screen, screen width (2.0), geometry (3.0)."""
+def _kept_size(kept: bytes) -> QSize | None:
+    """The window's size in a geometry QWidget::saveGeometry wrote (an empty QSize: it was maximized or full
+    screen); None where it is not one (cut short, another program's). Qt's layout, big-endian: magic, major and
+    minor version, frame rect, normal rect, screen, maximized, full screen, screen width (2.0), geometry (3.0); a
+    QRect streams its inclusive corners."""
     try:
         magic, major, _minor = struct.unpack_from(">IHH", kept)
         normal = struct.unpack_from(">4i", kept, 24)
         maximized, full = struct.unpack_from(">BB", kept, 44)
-        rect = struct.unpack_from(">4i", kept, 50) if major >= 3 else normal
+        left, top, right, bottom = struct.unpack_from(">4i", kept, 50) if major >= 3 else normal
     except struct.error:
-        return False
-    if magic != 0x1D9D0CB:
-        return False
-    if maximized or full:  # the screen's size, whichever it is
+        return None
+    if magic != 0x1D9D0CB or right < left or bottom < top:
+        return None
+    return QSize() if maximized or full else QSize(right - left + 1, bottom - top + 1)
+
+
+def _fits(win: QMainWindow, kept: QSize) -> bool:
+    """Whether Qt restored the size that was kept, within this screen's free area: else it scaled it for another
+    screen's width, or shrank it to fit."""
+    if kept.isEmpty():  # maximized or full screen: the screen's size, whichever it is
         return True
-    left, top, right, bottom = rect  # QRect streams its inclusive corners
     screen = win.screen()
     avail = screen.availableGeometry() if screen is not None else None
-    size_kept = win.size() == QSize(right - left + 1, bottom - top + 1)
-    return size_kept and (avail is None or (win.width() <= avail.width() and win.height() <= avail.height()))
+    return win.size() == kept and (avail is None or (kept.width() <= avail.width()
+                                                     and kept.height() <= avail.height()))
 
 
 def save_layout(win: QMainWindow, settings: QSettings) -> None:

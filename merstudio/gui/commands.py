@@ -117,7 +117,14 @@ class OpenProject(AppCommand):
 
     @staticmethod
     def do(ctx: CommandContext, params: Params) -> None:
-        ctx.win.session.open_project(Path(params["path"]), read_only=params.get("read_only"))
+        path = Path(params["path"])
+        try:
+            ctx.win.session.open_project(path, read_only=params.get("read_only"))
+        except InputError as exc:
+            # gone (deleted, moved): File > Recent projects named it for ever after
+            if not path.exists() and remembered.forget_recent(ctx.win, ctx.win.qsettings, path):
+                raise InputError(f"{exc}; removed from File > Recent projects") from None
+            raise
 
 
 class OpenVideo(AppCommand):

@@ -984,6 +984,10 @@ class MainWindow(QMainWindow):
             act.triggered.connect(lambda *_, p=p: None if self.ctx.execute(C.OpenProject, path=p) else None)
         if not recent:
             self.recent_menu.addAction("(none)").setEnabled(False)
+        self.recent_menu.addSeparator()
+        clear = self.recent_menu.addAction("&Clear list")
+        clear.setEnabled(bool(recent))
+        clear.triggered.connect(lambda *_: remembered.forget_recent(self, self.qsettings))
 
     # ================================================================== changes made by others
     def _watch_disk(self) -> None:

@@ -69,16 +69,22 @@ class CommandContext:
 
 
 def _ask_path(ctx: CommandContext, params: Params, key: str, title: str, filt: str, save: bool = False,
-              default: str = "", chosen: str = "") -> bool:
+              default: str = "", chosen: str = "", kind: str = "") -> bool:
     """Fill ``params[key]`` from a file dialog (False: cancelled). Saving, a name typed without an extension takes
     the chosen filter's (a dialog adds none itself: "frames" was written as is); ``chosen``: the parameter that
-    keeps the filter chosen, for a caller whose filters are formats."""
+    keeps the filter chosen, for a caller whose filters are formats. ``kind`` ("video", "project", "import", …):
+    with no ``default``, the dialog starts in the folder the last one of its kind was used in (it started in the
+    folder merstudio was launched from, every time), and the folder chosen is remembered."""
     if params.get(key):
         return True
+    if kind and not default:
+        default = remembered.last_folder(ctx.win.qsettings, kind)
     fn = QFileDialog.getSaveFileName if save else QFileDialog.getOpenFileName
     path, selected = fn(ctx.win, title, default, filt)
     if not path:
         return False
+    if kind:
+        remembered.keep_folder(ctx.win, ctx.win.qsettings, kind, path)
     if save and not Path(path).suffix:
         path += _filter_suffix(selected)
     params[key] = path
@@ -97,7 +103,7 @@ def _filter_suffix(selected: str) -> str:
 class NewProject(AppCommand):
     @staticmethod
     def ask(ctx: CommandContext, params: Params) -> bool:
-        return _ask_path(ctx, params, "path", "New project", PROJECT_FILTER, save=True)
+        return _ask_path(ctx, params, "path", "New project", PROJECT_FILTER, save=True, kind="project")
 
     @staticmethod
     def do(ctx: CommandContext, params: Params) -> None:
@@ -113,7 +119,7 @@ class OpenProject(AppCommand):
 
     @staticmethod
     def ask(ctx: CommandContext, params: Params) -> bool:
-        return _ask_path(ctx, params, "path", "Open project", PROJECT_FILTER)
+        return _ask_path(ctx, params, "path", "Open project", PROJECT_FILTER, kind="project")
 
     @staticmethod
     def do(ctx: CommandContext, params: Params) -> None:
@@ -134,7 +140,7 @@ class OpenVideo(AppCommand):
 
     @staticmethod
     def ask(ctx: CommandContext, params: Params) -> bool:
-        return _ask_path(ctx, params, "path", "Open video", VIDEO_FILTER)
+        return _ask_path(ctx, params, "path", "Open video", VIDEO_FILTER, kind="video")
 
     @staticmethod
     def do(ctx: CommandContext, params: Params) -> None:
@@ -180,7 +186,7 @@ class SaveProjectAs(AppCommand):
         if ctx.win.worker is not None and not ctx.win.project.lost():  # going on in the copy would stop the run
             raise InputError("save as: an analysis is running; save as once it ends (or cancel it with Ctrl+.)")
         return _ask_path(ctx, params, "path", "Save project as", PROJECT_FILTER, save=True,
-                         default=str(ctx.win.project.path))
+                         default=str(ctx.win.project.path), kind="project")
 
     @staticmethod
     def do(ctx: CommandContext, params: Params) -> None:
@@ -199,7 +205,7 @@ class LocateVideo(AppCommand):
         proj = ctx.win.project
         start = str(proj.search_dirs[-1] if proj.search_dirs else proj.path.parent) if proj is not None else ""
         return _ask_path(ctx, params, "path", f"Where is {params.get('name', 'the video')}?", VIDEO_FILTER,
-                         default=start)
+                         default=start, kind="video")
 
     @staticmethod
     def do(ctx: CommandContext, params: Params) -> None:
@@ -274,7 +280,8 @@ class LoadCheckpoint(AppCommand):
 
     @staticmethod
     def ask(ctx: CommandContext, params: Params) -> bool:
-        return _ask_path(ctx, params, "path", "Load checkpoint", "Checkpoints (*.pt *.pth);;All files (*)")
+        return _ask_path(ctx, params, "path", "Load checkpoint", "Checkpoints (*.pt *.pth);;All files (*)",
+                         kind="checkpoint")
 
     @staticmethod
     def do(ctx: CommandContext, params: Params) -> None:
@@ -799,7 +806,7 @@ class ImportEvents(AppCommand):
     @staticmethod
     def ask(ctx: CommandContext, params: Params) -> bool:
         ctx.win.require_writable()  # before any dialog
-        if not _ask_path(ctx, params, "path", "Import events", EVENTS_FILTER):
+        if not _ask_path(ctx, params, "path", "Import events", EVENTS_FILTER, kind="import"):
             return False
         from merstudio.gui import all_videos_import
 
@@ -1157,7 +1164,7 @@ class ImportAUTable(AppCommand):
     def ask(ctx: CommandContext, params: Params) -> bool:
         ctx.win.require_writable()  # the table is stored in the project
         return _ask_path(ctx, params, "path", "Import OpenFace or py-feat CSV",
-                         "OpenFace / py-feat CSV (*.csv);;All files (*)")
+                         "OpenFace / py-feat CSV (*.csv);;All files (*)", kind="import")
 
     @staticmethod
     def do(ctx: CommandContext, params: Params) -> None:

@@ -7,6 +7,7 @@ Exit 0 when everything essential works, 1 otherwise. Qt packages are reported fr
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import os
 import platform
 import sys
@@ -233,8 +234,6 @@ def _check_starter() -> tuple[str, str]:
 
 
 def _check_qt() -> tuple[str, str]:
-    import importlib.util
-
     pyside = _dist_version("PySide6-Essentials", "PySide6")
     pg = _dist_version("pyqtgraph")
     found = importlib.util.find_spec("PySide6") is not None
@@ -242,6 +241,33 @@ def _check_qt() -> tuple[str, str]:
     if not (pyside and pg and found):
         return "FAIL", detail + " (the desktop app needs both; analysis from the CLI still works)"
     return "ok", detail
+
+
+def _check_settings() -> tuple[str, str]:
+    """Where the app keeps what it remembers (coder, recent projects, layout, dialog folders), and whether it can
+    keep it: a settings file that cannot be written loses the coder set today (the app says so once, too)."""
+    if importlib.util.find_spec("PySide6") is None:
+        return "ok", "no Qt: the desktop app and its settings are not installed"
+    from PySide6.QtCore import QSettings
+
+    from merstudio.gui.remembered import settings_file
+
+    s = QSettings(QSettings.Format.NativeFormat, QSettings.Scope.UserScope, "merstudio", "merstudio")
+    path = settings_file(s)
+    if not s.isWritable():
+        return "warn", (f"{path} cannot be written: the app's coder, recent projects and layout will not be kept "
+                        "(make its folder writable)")
+    return "ok", f"{path} (the app's coder, recent projects, layout; to reset, close merstudio and move it aside)"
+
+
+def _check_cache() -> tuple[str, str]:
+    """The preprocessing cache `merstudio datasets prepare` fills and training reads (safe to delete)."""
+    from merstudio.datasets.preprocess import default_cache_dir
+
+    folder = default_cache_dir()
+    if folder.exists() and not os.access(folder, os.W_OK | os.X_OK):
+        return "warn", f"{folder} cannot be written: training recomputes its inputs every run (--cache DIR)"
+    return "ok", f"{folder} (flow inputs for training; safe to delete while no run uses it)"
 
 
 def _qt_plugin_note() -> str:
@@ -385,6 +411,8 @@ def run(args: argparse.Namespace) -> int:
     rep.check("starter model", _check_starter, essential=False)
     rep.check("qt", _check_qt, essential=False)
     rep.check("qt plugin path", lambda: ("ok", _qt_plugin_note()), essential=False)
+    rep.check("settings", _check_settings, essential=False)
+    rep.check("cache", _check_cache, essential=False)
     for video in args.videos:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # the VFR warning is reported on the line itself

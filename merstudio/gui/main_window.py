@@ -838,7 +838,7 @@ class MainWindow(QMainWindow):
         goes (AU curves, heat map, motion lane, class curves, overlays, events, selection, marks, face overlay,
         status message), then the new video's picture, results and events are loaded."""
         self.statusBar().clearMessage()
-        self._keep_place()
+        self.keep_place()
         held_note = self.analysis.drop_held_elsewhere()  # a run waiting for its checkpoint: of the other video
         self._picked_face = None
         self.face_pictures.stop()
@@ -886,10 +886,10 @@ class MainWindow(QMainWindow):
             self.statusBar().showMessage(held_note, 10000)
         self._update_labels()
 
-    def _keep_place(self) -> None:
+    def keep_place(self) -> None:
         """Remember where the video being left was shown (_restore_place brings it back), here and in the project:
-        every switch, the project's close (its videoChanged comes while the project is still open) and the
-        window's (shutdown) pass here."""
+        every switch, the project's close (its videoChanged comes while the project is still open), Save As (before
+        the copy is written) and the window's (shutdown) pass here."""
         if self._placed is not None and self.transport.source is not None:
             lo, hi = self.timeline.au_plot.viewRange()[0]
             place: Place = (self.transport.current_frame, (float(lo), float(hi)))
@@ -1575,7 +1575,7 @@ class MainWindow(QMainWindow):
         """Stop every thread and close the project (idempotent). A running export stops at its next step, its old
         files kept (gui/exports.py); a checkpoint loading is dropped once its load ends."""
         self.closing = True  # what a worker read for a command meanwhile is dropped (commands.ReadDropped)
-        self._keep_place()  # while the transport still shows the video (its shutdown lets go of it)
+        self.keep_place()  # while the transport still shows the video (its shutdown lets go of it)
         self.exports.shutdown()
         stop_reencoding(self)
         self.analysis.shutdown()

@@ -424,6 +424,7 @@ class Session(QObject):
         if reopen and not self.stop_finetune():  # going on in the copy closes this project
             return None
         places = proj.places()  # where this window finds each video (read-only: looked for, not stored)
+        self.win.keep_place()  # the play head and zoom into the project first: the copy opens where the coder was
         written = proj.save_as(path)
         # a byte copy: the path and relative path as written where this project lies; the copy gets the places
         # found here, each relative path from its own folder (a copy of a moved read-only project found none)

@@ -600,7 +600,9 @@ class Export(AppCommand):
         title, filt, default = EXPORTS[params["kind"]]
         assert win.project is not None
         if params["kind"] in FROM_ANALYSIS and win.project.analysis(video.id) is None:
-            # it wrote a header alone and said "Exported"
+            # it wrote a header alone and said "Exported"; a first run starting (its model loading) stores no run yet
+            if win.worker is not None and win.worker.video_id == video.id:
+                raise InputError(f"{video.name} is being analysed: export once its analysis ends")
             raise InputError(f"{video.name} is not analysed yet: Analysis > Run analysis (Ctrl+R) first")
         if params["kind"] == "frames_neutral" and not load_baselines(win.project, video.id):
             if win.frame_count == 1:  # Analysis > Neutral frames refuses photos: say why instead

@@ -10,7 +10,7 @@ import re
 import unicodedata
 from typing import Any
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QSize, Qt
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -23,11 +23,12 @@ from PySide6.QtWidgets import (
     QPushButton,
     QScrollArea,
     QSizePolicy,
+    QStyle,
     QVBoxLayout,
     QWidget,
 )
 
-from merstudio.gui.look import ERROR_COLOUR, fit_screen, on_window
+from merstudio.gui.look import ERROR_COLOUR, TITLE_BAR, fit_screen, on_window
 from merstudio.gui.plain_text import escaped, literal_tip
 
 __all__ = ["EMOTION_WORDS", "ROLE_LABELS", "TierMapDialog", "coder_clashes", "looks_coded", "memory_key",
@@ -314,15 +315,6 @@ class TierMapDialog(QDialog):
             name.textChanged.connect(self.validate)
         grid.setColumnStretch(2, 1)
         grid.setRowStretch(len(info.tiers) + 1, 1)  # rows at the top, under their headings, not spread out
-        inner = QWidget(self)
-        inner.setLayout(grid)
-        scroll = QScrollArea(self)
-        scroll.setWidget(inner)
-        scroll.setWidgetResizable(True)
-        scroll.setFrameShape(QScrollArea.Shape.NoFrame)
-        # the values column gives way first; a window narrower still (a 200%-scaled laptop) scrolls sideways
-        # rather than cutting off the coder and what the tier holds
-        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAsNeeded)
         self.tick_all = QPushButton("Tick all", self)
         self.untick_all = QPushButton("Untick all", self)
         self.tick_all.setToolTip("Import every tier that has times of its own")
@@ -333,6 +325,15 @@ class TierMapDialog(QDialog):
         ticks.addWidget(self.tick_all)
         ticks.addWidget(self.untick_all)
         ticks.addStretch(1)
+        self.table = QWidget(self)
+        self.table.setLayout(grid)
+        scroll = QScrollArea(self)
+        scroll.setWidget(self.table)
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        # the values column gives way first; a window narrower still (a 200%-scaled laptop) scrolls sideways
+        # rather than cutting off the coder and what the tier holds
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAsNeeded)
         self.problem = QLabel("", self)
         self.problem.setTextFormat(Qt.TextFormat.PlainText)  # names a tier of the file
         self.problem.setStyleSheet(f"color: {on_window(self, ERROR_COLOUR)}")
@@ -341,7 +342,7 @@ class TierMapDialog(QDialog):
         self.buttons.button(QDialogButtonBox.StandardButton.Ok).setText("Preview import")
         self.buttons.accepted.connect(self.accept)
         self.buttons.rejected.connect(self.reject)
-        lay = QVBoxLayout(self)
+        lay = self.box_layout = QVBoxLayout(self)
         lay.addWidget(self.head)
         lay.addWidget(self.memory_note)
         lay.addLayout(ticks)
@@ -354,8 +355,31 @@ class TierMapDialog(QDialog):
             name.setEnabled(box.isChecked())
             kind.setEnabled(box.isChecked())
         self.validate()
-        self.resize(860, min(560, 200 + 32 * len(self.rows)))
+        self.rows_area = scroll
+        self.resize(self._natural_size())
         self._fitted = False
+
+    def _natural_size(self) -> QSize:
+        """Wide enough for every column and tall enough for the intro and every row at the app's font (fit_screen
+        then caps it to the screen; the rest scrolls): a fixed 860 x (200 + 32 px a row) showed half a row at a 16-pt
+        font, the Coder and Holds columns off to the right, and at 20 pt no row at all under the wrapped intro."""
+        lay = self.box_layout
+        m = lay.contentsMargins()
+        bar = self.style().pixelMetric(QStyle.PixelMetric.PM_ScrollBarExtent)
+        sides = m.left() + m.right()
+        table = self.table.sizeHint().width()
+        width = max(table + bar, self.buttons.sizeHint().width()) + sides
+        screen = self.screen()
+        if screen is not None:  # a narrower screen: the intro wraps to less, the table scrolls sideways
+            width = min(width, screen.availableGeometry().width() - TITLE_BAR)  # less a frame, generously
+        rows = self.table.sizeHint().height()
+        sideways = bar if width - sides - bar < table else 0
+        # the intro wraps at that width; the scroll area counts as the whole table for the moment
+        self.rows_area.setMinimumHeight(rows + sideways)
+        height = lay.totalHeightForWidth(width) if lay.hasHeightForWidth() else lay.totalSizeHint().height()
+        # a short screen: the headings and about two rows stay above the scroll bar (the rest scroll)
+        self.rows_area.setMinimumHeight(min(rows, 3 * rows // (len(self.rows) + 1)) + sideways)
+        return QSize(width, height)
 
     def showEvent(self, event: Any) -> None:  # noqa: N802 - Qt's name
         super().showEvent(event)

@@ -180,6 +180,7 @@ class FrameSource(ABC):
     # width / height of one stored pixel (anamorphic video: 4/3, PAL DV 16:9 64/45); frames come stretched to square
     sample_aspect: Fraction = Fraction(1)
     _notes: list[str]
+    _closed = False  # close() called: frames are refused, as a closed file's reads are
 
     @property
     @abstractmethod
@@ -261,18 +262,21 @@ class FrameSource(ABC):
 
     def timestamp(self, i: int) -> float:
         """Seconds of frame i from the first frame."""
-        return float(self.timestamps[self._check_index(i)])
+        return float(self.timestamps[self._index(i)])
 
     @abstractmethod
     def frame(self, i: int) -> np.ndarray:
-        """Frame i as RGB uint8 (H, W, 3)."""
+        """Frame i as RGB uint8 (H, W, 3). IndexError out of range; TypeError for an index that is no whole number
+        (a bool, a str, 2.5; 3.0 is frame 3); ValueError once the source is closed."""
 
     @abstractmethod
     def iter_frames(self, start: int = 0, stop: int | None = None) -> Iterator[tuple[int, np.ndarray]]:
-        """Yield (index, RGB frame) for start <= index < stop by sequential decode."""
+        """Yield (index, RGB frame) for start <= index < stop by sequential decode (ValueError once closed)."""
 
-    def close(self) -> None:  # noqa: B027 - optional hook
-        pass
+    def close(self) -> None:
+        """Release the decoder and the cached frames; frame() and iter_frames() then raise ValueError (the
+        metadata, frame_count, fps, timestamps, stays readable). Subclasses that hold more release it too."""
+        self._closed = True
 
     def __len__(self) -> int:
         return self.frame_count
@@ -284,13 +288,30 @@ class FrameSource(ABC):
         self.close()
 
     def _check_index(self, i: int) -> int:
-        i = int(i)
+        """Frame ``i`` to read, as an int: refused once the source is closed, else as `_index`."""
+        self._check_open()
+        return self._index(i)
+
+    def _index(self, i: int) -> int:
+        """``i`` as a frame number: TypeError for one that is no whole number (int('5') and int(2.5) would serve a
+        frame: a bool or a str is a bug in the caller), IndexError out of range."""
+        if isinstance(i, numbers.Integral) and not isinstance(i, bool):
+            k = int(i)
+        elif isinstance(i, numbers.Real) and not isinstance(i, bool) and float(i).is_integer():
+            k = int(i)  # 3.0, from arithmetic on times: frame 3
+        else:
+            raise TypeError(f"{self.path}: a frame index must be a whole number, got {type(i).__name__} {i!r}")
         n = self.frame_count
-        if not 0 <= i < n:
-            raise IndexError(f"{self.path}: frame {i} out of range (0..{n - 1})")
-        return i
+        if not 0 <= k < n:
+            raise IndexError(f"{self.path}: frame {k} out of range (0..{n - 1})")
+        return k
+
+    def _check_open(self) -> None:
+        if self._closed:
+            raise ValueError(f"the source of {self.path} is closed")
 
     def _range(self, start: int, stop: int | None) -> tuple[int, int]:
+        self._check_open()  # iter_frames' first step: a closed source yields nothing, it raises
         n = self.frame_count
         stop = n if stop is None else min(int(stop), n)
         start = max(0, int(start))
@@ -378,7 +399,7 @@ class ImageSequenceSource(FrameSource):
         return np.arange(len(self.files), dtype=np.float64) / self.fps
 
     def timestamp(self, i: int) -> float:
-        return self._check_index(i) / self.fps
+        return self._index(i) / self.fps
 
     def _decode(self, i: int) -> Decoded | None:
         # a lone photo cut short is cropped to the rows that decode; a clip's frame keeps the clip's size
@@ -1609,7 +1630,7 @@ class VideoSource(FrameSource):
         return np.arange(self._count, dtype=np.float64) / self.fps
 
     def timestamp(self, i: int) -> float:
-        i = self._check_index(i)
+        i = self._index(i)
         if self._fps_override or not (self._vfr or self._times_ms is not None):
             return i / self.fps
         if not self._scanned and i < len(self._seen_ms) and not np.isnan(self._seen_ms[i]):
@@ -1724,6 +1745,7 @@ class VideoSource(FrameSource):
             dec.close()
 
     def close(self) -> None:
+        super().close()
         self._decoder.close()
         self._cache.clear()
 

@@ -165,6 +165,22 @@ def settings_from(meta: dict[str, Any], model: MENet) -> InputSettings:
     return s
 
 
+class FaceImageError(InputError, ValueError):
+    """A face image FramePredictor.push cannot use: a ValueError to a Python caller, and an InputError (one line)
+    as push's other refusals are (as merstudio.datasets.parse.NumberTooLong is both)."""
+
+
+def _check_face_image(img: Any, track_id: int, frame_index: int) -> None:
+    """FaceImageError, naming what was given, for a face image push cannot use (it reached cv2 as cv2's own
+    error): None, not grey (H, W) or RGB (H, W, 3), empty (a 0x0 crop), or not numbers."""
+    a = None if img is None else np.asarray(img)
+    if a is not None and a.size and a.dtype.kind in "uif" and (a.ndim == 2 or (a.ndim == 3 and a.shape[2] == 3)):
+        return
+    got = "None" if a is None else f"a {a.dtype} array of shape {a.shape}"
+    raise FaceImageError(f"track {track_id}, frame {frame_index}: the aligned face must be a non-empty grey (H, W) or "
+                     f"RGB (H, W, 3) image of numbers, got {got}")
+
+
 class FramePredictor:
     """Sliding-window per-frame predictor over one or more face tracks (not thread-safe: one per worker)."""
 
@@ -222,6 +238,7 @@ class FramePredictor:
         bad = [c for c in covered if c not in COVER_BOXES]
         if bad:
             raise InputError(f"covered face parts {bad}: expected some of {', '.join(COVER_BOXES)}")
+        _check_face_image(aligned_grey, track_id, frame_index)  # before the track takes the frame
         timed = time is not None
         tr = self._tracks.setdefault(int(track_id), self._new_track(timed))
         f = int(frame_index)

@@ -17,13 +17,16 @@ from typing import Any
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QPointF, Qt
-from PySide6.QtGui import QBrush, QColor
+from PySide6.QtGui import QBrush, QColor, QFont, QFontMetricsF
 
 from merstudio.features.aus import AU_NAMES, MAX_INTENSITY, STILL_UNRELIABLE_AU
 from merstudio.gui.state import CurveBuffer, as_written
 from merstudio.palette import au_colour
 
 PRESENT = 1.0  # features.aus.PRESENCE_ON: the A-B boundary
+TOP = 5.6  # the y axis's top at a small font: room for a 5.00 label over a full bar
+LABEL_SHARE = 0.9  # of the room between two bars a value label may take ("0.000.00" ran together at 20 pt)
+LEAST_PT = 6.0  # a label's smallest font: a narrower chart lets them touch rather than be unreadable
 
 
 def bars(buffer: CurveBuffer | None, face: int | None, shown: Sequence[str] | None = None
@@ -63,16 +66,18 @@ class PhotoChart(pg.PlotWidget):
         self.setMenuEnabled(False)
         self.hideButtons()
         plot = self.getPlotItem()
-        plot.setYRange(0, 5.6, padding=0)
+        plot.setYRange(0, TOP, padding=0)
         plot.setLabel("left", "AU intensity (0-5)")
         plot.showGrid(y=True, alpha=0.15)
         self._present = pg.InfiniteLine(PRESENT, angle=0, pen=pg.mkPen("#888", width=1, style=Qt.PenStyle.DashLine),
                                         label="present", labelOpts={"position": 0.06, "color": "#666"})
         plot.addItem(self._present)
         self._items: list[Any] = []
+        self.labels: list[Any] = []  # the value labels and "?" marks over the bars, fitted to the chart's size
         self.shown: list[tuple[int, float]] = []  # what is drawn: (AU, value), for the hover and the tests
         self.theirs: dict[str, dict[int, float]] = {}  # other tools' values drawn beside ours: name -> {AU: 0-5}
         self.scene().sigMouseMoved.connect(self._hover)
+        plot.vb.sigResized.connect(self._fit_labels)  # the room between bars and the height in px follow its size
 
     def show_face(self, buffer: CurveBuffer | None, face: int | None, shown: Sequence[str] | None = None,
                   overlays: Mapping[str, CurveBuffer] | None = None) -> None:
@@ -82,6 +87,7 @@ class PhotoChart(pg.PlotWidget):
         for item in self._items:
             plot.removeItem(item)
         self._items = []
+        self.labels = []
         self.shown = bars(buffer, face, shown)
         theirs = {name: overlay_bars(b, face) for name, b in (overlays or {}).items()}
         self.theirs = {name: vals for name, vals in theirs.items() if vals}
@@ -110,12 +116,14 @@ class PhotoChart(pg.PlotWidget):
                 mark = pg.TextItem("?", color="#999", anchor=(0.5, 1.0))
                 mark.setPos(left, 0.45)
                 self._items.append(mark)
+                self.labels.append(mark)
                 continue
             brush = QBrush(colour, Qt.BrushStyle.BDiagPattern) if doubt else QBrush(colour)
             bar = pg.BarGraphItem(x=[left], height=[max(v, 0.02)], width=width, brush=brush, pen=pg.mkPen(colour))
             label = pg.TextItem(f"{as_written(v):.2f}", color="#333", anchor=(0.5, 1.0))
             label.setPos(left, max(v, 0.0) + 0.05)
             self._items += [bar, label]
+            self.labels.append(label)
         if self.theirs:
             names = ", ".join(f"{name} dashed" + (" (probabilities x5)" if name in scaled else "")
                               for name in self.theirs)
@@ -125,6 +133,34 @@ class PhotoChart(pg.PlotWidget):
             plot.addItem(item)
         plot.getAxis("bottom").setTicks([ticks])
         plot.setXRange(-0.6, len(self.shown) - 0.4, padding=0)
+        self._fit_labels()
+
+    def label_font(self) -> QFont:
+        """The app's font, made smaller where a value ("0.00") would be wider than LABEL_SHARE of the room between two
+        bars: at 20 pt in a 1366-px window the labels ran into one another."""
+        font = QFont(self.font())
+        vb = self.getPlotItem().vb
+        slot = vb.width() / max(1, len(self.shown) + 0.2)  # px between two AUs' bars (the x range is n + 0.2 wide)
+        wide = QFontMetricsF(font).horizontalAdvance("0.00")
+        if slot > 0 and wide > LABEL_SHARE * slot:
+            font.setPointSizeF(max(LEAST_PT, font.pointSizeF() * LABEL_SHARE * slot / wide))
+        return font
+
+    def _fit_labels(self) -> None:
+        """Each label in label_font, and the y axis tall enough for a label over a full bar (5.00) at that font:
+        a fixed 0-5.6 cut the 5.00 labels at 20 pt."""
+        if not self.shown:
+            return
+        font = self.label_font()
+        for label in self.labels:
+            label.setFont(font)
+        high = self.getPlotItem().vb.height()  # px
+        # px a label's box takes above its bar (its text's line and the text item's margins), with a little air
+        need = max(label.boundingRect().height() for label in self.labels) + 2
+        top = TOP
+        if high > 2 * need:  # the top of the range at which a label over a full bar ends inside the chart
+            top = max(TOP, (MAX_INTENSITY + 0.05) * high / (high - need))
+        self.getPlotItem().setYRange(0, top, padding=0)
 
     def _hover(self, pos: QPointF) -> None:
         plot = self.getPlotItem()

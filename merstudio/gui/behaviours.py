@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QPointF, Qt, QTimer
-from PySide6.QtGui import QAction, QColor, QFontMetrics, QKeySequence
+from PySide6.QtGui import QAction, QColor, QFontMetrics, QKeySequence, QPalette
 from PySide6.QtWidgets import (
     QCheckBox,
     QColorDialog,
@@ -739,8 +739,11 @@ class BehavioursDialog(QDialog):
             for j, text in enumerate((b.name, b.key, b.kind, b.colour, str(counts.get(b.id, 0)))):
                 it = QTableWidgetItem(text)
                 it.setData(Qt.ItemDataRole.UserRole, b.id)
-                if j == 3:
-                    it.setBackground(QColor(b.colour))
+                if j == 3:  # the hex name on the colour itself: black or white text, whichever reads there (the
+                    # palette's text read at 1.4 to 3.0:1 on these colours, in light and dark themes alike)
+                    bg = QColor(b.colour)
+                    it.setBackground(bg)
+                    it.setForeground(readable(self.table.palette().color(QPalette.ColorRole.Text), bg))
                 self.table.setItem(i, j, it)
 
     def _selected(self) -> Behaviour | None:

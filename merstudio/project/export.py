@@ -58,7 +58,11 @@ def export_frames_csv(project: Project, video_id: int, path: str | os.PathLike[s
 
     Numbers keep their full precision: frame numbers as integers, timestamps as the shortest text that reads back
     to the same float64 (frame 24000 at 23.976 fps is 1001.001001, not "1001"), and the value columns, which
-    the project stores as float32, as the shortest text that reads back to the same float32."""
+    the project stores as float32, as the shortest text that reads back to the same float32.
+
+    ``video_id``: the project video (Project.videos()). ``progress(done, total)``: after each ``chunk`` of frames.
+    Returns ``path`` as a Path; InputError for ``relative`` without neutral frames, OutputError where ``path``
+    cannot be written."""
     video = project.video(video_id)
     a = project.analysis(video_id)
     n = video.frame_count if a else 0
@@ -184,6 +188,9 @@ def _write_csv(df: pd.DataFrame, path: str | os.PathLike[str], progress: Progres
 
 def export_behaviours_csv(project: Project, path: str | os.PathLike[str], video_id: int | None = None,
                           progress: Progress = None, times: Times = None) -> Path:
+    """:func:`behaviours_table` (the behaviour events of video ``video_id``, or of all videos for None) written to
+    the CSV ``path``. ``times``: as for :func:`events_table`; ``progress(1, 1)`` once written. Returns ``path`` as
+    a Path; OutputError where it cannot be written."""
     return _write_csv(behaviours_table(project, video_id, times), path, progress)
 
 
@@ -222,11 +229,17 @@ def behaviour_tiers(project: Project, video_id: int) -> dict[str, tuple[str, lis
 
 def export_events_csv(project: Project, path: str | os.PathLike[str], video_id: int | None = None,
                       progress: Progress = None, times: Times = None) -> Path:
+    """:func:`events_table` (the coded events of video ``video_id``, or of all videos for None: EVENT_COLUMNS,
+    one row per event) written to the CSV ``path``. ``times``: a variable-rate video's frame times as its player
+    knows them (see :func:`events_table`); ``progress(1, 1)`` once written. Returns ``path`` as a Path;
+    OutputError where it cannot be written."""
     return _write_csv(events_table(project, video_id, times), path, progress)
 
 
 def export_events_xlsx(project: Project, path: str | os.PathLike[str], video_id: int | None = None,
                        progress: Progress = None, times: Times = None) -> Path:
+    """:func:`export_events_csv`'s table as an Excel workbook ``path`` (one sheet, "events"). ``progress``: see
+    merstudio.xlsx.write_xlsx. Returns ``path`` as a Path; OutputError where it cannot be written."""
     from merstudio.xlsx import write_xlsx
 
     df = events_table(project, video_id, times)
@@ -327,7 +340,11 @@ def summary_of(data: SummaryData) -> pd.DataFrame:
 def export_summary(project: Project, video_id: int, csv_path: str | os.PathLike[str],
                    png_path: str | os.PathLike[str] | None = None, progress: Progress = None,
                    times: Times = None) -> list[Path]:
-    """Summary CSV, plus a timeline PNG (AU curves, class confidence, events) when ``png_path`` is given."""
+    """Video ``video_id``'s summary CSV at ``csv_path`` (one row per measure and category: frames, events and
+    their durations, AU events and frequencies, proposals, coders, ...), plus a timeline PNG (AU curves, class
+    confidence, events) at ``png_path`` when given. ``times``: as for :func:`events_table`; ``progress``: as for
+    :func:`write_summary`. Returns the paths written (the CSV, then the PNG); OutputError where either cannot be
+    written (neither is then replaced)."""
     return write_summary(summary_data(project, video_id, times), csv_path, png_path, progress)
 
 
@@ -486,6 +503,9 @@ def labelled_set_table(project: Project, statuses: tuple[str, ...] = ("accepted"
 
 def export_labelled_set(project: Project, path: str | os.PathLike[str], progress: Progress = None,
                         statuses: tuple[str, ...] = ("accepted",)) -> Path:
+    """:func:`labelled_set_table` (the events of the given ``statuses``, one sample each: LABELLED_COLUMNS) written
+    to the CSV ``path``, a sample table `merstudio train --data table:PATH` and load_arrays read. ``progress(1, 1)``
+    once written. Returns ``path`` as a Path; OutputError where it cannot be written."""
     df = labelled_set_table(project, statuses)
     with _atomic(path) as tmp:
         df.to_csv(tmp, index=False, quoting=csv.QUOTE_MINIMAL)

@@ -559,6 +559,12 @@ PREDICTION_DTYPES = {"subject": str, "sample": str, "dataset": str, "fold": str}
 
 
 def load_predictions(out_dir: str | Path, folds: Sequence[Fold] | None = None) -> pd.DataFrame:
+    """The held-out predictions of a run_protocol (or `merstudio train`) folder ``out_dir``. Returns its finished
+    folds' tables (out_dir/folds/*.csv; ``folds``: only those, in that order) as one pandas DataFrame, one row per
+    test sample: fold, subject, sample, dataset (ids as text: "007"), label and true (the class, by name and index),
+    pred and pred_label (the predicted class), p_<class> (its probabilities), and for a model with AU heads
+    AUxx_true, AUxx_p and au_labelled (whether the sample's AUs were coded). A run stopped part-way gives the folds
+    it finished. InputError where no fold has finished; FileNotFoundError where a fold of ``folds`` has not."""
     fold_dir = Path(out_dir) / "folds"
     paths = sorted(fold_dir.glob("*.csv")) if folds is None else [fold_dir / f"{_fold_stem(f)}.csv" for f in folds]
     frames = [pd.read_csv(p, dtype=PREDICTION_DTYPES) for p in paths]

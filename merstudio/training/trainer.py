@@ -37,6 +37,17 @@ class TrainingCancelled(MerstudioError):
 
 @dataclass
 class TrainSettings:
+    """How a model is trained (each fold of run_protocol, train_final, fine-tuning): the optimiser and its schedule
+    (epochs, batch_size, lr, weight_decay, schedule, ...), class balance, augmentation (rotate_deg, scale,
+    translate, flip, noise, erase, mixup, ...), weight averaging (average, ema_decay, swa_start), seed, device,
+    num_threads and precision (the comments beside the fields in trainer.py say what each does). Every field is a
+    keyword argument with today's default (``TrainSettings(epochs=30, seed=1)``), and `merstudio train`'s flags
+    set the same fields (--epochs, --seed, --threads for num_threads: the CLI trains on one thread by default,
+    this class on the process's). ``flip_channels``: the input channels a horizontal flip reflects (the flow's u:
+    load_arrays' info["flip_channels"]). to_dict() / from_dict() give and read the record run.json keeps
+    (from_dict refuses an unknown key); the values are checked when a model starts training
+    (merstudio.training.checks.check_settings: InputError naming the field)."""
+
     epochs: int = 60
     batch_size: int = 32
     lr: float = 1e-3

@@ -10,16 +10,17 @@ import sys
 from collections.abc import Iterator
 from typing import Any
 
-from PySide6.QtCore import QEvent, QObject, Qt, QTimer
+from PySide6.QtCore import QEvent, QObject, QSize, Qt, QTimer
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QMenu,
     QMenuBar,
+    QScrollArea,
+    QStyle,
     QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
@@ -28,6 +29,10 @@ from PySide6.QtWidgets import (
 
 from merstudio.gui.look import fit_screen
 
+KEYS_SHOWN = 24  # rows the keys list shows at its first size (the rest scroll)
+MIN_KEYS_WIDTH = 720  # px: the keys list's width at the least (as it was), its columns' widths where more
+ABOUT_CHARS = 72  # About's width in average characters of the app's font
+MIN_ABOUT_WIDTH = 560  # px: About's width at the least (as it was)
 LICENCE = "LICENSE-MediaPipe-Apache-2.0.txt"  # the blendshape model's licence, beside it in models/
 
 # the group of the keys the window holds in no menu: the project's behaviour keys ("Code gaze away", 1), which
@@ -88,7 +93,9 @@ class KeysDialog(QDialog):
         self.table.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 8)  # a list, not a form
         self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
         self.table.setSelectionBehavior(QTableWidget.SelectionBehavior.SelectRows)
-        self.table.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        # every column as wide as its text; a window narrower than that (a big font on a small screen) scrolls
+        # sideways rather than cutting the actions short ("Open …" at 20 pt)
+        self.table.horizontalHeader().setStretchLastSection(True)
         self.filter.textChanged.connect(self._filter)
         # one re-read per burst of changes (a project's behaviours are rebuilt all at once)
         self._reread = QTimer(self)
@@ -97,13 +104,25 @@ class KeysDialog(QDialog):
         self._reread.timeout.connect(self.refresh)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
         buttons.rejected.connect(self.reject)
-        lay = QVBoxLayout(self)
+        lay = self.box_layout = QVBoxLayout(self)
         lay.addWidget(self.filter)
         lay.addWidget(self.table)
         lay.addWidget(buttons)
         self.refresh()
-        self.resize(720, 640)
+        self.resize(self._natural_size())
         fit_screen(self)
+
+    def _natural_size(self) -> QSize:
+        """Every column whole and about KEYS_SHOWN rows at the app's font (fit_screen caps it to the screen; the rows
+        scroll): a fixed 720 x 640 cut the Action column at a 16-pt font."""
+        t = self.table
+        bar = self.style().pixelMetric(QStyle.PixelMetric.PM_ScrollBarExtent)
+        m = self.box_layout.contentsMargins()
+        columns = sum(max(t.sizeHintForColumn(c), t.horizontalHeader().sectionSizeHint(c)) for c in range(3))
+        width = max(MIN_KEYS_WIDTH, columns + bar + 2 * t.frameWidth() + m.left() + m.right())
+        rows = t.horizontalHeader().sizeHint().height() + KEYS_SHOWN * t.verticalHeader().defaultSectionSize()
+        rest = self.box_layout.sizeHint().height() - t.sizeHint().height()  # the filter, the button, the gaps
+        return QSize(width, rows + 2 * t.frameWidth() + rest)
 
     def refresh(self) -> None:
         """Read the keys again; the table is refilled only where they changed."""
@@ -116,8 +135,8 @@ class KeysDialog(QDialog):
             self.table.setRowHidden(r, False)  # sized to every row, not to those the filter left
             for c, value in enumerate((keys, text, menu)):
                 self.table.setItem(r, c, QTableWidgetItem(value))
-        self.table.resizeColumnToContents(0)
-        self.table.resizeColumnToContents(2)
+        for c in range(3):
+            self.table.resizeColumnToContents(c)
         self._filter(self.filter.text())
 
     # the window is watched only while the list is shown: a closed one costs nothing and is read again on show
@@ -200,8 +219,18 @@ class AboutDialog(QDialog):
         self.text.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
         buttons.rejected.connect(self.reject)
+        # in a scroll area, as wide as ABOUT_CHARS characters of the app's font and as tall as the text then is: a
+        # fixed 560 x 420 cut the licence paragraph at a 16-pt font (fit_screen caps it; the text scrolls)
+        scroll = QScrollArea(self)
+        scroll.setWidget(self.text)
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QScrollArea.Shape.NoFrame)
         lay = QVBoxLayout(self)
-        lay.addWidget(self.text)
+        lay.addWidget(scroll, 1)
         lay.addWidget(buttons)
-        self.resize(560, 420)
+        m = lay.contentsMargins()
+        bar = self.style().pixelMetric(QStyle.PixelMetric.PM_ScrollBarExtent)
+        text = max(self.fontMetrics().averageCharWidth() * ABOUT_CHARS, self.text.minimumSizeHint().width())
+        height = self.text.heightForWidth(text) + buttons.sizeHint().height() + lay.spacing() + m.top() + m.bottom()
+        self.resize(max(MIN_ABOUT_WIDTH, text + bar + m.left() + m.right()), height)
         fit_screen(self)

@@ -105,6 +105,7 @@ class AnalysisControl(QObject):
         self._drops: list[Callable[[], None]] = []  # ... or these, when a load of another video replaces it
         self._loading: int | None = None  # the video whose curves are on their way
         self._buffer_video: int | None = None  # whose curves ``buffer`` holds
+        self._at = (0, 0)  # the running analysis's last progress: (frames done, of)
         self._open_at_start: dict[int | None, tuple] = {}  # the running re-run's open proposals at its start
         self._refresh = QTimer(self)
         self._refresh.setInterval(REFRESH_MS)
@@ -319,6 +320,19 @@ class AnalysisControl(QObject):
             line = "; ".join(lines)
             QTimer.singleShot(0, self, lambda: self.message.emit(line, 15000))
 
+    def stop_question(self) -> str | None:
+        """What closing the project asks while a run goes (None: none runs, or one waiting for its checkpoint,
+        which has stored nothing)."""
+        w, proj = self.worker, self.win.project
+        if w is None or self._held is not None or not w.isRunning() or proj is None:
+            return None
+        name = self.video_name(w.video_id)
+        done, total = self._at
+        where = f" (frame {done} of {total})" if total else ""
+        kept = ("the complete run before it stays as it was" if proj.previous_analysis(w.video_id) is not None
+                else "the frames analysed so far are kept")
+        return f"The analysis of {name} is running{where}. Stop it?\n\nStopped, {kept}; Ctrl+R runs it again."
+
     def _stop_for_close(self) -> str:
         """Stop the running analysis as its project closes, as Cancel does: the frames analysed are kept, and a
         re-run over a complete run gives it back its place with the open proposals the re-run replaced (on the
@@ -483,6 +497,7 @@ class AnalysisControl(QObject):
                            batch_seconds=self.batch_seconds, parent=self)
         w.started_on.connect(lambda d: self._set_device("CUDA" if d.startswith("cuda") else "CPU"))
         w.progress.connect(self.progress)
+        w.progress.connect(lambda done, total: setattr(self, "_at", (done, total)))
         w.rows.connect(self._rows)
         w.finished_ok.connect(self._done)
         w.errored.connect(self._failed)
@@ -534,6 +549,7 @@ class AnalysisControl(QObject):
 
     def _go(self, w: AnalysisWorker, settings: Any, note: str, kept: str | None) -> None:
         w.settings = settings
+        self._at = (0, 0)
         proj = self.win.project  # the open proposals as the run starts: an edit from now on is kept (_keep_edited)
         self._open_at_start = {e.id: _review_fields(e) for e in proj.proposals(w.video_id)} if proj else {}
         self._refresh.start()

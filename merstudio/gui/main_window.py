@@ -1564,6 +1564,13 @@ class MainWindow(QMainWindow):
         self.shutdown()
         super().closeEvent(event)
 
+    def ask_stop_analysis(self, question: str) -> bool:
+        """A running analysis the close would stop: Stop (True) or Keep analysing (False, also Escape). Tests patch
+        it: a modal box hangs a test."""
+        return ask(self, question, [("stop", "Stop", QMessageBox.ButtonRole.DestructiveRole),
+                                    ("keep", "Keep analysing", QMessageBox.ButtonRole.RejectRole)],
+                   default="keep", escape="keep") == "stop"
+
     def ask_lost_project(self, question: str) -> str:
         """The project's file was deleted or moved away while open: "save" (Save As), "discard" or "cancel"."""
         answer = ask(self, question, [("save", "Save As…", QMessageBox.ButtonRole.AcceptRole),

@@ -378,10 +378,17 @@ class Session(QObject):
     def keep_lost_work(self) -> bool:
         """Before the open project closes (the window closing, another project opened or made, a video's own
         project opened): the one place that asks about the work the close would lose. Where its file is gone, Save
-        As / Discard / Cancel, its work being only in this window; then a fine-tuning running, "Stop it?" (asked
-        last: a stop cannot be taken back, so no later Cancel may keep the project open without it). True: go on
-        closing (saved, discarded, stopped, or nothing to ask)."""
-        return self._keep_file_work() and self.stop_finetune()
+        As / Discard / Cancel, its work being only in this window; then an analysis running, "Stop it?" (stopped by
+        the close itself: AnalysisControl.project_closing); then a fine-tuning running, "Stop it?" (asked last: a
+        stop cannot be taken back, so no later Cancel may keep the project open without it). True: go on closing
+        (saved, discarded, stopped, or nothing to ask)."""
+        return self._keep_file_work() and self._analysis_may_stop() and self.stop_finetune()
+
+    def _analysis_may_stop(self) -> bool:
+        """An analysis running asks "Stop it?" (it was cancelled without a word: minutes of a long video's run
+        gone). True: it may stop (or none runs); False: Keep analysing, the close is not done."""
+        question = self.win.analysis.stop_question()
+        return question is None or self.win.ask_stop_analysis(question)
 
     def _keep_file_work(self) -> bool:
         if self.project is None or self.project.read_only:

@@ -8,13 +8,15 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QColor, QPalette
+from PySide6.QtGui import QColor, QGuiApplication, QPalette
 from PySide6.QtWidgets import QLabel, QSizePolicy, QWidget
 
 from merstudio import palette
 from merstudio.gui.plain_text import literal_tip
 
 READABLE = 4.5  # WCAG AA for body text
+DEFAULT_PT = 9.0  # the app font's size where it is not set in points (Qt's default on Linux)
+SMALL_SHARE = 7 / 9  # the timeline readout's text to the app's font: 7 pt at the default 9 pt
 TITLE_BAR = 32  # px a window manager's title bar takes, before the window has a frame to measure
 LABEL_PAD = 12  # px an ElidedLabel keeps beside its text: a badge's style-sheet padding (6 px a side)
 ERROR_COLOUR = "#c62828"  # a field's problem (a dialog's error line): read on a theme's window through on_window
@@ -56,6 +58,19 @@ def on_window(widget: QWidget, colour: str, ratio: float = READABLE) -> str:
     drawn on the window's colour, not one given a background by its style sheet (the model badge, orange for a
     synthetic model: its text came out white on the light window)."""
     return readable(QColor(colour), widget.palette().color(QPalette.ColorRole.Window), ratio).name()
+
+
+def app_pt(share: float = 1.0, least: float = 0.0) -> float:
+    """The application font's size in points times ``share``, ``least`` at the least: text that follows the user's
+    system font, as the rest of the window does (a fixed 7 pt readout stayed 7 pt beside 16-pt menus)."""
+    pt = QGuiApplication.font().pointSizeF()
+    return max(least, round((pt if pt > 0 else DEFAULT_PT) * share, 1))
+
+
+def small_text() -> str:
+    """pyqtgraph's text size for the timeline's readout: SMALL_SHARE of the app's font, 7 pt at
+    the least (as at the default 9 pt)."""
+    return f"{app_pt(SMALL_SHARE, 7.0):g}pt"
 
 
 def spoken(text: str) -> str:

@@ -28,7 +28,7 @@ from PySide6.QtGui import (
 
 from merstudio.features.aus import MAX_INTENSITY, STILL_UNRELIABLE_AU, au_r
 from merstudio.features.neutral import relative
-from merstudio.gui.look import readable
+from merstudio.gui.look import readable, small_text
 from merstudio.gui.plain_text import escaped, literal_tip
 from merstudio.gui.state import MOTION_REGIONS, CurveBuffer, as_written
 from merstudio.gui.timeline_items import (
@@ -333,7 +333,10 @@ class Timeline(pg.GraphicsLayoutWidget):
 
     def _build_readout(self) -> None:
         """The value readout at the play head (FaceReader): every drawn AU and class, above the tracks (row 0)."""
-        self.readout = Readout("", size="7pt", justify="left")
+        # the numbers a coder reads at the play head follow the app's font (7 pt at 9 pt, 12.4 at 16), as the lanes'
+        # values do: a fixed 7 pt stayed 7 pt beside a 16-pt user's menus. (The legends stay 7 pt: their column and
+        # rows are fixed in px, LEGEND_WIDTH and LEGEND_ROW_PX, and larger text there was cut.)
+        self.readout = Readout("", size=small_text(), justify="left")
         self.addItem(self.readout, row=0, col=0, colspan=2)
         self.ci.layout.setVerticalSpacing(3)  # not 6: at 1366x768 eight gaps cost the lanes 24 px
         self.ci.layout.setRowStretchFactor(0, 0)

@@ -12,14 +12,18 @@ import time
 from typing import Any
 
 from PySide6.QtCore import QEvent, QObject, Qt
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QProgressBar, QSizePolicy, QStatusBar, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QProgressBar, QSizePolicy, QStatusBar, QWidget
 
-from merstudio.gui.look import on_window
+from merstudio.gui.look import ElidedLabel, on_window
 
 _MARGINS = 48  # px: the bar's own margins, the spacing between widgets and the size grip (before layout)
 _GAP = 24  # px: the message's left margin and a gap before the first permanent widget
 # a permanent widget's events that change the message's room
 _ROOM_EVENTS = frozenset({QEvent.Type.Move, QEvent.Type.Resize, QEvent.Type.Show, QEvent.Type.Hide})
+# of the bar's width a message keeps at the least: the permanent widgets that can give way (the coder, device and model
+# labels, the busy text: they elide, whole on hover) share the rest. At 20 pt in a 1366-px window they took all but
+# 3 px and a message vanished with no "…"
+MESSAGE_SHARE = 0.35
 BUSY_COLOUR = "#0d47a1"  # the busy indicator's text: a dark blue, lightened on a dark theme (look.on_window)
 
 
@@ -50,25 +54,60 @@ class StatusBar(QStatusBar):
         self._until: float | None = None  # time.monotonic() when the message goes (None: when replaced)
         self._details = ""  # the whole story behind the message, on hover (showMessage's details)
         self._permanent: list[QWidget] = []
+        self._widest: dict[QWidget, int] = {}  # the maximum width each permanent widget that can give way had
+        self._sharing = False  # _share_out is setting widths (their resizes come back through eventFilter)
 
     def addPermanentWidget(self, widget: QWidget, stretch: int | None = 0) -> None:  # noqa: N802 - Qt's name
         self._permanent.append(widget)
         super().addPermanentWidget(widget, stretch or 0)
         widget.installEventFilter(self)  # its moves and resizes change the message's room (_fit)
+        if isinstance(widget, ElidedLabel | BusyIndicator):  # these elide where they are given less than they ask
+            self._widest[widget] = widget.maximumWidth()
+        self._share_out()
         if isinstance(widget, QProgressBar):  # heard as drawn (its format changes with no signal: on Paint too)
             widget.valueChanged.connect(lambda _v, bar=widget: speak_progress(bar))
             speak_progress(widget)
 
     def eventFilter(self, obj: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt's name
         if event.type() in _ROOM_EVENTS and obj in self._permanent:
+            if event.type() in (QEvent.Type.Show, QEvent.Type.Hide):
+                self._share_out()
             self._fit()
         if event.type() == QEvent.Type.Paint and isinstance(obj, QProgressBar):
             speak_progress(obj)
         return super().eventFilter(obj, event)
 
+    def event(self, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.LayoutRequest:  # a permanent label's text (its width asked) changed
+            self._share_out()
+        return super().event(event)
+
     def resizeEvent(self, event: Any) -> None:  # noqa: N802 - Qt's name
+        self._share_out()
         super().resizeEvent(event)
         self._fit()
+
+    def _share_out(self) -> None:
+        """Keep MESSAGE_SHARE of the bar for the message: where the permanent widgets ask for more than the rest,
+        those that can give way (_widest) get widths in proportion to what they ask (at least their narrowest: a
+        "…"), and elide; with room enough, what they had."""
+        if self._sharing:
+            return
+        shown = [w for w in self._permanent if not w.isHidden()]
+        fixed = sum(w.sizeHint().width() for w in shown if w not in self._widest)
+        ask = {w: w.sizeHint().width() for w in shown if w in self._widest}
+        budget = int(self.width() * (1 - MESSAGE_SHARE)) - _MARGINS - fixed
+        total = sum(ask.values())
+        self._sharing = True
+        try:
+            for w, widest in self._widest.items():
+                cap = widest
+                if w in ask and total > max(budget, 0):
+                    cap = min(widest, max(w.minimumSizeHint().width(), ask[w] * max(budget, 0) // total))
+                if w.maximumWidth() != cap:
+                    w.setMaximumWidth(cap)
+        finally:
+            self._sharing = False
 
     def room(self) -> int:
         """Pixels a message may take: the bar's width less its visible permanent widgets."""
@@ -128,7 +167,7 @@ class BusyIndicator(QWidget):
         lay = QHBoxLayout(self)
         lay.setContentsMargins(0, 0, 4, 0)
         lay.setSpacing(6)
-        self.label = QLabel(self)
+        self.label = ElidedLabel("", self)  # ends in "…" where the status bar gives it less (MESSAGE_SHARE)
         self.bar = QProgressBar(self)
         self.bar.setRange(0, 0)  # busy: the work says nothing about how far it is
         self.bar.setTextVisible(False)

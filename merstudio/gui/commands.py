@@ -18,6 +18,7 @@ from merstudio.atomic import ensure_parent
 from merstudio.errors import InputError, MerstudioError
 from merstudio.features.neutral import absolute_note, load_baselines
 from merstudio.gui import remembered
+from merstudio.gui.exports import safe_note
 from merstudio.gui.failures import failure_line
 from merstudio.gui.state import event_line, short_run_note
 from merstudio.io import VIDEO_EXTENSIONS
@@ -656,7 +657,7 @@ class Export(AppCommand):
             copy, notes = _own_times(times), []
 
             def write_all(reader: Any, progress: Callable[[int, int], None]) -> list[Path]:
-                out, note = _all_events_csv(reader, path, vid, copy)
+                out, note = _all_events_csv(reader, path, vid, copy, progress)
                 notes.append(note)
                 return out
 
@@ -697,14 +698,15 @@ def export_folder(proj: Any) -> Path:
     return Path(docs) if docs and folder_writable(Path(docs)) else Path.home()
 
 
-def _all_events_csv(proj: Any, path: Path, current: int, times: Any) -> tuple[list[Path], str]:
+def _all_events_csv(proj: Any, path: Path, current: int, times: Any,
+                    progress: Callable[[int, int], None] | None = None) -> tuple[list[Path], str]:
     """Every video's events in one events CSV (the interchange format), each row naming its video: what `merstudio
     convert --project P --import FILE --video all` puts back into the videos (interchange.export_all_events, as that
     command's --export writes it). ``times``: the current video's frame times as its player knows them (the
     others': those their analysis stored). ([the file], what to say beside "Exported": "" or its notes)."""
     from merstudio.interchange import export_all_events
 
-    done = export_all_events(proj, path, times={current: times})
+    done = export_all_events(proj, path, times={current: times}, progress=progress)
     return [done.path], "; ".join(done.notes)
 
 
@@ -736,8 +738,8 @@ def _say_after(win: Any, message: str | Callable[[], str]) -> None:
 
     def say() -> None:
         text = message() if callable(message) else message
-        if text and not w.error:
-            win.statusBar().showMessage(text, 15000)
+        if text and not w.error:  # with the spreadsheet-safe count "Exported …" said: this line replaces that one
+            win.statusBar().showMessage(text + safe_note(win.exports.made_safe), 15000)
 
     w = win.exports.worker
     if w is not None:  # queued like exports' own slot, so after it and on the GUI thread
@@ -1134,7 +1136,8 @@ class ExportEvents(AppCommand):
             # a workbook: ~0.1 s for 300 events, written in the worker; the other formats take ~40 ms, at once
             vid, copy, fmt = video.id, _own_times(times), params.get("fmt")
             _export_in_worker(ctx.win, proj, f"events export of {video.name} ({path.name})", [path],
-                              lambda reader, _progress: [export_project_events(reader, vid, path, fmt=fmt, times=copy)]
+                              lambda reader, progress: [export_project_events(reader, vid, path, fmt=fmt, times=copy,
+                                                                              progress=progress)]
                               + _behaviours_beside(reader, vid, path, copy),
                               busy="Exporting the events…")
             if notes:
@@ -1153,8 +1156,9 @@ class ExportEvents(AppCommand):
 
             if note := export_losses(proj.events(video.id)):  # what the format cannot hold, as convert says it
                 notes.append(note)
-        if notes:
-            ctx.win.statusBar().showMessage(f"Exported {path.name}; note: {'; '.join(notes)}", 15000)
+        if notes:  # replaces export_done's line: its spreadsheet-safe count comes along
+            ctx.win.statusBar().showMessage(f"Exported {path.name}; note: {'; '.join(notes)}"
+                                            + safe_note(ctx.win.exports.made_safe), 15000)
 
 
 class ImportAUTable(AppCommand):

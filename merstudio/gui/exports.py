@@ -17,9 +17,9 @@ temporaries, the per-frame table's every 5,000 rows), before anything is moved i
 they were, no temporary is left, and the log says so. The step running is waited for (the summary's timeline: 1.8 s
 to draw, 6 s with 50,000 events; it took 60 s with 3,000 when each event was an artist of its own); an export
 whose last step is done is written, as before. The status bar's Cancel beside the busy bar (:attr:`Exports.
-cancel_button`) stops it the same way at its next step, the window left open, and says so (the events XLSX's:
-its workbook built, before it is written). An export whose write passes no step on (Export events… to a BORIS
-`.xlsx`, every video's events: commands.py does not hand them theirs yet) is written whole, Cancel or not.
+cancel_button`) stops it the same way at its next step, the window left open, and says so (an events XLSX's or
+BORIS workbook's once it is built, before it is written; every video's events' after each video's times and before
+the file is moved into place).
 
 File > Export > Spreadsheet-safe CSV (off by default: a CSV stays exact for R and pandas) has the tables an export
 wrote made safe for a spreadsheet once written (:func:`make_tables_safe`, the rule of `merstudio convert
@@ -74,6 +74,12 @@ def make_tables_safe(paths: list[Path]) -> int:
     return changed
 
 
+def safe_note(cells: int) -> str:
+    """What follows "Exported …" once an export made ``cells`` cells spreadsheet-safe ("" for none); a follow-up
+    note shown after it (a short analysis, commands._say_after) carries it too, so neither hides the other."""
+    return f"; {cells} cell(s) starting = + - @ given an apostrophe (spreadsheet-safe)" if cells else ""
+
+
 class ExportStopped(MerstudioError):
     """Raised in an export's worker at its next step once the window closes (:meth:`Exports.shutdown`) or the coder
     pressed Cancel (:meth:`Exports.cancel`)."""
@@ -90,6 +96,7 @@ class Exports(QObject):
         self._stop = threading.Event()  # set as the window closes or on Cancel: the export stops at its next step
         self._why = ""  # what stopped it, set before _stop: "the window closed" or "cancelled"
         self._made_safe: list[int] | None = None  # the running export's spreadsheet-safe cells (None: not asked)
+        self.made_safe = 0  # the cells the last export written made spreadsheet-safe (said after "Exported …")
         # placed beside the busy bar by the window (main_window._build_status_bar), shown while an export runs
         self.cancel_button = QToolButton()
         self.cancel_button.setText("Cancel export")
@@ -196,7 +203,8 @@ class Exports(QObject):
                 log.info("exported %s", ", ".join(map(str, w.result)))
             else:
                 made = self._made_safe
-                self.win.export_done(list(w.result), made_safe=made[0] if made is not None else 0)
+                self.made_safe = made[0] if made is not None else 0
+                self.win.export_done(list(w.result), made_safe=self.made_safe)
 
     def shutdown(self) -> None:
         """The window is closing: the running export stops at its next step (see the module), its old files

@@ -51,7 +51,7 @@ from merstudio.gui.checkpoint_dialog import ModelNote
 from merstudio.gui.coders import CoderView
 from merstudio.gui.coding import Coding
 from merstudio.gui.events_table import EventsTable
-from merstudio.gui.exports import Exports, make_tables_safe
+from merstudio.gui.exports import Exports, make_tables_safe, safe_note
 from merstudio.gui.faces import PICTURE_SIZE, FacePictures, MergeFaces, SplitFace, face_entry, face_menu
 from merstudio.gui.first_run import FirstRun
 from merstudio.gui.look import ElidedLabel, fit_screen
@@ -1521,13 +1521,13 @@ class MainWindow(QMainWindow):
         written at once): its tables are made so here when the option is on."""
         if made_safe is None:
             made_safe = make_tables_safe(paths) if self.spreadsheet_safe else 0
+            self.exports.made_safe = made_safe  # a note shown after this line says it too
         self.last_exports = list(paths)
         if self.worker is None:
             self.progress_bar.hide()
         else:  # the bar is the running analysis' again
             self.progress_bar.setFormat("analysis %p%")
-        safe = f"; {made_safe} cell(s) starting = + - @ given an apostrophe (spreadsheet-safe)" if made_safe else ""
-        self.statusBar().showMessage("Exported " + ", ".join(str(p) for p in paths) + safe, 8000)
+        self.statusBar().showMessage("Exported " + ", ".join(str(p) for p in paths) + safe_note(made_safe), 8000)
 
     def follow_project(self) -> None:
         """Follow the project file if it was moved or renamed while open (Session.follow_project), said in the

@@ -149,8 +149,9 @@ def _write_format(path: str | os.PathLike[str], fmt: str | None) -> str:
 
 
 def write_events(events: Iterable[Event], path: str | os.PathLike[str], media: Media | Mapping[int, Media],
-                 fmt: str | None = None) -> Path:
-    """Write events in the format the file name (or ``fmt``) says. ELAN takes one video's events."""
+                 fmt: str | None = None, progress: Callable[[int, int], None] | None = None) -> Path:
+    """Write events in the format the file name (or ``fmt``) says. ELAN takes one video's events. ``progress``: the
+    tables' (BORIS, events CSV) step before their file is moved into place (what it raises leaves the old one)."""
     f = _write_format(path, fmt)
     evs = list(events)
     if f == "eaf":
@@ -163,8 +164,8 @@ def write_events(events: Iterable[Event], path: str | os.PathLike[str], media: M
     if f == "boris-project":
         return write_boris_project(evs, path, media)
     if f.startswith("boris"):
-        return write_boris(evs, path, media, fmt=f.split("-")[1])
-    return write_events_csv(evs, path, media)
+        return write_boris(evs, path, media, fmt=f.split("-")[1], progress=progress)
+    return write_events_csv(evs, path, media, progress=progress)
 
 
 # ------------------------------------------------------------------------------------------ projects
@@ -392,16 +393,17 @@ def commit_import(project: Any, preview: ImportPreview, skip_bad: bool = False) 
 
 
 def export_project_events(project: Any, video_id: int, path: str | os.PathLike[str], fmt: str | None = None,
-                          statuses: Iterable[str] | None = None, times: np.ndarray | None = None) -> Path:
+                          statuses: Iterable[str] | None = None, times: np.ndarray | None = None,
+                          progress: Callable[[int, int], None] | None = None) -> Path:
     """Write one video's events from a project as .eaf / BORIS table / events CSV (a variable-rate video's times
-    from its frames', see :func:`project_media`)."""
+    from its frames', see :func:`project_media`). ``progress``: as :func:`write_events`."""
     evs = project.events(video_id)
     if statuses is not None:
         keep = set(statuses)
         evs = [e for e in evs if e.status in keep]
     # an events CSV names its video by its file name: no file to look for (nor to say is missing)
     media = project_media(project, video_id, times, locate=_write_format(path, fmt) != "events-csv")
-    return write_events(evs, path, media, fmt=fmt)
+    return write_events(evs, path, media, fmt=fmt, progress=progress)
 
 
 def shared_video_names(project: Any) -> str:
@@ -431,18 +433,26 @@ class AllEventsExport:
 
 
 def export_all_events(project: Any, path: str | os.PathLike[str], statuses: Iterable[str] | None = None,
-                      times: Mapping[int, np.ndarray | None] | None = None) -> AllEventsExport:
+                      times: Mapping[int, np.ndarray | None] | None = None,
+                      progress: Callable[[int, int], None] | None = None) -> AllEventsExport:
     """Every video's events of a project in one events CSV, each row naming its video: what ``merstudio convert
     --project P --import FILE --video all`` puts back into the videos. ``statuses``: only events of these.
     Frame times: ``times`` by video id where given (a player's), else :func:`project_media`'s: a video analysed to
     its end is not opened, another's file is (its header; a variable-rate one indexed, once per process). Videos
-    sharing a file name are written, with a note (their rows cannot be told apart on the way back)."""
+    sharing a file name are written, with a note (their rows cannot be told apart on the way back). ``progress``:
+    a step after each video's times (a video file may be opened for them), one before the file is moved into
+    place (what a step raises leaves the old file) and one once it is there."""
     videos = project.videos()
     keep = None if statuses is None else set(statuses)
     evs = [e for v in videos for e in project.events(v.id) if keep is None or e.status in keep]
-    # an events CSV names each video by its file name: no file to look for
-    media = {v.id: project_media(project, v.id, (times or {}).get(v.id), locate=False) for v in videos}
-    out = write_events(evs, path, media, fmt="events-csv")
+    n = len(videos)
+    media = {}
+    for i, v in enumerate(videos):  # an events CSV names each video by its file name: no file to look for
+        media[v.id] = project_media(project, v.id, (times or {}).get(v.id), locate=False)
+        if progress:
+            progress(i + 1, n + 2)
+    written = None if progress is None else (lambda done, total: progress(n + done, n + total))
+    out = write_events(evs, path, media, fmt="events-csv", progress=written)
     shared = shared_video_names(project)
     return AllEventsExport(out, len(evs), len({e.video_id for e in evs}), len(videos),
                            [f"{shared}: their rows cannot be imported back from this file"] if shared else [])

@@ -24,9 +24,10 @@ from __future__ import annotations
 import contextlib
 import logging
 import os
+import threading
 import time
 from collections import deque
-from collections.abc import Callable, Generator, Sequence
+from collections.abc import Callable, Generator, Iterator, Sequence
 from typing import Any
 
 from merstudio.errors import InputError
@@ -96,6 +97,69 @@ def probe(address: str) -> None:
         why = exc.strerror or str(exc) or type(exc).__name__
         raise InputError(f"--ray {address}: cannot connect ({why}); is a Ray head running there (ray start "
                          "--head)?") from None
+    if "://" not in address:  # a GCS address (ray:// is the Ray Client's server: it checks tokens itself)
+        token_check(address)
+
+
+# Ray 2.52+ heads (`ray start --head`) require a token unless started with RAY_AUTH_MODE=disabled; a client without
+# one gets ~20 s of Ray's "InvalidAuthToken" lines, then "Failed to connect". Said here in one line instead.
+TOKEN_HOW = ("the cluster's token in RAY_AUTH_TOKEN, in a file named by RAY_AUTH_TOKEN_PATH, or in ~/.ray/auth_token "
+             "(`ray get-auth-token` on the head prints it)")
+
+
+def token_check(address: str) -> None:
+    """A one-line InputError when the Ray cluster at `address` (host:port of its GCS) refuses this process for its
+    token authentication: RAY_AUTH_MODE is not "token", or no token is found, or it is not the cluster's. Asks the
+    GCS once (under a second); Ray's own warning line for the refusal is kept off the terminal."""
+    import importlib
+
+    try:
+        raylet: Any = importlib.import_module("ray._raylet")  # no type stubs: looked up
+        from ray.exceptions import AuthenticationError
+        token_mode = raylet.get_authentication_mode() == raylet.AuthenticationMode.TOKEN
+        has_token = raylet.AuthenticationTokenLoader.instance().has_token(ignore_auth_mode=True)
+        gcs_client = raylet.GcsClient
+    except (ImportError, AttributeError):
+        return  # a Ray without token authentication (before 2.52)
+    if token_mode and not has_token:
+        # Ray aborts the whole process (a C++ check) on its first call without one
+        raise InputError(f"--ray {address}: RAY_AUTH_MODE=token but no Ray token found: put {TOKEN_HOW}")
+    outcome: list[BaseException | None] = []
+
+    def ask() -> None:
+        try:
+            gcs_client(address=address)
+            outcome.append(None)
+        except Exception as exc:  # noqa: BLE001 - only the refusal is ours to say; ray.init says the rest
+            outcome.append(exc)
+
+    with _stderr_silenced():  # Ray's C++ client logs the refusal to fd 2 itself
+        worker = threading.Thread(target=ask, name="merstudio-ray-token-check", daemon=True)
+        worker.start()
+        worker.join(PROBE_SECONDS)
+    if outcome and isinstance(outcome[0], AuthenticationError):
+        if token_mode:
+            raise InputError(f"--ray {address}: the cluster refuses this machine's Ray token (token "
+                             f"authentication): put {TOKEN_HOW}")
+        raise InputError(f"--ray {address}: the cluster uses Ray's token authentication: set RAY_AUTH_MODE=token "
+                         f"and put {TOKEN_HOW}")
+
+
+@contextlib.contextmanager
+def _stderr_silenced() -> Iterator[None]:
+    """File descriptor 2 to /dev/null for the block (C++ libraries write there directly, past sys.stderr)."""
+    try:
+        saved = os.dup(2)
+    except OSError:
+        yield
+        return
+    try:
+        with open(os.devnull, "wb") as null:
+            os.dup2(null.fileno(), 2)
+        yield
+    finally:
+        os.dup2(saved, 2)
+        os.close(saved)
 
 
 _initialised: set[int] = set()  # worker_init already run in this worker process (keyed by its id)
@@ -230,4 +294,4 @@ def run_ray(call: _Call, tasks: Sequence[Any], backend: Backend, cancel: Callabl
                 ray.shutdown()
 
 
-__all__ = ["INSTALL_HINT", "connect", "probe", "require_ray", "run_ray"]
+__all__ = ["INSTALL_HINT", "connect", "probe", "require_ray", "run_ray", "token_check"]

@@ -19,19 +19,27 @@ ray.shutdown()
 """
 
 
-def ray_env() -> dict[str, str]:
+def ray_env(token: str | None = None) -> dict[str, str]:
     """The environment for the head and for every driver the test starts: no usage report, no token (loopback
-    only), and tests/ importable in the workers."""
+    only; `token`: Ray's token authentication with that token, as `ray start --head` has by default since Ray
+    2.52), and tests/ importable in the workers."""
     env = dict(os.environ, RAY_USAGE_STATS_ENABLED="0", RAY_AUTH_MODE="disabled")
+    env.pop("RAY_AUTH_TOKEN", None)
+    env.pop("RAY_AUTH_TOKEN_PATH", None)
+    if token is not None:
+        env.update(RAY_AUTH_MODE="token", RAY_AUTH_TOKEN=token)
     tests = str(Path(__file__).resolve().parents[1])
     env["PYTHONPATH"] = os.pathsep.join(p for p in (tests, env.get("PYTHONPATH", "")) if p)
     return env
 
 
 class RayHead:
-    def __init__(self, cpus: int = 2, timeout: float = 180.0) -> None:
+    def __init__(self, cpus: int = 2, timeout: float = 180.0, token: str | None = None) -> None:
+        """`token`: the head requires Ray's token authentication with this token (a driver then needs
+        ray_env(token))."""
         self.proc = subprocess.Popen([sys.executable, "-c", _HOLD, str(cpus)], stdin=subprocess.PIPE,
-                                     stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, env=ray_env())
+                                     stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
+                                     env=ray_env(token))
         self.address = ""
         timer = threading.Timer(timeout, self.proc.kill)
         timer.start()

@@ -526,6 +526,7 @@ def run(args: argparse.Namespace) -> int:
     from merstudio.model.device import pick_device
     from merstudio.training.protocols import parse_protocol
     from merstudio.training.run import (
+        FoldWorkerLost,
         json_safe,
         parse_ablate,
         run_protocol,
@@ -582,6 +583,14 @@ def run(args: argparse.Namespace) -> int:
             print(f"merstudio: interrupted: {done} of {folds[-1][1]} fold(s) finished and kept in "
                   f"{args.out / 'folds'}; the same command again resumes with the others", file=sys.stderr)
         return 130
+    except FoldWorkerLost as exc:  # retried FOLD_RETRIES times already: one line, the kept folds counted on disk
+        bars.close()
+        if rank == 0:
+            done = sum(1 for _ in (args.out / "folds").glob("*.csv"))
+            total = folds[-1][1] if folds else "?"
+            print(f"merstudio: error: a worker died while training fold {', '.join(exc.folds)}; {done} of {total} "
+                  f"folds kept in {args.out / 'folds'}; the same command again resumes", file=sys.stderr)
+        return exc.exit_code
     finally:
         bars.close()
     if rank == 0:

@@ -244,8 +244,8 @@ def run_processes(call: _Call, tasks: Sequence[Any], jobs: int, cancel: Callable
                     except (EOFError, OSError):
                         lost = w.index
                         assert lost is not None
+                        pool.remove(w)  # reaps it: its exit code is known after, not before
                         code = w.proc.exitcode
-                        pool.remove(w)
                         deaths[lost] += 1
                         if stopping_since is None and deaths[lost] <= retries:
                             pending.appendleft(lost)

@@ -33,7 +33,7 @@ import torch
 from merstudio import __version__
 from merstudio.atomic import atomic_path, write_set, write_text_atomic
 from merstudio.errors import InputError, MerstudioError, OutputError
-from merstudio.execution import Backend, Cancelled, backend_from_args, run_tasks
+from merstudio.execution import Backend, Cancelled, WorkerLost, backend_from_args, run_tasks
 from merstudio.interrupts import keeping
 from merstudio.model.config import (
     ABLATION_ALIASES,
@@ -328,13 +328,29 @@ def _fold_task(job: FoldJob, data: DataArrays) -> tuple[pd.DataFrame, dict[str, 
                          report, cancelled, tune=job.tune, label=job.label)
 
 
+# runs of a fold again after the process training it died (killed, out of memory, a lost Ray node), as analyze
+# retries a video: a fold is seeded from its index, so a rerun gives the same predictions
+FOLD_RETRIES = 2
+
+
+class FoldWorkerLost(MerstudioError):
+    """The worker training a fold died more than FOLD_RETRIES times: the folds finished meanwhile are yielded (and
+    kept by the caller); the same run again resumes with the lost ones. `folds`: their names."""
+
+    def __init__(self, folds: Sequence[str], why: str) -> None:
+        self.folds = list(folds)
+        super().__init__(f"a worker died while training fold {', '.join(self.folds)} ({why}); the folds finished "
+                         "are kept, the same command again resumes")
+
+
 def run_fold_jobs(data: DataArrays, jobs: Sequence[FoldJob], backend: Backend, *,
                   progress: ProgressFn | None = None, cancel: Callable[[], bool] | None = None,
                   ) -> Iterator[tuple[int, pd.DataFrame, dict[str, Any]]]:
     """Run every job as a task on `backend` (merstudio.execution) and yield (job index, test predictions, info)
     as each finishes. The data is shared once per worker; each task splits out its fold (split_fold) and its
     trainer gets the training rows only. A task that fails raises its error here (the ones finished before were
-    yielded); Ctrl-C stops the running tasks (the execution layer) and raises KeyboardInterrupt. Under torchrun
+    yielded); a fold whose worker process died is run again (FOLD_RETRIES), and one that died every time raises
+    FoldWorkerLost once the other folds have finished (and were yielded); Ctrl-C stops the running tasks (the execution layer) and raises KeyboardInterrupt. Under torchrun
     (DDP) the jobs run one after another in this process, every rank together. Results do not depend on the
     back-end: each fold is seeded from its own index."""
     rank, world = dist_info()
@@ -353,16 +369,22 @@ def run_fold_jobs(data: DataArrays, jobs: Sequence[FoldJob], backend: Backend, *
     on_progress = (lambda _i, p: progress(p)) if progress is not None else None
     stopped = False
     finished = 0
+    lost: list[tuple[str, WorkerLost]] = []
     for i, res in run_tasks(_fold_task, list(jobs), backend, cancel=cancel, on_progress=on_progress,
-                            shared=data):
+                            shared=data, retries=FOLD_RETRIES):
         if isinstance(res, Cancelled | TrainingCancelled):
             stopped = True  # stopped by a cancel or Ctrl-C: the others still report, then the run stops
+            continue
+        if isinstance(res, WorkerLost):  # the other folds go on (they were force-cancelled: work lost)
+            lost.append((jobs[i].label + jobs[i].fold.name, res))
             continue
         if isinstance(res, BaseException):
             raise res
         df, info = res
         finished += 1
         yield i, df, info
+    if lost:
+        raise FoldWorkerLost([name for name, _ in lost], str(lost[0][1]))
     # a cancel also keeps tasks from starting at all, and those report nothing: count, do not only listen
     # (after a Ctrl-C run_tasks has raised KeyboardInterrupt instead)
     if stopped or finished < len(jobs):

@@ -16,7 +16,8 @@ What Ray does here, and what it does not:
 An embedded Ray (no address) is started for the run (`num_cpus=jobs` when jobs > 1, else every CPU) and shut down
 at its end; an existing cluster (address) is connected to and left running. Ray workers import `merstudio` from
 their own environment: on a cluster, every node needs it installed, and inputs and outputs on storage every node
-sees.
+sees. Each task first checks its worker's merstudio version and Python/torch major.minor against the driver's
+(`_checked_call`) and the run stops with one line at the first that differs.
 """
 
 from __future__ import annotations
@@ -188,6 +189,51 @@ def _ray_call(call: _Call, task: Any, shared: Any, index: int, queue: Any,
         _set_context(None)
 
 
+# A worker with another merstudio (or Python, or torch) computes other numbers without a word: a task checks its
+# worker against the driver first and returns this marker with what it found instead of running.
+MISMATCH = "merstudio-worker-environment-differs"
+
+
+def _environment_probe() -> Callable[[], dict[str, str]]:
+    """A function giving this process's merstudio version and Python and torch major.minor. Nested, so that Ray
+    (cloudpickle) sends its code by value: a worker with an older merstudio runs this check, not its own."""
+
+    def environment() -> dict[str, str]:
+        import importlib.metadata
+        import sys
+
+        import merstudio
+
+        try:  # the installed torch's version without importing it (an analysis needs none)
+            torch = ".".join(importlib.metadata.version("torch").split(".")[:2])
+        except importlib.metadata.PackageNotFoundError:
+            torch = "none"
+        return {"merstudio": str(getattr(merstudio, "__version__", "?")),
+                "Python": "{}.{}".format(*sys.version_info[:2]), "torch": torch}
+
+    return environment
+
+
+def _said(env: dict[str, str]) -> str:
+    return f"merstudio {env.get('merstudio')} (Python {env.get('Python')}, torch {env.get('torch')})"
+
+
+def _checked_call(expected: dict[str, str]) -> Callable[..., Any]:
+    """The function each Ray task runs: the environment check, then _ray_call. Nested (sent by value) for the
+    reason _environment_probe is."""
+    environment = _environment_probe()
+
+    def merstudio_task(*args: Any) -> Any:
+        found = environment()
+        if found != expected:
+            import socket
+
+            return (MISMATCH, found, socket.gethostname())
+        return _ray_call(*args)
+
+    return merstudio_task
+
+
 def _unwrap(ray: Any, exc: BaseException) -> BaseException:
     """What to yield for a failed task: the function's own exception, or Cancelled / WorkerLost."""
     e = ray.exceptions
@@ -214,7 +260,9 @@ def run_ray(call: _Call, tasks: Sequence[Any], backend: Backend, cancel: Callabl
     queue: Any = None
     running: dict[Any, int] = {}  # submitted task -> its index
     try:
-        remote = ray.remote(_ray_call).options(num_cpus=1, max_retries=retries, retry_exceptions=False)
+        driver = _environment_probe()()
+        remote = ray.remote(_checked_call(driver)).options(num_cpus=1, max_retries=retries,
+                                                           retry_exceptions=False)
         shared_ref = ray.put(call.shared) if call.with_shared else None
         bare = call.without_shared()
         if on_progress is not None:
@@ -273,6 +321,10 @@ def run_ray(call: _Call, tasks: Sequence[Any], backend: Backend, cancel: Callabl
                             # task that fails while being stopped was stopped: the next run does it again and shows
                             # any real error.
                             result = Cancelled(f"stopped ({type(result).__name__} while stopping: {result})")
+                    if isinstance(result, tuple) and len(result) == 3 and result[0] == MISMATCH:
+                        raise InputError(f"--ray {backend.address or 'local'}: a worker on {result[2]} runs "
+                                         f"{_said(result[1])}, this driver {_said(driver)}: install the same "
+                                         "on every node") from None
                     yield index, result
             except KeyboardInterrupt:
                 if stopping_since is not None:

@@ -78,7 +78,9 @@ _RECORDED_SINCE = {"train": ("num_threads",)}  # 2026-12-06
 # path from another) is identified by data_fingerprint, which is compared
 # the configuration's origin is the file's, which a resume may name by another path (its settings are compared)
 # the CPU's bfloat16 path (cpu_bfloat16_path) likewise: a record, so that two machines' figures can be compared
-_RECORD_ONLY = ("merstudio_version", "arithmetic", "cpu_bfloat16", "data", "config_origin")
+# where the folds ran (backend: in-process, local processes, Ray and its address) is a record too: a resume may run
+# elsewhere, and folds are seeded, so it gives the same figures
+_RECORD_ONLY = ("merstudio_version", "arithmetic", "cpu_bfloat16", "data", "config_origin", "backend")
 # the input's record of what the training inputs were (training.data: precomputed flow images, clips), beside the
 # settings the app prepares video with: recorded, not compared (an older run folder lacks it and still resumes)
 _INPUT_RECORD_ONLY = ("training_source",)
@@ -362,7 +364,7 @@ def run_fold_jobs(data: DataArrays, jobs: Sequence[FoldJob], backend: Backend, *
             with keeps_caller_state():
                 df, info = _run_one_fold(job.fold, train, test, job.model_cfg, job.settings, job.class_names,
                                          job.aus, progress, cancel, tune=job.tune, label=job.label)
-            yield i, df, info
+            yield i, df, {**info, "backend": backend.describe()}  # a resume may run elsewhere than run.json says
             if world > 1:
                 torch.distributed.barrier()
         return
@@ -382,7 +384,7 @@ def run_fold_jobs(data: DataArrays, jobs: Sequence[FoldJob], backend: Backend, *
             raise res
         df, info = res
         finished += 1
-        yield i, df, info
+        yield i, df, {**info, "backend": backend.describe()}
     if lost:
         raise FoldWorkerLost([name for name, _ in lost], str(lost[0][1]))
     # a cancel also keeps tasks from starting at all, and those report nothing: count, do not only listen
@@ -393,7 +395,7 @@ def run_fold_jobs(data: DataArrays, jobs: Sequence[FoldJob], backend: Backend, *
 
 def _run_spec(data: DataArrays, class_names: list[str], model_cfg: Any, settings: TrainSettings, protocol: str,
               data_desc: str, input_settings: dict[str, Any] | None, tune: Any,
-              origin: dict[str, Any] | None = None) -> dict[str, Any]:
+              origin: dict[str, Any] | None = None, backend: Backend | None = None) -> dict[str, Any]:
     spec = {
         "merstudio_version": __version__,
         "data": data_desc,
@@ -415,13 +417,20 @@ def _run_spec(data: DataArrays, class_names: list[str], model_cfg: Any, settings
         spec["tune"] = tune.to_dict()
     if origin is not None:
         spec["config_origin"] = origin
+    if backend is not None:  # what ran it (the console line said it, no file did)
+        spec["backend"] = backend_record(backend)
     return spec
+
+
+def backend_record(backend: Backend) -> dict[str, Any]:
+    """Where a run's folds ran, for run.json: the kind, the workers, a cluster's address, and in words."""
+    return {"kind": backend.kind, "jobs": backend.jobs, "address": backend.address, "said": backend.describe()}
 
 
 def prepare_run(data: DataArrays, class_names: list[str], model_cfg: Any, settings: TrainSettings,
                 out: Path, *, protocol: str = "loso", data_desc: str = "",
                 input_settings: dict[str, Any] | None = None, tune: Any = None,
-                origin: dict[str, Any] | None = None) -> tuple[list[Fold], list[Fold]]:
+                origin: dict[str, Any] | None = None, backend: Backend | None = None) -> tuple[list[Fold], list[Fold]]:
     """Check the data, create (or check, when resuming) the run folder and its run.json (``origin``: where the
     settings came from, config_origin). Returns (all folds, folds not finished yet)."""
     rank, world = dist_info()
@@ -432,7 +441,8 @@ def prepare_run(data: DataArrays, class_names: list[str], model_cfg: Any, settin
     if empty:
         raise InputError(f"{data_desc or 'data'}: class {', '.join(empty)} has no samples")
     folds = make_folds(data.subjects, protocol, seed=settings.seed, datasets=data.datasets)
-    spec = _run_spec(data, class_names, model_cfg, settings, protocol, data_desc, input_settings, tune, origin)
+    spec = _run_spec(data, class_names, model_cfg, settings, protocol, data_desc, input_settings, tune, origin,
+                     backend)
     fold_dir = out / "folds"
     run_json = out / "run.json"
     # Every rank checks (so all fail together rather than some waiting at a barrier); rank 0 writes.
@@ -557,7 +567,8 @@ def run_protocol(data: DataArrays, class_names: Sequence[str], model_cfg: Any, s
         backend = backend_from_args(jobs, None)
     settings = resolved_threads(settings, backend)
     folds, pending = prepare_run(data, class_names, model_cfg, settings, out, protocol=protocol,
-                                 data_desc=data_desc, input_settings=input_settings, tune=tune, origin=origin)
+                                 data_desc=data_desc, input_settings=input_settings, tune=tune, origin=origin,
+                                 backend=backend)
     done_count = len(folds) - len(pending)
     if fold_done is not None:
         fold_done(done_count, len(folds))
@@ -801,7 +812,9 @@ def render_summary(spec: dict[str, Any], m: dict[str, Any]) -> str:
     lines = [f"# Run summary ({spec.get('protocol', '?')})", ""]
     lines += [f"- data: {spec.get('data', '')} ({spec.get('n_samples', '?')} samples, "
               f"{spec.get('n_subjects', '?')} subjects, fingerprint {spec.get('data_fingerprint', '')})",
-              f"- merstudio {spec.get('merstudio_version', '')}",
+              f"- merstudio {spec.get('merstudio_version', '')}"
+              + (f"; folds run on {spec['backend'].get('said')} (the run that started this folder)"
+                 if isinstance(spec.get("backend"), dict) else ""),
               f"- ablated parts: {', '.join(spec.get('ablate') or []) or 'none'}",
               ]
     if "checkpoint" not in spec:  # an evaluation trains nothing
@@ -978,7 +991,8 @@ def run_ablation(data: DataArrays, class_names: Sequence[str], model_cfg: Any, s
             s_seed = dataclasses.replace(s, seed=seed)
             run_dir = out / folder if seeds == 1 else out / folder / f"seed-{seed}"
             folds, pending = prepare_run(data, class_names, cfg, s_seed, run_dir, protocol=protocol,
-                                         data_desc=data_desc, input_settings=input_settings, origin=origin)
+                                         data_desc=data_desc, input_settings=input_settings, origin=origin,
+                                         backend=backend)
             label = (f"{name}:" if len(variants) > 1 else "") + (f"s{seed}:" if seeds > 1 else "")
             jobs_ += [(len(plans), FoldJob(f, cfg, s_seed, class_names, _aus(cfg), label=label)) for f in pending]
             plans.append((name, run_dir, folds, off, seed))

@@ -514,6 +514,14 @@ def prepare_data(args: argparse.Namespace, options: Any, distributed: bool = Tru
     return data, info, say
 
 
+def _pooled_after(out: Path, folds: list[Path]) -> bool:
+    """Whether out/metrics.json was written after every fold in `folds` (the pooling finished before a Ctrl-C)."""
+    try:
+        return (out / "metrics.json").stat().st_mtime_ns >= max(f.stat().st_mtime_ns for f in folds)
+    except (OSError, ValueError):
+        return False
+
+
 def single_images_warning(who: str, steps: int, data: str, consequence: str) -> str:
     """The line train, tune and ablate print when a model of `steps` time steps meets precomputed flow images (each
     sample's one image fills every step); worded as evaluate's for a T-step checkpoint, which can call it too."""
@@ -579,9 +587,16 @@ def run(args: argparse.Namespace) -> int:
             raise  # before the run folder: nothing kept
         bars.close()
         if rank == 0:  # counted on disk, as a resume counts them: a fold may be stored before it is reported
-            done = sum(1 for _ in (args.out / "folds").glob("*.csv"))
-            print(f"merstudio: interrupted: {done} of {folds[-1][1]} fold(s) finished and kept in "
-                  f"{args.out / 'folds'}; the same command again resumes with the others", file=sys.stderr)
+            kept = list((args.out / "folds").glob("*.csv"))
+            total = folds[-1][1]
+            if len(kept) < total:
+                print(f"merstudio: interrupted: {len(kept)} of {total} fold(s) finished and kept in "
+                      f"{args.out / 'folds'}; the same command again resumes with the others", file=sys.stderr)
+            else:  # stopped while pooling them: there are no others to resume with
+                print(f"merstudio: interrupted: all {total} folds finished and kept in {args.out / 'folds'}; "
+                      + ("the pooled metrics were written (summary.md)" if _pooled_after(args.out, kept) else
+                         "the pooled metrics were not written: the same command again writes them (no fold is "
+                         "trained again)"), file=sys.stderr)
         return 130
     except FoldWorkerLost as exc:  # retried FOLD_RETRIES times already: one line, the kept folds counted on disk
         bars.close()

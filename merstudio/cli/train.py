@@ -602,8 +602,8 @@ def run(args: argparse.Namespace) -> int:
         bars.close()
         if rank == 0:
             done = sum(1 for _ in (args.out / "folds").glob("*.csv"))
-            total = folds[-1][1] if folds else "?"
-            print(f"merstudio: error: a worker died while training fold {', '.join(exc.folds)}; {done} of {total} "
+            of = str(folds[-1][1]) if folds else "?"
+            print(f"merstudio: error: a worker died while training fold {', '.join(exc.folds)}; {done} of {of} "
                   f"folds kept in {args.out / 'folds'}; the same command again resumes", file=sys.stderr)
         return exc.exit_code
     finally:

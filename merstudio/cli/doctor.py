@@ -256,8 +256,18 @@ def _check_settings() -> tuple[str, str]:
     path = settings_file(s)
     if not s.isWritable():
         return "warn", (f"{path} cannot be written: the app's coder, recent projects and layout will not be kept "
-                        "(make its folder writable)")
+                        f"({_why_not_writable(Path(path))})")
     return "ok", f"{path} (the app's coder, recent projects, layout; to reset, close merstudio and move it aside)"
+
+
+def _why_not_writable(path: Path) -> str:
+    """What to change so that `path` can be written: a file in a folder's place, the file, or its folder."""
+    for parent in reversed(path.parents):
+        if parent.exists() and not parent.is_dir():
+            return f"{parent} is a file where a folder belongs: move it aside"
+    if path.exists():
+        return "make the file writable"
+    return "make its folder writable"
 
 
 def _check_cache() -> tuple[str, str]:

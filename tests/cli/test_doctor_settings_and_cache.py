@@ -37,3 +37,4 @@ def test_doctor_warns_when_the_settings_cannot_be_kept(tmp_path: Path) -> None:
     (config / "merstudio").write_text("a file where the settings folder belongs\n")
     (settings, _cache) = _checks(tmp_path, config)
     assert settings[0] == "warn" and "cannot be written" in settings[1]
+    assert f"{config / 'merstudio'} is a file where a folder belongs" in settings[1]

@@ -59,7 +59,7 @@ from contextlib import contextmanager, suppress
 from pathlib import Path
 
 from merstudio.errors import OutputError
-from merstudio.interrupts import stop_if_interrupted
+from merstudio.interrupts import note_written, stop_if_interrupted
 from merstudio.locks import Busy, LockFile, Unsettled, os_lock, pid_alive
 
 TEMP_SUFFIX = ".part"
@@ -234,6 +234,7 @@ def atomic_path(path: str | os.PathLike[str], what: str = "cannot write", *, dur
             _fsync_file(tmp)
         stop_if_interrupted()  # a Ctrl-C came (its exception maybe dropped in C): the old file stays
         os.replace(tmp, real)
+        note_written(dst)
         if durable:
             _fsync_dir(real.parent)
     except OSError as exc:
@@ -294,6 +295,8 @@ def write_set(writers: Mapping[Path, Callable[[Path], object]], what: str = "can
                 stop_if_interrupted()  # as atomic_path; those already moved are put back
                 os.replace(tmp, real)
                 moved += 1
+            for dst in targets:
+                note_written(dst)
         except BaseException as exc:
             mixed = _put_back(reals[:moved], olds, existed)
             if not isinstance(exc, OSError):

@@ -39,6 +39,7 @@ class Watch:
 
     def __init__(self) -> None:
         self.received = False
+        self.written: list[str] = []  # outputs moved into place before any Ctrl-C (note_written)
 
 
 _current: Watch | None = None  # the watch whose handler is installed now (main thread only)
@@ -69,6 +70,13 @@ def stop_if_interrupted() -> None:
     (not inside `keeping()`)."""
     if _current is not None and _current.received and not getattr(_keeping, "depth", 0):
         raise Interrupted()
+
+
+def note_written(path: object) -> None:
+    """An output just moved into place (merstudio.atomic): a Ctrl-C that comes after it finds it complete, and the
+    command's interrupted line names it (it was 'interrupted' with no word of the file it had just replaced)."""
+    if _current is not None and not _current.received:
+        _current.written.append(str(path))
 
 
 @contextmanager

@@ -28,8 +28,9 @@ SUBCOMMANDS = ("analyze", "doctor", "bench", "demo", "gui", "train", "tune", "ev
 
 # what scripts around merstudio can rely on (README, Command line)
 EXIT_STATUSES = ("exit status: 0 done; 2 a bad input, option or checkpoint, or (analyze, spotting) an input whose "
-                 "analysis failed, for whatever reason, a disk full mid-run included: the message or the manifest "
-                 "row says why; 3 an output that cannot be written (it exists without --overwrite, no permission, "
+                 "analysis failed, for whatever reason, a disk full mid-run included, or (train, tune, ablate) a "
+                 "fold whose worker died again after its retries: the message or the manifest row says why; 3 an "
+                 "output that cannot be written (it exists without --overwrite, no permission, "
                  "no space); 130 interrupted (Ctrl-C; a batch resumes); 141 stdout's reader went away; 1 an essential "
                  "check of `merstudio doctor` failed, or (any other command) a bug (a traceback: please report it)")
 
@@ -234,6 +235,9 @@ def _main(argv: Sequence[str] | None) -> int:
             print(f"merstudio: error: {one_line(f'{where}{exc.strerror or exc}')}", file=sys.stderr)
             return 3
         if ctrl_c.received and code != 130:  # dropped, and no Python code ran after it: still interrupted
+            if ctrl_c.written:  # but what it wrote before the Ctrl-C is there, complete: say so
+                print(f"merstudio: the Ctrl-C came after {', '.join(ctrl_c.written)} had been written (complete)",
+                      file=sys.stderr)
             raise KeyboardInterrupt
         return code
 

@@ -61,3 +61,41 @@ def test_a_swallowed_ctrl_c_does_not_replace_the_output(tmp_path: Path):
     assert "wrote" not in run.stdout, run.stdout
     assert target.read_bytes() == OLD_OUTPUT
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []
+
+
+# a Ctrl-C landing just after the output was moved into place, swallowed (the command then returns 0)
+_AFTER_WRITE = """
+import os, signal
+import merstudio.atomic as atomic
+
+_noted, sent = atomic.note_written, []
+
+def noted(path):
+    _noted(path)
+    if not sent:
+        sent.append(1)
+        try:
+            os.kill(os.getpid(), signal.SIGINT)
+            for _ in range(1000):
+                pass
+        except BaseException:
+            sent.append("swallowed")
+
+atomic.note_written = noted
+"""
+
+
+def test_a_ctrl_c_after_the_write_names_the_file_written(tmp_path: Path):
+    """The output was complete before the Ctrl-C: 'merstudio: interrupted' alone made a user think the old file
+    had stayed (the verification audit: out.csv replaced 91 ms before the signal, then exit 130 with no word)."""
+    src = _openface_csv(tmp_path / "of.csv", 50)
+    target = tmp_path / "out.csv"
+    target.write_bytes(OLD_OUTPUT)
+    code = (f"{_AFTER_WRITE}\nimport sys\nfrom merstudio.cli.main import main\n"
+            f"code = main(['convert', {str(src)!r}, {str(target)!r}, '--from', 'openface', '--to', 'openface', "
+            "'--overwrite'])\nprint('sent', sent)\nsys.exit(code)")
+    run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert "sent [1, 'swallowed']" in run.stdout, (run.stdout, run.stderr)
+    assert run.returncode == 130, (run.stdout, run.stderr)
+    assert f"the Ctrl-C came after {target} had been written (complete)" in run.stderr, run.stderr
+    assert target.read_bytes() != OLD_OUTPUT and target.read_text().startswith("frame")

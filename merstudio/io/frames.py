@@ -295,16 +295,19 @@ class FrameSource(ABC):
     def _index(self, i: int) -> int:
         """``i`` as a frame number: TypeError for one that is no whole number (int('5') and int(2.5) would serve a
         frame: a bool or a str is a bug in the caller), IndexError out of range."""
-        if isinstance(i, numbers.Integral) and not isinstance(i, bool):
-            k = int(i)
-        elif isinstance(i, numbers.Real) and not isinstance(i, bool) and float(i).is_integer():
-            k = int(i)  # 3.0, from arithmetic on times: frame 3
-        else:
-            raise TypeError(f"{self.path}: a frame index must be a whole number, got {type(i).__name__} {i!r}")
+        k = self._whole(i)
         n = self.frame_count
         if not 0 <= k < n:
             raise IndexError(f"{self.path}: frame {k} out of range (0..{n - 1})")
         return k
+
+    def _whole(self, i: object) -> int:
+        """``i`` as an int where it is a whole number (3.0, from arithmetic on times: 3), else TypeError."""
+        if isinstance(i, numbers.Integral) and not isinstance(i, bool):
+            return int(i)
+        if isinstance(i, numbers.Real) and not isinstance(i, bool) and float(i).is_integer():
+            return int(float(i))
+        raise TypeError(f"{self.path}: a frame index must be a whole number, got {type(i).__name__} {i!r}")
 
     def _check_open(self) -> None:
         if self._closed:
@@ -313,8 +316,8 @@ class FrameSource(ABC):
     def _range(self, start: int, stop: int | None) -> tuple[int, int]:
         self._check_open()  # iter_frames' first step: a closed source yields nothing, it raises
         n = self.frame_count
-        stop = n if stop is None else min(int(stop), n)
-        start = max(0, int(start))
+        stop = n if stop is None else min(self._whole(stop), n)  # iter_frames(2.5, 4) read frames 2 and 3
+        start = max(0, self._whole(start))
         return start, stop
 
     def __repr__(self) -> str:

@@ -39,6 +39,19 @@ def test_an_index_that_is_no_whole_number_is_a_type_error(clip, index):
             src.frame(index)
 
 
+@pytest.mark.parametrize(("start", "stop"), [(2.5, 4), (2, 4.5), ("2", 4), (True, 4)])
+def test_a_range_that_is_no_whole_number_is_a_type_error(clip, start, stop):
+    with open_source(clip) as src:  # iter_frames(2.5, 4) read frames 2 and 3
+        with pytest.raises(TypeError, match=r"a frame index must be a whole number, got"):
+            list(src.iter_frames(start, stop))
+
+
+def test_a_whole_range_of_any_kind_gives_those_frames(clip):
+    with open_source(clip) as src:
+        got = [read_code(img) for _i, img in src.iter_frames(np.int64(2), 4.0)]
+    assert got == [2, 3]
+
+
 def test_out_of_range_is_still_an_index_error(clip):
     with open_source(clip) as src:
         for i in (-1, 12, 12.0):

@@ -32,8 +32,6 @@ from merstudio.gui.look import readable, small_text
 from merstudio.gui.plain_text import escaped, literal_tip
 from merstudio.gui.state import MOTION_REGIONS, CurveBuffer, as_written
 from merstudio.gui.timeline_items import (
-    LEGEND_ROW_PX,
-    LEGEND_WIDTH,
     NOTE_PAD,
     OTHER_FACE_PATTERN,
     PROPOSAL_COLOUR,
@@ -51,6 +49,7 @@ from merstudio.gui.timeline_items import (
     event_sub_rows,
     event_tip,
     frame_cell,
+    legend_sizes,
     side_legend,
 )
 from merstudio.io.timebase import Timebase
@@ -214,6 +213,7 @@ class Timeline(pg.GraphicsLayoutWidget):
         self.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAsNeeded)
         self.tick_font = tick_font()
         self.sizes = LaneSizes.of(self.tick_font)
+        self.legend_width, _row = legend_sizes()  # the legend column (grows with the font as the legends' text)
         self._init_drawing_state()
         self._init_event_state()
         # the readout (layout row 0), then the lanes top to bottom (rows 1..7), each built with what it draws
@@ -334,9 +334,9 @@ class Timeline(pg.GraphicsLayoutWidget):
     def _build_readout(self) -> None:
         """The value readout at the play head (FaceReader): every drawn AU and class, above the tracks (row 0)."""
         # the numbers a coder reads at the play head follow the app's font (7 pt at 9 pt, 12.4 at 16), as the lanes'
-        # values do: a fixed 7 pt stayed 7 pt beside a 16-pt user's menus. (The legends stay 7 pt: their column and
-        # rows are fixed in px, LEGEND_WIDTH and LEGEND_ROW_PX, and larger text there was cut.)
+        # values and the legends do: a fixed 7 pt stayed 7 pt beside a 16-pt user's menus
         self.readout = Readout("", size=small_text(), justify="left")
+        self.readout.on_height = self._readout_resized  # (a resize may wrap it onto a line more or less)
         self.addItem(self.readout, row=0, col=0, colspan=2)
         self.ci.layout.setVerticalSpacing(3)  # not 6: at 1366x768 eight gaps cost the lanes 24 px
         self.ci.layout.setRowStretchFactor(0, 0)
@@ -414,7 +414,8 @@ class Timeline(pg.GraphicsLayoutWidget):
         # what the hatched bars are: the other faces' events (empty while every event is the face shown's); above
         # it which colour is which emotion (_say_legend)
         self.other_faces_legend = self._text_legend(self.events_plot)
-        self.emotion_legend = pg.LabelItem("", size="7pt", justify="left", parent=self.legend_boxes[self.events_plot])
+        self.emotion_legend = pg.LabelItem("", size=small_text(), justify="left",
+                                           parent=self.legend_boxes[self.events_plot])
         self.emotion_legend.item.document().setDocumentMargin(0)
 
     def _build_coder_lane(self) -> None:
@@ -657,10 +658,10 @@ class Timeline(pg.GraphicsLayoutWidget):
     def _text_legend(self, plot: pg.PlotItem) -> pg.LabelItem:
         """A few words in the legend column beside a lane."""
         box = LegendBox()
-        box.setFixedWidth(LEGEND_WIDTH)
+        box.setFixedWidth(self.legend_width)
         box.setFlag(box.GraphicsItemFlag.ItemClipsChildrenToShape, True)
         box.on_double_click = lambda: self._user_collapse(plot)
-        label = pg.LabelItem("", size="7pt", justify="left", parent=box)
+        label = pg.LabelItem("", size=small_text(), justify="left", parent=box)
         label.item.document().setDocumentMargin(0)  # its lines' own height (lane_floor): 4 px of margin cost 8
         self.ci.addItem(box, row=self._rows[plot][0], col=1)
         self.legend_boxes[plot] = box
@@ -700,18 +701,19 @@ class Timeline(pg.GraphicsLayoutWidget):
         if plot in self.collapsed:
             return self._strip(plot)
         rows = self._named_rows.get(plot, 0) * self.sizes.row
-        return max(rows, self.lane_floor(plot), self.sizes.au if plot is self.au_plot else self.sizes.lane)
+        return max(rows, self.lane_floor(plot, whole=True), self.sizes.au if plot is self.au_plot else self.sizes.lane)
 
-    def lane_floor(self, plot: pg.PlotItem) -> float:
+    def lane_floor(self, plot: pg.PlotItem, whole: bool = False) -> float:
         """The least a squeezed lane keeps (a short window; lane_heights): a strip, and its legend whole (at
         960x540 the AU legend's 33 px were cut at 21), with what else its legend cell holds (reserve_legend_room)."""
         strip = self._strip(plot)
         if plot in self.collapsed:
             return strip
         legend: Any = getattr(plot, "legend", None)
-        entries = legend.least_height() if hasattr(legend, "least_height") else 0.0
+        # (its legend at 7 pt: a squeezed lane's legend shrinks to that; whole: at the font's share, lane_least)
+        entries = legend.least_height(whole) if hasattr(legend, "least_height") else 0.0
         if plot is self.au_plot and getattr(self, "stale_legend", None) is not None and self.stale_legend.items:
-            entries += LEGEND_ROW_PX  # the stale entry's row under the AU legend
+            entries += self.stale_legend.row_px  # the stale entry's row under the AU legend
         if plot is self.heat_plot and hasattr(self, "heat_scale") and self.heat_scale.text:
             entries = self.heat_scale.item.boundingRect().height()  # the colour scale's one or two lines
         if plot is self.events_plot and hasattr(self, "emotion_legend"):  # the emotions' key, what the hatched bars are
@@ -744,13 +746,20 @@ class Timeline(pg.GraphicsLayoutWidget):
         _l, top, _r, bottom = lay.getContentsMargins()
         rows = sorted({0, *(r for r, _s in self._rows.values())})
         spacing = sum(lay.rowSpacing(r) for r in rows[:-1])  # (a hidden row's is 0: _show_track)
-        self._readout_h = self.readout.effectiveSizeHint(Qt.SizeHint.PreferredSize).height()
 
         def margins(p: pg.PlotItem) -> float:
             _l, t, _r, b = p.layout.getContentsMargins()
             return t + b + (p.getAxis("bottom").minimumHeight() if p is lowest else 0.0)
 
-        floor = [self.lane_floor(p) for p in shown]
+        # each lane's floor with its legend whole at the font's size; where those leave the readout less than its
+        # two lines (a 1024x640 window at 16 pt), with its legend at 7 pt (the same at the default font)
+        others = top + bottom + spacing + sum(margins(p) for p in shown)
+        floor = [self.lane_floor(p, whole=True) for p in shown]
+        if self.viewport().height() - others - sum(floor) < self.readout.least_px():
+            floor = [self.lane_floor(p) for p in shown]
+        # a readout wrapped onto many lines (a big font) takes what the lanes' floors leave, not their room
+        self.readout.set_room(self.viewport().height() - others - sum(floor))
+        self._readout_h = self.readout.effectiveSizeHint(Qt.SizeHint.PreferredSize).height()
         least = [self.lane_least(p) for p in shown]
         share = [0.0 if p in self.collapsed else float(self._rows[p][1]) for p in shown]
         extra = [0.0 if p in self.collapsed else max(0, self._rows[p][1] - self._default_share[p]) * self.sizes.lane
@@ -1153,7 +1162,7 @@ class Timeline(pg.GraphicsLayoutWidget):
         # scale to what this video reaches (at least 1): micro-expressions rarely go past 2 of 5
         top = max(1.0, _robust_top(mat, 99.9))
         self.heat.setImage(mat, levels=(0, top), autoLevels=False)
-        # on a line of its own: the one line fills the legend's column (LEGEND_WIDTH) already
+        # on a line of its own: the one line fills the legend's column (legend_width) already
         stale = f"<br><span style='color:#424242'>▨</span> {STALE_HEAT_LABEL}" if buf.stale.any() else ""
         self.heat_scale.setText(f"<span style='color:#440154'>■</span> 0 to <span style='color:#c8a800'>■</span> "
                                 f"{top:.1f} (this video) <span style='color:{HEAT_UNKNOWN}'>■</span> unknown"
@@ -1188,7 +1197,7 @@ class Timeline(pg.GraphicsLayoutWidget):
         """The stale entry on the row under the AU legend's (its columns change with the lane's height)."""
         legend = self.au_plot.legend
         rows = math.ceil(len(legend.items) / max(1, legend.columnCount))
-        self.stale_legend.setPos(0, rows * LEGEND_ROW_PX)
+        self.stale_legend.setPos(0, rows * legend.line_px)
 
     def _motion_columns(self, buf: CurveBuffer, au_cols: list[str]) -> dict[str, tuple[str, str]]:
         """The micro-motion lane's columns -> (legend name, colour): one curve per region, or per AU's directed
@@ -1445,18 +1454,22 @@ class Timeline(pg.GraphicsLayoutWidget):
             ps = ["<i>not asked: too little motion (the model's motion gate; in a blink or under a hand, of the rest "
                   "of the face), a turning head, or the face going back to rest (its release gate)</i>"]
         parts = [head]
+        gap = "&nbsp; "  # the space after: a wrapped line (Readout) starts at its value's name, not a space in
         if aus:
-            parts.append(("AU&nbsp;−&nbsp;neutral&nbsp; " if self.neutral is not None else "AU&nbsp; ") + " &nbsp;".join(aus))
-        sep = " &nbsp;|&nbsp; "
-        one = sep.join(parts + (["class p&nbsp; " + " &nbsp;".join(ps)] if ps else []))
+            parts.append(("AU&nbsp;−&nbsp;neutral&nbsp; " if self.neutral is not None else "AU&nbsp; ") + gap.join(aus))
+        sep = "&nbsp;&nbsp;|&nbsp; "
+        one = sep.join(parts + (["class p&nbsp; " + gap.join(ps)] if ps else []))
         # too wide for one line (many AUs and classes, a small screen): the class probabilities go under the AUs
-        two = sep.join(parts) + ("<br>class p&nbsp; " + " &nbsp;".join(ps) if ps else "")
+        two = sep.join(parts) + ("<br>class p&nbsp; " + gap.join(ps) if ps else "")
         if not self.has_video:  # nothing open: no frame to speak of
             one = two = ""
         self.readout.set_lines(one, two)
         self._description = self._spoken(vals, head) if self.has_video else ""
         if hasattr(self, "_describe_timer"):  # (not while the lanes are being built)
             self._describe_timer.start()
+        self._readout_resized()
+
+    def _readout_resized(self) -> None:
         if self._rows and self.readout.effectiveSizeHint(Qt.SizeHint.PreferredSize).height() != self._readout_h:
             self._place_frame_axis()  # a line more or less above the lanes: their heights again
 
@@ -1530,7 +1543,7 @@ class Timeline(pg.GraphicsLayoutWidget):
         else:
             names = f"face {faces[0]}" if len(faces) == 1 else "faces " + ", ".join(map(str, faces))
             line = f"hatched: {names}"
-            if fm.horizontalAdvance(line) > LEGEND_WIDTH - 8:
+            if fm.horizontalAdvance(line) > self.legend_width - 8:
                 line = f"hatched: {len(faces)} other faces"
             text = f"{line}<br>(a click shows that face)"
         if text != label.text:
@@ -1556,7 +1569,7 @@ class Timeline(pg.GraphicsLayoutWidget):
         for k, entry in enumerate(entries):
             rest = len(entries) - k - 1
             words = " ".join(f"■ {n}" for _c, n in [*shown, entry]) + (f" +{rest}" if rest else "")
-            if fm.horizontalAdvance(words) > LEGEND_WIDTH - 8:
+            if fm.horizontalAdvance(words) > self.legend_width - 8:
                 break
             shown.append(entry)
         if not shown:

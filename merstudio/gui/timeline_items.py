@@ -14,10 +14,11 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QRectF, Qt
-from PySide6.QtGui import QBrush, QColor, QFontMetricsF, QPen, QTextOption
+from PySide6.QtGui import QBrush, QColor, QFont, QFontMetricsF, QGuiApplication, QPen, QTextOption
 from PySide6.QtWidgets import QGraphicsTextItem
 
 from merstudio import palette
+from merstudio.gui.look import SMALL_SHARE, app_pt, small_text
 from merstudio.gui.plain_text import escaped, literal_tip
 from merstudio.project.events import Event
 
@@ -33,8 +34,11 @@ REJECTED_COLOUR = "#757575"
 # the AU lane's stale-frames hatch, which means something else
 OTHER_FACE_PATTERN = Qt.BrushStyle.FDiagPattern
 FACE_TAG_COLOUR = "#37474f"  # 7:1 on white, dark on a light hatch
-LEGEND_WIDTH = 180  # the legends' column, right of the tracks: never over the curves
-LEGEND_ROW_PX = 11.0  # a legend entry's height (7-pt text, no margin)
+# the legends' column, right of the tracks (never over the curves), and an entry's height (no margin), for 7-pt text
+# (the default 9-pt app font); a bigger font grows both as its text does (legend_sizes)
+LEGEND_WIDTH = 180
+LEGEND_ROW_PX = 11.0
+LEGEND_SIZING_TEXT = "0123456789 abcdefghijklmnopqrstuvwxyz (.)"  # what a legend's text is made of
 SAMPLE_PX, NARROW_SAMPLE_PX = 12, 8  # a legend sample's width; narrow where a short lane's legend needs a column more
 NOTE_MIN_PT = 7.0  # a lane's note shrinks down to this size before it is cut short
 NOTE_PAD = 10.0  # px between a note and its lane's ends (clear of the play head on frame 0)
@@ -128,6 +132,21 @@ def emotion_colour(name: str) -> QColor:
     return QColor(palette.emotion_colour(name))
 
 
+def legend_sizes() -> tuple[int, float]:
+    """The legend column's width and a legend entry's height for the legends' text (look.small_text: 7 pt at the
+    default 9-pt app font, 12.4 at 16): LEGEND_WIDTH and LEGEND_ROW_PX at 7 pt, in proportion to that text's width
+    and line height at a bigger font. Measured, not by the points: at 12.4 pt a label is 1.88 times as wide as at 7
+    (hinting), not 1.77; fixed px cut the legends' ends and rows at 16 pt ("5.0 (this vid", the motion's 2nd row)."""
+    small = QFont(QGuiApplication.font())
+    small.setPointSizeF(app_pt(SMALL_SHARE, 7.0))
+    seven = QFont(small)
+    seven.setPointSizeF(7.0)
+    fm, fm7 = QFontMetricsF(small), QFontMetricsF(seven)
+    wide = fm.horizontalAdvance(LEGEND_SIZING_TEXT) / fm7.horizontalAdvance(LEGEND_SIZING_TEXT)
+    tall = math.ceil(fm.height()) / math.ceil(fm7.height())  # a label's line: its font's height, whole px
+    return round(LEGEND_WIDTH * max(1.0, wide)), LEGEND_ROW_PX * max(1.0, tall)
+
+
 class _SmallSample(pg.ItemSample):
     """A legend sample 12x10 px instead of 20x20: three legend rows fit a 43-px lane."""
 
@@ -154,15 +173,22 @@ class _SmallSample(pg.ItemSample):
 
 
 class _CompactLegend(pg.LegendItem):
-    """A legend with tight labels (no text-document margin): entries LEGEND_ROW_PX high. Fitted to its lane's height
-    (fit): on a short lane its entries go into more columns, where the column's width allows, rather than below the
-    lane's edge (at 1280x720 "blink mask" was cut off under the class legend)."""
+    """A legend with tight labels (no text-document margin): entries row_px high, at most column_px wide (legend_sizes).
+    Fitted to its lane's height (fit): on a short lane its entries go into more columns, where the column's width
+    allows, rather than below the lane's edge (at 1280x720 "blink mask" was cut off under the class legend); on a
+    lane squeezed below its whole legend (a big font in a short pane) its text shrinks to 7 pt, as a note does."""
 
     columnCount: int  # pyqtgraph's  # noqa: N815
 
     def __init__(self, *args: Any, colCount: int = 1, **kwargs: Any) -> None:  # noqa: N803 - pyqtgraph's name
         super().__init__(*args, colCount=colCount, **kwargs)
         self._base_columns = colCount
+        self.column_px, self.row_px = legend_sizes()
+        self._size = str(self.opts["labelTextSize"])  # its text's size where its lane has room for it whole
+        self._small = False  # squeezed: its text at 7 pt in LEGEND_ROW_PX rows
+        self._widths: dict[tuple[str, bool], float] = {}  # (label, small) -> its width in the other size
+        self._measure = QGraphicsTextItem()
+        self._measure.document().setDocumentMargin(0)
         self._height: float | None = None  # the height it is fitted to, once its lane has one
         self._narrow = False
         self._least = 0.0
@@ -170,6 +196,8 @@ class _CompactLegend(pg.LegendItem):
 
     def _addItemToLayout(self, sample: Any, label: Any) -> None:  # noqa: N802 - pyqtgraph override
         label.item.document().setDocumentMargin(0)
+        if getattr(self, "_small", False) and label.opts.get("size") != "7pt":
+            label.setText(label.text, size="7pt")
         label.updateMin()
         br = label.item.boundingRect()
         label.setMaximumSize(br.width() + 1, br.height())
@@ -185,18 +213,28 @@ class _CompactLegend(pg.LegendItem):
 
     def _changed(self) -> None:
         self._refit()
-        least = self.least_height()
+        least = self.least_height() + 1e6 * self.least_height(whole=True)  # (either changes the lane's heights)
         if least != self._least:
             self._least = least
             if self.on_least_changed is not None:
                 self.on_least_changed()
 
-    def least_height(self) -> float:
-        """The height its entries need in as many columns as fit the legend column: its lane's minimum."""
+    def least_height(self, whole: bool = False) -> float:
+        """The height its entries need in as many columns as fit the legend column, at 7 pt: its lane's floor;
+        ``whole``: at its own size (the app font's share), its lane's least height. The same at the default font."""
+        small = not whole and self._size != "7pt"
         n = len(self.items)
         cols = max(c for c in range(1, max(1, n) + 1)
-                   if c <= self._base_columns or self._width(c, narrow=True) <= LEGEND_WIDTH)
-        return math.ceil(n / cols) * LEGEND_ROW_PX if n else 0.0
+                   if c <= self._base_columns or self._width(c, narrow=True, small=small) <= self.column_px)
+        return math.ceil(n / cols) * self._row(small) if n else 0.0
+
+    @property
+    def line_px(self) -> float:
+        """An entry's height as it is drawn now."""
+        return self._row(self._small)
+
+    def _row(self, small: bool) -> float:
+        return LEGEND_ROW_PX if small else self.row_px
 
     def fit(self, height: float) -> None:
         self._height = height
@@ -206,14 +244,21 @@ class _CompactLegend(pg.LegendItem):
         n = len(self.items)
         if self._height is None or not n:
             return
-        rows = max(1, int(self._height // LEGEND_ROW_PX))
+        small = self._size != "7pt" and self._height < self.least_height(whole=True)
+        rows = max(1, int(self._height // self._row(small)))
         want = max(self._base_columns, math.ceil(n / rows))
         # too wide: narrow samples and spacing first, then fewer columns (its last row cut, as the lane is short)
-        while want > self._base_columns and self._width(want, narrow=True) > LEGEND_WIDTH:
+        while want > self._base_columns and self._width(want, narrow=True, small=small) > self.column_px:
             want -= 1
-        narrow = want > self._base_columns and self._width(want, narrow=False) > LEGEND_WIDTH
-        if (want, narrow) == (self.columnCount, self._narrow):
+        narrow = want > self._base_columns and self._width(want, narrow=False, small=small) > self.column_px
+        if (want, narrow, small) == (self.columnCount, self._narrow, self._small):
             return
+        if small != self._small:
+            self._small = small
+            for _sample, label in self.items:
+                label.setText(label.text, size="7pt" if small else self._size)
+                br = label.item.boundingRect()
+                label.setMaximumSize(br.width() + 1, br.height())
         self._narrow = narrow
         self.layout.setHorizontalSpacing(1 if narrow else 3)
         for sample, _label in self.items:
@@ -221,21 +266,33 @@ class _CompactLegend(pg.LegendItem):
         self.columnCount = 0  # laid out again even where only the samples' width changed
         self.setColumnCount(want)
 
-    def _width(self, columns: int, narrow: bool) -> float:
-        """Its width in this many columns: per column, its widest sample and label."""
+    def _width(self, columns: int, narrow: bool, small: bool | None = None) -> float:
+        """Its width in this many columns: per column, its widest sample and label (``small``: at 7 pt)."""
         sample, gap = (NARROW_SAMPLE_PX, 1) if narrow else (SAMPLE_PX, 3)
         cols: dict[int, float] = {}
         for i, (_sample, label) in enumerate(self.items):
             c = i % columns
-            cols[c] = max(cols.get(c, 0.0), sample + label.maximumWidth() + 2 * gap)
+            cols[c] = max(cols.get(c, 0.0), sample + self._label_width(label, small) + 2 * gap)
         return sum(cols.values()) + self.layout.getContentsMargins()[0]
+
+    def _label_width(self, label: Any, small: bool | None) -> float:
+        """A label's width as laid out (its text's + 1), at 7 pt or at its own size (None: as drawn now)."""
+        if small is None or small == self._small:
+            return float(label.maximumWidth())
+        key = (label.text, small)
+        if key not in self._widths:
+            self._measure.setFont(label.item.font())
+            self._measure.setHtml(f"<span style='font-size: {'7pt' if small else self._size}'>{label.text}</span>")
+            self._widths[key] = self._measure.boundingRect().width() + 1
+        return self._widths[key]
 
 
 class Readout(pg.LabelItem):
     """The value readout: as wide as the timeline is, never wider. A plain LabelItem asks for its text's width as
     its minimum, so a long readout (many AUs and classes) widened every lane past its pane (the play head and the
-    last frames went off-screen); here the text goes onto two lines when one does not fit (set_lines), and is
-    clipped at the edge only where even that is too wide."""
+    last frames went off-screen); here the text goes onto two lines when one does not fit (set_lines), and where
+    even those are too wide (a big font: at 16 pt in a 1366-px window AU20..AU45 were cut at the edge) it wraps
+    onto as many lines as it needs. Its height follows; on_height (the timeline's) hears of a change."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -243,6 +300,9 @@ class Readout(pg.LabelItem):
         self._lines: tuple[str, str] | None = None
         self._measure = QGraphicsTextItem()  # never shown: measures the one-line text's width
         self._measure.setFont(self.item.font())  # the label's font; its size comes in the HTML, as in setText
+        self.on_height: Callable[[], None] | None = None
+        self._room = math.inf  # px the lanes leave it (set_room): a wrapped readout is cut there, two lines kept
+        self._two_px = 0.0  # the two lines' height, unwrapped
 
     def set_lines(self, one: str, two: str) -> None:
         """Show `one` (the readout on one line) where it fits the width the layout gives, else `two` (the same,
@@ -255,22 +315,68 @@ class Readout(pg.LabelItem):
         if lines is None:
             return
         one, two = lines
-        self._measure.setHtml(f"<span style='font-size: {self.opts.get('size', '9pt')}'>{one}</span>")
         width = self.size().width()
-        text = one if width <= 0 or self._measure.boundingRect().width() <= width else two
-        if text != self.text:  # a new text lays the whole timeline out again
+        text, wrap = one, -1.0  # (-1: no wrapping, the text's own width)
+        if width > 0 and self._width_of(one) > width:
+            text = two
+            if self._width_of(two) > width:
+                wrap = width  # Qt breaks the lines at their spaces, never inside a value
+                self._two_px = float(self._measure.boundingRect().height())
+        if text != self.text or wrap != self.item.textWidth():  # a new text lays the whole timeline out again
+            tall = self.item.boundingRect().height()
+            self.item.setTextWidth(wrap)
             self.setText(text)
+            if self.item.boundingRect().height() != tall and self.on_height is not None:
+                self.on_height()
+
+    def _width_of(self, html: str) -> float:
+        """How wide ``html`` is unwrapped (its widest line), in the readout's size."""
+        self._measure.setHtml(f"<span style='font-size: {self.opts.get('size', '9pt')}'>{html}</span>")
+        return float(self._measure.boundingRect().width())
 
     def resizeEvent(self, ev: Any) -> None:  # noqa: N802 - Qt override
         super().resizeEvent(ev)
         if ev is not None:  # setText calls this with None; a real resize may change what fits
             self._fit()
 
+    def set_room(self, px: float) -> None:
+        """The height the lanes' floors leave it (Timeline._size_lanes): a wrapped readout no taller than that, and
+        no shorter than its two lines (a 1024x640 window at 16 pt: the lanes and the frame axis stay in view)."""
+        if px != self._room:
+            self._room = px
+            self.updateMin()
+
+    def least_px(self) -> float:
+        """Its height on one or two lines (unwrapped): the least the lanes leave it."""
+        return self._two_px if self.item.textWidth() > 0 else float(self.item.boundingRect().height())
+
+    def _lines_within(self, most: float) -> float:
+        """The height of its wrapped lines that end within ``most`` px (whole lines, never half of one)."""
+        doc = self.item.document()
+        margin = doc.documentMargin()
+        bottom = margin
+        block = doc.begin()
+        while block.isValid():
+            layout = block.layout()
+            for i in range(layout.lineCount()):
+                end = layout.position().y() + layout.lineAt(i).y() + layout.lineAt(i).height()
+                if end + margin > most:
+                    return bottom  # (not its margin under them: the next line's tops showed there)
+                bottom = end
+            block = block.next()
+        return bottom + margin
+
     def updateMin(self) -> None:  # noqa: N802 - pyqtgraph's name
         super().updateMin()  # sets the text's width as the minimum (and in the size hints)
         self.setMinimumWidth(0)
-        _w, h = self._sizeHint[Qt.SizeHint.MinimumSize]
+        w, h = self._sizeHint[Qt.SizeHint.PreferredSize]
+        if self.item.textWidth() > 0:  # wrapped: the lines past the room are cut (clipped), as the right end was
+            most = max(getattr(self, "_room", math.inf), getattr(self, "_two_px", 0.0))
+            if h > most:
+                h = self._lines_within(most)
+        self.setMinimumHeight(h)
         self._sizeHint[Qt.SizeHint.MinimumSize] = (0, h)
+        self._sizeHint[Qt.SizeHint.PreferredSize] = (w, h)
         self.updateGeometry()
 
 
@@ -288,12 +394,13 @@ class LegendBox(pg.GraphicsWidget):
 
 
 def side_legend(columns: int) -> tuple[LegendBox, pg.LegendItem]:
-    """A legend in a fixed-width box for the layout's legend column (clipped to its lane)."""
-    box = LegendBox()
-    box.setFixedWidth(LEGEND_WIDTH)
-    box.setFlag(box.GraphicsItemFlag.ItemClipsChildrenToShape, True)
-    legend = _CompactLegend(offset=None, colCount=columns, horSpacing=3, verSpacing=0, labelTextSize="7pt",
+    """A legend in a fixed-width box for the layout's legend column (clipped to its lane), its text the readout's
+    size (7 pt at the default 9-pt app font) and its column as wide as that text needs (legend_sizes)."""
+    legend = _CompactLegend(offset=None, colCount=columns, horSpacing=3, verSpacing=0, labelTextSize=small_text(),
                            sampleType=_SmallSample, frame=False)
+    box = LegendBox()
+    box.setFixedWidth(legend.column_px)
+    box.setFlag(box.GraphicsItemFlag.ItemClipsChildrenToShape, True)
     legend.setParentItem(box)
     legend.layout.setContentsMargins(2, 0, 0, 0)
     return box, legend
@@ -338,6 +445,12 @@ class LaneAxis(pg.AxisItem):
             self.across = on
             self.label.setRotation(0 if on else -90)
             self.resizeEvent()
+
+    def _updateLabel(self) -> None:  # noqa: N802 - pyqtgraph's name
+        super()._updateLabel()
+        # a new name (its tag, LANE_TAGS) centred again: pyqtgraph places a rotated title only on a resize, and a
+        # 12-pt "mot." sat where "motion" had been centred, 8 px low, past the lane's bottom
+        self.resizeEvent()
 
     def resizeEvent(self, ev: Any = None) -> None:  # noqa: N802 - Qt override
         super().resizeEvent(ev)  # places a rotated title

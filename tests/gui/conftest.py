@@ -113,6 +113,31 @@ def settings_obj():
 
 
 @pytest.fixture
+def app_pt(qapp):
+    """A setter of the application font's point size for one test, the font put back after (the session shares
+    one QApplication)."""
+    from PySide6.QtGui import QFont
+    from PySide6.QtWidgets import QApplication
+
+    old = QApplication.font()
+
+    def set_pt(pt: float) -> None:
+        f = QFont(old)
+        f.setPointSizeF(pt)
+        QApplication.setFont(f)
+
+    yield set_pt
+    QApplication.setFont(old)
+
+
+@pytest.fixture(params=[16, 20])
+def big_app_font(app_pt, request):
+    """The application font at 16, then 20 pt (a coder's enlarged system font) for the test, then back."""
+    app_pt(float(request.param))
+    return request.param
+
+
+@pytest.fixture
 def big_font(qapp):
     """The application font at 16 pt (a laptop user's enlarged font) for the test, then back."""
     from PySide6.QtWidgets import QApplication

@@ -11,18 +11,7 @@ from merstudio.gui.help import AboutDialog, KeysDialog
 pytestmark = pytest.mark.gui
 
 
-@pytest.fixture(params=[16, 20])
-def app_font(qapp, request):
-    """The application font at 16 or 20 pt for the test, then back (the session shares one QApplication)."""
-    old = QApplication.font()
-    f = QApplication.font()
-    f.setPointSizeF(float(request.param))
-    QApplication.setFont(f)
-    yield request.param
-    QApplication.setFont(old)
-
-
-def test_about_shows_or_scrolls_to_its_whole_text(qtbot, app_font) -> None:
+def test_about_shows_or_scrolls_to_its_whole_text(qtbot, big_app_font) -> None:
     dlg = AboutDialog("starter.pt")
     qtbot.addWidget(dlg)
     dlg.show()
@@ -35,7 +24,7 @@ def test_about_shows_or_scrolls_to_its_whole_text(qtbot, app_font) -> None:
     assert dlg.frameGeometry().height() <= dlg.screen().availableGeometry().height()
 
 
-def test_every_action_is_whole_in_the_keys_list(qtbot, app_font) -> None:
+def test_every_action_is_whole_in_the_keys_list(qtbot, big_app_font) -> None:
     window = QWidget()
     qtbot.addWidget(window)
     bar = QMenuBar(window)

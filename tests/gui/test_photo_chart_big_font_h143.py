@@ -14,17 +14,6 @@ from merstudio.gui.state import CurveBuffer
 pytestmark = pytest.mark.gui
 
 
-@pytest.fixture(params=[16, 20])
-def app_font(qapp, request):
-    """The application font at 16 or 20 pt for the test, then back (the session shares one QApplication)."""
-    old = QApplication.font()
-    f = QApplication.font()
-    f.setPointSizeF(float(request.param))
-    QApplication.setFont(f)
-    yield request.param
-    QApplication.setFont(old)
-
-
 def _drawn(qtbot, width: int):
     from merstudio.gui.photo_chart import PhotoChart
 
@@ -45,7 +34,7 @@ def _drawn(qtbot, width: int):
 
 
 @pytest.mark.parametrize("width", [900, 1300])
-def test_value_labels_stay_apart_and_inside_the_chart(qtbot, app_font, width) -> None:
+def test_value_labels_stay_apart_and_inside_the_chart(qtbot, big_app_font, width) -> None:
     chart, rects = _drawn(qtbot, width)
     rects.sort(key=lambda r: r.left())
     for a, b in pairwise(rects):

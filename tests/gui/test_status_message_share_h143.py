@@ -5,7 +5,7 @@ the bar; the labels that can give way end in "…" (whole on hover)."""
 from __future__ import annotations
 
 import pytest
-from PySide6.QtWidgets import QApplication, QMainWindow
+from PySide6.QtWidgets import QMainWindow
 
 from merstudio.gui.look import ElidedLabel
 from merstudio.gui.status_bar import BusyIndicator, StatusBar
@@ -15,18 +15,7 @@ pytestmark = pytest.mark.gui
 MESSAGE = "Imported 4 events from coders.eaf (alice, bob); 0 skipped"
 
 
-@pytest.fixture(params=[16, 20])
-def app_font(qapp, request):
-    """The application font at 16 or 20 pt for the test, then back (the session shares one QApplication)."""
-    old = QApplication.font()
-    f = QApplication.font()
-    f.setPointSizeF(float(request.param))
-    QApplication.setFont(f)
-    yield request.param
-    QApplication.setFont(old)
-
-
-def test_a_message_is_partly_shown_beside_long_permanent_labels(qtbot, app_font) -> None:
+def test_a_message_is_partly_shown_beside_long_permanent_labels(qtbot, big_app_font) -> None:
     win = QMainWindow()
     qtbot.addWidget(win)
     sb = StatusBar(win)

@@ -18,18 +18,7 @@ TIERS = {"Emotion": ("happiness", "surprise"), "AUs": ("6+12", "1+2"),
          "Gaze direction of the participant": ("away", "down"), "Onset/Apex": ("o", "a")}
 
 
-@pytest.fixture(params=[16, 20])
-def app_font(qapp, request):
-    """The application font at 16 or 20 pt for the test, then back (the session shares one QApplication)."""
-    old = QApplication.font()
-    f = QApplication.font()
-    f.setPointSizeF(float(request.param))
-    QApplication.setFont(f)
-    yield request.param
-    QApplication.setFont(old)
-
-
-def test_every_row_and_the_whole_intro_show_at_a_big_font(qtbot, tmp_path: Path, app_font) -> None:
+def test_every_row_and_the_whole_intro_show_at_a_big_font(qtbot, tmp_path: Path, big_app_font) -> None:
     info = foreign_tiers(tier_values_eaf(tmp_path / "t.eaf", TIERS))
     dlg = TierMapDialog(info, "t.eaf")
     qtbot.addWidget(dlg)

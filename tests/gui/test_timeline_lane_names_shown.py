@@ -41,22 +41,6 @@ def _abbreviates(short: str, name: str) -> bool:
     return bool(letters) and letters[0] == name[0] and all(ch in rest for ch in letters)
 
 
-@pytest.fixture
-def app_font(qapp):
-    """Set the application's font size for one test (a 12-pt font, as a 150 % laptop is often set)."""
-    from PySide6.QtWidgets import QApplication
-
-    old = QApplication.font()
-
-    def set_pt(pt: float) -> None:
-        font = QApplication.font()
-        font.setPointSizeF(pt)
-        QApplication.setFont(font)
-
-    yield set_pt
-    QApplication.setFont(old)
-
-
 @pytest.mark.parametrize(("size", "coders"), [("1280x720", False), ("1366x768", False), ("1300x850", True),
                                               ("1400x900", False), ("1400x900", True), ("1280x720", True),
                                               ("960x540", False)])
@@ -66,9 +50,9 @@ def test_every_lane_is_named_inside_itself(qtbot, size, coders):
 
 
 @pytest.mark.parametrize("size", ["1280x720", "1366x768"])
-def test_a_big_font_names_a_short_lane_by_its_short_name(qtbot, app_font, size):
+def test_a_big_font_names_a_short_lane_by_its_short_name(qtbot, app_pt, size):
     """At 12 pt "motion" is 56 px long: the 30-px lane had no name at all, now a shortening of it ("mot.")."""
-    app_font(12.0)
+    app_pt(12.0)
     tl, _lane = _timeline(qtbot, size, coders=False)
     _assert_named(tl)
 

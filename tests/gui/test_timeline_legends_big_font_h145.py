@@ -18,19 +18,6 @@ pytestmark = pytest.mark.gui
 PANE = {16.0: (1094, 306), 20.0: (1020, 296)}
 
 
-@pytest.fixture
-def app_pt(qapp):
-    old = QApplication.font()
-
-    def set_pt(pt: float) -> None:
-        f = QFont(old)
-        f.setPointSizeF(pt)
-        QApplication.setFont(f)
-
-    yield set_pt
-    QApplication.setFont(old)
-
-
 def _timeline(qtbot, size):
     from merstudio.gui.timeline import Timeline
 

@@ -73,12 +73,19 @@ def test_an_open_that_outlasts_the_grace_runs_in_the_worker(qtbot, window, tmp_p
     assert not win.session.opener.cancel_button.isVisible() and not win.errors
 
 
+def _opened(qtbot, win, name: str) -> None:
+    qtbot.waitUntil(lambda: win.video is not None and win.video.name == name and not win.session.opener.running,
+                    timeout=20000)
+
+
 def test_a_switch_back_opens_without_probing_again(qtbot, window, clips, probes):
     win = window
     threads, _ = probes
     face, demo = clips
     assert win.ctx.execute(C.OpenVideo, path=str(face)), win.errors
+    _opened(qtbot, win, face.name)  # under load an open outlasts the app's 250 ms wait: the next one would drop it
     assert win.ctx.execute(C.OpenVideo, path=str(demo), project="current"), win.errors
+    _opened(qtbot, win, demo.name)
     assert len(threads) == 2 and win.frame_count == 600
     ids = {v.name: v.id for v in win.project.videos()}
     for name, count in ((face.name, 72), (demo.name, 600), (face.name, 72)):
@@ -94,7 +101,9 @@ def test_cancel_keeps_the_video_shown(qtbot, window, clips, probes):
     threads, held = probes
     face, demo = clips
     assert win.ctx.execute(C.OpenVideo, path=str(face)), win.errors
+    _opened(qtbot, win, face.name)  # under load an open outlasts the app's 250 ms wait: the next one would drop it
     assert win.ctx.execute(C.OpenVideo, path=str(demo), project="current"), win.errors
+    _opened(qtbot, win, demo.name)
     shown, source = win.video, win.session.source
     ids = {v.name: v.id for v in win.project.videos()}
     st = face.stat()

@@ -12,7 +12,6 @@ and ``Event source`` carry the rest of an event; a file without them (a real BOR
 
 from __future__ import annotations
 
-import csv
 import datetime as _dt
 import math
 import os
@@ -26,7 +25,6 @@ from typing import Any, NamedTuple
 
 import numpy as np
 
-from merstudio.atomic import atomic_path
 from merstudio.datasets.parse import cell_text, norm_col, read_workbook_rows
 from merstudio.errors import InputError
 from merstudio.facs import read_aus
@@ -50,6 +48,7 @@ from merstudio.interchange.common import (
     same_name,
     variable_times,
     vfr_note,
+    write_dict_table,
 )
 from merstudio.project.events import STATUSES, Event
 from merstudio.textfile import csv_rows, read_table_text, sniff_delimiter
@@ -119,16 +118,7 @@ def write_boris(events: Iterable[Event], path: str | os.PathLike[str], media: Me
         return write_xlsx(path, "Aggregated events", COLUMNS,
                           ([_xlsx_number(r[c]) if c in NUMBER_COLUMNS else r[c] for c in COLUMNS] for r in rows),
                           progress)
-    with atomic_path(path) as tmp:
-        with tmp.open("w", newline="", encoding="utf-8") as fh:
-            w = csv.DictWriter(fh, fieldnames=list(COLUMNS), delimiter="\t" if fmt == "tsv" else ",")
-            w.writeheader()
-            w.writerows(rows)
-        if progress:
-            progress(1, 2)
-    if progress:
-        progress(2, 2)
-    return Path(path)
+    return write_dict_table(path, COLUMNS, rows, "\t" if fmt == "tsv" else ",", progress)
 
 
 # ---------------------------------------------------------------------------------------------- import

@@ -27,9 +27,11 @@ a field longer than :data:`MAX_FIELD_CHARS` makes its row or annotation a skippe
 
 from __future__ import annotations
 
+import csv
 import math
 import numbers
-from collections.abc import Iterable
+import os
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -37,6 +39,7 @@ from typing import Any
 
 import numpy as np
 
+from merstudio.atomic import atomic_path
 from merstudio.errors import FrameRateMismatch, InputError
 from merstudio.facs import parse_aus, read_aus
 from merstudio.io.timebase import Timebase, detect_vfr
@@ -563,3 +566,19 @@ def aus_as_modifiers(aus: str) -> str:
 
 def face_label(face_id: int) -> str:
     return f"face {face_id}"
+
+
+def write_dict_table(path: str | os.PathLike[str], columns: Sequence[str], rows: Iterable[Mapping[str, Any]],
+                     delimiter: str = ",", progress: Callable[[int, int], None] | None = None) -> Path:
+    """Rows (dicts by column) as a CSV/TSV table with a header, written atomically. ``progress(1, 2)`` before the
+    file is moved into place (what it raises leaves the old one: the app's Cancel export), ``(2, 2)`` after."""
+    with atomic_path(path) as tmp:
+        with tmp.open("w", newline="", encoding="utf-8") as fh:
+            w = csv.DictWriter(fh, fieldnames=list(columns), delimiter=delimiter)
+            w.writeheader()
+            w.writerows(rows)
+        if progress:
+            progress(1, 2)
+    if progress:
+        progress(2, 2)
+    return Path(path)

@@ -41,6 +41,7 @@ from merstudio.interchange.common import (
     same_name,
     variable_times,
     vfr_note,
+    write_dict_table,
 )
 from merstudio.project.events import Event
 from merstudio.textfile import csv_rows, read_head, read_table_text, sniff_delimiter
@@ -89,16 +90,7 @@ def write_events_csv(events: Iterable[Event], path: str | os.PathLike[str], medi
     """``progress(1, 2)`` before the file is moved into place (what it raises leaves the old one), ``(2, 2)``
     after."""
     rows = events_csv_rows(events, media, timestamps)
-    with atomic_path(path) as tmp:
-        with tmp.open("w", newline="", encoding="utf-8") as fh:
-            w = csv.DictWriter(fh, fieldnames=list(EVENT_CSV_COLUMNS))
-            w.writeheader()
-            w.writerows(rows)
-        if progress:
-            progress(1, 2)
-    if progress:
-        progress(2, 2)
-    return Path(path)
+    return write_dict_table(path, EVENT_CSV_COLUMNS, rows, progress=progress)
 
 
 # what makes a spreadsheet (Excel, LibreOffice, Google Sheets) take a CSV cell for a formula: a note "-2+3" showed 1,

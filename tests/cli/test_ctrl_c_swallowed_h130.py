@@ -14,14 +14,12 @@ import numpy as np
 OLD_OUTPUT = b"an existing file the interrupted run must leave as it is\n"
 AUS = (1, 2, 4, 6, 12)
 
-# the first field formatted sends a real SIGINT to this process and swallows what it raises
-_SWALLOWED = """
+# once (the first call of the patched function): a real SIGINT to this process, its KeyboardInterrupt swallowed
+_SEND_ONCE = """
 import os, signal
-import merstudio.interchange.openface as of
+sent = []
 
-_field, sent = of._field, []
-
-def field(values, decimals):
+def ctrl_c_once():
     if not sent:
         sent.append(1)
         try:
@@ -30,6 +28,16 @@ def field(values, decimals):
                 pass
         except BaseException:
             sent.append("swallowed")
+"""
+
+# the first field formatted sends it
+_SWALLOWED = _SEND_ONCE + """
+import merstudio.interchange.openface as of
+
+_field = of._field
+
+def field(values, decimals):
+    ctrl_c_once()
     return _field(values, decimals)
 
 of._field = field
@@ -64,22 +72,14 @@ def test_a_swallowed_ctrl_c_does_not_replace_the_output(tmp_path: Path):
 
 
 # a Ctrl-C landing just after the output was moved into place, swallowed (the command then returns 0)
-_AFTER_WRITE = """
-import os, signal
+_AFTER_WRITE = _SEND_ONCE + """
 import merstudio.atomic as atomic
 
-_noted, sent = atomic.note_written, []
+_noted = atomic.note_written
 
 def noted(path):
     _noted(path)
-    if not sent:
-        sent.append(1)
-        try:
-            os.kill(os.getpid(), signal.SIGINT)
-            for _ in range(1000):
-                pass
-        except BaseException:
-            sent.append("swallowed")
+    ctrl_c_once()
 
 atomic.note_written = noted
 """

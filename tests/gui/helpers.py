@@ -216,6 +216,26 @@ def cancelled_run(qtbot, win, fake_analysis, at: int = 11) -> str:
     return win.statusBar().currentMessage()
 
 
+def parked_rerun(qtbot, win, fake_analysis):
+    """A re-run (confirmed: no question) of the video open in the window, its FakeAnalysis parked before frame 11
+    (frames 0-10 stored and drawn); returns the gate that lets it go on (finish_parked)."""
+    from merstudio.gui import commands as C
+
+    fake_analysis.gate = threading.Event()
+    win.analysis.batch_seconds = 0.0
+    assert win.ctx.execute(C.RunAnalysis, settings={"landmarks": True}, confirmed=True)
+    qtbot.waitUntil(lambda: win.buffer is not None and win.buffer.frames_done >= 11, timeout=20000)
+    return fake_analysis.gate
+
+
+def finish_parked(qtbot, win, fake_analysis, gate) -> None:
+    """Let a parked_rerun go on to its end and wait for "Analysis complete"."""
+    gate.set()
+    qtbot.waitUntil(lambda: win.worker is None, timeout=20000)
+    fake_analysis.gate = None
+    qtbot.waitUntil(lambda: "Analysis complete" in win.statusBar().currentMessage(), timeout=10000)
+
+
 def finetuning(qtbot, win, epochs: int = 30, done: int = 6, seconds: float = 60.0):
     """The window's fine-tuning dialog (on its open project) training a fake run that goes until cancelled,
     `done` of `epochs` epochs ended in `seconds` (30, 6, 60: "about 4 min left"). Returns the dialog."""

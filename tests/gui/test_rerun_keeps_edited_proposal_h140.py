@@ -4,31 +4,13 @@ complete: 1 proposal to review". Edits made before the run are replaced, as the 
 
 from __future__ import annotations
 
-import threading
-
 import pytest
 from gui_fixtures import SPOTS
-from helpers import open_and_analyse
+from helpers import finish_parked, open_and_analyse, parked_rerun
 
 from merstudio.gui import commands as C
 
 pytestmark = pytest.mark.gui
-
-
-def _parked_rerun(qtbot, win, fake_analysis):
-    """A re-run (no question) parked before frame 11 of the fake analysis; returns its gate."""
-    fake_analysis.gate = threading.Event()
-    win.analysis.batch_seconds = 0.0  # frames 0-10 stored (and drawn) before the gate
-    assert win.ctx.execute(C.RunAnalysis, settings={"landmarks": True}, confirmed=True)
-    qtbot.waitUntil(lambda: win.buffer is not None and win.buffer.frames_done >= 11, timeout=20000)
-    return fake_analysis.gate
-
-
-def _finish(qtbot, win, fake_analysis, gate):
-    gate.set()
-    qtbot.waitUntil(lambda: win.worker is None, timeout=20000)
-    fake_analysis.gate = None
-    qtbot.waitUntil(lambda: "Analysis complete" in win.statusBar().currentMessage(), timeout=10000)
 
 
 def test_a_proposal_edited_during_a_rerun_is_kept_and_said(qtbot, window, video_path, fake_analysis):
@@ -37,9 +19,9 @@ def test_a_proposal_edited_during_a_rerun_is_kept_and_said(qtbot, window, video_
     vid = win.video.id
     (on, _apex, off) = SPOTS[1]
     second = next(e for e in win.project.proposals(vid) if e.onset == on)
-    gate = _parked_rerun(qtbot, win, fake_analysis)
+    gate = parked_rerun(qtbot, win, fake_analysis)
     assert win.ctx.execute(C.EditEvent, event_id=second.id, changes={"onset": on - 2, "note": "moved"})
-    _finish(qtbot, win, fake_analysis, gate)
+    finish_parked(qtbot, win, fake_analysis, gate)
     props = sorted((e.onset, e.offset, e.note) for e in win.project.proposals(vid))
     # the coder's edit stands, and the run's own proposal on that interval is not added beside it
     assert props == [(SPOTS[0][0], SPOTS[0][2], ""), (on - 2, off, "moved")]
@@ -65,8 +47,8 @@ def test_a_proposal_edited_before_the_rerun_is_replaced_as_the_question_said(qtb
     (on, _apex, off) = SPOTS[1]
     second = next(e for e in win.project.proposals(vid) if e.onset == on)
     assert win.ctx.execute(C.EditEvent, event_id=second.id, changes={"onset": on - 2, "note": "moved"})
-    gate = _parked_rerun(qtbot, win, fake_analysis)  # confirmed: the question said the edit goes
-    _finish(qtbot, win, fake_analysis, gate)
+    gate = parked_rerun(qtbot, win, fake_analysis)  # confirmed: the question said the edit goes
+    finish_parked(qtbot, win, fake_analysis, gate)
     assert sorted((e.onset, e.offset, e.note) for e in win.project.proposals(vid)) == \
         [(SPOTS[0][0], SPOTS[0][2], ""), (on, off, "")]
     assert "kept" not in win.statusBar().currentMessage()

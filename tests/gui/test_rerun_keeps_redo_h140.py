@@ -4,31 +4,13 @@ redone."""
 
 from __future__ import annotations
 
-import threading
-
 import pytest
-from helpers import open_and_analyse, undo_history
+from helpers import finish_parked, open_and_analyse, parked_rerun, undo_history
 
 from merstudio.gui import commands as C
 
 pytestmark = pytest.mark.gui
 RERUN = "Re-run analysis of clip.avi"
-
-
-def _parked_rerun(qtbot, win, fake_analysis):
-    """A re-run (no question) parked before frame 11 of the fake analysis; returns its gate."""
-    fake_analysis.gate = threading.Event()
-    win.analysis.batch_seconds = 0.0  # frames 0-10 stored (and drawn) before the gate
-    assert win.ctx.execute(C.RunAnalysis, settings={"landmarks": True}, confirmed=True)
-    qtbot.waitUntil(lambda: win.buffer is not None and win.buffer.frames_done >= 11, timeout=20000)
-    return fake_analysis.gate
-
-
-def _finish(qtbot, win, fake_analysis, gate):
-    gate.set()
-    qtbot.waitUntil(lambda: win.worker is None, timeout=20000)
-    fake_analysis.gate = None
-    qtbot.waitUntil(lambda: "Analysis complete" in win.statusBar().currentMessage(), timeout=10000)
 
 
 def _manual(win):
@@ -39,10 +21,10 @@ def test_steps_undone_during_a_rerun_stay_redoable(qtbot, window, video_path, fa
     win = window
     open_and_analyse(qtbot, win, video_path, landmarks=True)
     assert win.ctx.execute(C.NewEvent, onset=70, apex=72, offset=75, emotion="negative")
-    gate = _parked_rerun(qtbot, win, fake_analysis)
+    gate = parked_rerun(qtbot, win, fake_analysis)
     win.undo_stack.undo()  # the coder takes the event back while the run goes
     assert _manual(win) == []
-    _finish(qtbot, win, fake_analysis, gate)
+    finish_parked(qtbot, win, fake_analysis, gate)
     # the re-run sits where the coder stood in the history; the undone step is still there to redo
     assert undo_history(win) == ([RERUN, "Add negative 70-75"], 1)
     assert win.undo_stack.canRedo() and _manual(win) == []  # redoable, not redone behind the coder's back

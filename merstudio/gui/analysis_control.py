@@ -495,12 +495,14 @@ class AnalysisControl(QObject):
         w = AnalysisWorker(proj, video.id, str(path), prepared[0] if prepared is not None else None,
                            make_analysis=self._make_analysis, open_source=win.session.open_source,
                            batch_seconds=self.batch_seconds, parent=self)
-        w.started_on.connect(lambda d: self._set_device("CUDA" if d.startswith("cuda") else "CPU"))
-        w.progress.connect(self.progress)
-        w.progress.connect(lambda done, total: setattr(self, "_at", (done, total)))
-        w.rows.connect(self._rows)
-        w.finished_ok.connect(self._done)
-        w.errored.connect(self._failed)
+        # each handler is told which worker sent the signal and acts only while that worker is ``worker``: a run
+        # stopped as its project closed has its end (and rows) still queued, and a run started before they were
+        # delivered took them for its own (it was stopped too and said "cancelled")
+        w.started_on.connect(lambda d: self._set_device(w, "CUDA" if d.startswith("cuda") else "CPU"))
+        w.progress.connect(lambda done, total: self._progress(w, done, total))
+        w.rows.connect(lambda rows: self._rows(w, rows))
+        w.finished_ok.connect(lambda status: self._done(w, status))
+        w.errored.connect(lambda message: self._failed(w, message))
         self.worker = w
         self.running.emit(True)
         self.progress.emit(0, win.frame_count)
@@ -634,13 +636,21 @@ class AnalysisControl(QObject):
             self.running.emit(False)
         self.refreshDue.emit()
 
-    def _set_device(self, device: str) -> None:
+    def _set_device(self, w: AnalysisWorker, device: str) -> None:
+        if w is not self.worker:  # a worker stopped since (every handler below: its signals came late)
+            return
         self.device = device
         self.deviceChanged.emit(device)
 
-    def _rows(self, rows: list) -> None:
-        w, video = self.worker, self.win.video
-        if w is None or video is None or w.video_id != video.id:
+    def _progress(self, w: AnalysisWorker, done: int, total: int) -> None:
+        if w is not self.worker:
+            return
+        self._at = (done, total)
+        self.progress.emit(done, total)
+
+    def _rows(self, w: AnalysisWorker, rows: list) -> None:
+        video = self.win.video
+        if w is not self.worker or video is None or w.video_id != video.id:
             return
         if self._pending_rows is not None:  # its stored rows are being read: these go in after them
             self._pending_rows += rows
@@ -648,24 +658,25 @@ class AnalysisControl(QObject):
             self.buffer.add_rows(rows)
             self.rowsAdded.emit()
 
-    def _done(self, status: str) -> None:
-        """A run ended. A complete re-run is one undo step (where the coder stands in the history: the steps they
-        undid while it ran stay redoable; the open proposals they edited meanwhile are kept: _keep_edited); a
+    def _done(self, w: AnalysisWorker, status: str) -> None:
+        """Run ``w`` ended. A complete re-run is one undo step (where the coder stands in the history: the steps
+        they undid while it ran stay redoable; the open proposals they edited meanwhile are kept: _keep_edited); a
         cancelled one never replaces a complete run: that one is the active run again (its proposals were never
-        replaced), the partial run is kept inactive and one status line says so, as after a failure."""
-        w = self.worker
-        vid = w.video_id if w is not None else None
-        self.last_warnings = list(w.warnings) if w is not None else []
-        step = self._rerun_step(w) if w is not None else None
+        replaced), the partial run is kept inactive and one status line says so, as after a failure. The end of a
+        run stopped before (its project closed: _stop_for_close said how it ended) is not this run's: ignored."""
+        if w is not self.worker:
+            return
+        vid = w.video_id
+        self.last_warnings = list(w.warnings)
+        step = self._rerun_step(w)
         self.stop()
-        if status == "cancelled" and w is not None:
+        if status == "cancelled":
             line = self._restore_complete(w, "cancelled")
             if line:  # no undo step (the complete run never went) and no "Analysis cancelled: N proposals"
                 self.message.emit(line, 15000)
                 return
         kept = ""
         if step is not None:
-            assert w is not None
             if kept := self._keep_edited(w, step):
                 self.last_warnings.append(kept)
             # only checks the new run is the active one (nothing is re-analysed); the steps the coder undid while
@@ -676,7 +687,7 @@ class AnalysisControl(QObject):
             # the stored rows, as a reopen shows them; a switch to another video before they are in: said, as below
             self.load(then=lambda: self.finished.emit(status),
                       dropped=lambda: self.message.emit(f"Analysis of {self.video_name(video.id)}: {status}", 8000))
-        elif vid is not None:  # the coder moved on to another video meanwhile: said, not silent
+        else:  # the coder moved on to another video meanwhile: said, not silent
             self.message.emit(f"Analysis of {self.video_name(vid)}: {status}" + (f"; {kept}" if kept else ""), 8000)
 
     def _keep_edited(self, w: AnalysisWorker, step: RerunAnalysisCommand) -> str:
@@ -720,13 +731,15 @@ class AnalysisControl(QObject):
 
         return RerunAnalysisCommand(proj, vid, before, shown, new_id=w.analysis_id, after=after)
 
-    def _failed(self, message: str) -> None:
-        """A run failed: said in a dialog. A failed re-run never replaces the complete run it was re-doing: that
+    def _failed(self, w: AnalysisWorker, message: str) -> None:
+        """Run ``w`` failed: said in a dialog. A failed re-run never replaces the complete run it was re-doing: that
         one is the active run again (with the proposals the re-run replaced, had it got that far), the partial run
-        is kept inactive, and the status bar says so (the "Re-running…" line no longer holds)."""
-        w = self.worker
+        is kept inactive, and the status bar says so (the "Re-running…" line no longer holds). A run stopped before
+        (its project closed) is not the one running now: ignored, as in :meth:`_done`."""
+        if w is not self.worker:
+            return
         self.stop()
-        line = self._restore_complete(w, "failed") if w is not None else ""
+        line = self._restore_complete(w, "failed")
         self.message.emit(line, 15000)  # replaces "Re-running…" (a first run's failure: cleared)
         # the box says it too: the status line goes in 15 s, and the box is what the coder reads
         self.win.show_error(f"{message}\n\n{line}" if line else message)

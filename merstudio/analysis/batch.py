@@ -1009,6 +1009,9 @@ class BatchProgress:
     # split videos: task index -> (item index, the video's frames); item index -> frames of its finished segments
     segments: dict[int, tuple[int, int]] = field(default_factory=dict)
     split_done: dict[int, int] = field(default_factory=dict)
+    # the share of their frames that inputs stopped part-way (Ctrl-C, a cancel) analysed: not in videos_done, so
+    # the bar shows how far the run got (it read 100 % after a Ctrl-C)
+    stopped: float = 0.0
 
     @property
     def frames(self) -> int:
@@ -1024,7 +1027,7 @@ class BatchProgress:
             share += min(1.0, done / whole) if whole else 0.0
         owners = {k: n for k, n in self.segments.values()}
         share += sum(min(1.0, f / owners[k]) for k, f in self.split_done.items() if owners.get(k))
-        return self.videos_done + share
+        return self.videos_done + self.stopped + share
 
     def rates(self) -> tuple[float, float]:
         """(videos/s, frames/s) since the start."""
@@ -1381,10 +1384,13 @@ class _BatchRun:
             self.started.discard(k)
             return
         self.settled.add(k)
+        if isinstance(outcome, Cancelled) or (isinstance(outcome, AnalysisOutput) and not outcome.complete):
+            self.progress.stopped += self.stopped_share(k, outcome)  # not finished: counted by its frames done
+        else:
+            self.progress.videos_done += 1
         self.progress.split_done.pop(k, None)
         if k in self.claims:
             self.claims.pop(k).close()  # a split video's result claim: given back with its final outcome
-        self.progress.videos_done += 1
         if isinstance(outcome, AnalysisOutput):
             self.outputs[k] = outcome
             if k not in self.split:
@@ -1401,6 +1407,24 @@ class _BatchRun:
             self.on_result(item, outcome)
         if self.on_progress is not None:
             self.on_progress(self.progress)
+
+    def stopped_share(self, k: int, outcome: AnalysisOutput | BaseException) -> float:
+        """How much of input k a run stopped part-way analysed (0-1): a split video's segments' frames of the
+        whole, else the frames its result (or, killed, its partial meta) says it kept of the video's."""
+        if k in self.split:
+            whole = next((n for owner, n in self.progress.segments.values() if owner == k), 0)
+            return min(1.0, self.progress.split_done.get(k, 0) / whole) if whole else 0.0
+        if isinstance(outcome, AnalysisOutput):
+            done, whole = outcome.frames, outcome.frame_count
+        else:
+            import json
+
+            done = whole = 0
+            with contextlib.suppress(OSError, ValueError, AttributeError, TypeError):
+                info = json.loads(output_paths(self.plan.out, self.plan.items[k].name).partial_meta
+                                  .read_text(encoding="utf-8"))
+                done, whole = int(info.get("frames_processed") or 0), int(info.get("frame_count") or 0)
+        return min(1.0, done / whole) if whole else 0.0
 
     def lose(self, k: int, exc: BaseException) -> None:
         """Input k hit an output the file system takes no more of (`lost_output`): the run stops (`lost`), and the

@@ -27,7 +27,8 @@ class InputError(MerstudioError):
 
 class FrameRateMismatch(InputError):
     """An annotation file coded at another frame rate than the video's: its times would land on the wrong frames.
-    The caller may convert its times at the video's rate instead (the app asks; the CLI has --force-fps)."""
+    The caller may convert its times at the video's rate instead (fps_override=True; the app asks; the CLI has
+    --force-fps)."""
 
     def __init__(self, message: str, file_fps: float, video_fps: float) -> None:
         super().__init__(message)

@@ -913,7 +913,7 @@ def agreement_report(project: Project, video_ids: Sequence[int] | None = None, c
     if frames_coder:
         if any(coder_of(e) == frames_coder for e in events):
             raise InputError(f"{where}: {frames_coder!r} already codes events here; name the per-frame coder "
-                             "something else (--frames-coder)")
+                             "something else (frames_coder= / --frames-coder)")
         for v in vids:
             frames = project.load_frames(v)
             if not len(frames):

@@ -337,8 +337,8 @@ def project_preview(project: Any, preview: ImportPreview, video_id: int, replace
                 f"{len(close)} event(s) overlap an event of the same coder, face and emotion already in the project "
                 f"({shorten(new.coder or '(no coder)', 40)} face {new.face_id}: frames {new.onset}-{new.offset} "
                 f"here, {old.onset}-{old.offset} there): a corrected file of {name_list(prev.file_coders, 4)}? "
-                "Replace their events on this video with the file's (--replace; the app: 'Replace' in the "
-                "import preview) rather than adding these beside them")
+                "Replace their events on this video with the file's (replace=True / --replace; the app: 'Replace' "
+                "in the import preview) rather than adding these beside them")
     return prev
 
 
@@ -380,7 +380,7 @@ def commit_import(project: Any, preview: ImportPreview, skip_bad: bool = False) 
         remove = []
     if not events and not remove and not any(coded.values()) and not preview.duplicates:
         raise InputError(f"{preview.path}: no events and no coder in the file: nothing to import (to record a coder "
-                         "who found nothing on this video, name them: --coder NAME)")
+                         "who found nothing on this video, name them: coder= / --coder NAME)")
     known = set(project.coders())
     new = sorted(({e.coder for e in events if e.coder} | {c for cs in coded.values() for c in cs if c}) - known)
     # the old events go (a replace) and the new come in one transaction, their coders and coded records with them:

@@ -78,7 +78,8 @@ def write_au_table(table: AUTable, path: str | os.PathLike[str], kind: str) -> s
     if kind == "openface":
         if table.kind == "pyfeat":
             raise InputError(f"{table.path}: py-feat's AU probabilities (0-1) are not OpenFace's intensities (0-5); "
-                             "write it --to pyfeat, or convert an OpenFace or merstudio per-frame CSV --to openface")
+                             "write it as py-feat (kind='pyfeat' / --to pyfeat), or convert an OpenFace or "
+                             "merstudio per-frame CSV to OpenFace (kind='openface' / --to openface)")
         return write_openface(table.frames, path)
     if kind == "pyfeat":
         return write_pyfeat(table.frames, path)

@@ -213,11 +213,12 @@ def fps_mismatch(where: str, file_fps: float, video_fps: float) -> FrameRateMism
         return FrameRateMismatch(
             f"{where}: its times are not the frame times of this variable-rate video (they run at a constant "
             f"{file_fps:g} fps, as an export of a video not analysed to its end wrote them before 2026-12-06); "
-            "export the file again from its project, or --force-fps places each event by its times", file_fps,
+            "export the file again from its project, or fps_override=True / --force-fps places each event by its "
+            "times", file_fps,
             video_fps)
     return FrameRateMismatch(f"{where}: frame rate {file_fps:g} fps in the file differs from the video's "
-                             f"{video_fps:g} fps (times would land on the wrong frames); --force-fps converts the "
-                             "file's times at the video's rate", file_fps, video_fps)
+                             f"{video_fps:g} fps (times would land on the wrong frames); fps_override=True / "
+                             "--force-fps converts the file's times at the video's rate", file_fps, video_fps)
 
 
 # ------------------------------------------------------------------------------------ frame <-> time

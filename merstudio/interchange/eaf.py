@@ -702,7 +702,8 @@ def _eaf_tiers(p: Path, root: ET.Element, extra: dict[str, str], tier_roles: Map
             roles[tid] = _guess_role(tiers[tid])
             if roles[tid] == "aus":
                 notes.append(f"{p.name}: tier {quote(tid)} read as AUs (its values are AU codes); give it a kind "
-                             f"to read it otherwise (--tier {shorten(tid, 40)}={shorten(extra[tid], 40)}:emotion)")
+                             f"to read it otherwise (tier_roles={{{quote(tid, 40)}: 'emotion'}} / --tier "
+                             f"{shorten(tid, 40)}={shorten(extra[tid], 40)}:emotion)")
             elif roles[tid] == "apex":
                 notes.append(f"{p.name}: tier {quote(tid)} read as the apexes of {quote(shorten(extra[tid], 40))} "
                              "(its values are onset / apex / offset); give it a kind to read it otherwise")

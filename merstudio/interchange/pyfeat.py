@@ -267,6 +267,6 @@ def write_pyfeat(frames: pd.DataFrame, path: str | os.PathLike[str]) -> str:
     absent = [f"AU{a:02d}" for a in PYFEAT_AUS if a not in written] + ([] if boxes else ["FaceRect*"])
     absent += ["landmarks", "Pitch/Roll/Yaw", "emotions", "input", "approx_time"]
     extra = [c[:4] for c in frames.columns if re.fullmatch(r"AU\d\d_[rp]", c) and int(c[2:4]) not in PYFEAT_AUS]
-    return (f"{scale}; py-feat columns absent: {', '.join(absent)} (no timestamps: give --fps when reading it "
-            "back)"
+    return (f"{scale}; py-feat columns absent: {', '.join(absent)} (no timestamps: give the rate when reading it "
+            "back, fps= / --fps)"
             + (f"; not written (no py-feat name): {', '.join(dict.fromkeys(extra))}" if extra else ""))

@@ -101,7 +101,7 @@ def load_arrays(spec: str, *, classes: str | None = None, allow_missing: bool = 
     if log is None:
         log = _log_line
     if steps is not None and steps < 1:  # before the data is read, in the option's own name
-        raise InputError(f"--steps must be at least 1 (got {steps})")
+        raise InputError(f"steps must be at least 1, got {steps} (steps= / --steps)")
     kind, root = parse_data_spec(spec)
     opts = options if options is not None else LoadOptions()
     opts.check(kind, classes, option_flags)
@@ -111,7 +111,7 @@ def load_arrays(spec: str, *, classes: str | None = None, allow_missing: bool = 
     if ds.dropped:
         log("dropped (label maps to no class): " + ", ".join(f"{k} {v}" for k, v in sorted(ds.dropped.items())))
     if ds.skipped:
-        log(f"skipped {len(ds.skipped)} samples (--allow-missing):")
+        log(f"skipped {len(ds.skipped)} samples (allow_missing= / --allow-missing):")
         for s in ds.skipped:
             log(f"  {s}")
     rare = rare_classes_note(s.label for s in ds)  # a mistyped label is a class of its own: said, not refused
@@ -119,10 +119,11 @@ def load_arrays(spec: str, *, classes: str | None = None, allow_missing: bool = 
         log(rare)
     modality = (input_kind or "flow").strip().lower()
     if modality not in MODALITY_TO_PREP:
-        raise InputError(f"--input {input_kind}: expected flow, grey or flow+grey")
+        raise InputError(f"input {input_kind!r}: expected flow, grey or flow+grey (input_kind= / --input)")
     images = [s for s in ds if s.kind == "image"]
     if images and modality != "flow":
-        raise InputError(f"{images[0].source}: precomputed flow images give a flow input only, not --input {modality}")
+        raise InputError(f"{images[0].source}: precomputed flow images give a flow input only, not {modality} "
+                         "(input_kind= / --input)")
     if size is None:  # precomputed images: their own size; clips: the 28 px default
         size = _image_size(images[0].path) if images else 28
     steps, spacing = default_steps(bool(images), steps, spacing)
@@ -130,14 +131,14 @@ def load_arrays(spec: str, *, classes: str | None = None, allow_missing: bool = 
                               spacing=spacing, framing=framing)
     if images and prep.framing is None:
         log("precomputed flow images: their framing of the face is taken to be merstudio's aligned face, which video "
-            "is fed as; if they are the MEGC2019 composite's shared flow images, give --framing megc2019 (tighter "
-            "and higher: docs/model.md, \"Framing\")")
+            "is fed as; if they are the MEGC2019 composite's shared flow images, give framing='megc2019' / "
+            "--framing megc2019 (tighter and higher: docs/model.md, \"Framing\")")
     with warnings.catch_warnings():  # its "no face found" warning: said once, below
         warnings.filterwarnings("ignore", message=".*had no face found", category=DatasetWarning)
         X, pinfo = prepare(list(ds), prep, progress=progress, cache_dir=cache_dir, skip_bad=allow_missing)
     failed = pinfo.get("failed", [])
     if failed:  # frames the loader's checks did not read (a step between onset and apex): skipped too
-        log(f"skipped {len(failed)} more samples whose frames cannot be read (--allow-missing):")
+        log(f"skipped {len(failed)} more samples whose frames cannot be read (allow_missing= / --allow-missing):")
         for _, key, why in failed:
             log(f"  {key}: {why}")
         bad = {i for i, _, _ in failed}

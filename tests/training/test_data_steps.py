@@ -106,7 +106,7 @@ def test_allow_missing_covers_frames_only_preprocessing_reads(tmp_path):
 def test_steps_below_one_name_the_option(tmp_path, flow_table):
     from merstudio.errors import InputError
 
-    with pytest.raises(InputError, match=r"^--steps must be at least 1 \(got 0\)$"):
+    with pytest.raises(InputError, match=r"^steps must be at least 1, got 0 \(steps= / --steps\)$"):
         load_arrays(str(flow_table(tmp_path / "flows")), steps=0, log=lambda *a, **k: None)
 
 

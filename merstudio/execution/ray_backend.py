@@ -8,9 +8,10 @@ What Ray does here, and what it does not:
   reference;
 - at most `WINDOW_PER_CPU` tasks per cluster CPU are submitted at a time (the usual `ray.wait` back-pressure): a
   cancel then only has a few queued tasks to withdraw, and `on_start` marks tasks that are close to running;
-- a cancel (or Ctrl-C) first withdraws queued tasks and asks running ones to stop (`ray.cancel(force=False)`:
-  KeyboardInterrupt inside the task, so it can write what it has), then after `GRACE_SECONDS` kills what still runs
-  (`ray.cancel(force=True)`);
+- a cancel (or Ctrl-C) first withdraws queued tasks and asks running ones to stop (`ray.cancel(force=False)`, which
+  runs the task's SIGINT handler: `cancelled()` turns true there, `_cancel_flag`, so it returns what it has, as in a
+  local worker), then after `GRACE_SECONDS` kills what still runs (`ray.cancel(force=True)`); a Ctrl-C while an
+  embedded Ray shuts down kills the processes it started (`_ray_stopped`);
 - progress payloads (`report()`) travel through a `ray.util.queue.Queue` (an actor), made only when the caller
   asked for progress.
 An embedded Ray (no address) is started for the run (`num_cpus=jobs` when jobs > 1, else every CPU) and shut down
@@ -182,11 +183,40 @@ def _ray_call(call: _Call, task: Any, shared: Any, index: int, queue: Any,
             with contextlib.suppress(Exception):
                 queue.put_nowait((index, payload))
 
-    _set_context(_TaskContext(lambda: False, send))  # Ray stops a task with KeyboardInterrupt (ray.cancel)
+    with _cancel_flag() as stop:
+        _set_context(_TaskContext(stop.is_set, send))
+        try:
+            return call(task, shared)
+        finally:
+            _set_context(None)
+
+
+@contextlib.contextmanager
+def _cancel_flag() -> Iterator[threading.Event]:
+    """An event set when Ray asks the running task to stop. `ray.cancel(force=False)` runs the task's SIGINT
+    handler in its main thread: the default one raised KeyboardInterrupt wherever the task was, so it always ended
+    as Cancelled, its rows described as partial but never yielded (a Ctrl-C on Ray named no input stopped part-way,
+    as the local back-end does). With this handler the first request sets the event (`cancelled()` turns true: the
+    analysis returns its partial result, as in a local worker); a second one raises KeyboardInterrupt. Ray workers
+    run in a session of their own: a terminal's Ctrl-C reaches the driver only. Off the main thread (a threaded
+    actor) nothing is installed: the task is stopped as before."""
+    import signal
+
+    stop = threading.Event()
+    if threading.current_thread() is not threading.main_thread():
+        yield stop
+        return
+
+    def asked(signum: int, frame: Any) -> None:
+        if stop.is_set():
+            raise KeyboardInterrupt
+        stop.set()
+
+    old = signal.signal(signal.SIGINT, asked)
     try:
-        return call(task, shared)
+        yield stop
     finally:
-        _set_context(None)
+        signal.signal(signal.SIGINT, old)
 
 
 # A worker with another merstudio (or Python, or torch) computes other numbers without a word: a task checks its
@@ -256,6 +286,7 @@ def run_ray(call: _Call, tasks: Sequence[Any], backend: Backend, cancel: Callabl
             on_start: Callable[[int], None] | None, on_progress: Callable[[int, Any], None] | None,
             retries: int, init: Callable[[], None] | None) -> Generator[tuple[int, Any], None, None]:
     ray = require_ray()
+    before = _descendants()  # this process's children before an embedded Ray adds its own (_ray_stopped)
     started_here = connect(backend)
     queue: Any = None
     running: dict[Any, int] = {}  # submitted task -> its index
@@ -335,15 +366,64 @@ def run_ray(call: _Call, tasks: Sequence[Any], backend: Backend, cancel: Callabl
         if interrupted:
             raise KeyboardInterrupt
     finally:
-        for ref in running:  # the caller stopped early (closed the generator): nothing of this run goes on
-            with contextlib.suppress(Exception):
-                ray.cancel(ref, force=True)
-        if queue is not None:
-            with contextlib.suppress(Exception):
-                queue.shutdown()
-        if started_here:
-            with contextlib.suppress(Exception):
-                ray.shutdown()
+        with _ray_stopped(before if started_here else None):
+            for ref in running:  # the caller stopped early (closed the generator): nothing of this run goes on
+                with contextlib.suppress(Exception):
+                    ray.cancel(ref, force=True)
+            if queue is not None:
+                with contextlib.suppress(Exception):
+                    queue.shutdown()
+            if started_here:
+                with contextlib.suppress(Exception):
+                    ray.shutdown()
+
+
+def _descendants() -> dict[int, Any]:
+    """This process's descendants (pid -> psutil.Process; psutil comes with Ray), {} where they cannot be listed."""
+    try:
+        import psutil
+
+        return {p.pid: p for p in psutil.Process().children(recursive=True)}
+    except Exception:  # noqa: BLE001 - no psutil, or a process that went while listed: nothing to stop then
+        return {}
+
+
+@contextlib.contextmanager
+def _ray_stopped(before: dict[int, Any] | None) -> Iterator[None]:
+    """The end of a Ray run (cancels, the progress queue, and for an embedded Ray, `before` not None, its
+    shutdown: ~1.3 s of SIGTERM and waiting), with Ctrl-C taken in hand. A Ctrl-C there (the second of a user
+    waiting for the first) raised KeyboardInterrupt inside `ray.shutdown()` and broke it off half-way: raylet and
+    GCS were left running after the command exited 1. Now it kills at once the processes the embedded Ray started
+    (this process's descendants that were not there before `ray.init`, listed now and again at the Ctrl-C: the
+    workers of a raylet already gone are no longer ours; never `ray stop`, which ends every Ray of this user), lets
+    the shutdown finish, and raises KeyboardInterrupt at the end (the caller's interrupted line, exit 130). A
+    cluster's processes are never touched. Off the main thread nothing is installed."""
+    import signal
+
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    ours = {} if before is None else {pid: p for pid, p in _descendants().items() if pid not in before}
+    pressed: list[int] = []
+
+    def again(signum: int, frame: Any) -> None:
+        pressed.append(signum)
+        if before is None:
+            return
+        ours.update((pid, p) for pid, p in _descendants().items() if pid not in before)
+        for proc in ours.values():
+            with contextlib.suppress(Exception):  # gone already (psutil checks the pid was not reused)
+                proc.kill()
+
+    old = signal.signal(signal.SIGINT, again)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, old)
+        if pressed:  # the Ctrl-C, once the end is done (over whatever else was on its way out)
+            if callable(old):
+                old(signal.SIGINT, None)  # the caller's own handling of it (merstudio.interrupts records it)
+            raise KeyboardInterrupt
 
 
 __all__ = ["INSTALL_HINT", "connect", "probe", "require_ray", "run_ray", "token_check"]

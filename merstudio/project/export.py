@@ -97,6 +97,29 @@ def _stored_precision(df: pd.DataFrame) -> pd.DataFrame:
     return df.astype(types) if types else df
 
 
+def analysed_part(project: Project, video_id: int) -> int | None:
+    """How many frames (0 .. k-1) the video's stored analysis holds when it stops short of the video's last frame
+    (a run cancelled, interrupted, failed or still going; 0: no frame stored); None when it reaches the last frame
+    or none is stored. What an export of its rows says (:func:`partial_line`) and the summary records."""
+    if project.analysis(video_id) is None:
+        return None
+    n, last = project.video(video_id).frame_count, project.last_frame_stored(video_id)
+    if last is not None and last >= n - 1:
+        return None
+    return 0 if last is None else last + 1  # a run stores frames from the first on (a prefix)
+
+
+def partial_line(name: str, analysed: int | None, frame_count: int) -> str:
+    """The one line an export of a part-analysed video says (a status line, the CLI's stderr): "video X: analysed
+    frames a-b of N only"; "" for a whole analysis (``analysed`` None, :func:`analysed_part`)."""
+    return f"video {name}: {_analysed_text(analysed, frame_count)}" if analysed is not None else ""
+
+
+def _analysed_text(analysed: int, frame_count: int) -> str:
+    return f"analysed frames 0-{analysed - 1} of {frame_count} only" if analysed else \
+        f"no frame of {frame_count} analysed"
+
+
 def _reviewed_model(e: Event) -> bool:
     """A model's proposal a coder accepted: its stored confidence is the model's, not the coder's."""
     return e.source == "model" and e.status == "accepted"
@@ -260,6 +283,14 @@ class SummaryData:
     frames: pd.DataFrame  # Project.load_frames: every face, every stored column
     events: tuple[Event, ...]
     timebase: Timebase
+    # frames 0 .. analysed-1 are all the stored analysis holds (a run cancelled, interrupted or still going:
+    # :func:`analysed_part`); None: it covers the video. The report records it (its CSV rows, the PNG's title)
+    analysed: int | None = None
+
+    @property
+    def partial(self) -> str:
+        """:func:`partial_line` of this video ("" when its analysis is whole)."""
+        return partial_line(self.video, self.analysed, self.frame_count)
 
 
 def summary_data(project: Project, video_id: int, times: Times = None) -> SummaryData:
@@ -267,7 +298,8 @@ def summary_data(project: Project, video_id: int, times: Times = None) -> Summar
     video = project.video(video_id)
     times = None if times is None else np.array(times, dtype=np.float64)  # the player's array is not shared
     return SummaryData(video.name, video.frame_count, project.load_frames(video_id),
-                       tuple(project.events(video_id)), project.timebase(video_id, times))
+                       tuple(project.events(video_id)), project.timebase(video_id, times),
+                       analysed_part(project, video_id))
 
 
 def summary_table(project: Project, video_id: int, times: Times = None) -> pd.DataFrame:
@@ -276,7 +308,10 @@ def summary_table(project: Project, video_id: int, times: Times = None) -> pd.Da
     number of their events coding each AU (``au_events``); two coders coding one expression are two coders' events,
     never one pooled count of two. Of the video (``coder`` empty): its frames, the AU frequencies (fraction of
     analysed face frames with AUxx_c = 1, of those where it is known), the proposals not coded
-    (``proposals/open``, ``proposals/rejected``) and ``coders/count``, how many coders the rows cover. Counts are
+    (``proposals/open``, ``proposals/rejected``) and ``coders/count``, how many coders the rows cover. Of a video
+    analysed part-way (a run cancelled, interrupted or still going), ``frames/analysed_first`` and
+    ``frames/analysed_last`` after ``frames/total`` (both empty when no frame is): the frames every measure of the
+    analysis is of (no row of theirs when the analysis covers the video). Counts are
     integers. Of a photo (one frame), each face's ``au_intensity`` and ``au_present`` too, category
     ``face<id>/AUxx``."""
     return summary_of(summary_data(project, video_id, times))
@@ -300,6 +335,9 @@ def summary_of(data: SummaryData) -> pd.DataFrame:
         ("proposals", "open", sum(e.status == "proposal" for e in every), ""),
         ("proposals", "rejected", sum(e.status == "rejected" for e in every), ""),
         ("coders", "count", len(coders), "")]
+    if data.analysed is not None:  # a part-analysed video: its frames and AU frequencies are of these frames only
+        first, last = (0, data.analysed - 1) if data.analysed else (None, None)  # None: empty (no frame)
+        rows[1:1] = [("frames", "analysed_first", first, ""), ("frames", "analysed_last", last, "")]
     if not coders:
         rows.append(("events", "all", 0, ""))
     tb = data.timebase
@@ -476,9 +514,12 @@ def draw_timeline_png(data: SummaryData, path: str | os.PathLike[str], dpi: int 
     axes[2].set_xlabel("time (s)")
     axes[2].set_xlim(0, max(tb.time_of(data.frame_count), 1e-3))
     coders = summary_coders(data)  # whose events: the track draws every coder's, one over another
-    fig.suptitle(f"{data.video}: events of {', '.join(coders)}" if coders else data.video)
+    title = f"{data.video}: events of {', '.join(coders)}" if coders else data.video
+    part = data.partial  # the curves stop where the analysis did: said, so nobody reads the rest as no movement
+    fig.suptitle(title + (f" ({_analysed_text(data.analysed, data.frame_count)})" if data.analysed is not None
+                          else ""))
     fig.tight_layout()
-    fig.savefig(path, format="png")
+    fig.savefig(path, format="png", metadata={"Description": part} if part else None)
 
 
 def labelled_set_table(project: Project, statuses: tuple[str, ...] = ("accepted",)) -> pd.DataFrame:

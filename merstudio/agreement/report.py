@@ -252,12 +252,14 @@ class AgreementReport:
         them replaced by this run's (one-line OutputError saying so)."""
         d = Path(out_dir)
         from merstudio.atomic import ensure_dir, write_set
+        from merstudio.csv_write import frame_to_csv
 
         ensure_dir(d)
         notes = self.header() + "\n" + "".join(f"{n}\n" for n in self.notes)
 
         def table(df: pd.DataFrame) -> Callable[[Path], None]:
-            return lambda tmp: _integer_columns(df).to_csv(tmp, index=False)  # full precision, no %g rounding
+            # full precision, no %g rounding; a coder's name or note holding a line break stays in its cell
+            return lambda tmp: frame_to_csv(_integer_columns(df), tmp, index=False)
 
         writers: dict[Path, Callable[[Path], object]] = {
             d / f"agreement_{k}.csv": table(v) for k, v in self.tables().items()}

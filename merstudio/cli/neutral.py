@@ -67,6 +67,7 @@ def run(args: argparse.Namespace) -> int:
     import pandas as pd
 
     from merstudio.atomic import atomic_path
+    from merstudio.csv_write import frame_to_csv
     from merstudio.features.neutral import (
         absolute_note,
         apply_baselines,
@@ -114,7 +115,8 @@ def run(args: argparse.Namespace) -> int:
         print(b.describe())
     rel = mark_rows(apply_baselines(df, baselines), baselines)
     with atomic_path(out) as tmp:
-        rel.to_csv(tmp, index=False, na_rep="", float_format=None)
+        # the input's text columns as they were, a line break in one included
+        frame_to_csv(rel, tmp, index=False, na_rep="", float_format=None)
     parts = []
     for b in baselines:  # per face: each has its own columns and frames
         part = f"face {b.face_id}: {len(b.values)} intensity column(s) relative to neutral frames {b.first}-{b.last}"

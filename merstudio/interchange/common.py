@@ -27,7 +27,6 @@ a field longer than :data:`MAX_FIELD_CHARS` makes its row or annotation a skippe
 
 from __future__ import annotations
 
-import csv
 import math
 import numbers
 import os
@@ -40,6 +39,7 @@ from typing import Any
 import numpy as np
 
 from merstudio.atomic import atomic_path
+from merstudio.csv_write import dict_row_writer
 from merstudio.errors import FrameRateMismatch, InputError
 from merstudio.facs import parse_aus, read_aus
 from merstudio.io.timebase import Timebase, detect_vfr
@@ -575,7 +575,7 @@ def write_dict_table(path: str | os.PathLike[str], columns: Sequence[str], rows:
     file is moved into place (what it raises leaves the old one: the app's Cancel export), ``(2, 2)`` after."""
     with atomic_path(path) as tmp:
         with tmp.open("w", newline="", encoding="utf-8") as fh:
-            w = csv.DictWriter(fh, fieldnames=list(columns), delimiter=delimiter)
+            w = dict_row_writer(fh, list(columns), end="\r\n", delimiter=delimiter)  # CRLF rows, as ever
             w.writeheader()
             w.writerows(rows)
         if progress:

@@ -23,6 +23,7 @@ from typing import Any
 import numpy as np
 
 from merstudio.atomic import atomic_path
+from merstudio.csv_write import row_writer
 from merstudio.datasets.parse import cell_text
 from merstudio.errors import InputError
 from merstudio.interchange.common import (
@@ -130,18 +131,11 @@ def make_spreadsheet_safe(path: str | os.PathLike[str], delimiter: str = ",") ->
         return 0
     # the header (ours: no line break in a cell) ends as every row does
     end = "\r\n" if text.split("\n", 1)[0].endswith("\r") else "\n"
-    # each row written with CRLF, then given ``end``: csv quotes a cell holding \r or \n only when its line
-    # terminator has that character (Python 3.11), and a bare \r in a note is a line break to a reader
     buf = io.StringIO()
-    writer = csv.writer(buf, delimiter=delimiter, lineterminator="\r\n")
-    lines = []
-    for cells in safe:
-        buf.seek(0)
-        buf.truncate()
-        writer.writerow(cells)
-        lines.append(buf.getvalue()[:-2])
+    row_writer(buf, end, delimiter=delimiter).writerows(safe)
+    out = buf.getvalue()
     with atomic_path(p) as tmp, tmp.open("w", newline="", encoding="utf-8") as fh:
-        fh.write(end.join(lines) + (end if text.endswith("\n") else ""))
+        fh.write(out if text.endswith("\n") else out[:-len(end)])
     return changed
 
 

@@ -106,3 +106,34 @@ def test_a_second_ctrl_c_while_an_embedded_ray_shuts_down_kills_what_it_started(
         if ray.raylet is not None and ray.raylet.poll() is None:
             ray.raylet.kill()
             ray.raylet.wait()
+
+
+# A driver on an embedded Ray (what `--ray` alone starts): one task that reports, then runs until it is asked to
+# stop; the first report cancels the run. Defined in __main__, so Ray sends the task's code by value.
+DRIVER = """
+import threading, time
+from merstudio import execution
+from merstudio.execution import Backend, run_tasks
+
+def task(n):
+    execution.report("running")
+    end = time.monotonic() + 120
+    while time.monotonic() < end:
+        if execution.cancelled():
+            return "returned part-way"
+        time.sleep(0.01)
+    return "never asked"
+
+stop = threading.Event()
+print(list(run_tasks(task, [0], Backend("ray"), cancel=stop, on_progress=lambda i, p: stop.set())))
+"""
+
+
+@pytest.mark.slow
+def test_a_task_on_an_embedded_ray_asked_to_stop_returns_part_way(tmp_path) -> None:
+    from support.ray_cluster import ray_env
+
+    r = subprocess.run([sys.executable, "-c", DRIVER], capture_output=True, text=True, timeout=300, env=ray_env(),
+                       cwd=tmp_path)
+    assert r.returncode == 0, r.stderr
+    assert r.stdout.strip().splitlines()[-1] == "[(0, 'returned part-way')]", r.stdout + r.stderr  # not Cancelled

@@ -14,7 +14,6 @@ half-written report under the real name. An unwritable path raises OutputError.
 
 from __future__ import annotations
 
-import csv
 import os
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -26,6 +25,7 @@ import pandas as pd
 
 from merstudio.analysis.plot import au_intensity_columns, draw_au_bars
 from merstudio.atomic import atomic_path as _atomic
+from merstudio.csv_write import frame_to_csv
 from merstudio.errors import InputError, OutputError
 from merstudio.features.aus import is_presence
 from merstudio.features.neutral import apply_baselines, complete_baseline, load_baselines, mark_rows
@@ -203,7 +203,7 @@ def behaviours_table(project: Project, video_id: int | None = None, times: Times
 
 def _write_csv(df: pd.DataFrame, path: str | os.PathLike[str], progress: Progress) -> Path:
     with _atomic(path) as tmp:
-        df.to_csv(tmp, index=False)
+        frame_to_csv(df, tmp, index=False)  # a note's line break (\r or \n) quoted
     if progress:
         progress(1, 1)
     return Path(path)
@@ -405,7 +405,7 @@ def write_summary(data: SummaryData, csv_path: str | os.PathLike[str],
     ``progress(2, 2)`` once both are in place."""
     check_summary_paths(csv_path, png_path)
     with _atomic(csv_path) as csv_tmp:
-        summary_of(data).to_csv(csv_tmp, index=False)
+        frame_to_csv(summary_of(data), csv_tmp, index=False)
         if png_path is None:
             if progress:
                 progress(1, 2)
@@ -549,7 +549,7 @@ def export_labelled_set(project: Project, path: str | os.PathLike[str], progress
     once written. Returns ``path`` as a Path; OutputError where it cannot be written."""
     df = labelled_set_table(project, statuses)
     with _atomic(path) as tmp:
-        df.to_csv(tmp, index=False, quoting=csv.QUOTE_MINIMAL)
+        frame_to_csv(df, tmp, index=False)
     if progress:
         progress(1, 1)
     return Path(path)

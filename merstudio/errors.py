@@ -41,7 +41,8 @@ class FrameRateMismatch(InputError):
 
 
 class OutputError(MerstudioError):
-    """An output path that cannot be written, or exists without --overwrite."""
+    """An output path that cannot be written, or exists where the caller did not allow replacing it (overwrite=True /
+    --overwrite)."""
 
     exit_code = 3
 

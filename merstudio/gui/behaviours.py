@@ -48,8 +48,9 @@ from merstudio.gui.coders import visible_events
 from merstudio.gui.commands import AppCommand, CommandContext, Params
 from merstudio.gui.events_table import list_style
 from merstudio.gui.look import readable
+from merstudio.gui.plain_text import literal_tip
 from merstudio.gui.state import timecode
-from merstudio.gui.timeline_items import LEGEND_WIDTH, FrameRegion, LegendBox, frame_cell
+from merstudio.gui.timeline_items import FrameRegion, LegendBox, frame_cell
 from merstudio.gui.undo import ProjectCommand
 from merstudio.io.timebase import Timebase
 from merstudio.project import Behaviour, BehaviourEvent, Project
@@ -84,6 +85,10 @@ def navigation_use(seq: QKeySequence) -> str | None:
 LANE_ROW = 20  # the lane's row in the timeline's layout: below every built-in track (empty rows take no room)
 WHITE = QColor("white")  # the timeline's lanes' background
 LABEL_PAD = 2.0  # px between the legend column's left edge and a row's name
+# the rows' names widen the legend column (every lane narrows with it) up to this share of the timeline's width; a
+# longer name is elided there, whole in its tooltip. Never narrower than the other lanes' legends (legend_width):
+# a fixed 180 px cut a 20-pt user's names to a few letters
+NAME_COLUMN_SHARE = 0.3
 PALETTE = ("#5e35b1", "#00897b", "#f4511e", "#3949ab", "#c0ca33", "#8e24aa", "#6d4c41", "#039be5")
 Notify = Callable[[], None]
 
@@ -165,7 +170,7 @@ class BehaviourLane:
         # the names hid the states and points there (a state from frame 2 to 60 was not drawn at all) and the play
         # head cut through them; the legend column's cell comes and goes (and collapses) with the lane
         self.key = LegendBox()
-        self.key.setFixedWidth(LEGEND_WIDTH)
+        self.key.setFixedWidth(timeline.legend_width)
         self.key.setFlag(self.key.GraphicsItemFlag.ItemClipsChildrenToShape, True)
         self.key.on_double_click = lambda: timeline._user_collapse(self.plot)
         timeline.ci.addItem(self.key, row=LANE_ROW, col=1)
@@ -188,6 +193,8 @@ class BehaviourLane:
         self.plot.addItem(line, ignoreBounds=True)
         timeline.playheads.append(line)  # follows the play head like the other tracks'
         self.rows: list[str] = []
+        self._names: list[tuple[str, QColor]] = []  # each row's "[key] name" and its text's colour
+        self._drawn: list[str] = []  # the names as drawn (elided where the column is short)
         timeline._show_track(self.plot, False)
 
     def draw(self, behaviours: list[Behaviour], events: list[BehaviourEvent], frame_count: int,
@@ -223,15 +230,32 @@ class BehaviourLane:
             item.setFont(tl.tick_font)
             item.setParentItem(self.key)
             self.labels.append(item)
-        for i, item in enumerate(self.labels):
-            if i < len(behaviours):
-                b = behaviours[i]
-                # a long name cut with an ellipsis, not at the column's edge (the text has its document's margins)
-                room = LEGEND_WIDTH - LABEL_PAD - 2 * item.textItem.document().documentMargin()
-                text = QFontMetrics(tl.tick_font).elidedText(f"[{b.key}] {b.name}" if b.key else b.name,
-                                                             Qt.TextElideMode.ElideRight, int(room))
-                item.setText(text, color=readable(QColor(b.colour), WHITE))
+        self._names = [(f"[{b.key}] {b.name}" if b.key else b.name, readable(QColor(b.colour), WHITE))
+                       for b in behaviours]
+        self._drawn = []
         self._place_labels()
+
+    def _fit_names(self) -> None:
+        """The legend column as wide as the longest name needs (in the lanes' tick font), legend_width at the least
+        and NAME_COLUMN_SHARE of the timeline at the most; a name longer than that cut with an ellipsis (not at the
+        column's edge), whole in its tooltip."""
+        tl = self.timeline
+        fm = QFontMetrics(tl.tick_font)
+        margin = 2 * self.labels[0].textItem.document().documentMargin() if self.labels else 0.0
+        need = math.ceil(max((fm.horizontalAdvance(text) for text, _c in self._names), default=0) + LABEL_PAD
+                         + margin + 1)
+        width = max(tl.legend_width, min(need, round(NAME_COLUMN_SHARE * tl.width())))
+        if width != round(self.key.maximumWidth()):
+            self.key.setFixedWidth(width)
+        room = width - LABEL_PAD - margin
+        drawn = [text if fm.horizontalAdvance(text) <= room
+                 else fm.elidedText(text, Qt.TextElideMode.ElideRight, int(room)) for text, _c in self._names]
+        if drawn == self._drawn:
+            return
+        self._drawn = drawn
+        for item, shown, (text, colour) in zip(self.labels, drawn, self._names, strict=False):
+            item.setText(shown, color=colour)
+            item.setToolTip(literal_tip(text) if shown != text else "")
 
     def _draw_regions(self, events: list[BehaviourEvent], by_id: dict[int | None, Behaviour],
                       row: dict[int | None, int], frame_count: int, selected: int | None) -> None:
@@ -276,6 +300,7 @@ class BehaviourLane:
         vb = self.plot.vb
         if not isValid(vb):  # the timeline closing: its scene deletes the lane before the cell (geometryChanged)
             return
+        self._fit_names()  # (the timeline's width caps the column: it is resized with the lane)
         n = len(self.rows)
         px = vb.height()  # 0: not laid out yet (thinned when it is)
         step = max(1, math.ceil(self.timeline.sizes.row * n / px)) if n and px > 0 else 1

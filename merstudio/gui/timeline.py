@@ -710,7 +710,7 @@ class Timeline(pg.GraphicsLayoutWidget):
         if plot in self.collapsed:
             return strip
         legend: Any = getattr(plot, "legend", None)
-        # (its legend at 7 pt: a squeezed lane's legend shrinks to that; whole: at the font's share, lane_least)
+        # (one row of its legend: a squeezed lane's says "+N" for the rest; whole: every entry, lane_least)
         entries = legend.least_height(whole) if hasattr(legend, "least_height") else 0.0
         if plot is self.au_plot and getattr(self, "stale_legend", None) is not None and self.stale_legend.items:
             entries += self.stale_legend.row_px  # the stale entry's row under the AU legend
@@ -752,7 +752,7 @@ class Timeline(pg.GraphicsLayoutWidget):
             return t + b + (p.getAxis("bottom").minimumHeight() if p is lowest else 0.0)
 
         # each lane's floor with its legend whole at the font's size; where those leave the readout less than its
-        # two lines (a 1024x640 window at 16 pt), with its legend at 7 pt (the same at the default font)
+        # two lines (a 1024x640 window at 16 pt), with one row of its legend (the same at the default font)
         others = top + bottom + spacing + sum(margins(p) for p in shown)
         floor = [self.lane_floor(p, whole=True) for p in shown]
         if self.viewport().height() - others - sum(floor) < self.readout.least_px():
@@ -1196,8 +1196,7 @@ class Timeline(pg.GraphicsLayoutWidget):
     def _place_stale_legend(self) -> None:
         """The stale entry on the row under the AU legend's (its columns change with the lane's height)."""
         legend = self.au_plot.legend
-        rows = math.ceil(len(legend.items) / max(1, legend.columnCount))
-        self.stale_legend.setPos(0, rows * legend.line_px)
+        self.stale_legend.setPos(0, legend.drawn_rows * legend.line_px)
 
     def _motion_columns(self, buf: CurveBuffer, au_cols: list[str]) -> dict[str, tuple[str, str]]:
         """The micro-motion lane's columns -> (legend name, colour): one curve per region, or per AU's directed

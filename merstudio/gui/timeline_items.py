@@ -176,7 +176,9 @@ class _CompactLegend(pg.LegendItem):
     """A legend with tight labels (no text-document margin): entries row_px high, at most column_px wide (legend_sizes).
     Fitted to its lane's height (fit): on a short lane its entries go into more columns, where the column's width
     allows, rather than below the lane's edge (at 1280x720 "blink mask" was cut off under the class legend); on a
-    lane squeezed below its whole legend (a big font in a short pane) its text shrinks to 7 pt, as a note does."""
+    lane squeezed below its whole legend (a big font in a short pane) it shows the entries that fit at its own size
+    and "+N" for the rest (their names in its tooltip; the readout names every value): shrunk to 7 pt instead, a
+    20-pt user's legends were unreadable."""
 
     columnCount: int  # pyqtgraph's  # noqa: N815
 
@@ -184,20 +186,23 @@ class _CompactLegend(pg.LegendItem):
         super().__init__(*args, colCount=colCount, **kwargs)
         self._base_columns = colCount
         self.column_px, self.row_px = legend_sizes()
-        self._size = str(self.opts["labelTextSize"])  # its text's size where its lane has room for it whole
-        self._small = False  # squeezed: its text at 7 pt in LEGEND_ROW_PX rows
-        self._widths: dict[tuple[str, bool], float] = {}  # (label, small) -> its width in the other size
-        self._measure = QGraphicsTextItem()
-        self._measure.document().setDocumentMargin(0)
+        self._size = str(self.opts["labelTextSize"])
         self._height: float | None = None  # the height it is fitted to, once its lane has one
         self._narrow = False
+        self._shown: int | None = None  # entries laid out where "+N" stands for the rest; None: every entry
+        self._laid: tuple[int, bool, int | None, int] | None = None  # (columns, narrow, shown, entries) laid out
         self._least = 0.0
         self.on_least_changed: Callable[[], None] | None = None  # its lane's minimum height follows least_height
+        self.more = pg.LabelItem("", color=self.opts["labelTextColor"], justify="left", size=self._size)
+        self.more.item.document().setDocumentMargin(0)
+        self.more.setParentItem(self)
+        self.more.setVisible(False)
+        self._measure = QGraphicsTextItem()  # never shown: measures "+N" at its size
+        self._measure.document().setDocumentMargin(0)
+        self._measure.setFont(self.more.item.font())
 
     def _addItemToLayout(self, sample: Any, label: Any) -> None:  # noqa: N802 - pyqtgraph override
         label.item.document().setDocumentMargin(0)
-        if getattr(self, "_small", False) and label.opts.get("size") != "7pt":
-            label.setText(label.text, size="7pt")
         label.updateMin()
         br = label.item.boundingRect()
         label.setMaximumSize(br.width() + 1, br.height())
@@ -208,8 +213,21 @@ class _CompactLegend(pg.LegendItem):
         self._changed()
 
     def removeItem(self, item: Any) -> None:  # noqa: N802 - pyqtgraph's name
+        self._lay_out_all()
         super().removeItem(item)
         self._changed()
+
+    def clear(self) -> None:
+        self._lay_out_all()
+        super().clear()
+
+    def _lay_out_all(self) -> None:
+        """Every entry back in the layout, "+N" out of it: pyqtgraph takes an entry out of the layout to remove it
+        (one left out of it: a Qt warning, and "+N" kept)."""
+        if self._shown is not None:
+            self._show_all()
+            self.setColumnCount(self.columnCount + 1)  # (re-lays every entry; _refit sets the columns again)
+            self._laid = None
 
     def _changed(self) -> None:
         self._refit()
@@ -220,71 +238,123 @@ class _CompactLegend(pg.LegendItem):
                 self.on_least_changed()
 
     def least_height(self, whole: bool = False) -> float:
-        """The height its entries need in as many columns as fit the legend column, at 7 pt: its lane's floor;
-        ``whole``: at its own size (the app font's share), its lane's least height. The same at the default font."""
-        small = not whole and self._size != "7pt"
+        """The height its entries need in as many columns as fit the legend column: its lane's least height;
+        not ``whole``: its lane's floor, one row ("+N" for what it leaves out) where its text is bigger than 7 pt
+        (a big app font), else the same."""
         n = len(self.items)
-        cols = max(c for c in range(1, max(1, n) + 1)
-                   if c <= self._base_columns or self._width(c, narrow=True, small=small) <= self.column_px)
-        return math.ceil(n / cols) * self._row(small) if n else 0.0
+        if not n:
+            return 0.0
+        height = math.ceil(n / self._columns_fitting(n, n)) * self.row_px
+        return height if whole or self._size == "7pt" else min(height, self.row_px)
 
     @property
     def line_px(self) -> float:
-        """An entry's height as it is drawn now."""
-        return self._row(self._small)
+        """An entry's height."""
+        return self.row_px
 
-    def _row(self, small: bool) -> float:
-        return LEGEND_ROW_PX if small else self.row_px
+    @property
+    def drawn_rows(self) -> int:
+        """The rows it draws: its entries', "+N" included."""
+        slots = len(self.items) if self._shown is None else self._shown + 1
+        return math.ceil(slots / max(1, self.columnCount))
 
     def fit(self, height: float) -> None:
         self._height = height
         self._refit()
 
+    def _columns_fitting(self, shown: int, n: int) -> int:
+        """The most columns (its own number at least) the legend column holds for its first ``shown`` entries (and
+        "+N" after them where ``shown`` < ``n``), narrow samples allowed."""
+        return max(c for c in range(1, max(1, n) + 1)
+                   if c <= self._base_columns or self._width(c, True, shown, n) <= self.column_px)
+
     def _refit(self) -> None:
         n = len(self.items)
         if self._height is None or not n:
             return
-        small = self._size != "7pt" and self._height < self.least_height(whole=True)
-        rows = max(1, int(self._height // self._row(small)))
+        rows = max(1, int(self._height // self.row_px))
+        shown: int | None = None
         want = max(self._base_columns, math.ceil(n / rows))
         # too wide: narrow samples and spacing first, then fewer columns (its last row cut, as the lane is short)
-        while want > self._base_columns and self._width(want, narrow=True, small=small) > self.column_px:
+        while want > self._base_columns and self._width(want, True, n, n) > self.column_px:
             want -= 1
-        narrow = want > self._base_columns and self._width(want, narrow=False, small=small) > self.column_px
-        if (want, narrow, small) == (self.columnCount, self._narrow, self._small):
+        if self._size != "7pt" and rows * want < n:
+            # squeezed below its whole legend at a big font: the entries that fit at its size, then "+N"
+            want = max(c for c in range(1, n + 1) if c <= self._base_columns
+                       or self._width(c, True, max(0, rows * c - 1), n) <= self.column_px)
+            shown = max(0, rows * want - 1)
+        count = n if shown is None else shown
+        narrow = want > self._base_columns and self._width(want, False, count, n) > self.column_px
+        if (want, narrow, shown, n) == self._laid:
             return
-        if small != self._small:
-            self._small = small
-            for _sample, label in self.items:
-                label.setText(label.text, size="7pt" if small else self._size)
-                br = label.item.boundingRect()
-                label.setMaximumSize(br.width() + 1, br.height())
+        self._laid = (want, narrow, shown, n)
         self._narrow = narrow
         self.layout.setHorizontalSpacing(1 if narrow else 3)
         for sample, _label in self.items:
             sample.set_narrow(narrow)
-        self.columnCount = 0  # laid out again even where only the samples' width changed
-        self.setColumnCount(want)
+        if shown is None:
+            if self._shown is not None:
+                self._show_all()
+            self.columnCount = 0  # laid out again even where only the samples' width changed
+            self.setColumnCount(want)
+        else:
+            self._lay_out_first(want, shown)
 
-    def _width(self, columns: int, narrow: bool, small: bool | None = None) -> float:
-        """Its width in this many columns: per column, its widest sample and label (``small``: at 7 pt)."""
+    def _show_all(self) -> None:
+        """Every entry drawn again, "+N" gone (its lane has room for the whole legend)."""
+        self._shown = None
+        for sample, label in self.items:
+            sample.setVisible(True)
+            label.setVisible(True)
+        self.more.setVisible(False)
+        self.more.setToolTip("")
+
+    def _more_text(self, shown: int, n: int) -> str:
+        return f"+{n - shown}"
+
+    def _lay_out_first(self, columns: int, shown: int) -> None:
+        """The first ``shown`` entries in ``columns`` columns, row by row as pyqtgraph lays them, then "+N"."""
+        for i in range(self.layout.count() - 1, -1, -1):
+            self.layout.removeAt(i)
+        self._shown = shown
+        self.columnCount = columns
+        for k, (sample, label) in enumerate(self.items):
+            sample.setVisible(k < shown)
+            label.setVisible(k < shown)
+            if k < shown:
+                row, col = divmod(k, columns)
+                self.layout.addItem(sample, row, 2 * col, alignment=Qt.AlignmentFlag.AlignVCenter)
+                self.layout.addItem(label, row, 2 * col + 1)
+        rest = [label.item.toPlainText() for _sample, label in self.items[shown:]]
+        self.more.setText(self._more_text(shown, len(self.items)), size=self._size)
+        self.more.updateMin()
+        br = self.more.item.boundingRect()
+        self.more.setMaximumSize(br.width() + 1, br.height())
+        self.more.setToolTip(literal_tip(f"{len(rest)} more: " + ", ".join(rest)))
+        self.more.setVisible(True)
+        row, col = divmod(shown, columns)
+        self.layout.addItem(self.more, row, 2 * col + 1)
+        self.rowCount = row + 1
+        self.updateSize()
+
+    def _width(self, columns: int, narrow: bool, shown: int, n: int) -> float:
+        """Its width in this many columns: per column, its widest sample and label, for its first ``shown``
+        entries and "+N" after them where ``shown`` < ``n``."""
         sample, gap = (NARROW_SAMPLE_PX, 1) if narrow else (SAMPLE_PX, 3)
+        widths = [float(label.maximumWidth()) for _sample, label in self.items[:shown]]
         cols: dict[int, float] = {}
-        for i, (_sample, label) in enumerate(self.items):
+        for i, w in enumerate(widths):
             c = i % columns
-            cols[c] = max(cols.get(c, 0.0), sample + self._label_width(label, small) + 2 * gap)
+            cols[c] = max(cols.get(c, 0.0), sample + w + 2 * gap)
+        if shown < n:
+            c = shown % columns
+            cols[c] = max(cols.get(c, 0.0), sample + self._text_width(self._more_text(shown, n)) + 2 * gap)
         return sum(cols.values()) + self.layout.getContentsMargins()[0]
 
-    def _label_width(self, label: Any, small: bool | None) -> float:
-        """A label's width as laid out (its text's + 1), at 7 pt or at its own size (None: as drawn now)."""
-        if small is None or small == self._small:
-            return float(label.maximumWidth())
-        key = (label.text, small)
-        if key not in self._widths:
-            self._measure.setFont(label.item.font())
-            self._measure.setHtml(f"<span style='font-size: {'7pt' if small else self._size}'>{label.text}</span>")
-            self._widths[key] = self._measure.boundingRect().width() + 1
-        return self._widths[key]
+    def _text_width(self, text: str) -> float:
+        """A label's width at its size, as laid out (its text's + 1)."""
+        self._measure.setHtml(f"<span style='font-size: {self._size}'>{escaped(text)}</span>")
+        return float(self._measure.boundingRect().width()) + 1
 
 
 class Readout(pg.LabelItem):

@@ -437,6 +437,9 @@ class Project(SettingTables, VideoTables, AnalysisTables, OverlayTables, EventTa
         try:
             for q in (p, Path(f"{p}-wal"), Path(f"{p}-shm"), Path(f"{p}-journal")):
                 q.unlink(missing_ok=True)
+            # made here, empty, with 0666 less the umask: SQLite creates its file 0644 whatever the umask (a group
+            # colleague under umask 002 could only read the project), and gives its -wal/-shm the file's own mode
+            os.close(os.open(p, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0), 0o666))
             sidefiles.register(p)  # before SQLite opens the -shm (see sidefiles)
             try:
                 con = cls._connect(p, busy_timeout)

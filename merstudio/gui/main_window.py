@@ -820,6 +820,7 @@ class MainWindow(QMainWindow):
         self.analysis.stop()
         self.coding.undo_stack.clear()
         self._places.clear()  # video ids are the project's
+        self._agreement_kept = None  # its last agreement report (memory: a year's is ~200 MB)
         ft = self.finetune_dialog
         if ft is not None and ft.is_running():  # a close nothing asked about (every path asks: keep_lost_work)
             ft.shutdown()
@@ -1385,6 +1386,10 @@ class MainWindow(QMainWindow):
     # (project, its events_version, every video's events, its coded records, {video id or None: coders}): read once
     # per change of the events. An edit with the agreement dialog open read every video's events six times
     _agreement_read: tuple[Any, Any, list[Event], dict[int, list[str]], dict[int | None, list[str]]] | None = None
+    # (what it is of: agreement_version and the choices, the report): the last report computed, shown at once when
+    # the dialog is opened again on the same choices with the events unchanged (it took 109 s again on a year's
+    # project, the closed dialog's report discarded with it)
+    _agreement_kept: tuple[tuple[Any, ...], Any] | None = None
 
     def _agreement_events(self) -> tuple[list[Event], dict[int, list[str]], dict[int | None, list[str]]]:
         """Every video's events, the coded records and a cache of agreement_coders, as the project holds them now."""
@@ -1417,12 +1422,13 @@ class MainWindow(QMainWindow):
         return list(known[vids])
 
     def compute_agreement(self, coders: list[str], tolerance: int = 3, iou: float = 0.5,
-                          all_videos: bool = False, all_coded: bool = False) -> Callable[[], Any]:
+                          all_videos: bool = False, all_coded: bool = False) -> Any:
         """What makes the agreement report for the current video (or all), with imported OpenFace tables compared by
         ICC (and kappa on presence; py-feat tables by kappa alone): the video and every video's events are read
         here, on the GUI thread (once per change of the events); the function returned reads the rest through a
         read-only snapshot of the project of its own and computes, so the agreement dialog runs it in a worker
-        (1-2 s at 6,000 events froze the window)."""
+        (1-2 s at 6,000 events froze the window). The last report made is kept (``_agreement_kept``): asked again of
+        the same events and choices, it is returned itself, at once."""
         from merstudio.agreement import agreement_report
         from merstudio.project.snapshot import read_snapshot
 
@@ -1430,8 +1436,21 @@ class MainWindow(QMainWindow):
         proj = self.project
         assert proj is not None
         events = self._agreement_events()[0]
+        key = (self.agreement_version(all_videos), tuple(coders), int(tolerance), float(iou), bool(all_videos),
+               bool(all_coded))
+        if self._agreement_kept is not None and self._agreement_kept[0] == key:
+            return self._agreement_kept[1]  # the report itself: the dialog shows it at once
 
         def make() -> Any:
+            kept = self._agreement_kept  # made meanwhile by a closed dialog's computation, left to finish
+            if kept is not None and kept[0] == key:
+                return kept[1]
+            report = made()
+            if self.project is proj:  # (not of a project closed meanwhile)
+                self._agreement_kept = (key, report)  # one kept: the one before is freed
+            return report
+
+        def made() -> Any:
             reader = read_snapshot(proj)  # in the worker: a request replaced before it started opens none
             try:
                 vids = [v.id for v in reader.videos()] if all_videos else [video_id]

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import argparse
 import sys
-import tempfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -552,7 +551,10 @@ def _export_au_table(project: Any, vid: int, args: argparse.Namespace) -> int:
     and `merstudio analyze` write: values at the float32 precision they are stored with, 0.3 and not
     0.30000001192092896) converted as ``convert RESULT.csv OUT.csv --to ...`` converts it, by the same reader and
     writer: the same bytes."""
+    from merstudio.atomic import temp_beside
+    from merstudio.errors import OutputError
     from merstudio.interchange.au_tables import OVERLAY_NAMES, read_au_table
+    from merstudio.locks import os_lock
     from merstudio.project.analyses import older_rules_note
     from merstudio.project.export import export_frames_csv
 
@@ -572,9 +574,16 @@ def _export_au_table(project: Any, vid: int, args: argparse.Namespace) -> int:
     if older := older_rules_note(video.name, run):  # still written: the old numbers may be what the user wants
         print(f"note: {older} (in the app: merstudio gui {args.project}); written as stored", file=sys.stderr)
     _out_folder(out)
-    with tempfile.TemporaryDirectory(prefix="merstudio-") as tmp:
-        frames = export_frames_csv(project, vid, Path(tmp) / "frames.csv")
-        table = read_au_table(frames, "openface", one_based=False, keep_other=to == "openface")
+    # staged beside OUT, not in TMPDIR: the per-frame table is 1.6x the output, and a full disk is then OUT's,
+    # named as OUT (a TMPDIR the user never named was full while OUT's disk had room)
+    with temp_beside(out) as staged:
+        try:
+            export_frames_csv(project, vid, staged)
+            with open(staged, "rb") as held:  # export_frames_csv renamed a new file over the locked one
+                os_lock(held.fileno())  # locked again: remove_dead_temps leaves it alone while it is read
+                table = read_au_table(staged, "openface", one_based=False, keep_other=to == "openface")
+        except OutputError as exc:
+            raise OutputError(str(exc).replace(str(staged), str(out))) from None
     return _write_au_table(table, out, to, f" of video {vid}")
 
 

@@ -22,7 +22,7 @@ from PySide6.QtCore import QObject, QStandardPaths, Qt, QTimer, Signal
 from PySide6.QtWidgets import QMessageBox
 
 from merstudio.atomic import fitted_name, name_bytes, name_max
-from merstudio.errors import InputError, MerstudioError
+from merstudio.errors import InputError, MerstudioError, OutputError
 from merstudio.gui import commands as C
 from merstudio.gui import remembered
 from merstudio.gui.places import store_video, stored_video
@@ -246,8 +246,9 @@ class Session(QObject):
                     if not self.open_project(beside, select=False):
                         close_source(source)  # the user chose not to open the project in use elsewhere
                         return
-                else:
-                    self.create_project(beside)
+                elif not self._create_for_video(Path(path), beside):
+                    close_source(source)  # no place for its project was chosen (said on the status bar)
+                    return
             assert self.project is not None
             video = self.project.add_source(source)
             found = self._found_by_opening(video, Path(source.path))
@@ -271,6 +272,57 @@ class Session(QObject):
             return ""  # where the project says (or the same video opened from a second place: the first stays)
         there, others, missing = proj.found_at(video.id, path)
         return C.found_line(there, others, missing, video.name)
+
+    def _create_for_video(self, video_path: Path, default: Path) -> bool:
+        """Create the project of a video opened with none open, at ``default`` (:meth:`default_project_path`). Where
+        that cannot be made (the video's folder and the app's data folder both read-only, as for a read-only dataset
+        and a read-only or full home, or the disk full), ask where to keep it instead: before, the app said "cannot
+        create project" and nothing could be done with the video. A project chosen that exists is opened (the video
+        is added to it), never replaced. False: no place was chosen (said in one line)."""
+        try:
+            self.create_project(default)
+            return True
+        except ProjectInUse:
+            raise
+        except OutputError as exc:
+            why = str(exc).removeprefix(f"{default}: ").removeprefix("cannot create project ")
+        beside = os.path.abspath(default.parent) == os.path.abspath(video_path.parent)
+        where = f"in {default.parent}" if beside else f"beside it nor in the app's data folder {default.parent}"
+        title = f"Where to keep the project of {video_path.name}? It cannot be made {where} {why}"
+        start = self._writable_folder()
+        chosen = self.ask_project_place(title, str(start / (video_path.stem + PROJECT_SUFFIX)) if start else "")
+        if not chosen:
+            self.win.statusBar().showMessage(
+                f"{video_path.name} not opened: its project cannot be made {where} {why}, and no other place was "
+                f"chosen; open the video again and choose a folder you can write", 60000)
+            return False
+        place = Path(chosen)
+        if place.suffix != PROJECT_SUFFIX:
+            place = place.with_name(place.name + PROJECT_SUFFIX)
+        remembered.keep_folder(self.win, self.win.qsettings, "project", str(place))
+        if place.exists():
+            return self.open_project(place, select=False)
+        self.create_project(place)
+        return self.project is not None
+
+    def _writable_folder(self) -> Path | None:
+        """Where the dialog of :meth:`_create_for_video` starts: the folder projects were last kept in, the user's
+        documents, or home, the first that can be written (None: the dialog's own choice)."""
+        last = remembered.last_folder(self.win.qsettings, "project")
+        docs = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
+        for folder in (last, docs, str(Path.home())):
+            if folder and Path(folder).is_dir() and folder_writable(Path(folder)):
+                return Path(folder)
+        return None
+
+    def ask_project_place(self, title: str, start: str) -> str:
+        """The Save dialog of :meth:`_create_for_video` (tests replace it): the path chosen, "" when cancelled. An
+        existing project may be chosen (not confirmed as a replacement: the video is added to it)."""
+        from PySide6.QtWidgets import QFileDialog
+
+        path, _ = QFileDialog.getSaveFileName(self.win, title, start, C.PROJECT_FILTER,
+                                              options=QFileDialog.Option.DontConfirmOverwrite)
+        return path
 
     @staticmethod
     def has_video(proj: Project, source: Any) -> bool:

@@ -48,7 +48,9 @@ Definitions
 API
     agreement_report(project, video_ids=None, coders=None, tolerance=3, iou=0.5,
                      statuses=("proposal", "accepted"), frame_tables=None, frames_coder=None,
-                     all_coded=False, au_sides=False) -> AgreementReport
+                     all_coded=False, au_sides=False, progress=None, cancel=None) -> AgreementReport
+        progress(done, total) after each step (a coder pair on a video, a video's alpha units); cancel() before
+        each: True raises AgreementCancelled (a MerstudioError, exit code 130; no report)
     agreement_from_events(events, coders=None, tolerance=3, iou=0.5, frame_tables=None, video_ids=None,
                           frame_counts=None, all_coded=False, coded=None, au_sides=False)
     AgreementReport: .pairs .kappa .alpha .icc .matches (DataFrames), .notes, .coders, .video_ids,
@@ -63,6 +65,7 @@ Undefined coefficients (no variation, too few values) are NaN. Bad input raises 
 from merstudio.agreement.frames import events_from_frames, frame_icc
 from merstudio.agreement.matching import EventMatch, group_units, interval_iou, match_events
 from merstudio.agreement.report import (
+    AgreementCancelled,
     AgreementReport,
     agreement_from_events,
     agreement_report,
@@ -80,7 +83,7 @@ from merstudio.agreement.stats import (
     observed_agreement,
 )
 
-__all__ = ["MIN_ICC_TARGETS", "AgreementReport", "EventMatch", "ICCResult", "agreement_from_events",
-           "agreement_report", "coder_of", "coefficient_text", "cohen_kappa", "events_from_frames", "fleiss_kappa",
+__all__ = ["MIN_ICC_TARGETS", "AgreementCancelled", "AgreementReport", "EventMatch", "ICCResult",
+           "agreement_from_events", "agreement_report", "coder_of", "coefficient_text", "cohen_kappa", "events_from_frames", "fleiss_kappa",
            "frame_icc", "group_units", "icc", "interval_iou", "kappa_from_table", "krippendorff_alpha",
            "match_events", "observed_agreement"]

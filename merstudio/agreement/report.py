@@ -26,7 +26,7 @@ from merstudio.agreement.stats import (
     kappa_from_table,
     percent_agreement,
 )
-from merstudio.errors import InputError
+from merstudio.errors import InputError, MerstudioError
 from merstudio.project.apex import apex_imputed
 from merstudio.project.events import Event, parse_aus
 from merstudio.project.store import Project
@@ -130,6 +130,39 @@ COLUMN_HELP: dict[str, dict[str, tuple[str, str]]] = {
         "iou": ("iou", "Intersection over union of the two events' frame spans."),
     },
 }
+
+
+class AgreementCancelled(MerstudioError):
+    """The ``cancel`` callable of agreement_report / agreement_from_events asked the computation to stop: no report
+    (nothing is returned or written)."""
+
+    exit_code = 130
+
+
+Progress = Callable[[int, int], None]  # progress(done, total): steps (a coder pair on a video, a video's units)
+
+
+class _Steps:
+    """The report's steps (each coder pair on each compared video, then each video's alpha units), counted for
+    ``progress`` and checked against ``cancel`` before each one: a caller (the app's dialog, the command line) can
+    show how far it got and stop it between two steps (AgreementCancelled)."""
+
+    def __init__(self, total: int, progress: Progress | None, cancel: Callable[[], bool] | None) -> None:
+        self.done, self.total, self.progress, self.cancel = 0, total, progress, cancel
+        if progress is not None:
+            progress(0, total)
+
+    def check(self) -> None:
+        if self.cancel is not None and self.cancel():
+            raise AgreementCancelled(f"agreement report cancelled after {self.done} of {self.total} steps; "
+                                     "nothing was written")
+
+    def step(self) -> None:
+        self.done += 1
+        if self.progress is not None:
+            self.progress(self.done, self.total)
+
+
 _LETTERS = {"A": 1.0, "B": 2.0, "C": 3.0, "D": 4.0, "E": 5.0}
 
 
@@ -326,7 +359,8 @@ def agreement_from_events(events: Iterable[Event], coders: Sequence[str] | None 
                           all_coded: bool = False, where: str = "agreement",
                           coded: Mapping[int, Iterable[str]] | None = None, au_sides: bool = False,
                           known_coders: Iterable[str] = (),
-                          video_names: Mapping[int, str] | None = None) -> AgreementReport:
+                          video_names: Mapping[int, str] | None = None, progress: Progress | None = None,
+                          cancel: Callable[[], bool] | None = None) -> AgreementReport:
     """The report from plain events (any videos, any coders) and optional per-frame tables
     ``{video_id: {coder name: DataFrame}}``.
 
@@ -347,6 +381,8 @@ def agreement_from_events(events: Iterable[Event], coders: Sequence[str] | None 
     ``known_coders`` (the project's registered coders): with ``all_coded``, one of them named in ``coders`` who has no
     event at all is compared as having found nothing (a name known nowhere is refused: a typo, most likely).
     InputError too when nothing at all can be compared. ``where`` prefixes error messages (e.g. the project path).
+    ``progress(done, total)`` is called as the steps (a coder pair on a video, a video's alpha units) finish, and
+    ``cancel()`` before each one: True stops the computation with AgreementCancelled (no report).
     """
     if tolerance < 0:
         raise InputError(f"{where}: the frame tolerance must be 0 or more, got {tolerance}")
@@ -369,9 +405,12 @@ def agreement_from_events(events: Iterable[Event], coders: Sequence[str] | None 
     graded = sorted({a for v in event_videos for lst in by_video[v].values() for e in lst
                      for a, x in (_intensities(e) or {}).items() if not np.isnan(x)})
     used = [c for c in coders if any(c in by_video[v] for v in event_videos)]
+    n_pairs = len(used) * (len(used) - 1) // 2
+    steps = _Steps(n_pairs * len(event_videos) + (len(event_videos) if len(used) >= 2 else 0), progress, cancel)
+    steps.check()
     detect = _frame_detection(by_video, event_videos, used, counts)
-    per_pair = _pair_tables(by_video, event_videos, used, detect, aus, graded, tolerance, iou, au_sides)
-    alpha_rows = _alphas(by_video, event_videos, used, aus, graded, tolerance, iou, au_sides)
+    per_pair = _pair_tables(by_video, event_videos, used, detect, aus, graded, tolerance, iou, au_sides, steps)
+    alpha_rows = _alphas(by_video, event_videos, used, aus, graded, tolerance, iou, au_sides, steps)
     if alpha_rows:
         alpha_rows.insert(0, _event_frames_alpha(detect))
 
@@ -472,13 +511,13 @@ class _PairTables:
 
 def _pair_tables(by_video: dict[int, dict[str, list[Event]]], videos: list[int], used: list[str],
                  detect: np.ndarray, aus: list[int], graded: list[int], tolerance: int, iou: float,
-                 au_sides: bool) -> _PairTables:
+                 au_sides: bool, steps: _Steps | None = None) -> _PairTables:
     """Every pair of ``used`` coders on the ``videos`` both coded: their events matched, then the pair's summary
     (with the frame kappa of their rows of ``detect``), kappas, event ICCs and face hints, in pair order."""
     out = _PairTables()
     for ka, kb in itertools.combinations(range(len(used)), 2):
         ca, cb = used[ka], used[kb]
-        rows = _match_pair(by_video, videos, ca, cb, tolerance, iou)
+        rows = _match_pair(by_video, videos, ca, cb, tolerance, iou, steps)
         out.matches += rows
         out.pairs.append({**_pair_summary(ca, cb, rows, by_video, videos),
                           "kappa_frames": _binary_kappa(detect[ka], detect[kb])})
@@ -647,25 +686,35 @@ def _faces(lists: Iterable[list[Event]]) -> list[int]:
 
 
 def _match_pair(by_video: dict[int, dict[str, list[Event]]], videos: list[int], ca: str, cb: str, tolerance: int,
-                iou: float) -> list[dict]:
+                iou: float, steps: _Steps | None = None) -> list[dict]:
     rows: list[dict] = []
     for v in videos:
-        if ca not in by_video[v] or cb not in by_video[v]:
-            continue  # one of the two did not code this video: neither's events count as misses
-        for face in _faces([by_video[v][ca], by_video[v][cb]]):
-            a = [e for e in by_video[v][ca] if e.face_id == face]
-            b = [e for e in by_video[v][cb] if e.face_id == face]
-            m = match_events(a, b, tolerance, iou)
-            base = {"video_id": v, "face_id": face, "coder_a": ca, "coder_b": cb}
-            for i, j in m.pairs:
-                ea, eb = a[i], b[j]
-                rows.append({**base, "status": "matched", **_side(ea, "a"), **_side(eb, "b"),
-                             "d_onset": eb.onset - ea.onset, "d_offset": eb.offset - ea.offset,
-                             # an apex no coder set (imputed on import) is no apex to compare
-                             "d_apex": None if apex_imputed(ea) or apex_imputed(eb) else eb.apex - ea.apex,
-                             "iou": _iou(ea, eb)})
-            rows += [{**base, "status": "only_a", **_side(a[i], "a")} for i in m.only_a]
-            rows += [{**base, "status": "only_b", **_side(b[j], "b")} for j in m.only_b]
+        if steps is not None:
+            steps.check()
+        if ca in by_video[v] and cb in by_video[v]:  # else one of the two did not code it: no misses there
+            rows += _match_video(by_video, v, ca, cb, tolerance, iou)
+        if steps is not None:
+            steps.step()
+    return rows
+
+
+def _match_video(by_video: dict[int, dict[str, list[Event]]], v: int, ca: str, cb: str, tolerance: int,
+                 iou: float) -> list[dict]:
+    rows: list[dict] = []
+    for face in _faces([by_video[v][ca], by_video[v][cb]]):
+        a = [e for e in by_video[v][ca] if e.face_id == face]
+        b = [e for e in by_video[v][cb] if e.face_id == face]
+        m = match_events(a, b, tolerance, iou)
+        base = {"video_id": v, "face_id": face, "coder_a": ca, "coder_b": cb}
+        for i, j in m.pairs:
+            ea, eb = a[i], b[j]
+            rows.append({**base, "status": "matched", **_side(ea, "a"), **_side(eb, "b"),
+                         "d_onset": eb.onset - ea.onset, "d_offset": eb.offset - ea.offset,
+                         # an apex no coder set (imputed on import) is no apex to compare
+                         "d_apex": None if apex_imputed(ea) or apex_imputed(eb) else eb.apex - ea.apex,
+                         "iou": _iou(ea, eb)})
+        rows += [{**base, "status": "only_a", **_side(a[i], "a")} for i in m.only_a]
+        rows += [{**base, "status": "only_b", **_side(b[j], "b")} for j in m.only_b]
     return rows
 
 
@@ -821,7 +870,8 @@ def _pair_intensity_icc(ca: str, cb: str, rows: list[dict], graded: list[int],
 
 
 def _alphas(by_video: dict[int, dict[str, list[Event]]], videos: list[int], coders: list[str], aus: list[int],
-            graded: list[int], tolerance: int, iou: float, sides: bool = False) -> list[dict]:
+            graded: list[int], tolerance: int, iou: float, sides: bool = False,
+            steps: _Steps | None = None) -> list[dict]:
     """Krippendorff's alpha over units built by group_units: ``emotion`` and AU presence (nominal, or with
     ``sides`` the AU's side; missing where the coder has no event in the unit, or left the label / AU string
     empty), and for AUs graded with FACS letters ``AUxx intensity`` (ordinal 0..5; missing also where the AU is
@@ -831,6 +881,8 @@ def _alphas(by_video: dict[int, dict[str, list[Event]]], videos: list[int], code
     names = ["emotion", *(_au_name(a) for a in aus), *(f"{_au_name(a)} intensity" for a in graded)]
     data: dict[str, list[list]] = {n: [[] for _ in coders] for n in names}
     for v in videos:
+        if steps is not None:
+            steps.check()
         on_v = [c for c in coders if c in by_video[v]]
         for face in _faces(by_video[v].values()):
             lists = {c: [e for e in by_video[v][c] if e.face_id == face] for c in on_v}
@@ -847,6 +899,8 @@ def _alphas(by_video: dict[int, dict[str, list[Event]]], videos: list[int], code
                     for k, c in enumerate(coders):
                         x = _intensity(grades[c], a) if c in unit else float("nan")
                         data[f"{_au_name(a)} intensity"][k].append(None if np.isnan(x) or not scored else x)
+        if steps is not None:
+            steps.step()
     rows = []
     for n in names:
         mat = data[n]
@@ -872,7 +926,8 @@ def agreement_report(project: Project, video_ids: Sequence[int] | None = None, c
                      frame_tables: Mapping[int, Mapping[str, pd.DataFrame]] | None = None,
                      frames_coder: str | None = None, model_name: str = MODEL_CODER,
                      all_coded: bool = False, au_sides: bool = False,
-                     events: Sequence[Event] | None = None) -> AgreementReport:
+                     events: Sequence[Event] | None = None, progress: Progress | None = None,
+                     cancel: Callable[[], bool] | None = None) -> AgreementReport:
     """The agreement report of a project's events (``statuses``: rejected proposals are not a coder's judgement).
     ``events``: the project's events as the caller read them already (the app reads them once per change; read here
     otherwise).
@@ -881,7 +936,8 @@ def agreement_report(project: Project, video_ids: Sequence[int] | None = None, c
     also gets its stored analysis as table ``model_name``, so ICC compares the two. ``frames_coder`` (a name) also
     reads each video's stored per-frame table as a coder of events (see events_from_frames). ``all_coded``,
     ``au_sides``: see agreement_from_events; the coders the project records as having coded a video
-    (Project.coded_by: a file of theirs was imported, with events or none) count as having coded it."""
+    (Project.coded_by: a file of theirs was imported, with events or none) count as having coded it. ``progress``,
+    ``cancel``: see agreement_from_events (``cancel`` is also asked once the events are read)."""
     where = str(project.path)
     known = {v.id for v in project.videos()}
     if video_ids is not None:
@@ -899,6 +955,8 @@ def agreement_report(project: Project, video_ids: Sequence[int] | None = None, c
             given.setdefault(e.video_id, []).append(e)
         events = [e for v in vids for e in given.get(v, [])]
     events = [e for e in events if e.status in statuses]
+    if cancel is not None and cancel():  # reading a large project's events takes a while
+        raise AgreementCancelled("agreement report cancelled; nothing was written")
     tables: dict[int, dict[str, pd.DataFrame]] = {}
     for v, extra in (frame_tables or {}).items():
         if v not in known:
@@ -928,7 +986,8 @@ def agreement_report(project: Project, video_ids: Sequence[int] | None = None, c
     report = agreement_from_events(events, coders=coders, tolerance=tolerance, iou=iou, frame_tables=tables,
                                    video_ids=video_ids, frame_counts=counts, all_coded=all_coded, where=where,
                                    coded=coded, au_sides=au_sides, known_coders=project.coders(),
-                                   video_names={v.id: v.name for v in project.videos()})
+                                   video_names={v.id: v.name for v in project.videos()}, progress=progress,
+                                   cancel=cancel)
     if unanalysed:  # else the frames coder would be missing from the tables without a word
         report.notes.append(f"{frames_coder!r} (per-frame AU presence) has nothing on video(s) "
                             f"{', '.join(map(str, unanalysed))}: no per-frame table is stored (analyse them in the app)")

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import argparse
+import sys
+import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -65,6 +67,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("-o", "--out", type=Path, metavar="OUT_DIR", help="write the tables as CSV files here (default: "
                    "printed only)")
     p.add_argument("--overwrite", action="store_true", help="replace agreement tables already in OUT_DIR")
+    p.add_argument("-q", "--quiet", "--no-progress", action="store_true",
+                   help="no progress bar (one is drawn on stderr when the report takes more than a moment)")
     p.set_defaults(func=run)
 
 
@@ -89,6 +93,42 @@ def _read_frames(path: Path, video: Any, one_based: bool | None, project: Any) -
     print(f"{path}: {table.note}")  # a misread would shift every frame: say how it was read
     warn_about(path, table.mismatches)
     return table.frames
+
+
+# A report that takes longer than this gets a bar (from then on): a small one stays as quiet as ever.
+BAR_AFTER_S = 1.0
+
+
+class _Progress:
+    """The report's progress callback: a bar on stderr once the report has run BAR_AFTER_S (its steps: a coder pair
+    on a video, then each video's alpha units); remembers how far it got, for the line a Ctrl-C prints."""
+
+    def __init__(self, quiet: bool) -> None:
+        self.quiet, self.start = quiet, time.monotonic()
+        self.done, self.total = 0, 0
+        self.bar: Any = None
+
+    def __call__(self, done: int, total: int) -> None:
+        self.done, self.total = done, total
+        if self.bar is None:
+            if self.quiet or time.monotonic() - self.start < BAR_AFTER_S or done >= total:
+                return
+            from merstudio.cli.bars import Bar
+
+            self.bar = Bar(desc="agreement", total=total, initial=done, unit="step",
+                           start=f"agreement: {total:,} steps (each coder pair on each video, then each video's "
+                                 "units for alpha)")
+        self.bar.update(done - self.bar.n)
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.close()
+            self.bar = None
+
+    def stopped(self) -> str:
+        if not self.total:
+            return "before the report's first step (reading the project)"
+        return f"after {self.done:,} of {self.total:,} steps of the report"
 
 
 def run(args: argparse.Namespace) -> int:
@@ -127,9 +167,19 @@ def run(args: argparse.Namespace) -> int:
             video = project.video(vids[0])
             frame_tables = {video.id: {name: _read_frames(p, video, args.one_based, project)
                                        for name, p in specs.items()}}
-        report = agreement_report(project, video_ids=vids, coders=coders, tolerance=args.tolerance,
-                                  iou=args.iou, frame_tables=frame_tables, frames_coder=args.frames_coder,
-                                  all_coded=args.all_coded, au_sides=args.au_sides)
+        progress = _Progress(args.quiet)
+        try:
+            report = agreement_report(project, video_ids=vids, coders=coders, tolerance=args.tolerance,
+                                      iou=args.iou, frame_tables=frame_tables, frames_coder=args.frames_coder,
+                                      all_coded=args.all_coded, au_sides=args.au_sides, progress=progress)
+        except KeyboardInterrupt:
+            progress.close()
+            where = f" to {args.out}" if args.out is not None else ""
+            print(f"merstudio: interrupted {progress.stopped()}: nothing was written{where} (the project is "
+                  "unchanged)", file=sys.stderr)
+            return 130
+        finally:
+            progress.close()
     print(report.summary(), end="")
     if args.out is not None:
         paths = report.write_csv(args.out)

@@ -3,8 +3,12 @@
 MediaPipe's C++ side writes notices such as "INFO: Created TensorFlow Lite XNNPACK delegate" and absl "W0000 ..."
 lines straight to file descriptor 2, from its own threads, whatever the log level. Users read them as errors.
 OpenCV's and FFmpeg's decoder notices go the same way: a file they cannot read is reported as one merstudio line.
-The console entry point routes fd 2 through a pipe and a small thread that forwards everything except those lines
-(progress bars included: '\\r' counts as a line end). MERSTUDIO_MEDIAPIPE_LOGS=1 turns the filter off.
+The console entry point routes fd 2 through a pipe and a small helper process that forwards everything except those
+lines (progress bars included: '\\r' counts as a line end). A process, not a thread: a native library's last words
+before it aborts the program (MediaPipe's "F0000 ... Check failed", oneMKL's "FATAL ERROR" then exit()) reach the
+user, where a thread died with the program before it forwarded them. A stderr that cannot be written (a full disk,
+a closed reader) never stops the work: what it cannot take is dropped, and the pipe keeps being read.
+MERSTUDIO_MEDIAPIPE_LOGS=1 turns the filter off.
 
 No environment variable silences them (GLOG_minloglevel, TF_CPP_MIN_LOG_LEVEL: tried with mediapipe 0.10.21;
 TFLite's minimal logger and absl's logging read neither), so library use gets the same filter, scoped:
@@ -16,8 +20,10 @@ from __future__ import annotations
 
 import os
 import re
+import signal
 import sys
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 
@@ -33,62 +39,160 @@ NOISE = re.compile(
 class Filter:
     """An installed filter; `close()` puts the real stderr back and forwards what is still in the pipe."""
 
-    def __init__(self, real: int, thread: threading.Thread) -> None:
-        self.real, self.thread = real, thread
+    def __init__(self, real: int, thread: threading.Thread | None = None, pid: int | None = None) -> None:
+        self.real, self.thread, self.pid = real, thread, pid
 
     def close(self, timeout: float = 5.0) -> None:
         try:
-            sys.stderr.flush()
+            if sys.stderr is not None:
+                sys.stderr.flush()
         except (OSError, ValueError):
             pass
         os.dup2(self.real, 2)  # drops the pipe's last write end, so the pump sees EOF
         # (a child process started meanwhile holds a write end too: the pump forwards its output until it ends)
-        self.thread.join(timeout=timeout)
-        if not self.thread.is_alive():
+        done = True
+        if self.thread is not None:
+            self.thread.join(timeout=timeout)
+            done = not self.thread.is_alive()
+        if self.pid is not None:
+            os.environ.pop(_FILTERED_ENV, None)
+            done = _reaped(self.pid, timeout)
+        if done:
             os.close(self.real)
 
 
-def install() -> Filter | None:
-    """Filter fd 2 until `close()`. Returns None where disabled or impossible."""
+def _reaped(pid: int, timeout: float) -> bool:
+    """Wait up to `timeout` s for the helper process to end (it ends at the pipe's EOF); False if it still runs
+    (it goes on forwarding a straggler's output, and ends on its own)."""
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            if os.waitpid(pid, os.WNOHANG)[0]:
+                return True
+        except ChildProcessError:  # already reaped by someone else
+            return True
+        if time.monotonic() >= deadline:
+            return False
+        time.sleep(0.005)
+
+
+def _pump(src_fd: int, real: int) -> None:
+    """Forward what arrives on `src_fd` to `real`, less the noise, until end-of-file. A write to `real` that fails
+    (a full disk: ``2>/dev/full``; a closed pipe) drops that text and goes on reading: the writers would block on a
+    full pipe otherwise."""
+
+    def send(data: bytes) -> None:
+        try:
+            while data:
+                data = data[os.write(real, data):]
+        except OSError:
+            pass
+
+    pending = b""
+    with os.fdopen(src_fd, "rb", buffering=0) as src:
+        while True:
+            try:
+                chunk = src.read(4096)
+            except InterruptedError:  # pragma: no cover - retried by Python itself since 3.5
+                continue
+            if not chunk:
+                break
+            pending += chunk
+            out = b""
+            while True:
+                cut = min((k for k in (pending.find(b"\n"), pending.find(b"\r")) if k >= 0), default=-1)
+                if cut < 0:
+                    break
+                line, pending = pending[: cut + 1], pending[cut + 1:]
+                if not NOISE.match(line):
+                    out += line
+            # a partial line that cannot be noise (noise starts with these prefixes) goes out at once
+            if pending and not any(p.startswith(pending[:4]) or pending.startswith(p[:4])
+                                   for p in (b"W000", b"I000", b"INFO", b"WARN", b"[")):
+                out, pending = out + pending, b""
+            if out:
+                send(out)
+    if pending:
+        send(pending)
+
+
+# fd 2's identity ("device:inode") where the console's helper process filters it: `native_logs_filtered` adds no
+# thread filter of its own there, in this process or its workers (inherited), whose abort would lose the last line
+_FILTERED_ENV = "MERSTUDIO_FD2_FILTERED"
+
+
+def _fd2_identity() -> str | None:
+    try:
+        st = os.fstat(2)
+    except OSError:
+        return None
+    return f"{st.st_dev}:{st.st_ino}"
+
+
+def _mark_filtered() -> None:
+    here = _fd2_identity()
+    if here is not None:
+        os.environ[_FILTERED_ENV] = here
+
+
+def _filtered_by_a_process() -> bool:
+    """Whether fd 2 is the pipe of a console helper process (`install(process=True)`) already."""
+    mark = os.environ.get(_FILTERED_ENV)
+    return mark is not None and mark == _fd2_identity()
+
+
+def install(process: bool = False) -> Filter | None:
+    """Filter fd 2 until `close()`. Returns None where disabled or impossible. With `process` (the console, at its
+    start, while it runs one thread) the pump is a forked helper process, which outlives an abort of this one."""
     if os.environ.get("MERSTUDIO_MEDIAPIPE_LOGS"):
         return None
     try:
-        sys.stderr.flush()
+        if sys.stderr is not None:  # None where fd 2 was closed when Python started (`2>&-`)
+            sys.stderr.flush()
+    except (OSError, ValueError):
+        pass
+    try:
         real = os.dup(2)
         r, w = os.pipe()
+    except OSError:
+        return None
+    pid = None
+    if process and threading.active_count() == 1 and hasattr(os, "fork"):
+        try:
+            pid = os.fork()
+        except OSError:
+            pid = None
+        if pid == 0:  # the helper: nothing but the pump, then out without Python's clean-up
+            code = 0
+            try:
+                os.close(w)
+                signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C reaches the group: the helper drains
+                null = os.open(os.devnull, os.O_RDWR)
+                for fd in (0, 1):  # holds no end of stdin/stdout: a reader of stdout sees its end with the program
+                    os.dup2(null, fd)
+                os.close(null)
+                _pump(r, real)
+            except BaseException:  # noqa: BLE001 - the helper never shows a traceback; it just stops
+                code = 1
+            finally:
+                os._exit(code)
+    try:
         os.dup2(w, 2)
         os.close(w)
-    except (OSError, ValueError):
+    except OSError:
+        os.close(r)
+        os.close(w)
+        os.close(real)
+        if pid:
+            _reaped(pid, 1.0)
         return None
-
-    def pump() -> None:
-        pending = b""
-        with os.fdopen(r, "rb", buffering=0) as src:
-            while True:
-                chunk = src.read(4096)
-                if not chunk:
-                    break
-                pending += chunk
-                out = b""
-                while True:
-                    cut = min((k for k in (pending.find(b"\n"), pending.find(b"\r")) if k >= 0), default=-1)
-                    if cut < 0:
-                        break
-                    line, pending = pending[: cut + 1], pending[cut + 1:]
-                    if not NOISE.match(line):
-                        out += line
-                # a partial line that cannot be noise (noise starts with these prefixes) goes out at once
-                if pending and not any(p.startswith(pending[:4]) or pending.startswith(p[:4])
-                                       for p in (b"W000", b"I000", b"INFO", b"WARN", b"[")):
-                    out, pending = out + pending, b""
-                if out:
-                    os.write(real, out)
-        if pending:
-            os.write(real, pending)
-
-    t = threading.Thread(target=pump, name="merstudio-stderr-filter", daemon=True)
+    if pid:
+        os.close(r)
+        _mark_filtered()
+        return Filter(real, pid=pid)
+    t = threading.Thread(target=_pump, args=(r, real), name="merstudio-stderr-filter", daemon=True)
     t.start()
-    return Filter(real, t)
+    return Filter(real, thread=t)
 
 
 _scoped_guard = threading.Lock()
@@ -103,7 +207,9 @@ def native_logs_filtered() -> Iterator[None]:
     global _scoped, _scoped_users
     with _scoped_guard:
         if _scoped_users == 0:
-            _scoped = install()
+            # under the console's helper process already: a second filter, a thread, would die with the program
+            # before it forwarded a native abort's last line (MediaPipe's "F0000 ... Check failed" making a graph)
+            _scoped = None if _filtered_by_a_process() else install()
         _scoped_users += 1
     try:
         yield

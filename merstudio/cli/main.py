@@ -4,14 +4,17 @@ from __future__ import annotations
 
 import argparse
 import codecs
+import errno
 import importlib
+import io
+import locale
 import os
 import sys
 import warnings
 from collections.abc import Sequence
 from contextlib import nullcontext
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, TextIO
 
 from merstudio import __version__
 from merstudio.errors import MerstudioError
@@ -31,7 +34,7 @@ EXIT_STATUSES = ("exit status: 0 done; 2 a bad input, option or checkpoint, or (
                  "analysis failed, for whatever reason, a disk full mid-run included, or (train, tune, ablate) a "
                  "fold whose worker died again after its retries: the message or the manifest row says why; 3 an "
                  "output that cannot be written (it exists without --overwrite, no permission, "
-                 "no space); 130 interrupted (Ctrl-C; a batch resumes); 141 stdout's reader went away; 1 an essential "
+                 "no space; stdout too: its line names stdout); 130 interrupted (Ctrl-C; a batch resumes); 141 stdout's reader went away; 1 an essential "
                  "check of `merstudio doctor` failed, or (any other command) a bug (a traceback: please report it)")
 
 
@@ -176,7 +179,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         try:
             code = _main(argv)
             sys.stdout.flush()  # a pipe that closed is found here, not at exit
-            return code
+            return _stdout_lost(code)
+        except SystemExit as exc:  # --help, --version: their text is the whole of the command's work
+            console = _CONSOLE.get("stdout")
+            if exc.code in (0, None) and console is not None and console.failed is not None:
+                return _stdout_lost(0)
+            raise
         except BrokenPipeError as exc:
             if _stdout_closed():
                 return _stdout_gone()
@@ -185,6 +193,31 @@ def main(argv: Sequence[str] | None = None) -> int:
         except KeyboardInterrupt:  # Ctrl-C, wherever it surfaced (one that C code dropped too: merstudio.interrupts)
             print("merstudio: interrupted", file=sys.stderr)
             return 130
+
+
+def _stdout_lost(code: int) -> int:
+    """`code`, or 3 where the command's output to stdout could not be written (``>/dev/full``, ``>&-``), said in one
+    line that names stdout: the files the command wrote are not in question (a bare "No space left on device" read
+    as if they were), but a script must not take the output it lost for a success."""
+    console = _CONSOLE.get("stdout")
+    if console is None or console.failed is None:
+        return code
+    print(f"merstudio: error: cannot write to stdout ({console.why()}): what the command printed there is lost",
+          file=sys.stderr)
+    return code or 3
+
+
+_GONE_CWD = "the current folder no longer exists (it was deleted): cd to another folder and run the command again"
+
+
+def _cwd_gone() -> bool:
+    try:
+        os.getcwd()
+    except FileNotFoundError:
+        return True
+    except OSError:
+        return False
+    return False
 
 
 def _main(argv: Sequence[str] | None) -> int:
@@ -202,6 +235,12 @@ def _main(argv: Sequence[str] | None) -> int:
     undecoded = _undecoded_name(sys.argv[1:] if argv is None else argv)
     if undecoded is not None:
         print(f"merstudio: error: {undecoded}", file=sys.stderr)
+        return 2
+    if _cwd_gone():
+        # before any command's work: torch's import dies there (oneMKL "Cannot load libtorch_cpu.so", exit 2),
+        # worker processes cannot start, and relative paths name nothing; a chdir to / would quietly resolve them
+        # there instead
+        print(f"merstudio: error: {_GONE_CWD}", file=sys.stderr)
         return 2
     if args.command is None:
         if _has_command(parser, "gui"):
@@ -232,6 +271,9 @@ def _main(argv: Sequence[str] | None) -> int:
                 raise KeyboardInterrupt from None
             # last resort for a file error a command did not wrap itself: still one line, no traceback
             where = f"{exc.filename}: " if exc.filename else ""
+            if not where and _cwd_gone():  # os.getcwd() itself (a relative path, a worker's start): say which
+                print(f"merstudio: error: {_GONE_CWD}", file=sys.stderr)
+                return 2
             print(f"merstudio: error: {one_line(f'{where}{exc.strerror or exc}')}", file=sys.stderr)
             return 3
         if ctrl_c.received and code != 130:  # dropped, and no Python code ran after it: still interrupted
@@ -258,8 +300,9 @@ def _entry() -> int:
     from merstudio.mpl_config import writable_mpl_config
 
     writable_mpl_config()  # before any command imports matplotlib (the exports', training's plots too)
-    filt = install()
-    _lines_in_order(filt)
+    closed = _closed_fds_held()
+    filt = None if 2 in closed else install(process=True)
+    _lines_in_order(filt, closed)
     try:
         code = main()
     finally:
@@ -301,25 +344,126 @@ def _unencodable_escaped() -> None:
                 pass  # not a text file of ours (replaced by a caller): left as it is
 
 
-def _lines_in_order(filt: Filter | None) -> None:
-    """stdout and stderr sharing a pipe or a terminal (``2>&1 | tail``) keep their order, a line at a time: stdout
+def _closed_fds_held() -> set[int]:
+    """stdin, stdout and stderr that were closed when the command started (``>&-``, ``2>&-``): each is held by
+    /dev/null, so that no file the command opens takes its number (a result file as fd 1 would get what native code
+    prints to stdout). Returns the ones that were closed."""
+    closed = set()
+    for fd in (0, 1, 2):
+        try:
+            os.fstat(fd)
+        except OSError:
+            try:
+                null = os.open(os.devnull, os.O_RDWR)
+                if null != fd:
+                    os.dup2(null, fd)
+                    os.close(null)
+            except OSError:
+                continue
+            closed.add(fd)
+    return closed
+
+
+class _Console(io.RawIOBase):
+    """The bytes under the console's sys.stdout or sys.stderr, a file descriptor whose failed write is not the
+    command's failure: the text is dropped and the first error kept (`failed`), where the command's files are
+    written. stderr (a log on a full disk: ``2>>log``) says so once, if it can, and keeps trying each later line;
+    stdout stops at its first failure (what follows would have a hole), and `main` reports it in one line naming
+    stdout. A stdout pipe whose reader went away still raises BrokenPipeError: the command stops quietly (main)."""
+
+    def __init__(self, fd: int, name: str, closed: bool = False) -> None:
+        super().__init__()
+        self.fd, self.name, self.closed_at_start = fd, name, closed
+        self.failed: OSError | None = None
+
+    def writable(self) -> bool:
+        return True
+
+    def fileno(self) -> int:
+        return self.fd
+
+    def isatty(self) -> bool:
+        return not self.closed_at_start and os.isatty(self.fd)
+
+    def why(self) -> str:
+        if self.closed_at_start:
+            return "it was closed when the command started"
+        return one_line((self.failed.strerror if self.failed else None) or self.failed)
+
+    def write(self, data: Any) -> int:  # a bytes-like object
+        size = len(memoryview(data))
+        if self.failed is not None and self.name == "stdout":
+            return size
+        try:
+            if self.closed_at_start:
+                raise OSError(errno.EBADF, os.strerror(errno.EBADF))
+            return os.write(self.fd, data)
+        except BrokenPipeError:
+            if self.name == "stdout":
+                raise
+            self._lost(BrokenPipeError(errno.EPIPE, os.strerror(errno.EPIPE)))
+        except OSError as exc:
+            self._lost(exc)
+        return size
+
+    def _lost(self, exc: OSError) -> None:
+        if self.failed is not None:
+            return
+        self.failed = exc
+        if self.name == "stderr" and not self.closed_at_start:  # one try to say so, in the same place
+            line = (f"merstudio: warning: cannot write to stderr ({self.why()}): the lines it cannot take are "
+                    "dropped; the work goes on\n")
+            try:
+                os.write(self.fd, line.encode(errors="replace"))
+            except OSError:
+                pass
+
+
+_CONSOLE: dict[str, _Console] = {}  # "stdout", "stderr": the console's, once `_lines_in_order` made them
+
+
+def _console_stream(fd: int, name: str, like: TextIO | None, closed: bool = False) -> TextIO:
+    """A line-buffered text stream on `fd` over a `_Console`, with the encoding and error handler of `like` (the
+    stream Python made; None where the descriptor was closed at the start)."""
+    raw = _Console(fd, name, closed)
+    encoding = getattr(like, "encoding", None) or locale.getpreferredencoding(False)
+    errors = getattr(like, "errors", None) or "merstudio-console"
+    _CONSOLE[name] = raw
+    return io.TextIOWrapper(io.BufferedWriter(raw), encoding=encoding, errors=errors, line_buffering=True)
+
+
+def _ours(stream: TextIO | None, fd: int) -> bool:
+    """Whether `stream` is Python's own stream of `fd` (not one a caller put in its place: a test's capture);
+    flushed if so."""
+    try:
+        if stream is None or stream.fileno() != fd:
+            return False
+        stream.flush()
+    except (AttributeError, ValueError, OSError):
+        return False
+    return True
+
+
+def _lines_in_order(filt: Filter | None, closed: set[int] | frozenset[int] = frozenset()) -> None:
+    """The console's sys.stdout and sys.stderr, each over a `_Console` (a write that fails does not stop the work).
+    stdout and stderr sharing a pipe or a terminal (``2>&1 | tail``) keep their order, a line at a time: stdout
     goes out at each line end (a pipe buffers it whole, and its lines came after the notes that followed them), and
-    Python's own stderr straight to the real stderr, not through the filter's thread (`install`), which forwards
+    Python's own stderr straight to the real stderr, not through the filter's helper (`install`), which forwards
     it a moment later, between the text of a stdout line and its line end: ``skipped 165note: ...``. What native
     code writes to fd 2 (MediaPipe's chatter) still passes the filter."""
-    try:
-        sys.stdout.reconfigure(line_buffering=True)  # type: ignore[union-attr]
-    except (AttributeError, ValueError, OSError):
-        pass  # not a text file of ours (replaced by a caller): left as it is
-    if filt is None:
-        return
-    try:
-        err = sys.stderr
-        err.flush()
-        sys.stderr = open(os.dup(filt.real), "w", encoding=err.encoding, errors=err.errors,
-                          buffering=1)
-    except (AttributeError, ValueError, OSError):
-        pass  # stays on the filter: in order there, if not with stdout
+    if 1 in closed or _ours(sys.stdout, 1):
+        sys.stdout = _console_stream(1, "stdout", sys.stdout, closed=1 in closed)
+    else:
+        try:
+            sys.stdout.reconfigure(line_buffering=True)  # type: ignore[union-attr]
+        except (AttributeError, ValueError, OSError):
+            pass  # not a text file of ours (replaced by a caller): left as it is
+    if 2 in closed or _ours(sys.stderr, 2):  # closed: fd 2 is /dev/null now (`_closed_fds_held`)
+        try:
+            fd = os.dup(filt.real) if filt is not None else 2
+        except OSError:
+            return  # stays on the filter: in order there, if not with stdout
+        sys.stderr = _console_stream(fd, "stderr", sys.stderr)
 
 
 def _leave_distributed(code: int) -> None:

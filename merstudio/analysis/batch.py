@@ -48,6 +48,7 @@ from typing import Any
 from merstudio import execution
 from merstudio.analysis.files import (
     HASH_CHUNK,  # noqa: F401 - re-exported: bytes hashed at each end of a file
+    SEGMENTS_DIR,
     WORKING_FORMS,
     AnalysisOutput,
     MetaFiles,
@@ -80,7 +81,6 @@ MANIFEST = "manifest.csv"
 MANIFEST_COLUMNS = ("video", "hash", "status", "frames", "fps", "duration", "device", "error", "output",
                     "seconds")
 STATUSES = ("done", "failed", "partial", "running")
-SEGMENTS_DIR = ".segments"  # <out>/.segments/<name>/: rows of a split video's segments until they are merged
 WRITE_SHARE = 0.1  # manifest writes take at most this share of the batch's time (they are put off otherwise)
 SMALL_WRITE_S = 0.05  # ... unless one takes less than this: then every change is written (a killed run's in flight)
 PROGRESS_SECONDS = 0.5  # a running video reports its frames this often
@@ -1047,6 +1047,9 @@ class BatchResult:
     not_started: int = 0
     # results published at an output URL without their plots (PlotsOrWhy): output name -> why (their metas say it)
     plots_missing: dict[str, str] = field(default_factory=dict)
+    # split videos stopped part-way: (input, its segments' folder), named in the interrupt line as an unsplit
+    # video's partial result is (it has no entry in `outputs`)
+    split_stopped: list[tuple[Path, Path]] = field(default_factory=list)
 
 
 def _one_line(text: str) -> str:
@@ -1400,6 +1403,8 @@ class _BatchRun:
             self.note_plots_missing(item, outcome)
         elif isinstance(outcome, Cancelled):
             self.result.partial_files.extend(files)
+            if k in self.split:
+                self.result.split_stopped.append((item.input, _work_dir(self.plan.out, item.name)))
         else:
             self.result.failures.append((item.input, _error_text(outcome)))
         self.record(item, outcome)
@@ -1510,6 +1515,8 @@ class _BatchRun:
             item = self.plan.items[k]
             files = _partial_files(self.plan.out, item.name, self.fmt)
             self.result.partial_files.extend(f for f in files if f not in self.result.partial_files)
+            if k in self.split and files:
+                self.result.split_stopped.append((item.input, _work_dir(self.plan.out, item.name)))
             if self.manifest is not None:
                 if files:
                     row = self.row_for(item)

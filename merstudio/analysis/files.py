@@ -31,7 +31,10 @@ Crash safety and concurrency (`analyze_file`):
 - the partial of an interrupted run is not discarded by the next run: it is kept as `<name>.previous.partial.csv`
   (with its meta and spots; one earlier run is kept) until a run of that name completes, and the run says so
   through `notice`.
-- hidden temporaries (`.<file>.<token>.part`) a killed run left beside these files are removed by the next run.
+- hidden temporaries (`.<file>.<token>.part`) a killed run left beside these files are removed by the next run;
+  the segments' rows a stopped split run left (`<out>/.segments/<name>/`) go when a result of that name completes.
+- a run stopped by an error records its partial meta as `partial` even on a full disk (rewritten in the blocks it
+  holds where no temporary fits).
 - a file system that takes no more (full, over quota, `ulimit -f`), or the output folder deleted or moved while the
   rows are written (each flush checks the rows file is still at its path), is the output's fault, not the input's:
   `OutputLost` (`lost_output` also knows a plain OutputError of a full disk, and one a worker sent back as text); a
@@ -51,6 +54,7 @@ import math
 import os
 import re
 import secrets
+import shutil
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import asdict, dataclass, field
@@ -105,6 +109,7 @@ SPOT_COLUMNS = ("face_id", "onset", "apex", "offset", "score", "onset_time", "ap
 HASH_CHUNK = 1 << 20  # content_hash: bytes hashed at each end of a file
 UNREADABLE_NAMED = 10  # damaged frame images named in the meta file (all are counted)
 FLUSH_SECONDS = 0.5  # rows reach the partial CSV at least this often (whole rows, one write each time)
+SEGMENTS_DIR = ".segments"  # <out>/.segments/<name>/: rows of a split video's segments until they are merged
 
 
 @dataclass
@@ -158,6 +163,11 @@ class OutputPaths:
     @property
     def lock(self) -> Path:
         return self._beside(".lock")
+
+    @property
+    def segments(self) -> Path:
+        """The hidden folder where a split run of this result keeps its segments' rows until they are merged."""
+        return self.meta.parent / SEGMENTS_DIR / self.name
 
     def written(self) -> list[Path]:
         """Every file a run of this name writes (the targets of its temporaries)."""
@@ -721,8 +731,42 @@ def _describe_partial(out: AnalysisOutput, settings: AnalysisSettings, vfr: bool
     paths = out.paths
     if not paths.meta.parent.is_dir():
         return
-    _write_spots(paths.partial_spots, out.spots, out.labels)
-    _write_meta(out, settings, vfr, paths.partial_meta)
+    try:
+        _write_spots(paths.partial_spots, out.spots, out.labels)
+    finally:  # the meta says `partial` even where the spots found no room
+        try:
+            _write_meta(out, settings, vfr, paths.partial_meta)
+        except OutputError as exc:
+            if not lost_output(exc) or not _rewrite_in_place(paths.partial_meta, json.dumps(
+                    _meta_dict(out, settings, vfr, _size(out.csv)), indent=2)):
+                raise
+
+
+def _size(path: Path) -> int | None:
+    try:
+        return path.stat().st_size
+    except OSError:
+        return None
+
+
+def _rewrite_in_place(path: Path, text: str) -> bool:
+    """`text` over the file `path` in the blocks it already holds, where a full disk leaves no room for the
+    temporary of an atomic write (a stopped run's partial meta, else left saying `running`). False, and the file
+    untouched, where it is not there or `text` needs more room than it has."""
+    data = text.encode("utf-8")
+    try:
+        with open(path, "r+b") as fh:
+            st = os.fstat(fh.fileno())
+            room = st.st_blocks * 512 if getattr(st, "st_blocks", 0) else st.st_size
+            if len(data) > max(room, st.st_size):
+                return False
+            fh.write(data)
+            fh.truncate(len(data))
+            fh.flush()
+            os.fsync(fh.fileno())
+    except OSError:
+        return False
+    return True
 
 
 def commit_result(out: AnalysisOutput, settings: AnalysisSettings, vfr: bool) -> None:
@@ -795,7 +839,16 @@ def recover_result(paths: OutputPaths) -> bool:
                   paths.previous_meta, paths.staged_spots):
         with contextlib.suppress(OSError):
             stale.unlink(missing_ok=True)
+    remove_segments(paths)  # a stopped split run's rows: hidden, as large as its rows, and replaced now
     return True
+
+
+def remove_segments(paths: OutputPaths) -> None:
+    """Remove the segments' rows a split run of this result left (`OutputPaths.segments`), and `.segments/` when
+    no other result's are left in it. Call it holding the result's claim (no split run of it is then going)."""
+    shutil.rmtree(paths.segments, ignore_errors=True)
+    with contextlib.suppress(OSError):
+        paths.segments.parent.rmdir()  # only when empty
 
 
 def result_status(out_dir: Path, name: str, verify: bool = False, metas: MetaFiles | None = None) -> str:

@@ -21,6 +21,13 @@ is not `received`: what that graceful stop writes (the manifest) is written. A w
 before or during the graceful stop (a training fold the execution layer yields in its grace period:
 `training.run.store_fold`) runs in `keeping()`, where nothing is refused; a second Ctrl-C still stops it. Without a
 watch (the app, a library caller) nothing is installed and nothing is refused.
+
+SIGTERM and SIGHUP (`timeout`, a SLURM time limit, systemd, `docker stop`, a closed terminal: `STOP_SIGNALS`) stop
+a command the same way: they were handled as a kill, leaving partial meta files `running`, no partial spots, locks
+and `running` manifest rows behind. The signal that stopped the command (`stopped_by()`) sets its exit status
+(`exit_code`: 128 + the signal, as a shell reports a killed command: 143, 129) and its line (`stop_line`). A signal
+ignored when the watch starts (`nohup` ignores SIGHUP) stays ignored. Code with its own handler for Ctrl-C installs
+it for all of them (`handling`) and records the signal it takes (`taken`).
 """
 
 from __future__ import annotations
@@ -28,7 +35,7 @@ from __future__ import annotations
 import signal
 import sys
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from types import FrameType
 from typing import Any
@@ -39,10 +46,16 @@ class Watch:
 
     def __init__(self) -> None:
         self.received = False
+        self.signum: int | None = None  # the stop signal that came first (SIGINT, SIGTERM, SIGHUP)
         self.written: list[str] = []  # outputs moved into place before any Ctrl-C (note_written)
 
 
 _current: Watch | None = None  # the watch whose handler is installed now (main thread only)
+_stopped_by: int | None = None  # the signal that stopped the latest watched command (read after its watch ended)
+
+# Ctrl-C, and the signals that ask a command to stop the same way from outside
+STOP_SIGNALS: tuple[int, ...] = tuple(getattr(signal, name) for name in ("SIGINT", "SIGTERM", "SIGHUP")
+                                      if hasattr(signal, name))
 _keeping = threading.local()  # .depth: keeping() blocks open in this thread (a store_fold runs in the caller's)
 
 
@@ -106,26 +119,84 @@ def _raise_at_next_call() -> None:
     sys.setprofile(hook)
 
 
+def taken(signum: int) -> None:
+    """A stop signal that code took on purpose with its own handler (a batch's graceful stop): recorded for the
+    exit status and the line (`stopped_by`), without refusing the outputs that graceful stop writes."""
+    global _stopped_by
+    if _current is not None and _current.signum is None:
+        _current.signum = signum
+    if _stopped_by is None:
+        _stopped_by = signum
+
+
+def stopped_by() -> int | None:
+    """The signal that stopped the latest watched command (None: none came)."""
+    return _stopped_by
+
+
+def exit_code(signum: int | None = None) -> int:
+    """The exit status of a command stopped by `signum` (default: `stopped_by()`): 130 for Ctrl-C (and none),
+    128 + the signal for another (143 SIGTERM, 129 SIGHUP), as a shell reports a command the signal killed."""
+    signum = _stopped_by if signum is None else signum
+    return 130 if signum in (None, signal.SIGINT) else 128 + int(signum)
+
+
+def stop_line(signum: int | None = None) -> str:
+    """How the command's end is said: "interrupted" (Ctrl-C) or "stopped by SIGTERM"."""
+    signum = _stopped_by if signum is None else signum
+    if signum in (None, signal.SIGINT):
+        return "interrupted"
+    try:
+        return f"stopped by {signal.Signals(signum).name}"
+    except ValueError:
+        return f"stopped by signal {signum}"
+
+
+@contextmanager
+def handling(handler: Callable[[int, FrameType | None], Any], signals: Iterable[int] = STOP_SIGNALS) -> Iterator[None]:
+    """`handler` for each of `signals` (default: Ctrl-C, SIGTERM, SIGHUP) for the duration, the old handlers put
+    back after; one ignored now (SIGHUP under nohup, SIGTERM by a parent's choice) stays ignored. Main thread
+    only (the caller checks)."""
+    olds: dict[int, Any] = {}
+    try:
+        for signum in signals:
+            current = signal.getsignal(signum)
+            if current is signal.SIG_IGN and signum != signal.SIGINT:
+                continue  # SIGINT: Ctrl-C was always taken (as before), even by a job started with `&`
+            olds[signum] = signal.signal(signum, handler)
+        yield
+    finally:
+        for signum, old in olds.items():
+            signal.signal(signum, old if old is not None else signal.SIG_DFL)
+
+
 def _on_sigint(signum: int, frame: FrameType | None) -> None:
+    global _stopped_by
     if _current is not None:
         _current.received = True
+        if _current.signum is None:
+            _current.signum = signum
+    if _stopped_by is None:
+        _stopped_by = signum
     raise Interrupted()
 
 
 @contextmanager
 def watched() -> Iterator[Watch]:
-    """Ctrl-C raises `Interrupted` (not lost where C code drops it) for the duration; the old handler is put back
-    after. In a thread other than the main one (tests, a library caller), nothing is installed."""
-    global _current
+    """Ctrl-C, SIGTERM and SIGHUP raise `Interrupted` (not lost where C code drops it) for the duration; the old
+    handlers are put back after. In a thread other than the main one (tests, a library caller), nothing is
+    installed."""
+    global _current, _stopped_by
     watch = Watch()
     if threading.current_thread() is not threading.main_thread():
         yield watch
         return
     outer = _current
-    old = signal.signal(signal.SIGINT, _on_sigint)
-    _current = watch
-    try:
-        yield watch
-    finally:
-        _current = outer
-        signal.signal(signal.SIGINT, old)
+    if outer is None:
+        _stopped_by = None  # a new command: the signal that stopped an earlier one is not this one's
+    with handling(_on_sigint):
+        _current = watch
+        try:
+            yield watch
+        finally:
+            _current = outer

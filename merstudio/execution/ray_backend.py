@@ -42,6 +42,7 @@ from merstudio.execution import (
     _set_context,
     _TaskContext,
 )
+from merstudio.interrupts import STOP_SIGNALS, handling, stopped_by
 from merstudio.resources import CLUSTER_INSTALL_HINT
 
 WINDOW_PER_CPU = 2
@@ -69,6 +70,7 @@ def connect(backend: Backend) -> bool:
         probe(backend.address)
     # Ray's own log lines (start-up, token notes) stay in its session folder: the CLI prints one-line messages
     kwargs: dict[str, Any] = dict(include_dashboard=False, log_to_driver=False, logging_level=logging.ERROR)
+    ours = _stop_handlers()
     try:
         if backend.address:
             ray.init(address=backend.address, **kwargs)
@@ -79,7 +81,32 @@ def connect(backend: Backend) -> bool:
         where = backend.address or "an embedded local Ray"
         first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
         raise InputError(f"--ray {where}: cannot connect ({first})") from None
+    finally:
+        _stop_handlers_back(ours)
     return True
+
+
+def _stop_handlers() -> dict[int, Any]:
+    """The handlers of the stop signals now (main thread; {} elsewhere), for `_stop_handlers_back`."""
+    import signal
+
+    if threading.current_thread() is not threading.main_thread():
+        return {}
+    return {signum: signal.getsignal(signum) for signum in STOP_SIGNALS}
+
+
+def _stop_handlers_back(handlers: dict[int, Any]) -> None:
+    """Put back the stop signals' handlers after `ray.init`: it sets a SIGTERM handler of its own in the driver
+    (`sys.exit(15)` wherever the driver is), so a SIGTERM (`timeout`, SLURM, `docker stop`) ended a run in
+    Ray's crash dumps and an abort (exit 134) instead of stopping as Ctrl-C does (merstudio.interrupts: partial
+    rows kept, the embedded Ray shut down, exit 143). Setting it again also puts back the C-level handler that
+    Ray's C++ core may have replaced."""
+    import signal
+
+    for signum, handler in handlers.items():
+        if handler is not None:
+            with contextlib.suppress(OSError, ValueError):
+                signal.signal(signum, handler)
 
 
 PROBE_SECONDS = 5.0
@@ -396,8 +423,9 @@ def _ray_stopped(before: dict[int, Any] | None) -> Iterator[None]:
     GCS were left running after the command exited 1. Now it kills at once the processes the embedded Ray started
     (this process's descendants that were not there before `ray.init`, listed now and again at the Ctrl-C: the
     workers of a raylet already gone are no longer ours; never `ray stop`, which ends every Ray of this user), lets
-    the shutdown finish, and raises KeyboardInterrupt at the end (the caller's interrupted line, exit 130). A
-    cluster's processes are never touched. Off the main thread nothing is installed."""
+    the shutdown finish, and raises KeyboardInterrupt at the end (the caller's interrupted line, exit 130).
+    SIGTERM and SIGHUP are taken alike (exit 143, 129), and after a run one of them stopped, what the shutdown left
+    of ours is killed too. A cluster's processes are never touched. Off the main thread nothing is installed."""
     import signal
 
     if threading.current_thread() is not threading.main_thread():
@@ -406,23 +434,31 @@ def _ray_stopped(before: dict[int, Any] | None) -> Iterator[None]:
     ours = {} if before is None else {pid: p for pid, p in _descendants().items() if pid not in before}
     pressed: list[int] = []
 
+    def kill_ours() -> None:
+        for proc in ours.values():
+            with contextlib.suppress(Exception):  # gone already (psutil checks the pid was not reused)
+                proc.kill()
+
     def again(signum: int, frame: Any) -> None:
         pressed.append(signum)
         if before is None:
             return
         ours.update((pid, p) for pid, p in _descendants().items() if pid not in before)
-        for proc in ours.values():
-            with contextlib.suppress(Exception):  # gone already (psutil checks the pid was not reused)
-                proc.kill()
+        kill_ours()
 
-    old = signal.signal(signal.SIGINT, again)
+    olds = {signum: signal.getsignal(signum) for signum in STOP_SIGNALS}
     try:
-        yield
+        with handling(again):  # Ctrl-C, SIGTERM, SIGHUP alike
+            yield
     finally:
-        signal.signal(signal.SIGINT, old)
-        if pressed:  # the Ctrl-C, once the end is done (over whatever else was on its way out)
+        if before is not None and (pressed or stopped_by() is not None):
+            # stopped by a signal: whatever the shutdown left of ours goes too (after a SIGHUP, Ray's dashboard
+            # and runtime-env agents were left running, orphaned, for minutes)
+            kill_ours()
+        if pressed:  # the signal, once the end is done (over whatever else was on its way out)
+            old = olds.get(pressed[0])
             if callable(old):
-                old(signal.SIGINT, None)  # the caller's own handling of it (merstudio.interrupts records it)
+                old(pressed[0], None)  # the caller's own handling of it (merstudio.interrupts records it)
             raise KeyboardInterrupt
 
 

@@ -161,7 +161,7 @@ def analyze_segment(input_path: str | Path, start: int, stop: int, settings: Ana
     own_dir = work_dir is None
     folder = Path(tempfile.mkdtemp(prefix="merstudio-segment-")) if own_dir else Path(str(work_dir))
     folder.mkdir(parents=True, exist_ok=True)
-    path = folder / f"segment_{int(start):09d}_{int(stop):09d}.csv"
+    path = folder / _segment_name(start, stop)
     try:
         with local_input(input_path) as local, open_source(local, fps=fps) as source:
             w = warmup_frames(source.fps, settings.motion_lag_s)
@@ -209,6 +209,33 @@ def analyze_segment(input_path: str | Path, start: int, stop: int, settings: Ana
     finally:
         if own_dir:
             shutil.rmtree(folder, ignore_errors=True)
+
+
+def _segment_name(start: int, stop: int) -> str:
+    return f"segment_{int(start):09d}_{int(stop):09d}.csv"
+
+
+def kept_spans(work_dir: str | Path) -> list[tuple[int, int]]:
+    """The frames [first, last] whose rows the segments in `work_dir` (a stopped split run's) hold, in order: each
+    segment's first frame to the frame of its last whole row; a segment with no row is left out. Read from each
+    file's name and its last line (the rows are never read whole)."""
+    spans: list[tuple[int, int]] = []
+    for path in sorted(Path(work_dir).glob("segment_*_*.csv")):
+        try:
+            start = int(path.stem.split("_")[1])
+            with open(path, "rb") as fh:
+                head = fh.readline()
+                fh.seek(max(len(head), fh.seek(0, 2) - (1 << 16)))
+                lines = [ln for ln in fh.read().split(b"\n")[:-1] if ln]  # whole lines only
+            if not head.endswith(b"\n") or not lines:
+                continue
+            at = next(csv.reader([head.decode("utf-8")])).index("frame")
+            last = int(float(next(csv.reader([lines[-1].decode("utf-8")]))[at]))
+        except (OSError, ValueError, IndexError, UnicodeDecodeError):
+            continue
+        if last >= start:
+            spans.append((start, last))
+    return spans
 
 
 def map_track_ids(results: Sequence[SegmentResult]) -> list[dict[int, int]]:
@@ -445,5 +472,5 @@ def analyze_in_segments(input_path: str | Path, out_dir: str | Path, name: str,
                               claimed=not is_url(localize(out_dir)), wall_started=wall_started)
 
 
-__all__ = ["SegmentResult", "analyze_in_segments", "analyze_segment", "claim_segments", "map_track_ids",
-           "merge_segments", "plan_segments", "return_labels"]
+__all__ = ["SegmentResult", "analyze_in_segments", "analyze_segment", "claim_segments", "kept_spans",
+           "map_track_ids", "merge_segments", "plan_segments", "return_labels"]

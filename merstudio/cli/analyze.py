@@ -312,18 +312,24 @@ def _interrupt_line(result: Any, manifest: Any) -> str:
     """The batch's one line after Ctrl-C, with the inputs it stopped part-way and the frames each kept ("0
     input(s) finished, 0 not started" alone said nothing of the video that was running)."""
     from merstudio.analysis.batch import interrupt_message
+    from merstudio.analysis.segments import kept_spans
 
     line = interrupt_message(result, manifest)
     stopped = [o for o in result.outputs if not o.complete]
-    if not stopped:
+    split = result.split_stopped
+    if not stopped and not split:
         return line
     head, sep, files = line.partition("; partial files: ")
     where = f" (see {manifest.where})" if manifest is not None else ""
     if where and head.endswith(where):
         head = head[:-len(where)]
-    kept = ", ".join(f"{o.input.name} (" + (f"frames 0-{o.frames - 1} kept in {o.paths.partial}" if o.frames
-                                            else "no frame analysed") + ")" for o in stopped)
-    return f"{head}, {len(stopped)} stopped part-way: {kept}{where}{sep}{files}"
+    kept = [f"{o.input.name} (" + (f"frames 0-{o.frames - 1} kept in {o.paths.partial}" if o.frames
+                                   else "no frame analysed") + ")" for o in stopped]
+    for source, work in split:  # its segments' rows, each from its segment's start: spans, not one 0-N
+        spans = ", ".join(f"{a}-{b}" for a, b in kept_spans(work))
+        kept.append(f"{Path(source).name} (" + (f"frames {spans} kept in {work}/" if spans
+                                                else "no frame analysed") + ")")
+    return f"{head}, {len(kept)} stopped part-way: {', '.join(kept)}{where}{sep}{files}"
 
 
 def _fps_unused(plan: Any, fps: float | None, each: bool = False) -> dict[Path, float | None]:

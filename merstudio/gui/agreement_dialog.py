@@ -2,18 +2,35 @@
 small read-only pandas model, shown through a ShownTable: readable labels and tooltips, the coder pair as the row
 header), and "Save CSV…" (AgreementReport.write_csv). The report is computed again when a choice changes; the
 window's computing (a project of many coders and events, the per-frame tables of videos that have an overlay: 1-2 s
-at 6,000 events, the window frozen) runs in a worker (:meth:`AgreementDialog.recompute`)."""
+at 6,000 events, the window frozen) runs in a worker (:meth:`AgreementDialog.recompute`).
+
+On a year-sized project (200 videos, 19,600 events of 8 coders) a report takes 70-110 s. Closing the dialog then
+returns at once: the computation is left to finish unseen (:func:`_abandon`; its result dropped, or kept by the
+window for the same choices asked again), never waited for on the GUI thread (that held the window 130 s); the app
+waits for such a thread only as it quits, its window gone (:func:`wait_abandoned`). An edit with such a report open
+marks it out of date, with a Recompute button, instead of computing it all again at every edit and undo
+(:attr:`AgreementDialog.AUTO_RECOMPUTE_S`)."""
 
 from __future__ import annotations
 
 import math
 import numbers
+import time
 from collections.abc import Callable, Hashable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
-from PySide6.QtCore import QAbstractTableModel, QIdentityProxyModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QCoreApplication,
+    QIdentityProxyModel,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    Qt,
+    Signal,
+)
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -54,7 +71,99 @@ SHOWN_ORDER = {"pairs": ("coder_a", "coder_b", "matched", "only_a", "only_b", "f
 ROW_HEADER = {"pairs": ("coder_a", "coder_b")}
 CODER_ROWS = 6  # the coder list shows this many rows at most, then scrolls
 SIZED_ROWS = 100  # the rows a table's column widths are measured on
+SIZED_CHARS = 48  # a column sized to its text is this many average characters wide at most (a long note: a tooltip)
+NAMED_VIDEOS = 3  # the header names this many videos at most; more: "200 videos", their names on hover
+TIP_VIDEOS = 40  # ... and the hover this many, then "and 160 more"
 Index = QModelIndex | QPersistentModelIndex
+
+
+class _Abandoned(QObject):
+    """The computations of dialogs that closed while they ran, left to finish unseen (a report cannot be interrupted
+    part-way: waiting for it on the GUI thread froze the window for the rest of it, 130 s on a year's project). Each
+    is kept here, parentless, until its thread ends; ``idle`` says when the last one has, so that a dialog opened
+    meanwhile starts its own then instead of beside it (two such computations at once halve each other's speed)."""
+
+    idle = Signal()
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.workers: set[TaskWorker] = set()
+        self._hooked = False
+
+    def add(self, w: TaskWorker) -> None:
+        w.setParent(None)  # outlives its dialog (a QThread deleted while it runs aborts the app)
+        self.workers.add(w)
+        w.finished.connect(self._ended)  # queued: this object lives on the GUI thread
+        app = QCoreApplication.instance()
+        if app is not None and not self._hooked:
+            app.aboutToQuit.connect(wait_abandoned)  # the window is gone by then: nobody sees the wait
+            self._hooked = True
+        if w.isFinished():  # it ended before the connection: nothing will say so
+            self._forget(w)
+
+    def _ended(self) -> None:
+        w = self.sender()
+        if isinstance(w, TaskWorker):
+            self._forget(w)
+
+    def _forget(self, w: TaskWorker) -> None:
+        if w not in self.workers:
+            return
+        self.workers.discard(w)
+        w.wait()  # its run() has returned: at once
+        w.deleteLater()
+        if not self.running():
+            self.idle.emit()
+
+    def running(self) -> bool:
+        return any(w.isRunning() for w in self.workers)
+
+
+_abandoned: _Abandoned | None = None
+
+
+def _abandoned_workers() -> _Abandoned:
+    global _abandoned
+    if _abandoned is None:
+        _abandoned = _Abandoned()
+    return _abandoned
+
+
+def _abandon(w: TaskWorker) -> None:
+    """Leave ``w`` (a closed dialog's computation) to finish unseen: its result is dropped."""
+    _abandoned_workers().add(w)
+
+
+def abandoned_running() -> bool:
+    """Whether a closed dialog's computation is still running."""
+    return _abandoned is not None and _abandoned.running()
+
+
+def wait_abandoned() -> None:
+    """Wait for the closed dialogs' computations (the app quitting, its window gone): no thread outlives the app."""
+    if _abandoned is None:
+        return
+    for w in list(_abandoned.workers):
+        w.wait()
+        _abandoned._forget(w)
+
+
+def _column_widths(view: QTableView, model: DataFrameModel, rows: int = SIZED_ROWS) -> None:
+    """Size each shown column to its header and its first ``rows`` rows' text, measured here with the view's font,
+    at most SIZED_CHARS characters wide. QTableView.resizeColumnsToContents asked a hidden tab's every row (its
+    precision counts only from the rows on screen, and a tab not shown has none): 141,000 rows of matches held
+    the GUI thread 2-6 s at each report on a year's project."""
+    fm = view.fontMetrics()
+    header = view.horizontalHeader()
+    pad = 2 * (view.style().pixelMetric(view.style().PixelMetric.PM_FocusFrameHMargin, None, view) + 1) + 8
+    widest = SIZED_CHARS * fm.averageCharWidth()
+    head = model.df.head(rows)
+    for c in range(len(model.df.columns)):
+        if view.isColumnHidden(c):
+            continue
+        texts = [_text(v, model.missing) for v in head.iloc[:, c]]
+        cells = max((fm.horizontalAdvance(t) for t in texts), default=0) + pad
+        view.setColumnWidth(c, max(header.sectionSizeHint(c), min(cells, widest)))
 
 
 class DataFrameModel(QAbstractTableModel):
@@ -166,6 +275,11 @@ class AgreementDialog(QDialog):
     a value that changes whenever what the report of this video / all videos is of changes (its events, the video
     shown): given it, :meth:`events_changed` computes the report again only when it did."""
 
+    # A report that took longer than this to compute is not computed again at every edit, undo or import with the
+    # dialog open (71 s each on a year's project, one core kept busy): it is marked out of date, with a Recompute
+    # button, and kept shown (Save CSV writes it, saying so). A quicker one follows the events at once.
+    AUTO_RECOMPUTE_S = 5.0
+
     def __init__(self, compute: Callable[..., Any], coders: Sequence[str], parent: QWidget | None = None,
                  tolerance: int = 3, iou: float = 0.5, all_videos: bool = False, all_coded: bool = False,
                  save: Callable[[], Any] | None = None,
@@ -186,6 +300,10 @@ class AgreementDialog(QDialog):
         self._worker: TaskWorker | None = None  # the computation running (one at a time)
         self._waiting: tuple[int, Callable[[], Any]] | None = None  # the latest request not yet started
         self.computing = False  # a request's outcome is not shown yet (Save CSV is disabled meanwhile)
+        self.stale = False  # the report shown is of the events before a change (AUTO_RECOMPUTE_S)
+        self._stale_after = False  # ... and so is the one computing now: shown marked so
+        self._took: float | None = None  # seconds the report shown took to compute (None: not in a worker)
+        self._started = 0.0  # time.monotonic() when the running computation started
         self.coder_list = QListWidget(self)  # as tall as its rows, up to CODER_ROWS (_fit_list)
         for c in coders:
             it = QListWidgetItem(c)
@@ -227,6 +345,14 @@ class AgreementDialog(QDialog):
         form.addRow("", self.all_coded)
         self.header = QLabel(self)
         self.header.setWordWrap(True)
+        self.recompute_button = QPushButton("Recompute", self)  # shown while the report is out of date
+        self.recompute_button.setToolTip("Compute the report again on the project's events now")
+        self.recompute_button.clicked.connect(lambda *_: self.recompute())
+        self.recompute_button.setVisible(False)
+        head_row = QHBoxLayout()
+        head_row.setContentsMargins(0, 0, 0, 0)
+        head_row.addWidget(self.header, 1)
+        head_row.addWidget(self.recompute_button, 0, Qt.AlignmentFlag.AlignTop)
         self.tabs = QTabWidget(self)
         # Fleiss' kappa and alpha are over every coder compared, the model's proposals too unless unticked: say whose
         self.alpha_coders = QLabel(self)
@@ -269,7 +395,7 @@ class AgreementDialog(QDialog):
         col = QVBoxLayout(body)
         col.setContentsMargins(0, 0, 0, 0)
         col.addLayout(form)
-        col.addWidget(self.header)
+        col.addLayout(head_row)
         col.addWidget(self.tabs, 1)
         col.addWidget(self.notes)
         self.tabs.setMinimumHeight(8 * self.fontMetrics().height())
@@ -285,6 +411,7 @@ class AgreementDialog(QDialog):
         self.iou.valueChanged.connect(lambda *_: self.recompute())
         self.scope.currentIndexChanged.connect(lambda *_: self._scope_changed())
         self.all_coded.toggled.connect(lambda *_: self.recompute())
+        _abandoned_workers().idle.connect(self._start_waiting)  # a closed dialog's computation ended
         self._apply_default_ticks()
         self._fit_list()
         self._fitted = False
@@ -378,8 +505,27 @@ class AgreementDialog(QDialog):
         self._fit_list()
         # a switch with Videos on "all videos", or a reload with nothing written: the report shown is still right
         # (computing it again held the window 0.2-5 s at 6,000 events, and read every video's events six times)
-        if self._version is None or self._version(self._all_videos()) != self._computed_on:
-            self.recompute()
+        if self._version is not None and self._version(self._all_videos()) == self._computed_on:
+            return
+        slow = self.AUTO_RECOMPUTE_S
+        if self._worker is not None and self._waiting is None and time.monotonic() - self._started > slow:
+            self._stale_after = True  # a long one computing: shown when done, marked, not computed again after it
+            return
+        if self._worker is None and self._waiting is None and self.report is not None and self._took is not None \
+                and self._took > slow:
+            self._mark_stale()
+            return
+        self.recompute()
+
+    def _mark_stale(self) -> None:
+        """The report shown stays, said to be of the events before a change; Recompute computes it again."""
+        self.stale = True
+        took = f" (it took {self._took:.0f} s)" if self._took is not None else ""
+        self.header.setText("Out of date: the events changed since this report was computed" + took
+                            + ". Press Recompute to include the changes; Save CSV writes the report shown.")
+        self.header.setToolTip("")
+        self.recompute_button.setVisible(True)
+        self.save_button.setEnabled(self.report is not None)
 
     def _mark_coders(self) -> set[str] | None:
         """Grey out and name, under the list, the coders without events on the chosen videos."""
@@ -412,6 +558,8 @@ class AgreementDialog(QDialog):
         self.error = ""
         self._asked += 1  # a computation running or waiting is stale now
         self._waiting, self.computing = None, False
+        self.stale = self._stale_after = False
+        self.recompute_button.setVisible(False)
         if len(coders) < 2:
             self._show(None, "Choose at least two coders.")
             return
@@ -434,12 +582,23 @@ class AgreementDialog(QDialog):
 
         self.computing = True
         self.save_button.setEnabled(False)
-        if self._worker is not None:
+        if self._worker is not None or abandoned_running():  # (a closed dialog's: this one starts once it ends)
             self._waiting = (serial, make)
             self.header.setText("Computing the report…")
+            self.header.setToolTip("")
             return
-        w = TaskWorker(lambda progress: make(), "agreement report", self)
+        took: list[float] = []
+
+        def timed(progress: Any) -> Any:
+            start = time.monotonic()
+            out = make()
+            took.append(time.monotonic() - start)
+            return out
+
+        w = TaskWorker(timed, "agreement report", self)
         w.setProperty("serial", serial)
+        w.took = took  # type: ignore[attr-defined]  # read by _done
+        self._started = time.monotonic()
         w.finished.connect(self._worker_ended)  # queued: on the GUI thread once its run() returned
         self._worker = w
         w.start()
@@ -447,6 +606,13 @@ class AgreementDialog(QDialog):
             self._done(w)
         else:
             self.header.setText("Computing the report…")
+            self.header.setToolTip("")
+
+    def _start_waiting(self) -> None:
+        """A closed dialog's computation ended: the request waiting for it starts."""
+        if self._worker is None and self._waiting is not None and not abandoned_running():
+            latest, self._waiting = self._waiting, None
+            self._run(*latest)
 
     def _worker_ended(self) -> None:
         w = self.sender()
@@ -472,25 +638,45 @@ class AgreementDialog(QDialog):
         elif w.error:
             self._show(None, w.error)
         else:
-            self._shown_report(w.result)
+            took = getattr(w, "took", None)
+            self._shown_report(w.result, took[0] if took else None)
+            if self._stale_after:  # the events changed while it was computed
+                self._stale_after = False
+                self._mark_stale()
 
-    def _shown_report(self, rep: Any) -> None:
+    def _shown_report(self, rep: Any, took: float | None = None) -> None:
         self.computing = False
-        # in the app: the videos by file name, no command-line option
-        self._show(rep, rep.header(video_names=self._video_names() if self._video_names else None, cli=False))
+        self._took = took
+        # in the app: the videos by file name (NAMED_VIDEOS at most, all on hover), no command-line option
+        names = dict(self._video_names()) if self._video_names else None
+        header = rep.header(video_names=names, cli=False)
+        if names is not None and len(rep.video_ids) > NAMED_VIDEOS:
+            # counted, the names on hover: 200 names one after another filled the dialog, the tables below a scroll
+            listed = [names.get(v, f"video {v}") for v in rep.video_ids]
+            header = header.replace(f"on {', '.join(listed)}", f"on {len(listed)} videos", 1)
+            more = len(listed) - TIP_VIDEOS
+            tip = ", ".join(listed[:TIP_VIDEOS]) + (f" and {more} more" if more > 0 else "")
+        else:
+            tip = ""
+        self._show(rep, header)
+        self.header.setToolTip(literal_tip(tip) if tip else "")
 
     def shutdown(self) -> None:
         """The dialog goes (the project closing, the window too): the request waiting is dropped and the
-        computation running is waited for (it cannot be interrupted), so that no thread outlives the dialog."""
+        computation running is left to finish unseen (:func:`_abandon`: it cannot be interrupted, and waiting
+        for it here held the window up to two minutes); the app waits for it only as it quits."""
         self._waiting = None
+        self._asked += 1  # whatever still comes is of no request
         w, self._worker = self._worker, None
         if w is not None:
-            w.wait()
-            w.deleteLater()
-        self.computing = False
+            _abandon(w)
+        self.computing = self._stale_after = False
 
-    def done(self, result: int) -> None:  # Close, Esc: the dialog's work ends with it
+    def done(self, result: int) -> None:  # Close, Esc: the dialog's work ends with it, and its report is freed
         self.shutdown()
+        self.report = None  # (the window keeps the last one for the same choices: MainWindow.compute_agreement)
+        for model in self.models.values():
+            model.set_frame(pd.DataFrame())
         super().done(result)
 
     def _show(self, report: Any, header: str) -> None:
@@ -498,12 +684,13 @@ class AgreementDialog(QDialog):
         if report is None:
             self.error = header
         self.header.setText(header)
+        self.header.setToolTip("")
         for key, model in self.models.items():
             model.set_frame(_shown(key, report.tables()[key]) if report is not None else pd.DataFrame())
             view = self.views[key]
             for c, name in enumerate(model.df.columns):  # the pair is the row header
                 view.setColumnHidden(c, name in ROW_HEADER.get(key, ()))
-            view.resizeColumnsToContents()
+            _column_widths(view, model)
         self.alpha_coders.setText(_alpha_coders(report) if report is not None else "")
         self.notes.setText("\n".join(f"Note: {n}" for n in report.notes) if report is not None else "")
         self.save_button.setEnabled(report is not None)

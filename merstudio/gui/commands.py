@@ -1202,6 +1202,10 @@ class ImportAUTable(AppCommand):
 
 
 # ---------------------------------------------------------------------------------------------------- agreement
+# An agreement report of more rows than this (all its tables) is saved in a worker, as the exports of IN_WORKER
+# (gui/exports.py), with the status bar's Cancel export: a year's project's 141,000 matches held the window 6-9 s.
+# A smaller one is written at once (tens of milliseconds), its files there when the command returns.
+AGREEMENT_AT_ONCE_ROWS = 20_000
 class ShowAgreement(AppCommand):
     """Open (or update) the agreement report dialog. params: coders, tolerance, iou, all_videos, all_coded (all
     optional)."""
@@ -1229,12 +1233,34 @@ class SaveAgreementCSV(AppCommand):
 
     @staticmethod
     def do(ctx: CommandContext, params: Params) -> None:
-        dlg = ctx.win.agreement_dialog
+        from merstudio.atomic import ensure_dir
+
+        win = ctx.win
+        dlg = win.agreement_dialog
         if dlg is not None and dlg.computing:  # the report shown (if any) is of the choices before
             raise InputError("agreement: the report is still being computed; save it when it is shown")
         if dlg is None or dlg.report is None:
             raise InputError("agreement: no report to save (choose at least two coders)")
-        ctx.win.export_done(dlg.report.write_csv(params["path"]))
+        report, folder = dlg.report, Path(params["path"])
+        # an edit since a long report was computed marks it out of date (AgreementDialog.AUTO_RECOMPUTE_S): said
+        stale = "; the report shown, of the events before the latest change (Recompute to include it)" \
+            if dlg.stale else ""
+        if sum(len(t) for t in report.tables().values()) <= AGREEMENT_AT_ONCE_ROWS:
+            win.export_done(report.write_csv(folder))
+            if stale:
+                win.statusBar().showMessage(win.statusBar().currentMessage() + stale, 15000)
+            return
+        win.exports.require_idle()
+        ensure_dir(folder)  # a bad folder is refused at once, not after the work
+
+        def write(progress: Callable[[int, int], None]) -> list[Path]:
+            progress(0, 1)  # Cancel export before it starts: nothing written
+            return report.write_csv(folder)  # the report is the dialog's, read-only: a new one replaces it whole
+
+        win.exports.start(f"agreement report ({folder.name})", write, busy="Saving the agreement report…")
+        if stale:
+            _say_after(win, lambda: "Exported " + ", ".join(str(p) for p in win.last_exports) + stale)
+        _wait_briefly(win)
 
 
 # ---------------------------------------------------------------------------------------------------- model

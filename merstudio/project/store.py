@@ -47,6 +47,12 @@ A re-run that fails, is interrupted or is cancelled never replaces a complete ru
 GUI, after a failure or a cancel; the writer's open, after a kill) makes the complete one active again and keeps the
 partial one inactive (``set_aside_cancelled_reruns``: those an older app left active).
 
+Space: deleted rows (a removed video, a replaced run) leave free pages, which SQLite reuses but never gives back;
+``compact()`` does (VACUUM through the journal: a kill leaves the file as it was or compacted), ``close()`` does it
+by itself when over half the file is free, and the backup and Save As are written compacted (VACUUM INTO). Opening
+reads the whole file (SQLite's quick_check) only where that is cheap or the last close was not clean
+(:data:`CHECK_ALWAYS_BELOW`, :func:`left_open`).
+
 A file moved or renamed while open is followed (``follow_move``: its new name from this process's open descriptor
 of it, Linux), so that the backup, and whatever is named after the project, go beside it; the writer's lock goes
 with it, and where another writer opened the new name first it is not followed (``move_refused``).
@@ -66,7 +72,7 @@ from contextlib import contextmanager, nullcontext, suppress
 from pathlib import Path
 from typing import Any
 
-from merstudio.atomic import atomic_path, remove_old_files, remove_stale_temps
+from merstudio.atomic import atomic_path, name_bytes, name_max, remove_old_files, remove_stale_temps
 from merstudio.errors import InputError, OutputError
 from merstudio.project import sidefiles
 from merstudio.project.analyses import (
@@ -123,6 +129,13 @@ SAVE_RETRY = 1.0  # seconds save() tries again to fold the journal in while a re
 # bytes of journal past which a commit folds it in (_fold_when_grown): SQLite's own automatic checkpoint (~1000
 # pages, 4 MiB) is off, as it folded half-way past a reader's snapshot; the -wal is cut back to this after a fold
 JOURNAL_FOLD_AT = 4 * MIB
+# a project up to this size is checked whole (SQLite's quick_check, which reads every page) at every open: a
+# fraction of a second; a bigger one only where it was not closed cleanly (:func:`left_open`): the check took 4 s
+# for a 273 MB project, on the GUI thread, and grows with the file
+CHECK_ALWAYS_BELOW = 64 * MIB
+# close() compacts (:meth:`Project.compact`) a project whose free pages are over half the file and at least this
+# many bytes: what a removed video or a replaced run left, which SQLite never gives back by itself
+COMPACT_ON_CLOSE_AT = 4 * MIB
 
 
 def _location_writable(p: Path) -> bool:
@@ -163,6 +176,21 @@ def killed_before_created(path: str | os.PathLike[str]) -> bool:
     except (OSError, sqlite3.Error):  # not an SQLite file (SQLite: "file is not a database"), or unreadable
         return False
     return size == page and app_id == 0 and tables is None  # one page, application id 0, no table
+
+
+def left_open(path: str | os.PathLike[str]) -> bool:
+    """Whether the project was not closed cleanly the last time, or is open now: a journal with something in it
+    (``-wal``) or a rollback journal (``-journal``) beside it, or its lock file (a clean close removes it; a kill,
+    a crash or a power cut leaves it). Such a file is checked whole when it is opened (:data:`CHECK_ALWAYS_BELOW`).
+    Asked before the opener makes its own lock file."""
+    real = Path(os.path.realpath(path))  # SQLite's side files and the lock are beside the real file
+    try:
+        wal = Path(f"{real}-wal")
+        if wal.exists() and wal.stat().st_size > 0:
+            return True
+        return Path(f"{real}-journal").exists() or lock_path(real).exists()
+    except OSError:  # cannot be told: as if it was
+        return True
 
 
 def _immutable(p: Path) -> sqlite3.Connection:
@@ -348,6 +376,8 @@ class Project(SettingTables, VideoTables, AnalysisTables, OverlayTables, EventTa
         self._fold_refused_at = 0  # the journal's size when a commit's fold was last kept from it (_fold_when_grown)
         # the connection's total_changes and the backup's (device, inode) when save() last wrote it (backup_holds_all)
         self._backed_up: tuple[int, tuple[int, int] | None] | None = None
+        self.checked_whole = False  # open() ran SQLite's quick_check over the whole file (see CHECK_ALWAYS_BELOW)
+        self.compacted_on_close: tuple[int, int] | None = None  # close() compacted it: (bytes before, after)
 
     @property
     def read_only(self) -> bool:
@@ -491,6 +521,9 @@ class Project(SettingTables, VideoTables, AnalysisTables, OverlayTables, EventTa
             raise InputError(f"{p}: cannot read ({exc.strerror or exc})") from None
         if not os.access(p, os.R_OK):  # what the open() said (SQLite would say "unable to open database file")
             raise InputError(f"{p}: cannot read ({os.strerror(errno.EACCES)})")
+        # the whole file is read by the check only where that is cheap or the last close was not clean (asked
+        # before our own lock file exists): see CHECK_ALWAYS_BELOW
+        check_whole = check and (p.stat().st_size < CHECK_ALWAYS_BELOW or left_open(p))
         reason, claim, in_use_elsewhere = "", None, False
         earlier: ProjectLock | None = None  # this process's own earlier Project object holds it (see _take_over)
         if read_only:
@@ -539,7 +572,7 @@ class Project(SettingTables, VideoTables, AnalysisTables, OverlayTables, EventTa
                     cls._make_writer(con)
                 if fresh:
                     con.execute(f"PRAGMA application_id = {APPLICATION_ID}")
-                if check:
+                if check_whole:
                     res = con.execute("PRAGMA quick_check").fetchone()[0]
                     if res != "ok":
                         raise InputError(_damaged(p, res))
@@ -587,6 +620,7 @@ class Project(SettingTables, VideoTables, AnalysisTables, OverlayTables, EventTa
         proj = cls(p, con, read_only_reason=reason, claim=claim, busy_timeout=busy_timeout)
         proj.in_use_elsewhere = in_use_elsewhere
         proj._earlier = earlier
+        proj.checked_whole = check_whole
         proj._file_id = _file_id(p)
         proj._registered_as(tidy=bool(reason) and not _location_writable(p))
         try:
@@ -679,17 +713,31 @@ class Project(SettingTables, VideoTables, AnalysisTables, OverlayTables, EventTa
 
     def _write_copy(self, dest: Path, what: str = "cannot write") -> None:
         """The whole project as this connection reads it (its journal's edits, and a file deleted while open,
-        included: SQLite's backup API) written to ``dest`` atomically: the file at ``dest`` stays whole until the copy
-        is complete. The temporary needs no rollback journal (it is renamed only when complete; none is left on a
-        kill). sqlite3.Error and OSError come through; atomic_path's OutputError names ``dest`` with ``what``."""
-        with atomic_path(dest, what) as tmp:
-            dst = sqlite3.connect(tmp)
-            try:
-                dst.execute("PRAGMA journal_mode = OFF")
-                with self._lock:
+        included) written to ``dest`` atomically, compacted: SQLite's VACUUM INTO writes the live pages only (the
+        backup API, used until 2026-12-07, copied the free ones too: a .bak or Save As of a project whose video was
+        removed was 98 % empty pages). The file at ``dest`` stays whole until the copy is complete; the temporary
+        has no journal (it is renamed only when complete). sqlite3.Error and OSError come through; atomic_path's
+        OutputError names ``dest`` with ``what``."""
+        with atomic_path(dest, what) as tmp, self._lock:
+            if name_bytes(f"{tmp.name}-journal") > name_max(tmp.parent):
+                # VACUUM INTO looks for `<copy>-journal`, a name too long here (a project's name within a few
+                # bytes of the limit): the backup API, free pages and all, with no journal
+                dst = sqlite3.connect(tmp)
+                try:
+                    dst.execute("PRAGMA journal_mode = OFF")
                     self._con.backup(dst)
+                finally:
+                    dst.close()
+                return
+            # a reader's connection refuses VACUUM INTO while query_only is on (it writes only the copy)
+            reader = bool(self._con.execute("PRAGMA query_only").fetchone()[0])
+            if reader:
+                self._con.execute("PRAGMA query_only = OFF")
+            try:
+                self._con.execute("VACUUM INTO ?", (str(tmp),))
             finally:
-                dst.close()
+                if reader:
+                    self._con.execute("PRAGMA query_only = ON")
 
     def _keep_original(self, version: int) -> Path:
         """Write the file as it is (its journal's edits included: SQLite's backup API on this connection) to
@@ -905,7 +953,8 @@ class Project(SettingTables, VideoTables, AnalysisTables, OverlayTables, EventTa
         return Project(self.path, mem, read_only_reason=reason, busy_timeout=self.busy_timeout)
 
     def close(self) -> None:
-        """Fold the journal into the file (:meth:`_fold`), close it and end this opener's claim (idempotent). While a
+        """Compact a file over half empty (:meth:`_compact_when_mostly_free`), fold the journal into the file
+        (:meth:`_fold`), close it and end this opener's claim (idempotent). While a
         reader holds a snapshot the journal stays beside the file, whole: the next opener of the project reads it
         (SQLite replays it), and the last connection to close folds it in."""
         with self._lock:
@@ -913,6 +962,8 @@ class Project(SettingTables, VideoTables, AnalysisTables, OverlayTables, EventTa
                 return
             self._closed = True
             if not self._read_only_reason:  # (not read_only: closing takes nothing over)
+                with suppress(sqlite3.Error, OutputError):
+                    self._compact_when_mostly_free()
                 with suppress(sqlite3.Error):
                     self._fold("TRUNCATE")
             # SQLite neither checkpoints nor removes the journal of a file no longer at the name it opened
@@ -938,8 +989,73 @@ class Project(SettingTables, VideoTables, AnalysisTables, OverlayTables, EventTa
         self.close()
 
     def integrity_check(self) -> str:
-        """'ok' or SQLite's description of the damage."""
-        return str(self._query("PRAGMA integrity_check")[0][0])
+        """'ok' or SQLite's description of the damage (a page so damaged that SQLite stops: its error)."""
+        try:
+            return str(self._query("PRAGMA integrity_check")[0][0])
+        except sqlite3.DatabaseError as exc:
+            return str(exc)
+
+    def space(self) -> tuple[int, int]:
+        """(bytes the project's pages take, bytes of them free): free pages are what deleted rows left (a video
+        removed, a run replaced), which SQLite reuses but never gives back to the disk; :meth:`compact` does."""
+        with self._lock:
+            page = int(self._con.execute("PRAGMA page_size").fetchone()[0])
+            pages = int(self._con.execute("PRAGMA page_count").fetchone()[0])
+            free = int(self._con.execute("PRAGMA freelist_count").fetchone()[0])
+        return page * pages, page * free
+
+    def compact(self) -> tuple[int, int]:
+        """Give the free pages back to the disk (:meth:`space`): SQLite's VACUUM rewrites the live pages in one
+        transaction through the journal (WAL), so a kill or a power cut at any moment leaves the project as it
+        was or compacted, never a mix; then the journal is folded into the file, which is cut to its new size.
+        The writer only (its lock held: no other merstudio writes it meanwhile). Needs free space for SQLite's
+        temporary copy (in the temporary folder) and for the journal, each about the compacted size; without it,
+        an OutputError and nothing changed. Returns the file's size before and after, in bytes; where a reader
+        keeps the journal from being folded in, the file shrinks once it lets go (``unsaved_note`` says so)."""
+        if self.read_only:
+            raise OutputError(f"{self.path}: opened read-only ({self.read_only_reason}); cannot compact it")
+        with self._lock:
+            if self._closed:
+                raise OutputError(f"{self.path}: closed; nothing to compact")
+            return self._compact()
+
+    def _compact(self) -> tuple[int, int]:
+        """:meth:`compact`'s work (close() calls it too, once closing has begun). Called with ``_lock`` held."""
+        self.unsaved_note = ""
+        try:
+            self._fold("FULL")  # the size before counts what the journal held
+            before = self._file_size()
+            self._con.execute("VACUUM")
+        except sqlite3.Error as exc:
+            need = self.space()[0] - self.space()[1]
+            raise OutputError(f"{self.path}: cannot compact ({_fault_text(exc)}; it needs about "
+                              f"{need / 1e6:.1f} MB free beside it and as much in the temporary folder); "
+                              "nothing was changed") from None
+        try:
+            readers = self._fold("TRUNCATE")
+        except sqlite3.Error:  # compacted, in the journal: the next fold puts it in the file
+            readers = ["another program"]
+        if readers:
+            self.unsaved_note = (f"compacted in the journal ({self._opened_path.name}-wal): {', '.join(readers)} "
+                                 f"is reading it; {self.path.name} shrinks once it lets go")
+        return before, self._file_size()
+
+    def _file_size(self) -> int:
+        try:
+            return self.path.stat().st_size
+        except OSError:
+            return 0
+
+    def _compact_when_mostly_free(self) -> None:
+        """On close: :meth:`compact` when over half the file is free pages and at least :data:`COMPACT_ON_CLOSE_AT`
+        bytes (two PRAGMAs: no page is read), the file where it was opened and nobody reading it (a reader would
+        keep the compacted pages in the journal). Called with ``_lock`` held."""
+        size, free = self.space()
+        if free < COMPACT_ON_CLOSE_AT or 2 * free <= size or not self.at_its_path():
+            return
+        if wal_readers(self._side_files_of("-shm")):
+            return
+        self.compacted_on_close = self._compact()
 
     def save(self, backup: bool = True) -> Path | None:
         """Every edit is already committed; saving folds the WAL into the file and writes ``<name>.bak``

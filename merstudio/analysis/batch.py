@@ -36,7 +36,6 @@ import io
 import os
 import re
 import shutil
-import signal
 import threading
 import time
 import warnings
@@ -45,7 +44,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from merstudio import execution
+from merstudio import execution, interrupts
 from merstudio.analysis.files import (
     HASH_CHUNK,  # noqa: F401 - re-exported: bytes hashed at each end of a file
     SEGMENTS_DIR,
@@ -1086,23 +1085,22 @@ def _take_manifest(out: Path, url: str | None = None) -> FileClaim:
 
 @contextlib.contextmanager
 def sigint_cancels(stop: threading.Event, flag: list[bool]) -> Iterator[None]:
-    """In the main thread: the first Ctrl-C sets `stop` (and flag[0]), a second one raises KeyboardInterrupt.
-    Elsewhere: nothing (KeyboardInterrupt reaches the back-end, which stops the same way)."""
+    """In the main thread: the first Ctrl-C (or SIGTERM, SIGHUP: `interrupts.STOP_SIGNALS`) sets `stop` (and
+    flag[0]), a second one raises KeyboardInterrupt. Elsewhere: nothing (KeyboardInterrupt reaches the back-end,
+    which stops the same way)."""
     if threading.current_thread() is not threading.main_thread():
         yield
         return
 
     def handler(signum: int, frame: Any) -> None:
+        interrupts.taken(signum)  # the exit status and line name it (143 for SIGTERM)
         if stop.is_set() and flag[0]:
             raise KeyboardInterrupt
         flag[0] = True
         stop.set()
 
-    old = signal.signal(signal.SIGINT, handler)
-    try:
+    with interrupts.handling(handler):
         yield
-    finally:
-        signal.signal(signal.SIGINT, old)
 
 
 def run_batch(plan: BatchPlan, settings: AnalysisSettings, backend: Backend, *, fps: float | None = None,

@@ -16,7 +16,7 @@ from contextlib import nullcontext
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
-from merstudio import __version__
+from merstudio import __version__, interrupts
 from merstudio.errors import MerstudioError
 from merstudio.interrupts import Watch, watched
 from merstudio.messages import one_line, warning_line  # the core's: the batch's workers print warnings so too
@@ -34,7 +34,8 @@ EXIT_STATUSES = ("exit status: 0 done; 2 a bad input, option or checkpoint, or (
                  "analysis failed, for whatever reason, a disk full mid-run included, or (train, tune, ablate) a "
                  "fold whose worker died again after its retries: the message or the manifest row says why; 3 an "
                  "output that cannot be written (it exists without --overwrite, no permission, "
-                 "no space; stdout too: its line names stdout); 130 interrupted (Ctrl-C; a batch resumes); 141 stdout's reader went away; 1 an essential "
+                 "no space; stdout too: its line names stdout); 130 interrupted (Ctrl-C; a batch resumes); 143, 129 "
+                 "stopped by SIGTERM, SIGHUP (as by Ctrl-C); 141 stdout's reader went away; 1 an essential "
                  "check of `merstudio doctor` failed, or (any other command) a bug (a traceback: please report it)")
 
 
@@ -178,6 +179,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         warnings.showwarning = warning_line
         try:
             code = _main(argv)
+            if code == 130 and interrupts.exit_code() != 130:  # the command's interrupted line said what it kept
+                _say_stopped()
+                code = interrupts.exit_code()
             sys.stdout.flush()  # a pipe that closed is found here, not at exit
             return _stdout_lost(code)
         except SystemExit as exc:  # --help, --version: their text is the whole of the command's work
@@ -191,8 +195,17 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(f"merstudio: error: {one_line(exc.strerror or exc)}", file=sys.stderr)  # another pipe's
             return 3
         except KeyboardInterrupt:  # Ctrl-C, wherever it surfaced (one that C code dropped too: merstudio.interrupts)
-            print("merstudio: interrupted", file=sys.stderr)
-            return 130
+            _say_stopped()  # or SIGTERM, SIGHUP: "stopped by SIGTERM", exit 143
+            return interrupts.exit_code()
+
+
+def _say_stopped() -> None:
+    """The line of a command stopped by Ctrl-C ("interrupted") or by SIGTERM, SIGHUP ("stopped by SIGTERM"). After
+    a SIGHUP the terminal may be gone: a line that cannot be written is left unsaid."""
+    try:
+        print(f"merstudio: {interrupts.stop_line()}", file=sys.stderr)
+    except (OSError, ValueError):
+        pass
 
 
 def _stdout_lost(code: int) -> int:
@@ -267,7 +280,7 @@ def _main(argv: Sequence[str] | None) -> int:
             print(f"merstudio: error: {one_line(_NOT_TEXT)}", file=sys.stderr)
             return 2
         except OSError as exc:
-            if ctrl_c.received:
+            if ctrl_c.received or interrupts.stopped_by() is not None:  # after a SIGHUP stderr may be gone: EIO
                 raise KeyboardInterrupt from None
             # last resort for a file error a command did not wrap itself: still one line, no traceback
             where = f"{exc.filename}: " if exc.filename else ""

@@ -1,7 +1,9 @@
 """`merstudio project`: make and inspect a project without the app (a lab that codes in ELAN and wants agreement
 or fine-tuning headless): `new` creates one, `add` registers videos, `show` lists what it holds, `merge` makes two face ids of a video one
 person, `split` one face id two people, `subject` names the person a video shows (fine-tuning's hold-out by subject), `drop-triggers` removes the SQL
-triggers that make a received project open read-only (merstudio.project.integrity)."""
+triggers that make a received project open read-only (merstudio.project.integrity), `compact` gives back the space
+deleted rows left in the file (Project.compact), `check` reads the whole file for damage (opening a big project reads
+it whole only after an unclean close)."""
 
 from __future__ import annotations
 
@@ -24,7 +26,9 @@ EPILOG = """examples:
   merstudio project merge study.merproj --video interview1.mp4 0 3   # faces 0 and 3 are one person
   merstudio project split study.merproj --video interview1.mp4 2 1840   # face 2 is someone else from 1840
   merstudio project subject study.merproj interview1.mp4 P01   # for finetune --holdout subject
-  merstudio project drop-triggers received.merproj   # it opened read-only: it holds SQL triggers"""
+  merstudio project drop-triggers received.merproj   # it opened read-only: it holds SQL triggers
+  merstudio project compact study.merproj   # give back the space a removed video or a re-run left
+  merstudio project check study.merproj   # read every page for damage"""
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -98,6 +102,23 @@ def register(sub: argparse._SubParsersAction) -> None:
                     "coder and note). Remove them all, naming each; nothing else in the file changes. Close the "
                     "project in the app first.")
     drop.add_argument("project", type=Path, metavar="PROJECT", help="the project file (.merproj)")
+    compact = acts.add_parser(
+        "compact", help="give back the space that removed videos and replaced analyses left in the file",
+        description="Removing a video or re-running an analysis deletes rows, but the file keeps their pages "
+                    "(free pages, which SQLite reuses but never gives back: `show` says how much). Rewrite the "
+                    "file with its live pages only and say its size before and after. A kill or a power cut "
+                    "meanwhile leaves the project as it was or compacted, never damaged. It needs free space for "
+                    "a temporary copy (in the temporary folder) and the journal beside the project, each about the "
+                    "compacted size. Close the project in the app first. (Closing a project over half of which is "
+                    "free does it by itself; the backup and Save As are always written compacted.)")
+    compact.add_argument("project", type=Path, metavar="PROJECT", help="the project file (.merproj)")
+    check = acts.add_parser(
+        "check", help="read the whole project file for damage (SQLite's integrity check)",
+        description="Read every page of the project and check it (SQLite's integrity_check). Opening checks a "
+                    "project below 64 MiB whole every time, a bigger one only when it was not closed cleanly (a "
+                    "kill, a crash, or open elsewhere: its -wal journal or .lock left beside it); this checks any "
+                    "project, any time (e.g. one received from elsewhere). Exit status 0 when it is sound.")
+    check.add_argument("project", type=Path, metavar="PROJECT", help="the project file (.merproj)")
     p.set_defaults(func=run)
 
 
@@ -232,6 +253,10 @@ def _show(project: Any) -> None:
     videos = project.videos()
     named = subjects(project)
     print(f"{project.path}: {len(videos)} video(s); coders: {', '.join(project.coders()) or 'none'}")
+    size, free = project.space()
+    if free >= MB_SHOWN:  # what a removed video or a re-run left
+        print(f"space: {_mb(size)}, of which {_mb(free)} free (left by deleted rows): `merstudio project compact "
+              f"{project.path}` gives it back")
     for v in videos:
         print(f"video {v.id}: {v.name}  {v.frame_count} frames at {v.fps:g} fps ({v.frame_count / v.fps:.1f} s), "
               f"{v.width}x{v.height}" if v.fps > 0 else f"video {v.id}: {v.name}  {v.frame_count} frames")
@@ -256,6 +281,37 @@ def _show(project: Any) -> None:
             print("  events: none")
         for (coder, status), n in sorted(counts.items()):
             print(f"  events by {coder}: {n} {status}")
+
+
+MB_SHOWN = 100_000  # free bytes below which `show` says nothing about space
+
+
+def _mb(n: int) -> str:
+    return f"{n / 1e6:.1f} MB"
+
+
+def _compact(path: Path) -> None:
+    from merstudio.project import Project
+
+    with Project.open(path, read_only=False) as project:  # the writer: refused while the app has it open
+        before, after = project.compact()
+        note = project.unsaved_note
+    if note:
+        print(f"merstudio: {note}", file=sys.stderr)
+    print(f"{path}: {_mb(before)} -> {_mb(after)} ({_mb(before - after)} given back)" if after < before
+          else f"{path}: {_mb(after)}, nothing to give back")
+
+
+def _check(path: Path) -> None:
+    from merstudio.project import Project
+
+    with Project.open(path, check=False, read_only=True) as project:  # (reads every page below)
+        found = project.integrity_check()
+    if found != "ok":
+        bak = path.with_name(path.name + ".bak")
+        raise InputError(f"{path}: project file is damaged ({found.splitlines()[0]})"
+                         + (f"; try {bak.name}" if bak.is_file() else ""))
+    print(f"{path}: ok (every page read, {_mb(path.stat().st_size)})")
 
 
 def _revision(a: Any) -> str:
@@ -343,6 +399,12 @@ def run(args: argparse.Namespace) -> int:
         gone = drop_triggers(args.project)
         print(f"removed trigger{'s' * (len(gone) > 1)} {', '.join(map(repr, gone))} from {args.project}" if gone
               else f"{args.project}: holds no triggers")
+        return 0
+    if args.action == "compact":
+        _compact(args.project)
+        return 0
+    if args.action == "check":
+        _check(args.project)
         return 0
     if args.action == "subject" and args.clear and args.subject is not None:
         raise InputError(f"--clear removes the subject of video {args.video}: give no SUBJECT with it")

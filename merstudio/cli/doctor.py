@@ -7,9 +7,12 @@ Exit 0 when everything essential works, 1 otherwise. Qt packages are reported fr
 from __future__ import annotations
 
 import argparse
+import contextlib
+import errno
 import importlib.util
 import os
 import platform
+import shlex
 import sys
 import tempfile
 import time
@@ -21,7 +24,7 @@ from typing import TYPE_CHECKING, Any
 
 from merstudio import __version__
 from merstudio.cli.main import EpilogFormatter
-from merstudio.errors import MerstudioError
+from merstudio.errors import MerstudioError, no_room
 
 if TYPE_CHECKING:
     import numpy as np
@@ -33,6 +36,7 @@ ESSENTIAL_CODECS = ("mp4v", "MJPG")
 # A test decode reads a video whole up to this long (s; about 1000 frames/s at 640x360 on two cores): damage and a
 # claimed count show only after a complete pass. Longer ones: this much of their start, and the line says so.
 FULL_PASS_S = 300.0
+PROBE_BYTES = 64 * 1024  # room the codec check needs in TMPDIR: more than any test video (1-9 KB)
 SEEK_SAMPLES = 16  # frames spread over the video that random access must decode as the sequential pass did
 
 EPILOG = """examples:
@@ -63,6 +67,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 class _Report:
     def __init__(self) -> None:
         self.failed: list[str] = []
+        self.untested: list[str] = []  # essential checks that could not be run (_Untested)
 
     def line(self, status: str, what: str, detail: str) -> None:
         print(f"  {status:<5} {what:<22} {detail}", flush=True)
@@ -71,6 +76,10 @@ class _Report:
         """Run one check; fn returns (status, detail) with status ok/warn/FAIL, or raises."""
         try:
             status, detail = fn()
+        except _Untested as exc:
+            status, detail = "warn", str(exc)
+            if essential:
+                self.untested.append(what)
         except Exception as exc:  # a doctor reports every failure and goes on
             status, detail = "FAIL", _one_line(exc)
         if status == "FAIL" and not essential:
@@ -143,7 +152,14 @@ def _codec_roundtrip(fourcc: str, ext: str) -> tuple[str, str]:
     from merstudio.io import open_source
 
     w, h, n = 96, 64, 12
-    with tempfile.TemporaryDirectory(prefix="merstudio-doctor-") as tmp:
+    try:
+        scratch = tempfile.TemporaryDirectory(prefix="merstudio-doctor-")
+    except OSError as exc:
+        raise _no_scratch(exc) from None
+    with scratch as tmp:
+        # a full or size-limited TMPDIR truncates the test video, which then read as a broken codec (an essential
+        # FAIL sending people to OpenCV while the disk was full): room for it first, and its folder named if not
+        _scratch_room(Path(tmp))
         path = Path(tmp) / f"codec{ext}"
         level = cv2.utils.logging.getLogLevel()
         cv2.utils.logging.setLogLevel(cv2.utils.logging.LOG_LEVEL_SILENT)  # a missing encoder logs an ERROR
@@ -159,8 +175,14 @@ def _codec_roundtrip(fourcc: str, ext: str) -> tuple[str, str]:
         finally:
             cv2.utils.logging.setLogLevel(level)
         if not opened or not path.exists() or path.stat().st_size == 0:
+            _scratch_room(Path(tmp))  # filled meanwhile (another program's files)
             return "FAIL", "cannot write (no encoder in this OpenCV build)"
-        with open_source(path) as src:
+        try:
+            src = open_source(path)
+        except MerstudioError:
+            _scratch_room(Path(tmp))
+            raise
+        with src:
             if src.frame_count != n:
                 return "FAIL", f"wrote {n} frames, read back {src.frame_count}"
             img = src.frame(n // 2)
@@ -169,6 +191,91 @@ def _codec_roundtrip(fourcc: str, ext: str) -> tuple[str, str]:
             if abs(bar - expect) > 3:
                 return "FAIL", f"frame {n // 2} decoded wrong (bar {bar} px, expected {expect})"
         return "ok", f"write + read back ({ext})"
+
+
+def _why(exc: OSError) -> str:
+    """Why a folder takes no file, in words (a file size limit named as the limit it is)."""
+    from merstudio.model.checkpoint import os_reason
+
+    if exc.errno == errno.EFBIG:
+        try:
+            import resource
+
+            limit = resource.getrlimit(resource.RLIMIT_FSIZE)[0]
+        except (ImportError, OSError, ValueError):
+            limit = -1
+        return f"file too large: the file size limit, ulimit -f, is {limit} bytes" if limit >= 0 else \
+            "file too large: a file size limit"
+    return os_reason(exc)
+
+
+def _no_room_in(folder: Path, size: int) -> OSError | None:
+    """None where a file of ``size`` bytes can be written in the existing ``folder`` (a hidden probe, removed at
+    once), else the error: write permission alone (os.access) said yes to a full disk, a quota used up and a size
+    limit."""
+    try:
+        fd, name = tempfile.mkstemp(prefix=".merstudio-doctor-", suffix=".probe", dir=folder)
+    except OSError as exc:
+        return exc
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(bytes(size))
+    except OSError as exc:
+        return exc
+    finally:
+        with contextlib.suppress(OSError):
+            os.unlink(name)
+    return None
+
+
+class _Untested(Exception):
+    """A check that could not be run, its line saying why: not a failure of what it checks (warn, not FAIL)."""
+
+
+def _no_scratch(exc: OSError) -> _Untested:
+    fix = "raise the limit" if exc.errno == errno.EFBIG else "free space there, or point TMPDIR at a folder with room"
+    return _Untested(f"not tested: no test video can be written in the temporary folder {tempfile.gettempdir()} "
+                     f"({_why(exc)}); {fix}")
+
+
+def _scratch_room(tmp: Path) -> None:
+    """_Untested where the temporary folder has no room for a test video."""
+    if (exc := _no_room_in(tmp, PROBE_BYTES)) is not None:
+        raise _no_scratch(exc)
+
+
+def _writable_folder(folder: Path) -> str:
+    """"" where files can be written in ``folder``, or in the nearest folder above it that exists (where it would
+    be made), else why not and what to change, in words."""
+    for parent in reversed(folder.parents):
+        if parent.exists() and not parent.is_dir():
+            return f"{parent} is a file where a folder belongs: move it aside"
+    existing = next((f for f in (folder, *folder.parents) if f.is_dir()), None)
+    if existing is None:
+        return "no folder of it exists"
+    exc = _no_room_in(existing, 4096)
+    if exc is None:
+        return ""
+    where = "" if existing == folder else f" in {existing}, where it would be made"
+    fix = "raise the limit" if exc.errno == errno.EFBIG else "free space there" if no_room(exc) else \
+        "make it writable"
+    return f"{_why(exc)}{where}: {fix}"
+
+
+def _folder_usage(folder: Path, pattern: str = "*") -> tuple[int, int]:
+    """(bytes in all files under ``folder``, entries of it matching ``pattern``); (0, 0) where it does not exist."""
+    if not folder.is_dir():
+        return 0, 0
+    total = 0
+    for root, _dirs, files in os.walk(folder):
+        for f in files:
+            with contextlib.suppress(OSError):
+                total += os.lstat(os.path.join(root, f)).st_size
+    return total, sum(1 for _ in folder.glob(pattern))
+
+
+def _mb(n: int) -> str:
+    return f"{n / 1e6:.1f} MB"
 
 
 def _check_face() -> tuple[str, str]:
@@ -250,7 +357,10 @@ def _check_settings() -> tuple[str, str]:
         return "ok", "no Qt: the desktop app and its settings are not installed"
     from PySide6.QtCore import QSettings
 
+    from merstudio.gui.app import prepare_qt_paths
     from merstudio.gui.remembered import settings_file
+
+    prepare_qt_paths()  # HOME unset: the home Python names (the cache's), not Qt's / ("make / writable")
 
     s = QSettings(QSettings.Format.NativeFormat, QSettings.Scope.UserScope, "merstudio", "merstudio")
     path = settings_file(s)
@@ -271,13 +381,39 @@ def _why_not_writable(path: Path) -> str:
 
 
 def _check_cache() -> tuple[str, str]:
-    """The preprocessing cache `merstudio datasets prepare` fills and training reads (safe to delete)."""
-    from merstudio.datasets.preprocess import default_cache_dir
+    """The preprocessing cache `merstudio datasets prepare` fills and training reads (safe to delete): ok only where
+    it can be written (a missing one: the folder above it that exists), with its size and how to clear it."""
+    from merstudio.datasets.preprocess import CACHE_ENTRIES, default_cache_dir
 
     folder = default_cache_dir()
-    if folder.exists() and not os.access(folder, os.W_OK | os.X_OK):
-        return "warn", f"{folder} cannot be written: training recomputes its inputs every run (--cache DIR)"
-    return "ok", f"{folder} (flow inputs for training; safe to delete while no run uses it)"
+    if why := _writable_folder(folder):
+        return "warn", (f"{folder} cannot be written ({why}): training computes its inputs again every run, "
+                        "unless another cache is given (--cache DIR or MERSTUDIO_CACHE)")
+    if not folder.is_dir():
+        return "ok", f"{folder} (not made yet: flow inputs for training, made by the first run)"
+    size, entries = _folder_usage(folder, CACHE_ENTRIES)
+    return "ok", (f"{folder} ({_mb(size)}, {entries} input setting(s): flow inputs for training; to clear, while "
+                  f"no run uses it: rm -rf {shlex.quote(str(folder))}/{CACHE_ENTRIES})")
+
+
+def _check_app_projects() -> tuple[str, str]:
+    """The app's own folder of projects: those of videos whose folder cannot be written (a read-only dataset) and of
+    the bundled demo. They pile up there unseen (only the window title named one), so it is listed with its size."""
+    if importlib.util.find_spec("PySide6") is None:
+        return "ok", "no Qt: the desktop app is not installed"
+    from merstudio.gui.app import prepare_qt_paths
+
+    prepare_qt_paths()
+    from merstudio.gui.session import app_data_dir
+    from merstudio.project import PROJECT_SUFFIX
+
+    folder = app_data_dir() / "projects"
+    if why := _writable_folder(folder):
+        return "warn", (f"{folder} cannot be written ({why}): the app asks where to keep the project of a video "
+                        "whose own folder cannot be written")
+    size, count = _folder_usage(folder, f"*{PROJECT_SUFFIX}")
+    return "ok", (f"{folder} ({count} project(s), {_mb(size)}: the projects of videos in folders that cannot be "
+                  "written, and of the demo; File > Open project opens them)")
 
 
 def _qt_plugin_note() -> str:
@@ -423,6 +559,7 @@ def run(args: argparse.Namespace) -> int:
     rep.check("qt plugin path", lambda: ("ok", _qt_plugin_note()), essential=False)
     rep.check("settings", _check_settings, essential=False)
     rep.check("cache", _check_cache, essential=False)
+    rep.check("app projects", _check_app_projects, essential=False)
     for video in args.videos:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # the VFR warning is reported on the line itself
@@ -430,5 +567,9 @@ def run(args: argparse.Namespace) -> int:
     if rep.failed:
         print(f"merstudio doctor: {len(rep.failed)} essential check(s) failed: {', '.join(rep.failed)}")
         return 1
+    if rep.untested:
+        print(f"merstudio doctor: the essential checks that ran passed; not tested: {', '.join(rep.untested)} "
+              "(their lines say why)")
+        return 0
     print("merstudio doctor: all essential checks passed")
     return 0

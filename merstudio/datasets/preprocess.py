@@ -94,6 +94,9 @@ class PreprocessSettings:
         return asdict(self)
 
 
+CACHE_ENTRIES = "prep-*"  # a cache's folders, one per input setting (prep-<PreprocessSettings.key()>)
+
+
 def default_cache_dir() -> Path:
     """$MERSTUDIO_CACHE, else $XDG_CACHE_HOME/merstudio, else ~/.cache/merstudio."""
     env = os.environ.get("MERSTUDIO_CACHE")

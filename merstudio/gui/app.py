@@ -14,10 +14,33 @@ from typing import Any
 
 log = logging.getLogger(__name__)
 
+def prepare_qt_paths() -> None:
+    """Qt's folders as the app's, before Qt first looks at them (settings, the app's data folder): the app's names
+    (they name both folders), and HOME where it is unset or empty (cron, systemd, ``env -u HOME``). Qt then takes /
+    as home (settings in /.config, projects of read-only videos in /.local/share, "make its folder writable"
+    meaning /) while Python takes the passwd entry's (the cache in ~/.cache): HOME is set to that one for this
+    process, so that both name one home."""
+    from PySide6.QtCore import QCoreApplication
+
+    QCoreApplication.setOrganizationName("merstudio")
+    QCoreApplication.setApplicationName("merstudio")
+    if os.name != "posix" or os.environ.get("HOME"):
+        return
+    try:
+        import pwd
+
+        home = pwd.getpwuid(os.getuid()).pw_dir
+    except (ImportError, KeyError):  # a user with no passwd entry (a container's uid): Qt's / stays
+        return
+    if home:
+        os.environ["HOME"] = home
+
+
 def make_app(argv: Sequence[str] | None = None) -> Any:
     """The QApplication (created once). cv2's import points QT_QPA_PLATFORM_PLUGIN_PATH at its own Qt5 plugins,
     which would make Qt6 load the wrong platform plugin: clear it first."""
     os.environ.pop("QT_QPA_PLATFORM_PLUGIN_PATH", None)
+    prepare_qt_paths()
     from PySide6.QtWidgets import QApplication
 
     app = QApplication.instance()

@@ -264,8 +264,8 @@ def _show(project: Any) -> None:
         if v.id in named:
             print(f"  subject: {named[v.id]}")
         a = project.analysis(v.id)
-        print(f"  analysis: {a.status}, {project.frame_count_stored(v.id)} frame(s) stored, {_revision(a)}" if a
-              else "  analysis: none")
+        print(f"  analysis: {_status(project, a)}, {project.frame_count_stored(v.id)} frame(s) stored, "
+              f"{_revision(a)}" if a else "  analysis: none")
         if older := older_rules_note(v.name, a):  # the app's words; the CLI cannot re-run it (`analyze` writes files)
             print(f"  note: {older} (in the app: merstudio gui {project.path})")
         if a is not None:
@@ -281,6 +281,18 @@ def _show(project: Any) -> None:
             print("  events: none")
         for (coder, status), n in sorted(counts.items()):
             print(f"  events by {coder}: {n} {status}")
+
+
+def _status(project: Any, a: Any) -> str:
+    """The run's status as the app says it: a run stored as `running` whose process is gone (an app killed by
+    SIGTERM, SIGHUP or the OOM killer) is `interrupted`, by the rule the next writer marks it so with
+    (analyses._owner_gone); this reader leaves the file as it is. It said `running` of a run nothing ran."""
+    if a.status != "running":
+        return str(a.status)
+    from merstudio.project.analyses import _owner_gone
+    from merstudio.project.lock import held_elsewhere
+
+    return "interrupted" if _owner_gone(a.owner, lock_free=not held_elsewhere(project.path)) else "running"
 
 
 MB_SHOWN = 100_000  # free bytes below which `show` says nothing about space

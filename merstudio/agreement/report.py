@@ -201,8 +201,14 @@ def _parsed(text: str) -> tuple[tuple[str, int, str], ...] | None:
 def _aus(e: Event | None, sides: bool = False) -> dict[int, object] | None:
     """{AU number: value} of the event's AUs, an AU not there being absent (0); None when it carries no AU string
     (AUs not coded, which is not 'no AU'). The value is 1 (present), or with ``sides`` the side as coded: ``L``,
-    ``R`` or ``LR`` (both sides: ``14``, or ``L14+R14``), so that L14 and R14 disagree."""
-    terms = _au_terms(e)
+    ``R`` or ``LR`` (both sides: ``14``, or ``L14+R14``), so that L14 and R14 disagree. One dict per AU string
+    (cached, shared by every caller: read it, never change it); a year's report asked half a million times."""
+    return None if e is None else _au_values(e.aus, sides)
+
+
+@functools.lru_cache(maxsize=4096)
+def _au_values(text: str, sides: bool) -> dict[int, object] | None:
+    terms = _parsed(text) or None
     if terms is None:
         return None
     if not sides:

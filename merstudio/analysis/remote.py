@@ -44,6 +44,27 @@ ORPHAN_EXIT = 70  # exit status of a child that ended because its parent was gon
 _PR_SET_PDEATHSIG = 1
 
 
+# signals that end a child from outside (`kill`, top, systemd, the OOM killer's SIGKILL): not a bug of ours, where
+# SIGSEGV or SIGABRT would be
+STOPPED_FROM_OUTSIDE = frozenset(int(s) for s in (signal.SIGTERM, signal.SIGKILL, getattr(signal, "SIGHUP", None),
+                                                  signal.SIGINT, getattr(signal, "SIGQUIT", None)) if s is not None)
+
+
+class AnalysisProcessStopped(MerstudioError):
+    """The analysis child was ended by a signal from outside (`signum`): said as what happened, not as a bug (it
+    was "analysis process ended unexpectedly (exit code -15)" with a traceback). SIGKILL is most often the OOM
+    killer's."""
+
+    def __init__(self, signum: int) -> None:
+        self.signum = signum
+        try:
+            name = signal.Signals(signum).name
+        except ValueError:
+            name = f"signal {signum}"
+        why = " (most likely it ran out of memory)" if signum == signal.SIGKILL else ""
+        super().__init__(f"the analysis process was stopped by {name}{why}")
+
+
 class ParentLink:
     """Made in the parent before it starts children: pass `child_args` to each child (a spawned process's
     arguments, or a pool's `initargs`), where `die_with_parent(*child_args)` runs first. `close()` once the children
@@ -234,8 +255,10 @@ class ProcessAnalysis:
                     try:  # it may have put its last message just before exiting
                         return self._queue.get(timeout=0.5)
                     except queue_mod.Empty:
-                        raise RuntimeError(f"analysis process ended unexpectedly (exit code "
-                                           f"{self._proc.exitcode})") from None
+                        code = self._proc.exitcode
+                        if code is not None and -code in STOPPED_FROM_OUTSIDE:
+                            raise AnalysisProcessStopped(-code) from None
+                        raise RuntimeError(f"analysis process ended unexpectedly (exit code {code})") from None
                 if timeout is not None and waited >= timeout:
                     raise RuntimeError("analysis process did not start in time") from None
 

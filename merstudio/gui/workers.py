@@ -17,7 +17,7 @@ from PySide6.QtCore import QEventLoop, Qt, QThread, QTimer, Signal
 # in a thread holds the GIL and import locks long enough to stall the event loop when an analysis starts.
 from merstudio.analysis.pipeline import AnalysisSettings
 from merstudio.analysis.proposals import describe_interval
-from merstudio.analysis.remote import ProcessAnalysis
+from merstudio.analysis.remote import AnalysisProcessStopped, ProcessAnalysis
 from merstudio.gui.failures import failure_line
 from merstudio.gui.state import OVERLAY_LANDMARKS, unreviewed_proposals
 from merstudio.io.frames import adopt_index
@@ -255,6 +255,7 @@ class AnalysisWorker(QThread):
         self.replaced_proposals: list[Event] | None = None
         self.new_proposals: list[Event] | None = None
         self.frames_done = 0  # frames analysed (known at the end): a cancelled run's proposals are of these
+        self.last_stored: int | None = None  # the last frame stored so far (a run stopped from outside says it)
 
     def cancel(self) -> None:
         self._cancel.set()
@@ -316,6 +317,10 @@ class AnalysisWorker(QThread):
             if swapped is not None:
                 self.replaced_proposals, self.new_proposals = swapped
             self.finished_ok.emit(self.status)
+        except AnalysisProcessStopped as exc:  # killed from outside (kill, the OOM killer): no bug, no traceback
+            kept = (f"frames 0-{self.last_stored} are stored" if self.last_stored is not None
+                    else "no frame was stored")
+            self._fail(aid, f"{Path(self.video_path).name}: {exc}; {kept}; Run analysis analyses the video again")
         except Exception as exc:
             self._fail(aid, failure_line(f"{Path(self.video_path).name}: analysis", exc))
         finally:
@@ -370,6 +375,9 @@ class AnalysisWorker(QThread):
         if not batch:
             return
         self.project.append_frames(aid, batch, landmark_subset=OVERLAY_LANDMARKS)
+        frames = [int(r["frame"]) for r in batch if r.get("frame") is not None]
+        if frames:
+            self.last_stored = max(frames if self.last_stored is None else [self.last_stored, *frames])
         # the GUI needs no landmarks from the stream (the overlay reads them back from the project)
         self.rows.emit([{k: v for k, v in r.items() if not (k[:2] in ("x_", "y_") and k[2:].isdigit())}
                         for r in batch])

@@ -289,8 +289,8 @@ class Session(QObject):
         beside = os.path.abspath(default.parent) == os.path.abspath(video_path.parent)
         where = f"in {default.parent}" if beside else f"beside it nor in the app's data folder {default.parent}"
         title = f"Where to keep the project of {video_path.name}? It cannot be made {where} {why}"
-        start = self._writable_folder()
-        chosen = self.ask_project_place(title, str(start / (video_path.stem + PROJECT_SUFFIX)) if start else "")
+        start, name = self._writable_folder(), video_path.stem + PROJECT_SUFFIX
+        chosen = self.ask_project_place(title, str(start / name) if start else name)
         if not chosen:
             self.win.statusBar().showMessage(
                 f"{video_path.name} not opened: its project cannot be made {where} {why}, and no other place was "
@@ -307,7 +307,7 @@ class Session(QObject):
 
     def _writable_folder(self) -> Path | None:
         """Where the dialog of :meth:`_create_for_video` starts: the folder projects were last kept in, the user's
-        documents, or home, the first that can be written (None: the dialog's own choice)."""
+        documents, or home, the first that can be written (None: the dialog's own, the current folder)."""
         last = remembered.last_folder(self.win.qsettings, "project")
         docs = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
         for folder in (last, docs, str(Path.home())):

@@ -26,9 +26,9 @@ becomes repeated frames, and the copy's frame numbers are not the input's (frame
 shorter than a frame of the copy may be shown by none: a warning says how many, and the --fps that keeps them. The sound comes along at its own times: copied where OUT's
 container takes its codec, else converted (.avi: 16-bit PCM; .mp4 .mov .m4v .mkv: AAC); sound that cannot be
 written leaves a copy with no sound, and a warning. The copy is written to a hidden temporary beside OUT, read back
-(its frames counted) and renamed when complete: Ctrl-C (exit 130) removes it and leaves an existing OUT; a full
-disk or the file size limit (ulimit -f) is exit 3, one line, and OUT as it was; a killed run's (SIGTERM, SIGHUP)
-is removed by the next run that writes the same OUT.
+(its frames counted) and renamed when complete: Ctrl-C (exit 130), SIGTERM (143) or SIGHUP (129) removes it and
+leaves an existing OUT; a full disk or the file size limit (ulimit -f) is exit 3, one line, and OUT as it was; a
+killed run's (kill -9) is removed by the next run that writes the same OUT.
 
 examples:
   merstudio reencode phone.mov phone.seek.avi        every frame a keyframe

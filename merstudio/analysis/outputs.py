@@ -32,6 +32,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import json
+import os
 import shutil
 import tempfile
 import time
@@ -309,7 +310,59 @@ def staging_dir(url: str) -> Path:
     """The local folder where the results for the output URL `url` are written before they are published: the
     same folder for the same URL (so the lock and the partial files of an interrupted run work as locally)."""
     key = hashlib.sha1(url.rstrip("/").encode("utf-8")).hexdigest()[:16]
-    return Path(tempfile.gettempdir()) / "merstudio-staging" / key
+    return staging_root() / key
+
+
+def staging_root() -> Path:
+    """The folder holding every output URL's staging folder (`staging_dir`), in TMPDIR."""
+    return Path(tempfile.gettempdir()) / "merstudio-staging"
+
+
+def remove_stale_staging(keep: Path | None = None, now: float | None = None) -> list[tuple[Path, int]]:
+    """Remove the staging folders (other than `keep`) that earlier runs to output URLs left, stopped or killed,
+    and nobody uses: no run holds a claim in them (the pid in each lock file is gone: its OS lock is free) and
+    nothing in them changed for `merstudio.atomic.ABANDONED_AFTER` (a day; until then a rerun to that URL still
+    keeps their partial rows as `.previous`). Nothing else removed them, as large as the rows done, and a TMPDIR
+    cleaner could take them at any time. Returns (folder, bytes) of each one removed."""
+    from merstudio.atomic import ABANDONED_AFTER
+    from merstudio.locks import os_lock, pid_alive
+
+    before = (time.time() if now is None else now) - ABANDONED_AFTER
+    removed: list[tuple[Path, int]] = []
+    try:
+        folders = [p for p in staging_root().iterdir() if p.is_dir() and not p.is_symlink() and p != keep]
+    except OSError:
+        return removed
+    for folder in folders:
+        held: list[int] = []  # the locks taken while it goes: a run starting there now is refused, not clobbered
+        try:
+            files = [p for p in folder.rglob("*") if not p.is_symlink()]
+            if max((p.lstat().st_mtime for p in [folder, *files]), default=0.0) >= before:
+                continue
+            for lock in (p for p in files if p.suffix == ".lock" and p.is_file()):
+                fd = os.open(lock, os.O_RDWR)
+                held.append(fd)
+                got = os_lock(fd)
+                if got is False or (got is None and pid_alive(_pid_in(lock))):
+                    break
+            else:
+                size = sum(p.lstat().st_size for p in files if p.is_file())
+                shutil.rmtree(folder)
+                removed.append((folder, size))
+        except OSError:
+            continue
+        finally:
+            for fd in held:
+                os.close(fd)
+    with contextlib.suppress(OSError):
+        staging_root().rmdir()  # only when empty
+    return removed
+
+
+def _pid_in(lock: Path) -> int | None:
+    with contextlib.suppress(OSError, ValueError, IndexError):
+        return int(lock.read_text(encoding="utf-8", errors="replace").split()[0])
+    return None
 
 
 def remote_exists(url: str) -> bool:

@@ -207,6 +207,7 @@ def _run(args: argparse.Namespace) -> int:
     settings = _settings(args)
     url = out_url(args.out)
     folder = Path(args.out) if url is None else staging_dir(url)  # a URL's: its partial files (never memory:/...)
+    _remove_stale_staging(None if url is None else folder)
     batch = (args.batch or args.list is not None or args.ray is not None or args.retry_failed
              or any(B.is_tree(p) or B.is_mixed(p) for p in args.inputs) or _exists(_where(folder, url, B.MANIFEST)))
     if batch:
@@ -279,7 +280,7 @@ def _run(args: argparse.Namespace) -> int:
             stop_resource_tracker()  # the workers are gone: without this the exit waits for it (fd 2)
 
     if result.interrupted:
-        print(f"merstudio: {_interrupt_line(result, plan.manifest)}", file=sys.stderr)
+        print(f"merstudio: {_interrupt_line(result, plan.manifest, url)}", file=sys.stderr)
         return 130
     for r in result.outputs:
         if args.plot and r.remote is None:
@@ -308,13 +309,27 @@ def _run(args: argparse.Namespace) -> int:
     return 0
 
 
-def _interrupt_line(result: Any, manifest: Any) -> str:
+def _remove_stale_staging(keep: Path | None) -> None:
+    """Staging folders that earlier runs to output URLs left (stopped or killed) and nobody has used for a day:
+    removed, in one line (they held partial rows the user was told of, and can be large)."""
+    from merstudio.analysis.outputs import remove_stale_staging
+
+    gone = remove_stale_staging(keep)
+    if gone:
+        size = sum(n for _, n in gone)
+        print(f"merstudio: removed {len(gone)} staging folder(s) that stopped runs to output URLs left unused for "
+              f"a day ({size / 1e6:.1f} MB of partial rows, never published) in {gone[0][0].parent}",
+              file=sys.stderr)
+
+
+def _interrupt_line(result: Any, manifest: Any, url: str | None = None) -> str:
     """The batch's one line after Ctrl-C, with the inputs it stopped part-way and the frames each kept ("0
-    input(s) finished, 0 not started" alone said nothing of the video that was running)."""
+    input(s) finished, 0 not started" alone said nothing of the video that was running); to an output URL, that
+    the partial files are in its local staging folder, not published, and how long they stay there."""
     from merstudio.analysis.batch import interrupt_message
     from merstudio.analysis.segments import kept_spans
 
-    line = interrupt_message(result, manifest)
+    line = _staged(interrupt_message(result, manifest), result, url)
     stopped = [o for o in result.outputs if not o.complete]
     split = result.split_stopped
     if not stopped and not split:
@@ -330,6 +345,16 @@ def _interrupt_line(result: Any, manifest: Any) -> str:
         kept.append(f"{Path(source).name} (" + (f"frames {spans} kept in {work}/" if spans
                                                 else "no frame analysed") + ")")
     return f"{head}, {len(kept)} stopped part-way: {', '.join(kept)}{where}{sep}{files}"
+
+
+def _staged(line: str, result: Any, url: str | None) -> str:
+    """`line` with, for a run to an output URL that left partial files, where they are and how long they stay."""
+    if url is None or not result.partial_files:
+        return line
+    from merstudio.analysis.outputs import staging_dir
+
+    return (f"{line} (not published: in {url}'s local staging folder {staging_dir(url)}, kept until a run to "
+            "that URL completes, or a day unused)")
 
 
 def _fps_unused(plan: Any, fps: float | None, each: bool = False) -> dict[Path, float | None]:

@@ -15,11 +15,11 @@ The contract (stable; `merstudio analyze` and the training folds both use it)::
   Ray node). On Ray this is Ray's own `max_retries`; locally a dead worker is replaced and its task re-queued. A
   task that dies more often is yielded as `WorkerLost`.
 - `cancel`: `Callable[[], bool]` or `threading.Event`. Once it is true, and on Ctrl-C (KeyboardInterrupt in the
-  caller), no new task starts and running tasks are stopped: first asked (`cancelled()` turns true inside `fn`, Ray
-  raises KeyboardInterrupt in the task), after `GRACE_SECONDS` killed (local processes SIGKILL, Ray
-  `ray.cancel(force=True)`). Tasks that stop this way are yielded with what `fn` returned (e.g. a partial result),
-  or with `Cancelled` when they were killed; tasks that never started are not yielded. After a Ctrl-C the
-  generator raises KeyboardInterrupt once those are yielded.
+  caller), no new task starts and running tasks are stopped: first asked (`cancelled()` turns true inside `fn`; on
+  Ray too, through the task's SIGINT handler that `ray.cancel(force=False)` runs), after `GRACE_SECONDS` killed
+  (local processes SIGKILL, Ray `ray.cancel(force=True)`). Tasks that stop this way are yielded with what `fn`
+  returned (e.g. a partial result), or with `Cancelled` when they were killed; tasks that never started are not
+  yielded. After a Ctrl-C the generator raises KeyboardInterrupt once those are yielded.
 - `on_start(index)` / `on_done(index, result)` run in the caller's thread when a task is handed to a back-end and
   before its result is yielded; `on_progress(index, payload)` gets what a task passes to `report(payload)`.
 - `worker_init`: a picklable top-level function run once in each worker process before its first task (not in

@@ -486,8 +486,17 @@ class Project(SettingTables, VideoTables, AnalysisTables, OverlayTables, EventTa
             with proj._lock:
                 con.execute(f"PRAGMA application_id = {APPLICATION_ID}")
             proj._migrate(0)
-        except BaseException:
+        except BaseException as exc:
             proj.close()
+            # the file made above holds nothing yet: removed, so that a retry (or the app's other place) starts
+            # clean; left (a full disk or quota), it was opened next time as a new project, which failed again
+            with suppress(OSError):
+                p.unlink()
+            if isinstance(exc, sqlite3.Error):  # the first page not written (a full disk): not a raw sqlite3 error
+                raise OutputError(f"{p}: cannot create project ({_fault_text(exc)})") from None
+            if isinstance(exc, OutputError):
+                raise OutputError(str(exc).replace(": the edit was not saved (", ": cannot create project (", 1)) \
+                    from None
             raise
         return proj
 

@@ -51,7 +51,8 @@ def register(sub: argparse._SubParsersAction) -> None:
         help="check the installation: versions, device, codecs, face model, a test decode",
         description="Reports merstudio/Python/platform versions, torch and its device, OpenCV and its video "
         "backends, which codecs can be written and read back, whether the face model loads and finds the "
-        "test face, the bundled demo clip and starter checkpoint, the Qt packages, and (given VIDEO...) a test "
+        "test face, the bundled demo clip and starter checkpoint, the Qt packages, where the app keeps its settings "
+        "and projects and the training cache (writable? their size), and (given VIDEO...) a test "
         f"decode of the whole video (its first {FULL_PASS_S / 60:g} minutes when longer) with frame-accurate seek "
         "checks across it and where its data is damaged. Exits 1 when something essential fails (a missing "
         "starter checkpoint only warns).",

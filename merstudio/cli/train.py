@@ -514,6 +514,12 @@ def prepare_data(args: argparse.Namespace, options: Any, distributed: bool = Tru
     return data, info, say
 
 
+def _fold_names(out: Path) -> list[str]:
+    """The folds finished in the run folder `out`, by name ("fold01", a subject), in order (their tables are
+    folds/<index>_<name>.csv)."""
+    return [p.stem.split("_", 1)[-1] for p in sorted((out / "folds").glob("*.csv"))]
+
+
 def _pooled_after(out: Path, folds: list[Path]) -> bool:
     """Whether out/metrics.json was written after every fold in `folds` (the pooling finished before a Ctrl-C)."""
     try:
@@ -574,7 +580,12 @@ def run(args: argparse.Namespace) -> int:
     bars = Bars(enabled=(rank == 0 and not args.no_progress))
     folds: list[tuple[int, int]] = []  # (finished, of) as the run said them: once there, folds are kept
 
+    kept_before: list[str] = []  # folds an earlier run finished: this one resumes after them (said, not silent)
+
     def fold_done(done: int, total: int) -> None:
+        if not folds and done:  # the first count, before any fold of this run: what is on disk is the earlier's
+            kept_before.extend(_fold_names(args.out))
+            say(f"{', '.join(kept_before)}: kept from an earlier run ({len(kept_before)} of {total} folds)")
         folds.append((done, total))
         bars.fold_done(done, total)
 
@@ -610,7 +621,8 @@ def run(args: argparse.Namespace) -> int:
         bars.close()
     if rank == 0:
         write_data_record(args.out, info, len(data), cache_dir(args))
-        print(f"pooled over {metrics['n_folds']} folds: accuracy {metrics['accuracy']:.3f}  "
+        earlier = f", {len(kept_before)} kept from an earlier run" if kept_before else ""
+        print(f"pooled over {metrics['n_folds']} folds{earlier}: accuracy {metrics['accuracy']:.3f}  "
               f"UF1 {metrics['uf1']:.3f}  UAR {metrics['uar']:.3f}   ({args.out / 'summary.md'})")
     if args.final is not None and spec is not None:
         # the final model's settings: the same search over all subjects (no test subject remains)

@@ -5,17 +5,21 @@ window's computing (a project of many coders and events, the per-frame tables of
 at 6,000 events, the window frozen) runs in a worker (:meth:`AgreementDialog.recompute`).
 
 On a year-sized project (200 videos, 19,600 events of 8 coders) a report takes 70-110 s. Closing the dialog then
-returns at once: the computation is left to finish unseen (:func:`_abandon`; its result dropped, or kept by the
-window for the same choices asked again), never waited for on the GUI thread (that held the window 130 s); the app
-waits for such a thread only as it quits, its window gone (:func:`wait_abandoned`). An edit with such a report open
+returns at once: the computation is asked to stop (agreement_report's ``cancel``, asked between a coder pair's
+videos) and left to end unseen (:func:`_abandon`), never waited for on the GUI thread (that held the window 130 s);
+the app waits for such a thread only as it quits, its window gone (:func:`wait_abandoned`). A computation whose
+choices changed meanwhile is stopped the same way, the latest choices' started once it has. An edit with such a report open
 marks it out of date, with a Recompute button, instead of computing it all again at every edit and undo
 (:attr:`AgreementDialog.AUTO_RECOMPUTE_S`)."""
 
 from __future__ import annotations
 
+import inspect
 import math
 import numbers
+import threading
 import time
+import weakref
 from collections.abc import Callable, Hashable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -120,6 +124,15 @@ class _Abandoned(QObject):
 
 
 _abandoned: _Abandoned | None = None
+# {id(report): seconds it took to compute} while the report lives: a report the window kept and shows again at once
+# (MainWindow.compute_agreement) is still known to be a long one (an edit then marks it out of date)
+_took_s: dict[int, float] = {}
+
+
+def _remember_took(report: Any, took: float) -> None:
+    if id(report) not in _took_s:
+        _took_s[id(report)] = took
+        weakref.finalize(report, _took_s.pop, id(report), None)
 
 
 def _abandoned_workers() -> _Abandoned:
@@ -303,6 +316,7 @@ class AgreementDialog(QDialog):
         self.stale = False  # the report shown is of the events before a change (AUTO_RECOMPUTE_S)
         self._stale_after = False  # ... and so is the one computing now: shown marked so
         self._took: float | None = None  # seconds the report shown took to compute (None: not in a worker)
+        self._new_coders: Sequence[str] | Callable[[], Sequence[str]] | None = None  # to offer at Recompute
         self._started = 0.0  # time.monotonic() when the running computation started
         self.coder_list = QListWidget(self)  # as tall as its rows, up to CODER_ROWS (_fit_list)
         for c in coders:
@@ -347,7 +361,7 @@ class AgreementDialog(QDialog):
         self.header.setWordWrap(True)
         self.recompute_button = QPushButton("Recompute", self)  # shown while the report is out of date
         self.recompute_button.setToolTip("Compute the report again on the project's events now")
-        self.recompute_button.clicked.connect(lambda *_: self.recompute())
+        self.recompute_button.clicked.connect(lambda *_: self._recompute_clicked())
         self.recompute_button.setVisible(False)
         head_row = QHBoxLayout()
         head_row.setContentsMargins(0, 0, 0, 0)
@@ -489,10 +503,36 @@ class AgreementDialog(QDialog):
             w.blockSignals(False)
         self.recompute()
 
-    def events_changed(self, coders: Sequence[str]) -> None:
+    def events_changed(self, coders: Sequence[str] | Callable[[], Sequence[str]]) -> None:
         """The project's events changed (an edit, an undo, an import): the report is computed again, so what it
-        shows and what Save CSV writes are never stale. ``coders``: every coder known now; one new since the
+        shows and what Save CSV writes are never stale, or, a long one, marked out of date (AUTO_RECOMPUTE_S).
+        ``coders``: every coder known now (or what reads them: read only when the report is computed again, not
+        for one marked out of date: 19,600 events read at each edit held the window 2-4 s); one new since the
         dialog opened is offered, not chosen (the comparison asked for stays the same)."""
+        # a switch with Videos on "all videos", or a reload with nothing written: the report shown is still right
+        # (computing it again held the window 0.2-5 s at 6,000 events, and read every video's events six times)
+        if self._version is not None and self._version(self._all_videos()) == self._computed_on:
+            return
+        slow = self.AUTO_RECOMPUTE_S
+        if self._worker is not None and self._waiting is None and time.monotonic() - self._started > slow:
+            self._new_coders = coders  # a long one computing: shown when done, marked, not computed again after it
+            self._stale_after = True
+            return
+        if self._worker is None and self._waiting is None and self.report is not None and self._took is not None \
+                and self._took > slow:
+            self._new_coders = coders  # offered at Recompute
+            self._mark_stale()
+            return
+        self._offer(coders)
+        self.recompute()
+
+    def _offer(self, coders: Sequence[str] | Callable[[], Sequence[str]] | None) -> None:
+        """Add the coders not in the list yet, unticked."""
+        self._new_coders = None
+        if coders is None:
+            return
+        if callable(coders):
+            coders = coders()
         known = {self.coder_list.item(i).text() for i in range(self.coder_list.count())}
         self.coder_list.blockSignals(True)
         for c in coders:
@@ -503,18 +543,9 @@ class AgreementDialog(QDialog):
                 self.coder_list.addItem(it)
         self.coder_list.blockSignals(False)
         self._fit_list()
-        # a switch with Videos on "all videos", or a reload with nothing written: the report shown is still right
-        # (computing it again held the window 0.2-5 s at 6,000 events, and read every video's events six times)
-        if self._version is not None and self._version(self._all_videos()) == self._computed_on:
-            return
-        slow = self.AUTO_RECOMPUTE_S
-        if self._worker is not None and self._waiting is None and time.monotonic() - self._started > slow:
-            self._stale_after = True  # a long one computing: shown when done, marked, not computed again after it
-            return
-        if self._worker is None and self._waiting is None and self.report is not None and self._took is not None \
-                and self._took > slow:
-            self._mark_stale()
-            return
+
+    def _recompute_clicked(self) -> None:
+        self._offer(self._new_coders)  # the coders new since the report was marked out of date
         self.recompute()
 
     def _mark_stale(self) -> None:
@@ -583,21 +614,28 @@ class AgreementDialog(QDialog):
         self.computing = True
         self.save_button.setEnabled(False)
         if self._worker is not None or abandoned_running():  # (a closed dialog's: this one starts once it ends)
+            if self._worker is not None:  # its report is of choices no longer asked for: it stops at its next step
+                self._worker.stop.set()  # type: ignore[attr-defined]
             self._waiting = (serial, make)
             self.header.setText("Computing the report…")
             self.header.setToolTip("")
             return
         took: list[float] = []
+        stop = threading.Event()  # set when nobody waits for its report any more: it stops at its next step
+        call: Callable[..., Any] = make
+        hooks = "cancel" in inspect.signature(make).parameters  # the window's: agreement_report's hooks
 
         def timed(progress: Any) -> Any:
             start = time.monotonic()
-            out = make()
+            out = call(cancel=stop.is_set, progress=progress) if hooks else call()
             took.append(time.monotonic() - start)
             return out
 
         w = TaskWorker(timed, "agreement report", self)
         w.setProperty("serial", serial)
         w.took = took  # type: ignore[attr-defined]  # read by _done
+        w.stop = stop  # type: ignore[attr-defined]
+        w.progress.connect(self._progress)  # queued: the worker's thread emits it
         self._started = time.monotonic()
         w.finished.connect(self._worker_ended)  # queued: on the GUI thread once its run() returned
         self._worker = w
@@ -607,6 +645,11 @@ class AgreementDialog(QDialog):
         else:
             self.header.setText("Computing the report…")
             self.header.setToolTip("")
+
+    def _progress(self, done: int, total: int) -> None:
+        w = self.sender()
+        if w is self._worker and self._waiting is None and total > 0 and not self._stale_after:
+            self.header.setText(f"Computing the report… {100 * done // total} % (Close stops it)")
 
     def _start_waiting(self) -> None:
         """A closed dialog's computation ended: the request waiting for it starts."""
@@ -646,7 +689,9 @@ class AgreementDialog(QDialog):
 
     def _shown_report(self, rep: Any, took: float | None = None) -> None:
         self.computing = False
-        self._took = took
+        if took is not None:
+            _remember_took(rep, took)
+        self._took = _took_s.get(id(rep))
         # in the app: the videos by file name (NAMED_VIDEOS at most, all on hover), no command-line option
         names = dict(self._video_names()) if self._video_names else None
         header = rep.header(video_names=names, cli=False)
@@ -669,6 +714,7 @@ class AgreementDialog(QDialog):
         self._asked += 1  # whatever still comes is of no request
         w, self._worker = self._worker, None
         if w is not None:
+            w.stop.set()  # type: ignore[attr-defined]  # it stops at its next step, unseen
             _abandon(w)
         self.computing = self._stale_after = False
 

@@ -1332,7 +1332,7 @@ class MainWindow(QMainWindow):
         if agree is not None and agree.isVisible() and self.video is not None:
             # the report (and what Save CSV writes) follows every edit, undo and import; a new coder is offered.
             # A switch with Videos on "all videos" changes nothing it is of: the dialog compares agreement_version
-            agree.events_changed(self.agreement_coders(all_videos=True))
+            agree.events_changed(lambda: self.agreement_coders(all_videos=True))  # read only if recomputed
 
     def _selection_shown(self) -> None:
         c = self.coding
@@ -1441,16 +1441,17 @@ class MainWindow(QMainWindow):
         if self._agreement_kept is not None and self._agreement_kept[0] == key:
             return self._agreement_kept[1]  # the report itself: the dialog shows it at once
 
-        def make() -> Any:
+        def make(cancel: Callable[[], bool] | None = None, progress: Callable[[int, int], None] | None = None) -> Any:
+            """``cancel``, ``progress``: agreement_report's (the dialog stops a computation nobody waits for)."""
             kept = self._agreement_kept  # made meanwhile by a closed dialog's computation, left to finish
             if kept is not None and kept[0] == key:
                 return kept[1]
-            report = made()
+            report = made(cancel, progress)
             if self.project is proj:  # (not of a project closed meanwhile)
                 self._agreement_kept = (key, report)  # one kept: the one before is freed
             return report
 
-        def made() -> Any:
+        def made(cancel: Callable[[], bool] | None, progress: Callable[[int, int], None] | None) -> Any:
             reader = read_snapshot(proj)  # in the worker: a request replaced before it started opens none
             try:
                 vids = [v.id for v in reader.videos()] if all_videos else [video_id]
@@ -1463,7 +1464,7 @@ class MainWindow(QMainWindow):
                 # without --video); named, one such video refused the whole report
                 return agreement_report(reader, video_ids=None if all_videos else vids, coders=coders,
                                         tolerance=tolerance, iou=iou, frame_tables=tables or None,
-                                        all_coded=all_coded, events=events)
+                                        all_coded=all_coded, events=events, cancel=cancel, progress=progress)
             finally:
                 reader.close()
 

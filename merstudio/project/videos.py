@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import operator
 import os
 import time
 from collections.abc import Iterable, Mapping
@@ -19,6 +20,7 @@ from merstudio.project.base import StoreBase, inserted_id
 from merstudio.project.settings import video_setting_keys
 
 MIB = 1 << 20
+_VIDEO_COLS = "id, path, hash, size, fps, frame_count, width, height, relpath"  # Video's fields, in order
 VIDEO_SUFFIXES = VIDEO_EXTENSIONS  # one home: merstudio.io
 
 
@@ -63,9 +65,10 @@ class VideoTables(StoreBase):
         """Register a video (metadata from its FrameSource). Adding the same file twice returns the first record."""
         p = Path(path).resolve()
         digest, size = content_hash(p) if p.is_file() else (_folder_hash(p), 0)
-        for v in self.videos():
-            if v.hash == digest and v.size == size:
-                return v
+        known = self._query(f"SELECT {_VIDEO_COLS} FROM videos WHERE hash = ? AND size = ? ORDER BY id LIMIT 1",
+                            (digest, size))
+        if known:
+            return Video(*known[0])
         rel = _relpath(p, self.path.parent)
         with self._tx() as con:
             cur = con.execute(
@@ -81,15 +84,21 @@ class VideoTables(StoreBase):
         return self.add_video(source.path, source.fps, source.frame_count, w, h)
 
     def videos(self) -> list[Video]:
-        rows = self._query("SELECT id, path, hash, size, fps, frame_count, width, height, relpath FROM videos"
-                           " ORDER BY id")
+        rows = self._query(f"SELECT {_VIDEO_COLS} FROM videos ORDER BY id")
         return [Video(*r) for r in rows]
 
     def video(self, video_id: int) -> Video:
-        for v in self.videos():
-            if v.id == video_id:
-                return v
-        raise KeyError(f"no video {video_id} in {self.path}")
+        """One video's record: one row read (it read every video's: an export of 200 videos built the list 405
+        times). KeyError for an id not in the project (or no id at all)."""
+        try:
+            key = operator.index(video_id)  # an int, a numpy integer; anything else names no video
+        except TypeError:
+            raise KeyError(f"no video {video_id!r} in {self.path}") from None
+        rows = self._query(f"SELECT {_VIDEO_COLS} FROM videos WHERE id = ?", (key,)) if -(1 << 63) <= key < 1 << 63 \
+            else []
+        if not rows:
+            raise KeyError(f"no video {video_id} in {self.path}")
+        return Video(*rows[0])
 
     def remove_video(self, video_id: int) -> None:
         """Remove the video and, in the same transaction, its per-video settings (VIDEO_SETTING_PREFIXES): a video

@@ -166,29 +166,32 @@ def match_events(a: Sequence[Interval], b: Sequence[Interval], tolerance: int = 
     both = [*a, *b]
     bounds, imputed = _bounds(both), _imputed(both)
     order, starts = _cluster_starts(bounds[:, 0], bounds[:, 2], tolerance)
-    # every cluster's rows (A's events) against its columns (B's), the cluster's indices in onset order as
-    # _clusters gives them: the pairs of all clusters costed in one go, then each cluster's block assigned
-    blocks = []  # (A's indices, B's indices, offset of the block in the flat pair list)
-    rows_of, cols_of = [], []
-    flat = 0
-    for group in np.split(order, starts[1:]):
-        ia, ib = group[group < n_a], group[group >= n_a]
-        if len(ia) and len(ib):
-            blocks.append((ia, ib, flat))
-            rows_of.append(np.repeat(ia, len(ib)))
-            cols_of.append(np.tile(ib, len(ia)))
-            flat += len(ia) * len(ib)
-    if blocks:
-        r, c = np.concatenate(rows_of), np.concatenate(cols_of)
-        cost, valid = _costs(bounds[r], imputed[r], bounds[c], imputed[c], tolerance, iou)
-        for ia, ib, at in blocks:
-            if len(ia) == 1 and len(ib) == 1:  # _assign's answer for a 1 x 1 block, without its overhead
-                if valid[at]:
-                    pairs.append((int(ia[0]), int(ib[0]) - n_a))
-                continue
-            shape = (len(ia), len(ib))
-            sub = _assign(cost[at: at + shape[0] * shape[1]].reshape(shape),
-                          valid[at: at + shape[0] * shape[1]].reshape(shape))
+    # Every cluster's block (its A events, rows, against its B events, columns, each in _clusters' order) laid out
+    # one after another, row by row, and costed in one pass; then each block is assigned.
+    cluster = np.cumsum(np.isin(np.arange(len(order)), starts)) - 1  # of each position in `order`
+    is_a = order < n_a
+    a_of, b_of = order[is_a], order[~is_a]  # events in cluster order, cluster by cluster
+    k = len(starts)
+    na = np.bincount(cluster[is_a], minlength=k)
+    nb = np.bincount(cluster[~is_a], minlength=k)
+    a_start, b_start = np.cumsum(na) - na, np.cumsum(nb) - nb
+    reps = nb[cluster[is_a]]  # each A event meets every B event of its cluster
+    rows = np.repeat(np.arange(len(a_of)), reps)
+    within = np.arange(len(rows)) - np.repeat(np.cumsum(reps) - reps, reps)
+    cols = b_start[cluster[is_a]][rows] + within
+    if len(rows):
+        cost, valid = _costs(bounds[a_of[rows]], imputed[a_of[rows]], bounds[b_of[cols]], imputed[b_of[cols]],
+                             tolerance, iou)
+        at = np.cumsum(na * nb) - na * nb  # each block's first pair
+        one = (na == 1) & (nb == 1)  # _assign's answer for a 1 x 1 block is its validity: no assignment needed
+        hit = one & np.zeros(k, dtype=bool)
+        hit[one] = valid[at[one]]
+        pairs += zip(a_of[a_start[hit]].tolist(), (b_of[b_start[hit]] - n_a).tolist(), strict=True)
+        for c in np.flatnonzero((na > 0) & (nb > 0) & ~one).tolist():
+            shape = (int(na[c]), int(nb[c]))
+            block = slice(int(at[c]), int(at[c]) + shape[0] * shape[1])
+            sub = _assign(cost[block].reshape(shape), valid[block].reshape(shape))
+            ia, ib = a_of[a_start[c]: a_start[c] + shape[0]], b_of[b_start[c]: b_start[c] + shape[1]]
             pairs += [(int(ia[i]), int(ib[j]) - n_a) for i, j in sub]
     pairs.sort()
     matched_a = {p[0] for p in pairs}
@@ -250,6 +253,7 @@ class _ClusterCosts:
         self.events, self.subset, self.tolerance, self.iou = events, subset, tolerance, iou
         self.row = {c: {i: k for k, i in enumerate(idx)} for c, idx in subset.items()}  # event index -> position
         self._blocks: dict[tuple[str, str], tuple[np.ndarray, np.ndarray]] = {}
+        self._lists: dict[tuple[str, str], tuple[list[list[float]], list[list[bool]]]] = {}
 
     def block(self, ca: str, cb: str) -> tuple[np.ndarray, np.ndarray]:
         """(cost, valid) of every event of ``ca`` in the cluster (rows, in subset order) with every one of ``cb``."""
@@ -263,8 +267,16 @@ class _ClusterCosts:
                                                     self.tolerance, self.iou)
         return self._blocks[(ca, cb)]
 
+    def lists(self, ca: str, cb: str) -> tuple[list[list[float]], list[list[bool]]]:
+        """block(ca, cb) as Python lists: a cluster's matrices are a few events across, where a numpy call costs
+        more than the arithmetic (the same float64 values)."""
+        if (ca, cb) not in self._lists:
+            cost, valid = self.block(ca, cb)
+            self._lists[(ca, cb)] = (cost.tolist(), valid.tolist())
+        return self._lists[(ca, cb)]
+
     def cost(self, ca: str, ia: int, cb: str, ib: int) -> float:
-        return float(self.block(ca, cb)[0][self.row[ca][ia], self.row[cb][ib]])
+        return self.lists(ca, cb)[0][self.row[ca][ia]][self.row[cb][ib]]
 
 
 def _grouping_cost(costs: _ClusterCosts, units: list[dict[str, int]]) -> float:
@@ -287,21 +299,21 @@ def _group(costs: _ClusterCosts, order: list[str]) -> list[dict[str, int]]:
             for u, unit in enumerate(units):
                 for c in unit:
                     members.setdefault(c, []).append(u)
-            if len(members) == 1 and all(len(u) == 1 for u in units):  # two coders: the block's rows as they are
-                (c, us), = members.items()
-                cc, vv = costs.block(c, coder)
-                rows = [costs.row[c][units[u][c]] for u in us]
-                pairs = _assign(cc[rows], vv[rows])  # (0 + cost) / 1 is cost, to the bit
-            else:
-                cost = np.zeros((len(units), len(idx)))
-                valid = np.ones((len(units), len(idx)), dtype=bool)
-                for c, us in members.items():
-                    rows = [costs.row[c][units[u][c]] for u in us]
-                    cc, vv = costs.block(c, coder)
-                    cost[us] += cc[rows]
-                    valid[us] &= vv[rows]
-                sizes = np.array([len(u) for u in units], dtype=np.float64)
-                pairs = _assign(cost / sizes[:, None], valid)
+            # each unit's summed cost and validity against the coder's events, its members added in the order
+            # of `members` (float additions in that order: the numbers of the former numpy sums, to the bit)
+            cost = [[0.0] * len(idx) for _ in units]
+            valid = [[True] * len(idx) for _ in units]
+            for c, us in members.items():
+                cl, vl = costs.lists(c, coder)
+                row = costs.row[c]
+                for u in us:
+                    r = row[units[u][c]]
+                    cu, vu, cr, vr = cost[u], valid[u], cl[r], vl[r]
+                    for j in range(len(idx)):
+                        cu[j] += cr[j]
+                        vu[j] = vu[j] and vr[j]
+            sizes = np.array([len(u) for u in units], dtype=np.float64)
+            pairs = _assign(np.array(cost) / sizes[:, None], np.array(valid, dtype=bool))
         else:
             pairs = []
         taken = set()

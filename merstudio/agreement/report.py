@@ -285,10 +285,13 @@ class AgreementReport:
         return {"pairs": self.pairs, "kappa": self.kappa, "alpha": self.alpha, "icc": self.icc,
                 "matches": self.matches}
 
-    def write_csv(self, out_dir: str | os.PathLike[str]) -> list[Path]:
+    def write_csv(self, out_dir: str | os.PathLike[str],
+                  progress: Callable[[int, int], None] | None = None) -> list[Path]:
         """Write ``agreement_<table>.csv`` for every table plus ``agreement_notes.txt`` (REPORT_FILES); returns the
         paths. One set (atomic.write_set): a failure leaves an earlier report's files there whole, never some of
-        them replaced by this run's (one-line OutputError saying so)."""
+        them replaced by this run's (one-line OutputError saying so). ``progress(done, total)``: called before
+        each file is written; what it raises stops the set, none of it moved into place (the app's Cancel
+        export)."""
         d = Path(out_dir)
         from merstudio.atomic import ensure_dir, write_set
         from merstudio.csv_write import frame_to_csv
@@ -303,6 +306,11 @@ class AgreementReport:
         writers: dict[Path, Callable[[Path], object]] = {
             d / f"agreement_{k}.csv": table(v) for k, v in self.tables().items()}
         writers[d / "agreement_notes.txt"] = lambda tmp: tmp.write_text(notes, encoding="utf-8")
+        if progress is not None:
+            def stepped(i: int, write: Callable[[Path], object]) -> Callable[[Path], object]:
+                return lambda tmp: (progress(i, len(writers)), write(tmp))[1]
+
+            writers = {p: stepped(i, w) for i, (p, w) in enumerate(writers.items())}
         return write_set(writers)  # the umask's permissions; OSError -> one-line OutputError
 
     def header(self, video_names: Mapping[int, str] | None = None, cli: bool = True) -> str:

@@ -1206,6 +1206,8 @@ class ImportAUTable(AppCommand):
 # (gui/exports.py), with the status bar's Cancel export: a year's project's 141,000 matches held the window 6-9 s.
 # A smaller one is written at once (tens of milliseconds), its files there when the command returns.
 AGREEMENT_AT_ONCE_ROWS = 20_000
+
+
 class ShowAgreement(AppCommand):
     """Open (or update) the agreement report dialog. params: coders, tolerance, iou, all_videos, all_coded (all
     optional)."""
@@ -1254,8 +1256,9 @@ class SaveAgreementCSV(AppCommand):
         ensure_dir(folder)  # a bad folder is refused at once, not after the work
 
         def write(progress: Callable[[int, int], None]) -> list[Path]:
-            progress(0, 1)  # Cancel export before it starts: nothing written
-            return report.write_csv(folder)  # the report is the dialog's, read-only: a new one replaces it whole
+            # Cancel export stops it before its next file, none moved into place; the report is the dialog's,
+            # read-only (a new one replaces it whole)
+            return report.write_csv(folder, progress=progress)
 
         win.exports.start(f"agreement report ({folder.name})", write, busy="Saving the agreement report…")
         if stale:

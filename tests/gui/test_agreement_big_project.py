@@ -324,3 +324,33 @@ def test_the_header_counts_many_videos_and_names_them_on_hover(qtbot):
     dlg._compute = lambda **kw: few
     dlg.recompute()
     assert "clip001.mp4" in dlg.header.text() and not dlg.header.toolTip()
+
+
+def test_cancel_export_stops_a_big_reports_save_before_anything_is_replaced(qtbot, coded, monkeypatch, tmp_path):
+    import merstudio.csv_write as csv_write
+
+    win = coded
+    assert win.ctx.execute(C.ShowAgreement, coders=["alice", "bob"]), win.errors
+    gate, writes = Gate(), []
+    real = csv_write.frame_to_csv
+
+    def parked(*args, **kwargs):
+        writes.append(1)
+        if len(writes) == 1:
+            gate.wait()  # the first table being written
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(csv_write, "frame_to_csv", parked)
+    monkeypatch.setattr(C, "AGREEMENT_AT_ONCE_ROWS", 0, raising=False)
+    out = tmp_path / "agree"
+    out.mkdir()
+    (out / "agreement_pairs.csv").write_text("an earlier report\n")
+    assert win.ctx.execute(C.SaveAgreementCSV, path=str(out)), win.errors
+    qtbot.waitUntil(lambda: bool(writes), timeout=10000)
+    win.exports.cancel_button.click()
+    gate.open()
+    qtbot.waitUntil(lambda: not win.exports.running, timeout=10000)
+    assert len(writes) == 1  # stopped before the next file
+    assert (out / "agreement_pairs.csv").read_text() == "an earlier report\n"  # kept as it was
+    assert sorted(p.name for p in out.iterdir()) == ["agreement_pairs.csv"]  # no temporary left
+    assert "Cancelled" in win.statusBar().currentMessage() and not win.errors

@@ -7,6 +7,7 @@ import contextlib
 import sys
 import threading
 import warnings
+from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -172,7 +173,8 @@ def run(args: argparse.Namespace) -> int:
     url = out_url(args.out)
     made = isinstance(args.out, Path) and not args.out.exists()
     try:
-        return _run(args)
+        with _second_stop_waits():  # a late second Ctrl-C waits for the line that names the partial files
+            return _run(args)
     finally:
         if made and isinstance(args.out, Path):  # a run that wrote nothing (a bad input) leaves no empty folder
             with contextlib.suppress(OSError):
@@ -307,6 +309,33 @@ def _run(args: argparse.Namespace) -> int:
     if result.plots_missing:
         return 3  # an output not written (README: exit statuses)
     return 0
+
+
+@contextlib.contextmanager
+def _second_stop_waits() -> Iterator[None]:
+    """A stop signal (Ctrl-C, SIGTERM, SIGHUP) after the one a batch took waits for the interrupted line, which
+    names the partial files: the batch takes only a first one itself, while its tasks stop; one that came after
+    that (with an embedded Ray, about 2 s after the first) cut the line short to a bare "interrupted". A signal
+    before the batch took one, and a third, act as the handler this one stands in for does. Main thread only."""
+    import signal
+
+    from merstudio import interrupts
+
+    if threading.current_thread() is not threading.main_thread() or interrupts.stopped_by() is not None:
+        yield  # elsewhere, or an earlier command's signal still recorded: no way to tell a second one
+        return
+    olds = {s: signal.getsignal(s) for s in interrupts.STOP_SIGNALS}
+    held = [0]
+
+    def handler(signum: int, frame: Any) -> None:
+        old = olds[signum]
+        if interrupts.stopped_by() is not None and not held[0]:
+            held[0] += 1  # the batch is stopping already: its line comes next, then exit 130
+        elif callable(old):
+            old(signum, frame)  # the first (as before), or a third: the run's tail hangs, stop it anyway
+
+    with interrupts.handling(handler, [s for s, old in olds.items() if callable(old)]):
+        yield
 
 
 def _remove_stale_staging(keep: Path | None) -> None:

@@ -75,6 +75,10 @@ _OverlaySig = tuple[tuple[str, ...], tuple[str, ...], int | None, tuple[str, ...
 PLAYHEAD_COLOUR = "#d50000"
 MARK_COLOUR = "#6a1b9a"
 NO_ANALYSIS = "{what} appears when the video is analysed (Analysis > Run analysis, Ctrl+R)"  # pending I/A/O marks: apart from the play head's red and the emotions' colours
+# a stored analysis being read (a long video's, off the GUI thread) or drawn in turns: NO_ANALYSIS there told the coder
+# to run again an analysis the video has (a re-run replaces the stored one)
+LOADING = "{what}: loading the stored analysis…"
+NO_MOTION_IN_RUN = "no micro-motion in this analysis (stored before the lane existed): run the analysis again"
 WAVEFORM_COLOUR = "#455a64"  # the audio lane: a neutral blue-grey under the coloured lanes
 NO_SOUND_BAND = (120, 144, 156, 40)  # the audio lane past the end of a track shorter than the video
 SOUND_END_SLACK = 0.1  # s: a track this much shorter than the video is not shaded (a phone's ends a frame early)
@@ -254,6 +258,9 @@ class Timeline(pg.GraphicsLayoutWidget):
         # "frame 40 (1.333 s)" stayed after it closed)
         self.has_video = True
         self.buffer: CurveBuffer | None = None
+        # the stored analysis is on its way (set_loading): with no buffer yet the lanes say "loading", not NO_ANALYSIS
+        self.loading = False
+        self._told: dict[pg.TextItem, str] = {}  # a lane note -> the text last given it (_tell)
         self._face: int | None = None  # the face shown (the property face: its events drawn as its own)
         self.visible_aus: list[str] | None = None  # None: all
         # AU intensities relative to the face's neutral levels (column -> level; features/neutral.py), or None
@@ -922,7 +929,36 @@ class Timeline(pg.GraphicsLayoutWidget):
         self._motion_top = math.nan  # the motion lane's y range is set again
         if self._stepped() and (other or self.face != old_face):
             self._blank_curves()
+            if buffer is not None and buffer.au_columns("_r"):  # the heat map and motion lane come in later turns
+                self._say_loading()
         self.redraw()
+
+    def set_loading(self, on: bool) -> None:
+        """Whether the stored analysis is being read (the window's results loader): while there is no buffer the
+        heat-map and micro-motion lanes say it is loading rather than that the video is not analysed."""
+        self.loading = bool(on)
+        if self.buffer is None:
+            self._say_what_comes()
+
+    def _tell(self, note: pg.TextItem, text: str) -> None:
+        """Set a lane note's text when it changes (each new text is fitted to its lane again: LaneNotes)."""
+        if self._told.get(note) != text:
+            self._told[note] = text
+            note.setText(text)
+
+    def _say_loading(self) -> None:
+        self._tell(self._no_heat, LOADING.format(what="the AU heat map"))
+        self._tell(self._no_motion, LOADING.format(what="micro-motion"))
+        self._no_heat.setVisible(True)
+        self._no_motion.setVisible(True)
+
+    def _say_what_comes(self) -> None:
+        """The empty lanes' notes with no buffer: loading, or how to get an analysis."""
+        if self.loading:
+            self._say_loading()
+            return
+        self._tell(self._no_heat, NO_ANALYSIS.format(what="the AU heat map"))
+        self._tell(self._no_motion, NO_ANALYSIS.format(what="micro-motion"))
 
     def set_visible_aus(self, aus: Sequence[str] | None) -> None:
         self.visible_aus = list(aus) if aus is not None else None
@@ -1153,6 +1189,7 @@ class Timeline(pg.GraphicsLayoutWidget):
             self.heat_scale.setText("")  # no colours drawn: no scale (it kept the video shown before's)
             self._heat_rows = []
             self._heat_ticks()
+            self._tell(self._no_heat, NO_ANALYSIS.format(what="the AU heat map"))
             self._no_heat.setVisible(True)
             return
         self._no_heat.setVisible(False)
@@ -1233,9 +1270,9 @@ class Timeline(pg.GraphicsLayoutWidget):
             self.motion_legend.addItem(self._blink_bars, BLINK_LABEL)
         elif in_legend and not has_blink:
             self.motion_legend.removeItem(self._blink_bars)
-        if not self._motion_curves and buf.frame_count and buf.au_columns("_r"):  # rows, but none of the lane
-            self._no_motion.setText("no micro-motion in this analysis (stored before the lane existed): run the "
-                                    "analysis again")
+        if not self._motion_curves:  # rows but none of the lane (an old run), or no analysis
+            self._tell(self._no_motion, NO_MOTION_IN_RUN if buf.frame_count and buf.au_columns("_r") else
+                       NO_ANALYSIS.format(what="micro-motion"))
         self._no_motion.setVisible(not self._motion_curves)
 
     def _blink_in_legend(self) -> bool:
@@ -1408,7 +1445,7 @@ class Timeline(pg.GraphicsLayoutWidget):
         self._blink_bars.setOpts(x0=np.zeros(0), width=np.zeros(0))
         self._blinks_drawn = None
         self.motion_legend.removeItem(self._blink_bars)
-        self._no_motion.setText(NO_ANALYSIS.format(what="micro-motion"))
+        self._say_what_comes()
         self._no_motion.setVisible(True)
         self._no_heat.setVisible(True)
         self._update_readout()

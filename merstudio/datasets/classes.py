@@ -153,9 +153,9 @@ def class_map(spec: str | Path | dict | ClassMap | None, kind: str = "table",
     if isinstance(spec, str) and "," in spec and not spec.lower().endswith(".json"):
         names = [c.strip() for c in spec.split(",") if c.strip()]
         if len(set(map(_norm, names))) != len(names) or not names:
-            raise InputError(f"--classes {spec}: give each class once, separated by commas")
+            raise InputError(f"classes {spec!r}: give each class once, separated by commas (classes= / --classes)")
         return _from_dict({"name": "custom", "classes": names, "map": {c: c for c in names}, "others": "drop"},
-                          f"--classes {spec}", "custom")
+                          f"classes {spec!r} (classes= / --classes)", "custom")
     if isinstance(spec, str) and not spec.lower().endswith(".json"):
         name = spec.lower()
         if name.startswith("casme2-5") and sadness_fear is not None:

@@ -228,8 +228,8 @@ def _annotation(ctx: _Ctx, root: Path, sheet: str | Path | None, patterns: list[
         return Path(sheet), None
     if sheet is not None and (Path(sheet).suffix.lower() in (".xlsx", ".xls", *TEXT_SHEET_SUFFIXES)
                               or "/" in str(sheet)):
-        raise InputError(f"{sheet}: annotation file not found (--sheet names the file, or a sheet inside the "
-                         "one found beside the dataset)")
+        raise InputError(f"{sheet}: annotation file not found (sheet= / --sheet names the file, or a sheet inside "
+                         "the one found beside the dataset)")
     if root.is_file():
         return root, None if sheet is None else str(sheet)
     # a sheet saved as text under its own name (Excel: CSV, or "Unicode text" as .txt); not a bare "*.csv", which
@@ -239,10 +239,10 @@ def _annotation(ctx: _Ctx, root: Path, sheet: str | Path | None, patterns: list[
     found = find_files([root, root.parent], patterns + texts)
     if not found:
         raise InputError(f"{root}: no annotation file found (looked for {', '.join(patterns)} and the same names "
-                         "as .csv or .txt; give it with sheet=/--sheet)")
+                         "as .csv or .txt; give it with sheet= / --sheet)")
     if len(found) > 1:
         note(ctx.notes, f"{found[0].parent}: {len(found)} annotation files: read {found[0].name} (the latest name); "
-                        f"not read: {', '.join(p.name for p in found[1:])} (--sheet FILE reads another)")
+                        f"not read: {', '.join(p.name for p in found[1:])} (sheet= / --sheet FILE reads another)")
     return found[0], None if sheet is None else str(sheet)
 
 
@@ -639,7 +639,7 @@ def _load_megc2019(ctx: _Ctx, root: Path, gt: str | Path | None, roots: dict[str
     ctx.select = None
     if truth is None:
         note(ctx.notes, f"{base}: no ground-truth file (*3class*gt*.csv) found: the composite is made from each "
-                        "dataset's own labels mapped to the 3 classes (give --gt FILE for the official one)")
+                        "dataset's own labels mapped to the 3 classes (give the official one: gt= / --gt FILE)")
         return
     note(ctx.notes, truth.summary(len(ctx.samples)))
     if ctx.relabelled:

@@ -68,7 +68,7 @@ class Backend:
         if self.kind not in KINDS:
             raise InputError(f"unknown back-end {self.kind!r} (choose from {', '.join(KINDS)})")
         if self.jobs < 1:
-            raise InputError(f"--jobs must be at least 1 (got {self.jobs})")
+            raise InputError(f"jobs must be at least 1, got {self.jobs} (jobs= / --jobs)")
 
     def describe(self) -> str:
         if self.kind == "inprocess":
@@ -84,7 +84,7 @@ def backend_from_args(jobs: int, ray: str | None) -> Backend:
     one-line InputError for a bad --jobs, when Ray is asked for and not installed, or when nothing answers at
     the address."""
     if jobs < 1:
-        raise InputError(f"--jobs must be at least 1 (got {jobs})")
+        raise InputError(f"jobs must be at least 1, got {jobs} (jobs= / --jobs)")
     if ray is None:
         return Backend("processes", jobs) if jobs > 1 else Backend("inprocess")
     from merstudio.execution.ray_backend import probe, require_ray

@@ -467,7 +467,7 @@ def table_fps(df: pd.DataFrame, face_id: int | None = None) -> float:
     variable-frame-rate clip can run at 24 fps where nobody is seen and at 30 where the face is. Too few of
     them: the whole table's."""
     if "timestamp" not in df.columns:
-        raise InputError("no timestamp column: give the frame rate (--fps)")
+        raise InputError("no timestamp column: give the frame rate (fps= / --fps)")
     if face_id is not None and "frame" in df.columns:
         try:
             return table_fps(_face_rows(df, face_id))
@@ -478,7 +478,7 @@ def table_fps(df: pd.DataFrame, face_id: int | None = None) -> float:
     dt = np.diff(pd.to_numeric(t["timestamp"], errors="coerce").to_numpy(dtype=np.float64))
     ok = (steps > 0) & np.isfinite(dt) & (dt > 0)
     if not ok.any():
-        raise InputError("cannot tell the frame rate from the timestamps: give it (--fps)")
+        raise InputError("cannot tell the frame rate from the timestamps: give it (fps= / --fps)")
     return float(1.0 / np.median(dt[ok] / steps[ok]))
 
 
@@ -508,8 +508,8 @@ def table_baseline(df: pd.DataFrame, face_id: int, frames: tuple[int, int] | Non
             if fps:
                 raise
             # the rate came from the timestamps (OpenFace's own rounding can make that 1000): say so
-            raise InputError(f"{exc} (at {rate:g} fps, read from its timestamps: give --fps if that is wrong)") \
-                from None
+            raise InputError(f"{exc} (at {rate:g} fps, read from its timestamps: give the rate, fps= / --fps, if "
+                             "that is wrong)") from None
     return neutral_levels(fr, cols, face_id, *frames)
 
 

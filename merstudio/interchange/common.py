@@ -417,7 +417,7 @@ class ImportPreview:
         if self.skipped and not skip_bad:
             more = f" (and {len(self.skipped) - 1} more problem(s))" if len(self.skipped) > 1 else ""
             raise InputError(f"{self.skipped[0]}{more}; nothing imported: fix the file, or confirm skipping "
-                             f"{len(self.skipped)} item(s) (--yes)")
+                             f"{len(self.skipped)} item(s) (skip_bad=True / --yes)")
         return list(self.events)
 
     def _by_whom(self) -> str:

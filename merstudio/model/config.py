@@ -196,7 +196,8 @@ class ModelConfig:
         names = [ABLATION_ALIASES.get(n, n) for n in names if n and n != "none"]
         unknown = [n for n in names if n not in ABLATIONS]
         if unknown:
-            raise InputError(f"--ablate: unknown part(s) {', '.join(unknown)} (known: {', '.join(ABLATIONS)})")
+            raise InputError(f"unknown part(s) to switch off: {', '.join(unknown)} (known: {', '.join(ABLATIONS)}; "
+                             "parts= / --ablate)")
         return dataclasses.replace(self, **dict(ABLATION_SWITCHES[n] for n in names))
 
     def switched_off(self) -> list[str]:

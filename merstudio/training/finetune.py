@@ -379,7 +379,8 @@ def _mix_options(options: Any, mix_with: str | None, mix_classes: Any, class_nam
     mix_opts = options if options is not None else LoadOptions()
     if mix_opts.given():
         if not mix_with:
-            raise InputError(f"{mix_opts.flags('--mix-')}: loader options of --mix: give --mix DATA too")
+            raise InputError(f"{mix_opts.flags('--mix-')}: loader options of the mixed dataset (mix_options= / "
+                             "--mix-OPTION): give the dataset too (mix_with= / --mix DATA)")
         from merstudio.training.data import parse_data_spec
 
         mix_cls = mix_classes if mix_classes is not None else ",".join(c for c in class_names if c != NONE_CLASS)
@@ -509,8 +510,8 @@ def _mix_in(train: DataArrays, mix_with: str, parent: _Parent, plan: _Plan, *, c
         how = ", ".join(f"{left[k]} {what}" for k, what in (("path", "the same file or frame folder"),
                                                              ("copy", "a copy of one"),
                                                              ("clip", "the same clip name")) if left.get(k))
-        say(f"--mix {mix_with}: left out {n_held} sample{'s' * (n_held != 1)} taken from the held-out "
-            f"video(s) ({how}); training on the other {n_mix}")
+        say(f"mixed dataset {mix_with} (mix_with= / --mix): left out {n_held} sample{'s' * (n_held != 1)} taken "
+            f"from the held-out video(s) ({how}); training on the other {n_mix}")
     return _concat(train, mix), n_mix, n_held
 
 

@@ -198,8 +198,9 @@ def suggest_class_map(class_names: Sequence[str], skipped: dict[str, int]) -> tu
 
 def parse_holdout(holdout: str | float) -> tuple[str, float]:
     """'video' | 'subject' | 'video:0.3' | 'subject:0.5' | 0.3 (a fraction of the videos) -> (by, fraction)."""
-    bad = InputError(f"--holdout {holdout}: expected video, subject, video:FRACTION, subject:FRACTION or a "
-                     "fraction of the videos (hold-out is by whole videos or subjects, never by frame)")
+    bad = InputError(f"holdout {holdout!r}: expected video, subject, video:FRACTION, subject:FRACTION or a "
+                     "fraction of the videos (holdout= / --holdout; hold-out is by whole videos or subjects, never "
+                     "by frame)")
     if isinstance(holdout, int | float) and not isinstance(holdout, bool):
         by, frac = "video", float(holdout)
     else:
@@ -212,7 +213,8 @@ def parse_holdout(holdout: str | float) -> tuple[str, float]:
         except ValueError:
             raise bad from None
     if not 0.0 < frac < 1.0:
-        raise InputError(f"--holdout {holdout}: the fraction must be between 0 and 1, got {frac}")
+        raise InputError(f"holdout {holdout!r}: the fraction must be between 0 and 1, got {frac:g} "
+                         "(holdout= / --holdout)")
     return by, frac
 
 
@@ -354,7 +356,7 @@ def locked_split(record: Any, items: Sequence[Item], by: str, *, min_train: int 
         return None
     groups = {it.group for it in items}
     held = {str(g) for g in record["groups"]} & groups
-    fresh = "hold out afresh (--fresh-split, or 'Fresh split' in the dialog)"
+    fresh = "hold out afresh (fresh_split=True / --fresh-split, or 'Fresh split' in the dialog)"
     if not held:
         raise InputError(f"{where}: none of the locked held-out {by}s ({named_groups(record['groups'], names)}) "
                          f"has usable events now; {fresh}")
@@ -539,7 +541,8 @@ def _left_out(class_names: Sequence[str], skipped: dict[str, int], suggest: bool
     text = (f"; {n} accepted event{'s' * (n != 1)} left out, {'their' if n != 1 else 'its'} emotion naming none of "
             f"the model's classes ({', '.join(f'{k} {v}' for k, v in sorted(named.items()))})")
     hint = suggest_class_map(class_names, named) if suggest else None
-    return text + (f"; the class map {hint[0]} (--classes {hint[0]}) would use {hint[1]} of them" if hint else "")
+    return text + (f"; the class map {hint[0]} (class_map={hint[0]!r} / --classes {hint[0]}) would use "
+                   f"{hint[1]} of them" if hint else "")
 
 
 def none_windows(busy: Sequence[tuple[int, int]], frame_count: int, length: int, n: int,

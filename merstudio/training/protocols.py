@@ -72,7 +72,8 @@ def parse_protocol(spec: str) -> tuple[str, int]:
     m = re.fullmatch(r"kfold:(\d+)", s)
     if m and int(m.group(1)) >= 2:
         return "kfold", int(m.group(1))
-    raise InputError(f"--protocol {spec}: expected 'loso', 'lodo' or 'kfold:K' with K >= 2")
+    raise InputError(f"protocol {spec!r}: expected 'loso', 'lodo' or 'kfold:K' with K >= 2 "
+                     "(protocol= / --protocol)")
 
 
 def make_folds(subjects: np.ndarray | list[str], protocol: str = "loso", seed: int = 0,

@@ -113,8 +113,9 @@ def parse_ablate(spec: str | Sequence[str] | None) -> list[str]:
     parts = [ABLATION_ALIASES.get(p, p) for p in parts if p != "none"]
     bad = [p for p in parts if p not in ALL_ABLATIONS]
     if bad:
-        raise InputError(f"--ablate {','.join(bad)}: unknown part; choose from {','.join(ALL_ABLATIONS)} "
-                         "(au = fam)")
+        # "--ablate BAD: ..." as `merstudio ablate` renames it (--parts); before it, the library's argument
+        raise InputError(f"parts={','.join(bad)!r} / --ablate {','.join(bad)}: unknown part; choose from "
+                         f"{','.join(ALL_ABLATIONS)} (au = fam)")
     return sorted(set(parts), key=ALL_ABLATIONS.index)
 
 

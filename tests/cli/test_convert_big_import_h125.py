@@ -102,6 +102,6 @@ def test_a_bad_row_refuses_the_import_in_one_line(tmp_path: Path, capsys: pytest
     code, out, err = run(capsys, "convert", "--project", proj, "--import", src, "--video", "1")
     assert code == 2 and not out
     assert err.splitlines()[-1] == (f"merstudio: error: in.csv: row 3: {reason}; nothing imported: fix the file, "
-                                    "or confirm skipping 1 item(s) (--yes)")
+                                    "or confirm skipping 1 item(s) (skip_bad=True / --yes)")
     with Project.open(proj, read_only=True) as p:
         assert p.events() == []

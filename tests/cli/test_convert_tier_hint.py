@@ -56,7 +56,7 @@ def test_the_hint_after_a_refusal_to_skip_and_in_a_project_import(tmp_path, caps
                                         "Child speech": [(500, 900, "hi")]})
     assert main(["convert", str(src), str(tmp_path / "out.events.csv"), "--fps", "25"]) == 2
     err = capsys.readouterr().err
-    assert "confirm skipping 1 item(s) (--yes)" in err
+    assert "confirm skipping 1 item(s) (skip_bad=True / --yes)" in err
     assert err.endswith("--tier 'Child speech=CODER[:aus|emotion|event]'\n"), err
     path = project
     assert main(["convert", "--project", str(path), "--import", str(src)]) == 2

@@ -133,7 +133,7 @@ def test_a_range_not_calm_throughout_or_still_high_is_said():
 def test_an_inferred_rate_is_named_when_the_window_does_not_fit():
     df = _table(60)
     df["timestamp"] = df["frame"] * 0.001  # OpenFace's rounding: 1000 fps read from the timestamps
-    with pytest.raises(InputError, match="at 1000 fps, read from its timestamps: give --fps"):
+    with pytest.raises(InputError, match="at 1000 fps, read from its timestamps: give the rate, fps= / --fps, if "):
         table_baseline(df, 0)
 
 

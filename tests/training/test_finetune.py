@@ -256,7 +256,9 @@ def test_mix_reads_its_dataset_with_the_loader_options(proj, cache, tmp_path, ca
     for extra, message in (
             (["--mix", f"casme2:{root}", "--mix-modality", "VIS"], "--mix-modality VIS: applies to smic only, not to "
                                                                    "casme2"),
-            (["--mix-variant", "cropped"], "--mix-variant cropped: loader options of --mix: give --mix DATA too")):
+            (["--mix-variant", "cropped"], "--mix-variant cropped: loader options of the mixed dataset "
+                                          "(mix_options= / --mix-OPTION): give the dataset too "
+                                          "(mix_with= / --mix DATA)")):
         assert main([*base, *extra]) == 2
         assert capsys.readouterr().err.strip() == f"merstudio: error: {message}"
     assert not (path.parent / "never.pt").exists()

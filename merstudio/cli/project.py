@@ -304,8 +304,14 @@ def _mb(n: int) -> str:
 
 def _compact(path: Path) -> None:
     from merstudio.project import Project
+    from merstudio.project.lock import ProjectInUse
 
-    with Project.open(path, read_only=False) as project:  # the writer: refused while the app has it open
+    try:
+        project = Project.open(path, read_only=False)  # the writer: refused while the app has it open
+    except ProjectInUse as exc:  # (its advice, "open it read-only", compacts nothing)
+        raise ProjectInUse(exc.project, exc.owner, hint="close it there first, then compact it",
+                           holder=exc.holder) from None
+    with project:
         before, after = project.compact()
         note = project.unsaved_note
     if note:

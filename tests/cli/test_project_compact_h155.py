@@ -57,7 +57,8 @@ def test_compact_refuses_a_project_open_in_the_app(tmp_path: Path, capsys: pytes
     with Project.open(path):  # the app's writer
         code, out, err = run(capsys, "project", "compact", path)
     assert code != 0 and out == "" and len(err.strip().splitlines()) == 1, err
-    assert str(path) in err and path.stat().st_size == size
+    assert str(path) in err and err.rstrip().endswith("close it there first, then compact it")
+    assert path.stat().st_size == size
 
 
 def test_compact_help(capsys: pytest.CaptureFixture[str]) -> None:

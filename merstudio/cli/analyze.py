@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import io
 import sys
 import threading
 import warnings
@@ -262,12 +263,24 @@ def _run(args: argparse.Namespace) -> int:
     from merstudio.execution.local import resource_tracker_running, stop_resource_tracker
 
     tracker_before = resource_tracker_running()
+    shown: set[str] = set()  # inputs whose summary was printed as they finished
     try:
         with BatchDisplay(batch, args.quiet, len(plan.items)) as display:
             def on_result(item: Any, outcome: Any) -> None:
                 display.result(item, outcome)
                 if isinstance(outcome, AnalysisOutput) and outcome.complete and item.input in unused:
                     _note_in_meta(outcome, fps_unused_text(item.input, args.fps, outcome.fps), url)
+                if (batch and url is None and isinstance(outcome, AnalysisOutput) and outcome.complete
+                        and len(plan.items) <= SUMMARIES):
+                    # said (and drawn) as it finishes: a batch stopped by `timeout` or a SLURM time limit printed
+                    # nothing of the inputs it had finished, and a log showed only the batch's first line
+                    if args.plot:
+                        try:
+                            write_plot(outcome)
+                        except (MerstudioError, OSError):
+                            return  # drawn again after the run, where its error ends the command as before
+                    display.summary(outcome, plot=args.plot)
+                    shown.add(str(outcome.input))
 
             result = B.run_batch(plan, settings, backend, fps=args.fps, fmt=args.format,
                                  on_progress=display.progress, on_result=on_result, on_notice=display.notice,
@@ -285,6 +298,8 @@ def _run(args: argparse.Namespace) -> int:
         print(f"merstudio: {_interrupt_line(result, plan.manifest, url)}", file=sys.stderr)
         return 130
     for r in result.outputs:
+        if str(r.input) in shown:
+            continue
         if args.plot and r.remote is None:
             write_plot(r)
         if not batch or len(result.outputs) <= SUMMARIES:
@@ -618,6 +633,19 @@ class BatchDisplay:
                 row = len(self.bars) if any(not b.disable for b in self.bars.values()) else 0
                 bar = self.bars[i] = Bar(desc=p.labels.get(i, str(i)), total=total, unit="frame", position=row)
             bar.update(done - bar.n)
+
+    def summary(self, r: AnalysisOutput, plot: bool) -> None:
+        """A finished input's summary (stdout), above the progress bars, flushed: a log cut short keeps it."""
+        from merstudio.cli.bars import write
+
+        text = io.StringIO()
+        with contextlib.redirect_stdout(text):
+            _print_summary(r, plot=plot)
+        if self.quiet or (self.overall is None and not self.bars and not self.index_bars):
+            sys.stdout.write(text.getvalue())
+        else:
+            write(text.getvalue().rstrip("\n"))
+        sys.stdout.flush()
 
     def result(self, item: Any, outcome: Any) -> None:
         from merstudio.cli.bars import write

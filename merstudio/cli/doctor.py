@@ -52,7 +52,8 @@ def register(sub: argparse._SubParsersAction) -> None:
         description="Reports merstudio/Python/platform versions, torch and its device, OpenCV and its video "
         "backends, which codecs can be written and read back, whether the face model loads and finds the "
         "test face, the bundled demo clip and starter checkpoint, the Qt packages, where the app keeps its settings "
-        "and projects and the training cache (writable? their size), and (given VIDEO...) a test "
+        "and projects and the training cache (writable? their size), the partial rows that runs to output URLs left "
+        "in their staging folders, and (given VIDEO...) a test "
         f"decode of the whole video (its first {FULL_PASS_S / 60:g} minutes when longer) with frame-accurate seek "
         "checks across it and where its data is damaged. Exits 1 when something essential fails (a missing "
         "starter checkpoint only warns).",
@@ -397,6 +398,20 @@ def _check_cache() -> tuple[str, str]:
                   f"no run uses it: rm -rf {shlex.quote(str(folder))}/{CACHE_ENTRIES})")
 
 
+def _check_staging() -> tuple[str, str]:
+    """The staging folders of runs to output URLs (merstudio.analysis.outputs.staging_dir): the partial rows of a
+    stopped or killed run stay there, unpublished, under a name that gives no hint of its URL; listed with their
+    size (a TMPDIR cleaner may take them), and when `merstudio analyze` removes them."""
+    from merstudio.analysis.outputs import staging_root
+
+    root = staging_root()
+    size, count = _folder_usage(root)
+    if not count:
+        return "ok", f"{root} (none: runs to output URLs write there until they publish)"
+    return "ok", (f"{root} ({count} folder(s), {_mb(size)}: partial rows of runs to output URLs, not published; a "
+                  "rerun to the same URL keeps them aside, any merstudio analyze removes those unused for a day)")
+
+
 def _check_app_projects() -> tuple[str, str]:
     """The app's own folder of projects: those of videos whose folder cannot be written (a read-only dataset) and of
     the bundled demo. They pile up there unseen (only the window title named one), so it is listed with its size."""
@@ -560,6 +575,7 @@ def run(args: argparse.Namespace) -> int:
     rep.check("qt plugin path", lambda: ("ok", _qt_plugin_note()), essential=False)
     rep.check("settings", _check_settings, essential=False)
     rep.check("cache", _check_cache, essential=False)
+    rep.check("url staging", _check_staging, essential=False)
     rep.check("app projects", _check_app_projects, essential=False)
     for video in args.videos:
         with warnings.catch_warnings():

@@ -12,7 +12,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
-from PySide6.QtWidgets import QDialog, QFileDialog, QInputDialog
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication, QDialog, QFileDialog, QInputDialog
 
 from merstudio.atomic import ensure_parent
 from merstudio.errors import InputError, MerstudioError
@@ -173,6 +174,31 @@ class SaveProject(AppCommand):
         notes = "".join(f"; {n}" for n in (proj.unsaved_note, moved) if n)  # a reader kept the journal: said
         ctx.win.statusBar().showMessage(f"Saved {proj.path.name} (backup {bak.name if bak else '-'}){notes}",
                                         15000 if proj.unsaved_note else 8000 if moved else 4000)
+
+
+class CompactProject(AppCommand):
+    """File > Compact project: give back to the disk the space removed videos and re-runs left in the file
+    (Project.compact; `merstudio project compact` does the same). On the GUI thread, a wait cursor meanwhile: every
+    read of the project waits for it anyway (one connection, one lock)."""
+
+    @staticmethod
+    def do(ctx: CommandContext, params: Params) -> None:
+        if ctx.win.project is None:
+            raise InputError("compact: no project is open")
+        ctx.win.require_writable()
+        if ctx.win.worker is not None:  # its rows go into the file meanwhile
+            raise InputError("compact: an analysis is running; compact once it ends (or cancel it with Ctrl+.)")
+        proj = ctx.win.project
+        QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
+        try:
+            before, after = proj.compact()
+        finally:
+            QApplication.restoreOverrideCursor()
+        note = f"; {proj.unsaved_note}" if proj.unsaved_note else ""
+        ctx.win.statusBar().showMessage(
+            f"Compacted {proj.path.name}: {before / 1e6:.1f} MB -> {after / 1e6:.1f} MB "
+            f"({(before - after) / 1e6:.1f} MB given back){note}" if after < before
+            else f"{proj.path.name}: {after / 1e6:.1f} MB, nothing to give back{note}", 8000)
 
 
 class SaveProjectAs(AppCommand):

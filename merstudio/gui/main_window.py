@@ -405,6 +405,7 @@ class MainWindow(QMainWindow):
         self._action(f, "&Save (and back up)", lambda: x(C.SaveProject), QKeySequence.StandardKey.Save)
         # a copy of every edit under another name, and on in it (also what keeps a project deleted while open)
         self._action(f, "Save project &as…", lambda: x(C.SaveProjectAs), QKeySequence.StandardKey.SaveAs)
+        self._action(f, "&Compact project", lambda: x(C.CompactProject))  # the space deleted rows left
         exp = f.addMenu("&Export")
         self.export_actions: dict[str, QAction] = {}
         for kind, (title, _f, _d) in C.EXPORTS.items():

@@ -195,7 +195,9 @@ def _codes(data: Sequence[Sequence[Any]] | np.ndarray, level: str) -> tuple[np.n
     n_units = len(rows[0]) if rows else 0
     if any(len(r) != n_units for r in rows):
         raise ValueError("krippendorff_alpha: every coder's row needs one value per unit")
-    present = {v for r in rows for v in r if not _missing(v)}
+    # (None, str and int answered here: _missing's checks per value were most of a long report's alpha)
+    present = {v for r in rows for v in r
+               if v is not None and (type(v) is str or type(v) is int or not _missing(v))}
     if level != "nominal":
         try:
             values = sorted(present, key=float)
@@ -206,7 +208,8 @@ def _codes(data: Sequence[Sequence[Any]] | np.ndarray, level: str) -> tuple[np.n
     else:
         values = sorted(present, key=repr)
     idx = {v: i for i, v in enumerate(values)}
-    codes = np.array([[-1 if _missing(v) else idx[v] for v in r] for r in rows], dtype=np.int64)
+    codes = np.array([[-1 if v is None or (type(v) is not str and type(v) is not int and _missing(v)) else idx[v]
+                       for v in r] for r in rows], dtype=np.int64)
     return codes.reshape(len(rows), n_units), values
 
 

@@ -189,3 +189,26 @@ def test_a_kill_during_compaction_loses_nothing(emptied: Path, when: str) -> Non
     assert _content(emptied) == before
     if when == "after-vacuum":  # the journal held the compacted file: opening and closing folded it in
         assert _free_pages(emptied) == 0
+
+
+def test_compacting_on_a_full_disk_changes_nothing(emptied: Path, tmp_path: Path) -> None:
+    """No room for the journal the compacted pages go through: one line naming the project, nothing changed
+    (a tmpfs, filled: root only, skipped elsewhere)."""
+    from support.tinyfs import fill, tiny_tmpfs
+
+    from merstudio.errors import OutputError
+
+    before = _content(emptied)
+    with tiny_tmpfs(tmp_path / "tiny", size="4m") as folder:
+        path = folder / emptied.name
+        shutil.copyfile(emptied, path)
+        with Project.open(path) as proj:
+            fill(folder)
+            with pytest.raises(OutputError) as err:
+                proj.compact()
+            assert str(err.value).startswith(f"{path}: cannot compact (") and "nothing was changed" in str(err.value)
+            assert "\n" not in str(err.value), str(err.value)
+            assert proj.integrity_check() == "ok" and len(proj.events()) == 1
+            for junk in folder.glob("fill*"):
+                junk.unlink()
+        assert _content(path) == before

@@ -525,14 +525,15 @@ class Project(SettingTables, VideoTables, AnalysisTables, OverlayTables, EventTa
         # the header is read by SQLite below, never by a descriptor of ours (see _immutable); an empty file was
         # created but killed before SQLite wrote its first page -> a new project, made by the writer
         try:
-            empty = p.stat().st_size == 0
+            size = p.stat().st_size
+            empty = size == 0
         except OSError as exc:
             raise InputError(f"{p}: cannot read ({exc.strerror or exc})") from None
         if not os.access(p, os.R_OK):  # what the open() said (SQLite would say "unable to open database file")
             raise InputError(f"{p}: cannot read ({os.strerror(errno.EACCES)})")
         # the whole file is read by the check only where that is cheap or the last close was not clean (asked
         # before our own lock file exists): see CHECK_ALWAYS_BELOW
-        check_whole = check and (p.stat().st_size < CHECK_ALWAYS_BELOW or left_open(p))
+        check_whole = check and (size < CHECK_ALWAYS_BELOW or left_open(p))
         reason, claim, in_use_elsewhere = "", None, False
         earlier: ProjectLock | None = None  # this process's own earlier Project object holds it (see _take_over)
         if read_only:

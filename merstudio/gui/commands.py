@@ -605,6 +605,10 @@ EXPORTS = {
 # on the GUI thread). The others take tens of milliseconds for a few hundred events (docs/gui.md, Exports) and are
 # written at once.
 IN_WORKER = ("frames", "frames_neutral", "events_xlsx", "summary", "events_all")
+# File > Export events writes a video's events at once (~40 ms: the file there when the command returns) up to this
+# many of them on a video up to this long; more, or a longer video (its frame times read), in the worker as IN_WORKER
+EVENTS_AT_ONCE = 300
+FRAMES_AT_ONCE = 9_000
 # exports of the stored analysis: refused before it exists (a header alone, said "Exported")
 FROM_ANALYSIS = ("frames", "frames_neutral")
 # ... and with the summary (which has the events without one), said to be partial where it stops short: a run
@@ -1147,44 +1151,54 @@ class ExportEvents(AppCommand):
             export_project_events,
             project_media,
             write_eaf,
+            write_events,
         )
+        from merstudio.interchange.boris_project import export_losses
 
-        video = ctx.win.require_video()
-        proj = ctx.win.project
+        win = ctx.win
+        video = win.require_video()
+        proj = win.project
         assert proj is not None
         path = Path(params["path"])
-        times = ctx.win.playback.timebase.times  # a variable-rate video's frame times (None: constant rate)
-        kind = detect_format(path, params.get("fmt"), look_inside=False)
+        times = win.playback.timebase.times  # a variable-rate video's frame times (None: constant rate)
+        fmt = params.get("fmt")
+        kind = detect_format(path, fmt, look_inside=False)
         # ELAN and BORIS link the video's file: where the project finds none (interchange.media_place), said
         notes = [f"{video.name}: {NOT_FOUND_NOTE}"] if kind != "events-csv" and proj.locate_video(video.id) is None \
             else []
-        if kind == "boris-xlsx":
-            # a workbook: ~0.1 s for 300 events, written in the worker; the other formats take ~40 ms, at once
-            vid, copy, fmt = video.id, _own_times(times), params.get("fmt")
-            _export_in_worker(ctx.win, proj, f"events export of {video.name} ({path.name})", [path],
-                              lambda reader, progress: [export_project_events(reader, vid, path, fmt=fmt, times=copy,
-                                                                              progress=progress)]
-                              + _behaviours_beside(reader, vid, path, copy),
-                              busy="Exporting the events…")
-            if notes:
-                _say_after(ctx.win, f"Exported {path.name}; note: {notes[0]}")
-            return
-        tiers = ex.behaviour_tiers(proj, video.id)
-        if tiers and path.suffix.lower() == ".eaf" and detect_format(path, params.get("fmt")) == "eaf":
-            # ELAN: the project's behaviours as tiers of their own beside the event tiers
-            out = [write_eaf(proj.events(video.id), path, project_media(proj, video.id, times), extra_tiers=tiers)]
-        else:
-            out = [export_project_events(proj, video.id, path, fmt=params.get("fmt"), times=times)]
-            out += _behaviours_beside(proj, video.id, path, times)
-        ctx.win.export_done(out)
-        if kind == "boris-project":
-            from merstudio.interchange.boris_project import export_losses
+        # ELAN: the project's behaviours as tiers of their own beside the event tiers
+        elan = path.suffix.lower() == ".eaf" and detect_format(path, fmt) == "eaf"
+        vid = video.id
 
-            if note := export_losses(proj.events(video.id)):  # what the format cannot hold, as convert says it
+        def write(reader: Any, progress: Callable[[int, int], None], times: Any) -> list[Path]:
+            if kind not in ("eaf", "boris-project"):  # the tables step before their file is moved into place
+                return ([export_project_events(reader, vid, path, fmt=fmt, times=times, progress=progress)]
+                        + _behaviours_beside(reader, vid, path, times))
+            # ELAN and a BORIS project have no step of their own: read (the video's frame times), then one step at
+            # which Cancel export stops it, nothing written
+            evs, media = reader.events(vid), project_media(reader, vid, times)
+            tiers = ex.behaviour_tiers(reader, vid) if elan else None
+            progress(0, 1)
+            if kind == "boris-project" and (note := export_losses(evs)):  # what the format cannot hold, as convert
                 notes.append(note)
-        if notes:  # replaces export_done's line: its spreadsheet-safe count comes along
-            ctx.win.statusBar().showMessage(f"Exported {path.name}; note: {'; '.join(notes)}"
-                                            + safe_note(ctx.win.exports.made_safe), 15000)
+            if tiers:
+                return [write_eaf(evs, path, media, extra_tiers=tiers)]
+            return [write_events(evs, path, media, fmt=fmt)] + _behaviours_beside(reader, vid, path, times)
+
+        def told() -> str:  # replaces export_done's line: its spreadsheet-safe count comes along
+            return f"Exported {path.name}; note: {'; '.join(notes)}" if notes else ""
+
+        if kind == "boris-xlsx" or len(win.coding.events) > EVENTS_AT_ONCE or win.frame_count > FRAMES_AT_ONCE:
+            # a workbook (~0.1 s for 300 events), or a long video's: 0.8-2 s on the GUI thread for 919 events of a
+            # 30,000-frame video (its frame times read, the file serialised and synced). In the worker, as IN_WORKER
+            copy = _own_times(times)
+            _export_in_worker(win, proj, f"events export of {video.name} ({path.name})", [path],
+                              lambda reader, progress: write(reader, progress, copy), busy="Exporting the events…")
+            _say_after(win, told)
+            return
+        win.export_done(write(proj, lambda _done, _total: None, times))  # ~40 ms: at once, there when this returns
+        if notes:
+            win.statusBar().showMessage(told() + safe_note(win.exports.made_safe), 15000)
 
 
 class ImportAUTable(AppCommand):

@@ -31,7 +31,7 @@ from PySide6.QtWidgets import (
 )
 
 from merstudio.gui.commands import AppCommand, CommandContext, Params
-from merstudio.gui.look import ElidedLabel, fit_screen, on_window
+from merstudio.gui.look import ElidedLabel, fit_screen, on_window, small_text
 from merstudio.gui.plain_text import escaped, literal_tip
 from merstudio.regular_files import not_a_file, open_regular
 
@@ -411,7 +411,9 @@ class ModelNote:
         # in the legend column under the class names, never over the curves (inside the lane it hid the top of
         # the lane, where confident classes run); the whole text is the status-bar badge's and the tooltip's
         self._box = win.timeline.legend_boxes[win.timeline.class_plot]
-        self.item = pg.LabelItem("", size="7pt", justify="left", parent=self._box)
+        # the legend's small text (7 pt at the default 9 pt), as the class names above it: a fixed 7 pt stayed 7 pt
+        # beside them at a coder's 16-pt font
+        self.item = pg.LabelItem("", size=small_text(), justify="left", parent=self._box)
         self.item.item.document().setDocumentMargin(0)  # one line's own height, kept in the lane's (_place)
         self._box.geometryChanged.connect(self._place)
         # the class names arrive with the streamed curves, after the lane has its size: placed again then
@@ -471,7 +473,7 @@ class ModelNote:
                 prov = provenance(path, meta)
                 self.text, self.synthetic = prov.lane_note(), prov.synthetic_only
         colour = WARN_COLOUR if self.synthetic else "#37474f"
-        # short enough for the legend column at 7 pt (the whole SYNTHETIC_NOTE was cut off there)
+        # short enough for the legend column (the whole SYNTHETIC_NOTE was cut off there)
         self._short = "synthetic only — not evidence" if self.synthetic else f"model {Path(path).name}" if path else ""
         self._style = {"color": colour, "bold": self.synthetic}
         self.item.setText(escaped(self._short), **self._style)

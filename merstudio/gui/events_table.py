@@ -1,4 +1,8 @@
-"""The events table beside the timeline: one row per event of the current video (thousands with several coders)."""
+"""The events table beside the timeline: one row per event of the current video (thousands with several coders),
+sorted by a click on a column's header (frames by value; a third click: the video's order again) and narrowed by the
+filter field above it (EventsPane: words matched in the emotion, AUs, coder, note and status; Ctrl+F, Esc clears),
+"120 of 919" beside it. Sorting and filtering are the view's: the events, their ids and the undo history stay as they
+are. The model's ``events`` are the rows as shown (every use of a row reads it there), ``all_events`` the video's."""
 
 from __future__ import annotations
 
@@ -8,12 +12,31 @@ from functools import lru_cache
 from operator import attrgetter
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
-from PySide6.QtGui import QBrush, QColor, QFont, QGuiApplication, QPalette
-from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QEvent,
+    QModelIndex,
+    QPersistentModelIndex,
+    QSize,
+    Qt,
+)
+from PySide6.QtGui import QBrush, QColor, QFont, QGuiApplication, QKeyEvent, QPalette
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QStyle,
+    QStyleOptionHeader,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
 
 from merstudio.gui.look import mix, readable
 from merstudio.gui.state import timecode
+from merstudio.io import natural_sort_key
 from merstudio.io.timebase import Timebase
 from merstudio.project.events import Event
 
@@ -60,23 +83,90 @@ FACE_EARLY = COLUMNS.index("id") + 1  # the face column's place (visual) where t
 FACE_LATE = len(COLUMNS) - 2  # and where they are on one: last but the note
 _ATTR = {"AUs": "aus"}  # a text column's Event field where its name is not the field's
 WIDEST_SAMPLE = 12  # rows measured per column: a bounded cost per reload, whatever the event count
+# the fields the filter field matches its words in (an id or a frame is found by sorting, not by typing it)
+FILTERED = ("emotion", "aus", "coder", "note", "status")
+FILTER_HINT = "Filter: emotion, AUs, coder, note, status (Ctrl+F)"
+
+# a column's sort key: numbers by value (a frame 1000 after 999, not after 100), the time by its onset, text in
+# natural order ("AU2" before "AU12", "coder2" before "coder10"); an empty cell goes last either way
+_SORT_NUMBER = {**_NUMBER, "conf": "confidence"}
+
+
+def _sort_value(e: Event, col: str) -> Any:
+    if col in _SORT_NUMBER:
+        return getattr(e, _SORT_NUMBER[col])
+    text = getattr(e, _ATTR.get(col, col))
+    return natural_sort_key(text) if text else None
+
+
+def filter_words(text: str) -> tuple[str, ...]:
+    """The filter's words, case-folded: a row shows when each is in one of its FILTERED fields."""
+    return tuple(text.casefold().split())
+
+
+def matches(e: Event, words: tuple[str, ...]) -> bool:
+    if not words:
+        return True
+    hay = "\n".join(getattr(e, f) or "" for f in FILTERED).casefold()
+    return all(w in hay for w in words)
 
 
 class EventsModel(QAbstractTableModel):
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
-        self.events: list[Event] = []
+        self.all_events: list[Event] = []  # the video's, in the order given (the coding's: by onset)
+        self.events: list[Event] = []  # the rows as shown: all_events filtered, then sorted
         self.fps = 30.0
         self.timebase: Timebase | None = None  # a variable-rate video's (the time column reads its frame times)
+        self.sort_column = -1  # -1: the order given
+        self.sort_order = Qt.SortOrder.AscendingOrder
+        self.words: tuple[str, ...] = ()  # the filter's (filter_words)
 
     def set_events(self, events: list[Event], fps: float, timebase: Timebase | None = None) -> None:
+        """The video's events (every reload after an edit): shown under the sort and filter chosen."""
         self.beginResetModel()
-        self.events = list(events)
+        self.all_events = list(events)
+        self.events = self._rows()
         self.fps = fps
         self.timebase = timebase
         self.endResetModel()
 
+    def _rows(self) -> list[Event]:
+        rows = [e for e in self.all_events if matches(e, self.words)] if self.words else list(self.all_events)
+        if not 0 <= self.sort_column < len(COLUMNS):
+            return rows
+        col = COLUMNS[self.sort_column]
+        keyed = [(_sort_value(e, col), e) for e in rows]
+        known = [k for k in keyed if k[0] is not None]
+        # stable: equal values keep the order given (by onset), in both directions
+        known.sort(key=lambda k: k[0], reverse=self.sort_order == Qt.SortOrder.DescendingOrder)
+        return [e for _, e in known] + [e for v, e in keyed if v is None]
+
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        """Qt's sort (a click on a header; column -1: the order given). The rows move, the selection and the
+        current row with their events (persistent indexes), as QSortFilterProxyModel's do."""
+        self.sort_column, self.sort_order = column, order
+        self.layoutAboutToBeChanged.emit()
+        before = self.persistentIndexList()
+        moved = [self.events[i.row()] if 0 <= i.row() < len(self.events) else None for i in before]
+        self.events = self._rows()
+        row = {id(e): r for r, e in enumerate(self.events)}
+        self.changePersistentIndexList(before, [self.index(row[id(e)], i.column()) if e is not None else
+                                                QModelIndex() for e, i in zip(moved, before, strict=True)])
+        self.layoutChanged.emit()
+
+    def set_filter(self, text: str) -> None:
+        """Show the events whose FILTERED fields hold each word of ``text`` (case-insensitive; "" shows all)."""
+        words = filter_words(text)
+        if words == self.words:
+            return
+        self.beginResetModel()
+        self.words = words
+        self.events = self._rows()
+        self.endResetModel()
+
     def row_of(self, event_id: int) -> int | None:
+        """The row showing this event (None: not in the rows, filtered out or not the video's)."""
         for i, e in enumerate(self.events):
             if e.id == event_id:
                 return i
@@ -161,25 +251,67 @@ def list_style(view: QTableView) -> None:
     view.setFocusPolicy(Qt.FocusPolicy.ClickFocus)
 
 
+class SortHeader(QHeaderView):
+    """The events table's column header: a click sorts (QTableView.setSortingEnabled), and only the column sorted
+    by has room for the arrow. Qt's keeps that room on every section while sorting is on: 20 px on each of 13
+    columns, and the coder and status columns went out of the 400-px pane of a small screen."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(Qt.Orientation.Horizontal, parent)
+        self.setSectionsClickable(True)
+        self.setHighlightSections(True)
+
+    def sectionSizeFromContents(self, logical: int) -> QSize:  # noqa: N802 - Qt override
+        size = super().sectionSizeFromContents(logical)
+        if self.isSortIndicatorShown() and logical != self.sortIndicatorSection():
+            opt = QStyleOptionHeader()
+            self.initStyleOption(opt)
+            # what QHeaderView adds for the arrow: the section's height and the header margin
+            margin = self.style().pixelMetric(QStyle.PixelMetric.PM_HeaderMargin, opt, self)
+            size.setWidth(max(0, size.width() - size.height() - margin))
+        return size
+
+
 class EventsTable(QTableView):
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
+        self.setHorizontalHeader(SortHeader(self))
         self.model_ = EventsModel(self)
         self.setModel(self.model_)
         list_style(self)
         # columns sized here, not by ResizeToContents: that asked every cell of up to 1,000 rows on each reload and
         # selection (97,000 data() calls, 0.4-1 s per edit at 2,000-4,000 events); the coder may drag them wider
-        self.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        header = self.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        # a click on a header sorts by it, a second reverses, a third gives the video's order back (the model's
+        # sort: EventsModel.sort). Unsorted at first: the events by onset, as the timeline lays them out
+        header.setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
+        header.setSortIndicatorClearable(True)
+        self.setSortingEnabled(True)
+        header.sortIndicatorChanged.connect(self._fit_sorted)
         self._fitted_video: int | None = None
+        self._kept: int | None = None  # the selected event's id across a reset (a filter's change)
+        self.model_.modelAboutToBeReset.connect(self._keep_selection)
         self.model_.modelReset.connect(self.place_face_column)
         self.model_.modelReset.connect(self.fit_columns)
+        self.model_.modelReset.connect(self._restore_selection)
         self.place_face_column()
+
+    def _keep_selection(self) -> None:
+        ev = self.selected_event()
+        self._kept = ev.id if ev is not None else None
+
+    def _restore_selection(self) -> None:
+        """The event selected before a reset stays selected (and in view) where it is still a row: a change of the
+        filter keeps it (a reload's caller selects the coding's event after it anyway)."""
+        if self._kept is not None:
+            self.select_event(self._kept)
 
     def place_face_column(self) -> None:
         """The face column right after the id where the events are on more than one face (a video call, a group:
         whose event a row is, in view in the narrowest pane), at the end where they are all on one (it says
         nothing new there). Moved in the header only: the model's columns stay COLUMNS."""
-        place = FACE_EARLY if len({e.face_id for e in self.model_.events}) > 1 else FACE_LATE
+        place = FACE_EARLY if len({e.face_id for e in self.model_.all_events}) > 1 else FACE_LATE
         header = self.horizontalHeader()
         at = header.visualIndex(COLUMNS.index("face"))
         if at != place:
@@ -187,8 +319,9 @@ class EventsTable(QTableView):
 
     def fit_columns(self) -> None:
         """Each column as wide as its header and the widest texts in it (measured on a few rows, WIDEST_SAMPLE): on
-        the same video only wider (a column the coder widened stays; one does not jump narrower as events go)."""
-        events = self.model_.events
+        the same video only wider (a column the coder widened stays; one does not jump narrower as events go, nor
+        as the filter hides them)."""
+        events = self.model_.all_events
         video = events[0].video_id if events else None
         grow = video is not None and video == self._fitted_video
         self._fitted_video = video
@@ -201,6 +334,11 @@ class EventsTable(QTableView):
                 width = max(width, self.columnWidth(c))
             if width != self.columnWidth(c):
                 self.setColumnWidth(c, width)
+
+    def _fit_sorted(self, column: int, _order: Qt.SortOrder) -> None:
+        """The column sorted by made wide enough for its header and the arrow (never narrower)."""
+        if 0 <= column < len(COLUMNS):
+            self.setColumnWidth(column, max(self.columnWidth(column), self.horizontalHeader().sectionSizeHint(column)))
 
     def select_event(self, event_id: int | None) -> None:
         row = self.model_.row_of(event_id) if event_id is not None else None
@@ -223,3 +361,74 @@ class EventsTable(QTableView):
     def selected_event(self) -> Event | None:
         rows = self.selectionModel().selectedRows()
         return self.model_.events[rows[0].row()] if rows else None
+
+
+class FilterField(QLineEdit):
+    """The events table's filter field. Its keys are its own while it has the focus: Esc clears it (empty: back to
+    the table), Return / Enter / Down go to the table; elsewhere Esc clears the marks and Return edits the event
+    (window shortcuts, taken before a widget sees its key, so they are claimed on ShortcutOverride)."""
+
+    OWN = (Qt.Key.Key_Escape, Qt.Key.Key_Return, Qt.Key.Key_Enter, Qt.Key.Key_Down)
+
+    def __init__(self, table: EventsTable, parent: Any = None) -> None:
+        super().__init__(parent)
+        self.table = table
+
+    def _own(self, e: QKeyEvent) -> bool:
+        return e.key() in self.OWN and not (e.modifiers() & ~Qt.KeyboardModifier.KeypadModifier)
+
+    def event(self, e: QEvent) -> bool:
+        if e.type() == QEvent.Type.ShortcutOverride and isinstance(e, QKeyEvent) and self._own(e):
+            e.accept()
+            return True
+        return super().event(e)
+
+    def keyPressEvent(self, e: QKeyEvent) -> None:  # noqa: N802 - Qt override
+        if self._own(e):
+            if e.key() == Qt.Key.Key_Escape and self.text():
+                self.clear()
+            else:
+                self.table.setFocus(Qt.FocusReason.ShortcutFocusReason)
+            e.accept()
+            return
+        super().keyPressEvent(e)
+
+
+class EventsPane(QWidget):
+    """The Events dock: the filter field and the count of rows shown ("120 of 919"), the table under them."""
+
+    def __init__(self, parent: Any = None) -> None:
+        super().__init__(parent)
+        self.table = EventsTable(self)
+        self.filter = FilterField(self.table, self)
+        self.filter.setPlaceholderText(FILTER_HINT)
+        self.filter.setToolTip("Show only the events with each word in their emotion, AUs, coder, note or status "
+                               "(Ctrl+F; Esc clears). A click on a column's header sorts by it.")
+        self.filter.setAccessibleName("filter events")
+        self.filter.setClearButtonEnabled(True)
+        # out of the Tab chain (timeline, AUs, events table, ...): Ctrl+F or a click reaches it
+        self.filter.setFocusPolicy(Qt.FocusPolicy.ClickFocus)
+        self.filter.textChanged.connect(self.table.model_.set_filter)
+        self.count = QLabel(self)
+        self.count.setAccessibleName("events shown")
+        row = QHBoxLayout()
+        row.setContentsMargins(0, 0, 0, 0)
+        row.addWidget(self.filter, 1)
+        row.addWidget(self.count)
+        lay = QVBoxLayout(self)
+        lay.setContentsMargins(0, 0, 0, 0)
+        lay.setSpacing(2)
+        lay.addLayout(row)
+        lay.addWidget(self.table, 1)
+        self.table.model_.modelReset.connect(self._count)
+        self._count()
+
+    def _count(self) -> None:
+        m = self.table.model_
+        shown, total = len(m.events), len(m.all_events)
+        self.count.setText(f"{shown} of {total}" if m.words else f"{total} event{'s' if total != 1 else ''}")
+
+    def focus_filter(self) -> None:
+        """Ctrl+F: the filter field, its text selected (typing replaces it)."""
+        self.filter.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        self.filter.selectAll()

@@ -50,7 +50,7 @@ from merstudio.gui.behaviours import Behaviours
 from merstudio.gui.checkpoint_dialog import ModelNote
 from merstudio.gui.coders import CoderView
 from merstudio.gui.coding import Coding
-from merstudio.gui.events_table import EventsTable
+from merstudio.gui.events_table import EventsPane
 from merstudio.gui.exports import Exports, make_tables_safe, safe_note
 from merstudio.gui.faces import PICTURE_SIZE, FacePictures, MergeFaces, SplitFace, face_entry, face_menu
 from merstudio.gui.first_run import FirstRun
@@ -304,14 +304,15 @@ class MainWindow(QMainWindow):
     def _build_docks(self) -> None:
         """The right-hand docks: the events table, and the undo history tabbed with the video list (the history
         in front)."""
-        self.table = EventsTable(self)
+        self.events_pane = EventsPane(self)  # the table under its filter field (sorting and filtering: the view's)
+        self.table = self.events_pane.table
         self.table.setAccessibleName("events")
         self.table.clicked.connect(self._row_clicked)
         # the keyboard moves the current row too: the highlighted row is the selected event (Delete, Enter act
         # on it), as a click makes it
         self.table.selectionModel().currentRowChanged.connect(self._row_current)
         self.table.doubleClicked.connect(self._row_double_clicked)
-        self.events_dock = self._dock("Events", self.table, Qt.DockWidgetArea.RightDockWidgetArea)
+        self.events_dock = self._dock("Events", self.events_pane, Qt.DockWidgetArea.RightDockWidgetArea)
         # its id, frames and emotion; the rest scroll (300 px and a 16-pt status bar made the window wider than a
         # 200%-scaled laptop's 960 px)
         self.table.setMinimumWidth(self.table.fontMetrics().horizontalAdvance("0") * 20)
@@ -449,6 +450,7 @@ class MainWindow(QMainWindow):
         self._action(e, "Edit event…", lambda: x(C.EditEvent), ["Return", "Enter", "E"])  # Enter: the keypad's
         self._action(e, "&Delete event", lambda: x(C.DeleteEvent), ["Delete", "Backspace"])
         self._action(e, "&Clear marks and selection", self.coding.clear_marks, "Esc")
+        self._action(e, "&Filter events…", self.filter_events, QKeySequence.StandardKey.Find)  # Ctrl+F
         e.addSeparator()
         self._action(e, "Set c&oder…", lambda: x(C.SetCoder))
         self._action(e, "Set &subject of this video…", lambda: x(C.SetVideoSubject))  # also the Videos list's right-click
@@ -1352,6 +1354,12 @@ class MainWindow(QMainWindow):
         c = self.coding
         self.timeline.set_events(c.events, c.selected_event_id)
         self._timeline_events = c.events
+
+    def filter_events(self) -> None:
+        """Edit > Filter events (Ctrl+F): the Events dock shown and in front, its filter field given the focus."""
+        self.events_dock.show()
+        self.events_dock.raise_()
+        self.events_pane.focus_filter()
 
     def _row_double_clicked(self, _index: Any) -> None:
         self.ctx.execute(C.EditEvent)

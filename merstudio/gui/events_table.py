@@ -290,22 +290,18 @@ class EventsTable(QTableView):
         self.setSortingEnabled(True)
         header.sortIndicatorChanged.connect(self._fit_sorted)
         self._fitted_video: int | None = None
-        self._kept: int | None = None  # the selected event's id across a reset (a filter's change)
-        self.model_.modelAboutToBeReset.connect(self._keep_selection)
+        self._wanted: int | None = None  # the event to show selected (select_event): kept across a filter's change
         self.model_.modelReset.connect(self.place_face_column)
         self.model_.modelReset.connect(self.fit_columns)
         self.model_.modelReset.connect(self._restore_selection)
         self.place_face_column()
 
-    def _keep_selection(self) -> None:
-        ev = self.selected_event()
-        self._kept = ev.id if ev is not None else None
-
     def _restore_selection(self) -> None:
-        """The event selected before a reset stays selected (and in view) where it is still a row: a change of the
-        filter keeps it (a reload's caller selects the coding's event after it anyway)."""
-        if self._kept is not None:
-            self.select_event(self._kept)
+        """After a reset (a change of the filter) the selected event is selected again (and scrolled to) where it
+        is a row: one the filter hid comes back selected with the filter cleared. A reload's caller selects the
+        coding's event after it anyway."""
+        if self._wanted is not None:
+            self.select_event(self._wanted)
 
     def place_face_column(self) -> None:
         """The face column right after the id where the events are on more than one face (a video call, a group:
@@ -341,6 +337,7 @@ class EventsTable(QTableView):
             self.setColumnWidth(column, max(self.columnWidth(column), self.horizontalHeader().sectionSizeHint(column)))
 
     def select_event(self, event_id: int | None) -> None:
+        self._wanted = event_id
         row = self.model_.row_of(event_id) if event_id is not None else None
         self.blockSignals(True)
         sm = self.selectionModel()

@@ -85,6 +85,9 @@ def test_the_filter_matches_words_in_emotion_aus_coder_note_status_and_counts(qt
     pane.filter.setText("4+15")
     assert _shown(table, "id") == [2]
     assert table.selected_event() is None  # filtered out: no row selected
+    pane.filter.setText("")
+    assert table.selected_event().id == 3  # back with its row
+    pane.filter.setText("4+15")
     pane.filter.setText("accepted")  # the status
     assert pane.count.text() == "4 of 4"
     pane.filter.setText("nothing like it")

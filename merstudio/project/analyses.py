@@ -20,6 +20,7 @@ from merstudio.errors import InputError
 from merstudio.face.boxes import Box
 from merstudio.io import Timebase
 from merstudio.locks import pid_alive
+from merstudio.pathnames import file_name
 from merstudio.project import portraits
 from merstudio.project.base import StoreBase, inserted_id
 from merstudio.project.events import Event
@@ -29,6 +30,9 @@ BASE_COLUMNS = ("frame", "face_id", "timestamp", "confidence", "success")
 # a run's settings key, written when it finishes: n where it stored frames 0..n-1, every row's timestamp frame / fps
 # (a constant-rate video's, which is most): its frame times are then known without reading its rows
 NOMINAL_TIMES = "nominal_times"
+# a run's settings key: the checkpoint it used (model.checkpoint_meta.checkpoint_identity: name, SHA-256, the
+# merstudio that made it), besides the path in ``model``; runs stored before 2026-12-07 have only the path
+MODEL_IDENTITY = "model_identity"
 
 
 @dataclass(frozen=True)
@@ -61,6 +65,28 @@ def older_rules_note(name: str, analysis: Analysis | None) -> str:
     return (f"{name}: stored analysis made by an earlier merstudio (analysis revision {rev}, this version's "
             f"{ANALYSIS_REVISION}); its AU values may differ from what this version computes: Analysis > Run "
             "analysis (Ctrl+R) makes it again")
+
+
+def model_identity(analysis: Analysis | None) -> dict[str, str]:
+    """The checkpoint a run used ({} where it used none): its stored identity, else (an older run) its path's name."""
+    if analysis is None or not analysis.model:
+        return {}
+    found = analysis.settings.get(MODEL_IDENTITY)
+    if isinstance(found, dict) and found.get("name"):
+        return {str(k): str(v) for k, v in found.items()}
+    return {"name": file_name(analysis.model)}  # a path written on Windows too
+
+
+def model_text(analysis: Analysis | None, short: bool = False) -> str:
+    """Which model made a run's class curves and proposals, in words (model.checkpoint_meta.identity_text):
+    "starter.pt (SHA-256 …, merstudio 0.1.0, created …)"; "" where it used none (the FACS rules' emotions)."""
+    from merstudio.model.checkpoint_meta import identity_text
+
+    found = model_identity(analysis)
+    if found and "sha256" not in found and not short and analysis is not None \
+            and MODEL_IDENTITY not in analysis.settings:
+        return f"{analysis.model} (stored by an earlier merstudio: no SHA-256 recorded)"
+    return identity_text(found, short=short)
 
 
 @dataclass(frozen=True)

@@ -280,6 +280,10 @@ class AgreementReport:
     matches: pd.DataFrame  # every matched pair and every unmatched event, per coder pair
     notes: list[str] = field(default_factory=list)
     au_sides: bool = False  # AUs compared with their side (L14 vs R14 disagree), not on presence alone
+    # what was compared, for agreement_notes.txt (a report handed on names its inputs, not "video 1"): "project"
+    # (its path), "videos" ({id: line naming the file and the project's hash of it}), "models" ({id: the
+    # checkpoint behind coder "model" there}); agreement_report fills it, agreement_from_events leaves it empty
+    compared: dict[str, object] = field(default_factory=dict)
 
     def tables(self) -> dict[str, pd.DataFrame]:
         return {"pairs": self.pairs, "kappa": self.kappa, "alpha": self.alpha, "icc": self.icc,
@@ -297,7 +301,8 @@ class AgreementReport:
         from merstudio.csv_write import frame_to_csv
 
         ensure_dir(d)
-        notes = self.header() + "\n" + "".join(f"{n}\n" for n in self.notes)
+        notes = (self.header() + "\n" + "".join(f"{n}\n" for n in self.notes) + "\n"
+                 + "".join(f"{line}\n" for line in self.provenance()))
 
         def table(df: pd.DataFrame) -> Callable[[Path], None]:
             # full precision, no %g rounding; a coder's name or note holding a line break stays in its cell
@@ -312,6 +317,28 @@ class AgreementReport:
 
             writers = {p: stepped(i, w) for i, (p, w) in enumerate(writers.items())}
         return write_set(writers)  # the umask's permissions; OSError -> one-line OutputError
+
+    def provenance(self, when: str | None = None) -> list[str]:
+        """What this report compared, as agreement_notes.txt ends: the project file, each video by id, name and the
+        project's hash of it (the ids alone mean nothing once the tables are handed on), the coders (and the model
+        behind coder "model"), the merstudio that computed it and when (``when``: an ISO date-time; now, UTC)."""
+        import datetime as _dt
+
+        from merstudio import __version__
+
+        lines = ["Compared:"]
+        if self.compared.get("project"):
+            lines.append(f"  project: {self.compared['project']}")
+        videos = self.compared.get("videos")
+        named = videos if isinstance(videos, dict) else {}
+        lines += [f"  video {v}: {named.get(v, '(not in a project)')}" for v in self.video_ids]
+        lines.append(f"  coders: {', '.join(self.coders)}")
+        models = self.compared.get("models")
+        for v, text in (models.items() if isinstance(models, dict) else ()):
+            lines.append(f"  coder {MODEL_CODER!r} on video {v}: {text}")
+        when = when or _dt.datetime.now(_dt.UTC).isoformat(timespec="seconds")
+        lines.append(f"  by merstudio {__version__}, {when}")
+        return lines
 
     def header(self, video_names: Mapping[int, str] | None = None, cli: bool = True) -> str:
         """``video_names`` ({id: file name}): the videos named so (the app), not by id; ``cli``: say which
@@ -1002,7 +1029,24 @@ def agreement_report(project: Project, video_ids: Sequence[int] | None = None, c
                                    coded=coded, au_sides=au_sides, known_coders=project.coders(),
                                    video_names={v.id: v.name for v in project.videos()}, progress=progress,
                                    cancel=cancel)
+    report.compared = _compared_inputs(project, report)
     if unanalysed:  # else the frames coder would be missing from the tables without a word
         report.notes.append(f"{frames_coder!r} (per-frame AU presence) has nothing on video(s) "
                             f"{', '.join(map(str, unanalysed))}: no per-frame table is stored (analyse them in the app)")
     return report
+
+
+def _compared_inputs(project: Project, report: AgreementReport) -> dict[str, object]:
+    """AgreementReport.compared of a project's report: its file, its compared videos by name and hash, and the
+    checkpoint behind coder "model"'s events on each (the model's proposals; "none" where the FACS rules
+    suggested the emotions)."""
+    from merstudio.project.analyses import model_text
+
+    videos = {v.id: v for v in project.videos() if v.id in report.video_ids}
+    models = {}
+    if MODEL_CODER in report.coders:  # the proposals' coder (model_name names the stored tables)
+        for v in report.video_ids:
+            models[v] = model_text(project.analysis(v)) or "no model (emotions suggested by the FACS rules)"
+    return {"project": str(Path(project.path).resolve()),
+            "videos": {v.id: f"{v.name} ({v.path}; project hash {v.hash})" for v in videos.values()},
+            "models": models}

@@ -1,0 +1,33 @@
+"""agreement_notes.txt says what was compared: the project file, each video by name, path and the project's hash of
+it, the coders, the checkpoint behind coder "model", and the merstudio (version, date) that computed it. Before,
+it said "Agreement of ann, bob, model on video(s) 1": once handed on, "video 1" could not be traced to a video."""
+
+from __future__ import annotations
+
+import re
+
+from agreement_data import ann_bob_events
+
+from merstudio import __version__
+from merstudio.agreement import agreement_from_events, agreement_report
+
+
+def test_notes_name_the_project_videos_coders_model_and_version(project, tmp_path) -> None:
+    project.finish_analysis(project.begin_analysis(1, {"model_identity": {"name": "ck.pt", "sha256": "ab" * 32}},
+                                                   model="/somewhere/ck.pt"))  # the run behind the proposals
+    rep = agreement_report(project, video_ids=[1])
+    rep.write_csv(tmp_path / "out")
+    text = (tmp_path / "out" / "agreement_notes.txt").read_text(encoding="utf-8")
+    video = project.video(1)
+    assert f"  project: {project.path.resolve()}" in text.splitlines()
+    assert f"  video 1: a.avi ({video.path}; project hash {video.hash})" in text.splitlines()
+    assert "  coders: ann, bob, model" in text.splitlines()
+    assert f"  coder 'model' on video 1: ck.pt (SHA-256 {'ab' * 32})" in text.splitlines()
+    assert re.search(rf"^  by merstudio {re.escape(__version__)}, \d{{4}}-\d\d-\d\dT\d\d:\d\d:\d\d\+00:00$", text,
+                     re.MULTILINE), text
+
+
+def test_a_report_of_events_without_a_project_still_says_its_version_and_coders(tmp_path) -> None:
+    rep = agreement_from_events(ann_bob_events(1), frame_counts={1: 120})
+    assert rep.provenance(when="2026-12-07T06:00:00+00:00")[-3:] == [
+        "  video 1: (not in a project)", "  coders: ann, bob", f"  by merstudio {__version__}, 2026-12-07T06:00:00+00:00"]

@@ -82,10 +82,13 @@ def plot_au_curves(
     spots: Sequence[tuple[int, int]] = (),
     truth: Sequence[tuple[int, int, str]] = (),
     title: str = "",
+    model: str = "",
 ) -> Path:
     """Write AU intensity curves (0-5) of one face track against frame index to `png` (a path; its suffix names the
     format). `spots` are (onset, offset) pairs, `truth` (onset, offset, label) triples. An input of one frame gets a
-    bar chart of its AU intensities instead. Leaves matplotlib's backend and the warning filters as they were."""
+    bar chart of its AU intensities instead. ``model``: the checkpoint behind the class curves (its name and short
+    SHA-256), written into a PNG's Description (model.checkpoint_meta.png_metadata). Leaves matplotlib's backend and
+    the warning filters as they were."""
     with _drawing():
         df = frames[frames["success"] == 1]
         if face_id is None and len(df):
@@ -96,19 +99,23 @@ def plot_au_curves(
             fig = _bar_figure(df, cols, face_id, title)
         else:
             fig = _curve_figure(frames, df, cols, face_id, spots, truth, title)
-        return _save(fig, png)
+        return _save(fig, png, model) if model else _save(fig, png)  # (wrappers of _save(fig, png) keep working)
 
 
-def _save(fig: Figure, png: str | os.PathLike[str]) -> Path:
-    """Write the figure atomically (never a half-written PNG) in the format its suffix names. Text the font cannot
-    draw (a CJK file name in the title) is said in one warning."""
+def _save(fig: Figure, png: str | os.PathLike[str], model: str = "") -> Path:
+    """Write the figure atomically (never a half-written PNG) in the format its suffix names; a PNG names merstudio
+    (and ``model``) in its text chunks, not matplotlib (a figure pasted into a paper can be traced back). Text the
+    font cannot draw (a CJK file name in the title) is said in one warning."""
+    from merstudio.model.checkpoint_meta import png_metadata
+
     png = Path(png)
     missing = _missing_glyphs(fig)
     if missing:
         warnings.warn(f"{png}: {len(missing)} character(s) of its text ({missing[:12]}) are not in the plot's font "
                       f"and are drawn as boxes", UserWarning, stacklevel=3)
-    with atomic_path(png, "cannot write plot") as tmp:
-        fig.savefig(tmp, dpi=110, format=png.suffix.lstrip(".").lower() or "png")
+    fmt = png.suffix.lstrip(".").lower() or "png"
+    with atomic_path(png, "cannot write plot") as tmp:  # other formats take other metadata keys: theirs as was
+        fig.savefig(tmp, dpi=110, format=fmt, metadata=png_metadata(model) if fmt == "png" else None)
     return png
 
 

@@ -111,3 +111,14 @@ def identity_text(identity: dict[str, Any] | None, short: bool = False) -> str:
     if identity.get("created"):
         bits.append(f"created {identity['created']}")
     return f"{identity['name']} ({', '.join(bits)})"
+
+
+def png_metadata(model: str = "", note: str = "") -> dict[str, str]:
+    """The text chunks of a PNG merstudio writes (matplotlib's savefig ``metadata=``): ``Software`` names merstudio
+    and its version (instead of matplotlib's), ``Description`` the checkpoint behind its class curves or predictions
+    (``model``: :func:`identity_text` short: its name and digest) and ``note``. No date: a re-run writes the same
+    bytes."""
+    from merstudio import __version__
+
+    described = "; ".join(t for t in (f"model: {model}" if model else "", note) if t)
+    return {"Software": f"merstudio {__version__}", **({"Description": described} if described else {})}

@@ -30,7 +30,9 @@ from merstudio.errors import InputError, OutputError
 from merstudio.features.aus import is_presence
 from merstudio.features.neutral import apply_baselines, complete_baseline, load_baselines, mark_rows
 from merstudio.io.timebase import Timebase
+from merstudio.model.checkpoint_meta import png_metadata
 from merstudio.palette import au_colour, class_colour, class_linestyle, emotion_colour
+from merstudio.project.analyses import model_text
 from merstudio.project.events import Event, au_numbers
 from merstudio.project.store import Project
 from merstudio.project.subjects import video_subject
@@ -286,6 +288,9 @@ class SummaryData:
     # frames 0 .. analysed-1 are all the stored analysis holds (a run cancelled, interrupted or still going:
     # :func:`analysed_part`); None: it covers the video. The report records it (its CSV rows, the PNG's title)
     analysed: int | None = None
+    # the checkpoint behind the class curves and the model's proposals (project.analyses.model_text, short: name and
+    # SHA-256's start; "" where none): the PNG's Description names it
+    model: str = ""
 
     @property
     def partial(self) -> str:
@@ -299,7 +304,7 @@ def summary_data(project: Project, video_id: int, times: Times = None) -> Summar
     times = None if times is None else np.array(times, dtype=np.float64)  # the player's array is not shared
     return SummaryData(video.name, video.frame_count, project.load_frames(video_id),
                        tuple(project.events(video_id)), project.timebase(video_id, times),
-                       analysed_part(project, video_id))
+                       analysed_part(project, video_id), model_text(project.analysis(video_id), short=True))
 
 
 def summary_table(project: Project, video_id: int, times: Times = None) -> pd.DataFrame:
@@ -475,7 +480,7 @@ def draw_photo_png(data: SummaryData, path: str | os.PathLike[str], dpi: int = 1
         axes[0].set_axis_off()
         fig.suptitle(f"{data.video}: not analysed")
     fig.tight_layout()
-    fig.savefig(path, format="png")
+    fig.savefig(path, format="png", metadata=png_metadata(data.model))
 
 
 def draw_timeline_png(data: SummaryData, path: str | os.PathLike[str], dpi: int = 100) -> None:
@@ -519,7 +524,7 @@ def draw_timeline_png(data: SummaryData, path: str | os.PathLike[str], dpi: int 
     fig.suptitle(title + (f" ({_analysed_text(data.analysed, data.frame_count)})" if data.analysed is not None
                           else ""))
     fig.tight_layout()
-    fig.savefig(path, format="png", metadata={"Description": part} if part else None)
+    fig.savefig(path, format="png", metadata=png_metadata(data.model, part))  # what made it: merstudio, the model
 
 
 def labelled_set_table(project: Project, statuses: tuple[str, ...] = ("accepted",)) -> pd.DataFrame:

@@ -166,5 +166,7 @@ def confusion_image(cm: np.ndarray | list, class_names: Sequence[str], title: st
     ax.set_title((title + "\n" if title else "") + "counts; colour normalised per row", fontsize=9)
     fig.tight_layout()
     buf = io.BytesIO()
-    fig.savefig(buf, format=fmt)
+    from merstudio.model.checkpoint_meta import png_metadata  # "Software: merstudio X", not matplotlib
+
+    fig.savefig(buf, format=fmt, metadata=png_metadata() if fmt == "png" else None)
     return buf.getvalue()

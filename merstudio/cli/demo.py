@@ -66,7 +66,7 @@ def _demo_wrote(meta: Path, video: Path) -> bool:
     regenerated since). A user's own interview.mp4 is neither, whatever its name."""
     import json
 
-    from merstudio.analysis.files import content_hash
+    from merstudio.analysis.files import content_hash, same_input
 
     try:
         info = json.loads(meta.read_text(encoding="utf-8"))
@@ -78,7 +78,8 @@ def _demo_wrote(meta: Path, video: Path) -> bool:
     if recorded and Path(recorded).resolve() == video.resolve():
         return True
     try:
-        return bool(info.get("input_hash")) and info.get("input_hash") == content_hash(video)
+        # an earlier merstudio's identity rule (files.legacy_content_hash) still names the clip
+        return same_input(info.get("input_hash"), video, content_hash(video))
     except OSError:
         return False
 

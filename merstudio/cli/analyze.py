@@ -734,6 +734,7 @@ def write_plot(r: AnalysisOutput, truth: list[tuple[int, int, str]] | None = Non
     from merstudio.analysis.plot import plot_au_curves
 
     frames = read_table(r.csv)  # CSV or Parquet (--format)
+    model = _plot_model(r)
     if r.boxes and len(r.face_ids) > 1:  # a photo of several people: which face is which
         _face_map(r, frames)
     elif r.portraits and len(r.face_ids) > 1:  # a video of several people (or one, lost and found): who is who
@@ -744,8 +745,25 @@ def write_plot(r: AnalysisOutput, truth: list[tuple[int, int, str]] | None = Non
         # never the input itself, whatever --overwrite says
         check_not_input(png, r.input, "; its AU plot would replace it: write to another folder (-o)")
         spots = [(s.onset, s.offset) for s in r.spots if s.face_id == fid]
-        plot_au_curves(frames, png, fid, spots, truth or (), title=f"{r.input.name}: AU intensity (0-5), face {fid}")
+        plot_au_curves(frames, png, fid, spots, truth or (), title=f"{r.input.name}: AU intensity (0-5), face {fid}",
+                       model=model)
         r.plots.append(png)
+
+
+def _plot_model(r: AnalysisOutput) -> str:
+    """The checkpoint behind a result's class curves, for its plot's Description ("starter.pt (26e4a6027a09)"):
+    its name from the meta's settings, its digest as loaded; "" without one."""
+    import json
+
+    from merstudio.model.checkpoint_meta import identity_text
+
+    if not r.checkpoint_sha256:
+        return ""
+    try:
+        path = json.loads(r.paths.meta.read_text(encoding="utf-8"))["settings"]["checkpoint"] or ""
+    except (OSError, ValueError, KeyError, TypeError):
+        path = ""
+    return identity_text({"name": Path(str(path)).name or "checkpoint", "sha256": r.checkpoint_sha256}, short=True)
 
 
 def _plot_fetched(url: str, name: str, fmt: str, check: Any = None) -> AnalysisOutput | None:

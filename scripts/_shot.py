@@ -45,6 +45,15 @@ def pump(n: int = 20) -> None:
         QApplication.processEvents()
 
 
+def wait_open(win: Any) -> None:
+    """Until the video being opened in the window (in a worker once it takes longer than video_opening.GRACE_MS) is
+    shown: RunAnalysis refuses while one is still opening ("... is still being opened")."""
+    from PySide6.QtWidgets import QApplication
+
+    while win.session.opener.worker is not None:
+        QApplication.processEvents()
+
+
 def wait_analysis(win: Any) -> None:
     """Until the analysis running in the window (``win.worker``) has finished."""
     from PySide6.QtWidgets import QApplication

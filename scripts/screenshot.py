@@ -45,8 +45,11 @@ def main(argv: list[str] | None = None) -> int:
             from merstudio.resources import starter_checkpoint
 
             ckpt = args.checkpoint or starter_checkpoint()
-            if not (win.ctx.execute(C.NewProject, path=str(Path(tmp) / "demo"))
-                    and win.ctx.execute(C.OpenVideo, path=str(video), project="current")
+            opened = (win.ctx.execute(C.NewProject, path=str(Path(tmp) / "demo"))
+                      and win.ctx.execute(C.OpenVideo, path=str(video), project="current"))
+            if opened:
+                _shot.wait_open(win)  # a slow open goes on in a worker: analysing now would be refused
+            if not (opened and not win.errors
                     and (ckpt is None or win.ctx.execute(C.LoadCheckpoint, path=str(ckpt), confirmed=True))
                     and win.ctx.execute(C.RunAnalysis)):
                 print("screenshot: " + "; ".join(win.errors), file=sys.stderr)

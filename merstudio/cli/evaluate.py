@@ -89,11 +89,11 @@ def run(args: argparse.Namespace) -> int:
         unseen = unseen_metrics(data.subjects, data.y, probs.argmax(1), names, seen)
     else:
         from merstudio import __version__
-        from merstudio.training.run import data_fingerprint
+        from merstudio.training.run import data_fingerprint, provenance
 
         m = write_evaluation(model, data, names, args.out, spec={
-            "checkpoint": str(args.checkpoint), "data": options.describe(args.data), "protocol": "evaluate",
-            "merstudio_version": __version__, "data_fingerprint": data_fingerprint(data),
+            **checkpoint_record(args.checkpoint, meta), "data": options.describe(args.data), "protocol": "evaluate",
+            "merstudio_version": __version__, "data_fingerprint": data_fingerprint(data), "provenance": provenance(),
             "seen_subjects": len(seen), **({"seen_by_name": len(by_name)} if by_name else {}),
             **({"loader_options": info["loader_options"]} if info["loader_options"] else {})},
             seen=seen, by_name=by_name)
@@ -138,6 +138,21 @@ def run(args: argparse.Namespace) -> int:
               "share a name with subjects that trained this checkpoint (with other inputs): if they are the same "
               "people, other clips of them score higher than new people would")
     return 0
+
+
+def checkpoint_record(path: Path, meta: dict) -> dict:
+    """Which checkpoint an evaluation scored, for its run.json and summary: the path as typed, the file's absolute
+    path and SHA-256 (two files called model.pt are told apart, as analyze's checkpoint_sha256 tells them), and
+    the merstudio version and date the checkpoint records."""
+    import os
+
+    from merstudio.training.finetune import file_sha256
+
+    out = {"checkpoint": str(path), "checkpoint_path": os.path.abspath(path), "checkpoint_sha256": file_sha256(path)}
+    for key, rec in (("merstudio_version", "checkpoint_merstudio_version"), ("created", "checkpoint_created")):
+        if meta.get(key):
+            out[rec] = str(meta[key])
+    return out
 
 
 def per_class_line(name: str, r: dict) -> str:

@@ -5,6 +5,8 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import json
+import os
+import shlex
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -227,6 +229,10 @@ def register(sub: argparse._SubParsersAction) -> None:
 # What `merstudio tune` writes into chosen.json beside "model" and "train" (merstudio.training.tune.chosen_config)
 CHOSEN_KEYS = {"seed", "data", "data_fingerprint", "subjects", "chosen", "merstudio_version", "input",
                "subject_inputs"}
+# What a training run's run.json records beside "model", "train" and "input" (merstudio.training.run._run_spec):
+# accepted in a --config and not used, so that `--config RUN/run.json` trains that run again
+RUN_KEYS = {"data", "data_fingerprint", "n_samples", "n_subjects", "class_names", "protocol", "ablate",
+            "arithmetic", "cpu_bfloat16", "tune", "config_origin", "backend", "provenance"}
 # a --config's "input" (InputSettings, as chosen.json records it) -> the flag that sets it here
 _INPUT_FLAGS = {"modality": "input", "size": "size", "T": "steps", "spacing": "step_spacing", "framing": "framing"}
 
@@ -362,9 +368,9 @@ def config_note(args: argparse.Namespace, origin: dict[str, Any] | None) -> str 
 
 
 def read_config(path: Path) -> dict[str, Any]:
-    """A --config file, checked: JSON, an object of "model" and/or "train" (beside what chosen.json records), each
-    an object of known fields (a typo in either is refused, named with the nearest field: one under "train" was
-    dropped unsaid and the run trained at the default)."""
+    """A --config file, checked: JSON, an object of "model" and/or "train" (beside what chosen.json or a training
+    run's run.json records, which is not used), each an object of known fields (a typo in either is refused, named
+    with the nearest field: one under "train" was dropped unsaid and the run trained at the default)."""
     from merstudio.model.config import ModelConfig
     from merstudio.training.trainer import TrainSettings, refuse_unknown_fields
 
@@ -372,8 +378,15 @@ def read_config(path: Path) -> dict[str, Any]:
         cfg = json.loads(Path(path).read_text(encoding="utf-8"))
     except (OSError, ValueError) as exc:
         raise InputError(f"{path}: cannot read the JSON config ({exc})") from None
-    if not isinstance(cfg, dict) or set(cfg) - {"model", "train"} - CHOSEN_KEYS:
+    if not isinstance(cfg, dict):
         raise InputError(f"{path}: expected an object with 'model' and/or 'train'")
+    if cfg.get("protocol") == "evaluate":
+        raise InputError(f"{path}: is an evaluation's run.json (no training settings); give a training run's "
+                         "run.json, a `merstudio tune` chosen.json or a file of 'model' and/or 'train'")
+    unknown = sorted(set(cfg) - {"model", "train"} - CHOSEN_KEYS - RUN_KEYS, key=str)
+    if unknown:
+        raise InputError(f"{path}: unexpected key{'s' if len(unknown) > 1 else ''} {', '.join(map(repr, unknown))}; "
+                         "expected an object with 'model' and/or 'train' (or a training run's run.json)")
     if not isinstance(cfg.get("model", {}), dict) or not isinstance(cfg.get("train", {}), dict):
         raise InputError(f"{path}: 'model' and 'train' must be objects")
     refuse_unknown_fields(cfg.get("model", {}), {f.name for f in dataclasses.fields(ModelConfig)}, f'{path}: "model"')
@@ -393,6 +406,9 @@ def build_settings(args: argparse.Namespace, data_info: dict[str, Any]) -> tuple
         cfg = read_config(args.config)
         model_d.update(cfg.get("model", {}))
         train_d.update(cfg.get("train", {}))
+        if cfg.get("tune") and not getattr(args, "tune", False):  # a run.json of `train --tune`: its search is not
+            print(f"merstudio: note: {args.config} records a nested search (--tune) whose choices were each fold's; "
+                  "this run trains every fold with the settings in it (give --tune to search again)", file=sys.stderr)
         if "seed" in cfg:
             train_d["seed"] = cfg["seed"]
     model_d.update(in_channels=data_info["in_channels"], input_size=data_info["input_size"], T=data_info["T"],
@@ -528,6 +544,30 @@ def _pooled_after(out: Path, folds: list[Path]) -> bool:
         return False
 
 
+def rerun_command(args: argparse.Namespace, options: Any, settings: Any) -> str:
+    """The one command that trains the run of `args` again from its run.json (the model, training and input
+    settings: the same predictions on the same torch build), into a new folder beside it: the data and the
+    options that read it as given (from this folder: a relative path is the cwd's), --protocol, and --threads
+    (the thread count changes the figures; run.json's is not read back)."""
+    out = Path(os.path.abspath(args.out))
+    argv = ["merstudio", "train", "--config", str(out / "run.json"), "--data", args.data]
+    argv += shlex.split(options.flags())
+    if getattr(args, "classes", None):
+        argv += ["--classes", str(args.classes)]
+    if getattr(args, "allow_missing", False):
+        argv.append("--allow-missing")
+    argv += ["--protocol", str(args.protocol)]
+    if settings.num_threads != 1:
+        argv += ["--threads", str(settings.num_threads)]
+    if getattr(args, "tune", False):  # the search itself is not in run.json: its flags as given
+        for flag in ("space", "search", "trials", "inner"):
+            if getattr(args, flag, None):
+                argv += [f"--{flag}", str(getattr(args, flag))]
+        argv.insert(2, "--tune")
+    argv += ["--out", f"{out}-again"]
+    return f"cd {shlex.quote(os.getcwd())} && {shlex.join(argv)}"
+
+
 def single_images_warning(who: str, steps: int, data: str, consequence: str) -> str:
     """The line train, tune and ablate print when a model of `steps` time steps meets precomputed flow images (each
     sample's one image fills every step); worded as evaluate's for a T-step checkpoint, which can call it too."""
@@ -592,7 +632,8 @@ def run(args: argparse.Namespace) -> int:
     try:
         metrics = run_protocol(data, info["class_names"], model_cfg, settings, args.out, protocol=args.protocol,
                                data_desc=info["description"], input_settings=info["input"], backend=backend,
-                               tune=spec, progress=bars.progress, fold_done=fold_done, origin=origin)
+                               tune=spec, progress=bars.progress, fold_done=fold_done, origin=origin,
+                               rerun=rerun_command(args, options, settings))
     except (KeyboardInterrupt, TrainingCancelled):
         if not folds:
             raise  # before the run folder: nothing kept
@@ -663,7 +704,7 @@ def run(args: argparse.Namespace) -> int:
                                   # where --config came from: a search that saw test subjects makes these figures
                                   # no nested estimate, wherever the checkpoint is shown (the app's dialog)
                                   **({"config_origin": origin} if origin else {})}),
-            "run_folder": str(args.out),
+            "run_folder": os.path.abspath(args.out),  # as typed ("t4") it meant nothing outside that folder's cwd
         }
         bars = Bars(enabled=(rank == 0 and not args.no_progress))
         try:

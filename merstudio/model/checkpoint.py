@@ -3,8 +3,8 @@
 File layout (a plain dict, so the safe unpickler accepts it):
     {"format": "merstudio-checkpoint", "format_version": 1, "meta": {...}, "state_dict": {name: tensor}}
 meta holds only JSON-like values (dict/list/str/int/float/bool/None). save_checkpoint fills in
-model_config, class_names, aus, n_parameters, merstudio_version, created, format_version; the caller adds what it
-knows, by convention:
+model_config, class_names, aus, n_parameters, merstudio_version, created, format_version and made_with (the torch,
+numpy and Python versions: made_with()); the caller adds what it knows, by convention:
     input     {"modality": "flow"|"grey"|"flow+grey", "size", "T", "flow_method", "flow_size", "span_s"}
               (merstudio.model.inputs.InputSettings.to_dict())
     training  {"datasets", "protocol", "n_samples", "subjects", "epochs", "seed", "command", ...}
@@ -20,6 +20,7 @@ from __future__ import annotations
 import datetime as _dt
 import errno
 import os
+import platform
 import re
 from pathlib import Path
 from typing import Any
@@ -46,7 +47,9 @@ def _unwrap(model: nn.Module) -> nn.Module:
 
 def _plain(x: Any, where: str) -> Any:
     """A copy of x made only of types torch.load(weights_only=True) accepts; numpy and paths converted."""
-    if x is None or isinstance(x, bool | int | float | str):
+    if isinstance(x, str):  # a subclass (torch.__version__ is a TorchVersion) would pickle as that class
+        return str(x)
+    if x is None or isinstance(x, bool | int | float):
         return x
     if isinstance(x, np.generic):
         return x.item()
@@ -66,6 +69,13 @@ def _plain(x: Any, where: str) -> Any:
     if isinstance(x, list | tuple):
         return [_plain(v, f"{where}[{i}]") for i, v in enumerate(x)]
     raise ValueError(f"checkpoint meta: {where or 'value'} has type {type(x).__name__}, which cannot be stored")
+
+
+def made_with() -> dict[str, str]:
+    """The versions of what computes a model's figures (merstudio, torch, numpy, Python), for a checkpoint's meta and
+    a run's run.json: the same seed gives the same figures on the same torch build only, so the record names it."""
+    return {"merstudio": __version__, "torch": str(torch.__version__), "numpy": np.__version__,
+            "python": platform.python_version()}
 
 
 def save_checkpoint(path: str | Path, model: nn.Module, meta: dict[str, Any] | None = None) -> Path:
@@ -92,6 +102,7 @@ def save_checkpoint(path: str | Path, model: nn.Module, meta: dict[str, Any] | N
         "merstudio_version": __version__,
         "created": _dt.datetime.now(_dt.UTC).isoformat(timespec="seconds"),
         "format_version": FORMAT_VERSION,
+        "made_with": made_with(),
     }
     full.setdefault("parent", None)
     full["tta_flip"] = tta_to_meta(net)  # how predictions mirror the inputs (the app does as the figures did)
@@ -299,6 +310,12 @@ def transfer_weights(src: nn.Module | dict[str, torch.Tensor], dst: nn.Module) -
     return sorted(take)
 
 
+def _torch_said(meta: dict[str, Any]) -> str:
+    """", torch 2.13.0" for a checkpoint that records its torch build (made_with; none before 2026-12-07)."""
+    made = meta.get("made_with")
+    return f", torch {made['torch']}" if isinstance(made, dict) and made.get("torch") else ""
+
+
 def describe_checkpoint(meta: dict[str, Any]) -> str:
     """A few human-readable lines: what the model is, its input, how it was trained, how well it did."""
     cfg = meta.get("model_config", {}) or {}
@@ -319,7 +336,7 @@ def describe_checkpoint(meta: dict[str, Any]) -> str:
     aus = meta.get("aus", [])
     lines = [
         f"merstudio checkpoint (format {meta.get('format_version', '?')}, merstudio "
-        f"{meta.get('merstudio_version', '?')}, created {meta.get('created', '?')})",
+        f"{meta.get('merstudio_version', '?')}{_torch_said(meta)}, created {meta.get('created', '?')})",
         f"classes ({len(classes)}): {', '.join(map(str, classes))}",
         f"AUs ({len(aus)}): {', '.join(f'AU{int(a)}' for a in aus)}",
         f"network: MENet width {cfg.get('width', '?')}, depth {cfg.get('depth', '?')}, "

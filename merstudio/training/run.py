@@ -15,6 +15,7 @@ Killing a run and starting it again with the same arguments keeps the finished f
 from __future__ import annotations
 
 import dataclasses
+import datetime as _dt
 import hashlib
 import json
 import re
@@ -80,7 +81,8 @@ _RECORDED_SINCE = {"train": ("num_threads",)}  # 2026-12-06
 # the CPU's bfloat16 path (cpu_bfloat16_path) likewise: a record, so that two machines' figures can be compared
 # where the folds ran (backend: in-process, local processes, Ray and its address) is a record too: a resume may run
 # elsewhere, and folds are seeded, so it gives the same figures
-_RECORD_ONLY = ("merstudio_version", "arithmetic", "cpu_bfloat16", "data", "config_origin", "backend")
+# what made the run (provenance: versions, date, command line, the command that runs it again) is a record as well
+_RECORD_ONLY = ("merstudio_version", "arithmetic", "cpu_bfloat16", "data", "config_origin", "backend", "provenance")
 # the input's record of what the training inputs were (training.data: precomputed flow images, clips), beside the
 # settings the app prepares video with: recorded, not compared (an older run folder lacks it and still resumes)
 _INPUT_RECORD_ONLY = ("training_source",)
@@ -394,9 +396,23 @@ def run_fold_jobs(data: DataArrays, jobs: Sequence[FoldJob], backend: Backend, *
         raise TrainingCancelled("training cancelled; finished folds are kept, rerun to resume")
 
 
+def provenance(rerun: str | None = None) -> dict[str, Any]:
+    """What made a run folder, for its run.json and summary.md: the versions of merstudio, torch, numpy and Python
+    (the same seed gives the same figures on the same torch build only), the UTC date, this process's command line
+    and, where the caller knows it, ``rerun``: the one command that trains the run again from its run.json."""
+    from merstudio.model.checkpoint import made_with
+
+    out: dict[str, Any] = {**made_with(), "date": _dt.datetime.now(_dt.UTC).isoformat(timespec="seconds"),
+                           "command": _command_line()}
+    if rerun:
+        out["rerun"] = rerun
+    return out
+
+
 def _run_spec(data: DataArrays, class_names: list[str], model_cfg: Any, settings: TrainSettings, protocol: str,
               data_desc: str, input_settings: dict[str, Any] | None, tune: Any,
-              origin: dict[str, Any] | None = None, backend: Backend | None = None) -> dict[str, Any]:
+              origin: dict[str, Any] | None = None, backend: Backend | None = None,
+              rerun: str | None = None) -> dict[str, Any]:
     spec = {
         "merstudio_version": __version__,
         "data": data_desc,
@@ -420,6 +436,7 @@ def _run_spec(data: DataArrays, class_names: list[str], model_cfg: Any, settings
         spec["config_origin"] = origin
     if backend is not None:  # what ran it (the console line said it, no file did)
         spec["backend"] = backend_record(backend)
+    spec["provenance"] = provenance(rerun)
     return spec
 
 
@@ -431,9 +448,11 @@ def backend_record(backend: Backend) -> dict[str, Any]:
 def prepare_run(data: DataArrays, class_names: list[str], model_cfg: Any, settings: TrainSettings,
                 out: Path, *, protocol: str = "loso", data_desc: str = "",
                 input_settings: dict[str, Any] | None = None, tune: Any = None,
-                origin: dict[str, Any] | None = None, backend: Backend | None = None) -> tuple[list[Fold], list[Fold]]:
+                origin: dict[str, Any] | None = None, backend: Backend | None = None,
+                rerun: str | None = None) -> tuple[list[Fold], list[Fold]]:
     """Check the data, create (or check, when resuming) the run folder and its run.json (``origin``: where the
-    settings came from, config_origin). Returns (all folds, folds not finished yet)."""
+    settings came from, config_origin; ``rerun``: the command that runs it again, provenance). Returns (all folds,
+    folds not finished yet)."""
     rank, world = dist_info()
     if len(data) == 0:
         raise InputError(f"{data_desc or 'data'}: no samples to train on")
@@ -443,7 +462,7 @@ def prepare_run(data: DataArrays, class_names: list[str], model_cfg: Any, settin
         raise InputError(f"{data_desc or 'data'}: class {', '.join(empty)} has no samples")
     folds = make_folds(data.subjects, protocol, seed=settings.seed, datasets=data.datasets)
     spec = _run_spec(data, class_names, model_cfg, settings, protocol, data_desc, input_settings, tune, origin,
-                     backend)
+                     backend, rerun)
     fold_dir = out / "folds"
     run_json = out / "run.json"
     # Every rank checks (so all fail together rather than some waiting at a barrier); rank 0 writes.
@@ -551,10 +570,12 @@ def run_protocol(data: DataArrays, class_names: Sequence[str], model_cfg: Any, s
                  progress: ProgressFn | None = None,
                  fold_done: Callable[[int, int], None] | None = None, backend: Backend | None = None,
                  tune: Any = None, cancel: Callable[[], bool] | None = None,
-                 origin: dict[str, Any] | None = None) -> dict[str, Any]:
+                 origin: dict[str, Any] | None = None, rerun: str | None = None) -> dict[str, Any]:
     """Train/evaluate every fold not finished yet, then pool all folds into metrics and the summary.
     Returns the pooled metrics dict (also in metrics.json). ``origin`` (config_origin): where the settings came
     from, recorded in run.json and metrics.json and said in the summary (a search that saw test subjects).
+    ``rerun``: the command that trains this run again (`merstudio train --config RUN/run.json ...`), recorded in
+    run.json's provenance and said in the summary.
 
     Folds run as tasks on `backend` (default: `jobs` local processes). The parts switched off are recorded from
     `model_cfg` itself (`ablate` is accepted for older callers and not used). With `tune` (a SearchSpec), each
@@ -569,7 +590,7 @@ def run_protocol(data: DataArrays, class_names: Sequence[str], model_cfg: Any, s
     settings = resolved_threads(settings, backend)
     folds, pending = prepare_run(data, class_names, model_cfg, settings, out, protocol=protocol,
                                  data_desc=data_desc, input_settings=input_settings, tune=tune, origin=origin,
-                                 backend=backend)
+                                 backend=backend, rerun=rerun)
     done_count = len(folds) - len(pending)
     if fold_done is not None:
         fold_done(done_count, len(folds))
@@ -803,6 +824,21 @@ BY_NAME_WHY = ("the checkpoint records one fingerprint per training subject (sav
                "named as one of its training subjects is taken to be that person")
 
 
+def _provenance_lines(spec: dict[str, Any]) -> list[str]:
+    """The summary's lines on what made the run (run.json's provenance; a folder from before 2026-12-07 has none)."""
+    p = spec.get("provenance")
+    if not isinstance(p, dict):
+        return []
+    versions = ", ".join(f"{name} {p[key]}" for name, key in (("torch", "torch"), ("numpy", "numpy"),
+                                                              ("Python", "python")) if p.get(key))
+    lines = [f"- made with: {versions}; started {p.get('date', '?')} (UTC)"]
+    if p.get("command"):
+        lines.append(f"- command: `{p['command']}`")
+    if p.get("rerun"):
+        lines.append(f"- to train it again (the same figures on the same torch build): `{p['rerun']}`")
+    return lines
+
+
 def _all_seen(spec: dict[str, Any]) -> bool:
     """An evaluation (run.json) on whose every subject the checkpoint was trained: its figures are fit."""
     return "checkpoint" in spec and bool(spec.get("seen_subjects")) and \
@@ -818,6 +854,7 @@ def render_summary(spec: dict[str, Any], m: dict[str, Any]) -> str:
                  if isinstance(spec.get("backend"), dict) else ""),
               f"- ablated parts: {', '.join(spec.get('ablate') or []) or 'none'}",
               ]
+    lines += _provenance_lines(spec)
     if "checkpoint" not in spec:  # an evaluation trains nothing
         lines.append(f"- folds pooled: {m['n_folds']}; training time {m.get('train_seconds', 0) / 60:.1f} min "
                      "(sum over folds)")
@@ -855,7 +892,11 @@ def render_summary(spec: dict[str, Any], m: dict[str, Any]) -> str:
                      "cross-validation by subject inside that fold's training subjects (nested; the choices are "
                      "in folds/*.json)")
     if "checkpoint" in spec:
-        lines.append(f"- checkpoint: {spec['checkpoint']} (evaluation only, no training)")
+        sha = f"SHA-256 {spec['checkpoint_sha256']}" if spec.get("checkpoint_sha256") else ""
+        made = ", ".join(x for x in (sha, *(f"{w} {spec[k]}" for w, k in (
+            ("merstudio", "checkpoint_merstudio_version"), ("created", "checkpoint_created")) if spec.get(k))) if x)
+        lines.append(f"- checkpoint: {spec['checkpoint']}{f' ({made})' if made else ''} (evaluation only, no "
+                     "training)")
     if spec.get("seen_subjects"):
         lines.append(f"- **{spec['seen_subjects']} of these {spec.get('n_subjects', '?')} subjects trained this "
                      "checkpoint**: on them the figures are its fit to data it has seen, not accuracy")

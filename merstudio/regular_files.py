@@ -42,3 +42,14 @@ def open_regular(path: str | Path) -> IO[bytes]:
         os.close(fd)
         raise
 
+
+def sha256_of(path: str | Path) -> str:
+    """The SHA-256 of a regular file's bytes, read in 1 MiB blocks (checkpoints, inputs, outputs: one hasher);
+    OSError for what open_regular refuses (a FIFO or a device is never read: /dev/zero never ends)."""
+    import hashlib
+
+    h = hashlib.sha256()
+    with open_regular(path) as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()

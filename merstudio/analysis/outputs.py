@@ -43,6 +43,7 @@ from typing import Any
 import numpy as np
 
 from merstudio.errors import InputError, OutputError
+from merstudio.regular_files import sha256_of
 from merstudio.resources import CLUSTER_INSTALL_HINT
 
 FORMATS = ("csv", "parquet")
@@ -209,11 +210,7 @@ def read_table(path: Path) -> Any:
 
 
 def file_digest(path: Path) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for chunk in iter(lambda: fh.read(1 << 20), b""):
-            h.update(chunk)
-    return h.hexdigest()
+    return sha256_of(path)
 
 
 # -- locations ---------------------------------------------------------------------------------------------------

@@ -146,9 +146,9 @@ def checkpoint_record(path: Path, meta: dict) -> dict:
     the merstudio version and date the checkpoint records."""
     import os
 
-    from merstudio.training.finetune import file_sha256
+    from merstudio.regular_files import sha256_of
 
-    out = {"checkpoint": str(path), "checkpoint_path": os.path.abspath(path), "checkpoint_sha256": file_sha256(path)}
+    out = {"checkpoint": str(path), "checkpoint_path": os.path.abspath(path), "checkpoint_sha256": sha256_of(path)}
     for key, rec in (("merstudio_version", "checkpoint_merstudio_version"), ("created", "checkpoint_created")):
         if meta.get(key):
             out[rec] = str(meta[key])

@@ -8,7 +8,6 @@ gets a warning: its class confidences on real footage are not evidence.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import stat
 from dataclasses import dataclass, field
@@ -33,7 +32,7 @@ from PySide6.QtWidgets import (
 from merstudio.gui.commands import AppCommand, CommandContext, Params
 from merstudio.gui.look import ElidedLabel, fit_screen, on_window, small_text
 from merstudio.gui.plain_text import escaped, literal_tip
-from merstudio.regular_files import not_a_file, open_regular
+from merstudio.regular_files import not_a_file, sha256_of
 
 if TYPE_CHECKING:
     from merstudio.gui.main_window import MainWindow
@@ -49,11 +48,7 @@ MAX_HASHED = 1 << 30
 
 @lru_cache(maxsize=32)
 def _sha256(path: str, mtime: float, size: int) -> str:
-    h = hashlib.sha256()
-    with open_regular(path) as fh:  # a FIFO or a device is refused, never read (/dev/zero never ends)
-        for chunk in iter(lambda: fh.read(1 << 20), b""):
-            h.update(chunk)
-    return h.hexdigest()
+    return sha256_of(path)  # a FIFO or a device is refused, never read (/dev/zero never ends)
 
 
 def file_digest(path: str | Path, size: int | None = None) -> str | None:

@@ -15,7 +15,7 @@ import zipfile
 from pathlib import Path
 from typing import Any
 
-from merstudio.regular_files import open_regular
+from merstudio.regular_files import open_regular, sha256_of
 
 FORMAT = "merstudio-checkpoint"  # merstudio.model.checkpoint writes these
 FORMAT_VERSION = 1
@@ -74,18 +74,12 @@ def checkpoint_identity(path: str | Path, sha256: str = "") -> dict[str, str]:
     names a file only while nobody replaces it; the digest tells two files called model.pt apart. ``sha256``: the
     digest of the file as loaded, where the caller has it (not read again). {} for no path; a file that cannot be
     read keeps its name alone (the run still says which model was asked for)."""
-    import hashlib
-
     if not str(path or ""):
         return {}
     out = {"name": Path(path).name}
     if not sha256:
         try:
-            h = hashlib.sha256()
-            with open_regular(path) as fh:  # a FIFO or a device is refused, never read
-                for chunk in iter(lambda: fh.read(1 << 20), b""):
-                    h.update(chunk)
-            sha256 = h.hexdigest()
+            sha256 = sha256_of(path)  # a FIFO or a device is refused, never read
         except (OSError, ValueError):
             sha256 = ""
     if sha256:

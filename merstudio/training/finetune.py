@@ -32,7 +32,6 @@ from __future__ import annotations
 import copy
 import dataclasses
 import datetime as _dt
-import hashlib
 import math
 import re
 import threading
@@ -48,6 +47,7 @@ import torch
 from merstudio.errors import CheckpointError, InputError
 from merstudio.io import natural_sort_key
 from merstudio.model.columns import NONE_CLASS
+from merstudio.regular_files import sha256_of
 from merstudio.training.finetune_split import (
     DEFAULT_HOLDOUT_FRACTION,
     HOLDOUT_MIN_CLASSES,
@@ -297,11 +297,7 @@ def load_mix(spec: str, class_names: Sequence[str], prep: Any, aus: Sequence[int
 
 
 def file_sha256(path: str | Path) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            h.update(block)
-    return h.hexdigest()
+    return sha256_of(path)
 
 
 _FT = re.compile(r"^(?P<base>.+?)-ft(?P<n>\d+)$")

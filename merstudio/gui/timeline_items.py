@@ -14,7 +14,16 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QRectF, Qt
-from PySide6.QtGui import QBrush, QColor, QFont, QFontMetricsF, QGuiApplication, QPen, QTextOption
+from PySide6.QtGui import (
+    QBrush,
+    QColor,
+    QFont,
+    QFontMetricsF,
+    QGuiApplication,
+    QPen,
+    QTextCursor,
+    QTextOption,
+)
 from PySide6.QtWidgets import QGraphicsTextItem
 
 from merstudio import palette
@@ -373,6 +382,7 @@ class Readout(pg.LabelItem):
         self.on_height: Callable[[], None] | None = None
         self._room = math.inf  # px the lanes leave it (set_room): a wrapped readout is cut there, two lines kept
         self._two_px = 0.0  # the two lines' height, unwrapped
+        self._uncut: str | None = None  # the label's HTML before lines past the room were cut (_cut), to restore
 
     def set_lines(self, one: str, two: str) -> None:
         """Show `one` (the readout on one line) where it fits the width the layout gives, else `two` (the same,
@@ -420,30 +430,64 @@ class Readout(pg.LabelItem):
         """Its height on one or two lines (unwrapped): the least the lanes leave it."""
         return self._two_px if self.item.textWidth() > 0 else float(self.item.boundingRect().height())
 
-    def _lines_within(self, most: float) -> float:
-        """The height of its wrapped lines that end within ``most`` px (whole lines, never half of one)."""
+    def _lines_within(self, most: float) -> tuple[float, int | None]:
+        """The height of its wrapped lines that end within ``most`` px (whole lines, never half of one), and the
+        text position where the last of them ends when a line past them is cut (None: all fit)."""
         doc = self.item.document()
         margin = doc.documentMargin()
-        bottom = margin
+        bottom, end_at = margin, None
         block = doc.begin()
         while block.isValid():
             layout = block.layout()
             for i in range(layout.lineCount()):
-                end = layout.position().y() + layout.lineAt(i).y() + layout.lineAt(i).height()
+                line = layout.lineAt(i)
+                end = layout.position().y() + line.y() + line.height()
                 if end + margin > most:
-                    return bottom  # (not its margin under them: the next line's tops showed there)
-                bottom = end
+                    return bottom, end_at  # (not its margin under them: the next line's tops showed there)
+                bottom, end_at = end, block.position() + line.textStart() + line.textLength()
             block = block.next()
-        return bottom + margin
+        return bottom + margin, None
+
+    def _cut(self, at: int) -> None:
+        """Drop the text after position ``at`` (the lines past the room) and end the last line kept with "…", so a
+        cut reads as one (at 1366x768 and 125 % the reason "... or the face going back to" stopped there); the
+        whole readout is in the tooltip."""
+        self._uncut = self.item.toHtml()
+        doc = self.item.document()
+        self.setToolTip(literal_tip(doc.toPlainText().replace("\u2028", "\n")))
+        cursor = QTextCursor(doc)
+        cursor.setPosition(at)
+        cursor.movePosition(QTextCursor.MoveOperation.End, QTextCursor.MoveMode.KeepAnchor)
+        cursor.removeSelectedText()
+        kept = self._line_count()
+        cursor.insertText("\u2026")
+        cursor.movePosition(QTextCursor.MoveOperation.Left)
+        while cursor.position() > 0 and (self._line_count() > kept  # no room for "…": it wrapped onto a new line
+                                         or doc.characterAt(cursor.position() - 1).isspace()):  # "back…"
+            cursor.deletePreviousChar()
+
+    def _line_count(self) -> int:
+        doc = self.item.document()
+        count, block = 0, doc.begin()
+        while block.isValid():
+            count += block.layout().lineCount()
+            block = block.next()
+        return count
 
     def updateMin(self) -> None:  # noqa: N802 - pyqtgraph's name
+        if getattr(self, "_uncut", None) is not None:  # a new room (or width): measure the whole text again
+            self.item.setHtml(self._uncut)
+            self._uncut = None
+            self.setToolTip("")
         super().updateMin()  # sets the text's width as the minimum (and in the size hints)
         self.setMinimumWidth(0)
         w, h = self._sizeHint[Qt.SizeHint.PreferredSize]
-        if self.item.textWidth() > 0:  # wrapped: the lines past the room are cut (clipped), as the right end was
+        if self.item.textWidth() > 0:  # wrapped: the lines past the room are cut, as the right end was
             most = max(getattr(self, "_room", math.inf), getattr(self, "_two_px", 0.0))
             if h > most:
-                h = self._lines_within(most)
+                h, end_at = self._lines_within(most)
+                if end_at is not None:
+                    self._cut(end_at)
         self.setMinimumHeight(h)
         self._sizeHint[Qt.SizeHint.MinimumSize] = (0, h)
         self._sizeHint[Qt.SizeHint.PreferredSize] = (w, h)

@@ -891,14 +891,19 @@ class Timeline(pg.GraphicsLayoutWidget):
         plot.setYRange(lo, lo + (hi - lo) * factor, padding=0)
 
     def _heat_ticks(self) -> None:
-        """AU names on the heat map's rows, every n-th one when the rows are too thin for all (no overlaps)."""
+        """AU names on the heat map's rows, every n-th one when the rows are too thin for all (no overlaps); the
+        lane's tooltip names every row, top to bottom (a short lane names only some, or one)."""
         n = len(self._heat_rows)
+        names = [c[:-2] for c in self._heat_rows]
+        self.heat_plot.setToolTip(f"AU heat map rows, top to bottom: {', '.join(names)}" if n else "")
         if not n:
             self.heat_plot.getAxis("left").setTicks([[]])
             return
-        step = max(1, math.ceil(max(12.0, self.sizes.row - 1) * n / max(1.0, self.heat_plot.vb.height())))
-        self.heat_plot.getAxis("left").setTicks(
-            [[(i + 0.5, c[:-2]) for i, c in enumerate(self._heat_rows) if i % step == 0]])
+        px, gap = max(1.0, self.heat_plot.vb.height()), max(12.0, self.sizes.row - 1)
+        step = max(1, math.ceil(gap * n / px))
+        while step < n and not _names_fit(n, step, px, gap):  # else the axis left out the one moved in at the end
+            step += 1
+        self.heat_plot.getAxis("left").setTicks([[(i + 0.5, c) for i, c in enumerate(names) if i % step == 0]])
 
     # ---------------------------------------------------------------- data
     def set_video(self, frame_count: int, fps: float, timebase: Timebase | None = None) -> None:
@@ -1762,6 +1767,19 @@ def _robust_top(mat: np.ndarray, q: float, most: int = 200_000) -> float:
 def au_number(col: str) -> str:
     """A legend's short AU name: "AU01_r" -> "1" (the track's label says AU)."""
     return str(int(col[2:4]))
+
+
+def _names_fit(n: int, step: int, px: float, tall: float) -> bool:
+    """Whether the names of every ``step``-th of ``n`` rows (from the first) in a lane ``px`` high, each ``tall`` px,
+    all show: LaneAxis moves a name at an end into the lane and leaves out one that then covers another (at 1366x768
+    and 125 % the heat map's AU26 went, so the step that named AU01 and AU26 named only AU01, unevenly)."""
+    last_bottom = -math.inf
+    for i in range(0, n, step):
+        top = min(max((i + 0.5) * px / n - tall / 2, 0.0), px - tall)
+        if top < last_bottom:
+            return False
+        last_bottom = top + tall
+    return True
 
 
 def _tick_step(top: float) -> float:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import signal
 import sys
 import threading
 import weakref
@@ -58,3 +59,18 @@ def no_thread_leaks(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPa
                 leaked.append(f"QThread {type(qt).__name__}")
     if leaked:
         pytest.fail("test left running: " + ", ".join(leaked), pytrace=False)
+
+
+@pytest.fixture
+def sighup_delivered():
+    """SIGHUP at its default disposition for the test: a suite run under `nohup` (or a CI runner that ignores it)
+    passes SIGHUP ignored to every process, and merstudio rightly leaves an ignored SIGHUP ignored; a test of what
+    a closed terminal's SIGHUP does needs it delivered."""
+    if not hasattr(signal, "SIGHUP") or threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    old = signal.signal(signal.SIGHUP, signal.SIG_DFL)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGHUP, old)

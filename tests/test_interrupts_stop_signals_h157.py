@@ -26,7 +26,8 @@ def _send(signum: int) -> None:
 
 
 @pytest.mark.parametrize(("name", "code"), [("SIGTERM", 143), ("SIGHUP", 129)])
-def test_a_stop_signal_interrupts_as_ctrl_c_does_and_names_itself(tmp_path: Path, name: str, code: int):
+def test_a_stop_signal_interrupts_as_ctrl_c_does_and_names_itself(tmp_path: Path, name: str, code: int,
+                                                                   sighup_delivered):
     signum = getattr(signal, name)
     out = tmp_path / "result.csv"
     out.write_text("an earlier run\n")

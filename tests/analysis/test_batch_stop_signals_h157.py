@@ -23,7 +23,7 @@ def _send(signum: int) -> None:
         pass
 
 
-def test_a_batch_takes_sigterm_as_its_first_ctrl_c():
+def test_a_batch_takes_sigterm_as_its_first_ctrl_c(sighup_delivered):
     """run_batch's own handler: the first SIGTERM stops the batch gracefully (the manifest and partial rows are
     written, not refused) and is recorded for the exit status; a second one raises KeyboardInterrupt."""
     stop, flag = threading.Event(), [False]

@@ -32,7 +32,8 @@ def _clip(path: Path, n: int = 12) -> Path:
 
 
 @pytest.mark.parametrize(("name", "code"), [("SIGTERM", 143), ("SIGHUP", 129)])
-def test_a_stop_signal_removes_the_temporaries_and_keeps_out(tmp_path: Path, monkeypatch, capsys, name, code):
+def test_a_stop_signal_removes_the_temporaries_and_keeps_out(tmp_path: Path, monkeypatch, capsys, name, code,
+                                                             sighup_delivered):
     src = _clip(tmp_path / "in.avi")
     out = tmp_path / "out.avi"
     out.write_bytes(OLD)

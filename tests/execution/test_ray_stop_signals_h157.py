@@ -105,7 +105,7 @@ def test_sigterm_stops_an_embedded_ray_run_gracefully_and_kills_what_its_shutdow
     assert interrupts.exit_code() == 143
 
 
-def test_sighup_while_an_embedded_ray_shuts_down_kills_what_it_started(monkeypatch):
+def test_sighup_while_an_embedded_ray_shuts_down_kills_what_it_started(monkeypatch, sighup_delivered):
     ray = _Ray(during_shutdown=signal.SIGHUP)
     stop, flag = threading.Event(), [True]
     stop.set()  # a first stop signal came: the one during the shutdown is the second

@@ -899,9 +899,10 @@ class Timeline(pg.GraphicsLayoutWidget):
         if not n:
             self.heat_plot.getAxis("left").setTicks([[]])
             return
-        px, gap = max(1.0, self.heat_plot.vb.height()), max(12.0, self.sizes.row - 1)
-        step = max(1, math.ceil(gap * n / px))
-        while step < n and not _names_fit(n, step, px, gap):  # else the axis left out the one moved in at the end
+        px = max(1.0, self.heat_plot.vb.height())
+        step = max(1, math.ceil(max(12.0, self.sizes.row - 1) * n / px))
+        tall = 0.8 * QFontMetricsF(self.tick_font).height()  # a name's height as the axis counts it (pyqtgraph: 80 %)
+        while step < n and not _names_fit(n, step, px, tall):  # else the axis left out the one moved in at the end
             step += 1
         self.heat_plot.getAxis("left").setTicks([[(i + 0.5, c) for i, c in enumerate(names) if i % step == 0]])
 

@@ -37,7 +37,7 @@ def test_every_name_set_on_a_short_heat_lane_is_drawn_and_the_tooltip_names_all(
     seen = set()
     for px in range(14, 120, 3):  # the lane's height: only the heat map's view box and axis are measured
         tl.heat_plot.vb.height = lambda px=px: float(px)
-        axis.geometry = lambda px=px: QRectF(0, 0, 40, px)
+        axis.geometry = lambda px=px: QRectF(axis.pos().x(), axis.pos().y(), 40, px)  # its own rect: 0..px
         tl._heat_ticks()
         names = [name for _v, name in axis._tickLevels[0]]
         assert names and names[0] == "AU01"

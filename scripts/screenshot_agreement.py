@@ -39,6 +39,7 @@ def main(argv: list[str] | None = None) -> int:
                             make_analysis=lambda src, st: FakeAnalysis(src, st))
     try:
         win.ctx.execute(C.OpenVideo, path=str(video), project="current")
+        _shot.wait_open(win)
         win.ctx.execute(C.RunAnalysis, settings={"landmarks": True})
         _shot.wait_analysis(win)
         v = win.video.id

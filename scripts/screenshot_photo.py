@@ -33,8 +33,9 @@ def main(argv: list[str] | None = None) -> int:
         cv2.imwrite(str(photo), cv2.cvtColor(data.astronaut(), cv2.COLOR_RGB2BGR))
         win = _shot.make_window(tmp, (width, height))
         try:
-            if not (win.ctx.execute(C.OpenVideo, path=str(photo), project="current")
-                    and win.ctx.execute(C.RunAnalysis, confirmed=True)):
+            opened = win.ctx.execute(C.OpenVideo, path=str(photo), project="current")
+            _shot.wait_open(win)
+            if not (opened and win.ctx.execute(C.RunAnalysis, confirmed=True)):
                 print("screenshot: " + "; ".join(win.errors))
                 return 1
             _shot.wait_analysis(win)

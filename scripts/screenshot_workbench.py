@@ -39,6 +39,7 @@ def main(argv: list[str] | None = None) -> int:
             if not win.ctx.execute(C.OpenVideo, path=str(video), project="current"):
                 print("screenshot: " + "; ".join(win.errors))
                 return 1
+            _shot.wait_open(win)
             _shot.wait_frame(win)
             _shot.pump(20)
             _shot.save(win, args.out / "first_run_video.png")

@@ -322,16 +322,22 @@ def _compact(path: Path) -> None:
           else f"{path}: {_mb(after)}, nothing to give back")
 
 
-def _check(path: Path) -> None:
+def _check(path: Path) -> int:
+    """0 where every page reads well; 1 where the check found damage (the one line on stderr, the backup named
+    where there is one), as a check that ran and failed; a file it cannot check (missing, not a project) is 2."""
     from merstudio.project import Project
+    from merstudio.project.store import ProjectDamaged
 
-    with Project.open(path, check=False, read_only=True) as project:  # (reads every page below)
-        found = project.integrity_check()
-    if found != "ok":
-        bak = path.with_name(path.name + ".bak")
-        raise InputError(f"{path}: project file is damaged ({found.splitlines()[0]})"
-                         + (f"; try {bak.name}" if bak.is_file() else ""))
+    try:
+        with Project.open(path, check=False, read_only=True) as project:  # (reads every page below)
+            found = project.integrity_check()
+        if found != "ok":
+            raise ProjectDamaged(path, found.splitlines()[0])
+    except ProjectDamaged as exc:
+        print(f"merstudio: error: {exc}", file=sys.stderr)
+        return 1
     print(f"{path}: ok (every page read, {_mb(path.stat().st_size)})")
+    return 0
 
 
 def _revision(a: Any) -> str:
@@ -424,8 +430,7 @@ def run(args: argparse.Namespace) -> int:
         _compact(args.project)
         return 0
     if args.action == "check":
-        _check(args.project)
-        return 0
+        return _check(args.project)
     if args.action == "subject" and args.clear and args.subject is not None:
         raise InputError(f"--clear removes the subject of video {args.video}: give no SUBJECT with it")
     reading = args.action == "show" or (args.action == "subject" and args.subject is None and not args.clear)

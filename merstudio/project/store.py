@@ -50,8 +50,9 @@ partial one inactive (``set_aside_cancelled_reruns``: those an older app left ac
 Space: deleted rows (a removed video, a replaced run) leave free pages, which SQLite reuses but never gives back;
 ``compact()`` does (VACUUM through the journal: a kill leaves the file as it was or compacted), ``close()`` does it
 by itself when over half the file is free, and the backup and Save As are written compacted (VACUUM INTO). Opening
-reads the whole file (SQLite's quick_check) only where that is cheap or the last close was not clean
-(:data:`CHECK_ALWAYS_BELOW`, :func:`left_open`).
+reads the whole file (SQLite's quick_check), except for the app (``fast``): there only where that is cheap or the
+last close was not clean (:data:`CHECK_ALWAYS_BELOW`, :func:`left_open`), the rest in a worker. A damaged page met
+by any read or write later is the open's one line (:class:`ProjectDamaged`, through :class:`_Connection`).
 
 A file moved or renamed while open is followed (``follow_move``: its new name from this process's open descriptor
 of it, Linux), so that the backup, and whatever is named after the project, go beside it; the writer's lock goes
@@ -67,7 +68,7 @@ import threading
 import time
 import warnings
 import weakref
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager, nullcontext, suppress
 from pathlib import Path
 from typing import Any
@@ -129,9 +130,10 @@ SAVE_RETRY = 1.0  # seconds save() tries again to fold the journal in while a re
 # bytes of journal past which a commit folds it in (_fold_when_grown): SQLite's own automatic checkpoint (~1000
 # pages, 4 MiB) is off, as it folded half-way past a reader's snapshot; the -wal is cut back to this after a fold
 JOURNAL_FOLD_AT = 4 * MIB
-# a project up to this size is checked whole (SQLite's quick_check, which reads every page) at every open: a
-# fraction of a second; a bigger one only where it was not closed cleanly (:func:`left_open`): the check took 4 s
-# for a 273 MB project, on the GUI thread, and grows with the file
+# a project up to this size is checked whole (SQLite's quick_check, which reads every page) at every open, the
+# app's too: a fraction of a second; a bigger one the app opens (``fast``) only where it was not closed cleanly
+# (:func:`left_open`): the check took 4 s for a 273 MB project, on the GUI thread, and grows with the file; the app
+# checks it in a worker after the open
 CHECK_ALWAYS_BELOW = 64 * MIB
 # close() compacts (:meth:`Project.compact`) a project whose free pages are over half the file and at least this
 # many bytes: what a removed video or a replaced run left, which SQLite never gives back by itself
@@ -149,6 +151,108 @@ def _damaged(p: Path, what: object) -> str:
     """The one line for a damaged project; its backup (``save()``'s) named only when there is one."""
     bak = p.with_name(p.name + ".bak")
     return f"{p}: project file is damaged ({what})" + (f"; try {bak.name}" if bak.is_file() else "")
+
+
+class ProjectDamaged(InputError):
+    """A damaged page found while an open project was read or written (SQLite's "database disk image is malformed",
+    "file is not a database"): the same one line as an open that finds it (:func:`_damaged`, the backup named).
+    ``cause`` is SQLite's own words. Not an sqlite3.Error: no handler of a disk or lock fault takes it for one
+    (an edit's "not saved", compact's "needs about N MB free")."""
+
+    def __init__(self, path: Path, cause: object) -> None:
+        super().__init__(_damaged(path, cause))
+        self.path, self.cause = path, str(cause)
+
+
+def _is_damage(exc: BaseException) -> bool:
+    """SQLite's error for a damaged file (SQLITE_CORRUPT, SQLITE_NOTADB), not for a disk, a lock or a bad query."""
+    code = getattr(exc, "sqlite_errorcode", None)
+    if isinstance(code, int) and code & 0xFF in (sqlite3.SQLITE_CORRUPT, sqlite3.SQLITE_NOTADB):
+        return True
+    text = str(exc)
+    return "malformed" in text or "not a database" in text
+
+
+class _Cursor(sqlite3.Cursor):
+    """A cursor of a project's connection (:class:`_Connection`): SQLite's damage error, from a statement or from a
+    row read, becomes :class:`ProjectDamaged`; every other error is as SQLite raised it."""
+
+    connection: _Connection
+
+    def _damage(self, exc: sqlite3.DatabaseError) -> BaseException:
+        return self.connection.damage(exc)
+
+    def execute(self, sql: str, parameters: Any = (), /) -> _Cursor:
+        try:
+            return super().execute(sql, parameters)
+        except sqlite3.DatabaseError as exc:
+            raise self._damage(exc) from None
+
+    def executemany(self, sql: str, seq_of_parameters: Any, /) -> _Cursor:
+        try:
+            return super().executemany(sql, seq_of_parameters)
+        except sqlite3.DatabaseError as exc:
+            raise self._damage(exc) from None
+
+    def executescript(self, sql_script: str, /) -> sqlite3.Cursor:
+        try:
+            return super().executescript(sql_script)
+        except sqlite3.DatabaseError as exc:
+            raise self._damage(exc) from None
+
+    def fetchone(self) -> Any:
+        try:
+            return super().fetchone()
+        except sqlite3.DatabaseError as exc:
+            raise self._damage(exc) from None
+
+    def fetchmany(self, size: int | None = None) -> list[Any]:
+        try:
+            return super().fetchmany(self.arraysize if size is None else size)
+        except sqlite3.DatabaseError as exc:
+            raise self._damage(exc) from None
+
+    def fetchall(self) -> list[Any]:
+        try:
+            return super().fetchall()
+        except sqlite3.DatabaseError as exc:
+            raise self._damage(exc) from None
+
+    def __next__(self) -> Any:
+        try:
+            return super().__next__()
+        except sqlite3.DatabaseError as exc:
+            raise self._damage(exc) from None
+
+
+class _Connection(sqlite3.Connection):
+    """Every project connection (:meth:`Project._connect`, ``_connect_ro``): the one place every query of the
+    project and its table mixins goes through, so that a damaged page read or written any time after the open is
+    the open's one line (:class:`ProjectDamaged`), not a raw sqlite3.DatabaseError (a traceback in the CLI, "reading
+    failed" in the app). A big project closed cleanly is not read whole at open (:data:`CHECK_ALWAYS_BELOW`): its
+    damage is found here. Until a Project owns it (``owner``), errors stay SQLite's: :meth:`Project.open` words
+    them itself ("not a merstudio project", "damaged")."""
+
+    owner: Callable[[], Project | None] | None = None
+
+    def damage(self, exc: sqlite3.DatabaseError) -> BaseException:
+        """`exc` as the project's one line where it means damage and a Project owns this connection, else as is."""
+        proj = self.owner() if self.owner is not None else None
+        if proj is None or not _is_damage(exc):
+            return exc
+        return ProjectDamaged(proj.path, exc)
+
+    def cursor(self, factory: Any = _Cursor) -> Any:  # type: ignore[override]
+        return super().cursor(factory)
+
+    def execute(self, sql: str, parameters: Any = (), /) -> _Cursor:  # type: ignore[override]
+        return self.cursor().execute(sql, parameters)
+
+    def executemany(self, sql: str, parameters: Any, /) -> _Cursor:  # type: ignore[override]
+        return self.cursor().executemany(sql, parameters)
+
+    def executescript(self, sql_script: str, /) -> sqlite3.Cursor:
+        return self.cursor().executescript(sql_script)
 
 
 def killed_before_created(path: str | os.PathLike[str]) -> bool:
@@ -336,6 +440,7 @@ class Project(SettingTables, VideoTables, AnalysisTables, OverlayTables, EventTa
         self.path = path  # where the file is (follow_move updates it when the file moved while open)
         self._opened_path = path  # the name SQLite opened it by: its -wal and -shm stay beside that name
         self._con = con
+        self._own(con)
         self._lock = threading.RLock()
         self._claim = claim
         if claim is not None:
@@ -436,6 +541,7 @@ class Project(SettingTables, VideoTables, AnalysisTables, OverlayTables, EventTa
                 self._read_only_reason, self.in_use_elsewhere = why, False
                 return
             reader, self._con = self._con, con
+            self._own(con)
             with suppress(sqlite3.Error):
                 reader.close()
             self._claim = claim
@@ -444,6 +550,11 @@ class Project(SettingTables, VideoTables, AnalysisTables, OverlayTables, EventTa
             self._read_only_reason, self.in_use_elsewhere = "", False
             # runs the earlier object left "running" can no longer grow: as a writer's open marks them
             self.interrupted_analyses += self._interrupt_orphaned_analyses()
+
+    def _own(self, con: sqlite3.Connection) -> None:
+        """From now on a damaged page `con` meets is this project's one line (:class:`_Connection`)."""
+        if isinstance(con, _Connection):
+            con.owner = weakref.ref(self)
 
     def _registered_as(self, tidy: bool) -> None:
         """The opener's registration (made before its connection: sidefiles.register) is now this project's,
@@ -502,7 +613,7 @@ class Project(SettingTables, VideoTables, AnalysisTables, OverlayTables, EventTa
 
     @classmethod
     def open(cls, path: str | os.PathLike[str], check: bool = True, *, read_only: bool | None = None,
-             in_use: str = "read-only", busy_timeout: float = DEFAULT_BUSY_TIMEOUT) -> Project:
+             in_use: str = "read-only", busy_timeout: float = DEFAULT_BUSY_TIMEOUT, fast: bool = False) -> Project:
         """Open a project file, refusing (InputError, one line) one that is not ours, damaged, missing tables or
         columns of its schema version, or newer than this merstudio.
 
@@ -514,7 +625,13 @@ class Project(SettingTables, VideoTables, AnalysisTables, OverlayTables, EventTa
         very process (a notebook cell run again), the reason says so, and this one becomes the writer once that one
         is closed or dropped (see :attr:`read_only`). True opens it read-only. False opens it for writing
         or raises (ProjectInUse; OutputError for a read-only location). The writer removes what a killed
-        ``save()`` left beside the file."""
+        ``save()`` left beside the file.
+
+        ``check``: SQLite's quick_check reads the whole file (the CLI, a notebook: a command is not interactive; 1 s
+        for a 273 MB project). ``fast`` (the app, which must draw at once): only below :data:`CHECK_ALWAYS_BELOW` or
+        after an unclean close (:func:`left_open`); ``checked_whole`` says whether it ran, and the app runs
+        :func:`quick_check` in a worker after the open. Damage found later, by any read or write, is the same one
+        line (:class:`ProjectDamaged`)."""
         p = Path(path)
         if in_use not in ("read-only", "raise"):
             raise ValueError(f"in_use must be 'read-only' or 'raise', not {in_use!r}")
@@ -533,7 +650,7 @@ class Project(SettingTables, VideoTables, AnalysisTables, OverlayTables, EventTa
             raise InputError(f"{p}: cannot read ({os.strerror(errno.EACCES)})")
         # the whole file is read by the check only where that is cheap or the last close was not clean (asked
         # before our own lock file exists): see CHECK_ALWAYS_BELOW
-        check_whole = check and (size < CHECK_ALWAYS_BELOW or left_open(p))
+        check_whole = check and (not fast or size < CHECK_ALWAYS_BELOW or left_open(p))
         reason, claim, in_use_elsewhere = "", None, False
         earlier: ProjectLock | None = None  # this process's own earlier Project object holds it (see _take_over)
         if read_only:
@@ -585,7 +702,7 @@ class Project(SettingTables, VideoTables, AnalysisTables, OverlayTables, EventTa
                 if check_whole:
                     res = con.execute("PRAGMA quick_check").fetchone()[0]
                     if res != "ok":
-                        raise InputError(_damaged(p, res))
+                        raise ProjectDamaged(p, res)
                 has_table = con.execute("SELECT 1 FROM sqlite_master WHERE name = 'schema_version'").fetchone()
                 # no table: created but killed before the first migration committed -> an empty project, migrate it
                 version = (con.execute("SELECT MAX(version) FROM schema_version").fetchone()[0] or 0) \
@@ -595,7 +712,7 @@ class Project(SettingTables, VideoTables, AnalysisTables, OverlayTables, EventTa
                                      "update merstudio")
                 problem = schema_problem(con, version)
                 if problem:
-                    raise InputError(_damaged(p, problem))
+                    raise ProjectDamaged(p, problem)
                 if not reason and (odd := trigger_note(con, version, p)):  # a trigger runs inside our writes
                     if read_only is False:
                         raise OutputError(f"{p}: cannot be opened for writing ({odd})")
@@ -613,11 +730,11 @@ class Project(SettingTables, VideoTables, AnalysisTables, OverlayTables, EventTa
                     raise InputError(f"{p}: locked by another program; try again") from None
                 if full := _no_space(p, exc):  # an output that cannot be written (exit status 3), not a bad input
                     raise OutputError(full) from None
-                raise InputError(_damaged(p, exc)) from None
+                raise ProjectDamaged(p, exc) from None
             except sqlite3.DatabaseError as exc:
                 if full := _no_space(p, exc):
                     raise OutputError(full) from None
-                raise InputError(_not_ours(p) if _not_a_database(exc) else _damaged(p, exc)) from None
+                raise (InputError(_not_ours(p)) if _not_a_database(exc) else ProjectDamaged(p, exc)) from None
         except BaseException:
             if con is not None:
                 con.close()
@@ -647,7 +764,8 @@ class Project(SettingTables, VideoTables, AnalysisTables, OverlayTables, EventTa
     def _connect(p: Path, busy_timeout: float = DEFAULT_BUSY_TIMEOUT, writer: bool = True) -> sqlite3.Connection:
         """A read-write connection; ``writer``: set up as the writer's (:meth:`_make_writer`) at once."""
         # isolation_level=None: we issue BEGIN/COMMIT ourselves, one transaction per edit.
-        con = sqlite3.connect(p, isolation_level=None, check_same_thread=False, timeout=busy_timeout)
+        con = sqlite3.connect(p, isolation_level=None, check_same_thread=False, timeout=busy_timeout,
+                              factory=_Connection)
         if writer:
             try:
                 Project._make_writer(con)
@@ -685,7 +803,7 @@ class Project(SettingTables, VideoTables, AnalysisTables, OverlayTables, EventTa
         uri = p.resolve().as_uri()
         mode = "ro" if not _location_writable(p) else "rw"  # immutable_ok implies it
         con = sqlite3.connect(f"{uri}?mode={mode}", uri=True, isolation_level=None, check_same_thread=False,
-                              timeout=busy_timeout)
+                              timeout=busy_timeout, factory=_Connection)
         try:
             con.execute("SELECT COUNT(*) FROM sqlite_master").fetchone()
         except sqlite3.OperationalError:
@@ -696,7 +814,8 @@ class Project(SettingTables, VideoTables, AnalysisTables, OverlayTables, EventTa
             if wal.is_file() and wal.stat().st_size > 0:
                 raise InputError(f"{p}: cannot be read where it is (a read-only folder, and edits still in "
                                  f"{wal.name}); copy both files to a folder you can write") from None
-            con = sqlite3.connect(f"{uri}?immutable=1", uri=True, isolation_level=None, check_same_thread=False)
+            con = sqlite3.connect(f"{uri}?immutable=1", uri=True, isolation_level=None, check_same_thread=False,
+                                  factory=_Connection)
         try:
             con.execute("PRAGMA query_only = ON")
         except BaseException:
@@ -1002,6 +1121,19 @@ class Project(SettingTables, VideoTables, AnalysisTables, OverlayTables, EventTa
         """'ok' or SQLite's description of the damage (a page so damaged that SQLite stops: its error)."""
         try:
             return str(self._query("PRAGMA integrity_check")[0][0])
+        except ProjectDamaged as exc:
+            return exc.cause
+        except sqlite3.DatabaseError as exc:
+            return str(exc)
+
+    def quick_check(self) -> str:
+        """'ok' or SQLite's description of the damage: SQLite's quick_check, every page read (what :meth:`open`
+        runs; the app runs it in a worker on a big project opened ``fast``). Less than :meth:`integrity_check`
+        (no index checked against its table), about as quick as reading the file."""
+        try:
+            return str(self._query("PRAGMA quick_check")[0][0])
+        except ProjectDamaged as exc:
+            return exc.cause
         except sqlite3.DatabaseError as exc:
             return str(exc)
 

@@ -49,7 +49,7 @@ def test_a_small_damaged_project_is_refused(tmp_path: Path) -> None:
 def test_a_big_project_closed_cleanly_is_not_read_whole(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     path = _damaged_project(tmp_path)
     monkeypatch.setattr(store_module, "CHECK_ALWAYS_BELOW", 0)  # every project is "big"
-    with Project.open(path) as proj:
+    with Project.open(path, fast=True) as proj:  # the app's open
         assert not proj.checked_whole
         assert proj.integrity_check() != "ok"  # the explicit check (merstudio project check) still finds it
 
@@ -64,7 +64,7 @@ def test_a_big_project_not_closed_cleanly_is_checked(tmp_path: Path, monkeypatch
     else:  # a journal that was never folded in: a frame of nothing (SQLite ignores it), the file still damaged
         Path(f"{path}-wal").write_bytes(b"\0" * 32)
     with pytest.raises(InputError, match="project file is damaged"):
-        Project.open(path)
+        Project.open(path, fast=True)
 
 
 def test_opening_a_project_another_opener_has_checks_it(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -73,7 +73,7 @@ def test_opening_a_project_another_opener_has_checks_it(tmp_path: Path, monkeypa
     with Project.create(path):
         pass
     monkeypatch.setattr(store_module, "CHECK_ALWAYS_BELOW", 0)
-    with Project.open(path) as writer:
+    with Project.open(path, fast=True) as writer:
         assert not writer.checked_whole
-        with Project.open(path) as reader:  # the writer's lock is there: it may be mid-crash for all we know
+        with Project.open(path, fast=True) as reader:  # the writer's lock is there: it may be mid-crash for all we know
             assert reader.read_only and reader.checked_whole

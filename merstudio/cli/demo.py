@@ -32,7 +32,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--overwrite", action="store_true",
                    help="replace interview.* results in --out that an earlier demo run did not write (a user's "
                    "own interview.mp4's; never those a batch's manifest.csv there names)")
-    p.set_defaults(func=run)
+    p.set_defaults(func=run, shows_app=shows_app)
 
 
 def _gui_possible() -> bool:
@@ -47,11 +47,16 @@ def _gui_possible() -> bool:
     return True
 
 
+def shows_app(args: argparse.Namespace) -> bool:
+    """The demo opens the app (not --headless, a display there): run unwatched, the app takes the stop signals."""
+    return not args.headless and _gui_possible()
+
+
 def run(args: argparse.Namespace) -> int:
     from merstudio.resources import demo_video
 
     video = demo_video()
-    if not args.headless and _gui_possible():
+    if shows_app(args):
         from merstudio.gui.app import run_app
 
         return run_app([str(video)], demo=True)

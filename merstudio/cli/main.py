@@ -261,8 +261,11 @@ def _main(argv: Sequence[str] | None) -> int:
         else:
             parser.print_help()
             return 0
-    # the app has its own event loop; every other command stops on Ctrl-C even where C code dropped it
-    with nullcontext(Watch()) if args.command == "gui" else watched() as ctrl_c:
+    # the app (gui, demo showing it) takes Ctrl-C, SIGTERM and SIGHUP in its own event loop (gui.app.StopSignals:
+    # a watch's Interrupted raised inside a Qt slot left it running); every other command stops on Ctrl-C even
+    # where C code dropped it
+    shows_app = args.command == "gui" or bool(getattr(args, "shows_app", lambda _: False)(args))
+    with nullcontext(Watch()) if shows_app else watched() as ctrl_c:
         try:
             code = int(args.func(args) or 0)
         except MerstudioError as exc:

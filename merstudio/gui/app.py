@@ -5,9 +5,12 @@ from __future__ import annotations
 import gc
 import logging
 import os
+import signal
+import socket
 import sys
 import traceback
 from collections.abc import Sequence
+from contextlib import ExitStack
 from pathlib import Path
 from types import TracebackType
 from typing import Any
@@ -105,13 +108,91 @@ def run_app(argv: Sequence[str] = (), demo: bool = False) -> int:
         win.show_error(f"unexpected error: {kind.__name__}: {exc}")
 
     sys.excepthook = excepthook
-    win.show()
-    if argv and open_path(win, argv[0]) and demo:
-        start_demo(win)
-    freeze_heap()
-    code = app.exec()
+    with StopSignals(app) as stop:
+        win.show()
+        if argv and open_path(win, argv[0]) and demo:
+            start_demo(win)
+        freeze_heap()
+        code = app.exec()
+        return end(win, stop.signum, int(code))
+
+
+class StopSignals:
+    """Ctrl-C, SIGTERM and SIGHUP (a closed terminal, logout, `timeout`, systemd) quit the app at once, asking
+    nothing (:func:`end` then stops an analysis, keeping its rows, and closes the project). A Python handler runs
+    only where the interpreter runs, at whatever line that is (a Qt virtual, a slot): raising there went to the
+    excepthook as "unexpected error: Interrupted" and the app ran on, holding its project's lock. So the handler
+    only records the signal; the wakeup fd (signal.set_wakeup_fd) wakes Qt's loop through a QSocketNotifier, whose
+    slot quits the event loops (a modal dialog's too). A signal ignored when the app starts (SIGHUP under nohup)
+    stays ignored (interrupts.handling). Main thread only."""
+
+    def __init__(self, app: Any) -> None:
+        self.app = app
+        self.signum: int | None = None  # the first stop signal that came
+        self._stack = ExitStack()
+
+    def __enter__(self) -> StopSignals:
+        from PySide6.QtCore import QSocketNotifier
+
+        from merstudio.interrupts import handling
+
+        self._read, self._write = socket.socketpair()
+        for s in (self._read, self._write):
+            s.setblocking(False)
+        old_fd = signal.set_wakeup_fd(self._write.fileno(), warn_on_full_buffer=False)
+        self._stack.callback(signal.set_wakeup_fd, old_fd)
+        self._notifier = QSocketNotifier(self._read.fileno(), QSocketNotifier.Type.Read)
+        self._notifier.activated.connect(self._woken)
+        self._stack.enter_context(handling(self._record))
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stack.close()
+        self._notifier.setEnabled(False)
+        self._notifier.deleteLater()
+        self._read.close()
+        self._write.close()
+
+    def _record(self, signum: int, frame: Any) -> None:
+        if self.signum is None:
+            self.signum = signum
+
+    def _woken(self) -> None:
+        came = b""
+        try:
+            while chunk := self._read.recv(64):
+                came += chunk
+        except OSError:  # drained (BlockingIOError)
+            pass
+        for signum in came:  # the fd holds each signal's number: taken here too should its handler not have run yet
+            if self.signum is None and signal.getsignal(signum) == self._record:
+                self.signum = signum
+        if self.signum is not None:
+            self.app.exit(128 + self.signum)  # every running loop ends (Qt 6): the main one and a modal's
+
+
+def end(win: Any, signum: int | None, code: int) -> int:
+    """After the event loop: the window's threads stopped and its project closed (:func:`dispose`). Ended by a
+    stop signal (:class:`StopSignals`), the window's layout is saved as its close saves it (no closeEvent came:
+    nothing was asked), a running analysis stops keeping its rows, and the exit status and line name the signal
+    (130 "interrupted", 143 "stopped by SIGTERM", 129), as for any command."""
+    if signum is not None:
+        from merstudio.gui import remembered
+
+        try:
+            remembered.save_layout(win, win.qsettings)
+        except Exception:  # noqa: BLE001 - the project's close must still come
+            log.exception("saving the layout at a stop signal")
     dispose(win)
-    return int(code)
+    if signum is None:
+        return code
+    from merstudio import interrupts
+
+    try:
+        print(f"merstudio: {interrupts.stop_line(signum)}", file=sys.stderr)
+    except (OSError, ValueError):  # after a SIGHUP the terminal may be gone
+        pass
+    return interrupts.exit_code(signum)
 
 
 def dispose(win: Any) -> None:

@@ -13,6 +13,7 @@ import hashlib
 import logging
 import os
 import sqlite3
+import threading
 from collections.abc import Callable, Iterable, Mapping
 from contextlib import suppress
 from pathlib import Path
@@ -29,7 +30,7 @@ from merstudio.gui.places import store_video, stored_video
 from merstudio.gui.video_opening import VideoOpener, close_source
 from merstudio.project import PROJECT_SUFFIX, Project, ProjectInUse, Video
 from merstudio.project.lock import HEARTBEAT_EVERY, held_elsewhere
-from merstudio.project.store import NeedsUpgrade
+from merstudio.project.store import NeedsUpgrade, ProjectDamaged
 
 if TYPE_CHECKING:
     from merstudio.gui.main_window import MainWindow
@@ -47,6 +48,8 @@ class Session(QObject):
     videoChanged = Signal()  # the current video is another one (or none): every view starts over
     projectClosing = Signal()  # the project is about to close: stop what writes to it
     projectMoved = Signal()  # the project file was moved or renamed while open, and followed (follow_project)
+    # the whole-file check run in a worker after a big project opened (check_in_background): (serial, SQLite's words)
+    _checked = Signal(int, str)
 
     def __init__(self, win: MainWindow, open_source: Callable[[str], Any]) -> None:
         super().__init__(win)
@@ -71,6 +74,8 @@ class Session(QObject):
         self._fold = QTimer(self)
         self._fold.setInterval(int(FOLD_EVERY * 1000))
         self._fold.timeout.connect(self._tick)
+        self._check_serial = 0  # the background check of the project open now (an older one's answer is dropped)
+        self._checked.connect(self._damage_found)
 
     def _tick(self) -> None:
         if self.project is not None:
@@ -128,10 +133,10 @@ class Session(QObject):
         if not self.keep_lost_work():
             return False
         if read_only:
-            proj = Project.open(path, read_only=True, busy_timeout=GUI_BUSY_TIMEOUT)
+            proj = Project.open(path, read_only=True, busy_timeout=GUI_BUSY_TIMEOUT, fast=True)
         else:
             try:
-                proj = Project.open(path, in_use="raise", busy_timeout=GUI_BUSY_TIMEOUT)
+                proj = Project.open(path, in_use="raise", busy_timeout=GUI_BUSY_TIMEOUT, fast=True)
             except ProjectInUse as exc:
                 if read_only is False:
                     raise
@@ -140,14 +145,18 @@ class Session(QObject):
                             "Open it read-only? You can look at it and export from it; edits are refused.")
                 if not self.win.ask_read_only(question):
                     return False
-                proj = Project.open(path, read_only=True, busy_timeout=GUI_BUSY_TIMEOUT)
+                proj = Project.open(path, read_only=True, busy_timeout=GUI_BUSY_TIMEOUT, fast=True)
                 proj.read_only_reason, proj.in_use_elsewhere = who, True
         try:
             vids = proj.videos()
+        except ProjectDamaged:  # the open's own line, the backup named
+            proj.close()
+            raise
         except Exception as exc:  # a file the checks let through but that cannot be read: keep the current one
             proj.close()
             raise InputError(f"{proj.path}: cannot be read ({exc})") from None
         self._set_project(proj)
+        self.check_in_background(proj)
         if proj.read_only:
             # a copy keeps the file's SQL triggers (opened read-only again): for those, the reason says what helps
             copy = "" if "drop-triggers" in proj.read_only_reason else (
@@ -168,6 +177,43 @@ class Session(QObject):
             self._say_note()
         return True
 
+    def check_in_background(self, proj: Project) -> threading.Thread | None:
+        """A big project closed cleanly opens without reading every page (``fast``: 1 s or more on the GUI thread
+        for a 273 MB one); SQLite's quick_check reads them here in a worker, on its own read-only connection, and
+        damage found is said at once (:meth:`_damage_found`). None where the open checked it whole."""
+        if proj.checked_whole:
+            return None
+        serial, path, timeout = self._check_serial, proj.path, proj.busy_timeout
+
+        def check() -> None:
+            try:
+                with Project.open(path, check=False, read_only=True, busy_timeout=timeout) as reader:
+                    found = reader.quick_check()
+            except ProjectDamaged as exc:
+                found = exc.cause
+            except Exception as exc:  # (moved, locked meanwhile...): the reads say it if it matters
+                log.warning("%s: the whole-file check did not run (%s)", path, exc)
+                return
+            if found != "ok":
+                with suppress(RuntimeError):  # the window closed meanwhile
+                    self._checked.emit(serial, found.splitlines()[0] if found else found)
+
+        worker = threading.Thread(target=check, name="merstudio-project-check", daemon=True)
+        worker.start()
+        return worker
+
+    def _damage_found(self, serial: int, found: str) -> None:
+        """The background check found damage: said at once, the backup named as the open names it, and nothing more
+        is written into the file (read-only: an analysis or an edit would write over damaged pages)."""
+        proj = self.project
+        if proj is None or serial != self._check_serial:  # another project since
+            return
+        line = str(ProjectDamaged(proj.path, found))
+        if not proj.read_only:
+            proj.read_only_reason = "the file is damaged"
+            self.projectChanged.emit()
+        self.win.show_error(f"{line}. It is open read-only: edits and analyses are refused.")
+
     def _say_note(self) -> None:
         if self._note:
             self.win.statusBar().showMessage(self._note, 15000)
@@ -176,6 +222,7 @@ class Session(QObject):
     def _set_project(self, proj: Project) -> None:
         self.close_project()
         self.project = proj
+        self._check_serial += 1  # a background check of the project before has nothing to say now
         self._lost_said = False
         coder = self.win.coding.coder
         if coder:

@@ -2,8 +2,8 @@
 or fine-tuning headless): `new` creates one, `add` registers videos, `show` lists what it holds, `merge` makes two face ids of a video one
 person, `split` one face id two people, `subject` names the person a video shows (fine-tuning's hold-out by subject), `drop-triggers` removes the SQL
 triggers that make a received project open read-only (merstudio.project.integrity), `compact` gives back the space
-deleted rows left in the file (Project.compact), `check` reads the whole file for damage (opening a big project reads
-it whole only after an unclean close)."""
+deleted rows left in the file (Project.compact), `check` reads the whole file for damage, indexes checked against
+their tables too (every command's open reads each page: SQLite's quick_check)."""
 
 from __future__ import annotations
 
@@ -114,10 +114,11 @@ def register(sub: argparse._SubParsersAction) -> None:
     compact.add_argument("project", type=Path, metavar="PROJECT", help="the project file (.merproj)")
     check = acts.add_parser(
         "check", help="read the whole project file for damage (SQLite's integrity check)",
-        description="Read every page of the project and check it (SQLite's integrity_check). Opening checks a "
-                    "project below 64 MiB whole every time, a bigger one only when it was not closed cleanly (a "
-                    "kill, a crash, or open elsewhere: its -wal journal or .lock left beside it); this checks any "
-                    "project, any time (e.g. one received from elsewhere). Exit status 0 when it is sound.")
+        description="Read every page of the project and check it (SQLite's integrity_check: indexes against their "
+                    "tables too). Every command's open already reads each page (SQLite's quick_check); the app "
+                    "reads a project over 64 MiB closed cleanly in the background after it opens. Exit status 0 "
+                    "when it is sound, 1 when damage is found (one line, the backup named where there is one), 2 "
+                    "when it cannot be checked (missing, not a project).")
     check.add_argument("project", type=Path, metavar="PROJECT", help="the project file (.merproj)")
     p.set_defaults(func=run)
 

@@ -29,6 +29,7 @@ from merstudio.gui.undo import RerunAnalysisCommand
 from merstudio.gui.workers import AnalysisWorker, CheckpointLoader
 from merstudio.io.frames import VideoSource
 from merstudio.io.identity import FileChanged
+from merstudio.messages import one_line
 from merstudio.model.columns import class_column
 from merstudio.project import Event
 
@@ -151,6 +152,12 @@ class AnalysisControl(QObject):
             self.buffer, self._buffer_video = None, None
             self.bufferChanged.emit()
         self.load_overlays()
+
+    @property
+    def loading(self) -> bool:
+        """Whether stored curves are on their way (a long video's, read in the results loader): the views say
+        loading, not that the video needs analysing (a re-run would replace the stored analysis)."""
+        return self._loading is not None
 
     def _results_loaded(self, serial: int) -> None:
         answer = self._results.take(serial) if self._results is not None else None
@@ -740,7 +747,8 @@ class AnalysisControl(QObject):
             return
         self.stop()
         line = self._restore_complete(w, "failed")
-        self.message.emit(line, 15000)  # replaces "Re-running…" (a first run's failure: cleared)
+        # replaces "Re-running…"; a first run's failure is said too (the bar was blank once the box was closed)
+        self.message.emit(line or one_line(message, squeeze=True), 15000)
         # the box says it too: the status line goes in 15 s, and the box is what the coder reads
         self.win.show_error(f"{message}\n\n{line}" if line else message)
 

@@ -1,7 +1,7 @@
 """What a first-time user sees: a toolbar (open video, open project, analyse, play, speed) whose tooltips name the
 keys, an empty state over the video area when nothing is open (Open video / Open project / Try the demo and the
 keys to know), and a hint on the timeline's AU lane that says what to do next (open a video, press Ctrl+R to
-analyse, or that the analysis is running).
+analyse, or that the stored analysis is loading or the analysis is running).
 
 ``FirstRun(window)`` builds all of it; the window calls ``update()`` whenever what is open or what is stored may
 have changed (labels refreshed, curves replaced). Nothing here owns state: it reads the window's."""
@@ -50,6 +50,7 @@ START_TITLE = "Start by opening a video or a project"
 START_SUB = ("A video gets its own project beside it (<video>.merproj) with its analysis and your coding; every edit "
              "is saved at once.")
 HINT_NOT_ANALYSED = "Press Ctrl+R to analyse this video: the AU curves, micro-motion and proposals appear here"
+HINT_LOADING = "Loading the stored analysis…"
 HINT_RUNNING = "Analysing… the curves grow here as frames are processed (Ctrl+. cancels)"
 
 
@@ -241,16 +242,23 @@ class FirstRun:
         win = self.win
         if win.video is None:
             return HINT_MISSING if win.project is not None and win.session.missing is not None else HINT_NO_VIDEO
+        # a long video's stored analysis read after a switch: HINT_NOT_ANALYSED (or "Not analysed yet") there invited
+        # a re-run that replaces it; as the heat-map and motion lanes say (timeline.LOADING)
+        loading = win.buffer is None and win.analysis.loading
         if win.worker is not None:
             if getattr(win.worker, "video_id", win.video.id) != win.video.id:  # another video is analysed
                 buf = win.buffer
                 if buf is not None and buf.columns:
                     return ""
+                if loading:
+                    return HINT_LOADING
                 return (f"Not analysed yet: {win.analysis.video_name(win.worker.video_id)} is being analysed "
                         "(one video at a time); press Ctrl+R here when it is done")
             buf = win.buffer
             return "" if buf is not None and buf.frames_done else HINT_RUNNING
         buf = win.buffer
+        if loading:
+            return HINT_LOADING
         if buf is None or not buf.columns:
             return HINT_NOT_ANALYSED
         return ""

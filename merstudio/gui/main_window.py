@@ -1193,7 +1193,7 @@ class MainWindow(QMainWindow):
         if hasattr(self, "first_run"):
             self.first_run.update()  # before drawing: blind coding hides the model's curves (gui/coders.py)
         # no curves because the stored ones are being read (a long video's): the lanes say loading, not "analyse"
-        self.timeline.set_loading(self.analysis.buffer is None and self.analysis._loading is not None)
+        self.timeline.set_loading(self.analysis.buffer is None and self.analysis.loading)
         self.timeline.set_buffer(self.analysis.buffer, self.selected_face())
         self._draw_photo_chart()
         if hasattr(self, "neutral"):

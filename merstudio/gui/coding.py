@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QObject, QSettings, Signal
+from PySide6.QtCore import QObject, QSettings, QTimer, Signal
 from PySide6.QtGui import QUndoCommand, QUndoStack
 
 from merstudio.errors import InputError
@@ -69,6 +69,35 @@ class Coding(QObject):
     def find(self, event_id: int | None) -> Event | None:
         return next((e for e in self.events if e.id is not None and e.id == event_id), None)
 
+    # ---------------------------------------------------------------- the events the table's filter shows
+    def shown(self) -> list[Event]:
+        """The events the events table's filter shows (all of them without one), by onset. `,`/`.`, N and Delete
+        act on these only: the filter is the coder's view of the events, and a key reaching an event it hides acted
+        out of sight (the timeline still draws it)."""
+        model = self.win.table.model_
+        return [e for e in self.events if not model.hides(e)] if model.words else self.events
+
+    def filter_text(self) -> str:
+        return self.win.events_pane.filter.text().strip()
+
+    def _show_anyway(self, event_id: int | None, what: str) -> None:
+        """A new or edited event the filter would hide: the filter cleared, so the coder sees the event they just
+        made in the table (and `,`/`.`/Delete reach it), with a status line saying why. The line is added after the
+        command's own (NewEvent names the event after this returns)."""
+        ev = self.find(event_id)
+        if ev is None or not self.win.table.model_.hides(ev):
+            return
+        text = self.filter_text()
+        self.win.events_pane.filter.clear()
+        note = f"filter cleared: the {what} event did not match '{text}'"
+        bar = self.win.statusBar()
+
+        def say() -> None:
+            line = bar.currentMessage()
+            bar.showMessage(f"{line} ({note})" if line and note not in line else note, 8000)
+
+        QTimer.singleShot(0, say)
+
     def select(self, event_id: int | None, seek: bool = False) -> None:
         self.selected_event_id = event_id
         self.selectionChanged.emit()
@@ -79,13 +108,20 @@ class Coding(QObject):
     def goto_event(self, direction: int) -> None:
         """Select the next (direction > 0) or previous event of any kind (coded or proposal) and seek to its onset:
         next to the selected event while the play head is on its onset (where stepping leaves it; events sharing
-        that onset are next), else from the play head."""
+        that onset are next), else from the play head. Only the events the table's filter shows (:meth:`shown`),
+        in the video's order (by onset), whatever the table's sort: the keys move through the video from the play
+        head, and a sort by emotion or coder would send them back and forth in it; Up/Down in the table walk the
+        sorted rows."""
         frame = self.win.current_frame
+        events = self.shown()
         sel = self.find(self.selected_event_id)
-        ev = neighbour_event_frame(self.events, frame, direction, sel if sel is not None and sel.onset == frame
-                                   else None)
+        if sel is not None and sel not in events:
+            sel = None  # a hidden one selected (a timeline click): from the play head
+        ev = neighbour_event_frame(events, frame, direction, sel if sel is not None and sel.onset == frame else None)
         if ev is None:
-            self.message.emit("No next event" if direction > 0 else "No previous event", 3000)
+            text = self.filter_text() if events is not self.events else ""
+            shown = f" the filter '{text}' shows" if text else ""
+            self.message.emit(f"No next event{shown}" if direction > 0 else f"No previous event{shown}", 3000)
             return
         self.select(ev.id, seek=True)
         self.message.emit(event_line(ev), 6000)  # replaces an earlier "No previous event", or another event's line
@@ -104,10 +140,14 @@ class Coding(QObject):
         status bar (not the last key's line, left standing); off where the caller's own line says more (Y / X: what
         was done, how many are left)."""
         selected = self.find(self.selected_event_id)
-        here = None if selected is not None else self.current_proposal_id()
-        ev = self.find(here) if here is not None else next_proposal(self.events, self.win.current_frame, selected)
+        events = self.shown()  # the proposals the table's filter shows, as `,`/`.`
+        here = self.find(None if selected is not None else self.current_proposal_id())
+        if here is not None and here not in events:
+            here = None
+        ev = here if here is not None else next_proposal(events, self.win.current_frame, selected)
         if ev is None:
-            self.message.emit("No open proposals", 3000)
+            text = self.filter_text() if events is not self.events else ""
+            self.message.emit("No open proposals" + (f" the filter '{text}' shows" if text else ""), 3000)
             return
         self.select(ev.id, seek=True)
         if say:
@@ -307,12 +347,20 @@ class Coding(QObject):
     def push_add(self, event: Event) -> AddEventCommand:
         cmd = AddEventCommand(self.win.require_writable(), event, self.reload)
         self.push(cmd)
+        self._show_anyway(cmd.event.id, "new")
         return cmd
 
     def push_edit(self, before: Event, after: Event) -> None:
         self.push(EditEventCommand(self.win.require_writable(), before, after, self.reload))
+        self._show_anyway(after.id, "edited")
 
     def push_delete(self, event: Event) -> None:
+        """Delete an event (undoable), never one the table's filter hides: the coder would not see what went (the
+        table shows no row selected); the status line says how to reach it."""
+        if self.win.table.model_.hides(event):
+            self.message.emit(f"Not deleted: {event_line(event)} is hidden by the events filter "
+                              f"'{self.filter_text()}' (clear it, Esc in the filter, to see and delete it)", 6000)
+            return
         self.push(DeleteEventCommand(self.win.require_writable(), event, self.reload))
         self.message.emit(f"Deleted: {event_line(event)} (Ctrl+Z brings it back)", 6000)  # not its line left over
 

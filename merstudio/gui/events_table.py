@@ -165,6 +165,11 @@ class EventsModel(QAbstractTableModel):
         self.events = self._rows()
         self.endResetModel()
 
+    def hides(self, e: Event) -> bool:
+        """Whether the filter leaves this event out of the rows (Coding.shown: the keys that step through or delete
+        events act on the rows shown only)."""
+        return bool(self.words) and not matches(e, self.words)
+
     def row_of(self, event_id: int) -> int | None:
         """The row showing this event (None: not in the rows, filtered out or not the video's)."""
         for i, e in enumerate(self.events):

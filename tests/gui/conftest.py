@@ -148,3 +148,18 @@ def big_font(qapp):
     QApplication.setFont(f)
     yield f
     QApplication.setFont(old)
+
+
+@pytest.fixture
+def alice_and_bob(window, video_path):
+    """The window on a video alice and bob coded: one event each, matching (frames 10-12-15 and 11-12-16)."""
+    from merstudio.gui import commands as C
+    from merstudio.project import Event
+
+    win = window
+    assert win.ctx.execute(C.OpenVideo, path=str(video_path)), win.errors
+    vid = win.video.id
+    win.project.add_events([Event(vid, 10, 12, 15, emotion="positive", coder="alice"),
+                            Event(vid, 11, 12, 16, emotion="positive", coder="bob")])
+    win.coding.reload()
+    return win

@@ -13,7 +13,6 @@ import pytest
 from helpers import event_loop_turns
 
 from merstudio.gui import commands as C
-from merstudio.project import Event
 
 pytestmark = [pytest.mark.gui, pytest.mark.usefixtures("load_grace")]  # the app's short wait, not the tests' 20 s
 
@@ -60,18 +59,6 @@ class SlowReports:
         monkeypatch.setattr(agreement, "agreement_report", report)
 
 
-@pytest.fixture
-def coded(window, video_path):
-    """The window on a video alice and bob coded: one event each, matching (frames 10-12-15 and 11-12-16)."""
-    win = window
-    assert win.ctx.execute(C.OpenVideo, path=str(video_path)), win.errors
-    vid = win.video.id
-    win.project.add_events([Event(vid, 10, 12, 15, emotion="positive", coder="alice"),
-                            Event(vid, 11, 12, 16, emotion="positive", coder="bob")])
-    win.coding.reload()
-    return win
-
-
 def _end_abandoned(qtbot, slow: SlowReports) -> None:
     """Open the gate and let the closed dialogs' computations end (the thread-leak check finds none running)."""
     from merstudio.gui import agreement_dialog
@@ -80,8 +67,8 @@ def _end_abandoned(qtbot, slow: SlowReports) -> None:
     qtbot.waitUntil(lambda: not agreement_dialog.abandoned_running(), timeout=10000)
 
 
-def test_closing_the_dialog_while_it_computes_returns_at_once(qtbot, coded, monkeypatch):
-    win = coded
+def test_closing_the_dialog_while_it_computes_returns_at_once(qtbot, alice_and_bob, monkeypatch):
+    win = alice_and_bob
     slow = SlowReports(monkeypatch)
     assert win.ctx.execute(C.ShowAgreement, coders=["alice", "bob"]), win.errors
     dlg = win.agreement_dialog
@@ -98,8 +85,8 @@ def test_closing_the_dialog_while_it_computes_returns_at_once(qtbot, coded, monk
     assert not win.errors
 
 
-def test_closing_the_project_while_the_report_computes_returns_at_once(qtbot, coded, monkeypatch):
-    win = coded
+def test_closing_the_project_while_the_report_computes_returns_at_once(qtbot, alice_and_bob, monkeypatch):
+    win = alice_and_bob
     slow = SlowReports(monkeypatch)
     assert win.ctx.execute(C.ShowAgreement, coders=["alice", "bob"]), win.errors
     qtbot.waitUntil(lambda: bool(slow.started), timeout=10000)
@@ -108,8 +95,8 @@ def test_closing_the_project_while_the_report_computes_returns_at_once(qtbot, co
     _end_abandoned(qtbot, slow)
 
 
-def test_opening_the_dialog_again_shows_the_last_report_at_once(qtbot, coded, monkeypatch):
-    win = coded
+def test_opening_the_dialog_again_shows_the_last_report_at_once(qtbot, alice_and_bob, monkeypatch):
+    win = alice_and_bob
     slow = SlowReports(monkeypatch)
     slow.gate.open()
     assert win.ctx.execute(C.ShowAgreement, coders=["alice", "bob"]), win.errors
@@ -126,8 +113,8 @@ def test_opening_the_dialog_again_shows_the_last_report_at_once(qtbot, coded, mo
     assert len(slow.started) == 2 and dlg.report is not first
 
 
-def test_a_changed_choice_stops_the_computation_running(qtbot, coded, monkeypatch):
-    win = coded
+def test_a_changed_choice_stops_the_computation_running(qtbot, alice_and_bob, monkeypatch):
+    win = alice_and_bob
     slow = SlowReports(monkeypatch)
     assert win.ctx.execute(C.ShowAgreement, coders=["alice", "bob"]), win.errors
     dlg = win.agreement_dialog
@@ -140,12 +127,12 @@ def test_a_changed_choice_stops_the_computation_running(qtbot, coded, monkeypatc
     assert len(slow.started) == 2 and not slow.cancels[1]() and dlg.report is slow.reports[-1]
 
 
-def test_a_report_shown_again_at_once_is_still_marked_out_of_date_by_an_edit(qtbot, coded, monkeypatch):
+def test_a_report_shown_again_at_once_is_still_marked_out_of_date_by_an_edit(qtbot, alice_and_bob, monkeypatch):
     """The window's kept report, shown at once, is known to be a long one: an edit marks it out of date, and
     reads no event for the dialog (19,600 read at each edit held the window 2-4 s)."""
     from merstudio.gui.agreement_dialog import AgreementDialog
 
-    win = coded
+    win = alice_and_bob
     slow = SlowReports(monkeypatch)
     slow.gate.open()
     assert win.ctx.execute(C.ShowAgreement, coders=["alice", "bob"]), win.errors
@@ -167,10 +154,10 @@ def test_a_report_shown_again_at_once_is_still_marked_out_of_date_by_an_edit(qtb
     assert dlg.chosen_coders() == ["alice", "bob"] and len(slow.started) == 2
 
 
-def test_the_dialog_opened_again_starts_once_the_closed_ones_computation_ended(qtbot, coded, monkeypatch):
+def test_the_dialog_opened_again_starts_once_the_closed_ones_computation_ended(qtbot, alice_and_bob, monkeypatch):
     """Opened again while the closed one's computation is still stopping: its own starts once that one ended, not
     beside it (two at once halve each other's speed), and it is shown."""
-    win = coded
+    win = alice_and_bob
     slow = SlowReports(monkeypatch)
     assert win.ctx.execute(C.ShowAgreement, coders=["alice", "bob"]), win.errors
     qtbot.waitUntil(lambda: bool(slow.started), timeout=10000)
@@ -185,10 +172,10 @@ def test_the_dialog_opened_again_starts_once_the_closed_ones_computation_ended(q
     assert dlg.models["pairs"].df.loc[0, "matched"] == 1
 
 
-def test_an_edit_marks_a_long_report_out_of_date_and_recompute_computes_it(qtbot, coded, monkeypatch, tmp_path):
+def test_an_edit_marks_a_long_report_out_of_date_and_recompute_computes_it(qtbot, alice_and_bob, monkeypatch, tmp_path):
     from merstudio.gui.agreement_dialog import AgreementDialog
 
-    win = coded
+    win = alice_and_bob
     slow = SlowReports(monkeypatch)
     slow.gate.open()
     assert win.ctx.execute(C.ShowAgreement, coders=["alice", "bob"]), win.errors
@@ -212,10 +199,10 @@ def test_an_edit_marks_a_long_report_out_of_date_and_recompute_computes_it(qtbot
     assert dlg.models["pairs"].df.loc[0, "only_b"] == 1  # bob's new event
 
 
-def test_an_edit_while_a_long_report_computes_marks_it_out_of_date_once_shown(qtbot, coded, monkeypatch):
+def test_an_edit_while_a_long_report_computes_marks_it_out_of_date_once_shown(qtbot, alice_and_bob, monkeypatch):
     from merstudio.gui.agreement_dialog import AgreementDialog
 
-    win = coded
+    win = alice_and_bob
     slow = SlowReports(monkeypatch)
     assert win.ctx.execute(C.ShowAgreement, coders=["alice", "bob"]), win.errors
     dlg = win.agreement_dialog
@@ -229,8 +216,8 @@ def test_an_edit_while_a_long_report_computes_marks_it_out_of_date_once_shown(qt
     assert dlg.recompute_button.isVisibleTo(dlg)
 
 
-def test_a_quick_report_still_follows_an_edit(coded):
-    win = coded
+def test_a_quick_report_still_follows_an_edit(alice_and_bob):
+    win = alice_and_bob
     assert win.ctx.execute(C.ShowAgreement, coders=["alice", "bob"]), win.errors
     dlg = win.agreement_dialog
     assert win.ctx.execute(C.SetCoder, name="bob")
@@ -238,10 +225,10 @@ def test_a_quick_report_still_follows_an_edit(coded):
     assert not dlg.stale and dlg.models["pairs"].df.loc[0, "only_b"] == 1
 
 
-def test_a_big_reports_save_csv_writes_in_the_export_worker(qtbot, coded, monkeypatch, tmp_path):
+def test_a_big_reports_save_csv_writes_in_the_export_worker(qtbot, alice_and_bob, monkeypatch, tmp_path):
     from merstudio.agreement.report import AgreementReport
 
-    win = coded
+    win = alice_and_bob
     assert win.ctx.execute(C.ShowAgreement, coders=["alice", "bob"]), win.errors
     gate, threads = Gate(), []
     real = AgreementReport.write_csv
@@ -326,10 +313,10 @@ def test_the_header_counts_many_videos_and_names_them_on_hover(qtbot):
     assert "clip001.mp4" in dlg.header.text() and not dlg.header.toolTip()
 
 
-def test_cancel_export_stops_a_big_reports_save_before_anything_is_replaced(qtbot, coded, monkeypatch, tmp_path):
+def test_cancel_export_stops_a_big_reports_save_before_anything_is_replaced(qtbot, alice_and_bob, monkeypatch, tmp_path):
     import merstudio.csv_write as csv_write
 
-    win = coded
+    win = alice_and_bob
     assert win.ctx.execute(C.ShowAgreement, coders=["alice", "bob"]), win.errors
     gate, writes = Gate(), []
     real = csv_write.frame_to_csv

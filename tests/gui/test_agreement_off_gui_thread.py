@@ -43,20 +43,8 @@ class SlowReports:
         monkeypatch.setattr(agreement, "agreement_report", report)
 
 
-@pytest.fixture
-def coded(window, video_path):
-    """The window on a video alice and bob coded: one event each, matching (frames 10-12-15 and 11-12-16)."""
-    win = window
-    assert win.ctx.execute(C.OpenVideo, path=str(video_path)), win.errors
-    vid = win.video.id
-    win.project.add_events([Event(vid, 10, 12, 15, emotion="positive", coder="alice"),
-                            Event(vid, 11, 12, 16, emotion="positive", coder="bob")])
-    win.coding.reload()
-    return win
-
-
-def test_the_report_is_computed_off_the_gui_thread_and_then_shown(qtbot, coded, tmp_path, monkeypatch):
-    win = coded
+def test_the_report_is_computed_off_the_gui_thread_and_then_shown(qtbot, alice_and_bob, tmp_path, monkeypatch):
+    win = alice_and_bob
     slow = SlowReports(monkeypatch)
     assert win.ctx.execute(C.ShowAgreement, coders=["alice", "bob"]), win.errors
     dlg = win.agreement_dialog
@@ -78,8 +66,8 @@ def test_the_report_is_computed_off_the_gui_thread_and_then_shown(qtbot, coded, 
     assert (tmp_path / "agreement_pairs.csv").exists()
 
 
-def test_only_the_latest_choices_are_computed_and_shown(qtbot, coded, monkeypatch):
-    win = coded
+def test_only_the_latest_choices_are_computed_and_shown(qtbot, alice_and_bob, monkeypatch):
+    win = alice_and_bob
     slow = SlowReports(monkeypatch)
     assert win.ctx.execute(C.ShowAgreement, coders=["alice", "bob"], tolerance=3), win.errors
     dlg = win.agreement_dialog
@@ -96,8 +84,8 @@ def test_only_the_latest_choices_are_computed_and_shown(qtbot, coded, monkeypatc
     assert not win.errors
 
 
-def test_closing_the_dialog_while_it_computes_leaves_no_thread(qtbot, coded, monkeypatch):
-    win = coded
+def test_closing_the_dialog_while_it_computes_leaves_no_thread(qtbot, alice_and_bob, monkeypatch):
+    win = alice_and_bob
     slow = SlowReports(monkeypatch)
     assert win.ctx.execute(C.ShowAgreement, coders=["alice", "bob"]), win.errors
     dlg = win.agreement_dialog

@@ -17,6 +17,7 @@ import threading
 from typing import Any
 
 import pytest
+from support.stand_in_ray import StandInRay
 
 pytest.importorskip("ray")
 
@@ -50,7 +51,7 @@ def test_a_ray_task_asked_to_stop_sees_cancelled_and_returns_what_it_has() -> No
     assert not execution.cancelled()  # outside a task
 
 
-class _EmbeddedRay:
+class _EmbeddedRay(StandInRay):
     """The calls run_ray makes of Ray, for one task that finishes; shutting down takes a Ctrl-C half-way."""
 
     def __init__(self) -> None:
@@ -60,27 +61,6 @@ class _EmbeddedRay:
     def connect(self, backend: Backend) -> bool:  # ray.init(address="local") starts processes of its own
         self.raylet = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
         return True
-
-    def remote(self, *args: Any) -> Any:  # ray.remote(fn) and, on what it made, .remote(task arguments)
-        return self if len(args) == 1 else ("ref", args[3])
-
-    def options(self, **kw: Any) -> Any:
-        return self
-
-    def put(self, value: Any) -> Any:
-        return value
-
-    def cluster_resources(self) -> dict[str, float]:
-        return {"CPU": 1.0}
-
-    def wait(self, refs: list, num_returns: int, timeout: float) -> tuple[list, list]:
-        return refs[:1], refs[1:]
-
-    def get(self, ref: Any) -> Any:
-        return "done"
-
-    def cancel(self, ref: Any, force: bool) -> None:
-        pass
 
     def shutdown(self) -> None:
         os.kill(os.getpid(), signal.SIGINT)  # the user's second Ctrl-C, while Ray shuts down

@@ -12,6 +12,7 @@ import threading
 from typing import Any
 
 import pytest
+from support.stand_in_ray import StandInRay
 
 pytest.importorskip("ray")
 
@@ -24,7 +25,7 @@ pytestmark = pytest.mark.skipif(threading.current_thread() is not threading.main
                                 reason="signal handlers are set in the main thread only")
 
 
-class _Ray:
+class _Ray(StandInRay):
     """The calls connect and run_ray make of Ray. init sets a SIGTERM handler as ray.init does; shutdown leaves an
     agent of the embedded Ray running (as Ray's dashboard and runtime-env agents were after a SIGHUP), and sends
     `during_shutdown` to this process first when set."""
@@ -39,27 +40,6 @@ class _Ray:
     def init(self, **kw: Any) -> None:
         signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(signum))  # ray.init's own
         self.agent = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
-
-    def remote(self, *args: Any) -> Any:
-        return self if len(args) == 1 else ("ref", args[3])
-
-    def options(self, **kw: Any) -> Any:
-        return self
-
-    def put(self, value: Any) -> Any:
-        return value
-
-    def cluster_resources(self) -> dict[str, float]:
-        return {"CPU": 1.0}
-
-    def wait(self, refs: list, num_returns: int, timeout: float) -> tuple[list, list]:
-        return refs[:1], refs[1:]
-
-    def get(self, ref: Any) -> Any:
-        return "done"
-
-    def cancel(self, ref: Any, force: bool) -> None:
-        pass
 
     def shutdown(self) -> None:
         if self.during_shutdown is not None:

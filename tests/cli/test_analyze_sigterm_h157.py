@@ -8,8 +8,9 @@ import json
 import signal
 import subprocess
 import sys
-import time
 from pathlib import Path
+
+from support.interrupt import interrupt_when
 
 from merstudio.resources import demo_video
 
@@ -19,19 +20,9 @@ def test_sigterm_stops_an_analysis_as_ctrl_c_does(tmp_path: Path):
     partial = out / "interview.partial.csv"
     proc = subprocess.Popen([sys.executable, "-m", "merstudio", "analyze", str(demo_video()), "-o", str(out), "-q"],
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    try:
-        deadline = time.monotonic() + 240
-        while not (partial.is_file() and partial.read_bytes().count(b"\n") >= 12):
-            assert proc.poll() is None, proc.communicate()
-            assert time.monotonic() < deadline, "never wrote rows"
-            time.sleep(0.01)
-        proc.send_signal(signal.SIGTERM)
-        _, err = proc.communicate(timeout=60)
-    finally:
-        if proc.poll() is None:
-            proc.kill()
-            proc.communicate()
-    assert proc.returncode == 143, err
+    code, _, err = interrupt_when(proc, lambda: partial.is_file() and partial.read_bytes().count(b"\n") >= 12,
+                                  wait=240, sig=signal.SIGTERM)
+    assert code == 143, err
     assert err.splitlines()[-1] == "merstudio: stopped by SIGTERM", err
     assert f"kept in {partial}" in err and "Traceback" not in err, err
     meta = json.loads((out / "interview.partial.meta.json").read_text())

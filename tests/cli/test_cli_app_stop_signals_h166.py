@@ -10,11 +10,11 @@ import os
 import signal
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
 from support.cli_run import tiny_video
+from support.interrupt import interrupt_when
 
 from merstudio import interrupts
 
@@ -26,18 +26,8 @@ def test_the_app_quits_on_sigterm_releasing_its_project(tmp_path: Path):
            "XDG_CONFIG_HOME": str(tmp_path / "config"), "QT_QPA_PLATFORM": "offscreen"}
     proc = subprocess.Popen([sys.executable, "-m", "merstudio", "gui", str(video)], stdout=subprocess.DEVNULL,
                             stderr=subprocess.PIPE, text=True, env=env)
-    try:
-        deadline = time.monotonic() + 120
-        while not lock.exists():  # the project is open: the app is up
-            assert proc.poll() is None and time.monotonic() < deadline, proc.stderr.read() if proc.stderr else ""
-            time.sleep(0.05)
-        proc.send_signal(signal.SIGTERM)
-        _, err = proc.communicate(timeout=60)
-    finally:
-        if proc.poll() is None:
-            proc.kill()
-            proc.wait()
-    assert proc.returncode == 143, err
+    code, _, err = interrupt_when(proc, lock.exists, sig=signal.SIGTERM)  # the project is open: the app is up
+    assert code == 143, err
     assert "Traceback" not in err and "unexpected error" not in err, err
     assert err.splitlines()[-1] == "merstudio: stopped by SIGTERM", err
     assert not lock.exists()

@@ -57,9 +57,11 @@ def interrupt_batch(arch: Path, out: Path, *extra: str, env: dict | None = None)
     return took, proc.returncode, err
 
 
-def interrupt_when(proc: subprocess.Popen, ready, wait: float = 120) -> tuple[int, str, str]:
-    """Send SIGINT to ``proc`` (started with stdout and stderr piped, text) once ``ready()`` holds, polling; fails
-    the test if it ends first or ``ready`` never holds within ``wait`` s. Returns (exit status, stdout, stderr)."""
+def interrupt_when(proc: subprocess.Popen, ready, wait: float = 120,
+                   sig: int = signal.SIGINT) -> tuple[int, str, str]:
+    """Send ``sig`` (Ctrl-C's SIGINT; SIGTERM as `timeout` sends) to ``proc`` (started with stdout and stderr piped,
+    text) once ``ready()`` holds, polling; fails the test if it ends first or ``ready`` never holds within ``wait``
+    s. Returns (exit status, stdout, stderr)."""
     try:
         deadline = time.monotonic() + wait
         while not ready():
@@ -68,7 +70,7 @@ def interrupt_when(proc: subprocess.Popen, ready, wait: float = 120) -> tuple[in
                 pytest.fail(f"ended (exit {proc.returncode}) before the point to interrupt at: {out}{err}")
             assert time.monotonic() < deadline, "never reached the point to interrupt at"
             time.sleep(0.005)
-        proc.send_signal(signal.SIGINT)
+        proc.send_signal(sig)
         out, err = proc.communicate(timeout=60)
     finally:
         if proc.poll() is None:

@@ -264,23 +264,44 @@ def _run(args: argparse.Namespace) -> int:
 
     tracker_before = resource_tracker_running()
     shown: set[str] = set()  # inputs whose summary was printed as they finished
+    # inputs named one by one: their summaries in input order, each as soon as it and those before it are settled
+    # (-j N finishes them in any order); a batch's in the order they finish
+    order = {id(it): k for k, it in enumerate(plan.items)}
+    settled: dict[int, Any] = {}
+    turn = [0]  # the next input whose summary is due
+    held = [False]  # a plot that failed to draw: the rest wait for the run's end, in order, as before
+
+    def say_now(outcome: Any, display: BatchDisplay) -> bool:
+        """Print (and draw) a complete result's summary now: a run stopped by `timeout` or a SLURM time limit
+        printed nothing of the inputs it had finished, and a log showed only the run's first line."""
+        if not isinstance(outcome, AnalysisOutput) or not outcome.complete:
+            return True  # a failure's line went by already; a partial one is named by the interrupt line
+        if outcome.remote is not None and args.plot and outcome.face_ids and not outcome.plots:
+            return False  # published without its plots: the run's end says why (plots_missing)
+        if args.plot and outcome.remote is None:
+            try:
+                write_plot(outcome)
+            except (MerstudioError, OSError):
+                return False  # drawn again after the run, where its error ends the command as before
+        display.summary(outcome, plot=args.plot, url=url)
+        shown.add(str(outcome.input))
+        return True
+
     try:
         with BatchDisplay(batch, args.quiet, len(plan.items)) as display:
             def on_result(item: Any, outcome: Any) -> None:
                 display.result(item, outcome)
                 if isinstance(outcome, AnalysisOutput) and outcome.complete and item.input in unused:
                     _note_in_meta(outcome, fps_unused_text(item.input, args.fps, outcome.fps), url)
-                if (batch and url is None and isinstance(outcome, AnalysisOutput) and outcome.complete
-                        and len(plan.items) <= SUMMARIES):
-                    # said (and drawn) as it finishes: a batch stopped by `timeout` or a SLURM time limit printed
-                    # nothing of the inputs it had finished, and a log showed only the batch's first line
-                    if args.plot:
-                        try:
-                            write_plot(outcome)
-                        except (MerstudioError, OSError):
-                            return  # drawn again after the run, where its error ends the command as before
-                    display.summary(outcome, plot=args.plot)
-                    shown.add(str(outcome.input))
+                if batch:
+                    if len(plan.items) <= SUMMARIES:
+                        say_now(outcome, display)
+                    return
+                if id(item) in order:
+                    settled[order[id(item)]] = outcome
+                while not held[0] and turn[0] in settled:
+                    held[0] = not say_now(settled.pop(turn[0]), display)
+                    turn[0] += 1
 
             result = B.run_batch(plan, settings, backend, fps=args.fps, fmt=args.format,
                                  on_progress=display.progress, on_result=on_result, on_notice=display.notice,
@@ -295,6 +316,10 @@ def _run(args: argparse.Namespace) -> int:
             stop_resource_tracker()  # the workers are gone: without this the exit waits for it (fd 2)
 
     if result.interrupted:
+        for r in result.outputs if not batch else ():  # finished behind one that was stopped (-j N): said too
+            if r.complete and str(r.input) not in shown:
+                _print_summary(r, url=url)
+        sys.stdout.flush()
         print(f"merstudio: {_interrupt_line(result, plan.manifest, url)}", file=sys.stderr)
         return 130
     for r in result.outputs:
@@ -634,13 +659,13 @@ class BatchDisplay:
                 bar = self.bars[i] = Bar(desc=p.labels.get(i, str(i)), total=total, unit="frame", position=row)
             bar.update(done - bar.n)
 
-    def summary(self, r: AnalysisOutput, plot: bool) -> None:
+    def summary(self, r: AnalysisOutput, plot: bool, url: str | None = None) -> None:
         """A finished input's summary (stdout), above the progress bars, flushed: a log cut short keeps it."""
         from merstudio.cli.bars import write
 
         text = io.StringIO()
         with contextlib.redirect_stdout(text):
-            _print_summary(r, plot=plot)
+            _print_summary(r, plot=plot, url=url)
         if self.quiet or (self.overall is None and not self.bars and not self.index_bars):
             sys.stdout.write(text.getvalue())
         else:

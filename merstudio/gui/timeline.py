@@ -78,6 +78,7 @@ NO_ANALYSIS = "{what} appears when the video is analysed (Analysis > Run analysi
 # a stored analysis being read (a long video's, off the GUI thread) or drawn in turns: NO_ANALYSIS there told the coder
 # to run again an analysis the video has (a re-run replaces the stored one)
 LOADING = "{what}: loading the stored analysis…"
+NO_MODEL = "class confidence appears when the analysis runs with a checkpoint (Analysis > Load checkpoint)"
 NO_MOTION_IN_RUN = "no micro-motion in this analysis (stored before the lane existed): run the analysis again"
 WAVEFORM_COLOUR = "#455a64"  # the audio lane: a neutral blue-grey under the coloured lanes
 NO_SOUND_BAND = (120, 144, 156, 40)  # the audio lane past the end of a track shorter than the video
@@ -260,6 +261,9 @@ class Timeline(pg.GraphicsLayoutWidget):
         self.buffer: CurveBuffer | None = None
         # the stored analysis is on its way (set_loading): with no buffer yet the lanes say "loading", not NO_ANALYSIS
         self.loading = False
+        # a long buffer's class curves blanked for it (set_buffer) and not drawn again yet: the class lane says
+        # "loading" like the heat-map and motion lanes (it was blank, its note hidden by the video shown before)
+        self._classes_due = False
         self._told: dict[pg.TextItem, str] = {}  # a lane note -> the text last given it (_tell)
         self._face: int | None = None  # the face shown (the property face: its events drawn as its own)
         self.visible_aus: list[str] | None = None  # None: all
@@ -402,8 +406,7 @@ class Timeline(pg.GraphicsLayoutWidget):
         self.class_plot = self._track(4, "class p", height=2)
         self.class_plot.setYRange(0, 1, padding=0.02)
         self._legend(self.class_plot, 3)
-        self._no_model = self._note(self.class_plot, "class confidence appears when the analysis runs with a "
-                                    "checkpoint (Analysis > Load checkpoint)")
+        self._no_model = self._note(self.class_plot, NO_MODEL)
 
     def _build_events_lane(self) -> None:
         """The events track (drag to select) and its least-width marks, redrawn when the zoom or size changes."""
@@ -843,6 +846,16 @@ class Timeline(pg.GraphicsLayoutWidget):
         emotions)."""
         ours = bool(self.buffer.class_columns()) if self.buffer is not None else False
         theirs = any(col.startswith("p_") for _name, col in self._overlay_curves)
+        if not theirs and (self._classes_due if self.buffer is not None else self.loading):
+            # the stored analysis on its way: "loading". While it is read the lane keeps its height (whether it has
+            # classes is not known: thinning it now and widening it a moment later would jump the lanes below); a
+            # buffer whose class curves come in a later turn has classes: the lane is full height at once
+            self._tell(self._no_model, LOADING.format(what="class confidence"))
+            self._no_model.setVisible(True)
+            if self.buffer is not None:
+                self._thin_lane(self.class_plot, False)
+            return
+        self._tell(self._no_model, NO_MODEL)
         self._no_model.setVisible(not (ours or theirs))  # the hint would lie over their curves
         self._thin_lane(self.class_plot, not (ours or theirs))
 
@@ -933,9 +946,11 @@ class Timeline(pg.GraphicsLayoutWidget):
         old_face, self.face = self.face, face if face is not None else (buffer.main_face() if buffer else None)
         self._drawn.clear()
         self._motion_top = math.nan  # the motion lane's y range is set again
+        self._classes_due = False
         if self._stepped() and (other or self.face != old_face):
             self._blank_curves()
             if buffer is not None and buffer.au_columns("_r"):  # the heat map and motion lane come in later turns
+                self._classes_due = bool(buffer.class_columns())  # and the class curves last
                 self._say_loading()
         self.redraw()
 
@@ -957,6 +972,7 @@ class Timeline(pg.GraphicsLayoutWidget):
         self._tell(self._no_motion, LOADING.format(what="micro-motion"))
         self._no_heat.setVisible(True)
         self._no_motion.setVisible(True)
+        self._class_lane_state()
 
     def _say_what_comes(self) -> None:
         """The empty lanes' notes with no buffer: loading, or how to get an analysis."""
@@ -965,6 +981,7 @@ class Timeline(pg.GraphicsLayoutWidget):
             return
         self._tell(self._no_heat, NO_ANALYSIS.format(what="the AU heat map"))
         self._tell(self._no_motion, NO_ANALYSIS.format(what="micro-motion"))
+        self._class_lane_state()
 
     def set_visible_aus(self, aus: Sequence[str] | None) -> None:
         self.visible_aus = list(aus) if aus is not None else None
@@ -1095,6 +1112,7 @@ class Timeline(pg.GraphicsLayoutWidget):
         self._draw_overlays()
         buf = self.buffer
         if buf is None:
+            self._classes_due = False
             self._clear_curves()
             return True
         if self.face is None:
@@ -1146,6 +1164,9 @@ class Timeline(pg.GraphicsLayoutWidget):
             draw()
             self._drawn[key] = buf.version
             spent += cost
+        if self._classes_due and all(self._drawn.get(c) == buf.version for c in class_want):
+            self._classes_due = False  # the new buffer's class curves are drawn: "loading" goes
+            self._class_lane_state()
         if spent:
             # a curve added back goes to the legend's end: AUs in AU order, classes by name
             _order_legend(self.au_plot, [(self._curves[c], au_number(c)) for c in au_cols if c in self._curves])

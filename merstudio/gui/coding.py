@@ -126,12 +126,32 @@ class Coding(QObject):
         self.select(ev.id, seek=True)
         self.message.emit(event_line(ev), 6000)  # replaces an earlier "No previous event", or another event's line
 
+    def _proposal_here(self, events: list[Event]) -> Event | None:
+        """The first (video's order) of these events' open proposals under the play head."""
+        here = [e for e in events if e.status == "proposal" and e.onset <= self.win.current_frame <= e.offset]
+        return min(here, key=event_order) if here else None
+
     def current_proposal_id(self) -> int | None:
+        """The proposal Y / X act on: the selected one, else the one under the play head; only one the table's
+        filter shows (:meth:`shown`), as `,`/`.`/N/Delete: accepting one out of sight under "bob" changed ann's
+        proposal with no row to show it. None for a hidden one, and the status line says why (after the command's
+        own "No proposal selected or under the play head", which it replaces: the proposal is there, filtered)."""
+        shown = self.shown()
         sel = self.find(self.selected_event_id)
         if sel is not None and sel.status == "proposal":
-            return sel.id
-        here = [e for e in self.events if e.status == "proposal" and e.onset <= self.win.current_frame <= e.offset]
-        return min(here, key=event_order).id if here else None
+            if not self.win.table.model_.hides(sel):
+                return sel.id
+            hidden: Event | None = sel  # selected on the timeline, out of the table's rows: refused, as Delete
+        else:
+            here = self._proposal_here(shown)
+            if here is not None:
+                return here.id
+            hidden = self._proposal_here(self.events) if shown is not self.events else None
+        if hidden is not None:
+            line = (f"Not accepted or rejected: {event_line(hidden)} is hidden by the events filter "
+                    f"'{self.filter_text()}' (clear it, Esc in the filter, to see and review it)")  # as Delete's
+            QTimer.singleShot(0, self, lambda: self.message.emit(line, 8000))  # (not after the window went)
+        return None
 
     def goto_next_proposal(self, say: bool = True) -> None:
         """Select the open proposal after the selected event (every one sharing its onset in turn); with nothing
@@ -141,9 +161,7 @@ class Coding(QObject):
         was done, how many are left)."""
         selected = self.find(self.selected_event_id)
         events = self.shown()  # the proposals the table's filter shows, as `,`/`.`
-        here = self.find(None if selected is not None else self.current_proposal_id())
-        if here is not None and here not in events:
-            here = None
+        here = None if selected is not None else self._proposal_here(events)
         ev = here if here is not None else next_proposal(events, self.win.current_frame, selected)
         if ev is None:
             text = self.filter_text() if events is not self.events else ""

@@ -294,8 +294,9 @@ def _is_curve(col: str) -> bool:
 
 
 def event_order(e: Event) -> tuple[int, int]:
-    """Where an event stands when stepping through events (``.`` / ``,``, N): by onset, then by id, the events
-    table's order. Events sharing an onset (a coder agreeing with a proposal, two faces) each have their place."""
+    """Where an event stands when stepping through events (``.`` / ``,``, N, and Y / X's proposal under the play
+    head): by onset, then by id, the video's order, whatever the events table's sort (a column the coder clicked).
+    Events sharing an onset (a coder agreeing with a proposal, two faces) each have their place."""
     return e.onset, e.id or 0
 
 

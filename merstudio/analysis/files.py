@@ -53,6 +53,7 @@ import hashlib
 import io
 import json
 import math
+import operator
 import os
 import re
 import secrets
@@ -750,16 +751,20 @@ def _analyze_claimed(input_path: Path, paths: OutputPaths, settings: AnalysisSet
                                  analysis.class_names)
 
         return write_result(paths, columns, analysis.rows(progress=progress, cancel=cancel), result, finish,
-                            lambda: analysis.cancelled, settings, source.is_vfr, notice)
+                            lambda: analysis.cancelled, settings, source.is_vfr, notice,
+                            frames_kept=analysis._stopped)  # the frames the rows file kept, cut as a stop cuts them
 
 
 def write_result(paths: OutputPaths, columns: list[str], rows: Iterable[dict],
                  result: Callable[[bool, int], AnalysisOutput], finish: Callable[[bool, int], AnalysisOutput],
                  cancelled: Callable[[], bool], settings: AnalysisSettings, vfr: bool,
-                 notice: Callable[[str], None] | None) -> AnalysisOutput:
+                 notice: Callable[[str], None] | None,
+                 frames_kept: Callable[[int | None], None] | None = None) -> AnalysisOutput:
     """The rows of one result into its partial table, then `finish` (the caller holds the claim): an earlier
     interrupted run's partial is set aside, the partial meta says `running` from the start, the rows are written
-    in whole rows; on an error or Ctrl-C what was written is described as partial."""
+    in whole rows; on an error or Ctrl-C what was written is described as partial. `frames_kept`: told, before `finish`,
+    the last frame whose rows are all in the file (None: none) where a write failed (a full disk): the rows
+    computed after the last write that succeeded are lost, and the partial's frames must not count them."""
     def stop_rows() -> None:
         close = getattr(rows, "close", None)  # a generator: stop the pipeline's reader thread now
         if close is not None:
@@ -791,6 +796,8 @@ def write_result(paths: OutputPaths, columns: list[str], rows: Iterable[dict],
         # same full disk, must not hide it)
         with contextlib.suppress(Exception), keeping():  # a Ctrl-C's rows are kept, described as partial
             writer.close()
+            if frames_kept is not None and isinstance(writer, _RowWriter) and writer.failed:
+                frames_kept(writer.last_whole_frame)
             finish(False, writer.rows)
         raise
     return finish(not cancelled(), writer.rows)
@@ -1126,6 +1133,12 @@ class _RowWriter:
 
     def __init__(self, path: Path, columns: list[str], nan_text: str = "") -> None:
         self.path, self.rows, self.failed = path, 0, False
+        # the `frame` of the last row in the file, of the first row waiting in the buffer and of the last one, and
+        # whether a failed write cut a frame's rows (`last_whole_frame`)
+        self._kept_last: int | None = None
+        self._pending_first: int | None = None
+        self._pending_last: int | None = None
+        self._cut = False
         self._buf = io.StringIO()
         self._columns, self._nan = columns, nan_text
         self._csv = csv.writer(self._buf, lineterminator="\n")
@@ -1147,6 +1160,10 @@ class _RowWriter:
         last = time.monotonic()
         for row in rows:  # the columns' cells in order (others ignored, missing ones empty)
             self._csv.writerow([_cell(row.get(c, ""), self._nan) for c in self._columns])
+            frame = row.get("frame")
+            if not self._pending:
+                self._pending_first = frame
+            self._pending_last = frame
             self._pending += 1
             now = time.monotonic()
             if now - last >= FLUSH_SECONDS:
@@ -1156,8 +1173,14 @@ class _RowWriter:
     def flush(self) -> None:
         if self._pending and not self.failed:
             self._check_there()
-            self._put(self._buf.getvalue())
+            try:
+                self._put(self._buf.getvalue())
+            except OutputError:
+                # a frame's rows (several faces) split between two writes: the file holds only some of them
+                self._cut = self._kept_last is not None and self._pending_first == self._kept_last
+                raise
             self.rows += self._pending
+            self._kept_last = self._pending_last
         self._pending = 0
         self._buf.seek(0)
         self._buf.truncate()
@@ -1173,6 +1196,16 @@ class _RowWriter:
         if not there:
             self.failed = True
             raise vanished(self.path)
+
+    @property
+    def last_whole_frame(self) -> int | None:
+        """The `frame` of the last row in the file whose frame's rows are all there (None: no such row, or the
+        rows carry no frame): after a failed write, the frames the file kept."""
+        try:
+            last = operator.index(self._kept_last)  # type: ignore[arg-type]  # an int (NumPy's too), or None
+        except TypeError:
+            return None
+        return last - 1 if self._cut else last
 
     def close(self) -> None:
         if self._fh.closed:

@@ -1,0 +1,68 @@
+"""A full disk while `analyze_file` writes its rows: the partial meta's `frames_processed` (and the result's `frames`,
+which the stop line's "frames 0-N kept" names) counts the frames whose rows the file kept, not the frames analysed
+before the write failed (410 against 378 rows kept on a 150 KB tmpfs)."""
+
+import contextlib
+import csv
+import errno
+import json
+import os
+
+import pytest
+from support.clips import write_clip
+from test_result_files import _FullDisk
+
+import merstudio.analysis.files as files
+from merstudio.analysis.files import _RowWriter, analyze_file
+from merstudio.errors import OutputError
+
+N = 40
+
+
+@pytest.fixture(scope="module")
+def clip(tmp_path_factory):
+    return write_clip(tmp_path_factory.mktemp("clip") / "face.avi", n=N)
+
+
+def test_a_full_disk_counts_the_frames_the_rows_file_kept(clip, tmp_path, monkeypatch):
+    monkeypatch.setattr(files, "FLUSH_SECONDS", 0.0, raising=False)
+    fakes: list[_FullDisk] = []
+    real_open, real_atomic = open, files.atomic_path
+
+    def fake_open(path, *args, **kwargs):
+        fh = real_open(path, *args, **kwargs)
+        if str(path).endswith("clip.partial.csv"):
+            fakes.append(_FullDisk(fh))
+            return fakes[-1]
+        return fh
+
+    @contextlib.contextmanager
+    def full_atomic(path, *args, **kwargs):  # once the disk is full, no new file (a temporary) can be made
+        if fakes and fakes[0].full:
+            raise OutputError(f"{path}: cannot write ({os.strerror(errno.ENOSPC)})")
+        with real_atomic(path, *args, **kwargs) as tmp:
+            yield tmp
+
+    monkeypatch.setattr(files, "open", fake_open, raising=False)
+    monkeypatch.setattr(files, "atomic_path", full_atomic)
+    with pytest.raises(OutputError, match="No space left"):
+        analyze_file(clip, tmp_path, "clip")
+    with open(tmp_path / "clip.partial.csv", newline="") as fh:
+        frames = {int(r["frame"]) for r in csv.DictReader(fh)}
+    meta = json.loads((tmp_path / "clip.partial.meta.json").read_text())
+    assert frames and frames == set(range(len(frames))), frames
+    assert meta["frames_processed"] == len(frames), (meta["frames_processed"], len(frames))
+
+
+def test_a_frame_cut_between_two_writes_is_not_counted(tmp_path):
+    """Rows of one frame (several faces) split by a failed write: that frame is not whole in the file."""
+    w = _RowWriter(tmp_path / "x.csv", ["frame", "face_id"])
+    w._fh = _FullDisk(w._fh)
+    w.write_all([{"frame": 0, "face_id": 0}, {"frame": 1, "face_id": 0}])
+    w.flush()
+    w.write_all([{"frame": 1, "face_id": 1}, {"frame": 2, "face_id": 0}])
+    w._fh.full = True  # the disk is full from now on
+    with pytest.raises(OutputError):
+        w.flush()
+    w.close()
+    assert w.failed and w.rows == 2 and w.last_whole_frame == 0

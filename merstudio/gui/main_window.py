@@ -1415,9 +1415,8 @@ class MainWindow(QMainWindow):
         assert proj is not None
         got, version = self._agreement_read, proj.events_version()
         if got is None or got[0] is not proj or got[1] != version:
-            rows = proj._query("SELECT DISTINCT video_id, coder, source FROM events WHERE status != 'rejected'")
             by_video: dict[int, set[str]] = {}
-            for vid, coder, source in rows:  # coder_of: the one rule of whom an event counts for
+            for vid, coder, source in proj.event_coders():  # coder_of: the one rule of whom an event counts for
                 by_video.setdefault(vid, set()).add(coder_of(Event(vid, 0, 0, 0, coder=coder, source=source)))
             got = self._agreement_read = (proj, version, by_video, proj.coded(), {})
         return got[2], got[3], got[4]

@@ -210,6 +210,13 @@ class EventTables(StoreBase):
         with self._lock:
             return self._select_events(self._con, " AND ".join(where), args)
 
+    def event_coders(self) -> list[tuple[int, str, str]]:
+        """The distinct (video id, coder, source) of the events that are not rejected: who coded what, without
+        reading the events (~20 ms at 19,600 events where reading them takes 0.3-2.7 s: the agreement dialog's coder
+        list, on the GUI thread)."""
+        return [(int(v), str(c), str(s)) for v, c, s in self._query(
+            "SELECT DISTINCT video_id, coder, source FROM events WHERE status != 'rejected'")]
+
     def events_version(self) -> tuple[Any, ...]:
         """Changes whenever the events, the coded records, the coders or the videos do (an edit, an undo, a face
         merge, an import, a video added or removed), not with a setting (a video's place): what a view made from

@@ -35,6 +35,14 @@ NOISE = re.compile(
     rb"|\[[\w,.-]+ @ 0x[0-9a-f]+\] )"  # FFmpeg's, e.g. "[mov,mp4,... @ 0x55..] moov atom not found" (same)
 )
 
+# a native library's fatal line when a thread or memory could not be had (MediaPipe's "Check failed: ...
+# pthread_create failed" under `ulimit -v`, a C++ "std::bad_alloc", the loader's "failed to map segment"): its
+# ~17 lines of native stack name no cause a user knows, so the helper adds OUT_OF_MEMORY after them
+STARVED = re.compile(rb"pthread_create failed|Cannot allocate memory|std::bad_alloc|failed to map segment")
+OUT_OF_MEMORY = (b"merstudio: the process ran out of memory (a memory limit, ulimit -v, or a full machine): raise "
+                 b"or lift the limit (ulimit -v unlimited) or free memory, or run fewer jobs at once (-j), and "
+                 b"run it again\n")
+
 
 class Filter:
     """An installed filter; `close()` puts the real stderr back and forwards what is still in the pipe."""
@@ -77,9 +85,10 @@ def _reaped(pid: int, timeout: float) -> bool:
 
 
 def _pump(src_fd: int, real: int) -> None:
-    """Forward what arrives on `src_fd` to `real`, less the noise, until end-of-file. A write to `real` that fails
-    (a full disk: ``2>/dev/full``; a closed pipe) drops that text and goes on reading: the writers would block on a
-    full pipe otherwise."""
+    """Forward what arrives on `src_fd` to `real`, less the noise, until end-of-file, then OUT_OF_MEMORY once if a
+    native line said a thread or memory could not be had (`STARVED`; at the end: after the abort's stack trace). A
+    write to `real` that fails (a full disk: ``2>/dev/full``; a closed pipe) drops that text and goes on reading:
+    the writers would block on a full pipe otherwise."""
 
     def send(data: bytes) -> None:
         try:
@@ -89,6 +98,11 @@ def _pump(src_fd: int, real: int) -> None:
             pass
 
     pending = b""
+    starved = False
+
+    def starving(line: bytes) -> bool:  # merstudio's own lines name their cause already
+        return not line.startswith(b"merstudio:") and STARVED.search(line) is not None
+
     with os.fdopen(src_fd, "rb", buffering=0) as src:
         while True:
             try:
@@ -106,14 +120,19 @@ def _pump(src_fd: int, real: int) -> None:
                 line, pending = pending[: cut + 1], pending[cut + 1:]
                 if not NOISE.match(line):
                     out += line
+                    starved = starved or starving(line)
             # a partial line that cannot be noise (noise starts with these prefixes) goes out at once
             if pending and not any(p.startswith(pending[:4]) or pending.startswith(p[:4])
                                    for p in (b"W000", b"I000", b"INFO", b"WARN", b"[")):
+                starved = starved or starving(pending)  # (a line sent in parts: its last part is what ends it)
                 out, pending = out + pending, b""
             if out:
                 send(out)
     if pending:
         send(pending)
+        starved = starved or starving(pending)
+    if starved:
+        send(OUT_OF_MEMORY)
 
 
 # fd 2's identity ("device:inode") where the console's helper process filters it: `native_logs_filtered` adds no

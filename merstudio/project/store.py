@@ -180,6 +180,11 @@ class _Cursor(sqlite3.Cursor):
     connection: _Connection
 
     def _damage(self, exc: sqlite3.DatabaseError) -> BaseException:
+        # closed first: the traceback keeps this frame, and so this cursor, alive, and SQLite defers the close of a
+        # connection with a statement not finalized (its -wal and -shm stayed beside the file while a caller held
+        # the error: an upgrade refused on a full disk left them)
+        with suppress(sqlite3.Error):
+            self.close()
         return self.connection.damage(exc)
 
     def execute(self, sql: str, parameters: Any = (), /) -> _Cursor:

@@ -17,6 +17,7 @@ from typing import Any
 
 log = logging.getLogger(__name__)
 
+
 def prepare_qt_paths() -> None:
     """Qt's folders as the app's, before Qt first looks at them (settings, the app's data folder): the app's names
     (they name both folders), and HOME where it is unset or empty (cron, systemd, ``env -u HOME``). Qt then takes /

@@ -2,17 +2,13 @@
 which the stop line's "frames 0-N kept" names) counts the frames whose rows the file kept, not the frames analysed
 before the write failed (410 against 378 rows kept on a 150 KB tmpfs)."""
 
-import contextlib
 import csv
-import errno
 import json
-import os
 
 import pytest
 from support.clips import write_clip
-from test_result_files import _FullDisk
+from test_result_files import _FullDisk, disk_fills_in_rows
 
-import merstudio.analysis.files as files
 from merstudio.analysis.files import _RowWriter, analyze_file
 from merstudio.errors import OutputError
 
@@ -25,26 +21,7 @@ def clip(tmp_path_factory):
 
 
 def test_a_full_disk_counts_the_frames_the_rows_file_kept(clip, tmp_path, monkeypatch):
-    monkeypatch.setattr(files, "FLUSH_SECONDS", 0.0, raising=False)
-    fakes: list[_FullDisk] = []
-    real_open, real_atomic = open, files.atomic_path
-
-    def fake_open(path, *args, **kwargs):
-        fh = real_open(path, *args, **kwargs)
-        if str(path).endswith("clip.partial.csv"):
-            fakes.append(_FullDisk(fh))
-            return fakes[-1]
-        return fh
-
-    @contextlib.contextmanager
-    def full_atomic(path, *args, **kwargs):  # once the disk is full, no new file (a temporary) can be made
-        if fakes and fakes[0].full:
-            raise OutputError(f"{path}: cannot write ({os.strerror(errno.ENOSPC)})")
-        with real_atomic(path, *args, **kwargs) as tmp:
-            yield tmp
-
-    monkeypatch.setattr(files, "open", fake_open, raising=False)
-    monkeypatch.setattr(files, "atomic_path", full_atomic)
+    disk_fills_in_rows(monkeypatch, temporaries=True)
     with pytest.raises(OutputError, match="No space left"):
         analyze_file(clip, tmp_path, "clip")
     with open(tmp_path / "clip.partial.csv", newline="") as fh:

@@ -1,6 +1,7 @@
 """Result files of `analyze_file` under faults: a second writer, a kill during --overwrite, a rerun after an
 interrupted run, a full disk, the umask and leftover temporaries (issue 14, items 1-4 and 11)."""
 
+import contextlib
 import csv
 import errno
 import json
@@ -231,21 +232,38 @@ class _FullDisk:
         return self._fh.__exit__(*exc)
 
 
-def test_a_full_disk_never_leaves_a_torn_row(clip, tmp_path, monkeypatch):
-    """Item 4: an OSError in the middle of a write leaves the partial CSV ending with its last whole row, and the
-    error is one line naming the file."""
+def disk_fills_in_rows(monkeypatch, stem: str = "clip", temporaries: bool = False) -> list[_FullDisk]:
+    """From now on `files` writes every row as it comes, and the partial CSV of `stem` fills the disk a few rows in
+    (_FullDisk; the list holds it once opened). ``temporaries``: once full, no new file (an atomic write's
+    temporary) can be made either, as on a real full disk."""
     monkeypatch.setattr(files, "FLUSH_SECONDS", 0.0, raising=False)  # write every row as it comes
-    fakes = []
-    real_open = open
+    fakes: list[_FullDisk] = []
+    real_open, real_atomic = open, files.atomic_path
 
     def fake_open(path, *args, **kwargs):
         fh = real_open(path, *args, **kwargs)
-        if str(path).endswith("clip.partial.csv"):
+        if str(path).endswith(f"{stem}.partial.csv"):
             fakes.append(_FullDisk(fh))
             return fakes[-1]
         return fh
 
+    @contextlib.contextmanager
+    def full_atomic(path, *args, **kwargs):
+        if fakes and fakes[0].full:
+            raise OutputError(f"{path}: cannot write ({os.strerror(errno.ENOSPC)})")
+        with real_atomic(path, *args, **kwargs) as tmp:
+            yield tmp
+
     monkeypatch.setattr(files, "open", fake_open, raising=False)
+    if temporaries:
+        monkeypatch.setattr(files, "atomic_path", full_atomic)
+    return fakes
+
+
+def test_a_full_disk_never_leaves_a_torn_row(clip, tmp_path, monkeypatch):
+    """Item 4: an OSError in the middle of a write leaves the partial CSV ending with its last whole row, and the
+    error is one line naming the file."""
+    fakes = disk_fills_in_rows(monkeypatch)
     with pytest.raises((OSError, OutputError)) as err:  # an OutputError: checked below, after the rows
         analyze_file(clip, tmp_path, "clip")
     assert fakes and fakes[0].full

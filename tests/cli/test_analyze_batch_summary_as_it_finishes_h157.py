@@ -6,9 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from support.cli_run import run, tiny_video
-
-from merstudio.analysis import batch as B
+from support.cli_run import run, said_as_each_finishes, tiny_video
 
 
 def test_each_summary_is_printed_when_its_input_finishes(tmp_path: Path, capsys: pytest.CaptureFixture[str],
@@ -17,16 +15,7 @@ def test_each_summary_is_printed_when_its_input_finishes(tmp_path: Path, capsys:
     folder.mkdir()
     for name in ("a", "b"):
         tiny_video(folder / f"{name}.avi", n=6)
-    real, seen = B.run_batch, []
-
-    def run_batch(*args, on_result=None, **kw):
-        def result(item, outcome):
-            on_result(item, outcome)
-            seen.append((item.name, capsys.readouterr().out))  # stdout by the time the next input's turn comes
-
-        return real(*args, on_result=result, **kw)
-
-    monkeypatch.setattr(B, "run_batch", run_batch)
+    seen = said_as_each_finishes(monkeypatch, capsys)
     code, out, err = run(capsys, "analyze", folder, "-o", tmp_path / "out", "-q")
     assert code == 0, err
     assert [name for name, _ in seen] == ["a", "b"]

@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from support.cli_run import run, tiny_video
+from support.cli_run import run, said_as_each_finishes, tiny_video
 
 from merstudio.analysis import batch as B
 
@@ -16,16 +16,7 @@ def test_named_inputs_print_each_summary_when_it_finishes(tmp_path: Path, capsys
     a, b = tmp_path / "a.avi", tmp_path / "b.avi"
     tiny_video(a, n=6)
     tiny_video(b, n=6)
-    real, seen = B.run_batch, []
-
-    def run_batch(*args, on_result=None, **kw):
-        def result(item, outcome):
-            on_result(item, outcome)
-            seen.append((item.name, capsys.readouterr().out))  # stdout by the time the next input's turn comes
-
-        return real(*args, on_result=result, **kw)
-
-    monkeypatch.setattr(B, "run_batch", run_batch)
+    seen = said_as_each_finishes(monkeypatch, capsys)
     code, out, err = run(capsys, "analyze", a, b, "-o", tmp_path / "out", "-q")
     assert code == 0, err
     assert [name for name, _ in seen] == ["a", "b"]

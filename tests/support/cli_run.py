@@ -50,3 +50,21 @@ def noise_frames(folder: Path, value: int) -> Path:
     for i in range(5 + value % 7):
         cv2.imwrite(str(folder / f"img{i + 1}.png"), rng.integers(0, 255, (48, 64, 3), np.uint8))
     return folder
+
+
+def said_as_each_finishes(monkeypatch, capsys) -> list[tuple[str, str]]:
+    """From now on `analyze`'s batch records, as each input's result comes, (its name, what stdout got since the
+    last one): what a log cut short at that moment would hold."""
+    from merstudio.analysis import batch as B
+
+    real, seen = B.run_batch, []
+
+    def run_batch(*args, on_result=None, **kw):
+        def result(item, outcome):
+            on_result(item, outcome)
+            seen.append((item.name, capsys.readouterr().out))  # stdout by the time the next input's turn comes
+
+        return real(*args, on_result=result, **kw)
+
+    monkeypatch.setattr(B, "run_batch", run_batch)
+    return seen

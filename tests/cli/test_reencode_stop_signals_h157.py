@@ -9,9 +9,8 @@ import signal
 import threading
 from pathlib import Path
 
-import cv2
-import numpy as np
 import pytest
+from support.cli_run import tiny_video
 
 from merstudio import interrupts
 from merstudio.cli.main import main
@@ -23,18 +22,10 @@ pytestmark = pytest.mark.skipif(threading.current_thread() is not threading.main
 OLD = b"an earlier copy the stopped run must leave as it is\n"
 
 
-def _clip(path: Path, n: int = 12) -> Path:
-    writer = cv2.VideoWriter(str(path), cv2.VideoWriter.fourcc(*"MJPG"), 25, (64, 48))
-    for i in range(n):
-        writer.write(np.full((48, 64, 3), 10 * i, np.uint8))
-    writer.release()
-    return path
-
-
 @pytest.mark.parametrize(("name", "code"), [("SIGTERM", 143), ("SIGHUP", 129)])
 def test_a_stop_signal_removes_the_temporaries_and_keeps_out(tmp_path: Path, monkeypatch, capsys, name, code,
                                                              sighup_delivered):
-    src = _clip(tmp_path / "in.avi")
+    src = tiny_video(tmp_path / "in.avi", n=12, fps=25)
     out = tmp_path / "out.avi"
     out.write_bytes(OLD)
     real, sent = io_reencode.reencode, []

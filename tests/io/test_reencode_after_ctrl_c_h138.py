@@ -10,8 +10,8 @@ import threading
 from pathlib import Path
 
 import cv2
-import numpy as np
 import pytest
+from support.cli_run import tiny_video
 
 from merstudio import interrupts
 from merstudio.io.reencode import reencode
@@ -22,16 +22,8 @@ pytestmark = pytest.mark.skipif(threading.current_thread() is not threading.main
 OLD = b"an earlier copy the interrupted run must leave as it is\n"
 
 
-def _clip(path: Path, n: int = 12) -> Path:
-    writer = cv2.VideoWriter(str(path), cv2.VideoWriter.fourcc(*"MJPG"), 25, (64, 48))
-    for i in range(n):
-        writer.write(np.full((48, 64, 3), 10 * i, np.uint8))
-    writer.release()
-    return path
-
-
 def test_a_swallowed_ctrl_c_leaves_the_old_copy(tmp_path: Path):
-    src = _clip(tmp_path / "in.avi")
+    src = tiny_video(tmp_path / "in.avi", n=12, fps=25)
     out = tmp_path / "out.avi"
     out.write_bytes(OLD)
     sent: list[object] = []
@@ -61,7 +53,7 @@ def test_a_swallowed_ctrl_c_leaves_the_old_copy(tmp_path: Path):
 
 
 def test_without_a_ctrl_c_the_copy_replaces_it(tmp_path: Path):
-    src = _clip(tmp_path / "in.avi")
+    src = tiny_video(tmp_path / "in.avi", n=12, fps=25)
     out = tmp_path / "out.avi"
     out.write_bytes(OLD)
     with interrupts.watched():
